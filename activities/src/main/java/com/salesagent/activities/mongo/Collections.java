@@ -1,0 +1,20 @@
+package com.salesagent.activities.mongo;
+
+/** Collection names: the MongoDB side of the design (DESIGN.md section 4). */
+public final class Collections {
+  public static final String CONTACTS = "contacts";
+  public static final String RESEARCH_RESULTS = "research_results";
+  public static final String PROMPT_VARIANTS = "prompt_variants";
+  public static final String AGENT_CONFIGURATIONS = "agent_configurations";
+  public static final String WORKFLOW_DEFINITIONS = "workflow_definitions";
+  public static final String PERSONAS = "personas";
+  public static final String FEEDBACK = "feedback";
+  public static final String MESSAGES = "messages";
+  public static final String INTERACTION_HISTORY = "interaction_history";
+  public static final String WEBHOOK_EVENTS = "webhook_events";
+
+  /** Written by the diagnostics probe; each document is removed by the probe that wrote it. */
+  public static final String DIAGNOSTICS = "diagnostics";
+
+  private Collections() {}
+}

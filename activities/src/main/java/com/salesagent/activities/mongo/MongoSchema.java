@@ -1,0 +1,128 @@
+package com.salesagent.activities.mongo;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.CreateCollectionOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.TimeSeriesGranularity;
+import com.mongodb.client.model.TimeSeriesOptions;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates collections and indexes idempotently and detects what the server can do. Runs at every
+ * start-up of the API and the worker; safe to run concurrently from both.
+ */
+public final class MongoSchema {
+  private static final Logger LOG = LoggerFactory.getLogger(MongoSchema.class);
+
+  private MongoSchema() {}
+
+  public static MongoCapabilities ensure(MongoDatabase db) {
+    boolean timeSeries = ensureInteractionHistory(db);
+    ensureIndexes(db);
+    boolean changeStreams = supportsChangeStreams(db);
+    String version = serverVersion(db);
+    MongoCapabilities capabilities = new MongoCapabilities(timeSeries, changeStreams, version);
+    LOG.info("MongoDB {} capabilities: {}", version, capabilities);
+    return capabilities;
+  }
+
+  private static void ensureIndexes(MongoDatabase db) {
+    unique(db, Collections.CONTACTS, "leadId");
+    index(db, Collections.CONTACTS, Indexes.ascending("campaignId", "stage"));
+    index(db, Collections.CONTACTS, Indexes.ascending("phone"));
+    index(db, Collections.RESEARCH_RESULTS, Indexes.ascending("leadId"));
+    unique(db, Collections.PROMPT_VARIANTS, "variantId");
+    unique(db, Collections.AGENT_CONFIGURATIONS, "configId");
+    unique(db, Collections.WORKFLOW_DEFINITIONS, "segment");
+    unique(db, Collections.PERSONAS, "leadId");
+    index(db, Collections.PERSONAS, Indexes.ascending("segment"));
+    index(db, Collections.FEEDBACK, Indexes.ascending("leadId"));
+    index(db, Collections.FEEDBACK, Indexes.ascending("wamid"));
+    db.getCollection(Collections.MESSAGES)
+        .createIndex(Indexes.ascending("wamid"), new IndexOptions().unique(true).sparse(true));
+    unique(db, Collections.MESSAGES, "idempotencyKey");
+    index(db, Collections.MESSAGES, Indexes.ascending("leadId"));
+    unique(db, Collections.WEBHOOK_EVENTS, "eventKey");
+    index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
+  }
+
+  /**
+   * A time-series collection where the server has them; otherwise (the embedded server silently
+   * ignores the option) a regular collection with an index on (meta.leadId, ts). Returns whether
+   * the collection really is time-series.
+   */
+  private static boolean ensureInteractionHistory(MongoDatabase db) {
+    if (!exists(db, Collections.INTERACTION_HISTORY)) {
+      try {
+        db.createCollection(
+            Collections.INTERACTION_HISTORY,
+            new CreateCollectionOptions()
+                .timeSeriesOptions(
+                    new TimeSeriesOptions("ts")
+                        .metaField("meta")
+                        .granularity(TimeSeriesGranularity.SECONDS)));
+      } catch (MongoCommandException e) {
+        // 48 NamespaceExists: another process created it between our check and our create.
+        if (e.getErrorCode() != 48) {
+          throw e;
+        }
+      }
+    }
+    boolean timeSeries = "timeseries".equals(collectionType(db, Collections.INTERACTION_HISTORY));
+    index(db, Collections.INTERACTION_HISTORY, Indexes.ascending("meta.leadId", "ts"));
+    return timeSeries;
+  }
+
+  private static boolean supportsChangeStreams(MongoDatabase db) {
+    try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor =
+        db.getCollection(Collections.MESSAGES)
+            .watch()
+            .maxAwaitTime(1, TimeUnit.MILLISECONDS)
+            .cursor()) {
+      cursor.tryNext();
+      return true;
+    } catch (RuntimeException e) {
+      LOG.info(
+          "Change streams unavailable ({}); live feeds will tail by timestamp", e.getMessage());
+      return false;
+    }
+  }
+
+  private static String serverVersion(MongoDatabase db) {
+    try {
+      return String.valueOf(db.runCommand(new Document("buildInfo", 1)).get("version"));
+    } catch (RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static boolean exists(MongoDatabase db, String name) {
+    return db.listCollectionNames().into(new ArrayList<>()).contains(name);
+  }
+
+  private static String collectionType(MongoDatabase db, String name) {
+    List<Document> infos =
+        db.listCollections().filter(new Document("name", name)).into(new ArrayList<>());
+    return infos.isEmpty() ? null : infos.get(0).getString("type");
+  }
+
+  private static void unique(MongoDatabase db, String collection, String field) {
+    db.getCollection(collection)
+        .createIndex(Indexes.ascending(field), new IndexOptions().unique(true));
+  }
+
+  private static void index(MongoDatabase db, String collection, org.bson.conversions.Bson keys) {
+    MongoCollection<Document> c = db.getCollection(collection);
+    c.createIndex(keys);
+  }
+}

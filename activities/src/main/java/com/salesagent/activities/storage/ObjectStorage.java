@@ -1,0 +1,86 @@
+package com.salesagent.activities.storage;
+
+import java.time.Duration;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;
+
+/**
+ * The media store (image cards, voice notes): one bucket on S3 or an S3-compatible server. Media
+ * reaches WhatsApp through presigned GET URLs, so the bucket itself stays private.
+ */
+public final class ObjectStorage implements AutoCloseable {
+  private final S3Client s3;
+  private final S3Presigner presigner;
+  private final String bucket;
+
+  public ObjectStorage(S3Client s3, S3Presigner presigner, String bucket) {
+    this.s3 = s3;
+    this.presigner = presigner;
+    this.bucket = bucket;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  /** Throws NoSuchBucketException (or an SDK exception when unreachable). */
+  public void headBucket() {
+    s3.headBucket(HeadBucketRequest.builder().bucket(bucket).build());
+  }
+
+  /** Creates the bucket if it does not exist; returns whether it was created. */
+  public boolean ensureBucket() {
+    try {
+      headBucket();
+      return false;
+    } catch (NoSuchBucketException e) {
+      try {
+        s3.createBucket(CreateBucketRequest.builder().bucket(bucket).build());
+        return true;
+      } catch (BucketAlreadyOwnedByYouException raced) {
+        return false;
+      }
+    }
+  }
+
+  public void put(String key, byte[] bytes, String contentType) {
+    s3.putObject(
+        PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
+        RequestBody.fromBytes(bytes));
+  }
+
+  public byte[] get(String key) {
+    return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build())
+        .asByteArray();
+  }
+
+  public void delete(String key) {
+    s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
+  }
+
+  public String presignGet(String key, Duration validFor) {
+    return presigner
+        .presignGetObject(
+            GetObjectPresignRequest.builder()
+                .signatureDuration(validFor)
+                .getObjectRequest(GetObjectRequest.builder().bucket(bucket).key(key).build())
+                .build())
+        .url()
+        .toString();
+  }
+
+  @Override
+  public void close() {
+    presigner.close();
+    s3.close();
+  }
+}

@@ -1,0 +1,104 @@
+package com.salesagent.api;
+
+import com.salesagent.api.auth.AdminTokenFilter;
+import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.api.embedded.EmbeddedRuntime;
+import com.salesagent.api.resources.DiagnosticsResource;
+import com.salesagent.temporal.StartupException;
+import com.salesagent.worker.Connections;
+import com.salesagent.worker.Endpoints;
+import com.salesagent.worker.WorkerRuntime;
+import com.salesagent.worker.cli.ConfigSources;
+import com.salesagent.worker.cli.DefaultedServerCommand;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The sales agent's one runnable jar. {@code embedded} runs everything in one JVM on in-process
+ * stand-ins; {@code server} runs the API against the real stack named by the environment.
+ */
+public class SalesAgentApplication extends Application<ApiConfiguration> {
+  public static void main(String[] args) throws Exception {
+    new SalesAgentApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "sales-agent";
+  }
+
+  @Override
+  protected void addDefaultCommands(Bootstrap<ApiConfiguration> bootstrap) {
+    bootstrap.addCommand(
+        new DefaultedServerCommand<>(
+            this,
+            "embedded",
+            "Runs the whole system in one JVM on its embedded default (no Docker needed)",
+            "embedded.yml"));
+    bootstrap.addCommand(
+        new DefaultedServerCommand<>(
+            this, "server", "Runs the API against the real stack (see README.md)", "server.yml"));
+    bootstrap.addCommand(new CheckCommand<>(this));
+  }
+
+  @Override
+  public void initialize(Bootstrap<ApiConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(ConfigSources.fileOrClasspath());
+  }
+
+  @Override
+  public void run(ApiConfiguration config, Environment env) {
+    boolean embedded = config.getEmbedded().isEnabled();
+    String token = config.getApi().getAdminToken();
+    boolean tokenGenerated = false;
+    if (token.isBlank()) {
+      if (!embedded) {
+        throw new StartupException(
+            "API_ADMIN_TOKEN is not set: the server command needs a bearer token for /api");
+      }
+      byte[] bytes = new byte[16];
+      new SecureRandom().nextBytes(bytes);
+      token = "local-" + HexFormat.of().formatHex(bytes);
+      tokenGenerated = true;
+    }
+
+    List<String> embeddedUrls = List.of();
+    Endpoints endpoints;
+    if (embedded) {
+      EmbeddedRuntime runtime = EmbeddedRuntime.register(config, env);
+      endpoints = runtime.endpoints();
+      embeddedUrls = runtime.urls();
+    } else {
+      endpoints = Endpoints.fromConfiguration(config);
+    }
+
+    Connections connections = Connections.open(config, env, endpoints);
+    if (config.getWorker().isInProcess()) {
+      env.lifecycle().manage(new WorkerRuntime(connections, config.getWorker()));
+    }
+
+    env.jersey().register(new AdminTokenFilter(token));
+    env.jersey().register(new DiagnosticsResource(connections.temporal().client()));
+
+    String bannerToken = token;
+    boolean generated = tokenGenerated;
+    List<String> urls = embeddedUrls;
+    env.lifecycle()
+        .addServerLifecycleListener(
+            server ->
+                StartupBanner.print(
+                    System.out,
+                    embedded,
+                    ServerPorts.application(server),
+                    ServerPorts.admin(server),
+                    urls,
+                    bannerToken,
+                    generated,
+                    config.getApi().getTemporalUiUrl()));
+  }
+}

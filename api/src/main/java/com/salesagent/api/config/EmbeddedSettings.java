@@ -1,0 +1,92 @@
+package com.salesagent.api.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * The embedded default: which in-process servers stand in for the parts configured as {@code
+ * embedded}, on which ports (0 picks a free one), and where files go.
+ */
+public class EmbeddedSettings {
+  private boolean enabled = false;
+
+  @NotBlank private String dataDir = "./data";
+
+  @Min(0)
+  @Max(65535)
+  private int temporalPort = 7233;
+
+  @Min(0)
+  @Max(65535)
+  private int mongoPort = 27017;
+
+  @Min(0)
+  @Max(65535)
+  private int s3Port = 9000;
+
+  @Min(0)
+  @Max(65535)
+  private int whatsappEmulatorPort = 8089;
+
+  @JsonProperty
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  @JsonProperty
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  @JsonProperty
+  public String getDataDir() {
+    return dataDir;
+  }
+
+  @JsonProperty
+  public void setDataDir(String dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  @JsonProperty
+  public int getTemporalPort() {
+    return temporalPort;
+  }
+
+  @JsonProperty
+  public void setTemporalPort(int temporalPort) {
+    this.temporalPort = temporalPort;
+  }
+
+  @JsonProperty
+  public int getMongoPort() {
+    return mongoPort;
+  }
+
+  @JsonProperty
+  public void setMongoPort(int mongoPort) {
+    this.mongoPort = mongoPort;
+  }
+
+  @JsonProperty
+  public int getS3Port() {
+    return s3Port;
+  }
+
+  @JsonProperty
+  public void setS3Port(int s3Port) {
+    this.s3Port = s3Port;
+  }
+
+  @JsonProperty
+  public int getWhatsappEmulatorPort() {
+    return whatsappEmulatorPort;
+  }
+
+  @JsonProperty
+  public void setWhatsappEmulatorPort(int whatsappEmulatorPort) {
+    this.whatsappEmulatorPort = whatsappEmulatorPort;
+  }
+}

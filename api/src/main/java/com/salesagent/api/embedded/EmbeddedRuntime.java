@@ -1,0 +1,80 @@
+package com.salesagent.api.embedded;
+
+import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.api.config.EmbeddedSettings;
+import com.salesagent.worker.Endpoints;
+import io.dropwizard.core.setup.Environment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * Registers the in-process stand-ins, in start-up order, for every part configured as embedded
+ * (Temporal dev server, MongoDB-wire server, S3 server, WhatsApp emulator) and returns where each
+ * part really is. A part given a real address in the environment is used as is.
+ */
+public final class EmbeddedRuntime {
+  private final Endpoints endpoints;
+  private final List<String> urls;
+
+  private EmbeddedRuntime(Endpoints endpoints, List<String> urls) {
+    this.endpoints = endpoints;
+    this.urls = urls;
+  }
+
+  public Endpoints endpoints() {
+    return endpoints;
+  }
+
+  /** "name: url" lines for the start-up banner. */
+  public List<String> urls() {
+    return urls;
+  }
+
+  public static EmbeddedRuntime register(ApiConfiguration c, Environment env) {
+    EmbeddedSettings e = c.getEmbedded();
+    List<String> urls = new ArrayList<>();
+
+    String temporal = c.getTemporal().getAddress();
+    if (c.getTemporal().isEmbedded()) {
+      EmbeddedTemporal server = new EmbeddedTemporal(e.getTemporalPort());
+      env.lifecycle().manage(server);
+      temporal = server.target();
+      urls.add("Temporal dev server (gRPC): " + temporal + "  (in memory)");
+    }
+
+    String mongo = c.getMongodb().getUri();
+    if (c.getMongodb().isEmbedded()) {
+      EmbeddedMongoServer server = new EmbeddedMongoServer(e.getMongoPort());
+      env.lifecycle().manage(server);
+      mongo = server.connectionString();
+      urls.add("MongoDB-wire server:        " + mongo + "  (in memory)");
+    }
+
+    String s3 = c.getS3().getEndpoint();
+    AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    if (c.getS3().isEmbedded()) {
+      EmbeddedS3Server server = new EmbeddedS3Server(e.getS3Port(), Path.of(e.getDataDir(), "s3"));
+      env.lifecycle().manage(server);
+      s3 = server.endpoint();
+      credentials = server.credentials();
+      urls.add(
+          "S3-compatible server:       "
+              + s3
+              + "  (files under "
+              + server.directory().toAbsolutePath().normalize()
+              + ")");
+    }
+
+    String whatsapp = c.getWhatsapp().getApiBaseUrl();
+    if (c.getWhatsapp().isEmulator()) {
+      WhatsAppEmulator emulator = new WhatsAppEmulator(e.getWhatsappEmulatorPort());
+      env.lifecycle().manage(emulator);
+      whatsapp = emulator.baseUrl();
+      urls.add("WhatsApp Cloud API emulator: " + whatsapp);
+    }
+    return new EmbeddedRuntime(new Endpoints(temporal, mongo, s3, credentials, whatsapp), urls);
+  }
+}

@@ -1,0 +1,27 @@
+package com.salesagent.api.embedded;
+
+import com.salesagent.temporal.EmbeddedTemporalServer;
+import io.dropwizard.lifecycle.Managed;
+
+/** The Temporal dev server as a Managed object: first to start, last to stop. */
+public final class EmbeddedTemporal implements Managed {
+  private final EmbeddedTemporalServer server;
+
+  public EmbeddedTemporal(int port) {
+    this.server = new EmbeddedTemporalServer(port);
+  }
+
+  public String target() {
+    return server.target();
+  }
+
+  @Override
+  public void start() {
+    server.start();
+  }
+
+  @Override
+  public void stop() {
+    server.close();
+  }
+}

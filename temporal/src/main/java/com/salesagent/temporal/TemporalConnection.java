@@ -1,0 +1,188 @@
+package com.salesagent.temporal;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.File;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gRPC connection to a Temporal frontend with the client and operator stubs on top. Creating it
+ * opens nothing; {@link #awaitReachable()} proves the namespace answers.
+ */
+public final class TemporalConnection implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TemporalConnection.class);
+
+  private final String target;
+  private final TemporalSettings settings;
+  private final WorkflowServiceStubs service;
+  private final OperatorServiceStubs operator;
+  private final WorkflowClient client;
+
+  public TemporalConnection(String target, TemporalSettings settings) {
+    this.target = target;
+    this.settings = settings;
+    WorkflowServiceStubsOptions.Builder options =
+        WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    SslContext ssl = sslContext(settings);
+    if (ssl != null) {
+      options.setSslContext(ssl);
+    }
+    if (!settings.getApiKey().isBlank()) {
+      String key = settings.getApiKey();
+      options.addApiKey(() -> key);
+      if (ssl == null) {
+        options.setEnableHttps(true);
+      }
+    }
+    WorkflowServiceStubsOptions built = options.build();
+    this.service = WorkflowServiceStubs.newServiceStubs(built);
+    this.operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder(service.getOptions())
+                .setChannel(service.getRawChannel())
+                .build());
+    this.client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder()
+                .setNamespace(settings.getNamespace())
+                .setDataConverter(DataConverters.dataConverter())
+                .build());
+  }
+
+  public String target() {
+    return target;
+  }
+
+  public String namespace() {
+    return settings.getNamespace();
+  }
+
+  public WorkflowServiceStubs service() {
+    return service;
+  }
+
+  public OperatorServiceStubs operator() {
+    return operator;
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  /** Describes the namespace once, with a deadline; throws when it does not answer. */
+  public void describeNamespace(Duration timeout) {
+    service
+        .blockingStub()
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .describeNamespace(
+            DescribeNamespaceRequest.newBuilder().setNamespace(settings.getNamespace()).build());
+  }
+
+  /**
+   * Waits until the namespace answers or the configured timeout passes (servers started by
+   * docker-compose may still be booting), then registers the search-attribute catalogue.
+   */
+  public void awaitReachableAndRegister() {
+    long deadline =
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.getConnectTimeoutSeconds());
+    StatusRuntimeException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        describeNamespace(Duration.ofSeconds(5));
+        SearchAttributeRegistrar.register(
+            operator, settings.getNamespace(), LeadSearchAttributes.CATALOGUE);
+        return;
+      } catch (StatusRuntimeException e) {
+        last = e;
+        Status.Code code = e.getStatus().getCode();
+        if (code == Status.Code.NOT_FOUND) {
+          throw new StartupException(
+              "Temporal namespace '"
+                  + settings.getNamespace()
+                  + "' does not exist at "
+                  + target
+                  + "; create it or set TEMPORAL_NAMESPACE");
+        }
+        if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+          throw new StartupException(
+              "Temporal at "
+                  + target
+                  + " refused our credentials ("
+                  + code
+                  + "); check TEMPORAL_API_KEY or the TEMPORAL_TLS_* settings");
+        }
+        LOG.info("Waiting for Temporal at {}: {}", target, code);
+        sleep(1000);
+      }
+    }
+    throw new StartupException(
+        "Cannot reach Temporal at "
+            + target
+            + " within "
+            + settings.getConnectTimeoutSeconds()
+            + " s ("
+            + (last == null ? "no answer" : last.getStatus().getCode())
+            + "); check TEMPORAL_ADDRESS or start the server");
+  }
+
+  @Override
+  public void close() {
+    operator.shutdown();
+    service.shutdown();
+    service.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  private static SslContext sslContext(TemporalSettings settings) {
+    TemporalSettings.Tls tls = settings.getTls();
+    if (!tls.isEnabled()) {
+      return null;
+    }
+    try {
+      SslContextBuilder builder = GrpcSslContexts.forClient();
+      if (!tls.getClientCertPath().isBlank()) {
+        builder.keyManager(
+            readable(tls.getClientCertPath(), "TEMPORAL_TLS_CERT"),
+            readable(tls.getClientKeyPath(), "TEMPORAL_TLS_KEY"));
+      }
+      if (!tls.getServerRootCaPath().isBlank()) {
+        builder.trustManager(readable(tls.getServerRootCaPath(), "TEMPORAL_TLS_CA"));
+      }
+      return builder.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new StartupException(
+          "Temporal TLS settings are unusable: " + e.getMessage() + " (TEMPORAL_TLS_*)", e);
+    }
+  }
+
+  private static File readable(String path, String setting) {
+    File file = new File(path);
+    if (!file.canRead()) {
+      throw new StartupException("Cannot read " + path + "; check " + setting);
+    }
+    return file;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("Interrupted while waiting for Temporal", e);
+    }
+  }
+}

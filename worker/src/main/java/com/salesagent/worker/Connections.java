@@ -1,0 +1,42 @@
+package com.salesagent.worker;
+
+import com.salesagent.temporal.TemporalConnection;
+import com.salesagent.worker.config.WorkerConfiguration;
+import com.salesagent.worker.health.MongoHealthCheck;
+import com.salesagent.worker.health.S3HealthCheck;
+import com.salesagent.worker.health.TemporalHealthCheck;
+import io.dropwizard.core.setup.Environment;
+
+/**
+ * The three connections every process holds, registered as Managed objects in dependency order
+ * (Temporal, MongoDB, S3) with one health check each.
+ */
+public record Connections(
+    TemporalConnection temporal, MongoConnection mongo, StorageConnection storage) {
+
+  public static Connections open(WorkerConfiguration c, Environment env, Endpoints endpoints) {
+    TemporalConnection temporal =
+        new TemporalConnection(endpoints.temporalTarget(), c.getTemporal());
+    MongoConnection mongo =
+        new MongoConnection(
+            endpoints.mongoUri(),
+            c.getMongodb().getDatabase(),
+            c.getMongodb().getConnectTimeoutSeconds());
+    StorageConnection storage =
+        new StorageConnection(
+            endpoints.s3Endpoint(),
+            c.getS3().getRegion(),
+            c.getS3().getBucket(),
+            c.getS3().isPathStyleAccess(),
+            c.getS3().isCreateBucket(),
+            endpoints.s3Credentials(),
+            c.getS3().getConnectTimeoutSeconds());
+    env.lifecycle().manage(new TemporalManaged(temporal));
+    env.lifecycle().manage(mongo);
+    env.lifecycle().manage(storage);
+    env.healthChecks().register("temporal", new TemporalHealthCheck(temporal));
+    env.healthChecks().register("mongodb", new MongoHealthCheck(mongo));
+    env.healthChecks().register("s3", new S3HealthCheck(storage));
+    return new Connections(temporal, mongo, storage);
+  }
+}

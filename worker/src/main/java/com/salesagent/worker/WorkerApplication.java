@@ -1,0 +1,45 @@
+package com.salesagent.worker;
+
+import com.salesagent.worker.cli.ConfigSources;
+import com.salesagent.worker.cli.DefaultedServerCommand;
+import com.salesagent.worker.config.WorkerConfiguration;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+
+/**
+ * The worker process of the real stack: polls Temporal, reaches MongoDB, S3 and WhatsApp, and
+ * serves its own health checks. {@code java -cp sales-agent.jar
+ * com.salesagent.worker.WorkerApplication} runs it with the bundled worker.yml and the environment.
+ */
+public class WorkerApplication extends Application<WorkerConfiguration> {
+  public static void main(String[] args) throws Exception {
+    new WorkerApplication().run(args.length == 0 ? new String[] {"server"} : args);
+  }
+
+  @Override
+  public String getName() {
+    return "sales-agent-worker";
+  }
+
+  @Override
+  protected void addDefaultCommands(Bootstrap<WorkerConfiguration> bootstrap) {
+    bootstrap.addCommand(
+        new DefaultedServerCommand<>(
+            this, "server", "Runs the worker against the configured real stack", "worker.yml"));
+    bootstrap.addCommand(new CheckCommand<>(this));
+  }
+
+  @Override
+  public void initialize(Bootstrap<WorkerConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(ConfigSources.fileOrClasspath());
+  }
+
+  @Override
+  public void run(WorkerConfiguration configuration, Environment environment) {
+    Connections connections =
+        Connections.open(configuration, environment, Endpoints.fromConfiguration(configuration));
+    environment.lifecycle().manage(new WorkerRuntime(connections, configuration.getWorker()));
+  }
+}

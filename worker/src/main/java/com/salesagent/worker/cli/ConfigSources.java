@@ -1,0 +1,41 @@
+package com.salesagent.worker.cli;
+
+import io.dropwizard.configuration.ConfigurationSourceProvider;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Configuration files are read from disk when the path exists there, else from the classpath (the
+ * defaults shipped in the jar), with ${VAR} and ${VAR:-default} replaced from the environment.
+ */
+public final class ConfigSources {
+  private ConfigSources() {}
+
+  public static ConfigurationSourceProvider fileOrClasspath() {
+    return new SubstitutingSourceProvider(
+        new FileOrClasspath(), new EnvironmentVariableSubstitutor(false));
+  }
+
+  private static final class FileOrClasspath implements ConfigurationSourceProvider {
+    @Override
+    public InputStream open(String path) throws IOException {
+      Path file = Path.of(path);
+      if (Files.isRegularFile(file)) {
+        return new FileInputStream(file.toFile());
+      }
+      InputStream resource =
+          ConfigSources.class.getClassLoader().getResourceAsStream(path.replaceFirst("^/", ""));
+      if (resource == null) {
+        throw new FileNotFoundException(
+            "configuration file " + path + " is neither a file nor a bundled default");
+      }
+      return resource;
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package com.salesagent.worker.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+
+/**
+ * S3 or an S3-compatible server (MinIO). {@code endpoint} empty means AWS itself; {@code embedded}
+ * means the in-process server of the embedded command. Credentials come from the AWS default chain
+ * (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles, instance roles), never from this file.
+ */
+public class S3Factory {
+  public static final String EMBEDDED = "embedded";
+
+  private String endpoint = "";
+
+  @NotBlank
+  @Pattern(
+      regexp = "[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]",
+      message =
+          "must be an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-' (S3_BUCKET)")
+  private String bucket = "sales-agent-media";
+
+  @NotBlank
+  @Pattern(regexp = "[a-z0-9\\-]+", message = "must be an AWS region such as us-east-1 (S3_REGION)")
+  private String region = "us-east-1";
+
+  /** MinIO and most S3-compatible servers need path-style URLs. */
+  private boolean pathStyleAccess = true;
+
+  /** Create the bucket at start-up when it is missing (off where IAM forbids it). */
+  private boolean createBucket = true;
+
+  @Min(1)
+  @Max(600)
+  private int connectTimeoutSeconds = 30;
+
+  @JsonProperty
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  @JsonProperty
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint == null ? "" : endpoint.trim();
+  }
+
+  @JsonProperty
+  public String getBucket() {
+    return bucket;
+  }
+
+  @JsonProperty
+  public void setBucket(String bucket) {
+    this.bucket = bucket;
+  }
+
+  @JsonProperty
+  public String getRegion() {
+    return region;
+  }
+
+  @JsonProperty
+  public void setRegion(String region) {
+    this.region = region;
+  }
+
+  @JsonProperty
+  public boolean isPathStyleAccess() {
+    return pathStyleAccess;
+  }
+
+  @JsonProperty
+  public void setPathStyleAccess(boolean pathStyleAccess) {
+    this.pathStyleAccess = pathStyleAccess;
+  }
+
+  @JsonProperty
+  public boolean isCreateBucket() {
+    return createBucket;
+  }
+
+  @JsonProperty
+  public void setCreateBucket(boolean createBucket) {
+    this.createBucket = createBucket;
+  }
+
+  @JsonProperty
+  public int getConnectTimeoutSeconds() {
+    return connectTimeoutSeconds;
+  }
+
+  @JsonProperty
+  public void setConnectTimeoutSeconds(int connectTimeoutSeconds) {
+    this.connectTimeoutSeconds = connectTimeoutSeconds;
+  }
+
+  @JsonIgnore
+  public boolean isEmbedded() {
+    return EMBEDDED.equals(endpoint);
+  }
+
+  @JsonIgnore
+  @ValidationMethod(
+      message = "must be an http(s) URL, empty for AWS itself, or 'embedded' (S3_ENDPOINT)")
+  public boolean isEndpointValid() {
+    if (endpoint.isEmpty() || isEmbedded()) {
+      return true;
+    }
+    try {
+      URI uri = URI.create(endpoint);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package com.salesagent.worker.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+
+/**
+ * WhatsApp Business Cloud API. {@code apiBaseUrl} {@code emulator} means the local Cloud API
+ * emulator of the embedded command, which then also supplies generated credentials. Tokens and
+ * secrets come from the environment only.
+ */
+public class WhatsAppFactory {
+  public static final String EMULATOR = "emulator";
+
+  @NotBlank private String apiBaseUrl = "https://graph.facebook.com";
+
+  @NotBlank
+  @Pattern(regexp = "v[0-9]+\\.[0-9]+", message = "must look like v21.0 (WHATSAPP_API_VERSION)")
+  private String apiVersion = "v21.0";
+
+  private String phoneNumberId = "";
+  private String accessToken = "";
+  private String appSecret = "";
+  private String verifyToken = "";
+
+  @JsonProperty
+  public String getApiBaseUrl() {
+    return apiBaseUrl;
+  }
+
+  @JsonProperty
+  public void setApiBaseUrl(String apiBaseUrl) {
+    this.apiBaseUrl = apiBaseUrl;
+  }
+
+  @JsonProperty
+  public String getApiVersion() {
+    return apiVersion;
+  }
+
+  @JsonProperty
+  public void setApiVersion(String apiVersion) {
+    this.apiVersion = apiVersion;
+  }
+
+  @JsonProperty
+  public String getPhoneNumberId() {
+    return phoneNumberId;
+  }
+
+  @JsonProperty
+  public void setPhoneNumberId(String phoneNumberId) {
+    this.phoneNumberId = nullToEmpty(phoneNumberId);
+  }
+
+  @JsonProperty
+  public String getAccessToken() {
+    return accessToken;
+  }
+
+  @JsonProperty
+  public void setAccessToken(String accessToken) {
+    this.accessToken = nullToEmpty(accessToken);
+  }
+
+  @JsonProperty
+  public String getAppSecret() {
+    return appSecret;
+  }
+
+  @JsonProperty
+  public void setAppSecret(String appSecret) {
+    this.appSecret = nullToEmpty(appSecret);
+  }
+
+  @JsonProperty
+  public String getVerifyToken() {
+    return verifyToken;
+  }
+
+  @JsonProperty
+  public void setVerifyToken(String verifyToken) {
+    this.verifyToken = nullToEmpty(verifyToken);
+  }
+
+  @JsonIgnore
+  public boolean isEmulator() {
+    return EMULATOR.equals(apiBaseUrl);
+  }
+
+  @JsonIgnore
+  @ValidationMethod(message = "must be an http(s) URL or 'emulator' (WHATSAPP_API_BASE_URL)")
+  public boolean isApiBaseUrlValid() {
+    if (apiBaseUrl == null || isEmulator()) {
+      return true;
+    }
+    try {
+      URI uri = URI.create(apiBaseUrl);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s.trim();
+  }
+}

@@ -1,0 +1,62 @@
+package com.salesagent.worker.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/** How the worker polls. {@code inProcess} lets the API process host a worker too. */
+public class WorkerSettings {
+  private boolean inProcess = false;
+
+  @Min(1)
+  @Max(64)
+  private int workflowPollers = 4;
+
+  @Min(1)
+  @Max(64)
+  private int activityPollers = 4;
+
+  @Min(1)
+  @Max(1000)
+  private int maxConcurrentActivities = 50;
+
+  @JsonProperty
+  public boolean isInProcess() {
+    return inProcess;
+  }
+
+  @JsonProperty
+  public void setInProcess(boolean inProcess) {
+    this.inProcess = inProcess;
+  }
+
+  @JsonProperty
+  public int getWorkflowPollers() {
+    return workflowPollers;
+  }
+
+  @JsonProperty
+  public void setWorkflowPollers(int workflowPollers) {
+    this.workflowPollers = workflowPollers;
+  }
+
+  @JsonProperty
+  public int getActivityPollers() {
+    return activityPollers;
+  }
+
+  @JsonProperty
+  public void setActivityPollers(int activityPollers) {
+    this.activityPollers = activityPollers;
+  }
+
+  @JsonProperty
+  public int getMaxConcurrentActivities() {
+    return maxConcurrentActivities;
+  }
+
+  @JsonProperty
+  public void setMaxConcurrentActivities(int maxConcurrentActivities) {
+    this.maxConcurrentActivities = maxConcurrentActivities;
+  }
+}
