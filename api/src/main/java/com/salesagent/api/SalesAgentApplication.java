@@ -1,5 +1,6 @@
 package com.salesagent.api;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.salesagent.api.auth.AdminTokenFilter;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.embedded.EmbeddedRuntime;
@@ -12,19 +13,56 @@ import com.salesagent.worker.cli.ConfigSources;
 import com.salesagent.worker.cli.DefaultedServerCommand;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.util.JarLocation;
+import java.io.PrintStream;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The sales agent's one runnable jar. {@code embedded} runs everything in one JVM on in-process
  * stand-ins; {@code server} runs the API against the real stack named by the environment.
  */
 public class SalesAgentApplication extends Application<ApiConfiguration> {
+  private final Map<String, String> environment;
+  private final long constructedAt = System.nanoTime();
+  private volatile Connections connections;
+
+  public SalesAgentApplication() {
+    this(System.getenv());
+  }
+
+  /** Tests pass their own environment instead of the process's. */
+  public SalesAgentApplication(Map<String, String> environment) {
+    this.environment = environment;
+  }
+
   public static void main(String[] args) throws Exception {
     new SalesAgentApplication().run(args);
+  }
+
+  /** The connections of the running application (null before {@link #run}). */
+  public Connections connections() {
+    return connections;
+  }
+
+  /**
+   * Runs a command the way {@link #run(String...)} does, but with the given streams and without
+   * exiting the JVM; returns the failure, if any.
+   */
+  public Optional<Throwable> runCommand(PrintStream out, PrintStream err, String... arguments)
+      throws Exception {
+    Bootstrap<ApiConfiguration> bootstrap = new Bootstrap<>(this);
+    addDefaultCommands(bootstrap);
+    initialize(bootstrap);
+    bootstrap.registerMetrics();
+    return new Cli(new JarLocation(getClass()), bootstrap, out, err).run(arguments);
   }
 
   @Override
@@ -48,7 +86,9 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
 
   @Override
   public void initialize(Bootstrap<ApiConfiguration> bootstrap) {
-    bootstrap.setConfigurationSourceProvider(ConfigSources.fileOrClasspath());
+    bootstrap.setConfigurationSourceProvider(ConfigSources.fileOrClasspath(environment));
+    // ISO-8601 strings for java.time in every JSON body, as in workflow payloads.
+    bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
   @Override
@@ -77,7 +117,9 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
       endpoints = Endpoints.fromConfiguration(config);
     }
 
+    PortPreflight.check(config);
     Connections connections = Connections.open(config, env, endpoints);
+    this.connections = connections;
     if (config.getWorker().isInProcess()) {
       env.lifecycle().manage(new WorkerRuntime(connections, config.getWorker()));
     }
@@ -99,6 +141,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
                     urls,
                     bannerToken,
                     generated,
-                    config.getApi().getTemporalUiUrl()));
+                    config.getApi().getTemporalUiUrl(),
+                    Duration.ofNanos(System.nanoTime() - constructedAt)));
   }
 }

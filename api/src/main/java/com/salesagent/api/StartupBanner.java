@@ -1,6 +1,7 @@
 package com.salesagent.api;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 
 /** What a person sees once everything is up: every URL, and how long state lives. */
@@ -15,7 +16,8 @@ final class StartupBanner {
       List<String> embeddedUrls,
       String adminToken,
       boolean tokenGenerated,
-      String temporalUiUrl) {
+      String temporalUiUrl,
+      Duration startedIn) {
     String line = "=".repeat(78);
     out.println();
     out.println(line);
@@ -23,6 +25,7 @@ final class StartupBanner {
         embedded
             ? " Sales agent is running on its embedded default (one JVM, no Docker)"
             : " Sales agent API is running");
+    out.printf(" Started in %.1f s%n", startedIn.toMillis() / 1000.0);
     out.println(line);
     out.println(" REST API:                   http://localhost:" + apiPort + "/api");
     out.println(" WhatsApp webhook:           http://localhost:" + apiPort + "/webhooks/whatsapp");
@@ -51,5 +54,9 @@ final class StartupBanner {
     }
     out.println(line);
     out.flush();
+  }
+
+  private static void row(PrintStream out, String label, String value) {
+    out.printf(" %-29s %s%n", label + ":", value);
   }
 }

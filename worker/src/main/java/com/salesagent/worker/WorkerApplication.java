@@ -1,5 +1,6 @@
 package com.salesagent.worker;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.salesagent.worker.cli.ConfigSources;
 import com.salesagent.worker.cli.DefaultedServerCommand;
 import com.salesagent.worker.config.WorkerConfiguration;
@@ -7,6 +8,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.CheckCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import java.util.Map;
 
 /**
  * The worker process of the real stack: polls Temporal, reaches MongoDB, S3 and WhatsApp, and
@@ -14,6 +16,17 @@ import io.dropwizard.core.setup.Environment;
  * com.salesagent.worker.WorkerApplication} runs it with the bundled worker.yml and the environment.
  */
 public class WorkerApplication extends Application<WorkerConfiguration> {
+  private final Map<String, String> environment;
+
+  public WorkerApplication() {
+    this(System.getenv());
+  }
+
+  /** Tests pass their own environment. */
+  public WorkerApplication(Map<String, String> environment) {
+    this.environment = environment;
+  }
+
   public static void main(String[] args) throws Exception {
     new WorkerApplication().run(args.length == 0 ? new String[] {"server"} : args);
   }
@@ -33,7 +46,9 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
 
   @Override
   public void initialize(Bootstrap<WorkerConfiguration> bootstrap) {
-    bootstrap.setConfigurationSourceProvider(ConfigSources.fileOrClasspath());
+    bootstrap.setConfigurationSourceProvider(ConfigSources.fileOrClasspath(environment));
+    // ISO-8601 strings for java.time in every JSON body, as in workflow payloads.
+    bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
   @Override

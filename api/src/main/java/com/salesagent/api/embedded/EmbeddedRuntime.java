@@ -50,7 +50,7 @@ public final class EmbeddedRuntime {
       EmbeddedMongoServer server = new EmbeddedMongoServer(e.getMongoPort());
       env.lifecycle().manage(server);
       mongo = server.connectionString();
-      urls.add("MongoDB-wire server:        " + mongo + "  (in memory)");
+      urls.add("MongoDB-wire server: " + mongo + "  (in memory)");
     }
 
     String s3 = c.getS3().getEndpoint();
@@ -61,7 +61,7 @@ public final class EmbeddedRuntime {
       s3 = server.endpoint();
       credentials = server.credentials();
       urls.add(
-          "S3-compatible server:       "
+          "S3-compatible server: "
               + s3
               + "  (files under "
               + server.directory().toAbsolutePath().normalize()

@@ -1,7 +1,6 @@
 package com.salesagent.worker.cli;
 
 import io.dropwizard.configuration.ConfigurationSourceProvider;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -9,6 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import org.apache.commons.text.StringSubstitutor;
+import org.apache.commons.text.lookup.StringLookupFactory;
 
 /**
  * Configuration files are read from disk when the path exists there, else from the classpath (the
@@ -17,9 +19,13 @@ import java.nio.file.Path;
 public final class ConfigSources {
   private ConfigSources() {}
 
-  public static ConfigurationSourceProvider fileOrClasspath() {
-    return new SubstitutingSourceProvider(
-        new FileOrClasspath(), new EnvironmentVariableSubstitutor(false));
+  /** {@code environment} is System.getenv() in production and a plain map in tests. */
+  public static ConfigurationSourceProvider fileOrClasspath(Map<String, String> environment) {
+    StringSubstitutor substitutor =
+        new StringSubstitutor(StringLookupFactory.INSTANCE.functionStringLookup(environment::get));
+    substitutor.setEnableUndefinedVariableException(false);
+    substitutor.setEnableSubstitutionInVariables(false);
+    return new SubstitutingSourceProvider(new FileOrClasspath(), substitutor);
   }
 
   private static final class FileOrClasspath implements ConfigurationSourceProvider {

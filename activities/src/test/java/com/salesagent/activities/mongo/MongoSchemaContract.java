@@ -1,0 +1,141 @@
+package com.salesagent.activities.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schema's behaviour, written once and run against every MongoDB the system supports: the
+ * embedded server always, a real replica set where Docker exists.
+ */
+abstract class MongoSchemaContract {
+  abstract MongoDatabaseExtension mongo();
+
+  /** The embedded server silently makes a regular collection; real servers a time-series one. */
+  abstract boolean expectsTimeSeries();
+
+  private MongoDatabase db() {
+    return mongo().database();
+  }
+
+  @Test
+  void ensureIsIdempotentAndCreatesEveryCollection() {
+    MongoCapabilities first = MongoSchema.ensure(db());
+    MongoCapabilities second = MongoSchema.ensure(db());
+
+    assertThat(second).isEqualTo(first);
+    assertThat(db().listCollectionNames().into(new ArrayList<>()))
+        .contains(
+            Collections.CONTACTS,
+            Collections.RESEARCH_RESULTS,
+            Collections.PROMPT_VARIANTS,
+            Collections.AGENT_CONFIGURATIONS,
+            Collections.WORKFLOW_DEFINITIONS,
+            Collections.PERSONAS,
+            Collections.FEEDBACK,
+            Collections.MESSAGES,
+            Collections.INTERACTION_HISTORY,
+            Collections.WEBHOOK_EVENTS);
+  }
+
+  @Test
+  void capabilitiesMatchTheServer() {
+    MongoCapabilities capabilities = MongoSchema.ensure(db());
+
+    assertThat(capabilities.timeSeries()).isEqualTo(expectsTimeSeries());
+    assertThat(capabilities.changeStreams()).isTrue();
+    assertThat(capabilities.serverVersion()).matches("\\d+\\.\\d+.*");
+  }
+
+  @Test
+  void aLeadIdIsUnique() {
+    MongoSchema.ensure(db());
+    MongoCollection<Document> contacts = db().getCollection(Collections.CONTACTS);
+    contacts.insertOne(new Document("leadId", "L-1"));
+
+    assertThatThrownBy(() -> contacts.insertOne(new Document("leadId", "L-1")))
+        .isInstanceOfSatisfying(
+            MongoWriteException.class,
+            e -> assertThat(e.getError().getCategory()).isEqualTo(ErrorCategory.DUPLICATE_KEY));
+  }
+
+  @Test
+  void anIdempotencyKeyIsUniqueButMessagesWithoutWamidCoexist() {
+    MongoSchema.ensure(db());
+    MongoCollection<Document> messages = db().getCollection(Collections.MESSAGES);
+    messages.insertOne(new Document("idempotencyKey", "k-1"));
+    messages.insertOne(new Document("idempotencyKey", "k-2"));
+
+    assertThatThrownBy(() -> messages.insertOne(new Document("idempotencyKey", "k-1")))
+        .isInstanceOf(MongoWriteException.class);
+    assertThat(messages.countDocuments()).isEqualTo(2);
+  }
+
+  @Test
+  void aDocumentRoundTrips() {
+    MongoSchema.ensure(db());
+    Date at = Date.from(Instant.parse("2026-11-25T10:00:00Z"));
+    Document contact =
+        new Document("leadId", "L-2")
+            .append("name", "Zoë Ñúñez")
+            .append("consent", new Document("whatsappOptIn", true).append("at", at))
+            .append("tags", List.of("smb", "retail"));
+    db().getCollection(Collections.CONTACTS).insertOne(contact);
+
+    Document back =
+        db().getCollection(Collections.CONTACTS).find(Filters.eq("leadId", "L-2")).first();
+
+    assertThat(back).isNotNull();
+    assertThat(back.getString("name")).isEqualTo("Zoë Ñúñez");
+    assertThat(back.get("consent", Document.class).getDate("at")).isEqualTo(at);
+    assertThat(back.getList("tags", String.class)).containsExactly("smb", "retail");
+  }
+
+  @Test
+  void interactionHistoryAcceptsEventsWithMetaAndTime() {
+    MongoSchema.ensure(db());
+    MongoCollection<Document> history = db().getCollection(Collections.INTERACTION_HISTORY);
+    Date ts = Date.from(Instant.parse("2026-11-25T10:00:00Z"));
+    history.insertOne(
+        new Document("ts", ts)
+            .append("meta", new Document("leadId", "L-3").append("campaignId", "c"))
+            .append("type", "enrolled"));
+
+    Document back = history.find(Filters.eq("meta.leadId", "L-3")).first();
+
+    assertThat(back).isNotNull();
+    assertThat(back.getString("type")).isEqualTo("enrolled");
+    assertThat(back.getDate("ts")).isEqualTo(ts);
+  }
+
+  @Test
+  void aChangeStreamSeesANewMessage() {
+    MongoSchema.ensure(db());
+    MongoCollection<Document> messages = db().getCollection(Collections.MESSAGES);
+    try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor =
+        messages.watch().maxAwaitTime(200, TimeUnit.MILLISECONDS).cursor()) {
+      messages.insertOne(new Document("idempotencyKey", "k-watch").append("status", "sent"));
+
+      ChangeStreamDocument<Document> change = null;
+      for (int i = 0; i < 50 && change == null; i++) {
+        change = cursor.tryNext();
+      }
+      assertThat(change).isNotNull();
+      assertThat(change.getFullDocument()).containsEntry("idempotencyKey", "k-watch");
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package com.salesagent.activities.mongo;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+/** The same contract on a real MongoDB replica set; extra coverage where Docker exists. */
+@Testcontainers(disabledWithoutDocker = true)
+class ReplicaSetMongoSchemaTest extends MongoSchemaContract {
+  @RegisterExtension
+  static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.replicaSet("mongo:7.0");
+
+  @Override
+  MongoDatabaseExtension mongo() {
+    return MONGO;
+  }
+
+  @Override
+  boolean expectsTimeSeries() {
+    return true;
+  }
+}

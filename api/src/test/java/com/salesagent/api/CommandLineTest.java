@@ -1,0 +1,109 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.temporal.Ports;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Start-up failures: one line that names the cause and the setting to change. */
+class CommandLineTest {
+  private record Outcome(Optional<Throwable> failure, List<String> errLines) {}
+
+  private static Outcome run(Map<String, String> env, String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Optional<Throwable> failure =
+        new SalesAgentApplication(env)
+            .runCommand(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                args);
+    List<String> lines =
+        Arrays.stream(err.toString(StandardCharsets.UTF_8).split("\\R"))
+            .filter(l -> !l.isBlank())
+            .toList();
+    return new Outcome(failure, lines);
+  }
+
+  private static Map<String, String> realStack(String... keyValues) {
+    Map<String, String> env = new HashMap<>();
+    env.put("HTTP_PORT", "0");
+    env.put("ADMIN_PORT", "0");
+    env.put("API_ADMIN_TOKEN", "t");
+    env.put("CONNECT_TIMEOUT_SECONDS", "2");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      env.put(keyValues[i], keyValues[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void theServerCommandNeedsAnAdminToken() throws Exception {
+    Map<String, String> env = realStack();
+    env.remove("API_ADMIN_TOKEN");
+
+    Outcome outcome = run(env, "server");
+
+    assertThat(outcome.failure()).isPresent();
+    assertThat(outcome.errLines()).hasSize(1);
+    assertThat(outcome.errLines().get(0)).startsWith("error: API_ADMIN_TOKEN is not set");
+  }
+
+  @Test
+  void aMalformedSettingIsNamedWithItsVariable() throws Exception {
+    Outcome outcome = run(realStack("MONGODB_URI", "mysql://db"), "server");
+
+    assertThat(outcome.failure()).isPresent();
+    assertThat(String.join("\n", outcome.errLines()))
+        .startsWith("error: ")
+        .contains("mongodb")
+        .contains("MONGODB_URI");
+    assertThat(outcome.errLines()).noneMatch(l -> l.trim().startsWith("at "));
+  }
+
+  @Test
+  void anUnreachableTemporalIsOneLineNamingTheSetting() throws Exception {
+    Outcome outcome = run(realStack("TEMPORAL_ADDRESS", "127.0.0.1:" + Ports.freePort()), "server");
+
+    assertThat(outcome.failure()).isPresent();
+    assertThat(outcome.errLines()).hasSize(1);
+    assertThat(outcome.errLines().get(0))
+        .startsWith("error: Cannot reach Temporal")
+        .contains("TEMPORAL_ADDRESS");
+  }
+
+  @Test
+  void embeddedPartsAreRefusedByTheServerCommand() throws Exception {
+    Outcome outcome = run(realStack("S3_ENDPOINT", "embedded"), "server");
+
+    assertThat(outcome.errLines()).hasSize(1);
+    assertThat(outcome.errLines().get(0)).contains("S3_ENDPOINT=embedded");
+  }
+
+  @Test
+  void aTakenHttpPortIsNamedBeforeAnythingStarts() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(0));
+      Map<String, String> env = EmbeddedEnvironment.freePorts("t");
+      env.put("HTTP_PORT", String.valueOf(taken.getLocalPort()));
+
+      Outcome outcome = run(env, "embedded");
+
+      assertThat(outcome.failure()).isPresent();
+      assertThat(outcome.errLines()).hasSize(1);
+      assertThat(outcome.errLines().get(0))
+          .contains(String.valueOf(taken.getLocalPort()))
+          .contains("HTTP_PORT");
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.health.HealthCheck;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.worker.Connections;
+import com.salesagent.worker.cli.ConfigSources;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SortedMap;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The embedded default booted as the 'embedded' command boots it, on free ports. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class EmbeddedApplicationTest {
+  static final String TOKEN = "test-admin-token";
+
+  static final DropwizardAppExtension<ApiConfiguration> APP =
+      new DropwizardAppExtension<>(
+          SalesAgentApplication.class,
+          "embedded.yml",
+          ConfigSources.fileOrClasspath(EmbeddedEnvironment.freePorts(TOKEN)));
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private Connections connections() {
+    return APP.<SalesAgentApplication>getApplication().connections();
+  }
+
+  private HttpResponse<String> post(String path, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + path))
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void everyHealthCheckIsHealthy() throws Exception {
+    SortedMap<String, HealthCheck.Result> results =
+        APP.getEnvironment().healthChecks().runHealthChecks();
+
+    assertThat(results).containsKeys("temporal", "mongodb", "s3");
+    results.forEach((name, result) -> assertThat(result.isHealthy()).as(name).isTrue());
+    HttpResponse<String> admin =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + APP.getAdminPort() + "/healthcheck"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(admin.statusCode()).isEqualTo(200);
+    assertThat(admin.body()).contains("\"temporal\"").contains("\"mongodb\"").contains("\"s3\"");
+  }
+
+  @Test
+  void theDiagnosticsWorkflowCompletesOnTheInProcessWorker() throws Exception {
+    HttpResponse<String> response = post("/api/system/diagnostics", TOKEN);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Map<?, ?> report = APP.getObjectMapper().readValue(response.body(), Map.class);
+    assertThat(report.get("probes").toString())
+        .contains("component=mongodb, ok=true")
+        .contains("component=s3, ok=true");
+    assertThat(report.get("startedAt").toString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+  }
+
+  @Test
+  void theApiRequiresTheBearerToken() throws Exception {
+    HttpResponse<String> missing = post("/api/system/diagnostics", null);
+    HttpResponse<String> wrong = post("/api/system/diagnostics", "not-the-token");
+
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.body()).contains("API_ADMIN_TOKEN");
+    assertThat(missing.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("wrong bearer token");
+  }
+
+  @Test
+  void aDocumentRoundTripsThroughMongo() {
+    MongoCollection<Document> c = connections().mongo().database().getCollection("round_trip");
+    c.insertOne(new Document("key", "k-1").append("text", "olá, 世界"));
+
+    Document back = c.find(Filters.eq("key", "k-1")).first();
+
+    assertThat(back).isNotNull();
+    assertThat(back.getString("text")).isEqualTo("olá, 世界");
+    assertThat(connections().mongo().capabilities().changeStreams()).isTrue();
+  }
+
+  @Test
+  void anObjectRoundTripsThroughS3IncludingAPresignedGet() throws Exception {
+    ObjectStorage storage = connections().storage().storage();
+    byte[] card = "an image card, say".getBytes(StandardCharsets.UTF_8);
+    storage.put("cards/lead-1.txt", card, "text/plain");
+
+    assertThat(storage.get("cards/lead-1.txt")).isEqualTo(card);
+    String url = storage.presignGet("cards/lead-1.txt", Duration.ofMinutes(5));
+    HttpResponse<byte[]> fetched =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(fetched.statusCode()).isEqualTo(200);
+    assertThat(fetched.body()).isEqualTo(card);
+
+    HttpResponse<byte[]> unsigned =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('?')))).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(unsigned.statusCode()).isEqualTo(403);
+  }
+}

@@ -1,0 +1,114 @@
+package com.salesagent.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.salesagent.temporal.StartupException;
+import com.salesagent.worker.cli.ConfigSources;
+import com.salesagent.worker.config.WorkerConfiguration;
+import io.dropwizard.configuration.ConfigurationValidationException;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The bundled worker.yml read with a given environment, as the worker process reads it. */
+class WorkerConfigurationTest {
+  private static WorkerConfiguration load(Map<String, String> env) throws Exception {
+    return new YamlConfigurationFactory<>(
+            WorkerConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
+        .build(ConfigSources.fileOrClasspath(env), "worker.yml");
+  }
+
+  private static Map<String, String> env(String... keyValues) {
+    Map<String, String> env = new HashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      env.put(keyValues[i], keyValues[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void defaultsPointAtTheComposeStackOnLocalhost() throws Exception {
+    WorkerConfiguration c = load(env());
+
+    assertThat(c.getTemporal().getAddress()).isEqualTo("localhost:7233");
+    assertThat(c.getTemporal().getNamespace()).isEqualTo("default");
+    assertThat(c.getMongodb().getUri()).isEqualTo("mongodb://localhost:27017/?replicaSet=rs0");
+    assertThat(c.getS3().getEndpoint()).isEmpty();
+    assertThat(c.getS3().getBucket()).isEqualTo("sales-agent-media");
+  }
+
+  @Test
+  void environmentVariablesOverrideEverySection() throws Exception {
+    WorkerConfiguration c =
+        load(
+            env(
+                "TEMPORAL_ADDRESS", "temporal:7233",
+                "TEMPORAL_NAMESPACE", "sales",
+                "MONGODB_URI", "mongodb://mongo:27017/?replicaSet=rs0",
+                "MONGODB_DATABASE", "agent",
+                "S3_ENDPOINT", "http://minio:9000",
+                "S3_BUCKET", "media-bucket",
+                "S3_REGION", "eu-west-1"));
+
+    assertThat(c.getTemporal().getAddress()).isEqualTo("temporal:7233");
+    assertThat(c.getTemporal().getNamespace()).isEqualTo("sales");
+    assertThat(c.getMongodb().getUri()).isEqualTo("mongodb://mongo:27017/?replicaSet=rs0");
+    assertThat(c.getMongodb().getDatabase()).isEqualTo("agent");
+    assertThat(c.getS3().getEndpoint()).isEqualTo("http://minio:9000");
+    assertThat(c.getS3().getBucket()).isEqualTo("media-bucket");
+    assertThat(c.getS3().getRegion()).isEqualTo("eu-west-1");
+  }
+
+  @Test
+  void aMalformedMongoUriNamesTheSettingAndTheVariable() {
+    assertThatThrownBy(() -> load(env("MONGODB_URI", "postgres://db:5432")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("mongodb")
+        .hasMessageContaining("MONGODB_URI");
+  }
+
+  @Test
+  void aMalformedTemporalAddressNamesTheVariable() {
+    assertThatThrownBy(() -> load(env("TEMPORAL_ADDRESS", "temporal-without-port")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("temporal.address")
+        .hasMessageContaining("TEMPORAL_ADDRESS");
+  }
+
+  @Test
+  void aBadBucketNameNamesTheVariable() {
+    assertThatThrownBy(() -> load(env("S3_BUCKET", "Not_A_Bucket")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("s3.bucket")
+        .hasMessageContaining("S3_BUCKET");
+  }
+
+  @Test
+  void aBadS3EndpointNamesTheVariable() {
+    assertThatThrownBy(() -> load(env("S3_ENDPOINT", "minio:9000")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("S3_ENDPOINT");
+  }
+
+  @Test
+  void aMissingDatabaseNameIsReported() {
+    assertThatThrownBy(() -> load(env("MONGODB_DATABASE", "bad.name")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("mongodb.database")
+        .hasMessageContaining("MONGODB_DATABASE");
+  }
+
+  @Test
+  void embeddedPartsAreRefusedOutsideTheEmbeddedCommand() throws Exception {
+    WorkerConfiguration c = load(env("MONGODB_URI", "embedded"));
+
+    assertThatThrownBy(() -> Endpoints.fromConfiguration(c))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("MONGODB_URI=embedded")
+        .hasMessageContaining("'embedded' command");
+  }
+}
