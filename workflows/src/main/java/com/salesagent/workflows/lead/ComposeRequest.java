@@ -1,0 +1,13 @@
+package com.salesagent.workflows.lead;
+
+/**
+ * {@code purpose}: first_contact, follow_up_read or follow_up_unread (another angle). The
+ * idempotency key names the message document the composer writes and the send then reads.
+ */
+public record ComposeRequest(
+    String leadId,
+    String campaignId,
+    String variantId,
+    int step,
+    String purpose,
+    String idempotencyKey) {}

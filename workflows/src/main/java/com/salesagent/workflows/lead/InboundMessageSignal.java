@@ -1,0 +1,15 @@
+package com.salesagent.workflows.lead;
+
+import java.time.Instant;
+
+/**
+ * An inbound WhatsApp message from the lead. {@code contextWamid} is the message it answers, when
+ * WhatsApp says so; {@code type} is WhatsApp's message type (text, button, reaction, ...). The text
+ * stays in MongoDB (feedback): the workflow only needs the facts.
+ */
+public record InboundMessageSignal(String messageId, String contextWamid, String type, Instant at) {
+  /** Every inbound message but a reaction is a reply that ends the sequence. */
+  public boolean endsSequence() {
+    return !"reaction".equals(type);
+  }
+}

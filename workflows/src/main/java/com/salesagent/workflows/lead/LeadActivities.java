@@ -1,0 +1,17 @@
+package com.salesagent.workflows.lead;
+
+import io.temporal.activity.ActivityInterface;
+
+/** The lead's record in MongoDB: profile, variant, policy, stage and timeline. */
+@ActivityInterface
+public interface LeadActivities {
+  /** Builds the persona (personas) and returns the segment, time zone and locale. */
+  LeadProfile profile(String leadId);
+
+  /** Assigns a prompt variant, sticky per lead: a retry returns the same one. */
+  VariantAssignment assignVariant(String leadId, String segment);
+
+  LeadPolicy policy(String leadId, String segment);
+
+  void record(LeadEvent event);
+}

@@ -1,0 +1,38 @@
+package com.salesagent.workflows.lead;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** One durable workflow per lead, id {@code lead-<leadId>}: the whole lifecycle. */
+@WorkflowInterface
+public interface LeadWorkflow {
+  static String workflowId(String leadId) {
+    return "lead-" + leadId;
+  }
+
+  @WorkflowMethod
+  LeadState run(LeadInput input);
+
+  @SignalMethod
+  void messageStatus(MessageStatusSignal status);
+
+  @SignalMethod
+  void inboundMessage(InboundMessageSignal message);
+
+  @SignalMethod
+  void optOut(OptOutSignal optOut);
+
+  @SignalMethod
+  void pause();
+
+  @SignalMethod
+  void resume();
+
+  @SignalMethod
+  void stop(String reason);
+
+  @QueryMethod
+  LeadState state();
+}

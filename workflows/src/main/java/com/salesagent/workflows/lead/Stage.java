@@ -1,0 +1,29 @@
+package com.salesagent.workflows.lead;
+
+/** The lead's stage, shown as the LeadStage search attribute and in MongoDB. */
+public enum Stage {
+  ENROLLED,
+  RESEARCHING,
+  ASSIGNED,
+  WAITING_SEND_WINDOW,
+  AWAITING_RESPONSE,
+  PAUSED,
+  REPLIED,
+  OPTED_OUT,
+  NO_RESPONSE,
+  FAILED,
+  STOPPED;
+
+  public boolean terminal() {
+    return this == REPLIED
+        || this == OPTED_OUT
+        || this == NO_RESPONSE
+        || this == FAILED
+        || this == STOPPED;
+  }
+
+  /** The lower-case name used in MongoDB, the API and search attributes. */
+  public String key() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

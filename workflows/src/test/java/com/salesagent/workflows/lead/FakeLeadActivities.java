@@ -1,0 +1,87 @@
+package com.salesagent.workflows.lead;
+
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** In-memory activities for workflow tests: they record what the workflow asked for, and when. */
+class FakeLeadActivities
+    implements LeadActivities, ResearchActivities, ComposeActivities, MessagingActivities {
+  record Sent(Instant at, SendRequest request, String wamid, ComposeRequest compose) {}
+
+  final List<Sent> sends = new CopyOnWriteArrayList<>();
+  final List<LeadEvent> events = new CopyOnWriteArrayList<>();
+  final List<ComposeRequest> composed = new CopyOnWriteArrayList<>();
+  private final AtomicInteger wamids = new AtomicInteger();
+  private final TestWorkflowEnvironment env;
+  volatile String timezone = "UTC";
+  volatile boolean doNotContact;
+  volatile LeadPolicy policy =
+      new LeadPolicy(
+          Duration.ofHours(24),
+          Duration.ofHours(72),
+          2,
+          "00:00",
+          "00:00",
+          Duration.ofHours(24),
+          Duration.ofMinutes(1),
+          3);
+
+  FakeLeadActivities(TestWorkflowEnvironment env) {
+    this.env = env;
+  }
+
+  @Override
+  public LeadProfile profile(String leadId) {
+    return new LeadProfile("smb", timezone, "en");
+  }
+
+  @Override
+  public VariantAssignment assignVariant(String leadId, String segment) {
+    return new VariantAssignment("v-scaling", "scaling", "round_robin");
+  }
+
+  @Override
+  public LeadPolicy policy(String leadId, String segment) {
+    return policy;
+  }
+
+  @Override
+  public void record(LeadEvent event) {
+    events.add(event);
+  }
+
+  @Override
+  public int research(String leadId) {
+    return 3;
+  }
+
+  @Override
+  public ComposedMessage compose(ComposeRequest request) {
+    composed.add(request);
+    return new ComposedMessage(request.idempotencyKey(), "template-filler", 42);
+  }
+
+  @Override
+  public SendResult send(SendRequest request) {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    if (doNotContact) {
+      return new SendResult(null, now, true, false);
+    }
+    String wamid = "wamid.test-" + wamids.incrementAndGet();
+    ComposeRequest compose =
+        composed.stream()
+            .filter(c -> c.idempotencyKey().equals(request.idempotencyKey()))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("send before compose"));
+    sends.add(new Sent(now, request, wamid, compose));
+    return new SendResult(wamid, now, false, false);
+  }
+
+  String wamid(int index) {
+    return sends.get(index).wamid();
+  }
+}

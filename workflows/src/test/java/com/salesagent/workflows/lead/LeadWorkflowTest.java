@@ -1,0 +1,340 @@
+package com.salesagent.workflows.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.temporal.DataConverters;
+import com.salesagent.temporal.LeadSearchAttributes;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The lead lifecycle with time skipping: days pass in milliseconds. */
+class LeadWorkflowTest {
+  static final String QUEUE = "leads-test";
+  static final Instant START = Instant.parse("2026-11-25T12:00:00Z");
+
+  private TestWorkflowEnvironment env;
+  private FakeLeadActivities fake;
+  private LeadWorkflow workflow;
+
+  static TestWorkflowEnvironment newEnvironment(Instant start) {
+    TestEnvironmentOptions.Builder options =
+        TestEnvironmentOptions.newBuilder()
+            .setInitialTime(start)
+            .setWorkflowClientOptions(
+                WorkflowClientOptions.newBuilder()
+                    .setDataConverter(DataConverters.dataConverter())
+                    .build());
+    LeadSearchAttributes.CATALOGUE.forEach(options::registerSearchAttribute);
+    return TestWorkflowEnvironment.newInstance(options.build());
+  }
+
+  @BeforeEach
+  void setUp() {
+    start(START);
+  }
+
+  private void start(Instant at) {
+    env = newEnvironment(at);
+    fake = new FakeLeadActivities(env);
+    Worker worker = env.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(LeadWorkflowImpl.class);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private void enrol() {
+    workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                LeadWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(LeadWorkflow.workflowId("L-1"))
+                    .setTaskQueue(QUEUE)
+                    .build());
+    WorkflowClient.start(workflow::run, new LeadInput("L-1", "camp-1", null));
+    awaitSends(1);
+  }
+
+  private void awaitSends(int n) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (fake.sends.size() < n && System.nanoTime() < deadline) {
+      env.sleep(Duration.ofSeconds(1));
+    }
+    assertThat(fake.sends).hasSizeGreaterThanOrEqualTo(n);
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(env.currentTimeMillis());
+  }
+
+  private void status(int index, String status, Integer code) {
+    workflow.messageStatus(new MessageStatusSignal(fake.wamid(index), status, now(), code));
+  }
+
+  private LeadState result() {
+    return WorkflowStub.fromTyped(workflow).getResult(LeadState.class);
+  }
+
+  @Test
+  void readButNoReplyGetsAFollowUpAfter24Hours() {
+    enrol();
+    env.sleep(Duration.ofHours(1));
+    status(0, "delivered", null);
+    status(0, "read", null);
+    Instant readAt = now();
+
+    env.sleep(Duration.ofHours(23).plusMinutes(59));
+    assertThat(fake.sends).hasSize(1);
+    env.sleep(Duration.ofMinutes(2));
+
+    awaitSends(2);
+    assertThat(fake.sends.get(1).at())
+        .isBetween(
+            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
+    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
+    assertThat(fake.sends.get(1).request().step()).isEqualTo(1);
+  }
+
+  @Test
+  void unreadGetsAFollowUpWithAnotherAngleAfter72Hours() {
+    enrol();
+    Instant sentAt = fake.sends.get(0).at();
+    status(0, "delivered", null);
+
+    env.sleep(Duration.ofHours(71));
+    assertThat(fake.sends).hasSize(1);
+    env.sleep(Duration.ofHours(1).plusMinutes(1));
+
+    awaitSends(2);
+    assertThat(fake.sends.get(1).at()).isAfterOrEqualTo(sentAt.plus(Duration.ofHours(72)));
+    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_unread");
+  }
+
+  @Test
+  void afterTwoFollowUpsTheOutcomeIsNoResponse() {
+    enrol();
+    env.sleep(Duration.ofDays(3).plusMinutes(1));
+    awaitSends(2);
+    env.sleep(Duration.ofDays(3).plusMinutes(1));
+    awaitSends(3);
+    env.sleep(Duration.ofDays(3).plusMinutes(1));
+
+    LeadState state = result();
+    assertThat(state.stage()).isEqualTo(Stage.NO_RESPONSE);
+    assertThat(fake.sends).hasSize(3);
+    assertThat(state.followUpsSent()).isEqualTo(2);
+  }
+
+  @Test
+  void aReplyStopsEverything() {
+    enrol();
+    status(0, "read", null);
+    workflow.inboundMessage(new InboundMessageSignal("wamid.in-1", fake.wamid(0), "text", now()));
+
+    LeadState state = result();
+    env.sleep(Duration.ofDays(10));
+
+    assertThat(state.stage()).isEqualTo(Stage.REPLIED);
+    assertThat(fake.sends).hasSize(1);
+    assertThat(fake.events)
+        .anyMatch(e -> "outcome".equals(e.type()) && "replied".equals(e.stage()));
+  }
+
+  @Test
+  void anOptOutMidWaitStopsEverythingAndNothingIsSentAfter() {
+    enrol();
+    env.sleep(Duration.ofHours(30));
+    workflow.optOut(new OptOutSignal("keyword", now()));
+
+    LeadState state = result();
+    env.sleep(Duration.ofDays(10));
+
+    assertThat(state.stage()).isEqualTo(Stage.OPTED_OUT);
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @Test
+  void aContactMarkedDoNotContactIsNeverSentTo() {
+    fake.doNotContact = true;
+    workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                LeadWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId("lead-L-2").setTaskQueue(QUEUE).build());
+    WorkflowClient.start(workflow::run, new LeadInput("L-2", "camp-1", null));
+
+    LeadState state = result();
+
+    assertThat(state.stage()).isEqualTo(Stage.OPTED_OUT);
+    assertThat(fake.sends).isEmpty();
+  }
+
+  @Test
+  void quietHoursDelayTheSendToTheWindow() {
+    env.close();
+    // 23:30 in São Paulo (UTC-3): quiet until 08:00 local.
+    start(Instant.parse("2026-11-26T02:30:00Z"));
+    fake.timezone = "America/Sao_Paulo";
+    fake.policy =
+        new LeadPolicy(
+            Duration.ofHours(24),
+            Duration.ofHours(72),
+            2,
+            "20:00",
+            "08:00",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            3);
+    workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                LeadWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId("lead-L-3").setTaskQueue(QUEUE).build());
+    WorkflowClient.start(workflow::run, new LeadInput("L-3", "camp-1", null));
+
+    env.sleep(Duration.ofHours(8));
+    assertThat(fake.sends).isEmpty();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.WAITING_SEND_WINDOW);
+    env.sleep(Duration.ofMinutes(31));
+
+    awaitSends(1);
+    ZonedDateTime local = fake.sends.get(0).at().atZone(ZoneId.of("America/Sao_Paulo"));
+    assertThat(local.getHour()).isEqualTo(8);
+    assertThat(local.getDayOfMonth()).isEqualTo(26);
+  }
+
+  @Test
+  void aReactionOpensTheWindowForFreeTextAnd131047FallsBackToATemplate() {
+    enrol();
+    assertThat(fake.sends.get(0).request().template()).as("first contact").isTrue();
+    status(0, "read", null);
+    env.sleep(Duration.ofHours(23));
+    // A reaction is not a reply: the sequence goes on, inside the customer-service window.
+    workflow.inboundMessage(
+        new InboundMessageSignal("wamid.in-0", fake.wamid(0), "reaction", now()));
+    env.sleep(Duration.ofHours(1).plusMinutes(1));
+
+    awaitSends(2);
+    assertThat(fake.sends.get(1).request().template()).as("inside the window").isFalse();
+    status(1, "failed", LeadWorkflowImpl.RE_ENGAGEMENT_REQUIRED);
+
+    awaitSends(3);
+    assertThat(fake.sends.get(2).request().template()).isTrue();
+    assertThat(fake.sends.get(2).request().step()).isEqualTo(1);
+    assertThat(fake.events).anyMatch(e -> "template_fallback".equals(e.type()));
+  }
+
+  @Test
+  void undeliverableEndsAsFailed() {
+    enrol();
+    status(0, "failed", LeadWorkflowImpl.UNDELIVERABLE);
+
+    LeadState state = result();
+
+    assertThat(state.stage()).isEqualTo(Stage.FAILED);
+    assertThat(state.outcomeReason()).contains("131026");
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @Test
+  void rateLimitsBackOffAndRetry() {
+    enrol();
+    status(0, "failed", LeadWorkflowImpl.THROUGHPUT_LIMIT);
+    env.sleep(Duration.ofSeconds(30));
+    assertThat(fake.sends).hasSize(1);
+    env.sleep(Duration.ofSeconds(31));
+
+    awaitSends(2);
+    assertThat(fake.sends.get(1).request().step()).isZero();
+    assertThat(fake.sends.get(1).request().idempotencyKey())
+        .isNotEqualTo(fake.sends.get(0).request().idempotencyKey());
+    status(1, "failed", LeadWorkflowImpl.PAIR_RATE_LIMIT);
+    env.sleep(Duration.ofMinutes(2).plusSeconds(1));
+    awaitSends(3);
+  }
+
+  @Test
+  void duplicatedAndReorderedStatusesGiveTheSameFinalState() {
+    enrol();
+    Instant t = now();
+    String w = fake.wamid(0);
+    workflow.messageStatus(new MessageStatusSignal(w, "read", t.plusSeconds(20), null));
+    workflow.messageStatus(new MessageStatusSignal(w, "delivered", t.plusSeconds(10), null));
+    workflow.messageStatus(new MessageStatusSignal(w, "read", t.plusSeconds(20), null));
+    workflow.messageStatus(new MessageStatusSignal(w, "sent", t.plusSeconds(5), null));
+    workflow.messageStatus(new MessageStatusSignal(w, "delivered", t.plusSeconds(10), null));
+    MessageView shuffled = workflow.state().messages().get(0);
+
+    env.close();
+    start(START);
+    enrol();
+    Instant t2 = now();
+    String w2 = fake.wamid(0);
+    workflow.messageStatus(new MessageStatusSignal(w2, "sent", t2.plusSeconds(5), null));
+    workflow.messageStatus(new MessageStatusSignal(w2, "delivered", t2.plusSeconds(10), null));
+    workflow.messageStatus(new MessageStatusSignal(w2, "read", t2.plusSeconds(20), null));
+    MessageView ordered = workflow.state().messages().get(0);
+
+    assertThat(shuffled.status()).isEqualTo("read").isEqualTo(ordered.status());
+    assertThat(shuffled.readAt()).isEqualTo(t.plusSeconds(20));
+    assertThat(shuffled.deliveredAt()).isEqualTo(t.plusSeconds(10));
+    assertThat(Duration.between(t2, ordered.readAt())).isEqualTo(Duration.ofSeconds(20));
+    assertThat(Duration.between(t2, ordered.deliveredAt())).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void pauseHoldsFollowUpsUntilResume() {
+    enrol();
+    workflow.pause();
+    env.sleep(Duration.ofDays(5));
+    assertThat(fake.sends).hasSize(1);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.PAUSED);
+
+    workflow.resume();
+    env.sleep(Duration.ofSeconds(5));
+
+    awaitSends(2);
+  }
+
+  @Test
+  void stopEndsTheWorkflowWithTheReason() {
+    enrol();
+    workflow.stop("duplicate lead");
+
+    LeadState state = result();
+
+    assertThat(state.stage()).isEqualTo(Stage.STOPPED);
+    assertThat(state.outcomeReason()).isEqualTo("duplicate lead");
+  }
+
+  @Test
+  void theStateQueryShowsTheNextActionAndComposeWritesWhatSendReads() {
+    enrol();
+    LeadState state = workflow.state();
+
+    assertThat(state.stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+    assertThat(state.nextAction()).isEqualTo("follow_up_unread");
+    assertThat(state.nextActionAt()).isEqualTo(fake.sends.get(0).at().plus(Duration.ofHours(72)));
+    assertThat(fake.composed.get(0).idempotencyKey())
+        .isEqualTo(fake.sends.get(0).request().idempotencyKey());
+    assertThat(fake.composed.get(0).purpose()).isEqualTo("first_contact");
+  }
+}
