@@ -1,10 +1,17 @@
 package com.salesagent.api;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.auth.AdminTokenFilter;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.embedded.EmbeddedRuntime;
+import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.api.leads.Enrolment;
+import com.salesagent.api.leads.LeadResource;
+import com.salesagent.api.leads.LeadValidator;
 import com.salesagent.api.resources.DiagnosticsResource;
+import com.salesagent.api.webhook.WebhookInbox;
+import com.salesagent.api.webhook.WhatsAppWebhookResource;
 import com.salesagent.temporal.StartupException;
 import com.salesagent.worker.Connections;
 import com.salesagent.worker.Endpoints;
@@ -17,13 +24,17 @@ import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.JarLocation;
+import io.temporal.client.WorkflowClient;
 import java.io.PrintStream;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sales agent's one runnable jar. {@code embedded} runs everything in one JVM on in-process
@@ -32,7 +43,10 @@ import java.util.Optional;
 public class SalesAgentApplication extends Application<ApiConfiguration> {
   private final Map<String, String> environment;
   private final long constructedAt = System.nanoTime();
+  private static final Logger LOG = LoggerFactory.getLogger(SalesAgentApplication.class);
   private volatile Connections connections;
+  private volatile WhatsAppEmulator emulator;
+  private volatile WebhookInbox inbox;
 
   public SalesAgentApplication() {
     this(System.getenv());
@@ -45,6 +59,15 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
 
   public static void main(String[] args) throws Exception {
     new SalesAgentApplication().run(args);
+  }
+
+  /** The WhatsApp emulator of the embedded default (null otherwise). */
+  public WhatsAppEmulator emulator() {
+    return emulator;
+  }
+
+  public WebhookInbox inbox() {
+    return inbox;
   }
 
   /** The connections of the running application (null before {@link #run}). */
@@ -109,23 +132,62 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
 
     List<String> embeddedUrls = List.of();
     Endpoints endpoints;
+    WhatsAppEmulator emulator = null;
     if (embedded) {
       EmbeddedRuntime runtime = EmbeddedRuntime.register(config, env);
       endpoints = runtime.endpoints();
       embeddedUrls = runtime.urls();
+      emulator = runtime.emulator();
     } else {
       endpoints = Endpoints.fromConfiguration(config);
     }
+    this.emulator = emulator;
 
     PortPreflight.check(config);
     Connections connections = Connections.open(config, env, endpoints);
     this.connections = connections;
     if (config.getWorker().isInProcess()) {
-      env.lifecycle().manage(new WorkerRuntime(connections, config.getWorker()));
+      env.lifecycle()
+          .manage(new WorkerRuntime(connections, config.getWorker(), endpoints.whatsapp()));
     }
+    Clock clock = Clock.systemUTC();
+    LeadStore store = new LeadStore(connections.mongo().database());
+    WorkflowClient client = connections.temporal().client();
+    WebhookInbox inbox =
+        new WebhookInbox(store, client, endpoints.whatsapp().phoneNumberId(), clock, 4);
+    env.lifecycle().manage(inbox);
+    this.inbox = inbox;
 
     env.jersey().register(new AdminTokenFilter(token));
-    env.jersey().register(new DiagnosticsResource(connections.temporal().client()));
+    env.jersey().register(new DiagnosticsResource(client));
+    env.jersey()
+        .register(
+            new LeadResource(
+                new LeadValidator(
+                    config.getLifecycle().getDefaultTimezone(),
+                    config.getApi().getDefaultPhoneRegion()),
+                new Enrolment(store, client, clock),
+                store,
+                client,
+                env.getObjectMapper(),
+                config.getApi().getTemporalUiUrl(),
+                config.getTemporal().getNamespace()));
+    env.jersey()
+        .register(
+            new WhatsAppWebhookResource(
+                endpoints.whatsapp().appSecret(), endpoints.whatsapp().verifyToken(), inbox));
+    if (endpoints.whatsapp().appSecret().isBlank()) {
+      LOG.warn("WHATSAPP_APP_SECRET is not set: every webhook notification will be refused (401)");
+    }
+    WhatsAppEmulator emulatorRef = emulator;
+    env.lifecycle()
+        .addServerLifecycleListener(
+            server -> {
+              if (emulatorRef != null) {
+                emulatorRef.setWebhookUrl(
+                    "http://127.0.0.1:" + ServerPorts.application(server) + "/webhooks/whatsapp");
+              }
+            });
 
     String bannerToken = token;
     boolean generated = tokenGenerated;

@@ -21,7 +21,8 @@ public record Connections(
         new MongoConnection(
             endpoints.mongoUri(),
             c.getMongodb().getDatabase(),
-            c.getMongodb().getConnectTimeoutSeconds());
+            c.getMongodb().getConnectTimeoutSeconds(),
+            c.getLifecycle().toDefaults());
     StorageConnection storage =
         new StorageConnection(
             endpoints.s3Endpoint(),

@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.MongoCapabilities;
 import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Seeds;
 import com.salesagent.temporal.StartupException;
 import io.dropwizard.lifecycle.Managed;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,16 @@ public final class MongoConnection implements Managed {
   private final int connectTimeoutSeconds;
   private volatile MongoCapabilities capabilities;
 
+  private final Seeds.Defaults seeds;
+
   public MongoConnection(String uri, String databaseName, int connectTimeoutSeconds) {
+    this(uri, databaseName, connectTimeoutSeconds, null);
+  }
+
+  /** {@code seeds}: default documents to insert where missing (null: none). */
+  public MongoConnection(
+      String uri, String databaseName, int connectTimeoutSeconds, Seeds.Defaults seeds) {
+    this.seeds = seeds;
     ConnectionString connectionString;
     try {
       connectionString = new ConnectionString(uri);
@@ -66,6 +76,9 @@ public final class MongoConnection implements Managed {
       try {
         ping();
         capabilities = MongoSchema.ensure(database);
+        if (seeds != null) {
+          Seeds.ensure(database, seeds);
+        }
         return;
       } catch (MongoException e) {
         last = e;

@@ -53,8 +53,10 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
 
   @Override
   public void run(WorkerConfiguration configuration, Environment environment) {
-    Connections connections =
-        Connections.open(configuration, environment, Endpoints.fromConfiguration(configuration));
-    environment.lifecycle().manage(new WorkerRuntime(connections, configuration.getWorker()));
+    Endpoints endpoints = Endpoints.fromConfiguration(configuration);
+    Connections connections = Connections.open(configuration, environment, endpoints);
+    environment
+        .lifecycle()
+        .manage(new WorkerRuntime(connections, configuration.getWorker(), endpoints.whatsapp()));
   }
 }

@@ -1,13 +1,22 @@
 package com.salesagent.worker;
 
 import com.salesagent.activities.diagnostics.DiagnosticsActivitiesImpl;
+import com.salesagent.activities.lead.LeadActivitiesImpl;
+import com.salesagent.activities.lead.MessagingActivitiesImpl;
+import com.salesagent.activities.lead.ResearchActivitiesImpl;
+import com.salesagent.activities.lead.TemplateComposeActivities;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.worker.config.WorkerSettings;
 import com.salesagent.workflows.diagnostics.DiagnosticsWorkflowImpl;
+import com.salesagent.workflows.lead.LeadWorkflowImpl;
 import io.dropwizard.lifecycle.Managed;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerRuntime implements Managed {
   private final WorkerFactory factory;
 
-  public WorkerRuntime(Connections connections, WorkerSettings settings) {
+  public WorkerRuntime(
+      Connections connections, WorkerSettings settings, Endpoints.WhatsAppEndpoint whatsapp) {
     this.factory = WorkerFactory.newInstance(connections.temporal().client());
     Worker worker =
         factory.newWorker(
@@ -27,10 +37,24 @@ public final class WorkerRuntime implements Managed {
                 .setMaxConcurrentActivityTaskPollers(settings.getActivityPollers())
                 .setMaxConcurrentActivityExecutionSize(settings.getMaxConcurrentActivities())
                 .build());
-    worker.registerWorkflowImplementationTypes(DiagnosticsWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        DiagnosticsWorkflowImpl.class, LeadWorkflowImpl.class);
+    LeadStore store = new LeadStore(connections.mongo().database());
+    Clock clock = Clock.systemUTC();
+    WhatsAppClient client =
+        new WhatsAppClient(
+            new WhatsAppSettings(
+                whatsapp.baseUrl(),
+                whatsapp.apiVersion(),
+                whatsapp.phoneNumberId(),
+                whatsapp.accessToken()));
     worker.registerActivitiesImplementations(
         new DiagnosticsActivitiesImpl(
-            connections.mongo().database(), connections.storage().storage()));
+            connections.mongo().database(), connections.storage().storage()),
+        new LeadActivitiesImpl(store, clock),
+        new ResearchActivitiesImpl(store, clock),
+        new TemplateComposeActivities(store, clock),
+        new MessagingActivitiesImpl(store, client, clock));
   }
 
   @Override

@@ -19,6 +19,21 @@ public class ApiSettings {
     this.adminToken = adminToken == null ? "" : adminToken.trim();
   }
 
+  @jakarta.validation.constraints.Pattern(
+      regexp = "[A-Z]{2}",
+      message = "must be a two-letter region such as US or BR (DEFAULT_PHONE_REGION)")
+  private String defaultPhoneRegion = "US";
+
+  @JsonProperty
+  public String getDefaultPhoneRegion() {
+    return defaultPhoneRegion;
+  }
+
+  @JsonProperty
+  public void setDefaultPhoneRegion(String defaultPhoneRegion) {
+    this.defaultPhoneRegion = defaultPhoneRegion;
+  }
+
   @JsonProperty
   public String getTemporalUiUrl() {
     return temporalUiUrl;

@@ -30,6 +30,44 @@ public class EmbeddedSettings {
   @Max(65535)
   private int whatsappEmulatorPort = 8089;
 
+  @jakarta.validation.Valid @jakarta.validation.constraints.NotNull
+  private com.salesagent.api.embedded.EmulatorBehaviour emulatorBehaviour =
+      com.salesagent.api.embedded.EmulatorBehaviour.defaults();
+
+  @jakarta.validation.constraints.Pattern(
+      regexp = "realistic|ack_only",
+      message = "must be realistic or ack_only (WHATSAPP_EMULATOR_MODE)")
+  private String emulatorMode = "realistic";
+
+  @JsonProperty
+  public String getEmulatorMode() {
+    return emulatorMode;
+  }
+
+  @JsonProperty
+  public void setEmulatorMode(String emulatorMode) {
+    this.emulatorMode = emulatorMode;
+  }
+
+  /** The default behaviour with the configured mode. */
+  public com.salesagent.api.embedded.EmulatorBehaviour getEmulatorBehaviour() {
+    var b = emulatorBehaviour;
+    return new com.salesagent.api.embedded.EmulatorBehaviour(
+        emulatorMode,
+        b.deliverProbability(),
+        b.readProbability(),
+        b.replyProbability(),
+        b.optOutProbability(),
+        b.replyAfterMessages(),
+        b.sentDelayMillis(),
+        b.deliveredDelayMillis(),
+        b.readDelayMillis(),
+        b.replyDelayMillis(),
+        b.replyTexts(),
+        b.optOutTexts(),
+        b.seed());
+  }
+
   @JsonProperty
   public boolean isEnabled() {
     return enabled;

@@ -3,6 +3,7 @@ package com.salesagent.api.embedded;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.config.EmbeddedSettings;
 import com.salesagent.worker.Endpoints;
+import com.salesagent.worker.config.WhatsAppFactory;
 import io.dropwizard.core.setup.Environment;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,10 +19,17 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 public final class EmbeddedRuntime {
   private final Endpoints endpoints;
   private final List<String> urls;
+  private final WhatsAppEmulator emulator;
 
-  private EmbeddedRuntime(Endpoints endpoints, List<String> urls) {
+  private EmbeddedRuntime(Endpoints endpoints, List<String> urls, WhatsAppEmulator emulator) {
     this.endpoints = endpoints;
     this.urls = urls;
+    this.emulator = emulator;
+  }
+
+  /** The emulator, or null when a real WhatsApp Cloud API is configured. */
+  public WhatsAppEmulator emulator() {
+    return emulator;
   }
 
   public Endpoints endpoints() {
@@ -68,13 +76,44 @@ public final class EmbeddedRuntime {
               + ")");
     }
 
-    String whatsapp = c.getWhatsapp().getApiBaseUrl();
-    if (c.getWhatsapp().isEmulator()) {
-      WhatsAppEmulator emulator = new WhatsAppEmulator(e.getWhatsappEmulatorPort());
+    WhatsAppFactory w = c.getWhatsapp();
+    Endpoints.WhatsAppEndpoint whatsapp =
+        new Endpoints.WhatsAppEndpoint(
+            w.getApiBaseUrl(),
+            w.getApiVersion(),
+            w.getPhoneNumberId(),
+            w.getAccessToken(),
+            w.getAppSecret(),
+            w.getVerifyToken());
+    WhatsAppEmulator emulator = null;
+    if (w.isEmulator()) {
+      emulator =
+          new WhatsAppEmulator(
+              e.getWhatsappEmulatorPort(),
+              w.getPhoneNumberId(),
+              w.getAccessToken(),
+              w.getAppSecret(),
+              w.getVerifyToken(),
+              e.getEmulatorBehaviour());
       env.lifecycle().manage(emulator);
-      whatsapp = emulator.baseUrl();
-      urls.add("WhatsApp Cloud API emulator: " + whatsapp);
+      whatsapp =
+          new Endpoints.WhatsAppEndpoint(
+              emulator.baseUrl(),
+              w.getApiVersion(),
+              emulator.phoneNumberId(),
+              emulator.accessToken(),
+              emulator.appSecret(),
+              emulator.verifyToken());
+      urls.add(
+          "WhatsApp Cloud API emulator: "
+              + emulator.baseUrl()
+              + "  (recipients: "
+              + e.getEmulatorBehaviour().mode()
+              + ")");
+      urls.add("WhatsApp phone number id: " + emulator.phoneNumberId());
+      urls.add("Webhook verify token: " + emulator.verifyToken());
     }
-    return new EmbeddedRuntime(new Endpoints(temporal, mongo, s3, credentials, whatsapp), urls);
+    return new EmbeddedRuntime(
+        new Endpoints(temporal, mongo, s3, credentials, whatsapp), urls, emulator);
   }
 }

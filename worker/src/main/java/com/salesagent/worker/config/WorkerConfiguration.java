@@ -13,6 +13,17 @@ public class WorkerConfiguration extends Configuration {
   @Valid @NotNull private S3Factory s3 = new S3Factory();
   @Valid @NotNull private WhatsAppFactory whatsapp = new WhatsAppFactory();
   @Valid @NotNull private WorkerSettings worker = new WorkerSettings();
+  @Valid @NotNull private LifecycleSettings lifecycle = new LifecycleSettings();
+
+  @JsonProperty
+  public LifecycleSettings getLifecycle() {
+    return lifecycle;
+  }
+
+  @JsonProperty
+  public void setLifecycle(LifecycleSettings lifecycle) {
+    this.lifecycle = lifecycle;
+  }
 
   @JsonProperty
   public TemporalSettings getTemporal() {

@@ -1,0 +1,205 @@
+package com.salesagent.activities.lead;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.workflows.lead.LeadActivities;
+import com.salesagent.workflows.lead.LeadEvent;
+import com.salesagent.workflows.lead.LeadPolicy;
+import com.salesagent.workflows.lead.LeadProfile;
+import com.salesagent.workflows.lead.VariantAssignment;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bson.Document;
+
+/** Profile, persona, variant assignment, policy and the stage/timeline record, in MongoDB. */
+public class LeadActivitiesImpl implements LeadActivities {
+  private static final Pattern FIRST_NUMBER = Pattern.compile("(\\d[\\d,]*)");
+  private static final Set<String> STOP_WORDS =
+      Set.of("and", "the", "for", "with", "head", "from", "team", "of", "at", "&");
+
+  private final LeadStore store;
+  private final Clock clock;
+
+  public LeadActivitiesImpl(LeadStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public LeadProfile profile(String leadId) {
+    Document contact = requireContact(leadId);
+    String segment = segmentOf(contact.getString("companySize"));
+    List<String> keywords = keywords(contact.getString("jobTitle"), contact.getString("industry"));
+    store
+        .database()
+        .getCollection(Collections.PERSONAS)
+        .replaceOne(
+            Filters.eq("leadId", leadId),
+            new Document("leadId", leadId)
+                .append("industry", contact.getString("industry"))
+                .append("companySize", contact.getString("companySize"))
+                .append("jobTitle", contact.getString("jobTitle"))
+                .append("segment", segment)
+                .append("keywords", keywords)
+                .append("updatedAt", Date.from(clock.instant())),
+            new ReplaceOptions().upsert(true));
+    store.setContactFields(leadId, new Document("segment", segment));
+    return new LeadProfile(segment, contact.getString("timezone"), contact.getString("locale"));
+  }
+
+  /** smb below 50 people, mid_market below 1,000, enterprise above; default when unknown. */
+  static String segmentOf(String companySize) {
+    if (companySize == null) {
+      return "default";
+    }
+    Matcher m = FIRST_NUMBER.matcher(companySize);
+    if (!m.find()) {
+      return "default";
+    }
+    long size = Long.parseLong(m.group(1).replace(",", ""));
+    return size < 50 ? "smb" : size < 1000 ? "mid_market" : "enterprise";
+  }
+
+  static List<String> keywords(String... texts) {
+    Set<String> words = new LinkedHashSet<>();
+    for (String text : texts) {
+      if (text == null) {
+        continue;
+      }
+      Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+          .filter(w -> w.length() > 2 && !STOP_WORDS.contains(w))
+          .forEach(words::add);
+    }
+    return new ArrayList<>(words);
+  }
+
+  @Override
+  public VariantAssignment assignVariant(String leadId, String segment) {
+    Document contact = requireContact(leadId);
+    List<Document> variants =
+        store
+            .database()
+            .getCollection(Collections.PROMPT_VARIANTS)
+            .find(
+                Filters.and(
+                    Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*"))))
+            .sort(Sorts.ascending("variantId"))
+            .into(new ArrayList<>());
+    String sticky = contact.getString("variantId");
+    for (Document v : variants) {
+      if (v.getString("variantId").equals(sticky)) {
+        return new VariantAssignment(sticky, v.getString("angle"), "sticky");
+      }
+    }
+    if (variants.isEmpty()) {
+      throw ApplicationFailure.newFailure(
+          "no enabled prompt variant for segment " + segment + ": enable one in prompt_variants",
+          "NoVariant");
+    }
+    Document counter =
+        store
+            .database()
+            .getCollection("counters")
+            .findOneAndUpdate(
+                Filters.eq("_id", "round_robin:" + segment),
+                Updates.inc("n", 1L),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+    long n = ((Number) counter.get("n")).longValue();
+    Document chosen = variants.get((int) ((n - 1) % variants.size()));
+    String variantId = chosen.getString("variantId");
+    store.setContactFields(leadId, new Document("variantId", variantId));
+    return new VariantAssignment(variantId, chosen.getString("angle"), "round_robin");
+  }
+
+  @Override
+  public LeadPolicy policy(String leadId, String segment) {
+    Document definition =
+        store
+            .database()
+            .getCollection(Collections.WORKFLOW_DEFINITIONS)
+            .find(Filters.in("segment", List.of(segment, "default")))
+            .into(new ArrayList<>())
+            .stream()
+            .min((a, b) -> segment.equals(a.getString("segment")) ? -1 : 1)
+            .orElseThrow(
+                () -> ApplicationFailure.newFailure("no workflow_definitions", "NoPolicy"));
+    Document contact = requireContact(leadId);
+    String campaign = contact.getString("campaignId");
+    Document config =
+        store
+            .database()
+            .getCollection(Collections.AGENT_CONFIGURATIONS)
+            .find(Filters.in("configId", List.of("campaign:" + campaign, "default")))
+            .into(new ArrayList<>())
+            .stream()
+            .min((a, b) -> "default".equals(a.getString("configId")) ? 1 : -1)
+            .orElseThrow(
+                () -> ApplicationFailure.newFailure("no agent_configurations", "NoPolicy"));
+    Document quiet =
+        config.get("quietHours", new Document("start", "00:00").append("end", "00:00"));
+    return new LeadPolicy(
+        Duration.parse(definition.getString("readNoReplyDelay")),
+        Duration.parse(definition.getString("unreadDelay")),
+        definition.getInteger("maxFollowUps", 2),
+        quiet.getString("start"),
+        quiet.getString("end"),
+        Duration.parse(config.getString("customerServiceWindow")),
+        Duration.parse(config.getString("rateLimitBackoff")),
+        config.getInteger("maxRateLimitRetries", 5));
+  }
+
+  @Override
+  public void record(LeadEvent event) {
+    Instant now = clock.instant();
+    Document fields =
+        new Document("stage", event.stage())
+            .append("nextAction", event.nextAction())
+            .append(
+                "nextActionAt",
+                event.nextActionAt() == null ? null : Date.from(event.nextActionAt()))
+            .append("updatedAt", Date.from(now));
+    if (event.segment() != null) {
+      fields.append("segment", event.segment());
+    }
+    if (event.variantId() != null) {
+      fields.append("variantId", event.variantId());
+    }
+    store.setContactFields(event.leadId(), fields);
+    if (event.type() != null) {
+      store.recordInteraction(
+          event.leadId(),
+          event.campaignId(),
+          event.variantId(),
+          event.type(),
+          event.wamid(),
+          event.detail(),
+          now);
+    }
+  }
+
+  private Document requireContact(String leadId) {
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "no contact for lead " + leadId, "UnknownLead");
+    }
+    return contact;
+  }
+}

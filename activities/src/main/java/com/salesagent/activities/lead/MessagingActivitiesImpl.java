@@ -1,0 +1,107 @@
+package com.salesagent.activities.lead;
+
+import com.salesagent.activities.Phones;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.whatsapp.WhatsAppApiException;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.workflows.lead.MessagingActivities;
+import com.salesagent.workflows.lead.SendRequest;
+import com.salesagent.workflows.lead.SendResult;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a composed message exactly once per idempotency key: the key's document exists before the
+ * API call, a claim stops two attempts from calling at once, and a retry that finds the recorded
+ * wamid returns it instead of sending again. The one window left: the API accepted the message but
+ * the process died before the wamid was written; the claim then expires and the retry sends again
+ * (Meta's API takes no idempotency key).
+ */
+public class MessagingActivitiesImpl implements MessagingActivities {
+  private static final Logger LOG = LoggerFactory.getLogger(MessagingActivitiesImpl.class);
+  private static final Duration CLAIM = Duration.ofSeconds(45);
+
+  private final LeadStore store;
+  private final WhatsAppClient whatsapp;
+  private final Clock clock;
+
+  public MessagingActivitiesImpl(LeadStore store, WhatsAppClient whatsapp, Clock clock) {
+    this.store = store;
+    this.whatsapp = whatsapp;
+    this.clock = clock;
+  }
+
+  @Override
+  public SendResult send(SendRequest request) {
+    Instant now = clock.instant();
+    Document contact = store.contact(request.leadId());
+    if (contact == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "no contact for lead " + request.leadId(), PERMANENT_ERROR);
+    }
+    if (contact.getBoolean("doNotContact", false)) {
+      return new SendResult(null, now, true, false);
+    }
+    Document message = store.messageByKey(request.idempotencyKey());
+    if (message == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "nothing composed under " + request.idempotencyKey(), PERMANENT_ERROR);
+    }
+    if (message.getString("wamid") != null) {
+      return new SendResult(
+          message.getString("wamid"),
+          message.get("statusAt", Document.class).getDate("accepted").toInstant(),
+          false,
+          true);
+    }
+    if (!store.claimSend(request.idempotencyKey(), now, now.plus(CLAIM))) {
+      throw ApplicationFailure.newFailure(
+          "another attempt is sending " + request.idempotencyKey(), "SendInProgress");
+    }
+    String phone = contact.getString("phone");
+    String wamid;
+    try {
+      if (request.template()) {
+        Document template = message.get("template", Document.class);
+        wamid =
+            whatsapp.sendTemplate(
+                phone,
+                template.getString("name"),
+                template.getString("language"),
+                template.getList("parameters", String.class, List.of()));
+      } else {
+        wamid = whatsapp.sendText(phone, message.getString("text"));
+      }
+    } catch (WhatsAppApiException e) {
+      store.releaseClaim(request.idempotencyKey());
+      LOG.warn(
+          "send {} to {} refused: {}",
+          request.idempotencyKey(),
+          Phones.mask(phone),
+          e.getMessage());
+      if (e.retryable()) {
+        throw ApplicationFailure.newFailure(e.getMessage(), "WhatsAppRetryable");
+      }
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), PERMANENT_ERROR);
+    }
+    Instant acceptedAt = clock.instant();
+    store.markAccepted(
+        request.idempotencyKey(), wamid, request.template() ? "template" : "text", acceptedAt);
+    store.recordInteraction(
+        request.leadId(),
+        contact.getString("campaignId"),
+        message.getString("variantId"),
+        "message_sent",
+        wamid,
+        (request.template() ? "template " : "text ") + "step " + request.step(),
+        acceptedAt);
+    LOG.info("sent {} to {} as {}", request.idempotencyKey(), Phones.mask(phone), wamid);
+    return new SendResult(wamid, acceptedAt, false, false);
+  }
+}

@@ -1,0 +1,139 @@
+package com.salesagent.activities.lead;
+
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.workflows.lead.ComposeActivities;
+import com.salesagent.workflows.lead.ComposeRequest;
+import com.salesagent.workflows.lead.ComposedMessage;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bson.Document;
+
+/**
+ * The offline composer in its simplest form: fills the variant's template for the step with the
+ * lead's own fields (never inventing one), and stores the text and the template parameters under
+ * the idempotency key. LLM composition comes with the composition issue behind this interface.
+ */
+public class TemplateComposeActivities implements ComposeActivities {
+  public static final String COMPOSER = "template-filler";
+  static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
+
+  private final LeadStore store;
+  private final Clock clock;
+
+  public TemplateComposeActivities(LeadStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public ComposedMessage compose(ComposeRequest request) {
+    Document existing = store.messageByKey(request.idempotencyKey());
+    if (existing != null) {
+      return new ComposedMessage(
+          request.idempotencyKey(),
+          existing.getString("composer"),
+          existing.getString("text").length());
+    }
+    Document contact = store.contact(request.leadId());
+    Document variant =
+        store
+            .database()
+            .getCollection(Collections.PROMPT_VARIANTS)
+            .find(Filters.eq("variantId", request.variantId()))
+            .first();
+    if (contact == null || variant == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "missing contact or variant " + request.variantId(), "UnknownLead");
+    }
+    Document template = chooseTemplate(request, variant.get("templates", Document.class));
+    if (template == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "variant " + request.variantId() + " has no template for " + request.purpose(),
+          "MissingTemplate");
+    }
+    Filled filled = fill(template.getString("body"), values(contact));
+    store.upsertComposed(
+        request.idempotencyKey(),
+        new Document("leadId", request.leadId())
+            .append("campaignId", request.campaignId())
+            .append("variantId", request.variantId())
+            .append("step", request.step())
+            .append("purpose", request.purpose())
+            .append("text", filled.text())
+            .append(
+                "template",
+                new Document("name", template.getString("name"))
+                    .append("language", template.getString("language"))
+                    .append("parameters", filled.parameters()))
+            .append("composer", COMPOSER)
+            .append("status", "composed")
+            .append("statusRank", 0)
+            .append("composedAt", Date.from(clock.instant())));
+    return new ComposedMessage(request.idempotencyKey(), COMPOSER, filled.text().length());
+  }
+
+  /**
+   * The template for the purpose; for a follow-up whose template this lead has already received,
+   * the other follow-up angle, so a lead never gets the same text twice when another exists.
+   */
+  private Document chooseTemplate(ComposeRequest request, Document templates) {
+    if (request.step() == 0) {
+      return templates.get("first_contact", Document.class);
+    }
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (Document m : store.messagesOf(request.leadId())) {
+      Document t = m.get("template", Document.class);
+      if (t != null && m.getString("wamid") != null) {
+        used.add(t.getString("name"));
+      }
+    }
+    String other =
+        "follow_up_read".equals(request.purpose()) ? "follow_up_unread" : "follow_up_read";
+    for (String purpose : List.of(request.purpose(), other)) {
+      Document candidate = templates.get(purpose, Document.class);
+      if (candidate != null && !used.contains(candidate.getString("name"))) {
+        return candidate;
+      }
+    }
+    return templates.get(request.purpose(), templates.get("follow_up_read", Document.class));
+  }
+
+  record Filled(String text, List<String> parameters) {}
+
+  /** Replaces each {{name}} and lists the values in order: the template's positional params. */
+  static Filled fill(String body, Map<String, String> values) {
+    Matcher m = PLACEHOLDER.matcher(body);
+    StringBuilder text = new StringBuilder();
+    List<String> parameters = new ArrayList<>();
+    while (m.find()) {
+      String value = values.getOrDefault(m.group(1), "");
+      parameters.add(value);
+      m.appendReplacement(text, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(text);
+    return new Filled(text.toString(), parameters);
+  }
+
+  static Map<String, String> values(Document c) {
+    String name = c.getString("name") == null ? "" : c.getString("name").strip();
+    String first = name.isEmpty() ? "there" : name.split("\\s+")[0];
+    return Map.of(
+        "firstName", first,
+        "name", name.isEmpty() ? "there" : name,
+        "company", orElse(c.getString("company"), "your company"),
+        "jobTitle", orElse(c.getString("jobTitle"), "a leader"),
+        "industry", orElse(c.getString("industry"), "growing"));
+  }
+
+  private static String orElse(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

@@ -1,0 +1,192 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.whatsapp.StubCloudApi;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.activities.whatsapp.WhatsAppSettings;
+import com.salesagent.workflows.lead.ComposeRequest;
+import com.salesagent.workflows.lead.LeadPolicy;
+import com.salesagent.workflows.lead.SendRequest;
+import com.salesagent.workflows.lead.SendResult;
+import com.salesagent.workflows.lead.VariantAssignment;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The lead activities against the embedded MongoDB-wire server and a stub Cloud API. */
+class LeadActivitiesTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+  private LeadStore store;
+  private StubCloudApi api;
+  private MessagingActivitiesImpl messaging;
+  private TemplateComposeActivities composer;
+  private LeadActivitiesImpl leads;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    MongoSchema.ensure(MONGO.database());
+    Seeds.ensure(
+        MONGO.database(),
+        new Seeds.Defaults(
+            Duration.ofHours(24),
+            Duration.ofHours(72),
+            2,
+            "20:00",
+            "08:00",
+            "UTC",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            5));
+    store = new LeadStore(MONGO.database());
+    api = new StubCloudApi();
+    messaging =
+        new MessagingActivitiesImpl(
+            store,
+            new WhatsAppClient(new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok")),
+            clock);
+    composer = new TemplateComposeActivities(store, clock);
+    leads = new LeadActivitiesImpl(store, clock);
+    store.insertContact(
+        new Document("leadId", "L-1")
+            .append("name", "Ana Souza")
+            .append("phone", "+5511998765432")
+            .append("company", "Acme")
+            .append("industry", "retail")
+            .append("companySize", "11-50")
+            .append("jobTitle", "Head of Sales")
+            .append("campaignId", "c-1")
+            .append("enrolledAt", new Date()));
+  }
+
+  @AfterEach
+  void tearDown() {
+    api.close();
+  }
+
+  @Test
+  void aRetriedSendReturnsTheRecordedWamidWithoutCallingTheApiAgain() {
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-1"));
+
+    SendResult first = messaging.send(new SendRequest("L-1", "k-1", 0, true));
+    SendResult retried = messaging.send(new SendRequest("L-1", "k-1", 0, true));
+
+    assertThat(api.requests).hasSize(1);
+    assertThat(retried.wamid()).isEqualTo(first.wamid()).isEqualTo("wamid.STUB1");
+    assertThat(retried.replayed()).isTrue();
+    assertThat(store.messageByKey("k-1").getString("status")).isEqualTo("accepted");
+  }
+
+  @Test
+  void aDoNotContactLeadIsNeverSentTo() {
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-2"));
+    store.markDoNotContact("+5511998765432", "keyword", clock.instant());
+
+    SendResult result = messaging.send(new SendRequest("L-1", "k-2", 0, true));
+
+    assertThat(result.doNotContact()).isTrue();
+    assertThat(api.requests).isEmpty();
+  }
+
+  @Test
+  void aPermanentRefusalIsNonRetryableAndReleasesTheClaim() {
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-3"));
+    api.answer(400, "{\"error\":{\"message\":\"Template name does not exist\",\"code\":132001}}");
+
+    assertThatThrownBy(() -> messaging.send(new SendRequest("L-1", "k-3", 0, true)))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class, e -> assertThat(e.isNonRetryable()).isTrue());
+    assertThat(store.messageByKey("k-3").get("sendingUntil")).isNull();
+  }
+
+  @Test
+  void composeFillsTheTemplateFromTheLeadsFieldsOnly() {
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-4"));
+
+    Document message = store.messageByKey("k-4");
+    assertThat(message.getString("text"))
+        .startsWith("Hi Ana,")
+        .contains("retail companies like Acme")
+        .doesNotContain("{{");
+    assertThat(message.get("template", Document.class).getList("parameters", String.class))
+        .containsExactly("Ana", "retail", "Acme");
+  }
+
+  @Test
+  void aSecondFollowUpUsesTheOtherAngleRatherThanRepeatingItself() {
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 1, "follow_up_read", "k-5"));
+    messaging.send(new SendRequest("L-1", "k-5", 1, true));
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 2, "follow_up_read", "k-6"));
+
+    assertThat(store.messageByKey("k-6").get("template", Document.class).getString("name"))
+        .isNotEqualTo(store.messageByKey("k-5").get("template", Document.class).getString("name"));
+  }
+
+  @Test
+  void variantsAreAssignedRoundRobinAndStickyPerLead() {
+    for (int i = 2; i <= 4; i++) {
+      store.insertContact(new Document("leadId", "L-" + i).append("phone", "+1555000000" + i));
+    }
+    VariantAssignment a = leads.assignVariant("L-1", "smb");
+    VariantAssignment again = leads.assignVariant("L-1", "smb");
+    List<String> next =
+        List.of(
+            leads.assignVariant("L-2", "smb").variantId(),
+            leads.assignVariant("L-3", "smb").variantId(),
+            leads.assignVariant("L-4", "smb").variantId());
+
+    assertThat(again.variantId()).isEqualTo(a.variantId());
+    assertThat(again.strategy()).isEqualTo("sticky");
+    assertThat(next).doesNotHaveDuplicates().hasSize(3);
+    assertThat(next.get(2)).isEqualTo(a.variantId());
+  }
+
+  @Test
+  void theProfileDerivesTheSegmentAndBuildsThePersona() {
+    assertThat(leads.profile("L-1").segment()).isEqualTo("smb");
+    assertThat(LeadActivitiesImpl.segmentOf("1,200")).isEqualTo("enterprise");
+    assertThat(LeadActivitiesImpl.segmentOf("200-500")).isEqualTo("mid_market");
+    assertThat(LeadActivitiesImpl.segmentOf(null)).isEqualTo("default");
+    Document persona = MONGO.database().getCollection("personas").find().first();
+    assertThat(persona.getList("keywords", String.class)).contains("sales", "retail");
+  }
+
+  @Test
+  void thePolicyComesFromTheSeededDocuments() {
+    LeadPolicy policy = leads.policy("L-1", "smb");
+
+    assertThat(policy.readNoReplyDelay()).isEqualTo(Duration.ofHours(24));
+    assertThat(policy.unreadDelay()).isEqualTo(Duration.ofHours(72));
+    assertThat(policy.maxFollowUps()).isEqualTo(2);
+    assertThat(policy.quietHoursStart()).isEqualTo("20:00");
+  }
+
+  @Test
+  void researchReplacesTheLeadsChunks() {
+    store.setContactFields(
+        "L-1", new Document("notes", "First paragraph.\n\nSecond paragraph about growth."));
+    ResearchActivitiesImpl research = new ResearchActivitiesImpl(store, clock);
+
+    int first = research.research("L-1");
+    int second = research.research("L-1");
+
+    assertThat(first).isEqualTo(3).isEqualTo(second);
+    assertThat(MONGO.database().getCollection("research_results").countDocuments()).isEqualTo(3);
+  }
+}

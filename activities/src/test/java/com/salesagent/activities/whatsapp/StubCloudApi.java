@@ -1,0 +1,55 @@
+package com.salesagent.activities.whatsapp;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A local stand-in for graph.facebook.com: records requests, answers what the test says. */
+public final class StubCloudApi implements AutoCloseable {
+  public record Request(String path, String authorization, String body) {}
+
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final HttpServer server;
+  private volatile int status = 200;
+  private volatile String answer =
+      "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"x\",\"wa_id\":\"x\"}],"
+          + "\"messages\":[{\"id\":\"wamid.STUB1\"}]}";
+
+  public StubCloudApi() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        ex -> {
+          String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          requests.add(
+              new Request(
+                  ex.getRequestURI().getPath(),
+                  ex.getRequestHeaders().getFirst("Authorization"),
+                  body));
+          byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status, out.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(out);
+          }
+        });
+    server.start();
+  }
+
+  public void answer(int status, String body) {
+    this.status = status;
+    this.answer = body;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

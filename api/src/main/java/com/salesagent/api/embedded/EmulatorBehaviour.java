@@ -1,0 +1,54 @@
+package com.salesagent.api.embedded;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * How the emulator's recipients behave: probabilities and delays of each callback, reply texts
+ * (opt-outs included), and an acknowledge-only mode where recipients never read or reply, so that
+ * callbacks from elsewhere (a test, a script) drive the lead.
+ */
+public record EmulatorBehaviour(
+    @JsonProperty("mode") String mode,
+    @JsonProperty("deliverProbability") double deliverProbability,
+    @JsonProperty("readProbability") double readProbability,
+    @JsonProperty("replyProbability") double replyProbability,
+    @JsonProperty("optOutProbability") double optOutProbability,
+    @JsonProperty("replyAfterMessages") int replyAfterMessages,
+    @JsonProperty("sentDelayMillis") long sentDelayMillis,
+    @JsonProperty("deliveredDelayMillis") long deliveredDelayMillis,
+    @JsonProperty("readDelayMillis") long readDelayMillis,
+    @JsonProperty("replyDelayMillis") long replyDelayMillis,
+    @JsonProperty("replyTexts") List<String> replyTexts,
+    @JsonProperty("optOutTexts") List<String> optOutTexts,
+    @JsonProperty("seed") long seed) {
+
+  public static final String REALISTIC = "realistic";
+  public static final String ACK_ONLY = "ack_only";
+
+  public static EmulatorBehaviour defaults() {
+    return new EmulatorBehaviour(
+        REALISTIC,
+        0.98,
+        0.7,
+        0.25,
+        0.03,
+        0,
+        200,
+        800,
+        3000,
+        8000,
+        List.of(
+            "Sounds interesting, tell me more",
+            "Can you send me pricing?",
+            "Not now, maybe next quarter",
+            "Who is this?",
+            "Yes, let's talk on Thursday"),
+        List.of("STOP", "please remove me", "no más", "arrêter"),
+        42);
+  }
+
+  public boolean ackOnly() {
+    return ACK_ONLY.equals(mode);
+  }
+}

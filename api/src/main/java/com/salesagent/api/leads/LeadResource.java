@@ -1,0 +1,252 @@
+package com.salesagent.api.leads;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.workflows.lead.LeadState;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+
+/**
+ * Enrolment and the lead's view. Lists and counts come from MongoDB (the dev server has no
+ * visibility queries); the single lead adds the workflow's live state query.
+ */
+@Path("/api/leads")
+@Produces(MediaType.APPLICATION_JSON)
+public class LeadResource {
+  private final LeadValidator validator;
+  private final Enrolment enrolment;
+  private final LeadStore store;
+  private final WorkflowClient temporal;
+  private final String temporalUiUrl;
+  private final String namespace;
+  private final ObjectMapper strict;
+
+  public LeadResource(
+      LeadValidator validator,
+      Enrolment enrolment,
+      LeadStore store,
+      WorkflowClient temporal,
+      ObjectMapper mapper,
+      String temporalUiUrl,
+      String namespace) {
+    this.validator = validator;
+    this.enrolment = enrolment;
+    this.store = store;
+    this.temporal = temporal;
+    this.temporalUiUrl = temporalUiUrl;
+    this.namespace = namespace;
+    this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  public Response enrol(byte[] body) {
+    LeadRequest request;
+    try {
+      request = strict.readValue(body, LeadRequest.class);
+    } catch (IOException e) {
+      return errors(400, "the body is not a JSON lead", List.of(jsonError(e)));
+    }
+    LeadValidator.Result result = validator.validate(request);
+    if (!result.valid()) {
+      return errors(422, "invalid lead", result.errors());
+    }
+    Enrolment.Outcome outcome = enrolment.enrol(result.lead());
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("leadId", outcome.leadId());
+    answer.put("workflowId", outcome.workflowId());
+    answer.put("status", outcome.status());
+    if ("already_enrolled".equals(outcome.status())) {
+      answer.put("message", "this leadId is enrolled already: no second workflow was started");
+      return Response.ok(answer).build();
+    }
+    return Response.accepted(answer).build();
+  }
+
+  @POST
+  @Path("/import")
+  @Consumes(MediaType.WILDCARD)
+  @Produces("application/x-ndjson")
+  public Response importLeads(
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
+    boolean csv = contentType != null && contentType.toLowerCase().startsWith("text/csv");
+    boolean jsonLines =
+        contentType != null
+            && (contentType.toLowerCase().contains("ndjson")
+                || contentType.toLowerCase().contains("jsonl")
+                || contentType.toLowerCase().contains("json-lines"));
+    if (!csv && !jsonLines) {
+      return errors(
+          415,
+          "send text/csv (with a header row) or application/x-ndjson (one JSON lead per line)",
+          List.of(new FieldError("Content-Type", "unsupported: " + contentType)));
+    }
+    LeadImport importer = new LeadImport(validator, enrolment, strict);
+    StreamingOutput output = out -> importer.run(body, csv, out);
+    return Response.ok(output).build();
+  }
+
+  @GET
+  public Response list(
+      @QueryParam("stage") String stage,
+      @QueryParam("campaignId") String campaignId,
+      @QueryParam("page") @DefaultValue("0") int page,
+      @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
+    if (page < 0 || pageSize < 1 || pageSize > 500) {
+      return errors(
+          400,
+          "bad paging",
+          List.of(
+              new FieldError(page < 0 ? "page" : "pageSize", "page >= 0, 1 <= pageSize <= 500")));
+    }
+    List<Map<String, Object>> leads = new ArrayList<>();
+    for (Document c : store.listContacts(stage, campaignId, page, pageSize)) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (String key :
+          List.of(
+              "leadId",
+              "name",
+              "company",
+              "campaignId",
+              "stage",
+              "segment",
+              "variantId",
+              "nextAction",
+              "nextActionAt",
+              "enrolledAt")) {
+        row.put(key, c.get(key));
+      }
+      leads.add(row);
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("page", page);
+    answer.put("pageSize", pageSize);
+    answer.put("total", store.countContacts(stage, campaignId));
+    answer.put("leads", leads);
+    return Response.ok(answer).build();
+  }
+
+  @GET
+  @Path("/{leadId}")
+  public Response get(@PathParam("leadId") String leadId) {
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      return errors(404, "no lead " + leadId, List.of(new FieldError("leadId", "unknown")));
+    }
+    contact.remove("_id");
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("lead", contact);
+    answer.put("stage", contact.get("stage"));
+    answer.put("nextAction", contact.get("nextAction"));
+    answer.put("nextActionAt", contact.get("nextActionAt"));
+    List<Document> messages = store.messagesOf(leadId);
+    messages.forEach(m -> m.remove("_id"));
+    answer.put("messages", messages);
+    List<Document> interactions = store.interactions(leadId);
+    interactions.forEach(i -> i.remove("_id"));
+    answer.put("interactions", interactions);
+    answer.put("workflowId", LeadWorkflow.workflowId(leadId));
+    answer.put("workflow", liveState(leadId));
+    if (!temporalUiUrl.isBlank()) {
+      answer.put(
+          "temporalUi",
+          temporalUiUrl.replaceAll("/+$", "")
+              + "/namespaces/"
+              + namespace
+              + "/workflows/"
+              + LeadWorkflow.workflowId(leadId));
+    }
+    return Response.ok(answer).build();
+  }
+
+  private Object liveState(String leadId) {
+    try {
+      WorkflowStub stub = temporal.newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId));
+      return CompletableFuture.supplyAsync(() -> stub.query("state", LeadState.class))
+          .get(3, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return Map.of("unavailable", e.getClass().getSimpleName());
+    }
+  }
+
+  @POST
+  @Path("/{leadId}/pause")
+  public Response pause(@PathParam("leadId") String leadId) {
+    return signal(leadId, "pause");
+  }
+
+  @POST
+  @Path("/{leadId}/resume")
+  public Response resume(@PathParam("leadId") String leadId) {
+    return signal(leadId, "resume");
+  }
+
+  @POST
+  @Path("/{leadId}/stop")
+  public Response stop(@PathParam("leadId") String leadId, @QueryParam("reason") String reason) {
+    return signal(leadId, "stop", reason == null ? "stopped by an operator" : reason);
+  }
+
+  private Response signal(String leadId, String name, Object... args) {
+    if (store.contact(leadId) == null) {
+      return errors(404, "no lead " + leadId, List.of(new FieldError("leadId", "unknown")));
+    }
+    try {
+      temporal.newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId)).signal(name, args);
+    } catch (WorkflowNotFoundException e) {
+      return errors(
+          409, "the lead's workflow has ended", List.of(new FieldError("leadId", "closed")));
+    }
+    return Response.accepted(Map.of("leadId", leadId, "signal", name)).build();
+  }
+
+  static FieldError jsonError(IOException e) {
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      StringBuilder field = new StringBuilder();
+      for (JsonMappingException.Reference ref : m.getPath()) {
+        if (ref.getFieldName() != null) {
+          field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
+        }
+      }
+      return new FieldError(field.toString(), m.getOriginalMessage().split("\n")[0]);
+    }
+    String message =
+        e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+    return new FieldError("body", message == null ? "malformed JSON" : message.split("\n")[0]);
+  }
+
+  static Response errors(int status, String message, List<FieldError> errors) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("code", status);
+    body.put("message", message);
+    body.put("errors", errors);
+    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+  }
+}

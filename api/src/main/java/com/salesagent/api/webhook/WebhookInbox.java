@@ -1,0 +1,390 @@
+package com.salesagent.api.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.Phones;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.MessageStatusSignal;
+import com.salesagent.workflows.lead.OptOutSignal;
+import io.dropwizard.lifecycle.Managed;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webhook's inbox. {@link #accept} stores every item of a verified notification once in
+ * webhook_events (unique event key: duplicates change nothing) before the HTTP answer; processing
+ * (MongoDB updates, feedback, opt-outs, workflow signals) happens after, on partitions keyed by the
+ * lead's phone so one lead's events stay in order. Whatever is not processed, because Temporal was
+ * down or the process stopped, is relayed by a periodic sweep: nothing accepted is lost.
+ */
+public class WebhookInbox implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookInbox.class);
+
+  /** One item of a notification, ready to store. */
+  public record Item(String eventKey, String kind, String partitionKey, Document payload) {}
+
+  /** What a POST did: items stored now, duplicates ignored, items for other numbers ignored. */
+  public record Accepted(int stored, int duplicates, int ignored) {}
+
+  private final LeadStore store;
+  private final WorkflowClient temporal;
+  private final String phoneNumberId;
+  private final Clock clock;
+  private final ExecutorService[] partitions;
+  private final ObjectMapper json = new ObjectMapper();
+  private ScheduledExecutorService sweeper;
+
+  public WebhookInbox(
+      LeadStore store, WorkflowClient temporal, String phoneNumberId, Clock clock, int partitions) {
+    this.store = store;
+    this.temporal = temporal;
+    this.phoneNumberId = phoneNumberId;
+    this.clock = clock;
+    this.partitions = new ExecutorService[partitions];
+    for (int i = 0; i < partitions; i++) {
+      this.partitions[i] = Executors.newSingleThreadExecutor();
+    }
+  }
+
+  @Override
+  public void start() {
+    sweeper = Executors.newSingleThreadScheduledExecutor();
+    sweeper.scheduleWithFixedDelay(this::relay, 2, 2, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void stop() throws InterruptedException {
+    sweeper.shutdownNow();
+    for (ExecutorService p : partitions) {
+      p.shutdown();
+    }
+    for (ExecutorService p : partitions) {
+      p.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Parses a verified notification (Meta's format) into items. */
+  public List<Item> parse(JsonNode root) {
+    List<Item> items = new ArrayList<>();
+    for (JsonNode entry : root.path("entry")) {
+      for (JsonNode change : entry.path("changes")) {
+        JsonNode value = change.path("value");
+        String number = value.path("metadata").path("phone_number_id").asText("");
+        if (!number.isEmpty() && !number.equals(phoneNumberId)) {
+          items.add(new Item(null, "ignored", number, null));
+          continue;
+        }
+        for (JsonNode status : value.path("statuses")) {
+          String wamid = status.path("id").asText();
+          String s = status.path("status").asText();
+          items.add(
+              new Item(
+                  "status:" + wamid + ":" + s,
+                  "status",
+                  status.path("recipient_id").asText(wamid),
+                  Document.parse(status.toString())));
+        }
+        for (JsonNode message : value.path("messages")) {
+          items.add(
+              new Item(
+                  "message:" + message.path("id").asText(),
+                  "message",
+                  message.path("from").asText(),
+                  Document.parse(message.toString())));
+        }
+        for (JsonNode preference : value.path("user_preferences")) {
+          String waId = preference.path("wa_id").asText();
+          items.add(
+              new Item(
+                  "preference:"
+                      + waId
+                      + ":"
+                      + preference.path("category").asText()
+                      + ":"
+                      + preference.path("value").asText()
+                      + ":"
+                      + preference.path("timestamp").asText(),
+                  "preference",
+                  waId,
+                  Document.parse(preference.toString())));
+        }
+      }
+    }
+    return items;
+  }
+
+  /** Stores the items (once each) and queues them for processing. */
+  public Accepted accept(List<Item> items) {
+    Instant now = clock.instant();
+    List<Document> docs = new ArrayList<>();
+    int ignored = 0;
+    for (Item item : items) {
+      if (item.eventKey() == null) {
+        ignored++;
+        LOG.info(
+            "ignored a webhook change for phone number id {} we do not serve", item.partitionKey());
+        continue;
+      }
+      docs.add(
+          new Document("eventKey", item.eventKey())
+              .append("kind", item.kind())
+              .append("partitionKey", item.partitionKey())
+              .append("item", item.payload())
+              .append("processed", false)
+              .append("receivedAt", Date.from(now)));
+    }
+    int duplicates = 0;
+    List<Document> stored = new ArrayList<>(docs);
+    if (!docs.isEmpty()) {
+      try {
+        store.webhookEvents().insertMany(docs, new InsertManyOptions().ordered(false));
+      } catch (MongoBulkWriteException e) {
+        List<Integer> failed = new ArrayList<>();
+        for (var error : e.getWriteErrors()) {
+          if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+            throw e;
+          }
+          failed.add(error.getIndex());
+        }
+        duplicates = failed.size();
+        stored = new ArrayList<>();
+        for (int i = 0; i < docs.size(); i++) {
+          if (!failed.contains(i)) {
+            stored.add(docs.get(i));
+          }
+        }
+      }
+    }
+    for (Document d : stored) {
+      submit(d);
+    }
+    return new Accepted(stored.size(), duplicates, ignored);
+  }
+
+  private void submit(Document event) {
+    int p = Math.floorMod(event.getString("partitionKey").hashCode(), partitions.length);
+    partitions[p].execute(() -> processSafely(event));
+  }
+
+  /** Re-queues what is still unprocessed a while after it arrived. */
+  void relay() {
+    try {
+      Date before = Date.from(clock.instant().minus(Duration.ofSeconds(5)));
+      for (Document event :
+          store
+              .webhookEvents()
+              .find(Filters.and(Filters.eq("processed", false), Filters.lt("receivedAt", before)))
+              .sort(Sorts.ascending("receivedAt"))
+              .limit(1000)) {
+        submit(event);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("webhook relay sweep failed: {}", e.getMessage());
+    }
+  }
+
+  private void processSafely(Document event) {
+    try {
+      Document current =
+          store.webhookEvents().find(Filters.eq("eventKey", event.getString("eventKey"))).first();
+      if (current == null || current.getBoolean("processed", false)) {
+        return;
+      }
+      String outcome = process(event);
+      store
+          .webhookEvents()
+          .updateOne(
+              Filters.eq("eventKey", event.getString("eventKey")),
+              Updates.combine(
+                  Updates.set("processed", true),
+                  Updates.set("outcome", outcome),
+                  Updates.set("processedAt", Date.from(clock.instant()))));
+    } catch (RuntimeException e) {
+      // Left unprocessed: the sweep relays it once Temporal or MongoDB answer again.
+      LOG.warn(
+          "webhook event {} not processed yet: {}", event.getString("eventKey"), e.getMessage());
+    }
+  }
+
+  /** Returns the outcome recorded on the event. */
+  String process(Document event) {
+    Document item = event.get("item", Document.class);
+    return switch (event.getString("kind")) {
+      case "status" -> processStatus(item);
+      case "message" -> processMessage(item);
+      case "preference" -> processPreference(item);
+      default -> "unknown_kind";
+    };
+  }
+
+  private String processStatus(Document item) {
+    String wamid = item.getString("id");
+    String status = item.getString("status");
+    Instant at = epochSeconds(item.getString("timestamp"));
+    Integer code = null;
+    String title = null;
+    List<Document> errors = item.getList("errors", Document.class, List.of());
+    if (!errors.isEmpty()) {
+      code = errors.get(0).getInteger("code");
+      title = errors.get(0).getString("title");
+    }
+    Document message = store.applyStatus(wamid, status, at, code, title);
+    if (message == null) {
+      LOG.warn("status {} for unknown wamid {}", status, wamid);
+      return "unknown_wamid";
+    }
+    String leadId = message.getString("leadId");
+    store.recordInteraction(
+        leadId,
+        message.getString("campaignId"),
+        message.getString("variantId"),
+        status,
+        wamid,
+        code == null ? null : code + " " + title,
+        at);
+    MessageStatusSignal signal = new MessageStatusSignal(wamid, status, at, code);
+    return signal(leadId, stub -> stub.signal("messageStatus", signal));
+  }
+
+  private String processMessage(Document item) {
+    String phone = "+" + item.getString("from");
+    Instant at = epochSeconds(item.getString("timestamp"));
+    String type = item.getString("type");
+    String text = textOf(item);
+    Document context = item.get("context", Document.class);
+    String contextWamid = context == null ? null : context.getString("id");
+    List<String> leads = store.leadIdsByPhone(phone);
+    if (leads.isEmpty()) {
+      LOG.info("message from unknown sender {}", Phones.mask(phone));
+      return "unknown_sender";
+    }
+    if (OptOutDetector.isOptOut(text)) {
+      return optOut(phone, "keyword", at, item.getString("id"), contextWamid, text);
+    }
+    String outcome = "signalled";
+    for (String leadId : leads) {
+      Document contact = store.contact(leadId);
+      store
+          .feedback()
+          .insertOne(
+              new Document("leadId", leadId)
+                  .append("messageId", item.getString("id"))
+                  .append("wamid", contextWamid)
+                  .append("type", type)
+                  .append("text", text)
+                  .append("receivedAt", Date.from(at)));
+      store.recordInteraction(
+          leadId,
+          contact.getString("campaignId"),
+          contact.getString("variantId"),
+          "reaction".equals(type) ? "reaction" : "replied",
+          contextWamid,
+          null,
+          at);
+      outcome =
+          signal(
+              leadId,
+              stub ->
+                  stub.signal(
+                      "inboundMessage",
+                      new InboundMessageSignal(item.getString("id"), contextWamid, type, at)));
+    }
+    return outcome;
+  }
+
+  private String processPreference(Document item) {
+    if (!"stop".equalsIgnoreCase(item.getString("value"))) {
+      return "preference_" + item.getString("value");
+    }
+    Instant at = epochSeconds(String.valueOf(item.get("timestamp")));
+    return optOut("+" + item.getString("wa_id"), "marketing_preference", at, null, null, null);
+  }
+
+  /** Do-not-contact first (so no send can slip through), then every workflow of that phone. */
+  private String optOut(
+      String phone, String source, Instant at, String messageId, String contextWamid, String text) {
+    List<String> leads = store.markDoNotContact(phone, source, at);
+    for (String leadId : leads) {
+      Document contact = store.contact(leadId);
+      if (text != null) {
+        store
+            .feedback()
+            .insertOne(
+                new Document("leadId", leadId)
+                    .append("messageId", messageId)
+                    .append("wamid", contextWamid)
+                    .append("type", "text")
+                    .append("text", text)
+                    .append("intent", "opt_out")
+                    .append("receivedAt", Date.from(at)));
+      }
+      store.recordInteraction(
+          leadId,
+          contact.getString("campaignId"),
+          contact.getString("variantId"),
+          "opted_out",
+          contextWamid,
+          source,
+          at);
+      signal(leadId, stub -> stub.signal("optOut", new OptOutSignal(source, at)));
+    }
+    LOG.info("{} opted out ({} leads)", Phones.mask(phone), leads.size());
+    return "opted_out";
+  }
+
+  private String signal(String leadId, java.util.function.Consumer<WorkflowStub> send) {
+    try {
+      send.accept(temporal.newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId)));
+      return "signalled";
+    } catch (WorkflowNotFoundException e) {
+      return "workflow_closed";
+    }
+  }
+
+  private static String textOf(Document item) {
+    Document text = item.get("text", Document.class);
+    if (text != null) {
+      return text.getString("body");
+    }
+    Document button = item.get("button", Document.class);
+    if (button != null) {
+      return button.getString("text");
+    }
+    Document reaction = item.get("reaction", Document.class);
+    return reaction == null ? null : reaction.getString("emoji");
+  }
+
+  private static Instant epochSeconds(String value) {
+    try {
+      return Instant.ofEpochSecond(Long.parseLong(value));
+    } catch (RuntimeException e) {
+      return Instant.now();
+    }
+  }
+
+  JsonNode read(byte[] body) throws java.io.IOException {
+    return json.readTree(body);
+  }
+}

@@ -1,0 +1,38 @@
+package com.salesagent.api.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Meta's X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256 of the raw body with the app secret. */
+public final class WebhookSignature {
+  private final byte[] secret;
+
+  public WebhookSignature(String appSecret) {
+    this.secret = appSecret.getBytes(StandardCharsets.UTF_8);
+  }
+
+  public String sign(byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Constant-time comparison over the raw bytes as received. */
+  public boolean verify(byte[] body, String header) {
+    if (header == null || secret.length == 0) {
+      return false;
+    }
+    return MessageDigest.isEqual(
+        sign(body).getBytes(StandardCharsets.US_ASCII),
+        header.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+  }
+}
