@@ -57,7 +57,8 @@ class LeadImport {
             .readerForMapOf(String.class)
             .with(schema)
             .readValues(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-      long previousEnd = 1;
+      // Where the parser stands after a row is the line the next row starts on; the header is 1.
+      long nextLine = 2;
       while (true) {
         Map<String, String> row;
         try {
@@ -71,12 +72,11 @@ class LeadImport {
           write(
               out,
               rejectedLine(
-                  previousEnd + 1,
-                  List.of(new FieldError("row", "unreadable CSV: " + firstLine(e)))));
+                  nextLine, List.of(new FieldError("row", "unreadable CSV: " + firstLine(e)))));
           break;
         }
-        long line = previousEnd + 1;
-        previousEnd = it.getCurrentLocation().getLineNr();
+        long line = nextLine;
+        nextLine = it.getCurrentLocation().getLineNr();
         handle(line, fromCsv(row), out);
       }
     }

@@ -1,0 +1,550 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.api.embedded.EmulatorBehaviour;
+import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.api.webhook.WebhookSignature;
+import com.salesagent.worker.cli.ConfigSources;
+import com.salesagent.workflows.lead.LeadState;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.Stage;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The lead lifecycle on the embedded stack: the REST API, the webhook with Meta-format fixtures,
+ * and end to end through the WhatsApp emulator's real HTTP, signature and parsing path, with
+ * follow-up delays shrunk to seconds by configuration.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class LifecycleApplicationTest {
+  static final String TOKEN = "lifecycle-token";
+
+  static Map<String, String> environment() {
+    Map<String, String> env = EmbeddedEnvironment.freePorts(TOKEN);
+    env.put("FOLLOW_UP_READ_NO_REPLY", "3s");
+    env.put("FOLLOW_UP_UNREAD", "6s");
+    env.put("QUIET_HOURS_START", "00:00");
+    env.put("QUIET_HOURS_END", "00:00");
+    return env;
+  }
+
+  static final DropwizardAppExtension<ApiConfiguration> APP =
+      new DropwizardAppExtension<>(
+          SalesAgentApplication.class,
+          "embedded.yml",
+          ConfigSources.fileOrClasspath(environment()));
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+
+  private SalesAgentApplication app() {
+    return APP.getApplication();
+  }
+
+  private WhatsAppEmulator emulator() {
+    return app().emulator();
+  }
+
+  private LeadStore store() {
+    return new LeadStore(app().connections().mongo().database());
+  }
+
+  private String url(String path) {
+    return "http://localhost:" + APP.getLocalPort() + path;
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> postJson(String path, String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + TOKEN));
+  }
+
+  private HttpResponse<String> webhook(String body, String signature) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url("/webhooks/whatsapp")))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)));
+    if (signature != null) {
+      request.header("X-Hub-Signature-256", signature);
+    }
+    return send(request);
+  }
+
+  private String sign(String body) {
+    return new WebhookSignature(emulator().appSecret()).sign(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String leadJson(String leadId, String phone) {
+    return """
+        {"leadId":"%s","name":"Zoë Ñúñez","phone":"%s","company":"Acme","jobTitle":"Head of Sales",
+         "industry":"retail","companySize":"30","timezone":"America/Sao_Paulo",
+         "notes":"Met at the retail fair.\\n\\nExpanding to three new cities.",
+         "consent":{"whatsappOptIn":true,"source":"web form","at":"2026-11-20T10:00:00Z"}}
+        """
+        .formatted(leadId, phone);
+  }
+
+  private String notification(String phoneNumberId, String valueFields) {
+    return """
+        {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages",
+         "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000",
+         "phone_number_id":"%s"},%s}}]}]}
+        """
+        .formatted(phoneNumberId, valueFields);
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private LeadState state(String leadId) {
+    return app()
+        .connections()
+        .temporal()
+        .client()
+        .newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId))
+        .state();
+  }
+
+  private static String phone() {
+    // +55 11 9xxxx-xxxx: valid Brazilian mobile numbers, unique per test.
+    return "+55119"
+        + String.format("%08d", Math.floorMod(UUID.randomUUID().hashCode(), 100_000_000));
+  }
+
+  // ---- end to end
+
+  @Test
+  void enrolSendSignedCallbacksFollowUpReplyEndsReplied() throws Exception {
+    emulator()
+        .setBehaviour(
+            new EmulatorBehaviour(
+                "realistic",
+                1.0,
+                1.0,
+                0.0,
+                0.0,
+                2,
+                50,
+                100,
+                300,
+                500,
+                List.of("Sounds great, call me tomorrow"),
+                List.of("STOP"),
+                7));
+    String leadId = "e2e-" + UUID.randomUUID();
+
+    HttpResponse<String> enrolled = postJson("/api/leads", leadJson(leadId, phone()));
+
+    assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(202);
+    assertThat(json.readTree(enrolled.body()).path("workflowId").asText())
+        .isEqualTo("lead-" + leadId);
+    await(
+        "replied",
+        Duration.ofSeconds(40),
+        () -> "replied".equals(store().contact(leadId).getString("stage")));
+
+    List<Document> messages = store().messagesOf(leadId);
+    assertThat(messages).hasSize(2);
+    assertThat(messages).allSatisfy(m -> assertThat(m.getString("status")).isEqualTo("read"));
+    assertThat(messages.get(0).getString("kind")).isEqualTo("template");
+    assertThat(messages.get(1).getString("purpose")).isEqualTo("follow_up_read");
+    Document feedback = store().feedback().find(Filters.eq("leadId", leadId)).first();
+    assertThat(feedback.getString("text")).isEqualTo("Sounds great, call me tomorrow");
+    assertThat(feedback.getString("wamid")).isEqualTo(messages.get(1).getString("wamid"));
+    List<String> types =
+        store().interactions(leadId).stream().map(d -> d.getString("type")).toList();
+    assertThat(types)
+        .contains(
+            "enrolled",
+            "researched",
+            "variant_assigned",
+            "message_sent",
+            "delivered",
+            "read",
+            "replied",
+            "outcome");
+    assertThat(state(leadId).stage()).isEqualTo(Stage.REPLIED);
+
+    JsonNode view = json.readTree(get("/api/leads/" + leadId).body());
+    assertThat(view.path("stage").asText()).isEqualTo("replied");
+    assertThat(view.path("messages")).hasSize(2);
+    assertThat(view.path("workflow").path("stage").asText()).isEqualTo("REPLIED");
+  }
+
+  @Test
+  void anOptOutReplyStopsTheLeadAndMarksDoNotContact() throws Exception {
+    emulator()
+        .setBehaviour(
+            new EmulatorBehaviour(
+                "realistic",
+                1.0,
+                1.0,
+                0.0,
+                1.0,
+                1,
+                50,
+                100,
+                200,
+                300,
+                List.of("ok"),
+                List.of("no más"),
+                7));
+    String leadId = "optout-" + UUID.randomUUID();
+
+    postJson("/api/leads", leadJson(leadId, phone()));
+    await(
+        "opted out",
+        Duration.ofSeconds(30),
+        () -> "opted_out".equals(store().contact(leadId).getString("stage")));
+    Thread.sleep(4000);
+
+    Document contact = store().contact(leadId);
+    assertThat(contact.getBoolean("doNotContact")).isTrue();
+    assertThat(store().messagesOf(leadId)).hasSize(1);
+    assertThat(store().feedback().find(Filters.eq("leadId", leadId)).first().getString("intent"))
+        .isEqualTo("opt_out");
+  }
+
+  // ---- enrolment API
+
+  @Test
+  void theSameLeadIdTwiceStartsNoSecondWorkflow() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "dup-" + UUID.randomUUID();
+    String body = leadJson(leadId, phone());
+
+    HttpResponse<String> first = postJson("/api/leads", body);
+    HttpResponse<String> second = postJson("/api/leads", body);
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(second.body()).path("status").asText()).isEqualTo("already_enrolled");
+    assertThat(json.readTree(second.body()).path("message").asText())
+        .contains("no second workflow");
+    assertThat(store().contacts().countDocuments(Filters.eq("leadId", leadId))).isEqualTo(1);
+  }
+
+  @Test
+  void badFieldsAreNamedWith422AndMalformedJsonWith400() throws Exception {
+    HttpResponse<String> invalid =
+        postJson("/api/leads", "{\"name\":\"A\",\"phone\":\"+1 555\",\"company\":\"C\"}");
+    HttpResponse<String> wrongType =
+        postJson("/api/leads", "{\"name\":\"A\",\"consent\":{\"whatsappOptIn\":\"sure\"}}");
+    HttpResponse<String> unknownField = postJson("/api/leads", "{\"nmae\":\"A\"}");
+
+    assertThat(invalid.statusCode()).isEqualTo(422);
+    assertThat(json.readTree(invalid.body()).findValuesAsText("field"))
+        .contains("phone", "consent");
+    assertThat(wrongType.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(wrongType.body()).findValuesAsText("field"))
+        .containsExactly("consent.whatsappOptIn");
+    assertThat(unknownField.statusCode()).isEqualTo(400);
+    assertThat(unknownField.body()).contains("nmae");
+  }
+
+  @Test
+  void theApiNeedsTheTokenAndUnknownLeadsAre404() throws Exception {
+    HttpResponse<String> anonymous =
+        send(HttpRequest.newBuilder(URI.create(url("/api/leads"))).GET());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(get("/api/leads/no-such-lead").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aCsvImportEnrolsGoodRowsAndReportsBadOnesByLine() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "import-" + UUID.randomUUID();
+    String csv =
+        "leadId,name,phone,company,timezone,campaignId,consentOptIn,consentSource,consentAt\n"
+            + "csv-a-"
+            + campaign
+            + ",Ana,"
+            + phone()
+            + ",Acme,UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n"
+            + "csv-b-"
+            + campaign
+            + ",Bo,not-a-phone,Beta,UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n"
+            + "csv-c-"
+            + campaign
+            + ",Cy,"
+            + phone()
+            + ",Gamma,UTC,"
+            + campaign
+            + ",false,form,2026-11-20T10:00:00Z\n"
+            + "csv-d-"
+            + campaign
+            + ",Di,"
+            + phone()
+            + ",Delta,UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n";
+
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<JsonNode> lines = response.body().lines().map(this::parse).toList();
+    assertThat(lines).hasSize(5);
+    assertThat(lines.get(0).path("line").asInt()).isEqualTo(2);
+    assertThat(lines.get(0).path("status").asText()).isEqualTo("enrolled");
+    assertThat(lines.get(1).path("line").asInt()).isEqualTo(3);
+    assertThat(lines.get(1).path("status").asText()).isEqualTo("rejected");
+    assertThat(lines.get(1).findValuesAsText("field")).containsExactly("phone");
+    assertThat(lines.get(2).findValuesAsText("field")).containsExactly("consent.whatsappOptIn");
+    assertThat(lines.get(3).path("status").asText()).isEqualTo("enrolled");
+    assertThat(lines.get(4).path("summary").path("enrolled").asInt()).isEqualTo(2);
+    assertThat(lines.get(4).path("summary").path("rejected").asInt()).isEqualTo(2);
+    assertThat(store().countContacts(null, campaign)).isEqualTo(2);
+  }
+
+  @Test
+  void aJsonLinesImportReportsMalformedLines() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String id = "jsonl-" + UUID.randomUUID();
+    String body =
+        leadJson(id, phone()).replace("\n", " ")
+            + "\n{not json\n\n"
+            + leadJson(id, phone()).replace("\n", " ")
+            + "\n";
+
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+
+    List<JsonNode> lines = response.body().lines().map(this::parse).toList();
+    assertThat(lines.get(0).path("status").asText()).isEqualTo("enrolled");
+    assertThat(lines.get(1).path("line").asInt()).isEqualTo(2);
+    assertThat(lines.get(1).path("status").asText()).isEqualTo("rejected");
+    assertThat(lines.get(2).path("line").asInt()).isEqualTo(4);
+    assertThat(lines.get(2).path("status").asText()).isEqualTo("already_enrolled");
+  }
+
+  @Test
+  void anUnsupportedImportTypeIs415() throws Exception {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofString("<leads/>")));
+    assertThat(response.statusCode()).isEqualTo(415);
+    assertThat(response.body()).contains("Content-Type");
+  }
+
+  // ---- webhook
+
+  @Test
+  void theVerificationHandshakeEchoesTheChallengeOnlyForTheRightToken() throws Exception {
+    String good =
+        "/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token="
+            + URLEncoder.encode(emulator().verifyToken(), StandardCharsets.UTF_8);
+    HttpResponse<String> ok = send(HttpRequest.newBuilder(URI.create(url(good))));
+    HttpResponse<String> wrong =
+        send(
+            HttpRequest.newBuilder(
+                URI.create(
+                    url(
+                        "/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope"))));
+
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("1158201444");
+    assertThat(wrong.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aMissingOrWrongSignatureIs401AndNothingIsStored() throws Exception {
+    String body =
+        notification(
+            emulator().phoneNumberId(),
+            "\"statuses\":[{\"id\":\"wamid.unsigned\",\"status\":\"read\",\"timestamp\":\"1764064800\",\"recipient_id\":\"5511900000000\"}]");
+    long before = store().webhookEvents().countDocuments();
+
+    HttpResponse<String> missing = webhook(body, null);
+    HttpResponse<String> wrong =
+        webhook(
+            body,
+            new WebhookSignature("not-the-secret").sign(body.getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(store().webhookEvents().countDocuments()).isEqualTo(before);
+  }
+
+  @Test
+  void batchedStatusesAreStoredOnceAndDuplicatesChangeNothing() throws Exception {
+    String wamidA = "wamid.batch-a-" + UUID.randomUUID();
+    String wamidB = "wamid.batch-b-" + UUID.randomUUID();
+    String body =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"statuses\":["
+                    + "{\"id\":\"%1$s\",\"status\":\"delivered\",\"timestamp\":\"1764064800\",\"recipient_id\":\"5511900000001\"},"
+                    + "{\"id\":\"%1$s\",\"status\":\"read\",\"timestamp\":\"1764064860\",\"recipient_id\":\"5511900000001\"},"
+                    + "{\"id\":\"%2$s\",\"status\":\"failed\",\"timestamp\":\"1764064900\",\"recipient_id\":\"5511900000002\","
+                    + "\"errors\":[{\"code\":131026,\"title\":\"Message undeliverable\"}]}]")
+                .formatted(wamidA, wamidB));
+
+    HttpResponse<String> first = webhook(body, sign(body));
+    HttpResponse<String> again = webhook(body, sign(body));
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(first.body()).path("stored").asInt()).isEqualTo(3);
+    assertThat(json.readTree(again.body()).path("stored").asInt()).isZero();
+    assertThat(json.readTree(again.body()).path("duplicates").asInt()).isEqualTo(3);
+    assertThat(store().webhookEvents().countDocuments(Filters.regex("eventKey", "batch-")))
+        .isEqualTo(3);
+    // Unknown wamids are stored and reported, never a crash.
+    await(
+        "processed",
+        Duration.ofSeconds(10),
+        () ->
+            store()
+                    .webhookEvents()
+                    .countDocuments(
+                        Filters.and(
+                            Filters.regex("eventKey", wamidA),
+                            Filters.eq("outcome", "unknown_wamid")))
+                == 2);
+  }
+
+  @Test
+  void aStatusForAKnownMessageUpdatesItAndReachesTheWorkflow() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "status-" + UUID.randomUUID();
+    postJson("/api/leads", leadJson(leadId, phone()));
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    String wamid = store().messagesOf(leadId).get(0).getString("wamid");
+    long ts = Instant.now().getEpochSecond();
+    String read =
+        notification(
+            emulator().phoneNumberId(),
+            "\"statuses\":[{\"id\":\"%s\",\"status\":\"read\",\"timestamp\":\"%d\",\"recipient_id\":\"x\"}]"
+                .formatted(wamid, ts));
+
+    assertThat(webhook(read, sign(read)).statusCode()).isEqualTo(200);
+
+    await(
+        "read in MongoDB",
+        Duration.ofSeconds(10),
+        () -> "read".equals(store().messageByWamid(wamid).getString("status")));
+    await(
+        "read in the workflow",
+        Duration.ofSeconds(10),
+        () -> state(leadId).messages().get(0).readAt() != null);
+    assertThat(state(leadId).nextAction()).isEqualTo("follow_up_read");
+  }
+
+  @Test
+  void nonAsciiRepliesKeepTheirTextAndNotificationsForOtherNumbersAreIgnored() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "utf8-" + UUID.randomUUID();
+    String phone = phone();
+    postJson("/api/leads", leadJson(leadId, phone));
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    String wamid = store().messagesOf(leadId).get(0).getString("wamid");
+    String text = "Olá! Ça m'intéresse — 請聯繫我 ✓";
+    String reply =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"contacts\":[{\"profile\":{\"name\":\"Zoë\"},\"wa_id\":\"%1$s\"}],"
+                    + "\"messages\":[{\"from\":\"%1$s\",\"id\":\"wamid.in-%2$s\",\"timestamp\":\"%3$d\",\"type\":\"text\","
+                    + "\"text\":{\"body\":\"%4$s\"},\"context\":{\"from\":\"15550000000\",\"id\":\"%5$s\"}}]")
+                .formatted(
+                    phone.substring(1),
+                    UUID.randomUUID(),
+                    Instant.now().getEpochSecond(),
+                    text,
+                    wamid));
+    String foreign =
+        notification(
+            "999999999",
+            "\"statuses\":[{\"id\":\"%s\",\"status\":\"read\",\"timestamp\":\"1\",\"recipient_id\":\"x\"}]"
+                .formatted(wamid));
+
+    HttpResponse<String> ignored = webhook(foreign, sign(foreign));
+    HttpResponse<String> accepted = webhook(reply, sign(reply));
+
+    assertThat(json.readTree(ignored.body()).path("ignored").asInt()).isEqualTo(1);
+    assertThat(json.readTree(ignored.body()).path("stored").asInt()).isZero();
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    await(
+        "replied",
+        Duration.ofSeconds(15),
+        () -> "replied".equals(store().contact(leadId).getString("stage")));
+    Document feedback = store().feedback().find(Filters.eq("leadId", leadId)).first();
+    assertThat(feedback.getString("text")).isEqualTo(text);
+    assertThat(feedback.getString("wamid")).isEqualTo(wamid);
+  }
+
+  private JsonNode parse(String line) {
+    try {
+      return json.readTree(line);
+    } catch (Exception e) {
+      throw new AssertionError(line, e);
+    }
+  }
+
+  private static EmulatorBehaviour ackOnly() {
+    return new EmulatorBehaviour(
+        "ack_only", 1.0, 0.0, 0.0, 0.0, 0, 50, 100, 0, 0, List.of("x"), List.of("STOP"), 1);
+  }
+}
