@@ -76,7 +76,9 @@ public class WebhookInbox implements Managed {
 
   @Override
   public void stop() throws InterruptedException {
-    sweeper.shutdownNow();
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
     for (ExecutorService p : partitions) {
       p.shutdown();
     }
@@ -212,7 +214,7 @@ public class WebhookInbox implements Managed {
       if (current == null || current.getBoolean("processed", false)) {
         return;
       }
-      String outcome = process(event);
+      String outcome = process(current);
       store
           .webhookEvents()
           .updateOne(
@@ -228,18 +230,30 @@ public class WebhookInbox implements Managed {
     }
   }
 
-  /** Returns the outcome recorded on the event. */
+  /**
+   * Returns the outcome recorded on the event. MongoDB effects (timeline, feedback, do-not-contact)
+   * are applied once, marked on the event, and then the signals are sent; a relayed event whose
+   * signals failed earlier only sends them again.
+   */
   String process(Document event) {
     Document item = event.get("item", Document.class);
+    boolean applied = event.getBoolean("effectsApplied", false);
+    Runnable markApplied =
+        () ->
+            store
+                .webhookEvents()
+                .updateOne(
+                    Filters.eq("eventKey", event.getString("eventKey")),
+                    Updates.set("effectsApplied", true));
     return switch (event.getString("kind")) {
-      case "status" -> processStatus(item);
-      case "message" -> processMessage(item);
-      case "preference" -> processPreference(item);
+      case "status" -> processStatus(item, applied, markApplied);
+      case "message" -> processMessage(item, applied, markApplied);
+      case "preference" -> processPreference(item, applied, markApplied);
       default -> "unknown_kind";
     };
   }
 
-  private String processStatus(Document item) {
+  private String processStatus(Document item, boolean applied, Runnable markApplied) {
     String wamid = item.getString("id");
     String status = item.getString("status");
     Instant at = epochSeconds(item.getString("timestamp"));
@@ -256,19 +270,22 @@ public class WebhookInbox implements Managed {
       return "unknown_wamid";
     }
     String leadId = message.getString("leadId");
-    store.recordInteraction(
-        leadId,
-        message.getString("campaignId"),
-        message.getString("variantId"),
-        status,
-        wamid,
-        code == null ? null : code + " " + title,
-        at);
+    if (!applied) {
+      store.recordInteraction(
+          leadId,
+          message.getString("campaignId"),
+          message.getString("variantId"),
+          status,
+          wamid,
+          code == null ? null : code + " " + title,
+          at);
+      markApplied.run();
+    }
     MessageStatusSignal signal = new MessageStatusSignal(wamid, status, at, code);
     return signal(leadId, stub -> stub.signal("messageStatus", signal));
   }
 
-  private String processMessage(Document item) {
+  private String processMessage(Document item, boolean applied, Runnable markApplied) {
     String phone = "+" + item.getString("from");
     Instant at = epochSeconds(item.getString("timestamp"));
     String type = item.getString("type");
@@ -281,28 +298,34 @@ public class WebhookInbox implements Managed {
       return "unknown_sender";
     }
     if (OptOutDetector.isOptOut(text)) {
-      return optOut(phone, "keyword", at, item.getString("id"), contextWamid, text);
+      return optOut(
+          phone, "keyword", at, item.getString("id"), contextWamid, text, applied, markApplied);
+    }
+    if (!applied) {
+      for (String leadId : leads) {
+        Document contact = store.contact(leadId);
+        store
+            .feedback()
+            .insertOne(
+                new Document("leadId", leadId)
+                    .append("messageId", item.getString("id"))
+                    .append("wamid", contextWamid)
+                    .append("type", type)
+                    .append("text", text)
+                    .append("receivedAt", Date.from(at)));
+        store.recordInteraction(
+            leadId,
+            contact.getString("campaignId"),
+            contact.getString("variantId"),
+            "reaction".equals(type) ? "reaction" : "replied",
+            contextWamid,
+            null,
+            at);
+      }
+      markApplied.run();
     }
     String outcome = "signalled";
     for (String leadId : leads) {
-      Document contact = store.contact(leadId);
-      store
-          .feedback()
-          .insertOne(
-              new Document("leadId", leadId)
-                  .append("messageId", item.getString("id"))
-                  .append("wamid", contextWamid)
-                  .append("type", type)
-                  .append("text", text)
-                  .append("receivedAt", Date.from(at)));
-      store.recordInteraction(
-          leadId,
-          contact.getString("campaignId"),
-          contact.getString("variantId"),
-          "reaction".equals(type) ? "reaction" : "replied",
-          contextWamid,
-          null,
-          at);
       outcome =
           signal(
               leadId,
@@ -314,19 +337,35 @@ public class WebhookInbox implements Managed {
     return outcome;
   }
 
-  private String processPreference(Document item) {
+  private String processPreference(Document item, boolean applied, Runnable markApplied) {
     if (!"stop".equalsIgnoreCase(item.getString("value"))) {
       return "preference_" + item.getString("value");
     }
     Instant at = epochSeconds(String.valueOf(item.get("timestamp")));
-    return optOut("+" + item.getString("wa_id"), "marketing_preference", at, null, null, null);
+    return optOut(
+        "+" + item.getString("wa_id"),
+        "marketing_preference",
+        at,
+        null,
+        null,
+        null,
+        applied,
+        markApplied);
   }
 
   /** Do-not-contact first (so no send can slip through), then every workflow of that phone. */
   private String optOut(
-      String phone, String source, Instant at, String messageId, String contextWamid, String text) {
-    List<String> leads = store.markDoNotContact(phone, source, at);
-    for (String leadId : leads) {
+      String phone,
+      String source,
+      Instant at,
+      String messageId,
+      String contextWamid,
+      String text,
+      boolean applied,
+      Runnable markApplied) {
+    List<String> leads =
+        applied ? store.leadIdsByPhone(phone) : store.markDoNotContact(phone, source, at);
+    for (String leadId : applied ? List.<String>of() : leads) {
       Document contact = store.contact(leadId);
       if (text != null) {
         store
@@ -348,6 +387,11 @@ public class WebhookInbox implements Managed {
           contextWamid,
           source,
           at);
+    }
+    if (!applied) {
+      markApplied.run();
+    }
+    for (String leadId : leads) {
       signal(leadId, stub -> stub.signal("optOut", new OptOutSignal(source, at)));
     }
     LOG.info("{} opted out ({} leads)", Phones.mask(phone), leads.size());

@@ -31,7 +31,7 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   static final int THROUGHPUT_LIMIT = 130429;
   static final int PAIR_RATE_LIMIT = 131056;
 
-  private static final int CONTINUE_AS_NEW_AFTER_EVENTS = 4000;
+  static final int CONTINUE_AS_NEW_AFTER_EVENTS = 4000;
   private static final Logger log = Workflow.getLogger(LeadWorkflowImpl.class);
 
   private final LeadActivities leads =
@@ -81,6 +81,16 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   private boolean stopped;
   private LeadPolicy policy;
   private ZoneId zone = ZoneOffset.UTC;
+  private final int continueAsNewAfterEvents;
+
+  public LeadWorkflowImpl() {
+    this(CONTINUE_AS_NEW_AFTER_EVENTS);
+  }
+
+  /** Tests lower the history length that triggers continue-as-new. */
+  LeadWorkflowImpl(int continueAsNewAfterEvents) {
+    this.continueAsNewAfterEvents = continueAsNewAfterEvents;
+  }
 
   @Override
   public LeadState run(LeadInput input) {
@@ -138,7 +148,7 @@ public class LeadWorkflowImpl implements LeadWorkflow {
     // Marks the follow-up rules of this code; a later change of them branches on this version.
     Workflow.getVersion("follow-up-policy", Workflow.DEFAULT_VERSION, 1);
     while (!finishIfEnded()) {
-      if (Workflow.getInfo().getHistoryLength() > CONTINUE_AS_NEW_AFTER_EVENTS
+      if (Workflow.getInfo().getHistoryLength() > continueAsNewAfterEvents
           || Workflow.getInfo().isContinueAsNewSuggested()) {
         Workflow.continueAsNew(new LeadInput(leadId, campaignId, state()));
       }

@@ -301,6 +301,39 @@ class LeadWorkflowTest {
   }
 
   @Test
+  void continueAsNewKeepsHistoryBoundedAndCarriesTheState() {
+    env.close();
+    env = newEnvironment(START);
+    fake = new FakeLeadActivities(env);
+    Worker worker = env.newWorker(QUEUE);
+    worker.registerWorkflowImplementationFactory(
+        LeadWorkflow.class, () -> new LeadWorkflowImpl(40));
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+    enrol();
+    String firstRun = WorkflowStub.fromTyped(workflow).getExecution().getRunId();
+    // Every reaction is an event and a wake-up; enough of them push the history past 40.
+    for (int i = 0; i < 30; i++) {
+      workflow.inboundMessage(new InboundMessageSignal("r-" + i, fake.wamid(0), "reaction", now()));
+      env.sleep(Duration.ofSeconds(1));
+    }
+
+    LeadWorkflow current =
+        env.getWorkflowClient().newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId("L-1"));
+    String currentRun = WorkflowStub.fromTyped(current).getExecution().getRunId();
+    LeadState state = current.state();
+    assertThat(currentRun).isNotEqualTo(firstRun);
+    assertThat(state.messages()).hasSize(1);
+    assertThat(state.messages().get(0).wamid()).isEqualTo(fake.wamid(0));
+    assertThat(state.sendAttempts()).isEqualTo(1);
+    assertThat(state.stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+    assertThat(env.getWorkflowClient().fetchHistory("lead-L-1").getEvents().size()).isLessThan(80);
+    current.inboundMessage(new InboundMessageSignal("reply", fake.wamid(0), "text", now()));
+    assertThat(WorkflowStub.fromTyped(current).getResult(LeadState.class).stage())
+        .isEqualTo(Stage.REPLIED);
+  }
+
+  @Test
   void pauseHoldsFollowUpsUntilResume() {
     enrol();
     workflow.pause();
