@@ -3,6 +3,7 @@ package com.salesagent.api;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.auth.AdminTokenFilter;
+import com.salesagent.api.bench.BenchCommand;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.embedded.EmbeddedRuntime;
 import com.salesagent.api.embedded.WhatsAppEmulator;
@@ -47,6 +48,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
   private volatile Connections connections;
   private volatile WhatsAppEmulator emulator;
   private volatile WebhookInbox inbox;
+  private volatile org.eclipse.jetty.server.Server server;
 
   public SalesAgentApplication() {
     this(System.getenv());
@@ -68,6 +70,11 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
 
   public WebhookInbox inbox() {
     return inbox;
+  }
+
+  /** The running Jetty server (null before start): its connectors' ports, and stop(). */
+  public org.eclipse.jetty.server.Server server() {
+    return server;
   }
 
   /** The connections of the running application (null before {@link #run}). */
@@ -105,6 +112,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
         new DefaultedServerCommand<>(
             this, "server", "Runs the API against the real stack (see README.md)", "server.yml"));
     bootstrap.addCommand(new CheckCommand<>(this));
+    bootstrap.addCommand(new BenchCommand());
   }
 
   @Override
@@ -154,7 +162,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     LeadStore store = new LeadStore(connections.mongo().database());
     WorkflowClient client = connections.temporal().client();
     WebhookInbox inbox =
-        new WebhookInbox(store, client, endpoints.whatsapp().phoneNumberId(), clock, 4);
+        new WebhookInbox(store, client, endpoints.whatsapp().phoneNumberId(), clock, 8);
     env.lifecycle().manage(inbox);
     this.inbox = inbox;
 
@@ -183,6 +191,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     env.lifecycle()
         .addServerLifecycleListener(
             server -> {
+              this.server = server;
               if (emulatorRef != null) {
                 emulatorRef.setWebhookUrl(
                     "http://127.0.0.1:" + ServerPorts.application(server) + "/webhooks/whatsapp");

@@ -57,6 +57,7 @@ public final class WhatsAppEmulator implements Managed {
   private volatile EmulatorBehaviour behaviour;
   private volatile Random random;
   private volatile String webhookUrl;
+  private volatile java.util.function.BiConsumer<String, String> sendListener = (waId, wamid) -> {};
   private HttpServer server;
   private ExecutorService executor;
   private ScheduledExecutorService callbacks;
@@ -109,6 +110,11 @@ public final class WhatsAppEmulator implements Managed {
   public void setBehaviour(EmulatorBehaviour behaviour) {
     this.behaviour = behaviour;
     this.random = new Random(behaviour.seed());
+  }
+
+  /** Told (recipient wa_id, wamid) of every accepted send: benchmarks time sends with it. */
+  public void setSendListener(java.util.function.BiConsumer<String, String> listener) {
+    this.sendListener = listener;
   }
 
   /** Where callbacks go: set once the API's port is known. */
@@ -200,6 +206,7 @@ public final class WhatsAppEmulator implements Managed {
       message.put("message_status", "accepted");
     }
     respond(ex, 200, json.writeValueAsString(answer));
+    sendListener.accept(waId, wamid);
     react(waId, wamid, type);
   }
 

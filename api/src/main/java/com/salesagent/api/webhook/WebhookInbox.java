@@ -56,6 +56,9 @@ public class WebhookInbox implements Managed {
   private final ObjectMapper json = new ObjectMapper();
   private ScheduledExecutorService sweeper;
 
+  /** Events queued or being processed here, so the sweep never queues one twice. */
+  private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public WebhookInbox(
       LeadStore store, WorkflowClient temporal, String phoneNumberId, Clock clock, int partitions) {
     this.store = store;
@@ -186,6 +189,9 @@ public class WebhookInbox implements Managed {
   }
 
   private void submit(Document event) {
+    if (!inFlight.add(event.getString("eventKey"))) {
+      return;
+    }
     int p = Math.floorMod(event.getString("partitionKey").hashCode(), partitions.length);
     partitions[p].execute(() -> processSafely(event));
   }
@@ -208,25 +214,35 @@ public class WebhookInbox implements Managed {
   }
 
   private void processSafely(Document event) {
+    String key = event.getString("eventKey");
+    java.util.concurrent.atomic.AtomicBoolean effects =
+        new java.util.concurrent.atomic.AtomicBoolean(event.getBoolean("effectsApplied", false));
     try {
-      Document current =
-          store.webhookEvents().find(Filters.eq("eventKey", event.getString("eventKey"))).first();
-      if (current == null || current.getBoolean("processed", false)) {
-        return;
-      }
-      String outcome = process(current);
+      String outcome = process(event, effects);
       store
           .webhookEvents()
           .updateOne(
-              Filters.eq("eventKey", event.getString("eventKey")),
+              Filters.eq("eventKey", key),
               Updates.combine(
                   Updates.set("processed", true),
+                  Updates.set("effectsApplied", true),
                   Updates.set("outcome", outcome),
                   Updates.set("processedAt", Date.from(clock.instant()))));
     } catch (RuntimeException e) {
-      // Left unprocessed: the sweep relays it once Temporal or MongoDB answer again.
-      LOG.warn(
-          "webhook event {} not processed yet: {}", event.getString("eventKey"), e.getMessage());
+      // Left unprocessed: the sweep relays it once Temporal or MongoDB answer again, without
+      // applying the MongoDB effects twice.
+      LOG.warn("webhook event {} not processed yet: {}", key, e.getMessage());
+      if (effects.get()) {
+        try {
+          store
+              .webhookEvents()
+              .updateOne(Filters.eq("eventKey", key), Updates.set("effectsApplied", true));
+        } catch (RuntimeException ignored) {
+          // MongoDB is down too: the effects may be applied again, which only duplicates history.
+        }
+      }
+    } finally {
+      inFlight.remove(key);
     }
   }
 
@@ -235,16 +251,10 @@ public class WebhookInbox implements Managed {
    * are applied once, marked on the event, and then the signals are sent; a relayed event whose
    * signals failed earlier only sends them again.
    */
-  String process(Document event) {
+  String process(Document event, java.util.concurrent.atomic.AtomicBoolean effects) {
     Document item = event.get("item", Document.class);
-    boolean applied = event.getBoolean("effectsApplied", false);
-    Runnable markApplied =
-        () ->
-            store
-                .webhookEvents()
-                .updateOne(
-                    Filters.eq("eventKey", event.getString("eventKey")),
-                    Updates.set("effectsApplied", true));
+    boolean applied = effects.get();
+    Runnable markApplied = () -> effects.set(true);
     return switch (event.getString("kind")) {
       case "status" -> processStatus(item, applied, markApplied);
       case "message" -> processMessage(item, applied, markApplied);

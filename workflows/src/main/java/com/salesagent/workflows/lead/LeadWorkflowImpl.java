@@ -308,6 +308,17 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   private void setStage(Stage next, String action, Instant at, String eventType, String detail) {
+    boolean unchanged =
+        eventType == null
+            && next == stage
+            && java.util.Objects.equals(action, nextAction)
+            && java.util.Objects.equals(at, nextActionAt);
+    // Version 1: a wake-up that changes nothing (a duplicate or "delivered" status) records
+    // nothing; before it, every wake-up wrote the stage again.
+    if (unchanged
+        && Workflow.getVersion("skip-unchanged-stage", Workflow.DEFAULT_VERSION, 1) == 1) {
+      return;
+    }
     stage = next;
     nextAction = action;
     nextActionAt = at;

@@ -22,21 +22,33 @@ import org.junit.jupiter.api.Test;
  * replays): {@code ./mvnw test -pl workflows -Dtest=LeadWorkflowReplayTest -DrecordHistories=true}.
  */
 class LeadWorkflowReplayTest {
-  static final String FOLLOW_UP_THEN_REPLY = "histories/lead-follow-up-then-reply.json";
+  /** Recorded before the "skip-unchanged-stage" version: every wake-up recorded the stage. */
+  static final String BEFORE_SKIP_UNCHANGED = "histories/lead-follow-up-then-reply.json";
+
+  /** Recorded with today's code; -DrecordHistories=true rewrites only this one. */
+  static final String CURRENT = "histories/lead-follow-up-then-reply-v2.json";
 
   @Test
-  void theCommittedFollowUpThenReplyHistoryReplays() throws Exception {
+  void aHistoryFromBeforeTheSkipUnchangedStageVersionStillReplays() throws Exception {
+    replay(BEFORE_SKIP_UNCHANGED);
+  }
+
+  @Test
+  void theCurrentHistoryReplays() throws Exception {
     if (Boolean.getBoolean("recordHistories")) {
-      record();
+      record(CURRENT);
     }
+    replay(CURRENT);
+  }
+
+  private static void replay(String resource) throws Exception {
     try (TestWorkflowEnvironment env = LeadWorkflowTest.newEnvironment(LeadWorkflowTest.START)) {
-      WorkflowReplayer.replayWorkflowExecutionFromResource(
-          FOLLOW_UP_THEN_REPLY, env, LeadWorkflowImpl.class);
+      WorkflowReplayer.replayWorkflowExecutionFromResource(resource, env, LeadWorkflowImpl.class);
     }
   }
 
   /** Runs the scenario: first contact, read, 24 h, follow-up, delivered, reply. */
-  private static void record() throws Exception {
+  private static void record(String resource) throws Exception {
     try (TestWorkflowEnvironment env = LeadWorkflowTest.newEnvironment(LeadWorkflowTest.START)) {
       FakeLeadActivities fake = new FakeLeadActivities(env);
       Worker worker = env.newWorker(LeadWorkflowTest.QUEUE);
@@ -68,7 +80,7 @@ class LeadWorkflowReplayTest {
       LeadState state = WorkflowStub.fromTyped(workflow).getResult(LeadState.class);
       assertThat(state.stage()).isEqualTo(Stage.REPLIED);
       String json = env.getWorkflowClient().fetchHistory("lead-replay-1").toJson(true);
-      Path target = Path.of("src/test/resources", FOLLOW_UP_THEN_REPLY);
+      Path target = Path.of("src/test/resources", resource);
       Files.createDirectories(target.getParent());
       Files.writeString(target, json);
     }

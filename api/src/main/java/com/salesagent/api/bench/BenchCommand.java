@@ -1,0 +1,237 @@
+package com.salesagent.api.bench;
+
+import com.salesagent.api.SalesAgentApplication;
+import com.salesagent.api.embedded.EmulatorBehaviour;
+import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.api.webhook.WebhookSignature;
+import io.dropwizard.core.cli.Command;
+import io.dropwizard.core.setup.Bootstrap;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+import org.bson.Document;
+
+/**
+ * {@code java -jar sales-agent.jar bench}: boots the embedded default on free ports in this JVM and
+ * measures, through the real HTTP paths, (1) enrol -> first send latency, one lead at a time, and
+ * (2) webhook status ingest, end to end: signed POSTs of batched statuses for real messages until
+ * every event is processed (MongoDB updated, timeline written, workflow signalled).
+ */
+public class BenchCommand extends Command {
+  public BenchCommand() {
+    super("bench", "Measures enrol -> first send latency and webhook ingest on the embedded stack");
+  }
+
+  @Override
+  public void configure(Subparser subparser) {
+    subparser.addArgument("--leads").type(Integer.class).setDefault(300).help("leads to enrol");
+    subparser
+        .addArgument("--warmup")
+        .type(Integer.class)
+        .setDefault(50)
+        .help("leads enrolled first and not measured");
+    subparser
+        .addArgument("--batch")
+        .type(Integer.class)
+        .setDefault(50)
+        .help("status items per webhook POST");
+    subparser
+        .addArgument("--posters")
+        .type(Integer.class)
+        .setDefault(4)
+        .help("concurrent webhook posters");
+  }
+
+  @Override
+  public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
+    int leads = namespace.getInt("leads");
+    int warmup = namespace.getInt("warmup");
+    Path data = Files.createTempDirectory("sales-agent-bench");
+    Map<String, String> env = new HashMap<>();
+    for (String port :
+        List.of(
+            "HTTP_PORT",
+            "ADMIN_PORT",
+            "TEMPORAL_PORT",
+            "EMBEDDED_MONGODB_PORT",
+            "EMBEDDED_S3_PORT",
+            "WHATSAPP_EMULATOR_PORT")) {
+      env.put(port, "0");
+    }
+    env.put("DATA_DIR", data.toString());
+    env.put("API_ADMIN_TOKEN", "bench");
+    env.put("QUIET_HOURS_START", "00:00");
+    env.put("QUIET_HOURS_END", "00:00");
+    env.put("WHATSAPP_EMULATOR_MODE", "ack_only");
+    env.put("LOG_LEVEL", "WARN");
+    SalesAgentApplication app = new SalesAgentApplication(env);
+    app.runCommand(System.out, System.err, "embedded");
+    WhatsAppEmulator emulator = app.emulator();
+    emulator.setBehaviour(
+        new EmulatorBehaviour(
+            "ack_only", 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of("x"), List.of("STOP"), 1));
+    int port =
+        Arrays.stream(app.server().getConnectors())
+            .filter(c -> "application".equals(c.getName()))
+            .mapToInt(c -> ((org.eclipse.jetty.server.NetworkConnector) c).getLocalPort())
+            .findFirst()
+            .orElseThrow();
+    // The bench posts every status itself: the emulator's own callbacks would be duplicates.
+    emulator.setWebhookUrl(null);
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    Map<String, String> wamidOf = new ConcurrentHashMap<>();
+    emulator.setSendListener(
+        (waId, wamid) -> {
+          sentAt.putIfAbsent(waId, System.nanoTime());
+          wamidOf.putIfAbsent(waId, wamid);
+        });
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + port;
+
+    System.out.printf(
+        "%nMachine: %d cores, %s %s, max heap %d MB%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    System.out.printf(
+        "Enrol -> first send: %d leads one at a time (after %d warm-up)%n", leads, warmup);
+    List<Long> latencies = new ArrayList<>();
+    List<String> phones = new ArrayList<>();
+    long enrolStart = System.nanoTime();
+    for (int i = 0; i < warmup + leads; i++) {
+      String phone = String.format("55119%08d", i);
+      phones.add(phone);
+      long start = System.nanoTime();
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/leads"))
+                  .header("Authorization", "Bearer bench")
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(lead(i, phone)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 202) {
+        throw new IllegalStateException("enrolment failed: " + r.body());
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!sentAt.containsKey(phone)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("no send within 30 s for lead " + i);
+        }
+        Thread.onSpinWait();
+      }
+      if (i >= warmup) {
+        latencies.add(sentAt.get(phone) - start);
+      }
+    }
+    double enrolSeconds = (System.nanoTime() - enrolStart) / 1e9;
+    latencies.sort(Long::compare);
+    System.out.printf(
+        "  p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (%.1f leads/s sequential)%n",
+        pct(latencies, 50),
+        pct(latencies, 95),
+        pct(latencies, 99),
+        latencies.get(latencies.size() - 1) / 1e6,
+        (warmup + leads) / enrolSeconds);
+
+    // Webhook ingest: sent, delivered, read for every message, in signed batches.
+    int batch = namespace.getInt("batch");
+    int posters = namespace.getInt("posters");
+    String secret = emulator.appSecret();
+    String phoneNumberId = emulator.phoneNumberId();
+    List<String> bodies = new ArrayList<>();
+    List<String> items = new ArrayList<>();
+    long ts = Instant.now().getEpochSecond();
+    for (String status : List.of("sent", "delivered", "read")) {
+      for (String phone : phones) {
+        items.add(
+            "{\"id\":\"%s\",\"status\":\"%s\",\"timestamp\":\"%d\",\"recipient_id\":\"%s\"}"
+                .formatted(wamidOf.get(phone), status, ts, phone));
+      }
+    }
+    for (int i = 0; i < items.size(); i += batch) {
+      bodies.add(
+          ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"bench\",\"changes\":[{"
+                  + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+                  + "\"metadata\":{\"phone_number_id\":\"%s\"},\"statuses\":[%s]}}]}]}")
+              .formatted(
+                  phoneNumberId,
+                  String.join(",", items.subList(i, Math.min(items.size(), i + batch)))));
+    }
+    var events = app.connections().mongo().database().getCollection("webhook_events");
+    long before = events.countDocuments(new Document("kind", "status"));
+    System.out.printf(
+        "Webhook ingest: %d status events in %d signed POSTs of %d, %d posters%n",
+        items.size(), bodies.size(), batch, posters);
+    ExecutorService pool = Executors.newFixedThreadPool(posters);
+    WebhookSignature signature = new WebhookSignature(secret);
+    long ingestStart = System.nanoTime();
+    List<Future<?>> posts = new ArrayList<>();
+    for (String body : bodies) {
+      posts.add(
+          pool.submit(
+              () -> {
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                HttpResponse<String> r =
+                    http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/webhooks/whatsapp"))
+                            .header("Content-Type", "application/json")
+                            .header("X-Hub-Signature-256", signature.sign(bytes))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                  throw new IllegalStateException("webhook answered " + r.statusCode());
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : posts) {
+      f.get();
+    }
+    double acceptedSeconds = (System.nanoTime() - ingestStart) / 1e9;
+    long total = before + items.size();
+    while (events.countDocuments(new Document("kind", "status").append("processed", true))
+        < total) {
+      Thread.sleep(20);
+    }
+    double processedSeconds = (System.nanoTime() - ingestStart) / 1e9;
+    pool.shutdown();
+    System.out.printf(
+        "  accepted (stored, 200 returned): %.0f events/s; processed end to end: %.0f events/s (%.2f s)%n%n",
+        items.size() / acceptedSeconds, items.size() / processedSeconds, processedSeconds);
+    app.server().stop();
+    System.exit(0);
+  }
+
+  private static double pct(List<Long> sorted, int p) {
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, index)) / 1e6;
+  }
+
+  private static String lead(int i, String phone) {
+    return ("{\"leadId\":\"bench-%d\",\"name\":\"Lead %d\",\"phone\":\"+%s\",\"company\":\"Company %d\","
+            + "\"industry\":\"retail\",\"companySize\":\"40\",\"timezone\":\"UTC\","
+            + "\"notes\":\"Met at a fair. Expanding to new cities.\","
+            + "\"consent\":{\"whatsappOptIn\":true,\"source\":\"bench\",\"at\":\"2026-11-20T10:00:00Z\"}}")
+        .formatted(i, i, phone, i);
+  }
+}
