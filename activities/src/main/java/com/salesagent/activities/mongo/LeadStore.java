@@ -100,16 +100,8 @@ public class LeadStore {
   }
 
   public List<Document> listContacts(String stage, String campaignId, int page, int pageSize) {
-    List<Bson> filters = new ArrayList<>();
-    if (stage != null && !stage.isBlank()) {
-      filters.add(Filters.eq("stage", stage));
-    }
-    if (campaignId != null && !campaignId.isBlank()) {
-      filters.add(Filters.eq("campaignId", campaignId));
-    }
-    Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
     return contacts()
-        .find(filter)
+        .find(contactFilter(stage, campaignId))
         .sort(Sorts.descending("enrolledAt"))
         .skip(page * pageSize)
         .limit(pageSize)
@@ -117,6 +109,10 @@ public class LeadStore {
   }
 
   public long countContacts(String stage, String campaignId) {
+    return contacts().countDocuments(contactFilter(stage, campaignId));
+  }
+
+  private static Bson contactFilter(String stage, String campaignId) {
     List<Bson> filters = new ArrayList<>();
     if (stage != null && !stage.isBlank()) {
       filters.add(Filters.eq("stage", stage));
@@ -124,7 +120,7 @@ public class LeadStore {
     if (campaignId != null && !campaignId.isBlank()) {
       filters.add(Filters.eq("campaignId", campaignId));
     }
-    return contacts().countDocuments(filters.isEmpty() ? new Document() : Filters.and(filters));
+    return filters.isEmpty() ? new Document() : Filters.and(filters);
   }
 
   // ---- interaction history (append-only)

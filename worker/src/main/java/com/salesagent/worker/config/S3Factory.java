@@ -7,7 +7,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
-import java.net.URI;
 
 /**
  * S3 or an S3-compatible server (MinIO). {@code endpoint} empty means AWS itself; {@code embedded}
@@ -112,12 +111,6 @@ public class S3Factory {
     if (endpoint.isEmpty() || isEmbedded()) {
       return true;
     }
-    try {
-      URI uri = URI.create(endpoint);
-      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          && uri.getHost() != null;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return HttpUrls.isHttpUrl(endpoint);
   }
 }

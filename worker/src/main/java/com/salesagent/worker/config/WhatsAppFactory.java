@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
-import java.net.URI;
 
 /**
  * WhatsApp Business Cloud API. {@code apiBaseUrl} {@code emulator} means the local Cloud API
@@ -97,13 +96,7 @@ public class WhatsAppFactory {
     if (apiBaseUrl == null || isEmulator()) {
       return true;
     }
-    try {
-      URI uri = URI.create(apiBaseUrl);
-      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          && uri.getHost() != null;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return HttpUrls.isHttpUrl(apiBaseUrl);
   }
 
   private static String nullToEmpty(String s) {
