@@ -110,7 +110,10 @@ public final class EmbeddedRuntime {
               + "  (recipients: "
               + e.getEmulatorBehaviour().mode()
               + ")");
+      // Generated for this process only (unless set): shown so a developer can sign test webhooks.
       urls.add("WhatsApp phone number id: " + emulator.phoneNumberId());
+      urls.add("WhatsApp access token: " + emulator.accessToken());
+      urls.add("Webhook app secret: " + emulator.appSecret());
       urls.add("Webhook verify token: " + emulator.verifyToken());
     }
     return new EmbeddedRuntime(
