@@ -211,6 +211,11 @@ class LifecycleApplicationTest {
     assertThat(view.path("stage").asText()).isEqualTo("replied");
     assertThat(view.path("messages")).hasSize(2);
     assertThat(view.path("workflow").path("stage").asText()).isEqualTo("REPLIED");
+    // Why was this sent: composer and the retrieved chunks with their scores.
+    JsonNode first = view.path("messages").path(0);
+    assertThat(first.path("composer").asText()).isEqualTo("offline-template");
+    assertThat(first.path("retrieved").path(0).path("chunkId").asText()).matches("[0-9a-f]{24}");
+    assertThat(first.path("text").asText()).contains("I saw that ");
   }
 
   @Test

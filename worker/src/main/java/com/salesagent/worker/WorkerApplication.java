@@ -49,6 +49,14 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
     bootstrap.setConfigurationSourceProvider(ConfigSources.fileOrClasspath(environment));
     // ISO-8601 strings for java.time in every JSON body, as in workflow payloads.
     bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    // MongoDB ids as their hex string, as mongosh shows them.
+    bootstrap
+        .getObjectMapper()
+        .registerModule(
+            new com.fasterxml.jackson.databind.module.SimpleModule()
+                .addSerializer(
+                    org.bson.types.ObjectId.class,
+                    com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
   }
 
   @Override

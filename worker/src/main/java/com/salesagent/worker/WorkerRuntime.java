@@ -6,6 +6,9 @@ import com.salesagent.activities.lead.MessagingActivitiesImpl;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.lead.TemplateComposeActivities;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.research.Embeddings;
+import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.Retriever;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.temporal.TaskQueues;
@@ -16,7 +19,9 @@ import io.dropwizard.lifecycle.Managed;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,9 +30,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkerRuntime implements Managed {
   private final WorkerFactory factory;
+  private final Embeddings embeddings;
 
   public WorkerRuntime(
       Connections connections, WorkerSettings settings, Endpoints.WhatsAppEndpoint whatsapp) {
+    Path cacheDir = Path.of(settings.getCacheDir()).toAbsolutePath().normalize();
+    Embeddings.offline(cacheDir);
+    this.embeddings = new Embeddings(cacheDir);
     this.factory = WorkerFactory.newInstance(connections.temporal().client());
     Worker worker =
         factory.newWorker(
@@ -52,13 +61,15 @@ public final class WorkerRuntime implements Managed {
         new DiagnosticsActivitiesImpl(
             connections.mongo().database(), connections.storage().storage()),
         new LeadActivitiesImpl(store, clock),
-        new ResearchActivitiesImpl(store, clock),
-        new TemplateComposeActivities(store, clock),
+        new ResearchActivitiesImpl(store, List.of(new EnrolmentSource()), embeddings, clock),
+        new TemplateComposeActivities(
+            store, new Retriever(connections.mongo().database(), embeddings), clock),
         new MessagingActivitiesImpl(store, client, clock));
   }
 
   @Override
   public void start() {
+    embeddings.embed("warm-up: load the model once, before the first lead needs it");
     factory.start();
   }
 

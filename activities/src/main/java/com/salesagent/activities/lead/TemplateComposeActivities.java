@@ -3,6 +3,7 @@ package com.salesagent.activities.lead;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.research.Retriever;
 import com.salesagent.workflows.lead.ComposeActivities;
 import com.salesagent.workflows.lead.ComposeRequest;
 import com.salesagent.workflows.lead.ComposedMessage;
@@ -22,14 +23,16 @@ import org.bson.Document;
  * the idempotency key. LLM composition comes with the composition issue behind this interface.
  */
 public class TemplateComposeActivities implements ComposeActivities {
-  public static final String COMPOSER = "template-filler";
+  public static final String COMPOSER = "offline-template";
   static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
 
   private final LeadStore store;
+  private final Retriever retriever;
   private final Clock clock;
 
-  public TemplateComposeActivities(LeadStore store, Clock clock) {
+  public TemplateComposeActivities(LeadStore store, Retriever retriever, Clock clock) {
     this.store = store;
+    this.retriever = retriever;
     this.clock = clock;
   }
 
@@ -59,7 +62,23 @@ public class TemplateComposeActivities implements ComposeActivities {
           "variant " + request.variantId() + " has no template for " + request.purpose(),
           "MissingTemplate");
     }
-    Filled filled = fill(template.getString("body"), values(contact));
+    Map<String, String> values = new java.util.HashMap<>(values(contact));
+    List<Document> retrieved = new ArrayList<>();
+    if (template.getString("body").contains("{{fact}}")) {
+      List<Retriever.Hit> hits = retriever.topK(request.leadId(), variant.getString("angle"), 3);
+      for (Retriever.Hit hit : hits) {
+        retrieved.add(
+            new Document("chunkId", hit.chunkId())
+                .append("source", hit.source())
+                .append("score", Math.round(hit.score() * 1000) / 1000.0));
+      }
+      if (hits.isEmpty()) {
+        throw ApplicationFailure.newFailure(
+            "lead " + request.leadId() + " has no research yet", "NoResearch");
+      }
+      values.put("fact", fact(hits.get(0).text()));
+    }
+    Filled filled = fill(template.getString("body"), values);
     store.upsertComposed(
         request.idempotencyKey(),
         new Document("leadId", request.leadId())
@@ -74,6 +93,7 @@ public class TemplateComposeActivities implements ComposeActivities {
                     .append("language", template.getString("language"))
                     .append("parameters", filled.parameters()))
             .append("composer", COMPOSER)
+            .append("retrieved", retrieved)
             .append("status", "composed")
             .append("statusRank", 0)
             .append("composedAt", Date.from(clock.instant())));
@@ -104,6 +124,27 @@ public class TemplateComposeActivities implements ComposeActivities {
       }
     }
     return templates.get(request.purpose(), templates.get("follow_up_read", Document.class));
+  }
+
+  private static final java.util.Set<String> PRONOUNS =
+      java.util.Set.of("They", "The", "Their", "It", "Its", "He", "She", "His", "Her", "This");
+
+  /**
+   * The first sentence of the best chunk, shaped to follow "I saw that": the words are the chunk's
+   * own, so the composer states nothing that research did not find.
+   */
+  static String fact(String chunk) {
+    String sentence = chunk.strip().split("(?<=[.!?])\\s+")[0].strip();
+    sentence = sentence.replaceAll("[.!?]+$", "");
+    if (sentence.length() > 160) {
+      int cut = sentence.lastIndexOf(' ', 160);
+      sentence = sentence.substring(0, cut > 80 ? cut : 160);
+    }
+    String first = sentence.split("\\s+")[0];
+    if (PRONOUNS.contains(first)) {
+      sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
+    }
+    return sentence;
   }
 
   record Filled(String text, List<String> parameters) {}

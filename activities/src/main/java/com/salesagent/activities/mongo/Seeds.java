@@ -64,8 +64,9 @@ public final class Seeds {
         "v-scaling",
         "scaling challenges",
         "intro_scaling",
-        "Hi {{firstName}}, I help {{industry}} teams like {{company}} reach more customers on"
-            + " WhatsApp without adding headcount. Open to a 15-minute chat this week?",
+        "Hi {{firstName}}, I saw that {{fact}}. Scaling outreach usually means more people; we"
+            + " help {{industry}} teams like {{company}} do it on WhatsApp without adding"
+            + " headcount. Open to a 15-minute chat this week?",
         "followup_scaling",
         "Hi {{firstName}}, following up on my note: teams like {{company}} usually start with one"
             + " campaign and scale from there. Shall I send a two-line summary?",
@@ -77,8 +78,9 @@ public final class Seeds {
         "v-cost",
         "cost savings",
         "intro_cost",
-        "Hi {{firstName}}, {{industry}} companies like {{company}} cut their cost per qualified"
-            + " lead by automating first contact on WhatsApp. Worth a quick look?",
+        "Hi {{firstName}}, I saw that {{fact}}. Companies in {{industry}} like {{company}} cut"
+            + " their cost per qualified lead by automating first contact on WhatsApp. Worth a"
+            + " quick look?",
         "followup_cost",
         "Hi {{firstName}}, circling back: would a short cost comparison for {{company}} help?",
         "followup_cost_angle",
@@ -89,8 +91,8 @@ public final class Seeds {
         "v-speed",
         "speed to value",
         "intro_speed",
-        "Hi {{firstName}}, {{company}} could have a personalised WhatsApp campaign running this"
-            + " week. Want to see how {{industry}} teams do it?",
+        "Hi {{firstName}}, I saw that {{fact}}. {{company}} could have a personalised WhatsApp"
+            + " campaign running this week. Want to see how {{industry}} teams do it?",
         "followup_speed",
         "Hi {{firstName}}, just checking in: shall I show you a live example?",
         "followup_speed_angle",

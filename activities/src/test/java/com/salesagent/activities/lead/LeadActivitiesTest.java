@@ -7,6 +7,9 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.research.Embeddings;
+import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.Retriever;
 import com.salesagent.activities.whatsapp.StubCloudApi;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
@@ -16,6 +19,7 @@ import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
 import com.salesagent.workflows.lead.VariantAssignment;
 import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +41,8 @@ class LeadActivitiesTest {
   private StubCloudApi api;
   private MessagingActivitiesImpl messaging;
   private TemplateComposeActivities composer;
+  private ResearchActivitiesImpl research;
+  static final Embeddings EMBEDDINGS = new Embeddings(Path.of("target", "cache"));
   private LeadActivitiesImpl leads;
 
   @BeforeEach
@@ -61,7 +67,9 @@ class LeadActivitiesTest {
             store,
             new WhatsAppClient(new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok")),
             clock);
-    composer = new TemplateComposeActivities(store, clock);
+    research = new ResearchActivitiesImpl(store, List.of(new EnrolmentSource()), EMBEDDINGS, clock);
+    composer =
+        new TemplateComposeActivities(store, new Retriever(MONGO.database(), EMBEDDINGS), clock);
     leads = new LeadActivitiesImpl(store, clock);
     store.insertContact(
         new Document("leadId", "L-1")
@@ -72,7 +80,9 @@ class LeadActivitiesTest {
             .append("companySize", "11-50")
             .append("jobTitle", "Head of Sales")
             .append("campaignId", "c-1")
+            .append("notes", "Met at the retail fair. They are opening three new stores next year.")
             .append("enrolledAt", new Date()));
+    research.research("L-1");
   }
 
   @AfterEach
@@ -121,11 +131,16 @@ class LeadActivitiesTest {
 
     Document message = store.messageByKey("k-4");
     assertThat(message.getString("text"))
-        .startsWith("Hi Ana,")
-        .contains("retail companies like Acme")
+        .startsWith("Hi Ana, I saw that ")
+        .contains("Companies in retail like Acme")
         .doesNotContain("{{");
-    assertThat(message.get("template", Document.class).getList("parameters", String.class))
-        .containsExactly("Ana", "retail", "Acme");
+    List<String> parameters =
+        message.get("template", Document.class).getList("parameters", String.class);
+    assertThat(parameters).hasSize(4);
+    assertThat(parameters.get(0)).isEqualTo("Ana");
+    assertThat(parameters.subList(2, 4)).containsExactly("retail", "Acme");
+    assertThat(message.getList("retrieved", Document.class)).isNotEmpty();
+    assertThat(message.getString("composer")).isEqualTo("offline-template");
   }
 
   @Test
@@ -179,14 +194,15 @@ class LeadActivitiesTest {
 
   @Test
   void researchReplacesTheLeadsChunks() {
-    store.setContactFields(
-        "L-1", new Document("notes", "First paragraph.\n\nSecond paragraph about growth."));
-    ResearchActivitiesImpl research = new ResearchActivitiesImpl(store, clock);
-
     int first = research.research("L-1");
     int second = research.research("L-1");
 
-    assertThat(first).isEqualTo(3).isEqualTo(second);
-    assertThat(MONGO.database().getCollection("research_results").countDocuments()).isEqualTo(3);
+    assertThat(first).isEqualTo(2).isEqualTo(second);
+    var chunks = MONGO.database().getCollection("research_results");
+    assertThat(chunks.countDocuments()).isEqualTo(2);
+    Document chunk = chunks.find().first();
+    assertThat(chunk.getString("model")).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(chunk.getInteger("dimension")).isEqualTo(384);
+    assertThat(chunk.getList("embedding", Double.class)).hasSize(384);
   }
 }

@@ -20,6 +20,19 @@ public class WorkerSettings {
   @Max(1000)
   private int maxConcurrentActivities = 50;
 
+  /** Caches of the embedding library (tokenizer files); never the user's home directory. */
+  @jakarta.validation.constraints.NotBlank private String cacheDir = "./data/cache";
+
+  @JsonProperty
+  public String getCacheDir() {
+    return cacheDir;
+  }
+
+  @JsonProperty
+  public void setCacheDir(String cacheDir) {
+    this.cacheDir = cacheDir;
+  }
+
   @JsonProperty
   public boolean isInProcess() {
     return inProcess;
