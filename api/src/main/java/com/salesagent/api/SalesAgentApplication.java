@@ -7,6 +7,7 @@ import com.salesagent.api.bench.BenchCommand;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.embedded.EmbeddedRuntime;
 import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.api.leads.ApprovalResource;
 import com.salesagent.api.leads.Enrolment;
 import com.salesagent.api.leads.LeadResource;
 import com.salesagent.api.leads.LeadValidator;
@@ -176,6 +177,8 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
 
     env.jersey().register(new AdminTokenFilter(token));
     env.jersey().register(new DiagnosticsResource(client));
+    ApprovalResource approvals = new ApprovalResource(store, client);
+    env.jersey().register(approvals);
     env.jersey()
         .register(
             new LeadResource(
@@ -187,7 +190,8 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
                 client,
                 env.getObjectMapper(),
                 config.getApi().getTemporalUiUrl(),
-                config.getTemporal().getNamespace()));
+                config.getTemporal().getNamespace(),
+                approvals));
     env.jersey()
         .register(
             new WhatsAppWebhookResource(

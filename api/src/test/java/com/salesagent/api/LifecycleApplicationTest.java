@@ -252,6 +252,59 @@ class LifecycleApplicationTest {
         .isEqualTo("opt_out");
   }
 
+  @Test
+  void aMessageHeldByTheGateIsListedAndSentOnceApproved() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "held-" + UUID.randomUUID();
+    // The seeded templates are English: for a Portuguese-speaking lead the gate holds them.
+    String body =
+        leadJson(leadId, phone()).replace("\"timezone\"", "\"locale\":\"pt-BR\",\"timezone\"");
+
+    postJson("/api/leads", body);
+    await(
+        "held",
+        Duration.ofSeconds(20),
+        () -> "awaiting_approval".equals(store().contact(leadId).getString("stage")));
+    JsonNode pending = json.readTree(get("/api/approvals").body()).path("pending");
+    JsonNode mine = null;
+    for (JsonNode p : pending) {
+      if (leadId.equals(p.path("leadId").asText())) {
+        mine = p;
+      }
+    }
+    assertThat(mine).isNotNull();
+    assertThat(mine.path("gate").path("decision").asText()).isEqualTo("hold");
+    assertThat(mine.path("gate").path("checks").path("languageMatchesLocale").asBoolean())
+        .isFalse();
+    assertThat(store().messagesOf(leadId).get(0).getString("wamid")).isNull();
+
+    HttpResponse<String> invalid =
+        postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"maybe\"}");
+    HttpResponse<String> editOfTemplate =
+        postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"edit\",\"text\":\"Olá!\"}");
+    HttpResponse<String> approved =
+        postJson(
+            "/api/leads/" + leadId + "/approval",
+            "{\"decision\":\"approve\",\"approver\":\"maria\"}");
+    HttpResponse<String> again =
+        postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"approve\"}");
+
+    assertThat(invalid.statusCode()).isEqualTo(422);
+    assertThat(invalid.body()).contains("decision");
+    assertThat(editOfTemplate.statusCode()).isEqualTo(409);
+    assertThat(editOfTemplate.body()).contains("template");
+    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+    assertThat(json.readTree(approved.body()).path("approver").asText()).isEqualTo("maria");
+    assertThat(again.statusCode()).isEqualTo(409);
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).get(0).getString("wamid") != null);
+    Document message = store().messagesOf(leadId).get(0);
+    assertThat(message.get("approval", Document.class).getString("by")).isEqualTo("maria");
+    assertThat(message.get("approval", Document.class).getString("status")).isEqualTo("approve");
+  }
+
   // ---- enrolment API
 
   @Test

@@ -8,6 +8,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.workflows.lead.ApprovalRecord;
 import com.salesagent.workflows.lead.LeadActivities;
 import com.salesagent.workflows.lead.LeadEvent;
 import com.salesagent.workflows.lead.LeadPolicy;
@@ -162,7 +163,9 @@ public class LeadActivitiesImpl implements LeadActivities {
         quiet.getString("end"),
         Duration.parse(config.getString("customerServiceWindow")),
         Duration.parse(config.getString("rateLimitBackoff")),
-        config.getInteger("maxRateLimitRetries", 5));
+        config.getInteger("maxRateLimitRetries", 5),
+        Duration.parse(config.get("approval", new Document()).get("sla", "PT4H")),
+        config.get("approval", new Document()).get("default", "approve"));
   }
 
   @Override
@@ -192,6 +195,33 @@ public class LeadActivitiesImpl implements LeadActivities {
           event.detail(),
           now);
     }
+  }
+
+  @Override
+  public void recordApproval(ApprovalRecord approval) {
+    Document record =
+        new Document("status", approval.status()).append("at", Date.from(clock.instant()));
+    if (approval.approver() != null) {
+      record.append("by", approval.approver());
+    }
+    if (approval.slaAt() != null) {
+      record.append("slaAt", Date.from(approval.slaAt()));
+    }
+    store
+        .messages()
+        .updateOne(
+            Filters.eq("idempotencyKey", approval.idempotencyKey()),
+            new Document("$set", new Document("approval", record)));
+    store.recordInteraction(
+        approval.leadId(),
+        null,
+        null,
+        "pending".equals(approval.status())
+            ? "approval_requested"
+            : "approval_" + approval.status(),
+        null,
+        approval.approver(),
+        clock.instant());
   }
 
   private Document requireContact(String leadId) {

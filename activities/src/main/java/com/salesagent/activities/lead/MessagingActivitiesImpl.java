@@ -76,7 +76,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
                 template.getString("language"),
                 template.getList("parameters", String.class, List.of()));
       } else {
-        wamid = whatsapp.sendText(phone, message.getString("text"));
+        String text =
+            request.useEditedText() && message.getString("editedText") != null
+                ? message.getString("editedText")
+                : message.getString("text");
+        wamid = whatsapp.sendText(phone, text);
       }
     } catch (WhatsAppApiException e) {
       store.releaseClaim(request.idempotencyKey());

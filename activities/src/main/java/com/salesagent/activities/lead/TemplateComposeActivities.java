@@ -40,10 +40,13 @@ public class TemplateComposeActivities implements ComposeActivities {
   public ComposedMessage compose(ComposeRequest request) {
     Document existing = store.messageByKey(request.idempotencyKey());
     if (existing != null) {
+      Document gate = existing.get("gate", new Document());
       return new ComposedMessage(
           request.idempotencyKey(),
           existing.getString("composer"),
-          existing.getString("text").length());
+          existing.getString("text").length(),
+          gate.get("score", 0.0),
+          gate.getString("decision"));
     }
     Document contact = store.contact(request.leadId());
     Document variant =
@@ -76,9 +79,20 @@ public class TemplateComposeActivities implements ComposeActivities {
         throw ApplicationFailure.newFailure(
             "lead " + request.leadId() + " has no research yet", "NoResearch");
       }
-      values.put("fact", fact(hits.get(0).text()));
+      // A recomposition after a rejection tries the next best fact.
+      values.put("fact", fact(hits.get(Math.min(request.attempt(), hits.size() - 1)).text()));
     }
     Filled filled = fill(template.getString("body"), values);
+    Document config = gateConfig();
+    QualityGate.Verdict verdict =
+        QualityGate.score(
+            filled.text(),
+            values.get("fact"),
+            filled.parameters(),
+            contact.getString("locale"),
+            config.getList("bannedPhrases", String.class, List.of()),
+            config.get("approveAt", 0.8),
+            config.get("holdAt", 0.5));
     store.upsertComposed(
         request.idempotencyKey(),
         new Document("leadId", request.leadId())
@@ -94,10 +108,34 @@ public class TemplateComposeActivities implements ComposeActivities {
                     .append("parameters", filled.parameters()))
             .append("composer", COMPOSER)
             .append("retrieved", retrieved)
+            .append("attempt", request.attempt())
+            .append(
+                "gate",
+                new Document("score", verdict.score())
+                    .append("decision", verdict.decision())
+                    .append(
+                        "checks", new Document(new java.util.LinkedHashMap<>(verdict.checks()))))
             .append("status", "composed")
             .append("statusRank", 0)
             .append("composedAt", Date.from(clock.instant())));
-    return new ComposedMessage(request.idempotencyKey(), COMPOSER, filled.text().length());
+    return new ComposedMessage(
+        request.idempotencyKey(),
+        COMPOSER,
+        filled.text().length(),
+        verdict.score(),
+        verdict.decision());
+  }
+
+  /** The gate's thresholds and banned phrases from agent_configurations (default document). */
+  private Document gateConfig() {
+    Document config =
+        store
+            .database()
+            .getCollection(Collections.AGENT_CONFIGURATIONS)
+            .find(Filters.eq("configId", "default"))
+            .first();
+    Document gate = config == null ? null : config.get("qualityGate", Document.class);
+    return gate == null ? new Document() : gate;
   }
 
   /**

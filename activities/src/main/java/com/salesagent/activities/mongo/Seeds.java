@@ -25,7 +25,9 @@ public final class Seeds {
       String defaultTimezone,
       Duration customerServiceWindow,
       Duration rateLimitBackoff,
-      int maxRateLimitRetries) {}
+      int maxRateLimitRetries,
+      Duration approvalSla,
+      String approvalDefault) {}
 
   public static void ensure(MongoDatabase db, Defaults d) {
     upsert(
@@ -58,7 +60,18 @@ public final class Seeds {
             .append("customerServiceWindow", d.customerServiceWindow().toString())
             .append("rateLimitBackoff", d.rateLimitBackoff().toString())
             .append("maxRateLimitRetries", d.maxRateLimitRetries())
-            .append("strategy", "round_robin"));
+            .append("strategy", "round_robin")
+            .append(
+                "approval",
+                new Document("sla", d.approvalSla().toString())
+                    .append("default", d.approvalDefault()))
+            .append(
+                "qualityGate",
+                new Document("approveAt", 0.8)
+                    .append("holdAt", 0.5)
+                    .append(
+                        "bannedPhrases",
+                        List.of("guaranteed", "100% free", "act now", "risk-free", "click here"))));
     variant(
         db,
         "v-scaling",

@@ -59,7 +59,9 @@ class LeadActivitiesTest {
             "UTC",
             Duration.ofHours(24),
             Duration.ofMinutes(1),
-            5));
+            5,
+            Duration.ofHours(4),
+            "approve"));
     store = new LeadStore(MONGO.database());
     api = new StubCloudApi();
     messaging =
@@ -92,10 +94,10 @@ class LeadActivitiesTest {
 
   @Test
   void aRetriedSendReturnsTheRecordedWamidWithoutCallingTheApiAgain() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-1"));
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-1", 0));
 
-    SendResult first = messaging.send(new SendRequest("L-1", "k-1", 0, true));
-    SendResult retried = messaging.send(new SendRequest("L-1", "k-1", 0, true));
+    SendResult first = messaging.send(new SendRequest("L-1", "k-1", 0, true, false));
+    SendResult retried = messaging.send(new SendRequest("L-1", "k-1", 0, true, false));
 
     assertThat(api.requests).hasSize(1);
     assertThat(retried.wamid()).isEqualTo(first.wamid()).isEqualTo("wamid.STUB1");
@@ -105,10 +107,10 @@ class LeadActivitiesTest {
 
   @Test
   void aDoNotContactLeadIsNeverSentTo() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-2"));
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-2", 0));
     store.markDoNotContact("+5511998765432", "keyword", clock.instant());
 
-    SendResult result = messaging.send(new SendRequest("L-1", "k-2", 0, true));
+    SendResult result = messaging.send(new SendRequest("L-1", "k-2", 0, true, false));
 
     assertThat(result.doNotContact()).isTrue();
     assertThat(api.requests).isEmpty();
@@ -116,10 +118,10 @@ class LeadActivitiesTest {
 
   @Test
   void aPermanentRefusalIsNonRetryableAndReleasesTheClaim() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-3"));
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-3", 0));
     api.answer(400, "{\"error\":{\"message\":\"Template name does not exist\",\"code\":132001}}");
 
-    assertThatThrownBy(() -> messaging.send(new SendRequest("L-1", "k-3", 0, true)))
+    assertThatThrownBy(() -> messaging.send(new SendRequest("L-1", "k-3", 0, true, false)))
         .isInstanceOfSatisfying(
             ApplicationFailure.class, e -> assertThat(e.isNonRetryable()).isTrue());
     assertThat(store.messageByKey("k-3").get("sendingUntil")).isNull();
@@ -127,7 +129,7 @@ class LeadActivitiesTest {
 
   @Test
   void composeFillsTheTemplateFromTheLeadsFieldsOnly() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-4"));
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-4", 0));
 
     Document message = store.messageByKey("k-4");
     assertThat(message.getString("text"))
@@ -145,9 +147,9 @@ class LeadActivitiesTest {
 
   @Test
   void aSecondFollowUpUsesTheOtherAngleRatherThanRepeatingItself() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 1, "follow_up_read", "k-5"));
-    messaging.send(new SendRequest("L-1", "k-5", 1, true));
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 2, "follow_up_read", "k-6"));
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 1, "follow_up_read", "k-5", 0));
+    messaging.send(new SendRequest("L-1", "k-5", 1, true, false));
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 2, "follow_up_read", "k-6", 0));
 
     assertThat(store.messageByKey("k-6").get("template", Document.class).getString("name"))
         .isNotEqualTo(store.messageByKey("k-5").get("template", Document.class).getString("name"));

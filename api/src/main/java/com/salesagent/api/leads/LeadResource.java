@@ -47,6 +47,7 @@ public class LeadResource {
   private final String temporalUiUrl;
   private final String namespace;
   private final ObjectMapper strict;
+  private final ApprovalResource approvals;
 
   public LeadResource(
       LeadValidator validator,
@@ -55,7 +56,9 @@ public class LeadResource {
       WorkflowClient temporal,
       ObjectMapper mapper,
       String temporalUiUrl,
-      String namespace) {
+      String namespace,
+      ApprovalResource approvals) {
+    this.approvals = approvals;
     this.validator = validator;
     this.enrolment = enrolment;
     this.store = store;
@@ -194,6 +197,14 @@ public class LeadResource {
     } catch (Exception e) {
       return Map.of("unavailable", e.getClass().getSimpleName());
     }
+  }
+
+  @POST
+  @Path("/{leadId}/approval")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response approval(
+      @PathParam("leadId") String leadId, ApprovalResource.ApprovalRequest request) {
+    return approvals.decide(leadId, request);
   }
 
   @POST

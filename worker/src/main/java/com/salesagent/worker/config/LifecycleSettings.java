@@ -37,6 +37,32 @@ public class LifecycleSettings {
   @Max(20)
   private int maxRateLimitRetries = 5;
 
+  /** How long a message held by the quality gate waits for a reviewer. */
+  @NotNull private Duration approvalSla = Duration.hours(4);
+
+  @Pattern(regexp = "approve|reject", message = "must be approve or reject (APPROVAL_DEFAULT)")
+  private String approvalDefault = "approve";
+
+  @JsonProperty
+  public Duration getApprovalSla() {
+    return approvalSla;
+  }
+
+  @JsonProperty
+  public void setApprovalSla(Duration approvalSla) {
+    this.approvalSla = approvalSla;
+  }
+
+  @JsonProperty
+  public String getApprovalDefault() {
+    return approvalDefault;
+  }
+
+  @JsonProperty
+  public void setApprovalDefault(String approvalDefault) {
+    this.approvalDefault = approvalDefault;
+  }
+
   @JsonProperty
   public Duration getReadNoReplyDelay() {
     return readNoReplyDelay;
@@ -149,6 +175,8 @@ public class LifecycleSettings {
         defaultTimezone,
         customerServiceWindow.toJavaDuration(),
         rateLimitBackoff.toJavaDuration(),
-        maxRateLimitRetries);
+        maxRateLimitRetries,
+        approvalSla.toJavaDuration(),
+        approvalDefault);
   }
 }

@@ -2,7 +2,8 @@ package com.salesagent.workflows.lead;
 
 /**
  * {@code purpose}: first_contact, follow_up_read or follow_up_unread (another angle). The
- * idempotency key names the message document the composer writes and the send then reads.
+ * idempotency key names the message document the composer writes and the send then reads; {@code
+ * attempt} > 0 asks for another composition after the quality gate rejected one.
  */
 public record ComposeRequest(
     String leadId,
@@ -10,4 +11,5 @@ public record ComposeRequest(
     String variantId,
     int step,
     String purpose,
-    String idempotencyKey) {}
+    String idempotencyKey,
+    int attempt) {}

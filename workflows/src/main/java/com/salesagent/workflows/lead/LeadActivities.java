@@ -14,4 +14,7 @@ public interface LeadActivities {
   LeadPolicy policy(String leadId, String segment);
 
   void record(LeadEvent event);
+
+  /** Marks a message pending review, or records the decision on it. */
+  void recordApproval(ApprovalRecord approval);
 }

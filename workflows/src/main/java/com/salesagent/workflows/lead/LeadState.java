@@ -19,4 +19,5 @@ public record LeadState(
     boolean paused,
     Instant lastInboundAt,
     String outcomeReason,
-    List<MessageView> messages) {}
+    List<MessageView> messages,
+    String pendingApproval) {}

@@ -2,6 +2,8 @@ package com.salesagent.workflows.lead;
 
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -32,6 +34,13 @@ public interface LeadWorkflow {
 
   @SignalMethod
   void stop(String reason);
+
+  /** A reviewer's decision on the held message (durable human approval). */
+  @UpdateMethod
+  ApprovalResult approval(ApprovalDecision decision);
+
+  @UpdateValidatorMethod(updateName = "approval")
+  void validateApproval(ApprovalDecision decision);
 
   @QueryMethod
   LeadState state();

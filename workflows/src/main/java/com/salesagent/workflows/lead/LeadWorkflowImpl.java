@@ -82,6 +82,10 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   private LeadPolicy policy;
   private ZoneId zone = ZoneOffset.UTC;
   private final int continueAsNewAfterEvents;
+  private String pendingApproval;
+  private boolean pendingIsTemplate;
+  private ApprovalDecision approvalDecision;
+  static final int MAX_RECOMPOSE = 2;
 
   public LeadWorkflowImpl() {
     this(CONTINUE_AS_NEW_AFTER_EVENTS);
@@ -246,13 +250,38 @@ public class LeadWorkflowImpl implements LeadWorkflow {
             || now().isAfter(lastInboundAt.plus(policy.customerServiceWindow()));
     sendAttempts++;
     String key = "lead-" + leadId + "-send-" + sendAttempts;
-    composer.compose(new ComposeRequest(leadId, campaignId, variantId, step, purpose, key));
+    ComposedMessage composed =
+        composer.compose(new ComposeRequest(leadId, campaignId, variantId, step, purpose, key, 0));
     if (ended()) {
       return;
     }
+    boolean useEdit = false;
+    // Version 1 adds the quality gate and durable human approval; older runs send directly.
+    if (Workflow.getVersion("quality-gate", Workflow.DEFAULT_VERSION, 1) == 1) {
+      int attempt = 0;
+      while (ComposedMessage.REJECT.equals(composed.decision()) && attempt < MAX_RECOMPOSE) {
+        attempt++;
+        sendAttempts++;
+        key = "lead-" + leadId + "-send-" + sendAttempts;
+        composed =
+            composer.compose(
+                new ComposeRequest(leadId, campaignId, variantId, step, purpose, key, attempt));
+      }
+      if (!ComposedMessage.APPROVE.equals(composed.decision())) {
+        ApprovalDecision decision = awaitApproval(key, template, composed);
+        if (decision == null) {
+          return;
+        }
+        if (ApprovalDecision.REJECT.equals(decision.decision())) {
+          finish(Stage.STOPPED, "message rejected by " + decision.approver());
+          return;
+        }
+        useEdit = ApprovalDecision.EDIT.equals(decision.decision());
+      }
+    }
     SendResult result;
     try {
-      result = messaging.send(new SendRequest(leadId, key, step, template));
+      result = messaging.send(new SendRequest(leadId, key, step, template, useEdit));
     } catch (ActivityFailure e) {
       String reason =
           e.getCause() instanceof ApplicationFailure app
@@ -282,6 +311,39 @@ public class LeadWorkflowImpl implements LeadWorkflow {
     }
     earlyStatuses.remove(result.wamid());
     log.info("lead {} step {} sent ({})", leadId, step, template ? "template" : "text");
+  }
+
+  /**
+   * Durable human approval: the message waits for the "approval" update (approve, edit, reject)
+   * until the SLA, after which the configured default applies. Null when the lead ended meanwhile.
+   */
+  private ApprovalDecision awaitApproval(String key, boolean template, ComposedMessage composed) {
+    pendingApproval = key;
+    pendingIsTemplate = template;
+    approvalDecision = null;
+    Instant slaAt = now().plus(policy.approvalSla());
+    leads.recordApproval(new ApprovalRecord(leadId, key, "pending", null, slaAt));
+    Stage before = stage;
+    setStage(
+        Stage.AWAITING_APPROVAL,
+        "approval_default_" + policy.approvalDefault(),
+        slaAt,
+        "approval_requested",
+        "gate score " + composed.score());
+    boolean decided =
+        Workflow.await(policy.approvalSla(), () -> approvalDecision != null || ended());
+    pendingApproval = null;
+    if (ended()) {
+      return null;
+    }
+    ApprovalDecision decision =
+        decided
+            ? approvalDecision
+            : new ApprovalDecision(key, policy.approvalDefault(), "sla-default");
+    leads.recordApproval(
+        new ApprovalRecord(leadId, key, decision.decision(), decision.approver(), null));
+    stage = before;
+    return decision;
   }
 
   private boolean finishIfEnded() {
@@ -429,6 +491,36 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
+  public void validateApproval(ApprovalDecision decision) {
+    if (pendingApproval == null) {
+      throw new IllegalStateException("no message of this lead is waiting for approval");
+    }
+    if (decision.idempotencyKey() != null && !decision.idempotencyKey().equals(pendingApproval)) {
+      throw new IllegalStateException(
+          "message " + decision.idempotencyKey() + " is not the one waiting: " + pendingApproval);
+    }
+    if (!List.of(ApprovalDecision.APPROVE, ApprovalDecision.EDIT, ApprovalDecision.REJECT)
+        .contains(decision.decision())) {
+      throw new IllegalArgumentException("decision must be approve, edit or reject");
+    }
+    if (ApprovalDecision.EDIT.equals(decision.decision()) && pendingIsTemplate) {
+      throw new IllegalArgumentException(
+          "this message must go as an approved WhatsApp template: approve or reject it, or change"
+              + " the template in prompt_variants");
+    }
+  }
+
+  @Override
+  public ApprovalResult approval(ApprovalDecision decision) {
+    String approver =
+        decision.approver() == null || decision.approver().isBlank()
+            ? "operator"
+            : decision.approver();
+    approvalDecision = new ApprovalDecision(pendingApproval, decision.decision(), approver);
+    return new ApprovalResult(pendingApproval, decision.decision(), approver);
+  }
+
+  @Override
   public LeadState state() {
     return new LeadState(
         leadId,
@@ -442,6 +534,7 @@ public class LeadWorkflowImpl implements LeadWorkflow {
         paused,
         lastInboundAt,
         outcomeReason,
-        List.copyOf(messages));
+        List.copyOf(messages),
+        pendingApproval);
   }
 }

@@ -5,4 +5,5 @@ package com.salesagent.workflows.lead;
  * {@code template}, as free text otherwise. A retried activity finds the recorded wamid and returns
  * it instead of sending again.
  */
-public record SendRequest(String leadId, String idempotencyKey, int step, boolean template) {}
+public record SendRequest(
+    String leadId, String idempotencyKey, int step, boolean template, boolean useEditedText) {}

@@ -15,6 +15,11 @@ class FakeLeadActivities
   final List<Sent> sends = new CopyOnWriteArrayList<>();
   final List<LeadEvent> events = new CopyOnWriteArrayList<>();
   final List<ComposeRequest> composed = new CopyOnWriteArrayList<>();
+  final List<ApprovalRecord> approvals = new CopyOnWriteArrayList<>();
+
+  /** Gate decisions the next compositions get, in order; approve once empty. */
+  final List<String> decisions = new CopyOnWriteArrayList<>();
+
   private final AtomicInteger wamids = new AtomicInteger();
   private final TestWorkflowEnvironment env;
   volatile String timezone = "UTC";
@@ -28,7 +33,9 @@ class FakeLeadActivities
           "00:00",
           Duration.ofHours(24),
           Duration.ofMinutes(1),
-          3);
+          3,
+          Duration.ofHours(4),
+          "approve");
 
   FakeLeadActivities(TestWorkflowEnvironment env) {
     this.env = env;
@@ -55,6 +62,11 @@ class FakeLeadActivities
   }
 
   @Override
+  public void recordApproval(ApprovalRecord approval) {
+    approvals.add(approval);
+  }
+
+  @Override
   public int research(String leadId) {
     return 3;
   }
@@ -62,7 +74,8 @@ class FakeLeadActivities
   @Override
   public ComposedMessage compose(ComposeRequest request) {
     composed.add(request);
-    return new ComposedMessage(request.idempotencyKey(), "template-filler", 42);
+    String decision = decisions.isEmpty() ? ComposedMessage.APPROVE : decisions.remove(0);
+    return new ComposedMessage(request.idempotencyKey(), "offline-template", 42, 0.9, decision);
   }
 
   @Override

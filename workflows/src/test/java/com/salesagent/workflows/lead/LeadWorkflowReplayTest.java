@@ -25,8 +25,16 @@ class LeadWorkflowReplayTest {
   /** Recorded before the "skip-unchanged-stage" version: every wake-up recorded the stage. */
   static final String BEFORE_SKIP_UNCHANGED = "histories/lead-follow-up-then-reply.json";
 
+  /** Recorded before the "quality-gate" version: composed messages were sent without a gate. */
+  static final String BEFORE_QUALITY_GATE = "histories/lead-follow-up-then-reply-v2.json";
+
   /** Recorded with today's code; -DrecordHistories=true rewrites only this one. */
-  static final String CURRENT = "histories/lead-follow-up-then-reply-v2.json";
+  static final String CURRENT = "histories/lead-follow-up-then-reply-v3.json";
+
+  @Test
+  void aHistoryFromBeforeTheQualityGateStillReplays() throws Exception {
+    replay(BEFORE_QUALITY_GATE);
+  }
 
   @Test
   void aHistoryFromBeforeTheSkipUnchangedStageVersionStillReplays() throws Exception {

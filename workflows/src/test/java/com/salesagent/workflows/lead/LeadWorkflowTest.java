@@ -1,6 +1,7 @@
 package com.salesagent.workflows.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.salesagent.temporal.DataConverters;
 import com.salesagent.temporal.LeadSearchAttributes;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,7 +204,9 @@ class LeadWorkflowTest {
             "08:00",
             Duration.ofHours(24),
             Duration.ofMinutes(1),
-            3);
+            3,
+            Duration.ofHours(4),
+            "approve");
     workflow =
         env.getWorkflowClient()
             .newWorkflowStub(
@@ -331,6 +335,83 @@ class LeadWorkflowTest {
     current.inboundMessage(new InboundMessageSignal("reply", fake.wamid(0), "text", now()));
     assertThat(WorkflowStub.fromTyped(current).getResult(LeadState.class).stage())
         .isEqualTo(Stage.REPLIED);
+  }
+
+  @Test
+  void aHeldMessageWaitsForTheReviewerAndIsSentOnApproval() {
+    fake.decisions.add(ComposedMessage.HOLD);
+    startWithoutWaiting();
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.sends).isEmpty();
+    LeadState waiting = workflow.state();
+    assertThat(waiting.stage()).isEqualTo(Stage.AWAITING_APPROVAL);
+    assertThat(fake.approvals).extracting(ApprovalRecord::status).containsExactly("pending");
+
+    ApprovalResult result =
+        workflow.approval(new ApprovalDecision(waiting.pendingApproval(), "approve", "maria"));
+
+    awaitSends(1);
+    assertThat(result.approver()).isEqualTo("maria");
+    assertThat(fake.approvals.get(1).status()).isEqualTo("approve");
+    assertThat(fake.approvals.get(1).approver()).isEqualTo("maria");
+    assertThat(fake.sends.get(0).request().idempotencyKey()).isEqualTo(waiting.pendingApproval());
+  }
+
+  @Test
+  void afterTheSlaTheConfiguredDefaultApplies() {
+    fake.decisions.add(ComposedMessage.HOLD);
+    startWithoutWaiting();
+    env.sleep(Duration.ofHours(3).plusMinutes(59));
+    assertThat(fake.sends).isEmpty();
+
+    env.sleep(Duration.ofMinutes(2));
+
+    awaitSends(1);
+    assertThat(fake.approvals.get(1).approver()).isEqualTo("sla-default");
+  }
+
+  @Test
+  void aRejectionStopsTheLeadAndAWrongUpdateIsRefused() {
+    fake.decisions.add(ComposedMessage.HOLD);
+    startWithoutWaiting();
+    env.sleep(Duration.ofMinutes(5));
+    String key = workflow.state().pendingApproval();
+
+    assertThatThrownBy(() -> workflow.approval(new ApprovalDecision("other-key", "approve", "x")))
+        .hasStackTraceContaining("is not the one waiting");
+    assertThatThrownBy(() -> workflow.approval(new ApprovalDecision(key, "edit", "x")))
+        .hasStackTraceContaining("approved WhatsApp template");
+    workflow.approval(new ApprovalDecision(key, "reject", "maria"));
+
+    LeadState state = result();
+    assertThat(state.stage()).isEqualTo(Stage.STOPPED);
+    assertThat(state.outcomeReason()).contains("maria");
+    assertThat(fake.sends).isEmpty();
+  }
+
+  @Test
+  void aRejectedCompositionIsRecomposedABoundedNumberOfTimesThenHeld() {
+    fake.decisions.addAll(
+        List.of(ComposedMessage.REJECT, ComposedMessage.REJECT, ComposedMessage.REJECT));
+    startWithoutWaiting();
+    env.sleep(Duration.ofMinutes(5));
+
+    assertThat(fake.composed).hasSize(1 + LeadWorkflowImpl.MAX_RECOMPOSE);
+    assertThat(fake.composed).extracting(ComposeRequest::attempt).containsExactly(0, 1, 2);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_APPROVAL);
+    assertThat(fake.sends).isEmpty();
+  }
+
+  private void startWithoutWaiting() {
+    workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                LeadWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(LeadWorkflow.workflowId("L-1"))
+                    .setTaskQueue(QUEUE)
+                    .build());
+    WorkflowClient.start(workflow::run, new LeadInput("L-1", "camp-1", null));
   }
 
   @Test

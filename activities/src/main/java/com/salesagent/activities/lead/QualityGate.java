@@ -1,0 +1,108 @@
+package com.salesagent.activities.lead;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Scores a composed message before it may go out. Score = sum of the weights of the checks that
+ * pass:
+ *
+ * <ul>
+ *   <li>0.15 uses a retrieved fact (the text contains a sentence from the lead's research)
+ *   <li>0.15 length within WhatsApp's limits (20 to 1,024 characters: a template body's maximum)
+ *   <li>0.20 no unfilled placeholder ("{{" or "}}") and no empty parameter
+ *   <li>0.25 no banned phrase (agent_configurations qualityGate.bannedPhrases)
+ *   <li>0.25 the language matches the lead's locale (stop-word vote over en, es, pt, fr, de; passes
+ *       when the text is too short to tell or the locale is another language)
+ * </ul>
+ *
+ * At or above {@code approveAt} (default 0.8): sent without review; at or above {@code holdAt}
+ * (0.5): held for a human; below, or whenever a placeholder is left or the length is out of bounds:
+ * rejected and recomposed (a bounded number of times), then held. So a message without a fact still
+ * goes (0.85), while a banned phrase or another language holds it for review (0.75).
+ */
+public final class QualityGate {
+  public record Verdict(double score, String decision, Map<String, Boolean> checks) {}
+
+  private static final Map<String, Set<String>> STOP_WORDS =
+      Map.of(
+          "en",
+              Set.of(
+                  "the", "and", "to", "of", "you", "your", "is", "for", "with", "on", "are", "i"),
+          "es",
+              Set.of("el", "la", "los", "las", "que", "y", "para", "con", "tu", "su", "es", "por"),
+          "pt",
+              Set.of("o", "os", "que", "e", "em", "para", "com", "você", "seu", "sua", "é", "não"),
+          "fr",
+              Set.of(
+                  "le", "les", "et", "pour", "avec", "vous", "votre", "est", "que", "des", "une"),
+          "de",
+              Set.of("der", "die", "das", "und", "zu", "für", "mit", "sie", "ihr", "ist", "nicht"));
+
+  private QualityGate() {}
+
+  public static Verdict score(
+      String text,
+      String fact,
+      List<String> parameters,
+      String locale,
+      List<String> bannedPhrases,
+      double approveAt,
+      double holdAt) {
+    Map<String, Boolean> checks = new LinkedHashMap<>();
+    checks.put("usesFact", fact != null && !fact.isBlank() && text.contains(fact));
+    checks.put("length", text.length() >= 20 && text.length() <= 1024);
+    checks.put(
+        "noPlaceholders",
+        !text.contains("{{")
+            && !text.contains("}}")
+            && parameters.stream().noneMatch(p -> p == null || p.isBlank()));
+    String lower = text.toLowerCase(Locale.ROOT);
+    checks.put(
+        "noBannedPhrase",
+        bannedPhrases.stream().noneMatch(b -> lower.contains(b.toLowerCase(Locale.ROOT))));
+    checks.put("languageMatchesLocale", languageMatches(lower, locale));
+    double score =
+        (checks.get("usesFact") ? 0.15 : 0)
+            + (checks.get("length") ? 0.15 : 0)
+            + (checks.get("noPlaceholders") ? 0.20 : 0)
+            + (checks.get("noBannedPhrase") ? 0.25 : 0)
+            + (checks.get("languageMatchesLocale") ? 0.25 : 0);
+    score = Math.round(score * 100) / 100.0;
+    boolean blocked = !checks.get("noPlaceholders") || !checks.get("length");
+    String decision =
+        blocked ? "reject" : score >= approveAt ? "approve" : score >= holdAt ? "hold" : "reject";
+    return new Verdict(score, decision, checks);
+  }
+
+  /** The language the stop words vote for, or null when fewer than two stop words appear. */
+  static String detect(String lowerText) {
+    String best = null;
+    int bestCount = 1;
+    for (var entry : STOP_WORDS.entrySet()) {
+      int count = 0;
+      for (String word : lowerText.split("[^\\p{L}]+")) {
+        if (entry.getValue().contains(word)) {
+          count++;
+        }
+      }
+      if (count > bestCount) {
+        best = entry.getKey();
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+
+  static boolean languageMatches(String lowerText, String locale) {
+    String want = locale == null ? "en" : locale.toLowerCase(Locale.ROOT).split("[-_]")[0];
+    if (!STOP_WORDS.containsKey(want)) {
+      return true;
+    }
+    String detected = detect(lowerText);
+    return detected == null || detected.equals(want);
+  }
+}
