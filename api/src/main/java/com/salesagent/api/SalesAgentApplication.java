@@ -165,7 +165,12 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     this.connections = connections;
     if (config.getWorker().isInProcess()) {
       env.lifecycle()
-          .manage(new WorkerRuntime(connections, config.getWorker(), endpoints.whatsapp()));
+          .manage(
+              new WorkerRuntime(
+                  connections,
+                  config.getWorker(),
+                  endpoints.whatsapp(),
+                  config.getLlm().toSettings()));
     }
     Clock clock = Clock.systemUTC();
     LeadStore store = new LeadStore(connections.mongo().database());

@@ -65,6 +65,11 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
     Connections connections = Connections.open(configuration, environment, endpoints);
     environment
         .lifecycle()
-        .manage(new WorkerRuntime(connections, configuration.getWorker(), endpoints.whatsapp()));
+        .manage(
+            new WorkerRuntime(
+                connections,
+                configuration.getWorker(),
+                endpoints.whatsapp(),
+                configuration.getLlm().toSettings()));
   }
 }

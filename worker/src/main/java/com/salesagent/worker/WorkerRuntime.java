@@ -1,5 +1,8 @@
 package com.salesagent.worker;
 
+import com.salesagent.activities.compose.ChatModels;
+import com.salesagent.activities.compose.LlmSettings;
+import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.diagnostics.DiagnosticsActivitiesImpl;
 import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.lead.MessagingActivitiesImpl;
@@ -33,7 +36,10 @@ public final class WorkerRuntime implements Managed {
   private final Embeddings embeddings;
 
   public WorkerRuntime(
-      Connections connections, WorkerSettings settings, Endpoints.WhatsAppEndpoint whatsapp) {
+      Connections connections,
+      WorkerSettings settings,
+      Endpoints.WhatsAppEndpoint whatsapp,
+      LlmSettings llm) {
     Path cacheDir = Path.of(settings.getCacheDir()).toAbsolutePath().normalize();
     Embeddings.offline(cacheDir);
     this.embeddings = new Embeddings(cacheDir);
@@ -63,7 +69,11 @@ public final class WorkerRuntime implements Managed {
         new LeadActivitiesImpl(store, clock),
         new ResearchActivitiesImpl(store, List.of(new EnrolmentSource()), embeddings, clock),
         new TemplateComposeActivities(
-            store, new Retriever(connections.mongo().database(), embeddings), clock),
+            store,
+            new Retriever(connections.mongo().database(), embeddings),
+            clock,
+            llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
+            llm.enabled() ? llm.label() : null),
         new MessagingActivitiesImpl(store, client, clock));
   }
 

@@ -53,7 +53,7 @@ public final class QualityGate {
       double approveAt,
       double holdAt) {
     Map<String, Boolean> checks = new LinkedHashMap<>();
-    checks.put("usesFact", fact != null && !fact.isBlank() && text.contains(fact));
+    checks.put("usesFact", usesFact(text, fact));
     checks.put("length", text.length() >= 20 && text.length() <= 1024);
     checks.put(
         "noPlaceholders",
@@ -76,6 +76,24 @@ public final class QualityGate {
     String decision =
         blocked ? "reject" : score >= approveAt ? "approve" : score >= holdAt ? "hold" : "reject";
     return new Verdict(score, decision, checks);
+  }
+
+  /** The fact verbatim, or (for an LLM's paraphrase) at least four of its longer words. */
+  static boolean usesFact(String text, String fact) {
+    if (fact == null || fact.isBlank()) {
+      return false;
+    }
+    if (text.contains(fact)) {
+      return true;
+    }
+    String lower = text.toLowerCase(Locale.ROOT);
+    long shared =
+        java.util.Arrays.stream(fact.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+            .filter(w -> w.length() > 3)
+            .distinct()
+            .filter(lower::contains)
+            .count();
+    return shared >= 4;
   }
 
   /** The language the stop words vote for, or null when fewer than two stop words appear. */

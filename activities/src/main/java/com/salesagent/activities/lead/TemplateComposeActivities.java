@@ -1,6 +1,7 @@
 package com.salesagent.activities.lead;
 
 import com.mongodb.client.model.Filters;
+import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.research.Retriever;
@@ -29,11 +30,21 @@ public class TemplateComposeActivities implements ComposeActivities {
   private final LeadStore store;
   private final Retriever retriever;
   private final Clock clock;
+  private final LlmWriter llm;
+  private final String llmLabel;
 
   public TemplateComposeActivities(LeadStore store, Retriever retriever, Clock clock) {
+    this(store, retriever, clock, null, null);
+  }
+
+  /** With an LLM for free-text messages; templates are always filled offline. */
+  public TemplateComposeActivities(
+      LeadStore store, Retriever retriever, Clock clock, LlmWriter llm, String llmLabel) {
     this.store = store;
     this.retriever = retriever;
     this.clock = clock;
+    this.llm = llm;
+    this.llmLabel = llmLabel;
   }
 
   @Override
@@ -67,8 +78,9 @@ public class TemplateComposeActivities implements ComposeActivities {
     }
     Map<String, String> values = new java.util.HashMap<>(values(contact));
     List<Document> retrieved = new ArrayList<>();
-    if (template.getString("body").contains("{{fact}}")) {
-      List<Retriever.Hit> hits = retriever.topK(request.leadId(), variant.getString("angle"), 3);
+    List<Retriever.Hit> hits = List.of();
+    if (template.getString("body").contains("{{fact}}") || (llm != null && !request.template())) {
+      hits = retriever.topK(request.leadId(), variant.getString("angle"), 3);
       for (Retriever.Hit hit : hits) {
         retrieved.add(
             new Document("chunkId", hit.chunkId())
@@ -83,11 +95,33 @@ public class TemplateComposeActivities implements ComposeActivities {
       values.put("fact", fact(hits.get(Math.min(request.attempt(), hits.size() - 1)).text()));
     }
     Filled filled = fill(template.getString("body"), values);
+    String text = filled.text();
+    String composer = COMPOSER;
+    Document audit = new Document();
+    if (llm != null && !request.template()) {
+      LlmWriter.Written written =
+          llm.write(
+              template.getString("body"),
+              variant.getString("angle"),
+              persona(contact),
+              hits.stream().map(Retriever.Hit::text).toList(),
+              contact.getString("locale"),
+              values.get("firstName"));
+      audit.append("promptHash", written.promptHash()).append("model", llmLabel);
+      if (written.text() != null) {
+        text = written.text();
+        composer = "llm:" + llmLabel;
+      } else {
+        audit.append("fallback", written.failure());
+      }
+    }
     Document config = gateConfig();
     QualityGate.Verdict verdict =
         QualityGate.score(
-            filled.text(),
-            values.get("fact"),
+            text,
+            composer.equals(COMPOSER)
+                ? values.get("fact")
+                : hits.isEmpty() ? null : hits.get(0).text(),
             filled.parameters(),
             contact.getString("locale"),
             config.getList("bannedPhrases", String.class, List.of()),
@@ -100,13 +134,14 @@ public class TemplateComposeActivities implements ComposeActivities {
             .append("variantId", request.variantId())
             .append("step", request.step())
             .append("purpose", request.purpose())
-            .append("text", filled.text())
+            .append("text", text)
             .append(
                 "template",
                 new Document("name", template.getString("name"))
                     .append("language", template.getString("language"))
                     .append("parameters", filled.parameters()))
-            .append("composer", COMPOSER)
+            .append("composer", composer)
+            .append("llm", audit.isEmpty() ? null : audit)
             .append("retrieved", retrieved)
             .append("attempt", request.attempt())
             .append(
@@ -119,11 +154,16 @@ public class TemplateComposeActivities implements ComposeActivities {
             .append("statusRank", 0)
             .append("composedAt", Date.from(clock.instant())));
     return new ComposedMessage(
-        request.idempotencyKey(),
-        COMPOSER,
-        filled.text().length(),
-        verdict.score(),
-        verdict.decision());
+        request.idempotencyKey(), composer, text.length(), verdict.score(), verdict.decision());
+  }
+
+  private static String persona(Document c) {
+    return String.join(
+        ", ",
+        java.util.stream.Stream.of(
+                c.getString("jobTitle"), c.getString("industry"), c.getString("companySize"))
+            .filter(java.util.Objects::nonNull)
+            .toList());
   }
 
   /** The gate's thresholds and banned phrases from agent_configurations (default document). */

@@ -82,7 +82,10 @@ class LeadActivitiesTest {
             .append("companySize", "11-50")
             .append("jobTitle", "Head of Sales")
             .append("campaignId", "c-1")
-            .append("notes", "Met at the retail fair. They are opening three new stores next year.")
+            .append(
+                "notes",
+                "Met at the retail fair. They are opening three new stores next year, and the"
+                    + " budget for customer outreach grows with them.")
             .append("enrolledAt", new Date()));
     research.research("L-1");
   }
@@ -94,7 +97,8 @@ class LeadActivitiesTest {
 
   @Test
   void aRetriedSendReturnsTheRecordedWamidWithoutCallingTheApiAgain() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-1", 0));
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-1", 0, true));
 
     SendResult first = messaging.send(new SendRequest("L-1", "k-1", 0, true, false));
     SendResult retried = messaging.send(new SendRequest("L-1", "k-1", 0, true, false));
@@ -107,7 +111,8 @@ class LeadActivitiesTest {
 
   @Test
   void aDoNotContactLeadIsNeverSentTo() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-2", 0));
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-2", 0, true));
     store.markDoNotContact("+5511998765432", "keyword", clock.instant());
 
     SendResult result = messaging.send(new SendRequest("L-1", "k-2", 0, true, false));
@@ -118,7 +123,8 @@ class LeadActivitiesTest {
 
   @Test
   void aPermanentRefusalIsNonRetryableAndReleasesTheClaim() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-3", 0));
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-3", 0, true));
     api.answer(400, "{\"error\":{\"message\":\"Template name does not exist\",\"code\":132001}}");
 
     assertThatThrownBy(() -> messaging.send(new SendRequest("L-1", "k-3", 0, true, false)))
@@ -129,7 +135,8 @@ class LeadActivitiesTest {
 
   @Test
   void composeFillsTheTemplateFromTheLeadsFieldsOnly() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-4", 0));
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-4", 0, true));
 
     Document message = store.messageByKey("k-4");
     assertThat(message.getString("text"))
@@ -147,12 +154,81 @@ class LeadActivitiesTest {
 
   @Test
   void aSecondFollowUpUsesTheOtherAngleRatherThanRepeatingItself() {
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 1, "follow_up_read", "k-5", 0));
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 1, "follow_up_read", "k-5", 0, true));
     messaging.send(new SendRequest("L-1", "k-5", 1, true, false));
-    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 2, "follow_up_read", "k-6", 0));
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 2, "follow_up_read", "k-6", 0, true));
 
     assertThat(store.messageByKey("k-6").get("template", Document.class).getString("name"))
         .isNotEqualTo(store.messageByKey("k-5").get("template", Document.class).getString("name"));
+  }
+
+  @Test
+  void freeTextIsWrittenByTheConfiguredLlmAndAuditedWithThePromptHash() {
+    dev.langchain4j.model.chat.ChatModel model =
+        new dev.langchain4j.model.chat.ChatModel() {
+          @Override
+          public dev.langchain4j.model.chat.response.ChatResponse doChat(
+              dev.langchain4j.model.chat.request.ChatRequest request) {
+            return dev.langchain4j.model.chat.response.ChatResponse.builder()
+                .aiMessage(
+                    dev.langchain4j.data.message.AiMessage.from(
+                        "Hi Ana, they are opening three new stores next year: shall we talk about"
+                            + " reaching those new customers on WhatsApp?"))
+                .build();
+          }
+        };
+    TemplateComposeActivities llmComposer =
+        new TemplateComposeActivities(
+            store,
+            new Retriever(MONGO.database(), EMBEDDINGS),
+            clock,
+            new com.salesagent.activities.compose.LlmWriter(model),
+            "stub/model");
+
+    llmComposer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 1, "follow_up_read", "k-7", 0, false));
+    llmComposer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-8", 0, true));
+
+    Document text = store.messageByKey("k-7");
+    assertThat(text.getString("composer")).isEqualTo("llm:stub/model");
+    assertThat(text.getString("text")).contains("three new stores");
+    assertThat(text.get("llm", Document.class).getString("promptHash")).hasSize(64);
+    assertThat(
+            text.get("gate", Document.class).get("checks", Document.class).getBoolean("usesFact"))
+        .isTrue();
+    assertThat(store.messageByKey("k-8").getString("composer"))
+        .as("templates are always filled offline")
+        .isEqualTo("offline-template");
+  }
+
+  @Test
+  void anLlmFailureFallsBackToTheOfflineComposerAndSaysWhy() {
+    dev.langchain4j.model.chat.ChatModel failing =
+        new dev.langchain4j.model.chat.ChatModel() {
+          @Override
+          public dev.langchain4j.model.chat.response.ChatResponse doChat(
+              dev.langchain4j.model.chat.request.ChatRequest request) {
+            throw new IllegalStateException("quota exceeded");
+          }
+        };
+    TemplateComposeActivities llmComposer =
+        new TemplateComposeActivities(
+            store,
+            new Retriever(MONGO.database(), EMBEDDINGS),
+            clock,
+            new com.salesagent.activities.compose.LlmWriter(failing),
+            "stub/model");
+
+    llmComposer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 1, "follow_up_read", "k-9", 0, false));
+
+    Document message = store.messageByKey("k-9");
+    assertThat(message.getString("composer")).isEqualTo("offline-template");
+    assertThat(message.get("llm", Document.class).getString("fallback")).contains("quota exceeded");
+    assertThat(message.getString("text")).startsWith("Hi Ana");
   }
 
   @Test

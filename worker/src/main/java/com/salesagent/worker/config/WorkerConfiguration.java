@@ -14,6 +14,17 @@ public class WorkerConfiguration extends Configuration {
   @Valid @NotNull private WhatsAppFactory whatsapp = new WhatsAppFactory();
   @Valid @NotNull private WorkerSettings worker = new WorkerSettings();
   @Valid @NotNull private LifecycleSettings lifecycle = new LifecycleSettings();
+  @Valid @NotNull private LlmFactory llm = new LlmFactory();
+
+  @JsonProperty
+  public LlmFactory getLlm() {
+    return llm;
+  }
+
+  @JsonProperty
+  public void setLlm(LlmFactory llm) {
+    this.llm = llm;
+  }
 
   @JsonProperty
   public LifecycleSettings getLifecycle() {

@@ -3,7 +3,8 @@ package com.salesagent.workflows.lead;
 /**
  * {@code purpose}: first_contact, follow_up_read or follow_up_unread (another angle). The
  * idempotency key names the message document the composer writes and the send then reads; {@code
- * attempt} > 0 asks for another composition after the quality gate rejected one.
+ * attempt} > 0 asks for another composition after the quality gate rejected one; {@code template}:
+ * the message goes as an approved template (the LLM writes only free text).
  */
 public record ComposeRequest(
     String leadId,
@@ -12,4 +13,5 @@ public record ComposeRequest(
     int step,
     String purpose,
     String idempotencyKey,
-    int attempt) {}
+    int attempt,
+    boolean template) {}

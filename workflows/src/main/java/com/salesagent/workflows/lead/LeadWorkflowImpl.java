@@ -251,7 +251,8 @@ public class LeadWorkflowImpl implements LeadWorkflow {
     sendAttempts++;
     String key = "lead-" + leadId + "-send-" + sendAttempts;
     ComposedMessage composed =
-        composer.compose(new ComposeRequest(leadId, campaignId, variantId, step, purpose, key, 0));
+        composer.compose(
+            new ComposeRequest(leadId, campaignId, variantId, step, purpose, key, 0, template));
     if (ended()) {
       return;
     }
@@ -265,7 +266,8 @@ public class LeadWorkflowImpl implements LeadWorkflow {
         key = "lead-" + leadId + "-send-" + sendAttempts;
         composed =
             composer.compose(
-                new ComposeRequest(leadId, campaignId, variantId, step, purpose, key, attempt));
+                new ComposeRequest(
+                    leadId, campaignId, variantId, step, purpose, key, attempt, template));
       }
       if (!ComposedMessage.APPROVE.equals(composed.decision())) {
         ApprovalDecision decision = awaitApproval(key, template, composed);

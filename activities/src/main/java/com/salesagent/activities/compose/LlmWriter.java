@@ -1,0 +1,82 @@
+package com.salesagent.activities.compose;
+
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Asks the configured LLM for a WhatsApp-length message built from the variant's template and
+ * angle, the persona and the retrieved research. Any failure after LangChain4j's own retries is
+ * returned as a reason, so the caller falls back to the offline composer and records why.
+ */
+public class LlmWriter {
+  /** The text, or the reason there is none; the prompt's hash for the audit either way. */
+  public record Written(String text, String failure, String promptHash) {}
+
+  private final ChatModel model;
+
+  public LlmWriter(ChatModel model) {
+    this.model = model;
+  }
+
+  public Written write(
+      String templateBody,
+      String angle,
+      String persona,
+      List<String> facts,
+      String locale,
+      String firstName) {
+    String system =
+        "You write one WhatsApp sales message. At most 600 characters, plain text, no links, no"
+            + " emojis, no placeholders. Write in the language of locale "
+            + locale
+            + ". Use only facts given below; never invent one. Address the lead as "
+            + firstName
+            + ".";
+    StringBuilder user = new StringBuilder();
+    user.append("Angle: ").append(angle).append('\n');
+    user.append("Persona: ").append(persona).append('\n');
+    user.append("Facts from research:\n");
+    facts.forEach(f -> user.append("- ").append(f).append('\n'));
+    user.append("Template to follow in spirit: ").append(templateBody).append('\n');
+    String hash = sha256(system + "\n" + user);
+    try {
+      String text =
+          model
+              .chat(
+                  ChatRequest.builder()
+                      .messages(
+                          List.of(SystemMessage.from(system), UserMessage.from(user.toString())))
+                      .build())
+              .aiMessage()
+              .text();
+      if (text == null || text.isBlank()) {
+        return new Written(null, "empty answer", hash);
+      }
+      return new Written(text.strip(), null, hash);
+    } catch (RuntimeException e) {
+      return new Written(
+          null, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), hash);
+    }
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.split("\n")[0];
+  }
+}
