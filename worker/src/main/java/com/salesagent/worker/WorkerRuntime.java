@@ -70,7 +70,12 @@ public final class WorkerRuntime implements Managed {
         new ResearchActivitiesImpl(store, List.of(new EnrolmentSource()), embeddings, clock),
         new TemplateComposeActivities(
             store,
-            new Retriever(connections.mongo().database(), embeddings),
+            new Retriever(
+                connections.mongo().database(),
+                embeddings,
+                () ->
+                    connections.mongo().capabilities() != null
+                        && connections.mongo().capabilities().vectorSearch()),
             clock,
             llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
             llm.enabled() ? llm.label() : null),

@@ -30,8 +30,10 @@ public final class MongoSchema {
     boolean timeSeries = ensureInteractionHistory(db);
     ensureIndexes(db);
     boolean changeStreams = supportsChangeStreams(db);
+    boolean vectorSearch = ensureVectorIndex(db);
     String version = serverVersion(db);
-    MongoCapabilities capabilities = new MongoCapabilities(timeSeries, changeStreams, version);
+    MongoCapabilities capabilities =
+        new MongoCapabilities(timeSeries, changeStreams, vectorSearch, version);
     LOG.info("MongoDB {} capabilities: {}", version, capabilities);
     return capabilities;
   }
@@ -96,6 +98,47 @@ public final class MongoSchema {
           "Change streams unavailable ({}); live feeds will tail by timestamp", e.getMessage());
       return false;
     }
+  }
+
+  public static final String VECTOR_INDEX = "research_vector";
+
+  /**
+   * Where the server has search indexes (Atlas, Atlas Local), creates the vector index over the
+   * research chunks once and returns true; elsewhere returns false.
+   */
+  private static boolean ensureVectorIndex(MongoDatabase db) {
+    MongoCollection<Document> chunks = db.getCollection(Collections.RESEARCH_RESULTS);
+    List<Document> existing;
+    try {
+      existing = chunks.listSearchIndexes().into(new ArrayList<>());
+    } catch (RuntimeException e) {
+      return false;
+    }
+    boolean present = existing.stream().anyMatch(i -> VECTOR_INDEX.equals(i.getString("name")));
+    if (!present) {
+      Document definition =
+          new Document(
+              "fields",
+              List.of(
+                  new Document("type", "vector")
+                      .append("path", "embedding")
+                      .append("numDimensions", 384)
+                      .append("similarity", "cosine"),
+                  new Document("type", "filter").append("path", "leadId"),
+                  new Document("type", "filter").append("path", "runId")));
+      try {
+        chunks.createSearchIndexes(
+            List.of(
+                new com.mongodb.client.model.SearchIndexModel(
+                    VECTOR_INDEX,
+                    definition,
+                    com.mongodb.client.model.SearchIndexType.vectorSearch())));
+      } catch (RuntimeException e) {
+        LOG.warn("Vector search index not created ({}); exact cosine is used", e.getMessage());
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String serverVersion(MongoDatabase db) {

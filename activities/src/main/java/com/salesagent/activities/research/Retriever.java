@@ -22,14 +22,82 @@ public class Retriever {
 
   private final MongoCollection<Document> chunks;
   private final Embeddings embeddings;
+  private final java.util.function.BooleanSupplier vectorSearch;
 
   public Retriever(com.mongodb.client.MongoDatabase db, Embeddings embeddings) {
+    this(db, embeddings, () -> false);
+  }
+
+  /**
+   * {@code vectorSearch}: whether the server has the search index, from the capability detection at
+   * start-up (a supplier, since detection runs when the connection starts).
+   */
+  public Retriever(
+      com.mongodb.client.MongoDatabase db,
+      Embeddings embeddings,
+      java.util.function.BooleanSupplier vectorSearch) {
     this.chunks = db.getCollection(Collections.RESEARCH_RESULTS);
     this.embeddings = embeddings;
+    this.vectorSearch = vectorSearch;
   }
 
   public List<Hit> topK(String leadId, String query, int k) {
     float[] q = embeddings.embed(query);
+    if (vectorSearch.getAsBoolean()) {
+      return vectorSearch(leadId, q, k);
+    }
+    return exact(leadId, q, k);
+  }
+
+  /**
+   * $vectorSearch over the lead's newest run. Atlas scores cosine as (1 + cos) / 2; it is mapped
+   * back to cosine so both paths report the same scale.
+   */
+  List<Hit> vectorSearch(String leadId, float[] q, int k) {
+    Document latest =
+        chunks
+            .find(Filters.eq("leadId", leadId))
+            .sort(com.mongodb.client.model.Sorts.descending("createdAt"))
+            .projection(Projections.include("runId"))
+            .first();
+    if (latest == null) {
+      return List.of();
+    }
+    List<Double> vector = new ArrayList<>(q.length);
+    for (float f : q) {
+      vector.add((double) f);
+    }
+    List<Hit> hits = new ArrayList<>();
+    for (Document d :
+        chunks.aggregate(
+            List.of(
+                new Document(
+                    "$vectorSearch",
+                    new Document("index", com.salesagent.activities.mongo.MongoSchema.VECTOR_INDEX)
+                        .append("path", "embedding")
+                        .append("queryVector", vector)
+                        .append("numCandidates", Math.max(100, k * 20))
+                        .append("limit", k)
+                        .append(
+                            "filter",
+                            new Document("leadId", leadId)
+                                .append("runId", latest.getString("runId")))),
+                new Document(
+                    "$project",
+                    new Document("source", 1)
+                        .append("text", 1)
+                        .append("score", new Document("$meta", "vectorSearchScore")))))) {
+      hits.add(
+          new Hit(
+              d.getObjectId("_id"),
+              d.getString("source"),
+              d.getString("text"),
+              2 * d.getDouble("score") - 1));
+    }
+    return hits;
+  }
+
+  List<Hit> exact(String leadId, float[] q, int k) {
     List<Hit> hits = new ArrayList<>();
     List<Document> docs =
         chunks

@@ -58,6 +58,7 @@ abstract class MongoSchemaContract {
 
     assertThat(capabilities.timeSeries()).isEqualTo(expectsTimeSeries());
     assertThat(capabilities.changeStreams()).isTrue();
+    assertThat(capabilities.vectorSearch()).as("plain servers have no search indexes").isFalse();
     assertThat(capabilities.serverVersion()).matches("\\d+\\.\\d+.*");
   }
 
