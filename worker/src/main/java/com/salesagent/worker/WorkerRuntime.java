@@ -11,7 +11,9 @@ import com.salesagent.activities.lead.TemplateComposeActivities;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.ResearchSource;
 import com.salesagent.activities.research.Retriever;
+import com.salesagent.activities.research.WebsiteSource;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.temporal.TaskQueues;
@@ -24,6 +26,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -67,7 +70,7 @@ public final class WorkerRuntime implements Managed {
         new DiagnosticsActivitiesImpl(
             connections.mongo().database(), connections.storage().storage()),
         new LeadActivitiesImpl(store, clock),
-        new ResearchActivitiesImpl(store, List.of(new EnrolmentSource()), embeddings, clock),
+        new ResearchActivitiesImpl(store, sources(settings), embeddings, clock),
         new TemplateComposeActivities(
             store,
             new Retriever(
@@ -80,6 +83,13 @@ public final class WorkerRuntime implements Managed {
             llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
             llm.enabled() ? llm.label() : null),
         new MessagingActivitiesImpl(store, client, clock));
+  }
+
+  /** The enrolment always; the website when enabled (RESEARCH_WEBSITE). */
+  private static List<ResearchSource> sources(WorkerSettings settings) {
+    return settings.isResearchWebsite()
+        ? List.of(new EnrolmentSource(), new WebsiteSource(Duration.ofSeconds(5), 512 * 1024))
+        : List.of(new EnrolmentSource());
   }
 
   @Override

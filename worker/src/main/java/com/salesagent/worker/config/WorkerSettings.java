@@ -23,6 +23,19 @@ public class WorkerSettings {
   /** Caches of the embedding library (tokenizer files); never the user's home directory. */
   @jakarta.validation.constraints.NotBlank private String cacheDir = "./data/cache";
 
+  /** Fetch the lead's website during research (robots.txt respected, 5 s, 512 KiB). */
+  private boolean researchWebsite = false;
+
+  @JsonProperty
+  public boolean isResearchWebsite() {
+    return researchWebsite;
+  }
+
+  @JsonProperty
+  public void setResearchWebsite(boolean researchWebsite) {
+    this.researchWebsite = researchWebsite;
+  }
+
   @JsonProperty
   public String getCacheDir() {
     return cacheDir;
