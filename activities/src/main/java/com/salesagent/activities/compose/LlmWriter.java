@@ -66,7 +66,7 @@ public class LlmWriter {
     }
   }
 
-  static String sha256(String s) {
+  public static String sha256(String s) {
     try {
       return HexFormat.of()
           .formatHex(

@@ -98,6 +98,9 @@ public class TemplateComposeActivities implements ComposeActivities {
     String text = filled.text();
     String composer = COMPOSER;
     Document audit = new Document();
+    String promptHash =
+        com.salesagent.activities.compose.LlmWriter.sha256(
+            template.getString("body") + "\n" + values.getOrDefault("fact", ""));
     if (llm != null && !request.template()) {
       LlmWriter.Written written =
           llm.write(
@@ -142,6 +145,16 @@ public class TemplateComposeActivities implements ComposeActivities {
                     .append("parameters", filled.parameters()))
             .append("composer", composer)
             .append("llm", audit.isEmpty() ? null : audit)
+            .append(
+                "promptHash",
+                audit.getString("promptHash") == null ? promptHash : audit.getString("promptHash"))
+            .append(
+                "approval",
+                "approve".equals(verdict.decision())
+                    ? new Document("status", "approve")
+                        .append("by", "quality-gate")
+                        .append("at", Date.from(clock.instant()))
+                    : null)
             .append("retrieved", retrieved)
             .append("attempt", request.attempt())
             .append(

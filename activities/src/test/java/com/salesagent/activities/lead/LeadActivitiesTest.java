@@ -150,6 +150,23 @@ class LeadActivitiesTest {
     assertThat(parameters.subList(2, 4)).containsExactly("retail", "Acme");
     assertThat(message.getList("retrieved", Document.class)).isNotEmpty();
     assertThat(message.getString("composer")).isEqualTo("offline-template");
+    assertThat(message.getString("promptHash")).hasSize(64);
+    assertThat(message.get("approval", Document.class).getString("by")).isEqualTo("quality-gate");
+    // Every fact it states is a retrieved chunk's own words, and the output is deterministic.
+    String fact = parameters.get(1);
+    assertThat(
+            MONGO
+                .database()
+                .getCollection("research_results")
+                .find()
+                .into(new java.util.ArrayList<>())
+                .stream()
+                .map(d -> d.getString("text").toLowerCase())
+                .anyMatch(t -> t.contains(fact.toLowerCase())))
+        .isTrue();
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-4b", 0, true));
+    assertThat(store.messageByKey("k-4b").getString("text")).isEqualTo(message.getString("text"));
   }
 
   @Test

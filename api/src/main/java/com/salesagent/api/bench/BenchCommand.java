@@ -111,6 +111,7 @@ public class BenchCommand extends Command {
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    researchAndCompose(app, leads, warmup);
     System.out.printf(
         "Enrol -> first send: %d leads one at a time (after %d warm-up)%n", leads, warmup);
     List<Long> latencies = new ArrayList<>();
@@ -221,6 +222,87 @@ public class BenchCommand extends Command {
     app.server().stop();
     System.exit(0);
   }
+
+  /**
+   * Research (chunk + embed + store) and compose (retrieve + fill + gate + store) per lead, called
+   * directly on the activity implementations (no Temporal), offline path, about a page of research.
+   */
+  private static void researchAndCompose(SalesAgentApplication app, int leads, int warmup) {
+    var db = app.connections().mongo().database();
+    var store = new com.salesagent.activities.mongo.LeadStore(db);
+    var embeddings =
+        new com.salesagent.activities.research.Embeddings(
+            Path.of(System.getProperty("java.io.tmpdir")));
+    var clock = java.time.Clock.systemUTC();
+    var research =
+        new com.salesagent.activities.lead.ResearchActivitiesImpl(
+            store,
+            List.of(new com.salesagent.activities.research.EnrolmentSource()),
+            embeddings,
+            clock);
+    var composer =
+        new com.salesagent.activities.lead.TemplateComposeActivities(
+            store, new com.salesagent.activities.research.Retriever(db, embeddings), clock);
+    String twoPages = TWO_PAGES.repeat(3);
+    System.out.printf(
+        "Research + compose (offline): %d leads, each with a research text of %d characters%n",
+        leads, twoPages.length());
+    List<Long> times = new ArrayList<>();
+    List<Long> researchTimes = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < warmup + leads; i++) {
+      String leadId = "rc-" + i;
+      store.insertContact(
+          new Document("leadId", leadId)
+              .append("name", "Lead " + i)
+              .append("phone", "+1555" + i)
+              .append("company", "Company " + i)
+              .append("industry", "retail")
+              .append("companySize", "120")
+              .append("locale", "en")
+              .append("researchText", twoPages));
+      long t0 = System.nanoTime();
+      research.research(leadId);
+      long t1 = System.nanoTime();
+      composer.compose(
+          new com.salesagent.workflows.lead.ComposeRequest(
+              leadId, "c", "v-cost", 0, "first_contact", leadId + "-k", 0, true));
+      long t2 = System.nanoTime();
+      if (i >= warmup) {
+        researchTimes.add(t1 - t0);
+        times.add(t2 - t0);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<String> chunks = com.salesagent.activities.research.Chunker.chunks(twoPages);
+    List<Long> embedTimes = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      long t = System.nanoTime();
+      embeddings.embedAll(chunks);
+      embedTimes.add(System.nanoTime() - t);
+    }
+    embedTimes.sort(Long::compare);
+    System.out.printf(
+        "  of which embedding the %d chunks alone: p50 %.1f ms%n",
+        chunks.size(), pct(embedTimes, 50));
+    times.sort(Long::compare);
+    researchTimes.sort(Long::compare);
+    System.out.printf(
+        "  research+compose p50 %.1f ms, p99 %.1f ms (research alone p50 %.1f ms); %.1f leads/s%n",
+        pct(times, 50), pct(times, 99), pct(researchTimes, 50), (warmup + leads) / seconds);
+  }
+
+  private static final String TWO_PAGES =
+      "Acme Retail runs forty stores across three states and plans to open twelve more next"
+          + " year. The company sells household goods and has grown by a third since it launched"
+          + " its online shop. Its sales team of four people handles every wholesale inquiry by"
+          + " phone and email, and the founders say follow-ups slip when the stores are busy.\n\n"
+          + "Last quarter the finance team cut the marketing budget by twenty percent and asked"
+          + " every department to justify its software subscriptions. The CFO wants tools that"
+          + " lower the cost of acquiring a customer and pay for themselves within a quarter.\n\n"
+          + "The head of sales joined from a larger chain where WhatsApp was the main channel"
+          + " with wholesale buyers. She wants faster first contact, fewer missed follow-ups, and"
+          + " a way to see which messages work, and she reports to the board every month.\n\n";
 
   private static double pct(List<Long> sorted, int p) {
     int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
