@@ -103,6 +103,34 @@ class WorkerConfigurationTest {
   }
 
   @Test
+  void anUnknownLlmProviderOrAMissingKeyIsNamed() {
+    assertThatThrownBy(() -> load(env("LLM_PROVIDER", "gpt")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("LLM_PROVIDER");
+    assertThatThrownBy(() -> load(env("LLM_PROVIDER", "openai")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("LLM_API_KEY");
+  }
+
+  @Test
+  void theLlmDefaultsToTheOfflineComposerAndPicksAModelPerProvider() throws Exception {
+    assertThat(load(env()).getLlm().toSettings().enabled()).isFalse();
+    assertThat(
+            load(env("LLM_PROVIDER", "gemini", "LLM_API_KEY", "k")).getLlm().toSettings().model())
+        .isEqualTo("gemini-2.0-flash");
+    assertThat(load(env("LLM_PROVIDER", "ollama")).getLlm().toSettings().label())
+        .isEqualTo("ollama/llama3.1");
+  }
+
+  @Test
+  void aBadApprovalDefaultOrQuietHourIsNamed() {
+    assertThatThrownBy(() -> load(env("APPROVAL_DEFAULT", "maybe")))
+        .hasMessageContaining("APPROVAL_DEFAULT");
+    assertThatThrownBy(() -> load(env("QUIET_HOURS_START", "25:00")))
+        .hasMessageContaining("QUIET_HOURS_START");
+  }
+
+  @Test
   void embeddedPartsAreRefusedOutsideTheEmbeddedCommand() throws Exception {
     WorkerConfiguration c = load(env("MONGODB_URI", "embedded"));
 
