@@ -1,6 +1,5 @@
 package com.salesagent.api;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.auth.AdminTokenFilter;
 import com.salesagent.api.bench.BenchCommand;
@@ -118,17 +117,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
 
   @Override
   public void initialize(Bootstrap<ApiConfiguration> bootstrap) {
-    bootstrap.setConfigurationSourceProvider(ConfigSources.fileOrClasspath(environment));
-    // ISO-8601 strings for java.time in every JSON body, as in workflow payloads.
-    bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    // MongoDB ids as their hex string, as mongosh shows them.
-    bootstrap
-        .getObjectMapper()
-        .registerModule(
-            new com.fasterxml.jackson.databind.module.SimpleModule()
-                .addSerializer(
-                    org.bson.types.ObjectId.class,
-                    com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
+    ConfigSources.configure(bootstrap, environment);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package com.salesagent.worker;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.salesagent.worker.cli.ConfigSources;
 import com.salesagent.worker.cli.DefaultedServerCommand;
 import com.salesagent.worker.config.WorkerConfiguration;
@@ -46,17 +45,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
 
   @Override
   public void initialize(Bootstrap<WorkerConfiguration> bootstrap) {
-    bootstrap.setConfigurationSourceProvider(ConfigSources.fileOrClasspath(environment));
-    // ISO-8601 strings for java.time in every JSON body, as in workflow payloads.
-    bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    // MongoDB ids as their hex string, as mongosh shows them.
-    bootstrap
-        .getObjectMapper()
-        .registerModule(
-            new com.fasterxml.jackson.databind.module.SimpleModule()
-                .addSerializer(
-                    org.bson.types.ObjectId.class,
-                    com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
+    ConfigSources.configure(bootstrap, environment);
   }
 
   @Override

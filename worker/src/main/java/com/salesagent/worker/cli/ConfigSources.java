@@ -19,6 +19,24 @@ import org.apache.commons.text.lookup.StringLookupFactory;
 public final class ConfigSources {
   private ConfigSources() {}
 
+  /**
+   * What every application of this system sets up: configuration from file or classpath with the
+   * environment substituted, ISO-8601 java.time in JSON (as in workflow payloads), and MongoDB ids
+   * as their hex string (as mongosh shows them).
+   */
+  public static void configure(
+      io.dropwizard.core.setup.Bootstrap<?> bootstrap, Map<String, String> environment) {
+    bootstrap.setConfigurationSourceProvider(fileOrClasspath(environment));
+    bootstrap
+        .getObjectMapper()
+        .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .registerModule(
+            new com.fasterxml.jackson.databind.module.SimpleModule()
+                .addSerializer(
+                    org.bson.types.ObjectId.class,
+                    com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
+  }
+
   /** {@code environment} is System.getenv() in production and a plain map in tests. */
   public static ConfigurationSourceProvider fileOrClasspath(Map<String, String> environment) {
     StringSubstitutor substitutor =

@@ -63,15 +63,7 @@ class LeadWorkflowTest {
   }
 
   private void enrol() {
-    workflow =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                LeadWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(LeadWorkflow.workflowId("L-1"))
-                    .setTaskQueue(QUEUE)
-                    .build());
-    WorkflowClient.start(workflow::run, new LeadInput("L-1", "camp-1", null));
+    startWithoutWaiting();
     awaitSends(1);
   }
 
