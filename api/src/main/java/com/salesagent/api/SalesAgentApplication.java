@@ -113,6 +113,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
             this, "server", "Runs the API against the real stack (see README.md)", "server.yml"));
     bootstrap.addCommand(new CheckCommand<>(this));
     bootstrap.addCommand(new BenchCommand());
+    bootstrap.addCommand(new com.salesagent.api.bench.SimulateCommand());
   }
 
   @Override
