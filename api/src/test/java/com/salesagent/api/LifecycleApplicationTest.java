@@ -206,6 +206,14 @@ class LifecycleApplicationTest {
             "replied",
             "outcome");
     assertThat(state(leadId).stage()).isEqualTo(Stage.REPLIED);
+    var totals =
+        new com.salesagent.activities.variants.VariantStats(app().connections().mongo().database())
+            .totals("smb")
+            .get(messages.get(0).getString("variantId"));
+    assertThat(totals.get("assigned")).isGreaterThanOrEqualTo(1L);
+    assertThat(totals.get("sent")).isGreaterThanOrEqualTo(2L);
+    assertThat(totals.get("read")).isGreaterThanOrEqualTo(2L);
+    assertThat(totals.get("replied")).isGreaterThanOrEqualTo(1L);
 
     JsonNode view = json.readTree(get("/api/leads/" + leadId).body());
     assertThat(view.path("stage").asText()).isEqualTo("replied");

@@ -8,6 +8,9 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.variants.Arm;
+import com.salesagent.activities.variants.AssignmentStrategy;
+import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.ApprovalRecord;
 import com.salesagent.workflows.lead.LeadActivities;
 import com.salesagent.workflows.lead.LeadEvent;
@@ -24,9 +27,11 @@ import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.math3.random.MersenneTwister;
 import org.bson.Document;
 
 /** Profile, persona, variant assignment, policy and the stage/timeline record, in MongoDB. */
@@ -37,10 +42,24 @@ public class LeadActivitiesImpl implements LeadActivities {
 
   private final LeadStore store;
   private final Clock clock;
+  private final VariantStats stats;
 
   public LeadActivitiesImpl(LeadStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
+    this.stats = new VariantStats(store.database());
+  }
+
+  /** The campaign's agent configuration, else the default one. */
+  private Document campaignConfig(String campaignId) {
+    return store
+        .database()
+        .getCollection(Collections.AGENT_CONFIGURATIONS)
+        .find(Filters.in("configId", List.of("campaign:" + campaignId, "default")))
+        .into(new ArrayList<>())
+        .stream()
+        .min((a, b) -> "default".equals(a.getString("configId")) ? 1 : -1)
+        .orElse(new Document());
   }
 
   @Override
@@ -114,19 +133,38 @@ public class LeadActivitiesImpl implements LeadActivities {
           "no enabled prompt variant for segment " + segment + ": enable one in prompt_variants",
           "NoVariant");
     }
+    Document config = campaignConfig(contact.getString("campaignId"));
+    String strategyName = config.get("strategy", "round_robin");
+    Document bandit = config.get("thompson", new Document());
+    AssignmentStrategy strategy =
+        AssignmentStrategy.named(strategyName, bandit.get("burnIn", 30), bandit.get("floor", 0.01));
     Document counter =
         store
             .database()
             .getCollection("counters")
             .findOneAndUpdate(
-                Filters.eq("_id", "round_robin:" + segment),
+                Filters.eq("_id", "assignments:" + segment),
                 Updates.inc("n", 1L),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-    long n = ((Number) counter.get("n")).longValue();
-    Document chosen = variants.get((int) ((n - 1) % variants.size()));
+    long n = ((Number) counter.get("n")).longValue() - 1;
+    Map<String, Map<String, Long>> totals = stats.totals(segment);
+    List<Arm> arms = new ArrayList<>();
+    for (Document v : variants) {
+      Map<String, Long> t = totals.getOrDefault(v.getString("variantId"), Map.of());
+      long assigned = t.getOrDefault("assigned", 0L);
+      long replied = Math.min(assigned, t.getOrDefault("replied", 0L));
+      arms.add(
+          new Arm(
+              v.getString("variantId"),
+              ((Number) v.get("weight", 1)).doubleValue(),
+              assigned,
+              replied));
+    }
+    Document chosen = variants.get(strategy.choose(arms, n, new MersenneTwister()));
     String variantId = chosen.getString("variantId");
     store.setContactFields(leadId, new Document("variantId", variantId));
-    return new VariantAssignment(variantId, chosen.getString("angle"), "round_robin");
+    stats.increment(variantId, segment, "assigned", clock.instant());
+    return new VariantAssignment(variantId, chosen.getString("angle"), strategy.name());
   }
 
   @Override

@@ -105,6 +105,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         wamid,
         (request.template() ? "template " : "text ") + "step " + request.step(),
         acceptedAt);
+    new com.salesagent.activities.variants.VariantStats(store.database())
+        .increment(
+            message.getString("variantId"), contact.getString("segment"), "sent", acceptedAt);
     LOG.info("sent {} to {} as {}", request.idempotencyKey(), Phones.mask(phone), wamid);
     return new SendResult(wamid, acceptedAt, false, false);
   }

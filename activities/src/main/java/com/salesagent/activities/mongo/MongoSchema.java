@@ -55,6 +55,9 @@ public final class MongoSchema {
     unique(db, Collections.MESSAGES, "idempotencyKey");
     index(db, Collections.MESSAGES, Indexes.ascending("leadId"));
     unique(db, Collections.WEBHOOK_EVENTS, "eventKey");
+    db.getCollection(com.salesagent.activities.variants.VariantStats.COLLECTION)
+        .createIndex(
+            Indexes.ascending("variantId", "segment", "day"), new IndexOptions().unique(true));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
   }
 

@@ -61,6 +61,7 @@ public final class Seeds {
             .append("rateLimitBackoff", d.rateLimitBackoff().toString())
             .append("maxRateLimitRetries", d.maxRateLimitRetries())
             .append("strategy", "round_robin")
+            .append("thompson", new Document("burnIn", 30).append("floor", 0.01))
             .append(
                 "approval",
                 new Document("sla", d.approvalSla().toString())

@@ -268,6 +268,63 @@ class LeadActivitiesTest {
   }
 
   @Test
+  void thompsonSamplingFavoursTheVariantThatEarnsRepliesAndCountsAreKept() {
+    MONGO
+        .database()
+        .getCollection("agent_configurations")
+        .updateOne(
+            new Document("configId", "default"),
+            new Document(
+                "$set",
+                new Document("strategy", "thompson")
+                    .append("thompson", new Document("burnIn", 5).append("floor", 0.0))));
+    com.salesagent.activities.variants.VariantStats stats =
+        new com.salesagent.activities.variants.VariantStats(MONGO.database());
+    Instant day = Instant.parse("2026-11-20T10:00:00Z");
+    for (int i = 0; i < 200; i++) {
+      stats.increment("v-speed", "smb", "assigned", day);
+      stats.increment("v-cost", "smb", "assigned", day);
+      stats.increment("v-scaling", "smb", "assigned", day);
+      if (i < 60) {
+        stats.increment("v-speed", "smb", "replied", day);
+      }
+      if (i < 3) {
+        stats.increment("v-cost", "smb", "replied", day);
+        stats.increment("v-scaling", "smb", "replied", day);
+      }
+    }
+    int speed = 0;
+    for (int i = 0; i < 30; i++) {
+      store.insertContact(
+          new Document("leadId", "T-" + i)
+              .append("phone", "+1555100" + i)
+              .append("campaignId", "c-1"));
+      VariantAssignment a = leads.assignVariant("T-" + i, "smb");
+      assertThat(a.strategy()).isEqualTo("thompson");
+      speed += a.variantId().equals("v-speed") ? 1 : 0;
+    }
+
+    assertThat(speed).isGreaterThanOrEqualTo(27);
+    long assigned =
+        stats.totals("smb").values().stream().mapToLong(t -> t.getOrDefault("assigned", 0L)).sum();
+    assertThat(assigned).isEqualTo(600 + 30);
+  }
+
+  @Test
+  void aSendIsCountedForItsVariantAndSegment() {
+    store.setContactFields("L-1", new Document("segment", "smb"));
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-10", 0, true));
+    messaging.send(new SendRequest("L-1", "k-10", 0, true, false));
+
+    assertThat(
+            new com.salesagent.activities.variants.VariantStats(MONGO.database())
+                .totals("smb")
+                .get("v-cost"))
+        .containsEntry("sent", 1L);
+  }
+
+  @Test
   void theProfileDerivesTheSegmentAndBuildsThePersona() {
     assertThat(leads.profile("L-1").segment()).isEqualTo("smb");
     assertThat(LeadActivitiesImpl.segmentOf("1,200")).isEqualTo("enterprise");

@@ -49,6 +49,7 @@ public class WebhookInbox implements Managed {
   public record Accepted(int stored, int duplicates, int ignored) {}
 
   private final LeadStore store;
+  private final com.salesagent.activities.variants.VariantStats stats;
   private final WorkflowClient temporal;
   private final String phoneNumberId;
   private final Clock clock;
@@ -62,6 +63,7 @@ public class WebhookInbox implements Managed {
   public WebhookInbox(
       LeadStore store, WorkflowClient temporal, String phoneNumberId, Clock clock, int partitions) {
     this.store = store;
+    this.stats = new com.salesagent.activities.variants.VariantStats(store.database());
     this.temporal = temporal;
     this.phoneNumberId = phoneNumberId;
     this.clock = clock;
@@ -281,6 +283,12 @@ public class WebhookInbox implements Managed {
     }
     String leadId = message.getString("leadId");
     if (!applied) {
+      Document contact = store.contact(leadId);
+      stats.increment(
+          message.getString("variantId"),
+          contact == null ? null : contact.getString("segment"),
+          status,
+          at);
       store.recordInteraction(
           leadId,
           message.getString("campaignId"),
@@ -314,6 +322,12 @@ public class WebhookInbox implements Managed {
     if (!applied) {
       for (String leadId : leads) {
         Document contact = store.contact(leadId);
+        if (!"reaction".equals(type)
+            && store.feedback().countDocuments(Filters.eq("leadId", leadId)) == 0) {
+          // The reward of the bandit: a lead's first reply.
+          stats.increment(
+              contact.getString("variantId"), contact.getString("segment"), "replied", at);
+        }
         store
             .feedback()
             .insertOne(
@@ -377,6 +391,8 @@ public class WebhookInbox implements Managed {
         applied ? store.leadIdsByPhone(phone) : store.markDoNotContact(phone, source, at);
     for (String leadId : applied ? List.<String>of() : leads) {
       Document contact = store.contact(leadId);
+      stats.increment(
+          contact.getString("variantId"), contact.getString("segment"), "opted_out", at);
       if (text != null) {
         store
             .feedback()
