@@ -6,6 +6,7 @@ import com.salesagent.api.bench.BenchCommand;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.embedded.EmbeddedRuntime;
 import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.api.leads.AnalyticsResource;
 import com.salesagent.api.leads.ApprovalResource;
 import com.salesagent.api.leads.Enrolment;
 import com.salesagent.api.leads.LeadResource;
@@ -172,6 +173,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
 
     env.jersey().register(new AdminTokenFilter(token));
     env.jersey().register(new DiagnosticsResource(client));
+    env.jersey().register(new AnalyticsResource(connections.mongo().database()));
     ApprovalResource approvals = new ApprovalResource(store, client);
     env.jersey().register(approvals);
     env.jersey()

@@ -214,6 +214,17 @@ class LifecycleApplicationTest {
     assertThat(totals.get("sent")).isGreaterThanOrEqualTo(2L);
     assertThat(totals.get("read")).isGreaterThanOrEqualTo(2L);
     assertThat(totals.get("replied")).isGreaterThanOrEqualTo(1L);
+    JsonNode analytics = json.readTree(get("/api/analytics/variants?segment=smb").body());
+    JsonNode row = null;
+    for (JsonNode r : analytics.path("variants")) {
+      if (r.path("variantId").asText().equals(messages.get(0).getString("variantId"))) {
+        row = r;
+      }
+    }
+    assertThat(row).isNotNull();
+    assertThat(row.path("replyRate").path("high").asDouble()).isGreaterThan(0);
+    assertThat(row.path("probabilityToBeBest").asDouble()).isBetween(0.0, 1.0);
+    assertThat(analytics.path("sampleRatioMismatch").has("alarm")).isTrue();
 
     JsonNode view = json.readTree(get("/api/leads/" + leadId).body());
     assertThat(view.path("stage").asText()).isEqualTo("replied");

@@ -1,0 +1,86 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.variants.Arm;
+import com.salesagent.activities.variants.VariantAnalytics;
+import com.salesagent.activities.variants.VariantStats;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+
+/**
+ * {@code GET /api/analytics/variants?segment=}: per variant, from the incremental counters (cost
+ * O(variants x days)): counts, rates with 95 % Wilson intervals, the reply-rate posterior mean and
+ * probability to be best, and a sample-ratio-mismatch check of the assignments against the
+ * variants' weights (meaningful for fixed splits; alarm at p < 0.001).
+ */
+@Path("/api/analytics/variants")
+@Produces(MediaType.APPLICATION_JSON)
+public class AnalyticsResource {
+  private final MongoDatabase db;
+  private final VariantStats stats;
+
+  public AnalyticsResource(MongoDatabase db) {
+    this.db = db;
+    this.stats = new VariantStats(db);
+  }
+
+  @GET
+  public Response variants(@QueryParam("segment") @DefaultValue("default") String segment) {
+    Map<String, Map<String, Long>> totals = stats.totals(segment);
+    List<Document> variants =
+        db.getCollection(Collections.PROMPT_VARIANTS)
+            .find(Filters.in("segments", List.of(segment, "*")))
+            .into(new ArrayList<>());
+    List<Arm> arms = new ArrayList<>();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Document v : variants) {
+      String id = v.getString("variantId");
+      Map<String, Long> t = totals.getOrDefault(id, Map.of());
+      long assigned = t.getOrDefault("assigned", 0L);
+      long sent = t.getOrDefault("sent", 0L);
+      long replied = Math.min(assigned, t.getOrDefault("replied", 0L));
+      arms.add(new Arm(id, ((Number) v.get("weight", 1)).doubleValue(), assigned, replied));
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("variantId", id);
+      row.put("angle", v.getString("angle"));
+      row.put("enabled", v.getBoolean("enabled", true));
+      Map<String, Long> counts = new LinkedHashMap<>();
+      VariantStats.COUNTERS.forEach(c -> counts.put(c, t.getOrDefault(c, 0L)));
+      row.put("counts", counts);
+      row.put("replyRate", VariantAnalytics.wilson(replied, assigned));
+      row.put(
+          "deliveryRate",
+          VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("delivered", 0L)), sent));
+      row.put(
+          "readRate", VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("read", 0L)), sent));
+      row.put(
+          "optOutRate",
+          VariantAnalytics.wilson(Math.min(assigned, t.getOrDefault("opted_out", 0L)), assigned));
+      row.put("posteriorMean", VariantAnalytics.posteriorMean(replied, assigned));
+      rows.add(row);
+    }
+    if (!arms.isEmpty()) {
+      double[] best = VariantAnalytics.probabilityToBeBest(arms, 10_000, 1);
+      for (int i = 0; i < rows.size(); i++) {
+        rows.get(i).put("probabilityToBeBest", best[i]);
+      }
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("segment", segment);
+    answer.put("variants", rows);
+    answer.put("sampleRatioMismatch", VariantAnalytics.sampleRatioMismatch(arms));
+    return Response.ok(answer).build();
+  }
+}
