@@ -568,6 +568,33 @@ class LifecycleApplicationTest {
   }
 
   @Test
+  void metasMarketingStopPreferenceOptsTheLeadOut() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "pref-" + UUID.randomUUID();
+    String phone = phone();
+    postJson("/api/leads", leadJson(leadId, phone));
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    String preference =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"user_preferences\":[{\"wa_id\":\"%s\",\"detail\":\"User requested to stop marketing messages\","
+                    + "\"category\":\"marketing_messages\",\"value\":\"stop\",\"timestamp\":%d}]")
+                .formatted(phone.substring(1), Instant.now().getEpochSecond()));
+
+    assertThat(webhook(preference, sign(preference)).statusCode()).isEqualTo(200);
+
+    await(
+        "opted out",
+        Duration.ofSeconds(15),
+        () -> "opted_out".equals(store().contact(leadId).getString("stage")));
+    assertThat(store().contact(leadId).getString("doNotContactSource"))
+        .isEqualTo("marketing_preference");
+  }
+
+  @Test
   void nonAsciiRepliesKeepTheirTextAndNotificationsForOtherNumbersAreIgnored() throws Exception {
     emulator().setBehaviour(ackOnly());
     String leadId = "utf8-" + UUID.randomUUID();
