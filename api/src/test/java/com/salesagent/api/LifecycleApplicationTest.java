@@ -541,12 +541,7 @@ class LifecycleApplicationTest {
   void aStatusForAKnownMessageUpdatesItAndReachesTheWorkflow() throws Exception {
     emulator().setBehaviour(ackOnly());
     String leadId = "status-" + UUID.randomUUID();
-    postJson("/api/leads", leadJson(leadId, phone()));
-    await(
-        "sent",
-        Duration.ofSeconds(20),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
-    String wamid = store().messagesOf(leadId).get(0).getString("wamid");
+    String wamid = enrolAndAwaitFirstSend(leadId, phone());
     long ts = Instant.now().getEpochSecond();
     String read =
         notification(
@@ -572,11 +567,7 @@ class LifecycleApplicationTest {
     emulator().setBehaviour(ackOnly());
     String leadId = "pref-" + UUID.randomUUID();
     String phone = phone();
-    postJson("/api/leads", leadJson(leadId, phone));
-    await(
-        "sent",
-        Duration.ofSeconds(20),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    enrolAndAwaitFirstSend(leadId, phone);
     String preference =
         notification(
             emulator().phoneNumberId(),
@@ -599,12 +590,7 @@ class LifecycleApplicationTest {
     emulator().setBehaviour(ackOnly());
     String leadId = "utf8-" + UUID.randomUUID();
     String phone = phone();
-    postJson("/api/leads", leadJson(leadId, phone));
-    await(
-        "sent",
-        Duration.ofSeconds(20),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
-    String wamid = store().messagesOf(leadId).get(0).getString("wamid");
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
     String text = "Olá! Ça m'intéresse — 請聯繫我 ✓";
     String reply =
         notification(
@@ -637,6 +623,16 @@ class LifecycleApplicationTest {
     Document feedback = store().feedback().find(Filters.eq("leadId", leadId)).first();
     assertThat(feedback.getString("text")).isEqualTo(text);
     assertThat(feedback.getString("wamid")).isEqualTo(wamid);
+  }
+
+  /** Enrols a lead and returns the wamid of its first message once the emulator accepted it. */
+  private String enrolAndAwaitFirstSend(String leadId, String phone) throws Exception {
+    postJson("/api/leads", leadJson(leadId, phone));
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    return store().messagesOf(leadId).get(0).getString("wamid");
   }
 
   private JsonNode parse(String line) {
