@@ -11,6 +11,7 @@ import com.salesagent.api.leads.ApprovalResource;
 import com.salesagent.api.leads.Enrolment;
 import com.salesagent.api.leads.LeadResource;
 import com.salesagent.api.leads.LeadValidator;
+import com.salesagent.api.leads.VariantResource;
 import com.salesagent.api.resources.DiagnosticsResource;
 import com.salesagent.api.webhook.WebhookInbox;
 import com.salesagent.api.webhook.WhatsAppWebhookResource;
@@ -174,6 +175,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     env.jersey().register(new AdminTokenFilter(token));
     env.jersey().register(new DiagnosticsResource(client));
     env.jersey().register(new AnalyticsResource(connections.mongo().database()));
+    env.jersey().register(new VariantResource(connections.mongo().database(), client));
     ApprovalResource approvals = new ApprovalResource(store, client);
     env.jersey().register(approvals);
     env.jersey()

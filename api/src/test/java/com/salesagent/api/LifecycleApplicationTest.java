@@ -324,6 +324,58 @@ class LifecycleApplicationTest {
     assertThat(message.get("approval", Document.class).getString("status")).isEqualTo("approve");
   }
 
+  @Test
+  void disablingAVariantReachesLeadsInFlightAndNewAssignmentsSkipIt() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String variant = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+    String body =
+        """
+        {"variantId":"%s","segments":["*"],"angle":"speed to value","weight":1,
+         "templates":{"first_contact":{"name":"intro_k","language":"en",
+           "body":"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?"},
+          "follow_up_read":{"name":"fu_k","language":"en","body":"Hi {{firstName}}, any thoughts?"}}}
+        """
+            .formatted(variant);
+    HttpResponse<String> bad =
+        postJson("/api/variants", body.replace("{{firstName}}, any", "{{firstname}}, any"));
+    assertThat(bad.statusCode()).isEqualTo(422);
+    assertThat(bad.body()).contains("templates.follow_up_read.body").contains("{{firstname}}");
+    assertThat(postJson("/api/variants", body).statusCode()).isEqualTo(201);
+    assertThat(postJson("/api/variants", body).statusCode()).isEqualTo(409);
+    // Only the new variant is enabled for a moment, so the next lead gets it.
+    List<String> others = new java.util.ArrayList<>();
+    for (JsonNode v : json.readTree(get("/api/variants").body()).path("variants")) {
+      String id = v.path("variantId").asText();
+      if (!id.equals(variant) && v.path("enabled").asBoolean()) {
+        others.add(id);
+        postJson("/api/variants/" + id + "/disable", "");
+      }
+    }
+    String leadId = "kill-" + UUID.randomUUID();
+    try {
+      enrolAndAwaitFirstSend(leadId, phone());
+      assertThat(store().contact(leadId).getString("variantId")).isEqualTo(variant);
+    } finally {
+      for (String id : others) {
+        postJson("/api/variants/" + id + "/enable", "");
+      }
+    }
+
+    HttpResponse<String> disabled = postJson("/api/variants/" + variant + "/disable", "");
+
+    assertThat(disabled.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(disabled.body()).path("inFlightSignalled").asInt())
+        .isGreaterThanOrEqualTo(1);
+    // The lead is parked on its 6 s follow-up timer; its next send uses another variant.
+    await(
+        "follow-up on another variant",
+        Duration.ofSeconds(30),
+        () -> store().messagesOf(leadId).size() >= 2);
+    assertThat(store().messagesOf(leadId).get(1).getString("variantId")).isNotEqualTo(variant);
+    assertThat(store().interactions(leadId))
+        .anyMatch(d -> "variant_switched".equals(d.getString("type")));
+  }
+
   // ---- enrolment API
 
   @Test

@@ -168,6 +168,26 @@ public class LeadActivitiesImpl implements LeadActivities {
   }
 
   @Override
+  public VariantAssignment reassignVariant(String leadId, String segment) {
+    Document contact = requireContact(leadId);
+    String current = contact.getString("variantId");
+    Document variant =
+        current == null
+            ? null
+            : store
+                .database()
+                .getCollection(Collections.PROMPT_VARIANTS)
+                .find(Filters.eq("variantId", current))
+                .first();
+    if (variant != null && variant.getBoolean("enabled", true)) {
+      // Re-enabled meanwhile, or a retry after the switch: keep what the lead has.
+      return new VariantAssignment(current, variant.getString("angle"), "sticky");
+    }
+    store.contacts().updateOne(Filters.eq("leadId", leadId), Updates.unset("variantId"));
+    return assignVariant(leadId, segment);
+  }
+
+  @Override
   public LeadPolicy policy(String leadId, String segment) {
     Document definition =
         store

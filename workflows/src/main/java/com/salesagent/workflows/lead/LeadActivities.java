@@ -11,6 +11,9 @@ public interface LeadActivities {
   /** Assigns a prompt variant, sticky per lead: a retry returns the same one. */
   VariantAssignment assignVariant(String leadId, String segment);
 
+  /** Drops the lead's (disabled) variant and assigns another enabled one. */
+  VariantAssignment reassignVariant(String leadId, String segment);
+
   LeadPolicy policy(String leadId, String segment);
 
   void record(LeadEvent event);

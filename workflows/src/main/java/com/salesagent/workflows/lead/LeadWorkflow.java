@@ -26,6 +26,10 @@ public interface LeadWorkflow {
   @SignalMethod
   void optOut(OptOutSignal optOut);
 
+  /** An operator disabled this variant: switch to another before the next send. */
+  @SignalMethod
+  void variantDisabled(String variantId);
+
   @SignalMethod
   void pause();
 

@@ -82,6 +82,7 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   private LeadPolicy policy;
   private ZoneId zone = ZoneOffset.UTC;
   private final int continueAsNewAfterEvents;
+  private boolean variantSwitchPending;
   private String pendingApproval;
   private boolean pendingIsTemplate;
   private ApprovalDecision approvalDecision;
@@ -248,6 +249,10 @@ public class LeadWorkflowImpl implements LeadWorkflow {
         forceTemplate
             || lastInboundAt == null
             || now().isAfter(lastInboundAt.plus(policy.customerServiceWindow()));
+    if (variantSwitchPending
+        && Workflow.getVersion("kill-switch", Workflow.DEFAULT_VERSION, 1) == 1) {
+      switchVariant();
+    }
     sendAttempts++;
     String key = "lead-" + leadId + "-send-" + sendAttempts;
     ComposedMessage composed =
@@ -313,6 +318,16 @@ public class LeadWorkflowImpl implements LeadWorkflow {
     }
     earlyStatuses.remove(result.wamid());
     log.info("lead {} step {} sent ({})", leadId, step, template ? "template" : "text");
+  }
+
+  /** The live kill-switch: the disabled variant is replaced before this send. */
+  private void switchVariant() {
+    String disabled = variantId;
+    VariantAssignment assignment = leads.reassignVariant(leadId, segment);
+    variantId = assignment.variantId();
+    variantSwitchPending = false;
+    Workflow.upsertTypedSearchAttributes(LeadSearchAttributes.VARIANT_ID.valueSet(variantId));
+    record("variant_switched", null, disabled + " disabled; now " + variantId);
   }
 
   /**
@@ -474,6 +489,13 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   @Override
   public void optOut(OptOutSignal optOut) {
     optedOut = true;
+  }
+
+  @Override
+  public void variantDisabled(String disabledVariantId) {
+    if (disabledVariantId != null && disabledVariantId.equals(variantId)) {
+      variantSwitchPending = true;
+    }
   }
 
   @Override

@@ -52,6 +52,11 @@ class FakeLeadActivities
   }
 
   @Override
+  public VariantAssignment reassignVariant(String leadId, String segment) {
+    return new VariantAssignment("v-cost", "cost savings", "round_robin");
+  }
+
+  @Override
   public LeadPolicy policy(String leadId, String segment) {
     return policy;
   }

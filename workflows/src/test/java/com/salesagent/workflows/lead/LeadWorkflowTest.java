@@ -407,6 +407,22 @@ class LeadWorkflowTest {
   }
 
   @Test
+  void aDisabledVariantIsReplacedBeforeTheNextSendOfAParkedLead() {
+    enrol();
+    assertThat(fake.composed.get(0).variantId()).isEqualTo("v-scaling");
+    env.sleep(Duration.ofHours(10));
+    // Parked on the 72 h follow-up timer: the switch waits for the next send, no wake-up needed.
+    workflow.variantDisabled("v-other");
+    workflow.variantDisabled("v-scaling");
+    env.sleep(Duration.ofHours(62).plusMinutes(1));
+
+    awaitSends(2);
+    assertThat(fake.composed.get(1).variantId()).isEqualTo("v-cost");
+    assertThat(workflow.state().variantId()).isEqualTo("v-cost");
+    assertThat(fake.events).anyMatch(e -> "variant_switched".equals(e.type()));
+  }
+
+  @Test
   void pauseHoldsFollowUpsUntilResume() {
     enrol();
     workflow.pause();
