@@ -615,6 +615,44 @@ class LifecycleApplicationTest {
   }
 
   @Test
+  void aNotNowReplyIsTriagedAndSnoozesTheLead() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "snooze-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String reply =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"messages\":[{\"from\":\"%s\",\"id\":\"wamid.in-%s\",\"timestamp\":\"%d\",\"type\":\"text\","
+                    + "\"text\":{\"body\":\"Not now, maybe next quarter. Budget reviews first.\"},"
+                    + "\"context\":{\"from\":\"15550000000\",\"id\":\"%s\"}}]")
+                .formatted(
+                    phone.substring(1), UUID.randomUUID(), Instant.now().getEpochSecond(), wamid));
+
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+
+    await(
+        "snoozed",
+        Duration.ofSeconds(15),
+        () -> "snoozed".equals(store().contact(leadId).getString("stage")));
+    Document feedback = store().feedback().find(Filters.eq("leadId", leadId)).first();
+    assertThat(feedback.getString("intent")).isEqualTo("not_now");
+    assertThat(feedback.getString("notBefore")).matches("\\d{4}-(01|04|07|10)-01");
+    assertThat(feedback.getString("classifier")).isEqualTo("lexicon-v1");
+    assertThat(feedback.getList("keywords", String.class)).contains("quarter");
+    Document persona =
+        app()
+            .connections()
+            .mongo()
+            .database()
+            .getCollection("personas")
+            .find(Filters.eq("leadId", leadId))
+            .first();
+    assertThat(persona.getList("keywords", String.class)).contains("quarter", "budget");
+    assertThat(state(leadId).stage()).isEqualTo(Stage.SNOOZED);
+  }
+
+  @Test
   void metasMarketingStopPreferenceOptsTheLeadOut() throws Exception {
     emulator().setBehaviour(ackOnly());
     String leadId = "pref-" + UUID.randomUUID();

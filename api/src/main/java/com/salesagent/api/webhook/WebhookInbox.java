@@ -10,6 +10,8 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.triage.LexiconClassifier;
+import com.salesagent.activities.triage.Triage;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.MessageStatusSignal;
@@ -315,7 +317,11 @@ public class WebhookInbox implements Managed {
       LOG.info("message from unknown sender {}", Phones.mask(phone));
       return "unknown_sender";
     }
-    if (OptOutDetector.isOptOut(text)) {
+    boolean optedOut = OptOutDetector.isOptOut(text);
+    Triage triage =
+        LexiconClassifier.classify(
+            text, optedOut, at.atZone(java.time.ZoneOffset.UTC).toLocalDate());
+    if (optedOut) {
       return optOut(
           phone, "keyword", at, item.getString("id"), contextWamid, text, applied, markApplied);
     }
@@ -336,7 +342,24 @@ public class WebhookInbox implements Managed {
                     .append("wamid", contextWamid)
                     .append("type", type)
                     .append("text", text)
+                    .append("intent", triage.intent())
+                    .append("objection", triage.objection())
+                    .append("sentiment", triage.sentiment())
+                    .append("keywords", triage.keywords())
+                    .append(
+                        "notBefore",
+                        triage.notBefore() == null ? null : triage.notBefore().toString())
+                    .append("classifier", triage.classifier())
                     .append("receivedAt", Date.from(at)));
+        if (!triage.keywords().isEmpty()) {
+          store
+              .database()
+              .getCollection(com.salesagent.activities.mongo.Collections.PERSONAS)
+              .updateOne(
+                  Filters.eq("leadId", leadId),
+                  Updates.addEachToSet("keywords", triage.keywords()),
+                  new com.mongodb.client.model.UpdateOptions().upsert(true));
+        }
         store.recordInteraction(
             leadId,
             contact.getString("campaignId"),
@@ -350,13 +373,21 @@ public class WebhookInbox implements Managed {
     }
     String outcome = "signalled";
     for (String leadId : leads) {
-      outcome =
-          signal(
-              leadId,
-              stub ->
-                  stub.signal(
-                      "inboundMessage",
-                      new InboundMessageSignal(item.getString("id"), contextWamid, type, at)));
+      Document contact = store.contact(leadId);
+      Instant snoozeUntil = null;
+      if ("not_now".equals(triage.intent()) && triage.notBefore() != null) {
+        java.time.ZoneId zone;
+        try {
+          zone = java.time.ZoneId.of(contact.getString("timezone"));
+        } catch (RuntimeException e) {
+          zone = java.time.ZoneOffset.UTC;
+        }
+        snoozeUntil = triage.notBefore().atTime(10, 0).atZone(zone).toInstant();
+      }
+      InboundMessageSignal signal =
+          new InboundMessageSignal(
+              item.getString("id"), contextWamid, type, at, triage.intent(), snoozeUntil);
+      outcome = signal(leadId, stub -> stub.signal("inboundMessage", signal));
     }
     return outcome;
   }

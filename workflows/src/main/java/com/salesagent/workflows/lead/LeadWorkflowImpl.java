@@ -83,6 +83,7 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   private ZoneId zone = ZoneOffset.UTC;
   private final int continueAsNewAfterEvents;
   private boolean variantSwitchPending;
+  private Instant snoozeUntil;
   private String pendingApproval;
   private boolean pendingIsTemplate;
   private ApprovalDecision approvalDecision;
@@ -156,6 +157,17 @@ public class LeadWorkflowImpl implements LeadWorkflow {
       if (Workflow.getInfo().getHistoryLength() > continueAsNewAfterEvents
           || Workflow.getInfo().isContinueAsNewSuggested()) {
         Workflow.continueAsNew(new LeadInput(leadId, campaignId, state()));
+      }
+      if (snoozeUntil != null && Workflow.getVersion("snooze", Workflow.DEFAULT_VERSION, 1) == 1) {
+        Instant until = snoozeUntil;
+        snoozeUntil = null;
+        setStage(Stage.SNOOZED, "resume_sequence", until, "snoozed", "not now, until " + until);
+        Workflow.await(Duration.between(now(), until), () -> ended() || snoozeUntil != null);
+        if (!ended() && snoozeUntil == null) {
+          // The agreed date: one more follow-up (a template: the window has long closed).
+          sendStep(followUpsSent + 1, "follow_up_read", false);
+        }
+        continue;
       }
       if (paused) {
         Stage before = stage;
@@ -478,8 +490,12 @@ public class LeadWorkflowImpl implements LeadWorkflow {
     if (lastInboundAt == null || message.at().isAfter(lastInboundAt)) {
       lastInboundAt = message.at();
     }
-    // Any message opens WhatsApp's 24 h customer-service window; a reaction is not a reply.
-    if (message.endsSequence()) {
+    // Any message opens WhatsApp's 24 h customer-service window; a reaction is not a reply, and
+    // a "not now" with a date snoozes the sequence until then.
+    if (message.endsSequence() && message.snoozeUntil() != null) {
+      snoozeUntil = message.snoozeUntil();
+      statusChanges++;
+    } else if (message.endsSequence()) {
       replied = true;
     } else {
       statusChanges++;

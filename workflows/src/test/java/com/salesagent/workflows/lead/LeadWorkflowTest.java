@@ -423,6 +423,24 @@ class LeadWorkflowTest {
   }
 
   @Test
+  void aNotNowWithADateSnoozesTheSequenceUntilThen() {
+    enrol();
+    Instant until = now().plus(Duration.ofDays(30));
+    workflow.inboundMessage(
+        new InboundMessageSignal("in-1", fake.wamid(0), "text", now(), "not_now", until));
+    env.sleep(Duration.ofDays(29));
+    assertThat(fake.sends).hasSize(1);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.SNOOZED);
+    assertThat(workflow.state().nextActionAt()).isEqualTo(until);
+
+    env.sleep(Duration.ofDays(1).plusMinutes(1));
+
+    awaitSends(2);
+    assertThat(fake.sends.get(1).request().template()).isTrue();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+  }
+
+  @Test
   void pauseHoldsFollowUpsUntilResume() {
     enrol();
     workflow.pause();
