@@ -286,11 +286,14 @@ public class WebhookInbox implements Managed {
     String leadId = message.getString("leadId");
     if (!applied) {
       Document contact = store.contact(leadId);
-      stats.increment(
-          message.getString("variantId"),
-          contact == null ? null : contact.getString("segment"),
-          status,
-          at);
+      // "sent" is counted by the send activity when the Cloud API accepts the message.
+      if (!"sent".equals(status)) {
+        stats.increment(
+            message.getString("variantId"),
+            contact == null ? null : contact.getString("segment"),
+            status,
+            at);
+      }
       store.recordInteraction(
           leadId,
           message.getString("campaignId"),
