@@ -1,6 +1,9 @@
 package com.salesagent.api;
 
+import com.salesagent.activities.compose.ChatModels;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.triage.LlmClassifier;
+import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.api.auth.AdminTokenFilter;
 import com.salesagent.api.bench.BenchCommand;
 import com.salesagent.api.config.ApiConfiguration;
@@ -167,8 +170,13 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     Clock clock = Clock.systemUTC();
     LeadStore store = new LeadStore(connections.mongo().database());
     WorkflowClient client = connections.temporal().client();
+    var llm = config.getLlm().toSettings();
+    ReplyClassifier classifier =
+        llm.enabled()
+            ? new LlmClassifier(ChatModels.build(llm), llm.label())
+            : ReplyClassifier.LEXICON;
     WebhookInbox inbox =
-        new WebhookInbox(store, client, endpoints.whatsapp().phoneNumberId(), clock, 8);
+        new WebhookInbox(store, client, endpoints.whatsapp().phoneNumberId(), clock, 8, classifier);
     env.lifecycle().manage(inbox);
     this.inbox = inbox;
 

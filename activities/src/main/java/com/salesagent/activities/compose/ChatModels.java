@@ -1,5 +1,6 @@
 package com.salesagent.activities.compose;
 
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
@@ -18,6 +19,8 @@ public final class ChatModels {
                 .modelName(s.model())
                 .timeout(s.timeout())
                 .maxRetries(s.maxRetries())
+                .supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA)
+                .strictJsonSchema(true)
                 .temperature(0.4);
         if (s.baseUrl() != null && !s.baseUrl().isBlank()) {
           b.baseUrl(s.baseUrl());

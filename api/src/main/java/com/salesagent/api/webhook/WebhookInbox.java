@@ -10,7 +10,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.LeadStore;
-import com.salesagent.activities.triage.LexiconClassifier;
+import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.LeadWorkflow;
@@ -55,6 +55,7 @@ public class WebhookInbox implements Managed {
   private final WorkflowClient temporal;
   private final String phoneNumberId;
   private final Clock clock;
+  private final ReplyClassifier classifier;
   private final ExecutorService[] partitions;
   private final ObjectMapper json = new ObjectMapper();
   private ScheduledExecutorService sweeper;
@@ -64,6 +65,17 @@ public class WebhookInbox implements Managed {
 
   public WebhookInbox(
       LeadStore store, WorkflowClient temporal, String phoneNumberId, Clock clock, int partitions) {
+    this(store, temporal, phoneNumberId, clock, partitions, ReplyClassifier.LEXICON);
+  }
+
+  public WebhookInbox(
+      LeadStore store,
+      WorkflowClient temporal,
+      String phoneNumberId,
+      Clock clock,
+      int partitions,
+      ReplyClassifier classifier) {
+    this.classifier = classifier;
     this.store = store;
     this.stats = new com.salesagent.activities.variants.VariantStats(store.database());
     this.temporal = temporal;
@@ -322,8 +334,7 @@ public class WebhookInbox implements Managed {
     }
     boolean optedOut = OptOutDetector.isOptOut(text);
     Triage triage =
-        LexiconClassifier.classify(
-            text, optedOut, at.atZone(java.time.ZoneOffset.UTC).toLocalDate());
+        classifier.classify(text, optedOut, at.atZone(java.time.ZoneOffset.UTC).toLocalDate());
     if (optedOut) {
       return optOut(
           phone, "keyword", at, item.getString("id"), contextWamid, text, applied, markApplied);
