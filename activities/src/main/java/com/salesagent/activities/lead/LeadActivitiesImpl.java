@@ -163,7 +163,11 @@ public class LeadActivitiesImpl implements LeadActivities {
     Document chosen = variants.get(strategy.choose(arms, n, new MersenneTwister()));
     String variantId = chosen.getString("variantId");
     store.setContactFields(leadId, new Document("variantId", variantId));
-    stats.increment(variantId, segment, "assigned", clock.instant());
+    // The history is the record the counters can be rebuilt from: same event, same instant.
+    Instant at = clock.instant();
+    store.recordInteraction(
+        leadId, contact.getString("campaignId"), variantId, "assigned", null, strategy.name(), at);
+    stats.increment(variantId, segment, "assigned", at);
     return new VariantAssignment(variantId, chosen.getString("angle"), strategy.name());
   }
 

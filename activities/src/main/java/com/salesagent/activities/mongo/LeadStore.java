@@ -150,6 +150,15 @@ public class LeadStore {
     history().insertOne(event);
   }
 
+  /** Whether the lead's history holds an event of this type (indexed by lead). */
+  public boolean hasInteraction(String leadId, String type) {
+    return history()
+            .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.eq("type", type)))
+            .limit(1)
+            .first()
+        != null;
+  }
+
   public List<Document> interactions(String leadId) {
     return history()
         .find(Filters.eq("meta.leadId", leadId))

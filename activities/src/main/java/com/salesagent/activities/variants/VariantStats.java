@@ -2,15 +2,24 @@ package com.salesagent.activities.variants;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * Counters per variant x segment x day (UTC), kept with $inc by whoever records the event, so
@@ -23,8 +32,10 @@ public final class VariantStats {
       List.of("assigned", "sent", "delivered", "read", "replied", "opted_out", "failed");
 
   private final MongoCollection<Document> stats;
+  private final MongoDatabase db;
 
   public VariantStats(MongoDatabase db) {
+    this.db = db;
     this.stats = db.getCollection(COLLECTION);
   }
 
@@ -40,6 +51,188 @@ public final class VariantStats {
             Filters.eq("day", day)),
         Updates.inc(counter, 1L),
         new UpdateOptions().upsert(true));
+  }
+
+  /** One day's counters of one variant in one segment. */
+  public record Key(String variantId, String segment, String day) {}
+
+  /** Interaction types that count, and the counter each feeds ("replied" is handled apart). */
+  static final Map<String, String> COUNTED =
+      Map.of(
+          "assigned", "assigned",
+          "message_sent", "sent",
+          "delivered", "delivered",
+          "read", "read",
+          "failed", "failed",
+          "opted_out", "opted_out");
+
+  /** The incremental counters of the days [from, to] (UTC), as stored. */
+  public Map<Key, Map<String, Long>> stored(LocalDate from, LocalDate to) {
+    Map<Key, Map<String, Long>> out = new TreeMap<>(KEY_ORDER);
+    for (Document d :
+        stats.find(
+            Filters.and(Filters.gte("day", from.toString()), Filters.lte("day", to.toString())))) {
+      Map<String, Long> counters = new TreeMap<>();
+      for (String c : COUNTERS) {
+        Number n = d.get(c, Number.class);
+        if (n != null && n.longValue() != 0) {
+          counters.put(c, n.longValue());
+        }
+      }
+      if (!counters.isEmpty()) {
+        out.put(
+            new Key(d.getString("variantId"), d.getString("segment"), d.getString("day")),
+            counters);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The counters of the days [from, to] (UTC) recomputed from interaction_history by aggregation:
+   * the same events the activities count as they happen (assigned, message_sent -> sent, delivered,
+   * read, failed, opted_out; replied = a lead's first reply, counted on its day), the segment taken
+   * from the lead's contact. Costs O(events in range) plus one pass over the range's replies; meant
+   * for audits and repairs, never for a dashboard refresh.
+   */
+  public Map<Key, Map<String, Long>> recompute(LocalDate from, LocalDate to) {
+    Date start = Date.from(from.atStartOfDay(ZoneOffset.UTC).toInstant());
+    Date end = Date.from(to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    MongoCollection<Document> history = db.getCollection(Collections.INTERACTION_HISTORY);
+    Map<Key, Map<String, Long>> out = new TreeMap<>(KEY_ORDER);
+    List<Bson> events =
+        List.of(
+            Aggregates.match(
+                Filters.and(
+                    Filters.gte("ts", start),
+                    Filters.lt("ts", end),
+                    Filters.in("type", COUNTED.keySet()),
+                    Filters.exists("meta.variantId"))),
+            Aggregates.group(
+                new Document("l", "$meta.leadId")
+                    .append("v", "$meta.variantId")
+                    .append("t", "$type")
+                    .append("d", DAY),
+                Accumulators.sum("n", 1)));
+    for (Document g : withSegments(history.aggregate(events))) {
+      Document id = g.get("_id", Document.class);
+      add(
+          out,
+          id.getString("v"),
+          g.getString("segment"),
+          id.getString("d"),
+          COUNTED.get(id.getString("t")),
+          g);
+    }
+    List<Bson> replies =
+        List.of(
+            Aggregates.match(Filters.and(Filters.eq("type", "replied"), Filters.lt("ts", end))),
+            Aggregates.sort(Sorts.ascending("ts")),
+            Aggregates.group(
+                "$meta.leadId",
+                Accumulators.first("ts", "$ts"),
+                Accumulators.first("v", "$meta.variantId")),
+            Aggregates.match(Filters.gte("ts", start)),
+            Aggregates.project(
+                new Document("v", 1)
+                    .append(
+                        "d",
+                        new Document(
+                            "$dateToString",
+                            new Document("format", "%Y-%m-%d").append("date", "$ts")))
+                    .append("n", new Document("$literal", 1))
+                    .append("l", "$_id")));
+    for (Document g : withSegments(history.aggregate(replies))) {
+      if (g.getString("v") != null) {
+        add(out, g.getString("v"), g.getString("segment"), g.getString("d"), "replied", g);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the stored counters of the days [from, to] with the recomputed ones; answers how many
+   * (variant, segment, day) rows differed. Rebuild closed days: a day still receiving events races
+   * with the live increments.
+   */
+  public int rebuild(LocalDate from, LocalDate to) {
+    Map<Key, Map<String, Long>> fresh = recompute(from, to);
+    Map<Key, Map<String, Long>> old = stored(from, to);
+    int differing = 0;
+    for (Key k : union(fresh.keySet(), old.keySet())) {
+      if (!fresh.getOrDefault(k, Map.of()).equals(old.getOrDefault(k, Map.of()))) {
+        differing++;
+      }
+    }
+    stats.deleteMany(
+        Filters.and(Filters.gte("day", from.toString()), Filters.lte("day", to.toString())));
+    List<Document> docs = new ArrayList<>();
+    fresh.forEach(
+        (k, counters) -> {
+          Document d =
+              new Document("variantId", k.variantId())
+                  .append("segment", k.segment())
+                  .append("day", k.day());
+          counters.forEach(d::append);
+          docs.add(d);
+        });
+    if (!docs.isEmpty()) {
+      stats.insertMany(docs);
+    }
+    return differing;
+  }
+
+  private static final Document DAY =
+      new Document("$dateToString", new Document("format", "%Y-%m-%d").append("date", "$ts"));
+
+  private static final java.util.Comparator<Key> KEY_ORDER =
+      java.util.Comparator.comparing(Key::day)
+          .thenComparing(Key::variantId)
+          .thenComparing(Key::segment);
+
+  private static java.util.Set<Key> union(java.util.Set<Key> a, java.util.Set<Key> b) {
+    java.util.Set<Key> u = new java.util.TreeSet<>(KEY_ORDER);
+    u.addAll(a);
+    u.addAll(b);
+    return u;
+  }
+
+  /** Adds each group's lead segment (from contacts; "default" when it has none). */
+  private List<Document> withSegments(Iterable<Document> groups) {
+    List<Document> list = new ArrayList<>();
+    groups.forEach(list::add);
+    java.util.Set<String> leadIds = new java.util.HashSet<>();
+    for (Document g : list) {
+      Object id = g.get("_id");
+      leadIds.add(id instanceof Document d ? d.getString("l") : g.getString("l"));
+    }
+    Map<String, String> segments = new HashMap<>();
+    for (Document c :
+        db.getCollection(Collections.CONTACTS)
+            .find(Filters.in("leadId", leadIds))
+            .projection(new Document("leadId", 1).append("segment", 1))) {
+      if (c.getString("segment") != null) {
+        segments.put(c.getString("leadId"), c.getString("segment"));
+      }
+    }
+    for (Document g : list) {
+      Object id = g.get("_id");
+      String lead = id instanceof Document d ? d.getString("l") : g.getString("l");
+      g.put("segment", segments.getOrDefault(lead, "default"));
+    }
+    return list;
+  }
+
+  private static void add(
+      Map<Key, Map<String, Long>> out,
+      String v,
+      String segment,
+      String day,
+      String counter,
+      Document g) {
+    long n = ((Number) g.get("n")).longValue();
+    out.computeIfAbsent(new Key(v, segment, day), k -> new TreeMap<>())
+        .merge(counter, n, Long::sum);
   }
 
   /** Totals per variant for one segment, all days. */

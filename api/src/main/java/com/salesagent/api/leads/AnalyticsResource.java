@@ -8,11 +8,13 @@ import com.salesagent.activities.variants.VariantAnalytics;
 import com.salesagent.activities.variants.VariantStats;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,5 +84,87 @@ public class AnalyticsResource {
     answer.put("variants", rows);
     answer.put("sampleRatioMismatch", VariantAnalytics.sampleRatioMismatch(arms));
     return Response.ok(answer).build();
+  }
+
+  /**
+   * {@code GET /api/analytics/variants/counters?from=&to=}: the stored counters of the days [from,
+   * to] (UTC) next to the same counters recomputed from interaction_history by aggregation, and
+   * whether they agree.
+   */
+  @GET
+  @Path("/counters")
+  public Response counters(@QueryParam("from") String from, @QueryParam("to") String to) {
+    List<FieldError> errors = new ArrayList<>();
+    LocalDate[] range = range(from, to, errors);
+    if (!errors.isEmpty()) {
+      return LeadResource.errors(400, "bad time range", errors);
+    }
+    Map<VariantStats.Key, Map<String, Long>> stored = stats.stored(range[0], range[1]);
+    Map<VariantStats.Key, Map<String, Long>> recomputed = stats.recompute(range[0], range[1]);
+    List<Map<String, Object>> differing = new ArrayList<>();
+    java.util.Set<VariantStats.Key> keys = new java.util.LinkedHashSet<>(recomputed.keySet());
+    keys.addAll(stored.keySet());
+    for (VariantStats.Key k : keys) {
+      Map<String, Long> a = stored.getOrDefault(k, Map.of());
+      Map<String, Long> b = recomputed.getOrDefault(k, Map.of());
+      if (!a.equals(b)) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("variantId", k.variantId());
+        row.put("segment", k.segment());
+        row.put("day", k.day());
+        row.put("stored", a);
+        row.put("recomputed", b);
+        differing.add(row);
+      }
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("from", range[0].toString());
+    answer.put("to", range[1].toString());
+    answer.put("rows", recomputed.size());
+    answer.put("agree", differing.isEmpty());
+    answer.put("differing", differing);
+    return Response.ok(answer).build();
+  }
+
+  /**
+   * {@code POST /api/analytics/variants/counters/rebuild?from=&to=}: replaces the stored counters
+   * of those days with the recomputed ones. Rebuild closed days; today's still moves.
+   */
+  @POST
+  @Path("/counters/rebuild")
+  public Response rebuild(@QueryParam("from") String from, @QueryParam("to") String to) {
+    List<FieldError> errors = new ArrayList<>();
+    LocalDate[] range = range(from, to, errors);
+    if (!errors.isEmpty()) {
+      return LeadResource.errors(400, "bad time range", errors);
+    }
+    int differing = stats.rebuild(range[0], range[1]);
+    return Response.ok(
+            Map.of(
+                "from", range[0].toString(), "to", range[1].toString(), "rowsRepaired", differing))
+        .build();
+  }
+
+  private static LocalDate[] range(String from, String to, List<FieldError> errors) {
+    LocalDate[] out = new LocalDate[2];
+    String[] values = {from, to};
+    String[] names = {"from", "to"};
+    for (int i = 0; i < 2; i++) {
+      if (values[i] == null || values[i].isBlank()) {
+        errors.add(new FieldError(names[i], "required: a day as YYYY-MM-DD (UTC)"));
+        continue;
+      }
+      try {
+        out[i] = LocalDate.parse(values[i].strip());
+      } catch (java.time.format.DateTimeParseException e) {
+        errors.add(new FieldError(names[i], "not a day as YYYY-MM-DD: " + values[i]));
+      }
+    }
+    if (errors.isEmpty() && out[0].isAfter(out[1])) {
+      errors.add(new FieldError("to", "must not be before from"));
+    } else if (errors.isEmpty() && out[0].plusDays(366).isBefore(out[1])) {
+      errors.add(new FieldError("to", "at most 366 days after from"));
+    }
+    return out;
   }
 }

@@ -342,8 +342,7 @@ public class WebhookInbox implements Managed {
     if (!applied) {
       for (String leadId : leads) {
         Document contact = store.contact(leadId);
-        if (!"reaction".equals(type)
-            && store.feedback().countDocuments(Filters.eq("leadId", leadId)) == 0) {
+        if (!"reaction".equals(type) && !store.hasInteraction(leadId, "replied")) {
           // The reward of the bandit: a lead's first reply.
           stats.increment(
               contact.getString("variantId"), contact.getString("segment"), "replied", at);

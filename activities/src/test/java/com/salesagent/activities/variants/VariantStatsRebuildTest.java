@@ -1,0 +1,120 @@
+package com.salesagent.activities.variants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The aggregation over interaction_history against the counters kept with $inc. */
+class VariantStatsRebuildTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final LocalDate DAY1 = LocalDate.of(2026, 11, 24);
+  private static final LocalDate DAY2 = LocalDate.of(2026, 11, 25);
+  private static final Instant T1 = Instant.parse("2026-11-24T09:00:00Z");
+  private static final Instant T2 = Instant.parse("2026-11-25T23:59:00Z");
+
+  private MongoDatabase db;
+  private LeadStore store;
+  private VariantStats stats;
+
+  @BeforeEach
+  void setUp() {
+    db = MONGO.database();
+    MongoSchema.ensure(db);
+    store = new LeadStore(db);
+    stats = new VariantStats(db);
+    db.getCollection("contacts")
+        .insertMany(
+            java.util.List.of(
+                new Document("leadId", "l1").append("segment", "retail"),
+                new Document("leadId", "l2").append("segment", "retail"),
+                new Document("leadId", "l3")));
+  }
+
+  /** What the activities and the webhook inbox do: one history event, one increment. */
+  private void counted(String lead, String variant, String type, String counter, Instant at) {
+    store.recordInteraction(lead, "c1", variant, type, null, null, at);
+    Document contact = store.contact(lead);
+    stats.increment(variant, contact.getString("segment"), counter, at);
+  }
+
+  private void seed() {
+    for (String lead : java.util.List.of("l1", "l2", "l3")) {
+      String v = lead.equals("l2") ? "v2" : "v1";
+      counted(lead, v, "assigned", "assigned", T1);
+      counted(lead, v, "message_sent", "sent", T1.plusSeconds(1));
+      // The webhook's "sent" status is history only: the send counted it already.
+      store.recordInteraction(lead, "c1", v, "sent", null, null, T1.plusSeconds(2));
+      counted(lead, v, "delivered", "delivered", T1.plusSeconds(3));
+    }
+    counted("l1", "v1", "read", "read", T1.plusSeconds(4));
+    counted("l1", "v1", "replied", "replied", T1.plusSeconds(5));
+    // A second reply and a reaction are history, not a new "replied".
+    store.recordInteraction("l1", "c1", "v1", "replied", null, null, T2);
+    store.recordInteraction("l2", "c1", "v2", "reaction", null, null, T2.minusSeconds(60));
+    counted("l2", "v2", "replied", "replied", T2);
+    counted("l3", "v1", "opted_out", "opted_out", T2);
+    counted("l3", "v1", "failed", "failed", T2.minusSeconds(5));
+    store.recordInteraction("l3", "c1", "v1", "outcome", null, null, T2);
+  }
+
+  @Test
+  void theAggregationAgreesWithTheIncrementalCounters() {
+    seed();
+
+    Map<VariantStats.Key, Map<String, Long>> recomputed = stats.recompute(DAY1, DAY2);
+
+    assertThat(recomputed).isEqualTo(stats.stored(DAY1, DAY2));
+    assertThat(recomputed.get(new VariantStats.Key("v1", "retail", "2026-11-24")))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("assigned", 1L, "sent", 1L, "delivered", 1L, "read", 1L, "replied", 1L));
+    assertThat(recomputed.get(new VariantStats.Key("v1", "default", "2026-11-25")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("opted_out", 1L, "failed", 1L));
+    assertThat(recomputed.get(new VariantStats.Key("v2", "retail", "2026-11-25")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("replied", 1L));
+  }
+
+  @Test
+  void aRangeCountsOnlyItsDaysAndOnlyFirstReplies() {
+    seed();
+
+    Map<VariantStats.Key, Map<String, Long>> day2 = stats.recompute(DAY2, DAY2);
+
+    assertThat(day2).isEqualTo(stats.stored(DAY2, DAY2));
+    // l1 replied again on day 2, but its first reply was on day 1.
+    assertThat(day2).doesNotContainKey(new VariantStats.Key("v1", "retail", "2026-11-25"));
+    assertThat(day2.keySet()).allMatch(k -> k.day().equals("2026-11-25"));
+  }
+
+  @Test
+  void aRebuildRepairsDriftedCountersAndSaysHowManyRowsDiffered() {
+    seed();
+    db.getCollection(VariantStats.COLLECTION)
+        .updateOne(
+            Filters.and(Filters.eq("variantId", "v2"), Filters.eq("day", "2026-11-24")),
+            Updates.inc("sent", 5L));
+    db.getCollection(VariantStats.COLLECTION)
+        .deleteOne(Filters.and(Filters.eq("variantId", "v2"), Filters.eq("day", "2026-11-25")));
+
+    int differing = stats.rebuild(DAY1, DAY2);
+
+    assertThat(differing).isEqualTo(2);
+    assertThat(stats.stored(DAY1, DAY2)).isEqualTo(stats.recompute(DAY1, DAY2));
+    assertThat(stats.totals("retail").get("v2"))
+        .containsEntry("sent", 1L)
+        .containsEntry("replied", 1L);
+    assertThat(stats.rebuild(DAY1, DAY2)).isZero();
+  }
+}
