@@ -14,6 +14,7 @@ import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.ResearchSource;
 import com.salesagent.activities.research.Retriever;
 import com.salesagent.activities.research.WebsiteSource;
+import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.temporal.TaskQueues;
@@ -35,14 +36,21 @@ import java.util.concurrent.TimeUnit;
  * queue. Registered after the connections so that it stops before them.
  */
 public final class WorkerRuntime implements Managed {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(WorkerRuntime.class);
   private final WorkerFactory factory;
   private final Embeddings embeddings;
+  private final WorkerSettings settings;
+  private final com.mongodb.client.MongoDatabase database;
+  private java.util.concurrent.ScheduledExecutorService armGuard;
 
   public WorkerRuntime(
       Connections connections,
       WorkerSettings settings,
       Endpoints.WhatsAppEndpoint whatsapp,
       LlmSettings llm) {
+    this.settings = settings;
+    this.database = connections.mongo().database();
     Path cacheDir = Path.of(settings.getCacheDir()).toAbsolutePath().normalize();
     Embeddings.offline(cacheDir);
     this.embeddings = new Embeddings(cacheDir);
@@ -96,10 +104,41 @@ public final class WorkerRuntime implements Managed {
   public void start() {
     embeddings.embed("warm-up: load the model once, before the first lead needs it");
     factory.start();
+    long every = settings.getArmGuardInterval().toMilliseconds();
+    if (every > 0) {
+      ArmGuard guard = new ArmGuard(database, Clock.systemUTC());
+      armGuard =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+              r -> new Thread(r, "arm-guard"));
+      armGuard.scheduleWithFixedDelay(
+          () -> {
+            try {
+              guard
+                  .check()
+                  .forEach(
+                      d ->
+                          LOG.warn(
+                              "auto-disabled variant {} in segment {}: P(best) {} after {}"
+                                  + " assignments",
+                              d.variantId(),
+                              d.segment(),
+                              String.format("%.4f", d.probabilityToBeBest()),
+                              d.assigned()));
+            } catch (RuntimeException e) {
+              LOG.warn("arm guard check failed: {}", e.toString());
+            }
+          },
+          every,
+          every,
+          TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
   public void stop() throws InterruptedException {
+    if (armGuard != null) {
+      armGuard.shutdownNow();
+    }
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);
   }

@@ -51,6 +51,14 @@ public class LeadActivitiesImpl implements LeadActivities {
   }
 
   /** The campaign's agent configuration, else the default one. */
+  private Document defaultConfig() {
+    return store
+        .database()
+        .getCollection(Collections.AGENT_CONFIGURATIONS)
+        .find(Filters.eq("configId", "default"))
+        .first();
+  }
+
   private Document campaignConfig(String campaignId) {
     return store
         .database()
@@ -127,6 +135,13 @@ public class LeadActivitiesImpl implements LeadActivities {
       if (v.getString("variantId").equals(sticky)) {
         return new VariantAssignment(sticky, v.getString("angle"), "sticky");
       }
+    }
+    List<String> autoDisabled =
+        com.salesagent.activities.variants.ArmGuard.autoDisabled(defaultConfig(), segment);
+    List<Document> kept =
+        variants.stream().filter(v -> !autoDisabled.contains(v.getString("variantId"))).toList();
+    if (!kept.isEmpty()) {
+      variants = new ArrayList<>(kept);
     }
     if (variants.isEmpty()) {
       throw ApplicationFailure.newFailure(

@@ -16,5 +16,7 @@ public final class Collections {
   /** Written by the diagnostics probe; each document is removed by the probe that wrote it. */
   public static final String DIAGNOSTICS = "diagnostics";
 
+  public static final String AUDIT_LOG = "audit_log";
+
   private Collections() {}
 }

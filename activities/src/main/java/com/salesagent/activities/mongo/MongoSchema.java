@@ -42,6 +42,10 @@ public final class MongoSchema {
     unique(db, Collections.CONTACTS, "leadId");
     index(db, Collections.CONTACTS, Indexes.ascending("campaignId", "stage"));
     index(db, Collections.CONTACTS, Indexes.ascending("phone"));
+    index(db, Collections.CONTACTS, Indexes.ascending("variantId", "stage"));
+    index(db, Collections.CONTACTS, Indexes.ascending("segment", "stage"));
+    index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));
+    index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
     index(db, Collections.RESEARCH_RESULTS, Indexes.ascending("leadId"));
     unique(db, Collections.PROMPT_VARIANTS, "variantId");
     unique(db, Collections.AGENT_CONFIGURATIONS, "configId");

@@ -63,6 +63,12 @@ public final class Seeds {
             .append("strategy", "round_robin")
             .append("thompson", new Document("burnIn", 30).append("floor", 0.01))
             .append(
+                "autoDisable",
+                new Document("enabled", false)
+                    .append("minSamples", 200)
+                    .append("maxProbabilityToBeBest", 0.02)
+                    .append("consecutiveChecks", 3))
+            .append(
                 "approval",
                 new Document("sla", d.approvalSla().toString())
                     .append("default", d.approvalDefault()))

@@ -267,6 +267,89 @@ class LeadActivitiesTest {
     assertThat(next.get(2)).isEqualTo(a.variantId());
   }
 
+  private void counters(String variant, String segment, long assigned, long replied) {
+    MONGO
+        .database()
+        .getCollection("variant_stats")
+        .insertOne(
+            new Document("variantId", variant)
+                .append("segment", segment)
+                .append("day", "2026-11-24")
+                .append("assigned", assigned)
+                .append("replied", replied));
+  }
+
+  private void autoDisable(boolean enabled) {
+    MONGO
+        .database()
+        .getCollection("agent_configurations")
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("configId", "default"),
+            com.mongodb.client.model.Updates.set(
+                "autoDisable",
+                new Document("enabled", enabled)
+                    .append("minSamples", 200)
+                    .append("maxProbabilityToBeBest", 0.02)
+                    .append("consecutiveChecks", 2)));
+  }
+
+  @Test
+  void aLosingArmIsAutoDisabledAfterConsecutiveChecksAuditedAndSkippedByNewAssignments() {
+    counters("v-cost", "smb", 300, 60);
+    counters("v-speed", "smb", 300, 55);
+    counters("v-scaling", "smb", 300, 6);
+    counters("v-scaling", "enterprise", 150, 3);
+    counters("v-cost", "enterprise", 100, 30);
+    var guard = new com.salesagent.activities.variants.ArmGuard(MONGO.database(), clock);
+
+    assertThat(guard.check()).as("switched off by default").isEmpty();
+    autoDisable(true);
+    assertThat(guard.check()).as("first strike only").isEmpty();
+    var disabled = guard.check();
+
+    assertThat(disabled)
+        .extracting(d -> d.segment() + "/" + d.variantId())
+        .containsExactly("smb/v-scaling");
+    assertThat(disabled.get(0).probabilityToBeBest()).isLessThan(0.02);
+    Document config =
+        MONGO
+            .database()
+            .getCollection("agent_configurations")
+            .find(com.mongodb.client.model.Filters.eq("configId", "default"))
+            .first();
+    assertThat(config.get("autoDisabled", Document.class).getList("smb", String.class))
+        .containsExactly("v-scaling");
+    Document audit = MONGO.database().getCollection("audit_log").find().first();
+    assertThat(audit.getString("actor")).isEqualTo("auto-disable");
+    assertThat(audit.getString("variantId")).isEqualTo("v-scaling");
+    assertThat(audit.getLong("assigned")).isEqualTo(300L);
+    assertThat(guard.check()).as("nothing new to take out").isEmpty();
+    assertThat(MONGO.database().getCollection("audit_log").countDocuments()).isEqualTo(1);
+    // The variant stays globally enabled: operators decide that; only smb skips it.
+    for (int i = 2; i <= 7; i++) {
+      store.insertContact(new Document("leadId", "L-" + i).append("phone", "+1555000000" + i));
+    }
+    List<String> smb = new java.util.ArrayList<>();
+    for (int i = 2; i <= 7; i++) {
+      smb.add(leads.assignVariant("L-" + i, "smb").variantId());
+    }
+    assertThat(smb).doesNotContain("v-scaling").contains("v-cost", "v-speed");
+  }
+
+  @Test
+  void anArmBelowTheMinimumSamplesOrTheLastOneIsNeverAutoDisabled() {
+    autoDisable(true);
+    counters("v-cost", "smb", 150, 60);
+    counters("v-scaling", "smb", 150, 0);
+    var guard = new com.salesagent.activities.variants.ArmGuard(MONGO.database(), clock);
+
+    guard.check();
+    guard.check();
+
+    assertThat(guard.check()).isEmpty();
+    assertThat(MONGO.database().getCollection("audit_log").countDocuments()).isZero();
+  }
+
   @Test
   void thompsonSamplingFavoursTheVariantThatEarnsRepliesAndCountsAreKept() {
     MONGO

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.variants.Arm;
+import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.VariantAnalytics;
 import com.salesagent.activities.variants.VariantStats;
 import jakarta.ws.rs.DefaultValue;
@@ -45,6 +46,11 @@ public class AnalyticsResource {
         db.getCollection(Collections.PROMPT_VARIANTS)
             .find(Filters.in("segments", List.of(segment, "*")))
             .into(new ArrayList<>());
+    Document config =
+        db.getCollection(Collections.AGENT_CONFIGURATIONS)
+            .find(Filters.eq("configId", "default"))
+            .first();
+    List<String> autoDisabled = ArmGuard.autoDisabled(config, segment);
     List<Arm> arms = new ArrayList<>();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Document v : variants) {
@@ -58,6 +64,14 @@ public class AnalyticsResource {
       row.put("variantId", id);
       row.put("angle", v.getString("angle"));
       row.put("enabled", v.getBoolean("enabled", true));
+      row.put("autoDisabled", autoDisabled.contains(id));
+      row.put(
+          "inFlight",
+          db.getCollection(Collections.CONTACTS)
+              .countDocuments(
+                  Filters.and(
+                      Filters.eq("variantId", id),
+                      Filters.nin("stage", VariantResource.TERMINAL))));
       Map<String, Long> counts = new LinkedHashMap<>();
       VariantStats.COUNTERS.forEach(c -> counts.put(c, t.getOrDefault(c, 0L)));
       row.put("counts", counts);

@@ -60,7 +60,10 @@ public class VariantResource {
   private final MongoCollection<Document> contacts;
   private final WorkflowClient temporal;
 
+  private final MongoDatabase db;
+
   public VariantResource(MongoDatabase db, WorkflowClient temporal) {
+    this.db = db;
     this.variants = db.getCollection(Collections.PROMPT_VARIANTS);
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.temporal = temporal;
@@ -125,6 +128,21 @@ public class VariantResource {
         == 0) {
       return LeadResource.errors(404, "no variant " + variantId, List.of());
     }
+    // An operator's enable also lifts any auto-disable of the arm, in every segment.
+    Document config =
+        db.getCollection(Collections.AGENT_CONFIGURATIONS)
+            .find(Filters.eq("configId", "default"))
+            .first();
+    Document off = config == null ? null : config.get("autoDisabled", Document.class);
+    if (off != null) {
+      for (String segment : off.keySet()) {
+        db.getCollection(Collections.AGENT_CONFIGURATIONS)
+            .updateOne(
+                Filters.eq("configId", "default"),
+                Updates.pull("autoDisabled." + segment, variantId));
+      }
+    }
+    audit("variant_enabled", variantId, null);
     return Response.ok(Map.of("variantId", variantId, "enabled", true)).build();
   }
 
@@ -138,9 +156,31 @@ public class VariantResource {
       return LeadResource.errors(404, "no variant " + variantId, List.of());
     }
     int signalled = killSwitch(variantId);
+    audit("variant_disabled", variantId, signalled);
     return Response.ok(
             Map.of("variantId", variantId, "enabled", false, "inFlightSignalled", signalled))
         .build();
+  }
+
+  private void audit(String action, String variantId, Integer signalled) {
+    Document entry =
+        new Document("at", new java.util.Date())
+            .append("actor", "operator")
+            .append("action", action)
+            .append("variantId", variantId);
+    if (signalled != null) {
+      entry.append("inFlightSignalled", signalled);
+    }
+    db.getCollection(Collections.AUDIT_LOG).insertOne(entry);
+  }
+
+  /** {@code POST /api/variants/auto-disable/check}: runs the arm guard's check now. */
+  @POST
+  @Path("/auto-disable/check")
+  public Response checkArms() {
+    var disabled =
+        new com.salesagent.activities.variants.ArmGuard(db, java.time.Clock.systemUTC()).check();
+    return Response.ok(Map.of("autoDisabled", disabled)).build();
   }
 
   /** Signals every lead still running on the variant; returns how many were reached. */

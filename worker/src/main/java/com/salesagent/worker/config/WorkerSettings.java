@@ -26,6 +26,22 @@ public class WorkerSettings {
   /** Fetch the lead's website during research (robots.txt respected, 5 s, 512 KiB). */
   private boolean researchWebsite = false;
 
+  /**
+   * How often the worker checks losing arms for auto-disable (when enabled in
+   * agent_configurations); 0 turns the check off in this process.
+   */
+  private io.dropwizard.util.Duration armGuardInterval = io.dropwizard.util.Duration.minutes(5);
+
+  @JsonProperty
+  public io.dropwizard.util.Duration getArmGuardInterval() {
+    return armGuardInterval;
+  }
+
+  @JsonProperty
+  public void setArmGuardInterval(io.dropwizard.util.Duration armGuardInterval) {
+    this.armGuardInterval = armGuardInterval;
+  }
+
   @JsonProperty
   public boolean isResearchWebsite() {
     return researchWebsite;

@@ -1,0 +1,150 @@
+package com.salesagent.activities.variants;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+
+/**
+ * Optional auto-disable of losing arms, configured in the default agent configuration:
+ *
+ * <pre>autoDisable: {enabled, minSamples, maxProbabilityToBeBest, consecutiveChecks}</pre>
+ *
+ * <p>Each check computes, per segment, every enabled arm's probability to be best from the
+ * incremental counters. An arm with at least {@code minSamples} assignments whose probability stays
+ * below the bound for {@code consecutiveChecks} checks in a row is taken out of that segment's
+ * assignments: written to {@code agent_configurations} ({@code autoDisabled.<segment>}) and to
+ * {@code audit_log}. The last enabled arm of a segment is never taken out. Leads already on the arm
+ * keep it (an operator's kill-switch moves them); only new assignments skip it.
+ */
+public final class ArmGuard {
+  /** One arm taken out by a check. */
+  public record Disabled(
+      String segment, String variantId, double probabilityToBeBest, long assigned) {}
+
+  private final MongoDatabase db;
+  private final MongoCollection<Document> configs;
+  private final VariantStats stats;
+  private final Clock clock;
+
+  public ArmGuard(MongoDatabase db, Clock clock) {
+    this.db = db;
+    this.configs = db.getCollection(Collections.AGENT_CONFIGURATIONS);
+    this.stats = new VariantStats(db);
+    this.clock = clock;
+  }
+
+  /** The arms auto-disabled for a segment (empty when none). */
+  public static List<String> autoDisabled(Document config, String segment) {
+    Document off = config == null ? null : config.get("autoDisabled", Document.class);
+    List<String> list = off == null ? null : off.getList(field(segment), String.class);
+    return list == null ? List.of() : list;
+  }
+
+  /** Runs one check over every segment; returns the arms it took out. */
+  public List<Disabled> check() {
+    Document config = configs.find(Filters.eq("configId", "default")).first();
+    Document settings = config == null ? null : config.get("autoDisable", Document.class);
+    if (settings == null || !settings.getBoolean("enabled", false)) {
+      return List.of();
+    }
+    long minSamples = ((Number) settings.get("minSamples", 200)).longValue();
+    double bound = ((Number) settings.get("maxProbabilityToBeBest", 0.02)).doubleValue();
+    int needed = ((Number) settings.get("consecutiveChecks", 3)).intValue();
+    List<Disabled> out = new ArrayList<>();
+    List<String> segments =
+        db.getCollection(VariantStats.COLLECTION)
+            .distinct("segment", String.class)
+            .into(new ArrayList<>());
+    for (String segment : segments) {
+      List<String> off = autoDisabled(config, segment);
+      List<Document> variants =
+          db
+              .getCollection(Collections.PROMPT_VARIANTS)
+              .find(
+                  Filters.and(
+                      Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*"))))
+              .into(new ArrayList<>())
+              .stream()
+              .filter(v -> !off.contains(v.getString("variantId")))
+              .toList();
+      if (variants.size() < 2) {
+        continue;
+      }
+      Map<String, Map<String, Long>> totals = stats.totals(segment);
+      List<Arm> arms = new ArrayList<>();
+      for (Document v : variants) {
+        Map<String, Long> t = totals.getOrDefault(v.getString("variantId"), Map.of());
+        long assigned = t.getOrDefault("assigned", 0L);
+        arms.add(
+            new Arm(
+                v.getString("variantId"),
+                1,
+                assigned,
+                Math.min(assigned, t.getOrDefault("replied", 0L))));
+      }
+      double[] best = VariantAnalytics.probabilityToBeBest(arms, 20_000, 7);
+      int remaining = arms.size();
+      Map<String, Object> strikes = new LinkedHashMap<>();
+      for (int i = 0; i < arms.size(); i++) {
+        Arm arm = arms.get(i);
+        String key = "autoDisableStrikes." + field(segment) + ":" + field(arm.variantId());
+        boolean losing = arm.trials() >= minSamples && best[i] < bound;
+        if (!losing) {
+          strikes.put(key, 0);
+          continue;
+        }
+        int strike = strikesOf(config, segment, arm.variantId()) + 1;
+        if (strike < needed || remaining < 2) {
+          strikes.put(key, strike);
+          continue;
+        }
+        remaining--;
+        strikes.put(key, 0);
+        configs.updateOne(
+            Filters.eq("configId", "default"),
+            Updates.addToSet("autoDisabled." + field(segment), arm.variantId()));
+        db.getCollection(Collections.AUDIT_LOG)
+            .insertOne(
+                new Document("at", Date.from(clock.instant()))
+                    .append("actor", "auto-disable")
+                    .append("action", "variant_auto_disabled")
+                    .append("variantId", arm.variantId())
+                    .append("segment", segment)
+                    .append("probabilityToBeBest", best[i])
+                    .append("assigned", arm.trials())
+                    .append("replied", arm.successes())
+                    .append(
+                        "rule",
+                        new Document("minSamples", minSamples)
+                            .append("maxProbabilityToBeBest", bound)
+                            .append("consecutiveChecks", needed)));
+        out.add(new Disabled(segment, arm.variantId(), best[i], arm.trials()));
+      }
+      if (!strikes.isEmpty()) {
+        configs.updateOne(
+            Filters.eq("configId", "default"), new Document("$set", new Document(strikes)));
+      }
+    }
+    return out;
+  }
+
+  private static int strikesOf(Document config, String segment, String variantId) {
+    Document all = config.get("autoDisableStrikes", Document.class);
+    Number n = all == null ? null : all.get(field(segment) + ":" + field(variantId), Number.class);
+    return n == null ? 0 : n.intValue();
+  }
+
+  /** A name usable as one field of a path (dots would nest). */
+  private static String field(String name) {
+    return name.replace('.', '_').replace('$', '_');
+  }
+}
