@@ -24,7 +24,58 @@ public final class Simulator {
     }
   }
 
+  /** A run over several segments, each with its own arms (as variant_stats keeps them). */
+  public record SegmentedResult(
+      String strategy,
+      int leads,
+      long replies,
+      double oracleReplies,
+      double expectedReplies,
+      long[][] allocation) {
+    public double regret() {
+      return oracleReplies - expectedReplies;
+    }
+  }
+
   private Simulator() {}
+
+  /**
+   * Leads arrive one by one in a uniformly random segment; the strategy picks among that segment's
+   * arms, learning from that segment's outcomes only. The oracle picks each segment's best arm.
+   */
+  public static SegmentedResult run(
+      AssignmentStrategy strategy, double[][] ratesBySegment, int leads, long seed) {
+    RandomGenerator choices = new MersenneTwister(seed);
+    RandomGenerator outcomes = new MersenneTwister(seed * 31 + 7);
+    RandomGenerator arrivals = new MersenneTwister(seed * 17 + 3);
+    int segments = ratesBySegment.length;
+    List<List<Arm>> arms = new ArrayList<>();
+    long[][] allocation = new long[segments][];
+    int[] seen = new int[segments];
+    for (int s = 0; s < segments; s++) {
+      List<Arm> a = new ArrayList<>();
+      for (int i = 0; i < ratesBySegment[s].length; i++) {
+        a.add(new Arm("v" + i, 1, 0, 0));
+      }
+      arms.add(a);
+      allocation[s] = new long[ratesBySegment[s].length];
+    }
+    long replies = 0;
+    double expected = 0;
+    double oracle = 0;
+    for (int n = 0; n < leads; n++) {
+      int s = arrivals.nextInt(segments);
+      double[] rates = ratesBySegment[s];
+      int i = strategy.choose(arms.get(s), seen[s]++, choices);
+      boolean replied = outcomes.nextDouble() < rates[i];
+      arms.get(s).set(i, arms.get(s).get(i).withOutcome(replied));
+      allocation[s][i]++;
+      replies += replied ? 1 : 0;
+      expected += rates[i];
+      oracle += java.util.Arrays.stream(rates).max().orElse(0);
+    }
+    return new SegmentedResult(strategy.name(), leads, replies, oracle, expected, allocation);
+  }
 
   public static Result run(AssignmentStrategy strategy, double[] replyRates, int leads, long seed) {
     RandomGenerator choices = new MersenneTwister(seed);

@@ -2,87 +2,325 @@ package com.salesagent.api.bench;
 
 import com.salesagent.activities.variants.AssignmentStrategy;
 import com.salesagent.activities.variants.Simulator;
+import com.salesagent.api.SalesAgentApplication;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
- * {@code java -jar sales-agent.jar simulate}: the algorithm-only simulator. Synthetic leads with
- * hidden per-variant reply probabilities; each strategy against the oracle (always the best
- * variant), averaged over several seeded runs. The end-to-end mode through the workflows comes with
- * the learning-loop issue.
+ * {@code java -jar sales-agent.jar simulate}: synthetic leads across segments with hidden reply
+ * probabilities per segment and variant; each strategy against the oracle (always the segment's
+ * best variant). {@code --mode fast} (default) runs the algorithms alone, averaged over seeded
+ * runs; {@code --mode e2e} starts the embedded stack in this JVM and sends every lead through the
+ * real workflows, the WhatsApp emulator and the webhook, with follow-up timers shrunk to seconds.
  */
 public class SimulateCommand extends Command {
+  static final String FAST_RATES = "0.05,0.08,0.12";
+  static final String E2E_RATES = "smb=0.05,0.10,0.35;enterprise=0.35,0.10,0.05";
+
   public SimulateCommand() {
     super("simulate", "Compares assignment strategies against the oracle on synthetic leads");
   }
 
   @Override
   public void configure(Subparser subparser) {
-    subparser.addArgument("--leads").type(Integer.class).setDefault(10_000);
+    subparser
+        .addArgument("--mode")
+        .choices("fast", "e2e")
+        .setDefault("fast")
+        .help("fast: algorithms only; e2e: through the real workflows on the embedded stack");
+    subparser
+        .addArgument("--leads")
+        .type(Integer.class)
+        .help("synthetic leads (default 10000 fast, 300 e2e)");
     subparser
         .addArgument("--rates")
-        .setDefault("0.05,0.08,0.12")
-        .help("hidden reply rate per variant");
+        .help(
+            "hidden reply rate per variant, e.g. 0.05,0.08,0.12, or per segment:"
+                + " smb=0.05,0.1,0.35;enterprise=0.35,0.1,0.05 (e2e: variants in id order, segments"
+                + " smb, mid_market, enterprise, default)");
     subparser
         .addArgument("--runs")
         .type(Integer.class)
         .setDefault(20)
-        .help("seeded runs to average");
-    subparser.addArgument("--burn-in").dest("burnIn").type(Integer.class).setDefault(30);
+        .help("seeded runs to average (fast mode)");
+    subparser
+        .addArgument("--strategy")
+        .setDefault("thompson")
+        .help("e2e: the strategy the workflows use (round_robin, uniform, weighted, thompson)");
+    subparser.addArgument("--burn-in").dest("burnIn").type(Integer.class);
     subparser
         .addArgument("--floor")
         .type(Double.class)
         .setDefault(0.01)
         .help("traffic floor per arm");
+    subparser
+        .addArgument("--enrol-rate")
+        .dest("enrolRate")
+        .type(Double.class)
+        .setDefault(15.0)
+        .help("e2e: leads enrolled per second");
+    subparser
+        .addArgument("--seed")
+        .type(Long.class)
+        .setDefault(1000L)
+        .help("seed of the synthetic leads and the emulator's recipients");
+  }
+
+  /** Parses "0.1,0.2" (one segment, "default") or "a=0.1,0.2;b=0.3,0.1". */
+  static Map<String, double[]> parseRates(String text) {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    for (String part : text.split(";")) {
+      String p = part.strip();
+      if (p.isEmpty()) {
+        continue;
+      }
+      String segment = "default";
+      int eq = p.indexOf('=');
+      if (eq >= 0) {
+        segment = p.substring(0, eq).strip();
+        p = p.substring(eq + 1);
+      }
+      double[] rates;
+      try {
+        rates =
+            Arrays.stream(p.split(",")).mapToDouble(r -> Double.parseDouble(r.strip())).toArray();
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--rates: not a list of numbers: " + part);
+      }
+      if (rates.length < 2 || Arrays.stream(rates).anyMatch(r -> r < 0 || r > 1)) {
+        throw new IllegalArgumentException(
+            "--rates: each segment needs at least two rates between 0 and 1: " + part);
+      }
+      if (out.put(segment, rates) != null) {
+        throw new IllegalArgumentException("--rates: segment " + segment + " given twice");
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("--rates: no rates given");
+    }
+    return out;
   }
 
   @Override
-  public void run(Bootstrap<?> bootstrap, Namespace namespace) {
-    int leads = namespace.getInt("leads");
-    int runs = namespace.getInt("runs");
-    double[] rates =
-        Arrays.stream(namespace.getString("rates").split(","))
-            .mapToDouble(Double::parseDouble)
-            .toArray();
-    System.out.printf(
-        "%d leads x %d runs, hidden reply rates %s (oracle: always the best)%n",
-        leads, runs, Arrays.toString(rates));
-    for (String name : List.of("round_robin", "uniform", "thompson")) {
-      long start = System.nanoTime();
-      double replies = 0;
-      double oracle = 0;
-      double regret = 0;
-      long[] allocation = new long[rates.length];
-      for (int run = 0; run < runs; run++) {
-        AssignmentStrategy strategy =
-            AssignmentStrategy.named(
-                name, namespace.getInt("burnIn"), namespace.getDouble("floor"));
-        Simulator.Result r = Simulator.run(strategy, rates, leads, 1000 + run);
-        replies += r.replies();
-        oracle += r.oracleReplies();
-        regret += r.cumulativeRegret();
-        for (int i = 0; i < rates.length; i++) {
-          allocation[i] += r.allocation()[i];
-        }
-      }
-      double millis = (System.nanoTime() - start) / 1e6 / runs;
-      StringBuilder shares = new StringBuilder();
-      for (long a : allocation) {
-        shares.append(String.format("%.1f%% ", 100.0 * a / ((double) leads * runs)));
-      }
-      System.out.printf(
-          "  %-12s replies %.0f vs oracle %.0f = %.1f%%; regret %.1f; allocation %s; %.0f ms/run%n",
-          name,
-          replies / runs,
-          oracle / runs,
-          100 * replies / oracle,
-          regret / runs,
-          shares.toString().trim(),
-          millis);
+  public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
+    boolean e2e = "e2e".equals(namespace.getString("mode"));
+    Map<String, double[]> rates;
+    try {
+      rates =
+          parseRates(
+              namespace.getString("rates") != null
+                  ? namespace.getString("rates")
+                  : e2e ? E2E_RATES : FAST_RATES);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
     }
+    Integer leads = namespace.getInt("leads");
+    if (e2e) {
+      endToEnd(namespace, rates, leads == null ? 300 : leads);
+    } else {
+      fast(namespace, rates, leads == null ? 10_000 : leads);
+    }
+  }
+
+  private static ProgressBar bar(String task, long max) {
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(max)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(250)
+        .continuousUpdate()
+        .build();
+  }
+
+  private void fast(Namespace namespace, Map<String, double[]> rates, int leads) {
+    int runs = namespace.getInt("runs");
+    int burnIn = namespace.getInt("burnIn") == null ? 30 : namespace.getInt("burnIn");
+    double[][] bySegment = rates.values().toArray(new double[0][]);
+    List<String> segments = new ArrayList<>(rates.keySet());
+    System.out.printf(
+        "%d leads x %d runs across %s, hidden reply rates %s (oracle: each segment's best)%n",
+        leads, runs, segments, describe(rates));
+    List<String> strategies = List.of("round_robin", "uniform", "thompson");
+    List<String> lines = new ArrayList<>();
+    try (ProgressBar pb = bar("simulate", (long) strategies.size() * runs)) {
+      for (String name : strategies) {
+        long start = System.nanoTime();
+        double replies = 0;
+        double oracle = 0;
+        double regret = 0;
+        long[][] allocation = new long[bySegment.length][];
+        for (int s = 0; s < bySegment.length; s++) {
+          allocation[s] = new long[bySegment[s].length];
+        }
+        for (int run = 0; run < runs; run++) {
+          AssignmentStrategy strategy =
+              AssignmentStrategy.named(name, burnIn, namespace.getDouble("floor"));
+          Simulator.SegmentedResult r = Simulator.run(strategy, bySegment, leads, 1000 + run);
+          replies += r.replies();
+          oracle += r.oracleReplies();
+          regret += r.regret();
+          for (int s = 0; s < bySegment.length; s++) {
+            for (int i = 0; i < bySegment[s].length; i++) {
+              allocation[s][i] += r.allocation()[s][i];
+            }
+          }
+          pb.step();
+        }
+        double millis = (System.nanoTime() - start) / 1e6 / runs;
+        StringBuilder shares = new StringBuilder();
+        for (int s = 0; s < bySegment.length; s++) {
+          long total = Arrays.stream(allocation[s]).sum();
+          shares.append(segments.get(s)).append(" [");
+          for (int i = 0; i < allocation[s].length; i++) {
+            shares.append(
+                String.format("%s%.1f%%", i == 0 ? "" : " ", 100.0 * allocation[s][i] / total));
+          }
+          shares.append("] ");
+        }
+        lines.add(
+            String.format(
+                "  %-12s replies %.0f vs oracle %.0f = %.1f%%; regret %.1f; allocation %s; %.0f"
+                    + " ms/run",
+                name,
+                replies / runs,
+                oracle / runs,
+                100 * replies / oracle,
+                regret / runs,
+                shares.toString().trim(),
+                millis));
+      }
+    }
+    lines.forEach(System.out::println);
+  }
+
+  private void endToEnd(Namespace namespace, Map<String, double[]> rates, int leads)
+      throws Exception {
+    for (String segment : rates.keySet()) {
+      if (!EndToEndSimulation.SIZE_OF.containsKey(segment)) {
+        System.err.println(
+            "--rates: segment "
+                + segment
+                + " is not one of "
+                + EndToEndSimulation.SIZE_OF.keySet());
+        System.exit(2);
+      }
+    }
+    Map<String, String> env = new HashMap<>();
+    for (String port :
+        List.of(
+            "HTTP_PORT",
+            "ADMIN_PORT",
+            "TEMPORAL_PORT",
+            "EMBEDDED_MONGODB_PORT",
+            "EMBEDDED_S3_PORT",
+            "WHATSAPP_EMULATOR_PORT")) {
+      env.put(port, "0");
+    }
+    env.put("DATA_DIR", Files.createTempDirectory("sales-agent-simulate").toString());
+    env.put("API_ADMIN_TOKEN", "simulate");
+    env.put("QUIET_HOURS_START", "00:00");
+    env.put("QUIET_HOURS_END", "00:00");
+    env.put("FOLLOW_UP_READ_NO_REPLY", "2s");
+    env.put("FOLLOW_UP_UNREAD", "3s");
+    env.put("MAX_FOLLOW_UPS", "1");
+    env.put("LOG_LEVEL", "ERROR");
+    System.out.println("Starting the embedded stack for the end-to-end simulation...");
+    SalesAgentApplication app = new SalesAgentApplication(env);
+    app.runCommand(System.out, System.err, "embedded");
+    int port =
+        Arrays.stream(app.server().getConnectors())
+            .filter(c -> "application".equals(c.getName()))
+            .mapToInt(c -> ((org.eclipse.jetty.server.NetworkConnector) c).getLocalPort())
+            .findFirst()
+            .orElseThrow();
+    List<String> variants =
+        app.connections()
+            .mongo()
+            .database()
+            .getCollection("prompt_variants")
+            .find(new org.bson.Document("enabled", true))
+            .map(d -> d.getString("variantId"))
+            .into(new ArrayList<>());
+    variants.sort(String::compareTo);
+    Map<String, Map<String, Double>> byVariant = new TreeMap<>();
+    for (Map.Entry<String, double[]> e : rates.entrySet()) {
+      if (e.getValue().length != variants.size()) {
+        System.err.printf(
+            "--rates: segment %s has %d rates for %d variants %s%n",
+            e.getKey(), e.getValue().length, variants.size(), variants);
+        app.server().stop();
+        System.exit(2);
+      }
+      Map<String, Double> m = new TreeMap<>();
+      for (int i = 0; i < variants.size(); i++) {
+        m.put(variants.get(i), e.getValue()[i]);
+      }
+      byVariant.put(e.getKey(), m);
+    }
+    String strategy = namespace.getString("strategy");
+    int burnIn = namespace.getInt("burnIn") == null ? 10 : namespace.getInt("burnIn");
+    System.out.printf(
+        "%d leads through the real workflows, strategy %s (burn-in %d), hidden reply rates %s%n",
+        leads, strategy, burnIn, byVariant);
+    EndToEndSimulation.Outcome o;
+    try (ProgressBar pb = bar("leads finished", leads)) {
+      o =
+          EndToEndSimulation.run(
+              app,
+              port,
+              "simulate",
+              new EndToEndSimulation.Options(
+                  leads,
+                  byVariant,
+                  strategy,
+                  burnIn,
+                  namespace.getDouble("floor"),
+                  namespace.getDouble("enrolRate"),
+                  Duration.ofMinutes(5),
+                  namespace.getLong("seed")),
+              pb::stepTo);
+    }
+    System.out.printf(
+        "  %s: %d of %d leads finished in %.1f s; replies %d vs oracle %.1f expected (%.1f%%);"
+            + " expected replies of the allocation %.1f; cumulative regret %.1f%n",
+        strategy,
+        o.finished(),
+        o.leads(),
+        o.took().toMillis() / 1000.0,
+        o.replies(),
+        o.oracleReplies(),
+        100 * o.replies() / o.oracleReplies(),
+        o.expectedReplies(),
+        o.regret());
+    o.allocation()
+        .forEach(
+            (segment, arms) ->
+                System.out.printf(
+                    "  %-12s allocation %s, replies %s%n",
+                    segment, arms, o.repliesByArm().getOrDefault(segment, Map.of())));
+    app.server().stop();
+    System.exit(o.finished() == o.leads() ? 0 : 1);
+  }
+
+  private static String describe(Map<String, double[]> rates) {
+    StringBuilder b = new StringBuilder();
+    rates.forEach((s, r) -> b.append(s).append('=').append(Arrays.toString(r)).append(' '));
+    return b.toString().trim();
   }
 }

@@ -207,11 +207,31 @@ public final class WhatsAppEmulator implements Managed {
     }
     respond(ex, 200, json.writeValueAsString(answer));
     sendListener.accept(waId, wamid);
-    react(waId, wamid, type);
+    react(
+        waId,
+        wamid,
+        type,
+        "template".equals(type) ? body.path("template").path("name").asText() : null);
+  }
+
+  /**
+   * Hidden truth for simulations: the probability that this recipient replies to this message
+   * (template name, null for free text), or null to use the behaviour's own reply probability.
+   */
+  @FunctionalInterface
+  public interface ReplyModel {
+    Double replyProbability(String waId, String templateName);
+  }
+
+  private volatile ReplyModel replyModel;
+
+  /** Installs (or, with null, removes) the simulation's reply model. */
+  public void setReplyModel(ReplyModel replyModel) {
+    this.replyModel = replyModel;
   }
 
   /** Schedules what the recipient's phone and the recipient do after a send. */
-  private void react(String waId, String wamid, String type) {
+  private void react(String waId, String wamid, String type, String templateName) {
     Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
     EmulatorBehaviour b = behaviour;
     Instant now = Instant.now();
@@ -230,11 +250,13 @@ public final class WhatsAppEmulator implements Managed {
       delivered = rnd.nextDouble() < b.deliverProbability();
       read = delivered && !b.ackOnly() && rnd.nextDouble() < b.readProbability();
       boolean scheduled = b.replyAfterMessages() > 0 && r.received == b.replyAfterMessages();
+      ReplyModel model = replyModel;
+      Double modelled = model == null ? null : model.replyProbability(waId, templateName);
+      double p = modelled != null ? modelled : b.replyProbability();
       reply =
           read
               && !r.optedOut
-              && (scheduled
-                  || (b.replyAfterMessages() == 0 && rnd.nextDouble() < b.replyProbability()));
+              && (scheduled || (b.replyAfterMessages() == 0 && rnd.nextDouble() < p));
       optOut = reply && rnd.nextDouble() < b.optOutProbability();
     }
     if (delivered) {

@@ -1,0 +1,215 @@
+package com.salesagent.api.bench;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.api.SalesAgentApplication;
+import com.salesagent.api.embedded.EmulatorBehaviour;
+import com.salesagent.api.embedded.WhatsAppEmulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+import org.apache.commons.math3.random.MersenneTwister;
+import org.bson.Document;
+
+/**
+ * The simulator's end-to-end mode: synthetic leads enrolled through the REST API of a running
+ * embedded application, each one a real lead workflow (research, assignment by the configured
+ * strategy, composition, the send to the WhatsApp emulator, follow-up timers). The emulator's
+ * recipients reply to a variant's first-contact template with a hidden probability per segment and
+ * variant; the replies come back through the signed webhook, triage and the incremental counters
+ * that the bandit reads for the next assignments.
+ */
+public final class EndToEndSimulation {
+  /** Company sizes that fall in each segment (see LeadActivitiesImpl.segmentOf). */
+  static final Map<String, String> SIZE_OF =
+      Map.of("smb", "20", "mid_market", "300", "enterprise", "5000", "default", "");
+
+  static final List<String> TERMINAL =
+      List.of("replied", "opted_out", "no_response", "failed", "stopped");
+
+  /**
+   * What to run: hidden reply rates per segment and variant id, the strategy and its settings, how
+   * fast to enrol (leads per second), and how long to wait for every lead to finish.
+   */
+  public record Options(
+      int leads,
+      Map<String, Map<String, Double>> rates,
+      String strategy,
+      int burnIn,
+      double floor,
+      double enrolPerSecond,
+      Duration timeout,
+      long seed) {}
+
+  /** What came out, in the same terms as the fast mode. */
+  public record Outcome(
+      int leads,
+      int finished,
+      long replies,
+      double oracleReplies,
+      double expectedReplies,
+      Map<String, Map<String, Long>> allocation,
+      Map<String, Map<String, Long>> repliesByArm,
+      Duration took) {
+    public double regret() {
+      return oracleReplies - expectedReplies;
+    }
+  }
+
+  private EndToEndSimulation() {}
+
+  public static Outcome run(
+      SalesAgentApplication app, int port, String token, Options o, LongConsumer progress)
+      throws Exception {
+    MongoDatabase db = app.connections().mongo().database();
+    db.getCollection(Collections.AGENT_CONFIGURATIONS)
+        .updateOne(
+            Filters.eq("configId", "default"),
+            Updates.combine(
+                Updates.set("strategy", o.strategy()),
+                Updates.set("thompson.burnIn", o.burnIn()),
+                Updates.set("thompson.floor", o.floor())));
+    Map<String, String> variantOfTemplate = new HashMap<>();
+    for (Document v : db.getCollection(Collections.PROMPT_VARIANTS).find()) {
+      Document first = v.get("templates", Document.class).get("first_contact", Document.class);
+      variantOfTemplate.put(first.getString("name"), v.getString("variantId"));
+    }
+    for (Map<String, Double> perVariant : o.rates().values()) {
+      for (String variant : perVariant.keySet()) {
+        if (!variantOfTemplate.containsValue(variant)) {
+          throw new IllegalArgumentException(
+              "no prompt variant " + variant + "; known: " + variantOfTemplate.values());
+        }
+      }
+    }
+    List<String> segments = new ArrayList<>(new TreeMap<>(o.rates()).keySet());
+    Map<String, String> segmentOfPhone = new ConcurrentHashMap<>();
+    WhatsAppEmulator emulator = app.emulator();
+    emulator.setBehaviour(
+        new EmulatorBehaviour(
+            EmulatorBehaviour.REALISTIC,
+            1.0,
+            1.0,
+            0.0,
+            0.0,
+            0,
+            20,
+            50,
+            100,
+            200,
+            List.of("Sounds interesting, tell me more"),
+            List.of("STOP"),
+            o.seed()));
+    emulator.setReplyModel(
+        (waId, template) -> {
+          String segment = segmentOfPhone.get(waId);
+          String variant = template == null ? null : variantOfTemplate.get(template);
+          if (segment == null || variant == null) {
+            return 0.0; // follow-ups and strangers: no reply
+          }
+          return o.rates().get(segment).getOrDefault(variant, 0.0);
+        });
+
+    HttpClient http = HttpClient.newHttpClient();
+    MersenneTwister random = new MersenneTwister(o.seed());
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    List<String> leadIds = new ArrayList<>();
+    Map<String, String> segmentOfLead = new HashMap<>();
+    long start = System.nanoTime();
+    long gapNanos = (long) (1e9 / o.enrolPerSecond());
+    for (int i = 0; i < o.leads(); i++) {
+      String segment = segments.get(random.nextInt(segments.size()));
+      String waId = String.format("55119%08d", (int) (System.nanoTime() % 100_000_000L + i));
+      while (segmentOfPhone.containsKey(waId)) {
+        waId = String.format("55119%08d", random.nextInt(100_000_000));
+      }
+      segmentOfPhone.put(waId, segment);
+      String leadId = "sim-" + run + "-" + i;
+      leadIds.add(leadId);
+      segmentOfLead.put(leadId, segment);
+      String body =
+          ("{\"leadId\":\"%s\",\"name\":\"Sim Lead %d\",\"phone\":\"+%s\",\"company\":\"Sim Co %d\","
+                  + "\"industry\":\"retail\",\"companySize\":\"%s\",\"timezone\":\"UTC\","
+                  + "\"campaignId\":\"simulation\",\"notes\":\"Synthetic lead of the simulator.\","
+                  + "\"consent\":{\"whatsappOptIn\":true,\"source\":\"simulator\","
+                  + "\"at\":\"2026-11-20T10:00:00Z\"}}")
+              .formatted(leadId, i, waId, i, SIZE_OF.getOrDefault(segment, ""));
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/leads"))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 202) {
+        throw new IllegalStateException("enrolment refused: " + r.statusCode() + " " + r.body());
+      }
+      progress.accept(finished(db, leadIds));
+      long due = start + (i + 1) * gapNanos;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+    }
+    long deadline = System.nanoTime() + o.timeout().toNanos();
+    long done;
+    while ((done = finished(db, leadIds)) < leadIds.size() && System.nanoTime() < deadline) {
+      progress.accept(done);
+      Thread.sleep(250);
+    }
+    progress.accept(done);
+    emulator.setReplyModel(null);
+
+    Map<String, Map<String, Long>> allocation = new TreeMap<>();
+    Map<String, Map<String, Long>> repliesByArm = new TreeMap<>();
+    long replies = 0;
+    double oracle = 0;
+    double expected = 0;
+    for (Document c :
+        app.connections()
+            .mongo()
+            .database()
+            .getCollection(Collections.CONTACTS)
+            .find(Filters.in("leadId", leadIds))) {
+      String segment = segmentOfLead.get(c.getString("leadId"));
+      String variant = c.getString("variantId");
+      Map<String, Double> rates = o.rates().get(segment);
+      oracle += rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      if (variant == null) {
+        continue;
+      }
+      expected += rates.getOrDefault(variant, 0.0);
+      allocation.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
+      if ("replied".equals(c.getString("stage"))) {
+        replies++;
+        repliesByArm.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
+      }
+    }
+    return new Outcome(
+        o.leads(),
+        (int) done,
+        replies,
+        oracle,
+        expected,
+        allocation,
+        repliesByArm,
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static long finished(MongoDatabase db, List<String> leadIds) {
+    return db.getCollection(Collections.CONTACTS)
+        .countDocuments(Filters.and(Filters.in("leadId", leadIds), Filters.in("stage", TERMINAL)));
+  }
+}
