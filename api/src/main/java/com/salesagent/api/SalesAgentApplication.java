@@ -124,6 +124,31 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
   @Override
   public void initialize(Bootstrap<ApiConfiguration> bootstrap) {
     ConfigSources.configure(bootstrap, environment);
+    // The dashboard and its charting library, served from the jar: nothing from the internet.
+    bootstrap.addBundle(
+        new io.dropwizard.assets.AssetsBundle(
+            "/assets/dashboard", "/dashboard/", "index.html", "dashboard"));
+    bootstrap.addBundle(
+        new io.dropwizard.assets.AssetsBundle(
+            "/META-INF/resources/webjars/chart.js/" + webjarVersion("chart.js") + "/dist",
+            "/webjars/chart.js/dist",
+            null,
+            "chartjs"));
+  }
+
+  /** The version of a WebJar on the class path, from its Maven metadata. */
+  static String webjarVersion(String artifact) {
+    String path = "/META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
+    try (java.io.InputStream in = SalesAgentApplication.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("WebJar " + artifact + " is missing from the class path");
+      }
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
@@ -183,6 +208,22 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     env.jersey().register(new AdminTokenFilter(token));
     env.jersey().register(new DiagnosticsResource(client));
     env.jersey().register(new AnalyticsResource(connections.mongo().database()));
+    com.salesagent.api.dashboard.LiveFeed feed =
+        new com.salesagent.api.dashboard.LiveFeed(
+            connections.mongo().database(),
+            () ->
+                connections.mongo().capabilities() != null
+                    && connections.mongo().capabilities().changeStreams(),
+            500);
+    env.lifecycle().manage(feed);
+    env.jersey()
+        .register(
+            new com.salesagent.api.dashboard.DashboardResource(
+                connections.mongo().database(), feed));
+    env.jersey().register(new com.salesagent.api.dashboard.DashboardPage());
+    // Stream responses as written (the live feed flushes each event), not after an 8 KiB buffer.
+    env.jersey()
+        .property(org.glassfish.jersey.server.ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
     env.jersey().register(new VariantResource(connections.mongo().database(), client));
     ApprovalResource approvals = new ApprovalResource(store, client);
     env.jersey().register(approvals);

@@ -105,6 +105,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         wamid,
         (request.template() ? "template " : "text ") + "step " + request.step(),
         acceptedAt);
+    new com.salesagent.activities.mongo.FunnelStats(store.database())
+        .reach(request.leadId(), "sent", acceptedAt);
     new com.salesagent.activities.variants.VariantStats(store.database())
         .increment(
             message.getString("variantId"), contact.getString("segment"), "sent", acceptedAt);

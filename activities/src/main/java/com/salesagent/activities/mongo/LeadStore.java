@@ -99,9 +99,16 @@ public class LeadStore {
     return leadIdsByPhone(phone);
   }
 
+  /** Filters: stage, campaignId, segment, variantId (each optional). */
+  public record ContactQuery(String stage, String campaignId, String segment, String variantId) {}
+
   public List<Document> listContacts(String stage, String campaignId, int page, int pageSize) {
+    return listContacts(new ContactQuery(stage, campaignId, null, null), page, pageSize);
+  }
+
+  public List<Document> listContacts(ContactQuery q, int page, int pageSize) {
     return contacts()
-        .find(contactFilter(stage, campaignId))
+        .find(contactFilter(q))
         .sort(Sorts.descending("enrolledAt"))
         .skip(page * pageSize)
         .limit(pageSize)
@@ -109,11 +116,23 @@ public class LeadStore {
   }
 
   public long countContacts(String stage, String campaignId) {
-    return contacts().countDocuments(contactFilter(stage, campaignId));
+    return countContacts(new ContactQuery(stage, campaignId, null, null));
   }
 
-  private static Bson contactFilter(String stage, String campaignId) {
+  public long countContacts(ContactQuery q) {
+    return contacts().countDocuments(contactFilter(q));
+  }
+
+  private static Bson contactFilter(ContactQuery q) {
+    String stage = q.stage();
+    String campaignId = q.campaignId();
     List<Bson> filters = new ArrayList<>();
+    if (q.segment() != null && !q.segment().isBlank()) {
+      filters.add(Filters.eq("segment", q.segment()));
+    }
+    if (q.variantId() != null && !q.variantId().isBlank()) {
+      filters.add(Filters.eq("variantId", q.variantId()));
+    }
     if (stage != null && !stage.isBlank()) {
       filters.add(Filters.eq("stage", stage));
     }
@@ -173,7 +192,8 @@ public class LeadStore {
     messages()
         .updateOne(
             Filters.eq("idempotencyKey", idempotencyKey),
-            new Document("$setOnInsert", fields.append("idempotencyKey", idempotencyKey)),
+            new Document("$setOnInsert", fields.append("idempotencyKey", idempotencyKey))
+                .append("$currentDate", new Document("updatedAt", true)),
             new UpdateOptions().upsert(true));
   }
 
@@ -214,6 +234,7 @@ public class LeadStore {
                 Updates.set("status", "accepted"),
                 Updates.set("statusRank", RANK.get("accepted")),
                 Updates.set("statusAt.accepted", Date.from(at)),
+                Updates.currentDate("updatedAt"),
                 Updates.unset("sendingUntil")));
   }
 
@@ -250,7 +271,10 @@ public class LeadStore {
     messages()
         .updateOne(
             Filters.and(Filters.eq("wamid", wamid), Filters.lt("statusRank", rank)),
-            Updates.combine(Updates.set("status", status), Updates.set("statusRank", rank)));
+            Updates.combine(
+                Updates.set("status", status),
+                Updates.set("statusRank", rank),
+                Updates.currentDate("updatedAt")));
     return before;
   }
 

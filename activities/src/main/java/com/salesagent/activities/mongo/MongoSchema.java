@@ -46,6 +46,11 @@ public final class MongoSchema {
     index(db, Collections.CONTACTS, Indexes.ascending("segment", "stage"));
     index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
+    db.getCollection(FunnelStats.COLLECTION)
+        .createIndex(Indexes.ascending("campaignId", "day"), new IndexOptions().unique(true));
+    index(db, Collections.MESSAGES, Indexes.ascending("approval.status"));
+    index(db, Collections.MESSAGES, Indexes.ascending("updatedAt"));
+    index(db, Collections.FEEDBACK, Indexes.ascending("storedAt"));
     index(db, Collections.RESEARCH_RESULTS, Indexes.ascending("leadId"));
     unique(db, Collections.PROMPT_VARIANTS, "variantId");
     unique(db, Collections.AGENT_CONFIGURATIONS, "configId");

@@ -40,6 +40,8 @@ public class Enrolment {
     boolean inserted = store.insertContact(contact(lead, now));
     if (inserted) {
       store.recordInteraction(lead.leadId(), lead.campaignId(), null, "enrolled", null, null, now);
+      new com.salesagent.activities.mongo.FunnelStats(store.database())
+          .reach(lead.leadId(), "enrolled", now);
     }
     String workflowId = LeadWorkflow.workflowId(lead.leadId());
     LeadWorkflow workflow =

@@ -120,6 +120,8 @@ public class LeadResource {
   public Response list(
       @QueryParam("stage") String stage,
       @QueryParam("campaignId") String campaignId,
+      @QueryParam("segment") String segment,
+      @QueryParam("variantId") String variantId,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
     if (page < 0 || pageSize < 1 || pageSize > 500) {
@@ -130,7 +132,9 @@ public class LeadResource {
               new FieldError(page < 0 ? "page" : "pageSize", "page >= 0, 1 <= pageSize <= 500")));
     }
     List<Map<String, Object>> leads = new ArrayList<>();
-    for (Document c : store.listContacts(stage, campaignId, page, pageSize)) {
+    LeadStore.ContactQuery query =
+        new LeadStore.ContactQuery(stage, campaignId, segment, variantId);
+    for (Document c : store.listContacts(query, page, pageSize)) {
       Map<String, Object> row = new LinkedHashMap<>();
       for (String key :
           List.of(
@@ -151,7 +155,7 @@ public class LeadResource {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("page", page);
     answer.put("pageSize", pageSize);
-    answer.put("total", store.countContacts(stage, campaignId));
+    answer.put("total", store.countContacts(query));
     answer.put("leads", leads);
     return Response.ok(answer).build();
   }
@@ -164,6 +168,8 @@ public class LeadResource {
       return errors(404, "no lead " + leadId, List.of(new FieldError("leadId", "unknown")));
     }
     contact.remove("_id");
+    // Dashboards get screen-shared: the number is masked here too (MongoDB keeps it whole).
+    contact.put("phone", com.salesagent.activities.Phones.mask(contact.getString("phone")));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("lead", contact);
     answer.put("stage", contact.get("stage"));
@@ -172,6 +178,25 @@ public class LeadResource {
     List<Document> messages = store.messagesOf(leadId);
     messages.forEach(m -> m.remove("_id"));
     answer.put("messages", messages);
+    Document persona =
+        store
+            .database()
+            .getCollection(com.salesagent.activities.mongo.Collections.PERSONAS)
+            .find(com.mongodb.client.model.Filters.eq("leadId", leadId))
+            .first();
+    if (persona != null) {
+      persona.remove("_id");
+    }
+    answer.put("persona", persona);
+    answer.put("research", researchUsed(leadId, messages));
+    List<Document> feedback =
+        store
+            .feedback()
+            .find(com.mongodb.client.model.Filters.eq("leadId", leadId))
+            .sort(com.mongodb.client.model.Sorts.ascending("receivedAt"))
+            .into(new ArrayList<>());
+    feedback.forEach(f -> f.remove("_id"));
+    answer.put("feedback", feedback);
     List<Document> interactions = store.interactions(leadId);
     interactions.forEach(i -> i.remove("_id"));
     answer.put("interactions", interactions);
@@ -187,6 +212,38 @@ public class LeadResource {
               + LeadWorkflow.workflowId(leadId));
     }
     return Response.ok(answer).build();
+  }
+
+  /** The research chunks the messages used, with their text, best score first. */
+  private List<Map<String, Object>> researchUsed(String leadId, List<Document> messages) {
+    Map<Object, Double> scores = new LinkedHashMap<>();
+    for (Document m : messages) {
+      for (Document r : m.getList("retrieved", Document.class, List.of())) {
+        Number score = r.get("score", Number.class);
+        scores.merge(r.get("chunkId"), score == null ? 0.0 : score.doubleValue(), Math::max);
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (scores.isEmpty()) {
+      return out;
+    }
+    for (Document chunk :
+        store
+            .database()
+            .getCollection(com.salesagent.activities.mongo.Collections.RESEARCH_RESULTS)
+            .find(
+                com.mongodb.client.model.Filters.and(
+                    com.mongodb.client.model.Filters.eq("leadId", leadId),
+                    com.mongodb.client.model.Filters.in("_id", scores.keySet())))
+            .projection(new Document("embedding", 0))) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("text", chunk.getString("text"));
+      row.put("source", chunk.getString("source"));
+      row.put("score", scores.get(chunk.get("_id")));
+      out.add(row);
+    }
+    out.sort((a, b) -> Double.compare((Double) b.get("score"), (Double) a.get("score")));
+    return out;
   }
 
   private Object liveState(String leadId) {
@@ -253,7 +310,7 @@ public class LeadResource {
     return new FieldError("body", message == null ? "malformed JSON" : message.split("\n")[0]);
   }
 
-  static Response errors(int status, String message, List<FieldError> errors) {
+  public static Response errors(int status, String message, List<FieldError> errors) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", status);
     body.put("message", message);

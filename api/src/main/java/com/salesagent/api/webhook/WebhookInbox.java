@@ -52,6 +52,7 @@ public class WebhookInbox implements Managed {
 
   private final LeadStore store;
   private final com.salesagent.activities.variants.VariantStats stats;
+  private final com.salesagent.activities.mongo.FunnelStats funnel;
   private final WorkflowClient temporal;
   private final String phoneNumberId;
   private final Clock clock;
@@ -78,6 +79,7 @@ public class WebhookInbox implements Managed {
     this.classifier = classifier;
     this.store = store;
     this.stats = new com.salesagent.activities.variants.VariantStats(store.database());
+    this.funnel = new com.salesagent.activities.mongo.FunnelStats(store.database());
     this.temporal = temporal;
     this.phoneNumberId = phoneNumberId;
     this.clock = clock;
@@ -300,6 +302,7 @@ public class WebhookInbox implements Managed {
       Document contact = store.contact(leadId);
       // "sent" is counted by the send activity when the Cloud API accepts the message.
       if (!"sent".equals(status)) {
+        funnel.reach(leadId, status, at);
         stats.increment(
             message.getString("variantId"),
             contact == null ? null : contact.getString("segment"),
@@ -343,6 +346,7 @@ public class WebhookInbox implements Managed {
       for (String leadId : leads) {
         Document contact = store.contact(leadId);
         if (!"reaction".equals(type) && !store.hasInteraction(leadId, "replied")) {
+          funnel.reach(leadId, "replied", at);
           // The reward of the bandit: a lead's first reply.
           stats.increment(
               contact.getString("variantId"), contact.getString("segment"), "replied", at);
@@ -363,7 +367,8 @@ public class WebhookInbox implements Managed {
                         "notBefore",
                         triage.notBefore() == null ? null : triage.notBefore().toString())
                     .append("classifier", triage.classifier())
-                    .append("receivedAt", Date.from(at)));
+                    .append("receivedAt", Date.from(at))
+                    .append("storedAt", Date.from(clock.instant())));
         if (!triage.keywords().isEmpty()) {
           store
               .database()
@@ -435,6 +440,7 @@ public class WebhookInbox implements Managed {
         applied ? store.leadIdsByPhone(phone) : store.markDoNotContact(phone, source, at);
     for (String leadId : applied ? List.<String>of() : leads) {
       Document contact = store.contact(leadId);
+      funnel.reach(leadId, "opted_out", at);
       stats.increment(
           contact.getString("variantId"), contact.getString("segment"), "opted_out", at);
       if (text != null) {
@@ -447,7 +453,8 @@ public class WebhookInbox implements Managed {
                     .append("type", "text")
                     .append("text", text)
                     .append("intent", "opt_out")
-                    .append("receivedAt", Date.from(at)));
+                    .append("receivedAt", Date.from(at))
+                    .append("storedAt", Date.from(clock.instant())));
       }
       store.recordInteraction(
           leadId,

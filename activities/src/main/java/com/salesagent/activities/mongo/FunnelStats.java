@@ -1,0 +1,115 @@
+package com.salesagent.activities.mongo;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The lead funnel per campaign and day (UTC), counted incrementally: a lead counts once per stage
+ * (enrolled, sent, delivered, read, replied, opted_out, failed), on the day it first reached it.
+ * The first time is marked on the contact ({@code funnel.<stage>}) with a conditional update, so a
+ * duplicate or replayed event never counts twice. Dashboards read O(campaigns x days) documents,
+ * never the events.
+ */
+public final class FunnelStats {
+  public static final String COLLECTION = "campaign_stats";
+  public static final List<String> STAGES =
+      List.of("enrolled", "sent", "delivered", "read", "replied", "opted_out", "failed");
+
+  private final MongoCollection<Document> contacts;
+  private final MongoCollection<Document> stats;
+
+  public FunnelStats(MongoDatabase db) {
+    this.contacts = db.getCollection(Collections.CONTACTS);
+    this.stats = db.getCollection(COLLECTION);
+  }
+
+  /** Counts the lead at this stage unless it was counted there before; true when counted now. */
+  public boolean reach(String leadId, String stage, Instant at) {
+    if (leadId == null || !STAGES.contains(stage)) {
+      return false;
+    }
+    Document contact =
+        contacts.findOneAndUpdate(
+            Filters.and(Filters.eq("leadId", leadId), Filters.exists("funnel." + stage, false)),
+            Updates.set("funnel." + stage, Date.from(at)));
+    if (contact == null) {
+      return false;
+    }
+    String campaign = contact.getString("campaignId");
+    stats.updateOne(
+        Filters.and(
+            Filters.eq("campaignId", campaign == null ? "default" : campaign),
+            Filters.eq("day", at.atOffset(ZoneOffset.UTC).toLocalDate().toString())),
+        Updates.inc(stage, 1L),
+        new UpdateOptions().upsert(true));
+    return true;
+  }
+
+  /** Totals per stage for a campaign (null: all) over the days [from, to] (null: open). */
+  public Map<String, Long> totals(String campaignId, LocalDate from, LocalDate to) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    STAGES.forEach(s -> out.put(s, 0L));
+    for (Document d : stats.find(filter(campaignId, from, to))) {
+      for (String s : STAGES) {
+        Number n = d.get(s, Number.class);
+        out.merge(s, n == null ? 0L : n.longValue(), Long::sum);
+      }
+    }
+    return out;
+  }
+
+  /** Per day, in order: the same counters. */
+  public List<Map<String, Object>> series(String campaignId, LocalDate from, LocalDate to) {
+    Map<String, Map<String, Object>> days = new TreeMap<>();
+    for (Document d : stats.find(filter(campaignId, from, to))) {
+      Map<String, Object> day =
+          days.computeIfAbsent(
+              d.getString("day"),
+              k -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("day", k);
+                STAGES.forEach(s -> m.put(s, 0L));
+                return m;
+              });
+      for (String s : STAGES) {
+        Number n = d.get(s, Number.class);
+        day.merge(s, n == null ? 0L : n.longValue(), (a, b) -> (Long) a + (Long) b);
+      }
+    }
+    return new ArrayList<>(days.values());
+  }
+
+  public List<String> campaigns() {
+    List<String> out = stats.distinct("campaignId", String.class).into(new ArrayList<>());
+    out.sort(String::compareTo);
+    return out;
+  }
+
+  private static Bson filter(String campaignId, LocalDate from, LocalDate to) {
+    List<Bson> f = new ArrayList<>();
+    if (campaignId != null && !campaignId.isBlank()) {
+      f.add(Filters.eq("campaignId", campaignId));
+    }
+    if (from != null) {
+      f.add(Filters.gte("day", from.toString()));
+    }
+    if (to != null) {
+      f.add(Filters.lte("day", to.toString()));
+    }
+    return f.isEmpty() ? new Document() : Filters.and(f);
+  }
+}

@@ -1,0 +1,159 @@
+package com.salesagent.api.dashboard;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.api.leads.FieldError;
+import com.salesagent.api.leads.LeadResource;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The dashboard's reads. {@code summary} costs O(campaigns x days) documents of campaign_stats plus
+ * two indexed counts, whatever the number of events; {@code stream} is the live feed as Server-Sent
+ * Events (a heartbeat comment every 15 s keeps proxies from closing it).
+ */
+@Path("/api/dashboard")
+@Produces(MediaType.APPLICATION_JSON)
+public class DashboardResource {
+  private final MongoDatabase db;
+  private final FunnelStats funnel;
+  private final LiveFeed feed;
+
+  public DashboardResource(MongoDatabase db, LiveFeed feed) {
+    this.db = db;
+    this.funnel = new FunnelStats(db);
+    this.feed = feed;
+  }
+
+  @GET
+  @Path("/summary")
+  public Response summary(
+      @QueryParam("campaignId") String campaignId,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to) {
+    long start = System.nanoTime();
+    List<FieldError> errors = new ArrayList<>();
+    LocalDate fromDay = day("from", from, errors);
+    LocalDate toDay = day("to", to, errors);
+    if (errors.isEmpty() && fromDay != null && toDay != null && fromDay.isAfter(toDay)) {
+      errors.add(new FieldError("to", "must not be before from"));
+    }
+    if (!errors.isEmpty()) {
+      return LeadResource.errors(400, "bad filter", errors);
+    }
+    Map<String, Long> totals = funnel.totals(campaignId, fromDay, toDay);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("campaigns", funnel.campaigns());
+    List<String> segments =
+        db.getCollection(VariantStats.COLLECTION)
+            .distinct("segment", String.class)
+            .into(new ArrayList<>());
+    if (!segments.contains("default")) {
+      segments.add("default");
+    }
+    segments.sort(String::compareTo);
+    answer.put("segments", segments);
+    answer.put("funnel", totals);
+    answer.put("rates", rates(totals));
+    answer.put("series", funnel.series(campaignId, fromDay, toDay));
+    answer.put(
+        "pendingApprovals",
+        db.getCollection(Collections.MESSAGES)
+            .countDocuments(Filters.eq("approval.status", "pending")));
+    answer.put("liveSource", feed.usesChangeStreams() ? "change_streams" : "polling");
+    answer.put("serverMillis", Math.round((System.nanoTime() - start) / 1e4) / 100.0);
+    return Response.ok(answer).build();
+  }
+
+  /** sent and opted_out over enrolled; the rest over sent. */
+  static Map<String, Double> rates(Map<String, Long> t) {
+    Map<String, Double> r = new LinkedHashMap<>();
+    long enrolled = t.getOrDefault("enrolled", 0L);
+    long sent = t.getOrDefault("sent", 0L);
+    for (String stage : FunnelStats.STAGES) {
+      if (stage.equals("enrolled")) {
+        continue;
+      }
+      long base = stage.equals("sent") || stage.equals("opted_out") ? enrolled : sent;
+      r.put(stage, base == 0 ? null : (double) t.getOrDefault(stage, 0L) / base);
+    }
+    return r;
+  }
+
+  private static LocalDate day(String field, String value, List<FieldError> errors) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(value.strip());
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError(field, "a day as YYYY-MM-DD, not " + value));
+      return null;
+    }
+  }
+
+  @GET
+  @Path("/stream")
+  @Produces("text/event-stream")
+  public Response stream(@HeaderParam("Last-Event-ID") String lastEventId) {
+    StreamingOutput body =
+        out -> {
+          BlockingQueue<LiveFeed.Event> queue = feed.subscribe();
+          try {
+            write(
+                out,
+                ": connected via "
+                    + (feed.usesChangeStreams() ? "change streams" : "polling")
+                    + "\nretry: 1000\n\n");
+            while (true) {
+              LiveFeed.Event e = queue.poll(15, TimeUnit.SECONDS);
+              if (e == LiveFeed.END) {
+                return;
+              }
+              if (e == null) {
+                write(out, ": heartbeat\n\n");
+              } else {
+                write(
+                    out,
+                    "id: " + e.id() + "\nevent: " + e.event() + "\ndata: " + e.data() + "\n\n");
+              }
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (IOException e) {
+            // the browser went away
+          } finally {
+            feed.unsubscribe(queue);
+          }
+        };
+    return Response.ok(body)
+        .header("Cache-Control", "no-cache")
+        .header("X-Accel-Buffering", "no")
+        .build();
+  }
+
+  private static void write(OutputStream out, String s) throws IOException {
+    out.write(s.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+}

@@ -1,0 +1,320 @@
+package com.salesagent.api.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.mongodb.client.model.changestream.FullDocument;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.FunnelStats;
+import io.dropwizard.lifecycle.Managed;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.BsonDocument;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard's live events. With change streams (a replica set, or the embedded server's oplog)
+ * it watches the regular collections {@code messages} (sent, delivered, read, failed), {@code
+ * feedback} (replied, opted_out), {@code contacts} (enrolled) and {@code webhook_events} (Meta's
+ * marketing stop); time-series collections have no change streams, so interaction_history is not
+ * watched. Without change streams (a standalone mongod) it tails the same collections by their
+ * store-time fields every {@code pollMillis}. Each event goes to every subscriber's bounded queue
+ * (a slow browser loses its oldest events, never blocks the feed), followed by the funnel counters
+ * read from the incremental campaign counters.
+ */
+public final class LiveFeed implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
+
+  /** One server-sent event: {@code event} is feed or counters; {@code data} is JSON. */
+  public record Event(long id, String event, String data) {}
+
+  static final Event END = new Event(-1, "end", "{}");
+
+  private final MongoDatabase db;
+  private final java.util.function.BooleanSupplier changeStreamsAvailable;
+  private volatile boolean changeStreams;
+  private final long pollMillis;
+  private final FunnelStats funnel;
+  private final ObjectMapper json = new ObjectMapper();
+  private final AtomicLong ids = new AtomicLong();
+  private final List<BlockingQueue<Event>> subscribers = new CopyOnWriteArrayList<>();
+  private final Map<String, String> lastStatus =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> e) {
+              return size() > 50_000;
+            }
+          });
+  private final List<Thread> watchers = new ArrayList<>();
+  private final List<MongoChangeStreamCursor<?>> cursors = new CopyOnWriteArrayList<>();
+  private ScheduledExecutorService scheduler;
+  private ScheduledFuture<?> pendingCounters;
+  private volatile boolean running;
+
+  /** {@code changeStreams} is asked at start, once the connection knows the server. */
+  public LiveFeed(
+      MongoDatabase db, java.util.function.BooleanSupplier changeStreams, long pollMillis) {
+    this.db = db;
+    this.changeStreamsAvailable = changeStreams;
+    this.pollMillis = pollMillis;
+    this.funnel = new FunnelStats(db);
+  }
+
+  public boolean usesChangeStreams() {
+    return changeStreams;
+  }
+
+  /** A new subscriber's queue; the current counters are in it already. */
+  public BlockingQueue<Event> subscribe() {
+    BlockingQueue<Event> q = new ArrayBlockingQueue<>(1000);
+    q.offer(countersEvent());
+    subscribers.add(q);
+    return q;
+  }
+
+  public void unsubscribe(BlockingQueue<Event> q) {
+    subscribers.remove(q);
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    changeStreams = changeStreamsAvailable.getAsBoolean();
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "live-feed"));
+    List<String> watched =
+        List.of(
+            Collections.MESSAGES,
+            Collections.FEEDBACK,
+            Collections.CONTACTS,
+            Collections.WEBHOOK_EVENTS);
+    if (changeStreams) {
+      for (String name : watched) {
+        Thread t = new Thread(() -> watch(name), "live-feed-" + name);
+        t.setDaemon(true);
+        watchers.add(t);
+        t.start();
+      }
+    } else {
+      Map<String, Date> since = new LinkedHashMap<>();
+      Date now = new Date();
+      watched.forEach(n -> since.put(n, now));
+      scheduler.scheduleWithFixedDelay(
+          () -> tail(since), pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    cursors.forEach(
+        c -> {
+          try {
+            c.close();
+          } catch (RuntimeException e) {
+            // closing while the watcher reads: it ends either way
+          }
+        });
+    watchers.forEach(Thread::interrupt);
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    subscribers.forEach(q -> q.offer(END));
+  }
+
+  private void watch(String name) {
+    MongoCollection<Document> coll = db.getCollection(name);
+    while (running) {
+      try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor =
+          coll.watch(
+                  List.of(
+                      Aggregates.match(
+                          Filters.in("operationType", List.of("insert", "update", "replace")))))
+              .fullDocument(FullDocument.UPDATE_LOOKUP)
+              .cursor()) {
+        cursors.add(cursor);
+        while (running) {
+          ChangeStreamDocument<Document> change = cursor.tryNext();
+          if (change == null) {
+            Thread.sleep(50);
+            continue;
+          }
+          Document doc = change.getFullDocument();
+          if (doc == null && change.getDocumentKey() != null) {
+            BsonDocument key = change.getDocumentKey();
+            doc = coll.find(new Document("_id", key.get("_id"))).first();
+          }
+          if (doc != null) {
+            onChange(name, "insert".equals(change.getOperationType().getValue()), doc);
+          }
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        LOG.warn("change stream on {} broke ({}); reopening", name, e.getClass().getSimpleName());
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * The fallback: documents stored or changed since the last poll, by store-time field. The query
+   * includes the last time seen (several writes share a millisecond) and skips the documents
+   * already taken at exactly that time.
+   */
+  private void tail(Map<String, Date> since) {
+    try {
+      for (Map.Entry<String, Date> e : since.entrySet()) {
+        String field = timeField(e.getKey());
+        Date last = e.getValue();
+        java.util.Set<Object> atLast =
+            seenAtLast.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>());
+        for (Document doc :
+            db.getCollection(e.getKey())
+                .find(Filters.gte(field, last))
+                .sort(Sorts.ascending(field))
+                .limit(500)) {
+          Date t = doc.getDate(field);
+          if (t == null) {
+            continue;
+          }
+          if (t.equals(last) && !atLast.add(doc.get("_id"))) {
+            continue;
+          }
+          if (t.after(last)) {
+            last = t;
+            atLast.clear();
+            atLast.add(doc.get("_id"));
+          }
+          onChange(e.getKey(), !Collections.MESSAGES.equals(e.getKey()), doc);
+        }
+        e.setValue(last);
+      }
+    } catch (RuntimeException ex) {
+      LOG.warn("live feed poll failed: {}", ex.toString());
+    }
+  }
+
+  private final Map<String, java.util.Set<Object>> seenAtLast = new java.util.HashMap<>();
+
+  static String timeField(String collection) {
+    return switch (collection) {
+      case Collections.MESSAGES -> "updatedAt";
+      case Collections.FEEDBACK -> "storedAt";
+      case Collections.CONTACTS -> "enrolledAt";
+      default -> "receivedAt";
+    };
+  }
+
+  /** Turns a stored change into a feed event (or nothing). */
+  void onChange(String collection, boolean inserted, Document doc) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    switch (collection) {
+      case Collections.MESSAGES -> {
+        String status = doc.getString("status");
+        String kind = "accepted".equals(status) ? "sent" : status;
+        if (!List.of("sent", "delivered", "read", "failed").contains(kind)) {
+          return;
+        }
+        String key = doc.getString("idempotencyKey");
+        if (Objects.equals(lastStatus.put(key, kind), kind)) {
+          return; // a change that did not move the status
+        }
+        e.put("kind", kind);
+        e.put("leadId", doc.getString("leadId"));
+        e.put("variantId", doc.getString("variantId"));
+        e.put("purpose", doc.getString("purpose"));
+      }
+      case Collections.FEEDBACK -> {
+        if (!inserted) {
+          return;
+        }
+        e.put("kind", "opt_out".equals(doc.getString("intent")) ? "opted_out" : "replied");
+        e.put("leadId", doc.getString("leadId"));
+        e.put("intent", doc.getString("intent"));
+        e.put("text", doc.getString("text"));
+      }
+      case Collections.CONTACTS -> {
+        if (!inserted) {
+          return;
+        }
+        e.put("kind", "enrolled");
+        e.put("leadId", doc.getString("leadId"));
+        e.put("campaignId", doc.getString("campaignId"));
+      }
+      case Collections.WEBHOOK_EVENTS -> {
+        Document item = doc.get("item", Document.class);
+        if (!inserted
+            || !"preference".equals(doc.getString("kind"))
+            || item == null
+            || !"stop".equalsIgnoreCase(item.getString("value"))) {
+          return;
+        }
+        e.put("kind", "opted_out");
+        e.put("source", "marketing_preference");
+      }
+      default -> {
+        return;
+      }
+    }
+    e.put("at", Instant.now().toString());
+    publish(new Event(ids.incrementAndGet(), "feed", write(e)));
+    scheduleCounters();
+  }
+
+  private synchronized void scheduleCounters() {
+    if (scheduler == null || (pendingCounters != null && !pendingCounters.isDone())) {
+      return;
+    }
+    pendingCounters =
+        scheduler.schedule(() -> publish(countersEvent()), 250, TimeUnit.MILLISECONDS);
+  }
+
+  private Event countersEvent() {
+    return new Event(ids.incrementAndGet(), "counters", write(funnel.totals(null, null, null)));
+  }
+
+  private void publish(Event event) {
+    for (BlockingQueue<Event> q : subscribers) {
+      while (!q.offer(event)) {
+        q.poll(); // full: drop the oldest
+      }
+    }
+  }
+
+  private String write(Object o) {
+    try {
+      return json.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
