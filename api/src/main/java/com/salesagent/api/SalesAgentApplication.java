@@ -119,6 +119,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     bootstrap.addCommand(new CheckCommand<>(this));
     bootstrap.addCommand(new BenchCommand());
     bootstrap.addCommand(new com.salesagent.api.bench.SimulateCommand());
+    bootstrap.addCommand(new com.salesagent.api.bench.DashboardBenchCommand());
   }
 
   @Override
@@ -193,7 +194,9 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
                   config.getLlm().toSettings()));
     }
     Clock clock = Clock.systemUTC();
-    LeadStore store = new LeadStore(connections.mongo().database());
+    LeadStore store =
+        new LeadStore(connections.mongo().database())
+            .insertionOrderNewestFirst(config.getMongodb().isEmbedded());
     WorkflowClient client = connections.temporal().client();
     var llm = config.getLlm().toSettings();
     ReplyClassifier classifier =
@@ -205,15 +208,25 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     env.lifecycle().manage(inbox);
     this.inbox = inbox;
 
+    env.jersey().register(new ServerTiming());
     env.jersey().register(new AdminTokenFilter(token));
     env.jersey().register(new DiagnosticsResource(client));
     env.jersey().register(new AnalyticsResource(connections.mongo().database()));
     com.salesagent.api.dashboard.LiveFeed feed =
         new com.salesagent.api.dashboard.LiveFeed(
             connections.mongo().database(),
-            () ->
-                connections.mongo().capabilities() != null
-                    && connections.mongo().capabilities().changeStreams(),
+            () -> {
+              String source = config.getApi().getLiveFeed();
+              boolean available =
+                  connections.mongo().capabilities() != null
+                      && connections.mongo().capabilities().changeStreams();
+              if ("change_streams".equals(source) && !available) {
+                LOG.warn("LIVE_FEED_SOURCE=change_streams but MongoDB offers none: polling");
+              }
+              return available
+                  && ("change_streams".equals(source)
+                      || ("auto".equals(source) && !config.getMongodb().isEmbedded()));
+            },
             500);
     env.lifecycle().manage(feed);
     env.jersey()

@@ -51,6 +51,8 @@ class DashboardApplicationTest {
     env.put("QUIET_HOURS_END", "00:00");
     env.put("WHATSAPP_EMULATOR_MODE", "ack_only");
     env.put("TEMPORAL_UI_URL", "http://temporal-ui.example:8088");
+    // The change-stream path, on the embedded server's oplog (auto would poll there).
+    env.put("LIVE_FEED_SOURCE", "change_streams");
     return env;
   }
 
@@ -538,6 +540,36 @@ class DashboardApplicationTest {
                   .find(Filters.eq("variantId", "v-speed"))
                   .first()
                   .getBoolean("enabled", true));
+
+      // A message the quality gate holds (English template, Portuguese-speaking lead) is approved
+      // from the dashboard and then sent.
+      String heldLead = "browser-held-" + UUID.randomUUID();
+      HttpResponse<String> held =
+          post(
+              "/api/leads",
+              lead(heldLead, phone(), "browser", "Held")
+                  .replace("\"timezone\"", "\"locale\":\"pt-BR\",\"timezone\""));
+      assertThat(held.statusCode()).isEqualTo(202);
+      var approval =
+          org.openqa.selenium.By.cssSelector(
+              "#approvals-list li[data-approval='" + heldLead + "']");
+      wait.until(d -> !d.findElements(approval).isEmpty());
+      browser.screenshot("dashboard-approval.png");
+      driver
+          .findElement(approval)
+          .findElement(org.openqa.selenium.By.cssSelector("button.approve"))
+          .click();
+      await(
+          "the held message sent once approved",
+          Duration.ofSeconds(20),
+          () -> store().messagesOf(heldLead).get(0).getString("wamid") != null);
+      assertThat(
+              store()
+                  .messagesOf(heldLead)
+                  .get(0)
+                  .get("approval", Document.class)
+                  .getString("status"))
+          .isEqualTo("approve");
 
       driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
       Thread.sleep(300);

@@ -106,10 +106,23 @@ public class LeadStore {
     return listContacts(new ContactQuery(stage, campaignId, null, null), page, pageSize);
   }
 
+  private volatile boolean insertionOrderNewestFirst;
+
+  /**
+   * For the embedded MongoDB-wire server, whose sorts are never index-backed (a newest-first page
+   * of 20,000 contacts sorted them all: 260 ms): list newest first by natural order, which is the
+   * enrolment order there (contacts are inserted when enrolled). A real MongoDB uses the enrolledAt
+   * index.
+   */
+  public LeadStore insertionOrderNewestFirst(boolean on) {
+    this.insertionOrderNewestFirst = on;
+    return this;
+  }
+
   public List<Document> listContacts(ContactQuery q, int page, int pageSize) {
     return contacts()
         .find(contactFilter(q))
-        .sort(Sorts.descending("enrolledAt"))
+        .sort(Sorts.descending(insertionOrderNewestFirst ? "$natural" : "enrolledAt"))
         .skip(page * pageSize)
         .limit(pageSize)
         .into(new ArrayList<>());

@@ -11,13 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,36 +60,14 @@ public class BenchCommand extends Command {
   public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
     int leads = namespace.getInt("leads");
     int warmup = namespace.getInt("warmup");
-    Path data = Files.createTempDirectory("sales-agent-bench");
-    Map<String, String> env = new HashMap<>();
-    for (String port :
-        List.of(
-            "HTTP_PORT",
-            "ADMIN_PORT",
-            "TEMPORAL_PORT",
-            "EMBEDDED_MONGODB_PORT",
-            "EMBEDDED_S3_PORT",
-            "WHATSAPP_EMULATOR_PORT")) {
-      env.put(port, "0");
-    }
-    env.put("DATA_DIR", data.toString());
-    env.put("API_ADMIN_TOKEN", "bench");
-    env.put("QUIET_HOURS_START", "00:00");
-    env.put("QUIET_HOURS_END", "00:00");
-    env.put("WHATSAPP_EMULATOR_MODE", "ack_only");
-    env.put("LOG_LEVEL", "WARN");
-    SalesAgentApplication app = new SalesAgentApplication(env);
-    app.runCommand(System.out, System.err, "embedded");
+    EmbeddedStack stack =
+        EmbeddedStack.start("bench", Map.of("WHATSAPP_EMULATOR_MODE", "ack_only"));
+    SalesAgentApplication app = stack.app();
     WhatsAppEmulator emulator = app.emulator();
     emulator.setBehaviour(
         new EmulatorBehaviour(
             "ack_only", 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of("x"), List.of("STOP"), 1));
-    int port =
-        Arrays.stream(app.server().getConnectors())
-            .filter(c -> "application".equals(c.getName()))
-            .mapToInt(c -> ((org.eclipse.jetty.server.NetworkConnector) c).getLocalPort())
-            .findFirst()
-            .orElseThrow();
+    int port = stack.port();
     // The bench posts every status itself: the emulator's own callbacks would be duplicates.
     emulator.setWebhookUrl(null);
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -105,12 +80,7 @@ public class BenchCommand extends Command {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + port;
 
-    System.out.printf(
-        "%nMachine: %d cores, %s %s, max heap %d MB%n",
-        Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.vm.name"),
-        System.getProperty("java.version"),
-        Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    EmbeddedStack.printMachine();
     researchAndCompose(app, leads, warmup);
     System.out.printf(
         "Enrol -> first send: %d leads one at a time (after %d warm-up)%n", leads, warmup);

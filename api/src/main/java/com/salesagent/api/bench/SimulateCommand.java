@@ -5,11 +5,9 @@ import com.salesagent.activities.variants.Simulator;
 import com.salesagent.api.SalesAgentApplication;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,34 +219,17 @@ public class SimulateCommand extends Command {
         System.exit(2);
       }
     }
-    Map<String, String> env = new HashMap<>();
-    for (String port :
-        List.of(
-            "HTTP_PORT",
-            "ADMIN_PORT",
-            "TEMPORAL_PORT",
-            "EMBEDDED_MONGODB_PORT",
-            "EMBEDDED_S3_PORT",
-            "WHATSAPP_EMULATOR_PORT")) {
-      env.put(port, "0");
-    }
-    env.put("DATA_DIR", Files.createTempDirectory("sales-agent-simulate").toString());
-    env.put("API_ADMIN_TOKEN", "simulate");
-    env.put("QUIET_HOURS_START", "00:00");
-    env.put("QUIET_HOURS_END", "00:00");
-    env.put("FOLLOW_UP_READ_NO_REPLY", "2s");
-    env.put("FOLLOW_UP_UNREAD", "3s");
-    env.put("MAX_FOLLOW_UPS", "1");
-    env.put("LOG_LEVEL", "ERROR");
     System.out.println("Starting the embedded stack for the end-to-end simulation...");
-    SalesAgentApplication app = new SalesAgentApplication(env);
-    app.runCommand(System.out, System.err, "embedded");
-    int port =
-        Arrays.stream(app.server().getConnectors())
-            .filter(c -> "application".equals(c.getName()))
-            .mapToInt(c -> ((org.eclipse.jetty.server.NetworkConnector) c).getLocalPort())
-            .findFirst()
-            .orElseThrow();
+    EmbeddedStack stack =
+        EmbeddedStack.start(
+            "simulate",
+            Map.of(
+                "FOLLOW_UP_READ_NO_REPLY", "2s",
+                "FOLLOW_UP_UNREAD", "3s",
+                "MAX_FOLLOW_UPS", "1",
+                "LOG_LEVEL", "ERROR"));
+    SalesAgentApplication app = stack.app();
+    int port = stack.port();
     List<String> variants =
         app.connections()
             .mongo()

@@ -34,6 +34,26 @@ public class ApiSettings {
     this.defaultPhoneRegion = defaultPhoneRegion;
   }
 
+  /**
+   * Where the dashboard's live feed comes from: {@code change_streams}, {@code polling}, or {@code
+   * auto} (change streams on a real MongoDB that offers them, polling otherwise and on the embedded
+   * MongoDB-wire server, whose change streams scan its whole oplog on every poll).
+   */
+  @jakarta.validation.constraints.Pattern(
+      regexp = "auto|change_streams|polling",
+      message = "must be auto, change_streams or polling (LIVE_FEED_SOURCE)")
+  private String liveFeed = "auto";
+
+  @JsonProperty
+  public String getLiveFeed() {
+    return liveFeed;
+  }
+
+  @JsonProperty
+  public void setLiveFeed(String liveFeed) {
+    this.liveFeed = liveFeed == null ? "auto" : liveFeed.trim();
+  }
+
   @JsonProperty
   public String getTemporalUiUrl() {
     return temporalUiUrl;

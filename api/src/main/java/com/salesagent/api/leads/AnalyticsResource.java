@@ -51,6 +51,22 @@ public class AnalyticsResource {
             .find(Filters.eq("configId", "default"))
             .first();
     List<String> autoDisabled = ArmGuard.autoDisabled(config, segment);
+    // Leads still running per variant (what the kill-switch would reach): one indexed pass.
+    Map<String, Long> inFlight = new java.util.HashMap<>();
+    for (Document g :
+        db.getCollection(Collections.CONTACTS)
+            .aggregate(
+                List.of(
+                    com.mongodb.client.model.Aggregates.match(
+                        Filters.and(
+                            Filters.in(
+                                "variantId",
+                                variants.stream().map(v -> v.getString("variantId")).toList()),
+                            Filters.nin("stage", VariantResource.TERMINAL))),
+                    com.mongodb.client.model.Aggregates.group(
+                        "$variantId", com.mongodb.client.model.Accumulators.sum("n", 1))))) {
+      inFlight.put(g.getString("_id"), ((Number) g.get("n")).longValue());
+    }
     List<Arm> arms = new ArrayList<>();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Document v : variants) {
@@ -65,13 +81,7 @@ public class AnalyticsResource {
       row.put("angle", v.getString("angle"));
       row.put("enabled", v.getBoolean("enabled", true));
       row.put("autoDisabled", autoDisabled.contains(id));
-      row.put(
-          "inFlight",
-          db.getCollection(Collections.CONTACTS)
-              .countDocuments(
-                  Filters.and(
-                      Filters.eq("variantId", id),
-                      Filters.nin("stage", VariantResource.TERMINAL))));
+      row.put("inFlight", inFlight.getOrDefault(id, 0L));
       Map<String, Long> counts = new LinkedHashMap<>();
       VariantStats.COUNTERS.forEach(c -> counts.put(c, t.getOrDefault(c, 0L)));
       row.put("counts", counts);

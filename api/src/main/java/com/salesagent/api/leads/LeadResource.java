@@ -155,7 +155,12 @@ public class LeadResource {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("page", page);
     answer.put("pageSize", pageSize);
-    answer.put("total", store.countContacts(query));
+    // Unfiltered, the collection's count from its metadata: no scan.
+    answer.put(
+        "total",
+        blank(stage) && blank(campaignId) && blank(segment) && blank(variantId)
+            ? store.contacts().estimatedDocumentCount()
+            : store.countContacts(query));
     answer.put("leads", leads);
     return Response.ok(answer).build();
   }
@@ -244,6 +249,10 @@ public class LeadResource {
     }
     out.sort((a, b) -> Double.compare((Double) b.get("score"), (Double) a.get("score")));
     return out;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
   }
 
   private Object liveState(String leadId) {
