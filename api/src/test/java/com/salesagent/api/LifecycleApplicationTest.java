@@ -812,6 +812,71 @@ class LifecycleApplicationTest {
     assertThat(reversed.body()).contains("\"field\":\"to\"");
   }
 
+  @Test
+  void aLosingArmIsAutoDisabledOnRequestAuditedAndLiftedByAnOperatorEnable() throws Exception {
+    var db = store().database();
+    String segment = "auto-" + UUID.randomUUID().toString().substring(0, 8);
+    for (String[] arm : new String[][] {{"v-cost", "60"}, {"v-scaling", "4"}, {"v-speed", "55"}}) {
+      db.getCollection("variant_stats")
+          .insertOne(
+              new Document("variantId", arm[0])
+                  .append("segment", segment)
+                  .append("day", "2026-11-01")
+                  .append("assigned", 300L)
+                  .append("replied", Long.parseLong(arm[1])));
+    }
+    var configs = db.getCollection("agent_configurations");
+    Document before = configs.find(Filters.eq("configId", "default")).first();
+    try {
+      configs.updateOne(
+          Filters.eq("configId", "default"),
+          com.mongodb.client.model.Updates.set(
+              "autoDisable",
+              new Document("enabled", true)
+                  .append("minSamples", 200)
+                  .append("maxProbabilityToBeBest", 0.02)
+                  .append("consecutiveChecks", 1)));
+
+      HttpResponse<String> checked = postJson("/api/variants/auto-disable/check", "");
+
+      assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+      assertThat(checked.body()).contains(segment).contains("v-scaling");
+      Document config = configs.find(Filters.eq("configId", "default")).first();
+      assertThat(config.get("autoDisabled", Document.class).getList(segment, String.class))
+          .containsExactly("v-scaling");
+      assertThat(
+              db.getCollection("audit_log")
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("action", "variant_auto_disabled"),
+                          Filters.eq("segment", segment))))
+          .isEqualTo(1);
+      JsonNode analytics = json.readTree(get("/api/analytics/variants?segment=" + segment).body());
+      for (JsonNode v : analytics.path("variants")) {
+        assertThat(v.path("autoDisabled").asBoolean())
+            .as(v.path("variantId").asText())
+            .isEqualTo("v-scaling".equals(v.path("variantId").asText()));
+      }
+
+      assertThat(postJson("/api/variants/v-scaling/enable", "").statusCode()).isEqualTo(200);
+
+      config = configs.find(Filters.eq("configId", "default")).first();
+      assertThat(config.get("autoDisabled", Document.class).getList(segment, String.class))
+          .isEmpty();
+      assertThat(
+              db.getCollection("audit_log")
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("action", "variant_enabled"),
+                          Filters.eq("variantId", "v-scaling"))))
+          .isPositive();
+    } finally {
+      configs.updateOne(
+          Filters.eq("configId", "default"),
+          com.mongodb.client.model.Updates.set("autoDisable", before.get("autoDisable")));
+    }
+  }
+
   /** Enrols a lead and returns the wamid of its first message once the emulator accepted it. */
   private String enrolAndAwaitFirstSend(String leadId, String phone) throws Exception {
     postJson("/api/leads", leadJson(leadId, phone));
