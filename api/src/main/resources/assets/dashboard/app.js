@@ -450,8 +450,10 @@
     variants.forEach(function (v) {
       var c = v.counts || {};
       var enabled = v.enabled !== false;
-      var btn = h('button', { type: 'button', class: 'toggle' + (enabled ? ' danger' : ''), text: enabled ? 'Disable' : 'Enable' });
-      btn.addEventListener('click', function () { askToggle(v, !enabled); });
+      // Auto-disabled in this segment: still enabled globally; "Enable" lifts the auto-disable.
+      var auto = enabled && v.autoDisabled === true;
+      var btn = h('button', { type: 'button', class: 'toggle' + (enabled && !auto ? ' danger' : ''), text: enabled && !auto ? 'Disable' : 'Enable' });
+      btn.addEventListener('click', function () { askToggle(v, !enabled || auto); });
       tbody.appendChild(h('tr', { 'data-variant': v.variantId, class: enabled ? '' : 'is-disabled' }, [
         h('td', { class: 'mono', text: str(v.variantId) }),
         h('td', { text: str(v.angle) }),
@@ -462,7 +464,7 @@
         h('td', { class: 'num', text: pct(v.posteriorMean) }),
         h('td', { class: 'num', text: pct(v.probabilityToBeBest) }),
         h('td', { class: 'num', text: total > 0 ? pct(num(c.assigned) / total) : '–' }),
-        h('td', null, h('span', { class: 'pill ' + (enabled ? 'pill-on' : 'pill-off'), text: enabled ? 'enabled' : 'disabled' })),
+        h('td', null, h('span', { class: 'pill ' + (enabled && !auto ? 'pill-on' : 'pill-off'), text: auto ? 'auto-disabled here' : enabled ? 'enabled' : 'disabled' })),
         h('td', null, btn)
       ]));
     });

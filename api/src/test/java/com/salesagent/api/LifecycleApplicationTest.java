@@ -810,6 +810,19 @@ class LifecycleApplicationTest {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(reversed.statusCode()).isEqualTo(400);
     assertThat(reversed.body()).contains("\"field\":\"to\"");
+    HttpResponse<String> openDay =
+        send(
+            HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        url(
+                            "/api/analytics/variants/counters/rebuild?from="
+                                + today
+                                + "&to="
+                                + today)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(openDay.statusCode()).isEqualTo(400);
+    assertThat(openDay.body()).contains("closed days");
   }
 
   @Test

@@ -114,7 +114,7 @@ public final class WorkerRuntime implements Managed {
           () -> {
             try {
               guard
-                  .check()
+                  .check(java.time.Duration.ofMillis(every * 8 / 10))
                   .forEach(
                       d ->
                           LOG.warn(

@@ -108,7 +108,12 @@ public final class LlmClassifier implements ReplyClassifier {
     }
     String intent = node.path("intent").asText("").toLowerCase(Locale.ROOT);
     if (!INTENTS.contains(intent)) {
-      LOG.warn("LLM triage intent '{}' is not allowed, using {}", intent, LexiconClassifier.NAME);
+      // Not the value itself: a model echoing the reply would put the customer's words in logs.
+      LOG.warn(
+          "LLM triage intent is not one of {} ({} characters), using {}",
+          INTENTS,
+          intent.length(),
+          LexiconClassifier.NAME);
       return offline;
     }
     String classifier = label;

@@ -51,6 +51,27 @@ public final class ArmGuard {
 
   /** Runs one check over every segment; returns the arms it took out. */
   public List<Disabled> check() {
+    return check(java.time.Duration.ofSeconds(5));
+  }
+
+  /**
+   * Runs one check unless another (this process or another worker) ran less than {@code spacing}
+   * ago: every worker schedules the check, the lease in the default configuration lets one of them
+   * run it per interval, so strikes count checks, not checkers, and two checks never overlap.
+   */
+  public List<Disabled> check(java.time.Duration spacing) {
+    java.time.Instant now = clock.instant();
+    Document leased =
+        configs.findOneAndUpdate(
+            Filters.and(
+                Filters.eq("configId", "default"),
+                Filters.or(
+                    Filters.exists("armGuard.lastRunAt", false),
+                    Filters.lt("armGuard.lastRunAt", Date.from(now.minus(spacing))))),
+            Updates.set("armGuard.lastRunAt", Date.from(now)));
+    if (leased == null) {
+      return List.of();
+    }
     Document config = configs.find(Filters.eq("configId", "default")).first();
     Document settings = config == null ? null : config.get("autoDisable", Document.class);
     if (settings == null || !settings.getBoolean("enabled", false)) {
@@ -141,6 +162,21 @@ public final class ArmGuard {
     Document all = config.get("autoDisableStrikes", Document.class);
     Number n = all == null ? null : all.get(field(segment) + ":" + field(variantId), Number.class);
     return n == null ? 0 : n.intValue();
+  }
+
+  /** Forgets the strikes of a variant in every segment (an operator switched it). */
+  public static void resetStrikes(MongoCollection<Document> configs, String variantId) {
+    Document config = configs.find(Filters.eq("configId", "default")).first();
+    Document strikes = config == null ? null : config.get("autoDisableStrikes", Document.class);
+    if (strikes == null) {
+      return;
+    }
+    for (String key : strikes.keySet()) {
+      if (key.endsWith(":" + field(variantId))) {
+        configs.updateOne(
+            Filters.eq("configId", "default"), Updates.unset("autoDisableStrikes." + key));
+      }
+    }
   }
 
   /** A name usable as one field of a path (dots would nest). */

@@ -114,7 +114,7 @@ public final class VariantStats {
                     .append("t", "$type")
                     .append("d", DAY),
                 Accumulators.sum("n", 1)));
-    for (Document g : withSegments(history.aggregate(events))) {
+    for (Document g : withSegments(history.aggregate(events).allowDiskUse(true))) {
       Document id = g.get("_id", Document.class);
       add(
           out,
@@ -142,7 +142,7 @@ public final class VariantStats {
                             new Document("format", "%Y-%m-%d").append("date", "$ts")))
                     .append("n", new Document("$literal", 1))
                     .append("l", "$_id")));
-    for (Document g : withSegments(history.aggregate(replies))) {
+    for (Document g : withSegments(history.aggregate(replies).allowDiskUse(true))) {
       if (g.getString("v") != null) {
         add(out, g.getString("v"), g.getString("segment"), g.getString("d"), "replied", g);
       }
@@ -164,22 +164,30 @@ public final class VariantStats {
         differing++;
       }
     }
-    stats.deleteMany(
-        Filters.and(Filters.gte("day", from.toString()), Filters.lte("day", to.toString())));
-    List<Document> docs = new ArrayList<>();
-    fresh.forEach(
-        (k, counters) -> {
-          Document d =
-              new Document("variantId", k.variantId())
-                  .append("segment", k.segment())
-                  .append("day", k.day());
-          counters.forEach(d::append);
-          docs.add(d);
-        });
-    if (!docs.isEmpty()) {
-      stats.insertMany(docs);
+    // Row by row (no window where a day is missing, no clash with a live upsert): replace what
+    // the history says, then remove rows the history does not have.
+    for (Map.Entry<Key, Map<String, Long>> e : fresh.entrySet()) {
+      Key k = e.getKey();
+      Document d =
+          new Document("variantId", k.variantId())
+              .append("segment", k.segment())
+              .append("day", k.day());
+      e.getValue().forEach(d::append);
+      stats.replaceOne(keyFilter(k), d, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+    }
+    for (Key k : old.keySet()) {
+      if (!fresh.containsKey(k)) {
+        stats.deleteOne(keyFilter(k));
+      }
     }
     return differing;
+  }
+
+  private static Bson keyFilter(Key k) {
+    return Filters.and(
+        Filters.eq("variantId", k.variantId()),
+        Filters.eq("segment", k.segment()),
+        Filters.eq("day", k.day()));
   }
 
   private static final Document DAY =
@@ -207,12 +215,16 @@ public final class VariantStats {
       leadIds.add(id instanceof Document d ? d.getString("l") : g.getString("l"));
     }
     Map<String, String> segments = new HashMap<>();
-    for (Document c :
-        db.getCollection(Collections.CONTACTS)
-            .find(Filters.in("leadId", leadIds))
-            .projection(new Document("leadId", 1).append("segment", 1))) {
-      if (c.getString("segment") != null) {
-        segments.put(c.getString("leadId"), c.getString("segment"));
+    List<String> ids = new ArrayList<>(leadIds);
+    for (int i = 0; i < ids.size(); i += 5_000) {
+      // In slices: one $in of every lead of a long range would pass MongoDB's 16 MB limit.
+      for (Document c :
+          db.getCollection(Collections.CONTACTS)
+              .find(Filters.in("leadId", ids.subList(i, Math.min(ids.size(), i + 5_000))))
+              .projection(new Document("leadId", 1).append("segment", 1))) {
+        if (c.getString("segment") != null) {
+          segments.put(c.getString("leadId"), c.getString("segment"));
+        }
       }
     }
     for (Document g : list) {

@@ -16,6 +16,7 @@ import io.dropwizard.lifecycle.Managed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +141,11 @@ public final class LiveFeed implements Managed {
     if (scheduler != null) {
       scheduler.shutdownNow();
     }
-    subscribers.forEach(q -> q.offer(END));
+    subscribers.forEach(
+        q -> {
+          q.clear(); // a full queue must still take the end
+          q.offer(END);
+        });
   }
 
   private void watch(String name) {
@@ -150,24 +155,18 @@ public final class LiveFeed implements Managed {
           coll.watch(
                   List.of(
                       Aggregates.match(
-                          Filters.in("operationType", List.of("insert", "update", "replace")))))
+                          Filters.in(
+                              "operationType",
+                              Collections.MESSAGES.equals(name)
+                                  ? List.of("insert", "update", "replace")
+                                  : List.of("insert")))))
               .fullDocument(FullDocument.UPDATE_LOOKUP)
               .cursor()) {
         cursors.add(cursor);
-        while (running) {
-          ChangeStreamDocument<Document> change = cursor.tryNext();
-          if (change == null) {
-            Thread.sleep(50);
-            continue;
-          }
-          Document doc = change.getFullDocument();
-          if (doc == null && change.getDocumentKey() != null) {
-            BsonDocument key = change.getDocumentKey();
-            doc = coll.find(new Document("_id", key.get("_id"))).first();
-          }
-          if (doc != null) {
-            onChange(name, "insert".equals(change.getOperationType().getValue()), doc);
-          }
+        try {
+          follow(name, coll, cursor);
+        } finally {
+          cursors.remove(cursor);
         }
       } catch (InterruptedException e) {
         return;
@@ -185,37 +184,64 @@ public final class LiveFeed implements Managed {
     }
   }
 
+  private void follow(
+      String name,
+      MongoCollection<Document> coll,
+      MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor)
+      throws InterruptedException {
+    {
+      {
+        while (running) {
+          ChangeStreamDocument<Document> change = cursor.tryNext();
+          if (change == null) {
+            Thread.sleep(50);
+            continue;
+          }
+          Document doc = change.getFullDocument();
+          if (doc == null && change.getDocumentKey() != null) {
+            BsonDocument key = change.getDocumentKey();
+            doc = coll.find(new Document("_id", key.get("_id"))).first();
+          }
+          if (doc != null) {
+            onChange(name, "insert".equals(change.getOperationType().getValue()), doc);
+          }
+        }
+      }
+    }
+  }
+
+  /** How far back each poll looks again: writers stamp before they commit, in any order. */
+  static final long OVERLAP_MILLIS = 2_000;
+
   /**
-   * The fallback: documents stored or changed since the last poll, by store-time field. The query
-   * includes the last time seen (several writes share a millisecond) and skips the documents
-   * already taken at exactly that time.
+   * The fallback: documents stored or changed since the last poll, by store-time field. Writers
+   * (webhook partitions, enrolments) take their timestamp before their write commits, so a document
+   * can appear with a time below one already seen: every poll looks {@link #OVERLAP_MILLIS} back
+   * and skips what it has delivered (by id and time, so a message's later status still counts).
    */
   private void tail(Map<String, Date> since) {
     try {
       for (Map.Entry<String, Date> e : since.entrySet()) {
         String field = timeField(e.getKey());
         Date last = e.getValue();
-        java.util.Set<Object> atLast =
-            seenAtLast.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>());
+        Map<String, Long> seen = delivered.computeIfAbsent(e.getKey(), k -> new HashMap<>());
         for (Document doc :
             db.getCollection(e.getKey())
-                .find(Filters.gte(field, last))
+                .find(Filters.gte(field, new Date(last.getTime() - OVERLAP_MILLIS)))
                 .sort(Sorts.ascending(field))
-                .limit(500)) {
+                .limit(2_000)) {
           Date t = doc.getDate(field);
-          if (t == null) {
-            continue;
-          }
-          if (t.equals(last) && !atLast.add(doc.get("_id"))) {
+          if (t == null
+              || seen.putIfAbsent(doc.get("_id") + "|" + t.getTime(), t.getTime()) != null) {
             continue;
           }
           if (t.after(last)) {
             last = t;
-            atLast.clear();
-            atLast.add(doc.get("_id"));
           }
           onChange(e.getKey(), !Collections.MESSAGES.equals(e.getKey()), doc);
         }
+        long horizon = last.getTime() - OVERLAP_MILLIS;
+        seen.values().removeIf(t -> t < horizon);
         e.setValue(last);
       }
     } catch (RuntimeException ex) {
@@ -223,7 +249,7 @@ public final class LiveFeed implements Managed {
     }
   }
 
-  private final Map<String, java.util.Set<Object>> seenAtLast = new java.util.HashMap<>();
+  private final Map<String, Map<String, Long>> delivered = new HashMap<>();
 
   static String timeField(String collection) {
     return switch (collection) {

@@ -162,6 +162,15 @@ public class AnalyticsResource {
     if (!errors.isEmpty()) {
       return LeadResource.errors(400, "bad time range", errors);
     }
+    if (!range[1].isBefore(LocalDate.now(java.time.ZoneOffset.UTC))) {
+      return LeadResource.errors(
+          400,
+          "bad time range",
+          List.of(
+              new FieldError(
+                  "to",
+                  "rebuild closed days only: before today (UTC); today still receives events")));
+    }
     int differing = stats.rebuild(range[0], range[1]);
     return Response.ok(
             Map.of(

@@ -142,6 +142,8 @@ public class VariantResource {
                 Updates.pull("autoDisabled." + segment, variantId));
       }
     }
+    com.salesagent.activities.variants.ArmGuard.resetStrikes(
+        db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
     audit("variant_enabled", variantId, null);
     return Response.ok(Map.of("variantId", variantId, "enabled", true)).build();
   }
@@ -156,6 +158,8 @@ public class VariantResource {
       return LeadResource.errors(404, "no variant " + variantId, List.of());
     }
     int signalled = killSwitch(variantId);
+    com.salesagent.activities.variants.ArmGuard.resetStrikes(
+        db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
     audit("variant_disabled", variantId, signalled);
     return Response.ok(
             Map.of("variantId", variantId, "enabled", false, "inFlightSignalled", signalled))

@@ -336,8 +336,25 @@ public class WebhookInbox implements Managed {
       return "unknown_sender";
     }
     boolean optedOut = OptOutDetector.isOptOut(text);
+    // A replay (effects applied, the signal not yet sent) reuses the stored reading: the model is
+    // not asked twice and the signal says what the feedback says.
+    Document stored =
+        applied && item.getString("id") != null
+            ? store.feedback().find(Filters.eq("messageId", item.getString("id"))).first()
+            : null;
     Triage triage =
-        classifier.classify(text, optedOut, at.atZone(java.time.ZoneOffset.UTC).toLocalDate());
+        stored != null && stored.getString("intent") != null
+            ? new Triage(
+                stored.getString("intent"),
+                stored.getString("objection"),
+                stored.getString("sentiment"),
+                stored.getList("keywords", String.class, List.of()),
+                stored.getString("notBefore") == null
+                    ? null
+                    : java.time.LocalDate.parse(stored.getString("notBefore")),
+                stored.getString("classifier"))
+            : classifier.classify(
+                text, optedOut, at.atZone(java.time.ZoneOffset.UTC).toLocalDate());
     if (optedOut) {
       return optOut(
           phone, "keyword", at, item.getString("id"), contextWamid, text, applied, markApplied);
@@ -345,9 +362,9 @@ public class WebhookInbox implements Managed {
     if (!applied) {
       for (String leadId : leads) {
         Document contact = store.contact(leadId);
-        if (!"reaction".equals(type) && !store.hasInteraction(leadId, "replied")) {
-          funnel.reach(leadId, "replied", at);
-          // The reward of the bandit: a lead's first reply.
+        // The reward of the bandit: a lead's first reply, marked on the contact atomically so a
+        // replay after a partial failure never counts it twice.
+        if (!"reaction".equals(type) && funnel.reach(leadId, "replied", at)) {
           stats.increment(
               contact.getString("variantId"), contact.getString("segment"), "replied", at);
         }
