@@ -280,6 +280,23 @@ class DashboardApplicationTest {
     assertThat(summary.path("series").get(0).path("enrolled").asLong()).isEqualTo(2);
     assertThat(summary.path("liveSource").asText()).isEqualTo("change_streams");
 
+    // Drifted counters are rebuilt from the marks on the contacts.
+    db.getCollection("campaign_stats")
+        .updateOne(
+            Filters.eq("campaignId", campaign), com.mongodb.client.model.Updates.inc("sent", 5L));
+    assertThat(
+            json.readTree(get("/api/dashboard/summary?campaignId=" + campaign).body())
+                .path("funnel")
+                .path("sent")
+                .asLong())
+        .isEqualTo(7);
+    JsonNode repaired = json.readTree(post("/api/dashboard/counters/rebuild", "").body());
+    assertThat(repaired.path("rowsRepaired").asInt()).isGreaterThanOrEqualTo(1);
+    assertThat(
+            json.readTree(get("/api/dashboard/summary?campaignId=" + campaign).body())
+                .path("funnel"))
+        .isEqualTo(funnel);
+
     HttpResponse<String> bad = get("/api/dashboard/summary?from=2026-13-01");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("\"field\":\"from\"");
@@ -457,7 +474,10 @@ class DashboardApplicationTest {
     DashboardBrowser.Session browser = DashboardBrowser.open();
     try (browser) {
       var driver = browser.driver();
-      var wait = new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15));
+      // The page re-renders tables on live updates: an element can go stale between two calls.
+      var wait =
+          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
+              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
       driver.get(url("/dashboard/"));
       driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
       driver.findElement(org.openqa.selenium.By.id("login")).click();
@@ -495,17 +515,19 @@ class DashboardApplicationTest {
                       org.openqa.selenium.By.cssSelector(
                           "#leads-table tr[data-lead='" + leadId + "']"))
                   .isEmpty());
-      var row =
-          driver.findElement(
-              org.openqa.selenium.By.cssSelector("#leads-table tr[data-lead='" + leadId + "']"));
-      assertThat(row.getText()).contains(xssName);
+      var rowBy = org.openqa.selenium.By.cssSelector("#leads-table tr[data-lead='" + leadId + "']");
+      wait.until(d -> d.findElement(rowBy).getText().contains(xssName));
       var js = (org.openqa.selenium.JavascriptExecutor) driver;
       assertThat(js.executeScript("return window.__xss === undefined")).isEqualTo(true);
       assertThat(driver.findElements(org.openqa.selenium.By.cssSelector("img[src='x']"))).isEmpty();
       browser.screenshot("dashboard-laptop.png");
 
       // The lead page: the reply with its triage, and the link to the Temporal Web UI.
-      row.findElement(org.openqa.selenium.By.cssSelector("a")).click();
+      wait.until(
+          d -> {
+            d.findElement(rowBy).findElement(org.openqa.selenium.By.cssSelector("a")).click();
+            return true;
+          });
       wait.until(
           d ->
               d.findElement(org.openqa.selenium.By.id("lead-replies"))
@@ -523,7 +545,11 @@ class DashboardApplicationTest {
           org.openqa.selenium.By.cssSelector(
               "#variants-table tr[data-variant='v-speed'] button.toggle");
       wait.until(d -> !d.findElements(toggle).isEmpty());
-      driver.findElement(toggle).click();
+      wait.until(
+          d -> {
+            d.findElement(toggle).click();
+            return true;
+          });
       wait.until(d -> d.findElement(org.openqa.selenium.By.id("confirm")).isDisplayed());
       assertThat(driver.findElement(org.openqa.selenium.By.id("confirm-text")).getText())
           .contains("v-speed")
@@ -547,7 +573,11 @@ class DashboardApplicationTest {
         toast.click();
       }
       wait.until(d -> !d.findElement(org.openqa.selenium.By.id("toast")).isDisplayed());
-      driver.findElement(toggle).click();
+      wait.until(
+          d -> {
+            d.findElement(toggle).click();
+            return true;
+          });
       wait.until(d -> d.findElement(org.openqa.selenium.By.id("confirm")).isDisplayed());
       driver.findElement(org.openqa.selenium.By.id("confirm-ok")).click();
       await(
@@ -573,10 +603,13 @@ class DashboardApplicationTest {
               "#approvals-list li[data-approval='" + heldLead + "']");
       wait.until(d -> !d.findElements(approval).isEmpty());
       browser.screenshot("dashboard-approval.png");
-      driver
-          .findElement(approval)
-          .findElement(org.openqa.selenium.By.cssSelector("button.approve"))
-          .click();
+      wait.until(
+          d -> {
+            d.findElement(approval)
+                .findElement(org.openqa.selenium.By.cssSelector("button.approve"))
+                .click();
+            return true;
+          });
       await(
           "the held message sent once approved",
           Duration.ofSeconds(20),

@@ -93,6 +93,69 @@ public final class FunnelStats {
     return new ArrayList<>(days.values());
   }
 
+  /**
+   * Recomputes every campaign's counters from the marks on the contacts ({@code funnel.<stage>}),
+   * the record of when each lead first reached each stage; answers the number of (campaign, day)
+   * rows that differed. Repairs a counter lost between a mark and its $inc.
+   */
+  public int rebuild() {
+    Map<List<String>, Map<String, Long>> fresh = new java.util.HashMap<>();
+    for (String stage : STAGES) {
+      for (Document g :
+          contacts
+              .aggregate(
+                  List.of(
+                      com.mongodb.client.model.Aggregates.match(Filters.exists("funnel." + stage)),
+                      com.mongodb.client.model.Aggregates.group(
+                          new Document(
+                                  "c", new Document("$ifNull", List.of("$campaignId", "default")))
+                              .append(
+                                  "d",
+                                  new Document(
+                                      "$dateToString",
+                                      new Document("format", "%Y-%m-%d")
+                                          .append("date", "$funnel." + stage))),
+                          com.mongodb.client.model.Accumulators.sum("n", 1))))
+              .allowDiskUse(true)) {
+        Document id = g.get("_id", Document.class);
+        fresh
+            .computeIfAbsent(List.of(id.getString("c"), id.getString("d")), k -> new TreeMap<>())
+            .put(stage, ((Number) g.get("n")).longValue());
+      }
+    }
+    int differing = 0;
+    java.util.Set<List<String>> keys = new java.util.HashSet<>(fresh.keySet());
+    Map<List<String>, Map<String, Long>> old = new java.util.HashMap<>();
+    for (Document d : stats.find()) {
+      Map<String, Long> counters = new TreeMap<>();
+      for (String stage : STAGES) {
+        Number n = d.get(stage, Number.class);
+        if (n != null && n.longValue() != 0) {
+          counters.put(stage, n.longValue());
+        }
+      }
+      old.put(List.of(d.getString("campaignId"), d.getString("day")), counters);
+    }
+    keys.addAll(old.keySet());
+    for (List<String> k : keys) {
+      Map<String, Long> now = fresh.getOrDefault(k, Map.of());
+      if (now.equals(old.getOrDefault(k, Map.of()))) {
+        continue;
+      }
+      differing++;
+      String[] p = {k.get(0), k.get(1)};
+      Bson key = Filters.and(Filters.eq("campaignId", p[0]), Filters.eq("day", p[1]));
+      if (now.isEmpty()) {
+        stats.deleteOne(key);
+      } else {
+        Document d = new Document("campaignId", p[0]).append("day", p[1]);
+        now.forEach(d::append);
+        stats.replaceOne(key, d, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+      }
+    }
+    return differing;
+  }
+
   public List<String> campaigns() {
     List<String> out = stats.distinct("campaignId", String.class).into(new ArrayList<>());
     out.sort(String::compareTo);
