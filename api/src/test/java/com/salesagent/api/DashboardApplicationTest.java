@@ -400,6 +400,14 @@ class DashboardApplicationTest {
       assertThat(e).as("the reply within 1 s by polling").isNotNull();
       assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(1));
       assertThat(json.readTree(e.data()).path("kind").asText()).isEqualTo("replied");
+      // A browser reconnecting with the id of the event before gets this one replayed first.
+      BlockingQueue<LiveFeed.Event> again = polling.subscribe(e.id() - 1);
+      assertThat(again.poll(1, TimeUnit.SECONDS).data()).contains(leadId);
+      assertThat(again.poll(1, TimeUnit.SECONDS).event()).isEqualTo("counters");
+      assertThat(polling.subscribe(e.id() + 1_000).poll(1, TimeUnit.SECONDS).event())
+          .as("an id from an earlier process replays nothing")
+          .isEqualTo("counters");
+      polling.unsubscribe(again);
       assertThat(json.readTree(e.data()).path("text").asText()).startsWith("<script>");
 
       // A writer that stamped its document before a later one committed first is still seen.

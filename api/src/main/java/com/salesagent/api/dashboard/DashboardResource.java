@@ -129,7 +129,13 @@ public class DashboardResource {
   public Response stream(@HeaderParam("Last-Event-ID") String lastEventId) {
     StreamingOutput body =
         out -> {
-          BlockingQueue<LiveFeed.Event> queue = feed.subscribe();
+          Long last = null;
+          try {
+            last = lastEventId == null ? null : Long.valueOf(lastEventId.strip());
+          } catch (NumberFormatException e) {
+            // not one of ours: start fresh
+          }
+          BlockingQueue<LiveFeed.Event> queue = feed.subscribe(last);
           try {
             write(
                 out,

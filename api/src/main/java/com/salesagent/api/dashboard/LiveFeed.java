@@ -89,11 +89,34 @@ public final class LiveFeed implements Managed {
 
   /** A new subscriber's queue; the current counters are in it already. */
   public BlockingQueue<Event> subscribe() {
+    return subscribe(null);
+  }
+
+  /**
+   * A new subscriber's queue. With the id of the last event a reconnecting browser saw, the feed
+   * events it missed come first (from the last {@value #REPLAY} kept here; ids of an earlier
+   * process are ignored), then the current counters.
+   */
+  public BlockingQueue<Event> subscribe(Long lastEventId) {
     BlockingQueue<Event> q = new ArrayBlockingQueue<>(1000);
-    q.offer(countersEvent());
-    subscribers.add(q);
+    Event counters = countersEvent(); // a MongoDB read: not under the lock
+    synchronized (recent) {
+      long newest = recent.isEmpty() ? 0 : recent.peekLast().id();
+      if (lastEventId != null && lastEventId <= newest) {
+        for (Event e : recent) {
+          if (e.id() > lastEventId && q.remainingCapacity() > 1) {
+            q.offer(e);
+          }
+        }
+      }
+      q.offer(counters);
+      subscribers.add(q);
+    }
     return q;
   }
+
+  static final int REPLAY = 500;
+  private final java.util.ArrayDeque<Event> recent = new java.util.ArrayDeque<>();
 
   public void unsubscribe(BlockingQueue<Event> q) {
     subscribers.remove(q);
@@ -329,9 +352,17 @@ public final class LiveFeed implements Managed {
   }
 
   private void publish(Event event) {
-    for (BlockingQueue<Event> q : subscribers) {
-      while (!q.offer(event)) {
-        q.poll(); // full: drop the oldest
+    synchronized (recent) {
+      if ("feed".equals(event.event())) {
+        recent.addLast(event);
+        if (recent.size() > REPLAY) {
+          recent.removeFirst();
+        }
+      }
+      for (BlockingQueue<Event> q : subscribers) {
+        while (!q.offer(event)) {
+          q.poll(); // full: drop the oldest
+        }
       }
     }
   }
