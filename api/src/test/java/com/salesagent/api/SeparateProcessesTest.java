@@ -48,7 +48,7 @@ class SeparateProcessesTest {
   static void start() throws Exception {
     temporal = new EmbeddedTemporalServer(0);
     temporal.start();
-    mongo = new EmbeddedMongoServer(0);
+    mongo = new EmbeddedMongoServer(0, true); // a replica set offers change streams
     mongo.start();
     s3 = new EmbeddedS3Server(0, data.resolve("s3"));
     s3.start();

@@ -55,10 +55,15 @@ public final class EmbeddedRuntime {
 
     String mongo = c.getMongodb().getUri();
     if (c.getMongodb().isEmbedded()) {
-      EmbeddedMongoServer server = new EmbeddedMongoServer(e.getMongoPort());
+      boolean changeStreams = "change_streams".equals(c.getApi().getLiveFeed());
+      EmbeddedMongoServer server = new EmbeddedMongoServer(e.getMongoPort(), changeStreams);
       env.lifecycle().manage(server);
       mongo = server.connectionString();
-      urls.add("MongoDB-wire server: " + mongo + "  (in memory)");
+      urls.add(
+          "MongoDB-wire server: "
+              + mongo
+              + "  (in memory"
+              + (changeStreams ? ", oplog on for change streams)" : ")"));
     }
 
     String s3 = c.getS3().getEndpoint();
