@@ -485,10 +485,21 @@
   function askToggle(v, enable) {
     var verb = enable ? 'Enable' : 'Disable';
     state.confirmAction = { variantId: String(v.variantId), enable: enable };
-    $('confirm-text').textContent = verb + ' variant ' + v.variantId + '? It will reach ' + num(v.inFlight) + ' in-flight leads.';
+    var question = verb + ' variant ' + v.variantId + '?';
+    $('confirm-text').textContent = question + (enable ? '' : ' Counting its in-flight leads…');
     $('confirm-ok').textContent = verb;
     $('confirm').hidden = false;
     $('confirm-ok').focus();
+    if (!enable) {
+      // Counted when asked, not on every refresh: it is the one figure that scans the leads.
+      api('/api/variants/' + encodeURIComponent(String(v.variantId)) + '/in-flight').then(function (r) {
+        if (state.confirmAction && state.confirmAction.variantId === String(v.variantId)) {
+          $('confirm-text').textContent = question + ' It will reach ' + num(r && r.inFlight) + ' in-flight leads.';
+        }
+      }).catch(function () {
+        $('confirm-text').textContent = question + ' Every in-flight lead on it will switch variant.';
+      });
+    }
   }
 
   function hideConfirm() {

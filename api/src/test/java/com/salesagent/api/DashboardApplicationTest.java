@@ -559,9 +559,11 @@ class DashboardApplicationTest {
             return true;
           });
       wait.until(d -> d.findElement(org.openqa.selenium.By.id("confirm")).isDisplayed());
-      assertThat(driver.findElement(org.openqa.selenium.By.id("confirm-text")).getText())
-          .contains("v-speed")
-          .contains("in-flight");
+      wait.until(
+          d ->
+              d.findElement(org.openqa.selenium.By.id("confirm-text"))
+                  .getText()
+                  .matches("(?s).*v-speed.*reach \\d+ in-flight leads.*"));
       driver.findElement(org.openqa.selenium.By.id("confirm-ok")).click();
       MongoDatabase db = app().connections().mongo().database();
       await(

@@ -382,6 +382,12 @@ class LifecycleApplicationTest {
       }
     }
 
+    long reach =
+        json.readTree(get("/api/variants/" + variant + "/in-flight").body())
+            .path("inFlight")
+            .asLong();
+    assertThat(reach).as("the confirmation's figure").isGreaterThanOrEqualTo(1);
+    assertThat(get("/api/variants/no-such-variant/in-flight").statusCode()).isEqualTo(404);
     HttpResponse<String> disabled = postJson("/api/variants/" + variant + "/disable", "");
 
     assertThat(disabled.statusCode()).isEqualTo(200);

@@ -33,6 +33,7 @@ import org.bson.Document;
 public class AnalyticsResource {
   private final MongoDatabase db;
   private final VariantStats stats;
+  private final Map<List<Arm>, double[]> bestCache = new java.util.concurrent.ConcurrentHashMap<>();
 
   public AnalyticsResource(MongoDatabase db) {
     this.db = db;
@@ -51,22 +52,6 @@ public class AnalyticsResource {
             .find(Filters.eq("configId", "default"))
             .first();
     List<String> autoDisabled = ArmGuard.autoDisabled(config, segment);
-    // Leads still running per variant (what the kill-switch would reach): one indexed pass.
-    Map<String, Long> inFlight = new java.util.HashMap<>();
-    for (Document g :
-        db.getCollection(Collections.CONTACTS)
-            .aggregate(
-                List.of(
-                    com.mongodb.client.model.Aggregates.match(
-                        Filters.and(
-                            Filters.in(
-                                "variantId",
-                                variants.stream().map(v -> v.getString("variantId")).toList()),
-                            Filters.nin("stage", VariantResource.TERMINAL))),
-                    com.mongodb.client.model.Aggregates.group(
-                        "$variantId", com.mongodb.client.model.Accumulators.sum("n", 1))))) {
-      inFlight.put(g.getString("_id"), ((Number) g.get("n")).longValue());
-    }
     List<Arm> arms = new ArrayList<>();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Document v : variants) {
@@ -81,7 +66,6 @@ public class AnalyticsResource {
       row.put("angle", v.getString("angle"));
       row.put("enabled", v.getBoolean("enabled", true));
       row.put("autoDisabled", autoDisabled.contains(id));
-      row.put("inFlight", inFlight.getOrDefault(id, 0L));
       Map<String, Long> counts = new LinkedHashMap<>();
       VariantStats.COUNTERS.forEach(c -> counts.put(c, t.getOrDefault(c, 0L)));
       row.put("counts", counts);
@@ -98,7 +82,13 @@ public class AnalyticsResource {
       rows.add(row);
     }
     if (!arms.isEmpty()) {
-      double[] best = VariantAnalytics.probabilityToBeBest(arms, 10_000, 1);
+      // Seeded, so the same counters always give the same answer: computed once per state.
+      double[] best =
+          bestCache.computeIfAbsent(
+              List.copyOf(arms), a -> VariantAnalytics.probabilityToBeBest(a, 10_000, 1));
+      if (bestCache.size() > 1_000) {
+        bestCache.clear();
+      }
       for (int i = 0; i < rows.size(); i++) {
         rows.get(i).put("probabilityToBeBest", best[i]);
       }

@@ -178,6 +178,19 @@ public class VariantResource {
     db.getCollection(Collections.AUDIT_LOG).insertOne(entry);
   }
 
+  /** {@code GET /api/variants/{id}/in-flight}: the leads the kill-switch would reach now. */
+  @GET
+  @Path("/{variantId}/in-flight")
+  public Response inFlight(@PathParam("variantId") String variantId) {
+    if (variants.countDocuments(Filters.eq("variantId", variantId)) == 0) {
+      return LeadResource.errors(404, "no variant " + variantId, List.of());
+    }
+    long n =
+        contacts.countDocuments(
+            Filters.and(Filters.eq("variantId", variantId), Filters.nin("stage", TERMINAL)));
+    return Response.ok(Map.of("variantId", variantId, "inFlight", n)).build();
+  }
+
   /** {@code POST /api/variants/auto-disable/check}: runs the arm guard's check now. */
   @POST
   @Path("/auto-disable/check")
