@@ -136,6 +136,22 @@ public class DashboardBenchCommand extends Command {
         "  %-40s %s%n", "summary, server-side (serverMillis)", describe(summaryServer));
     System.out.printf(
         "  %-40s %s%n%n", "one full refresh (4 requests in a row)", describe(refresh));
+    // Asked only when an operator opens the kill-switch's confirmation: scans the leads.
+    List<Double> inFlight = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/variants/v-cost/in-flight"))
+                  .header("Authorization", "Bearer bench")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      String timing = r.headers().firstValue("Server-Timing").orElse("app;dur=NaN");
+      if (i >= 10) {
+        inFlight.add(Double.parseDouble(timing.substring(timing.indexOf("dur=") + 4)));
+      }
+    }
+    System.out.printf(
+        "  %-40s server %s%n%n", "in-flight count (confirmation dialog)", describe(inFlight));
     stack.app().server().stop();
     System.exit(0);
   }
