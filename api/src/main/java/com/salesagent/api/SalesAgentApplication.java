@@ -137,6 +137,18 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
             "chartjs"));
   }
 
+  /**
+   * Triage runs on the webhook inbox's partition threads, ahead of that partition's next events:
+   * its calls get at most 5 s and one retry (the lexicon answers when the model does not).
+   */
+  static com.salesagent.activities.compose.LlmSettings triageSettings(
+      com.salesagent.activities.compose.LlmSettings s) {
+    Duration timeout =
+        s.timeout().compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : s.timeout();
+    return new com.salesagent.activities.compose.LlmSettings(
+        s.provider(), s.model(), s.apiKey(), s.baseUrl(), timeout, Math.min(1, s.maxRetries()));
+  }
+
   /** The version of a WebJar on the class path, from its Maven metadata. */
   static String webjarVersion(String artifact) {
     String path = "/META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
@@ -201,7 +213,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     var llm = config.getLlm().toSettings();
     ReplyClassifier classifier =
         llm.enabled()
-            ? new LlmClassifier(ChatModels.build(llm), llm.label())
+            ? new LlmClassifier(ChatModels.build(triageSettings(llm)), llm.label())
             : ReplyClassifier.LEXICON;
     WebhookInbox inbox =
         new WebhookInbox(store, client, endpoints.whatsapp().phoneNumberId(), clock, 8, classifier);
