@@ -27,6 +27,7 @@ final class StartupBanner {
             : " Sales agent API is running");
     out.printf(" Started in %.1f s%n", startedIn.toMillis() / 1000.0);
     out.println(line);
+    out.println(" Dashboard:                  http://localhost:" + apiPort + "/dashboard/");
     out.println(" REST API:                   http://localhost:" + apiPort + "/api");
     out.println(" WhatsApp webhook:           http://localhost:" + apiPort + "/webhooks/whatsapp");
     out.println(" Health checks:              http://localhost:" + adminPort + "/healthcheck");
