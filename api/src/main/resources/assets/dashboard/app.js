@@ -270,7 +270,13 @@
     return api('/api/dashboard/summary' + qs(summaryParams())).then(function (s) {
       if (seq !== state.seq.summary || !s) return;
       fillSelect($('campaign'), s.campaigns, '', 'All campaigns');
-      fillSelect($('segment'), ['default'].concat(s.segments || []), null, null);
+      var segments = (s.segments && s.segments.length) ? s.segments : ['default'];
+      fillSelect($('segment'), segments, null, null);
+      if (!$('segment').value) {
+        // First load: the busiest segment (the server lists them by assignments).
+        $('segment').value = String(segments[0]);
+        loadVariants();
+      }
       renderFunnel(s.funnel || {}, s.rates || {});
       updateSeriesChart(Array.isArray(s.series) ? s.series : []);
       $('server-ms').textContent = isNum(s.serverMillis) ? 'server ' + s.serverMillis.toFixed(1) + ' ms' : '';
@@ -383,14 +389,14 @@
           datasets: SERIES_KEYS.map(function (k) {
             return {
               label: k, data: series.map(function (d) { return num(d[k]); }),
-              borderColor: COLORS[k], backgroundColor: COLORS[k], tension: 0.25, pointRadius: 2
+              borderColor: COLORS[k], backgroundColor: COLORS[k], tension: 0.25, pointRadius: 4
             };
           })
         },
         options: {
           responsive: true, maintainAspectRatio: false, animation: { duration: 250 },
           interaction: { mode: 'index', intersect: false },
-          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
+          scales: { y: { beginAtZero: true, grace: '10%', ticks: { precision: 0 } } }
         }
       });
     } catch (e) { /* charts are optional */ }
@@ -554,6 +560,8 @@
     var funnel = data.funnel && typeof data.funnel === 'object' ? data.funnel : data;
     var rates = data.rates && typeof data.rates === 'object' ? data.rates : computeRates(funnel);
     renderFunnel(funnel, rates);
+    // The numbers now; the per-day chart and the rest of the summary right after (cheap: counters).
+    reloadSummarySoon();
   }
 
   /* ---------- SSE over fetch ---------- */

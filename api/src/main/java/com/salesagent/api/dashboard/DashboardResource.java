@@ -64,14 +64,20 @@ public class DashboardResource {
     Map<String, Long> totals = funnel.totals(campaignId, fromDay, toDay);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("campaigns", funnel.campaigns());
-    List<String> segments =
+    // Busiest first (by assignments): the segment the variants table opens on.
+    Map<String, Long> assigned = new java.util.HashMap<>();
+    for (org.bson.Document d :
         db.getCollection(VariantStats.COLLECTION)
-            .distinct("segment", String.class)
-            .into(new ArrayList<>());
-    if (!segments.contains("default")) {
-      segments.add("default");
+            .find()
+            .projection(new org.bson.Document("segment", 1).append("assigned", 1))) {
+      Number n = d.get("assigned", Number.class);
+      assigned.merge(d.getString("segment"), n == null ? 0L : n.longValue(), Long::sum);
     }
-    segments.sort(String::compareTo);
+    assigned.putIfAbsent("default", 0L);
+    List<String> segments = new ArrayList<>(assigned.keySet());
+    segments.sort(
+        java.util.Comparator.comparing((String seg) -> -assigned.get(seg))
+            .thenComparing(java.util.Comparator.naturalOrder()));
     answer.put("segments", segments);
     answer.put("funnel", totals);
     answer.put("rates", rates(totals));
