@@ -212,23 +212,19 @@ public final class LiveFeed implements Managed {
       MongoCollection<Document> coll,
       MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor)
       throws InterruptedException {
-    {
-      {
-        while (running) {
-          ChangeStreamDocument<Document> change = cursor.tryNext();
-          if (change == null) {
-            Thread.sleep(50);
-            continue;
-          }
-          Document doc = change.getFullDocument();
-          if (doc == null && change.getDocumentKey() != null) {
-            BsonDocument key = change.getDocumentKey();
-            doc = coll.find(new Document("_id", key.get("_id"))).first();
-          }
-          if (doc != null) {
-            onChange(name, "insert".equals(change.getOperationType().getValue()), doc);
-          }
-        }
+    while (running) {
+      ChangeStreamDocument<Document> change = cursor.tryNext();
+      if (change == null) {
+        Thread.sleep(50);
+        continue;
+      }
+      Document doc = change.getFullDocument();
+      if (doc == null && change.getDocumentKey() != null) {
+        BsonDocument key = change.getDocumentKey();
+        doc = coll.find(new Document("_id", key.get("_id"))).first();
+      }
+      if (doc != null) {
+        onChange(name, "insert".equals(change.getOperationType().getValue()), doc);
       }
     }
   }
