@@ -25,12 +25,10 @@ class SimulationApplicationTest {
   static final String TOKEN = "simulation-token";
 
   static Map<String, String> environment() {
-    Map<String, String> env = EmbeddedEnvironment.freePorts(TOKEN);
+    Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);
     env.put("FOLLOW_UP_READ_NO_REPLY", "1s");
     env.put("FOLLOW_UP_UNREAD", "2s");
     env.put("MAX_FOLLOW_UPS", "1");
-    env.put("QUIET_HOURS_START", "00:00");
-    env.put("QUIET_HOURS_END", "00:00");
     return env;
   }
 
