@@ -30,9 +30,13 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   private final LeadStore store;
   private final WhatsAppClient whatsapp;
   private final Clock clock;
+  private final com.salesagent.activities.mongo.FunnelStats funnel;
+  private final com.salesagent.activities.variants.VariantStats stats;
 
   public MessagingActivitiesImpl(LeadStore store, WhatsAppClient whatsapp, Clock clock) {
     this.store = store;
+    this.funnel = new com.salesagent.activities.mongo.FunnelStats(store.database());
+    this.stats = new com.salesagent.activities.variants.VariantStats(store.database());
     this.whatsapp = whatsapp;
     this.clock = clock;
   }
@@ -105,11 +109,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         wamid,
         (request.template() ? "template " : "text ") + "step " + request.step(),
         acceptedAt);
-    new com.salesagent.activities.mongo.FunnelStats(store.database())
-        .reach(request.leadId(), "sent", acceptedAt);
-    new com.salesagent.activities.variants.VariantStats(store.database())
-        .increment(
-            message.getString("variantId"), contact.getString("segment"), "sent", acceptedAt);
+    funnel.reach(request.leadId(), "sent", acceptedAt);
+    stats.increment(
+        message.getString("variantId"), contact.getString("segment"), "sent", acceptedAt);
     LOG.info("sent {} to {} as {}", request.idempotencyKey(), Phones.mask(phone), wamid);
     return new SendResult(wamid, acceptedAt, false, false);
   }

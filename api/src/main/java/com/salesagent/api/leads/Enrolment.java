@@ -28,9 +28,11 @@ public class Enrolment {
   private final LeadStore store;
   private final WorkflowClient temporal;
   private final Clock clock;
+  private final com.salesagent.activities.mongo.FunnelStats funnel;
 
   public Enrolment(LeadStore store, WorkflowClient temporal, Clock clock) {
     this.store = store;
+    this.funnel = new com.salesagent.activities.mongo.FunnelStats(store.database());
     this.temporal = temporal;
     this.clock = clock;
   }
@@ -40,8 +42,7 @@ public class Enrolment {
     boolean inserted = store.insertContact(contact(lead, now));
     if (inserted) {
       store.recordInteraction(lead.leadId(), lead.campaignId(), null, "enrolled", null, null, now);
-      new com.salesagent.activities.mongo.FunnelStats(store.database())
-          .reach(lead.leadId(), "enrolled", now);
+      funnel.reach(lead.leadId(), "enrolled", now);
     }
     String workflowId = LeadWorkflow.workflowId(lead.leadId());
     LeadWorkflow workflow =
