@@ -2,6 +2,7 @@ package com.salesagent.temporal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
@@ -11,10 +12,12 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +111,16 @@ class EmbeddedTemporalServerTest {
       assertThat(wallMillis).isGreaterThanOrEqualTo(1500);
     } finally {
       factory.shutdownNow();
+    }
+  }
+
+  @Test
+  void itListensOnLoopbackOnly() {
+    assertThat(Listening.accepts(InetAddress.getLoopbackAddress(), server.port())).isTrue();
+    List<InetAddress> others = Listening.otherAddresses();
+    assumeFalse(others.isEmpty(), "this machine has no other interface to try");
+    for (InetAddress other : others) {
+      assertThat(Listening.accepts(other, server.port())).as("reachable on " + other).isFalse();
     }
   }
 
