@@ -4,38 +4,50 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.salesagent.activities.whatsapp.WhatsAppApiException.Kind;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * {@code POST /{version}/{phone-number-id}/messages} of the WhatsApp Business Cloud API, in Meta's
- * request and response format: template and text messages; {@code messages[0].id} is the wamid.
+ * request and response format: template and text messages; {@code messages[0].id} is the wamid and
+ * {@code contacts[0].wa_id} the id WhatsApp knows the recipient by. Each send carries its
+ * idempotency key as {@code biz_opaque_callback_data}, which Meta echoes in the message's status
+ * webhooks: a send whose answer was lost can be recognised when its statuses arrive.
  */
 public class WhatsAppClient {
-  /**
-   * Meta codes worth retrying: throttling (4, 80007, 130429, 131056) and temporary (1, 2, 131000).
-   */
-  private static final Set<Integer> RETRYABLE_CODES =
-      Set.of(1, 2, 4, 80007, 130429, 131000, 131056);
+  /** What the Cloud API accepted: the message's wamid and the recipient's wa_id. */
+  public record Accepted(String wamid, String waId) {}
 
   private final WhatsAppSettings settings;
   private final HttpClient http;
+  private final Duration timeout;
   private final ObjectMapper json = new ObjectMapper();
 
   public WhatsAppClient(WhatsAppSettings settings) {
+    this(settings, Duration.ofSeconds(15));
+  }
+
+  /** {@code timeout}: how long to wait for Meta's answer once the request is written. */
+  public WhatsAppClient(WhatsAppSettings settings, Duration timeout) {
     this.settings = settings;
+    this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   /** A pre-approved template with positional body parameters ({{1}}, {{2}}, ...). */
-  public String sendTemplate(String toE164, String name, String language, List<String> params) {
-    ObjectNode body = envelope(toE164, "template");
+  public Accepted sendTemplate(
+      String toE164, String name, String language, List<String> params, String callbackData) {
+    ObjectNode body = envelope(toE164, "template", callbackData);
     ObjectNode template = body.putObject("template");
     template.put("name", name);
     template.putObject("language").put("code", language);
@@ -49,63 +61,117 @@ public class WhatsAppClient {
   }
 
   /** Free text: only inside the 24 h customer-service window. */
-  public String sendText(String toE164, String text) {
-    ObjectNode body = envelope(toE164, "text");
+  public Accepted sendText(String toE164, String text, String callbackData) {
+    ObjectNode body = envelope(toE164, "text", callbackData);
     body.putObject("text").put("preview_url", false).put("body", text);
     return send(body);
   }
 
-  private ObjectNode envelope(String toE164, String type) {
+  private ObjectNode envelope(String toE164, String type, String callbackData) {
     ObjectNode body = json.createObjectNode();
     body.put("messaging_product", "whatsapp");
     body.put("recipient_type", "individual");
     body.put("to", toE164.startsWith("+") ? toE164.substring(1) : toE164);
     body.put("type", type);
+    if (callbackData != null) {
+      body.put("biz_opaque_callback_data", callbackData);
+    }
     return body;
   }
 
-  private String send(ObjectNode body) {
+  private Accepted send(ObjectNode body) {
     HttpResponse<String> response;
     try {
       response =
           http.send(
               HttpRequest.newBuilder(URI.create(settings.messagesUrl()))
-                  .timeout(Duration.ofSeconds(15))
+                  .timeout(timeout)
                   .header("Authorization", "Bearer " + settings.accessToken())
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new WhatsAppApiException("Cloud API unreachable: " + e.getMessage(), 0, 0, true);
+      throw transportFailure(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new WhatsAppApiException("interrupted", 0, 0, true);
+      // Interrupted while waiting: the request may be out.
+      throw new WhatsAppApiException("interrupted while sending", 0, 0, Kind.AMBIGUOUS);
     }
     return parse(response.statusCode(), response.body());
   }
 
-  /** Maps a Cloud API answer to the wamid or to a retryable / final error. */
-  String parse(int status, String responseBody) {
+  /**
+   * Only failures before the request could be written prove nothing was sent: the connection was
+   * never made (refused, no route, DNS, connect timeout) or TLS never completed. Everything else (a
+   * timeout waiting for the answer, a reset, an early close) may follow Meta's acceptance.
+   */
+  static WhatsAppApiException transportFailure(IOException e) {
+    boolean neverSent =
+        e instanceof HttpConnectTimeoutException
+            || e instanceof ConnectException
+            || e instanceof UnknownHostException
+            || e instanceof SSLHandshakeException
+            || e.getCause() instanceof ConnectException
+            || e.getCause() instanceof UnknownHostException;
+    return new WhatsAppApiException(
+        (neverSent ? "Cloud API unreachable: " : "no answer from the Cloud API: ")
+            + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : " " + e.getMessage()),
+        0,
+        0,
+        neverSent ? Kind.NOT_SENT : Kind.AMBIGUOUS);
+  }
+
+  /** Maps a Cloud API answer to what was accepted, or to a classified error. */
+  Accepted parse(int status, String responseBody) {
     JsonNode tree;
     try {
       tree = json.readTree(responseBody == null || responseBody.isBlank() ? "{}" : responseBody);
     } catch (IOException e) {
-      throw new WhatsAppApiException(
-          "unreadable Cloud API answer (HTTP " + status + ")", status, 0, status >= 500);
+      tree = json.createObjectNode();
     }
     if (status / 100 == 2) {
       String wamid = tree.path("messages").path(0).path("id").asText("");
       if (wamid.isEmpty()) {
-        throw new WhatsAppApiException("Cloud API answer without messages[0].id", status, 0, false);
+        // Meta answered success without saying what: the message may well be out.
+        throw new WhatsAppApiException(
+            "Cloud API answer without messages[0].id (HTTP " + status + ")",
+            status,
+            0,
+            Kind.AMBIGUOUS);
       }
-      return wamid;
+      String waId = tree.path("contacts").path(0).path("wa_id").asText("");
+      return new Accepted(wamid, waId.isEmpty() ? null : waId);
     }
     JsonNode error = tree.path("error");
+    if (!error.isObject() || !error.has("code")) {
+      // Not Meta's error shape: a proxy or load balancer answered; whether Meta acted is unknown
+      // for 5xx (a gateway timeout) and known for 4xx (refused before it).
+      return failNonMeta(status);
+    }
     int code = error.path("code").asInt(0);
-    String message = error.path("message").asText("HTTP " + status);
-    boolean retryable = status == 429 || status >= 500 || RETRYABLE_CODES.contains(code);
+    Kind kind = status == 429 ? Kind.RETRYABLE : WhatsAppApiException.kindOf(code);
+    String details = error.path("error_data").path("details").asText(null);
     throw new WhatsAppApiException(
-        "Cloud API error " + code + ": " + message, status, code, retryable);
+        "Cloud API error "
+            + code
+            + ": "
+            + error.path("message").asText("HTTP " + status)
+            + (details == null ? "" : " (" + details + ")"),
+        status,
+        code,
+        kind,
+        error.has("error_subcode") ? error.path("error_subcode").asInt() : null,
+        details,
+        error.path("fbtrace_id").asText(null));
+  }
+
+  private static Accepted failNonMeta(int status) {
+    throw new WhatsAppApiException(
+        "Cloud API answered HTTP " + status + " without an error body",
+        status,
+        0,
+        status >= 500 ? Kind.AMBIGUOUS : status == 429 ? Kind.RETRYABLE : Kind.PERMANENT);
   }
 }

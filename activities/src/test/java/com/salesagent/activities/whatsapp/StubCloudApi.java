@@ -15,8 +15,18 @@ public final class StubCloudApi implements AutoCloseable {
   public final List<Request> requests = new CopyOnWriteArrayList<>();
   private final HttpServer server;
   private volatile int status = 200;
+
+  /** After reading a request: answer, answer late, or close the connection without a word. */
+  public enum Fault {
+    NONE,
+    SLOW,
+    CLOSE
+  }
+
+  private volatile Fault fault = Fault.NONE;
+  private volatile long slowMillis = 3000;
   private volatile String answer =
-      "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"x\",\"wa_id\":\"x\"}],"
+      "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"x\",\"wa_id\":\"5511998765432\"}],"
           + "\"messages\":[{\"id\":\"wamid.STUB1\"}]}";
 
   public StubCloudApi() throws IOException {
@@ -30,6 +40,17 @@ public final class StubCloudApi implements AutoCloseable {
                   ex.getRequestURI().getPath(),
                   ex.getRequestHeaders().getFirst("Authorization"),
                   body));
+          if (fault == Fault.CLOSE) {
+            ex.close();
+            return;
+          }
+          if (fault == Fault.SLOW) {
+            try {
+              Thread.sleep(slowMillis);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           byte[] out = answer.getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(status, out.length);
           try (OutputStream o = ex.getResponseBody()) {
@@ -37,6 +58,10 @@ public final class StubCloudApi implements AutoCloseable {
           }
         });
     server.start();
+  }
+
+  public void fault(Fault fault) {
+    this.fault = fault;
   }
 
   public void answer(int status, String body) {

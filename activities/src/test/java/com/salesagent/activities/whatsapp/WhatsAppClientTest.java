@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.whatsapp.WhatsAppApiException.Kind;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Cloud API wire format against a local stub: request shape, response and error mapping. */
+/**
+ * The Cloud API wire format against a local stub: request shape, response, and what each failure
+ * proves about whether the message went out.
+ */
 class WhatsAppClientTest {
   private StubCloudApi api;
   private WhatsAppClient client;
@@ -18,7 +23,10 @@ class WhatsAppClientTest {
   @BeforeEach
   void start() throws Exception {
     api = new StubCloudApi();
-    client = new WhatsAppClient(new WhatsAppSettings(api.baseUrl(), "v21.0", "1234567890", "tok"));
+    client =
+        new WhatsAppClient(
+            new WhatsAppSettings(api.baseUrl(), "v21.0", "1234567890", "tok"),
+            Duration.ofMillis(800));
   }
 
   @AfterEach
@@ -26,12 +34,21 @@ class WhatsAppClientTest {
     api.close();
   }
 
-  @Test
-  void aTemplateMessageHasMetasShapeAndReturnsTheWamid() throws Exception {
-    String wamid =
-        client.sendTemplate("+5511998765432", "intro_cost", "en", List.of("Ana", "Acme"));
+  private static void assertKind(Runnable send, Kind kind) {
+    assertThatThrownBy(send::run)
+        .isInstanceOfSatisfying(
+            WhatsAppApiException.class,
+            e -> assertThat(e.kind()).as(e.getMessage()).isEqualTo(kind));
+  }
 
-    assertThat(wamid).isEqualTo("wamid.STUB1");
+  @Test
+  void aTemplateMessageHasMetasShapeAndReturnsTheWamidAndWaId() throws Exception {
+    WhatsAppClient.Accepted accepted =
+        client.sendTemplate(
+            "+5511998765432", "intro_cost", "en", List.of("Ana", "Acme"), "lead-1-send-1");
+
+    assertThat(accepted.wamid()).isEqualTo("wamid.STUB1");
+    assertThat(accepted.waId()).isEqualTo("5511998765432");
     StubCloudApi.Request request = api.requests.get(0);
     assertThat(request.path()).isEqualTo("/v21.0/1234567890/messages");
     assertThat(request.authorization()).isEqualTo("Bearer tok");
@@ -39,6 +56,7 @@ class WhatsAppClientTest {
     assertThat(body.path("messaging_product").asText()).isEqualTo("whatsapp");
     assertThat(body.path("to").asText()).isEqualTo("5511998765432");
     assertThat(body.path("type").asText()).isEqualTo("template");
+    assertThat(body.path("biz_opaque_callback_data").asText()).isEqualTo("lead-1-send-1");
     assertThat(body.at("/template/name").asText()).isEqualTo("intro_cost");
     assertThat(body.at("/template/language/code").asText()).isEqualTo("en");
     assertThat(body.at("/template/components/0/type").asText()).isEqualTo("body");
@@ -47,7 +65,7 @@ class WhatsAppClientTest {
 
   @Test
   void aTextMessageCarriesTheBody() throws Exception {
-    client.sendText("+5511998765432", "Olá, tudo bem? ✓");
+    client.sendText("+5511998765432", "Olá, tudo bem? ✓", "k");
 
     JsonNode body = new ObjectMapper().readTree(api.requests.get(0).body());
     assertThat(body.path("type").asText()).isEqualTo("text");
@@ -56,57 +74,91 @@ class WhatsAppClientTest {
   }
 
   @Test
-  void throttlingAndServerErrorsAreRetryable() {
+  void metasThrottlingAndTemporaryErrorsAreRetryableAndKeepTheirDetails() {
     api.answer(
         400,
-        "{\"error\":{\"message\":\"Rate limit hit\",\"type\":\"OAuthException\",\"code\":130429}}");
-    assertThatThrownBy(() -> client.sendText("+5511998765432", "x"))
+        "{\"error\":{\"message\":\"Rate limit hit\",\"type\":\"OAuthException\",\"code\":130429,"
+            + "\"error_subcode\":2494055,\"error_data\":{\"details\":\"Cloud API message"
+            + " throughput has been reached\"},\"fbtrace_id\":\"AbC123\"}}");
+    assertThatThrownBy(() -> client.sendText("+5511998765432", "x", "k"))
         .isInstanceOfSatisfying(
             WhatsAppApiException.class,
             e -> {
+              assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
               assertThat(e.retryable()).isTrue();
               assertThat(e.code()).isEqualTo(130429);
+              assertThat(e.subcode()).isEqualTo(2494055);
+              assertThat(e.details()).contains("throughput");
+              assertThat(e.fbtraceId()).isEqualTo("AbC123");
             });
 
-    api.answer(503, "upstream unavailable");
-    assertThatThrownBy(() -> client.sendText("+5511998765432", "x"))
-        .isInstanceOfSatisfying(
-            WhatsAppApiException.class, e -> assertThat(e.retryable()).isTrue());
+    api.answer(500, "{\"error\":{\"message\":\"Something went wrong\",\"code\":131000}}");
+    assertKind(() -> client.sendText("+5511998765432", "x", "k"), Kind.RETRYABLE);
   }
 
   @Test
-  void permanentErrorsAreNotRetryable() {
+  void accountProblemsAreNotLeadFailures() {
+    for (int code : List.of(190, 131031, 131042)) {
+      api.answer(401, "{\"error\":{\"message\":\"account\",\"code\":" + code + "}}");
+      assertKind(() -> client.sendText("+5511998765432", "x", "k"), Kind.ACCOUNT);
+    }
+  }
+
+  @Test
+  void messageProblemsArePermanent() {
     api.answer(
-        401,
-        "{\"error\":{\"message\":\"Invalid OAuth access token.\",\"type\":\"OAuthException\",\"code\":190}}");
-    assertThatThrownBy(() -> client.sendText("+5511998765432", "x"))
+        400, "{\"error\":{\"message\":\"(#131026) Message undeliverable\",\"code\":131026}}");
+    assertThatThrownBy(() -> client.sendText("+5511998765432", "x", "k"))
         .isInstanceOfSatisfying(
             WhatsAppApiException.class,
             e -> {
+              assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
               assertThat(e.retryable()).isFalse();
-              assertThat(e.getMessage()).contains("190").contains("Invalid OAuth");
+              assertThat(e.getMessage()).contains("131026");
             });
-
-    api.answer(
-        400, "{\"error\":{\"message\":\"(#131026) Message undeliverable\",\"code\":131026}}");
-    assertThatThrownBy(() -> client.sendText("+5511998765432", "x"))
-        .isInstanceOfSatisfying(
-            WhatsAppApiException.class, e -> assertThat(e.retryable()).isFalse());
   }
 
   @Test
-  void anAnswerWithoutAWamidIsAnError() {
+  void aSuccessWithoutAWamidMayHaveBeenSent() {
     api.answer(200, "{\"messaging_product\":\"whatsapp\"}");
-    assertThatThrownBy(() -> client.sendText("+5511998765432", "x"))
-        .isInstanceOf(WhatsAppApiException.class)
-        .hasMessageContaining("messages[0].id");
+    assertKind(() -> client.sendText("+5511998765432", "x", "k"), Kind.AMBIGUOUS);
   }
 
   @Test
-  void anUnreachableApiIsRetryable() {
-    api.close();
-    assertThatThrownBy(() -> client.sendText("+5511998765432", "x"))
+  void aGatewayErrorWithoutMetasBodyMayHaveBeenSent() {
+    api.answer(504, "<html>Gateway Timeout</html>");
+    assertKind(() -> client.sendText("+5511998765432", "x", "k"), Kind.AMBIGUOUS);
+  }
+
+  @Test
+  void aTimeoutAfterTheRequestWentOutIsAmbiguousNotRetryable() {
+    api.fault(StubCloudApi.Fault.SLOW);
+
+    assertThatThrownBy(() -> client.sendText("+5511998765432", "x", "k"))
         .isInstanceOfSatisfying(
-            WhatsAppApiException.class, e -> assertThat(e.retryable()).isTrue());
+            WhatsAppApiException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.AMBIGUOUS);
+              assertThat(e.retryable()).isFalse();
+            });
+    assertThat(api.requests).hasSize(1);
+  }
+
+  @Test
+  void aConnectionClosedAfterTheRequestWentOutIsAmbiguous() {
+    api.fault(StubCloudApi.Fault.CLOSE);
+
+    assertKind(() -> client.sendText("+5511998765432", "x", "k"), Kind.AMBIGUOUS);
+    assertThat(api.requests).hasSize(1);
+  }
+
+  @Test
+  void anUnreachableApiProvesNothingWasSent() {
+    api.close();
+    assertKind(() -> client.sendText("+5511998765432", "x", "k"), Kind.NOT_SENT);
+    WhatsAppClient unknownHost =
+        new WhatsAppClient(
+            new WhatsAppSettings("http://no-such-host.invalid", "v21.0", "1", "tok"));
+    assertKind(() -> unknownHost.sendText("+5511998765432", "x", "k"), Kind.NOT_SENT);
   }
 }
