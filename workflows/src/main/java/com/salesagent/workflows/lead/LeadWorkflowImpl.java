@@ -38,10 +38,15 @@ public class LeadWorkflowImpl implements LeadWorkflow {
       Workflow.newActivityStub(
           LeadActivities.class,
           ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+  // A few attempts: research reads the lead's website when enabled, whose failures yield nothing
+  // rather than retrying for ever.
   private final ResearchActivities research =
       Workflow.newActivityStub(
           ResearchActivities.class,
-          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(2)).build());
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofMinutes(2))
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+              .build());
   private final ComposeActivities composer =
       Workflow.newActivityStub(
           ComposeActivities.class,
