@@ -1,5 +1,6 @@
 package com.salesagent.activities.lead;
 
+import com.salesagent.activities.compose.UntrustedText;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,11 @@ import java.util.Set;
  * (0.5): held for a human; below, or whenever a placeholder is left or the length is out of bounds:
  * rejected and recomposed (a bounded number of times), then held. So a message without a fact still
  * goes (0.85), while a banned phrase or another language holds it for review (0.75).
+ *
+ * <p>Whatever its score, a message is held for a human when it carries a link, an e-mail address, a
+ * phone number or an instruction-like phrase that its template did not put there (check {@code
+ * noUntrustedContent}): such text came from the lead's enrolment or website, and whoever enrolled
+ * the number may not be the lead.
  */
 public final class QualityGate {
   public record Verdict(double score, String decision, Map<String, Boolean> checks) {}
@@ -52,6 +58,19 @@ public final class QualityGate {
       List<String> bannedPhrases,
       double approveAt,
       double holdAt) {
+    return score(text, null, fact, parameters, locale, bannedPhrases, approveAt, holdAt);
+  }
+
+  /** {@code template}: the body the text was made from (what it may contain verbatim). */
+  public static Verdict score(
+      String text,
+      String template,
+      String fact,
+      List<String> parameters,
+      String locale,
+      List<String> bannedPhrases,
+      double approveAt,
+      double holdAt) {
     Map<String, Boolean> checks = new LinkedHashMap<>();
     checks.put("usesFact", usesFact(text, fact));
     checks.put("length", text.length() >= 20 && text.length() <= 1024);
@@ -72,9 +91,13 @@ public final class QualityGate {
             + (checks.get("noBannedPhrase") ? 0.25 : 0)
             + (checks.get("languageMatchesLocale") ? 0.25 : 0);
     score = Math.round(score * 100) / 100.0;
+    checks.put("noUntrustedContent", UntrustedText.findings(text, template).isEmpty());
     boolean blocked = !checks.get("noPlaceholders") || !checks.get("length");
     String decision =
         blocked ? "reject" : score >= approveAt ? "approve" : score >= holdAt ? "hold" : "reject";
+    if ("approve".equals(decision) && !checks.get("noUntrustedContent")) {
+      decision = "hold";
+    }
     return new Verdict(score, decision, checks);
   }
 

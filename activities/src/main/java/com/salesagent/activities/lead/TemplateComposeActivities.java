@@ -91,8 +91,15 @@ public class TemplateComposeActivities implements ComposeActivities {
         throw ApplicationFailure.newFailure(
             "lead " + request.leadId() + " has no research yet", "NoResearch");
       }
-      // A recomposition after a rejection tries the next best fact.
-      values.put("fact", fact(hits.get(Math.min(request.attempt(), hits.size() - 1)).text()));
+      // A recomposition after a rejection tries the next best fact; one left empty by cleaning is
+      // passed over.
+      String fact = "";
+      for (int i = Math.min(request.attempt(), hits.size() - 1);
+          i < hits.size() && fact.isEmpty();
+          i++) {
+        fact = fact(hits.get(i).text());
+      }
+      values.put("fact", fact);
     }
     Filled filled = fill(template.getString("body"), values);
     String text = filled.text();
@@ -122,6 +129,7 @@ public class TemplateComposeActivities implements ComposeActivities {
     QualityGate.Verdict verdict =
         QualityGate.score(
             text,
+            template.getString("body"),
             composer.equals(COMPOSER)
                 ? values.get("fact")
                 : hits.isEmpty() ? null : hits.get(0).text(),
@@ -226,10 +234,11 @@ public class TemplateComposeActivities implements ComposeActivities {
    */
   static String fact(String chunk) {
     String sentence = chunk.strip().split("(?<=[.!?])\\s+")[0].strip();
+    // Quoted from the lead's own text: no links, addresses, markup, control characters or lines.
+    sentence = com.salesagent.activities.compose.UntrustedText.clean(sentence);
     sentence = sentence.replaceAll("[.!?]+$", "");
-    if (sentence.length() > 160) {
-      int cut = sentence.lastIndexOf(' ', 160);
-      sentence = sentence.substring(0, cut > 80 ? cut : 160);
+    if (sentence.isEmpty()) {
+      return sentence;
     }
     String first = sentence.split("\\s+")[0];
     if (PRONOUNS.contains(first)) {
@@ -246,12 +255,20 @@ public class TemplateComposeActivities implements ComposeActivities {
     StringBuilder text = new StringBuilder();
     List<String> parameters = new ArrayList<>();
     while (m.find()) {
-      String value = values.getOrDefault(m.group(1), "");
+      String value = parameter(values.getOrDefault(m.group(1), ""));
       parameters.add(value);
       m.appendReplacement(text, Matcher.quoteReplacement(value));
     }
     m.appendTail(text);
     return new Filled(text.toString(), parameters);
+  }
+
+  /**
+   * A template parameter as Meta accepts it (error 132018 otherwise, and final): one line, no tabs,
+   * no runs of more than four spaces. Text messages get the same shape.
+   */
+  static String parameter(String value) {
+    return value == null ? "" : value.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
   }
 
   static Map<String, String> values(Document c) {
