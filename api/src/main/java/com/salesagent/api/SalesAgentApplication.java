@@ -4,7 +4,7 @@ import com.salesagent.activities.compose.ChatModels;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.triage.LlmClassifier;
 import com.salesagent.activities.triage.ReplyClassifier;
-import com.salesagent.api.auth.AdminTokenFilter;
+import com.salesagent.api.auth.ApiSecurity;
 import com.salesagent.api.bench.BenchCommand;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.embedded.EmbeddedRuntime;
@@ -16,9 +16,10 @@ import com.salesagent.api.leads.LeadResource;
 import com.salesagent.api.leads.LeadValidator;
 import com.salesagent.api.leads.VariantResource;
 import com.salesagent.api.resources.DiagnosticsResource;
+import com.salesagent.api.webhook.DeadLetterResource;
+import com.salesagent.api.webhook.LeadSignaller;
 import com.salesagent.api.webhook.WebhookInbox;
 import com.salesagent.api.webhook.WhatsAppWebhookResource;
-import com.salesagent.temporal.StartupException;
 import com.salesagent.worker.Connections;
 import com.salesagent.worker.Endpoints;
 import com.salesagent.worker.WorkerRuntime;
@@ -32,10 +33,8 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.JarLocation;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintStream;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -167,18 +166,9 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
   @Override
   public void run(ApiConfiguration config, Environment env) {
     boolean embedded = config.getEmbedded().isEnabled();
-    String token = config.getApi().getAdminToken();
-    boolean tokenGenerated = false;
-    if (token.isBlank()) {
-      if (!embedded) {
-        throw new StartupException(
-            "API_ADMIN_TOKEN is not set: the server command needs a bearer token for /api");
-      }
-      byte[] bytes = new byte[16];
-      new SecureRandom().nextBytes(bytes);
-      token = "local-" + HexFormat.of().formatHex(bytes);
-      tokenGenerated = true;
-    }
+    String configuredToken = config.getApi().getAdminToken();
+    String token = ApiSecurity.token(configuredToken, embedded);
+    boolean tokenGenerated = configuredToken.isBlank();
 
     List<String> embeddedUrls = List.of();
     Endpoints endpoints;
@@ -216,13 +206,21 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
             ? new LlmClassifier(ChatModels.build(triageSettings(llm)), llm.label())
             : ReplyClassifier.LEXICON;
     WebhookInbox inbox =
-        new WebhookInbox(store, client, endpoints.whatsapp().phoneNumberId(), clock, 8, classifier);
+        new WebhookInbox(
+            store,
+            LeadSignaller.temporal(client),
+            endpoints.whatsapp().phoneNumberId(),
+            clock,
+            8,
+            classifier,
+            config.getApi().getWebhookRetention().toJavaDuration());
     env.lifecycle().manage(inbox);
     this.inbox = inbox;
 
     env.jersey().register(new ServerTiming());
-    env.jersey().register(new AdminTokenFilter(token));
+    ApiSecurity.register(env, token, config.getApi().getOperatorName());
     env.jersey().register(new DiagnosticsResource(client));
+    env.jersey().register(new DeadLetterResource(inbox));
     env.jersey().register(new AnalyticsResource(connections.mongo().database()));
     com.salesagent.api.dashboard.LiveFeed feed =
         new com.salesagent.api.dashboard.LiveFeed(

@@ -1,5 +1,6 @@
 package com.salesagent.api;
 
+import com.salesagent.api.auth.ApiSecurity;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +30,14 @@ final class StartupBanner {
     out.println(line);
     out.println(" Dashboard:                  http://localhost:" + apiPort + "/dashboard/");
     out.println(" REST API:                   http://localhost:" + apiPort + "/api");
+    out.println(
+        "                             (listens on every interface: it is the product; set"
+            + " HTTP_BIND_HOST=127.0.0.1 to keep it on this machine)");
     out.println(" WhatsApp webhook:           http://localhost:" + apiPort + "/webhooks/whatsapp");
-    out.println(" Health checks:              http://localhost:" + adminPort + "/healthcheck");
+    out.println(
+        " Health checks:              http://localhost:"
+            + adminPort
+            + "/healthcheck  (admin port: loopback only unless ADMIN_BIND_HOST)");
     out.println(" Metrics:                    http://localhost:" + adminPort + "/metrics");
     embeddedUrls.forEach(u -> out.println(" " + u));
     if (!temporalUiUrl.isBlank()) {
@@ -40,7 +47,7 @@ final class StartupBanner {
         " Admin token:                "
             + (tokenGenerated
                 ? adminToken + "  (generated; set API_ADMIN_TOKEN to choose one)"
-                : "from API_ADMIN_TOKEN"));
+                : "from API_ADMIN_TOKEN, " + ApiSecurity.fingerprint(adminToken)));
     out.println(
         " Try: curl -X POST -H 'Authorization: Bearer <token>' http://localhost:"
             + apiPort

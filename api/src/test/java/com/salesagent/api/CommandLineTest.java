@@ -39,12 +39,25 @@ class CommandLineTest {
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_PORT", "0");
     env.put("ADMIN_PORT", "0");
-    env.put("API_ADMIN_TOKEN", "t");
+    env.put("API_ADMIN_TOKEN", LONG_TOKEN);
     env.put("CONNECT_TIMEOUT_SECONDS", "2");
     for (int i = 0; i < keyValues.length; i += 2) {
       env.put(keyValues[i], keyValues[i + 1]);
     }
     return env;
+  }
+
+  static final String LONG_TOKEN = "command-line-token-0123456789abcdef0123";
+
+  @Test
+  void aShortAdminTokenIsRefusedAtStart() throws Exception {
+    Outcome outcome = run(realStack("API_ADMIN_TOKEN", "secret123"), "server");
+
+    assertThat(outcome.failure()).isPresent();
+    assertThat(outcome.errLines()).hasSize(1);
+    assertThat(outcome.errLines().get(0))
+        .startsWith("error: API_ADMIN_TOKEN is too short (9 characters)")
+        .contains("at least 32");
   }
 
   @Test
@@ -94,7 +107,7 @@ class CommandLineTest {
   void aTakenHttpPortIsNamedBeforeAnythingStarts() throws Exception {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(0));
-      Map<String, String> env = EmbeddedEnvironment.freePorts("t");
+      Map<String, String> env = EmbeddedEnvironment.freePorts(LONG_TOKEN);
       env.put("HTTP_PORT", String.valueOf(taken.getLocalPort()));
 
       Outcome outcome = run(env, "embedded");

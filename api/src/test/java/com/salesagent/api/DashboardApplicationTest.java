@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DashboardApplicationTest {
-  static final String TOKEN = "dashboard-token";
+  static final String TOKEN = "dashboard-token-0123456789abcdef01234";
 
   static Map<String, String> environment() {
     Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);

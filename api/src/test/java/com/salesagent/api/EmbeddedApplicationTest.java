@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The embedded default booted as the 'embedded' command boots it, on free ports. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class EmbeddedApplicationTest {
-  static final String TOKEN = "test-admin-token";
+  static final String TOKEN = "test-admin-token-0123456789abcdef0123";
 
   static final DropwizardAppExtension<ApiConfiguration> APP =
       new DropwizardAppExtension<>(

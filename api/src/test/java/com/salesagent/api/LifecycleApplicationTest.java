@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class LifecycleApplicationTest {
-  static final String TOKEN = "lifecycle-token";
+  static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
 
   static Map<String, String> environment() {
     Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);
@@ -320,10 +320,12 @@ class LifecycleApplicationTest {
         postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"maybe\"}");
     HttpResponse<String> editOfTemplate =
         postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"edit\",\"text\":\"Olá!\"}");
-    HttpResponse<String> approved =
+    HttpResponse<String> selfNamed =
         postJson(
             "/api/leads/" + leadId + "/approval",
-            "{\"decision\":\"approve\",\"approver\":\"maria\"}");
+            "{\"decision\":\"approve\",\"approver\":\"quality-gate\"}");
+    HttpResponse<String> approved =
+        postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"approve\"}");
     HttpResponse<String> again =
         postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"approve\"}");
 
@@ -331,15 +333,18 @@ class LifecycleApplicationTest {
     assertThat(invalid.body()).contains("decision");
     assertThat(editOfTemplate.statusCode()).isEqualTo(409);
     assertThat(editOfTemplate.body()).contains("template");
+    // The approver is whoever the token authenticated, never what the body claims.
+    assertThat(selfNamed.statusCode()).isEqualTo(422);
+    assertThat(selfNamed.body()).contains("approver");
     assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
-    assertThat(json.readTree(approved.body()).path("approver").asText()).isEqualTo("maria");
+    assertThat(json.readTree(approved.body()).path("approver").asText()).isEqualTo("operator");
     assertThat(again.statusCode()).isEqualTo(409);
     await(
         "sent",
         Duration.ofSeconds(20),
         () -> store().messagesOf(leadId).get(0).getString("wamid") != null);
     Document message = store().messagesOf(leadId).get(0);
-    assertThat(message.get("approval", Document.class).getString("by")).isEqualTo("maria");
+    assertThat(message.get("approval", Document.class).getString("by")).isEqualTo("operator");
     assertThat(message.get("approval", Document.class).getString("status")).isEqualTo("approve");
   }
 
@@ -600,9 +605,10 @@ class LifecycleApplicationTest {
     assertThat(json.readTree(again.body()).path("duplicates").asInt()).isEqualTo(3);
     assertThat(store().webhookEvents().countDocuments(Filters.regex("eventKey", "batch-")))
         .isEqualTo(3);
-    // Unknown wamids are stored and reported, never a crash.
+    // Statuses for wamids not stored (yet) wait for their message instead of being dropped: the
+    // sweep looks again until the grace period ends. Never a crash.
     await(
-        "processed",
+        "kept pending",
         Duration.ofSeconds(10),
         () ->
             store()
@@ -610,7 +616,8 @@ class LifecycleApplicationTest {
                     .countDocuments(
                         Filters.and(
                             Filters.regex("eventKey", wamidA),
-                            Filters.eq("outcome", "unknown_wamid")))
+                            Filters.eq("processed", false),
+                            Filters.exists("nextAttemptAt")))
                 == 2);
   }
 
@@ -623,7 +630,7 @@ class LifecycleApplicationTest {
     String read =
         notification(
             emulator().phoneNumberId(),
-            "\"statuses\":[{\"id\":\"%s\",\"status\":\"read\",\"timestamp\":\"%d\",\"recipient_id\":\"x\"}]"
+            "\"statuses\":[{\"id\":\"%s\",\"status\":\"read\",\"timestamp\":\"%d\",\"recipient_id\":\"5511900000009\"}]"
                 .formatted(wamid, ts));
 
     assertThat(webhook(read, sign(read)).statusCode()).isEqualTo(200);

@@ -77,7 +77,7 @@ class SeparateProcessesTest {
     env.put("WHATSAPP_ACCESS_TOKEN", "real-token");
     env.put("WHATSAPP_APP_SECRET", "real-secret");
     env.put("WHATSAPP_VERIFY_TOKEN", "real-verify");
-    env.put("API_ADMIN_TOKEN", "split-token");
+    env.put("API_ADMIN_TOKEN", "split-token-0123456789abcdef0123456789");
     env.put("HTTP_PORT", "0");
     env.put("ADMIN_PORT", "0");
     env.put("WORKER_ADMIN_PORT", "0");
@@ -114,7 +114,7 @@ class SeparateProcessesTest {
         .send(
             HttpRequest.newBuilder(URI.create("http://localhost:" + api.getLocalPort() + path))
                 .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer split-token")
+                .header("Authorization", "Bearer split-token-0123456789abcdef0123456789")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),

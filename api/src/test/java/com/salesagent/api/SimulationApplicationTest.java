@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class SimulationApplicationTest {
-  static final String TOKEN = "simulation-token";
+  static final String TOKEN = "simulation-token-0123456789abcdef0123";
 
   static Map<String, String> environment() {
     Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);

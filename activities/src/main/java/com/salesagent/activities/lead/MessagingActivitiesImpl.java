@@ -2,6 +2,7 @@ package com.salesagent.activities.lead;
 
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.whatsapp.WhatsAppApiException;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.workflows.lead.MessagingActivities;
@@ -32,6 +33,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   private final Clock clock;
   private final com.salesagent.activities.mongo.FunnelStats funnel;
   private final com.salesagent.activities.variants.VariantStats stats;
+  private final Suppressions suppressions;
 
   public MessagingActivitiesImpl(LeadStore store, WhatsAppClient whatsapp, Clock clock) {
     this.store = store;
@@ -39,6 +41,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     this.stats = new com.salesagent.activities.variants.VariantStats(store.database());
     this.whatsapp = whatsapp;
     this.clock = clock;
+    this.suppressions = new Suppressions(store.database());
   }
 
   @Override
@@ -68,23 +71,39 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       throw ApplicationFailure.newFailure(
           "another attempt is sending " + request.idempotencyKey(), "SendInProgress");
     }
+    java.util.Optional<Suppressions.Entry> suppressed =
+        suppressions.active(LeadStore.numbersOf(contact));
+    if (suppressed.isPresent()) {
+      // The number said stop (under this lead or any other): checked right before the call.
+      store.releaseClaim(request.idempotencyKey());
+      store.setContactFields(
+          request.leadId(),
+          new Document("doNotContact", true)
+              .append("doNotContactSource", suppressed.get().source()));
+      LOG.info(
+          "send {} not made: number suppressed ({})",
+          request.idempotencyKey(),
+          suppressed.get().source());
+      return new SendResult(null, now, true, false);
+    }
     String phone = contact.getString("phone");
-    String wamid;
+    WhatsAppClient.Accepted accepted;
     try {
       if (request.template()) {
         Document template = message.get("template", Document.class);
-        wamid =
+        accepted =
             whatsapp.sendTemplate(
                 phone,
                 template.getString("name"),
                 template.getString("language"),
-                template.getList("parameters", String.class, List.of()));
+                template.getList("parameters", String.class, List.of()),
+                request.idempotencyKey());
       } else {
         String text =
             request.useEditedText() && message.getString("editedText") != null
                 ? message.getString("editedText")
                 : message.getString("text");
-        wamid = whatsapp.sendText(phone, text);
+        accepted = whatsapp.sendText(phone, text, request.idempotencyKey());
       }
     } catch (WhatsAppApiException e) {
       store.releaseClaim(request.idempotencyKey());
@@ -99,8 +118,14 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), PERMANENT_ERROR);
     }
     Instant acceptedAt = clock.instant();
+    String wamid = accepted.wamid();
     store.markAccepted(
-        request.idempotencyKey(), wamid, request.template() ? "template" : "text", acceptedAt);
+        request.idempotencyKey(),
+        wamid,
+        accepted.waId(),
+        request.template() ? "template" : "text",
+        acceptedAt);
+    store.addWhatsAppId(request.leadId(), accepted.waId());
     store.recordInteraction(
         request.leadId(),
         contact.getString("campaignId"),

@@ -60,17 +60,46 @@ public class LeadStore {
 
   // ---- contacts
 
-  /** False when the leadId exists already (nothing is changed then). */
-  public boolean insertContact(Document contact) {
+  /** Why an insert did not happen. */
+  public enum Inserted {
+    INSERTED,
+    /** The leadId exists already: nothing changed. */
+    LEAD_EXISTS,
+    /** Another lead of the same campaign is active on this phone: nothing changed. */
+    PHONE_ACTIVE
+  }
+
+  /**
+   * The key that allows one active lead per phone per campaign (a unique sparse index): set while
+   * the lead's workflow runs, removed when it reaches a terminal stage.
+   */
+  public static String activeKey(String campaignId, String phone) {
+    return campaignId + "|" + phone;
+  }
+
+  /** Inserts a contact (with its {@code activeKey}); tells which uniqueness refused it, if any. */
+  public Inserted insertContact(Document contact) {
     try {
       contacts().insertOne(contact);
-      return true;
+      return Inserted.INSERTED;
     } catch (MongoWriteException e) {
-      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        return false;
+      if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+        throw e;
       }
-      throw e;
+      return contact(contact.getString("leadId")) != null
+          ? Inserted.LEAD_EXISTS
+          : Inserted.PHONE_ACTIVE;
     }
+  }
+
+  /** The lead reached a terminal stage: its phone may be enrolled again in its campaign. */
+  public void endActive(String leadId) {
+    contacts().updateOne(Filters.eq("leadId", leadId), Updates.unset("activeKey"));
+  }
+
+  /** The lead active on this phone in this campaign, or null. */
+  public Document activeContact(String campaignId, String phone) {
+    return contacts().find(Filters.eq("activeKey", activeKey(campaignId, phone))).first();
   }
 
   public Document contact(String leadId) {
@@ -81,22 +110,85 @@ public class LeadStore {
     contacts().updateOne(Filters.eq("leadId", leadId), new Document("$set", fields));
   }
 
-  public List<String> leadIdsByPhone(String phone) {
-    List<String> ids = new ArrayList<>();
-    contacts().find(Filters.eq("phone", phone)).forEach(d -> ids.add(d.getString("leadId")));
-    return ids;
+  /**
+   * Contacts WhatsApp knows by this wa_id: enrolled with that number, or answered by it (the wa_id
+   * of every send is stored, since it may differ from the number as enrolled: Brazil's ninth digit,
+   * Mexico's 1 after +52).
+   */
+  private static Bson byWhatsAppId(String waId) {
+    String digits = waId.startsWith("+") ? waId.substring(1) : waId;
+    return Filters.or(Filters.eq("phone", "+" + digits), Filters.eq("waIds", digits));
   }
 
-  /** Marks every contact with this phone as do-not-contact; returns their leadIds. */
-  public List<String> markDoNotContact(String phone, String source, Instant at) {
+  public List<Document> contactsByWhatsAppId(String waId) {
+    return contacts().find(byWhatsAppId(waId)).into(new ArrayList<>());
+  }
+
+  public List<String> leadIdsByWhatsAppId(String waId) {
+    return contactsByWhatsAppId(waId).stream().map(d -> d.getString("leadId")).toList();
+  }
+
+  /** Records the wa_id WhatsApp answered a send with, so inbound messages match it too. */
+  public void addWhatsAppId(String leadId, String waId) {
+    if (waId != null && !waId.isBlank()) {
+      contacts().updateOne(Filters.eq("leadId", leadId), Updates.addToSet("waIds", waId));
+    }
+  }
+
+  /**
+   * The contacts an opt-out from this wa_id reaches: those WhatsApp knows by it, and every other
+   * contact enrolled with one of their numbers (other campaigns, other leadIds).
+   */
+  public List<Document> optOutContacts(String waId) {
+    List<Document> matched = contactsByWhatsAppId(waId);
+    List<String> numbers = new ArrayList<>();
+    for (Document c : matched) {
+      for (String n : numbersOf(c)) {
+        if (!numbers.contains(n)) {
+          numbers.add(n);
+        }
+      }
+    }
+    if (numbers.isEmpty()) {
+      return matched;
+    }
+    List<String> digits = numbers.stream().map(n -> n.substring(1)).toList();
+    return contacts()
+        .find(
+            Filters.or(
+                byWhatsAppId(waId), Filters.in("phone", numbers), Filters.in("waIds", digits)))
+        .into(new ArrayList<>());
+  }
+
+  /**
+   * Marks these contacts do-not-contact (kept for the lead page; the number's suppression rules).
+   */
+  public void markDoNotContact(List<String> leadIds, String source, Instant at) {
+    if (leadIds.isEmpty()) {
+      return;
+    }
     contacts()
         .updateMany(
-            Filters.eq("phone", phone),
+            Filters.in("leadId", leadIds),
             Updates.combine(
                 Updates.set("doNotContact", true),
                 Updates.set("doNotContactSource", source),
                 Updates.set("doNotContactAt", Date.from(at))));
-    return leadIdsByPhone(phone);
+  }
+
+  /** The numbers a contact is reachable under: the enrolled phone and every wa_id seen. */
+  public static List<String> numbersOf(Document contact) {
+    List<String> numbers = new ArrayList<>();
+    if (contact.getString("phone") != null) {
+      numbers.add(contact.getString("phone"));
+    }
+    for (String waId : contact.getList("waIds", String.class, List.of())) {
+      String n = "+" + waId;
+      if (!numbers.contains(n)) {
+        numbers.add(n);
+      }
+    }
+    return numbers;
   }
 
   /** Filters: stage, campaignId, segment, variantId (each optional). */
@@ -237,18 +329,43 @@ public class LeadStore {
     return claimed != null;
   }
 
-  public void markAccepted(String idempotencyKey, String wamid, String kind, Instant at) {
+  public void markAccepted(
+      String idempotencyKey, String wamid, String waId, String kind, Instant at) {
     messages()
         .updateOne(
             Filters.eq("idempotencyKey", idempotencyKey),
             Updates.combine(
                 Updates.set("wamid", wamid),
+                Updates.set("waId", waId),
                 Updates.set("kind", kind),
                 Updates.set("status", "accepted"),
                 Updates.set("statusRank", RANK.get("accepted")),
                 Updates.set("statusAt.accepted", Date.from(at)),
                 Updates.currentDate("updatedAt"),
                 Updates.unset("sendingUntil")));
+  }
+
+  /**
+   * Binds a wamid to the message sent under this idempotency key when the send's own answer was
+   * lost (Meta echoes the key as biz_opaque_callback_data in status webhooks); false when the key
+   * is unknown or the message has its wamid already.
+   */
+  public boolean bindWamid(String idempotencyKey, String wamid, String waId, Instant at) {
+    return messages()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
+                Updates.combine(
+                    Updates.set("wamid", wamid),
+                    Updates.set("waId", waId),
+                    Updates.set("status", "accepted"),
+                    Updates.set("statusRank", RANK.get("accepted")),
+                    Updates.set("statusAt.accepted", Date.from(at)),
+                    Updates.set("reconciledBy", "status_webhook"),
+                    Updates.currentDate("updatedAt"),
+                    Updates.unset("sendingUntil")))
+            .getModifiedCount()
+        == 1;
   }
 
   public void releaseClaim(String idempotencyKey) {

@@ -42,6 +42,11 @@ public final class MongoSchema {
     unique(db, Collections.CONTACTS, "leadId");
     index(db, Collections.CONTACTS, Indexes.ascending("campaignId", "stage"));
     index(db, Collections.CONTACTS, Indexes.ascending("phone"));
+    index(db, Collections.CONTACTS, Indexes.ascending("waIds"));
+    // One active lead per phone per campaign: set while the lead runs, removed when it ends.
+    db.getCollection(Collections.CONTACTS)
+        .createIndex(Indexes.ascending("activeKey"), new IndexOptions().unique(true).sparse(true));
+    unique(db, Suppressions.COLLECTION, "number");
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "stage"));
     index(db, Collections.CONTACTS, Indexes.ascending("segment", "stage"));
     index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));

@@ -113,12 +113,54 @@ class LeadActivitiesTest {
   void aDoNotContactLeadIsNeverSentTo() {
     composer.compose(
         new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-2", 0, true));
-    store.markDoNotContact("+5511998765432", "keyword", clock.instant());
+    store.markDoNotContact(java.util.List.of("L-1"), "keyword", clock.instant());
 
     SendResult result = messaging.send(new SendRequest("L-1", "k-2", 0, true, false));
 
     assertThat(result.doNotContact()).isTrue();
     assertThat(api.requests).isEmpty();
+  }
+
+  @Test
+  void aSuppressedNumberIsNeverSentToWhateverLeadItIsEnrolledUnder() {
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-2b", 0, true));
+    // Another lead's STOP suppressed the number; this contact was never marked.
+    new com.salesagent.activities.mongo.Suppressions(store.database())
+        .suppress(
+            java.util.List.of("+5511998765432"),
+            com.salesagent.activities.mongo.Suppressions.KEYWORD,
+            clock.instant(),
+            null);
+
+    SendResult result = messaging.send(new SendRequest("L-1", "k-2b", 0, true, false));
+
+    assertThat(result.doNotContact()).isTrue();
+    assertThat(api.requests).isEmpty();
+    assertThat(store.contact("L-1").getBoolean("doNotContact")).isTrue();
+    assertThat(store.messageByKey("k-2b").get("sendingUntil")).isNull();
+  }
+
+  @Test
+  void aSuppressedWaIdStopsSendsToTheNumberItWasLearnedFrom() {
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-2c", 0, true));
+    messaging.send(new SendRequest("L-1", "k-2c", 0, true, false));
+    // The stub answered with wa_id 5511998765432; a STOP from it suppresses that number.
+    assertThat(store.contact("L-1").getList("waIds", String.class)).contains("5511998765432");
+    composer.compose(
+        new ComposeRequest("L-1", "c-1", "v-cost", 1, "follow_up_read", "k-2d", 0, true));
+    new com.salesagent.activities.mongo.Suppressions(store.database())
+        .suppress(
+            java.util.List.of("+5511998765432"),
+            com.salesagent.activities.mongo.Suppressions.KEYWORD,
+            clock.instant(),
+            null);
+
+    SendResult result = messaging.send(new SendRequest("L-1", "k-2d", 1, true, false));
+
+    assertThat(result.doNotContact()).isTrue();
+    assertThat(api.requests).hasSize(1);
   }
 
   @Test

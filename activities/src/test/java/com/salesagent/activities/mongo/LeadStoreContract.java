@@ -28,7 +28,7 @@ abstract class LeadStoreContract {
     store.insertContact(
         new Document("leadId", "L-2").append("phone", "+5511998765432").append("campaignId", "d"));
     store.upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
-    store.markAccepted("k-1", "wamid.1", "template", t);
+    store.markAccepted("k-1", "wamid.1", null, "template", t);
   }
 
   @Test
@@ -66,9 +66,90 @@ abstract class LeadStoreContract {
 
   @Test
   void anOptOutMarksEveryContactWithThatPhone() {
-    assertThat(store.markDoNotContact("+5511998765432", "keyword", t))
+    assertThat(store.optOutContacts("5511998765432"))
+        .extracting(d -> d.getString("leadId"))
         .containsExactlyInAnyOrder("L-1", "L-2");
+    store.markDoNotContact(java.util.List.of("L-1", "L-2"), "keyword", t);
     assertThat(store.contact("L-2").getBoolean("doNotContact")).isTrue();
+  }
+
+  @Test
+  void aContactIsFoundByTheWaIdWhatsAppAnsweredWithAsWellAsByItsNumber() {
+    // Enrolled without Brazil's ninth digit; WhatsApp answered the send with the nine-digit id.
+    store.insertContact(
+        new Document("leadId", "L-3").append("phone", "+551187654321").append("campaignId", "c"));
+    store.addWhatsAppId("L-3", "5511987654321");
+    store.addWhatsAppId("L-3", "5511987654321");
+
+    assertThat(store.leadIdsByWhatsAppId("5511987654321")).containsExactly("L-3");
+    assertThat(store.leadIdsByWhatsAppId("551187654321")).containsExactly("L-3");
+    assertThat(LeadStore.numbersOf(store.contact("L-3")))
+        .containsExactly("+551187654321", "+5511987654321");
+    assertThat(store.optOutContacts("5511987654321"))
+        .extracting(d -> d.getString("leadId"))
+        .containsExactly("L-3");
+    // A second lead enrolled with the nine-digit number is reached through the first one's wa_id.
+    store.insertContact(
+        new Document("leadId", "L-4").append("phone", "+5511987654321").append("campaignId", "d"));
+    assertThat(store.optOutContacts("551187654321"))
+        .extracting(d -> d.getString("leadId"))
+        .containsExactlyInAnyOrder("L-3", "L-4");
+  }
+
+  @Test
+  void oneActiveLeadPerPhonePerCampaign() {
+    Document first =
+        new Document("leadId", "A-1")
+            .append("phone", "+14155550199")
+            .append("campaignId", "spring")
+            .append("activeKey", LeadStore.activeKey("spring", "+14155550199"));
+    Document second =
+        new Document("leadId", "A-2")
+            .append("phone", "+14155550199")
+            .append("campaignId", "spring")
+            .append("activeKey", LeadStore.activeKey("spring", "+14155550199"));
+    Document otherCampaign =
+        new Document("leadId", "A-3")
+            .append("phone", "+14155550199")
+            .append("campaignId", "autumn")
+            .append("activeKey", LeadStore.activeKey("autumn", "+14155550199"));
+
+    assertThat(store.insertContact(first)).isEqualTo(LeadStore.Inserted.INSERTED);
+    assertThat(store.insertContact(new Document(first))).isEqualTo(LeadStore.Inserted.LEAD_EXISTS);
+    assertThat(store.insertContact(second)).isEqualTo(LeadStore.Inserted.PHONE_ACTIVE);
+    assertThat(store.activeContact("spring", "+14155550199").getString("leadId")).isEqualTo("A-1");
+    assertThat(store.insertContact(otherCampaign)).isEqualTo(LeadStore.Inserted.INSERTED);
+    store.endActive("A-1");
+    assertThat(store.insertContact(second)).isEqualTo(LeadStore.Inserted.INSERTED);
+  }
+
+  @Test
+  void aSuppressionIsKeyedByNumberKeepsItsFirstReasonAndIsLiftedOnlyWithConsent() {
+    Suppressions suppressions = new Suppressions(mongo().database());
+    suppressions.suppress(java.util.List.of("+14155550199"), Suppressions.KEYWORD, t, "STOP");
+    suppressions.suppress(
+        java.util.List.of("+14155550199"), Suppressions.OPERATOR, t.plusSeconds(5), "again");
+
+    Suppressions.Entry entry =
+        suppressions.active(java.util.List.of("+15550000000", "+14155550199")).orElseThrow();
+    assertThat(entry.source()).isEqualTo(Suppressions.KEYWORD);
+    assertThat(entry.at()).isEqualTo(t);
+    assertThat(suppressions.active(java.util.List.of("+15550000000"))).isEmpty();
+
+    assertThat(suppressions.lift("+14155550199", "ops", "paper form", t, t.plusSeconds(60)))
+        .isTrue();
+    assertThat(suppressions.lift("+14155550199", "ops", "paper form", t, t.plusSeconds(61)))
+        .isFalse();
+    assertThat(suppressions.active(java.util.List.of("+14155550199"))).isEmpty();
+    Document lifted = suppressions.find("+14155550199");
+    assertThat(lifted.get("lifted", Document.class).getString("by")).isEqualTo("ops");
+
+    suppressions.suppress(
+        java.util.List.of("+14155550199"), Suppressions.USER_PREFERENCES, t.plusSeconds(90), null);
+    assertThat(suppressions.active(java.util.List.of("+14155550199")).orElseThrow().source())
+        .isEqualTo(Suppressions.USER_PREFERENCES);
+    assertThat(mongo().database().getCollection(Suppressions.COLLECTION).countDocuments())
+        .isEqualTo(1);
   }
 
   @Test

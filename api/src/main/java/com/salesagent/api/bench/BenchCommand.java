@@ -94,7 +94,7 @@ public class BenchCommand extends Command {
       HttpResponse<String> r =
           http.send(
               HttpRequest.newBuilder(URI.create(base + "/api/leads"))
-                  .header("Authorization", "Bearer bench")
+                  .header("Authorization", "Bearer " + stack.token())
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(lead(i, phone)))
                   .build(),

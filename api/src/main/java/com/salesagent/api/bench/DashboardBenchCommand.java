@@ -90,7 +90,7 @@ public class DashboardBenchCommand extends Command {
         HttpResponse<String> r =
             http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Authorization", "Bearer bench")
+                    .header("Authorization", "Bearer " + stack.token())
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         double ms = (System.nanoTime() - start) / 1e6;
@@ -142,7 +142,7 @@ public class DashboardBenchCommand extends Command {
       HttpResponse<String> r =
           http.send(
               HttpRequest.newBuilder(URI.create(base + "/api/variants/v-cost/in-flight"))
-                  .header("Authorization", "Bearer bench")
+                  .header("Authorization", "Bearer " + stack.token())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       String timing = r.headers().firstValue("Server-Timing").orElse("app;dur=NaN");

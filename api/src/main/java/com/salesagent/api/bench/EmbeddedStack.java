@@ -18,7 +18,11 @@ record EmbeddedStack(SalesAgentApplication app, int port, String token) {
         Runtime.getRuntime().maxMemory() / (1024 * 1024));
   }
 
-  static EmbeddedStack start(String token, Map<String, String> extra) throws Exception {
+  /** {@code name} labels the data directory; the token is generated. */
+  static EmbeddedStack start(String name, Map<String, String> extra) throws Exception {
+    byte[] random = new byte[16];
+    new java.security.SecureRandom().nextBytes(random);
+    String token = name + "-" + java.util.HexFormat.of().formatHex(random);
     Map<String, String> env = new HashMap<>();
     for (String port :
         List.of(
@@ -30,7 +34,7 @@ record EmbeddedStack(SalesAgentApplication app, int port, String token) {
             "WHATSAPP_EMULATOR_PORT")) {
       env.put(port, "0");
     }
-    env.put("DATA_DIR", Files.createTempDirectory("sales-agent-" + token).toString());
+    env.put("DATA_DIR", Files.createTempDirectory("sales-agent-" + name).toString());
     env.put("API_ADMIN_TOKEN", token);
     env.put("QUIET_HOURS_START", "00:00");
     env.put("QUIET_HOURS_END", "00:00");

@@ -63,4 +63,39 @@ public class ApiSettings {
   public void setTemporalUiUrl(String temporalUiUrl) {
     this.temporalUiUrl = temporalUiUrl == null ? "" : temporalUiUrl.trim();
   }
+
+  /**
+   * The name the operator token's holder is recorded under in audit records (approvals, variant
+   * switches): the approver of a held message is whoever authenticated, never a request field.
+   */
+  @jakarta.validation.constraints.Pattern(
+      regexp = "[\\p{L}\\p{N} ._@-]{1,64}",
+      message = "must be 1-64 letters, digits, spaces or . _ @ - (API_OPERATOR_NAME)")
+  private String operatorName = "operator";
+
+  @JsonProperty
+  public String getOperatorName() {
+    return operatorName;
+  }
+
+  @JsonProperty
+  public void setOperatorName(String operatorName) {
+    this.operatorName = operatorName == null ? "operator" : operatorName.trim();
+  }
+
+  /**
+   * How long webhook events keep their raw payload (numbers, names, texts); the dedup key stays.
+   */
+  @jakarta.validation.constraints.NotNull
+  private io.dropwizard.util.Duration webhookRetention = io.dropwizard.util.Duration.days(30);
+
+  @JsonProperty
+  public io.dropwizard.util.Duration getWebhookRetention() {
+    return webhookRetention;
+  }
+
+  @JsonProperty
+  public void setWebhookRetention(io.dropwizard.util.Duration webhookRetention) {
+    this.webhookRetention = webhookRetention;
+  }
 }

@@ -129,10 +129,35 @@ public class DashboardResource {
     }
   }
 
+  /** Live viewers at once, in all: each holds a server thread. */
+  public static final int MAX_STREAMS = 64;
+
+  /** Live viewers at once per token holder (a few tabs, a wall screen). */
+  public static final int MAX_STREAMS_PER_OPERATOR = 16;
+
+  private final java.util.concurrent.Semaphore streams =
+      new java.util.concurrent.Semaphore(MAX_STREAMS);
+  private final java.util.concurrent.ConcurrentHashMap<
+          String, java.util.concurrent.atomic.AtomicInteger>
+      perOperator = new java.util.concurrent.ConcurrentHashMap<>();
+
   @GET
   @Path("/stream")
   @Produces("text/event-stream")
-  public Response stream(@HeaderParam("Last-Event-ID") String lastEventId) {
+  public Response stream(
+      @io.dropwizard.auth.Auth com.salesagent.api.auth.Operator operator,
+      @HeaderParam("Last-Event-ID") String lastEventId) {
+    java.util.concurrent.atomic.AtomicInteger mine =
+        perOperator.computeIfAbsent(
+            operator.name(), k -> new java.util.concurrent.atomic.AtomicInteger());
+    if (mine.incrementAndGet() > MAX_STREAMS_PER_OPERATOR) {
+      mine.decrementAndGet();
+      return tooMany("at most " + MAX_STREAMS_PER_OPERATOR + " live streams per operator");
+    }
+    if (!streams.tryAcquire()) {
+      mine.decrementAndGet();
+      return tooMany("at most " + MAX_STREAMS + " live streams at once");
+    }
     StreamingOutput body =
         out -> {
           Long last = null;
@@ -167,11 +192,21 @@ public class DashboardResource {
             // the browser went away
           } finally {
             feed.unsubscribe(queue);
+            streams.release();
+            mine.decrementAndGet();
           }
         };
     return Response.ok(body)
         .header("Cache-Control", "no-cache")
         .header("X-Accel-Buffering", "no")
+        .build();
+  }
+
+  private static Response tooMany(String message) {
+    return Response.status(429)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .header("Retry-After", 5)
+        .entity(Map.of("code", 429, "message", message + ": close another dashboard tab"))
         .build();
   }
 

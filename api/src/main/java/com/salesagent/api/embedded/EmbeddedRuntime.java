@@ -1,5 +1,6 @@
 package com.salesagent.api.embedded;
 
+import com.salesagent.api.auth.ApiSecurity;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.config.EmbeddedSettings;
 import com.salesagent.worker.Endpoints;
@@ -39,6 +40,13 @@ public final class EmbeddedRuntime {
   /** "name: url" lines for the start-up banner. */
   public List<String> urls() {
     return urls;
+  }
+
+  /** A generated value in full (it exists to be copied); a configured one as a fingerprint. */
+  public static String shown(String configured, String effective) {
+    return configured == null || configured.isBlank()
+        ? effective + "  (generated)"
+        : ApiSecurity.fingerprint(effective) + "  (from the environment)";
   }
 
   public static EmbeddedRuntime register(ApiConfiguration c, Environment env) {
@@ -115,11 +123,12 @@ public final class EmbeddedRuntime {
               + "  (recipients: "
               + e.getEmulatorBehaviour().mode()
               + ")");
-      // Generated for this process only (unless set): shown so a developer can sign test webhooks.
+      // Generated for this process only: shown so a developer can sign test webhooks. Values
+      // that came from the environment are secrets someone chose: only their fingerprint.
       urls.add("WhatsApp phone number id: " + emulator.phoneNumberId());
-      urls.add("WhatsApp access token: " + emulator.accessToken());
-      urls.add("Webhook app secret: " + emulator.appSecret());
-      urls.add("Webhook verify token: " + emulator.verifyToken());
+      urls.add("WhatsApp access token: " + shown(w.getAccessToken(), emulator.accessToken()));
+      urls.add("Webhook app secret: " + shown(w.getAppSecret(), emulator.appSecret()));
+      urls.add("Webhook verify token: " + shown(w.getVerifyToken(), emulator.verifyToken()));
     }
     return new EmbeddedRuntime(
         new Endpoints(temporal, mongo, s3, credentials, whatsapp), urls, emulator);

@@ -29,7 +29,10 @@ import org.bson.Document;
 @Path("/api/approvals")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApprovalResource {
-  /** {@code POST /api/leads/{leadId}/approval}. */
+  /**
+   * {@code POST /api/leads/{leadId}/approval}. {@code approver} is refused when given: the approver
+   * is whoever the token authenticated (API_OPERATOR_NAME), never what a request says.
+   */
   public record ApprovalRequest(String decision, String text, String approver) {}
 
   private final LeadStore store;
@@ -63,8 +66,14 @@ public class ApprovalResource {
   }
 
   /** {@code POST /api/leads/{leadId}/approval}, routed here by {@link LeadResource}. */
-  public Response decide(String leadId, ApprovalRequest request) {
+  public Response decide(String leadId, ApprovalRequest request, String approver) {
     List<FieldError> errors = new ArrayList<>();
+    if (request != null && request.approver() != null) {
+      errors.add(
+          new FieldError(
+              "approver",
+              "set by the server from the token's operator (API_OPERATOR_NAME): remove it"));
+    }
     if (request == null
         || !List.of(ApprovalDecision.APPROVE, ApprovalDecision.EDIT, ApprovalDecision.REJECT)
             .contains(request.decision())) {
@@ -97,10 +106,6 @@ public class ApprovalResource {
           .messages()
           .updateOne(Filters.eq("idempotencyKey", key), Updates.set("editedText", request.text()));
     }
-    String approver =
-        request.approver() == null || request.approver().isBlank()
-            ? "operator"
-            : request.approver();
     try {
       ApprovalResult result =
           temporal

@@ -1,6 +1,7 @@
 package com.salesagent.api.leads;
 
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.temporal.LeadSearchAttributes;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.lead.LeadInput;
@@ -13,38 +14,82 @@ import io.temporal.common.SearchAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Optional;
 import org.bson.Document;
 
 /**
- * Enrols a valid lead: the contact is stored first (so nothing accepted is lost), then its workflow
- * is started with id lead-<leadId>; a second enrolment of the same leadId starts nothing and says
- * so. A contact whose workflow could not be started (Temporal down) is started by the next
- * enrolment of the same leadId.
+ * Enrols a valid lead: a suppressed number is refused; the contact is stored first (so nothing
+ * accepted is lost), then its workflow is started with id lead-<leadId>; a second enrolment of the
+ * same leadId starts nothing and says so. One phone has at most one active lead per campaign: a
+ * second leadId for it is refused, naming the active one. A contact whose workflow could not be
+ * started (Temporal down) is started by the next enrolment of the same leadId.
  */
 public class Enrolment {
-  /** {@code status}: enrolled, or already_enrolled when the workflow existed. */
-  public record Outcome(String leadId, String workflowId, String status) {}
+  public static final String ENROLLED = "enrolled";
+  public static final String WORKFLOW_STARTED = "workflow_started";
+  public static final String ALREADY_ENROLLED = "already_enrolled";
+  public static final String SUPPRESSED = "suppressed";
+  public static final String PHONE_ACTIVE = "phone_active";
+
+  /**
+   * {@code status}: one of the constants above. {@code suppression} is set when SUPPRESSED; {@code
+   * activeLeadId} when PHONE_ACTIVE.
+   */
+  public record Outcome(
+      String leadId,
+      String workflowId,
+      String status,
+      Suppressions.Entry suppression,
+      String activeLeadId) {
+    Outcome(String leadId, String workflowId, String status) {
+      this(leadId, workflowId, status, null, null);
+    }
+
+    /** Whether a workflow runs for this lead now. */
+    public boolean started() {
+      return ENROLLED.equals(status)
+          || WORKFLOW_STARTED.equals(status)
+          || ALREADY_ENROLLED.equals(status);
+    }
+  }
 
   private final LeadStore store;
   private final WorkflowClient temporal;
   private final Clock clock;
   private final com.salesagent.activities.mongo.FunnelStats funnel;
+  private final Suppressions suppressions;
 
   public Enrolment(LeadStore store, WorkflowClient temporal, Clock clock) {
     this.store = store;
     this.funnel = new com.salesagent.activities.mongo.FunnelStats(store.database());
     this.temporal = temporal;
     this.clock = clock;
+    this.suppressions = new Suppressions(store.database());
   }
 
   public Outcome enrol(LeadValidator.Lead lead) {
     Instant now = clock.instant();
-    boolean inserted = store.insertContact(contact(lead, now));
+    String workflowId = LeadWorkflow.workflowId(lead.leadId());
+    Optional<Suppressions.Entry> suppressed = suppressions.active(List.of(lead.phone()));
+    if (suppressed.isPresent()) {
+      return new Outcome(lead.leadId(), null, SUPPRESSED, suppressed.get(), null);
+    }
+    LeadStore.Inserted insert = store.insertContact(contact(lead, now));
+    if (insert == LeadStore.Inserted.PHONE_ACTIVE) {
+      Document active = store.activeContact(lead.campaignId(), lead.phone());
+      return new Outcome(
+          lead.leadId(),
+          null,
+          PHONE_ACTIVE,
+          null,
+          active == null ? null : active.getString("leadId"));
+    }
+    boolean inserted = insert == LeadStore.Inserted.INSERTED;
     if (inserted) {
       store.recordInteraction(lead.leadId(), lead.campaignId(), null, "enrolled", null, null, now);
       funnel.reach(lead.leadId(), "enrolled", now);
     }
-    String workflowId = LeadWorkflow.workflowId(lead.leadId());
     LeadWorkflow workflow =
         temporal.newWorkflowStub(
             LeadWorkflow.class,
@@ -62,9 +107,9 @@ public class Enrolment {
     try {
       WorkflowClient.start(workflow::run, new LeadInput(lead.leadId(), lead.campaignId(), null));
     } catch (WorkflowExecutionAlreadyStarted e) {
-      return new Outcome(lead.leadId(), workflowId, "already_enrolled");
+      return new Outcome(lead.leadId(), workflowId, ALREADY_ENROLLED);
     }
-    return new Outcome(lead.leadId(), workflowId, inserted ? "enrolled" : "workflow_started");
+    return new Outcome(lead.leadId(), workflowId, inserted ? ENROLLED : WORKFLOW_STARTED);
   }
 
   private static Document contact(LeadValidator.Lead lead, Instant now) {
@@ -81,6 +126,7 @@ public class Enrolment {
         .append("website", lead.website())
         .append("researchText", lead.researchText())
         .append("campaignId", lead.campaignId())
+        .append("activeKey", LeadStore.activeKey(lead.campaignId(), lead.phone()))
         .append(
             "consent",
             new Document("whatsappOptIn", true)

@@ -1,10 +1,13 @@
 package com.salesagent.api.leads;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import java.io.BufferedReader;
+import jakarta.ws.rs.WebApplicationException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,40 +20,80 @@ import java.util.Map;
 
 /**
  * Streams an import: one row read, validated, enrolled and answered at a time (one result line per
- * row, then a summary), so 10,000 rows never sit in memory together. Bad rows are reported with
- * their line number; good rows are enrolled.
+ * row, then a summary), so 100,000 rows never sit in memory together. Bad rows are reported with
+ * their line number; good rows are enrolled. Limits: {@link #MAX_ROWS} rows (the rest is not read:
+ * the summary says so with a 413 code), {@link #MAX_LINE} bytes per JSON line or CSV field, and the
+ * body cap of the request guard.
  */
 class LeadImport {
+  static final int MAX_ROWS = 100_000;
+  static final int MAX_LINE = 1024 * 1024;
+
   private final LeadValidator validator;
   private final Enrolment enrolment;
   private final ObjectMapper json;
+  private final int maxRows;
   private int rows;
   private int enrolled;
   private int duplicates;
   private int rejected;
+  private int refused;
+  private String truncated;
 
-  LeadImport(LeadValidator validator, Enrolment enrolment, ObjectMapper json) {
+  LeadImport(LeadValidator validator, Enrolment enrolment, ObjectMapper json, int maxRows) {
     this.validator = validator;
     this.enrolment = enrolment;
-    this.json = json;
+    this.json =
+        json.copy()
+            .enable(
+                com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.json
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxStringLength(MAX_LINE).build());
+    this.maxRows = maxRows;
   }
 
   void run(InputStream body, boolean csv, OutputStream out) throws IOException {
-    if (csv) {
-      csv(body, out);
-    } else {
-      jsonLines(body, out);
+    try {
+      if (csv) {
+        csv(body, out);
+      } else {
+        jsonLines(body, out);
+      }
+    } catch (WebApplicationException e) {
+      // The body went past the request guard's cap while rows were being answered.
+      truncated = "the body is larger than the import's cap: rows after line " + rows + " not read";
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("rows", rows);
     summary.put("enrolled", enrolled);
     summary.put("alreadyEnrolled", duplicates);
     summary.put("rejected", rejected);
+    summary.put("refused", refused);
+    if (truncated != null) {
+      summary.put("truncated", true);
+      summary.put("code", 413);
+      summary.put("message", truncated);
+    }
     write(out, Map.of("summary", summary));
   }
 
+  private boolean full() {
+    if (rows >= maxRows) {
+      truncated = "at most " + maxRows + " rows per import: the rest was not read";
+      return true;
+    }
+    return false;
+  }
+
   private void csv(InputStream body, OutputStream out) throws IOException {
-    CsvMapper mapper = new CsvMapper();
+    CsvFactory factory =
+        CsvFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxStringLength(MAX_LINE).build())
+            .build();
+    CsvMapper mapper = new CsvMapper(factory);
     CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnReordering(true);
     try (MappingIterator<Map<String, String>> it =
         mapper
@@ -59,7 +102,7 @@ class LeadImport {
             .readValues(new InputStreamReader(body, StandardCharsets.UTF_8))) {
       // Where the parser stands after a row is the line the next row starts on; the header is 1.
       long nextLine = 2;
-      while (true) {
+      while (!full()) {
         Map<String, String> row;
         try {
           if (!it.hasNextValue()) {
@@ -67,6 +110,9 @@ class LeadImport {
           }
           row = it.nextValue();
         } catch (RuntimeException | IOException e) {
+          if (e instanceof WebApplicationException w) {
+            throw w;
+          }
           rows++;
           rejected++;
           write(
@@ -83,11 +129,24 @@ class LeadImport {
   }
 
   private void jsonLines(InputStream body, OutputStream out) throws IOException {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-    String text;
     long line = 0;
-    while ((text = reader.readLine()) != null) {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    while (!full()) {
+      Line next = readLine(body, buffer);
+      if (next == null) {
+        break;
+      }
       line++;
+      if (next.tooLong()) {
+        rows++;
+        rejected++;
+        write(
+            out,
+            rejectedLine(
+                line, List.of(new FieldError("line", "longer than " + MAX_LINE + " bytes"))));
+        continue;
+      }
+      String text = next.text();
       if (text.isBlank()) {
         continue;
       }
@@ -104,6 +163,31 @@ class LeadImport {
     }
   }
 
+  private record Line(String text, boolean tooLong) {}
+
+  /** The next line, never holding more than MAX_LINE bytes of it (the rest is skipped). */
+  private static Line readLine(InputStream in, ByteArrayOutputStream buffer) throws IOException {
+    buffer.reset();
+    boolean tooLong = false;
+    int b;
+    boolean any = false;
+    while ((b = in.read()) != -1) {
+      any = true;
+      if (b == '\n') {
+        break;
+      }
+      if (buffer.size() < MAX_LINE) {
+        buffer.write(b);
+      } else {
+        tooLong = true;
+      }
+    }
+    if (!any) {
+      return null;
+    }
+    return new Line(buffer.toString(StandardCharsets.UTF_8), tooLong);
+  }
+
   private void handle(long line, LeadRequest request, OutputStream out) throws IOException {
     rows++;
     LeadValidator.Result result = validator.validate(request);
@@ -116,14 +200,24 @@ class LeadImport {
     answer.put("line", line);
     try {
       Enrolment.Outcome outcome = enrolment.enrol(result.lead());
-      if ("already_enrolled".equals(outcome.status())) {
+      if (Enrolment.ALREADY_ENROLLED.equals(outcome.status())) {
         duplicates++;
-      } else {
+      } else if (outcome.started()) {
         enrolled++;
+      } else {
+        refused++;
       }
       answer.put("status", outcome.status());
       answer.put("leadId", outcome.leadId());
-      answer.put("workflowId", outcome.workflowId());
+      if (outcome.started()) {
+        answer.put("workflowId", outcome.workflowId());
+      } else if (outcome.suppression() != null) {
+        answer.put(
+            "message",
+            "this number asked not to be contacted (" + outcome.suppression().source() + ")");
+      } else {
+        answer.put("activeLeadId", outcome.activeLeadId());
+      }
     } catch (RuntimeException e) {
       rejected++;
       answer.put("status", "error");

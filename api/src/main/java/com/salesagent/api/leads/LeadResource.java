@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.api.auth.Operator;
 import com.salesagent.workflows.lead.LeadState;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import io.dropwizard.auth.Auth;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
@@ -25,6 +28,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +45,9 @@ import org.bson.Document;
 @Path("/api/leads")
 @Produces(MediaType.APPLICATION_JSON)
 public class LeadResource {
+  /** The deepest page a list reaches: skip-based paging costs the skipped rows. */
+  static final long MAX_OFFSET = 1_000_000;
+
   private final LeadValidator validator;
   private final Enrolment enrolment;
   private final LeadStore store;
@@ -82,6 +90,9 @@ public class LeadResource {
       return errors(422, "invalid lead", result.errors());
     }
     Enrolment.Outcome outcome = enrolment.enrol(result.lead());
+    if (!outcome.started()) {
+      return refusal(outcome);
+    }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("leadId", outcome.leadId());
     answer.put("workflowId", outcome.workflowId());
@@ -91,6 +102,36 @@ public class LeadResource {
       return Response.ok(answer).build();
     }
     return Response.accepted(answer).build();
+  }
+
+  /** 409 for a suppressed number or a phone with another active lead in the campaign. */
+  static Response refusal(Enrolment.Outcome outcome) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("code", 409);
+    body.put("leadId", outcome.leadId());
+    body.put("status", outcome.status());
+    if (Enrolment.SUPPRESSED.equals(outcome.status())) {
+      Suppressions.Entry s = outcome.suppression();
+      body.put(
+          "message",
+          "this number asked not to be contacted ("
+              + s.source()
+              + ", "
+              + s.at()
+              + "): no lead may"
+              + " message it until an operator lifts the suppression with a new consent");
+      body.put("errors", List.of(new FieldError("phone", "suppressed: " + s.source())));
+      body.put("suppression", Map.of("source", s.source(), "at", String.valueOf(s.at())));
+    } else {
+      body.put(
+          "message",
+          "this phone already has an active lead in this campaign: "
+              + outcome.activeLeadId()
+              + " (one lead per phone per campaign; enrol again once it has ended)");
+      body.put("errors", List.of(new FieldError("phone", "active lead " + outcome.activeLeadId())));
+      body.put("activeLeadId", outcome.activeLeadId());
+    }
+    return Response.status(409).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
   }
 
   @POST
@@ -111,8 +152,29 @@ public class LeadResource {
           "send text/csv (with a header row) or application/x-ndjson (one JSON lead per line)",
           List.of(new FieldError("Content-Type", "unsupported: " + contentType)));
     }
-    LeadImport importer = new LeadImport(validator, enrolment, strict);
-    StreamingOutput output = out -> importer.run(body, csv, out);
+    PushbackInputStream in = new PushbackInputStream(body, 1);
+    int first;
+    try {
+      first = in.read();
+    } catch (IOException e) {
+      return errors(
+          400, "the body could not be read", List.of(new FieldError("body", e.getMessage())));
+    }
+    if (first == -1) {
+      return errors(
+          400,
+          csv
+              ? "empty CSV: send a header row naming the columns, then one lead per row"
+              : "empty body: send one JSON lead per line",
+          List.of(new FieldError("body", "empty")));
+    }
+    try {
+      in.unread(first);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    LeadImport importer = new LeadImport(validator, enrolment, strict, LeadImport.MAX_ROWS);
+    StreamingOutput output = out -> importer.run(in, csv, out);
     return Response.ok(output).build();
   }
 
@@ -124,12 +186,16 @@ public class LeadResource {
       @QueryParam("variantId") String variantId,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
-    if (page < 0 || pageSize < 1 || pageSize > 500) {
+    if (page < 0 || pageSize < 1 || pageSize > 500 || (long) page * pageSize > MAX_OFFSET) {
       return errors(
           400,
           "bad paging",
           List.of(
-              new FieldError(page < 0 ? "page" : "pageSize", "page >= 0, 1 <= pageSize <= 500")));
+              new FieldError(
+                  pageSize < 1 || pageSize > 500 ? "pageSize" : "page",
+                  "page >= 0, 1 <= pageSize <= 500, page x pageSize <= "
+                      + MAX_OFFSET
+                      + " (narrow the filters to go further)")));
     }
     List<Map<String, Object>> leads = new ArrayList<>();
     LeadStore.ContactQuery query =
@@ -269,8 +335,10 @@ public class LeadResource {
   @Path("/{leadId}/approval")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response approval(
-      @PathParam("leadId") String leadId, ApprovalResource.ApprovalRequest request) {
-    return approvals.decide(leadId, request);
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      ApprovalResource.ApprovalRequest request) {
+    return approvals.decide(leadId, request, operator.name());
   }
 
   @POST

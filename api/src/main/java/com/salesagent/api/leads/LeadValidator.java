@@ -4,6 +4,8 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -23,12 +25,57 @@ public class LeadValidator {
   private static final Pattern LEAD_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
+  /** How far in the future a consent time may be (clocks differ a little). */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  /** Bidi overrides and isolates, and the marks that reorder text: they disguise what it says. */
+  private static final Pattern BIDI =
+      Pattern.compile("[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]");
+
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+  private static final Pattern CONTROL_BUT_LINES = Pattern.compile("[\\p{Cntrl}&&[^\\n\\t]]");
+  private static final Pattern VISIBLE = Pattern.compile("[\\p{L}\\p{N}]");
+
   private final String defaultTimezone;
   private final String defaultRegion;
+  private final Clock clock;
 
   public LeadValidator(String defaultTimezone, String defaultRegion) {
+    this(defaultTimezone, defaultRegion, Clock.systemUTC());
+  }
+
+  public LeadValidator(String defaultTimezone, String defaultRegion, Clock clock) {
     this.defaultTimezone = defaultTimezone;
     this.defaultRegion = defaultRegion;
+    this.clock = clock;
+  }
+
+  /**
+   * A one-line field without control or bidi characters (a newline or tab becomes a space, runs of
+   * spaces one), or null when nothing visible is left.
+   */
+  static String line(String s) {
+    if (s == null) {
+      return null;
+    }
+    String cleaned =
+        BIDI.matcher(CONTROL.matcher(s).replaceAll(" "))
+            .replaceAll("")
+            .replaceAll(" {2,}", " ")
+            .strip();
+    return VISIBLE.matcher(cleaned).find() ? cleaned : null;
+  }
+
+  /** A multi-line field: lines and tabs kept, other control and bidi characters removed. */
+  static String text(String s) {
+    if (s == null) {
+      return null;
+    }
+    String cleaned =
+        BIDI.matcher(CONTROL_BUT_LINES.matcher(s.replace("\r\n", "\n")).replaceAll(""))
+            .replaceAll("")
+            .strip();
+    return cleaned.isEmpty() ? null : cleaned;
   }
 
   /** A valid, normalised lead, or the list of what is wrong. */
@@ -65,14 +112,22 @@ public class LeadValidator {
     if (!LEAD_ID.matcher(leadId).matches()) {
       errors.add(new FieldError("leadId", "1-64 characters among letters, digits and . _ : -"));
     }
-    required(errors, "name", r.name(), 200);
-    required(errors, "company", r.company(), 200);
-    optional(errors, "jobTitle", r.jobTitle(), 200);
-    optional(errors, "industry", r.industry(), 200);
-    optional(errors, "companySize", r.companySize(), 50);
-    optional(errors, "notes", r.notes(), 20_000);
-    optional(errors, "researchText", r.researchText(), 200_000);
-    optional(errors, "campaignId", r.campaignId(), 100);
+    String name = line(r.name());
+    String company = line(r.company());
+    String jobTitle = line(r.jobTitle());
+    String industry = line(r.industry());
+    String companySize = line(r.companySize());
+    String campaignId = line(r.campaignId());
+    String notes = text(r.notes());
+    String researchText = text(r.researchText());
+    required(errors, "name", r.name(), name, 200);
+    required(errors, "company", r.company(), company, 200);
+    optional(errors, "jobTitle", jobTitle, 200);
+    optional(errors, "industry", industry, 200);
+    optional(errors, "companySize", companySize, 50);
+    optional(errors, "notes", notes, 20_000);
+    optional(errors, "researchText", researchText, 200_000);
+    optional(errors, "campaignId", campaignId, 100);
     String phone = phone(errors, r.phone());
     String timezone = blank(r.timezone()) ? defaultTimezone : r.timezone().trim();
     try {
@@ -86,6 +141,7 @@ public class LeadValidator {
     } catch (IllformedLocaleException e) {
       errors.add(new FieldError("locale", "not a BCP 47 language tag such as en or pt-BR"));
     }
+    optional(errors, "website", r.website(), 2048);
     if (!blank(r.website())) {
       try {
         URI uri = URI.create(r.website().trim());
@@ -110,10 +166,11 @@ public class LeadValidator {
             new FieldError(
                 "consent.whatsappOptIn", "must be true: WhatsApp needs the lead's opt-in"));
       }
-      if (blank(r.consent().source())) {
+      consentSource = line(r.consent().source());
+      if (consentSource == null) {
         errors.add(new FieldError("consent.source", "required: where the lead opted in"));
-      } else {
-        consentSource = r.consent().source().trim();
+      } else if (consentSource.length() > 200) {
+        errors.add(new FieldError("consent.source", "at most 200 characters"));
       }
       if (blank(r.consent().at())) {
         errors.add(new FieldError("consent.at", "required: when the lead opted in (ISO-8601)"));
@@ -128,6 +185,11 @@ public class LeadValidator {
                 new FieldError("consent.at", "not an ISO-8601 time such as 2026-11-25T10:00:00Z"));
           }
         }
+        if (consentAt != null && consentAt.isAfter(clock.instant().plus(CLOCK_SKEW))) {
+          errors.add(
+              new FieldError(
+                  "consent.at", "is in the future: give the time the lead actually opted in"));
+        }
       }
     }
     if (!errors.isEmpty()) {
@@ -136,18 +198,18 @@ public class LeadValidator {
     return new Result(
         new Lead(
             leadId,
-            r.name().trim(),
+            name,
             phone,
-            r.company().trim(),
-            trim(r.jobTitle()),
-            trim(r.industry()),
-            trim(r.companySize()),
+            company,
+            jobTitle,
+            industry,
+            companySize,
             timezone,
             locale,
-            trim(r.notes()),
+            notes,
             trim(r.website()),
-            trim(r.researchText()),
-            blank(r.campaignId()) ? "default" : r.campaignId().trim(),
+            researchText,
+            campaignId == null ? "default" : campaignId,
             consentSource,
             consentAt),
         List.of());
@@ -172,9 +234,13 @@ public class LeadValidator {
     }
   }
 
-  private static void required(List<FieldError> errors, String field, String value, int max) {
-    if (blank(value)) {
+  private static void required(
+      List<FieldError> errors, String field, String raw, String value, int max) {
+    if (blank(raw)) {
       errors.add(new FieldError(field, "required"));
+    } else if (value == null) {
+      errors.add(
+          new FieldError(field, "required: only invisible or control characters were given"));
     } else if (value.length() > max) {
       errors.add(new FieldError(field, "at most " + max + " characters"));
     }

@@ -7,7 +7,9 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.api.auth.Operator;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import io.dropwizard.auth.Auth;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import jakarta.ws.rs.Consumes;
@@ -121,7 +123,7 @@ public class VariantResource {
 
   @POST
   @Path("/{variantId}/enable")
-  public Response enable(@PathParam("variantId") String variantId) {
+  public Response enable(@Auth Operator operator, @PathParam("variantId") String variantId) {
     if (variants
             .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", true))
             .getMatchedCount()
@@ -144,13 +146,13 @@ public class VariantResource {
     }
     com.salesagent.activities.variants.ArmGuard.resetStrikes(
         db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
-    audit("variant_enabled", variantId, null);
+    audit(operator, "variant_enabled", variantId, null);
     return Response.ok(Map.of("variantId", variantId, "enabled", true)).build();
   }
 
   @POST
   @Path("/{variantId}/disable")
-  public Response disable(@PathParam("variantId") String variantId) {
+  public Response disable(@Auth Operator operator, @PathParam("variantId") String variantId) {
     if (variants
             .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", false))
             .getMatchedCount()
@@ -160,16 +162,16 @@ public class VariantResource {
     int signalled = killSwitch(variantId);
     com.salesagent.activities.variants.ArmGuard.resetStrikes(
         db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
-    audit("variant_disabled", variantId, signalled);
+    audit(operator, "variant_disabled", variantId, signalled);
     return Response.ok(
             Map.of("variantId", variantId, "enabled", false, "inFlightSignalled", signalled))
         .build();
   }
 
-  private void audit(String action, String variantId, Integer signalled) {
+  private void audit(Operator operator, String action, String variantId, Integer signalled) {
     Document entry =
         new Document("at", new java.util.Date())
-            .append("actor", "operator")
+            .append("actor", operator.name())
             .append("action", action)
             .append("variantId", variantId);
     if (signalled != null) {

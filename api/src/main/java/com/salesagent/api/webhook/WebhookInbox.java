@@ -1,98 +1,103 @@
 package com.salesagent.api.webhook;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
-import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.triage.ReplyClassifier;
-import com.salesagent.activities.triage.Triage;
-import com.salesagent.workflows.lead.InboundMessageSignal;
-import com.salesagent.workflows.lead.LeadWorkflow;
-import com.salesagent.workflows.lead.MessageStatusSignal;
-import com.salesagent.workflows.lead.OptOutSignal;
 import io.dropwizard.lifecycle.Managed;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowStub;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The webhook's inbox. {@link #accept} stores every item of a verified notification once in
  * webhook_events (unique event key: duplicates change nothing) before the HTTP answer; processing
- * (MongoDB updates, feedback, opt-outs, workflow signals) happens after, on partitions keyed by the
- * lead's phone so one lead's events stay in order. Whatever is not processed, because Temporal was
- * down or the process stopped, is relayed by a periodic sweep: nothing accepted is lost.
+ * happens after, on partitions keyed by the lead's number so one lead's events stay in order, by
+ * one processor per kind. Whatever is not processed yet, because Temporal or MongoDB was down, the
+ * process stopped, or a status waits for its message, is relayed by a periodic sweep: nothing
+ * accepted is lost. An event whose processing fails for any other reason {@link #MAX_ATTEMPTS}
+ * times is a dead letter: kept, listed for operators, retried only when one asks. Raw payloads
+ * (numbers, names, texts) are dropped after the retention period; the dedup key stays.
  */
 public class WebhookInbox implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookInbox.class);
 
-  /** One item of a notification, ready to store. */
-  public record Item(String eventKey, String kind, String partitionKey, Document payload) {}
+  /** Failures other than an unreachable Temporal or MongoDB before an event is a dead letter. */
+  public static final int MAX_ATTEMPTS = 5;
 
-  /** What a POST did: items stored now, duplicates ignored, items for other numbers ignored. */
-  public record Accepted(int stored, int duplicates, int ignored) {}
+  /** How long a status may wait for its message (the send's answer not yet stored, or lost). */
+  public static final Duration STATUS_GRACE = Duration.ofMinutes(10);
+
+  /** What a POST did: items stored now, duplicates, other numbers' items, dead on arrival. */
+  public record Accepted(int stored, int duplicates, int ignored, int invalid) {}
 
   private final LeadStore store;
-  private final com.salesagent.activities.variants.VariantStats stats;
-  private final com.salesagent.activities.mongo.FunnelStats funnel;
-  private final WorkflowClient temporal;
   private final String phoneNumberId;
   private final Clock clock;
-  private final ReplyClassifier classifier;
+  private final Duration retention;
+  private final StatusProcessor statuses;
+  private final MessageProcessor messages;
+  private final PreferenceProcessor preferences;
   private final ExecutorService[] partitions;
-  private final ObjectMapper json = new ObjectMapper();
   private ScheduledExecutorService sweeper;
 
   /** Events queued or being processed here, so the sweep never queues one twice. */
-  private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  public WebhookInbox(
-      LeadStore store, WorkflowClient temporal, String phoneNumberId, Clock clock, int partitions) {
-    this(store, temporal, phoneNumberId, clock, partitions, ReplyClassifier.LEXICON);
-  }
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
   public WebhookInbox(
       LeadStore store,
-      WorkflowClient temporal,
+      LeadSignaller signaller,
       String phoneNumberId,
       Clock clock,
       int partitions,
-      ReplyClassifier classifier) {
-    this.classifier = classifier;
+      ReplyClassifier classifier,
+      Duration retention) {
     this.store = store;
-    this.stats = new com.salesagent.activities.variants.VariantStats(store.database());
-    this.funnel = new com.salesagent.activities.mongo.FunnelStats(store.database());
-    this.temporal = temporal;
     this.phoneNumberId = phoneNumberId;
     this.clock = clock;
+    this.retention = retention;
+    OptOuts optOuts = new OptOuts(store, signaller, clock);
+    this.statuses = new StatusProcessor(store, signaller, optOuts, clock, STATUS_GRACE);
+    this.messages = new MessageProcessor(store, signaller, optOuts, classifier, clock);
+    this.preferences = new PreferenceProcessor(optOuts);
     this.partitions = new ExecutorService[partitions];
     for (int i = 0; i < partitions; i++) {
       this.partitions[i] = Executors.newSingleThreadExecutor();
     }
   }
 
+  public String phoneNumberId() {
+    return phoneNumberId;
+  }
+
   @Override
   public void start() {
-    sweeper = Executors.newSingleThreadScheduledExecutor();
+    sweeper = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "webhook-sweeper"));
     sweeper.scheduleWithFixedDelay(this::relay, 2, 2, TimeUnit.SECONDS);
+    sweeper.scheduleWithFixedDelay(this::dropExpiredPayloads, 1, 60, TimeUnit.MINUTES);
   }
 
   @Override
@@ -108,122 +113,96 @@ public class WebhookInbox implements Managed {
     }
   }
 
-  /** Parses a verified notification (Meta's format) into items. */
-  public List<Item> parse(JsonNode root) {
-    List<Item> items = new ArrayList<>();
-    for (JsonNode entry : root.path("entry")) {
-      for (JsonNode change : entry.path("changes")) {
-        JsonNode value = change.path("value");
-        String number = value.path("metadata").path("phone_number_id").asText("");
-        if (!number.isEmpty() && !number.equals(phoneNumberId)) {
-          items.add(new Item(null, "ignored", number, null));
-          continue;
-        }
-        for (JsonNode status : value.path("statuses")) {
-          String wamid = status.path("id").asText();
-          String s = status.path("status").asText();
-          items.add(
-              new Item(
-                  "status:" + wamid + ":" + s,
-                  "status",
-                  status.path("recipient_id").asText(wamid),
-                  Document.parse(status.toString())));
-        }
-        for (JsonNode message : value.path("messages")) {
-          items.add(
-              new Item(
-                  "message:" + message.path("id").asText(),
-                  "message",
-                  message.path("from").asText(),
-                  Document.parse(message.toString())));
-        }
-        for (JsonNode preference : value.path("user_preferences")) {
-          String waId = preference.path("wa_id").asText();
-          items.add(
-              new Item(
-                  "preference:"
-                      + waId
-                      + ":"
-                      + preference.path("category").asText()
-                      + ":"
-                      + preference.path("value").asText()
-                      + ":"
-                      + preference.path("timestamp").asText(),
-                  "preference",
-                  waId,
-                  Document.parse(preference.toString())));
-        }
-      }
-    }
-    return items;
-  }
-
-  /** Stores the items (once each) and queues them for processing. */
-  public Accepted accept(List<Item> items) {
+  /** Stores a parsed notification's items (once each) and queues them for processing. */
+  public Accepted accept(MetaNotification.Parsed parsed) {
     Instant now = clock.instant();
     List<Document> docs = new ArrayList<>();
-    int ignored = 0;
-    for (Item item : items) {
-      if (item.eventKey() == null) {
-        ignored++;
-        LOG.info(
-            "ignored a webhook change for phone number id {} we do not serve", item.partitionKey());
-        continue;
-      }
+    for (MetaNotification.Item item : parsed.items()) {
       docs.add(
           new Document("eventKey", item.eventKey())
               .append("kind", item.kind())
               .append("partitionKey", item.partitionKey())
               .append("item", item.payload())
               .append("processed", false)
+              .append("attempts", 0)
               .append("receivedAt", Date.from(now)));
     }
-    int duplicates = 0;
-    List<Document> stored = new ArrayList<>(docs);
-    if (!docs.isEmpty()) {
-      try {
-        store.webhookEvents().insertMany(docs, new InsertManyOptions().ordered(false));
-      } catch (MongoBulkWriteException e) {
-        List<Integer> failed = new ArrayList<>();
-        for (var error : e.getWriteErrors()) {
-          if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
-            throw e;
-          }
-          failed.add(error.getIndex());
-        }
-        duplicates = failed.size();
-        stored = new ArrayList<>();
-        for (int i = 0; i < docs.size(); i++) {
-          if (!failed.contains(i)) {
-            stored.add(docs.get(i));
-          }
-        }
+    for (MetaNotification.Invalid bad : parsed.invalid()) {
+      LOG.warn("webhook {} item refused: {}", bad.kind(), bad.reason());
+      docs.add(
+          new Document("eventKey", bad.eventKey())
+              .append("kind", bad.kind())
+              .append("item", bad.payload())
+              .append("processed", false)
+              .append("deadLetter", true)
+              .append("lastError", "invalid: " + bad.reason())
+              .append("attempts", 0)
+              .append("receivedAt", Date.from(now)));
+    }
+    if (parsed.otherNumbers() > 0) {
+      LOG.info(
+          "ignored {} webhook changes for phone number ids we do not serve", parsed.otherNumbers());
+    }
+    List<Document> stored = insertOnce(docs);
+    int fresh = 0;
+    for (Document d : stored) {
+      if (!d.getBoolean("deadLetter", false)) {
+        fresh++;
+        submit(d);
       }
     }
-    for (Document d : stored) {
-      submit(d);
+    return new Accepted(
+        fresh, docs.size() - stored.size(), parsed.otherNumbers(), parsed.invalid().size());
+  }
+
+  private List<Document> insertOnce(List<Document> docs) {
+    if (docs.isEmpty()) {
+      return docs;
     }
-    return new Accepted(stored.size(), duplicates, ignored);
+    try {
+      store.webhookEvents().insertMany(docs, new InsertManyOptions().ordered(false));
+      return docs;
+    } catch (MongoBulkWriteException e) {
+      Set<Integer> duplicates = new HashSet<>();
+      for (var error : e.getWriteErrors()) {
+        if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+          throw e;
+        }
+        duplicates.add(error.getIndex());
+      }
+      List<Document> stored = new ArrayList<>();
+      for (int i = 0; i < docs.size(); i++) {
+        if (!duplicates.contains(i)) {
+          stored.add(docs.get(i));
+        }
+      }
+      return stored;
+    }
   }
 
   private void submit(Document event) {
     if (!inFlight.add(event.getString("eventKey"))) {
       return;
     }
-    int p = Math.floorMod(event.getString("partitionKey").hashCode(), partitions.length);
+    String partition = event.getString("partitionKey");
+    int p = Math.floorMod(partition == null ? 0 : partition.hashCode(), partitions.length);
     partitions[p].execute(() -> processSafely(event));
   }
 
-  /** Re-queues what is still unprocessed a while after it arrived. */
+  /** Re-queues what is still unprocessed a while after it arrived (dead letters excepted). */
   void relay() {
     try {
       Date before = Date.from(clock.instant().minus(Duration.ofSeconds(5)));
+      Date now = Date.from(clock.instant());
+      Bson due =
+          Filters.and(
+              Filters.eq("processed", false),
+              Filters.ne("deadLetter", true),
+              Filters.lt("receivedAt", before),
+              Filters.or(
+                  Filters.exists("nextAttemptAt", false), Filters.lte("nextAttemptAt", now)));
       for (Document event :
-          store
-              .webhookEvents()
-              .find(Filters.and(Filters.eq("processed", false), Filters.lt("receivedAt", before)))
-              .sort(Sorts.ascending("receivedAt"))
-              .limit(1000)) {
+          store.webhookEvents().find(due).sort(Sorts.ascending("receivedAt")).limit(1000)) {
         submit(event);
       }
     } catch (RuntimeException e) {
@@ -233,10 +212,26 @@ public class WebhookInbox implements Managed {
 
   private void processSafely(Document event) {
     String key = event.getString("eventKey");
-    java.util.concurrent.atomic.AtomicBoolean effects =
-        new java.util.concurrent.atomic.AtomicBoolean(event.getBoolean("effectsApplied", false));
+    AtomicBoolean applied = new AtomicBoolean(event.getBoolean("effectsApplied", false));
     try {
-      String outcome = process(event, effects);
+      Date received = event.getDate("receivedAt");
+      InboxEvent inboxEvent =
+          new InboxEvent(
+              key,
+              event.get("item", Document.class),
+              received == null ? clock.instant() : received.toInstant(),
+              applied.get(),
+              () -> applied.set(true));
+      String outcome = process(event.getString("kind"), inboxEvent);
+      if (outcome == null) {
+        // Waiting (a status for a message not stored yet): look again in a while.
+        store
+            .webhookEvents()
+            .updateOne(
+                Filters.eq("eventKey", key),
+                Updates.set("nextAttemptAt", Date.from(clock.instant().plusSeconds(10))));
+        return;
+      }
       store
           .webhookEvents()
           .updateOne(
@@ -247,282 +242,139 @@ public class WebhookInbox implements Managed {
                   Updates.set("outcome", outcome),
                   Updates.set("processedAt", Date.from(clock.instant()))));
     } catch (RuntimeException e) {
-      // Left unprocessed: the sweep relays it once Temporal or MongoDB answer again, without
-      // applying the MongoDB effects twice.
-      LOG.warn("webhook event {} not processed yet: {}", key, e.getMessage());
-      if (effects.get()) {
-        try {
-          store
-              .webhookEvents()
-              .updateOne(Filters.eq("eventKey", key), Updates.set("effectsApplied", true));
-        } catch (RuntimeException ignored) {
-          // MongoDB is down too: the effects may be applied again, which only duplicates history.
-        }
-      }
+      failed(key, e, applied.get());
     } finally {
       inFlight.remove(key);
     }
   }
 
-  /**
-   * Returns the outcome recorded on the event. MongoDB effects (timeline, feedback, do-not-contact)
-   * are applied once, marked on the event, and then the signals are sent; a relayed event whose
-   * signals failed earlier only sends them again.
-   */
-  String process(Document event, java.util.concurrent.atomic.AtomicBoolean effects) {
-    Document item = event.get("item", Document.class);
-    boolean applied = effects.get();
-    Runnable markApplied = () -> effects.set(true);
-    return switch (event.getString("kind")) {
-      case "status" -> processStatus(item, applied, markApplied);
-      case "message" -> processMessage(item, applied, markApplied);
-      case "preference" -> processPreference(item, applied, markApplied);
+  private String process(String kind, InboxEvent event) {
+    return switch (kind) {
+      case MetaNotification.STATUS -> statuses.process(event);
+      case MetaNotification.MESSAGE -> messages.process(event);
+      case MetaNotification.PREFERENCE -> preferences.process(event);
       default -> "unknown_kind";
     };
   }
 
-  private String processStatus(Document item, boolean applied, Runnable markApplied) {
-    String wamid = item.getString("id");
-    String status = item.getString("status");
-    Instant at = epochSeconds(item.getString("timestamp"));
-    Integer code = null;
-    String title = null;
-    List<Document> errors = item.getList("errors", Document.class, List.of());
-    if (!errors.isEmpty()) {
-      code = errors.get(0).getInteger("code");
-      title = errors.get(0).getString("title");
-    }
-    Document message = store.applyStatus(wamid, status, at, code, title);
-    if (message == null) {
-      LOG.warn("status {} for unknown wamid {}", status, wamid);
-      return "unknown_wamid";
-    }
-    String leadId = message.getString("leadId");
-    if (!applied) {
-      Document contact = store.contact(leadId);
-      // "sent" is counted by the send activity when the Cloud API accepts the message.
-      if (!"sent".equals(status)) {
-        funnel.reach(leadId, status, at);
-        stats.increment(
-            message.getString("variantId"),
-            contact == null ? null : contact.getString("segment"),
-            status,
-            at);
+  /**
+   * Left unprocessed: an unreachable Temporal or MongoDB is waited out by the sweep (as often as it
+   * takes); any other failure counts, and the event is a dead letter after MAX_ATTEMPTS.
+   */
+  private void failed(String key, RuntimeException e, boolean effectsApplied) {
+    boolean transientFailure = isTransient(e);
+    String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+    LOG.warn("webhook event {} not processed yet: {}", key, reason);
+    try {
+      List<Bson> updates = new ArrayList<>();
+      if (effectsApplied) {
+        updates.add(Updates.set("effectsApplied", true));
       }
-      store.recordInteraction(
-          leadId,
-          message.getString("campaignId"),
-          message.getString("variantId"),
-          status,
-          wamid,
-          code == null ? null : code + " " + title,
-          at);
-      markApplied.run();
+      updates.add(
+          Updates.set("lastError", reason.length() > 500 ? reason.substring(0, 500) : reason));
+      if (!transientFailure) {
+        updates.add(Updates.inc("attempts", 1));
+      }
+      store.webhookEvents().updateOne(Filters.eq("eventKey", key), Updates.combine(updates));
+      if (!transientFailure) {
+        long moved =
+            store
+                .webhookEvents()
+                .updateOne(
+                    Filters.and(Filters.eq("eventKey", key), Filters.gte("attempts", MAX_ATTEMPTS)),
+                    Updates.set("deadLetter", true))
+                .getModifiedCount();
+        if (moved > 0) {
+          LOG.error("webhook event {} is a dead letter after {} attempts", key, MAX_ATTEMPTS);
+        }
+      }
+    } catch (RuntimeException ignored) {
+      // MongoDB is down too: the effects may be applied again, which only duplicates history.
     }
-    MessageStatusSignal signal = new MessageStatusSignal(wamid, status, at, code);
-    return signal(leadId, stub -> stub.signal("messageStatus", signal));
   }
 
-  private String processMessage(Document item, boolean applied, Runnable markApplied) {
-    String phone = "+" + item.getString("from");
-    Instant at = epochSeconds(item.getString("timestamp"));
-    String type = item.getString("type");
-    String text = textOf(item);
-    Document context = item.get("context", Document.class);
-    String contextWamid = context == null ? null : context.getString("id");
-    List<String> leads = store.leadIdsByPhone(phone);
-    if (leads.isEmpty()) {
-      LOG.info("message from unknown sender {}", Phones.mask(phone));
-      return "unknown_sender";
+  static boolean isTransient(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof MongoSocketException || t instanceof MongoTimeoutException) {
+        return true;
+      }
+      if (t instanceof StatusRuntimeException s) {
+        Status.Code code = s.getStatus().getCode();
+        return code == Status.Code.UNAVAILABLE
+            || code == Status.Code.DEADLINE_EXCEEDED
+            || code == Status.Code.RESOURCE_EXHAUSTED
+            || code == Status.Code.ABORTED;
+      }
     }
-    boolean optedOut = OptOutDetector.isOptOut(text);
-    // A replay (effects applied, the signal not yet sent) reuses the stored reading: the model is
-    // not asked twice and the signal says what the feedback says.
-    Document stored =
-        applied && item.getString("id") != null
-            ? store.feedback().find(Filters.eq("messageId", item.getString("id"))).first()
-            : null;
-    Triage triage =
-        stored != null && stored.getString("intent") != null
-            ? new Triage(
-                stored.getString("intent"),
-                stored.getString("objection"),
-                stored.getString("sentiment"),
-                stored.getList("keywords", String.class, List.of()),
-                stored.getString("notBefore") == null
-                    ? null
-                    : java.time.LocalDate.parse(stored.getString("notBefore")),
-                stored.getString("classifier"))
-            : classifier.classify(
-                text, optedOut, at.atZone(java.time.ZoneOffset.UTC).toLocalDate());
-    if (optedOut) {
-      return optOut(
-          phone, "keyword", at, item.getString("id"), contextWamid, text, applied, markApplied);
+    return false;
+  }
+
+  // ---- dead letters (operators)
+
+  public List<Document> deadLetters(int skip, int limit) {
+    return store
+        .webhookEvents()
+        .find(Filters.eq("deadLetter", true))
+        .sort(Sorts.descending("receivedAt"))
+        .skip(skip)
+        .limit(limit)
+        .into(new ArrayList<>());
+  }
+
+  public long countDeadLetters() {
+    return store.webhookEvents().countDocuments(Filters.eq("deadLetter", true));
+  }
+
+  /** An operator's retry: the event is processed again at once; false for no such dead letter. */
+  public boolean retryDeadLetter(String eventKey) {
+    if (eventKey.startsWith("invalid:")) {
+      return false; // its shape is wrong: processing it again cannot succeed
     }
-    if (!applied) {
-      for (String leadId : leads) {
-        Document contact = store.contact(leadId);
-        // The reward of the bandit: a lead's first reply, marked on the contact atomically so a
-        // replay after a partial failure never counts it twice.
-        if (!"reaction".equals(type) && funnel.reach(leadId, "replied", at)) {
-          stats.increment(
-              contact.getString("variantId"), contact.getString("segment"), "replied", at);
-        }
+    Document event =
         store
-            .feedback()
-            .insertOne(
-                new Document("leadId", leadId)
-                    .append("messageId", item.getString("id"))
-                    .append("wamid", contextWamid)
-                    .append("type", type)
-                    .append("text", text)
-                    .append("intent", triage.intent())
-                    .append("objection", triage.objection())
-                    .append("sentiment", triage.sentiment())
-                    .append("keywords", triage.keywords())
-                    .append(
-                        "notBefore",
-                        triage.notBefore() == null ? null : triage.notBefore().toString())
-                    .append("classifier", triage.classifier())
-                    .append("receivedAt", Date.from(at))
-                    .append("storedAt", Date.from(clock.instant())));
-        if (!triage.keywords().isEmpty()) {
+            .webhookEvents()
+            .findOneAndUpdate(
+                Filters.and(
+                    Filters.eq("eventKey", eventKey),
+                    Filters.eq("deadLetter", true),
+                    Filters.exists("item", true)),
+                Updates.combine(
+                    Updates.set("deadLetter", false),
+                    Updates.set("attempts", 0),
+                    Updates.unset("nextAttemptAt")));
+    if (event == null) {
+      return false;
+    }
+    event.put("deadLetter", false);
+    submit(event);
+    return true;
+  }
+
+  // ---- retention
+
+  /** Drops raw payloads (numbers, names, texts) past the retention period; keys stay for dedup. */
+  long dropExpiredPayloads() {
+    try {
+      Date before = Date.from(clock.instant().minus(retention));
+      long dropped =
           store
-              .database()
-              .getCollection(com.salesagent.activities.mongo.Collections.PERSONAS)
-              .updateOne(
-                  Filters.eq("leadId", leadId),
-                  Updates.addEachToSet("keywords", triage.keywords()),
-                  new com.mongodb.client.model.UpdateOptions().upsert(true));
-        }
-        store.recordInteraction(
-            leadId,
-            contact.getString("campaignId"),
-            contact.getString("variantId"),
-            "reaction".equals(type) ? "reaction" : "replied",
-            contextWamid,
-            null,
-            at);
+              .webhookEvents()
+              .updateMany(
+                  Filters.and(
+                      Filters.lt("receivedAt", before),
+                      Filters.exists("item", true),
+                      Filters.or(Filters.eq("processed", true), Filters.eq("deadLetter", true))),
+                  Updates.combine(
+                      Updates.unset("item"),
+                      Updates.set("itemDroppedAt", Date.from(clock.instant()))))
+              .getModifiedCount();
+      if (dropped > 0) {
+        LOG.info("dropped the raw payloads of {} webhook events older than {}", dropped, retention);
       }
-      markApplied.run();
-    }
-    String outcome = "signalled";
-    for (String leadId : leads) {
-      Document contact = store.contact(leadId);
-      Instant snoozeUntil = null;
-      if ("not_now".equals(triage.intent()) && triage.notBefore() != null) {
-        java.time.ZoneId zone;
-        try {
-          zone = java.time.ZoneId.of(contact.getString("timezone"));
-        } catch (RuntimeException e) {
-          zone = java.time.ZoneOffset.UTC;
-        }
-        snoozeUntil = triage.notBefore().atTime(10, 0).atZone(zone).toInstant();
-      }
-      InboundMessageSignal signal =
-          new InboundMessageSignal(
-              item.getString("id"), contextWamid, type, at, triage.intent(), snoozeUntil);
-      outcome = signal(leadId, stub -> stub.signal("inboundMessage", signal));
-    }
-    return outcome;
-  }
-
-  private String processPreference(Document item, boolean applied, Runnable markApplied) {
-    if (!"stop".equalsIgnoreCase(item.getString("value"))) {
-      return "preference_" + item.getString("value");
-    }
-    Instant at = epochSeconds(String.valueOf(item.get("timestamp")));
-    return optOut(
-        "+" + item.getString("wa_id"),
-        "marketing_preference",
-        at,
-        null,
-        null,
-        null,
-        applied,
-        markApplied);
-  }
-
-  /** Do-not-contact first (so no send can slip through), then every workflow of that phone. */
-  private String optOut(
-      String phone,
-      String source,
-      Instant at,
-      String messageId,
-      String contextWamid,
-      String text,
-      boolean applied,
-      Runnable markApplied) {
-    List<String> leads =
-        applied ? store.leadIdsByPhone(phone) : store.markDoNotContact(phone, source, at);
-    for (String leadId : applied ? List.<String>of() : leads) {
-      Document contact = store.contact(leadId);
-      funnel.reach(leadId, "opted_out", at);
-      stats.increment(
-          contact.getString("variantId"), contact.getString("segment"), "opted_out", at);
-      if (text != null) {
-        store
-            .feedback()
-            .insertOne(
-                new Document("leadId", leadId)
-                    .append("messageId", messageId)
-                    .append("wamid", contextWamid)
-                    .append("type", "text")
-                    .append("text", text)
-                    .append("intent", "opt_out")
-                    .append("receivedAt", Date.from(at))
-                    .append("storedAt", Date.from(clock.instant())));
-      }
-      store.recordInteraction(
-          leadId,
-          contact.getString("campaignId"),
-          contact.getString("variantId"),
-          "opted_out",
-          contextWamid,
-          source,
-          at);
-    }
-    if (!applied) {
-      markApplied.run();
-    }
-    for (String leadId : leads) {
-      signal(leadId, stub -> stub.signal("optOut", new OptOutSignal(source, at)));
-    }
-    LOG.info("{} opted out ({} leads)", Phones.mask(phone), leads.size());
-    return "opted_out";
-  }
-
-  private String signal(String leadId, java.util.function.Consumer<WorkflowStub> send) {
-    try {
-      send.accept(temporal.newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId)));
-      return "signalled";
-    } catch (WorkflowNotFoundException e) {
-      return "workflow_closed";
-    }
-  }
-
-  private static String textOf(Document item) {
-    Document text = item.get("text", Document.class);
-    if (text != null) {
-      return text.getString("body");
-    }
-    Document button = item.get("button", Document.class);
-    if (button != null) {
-      return button.getString("text");
-    }
-    Document reaction = item.get("reaction", Document.class);
-    return reaction == null ? null : reaction.getString("emoji");
-  }
-
-  private static Instant epochSeconds(String value) {
-    try {
-      return Instant.ofEpochSecond(Long.parseLong(value));
+      return dropped;
     } catch (RuntimeException e) {
-      return Instant.now();
+      LOG.warn("webhook retention sweep failed: {}", e.getMessage());
+      return 0;
     }
-  }
-
-  JsonNode read(byte[] body) throws java.io.IOException {
-    return json.readTree(body);
   }
 }

@@ -1,6 +1,8 @@
 package com.salesagent.api.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.api.auth.PublicEndpoint;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -17,14 +19,19 @@ import java.util.Map;
 
 /**
  * Meta's webhook: the verification handshake (GET) and signed notifications (POST). A POST is
- * verified over the raw body bytes before anything is parsed; an unsigned or wrongly signed one is
- * refused with 401 and nothing is stored or signalled.
+ * verified over the raw body bytes (at most 1 MiB: the request guard caps it before a byte is read)
+ * before anything is parsed; an unsigned or wrongly signed one is refused with 401 and nothing is
+ * stored or signalled. A signed one always answers 200 once stored, items of a wrong shape included
+ * (kept as dead letters): Meta would otherwise deliver it again and again.
  */
 @Path("/webhooks/whatsapp")
+@PublicEndpoint(
+    "Meta calls it without our token: every POST must carry a valid X-Hub-Signature-256")
 public class WhatsAppWebhookResource {
   private final WebhookSignature signature;
   private final String verifyToken;
   private final WebhookInbox inbox;
+  private final ObjectMapper json = new ObjectMapper();
 
   public WhatsAppWebhookResource(String appSecret, String verifyToken, WebhookInbox inbox) {
     this.signature = new WebhookSignature(appSecret);
@@ -45,7 +52,7 @@ public class WhatsAppWebhookResource {
             && MessageDigest.isEqual(
                 token.getBytes(StandardCharsets.UTF_8),
                 verifyToken.getBytes(StandardCharsets.UTF_8));
-    if (!ok || challenge == null) {
+    if (!ok || challenge == null || challenge.length() > 256) {
       return Response.status(403).entity("verification failed").build();
     }
     return Response.ok(challenge).build();
@@ -63,16 +70,21 @@ public class WhatsAppWebhookResource {
     }
     JsonNode root;
     try {
-      root = inbox.read(body);
+      root = json.readTree(body);
     } catch (IOException e) {
       return error(400, "body is not JSON");
     }
-    WebhookInbox.Accepted accepted = inbox.accept(inbox.parse(root));
+    if (root == null || !root.isObject()) {
+      return error(400, "body is not a JSON object");
+    }
+    WebhookInbox.Accepted accepted =
+        inbox.accept(MetaNotification.parse(root, inbox.phoneNumberId()));
     return Response.ok(
             Map.of(
                 "stored", accepted.stored(),
                 "duplicates", accepted.duplicates(),
-                "ignored", accepted.ignored()))
+                "ignored", accepted.ignored(),
+                "invalid", accepted.invalid()))
         .build();
   }
 

@@ -1,0 +1,130 @@
+package com.salesagent.activities.mongo;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.bson.Document;
+
+/**
+ * The do-not-contact list, keyed by the E.164 number (one document per number, unique): once a
+ * number said stop — a keyword reply, Meta's marketing preference, error 131050, an operator, an
+ * imported list — no lead of any campaign may message it again, whatever leadId or spelling it is
+ * enrolled under. Checked at enrolment and by the send activity right before the API call. Only an
+ * operator lifts a suppression, and only with the lead's new consent, which is kept.
+ */
+public final class Suppressions {
+  public static final String COLLECTION = "suppressions";
+
+  public static final String KEYWORD = "keyword";
+  public static final String USER_PREFERENCES = "marketing_preference";
+  public static final String OPERATOR = "operator";
+  public static final String IMPORT = "import";
+  public static final String MARKETING_STOPPED = "meta_131050";
+
+  /** An active suppression: why and since when. */
+  public record Entry(String number, String source, Instant at, String detail) {}
+
+  private final MongoCollection<Document> collection;
+
+  public Suppressions(MongoDatabase db) {
+    this.collection = db.getCollection(COLLECTION);
+  }
+
+  /**
+   * Suppresses each number; idempotent: a number already suppressed keeps its first source and
+   * time, one lifted earlier is suppressed again.
+   */
+  public void suppress(Collection<String> numbers, String source, Instant at, String detail) {
+    for (String number : numbers) {
+      if (number == null || number.isBlank()) {
+        continue;
+      }
+      try {
+        collection.updateOne(
+            Filters.and(Filters.eq("number", number), Filters.ne("active", true)),
+            Updates.combine(
+                Updates.set("active", true),
+                Updates.set("source", source),
+                Updates.set("at", Date.from(at)),
+                Updates.set("detail", detail),
+                Updates.setOnInsert("createdAt", Date.from(at))),
+            new UpdateOptions().upsert(true));
+      } catch (MongoWriteException e) {
+        // Active already: the upsert collided with the unique number. Nothing to change.
+        if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The first active suppression among these numbers, if any. */
+  public Optional<Entry> active(Collection<String> numbers) {
+    List<String> wanted = numbers.stream().filter(n -> n != null && !n.isBlank()).toList();
+    if (wanted.isEmpty()) {
+      return Optional.empty();
+    }
+    Document d =
+        collection
+            .find(Filters.and(Filters.in("number", wanted), Filters.eq("active", true)))
+            .first();
+    return Optional.ofNullable(d).map(Suppressions::entry);
+  }
+
+  /** The number's document (active or lifted), or null. */
+  public Document find(String number) {
+    return collection.find(Filters.eq("number", number)).first();
+  }
+
+  public List<Document> list(boolean activeOnly, int skip, int limit) {
+    return collection
+        .find(activeOnly ? Filters.eq("active", true) : new Document())
+        .sort(Sorts.descending("at"))
+        .skip(skip)
+        .limit(limit)
+        .into(new ArrayList<>());
+  }
+
+  /**
+   * Lifts an active suppression, recording who did it and the lead's new consent; false when the
+   * number is not suppressed.
+   */
+  public boolean lift(
+      String number, String operator, String consentSource, Instant consentAt, Instant now) {
+    Document lifted =
+        new Document("by", operator)
+            .append("at", Date.from(now))
+            .append(
+                "consent",
+                new Document("source", consentSource).append("at", Date.from(consentAt)));
+    return collection
+            .updateOne(
+                Filters.and(Filters.eq("number", number), Filters.eq("active", true)),
+                Updates.combine(
+                    Updates.set("active", false),
+                    Updates.set("lifted", lifted),
+                    Updates.push("liftHistory", lifted)))
+            .getModifiedCount()
+        == 1;
+  }
+
+  private static Entry entry(Document d) {
+    Date at = d.getDate("at");
+    return new Entry(
+        d.getString("number"),
+        d.getString("source"),
+        at == null ? null : at.toInstant(),
+        d.getString("detail"));
+  }
+}

@@ -1,0 +1,203 @@
+package com.salesagent.api.http;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The application port's edge, before any resource reads a byte: compressed request bodies are
+ * refused (415: a small gzip body can inflate to gigabytes), every body is capped (413 from the
+ * declared length at once, or from the bytes actually read when the length is not declared), and
+ * every answer carries the security headers a browser needs (CSP, nosniff, no framing, no referrer;
+ * API answers are not cached).
+ */
+public final class RequestGuard implements Filter {
+  public static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
+          + " form-action 'self'";
+
+  private final long defaultCap;
+  private final long importCap;
+
+  /**
+   * {@code importCap} applies to the streamed lead import; {@code defaultCap} to everything else.
+   */
+  public RequestGuard(long defaultCap, long importCap) {
+    this.defaultCap = defaultCap;
+    this.importCap = importCap;
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest request = (HttpServletRequest) req;
+    HttpServletResponse response = (HttpServletResponse) res;
+    response.setHeader("Content-Security-Policy", CSP);
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("X-Frame-Options", "DENY");
+    response.setHeader("Referrer-Policy", "no-referrer");
+    String path = request.getRequestURI() == null ? "" : request.getRequestURI();
+    if (path.startsWith("/api")) {
+      response.setHeader("Cache-Control", "no-store");
+    }
+    String encoding = request.getHeader("Content-Encoding");
+    if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+      refuse(
+          response,
+          415,
+          "compressed request bodies are not accepted: send the body uncompressed",
+          "Content-Encoding");
+      return;
+    }
+    // A path that only looks like the import (matrix parameters, encodings) gets the smaller cap.
+    long cap = path.equals("/api/leads/import") ? importCap : defaultCap;
+    long declared = request.getContentLengthLong();
+    if (declared > cap) {
+      refuse(response, 413, "the request body is larger than " + describe(cap), "body");
+      return;
+    }
+    chain.doFilter(new Capped(request, cap), response);
+  }
+
+  static String describe(long bytes) {
+    if (bytes % (1024 * 1024) == 0) {
+      return bytes / (1024 * 1024) + " MiB";
+    }
+    return bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
+  }
+
+  private static void refuse(HttpServletResponse response, int status, String message, String field)
+      throws IOException {
+    response.setStatus(status);
+    response.setContentType(MediaType.APPLICATION_JSON);
+    response.setHeader("Connection", "close");
+    String body =
+        "{\"code\":"
+            + status
+            + ",\"message\":\""
+            + message
+            + "\",\"errors\":[{\"field\":\""
+            + field
+            + "\",\"message\":\""
+            + message
+            + "\"}]}";
+    response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Thrown from a read past the cap; Jersey answers it as the 413 it carries. */
+  public static final class TooLarge extends WebApplicationException {
+    TooLarge(long cap) {
+      super(
+          "request body larger than " + describe(cap),
+          Response.status(413)
+              .type(MediaType.APPLICATION_JSON_TYPE)
+              .entity(body(cap))
+              .header("Connection", "close")
+              .build());
+    }
+
+    private static Map<String, Object> body(long cap) {
+      String message = "the request body is larger than " + describe(cap);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("code", 413);
+      body.put("message", message);
+      body.put("errors", List.of(Map.of("field", "body", "message", message)));
+      return body;
+    }
+  }
+
+  private static final class Capped extends HttpServletRequestWrapper {
+    private final long cap;
+    private ServletInputStream stream;
+
+    Capped(HttpServletRequest request, long cap) {
+      super(request);
+      this.cap = cap;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+      if (stream == null) {
+        stream = new CountingStream(super.getInputStream(), cap);
+      }
+      return stream;
+    }
+
+    @Override
+    public BufferedReader getReader() throws IOException {
+      String charset = getCharacterEncoding();
+      return new BufferedReader(
+          new InputStreamReader(
+              getInputStream(),
+              charset == null ? StandardCharsets.UTF_8.name() : charset.toLowerCase(Locale.ROOT)));
+    }
+  }
+
+  private static final class CountingStream extends ServletInputStream {
+    private final ServletInputStream in;
+    private final long cap;
+    private long read;
+
+    CountingStream(ServletInputStream in, long cap) {
+      this.in = in;
+      this.cap = cap;
+    }
+
+    private void count(long n) {
+      if (n > 0) {
+        read += n;
+        if (read > cap) {
+          throw new TooLarge(cap);
+        }
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      count(b < 0 ? 0 : 1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      count(n);
+      return n;
+    }
+
+    @Override
+    public boolean isFinished() {
+      return in.isFinished();
+    }
+
+    @Override
+    public boolean isReady() {
+      return in.isReady();
+    }
+
+    @Override
+    public void setReadListener(ReadListener listener) {
+      in.setReadListener(listener);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package com.salesagent.api.webhook;
+
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.MessageStatusSignal;
+import com.salesagent.workflows.lead.OptOutSignal;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.util.function.Consumer;
+
+/**
+ * Tells a lead's workflow what the webhook learned, through typed stubs. Each call answers {@link
+ * #SIGNALLED} or {@link #CLOSED} (the workflow has ended: nothing to tell); a failure to reach
+ * Temporal is thrown, so the inbox keeps the event and relays it later.
+ */
+public interface LeadSignaller {
+  String SIGNALLED = "signalled";
+  String CLOSED = "workflow_closed";
+
+  String status(String leadId, MessageStatusSignal signal);
+
+  String inbound(String leadId, InboundMessageSignal signal);
+
+  String optOut(String leadId, OptOutSignal signal);
+
+  /** The signaller of the running system. */
+  static LeadSignaller temporal(WorkflowClient client) {
+    return new LeadSignaller() {
+      private String send(String leadId, Consumer<LeadWorkflow> signal) {
+        try {
+          signal.accept(
+              client.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId)));
+          return SIGNALLED;
+        } catch (WorkflowNotFoundException e) {
+          return CLOSED;
+        }
+      }
+
+      @Override
+      public String status(String leadId, MessageStatusSignal signal) {
+        return send(leadId, w -> w.messageStatus(signal));
+      }
+
+      @Override
+      public String inbound(String leadId, InboundMessageSignal signal) {
+        return send(leadId, w -> w.inboundMessage(signal));
+      }
+
+      @Override
+      public String optOut(String leadId, OptOutSignal signal) {
+        return send(leadId, w -> w.optOut(signal));
+      }
+    };
+  }
+}

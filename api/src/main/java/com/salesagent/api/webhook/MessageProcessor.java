@@ -1,0 +1,202 @@
+package com.salesagent.api.webhook;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.Phones;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.triage.ReplyClassifier;
+import com.salesagent.activities.triage.Triage;
+import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A message from a lead (text, button, reaction, media). The sender is matched by the wa_id
+ * WhatsApp gives, against the enrolled numbers and every wa_id our sends were answered with. A
+ * STOP-style text is an opt-out whatever else it says (even from a number we never enrolled: it is
+ * suppressed all the same); anything else is triaged, stored as feedback and signalled.
+ */
+final class MessageProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(MessageProcessor.class);
+
+  private final LeadStore store;
+  private final FunnelStats funnel;
+  private final VariantStats stats;
+  private final LeadSignaller signaller;
+  private final OptOuts optOuts;
+  private final ReplyClassifier classifier;
+  private final Clock clock;
+
+  MessageProcessor(
+      LeadStore store,
+      LeadSignaller signaller,
+      OptOuts optOuts,
+      ReplyClassifier classifier,
+      Clock clock) {
+    this.store = store;
+    this.funnel = new FunnelStats(store.database());
+    this.stats = new VariantStats(store.database());
+    this.signaller = signaller;
+    this.optOuts = optOuts;
+    this.classifier = classifier;
+    this.clock = clock;
+  }
+
+  String process(InboxEvent event) {
+    Document item = event.item();
+    String waId = item.getString("from");
+    Instant at = event.at("timestamp");
+    String type = item.getString("type");
+    String text = textOf(item);
+    Document context = item.get("context", Document.class);
+    String contextWamid = context == null ? null : context.getString("id");
+    if (OptOutDetector.isOptOut(text)) {
+      return optOuts.optOut(
+          event,
+          waId,
+          Suppressions.KEYWORD,
+          at,
+          new OptOuts.Reply(item.getString("id"), contextWamid, text));
+    }
+    List<Document> contacts = store.contactsByWhatsAppId(waId);
+    if (contacts.isEmpty()) {
+      LOG.info("message from unknown sender {}", Phones.mask("+" + waId));
+      return "unknown_sender";
+    }
+    Triage triage = triage(event, text, at);
+    if (!event.effectsApplied()) {
+      for (Document contact : contacts) {
+        record(contact, item, type, text, contextWamid, triage, at);
+      }
+      event.markApplied().run();
+    }
+    String outcome = LeadSignaller.SIGNALLED;
+    for (Document contact : contacts) {
+      InboundMessageSignal signal =
+          new InboundMessageSignal(
+              item.getString("id"),
+              contextWamid,
+              type,
+              at,
+              triage.intent(),
+              snoozeUntil(triage, contact.getString("timezone")));
+      outcome = signaller.inbound(contact.getString("leadId"), signal);
+    }
+    return outcome;
+  }
+
+  /**
+   * A replay (effects applied, the signal not yet sent) reuses the stored reading: the model is not
+   * asked twice and the signal says what the feedback says.
+   */
+  private Triage triage(InboxEvent event, String text, Instant at) {
+    String messageId = event.item().getString("id");
+    Document stored =
+        event.effectsApplied()
+            ? store.feedback().find(Filters.eq("messageId", messageId)).first()
+            : null;
+    if (stored != null && stored.getString("intent") != null) {
+      return new Triage(
+          stored.getString("intent"),
+          stored.getString("objection"),
+          stored.getString("sentiment"),
+          stored.getList("keywords", String.class, List.of()),
+          stored.getString("notBefore") == null
+              ? null
+              : LocalDate.parse(stored.getString("notBefore")),
+          stored.getString("classifier"));
+    }
+    return classifier.classify(text, false, at.atZone(ZoneOffset.UTC).toLocalDate());
+  }
+
+  private void record(
+      Document contact,
+      Document item,
+      String type,
+      String text,
+      String contextWamid,
+      Triage triage,
+      Instant at) {
+    String leadId = contact.getString("leadId");
+    boolean reaction = "reaction".equals(type);
+    // The reward of the bandit: a lead's first reply, marked on the contact atomically so a
+    // replay after a partial failure never counts it twice.
+    if (!reaction && funnel.reach(leadId, "replied", at)) {
+      stats.increment(contact.getString("variantId"), contact.getString("segment"), "replied", at);
+    }
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", item.getString("id"))
+                .append("wamid", contextWamid)
+                .append("type", type)
+                .append("text", text)
+                .append("intent", triage.intent())
+                .append("objection", triage.objection())
+                .append("sentiment", triage.sentiment())
+                .append("keywords", triage.keywords())
+                .append(
+                    "notBefore", triage.notBefore() == null ? null : triage.notBefore().toString())
+                .append("classifier", triage.classifier())
+                .append("receivedAt", Date.from(at))
+                .append("storedAt", Date.from(clock.instant())));
+    if (!triage.keywords().isEmpty()) {
+      store
+          .database()
+          .getCollection(Collections.PERSONAS)
+          .updateOne(
+              Filters.eq("leadId", leadId),
+              Updates.addEachToSet("keywords", triage.keywords()),
+              new UpdateOptions().upsert(true));
+    }
+    store.recordInteraction(
+        leadId,
+        contact.getString("campaignId"),
+        contact.getString("variantId"),
+        reaction ? "reaction" : "replied",
+        contextWamid,
+        null,
+        at);
+  }
+
+  /** A "not now" that named a date: 10:00 that day in the lead's time zone. */
+  static Instant snoozeUntil(Triage triage, String timezone) {
+    if (!"not_now".equals(triage.intent()) || triage.notBefore() == null) {
+      return null;
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(timezone);
+    } catch (RuntimeException e) {
+      zone = ZoneOffset.UTC;
+    }
+    return triage.notBefore().atTime(10, 0).atZone(zone).toInstant();
+  }
+
+  static String textOf(Document item) {
+    Document text = item.get("text", Document.class);
+    if (text != null) {
+      return text.getString("body");
+    }
+    Document button = item.get("button", Document.class);
+    if (button != null) {
+      return button.getString("text");
+    }
+    Document reaction = item.get("reaction", Document.class);
+    return reaction == null ? null : reaction.getString("emoji");
+  }
+}

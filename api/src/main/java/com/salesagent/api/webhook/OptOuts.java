@@ -1,0 +1,98 @@
+package com.salesagent.api.webhook;
+
+import com.salesagent.activities.Phones;
+import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.workflows.lead.OptOutSignal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A number said stop. In this order, so that no send can slip through: the number (and every number
+ * its contacts are known by) is suppressed for good, its contacts are marked do-not-contact and
+ * counted once, then every workflow of those contacts is told.
+ */
+final class OptOuts {
+  private static final Logger LOG = LoggerFactory.getLogger(OptOuts.class);
+
+  /** The reply that said stop, when there was one (kept as feedback). */
+  record Reply(String messageId, String contextWamid, String text) {}
+
+  private final LeadStore store;
+  private final Suppressions suppressions;
+  private final FunnelStats funnel;
+  private final VariantStats stats;
+  private final LeadSignaller signaller;
+  private final Clock clock;
+
+  OptOuts(LeadStore store, LeadSignaller signaller, Clock clock) {
+    this.store = store;
+    this.suppressions = new Suppressions(store.database());
+    this.funnel = new FunnelStats(store.database());
+    this.stats = new VariantStats(store.database());
+    this.signaller = signaller;
+    this.clock = clock;
+  }
+
+  String optOut(InboxEvent event, String waId, String source, Instant at, Reply reply) {
+    List<Document> contacts = store.optOutContacts(waId);
+    List<String> numbers = new ArrayList<>();
+    numbers.add("+" + waId);
+    contacts.forEach(
+        c ->
+            LeadStore.numbersOf(c).stream()
+                .filter(n -> !numbers.contains(n))
+                .forEach(numbers::add));
+    suppressions.suppress(numbers, source, at, reply == null ? null : "reply " + reply.messageId());
+    if (!event.effectsApplied()) {
+      store.markDoNotContact(
+          contacts.stream().map(c -> c.getString("leadId")).toList(), source, at);
+      for (Document contact : contacts) {
+        String leadId = contact.getString("leadId");
+        funnel.reach(leadId, "opted_out", at);
+        stats.increment(
+            contact.getString("variantId"), contact.getString("segment"), "opted_out", at);
+        if (reply != null) {
+          store
+              .feedback()
+              .insertOne(
+                  new Document("leadId", leadId)
+                      .append("messageId", reply.messageId())
+                      .append("wamid", reply.contextWamid())
+                      .append("type", "text")
+                      .append("text", reply.text())
+                      .append("intent", "opt_out")
+                      .append("receivedAt", Date.from(at))
+                      .append("storedAt", Date.from(clock.instant())));
+        }
+        store.recordInteraction(
+            leadId,
+            contact.getString("campaignId"),
+            contact.getString("variantId"),
+            "opted_out",
+            reply == null ? null : reply.contextWamid(),
+            source,
+            at);
+      }
+      event.markApplied().run();
+    }
+    for (Document contact : contacts) {
+      signaller.optOut(contact.getString("leadId"), new OptOutSignal(source, at));
+    }
+    LOG.info(
+        "{} opted out ({}): {} numbers suppressed, {} leads",
+        Phones.mask("+" + waId),
+        source,
+        numbers.size(),
+        contacts.size());
+    return "opted_out";
+  }
+}

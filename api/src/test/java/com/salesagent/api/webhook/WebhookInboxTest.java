@@ -1,0 +1,311 @@
+package com.salesagent.api.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.triage.ReplyClassifier;
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.MessageStatusSignal;
+import com.salesagent.workflows.lead.OptOutSignal;
+import io.grpc.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The inbox on the embedded MongoDB-wire server with a recording signaller: nothing accepted is
+ * lost, poison events end as dead letters instead of looping, statuses wait for their message.
+ */
+class WebhookInboxTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  /** What the signaller does: record, fail like an unreachable Temporal, or fail for good. */
+  enum Mode {
+    UP,
+    UNAVAILABLE,
+    BROKEN
+  }
+
+  private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.UNAVAILABLE);
+  private final List<Object> signals = new CopyOnWriteArrayList<>();
+  private final Instant t0 = Instant.parse("2026-11-25T12:00:00Z");
+  private final AtomicReference<Instant> now = new AtomicReference<>(t0);
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
+  private LeadStore store;
+  private WebhookInbox inbox;
+
+  private String record(String leadId, Object signal) {
+    switch (mode.get()) {
+      case UNAVAILABLE -> throw Status.UNAVAILABLE.withDescription("refused").asRuntimeException();
+      case BROKEN -> throw new IllegalStateException("a bug in processing");
+      default -> signals.add(signal);
+    }
+    return LeadSignaller.SIGNALLED;
+  }
+
+  private final LeadSignaller signaller =
+      new LeadSignaller() {
+        @Override
+        public String status(String leadId, MessageStatusSignal signal) {
+          return record(leadId, signal);
+        }
+
+        @Override
+        public String inbound(String leadId, InboundMessageSignal signal) {
+          return record(leadId, signal);
+        }
+
+        @Override
+        public String optOut(String leadId, OptOutSignal signal) {
+          return record(leadId, signal);
+        }
+      };
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    store.insertContact(new Document("leadId", "L-1").append("phone", "+5511998765432"));
+    store.upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
+    store.markAccepted("k-1", "wamid.A", null, "template", t0);
+    inbox =
+        new WebhookInbox(
+            store, signaller, "123", clock, 2, ReplyClassifier.LEXICON, Duration.ofDays(30));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    inbox.stop();
+  }
+
+  private MetaNotification.Parsed parse(String value) throws Exception {
+    String body =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"w\",\"changes\":[{"
+            + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+            + "\"metadata\":{\"phone_number_id\":\"123\"},"
+            + value
+            + "}}]}]}";
+    return MetaNotification.parse(new ObjectMapper().readTree(body), "123");
+  }
+
+  private static String status(String wamid, String status, String extra) {
+    return "{\"id\":\""
+        + wamid
+        + "\",\"status\":\""
+        + status
+        + "\",\"timestamp\":\"1764072000\",\"recipient_id\":\"5511998765432\""
+        + extra
+        + "}";
+  }
+
+  /** Makes every stored event due for the sweep and runs it. */
+  private void sweepNow() {
+    now.set(now.get().plus(Duration.ofMinutes(1)));
+    inbox.relay();
+  }
+
+  private long count(org.bson.conversions.Bson filter) {
+    return store.webhookEvents().countDocuments(filter);
+  }
+
+  @Test
+  void eventsAcceptedWhileTemporalIsDownAreRelayedLaterWithTheirEffectsAppliedOnce()
+      throws Exception {
+    WebhookInbox.Accepted accepted =
+        inbox.accept(
+            parse(
+                "\"statuses\":["
+                    + status("wamid.A", "delivered", "")
+                    + ","
+                    + status("wamid.A", "read", "")
+                    + "]"));
+    assertThat(accepted.stored()).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.exists("lastError")) == 2);
+
+    assertThat(count(Filters.eq("processed", false))).isEqualTo(2);
+    assertThat(signals).isEmpty();
+    // MongoDB got the status even though the signal failed: the message view is current.
+    assertThat(store.messageByWamid("wamid.A").getString("status")).isEqualTo("read");
+    // An unreachable Temporal is waited out: it never counts towards a dead letter.
+    assertThat(count(Filters.gt("attempts", 0))).isZero();
+
+    mode.set(Mode.UP);
+    sweepNow();
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
+
+    assertThat(signals).hasSize(2).allMatch(s -> s instanceof MessageStatusSignal);
+    // The timeline got each status once, although processing ran twice.
+    assertThat(store.interactions("L-1"))
+        .extracting(d -> d.getString("type"))
+        .containsExactlyInAnyOrder("delivered", "read");
+  }
+
+  @Test
+  void anEventThatKeepsFailingBecomesADeadLetterAndAnOperatorCanRetryIt() throws Exception {
+    mode.set(Mode.BROKEN);
+    inbox.accept(parse("\"statuses\":[" + status("wamid.A", "delivered", "") + "]"));
+    for (int i = 0; i < WebhookInbox.MAX_ATTEMPTS + 3; i++) {
+      int attempt = i;
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  count(Filters.gte("attempts", Math.min(attempt + 1, WebhookInbox.MAX_ATTEMPTS)))
+                      == 1);
+      sweepNow();
+    }
+
+    Document event = store.webhookEvents().find().first();
+    assertThat(event.getBoolean("deadLetter")).isTrue();
+    assertThat(event.getInteger("attempts")).isEqualTo(WebhookInbox.MAX_ATTEMPTS);
+    assertThat(event.getString("lastError")).contains("a bug in processing");
+    assertThat(inbox.deadLetters(0, 10)).hasSize(1);
+
+    mode.set(Mode.UP);
+    assertThat(inbox.retryDeadLetter(event.getString("eventKey"))).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
+    assertThat(inbox.deadLetters(0, 10)).isEmpty();
+    assertThat(signals).hasSize(1);
+  }
+
+  @Test
+  void hostileShapesAreKeptAsDeadLettersAndNeverProcessed() throws Exception {
+    WebhookInbox.Accepted accepted =
+        inbox.accept(
+            parse(
+                "\"statuses\":[{\"id\":12345,\"status\":\"read\",\"timestamp\":\"1\","
+                    + "\"recipient_id\":\"5511998765432\"},"
+                    + "{\"id\":\"wamid.B\",\"status\":\"read\",\"timestamp\":{\"$date\":1},"
+                    + "\"recipient_id\":\"5511998765432\"}],"
+                    + "\"messages\":[{\"id\":\"wamid.X\\nINFO forged line\",\"from\":\"5511998765432\","
+                    + "\"timestamp\":\"1\",\"type\":\"text\",\"text\":{\"body\":\"hi\"}}]"));
+
+    assertThat(accepted.stored()).isZero();
+    assertThat(accepted.invalid()).isEqualTo(3);
+    assertThat(inbox.deadLetters(0, 10))
+        .extracting(d -> d.getString("lastError"))
+        .allMatch(e -> e.startsWith("invalid: "))
+        .anyMatch(e -> e.contains("id must be a string"))
+        .anyMatch(e -> e.contains("timestamp must be epoch seconds"));
+    // The same poison twice is stored once, and no operator retry can loop it.
+    assertThat(
+            inbox
+                .accept(
+                    parse(
+                        "\"statuses\":[{\"id\":12345,\"status\":\"read\",\"timestamp\":\"1\","
+                            + "\"recipient_id\":\"5511998765432\"}]"))
+                .duplicates())
+        .isEqualTo(1);
+    assertThat(inbox.retryDeadLetter(inbox.deadLetters(0, 10).get(0).getString("eventKey")))
+        .isFalse();
+    sweepNow();
+    Thread.sleep(300);
+    assertThat(signals).isEmpty();
+  }
+
+  @Test
+  void aStatusBeforeItsMessageWaitsAndTheCallbackDataBindsALostSend() throws Exception {
+    mode.set(Mode.UP);
+    // The send's answer was lost: the message has no wamid, only its key.
+    store.upsertComposed("k-2", new Document("leadId", "L-1").append("status", "composed"));
+    inbox.accept(
+        parse(
+            "\"statuses\":["
+                + status("wamid.LOST", "sent", ",\"biz_opaque_callback_data\":\"k-2\"")
+                + ","
+                + status("wamid.EARLY", "delivered", "")
+                + "]"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
+    Document bound = store.messageByKey("k-2");
+    assertThat(bound.getString("wamid")).isEqualTo("wamid.LOST");
+    assertThat(bound.getString("reconciledBy")).isEqualTo("status_webhook");
+    assertThat(signals)
+        .singleElement()
+        .isEqualTo(
+            new MessageStatusSignal(
+                "wamid.LOST", "sent", Instant.ofEpochSecond(1764072000), null, "k-2"));
+    // The early status waits for its message (stored a moment later) instead of being dropped.
+    Document early = store.webhookEvents().find(Filters.eq("processed", false)).first();
+    assertThat(early.getString("eventKey")).isEqualTo("status:wamid.EARLY:delivered");
+    store.upsertComposed("k-3", new Document("leadId", "L-1").append("status", "composed"));
+    store.markAccepted("k-3", "wamid.EARLY", null, "text", t0);
+    now.set(now.get().plusSeconds(30));
+    inbox.relay();
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
+    assertThat(store.messageByWamid("wamid.EARLY").getString("status")).isEqualTo("delivered");
+
+    // A status for a message that never appears is given up after the grace period.
+    inbox.accept(parse("\"statuses\":[" + status("wamid.NEVER", "read", "") + "]"));
+    now.set(now.get().plus(WebhookInbox.STATUS_GRACE).plusSeconds(60));
+    inbox.relay();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> count(Filters.eq("outcome", "unknown_wamid")) == 1);
+  }
+
+  @Test
+  void aStopFromAnyNumberSuppressesItEvenWithoutALead() throws Exception {
+    mode.set(Mode.UP);
+    inbox.accept(
+        parse(
+            "\"messages\":[{\"id\":\"wamid.IN1\",\"from\":\"14155550199\",\"timestamp\":\"1\","
+                + "\"type\":\"text\",\"text\":{\"body\":\"STOP\"}}]"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
+    assertThat(new Suppressions(store.database()).active(List.of("+14155550199")))
+        .hasValueSatisfying(e -> assertThat(e.source()).isEqualTo(Suppressions.KEYWORD));
+  }
+
+  @Test
+  void rawPayloadsAreDroppedAfterTheRetentionButTheirKeysStillDeduplicate() throws Exception {
+    mode.set(Mode.UP);
+    String body = "\"statuses\":[" + status("wamid.A", "delivered", "") + "]";
+    inbox.accept(parse(body));
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
+    store
+        .webhookEvents()
+        .updateMany(
+            new Document(),
+            new Document(
+                "$set", new Document("receivedAt", Date.from(t0.minus(Duration.ofDays(31))))));
+
+    assertThat(inbox.dropExpiredPayloads()).isEqualTo(1);
+    Document event = store.webhookEvents().find().first();
+    assertThat(event.get("item")).isNull();
+    assertThat(event.getString("eventKey")).isEqualTo("status:wamid.A:delivered");
+    assertThat(inbox.accept(parse(body)).duplicates()).isEqualTo(1);
+  }
+}
