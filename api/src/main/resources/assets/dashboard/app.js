@@ -773,7 +773,7 @@
   }
 
   function decide(p, decision, li, ta) {
-    var body = { decision: decision, approver: 'dashboard' };
+    var body = { decision: decision };
     if (decision === 'edit') body.text = ta.value;
     var buttons = li.querySelectorAll('button');
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });

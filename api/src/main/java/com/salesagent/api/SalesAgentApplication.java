@@ -16,6 +16,7 @@ import com.salesagent.api.leads.LeadResource;
 import com.salesagent.api.leads.LeadValidator;
 import com.salesagent.api.leads.VariantResource;
 import com.salesagent.api.resources.DiagnosticsResource;
+import com.salesagent.api.suppressions.SuppressionResource;
 import com.salesagent.api.webhook.DeadLetterResource;
 import com.salesagent.api.webhook.LeadSignaller;
 import com.salesagent.api.webhook.WebhookInbox;
@@ -221,6 +222,11 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     ApiSecurity.register(env, token, config.getApi().getOperatorName());
     env.jersey().register(new DiagnosticsResource(client));
     env.jersey().register(new DeadLetterResource(inbox));
+    LeadValidator validator =
+        new LeadValidator(
+            config.getLifecycle().getDefaultTimezone(), config.getApi().getDefaultPhoneRegion());
+    env.jersey()
+        .register(new SuppressionResource(connections.mongo().database(), validator, clock));
     env.jersey().register(new AnalyticsResource(connections.mongo().database()));
     com.salesagent.api.dashboard.LiveFeed feed =
         new com.salesagent.api.dashboard.LiveFeed(
@@ -239,6 +245,14 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
             },
             500);
     env.lifecycle().manage(feed);
+    env.lifecycle()
+        .addEventListener(
+            new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+              @Override
+              public void lifeCycleStopping(org.eclipse.jetty.util.component.LifeCycle event) {
+                feed.endStreams();
+              }
+            });
     env.jersey()
         .register(
             new com.salesagent.api.dashboard.DashboardResource(
@@ -253,9 +267,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     env.jersey()
         .register(
             new LeadResource(
-                new LeadValidator(
-                    config.getLifecycle().getDefaultTimezone(),
-                    config.getApi().getDefaultPhoneRegion()),
+                validator,
                 new Enrolment(store, client, clock),
                 store,
                 client,

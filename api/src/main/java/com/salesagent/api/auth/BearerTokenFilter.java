@@ -1,13 +1,12 @@
 package com.salesagent.api.auth;
 
+import com.salesagent.api.http.RequestGuard;
 import io.dropwizard.auth.AuthFilter;
 import io.dropwizard.auth.Authenticator;
 import io.dropwizard.auth.PermitAllAuthorizer;
 import jakarta.annotation.Priority;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -21,13 +20,11 @@ import java.util.Optional;
  * {@code Authorization: Bearer <API_ADMIN_TOKEN>} (header only: never a query parameter, which
  * would land in logs), compared in constant time. Bound by {@link DenyByDefault} to every matched
  * resource method that is not a {@link PublicEndpoint}, so the decision follows Jersey's routing,
- * not the request's spelling of the path. Repeated failures from one address are throttled.
+ * not the request's spelling of the path. Repeated wrong tokens from one address are throttled.
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class BearerTokenFilter extends AuthFilter<String, Operator> {
   private final FailedAuthThrottle throttle;
-
-  @Context private HttpServletRequest servletRequest;
 
   private BearerTokenFilter(FailedAuthThrottle throttle) {
     this.throttle = throttle;
@@ -53,7 +50,8 @@ public final class BearerTokenFilter extends AuthFilter<String, Operator> {
 
   @Override
   public void filter(ContainerRequestContext request) {
-    String client = servletRequest == null ? "unknown" : servletRequest.getRemoteAddr();
+    Object address = request.getProperty(RequestGuard.CLIENT_ADDRESS);
+    String client = address == null ? "unknown" : address.toString();
     if (throttle.blocked(client)) {
       request.abortWith(
           refusal(429, "too many failed authentications from this address: try again later")
@@ -69,7 +67,10 @@ public final class BearerTokenFilter extends AuthFilter<String, Operator> {
     if (presented != null && !presented.isEmpty() && authenticate(request, presented, "Bearer")) {
       return;
     }
-    throttle.failed(client);
+    if (presented != null) {
+      // A wrong token is a guess; a missing one (a page asking before login) guesses nothing.
+      throttle.failed(client);
+    }
     request.abortWith(
         refusal(
                 401,

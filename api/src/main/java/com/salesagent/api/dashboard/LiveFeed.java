@@ -164,6 +164,14 @@ public final class LiveFeed implements Managed {
     if (scheduler != null) {
       scheduler.shutdownNow();
     }
+    endStreams();
+  }
+
+  /**
+   * Ends every open stream (each gets the end marker): called when the HTTP server starts stopping,
+   * so a graceful shutdown does not wait for browsers that never hang up.
+   */
+  public void endStreams() {
     subscribers.forEach(
         q -> {
           q.clear(); // a full queue must still take the end

@@ -63,6 +63,8 @@ public final class WhatsAppEmulator implements Managed {
   private ScheduledExecutorService callbacks;
 
   private static final class Recipient {
+    final java.util.concurrent.atomic.AtomicInteger accepted =
+        new java.util.concurrent.atomic.AtomicInteger();
     volatile int received;
     volatile Instant lastInbound;
     volatile boolean optedOut;
@@ -115,6 +117,12 @@ public final class WhatsAppEmulator implements Managed {
   /** Told (recipient wa_id, wamid) of every accepted send: benchmarks time sends with it. */
   public void setSendListener(java.util.function.BiConsumer<String, String> listener) {
     this.sendListener = listener;
+  }
+
+  /** How many messages the emulator accepted for this recipient (wa_id digits): what they got. */
+  public int acceptedFor(String waId) {
+    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    return r == null ? 0 : r.accepted.get();
   }
 
   /** Where callbacks go: set once the API's port is known. */
@@ -205,6 +213,7 @@ public final class WhatsAppEmulator implements Managed {
     if ("template".equals(type)) {
       message.put("message_status", "accepted");
     }
+    recipients.computeIfAbsent(waId, k -> new Recipient()).accepted.incrementAndGet();
     respond(ex, 200, json.writeValueAsString(answer));
     sendListener.accept(waId, wamid);
     react(

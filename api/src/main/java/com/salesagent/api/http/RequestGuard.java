@@ -35,6 +35,9 @@ public final class RequestGuard implements Filter {
           + " connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
           + " form-action 'self'";
 
+  /** The request attribute (a Jersey property too) holding the client's address. */
+  public static final String CLIENT_ADDRESS = "com.salesagent.clientAddress";
+
   private final long defaultCap;
   private final long importCap;
 
@@ -51,6 +54,7 @@ public final class RequestGuard implements Filter {
       throws IOException, ServletException {
     HttpServletRequest request = (HttpServletRequest) req;
     HttpServletResponse response = (HttpServletResponse) res;
+    request.setAttribute(CLIENT_ADDRESS, request.getRemoteAddr());
     response.setHeader("Content-Security-Policy", CSP);
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("X-Frame-Options", "DENY");

@@ -215,6 +215,13 @@ public class LeadValidator {
         List.of());
   }
 
+  /** The number in E.164, or null when it is not a valid phone number. */
+  public String normalisePhone(String raw) {
+    List<FieldError> errors = new ArrayList<>();
+    String phone = phone(errors, raw);
+    return errors.isEmpty() ? phone : null;
+  }
+
   private String phone(List<FieldError> errors, String raw) {
     if (blank(raw)) {
       errors.add(

@@ -1,0 +1,202 @@
+package com.salesagent.api.suppressions;
+
+import com.mongodb.client.MongoDatabase;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.leads.FieldError;
+import com.salesagent.api.leads.LeadResource;
+import com.salesagent.api.leads.LeadValidator;
+import io.dropwizard.auth.Auth;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+
+/**
+ * The do-not-contact list for operators: look a number up, suppress one by hand, and lift a
+ * suppression — only with the lead's new consent (where and when they opted in again), which is
+ * kept with the suppression and in the audit log.
+ */
+@Path("/api/suppressions")
+@Produces(MediaType.APPLICATION_JSON)
+public class SuppressionResource {
+  /** {@code POST /api/suppressions}: {@code {"number": "+55...", "reason": "..."}}. */
+  public record SuppressRequest(String number, String reason) {}
+
+  /** {@code POST /api/suppressions/{number}/lift}: the new consent, required. */
+  public record LiftRequest(Consent consent, String reason) {
+    public record Consent(String source, String at) {}
+  }
+
+  private final Suppressions suppressions;
+  private final MongoDatabase db;
+  private final LeadValidator phones;
+  private final Clock clock;
+
+  public SuppressionResource(MongoDatabase db, LeadValidator phones, Clock clock) {
+    this.db = db;
+    this.suppressions = new Suppressions(db);
+    this.phones = phones;
+    this.clock = clock;
+  }
+
+  @GET
+  public Response list(
+      @QueryParam("active") @DefaultValue("true") boolean active,
+      @QueryParam("page") @DefaultValue("0") int page,
+      @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
+    if (page < 0 || page > 10_000 || pageSize < 1 || pageSize > 500) {
+      return LeadResource.errors(
+          400,
+          "bad paging",
+          List.of(new FieldError("page", "0 <= page <= 10000, 1 <= pageSize <= 500")));
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Document d : suppressions.list(active, page * pageSize, pageSize)) {
+      rows.add(view(d));
+    }
+    return Response.ok(Map.of("suppressions", rows)).build();
+  }
+
+  @GET
+  @Path("/{number}")
+  public Response get(@PathParam("number") String raw) {
+    String number = phones.normalisePhone(raw);
+    if (number == null) {
+      return badNumber();
+    }
+    Document d = suppressions.find(number);
+    if (d == null) {
+      return LeadResource.errors(
+          404, "this number is not suppressed", List.of(new FieldError("number", "not listed")));
+    }
+    return Response.ok(view(d)).build();
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response suppress(@Auth Operator operator, SuppressRequest request) {
+    String number = request == null ? null : phones.normalisePhone(request.number());
+    if (number == null) {
+      return badNumber();
+    }
+    Instant now = clock.instant();
+    suppressions.suppress(
+        List.of(number), Suppressions.OPERATOR, now, reason(request.reason(), operator));
+    audit(operator, "suppression_added", number, request.reason(), null);
+    return Response.ok(view(suppressions.find(number))).build();
+  }
+
+  @POST
+  @Path("/{number}/lift")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response lift(
+      @Auth Operator operator, @PathParam("number") String raw, LiftRequest request) {
+    String number = phones.normalisePhone(raw);
+    if (number == null) {
+      return badNumber();
+    }
+    List<FieldError> errors = new ArrayList<>();
+    Instant consentAt = null;
+    if (request == null || request.consent() == null) {
+      errors.add(
+          new FieldError(
+              "consent", "required: {source, at}: where and when the lead opted in again (kept)"));
+    } else {
+      if (request.consent().source() == null || request.consent().source().isBlank()) {
+        errors.add(new FieldError("consent.source", "required: where the lead opted in again"));
+      }
+      try {
+        consentAt = OffsetDateTime.parse(String.valueOf(request.consent().at())).toInstant();
+        if (consentAt.isAfter(clock.instant().plusSeconds(300))) {
+          errors.add(new FieldError("consent.at", "is in the future"));
+        }
+      } catch (DateTimeParseException e) {
+        errors.add(new FieldError("consent.at", "an ISO-8601 time such as 2026-11-25T10:00:00Z"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      return LeadResource.errors(422, "a lift needs the lead's new consent", errors);
+    }
+    Document before = suppressions.find(number);
+    if (before != null
+        && before.getDate("at") != null
+        && !consentAt.isAfter(before.getDate("at").toInstant())) {
+      return LeadResource.errors(
+          422,
+          "the new consent must be later than the opt-out it lifts",
+          List.of(
+              new FieldError(
+                  "consent.at", "before the opt-out of " + before.getDate("at").toInstant())));
+    }
+    if (!suppressions.lift(
+        number, operator.name(), request.consent().source().strip(), consentAt, clock.instant())) {
+      return LeadResource.errors(
+          404, "this number is not suppressed", List.of(new FieldError("number", "not listed")));
+    }
+    audit(
+        operator,
+        "suppression_lifted",
+        number,
+        request.reason(),
+        new Document("source", request.consent().source().strip())
+            .append("at", Date.from(consentAt)));
+    return Response.ok(view(suppressions.find(number))).build();
+  }
+
+  private Response badNumber() {
+    return LeadResource.errors(
+        422,
+        "not a phone number",
+        List.of(
+            new FieldError(
+                "number", "a phone number in international format, e.g. +5511998765432")));
+  }
+
+  private static String reason(String reason, Operator operator) {
+    String r = reason == null ? "" : reason.strip();
+    return r.length() > 500 ? r.substring(0, 500) : r.isEmpty() ? "by " + operator.name() : r;
+  }
+
+  private void audit(
+      Operator operator, String action, String number, String reason, Document consent) {
+    Document entry =
+        new Document("at", Date.from(clock.instant()))
+            .append("actor", operator.name())
+            .append("action", action)
+            .append("number", number)
+            .append("reason", reason);
+    if (consent != null) {
+      entry.append("consent", consent);
+    }
+    db.getCollection(Collections.AUDIT_LOG).insertOne(entry);
+  }
+
+  private static Map<String, Object> view(Document d) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("number", d.getString("number"));
+    row.put("active", d.getBoolean("active", false));
+    row.put("source", d.getString("source"));
+    row.put("at", d.getDate("at"));
+    row.put("detail", d.getString("detail"));
+    row.put("lifted", d.get("lifted"));
+    return row;
+  }
+}
