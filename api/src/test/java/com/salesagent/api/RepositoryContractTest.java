@@ -112,6 +112,38 @@ class RepositoryContractTest {
     }
     String workerMain = services.get("worker").get("entrypoint").get(4).asText();
     assertThat(Class.forName(workerMain).getMethod("main", String[].class)).isNotNull();
-    assertThat(services.get("mongo").get("command").toString()).contains("--replSet");
+    assertThat(services.get("mongo").get("entrypoint").toString())
+        .contains("--replSet")
+        .contains("--keyFile");
+  }
+
+  @Test
+  void composePublishesOnlyTheApiBeyondLoopbackAndDefaultsNoSecret() throws Exception {
+    String text = read("docker-compose.yml");
+    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(text).get("services");
+    List<String> exposed = new ArrayList<>();
+    services
+        .fields()
+        .forEachRemaining(
+            e -> {
+              for (JsonNode port : e.getValue().path("ports")) {
+                if (!port.asText().startsWith("127.0.0.1:")) {
+                  exposed.add(e.getKey() + " " + port.asText());
+                }
+              }
+            });
+    assertThat(exposed).containsExactly("api 8080:8080");
+    for (String secret : List.of("API_ADMIN_TOKEN", "MONGO_ROOT_PASSWORD", "MINIO_ROOT_PASSWORD")) {
+      Matcher uses = Pattern.compile("\\$\\{" + secret + "(:?[?-])?").matcher(text);
+      int count = 0;
+      while (uses.find()) {
+        count++;
+        assertThat(uses.group(1))
+            .as(secret + " must be required (:?), never defaulted")
+            .isEqualTo(":?");
+      }
+      assertThat(count).as(secret).isGreaterThan(0);
+    }
+    assertThat(text).doesNotContain("change-me");
   }
 }
