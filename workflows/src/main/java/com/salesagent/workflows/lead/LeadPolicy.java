@@ -6,7 +6,9 @@ import java.time.Duration;
  * The follow-up policy of the lead's segment (workflow_definitions) and the sending rules of its
  * campaign (agent_configurations). Quiet hours are local times ("20:00") in the lead's time zone. A
  * message held by the quality gate waits {@code approvalSla} for a reviewer, then {@code
- * approvalDefault} (approve or reject) applies.
+ * approvalDefault} (approve or reject) applies. A send whose fate is unknown waits {@code
+ * unknownSendWindow} for a status webhook to resolve it, then {@code unknownSendPolicy} applies:
+ * {@code hold} (an operator decides) or {@code resend}.
  */
 public record LeadPolicy(
     Duration readNoReplyDelay,
@@ -18,4 +20,44 @@ public record LeadPolicy(
     Duration rateLimitBackoff,
     int maxRateLimitRetries,
     Duration approvalSla,
-    String approvalDefault) {}
+    String approvalDefault,
+    Duration unknownSendWindow,
+    String unknownSendPolicy) {
+  public static final String HOLD = "hold";
+  public static final String RESEND = "resend";
+
+  public LeadPolicy(
+      Duration readNoReplyDelay,
+      Duration unreadDelay,
+      int maxFollowUps,
+      String quietHoursStart,
+      String quietHoursEnd,
+      Duration customerServiceWindow,
+      Duration rateLimitBackoff,
+      int maxRateLimitRetries,
+      Duration approvalSla,
+      String approvalDefault) {
+    this(
+        readNoReplyDelay,
+        unreadDelay,
+        maxFollowUps,
+        quietHoursStart,
+        quietHoursEnd,
+        customerServiceWindow,
+        rateLimitBackoff,
+        maxRateLimitRetries,
+        approvalSla,
+        approvalDefault,
+        Duration.ofMinutes(15),
+        HOLD);
+  }
+
+  /** The window, with a default for policies recorded before it existed. */
+  public Duration reconciliationWindow() {
+    return unknownSendWindow == null ? Duration.ofMinutes(15) : unknownSendWindow;
+  }
+
+  public boolean resendUnknown() {
+    return RESEND.equals(unknownSendPolicy);
+  }
+}

@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The answer to the {@code state} query, and what continue-as-new carries over. No personal data:
- * ids, stages, times.
+ * The answer to the {@code state} query (and what runs of the frozen first version carried over a
+ * continue-as-new). No personal data: ids, stages, times. {@code deliveryUnknown}: the key of a
+ * send whose fate is being reconciled or awaits an operator's decision.
  */
 public record LeadState(
     String leadId,
@@ -20,4 +21,36 @@ public record LeadState(
     Instant lastInboundAt,
     String outcomeReason,
     List<MessageView> messages,
-    String pendingApproval) {}
+    String pendingApproval,
+    String deliveryUnknown) {
+  public LeadState(
+      String leadId,
+      Stage stage,
+      String segment,
+      String variantId,
+      String nextAction,
+      Instant nextActionAt,
+      int followUpsSent,
+      int sendAttempts,
+      boolean paused,
+      Instant lastInboundAt,
+      String outcomeReason,
+      List<MessageView> messages,
+      String pendingApproval) {
+    this(
+        leadId,
+        stage,
+        segment,
+        variantId,
+        nextAction,
+        nextActionAt,
+        followUpsSent,
+        sendAttempts,
+        paused,
+        lastInboundAt,
+        outcomeReason,
+        messages,
+        pendingApproval,
+        null);
+  }
+}

@@ -46,6 +46,13 @@ public interface LeadWorkflow {
   @UpdateValidatorMethod(updateName = "approval")
   void validateApproval(ApprovalDecision decision);
 
+  /** An operator's decision on a send whose fate stayed unknown (resend, assume sent, stop). */
+  @UpdateMethod
+  DeliveryDecision resolveDelivery(DeliveryDecision decision);
+
+  @UpdateValidatorMethod(updateName = "resolveDelivery")
+  void validateDelivery(DeliveryDecision decision);
+
   @QueryMethod
   LeadState state();
 }

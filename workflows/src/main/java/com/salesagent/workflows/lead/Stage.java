@@ -7,6 +7,10 @@ public enum Stage {
   ASSIGNED,
   WAITING_SEND_WINDOW,
   AWAITING_APPROVAL,
+  /** A send's fate is unknown: reconciling through status webhooks, then an operator decides. */
+  DELIVERY_UNKNOWN,
+  /** Sending is paused for the business number (token, account, payment): the lead waits. */
+  WAITING_SENDER,
   AWAITING_RESPONSE,
   PAUSED,
   SNOOZED,

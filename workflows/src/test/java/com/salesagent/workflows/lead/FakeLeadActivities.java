@@ -20,6 +20,22 @@ class FakeLeadActivities
   /** Gate decisions the next compositions get, in order; approve once empty. */
   final List<String> decisions = new CopyOnWriteArrayList<>();
 
+  /**
+   * What the next sends answer, in order, instead of accepting: an outcome, or outcome:code
+   * ("rate_limited:130429", "unknown", "account_paused:190", "rejected:131026"). Accepted when
+   * empty.
+   */
+  final List<String> sendAnswers = new CopyOnWriteArrayList<>();
+
+  /** Every send attempt, accepted or not. */
+  final List<SendRequest> attempts = new CopyOnWriteArrayList<>();
+
+  /** Keys the reconciliation finds bound to a wamid (a status webhook or a late answer did it). */
+  final java.util.Map<String, String> reconciled = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** When set, composition fails for good with this message. */
+  volatile String composeFailure;
+
   private final AtomicInteger wamids = new AtomicInteger();
   private final TestWorkflowEnvironment env;
   volatile String timezone = "UTC";
@@ -78,6 +94,10 @@ class FakeLeadActivities
 
   @Override
   public ComposedMessage compose(ComposeRequest request) {
+    if (composeFailure != null) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          composeFailure, "MissingTemplate");
+    }
     composed.add(request);
     String decision = decisions.isEmpty() ? ComposedMessage.APPROVE : decisions.remove(0);
     return new ComposedMessage(request.idempotencyKey(), "offline-template", 42, 0.9, decision);
@@ -86,8 +106,14 @@ class FakeLeadActivities
   @Override
   public SendResult send(SendRequest request) {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    attempts.add(request);
     if (doNotContact) {
       return new SendResult(null, now, true, false);
+    }
+    if (!sendAnswers.isEmpty()) {
+      String[] answer = sendAnswers.remove(0).split(":");
+      return SendResult.notSent(
+          answer[0], answer.length > 1 ? Integer.valueOf(answer[1]) : null, "scripted");
     }
     String wamid = "wamid.test-" + wamids.incrementAndGet();
     ComposeRequest compose =
@@ -97,6 +123,14 @@ class FakeLeadActivities
             .orElseThrow(() -> new IllegalStateException("send before compose"));
     sends.add(new Sent(now, request, wamid, compose));
     return new SendResult(wamid, now, false, false);
+  }
+
+  @Override
+  public SendResult reconcile(String leadId, String idempotencyKey) {
+    String wamid = reconciled.get(idempotencyKey);
+    return wamid == null
+        ? SendResult.notSent(SendResult.UNKNOWN, null, null)
+        : SendResult.sent(wamid, Instant.ofEpochMilli(env.currentTimeMillis()), false);
   }
 
   String wamid(int index) {

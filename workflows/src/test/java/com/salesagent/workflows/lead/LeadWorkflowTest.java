@@ -230,7 +230,7 @@ class LeadWorkflowTest {
 
     awaitSends(2);
     assertThat(fake.sends.get(1).request().template()).as("inside the window").isFalse();
-    status(1, "failed", LeadWorkflowImpl.RE_ENGAGEMENT_REQUIRED);
+    status(1, "failed", MetaErrors.RE_ENGAGEMENT_REQUIRED);
 
     awaitSends(3);
     assertThat(fake.sends.get(2).request().template()).isTrue();
@@ -241,7 +241,7 @@ class LeadWorkflowTest {
   @Test
   void undeliverableEndsAsFailed() {
     enrol();
-    status(0, "failed", LeadWorkflowImpl.UNDELIVERABLE);
+    status(0, "failed", MetaErrors.UNDELIVERABLE);
 
     LeadState state = result();
 
@@ -253,7 +253,7 @@ class LeadWorkflowTest {
   @Test
   void rateLimitsBackOffAndRetry() {
     enrol();
-    status(0, "failed", LeadWorkflowImpl.THROUGHPUT_LIMIT);
+    status(0, "failed", MetaErrors.THROUGHPUT_LIMIT);
     env.sleep(Duration.ofSeconds(30));
     assertThat(fake.sends).hasSize(1);
     env.sleep(Duration.ofSeconds(31));
@@ -262,7 +262,7 @@ class LeadWorkflowTest {
     assertThat(fake.sends.get(1).request().step()).isZero();
     assertThat(fake.sends.get(1).request().idempotencyKey())
         .isNotEqualTo(fake.sends.get(0).request().idempotencyKey());
-    status(1, "failed", LeadWorkflowImpl.PAIR_RATE_LIMIT);
+    status(1, "failed", MetaErrors.PAIR_RATE_LIMIT);
     env.sleep(Duration.ofMinutes(2).plusSeconds(1));
     awaitSends(3);
   }
@@ -388,7 +388,7 @@ class LeadWorkflowTest {
     startWithoutWaiting();
     env.sleep(Duration.ofMinutes(5));
 
-    assertThat(fake.composed).hasSize(1 + LeadWorkflowImpl.MAX_RECOMPOSE);
+    assertThat(fake.composed).hasSize(1 + Sending.MAX_RECOMPOSE);
     assertThat(fake.composed).extracting(ComposeRequest::attempt).containsExactly(0, 1, 2);
     assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_APPROVAL);
     assertThat(fake.sends).isEmpty();

@@ -1,0 +1,161 @@
+package com.salesagent.workflows.lead;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Decisions a person makes inside the lifecycle: a message the quality gate held (approve, edit,
+ * reject; the configured default after the SLA), and a send whose fate stayed unknown (resend,
+ * assume sent, stop; no default: nothing is sent twice without someone saying so). Both arrive as
+ * Temporal Updates, validated here before they are accepted.
+ */
+final class Approvals {
+  private final LeadRun run;
+  private final Stages stages;
+  private final Waits waits;
+  private final LeadActivities leads;
+
+  Approvals(LeadRun run, Stages stages, Waits waits, LeadActivities leads) {
+    this.run = run;
+    this.stages = stages;
+    this.waits = waits;
+    this.leads = leads;
+  }
+
+  /**
+   * Waits for the reviewer until the SLA, then the default applies. Decided on the decision itself,
+   * never on whether the timer fired: an update accepted in the same task as the deadline wins.
+   * Null when the lead ended meanwhile (the pending approval is then recorded as cancelled).
+   */
+  ApprovalDecision await(
+      String key, boolean template, ComposedMessage composed, LeadPolicy policy) {
+    run.pendingApproval = key;
+    run.pendingIsTemplate = template;
+    run.approvalDecision = null;
+    Instant slaAt = stages.now().plus(policy.approvalSla());
+    leads.recordApproval(new ApprovalRecord(run.leadId, key, "pending", null, slaAt));
+    Stage before = run.stage;
+    String action = run.nextAction;
+    Instant at = run.nextActionAt;
+    stages.set(
+        Stage.AWAITING_APPROVAL,
+        "approval_default_" + policy.approvalDefault(),
+        slaAt,
+        "approval_requested",
+        "gate score " + composed.score());
+    waits.until(slaAt, () -> run.approvalDecision != null);
+    ApprovalDecision decided = run.approvalDecision;
+    run.pendingApproval = null;
+    run.approvalDecision = null;
+    if (run.ended()) {
+      leads.recordApproval(new ApprovalRecord(run.leadId, key, "cancelled", "lead ended", null));
+      return null;
+    }
+    ApprovalDecision decision =
+        decided != null
+            ? decided
+            : new ApprovalDecision(key, policy.approvalDefault(), "sla-default");
+    leads.recordApproval(
+        new ApprovalRecord(run.leadId, key, decision.decision(), decision.approver(), null));
+    stages.set(before, action, at, null, null);
+    return decision;
+  }
+
+  void validateApproval(ApprovalDecision decision) {
+    if (run.pendingApproval == null) {
+      throw new IllegalStateException("no message of this lead is waiting for approval");
+    }
+    if (run.approvalDecision != null) {
+      throw new IllegalStateException(
+          "message "
+              + run.pendingApproval
+              + " was decided already: "
+              + run.approvalDecision.decision());
+    }
+    if (decision.idempotencyKey() != null
+        && !decision.idempotencyKey().equals(run.pendingApproval)) {
+      throw new IllegalStateException(
+          "message "
+              + decision.idempotencyKey()
+              + " is not the one waiting: "
+              + run.pendingApproval);
+    }
+    if (!List.of(ApprovalDecision.APPROVE, ApprovalDecision.EDIT, ApprovalDecision.REJECT)
+        .contains(decision.decision())) {
+      throw new IllegalArgumentException("decision must be approve, edit or reject");
+    }
+    if (ApprovalDecision.EDIT.equals(decision.decision()) && run.pendingIsTemplate) {
+      throw new IllegalArgumentException(
+          "this message must go as an approved WhatsApp template: approve or reject it, or change"
+              + " the template in prompt_variants");
+    }
+  }
+
+  ApprovalResult approve(ApprovalDecision decision) {
+    String approver =
+        decision.approver() == null || decision.approver().isBlank()
+            ? "operator"
+            : decision.approver();
+    run.approvalDecision = new ApprovalDecision(run.pendingApproval, decision.decision(), approver);
+    return new ApprovalResult(run.pendingApproval, decision.decision(), approver);
+  }
+
+  /** Holds an unknown send for an operator's decision; null when the lead ended meanwhile. */
+  DeliveryDecision awaitDelivery() {
+    run.deliveryDecision = null;
+    stages.set(
+        Stage.DELIVERY_UNKNOWN,
+        "operator_decides_delivery",
+        null,
+        "delivery_held",
+        "no status webhook resolved " + run.unknownSend.idempotencyKey());
+    leads.recordApproval(
+        new ApprovalRecord(
+            run.leadId, run.unknownSend.idempotencyKey(), "delivery_unknown", null, null));
+    if (!waits.forever(() -> run.deliveryDecision != null)) {
+      return null;
+    }
+    DeliveryDecision decision = run.deliveryDecision;
+    run.deliveryDecision = null;
+    leads.recordApproval(
+        new ApprovalRecord(
+            run.leadId,
+            decision.idempotencyKey(),
+            "delivery_" + decision.decision(),
+            decision.operator(),
+            null));
+    return decision;
+  }
+
+  void validateDelivery(DeliveryDecision decision) {
+    if (run.unknownSend == null
+        || !Stage.DELIVERY_UNKNOWN.equals(run.stage)
+        || !"operator_decides_delivery".equals(run.nextAction)) {
+      throw new IllegalStateException("no send of this lead is waiting for a delivery decision");
+    }
+    if (run.deliveryDecision != null) {
+      throw new IllegalStateException("this send was decided already");
+    }
+    if (decision.idempotencyKey() != null
+        && !decision.idempotencyKey().equals(run.unknownSend.idempotencyKey())) {
+      throw new IllegalStateException(
+          "send "
+              + decision.idempotencyKey()
+              + " is not the one waiting: "
+              + run.unknownSend.idempotencyKey());
+    }
+    if (!List.of(DeliveryDecision.RESEND, DeliveryDecision.ASSUME_SENT, DeliveryDecision.STOP)
+        .contains(decision.decision())) {
+      throw new IllegalArgumentException("decision must be resend, assume_sent or stop");
+    }
+  }
+
+  DeliveryDecision decideDelivery(DeliveryDecision decision) {
+    run.deliveryDecision =
+        new DeliveryDecision(
+            run.unknownSend.idempotencyKey(),
+            decision.decision(),
+            decision.operator() == null ? "operator" : decision.operator());
+    return run.deliveryDecision;
+  }
+}

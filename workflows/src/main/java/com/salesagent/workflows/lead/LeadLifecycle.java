@@ -1,0 +1,268 @@
+package com.salesagent.workflows.lead;
+
+import com.salesagent.temporal.LeadSearchAttributes;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+
+/**
+ * The lead lifecycle (DESIGN.md section 3): research, persona and segment, variant, then the send
+ * sequence: first contact, then wait on statuses, replies and timers, follow-ups, outcome. Every
+ * wait honours pause, stop and opt-out ({@link Waits}); everything the lifecycle knows lives in one
+ * {@link LeadRun}, carried whole across continue-as-new. Deterministic: only Workflow.* for time,
+ * waits and randomness.
+ */
+final class LeadLifecycle implements LeadWorkflow {
+  static final String FIRST_CONTACT = "first_contact";
+
+  private final int continueAsNewAfterEvents;
+  private LeadRun run = new LeadRun();
+  private LeadStubs stubs;
+  private Stages stages;
+  private Waits waits;
+  private Approvals approvals;
+  private Sending sending;
+  private LeadPolicy policy;
+
+  LeadLifecycle(int continueAsNewAfterEvents) {
+    this.continueAsNewAfterEvents = continueAsNewAfterEvents;
+  }
+
+  /** Takes the input's state and builds the steps: signals may be applied from here on. */
+  void prepare(LeadInput input) {
+    if (input.run() != null) {
+      run = input.run();
+    } else if (input.carried() != null) {
+      run = LeadRun.from(input, input.carried());
+    } else {
+      run.leadId = input.leadId();
+      run.campaignId = input.campaignId();
+    }
+    stubs = new LeadStubs();
+    stages = new Stages(run, stubs.leads);
+    waits = new Waits(run, stages, continueAsNewAfterEvents);
+    approvals = new Approvals(run, stages, waits, stubs.leads);
+    sending = new Sending(run, stubs, stages, waits, approvals);
+  }
+
+  @Override
+  public LeadState run(LeadInput input) {
+    if (stages == null) {
+      prepare(input);
+    }
+    try {
+      if (input.run() == null && input.carried() == null) {
+        begin();
+      } else {
+        resume(input.carried() != null);
+      }
+      sequence();
+    } catch (ActivityFailure e) {
+      // A step that cannot work for good (an unknown lead, no variant): the outcome says why,
+      // instead of a failed workflow behind a live-looking stage.
+      stages.finish(Stage.FAILED, e.getActivityType() + " failed: " + Sending.reason(e));
+    }
+    return run.view();
+  }
+
+  private void begin() {
+    stages.set(Stage.RESEARCHING, null, null, "research_started", null);
+    int chunks = stubs.research.research(run.leadId);
+    LeadProfile profile = stubs.leads.profile(run.leadId);
+    run.segment = profile.segment();
+    run.timezone = profile.timezone();
+    policy(stubs.leads.policy(run.leadId, run.segment));
+    stages.record("researched", null, chunks + " research chunks; segment " + run.segment);
+    VariantAssignment assignment = stubs.leads.assignVariant(run.leadId, run.segment);
+    Workflow.upsertTypedSearchAttributes(LeadSearchAttributes.SEGMENT.valueSet(run.segment));
+    stages.variant(assignment.variantId());
+    stages.set(
+        Stage.ASSIGNED,
+        "send_" + FIRST_CONTACT,
+        stages.now(),
+        "variant_assigned",
+        assignment.strategy() + ": " + run.variantId);
+  }
+
+  /** A continued run: the policy is read again (an operator may have changed it). */
+  private void resume(boolean fromFirstVersion) {
+    if (fromFirstVersion) {
+      run.timezone = stubs.leads.profile(run.leadId).timezone();
+    }
+    policy(stubs.leads.policy(run.leadId, run.segment));
+  }
+
+  private void policy(LeadPolicy policy) {
+    this.policy = policy;
+    sending.policy(policy);
+  }
+
+  /** The follow-up policy of the segment, until an outcome. */
+  private void sequence() {
+    while (!stages.finishIfEnded()) {
+      if (waits.historyFull()) {
+        Workflow.continueAsNew(new LeadInput(run.leadId, run.campaignId, null, run));
+      }
+      if (run.paused) {
+        waits.pause();
+        continue;
+      }
+      if (run.snoozeUntil != null) {
+        snooze();
+        continue;
+      }
+      MessageView last = run.lastMessage();
+      if (last == null) {
+        sending.step(0, FIRST_CONTACT, false);
+      } else if ("failed".equals(last.status())) {
+        afterFailure(last);
+      } else {
+        awaitNextFollowUp(last);
+      }
+    }
+  }
+
+  private void awaitNextFollowUp(MessageView last) {
+    int seen = run.changes;
+    boolean read = last.readAt() != null;
+    Instant due =
+        read
+            ? last.readAt().plus(policy.readNoReplyDelay())
+            : last.sentAt().plus(policy.unreadDelay());
+    boolean closing = run.followUpsSent >= policy.maxFollowUps();
+    String action = closing ? "close_no_response" : read ? "follow_up_read" : "follow_up_unread";
+    stages.set(Stage.AWAITING_RESPONSE, action, due, null, null);
+    if (!waits.until(
+            due, () -> run.changes != seen || run.snoozeUntil != null || waits.historyFull())
+        || run.changes != seen
+        || run.snoozeUntil != null
+        || waits.historyFull()) {
+      return; // ended, something changed, or time to continue as new: the loop decides again
+    }
+    if (closing) {
+      stages.finish(Stage.NO_RESPONSE, "no reply after " + run.followUpsSent + " follow-ups");
+      return;
+    }
+    run.followUpsSent++;
+    sending.step(run.followUpsSent, action, false);
+  }
+
+  /**
+   * "Not now, talk in 30 days": quiet until then, then the agreed follow-up (which counts). The
+   * snooze stays in the state while it runs: a continue-as-new in between resumes it.
+   */
+  private void snooze() {
+    Instant until = run.snoozeUntil;
+    boolean recorded = run.stage == Stage.SNOOZED && until.equals(run.nextActionAt);
+    stages.set(
+        Stage.SNOOZED,
+        "resume_sequence",
+        until,
+        recorded ? null : "snoozed",
+        recorded ? null : "not now, until " + until);
+    if (!waits.until(until, () -> !until.equals(run.snoozeUntil) || waits.historyFull())
+        || !until.equals(run.snoozeUntil)
+        || stages.now().isBefore(until)) {
+      return; // ended, a new date, or time to continue as new
+    }
+    run.snoozeUntil = null;
+    run.followUpsSent++;
+    sending.step(run.followUpsSent, "follow_up_read", false);
+  }
+
+  /** A message WhatsApp reported failed: resend as its error says, or end with the reason. */
+  private void afterFailure(MessageView failed) {
+    int code = failed.errorCode() == null ? -1 : failed.errorCode();
+    String purpose = failed.step() == 0 ? FIRST_CONTACT : "follow_up";
+    boolean template = "template".equals(failed.kind());
+    SendOutcomes outcomes = sending.outcomes();
+    boolean resend =
+        code == MetaErrors.RE_ENGAGEMENT_REQUIRED && !template
+            || (MetaErrors.RATE_LIMITS.contains(code) && outcomes.backOff(code))
+            || (code == MetaErrors.MARKETING_LIMIT && outcomes.retryLater());
+    if (code == MetaErrors.MARKETING_STOPPED) {
+      run.optedOut = true; // the inbox suppresses the number and signals the opt-out too
+      return;
+    }
+    if (run.ended()) {
+      return;
+    }
+    if (!resend) {
+      stages.finish(Stage.FAILED, "WhatsApp error " + code);
+      return;
+    }
+    if (code == MetaErrors.RE_ENGAGEMENT_REQUIRED) {
+      stages.record("template_fallback", failed.wamid(), "131047 outside the 24 h window");
+    }
+    int before = run.messages.size();
+    sending.step(failed.step(), purpose, template || code == MetaErrors.RE_ENGAGEMENT_REQUIRED);
+    if (!run.ended() && run.messages.size() == before) {
+      stages.finish(Stage.FAILED, "WhatsApp error " + code + ": no resend went out");
+    }
+  }
+
+  // ---- signals, updates and the query
+
+  @Override
+  public void messageStatus(MessageStatusSignal status) {
+    Signals.status(run, status);
+  }
+
+  @Override
+  public void inboundMessage(InboundMessageSignal message) {
+    Signals.inbound(run, message, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+  }
+
+  @Override
+  public void optOut(OptOutSignal optOut) {
+    run.optedOut = true;
+  }
+
+  @Override
+  public void variantDisabled(String variantId) {
+    if (variantId != null) {
+      run.disabledVariants.add(variantId);
+    }
+  }
+
+  @Override
+  public void pause() {
+    run.paused = true;
+  }
+
+  @Override
+  public void resume() {
+    run.paused = false;
+  }
+
+  @Override
+  public void stop(String reason) {
+    run.outcomeReason = reason == null || reason.isBlank() ? "stopped by an operator" : reason;
+    run.stopped = true;
+  }
+
+  @Override
+  public void validateApproval(ApprovalDecision decision) {
+    approvals.validateApproval(decision);
+  }
+
+  @Override
+  public ApprovalResult approval(ApprovalDecision decision) {
+    return approvals.approve(decision);
+  }
+
+  @Override
+  public void validateDelivery(DeliveryDecision decision) {
+    approvals.validateDelivery(decision);
+  }
+
+  @Override
+  public DeliveryDecision resolveDelivery(DeliveryDecision decision) {
+    return approvals.decideDelivery(decision);
+  }
+
+  @Override
+  public LeadState state() {
+    return run.view();
+  }
+}

@@ -1,0 +1,126 @@
+package com.salesagent.workflows.lead;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Everything a lead's lifecycle knows, in one object: the workflow keeps no other state, and
+ * continue-as-new carries this whole, so a field added here cannot be forgotten there. Plain public
+ * fields so the data converter (Jackson) carries every one of them. No personal data: ids, stages,
+ * times, counters.
+ */
+public final class LeadRun {
+  public String leadId;
+  public String campaignId;
+  public String segment;
+  public String variantId;
+  public String timezone;
+
+  public Stage stage = Stage.ENROLLED;
+  public String nextAction;
+  public Instant nextActionAt;
+  public String outcomeReason;
+
+  /** Follow-ups sent (the snooze's agreed follow-up included): step numbers of follow-ups. */
+  public int followUpsSent;
+
+  /** Compositions so far: each has its own idempotency key (lead-<id>-send-<n>). */
+  public int sendAttempts;
+
+  /** Consecutive throttling refusals of the current step. */
+  public int rateLimitRetries;
+
+  /** Meta's per-user marketing limit refusals of the current step. */
+  public int marketingLimitRetries;
+
+  /** Checks of a paused business number since the last accepted send (the wait grows). */
+  public int senderChecks;
+
+  public boolean paused;
+  public boolean replied;
+  public boolean optedOut;
+  public boolean stopped;
+
+  public Instant lastInboundAt;
+  public Instant snoozeUntil;
+
+  public ArrayList<MessageView> messages = new ArrayList<>();
+
+  /** Statuses for wamids not in {@link #messages} yet (their send's answer not applied yet). */
+  public LinkedHashMap<String, List<MessageStatusSignal>> earlyStatuses = new LinkedHashMap<>();
+
+  /** Variants an operator disabled (a signal may arrive before the assignment is applied). */
+  public LinkedHashSet<String> disabledVariants = new LinkedHashSet<>();
+
+  /** The held message and the reviewer's decision, while one waits. */
+  public String pendingApproval;
+
+  public boolean pendingIsTemplate;
+  public ApprovalDecision approvalDecision;
+
+  /** A send whose fate is unknown, and the operator's decision on it, while one waits. */
+  public UnknownSend unknownSend;
+
+  public DeliveryDecision deliveryDecision;
+
+  /** Incremented by every signal that may change the next action: wakes the current wait. */
+  public int changes;
+
+  /** A send whose answer was lost: what to resend or resolve. */
+  public record UnknownSend(
+      String idempotencyKey, int step, boolean template, boolean useEdit, Instant since) {}
+
+  public boolean variantSwitchPending() {
+    return variantId != null && disabledVariants.contains(variantId);
+  }
+
+  /** The lead asked for no more (opt-out, reply, stop) or the lifecycle reached an outcome. */
+  public boolean ended() {
+    return replied || optedOut || stopped || stage.terminal();
+  }
+
+  public MessageView lastMessage() {
+    return messages.isEmpty() ? null : messages.get(messages.size() - 1);
+  }
+
+  /** The answer to the state query. */
+  public LeadState view() {
+    return new LeadState(
+        leadId,
+        stage,
+        segment,
+        variantId,
+        nextAction,
+        nextActionAt,
+        followUpsSent,
+        sendAttempts,
+        paused,
+        lastInboundAt,
+        outcomeReason,
+        List.copyOf(messages),
+        pendingApproval,
+        unknownSend == null ? null : unknownSend.idempotencyKey());
+  }
+
+  /** A run of the frozen first version continues here: what its state carried. */
+  static LeadRun from(LeadInput input, LeadState carried) {
+    LeadRun run = new LeadRun();
+    run.leadId = input.leadId();
+    run.campaignId = input.campaignId();
+    run.segment = carried.segment();
+    run.variantId = carried.variantId();
+    run.stage = carried.stage();
+    run.nextAction = carried.nextAction();
+    run.nextActionAt = carried.nextActionAt();
+    run.followUpsSent = carried.followUpsSent();
+    run.sendAttempts = carried.sendAttempts();
+    run.paused = carried.paused();
+    run.lastInboundAt = carried.lastInboundAt();
+    run.outcomeReason = carried.outcomeReason();
+    run.messages.addAll(carried.messages());
+    return run;
+  }
+}

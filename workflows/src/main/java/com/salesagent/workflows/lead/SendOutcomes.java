@@ -1,0 +1,239 @@
+package com.salesagent.workflows.lead;
+
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Delivers a composed message and acts on what the Cloud API said: accepted (the message joins the
+ * lead's list), suppressed (the lead is opted out), throttled (a durable back-off with jitter), the
+ * business number paused (the lead waits for it), Meta's per-user marketing limit (another day),
+ * refused (131047: as a template; anything else: failed, with the reason), or unknown (the answer
+ * was lost: reconciled through the status webhooks that echo the send's key, then resent or held
+ * for an operator as the policy says; never resent blindly).
+ */
+final class SendOutcomes {
+  static final Duration PAIR_SPACING = Duration.ofSeconds(6);
+  static final Duration MAX_BACKOFF = Duration.ofHours(1);
+  static final Duration MARKETING_LIMIT_RETRY = Duration.ofHours(24);
+  static final int MAX_MARKETING_LIMIT_RETRIES = 3;
+
+  private final LeadRun run;
+  private final LeadStubs stubs;
+  private final Stages stages;
+  private final Waits waits;
+  private final Approvals approvals;
+  private final Sending sending;
+  private LeadPolicy policy;
+
+  SendOutcomes(
+      LeadRun run,
+      LeadStubs stubs,
+      Stages stages,
+      Waits waits,
+      Approvals approvals,
+      Sending sending) {
+    this.run = run;
+    this.stubs = stubs;
+    this.stages = stages;
+    this.waits = waits;
+    this.approvals = approvals;
+    this.sending = sending;
+  }
+
+  void policy(LeadPolicy policy) {
+    this.policy = policy;
+  }
+
+  void deliver(SendRequest request, String purpose) {
+    SendRequest next = request;
+    while (next != null && !run.ended()) {
+      SendResult result;
+      try {
+        result = stubs.messaging.send(next);
+      } catch (ActivityFailure e) {
+        stages.finish(Stage.FAILED, "send refused: " + Sending.reason(e));
+        return;
+      }
+      next = act(next, purpose, result);
+    }
+  }
+
+  /** What to send next for this step (the same request again, or a resend), or null: done. */
+  private SendRequest act(SendRequest request, String purpose, SendResult result) {
+    switch (result.outcomeOrLegacy()) {
+      case SendResult.SENT, SendResult.REPLAYED -> {
+        accepted(request, result.wamid(), result.acceptedAt());
+        return null;
+      }
+      case SendResult.DO_NOT_CONTACT -> {
+        run.optedOut = true;
+        return null;
+      }
+      case SendResult.RATE_LIMITED -> {
+        return backOff(result.errorCode()) ? request : null;
+      }
+      case SendResult.ACCOUNT_PAUSED -> {
+        return waitForSender(result) ? request : null;
+      }
+      case SendResult.RETRY_LATER -> {
+        return retryLater() ? request : null;
+      }
+      case SendResult.UNKNOWN -> {
+        return reconcile(request);
+      }
+      default -> {
+        Integer code = result.errorCode();
+        if (code != null && code == MetaErrors.RE_ENGAGEMENT_REQUIRED && !request.template()) {
+          stages.record("template_fallback", null, "131047 outside the 24 h window");
+          sending.step(request.step(), purpose, true);
+        } else {
+          stages.finish(
+              Stage.FAILED,
+              "WhatsApp error " + code + (result.detail() == null ? "" : ": " + result.detail()));
+        }
+        return null;
+      }
+    }
+  }
+
+  void accepted(SendRequest request, String wamid, Instant at) {
+    run.rateLimitRetries = 0;
+    run.marketingLimitRetries = 0;
+    run.senderChecks = 0;
+    MessageView sent =
+        new MessageView(
+            request.step(),
+            wamid,
+            request.template() ? "template" : "text",
+            run.variantId,
+            at,
+            null,
+            null,
+            null,
+            null);
+    run.messages.add(sent);
+    Signals.applyEarly(run, wamid);
+  }
+
+  /**
+   * Throttled (synchronously, or by a failed status): exponential back-off from the policy's first
+   * delay, doubled per retry, at most an hour, never under the 6 s Meta wants between two messages
+   * to one user, with ±10 % jitter so that throttled leads do not return together. False once the
+   * retries are spent (the lead fails with the reason) or the lead ended.
+   */
+  boolean backOff(Integer code) {
+    if (run.rateLimitRetries >= policy.maxRateLimitRetries()) {
+      stages.finish(
+          Stage.FAILED, "rate limited (" + code + ") " + run.rateLimitRetries + " times in a row");
+      return false;
+    }
+    run.rateLimitRetries++;
+    Duration base =
+        policy.rateLimitBackoff().multipliedBy(1L << Math.min(20, run.rateLimitRetries - 1));
+    if (base.compareTo(MAX_BACKOFF) > 0) {
+      base = MAX_BACKOFF;
+    }
+    if (base.compareTo(PAIR_SPACING) < 0) {
+      base = PAIR_SPACING;
+    }
+    double jitter = 0.9 + 0.2 * Workflow.newRandom().nextDouble();
+    Duration wait = Duration.ofMillis(Math.round(base.toMillis() * jitter));
+    Instant at = stages.now().plus(wait);
+    stages.set(
+        run.stage,
+        "retry_after_rate_limit",
+        at,
+        "rate_limited",
+        code + "; retry " + run.rateLimitRetries + " in " + wait);
+    return waits.until(at, () -> false);
+  }
+
+  /**
+   * The business number cannot send (token expired, account locked, payment): not the lead's
+   * failure. It waits, checking again after 5 minutes, then longer (at most an hour).
+   */
+  boolean waitForSender(SendResult result) {
+    run.senderChecks++;
+    Duration wait = Duration.ofMinutes(5L << Math.min(4, run.senderChecks - 1));
+    if (wait.compareTo(MAX_BACKOFF) > 0) {
+      wait = MAX_BACKOFF;
+    }
+    Instant at = stages.now().plus(wait);
+    stages.set(
+        Stage.WAITING_SENDER,
+        "retry_when_sender_resumes",
+        at,
+        "sender_paused",
+        "WhatsApp " + result.errorCode() + (result.detail() == null ? "" : ": " + result.detail()));
+    return waits.until(at, () -> false);
+  }
+
+  /** Meta's per-user marketing limit (131049): this lead another day, a few times at most. */
+  boolean retryLater() {
+    if (run.marketingLimitRetries >= MAX_MARKETING_LIMIT_RETRIES) {
+      stages.finish(
+          Stage.FAILED,
+          "Meta's per-user marketing limit (131049), " + run.marketingLimitRetries + " days");
+      return false;
+    }
+    run.marketingLimitRetries++;
+    Instant at = stages.now().plus(MARKETING_LIMIT_RETRY);
+    stages.set(run.stage, "retry_marketing_limit", at, "marketing_limited", "131049");
+    return waits.until(at, () -> false);
+  }
+
+  /**
+   * The send's answer was lost. Its status webhooks carry its key: wait for one (the inbox binds
+   * the wamid), then ask what is known. Accepted: the message joins the list. Still unknown after
+   * the window: resend or hold for an operator, as the policy says.
+   */
+  private SendRequest reconcile(SendRequest request) {
+    String key = request.idempotencyKey();
+    Instant since = stages.now();
+    run.unknownSend =
+        new LeadRun.UnknownSend(
+            key, request.step(), request.template(), request.useEditedText(), since);
+    Instant until = since.plus(policy.reconciliationWindow());
+    stages.set(Stage.DELIVERY_UNKNOWN, "reconcile", until, "delivery_unknown", key);
+    waits.until(until, () -> Signals.statusFor(run, key) != null);
+    SendResult known = stubs.messaging.reconcile(run.leadId, key);
+    if (known.accepted()) {
+      run.unknownSend = null;
+      stages.record("delivery_reconciled", known.wamid(), key);
+      accepted(request, known.wamid(), known.acceptedAt());
+      return null;
+    }
+    if (run.ended()) {
+      return null;
+    }
+    String decision = policy.resendUnknown() ? DeliveryDecision.RESEND : decide();
+    if (decision == null) {
+      return null;
+    }
+    LeadRun.UnknownSend unknown = run.unknownSend;
+    run.unknownSend = null;
+    switch (decision) {
+      case DeliveryDecision.RESEND -> {
+        stages.record("delivery_resent", null, key);
+        return new SendRequest(
+            run.leadId, key, request.step(), request.template(), request.useEditedText(), true);
+      }
+      case DeliveryDecision.ASSUME_SENT -> {
+        stages.record("delivery_assumed", null, key);
+        accepted(request, Signals.assumedWamid(key), unknown.since());
+        return null;
+      }
+      default -> {
+        stages.finish(Stage.STOPPED, "stopped after an unknown delivery of " + key);
+        return null;
+      }
+    }
+  }
+
+  private String decide() {
+    DeliveryDecision d = approvals.awaitDelivery();
+    return d == null ? null : d.decision();
+  }
+}

@@ -1,0 +1,161 @@
+package com.salesagent.workflows.lead;
+
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/**
+ * One step of the sequence: wait for the lead's send window, compose (recomposing a rejected text a
+ * bounded number of times), let a person decide on a held one, then deliver and act on what the
+ * Cloud API said ({@link SendOutcomes}). The disabled variant of a kill-switch is replaced before
+ * composing, and again after an approval: its text never goes out.
+ */
+final class Sending {
+  static final int MAX_RECOMPOSE = 2;
+
+  private final LeadRun run;
+  private final LeadStubs stubs;
+  private final Stages stages;
+  private final Waits waits;
+  private final Approvals approvals;
+  private final SendOutcomes outcomes;
+  private LeadPolicy policy;
+
+  private record Composed(String key, boolean useEdit) {}
+
+  Sending(LeadRun run, LeadStubs stubs, Stages stages, Waits waits, Approvals approvals) {
+    this.run = run;
+    this.stubs = stubs;
+    this.stages = stages;
+    this.waits = waits;
+    this.approvals = approvals;
+    this.outcomes = new SendOutcomes(run, stubs, stages, waits, approvals, this);
+  }
+
+  SendOutcomes outcomes() {
+    return outcomes;
+  }
+
+  void policy(LeadPolicy policy) {
+    this.policy = policy;
+    outcomes.policy(policy);
+  }
+
+  /** Composes and sends step {@code step}; {@code forceTemplate} for the 131047 fallback. */
+  void step(int step, String purpose, boolean forceTemplate) {
+    if (!awaitWindow(purpose)) {
+      return;
+    }
+    boolean template =
+        forceTemplate
+            || run.lastInboundAt == null
+            || stages.now().isAfter(run.lastInboundAt.plus(policy.customerServiceWindow()));
+    for (int round = 0; round < 3; round++) {
+      if (run.variantSwitchPending()) {
+        switchVariant();
+      }
+      Composed composed = composeAndReview(step, purpose, template);
+      if (composed == null) {
+        return;
+      }
+      if (run.variantSwitchPending()) {
+        // Disabled while the message waited for approval: its text must not go out.
+        stages.record("variant_switched_before_send", null, composed.key());
+        continue;
+      }
+      outcomes.deliver(
+          new SendRequest(run.leadId, composed.key(), step, template, composed.useEdit(), false),
+          purpose);
+      return;
+    }
+    stages.finish(Stage.FAILED, "every variant tried was disabled before its message went out");
+  }
+
+  /**
+   * The first instant outside the lead's quiet hours, computed once and recorded in history (a side
+   * effect): a replay on a JDK with other time-zone rules cannot branch differently.
+   */
+  private boolean awaitWindow(String purpose) {
+    Instant now = stages.now();
+    ZoneId zone = zone();
+    LocalTime start = LocalTime.parse(policy.quietHoursStart());
+    LocalTime end = LocalTime.parse(policy.quietHoursEnd());
+    Instant allowed =
+        Workflow.sideEffect(Instant.class, () -> SendWindow.nextAllowed(now, zone, start, end));
+    if (!allowed.isAfter(now)) {
+      return !run.ended();
+    }
+    stages.set(Stage.WAITING_SEND_WINDOW, "send_" + purpose, allowed, "send_deferred", null);
+    return waits.until(allowed, () -> false);
+  }
+
+  private ZoneId zone() {
+    try {
+      return run.timezone == null ? ZoneOffset.UTC : ZoneId.of(run.timezone);
+    } catch (RuntimeException e) {
+      return ZoneOffset.UTC;
+    }
+  }
+
+  private Composed composeAndReview(int step, String purpose, boolean template) {
+    ComposedMessage composed = compose(step, purpose, template, 0);
+    for (int attempt = 1;
+        composed != null
+            && ComposedMessage.REJECT.equals(composed.decision())
+            && attempt <= MAX_RECOMPOSE;
+        attempt++) {
+      composed = compose(step, purpose, template, attempt);
+    }
+    if (composed == null || run.ended()) {
+      return null;
+    }
+    if (ComposedMessage.APPROVE.equals(composed.decision())) {
+      return new Composed(composed.idempotencyKey(), false);
+    }
+    ApprovalDecision decision =
+        approvals.await(composed.idempotencyKey(), template, composed, policy);
+    if (decision == null) {
+      return null;
+    }
+    if (ApprovalDecision.REJECT.equals(decision.decision())) {
+      stages.finish(Stage.STOPPED, "message rejected by " + decision.approver());
+      return null;
+    }
+    return new Composed(
+        composed.idempotencyKey(), ApprovalDecision.EDIT.equals(decision.decision()));
+  }
+
+  /** Null when composing failed for good (the lead ends FAILED with the reason). */
+  private ComposedMessage compose(int step, String purpose, boolean template, int attempt) {
+    run.sendAttempts++;
+    String key = "lead-" + run.leadId + "-send-" + run.sendAttempts;
+    try {
+      return stubs.composer.compose(
+          new ComposeRequest(
+              run.leadId, run.campaignId, run.variantId, step, purpose, key, attempt, template));
+    } catch (ActivityFailure e) {
+      stages.finish(Stage.FAILED, "composing failed: " + reason(e));
+      return null;
+    }
+  }
+
+  /** The live kill-switch: the disabled variant is replaced before this send. */
+  private void switchVariant() {
+    String disabled = run.variantId;
+    VariantAssignment assignment = stubs.leads.reassignVariant(run.leadId, run.segment);
+    // Re-enabled meanwhile, the same variant comes back: either way this disable is handled.
+    run.disabledVariants.remove(disabled);
+    stages.variant(assignment.variantId());
+    stages.record("variant_switched", null, disabled + " disabled; now " + run.variantId);
+  }
+
+  static String reason(ActivityFailure e) {
+    return e.getCause() instanceof ApplicationFailure app
+        ? app.getOriginalMessage()
+        : e.getMessage();
+  }
+}

@@ -1,0 +1,131 @@
+package com.salesagent.workflows.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** One lead's workflow in a time-skipping test environment, with the fake activities. */
+final class Harness implements AutoCloseable {
+  final TestWorkflowEnvironment env;
+  final FakeLeadActivities fake;
+  final String leadId;
+  LeadWorkflow workflow;
+
+  Harness(Instant start, int continueAsNewAfterEvents) {
+    this(start, continueAsNewAfterEvents, "L-1");
+  }
+
+  Harness(Instant start, int continueAsNewAfterEvents, String leadId) {
+    this.leadId = leadId;
+    env = LeadWorkflowTest.newEnvironment(start);
+    fake = new FakeLeadActivities(env);
+    Worker worker = env.newWorker(LeadWorkflowTest.QUEUE);
+    worker.registerWorkflowImplementationFactory(
+        LeadWorkflow.class, () -> new LeadWorkflowImpl(continueAsNewAfterEvents));
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+  }
+
+  static Harness standard() {
+    return new Harness(LeadWorkflowTest.START, LeadWorkflowImpl.CONTINUE_AS_NEW_AFTER_EVENTS);
+  }
+
+  void start() {
+    workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                LeadWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(LeadWorkflow.workflowId(leadId))
+                    .setTaskQueue(LeadWorkflowTest.QUEUE)
+                    .build());
+    WorkflowClient.start(workflow::run, new LeadInput(leadId, "camp-1", null));
+  }
+
+  /** The current run (after a continue-as-new the stub by id follows it). */
+  LeadWorkflow current() {
+    return env.getWorkflowClient()
+        .newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId));
+  }
+
+  Instant now() {
+    return Instant.ofEpochMilli(env.currentTimeMillis());
+  }
+
+  /** Lets workflow time pass until the condition holds (at most ten seconds of real time). */
+  void until(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      env.sleep(Duration.ofSeconds(1));
+    }
+  }
+
+  void sends(int n) {
+    until(n + " sends", () -> fake.sends.size() >= n);
+  }
+
+  void status(int index, String status, Integer code) {
+    current().messageStatus(new MessageStatusSignal(fake.wamid(index), status, now(), code));
+  }
+
+  LeadState state() {
+    return current().state();
+  }
+
+  LeadState result() {
+    return WorkflowStub.fromTyped(current()).getResult(LeadState.class);
+  }
+
+  List<HistoryEvent> history() {
+    return env.getWorkflowClient().fetchHistory(LeadWorkflow.workflowId(leadId)).getEvents();
+  }
+
+  /** How many runs the workflow has had: 1 + continue-as-new so far. */
+  long runs() {
+    return 1 + continued();
+  }
+
+  private long continued() {
+    long n = 0;
+    String run =
+        history().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+    while (!run.isEmpty()) {
+      n++;
+      run =
+          env.getWorkflowClient()
+              .fetchHistory(LeadWorkflow.workflowId(leadId), run)
+              .getEvents()
+              .get(0)
+              .getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId();
+    }
+    return n;
+  }
+
+  long count(EventType type) {
+    return history().stream().filter(e -> e.getEventType() == type).count();
+  }
+
+  void assertStage(Stage stage) {
+    assertThat(state().stage()).isEqualTo(stage);
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}

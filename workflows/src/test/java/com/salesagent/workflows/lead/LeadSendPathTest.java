@@ -1,0 +1,385 @@
+package com.salesagent.workflows.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.temporal.api.enums.v1.EventType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The send path under the Cloud API's answers (throttling, a paused business number, a lost answer)
+ * and the lifecycle's edge cases: every wait honours pause, the whole state survives
+ * continue-as-new, decisions are taken on what was decided, not on which timer fired.
+ */
+class LeadSendPathTest {
+  private Harness h;
+
+  @BeforeEach
+  void setUp() {
+    h = Harness.standard();
+  }
+
+  @AfterEach
+  void tearDown() {
+    h.close();
+  }
+
+  // ---- what the Cloud API said
+
+  @Test
+  void aSynchronousRateLimitBacksOffDurablyAndRetriesTheSameMessage() {
+    h.fake.sendAnswers.addAll(List.of("rate_limited:130429", "rate_limited:130429"));
+    h.start();
+
+    h.until("two refusals", () -> h.fake.attempts.size() >= 2);
+    assertThat(h.fake.sends).isEmpty();
+    assertThat(h.state().nextAction()).isEqualTo("retry_after_rate_limit");
+    h.sends(1);
+
+    // Every attempt carried the same composed message: no second text was written.
+    assertThat(h.fake.attempts)
+        .extracting(SendRequest::idempotencyKey)
+        .containsOnly(h.fake.attempts.get(0).idempotencyKey());
+    assertThat(h.fake.composed).hasSize(1);
+    // 1 min then 2 min (+-10 %) after the first refusal.
+    Duration waited = Duration.between(LeadWorkflowTest.START, h.fake.sends.get(0).at());
+    assertThat(waited).isBetween(Duration.ofSeconds(162), Duration.ofSeconds(198));
+    assertThat(h.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+  }
+
+  @Test
+  void rateLimitsPastTheBudgetFailTheLeadWithTheReason() {
+    for (int i = 0; i <= 3; i++) {
+      h.fake.sendAnswers.add("rate_limited:131056");
+    }
+    h.start();
+
+    LeadState state = h.result();
+
+    assertThat(state.stage()).isEqualTo(Stage.FAILED);
+    assertThat(state.outcomeReason()).contains("131056").contains("3 times");
+    assertThat(h.fake.attempts).hasSize(4);
+  }
+
+  @Test
+  void aPausedBusinessNumberIsNotTheLeadsFailureItWaits() {
+    h.fake.sendAnswers.addAll(
+        List.of("account_paused:190", "account_paused:190", "account_paused:190"));
+    h.start();
+
+    h.until("paused", () -> h.state().stage() == Stage.WAITING_SENDER);
+    assertThat(h.state().nextAction()).isEqualTo("retry_when_sender_resumes");
+    h.sends(1);
+
+    // 5, 10, 20 minutes between checks, then the send went out.
+    assertThat(Duration.between(LeadWorkflowTest.START, h.fake.sends.get(0).at()))
+        .isBetween(Duration.ofMinutes(35), Duration.ofMinutes(36));
+    assertThat(h.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+  }
+
+  @Test
+  void aLostAnswerIsReconciledByTheStatusWebhookThatEchoesTheKey() {
+    h.fake.sendAnswers.add("unknown");
+    h.start();
+    h.until("reconciling", () -> h.state().stage() == Stage.DELIVERY_UNKNOWN);
+    String key = h.state().deliveryUnknown();
+    assertThat(key).isNotNull();
+
+    // The inbox bound the wamid from the status's biz_opaque_callback_data and signalled it.
+    h.fake.reconciled.put(key, "wamid.found");
+    h.current()
+        .messageStatus(new MessageStatusSignal("wamid.found", "delivered", h.now(), null, key));
+    h.until("reconciled", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+
+    LeadState state = h.state();
+    assertThat(state.messages())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.wamid()).isEqualTo("wamid.found");
+              assertThat(m.deliveredAt()).isNotNull();
+            });
+    assertThat(h.fake.attempts).hasSize(1);
+    assertThat(h.fake.events).anyMatch(e -> "delivery_reconciled".equals(e.type()));
+  }
+
+  @Test
+  void anUnresolvedSendIsHeldForAnOperatorAndNeverResentBlindly() {
+    h.fake.sendAnswers.add("unknown");
+    h.start();
+    h.env.sleep(Duration.ofHours(6));
+
+    assertThat(h.fake.attempts).hasSize(1);
+    assertThat(h.state().nextAction()).isEqualTo("operator_decides_delivery");
+    String key = h.state().deliveryUnknown();
+    assertThatThrownBy(() -> h.current().resolveDelivery(new DeliveryDecision(key, "maybe", "ops")))
+        .hasStackTraceContaining("resend, assume_sent or stop");
+
+    h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops"));
+    h.sends(1);
+
+    assertThat(h.fake.attempts).hasSize(2);
+    assertThat(h.fake.attempts.get(1).resendUnknown()).isTrue();
+    assertThat(h.fake.attempts.get(1).idempotencyKey()).isEqualTo(key);
+    assertThat(h.fake.approvals)
+        .extracting(ApprovalRecord::status)
+        .contains("delivery_unknown", "delivery_resend");
+  }
+
+  @Test
+  void anOperatorMayAssumeTheUnknownSendArrivedAndTheSequenceGoesOn() {
+    h.fake.sendAnswers.add("unknown");
+    h.start();
+    h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+    String key = h.state().deliveryUnknown();
+
+    h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.ASSUME_SENT, "ops"));
+    h.until("waiting", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+    // Its real wamid shows up later with the key: the message takes it.
+    h.current().messageStatus(new MessageStatusSignal("wamid.late", "read", h.now(), null, key));
+    h.until("read", () -> h.state().messages().get(0).readAt() != null);
+
+    assertThat(h.state().messages().get(0).wamid()).isEqualTo("wamid.late");
+    assertThat(h.fake.attempts).hasSize(1);
+  }
+
+  @Test
+  void aPermanentRefusalFailsTheLeadWithMetasReason() {
+    h.fake.sendAnswers.add("rejected:132018");
+    h.start();
+
+    LeadState state = h.result();
+
+    assertThat(state.stage()).isEqualTo(Stage.FAILED);
+    assertThat(state.outcomeReason()).contains("132018").contains("scripted");
+  }
+
+  @Test
+  void aCompositionThatCannotWorkEndsTheLeadWithARecordedReason() {
+    h.fake.composeFailure = "variant v-scaling has no template for first_contact";
+    h.start();
+
+    LeadState state = h.result();
+
+    assertThat(state.stage()).isEqualTo(Stage.FAILED);
+    assertThat(state.outcomeReason()).contains("no template");
+    assertThat(h.fake.events)
+        .anyMatch(e -> "outcome".equals(e.type()) && "failed".equals(e.stage()));
+  }
+
+  // ---- every wait honours pause
+
+  @Test
+  void aLeadPausedBeforeItsFirstContactSendsNothingUntilResumed() {
+    h.fake.policy = policy("20:00", "08:00");
+    h.fake.timezone = "UTC";
+    // Enrolled at 22:00 UTC: the first contact waits for 08:00.
+    h.close();
+    h = new Harness(Instant.parse("2026-11-25T22:00:00Z"), 4000);
+    h.fake.policy = policy("20:00", "08:00");
+    h.start();
+    h.until("waiting for the window", () -> h.state().stage() == Stage.WAITING_SEND_WINDOW);
+    h.current().pause();
+    h.env.sleep(Duration.ofHours(20));
+
+    assertThat(h.fake.sends).isEmpty();
+    assertThat(h.state().stage()).isEqualTo(Stage.PAUSED);
+    h.current().resume();
+    h.sends(1);
+  }
+
+  @Test
+  void aPauseHoldsTheRateLimitBackOffTheApprovalAndTheSnooze() {
+    h.fake.sendAnswers.add("rate_limited:130429");
+    h.start();
+    h.until("backing off", () -> "retry_after_rate_limit".equals(h.state().nextAction()));
+    h.current().pause();
+    h.env.sleep(Duration.ofHours(3));
+    assertThat(h.fake.sends).isEmpty();
+    h.current().resume();
+    h.sends(1);
+
+    h.current()
+        .inboundMessage(
+            new InboundMessageSignal(
+                "in-1",
+                h.fake.wamid(0),
+                "text",
+                h.now(),
+                "not_now",
+                h.now().plus(Duration.ofDays(2))));
+    h.until("snoozed", () -> h.state().stage() == Stage.SNOOZED);
+    h.current().pause();
+    h.env.sleep(Duration.ofDays(3));
+    assertThat(h.fake.sends).hasSize(1);
+    assertThat(h.state().stage()).isEqualTo(Stage.PAUSED);
+    h.fake.decisions.add(ComposedMessage.HOLD);
+    h.current().resume();
+    h.until("held", () -> h.state().stage() == Stage.AWAITING_APPROVAL);
+    h.current().pause();
+    h.env.sleep(Duration.ofHours(10));
+    // The SLA passed while paused: nothing went out; after resume the default applies.
+    assertThat(h.fake.sends).hasSize(1);
+    h.current().resume();
+    h.sends(2);
+    assertThat(h.fake.approvals.get(h.fake.approvals.size() - 1).approver())
+        .isEqualTo("sla-default");
+  }
+
+  // ---- the whole state survives continue-as-new
+
+  @Test
+  void aSnoozeSurvivesContinueAsNew() {
+    h.close();
+    h = new Harness(LeadWorkflowTest.START, 60);
+    h.start();
+    h.sends(1);
+    Instant until = h.now().plus(Duration.ofDays(30));
+    h.current()
+        .inboundMessage(
+            new InboundMessageSignal("in-1", h.fake.wamid(0), "text", h.now(), "not_now", until));
+    h.until("snoozed", () -> h.state().stage() == Stage.SNOOZED);
+    long runsBefore = h.runs();
+    // Reactions add events until the history passes 60 and the run continues as new.
+    for (int i = 0; i < 20; i++) {
+      h.current()
+          .inboundMessage(new InboundMessageSignal("r-" + i, h.fake.wamid(0), "reaction", h.now()));
+      h.env.sleep(Duration.ofMinutes(1));
+    }
+    h.until("a new run", () -> h.runs() > runsBefore);
+
+    h.env.sleep(Duration.ofDays(10));
+    assertThat(h.fake.sends).hasSize(1);
+    assertThat(h.state().stage()).isEqualTo(Stage.SNOOZED);
+    assertThat(h.state().nextActionAt()).isEqualTo(until);
+    h.env.sleep(Duration.ofDays(20).plusMinutes(1));
+    h.sends(2);
+    // The agreed follow-up counts: a new step number, towards the maximum.
+    assertThat(h.fake.sends.get(1).request().step()).isEqualTo(1);
+    assertThat(h.state().followUpsSent()).isEqualTo(1);
+  }
+
+  @Test
+  void aKillSwitchAndARateLimitBudgetSurviveContinueAsNew() {
+    h.close();
+    h = new Harness(LeadWorkflowTest.START, 60);
+    h.start();
+    h.sends(1);
+    h.current().variantDisabled("v-scaling");
+    for (int i = 0; i < 20; i++) {
+      h.current()
+          .inboundMessage(new InboundMessageSignal("r-" + i, h.fake.wamid(0), "reaction", h.now()));
+      h.env.sleep(Duration.ofMinutes(1));
+    }
+    h.env.sleep(Duration.ofHours(73));
+    h.sends(2);
+
+    assertThat(h.fake.composed.get(1).variantId()).isEqualTo("v-cost");
+  }
+
+  // ---- decisions
+
+  @Test
+  void aSecondDecisionOnAHeldMessageIsRefused() {
+    h.fake.decisions.add(ComposedMessage.HOLD);
+    h.start();
+    h.until("held", () -> h.state().stage() == Stage.AWAITING_APPROVAL);
+    String key = h.state().pendingApproval();
+    h.env.sleep(Duration.ofHours(4).minusSeconds(3));
+
+    h.current().approval(new ApprovalDecision(key, "reject", "maria"));
+    // Refused whether the first decision is still being applied or already was.
+    assertThatThrownBy(() -> h.current().approval(new ApprovalDecision(key, "approve", "joão")))
+        .isInstanceOf(io.temporal.client.WorkflowUpdateException.class);
+
+    LeadState state = h.result();
+    assertThat(state.stage()).isEqualTo(Stage.STOPPED);
+    assertThat(state.outcomeReason()).contains("maria");
+    assertThat(h.fake.sends).isEmpty();
+  }
+
+  @Test
+  void aStopWhileAMessageWaitsForApprovalCancelsTheApproval() {
+    h.fake.decisions.add(ComposedMessage.HOLD);
+    h.start();
+    h.until("held", () -> h.state().stage() == Stage.AWAITING_APPROVAL);
+
+    h.current().stop("duplicate");
+
+    assertThat(h.result().stage()).isEqualTo(Stage.STOPPED);
+    assertThat(h.fake.approvals)
+        .extracting(ApprovalRecord::status)
+        .containsExactly("pending", "cancelled");
+  }
+
+  @Test
+  void aHeldMessageOfAVariantDisabledMeanwhileIsNeverSent() {
+    h.fake.decisions.add(ComposedMessage.HOLD);
+    h.start();
+    h.until("held", () -> h.state().stage() == Stage.AWAITING_APPROVAL);
+    String held = h.state().pendingApproval();
+
+    h.current().variantDisabled("v-scaling");
+    h.current().approval(new ApprovalDecision(held, "approve", "maria"));
+    h.sends(1);
+
+    assertThat(h.fake.sends.get(0).request().idempotencyKey()).isNotEqualTo(held);
+    assertThat(h.fake.sends.get(0).compose().variantId()).isEqualTo("v-cost");
+  }
+
+  @Test
+  void aDisableThatArrivesBeforeTheAssignmentStillSwitches() {
+    h.start();
+    h.current().variantDisabled("v-scaling");
+    h.sends(1);
+
+    assertThat(h.fake.sends.get(0).compose().variantId()).isEqualTo("v-cost");
+  }
+
+  @Test
+  void aNotNowWhoseDateHasPassedIsAReply() {
+    h.start();
+    h.sends(1);
+
+    h.current()
+        .inboundMessage(
+            new InboundMessageSignal(
+                "in-1", h.fake.wamid(0), "text", h.now(), "not_now", h.now().minusSeconds(60)));
+
+    assertThat(h.result().stage()).isEqualTo(Stage.REPLIED);
+  }
+
+  // ---- determinism and history hygiene
+
+  @Test
+  void aWaitEndedByASignalCancelsItsTimerAndQuietHoursAreRecorded() {
+    h.start();
+    h.sends(1);
+    h.status(0, "delivered", null);
+    h.status(0, "read", null);
+    h.env.sleep(Duration.ofMinutes(1));
+
+    assertThat(h.count(EventType.EVENT_TYPE_TIMER_CANCELED)).isGreaterThanOrEqualTo(1);
+    // The send window was computed once and recorded (a side effect marker), not recomputed.
+    assertThat(h.count(EventType.EVENT_TYPE_MARKER_RECORDED)).isGreaterThanOrEqualTo(2);
+  }
+
+  static LeadPolicy policy(String quietStart, String quietEnd) {
+    return new LeadPolicy(
+        Duration.ofHours(24),
+        Duration.ofHours(72),
+        2,
+        quietStart,
+        quietEnd,
+        Duration.ofHours(24),
+        Duration.ofMinutes(1),
+        3,
+        Duration.ofHours(4),
+        "approve");
+  }
+}
