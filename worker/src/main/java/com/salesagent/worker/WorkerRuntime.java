@@ -67,13 +67,13 @@ public final class WorkerRuntime implements Managed {
         DiagnosticsWorkflowImpl.class, LeadWorkflowImpl.class);
     LeadStore store = new LeadStore(connections.mongo().database());
     Clock clock = Clock.systemUTC();
-    WhatsAppClient client =
-        new WhatsAppClient(
-            new WhatsAppSettings(
-                whatsapp.baseUrl(),
-                whatsapp.apiVersion(),
-                whatsapp.phoneNumberId(),
-                whatsapp.accessToken()));
+    WhatsAppSettings whatsappSettings =
+        new WhatsAppSettings(
+            whatsapp.baseUrl(),
+            whatsapp.apiVersion(),
+            whatsapp.phoneNumberId(),
+            whatsapp.accessToken());
+    WhatsAppClient client = new WhatsAppClient(whatsappSettings);
     worker.registerActivitiesImplementations(
         new DiagnosticsActivitiesImpl(
             connections.mongo().database(), connections.storage().storage()),
@@ -90,7 +90,7 @@ public final class WorkerRuntime implements Managed {
             clock,
             llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
             llm.enabled() ? llm.label() : null),
-        new MessagingActivitiesImpl(store, client, clock));
+        new MessagingActivitiesImpl(store, client, whatsappSettings, clock));
   }
 
   /** The enrolment always; the website when enabled (RESEARCH_WEBSITE). */

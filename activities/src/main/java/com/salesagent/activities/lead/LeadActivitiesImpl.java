@@ -16,6 +16,7 @@ import com.salesagent.workflows.lead.LeadActivities;
 import com.salesagent.workflows.lead.LeadEvent;
 import com.salesagent.workflows.lead.LeadPolicy;
 import com.salesagent.workflows.lead.LeadProfile;
+import com.salesagent.workflows.lead.Stage;
 import com.salesagent.workflows.lead.VariantAssignment;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
@@ -232,6 +233,7 @@ public class LeadActivitiesImpl implements LeadActivities {
                 () -> ApplicationFailure.newFailure("no agent_configurations", "NoPolicy"));
     Document quiet =
         config.get("quietHours", new Document("start", "00:00").append("end", "00:00"));
+    Document reconciliation = config.get("deliveryReconciliation", new Document());
     return new LeadPolicy(
         Duration.parse(definition.getString("readNoReplyDelay")),
         Duration.parse(definition.getString("unreadDelay")),
@@ -240,9 +242,11 @@ public class LeadActivitiesImpl implements LeadActivities {
         quiet.getString("end"),
         Duration.parse(config.getString("customerServiceWindow")),
         Duration.parse(config.getString("rateLimitBackoff")),
-        config.getInteger("maxRateLimitRetries", 5),
+        config.getInteger("maxRateLimitRetries", 7),
         Duration.parse(config.get("approval", new Document()).get("sla", "PT4H")),
-        config.get("approval", new Document()).get("default", "approve"));
+        config.get("approval", new Document()).get("default", "approve"),
+        Duration.parse(reconciliation.get("window", "PT15M")),
+        reconciliation.get("policy", LeadPolicy.HOLD));
   }
 
   @Override
@@ -262,6 +266,10 @@ public class LeadActivitiesImpl implements LeadActivities {
       fields.append("variantId", event.variantId());
     }
     store.setContactFields(event.leadId(), fields);
+    if (terminal(event.stage())) {
+      // The lead has ended: its phone may be enrolled again in this campaign (unless suppressed).
+      store.endActive(event.leadId());
+    }
     if (event.type() != null) {
       store.recordInteraction(
           event.leadId(),
@@ -271,6 +279,14 @@ public class LeadActivitiesImpl implements LeadActivities {
           event.wamid(),
           event.detail(),
           now);
+    }
+  }
+
+  private static boolean terminal(String stage) {
+    try {
+      return stage != null && Stage.valueOf(stage.toUpperCase(Locale.ROOT)).terminal();
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
@@ -284,18 +300,23 @@ public class LeadActivitiesImpl implements LeadActivities {
     if (approval.slaAt() != null) {
       record.append("slaAt", Date.from(approval.slaAt()));
     }
+    // A send whose fate is unknown is decided on like a held message, in its own field.
+    boolean delivery = approval.status().startsWith("delivery_");
+    if (delivery) {
+      record.put("status", approval.status().substring("delivery_".length()));
+    }
     store
         .messages()
         .updateOne(
             Filters.eq("idempotencyKey", approval.idempotencyKey()),
-            new Document("$set", new Document("approval", record)));
+            new Document("$set", new Document(delivery ? "delivery" : "approval", record)));
     store.recordInteraction(
         approval.leadId(),
         null,
         null,
         "pending".equals(approval.status())
             ? "approval_requested"
-            : "approval_" + approval.status(),
+            : delivery ? approval.status() : "approval_" + approval.status(),
         null,
         approval.approver(),
         clock.instant());

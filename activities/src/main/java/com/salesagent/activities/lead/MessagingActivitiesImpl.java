@@ -1,81 +1,110 @@
 package com.salesagent.activities.lead;
 
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.activities.whatsapp.WhatsAppApiException;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.workflows.lead.MessagingActivities;
+import com.salesagent.workflows.lead.MetaErrors;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
+import java.util.UUID;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a composed message exactly once per idempotency key: the key's document exists before the
- * API call, a claim stops two attempts from calling at once, and a retry that finds the recorded
- * wamid returns it instead of sending again. The one window left: the API accepted the message but
- * the process died before the wamid was written; the claim then expires and the retry sends again
- * (Meta's API takes no idempotency key).
+ * Sends a composed message at most once per idempotency key. Before the call, the attempt claims
+ * the key; the claim is released only when the failure proves the request never reached Meta (no
+ * connection, or Meta's own refusal), so only then may another attempt call. An answer that was
+ * lost (a timeout after the request went out, a reset, an attempt that died mid-call and left its
+ * claim) makes the message {@code unknown}: the workflow reconciles it through the status webhooks,
+ * which carry the key as biz_opaque_callback_data, and never resends it on its own.
  */
 public class MessagingActivitiesImpl implements MessagingActivities {
   private static final Logger LOG = LoggerFactory.getLogger(MessagingActivitiesImpl.class);
-  private static final Duration CLAIM = Duration.ofSeconds(45);
 
   private final LeadStore store;
   private final WhatsAppClient whatsapp;
+  private final String phoneNumberId;
   private final Clock clock;
-  private final com.salesagent.activities.mongo.FunnelStats funnel;
-  private final com.salesagent.activities.variants.VariantStats stats;
+  private final FunnelStats funnel;
+  private final VariantStats stats;
   private final Suppressions suppressions;
+  private final Senders senders;
 
-  public MessagingActivitiesImpl(LeadStore store, WhatsAppClient whatsapp, Clock clock) {
+  public MessagingActivitiesImpl(
+      LeadStore store, WhatsAppClient whatsapp, WhatsAppSettings settings, Clock clock) {
     this.store = store;
-    this.funnel = new com.salesagent.activities.mongo.FunnelStats(store.database());
-    this.stats = new com.salesagent.activities.variants.VariantStats(store.database());
-    this.whatsapp = whatsapp;
-    this.clock = clock;
+    this.funnel = new FunnelStats(store.database());
+    this.stats = new VariantStats(store.database());
     this.suppressions = new Suppressions(store.database());
+    this.senders = new Senders(store.database());
+    this.whatsapp = whatsapp;
+    this.phoneNumberId = settings.phoneNumberId();
+    this.clock = clock;
   }
 
   @Override
   public SendResult send(SendRequest request) {
     Instant now = clock.instant();
+    String key = request.idempotencyKey();
     Document contact = store.contact(request.leadId());
     if (contact == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no contact for lead " + request.leadId(), PERMANENT_ERROR);
     }
     if (contact.getBoolean("doNotContact", false)) {
-      return new SendResult(null, now, true, false);
+      return SendResult.notSent(
+          SendResult.DO_NOT_CONTACT, null, contact.getString("doNotContactSource"));
     }
-    Document message = store.messageByKey(request.idempotencyKey());
+    Document message = store.messageByKey(key);
     if (message == null) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "nothing composed under " + request.idempotencyKey(), PERMANENT_ERROR);
+          "nothing composed under " + key, PERMANENT_ERROR);
     }
     if (message.getString("wamid") != null) {
-      return new SendResult(
-          message.getString("wamid"),
-          message.get("statusAt", Document.class).getDate("accepted").toInstant(),
-          false,
-          true);
+      return SendResult.sent(message.getString("wamid"), acceptedAt(message), true);
     }
-    if (!store.claimSend(request.idempotencyKey(), now, now.plus(CLAIM))) {
-      throw ApplicationFailure.newFailure(
-          "another attempt is sending " + request.idempotencyKey(), "SendInProgress");
+    if ("unknown".equals(message.getString("status")) && !request.resendUnknown()) {
+      return SendResult.notSent(SendResult.UNKNOWN, null, "reconciling");
     }
-    java.util.Optional<Suppressions.Entry> suppressed =
-        suppressions.active(LeadStore.numbersOf(contact));
+    String token = UUID.randomUUID().toString();
+    if (!store.claimSend(key, token, now, request.resendUnknown())) {
+      // An earlier attempt claimed it and never finished: it may have reached Meta.
+      store.markUnknown(key, "an earlier attempt stopped during the call", now);
+      LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);
+      return SendResult.notSent(SendResult.UNKNOWN, null, "an earlier attempt stopped mid-call");
+    }
+    SendResult refusal = refusedBeforeCalling(request, contact, token, now);
+    if (refusal != null) {
+      return refusal;
+    }
+    String phone = contact.getString("phone");
+    try {
+      WhatsAppClient.Accepted accepted = call(request, message, phone);
+      return accepted(request, contact, message, accepted);
+    } catch (WhatsAppApiException e) {
+      return failed(request, contact, token, phone, e);
+    }
+  }
+
+  /** The number said stop, or the business number is paused: the call is not made. */
+  private SendResult refusedBeforeCalling(
+      SendRequest request, Document contact, String token, Instant now) {
+    var suppressed = suppressions.active(LeadStore.numbersOf(contact));
     if (suppressed.isPresent()) {
-      // The number said stop (under this lead or any other): checked right before the call.
-      store.releaseClaim(request.idempotencyKey());
+      store.releaseClaim(request.idempotencyKey(), token);
       store.setContactFields(
           request.leadId(),
           new Document("doNotContact", true)
@@ -84,48 +113,47 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           "send {} not made: number suppressed ({})",
           request.idempotencyKey(),
           suppressed.get().source());
-      return new SendResult(null, now, true, false);
+      return SendResult.notSent(SendResult.DO_NOT_CONTACT, null, suppressed.get().source());
     }
-    String phone = contact.getString("phone");
-    WhatsAppClient.Accepted accepted;
-    try {
-      if (request.template()) {
-        Document template = message.get("template", Document.class);
-        accepted =
-            whatsapp.sendTemplate(
-                phone,
-                template.getString("name"),
-                template.getString("language"),
-                template.getList("parameters", String.class, List.of()),
-                request.idempotencyKey());
-      } else {
-        String text =
-            request.useEditedText() && message.getString("editedText") != null
-                ? message.getString("editedText")
-                : message.getString("text");
-        accepted = whatsapp.sendText(phone, text, request.idempotencyKey());
-      }
-    } catch (WhatsAppApiException e) {
-      store.releaseClaim(request.idempotencyKey());
-      LOG.warn(
-          "send {} to {} refused: {}",
-          request.idempotencyKey(),
-          Phones.mask(phone),
-          e.getMessage());
-      if (e.retryable()) {
-        throw ApplicationFailure.newFailure(e.getMessage(), "WhatsAppRetryable");
-      }
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), PERMANENT_ERROR);
+    Document paused = senders.pausedNow(phoneNumberId, now);
+    if (paused != null) {
+      store.releaseClaim(request.idempotencyKey(), token);
+      return SendResult.notSent(
+          SendResult.ACCOUNT_PAUSED, paused.getInteger("code"), paused.getString("detail"));
     }
-    Instant acceptedAt = clock.instant();
+    return null;
+  }
+
+  private WhatsAppClient.Accepted call(SendRequest request, Document message, String phone) {
+    String key = request.idempotencyKey();
+    if (request.template()) {
+      Document template = message.get("template", Document.class);
+      return whatsapp.sendTemplate(
+          phone,
+          template.getString("name"),
+          template.getString("language"),
+          template.getList("parameters", String.class, List.of()),
+          key);
+    }
+    String text =
+        request.useEditedText() && message.getString("editedText") != null
+            ? message.getString("editedText")
+            : message.getString("text");
+    return whatsapp.sendText(phone, text, key);
+  }
+
+  private SendResult accepted(
+      SendRequest request, Document contact, Document message, WhatsAppClient.Accepted accepted) {
+    Instant at = clock.instant();
     String wamid = accepted.wamid();
     store.markAccepted(
         request.idempotencyKey(),
         wamid,
         accepted.waId(),
         request.template() ? "template" : "text",
-        acceptedAt);
+        at);
     store.addWhatsAppId(request.leadId(), accepted.waId());
+    senders.active(phoneNumberId, at);
     store.recordInteraction(
         request.leadId(),
         contact.getString("campaignId"),
@@ -133,11 +161,84 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         "message_sent",
         wamid,
         (request.template() ? "template " : "text ") + "step " + request.step(),
-        acceptedAt);
-    funnel.reach(request.leadId(), "sent", acceptedAt);
-    stats.increment(
-        message.getString("variantId"), contact.getString("segment"), "sent", acceptedAt);
-    LOG.info("sent {} to {} as {}", request.idempotencyKey(), Phones.mask(phone), wamid);
-    return new SendResult(wamid, acceptedAt, false, false);
+        at);
+    funnel.reach(request.leadId(), "sent", at);
+    stats.increment(message.getString("variantId"), contact.getString("segment"), "sent", at);
+    LOG.info(
+        "sent {} to {} as {}",
+        request.idempotencyKey(),
+        Phones.mask(contact.getString("phone")),
+        wamid);
+    return SendResult.sent(wamid, at, false);
+  }
+
+  /** What the failure proves decides: release and retry, keep and reconcile, or report. */
+  private SendResult failed(
+      SendRequest request, Document contact, String token, String phone, WhatsAppApiException e) {
+    String key = request.idempotencyKey();
+    Instant now = clock.instant();
+    LOG.warn(
+        "send {} to {}: {} ({}{})",
+        key,
+        Phones.mask(phone),
+        e.getMessage(),
+        e.kind(),
+        e.fbtraceId() == null ? "" : ", fbtrace " + e.fbtraceId());
+    if (e.kind() == WhatsAppApiException.Kind.AMBIGUOUS) {
+      store.markUnknown(key, e.getMessage(), now);
+      return SendResult.notSent(SendResult.UNKNOWN, null, e.getMessage());
+    }
+    store.releaseClaim(key, token);
+    int code = e.code();
+    if (e.kind() == WhatsAppApiException.Kind.NOT_SENT
+        || (e.kind() == WhatsAppApiException.Kind.RETRYABLE
+            && !MetaErrors.RATE_LIMITS.contains(code))) {
+      // Nothing went out and trying again is safe: Temporal's retries (backing off for an hour).
+      throw ApplicationFailure.newFailure(e.getMessage(), "WhatsAppUnavailable");
+    }
+    store.markRefused(key, error(e, now));
+    if (MetaErrors.RATE_LIMITS.contains(code) || e.httpStatus() == 429) {
+      return SendResult.notSent(SendResult.RATE_LIMITED, code, e.details());
+    }
+    if (e.kind() == WhatsAppApiException.Kind.ACCOUNT) {
+      senders.pause(phoneNumberId, code, e.getMessage(), now);
+      return SendResult.notSent(SendResult.ACCOUNT_PAUSED, code, e.getMessage());
+    }
+    if (code == MetaErrors.MARKETING_LIMIT) {
+      return SendResult.notSent(SendResult.RETRY_LATER, code, e.details());
+    }
+    if (code == MetaErrors.MARKETING_STOPPED) {
+      suppressions.suppress(LeadStore.numbersOf(contact), Suppressions.MARKETING_STOPPED, now, key);
+      store.markDoNotContact(List.of(request.leadId()), Suppressions.MARKETING_STOPPED, now);
+      return SendResult.notSent(
+          SendResult.DO_NOT_CONTACT, code, "131050: the user stopped marketing messages");
+    }
+    return SendResult.notSent(
+        SendResult.REJECTED, code, e.details() == null ? e.getMessage() : e.details());
+  }
+
+  private static Document error(WhatsAppApiException e, Instant at) {
+    return new Document("code", e.code())
+        .append("httpStatus", e.httpStatus())
+        .append("subcode", e.subcode())
+        .append("details", e.details())
+        .append("fbtraceId", e.fbtraceId())
+        .append("message", e.getMessage())
+        .append("at", Date.from(at));
+  }
+
+  @Override
+  public SendResult reconcile(String leadId, String idempotencyKey) {
+    Document message = store.messageByKey(idempotencyKey);
+    if (message != null && message.getString("wamid") != null) {
+      return SendResult.sent(message.getString("wamid"), acceptedAt(message), false);
+    }
+    return SendResult.notSent(SendResult.UNKNOWN, null, "no status webhook carried this key");
+  }
+
+  private static Instant acceptedAt(Document message) {
+    Document at = message.get("statusAt", Document.class);
+    Date accepted = at == null ? null : at.getDate("accepted");
+    return accepted == null ? Instant.EPOCH : accepted.toInstant();
   }
 }

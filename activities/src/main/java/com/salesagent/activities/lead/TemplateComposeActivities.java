@@ -51,13 +51,7 @@ public class TemplateComposeActivities implements ComposeActivities {
   public ComposedMessage compose(ComposeRequest request) {
     Document existing = store.messageByKey(request.idempotencyKey());
     if (existing != null) {
-      Document gate = existing.get("gate", new Document());
-      return new ComposedMessage(
-          request.idempotencyKey(),
-          existing.getString("composer"),
-          existing.getString("text").length(),
-          gate.get("score", 0.0),
-          gate.getString("decision"));
+      return stored(request, existing);
     }
     Document contact = store.contact(request.leadId());
     Document variant =
@@ -174,8 +168,20 @@ public class TemplateComposeActivities implements ComposeActivities {
             .append("status", "composed")
             .append("statusRank", 0)
             .append("composedAt", Date.from(clock.instant())));
+    // Another attempt may have stored its composition first (the upsert keeps the first text):
+    // answer what is stored, whose text is the one that will be sent.
+    return stored(request, store.messageByKey(request.idempotencyKey()));
+  }
+
+  private static ComposedMessage stored(ComposeRequest request, Document message) {
+    Document gate = message.get("gate", new Document());
+    String text = message.getString("text");
     return new ComposedMessage(
-        request.idempotencyKey(), composer, text.length(), verdict.score(), verdict.decision());
+        request.idempotencyKey(),
+        message.getString("composer"),
+        text == null ? 0 : text.length(),
+        gate.get("score", 0.0),
+        gate.getString("decision"));
   }
 
   private static String persona(Document c) {

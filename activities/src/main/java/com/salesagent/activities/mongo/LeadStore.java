@@ -311,22 +311,63 @@ public class LeadStore {
   }
 
   /**
-   * Claims the right to call the API for this key until {@code until}; false while another attempt
-   * holds it or once a wamid is recorded.
+   * Claims the one call to the API for this key, for the attempt {@code token}. False when a wamid
+   * is recorded or another attempt holds the claim: that attempt died mid-call or is still in it,
+   * so whether Meta got the message is unknown. {@code resendUnknown}: a decided resend of a send
+   * whose fate is unknown may take the claim over.
    */
-  public boolean claimSend(String idempotencyKey, Instant now, Instant until) {
+  public boolean claimSend(
+      String idempotencyKey, String token, Instant now, boolean resendUnknown) {
+    Bson free =
+        resendUnknown
+            ? Filters.or(Filters.exists("sendingBy", false), Filters.eq("status", "unknown"))
+            : Filters.exists("sendingBy", false);
     Document claimed =
         messages()
             .findOneAndUpdate(
                 Filters.and(
                     Filters.eq("idempotencyKey", idempotencyKey),
                     Filters.exists("wamid", false),
-                    Filters.or(
-                        Filters.exists("sendingUntil", false),
-                        Filters.lt("sendingUntil", Date.from(now)))),
-                Updates.set("sendingUntil", Date.from(until)),
+                    free),
+                Updates.combine(
+                    Updates.set("sendingBy", token), Updates.set("sendingSince", Date.from(now))),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     return claimed != null;
+  }
+
+  /** The call provably did not reach Meta: the next attempt may make it. */
+  public void releaseClaim(String idempotencyKey, String token) {
+    messages()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.eq("sendingBy", token)),
+            Updates.combine(Updates.unset("sendingBy"), Updates.unset("sendingSince")));
+  }
+
+  /**
+   * The call may have reached Meta (its answer was lost): the claim stays, the message is marked
+   * unknown until a status webhook (or a late answer) binds its wamid.
+   */
+  public void markUnknown(String idempotencyKey, String reason, Instant at) {
+    messages()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
+            Updates.combine(
+                Updates.set("status", "unknown"),
+                Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
+                Updates.currentDate("updatedAt")));
+  }
+
+  /** Meta refused the message: its answer (code, details, trace id) stays on the document. */
+  public void markRefused(String idempotencyKey, Document error) {
+    messages()
+        .updateOne(
+            Filters.eq("idempotencyKey", idempotencyKey),
+            Updates.combine(
+                Updates.set("error", error),
+                Updates.set("status", "refused"),
+                Updates.currentDate("updatedAt")));
   }
 
   public void markAccepted(
@@ -342,7 +383,9 @@ public class LeadStore {
                 Updates.set("statusRank", RANK.get("accepted")),
                 Updates.set("statusAt.accepted", Date.from(at)),
                 Updates.currentDate("updatedAt"),
-                Updates.unset("sendingUntil")));
+                Updates.unset("unknown"),
+                Updates.unset("sendingBy"),
+                Updates.unset("sendingSince")));
   }
 
   /**
@@ -363,14 +406,10 @@ public class LeadStore {
                     Updates.set("statusAt.accepted", Date.from(at)),
                     Updates.set("reconciledBy", "status_webhook"),
                     Updates.currentDate("updatedAt"),
-                    Updates.unset("sendingUntil")))
+                    Updates.unset("sendingBy"),
+                    Updates.unset("sendingSince")))
             .getModifiedCount()
         == 1;
-  }
-
-  public void releaseClaim(String idempotencyKey) {
-    messages()
-        .updateOne(Filters.eq("idempotencyKey", idempotencyKey), Updates.unset("sendingUntil"));
   }
 
   /**

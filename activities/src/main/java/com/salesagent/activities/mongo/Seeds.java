@@ -27,7 +27,9 @@ public final class Seeds {
       Duration rateLimitBackoff,
       int maxRateLimitRetries,
       Duration approvalSla,
-      String approvalDefault) {}
+      String approvalDefault,
+      Duration unknownSendWindow,
+      String unknownSendPolicy) {}
 
   public static void ensure(MongoDatabase db, Defaults d) {
     upsert(
@@ -72,6 +74,10 @@ public final class Seeds {
                 "approval",
                 new Document("sla", d.approvalSla().toString())
                     .append("default", d.approvalDefault()))
+            .append(
+                "deliveryReconciliation",
+                new Document("window", d.unknownSendWindow().toString())
+                    .append("policy", d.unknownSendPolicy()))
             .append(
                 "qualityGate",
                 new Document("approveAt", 0.8)

@@ -36,7 +36,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LeadActivitiesTest {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
 
-  private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+  private final java.util.concurrent.atomic.AtomicReference<Instant> now =
+      new java.util.concurrent.atomic.AtomicReference<>(Instant.parse("2026-11-25T12:00:00Z"));
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
   private LeadStore store;
   private StubCloudApi api;
   private MessagingActivitiesImpl messaging;
@@ -61,14 +79,15 @@ class LeadActivitiesTest {
             Duration.ofMinutes(1),
             5,
             Duration.ofHours(4),
-            "approve"));
+            "approve",
+            Duration.ofMinutes(15),
+            "hold"));
     store = new LeadStore(MONGO.database());
     api = new StubCloudApi();
+    WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");
     messaging =
         new MessagingActivitiesImpl(
-            store,
-            new WhatsAppClient(new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok")),
-            clock);
+            store, new WhatsAppClient(settings, Duration.ofMillis(800)), settings, clock);
     research = new ResearchActivitiesImpl(store, List.of(new EnrolmentSource()), EMBEDDINGS, clock);
     composer =
         new TemplateComposeActivities(store, new Retriever(MONGO.database(), EMBEDDINGS), clock);
@@ -138,7 +157,7 @@ class LeadActivitiesTest {
     assertThat(result.doNotContact()).isTrue();
     assertThat(api.requests).isEmpty();
     assertThat(store.contact("L-1").getBoolean("doNotContact")).isTrue();
-    assertThat(store.messageByKey("k-2b").get("sendingUntil")).isNull();
+    assertThat(store.messageByKey("k-2b").get("sendingBy")).isNull();
   }
 
   @Test
@@ -163,16 +182,144 @@ class LeadActivitiesTest {
     assertThat(api.requests).hasSize(1);
   }
 
-  @Test
-  void aPermanentRefusalIsNonRetryableAndReleasesTheClaim() {
-    composer.compose(
-        new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-3", 0, true));
-    api.answer(400, "{\"error\":{\"message\":\"Template name does not exist\",\"code\":132001}}");
+  private void composed(String key) {
+    composer.compose(new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", key, 0, true));
+  }
 
-    assertThatThrownBy(() -> messaging.send(new SendRequest("L-1", "k-3", 0, true, false)))
+  private SendResult send(String key) {
+    return messaging.send(new SendRequest("L-1", key, 0, true, false));
+  }
+
+  @Test
+  void aPermanentRefusalIsReportedWithMetasDetailsAndReleasesTheClaim() {
+    composed("k-3");
+    api.answer(
+        400,
+        "{\"error\":{\"message\":\"(#132018) There was an issue with the parameters\","
+            + "\"code\":132018,\"error_data\":{\"details\":\"Param text cannot have new-line"
+            + " characters\"},\"fbtrace_id\":\"Ax1\"}}");
+
+    SendResult result = send("k-3");
+
+    assertThat(result.outcome()).isEqualTo(SendResult.REJECTED);
+    assertThat(result.errorCode()).isEqualTo(132018);
+    assertThat(result.detail()).contains("new-line");
+    Document message = store.messageByKey("k-3");
+    assertThat(message.get("sendingBy")).isNull();
+    assertThat(message.get("error", Document.class).getString("fbtraceId")).isEqualTo("Ax1");
+    assertThat(message.get("error", Document.class).getString("details")).contains("new-line");
+  }
+
+  @Test
+  void aTimeoutAfterTheRequestWentOutIsUnknownAndNeverSentAgainByARetry() {
+    composed("k-5");
+    api.fault(StubCloudApi.Fault.SLOW);
+
+    SendResult first = send("k-5");
+    api.fault(StubCloudApi.Fault.NONE);
+    SendResult retried = send("k-5");
+
+    assertThat(first.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(retried.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).hasSize(1);
+    Document message = store.messageByKey("k-5");
+    assertThat(message.getString("status")).isEqualTo("unknown");
+    assertThat(message.getString("sendingBy")).as("the claim stays").isNotNull();
+    assertThat(messaging.reconcile("L-1", "k-5").outcome()).isEqualTo(SendResult.UNKNOWN);
+
+    // Its status webhook (the key echoed) binds the wamid: reconciled, nothing resent.
+    assertThat(store.bindWamid("k-5", "wamid.LATE", "5511998765432", now.get())).isTrue();
+    SendResult reconciled = messaging.reconcile("L-1", "k-5");
+    assertThat(reconciled.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(reconciled.wamid()).isEqualTo("wamid.LATE");
+    assertThat(send("k-5").wamid()).isEqualTo("wamid.LATE");
+    assertThat(api.requests).hasSize(1);
+  }
+
+  @Test
+  void anAttemptThatDiedMidCallLeavesItsClaimAndTheRetryDoesNotSend() {
+    composed("k-6");
+    assertThat(store.claimSend("k-6", "attempt-1", now.get(), false)).isTrue();
+
+    SendResult retry = send("k-6");
+
+    assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).isEmpty();
+    // Only a decided resend (policy or operator) calls again.
+    SendResult resent = messaging.send(new SendRequest("L-1", "k-6", 0, true, false, true));
+    assertThat(resent.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(api.requests).hasSize(1);
+  }
+
+  @Test
+  void aFailureThatProvesNothingWentOutReleasesTheClaimForTheRetry() {
+    composed("k-7");
+    api.close();
+
+    assertThatThrownBy(() -> send("k-7"))
         .isInstanceOfSatisfying(
-            ApplicationFailure.class, e -> assertThat(e.isNonRetryable()).isTrue());
-    assertThat(store.messageByKey("k-3").get("sendingUntil")).isNull();
+            ApplicationFailure.class,
+            e -> {
+              assertThat(e.isNonRetryable()).isFalse();
+              assertThat(e.getType()).isEqualTo("WhatsAppUnavailable");
+            });
+    assertThat(store.messageByKey("k-7").get("sendingBy")).isNull();
+  }
+
+  @Test
+  void throttlingIsAResultTheWorkflowBacksOffOnNotAnException() {
+    composed("k-8");
+    api.answer(400, "{\"error\":{\"message\":\"Rate limit hit\",\"code\":130429}}");
+
+    SendResult result = send("k-8");
+
+    assertThat(result.outcome()).isEqualTo(SendResult.RATE_LIMITED);
+    assertThat(result.errorCode()).isEqualTo(130429);
+    assertThat(store.messageByKey("k-8").get("sendingBy")).isNull();
+  }
+
+  @Test
+  void anExpiredTokenPausesTheNumberWhichLetsOneProbeThroughEveryFiveMinutes() {
+    composed("k-9");
+    composed("k-10");
+    api.answer(401, "{\"error\":{\"message\":\"Session has expired\",\"code\":190}}");
+
+    assertThat(send("k-9").outcome()).isEqualTo(SendResult.ACCOUNT_PAUSED);
+    assertThat(send("k-10").outcome()).as("paused: no call").isEqualTo(SendResult.ACCOUNT_PAUSED);
+    assertThat(api.requests).hasSize(1);
+    assertThat(new com.salesagent.activities.mongo.Senders(store.database()).all())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getString("status")).isEqualTo("paused"));
+
+    api.answer(
+        200,
+        "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"x\",\"wa_id\":\"5511998765432\"}],"
+            + "\"messages\":[{\"id\":\"wamid.BACK\"}]}");
+    now.set(now.get().plus(java.time.Duration.ofMinutes(5)));
+    assertThat(send("k-10").outcome()).as("the probe").isEqualTo(SendResult.SENT);
+    assertThat(
+            new com.salesagent.activities.mongo.Senders(store.database())
+                .all()
+                .get(0)
+                .getString("status"))
+        .isEqualTo("active");
+  }
+
+  @Test
+  void metasMarketingOptOutSuppressesTheNumberAndTheMarketingLimitRetriesLater() {
+    composed("k-11");
+    composed("k-12");
+    api.answer(400, "{\"error\":{\"message\":\"limit\",\"code\":131049}}");
+    assertThat(send("k-11").outcome()).isEqualTo(SendResult.RETRY_LATER);
+
+    api.answer(400, "{\"error\":{\"message\":\"user stopped marketing\",\"code\":131050}}");
+    SendResult stopped = send("k-12");
+
+    assertThat(stopped.outcome()).isEqualTo(SendResult.DO_NOT_CONTACT);
+    assertThat(
+            new com.salesagent.activities.mongo.Suppressions(store.database())
+                .active(List.of("+5511998765432")))
+        .hasValueSatisfying(e -> assertThat(e.source()).isEqualTo("meta_131050"));
   }
 
   @Test

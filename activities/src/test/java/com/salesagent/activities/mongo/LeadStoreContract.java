@@ -58,10 +58,18 @@ abstract class LeadStoreContract {
     store.upsertComposed("k-2", new Document("leadId", "L-1").append("text", "second"));
 
     assertThat(store.messageByKey("k-2").getString("text")).isEqualTo("first");
-    assertThat(store.claimSend("k-2", t, t.plusSeconds(45))).isTrue();
-    assertThat(store.claimSend("k-2", t.plusSeconds(1), t.plusSeconds(46))).isFalse();
-    assertThat(store.claimSend("k-2", t.plusSeconds(50), t.plusSeconds(95))).as("expired").isTrue();
-    assertThat(store.claimSend("k-1", t, t.plusSeconds(45))).as("already has a wamid").isFalse();
+    assertThat(store.claimSend("k-2", "a-1", t, false)).isTrue();
+    assertThat(store.claimSend("k-2", "a-2", t.plusSeconds(60), false))
+        .as("held: no expiry")
+        .isFalse();
+    store.releaseClaim("k-2", "a-2");
+    assertThat(store.claimSend("k-2", "a-3", t, false)).as("only its holder releases").isFalse();
+    store.releaseClaim("k-2", "a-1");
+    assertThat(store.claimSend("k-2", "a-4", t, false)).as("released").isTrue();
+    store.markUnknown("k-2", "timeout", t);
+    assertThat(store.claimSend("k-2", "a-5", t, false)).isFalse();
+    assertThat(store.claimSend("k-2", "a-6", t, true)).as("a decided resend").isTrue();
+    assertThat(store.claimSend("k-1", "a-7", t, true)).as("already has a wamid").isFalse();
   }
 
   @Test

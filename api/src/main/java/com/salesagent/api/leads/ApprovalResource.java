@@ -6,6 +6,7 @@ import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.workflows.lead.ApprovalDecision;
 import com.salesagent.workflows.lead.ApprovalResult;
+import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -35,6 +36,9 @@ public class ApprovalResource {
    */
   public record ApprovalRequest(String decision, String text, String approver) {}
 
+  /** {@code POST /api/leads/{leadId}/delivery}: resend, assume_sent or stop. */
+  public record DeliveryRequest(String decision) {}
+
   private final LeadStore store;
   private final WorkflowClient temporal;
 
@@ -62,7 +66,50 @@ public class ApprovalResource {
       item.put("slaAt", m.get("approval", Document.class).get("slaAt"));
       items.add(item);
     }
-    return Response.ok(Map.of("pending", items)).build();
+    List<Map<String, Object>> unknown = new ArrayList<>();
+    for (Document m : store.messages().find(Filters.eq("delivery.status", "unknown")).limit(500)) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("leadId", m.getString("leadId"));
+      item.put("idempotencyKey", m.getString("idempotencyKey"));
+      item.put("variantId", m.getString("variantId"));
+      item.put("purpose", m.getString("purpose"));
+      item.put("text", m.getString("text"));
+      item.put("unknown", m.get("unknown"));
+      unknown.add(item);
+    }
+    return Response.ok(Map.of("pending", items, "deliveryUnknown", unknown)).build();
+  }
+
+  /** {@code POST /api/leads/{leadId}/delivery}, routed here by {@link LeadResource}. */
+  public Response decideDelivery(String leadId, DeliveryRequest request, String operator) {
+    if (request == null
+        || !List.of(DeliveryDecision.RESEND, DeliveryDecision.ASSUME_SENT, DeliveryDecision.STOP)
+            .contains(request.decision())) {
+      return LeadResource.errors(
+          422,
+          "invalid delivery decision",
+          List.of(new FieldError("decision", "must be resend, assume_sent or stop")));
+    }
+    try {
+      DeliveryDecision result =
+          temporal
+              .newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId))
+              .resolveDelivery(new DeliveryDecision(null, request.decision(), operator));
+      return Response.ok(result).build();
+    } catch (WorkflowUpdateException e) {
+      return LeadResource.errors(409, reasonOf(e), List.of());
+    } catch (WorkflowNotFoundException e) {
+      return LeadResource.errors(409, "the lead's workflow has ended", List.of());
+    }
+  }
+
+  /** The validator's words, without the Java exception or Temporal's failure wrapper. */
+  static String reasonOf(WorkflowUpdateException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof io.temporal.failure.ApplicationFailure app) {
+      return app.getOriginalMessage();
+    }
+    return cause == null ? e.getMessage() : cause.getMessage();
   }
 
   /** {@code POST /api/leads/{leadId}/approval}, routed here by {@link LeadResource}. */
@@ -113,8 +160,7 @@ public class ApprovalResource {
               .approval(new ApprovalDecision(key, request.decision(), approver));
       return Response.ok(result).build();
     } catch (WorkflowUpdateException e) {
-      String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-      return LeadResource.errors(409, reason, List.of());
+      return LeadResource.errors(409, reasonOf(e), List.of());
     } catch (WorkflowNotFoundException e) {
       return LeadResource.errors(409, "the lead's workflow has ended", List.of());
     }

@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.auth.Operator;
-import com.salesagent.workflows.lead.LeadState;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.auth.Auth;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowStub;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -323,9 +321,8 @@ public class LeadResource {
 
   private Object liveState(String leadId) {
     try {
-      WorkflowStub stub = temporal.newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId));
-      return CompletableFuture.supplyAsync(() -> stub.query("state", LeadState.class))
-          .get(3, TimeUnit.SECONDS);
+      LeadWorkflow stub = lead(leadId);
+      return CompletableFuture.supplyAsync(stub::state).get(3, TimeUnit.SECONDS);
     } catch (Exception e) {
       return Map.of("unavailable", e.getClass().getSimpleName());
     }
@@ -341,30 +338,53 @@ public class LeadResource {
     return approvals.decide(leadId, request, operator.name());
   }
 
+  /**
+   * {@code POST /api/leads/{leadId}/delivery}: decides on a send whose fate stayed unknown ({@code
+   * {"decision": "resend" | "assume_sent" | "stop"}}); the operator is the token's.
+   */
+  @POST
+  @Path("/{leadId}/delivery")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response delivery(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      ApprovalResource.DeliveryRequest request) {
+    return approvals.decideDelivery(leadId, request, operator.name());
+  }
+
   @POST
   @Path("/{leadId}/pause")
   public Response pause(@PathParam("leadId") String leadId) {
-    return signal(leadId, "pause");
+    return signal(leadId, "pause", LeadWorkflow::pause);
   }
 
   @POST
   @Path("/{leadId}/resume")
   public Response resume(@PathParam("leadId") String leadId) {
-    return signal(leadId, "resume");
+    return signal(leadId, "resume", LeadWorkflow::resume);
   }
 
   @POST
   @Path("/{leadId}/stop")
   public Response stop(@PathParam("leadId") String leadId, @QueryParam("reason") String reason) {
-    return signal(leadId, "stop", reason == null ? "stopped by an operator" : reason);
+    String why =
+        reason == null || reason.isBlank()
+            ? "stopped by an operator"
+            : LeadValidator.line(reason.length() > 200 ? reason.substring(0, 200) : reason);
+    return signal(leadId, "stop", w -> w.stop(why));
   }
 
-  private Response signal(String leadId, String name, Object... args) {
+  private LeadWorkflow lead(String leadId) {
+    return temporal.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId));
+  }
+
+  private Response signal(
+      String leadId, String name, java.util.function.Consumer<LeadWorkflow> send) {
     if (store.contact(leadId) == null) {
       return errors(404, "no lead " + leadId, List.of(new FieldError("leadId", "unknown")));
     }
     try {
-      temporal.newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId)).signal(name, args);
+      send.accept(lead(leadId));
     } catch (WorkflowNotFoundException e) {
       return errors(
           409, "the lead's workflow has ended", List.of(new FieldError("leadId", "closed")));

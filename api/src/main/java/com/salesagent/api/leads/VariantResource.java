@@ -210,8 +210,8 @@ public class VariantResource {
             Filters.and(Filters.eq("variantId", variantId), Filters.nin("stage", TERMINAL)))) {
       try {
         temporal
-            .newUntypedWorkflowStub(LeadWorkflow.workflowId(c.getString("leadId")))
-            .signal("variantDisabled", variantId);
+            .newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(c.getString("leadId")))
+            .variantDisabled(variantId);
         signalled++;
       } catch (WorkflowNotFoundException e) {
         // Ended meanwhile: nothing to switch.

@@ -46,6 +46,30 @@ final class StatusProcessor {
     this.grace = grace;
   }
 
+  /**
+   * A send whose answer was lost was accepted after all: counted as sent here, once (the binding is
+   * conditional), since the send activity never saw it accepted.
+   */
+  private void countSent(Document message, String wamid, Instant at) {
+    String leadId = message.getString("leadId");
+    Document contact = store.contact(leadId);
+    store.addWhatsAppId(leadId, message.getString("waId"));
+    store.recordInteraction(
+        leadId,
+        message.getString("campaignId"),
+        message.getString("variantId"),
+        "message_sent",
+        wamid,
+        "reconciled by its status webhook",
+        at);
+    funnel.reach(leadId, "sent", at);
+    stats.increment(
+        message.getString("variantId"),
+        contact == null ? null : contact.getString("segment"),
+        "sent",
+        at);
+  }
+
   /** The outcome, or null while the status waits for its message (kept pending). */
   String process(InboxEvent event) {
     Document item = event.item();
@@ -66,6 +90,7 @@ final class StatusProcessor {
         && store.bindWamid(key, wamid, item.getString("recipient_id"), at)) {
       LOG.info("send {} reconciled by its status webhook: {}", key, wamid);
       message = store.applyStatus(wamid, status, at, code, title);
+      countSent(message, wamid, at);
     }
     if (message == null) {
       if (event.receivedAt().plus(grace).isAfter(clock.instant())) {

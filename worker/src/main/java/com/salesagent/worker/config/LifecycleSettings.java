@@ -35,7 +35,33 @@ public class LifecycleSettings {
 
   @Min(0)
   @Max(20)
-  private int maxRateLimitRetries = 5;
+  private int maxRateLimitRetries = 7;
+
+  /** How long a send whose answer was lost waits for a status webhook to resolve it. */
+  @NotNull private Duration unknownSendWindow = Duration.minutes(15);
+
+  @Pattern(regexp = "hold|resend", message = "must be hold or resend (UNKNOWN_SEND_POLICY)")
+  private String unknownSendPolicy = "hold";
+
+  @JsonProperty
+  public Duration getUnknownSendWindow() {
+    return unknownSendWindow;
+  }
+
+  @JsonProperty
+  public void setUnknownSendWindow(Duration unknownSendWindow) {
+    this.unknownSendWindow = unknownSendWindow;
+  }
+
+  @JsonProperty
+  public String getUnknownSendPolicy() {
+    return unknownSendPolicy;
+  }
+
+  @JsonProperty
+  public void setUnknownSendPolicy(String unknownSendPolicy) {
+    this.unknownSendPolicy = unknownSendPolicy;
+  }
 
   /** How long a message held by the quality gate waits for a reviewer. */
   @NotNull private Duration approvalSla = Duration.hours(4);
@@ -177,6 +203,8 @@ public class LifecycleSettings {
         rateLimitBackoff.toJavaDuration(),
         maxRateLimitRetries,
         approvalSla.toJavaDuration(),
-        approvalDefault);
+        approvalDefault,
+        unknownSendWindow.toJavaDuration(),
+        unknownSendPolicy);
   }
 }
