@@ -49,6 +49,31 @@ public class EmbeddedSettings {
     this.emulatorMode = emulatorMode;
   }
 
+  /** Faults the emulator injects (WHATSAPP_EMULATOR_FAULTS, e.g. timeout_after_accept:0.1). */
+  private String emulatorFaults = "";
+
+  @JsonProperty
+  public String getEmulatorFaults() {
+    return emulatorFaults;
+  }
+
+  @JsonProperty
+  public void setEmulatorFaults(String emulatorFaults) {
+    this.emulatorFaults = emulatorFaults == null ? "" : emulatorFaults.trim();
+  }
+
+  @io.dropwizard.validation.ValidationMethod(
+      message = "is not a list of fault:probability entries (WHATSAPP_EMULATOR_FAULTS)")
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isEmulatorFaultsValid() {
+    try {
+      com.salesagent.api.embedded.EmulatorFaults.parse(emulatorFaults, 1);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The default behaviour with the configured mode. */
   public com.salesagent.api.embedded.EmulatorBehaviour getEmulatorBehaviour() {
     var b = emulatorBehaviour;

@@ -108,6 +108,7 @@ public final class EmbeddedRuntime {
               w.getAppSecret(),
               w.getVerifyToken(),
               e.getEmulatorBehaviour());
+      emulator.setFaults(EmulatorFaults.parse(e.getEmulatorFaults(), 7));
       env.lifecycle().manage(emulator);
       whatsapp =
           new Endpoints.WhatsAppEndpoint(
@@ -122,6 +123,7 @@ public final class EmbeddedRuntime {
               + emulator.baseUrl()
               + "  (recipients: "
               + e.getEmulatorBehaviour().mode()
+              + (emulator.faults().any() ? "; faults " + emulator.faults() : "")
               + ")");
       // Generated for this process only: shown so a developer can sign test webhooks. Values
       // that came from the environment are secrets someone chose: only their fingerprint.

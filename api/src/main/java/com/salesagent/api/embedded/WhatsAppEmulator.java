@@ -55,6 +55,9 @@ public final class WhatsAppEmulator implements Managed {
   private final Map<String, Recipient> recipients = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
   private volatile EmulatorBehaviour behaviour;
+  private volatile EmulatorFaults faults = EmulatorFaults.none();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> acceptedByKey =
+      new ConcurrentHashMap<>();
   private volatile Random random;
   private volatile String webhookUrl;
   private volatile java.util.function.BiConsumer<String, String> sendListener = (waId, wamid) -> {};
@@ -65,6 +68,12 @@ public final class WhatsAppEmulator implements Managed {
   private static final class Recipient {
     final java.util.concurrent.atomic.AtomicInteger accepted =
         new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger acceptedAfterOptOut =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    /** When our STOP for this recipient reached the webhook (200): nothing may come after. */
+    volatile Instant optOutDelivered;
+
     volatile int received;
     volatile Instant lastInbound;
     volatile boolean optedOut;
@@ -117,6 +126,39 @@ public final class WhatsAppEmulator implements Managed {
   /** Told (recipient wa_id, wamid) of every accepted send: benchmarks time sends with it. */
   public void setSendListener(java.util.function.BiConsumer<String, String> listener) {
     this.sendListener = listener;
+  }
+
+  public void setFaults(EmulatorFaults faults) {
+    this.faults = faults;
+  }
+
+  public EmulatorFaults faults() {
+    return faults;
+  }
+
+  /**
+   * Idempotency keys (biz_opaque_callback_data) the emulator accepted more than once: a message the
+   * lead got twice.
+   */
+  public Map<String, Integer> duplicateKeys() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    acceptedByKey.forEach(
+        (k, n) -> {
+          if (n.get() > 1) {
+            out.put(k, n.get());
+          }
+        });
+    return out;
+  }
+
+  /** Messages accepted for recipients after their STOP had reached the webhook. */
+  public int acceptedAfterOptOut() {
+    return recipients.values().stream().mapToInt(r -> r.acceptedAfterOptOut.get()).sum();
+  }
+
+  /** Every message accepted, all recipients. */
+  public int acceptedTotal() {
+    return recipients.values().stream().mapToInt(r -> r.accepted.get()).sum();
   }
 
   /** How many messages the emulator accepted for this recipient (wa_id digits): what they got. */
@@ -200,7 +242,39 @@ public final class WhatsAppEmulator implements Managed {
       respond(ex, 400, error("(#100) Invalid parameter", "OAuthException", 100));
       return;
     }
+    String parameterProblem = templateParameterProblem(body);
+    if (parameterProblem != null) {
+      respond(
+          ex,
+          400,
+          error(
+              "(#132018) There was an issue with the parameters in your template.",
+              "OAuthException",
+              132018,
+              parameterProblem));
+      return;
+    }
+    EmulatorFaults f = faults;
+    if (f.roll(EmulatorFaults.HTTP_500)) {
+      respond(ex, 500, error("An unknown error occurred", "OAuthException", 131000));
+      return;
+    }
+    if (f.roll(EmulatorFaults.RATE_LIMIT)) {
+      respond(ex, 400, error("(#130429) Rate limit hit", "OAuthException", 130429));
+      return;
+    }
+    if (f.roll(EmulatorFaults.PAIR_LIMIT)) {
+      respond(
+          ex,
+          400,
+          error(
+              "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+              "OAuthException",
+              131056));
+      return;
+    }
     String waId = to.startsWith("+") ? to.substring(1) : to;
+    String callbackData = body.path("biz_opaque_callback_data").asText(null);
     String wamid =
         "wamid.EMU"
             + HexFormat.of()
@@ -213,14 +287,61 @@ public final class WhatsAppEmulator implements Managed {
     if ("template".equals(type)) {
       message.put("message_status", "accepted");
     }
-    recipients.computeIfAbsent(waId, k -> new Recipient()).accepted.incrementAndGet();
-    respond(ex, 200, json.writeValueAsString(answer));
+    Recipient recipient = recipients.computeIfAbsent(waId, k -> new Recipient());
+    recipient.accepted.incrementAndGet();
+    if (recipient.optOutDelivered != null) {
+      recipient.acceptedAfterOptOut.incrementAndGet();
+      LOG.warn("accepted a message for {} after its STOP was delivered", waId);
+    }
+    if (callbackData != null) {
+      acceptedByKey
+          .computeIfAbsent(callbackData, k -> new java.util.concurrent.atomic.AtomicInteger())
+          .incrementAndGet();
+    }
     sendListener.accept(waId, wamid);
     react(
         waId,
         wamid,
         type,
-        "template".equals(type) ? body.path("template").path("name").asText() : null);
+        "template".equals(type) ? body.path("template").path("name").asText() : null,
+        callbackData);
+    if (f.roll(EmulatorFaults.RESET_AFTER_ACCEPT)) {
+      ex.close(); // accepted, and the connection drops without an answer
+      return;
+    }
+    if (f.roll(EmulatorFaults.TIMEOUT_AFTER_ACCEPT)) {
+      try {
+        Thread.sleep(20_000); // longer than any sane client waits
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    respond(ex, 200, json.writeValueAsString(answer));
+  }
+
+  /**
+   * Meta refuses template parameters with new lines, tabs, more than four consecutive spaces or no
+   * text (132018, final): the same checks, so tests catch what Meta would.
+   */
+  static String templateParameterProblem(JsonNode body) {
+    for (JsonNode component : body.path("template").path("components")) {
+      for (JsonNode parameter : component.path("parameters")) {
+        if (!"text".equals(parameter.path("type").asText())) {
+          continue;
+        }
+        String text = parameter.path("text").asText("");
+        if (text.isBlank()) {
+          return "Param text cannot be empty";
+        }
+        if (text.contains("\n") || text.contains("\t")) {
+          return "Param text cannot have new-line/tab characters";
+        }
+        if (text.contains("     ")) {
+          return "Param text cannot have more than 4 consecutive spaces";
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -240,16 +361,17 @@ public final class WhatsAppEmulator implements Managed {
   }
 
   /** Schedules what the recipient's phone and the recipient do after a send. */
-  private void react(String waId, String wamid, String type, String templateName) {
+  private void react(
+      String waId, String wamid, String type, String templateName, String callbackData) {
     Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
     EmulatorBehaviour b = behaviour;
     Instant now = Instant.now();
     if ("text".equals(type) && (r.lastInbound == null || now.isAfter(r.lastInbound.plus(WINDOW)))) {
-      later(b.sentDelayMillis(), () -> status(waId, wamid, "failed", 131047));
+      later(b.sentDelayMillis(), () -> status(waId, wamid, "failed", 131047, callbackData));
       return;
     }
     r.received++;
-    later(b.sentDelayMillis(), () -> status(waId, wamid, "sent", null));
+    later(b.sentDelayMillis(), () -> status(waId, wamid, "sent", null, callbackData));
     Random rnd = random;
     boolean delivered;
     boolean read;
@@ -269,10 +391,10 @@ public final class WhatsAppEmulator implements Managed {
       optOut = reply && rnd.nextDouble() < b.optOutProbability();
     }
     if (delivered) {
-      later(b.deliveredDelayMillis(), () -> status(waId, wamid, "delivered", null));
+      later(b.deliveredDelayMillis(), () -> status(waId, wamid, "delivered", null, callbackData));
     }
     if (read) {
-      later(b.readDelayMillis(), () -> status(waId, wamid, "read", null));
+      later(b.readDelayMillis(), () -> status(waId, wamid, "read", null, callbackData));
     }
     if (reply) {
       String text;
@@ -285,11 +407,13 @@ public final class WhatsAppEmulator implements Managed {
       if (optOut) {
         r.optedOut = true;
       }
-      later(b.replyDelayMillis(), () -> inbound(waId, wamid, text));
+      boolean stop = optOut;
+      later(b.replyDelayMillis(), () -> inbound(waId, wamid, text, stop));
     }
   }
 
   private void later(long millis, Runnable action) {
+    millis += faults.extraDelayMillis();
     callbacks.schedule(
         () -> {
           try {
@@ -302,13 +426,18 @@ public final class WhatsAppEmulator implements Managed {
         TimeUnit.MILLISECONDS);
   }
 
-  private void status(String waId, String wamid, String status, Integer errorCode) {
+  private void status(
+      String waId, String wamid, String status, Integer errorCode, String callbackData) {
     ObjectNode value = value();
     ObjectNode s = value.putArray("statuses").addObject();
     s.put("id", wamid);
     s.put("status", status);
     s.put("timestamp", String.valueOf(Instant.now().getEpochSecond()));
     s.put("recipient_id", waId);
+    if (callbackData != null) {
+      // Meta echoes the send's biz_opaque_callback_data in its status webhooks.
+      s.put("biz_opaque_callback_data", callbackData);
+    }
     if (errorCode != null) {
       ObjectNode e = s.putArray("errors").addObject();
       e.put("code", errorCode);
@@ -317,10 +446,10 @@ public final class WhatsAppEmulator implements Managed {
       e.putObject("error_data")
           .put("details", "Message failed to send because more than 24 hours have passed");
     }
-    post(value);
+    post(value, null);
   }
 
-  private void inbound(String waId, String contextWamid, String text) {
+  private void inbound(String waId, String contextWamid, String text, boolean stop) {
     recipients.computeIfAbsent(waId, k -> new Recipient()).lastInbound = Instant.now();
     ObjectNode value = value();
     value
@@ -341,7 +470,8 @@ public final class WhatsAppEmulator implements Managed {
     m.put("type", "text");
     m.putObject("text").put("body", text);
     m.putObject("context").put("from", phoneNumberId).put("id", contextWamid);
-    post(value);
+    Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
+    post(value, stop ? () -> r.optOutDelivered = Instant.now() : null);
   }
 
   private ObjectNode value() {
@@ -354,12 +484,13 @@ public final class WhatsAppEmulator implements Managed {
     return value;
   }
 
-  /** Wraps a change value in Meta's envelope, signs the exact bytes and posts them. */
-  private void post(ObjectNode value) {
-    String url = webhookUrl;
-    if (url == null) {
-      return;
-    }
+  /**
+   * Wraps a change value in Meta's envelope, signs the exact bytes and posts them; like Meta,
+   * delivery is retried with back-off (1 s doubling to 30 s, for up to ten minutes) until the
+   * webhook answers 200, and a duplicate fault delivers it twice. {@code delivered} runs once the
+   * webhook has accepted it.
+   */
+  private void post(ObjectNode value, Runnable delivered) {
     ObjectNode envelope = json.createObjectNode();
     envelope.put("object", "whatsapp_business_account");
     ArrayNode entries = envelope.putArray("entry");
@@ -371,38 +502,63 @@ public final class WhatsAppEmulator implements Managed {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    deliver(body, 1, delivered);
+    if (faults.roll(EmulatorFaults.WEBHOOK_DUPLICATE)) {
+      later(500, () -> deliver(body, 1, null));
+    }
+  }
+
+  private static final int MAX_DELIVERY_ATTEMPTS = 25;
+
+  private void deliver(byte[] body, int attempt, Runnable delivered) {
+    String url = webhookUrl;
+    if (url == null) {
+      return;
+    }
     String signature = new WebhookSignature(appSecret).sign(body);
-    for (int attempt = 1; attempt <= 3; attempt++) {
-      try {
-        HttpResponse<Void> response =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .header("X-Hub-Signature-256", signature)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
+    try {
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", "application/json")
+                  .header("X-Hub-Signature-256", signature)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() == 200) {
+        if (delivered != null) {
+          delivered.run();
         }
-      } catch (IOException e) {
-        LOG.debug("webhook delivery attempt {} failed: {}", attempt, e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
         return;
       }
+    } catch (IOException e) {
+      LOG.debug("webhook delivery attempt {} failed: {}", attempt, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (attempt < MAX_DELIVERY_ATTEMPTS && !callbacks.isShutdown()) {
+      long delay = Math.min(30_000, 1000L << Math.min(5, attempt - 1));
+      callbacks.schedule(() -> deliver(body, attempt + 1, delivered), delay, TimeUnit.MILLISECONDS);
     }
   }
 
   private String error(String message, String type, int code) {
-    return "{\"error\":{\"message\":\""
-        + message.replace("\"", "'")
-        + "\",\"type\":\""
-        + type
-        + "\",\"code\":"
-        + code
-        + ",\"fbtrace_id\":\"emulator\"}}";
+    return error(message, type, code, null);
+  }
+
+  private String error(String message, String type, int code, String details) {
+    ObjectNode root = json.createObjectNode();
+    ObjectNode e = root.putObject("error");
+    e.put("message", message);
+    e.put("type", type);
+    e.put("code", code);
+    if (details != null) {
+      e.putObject("error_data").put("messaging_product", "whatsapp").put("details", details);
+    }
+    e.put("fbtrace_id", "emulator");
+    return root.toString();
   }
 
   private static void respond(HttpExchange ex, int status, String body) throws IOException {
