@@ -237,8 +237,14 @@ final class LeadLifecycle implements LeadWorkflow {
 
   @Override
   public void stop(String reason) {
+    if (run.stopped || run.stage.terminal()) {
+      return;
+    }
     run.outcomeReason = reason == null || reason.isBlank() ? "stopped by an operator" : reason;
     run.stopped = true;
+    if (run.endedBy == null) {
+      run.endedBy = Stage.STOPPED;
+    }
   }
 
   @Override

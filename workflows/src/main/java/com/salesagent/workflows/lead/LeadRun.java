@@ -44,6 +44,9 @@ public final class LeadRun {
   public boolean optedOut;
   public boolean stopped;
 
+  /** Which of reply and stop came first (an opt-out outranks both): the outcome it gets. */
+  public Stage endedBy;
+
   public Instant lastInboundAt;
   public Instant snoozeUntil;
 

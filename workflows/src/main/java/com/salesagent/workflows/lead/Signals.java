@@ -99,6 +99,9 @@ final class Signals {
       run.changes++;
     } else {
       run.replied = true;
+      if (run.endedBy == null) {
+        run.endedBy = Stage.REPLIED;
+      }
     }
   }
 }

@@ -82,13 +82,14 @@ final class Stages {
     if (run.stage.terminal()) {
       return true;
     }
+    // An opt-out outranks everything; between a reply and a stop, the first to arrive.
     if (run.optedOut) {
       finish(Stage.OPTED_OUT, "opted out");
-    } else if (run.replied) {
-      finish(Stage.REPLIED, "replied");
-    } else if (run.stopped) {
+    } else if (run.endedBy == Stage.STOPPED || (run.stopped && !run.replied)) {
       finish(
           Stage.STOPPED, run.outcomeReason == null ? "stopped by an operator" : run.outcomeReason);
+    } else if (run.replied) {
+      finish(Stage.REPLIED, "replied");
     }
     return run.stage.terminal();
   }

@@ -30,6 +30,9 @@ class FakeLeadActivities
   /** Every send attempt, accepted or not. */
   final List<SendRequest> attempts = new CopyOnWriteArrayList<>();
 
+  /** When each attempt was made (workflow time). */
+  final List<Instant> attemptTimes = new CopyOnWriteArrayList<>();
+
   /** Keys the reconciliation finds bound to a wamid (a status webhook or a late answer did it). */
   final java.util.Map<String, String> reconciled = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -40,6 +43,11 @@ class FakeLeadActivities
   private final TestWorkflowEnvironment env;
   volatile String timezone = "UTC";
   volatile boolean doNotContact;
+
+  /** Leads whose number is suppressed (several leads share one environment in some tests). */
+  final java.util.Set<String> doNotContactLeads =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   volatile LeadPolicy policy =
       new LeadPolicy(
           Duration.ofHours(24),
@@ -107,7 +115,8 @@ class FakeLeadActivities
   public SendResult send(SendRequest request) {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
     attempts.add(request);
-    if (doNotContact) {
+    attemptTimes.add(now);
+    if (doNotContact || doNotContactLeads.contains(request.leadId())) {
       return new SendResult(null, now, true, false);
     }
     if (!sendAnswers.isEmpty()) {

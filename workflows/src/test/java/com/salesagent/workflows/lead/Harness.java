@@ -53,6 +53,20 @@ final class Harness implements AutoCloseable {
     WorkflowClient.start(workflow::run, new LeadInput(leadId, "camp-1", null));
   }
 
+  /** Starts another lead's workflow in the same environment. */
+  LeadWorkflow startLead(String otherLeadId) {
+    LeadWorkflow other =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                LeadWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(LeadWorkflow.workflowId(otherLeadId))
+                    .setTaskQueue(LeadWorkflowTest.QUEUE)
+                    .build());
+    WorkflowClient.start(other::run, new LeadInput(otherLeadId, "camp-1", null));
+    return other;
+  }
+
   /** The current run (after a continue-as-new the stub by id follows it). */
   LeadWorkflow current() {
     return env.getWorkflowClient()

@@ -1,0 +1,209 @@
+package com.salesagent.workflows.lead;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The scenarios whose histories are committed under src/test/resources/histories/lifecycle-*.json
+ * and replayed by {@link LifecycleReplayTest}: each branch of the lifecycle a running workflow may
+ * be in when the code changes. Recorded again with {@code ./mvnw test -pl workflows
+ * -Dtest=LifecycleReplayTest -DrecordHistories=true} (only for a change that is behind
+ * Workflow.getVersion, whose old histories still replay).
+ */
+final class LifecycleHistories {
+  private LifecycleHistories() {}
+
+  static final Map<String, Consumer<Harness>> SCENARIOS = new LinkedHashMap<>();
+
+  static {
+    SCENARIOS.put(
+        "quiet-hours",
+        h -> {
+          h.fake.policy = LeadSendPathTest.policy("20:00", "08:00");
+          h.start();
+          h.env.sleep(Duration.ofHours(10).plusMinutes(1));
+          h.sends(1);
+          reply(h, 0);
+        });
+    SCENARIOS.put(
+        "approval-approve",
+        h -> {
+          h.fake.decisions.add(ComposedMessage.HOLD);
+          h.start();
+          h.until("held", () -> h.state().stage() == Stage.AWAITING_APPROVAL);
+          h.current()
+              .approval(new ApprovalDecision(h.state().pendingApproval(), "approve", "maria"));
+          h.sends(1);
+          reply(h, 0);
+        });
+    SCENARIOS.put(
+        "approval-edit",
+        h -> {
+          h.fake.decisions.addAll(java.util.List.of(ComposedMessage.APPROVE, ComposedMessage.HOLD));
+          h.start();
+          h.sends(1);
+          openWindowBeforeTheReadFollowUp(h);
+          h.until("held", () -> h.state().stage() == Stage.AWAITING_APPROVAL);
+          h.current().approval(new ApprovalDecision(h.state().pendingApproval(), "edit", "maria"));
+          h.sends(2);
+          reply(h, 1);
+        });
+    SCENARIOS.put(
+        "approval-reject",
+        h -> {
+          h.fake.decisions.add(ComposedMessage.HOLD);
+          h.start();
+          h.until("held", () -> h.state().stage() == Stage.AWAITING_APPROVAL);
+          h.current()
+              .approval(new ApprovalDecision(h.state().pendingApproval(), "reject", "maria"));
+          h.result();
+        });
+    SCENARIOS.put(
+        "approval-sla-default",
+        h -> {
+          h.fake.decisions.add(ComposedMessage.HOLD);
+          h.start();
+          h.env.sleep(Duration.ofHours(4).plusMinutes(1));
+          h.sends(1);
+          reply(h, 0);
+        });
+    SCENARIOS.put(
+        "template-fallback-131047",
+        h -> {
+          h.start();
+          h.sends(1);
+          openWindowBeforeTheReadFollowUp(h);
+          h.sends(2);
+          h.status(1, "failed", MetaErrors.RE_ENGAGEMENT_REQUIRED);
+          h.sends(3);
+          reply(h, 2);
+        });
+    SCENARIOS.put(
+        "rate-limit-back-off",
+        h -> {
+          h.fake.sendAnswers.add("rate_limited:130429");
+          h.start();
+          h.sends(1);
+          h.status(0, "failed", MetaErrors.PAIR_RATE_LIMIT);
+          h.sends(2);
+          reply(h, 1);
+        });
+    SCENARIOS.put(
+        "pause-resume",
+        h -> {
+          h.start();
+          h.sends(1);
+          h.current().pause();
+          h.env.sleep(Duration.ofDays(4));
+          h.current().resume();
+          h.sends(2);
+          reply(h, 1);
+        });
+    SCENARIOS.put(
+        "snooze",
+        h -> {
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1",
+                      h.fake.wamid(0),
+                      "text",
+                      h.now(),
+                      "not_now",
+                      h.now().plus(Duration.ofDays(7))));
+          h.env.sleep(Duration.ofDays(7).plusMinutes(1));
+          h.sends(2);
+          reply(h, 1);
+        });
+    SCENARIOS.put(
+        "kill-switch",
+        h -> {
+          h.start();
+          h.sends(1);
+          h.current().variantDisabled("v-scaling");
+          h.env.sleep(Duration.ofHours(72).plusMinutes(1));
+          h.sends(2);
+          reply(h, 1);
+        });
+    SCENARIOS.put(
+        "unknown-delivery-reconciled",
+        h -> {
+          h.fake.sendAnswers.add("unknown");
+          h.start();
+          h.until("reconciling", () -> h.state().stage() == Stage.DELIVERY_UNKNOWN);
+          String key = h.state().deliveryUnknown();
+          h.fake.reconciled.put(key, "wamid.found");
+          h.current()
+              .messageStatus(
+                  new MessageStatusSignal("wamid.found", "delivered", h.now(), null, key));
+          h.until("reconciled", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+          h.current()
+              .inboundMessage(new InboundMessageSignal("in-1", "wamid.found", "text", h.now()));
+          h.result();
+        });
+    SCENARIOS.put(
+        "continued-as-new",
+        h -> {
+          h.start();
+          h.sends(1);
+          for (int i = 0; i < 20; i++) {
+            h.current()
+                .inboundMessage(
+                    new InboundMessageSignal("r-" + i, h.fake.wamid(0), "reaction", h.now()));
+            h.env.sleep(Duration.ofMinutes(1));
+          }
+          h.until("a new run", () -> h.runs() > 1);
+          h.env.sleep(Duration.ofHours(72));
+          h.sends(2);
+          reply(h, 1);
+        });
+  }
+
+  /** The threshold each scenario runs with (continued-as-new cuts its run early). */
+  static int threshold(String name) {
+    return "continued-as-new".equals(name) ? 60 : LeadWorkflowImpl.CONTINUE_AS_NEW_AFTER_EVENTS;
+  }
+
+  /** Read, then a reaction an hour before the follow-up is due: it goes as free text. */
+  private static void openWindowBeforeTheReadFollowUp(Harness h) {
+    h.status(0, "read", null);
+    h.env.sleep(Duration.ofHours(23));
+    h.current()
+        .inboundMessage(new InboundMessageSignal("r-1", h.fake.wamid(0), "reaction", h.now()));
+    h.env.sleep(Duration.ofHours(1).plusMinutes(1));
+  }
+
+  private static void reply(Harness h, int index) {
+    h.current()
+        .inboundMessage(new InboundMessageSignal("in-end", h.fake.wamid(index), "text", h.now()));
+    h.result();
+  }
+
+  static String resource(String name) {
+    return "histories/lifecycle-" + name + ".json";
+  }
+
+  /** Runs the scenario and writes its (last run's) history into the test resources. */
+  static void record(String name) throws IOException {
+    try (Harness h =
+        new Harness(Instant.parse("2026-11-25T22:00:00Z"), threshold(name), "rec-" + name)) {
+      SCENARIOS.get(name).accept(h);
+      String json =
+          h.env
+              .getWorkflowClient()
+              .fetchHistory(LeadWorkflow.workflowId("rec-" + name))
+              .toJson(true);
+      Path target = Path.of("src/test/resources", resource(name));
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, json);
+    }
+  }
+}
