@@ -120,6 +120,7 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     bootstrap.addCommand(new BenchCommand());
     bootstrap.addCommand(new com.salesagent.api.bench.SimulateCommand());
     bootstrap.addCommand(new com.salesagent.api.bench.DashboardBenchCommand());
+    bootstrap.addCommand(new com.salesagent.api.chaos.ChaosCommand());
   }
 
   @Override

@@ -54,7 +54,13 @@ public final class WorkerRuntime implements Managed {
     Path cacheDir = Path.of(settings.getCacheDir()).toAbsolutePath().normalize();
     Embeddings.offline(cacheDir);
     this.embeddings = new Embeddings(cacheDir);
-    this.factory = WorkerFactory.newInstance(connections.temporal().client());
+    this.factory =
+        WorkerFactory.newInstance(
+            connections.temporal().client(),
+            io.temporal.worker.WorkerFactoryOptions.newBuilder()
+                // 0 asks for no stickiness: the SDK reads 0 as "the default", so keep one.
+                .setWorkflowCacheSize(Math.max(1, settings.getWorkflowCacheSize()))
+                .build());
     Worker worker =
         factory.newWorker(
             TaskQueues.LEADS,
@@ -62,6 +68,11 @@ public final class WorkerRuntime implements Managed {
                 .setMaxConcurrentWorkflowTaskPollers(settings.getWorkflowPollers())
                 .setMaxConcurrentActivityTaskPollers(settings.getActivityPollers())
                 .setMaxConcurrentActivityExecutionSize(settings.getMaxConcurrentActivities())
+                // No cache: no sticky queue either (a zero timeout makes the SDK ask for none).
+                .setStickyQueueScheduleToStartTimeout(
+                    settings.getWorkflowCacheSize() == 0
+                        ? java.time.Duration.ZERO
+                        : java.time.Duration.ofSeconds(5))
                 .build());
     worker.registerWorkflowImplementationTypes(
         DiagnosticsWorkflowImpl.class, LeadWorkflowImpl.class);

@@ -9,6 +9,7 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.triage.ReplyClassifier;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.Status;
@@ -55,6 +56,7 @@ public class WebhookInbox implements Managed {
   public record Accepted(int stored, int duplicates, int ignored, int invalid) {}
 
   private final LeadStore store;
+  private final Suppressions suppressions;
   private final String phoneNumberId;
   private final Clock clock;
   private final Duration retention;
@@ -76,6 +78,7 @@ public class WebhookInbox implements Managed {
       ReplyClassifier classifier,
       Duration retention) {
     this.store = store;
+    this.suppressions = new Suppressions(store.database());
     this.phoneNumberId = phoneNumberId;
     this.clock = clock;
     this.retention = retention;
@@ -113,9 +116,33 @@ public class WebhookInbox implements Managed {
     }
   }
 
+  /**
+   * A STOP (a keyword reply, Meta's marketing preference) suppresses its number before the webhook
+   * answers: from the moment Meta has delivered it, no send passes the suppression check, even
+   * while the event waits for its turn to be processed.
+   */
+  private void suppressStopsNow(MetaNotification.Parsed parsed, Instant now) {
+    for (MetaNotification.Item item : parsed.items()) {
+      boolean keyword =
+          MetaNotification.MESSAGE.equals(item.kind())
+              && OptOutDetector.isOptOut(MessageProcessor.textOf(item.payload()));
+      boolean preference =
+          MetaNotification.PREFERENCE.equals(item.kind())
+              && "stop".equalsIgnoreCase(item.payload().getString("value"));
+      if (keyword || preference) {
+        suppressions.suppress(
+            List.of("+" + item.partitionKey()),
+            keyword ? Suppressions.KEYWORD : Suppressions.USER_PREFERENCES,
+            now,
+            item.eventKey());
+      }
+    }
+  }
+
   /** Stores a parsed notification's items (once each) and queues them for processing. */
   public Accepted accept(MetaNotification.Parsed parsed) {
     Instant now = clock.instant();
+    suppressStopsNow(parsed, now);
     List<Document> docs = new ArrayList<>();
     for (MetaNotification.Item item : parsed.items()) {
       docs.add(

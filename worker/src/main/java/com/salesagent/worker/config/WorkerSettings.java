@@ -101,4 +101,23 @@ public class WorkerSettings {
   public void setMaxConcurrentActivities(int maxConcurrentActivities) {
     this.maxConcurrentActivities = maxConcurrentActivities;
   }
+
+  /**
+   * Workflows kept in memory between their tasks (sticky execution). 0 turns stickiness off, so
+   * every task may go to any worker: for the embedded dev server with workers that die (it does not
+   * move a dead worker's sticky tasks back to the shared queue, as a real server does).
+   */
+  @Min(0)
+  @Max(100_000)
+  private int workflowCacheSize = 600;
+
+  @JsonProperty
+  public int getWorkflowCacheSize() {
+    return workflowCacheSize;
+  }
+
+  @JsonProperty
+  public void setWorkflowCacheSize(int workflowCacheSize) {
+    this.workflowCacheSize = workflowCacheSize;
+  }
 }

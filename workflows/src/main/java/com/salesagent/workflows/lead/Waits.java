@@ -92,6 +92,8 @@ final class Waits {
     Promise<Void>[] timer = new Promise[1];
     CancellationScope scope = Workflow.newCancellationScope(() -> timer[0] = Workflow.newTimer(d));
     scope.run();
+    // A cancelled timer fails its promise: handled here, so it is not reported as ignored.
+    timer[0].exceptionally(e -> null);
     Workflow.await(() -> timer[0].isCompleted() || condition.getAsBoolean());
     if (!timer[0].isCompleted()) {
       scope.cancel();
