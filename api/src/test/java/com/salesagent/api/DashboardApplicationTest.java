@@ -125,14 +125,11 @@ class DashboardApplicationTest {
     return new LeadStore(app().connections().mongo().database());
   }
 
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+  static void await(String what, Duration timeout, BooleanSupplier condition) {
+    org.awaitility.Awaitility.await(what)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(condition::getAsBoolean);
   }
 
   /** Enrols and returns the wamid of the first message once the emulator accepted it. */
@@ -421,10 +418,10 @@ class DashboardApplicationTest {
         lateEvent = q.poll(1, TimeUnit.SECONDS);
       }
       assertThat(lateEvent).as("an out-of-order write within the overlap window").isNotNull();
-      Thread.sleep(400);
-      assertThat(q.stream().filter(x -> x.data().contains(late)).count())
-          .as("delivered once")
-          .isZero();
+      org.awaitility.Awaitility.await("delivered once")
+          .during(Duration.ofMillis(400))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> q.stream().noneMatch(x -> x.data().contains(late)));
     } finally {
       polling.stop();
     }
@@ -631,11 +628,14 @@ class DashboardApplicationTest {
           .isEqualTo("approve");
 
       driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
-      Thread.sleep(300);
-      Object overflow =
-          js.executeScript("return document.documentElement.scrollWidth > window.innerWidth + 1");
+      org.awaitility.Awaitility.await("no sideways scrolling of the page at phone width")
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  Boolean.FALSE.equals(
+                      js.executeScript(
+                          "return document.documentElement.scrollWidth > window.innerWidth + 1")));
       browser.screenshot("dashboard-phone.png");
-      assertThat(overflow).as("no sideways scrolling of the page at phone width").isEqualTo(false);
     }
   }
 }

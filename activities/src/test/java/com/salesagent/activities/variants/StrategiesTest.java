@@ -17,7 +17,8 @@ class StrategiesTest {
     Simulator.Result r = Simulator.run(new ThompsonSampling(30, 0.01), RATES, 10_000, 42);
 
     assertThat(r.allocation()[2]).isGreaterThan(8_000);
-    assertThat(r.expectedReplies() / r.oracleReplies()).isGreaterThan(0.9);
+    // The documented figure (README, BENCHMARKS.md): at least 95 % of the oracle's replies.
+    assertThat(r.expectedReplies() / r.oracleReplies()).isGreaterThanOrEqualTo(0.95);
   }
 
   @Test

@@ -74,6 +74,7 @@ public final class WhatsAppEmulator implements Managed {
     /** When our STOP for this recipient reached the webhook (200): nothing may come after. */
     volatile Instant optOutDelivered;
 
+    volatile String lastText;
     volatile int received;
     volatile Instant lastInbound;
     volatile boolean optedOut;
@@ -159,6 +160,23 @@ public final class WhatsAppEmulator implements Managed {
   /** Every message accepted, all recipients. */
   public int acceptedTotal() {
     return recipients.values().stream().mapToInt(r -> r.accepted.get()).sum();
+  }
+
+  /**
+   * The recipient wrote to the business (outside the emulator's own replies, e.g. a webhook a test
+   * posted): their 24 h customer-service window is open, free text reaches them.
+   */
+  public void recipientWrote(String waId) {
+    recipients.computeIfAbsent(
+                waId.startsWith("+") ? waId.substring(1) : waId, k -> new Recipient())
+            .lastInbound =
+        Instant.now();
+  }
+
+  /** The last free-text body the recipient got, or null. */
+  public String lastTextFor(String waId) {
+    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    return r == null ? null : r.lastText;
   }
 
   /** How many messages the emulator accepted for this recipient (wa_id digits): what they got. */
@@ -289,6 +307,9 @@ public final class WhatsAppEmulator implements Managed {
     }
     Recipient recipient = recipients.computeIfAbsent(waId, k -> new Recipient());
     recipient.accepted.incrementAndGet();
+    if ("text".equals(type)) {
+      recipient.lastText = body.path("text").path("body").asText();
+    }
     if (recipient.optOutDelivered != null) {
       recipient.acceptedAfterOptOut.incrementAndGet();
       LOG.warn("accepted a message for {} after its STOP was delivered", waId);
