@@ -35,6 +35,19 @@ public class ResearchActivitiesImpl implements ResearchActivities {
     this.clock = clock;
   }
 
+  /**
+   * Tells Temporal this attempt is alive: a worker that dies mid-research is noticed after the
+   * heartbeat timeout, not the whole start-to-close timeout. (Called outside an activity, in tests,
+   * it does nothing.)
+   */
+  private static void heartbeat() {
+    try {
+      io.temporal.activity.Activity.getExecutionContext().heartbeat(null);
+    } catch (IllegalStateException e) {
+      // not running as an activity
+    }
+  }
+
   @Override
   public int research(String leadId) {
     Document contact = store.contact(leadId);
@@ -45,6 +58,7 @@ public class ResearchActivitiesImpl implements ResearchActivities {
     List<String> sourceNames = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     for (ResearchSource source : sources) {
+      heartbeat();
       for (ResearchSource.SourceText piece : source.collect(contact)) {
         for (String chunk : Chunker.chunks(piece.text())) {
           sourceNames.add(piece.source());
@@ -52,7 +66,9 @@ public class ResearchActivitiesImpl implements ResearchActivities {
         }
       }
     }
+    heartbeat();
     List<float[]> vectors = embeddings.embedAll(texts);
+    heartbeat();
     String runId = UUID.randomUUID().toString();
     Date now = Date.from(clock.instant());
     List<Document> docs = new ArrayList<>();

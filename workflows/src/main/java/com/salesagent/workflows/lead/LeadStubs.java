@@ -19,6 +19,9 @@ final class LeadStubs {
           ResearchActivities.class,
           ActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofMinutes(2))
+              // It heartbeats between sources and around the embedding: a dead worker is
+              // noticed in 20 s.
+              .setHeartbeatTimeout(Duration.ofSeconds(20))
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
               .build());
 
