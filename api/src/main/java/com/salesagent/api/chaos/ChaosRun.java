@@ -72,7 +72,7 @@ public final class ChaosRun {
   /** The fault mix: every fault the emulator knows. */
   public static final String DEFAULT_FAULTS =
       "timeout_after_accept:0.05,reset_after_accept:0.05,http_500:0.05,rate_limit_130429:0.05,"
-          + "pair_limit_131056:0.05,webhook_duplicate:0.2,webhook_reorder:0.2,webhook_delay_max:20s";
+          + "pair_limit_131056:0.05,webhook_duplicate:0.2,webhook_reorder:0.2,webhook_delay_max:15s";
 
   public record Report(
       int leads,
@@ -285,7 +285,7 @@ public final class ChaosRun {
     env.put("APPROVAL_SLA", "10s");
     // Longer than the emulator's longest webhook delay: a request that reached it is reconciled
     // by its status; only one that never did is sent again.
-    env.put("UNKNOWN_SEND_WINDOW", "45s");
+    env.put("UNKNOWN_SEND_WINDOW", "30s");
     env.put("UNKNOWN_SEND_POLICY", "resend");
     env.put("CONNECT_TIMEOUT_SECONDS", "120");
     env.put("LOG_LEVEL", "WARN");

@@ -18,14 +18,25 @@ final class ChildProcess implements AutoCloseable {
 
   ChildProcess(
       String name, String mainClass, List<String> args, Map<String, String> env, Path logs) {
+    this(name, mainClass, args, env, logs, "-Xmx512m");
+  }
+
+  ChildProcess(
+      String name,
+      String mainClass,
+      List<String> args,
+      Map<String, String> env,
+      Path logs,
+      String heap) {
     this.name = name;
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     this.command =
         new ArrayList<>(
             List.of(
                 java,
-                "-Xmx512m",
+                heap,
                 "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError",
                 "-cp",
                 System.getProperty("java.class.path"),
                 mainClass));
