@@ -277,6 +277,7 @@
         $('segment').value = String(segments[0]);
         loadVariants();
       }
+      renderPausedSenders(Array.isArray(s.pausedSenders) ? s.pausedSenders : []);
       renderFunnel(s.funnel || {}, s.rates || {});
       updateSeriesChart(Array.isArray(s.series) ? s.series : []);
       $('server-ms').textContent = isNum(s.serverMillis) ? 'server ' + s.serverMillis.toFixed(1) + ' ms' : '';
@@ -474,6 +475,21 @@
         h('td', null, btn)
       ]));
     });
+  }
+
+  /** A business number paused by Meta (token expired, account locked, payment): nothing goes out. */
+  function renderPausedSenders(paused) {
+    var el = $('sender-alarm');
+    if (!paused.length) {
+      el.hidden = true;
+      el.textContent = '';
+      return;
+    }
+    el.textContent = 'Sending is paused: ' + paused.map(function (p) {
+      return 'number ' + p.phoneNumberId + ' since ' + (p.since ? new Date(p.since).toLocaleString() : '?') +
+        ' (Meta error ' + p.code + (p.detail ? ': ' + p.detail : '') + ')';
+    }).join('; ') + '. Leads wait; a send every 5 minutes checks whether it works again.';
+    el.hidden = false;
   }
 
   function renderSrm(srm) {

@@ -495,6 +495,13 @@ class DashboardApplicationTest {
                   .getAttribute("class")
                   .contains("on"));
 
+      // A business number paused by Meta shows as an alarm (another number than the app's own, so
+      // this app's sends go on).
+      var senders =
+          new com.salesagent.activities.mongo.Senders(app().connections().mongo().database());
+      senders.pause("browser-number", 131042, "Business account payment issue", Instant.now());
+      var senderAlarm = org.openqa.selenium.By.id("sender-alarm");
+
       String xssName = "<img src=x onerror=\"window.__xss=1\">Zoë";
       String xssReply = "<script>window.__xss=2</script>Sounds great <b>really</b>";
       String p = phone();
@@ -523,7 +530,13 @@ class DashboardApplicationTest {
       var js = (org.openqa.selenium.JavascriptExecutor) driver;
       assertThat(js.executeScript("return window.__xss === undefined")).isEqualTo(true);
       assertThat(driver.findElements(org.openqa.selenium.By.cssSelector("img[src='x']"))).isEmpty();
+      wait.until(
+          d ->
+              d.findElement(senderAlarm).isDisplayed()
+                  && d.findElement(senderAlarm).getText().contains("browser-number")
+                  && d.findElement(senderAlarm).getText().contains("131042"));
       browser.screenshot("dashboard-laptop.png");
+      senders.active("browser-number", Instant.now());
 
       // The lead page: the reply with its triage, and the link to the Temporal Web UI.
       wait.until(
@@ -627,6 +640,8 @@ class DashboardApplicationTest {
                   .getString("status"))
           .isEqualTo("approve");
 
+      new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20))
+          .until(d -> !d.findElement(senderAlarm).isDisplayed());
       driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
       org.awaitility.Awaitility.await("no sideways scrolling of the page at phone width")
           .atMost(Duration.ofSeconds(5))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.codahale.metrics.health.HealthCheck;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.worker.Connections;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.SortedMap;
 import org.bson.Document;
@@ -56,7 +58,7 @@ class EmbeddedApplicationTest {
     SortedMap<String, HealthCheck.Result> results =
         APP.getEnvironment().healthChecks().runHealthChecks();
 
-    assertThat(results).containsKeys("temporal", "mongodb", "s3");
+    assertThat(results).containsKeys("temporal", "mongodb", "s3", "senders");
     results.forEach((name, result) -> assertThat(result.isHealthy()).as(name).isTrue());
     HttpResponse<String> admin =
         http.send(
@@ -126,5 +128,39 @@ class EmbeddedApplicationTest {
             HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('?')))).build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(unsigned.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aPausedBusinessNumberTurnsTheHealthCheckRedAndShowsOnTheDashboard() throws Exception {
+    Senders senders = new Senders(connections().mongo().database());
+    Instant now = Instant.now();
+    senders.pause("test-number-1", 190, "Error validating access token: Session has expired", now);
+    try {
+      HealthCheck.Result result = APP.getEnvironment().healthChecks().runHealthCheck("senders");
+      assertThat(result.isHealthy()).isFalse();
+      assertThat(result.getMessage()).contains("test-number-1").contains("Meta error 190");
+      HttpResponse<String> admin =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://localhost:" + APP.getAdminPort() + "/healthcheck"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(admin.statusCode()).isEqualTo(500);
+      HttpResponse<String> summary =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://localhost:" + APP.getLocalPort() + "/api/dashboard/summary"))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Map<?, ?> body = APP.getObjectMapper().readValue(summary.body(), Map.class);
+      assertThat(body.get("pausedSenders").toString())
+          .contains("phoneNumberId=test-number-1")
+          .contains("code=190");
+    } finally {
+      senders.active("test-number-1", now.plusSeconds(1));
+    }
+    assertThat(APP.getEnvironment().healthChecks().runHealthCheck("senders").isHealthy()).isTrue();
   }
 }

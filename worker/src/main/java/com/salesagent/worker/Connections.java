@@ -4,12 +4,13 @@ import com.salesagent.temporal.TemporalConnection;
 import com.salesagent.worker.config.WorkerConfiguration;
 import com.salesagent.worker.health.MongoHealthCheck;
 import com.salesagent.worker.health.S3HealthCheck;
+import com.salesagent.worker.health.SendersHealthCheck;
 import com.salesagent.worker.health.TemporalHealthCheck;
 import io.dropwizard.core.setup.Environment;
 
 /**
  * The three connections every process holds, registered as Managed objects in dependency order
- * (Temporal, MongoDB, S3) with one health check each.
+ * (Temporal, MongoDB, S3) with one health check each, and the business numbers' sending state.
  */
 public record Connections(
     TemporalConnection temporal, MongoConnection mongo, StorageConnection storage) {
@@ -38,6 +39,7 @@ public record Connections(
     env.healthChecks().register("temporal", new TemporalHealthCheck(temporal));
     env.healthChecks().register("mongodb", new MongoHealthCheck(mongo));
     env.healthChecks().register("s3", new S3HealthCheck(storage));
+    env.healthChecks().register("senders", new SendersHealthCheck(mongo));
     return new Connections(temporal, mongo, storage);
   }
 }

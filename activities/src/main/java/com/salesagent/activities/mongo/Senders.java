@@ -82,4 +82,12 @@ public final class Senders {
   public List<Document> all() {
     return collection.find().into(new ArrayList<>());
   }
+
+  /** The numbers paused now, oldest pause first. */
+  public List<Document> paused() {
+    return collection
+        .find(Filters.eq("status", "paused"))
+        .sort(new Document("since", 1))
+        .into(new ArrayList<>());
+  }
 }

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.api.leads.FieldError;
 import com.salesagent.api.leads.LeadResource;
@@ -86,9 +87,31 @@ public class DashboardResource {
         "pendingApprovals",
         db.getCollection(Collections.MESSAGES)
             .countDocuments(Filters.eq("approval.status", "pending")));
+    answer.put("pausedSenders", pausedSenders());
     answer.put("liveSource", feed.usesChangeStreams() ? "change_streams" : "polling");
     answer.put("serverMillis", Math.round((System.nanoTime() - start) / 1e4) / 100.0);
     return Response.ok(answer).build();
+  }
+
+  /** The business numbers Meta's account-level errors paused: nothing goes out until they work. */
+  private List<Map<String, Object>> pausedSenders() {
+    List<Map<String, Object>> paused = new ArrayList<>();
+    for (org.bson.Document sender : new Senders(db).paused()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("phoneNumberId", String.valueOf(sender.get("_id")));
+      row.put("code", sender.get("code"));
+      row.put("detail", sender.getString("detail"));
+      row.put(
+          "since",
+          sender.getDate("since") == null ? null : sender.getDate("since").toInstant().toString());
+      row.put(
+          "nextProbeAt",
+          sender.getDate("probeAt") == null
+              ? null
+              : sender.getDate("probeAt").toInstant().toString());
+      paused.add(row);
+    }
+    return paused;
   }
 
   /**
