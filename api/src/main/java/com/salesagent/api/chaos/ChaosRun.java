@@ -89,7 +89,8 @@ public final class ChaosRun {
       int accepted,
       Map<String, Integer> duplicates,
       List<String> stuckLeads,
-      int serverStalls) {
+      int serverStalls,
+      Map<String, Long> failedBy) {
     /**
      * Stuck leads the system could have moved: those whose only problem is a workflow task the dev
      * server started and never timed out (a defect of the stand-in, which a real server does not
@@ -104,7 +105,7 @@ public final class ChaosRun {
           Locale.ROOT,
           "leads %d, finished %d, duplicate sends %d, sends after opt-out %d, lost %d, stuck %d"
               + " (dev-server stalls %d; %.0f s; %d worker kills, MongoDB cut off %s; outcomes"
-              + " %s; messages accepted %d)",
+              + " %s; failed by %s; messages accepted %d)",
           leads,
           finished,
           duplicateSends,
@@ -116,6 +117,7 @@ public final class ChaosRun {
           kills,
           outage ? "once" : "never",
           outcomes,
+          failedBy,
           accepted);
     }
 
@@ -521,6 +523,27 @@ public final class ChaosRun {
         emulator.acceptedTotal(),
         emulator.duplicateKeys(),
         stuck,
-        stalls);
+        stalls,
+        failedBy(db));
+  }
+
+  /**
+   * Why the failed leads failed: the error code of each one's last failed message ("none" when no
+   * message of it failed, e.g. a composition refused).
+   */
+  private static Map<String, Long> failedBy(MongoDatabase db) {
+    Map<String, Long> reasons = new TreeMap<>();
+    for (Document c : db.getCollection(Collections.CONTACTS).find(Filters.eq("stage", "failed"))) {
+      Document failed =
+          db.getCollection(Collections.MESSAGES)
+              .find(
+                  Filters.and(Filters.eq("leadId", c.getString("leadId")), Filters.exists("error")))
+              .sort(new Document("_id", -1))
+              .first();
+      Document error = failed == null ? null : failed.get("error", Document.class);
+      String reason = error == null ? "none" : String.valueOf(error.get("code"));
+      reasons.merge(reason, 1L, Long::sum);
+    }
+    return reasons;
   }
 }
