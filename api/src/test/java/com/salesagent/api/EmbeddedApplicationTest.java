@@ -54,6 +54,32 @@ class EmbeddedApplicationTest {
   }
 
   @Test
+  void dashboardWithoutTheSlashRedirectsToThePage() throws Exception {
+    HttpResponse<String> bare =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + APP.getLocalPort() + "/dashboard"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + APP.getLocalPort() + "/dashboard/"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(bare.statusCode()).isEqualTo(303);
+    assertThat(bare.headers().firstValue("Location"))
+        .hasValueSatisfying(
+            l ->
+                assertThat(URI.create("http://localhost/").resolve(l).getPath())
+                    .isEqualTo("/dashboard/"));
+    assertThat(bare.body()).doesNotContain("<html");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<html");
+  }
+
+  @Test
   void everyHealthCheckIsHealthy() throws Exception {
     SortedMap<String, HealthCheck.Result> results =
         APP.getEnvironment().healthChecks().runHealthChecks();

@@ -3,8 +3,8 @@ package com.salesagent.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.model.Filters;
-import com.salesagent.api.bench.EndToEndSimulation;
 import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.tools.bench.EndToEndSimulation;
 import com.salesagent.worker.cli.ConfigSources;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;

@@ -12,14 +12,13 @@ class TriageSettingsTest {
     LlmSettings compose =
         new LlmSettings("openai", "gpt-4o-mini", "k", "", Duration.ofSeconds(60), 3);
 
-    LlmSettings triage = SalesAgentApplication.triageSettings(compose);
+    LlmSettings triage = ApiWiring.triageSettings(compose);
 
     assertThat(triage.timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(triage.maxRetries()).isEqualTo(1);
     assertThat(triage.label()).isEqualTo(compose.label());
     LlmSettings quick = new LlmSettings("ollama", "m", "", "", Duration.ofSeconds(2), 0);
-    assertThat(SalesAgentApplication.triageSettings(quick).timeout())
-        .isEqualTo(Duration.ofSeconds(2));
-    assertThat(SalesAgentApplication.triageSettings(quick).maxRetries()).isZero();
+    assertThat(ApiWiring.triageSettings(quick).timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(ApiWiring.triageSettings(quick).maxRetries()).isZero();
   }
 }

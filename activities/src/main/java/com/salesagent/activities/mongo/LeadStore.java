@@ -453,4 +453,64 @@ public class LeadStore {
         .sort(Sorts.ascending("step", "composedAt"))
         .into(new ArrayList<>());
   }
+
+  /** The lead's persona document, or null. */
+  public Document persona(String leadId) {
+    return database()
+        .getCollection(Collections.PERSONAS)
+        .find(Filters.eq("leadId", leadId))
+        .first();
+  }
+
+  /** The lead's replies as feedback, oldest first. */
+  public List<Document> feedbackOf(String leadId) {
+    return feedback()
+        .find(Filters.eq("leadId", leadId))
+        .sort(Sorts.ascending("receivedAt"))
+        .into(new ArrayList<>());
+  }
+
+  /** The lead's research chunks with these ids, without their embeddings. */
+  public List<Document> researchChunks(String leadId, java.util.Collection<?> chunkIds) {
+    return database()
+        .getCollection(Collections.RESEARCH_RESULTS)
+        .find(Filters.and(Filters.eq("leadId", leadId), Filters.in("_id", chunkIds)))
+        .projection(new Document("embedding", 0))
+        .into(new ArrayList<>());
+  }
+
+  /** All contacts, from the collection's metadata: no scan. */
+  public long estimatedContacts() {
+    return contacts().estimatedDocumentCount();
+  }
+
+  /** Messages the quality gate held for a person, the most urgent first. */
+  public List<Document> pendingApprovals(int limit) {
+    return messages()
+        .find(Filters.eq("approval.status", "pending"))
+        .sort(Sorts.ascending("approval.slaAt"))
+        .limit(limit)
+        .into(new ArrayList<>());
+  }
+
+  /** The lead's message waiting for approval, or null. */
+  public Document pendingApproval(String leadId) {
+    return messages()
+        .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("approval.status", "pending")))
+        .first();
+  }
+
+  /** Sends whose fate Meta never told us, waiting for an operator's decision. */
+  public List<Document> deliveryUnknown(int limit) {
+    return messages()
+        .find(Filters.eq("delivery.status", "unknown"))
+        .limit(limit)
+        .into(new ArrayList<>());
+  }
+
+  /** An approver's edit, stored before the workflow accepts it (the send reads it only then). */
+  public void setEditedText(String idempotencyKey, String text) {
+    messages()
+        .updateOne(Filters.eq("idempotencyKey", idempotencyKey), Updates.set("editedText", text));
+  }
 }

@@ -6,8 +6,8 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.variants.VariantStats;
-import com.salesagent.api.leads.FieldError;
-import com.salesagent.api.leads.LeadResource;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -60,7 +60,7 @@ public class DashboardResource {
       errors.add(new FieldError("to", "must not be before from"));
     }
     if (!errors.isEmpty()) {
-      return LeadResource.errors(400, "bad filter", errors);
+      throw new ApiException(400, "bad filter", errors);
     }
     Map<String, Long> totals = funnel.totals(campaignId, fromDay, toDay);
     Map<String, Object> answer = new LinkedHashMap<>();

@@ -1,6 +1,5 @@
 package com.salesagent.api.embedded;
 
-import com.salesagent.temporal.EmbeddedTemporalServer;
 import io.dropwizard.lifecycle.Managed;
 
 /** The Temporal dev server as a Managed object: first to start, last to stop. */

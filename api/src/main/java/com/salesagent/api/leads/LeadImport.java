@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.salesagent.api.http.FieldError;
 import jakarta.ws.rs.WebApplicationException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -156,7 +157,7 @@ class LeadImport {
       } catch (IOException e) {
         rows++;
         rejected++;
-        write(out, rejectedLine(line, List.of(LeadResource.jsonError(e))));
+        write(out, rejectedLine(line, List.of(FieldError.ofJson(e))));
         continue;
       }
       handle(line, request, out);

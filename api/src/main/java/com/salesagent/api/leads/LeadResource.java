@@ -1,16 +1,20 @@
 package com.salesagent.api.leads;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.api.approvals.ApprovalResource;
 import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.ApprovalResult;
+import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.auth.Auth;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -29,11 +33,14 @@ import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.bson.Document;
 
 /**
@@ -74,6 +81,50 @@ public class LeadResource {
     this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 
+  /** What an enrolment answers: 202 started, or 200 when the lead was enrolled before. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Enrolled(String leadId, String workflowId, String status, String message) {}
+
+  /** One row of {@code GET /api/leads}. */
+  public record LeadRow(
+      String leadId,
+      String name,
+      String company,
+      String campaignId,
+      String stage,
+      String segment,
+      String variantId,
+      String nextAction,
+      Object nextActionAt,
+      Object enrolledAt) {}
+
+  /** {@code GET /api/leads}: one page of leads and the total that match. */
+  public record LeadPage(int page, int pageSize, long total, List<LeadRow> leads) {}
+
+  /** A research chunk a message used, with its best retrieval score. */
+  public record ResearchUsed(String text, String source, double score) {}
+
+  /**
+   * {@code GET /api/leads/{leadId}}: the contact (phone masked), its messages, persona, the
+   * research its messages used, its replies, its timeline, and the workflow's live state.
+   */
+  public record LeadView(
+      Document lead,
+      Object stage,
+      Object nextAction,
+      Object nextActionAt,
+      List<Document> messages,
+      Document persona,
+      List<ResearchUsed> research,
+      List<Document> feedback,
+      List<Document> interactions,
+      String workflowId,
+      Object workflow,
+      String temporalUi) {}
+
+  /** A signal the lead's workflow accepted. */
+  public record Signalled(String leadId, String signal) {}
+
   @POST
   @Consumes(MediaType.WILDCARD)
   public Response enrol(byte[] body) {
@@ -81,55 +132,56 @@ public class LeadResource {
     try {
       request = strict.readValue(body, LeadRequest.class);
     } catch (IOException e) {
-      return errors(400, "the body is not a JSON lead", List.of(jsonError(e)));
+      throw new ApiException(400, "the body is not a JSON lead", FieldError.ofJson(e));
     }
     LeadValidator.Result result = validator.validate(request);
     if (!result.valid()) {
-      return errors(422, "invalid lead", result.errors());
+      throw new ApiException(422, "invalid lead", result.errors());
     }
     Enrolment.Outcome outcome = enrolment.enrol(result.lead());
     if (!outcome.started()) {
-      return refusal(outcome);
+      throw refusal(outcome);
     }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("leadId", outcome.leadId());
-    answer.put("workflowId", outcome.workflowId());
-    answer.put("status", outcome.status());
     if ("already_enrolled".equals(outcome.status())) {
-      answer.put("message", "this leadId is enrolled already: no second workflow was started");
-      return Response.ok(answer).build();
+      return Response.ok(
+              new Enrolled(
+                  outcome.leadId(),
+                  outcome.workflowId(),
+                  outcome.status(),
+                  "this leadId is enrolled already: no second workflow was started"))
+          .build();
     }
-    return Response.accepted(answer).build();
+    return Response.accepted(
+            new Enrolled(outcome.leadId(), outcome.workflowId(), outcome.status(), null))
+        .build();
   }
 
   /** 409 for a suppressed number or a phone with another active lead in the campaign. */
-  static Response refusal(Enrolment.Outcome outcome) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("code", 409);
-    body.put("leadId", outcome.leadId());
-    body.put("status", outcome.status());
+  static ApiException refusal(Enrolment.Outcome outcome) {
     if (Enrolment.SUPPRESSED.equals(outcome.status())) {
       Suppressions.Entry s = outcome.suppression();
-      body.put(
-          "message",
-          "this number asked not to be contacted ("
-              + s.source()
-              + ", "
-              + s.at()
-              + "): no lead may"
-              + " message it until an operator lifts the suppression with a new consent");
-      body.put("errors", List.of(new FieldError("phone", "suppressed: " + s.source())));
-      body.put("suppression", Map.of("source", s.source(), "at", String.valueOf(s.at())));
-    } else {
-      body.put(
-          "message",
-          "this phone already has an active lead in this campaign: "
-              + outcome.activeLeadId()
-              + " (one lead per phone per campaign; enrol again once it has ended)");
-      body.put("errors", List.of(new FieldError("phone", "active lead " + outcome.activeLeadId())));
-      body.put("activeLeadId", outcome.activeLeadId());
+      return new ApiException(
+              409,
+              "this number asked not to be contacted ("
+                  + s.source()
+                  + ", "
+                  + s.at()
+                  + "): no lead may message it until an operator lifts the suppression with a"
+                  + " new consent",
+              new FieldError("phone", "suppressed: " + s.source()))
+          .with("leadId", outcome.leadId())
+          .with("status", outcome.status())
+          .with("suppression", Map.of("source", s.source(), "at", String.valueOf(s.at())));
     }
-    return Response.status(409).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+    return new ApiException(
+            409,
+            "this phone already has an active lead in this campaign: "
+                + outcome.activeLeadId()
+                + " (one lead per phone per campaign; enrol again once it has ended)",
+            new FieldError("phone", "active lead " + outcome.activeLeadId()))
+        .with("leadId", outcome.leadId())
+        .with("status", outcome.status())
+        .with("activeLeadId", outcome.activeLeadId());
   }
 
   @POST
@@ -145,7 +197,7 @@ public class LeadResource {
                 || contentType.toLowerCase().contains("jsonl")
                 || contentType.toLowerCase().contains("json-lines"));
     if (!csv && !jsonLines) {
-      return errors(
+      throw new ApiException(
           415,
           "send text/csv (with a header row) or application/x-ndjson (one JSON lead per line)",
           List.of(new FieldError("Content-Type", "unsupported: " + contentType)));
@@ -155,11 +207,11 @@ public class LeadResource {
     try {
       first = in.read();
     } catch (IOException e) {
-      return errors(
-          400, "the body could not be read", List.of(new FieldError("body", e.getMessage())));
+      throw new ApiException(
+          400, "the body could not be read", new FieldError("body", e.getMessage()));
     }
     if (first == -1) {
-      return errors(
+      throw new ApiException(
           400,
           csv
               ? "empty CSV: send a header row naming the columns, then one lead per row"
@@ -177,7 +229,7 @@ public class LeadResource {
   }
 
   @GET
-  public Response list(
+  public LeadPage list(
       @QueryParam("stage") String stage,
       @QueryParam("campaignId") String campaignId,
       @QueryParam("segment") String segment,
@@ -185,106 +237,85 @@ public class LeadResource {
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
     if (page < 0 || pageSize < 1 || pageSize > 500 || (long) page * pageSize > MAX_OFFSET) {
-      return errors(
+      throw new ApiException(
           400,
           "bad paging",
-          List.of(
-              new FieldError(
-                  pageSize < 1 || pageSize > 500 ? "pageSize" : "page",
-                  "page >= 0, 1 <= pageSize <= 500, page x pageSize <= "
-                      + MAX_OFFSET
-                      + " (narrow the filters to go further)")));
+          new FieldError(
+              pageSize < 1 || pageSize > 500 ? "pageSize" : "page",
+              "page >= 0, 1 <= pageSize <= 500, page x pageSize <= "
+                  + MAX_OFFSET
+                  + " (narrow the filters to go further)"));
     }
-    List<Map<String, Object>> leads = new ArrayList<>();
+    List<LeadRow> leads = new ArrayList<>();
     LeadStore.ContactQuery query =
         new LeadStore.ContactQuery(stage, campaignId, segment, variantId);
     for (Document c : store.listContacts(query, page, pageSize)) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (String key :
-          List.of(
-              "leadId",
-              "name",
-              "company",
-              "campaignId",
-              "stage",
-              "segment",
-              "variantId",
-              "nextAction",
-              "nextActionAt",
-              "enrolledAt")) {
-        row.put(key, c.get(key));
-      }
-      leads.add(row);
+      leads.add(
+          new LeadRow(
+              c.getString("leadId"),
+              c.getString("name"),
+              c.getString("company"),
+              c.getString("campaignId"),
+              c.getString("stage"),
+              c.getString("segment"),
+              c.getString("variantId"),
+              c.getString("nextAction"),
+              c.get("nextActionAt"),
+              c.get("enrolledAt")));
     }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("page", page);
-    answer.put("pageSize", pageSize);
     // Unfiltered, the collection's count from its metadata: no scan.
-    answer.put(
-        "total",
+    long total =
         blank(stage) && blank(campaignId) && blank(segment) && blank(variantId)
-            ? store.contacts().estimatedDocumentCount()
-            : store.countContacts(query));
-    answer.put("leads", leads);
-    return Response.ok(answer).build();
+            ? store.estimatedContacts()
+            : store.countContacts(query);
+    return new LeadPage(page, pageSize, total, leads);
   }
 
   @GET
   @Path("/{leadId}")
-  public Response get(@PathParam("leadId") String leadId) {
+  public LeadView get(@PathParam("leadId") String leadId) {
     Document contact = store.contact(leadId);
     if (contact == null) {
-      return errors(404, "no lead " + leadId, List.of(new FieldError("leadId", "unknown")));
+      throw ApiException.notFound("lead " + leadId, "leadId");
     }
     contact.remove("_id");
     // Dashboards get screen-shared: the number is masked here too (MongoDB keeps it whole).
-    contact.put("phone", com.salesagent.activities.Phones.mask(contact.getString("phone")));
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("lead", contact);
-    answer.put("stage", contact.get("stage"));
-    answer.put("nextAction", contact.get("nextAction"));
-    answer.put("nextActionAt", contact.get("nextActionAt"));
-    List<Document> messages = store.messagesOf(leadId);
-    messages.forEach(m -> m.remove("_id"));
-    answer.put("messages", messages);
-    Document persona =
-        store
-            .database()
-            .getCollection(com.salesagent.activities.mongo.Collections.PERSONAS)
-            .find(com.mongodb.client.model.Filters.eq("leadId", leadId))
-            .first();
+    contact.put("phone", Phones.mask(contact.getString("phone")));
+    List<Document> messages = withoutIds(store.messagesOf(leadId));
+    Document persona = store.persona(leadId);
     if (persona != null) {
       persona.remove("_id");
     }
-    answer.put("persona", persona);
-    answer.put("research", researchUsed(leadId, messages));
-    List<Document> feedback =
-        store
-            .feedback()
-            .find(com.mongodb.client.model.Filters.eq("leadId", leadId))
-            .sort(com.mongodb.client.model.Sorts.ascending("receivedAt"))
-            .into(new ArrayList<>());
-    feedback.forEach(f -> f.remove("_id"));
-    answer.put("feedback", feedback);
-    List<Document> interactions = store.interactions(leadId);
-    interactions.forEach(i -> i.remove("_id"));
-    answer.put("interactions", interactions);
-    answer.put("workflowId", LeadWorkflow.workflowId(leadId));
-    answer.put("workflow", liveState(leadId));
-    if (!temporalUiUrl.isBlank()) {
-      answer.put(
-          "temporalUi",
-          temporalUiUrl.replaceAll("/+$", "")
-              + "/namespaces/"
-              + namespace
-              + "/workflows/"
-              + LeadWorkflow.workflowId(leadId));
-    }
-    return Response.ok(answer).build();
+    String temporalUi =
+        temporalUiUrl.isBlank()
+            ? null
+            : temporalUiUrl.replaceAll("/+$", "")
+                + "/namespaces/"
+                + namespace
+                + "/workflows/"
+                + LeadWorkflow.workflowId(leadId);
+    return new LeadView(
+        contact,
+        contact.get("stage"),
+        contact.get("nextAction"),
+        contact.get("nextActionAt"),
+        messages,
+        persona,
+        researchUsed(leadId, messages),
+        withoutIds(store.feedbackOf(leadId)),
+        withoutIds(store.interactions(leadId)),
+        LeadWorkflow.workflowId(leadId),
+        liveState(leadId),
+        temporalUi);
+  }
+
+  private static List<Document> withoutIds(List<Document> documents) {
+    documents.forEach(d -> d.remove("_id"));
+    return documents;
   }
 
   /** The research chunks the messages used, with their text, best score first. */
-  private List<Map<String, Object>> researchUsed(String leadId, List<Document> messages) {
+  private List<ResearchUsed> researchUsed(String leadId, List<Document> messages) {
     Map<Object, Double> scores = new LinkedHashMap<>();
     for (Document m : messages) {
       for (Document r : m.getList("retrieved", Document.class, List.of())) {
@@ -292,26 +323,16 @@ public class LeadResource {
         scores.merge(r.get("chunkId"), score == null ? 0.0 : score.doubleValue(), Math::max);
       }
     }
-    List<Map<String, Object>> out = new ArrayList<>();
     if (scores.isEmpty()) {
-      return out;
+      return List.of();
     }
-    for (Document chunk :
-        store
-            .database()
-            .getCollection(com.salesagent.activities.mongo.Collections.RESEARCH_RESULTS)
-            .find(
-                com.mongodb.client.model.Filters.and(
-                    com.mongodb.client.model.Filters.eq("leadId", leadId),
-                    com.mongodb.client.model.Filters.in("_id", scores.keySet())))
-            .projection(new Document("embedding", 0))) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("text", chunk.getString("text"));
-      row.put("source", chunk.getString("source"));
-      row.put("score", scores.get(chunk.get("_id")));
-      out.add(row);
+    List<ResearchUsed> out = new ArrayList<>();
+    for (Document chunk : store.researchChunks(leadId, scores.keySet())) {
+      out.add(
+          new ResearchUsed(
+              chunk.getString("text"), chunk.getString("source"), scores.get(chunk.get("_id"))));
     }
-    out.sort((a, b) -> Double.compare((Double) b.get("score"), (Double) a.get("score")));
+    out.sort(Comparator.comparingDouble(ResearchUsed::score).reversed());
     return out;
   }
 
@@ -323,15 +344,17 @@ public class LeadResource {
     try {
       LeadWorkflow stub = lead(leadId);
       return CompletableFuture.supplyAsync(stub::state).get(3, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return Map.of("unavailable", "the workflow did not answer its state query within 3 s");
     } catch (Exception e) {
-      return Map.of("unavailable", e.getClass().getSimpleName());
+      return Map.of("unavailable", "the workflow's state could not be queried");
     }
   }
 
   @POST
   @Path("/{leadId}/approval")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response approval(
+  public ApprovalResult approval(
       @Auth Operator operator,
       @PathParam("leadId") String leadId,
       ApprovalResource.ApprovalRequest request) {
@@ -345,7 +368,7 @@ public class LeadResource {
   @POST
   @Path("/{leadId}/delivery")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response delivery(
+  public DeliveryDecision delivery(
       @Auth Operator operator,
       @PathParam("leadId") String leadId,
       ApprovalResource.DeliveryRequest request) {
@@ -378,40 +401,12 @@ public class LeadResource {
     return temporal.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId));
   }
 
-  private Response signal(
-      String leadId, String name, java.util.function.Consumer<LeadWorkflow> send) {
+  /** 202 once the workflow took the signal; a closed workflow answers 409 (see the mapper). */
+  private Response signal(String leadId, String name, Consumer<LeadWorkflow> send) {
     if (store.contact(leadId) == null) {
-      return errors(404, "no lead " + leadId, List.of(new FieldError("leadId", "unknown")));
+      throw ApiException.notFound("lead " + leadId, "leadId");
     }
-    try {
-      send.accept(lead(leadId));
-    } catch (WorkflowNotFoundException e) {
-      return errors(
-          409, "the lead's workflow has ended", List.of(new FieldError("leadId", "closed")));
-    }
-    return Response.accepted(Map.of("leadId", leadId, "signal", name)).build();
-  }
-
-  static FieldError jsonError(IOException e) {
-    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      StringBuilder field = new StringBuilder();
-      for (JsonMappingException.Reference ref : m.getPath()) {
-        if (ref.getFieldName() != null) {
-          field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
-        }
-      }
-      return new FieldError(field.toString(), m.getOriginalMessage().split("\n")[0]);
-    }
-    String message =
-        e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-    return new FieldError("body", message == null ? "malformed JSON" : message.split("\n")[0]);
-  }
-
-  public static Response errors(int status, String message, List<FieldError> errors) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("code", status);
-    body.put("message", message);
-    body.put("errors", errors);
-    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+    send.accept(lead(leadId));
+    return Response.accepted(new Signalled(leadId, name)).build();
   }
 }

@@ -3,6 +3,7 @@ package com.salesagent.api.leads;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
+import com.salesagent.api.http.FieldError;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.auth.Operator;
-import com.salesagent.api.leads.FieldError;
-import com.salesagent.api.leads.LeadResource;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
 import com.salesagent.api.leads.LeadValidator;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
@@ -63,7 +63,7 @@ public class SuppressionResource {
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
     if (page < 0 || page > 10_000 || pageSize < 1 || pageSize > 500) {
-      return LeadResource.errors(
+      throw new ApiException(
           400,
           "bad paging",
           List.of(new FieldError("page", "0 <= page <= 10000, 1 <= pageSize <= 500")));
@@ -84,7 +84,7 @@ public class SuppressionResource {
     }
     Document d = suppressions.find(number);
     if (d == null) {
-      return LeadResource.errors(
+      throw new ApiException(
           404, "this number is not suppressed", List.of(new FieldError("number", "not listed")));
     }
     return Response.ok(view(d)).build();
@@ -133,13 +133,13 @@ public class SuppressionResource {
       }
     }
     if (!errors.isEmpty()) {
-      return LeadResource.errors(422, "a lift needs the lead's new consent", errors);
+      throw new ApiException(422, "a lift needs the lead's new consent", errors);
     }
     Document before = suppressions.find(number);
     if (before != null
         && before.getDate("at") != null
         && !consentAt.isAfter(before.getDate("at").toInstant())) {
-      return LeadResource.errors(
+      throw new ApiException(
           422,
           "the new consent must be later than the opt-out it lifts",
           List.of(
@@ -148,7 +148,7 @@ public class SuppressionResource {
     }
     if (!suppressions.lift(
         number, operator.name(), request.consent().source().strip(), consentAt, clock.instant())) {
-      return LeadResource.errors(
+      throw new ApiException(
           404, "this number is not suppressed", List.of(new FieldError("number", "not listed")));
     }
     audit(
@@ -162,7 +162,7 @@ public class SuppressionResource {
   }
 
   private Response badNumber() {
-    return LeadResource.errors(
+    throw new ApiException(
         422,
         "not a phone number",
         List.of(

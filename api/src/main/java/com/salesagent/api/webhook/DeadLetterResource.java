@@ -1,7 +1,7 @@
 package com.salesagent.api.webhook;
 
-import com.salesagent.api.leads.FieldError;
-import com.salesagent.api.leads.LeadResource;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -36,7 +36,7 @@ public class DeadLetterResource {
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
     if (page < 0 || page > 10_000 || pageSize < 1 || pageSize > 500) {
-      return LeadResource.errors(
+      throw new ApiException(
           400,
           "bad paging",
           List.of(
@@ -67,7 +67,7 @@ public class DeadLetterResource {
   @Path("/{eventKey}/retry")
   public Response retry(@PathParam("eventKey") String eventKey) {
     if (!inbox.retryDeadLetter(eventKey)) {
-      return LeadResource.errors(
+      throw new ApiException(
           404,
           "no retryable dead letter " + eventKey,
           List.of(new FieldError("eventKey", "unknown, not a dead letter, or of a wrong shape")));

@@ -2,6 +2,7 @@ package com.salesagent.api.leads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.salesagent.api.http.FieldError;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -256,8 +256,7 @@ class SecuritySuiteTest {
       }
     }
     assertThat(publicRoutes)
-        .containsExactlyInAnyOrder(
-            "GET /webhooks/whatsapp", "POST /webhooks/whatsapp", "GET /dashboard");
+        .containsExactlyInAnyOrder("GET /webhooks/whatsapp", "POST /webhooks/whatsapp");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package com.salesagent.api.bench;
+package com.salesagent.tools.bench;
 
 import com.salesagent.api.SalesAgentApplication;
 import java.nio.file.Files;

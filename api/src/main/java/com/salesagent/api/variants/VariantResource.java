@@ -1,4 +1,4 @@
-package com.salesagent.api.leads;
+package com.salesagent.api.variants;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
@@ -8,6 +8,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.auth.Auth;
 import io.temporal.client.WorkflowClient;
@@ -83,13 +85,13 @@ public class VariantResource {
   public Response create(VariantRequest request) {
     List<FieldError> errors = validate(request, null);
     if (!errors.isEmpty()) {
-      return LeadResource.errors(422, "invalid variant", errors);
+      throw new ApiException(422, "invalid variant", errors);
     }
     try {
       variants.insertOne(toDocument(request, request.variantId()));
     } catch (MongoWriteException e) {
       if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        return LeadResource.errors(
+        throw new ApiException(
             409, "variant exists", List.of(new FieldError("variantId", "already exists")));
       }
       throw e;
@@ -103,11 +105,11 @@ public class VariantResource {
   public Response replace(@PathParam("variantId") String variantId, VariantRequest request) {
     List<FieldError> errors = validate(request, variantId);
     if (!errors.isEmpty()) {
-      return LeadResource.errors(422, "invalid variant", errors);
+      throw new ApiException(422, "invalid variant", errors);
     }
     Document existing = variants.find(Filters.eq("variantId", variantId)).first();
     if (existing == null) {
-      return LeadResource.errors(404, "no variant " + variantId, List.of());
+      throw new ApiException(404, "no variant " + variantId, List.of());
     }
     variants.replaceOne(Filters.eq("variantId", variantId), toDocument(request, variantId));
     boolean disabledNow =
@@ -128,7 +130,7 @@ public class VariantResource {
             .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", true))
             .getMatchedCount()
         == 0) {
-      return LeadResource.errors(404, "no variant " + variantId, List.of());
+      throw new ApiException(404, "no variant " + variantId, List.of());
     }
     // An operator's enable also lifts any auto-disable of the arm, in every segment.
     Document config =
@@ -157,7 +159,7 @@ public class VariantResource {
             .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", false))
             .getMatchedCount()
         == 0) {
-      return LeadResource.errors(404, "no variant " + variantId, List.of());
+      throw new ApiException(404, "no variant " + variantId, List.of());
     }
     int signalled = killSwitch(variantId);
     com.salesagent.activities.variants.ArmGuard.resetStrikes(
@@ -185,7 +187,7 @@ public class VariantResource {
   @Path("/{variantId}/in-flight")
   public Response inFlight(@PathParam("variantId") String variantId) {
     if (variants.countDocuments(Filters.eq("variantId", variantId)) == 0) {
-      return LeadResource.errors(404, "no variant " + variantId, List.of());
+      throw new ApiException(404, "no variant " + variantId, List.of());
     }
     long n =
         contacts.countDocuments(

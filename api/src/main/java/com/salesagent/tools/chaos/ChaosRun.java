@@ -1,4 +1,4 @@
-package com.salesagent.api.chaos;
+package com.salesagent.tools.chaos;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -7,10 +7,10 @@ import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.embedded.EmbeddedMongoServer;
 import com.salesagent.api.embedded.EmbeddedS3Server;
+import com.salesagent.api.embedded.EmbeddedTemporalServer;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.EmulatorFaults;
 import com.salesagent.api.embedded.WhatsAppEmulator;
-import com.salesagent.temporal.EmbeddedTemporalServer;
 import com.salesagent.temporal.Ports;
 import com.salesagent.workflows.lead.Stage;
 import java.io.PrintStream;
@@ -528,21 +528,26 @@ public final class ChaosRun {
   }
 
   /**
-   * Why the failed leads failed: the error code of each one's last failed message ("none" when no
-   * message of it failed, e.g. a composition refused).
+   * Why the failed leads failed: the reason their workflow recorded with the outcome (digits
+   * dropped, so "rate limited (130429) 7 times" and "... 8 times" count together).
    */
   private static Map<String, Long> failedBy(MongoDatabase db) {
     Map<String, Long> reasons = new TreeMap<>();
     for (Document c : db.getCollection(Collections.CONTACTS).find(Filters.eq("stage", "failed"))) {
-      Document failed =
-          db.getCollection(Collections.MESSAGES)
+      Document outcome =
+          db.getCollection(Collections.INTERACTION_HISTORY)
               .find(
-                  Filters.and(Filters.eq("leadId", c.getString("leadId")), Filters.exists("error")))
-              .sort(new Document("_id", -1))
+                  Filters.and(
+                      Filters.eq("meta.leadId", c.getString("leadId")),
+                      Filters.eq("type", "outcome")))
+              .sort(new Document("ts", -1))
               .first();
-      Document error = failed == null ? null : failed.get("error", Document.class);
-      String reason = error == null ? "none" : String.valueOf(error.get("code"));
-      reasons.merge(reason, 1L, Long::sum);
+      String detail = outcome == null ? null : outcome.getString("detail");
+      String reason =
+          detail == null
+              ? "no outcome recorded"
+              : detail.replaceAll("\\d+", "#").replaceAll("\\s+", " ").strip();
+      reasons.merge(reason.length() > 80 ? reason.substring(0, 80) : reason, 1L, Long::sum);
     }
     return reasons;
   }

@@ -1,4 +1,4 @@
-package com.salesagent.api.chaos;
+package com.salesagent.tools.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

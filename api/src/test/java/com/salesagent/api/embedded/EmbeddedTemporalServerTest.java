@@ -1,9 +1,15 @@
-package com.salesagent.temporal;
+package com.salesagent.api.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.salesagent.temporal.LeadSearchAttributes;
+import com.salesagent.temporal.Listening;
+import com.salesagent.temporal.Ports;
+import com.salesagent.temporal.StartupException;
+import com.salesagent.temporal.TemporalConnection;
+import com.salesagent.temporal.TemporalSettings;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.worker.Worker;

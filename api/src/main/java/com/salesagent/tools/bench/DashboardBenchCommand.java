@@ -1,4 +1,4 @@
-package com.salesagent.api.bench;
+package com.salesagent.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package com.salesagent.api.chaos;
+package com.salesagent.tools.chaos;
 
 import java.io.IOException;
 import java.nio.file.Path;

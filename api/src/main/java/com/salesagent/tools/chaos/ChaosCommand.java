@@ -1,4 +1,4 @@
-package com.salesagent.api.chaos;
+package com.salesagent.tools.chaos;
 
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;

@@ -1,12 +1,12 @@
-package com.salesagent.api.chaos;
+package com.salesagent.tools.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.salesagent.api.embedded.EmbeddedMongoServer;
 import com.salesagent.api.embedded.EmbeddedS3Server;
+import com.salesagent.api.embedded.EmbeddedTemporalServer;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.WhatsAppEmulator;
-import com.salesagent.temporal.EmbeddedTemporalServer;
 import com.salesagent.temporal.Ports;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

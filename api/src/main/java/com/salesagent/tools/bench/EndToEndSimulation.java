@@ -1,4 +1,4 @@
-package com.salesagent.api.bench;
+package com.salesagent.tools.bench;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;

@@ -1,4 +1,4 @@
-package com.salesagent.api.resources;
+package com.salesagent.api.system;
 
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.diagnostics.DiagnosticsReport;

@@ -1,5 +1,6 @@
-package com.salesagent.temporal;
+package com.salesagent.api.embedded;
 
+import com.salesagent.temporal.Ports;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;

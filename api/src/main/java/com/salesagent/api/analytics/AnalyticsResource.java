@@ -1,4 +1,4 @@
-package com.salesagent.api.leads;
+package com.salesagent.api.analytics;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -7,6 +7,8 @@ import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.VariantAnalytics;
 import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -111,7 +113,7 @@ public class AnalyticsResource {
     List<FieldError> errors = new ArrayList<>();
     LocalDate[] range = range(from, to, errors);
     if (!errors.isEmpty()) {
-      return LeadResource.errors(400, "bad time range", errors);
+      throw new ApiException(400, "bad time range", errors);
     }
     Map<VariantStats.Key, Map<String, Long>> stored = stats.stored(range[0], range[1]);
     Map<VariantStats.Key, Map<String, Long>> recomputed = stats.recompute(range[0], range[1]);
@@ -150,10 +152,10 @@ public class AnalyticsResource {
     List<FieldError> errors = new ArrayList<>();
     LocalDate[] range = range(from, to, errors);
     if (!errors.isEmpty()) {
-      return LeadResource.errors(400, "bad time range", errors);
+      throw new ApiException(400, "bad time range", errors);
     }
     if (!range[1].isBefore(LocalDate.now(java.time.ZoneOffset.UTC))) {
-      return LeadResource.errors(
+      throw new ApiException(
           400,
           "bad time range",
           List.of(

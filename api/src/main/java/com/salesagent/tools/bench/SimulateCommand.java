@@ -1,4 +1,4 @@
-package com.salesagent.api.bench;
+package com.salesagent.tools.bench;
 
 import com.salesagent.activities.variants.AssignmentStrategy;
 import com.salesagent.activities.variants.Simulator;

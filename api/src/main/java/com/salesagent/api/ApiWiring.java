@@ -1,0 +1,233 @@
+package com.salesagent.api;
+
+import com.salesagent.activities.compose.ChatModels;
+import com.salesagent.activities.compose.LlmSettings;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.triage.LlmClassifier;
+import com.salesagent.activities.triage.ReplyClassifier;
+import com.salesagent.api.analytics.AnalyticsResource;
+import com.salesagent.api.approvals.ApprovalResource;
+import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.api.dashboard.DashboardResource;
+import com.salesagent.api.dashboard.LiveFeed;
+import com.salesagent.api.embedded.EmbeddedRuntime;
+import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.api.http.ApiExceptionMapper;
+import com.salesagent.api.http.MongoExceptionMapper;
+import com.salesagent.api.http.WorkflowExceptionMapper;
+import com.salesagent.api.leads.Enrolment;
+import com.salesagent.api.leads.LeadResource;
+import com.salesagent.api.leads.LeadValidator;
+import com.salesagent.api.suppressions.SuppressionResource;
+import com.salesagent.api.system.DiagnosticsResource;
+import com.salesagent.api.variants.VariantResource;
+import com.salesagent.api.webhook.DeadLetterResource;
+import com.salesagent.api.webhook.LeadSignaller;
+import com.salesagent.api.webhook.WebhookInbox;
+import com.salesagent.api.webhook.WhatsAppWebhookResource;
+import com.salesagent.worker.Connections;
+import com.salesagent.worker.Endpoints;
+import com.salesagent.worker.WorkerRuntime;
+import io.dropwizard.core.setup.Environment;
+import io.temporal.client.WorkflowClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the API's objects from its configuration: the embedded stand-ins or the real endpoints,
+ * the connections, the in-process worker, the webhook inbox, the live feed and the resources. The
+ * objects with a lifecycle are handed to Dropwizard here; {@link SalesAgentApplication#run} only
+ * registers what this returns.
+ */
+public final class ApiWiring {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiWiring.class);
+
+  /** Inbox partitions: events of one lead stay in order on one thread. */
+  static final int INBOX_PARTITIONS = 8;
+
+  /** How often the live feed polls MongoDB where it has no change streams. */
+  static final int FEED_POLL_MILLIS = 500;
+
+  private final ApiConfiguration config;
+  private final boolean embedded;
+  private final Connections connections;
+  private final Endpoints endpoints;
+  private final WhatsAppEmulator emulator;
+  private final List<String> embeddedUrls;
+  private final WebhookInbox inbox;
+  private final List<Object> resources;
+  private volatile Server server;
+
+  private ApiWiring(ApiConfiguration config, Environment env) {
+    this.config = config;
+    this.embedded = config.getEmbedded().isEnabled();
+    if (embedded) {
+      EmbeddedRuntime runtime = EmbeddedRuntime.register(config, env);
+      endpoints = runtime.endpoints();
+      embeddedUrls = runtime.urls();
+      emulator = runtime.emulator();
+    } else {
+      endpoints = Endpoints.fromConfiguration(config);
+      embeddedUrls = List.of();
+      emulator = null;
+    }
+    PortPreflight.check(config);
+    connections = Connections.open(config, env, endpoints);
+    if (config.getWorker().isInProcess()) {
+      env.lifecycle()
+          .manage(
+              new WorkerRuntime(
+                  connections,
+                  config.getWorker(),
+                  endpoints.whatsapp(),
+                  config.getLlm().toSettings()));
+    }
+    Clock clock = Clock.systemUTC();
+    LeadStore store =
+        new LeadStore(connections.mongo().database())
+            .insertionOrderNewestFirst(config.getMongodb().isEmbedded());
+    WorkflowClient client = connections.temporal().client();
+    inbox =
+        new WebhookInbox(
+            store,
+            LeadSignaller.temporal(client),
+            endpoints.whatsapp().phoneNumberId(),
+            clock,
+            INBOX_PARTITIONS,
+            classifier(config.getLlm().toSettings()),
+            config.getApi().getWebhookRetention().toJavaDuration());
+    env.lifecycle().manage(inbox);
+    LiveFeed feed = liveFeed(env);
+    LeadValidator validator =
+        new LeadValidator(
+            config.getLifecycle().getDefaultTimezone(), config.getApi().getDefaultPhoneRegion());
+    ApprovalResource approvals = new ApprovalResource(store, client);
+    resources =
+        List.of(
+            new ApiExceptionMapper(),
+            new WorkflowExceptionMapper(),
+            new MongoExceptionMapper(),
+            new ServerTiming(),
+            new DiagnosticsResource(client),
+            new DeadLetterResource(inbox),
+            new SuppressionResource(connections.mongo().database(), validator, clock),
+            new AnalyticsResource(connections.mongo().database()),
+            new DashboardResource(connections.mongo().database(), feed),
+            new VariantResource(connections.mongo().database(), client),
+            approvals,
+            new LeadResource(
+                validator,
+                new Enrolment(store, client, clock),
+                store,
+                client,
+                env.getObjectMapper(),
+                config.getApi().getTemporalUiUrl(),
+                config.getTemporal().getNamespace(),
+                approvals),
+            new WhatsAppWebhookResource(
+                endpoints.whatsapp().appSecret(), endpoints.whatsapp().verifyToken(), inbox));
+    if (endpoints.whatsapp().appSecret().isBlank()) {
+      LOG.warn("WHATSAPP_APP_SECRET is not set: every webhook notification will be refused (401)");
+    }
+  }
+
+  /**
+   * Builds the objects for this configuration and hands the ones with a lifecycle to {@code env}.
+   */
+  static ApiWiring build(ApiConfiguration config, Environment env) {
+    return new ApiWiring(config, env);
+  }
+
+  /** Resources, providers and filters to register with Jersey. */
+  List<Object> resources() {
+    return resources;
+  }
+
+  /** Once Jetty listens: the emulator learns where to post its webhooks, the banner is printed. */
+  void started(Server server, String token, boolean tokenGenerated, Duration startup) {
+    this.server = server;
+    if (emulator != null) {
+      emulator.setWebhookUrl(
+          "http://127.0.0.1:" + ServerPorts.application(server) + "/webhooks/whatsapp");
+    }
+    StartupBanner.print(
+        System.out,
+        embedded,
+        ServerPorts.application(server),
+        ServerPorts.admin(server),
+        embeddedUrls,
+        token,
+        tokenGenerated,
+        config.getApi().getTemporalUiUrl(),
+        startup);
+  }
+
+  private LiveFeed liveFeed(Environment env) {
+    LiveFeed feed =
+        new LiveFeed(connections.mongo().database(), this::useChangeStreams, FEED_POLL_MILLIS);
+    env.lifecycle().manage(feed);
+    env.lifecycle()
+        .addEventListener(
+            new LifeCycle.Listener() {
+              @Override
+              public void lifeCycleStopping(LifeCycle event) {
+                feed.endStreams();
+              }
+            });
+    return feed;
+  }
+
+  /** LIVE_FEED_SOURCE: change streams where MongoDB has them (auto: not on the embedded one). */
+  private boolean useChangeStreams() {
+    String source = config.getApi().getLiveFeed();
+    boolean available =
+        connections.mongo().capabilities() != null
+            && connections.mongo().capabilities().changeStreams();
+    if ("change_streams".equals(source) && !available) {
+      LOG.warn("LIVE_FEED_SOURCE=change_streams but MongoDB offers none: polling");
+    }
+    return available
+        && ("change_streams".equals(source)
+            || ("auto".equals(source) && !config.getMongodb().isEmbedded()));
+  }
+
+  private static ReplyClassifier classifier(LlmSettings llm) {
+    return llm.enabled()
+        ? new LlmClassifier(ChatModels.build(triageSettings(llm)), llm.label())
+        : ReplyClassifier.LEXICON;
+  }
+
+  /**
+   * Triage runs on the webhook inbox's partition threads, ahead of that partition's next events:
+   * its calls get at most 5 s and one retry (the lexicon answers when the model does not).
+   */
+  static LlmSettings triageSettings(LlmSettings s) {
+    Duration timeout =
+        s.timeout().compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : s.timeout();
+    return new LlmSettings(
+        s.provider(), s.model(), s.apiKey(), s.baseUrl(), timeout, Math.min(1, s.maxRetries()));
+  }
+
+  public Connections connections() {
+    return connections;
+  }
+
+  /** The WhatsApp emulator of the embedded default (null otherwise). */
+  public WhatsAppEmulator emulator() {
+    return emulator;
+  }
+
+  public WebhookInbox inbox() {
+    return inbox;
+  }
+
+  /** The running Jetty server (null before start). */
+  public Server server() {
+    return server;
+  }
+}

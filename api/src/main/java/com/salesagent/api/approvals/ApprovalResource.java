@@ -1,0 +1,147 @@
+package com.salesagent.api.approvals;
+
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.ApprovalDecision;
+import com.salesagent.workflows.lead.ApprovalResult;
+import com.salesagent.workflows.lead.DeliveryDecision;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.temporal.client.WorkflowClient;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+
+/**
+ * Durable human approval of messages the quality gate held: the pending list comes from MongoDB; a
+ * decision is a Temporal Update on the lead's workflow, which validates it (right message, allowed
+ * decision) before accepting it. A refused update or a closed workflow answers 409 through {@link
+ * com.salesagent.api.http.WorkflowExceptionMapper}.
+ */
+@Path("/api/approvals")
+@Produces(MediaType.APPLICATION_JSON)
+public class ApprovalResource {
+  /**
+   * {@code POST /api/leads/{leadId}/approval}. {@code approver} is refused when given: the approver
+   * is whoever the token authenticated (API_OPERATOR_NAME), never what a request says.
+   */
+  public record ApprovalRequest(String decision, String text, String approver) {}
+
+  /** {@code POST /api/leads/{leadId}/delivery}: resend, assume_sent or stop. */
+  public record DeliveryRequest(String decision) {}
+
+  /** A message the quality gate held, waiting for a person until {@code slaAt}. */
+  public record PendingApproval(
+      String leadId,
+      String idempotencyKey,
+      String variantId,
+      String purpose,
+      String text,
+      Object gate,
+      Object slaAt) {}
+
+  /** A send Meta never confirmed nor refused: resend, assume it went, or stop the lead. */
+  public record DeliveryUnknown(
+      String leadId,
+      String idempotencyKey,
+      String variantId,
+      String purpose,
+      String text,
+      Object unknown) {}
+
+  /** {@code GET /api/approvals}. */
+  public record Queue(List<PendingApproval> pending, List<DeliveryUnknown> deliveryUnknown) {}
+
+  static final int LIMIT = 500;
+  private final LeadStore store;
+  private final WorkflowClient temporal;
+
+  public ApprovalResource(LeadStore store, WorkflowClient temporal) {
+    this.store = store;
+    this.temporal = temporal;
+  }
+
+  @GET
+  public Queue pending() {
+    List<PendingApproval> pending = new ArrayList<>();
+    for (Document m : store.pendingApprovals(LIMIT)) {
+      pending.add(
+          new PendingApproval(
+              m.getString("leadId"),
+              m.getString("idempotencyKey"),
+              m.getString("variantId"),
+              m.getString("purpose"),
+              m.getString("text"),
+              m.get("gate"),
+              m.get("approval", Document.class).get("slaAt")));
+    }
+    List<DeliveryUnknown> unknown = new ArrayList<>();
+    for (Document m : store.deliveryUnknown(LIMIT)) {
+      unknown.add(
+          new DeliveryUnknown(
+              m.getString("leadId"),
+              m.getString("idempotencyKey"),
+              m.getString("variantId"),
+              m.getString("purpose"),
+              m.getString("text"),
+              m.get("unknown")));
+    }
+    return new Queue(pending, unknown);
+  }
+
+  /** {@code POST /api/leads/{leadId}/delivery}, routed here by the lead resource. */
+  public DeliveryDecision decideDelivery(String leadId, DeliveryRequest request, String operator) {
+    if (request == null
+        || !List.of(DeliveryDecision.RESEND, DeliveryDecision.ASSUME_SENT, DeliveryDecision.STOP)
+            .contains(request.decision())) {
+      throw new ApiException(
+          422,
+          "invalid delivery decision",
+          new FieldError("decision", "must be resend, assume_sent or stop"));
+    }
+    return lead(leadId).resolveDelivery(new DeliveryDecision(null, request.decision(), operator));
+  }
+
+  /** {@code POST /api/leads/{leadId}/approval}, routed here by the lead resource. */
+  public ApprovalResult decide(String leadId, ApprovalRequest request, String approver) {
+    List<FieldError> errors = new ArrayList<>();
+    if (request != null && request.approver() != null) {
+      errors.add(
+          new FieldError(
+              "approver",
+              "set by the server from the token's operator (API_OPERATOR_NAME): remove it"));
+    }
+    if (request == null
+        || !List.of(ApprovalDecision.APPROVE, ApprovalDecision.EDIT, ApprovalDecision.REJECT)
+            .contains(request.decision())) {
+      errors.add(new FieldError("decision", "must be approve, edit or reject"));
+    }
+    if (request != null && ApprovalDecision.EDIT.equals(request.decision())) {
+      if (request.text() == null || request.text().isBlank()) {
+        errors.add(new FieldError("text", "required for edit: the text to send instead"));
+      } else if (request.text().length() > 4096) {
+        errors.add(new FieldError("text", "at most 4,096 characters (WhatsApp's limit)"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid approval", errors);
+    }
+    Document pending = store.pendingApproval(leadId);
+    if (pending == null) {
+      throw new ApiException(409, "no message of lead " + leadId + " is waiting for approval");
+    }
+    String key = pending.getString("idempotencyKey");
+    if (ApprovalDecision.EDIT.equals(request.decision())) {
+      store.setEditedText(key, request.text());
+    }
+    return lead(leadId).approval(new ApprovalDecision(key, request.decision(), approver));
+  }
+
+  private LeadWorkflow lead(String leadId) {
+    return temporal.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId));
+  }
+}

@@ -1,0 +1,262 @@
+package com.salesagent.api.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.approvals.ApprovalResource;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiExceptionMapper;
+import com.salesagent.api.http.MongoExceptionMapper;
+import com.salesagent.api.http.WorkflowExceptionMapper;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.security.Principal;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The lead resource alone (Dropwizard's {@code ResourceExtension}), on an in-memory MongoDB and a
+ * Temporal test server with no workflows: every refusal is the one JSON error shape, names the
+ * field, and never a Java class or a Temporal failure wrapper.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class LeadResourceTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final MongoClient CLIENT =
+      MongoClients.create(
+          "mongodb://" + hostPort(MONGO.bind()) + "/?serverSelectionTimeoutMS=2000");
+  static final LeadStore STORE = new LeadStore(CLIENT.getDatabase("resource-test"));
+  static final TestWorkflowEnvironment TEMPORAL = TestWorkflowEnvironment.newInstance();
+  static final WorkflowClient WORKFLOWS = TEMPORAL.getWorkflowClient();
+
+  /** What the bearer-token filter does once the token matched: the operator is the caller. */
+  static final ContainerRequestFilter AS_OPERATOR =
+      request ->
+          request.setSecurityContext(
+              new SecurityContext() {
+                @Override
+                public Principal getUserPrincipal() {
+                  return new Operator("ops");
+                }
+
+                @Override
+                public boolean isUserInRole(String role) {
+                  return true;
+                }
+
+                @Override
+                public boolean isSecure() {
+                  return false;
+                }
+
+                @Override
+                public String getAuthenticationScheme() {
+                  return "Bearer";
+                }
+              });
+
+  static final ResourceExtension RESOURCES =
+      ResourceExtension.builder()
+          .addProvider(new ApiExceptionMapper())
+          .addProvider(new WorkflowExceptionMapper())
+          .addProvider(new MongoExceptionMapper())
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(AS_OPERATOR)
+          .addResource(
+              new LeadResource(
+                  new LeadValidator("UTC", "US"),
+                  new Enrolment(STORE, WORKFLOWS, Clock.systemUTC()),
+                  STORE,
+                  WORKFLOWS,
+                  Jackson.newObjectMapper(),
+                  "",
+                  "default",
+                  new ApprovalResource(STORE, WORKFLOWS)))
+          .build();
+
+  static final MongoClient UNREACHABLE =
+      MongoClients.create("mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200");
+
+  static final ResourceExtension WITHOUT_DATABASE =
+      ResourceExtension.builder()
+          .addProvider(new ApiExceptionMapper())
+          .addProvider(new MongoExceptionMapper())
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addResource(
+              new LeadResource(
+                  new LeadValidator("UTC", "US"),
+                  new Enrolment(
+                      new LeadStore(UNREACHABLE.getDatabase("x")), WORKFLOWS, Clock.systemUTC()),
+                  new LeadStore(UNREACHABLE.getDatabase("x")),
+                  WORKFLOWS,
+                  Jackson.newObjectMapper(),
+                  "",
+                  "default",
+                  new ApprovalResource(new LeadStore(UNREACHABLE.getDatabase("x")), WORKFLOWS)))
+          .build();
+
+  private static String hostPort(java.net.InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+    UNREACHABLE.close();
+    MONGO.shutdown();
+    TEMPORAL.close();
+  }
+
+  private static Map<?, ?> json(Response r) {
+    return r.readEntity(Map.class);
+  }
+
+  @Test
+  void aBodyThatIsNotJsonIs400NamingTheBody() {
+    Response r =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.entity("{nope", MediaType.APPLICATION_JSON));
+
+    assertThat(r.getStatus()).isEqualTo(400);
+    Map<?, ?> body = json(r);
+    assertThat(body.get("code")).isEqualTo(400);
+    assertThat(body.get("errors").toString()).contains("field=body");
+  }
+
+  @Test
+  void anUnknownFieldIs400NamingThatField() {
+    Response r =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json("{\"leadId\":\"a\",\"favouriteColour\":\"red\"}"));
+
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(json(r).get("errors").toString()).contains("favouriteColour");
+  }
+
+  @Test
+  void anInvalidLeadIs422NamingEachField() {
+    Response r =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(
+                Entity.json("{\"leadId\":\"lead-1\",\"name\":\"Ada\",\"phone\":\"not a phone\"}"));
+
+    assertThat(r.getStatus()).isEqualTo(422);
+    Map<?, ?> body = json(r);
+    assertThat(body.get("message")).isEqualTo("invalid lead");
+    assertThat(body.get("errors").toString()).contains("field=phone").contains("field=consent");
+  }
+
+  @Test
+  void anUnknownLeadIs404() {
+    Response r = RESOURCES.target("/api/leads/nobody").request().get();
+
+    assertThat(r.getStatus()).isEqualTo(404);
+    Map<?, ?> body = json(r);
+    assertThat(body.get("message")).isEqualTo("no lead nobody");
+    assertThat(body.get("errors"))
+        .isEqualTo(List.of(Map.of("field", "leadId", "message", "unknown")));
+  }
+
+  @Test
+  void badPagingIs400NamingTheParameter() {
+    Response r = RESOURCES.target("/api/leads").queryParam("pageSize", 501).request().get();
+
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(json(r).get("errors").toString()).contains("field=pageSize");
+  }
+
+  @Test
+  void aSignalToALeadWhoseWorkflowIsGoneIs409NotA500() {
+    STORE.contacts().insertOne(new Document("leadId", "gone-1").append("stage", "replied"));
+
+    Response r = RESOURCES.target("/api/leads/gone-1/pause").request().post(Entity.json("{}"));
+
+    assertThat(r.getStatus()).isEqualTo(409);
+    Map<?, ?> body = json(r);
+    assertThat(body.get("message")).isEqualTo("the lead's workflow has ended");
+    assertThat(body.toString()).doesNotContain("Exception", "io.temporal");
+  }
+
+  @Test
+  void aRefusedUpdateAnswersTheValidatorsWordsOnly() {
+    WorkflowUpdateException refused =
+        new WorkflowUpdateException(
+            WorkflowExecution.newBuilder().setWorkflowId("lead-x").build(),
+            "update-1",
+            "approval",
+            ApplicationFailure.newFailure(
+                "no message is waiting for approval", "java.lang.IllegalArgumentException"));
+
+    Response r = new WorkflowExceptionMapper().toResponse(refused);
+
+    assertThat(r.getStatus()).isEqualTo(409);
+    String text = Jackson.newObjectMapper().valueToTree(r.getEntity()).toString();
+    assertThat(text)
+        .contains("\"message\":\"no message is waiting for approval\"")
+        .doesNotContain("IllegalArgumentException", "type=", "message='");
+  }
+
+  @Test
+  void anApprovalThatNamesItsApproverOrNoDecisionIs422NamingBoth() {
+    Response r =
+        RESOURCES
+            .target("/api/leads/lead-1/approval")
+            .request()
+            .post(Entity.json("{\"decision\":\"maybe\",\"approver\":\"someone-else\"}"));
+
+    assertThat(r.getStatus()).isEqualTo(422);
+    assertThat(json(r).get("errors").toString())
+        .contains("field=approver")
+        .contains("field=decision");
+  }
+
+  @Test
+  void anApprovalWithNothingWaitingIs409() {
+    Response r =
+        RESOURCES
+            .target("/api/leads/lead-without-held-message/approval")
+            .request()
+            .post(Entity.json("{\"decision\":\"approve\"}"));
+
+    assertThat(r.getStatus()).isEqualTo(409);
+    assertThat(json(r).get("message").toString()).contains("is waiting for approval");
+  }
+
+  @Test
+  void anUnreachableDatabaseIs503WithRetryAfterNotAStackTrace() {
+    Response r = WITHOUT_DATABASE.target("/api/leads/someone").request().get();
+
+    assertThat(r.getStatus()).isEqualTo(503);
+    assertThat(r.getHeaderString("Retry-After")).isEqualTo("5");
+    Map<?, ?> body = json(r);
+    assertThat(body.get("code")).isEqualTo(503);
+    assertThat(body.toString()).doesNotContain("Mongo", "Exception");
+  }
+}
