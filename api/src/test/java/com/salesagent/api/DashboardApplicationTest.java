@@ -207,6 +207,29 @@ class DashboardApplicationTest {
   }
 
   @Test
+  void theModulesAreServedAsJavaScript() throws Exception {
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url("/dashboard/"))).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(page.body())
+        .contains("<script type=\"module\" src=\"js/main.js\"></script>")
+        .doesNotContain("app.js");
+    // Browsers run a module only when it comes with a JavaScript MIME type (and nosniff is set).
+    for (String path : List.of("/dashboard/js/main.js", "/dashboard/js/lead-page.js")) {
+      HttpResponse<String> module =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url(path))).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(module.statusCode()).as(path).isEqualTo(200);
+      assertThat(module.headers().firstValue("Content-Type").orElse(""))
+          .as(path)
+          .containsIgnoringCase("javascript");
+      assertThat(module.body()).as(path).contains("import ");
+    }
+  }
+
+  @Test
   void theSummaryCountersMatchWhatMongoHolds() throws Exception {
     String campaign = "dash-" + UUID.randomUUID();
     String p1 = phone();
@@ -552,8 +575,42 @@ class DashboardApplicationTest {
       assertThat(
               driver.findElement(org.openqa.selenium.By.id("temporal-link")).getAttribute("href"))
           .contains("/workflows/lead-" + leadId);
+      // The workflow's messages as a table: the sent one with its status and its wamid, and no
+      // raw JSON anywhere in the section (nor in the workflow state).
+      var sentRow =
+          org.openqa.selenium.By.cssSelector(
+              "#lead-messages-table tbody tr[data-wamid='" + wamid + "']");
+      wait.until(
+          d ->
+              d
+                      .findElements(
+                          org.openqa.selenium.By.cssSelector(
+                              "#lead-messages-table tbody td.msg-status"))
+                      .stream()
+                      .anyMatch(td -> !td.getText().isBlank())
+                  && !d.findElements(sentRow).isEmpty());
+      var row = driver.findElement(sentRow);
+      assertThat(row.findElement(org.openqa.selenium.By.cssSelector("td.msg-status")).getText())
+          .isNotBlank()
+          .isNotEqualTo("–");
+      assertThat(row.findElement(org.openqa.selenium.By.cssSelector("td.msg-wamid")).getText())
+          .isNotBlank();
+      assertThat(
+              row.findElement(org.openqa.selenium.By.cssSelector("td.msg-wamid"))
+                  .getAttribute("title"))
+          .isEqualTo(wamid);
+      assertThat(row.findElement(org.openqa.selenium.By.cssSelector("td.msg-sent")).getText())
+          .matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+      assertThat(driver.findElement(org.openqa.selenium.By.id("lead-messages-section")).getText())
+          .doesNotContain("{\"");
+      assertThat(driver.findElement(org.openqa.selenium.By.id("lead-state")).getText())
+          .doesNotContain("{\"");
       assertThat(js.executeScript("return window.__xss === undefined")).isEqualTo(true);
       browser.screenshot("dashboard-lead.png");
+      js.executeScript(
+          "document.getElementById('lead-messages-section').scrollIntoView({block: 'start'})");
+      browser.screenshot("dashboard-lead-messages.png");
+      js.executeScript("window.scrollTo(0, 0)"); // the back link, clear of the sticky top bar
       driver.findElement(org.openqa.selenium.By.id("back")).click();
 
       // The variant switch asks first, then disables the variant for real.
@@ -619,7 +676,11 @@ class DashboardApplicationTest {
       var approval =
           org.openqa.selenium.By.cssSelector(
               "#approvals-list li[data-approval='" + heldLead + "']");
-      wait.until(d -> !d.findElements(approval).isEmpty());
+      // No live event announces a held message: the list follows the summary's pending count,
+      // refreshed every 15 s. So the wait is one such period plus the composition.
+      new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(d -> !d.findElements(approval).isEmpty());
       browser.screenshot("dashboard-approval.png");
       wait.until(
           d -> {
@@ -651,6 +712,16 @@ class DashboardApplicationTest {
                       js.executeScript(
                           "return document.documentElement.scrollWidth > window.innerWidth + 1")));
       browser.screenshot("dashboard-phone.png");
+
+      // Nothing went wrong in the page: no module failed to load, no uncaught error. (The
+      // browser asks for a favicon the dashboard does not have: that 404 is no error of ours.)
+      List<String> severe =
+          driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+              .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+              .map(org.openqa.selenium.logging.LogEntry::getMessage)
+              .filter(m -> !m.contains("favicon.ico"))
+              .toList();
+      assertThat(severe).as("SEVERE entries in the browser console").isEmpty();
     }
   }
 }

@@ -62,6 +62,11 @@ final class DashboardBrowser {
         "--no-default-browser-check",
         "--window-size=1366,900",
         "--user-data-dir=" + userData);
+    // The browser console, for the test to find errors in (driver.manage().logs()).
+    org.openqa.selenium.logging.LoggingPreferences logs =
+        new org.openqa.selenium.logging.LoggingPreferences();
+    logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+    options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(Path.of(driver).toFile()).build();
     return new Session(new ChromeDriver(service, options), userData);

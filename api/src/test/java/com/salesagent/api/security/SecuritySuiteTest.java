@@ -670,7 +670,7 @@ class SecuritySuiteTest {
   @Test
   void everyAnswerCarriesTheBrowserSecurityHeaders() throws Exception {
     for (String path :
-        List.of("/dashboard/", "/dashboard/app.js", "/api/leads", "/webhooks/whatsapp")) {
+        List.of("/dashboard/", "/dashboard/js/main.js", "/api/leads", "/webhooks/whatsapp")) {
       HttpResponse<String> r = request("GET", path, null, TOKEN);
       assertThat(r.headers().firstValue("Content-Security-Policy"))
           .as(path)

@@ -1,0 +1,71 @@
+/* The JSON API client: the operator's bearer token (kept in sessionStorage), errors as
+ * exceptions carrying the HTTP status, and a 401 hook that sends the operator back to login. */
+import { str } from './util.js';
+
+const TOKEN_KEY = 'salesAgentToken';
+
+let token = null;
+let unauthorizedHandler = () => {};
+
+function storage(op, value) {
+  try {
+    if (op === 'get') return window.sessionStorage.getItem(TOKEN_KEY);
+    if (op === 'set') window.sessionStorage.setItem(TOKEN_KEY, value);
+    if (op === 'del') window.sessionStorage.removeItem(TOKEN_KEY);
+  } catch (e) { /* storage unavailable: keep the token in memory only */ }
+  return null;
+}
+
+export function getToken() { return token; }
+
+/** Uses the token for this tab (remember: also keeps it in sessionStorage). */
+export function setToken(t, remember) {
+  token = t;
+  if (remember) storage('set', t);
+}
+
+/** The token a reload of this tab kept, or null. */
+export function savedToken() { return storage('get'); }
+
+export function forgetToken() {
+  token = null;
+  storage('del');
+}
+
+/** Who handles a 401: the entry module (stops the app, shows the login). */
+export function onUnauthorized(fn) { unauthorizedHandler = fn; }
+
+export function unauthorized() { unauthorizedHandler(); }
+
+/** Calls the API with the bearer token; resolves to the parsed JSON (or null). */
+export function api(path, options) {
+  options = options || {};
+  if (!token) return Promise.reject(Object.assign(new Error('Not logged in'), { status: 401 }));
+  const headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+  const init = { method: options.method || 'GET', headers: headers, cache: 'no-store' };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  return fetch(path, init).then((res) => {
+    if (res.status === 401) {
+      unauthorized();
+      throw Object.assign(new Error('Unauthorized'), { status: 401 });
+    }
+    return res.text().then((text) => {
+      let data = null;
+      if (text) { try { data = JSON.parse(text); } catch (e) { data = null; } }
+      if (!res.ok) {
+        let msg = (data && (data.message || data.error)) || (res.status + ' ' + res.statusText);
+        if (data && Array.isArray(data.errors) && data.errors.length) {
+          msg += ': ' + data.errors.map((e) => {
+            if (e && typeof e === 'object') return (e.field ? e.field + ': ' : '') + str(e.message);
+            return String(e);
+          }).join('; ');
+        }
+        throw Object.assign(new Error(msg), { status: res.status, data: data });
+      }
+      return data;
+    });
+  });
+}

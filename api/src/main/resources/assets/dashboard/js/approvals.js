@@ -1,0 +1,96 @@
+/* Messages the quality gate held: approve, send an edited text, or reject. A list being edited
+ * is not re-rendered under the operator's cursor (the refresh waits until focus leaves it). */
+import { $, h, clear, str, toDate, fmtDateTime, leadLink, toast, reportError } from './util.js';
+import { api } from './api.js';
+import { session, overviewVisible } from './state.js';
+import { loadLeads } from './leads.js';
+
+const approvals = { seq: 0, deferred: false, rendered: -1 };
+
+/** How many pending approvals the list shows (-1 before the first load). */
+export function pendingRendered() { return approvals.rendered; }
+
+function editingApproval() {
+  const a = document.activeElement;
+  return !!(a && a.tagName === 'TEXTAREA' && $('approvals-list').contains(a));
+}
+
+export function loadApprovals() {
+  if (!session.running) return Promise.resolve();
+  if (editingApproval()) { approvals.deferred = true; return Promise.resolve(); }
+  const mine = ++approvals.seq;
+  return api('/api/approvals').then((d) => {
+    if (mine !== approvals.seq || !d) return;
+    if (editingApproval()) { approvals.deferred = true; return; }
+    renderApprovals(Array.isArray(d.pending) ? d.pending : []);
+  }).catch(reportError);
+}
+
+function approvalKey(p) { return String(p.leadId) + '\u0000' + String(p.idempotencyKey); }
+
+function renderApprovals(pending) {
+  const list = $('approvals-list');
+  const drafts = {};
+  list.querySelectorAll('textarea[data-dirty]').forEach((t) => {
+    drafts[t.getAttribute('data-key')] = t.value;
+  });
+  clear(list);
+  pending.forEach((p) => {
+    const key = approvalKey(p);
+    const ta = h('textarea', { rows: 4, 'data-key': key, 'aria-label': 'Message text' });
+    ta.value = p.text == null ? '' : String(p.text);
+    if (Object.prototype.hasOwnProperty.call(drafts, key)) { ta.value = drafts[key]; ta.setAttribute('data-dirty', ''); }
+    ta.addEventListener('input', () => { ta.setAttribute('data-dirty', ''); });
+    const sla = toDate(p.slaAt);
+    const li = h('li', { 'data-approval': p.leadId, class: 'approval' }, [
+      h('div', { class: 'approval-head' }, [
+        leadLink(p.leadId),
+        h('span', { class: 'mono muted', text: str(p.variantId) }),
+        h('span', { class: 'pill', text: str(p.purpose) }),
+        h('span', { class: 'sla' + (sla && sla.getTime() < Date.now() ? ' overdue' : ''), text: 'SLA ' + fmtDateTime(p.slaAt) })
+      ]),
+      h('code', { class: 'gate', text: p.gate == null ? 'gate: –' : 'gate: ' + JSON.stringify(p.gate) }),
+      ta,
+      h('div', { class: 'approval-actions' }, [
+        h('button', { type: 'button', class: 'approve', text: 'Approve' }),
+        h('button', { type: 'button', class: 'edit secondary', text: 'Send edited' }),
+        h('button', { type: 'button', class: 'reject danger', text: 'Reject' })
+      ])
+    ]);
+    li.querySelector('.approve').addEventListener('click', () => { decide(p, 'approve', li, ta); });
+    li.querySelector('.edit').addEventListener('click', () => { decide(p, 'edit', li, ta); });
+    li.querySelector('.reject').addEventListener('click', () => { decide(p, 'reject', li, ta); });
+    list.appendChild(li);
+  });
+  approvals.rendered = pending.length;
+  $('pending-count').textContent = String(pending.length);
+  $('approvals-empty').hidden = pending.length > 0;
+}
+
+function decide(p, decision, li, ta) {
+  const body = { decision: decision };
+  if (decision === 'edit') body.text = ta.value;
+  const buttons = li.querySelectorAll('button');
+  buttons.forEach((b) => { b.disabled = true; });
+  api('/api/leads/' + encodeURIComponent(String(p.leadId)) + '/approval', { method: 'POST', body: body })
+    .then(() => {
+      toast((decision === 'approve' ? 'Approved' : decision === 'edit' ? 'Edited and approved' : 'Rejected') +
+        ' message for lead ' + p.leadId + '.', false);
+      if (li.parentNode) li.parentNode.removeChild(li);
+      loadApprovals();
+      if (overviewVisible()) loadLeads();
+    })
+    .catch((err) => {
+      buttons.forEach((b) => { b.disabled = false; });
+      reportError(err);
+    });
+}
+
+export function bindApprovals() {
+  $('approvals-list').addEventListener('focusout', (e) => {
+    if (!approvals.deferred) return;
+    if (e.relatedTarget && $('approvals-list').contains(e.relatedTarget)) return;
+    approvals.deferred = false;
+    setTimeout(loadApprovals, 0);
+  });
+}

@@ -1,0 +1,251 @@
+/* One lead's page (#/lead/<id>): profile, persona, workflow state, research, the messages table
+ * and the message texts, replies, and the Temporal Web UI link. Polled every 2 s while open. */
+import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl } from './util.js';
+import { api } from './api.js';
+import { session } from './state.js';
+
+const POLL_MS = 2000;
+
+const lead = { id: null, seq: 0, timer: null, lastJson: null };
+
+export function stopLeadPolling() {
+  clearTimeout(lead.timer);
+  lead.timer = null;
+  lead.id = null;
+  lead.seq++;
+}
+
+export function openLead(id) {
+  if (lead.id === id) return;
+  stopLeadPolling();
+  lead.id = id;
+  lead.lastJson = null;
+  ['lead-profile', 'lead-persona', 'lead-state', 'lead-research', 'lead-messages', 'lead-replies', 'lead-links']
+    .forEach((x) => { clear($(x)); });
+  clear(messagesBody());
+  $('lead-title').textContent = id;
+  $('lead-error').textContent = 'Loading…';
+  window.scrollTo(0, 0);
+  fetchLead();
+}
+
+function fetchLead() {
+  const id = lead.id;
+  if (!session.running || id == null) return;
+  const mine = ++lead.seq;
+  api('/api/leads/' + encodeURIComponent(id)).then((d) => {
+    if (mine !== lead.seq) return;
+    $('lead-error').textContent = '';
+    const json = JSON.stringify(d);
+    if (json !== lead.lastJson) { lead.lastJson = json; renderLead(d || {}); }
+    scheduleLead(mine);
+  }).catch((err) => {
+    if (mine !== lead.seq || err.status === 401) return;
+    $('lead-error').textContent = err.status === 404 ? 'Lead not found.' : 'Could not load lead: ' + err.message;
+    if (err.status !== 404) scheduleLead(mine);
+  });
+}
+
+function scheduleLead(mine) {
+  lead.timer = setTimeout(() => { if (mine === lead.seq) fetchLead(); }, POLL_MS);
+}
+
+/** Renders any value as text; plain objects become nested definition lists. */
+function valueNode(key, v, depth) {
+  if (v == null || v === '') return document.createTextNode('–');
+  if (Array.isArray(v)) {
+    const simple = v.every((x) => x == null || typeof x !== 'object');
+    return document.createTextNode(v.map((x) => (simple ? str(x) : JSON.stringify(x))).join(', ') || '–');
+  }
+  if (typeof v === 'object') return depth < 3 ? kvList(v, depth + 1) : document.createTextNode(JSON.stringify(v));
+  if (/(At|Time|_at|time|Before|After|Until)$/.test(key) && (typeof v === 'string' || v > 1e9) && toDate(v)) {
+    return document.createTextNode(fmtDateTime(v));
+  }
+  return document.createTextNode(String(v));
+}
+
+function kvList(obj, depth, keys) {
+  const dl = h('dl', { class: 'kv' });
+  (keys || Object.keys(obj)).forEach((k) => {
+    dl.appendChild(h('dt', { text: k }));
+    dl.appendChild(h('dd', null, valueNode(k, obj[k], depth || 0)));
+  });
+  if (!dl.children.length) dl.appendChild(h('dd', { class: 'muted', text: '(empty)' }));
+  return dl;
+}
+
+function emptyNote(text) { return h('li', { class: 'muted', text: text }); }
+
+function renderLead(d) {
+  const l = d.lead || {};
+  $('lead-title').textContent = l.name ? l.name + (l.company ? ' · ' + l.company : '') : str(l.leadId || lead.id);
+
+  clear($('lead-profile')).appendChild(kvList(l, 0,
+    ['name', 'company', 'phone', 'segment', 'stage', 'nextAction', 'nextActionAt', 'campaignId', 'variantId']));
+
+  const persona = clear($('lead-persona'));
+  if (d.persona && typeof d.persona === 'object') persona.appendChild(kvList(d.persona, 0));
+  else persona.appendChild(h('p', { class: 'muted', text: 'No persona yet.' }));
+
+  const research = clear($('lead-research'));
+  (Array.isArray(d.research) ? d.research : []).forEach((r) => {
+    research.appendChild(h('li', { class: 'item' }, [
+      h('p', { class: 'text', text: str(r.text) }),
+      h('p', { class: 'meta', text: 'source: ' + str(r.source) + ' · score: ' + (isNum(r.score) ? r.score.toFixed(2) : str(r.score)) })
+    ]));
+  });
+  if (!research.children.length) research.appendChild(emptyNote('No research chunks used.'));
+
+  renderMessagesTable(messageRows(d));
+
+  const messages = clear($('lead-messages'));
+  (Array.isArray(d.messages) ? d.messages : []).forEach((m) => { messages.appendChild(messageItem(m)); });
+  if (!messages.children.length) messages.appendChild(emptyNote('No messages yet.'));
+
+  const replies = clear($('lead-replies'));
+  const fb = Array.isArray(d.feedback) ? d.feedback : (Array.isArray(d.replies) ? d.replies : []);
+  fb.forEach((r) => {
+    replies.appendChild(h('li', { class: 'item' }, [
+      h('blockquote', { class: 'text', text: str(r.text) }),
+      kvList(r, 0, ['intent', 'objection', 'sentiment', 'keywords', 'notBefore', 'classifier']
+        .concat(['at', 'receivedAt'].filter((k) => r[k] != null)))
+    ]));
+  });
+  if (!replies.children.length) replies.appendChild(emptyNote('No replies yet.'));
+
+  const st = clear($('lead-state'));
+  if (d.workflowId) st.appendChild(h('p', { class: 'meta mono', text: 'workflow ' + d.workflowId }));
+  const wf = d.workflow;
+  if (wf && typeof wf === 'object' && wf.unavailable != null && wf.unavailable !== false) {
+    st.appendChild(h('p', { class: 'warn', text: 'workflow not reachable' +
+      (typeof wf.unavailable === 'string' ? ' (' + wf.unavailable + ')' : '') }));
+  } else if (wf && typeof wf === 'object') {
+    st.appendChild(kvList(workflowSummary(wf), 0));
+  } else {
+    st.appendChild(h('p', { class: 'muted', text: 'No workflow state.' }));
+  }
+
+  const links = clear($('lead-links'));
+  if (isHttpUrl(d.temporalUi)) {
+    const a = h('a', { id: 'temporal-link', target: '_blank', rel: 'noopener noreferrer', text: 'Open in Temporal Web UI ↗' });
+    a.href = d.temporalUi;
+    links.appendChild(a);
+  }
+}
+
+/** The workflow's state with its message list as a count: the list is the messages table. */
+function workflowSummary(wf) {
+  if (!Array.isArray(wf.messages)) return wf;
+  const n = wf.messages.length;
+  return Object.assign({}, wf, { messages: n + (n === 1 ? ' message' : ' messages') + (n ? ' (see Messages)' : '') });
+}
+
+function messageItem(m) {
+  const statuses = h('ol', { class: 'statuses' });
+  (Array.isArray(m.statuses) ? m.statuses : []).forEach((s) => {
+    statuses.appendChild(h('li', null, [h('span', { class: 'pill', text: str(s && s.status) }), ' ' + fmtDateTime(s && s.at)]));
+  });
+  return h('li', { class: 'item message' }, [
+    h('div', { class: 'approval-head' }, [
+      h('span', { class: 'pill', text: str(m.purpose) }),
+      h('span', { class: 'mono muted', text: str(m.variantId) }),
+      h('span', { class: 'pill status-' + String(m.status).replace(/[^a-z_]/gi, ''), text: str(m.status) }),
+      h('span', { class: 'muted', text: 'sent ' + fmtDateTime(m.sentAt) })
+    ]),
+    h('p', { class: 'text', text: str(m.text) }),
+    statuses.children.length ? statuses : null,
+    m.audit && typeof m.audit === 'object'
+      ? h('div', { class: 'audit' }, [h('h4', { text: 'Why it was sent' }), kvList(m.audit, 0)])
+      : null
+  ]);
+}
+
+/* ---------- messages table ---------- */
+
+const isObject = (x) => x != null && typeof x === 'object' && !Array.isArray(x);
+
+function messagesBody() { return document.querySelector('#lead-messages-table tbody'); }
+
+/** The furthest status the workflow saw (as MessageView.status()): read > failed > delivered > sent. */
+function workflowStatus(m) {
+  if (typeof m.status === 'string' && m.status) return m.status;
+  if (m.readAt != null) return 'read';
+  if (m.failedAt != null) return 'failed';
+  if (m.deliveredAt != null) return 'delivered';
+  return 'sent';
+}
+
+/** Error code and what Meta said (failed status: title; refused send: details or message). */
+function errorText(code, error, doc) {
+  const details = isObject(error) ? (error.title || error.details || error.message) : null;
+  if (code != null && code !== '') return String(code) + (details ? ' · ' + details : '');
+  if (details) return String(details);
+  if (doc && doc.status === 'unknown' && isObject(doc.unknown)) {
+    return 'fate unknown' + (doc.unknown.reason ? ': ' + doc.unknown.reason : '');
+  }
+  return null;
+}
+
+/**
+ * One row per message: the workflow's view of each sent message (step, kind, wamid, status
+ * times, error code), joined by wamid with the stored message (purpose, template, Meta's error
+ * details); stored messages the workflow has not sent (composed, held, refused, unknown) follow.
+ * Without the workflow's state the stored messages alone.
+ */
+function messageRows(d) {
+  const stored = (Array.isArray(d.messages) ? d.messages : []).filter(isObject);
+  const wf = isObject(d.workflow) && Array.isArray(d.workflow.messages) ? d.workflow.messages.filter(isObject) : [];
+  const byWamid = new Map();
+  stored.forEach((doc) => { if (doc.wamid != null) byWamid.set(String(doc.wamid), doc); });
+  const matched = new Set();
+  const rows = wf.map((m) => {
+    const doc = m.wamid != null ? byWamid.get(String(m.wamid)) : undefined;
+    if (doc) matched.add(doc);
+    return messageRow(m, doc);
+  });
+  stored.forEach((doc) => { if (!matched.has(doc)) rows.push(messageRow(null, doc)); });
+  const order = (r) => (isNum(r.step) ? r.step : Number.MAX_SAFE_INTEGER);
+  return rows.sort((a, b) => order(a) - order(b)); // stable: workflow rows first within a step
+}
+
+function messageRow(m, doc) {
+  doc = doc || {};
+  const src = m || {};
+  const statusAt = isObject(doc.statusAt) ? doc.statusAt : {};
+  const template = isObject(doc.template) ? doc.template.name : null;
+  const kind = src.kind || doc.kind;
+  return {
+    step: src.step != null ? src.step : doc.step,
+    purpose: doc.purpose,
+    kindTemplate: [kind, template].filter((x) => x != null && x !== '').map(String).join(' · '),
+    status: m ? workflowStatus(m) : doc.status,
+    wamid: src.wamid || doc.wamid,
+    sentAt: src.sentAt || doc.sentAt || statusAt.accepted,
+    error: errorText(src.errorCode != null ? src.errorCode : isObject(doc.error) ? doc.error.code : null, doc.error, doc),
+    source: m ? 'workflow' : 'stored'
+  };
+}
+
+/** Long wamids shortened in the middle; the whole one is the cell's tooltip. */
+function shortWamid(w) {
+  const s = String(w);
+  return s.length <= 18 ? s : s.slice(0, 10) + '…' + s.slice(-6);
+}
+
+function renderMessagesTable(rows) {
+  const tbody = clear(messagesBody());
+  rows.forEach((r) => {
+    const status = r.status == null || r.status === '' ? null : String(r.status);
+    tbody.appendChild(h('tr', { 'data-step': r.step, 'data-wamid': r.wamid, 'data-source': r.source }, [
+      h('td', { class: 'num msg-step', text: str(r.step) }),
+      h('td', { class: 'msg-purpose', text: str(r.purpose) }),
+      h('td', { class: 'msg-kind', text: str(r.kindTemplate) }),
+      h('td', { class: 'msg-status' },
+        h('span', { class: 'pill status-' + String(status).replace(/[^a-z_]/gi, ''), text: str(status) })),
+      h('td', { class: 'msg-wamid mono nowrap', title: r.wamid, text: r.wamid ? shortWamid(r.wamid) : '–' }),
+      h('td', { class: 'msg-sent nowrap', text: fmtDateTime(r.sentAt) }),
+      h('td', { class: 'msg-error' + (r.error ? ' has-error' : ' muted'), text: str(r.error) })
+    ]));
+  });
+  if (!rows.length) tbody.appendChild(h('tr', null, h('td', { colspan: 7, class: 'muted', text: 'No messages yet.' })));
+}

@@ -1,0 +1,138 @@
+/* The variants table of a segment, the sample-ratio-mismatch alarm, and enabling/disabling a
+ * variant behind the confirmation dialog. */
+import { $, h, clear, qs, num, isNum, pct, str, toast, reportError } from './util.js';
+import { api } from './api.js';
+import { session } from './state.js';
+
+let confirmAction = null;
+let seq = 0;
+
+function pickInterval(o) {
+  if (isNum(o)) return { rate: o, low: null, high: null };
+  if (!o || typeof o !== 'object') return null;
+  const first = (keys) => {
+    for (let i = 0; i < keys.length; i++) if (isNum(o[keys[i]])) return o[keys[i]];
+    return null;
+  };
+  const iv = {
+    rate: first(['rate', 'estimate', 'mean', 'value', 'point']),
+    low: first(['low', 'lower', 'lo', 'lowerBound', 'ciLow']),
+    high: first(['high', 'upper', 'hi', 'upperBound', 'ciHigh'])
+  };
+  const arr = o.interval || o.ci;
+  if ((iv.low == null || iv.high == null) && Array.isArray(arr) && arr.length === 2) {
+    iv.low = num(arr[0]); iv.high = num(arr[1]);
+  }
+  return iv.rate == null ? null : iv;
+}
+
+function fmtInterval(iv) {
+  if (!iv) return '–';
+  let s = pct(iv.rate);
+  if (iv.low != null && iv.high != null) {
+    s += ' [' + (iv.low * 100).toFixed(1) + '–' + (iv.high * 100).toFixed(1) + ']';
+  }
+  return s;
+}
+
+export function loadVariants() {
+  if (!session.running) return Promise.resolve();
+  const mine = ++seq;
+  const segment = $('segment').value || 'default';
+  return api('/api/analytics/variants' + qs({ segment: segment })).then((d) => {
+    if (mine !== seq || !d) return;
+    renderVariants(Array.isArray(d.variants) ? d.variants : []);
+    renderSrm(d.sampleRatioMismatch);
+  }).catch(reportError);
+}
+
+function renderVariants(variants) {
+  const tbody = clear(document.querySelector('#variants-table tbody'));
+  let total = 0;
+  variants.forEach((v) => { total += num(v.counts && v.counts.assigned); });
+  if (!variants.length) {
+    tbody.appendChild(h('tr', null, h('td', { colspan: 11, class: 'muted', text: 'No variants for this segment.' })));
+    return;
+  }
+  variants.forEach((v) => {
+    const c = v.counts || {};
+    const enabled = v.enabled !== false;
+    // Auto-disabled in this segment: still enabled globally; "Enable" lifts the auto-disable.
+    const auto = enabled && v.autoDisabled === true;
+    const btn = h('button', { type: 'button', class: 'toggle' + (enabled && !auto ? ' danger' : ''), text: enabled && !auto ? 'Disable' : 'Enable' });
+    btn.addEventListener('click', () => { askToggle(v, !enabled || auto); });
+    tbody.appendChild(h('tr', { 'data-variant': v.variantId, class: enabled ? '' : 'is-disabled' }, [
+      h('td', { class: 'mono', text: str(v.variantId) }),
+      h('td', { text: str(v.angle) }),
+      h('td', { class: 'num', text: String(num(c.assigned)) }),
+      h('td', { class: 'num', text: String(num(c.sent)) }),
+      h('td', { class: 'num', text: String(num(c.replied)) }),
+      h('td', { class: 'nowrap', text: fmtInterval(pickInterval(v.replyRate)) }),
+      h('td', { class: 'num', text: pct(v.posteriorMean) }),
+      h('td', { class: 'num', text: pct(v.probabilityToBeBest) }),
+      h('td', { class: 'num', text: total > 0 ? pct(num(c.assigned) / total) : '–' }),
+      h('td', null, h('span', { class: 'pill ' + (enabled && !auto ? 'pill-on' : 'pill-off'), text: auto ? 'auto-disabled here' : enabled ? 'enabled' : 'disabled' })),
+      h('td', null, btn)
+    ]));
+  });
+}
+
+function renderSrm(srm) {
+  const el = $('srm-alarm');
+  if (srm && srm.alarm === true) {
+    el.textContent = 'Sample ratio mismatch: the observed allocation deviates from the expected split' +
+      (isNum(srm.pValue) ? ' (p = ' + srm.pValue.toPrecision(2) + ')' : '') + '. Check assignment before trusting results.';
+    el.hidden = false;
+  } else {
+    el.hidden = true;
+    el.textContent = '';
+  }
+}
+
+function askToggle(v, enable) {
+  const verb = enable ? 'Enable' : 'Disable';
+  confirmAction = { variantId: String(v.variantId), enable: enable };
+  const question = verb + ' variant ' + v.variantId + '?';
+  $('confirm-text').textContent = question + (enable ? '' : ' Counting its in-flight leads…');
+  $('confirm-ok').textContent = verb;
+  $('confirm').hidden = false;
+  $('confirm-ok').focus();
+  if (!enable) {
+    // Counted when asked, not on every refresh: it is the one figure that scans the leads.
+    api('/api/variants/' + encodeURIComponent(String(v.variantId)) + '/in-flight').then((r) => {
+      if (confirmAction && confirmAction.variantId === String(v.variantId)) {
+        $('confirm-text').textContent = question + ' It will reach ' + num(r && r.inFlight) + ' in-flight leads.';
+      }
+    }).catch(() => {
+      $('confirm-text').textContent = question + ' Every in-flight lead on it will switch variant.';
+    });
+  }
+}
+
+export function hideConfirm() {
+  confirmAction = null;
+  $('confirm').hidden = true;
+}
+
+function confirmToggle() {
+  const action = confirmAction;
+  hideConfirm();
+  if (!action) return;
+  const path = '/api/variants/' + encodeURIComponent(action.variantId) + (action.enable ? '/enable' : '/disable');
+  api(path, { method: 'POST' }).then((r) => {
+    r = r || {};
+    let msg = 'Variant ' + (r.variantId || action.variantId) + (action.enable ? ' enabled' : ' disabled');
+    if (r.inFlightSignalled != null) msg += ' · in-flight leads signalled: ' + r.inFlightSignalled;
+    toast(msg + '.', false);
+  }).catch(reportError).then(loadVariants);
+}
+
+export function bindVariants() {
+  $('segment').addEventListener('change', loadVariants);
+  $('confirm-ok').addEventListener('click', confirmToggle);
+  $('confirm-cancel').addEventListener('click', hideConfirm);
+  $('confirm').addEventListener('click', (e) => { if (e.target === $('confirm')) hideConfirm(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('confirm').hidden) hideConfirm();
+  });
+}
