@@ -12,8 +12,9 @@ final class LeadStubs {
           LeadActivities.class,
           ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
 
-  // A few attempts: research reads the lead's website when enabled, whose failures yield nothing
-  // rather than retrying for ever.
+  // Research reads the lead's website when enabled, whose failures yield nothing inside the
+  // activity; what fails the activity is the infrastructure (MongoDB, a dead worker), so it is
+  // retried through a minute or two of outage (8 attempts, 1 s to 30 s apart: about 90 s).
   final ResearchActivities research =
       Workflow.newActivityStub(
           ResearchActivities.class,
@@ -22,7 +23,11 @@ final class LeadStubs {
               // It heartbeats between sources and around the embedding: a dead worker is
               // noticed in 20 s.
               .setHeartbeatTimeout(Duration.ofSeconds(20))
-              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setMaximumInterval(Duration.ofSeconds(30))
+                      .setMaximumAttempts(8)
+                      .build())
               .build());
 
   final ComposeActivities composer =

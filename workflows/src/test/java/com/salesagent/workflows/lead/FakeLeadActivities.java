@@ -95,8 +95,17 @@ class FakeLeadActivities
     approvals.add(approval);
   }
 
+  /** The first this many research attempts fail as they do while MongoDB is unreachable. */
+  volatile int researchOutageAttempts;
+
+  final AtomicInteger researchAttempts = new AtomicInteger();
+
   @Override
   public int research(String leadId) {
+    if (researchAttempts.incrementAndGet() <= researchOutageAttempts) {
+      throw new IllegalStateException(
+          "Timed out while waiting for a server that matches WritableServerSelector");
+    }
     return 3;
   }
 

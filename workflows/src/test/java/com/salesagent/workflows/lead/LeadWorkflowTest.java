@@ -87,6 +87,20 @@ class LeadWorkflowTest {
     return WorkflowStub.fromTyped(workflow).getResult(LeadState.class);
   }
 
+  /**
+   * Chaos found it: research gave up after 3 attempts (a few seconds), so a 25 s MongoDB outage
+   * ended leads FAILED. Research now rides out a minute or two of outage.
+   */
+  @Test
+  void aDatabaseOutageDuringResearchIsRiddenOutNotAFailedLead() {
+    fake.researchOutageAttempts = 5;
+
+    enrol();
+
+    assertThat(fake.researchAttempts.get()).isEqualTo(6);
+    assertThat(fake.sends).hasSize(1);
+  }
+
   @Test
   void readButNoReplyGetsAFollowUpAfter24Hours() {
     enrol();
