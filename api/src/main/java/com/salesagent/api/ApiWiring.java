@@ -20,6 +20,7 @@ import com.salesagent.api.leads.LeadResource;
 import com.salesagent.api.leads.LeadValidator;
 import com.salesagent.api.suppressions.SuppressionResource;
 import com.salesagent.api.system.DiagnosticsResource;
+import com.salesagent.api.system.OpenApiDocs;
 import com.salesagent.api.variants.VariantResource;
 import com.salesagent.api.webhook.DeadLetterResource;
 import com.salesagent.api.webhook.LeadSignaller;
@@ -30,9 +31,13 @@ import com.salesagent.worker.Endpoints;
 import com.salesagent.worker.WorkerRuntime;
 import io.dropwizard.core.setup.Environment;
 import io.temporal.client.WorkflowClient;
+import jakarta.ws.rs.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
@@ -107,7 +112,7 @@ public final class ApiWiring {
         new LeadValidator(
             config.getLifecycle().getDefaultTimezone(), config.getApi().getDefaultPhoneRegion());
     ApprovalResource approvals = new ApprovalResource(store, client);
-    resources =
+    List<Object> resources =
         List.of(
             new ApiExceptionMapper(),
             new WorkflowExceptionMapper(),
@@ -131,9 +136,24 @@ public final class ApiWiring {
                 approvals),
             new WhatsAppWebhookResource(
                 endpoints.whatsapp().appSecret(), endpoints.whatsapp().verifyToken(), inbox));
+    this.resources = withDescription(resources);
     if (endpoints.whatsapp().appSecret().isBlank()) {
       LOG.warn("WHATSAPP_APP_SECRET is not set: every webhook notification will be refused (401)");
     }
+  }
+
+  /** The resources and, described from their annotations, {@code /api/openapi.json}. */
+  private static List<Object> withDescription(List<Object> resources) {
+    Set<Class<?>> described = new LinkedHashSet<>();
+    for (Object r : resources) {
+      if (r.getClass().isAnnotationPresent(Path.class)) {
+        described.add(r.getClass());
+      }
+    }
+    String version = ApiWiring.class.getPackage().getImplementationVersion();
+    List<Object> all = new ArrayList<>(resources);
+    all.add(new OpenApiDocs(described, version == null ? "dev" : version));
+    return List.copyOf(all);
   }
 
   /**

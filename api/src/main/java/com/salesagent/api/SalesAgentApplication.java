@@ -76,10 +76,21 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
         new AssetsBundle("/assets/dashboard", "/dashboard/", "index.html", "dashboard"));
     bootstrap.addBundle(
         new AssetsBundle(
-            "/META-INF/resources/webjars/chart.js/" + webjarVersion("chart.js") + "/dist",
+            "/META-INF/resources/webjars/chart.js/"
+                + webjarVersion("org.webjars.npm", "chart.js")
+                + "/dist",
             "/webjars/chart.js/dist",
             null,
             "chartjs"));
+    // The API's browsable description (Swagger UI over /api/openapi.json).
+    bootstrap.addBundle(
+        new AssetsBundle("/assets/api-docs", "/api-docs/", "index.html", "api-docs"));
+    bootstrap.addBundle(
+        new AssetsBundle(
+            "/META-INF/resources/webjars/swagger-ui/" + webjarVersion("org.webjars", "swagger-ui"),
+            "/api-docs/ui/",
+            null,
+            "swagger-ui"));
   }
 
   @Override
@@ -143,8 +154,8 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
   }
 
   /** The version of a WebJar on the class path, from its Maven metadata. */
-  static String webjarVersion(String artifact) {
-    String path = "/META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
+  static String webjarVersion(String group, String artifact) {
+    String path = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
     try (InputStream in = SalesAgentApplication.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException("WebJar " + artifact + " is missing from the class path");

@@ -122,7 +122,7 @@ function confirmToggle() {
   api(path, { method: 'POST' }).then((r) => {
     r = r || {};
     let msg = 'Variant ' + (r.variantId || action.variantId) + (action.enable ? ' enabled' : ' disabled');
-    if (r.inFlightSignalled != null) msg += ' · in-flight leads signalled: ' + r.inFlightSignalled;
+    if (r.killSwitch) msg += ' · telling its ' + r.killSwitch.inFlight + ' in-flight leads to switch (kill-switch ' + r.killSwitch.workflowId + ')';
     toast(msg + '.', false);
   }).catch(reportError).then(loadVariants);
 }

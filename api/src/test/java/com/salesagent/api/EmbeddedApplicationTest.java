@@ -3,15 +3,18 @@ package com.salesagent.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.health.HealthCheck;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.api.system.OpenApiDocs;
 import com.salesagent.worker.Connections;
 import com.salesagent.worker.cli.ConfigSources;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import jakarta.ws.rs.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,9 +22,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeSet;
 import org.bson.Document;
+import org.glassfish.jersey.server.model.Resource;
+import org.glassfish.jersey.server.model.ResourceMethod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,6 +59,89 @@ class EmbeddedApplicationTest {
       request.header("Authorization", "Bearer " + token);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Every (method, path template) Jersey serves, from its resource model. */
+  private static Set<String> jerseyRoutes() {
+    Set<Object> registered = new HashSet<>();
+    registered.addAll(APP.getEnvironment().jersey().getResourceConfig().getInstances());
+    registered.addAll(APP.getEnvironment().jersey().getResourceConfig().getClasses());
+    Set<String> routes = new TreeSet<>();
+    for (Object o : registered) {
+      Class<?> type = o instanceof Class<?> c ? c : o.getClass();
+      if (!type.isAnnotationPresent(Path.class) || type == OpenApiDocs.class) {
+        continue;
+      }
+      Resource resource = Resource.from(type);
+      collect(resource, resource.getPath(), routes);
+    }
+    return routes;
+  }
+
+  private static void collect(Resource r, String prefix, Set<String> out) {
+    for (ResourceMethod m : r.getResourceMethods()) {
+      out.add(
+          m.getHttpMethod() + " " + ("/" + prefix).replaceAll("/+", "/").replaceAll("(.)/$", "$1"));
+    }
+    for (Resource child : r.getChildResources()) {
+      collect(child, prefix + "/" + child.getPath(), out);
+    }
+  }
+
+  @Test
+  void theOpenApiDescriptionNamesEveryRouteAndTheTokenAndNeedsNoToken() throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + APP.getLocalPort() + "/api/openapi.json"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + APP.getLocalPort() + "/api-docs/"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<Void> bundle =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://localhost:"
+                            + APP.getLocalPort()
+                            + "/api-docs/ui/swagger-ui-bundle.js"))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode api = APP.getObjectMapper().readTree(response.body());
+    Set<String> described = new TreeSet<>();
+    api.path("paths")
+        .fields()
+        .forEachRemaining(
+            p ->
+                p.getValue()
+                    .fieldNames()
+                    .forEachRemaining(
+                        method -> described.add(method.toUpperCase() + " " + p.getKey())));
+    assertThat(described).isEqualTo(jerseyRoutes());
+    assertThat(described).contains("POST /api/leads", "GET /api/leads/{leadId}");
+    assertThat(
+            api.path("components")
+                .path("securitySchemes")
+                .path("operatorToken")
+                .path("scheme")
+                .asText())
+        .isEqualTo("bearer");
+    JsonNode webhook = api.path("paths").path("/webhooks/whatsapp").path("post");
+    assertThat(webhook.isObject()).isTrue();
+    assertThat(webhook.has("security")).as("the webhook needs no token").isFalse();
+    assertThat(api.path("paths").path("/api/leads").path("post").path("security").toString())
+        .contains("operatorToken");
+    assertThat(api.path("paths").path("/api/leads").path("post").path("tags").toString())
+        .contains("leads");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("/api-docs/ui/swagger-ui-bundle.js");
+    assertThat(bundle.statusCode()).isEqualTo(200);
   }
 
   @Test

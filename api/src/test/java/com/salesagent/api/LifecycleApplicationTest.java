@@ -423,8 +423,23 @@ class LifecycleApplicationTest {
     HttpResponse<String> disabled = postJson("/api/variants/" + variant + "/disable", "");
 
     assertThat(disabled.statusCode()).isEqualTo(200);
-    assertThat(json.readTree(disabled.body()).path("inFlightSignalled").asInt())
-        .isGreaterThanOrEqualTo(1);
+    JsonNode killSwitch = json.readTree(disabled.body()).path("killSwitch");
+    assertThat(killSwitch.path("inFlight").asLong()).isGreaterThanOrEqualTo(1);
+    String fanOut = killSwitch.path("workflowId").asText();
+    assertThat(fanOut).startsWith("kill-switch-" + variant + "-");
+    // The fan-out is a workflow: followed through the API until it has reached every lead.
+    await(
+        "the kill-switch reached every in-flight lead",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            JsonNode progress = json.readTree(get("/api/variants/kill-switches/" + fanOut).body());
+            return progress.path("done").asBoolean() && progress.path("signalled").asInt() >= 1;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    assertThat(get("/api/variants/kill-switches/kill-switch-nope").statusCode()).isEqualTo(404);
     // The lead is parked on its 6 s follow-up timer; its next send uses another variant.
     await(
         "follow-up on another variant",

@@ -14,35 +14,43 @@ import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.ResearchSource;
 import com.salesagent.activities.research.Retriever;
 import com.salesagent.activities.research.WebsiteSource;
-import com.salesagent.activities.variants.ArmGuard;
+import com.salesagent.activities.variants.VariantActivitiesImpl;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.worker.config.WorkerSettings;
 import com.salesagent.workflows.diagnostics.DiagnosticsWorkflowImpl;
 import com.salesagent.workflows.lead.LeadWorkflowImpl;
+import com.salesagent.workflows.variants.ArmGuardWorkflow;
+import com.salesagent.workflows.variants.ArmGuardWorkflowImpl;
+import com.salesagent.workflows.variants.KillSwitchWorkflowImpl;
 import io.dropwizard.lifecycle.Managed;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Temporal worker: every workflow implementation and activity of the system, polling one task
  * queue. Registered after the connections so that it stops before them.
  */
 public final class WorkerRuntime implements Managed {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(WorkerRuntime.class);
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
   private final WorkerFactory factory;
   private final Embeddings embeddings;
   private final WorkerSettings settings;
-  private final com.mongodb.client.MongoDatabase database;
-  private java.util.concurrent.ScheduledExecutorService armGuard;
+  private final WorkflowClient client;
 
   public WorkerRuntime(
       Connections connections,
@@ -50,14 +58,14 @@ public final class WorkerRuntime implements Managed {
       Endpoints.WhatsAppEndpoint whatsapp,
       LlmSettings llm) {
     this.settings = settings;
-    this.database = connections.mongo().database();
+    this.client = connections.temporal().client();
     Path cacheDir = Path.of(settings.getCacheDir()).toAbsolutePath().normalize();
     Embeddings.offline(cacheDir);
     this.embeddings = new Embeddings(cacheDir);
     this.factory =
         WorkerFactory.newInstance(
             connections.temporal().client(),
-            io.temporal.worker.WorkerFactoryOptions.newBuilder()
+            WorkerFactoryOptions.newBuilder()
                 // 0 asks for no stickiness: the SDK reads 0 as "the default", so keep one.
                 .setWorkflowCacheSize(Math.max(1, settings.getWorkflowCacheSize()))
                 .build());
@@ -70,12 +78,13 @@ public final class WorkerRuntime implements Managed {
                 .setMaxConcurrentActivityExecutionSize(settings.getMaxConcurrentActivities())
                 // No cache: no sticky queue either (a zero timeout makes the SDK ask for none).
                 .setStickyQueueScheduleToStartTimeout(
-                    settings.getWorkflowCacheSize() == 0
-                        ? java.time.Duration.ZERO
-                        : java.time.Duration.ofSeconds(5))
+                    settings.getWorkflowCacheSize() == 0 ? Duration.ZERO : Duration.ofSeconds(5))
                 .build());
     worker.registerWorkflowImplementationTypes(
-        DiagnosticsWorkflowImpl.class, LeadWorkflowImpl.class);
+        DiagnosticsWorkflowImpl.class,
+        LeadWorkflowImpl.class,
+        KillSwitchWorkflowImpl.class,
+        ArmGuardWorkflowImpl.class);
     LeadStore store = new LeadStore(connections.mongo().database());
     Clock clock = Clock.systemUTC();
     WhatsAppSettings whatsappSettings =
@@ -101,7 +110,8 @@ public final class WorkerRuntime implements Managed {
             clock,
             llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
             llm.enabled() ? llm.label() : null),
-        new MessagingActivitiesImpl(store, client, whatsappSettings, clock));
+        new MessagingActivitiesImpl(store, client, whatsappSettings, clock),
+        new VariantActivitiesImpl(connections.mongo().database(), clock));
   }
 
   /** The enrolment always; the website when enabled (RESEARCH_WEBSITE). */
@@ -115,41 +125,45 @@ public final class WorkerRuntime implements Managed {
   public void start() {
     embeddings.embed("warm-up: load the model once, before the first lead needs it");
     factory.start();
-    long every = settings.getArmGuardInterval().toMilliseconds();
-    if (every > 0) {
-      ArmGuard guard = new ArmGuard(database, Clock.systemUTC());
-      armGuard =
-          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-              r -> new Thread(r, "arm-guard"));
-      armGuard.scheduleWithFixedDelay(
-          () -> {
-            try {
-              guard
-                  .check(java.time.Duration.ofMillis(every * 8 / 10))
-                  .forEach(
-                      d ->
-                          LOG.warn(
-                              "auto-disabled variant {} in segment {}: P(best) {} after {}"
-                                  + " assignments",
-                              d.variantId(),
-                              d.segment(),
-                              String.format("%.4f", d.probabilityToBeBest()),
-                              d.assigned()));
-            } catch (RuntimeException e) {
-              LOG.warn("arm guard check failed: {}", e.toString());
-            }
-          },
-          every,
-          every,
-          TimeUnit.MILLISECONDS);
+    startArmGuard(Duration.ofMillis(settings.getArmGuardInterval().toMilliseconds()));
+  }
+
+  /**
+   * The arm guard is one workflow for the whole system: the first worker up starts it; a later one
+   * finds it running and, if its configured interval differs, signals the new one (zero stops the
+   * loop).
+   */
+  private void startArmGuard(Duration every) {
+    ArmGuardWorkflow guard =
+        client.newWorkflowStub(
+            ArmGuardWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(ArmGuardWorkflow.WORKFLOW_ID)
+                .setTaskQueue(TaskQueues.LEADS)
+                .build());
+    try {
+      if (every.isZero() || every.isNegative()) {
+        client.newWorkflowStub(ArmGuardWorkflow.class, ArmGuardWorkflow.WORKFLOW_ID).every(every);
+        return;
+      }
+      WorkflowClient.start(guard::run, new ArmGuardWorkflow.ArmGuardState(every, 0, 0));
+      LOG.info("arm guard started: one check every {}", every);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      ArmGuardWorkflow running =
+          client.newWorkflowStub(ArmGuardWorkflow.class, ArmGuardWorkflow.WORKFLOW_ID);
+      if (!every.equals(running.state().interval())) {
+        running.every(every);
+      }
+    } catch (WorkflowNotFoundException e) {
+      // Disabled here and not running anywhere: nothing to stop.
+    } catch (RuntimeException e) {
+      // Leads do not depend on it: report and go on; the next worker start tries again.
+      LOG.warn("arm guard not started: {}", e.toString());
     }
   }
 
   @Override
   public void stop() throws InterruptedException {
-    if (armGuard != null) {
-      armGuard.shutdownNow();
-    }
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);
   }

@@ -9,6 +9,7 @@ import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.variants.Arm;
+import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.AssignmentStrategy;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.ApprovalRecord;
@@ -137,8 +138,7 @@ public class LeadActivitiesImpl implements LeadActivities {
         return new VariantAssignment(sticky, v.getString("angle"), "sticky");
       }
     }
-    List<String> autoDisabled =
-        com.salesagent.activities.variants.ArmGuard.autoDisabled(defaultConfig(), segment);
+    List<String> autoDisabled = ArmGuard.autoDisabled(defaultConfig(), segment);
     List<Document> kept =
         variants.stream().filter(v -> !autoDisabled.contains(v.getString("variantId"))).toList();
     if (!kept.isEmpty()) {

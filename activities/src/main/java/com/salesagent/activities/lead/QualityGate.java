@@ -1,6 +1,7 @@
 package com.salesagent.activities.lead;
 
 import com.salesagent.activities.compose.UntrustedText;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,7 +112,7 @@ public final class QualityGate {
     }
     String lower = text.toLowerCase(Locale.ROOT);
     long shared =
-        java.util.Arrays.stream(fact.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+        Arrays.stream(fact.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
             .filter(w -> w.length() > 3)
             .distinct()
             .filter(lower::contains)

@@ -7,6 +7,7 @@ import com.salesagent.activities.research.Chunker;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.research.ResearchSource;
 import com.salesagent.workflows.lead.ResearchActivities;
+import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ public class ResearchActivitiesImpl implements ResearchActivities {
    */
   private static void heartbeat() {
     try {
-      io.temporal.activity.Activity.getExecutionContext().heartbeat(null);
+      Activity.getExecutionContext().heartbeat(null);
     } catch (IllegalStateException e) {
       // not running as an activity
     }

@@ -2,6 +2,7 @@ package com.salesagent.activities.lead;
 
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.compose.LlmWriter;
+import com.salesagent.activities.compose.UntrustedText;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.research.Retriever;
@@ -12,10 +13,16 @@ import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.bson.Document;
 
 /**
@@ -70,7 +77,7 @@ public class TemplateComposeActivities implements ComposeActivities {
           "variant " + request.variantId() + " has no template for " + request.purpose(),
           "MissingTemplate");
     }
-    Map<String, String> values = new java.util.HashMap<>(values(contact));
+    Map<String, String> values = new HashMap<>(values(contact));
     List<Document> retrieved = new ArrayList<>();
     List<Retriever.Hit> hits = List.of();
     if (template.getString("body").contains("{{fact}}") || (llm != null && !request.template())) {
@@ -100,8 +107,7 @@ public class TemplateComposeActivities implements ComposeActivities {
     String composer = COMPOSER;
     Document audit = new Document();
     String promptHash =
-        com.salesagent.activities.compose.LlmWriter.sha256(
-            template.getString("body") + "\n" + values.getOrDefault("fact", ""));
+        LlmWriter.sha256(template.getString("body") + "\n" + values.getOrDefault("fact", ""));
     if (llm != null && !request.template()) {
       LlmWriter.Written written =
           llm.write(
@@ -163,8 +169,7 @@ public class TemplateComposeActivities implements ComposeActivities {
                 "gate",
                 new Document("score", verdict.score())
                     .append("decision", verdict.decision())
-                    .append(
-                        "checks", new Document(new java.util.LinkedHashMap<>(verdict.checks()))))
+                    .append("checks", new Document(new LinkedHashMap<>(verdict.checks()))))
             .append("status", "composed")
             .append("statusRank", 0)
             .append("composedAt", Date.from(clock.instant())));
@@ -187,9 +192,8 @@ public class TemplateComposeActivities implements ComposeActivities {
   private static String persona(Document c) {
     return String.join(
         ", ",
-        java.util.stream.Stream.of(
-                c.getString("jobTitle"), c.getString("industry"), c.getString("companySize"))
-            .filter(java.util.Objects::nonNull)
+        Stream.of(c.getString("jobTitle"), c.getString("industry"), c.getString("companySize"))
+            .filter(Objects::nonNull)
             .toList());
   }
 
@@ -213,7 +217,7 @@ public class TemplateComposeActivities implements ComposeActivities {
     if (request.step() == 0) {
       return templates.get("first_contact", Document.class);
     }
-    java.util.Set<String> used = new java.util.HashSet<>();
+    Set<String> used = new HashSet<>();
     for (Document m : store.messagesOf(request.leadId())) {
       Document t = m.get("template", Document.class);
       if (t != null && m.getString("wamid") != null) {
@@ -231,8 +235,8 @@ public class TemplateComposeActivities implements ComposeActivities {
     return templates.get(request.purpose(), templates.get("follow_up_read", Document.class));
   }
 
-  private static final java.util.Set<String> PRONOUNS =
-      java.util.Set.of("They", "The", "Their", "It", "Its", "He", "She", "His", "Her", "This");
+  private static final Set<String> PRONOUNS =
+      Set.of("They", "The", "Their", "It", "Its", "He", "She", "His", "Her", "This");
 
   /**
    * The first sentence of the best chunk, shaped to follow "I saw that": the words are the chunk's
@@ -241,7 +245,7 @@ public class TemplateComposeActivities implements ComposeActivities {
   static String fact(String chunk) {
     String sentence = chunk.strip().split("(?<=[.!?])\\s+")[0].strip();
     // Quoted from the lead's own text: no links, addresses, markup, control characters or lines.
-    sentence = com.salesagent.activities.compose.UntrustedText.clean(sentence);
+    sentence = UntrustedText.clean(sentence);
     sentence = sentence.replaceAll("[.!?]+$", "");
     if (sentence.isEmpty()) {
       return sentence;

@@ -2,7 +2,10 @@ package com.salesagent.activities.mongo;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
@@ -10,9 +13,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -99,14 +105,14 @@ public final class FunnelStats {
    * rows that differed. Repairs a counter lost between a mark and its $inc.
    */
   public int rebuild() {
-    Map<List<String>, Map<String, Long>> fresh = new java.util.HashMap<>();
+    Map<List<String>, Map<String, Long>> fresh = new HashMap<>();
     for (String stage : STAGES) {
       for (Document g :
           contacts
               .aggregate(
                   List.of(
-                      com.mongodb.client.model.Aggregates.match(Filters.exists("funnel." + stage)),
-                      com.mongodb.client.model.Aggregates.group(
+                      Aggregates.match(Filters.exists("funnel." + stage)),
+                      Aggregates.group(
                           new Document(
                                   "c", new Document("$ifNull", List.of("$campaignId", "default")))
                               .append(
@@ -115,7 +121,7 @@ public final class FunnelStats {
                                       "$dateToString",
                                       new Document("format", "%Y-%m-%d")
                                           .append("date", "$funnel." + stage))),
-                          com.mongodb.client.model.Accumulators.sum("n", 1))))
+                          Accumulators.sum("n", 1))))
               .allowDiskUse(true)) {
         Document id = g.get("_id", Document.class);
         fresh
@@ -124,8 +130,8 @@ public final class FunnelStats {
       }
     }
     int differing = 0;
-    java.util.Set<List<String>> keys = new java.util.HashSet<>(fresh.keySet());
-    Map<List<String>, Map<String, Long>> old = new java.util.HashMap<>();
+    Set<List<String>> keys = new HashSet<>(fresh.keySet());
+    Map<List<String>, Map<String, Long>> old = new HashMap<>();
     for (Document d : stats.find()) {
       Map<String, Long> counters = new TreeMap<>();
       for (String stage : STAGES) {
@@ -150,7 +156,7 @@ public final class FunnelStats {
       } else {
         Document d = new Document("campaignId", p[0]).append("day", p[1]);
         now.forEach(d::append);
-        stats.replaceOne(key, d, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+        stats.replaceOne(key, d, new ReplaceOptions().upsert(true));
       }
     }
     return differing;

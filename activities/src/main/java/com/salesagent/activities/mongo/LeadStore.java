@@ -12,6 +12,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -471,7 +472,7 @@ public class LeadStore {
   }
 
   /** The lead's research chunks with these ids, without their embeddings. */
-  public List<Document> researchChunks(String leadId, java.util.Collection<?> chunkIds) {
+  public List<Document> researchChunks(String leadId, Collection<?> chunkIds) {
     return database()
         .getCollection(Collections.RESEARCH_RESULTS)
         .find(Filters.and(Filters.eq("leadId", leadId), Filters.in("_id", chunkIds)))

@@ -7,13 +7,17 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.CreateCollectionOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.SearchIndexModel;
+import com.mongodb.client.model.SearchIndexType;
 import com.mongodb.client.model.TimeSeriesGranularity;
 import com.mongodb.client.model.TimeSeriesOptions;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.salesagent.activities.variants.VariantStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +52,8 @@ public final class MongoSchema {
         .createIndex(Indexes.ascending("activeKey"), new IndexOptions().unique(true).sparse(true));
     unique(db, Suppressions.COLLECTION, "number");
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "stage"));
+    // The kill-switch pages through a variant's leads in lead-id order.
+    index(db, Collections.CONTACTS, Indexes.ascending("variantId", "leadId"));
     index(db, Collections.CONTACTS, Indexes.ascending("segment", "stage"));
     index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
@@ -69,7 +75,7 @@ public final class MongoSchema {
     unique(db, Collections.MESSAGES, "idempotencyKey");
     index(db, Collections.MESSAGES, Indexes.ascending("leadId"));
     unique(db, Collections.WEBHOOK_EVENTS, "eventKey");
-    db.getCollection(com.salesagent.activities.variants.VariantStats.COLLECTION)
+    db.getCollection(VariantStats.COLLECTION)
         .createIndex(
             Indexes.ascending("variantId", "segment", "day"), new IndexOptions().unique(true));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
@@ -146,10 +152,7 @@ public final class MongoSchema {
       try {
         chunks.createSearchIndexes(
             List.of(
-                new com.mongodb.client.model.SearchIndexModel(
-                    VECTOR_INDEX,
-                    definition,
-                    com.mongodb.client.model.SearchIndexType.vectorSearch())));
+                new SearchIndexModel(VECTOR_INDEX, definition, SearchIndexType.vectorSearch())));
       } catch (RuntimeException e) {
         LOG.warn("Vector search index not created ({}); exact cosine is used", e.getMessage());
         return false;
@@ -181,7 +184,7 @@ public final class MongoSchema {
         .createIndex(Indexes.ascending(field), new IndexOptions().unique(true));
   }
 
-  private static void index(MongoDatabase db, String collection, org.bson.conversions.Bson keys) {
+  private static void index(MongoDatabase db, String collection, Bson keys) {
     MongoCollection<Document> c = db.getCollection(collection);
     c.createIndex(keys);
   }

@@ -1,5 +1,6 @@
 package com.salesagent.activities.research;
 
+import dev.langchain4j.data.document.Document;
 import dev.langchain4j.data.document.DocumentSplitter;
 import dev.langchain4j.data.document.splitter.DocumentSplitters;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class Chunker {
     if (text == null || text.isBlank()) {
       return List.of();
     }
-    return SPLITTER.split(dev.langchain4j.data.document.Document.from(text.strip())).stream()
+    return SPLITTER.split(Document.from(text.strip())).stream()
         .map(s -> s.text().strip())
         .filter(s -> !s.isEmpty())
         .toList();

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -150,7 +152,7 @@ public final class PublicWebClient implements AutoCloseable {
         if (hop >= MAX_REDIRECTS) {
           throw new Refused("more than " + MAX_REDIRECTS + " redirects");
         }
-        String location = new String(page.body(), java.nio.charset.StandardCharsets.UTF_8);
+        String location = new String(page.body(), StandardCharsets.UTF_8);
         if (location.isBlank()) {
           throw new Refused("a redirect without Location");
         }
@@ -191,9 +193,7 @@ public final class PublicWebClient implements AutoCloseable {
     if (REDIRECTS.contains(status)) {
       Header location = response.getFirstHeader("Location");
       byte[] where =
-          location == null
-              ? new byte[0]
-              : location.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          location == null ? new byte[0] : location.getValue().getBytes(StandardCharsets.UTF_8);
       return new Page(safeUri(get), status, contentType, where);
     }
     HttpEntity entity = response.getEntity();
@@ -224,7 +224,7 @@ public final class PublicWebClient implements AutoCloseable {
   private static URI safeUri(HttpGet get) {
     try {
       return get.getUri();
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,12 +1,17 @@
 package com.salesagent.activities.research;
 
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.MongoSchema;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 
@@ -22,9 +27,9 @@ public class Retriever {
 
   private final MongoCollection<Document> chunks;
   private final Embeddings embeddings;
-  private final java.util.function.BooleanSupplier vectorSearch;
+  private final BooleanSupplier vectorSearch;
 
-  public Retriever(com.mongodb.client.MongoDatabase db, Embeddings embeddings) {
+  public Retriever(MongoDatabase db, Embeddings embeddings) {
     this(db, embeddings, () -> false);
   }
 
@@ -32,10 +37,7 @@ public class Retriever {
    * {@code vectorSearch}: whether the server has the search index, from the capability detection at
    * start-up (a supplier, since detection runs when the connection starts).
    */
-  public Retriever(
-      com.mongodb.client.MongoDatabase db,
-      Embeddings embeddings,
-      java.util.function.BooleanSupplier vectorSearch) {
+  public Retriever(MongoDatabase db, Embeddings embeddings, BooleanSupplier vectorSearch) {
     this.chunks = db.getCollection(Collections.RESEARCH_RESULTS);
     this.embeddings = embeddings;
     this.vectorSearch = vectorSearch;
@@ -57,7 +59,7 @@ public class Retriever {
     Document latest =
         chunks
             .find(Filters.eq("leadId", leadId))
-            .sort(com.mongodb.client.model.Sorts.descending("createdAt"))
+            .sort(Sorts.descending("createdAt"))
             .projection(Projections.include("runId"))
             .first();
     if (latest == null) {
@@ -73,7 +75,7 @@ public class Retriever {
             List.of(
                 new Document(
                     "$vectorSearch",
-                    new Document("index", com.salesagent.activities.mongo.MongoSchema.VECTOR_INDEX)
+                    new Document("index", MongoSchema.VECTOR_INDEX)
                         .append("path", "embedding")
                         .append("queryVector", vector)
                         .append("numCandidates", Math.max(100, k * 20))
@@ -106,7 +108,7 @@ public class Retriever {
             .into(new ArrayList<>());
     // Only the newest run counts: research inserts a new run before deleting the old one.
     String latestRun = null;
-    java.util.Date newest = null;
+    Date newest = null;
     for (Document d : docs) {
       if (newest == null || d.getDate("createdAt").after(newest)) {
         newest = d.getDate("createdAt");

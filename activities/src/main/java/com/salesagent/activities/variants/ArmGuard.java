@@ -6,6 +6,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -51,16 +53,16 @@ public final class ArmGuard {
 
   /** Runs one check over every segment; returns the arms it took out. */
   public List<Disabled> check() {
-    return check(java.time.Duration.ofSeconds(5));
+    return check(Duration.ofSeconds(5));
   }
 
   /**
-   * Runs one check unless another (this process or another worker) ran less than {@code spacing}
-   * ago: every worker schedules the check, the lease in the default configuration lets one of them
-   * run it per interval, so strikes count checks, not checkers, and two checks never overlap.
+   * Runs one check unless another ran less than {@code spacing} ago. The scheduled checks come from
+   * one workflow ({@code ArmGuardWorkflow}); the lease in the default configuration still keeps an
+   * operator's manual check and a scheduled one from overlapping.
    */
-  public List<Disabled> check(java.time.Duration spacing) {
-    java.time.Instant now = clock.instant();
+  public List<Disabled> check(Duration spacing) {
+    Instant now = clock.instant();
     Document leased =
         configs.findOneAndUpdate(
             Filters.and(

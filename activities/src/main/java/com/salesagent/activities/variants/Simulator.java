@@ -1,6 +1,7 @@
 package com.salesagent.activities.variants;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.math3.random.MersenneTwister;
 import org.apache.commons.math3.random.RandomGenerator;
@@ -72,7 +73,7 @@ public final class Simulator {
       allocation[s][i]++;
       replies += replied ? 1 : 0;
       expected += rates[i];
-      oracle += java.util.Arrays.stream(rates).max().orElse(0);
+      oracle += Arrays.stream(rates).max().orElse(0);
     }
     return new SegmentedResult(strategy.name(), leads, replies, oracle, expected, allocation);
   }

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -13,11 +14,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -173,7 +178,7 @@ public final class VariantStats {
               .append("segment", k.segment())
               .append("day", k.day());
       e.getValue().forEach(d::append);
-      stats.replaceOne(keyFilter(k), d, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+      stats.replaceOne(keyFilter(k), d, new ReplaceOptions().upsert(true));
     }
     for (Key k : old.keySet()) {
       if (!fresh.containsKey(k)) {
@@ -193,13 +198,11 @@ public final class VariantStats {
   private static final Document DAY =
       new Document("$dateToString", new Document("format", "%Y-%m-%d").append("date", "$ts"));
 
-  private static final java.util.Comparator<Key> KEY_ORDER =
-      java.util.Comparator.comparing(Key::day)
-          .thenComparing(Key::variantId)
-          .thenComparing(Key::segment);
+  private static final Comparator<Key> KEY_ORDER =
+      Comparator.comparing(Key::day).thenComparing(Key::variantId).thenComparing(Key::segment);
 
-  private static java.util.Set<Key> union(java.util.Set<Key> a, java.util.Set<Key> b) {
-    java.util.Set<Key> u = new java.util.TreeSet<>(KEY_ORDER);
+  private static Set<Key> union(Set<Key> a, Set<Key> b) {
+    Set<Key> u = new TreeSet<>(KEY_ORDER);
     u.addAll(a);
     u.addAll(b);
     return u;
@@ -209,7 +212,7 @@ public final class VariantStats {
   private List<Document> withSegments(Iterable<Document> groups) {
     List<Document> list = new ArrayList<>();
     groups.forEach(list::add);
-    java.util.Set<String> leadIds = new java.util.HashSet<>();
+    Set<String> leadIds = new HashSet<>();
     for (Document g : list) {
       Object id = g.get("_id");
       leadIds.add(id instanceof Document d ? d.getString("l") : g.getString("l"));

@@ -9,6 +9,7 @@ import com.salesagent.activities.variants.VariantAnalytics;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,10 +19,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bson.Document;
 
 /**
@@ -30,12 +36,13 @@ import org.bson.Document;
  * probability to be best, and a sample-ratio-mismatch check of the assignments against the
  * variants' weights (meaningful for fixed splits; alarm at p < 0.001).
  */
+@Tag(name = "analytics", description = "Variant performance and its counters")
 @Path("/api/analytics/variants")
 @Produces(MediaType.APPLICATION_JSON)
 public class AnalyticsResource {
   private final MongoDatabase db;
   private final VariantStats stats;
-  private final Map<List<Arm>, double[]> bestCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<List<Arm>, double[]> bestCache = new ConcurrentHashMap<>();
 
   public AnalyticsResource(MongoDatabase db) {
     this.db = db;
@@ -118,7 +125,7 @@ public class AnalyticsResource {
     Map<VariantStats.Key, Map<String, Long>> stored = stats.stored(range[0], range[1]);
     Map<VariantStats.Key, Map<String, Long>> recomputed = stats.recompute(range[0], range[1]);
     List<Map<String, Object>> differing = new ArrayList<>();
-    java.util.Set<VariantStats.Key> keys = new java.util.LinkedHashSet<>(recomputed.keySet());
+    Set<VariantStats.Key> keys = new LinkedHashSet<>(recomputed.keySet());
     keys.addAll(stored.keySet());
     for (VariantStats.Key k : keys) {
       Map<String, Long> a = stored.getOrDefault(k, Map.of());
@@ -154,7 +161,7 @@ public class AnalyticsResource {
     if (!errors.isEmpty()) {
       throw new ApiException(400, "bad time range", errors);
     }
-    if (!range[1].isBefore(LocalDate.now(java.time.ZoneOffset.UTC))) {
+    if (!range[1].isBefore(LocalDate.now(ZoneOffset.UTC))) {
       throw new ApiException(
           400,
           "bad time range",
@@ -181,7 +188,7 @@ public class AnalyticsResource {
       }
       try {
         out[i] = LocalDate.parse(values[i].strip());
-      } catch (java.time.format.DateTimeParseException e) {
+      } catch (DateTimeParseException e) {
         errors.add(new FieldError(names[i], "not a day as YYYY-MM-DD: " + values[i]));
       }
     }

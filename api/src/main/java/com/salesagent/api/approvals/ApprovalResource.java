@@ -7,6 +7,7 @@ import com.salesagent.workflows.lead.ApprovalDecision;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.client.WorkflowClient;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,6 +23,9 @@ import org.bson.Document;
  * decision) before accepting it. A refused update or a closed workflow answers 409 through {@link
  * com.salesagent.api.http.WorkflowExceptionMapper}.
  */
+@Tag(
+    name = "approvals",
+    description = "Messages the quality gate held, and sends whose fate is unknown")
 @Path("/api/approvals")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApprovalResource {

@@ -1,6 +1,9 @@
 package com.salesagent.api.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 /** The REST API's own settings. The admin token comes from the environment only. */
 public class ApiSettings {
@@ -19,7 +22,7 @@ public class ApiSettings {
     this.adminToken = adminToken == null ? "" : adminToken.trim();
   }
 
-  @jakarta.validation.constraints.Pattern(
+  @Pattern(
       regexp = "[A-Z]{2}",
       message = "must be a two-letter region such as US or BR (DEFAULT_PHONE_REGION)")
   private String defaultPhoneRegion = "US";
@@ -39,7 +42,7 @@ public class ApiSettings {
    * auto} (change streams on a real MongoDB that offers them, polling otherwise and on the embedded
    * MongoDB-wire server, whose change streams scan its whole oplog on every poll).
    */
-  @jakarta.validation.constraints.Pattern(
+  @Pattern(
       regexp = "auto|change_streams|polling",
       message = "must be auto, change_streams or polling (LIVE_FEED_SOURCE)")
   private String liveFeed = "auto";
@@ -68,7 +71,7 @@ public class ApiSettings {
    * The name the operator token's holder is recorded under in audit records (approvals, variant
    * switches): the approver of a held message is whoever authenticated, never a request field.
    */
-  @jakarta.validation.constraints.Pattern(
+  @Pattern(
       regexp = "[\\p{L}\\p{N} ._@-]{1,64}",
       message = "must be 1-64 letters, digits, spaces or . _ @ - (API_OPERATOR_NAME)")
   private String operatorName = "operator";
@@ -86,16 +89,15 @@ public class ApiSettings {
   /**
    * How long webhook events keep their raw payload (numbers, names, texts); the dedup key stays.
    */
-  @jakarta.validation.constraints.NotNull
-  private io.dropwizard.util.Duration webhookRetention = io.dropwizard.util.Duration.days(30);
+  @NotNull private Duration webhookRetention = Duration.days(30);
 
   @JsonProperty
-  public io.dropwizard.util.Duration getWebhookRetention() {
+  public Duration getWebhookRetention() {
     return webhookRetention;
   }
 
   @JsonProperty
-  public void setWebhookRetention(io.dropwizard.util.Duration webhookRetention) {
+  public void setWebhookRetention(Duration webhookRetention) {
     this.webhookRetention = webhookRetention;
   }
 }

@@ -1,9 +1,16 @@
 package com.salesagent.api.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.salesagent.api.embedded.EmulatorBehaviour;
+import com.salesagent.api.embedded.EmulatorFaults;
+import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 /**
  * The embedded default: which in-process servers stand in for the parts configured as {@code
@@ -30,11 +37,9 @@ public class EmbeddedSettings {
   @Max(65535)
   private int whatsappEmulatorPort = 8089;
 
-  @jakarta.validation.Valid @jakarta.validation.constraints.NotNull
-  private com.salesagent.api.embedded.EmulatorBehaviour emulatorBehaviour =
-      com.salesagent.api.embedded.EmulatorBehaviour.defaults();
+  @Valid @NotNull private EmulatorBehaviour emulatorBehaviour = EmulatorBehaviour.defaults();
 
-  @jakarta.validation.constraints.Pattern(
+  @Pattern(
       regexp = "realistic|ack_only",
       message = "must be realistic or ack_only (WHATSAPP_EMULATOR_MODE)")
   private String emulatorMode = "realistic";
@@ -62,12 +67,12 @@ public class EmbeddedSettings {
     this.emulatorFaults = emulatorFaults == null ? "" : emulatorFaults.trim();
   }
 
-  @io.dropwizard.validation.ValidationMethod(
+  @ValidationMethod(
       message = "is not a list of fault:probability entries (WHATSAPP_EMULATOR_FAULTS)")
-  @com.fasterxml.jackson.annotation.JsonIgnore
+  @JsonIgnore
   public boolean isEmulatorFaultsValid() {
     try {
-      com.salesagent.api.embedded.EmulatorFaults.parse(emulatorFaults, 1);
+      EmulatorFaults.parse(emulatorFaults, 1);
       return true;
     } catch (RuntimeException e) {
       return false;
@@ -75,9 +80,9 @@ public class EmbeddedSettings {
   }
 
   /** The default behaviour with the configured mode. */
-  public com.salesagent.api.embedded.EmulatorBehaviour getEmulatorBehaviour() {
+  public EmulatorBehaviour getEmulatorBehaviour() {
     var b = emulatorBehaviour;
-    return new com.salesagent.api.embedded.EmulatorBehaviour(
+    return new EmulatorBehaviour(
         emulatorMode,
         b.deliverProbability(),
         b.readProbability(),

@@ -6,10 +6,14 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -22,17 +26,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
 
 /**
  * The dashboard's reads. {@code summary} costs O(campaigns x days) documents of campaign_stats plus
  * two indexed counts, whatever the number of events; {@code stream} is the live feed as Server-Sent
  * Events (a heartbeat comment every 15 s keeps proxies from closing it).
  */
+@Tag(name = "dashboard", description = "The live dashboard's summary and event stream")
 @Path("/api/dashboard")
 @Produces(MediaType.APPLICATION_JSON)
 public class DashboardResource {
@@ -66,19 +77,19 @@ public class DashboardResource {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("campaigns", funnel.campaigns());
     // Busiest first (by assignments): the segment the variants table opens on.
-    Map<String, Long> assigned = new java.util.HashMap<>();
-    for (org.bson.Document d :
+    Map<String, Long> assigned = new HashMap<>();
+    for (Document d :
         db.getCollection(VariantStats.COLLECTION)
             .find()
-            .projection(new org.bson.Document("segment", 1).append("assigned", 1))) {
+            .projection(new Document("segment", 1).append("assigned", 1))) {
       Number n = d.get("assigned", Number.class);
       assigned.merge(d.getString("segment"), n == null ? 0L : n.longValue(), Long::sum);
     }
     assigned.putIfAbsent("default", 0L);
     List<String> segments = new ArrayList<>(assigned.keySet());
     segments.sort(
-        java.util.Comparator.comparing((String seg) -> -assigned.get(seg))
-            .thenComparing(java.util.Comparator.naturalOrder()));
+        Comparator.comparing((String seg) -> -assigned.get(seg))
+            .thenComparing(Comparator.naturalOrder()));
     answer.put("segments", segments);
     answer.put("funnel", totals);
     answer.put("rates", rates(totals));
@@ -96,7 +107,7 @@ public class DashboardResource {
   /** The business numbers Meta's account-level errors paused: nothing goes out until they work. */
   private List<Map<String, Object>> pausedSenders() {
     List<Map<String, Object>> paused = new ArrayList<>();
-    for (org.bson.Document sender : new Senders(db).paused()) {
+    for (Document sender : new Senders(db).paused()) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("phoneNumberId", String.valueOf(sender.get("_id")));
       row.put("code", sender.get("code"));
@@ -119,7 +130,7 @@ public class DashboardResource {
    * contacts (when each lead first reached each stage). A lead being counted during the rebuild can
    * be counted twice: run it when traffic is quiet.
    */
-  @jakarta.ws.rs.POST
+  @POST
   @Path("/counters/rebuild")
   public Response rebuildCounters() {
     return Response.ok(Map.of("rowsRepaired", funnel.rebuild())).build();
@@ -158,21 +169,15 @@ public class DashboardResource {
   /** Live viewers at once per token holder (a few tabs, a wall screen). */
   public static final int MAX_STREAMS_PER_OPERATOR = 16;
 
-  private final java.util.concurrent.Semaphore streams =
-      new java.util.concurrent.Semaphore(MAX_STREAMS);
-  private final java.util.concurrent.ConcurrentHashMap<
-          String, java.util.concurrent.atomic.AtomicInteger>
-      perOperator = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Semaphore streams = new Semaphore(MAX_STREAMS);
+  private final ConcurrentHashMap<String, AtomicInteger> perOperator = new ConcurrentHashMap<>();
 
   @GET
   @Path("/stream")
   @Produces("text/event-stream")
   public Response stream(
-      @io.dropwizard.auth.Auth com.salesagent.api.auth.Operator operator,
-      @HeaderParam("Last-Event-ID") String lastEventId) {
-    java.util.concurrent.atomic.AtomicInteger mine =
-        perOperator.computeIfAbsent(
-            operator.name(), k -> new java.util.concurrent.atomic.AtomicInteger());
+      @Auth Operator operator, @HeaderParam("Last-Event-ID") String lastEventId) {
+    AtomicInteger mine = perOperator.computeIfAbsent(operator.name(), k -> new AtomicInteger());
     if (mine.incrementAndGet() > MAX_STREAMS_PER_OPERATOR) {
       mine.decrementAndGet();
       return tooMany("at most " + MAX_STREAMS_PER_OPERATOR + " live streams per operator");

@@ -14,6 +14,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -53,7 +55,7 @@ public final class LiveFeed implements Managed {
   static final Event END = new Event(-1, "end", "{}");
 
   private final MongoDatabase db;
-  private final java.util.function.BooleanSupplier changeStreamsAvailable;
+  private final BooleanSupplier changeStreamsAvailable;
   private volatile boolean changeStreams;
   private final long pollMillis;
   private final FunnelStats funnel;
@@ -75,8 +77,7 @@ public final class LiveFeed implements Managed {
   private volatile boolean running;
 
   /** {@code changeStreams} is asked at start, once the connection knows the server. */
-  public LiveFeed(
-      MongoDatabase db, java.util.function.BooleanSupplier changeStreams, long pollMillis) {
+  public LiveFeed(MongoDatabase db, BooleanSupplier changeStreams, long pollMillis) {
     this.db = db;
     this.changeStreamsAvailable = changeStreams;
     this.pollMillis = pollMillis;
@@ -116,7 +117,7 @@ public final class LiveFeed implements Managed {
   }
 
   static final int REPLAY = 500;
-  private final java.util.ArrayDeque<Event> recent = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Event> recent = new ArrayDeque<>();
 
   public void unsubscribe(BlockingQueue<Event> q) {
     subscribers.remove(q);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Faults the emulator injects the way Meta (or the network in front of it) produces them, each with
@@ -26,8 +27,8 @@ public final class EmulatorFaults {
   public static final String WEBHOOK_REORDER = "webhook_reorder";
   public static final String WEBHOOK_DELAY_MAX = "webhook_delay_max";
 
-  private static final java.util.Set<String> PROBABILITIES =
-      java.util.Set.of(
+  private static final Set<String> PROBABILITIES =
+      Set.of(
           TIMEOUT_AFTER_ACCEPT,
           RESET_AFTER_ACCEPT,
           HTTP_500,

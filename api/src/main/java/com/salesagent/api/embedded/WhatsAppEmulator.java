@@ -24,12 +24,15 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,20 +59,17 @@ public final class WhatsAppEmulator implements Managed {
   private final AtomicLong counter = new AtomicLong();
   private volatile EmulatorBehaviour behaviour;
   private volatile EmulatorFaults faults = EmulatorFaults.none();
-  private final Map<String, java.util.concurrent.atomic.AtomicInteger> acceptedByKey =
-      new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> acceptedByKey = new ConcurrentHashMap<>();
   private volatile Random random;
   private volatile String webhookUrl;
-  private volatile java.util.function.BiConsumer<String, String> sendListener = (waId, wamid) -> {};
+  private volatile BiConsumer<String, String> sendListener = (waId, wamid) -> {};
   private HttpServer server;
   private ExecutorService executor;
   private ScheduledExecutorService callbacks;
 
   private static final class Recipient {
-    final java.util.concurrent.atomic.AtomicInteger accepted =
-        new java.util.concurrent.atomic.AtomicInteger();
-    final java.util.concurrent.atomic.AtomicInteger acceptedAfterOptOut =
-        new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger accepted = new AtomicInteger();
+    final AtomicInteger acceptedAfterOptOut = new AtomicInteger();
 
     /** When our STOP for this recipient reached the webhook (200): nothing may come after. */
     volatile Instant optOutDelivered;
@@ -125,7 +125,7 @@ public final class WhatsAppEmulator implements Managed {
   }
 
   /** Told (recipient wa_id, wamid) of every accepted send: benchmarks time sends with it. */
-  public void setSendListener(java.util.function.BiConsumer<String, String> listener) {
+  public void setSendListener(BiConsumer<String, String> listener) {
     this.sendListener = listener;
   }
 
@@ -142,7 +142,7 @@ public final class WhatsAppEmulator implements Managed {
    * lead got twice.
    */
   public Map<String, Integer> duplicateKeys() {
-    Map<String, Integer> out = new java.util.TreeMap<>();
+    Map<String, Integer> out = new TreeMap<>();
     acceptedByKey.forEach(
         (k, n) -> {
           if (n.get() > 1) {
@@ -315,9 +315,7 @@ public final class WhatsAppEmulator implements Managed {
       LOG.warn("accepted a message for {} after its STOP was delivered", waId);
     }
     if (callbackData != null) {
-      acceptedByKey
-          .computeIfAbsent(callbackData, k -> new java.util.concurrent.atomic.AtomicInteger())
-          .incrementAndGet();
+      acceptedByKey.computeIfAbsent(callbackData, k -> new AtomicInteger()).incrementAndGet();
     }
     sendListener.accept(waId, wamid);
     react(

@@ -1,5 +1,6 @@
 package com.salesagent.api.leads;
 
+import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.temporal.LeadSearchAttributes;
@@ -57,12 +58,12 @@ public class Enrolment {
   private final LeadStore store;
   private final WorkflowClient temporal;
   private final Clock clock;
-  private final com.salesagent.activities.mongo.FunnelStats funnel;
+  private final FunnelStats funnel;
   private final Suppressions suppressions;
 
   public Enrolment(LeadStore store, WorkflowClient temporal, Clock clock) {
     this.store = store;
-    this.funnel = new com.salesagent.activities.mongo.FunnelStats(store.database());
+    this.funnel = new FunnelStats(store.database());
     this.temporal = temporal;
     this.clock = clock;
     this.suppressions = new Suppressions(store.database());

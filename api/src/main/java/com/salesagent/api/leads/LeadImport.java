@@ -1,6 +1,7 @@
 package com.salesagent.api.leads;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
@@ -44,10 +45,7 @@ class LeadImport {
   LeadImport(LeadValidator validator, Enrolment enrolment, ObjectMapper json, int maxRows) {
     this.validator = validator;
     this.enrolment = enrolment;
-    this.json =
-        json.copy()
-            .enable(
-                com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.json = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     this.json
         .getFactory()
         .setStreamReadConstraints(

@@ -14,6 +14,7 @@ import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.client.WorkflowClient;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -47,6 +48,10 @@ import org.bson.Document;
  * Enrolment and the lead's view. Lists and counts come from MongoDB (the dev server has no
  * visibility queries); the single lead adds the workflow's live state query.
  */
+@Tag(
+    name = "leads",
+    description =
+        "Enrol leads (one or by CSV/NDJSON import), list them, read one, pause, resume, stop")
 @Path("/api/leads")
 @Produces(MediaType.APPLICATION_JSON)
 public class LeadResource {

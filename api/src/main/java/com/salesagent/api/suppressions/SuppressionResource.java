@@ -8,6 +8,7 @@ import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.leads.LeadValidator;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -34,6 +35,7 @@ import org.bson.Document;
  * suppression — only with the lead's new consent (where and when they opted in again), which is
  * kept with the suppression and in the audit log.
  */
+@Tag(name = "suppressions", description = "Numbers that asked not to be contacted")
 @Path("/api/suppressions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SuppressionResource {

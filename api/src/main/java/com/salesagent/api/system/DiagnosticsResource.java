@@ -4,6 +4,7 @@ import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.diagnostics.DiagnosticsReport;
 import com.salesagent.workflows.diagnostics.DiagnosticsRequest;
 import com.salesagent.workflows.diagnostics.DiagnosticsWorkflow;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeoutException;
  * {@code POST /api/system/diagnostics}: runs the diagnostics workflow and returns what the worker
  * found. 200 when every probe passed, 503 when one failed, 504 when no worker answered.
  */
+@Tag(name = "system", description = "End-to-end diagnostics through a workflow")
 @Path("/api/system/diagnostics")
 @Produces(MediaType.APPLICATION_JSON)
 public class DiagnosticsResource {

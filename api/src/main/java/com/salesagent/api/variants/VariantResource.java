@@ -1,5 +1,6 @@
 package com.salesagent.api.variants;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -7,13 +8,20 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.variants.ArmGuard;
+import com.salesagent.activities.variants.VariantActivitiesImpl;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
-import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.temporal.TaskQueues;
+import com.salesagent.workflows.variants.KillSwitchProgress;
+import com.salesagent.workflows.variants.KillSwitchRequest;
+import com.salesagent.workflows.variants.KillSwitchWorkflow;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,11 +31,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bson.Document;
@@ -35,8 +46,10 @@ import org.bson.Document;
 /**
  * {@code /api/variants}: create, edit, enable and disable prompt variants. Disabling is the live
  * kill-switch: new assignments skip the variant at once, and every in-flight lead on it (found in
- * MongoDB) is signalled to switch before its next send.
+ * MongoDB) is signalled to switch before its next send, by a fan-out workflow ({@link
+ * KillSwitchWorkflow}) whose id the disable answers.
  */
+@Tag(name = "variants", description = "Prompt variants and the live kill-switch")
 @Path("/api/variants")
 @Produces(MediaType.APPLICATION_JSON)
 public class VariantResource {
@@ -53,11 +66,31 @@ public class VariantResource {
   /** An approved WhatsApp template and the body it renders. */
   public record Template(String name, String language, String body) {}
 
+  /** The variants, as stored. */
+  public record VariantList(List<Document> variants) {}
+
+  /** A created variant. */
+  public record Created(String variantId) {}
+
+  /**
+   * A variant enabled or disabled. On a disable, {@code killSwitch} names the workflow that tells
+   * every in-flight lead (follow it at {@code GET /api/variants/kill-switches/{workflowId}}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Switched(String variantId, boolean enabled, KillSwitch killSwitch) {}
+
+  /** A kill-switch under way: its workflow and the in-flight leads it is to reach. */
+  public record KillSwitch(String workflowId, long inFlight) {}
+
+  /** The leads a kill-switch would reach now. */
+  public record InFlight(String variantId, long inFlight) {}
+
+  /** The arms a manual arm-guard check took out. */
+  public record ArmCheck(List<ArmGuard.Disabled> autoDisabled) {}
+
   static final Set<String> PLACEHOLDERS =
       Set.of("firstName", "name", "company", "jobTitle", "industry", "fact");
   static final Set<String> PURPOSES = Set.of("first_contact", "follow_up_read", "follow_up_unread");
-  static final List<String> TERMINAL =
-      List.of("replied", "opted_out", "no_response", "failed", "stopped");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(\\w*)\\s*}}");
 
   private final MongoCollection<Document> variants;
@@ -74,10 +107,10 @@ public class VariantResource {
   }
 
   @GET
-  public Response list() {
+  public VariantList list() {
     List<Document> all = variants.find().into(new ArrayList<>());
     all.forEach(d -> d.remove("_id"));
-    return Response.ok(Map.of("variants", all)).build();
+    return new VariantList(all);
   }
 
   @POST
@@ -96,13 +129,14 @@ public class VariantResource {
       }
       throw e;
     }
-    return Response.status(201).entity(Map.of("variantId", request.variantId())).build();
+    return Response.status(201).entity(new Created(request.variantId())).build();
   }
 
   @PUT
   @Path("/{variantId}")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response replace(@PathParam("variantId") String variantId, VariantRequest request) {
+  public Switched replace(
+      @Auth Operator operator, @PathParam("variantId") String variantId, VariantRequest request) {
     List<FieldError> errors = validate(request, variantId);
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid variant", errors);
@@ -114,18 +148,13 @@ public class VariantResource {
     variants.replaceOne(Filters.eq("variantId", variantId), toDocument(request, variantId));
     boolean disabledNow =
         existing.getBoolean("enabled", true) && Boolean.FALSE.equals(request.enabled());
-    return Response.ok(
-            Map.of(
-                "variantId",
-                variantId,
-                "inFlightSignalled",
-                disabledNow ? killSwitch(variantId) : 0))
-        .build();
+    boolean enabled = request.enabled() == null || request.enabled();
+    return new Switched(variantId, enabled, disabledNow ? killSwitch(variantId, operator) : null);
   }
 
   @POST
   @Path("/{variantId}/enable")
-  public Response enable(@Auth Operator operator, @PathParam("variantId") String variantId) {
+  public Switched enable(@Auth Operator operator, @PathParam("variantId") String variantId) {
     if (variants
             .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", true))
             .getMatchedCount()
@@ -146,38 +175,51 @@ public class VariantResource {
                 Updates.pull("autoDisabled." + segment, variantId));
       }
     }
-    com.salesagent.activities.variants.ArmGuard.resetStrikes(
-        db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
+    ArmGuard.resetStrikes(db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
     audit(operator, "variant_enabled", variantId, null);
-    return Response.ok(Map.of("variantId", variantId, "enabled", true)).build();
+    return new Switched(variantId, true, null);
   }
 
   @POST
   @Path("/{variantId}/disable")
-  public Response disable(@Auth Operator operator, @PathParam("variantId") String variantId) {
+  public Switched disable(@Auth Operator operator, @PathParam("variantId") String variantId) {
     if (variants
             .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", false))
             .getMatchedCount()
         == 0) {
       throw new ApiException(404, "no variant " + variantId, List.of());
     }
-    int signalled = killSwitch(variantId);
-    com.salesagent.activities.variants.ArmGuard.resetStrikes(
-        db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
-    audit(operator, "variant_disabled", variantId, signalled);
-    return Response.ok(
-            Map.of("variantId", variantId, "enabled", false, "inFlightSignalled", signalled))
-        .build();
+    ArmGuard.resetStrikes(db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
+    KillSwitch killSwitch = killSwitch(variantId, operator);
+    audit(operator, "variant_disabled", variantId, killSwitch.workflowId());
+    return new Switched(variantId, false, killSwitch);
   }
 
-  private void audit(Operator operator, String action, String variantId, Integer signalled) {
+  /**
+   * {@code GET /api/variants/kill-switches/{workflowId}}: how far a kill-switch got (leads
+   * signalled, leads whose workflow had ended, done).
+   */
+  @GET
+  @Path("/kill-switches/{workflowId}")
+  public KillSwitchProgress killSwitchProgress(@PathParam("workflowId") String workflowId) {
+    if (!workflowId.startsWith(KillSwitchWorkflow.PREFIX)) {
+      throw ApiException.notFound("kill-switch " + workflowId, "workflowId");
+    }
+    try {
+      return temporal.newWorkflowStub(KillSwitchWorkflow.class, workflowId).progress();
+    } catch (WorkflowNotFoundException e) {
+      throw ApiException.notFound("kill-switch " + workflowId, "workflowId");
+    }
+  }
+
+  private void audit(Operator operator, String action, String variantId, String killSwitch) {
     Document entry =
-        new Document("at", new java.util.Date())
+        new Document("at", new Date())
             .append("actor", operator.name())
             .append("action", action)
             .append("variantId", variantId);
-    if (signalled != null) {
-      entry.append("inFlightSignalled", signalled);
+    if (killSwitch != null) {
+      entry.append("killSwitch", killSwitch);
     }
     db.getCollection(Collections.AUDIT_LOG).insertOne(entry);
   }
@@ -185,41 +227,38 @@ public class VariantResource {
   /** {@code GET /api/variants/{id}/in-flight}: the leads the kill-switch would reach now. */
   @GET
   @Path("/{variantId}/in-flight")
-  public Response inFlight(@PathParam("variantId") String variantId) {
+  public InFlight inFlight(@PathParam("variantId") String variantId) {
     if (variants.countDocuments(Filters.eq("variantId", variantId)) == 0) {
       throw new ApiException(404, "no variant " + variantId, List.of());
     }
-    long n =
-        contacts.countDocuments(
-            Filters.and(Filters.eq("variantId", variantId), Filters.nin("stage", TERMINAL)));
-    return Response.ok(Map.of("variantId", variantId, "inFlight", n)).build();
+    return new InFlight(
+        variantId, contacts.countDocuments(VariantActivitiesImpl.inFlight(variantId)));
   }
 
   /** {@code POST /api/variants/auto-disable/check}: runs the arm guard's check now. */
   @POST
   @Path("/auto-disable/check")
-  public Response checkArms() {
-    var disabled =
-        new com.salesagent.activities.variants.ArmGuard(db, java.time.Clock.systemUTC()).check();
-    return Response.ok(Map.of("autoDisabled", disabled)).build();
+  public ArmCheck checkArms() {
+    return new ArmCheck(new ArmGuard(db, Clock.systemUTC()).check());
   }
 
-  /** Signals every lead still running on the variant; returns how many were reached. */
-  private int killSwitch(String variantId) {
-    int signalled = 0;
-    for (Document c :
-        contacts.find(
-            Filters.and(Filters.eq("variantId", variantId), Filters.nin("stage", TERMINAL)))) {
-      try {
-        temporal
-            .newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(c.getString("leadId")))
-            .variantDisabled(variantId);
-        signalled++;
-      } catch (WorkflowNotFoundException e) {
-        // Ended meanwhile: nothing to switch.
-      }
-    }
-    return signalled;
+  /**
+   * Starts the fan-out that tells every lead still running on the variant to switch before its next
+   * send: a workflow, so it survives a crash and its progress can be followed; this request only
+   * counts the leads it is to reach.
+   */
+  private KillSwitch killSwitch(String variantId, Operator operator) {
+    String workflowId = KillSwitchWorkflow.workflowId(variantId, UUID.randomUUID().toString());
+    KillSwitchWorkflow fanOut =
+        temporal.newWorkflowStub(
+            KillSwitchWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(TaskQueues.LEADS)
+                .build());
+    WorkflowClient.start(fanOut::run, KillSwitchRequest.start(variantId, operator.name()));
+    return new KillSwitch(
+        workflowId, contacts.countDocuments(VariantActivitiesImpl.inFlight(variantId)));
   }
 
   static List<FieldError> validate(VariantRequest r, String pathId) {

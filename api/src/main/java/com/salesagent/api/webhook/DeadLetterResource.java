@@ -2,6 +2,7 @@ package com.salesagent.api.webhook;
 
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,6 +23,7 @@ import org.bson.Document;
  * Temporal or MongoDB, {@link WebhookInbox#MAX_ATTEMPTS} times): listed for operators, retried when
  * one asks.
  */
+@Tag(name = "webhook", description = "Webhook events that could not be processed")
 @Path("/api/webhooks/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {

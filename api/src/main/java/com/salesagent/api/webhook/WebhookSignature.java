@@ -5,6 +5,7 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -33,6 +34,6 @@ public final class WebhookSignature {
     }
     return MessageDigest.isEqual(
         sign(body).getBytes(StandardCharsets.US_ASCII),
-        header.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+        header.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
   }
 }

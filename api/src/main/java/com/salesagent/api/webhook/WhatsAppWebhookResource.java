@@ -3,6 +3,7 @@ package com.salesagent.api.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.api.auth.PublicEndpoint;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -24,6 +25,7 @@ import java.util.Map;
  * stored or signalled. A signed one always answers 200 once stored, items of a wrong shape included
  * (kept as dead letters): Meta would otherwise deliver it again and again.
  */
+@Tag(name = "webhook", description = "Meta's WhatsApp webhook (signed; no token)")
 @Path("/webhooks/whatsapp")
 @PublicEndpoint(
     "Meta calls it without our token: every POST must carry a valid X-Hub-Signature-256")

@@ -1,9 +1,17 @@
 package com.salesagent.tools.bench;
 
+import com.salesagent.activities.lead.ResearchActivitiesImpl;
+import com.salesagent.activities.lead.TemplateComposeActivities;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.research.Chunker;
+import com.salesagent.activities.research.Embeddings;
+import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.Retriever;
 import com.salesagent.api.SalesAgentApplication;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.api.webhook.WebhookSignature;
+import com.salesagent.workflows.lead.ComposeRequest;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
 import java.net.URI;
@@ -12,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -199,20 +208,12 @@ public class BenchCommand extends Command {
    */
   private static void researchAndCompose(SalesAgentApplication app, int leads, int warmup) {
     var db = app.connections().mongo().database();
-    var store = new com.salesagent.activities.mongo.LeadStore(db);
-    var embeddings =
-        new com.salesagent.activities.research.Embeddings(
-            Path.of(System.getProperty("java.io.tmpdir")));
-    var clock = java.time.Clock.systemUTC();
+    var store = new LeadStore(db);
+    var embeddings = new Embeddings(Path.of(System.getProperty("java.io.tmpdir")));
+    var clock = Clock.systemUTC();
     var research =
-        new com.salesagent.activities.lead.ResearchActivitiesImpl(
-            store,
-            List.of(new com.salesagent.activities.research.EnrolmentSource()),
-            embeddings,
-            clock);
-    var composer =
-        new com.salesagent.activities.lead.TemplateComposeActivities(
-            store, new com.salesagent.activities.research.Retriever(db, embeddings), clock);
+        new ResearchActivitiesImpl(store, List.of(new EnrolmentSource()), embeddings, clock);
+    var composer = new TemplateComposeActivities(store, new Retriever(db, embeddings), clock);
     String twoPages = TWO_PAGES.repeat(3);
     System.out.printf(
         "Research + compose (offline): %d leads, each with a research text of %d characters%n",
@@ -235,8 +236,7 @@ public class BenchCommand extends Command {
       research.research(leadId);
       long t1 = System.nanoTime();
       composer.compose(
-          new com.salesagent.workflows.lead.ComposeRequest(
-              leadId, "c", "v-cost", 0, "first_contact", leadId + "-k", 0, true));
+          new ComposeRequest(leadId, "c", "v-cost", 0, "first_contact", leadId + "-k", 0, true));
       long t2 = System.nanoTime();
       if (i >= warmup) {
         researchTimes.add(t1 - t0);
@@ -244,7 +244,7 @@ public class BenchCommand extends Command {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    List<String> chunks = com.salesagent.activities.research.Chunker.chunks(twoPages);
+    List<String> chunks = Chunker.chunks(twoPages);
     List<Long> embedTimes = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       long t = System.nanoTime();

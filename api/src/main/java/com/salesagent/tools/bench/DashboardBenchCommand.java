@@ -22,8 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.apache.commons.math3.random.MersenneTwister;
@@ -191,13 +189,7 @@ public class DashboardBenchCommand extends Command {
     Map<String, Map<String, Long>> campaignCounters = new HashMap<>();
     Map<String, Map<String, Long>> variantCounters = new HashMap<>();
     List<Document> batch = new ArrayList<>();
-    try (ProgressBar pb =
-        new ProgressBarBuilder()
-            .setTaskName("history")
-            .setInitialMax(events)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(500)
-            .build()) {
+    try (ProgressBar pb = Progress.bar("history", events)) {
       for (int n = 0; n < events; n++) {
         int lead = random.nextInt(leads);
         String type = TYPES[random.nextInt(TYPES.length)];

@@ -2,10 +2,13 @@ package com.salesagent.tools.bench;
 
 import com.salesagent.api.SalesAgentApplication;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.NetworkConnector;
 
 /** The embedded stack started in this JVM on free ports, for benchmarks and simulations. */
 record EmbeddedStack(SalesAgentApplication app, int port, String token) {
@@ -21,8 +24,8 @@ record EmbeddedStack(SalesAgentApplication app, int port, String token) {
   /** {@code name} labels the data directory; the token is generated. */
   static EmbeddedStack start(String name, Map<String, String> extra) throws Exception {
     byte[] random = new byte[16];
-    new java.security.SecureRandom().nextBytes(random);
-    String token = name + "-" + java.util.HexFormat.of().formatHex(random);
+    new SecureRandom().nextBytes(random);
+    String token = name + "-" + HexFormat.of().formatHex(random);
     Map<String, String> env = new HashMap<>();
     for (String port :
         List.of(
@@ -45,7 +48,7 @@ record EmbeddedStack(SalesAgentApplication app, int port, String token) {
     int port =
         Arrays.stream(app.server().getConnectors())
             .filter(c -> "application".equals(c.getName()))
-            .mapToInt(c -> ((org.eclipse.jetty.server.NetworkConnector) c).getLocalPort())
+            .mapToInt(c -> ((NetworkConnector) c).getLocalPort())
             .findFirst()
             .orElseThrow();
     return new EmbeddedStack(app, port, token);

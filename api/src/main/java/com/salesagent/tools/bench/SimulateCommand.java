@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
+import org.bson.Document;
 
 /**
  * {@code java -jar sales-agent.jar simulate}: synthetic leads across segments with hidden reply
@@ -137,13 +136,7 @@ public class SimulateCommand extends Command {
   }
 
   private static ProgressBar bar(String task, long max) {
-    return new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(max)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(250)
-        .continuousUpdate()
-        .build();
+    return Progress.bar(task, max);
   }
 
   private void fast(Namespace namespace, Map<String, double[]> rates, int leads) {
@@ -235,7 +228,7 @@ public class SimulateCommand extends Command {
             .mongo()
             .database()
             .getCollection("prompt_variants")
-            .find(new org.bson.Document("enabled", true))
+            .find(new Document("enabled", true))
             .map(d -> d.getString("variantId"))
             .into(new ArrayList<>());
     variants.sort(String::compareTo);

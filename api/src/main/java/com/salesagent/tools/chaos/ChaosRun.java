@@ -13,6 +13,13 @@ import com.salesagent.api.embedded.EmulatorFaults;
 import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.temporal.Ports;
 import com.salesagent.workflows.lead.Stage;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -315,7 +323,7 @@ public final class ChaosRun {
         if (r.statusCode() == 200) {
           return;
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // not up yet
       }
       Thread.sleep(500);
@@ -353,7 +361,7 @@ public final class ChaosRun {
             enrolled++;
             break;
           }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           // the API or MongoDB is away: try again
         }
         Thread.sleep(Math.min(5000, 200L << Math.min(5, attempt)));
@@ -423,23 +431,18 @@ public final class ChaosRun {
       return 0;
     }
     var service =
-        io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
-            io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(target)
-                .build());
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     int stalls = 0;
     try {
       for (String line : stuck) {
         String leadId = line.split(" ")[0];
-        var execution =
-            io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                .setWorkflowId("lead-" + leadId)
-                .build();
+        var execution = WorkflowExecution.newBuilder().setWorkflowId("lead-" + leadId).build();
         var described =
             service
                 .blockingStub()
                 .describeWorkflowExecution(
-                    io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                    DescribeWorkflowExecutionRequest.newBuilder()
                         .setNamespace("default")
                         .setExecution(execution)
                         .build());
@@ -447,8 +450,7 @@ public final class ChaosRun {
             service
                 .blockingStub()
                 .getWorkflowExecutionHistory(
-                    io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest
-                        .newBuilder()
+                    GetWorkflowExecutionHistoryRequest.newBuilder()
                         .setNamespace("default")
                         .setExecution(execution)
                         .build())
@@ -456,9 +458,8 @@ public final class ChaosRun {
                 .getEventsList();
         var last = history.get(history.size() - 1);
         boolean stalled =
-            last.getEventType()
-                    == io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
-                && last.getEventTime().getSeconds() < java.time.Instant.now().getEpochSecond() - 30;
+            last.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
+                && last.getEventTime().getSeconds() < Instant.now().getEpochSecond() - 30;
         if (stalled) {
           stalls++;
         }

@@ -256,7 +256,8 @@ class SecuritySuiteTest {
       }
     }
     assertThat(publicRoutes)
-        .containsExactlyInAnyOrder("GET /webhooks/whatsapp", "POST /webhooks/whatsapp");
+        .containsExactlyInAnyOrder(
+            "GET /webhooks/whatsapp", "POST /webhooks/whatsapp", "GET /api/openapi.x");
   }
 
   @Test

@@ -1,7 +1,11 @@
 package com.salesagent.worker.cli;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.dropwizard.configuration.ConfigurationSourceProvider;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.setup.Bootstrap;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.commons.text.StringSubstitutor;
 import org.apache.commons.text.lookup.StringLookupFactory;
+import org.bson.types.ObjectId;
 
 /**
  * Configuration files are read from disk when the path exists there, else from the classpath (the
@@ -24,17 +29,13 @@ public final class ConfigSources {
    * environment substituted, ISO-8601 java.time in JSON (as in workflow payloads), and MongoDB ids
    * as their hex string (as mongosh shows them).
    */
-  public static void configure(
-      io.dropwizard.core.setup.Bootstrap<?> bootstrap, Map<String, String> environment) {
+  public static void configure(Bootstrap<?> bootstrap, Map<String, String> environment) {
     bootstrap.setConfigurationSourceProvider(fileOrClasspath(environment));
     bootstrap
         .getObjectMapper()
-        .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .registerModule(
-            new com.fasterxml.jackson.databind.module.SimpleModule()
-                .addSerializer(
-                    org.bson.types.ObjectId.class,
-                    com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
+            new SimpleModule().addSerializer(ObjectId.class, ToStringSerializer.instance));
   }
 
   /** {@code environment} is System.getenv() in production and a plain map in tests. */

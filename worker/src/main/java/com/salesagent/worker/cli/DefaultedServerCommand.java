@@ -7,6 +7,9 @@ import io.dropwizard.core.Configuration;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.BindException;
 import java.util.HashMap;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.Namespace;
@@ -52,14 +55,14 @@ public class DefaultedServerCommand<T extends Configuration> extends ServerComma
       if (t instanceof ConfigurationException) {
         return "error: " + t.getMessage().strip();
       }
-      if (t instanceof java.net.BindException) {
+      if (t instanceof BindException) {
         return "error: a port is already in use ("
             + t.getMessage()
             + "); set HTTP_PORT / ADMIN_PORT to free ports";
       }
     }
-    java.io.StringWriter trace = new java.io.StringWriter();
-    e.printStackTrace(new java.io.PrintWriter(trace));
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
     return "error: unexpected failure at start-up: " + e + "\n" + trace;
   }
 }

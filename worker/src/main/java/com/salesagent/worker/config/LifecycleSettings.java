@@ -1,8 +1,10 @@
 package com.salesagent.worker.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.salesagent.activities.mongo.Seeds;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -179,9 +181,8 @@ public class LifecycleSettings {
     this.maxRateLimitRetries = maxRateLimitRetries;
   }
 
-  @io.dropwizard.validation.ValidationMethod(
-      message = "is not an IANA time zone such as Europe/Paris (DEFAULT_TIMEZONE)")
-  @com.fasterxml.jackson.annotation.JsonIgnore
+  @ValidationMethod(message = "is not an IANA time zone such as Europe/Paris (DEFAULT_TIMEZONE)")
+  @JsonIgnore
   public boolean isDefaultTimezoneValid() {
     try {
       ZoneId.of(defaultTimezone);

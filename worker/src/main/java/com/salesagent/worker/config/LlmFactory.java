@@ -1,8 +1,10 @@
 package com.salesagent.worker.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.salesagent.activities.compose.LlmSettings;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -87,8 +89,8 @@ public class LlmFactory {
     this.maxRetries = maxRetries;
   }
 
-  @io.dropwizard.validation.ValidationMethod(message = "needs LLM_API_KEY for openai and gemini")
-  @com.fasterxml.jackson.annotation.JsonIgnore
+  @ValidationMethod(message = "needs LLM_API_KEY for openai and gemini")
+  @JsonIgnore
   public boolean isKeyPresentWhereNeeded() {
     return !("openai".equals(provider) || "gemini".equals(provider)) || !apiKey.isBlank();
   }

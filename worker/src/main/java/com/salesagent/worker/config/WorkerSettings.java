@@ -1,8 +1,10 @@
 package com.salesagent.worker.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 
 /** How the worker polls. {@code inProcess} lets the API process host a worker too. */
 public class WorkerSettings {
@@ -21,7 +23,7 @@ public class WorkerSettings {
   private int maxConcurrentActivities = 50;
 
   /** Caches of the embedding library (tokenizer files); never the user's home directory. */
-  @jakarta.validation.constraints.NotBlank private String cacheDir = "./data/cache";
+  @NotBlank private String cacheDir = "./data/cache";
 
   /** Fetch the lead's website during research (robots.txt respected, 5 s, 512 KiB). */
   private boolean researchWebsite = false;
@@ -30,15 +32,15 @@ public class WorkerSettings {
    * How often the worker checks losing arms for auto-disable (when enabled in
    * agent_configurations); 0 turns the check off in this process.
    */
-  private io.dropwizard.util.Duration armGuardInterval = io.dropwizard.util.Duration.minutes(5);
+  private Duration armGuardInterval = Duration.minutes(5);
 
   @JsonProperty
-  public io.dropwizard.util.Duration getArmGuardInterval() {
+  public Duration getArmGuardInterval() {
     return armGuardInterval;
   }
 
   @JsonProperty
-  public void setArmGuardInterval(io.dropwizard.util.Duration armGuardInterval) {
+  public void setArmGuardInterval(Duration armGuardInterval) {
     this.armGuardInterval = armGuardInterval;
   }
 

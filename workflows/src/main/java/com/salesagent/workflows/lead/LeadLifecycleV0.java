@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 
 /**
@@ -405,8 +406,8 @@ class LeadLifecycleV0 implements LeadWorkflow {
     boolean unchanged =
         eventType == null
             && next == stage
-            && java.util.Objects.equals(action, nextAction)
-            && java.util.Objects.equals(at, nextActionAt);
+            && Objects.equals(action, nextAction)
+            && Objects.equals(at, nextActionAt);
     // Version 1: a wake-up that changes nothing (a duplicate or "delivered" status) records
     // nothing; before it, every wake-up wrote the stage again.
     if (unchanged

@@ -1,5 +1,7 @@
 package com.salesagent.workflows.lead;
 
+import java.util.Locale;
+
 /** The lead's stage, shown as the LeadStage search attribute and in MongoDB. */
 public enum Stage {
   ENROLLED,
@@ -30,6 +32,6 @@ public enum Stage {
 
   /** The lower-case name used in MongoDB, the API and search attributes. */
   public String key() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,0 +1,112 @@
+package com.salesagent.api.system;
+
+import com.salesagent.api.auth.PublicEndpoint;
+import io.swagger.v3.core.filter.AbstractSpecFilter;
+import io.swagger.v3.core.model.ApiDescription;
+import io.swagger.v3.jaxrs2.integration.resources.BaseOpenApiResource;
+import io.swagger.v3.oas.integration.SwaggerConfiguration;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import jakarta.servlet.ServletConfig;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Application;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code GET /api/openapi.json} (and {@code .yaml}): the REST API as OpenAPI 3, read from the
+ * resources' JAX-RS and OpenAPI annotations, with the bearer-token scheme every route but the
+ * webhook needs; {@code /api-docs/} is the browsable page. Public: it describes the routes, it
+ * reveals no data, and the page must load it before the operator types the token.
+ */
+@Path("/api/openapi.{type:json|yaml}")
+@PublicEndpoint("the API's description: routes and shapes, no data; the page reads it tokenless")
+public class OpenApiDocs extends BaseOpenApiResource {
+  public static final String CONTEXT_ID = "sales-agent-api";
+
+  /** The bearer-token scheme, named by the resources that need it (all but the webhook). */
+  public static final String TOKEN = "operatorToken";
+
+  public OpenApiDocs(Set<Class<?>> resources, String version) {
+    OpenAPI api =
+        new OpenAPI()
+            .info(
+                new Info()
+                    .title("Sales agent API")
+                    .version(version)
+                    .description(
+                        "Enrol leads, follow their workflows, steer prompt variants and approvals."
+                            + " Every route needs the operator's bearer token (API_ADMIN_TOKEN)"
+                            + " except the WhatsApp webhook, which Meta signs."))
+            .components(
+                new Components()
+                    .addSecuritySchemes(
+                        TOKEN,
+                        new SecurityScheme()
+                            .type(SecurityScheme.Type.HTTP)
+                            .scheme("bearer")
+                            .description("API_ADMIN_TOKEN")));
+    Set<String> classes = new LinkedHashSet<>();
+    resources.forEach(c -> classes.add(c.getName()));
+    SwaggerConfiguration config =
+        new SwaggerConfiguration()
+            .openAPI(api)
+            .resourceClasses(classes)
+            .prettyPrint(true)
+            .filterClass(TokenRequirement.class.getName())
+            .readAllResources(true);
+    setOpenApiConfiguration(config);
+  }
+
+  /**
+   * Marks every operation with the bearer-token requirement except the webhook's (the only public
+   * routes besides this description; the security suite holds that allow-list).
+   */
+  public static final class TokenRequirement extends AbstractSpecFilter {
+    @Override
+    public Optional<Operation> filterOperation(
+        Operation operation,
+        ApiDescription api,
+        Map<String, List<String>> params,
+        Map<String, String> cookies,
+        Map<String, List<String>> headers) {
+      if (!api.getPath().startsWith("/webhooks/")) {
+        operation.addSecurityItem(new SecurityRequirement().addList(TOKEN));
+      }
+      return Optional.of(operation);
+    }
+  }
+
+  /** One description per application, built once from the configuration above. */
+  @Override
+  protected String getContextId(ServletConfig config) {
+    return CONTEXT_ID;
+  }
+
+  @GET
+  @Produces({MediaType.APPLICATION_JSON, "application/yaml"})
+  @io.swagger.v3.oas.annotations.Operation(hidden = true)
+  public Response describe(
+      @Context HttpHeaders headers,
+      @Context UriInfo uriInfo,
+      @Context Application app,
+      @PathParam("type") String type)
+      throws Exception {
+    return getOpenApi(headers, (ServletConfig) null, app, uriInfo, type);
+  }
+}
