@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
@@ -142,6 +143,32 @@ class EmbeddedApplicationTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("/api-docs/ui/swagger-ui-bundle.js");
     assertThat(bundle.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void thePrometheusPageHasTheJvmDropwizardAndTemporalMeters() throws Exception {
+    assertThat(post("/api/system/diagnostics", TOKEN).statusCode()).isEqualTo(200);
+    String[] page = new String[1];
+    Awaitility.await("the Temporal SDK's meters (reported every 2 s)")
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              HttpResponse<String> r =
+                  http.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://localhost:" + APP.getAdminPort() + "/prometheus"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              page[0] = r.statusCode() == 200 ? r.body() : "";
+              return page[0].contains("temporal_workflow_completed");
+            });
+
+    assertThat(page[0])
+        .contains("jvm_memory_used_bytes")
+        .contains("temporal_request_total")
+        // Dropwizard's timer of the resource method just called (class-level @Timed).
+        .containsPattern("com_salesagent_api_system_DiagnosticsResource_\\w+_count");
   }
 
   @Test

@@ -182,6 +182,19 @@ class LifecycleApplicationTest {
     List<Document> messages = store().messagesOf(leadId);
     assertThat(messages).hasSize(2);
     assertThat(messages).allSatisfy(m -> assertThat(m.getString("status")).isEqualTo("read"));
+    // The same lifecycle on the admin port's Prometheus page: our meters and Temporal's.
+    String prometheus =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + APP.getAdminPort() + "/prometheus"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(prometheus)
+        .containsPattern(
+            "sales_agent_sends_total\\{[^}]*result=\"sent\"[^}]*step=\"first_contact\"")
+        .containsPattern("sales_agent_sends_total\\{[^}]*result=\"sent\"[^}]*step=\"follow_up\"")
+        .containsPattern("sales_agent_webhook_events_total\\{[^}]*kind=\"status\"");
     assertThat(messages.get(0).getString("kind")).isEqualTo("template");
     assertThat(messages.get(1).getString("purpose")).isEqualTo("follow_up_read");
     Document feedback = store().feedback().find(Filters.eq("leadId", leadId)).first();

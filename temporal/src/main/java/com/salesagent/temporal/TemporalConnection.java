@@ -1,5 +1,6 @@
 package com.salesagent.temporal;
 
+import com.uber.m3.tally.Scope;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -33,10 +34,18 @@ public final class TemporalConnection implements AutoCloseable {
   private final WorkflowClient client;
 
   public TemporalConnection(String target, TemporalSettings settings) {
+    this(target, settings, null);
+  }
+
+  /** {@code metrics}: where the SDK reports (its client and the workers on it); null for none. */
+  public TemporalConnection(String target, TemporalSettings settings, Scope metrics) {
     this.target = target;
     this.settings = settings;
     WorkflowServiceStubsOptions.Builder options =
         WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    if (metrics != null) {
+      options.setMetricsScope(metrics);
+    }
     SslContext ssl = sslContext(settings);
     if (ssl != null) {
       options.setSslContext(ssl);

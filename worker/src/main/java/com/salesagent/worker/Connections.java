@@ -6,6 +6,7 @@ import com.salesagent.worker.health.MongoHealthCheck;
 import com.salesagent.worker.health.S3HealthCheck;
 import com.salesagent.worker.health.SendersHealthCheck;
 import com.salesagent.worker.health.TemporalHealthCheck;
+import com.salesagent.worker.observability.PrometheusMetrics;
 import io.dropwizard.core.setup.Environment;
 
 /**
@@ -16,8 +17,10 @@ public record Connections(
     TemporalConnection temporal, MongoConnection mongo, StorageConnection storage) {
 
   public static Connections open(WorkerConfiguration c, Environment env, Endpoints endpoints) {
+    PrometheusMetrics metrics = PrometheusMetrics.install(env);
     TemporalConnection temporal =
-        new TemporalConnection(endpoints.temporalTarget(), c.getTemporal());
+        new TemporalConnection(
+            endpoints.temporalTarget(), c.getTemporal(), metrics.temporalScope());
     MongoConnection mongo =
         new MongoConnection(
             endpoints.mongoUri(),

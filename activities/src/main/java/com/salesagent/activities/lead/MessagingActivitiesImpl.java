@@ -13,6 +13,7 @@ import com.salesagent.workflows.lead.MessagingActivities;
 import com.salesagent.workflows.lead.MetaErrors;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
+import io.micrometer.core.instrument.Metrics;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,6 +58,19 @@ public class MessagingActivitiesImpl implements MessagingActivities {
 
   @Override
   public SendResult send(SendRequest request) {
+    SendResult result = sendOnce(request);
+    // sales_agent_sends_total{result, step}: first contacts apart from follow-ups.
+    Metrics.counter(
+            "sales_agent.sends",
+            "result",
+            result.outcome(),
+            "step",
+            request.step() == 0 ? "first_contact" : "follow_up")
+        .increment();
+    return result;
+  }
+
+  private SendResult sendOnce(SendRequest request) {
     Instant now = clock.instant();
     String key = request.idempotencyKey();
     Document contact = store.contact(request.leadId());

@@ -1,5 +1,6 @@
 package com.salesagent.api.analytics;
 
+import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
@@ -37,6 +38,7 @@ import org.bson.Document;
  * variants' weights (meaningful for fixed splits; alarm at p < 0.001).
  */
 @Tag(name = "analytics", description = "Variant performance and its counters")
+@Timed
 @Path("/api/analytics/variants")
 @Produces(MediaType.APPLICATION_JSON)
 public class AnalyticsResource {

@@ -1,5 +1,6 @@
 package com.salesagent.api.approvals;
 
+import com.codahale.metrics.annotation.Timed;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -26,6 +27,7 @@ import org.bson.Document;
 @Tag(
     name = "approvals",
     description = "Messages the quality gate held, and sends whose fate is unknown")
+@Timed
 @Path("/api/approvals")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApprovalResource {

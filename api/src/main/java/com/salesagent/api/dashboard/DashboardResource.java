@@ -1,5 +1,6 @@
 package com.salesagent.api.dashboard;
 
+import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
@@ -44,6 +45,7 @@ import org.bson.Document;
  * Events (a heartbeat comment every 15 s keeps proxies from closing it).
  */
 @Tag(name = "dashboard", description = "The live dashboard's summary and event stream")
+@Timed
 @Path("/api/dashboard")
 @Produces(MediaType.APPLICATION_JSON)
 public class DashboardResource {

@@ -1,5 +1,6 @@
 package com.salesagent.api.leads;
 
+import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,6 +53,7 @@ import org.bson.Document;
     name = "leads",
     description =
         "Enrol leads (one or by CSV/NDJSON import), list them, read one, pause, resume, stop")
+@Timed
 @Path("/api/leads")
 @Produces(MediaType.APPLICATION_JSON)
 public class LeadResource {

@@ -1,5 +1,6 @@
 package com.salesagent.api.suppressions;
 
+import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.Suppressions;
@@ -36,6 +37,7 @@ import org.bson.Document;
  * kept with the suppression and in the audit log.
  */
 @Tag(name = "suppressions", description = "Numbers that asked not to be contacted")
+@Timed
 @Path("/api/suppressions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SuppressionResource {

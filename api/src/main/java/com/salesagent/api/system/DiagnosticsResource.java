@@ -1,5 +1,6 @@
 package com.salesagent.api.system;
 
+import com.codahale.metrics.annotation.Timed;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.diagnostics.DiagnosticsReport;
 import com.salesagent.workflows.diagnostics.DiagnosticsRequest;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeoutException;
  * found. 200 when every probe passed, 503 when one failed, 504 when no worker answered.
  */
 @Tag(name = "system", description = "End-to-end diagnostics through a workflow")
+@Timed
 @Path("/api/system/diagnostics")
 @Produces(MediaType.APPLICATION_JSON)
 public class DiagnosticsResource {

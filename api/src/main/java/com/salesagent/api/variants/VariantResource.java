@@ -1,5 +1,6 @@
 package com.salesagent.api.variants;
 
+import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
@@ -50,6 +51,7 @@ import org.bson.Document;
  * KillSwitchWorkflow}) whose id the disable answers.
  */
 @Tag(name = "variants", description = "Prompt variants and the live kill-switch")
+@Timed
 @Path("/api/variants")
 @Produces(MediaType.APPLICATION_JSON)
 public class VariantResource {

@@ -1,5 +1,6 @@
 package com.salesagent.api.webhook;
 
+import com.codahale.metrics.annotation.Timed;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -24,6 +25,7 @@ import org.bson.Document;
  * one asks.
  */
 @Tag(name = "webhook", description = "Webhook events that could not be processed")
+@Timed
 @Path("/api/webhooks/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {

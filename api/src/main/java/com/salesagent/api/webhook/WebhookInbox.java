@@ -14,6 +14,8 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +70,13 @@ public class WebhookInbox implements Managed {
 
   /** Events queued or being processed here, so the sweep never queues one twice. */
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+  {
+    // sales_agent_webhook_inbox_queued: stored events this process has queued and not finished.
+    Gauge.builder("sales_agent.webhook.inbox.queued", inFlight, Set::size)
+        .strongReference(false)
+        .register(Metrics.globalRegistry);
+  }
 
   public WebhookInbox(
       LeadStore store,
@@ -145,6 +154,8 @@ public class WebhookInbox implements Managed {
     suppressStopsNow(parsed, now);
     List<Document> docs = new ArrayList<>();
     for (MetaNotification.Item item : parsed.items()) {
+      Metrics.counter("sales_agent.webhook.events", "kind", item.kind(), "valid", "true")
+          .increment();
       docs.add(
           new Document("eventKey", item.eventKey())
               .append("kind", item.kind())
@@ -155,6 +166,8 @@ public class WebhookInbox implements Managed {
               .append("receivedAt", Date.from(now)));
     }
     for (MetaNotification.Invalid bad : parsed.invalid()) {
+      Metrics.counter("sales_agent.webhook.events", "kind", bad.kind(), "valid", "false")
+          .increment();
       LOG.warn("webhook {} item refused: {}", bad.kind(), bad.reason());
       docs.add(
           new Document("eventKey", bad.eventKey())

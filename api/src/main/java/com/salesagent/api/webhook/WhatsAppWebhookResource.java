@@ -1,5 +1,6 @@
 package com.salesagent.api.webhook;
 
+import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.api.auth.PublicEndpoint;
@@ -26,6 +27,7 @@ import java.util.Map;
  * (kept as dead letters): Meta would otherwise deliver it again and again.
  */
 @Tag(name = "webhook", description = "Meta's WhatsApp webhook (signed; no token)")
+@Timed
 @Path("/webhooks/whatsapp")
 @PublicEndpoint(
     "Meta calls it without our token: every POST must carry a valid X-Hub-Signature-256")
