@@ -19,6 +19,7 @@ import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.worker.config.WorkerSettings;
+import com.salesagent.worker.observability.LogContextInterceptor;
 import com.salesagent.workflows.diagnostics.DiagnosticsWorkflowImpl;
 import com.salesagent.workflows.lead.LeadWorkflowImpl;
 import com.salesagent.workflows.variants.ArmGuardWorkflow;
@@ -68,6 +69,8 @@ public final class WorkerRuntime implements Managed {
             WorkerFactoryOptions.newBuilder()
                 // 0 asks for no stickiness: the SDK reads 0 as "the default", so keep one.
                 .setWorkflowCacheSize(Math.max(1, settings.getWorkflowCacheSize()))
+                // Activity log lines carry their workflow and lead ids (LogContext).
+                .setWorkerInterceptors(new LogContextInterceptor())
                 .build());
     Worker worker =
         factory.newWorker(

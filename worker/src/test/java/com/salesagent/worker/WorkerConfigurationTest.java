@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.salesagent.temporal.StartupException;
 import com.salesagent.worker.cli.ConfigSources;
 import com.salesagent.worker.config.WorkerConfiguration;
+import com.salesagent.worker.observability.JsonConsoleAppenderFactory;
 import io.dropwizard.configuration.ConfigurationValidationException;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
+import io.dropwizard.logging.common.ConsoleAppenderFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.logging.json.EventJsonLayoutBaseFactory;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,6 +65,18 @@ class WorkerConfigurationTest {
     assertThat(c.getS3().getEndpoint()).isEqualTo("http://minio:9000");
     assertThat(c.getS3().getBucket()).isEqualTo("media-bucket");
     assertThat(c.getS3().getRegion()).isEqualTo("eu-west-1");
+  }
+
+  @Test
+  void logFormatJsonSwitchesTheConsoleToDropwizardsJsonLayout() throws Exception {
+    DefaultLoggingFactory text = (DefaultLoggingFactory) load(env()).getLoggingFactory();
+    DefaultLoggingFactory json =
+        (DefaultLoggingFactory) load(env("LOG_FORMAT", "json")).getLoggingFactory();
+
+    assertThat(text.getAppenders().get(0)).isExactlyInstanceOf(ConsoleAppenderFactory.class);
+    assertThat(json.getAppenders().get(0)).isInstanceOf(JsonConsoleAppenderFactory.class);
+    assertThat(((ConsoleAppenderFactory<?>) json.getAppenders().get(0)).getLayout())
+        .isInstanceOf(EventJsonLayoutBaseFactory.class);
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
@@ -131,6 +132,7 @@ final class MessageProcessor {
       Triage triage,
       Instant at) {
     String leadId = contact.getString("leadId");
+    LogContext.lead(leadId);
     boolean reaction = "reaction".equals(type);
     // The reward of the bandit: a lead's first reply, marked on the contact atomically so a
     // replay after a partial failure never counts it twice.

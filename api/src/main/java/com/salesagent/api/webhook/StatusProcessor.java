@@ -1,6 +1,7 @@
 package com.salesagent.api.webhook;
 
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
@@ -52,6 +53,7 @@ final class StatusProcessor {
    */
   private void countSent(Document message, String wamid, Instant at) {
     String leadId = message.getString("leadId");
+    LogContext.lead(leadId);
     Document contact = store.contact(leadId);
     store.addWhatsAppId(leadId, message.getString("waId"));
     store.recordInteraction(
@@ -100,6 +102,7 @@ final class StatusProcessor {
       return "unknown_wamid";
     }
     String leadId = message.getString("leadId");
+    LogContext.lead(leadId);
     if (!event.effectsApplied()) {
       Document contact = store.contact(leadId);
       // "sent" is counted by the send activity when the Cloud API accepts the message.

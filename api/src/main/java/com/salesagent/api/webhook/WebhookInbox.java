@@ -8,6 +8,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.triage.ReplyClassifier;
@@ -252,6 +253,7 @@ public class WebhookInbox implements Managed {
 
   private void processSafely(Document event) {
     String key = event.getString("eventKey");
+    LogContext.event(key);
     AtomicBoolean applied = new AtomicBoolean(event.getBoolean("effectsApplied", false));
     try {
       Date received = event.getDate("receivedAt");
@@ -285,6 +287,7 @@ public class WebhookInbox implements Managed {
       failed(key, e, applied.get());
     } finally {
       inFlight.remove(key);
+      LogContext.clear();
     }
   }
 
@@ -304,7 +307,7 @@ public class WebhookInbox implements Managed {
   private void failed(String key, RuntimeException e, boolean effectsApplied) {
     boolean transientFailure = isTransient(e);
     String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-    LOG.warn("webhook event {} not processed yet: {}", key, reason);
+    LOG.warn("webhook event {} not processed yet: {}", LogContext.safe(key), reason);
     try {
       List<Bson> updates = new ArrayList<>();
       if (effectsApplied) {
@@ -325,7 +328,10 @@ public class WebhookInbox implements Managed {
                     Updates.set("deadLetter", true))
                 .getModifiedCount();
         if (moved > 0) {
-          LOG.error("webhook event {} is a dead letter after {} attempts", key, MAX_ATTEMPTS);
+          LOG.error(
+              "webhook event {} is a dead letter after {} attempts",
+              LogContext.safe(key),
+              MAX_ATTEMPTS);
         }
       }
     } catch (RuntimeException ignored) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,19 @@ import org.junit.jupiter.api.Test;
  */
 class LogFormatTest {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+  private static LoggingEvent event(LoggerContext context, Map<String, String> mdc) {
+    LoggingEvent event =
+        new LoggingEvent(
+            "x",
+            context.getLogger("com.salesagent.Test"),
+            Level.WARN,
+            "status for unknown wamid {}",
+            null,
+            new Object[] {"wamid.X\nERROR [2026-12-01] forged: admin logged in\u202e\r"});
+    event.setMDCPropertyMap(mdc);
+    return event;
+  }
 
   @Test
   void controlCharactersInMessagesCannotForgeLogLines() throws Exception {
@@ -36,22 +50,18 @@ class LogFormatTest {
       layout.setContext(context);
       layout.setPattern(pattern);
       layout.start();
-      LoggingEvent event =
-          new LoggingEvent(
-              "x",
-              context.getLogger("com.salesagent.Test"),
-              Level.WARN,
-              "status for unknown wamid {}",
-              null,
-              new Object[] {"wamid.X\nERROR [2026-12-01] forged: admin logged in\u202e\r"});
-
-      String line = layout.doLayout(event);
+      String line = layout.doLayout(event(context, Map.of()));
+      String inContext =
+          layout.doLayout(event(context, Map.of("workflowId", "lead-L-7", "leadId", "L-7")));
 
       assertThat(line).as(file).endsWith("\n");
       assertThat(line.substring(0, line.length() - 1))
           .as(file)
           .doesNotContain("\n", "\r", "\u202e");
-      assertThat(line).as(file).contains("wamid.X?ERROR [2026-12-01] forged");
+      assertThat(line)
+          .as(file)
+          .contains("Test: status for unknown wamid wamid.X?ERROR [2026-12-01] forged");
+      assertThat(inContext).as(file).contains("Test: [lead-L-7] status for unknown wamid");
     }
   }
 }
