@@ -54,6 +54,7 @@ class RepositoryContractTest {
             "api/src/main/resources/embedded.yml",
             "api/src/main/resources/server.yml",
             "worker/src/main/resources/worker.yml",
+            "worker/src/main/resources/shared.yml",
             "docker-compose.yml")) {
       used.addAll(variables(read(file)));
     }

@@ -22,7 +22,9 @@ import jakarta.ws.rs.core.Response;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import com.salesagent.activities.variants.VariantAnalytics.Rate;
 import java.util.ArrayList;
+import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,7 +66,7 @@ public class AnalyticsResource {
             .first();
     List<String> autoDisabled = ArmGuard.autoDisabled(config, segment);
     List<Arm> arms = new ArrayList<>();
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<Function<Double, VariantRow>> rows = new ArrayList<>();
     for (Document v : variants) {
       String id = v.getString("variantId");
       Map<String, Long> t = totals.getOrDefault(id, Map.of());
@@ -72,26 +74,25 @@ public class AnalyticsResource {
       long sent = t.getOrDefault("sent", 0L);
       long replied = Math.min(assigned, t.getOrDefault("replied", 0L));
       arms.add(new Arm(id, ((Number) v.get("weight", 1)).doubleValue(), assigned, replied));
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("variantId", id);
-      row.put("angle", v.getString("angle"));
-      row.put("enabled", v.getBoolean("enabled", true));
-      row.put("autoDisabled", autoDisabled.contains(id));
       Map<String, Long> counts = new LinkedHashMap<>();
       VariantStats.COUNTERS.forEach(c -> counts.put(c, t.getOrDefault(c, 0L)));
-      row.put("counts", counts);
-      row.put("replyRate", VariantAnalytics.wilson(replied, assigned));
-      row.put(
-          "deliveryRate",
-          VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("delivered", 0L)), sent));
-      row.put(
-          "readRate", VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("read", 0L)), sent));
-      row.put(
-          "optOutRate",
-          VariantAnalytics.wilson(Math.min(assigned, t.getOrDefault("opted_out", 0L)), assigned));
-      row.put("posteriorMean", VariantAnalytics.posteriorMean(replied, assigned));
-      rows.add(row);
+      rows.add(
+          best ->
+              new VariantRow(
+                  id,
+                  v.getString("angle"),
+                  v.getBoolean("enabled", true),
+                  autoDisabled.contains(id),
+                  counts,
+                  VariantAnalytics.wilson(replied, assigned),
+                  VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("delivered", 0L)), sent),
+                  VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("read", 0L)), sent),
+                  VariantAnalytics.wilson(
+                      Math.min(assigned, t.getOrDefault("opted_out", 0L)), assigned),
+                  VariantAnalytics.posteriorMean(replied, assigned),
+                  best));
     }
+    List<VariantRow> out = new ArrayList<>();
     if (!arms.isEmpty()) {
       // Seeded, so the same counters always give the same answer: computed once per state.
       double[] best =
@@ -101,15 +102,46 @@ public class AnalyticsResource {
         bestCache.clear();
       }
       for (int i = 0; i < rows.size(); i++) {
-        rows.get(i).put("probabilityToBeBest", best[i]);
+        out.add(rows.get(i).apply(best[i]));
       }
     }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("segment", segment);
-    answer.put("variants", rows);
-    answer.put("sampleRatioMismatch", VariantAnalytics.sampleRatioMismatch(arms));
-    return Response.ok(answer).build();
+    return Response.ok(
+            new VariantReport(segment, out, VariantAnalytics.sampleRatioMismatch(arms)))
+        .build();
   }
+
+  /** One variant of a segment: counts, rates with their 95 % intervals, and the bandit's view. */
+  public record VariantRow(
+      String variantId,
+      String angle,
+      boolean enabled,
+      boolean autoDisabled,
+      Map<String, Long> counts,
+      Rate replyRate,
+      Rate deliveryRate,
+      Rate readRate,
+      Rate optOutRate,
+      double posteriorMean,
+      Double probabilityToBeBest) {}
+
+  /** {@code GET /api/analytics/variants}. */
+  public record VariantReport(
+      String segment, List<VariantRow> variants, Map<String, Object> sampleRatioMismatch) {}
+
+  /** One (variant, segment, day) whose stored counters differ from the recomputed ones. */
+  public record CounterDifference(
+      String variantId,
+      String segment,
+      String day,
+      Map<String, Long> stored,
+      Map<String, Long> recomputed) {}
+
+  /** {@code GET /api/analytics/variants/counters}. */
+  public record CounterCheck(
+      String from, String to, int rows, boolean agree, List<CounterDifference> differing) {}
+
+  /** {@code POST /api/analytics/variants/counters/rebuild}. */
+  public record CountersRebuilt(String from, String to, int rowsRepaired) {}
 
   /**
    * {@code GET /api/analytics/variants/counters?from=&to=}: the stored counters of the days [from,
@@ -126,29 +158,24 @@ public class AnalyticsResource {
     }
     Map<VariantStats.Key, Map<String, Long>> stored = stats.stored(range[0], range[1]);
     Map<VariantStats.Key, Map<String, Long>> recomputed = stats.recompute(range[0], range[1]);
-    List<Map<String, Object>> differing = new ArrayList<>();
+    List<CounterDifference> differing = new ArrayList<>();
     Set<VariantStats.Key> keys = new LinkedHashSet<>(recomputed.keySet());
     keys.addAll(stored.keySet());
     for (VariantStats.Key k : keys) {
       Map<String, Long> a = stored.getOrDefault(k, Map.of());
       Map<String, Long> b = recomputed.getOrDefault(k, Map.of());
       if (!a.equals(b)) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("variantId", k.variantId());
-        row.put("segment", k.segment());
-        row.put("day", k.day());
-        row.put("stored", a);
-        row.put("recomputed", b);
-        differing.add(row);
+        differing.add(new CounterDifference(k.variantId(), k.segment(), k.day(), a, b));
       }
     }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("from", range[0].toString());
-    answer.put("to", range[1].toString());
-    answer.put("rows", recomputed.size());
-    answer.put("agree", differing.isEmpty());
-    answer.put("differing", differing);
-    return Response.ok(answer).build();
+    return Response.ok(
+            new CounterCheck(
+                range[0].toString(),
+                range[1].toString(),
+                recomputed.size(),
+                differing.isEmpty(),
+                differing))
+        .build();
   }
 
   /**
@@ -173,9 +200,7 @@ public class AnalyticsResource {
                   "rebuild closed days only: before today (UTC); today still receives events")));
     }
     int differing = stats.rebuild(range[0], range[1]);
-    return Response.ok(
-            Map.of(
-                "from", range[0].toString(), "to", range[1].toString(), "rowsRepaired", differing))
+    return Response.ok(new CountersRebuilt(range[0].toString(), range[1].toString(), differing))
         .build();
   }
 

@@ -76,8 +76,6 @@ public class DashboardResource {
       throw new ApiException(400, "bad filter", errors);
     }
     Map<String, Long> totals = funnel.totals(campaignId, fromDay, toDay);
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("campaigns", funnel.campaigns());
     // Busiest first (by assignments): the segment the variants table opens on.
     Map<String, Long> assigned = new HashMap<>();
     for (Document d :
@@ -92,37 +90,59 @@ public class DashboardResource {
     segments.sort(
         Comparator.comparing((String seg) -> -assigned.get(seg))
             .thenComparing(Comparator.naturalOrder()));
-    answer.put("segments", segments);
-    answer.put("funnel", totals);
-    answer.put("rates", rates(totals));
-    answer.put("series", funnel.series(campaignId, fromDay, toDay));
-    answer.put(
-        "pendingApprovals",
-        db.getCollection(Collections.MESSAGES)
-            .countDocuments(Filters.eq("approval.status", "pending")));
-    answer.put("pausedSenders", pausedSenders());
-    answer.put("liveSource", feed.usesChangeStreams() ? "change_streams" : "polling");
-    answer.put("serverMillis", Math.round((System.nanoTime() - start) / 1e4) / 100.0);
+    Summary answer =
+        new Summary(
+            funnel.campaigns(),
+            segments,
+            totals,
+            rates(totals),
+            funnel.series(campaignId, fromDay, toDay),
+            db.getCollection(Collections.MESSAGES)
+                .countDocuments(Filters.eq("approval.status", "pending")),
+            pausedSenders(),
+            feed.usesChangeStreams() ? "change_streams" : "polling",
+            Math.round((System.nanoTime() - start) / 1e4) / 100.0);
     return Response.ok(answer).build();
   }
 
+  /**
+   * {@code GET /api/dashboard/summary}: campaigns and segments to filter by, the funnel and its
+   * rates, the daily series, what waits for a person, paused business numbers, and how the live
+   * feed is fed.
+   */
+  public record Summary(
+      List<String> campaigns,
+      List<String> segments,
+      Map<String, Long> funnel,
+      Map<String, Double> rates,
+      List<Map<String, Object>> series,
+      long pendingApprovals,
+      List<PausedSender> pausedSenders,
+      String liveSource,
+      double serverMillis) {}
+
+  /** A business number Meta's account-level errors paused, and when it is probed again. */
+  public record PausedSender(
+      String phoneNumberId, Object code, String detail, String since, String nextProbeAt) {}
+
+  /** {@code POST /api/dashboard/counters/rebuild}. */
+  public record Rebuilt(long rowsRepaired) {}
+
   /** The business numbers Meta's account-level errors paused: nothing goes out until they work. */
-  private List<Map<String, Object>> pausedSenders() {
-    List<Map<String, Object>> paused = new ArrayList<>();
+  private List<PausedSender> pausedSenders() {
+    List<PausedSender> paused = new ArrayList<>();
     for (Document sender : new Senders(db).paused()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("phoneNumberId", String.valueOf(sender.get("_id")));
-      row.put("code", sender.get("code"));
-      row.put("detail", sender.getString("detail"));
-      row.put(
-          "since",
-          sender.getDate("since") == null ? null : sender.getDate("since").toInstant().toString());
-      row.put(
-          "nextProbeAt",
-          sender.getDate("probeAt") == null
-              ? null
-              : sender.getDate("probeAt").toInstant().toString());
-      paused.add(row);
+      paused.add(
+          new PausedSender(
+              String.valueOf(sender.get("_id")),
+              sender.get("code"),
+              sender.getString("detail"),
+              sender.getDate("since") == null
+                  ? null
+                  : sender.getDate("since").toInstant().toString(),
+              sender.getDate("probeAt") == null
+                  ? null
+                  : sender.getDate("probeAt").toInstant().toString()));
     }
     return paused;
   }
@@ -135,7 +155,7 @@ public class DashboardResource {
   @POST
   @Path("/counters/rebuild")
   public Response rebuildCounters() {
-    return Response.ok(Map.of("rowsRepaired", funnel.rebuild())).build();
+    return Response.ok(new Rebuilt(funnel.rebuild())).build();
   }
 
   /** sent and opted_out over enrolled; the rest over sent. */

@@ -72,11 +72,11 @@ public class SuppressionResource {
           "bad paging",
           List.of(new FieldError("page", "0 <= page <= 10000, 1 <= pageSize <= 500")));
     }
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<Suppression> rows = new ArrayList<>();
     for (Document d : suppressions.list(active, page * pageSize, pageSize)) {
       rows.add(view(d));
     }
-    return Response.ok(Map.of("suppressions", rows)).build();
+    return Response.ok(new SuppressionList(rows)).build();
   }
 
   @GET
@@ -193,14 +193,20 @@ public class SuppressionResource {
     db.getCollection(Collections.AUDIT_LOG).insertOne(entry);
   }
 
-  private static Map<String, Object> view(Document d) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("number", d.getString("number"));
-    row.put("active", d.getBoolean("active", false));
-    row.put("source", d.getString("source"));
-    row.put("at", d.getDate("at"));
-    row.put("detail", d.getString("detail"));
-    row.put("lifted", d.get("lifted"));
-    return row;
+  /** A number that asked not to be contacted, and the lift of that ask if any. */
+  public record Suppression(
+      String number, boolean active, String source, Date at, String detail, Object lifted) {}
+
+  /** {@code GET /api/suppressions}. */
+  public record SuppressionList(List<Suppression> suppressions) {}
+
+  private static Suppression view(Document d) {
+    return new Suppression(
+        d.getString("number"),
+        d.getBoolean("active", false),
+        d.getString("source"),
+        d.getDate("at"),
+        d.getString("detail"),
+        d.get("lifted"));
   }
 }

@@ -1,5 +1,6 @@
 package com.salesagent.api.system;
 
+import com.salesagent.api.http.ApiException;
 import com.codahale.metrics.annotation.Timed;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.diagnostics.DiagnosticsReport;
@@ -54,18 +55,13 @@ public class DiagnosticsResource {
               .getResult(WAIT.toSeconds(), TimeUnit.SECONDS, DiagnosticsReport.class);
       return Response.status(report.healthy() ? 200 : 503).entity(report).build();
     } catch (TimeoutException e) {
-      return Response.status(504)
-          .entity(
-              Map.of(
-                  "code",
-                  504,
-                  "message",
-                  "no worker completed the diagnostics workflow within "
-                      + WAIT.toSeconds()
-                      + " s: is a worker polling task queue "
-                      + TaskQueues.LEADS
-                      + "?"))
-          .build();
+      throw new ApiException(
+          504,
+          "no worker completed the diagnostics workflow within "
+              + WAIT.toSeconds()
+              + " s: is a worker polling task queue "
+              + TaskQueues.LEADS
+              + "?");
     }
   }
 }

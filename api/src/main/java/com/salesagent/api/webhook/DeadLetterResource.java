@@ -14,7 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -48,24 +48,36 @@ public class DeadLetterResource {
                   page < 0 || page > 10_000 ? "page" : "pageSize",
                   "0 <= page <= 10000, 1 <= pageSize <= 500")));
     }
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<DeadLetter> rows = new ArrayList<>();
     for (Document d : inbox.deadLetters(page * pageSize, pageSize)) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("eventKey", d.getString("eventKey"));
-      row.put("kind", d.getString("kind"));
-      row.put("receivedAt", d.getDate("receivedAt"));
-      row.put("attempts", d.get("attempts"));
-      row.put("lastError", d.getString("lastError"));
-      row.put(
-          "retryable", !d.getString("eventKey").startsWith("invalid:") && d.get("item") != null);
-      row.put("item", d.get("item"));
-      rows.add(row);
+      rows.add(
+          new DeadLetter(
+              d.getString("eventKey"),
+              d.getString("kind"),
+              d.getDate("receivedAt"),
+              d.get("attempts"),
+              d.getString("lastError"),
+              !d.getString("eventKey").startsWith("invalid:") && d.get("item") != null,
+              d.get("item")));
     }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("total", inbox.countDeadLetters());
-    answer.put("deadLetters", rows);
-    return Response.ok(answer).build();
+    return Response.ok(new DeadLetters(inbox.countDeadLetters(), rows)).build();
   }
+
+  /** A webhook event given up on: why, and whether a retry can process it. */
+  public record DeadLetter(
+      String eventKey,
+      String kind,
+      Date receivedAt,
+      Object attempts,
+      String lastError,
+      boolean retryable,
+      Object item) {}
+
+  /** {@code GET /api/webhooks/dead-letters}: one page and the total. */
+  public record DeadLetters(long total, List<DeadLetter> deadLetters) {}
+
+  /** A dead letter queued again. */
+  public record Queued(String eventKey, String status) {}
 
   @POST
   @Path("/{eventKey}/retry")
@@ -76,6 +88,6 @@ public class DeadLetterResource {
           "no retryable dead letter " + eventKey,
           List.of(new FieldError("eventKey", "unknown, not a dead letter, or of a wrong shape")));
     }
-    return Response.accepted(Map.of("eventKey", eventKey, "status", "queued")).build();
+    return Response.accepted(new Queued(eventKey, "queued")).build();
   }
 }

@@ -1,5 +1,6 @@
 package com.salesagent.api.webhook;
 
+import com.salesagent.api.http.ApiException;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,19 +84,13 @@ public class WhatsAppWebhookResource {
     }
     WebhookInbox.Accepted accepted =
         inbox.accept(MetaNotification.parse(root, inbox.phoneNumberId()));
-    return Response.ok(
-            Map.of(
-                "stored", accepted.stored(),
-                "duplicates", accepted.duplicates(),
-                "ignored", accepted.ignored(),
-                "invalid", accepted.invalid()))
-        .build();
+    return Response.ok(accepted).build();
   }
 
   private static Response error(int status, String message) {
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(Map.of("code", status, "message", message))
+        .entity(new ApiException(status, message).body())
         .build();
   }
 }
