@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,21 +144,22 @@ class SeparateProcessesTest {
         new EmulatorBehaviour(
             "ack_only", 1.0, 0, 0, 0, 0, 20, 50, 0, 0, List.of("x"), List.of("STOP"), 3));
     HttpResponse<String> enrolled =
-        post("/api/leads", LifecycleApplicationTest.leadJson("split-1", "+5511987654321"));
+        post("/api/leads", AppTestHarness.leadJson("split-1", "+5511987654321"));
     assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(202);
 
     LeadStore store =
         new LeadStore(api.<SalesAgentApplication>getApplication().connections().mongo().database());
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline
-        && !"delivered"
-            .equals(
-                store.messagesOf("split-1").stream()
-                    .map(m -> m.getString("status"))
-                    .findFirst()
-                    .orElse(null))) {
-      Thread.sleep(100);
-    }
+    Awaitility.await("delivered")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                "delivered"
+                    .equals(
+                        store.messagesOf("split-1").stream()
+                            .map(m -> m.getString("status"))
+                            .findFirst()
+                            .orElse(null)));
     assertThat(store.messagesOf("split-1")).hasSize(1);
     assertThat(store.messagesOf("split-1").get(0).getString("status")).isEqualTo("delivered");
     assertThat(new ObjectMapper().readTree(enrolled.body()).path("workflowId").asText())

@@ -1,0 +1,200 @@
+package com.salesagent.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.api.embedded.EmulatorBehaviour;
+import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.worker.cli.ConfigSources;
+import com.salesagent.workflows.lead.LeadState;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The embedded application the lead lifecycle test classes share, and their helpers: the REST API
+ * with the admin token, the WhatsApp emulator, the lead store, leads with unique phone numbers.
+ * Follow-up delays are shrunk to seconds by configuration and there are no quiet hours.
+ *
+ * <p>One application serves every class permitted below (a boot costs seconds): started before the
+ * first of them, stopped after the last of them, or at the end of the run when only some of them
+ * run. The classes run one after another on it, so a test that changes something global (the
+ * emulator's behaviour, the enabled variants, the auto-disable settings) sets it itself or puts it
+ * back in a finally block, and every test uses its own lead ids and phone numbers.
+ */
+@ExtendWith(AppTestHarness.SharedApplication.class)
+abstract sealed class AppTestHarness
+    permits LeadLifecycleTest,
+        ApprovalsApplicationTest,
+        VariantsApplicationTest,
+        EnrolmentApplicationTest,
+        WebhookApplicationTest {
+  static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
+
+  static Map<String, String> environment() {
+    Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);
+    env.put("FOLLOW_UP_READ_NO_REPLY", "3s");
+    env.put("FOLLOW_UP_UNREAD", "6s");
+    return env;
+  }
+
+  /** The shared application while one of the classes runs (set by {@link SharedApplication}). */
+  static volatile DropwizardAppExtension<ApiConfiguration> APP;
+
+  final HttpClient http = HttpClient.newHttpClient();
+  final ObjectMapper json = new ObjectMapper();
+
+  SalesAgentApplication app() {
+    return APP.getApplication();
+  }
+
+  WhatsAppEmulator emulator() {
+    return app().emulator();
+  }
+
+  LeadStore store() {
+    return new LeadStore(app().connections().mongo().database());
+  }
+
+  String url(String path) {
+    return "http://localhost:" + APP.getLocalPort() + path;
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> postJson(String path, String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + TOKEN));
+  }
+
+  static String leadJson(String leadId, String phone) {
+    return """
+        {"leadId":"%s","name":"Zoë Ñúñez","phone":"%s","company":"Acme","jobTitle":"Head of Sales",
+         "industry":"retail","companySize":"30","timezone":"America/Sao_Paulo",
+         "notes":"Met at the retail fair.\\n\\nExpanding to three new cities.",
+         "consent":{"whatsappOptIn":true,"source":"web form","at":"2026-11-20T10:00:00Z"}}
+        """
+        .formatted(leadId, phone);
+  }
+
+  /** Polls every 100 ms until the condition holds; fails naming {@code what} after the timeout. */
+  static void await(String what, Duration timeout, BooleanSupplier condition) {
+    Awaitility.await(what)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .until(condition::getAsBoolean);
+  }
+
+  LeadState state(String leadId) {
+    return app()
+        .connections()
+        .temporal()
+        .client()
+        .newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId))
+        .state();
+  }
+
+  static String phone() {
+    // +55 11 9xxxx-xxxx: valid Brazilian mobile numbers, unique per test.
+    return "+55119"
+        + String.format("%08d", Math.floorMod(UUID.randomUUID().hashCode(), 100_000_000));
+  }
+
+  /** Enrols a lead and returns the wamid of its first message once the emulator accepted it. */
+  String enrolAndAwaitFirstSend(String leadId, String phone) throws Exception {
+    postJson("/api/leads", leadJson(leadId, phone));
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    return store().messagesOf(leadId).get(0).getString("wamid");
+  }
+
+  static EmulatorBehaviour ackOnly() {
+    return new EmulatorBehaviour(
+        "ack_only", 1.0, 0.0, 0.0, 0.0, 0, 50, 100, 0, 0, List.of("x"), List.of("STOP"), 1);
+  }
+
+  /**
+   * Starts the application lazily in the root store, so the classes of one run share it, and stops
+   * it once every permitted class has finished; whatever is still running when the run ends (only
+   * some of the classes were selected) the root store closes.
+   */
+  static final class SharedApplication implements BeforeAllCallback, AfterAllCallback {
+    private static final ExtensionContext.Namespace NAMESPACE =
+        ExtensionContext.Namespace.create(SharedApplication.class);
+    private static final Set<Class<?>> FINISHED = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      APP =
+          context
+              .getRoot()
+              .getStore(NAMESPACE)
+              .getOrComputeIfAbsent(Running.class, k -> Running.start(), Running.class)
+              .app();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      FINISHED.add(context.getRequiredTestClass());
+      if (FINISHED.containsAll(List.of(AppTestHarness.class.getPermittedSubclasses()))) {
+        Running running =
+            context.getRoot().getStore(NAMESPACE).remove(Running.class, Running.class);
+        APP = null;
+        if (running != null) {
+          running.close();
+        }
+      }
+    }
+  }
+
+  /** The running application; closing it stops it. */
+  record Running(DropwizardAppExtension<ApiConfiguration> app) implements AutoCloseable {
+    static Running start() {
+      DropwizardAppExtension<ApiConfiguration> app =
+          new DropwizardAppExtension<>(
+              SalesAgentApplication.class,
+              "embedded.yml",
+              ConfigSources.fileOrClasspath(environment()));
+      try {
+        app.before();
+      } catch (Exception e) {
+        app.after();
+        throw new IllegalStateException("the shared embedded application did not start", e);
+      }
+      return new Running(app);
+    }
+
+    @Override
+    public void close() {
+      app.after();
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The quality gate on the embedded stack: a message it holds is listed for approval, the approval
+ * API refuses bad decisions, an edit of a template and an approver named in the body, and the
+ * approved message is sent.
+ */
+final class ApprovalsApplicationTest extends AppTestHarness {
+  @Test
+  void aMessageHeldByTheGateIsListedAndSentOnceApproved() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "held-" + UUID.randomUUID();
+    // The seeded templates are English: for a Portuguese-speaking lead the gate holds them.
+    String body =
+        leadJson(leadId, phone()).replace("\"timezone\"", "\"locale\":\"pt-BR\",\"timezone\"");
+
+    postJson("/api/leads", body);
+    await(
+        "held",
+        Duration.ofSeconds(20),
+        () -> "awaiting_approval".equals(store().contact(leadId).getString("stage")));
+    JsonNode pending = json.readTree(get("/api/approvals").body()).path("pending");
+    JsonNode mine = null;
+    for (JsonNode p : pending) {
+      if (leadId.equals(p.path("leadId").asText())) {
+        mine = p;
+      }
+    }
+    assertThat(mine).isNotNull();
+    assertThat(mine.path("gate").path("decision").asText()).isEqualTo("hold");
+    assertThat(mine.path("gate").path("checks").path("languageMatchesLocale").asBoolean())
+        .isFalse();
+    assertThat(store().messagesOf(leadId).get(0).getString("wamid")).isNull();
+
+    HttpResponse<String> invalid =
+        postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"maybe\"}");
+    HttpResponse<String> editOfTemplate =
+        postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"edit\",\"text\":\"Olá!\"}");
+    HttpResponse<String> selfNamed =
+        postJson(
+            "/api/leads/" + leadId + "/approval",
+            "{\"decision\":\"approve\",\"approver\":\"quality-gate\"}");
+    HttpResponse<String> approved =
+        postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"approve\"}");
+    HttpResponse<String> again =
+        postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"approve\"}");
+
+    assertThat(invalid.statusCode()).isEqualTo(422);
+    assertThat(invalid.body()).contains("decision");
+    assertThat(editOfTemplate.statusCode()).isEqualTo(409);
+    assertThat(editOfTemplate.body()).contains("template");
+    // The approver is whoever the token authenticated, never what the body claims.
+    assertThat(selfNamed.statusCode()).isEqualTo(422);
+    assertThat(selfNamed.body()).contains("approver");
+    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+    assertThat(json.readTree(approved.body()).path("approver").asText()).isEqualTo("operator");
+    assertThat(again.statusCode()).isEqualTo(409);
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).get(0).getString("wamid") != null);
+    Document message = store().messagesOf(leadId).get(0);
+    assertThat(message.get("approval", Document.class).getString("by")).isEqualTo("operator");
+    assertThat(message.get("approval", Document.class).getString("status")).isEqualTo("approve");
+  }
+}

@@ -1,0 +1,252 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
+import com.salesagent.api.embedded.EmulatorBehaviour;
+import com.salesagent.workflows.lead.Stage;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Message variants on the embedded stack: the variants API and the kill-switch reaching leads in
+ * flight, the incremental counters against the aggregation over the history, and the automatic
+ * disabling of a losing arm. The tests that disable variants or change the auto-disable settings
+ * put them back in finally blocks, as the other classes share the application.
+ */
+final class VariantsApplicationTest extends AppTestHarness {
+  @Test
+  void disablingAVariantReachesLeadsInFlightAndNewAssignmentsSkipIt() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String variant = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+    String body =
+        """
+        {"variantId":"%s","segments":["*"],"angle":"speed to value","weight":1,
+         "templates":{"first_contact":{"name":"intro_k","language":"en",
+           "body":"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?"},
+          "follow_up_read":{"name":"fu_k","language":"en","body":"Hi {{firstName}}, any thoughts?"}}}
+        """
+            .formatted(variant);
+    HttpResponse<String> bad =
+        postJson("/api/variants", body.replace("{{firstName}}, any", "{{firstname}}, any"));
+    assertThat(bad.statusCode()).isEqualTo(422);
+    assertThat(bad.body()).contains("templates.follow_up_read.body").contains("{{firstname}}");
+    assertThat(postJson("/api/variants", body).statusCode()).isEqualTo(201);
+    assertThat(postJson("/api/variants", body).statusCode()).isEqualTo(409);
+    // Only the new variant is enabled for a moment, so the next lead gets it.
+    List<String> others = new java.util.ArrayList<>();
+    for (JsonNode v : json.readTree(get("/api/variants").body()).path("variants")) {
+      String id = v.path("variantId").asText();
+      if (!id.equals(variant) && v.path("enabled").asBoolean()) {
+        others.add(id);
+        postJson("/api/variants/" + id + "/disable", "");
+      }
+    }
+    String leadId = "kill-" + UUID.randomUUID();
+    try {
+      enrolAndAwaitFirstSend(leadId, phone());
+      assertThat(store().contact(leadId).getString("variantId")).isEqualTo(variant);
+    } finally {
+      for (String id : others) {
+        postJson("/api/variants/" + id + "/enable", "");
+      }
+    }
+
+    long reach =
+        json.readTree(get("/api/variants/" + variant + "/in-flight").body())
+            .path("inFlight")
+            .asLong();
+    assertThat(reach).as("the confirmation's figure").isGreaterThanOrEqualTo(1);
+    assertThat(get("/api/variants/no-such-variant/in-flight").statusCode()).isEqualTo(404);
+    HttpResponse<String> disabled = postJson("/api/variants/" + variant + "/disable", "");
+
+    assertThat(disabled.statusCode()).isEqualTo(200);
+    JsonNode killSwitch = json.readTree(disabled.body()).path("killSwitch");
+    assertThat(killSwitch.path("inFlight").asLong()).isGreaterThanOrEqualTo(1);
+    String fanOut = killSwitch.path("workflowId").asText();
+    assertThat(fanOut).startsWith("kill-switch-" + variant + "-");
+    // The fan-out is a workflow: followed through the API until it has reached every lead.
+    await(
+        "the kill-switch reached every in-flight lead",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            JsonNode progress = json.readTree(get("/api/variants/kill-switches/" + fanOut).body());
+            return progress.path("done").asBoolean() && progress.path("signalled").asInt() >= 1;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    assertThat(get("/api/variants/kill-switches/kill-switch-nope").statusCode()).isEqualTo(404);
+    // The lead is parked on its 6 s follow-up timer; its next send uses another variant.
+    await(
+        "follow-up on another variant",
+        Duration.ofSeconds(30),
+        () -> store().messagesOf(leadId).size() >= 2);
+    assertThat(store().messagesOf(leadId).get(1).getString("variantId")).isNotEqualTo(variant);
+    assertThat(store().interactions(leadId))
+        .anyMatch(d -> "variant_switched".equals(d.getString("type")));
+  }
+
+  @Test
+  void theIncrementalCountersAgreeWithTheAggregationOverTheHistory() throws Exception {
+    emulator()
+        .setBehaviour(
+            new EmulatorBehaviour(
+                "realistic",
+                1.0,
+                0.5,
+                0.5,
+                0.0,
+                1,
+                50,
+                100,
+                200,
+                300,
+                List.of("Sounds great", "Too expensive for us"),
+                List.of("STOP"),
+                11));
+    List<String> leads = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String leadId = "counters-" + i + "-" + UUID.randomUUID();
+      postJson("/api/leads", leadJson(leadId, phone()));
+      leads.add(leadId);
+    }
+    for (String leadId : leads) {
+      await(
+          "first send of " + leadId,
+          Duration.ofSeconds(30),
+          () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    }
+    // Compare once every lead has its outcome and the inbox is idle: the rows then hold
+    // delivered, read and replied too, not only what the sends counted.
+    for (String leadId : leads) {
+      await(
+          "an outcome for " + leadId,
+          Duration.ofSeconds(60),
+          () -> Stage.valueOf(store().contact(leadId).getString("stage").toUpperCase()).terminal());
+    }
+    await(
+        "the inbox to be idle",
+        Duration.ofSeconds(30),
+        () -> store().webhookEvents().countDocuments(Filters.eq("processed", false)) == 0);
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    String path =
+        "/api/analytics/variants/counters?from="
+            + java.time.LocalDate.parse(today).minusDays(1)
+            + "&to="
+            + java.time.LocalDate.parse(today).plusDays(1);
+    JsonNode answer = json.readTree(get(path).body());
+    assertThat(answer.path("differing")).as(answer.toString()).isEmpty();
+    assertThat(answer.path("agree").asBoolean()).isTrue();
+    assertThat(answer.path("rows").asInt()).isPositive();
+    Map<String, Long> totals = new java.util.HashMap<>();
+    for (Document d :
+        store().database().getCollection("variant_stats").find(Filters.eq("day", today))) {
+      for (String field : List.of("assigned", "sent", "delivered", "read", "replied")) {
+        Number n = d.get(field, Number.class);
+        totals.merge(field, n == null ? 0L : n.longValue(), Long::sum);
+      }
+    }
+    // Exact where the test knows the truth: every lead assigned once; every message the
+    // emulator accepted counted once as sent (no tolerance that could hide a double count).
+    assertThat(totals.get("assigned")).isGreaterThanOrEqualTo(leads.size());
+    long sentHere =
+        store()
+            .messages()
+            .countDocuments(
+                Filters.and(Filters.in("leadId", leads), Filters.exists("wamid", true)));
+    long sentStored =
+        store()
+            .history()
+            .countDocuments(
+                Filters.and(Filters.in("meta.leadId", leads), Filters.eq("type", "message_sent")));
+    assertThat(sentStored).isEqualTo(sentHere);
+    assertThat(totals.get("delivered")).isPositive();
+    assertThat(totals.get("read")).isPositive();
+    assertThat(totals.get("replied")).isPositive();
+
+    HttpResponse<String> bad = get("/api/analytics/variants/counters?from=yesterday&to=" + today);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("\"field\":\"from\"");
+    HttpResponse<String> reversed =
+        postJson("/api/analytics/variants/counters/rebuild?from=" + today + "&to=2020-01-01", "");
+    assertThat(reversed.statusCode()).isEqualTo(400);
+    assertThat(reversed.body()).contains("\"field\":\"to\"");
+    HttpResponse<String> openDay =
+        postJson("/api/analytics/variants/counters/rebuild?from=" + today + "&to=" + today, "");
+    assertThat(openDay.statusCode()).isEqualTo(400);
+    assertThat(openDay.body()).contains("closed days");
+  }
+
+  @Test
+  void aLosingArmIsAutoDisabledOnRequestAuditedAndLiftedByAnOperatorEnable() throws Exception {
+    var db = store().database();
+    String segment = "auto-" + UUID.randomUUID().toString().substring(0, 8);
+    for (String[] arm : new String[][] {{"v-cost", "60"}, {"v-scaling", "4"}, {"v-speed", "55"}}) {
+      db.getCollection("variant_stats")
+          .insertOne(
+              new Document("variantId", arm[0])
+                  .append("segment", segment)
+                  .append("day", "2026-11-01")
+                  .append("assigned", 300L)
+                  .append("replied", Long.parseLong(arm[1])));
+    }
+    var configs = db.getCollection("agent_configurations");
+    Document before = configs.find(Filters.eq("configId", "default")).first();
+    try {
+      configs.updateOne(
+          Filters.eq("configId", "default"),
+          com.mongodb.client.model.Updates.set(
+              "autoDisable",
+              new Document("enabled", true)
+                  .append("minSamples", 200)
+                  .append("maxProbabilityToBeBest", 0.02)
+                  .append("consecutiveChecks", 1)));
+
+      HttpResponse<String> checked = postJson("/api/variants/auto-disable/check", "");
+
+      assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+      assertThat(checked.body()).contains(segment).contains("v-scaling");
+      Document config = configs.find(Filters.eq("configId", "default")).first();
+      assertThat(config.get("autoDisabled", Document.class).getList(segment, String.class))
+          .containsExactly("v-scaling");
+      assertThat(
+              db.getCollection("audit_log")
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("action", "variant_auto_disabled"),
+                          Filters.eq("segment", segment))))
+          .isEqualTo(1);
+      JsonNode analytics = json.readTree(get("/api/analytics/variants?segment=" + segment).body());
+      for (JsonNode v : analytics.path("variants")) {
+        assertThat(v.path("autoDisabled").asBoolean())
+            .as(v.path("variantId").asText())
+            .isEqualTo("v-scaling".equals(v.path("variantId").asText()));
+      }
+
+      assertThat(postJson("/api/variants/v-scaling/enable", "").statusCode()).isEqualTo(200);
+
+      config = configs.find(Filters.eq("configId", "default")).first();
+      assertThat(config.get("autoDisabled", Document.class).getList(segment, String.class))
+          .isEmpty();
+      assertThat(
+              db.getCollection("audit_log")
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("action", "variant_enabled"),
+                          Filters.eq("variantId", "v-scaling"))))
+          .isPositive();
+    } finally {
+      configs.updateOne(
+          Filters.eq("configId", "default"),
+          com.mongodb.client.model.Updates.set("autoDisable", before.get("autoDisable")));
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.model.Filters;
+import com.salesagent.api.webhook.WebhookSignature;
+import com.salesagent.workflows.lead.Stage;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The WhatsApp webhook on the embedded stack with Meta-format fixtures: the verification handshake,
+ * signatures, batched and duplicate statuses, statuses reaching the workflow, replies triaged (not
+ * now, non-ASCII text), Meta's marketing preference and other numbers' notifications.
+ */
+final class WebhookApplicationTest extends AppTestHarness {
+  private HttpResponse<String> webhook(String body, String signature) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url("/webhooks/whatsapp")))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)));
+    if (signature != null) {
+      request.header("X-Hub-Signature-256", signature);
+    }
+    return send(request);
+  }
+
+  private String sign(String body) {
+    return new WebhookSignature(emulator().appSecret()).sign(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String notification(String phoneNumberId, String valueFields) {
+    return """
+        {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages",
+         "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000",
+         "phone_number_id":"%s"},%s}}]}]}
+        """
+        .formatted(phoneNumberId, valueFields);
+  }
+
+  @Test
+  void theVerificationHandshakeEchoesTheChallengeOnlyForTheRightToken() throws Exception {
+    String good =
+        "/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token="
+            + URLEncoder.encode(emulator().verifyToken(), StandardCharsets.UTF_8);
+    HttpResponse<String> ok = send(HttpRequest.newBuilder(URI.create(url(good))));
+    HttpResponse<String> wrong =
+        send(
+            HttpRequest.newBuilder(
+                URI.create(
+                    url(
+                        "/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope"))));
+
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("1158201444");
+    assertThat(wrong.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aMissingOrWrongSignatureIs401AndNothingIsStored() throws Exception {
+    // The shared emulator posts webhooks of other tests at any moment: count this body's events
+    // only.
+    String wamid = "wamid.unsigned-" + UUID.randomUUID();
+    String body =
+        notification(
+            emulator().phoneNumberId(),
+            "\"statuses\":[{\"id\":\""
+                + wamid
+                + "\",\"status\":\"read\",\"timestamp\":\"1764064800\",\"recipient_id\":\"5511900000000\"}]");
+
+    HttpResponse<String> missing = webhook(body, null);
+    HttpResponse<String> wrong =
+        webhook(
+            body,
+            new WebhookSignature("not-the-secret").sign(body.getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(store().webhookEvents().countDocuments(Filters.regex("eventKey", wamid))).isZero();
+  }
+
+  @Test
+  void batchedStatusesAreStoredOnceAndDuplicatesChangeNothing() throws Exception {
+    String wamidA = "wamid.batch-a-" + UUID.randomUUID();
+    String wamidB = "wamid.batch-b-" + UUID.randomUUID();
+    String body =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"statuses\":["
+                    + "{\"id\":\"%1$s\",\"status\":\"delivered\",\"timestamp\":\"1764064800\",\"recipient_id\":\"5511900000001\"},"
+                    + "{\"id\":\"%1$s\",\"status\":\"read\",\"timestamp\":\"1764064860\",\"recipient_id\":\"5511900000001\"},"
+                    + "{\"id\":\"%2$s\",\"status\":\"failed\",\"timestamp\":\"1764064900\",\"recipient_id\":\"5511900000002\","
+                    + "\"errors\":[{\"code\":131026,\"title\":\"Message undeliverable\"}]}]")
+                .formatted(wamidA, wamidB));
+
+    try {
+      HttpResponse<String> first = webhook(body, sign(body));
+      HttpResponse<String> again = webhook(body, sign(body));
+
+      assertThat(first.statusCode()).isEqualTo(200);
+      assertThat(json.readTree(first.body()).path("stored").asInt()).isEqualTo(3);
+      assertThat(json.readTree(again.body()).path("stored").asInt()).isZero();
+      assertThat(json.readTree(again.body()).path("duplicates").asInt()).isEqualTo(3);
+      assertThat(store().webhookEvents().countDocuments(Filters.regex("eventKey", "batch-")))
+          .isEqualTo(3);
+      // Statuses for wamids not stored (yet) wait for their message instead of being dropped: the
+      // sweep looks again until the grace period ends. Never a crash.
+      await(
+          "kept pending",
+          Duration.ofSeconds(10),
+          () ->
+              store()
+                      .webhookEvents()
+                      .countDocuments(
+                          Filters.and(
+                              Filters.regex("eventKey", wamidA),
+                              Filters.eq("processed", false),
+                              Filters.exists("nextAttemptAt")))
+                  == 2);
+    } finally {
+      // Left pending, these events would hold up for the grace period (10 min) any test on the
+      // shared application that waits for an idle inbox (the variant counters' comparison).
+      store()
+          .webhookEvents()
+          .deleteMany(
+              Filters.or(Filters.regex("eventKey", wamidA), Filters.regex("eventKey", wamidB)));
+    }
+  }
+
+  @Test
+  void aStatusForAKnownMessageUpdatesItAndReachesTheWorkflow() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "status-" + UUID.randomUUID();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone());
+    long ts = Instant.now().getEpochSecond();
+    String read =
+        notification(
+            emulator().phoneNumberId(),
+            "\"statuses\":[{\"id\":\"%s\",\"status\":\"read\",\"timestamp\":\"%d\",\"recipient_id\":\"5511900000009\"}]"
+                .formatted(wamid, ts));
+
+    assertThat(webhook(read, sign(read)).statusCode()).isEqualTo(200);
+
+    await(
+        "read in MongoDB",
+        Duration.ofSeconds(10),
+        () -> "read".equals(store().messageByWamid(wamid).getString("status")));
+    await(
+        "read in the workflow",
+        Duration.ofSeconds(10),
+        () -> state(leadId).messages().get(0).readAt() != null);
+    assertThat(state(leadId).nextAction()).isEqualTo("follow_up_read");
+  }
+
+  @Test
+  void aNotNowReplyIsTriagedAndSnoozesTheLead() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "snooze-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String reply =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"messages\":[{\"from\":\"%s\",\"id\":\"wamid.in-%s\",\"timestamp\":\"%d\",\"type\":\"text\","
+                    + "\"text\":{\"body\":\"Not now, maybe next quarter. Budget reviews first.\"},"
+                    + "\"context\":{\"from\":\"15550000000\",\"id\":\"%s\"}}]")
+                .formatted(
+                    phone.substring(1), UUID.randomUUID(), Instant.now().getEpochSecond(), wamid));
+
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+
+    await(
+        "snoozed",
+        Duration.ofSeconds(15),
+        () -> "snoozed".equals(store().contact(leadId).getString("stage")));
+    Document feedback = store().feedback().find(Filters.eq("leadId", leadId)).first();
+    assertThat(feedback.getString("intent")).isEqualTo("not_now");
+    assertThat(feedback.getString("notBefore")).matches("\\d{4}-(01|04|07|10)-01");
+    assertThat(feedback.getString("classifier")).isEqualTo("lexicon-v1");
+    assertThat(feedback.getList("keywords", String.class)).contains("quarter");
+    Document persona =
+        app()
+            .connections()
+            .mongo()
+            .database()
+            .getCollection("personas")
+            .find(Filters.eq("leadId", leadId))
+            .first();
+    assertThat(persona.getList("keywords", String.class)).contains("quarter", "budget");
+    assertThat(state(leadId).stage()).isEqualTo(Stage.SNOOZED);
+  }
+
+  @Test
+  void metasMarketingStopPreferenceOptsTheLeadOut() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "pref-" + UUID.randomUUID();
+    String phone = phone();
+    enrolAndAwaitFirstSend(leadId, phone);
+    String preference =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"user_preferences\":[{\"wa_id\":\"%s\",\"detail\":\"User requested to stop marketing messages\","
+                    + "\"category\":\"marketing_messages\",\"value\":\"stop\",\"timestamp\":%d}]")
+                .formatted(phone.substring(1), Instant.now().getEpochSecond()));
+
+    assertThat(webhook(preference, sign(preference)).statusCode()).isEqualTo(200);
+
+    await(
+        "opted out",
+        Duration.ofSeconds(15),
+        () -> "opted_out".equals(store().contact(leadId).getString("stage")));
+    assertThat(store().contact(leadId).getString("doNotContactSource"))
+        .isEqualTo("marketing_preference");
+  }
+
+  @Test
+  void nonAsciiRepliesKeepTheirTextAndNotificationsForOtherNumbersAreIgnored() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "utf8-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String text = "Olá! Ça m'intéresse — 請聯繫我 ✓";
+    String reply =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"contacts\":[{\"profile\":{\"name\":\"Zoë\"},\"wa_id\":\"%1$s\"}],"
+                    + "\"messages\":[{\"from\":\"%1$s\",\"id\":\"wamid.in-%2$s\",\"timestamp\":\"%3$d\",\"type\":\"text\","
+                    + "\"text\":{\"body\":\"%4$s\"},\"context\":{\"from\":\"15550000000\",\"id\":\"%5$s\"}}]")
+                .formatted(
+                    phone.substring(1),
+                    UUID.randomUUID(),
+                    Instant.now().getEpochSecond(),
+                    text,
+                    wamid));
+    String foreign =
+        notification(
+            "999999999",
+            "\"statuses\":[{\"id\":\"%s\",\"status\":\"read\",\"timestamp\":\"1\",\"recipient_id\":\"x\"}]"
+                .formatted(wamid));
+
+    HttpResponse<String> ignored = webhook(foreign, sign(foreign));
+    HttpResponse<String> accepted = webhook(reply, sign(reply));
+
+    assertThat(json.readTree(ignored.body()).path("ignored").asInt()).isEqualTo(1);
+    assertThat(json.readTree(ignored.body()).path("stored").asInt()).isZero();
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    await(
+        "replied",
+        Duration.ofSeconds(15),
+        () -> "replied".equals(store().contact(leadId).getString("stage")));
+    Document feedback = store().feedback().find(Filters.eq("leadId", leadId)).first();
+    assertThat(feedback.getString("text")).isEqualTo(text);
+    assertThat(feedback.getString("wamid")).isEqualTo(wamid);
+  }
+}
