@@ -7,6 +7,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.VariantAnalytics;
+import com.salesagent.activities.variants.VariantAnalytics.Rate;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -22,15 +23,14 @@ import jakarta.ws.rs.core.Response;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import com.salesagent.activities.variants.VariantAnalytics.Rate;
 import java.util.ArrayList;
-import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.bson.Document;
 
 /**
@@ -105,8 +105,7 @@ public class AnalyticsResource {
         out.add(rows.get(i).apply(best[i]));
       }
     }
-    return Response.ok(
-            new VariantReport(segment, out, VariantAnalytics.sampleRatioMismatch(arms)))
+    return Response.ok(new VariantReport(segment, out, VariantAnalytics.sampleRatioMismatch(arms)))
         .build();
   }
 

@@ -1,7 +1,7 @@
 package com.salesagent.api.system;
 
-import com.salesagent.api.http.ApiException;
 import com.codahale.metrics.annotation.Timed;
+import com.salesagent.api.http.ApiException;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.diagnostics.DiagnosticsReport;
 import com.salesagent.workflows.diagnostics.DiagnosticsRequest;
@@ -16,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;

@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import org.bson.Document;
 
 /**

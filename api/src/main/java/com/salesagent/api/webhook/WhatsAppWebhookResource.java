@@ -1,10 +1,10 @@
 package com.salesagent.api.webhook;
 
-import com.salesagent.api.http.ApiException;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.api.auth.PublicEndpoint;
+import com.salesagent.api.http.ApiException;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Map;
 
 /**
  * Meta's webhook: the verification handshake (GET) and signed notifications (POST). A POST is

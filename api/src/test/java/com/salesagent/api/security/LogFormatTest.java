@@ -16,8 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Log injection: the console pattern every process uses (shared.yml, which every mode includes) turns control and bidi
- * characters in a message into '?', so a newline in a webhook's id cannot forge a log line.
+ * Log injection: the console pattern every process uses (shared.yml, which every mode includes)
+ * turns control and bidi characters in a message into '?', so a newline in a webhook's id cannot
+ * forge a log line.
  */
 class LogFormatTest {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -37,8 +38,7 @@ class LogFormatTest {
 
   @Test
   void controlCharactersInMessagesCannotForgeLogLines() throws Exception {
-    for (String file :
-        List.of("worker/src/main/resources/shared.yml")) {
+    for (String file : List.of("worker/src/main/resources/shared.yml")) {
       JsonNode yaml =
           new ObjectMapper(new YAMLFactory()).readTree(Files.readString(ROOT.resolve(file)));
       String pattern = yaml.at("/logging/appenders/0/logFormat").asText();
