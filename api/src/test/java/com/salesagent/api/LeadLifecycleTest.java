@@ -66,7 +66,9 @@ final class LeadLifecycleTest extends AppTestHarness {
         .containsPattern(
             "sales_agent_sends_total\\{[^}]*result=\"sent\"[^}]*step=\"first_contact\"")
         .containsPattern("sales_agent_sends_total\\{[^}]*result=\"sent\"[^}]*step=\"follow_up\"")
-        .containsPattern("sales_agent_webhook_events_total\\{[^}]*kind=\"status\"");
+        .containsPattern("sales_agent_webhook_events_total\\{[^}]*kind=\"status\"")
+        .containsPattern("sales_agent_follow_up_lateness_seconds_count(\\{[^}]*})? [1-9]")
+        .contains("sales_agent_follow_up_lateness_seconds_bucket");
     assertThat(messages.get(0).getString("kind")).isEqualTo("template");
     assertThat(messages.get(1).getString("purpose")).isEqualTo("follow_up_read");
     Document feedback = store().feedback().find(Filters.eq("leadId", leadId)).first();

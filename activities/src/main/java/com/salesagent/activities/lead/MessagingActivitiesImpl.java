@@ -14,8 +14,10 @@ import com.salesagent.workflows.lead.MetaErrors;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -67,7 +69,28 @@ public class MessagingActivitiesImpl implements MessagingActivities {
             "step",
             request.step() == 0 ? "first_contact" : "follow_up")
         .increment();
+    if (request.step() > 0 && SendResult.SENT.equals(result.outcome()) && !result.replayed()) {
+      recordLateness(request.leadId(), result.acceptedAt());
+    }
     return result;
+  }
+
+  /**
+   * sales_agent_follow_up_lateness_seconds (a histogram): from the time the follow-up was due (the
+   * lead's next action time: the policy's delay, or the end of quiet hours it waited for) to the
+   * Cloud API accepting it.
+   */
+  private void recordLateness(String leadId, Instant acceptedAt) {
+    Document contact = store.contact(leadId);
+    Date due = contact == null ? null : contact.getDate("nextActionAt");
+    if (due == null || acceptedAt == null || acceptedAt.isBefore(due.toInstant())) {
+      return;
+    }
+    Timer.builder("sales_agent.follow_up.lateness")
+        .description("due time of a follow-up to its acceptance by the Cloud API")
+        .publishPercentileHistogram()
+        .register(Metrics.globalRegistry)
+        .record(Duration.between(due.toInstant(), acceptedAt));
   }
 
   private SendResult sendOnce(SendRequest request) {
