@@ -1,0 +1,178 @@
+package com.salesagent.api.variants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiExceptionMapper;
+import com.salesagent.api.http.WorkflowExceptionMapper;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import io.temporal.testing.TestWorkflowEnvironment;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The variants resource alone: what it refuses, with the field named, without the full stack. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class VariantResourceTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final InetSocketAddress ADDRESS = MONGO.bind();
+  static final MongoClient CLIENT =
+      MongoClients.create(
+          "mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort() + "/?w=1");
+  static final TestWorkflowEnvironment TEMPORAL = TestWorkflowEnvironment.newInstance();
+
+  static {
+    CLIENT
+        .getDatabase("variants-test")
+        .getCollection(Collections.PROMPT_VARIANTS)
+        .createIndex(Indexes.ascending("variantId"), new IndexOptions().unique(true));
+  }
+
+  static final ContainerRequestFilter AS_OPERATOR =
+      request ->
+          request.setSecurityContext(
+              new SecurityContext() {
+                @Override
+                public Principal getUserPrincipal() {
+                  return new Operator("ops");
+                }
+
+                @Override
+                public boolean isUserInRole(String role) {
+                  return true;
+                }
+
+                @Override
+                public boolean isSecure() {
+                  return false;
+                }
+
+                @Override
+                public String getAuthenticationScheme() {
+                  return "Bearer";
+                }
+              });
+
+  static final ResourceExtension RESOURCES =
+      ResourceExtension.builder()
+          .addProvider(new ApiExceptionMapper())
+          .addProvider(new WorkflowExceptionMapper())
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(AS_OPERATOR)
+          .addResource(
+              new VariantResource(
+                  CLIENT.getDatabase("variants-test"), TEMPORAL.getWorkflowClient()))
+          .build();
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+    MONGO.shutdown();
+    TEMPORAL.close();
+  }
+
+  static final String VALID =
+      """
+      {"variantId":"v-test","segments":["*"],"angle":"cost savings",
+       "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}"}}}
+      """;
+
+  private static Map<?, ?> json(Response r) {
+    return r.readEntity(Map.class);
+  }
+
+  @Test
+  void anInvalidVariantIs422NamingEveryBadField() {
+    Response r =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    """
+                    {"variantId":"bad id!","segments":[],"weight":-1,
+                     "templates":{"first_contact":{"name":"t","body":"Hi {{nickname}}"},
+                                  "later":{"name":"t","body":"x"}}}
+                    """));
+
+    assertThat(r.getStatus()).isEqualTo(422);
+    assertThat(json(r).get("errors").toString())
+        .contains("field=variantId")
+        .contains("field=angle")
+        .contains("field=segments")
+        .contains("field=weight")
+        .contains("field=templates.first_contact.body")
+        .contains("{{nickname}}")
+        .contains("field=templates.later");
+  }
+
+  @Test
+  void aSecondVariantWithTheSameIdIs409() {
+    Response first =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(Entity.json(VALID.replace("v-test", "v-dup")));
+    Response second =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(Entity.json(VALID.replace("v-test", "v-dup")));
+
+    assertThat(first.getStatus()).isEqualTo(201);
+    assertThat(json(first)).isEqualTo(Map.of("variantId", "v-dup"));
+    assertThat(second.getStatus()).isEqualTo(409);
+    assertThat(json(second).get("errors").toString()).contains("field=variantId");
+  }
+
+  @Test
+  void anUnknownVariantIs404ForEveryAction() {
+    assertThat(
+            RESOURCES
+                .target("/api/variants/nope/enable")
+                .request()
+                .post(Entity.json(""))
+                .getStatus())
+        .isEqualTo(404);
+    assertThat(
+            RESOURCES
+                .target("/api/variants/nope/disable")
+                .request()
+                .post(Entity.json(""))
+                .getStatus())
+        .isEqualTo(404);
+    assertThat(RESOURCES.target("/api/variants/nope/in-flight").request().get().getStatus())
+        .isEqualTo(404);
+    assertThat(
+            RESOURCES
+                .target("/api/variants/nope")
+                .request()
+                .put(Entity.json(VALID.replace("v-test", "nope")))
+                .getStatus())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aKillSwitchIdThatIsNotOneIs404NotAWorkflowQuery() {
+    Response r = RESOURCES.target("/api/variants/kill-switches/lead-123").request().get();
+
+    assertThat(r.getStatus()).isEqualTo(404);
+    assertThat(json(r).get("errors").toString()).contains("field=workflowId");
+  }
+}
