@@ -9,6 +9,7 @@ import com.salesagent.api.approvals.ApprovalResource;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiExceptionMapper;
 import com.salesagent.api.http.MongoExceptionMapper;
+import com.salesagent.api.http.ResourceTests;
 import com.salesagent.api.http.WorkflowExceptionMapper;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -25,8 +26,6 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
-import java.security.Principal;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -50,31 +49,7 @@ class LeadResourceTest {
   static final TestWorkflowEnvironment TEMPORAL = TestWorkflowEnvironment.newInstance();
   static final WorkflowClient WORKFLOWS = TEMPORAL.getWorkflowClient();
 
-  /** What the bearer-token filter does once the token matched: the operator is the caller. */
-  static final ContainerRequestFilter AS_OPERATOR =
-      request ->
-          request.setSecurityContext(
-              new SecurityContext() {
-                @Override
-                public Principal getUserPrincipal() {
-                  return new Operator("ops");
-                }
-
-                @Override
-                public boolean isUserInRole(String role) {
-                  return true;
-                }
-
-                @Override
-                public boolean isSecure() {
-                  return false;
-                }
-
-                @Override
-                public String getAuthenticationScheme() {
-                  return "Bearer";
-                }
-              });
+  static final ContainerRequestFilter AS_OPERATOR = ResourceTests.asOperator("ops");
 
   static final ResourceExtension RESOURCES =
       ResourceExtension.builder()

@@ -9,6 +9,7 @@ import com.mongodb.client.model.Indexes;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiExceptionMapper;
+import com.salesagent.api.http.ResourceTests;
 import com.salesagent.api.http.WorkflowExceptionMapper;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -19,9 +20,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.net.InetSocketAddress;
-import java.security.Principal;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -44,30 +43,7 @@ class VariantResourceTest {
         .createIndex(Indexes.ascending("variantId"), new IndexOptions().unique(true));
   }
 
-  static final ContainerRequestFilter AS_OPERATOR =
-      request ->
-          request.setSecurityContext(
-              new SecurityContext() {
-                @Override
-                public Principal getUserPrincipal() {
-                  return new Operator("ops");
-                }
-
-                @Override
-                public boolean isUserInRole(String role) {
-                  return true;
-                }
-
-                @Override
-                public boolean isSecure() {
-                  return false;
-                }
-
-                @Override
-                public String getAuthenticationScheme() {
-                  return "Bearer";
-                }
-              });
+  static final ContainerRequestFilter AS_OPERATOR = ResourceTests.asOperator("ops");
 
   static final ResourceExtension RESOURCES =
       ResourceExtension.builder()
