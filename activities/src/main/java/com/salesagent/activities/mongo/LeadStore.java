@@ -494,6 +494,11 @@ public class LeadStore {
         .into(new ArrayList<>());
   }
 
+  /** How many messages wait for a person's approval. */
+  public long pendingApprovalCount() {
+    return messages().countDocuments(Filters.eq("approval.status", "pending"));
+  }
+
   /** The lead's message waiting for approval, or null. */
   public Document pendingApproval(String leadId) {
     return messages()

@@ -262,4 +262,22 @@ public final class VariantStats {
     }
     return out;
   }
+
+  /** Every segment with counters, the most assigned first ("default" always among them). */
+  public List<String> segmentsBusiestFirst() {
+    Map<String, Long> assigned = new HashMap<>();
+    for (Document d :
+        db.getCollection(COLLECTION)
+            .find()
+            .projection(new Document("segment", 1).append("assigned", 1))) {
+      Number n = d.get("assigned", Number.class);
+      assigned.merge(d.getString("segment"), n == null ? 0L : n.longValue(), Long::sum);
+    }
+    assigned.putIfAbsent("default", 0L);
+    List<String> segments = new ArrayList<>(assigned.keySet());
+    segments.sort(
+        Comparator.comparing((String seg) -> -assigned.get(seg))
+            .thenComparing(Comparator.naturalOrder()));
+    return segments;
+  }
 }

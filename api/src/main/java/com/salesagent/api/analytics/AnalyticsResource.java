@@ -2,13 +2,12 @@ package com.salesagent.api.analytics;
 
 import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Filters;
-import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.VariantAnalytics;
 import com.salesagent.activities.variants.VariantAnalytics.Rate;
 import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -20,6 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -44,26 +44,20 @@ import org.bson.Document;
 @Path("/api/analytics/variants")
 @Produces(MediaType.APPLICATION_JSON)
 public class AnalyticsResource {
-  private final MongoDatabase db;
+  private final VariantStore variantStore;
   private final VariantStats stats;
   private final Map<List<Arm>, double[]> bestCache = new ConcurrentHashMap<>();
 
   public AnalyticsResource(MongoDatabase db) {
-    this.db = db;
+    this.variantStore = new VariantStore(db, Clock.systemUTC());
     this.stats = new VariantStats(db);
   }
 
   @GET
   public Response variants(@QueryParam("segment") @DefaultValue("default") String segment) {
     Map<String, Map<String, Long>> totals = stats.totals(segment);
-    List<Document> variants =
-        db.getCollection(Collections.PROMPT_VARIANTS)
-            .find(Filters.in("segments", List.of(segment, "*")))
-            .into(new ArrayList<>());
-    Document config =
-        db.getCollection(Collections.AGENT_CONFIGURATIONS)
-            .find(Filters.eq("configId", "default"))
-            .first();
+    List<Document> variants = variantStore.forSegment(segment);
+    Document config = variantStore.defaultConfig();
     List<String> autoDisabled = ArmGuard.autoDisabled(config, segment);
     List<Arm> arms = new ArrayList<>();
     List<Function<Double, VariantRow>> rows = new ArrayList<>();

@@ -2,9 +2,8 @@ package com.salesagent.api.dashboard;
 
 import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Filters;
-import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.api.auth.Operator;
@@ -27,8 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,19 +74,7 @@ public class DashboardResource {
     }
     Map<String, Long> totals = funnel.totals(campaignId, fromDay, toDay);
     // Busiest first (by assignments): the segment the variants table opens on.
-    Map<String, Long> assigned = new HashMap<>();
-    for (Document d :
-        db.getCollection(VariantStats.COLLECTION)
-            .find()
-            .projection(new Document("segment", 1).append("assigned", 1))) {
-      Number n = d.get("assigned", Number.class);
-      assigned.merge(d.getString("segment"), n == null ? 0L : n.longValue(), Long::sum);
-    }
-    assigned.putIfAbsent("default", 0L);
-    List<String> segments = new ArrayList<>(assigned.keySet());
-    segments.sort(
-        Comparator.comparing((String seg) -> -assigned.get(seg))
-            .thenComparing(Comparator.naturalOrder()));
+    List<String> segments = new VariantStats(db).segmentsBusiestFirst();
     Summary answer =
         new Summary(
             funnel.campaigns(),
@@ -97,8 +82,7 @@ public class DashboardResource {
             totals,
             rates(totals),
             funnel.series(campaignId, fromDay, toDay),
-            db.getCollection(Collections.MESSAGES)
-                .countDocuments(Filters.eq("approval.status", "pending")),
+            new LeadStore(db).pendingApprovalCount(),
             pausedSenders(),
             feed.usesChangeStreams() ? "change_streams" : "polling",
             Math.round((System.nanoTime() - start) / 1e4) / 100.0);

@@ -2,15 +2,9 @@ package com.salesagent.api.variants;
 
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
-import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
-import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.variants.ArmGuard;
-import com.salesagent.activities.variants.VariantActivitiesImpl;
+import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -34,7 +28,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,24 +88,19 @@ public class VariantResource {
   static final Set<String> PURPOSES = Set.of("first_contact", "follow_up_read", "follow_up_unread");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(\\w*)\\s*}}");
 
-  private final MongoCollection<Document> variants;
-  private final MongoCollection<Document> contacts;
-  private final WorkflowClient temporal;
-
+  private final VariantStore variants;
   private final MongoDatabase db;
+  private final WorkflowClient temporal;
 
   public VariantResource(MongoDatabase db, WorkflowClient temporal) {
     this.db = db;
-    this.variants = db.getCollection(Collections.PROMPT_VARIANTS);
-    this.contacts = db.getCollection(Collections.CONTACTS);
+    this.variants = new VariantStore(db, Clock.systemUTC());
     this.temporal = temporal;
   }
 
   @GET
   public VariantList list() {
-    List<Document> all = variants.find().into(new ArrayList<>());
-    all.forEach(d -> d.remove("_id"));
-    return new VariantList(all);
+    return new VariantList(variants.all());
   }
 
   @POST
@@ -122,14 +110,8 @@ public class VariantResource {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid variant", errors);
     }
-    try {
-      variants.insertOne(toDocument(request, request.variantId()));
-    } catch (MongoWriteException e) {
-      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        throw new ApiException(
-            409, "variant exists", List.of(new FieldError("variantId", "already exists")));
-      }
-      throw e;
+    if (!variants.insert(toDocument(request, request.variantId()))) {
+      throw new ApiException(409, "variant exists", new FieldError("variantId", "already exists"));
     }
     return Response.status(201).entity(new Created(request.variantId())).build();
   }
@@ -143,11 +125,11 @@ public class VariantResource {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid variant", errors);
     }
-    Document existing = variants.find(Filters.eq("variantId", variantId)).first();
+    Document existing = variants.find(variantId);
     if (existing == null) {
-      throw new ApiException(404, "no variant " + variantId, List.of());
+      throw ApiException.notFound("variant " + variantId, "variantId");
     }
-    variants.replaceOne(Filters.eq("variantId", variantId), toDocument(request, variantId));
+    variants.replace(variantId, toDocument(request, variantId));
     boolean disabledNow =
         existing.getBoolean("enabled", true) && Boolean.FALSE.equals(request.enabled());
     boolean enabled = request.enabled() == null || request.enabled();
@@ -157,27 +139,9 @@ public class VariantResource {
   @POST
   @Path("/{variantId}/enable")
   public Switched enable(@Auth Operator operator, @PathParam("variantId") String variantId) {
-    if (variants
-            .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", true))
-            .getMatchedCount()
-        == 0) {
-      throw new ApiException(404, "no variant " + variantId, List.of());
+    if (!variants.setEnabled(variantId, true)) {
+      throw ApiException.notFound("variant " + variantId, "variantId");
     }
-    // An operator's enable also lifts any auto-disable of the arm, in every segment.
-    Document config =
-        db.getCollection(Collections.AGENT_CONFIGURATIONS)
-            .find(Filters.eq("configId", "default"))
-            .first();
-    Document off = config == null ? null : config.get("autoDisabled", Document.class);
-    if (off != null) {
-      for (String segment : off.keySet()) {
-        db.getCollection(Collections.AGENT_CONFIGURATIONS)
-            .updateOne(
-                Filters.eq("configId", "default"),
-                Updates.pull("autoDisabled." + segment, variantId));
-      }
-    }
-    ArmGuard.resetStrikes(db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
     audit(operator, "variant_enabled", variantId, null);
     return new Switched(variantId, true, null);
   }
@@ -185,13 +149,9 @@ public class VariantResource {
   @POST
   @Path("/{variantId}/disable")
   public Switched disable(@Auth Operator operator, @PathParam("variantId") String variantId) {
-    if (variants
-            .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", false))
-            .getMatchedCount()
-        == 0) {
-      throw new ApiException(404, "no variant " + variantId, List.of());
+    if (!variants.setEnabled(variantId, false)) {
+      throw ApiException.notFound("variant " + variantId, "variantId");
     }
-    ArmGuard.resetStrikes(db.getCollection(Collections.AGENT_CONFIGURATIONS), variantId);
     KillSwitch killSwitch = killSwitch(variantId, operator);
     audit(operator, "variant_disabled", variantId, killSwitch.workflowId());
     return new Switched(variantId, false, killSwitch);
@@ -215,26 +175,17 @@ public class VariantResource {
   }
 
   private void audit(Operator operator, String action, String variantId, String killSwitch) {
-    Document entry =
-        new Document("at", new Date())
-            .append("actor", operator.name())
-            .append("action", action)
-            .append("variantId", variantId);
-    if (killSwitch != null) {
-      entry.append("killSwitch", killSwitch);
-    }
-    db.getCollection(Collections.AUDIT_LOG).insertOne(entry);
+    variants.audit(operator.name(), action, variantId, killSwitch);
   }
 
   /** {@code GET /api/variants/{id}/in-flight}: the leads the kill-switch would reach now. */
   @GET
   @Path("/{variantId}/in-flight")
   public InFlight inFlight(@PathParam("variantId") String variantId) {
-    if (variants.countDocuments(Filters.eq("variantId", variantId)) == 0) {
-      throw new ApiException(404, "no variant " + variantId, List.of());
+    if (!variants.exists(variantId)) {
+      throw ApiException.notFound("variant " + variantId, "variantId");
     }
-    return new InFlight(
-        variantId, contacts.countDocuments(VariantActivitiesImpl.inFlight(variantId)));
+    return new InFlight(variantId, variants.inFlight(variantId));
   }
 
   /** {@code POST /api/variants/auto-disable/check}: runs the arm guard's check now. */
@@ -259,8 +210,7 @@ public class VariantResource {
                 .setTaskQueue(TaskQueues.LEADS)
                 .build());
     WorkflowClient.start(fanOut::run, KillSwitchRequest.start(variantId, operator.name()));
-    return new KillSwitch(
-        workflowId, contacts.countDocuments(VariantActivitiesImpl.inFlight(variantId)));
+    return new KillSwitch(workflowId, variants.inFlight(variantId));
   }
 
   static List<FieldError> validate(VariantRequest r, String pathId) {
