@@ -34,32 +34,6 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   @Test
-  void badFieldsAreNamedWith422AndMalformedJsonWith400() throws Exception {
-    HttpResponse<String> invalid =
-        postJson("/api/leads", "{\"name\":\"A\",\"phone\":\"+1 555\",\"company\":\"C\"}");
-    HttpResponse<String> wrongType =
-        postJson("/api/leads", "{\"name\":\"A\",\"consent\":{\"whatsappOptIn\":\"sure\"}}");
-    HttpResponse<String> unknownField = postJson("/api/leads", "{\"nmae\":\"A\"}");
-
-    assertThat(invalid.statusCode()).isEqualTo(422);
-    assertThat(json.readTree(invalid.body()).findValuesAsText("field"))
-        .contains("phone", "consent");
-    assertThat(wrongType.statusCode()).isEqualTo(400);
-    assertThat(json.readTree(wrongType.body()).findValuesAsText("field"))
-        .containsExactly("consent.whatsappOptIn");
-    assertThat(unknownField.statusCode()).isEqualTo(400);
-    assertThat(unknownField.body()).contains("nmae");
-  }
-
-  @Test
-  void theApiNeedsTheTokenAndUnknownLeadsAre404() throws Exception {
-    HttpResponse<String> anonymous =
-        send(HttpRequest.newBuilder(URI.create(url("/api/leads"))).GET());
-    assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(get("/api/leads/no-such-lead").statusCode()).isEqualTo(404);
-  }
-
-  @Test
   void aCsvImportEnrolsGoodRowsAndReportsBadOnesByLine() throws Exception {
     emulator().setBehaviour(ackOnly());
     String campaign = "import-" + UUID.randomUUID();

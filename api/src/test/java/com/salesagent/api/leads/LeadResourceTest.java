@@ -134,6 +134,18 @@ class LeadResourceTest {
   }
 
   @Test
+  void aValueOfTheWrongTypeIs400NamingItsPath() {
+    Response r =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json("{\"name\":\"A\",\"consent\":{\"whatsappOptIn\":\"sure\"}}"));
+
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(json(r).get("errors").toString()).contains("field=consent.whatsappOptIn");
+  }
+
+  @Test
   void anInvalidLeadIs422NamingEachField() {
     Response r =
         RESOURCES
