@@ -2,6 +2,7 @@ package com.salesagent.api;
 
 import com.salesagent.activities.compose.ChatModels;
 import com.salesagent.activities.compose.LlmSettings;
+import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.triage.LlmClassifier;
 import com.salesagent.activities.triage.ReplyClassifier;
@@ -111,7 +112,8 @@ public final class ApiWiring {
     LeadValidator validator =
         new LeadValidator(
             config.getLifecycle().getDefaultTimezone(), config.getApi().getDefaultPhoneRegion());
-    ApprovalResource approvals = new ApprovalResource(store, client);
+    ApprovalResource approvals =
+        new ApprovalResource(new HeldMessages(connections.mongo().database()), client);
     List<Object> resources =
         List.of(
             new ApiExceptionMapper(),
@@ -152,7 +154,7 @@ public final class ApiWiring {
     }
     String version = ApiWiring.class.getPackage().getImplementationVersion();
     List<Object> all = new ArrayList<>(resources);
-    all.add(new OpenApiDocs(described, version == null ? "dev" : version));
+    all.add(OpenApiDocs.describing(described, version == null ? "dev" : version));
     return List.copyOf(all);
   }
 

@@ -30,6 +30,7 @@ final class StartupBanner {
     out.println(line);
     out.println(" Dashboard:                  http://localhost:" + apiPort + "/dashboard/");
     out.println(" REST API:                   http://localhost:" + apiPort + "/api");
+    out.println(" API description:            http://localhost:" + apiPort + "/api-docs/");
     out.println(
         "                             (listens on every interface: it is the product; set"
             + " HTTP_BIND_HOST=127.0.0.1 to keep it on this machine)");
@@ -38,7 +39,10 @@ final class StartupBanner {
         " Health checks:              http://localhost:"
             + adminPort
             + "/healthcheck  (admin port: loopback only unless ADMIN_BIND_HOST)");
-    out.println(" Metrics:                    http://localhost:" + adminPort + "/metrics");
+    out.println(
+        " Metrics:                    http://localhost:"
+            + adminPort
+            + "/metrics, Prometheus: /prometheus");
     embeddedUrls.forEach(u -> out.println(" " + u));
     if (!temporalUiUrl.isBlank()) {
       out.println(" Temporal Web UI:            " + temporalUiUrl);

@@ -27,6 +27,7 @@ class StartupBannerTest {
     String banner = bytes.toString(StandardCharsets.UTF_8);
 
     assertThat(banner).contains("Dashboard:").contains("http://localhost:8080/dashboard/");
+    assertThat(banner).contains("http://localhost:8080/api-docs/").contains("/prometheus");
     assertThat(banner).contains("http://localhost:8088");
   }
 

@@ -484,39 +484,4 @@ public class LeadStore {
   public long estimatedContacts() {
     return contacts().estimatedDocumentCount();
   }
-
-  /** Messages the quality gate held for a person, the most urgent first. */
-  public List<Document> pendingApprovals(int limit) {
-    return messages()
-        .find(Filters.eq("approval.status", "pending"))
-        .sort(Sorts.ascending("approval.slaAt"))
-        .limit(limit)
-        .into(new ArrayList<>());
-  }
-
-  /** How many messages wait for a person's approval. */
-  public long pendingApprovalCount() {
-    return messages().countDocuments(Filters.eq("approval.status", "pending"));
-  }
-
-  /** The lead's message waiting for approval, or null. */
-  public Document pendingApproval(String leadId) {
-    return messages()
-        .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("approval.status", "pending")))
-        .first();
-  }
-
-  /** Sends whose fate Meta never told us, waiting for an operator's decision. */
-  public List<Document> deliveryUnknown(int limit) {
-    return messages()
-        .find(Filters.eq("delivery.status", "unknown"))
-        .limit(limit)
-        .into(new ArrayList<>());
-  }
-
-  /** An approver's edit, stored before the workflow accepts it (the send reads it only then). */
-  public void setEditedText(String idempotencyKey, String text) {
-    messages()
-        .updateOne(Filters.eq("idempotencyKey", idempotencyKey), Updates.set("editedText", text));
-  }
 }

@@ -1,7 +1,7 @@
 package com.salesagent.api.approvals;
 
 import com.codahale.metrics.annotation.Timed;
-import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.workflows.lead.ApprovalDecision;
@@ -63,18 +63,18 @@ public class ApprovalResource {
   public record Queue(List<PendingApproval> pending, List<DeliveryUnknown> deliveryUnknown) {}
 
   static final int LIMIT = 500;
-  private final LeadStore store;
+  private final HeldMessages held;
   private final WorkflowClient temporal;
 
-  public ApprovalResource(LeadStore store, WorkflowClient temporal) {
-    this.store = store;
+  public ApprovalResource(HeldMessages held, WorkflowClient temporal) {
+    this.held = held;
     this.temporal = temporal;
   }
 
   @GET
   public Queue pending() {
     List<PendingApproval> pending = new ArrayList<>();
-    for (Document m : store.pendingApprovals(LIMIT)) {
+    for (Document m : held.pendingApprovals(LIMIT)) {
       pending.add(
           new PendingApproval(
               m.getString("leadId"),
@@ -86,7 +86,7 @@ public class ApprovalResource {
               m.get("approval", Document.class).get("slaAt")));
     }
     List<DeliveryUnknown> unknown = new ArrayList<>();
-    for (Document m : store.deliveryUnknown(LIMIT)) {
+    for (Document m : held.deliveryUnknown(LIMIT)) {
       unknown.add(
           new DeliveryUnknown(
               m.getString("leadId"),
@@ -136,13 +136,13 @@ public class ApprovalResource {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid approval", errors);
     }
-    Document pending = store.pendingApproval(leadId);
+    Document pending = held.pendingApproval(leadId);
     if (pending == null) {
       throw new ApiException(409, "no message of lead " + leadId + " is waiting for approval");
     }
     String key = pending.getString("idempotencyKey");
     if (ApprovalDecision.EDIT.equals(request.decision())) {
-      store.setEditedText(key, request.text());
+      held.setEditedText(key, request.text());
     }
     return lead(leadId).approval(new ApprovalDecision(key, request.decision(), approver));
   }

@@ -3,7 +3,7 @@ package com.salesagent.api.dashboard;
 import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.FunnelStats;
-import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.api.auth.Operator;
@@ -82,7 +82,7 @@ public class DashboardResource {
             totals,
             rates(totals),
             funnel.series(campaignId, fromDay, toDay),
-            new LeadStore(db).pendingApprovalCount(),
+            new HeldMessages(db).pendingApprovalCount(),
             pausedSenders(),
             feed.usesChangeStreams() ? "change_streams" : "polling",
             Math.round((System.nanoTime() - start) / 1e4) / 100.0);

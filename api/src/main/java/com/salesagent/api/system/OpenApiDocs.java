@@ -42,7 +42,13 @@ public class OpenApiDocs extends BaseOpenApiResource {
   /** The bearer-token scheme, named by the resources that need it (all but the webhook). */
   public static final String TOKEN = "operatorToken";
 
-  public OpenApiDocs(Set<Class<?>> resources, String version) {
+  /** The description of these resource classes. */
+  public static OpenApiDocs describing(Set<Class<?>> resources, String version) {
+    return new OpenApiDocs(resources, version);
+  }
+
+  // Not public: Jersey inspects public constructors for injection and warns about this one.
+  private OpenApiDocs(Set<Class<?>> resources, String version) {
     OpenAPI api =
         new OpenAPI()
             .info(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.approvals.ApprovalResource;
 import com.salesagent.api.auth.Operator;
@@ -67,7 +68,7 @@ class LeadResourceTest {
                   Jackson.newObjectMapper(),
                   "",
                   "default",
-                  new ApprovalResource(STORE, WORKFLOWS)))
+                  new ApprovalResource(new HeldMessages(STORE.database()), WORKFLOWS)))
           .build();
 
   static final MongoClient UNREACHABLE =
@@ -88,7 +89,7 @@ class LeadResourceTest {
                   Jackson.newObjectMapper(),
                   "",
                   "default",
-                  new ApprovalResource(new LeadStore(UNREACHABLE.getDatabase("x")), WORKFLOWS)))
+                  new ApprovalResource(new HeldMessages(UNREACHABLE.getDatabase("x")), WORKFLOWS)))
           .build();
 
   private static String hostPort(java.net.InetSocketAddress a) {
