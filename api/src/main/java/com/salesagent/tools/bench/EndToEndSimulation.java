@@ -7,11 +7,15 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.SalesAgentApplication;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.tools.DevServerStalls;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +65,8 @@ public final class EndToEndSimulation {
       double expectedReplies,
       Map<String, Map<String, Long>> allocation,
       Map<String, Map<String, Long>> repliesByArm,
-      Duration took) {
+      Duration took,
+      int devServerStalls) {
     public double regret() {
       return oracleReplies - expectedReplies;
     }
@@ -165,11 +170,24 @@ public final class EndToEndSimulation {
     }
     long deadline = System.nanoTime() + o.timeout().toNanos();
     long done;
+    long nextStallCheck = System.nanoTime() + STALL_CHECK.toNanos();
+    int stalls = 0;
     while ((done = finished(db, leadIds)) < leadIds.size() && System.nanoTime() < deadline) {
       progress.accept(done);
+      if (System.nanoTime() > nextStallCheck) {
+        // Every lead still running stalled by the dev server: waiting longer changes nothing.
+        stalls = devServerStalls(app, db, leadIds);
+        if (done + stalls == leadIds.size()) {
+          break;
+        }
+        nextStallCheck = System.nanoTime() + STALL_CHECK.toNanos();
+      }
       Thread.sleep(250);
     }
     progress.accept(done);
+    if (done < leadIds.size()) {
+      stalls = devServerStalls(app, db, leadIds);
+    }
     emulator.setReplyModel(null);
 
     Map<String, Map<String, Long>> allocation = new TreeMap<>();
@@ -205,7 +223,29 @@ public final class EndToEndSimulation {
         expected,
         allocation,
         repliesByArm,
-        Duration.ofNanos(System.nanoTime() - start));
+        Duration.ofNanos(System.nanoTime() - start),
+        stalls);
+  }
+
+  /** How often, and after how long, unfinished leads are checked for dev-server stalls. */
+  static final Duration STALL_CHECK = Duration.ofSeconds(15);
+
+  /** Unfinished leads whose workflow the dev server stalled (see {@link DevServerStalls}). */
+  private static int devServerStalls(
+      SalesAgentApplication app, MongoDatabase db, List<String> leadIds) {
+    WorkflowServiceStubs service = app.connections().temporal().client().getWorkflowServiceStubs();
+    String namespace = app.connections().temporal().client().getOptions().getNamespace();
+    int stalls = 0;
+    for (Document c :
+        db.getCollection(Collections.CONTACTS)
+            .find(Filters.and(Filters.in("leadId", leadIds), Filters.nin("stage", TERMINAL)))) {
+      List<HistoryEvent> history =
+          DevServerStalls.history(service, namespace, "lead-" + c.getString("leadId"));
+      if (DevServerStalls.stalled(history, STALL_CHECK, Instant.now())) {
+        stalls++;
+      }
+    }
+    return stalls;
   }
 
   private static long finished(MongoDatabase db, List<String> leadIds) {

@@ -271,11 +271,13 @@ public class SimulateCommand extends Command {
               pb::stepTo);
     }
     System.out.printf(
-        "  %s: %d of %d leads finished in %.1f s; replies %d vs oracle %.1f expected (%.1f%%);"
-            + " expected replies of the allocation %.1f; cumulative regret %.1f%n",
+        "  %s: %d of %d leads finished (dev-server stalls %d) in %.1f s; replies %d vs oracle %.1f"
+            + " expected (%.1f%%); expected replies of the allocation %.1f; cumulative regret"
+            + " %.1f%n",
         strategy,
         o.finished(),
         o.leads(),
+        o.devServerStalls(),
         o.took().toMillis() / 1000.0,
         o.replies(),
         o.oracleReplies(),

@@ -12,11 +12,10 @@ import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.EmulatorFaults;
 import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.temporal.Ports;
+import com.salesagent.tools.DevServerStalls;
 import com.salesagent.workflows.lead.Stage;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
@@ -446,20 +445,8 @@ public final class ChaosRun {
                         .setNamespace("default")
                         .setExecution(execution)
                         .build());
-        var history =
-            service
-                .blockingStub()
-                .getWorkflowExecutionHistory(
-                    GetWorkflowExecutionHistoryRequest.newBuilder()
-                        .setNamespace("default")
-                        .setExecution(execution)
-                        .build())
-                .getHistory()
-                .getEventsList();
-        var last = history.get(history.size() - 1);
-        boolean stalled =
-            last.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
-                && last.getEventTime().getSeconds() < Instant.now().getEpochSecond() - 30;
+        var history = DevServerStalls.history(service, "default", "lead-" + leadId);
+        boolean stalled = DevServerStalls.stalled(history, Duration.ofSeconds(30), Instant.now());
         if (stalled) {
           stalls++;
         }
