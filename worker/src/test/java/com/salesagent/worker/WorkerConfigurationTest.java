@@ -111,6 +111,44 @@ class WorkerConfigurationTest {
   }
 
   @Test
+  void pathStyleDefaultsToVirtualHostsOnAwsAndPathStyleWithAnEndpoint() throws Exception {
+    assertThat(load(env()).getS3().usePathStyle()).isFalse();
+    assertThat(load(env("S3_ENDPOINT", "http://minio:9000")).getS3().usePathStyle()).isTrue();
+    assertThat(
+            load(env("S3_ENDPOINT", "https://s3.example.com", "S3_PATH_STYLE", "false"))
+                .getS3()
+                .usePathStyle())
+        .isFalse();
+    assertThat(load(env("S3_PATH_STYLE", "true")).getS3().usePathStyle()).isTrue();
+    assertThatThrownBy(() -> load(env("S3_PATH_STYLE", "yes")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("S3_PATH_STYLE");
+  }
+
+  @Test
+  void checksumsAndThePublicEndpointAreReadAndChecked() throws Exception {
+    WorkerConfiguration defaults = load(env("S3_ENDPOINT", "http://minio:9000"));
+    assertThat(defaults.getS3().getChecksums()).isEqualTo("when_supported");
+    assertThat(defaults.getS3().getPublicEndpoint()).isEmpty();
+
+    WorkerConfiguration set =
+        load(
+            env(
+                "S3_ENDPOINT", "http://minio:9000",
+                "S3_CHECKSUMS", "when_required",
+                "S3_PUBLIC_ENDPOINT", "https://media.example.com"));
+    assertThat(set.getS3().getChecksums()).isEqualTo("when_required");
+    assertThat(set.getS3().getPublicEndpoint()).isEqualTo("https://media.example.com");
+
+    assertThatThrownBy(() -> load(env("S3_CHECKSUMS", "never")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("S3_CHECKSUMS");
+    assertThatThrownBy(() -> load(env("S3_PUBLIC_ENDPOINT", "media.example.com")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("S3_PUBLIC_ENDPOINT");
+  }
+
+  @Test
   void aMissingDatabaseNameIsReported() {
     assertThatThrownBy(() -> load(env("MONGODB_DATABASE", "bad.name")))
         .isInstanceOf(ConfigurationValidationException.class)
