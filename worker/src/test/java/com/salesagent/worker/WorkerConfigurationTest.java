@@ -188,9 +188,63 @@ class WorkerConfigurationTest {
   void embeddedPartsAreRefusedOutsideTheEmbeddedCommand() throws Exception {
     WorkerConfiguration c = load(env("MONGODB_URI", "embedded"));
 
-    assertThatThrownBy(() -> Endpoints.fromConfiguration(c))
+    assertThatThrownBy(() -> Endpoints.fromConfiguration(c, Endpoints.WhatsAppUse.SEND))
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("MONGODB_URI=embedded")
         .hasMessageContaining("'embedded' command");
+  }
+
+  @Test
+  void theApiOfTheRealStackNamesEveryMissingWhatsAppVariableInOneMessage() throws Exception {
+    WorkerConfiguration c = load(env());
+
+    assertThatThrownBy(() -> Endpoints.fromConfiguration(c, Endpoints.WhatsAppUse.SEND_AND_RECEIVE))
+        .isInstanceOf(StartupException.class)
+        .hasMessageStartingWith(
+            "WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET,"
+                + " WHATSAPP_VERIFY_TOKEN are not set")
+        .hasMessageContaining("'embedded' command")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void theWorkerNeedsOnlyTheSendingVariables() throws Exception {
+    assertThatThrownBy(
+            () ->
+                Endpoints.fromConfiguration(
+                    load(env("WHATSAPP_ACCESS_TOKEN", "token")), Endpoints.WhatsAppUse.SEND))
+        .isInstanceOf(StartupException.class)
+        .hasMessageStartingWith("WHATSAPP_PHONE_NUMBER_ID is not set")
+        .hasMessageNotContaining("WHATSAPP_APP_SECRET");
+
+    Endpoints endpoints =
+        Endpoints.fromConfiguration(
+            load(env("WHATSAPP_PHONE_NUMBER_ID", "106540352242922", "WHATSAPP_ACCESS_TOKEN", "t")),
+            Endpoints.WhatsAppUse.SEND);
+    assertThat(endpoints.whatsapp().phoneNumberId()).isEqualTo("106540352242922");
+    assertThat(endpoints.whatsapp().apiVersion()).isEqualTo("v24.0");
+  }
+
+  @Test
+  void aPhoneNumberInsteadOfItsIdIsNamed() throws Exception {
+    WorkerConfiguration c =
+        load(
+            env(
+                "WHATSAPP_PHONE_NUMBER_ID", "+1 555 010 0000",
+                "WHATSAPP_ACCESS_TOKEN", "t"));
+
+    assertThatThrownBy(() -> Endpoints.fromConfiguration(c, Endpoints.WhatsAppUse.SEND))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("WHATSAPP_PHONE_NUMBER_ID must be the numeric phone number id");
+  }
+
+  @Test
+  void theGraphApiVersionDefaultsToV24AndStaysConfigurable() throws Exception {
+    assertThat(load(env()).getWhatsapp().getApiVersion()).isEqualTo("v24.0");
+    assertThat(load(env("WHATSAPP_API_VERSION", "v25.0")).getWhatsapp().getApiVersion())
+        .isEqualTo("v25.0");
+    assertThatThrownBy(() -> load(env("WHATSAPP_API_VERSION", "24")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("WHATSAPP_API_VERSION");
   }
 }
