@@ -78,7 +78,7 @@ public final class ApiWiring {
       embeddedUrls = runtime.urls();
       emulator = runtime.emulator();
     } else {
-      endpoints = Endpoints.fromConfiguration(config);
+      endpoints = Endpoints.fromConfiguration(config, Endpoints.WhatsAppUse.SEND_AND_RECEIVE);
       embeddedUrls = List.of();
       emulator = null;
     }

@@ -41,6 +41,10 @@ class CommandLineTest {
     env.put("ADMIN_PORT", "0");
     env.put("API_ADMIN_TOKEN", LONG_TOKEN);
     env.put("CONNECT_TIMEOUT_SECONDS", "2");
+    env.put("WHATSAPP_PHONE_NUMBER_ID", "106540352242922");
+    env.put("WHATSAPP_ACCESS_TOKEN", "command-line-access-token");
+    env.put("WHATSAPP_APP_SECRET", "command-line-app-secret");
+    env.put("WHATSAPP_VERIFY_TOKEN", "command-line-verify-token");
     for (int i = 0; i < keyValues.length; i += 2) {
       env.put(keyValues[i], keyValues[i + 1]);
     }
@@ -101,6 +105,22 @@ class CommandLineTest {
 
     assertThat(outcome.errLines()).hasSize(1);
     assertThat(outcome.errLines().get(0)).contains("S3_ENDPOINT=embedded");
+  }
+
+  @Test
+  void theServerCommandNamesEveryMissingWhatsAppVariableInOneLine() throws Exception {
+    Map<String, String> env = realStack("WHATSAPP_ACCESS_TOKEN", "", "WHATSAPP_VERIFY_TOKEN", "");
+    env.remove("WHATSAPP_PHONE_NUMBER_ID");
+
+    Outcome outcome = run(env, "server");
+
+    assertThat(outcome.failure()).isPresent();
+    assertThat(outcome.errLines()).hasSize(1);
+    assertThat(outcome.errLines().get(0))
+        .startsWith(
+            "error: WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, WHATSAPP_VERIFY_TOKEN are not"
+                + " set")
+        .doesNotContain("WHATSAPP_APP_SECRET");
   }
 
   @Test

@@ -29,13 +29,16 @@ public record Connections(
             c.getLifecycle().toDefaults());
     StorageConnection storage =
         new StorageConnection(
-            endpoints.s3Endpoint(),
-            c.getS3().getRegion(),
-            c.getS3().getBucket(),
-            c.getS3().isPathStyleAccess(),
-            c.getS3().isCreateBucket(),
-            endpoints.s3Credentials(),
-            c.getS3().getConnectTimeoutSeconds());
+            new StorageConnection.Settings(
+                endpoints.s3Endpoint(),
+                c.getS3().getPublicEndpoint(),
+                c.getS3().getRegion(),
+                c.getS3().getBucket(),
+                c.getS3().usePathStyle(),
+                StorageConnection.Checksums.of(c.getS3().getChecksums()),
+                c.getS3().isCreateBucket(),
+                c.getS3().getConnectTimeoutSeconds()),
+            endpoints.s3Credentials());
     env.lifecycle().manage(new TemporalManaged(temporal));
     env.lifecycle().manage(mongo);
     env.lifecycle().manage(storage);

@@ -2,6 +2,9 @@ package com.salesagent.worker;
 
 import com.salesagent.temporal.StartupException;
 import com.salesagent.worker.config.WorkerConfiguration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -25,8 +28,24 @@ public record Endpoints(
       String appSecret,
       String verifyToken) {}
 
-  /** The real stack: every part must be a real address. */
-  public static Endpoints fromConfiguration(WorkerConfiguration c) {
+  /**
+   * What a process does with the Cloud API, and so which of its settings it cannot start without.
+   */
+  public enum WhatsAppUse {
+    /** The worker: sends (phone number id, access token). */
+    SEND,
+    /**
+     * The API: sends (a worker in process) and takes Meta's webhooks (app secret, verify token).
+     */
+    SEND_AND_RECEIVE
+  }
+
+  /**
+   * The real stack: every part must be a real address, and the Cloud API settings this process
+   * needs must be set (an empty phone number id would send to {@code /v24.0//messages} and drop
+   * every webhook as another number's).
+   */
+  public static Endpoints fromConfiguration(WorkerConfiguration c, WhatsAppUse use) {
     if (c.getTemporal().isEmbedded()) {
       throw embeddedOnly("TEMPORAL_ADDRESS", "embedded");
     }
@@ -39,6 +58,7 @@ public record Endpoints(
     if (c.getWhatsapp().isEmulator()) {
       throw embeddedOnly("WHATSAPP_API_BASE_URL", "emulator");
     }
+    requireWhatsApp(c, use);
     return new Endpoints(
         c.getTemporal().getAddress(),
         c.getMongodb().getUri(),
@@ -51,6 +71,39 @@ public record Endpoints(
             c.getWhatsapp().getAccessToken(),
             c.getWhatsapp().getAppSecret(),
             c.getWhatsapp().getVerifyToken()));
+  }
+
+  /** One message naming every missing variable, so one restart fixes them all. */
+  static void requireWhatsApp(WorkerConfiguration c, WhatsAppUse use) {
+    Map<String, String> needed = new LinkedHashMap<>();
+    needed.put("WHATSAPP_PHONE_NUMBER_ID", c.getWhatsapp().getPhoneNumberId());
+    needed.put("WHATSAPP_ACCESS_TOKEN", c.getWhatsapp().getAccessToken());
+    if (use == WhatsAppUse.SEND_AND_RECEIVE) {
+      needed.put("WHATSAPP_APP_SECRET", c.getWhatsapp().getAppSecret());
+      needed.put("WHATSAPP_VERIFY_TOKEN", c.getWhatsapp().getVerifyToken());
+    }
+    List<String> missing =
+        needed.entrySet().stream()
+            .filter(e -> e.getValue() == null || e.getValue().isBlank())
+            .map(Map.Entry::getKey)
+            .toList();
+    if (!missing.isEmpty()) {
+      throw new StartupException(
+          String.join(", ", missing)
+              + (missing.size() == 1 ? " is" : " are")
+              + " not set: the real stack sends through Meta's Cloud API"
+              + (use == WhatsAppUse.SEND_AND_RECEIVE ? " and takes its webhooks" : "")
+              + "; set "
+              + (missing.size() == 1 ? "it" : "them")
+              + " from your WhatsApp Business app (or run the 'embedded' command, which uses the"
+              + " local emulator)");
+    }
+    String phoneNumberId = c.getWhatsapp().getPhoneNumberId();
+    if (!phoneNumberId.matches("[0-9]{1,32}")) {
+      throw new StartupException(
+          "WHATSAPP_PHONE_NUMBER_ID must be the numeric phone number id Meta shows in WhatsApp"
+              + " Manager (API Setup), not the phone number itself");
+    }
   }
 
   private static StartupException embeddedOnly(String setting, String value) {

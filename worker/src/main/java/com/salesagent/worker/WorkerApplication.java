@@ -50,7 +50,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
 
   @Override
   public void run(WorkerConfiguration configuration, Environment environment) {
-    Endpoints endpoints = Endpoints.fromConfiguration(configuration);
+    Endpoints endpoints = Endpoints.fromConfiguration(configuration, Endpoints.WhatsAppUse.SEND);
     Connections connections = Connections.open(configuration, environment, endpoints);
     environment
         .lifecycle()

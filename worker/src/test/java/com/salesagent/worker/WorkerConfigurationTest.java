@@ -111,6 +111,44 @@ class WorkerConfigurationTest {
   }
 
   @Test
+  void pathStyleDefaultsToVirtualHostsOnAwsAndPathStyleWithAnEndpoint() throws Exception {
+    assertThat(load(env()).getS3().usePathStyle()).isFalse();
+    assertThat(load(env("S3_ENDPOINT", "http://minio:9000")).getS3().usePathStyle()).isTrue();
+    assertThat(
+            load(env("S3_ENDPOINT", "https://s3.example.com", "S3_PATH_STYLE", "false"))
+                .getS3()
+                .usePathStyle())
+        .isFalse();
+    assertThat(load(env("S3_PATH_STYLE", "true")).getS3().usePathStyle()).isTrue();
+    assertThatThrownBy(() -> load(env("S3_PATH_STYLE", "yes")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("S3_PATH_STYLE");
+  }
+
+  @Test
+  void checksumsAndThePublicEndpointAreReadAndChecked() throws Exception {
+    WorkerConfiguration defaults = load(env("S3_ENDPOINT", "http://minio:9000"));
+    assertThat(defaults.getS3().getChecksums()).isEqualTo("when_supported");
+    assertThat(defaults.getS3().getPublicEndpoint()).isEmpty();
+
+    WorkerConfiguration set =
+        load(
+            env(
+                "S3_ENDPOINT", "http://minio:9000",
+                "S3_CHECKSUMS", "when_required",
+                "S3_PUBLIC_ENDPOINT", "https://media.example.com"));
+    assertThat(set.getS3().getChecksums()).isEqualTo("when_required");
+    assertThat(set.getS3().getPublicEndpoint()).isEqualTo("https://media.example.com");
+
+    assertThatThrownBy(() -> load(env("S3_CHECKSUMS", "never")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("S3_CHECKSUMS");
+    assertThatThrownBy(() -> load(env("S3_PUBLIC_ENDPOINT", "media.example.com")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("S3_PUBLIC_ENDPOINT");
+  }
+
+  @Test
   void aMissingDatabaseNameIsReported() {
     assertThatThrownBy(() -> load(env("MONGODB_DATABASE", "bad.name")))
         .isInstanceOf(ConfigurationValidationException.class)
@@ -150,9 +188,63 @@ class WorkerConfigurationTest {
   void embeddedPartsAreRefusedOutsideTheEmbeddedCommand() throws Exception {
     WorkerConfiguration c = load(env("MONGODB_URI", "embedded"));
 
-    assertThatThrownBy(() -> Endpoints.fromConfiguration(c))
+    assertThatThrownBy(() -> Endpoints.fromConfiguration(c, Endpoints.WhatsAppUse.SEND))
         .isInstanceOf(StartupException.class)
         .hasMessageContaining("MONGODB_URI=embedded")
         .hasMessageContaining("'embedded' command");
+  }
+
+  @Test
+  void theApiOfTheRealStackNamesEveryMissingWhatsAppVariableInOneMessage() throws Exception {
+    WorkerConfiguration c = load(env());
+
+    assertThatThrownBy(() -> Endpoints.fromConfiguration(c, Endpoints.WhatsAppUse.SEND_AND_RECEIVE))
+        .isInstanceOf(StartupException.class)
+        .hasMessageStartingWith(
+            "WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET,"
+                + " WHATSAPP_VERIFY_TOKEN are not set")
+        .hasMessageContaining("'embedded' command")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void theWorkerNeedsOnlyTheSendingVariables() throws Exception {
+    assertThatThrownBy(
+            () ->
+                Endpoints.fromConfiguration(
+                    load(env("WHATSAPP_ACCESS_TOKEN", "token")), Endpoints.WhatsAppUse.SEND))
+        .isInstanceOf(StartupException.class)
+        .hasMessageStartingWith("WHATSAPP_PHONE_NUMBER_ID is not set")
+        .hasMessageNotContaining("WHATSAPP_APP_SECRET");
+
+    Endpoints endpoints =
+        Endpoints.fromConfiguration(
+            load(env("WHATSAPP_PHONE_NUMBER_ID", "106540352242922", "WHATSAPP_ACCESS_TOKEN", "t")),
+            Endpoints.WhatsAppUse.SEND);
+    assertThat(endpoints.whatsapp().phoneNumberId()).isEqualTo("106540352242922");
+    assertThat(endpoints.whatsapp().apiVersion()).isEqualTo("v24.0");
+  }
+
+  @Test
+  void aPhoneNumberInsteadOfItsIdIsNamed() throws Exception {
+    WorkerConfiguration c =
+        load(
+            env(
+                "WHATSAPP_PHONE_NUMBER_ID", "+1 555 010 0000",
+                "WHATSAPP_ACCESS_TOKEN", "t"));
+
+    assertThatThrownBy(() -> Endpoints.fromConfiguration(c, Endpoints.WhatsAppUse.SEND))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("WHATSAPP_PHONE_NUMBER_ID must be the numeric phone number id");
+  }
+
+  @Test
+  void theGraphApiVersionDefaultsToV24AndStaysConfigurable() throws Exception {
+    assertThat(load(env()).getWhatsapp().getApiVersion()).isEqualTo("v24.0");
+    assertThat(load(env("WHATSAPP_API_VERSION", "v25.0")).getWhatsapp().getApiVersion())
+        .isEqualTo("v25.0");
+    assertThatThrownBy(() -> load(env("WHATSAPP_API_VERSION", "24")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("WHATSAPP_API_VERSION");
   }
 }

@@ -214,13 +214,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       SendRequest request, Document contact, String token, String phone, WhatsAppApiException e) {
     String key = request.idempotencyKey();
     Instant now = clock.instant();
-    LOG.warn(
-        "send {} to {}: {} ({}{})",
-        key,
-        Phones.mask(phone),
-        e.getMessage(),
-        e.kind(),
-        e.fbtraceId() == null ? "" : ", fbtrace " + e.fbtraceId());
+    LOG.warn("{}", failureLine(key, phone, e));
     if (e.kind() == WhatsAppApiException.Kind.AMBIGUOUS) {
       store.markUnknown(key, e.getMessage(), now);
       return SendResult.notSent(SendResult.UNKNOWN, null, e.getMessage());
@@ -252,6 +246,35 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     return SendResult.notSent(
         SendResult.REJECTED, code, e.details() == null ? e.getMessage() : e.details());
+  }
+
+  /**
+   * The log line of a failed send: Meta's code, subcode, details (in the message) and trace id,
+   * what it proves; the number masked, in the line and in Meta's text.
+   */
+  static String failureLine(String key, String phone, WhatsAppApiException e) {
+    StringBuilder line =
+        new StringBuilder("send ")
+            .append(key)
+            .append(" to ")
+            .append(Phones.mask(phone))
+            .append(": ")
+            .append(Phones.scrub(e.getMessage()))
+            .append(" (")
+            .append(e.kind());
+    if (e.httpStatus() != 0) {
+      line.append(", HTTP ").append(e.httpStatus());
+    }
+    if (e.code() != 0) {
+      line.append(", code ").append(e.code());
+    }
+    if (e.subcode() != null) {
+      line.append(", subcode ").append(e.subcode());
+    }
+    if (e.fbtraceId() != null) {
+      line.append(", fbtrace ").append(e.fbtraceId());
+    }
+    return line.append(')').toString();
   }
 
   private static Document error(WhatsAppApiException e, Instant at) {

@@ -18,14 +18,22 @@ import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignReques
  * reaches WhatsApp through presigned GET URLs, so the bucket itself stays private.
  */
 public final class ObjectStorage implements AutoCloseable {
+  static final String US_EAST_1 = "us-east-1";
+
   private final S3Client s3;
   private final S3Presigner presigner;
   private final String bucket;
+  private final String region;
 
-  public ObjectStorage(S3Client s3, S3Presigner presigner, String bucket) {
+  /**
+   * @param region where a bucket created here is to live: sent as its LocationConstraint unless it
+   *     is us-east-1 (which takes none; AWS refuses one there)
+   */
+  public ObjectStorage(S3Client s3, S3Presigner presigner, String bucket, String region) {
     this.s3 = s3;
     this.presigner = presigner;
     this.bucket = bucket;
+    this.region = region;
   }
 
   public String bucket() {
@@ -37,19 +45,35 @@ public final class ObjectStorage implements AutoCloseable {
     s3.headBucket(HeadBucketRequest.builder().bucket(bucket).build());
   }
 
-  /** Creates the bucket if it does not exist; returns whether it was created. */
+  /**
+   * Creates the bucket if it does not exist; returns whether it was created. A bucket we already
+   * own counts as present; one another account owns throws BucketAlreadyExistsException.
+   */
   public boolean ensureBucket() {
     try {
       headBucket();
       return false;
     } catch (NoSuchBucketException e) {
       try {
-        s3.createBucket(CreateBucketRequest.builder().bucket(bucket).build());
+        s3.createBucket(createRequest(bucket, region));
         return true;
       } catch (BucketAlreadyOwnedByYouException raced) {
         return false;
       }
     }
+  }
+
+  /**
+   * Outside us-east-1 AWS wants the region as LocationConstraint (without it: 400
+   * IllegalLocationConstraintException); in us-east-1 it wants none. Said explicitly rather than
+   * left to the SDK's own interceptor, so S3-compatible servers see the same request.
+   */
+  static CreateBucketRequest createRequest(String bucket, String region) {
+    CreateBucketRequest.Builder create = CreateBucketRequest.builder().bucket(bucket);
+    if (region != null && !region.isBlank() && !US_EAST_1.equals(region)) {
+      create.createBucketConfiguration(c -> c.locationConstraint(region));
+    }
+    return create.build();
   }
 
   public void put(String key, byte[] bytes, String contentType) {

@@ -11,6 +11,7 @@ import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.Retriever;
 import com.salesagent.activities.whatsapp.StubCloudApi;
+import com.salesagent.activities.whatsapp.WhatsAppApiException;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.workflows.lead.ComposeRequest;
@@ -276,6 +277,58 @@ class LeadActivitiesTest {
     assertThat(result.outcome()).isEqualTo(SendResult.RATE_LIMITED);
     assertThat(result.errorCode()).isEqualTo(130429);
     assertThat(store.messageByKey("k-8").get("sendingBy")).isNull();
+  }
+
+  /** Meta's Graph error shape as the Cloud API sends it (pair rate limit, with a subcode). */
+  static final String PAIR_RATE_LIMIT =
+      "{\"error\":{\"message\":\"(#131056) (Business Account, Consumer Account) pair rate limit"
+          + " hit\",\"type\":\"OAuthException\",\"code\":131056,\"error_subcode\":2494010,"
+          + "\"error_data\":{\"messaging_product\":\"whatsapp\",\"details\":\"Message failed"
+          + " to send because there were too many messages sent from this phone number to the"
+          + " same phone number in a short period of time.\"},\"fbtrace_id\":\"A4O5a8RAgePwbcGSu\"}}";
+
+  @Test
+  void metasSubcodeDetailsAndTraceIdAreRecordedOnTheMessageAndLogged() {
+    composed("k-20");
+    api.answer(400, PAIR_RATE_LIMIT);
+
+    SendResult result = send("k-20");
+
+    assertThat(result.outcome()).isEqualTo(SendResult.RATE_LIMITED);
+    assertThat(result.errorCode()).isEqualTo(131056);
+    Document error = store.messageByKey("k-20").get("error", Document.class);
+    assertThat(error.getInteger("code")).isEqualTo(131056);
+    assertThat(error.getInteger("subcode")).isEqualTo(2494010);
+    assertThat(error.getInteger("httpStatus")).isEqualTo(400);
+    assertThat(error.getString("details")).startsWith("Message failed to send because");
+    assertThat(error.getString("fbtraceId")).isEqualTo("A4O5a8RAgePwbcGSu");
+  }
+
+  @Test
+  void theFailureLogLineNamesMetasFieldsAndNoPhoneNumber() {
+    WhatsAppApiException e =
+        new WhatsAppApiException(
+            "Cloud API error 131030: (#131030) Recipient phone number not in allowed list"
+                + " (Add +55 11 99876-5432 to the allowed list)",
+            400,
+            131030,
+            WhatsAppApiException.Kind.PERMANENT,
+            2494010,
+            "Add +55 11 99876-5432 to the allowed list",
+            "A4O5a8RAgePwbcGSu");
+
+    String line = MessagingActivitiesImpl.failureLine("k-21", "+5511998765432", e);
+
+    assertThat(line)
+        .contains("send k-21 to +55*******5432")
+        .contains("code 131030")
+        .contains("subcode 2494010")
+        .contains("fbtrace A4O5a8RAgePwbcGSu")
+        .contains("HTTP 400")
+        .contains("PERMANENT")
+        .contains("Recipient phone number not in allowed list")
+        .doesNotContain("998765432")
+        .doesNotContain("99876-5432");
   }
 
   @Test

@@ -58,7 +58,10 @@ public class VariantResource {
       Boolean enabled,
       Map<String, Template> templates) {}
 
-  /** An approved WhatsApp template and the body it renders. */
+  /**
+   * An approved WhatsApp template and the body it renders. {@code language} (default en) is sent as
+   * the template's language code and must name the approved translation exactly (en_US is not en).
+   */
   public record Template(String name, String language, String body) {}
 
   /** The variants, as stored. */
@@ -86,6 +89,14 @@ public class VariantResource {
   static final Set<String> PLACEHOLDERS =
       Set.of("firstName", "name", "company", "jobTitle", "industry", "fact");
   static final Set<String> PURPOSES = Set.of("first_contact", "follow_up_read", "follow_up_unread");
+
+  /**
+   * Meta's template language codes: a language (two letters, three for a few such as fil)
+   * optionally with an upper-case region, e.g. en, en_US, pt_BR. Meta matches the code to the
+   * approved translation exactly: en and en_US are different translations.
+   */
+  static final Pattern TEMPLATE_LANGUAGE = Pattern.compile("[a-z]{2,3}(_[A-Z]{2})?");
+
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(\\w*)\\s*}}");
 
   private final VariantStore variants;
@@ -248,6 +259,15 @@ public class VariantResource {
                 }
                 if (t == null || t.name() == null || t.name().isBlank()) {
                   errors.add(new FieldError(field + ".name", "the approved template's name"));
+                }
+                if (t != null
+                    && t.language() != null
+                    && !TEMPLATE_LANGUAGE.matcher(t.language()).matches()) {
+                  errors.add(
+                      new FieldError(
+                          field + ".language",
+                          "a WhatsApp template language code such as en or en_US (ll or ll_CC),"
+                              + " exactly as the translation approved in WhatsApp Manager"));
                 }
                 if (t == null || t.body() == null || t.body().isBlank()) {
                   errors.add(new FieldError(field + ".body", "required"));

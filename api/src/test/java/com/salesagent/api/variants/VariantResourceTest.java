@@ -99,6 +99,28 @@ class VariantResourceTest {
   }
 
   @Test
+  void aTemplateLanguageCodeNotInMetasFormatIs422NamingTheField() {
+    Response r =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    """
+                    {"variantId":"v-lang","segments":["*"],"angle":"cost savings",
+                     "templates":{"first_contact":{"name":"intro","language":"en-US",
+                                                   "body":"Hi {{firstName}}"},
+                                  "follow_up_read":{"name":"nudge","language":"pt_BR",
+                                                    "body":"Oi {{firstName}}"}}}
+                    """));
+
+    assertThat(r.getStatus()).isEqualTo(422);
+    String errors = json(r).get("errors").toString();
+    assertThat(errors).contains("field=templates.first_contact.language").contains("en_US");
+    assertThat(errors).doesNotContain("follow_up_read");
+  }
+
+  @Test
   void aSecondVariantWithTheSameIdIs409() {
     Response first =
         RESOURCES

@@ -29,8 +29,25 @@ public class S3Factory {
   @Pattern(regexp = "[a-z0-9\\-]+", message = "must be an AWS region such as us-east-1 (S3_REGION)")
   private String region = "us-east-1";
 
-  /** MinIO and most S3-compatible servers need path-style URLs. */
-  private boolean pathStyleAccess = true;
+  /**
+   * Path-style URLs (host/bucket/key) or virtual-host ones (bucket.host/key). Unset: path style
+   * where an endpoint is set (MinIO and most S3-compatible servers need it), virtual hosts on AWS.
+   */
+  private Boolean pathStyleAccess;
+
+  private boolean pathStyleAccessValid = true;
+
+  /** Where presigned URLs point (reachable by WhatsApp and browsers); empty: the endpoint. */
+  private String publicEndpoint = "";
+
+  /**
+   * The SDK's integrity checksums: {@code when_supported} (its default) or {@code when_required}.
+   */
+  @NotBlank
+  @Pattern(
+      regexp = "when_supported|when_required",
+      message = "must be when_supported or when_required (S3_CHECKSUMS)")
+  private String checksums = "when_supported";
 
   /** Create the bucket at start-up when it is missing (off where IAM forbids it). */
   private boolean createBucket = true;
@@ -69,14 +86,55 @@ public class S3Factory {
     this.region = region;
   }
 
-  @JsonProperty
-  public boolean isPathStyleAccess() {
+  /** The setting as given: true, false, or null (unset: decided by the endpoint). */
+  @JsonProperty("pathStyleAccess")
+  public Boolean getPathStyleAccessSetting() {
     return pathStyleAccess;
   }
 
+  /** {@code true}, {@code false}, or empty for the default (S3_PATH_STYLE). */
+  @JsonProperty("pathStyleAccess")
+  public void setPathStyleAccess(String value) {
+    String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+    pathStyleAccessValid = v.isEmpty() || v.equals("true") || v.equals("false");
+    pathStyleAccess = v.isEmpty() || !pathStyleAccessValid ? null : Boolean.valueOf(v);
+  }
+
+  /** Path style unless set otherwise, where an endpoint is set; virtual hosts on AWS itself. */
+  public boolean usePathStyle() {
+    return pathStyleAccess != null ? pathStyleAccess : !endpoint.isEmpty();
+  }
+
+  @JsonIgnore
+  @ValidationMethod(message = "must be true, false or empty (S3_PATH_STYLE)")
+  public boolean isPathStyleAccessValid() {
+    return pathStyleAccessValid;
+  }
+
   @JsonProperty
-  public void setPathStyleAccess(boolean pathStyleAccess) {
-    this.pathStyleAccess = pathStyleAccess;
+  public String getPublicEndpoint() {
+    return publicEndpoint;
+  }
+
+  @JsonProperty
+  public void setPublicEndpoint(String publicEndpoint) {
+    this.publicEndpoint = publicEndpoint == null ? "" : publicEndpoint.trim();
+  }
+
+  @JsonIgnore
+  @ValidationMethod(message = "must be an http(s) URL or empty (S3_PUBLIC_ENDPOINT)")
+  public boolean isPublicEndpointValid() {
+    return publicEndpoint.isEmpty() || HttpUrls.isHttpUrl(publicEndpoint);
+  }
+
+  @JsonProperty
+  public String getChecksums() {
+    return checksums;
+  }
+
+  @JsonProperty
+  public void setChecksums(String checksums) {
+    this.checksums = checksums == null ? null : checksums.trim().toLowerCase(java.util.Locale.ROOT);
   }
 
   @JsonProperty

@@ -16,9 +16,16 @@ public class WhatsAppFactory {
 
   @NotBlank private String apiBaseUrl = "https://graph.facebook.com";
 
+  /**
+   * The Graph API version in every Cloud API path. v24.0 (8 Oct 2025) is available until 18 Feb
+   * 2028 per Meta's Graph API changelog (developers.facebook.com/docs/graph-api/changelog); each
+   * version lives about two years, so move on before it expires.
+   */
+  public static final String DEFAULT_API_VERSION = "v24.0";
+
   @NotBlank
-  @Pattern(regexp = "v[0-9]+\\.[0-9]+", message = "must look like v21.0 (WHATSAPP_API_VERSION)")
-  private String apiVersion = "v21.0";
+  @Pattern(regexp = "v[0-9]+\\.[0-9]+", message = "must look like v24.0 (WHATSAPP_API_VERSION)")
+  private String apiVersion = DEFAULT_API_VERSION;
 
   private String phoneNumberId = "";
   private String accessToken = "";
