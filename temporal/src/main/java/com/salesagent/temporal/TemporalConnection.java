@@ -13,7 +13,8 @@ import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.io.File;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -49,6 +50,11 @@ public final class TemporalConnection implements AutoCloseable {
     SslContext ssl = sslContext(settings);
     if (ssl != null) {
       options.setSslContext(ssl);
+    }
+    String serverName = settings.getTls().getServerName();
+    if (!serverName.isBlank()) {
+      // the name TLS verifies the server's certificate against, and the :authority sent
+      options.setChannelInitializer(channel -> channel.overrideAuthority(serverName));
     }
     if (!settings.getApiKey().isBlank()) {
       String key = settings.getApiKey();
@@ -156,34 +162,39 @@ public final class TemporalConnection implements AutoCloseable {
     service.awaitTermination(5, TimeUnit.SECONDS);
   }
 
-  private static SslContext sslContext(TemporalSettings settings) {
+  /**
+   * The client TLS context of the settings, or null without TLS. The client key may be PKCS#8,
+   * PKCS#1 (RSA) or SEC1 (EC) PEM; it must belong to the client certificate.
+   */
+  static SslContext sslContext(TemporalSettings settings) {
     TemporalSettings.Tls tls = settings.getTls();
     if (!tls.isEnabled()) {
       return null;
     }
+    SslContextBuilder builder = GrpcSslContexts.forClient();
+    boolean cert = !tls.getClientCertPath().isBlank();
+    boolean key = !tls.getClientKeyPath().isBlank();
+    if (cert != key) {
+      throw new StartupException(
+          "mTLS needs both a client certificate and its key: set "
+              + (cert ? "TEMPORAL_TLS_KEY" : "TEMPORAL_TLS_CERT")
+              + " too, or neither");
+    }
+    if (cert) {
+      X509Certificate[] chain = PemFiles.certificates(tls.getClientCertPath(), "TEMPORAL_TLS_CERT");
+      PrivateKey privateKey = PemFiles.privateKey(tls.getClientKeyPath(), "TEMPORAL_TLS_KEY");
+      PemFiles.requireMatch(privateKey, chain[0], "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CERT");
+      builder.keyManager(privateKey, chain);
+    }
+    if (!tls.getServerRootCaPath().isBlank()) {
+      builder.trustManager(PemFiles.certificates(tls.getServerRootCaPath(), "TEMPORAL_TLS_CA"));
+    }
     try {
-      SslContextBuilder builder = GrpcSslContexts.forClient();
-      if (!tls.getClientCertPath().isBlank()) {
-        builder.keyManager(
-            readable(tls.getClientCertPath(), "TEMPORAL_TLS_CERT"),
-            readable(tls.getClientKeyPath(), "TEMPORAL_TLS_KEY"));
-      }
-      if (!tls.getServerRootCaPath().isBlank()) {
-        builder.trustManager(readable(tls.getServerRootCaPath(), "TEMPORAL_TLS_CA"));
-      }
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new StartupException(
           "Temporal TLS settings are unusable: " + e.getMessage() + " (TEMPORAL_TLS_*)", e);
     }
-  }
-
-  private static File readable(String path, String setting) {
-    File file = new File(path);
-    if (!file.canRead()) {
-      throw new StartupException("Cannot read " + path + "; check " + setting);
-    }
-    return file;
   }
 
   private static void sleep(long millis) {

@@ -93,6 +93,15 @@ public class TemporalSettings {
     private String clientKeyPath = "";
     private String serverRootCaPath = "";
 
+    /**
+     * The name the server's certificate must carry, when it is not the host of the address (an IP
+     * address, a private endpoint): TEMPORAL_TLS_SERVER_NAME. Also sent as the :authority.
+     */
+    @Pattern(
+        regexp = "|[A-Za-z0-9._\\-]+",
+        message = "must be a host name without port (TEMPORAL_TLS_SERVER_NAME)")
+    private String serverName = "";
+
     @JsonProperty
     public boolean isEnabled() {
       return enabled;
@@ -131,6 +140,16 @@ public class TemporalSettings {
     @JsonProperty
     public void setServerRootCaPath(String serverRootCaPath) {
       this.serverRootCaPath = nullToEmpty(serverRootCaPath);
+    }
+
+    @JsonProperty
+    public String getServerName() {
+      return serverName;
+    }
+
+    @JsonProperty
+    public void setServerName(String serverName) {
+      this.serverName = nullToEmpty(serverName).trim();
     }
 
     private static String nullToEmpty(String s) {
