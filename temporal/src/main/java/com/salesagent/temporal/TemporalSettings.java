@@ -32,6 +32,13 @@ public class TemporalSettings {
   @Max(600)
   private int connectTimeoutSeconds = 30;
 
+  /**
+   * Whether start-up adds missing search attributes (TEMPORAL_REGISTER_SEARCH_ATTRIBUTES). Off, it
+   * only checks that they exist: for Temporal Cloud, where they are created with tcld, the Cloud
+   * Ops API or Terraform, and a client's AddSearchAttributes is refused.
+   */
+  private boolean registerSearchAttributes = true;
+
   @JsonProperty
   public String getAddress() {
     return address;
@@ -80,6 +87,16 @@ public class TemporalSettings {
   @JsonProperty
   public void setConnectTimeoutSeconds(int connectTimeoutSeconds) {
     this.connectTimeoutSeconds = connectTimeoutSeconds;
+  }
+
+  @JsonProperty
+  public boolean isRegisterSearchAttributes() {
+    return registerSearchAttributes;
+  }
+
+  @JsonProperty
+  public void setRegisterSearchAttributes(boolean registerSearchAttributes) {
+    this.registerSearchAttributes = registerSearchAttributes;
   }
 
   public boolean isEmbedded() {
