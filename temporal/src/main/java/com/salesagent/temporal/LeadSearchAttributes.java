@@ -3,6 +3,8 @@ package com.salesagent.temporal;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
 import java.time.OffsetDateTime;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,13 +23,17 @@ public final class LeadSearchAttributes {
       SearchAttributeKey.forOffsetDateTime("NextActionAt");
 
   /** Name to server-side index type, in registration order. */
-  public static final Map<String, IndexedValueType> CATALOGUE =
-      Map.of(
-          LEAD_STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-          CAMPAIGN_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-          SEGMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-          VARIANT_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-          NEXT_ACTION_AT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_DATETIME);
+  public static final Map<String, IndexedValueType> CATALOGUE = catalogue();
 
   private LeadSearchAttributes() {}
+
+  private static Map<String, IndexedValueType> catalogue() {
+    Map<String, IndexedValueType> m = new LinkedHashMap<>();
+    m.put(LEAD_STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    m.put(CAMPAIGN_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    m.put(SEGMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    m.put(VARIANT_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    m.put(NEXT_ACTION_AT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_DATETIME);
+    return Collections.unmodifiableMap(m);
+  }
 }

@@ -1,8 +1,9 @@
 package com.salesagent.temporal;
 
 /**
- * A start-up failure whose message is complete on one line: it names the cause and the setting
- * (usually an environment variable) that fixes it. The command line prints only the message.
+ * A start-up failure whose message is complete: its first line names the cause and the setting
+ * (usually an environment variable) that fixes it; further lines may hold the commands that fix it
+ * (the missing search attributes). The command line prints only the message.
  */
 public class StartupException extends RuntimeException {
   public StartupException(String message) {

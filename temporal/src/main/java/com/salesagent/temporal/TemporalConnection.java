@@ -13,7 +13,8 @@ import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.io.File;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -32,6 +33,10 @@ public final class TemporalConnection implements AutoCloseable {
   private final WorkflowServiceStubs service;
   private final OperatorServiceStubs operator;
   private final WorkflowClient client;
+  private volatile Duration retryInterval = Duration.ofSeconds(1);
+
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration MIN_CALL_TIMEOUT = Duration.ofMillis(500);
 
   public TemporalConnection(String target, TemporalSettings settings) {
     this(target, settings, null);
@@ -49,6 +54,11 @@ public final class TemporalConnection implements AutoCloseable {
     SslContext ssl = sslContext(settings);
     if (ssl != null) {
       options.setSslContext(ssl);
+    }
+    String serverName = settings.getTls().getServerName();
+    if (!serverName.isBlank()) {
+      // the name TLS verifies the server's certificate against, and the :authority sent
+      options.setChannelInitializer(channel -> channel.overrideAuthority(serverName));
     }
     if (!settings.getApiKey().isBlank()) {
       String key = settings.getApiKey();
@@ -104,40 +114,74 @@ public final class TemporalConnection implements AutoCloseable {
 
   /**
    * Waits until the namespace answers or the configured timeout passes (servers started by
-   * docker-compose may still be booting), then registers the search-attribute catalogue.
+   * docker-compose may still be booting, and a namespace just created answers NOT_FOUND until the
+   * frontend's namespace cache refreshes), then registers or checks the search-attribute catalogue.
+   * Refused credentials end the wait at once.
    */
   public void awaitReachableAndRegister() {
     long deadline =
         System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.getConnectTimeoutSeconds());
     StatusRuntimeException last = null;
-    while (System.nanoTime() < deadline) {
+    while (true) {
       try {
-        describeNamespace(Duration.ofSeconds(5));
-        SearchAttributeRegistrar.register(
-            operator, settings.getNamespace(), LeadSearchAttributes.CATALOGUE);
+        describeNamespace(callTimeout(deadline));
+        SearchAttributeRegistrar.ensure(
+            operator,
+            settings.getNamespace(),
+            LeadSearchAttributes.CATALOGUE,
+            settings.isRegisterSearchAttributes(),
+            callTimeout(deadline));
         return;
       } catch (StatusRuntimeException e) {
         last = e;
         Status.Code code = e.getStatus().getCode();
-        if (code == Status.Code.NOT_FOUND) {
-          throw new StartupException(
-              "Temporal namespace '"
-                  + settings.getNamespace()
-                  + "' does not exist at "
-                  + target
-                  + "; create it or set TEMPORAL_NAMESPACE");
-        }
-        if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+        if (code == Status.Code.UNAUTHENTICATED) {
           throw new StartupException(
               "Temporal at "
                   + target
-                  + " refused our credentials ("
-                  + code
-                  + "); check TEMPORAL_API_KEY or the TEMPORAL_TLS_* settings");
+                  + " refused our credentials (UNAUTHENTICATED); check TEMPORAL_API_KEY or the"
+                  + " TEMPORAL_TLS_* settings",
+              e);
         }
-        LOG.info("Waiting for Temporal at {}: {}", target, code);
-        sleep(1000);
+        if (code == Status.Code.PERMISSION_DENIED) {
+          throw new StartupException(
+              "Temporal at "
+                  + target
+                  + " denied access to namespace '"
+                  + settings.getNamespace()
+                  + "' (PERMISSION_DENIED); check that the TEMPORAL_API_KEY or TEMPORAL_TLS_CERT"
+                  + " identity may use it, and TEMPORAL_NAMESPACE (on Temporal Cloud:"
+                  + " <name>.<account id>)",
+              e);
+        }
+        if (code == Status.Code.NOT_FOUND) {
+          LOG.info(
+              "Waiting for namespace {} at {} (NOT_FOUND: not created yet, or not yet known to"
+                  + " the frontend)",
+              settings.getNamespace(),
+              target);
+        } else {
+          LOG.info("Waiting for Temporal at {}: {}", target, code);
+        }
       }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      sleep(Math.min(retryInterval.toMillis(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+    }
+    if (last != null && last.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      throw new StartupException(
+          "Temporal namespace '"
+              + settings.getNamespace()
+              + "' does not exist at "
+              + target
+              + " (still NOT_FOUND after "
+              + settings.getConnectTimeoutSeconds()
+              + " s); create it (temporal operator namespace create --namespace "
+              + settings.getNamespace()
+              + ") or set TEMPORAL_NAMESPACE",
+          last);
     }
     throw new StartupException(
         "Cannot reach Temporal at "
@@ -146,7 +190,20 @@ public final class TemporalConnection implements AutoCloseable {
             + settings.getConnectTimeoutSeconds()
             + " s ("
             + (last == null ? "no answer" : last.getStatus().getCode())
-            + "); check TEMPORAL_ADDRESS or start the server");
+            + "); check TEMPORAL_ADDRESS or start the server",
+        last);
+  }
+
+  /** Test hook: how long to wait between attempts of {@link #awaitReachableAndRegister()}. */
+  void retryInterval(Duration interval) {
+    this.retryInterval = interval;
+  }
+
+  /** A call's deadline: at most {@link #CALL_TIMEOUT}, and not far past the overall deadline. */
+  private static Duration callTimeout(long deadline) {
+    long left = deadline - System.nanoTime();
+    return Duration.ofNanos(
+        Math.max(MIN_CALL_TIMEOUT.toNanos(), Math.min(CALL_TIMEOUT.toNanos(), left)));
   }
 
   @Override
@@ -156,34 +213,39 @@ public final class TemporalConnection implements AutoCloseable {
     service.awaitTermination(5, TimeUnit.SECONDS);
   }
 
-  private static SslContext sslContext(TemporalSettings settings) {
+  /**
+   * The client TLS context of the settings, or null without TLS. The client key may be PKCS#8,
+   * PKCS#1 (RSA) or SEC1 (EC) PEM; it must belong to the client certificate.
+   */
+  static SslContext sslContext(TemporalSettings settings) {
     TemporalSettings.Tls tls = settings.getTls();
     if (!tls.isEnabled()) {
       return null;
     }
+    SslContextBuilder builder = GrpcSslContexts.forClient();
+    boolean cert = !tls.getClientCertPath().isBlank();
+    boolean key = !tls.getClientKeyPath().isBlank();
+    if (cert != key) {
+      throw new StartupException(
+          "mTLS needs both a client certificate and its key: set "
+              + (cert ? "TEMPORAL_TLS_KEY" : "TEMPORAL_TLS_CERT")
+              + " too, or neither");
+    }
+    if (cert) {
+      X509Certificate[] chain = PemFiles.certificates(tls.getClientCertPath(), "TEMPORAL_TLS_CERT");
+      PrivateKey privateKey = PemFiles.privateKey(tls.getClientKeyPath(), "TEMPORAL_TLS_KEY");
+      PemFiles.requireMatch(privateKey, chain[0], "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CERT");
+      builder.keyManager(privateKey, chain);
+    }
+    if (!tls.getServerRootCaPath().isBlank()) {
+      builder.trustManager(PemFiles.certificates(tls.getServerRootCaPath(), "TEMPORAL_TLS_CA"));
+    }
     try {
-      SslContextBuilder builder = GrpcSslContexts.forClient();
-      if (!tls.getClientCertPath().isBlank()) {
-        builder.keyManager(
-            readable(tls.getClientCertPath(), "TEMPORAL_TLS_CERT"),
-            readable(tls.getClientKeyPath(), "TEMPORAL_TLS_KEY"));
-      }
-      if (!tls.getServerRootCaPath().isBlank()) {
-        builder.trustManager(readable(tls.getServerRootCaPath(), "TEMPORAL_TLS_CA"));
-      }
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new StartupException(
           "Temporal TLS settings are unusable: " + e.getMessage() + " (TEMPORAL_TLS_*)", e);
     }
-  }
-
-  private static File readable(String path, String setting) {
-    File file = new File(path);
-    if (!file.canRead()) {
-      throw new StartupException("Cannot read " + path + "; check " + setting);
-    }
-    return file;
   }
 
   private static void sleep(long millis) {

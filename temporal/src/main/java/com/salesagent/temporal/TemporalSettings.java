@@ -32,6 +32,13 @@ public class TemporalSettings {
   @Max(600)
   private int connectTimeoutSeconds = 30;
 
+  /**
+   * Whether start-up adds missing search attributes (TEMPORAL_REGISTER_SEARCH_ATTRIBUTES). Off, it
+   * only checks that they exist: for Temporal Cloud, where they are created with tcld, the Cloud
+   * Ops API or Terraform, and a client's AddSearchAttributes is refused.
+   */
+  private boolean registerSearchAttributes = true;
+
   @JsonProperty
   public String getAddress() {
     return address;
@@ -82,6 +89,16 @@ public class TemporalSettings {
     this.connectTimeoutSeconds = connectTimeoutSeconds;
   }
 
+  @JsonProperty
+  public boolean isRegisterSearchAttributes() {
+    return registerSearchAttributes;
+  }
+
+  @JsonProperty
+  public void setRegisterSearchAttributes(boolean registerSearchAttributes) {
+    this.registerSearchAttributes = registerSearchAttributes;
+  }
+
   public boolean isEmbedded() {
     return EMBEDDED.equals(address);
   }
@@ -92,6 +109,15 @@ public class TemporalSettings {
     private String clientCertPath = "";
     private String clientKeyPath = "";
     private String serverRootCaPath = "";
+
+    /**
+     * The name the server's certificate must carry, when it is not the host of the address (an IP
+     * address, a private endpoint): TEMPORAL_TLS_SERVER_NAME. Also sent as the :authority.
+     */
+    @Pattern(
+        regexp = "|[A-Za-z0-9._\\-]+",
+        message = "must be a host name without port (TEMPORAL_TLS_SERVER_NAME)")
+    private String serverName = "";
 
     @JsonProperty
     public boolean isEnabled() {
@@ -131,6 +157,16 @@ public class TemporalSettings {
     @JsonProperty
     public void setServerRootCaPath(String serverRootCaPath) {
       this.serverRootCaPath = nullToEmpty(serverRootCaPath);
+    }
+
+    @JsonProperty
+    public String getServerName() {
+      return serverName;
+    }
+
+    @JsonProperty
+    public void setServerName(String serverName) {
+      this.serverName = nullToEmpty(serverName).trim();
     }
 
     private static String nullToEmpty(String s) {
