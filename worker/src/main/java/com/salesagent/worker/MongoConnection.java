@@ -7,6 +7,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.MongoCapabilities;
+import com.salesagent.activities.mongo.MongoErrors;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
 import com.salesagent.temporal.StartupException;
@@ -68,6 +69,14 @@ public final class MongoConnection implements Managed {
     database.runCommand(new Document("ping", 1));
   }
 
+  /** Pause between attempts while the server is unreachable or electing a primary. */
+  static final long RETRY_PAUSE_MILLIS = 750;
+
+  /**
+   * Waits for the server, then ensures the schema. Only network failures, timeouts and elections
+   * are retried (with a pause) until the timeout; anything else (a conflicting index, duplicates
+   * under a unique index, a refused command, credentials) ends start-up at once with its cause.
+   */
   @Override
   public void start() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(connectTimeoutSeconds);
@@ -82,13 +91,32 @@ public final class MongoConnection implements Managed {
         return;
       } catch (MongoException e) {
         last = e;
-        if (e.getCode() == 18 || e.getCode() == 13) {
+        if (MongoErrors.isAuth(e)) {
           throw new StartupException(
               "MongoDB at "
                   + hosts
                   + " refused our credentials or permissions ("
-                  + e.getCode()
-                  + "); check the user and password in MONGODB_URI");
+                  + MongoErrors.summary(e)
+                  + "); check the user and password in MONGODB_URI and the user's roles",
+              e);
+        }
+        if (!MongoErrors.isTransient(e)) {
+          throw new StartupException(
+              "MongoDB at "
+                  + hosts
+                  + " failed start-up ("
+                  + MongoErrors.summary(e)
+                  + "); this is not a connection problem: fix it on the server",
+              e);
+        }
+      }
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left > 0) {
+        try {
+          Thread.sleep(Math.min(RETRY_PAUSE_MILLIS, left));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new StartupException("Interrupted while waiting for MongoDB at " + hosts, ie);
         }
       }
     } while (System.nanoTime() < deadline);

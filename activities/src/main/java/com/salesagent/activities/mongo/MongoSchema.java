@@ -1,6 +1,7 @@
 package com.salesagent.activities.mongo;
 
 import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -13,6 +14,7 @@ import com.mongodb.client.model.TimeSeriesGranularity;
 import com.mongodb.client.model.TimeSeriesOptions;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.temporal.StartupException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +50,11 @@ public final class MongoSchema {
     index(db, Collections.CONTACTS, Indexes.ascending("phone"));
     index(db, Collections.CONTACTS, Indexes.ascending("waIds"));
     // One active lead per phone per campaign: set while the lead runs, removed when it ends.
-    db.getCollection(Collections.CONTACTS)
-        .createIndex(Indexes.ascending("activeKey"), new IndexOptions().unique(true).sparse(true));
+    index(
+        db,
+        Collections.CONTACTS,
+        Indexes.ascending("activeKey"),
+        new IndexOptions().unique(true).sparse(true));
     unique(db, Suppressions.COLLECTION, "number");
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "stage"));
     // The kill-switch pages through a variant's leads in lead-id order.
@@ -57,8 +62,11 @@ public final class MongoSchema {
     index(db, Collections.CONTACTS, Indexes.ascending("segment", "stage"));
     index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
-    db.getCollection(FunnelStats.COLLECTION)
-        .createIndex(Indexes.ascending("campaignId", "day"), new IndexOptions().unique(true));
+    index(
+        db,
+        FunnelStats.COLLECTION,
+        Indexes.ascending("campaignId", "day"),
+        new IndexOptions().unique(true));
     index(db, Collections.MESSAGES, Indexes.ascending("approval.status"));
     index(db, Collections.MESSAGES, Indexes.ascending("updatedAt"));
     index(db, Collections.FEEDBACK, Indexes.ascending("storedAt"));
@@ -70,14 +78,19 @@ public final class MongoSchema {
     index(db, Collections.PERSONAS, Indexes.ascending("segment"));
     index(db, Collections.FEEDBACK, Indexes.ascending("leadId"));
     index(db, Collections.FEEDBACK, Indexes.ascending("wamid"));
-    db.getCollection(Collections.MESSAGES)
-        .createIndex(Indexes.ascending("wamid"), new IndexOptions().unique(true).sparse(true));
+    index(
+        db,
+        Collections.MESSAGES,
+        Indexes.ascending("wamid"),
+        new IndexOptions().unique(true).sparse(true));
     unique(db, Collections.MESSAGES, "idempotencyKey");
     index(db, Collections.MESSAGES, Indexes.ascending("leadId"));
     unique(db, Collections.WEBHOOK_EVENTS, "eventKey");
-    db.getCollection(VariantStats.COLLECTION)
-        .createIndex(
-            Indexes.ascending("variantId", "segment", "day"), new IndexOptions().unique(true));
+    index(
+        db,
+        VariantStats.COLLECTION,
+        Indexes.ascending("variantId", "segment", "day"),
+        new IndexOptions().unique(true));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
   }
 
@@ -99,7 +112,8 @@ public final class MongoSchema {
       } catch (MongoCommandException e) {
         // 48 NamespaceExists: another process created it between our check and our create.
         if (e.getErrorCode() != 48) {
-          throw e;
+          throw schemaError(
+              "create the time-series collection", Collections.INTERACTION_HISTORY, e);
         }
       }
     }
@@ -180,12 +194,74 @@ public final class MongoSchema {
   }
 
   private static void unique(MongoDatabase db, String collection, String field) {
-    db.getCollection(collection)
-        .createIndex(Indexes.ascending(field), new IndexOptions().unique(true));
+    index(db, collection, Indexes.ascending(field), new IndexOptions().unique(true));
   }
 
   private static void index(MongoDatabase db, String collection, Bson keys) {
-    MongoCollection<Document> c = db.getCollection(collection);
-    c.createIndex(keys);
+    index(db, collection, keys, new IndexOptions());
+  }
+
+  /**
+   * Creates one index; a failure no retry fixes (a conflicting index, duplicates under a unique
+   * index, a refused command, a missing privilege) ends start-up at once naming the collection and
+   * the index. Network failures pass through for the connect loop to retry.
+   */
+  static void index(MongoDatabase db, String collection, Bson keys, IndexOptions options) {
+    try {
+      db.getCollection(collection).createIndex(keys, options);
+    } catch (MongoException e) {
+      if (MongoErrors.isTransient(e)) {
+        throw e;
+      }
+      String name = indexName(keys);
+      throw new StartupException(
+          "MongoDB refused index "
+              + name
+              + " on "
+              + collection
+              + " ("
+              + MongoErrors.summary(e)
+              + "); "
+              + MongoErrors.remedy(e, collection, name),
+          e);
+    }
+  }
+
+  /** The name MongoDB gives an index of these keys: {@code campaignId_1_stage_1}. */
+  static String indexName(Bson keys) {
+    StringBuilder name = new StringBuilder();
+    keys.toBsonDocument()
+        .forEach(
+            (field, direction) -> {
+              if (name.length() > 0) {
+                name.append('_');
+              }
+              name.append(field).append('_');
+              if (direction.isNumber()) {
+                name.append(direction.asNumber().intValue());
+              } else if (direction.isString()) {
+                name.append(direction.asString().getValue());
+              } else {
+                name.append(direction);
+              }
+            });
+    return name.toString();
+  }
+
+  /** A schema step other than an index failed in a way no retry fixes: say which, at once. */
+  private static RuntimeException schemaError(String step, String collection, MongoException e) {
+    if (MongoErrors.isTransient(e)) {
+      return e;
+    }
+    return new StartupException(
+        "MongoDB refused to "
+            + step
+            + " "
+            + collection
+            + " ("
+            + MongoErrors.summary(e)
+            + "); "
+            + MongoErrors.remedy(e, collection, null),
+        e);
   }
 }

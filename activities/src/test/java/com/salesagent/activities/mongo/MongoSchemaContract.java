@@ -9,7 +9,10 @@ import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.salesagent.temporal.StartupException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -60,6 +63,36 @@ abstract class MongoSchemaContract {
     assertThat(capabilities.changeStreams()).isTrue();
     assertThat(capabilities.vectorSearch()).as("plain servers have no search indexes").isFalse();
     assertThat(capabilities.serverVersion()).matches("\\d+\\.\\d+.*");
+  }
+
+  @Test
+  void aConflictingIndexStopsStartUpAtOnceNamingIt() {
+    // An operator's index of the same name, without the unique option the schema needs.
+    db().getCollection(Collections.CONTACTS)
+        .createIndex(Indexes.ascending("leadId"), new IndexOptions().name("leadId_1"));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> MongoSchema.ensure(db()))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("leadId_1")
+        .hasMessageContaining(Collections.CONTACTS)
+        .hasMessageContaining("dropIndex")
+        .hasMessageNotContaining("\n");
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(5);
+  }
+
+  @Test
+  void duplicatesUnderAUniqueIndexStopStartUpNamingItWithoutTheirValues() {
+    MongoCollection<Document> personas = db().getCollection(Collections.PERSONAS);
+    personas.insertOne(new Document("leadId", "L-dup-4711"));
+    personas.insertOne(new Document("leadId", "L-dup-4711"));
+
+    assertThatThrownBy(() -> MongoSchema.ensure(db()))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("leadId_1")
+        .hasMessageContaining(Collections.PERSONAS)
+        .hasMessageContaining("duplicates")
+        .hasMessageNotContaining("L-dup-4711");
   }
 
   @Test
