@@ -10,8 +10,10 @@ import com.salesagent.activities.mongo.MongoCapabilities;
 import com.salesagent.activities.mongo.MongoErrors;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.mongo.VectorIndex;
 import com.salesagent.temporal.StartupException;
 import io.dropwizard.lifecycle.Managed;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 
@@ -22,8 +24,10 @@ public final class MongoConnection implements Managed {
   private final String hosts;
   private final int connectTimeoutSeconds;
   private volatile MongoCapabilities capabilities;
+  private volatile VectorIndex vectorIndex = VectorIndex.NONE;
 
   private final Seeds.Defaults seeds;
+  private final Duration vectorIndexWait;
 
   public MongoConnection(String uri, String databaseName, int connectTimeoutSeconds) {
     this(uri, databaseName, connectTimeoutSeconds, null);
@@ -32,7 +36,21 @@ public final class MongoConnection implements Managed {
   /** {@code seeds}: default documents to insert where missing (null: none). */
   public MongoConnection(
       String uri, String databaseName, int connectTimeoutSeconds, Seeds.Defaults seeds) {
+    this(uri, databaseName, connectTimeoutSeconds, seeds, MongoSchema.VECTOR_INDEX_WAIT);
+  }
+
+  /**
+   * {@code vectorIndexWait}: how long start-up waits for a new Atlas vector index to answer queries
+   * before going on with exact cosine (it switches later by itself).
+   */
+  public MongoConnection(
+      String uri,
+      String databaseName,
+      int connectTimeoutSeconds,
+      Seeds.Defaults seeds,
+      Duration vectorIndexWait) {
     this.seeds = seeds;
+    this.vectorIndexWait = vectorIndexWait;
     ConnectionString connectionString;
     try {
       connectionString = new ConnectionString(uri);
@@ -65,6 +83,14 @@ public final class MongoConnection implements Managed {
     return capabilities;
   }
 
+  /**
+   * Whether $vectorSearch answers queries now: the vector index exists and is queryable. Asks the
+   * server again (at most every few seconds) while the index is still building.
+   */
+  public boolean vectorSearchQueryable() {
+    return vectorIndex.queryable();
+  }
+
   public void ping() {
     database.runCommand(new Document("ping", 1));
   }
@@ -84,7 +110,8 @@ public final class MongoConnection implements Managed {
     do {
       try {
         ping();
-        capabilities = MongoSchema.ensure(database);
+        capabilities = MongoSchema.ensure(database, vectorIndexWait);
+        vectorIndex = MongoSchema.vectorIndex(database, capabilities);
         if (seeds != null) {
           Seeds.ensure(database, seeds);
         }

@@ -15,8 +15,10 @@ import com.mongodb.client.model.TimeSeriesOptions;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.temporal.StartupException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -32,16 +34,38 @@ public final class MongoSchema {
 
   private MongoSchema() {}
 
+  /** How long start-up waits for a new vector index to become queryable, by default. */
+  public static final Duration VECTOR_INDEX_WAIT = Duration.ofSeconds(60);
+
   public static MongoCapabilities ensure(MongoDatabase db) {
+    return ensure(db, VECTOR_INDEX_WAIT);
+  }
+
+  /**
+   * {@code vectorIndexWait}: how long to wait for the vector index to answer queries (Atlas builds
+   * it asynchronously); past it start-up goes on with exact cosine and {@link VectorIndex} switches
+   * to $vectorSearch once the index is queryable.
+   */
+  public static MongoCapabilities ensure(MongoDatabase db, Duration vectorIndexWait) {
     boolean timeSeries = ensureInteractionHistory(db);
     ensureIndexes(db);
     boolean changeStreams = supportsChangeStreams(db);
-    boolean vectorSearch = ensureVectorIndex(db);
+    boolean vectorSearch = ensureVectorIndex(db, vectorIndexWait);
     String version = serverVersion(db);
     MongoCapabilities capabilities =
         new MongoCapabilities(timeSeries, changeStreams, vectorSearch, version);
     LOG.info("MongoDB {} capabilities: {}", version, capabilities);
     return capabilities;
+  }
+
+  /**
+   * The readiness of the vector index: {@link VectorIndex#NONE} where the server has no search
+   * indexes (or ours could not be created).
+   */
+  public static VectorIndex vectorIndex(MongoDatabase db, MongoCapabilities capabilities) {
+    return capabilities != null && capabilities.vectorSearch()
+        ? VectorIndex.of(db.getCollection(Collections.RESEARCH_RESULTS))
+        : VectorIndex.NONE;
   }
 
   private static void ensureIndexes(MongoDatabase db) {
@@ -141,9 +165,11 @@ public final class MongoSchema {
 
   /**
    * Where the server has search indexes (Atlas, Atlas Local), creates the vector index over the
-   * research chunks once and returns true; elsewhere returns false.
+   * research chunks once and waits (up to {@code wait}) for it to answer queries; returns whether
+   * the index exists. Elsewhere returns false. The API and the worker run this concurrently: the
+   * one whose create loses finds the index made by the other, and both wait for it.
    */
-  private static boolean ensureVectorIndex(MongoDatabase db) {
+  private static boolean ensureVectorIndex(MongoDatabase db, Duration wait) {
     MongoCollection<Document> chunks = db.getCollection(Collections.RESEARCH_RESULTS);
     List<Document> existing;
     try {
@@ -153,26 +179,58 @@ public final class MongoSchema {
     }
     boolean present = existing.stream().anyMatch(i -> VECTOR_INDEX.equals(i.getString("name")));
     if (!present) {
-      Document definition =
-          new Document(
-              "fields",
-              List.of(
-                  new Document("type", "vector")
-                      .append("path", "embedding")
-                      .append("numDimensions", 384)
-                      .append("similarity", "cosine"),
-                  new Document("type", "filter").append("path", "leadId"),
-                  new Document("type", "filter").append("path", "runId")));
       try {
         chunks.createSearchIndexes(
             List.of(
-                new SearchIndexModel(VECTOR_INDEX, definition, SearchIndexType.vectorSearch())));
-      } catch (RuntimeException e) {
-        LOG.warn("Vector search index not created ({}); exact cosine is used", e.getMessage());
-        return false;
+                new SearchIndexModel(
+                    VECTOR_INDEX, vectorIndexDefinition(), SearchIndexType.vectorSearch())));
+        LOG.info("vector index {} created; Atlas builds it in the background", VECTOR_INDEX);
+      } catch (MongoException e) {
+        if (!isDuplicateSearchIndex(e)) {
+          LOG.warn(
+              "Vector search index not created ({}); exact cosine is used", MongoErrors.summary(e));
+          return false;
+        }
+        LOG.info("vector index {} was created by another process", VECTOR_INDEX);
       }
     }
+    VectorIndex index = VectorIndex.of(chunks);
+    try {
+      if (!index.await(wait, Duration.ofSeconds(1))) {
+        LOG.warn(
+            "vector index {} is not queryable after {} s (status {}); retrieval uses exact cosine"
+                + " and switches to $vectorSearch once it is, without a restart",
+            VECTOR_INDEX,
+            wait.toSeconds(),
+            index.status());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return true;
+  }
+
+  static Document vectorIndexDefinition() {
+    return new Document(
+        "fields",
+        List.of(
+            new Document("type", "vector")
+                .append("path", "embedding")
+                .append("numDimensions", 384)
+                .append("similarity", "cosine"),
+            new Document("type", "filter").append("path", "leadId"),
+            new Document("type", "filter").append("path", "runId")));
+  }
+
+  /**
+   * The create lost a race with another process: IndexAlreadyExists (68) or Atlas's "Duplicate
+   * Index" / "already exists".
+   */
+  static boolean isDuplicateSearchIndex(MongoException e) {
+    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return e.getCode() == 68
+        || message.contains("duplicate index")
+        || message.contains("already exists");
   }
 
   private static String serverVersion(MongoDatabase db) {
