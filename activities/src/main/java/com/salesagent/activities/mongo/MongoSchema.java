@@ -122,6 +122,11 @@ public final class MongoSchema {
    * A time-series collection where the server has them; otherwise (the embedded server silently
    * ignores the option) a regular collection with an index on (meta.leadId, ts). Returns whether
    * the collection really is time-series.
+   *
+   * <p>The meta field is the lead alone and the granularity hours: a lead's events, days apart,
+   * share a bucket (up to 30 days), where per-event meta fields and granularity seconds (buckets of
+   * one hour) made nearly one bucket per event. A collection created with a finer granularity is
+   * raised to hours with collMod where the server allows it (granularity can only increase).
    */
   private static boolean ensureInteractionHistory(MongoDatabase db) {
     if (!exists(db, Collections.INTERACTION_HISTORY)) {
@@ -132,7 +137,7 @@ public final class MongoSchema {
                 .timeSeriesOptions(
                     new TimeSeriesOptions("ts")
                         .metaField("meta")
-                        .granularity(TimeSeriesGranularity.SECONDS)));
+                        .granularity(TimeSeriesGranularity.HOURS)));
       } catch (MongoCommandException e) {
         // 48 NamespaceExists: another process created it between our check and our create.
         if (e.getErrorCode() != 48) {
@@ -141,9 +146,43 @@ public final class MongoSchema {
         }
       }
     }
-    boolean timeSeries = "timeseries".equals(collectionType(db, Collections.INTERACTION_HISTORY));
+    Document info = collectionInfo(db, Collections.INTERACTION_HISTORY);
+    boolean timeSeries = info != null && "timeseries".equals(info.getString("type"));
+    if (timeSeries) {
+      raiseGranularity(db, info);
+    }
     index(db, Collections.INTERACTION_HISTORY, Indexes.ascending("meta.leadId", "ts"));
     return timeSeries;
+  }
+
+  /** seconds and minutes become hours; custom bucketing (no granularity) is left alone. */
+  private static void raiseGranularity(MongoDatabase db, Document info) {
+    Document options = info.get("options", Document.class);
+    Document ts = options == null ? null : options.get("timeseries", Document.class);
+    String granularity = ts == null ? null : ts.getString("granularity");
+    if (!"seconds".equals(granularity) && !"minutes".equals(granularity)) {
+      return;
+    }
+    try {
+      db.runCommand(
+          new Document("collMod", Collections.INTERACTION_HISTORY)
+              .append("timeseries", new Document("granularity", "hours")));
+      LOG.info(
+          "{}: time-series granularity raised from {} to hours (new buckets per lead span up to"
+              + " 30 days)",
+          Collections.INTERACTION_HISTORY,
+          granularity);
+    } catch (MongoException e) {
+      if (MongoErrors.isTransient(e)) {
+        throw e;
+      }
+      LOG.warn(
+          "{}: time-series granularity stays {}: the server refused collMod ({}); buckets stay"
+              + " small until it is raised by hand",
+          Collections.INTERACTION_HISTORY,
+          granularity,
+          MongoErrors.summary(e));
+    }
   }
 
   private static boolean supportsChangeStreams(MongoDatabase db) {
@@ -245,10 +284,10 @@ public final class MongoSchema {
     return db.listCollectionNames().into(new ArrayList<>()).contains(name);
   }
 
-  private static String collectionType(MongoDatabase db, String name) {
+  private static Document collectionInfo(MongoDatabase db, String name) {
     List<Document> infos =
         db.listCollections().filter(new Document("name", name)).into(new ArrayList<>());
-    return infos.isEmpty() ? null : infos.get(0).getString("type");
+    return infos.isEmpty() ? null : infos.get(0);
   }
 
   private static void unique(MongoDatabase db, String collection, String field) {

@@ -10,6 +10,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -112,10 +113,10 @@ public final class VariantStats {
                     Filters.gte("ts", start),
                     Filters.lt("ts", end),
                     Filters.in("type", COUNTED.keySet()),
-                    Filters.exists("meta.variantId"))),
+                    LeadStore.eventHasVariant())),
             Aggregates.group(
                 new Document("l", "$meta.leadId")
-                    .append("v", "$meta.variantId")
+                    .append("v", LeadStore.EVENT_VARIANT)
                     .append("t", "$type")
                     .append("d", DAY),
                 Accumulators.sum("n", 1)));
@@ -136,7 +137,7 @@ public final class VariantStats {
             Aggregates.group(
                 "$meta.leadId",
                 Accumulators.first("ts", "$ts"),
-                Accumulators.first("v", "$meta.variantId")),
+                Accumulators.first("v", LeadStore.EVENT_VARIANT)),
             Aggregates.match(Filters.gte("ts", start)),
             Aggregates.project(
                 new Document("v", 1)

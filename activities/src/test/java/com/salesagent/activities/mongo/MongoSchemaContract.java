@@ -2,15 +2,19 @@ package com.salesagent.activities.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.CreateCollectionOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.TimeSeriesGranularity;
+import com.mongodb.client.model.TimeSeriesOptions;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.salesagent.temporal.StartupException;
 import java.time.Instant;
@@ -171,5 +175,42 @@ abstract class MongoSchemaContract {
       assertThat(change).isNotNull();
       assertThat(change.getFullDocument()).containsEntry("idempotencyKey", "k-watch");
     }
+  }
+
+  @Test
+  void aFinerTimeSeriesGranularityIsRaisedToHours() {
+    assumeTrue(expectsTimeSeries(), "the embedded server has no time-series collections");
+    // A deployment that started before the shape changed: granularity seconds.
+    db().createCollection(
+            Collections.INTERACTION_HISTORY,
+            new CreateCollectionOptions()
+                .timeSeriesOptions(
+                    new TimeSeriesOptions("ts")
+                        .metaField("meta")
+                        .granularity(TimeSeriesGranularity.SECONDS)));
+
+    MongoSchema.ensure(db());
+
+    assertThat(timeSeriesOptions()).containsEntry("granularity", "hours");
+  }
+
+  @Test
+  void aNewHistoryIsBucketedByLeadInHours() {
+    assumeTrue(expectsTimeSeries(), "the embedded server has no time-series collections");
+    MongoSchema.ensure(db());
+
+    assertThat(timeSeriesOptions())
+        .containsEntry("timeField", "ts")
+        .containsEntry("metaField", "meta")
+        .containsEntry("granularity", "hours");
+  }
+
+  private Document timeSeriesOptions() {
+    Document info =
+        db().listCollections()
+            .filter(new Document("name", Collections.INTERACTION_HISTORY))
+            .first();
+    assertThat(info).isNotNull();
+    return info.get("options", Document.class).get("timeseries", Document.class);
   }
 }
