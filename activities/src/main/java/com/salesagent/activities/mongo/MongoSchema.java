@@ -116,6 +116,10 @@ public final class MongoSchema {
         Indexes.ascending("variantId", "segment", "day"),
         new IndexOptions().unique(true));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
+    // The live feed's polling fallback (a standalone mongod) reads receivedAt >= t sorted by
+    // receivedAt every 500 ms, across processed and unprocessed events alike: (processed,
+    // receivedAt) cannot serve it.
+    index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("receivedAt"));
   }
 
   /**

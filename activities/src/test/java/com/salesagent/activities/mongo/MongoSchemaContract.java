@@ -100,6 +100,24 @@ abstract class MongoSchemaContract {
   }
 
   @Test
+  void everyCollectionTheLiveFeedPollsHasAnIndexLedByItsStoreTime() {
+    MongoSchema.ensure(db());
+
+    // LiveFeed.tail: find(field >= t).sort(field), per collection.
+    for (String[] polled :
+        new String[][] {
+          {Collections.MESSAGES, "updatedAt"},
+          {Collections.FEEDBACK, "storedAt"},
+          {Collections.CONTACTS, "enrolledAt"},
+          {Collections.WEBHOOK_EVENTS, "receivedAt"}
+        }) {
+      assertThat(db().getCollection(polled[0]).listIndexes().into(new ArrayList<>()))
+          .as("an index on %s led by %s", polled[0], polled[1])
+          .anyMatch(i -> i.get("key", Document.class).keySet().iterator().next().equals(polled[1]));
+    }
+  }
+
+  @Test
   void aLeadIdIsUnique() {
     MongoSchema.ensure(db());
     MongoCollection<Document> contacts = db().getCollection(Collections.CONTACTS);
