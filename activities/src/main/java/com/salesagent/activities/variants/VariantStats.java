@@ -9,6 +9,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Aggregations;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import java.time.Instant;
@@ -120,7 +121,8 @@ public final class VariantStats {
                     .append("t", "$type")
                     .append("d", DAY),
                 Accumulators.sum("n", 1)));
-    for (Document g : withSegments(history.aggregate(events).allowDiskUse(true))) {
+    for (Document g :
+        withSegments(Aggregations.withDiskUse(history, events, "variant counters rebuild"))) {
       Document id = g.get("_id", Document.class);
       add(
           out,
@@ -148,7 +150,8 @@ public final class VariantStats {
                             new Document("format", "%Y-%m-%d").append("date", "$ts")))
                     .append("n", new Document("$literal", 1))
                     .append("l", "$_id")));
-    for (Document g : withSegments(history.aggregate(replies).allowDiskUse(true))) {
+    for (Document g :
+        withSegments(Aggregations.withDiskUse(history, replies, "variant counters rebuild"))) {
       if (g.getString("v") != null) {
         add(out, g.getString("v"), g.getString("segment"), g.getString("d"), "replied", g);
       }
