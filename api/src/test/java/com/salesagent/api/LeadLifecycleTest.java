@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.workflows.lead.Stage;
 import java.net.URI;
@@ -128,7 +129,7 @@ final class LeadLifecycleTest extends AppTestHarness {
                   .countDocuments(
                       Filters.and(
                           Filters.eq("type", "message_sent"),
-                          Filters.eq("meta.variantId", variant),
+                          LeadStore.eventOfVariant(variant),
                           Filters.in(
                               "meta.leadId",
                               store()

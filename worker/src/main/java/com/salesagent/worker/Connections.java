@@ -8,6 +8,7 @@ import com.salesagent.worker.health.SendersHealthCheck;
 import com.salesagent.worker.health.TemporalHealthCheck;
 import com.salesagent.worker.observability.PrometheusMetrics;
 import io.dropwizard.core.setup.Environment;
+import java.time.Duration;
 
 /**
  * The three connections every process holds, registered as Managed objects in dependency order
@@ -26,7 +27,8 @@ public record Connections(
             endpoints.mongoUri(),
             c.getMongodb().getDatabase(),
             c.getMongodb().getConnectTimeoutSeconds(),
-            c.getLifecycle().toDefaults());
+            c.getLifecycle().toDefaults(),
+            Duration.ofSeconds(c.getMongodb().getVectorIndexWaitSeconds()));
     StorageConnection storage =
         new StorageConnection(
             new StorageConnection.Settings(

@@ -7,10 +7,13 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.MongoCapabilities;
+import com.salesagent.activities.mongo.MongoErrors;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.mongo.VectorIndex;
 import com.salesagent.temporal.StartupException;
 import io.dropwizard.lifecycle.Managed;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 
@@ -21,8 +24,10 @@ public final class MongoConnection implements Managed {
   private final String hosts;
   private final int connectTimeoutSeconds;
   private volatile MongoCapabilities capabilities;
+  private volatile VectorIndex vectorIndex = VectorIndex.NONE;
 
   private final Seeds.Defaults seeds;
+  private final Duration vectorIndexWait;
 
   public MongoConnection(String uri, String databaseName, int connectTimeoutSeconds) {
     this(uri, databaseName, connectTimeoutSeconds, null);
@@ -31,7 +36,21 @@ public final class MongoConnection implements Managed {
   /** {@code seeds}: default documents to insert where missing (null: none). */
   public MongoConnection(
       String uri, String databaseName, int connectTimeoutSeconds, Seeds.Defaults seeds) {
+    this(uri, databaseName, connectTimeoutSeconds, seeds, MongoSchema.VECTOR_INDEX_WAIT);
+  }
+
+  /**
+   * {@code vectorIndexWait}: how long start-up waits for a new Atlas vector index to answer queries
+   * before going on with exact cosine (it switches later by itself).
+   */
+  public MongoConnection(
+      String uri,
+      String databaseName,
+      int connectTimeoutSeconds,
+      Seeds.Defaults seeds,
+      Duration vectorIndexWait) {
     this.seeds = seeds;
+    this.vectorIndexWait = vectorIndexWait;
     ConnectionString connectionString;
     try {
       connectionString = new ConnectionString(uri);
@@ -64,10 +83,26 @@ public final class MongoConnection implements Managed {
     return capabilities;
   }
 
+  /**
+   * Whether $vectorSearch answers queries now: the vector index exists and is queryable. Asks the
+   * server again (at most every few seconds) while the index is still building.
+   */
+  public boolean vectorSearchQueryable() {
+    return vectorIndex.queryable();
+  }
+
   public void ping() {
     database.runCommand(new Document("ping", 1));
   }
 
+  /** Pause between attempts while the server is unreachable or electing a primary. */
+  static final long RETRY_PAUSE_MILLIS = 750;
+
+  /**
+   * Waits for the server, then ensures the schema. Only network failures, timeouts and elections
+   * are retried (with a pause) until the timeout; anything else (a conflicting index, duplicates
+   * under a unique index, a refused command, credentials) ends start-up at once with its cause.
+   */
   @Override
   public void start() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(connectTimeoutSeconds);
@@ -75,20 +110,40 @@ public final class MongoConnection implements Managed {
     do {
       try {
         ping();
-        capabilities = MongoSchema.ensure(database);
+        capabilities = MongoSchema.ensure(database, vectorIndexWait);
+        vectorIndex = MongoSchema.vectorIndex(database, capabilities);
         if (seeds != null) {
           Seeds.ensure(database, seeds);
         }
         return;
       } catch (MongoException e) {
         last = e;
-        if (e.getCode() == 18 || e.getCode() == 13) {
+        if (MongoErrors.isAuth(e)) {
           throw new StartupException(
               "MongoDB at "
                   + hosts
                   + " refused our credentials or permissions ("
-                  + e.getCode()
-                  + "); check the user and password in MONGODB_URI");
+                  + MongoErrors.summary(e)
+                  + "); check the user and password in MONGODB_URI and the user's roles",
+              e);
+        }
+        if (!MongoErrors.isTransient(e)) {
+          throw new StartupException(
+              "MongoDB at "
+                  + hosts
+                  + " failed start-up ("
+                  + MongoErrors.summary(e)
+                  + "); this is not a connection problem: fix it on the server",
+              e);
+        }
+      }
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left > 0) {
+        try {
+          Thread.sleep(Math.min(RETRY_PAUSE_MILLIS, left));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new StartupException("Interrupted while waiting for MongoDB at " + hosts, ie);
         }
       }
     } while (System.nanoTime() < deadline);

@@ -107,9 +107,7 @@ public final class WorkerRuntime implements Managed {
             new Retriever(
                 connections.mongo().database(),
                 embeddings,
-                () ->
-                    connections.mongo().capabilities() != null
-                        && connections.mongo().capabilities().vectorSearch()),
+                connections.mongo()::vectorSearchQueryable),
             clock,
             llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
             llm.enabled() ? llm.label() : null),

@@ -108,21 +108,20 @@ public final class FunnelStats {
     Map<List<String>, Map<String, Long>> fresh = new HashMap<>();
     for (String stage : STAGES) {
       for (Document g :
-          contacts
-              .aggregate(
-                  List.of(
-                      Aggregates.match(Filters.exists("funnel." + stage)),
-                      Aggregates.group(
-                          new Document(
-                                  "c", new Document("$ifNull", List.of("$campaignId", "default")))
-                              .append(
-                                  "d",
-                                  new Document(
-                                      "$dateToString",
-                                      new Document("format", "%Y-%m-%d")
-                                          .append("date", "$funnel." + stage))),
-                          Accumulators.sum("n", 1))))
-              .allowDiskUse(true)) {
+          Aggregations.withDiskUse(
+              contacts,
+              List.of(
+                  Aggregates.match(Filters.exists("funnel." + stage)),
+                  Aggregates.group(
+                      new Document("c", new Document("$ifNull", List.of("$campaignId", "default")))
+                          .append(
+                              "d",
+                              new Document(
+                                  "$dateToString",
+                                  new Document("format", "%Y-%m-%d")
+                                      .append("date", "$funnel." + stage))),
+                      Accumulators.sum("n", 1))),
+              "funnel counters rebuild")) {
         Document id = g.get("_id", Document.class);
         fresh
             .computeIfAbsent(List.of(id.getString("c"), id.getString("d")), k -> new TreeMap<>())

@@ -250,6 +250,13 @@ public class LeadStore {
 
   // ---- interaction history (append-only)
 
+  /**
+   * Appends one event. The time-series meta field holds the lead alone ({@code meta.leadId}): a
+   * lead's events then share buckets whatever their type (an approval carries no campaign or
+   * variant). Campaign, variant and channel are measurement fields. Events written before this
+   * shape carry campaignId and variantId in {@code meta}; readers use {@link #EVENT_VARIANT} and
+   * {@link #eventHasVariant()} to read both.
+   */
   public void recordInteraction(
       String leadId,
       String campaignId,
@@ -258,14 +265,17 @@ public class LeadStore {
       String wamid,
       String detail,
       Instant at) {
-    Document meta = new Document("leadId", leadId).append("channel", "whatsapp");
+    Document event =
+        new Document("ts", Date.from(at))
+            .append("meta", new Document("leadId", leadId))
+            .append("type", type)
+            .append("channel", "whatsapp");
     if (campaignId != null) {
-      meta.append("campaignId", campaignId);
+      event.append("campaignId", campaignId);
     }
     if (variantId != null) {
-      meta.append("variantId", variantId);
+      event.append("variantId", variantId);
     }
-    Document event = new Document("ts", Date.from(at)).append("meta", meta).append("type", type);
     if (wamid != null) {
       event.append("wamid", wamid);
     }
@@ -273,6 +283,24 @@ public class LeadStore {
       event.append("detail", detail);
     }
     history().insertOne(event);
+  }
+
+  /** An event's variant, as an aggregation expression: top-level, or in meta for older events. */
+  public static final Document EVENT_VARIANT =
+      new Document("$ifNull", List.of("$variantId", "$meta.variantId"));
+
+  /** An event's campaign, as an aggregation expression: top-level, or in meta for older events. */
+  public static final Document EVENT_CAMPAIGN =
+      new Document("$ifNull", List.of("$campaignId", "$meta.campaignId"));
+
+  /** Events that name a variant, in either shape. */
+  public static Bson eventHasVariant() {
+    return Filters.or(Filters.exists("variantId"), Filters.exists("meta.variantId"));
+  }
+
+  /** Events of this variant, in either shape. */
+  public static Bson eventOfVariant(String variantId) {
+    return Filters.or(Filters.eq("variantId", variantId), Filters.eq("meta.variantId", variantId));
   }
 
   /** Whether the lead's history holds an event of this type (indexed by lead). */

@@ -1,6 +1,7 @@
 package com.salesagent.activities.mongo;
 
 import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -13,8 +14,11 @@ import com.mongodb.client.model.TimeSeriesGranularity;
 import com.mongodb.client.model.TimeSeriesOptions;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.temporal.StartupException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -30,16 +34,38 @@ public final class MongoSchema {
 
   private MongoSchema() {}
 
+  /** How long start-up waits for a new vector index to become queryable, by default. */
+  public static final Duration VECTOR_INDEX_WAIT = Duration.ofSeconds(60);
+
   public static MongoCapabilities ensure(MongoDatabase db) {
+    return ensure(db, VECTOR_INDEX_WAIT);
+  }
+
+  /**
+   * {@code vectorIndexWait}: how long to wait for the vector index to answer queries (Atlas builds
+   * it asynchronously); past it start-up goes on with exact cosine and {@link VectorIndex} switches
+   * to $vectorSearch once the index is queryable.
+   */
+  public static MongoCapabilities ensure(MongoDatabase db, Duration vectorIndexWait) {
     boolean timeSeries = ensureInteractionHistory(db);
     ensureIndexes(db);
     boolean changeStreams = supportsChangeStreams(db);
-    boolean vectorSearch = ensureVectorIndex(db);
+    boolean vectorSearch = ensureVectorIndex(db, vectorIndexWait);
     String version = serverVersion(db);
     MongoCapabilities capabilities =
         new MongoCapabilities(timeSeries, changeStreams, vectorSearch, version);
     LOG.info("MongoDB {} capabilities: {}", version, capabilities);
     return capabilities;
+  }
+
+  /**
+   * The readiness of the vector index: {@link VectorIndex#NONE} where the server has no search
+   * indexes (or ours could not be created).
+   */
+  public static VectorIndex vectorIndex(MongoDatabase db, MongoCapabilities capabilities) {
+    return capabilities != null && capabilities.vectorSearch()
+        ? VectorIndex.of(db.getCollection(Collections.RESEARCH_RESULTS))
+        : VectorIndex.NONE;
   }
 
   private static void ensureIndexes(MongoDatabase db) {
@@ -48,8 +74,11 @@ public final class MongoSchema {
     index(db, Collections.CONTACTS, Indexes.ascending("phone"));
     index(db, Collections.CONTACTS, Indexes.ascending("waIds"));
     // One active lead per phone per campaign: set while the lead runs, removed when it ends.
-    db.getCollection(Collections.CONTACTS)
-        .createIndex(Indexes.ascending("activeKey"), new IndexOptions().unique(true).sparse(true));
+    index(
+        db,
+        Collections.CONTACTS,
+        Indexes.ascending("activeKey"),
+        new IndexOptions().unique(true).sparse(true));
     unique(db, Suppressions.COLLECTION, "number");
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "stage"));
     // The kill-switch pages through a variant's leads in lead-id order.
@@ -57,8 +86,11 @@ public final class MongoSchema {
     index(db, Collections.CONTACTS, Indexes.ascending("segment", "stage"));
     index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
-    db.getCollection(FunnelStats.COLLECTION)
-        .createIndex(Indexes.ascending("campaignId", "day"), new IndexOptions().unique(true));
+    index(
+        db,
+        FunnelStats.COLLECTION,
+        Indexes.ascending("campaignId", "day"),
+        new IndexOptions().unique(true));
     index(db, Collections.MESSAGES, Indexes.ascending("approval.status"));
     index(db, Collections.MESSAGES, Indexes.ascending("updatedAt"));
     index(db, Collections.FEEDBACK, Indexes.ascending("storedAt"));
@@ -70,21 +102,35 @@ public final class MongoSchema {
     index(db, Collections.PERSONAS, Indexes.ascending("segment"));
     index(db, Collections.FEEDBACK, Indexes.ascending("leadId"));
     index(db, Collections.FEEDBACK, Indexes.ascending("wamid"));
-    db.getCollection(Collections.MESSAGES)
-        .createIndex(Indexes.ascending("wamid"), new IndexOptions().unique(true).sparse(true));
+    index(
+        db,
+        Collections.MESSAGES,
+        Indexes.ascending("wamid"),
+        new IndexOptions().unique(true).sparse(true));
     unique(db, Collections.MESSAGES, "idempotencyKey");
     index(db, Collections.MESSAGES, Indexes.ascending("leadId"));
     unique(db, Collections.WEBHOOK_EVENTS, "eventKey");
-    db.getCollection(VariantStats.COLLECTION)
-        .createIndex(
-            Indexes.ascending("variantId", "segment", "day"), new IndexOptions().unique(true));
+    index(
+        db,
+        VariantStats.COLLECTION,
+        Indexes.ascending("variantId", "segment", "day"),
+        new IndexOptions().unique(true));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
+    // The live feed's polling fallback (a standalone mongod) reads receivedAt >= t sorted by
+    // receivedAt every 500 ms, across processed and unprocessed events alike: (processed,
+    // receivedAt) cannot serve it.
+    index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("receivedAt"));
   }
 
   /**
    * A time-series collection where the server has them; otherwise (the embedded server silently
    * ignores the option) a regular collection with an index on (meta.leadId, ts). Returns whether
    * the collection really is time-series.
+   *
+   * <p>The meta field is the lead alone and the granularity hours: a lead's events, days apart,
+   * share a bucket (up to 30 days), where per-event meta fields and granularity seconds (buckets of
+   * one hour) made nearly one bucket per event. A collection created with a finer granularity is
+   * raised to hours with collMod where the server allows it (granularity can only increase).
    */
   private static boolean ensureInteractionHistory(MongoDatabase db) {
     if (!exists(db, Collections.INTERACTION_HISTORY)) {
@@ -95,17 +141,52 @@ public final class MongoSchema {
                 .timeSeriesOptions(
                     new TimeSeriesOptions("ts")
                         .metaField("meta")
-                        .granularity(TimeSeriesGranularity.SECONDS)));
+                        .granularity(TimeSeriesGranularity.HOURS)));
       } catch (MongoCommandException e) {
         // 48 NamespaceExists: another process created it between our check and our create.
         if (e.getErrorCode() != 48) {
-          throw e;
+          throw schemaError(
+              "create the time-series collection", Collections.INTERACTION_HISTORY, e);
         }
       }
     }
-    boolean timeSeries = "timeseries".equals(collectionType(db, Collections.INTERACTION_HISTORY));
+    Document info = collectionInfo(db, Collections.INTERACTION_HISTORY);
+    boolean timeSeries = info != null && "timeseries".equals(info.getString("type"));
+    if (timeSeries) {
+      raiseGranularity(db, info);
+    }
     index(db, Collections.INTERACTION_HISTORY, Indexes.ascending("meta.leadId", "ts"));
     return timeSeries;
+  }
+
+  /** seconds and minutes become hours; custom bucketing (no granularity) is left alone. */
+  private static void raiseGranularity(MongoDatabase db, Document info) {
+    Document options = info.get("options", Document.class);
+    Document ts = options == null ? null : options.get("timeseries", Document.class);
+    String granularity = ts == null ? null : ts.getString("granularity");
+    if (!"seconds".equals(granularity) && !"minutes".equals(granularity)) {
+      return;
+    }
+    try {
+      db.runCommand(
+          new Document("collMod", Collections.INTERACTION_HISTORY)
+              .append("timeseries", new Document("granularity", "hours")));
+      LOG.info(
+          "{}: time-series granularity raised from {} to hours (new buckets per lead span up to"
+              + " 30 days)",
+          Collections.INTERACTION_HISTORY,
+          granularity);
+    } catch (MongoException e) {
+      if (MongoErrors.isTransient(e)) {
+        throw e;
+      }
+      LOG.warn(
+          "{}: time-series granularity stays {}: the server refused collMod ({}); buckets stay"
+              + " small until it is raised by hand",
+          Collections.INTERACTION_HISTORY,
+          granularity,
+          MongoErrors.summary(e));
+    }
   }
 
   private static boolean supportsChangeStreams(MongoDatabase db) {
@@ -127,9 +208,11 @@ public final class MongoSchema {
 
   /**
    * Where the server has search indexes (Atlas, Atlas Local), creates the vector index over the
-   * research chunks once and returns true; elsewhere returns false.
+   * research chunks once and waits (up to {@code wait}) for it to answer queries; returns whether
+   * the index exists. Elsewhere returns false. The API and the worker run this concurrently: the
+   * one whose create loses finds the index made by the other, and both wait for it.
    */
-  private static boolean ensureVectorIndex(MongoDatabase db) {
+  private static boolean ensureVectorIndex(MongoDatabase db, Duration wait) {
     MongoCollection<Document> chunks = db.getCollection(Collections.RESEARCH_RESULTS);
     List<Document> existing;
     try {
@@ -139,26 +222,58 @@ public final class MongoSchema {
     }
     boolean present = existing.stream().anyMatch(i -> VECTOR_INDEX.equals(i.getString("name")));
     if (!present) {
-      Document definition =
-          new Document(
-              "fields",
-              List.of(
-                  new Document("type", "vector")
-                      .append("path", "embedding")
-                      .append("numDimensions", 384)
-                      .append("similarity", "cosine"),
-                  new Document("type", "filter").append("path", "leadId"),
-                  new Document("type", "filter").append("path", "runId")));
       try {
         chunks.createSearchIndexes(
             List.of(
-                new SearchIndexModel(VECTOR_INDEX, definition, SearchIndexType.vectorSearch())));
-      } catch (RuntimeException e) {
-        LOG.warn("Vector search index not created ({}); exact cosine is used", e.getMessage());
-        return false;
+                new SearchIndexModel(
+                    VECTOR_INDEX, vectorIndexDefinition(), SearchIndexType.vectorSearch())));
+        LOG.info("vector index {} created; Atlas builds it in the background", VECTOR_INDEX);
+      } catch (MongoException e) {
+        if (!isDuplicateSearchIndex(e)) {
+          LOG.warn(
+              "Vector search index not created ({}); exact cosine is used", MongoErrors.summary(e));
+          return false;
+        }
+        LOG.info("vector index {} was created by another process", VECTOR_INDEX);
       }
     }
+    VectorIndex index = VectorIndex.of(chunks);
+    try {
+      if (!index.await(wait, Duration.ofSeconds(1))) {
+        LOG.warn(
+            "vector index {} is not queryable after {} s (status {}); retrieval uses exact cosine"
+                + " and switches to $vectorSearch once it is, without a restart",
+            VECTOR_INDEX,
+            wait.toSeconds(),
+            index.status());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return true;
+  }
+
+  static Document vectorIndexDefinition() {
+    return new Document(
+        "fields",
+        List.of(
+            new Document("type", "vector")
+                .append("path", "embedding")
+                .append("numDimensions", 384)
+                .append("similarity", "cosine"),
+            new Document("type", "filter").append("path", "leadId"),
+            new Document("type", "filter").append("path", "runId")));
+  }
+
+  /**
+   * The create lost a race with another process: IndexAlreadyExists (68) or Atlas's "Duplicate
+   * Index" / "already exists".
+   */
+  static boolean isDuplicateSearchIndex(MongoException e) {
+    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return e.getCode() == 68
+        || message.contains("duplicate index")
+        || message.contains("already exists");
   }
 
   private static String serverVersion(MongoDatabase db) {
@@ -173,19 +288,81 @@ public final class MongoSchema {
     return db.listCollectionNames().into(new ArrayList<>()).contains(name);
   }
 
-  private static String collectionType(MongoDatabase db, String name) {
+  private static Document collectionInfo(MongoDatabase db, String name) {
     List<Document> infos =
         db.listCollections().filter(new Document("name", name)).into(new ArrayList<>());
-    return infos.isEmpty() ? null : infos.get(0).getString("type");
+    return infos.isEmpty() ? null : infos.get(0);
   }
 
   private static void unique(MongoDatabase db, String collection, String field) {
-    db.getCollection(collection)
-        .createIndex(Indexes.ascending(field), new IndexOptions().unique(true));
+    index(db, collection, Indexes.ascending(field), new IndexOptions().unique(true));
   }
 
   private static void index(MongoDatabase db, String collection, Bson keys) {
-    MongoCollection<Document> c = db.getCollection(collection);
-    c.createIndex(keys);
+    index(db, collection, keys, new IndexOptions());
+  }
+
+  /**
+   * Creates one index; a failure no retry fixes (a conflicting index, duplicates under a unique
+   * index, a refused command, a missing privilege) ends start-up at once naming the collection and
+   * the index. Network failures pass through for the connect loop to retry.
+   */
+  static void index(MongoDatabase db, String collection, Bson keys, IndexOptions options) {
+    try {
+      db.getCollection(collection).createIndex(keys, options);
+    } catch (MongoException e) {
+      if (MongoErrors.isTransient(e)) {
+        throw e;
+      }
+      String name = indexName(keys);
+      throw new StartupException(
+          "MongoDB refused index "
+              + name
+              + " on "
+              + collection
+              + " ("
+              + MongoErrors.summary(e)
+              + "); "
+              + MongoErrors.remedy(e, collection, name),
+          e);
+    }
+  }
+
+  /** The name MongoDB gives an index of these keys: {@code campaignId_1_stage_1}. */
+  static String indexName(Bson keys) {
+    StringBuilder name = new StringBuilder();
+    keys.toBsonDocument()
+        .forEach(
+            (field, direction) -> {
+              if (name.length() > 0) {
+                name.append('_');
+              }
+              name.append(field).append('_');
+              if (direction.isNumber()) {
+                name.append(direction.asNumber().intValue());
+              } else if (direction.isString()) {
+                name.append(direction.asString().getValue());
+              } else {
+                name.append(direction);
+              }
+            });
+    return name.toString();
+  }
+
+  /** A schema step other than an index failed in a way no retry fixes: say which, at once. */
+  private static RuntimeException schemaError(String step, String collection, MongoException e) {
+    if (MongoErrors.isTransient(e)) {
+      return e;
+    }
+    return new StartupException(
+        "MongoDB refused to "
+            + step
+            + " "
+            + collection
+            + " ("
+            + MongoErrors.summary(e)
+            + "); "
+            + MongoErrors.remedy(e, collection, null),
+        e);
   }
 }

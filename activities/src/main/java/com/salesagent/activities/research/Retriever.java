@@ -1,11 +1,13 @@
 package com.salesagent.activities.research;
 
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.MongoErrors;
 import com.salesagent.activities.mongo.MongoSchema;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,14 +16,19 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Top-k research chunks of one lead for a query (a variant's angle). Exact cosine over the lead's
- * own chunks: right for the embedded server and plain mongod, and fast at a lead's few dozen
- * chunks. The $vectorSearch path for Atlas comes with the capability detection of the research
- * issue.
+ * Top-k research chunks of one lead for a query (a variant's angle). With a queryable Atlas vector
+ * index, $vectorSearch; otherwise exact cosine over the lead's own chunks: right for the embedded
+ * server and plain mongod, and fast at a lead's few dozen chunks. Atlas indexes new chunks
+ * asynchronously, so a fresh lead's chunks may not be searchable yet: when $vectorSearch finds
+ * fewer of the lead's chunks than it has (or fails), exact cosine answers instead.
  */
 public class Retriever {
+  private static final Logger LOG = LoggerFactory.getLogger(Retriever.class);
+
   /** A chunk with its similarity to the query. */
   public record Hit(ObjectId chunkId, String source, String text, double score) {}
 
@@ -34,8 +41,8 @@ public class Retriever {
   }
 
   /**
-   * {@code vectorSearch}: whether the server has the search index, from the capability detection at
-   * start-up (a supplier, since detection runs when the connection starts).
+   * {@code vectorSearch}: whether the vector index answers queries now (a supplier: detection runs
+   * when the connection starts, and the index may become queryable later; see VectorIndex).
    */
   public Retriever(MongoDatabase db, Embeddings embeddings, BooleanSupplier vectorSearch) {
     this.chunks = db.getCollection(Collections.RESEARCH_RESULTS);
@@ -46,9 +53,38 @@ public class Retriever {
   public List<Hit> topK(String leadId, String query, int k) {
     float[] q = embeddings.embed(query);
     if (vectorSearch.getAsBoolean()) {
-      return vectorSearch(leadId, q, k);
+      try {
+        List<Hit> hits = vectorSearch(leadId, q, k);
+        if (hits.size() >= k || hits.size() >= searchableChunks(leadId)) {
+          return hits;
+        }
+        LOG.debug("$vectorSearch has not indexed all of a lead's chunks yet; exact cosine");
+      } catch (MongoException e) {
+        LOG.warn("$vectorSearch failed ({}); exact cosine", MongoErrors.summary(e));
+      }
     }
     return exact(leadId, q, k);
+  }
+
+  /** How many chunks with embeddings the lead's newest run has. */
+  private long searchableChunks(String leadId) {
+    Document latest = latestRun(leadId);
+    if (latest == null) {
+      return 0;
+    }
+    return chunks.countDocuments(
+        Filters.and(
+            Filters.eq("leadId", leadId),
+            Filters.eq("runId", latest.getString("runId")),
+            Filters.exists("embedding")));
+  }
+
+  private Document latestRun(String leadId) {
+    return chunks
+        .find(Filters.eq("leadId", leadId))
+        .sort(Sorts.descending("createdAt"))
+        .projection(Projections.include("runId"))
+        .first();
   }
 
   /**
@@ -56,12 +92,7 @@ public class Retriever {
    * back to cosine so both paths report the same scale.
    */
   List<Hit> vectorSearch(String leadId, float[] q, int k) {
-    Document latest =
-        chunks
-            .find(Filters.eq("leadId", leadId))
-            .sort(Sorts.descending("createdAt"))
-            .projection(Projections.include("runId"))
-            .first();
+    Document latest = latestRun(leadId);
     if (latest == null) {
       return List.of();
     }

@@ -9,7 +9,9 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Aggregations;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -112,14 +114,15 @@ public final class VariantStats {
                     Filters.gte("ts", start),
                     Filters.lt("ts", end),
                     Filters.in("type", COUNTED.keySet()),
-                    Filters.exists("meta.variantId"))),
+                    LeadStore.eventHasVariant())),
             Aggregates.group(
                 new Document("l", "$meta.leadId")
-                    .append("v", "$meta.variantId")
+                    .append("v", LeadStore.EVENT_VARIANT)
                     .append("t", "$type")
                     .append("d", DAY),
                 Accumulators.sum("n", 1)));
-    for (Document g : withSegments(history.aggregate(events).allowDiskUse(true))) {
+    for (Document g :
+        withSegments(Aggregations.withDiskUse(history, events, "variant counters rebuild"))) {
       Document id = g.get("_id", Document.class);
       add(
           out,
@@ -136,7 +139,7 @@ public final class VariantStats {
             Aggregates.group(
                 "$meta.leadId",
                 Accumulators.first("ts", "$ts"),
-                Accumulators.first("v", "$meta.variantId")),
+                Accumulators.first("v", LeadStore.EVENT_VARIANT)),
             Aggregates.match(Filters.gte("ts", start)),
             Aggregates.project(
                 new Document("v", 1)
@@ -147,7 +150,8 @@ public final class VariantStats {
                             new Document("format", "%Y-%m-%d").append("date", "$ts")))
                     .append("n", new Document("$literal", 1))
                     .append("l", "$_id")));
-    for (Document g : withSegments(history.aggregate(replies).allowDiskUse(true))) {
+    for (Document g :
+        withSegments(Aggregations.withDiskUse(history, replies, "variant counters rebuild"))) {
       if (g.getString("v") != null) {
         add(out, g.getString("v"), g.getString("segment"), g.getString("d"), "replied", g);
       }

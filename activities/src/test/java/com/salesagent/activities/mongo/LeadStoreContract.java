@@ -2,8 +2,12 @@ package com.salesagent.activities.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,5 +172,27 @@ abstract class LeadStoreContract {
     assertThat(store.interactions("L-1"))
         .extracting(d -> d.getString("type"))
         .containsExactly("delivered", "read");
+  }
+
+  @Test
+  void anEventsMetaIsTheLeadAloneCampaignAndVariantAreMeasurements() {
+    store.recordInteraction("L-1", "c", "v", "read", "wamid.1", null, t);
+    store.recordInteraction("L-1", null, null, "approved", null, null, t.plusSeconds(5));
+
+    List<Document> raw =
+        mongo()
+            .database()
+            .getCollection(Collections.INTERACTION_HISTORY)
+            .find(Filters.eq("meta.leadId", "L-1"))
+            .sort(Sorts.ascending("ts"))
+            .into(new ArrayList<>());
+
+    // One meta value per lead, whatever the event: the lead's events share time-series buckets.
+    assertThat(raw).extracting(d -> d.get("meta")).containsOnly(new Document("leadId", "L-1"));
+    assertThat(raw.get(0))
+        .containsEntry("campaignId", "c")
+        .containsEntry("variantId", "v")
+        .containsEntry("type", "read");
+    assertThat(raw.get(1)).doesNotContainKeys("campaignId", "variantId");
   }
 }

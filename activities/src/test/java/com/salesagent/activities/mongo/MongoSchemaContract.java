@@ -2,14 +2,21 @@ package com.salesagent.activities.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.CreateCollectionOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.TimeSeriesGranularity;
+import com.mongodb.client.model.TimeSeriesOptions;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.salesagent.temporal.StartupException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -60,6 +67,54 @@ abstract class MongoSchemaContract {
     assertThat(capabilities.changeStreams()).isTrue();
     assertThat(capabilities.vectorSearch()).as("plain servers have no search indexes").isFalse();
     assertThat(capabilities.serverVersion()).matches("\\d+\\.\\d+.*");
+  }
+
+  @Test
+  void aConflictingIndexStopsStartUpAtOnceNamingIt() {
+    // An operator's index of the same name, without the unique option the schema needs.
+    db().getCollection(Collections.CONTACTS)
+        .createIndex(Indexes.ascending("leadId"), new IndexOptions().name("leadId_1"));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> MongoSchema.ensure(db()))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("leadId_1")
+        .hasMessageContaining(Collections.CONTACTS)
+        .hasMessageContaining("dropIndex")
+        .hasMessageNotContaining("\n");
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(5);
+  }
+
+  @Test
+  void duplicatesUnderAUniqueIndexStopStartUpNamingItWithoutTheirValues() {
+    MongoCollection<Document> personas = db().getCollection(Collections.PERSONAS);
+    personas.insertOne(new Document("leadId", "L-dup-4711"));
+    personas.insertOne(new Document("leadId", "L-dup-4711"));
+
+    assertThatThrownBy(() -> MongoSchema.ensure(db()))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("leadId_1")
+        .hasMessageContaining(Collections.PERSONAS)
+        .hasMessageContaining("duplicates")
+        .hasMessageNotContaining("L-dup-4711");
+  }
+
+  @Test
+  void everyCollectionTheLiveFeedPollsHasAnIndexLedByItsStoreTime() {
+    MongoSchema.ensure(db());
+
+    // LiveFeed.tail: find(field >= t).sort(field), per collection.
+    for (String[] polled :
+        new String[][] {
+          {Collections.MESSAGES, "updatedAt"},
+          {Collections.FEEDBACK, "storedAt"},
+          {Collections.CONTACTS, "enrolledAt"},
+          {Collections.WEBHOOK_EVENTS, "receivedAt"}
+        }) {
+      assertThat(db().getCollection(polled[0]).listIndexes().into(new ArrayList<>()))
+          .as("an index on %s led by %s", polled[0], polled[1])
+          .anyMatch(i -> i.get("key", Document.class).keySet().iterator().next().equals(polled[1]));
+    }
   }
 
   @Test
@@ -138,5 +193,42 @@ abstract class MongoSchemaContract {
       assertThat(change).isNotNull();
       assertThat(change.getFullDocument()).containsEntry("idempotencyKey", "k-watch");
     }
+  }
+
+  @Test
+  void aFinerTimeSeriesGranularityIsRaisedToHours() {
+    assumeTrue(expectsTimeSeries(), "the embedded server has no time-series collections");
+    // A deployment that started before the shape changed: granularity seconds.
+    db().createCollection(
+            Collections.INTERACTION_HISTORY,
+            new CreateCollectionOptions()
+                .timeSeriesOptions(
+                    new TimeSeriesOptions("ts")
+                        .metaField("meta")
+                        .granularity(TimeSeriesGranularity.SECONDS)));
+
+    MongoSchema.ensure(db());
+
+    assertThat(timeSeriesOptions()).containsEntry("granularity", "hours");
+  }
+
+  @Test
+  void aNewHistoryIsBucketedByLeadInHours() {
+    assumeTrue(expectsTimeSeries(), "the embedded server has no time-series collections");
+    MongoSchema.ensure(db());
+
+    assertThat(timeSeriesOptions())
+        .containsEntry("timeField", "ts")
+        .containsEntry("metaField", "meta")
+        .containsEntry("granularity", "hours");
+  }
+
+  private Document timeSeriesOptions() {
+    Document info =
+        db().listCollections()
+            .filter(new Document("name", Collections.INTERACTION_HISTORY))
+            .first();
+    assertThat(info).isNotNull();
+    return info.get("options", Document.class).get("timeseries", Document.class);
   }
 }

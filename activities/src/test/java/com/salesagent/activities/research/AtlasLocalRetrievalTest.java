@@ -55,13 +55,19 @@ class AtlasLocalRetrievalTest {
       Retriever vector = new Retriever(db, EMBEDDINGS, () -> true);
       Retriever exact = new Retriever(db, EMBEDDINGS, () -> false);
 
-      // The search index catches up with inserts asynchronously.
+      assertThat(MongoSchema.vectorIndex(db, capabilities).queryable())
+          .as("start-up waited for the index to answer queries")
+          .isTrue();
+
+      // The search index catches up with inserts asynchronously (topK falls back to exact
+      // cosine meanwhile, so ask $vectorSearch itself).
+      float[] cost = EMBEDDINGS.embed("cost savings");
       long deadline = System.nanoTime() + 120_000_000_000L;
-      while (vector.topK("L-1", "cost savings", 5).size() < 5 && System.nanoTime() < deadline) {
+      while (vector.vectorSearch("L-1", cost, 5).size() < 5 && System.nanoTime() < deadline) {
         Thread.sleep(1000);
       }
       for (String angle : List.of("scaling challenges", "cost savings", "speed to value")) {
-        Retriever.Hit v = vector.topK("L-1", angle, 1).get(0);
+        Retriever.Hit v = vector.vectorSearch("L-1", EMBEDDINGS.embed(angle), 1).get(0);
         Retriever.Hit e = exact.topK("L-1", angle, 1).get(0);
         assertThat(v.chunkId()).as(angle).isEqualTo(e.chunkId());
         assertThat(v.score()).isCloseTo(e.score(), org.assertj.core.data.Offset.offset(0.01));

@@ -74,6 +74,45 @@ class RetrievalTest {
   }
 
   @Test
+  void aVectorSearchWithoutHitsForALeadWithChunksFallsBackToExactCosine() {
+    // Atlas indexes new chunks asynchronously: a fresh lead's chunks may not be searchable yet.
+    Retriever notIndexedYet =
+        new Retriever(MONGO.database(), EMBEDDINGS, () -> true) {
+          @Override
+          List<Hit> vectorSearch(String leadId, float[] q, int k) {
+            return List.of();
+          }
+        };
+
+    List<Retriever.Hit> hits = notIndexedYet.topK("L-1", "cost savings", 3);
+
+    assertThat(hits).hasSize(3);
+    assertThat(hits.get(0).text()).isEqualTo(COST);
+    assertThat(notIndexedYet.topK("L-unknown", "cost savings", 3)).isEmpty();
+  }
+
+  @Test
+  void aVectorSearchThatFindsOnlyPartOfTheChunksFallsBackToo() {
+    Retriever partlyIndexed =
+        new Retriever(MONGO.database(), EMBEDDINGS, () -> true) {
+          @Override
+          List<Hit> vectorSearch(String leadId, float[] q, int k) {
+            return exact(leadId, q, k).subList(0, 1);
+          }
+        };
+
+    assertThat(partlyIndexed.topK("L-1", "cost savings", 3)).hasSize(3);
+  }
+
+  @Test
+  void aFailingVectorSearchFallsBackToExactCosine() {
+    // The embedded server has no $vectorSearch: the stage fails, exact cosine answers.
+    Retriever failing = new Retriever(MONGO.database(), EMBEDDINGS, () -> true);
+
+    assertThat(failing.topK("L-1", "scaling challenges", 1).get(0).text()).isEqualTo(SCALING);
+  }
+
+  @Test
   void chunkingIsSentenceAwareWithOverlap() {
     String text = (SCALING + " ").repeat(3);
     List<String> chunks = Chunker.chunks(text);

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Date;
 import java.util.Map;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,5 +118,53 @@ class VariantStatsRebuildTest {
         .containsEntry("sent", 1L)
         .containsEntry("replied", 1L);
     assertThat(stats.rebuild(DAY1, DAY2)).isZero();
+  }
+
+  @Test
+  void eventsOfBothShapesCountTheVariantInMetaAndTheVariantAsAMeasurement() {
+    // Deployments hold events written before the time-series shape changed (campaign and
+    // variant in meta) beside new ones (meta is the lead alone).
+    var history = db.getCollection(Collections.INTERACTION_HISTORY);
+    history.insertMany(
+        java.util.List.of(
+            oldShape("l1", "v1", "assigned", T1),
+            oldShape("l1", "v1", "message_sent", T1.plusSeconds(1)),
+            oldShape("l1", "v1", "replied", T1.plusSeconds(2)),
+            newShape("l2", "v2", "assigned", T1),
+            newShape("l2", "v2", "message_sent", T1.plusSeconds(1)),
+            newShape("l2", "v2", "replied", T2),
+            new Document("ts", Date.from(T1))
+                .append("meta", new Document("leadId", "l3"))
+                .append("type", "assigned")));
+
+    Map<VariantStats.Key, Map<String, Long>> recomputed = stats.recompute(DAY1, DAY2);
+
+    assertThat(recomputed.get(new VariantStats.Key("v1", "retail", "2026-11-24")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("assigned", 1L, "sent", 1L, "replied", 1L));
+    assertThat(recomputed.get(new VariantStats.Key("v2", "retail", "2026-11-24")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("assigned", 1L, "sent", 1L));
+    assertThat(recomputed.get(new VariantStats.Key("v2", "retail", "2026-11-25")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("replied", 1L));
+    assertThat(recomputed).hasSize(3); // l3's event names no variant
+  }
+
+  private static Document oldShape(String lead, String variant, String type, Instant at) {
+    return new Document("ts", Date.from(at))
+        .append(
+            "meta",
+            new Document("leadId", lead)
+                .append("channel", "whatsapp")
+                .append("campaignId", "c1")
+                .append("variantId", variant))
+        .append("type", type);
+  }
+
+  private static Document newShape(String lead, String variant, String type, Instant at) {
+    return new Document("ts", Date.from(at))
+        .append("meta", new Document("leadId", lead))
+        .append("type", type)
+        .append("channel", "whatsapp")
+        .append("campaignId", "c1")
+        .append("variantId", variant);
   }
 }

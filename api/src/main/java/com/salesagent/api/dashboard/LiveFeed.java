@@ -2,6 +2,7 @@ package com.salesagent.api.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -180,10 +181,17 @@ public final class LiveFeed implements Managed {
         });
   }
 
+  /**
+   * Follows one collection's change stream. When the stream breaks it is reopened after the last
+   * resume token seen (resumeAfter), so the events written while it was down are delivered; only
+   * when the server no longer has that point (the oplog rolled over) does it start afresh, and says
+   * so.
+   */
   private void watch(String name) {
     MongoCollection<Document> coll = db.getCollection(name);
+    ResumePoint resume = new ResumePoint();
     while (running) {
-      try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor =
+      ChangeStreamIterable<Document> stream =
           coll.watch(
                   List.of(
                       Aggregates.match(
@@ -192,11 +200,15 @@ public final class LiveFeed implements Managed {
                               Collections.MESSAGES.equals(name)
                                   ? List.of("insert", "update", "replace")
                                   : List.of("insert")))))
-              .fullDocument(FullDocument.UPDATE_LOOKUP)
-              .cursor()) {
+              .fullDocument(FullDocument.UPDATE_LOOKUP);
+      BsonDocument token = resume.token();
+      if (token != null) {
+        stream = stream.resumeAfter(token);
+      }
+      try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor = stream.cursor()) {
         cursors.add(cursor);
         try {
-          follow(name, coll, cursor);
+          follow(name, coll, cursor, resume);
         } finally {
           cursors.remove(cursor);
         }
@@ -206,7 +218,18 @@ public final class LiveFeed implements Managed {
         if (!running) {
           return;
         }
-        LOG.warn("change stream on {} broke ({}); reopening", name, e.getClass().getSimpleName());
+        if (token != null && ResumePoint.isLost(e)) {
+          LOG.warn(
+              "change stream on {} cannot resume (the oplog no longer holds its last point);"
+                  + " reopening from now: events in between are missing from the feed",
+              name);
+          resume.clear();
+        } else {
+          LOG.warn(
+              "change stream on {} broke ({}); reopening after its last event",
+              name,
+              e.getClass().getSimpleName());
+        }
         try {
           Thread.sleep(1000);
         } catch (InterruptedException ie) {
@@ -219,11 +242,14 @@ public final class LiveFeed implements Managed {
   private void follow(
       String name,
       MongoCollection<Document> coll,
-      MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor)
+      MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor,
+      ResumePoint resume)
       throws InterruptedException {
     while (running) {
       ChangeStreamDocument<Document> change = cursor.tryNext();
       if (change == null) {
+        // An empty batch may still move the point (postBatchResumeToken).
+        resume.advance(cursor.getResumeToken());
         Thread.sleep(50);
         continue;
       }
@@ -235,7 +261,27 @@ public final class LiveFeed implements Managed {
       if (doc != null) {
         onChange(name, "insert".equals(change.getOperationType().getValue()), doc);
       }
+      // After delivering: a break before this line delivers the change again, never loses it.
+      resume.advance(
+          change.getResumeToken() != null ? change.getResumeToken() : cursor.getResumeToken());
     }
+  }
+
+  /** Test hook: breaks every open change stream as a network failure would. */
+  void breakStreams() {
+    cursors.forEach(
+        c -> {
+          try {
+            c.close();
+          } catch (RuntimeException e) {
+            // the watcher sees the break either way
+          }
+        });
+  }
+
+  /** How many change streams are open now. */
+  int openStreams() {
+    return cursors.size();
   }
 
   /** How far back each poll looks again: writers stamp before they commit, in any order. */

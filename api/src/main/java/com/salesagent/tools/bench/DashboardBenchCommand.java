@@ -197,14 +197,13 @@ public class DashboardBenchCommand extends Command {
         String day = LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
         String variant = VARIANTS[lead % 3];
         batch.add(
+            // The shape LeadStore.recordInteraction writes: meta is the lead alone.
             new Document("ts", Date.from(at))
-                .append(
-                    "meta",
-                    new Document("leadId", "bench-" + lead)
-                        .append("channel", "whatsapp")
-                        .append("campaignId", "campaign-" + (lead % 5))
-                        .append("variantId", variant))
-                .append("type", type));
+                .append("meta", new Document("leadId", "bench-" + lead))
+                .append("type", type)
+                .append("channel", "whatsapp")
+                .append("campaignId", "campaign-" + (lead % 5))
+                .append("variantId", variant));
         String counter =
             switch (type) {
               case "message_sent" -> "sent";

@@ -25,6 +25,11 @@ public class MongoFactory {
   @Max(600)
   private int connectTimeoutSeconds = 30;
 
+  /** How long start-up waits for a new Atlas vector index to answer queries (0: not at all). */
+  @Min(0)
+  @Max(600)
+  private int vectorIndexWaitSeconds = 60;
+
   @JsonProperty
   public String getUri() {
     return uri;
@@ -53,6 +58,16 @@ public class MongoFactory {
   @JsonProperty
   public void setConnectTimeoutSeconds(int connectTimeoutSeconds) {
     this.connectTimeoutSeconds = connectTimeoutSeconds;
+  }
+
+  @JsonProperty
+  public int getVectorIndexWaitSeconds() {
+    return vectorIndexWaitSeconds;
+  }
+
+  @JsonProperty
+  public void setVectorIndexWaitSeconds(int vectorIndexWaitSeconds) {
+    this.vectorIndexWaitSeconds = vectorIndexWaitSeconds;
   }
 
   @JsonIgnore
