@@ -59,8 +59,13 @@ class AtlasLocalRetrievalTest {
           .as("start-up waited for the index to answer queries")
           .isTrue();
 
-      // The search index catches up with inserts asynchronously (topK falls back to exact
-      // cosine meanwhile, so ask $vectorSearch itself).
+      // Right after research the new chunks are usually not yet in the search index (it catches
+      // up asynchronously): retrieval must still answer in full, by exact cosine.
+      assertThat(vector.topK("L-1", "cost savings", 4))
+          .as("no empty retrieval while the index catches up")
+          .hasSize(4);
+
+      // Then ask $vectorSearch itself, once the index has caught up.
       float[] cost = EMBEDDINGS.embed("cost savings");
       long deadline = System.nanoTime() + 120_000_000_000L;
       while (vector.vectorSearch("L-1", cost, 5).size() < 5 && System.nanoTime() < deadline) {

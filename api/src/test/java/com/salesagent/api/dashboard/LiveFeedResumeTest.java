@@ -1,119 +1,29 @@
 package com.salesagent.api.dashboard;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.mongodb.MongoCommandException;
-import com.mongodb.ServerAddress;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoDatabase;
-import com.salesagent.activities.mongo.Collections;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.util.Date;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.bson.BsonDocument;
-import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
-/**
- * A change stream that breaks is reopened after its last resume token: what was written while it
- * was down still reaches the feed. Runs on the embedded server with its oplog (change streams).
- */
-class LiveFeedResumeTest {
-  private MongoServer server;
-  private MongoClient client;
-  private MongoDatabase db;
-  private LiveFeed feed;
+/** The resume contract on the embedded MongoDB-wire server with its oplog (change streams). */
+class LiveFeedResumeTest extends LiveFeedResumeContract {
+  private static MongoServer server;
+  private static String uri;
 
-  @BeforeEach
-  void start() {
+  @BeforeAll
+  static void startServer() {
     server = new MongoServer(new MemoryBackend());
     server.enableOplog();
-    client = MongoClients.create(server.bindAndGetConnectionString());
-    db = client.getDatabase("feed");
-    feed = new LiveFeed(db, () -> true, 100);
-    feed.start();
+    uri = server.bindAndGetConnectionString();
   }
 
-  @AfterEach
-  void stop() {
-    feed.stop();
-    client.close();
+  @AfterAll
+  static void stopServer() {
     server.shutdownNow();
   }
 
-  private void enrol(String leadId) {
-    db.getCollection(Collections.CONTACTS)
-        .insertOne(
-            new Document("leadId", leadId)
-                .append("campaignId", "c")
-                .append("enrolledAt", new Date()));
-  }
-
-  /** The next feed event naming this lead, or null within the timeout. */
-  private static String nextEnrolled(BlockingQueue<LiveFeed.Event> q, String leadId)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline) {
-      LiveFeed.Event e = q.poll(100, TimeUnit.MILLISECONDS);
-      if (e != null && "feed".equals(e.event()) && e.data().contains("\"" + leadId + "\"")) {
-        return leadId;
-      }
-    }
-    return null;
-  }
-
-  private void awaitOpenStreams() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (feed.openStreams() < 4 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(feed.openStreams()).isEqualTo(4);
-  }
-
-  @Test
-  void anEventWrittenWhileTheStreamIsDownIsDeliveredAfterItReopens() throws Exception {
-    BlockingQueue<LiveFeed.Event> q = feed.subscribe();
-    awaitOpenStreams();
-    enrol("L-before");
-    assertThat(nextEnrolled(q, "L-before")).isEqualTo("L-before");
-
-    feed.breakStreams();
-    Thread.sleep(300); // the watchers have seen the break and wait before reopening
-    assertThat(feed.openStreams()).isZero();
-    enrol("L-while-down");
-
-    awaitOpenStreams();
-    assertThat(nextEnrolled(q, "L-while-down"))
-        .as("the reopened stream resumed after the last event it had delivered")
-        .isEqualTo("L-while-down");
-    enrol("L-after");
-    assertThat(nextEnrolled(q, "L-after")).isEqualTo("L-after");
-  }
-
-  @Test
-  void theResumePointOnlyMovesForwardAndKnowsALostHistory() {
-    ResumePoint point = new ResumePoint();
-    BsonDocument first = BsonDocument.parse("{_data: '01'}");
-    point.advance(first);
-    point.advance(null);
-    assertThat(point.token()).isEqualTo(first);
-    point.advance(BsonDocument.parse("{_data: '02'}"));
-    assertThat(point.token()).isEqualTo(BsonDocument.parse("{_data: '02'}"));
-
-    assertThat(
-            ResumePoint.isLost(
-                new MongoCommandException(
-                    BsonDocument.parse(
-                        "{ok: 0, code: 286, codeName: 'ChangeStreamHistoryLost', errmsg: 'x'}"),
-                    new ServerAddress())))
-        .isTrue();
-    assertThat(ResumePoint.isLost(new IllegalStateException("Cursor has been closed"))).isFalse();
-    point.clear();
-    assertThat(point.token()).isNull();
+  @Override
+  String connectionString() {
+    return uri;
   }
 }
