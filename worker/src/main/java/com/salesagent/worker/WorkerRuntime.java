@@ -38,13 +38,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Temporal worker: every workflow implementation and activity of the system, polling one task
- * queue. Registered after the connections so that it stops before them.
+ * The Temporal worker: every workflow implementation and activity of the system on the leads task
+ * queue, and research with its embeddings on the research queue with a bounded number of slots
+ * (WORKER_TASK_QUEUES chooses which of the two this process serves). Registered after the
+ * connections so that it stops before them.
  */
 public final class WorkerRuntime implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
@@ -72,47 +75,71 @@ public final class WorkerRuntime implements Managed {
                 // Activity log lines carry their workflow and lead ids (LogContext).
                 .setWorkerInterceptors(new LogContextInterceptor())
                 .build());
-    Worker worker =
-        factory.newWorker(
-            TaskQueues.LEADS,
-            WorkerOptions.newBuilder()
-                .setMaxConcurrentWorkflowTaskPollers(settings.getWorkflowPollers())
-                .setMaxConcurrentActivityTaskPollers(settings.getActivityPollers())
-                .setMaxConcurrentActivityExecutionSize(settings.getMaxConcurrentActivities())
-                // No cache: no sticky queue either (a zero timeout makes the SDK ask for none).
-                .setStickyQueueScheduleToStartTimeout(
-                    settings.getWorkflowCacheSize() == 0 ? Duration.ZERO : Duration.ofSeconds(5))
-                .build());
-    worker.registerWorkflowImplementationTypes(
-        DiagnosticsWorkflowImpl.class,
-        LeadWorkflowImpl.class,
-        KillSwitchWorkflowImpl.class,
-        ArmGuardWorkflowImpl.class);
+    Set<String> queues = settings.servedQueues();
     LeadStore store = new LeadStore(connections.mongo().database());
     Clock clock = Clock.systemUTC();
-    WhatsAppSettings whatsappSettings =
-        new WhatsAppSettings(
-            whatsapp.baseUrl(),
-            whatsapp.apiVersion(),
-            whatsapp.phoneNumberId(),
-            whatsapp.accessToken());
-    WhatsAppClient client = new WhatsAppClient(whatsappSettings);
-    worker.registerActivitiesImplementations(
-        new DiagnosticsActivitiesImpl(
-            connections.mongo().database(), connections.storage().storage()),
-        new LeadActivitiesImpl(store, clock),
-        new ResearchActivitiesImpl(store, sources(settings), embeddings, clock),
-        new TemplateComposeActivities(
-            store,
-            new Retriever(
-                connections.mongo().database(),
-                embeddings,
-                connections.mongo()::vectorSearchQueryable),
-            clock,
-            llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
-            llm.enabled() ? llm.label() : null),
-        new MessagingActivitiesImpl(store, client, whatsappSettings, clock),
-        new VariantActivitiesImpl(connections.mongo().database(), clock));
+    ResearchActivitiesImpl research =
+        new ResearchActivitiesImpl(store, sources(settings), embeddings, clock);
+    if (queues.contains(WorkerSettings.LEADS)) {
+      Worker worker =
+          factory.newWorker(
+              TaskQueues.LEADS,
+              WorkerOptions.newBuilder()
+                  .setMaxConcurrentWorkflowTaskPollers(settings.getWorkflowPollers())
+                  .setMaxConcurrentActivityTaskPollers(settings.getActivityPollers())
+                  .setMaxConcurrentActivityExecutionSize(settings.getMaxConcurrentActivities())
+                  // No cache: no sticky queue either (a zero timeout makes the SDK ask for none).
+                  .setStickyQueueScheduleToStartTimeout(
+                      settings.getWorkflowCacheSize() == 0 ? Duration.ZERO : Duration.ofSeconds(5))
+                  .build());
+      worker.registerWorkflowImplementationTypes(
+          DiagnosticsWorkflowImpl.class,
+          LeadWorkflowImpl.class,
+          KillSwitchWorkflowImpl.class,
+          ArmGuardWorkflowImpl.class);
+      WhatsAppSettings whatsappSettings =
+          new WhatsAppSettings(
+              whatsapp.baseUrl(),
+              whatsapp.apiVersion(),
+              whatsapp.phoneNumberId(),
+              whatsapp.accessToken());
+      WhatsAppClient client = new WhatsAppClient(whatsappSettings);
+      worker.registerActivitiesImplementations(
+          new DiagnosticsActivitiesImpl(
+              connections.mongo().database(), connections.storage().storage()),
+          new LeadActivitiesImpl(store, clock),
+          // Runs recorded before the research queue still schedule research here.
+          research,
+          new TemplateComposeActivities(
+              store,
+              new Retriever(
+                  connections.mongo().database(),
+                  embeddings,
+                  connections.mongo()::vectorSearchQueryable),
+              clock,
+              llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
+              llm.enabled() ? llm.label() : null),
+          new MessagingActivitiesImpl(store, client, whatsappSettings, clock),
+          new VariantActivitiesImpl(connections.mongo().database(), clock));
+    }
+    if (queues.contains(WorkerSettings.RESEARCH)) {
+      // Bounded: one embedding call already keeps both cores of a small machine busy, so more
+      // slots only make every research slower and starve the leads queue's threads of CPU.
+      int slots = settings.getResearchConcurrency();
+      factory
+          .newWorker(
+              TaskQueues.RESEARCH,
+              WorkerOptions.newBuilder()
+                  .setMaxConcurrentActivityTaskPollers(
+                      Math.max(1, Math.min(settings.getActivityPollers(), slots)))
+                  .setMaxConcurrentActivityExecutionSize(slots)
+                  .build())
+          .registerActivitiesImplementations(research);
+    }
+    LOG.info(
+        "worker serves task queues {} (research: at most {} at once)",
+        queues,
+        settings.getResearchConcurrency());
   }
 
   /** The enrolment always; the website when enabled (RESEARCH_WEBSITE). */
@@ -126,7 +153,10 @@ public final class WorkerRuntime implements Managed {
   public void start() {
     embeddings.embed("warm-up: load the model once, before the first lead needs it");
     factory.start();
-    startArmGuard(Duration.ofMillis(settings.getArmGuardInterval().toMilliseconds()));
+    // The arm guard runs on the leads queue: a research-only process leaves it alone.
+    if (settings.servedQueues().contains(WorkerSettings.LEADS)) {
+      startArmGuard(Duration.ofMillis(settings.getArmGuardInterval().toMilliseconds()));
+    }
   }
 
   /**

@@ -80,6 +80,35 @@ class WorkerConfigurationTest {
   }
 
   @Test
+  void aWorkerServesBothTaskQueuesUnlessToldWhichAndBoundsResearch() throws Exception {
+    WorkerConfiguration c = load(env());
+    assertThat(c.getWorker().servedQueues()).containsExactly("leads", "research");
+    assertThat(c.getWorker().getResearchConcurrency()).isEqualTo(2);
+
+    WorkerConfiguration research =
+        load(env("WORKER_TASK_QUEUES", "research", "WORKER_RESEARCH_CONCURRENCY", "6"));
+    assertThat(research.getWorker().servedQueues()).containsExactly("research");
+    assertThat(research.getWorker().getResearchConcurrency()).isEqualTo(6);
+    assertThat(load(env("WORKER_TASK_QUEUES", " research , leads ")).getWorker().servedQueues())
+        .containsExactly("research", "leads");
+  }
+
+  @Test
+  void anUnknownTaskQueueOrNoneStopsStartUpNamingTheVariable() {
+    for (String bad : new String[] {"leads,email", "sales-agent-leads", "leads;research", " "}) {
+      assertThatThrownBy(() -> load(env("WORKER_TASK_QUEUES", bad)))
+          .as(bad)
+          .isInstanceOf(ConfigurationValidationException.class)
+          .hasMessageContaining("worker.taskQueues")
+          .hasMessageContaining("WORKER_TASK_QUEUES");
+    }
+    assertThatThrownBy(() -> load(env("WORKER_RESEARCH_CONCURRENCY", "0")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("worker.researchConcurrency")
+        .hasMessageContaining("WORKER_RESEARCH_CONCURRENCY");
+  }
+
+  @Test
   void aMalformedMongoUriNamesTheSettingAndTheVariable() {
     assertThatThrownBy(() -> load(env("MONGODB_URI", "postgres://db:5432")))
         .isInstanceOf(ConfigurationValidationException.class)

@@ -47,7 +47,24 @@ public class BenchCommand extends Command {
 
   @Override
   public void configure(Subparser subparser) {
+    subparser
+        .addArgument("mode")
+        .nargs("?")
+        .choices("all", "burst")
+        .setDefault("all")
+        .help(
+            "all: enrol -> first send, research + compose, webhook ingest; burst: follow-up"
+                + " lateness while --leads leads enrol at once");
     subparser.addArgument("--leads").type(Integer.class).setDefault(300).help("leads to enrol");
+    subparser
+        .addArgument("--follow-up-delay")
+        .setDefault("20s")
+        .help("burst: the unread follow-up delay (FOLLOW_UP_UNREAD), e.g. 20s");
+    subparser
+        .addArgument("--enrollers")
+        .type(Integer.class)
+        .setDefault(16)
+        .help("burst: concurrent enrolment requests");
     subparser
         .addArgument("--warmup")
         .type(Integer.class)
@@ -69,6 +86,13 @@ public class BenchCommand extends Command {
   public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
     int leads = namespace.getInt("leads");
     int warmup = namespace.getInt("warmup");
+    if ("burst".equals(namespace.getString("mode"))) {
+      BurstBench.run(
+          leads,
+          BurstBench.duration(namespace.getString("follow_up_delay")),
+          namespace.getInt("enrollers"));
+      System.exit(0);
+    }
     EmbeddedStack stack =
         EmbeddedStack.start("bench", Map.of("WHATSAPP_EMULATOR_MODE", "ack_only"));
     SalesAgentApplication app = stack.app();
@@ -262,7 +286,7 @@ public class BenchCommand extends Command {
         pct(times, 50), pct(times, 99), pct(researchTimes, 50), (warmup + leads) / seconds);
   }
 
-  private static final String TWO_PAGES =
+  static final String TWO_PAGES =
       "Acme Retail runs forty stores across three states and plans to open twelve more next"
           + " year. The company sells household goods and has grown by a third since it launched"
           + " its online shop. Its sales team of four people handles every wholesale inquiry by"
@@ -274,7 +298,7 @@ public class BenchCommand extends Command {
           + " with wholesale buyers. She wants faster first contact, fewer missed follow-ups, and"
           + " a way to see which messages work, and she reports to the board every month.\n\n";
 
-  private static double pct(List<Long> sorted, int p) {
+  static double pct(List<Long> sorted, int p) {
     int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, index)) / 1e6;
   }

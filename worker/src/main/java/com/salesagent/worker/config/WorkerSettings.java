@@ -5,6 +5,10 @@ import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /** How the worker polls. {@code inProcess} lets the API process host a worker too. */
 public class WorkerSettings {
@@ -21,6 +25,52 @@ public class WorkerSettings {
   @Min(1)
   @Max(1000)
   private int maxConcurrentActivities = 50;
+
+  /** The task queues this process serves: {@code leads}, {@code research} or both. */
+  public static final String LEADS = "leads";
+
+  public static final String RESEARCH = "research";
+
+  @NotBlank(message = "must name leads, research or both, e.g. leads,research (WORKER_TASK_QUEUES)")
+  @Pattern(
+      regexp = "\\s*(leads|research)\\s*(,\\s*(leads|research)\\s*)?",
+      message = "must be leads, research or leads,research (WORKER_TASK_QUEUES)")
+  private String taskQueues = LEADS + "," + RESEARCH;
+
+  /**
+   * Research activities (chunking and embedding: CPU-bound, both cores per call) this process runs
+   * at once; the rest wait in Temporal's research queue, never in front of a follow-up.
+   */
+  @Min(value = 1, message = "must be at least 1 (WORKER_RESEARCH_CONCURRENCY)")
+  @Max(value = 256, message = "must be at most 256 (WORKER_RESEARCH_CONCURRENCY)")
+  private int researchConcurrency = 2;
+
+  @JsonProperty
+  public String getTaskQueues() {
+    return taskQueues;
+  }
+
+  @JsonProperty
+  public void setTaskQueues(String taskQueues) {
+    this.taskQueues = taskQueues;
+  }
+
+  /** The served queues by their short names ({@link #LEADS}, {@link #RESEARCH}), in order. */
+  public Set<String> servedQueues() {
+    Set<String> queues = new LinkedHashSet<>();
+    Arrays.stream(taskQueues.split(",")).map(String::trim).forEach(queues::add);
+    return queues;
+  }
+
+  @JsonProperty
+  public int getResearchConcurrency() {
+    return researchConcurrency;
+  }
+
+  @JsonProperty
+  public void setResearchConcurrency(int researchConcurrency) {
+    this.researchConcurrency = researchConcurrency;
+  }
 
   /** Caches of the embedding library (tokenizer files); never the user's home directory. */
   @NotBlank private String cacheDir = "./data/cache";

@@ -15,6 +15,9 @@ import java.time.Instant;
 final class LeadLifecycle implements LeadWorkflow {
   static final String FIRST_CONTACT = "first_contact";
 
+  /** Version 1: research is scheduled on TaskQueues.RESEARCH instead of the leads queue. */
+  static final String RESEARCH_QUEUE_CHANGE = "research-queue";
+
   private final int continueAsNewAfterEvents;
   private LeadRun run = new LeadRun();
   private LeadStubs stubs;
@@ -67,7 +70,13 @@ final class LeadLifecycle implements LeadWorkflow {
 
   private void begin() {
     stages.set(Stage.RESEARCHING, null, null, "research_started", null);
-    int chunks = stubs.research.research(run.leadId);
+    // Runs recorded before research had its own task queue scheduled it on the leads queue.
+    ResearchActivities research =
+        Workflow.getVersion(RESEARCH_QUEUE_CHANGE, Workflow.DEFAULT_VERSION, 1)
+                == Workflow.DEFAULT_VERSION
+            ? stubs.researchOnLeadsQueue
+            : stubs.research;
+    int chunks = research.research(run.leadId);
     LeadProfile profile = stubs.leads.profile(run.leadId);
     run.segment = profile.segment();
     run.timezone = profile.timezone();

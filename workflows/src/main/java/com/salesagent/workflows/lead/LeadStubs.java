@@ -1,5 +1,6 @@
 package com.salesagent.workflows.lead;
 
+import com.salesagent.temporal.TaskQueues;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -12,23 +13,38 @@ final class LeadStubs {
           LeadActivities.class,
           ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
 
-  // Research reads the lead's website when enabled, whose failures yield nothing inside the
-  // activity; what fails the activity is the infrastructure (MongoDB, a dead worker), so it is
-  // retried through a minute or two of outage (8 attempts, 1 s to 30 s apart: about 90 s).
+  /**
+   * Research reads the lead's website when enabled, whose failures yield nothing inside the
+   * activity; what fails the activity is the infrastructure (MongoDB, a dead worker), so it is
+   * retried through a minute or two of outage (8 attempts, 1 s to 30 s apart: about 90 s). It
+   * heartbeats between sources and around the embedding: a dead worker is noticed in 20 s.
+   */
+  private static ActivityOptions.Builder researchOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setHeartbeatTimeout(Duration.ofSeconds(20))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setMaximumInterval(Duration.ofSeconds(30))
+                .setMaximumAttempts(8)
+                .build());
+  }
+
+  /**
+   * Research on the workflow's own queue (leads): what runs recorded before the research queue keep
+   * replaying (LeadLifecycle asks Workflow.getVersion("research-queue") which one applies).
+   */
+  final ResearchActivities researchOnLeadsQueue =
+      Workflow.newActivityStub(ResearchActivities.class, researchOptions().build());
+
+  /**
+   * Research on its own queue (TaskQueues.RESEARCH), whose workers bound how many run at once: the
+   * bulk embedding work of a burst of new leads never takes the leads queue's activity slots and
+   * pollers from sends and follow-ups.
+   */
   final ResearchActivities research =
       Workflow.newActivityStub(
-          ResearchActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(2))
-              // It heartbeats between sources and around the embedding: a dead worker is
-              // noticed in 20 s.
-              .setHeartbeatTimeout(Duration.ofSeconds(20))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setMaximumInterval(Duration.ofSeconds(30))
-                      .setMaximumAttempts(8)
-                      .build())
-              .build());
+          ResearchActivities.class, researchOptions().setTaskQueue(TaskQueues.RESEARCH).build());
 
   final ComposeActivities composer =
       Workflow.newActivityStub(

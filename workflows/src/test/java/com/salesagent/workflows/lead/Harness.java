@@ -34,6 +34,7 @@ final class Harness implements AutoCloseable {
     worker.registerWorkflowImplementationFactory(
         LeadWorkflow.class, () -> new LeadWorkflowImpl(continueAsNewAfterEvents));
     worker.registerActivitiesImplementations(fake);
+    LeadWorkflowTest.serveResearch(env, fake);
     env.start();
   }
 

@@ -62,6 +62,7 @@ class LeadWorkflowReplayTest {
       Worker worker = env.newWorker(LeadWorkflowTest.QUEUE);
       worker.registerWorkflowImplementationTypes(LeadWorkflowImpl.class);
       worker.registerActivitiesImplementations(fake);
+      LeadWorkflowTest.serveResearch(env, fake);
       env.start();
       LeadWorkflow workflow =
           env.getWorkflowClient()

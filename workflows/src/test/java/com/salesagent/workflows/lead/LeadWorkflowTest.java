@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.salesagent.temporal.DataConverters;
 import com.salesagent.temporal.LeadSearchAttributes;
+import com.salesagent.temporal.TaskQueues;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -31,16 +36,23 @@ class LeadWorkflowTest {
   private FakeLeadActivities fake;
   private LeadWorkflow workflow;
 
-  static TestWorkflowEnvironment newEnvironment(Instant start) {
+  static TestWorkflowEnvironment newEnvironment(Instant start, WorkerInterceptor... interceptors) {
     TestEnvironmentOptions.Builder options =
         TestEnvironmentOptions.newBuilder()
             .setInitialTime(start)
+            .setWorkerFactoryOptions(
+                WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptors).build())
             .setWorkflowClientOptions(
                 WorkflowClientOptions.newBuilder()
                     .setDataConverter(DataConverters.dataConverter())
                     .build());
     LeadSearchAttributes.CATALOGUE.forEach(options::registerSearchAttribute);
     return TestWorkflowEnvironment.newInstance(options.build());
+  }
+
+  /** Research runs on its own task queue (TaskQueues.RESEARCH): the fake serves it there too. */
+  static void serveResearch(TestWorkflowEnvironment env, ResearchActivities research) {
+    env.newWorker(TaskQueues.RESEARCH).registerActivitiesImplementations(research);
   }
 
   @BeforeEach
@@ -54,6 +66,7 @@ class LeadWorkflowTest {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(LeadWorkflowImpl.class);
     worker.registerActivitiesImplementations(fake);
+    serveResearch(env, fake);
     env.start();
   }
 
@@ -99,6 +112,36 @@ class LeadWorkflowTest {
 
     assertThat(fake.researchAttempts.get()).isEqualTo(6);
     assertThat(fake.sends).hasSize(1);
+  }
+
+  /**
+   * Research (the embeddings of a burst of new leads) runs on its own task queue with bounded
+   * slots; everything time-critical stays on the workflow's queue.
+   */
+  @Test
+  void researchIsScheduledOnTheResearchQueueAndTheRestOnTheLeadsQueue() {
+    enrol();
+
+    List<HistoryEvent> scheduled =
+        env.getWorkflowClient().fetchHistory("lead-L-1").getEvents().stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+            .toList();
+    assertThat(scheduled)
+        .filteredOn(e -> type(e).equals("Research"))
+        .singleElement()
+        .satisfies(e -> assertThat(queue(e)).isEqualTo(TaskQueues.RESEARCH));
+    assertThat(scheduled)
+        .filteredOn(e -> !type(e).equals("Research"))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(queue(e)).isEqualTo(QUEUE));
+  }
+
+  private static String type(HistoryEvent scheduled) {
+    return scheduled.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+  }
+
+  private static String queue(HistoryEvent scheduled) {
+    return scheduled.getActivityTaskScheduledEventAttributes().getTaskQueue().getName();
   }
 
   @Test
@@ -319,6 +362,7 @@ class LeadWorkflowTest {
     worker.registerWorkflowImplementationFactory(
         LeadWorkflow.class, () -> new LeadWorkflowImpl(40));
     worker.registerActivitiesImplementations(fake);
+    serveResearch(env, fake);
     env.start();
     enrol();
     String firstRun = WorkflowStub.fromTyped(workflow).getExecution().getRunId();

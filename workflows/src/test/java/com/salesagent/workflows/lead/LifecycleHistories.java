@@ -14,7 +14,9 @@ import java.util.function.Consumer;
  * and replayed by {@link LifecycleReplayTest}: each branch of the lifecycle a running workflow may
  * be in when the code changes. Recorded again with {@code ./mvnw test -pl workflows
  * -Dtest=LifecycleReplayTest -DrecordHistories=true} (only for a change that is behind
- * Workflow.getVersion, whose old histories still replay).
+ * Workflow.getVersion, whose old histories still replay), or one of them with {@code
+ * -DrecordHistories=<name>}: a new scenario is recorded with today's code and the histories
+ * recorded with earlier code are kept, since replaying those is what proves a version guard.
  */
 final class LifecycleHistories {
   private LifecycleHistories() {}
@@ -149,6 +151,15 @@ final class LifecycleHistories {
               .inboundMessage(new InboundMessageSignal("in-1", "wamid.found", "text", h.now()));
           h.result();
         });
+    // Recorded after research moved to its own task queue (version 1 of "research-queue"); the
+    // histories above were recorded before, with research on the workflow's own queue.
+    SCENARIOS.put(
+        "research-queue",
+        h -> {
+          h.start();
+          h.sends(1);
+          reply(h, 0);
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {
@@ -191,8 +202,8 @@ final class LifecycleHistories {
     return "histories/lifecycle-" + name + ".json";
   }
 
-  /** Runs the scenario and writes its (last run's) history into the test resources. */
-  static void record(String name) throws IOException {
+  /** Runs the scenario, writes its (last run's) history into the test resources, returns it. */
+  static String record(String name) throws IOException {
     try (Harness h =
         new Harness(Instant.parse("2026-11-25T22:00:00Z"), threshold(name), "rec-" + name)) {
       SCENARIOS.get(name).accept(h);
@@ -204,6 +215,7 @@ final class LifecycleHistories {
       Path target = Path.of("src/test/resources", resource(name));
       Files.createDirectories(target.getParent());
       Files.writeString(target, json);
+      return json;
     }
   }
 }
