@@ -108,7 +108,7 @@ public class WebhookBenchCommand extends Command {
     List<Future<?>> enrolments = new ArrayList<>();
     List<String> phones = new ArrayList<>();
     for (int i = 0; i < leads; i++) {
-      String phone = String.format("55118%08d", i);
+      String phone = String.format("55119%08d", i);
       phones.add(phone);
       int n = i;
       enrolments.add(
