@@ -29,13 +29,6 @@ public class LeadStore {
   private static final Map<String, Integer> RANK =
       Map.of("composed", 0, "accepted", 1, "sent", 2, "delivered", 3, "failed", 4, "read", 5);
 
-  /**
-   * Set on a message whose send's fate was once unknown, and never removed (a late answer removes
-   * {@code unknown}): its lead's workflow hears every status of it, not only the ones that change
-   * its next action.
-   */
-  public static final String AMBIGUOUS = "ambiguous";
-
   private final MongoDatabase db;
 
   public LeadStore(MongoDatabase db) {
@@ -391,7 +384,6 @@ public class LeadStore {
                 Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
             Updates.combine(
                 Updates.set("status", "unknown"),
-                Updates.set(AMBIGUOUS, true),
                 Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
                 Updates.currentDate("updatedAt")));
   }

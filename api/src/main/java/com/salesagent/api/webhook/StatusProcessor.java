@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A status of one of our messages (sent, delivered, read, failed): the message document moves
- * forward, the timeline and counters get it once, and the lead's workflow is told when the status
- * changes its next action (read, failed) or its send's fate was unknown. A status may
+ * forward, the timeline and counters get it once, and the lead's workflow is told. A status may
  * arrive before its send's answer was stored, or for a send whose answer was lost: Meta echoes the
  * send's idempotency key (biz_opaque_callback_data), which binds the wamid to its message; without
  * it, the event stays pending for {@code grace} (the sweep retries it) before it is given up.
@@ -28,12 +27,6 @@ final class StatusProcessor {
 
   /** Meta's "this user stopped marketing messages from you": suppress like an opt-out. */
   static final int MARKETING_STOPPED = 131050;
-
-  static final String READ = "read";
-  static final String FAILED = "failed";
-
-  /** The outcome of a status applied to MongoDB that the workflow does not need. */
-  static final String STORED = "stored";
 
   private final LeadStore store;
   private final FunnelStats funnel;
@@ -94,14 +87,12 @@ final class StatusProcessor {
       title = errors.get(0).getString("title");
     }
     Document message = store.applyStatus(wamid, status, at, code, title);
-    boolean boundNow = false;
     if (message == null
         && key != null
         && store.bindWamid(key, wamid, item.getString("recipient_id"), at)) {
       LOG.info("send {} reconciled by its status webhook: {}", key, wamid);
       message = store.applyStatus(wamid, status, at, code, title);
       countSent(message, wamid, at);
-      boundNow = true;
     }
     if (message == null) {
       if (event.receivedAt().plus(grace).isAfter(clock.instant())) {
@@ -139,35 +130,8 @@ final class StatusProcessor {
       optOuts.optOut(
           event, item.getString("recipient_id"), Suppressions.MARKETING_STOPPED, at, null);
     }
-    if (!changesNextAction(status) && !boundNow && !wasAmbiguous(message)) {
-      return STORED;
-    }
     return signaller.status(
         leadId,
         new MessageStatusSignal(wamid, status, at, code, message.getString("idempotencyKey")));
-  }
-
-  /**
-   * Whether the lead's workflow needs this status: a read moves the follow-up to the read-no-reply
-   * delay, a failure decides a resend or the end. {@code sent} and {@code delivered} change nothing
-   * it decides on (it keeps only their timestamps), so for a message whose send was accepted they
-   * stay in MongoDB and never wake the workflow.
-   */
-  static boolean changesNextAction(String status) {
-    return READ.equals(status) || FAILED.equals(status);
-  }
-
-  /**
-   * A message whose send was ambiguous (its answer lost, or bound by a status webhook): the
-   * workflow may be waiting for any status that echoes its key (it reconciles on the first one),
-   * so every status of such a message is signalled, {@code sent} and {@code delivered} included. A
-   * late answer that arrives after the send was marked unknown removes {@code unknown} but not
-   * {@code ambiguous}.
-   */
-  static boolean wasAmbiguous(Document message) {
-    return message.getBoolean(LeadStore.AMBIGUOUS, false)
-        || message.containsKey("unknown")
-        || message.containsKey("reconciledBy")
-        || "unknown".equals(message.getString("status"));
   }
 }

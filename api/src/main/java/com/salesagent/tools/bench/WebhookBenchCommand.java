@@ -146,7 +146,7 @@ public class WebhookBenchCommand extends Command {
     }
 
     int burstEvents = ns.getInt("events");
-    int pacedEvents = ns.getInt("paced-events");
+    int pacedEvents = ns.getInt("paced_events");
     List<Msg> burst = messagesFor(messages, phones, wamidOf, "b", (burstEvents + 2) / 3);
     List<Msg> paced = messagesFor(messages, phones, wamidOf, "p", (pacedEvents + 2) / 3);
     double bulkLimit = bulkUpdateRate(db);
