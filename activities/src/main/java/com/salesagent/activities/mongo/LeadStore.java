@@ -4,16 +4,21 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -28,6 +33,13 @@ public class LeadStore {
   /** Status ranks: a later callback never moves a message back (read after delivered, ...). */
   private static final Map<String, Integer> RANK =
       Map.of("composed", 0, "accepted", 1, "sent", 2, "delivered", 3, "failed", 4, "read", 5);
+
+  /**
+   * Set on a message whose send's fate was once unknown, and never removed (a late answer removes
+   * {@code unknown}): its lead's workflow hears every status of it, not only the ones that change
+   * its next action.
+   */
+  public static final String AMBIGUOUS = "ambiguous";
 
   private final MongoDatabase db;
 
@@ -265,6 +277,18 @@ public class LeadStore {
       String wamid,
       String detail,
       Instant at) {
+    history().insertOne(interaction(leadId, campaignId, variantId, type, wamid, detail, at));
+  }
+
+  /** The document {@link #recordInteraction} appends (for {@link #recordInteractions}). */
+  public static Document interaction(
+      String leadId,
+      String campaignId,
+      String variantId,
+      String type,
+      String wamid,
+      String detail,
+      Instant at) {
     Document event =
         new Document("ts", Date.from(at))
             .append("meta", new Document("leadId", leadId))
@@ -282,7 +306,7 @@ public class LeadStore {
     if (detail != null) {
       event.append("detail", detail);
     }
-    history().insertOne(event);
+    return event;
   }
 
   /** An event's variant, as an aggregation expression: top-level, or in meta for older events. */
@@ -384,6 +408,7 @@ public class LeadStore {
                 Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
             Updates.combine(
                 Updates.set("status", "unknown"),
+                Updates.set(AMBIGUOUS, true),
                 Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
                 Updates.currentDate("updatedAt")));
   }
@@ -474,6 +499,68 @@ public class LeadStore {
                 Updates.set("statusRank", rank),
                 Updates.currentDate("updatedAt")));
     return before;
+  }
+
+  /** One status callback for {@link #applyStatuses}. */
+  public record StatusUpdate(
+      String wamid, String status, Instant at, Integer errorCode, String errorTitle) {}
+
+  /**
+   * {@link #applyStatus} for many callbacks in one unordered bulk write: each keeps the earliest
+   * time per status and moves {@code status} only forward, so the order of the writes does not
+   * matter (several statuses of one message included). Statuses we do not rank change nothing.
+   */
+  public void applyStatuses(List<StatusUpdate> updates) {
+    List<WriteModel<Document>> models = new ArrayList<>();
+    for (StatusUpdate u : updates) {
+      Integer rank = RANK.get(u.status());
+      if (rank == null) {
+        continue;
+      }
+      List<Bson> set = new ArrayList<>();
+      set.add(Updates.min("statusAt." + u.status(), Date.from(u.at())));
+      if (u.errorCode() != null) {
+        set.add(
+            Updates.set(
+                "error", new Document("code", u.errorCode()).append("title", u.errorTitle())));
+      }
+      models.add(new UpdateOneModel<>(Filters.eq("wamid", u.wamid()), Updates.combine(set)));
+      models.add(
+          new UpdateOneModel<>(
+              Filters.and(Filters.eq("wamid", u.wamid()), Filters.lt("statusRank", rank)),
+              Updates.combine(
+                  Updates.set("status", u.status()),
+                  Updates.set("statusRank", rank),
+                  Updates.currentDate("updatedAt"))));
+    }
+    if (!models.isEmpty()) {
+      messages().bulkWrite(models, new BulkWriteOptions().ordered(false));
+    }
+  }
+
+  /** Messages by wamid, in one query; wamids we never sent are absent from the map. */
+  public Map<String, Document> messagesByWamid(Collection<String> wamids) {
+    Map<String, Document> out = new HashMap<>();
+    for (Document d : messages().find(Filters.in("wamid", wamids))) {
+      out.put(d.getString("wamid"), d);
+    }
+    return out;
+  }
+
+  /** Contacts by lead id, in one query. */
+  public Map<String, Document> contactsByLeadId(Collection<String> leadIds) {
+    Map<String, Document> out = new HashMap<>();
+    for (Document d : contacts().find(Filters.in("leadId", leadIds))) {
+      out.put(d.getString("leadId"), d);
+    }
+    return out;
+  }
+
+  /** {@link #recordInteraction} for many events, in one unordered insert. */
+  public void recordInteractions(List<Document> events) {
+    if (!events.isEmpty()) {
+      history().insertMany(events, new InsertManyOptions().ordered(false));
+    }
   }
 
   public List<Document> messagesOf(String leadId) {

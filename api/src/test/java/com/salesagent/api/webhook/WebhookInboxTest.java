@@ -412,8 +412,7 @@ class WebhookInboxTest {
                 "\"statuses\":["
                     + status("wamid.LOST", "sent", ",\"biz_opaque_callback_data\":\"k-2\"")
                     + ","
-                    + status(
-                        "wamid.LOST", "delivered", ",\"biz_opaque_callback_data\":\"k-2\"")
+                    + status("wamid.LOST", "delivered", ",\"biz_opaque_callback_data\":\"k-2\"")
                     + "]"));
     assertThat(late.duplicates()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
@@ -444,6 +443,48 @@ class WebhookInboxTest {
         .singleElement()
         .extracting(MessageStatusSignal::status, MessageStatusSignal::idempotencyKey)
         .containsExactly("delivered", "k-4");
+  }
+
+  @Test
+  void statusesAppliedTogetherCountEachEventOnceAndEachLeadOncePerStage() throws Exception {
+    mode.set(Mode.UP);
+    store.setContactFields("L-1", new Document("campaignId", "c-1").append("segment", "smb"));
+    StringBuilder items = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      store.upsertComposed(
+          "kb-" + i,
+          new Document("leadId", "L-1")
+              .append("campaignId", "c-1")
+              .append("variantId", "v-1")
+              .append("status", "composed"));
+      store.markAccepted("kb-" + i, "wamid.B" + i, null, "text", t0);
+      items.append(i == 0 ? "" : ",").append(status("wamid.B" + i, "delivered", ""));
+      items.append(",").append(status("wamid.B" + i, "read", ""));
+      items.append(",").append(status("wamid.B" + i, "sent", ""));
+    }
+    String body = "\"statuses\":[" + items + "]";
+    assertThat(inbox.accept(parse(body)).stored()).isEqualTo(120);
+    await().atMost(Duration.ofSeconds(10)).until(() -> count(Filters.eq("processed", true)) == 120);
+    assertThat(inbox.accept(parse(body)).duplicates()).isEqualTo(120);
+    sweepNow();
+    Thread.sleep(200);
+
+    Document stats = store.database().getCollection("variant_stats").find().first();
+    assertThat(stats.get("delivered", Number.class).longValue()).isEqualTo(40);
+    assertThat(stats.get("read", Number.class).longValue()).isEqualTo(40);
+    assertThat(stats.get("sent")).isNull(); // counted by the send activity, not by statuses
+    assertThat(stats.getString("segment")).isEqualTo("smb");
+    Document funnel = store.database().getCollection("campaign_stats").find().first();
+    assertThat(funnel.get("delivered", Number.class).longValue()).isEqualTo(1);
+    assertThat(funnel.get("read", Number.class).longValue()).isEqualTo(1);
+    assertThat(store.interactions("L-1")).hasSize(120);
+    for (int i = 0; i < 40; i++) {
+      Document m = store.messageByWamid("wamid.B" + i);
+      assertThat(m.getString("status")).isEqualTo("read");
+      assertThat(m.get("statusAt", Document.class).keySet())
+          .contains("accepted", "sent", "delivered", "read");
+    }
+    assertThat(statusSignals()).hasSize(40).allMatch(s -> "read".equals(s.status()));
   }
 
   @Test
