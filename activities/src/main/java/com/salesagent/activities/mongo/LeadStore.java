@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -506,33 +507,55 @@ public class LeadStore {
       String wamid, String status, Instant at, Integer errorCode, String errorTitle) {}
 
   /**
-   * {@link #applyStatus} for many callbacks in one unordered bulk write: each keeps the earliest
-   * time per status and moves {@code status} only forward, so the order of the writes does not
-   * matter (several statuses of one message included). Statuses we do not rank change nothing.
+   * {@link #applyStatus} for many callbacks, one update per message in one unordered bulk write:
+   * each status keeps its earliest time ({@code $min}), and {@code status} moves forward to the
+   * furthest status of the batch only when that is beyond {@code known} (the messages as read
+   * before, by wamid); {@code statusRank} only grows ({@code $max}). Filtered by wamid alone, so
+   * the update uses the wamid index (the embedded MongoDB-wire server scans the whole collection
+   * for a filter with a second field). The caller must be the only writer of these messages'
+   * statuses meanwhile (one partition thread per number). Unranked statuses change nothing.
    */
-  public void applyStatuses(List<StatusUpdate> updates) {
-    List<WriteModel<Document>> models = new ArrayList<>();
+  public void applyStatuses(List<StatusUpdate> updates, Map<String, Document> known) {
+    Map<String, List<StatusUpdate>> byWamid = new LinkedHashMap<>();
     for (StatusUpdate u : updates) {
-      Integer rank = RANK.get(u.status());
-      if (rank == null) {
-        continue;
+      if (RANK.containsKey(u.status())) {
+        byWamid.computeIfAbsent(u.wamid(), w -> new ArrayList<>()).add(u);
       }
-      List<Bson> set = new ArrayList<>();
-      set.add(Updates.min("statusAt." + u.status(), Date.from(u.at())));
-      if (u.errorCode() != null) {
-        set.add(
-            Updates.set(
-                "error", new Document("code", u.errorCode()).append("title", u.errorTitle())));
-      }
-      models.add(new UpdateOneModel<>(Filters.eq("wamid", u.wamid()), Updates.combine(set)));
-      models.add(
-          new UpdateOneModel<>(
-              Filters.and(Filters.eq("wamid", u.wamid()), Filters.lt("statusRank", rank)),
-              Updates.combine(
-                  Updates.set("status", u.status()),
-                  Updates.set("statusRank", rank),
-                  Updates.currentDate("updatedAt"))));
     }
+    List<WriteModel<Document>> models = new ArrayList<>();
+    byWamid.forEach(
+        (wamid, list) -> {
+          Map<String, Instant> earliest = new LinkedHashMap<>();
+          StatusUpdate error = null;
+          String best = null;
+          for (StatusUpdate u : list) {
+            earliest.merge(u.status(), u.at(), (a, b) -> a.isBefore(b) ? a : b);
+            if (u.errorCode() != null) {
+              error = u;
+            }
+            if (best == null || RANK.get(u.status()) > RANK.get(best)) {
+              best = u.status();
+            }
+          }
+          List<Bson> set = new ArrayList<>();
+          earliest.forEach(
+              (status, at) -> set.add(Updates.min("statusAt." + status, Date.from(at))));
+          if (error != null) {
+            set.add(
+                Updates.set(
+                    "error",
+                    new Document("code", error.errorCode()).append("title", error.errorTitle())));
+          }
+          Document before = known.get(wamid);
+          Integer stored = before == null ? null : before.getInteger("statusRank");
+          int rank = RANK.get(best);
+          if (stored == null || rank > stored) {
+            set.add(Updates.set("status", best));
+            set.add(Updates.max("statusRank", rank));
+            set.add(Updates.currentDate("updatedAt"));
+          }
+          models.add(new UpdateOneModel<>(Filters.eq("wamid", wamid), Updates.combine(set)));
+        });
     if (!models.isEmpty()) {
       messages().bulkWrite(models, new BulkWriteOptions().ordered(false));
     }

@@ -217,7 +217,7 @@ final class StatusProcessor {
     if (found.isEmpty()) {
       return out;
     }
-    store.applyStatuses(updates);
+    store.applyStatuses(updates, messages);
     Map<String, Document> contacts = leadIds.isEmpty() ? Map.of() : store.contactsByLeadId(leadIds);
     List<Document> timeline = new ArrayList<>();
     List<VariantStats.Increment> counts = new ArrayList<>();
