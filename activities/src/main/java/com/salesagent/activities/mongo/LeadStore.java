@@ -512,8 +512,9 @@ public class LeadStore {
    * furthest status of the batch only when that is beyond {@code known} (the messages as read
    * before, by wamid); {@code statusRank} only grows ({@code $max}). Filtered by wamid alone, so
    * the update uses the wamid index (the embedded MongoDB-wire server scans the whole collection
-   * for a filter with a second field). The caller must be the only writer of these messages'
-   * statuses meanwhile (one partition thread per number). Unranked statuses change nothing.
+   * for a filter with a second field). A concurrent writer of the same message (a status posted
+   * with another recipient, another API process) is repaired after the write. Unranked statuses
+   * change nothing.
    */
   public void applyStatuses(List<StatusUpdate> updates, Map<String, Document> known) {
     Map<String, List<StatusUpdate>> byWamid = new LinkedHashMap<>();
@@ -556,8 +557,29 @@ public class LeadStore {
           }
           models.add(new UpdateOneModel<>(Filters.eq("wamid", wamid), Updates.combine(set)));
         });
-    if (!models.isEmpty()) {
-      messages().bulkWrite(models, new BulkWriteOptions().ordered(false));
+    if (models.isEmpty()) {
+      return;
+    }
+    messages().bulkWrite(models, new BulkWriteOptions().ordered(false));
+    // Another writer of one of these messages (its status on another partition or process) may
+    // have set a lower status after ours: status follows the highest rank, set only while the
+    // rank is still that one. Each writer checks after its own write, so the last one repairs.
+    for (Document d : messages().find(Filters.in("wamid", byWamid.keySet()))) {
+      Integer rank = d.getInteger("statusRank");
+      Integer named = RANK.get(d.getString("status"));
+      if (rank != null && named != null && named < rank) {
+        String status =
+            RANK.entrySet().stream()
+                .filter(e -> e.getValue().equals(rank))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        messages()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("wamid", d.getString("wamid")), Filters.eq("statusRank", rank)),
+                Updates.set("status", status));
+      }
     }
   }
 
