@@ -4,16 +4,22 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -28,6 +34,13 @@ public class LeadStore {
   /** Status ranks: a later callback never moves a message back (read after delivered, ...). */
   private static final Map<String, Integer> RANK =
       Map.of("composed", 0, "accepted", 1, "sent", 2, "delivered", 3, "failed", 4, "read", 5);
+
+  /**
+   * Set on a message whose send's fate was once unknown, and never removed (a late answer removes
+   * {@code unknown}): its lead's workflow hears every status of it, not only the ones that change
+   * its next action.
+   */
+  public static final String AMBIGUOUS = "ambiguous";
 
   private final MongoDatabase db;
 
@@ -265,6 +278,18 @@ public class LeadStore {
       String wamid,
       String detail,
       Instant at) {
+    history().insertOne(interaction(leadId, campaignId, variantId, type, wamid, detail, at));
+  }
+
+  /** The document {@link #recordInteraction} appends (for {@link #recordInteractions}). */
+  public static Document interaction(
+      String leadId,
+      String campaignId,
+      String variantId,
+      String type,
+      String wamid,
+      String detail,
+      Instant at) {
     Document event =
         new Document("ts", Date.from(at))
             .append("meta", new Document("leadId", leadId))
@@ -282,7 +307,7 @@ public class LeadStore {
     if (detail != null) {
       event.append("detail", detail);
     }
-    history().insertOne(event);
+    return event;
   }
 
   /** An event's variant, as an aggregation expression: top-level, or in meta for older events. */
@@ -384,6 +409,7 @@ public class LeadStore {
                 Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
             Updates.combine(
                 Updates.set("status", "unknown"),
+                Updates.set(AMBIGUOUS, true),
                 Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
                 Updates.currentDate("updatedAt")));
   }
@@ -474,6 +500,112 @@ public class LeadStore {
                 Updates.set("statusRank", rank),
                 Updates.currentDate("updatedAt")));
     return before;
+  }
+
+  /** One status callback for {@link #applyStatuses}. */
+  public record StatusUpdate(
+      String wamid, String status, Instant at, Integer errorCode, String errorTitle) {}
+
+  /**
+   * {@link #applyStatus} for many callbacks, one update per message in one unordered bulk write:
+   * each status keeps its earliest time ({@code $min}), and {@code status} moves forward to the
+   * furthest status of the batch only when that is beyond {@code known} (the messages as read
+   * before, by wamid); {@code statusRank} only grows ({@code $max}). Filtered by wamid alone, so
+   * the update uses the wamid index (the embedded MongoDB-wire server scans the whole collection
+   * for a filter with a second field). A concurrent writer of the same message (a status posted
+   * with another recipient, another API process) is repaired after the write. Unranked statuses
+   * change nothing.
+   */
+  public void applyStatuses(List<StatusUpdate> updates, Map<String, Document> known) {
+    Map<String, List<StatusUpdate>> byWamid = new LinkedHashMap<>();
+    for (StatusUpdate u : updates) {
+      if (RANK.containsKey(u.status())) {
+        byWamid.computeIfAbsent(u.wamid(), w -> new ArrayList<>()).add(u);
+      }
+    }
+    List<WriteModel<Document>> models = new ArrayList<>();
+    byWamid.forEach(
+        (wamid, list) -> {
+          Map<String, Instant> earliest = new LinkedHashMap<>();
+          StatusUpdate error = null;
+          String best = null;
+          for (StatusUpdate u : list) {
+            earliest.merge(u.status(), u.at(), (a, b) -> a.isBefore(b) ? a : b);
+            if (u.errorCode() != null) {
+              error = u;
+            }
+            if (best == null || RANK.get(u.status()) > RANK.get(best)) {
+              best = u.status();
+            }
+          }
+          List<Bson> set = new ArrayList<>();
+          earliest.forEach(
+              (status, at) -> set.add(Updates.min("statusAt." + status, Date.from(at))));
+          if (error != null) {
+            set.add(
+                Updates.set(
+                    "error",
+                    new Document("code", error.errorCode()).append("title", error.errorTitle())));
+          }
+          Document before = known.get(wamid);
+          Integer stored = before == null ? null : before.getInteger("statusRank");
+          int rank = RANK.get(best);
+          if (stored == null || rank > stored) {
+            set.add(Updates.set("status", best));
+            set.add(Updates.max("statusRank", rank));
+            set.add(Updates.currentDate("updatedAt"));
+          }
+          models.add(new UpdateOneModel<>(Filters.eq("wamid", wamid), Updates.combine(set)));
+        });
+    if (models.isEmpty()) {
+      return;
+    }
+    messages().bulkWrite(models, new BulkWriteOptions().ordered(false));
+    // Another writer of one of these messages (its status on another partition or process) may
+    // have set a lower status after ours: status follows the highest rank, set only while the
+    // rank is still that one. Each writer checks after its own write, so the last one repairs.
+    for (Document d : messages().find(Filters.in("wamid", byWamid.keySet()))) {
+      Integer rank = d.getInteger("statusRank");
+      Integer named = RANK.get(d.getString("status"));
+      if (rank != null && named != null && named < rank) {
+        String status =
+            RANK.entrySet().stream()
+                .filter(e -> e.getValue().equals(rank))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        messages()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("wamid", d.getString("wamid")), Filters.eq("statusRank", rank)),
+                Updates.set("status", status));
+      }
+    }
+  }
+
+  /** Messages by wamid, in one query; wamids we never sent are absent from the map. */
+  public Map<String, Document> messagesByWamid(Collection<String> wamids) {
+    Map<String, Document> out = new HashMap<>();
+    for (Document d : messages().find(Filters.in("wamid", wamids))) {
+      out.put(d.getString("wamid"), d);
+    }
+    return out;
+  }
+
+  /** Contacts by lead id, in one query. */
+  public Map<String, Document> contactsByLeadId(Collection<String> leadIds) {
+    Map<String, Document> out = new HashMap<>();
+    for (Document d : contacts().find(Filters.in("leadId", leadIds))) {
+      out.put(d.getString("leadId"), d);
+    }
+    return out;
+  }
+
+  /** {@link #recordInteraction} for many events, in one unordered insert. */
+  public void recordInteractions(List<Document> events) {
+    if (!events.isEmpty()) {
+      history().insertMany(events, new InsertManyOptions().ordered(false));
+    }
   }
 
   public List<Document> messagesOf(String leadId) {

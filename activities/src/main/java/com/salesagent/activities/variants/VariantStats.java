@@ -1,14 +1,19 @@
 package com.salesagent.activities.variants;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import com.salesagent.activities.mongo.Aggregations;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
@@ -20,6 +25,7 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +64,56 @@ public final class VariantStats {
             Filters.eq("day", day)),
         Updates.inc(counter, 1L),
         new UpdateOptions().upsert(true));
+  }
+
+  /** One count for {@link #incrementAll}. */
+  public record Increment(String variantId, String segment, String counter, Instant at) {}
+
+  /**
+   * {@link #increment} for many counts: summed per variant x segment x day, then one unordered bulk
+   * of upserts. An upsert that lost a race with another writer creating the same day's document
+   * (duplicate key) is written again once; the others are not repeated.
+   */
+  public void incrementAll(List<Increment> increments) {
+    Map<List<String>, Map<String, Long>> sums = new LinkedHashMap<>();
+    for (Increment i : increments) {
+      if (i.variantId() == null || !COUNTERS.contains(i.counter())) {
+        continue;
+      }
+      String day = i.at().atOffset(ZoneOffset.UTC).toLocalDate().toString();
+      String segment = i.segment() == null ? "default" : i.segment();
+      sums.computeIfAbsent(List.of(i.variantId(), segment, day), k -> new LinkedHashMap<>())
+          .merge(i.counter(), 1L, Long::sum);
+    }
+    List<WriteModel<Document>> models = new ArrayList<>();
+    sums.forEach(
+        (key, counts) -> {
+          List<Bson> incs = new ArrayList<>();
+          counts.forEach((counter, n) -> incs.add(Updates.inc(counter, n)));
+          models.add(
+              new UpdateOneModel<>(
+                  Filters.and(
+                      Filters.eq("variantId", key.get(0)),
+                      Filters.eq("segment", key.get(1)),
+                      Filters.eq("day", key.get(2))),
+                  Updates.combine(incs),
+                  new UpdateOptions().upsert(true)));
+        });
+    if (models.isEmpty()) {
+      return;
+    }
+    try {
+      stats.bulkWrite(models, new BulkWriteOptions().ordered(false));
+    } catch (MongoBulkWriteException e) {
+      List<WriteModel<Document>> again = new ArrayList<>();
+      for (var error : e.getWriteErrors()) {
+        if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+          throw e;
+        }
+        again.add(models.get(error.getIndex()));
+      }
+      stats.bulkWrite(again, new BulkWriteOptions().ordered(false));
+    }
   }
 
   /** One day's counters of one variant in one segment. */

@@ -10,23 +10,34 @@ import com.salesagent.workflows.lead.MessageStatusSignal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A status of one of our messages (sent, delivered, read, failed): the message document moves
- * forward, the timeline and counters get it once, and the lead's workflow is told. A status may
- * arrive before its send's answer was stored, or for a send whose answer was lost: Meta echoes the
- * send's idempotency key (biz_opaque_callback_data), which binds the wamid to its message; without
- * it, the event stays pending for {@code grace} (the sweep retries it) before it is given up.
+ * forward, the timeline and counters get it once, and the lead's workflow is told when the status
+ * changes its next action (read, failed) or its send's fate was unknown. A status may arrive before
+ * its send's answer was stored, or for a send whose answer was lost: Meta echoes the send's
+ * idempotency key (biz_opaque_callback_data), which binds the wamid to its message; without it, the
+ * event stays pending for {@code grace} (the sweep retries it) before it is given up.
  */
 final class StatusProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(StatusProcessor.class);
 
   /** Meta's "this user stopped marketing messages from you": suppress like an opt-out. */
   static final int MARKETING_STOPPED = 131050;
+
+  static final String READ = "read";
+  static final String FAILED = "failed";
+
+  /** The outcome of a status applied to MongoDB that the workflow does not need. */
+  static final String STORED = "stored";
 
   private final LeadStore store;
   private final FunnelStats funnel;
@@ -87,12 +98,14 @@ final class StatusProcessor {
       title = errors.get(0).getString("title");
     }
     Document message = store.applyStatus(wamid, status, at, code, title);
+    boolean boundNow = false;
     if (message == null
         && key != null
         && store.bindWamid(key, wamid, item.getString("recipient_id"), at)) {
       LOG.info("send {} reconciled by its status webhook: {}", key, wamid);
       message = store.applyStatus(wamid, status, at, code, title);
       countSent(message, wamid, at);
+      boundNow = true;
     }
     if (message == null) {
       if (event.receivedAt().plus(grace).isAfter(clock.instant())) {
@@ -124,14 +137,168 @@ final class StatusProcessor {
           at);
       event.markApplied().run();
     }
+    return afterEffects(event, message, code, boundNow);
+  }
+
+  /** Meta's 131050 opts the number out; then the workflow is told if it needs to be. */
+  private String afterEffects(InboxEvent event, Document message, Integer code, boolean boundNow) {
+    Document item = event.item();
+    String wamid = item.getString("id");
+    String status = item.getString("status");
+    Instant at = event.at("timestamp");
     if (code != null && code == MARKETING_STOPPED) {
       LOG.info(
           "{} stopped marketing messages (131050)", Phones.mask(item.getString("recipient_id")));
       optOuts.optOut(
           event, item.getString("recipient_id"), Suppressions.MARKETING_STOPPED, at, null);
     }
+    if (!changesNextAction(status) && !boundNow && !wasAmbiguous(message)) {
+      return STORED;
+    }
     return signaller.status(
-        leadId,
+        message.getString("leadId"),
         new MessageStatusSignal(wamid, status, at, code, message.getString("idempotencyKey")));
+  }
+
+  /** One event's end in {@link #processBatch}: its outcome, or the failure of its signal. */
+  record Done(String outcome, RuntimeException failure) {}
+
+  private static Integer errorCode(Document item) {
+    List<Document> errors = item.getList("errors", Document.class, List.of());
+    return errors.isEmpty() ? null : errors.get(0).getInteger("code");
+  }
+
+  private static String errorTitle(Document item) {
+    List<Document> errors = item.getList("errors", Document.class, List.of());
+    return errors.isEmpty() ? null : errors.get(0).getString("title");
+  }
+
+  private static boolean reached(Document contact, String stage) {
+    return contact.get("funnel") instanceof Document funnel && funnel.containsKey(stage);
+  }
+
+  /**
+   * Statuses of messages stored already, applied together: one query for the messages, one for
+   * their contacts, one unordered bulk write for the messages (each status keeps its earliest time
+   * and the status only moves forward, so order within the batch does not matter), one for the
+   * variant counters, one insert for the timeline; a funnel stage only for a contact that has not
+   * reached it. Then, in order, each event that needs its workflow signals it. An event whose
+   * message is not found (a send bound by its key, or a status still waiting) is left to {@link
+   * #process}, one at a time: its entry is null. A MongoDB failure is thrown: nothing is marked
+   * applied, the sweep relays every event of the batch.
+   */
+  List<Done> processBatch(List<InboxEvent> events) {
+    List<Done> out = new ArrayList<>(java.util.Collections.nCopies(events.size(), null));
+    Set<String> wamids = new LinkedHashSet<>();
+    events.forEach(e -> wamids.add(e.item().getString("id")));
+    Map<String, Document> messages = store.messagesByWamid(wamids);
+    List<Integer> found = new ArrayList<>();
+    List<LeadStore.StatusUpdate> updates = new ArrayList<>();
+    Set<String> leadIds = new LinkedHashSet<>();
+    for (int i = 0; i < events.size(); i++) {
+      InboxEvent e = events.get(i);
+      Document item = e.item();
+      Document message = messages.get(item.getString("id"));
+      if (message == null) {
+        continue;
+      }
+      found.add(i);
+      updates.add(
+          new LeadStore.StatusUpdate(
+              item.getString("id"),
+              item.getString("status"),
+              e.at("timestamp"),
+              errorCode(item),
+              errorTitle(item)));
+      if (!e.effectsApplied()) {
+        leadIds.add(message.getString("leadId"));
+      }
+    }
+    if (found.isEmpty()) {
+      return out;
+    }
+    store.applyStatuses(updates, messages);
+    Map<String, Document> contacts = leadIds.isEmpty() ? Map.of() : store.contactsByLeadId(leadIds);
+    List<Document> timeline = new ArrayList<>();
+    List<VariantStats.Increment> counts = new ArrayList<>();
+    for (int i : found) {
+      InboxEvent e = events.get(i);
+      if (e.effectsApplied()) {
+        continue;
+      }
+      Document item = e.item();
+      String wamid = item.getString("id");
+      String status = item.getString("status");
+      Instant at = e.at("timestamp");
+      Integer code = errorCode(item);
+      Document message = messages.get(wamid);
+      String leadId = message.getString("leadId");
+      Document contact = contacts.get(leadId);
+      // "sent" is counted by the send activity when the Cloud API accepts the message.
+      if (!"sent".equals(status)) {
+        if (contact != null && !reached(contact, status)) {
+          funnel.reach(leadId, status, at);
+          Document f = contact.get("funnel", Document.class);
+          contact.put("funnel", (f == null ? new Document() : f).append(status, at));
+        }
+        counts.add(
+            new VariantStats.Increment(
+                message.getString("variantId"),
+                contact == null ? null : contact.getString("segment"),
+                status,
+                at));
+      }
+      timeline.add(
+          LeadStore.interaction(
+              leadId,
+              message.getString("campaignId"),
+              message.getString("variantId"),
+              status,
+              wamid,
+              code == null ? null : code + " " + errorTitle(item),
+              at));
+    }
+    stats.incrementAll(counts);
+    store.recordInteractions(timeline);
+    for (int i : found) {
+      if (!events.get(i).effectsApplied()) {
+        events.get(i).markApplied().run();
+      }
+    }
+    for (int i : found) {
+      InboxEvent e = events.get(i);
+      Document message = messages.get(e.item().getString("id"));
+      LogContext.lead(message.getString("leadId"));
+      try {
+        out.set(i, new Done(afterEffects(e, message, errorCode(e.item()), false), null));
+      } catch (RuntimeException failure) {
+        out.set(i, new Done(null, failure));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether the lead's workflow needs this status: a read moves the follow-up to the read-no-reply
+   * delay, a failure decides a resend or the end. {@code sent} and {@code delivered} change nothing
+   * it decides on (it keeps only their timestamps), so for a message whose send was accepted they
+   * stay in MongoDB and never wake the workflow.
+   */
+  static boolean changesNextAction(String status) {
+    return READ.equals(status) || FAILED.equals(status);
+  }
+
+  /**
+   * A message whose send was ambiguous (its answer lost, or bound by a status webhook): the
+   * workflow may be waiting for any status that echoes its key (it reconciles on the first one), so
+   * every status of such a message is signalled, {@code sent} and {@code delivered} included. A
+   * late answer that arrives after the send was marked unknown removes {@code unknown} but not
+   * {@code ambiguous}.
+   */
+  static boolean wasAmbiguous(Document message) {
+    return message.getBoolean(LeadStore.AMBIGUOUS, false)
+        || message.containsKey("unknown")
+        || message.containsKey("reconciledBy")
+        || "unknown".equals(message.getString("status"));
   }
 }

@@ -4,10 +4,13 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
@@ -25,9 +28,10 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,7 +70,13 @@ public class WebhookInbox implements Managed {
   private final StatusProcessor statuses;
   private final MessageProcessor messages;
   private final PreferenceProcessor preferences;
-  private final ExecutorService[] partitions;
+
+  /** Most events a partition takes from its queue at once (statuses are applied together). */
+  static final int MAX_BATCH = 256;
+
+  private final List<BlockingQueue<Document>> partitions = new ArrayList<>();
+  private final List<Thread> workers = new ArrayList<>();
+  private volatile boolean running = true;
   private ScheduledExecutorService sweeper;
 
   /** Events queued or being processed here, so the sweep never queues one twice. */
@@ -96,9 +106,13 @@ public class WebhookInbox implements Managed {
     this.statuses = new StatusProcessor(store, signaller, optOuts, clock, STATUS_GRACE);
     this.messages = new MessageProcessor(store, signaller, optOuts, classifier, clock);
     this.preferences = new PreferenceProcessor(optOuts);
-    this.partitions = new ExecutorService[partitions];
     for (int i = 0; i < partitions; i++) {
-      this.partitions[i] = Executors.newSingleThreadExecutor();
+      BlockingQueue<Document> queue = new LinkedBlockingQueue<>();
+      Thread worker = new Thread(() -> drain(queue), "webhook-partition-" + i);
+      worker.setDaemon(true);
+      this.partitions.add(queue);
+      this.workers.add(worker);
+      worker.start();
     }
   }
 
@@ -118,11 +132,12 @@ public class WebhookInbox implements Managed {
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
-    for (ExecutorService p : partitions) {
-      p.shutdown();
-    }
-    for (ExecutorService p : partitions) {
-      p.awaitTermination(5, TimeUnit.SECONDS);
+    // Queued events stay unprocessed in webhook_events: the next sweep (here or in another
+    // process) relays them.
+    running = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (Thread worker : workers) {
+      worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
   }
 
@@ -226,8 +241,122 @@ public class WebhookInbox implements Managed {
       return;
     }
     String partition = event.getString("partitionKey");
-    int p = Math.floorMod(partition == null ? 0 : partition.hashCode(), partitions.length);
-    partitions[p].execute(() -> processSafely(event));
+    int p = Math.floorMod(partition == null ? 0 : partition.hashCode(), partitions.size());
+    partitions.get(p).add(event);
+  }
+
+  /**
+   * A partition's loop: takes what is queued (up to {@link #MAX_BATCH}) and processes it in arrival
+   * order; a run of consecutive statuses is applied together.
+   */
+  private void drain(BlockingQueue<Document> queue) {
+    List<Document> batch = new ArrayList<>();
+    while (running || !queue.isEmpty()) {
+      try {
+        Document first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.clear();
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        int i = 0;
+        while (i < batch.size()) {
+          int j = i;
+          while (j < batch.size()
+              && MetaNotification.STATUS.equals(batch.get(j).getString("kind"))) {
+            j++;
+          }
+          if (j > i) {
+            processStatuses(new ArrayList<>(batch.subList(i, j)));
+            i = j;
+          } else {
+            processSafely(batch.get(i++));
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // processSafely and processStatuses handle their failures; this is a bug: keep going,
+        // the sweep relays whatever was left unprocessed.
+        LOG.error("webhook partition loop failed: {}", e.toString());
+      }
+    }
+  }
+
+  private InboxEvent inboxEvent(Document event, AtomicBoolean applied) {
+    Date received = event.getDate("receivedAt");
+    return new InboxEvent(
+        event.getString("eventKey"),
+        event.get("item", Document.class),
+        received == null ? clock.instant() : received.toInstant(),
+        applied.get(),
+        () -> applied.set(true));
+  }
+
+  /**
+   * Statuses applied together ({@link StatusProcessor#processBatch}) and marked processed in one
+   * unordered bulk write; those whose message is not stored yet go one at a time.
+   */
+  private void processStatuses(List<Document> docs) {
+    List<AtomicBoolean> applied = new ArrayList<>();
+    List<InboxEvent> events = new ArrayList<>();
+    for (Document d : docs) {
+      AtomicBoolean a = new AtomicBoolean(d.getBoolean("effectsApplied", false));
+      applied.add(a);
+      events.add(inboxEvent(d, a));
+    }
+    List<StatusProcessor.Done> done;
+    try {
+      done = statuses.processBatch(events);
+    } catch (RuntimeException e) {
+      for (int i = 0; i < docs.size(); i++) {
+        String key = docs.get(i).getString("eventKey");
+        failed(key, e, applied.get(i).get());
+        inFlight.remove(key);
+      }
+      LogContext.clear();
+      return;
+    }
+    LogContext.clear();
+    List<WriteModel<Document>> marks = new ArrayList<>();
+    List<String> marked = new ArrayList<>();
+    Date now = Date.from(clock.instant());
+    for (int i = 0; i < docs.size(); i++) {
+      StatusProcessor.Done d = done.get(i);
+      String key = docs.get(i).getString("eventKey");
+      if (d == null) {
+        processSafely(docs.get(i));
+      } else if (d.failure() != null) {
+        LogContext.event(key);
+        failed(key, d.failure(), applied.get(i).get());
+        inFlight.remove(key);
+        LogContext.clear();
+      } else {
+        marks.add(
+            new UpdateOneModel<>(
+                Filters.eq("eventKey", key),
+                Updates.combine(
+                    Updates.set("processed", true),
+                    Updates.set("effectsApplied", true),
+                    Updates.set("outcome", d.outcome()),
+                    Updates.set("processedAt", now))));
+        marked.add(key);
+      }
+    }
+    if (marks.isEmpty()) {
+      return;
+    }
+    try {
+      store.webhookEvents().bulkWrite(marks, new BulkWriteOptions().ordered(false));
+    } catch (RuntimeException e) {
+      for (String key : marked) {
+        failed(key, e, true);
+      }
+    } finally {
+      marked.forEach(inFlight::remove);
+    }
   }
 
   /** Re-queues what is still unprocessed a while after it arrived (dead letters excepted). */
@@ -256,14 +385,7 @@ public class WebhookInbox implements Managed {
     LogContext.event(key);
     AtomicBoolean applied = new AtomicBoolean(event.getBoolean("effectsApplied", false));
     try {
-      Date received = event.getDate("receivedAt");
-      InboxEvent inboxEvent =
-          new InboxEvent(
-              key,
-              event.get("item", Document.class),
-              received == null ? clock.instant() : received.toInstant(),
-              applied.get(),
-              () -> applied.set(true));
+      InboxEvent inboxEvent = inboxEvent(event, applied);
       String outcome = process(event.getString("kind"), inboxEvent);
       if (outcome == null) {
         // Waiting (a status for a message not stored yet): look again in a while.

@@ -152,9 +152,11 @@ class WebhookInboxTest {
                     + status("wamid.A", "read", "")
                     + "]"));
     assertThat(accepted.stored()).isEqualTo(2);
-    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.exists("lastError")) == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.exists("lastError")) == 1);
 
-    assertThat(count(Filters.eq("processed", false))).isEqualTo(2);
+    // "delivered" needs no workflow: it is done although Temporal is down; the read waits.
+    assertThat(count(Filters.eq("processed", false))).isEqualTo(1);
+    assertThat(count(Filters.eq("outcome", "stored"))).isEqualTo(1);
     assertThat(signals).isEmpty();
     // MongoDB got the status even though the signal failed: the message view is current.
     assertThat(store.messageByWamid("wamid.A").getString("status")).isEqualTo("read");
@@ -165,7 +167,11 @@ class WebhookInboxTest {
     sweepNow();
     await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
 
-    assertThat(signals).hasSize(2).allMatch(s -> s instanceof MessageStatusSignal);
+    assertThat(signals)
+        .singleElement()
+        .isEqualTo(
+            new MessageStatusSignal(
+                "wamid.A", "read", Instant.ofEpochSecond(1764072000), null, "k-1"));
     // The timeline got each status once, although processing ran twice.
     assertThat(store.interactions("L-1"))
         .extracting(d -> d.getString("type"))
@@ -175,7 +181,7 @@ class WebhookInboxTest {
   @Test
   void anEventThatKeepsFailingBecomesADeadLetterAndAnOperatorCanRetryIt() throws Exception {
     mode.set(Mode.BROKEN);
-    inbox.accept(parse("\"statuses\":[" + status("wamid.A", "delivered", "") + "]"));
+    inbox.accept(parse("\"statuses\":[" + status("wamid.A", "read", "") + "]"));
     for (int i = 0; i < WebhookInbox.MAX_ATTEMPTS + 3; i++) {
       int attempt = i;
       await()
@@ -274,6 +280,211 @@ class WebhookInboxTest {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> count(Filters.eq("outcome", "unknown_wamid")) == 1);
+  }
+
+  private List<MessageStatusSignal> statusSignals() {
+    return signals.stream()
+        .filter(MessageStatusSignal.class::isInstance)
+        .map(MessageStatusSignal.class::cast)
+        .toList();
+  }
+
+  private long interactions(String type, String wamid) {
+    return store.interactions("L-1").stream()
+        .filter(d -> type.equals(d.getString("type")) && wamid.equals(d.getString("wamid")))
+        .count();
+  }
+
+  @Test
+  void sentAndDeliveredOfAnAcceptedMessageUpdateMongoDbOnlyAndReadOrFailedReachTheWorkflow()
+      throws Exception {
+    mode.set(Mode.UP);
+    store.upsertComposed("k-5", new Document("leadId", "L-1").append("status", "composed"));
+    store.markAccepted("k-5", "wamid.F", null, "text", t0);
+    inbox.accept(
+        parse(
+            "\"statuses\":["
+                + status("wamid.A", "sent", "")
+                + ","
+                + status("wamid.A", "delivered", "")
+                + "]"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
+
+    assertThat(signals).isEmpty();
+    assertThat(count(Filters.eq("outcome", "stored"))).isEqualTo(2);
+    Document message = store.messageByWamid("wamid.A");
+    assertThat(message.getString("status")).isEqualTo("delivered");
+    assertThat(message.get("statusAt", Document.class).getDate("delivered")).isNotNull();
+    assertThat(interactions("delivered", "wamid.A")).isEqualTo(1);
+
+    inbox.accept(
+        parse(
+            "\"statuses\":["
+                + status("wamid.A", "read", "")
+                + ","
+                + status(
+                    "wamid.F",
+                    "failed",
+                    ",\"errors\":[{\"code\":131026,\"title\":\"Message undeliverable\"}]")
+                + "]"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 4);
+
+    assertThat(statusSignals())
+        .extracting(MessageStatusSignal::wamid, MessageStatusSignal::status)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("wamid.A", "read"),
+            org.assertj.core.groups.Tuple.tuple("wamid.F", "failed"));
+    assertThat(statusSignals())
+        .filteredOn(s -> "failed".equals(s.status()))
+        .singleElement()
+        .extracting(MessageStatusSignal::errorCode)
+        .isEqualTo(131026);
+  }
+
+  @Test
+  void duplicatesAndAnyOrderGiveTheSameFinalStateAndOneSignalPerRead() throws Exception {
+    mode.set(Mode.UP);
+    // Read first, then delivered and sent late, then Meta redelivers the read and the delivered.
+    inbox.accept(parse("\"statuses\":[" + status("wamid.A", "read", "") + "]"));
+    inbox.accept(
+        parse(
+            "\"statuses\":["
+                + status("wamid.A", "delivered", "")
+                + ","
+                + status("wamid.A", "sent", "")
+                + "]"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 3);
+    WebhookInbox.Accepted again =
+        inbox.accept(
+            parse(
+                "\"statuses\":["
+                    + status("wamid.A", "read", "")
+                    + ","
+                    + status("wamid.A", "delivered", "")
+                    + "]"));
+    assertThat(again.duplicates()).isEqualTo(2);
+    sweepNow();
+    Thread.sleep(200);
+
+    Document message = store.messageByWamid("wamid.A");
+    assertThat(message.getString("status")).isEqualTo("read");
+    assertThat(message.get("statusAt", Document.class).getDate("delivered")).isNotNull();
+    assertThat(message.get("statusAt", Document.class).getDate("read")).isNotNull();
+    assertThat(store.interactions("L-1"))
+        .extracting(d -> d.getString("type"))
+        .containsExactlyInAnyOrder("read", "delivered", "sent");
+    assertThat(statusSignals())
+        .singleElement()
+        .extracting(MessageStatusSignal::status)
+        .isEqualTo("read");
+  }
+
+  @Test
+  void deliveredOrSentEchoesOfAnUnknownSendStillReachTheWorkflowAndResolveItOnce()
+      throws Exception {
+    // The send's answer was lost: the message is unknown, the workflow waits for a keyed status.
+    store.upsertComposed("k-2", new Document("leadId", "L-1").append("status", "composed"));
+    store.markUnknown("k-2", "timeout after the request was written", t0);
+    // Temporal is down when the first echo arrives: it binds the wamid, the signal fails.
+    inbox.accept(
+        parse(
+            "\"statuses\":["
+                + status("wamid.LOST", "delivered", ",\"biz_opaque_callback_data\":\"k-2\"")
+                + "]"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.exists("lastError")) == 1);
+    assertThat(store.messageByKey("k-2").getString("wamid")).isEqualTo("wamid.LOST");
+
+    mode.set(Mode.UP);
+    sweepNow();
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
+    // The relay finds the message bound already: still signalled, the send was ambiguous.
+    assertThat(statusSignals())
+        .singleElement()
+        .isEqualTo(
+            new MessageStatusSignal(
+                "wamid.LOST", "delivered", Instant.ofEpochSecond(1764072000), null, "k-2"));
+
+    // A late "sent" echo and a duplicate delivered: the sent is signalled too, the duplicate is
+    // not stored, and the send is counted once.
+    WebhookInbox.Accepted late =
+        inbox.accept(
+            parse(
+                "\"statuses\":["
+                    + status("wamid.LOST", "sent", ",\"biz_opaque_callback_data\":\"k-2\"")
+                    + ","
+                    + status("wamid.LOST", "delivered", ",\"biz_opaque_callback_data\":\"k-2\"")
+                    + "]"));
+    assertThat(late.duplicates()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
+    assertThat(statusSignals())
+        .extracting(MessageStatusSignal::status)
+        .containsExactly("delivered", "sent");
+    assertThat(statusSignals()).allMatch(s -> "k-2".equals(s.idempotencyKey()));
+    assertThat(interactions("message_sent", "wamid.LOST")).isEqualTo(1);
+    assertThat(store.messageByKey("k-2").getString("reconciledBy")).isEqualTo("status_webhook");
+  }
+
+  @Test
+  void aSendMarkedUnknownWhoseLateAnswerWasStoredStillSignalsItsStatuses() throws Exception {
+    mode.set(Mode.UP);
+    // A retry found the first attempt's claim and marked the send unknown; that attempt's answer
+    // came back afterwards and stored the wamid. The workflow still waits for a keyed status.
+    store.upsertComposed("k-4", new Document("leadId", "L-1").append("status", "composed"));
+    store.markUnknown("k-4", "an earlier attempt stopped during the call", t0);
+    store.markAccepted("k-4", "wamid.LATE", null, "text", t0);
+    inbox.accept(
+        parse(
+            "\"statuses\":["
+                + status("wamid.LATE", "delivered", ",\"biz_opaque_callback_data\":\"k-4\"")
+                + "]"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
+    assertThat(statusSignals())
+        .singleElement()
+        .extracting(MessageStatusSignal::status, MessageStatusSignal::idempotencyKey)
+        .containsExactly("delivered", "k-4");
+  }
+
+  @Test
+  void statusesAppliedTogetherCountEachEventOnceAndEachLeadOncePerStage() throws Exception {
+    mode.set(Mode.UP);
+    store.setContactFields("L-1", new Document("campaignId", "c-1").append("segment", "smb"));
+    StringBuilder items = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      store.upsertComposed(
+          "kb-" + i,
+          new Document("leadId", "L-1")
+              .append("campaignId", "c-1")
+              .append("variantId", "v-1")
+              .append("status", "composed"));
+      store.markAccepted("kb-" + i, "wamid.B" + i, null, "text", t0);
+      items.append(i == 0 ? "" : ",").append(status("wamid.B" + i, "delivered", ""));
+      items.append(",").append(status("wamid.B" + i, "read", ""));
+      items.append(",").append(status("wamid.B" + i, "sent", ""));
+    }
+    String body = "\"statuses\":[" + items + "]";
+    assertThat(inbox.accept(parse(body)).stored()).isEqualTo(120);
+    await().atMost(Duration.ofSeconds(10)).until(() -> count(Filters.eq("processed", true)) == 120);
+    assertThat(inbox.accept(parse(body)).duplicates()).isEqualTo(120);
+    sweepNow();
+    Thread.sleep(200);
+
+    Document stats = store.database().getCollection("variant_stats").find().first();
+    assertThat(stats.get("delivered", Number.class).longValue()).isEqualTo(40);
+    assertThat(stats.get("read", Number.class).longValue()).isEqualTo(40);
+    assertThat(stats.get("sent")).isNull(); // counted by the send activity, not by statuses
+    assertThat(stats.getString("segment")).isEqualTo("smb");
+    Document funnel = store.database().getCollection("campaign_stats").find().first();
+    assertThat(funnel.get("delivered", Number.class).longValue()).isEqualTo(1);
+    assertThat(funnel.get("read", Number.class).longValue()).isEqualTo(1);
+    assertThat(store.interactions("L-1")).hasSize(120);
+    for (int i = 0; i < 40; i++) {
+      Document m = store.messageByWamid("wamid.B" + i);
+      assertThat(m.getString("status")).isEqualTo("read");
+      assertThat(m.get("statusAt", Document.class).keySet())
+          .contains("accepted", "sent", "delivered", "read");
+    }
+    assertThat(statusSignals()).hasSize(40).allMatch(s -> "read".equals(s.status()));
   }
 
   @Test
