@@ -4,22 +4,18 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.WriteModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -32,7 +28,7 @@ import org.bson.conversions.Bson;
  */
 public class LeadStore {
   /** Status ranks: a later callback never moves a message back (read after delivered, ...). */
-  private static final Map<String, Integer> RANK =
+  static final Map<String, Integer> RANK =
       Map.of("composed", 0, "accepted", 1, "sent", 2, "delivered", 3, "failed", 4, "read", 5);
 
   /**
@@ -281,7 +277,7 @@ public class LeadStore {
     history().insertOne(interaction(leadId, campaignId, variantId, type, wamid, detail, at));
   }
 
-  /** The document {@link #recordInteraction} appends (for {@link #recordInteractions}). */
+  /** The document {@link #recordInteraction} appends (for {@link #recordInteractions} too). */
   public static Document interaction(
       String leadId,
       String campaignId,
@@ -500,87 +496,6 @@ public class LeadStore {
                 Updates.set("statusRank", rank),
                 Updates.currentDate("updatedAt")));
     return before;
-  }
-
-  /** One status callback for {@link #applyStatuses}. */
-  public record StatusUpdate(
-      String wamid, String status, Instant at, Integer errorCode, String errorTitle) {}
-
-  /**
-   * {@link #applyStatus} for many callbacks, one update per message in one unordered bulk write:
-   * each status keeps its earliest time ({@code $min}), and {@code status} moves forward to the
-   * furthest status of the batch only when that is beyond {@code known} (the messages as read
-   * before, by wamid); {@code statusRank} only grows ({@code $max}). Filtered by wamid alone, so
-   * the update uses the wamid index (the embedded MongoDB-wire server scans the whole collection
-   * for a filter with a second field). A concurrent writer of the same message (a status posted
-   * with another recipient, another API process) is repaired after the write. Unranked statuses
-   * change nothing.
-   */
-  public void applyStatuses(List<StatusUpdate> updates, Map<String, Document> known) {
-    Map<String, List<StatusUpdate>> byWamid = new LinkedHashMap<>();
-    for (StatusUpdate u : updates) {
-      if (RANK.containsKey(u.status())) {
-        byWamid.computeIfAbsent(u.wamid(), w -> new ArrayList<>()).add(u);
-      }
-    }
-    List<WriteModel<Document>> models = new ArrayList<>();
-    byWamid.forEach(
-        (wamid, list) -> {
-          Map<String, Instant> earliest = new LinkedHashMap<>();
-          StatusUpdate error = null;
-          String best = null;
-          for (StatusUpdate u : list) {
-            earliest.merge(u.status(), u.at(), (a, b) -> a.isBefore(b) ? a : b);
-            if (u.errorCode() != null) {
-              error = u;
-            }
-            if (best == null || RANK.get(u.status()) > RANK.get(best)) {
-              best = u.status();
-            }
-          }
-          List<Bson> set = new ArrayList<>();
-          earliest.forEach(
-              (status, at) -> set.add(Updates.min("statusAt." + status, Date.from(at))));
-          if (error != null) {
-            set.add(
-                Updates.set(
-                    "error",
-                    new Document("code", error.errorCode()).append("title", error.errorTitle())));
-          }
-          Document before = known.get(wamid);
-          Integer stored = before == null ? null : before.getInteger("statusRank");
-          int rank = RANK.get(best);
-          if (stored == null || rank > stored) {
-            set.add(Updates.set("status", best));
-            set.add(Updates.max("statusRank", rank));
-            set.add(Updates.currentDate("updatedAt"));
-          }
-          models.add(new UpdateOneModel<>(Filters.eq("wamid", wamid), Updates.combine(set)));
-        });
-    if (models.isEmpty()) {
-      return;
-    }
-    messages().bulkWrite(models, new BulkWriteOptions().ordered(false));
-    // Another writer of one of these messages (its status on another partition or process) may
-    // have set a lower status after ours: status follows the highest rank, set only while the
-    // rank is still that one. Each writer checks after its own write, so the last one repairs.
-    for (Document d : messages().find(Filters.in("wamid", byWamid.keySet()))) {
-      Integer rank = d.getInteger("statusRank");
-      Integer named = RANK.get(d.getString("status"));
-      if (rank != null && named != null && named < rank) {
-        String status =
-            RANK.entrySet().stream()
-                .filter(e -> e.getValue().equals(rank))
-                .map(Map.Entry::getKey)
-                .findFirst()
-                .orElseThrow();
-        messages()
-            .updateOne(
-                Filters.and(
-                    Filters.eq("wamid", d.getString("wamid")), Filters.eq("statusRank", rank)),
-                Updates.set("status", status));
-      }
-    }
   }
 
   /** Messages by wamid, in one query; wamids we never sent are absent from the map. */

@@ -4,6 +4,7 @@ import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.StatusBatches;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.MessageStatusSignal;
@@ -40,6 +41,7 @@ final class StatusProcessor {
   static final String STORED = "stored";
 
   private final LeadStore store;
+  private final StatusBatches batches;
   private final FunnelStats funnel;
   private final VariantStats stats;
   private final LeadSignaller signaller;
@@ -50,6 +52,7 @@ final class StatusProcessor {
   StatusProcessor(
       LeadStore store, LeadSignaller signaller, OptOuts optOuts, Clock clock, Duration grace) {
     this.store = store;
+    this.batches = new StatusBatches(store.messages());
     this.funnel = new FunnelStats(store.database());
     this.stats = new VariantStats(store.database());
     this.signaller = signaller;
@@ -193,7 +196,7 @@ final class StatusProcessor {
     events.forEach(e -> wamids.add(e.item().getString("id")));
     Map<String, Document> messages = store.messagesByWamid(wamids);
     List<Integer> found = new ArrayList<>();
-    List<LeadStore.StatusUpdate> updates = new ArrayList<>();
+    List<StatusBatches.Update> updates = new ArrayList<>();
     Set<String> leadIds = new LinkedHashSet<>();
     for (int i = 0; i < events.size(); i++) {
       InboxEvent e = events.get(i);
@@ -204,7 +207,7 @@ final class StatusProcessor {
       }
       found.add(i);
       updates.add(
-          new LeadStore.StatusUpdate(
+          new StatusBatches.Update(
               item.getString("id"),
               item.getString("status"),
               e.at("timestamp"),
@@ -217,7 +220,7 @@ final class StatusProcessor {
     if (found.isEmpty()) {
       return out;
     }
-    store.applyStatuses(updates, messages);
+    batches.apply(updates, messages);
     Map<String, Document> contacts = leadIds.isEmpty() ? Map.of() : store.contactsByLeadId(leadIds);
     List<Document> timeline = new ArrayList<>();
     List<VariantStats.Increment> counts = new ArrayList<>();
