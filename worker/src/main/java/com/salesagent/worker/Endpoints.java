@@ -2,6 +2,7 @@ package com.salesagent.worker;
 
 import com.salesagent.temporal.StartupException;
 import com.salesagent.worker.config.WorkerConfiguration;
+import com.salesagent.worker.config.WorkerSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ public record Endpoints(
    * What a process does with the Cloud API, and so which of its settings it cannot start without.
    */
   public enum WhatsAppUse {
+    /** A worker serving only the research queue: it never calls the Cloud API. */
+    NONE,
     /** The worker: sends (phone number id, access token). */
     SEND,
     /**
@@ -45,6 +48,13 @@ public record Endpoints(
    * needs must be set (an empty phone number id would send to {@code /v24.0//messages} and drop
    * every webhook as another number's).
    */
+  /** What a worker process needs of the Cloud API: only one serving the leads queue sends. */
+  public static WhatsAppUse forWorker(WorkerConfiguration c) {
+    return c.getWorker().servedQueues().contains(WorkerSettings.LEADS)
+        ? WhatsAppUse.SEND
+        : WhatsAppUse.NONE;
+  }
+
   public static Endpoints fromConfiguration(WorkerConfiguration c, WhatsAppUse use) {
     if (c.getTemporal().isEmbedded()) {
       throw embeddedOnly("TEMPORAL_ADDRESS", "embedded");
@@ -75,6 +85,9 @@ public record Endpoints(
 
   /** One message naming every missing variable, so one restart fixes them all. */
   static void requireWhatsApp(WorkerConfiguration c, WhatsAppUse use) {
+    if (use == WhatsAppUse.NONE) {
+      return;
+    }
     Map<String, String> needed = new LinkedHashMap<>();
     needed.put("WHATSAPP_PHONE_NUMBER_ID", c.getWhatsapp().getPhoneNumberId());
     needed.put("WHATSAPP_ACCESS_TOKEN", c.getWhatsapp().getAccessToken());

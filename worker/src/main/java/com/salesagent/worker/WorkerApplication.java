@@ -50,7 +50,8 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
 
   @Override
   public void run(WorkerConfiguration configuration, Environment environment) {
-    Endpoints endpoints = Endpoints.fromConfiguration(configuration, Endpoints.WhatsAppUse.SEND);
+    Endpoints endpoints =
+        Endpoints.fromConfiguration(configuration, Endpoints.forWorker(configuration));
     Connections connections = Connections.open(configuration, environment, endpoints);
     environment
         .lifecycle()

@@ -255,6 +255,20 @@ class WorkerConfigurationTest {
   }
 
   @Test
+  void aResearchOnlyWorkerNeedsNoWhatsAppVariables() throws Exception {
+    WorkerConfiguration researchOnly = load(env("WORKER_TASK_QUEUES", "research"));
+    assertThat(Endpoints.forWorker(researchOnly)).isEqualTo(Endpoints.WhatsAppUse.NONE);
+    assertThat(Endpoints.fromConfiguration(researchOnly, Endpoints.forWorker(researchOnly)))
+        .isNotNull();
+
+    WorkerConfiguration both = load(env("WORKER_TASK_QUEUES", "leads,research"));
+    assertThat(Endpoints.forWorker(both)).isEqualTo(Endpoints.WhatsAppUse.SEND);
+    assertThatThrownBy(() -> Endpoints.fromConfiguration(both, Endpoints.forWorker(both)))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("WHATSAPP_PHONE_NUMBER_ID");
+  }
+
+  @Test
   void aPhoneNumberInsteadOfItsIdIsNamed() throws Exception {
     WorkerConfiguration c =
         load(
