@@ -50,11 +50,12 @@ public class BenchCommand extends Command {
     subparser
         .addArgument("mode")
         .nargs("?")
-        .choices("all", "burst")
+        .choices("all", "burst", "research")
         .setDefault("all")
         .help(
             "all: enrol -> first send, research + compose, webhook ingest; burst: follow-up"
-                + " lateness while --leads leads enrol at once");
+                + " lateness while --leads leads enrol at once; research: sustained enrolment"
+                + " (1, 2, 6 pages) against the embedding model's ceiling (ResearchBench)");
     subparser.addArgument("--leads").type(Integer.class).setDefault(300).help("leads to enrol");
     subparser
         .addArgument("--follow-up-delay")
@@ -71,6 +72,10 @@ public class BenchCommand extends Command {
         .setDefault(50)
         .help("leads enrolled first and not measured");
     subparser
+        .addArgument("--pages")
+        .setDefault("1,2,6")
+        .help("research: research-text sizes in pages of 2,454 characters, e.g. 1,2,6");
+    subparser
         .addArgument("--batch")
         .type(Integer.class)
         .setDefault(50)
@@ -86,6 +91,19 @@ public class BenchCommand extends Command {
   public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
     int leads = namespace.getInt("leads");
     int warmup = namespace.getInt("warmup");
+    if ("research".equals(namespace.getString("mode"))) {
+      ResearchBench.Options d = ResearchBench.Options.defaults();
+      ResearchBench.run(
+          new ResearchBench.Options(
+              leads,
+              warmup,
+              d.enrollers(),
+              d.sequential(),
+              java.util.Arrays.stream(namespace.getString("pages").split(","))
+                  .map(p -> Integer.valueOf(p.trim()))
+                  .toList()));
+      System.exit(0);
+    }
     if ("burst".equals(namespace.getString("mode"))) {
       BurstBench.run(
           leads,
