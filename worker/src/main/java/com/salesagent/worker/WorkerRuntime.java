@@ -9,6 +9,7 @@ import com.salesagent.activities.lead.MessagingActivitiesImpl;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.lead.TemplateComposeActivities;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.research.EmbeddingCache;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.ResearchSource;
@@ -79,7 +80,12 @@ public final class WorkerRuntime implements Managed {
     LeadStore store = new LeadStore(connections.mongo().database());
     Clock clock = Clock.systemUTC();
     ResearchActivitiesImpl research =
-        new ResearchActivitiesImpl(store, sources(settings), embeddings, clock);
+        new ResearchActivitiesImpl(
+            store,
+            sources(settings),
+            embeddings,
+            clock,
+            new EmbeddingCache(connections.mongo().database(), clock));
     if (queues.contains(WorkerSettings.LEADS)) {
       Worker worker =
           factory.newWorker(

@@ -4,6 +4,7 @@ import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.research.Chunker;
+import com.salesagent.activities.research.EmbeddingCache;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.research.ResearchSource;
 import com.salesagent.workflows.lead.ResearchActivities;
@@ -27,13 +28,26 @@ public class ResearchActivitiesImpl implements ResearchActivities {
   private final List<ResearchSource> sources;
   private final Embeddings embeddings;
   private final Clock clock;
+  private final EmbeddingCache cache;
 
+  /** Without an embedding cache: every chunk is embedded. */
   public ResearchActivitiesImpl(
       LeadStore store, List<ResearchSource> sources, Embeddings embeddings, Clock clock) {
+    this(store, sources, embeddings, clock, null);
+  }
+
+  /** {@code cache}: vectors of chunks already embedded by any worker (null: none). */
+  public ResearchActivitiesImpl(
+      LeadStore store,
+      List<ResearchSource> sources,
+      Embeddings embeddings,
+      Clock clock,
+      EmbeddingCache cache) {
     this.store = store;
     this.sources = sources;
     this.embeddings = embeddings;
     this.clock = clock;
+    this.cache = cache;
   }
 
   /**
@@ -68,7 +82,10 @@ public class ResearchActivitiesImpl implements ResearchActivities {
       }
     }
     heartbeat();
-    List<float[]> vectors = embeddings.embedAll(texts);
+    List<float[]> vectors =
+        cache == null
+            ? embeddings.embedAll(texts)
+            : cache.embedAll(Embeddings.MODEL, texts, embeddings::embedAll);
     heartbeat();
     String runId = UUID.randomUUID().toString();
     Date now = Date.from(clock.instant());

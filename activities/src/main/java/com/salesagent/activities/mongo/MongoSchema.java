@@ -13,6 +13,7 @@ import com.mongodb.client.model.SearchIndexType;
 import com.mongodb.client.model.TimeSeriesGranularity;
 import com.mongodb.client.model.TimeSeriesOptions;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.salesagent.activities.research.EmbeddingCache;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.temporal.StartupException;
 import java.time.Duration;
@@ -95,6 +96,12 @@ public final class MongoSchema {
     index(db, Collections.MESSAGES, Indexes.ascending("updatedAt"));
     index(db, Collections.FEEDBACK, Indexes.ascending("storedAt"));
     index(db, Collections.RESEARCH_RESULTS, Indexes.ascending("leadId"));
+    // Cached vectors live 30 days (TTL): the collection holds that window's distinct chunks.
+    index(
+        db,
+        EmbeddingCache.COLLECTION,
+        Indexes.ascending("createdAt"),
+        new IndexOptions().expireAfter(EmbeddingCache.TTL_DAYS, TimeUnit.DAYS));
     unique(db, Collections.PROMPT_VARIANTS, "variantId");
     unique(db, Collections.AGENT_CONFIGURATIONS, "configId");
     unique(db, Collections.WORKFLOW_DEFINITIONS, "segment");
