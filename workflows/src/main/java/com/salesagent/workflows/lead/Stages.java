@@ -2,6 +2,8 @@ package com.salesagent.workflows.lead;
 
 import com.salesagent.temporal.LeadSearchAttributes;
 import io.temporal.common.SearchAttributeUpdate;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,11 +27,19 @@ final class Stages {
 
   /** A wake-up that changes nothing (a duplicate or "delivered" status) records nothing. */
   void set(Stage next, String action, Instant at, String eventType, String detail) {
+    setAsync(next, action, at, eventType, detail).get();
+  }
+
+  /**
+   * {@link #set} whose MongoDB record runs while the workflow goes on: the caller waits for the
+   * promise before the lead's next record, which keeps the timeline in order.
+   */
+  Promise<Void> setAsync(Stage next, String action, Instant at, String eventType, String detail) {
     if (eventType == null
         && next == run.stage
         && Objects.equals(action, run.nextAction)
         && Objects.equals(at, run.nextActionAt)) {
-      return;
+      return Workflow.newPromise(null);
     }
     run.stage = next;
     run.nextAction = action;
@@ -42,7 +52,8 @@ final class Stages {
             : LeadSearchAttributes.NEXT_ACTION_AT.valueSet(
                 OffsetDateTime.ofInstant(at, ZoneOffset.UTC)));
     Workflow.upsertTypedSearchAttributes(updates.toArray(new SearchAttributeUpdate<?>[0]));
-    leads.record(
+    return Async.procedure(
+        leads::record,
         new LeadEvent(
             run.leadId,
             run.campaignId,
@@ -58,7 +69,13 @@ final class Stages {
 
   /** A timeline event that leaves the stage as it is. */
   void record(String type, String wamid, String detail) {
-    leads.record(
+    recordAsync(type, wamid, detail).get();
+  }
+
+  /** {@link #record} running while the workflow goes on (see {@link #setAsync}). */
+  Promise<Void> recordAsync(String type, String wamid, String detail) {
+    return Async.procedure(
+        leads::record,
         new LeadEvent(
             run.leadId,
             run.campaignId,

@@ -70,8 +70,11 @@ class FakeLeadActivities
     return new LeadProfile("smb", timezone, "en");
   }
 
+  final AtomicInteger assignments = new AtomicInteger();
+
   @Override
   public VariantAssignment assignVariant(String leadId, String segment) {
+    assignments.incrementAndGet();
     return new VariantAssignment("v-scaling", "scaling", "round_robin");
   }
 
@@ -100,8 +103,15 @@ class FakeLeadActivities
 
   final AtomicInteger researchAttempts = new AtomicInteger();
 
+  /** Research fails for good (as for a lead whose contact is gone). */
+  volatile boolean researchFailsForGood;
+
   @Override
   public int research(String leadId) {
+    if (researchFailsForGood) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          "no contact for lead " + leadId, "UnknownLead");
+    }
     if (researchAttempts.incrementAndGet() <= researchOutageAttempts) {
       throw new IllegalStateException(
           "Timed out while waiting for a server that matches WritableServerSelector");

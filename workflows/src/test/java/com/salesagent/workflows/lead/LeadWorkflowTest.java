@@ -136,6 +136,45 @@ class LeadWorkflowTest {
         .allSatisfy(e -> assertThat(queue(e)).isEqualTo(QUEUE));
   }
 
+  /**
+   * Enrol -> first send: research, the research_started record and profile then policy run at once
+   * (version 1 of "overlapped-first-steps"); the timeline still reads in order.
+   */
+  @Test
+  void theFirstStepsOverlapAndTheTimelineKeepsItsOrder() {
+    enrol();
+
+    List<HistoryEvent> events = env.getWorkflowClient().fetchHistory("lead-L-1").getEvents();
+    int firstCompleted =
+        events.indexOf(
+            events.stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+                .findFirst()
+                .orElseThrow());
+    assertThat(
+            events.subList(0, firstCompleted).stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                .map(LeadWorkflowTest::type))
+        .containsExactly("Record", "Research", "Profile");
+    assertThat(fake.events.stream().map(LeadEvent::type).filter(t -> t != null).limit(3))
+        .containsExactly("research_started", "researched", "variant_assigned");
+    assertThat(fake.events.get(1).segment()).isEqualTo("smb");
+  }
+
+  /** Research failing for good ends the lead FAILED without a variant assignment counted. */
+  @Test
+  void aLeadWhoseResearchFailsForGoodIsAssignedNoVariant() {
+    fake.researchFailsForGood = true;
+
+    startWithoutWaiting();
+    LeadState state = result();
+
+    assertThat(state.stage()).isEqualTo(Stage.FAILED);
+    assertThat(state.outcomeReason()).contains("Research failed");
+    assertThat(fake.assignments.get()).isZero();
+    assertThat(fake.sends).isEmpty();
+  }
+
   private static String type(HistoryEvent scheduled) {
     return scheduled.getActivityTaskScheduledEventAttributes().getActivityType().getName();
   }

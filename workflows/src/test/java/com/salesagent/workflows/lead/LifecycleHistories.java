@@ -160,6 +160,15 @@ final class LifecycleHistories {
           h.sends(1);
           reply(h, 0);
         });
+    // Recorded with version 1 of "overlapped-first-steps" (research, profile and policy at once);
+    // every history above begins the old way, one step after the other.
+    SCENARIOS.put(
+        "overlapped-first-steps",
+        h -> {
+          h.start();
+          h.sends(1);
+          reply(h, 0);
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {
