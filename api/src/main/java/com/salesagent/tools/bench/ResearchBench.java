@@ -105,6 +105,11 @@ public final class ResearchBench {
     enroller.concurrent(options.warmup(), 1, options.enrollers());
 
     Embeddings model = new Embeddings(Path.of(System.getProperty("java.io.tmpdir")));
+    if (concurrency != 1) {
+      System.out.printf(
+          "  (the model with one caller at a time, 1 page: %.1f chunks/s)%n",
+          ceiling(model, 1, 1, Duration.ofSeconds(6)));
+    }
     List<Size> sizes = new ArrayList<>();
     for (int pages : options.pages()) {
       int leads = Math.max(30, options.leads() / pages);
