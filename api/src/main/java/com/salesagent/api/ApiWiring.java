@@ -1,9 +1,14 @@
 package com.salesagent.api;
 
+import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.compose.ChatModels;
 import com.salesagent.activities.compose.LlmSettings;
 import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.persona.PersonaBuilder;
+import com.salesagent.activities.persona.PersonaSearch;
+import com.salesagent.activities.persona.Topics;
+import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.triage.LlmClassifier;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.api.analytics.AnalyticsResource;
@@ -19,6 +24,7 @@ import com.salesagent.api.http.WorkflowExceptionMapper;
 import com.salesagent.api.leads.Enrolment;
 import com.salesagent.api.leads.LeadResource;
 import com.salesagent.api.leads.LeadValidator;
+import com.salesagent.api.personas.PersonaResource;
 import com.salesagent.api.suppressions.SuppressionResource;
 import com.salesagent.api.system.DiagnosticsResource;
 import com.salesagent.api.system.OpenApiDocs;
@@ -106,7 +112,8 @@ public final class ApiWiring {
             clock,
             INBOX_PARTITIONS,
             classifier(config.getLlm().toSettings()),
-            config.getApi().getWebhookRetention().toJavaDuration());
+            config.getApi().getWebhookRetention().toJavaDuration(),
+            personas(config, connections.mongo().database(), clock));
     env.lifecycle().manage(inbox);
     LiveFeed feed = liveFeed(env);
     LeadValidator validator =
@@ -116,6 +123,7 @@ public final class ApiWiring {
         new ApprovalResource(new HeldMessages(connections.mongo().database()), client);
     List<Object> resources =
         List.of(
+            new PersonaResource(new PersonaSearch(connections.mongo().database())),
             new ApiExceptionMapper(),
             new WorkflowExceptionMapper(),
             new MongoExceptionMapper(),
@@ -216,6 +224,16 @@ public final class ApiWiring {
     return available
         && ("change_streams".equals(source)
             || ("auto".equals(source) && !config.getMongodb().isEmbedded()));
+  }
+
+  /**
+   * Replies update personas here; their topics need the embedding model, which loads on the first
+   * reply (in one JVM with the worker, the model's weights are shared).
+   */
+  private static PersonaBuilder personas(ApiConfiguration config, MongoDatabase db, Clock clock) {
+    java.nio.file.Path cacheDir =
+        java.nio.file.Path.of(config.getWorker().getCacheDir()).toAbsolutePath().normalize();
+    return new PersonaBuilder(db, new Topics(db, new Embeddings(cacheDir)), clock);
   }
 
   private static ReplyClassifier classifier(LlmSettings llm) {

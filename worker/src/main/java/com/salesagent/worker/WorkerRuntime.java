@@ -10,6 +10,8 @@ import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.lead.TemplateComposeActivities;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.research.EmbeddingCache;
+import com.salesagent.activities.persona.PersonaBuilder;
+import com.salesagent.activities.persona.Topics;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.ResearchSource;
@@ -113,7 +115,13 @@ public final class WorkerRuntime implements Managed {
       worker.registerActivitiesImplementations(
           new DiagnosticsActivitiesImpl(
               connections.mongo().database(), connections.storage().storage()),
-          new LeadActivitiesImpl(store, clock),
+          new LeadActivitiesImpl(
+              store,
+              clock,
+              new PersonaBuilder(
+                  connections.mongo().database(),
+                  new Topics(connections.mongo().database(), embeddings),
+                  clock)),
           // Runs recorded before the research queue still schedule research here.
           research,
           new TemplateComposeActivities(

@@ -2,12 +2,12 @@ package com.salesagent.activities.lead;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.AssignmentStrategy;
@@ -46,10 +46,18 @@ public class LeadActivitiesImpl implements LeadActivities {
   private final Clock clock;
   private final VariantStats stats;
 
+  private final PersonaBuilder personas;
+
+  /** Personas without topics (no embedding model): firmographics and replies only. */
   public LeadActivitiesImpl(LeadStore store, Clock clock) {
+    this(store, clock, new PersonaBuilder(store.database(), null, clock));
+  }
+
+  public LeadActivitiesImpl(LeadStore store, Clock clock, PersonaBuilder personas) {
     this.store = store;
     this.clock = clock;
     this.stats = new VariantStats(store.database());
+    this.personas = personas;
   }
 
   /** The campaign's agent configuration, else the default one. */
@@ -77,19 +85,8 @@ public class LeadActivitiesImpl implements LeadActivities {
     Document contact = requireContact(leadId);
     String segment = segmentOf(contact.getString("companySize"));
     List<String> keywords = keywords(contact.getString("jobTitle"), contact.getString("industry"));
-    store
-        .database()
-        .getCollection(Collections.PERSONAS)
-        .replaceOne(
-            Filters.eq("leadId", leadId),
-            new Document("leadId", leadId)
-                .append("industry", contact.getString("industry"))
-                .append("companySize", contact.getString("companySize"))
-                .append("jobTitle", contact.getString("jobTitle"))
-                .append("segment", segment)
-                .append("keywords", keywords)
-                .append("updatedAt", Date.from(clock.instant())),
-            new ReplaceOptions().upsert(true));
+    // Firmographics, country and the research topics (from the chunks' stored vectors).
+    personas.fromProfile(contact, segment, keywords);
     store.setContactFields(leadId, new Document("segment", segment));
     return new LeadProfile(segment, contact.getString("timezone"), contact.getString("locale"));
   }

@@ -14,6 +14,7 @@ import com.mongodb.client.model.TimeSeriesGranularity;
 import com.mongodb.client.model.TimeSeriesOptions;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.salesagent.activities.research.EmbeddingCache;
+import com.salesagent.activities.persona.Topics;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.temporal.StartupException;
 import java.time.Duration;
@@ -107,6 +108,14 @@ public final class MongoSchema {
     unique(db, Collections.WORKFLOW_DEFINITIONS, "segment");
     unique(db, Collections.PERSONAS, "leadId");
     index(db, Collections.PERSONAS, Indexes.ascending("segment"));
+    // Faceted search (PersonaSearch): the $match fields, then the page's sort.
+    for (String facet :
+        List.of(
+            "industry", "sizeBand", "seniority", "function", "topics", "objections", "intents")) {
+      index(db, Collections.PERSONAS, Indexes.ascending(facet));
+    }
+    index(db, Collections.PERSONAS, Indexes.ascending("campaignId", "updatedAt"));
+    unique(db, Topics.COLLECTION, "topicId");
     index(db, Collections.FEEDBACK, Indexes.ascending("leadId"));
     index(db, Collections.FEEDBACK, Indexes.ascending("wamid"));
     index(

@@ -3,6 +3,7 @@ package com.salesagent.activities.mongo;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
+import com.salesagent.activities.persona.Topics;
 import java.time.Duration;
 import java.util.List;
 import org.bson.Document;
@@ -124,6 +125,7 @@ public final class Seeds {
         "followup_speed_angle",
         "Hi {{firstName}}, quick question for you as {{jobTitle}}: is faster first contact on"
             + " your list this quarter?");
+    Topics.seed(db);
   }
 
   private static void variant(

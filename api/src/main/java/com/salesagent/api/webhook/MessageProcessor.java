@@ -1,14 +1,12 @@
 package com.salesagent.api.webhook;
 
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.UpdateOptions;
-import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
-import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.VariantStats;
@@ -40,13 +38,15 @@ final class MessageProcessor {
   private final OptOuts optOuts;
   private final ReplyClassifier classifier;
   private final Clock clock;
+  private final PersonaBuilder personas;
 
   MessageProcessor(
       LeadStore store,
       LeadSignaller signaller,
       OptOuts optOuts,
       ReplyClassifier classifier,
-      Clock clock) {
+      Clock clock,
+      PersonaBuilder personas) {
     this.store = store;
     this.funnel = new FunnelStats(store.database());
     this.stats = new VariantStats(store.database());
@@ -54,6 +54,7 @@ final class MessageProcessor {
     this.optOuts = optOuts;
     this.classifier = classifier;
     this.clock = clock;
+    this.personas = personas;
   }
 
   String process(InboxEvent event) {
@@ -156,14 +157,17 @@ final class MessageProcessor {
                 .append("classifier", triage.classifier())
                 .append("receivedAt", Date.from(at))
                 .append("storedAt", Date.from(clock.instant())));
-    if (!triage.keywords().isEmpty()) {
-      store
-          .database()
-          .getCollection(Collections.PERSONAS)
-          .updateOne(
-              Filters.eq("leadId", leadId),
-              Updates.addEachToSet("keywords", triage.keywords()),
-              new UpdateOptions().upsert(true));
+    if (!reaction) {
+      personas.fromReply(
+          contact,
+          new PersonaBuilder.Reply(
+              item.getString("id"),
+              text,
+              triage.intent(),
+              triage.objection(),
+              triage.sentiment(),
+              triage.keywords(),
+              at));
     }
     store.recordInteraction(
         leadId,

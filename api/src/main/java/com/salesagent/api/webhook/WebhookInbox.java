@@ -14,6 +14,7 @@ import com.mongodb.client.model.WriteModel;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.triage.ReplyClassifier;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.Status;
@@ -97,6 +98,27 @@ public class WebhookInbox implements Managed {
       int partitions,
       ReplyClassifier classifier,
       Duration retention) {
+    this(
+        store,
+        signaller,
+        phoneNumberId,
+        clock,
+        partitions,
+        classifier,
+        retention,
+        new PersonaBuilder(store.database(), null, clock));
+  }
+
+  /** {@code personas}: builds each replying lead's persona (with topics if it has a model). */
+  public WebhookInbox(
+      LeadStore store,
+      LeadSignaller signaller,
+      String phoneNumberId,
+      Clock clock,
+      int partitions,
+      ReplyClassifier classifier,
+      Duration retention,
+      PersonaBuilder personas) {
     this.store = store;
     this.suppressions = new Suppressions(store.database());
     this.phoneNumberId = phoneNumberId;
@@ -104,7 +126,7 @@ public class WebhookInbox implements Managed {
     this.retention = retention;
     OptOuts optOuts = new OptOuts(store, signaller, clock);
     this.statuses = new StatusProcessor(store, signaller, optOuts, clock, STATUS_GRACE);
-    this.messages = new MessageProcessor(store, signaller, optOuts, classifier, clock);
+    this.messages = new MessageProcessor(store, signaller, optOuts, classifier, clock, personas);
     this.preferences = new PreferenceProcessor(optOuts);
     for (int i = 0; i < partitions; i++) {
       BlockingQueue<Document> queue = new LinkedBlockingQueue<>();

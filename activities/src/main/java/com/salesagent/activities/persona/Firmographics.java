@@ -1,0 +1,86 @@
+package com.salesagent.activities.persona;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the enrolment fields say about a lead's company and role: industry in the controlled
+ * vocabulary ({@code persona/industries.txt}), company-size band, seniority and function from the
+ * job title ({@code persona/titles.txt}, en/es/pt), country from the phone number.
+ */
+public final class Firmographics {
+  /** Industries outside the vocabulary. */
+  public static final String OTHER = "other";
+
+  private static final Vocabulary INDUSTRIES = Vocabulary.load("/persona/industries.txt", "");
+  private static final Vocabulary SENIORITY = Vocabulary.load("/persona/titles.txt", "seniority.");
+  private static final Vocabulary FUNCTION = Vocabulary.load("/persona/titles.txt", "function.");
+  private static final Pattern FIRST_NUMBER = Pattern.compile("(\\d[\\d,.]*)\\s*(k)?");
+
+  private Firmographics() {}
+
+  /** The canonical industry; {@link #OTHER} for an unknown one, null for none given. */
+  public static String industry(String raw) {
+    if (raw == null || Text.normalise(raw).isEmpty()) {
+      return null;
+    }
+    String canonical = INDUSTRIES.best(raw);
+    return canonical == null ? OTHER : canonical;
+  }
+
+  /**
+   * The size band of a company-size field ("40", "1,200", "200-500" (the first number counts, as
+   * for the segment), "5k"): 1-9, 10-49, 50-199, 200-999, 1000-4999, 5000+; null when no number.
+   */
+  public static String sizeBand(String companySize) {
+    if (companySize == null) {
+      return null;
+    }
+    Matcher m = FIRST_NUMBER.matcher(companySize.toLowerCase(java.util.Locale.ROOT));
+    if (!m.find()) {
+      return null;
+    }
+    String digits = m.group(1).replace(",", "").replace(".", "");
+    long n;
+    try {
+      n = Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    if (m.group(2) != null) {
+      n *= 1000;
+    }
+    if (n < 10) {
+      return "1-9";
+    }
+    return n < 50
+        ? "10-49"
+        : n < 200 ? "50-199" : n < 1000 ? "200-999" : n < 5000 ? "1000-4999" : "5000+";
+  }
+
+  /** c_level, vp, head, director, manager or ic; null when the title says none of them. */
+  public static String seniority(String jobTitle) {
+    return jobTitle == null ? null : SENIORITY.first(jobTitle);
+  }
+
+  /** engineering, it, product, sales, marketing, operations, finance, hr, ...; null if unknown. */
+  public static String function(String jobTitle) {
+    return jobTitle == null ? null : FUNCTION.first(jobTitle);
+  }
+
+  /** The ISO country of an E.164 number ("BR"), null when it cannot be told. */
+  public static String country(String phone) {
+    if (phone == null || phone.isBlank()) {
+      return null;
+    }
+    try {
+      PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+      String region = util.getRegionCodeForNumber(util.parse(phone, "ZZ"));
+      return region == null || "ZZ".equals(region) ? null : region;
+    } catch (NumberParseException e) {
+      return null;
+    }
+  }
+}

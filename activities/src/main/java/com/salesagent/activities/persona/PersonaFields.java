@@ -1,0 +1,89 @@
+package com.salesagent.activities.persona;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bson.Document;
+
+/**
+ * The searchable fields of a persona, derived from its evidence: one value per firmographic facet,
+ * a set per conversational facet, and {@code searchText} (title, industry, topic labels,
+ * keyphrases; normalised) for the free-text query.
+ */
+public final class PersonaFields {
+  /** Facet name to its field; the array-valued ones are {@link #ARRAYS}. */
+  public static final Map<String, String> FACETS =
+      Map.of(
+          "industry", "industry",
+          "sizeBand", "sizeBand",
+          "seniority", "seniority",
+          "function", "function",
+          "country", "country",
+          "topic", "topics",
+          "objection", "objections",
+          "intent", "intents",
+          "sentiment", "sentiment");
+
+  public static final Set<String> ARRAYS = Set.of("topics", "objections", "intents");
+
+  /** The order facets are listed in when a request names none. */
+  public static final List<String> DEFAULT_FACETS =
+      List.of("industry", "sizeBand", "seniority", "function", "topic", "objection", "intent");
+
+  private static final List<String> SINGLE =
+      List.of("industry", "sizeBand", "seniority", "function", "country", "timezone", "sentiment");
+
+  private PersonaFields() {}
+
+  /** Sets the facet fields and the search text of {@code p} from its {@code evidence}. */
+  public static void derive(Document p) {
+    Document ev = p.get("evidence", new Document());
+    for (String field : SINGLE) {
+      Document a = ev.get(field, Document.class);
+      p.put(field, a == null ? null : a.get("value"));
+    }
+    p.put("topics", values(ev, "topics"));
+    p.put("objections", values(ev, "objections"));
+    p.put("intents", values(ev, "intents"));
+    List<String> phrases = values(ev, "keyphrases");
+    p.put("keyphrases", phrases);
+    StringBuilder text = new StringBuilder();
+    append(text, p.getString("jobTitle"));
+    append(text, p.getString("industryRaw"));
+    append(text, p.getString("industry"));
+    for (Document t : ev.getList("topics", Document.class, List.of())) {
+      append(text, t.getString("label"));
+      append(text, t.getString("value"));
+    }
+    phrases.forEach(s -> append(text, s));
+    p.getList("keywords", String.class, List.of()).forEach(s -> append(text, s));
+    p.put("searchText", text.toString());
+  }
+
+  private static void append(StringBuilder text, String s) {
+    String n = Text.normalise(s);
+    if (!n.isEmpty()) {
+      // "|" keeps a phrase query from matching across two attributes
+      text.append(text.length() == 0 ? "" : " | ").append(n);
+    }
+  }
+
+  /** The distinct values of an evidence list, first seen first. */
+  private static List<String> values(Document ev, String field) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Document d : ev.getList(field, Document.class, List.of())) {
+      Object v = d.get("value");
+      if (v != null) {
+        out.add(v.toString());
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** A free-text query in the form {@code searchText} has (so "Scaling_Challenges" matches). */
+  public static String normaliseQuery(String q) {
+    return Text.normalise(q);
+  }
+}

@@ -1,0 +1,154 @@
+package com.salesagent.activities.persona;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Collections;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * Faceted search over personas: the filters (facet values, AND across facets, OR within one; free
+ * text {@code q} as a phrase in the persona's search text) select the matches; one aggregation
+ * ({@code $match} on indexed fields, then {@code $facet}) answers a page of them, their count and
+ * reply rate, and per requested facet each value's count and reply rate with its 95 % Wilson
+ * interval. "Replied" is the lead's first reply, as the funnel counts it.
+ */
+public final class PersonaSearch {
+  /** Most values listed per facet (the most frequent first). */
+  public static final int MAX_BUCKETS = 50;
+
+  /** A search: {@code filters} by facet name; {@code page} from 0. */
+  public record Query(
+      String q,
+      Map<String, List<String>> filters,
+      String campaignId,
+      int page,
+      int size,
+      List<String> facets) {}
+
+  /** One value of a facet among the matches. */
+  public record Bucket(String value, long count, Wilson.Interval replyRate) {}
+
+  public record Result(
+      long total,
+      Wilson.Interval replyRate,
+      List<Document> personas,
+      Map<String, List<Bucket>> facets) {}
+
+  private static final Document PROJECTION =
+      new Document("_id", 0)
+          .append("leadId", 1)
+          .append("campaignId", 1)
+          .append("segment", 1)
+          .append("jobTitle", 1)
+          .append("industry", 1)
+          .append("sizeBand", 1)
+          .append("seniority", 1)
+          .append("function", 1)
+          .append("country", 1)
+          .append("topics", 1)
+          .append("objections", 1)
+          .append("intents", 1)
+          .append("sentiment", 1)
+          .append("keyphrases", 1)
+          .append("replied", 1)
+          .append("updatedAt", 1);
+
+  private final MongoCollection<Document> personas;
+
+  public PersonaSearch(MongoDatabase db) {
+    this.personas = db.getCollection(Collections.PERSONAS);
+  }
+
+  public Result search(Query query) {
+    Document facetStage = new Document();
+    facetStage.append("_total", List.of(new Document("$group", rateGroup(null))));
+    facetStage.append(
+        "_page",
+        List.of(
+            new Document("$sort", new Document("updatedAt", -1).append("leadId", 1)),
+            new Document("$skip", (long) query.page() * query.size()),
+            new Document("$limit", query.size()),
+            new Document("$project", PROJECTION)));
+    for (String facet : query.facets()) {
+      String field = PersonaFields.FACETS.get(facet);
+      List<Document> stages = new ArrayList<>();
+      if (PersonaFields.ARRAYS.contains(field)) {
+        stages.add(new Document("$unwind", "$" + field));
+      } else {
+        stages.add(new Document("$match", new Document(field, new Document("$ne", null))));
+      }
+      stages.add(new Document("$group", rateGroup("$" + field)));
+      stages.add(new Document("$sort", new Document("count", -1).append("_id", 1)));
+      stages.add(new Document("$limit", MAX_BUCKETS));
+      facetStage.append(facet, stages);
+    }
+    List<Document> pipeline =
+        List.of(new Document("$match", filter(query)), new Document("$facet", facetStage));
+    Document out = personas.aggregate(pipeline).first();
+    List<Document> total = out == null ? List.of() : out.getList("_total", Document.class);
+    long n = total.isEmpty() ? 0 : number(total.get(0), "count");
+    long replied = total.isEmpty() ? 0 : number(total.get(0), "replied");
+    Map<String, List<Bucket>> facets = new LinkedHashMap<>();
+    for (String facet : query.facets()) {
+      List<Bucket> buckets = new ArrayList<>();
+      for (Document b : out == null ? List.<Document>of() : out.getList(facet, Document.class)) {
+        long count = number(b, "count");
+        buckets.add(
+            new Bucket(
+                String.valueOf(b.get("_id")), count, Wilson.of(number(b, "replied"), count)));
+      }
+      facets.put(facet, buckets);
+    }
+    return new Result(
+        n,
+        Wilson.of(replied, n),
+        out == null ? List.of() : out.getList("_page", Document.class),
+        facets);
+  }
+
+  /** The $match of a query: every clause on an indexed field but the free-text one. */
+  static Bson filter(Query query) {
+    List<Bson> clauses = new ArrayList<>();
+    if (query.campaignId() != null) {
+      clauses.add(Filters.eq("campaignId", query.campaignId()));
+    }
+    for (Map.Entry<String, List<String>> f : query.filters().entrySet()) {
+      String field = PersonaFields.FACETS.get(f.getKey());
+      if (field == null) {
+        throw new IllegalArgumentException("unknown facet " + f.getKey());
+      }
+      clauses.add(
+          f.getValue().size() == 1
+              ? Filters.eq(field, f.getValue().get(0))
+              : Filters.in(field, f.getValue()));
+    }
+    String q = query.q() == null ? "" : PersonaFields.normaliseQuery(query.q());
+    if (!q.isEmpty()) {
+      // normalised text is letters, digits, apostrophes and single spaces: no regex syntax
+      clauses.add(Filters.regex("searchText", q));
+    }
+    return clauses.isEmpty() ? new Document() : Filters.and(clauses);
+  }
+
+  private static Document rateGroup(Object id) {
+    return new Document("_id", id)
+        .append("count", new Document("$sum", 1))
+        .append(
+            "replied",
+            new Document(
+                "$sum",
+                new Document(
+                    "$cond", List.of(new Document("$eq", List.of("$replied", true)), 1, 0))));
+  }
+
+  private static long number(Document d, String field) {
+    Number n = d.get(field, Number.class);
+    return n == null ? 0 : n.longValue();
+  }
+}

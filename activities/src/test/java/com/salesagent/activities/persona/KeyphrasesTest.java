@@ -1,0 +1,62 @@
+package com.salesagent.activities.persona;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** RAKE keyphrases: multi-word phrases split at stop words, never chat filler. */
+class KeyphrasesTest {
+  @Test
+  void findsPhrasesAndDropsFiller() {
+    List<String> phrases =
+        Keyphrases.extract(
+            "Sounds great, really! We are struggling with scaling challenges in our data"
+                + " pipeline, and the cloud migration is eating the budget.",
+            "en",
+            10);
+
+    assertThat(phrases).contains("scaling challenges", "data pipeline", "cloud migration");
+    assertThat(phrases).doesNotContain("sounds", "great", "really", "sounds great");
+    assertThat(String.join(" ", phrases)).doesNotContain("sounds", "great", "really");
+  }
+
+  @Test
+  void theBestScoredPhrasesComeFirst() {
+    List<String> phrases =
+        Keyphrases.extract("Our legacy billing system migration. Budget.", "en", 2);
+
+    assertThat(phrases).containsExactly("legacy billing system migration", "budget");
+  }
+
+  @Test
+  void spanishAndPortugueseUseTheirOwnStopWords() {
+    assertThat(
+            Keyphrases.extract(
+                "Hola, gracias. Tenemos problemas de escalabilidad con la plataforma de pagos",
+                "es",
+                5))
+        .contains("plataforma", "pagos", "problemas")
+        .doesNotContain("hola", "gracias", "tenemos");
+    assertThat(
+            Keyphrases.extract(
+                "Oi, obrigado! Estamos com custo alto de infraestrutura na nuvem", "pt-BR", 5))
+        .contains("custo alto", "infraestrutura", "nuvem")
+        .doesNotContain("oi", "obrigado");
+  }
+
+  @Test
+  void withoutALocaleTheLanguageIsGuessedFromStopWords() {
+    assertThat(Keyphrases.language("Estamos com custo alto de infraestrutura na nuvem", null))
+        .isEqualTo("pt");
+    assertThat(Keyphrases.language("Tenemos problemas con la plataforma y los pagos", null))
+        .isEqualTo("es");
+    assertThat(Keyphrases.language("We have problems with the platform", "fr")).isEqualTo("en");
+  }
+
+  @Test
+  void emptyTextHasNoPhrases() {
+    assertThat(Keyphrases.extract(null, "en", 5)).isEmpty();
+    assertThat(Keyphrases.extract("ok thanks!", "en", 5)).isEmpty();
+  }
+}

@@ -1,0 +1,215 @@
+package com.salesagent.api.personas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.persona.Evidence;
+import com.salesagent.activities.persona.PersonaFields;
+import com.salesagent.activities.persona.PersonaSearch;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiExceptionMapper;
+import com.salesagent.api.http.ResourceTests;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import jakarta.ws.rs.core.Response;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code GET /api/personas/search}: the seed's example query, the answer's shape, the 400s. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class PersonaResourceTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final InetSocketAddress ADDRESS = MONGO.bind();
+  static final MongoClient CLIENT =
+      MongoClients.create(
+          "mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort() + "/?w=1");
+  static final MongoDatabase DB = CLIENT.getDatabase("personas-test");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static {
+    Instant at = Instant.parse("2026-11-20T10:00:00Z");
+    DB.getCollection(Collections.PERSONAS)
+        .insertMany(
+            List.of(
+                persona(
+                    "vp-saas-scaling-1",
+                    "vp",
+                    "engineering",
+                    "saas",
+                    "scaling_challenges",
+                    true,
+                    at),
+                persona(
+                    "vp-saas-scaling-2",
+                    "vp",
+                    "engineering",
+                    "saas",
+                    "scaling_challenges",
+                    false,
+                    at),
+                persona("vp-saas-hiring", "vp", "engineering", "saas", "hiring", false, at),
+                persona(
+                    "dir-saas-scaling",
+                    "director",
+                    "engineering",
+                    "saas",
+                    "scaling_challenges",
+                    true,
+                    at),
+                persona(
+                    "vp-fintech-scaling",
+                    "vp",
+                    "engineering",
+                    "fintech",
+                    "scaling_challenges",
+                    true,
+                    at),
+                persona(
+                    "vp-saas-sales-scaling",
+                    "vp",
+                    "sales",
+                    "saas",
+                    "scaling_challenges",
+                    false,
+                    at)));
+  }
+
+  static final ResourceExtension RESOURCES =
+      ResourceExtension.builder()
+          .addProvider(new ApiExceptionMapper())
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(ResourceTests.asOperator("ops"))
+          .addResource(new PersonaResource(new PersonaSearch(DB)))
+          .build();
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+    MONGO.shutdown();
+  }
+
+  @Test
+  void theSeedsExampleAnswersThePlantedLeadsWithFacetsAndReplyRates() throws Exception {
+    // "VPs of Engineering in the SaaS industry who mentioned 'scaling challenges'"
+    JsonNode byText = ok("seniority=vp&function=engineering&industry=saas&q=scaling%20challenges");
+    JsonNode byTopic =
+        ok(
+            "seniority=vp&function=engineering&industry=saas&topic=scaling_challenges"
+                + "&facets=topic,industry");
+
+    for (JsonNode answer : List.of(byText, byTopic)) {
+      assertThat(answer.path("total").asLong()).isEqualTo(2);
+      assertThat(answer.path("personas").findValuesAsText("leadId"))
+          .containsExactlyInAnyOrder("vp-saas-scaling-1", "vp-saas-scaling-2");
+    }
+    JsonNode rate = byTopic.path("replyRate");
+    assertThat(rate.path("replied").asLong()).isEqualTo(1);
+    assertThat(rate.path("leads").asLong()).isEqualTo(2);
+    assertThat(rate.path("rate").asDouble()).isEqualTo(0.5);
+    JsonNode industry = byTopic.path("facets").path("industry").get(0);
+    assertThat(industry.path("value").asText()).isEqualTo("saas");
+    assertThat(industry.path("count").asLong()).isEqualTo(2);
+    // Wilson 1/2: 0.0945 to 0.9055
+    assertThat(industry.path("replyRate").path("low").asDouble()).isEqualTo(0.0945);
+    assertThat(industry.path("replyRate").path("high").asDouble()).isEqualTo(0.9055);
+    assertThat(byTopic.path("facets").has("seniority")).isFalse();
+    assertThat(byText.path("facets").has("seniority")).as("default facets").isTrue();
+    assertThat(byText.path("personas").get(0).path("updatedAt").asText())
+        .isEqualTo("2026-11-20T10:00:00Z");
+  }
+
+  @Test
+  void severalValuesOfAFacetAreAnyOfThem() throws Exception {
+    JsonNode answer = ok("industry=saas,fintech&seniority=vp&topic=scaling_challenges&size=1");
+
+    assertThat(answer.path("total").asLong()).isEqualTo(4);
+    assertThat(answer.path("personas").size()).isEqualTo(1);
+  }
+
+  @Test
+  void badParametersAre400sNamingTheField() throws Exception {
+    assertBad("facets=industry,shoeSize", "facets");
+    assertBad("size=101", "size");
+    assertBad("size=abc", "size");
+    assertBad("page=-1", "page");
+    assertBad("q=" + "x".repeat(201), "q");
+    assertBad("industy=saas", "industy");
+    assertBad("industry=sa%24s", "industry");
+    assertBad("industry=saas&industry=retail", "industry");
+    assertBad("topic=" + "a,".repeat(21) + "b", "topic");
+  }
+
+  /** The search target with {@code query}'s parameters (a "?" in the path would be a path). */
+  private static jakarta.ws.rs.client.WebTarget search(String query) {
+    jakarta.ws.rs.client.WebTarget target = RESOURCES.target("/api/personas/search");
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      target =
+          target.queryParam(
+              pair.substring(0, eq),
+              java.net.URLDecoder.decode(
+                  pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return target;
+  }
+
+  private static JsonNode ok(String query) throws Exception {
+    try (Response r = search(query).request().get()) {
+      String body = r.readEntity(String.class);
+      assertThat(r.getStatus()).as(body).isEqualTo(200);
+      return JSON.readTree(body);
+    }
+  }
+
+  private static void assertBad(String query, String field) throws Exception {
+    try (Response r = search(query).request().get()) {
+      String body = r.readEntity(String.class);
+      assertThat(r.getStatus()).as(query + " -> " + body).isEqualTo(400);
+      JsonNode errors = JSON.readTree(body).path("errors");
+      assertThat(errors.findValuesAsText("field")).as(query).contains(field);
+    }
+  }
+
+  private static Document persona(
+      String leadId,
+      String seniority,
+      String function,
+      String industry,
+      String topic,
+      boolean replied,
+      Instant at) {
+    Document ev =
+        new Document("industry", Evidence.of(industry, Evidence.ENROLMENT, "industry", at))
+            .append("seniority", Evidence.of(seniority, Evidence.ENROLMENT, "jobTitle", at))
+            .append("function", Evidence.of(function, Evidence.ENROLMENT, "jobTitle", at))
+            .append(
+                "topics",
+                List.of(
+                    Evidence.of(topic, Evidence.RESEARCH, "chunk", at)
+                        .append("label", topic.replace('_', ' '))
+                        .append("score", 0.6)));
+    Document p =
+        new Document("leadId", leadId)
+            .append("campaignId", "c1")
+            .append("jobTitle", seniority + " of " + function)
+            .append("replied", replied)
+            .append("evidence", ev)
+            .append("updatedAt", Date.from(at));
+    PersonaFields.derive(p);
+    return p;
+  }
+}
