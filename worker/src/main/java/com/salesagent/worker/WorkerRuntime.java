@@ -58,6 +58,7 @@ public final class WorkerRuntime implements Managed {
   private final Embeddings embeddings;
   private final WorkerSettings settings;
   private final WorkflowClient client;
+  private Runnable registerSenders = () -> {};
 
   public WorkerRuntime(
       Connections connections,
@@ -107,7 +108,8 @@ public final class WorkerRuntime implements Managed {
               whatsapp.phoneNumberId(),
               whatsapp.accessToken());
       WhatsAppClient client = new WhatsAppClient(whatsappSettings);
-      registerSenders(store, whatsapp);
+      // At start: MongoDB (embedded) is not up while the worker is being built.
+      this.registerSenders = () -> registerSenders(store, whatsapp);
       worker.registerActivitiesImplementations(
           new DiagnosticsActivitiesImpl(
               connections.mongo().database(), connections.storage().storage()),
@@ -183,6 +185,7 @@ public final class WorkerRuntime implements Managed {
   @Override
   public void start() {
     embeddings.embed("warm-up: load the model once, before the first lead needs it");
+    registerSenders.run();
     factory.start();
     // The arm guard runs on the leads queue: a research-only process leaves it alone.
     if (settings.servedQueues().contains(WorkerSettings.LEADS)) {
