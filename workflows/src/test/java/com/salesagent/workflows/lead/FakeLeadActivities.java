@@ -23,8 +23,7 @@ class FakeLeadActivities
   /**
    * What the next sends answer, in order, instead of accepting: an outcome, or outcome:code
    * ("rate_limited:130429", "unknown", "account_paused:190", "rejected:131026", "sender_busy:2000"
-   * with the wait in milliseconds). Accepted when
-   * empty.
+   * with the wait in milliseconds). Accepted when empty.
    */
   final List<String> sendAnswers = new CopyOnWriteArrayList<>();
 

@@ -84,8 +84,7 @@ class LeadSendPathTest {
         .containsOnly(h.fake.attempts.get(0).idempotencyKey());
     // Each busy answer waited at least its 20 s (and at most half again), no more.
     for (int i = 1; i <= 6; i++) {
-      Duration gap =
-          Duration.between(h.fake.attemptTimes.get(i - 1), h.fake.attemptTimes.get(i));
+      Duration gap = Duration.between(h.fake.attemptTimes.get(i - 1), h.fake.attemptTimes.get(i));
       assertThat(gap).isBetween(Duration.ofSeconds(20), Duration.ofSeconds(30));
     }
   }
