@@ -9,6 +9,7 @@ import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.persona.PersonaSearch;
 import com.salesagent.activities.persona.Topics;
 import com.salesagent.activities.research.Embeddings;
+import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.triage.LlmClassifier;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.api.analytics.AnalyticsResource;
@@ -25,6 +26,8 @@ import com.salesagent.api.leads.Enrolment;
 import com.salesagent.api.leads.LeadResource;
 import com.salesagent.api.leads.LeadValidator;
 import com.salesagent.api.personas.PersonaResource;
+import com.salesagent.api.senders.SenderDirectory;
+import com.salesagent.api.senders.SendersResource;
 import com.salesagent.api.suppressions.SuppressionResource;
 import com.salesagent.api.system.DiagnosticsResource;
 import com.salesagent.api.system.OpenApiDocs;
@@ -115,6 +118,9 @@ public final class ApiWiring {
             config.getApi().getWebhookRetention().toJavaDuration(),
             personas(config, connections.mongo().database(), clock));
     env.lifecycle().manage(inbox);
+    Senders senders = new Senders(connections.mongo().database());
+    SenderDirectory senderDirectory =
+        new SenderDirectory(senders, endpoints.whatsapp().phoneNumberId(), clock);
     LiveFeed feed = liveFeed(env);
     LeadValidator validator =
         new LeadValidator(
@@ -145,7 +151,11 @@ public final class ApiWiring {
                 config.getTemporal().getNamespace(),
                 approvals),
             new WhatsAppWebhookResource(
-                endpoints.whatsapp().appSecret(), endpoints.whatsapp().verifyToken(), inbox));
+                endpoints.whatsapp().appSecret(),
+                endpoints.whatsapp().verifyToken(),
+                inbox,
+                senderDirectory),
+            new SendersResource(senders, senderDirectory, clock));
     this.resources = withDescription(resources);
     if (endpoints.whatsapp().appSecret().isBlank()) {
       LOG.warn("WHATSAPP_APP_SECRET is not set: every webhook notification will be refused (401)");

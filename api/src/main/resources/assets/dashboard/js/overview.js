@@ -37,6 +37,7 @@ export function loadSummary() {
       loadVariants();
     }
     renderPausedSenders(Array.isArray(s.pausedSenders) ? s.pausedSenders : []);
+    renderSenders(Array.isArray(s.senders) ? s.senders : []);
     renderFunnel(s.funnel || {}, s.rates || {});
     updateSeriesChart(Array.isArray(s.series) ? s.series : []);
     $('server-ms').textContent = isNum(s.serverMillis) ? 'server ' + s.serverMillis.toFixed(1) + ' ms' : '';
@@ -124,8 +125,31 @@ function renderPausedSenders(paused) {
   el.textContent = 'Sending is paused: ' + paused.map((p) =>
     'number ' + p.phoneNumberId + ' since ' + (p.since ? new Date(p.since).toLocaleString() : '?') +
       ' (Meta error ' + p.code + (p.detail ? ': ' + p.detail : '') + ')'
-  ).join('; ') + '. Leads wait; a send every 5 minutes checks whether it works again.';
+  ).join('; ') + '. Leads on these numbers wait (no other number takes them over); an account'
+    + ' pause is probed by one send every 5 minutes, a quality pause ends when Meta reports the'
+    + ' quality recovered.';
   el.hidden = false;
+}
+
+/** The sender pool: each business number's state, quality, tier and sends per minute. */
+function renderSenders(senders) {
+  const body = document.querySelector('#senders-table tbody');
+  if (!body) return;
+  clear(body);
+  senders.forEach((x) => {
+    const state = x.status === 'paused'
+      ? 'paused (' + (x.pauseSource || 'account') + (x.detail ? ': ' + x.detail : '') + ')'
+      : 'active';
+    body.appendChild(h('tr', null, [
+      h('td', { text: x.phoneNumberId + (x.primary ? ' (configured)' : '') }),
+      h('td', { text: x.displayPhoneNumber || '' }),
+      h('td', { text: state }),
+      h('td', { text: x.quality || '' }),
+      h('td', { class: 'num', text: isNum(x.tier) ? String(x.tier) : '' }),
+      h('td', { class: 'num', text: isNum(x.sentLastMinute) ? String(x.sentLastMinute) : '' }),
+      h('td', { class: 'num', text: isNum(x.sentThisMinute) ? String(x.sentThisMinute) : '' }),
+    ]));
+  });
 }
 
 /** The live `counters` event: the funnel's numbers now, the rest of the summary right after. */

@@ -12,12 +12,15 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.persona.Topics;
 import com.salesagent.activities.research.EmbeddingCache;
+import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.ResearchSource;
 import com.salesagent.activities.research.Retriever;
 import com.salesagent.activities.research.WebsiteSource;
 import com.salesagent.activities.variants.VariantActivitiesImpl;
+import com.salesagent.activities.whatsapp.SenderClients;
+import com.salesagent.activities.whatsapp.SenderSpec;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.temporal.TaskQueues;
@@ -58,6 +61,7 @@ public final class WorkerRuntime implements Managed {
   private final Embeddings embeddings;
   private final WorkerSettings settings;
   private final WorkflowClient client;
+  private Runnable registerSenders = () -> {};
 
   public WorkerRuntime(
       Connections connections,
@@ -112,6 +116,8 @@ public final class WorkerRuntime implements Managed {
               whatsapp.phoneNumberId(),
               whatsapp.accessToken());
       WhatsAppClient client = new WhatsAppClient(whatsappSettings);
+      // At start: MongoDB (embedded) is not up while the worker is being built.
+      this.registerSenders = () -> registerSenders(store, whatsapp);
       worker.registerActivitiesImplementations(
           new DiagnosticsActivitiesImpl(
               connections.mongo().database(), connections.storage().storage()),
@@ -133,7 +139,12 @@ public final class WorkerRuntime implements Managed {
               clock,
               llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
               llm.enabled() ? llm.label() : null),
-          new MessagingActivitiesImpl(store, client, whatsappSettings, clock),
+          new MessagingActivitiesImpl(
+              store,
+              new SenderClients(whatsappSettings, client, whatsapp.tokens()),
+              whatsapp.throughputShare(),
+              clock,
+              d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000)),
           new VariantActivitiesImpl(connections.mongo().database(), clock));
     }
     if (queues.contains(WorkerSettings.RESEARCH)) {
@@ -156,6 +167,28 @@ public final class WorkerRuntime implements Managed {
         settings.getResearchConcurrency());
   }
 
+  /**
+   * The configured number (WHATSAPP_PHONE_NUMBER_ID, its token in WHATSAPP_ACCESS_TOKEN: the pool
+   * of one it always was) and those of WHATSAPP_SENDERS join the {@code senders} pool; numbers
+   * added through the API are there already. Only token references are stored.
+   */
+  private static void registerSenders(LeadStore store, Endpoints.WhatsAppEndpoint whatsapp) {
+    Senders senders = new Senders(store.database());
+    Integer primaryTier = null;
+    for (SenderSpec spec : whatsapp.senders()) {
+      if (spec.phoneNumberId().equals(whatsapp.phoneNumberId())) {
+        primaryTier = spec.tier();
+      } else {
+        senders.register(spec.phoneNumberId(), spec.tokenRef(), spec.tier(), false);
+      }
+    }
+    if (!whatsapp.phoneNumberId().isBlank()) {
+      senders.register(
+          whatsapp.phoneNumberId(), SenderClients.PRIMARY_TOKEN_REF, primaryTier, true);
+    }
+    LOG.info("sender pool: {} business number(s)", senders.sending().size());
+  }
+
   /** The enrolment always; the website when enabled (RESEARCH_WEBSITE). */
   private static List<ResearchSource> sources(WorkerSettings settings) {
     return settings.isResearchWebsite()
@@ -166,6 +199,7 @@ public final class WorkerRuntime implements Managed {
   @Override
   public void start() {
     embeddings.embed("warm-up: load the model once, before the first lead needs it");
+    registerSenders.run();
     factory.start();
     // The arm guard runs on the leads queue: a research-only process leaves it alone.
     if (settings.servedQueues().contains(WorkerSettings.LEADS)) {

@@ -3,9 +3,12 @@ package com.salesagent.activities.lead;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.SenderRates;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.activities.whatsapp.SendThrottle;
+import com.salesagent.activities.whatsapp.SenderClients;
 import com.salesagent.activities.whatsapp.WhatsAppApiException;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
@@ -33,28 +36,55 @@ import org.slf4j.LoggerFactory;
  * lost (a timeout after the request went out, a reset, an attempt that died mid-call and left its
  * claim) makes the message {@code unknown}: the workflow reconciles it through the status webhooks,
  * which carry the key as biz_opaque_callback_data, and never resends it on its own.
+ *
+ * <p>With several business numbers, each lead's conversation stays on the number chosen at its
+ * first send ({@link SenderChoice}); each send waits for a free slot of that number's throughput
+ * and of the 6 s spacing to its recipient ({@link SendPacing}) before it claims its key.
  */
 public class MessagingActivitiesImpl implements MessagingActivities {
   private static final Logger LOG = LoggerFactory.getLogger(MessagingActivitiesImpl.class);
 
   private final LeadStore store;
-  private final WhatsAppClient whatsapp;
-  private final String phoneNumberId;
+  private final SenderClients clients;
+  private final SenderChoice choice;
+  private final SendPacing pacing;
+  private final SenderRates rates;
   private final Clock clock;
   private final FunnelStats funnel;
   private final VariantStats stats;
   private final Suppressions suppressions;
   private final Senders senders;
 
+  /** The configured number alone (its token from the settings), sends paced at 80 % of 80/s. */
   public MessagingActivitiesImpl(
       LeadStore store, WhatsAppClient whatsapp, WhatsAppSettings settings, Clock clock) {
+    this(
+        store,
+        new SenderClients(settings, whatsapp, System::getenv),
+        DEFAULT_THROUGHPUT_SHARE,
+        clock,
+        d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
+  }
+
+  /** The share of a number's tier that sends may use: Meta counts inbound messages too. */
+  public static final double DEFAULT_THROUGHPUT_SHARE = 0.8;
+
+  public MessagingActivitiesImpl(
+      LeadStore store,
+      SenderClients clients,
+      double throughputShare,
+      Clock clock,
+      SendPacing.Sleeper sleeper) {
     this.store = store;
     this.funnel = new FunnelStats(store.database());
     this.stats = new VariantStats(store.database());
     this.suppressions = new Suppressions(store.database());
     this.senders = new Senders(store.database());
-    this.whatsapp = whatsapp;
-    this.phoneNumberId = settings.phoneNumberId();
+    this.rates = new SenderRates(store.database());
+    this.clients = clients;
+    this.choice = new SenderChoice(store, senders, clients.primaryId());
+    this.pacing =
+        new SendPacing(new SendThrottle(store.database()), throughputShare, clock, sleeper);
     this.clock = clock;
   }
 
@@ -116,6 +146,29 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     if ("unknown".equals(message.getString("status")) && !request.resendUnknown()) {
       return SendResult.notSent(SendResult.UNKNOWN, null, "reconciling");
     }
+    String senderId = choice.forLead(contact);
+    Document sender = senders.get(senderId);
+    WhatsAppClient whatsapp =
+        clients.client(senderId, sender == null ? null : sender.getString("tokenRef"));
+    if (whatsapp == null) {
+      // Not the lead's fault and not Meta's answer: this worker lacks the number's token.
+      LOG.warn("send {}: no access token for number {} in this worker", key, senderId);
+      return SendResult.notSent(
+          SendResult.ACCOUNT_PAUSED,
+          null,
+          "this worker has no access token for number "
+              + senderId
+              + " (set the variable its tokenRef names)");
+    }
+    Document paused = senders.pausedNow(senderId, now);
+    if (paused != null) {
+      return SendResult.notSent(
+          SendResult.ACCOUNT_PAUSED, paused.getInteger("code"), paused.getString("detail"));
+    }
+    SendResult busy = pacing.await(senderId, SenderChoice.tier(sender), contact.getString("phone"));
+    if (busy != null) {
+      return busy;
+    }
     String token = UUID.randomUUID().toString();
     if (!store.claimSend(key, token, now, request.resendUnknown())) {
       // An earlier attempt claimed it and never finished: it may have reached Meta.
@@ -123,22 +176,21 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);
       return SendResult.notSent(SendResult.UNKNOWN, null, "an earlier attempt stopped mid-call");
     }
-    SendResult refusal = refusedBeforeCalling(request, contact, token, now);
+    SendResult refusal = refusedBeforeCalling(request, contact, token);
     if (refusal != null) {
       return refusal;
     }
     String phone = contact.getString("phone");
     try {
-      WhatsAppClient.Accepted accepted = call(request, message, phone);
-      return accepted(request, contact, message, accepted);
+      WhatsAppClient.Accepted accepted = call(whatsapp, request, message, phone);
+      return accepted(senderId, request, contact, message, accepted);
     } catch (WhatsAppApiException e) {
-      return failed(request, contact, token, phone, e);
+      return failed(senderId, request, contact, token, phone, e);
     }
   }
 
-  /** The number said stop, or the business number is paused: the call is not made. */
-  private SendResult refusedBeforeCalling(
-      SendRequest request, Document contact, String token, Instant now) {
+  /** The number said stop: the call is not made. */
+  private SendResult refusedBeforeCalling(SendRequest request, Document contact, String token) {
     var suppressed = suppressions.active(LeadStore.numbersOf(contact));
     if (suppressed.isPresent()) {
       store.releaseClaim(request.idempotencyKey(), token);
@@ -152,16 +204,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           suppressed.get().source());
       return SendResult.notSent(SendResult.DO_NOT_CONTACT, null, suppressed.get().source());
     }
-    Document paused = senders.pausedNow(phoneNumberId, now);
-    if (paused != null) {
-      store.releaseClaim(request.idempotencyKey(), token);
-      return SendResult.notSent(
-          SendResult.ACCOUNT_PAUSED, paused.getInteger("code"), paused.getString("detail"));
-    }
     return null;
   }
 
-  private WhatsAppClient.Accepted call(SendRequest request, Document message, String phone) {
+  private static WhatsAppClient.Accepted call(
+      WhatsAppClient whatsapp, SendRequest request, Document message, String phone) {
     String key = request.idempotencyKey();
     if (request.template()) {
       Document template = message.get("template", Document.class);
@@ -180,7 +227,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   }
 
   private SendResult accepted(
-      SendRequest request, Document contact, Document message, WhatsAppClient.Accepted accepted) {
+      String senderId,
+      SendRequest request,
+      Document contact,
+      Document message,
+      WhatsAppClient.Accepted accepted) {
     Instant at = clock.instant();
     String wamid = accepted.wamid();
     store.markAccepted(
@@ -190,7 +241,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         request.template() ? "template" : "text",
         at);
     store.addWhatsAppId(request.leadId(), accepted.waId());
-    senders.active(phoneNumberId, at);
+    senders.active(senderId, at);
+    rates.countSent(senderId, at);
     store.recordInteraction(
         request.leadId(),
         contact.getString("campaignId"),
@@ -211,7 +263,12 @@ public class MessagingActivitiesImpl implements MessagingActivities {
 
   /** What the failure proves decides: release and retry, keep and reconcile, or report. */
   private SendResult failed(
-      SendRequest request, Document contact, String token, String phone, WhatsAppApiException e) {
+      String senderId,
+      SendRequest request,
+      Document contact,
+      String token,
+      String phone,
+      WhatsAppApiException e) {
     String key = request.idempotencyKey();
     Instant now = clock.instant();
     LOG.warn("{}", failureLine(key, phone, e));
@@ -232,7 +289,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       return SendResult.notSent(SendResult.RATE_LIMITED, code, e.details());
     }
     if (e.kind() == WhatsAppApiException.Kind.ACCOUNT) {
-      senders.pause(phoneNumberId, code, e.getMessage(), now);
+      senders.pause(senderId, code, e.getMessage(), now);
       return SendResult.notSent(SendResult.ACCOUNT_PAUSED, code, e.getMessage());
     }
     if (code == MetaErrors.MARKETING_LIMIT) {

@@ -82,6 +82,17 @@ public final class MongoSchema {
         Indexes.ascending("activeKey"),
         new IndexOptions().unique(true).sparse(true));
     unique(db, Suppressions.COLLECTION, "number");
+    // Send slots and per-minute send counts of the business numbers: kept an hour or two.
+    index(
+        db,
+        com.salesagent.activities.whatsapp.SendThrottle.COLLECTION,
+        Indexes.ascending("expireAt"),
+        new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+    index(
+        db,
+        SenderRates.COLLECTION,
+        Indexes.ascending("expireAt"),
+        new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "stage"));
     // The kill-switch pages through a variant's leads in lead-id order.
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "leadId"));

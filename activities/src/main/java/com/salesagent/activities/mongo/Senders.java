@@ -14,11 +14,14 @@ import java.util.List;
 import org.bson.Document;
 
 /**
- * The business phone numbers that send ({@code senders}, one document per phone-number id) and
- * whether each may send now. Meta's account-level errors (token expired, account locked, payment)
- * pause the number, not the lead: sends wait instead of failing, and once every {@link #PROBE} one
- * send is let through as a probe (its success resumes the number). Shown by the dashboard and the
- * health check.
+ * The business phone numbers that send ({@code senders}, one document per phone-number id: the name
+ * of the environment variable holding its access token ({@code tokenRef}, never the token), its
+ * throughput tier in messages per second, its quality rating, display number, status) and whether
+ * each may send now. Meta's account-level errors (token expired, account locked, payment) pause the
+ * number, not the lead: sends wait instead of failing, and once every {@link #PROBE} one send is
+ * let through as a probe (its success resumes the number). A quality drop reported by Meta's {@code
+ * phone_number_quality_update} webhook pauses it without probes until the webhook says the quality
+ * recovered (or an operator resumes it). Shown by the dashboard and the health check.
  */
 public final class Senders {
   public static final String COLLECTION = "senders";
@@ -26,10 +29,36 @@ public final class Senders {
   /** How often a paused number lets one send through to find out whether it works again. */
   public static final Duration PROBE = Duration.ofMinutes(5);
 
+  /** Meta's default throughput per number, and the one after its automatic upgrade. */
+  public static final int DEFAULT_TIER = 80;
+
+  public static final int HIGH_TIER = 1000;
+
+  /** Why a number is paused: Meta's account-level error (probed) or its quality (not probed). */
+  public static final String ACCOUNT = "account";
+
+  public static final String QUALITY = "quality";
+
   private final MongoCollection<Document> collection;
+  private final MongoDatabase db;
 
   public Senders(MongoDatabase db) {
+    this.db = db;
     this.collection = db.getCollection(COLLECTION);
+  }
+
+  public SenderRates rates() {
+    return new SenderRates(db);
+  }
+
+  /** An operator's change to the pool, in the audit log. */
+  public void audit(String actor, String action, String phoneNumberId, Instant at) {
+    db.getCollection(Collections.AUDIT_LOG)
+        .insertOne(
+            new Document("at", Date.from(at))
+                .append("actor", actor)
+                .append("action", action)
+                .append("phoneNumberId", phoneNumberId));
   }
 
   /**
@@ -57,6 +86,7 @@ public final class Senders {
         Filters.eq("_id", phoneNumberId),
         Updates.combine(
             Updates.set("status", "paused"),
+            Updates.set("pauseSource", ACCOUNT),
             Updates.set("code", code),
             Updates.set("detail", detail),
             Updates.set("probeAt", Date.from(now.plus(PROBE))),
@@ -68,15 +98,123 @@ public final class Senders {
         Updates.set("since", Date.from(now)));
   }
 
-  /** A send went through: the number works (again). */
+  /**
+   * A send went through: the number works (again). A quality pause is not Meta refusing our calls,
+   * so a send that was already under way when it began does not end it.
+   */
   public void active(String phoneNumberId, Instant now) {
     collection.updateOne(
-        Filters.and(Filters.eq("_id", phoneNumberId), Filters.eq("status", "paused")),
+        Filters.and(
+            Filters.eq("_id", phoneNumberId),
+            Filters.eq("status", "paused"),
+            Filters.ne("pauseSource", QUALITY)),
         Updates.combine(
             Updates.set("status", "active"),
             Updates.set("resumedAt", Date.from(now)),
             Updates.unset("since"),
+            Updates.unset("pauseSource"),
             Updates.unset("probeAt")));
+  }
+
+  /**
+   * Adds the number, or updates its token reference and tier (null: 80 for a new number, unchanged
+   * for a known one); a new one starts active with an unknown quality. Its status, pause and
+   * quality are left as they are.
+   */
+  public void register(String phoneNumberId, String tokenRef, Integer tier, boolean primary) {
+    collection.updateOne(
+        Filters.eq("_id", phoneNumberId),
+        Updates.combine(
+            Updates.set("tokenRef", tokenRef),
+            tier == null ? Updates.setOnInsert("tier", DEFAULT_TIER) : Updates.set("tier", tier),
+            Updates.set("primary", primary),
+            Updates.setOnInsert("status", "active"),
+            Updates.setOnInsert("quality", "UNKNOWN"),
+            Updates.setOnInsert("addedAt", new Date())),
+        new UpdateOptions().upsert(true));
+  }
+
+  public Document get(String phoneNumberId) {
+    return collection.find(Filters.eq("_id", phoneNumberId)).first();
+  }
+
+  /** The numbers with a token reference (so able to send), by id. */
+  public List<Document> sending() {
+    return collection
+        .find(Filters.exists("tokenRef", true))
+        .sort(new Document("_id", 1))
+        .into(new ArrayList<>());
+  }
+
+  /** Learns the display number Meta names a number by in its quality webhooks. */
+  public void learnDisplayNumber(String phoneNumberId, String displayNumber) {
+    collection.updateOne(
+        Filters.and(
+            Filters.eq("_id", phoneNumberId), Filters.ne("displayPhoneNumber", displayNumber)),
+        Updates.set("displayPhoneNumber", displayNumber));
+  }
+
+  /** The numbers Meta calls by this display number (digits), or the ids themselves. */
+  public List<String> idsByDisplayNumber(String displayNumber) {
+    List<String> ids = new ArrayList<>();
+    collection
+        .find(Filters.eq("displayPhoneNumber", displayNumber))
+        .forEach(d -> ids.add(String.valueOf(d.get("_id"))));
+    return ids;
+  }
+
+  /**
+   * Meta says the number's quality dropped: nothing goes out on it (no probe: only the webhook
+   * saying it recovered, or an operator, resumes it). An account pause already in place stays.
+   */
+  public void pauseForQuality(String phoneNumberId, String quality, String detail, Instant now) {
+    collection.updateOne(Filters.eq("_id", phoneNumberId), Updates.set("quality", quality));
+    collection.updateOne(
+        Filters.and(Filters.eq("_id", phoneNumberId), Filters.ne("pauseSource", ACCOUNT)),
+        Updates.combine(
+            Updates.set("status", "paused"),
+            Updates.set("pauseSource", QUALITY),
+            Updates.set("code", 0),
+            Updates.set("detail", detail),
+            Updates.unset("probeAt"),
+            Updates.max("pausedAt", Date.from(now)),
+            Updates.set("since", Date.from(now))));
+  }
+
+  /** The quality recovered: a quality pause ends (an account pause does not). */
+  public void qualityRecovered(String phoneNumberId, String quality, Instant now) {
+    collection.updateOne(Filters.eq("_id", phoneNumberId), Updates.set("quality", quality));
+    collection.updateOne(
+        Filters.and(
+            Filters.eq("_id", phoneNumberId),
+            Filters.eq("status", "paused"),
+            Filters.eq("pauseSource", QUALITY)),
+        Updates.combine(
+            Updates.set("status", "active"),
+            Updates.set("resumedAt", Date.from(now)),
+            Updates.unset("since"),
+            Updates.unset("pauseSource"),
+            Updates.unset("detail"),
+            Updates.unset("code")));
+  }
+
+  public void setTier(String phoneNumberId, int tier) {
+    collection.updateOne(Filters.eq("_id", phoneNumberId), Updates.set("tier", tier));
+  }
+
+  /** An operator resumes a paused number (any cause). */
+  public boolean resume(String phoneNumberId, Instant now) {
+    return collection
+            .updateOne(
+                Filters.and(Filters.eq("_id", phoneNumberId), Filters.eq("status", "paused")),
+                Updates.combine(
+                    Updates.set("status", "active"),
+                    Updates.set("resumedAt", Date.from(now)),
+                    Updates.unset("since"),
+                    Updates.unset("pauseSource"),
+                    Updates.unset("probeAt")))
+            .getModifiedCount()
+        > 0;
   }
 
   public List<Document> all() {

@@ -39,9 +39,18 @@ public class WhatsAppClient {
 
   /** {@code timeout}: how long to wait for Meta's answer once the request is written. */
   public WhatsAppClient(WhatsAppSettings settings, Duration timeout) {
+    this(settings, timeout, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  /** One client per business number of a pool, sharing {@code http}'s connections. */
+  public WhatsAppClient(WhatsAppSettings settings, Duration timeout, HttpClient http) {
     this.settings = settings;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = http;
+  }
+
+  public String phoneNumberId() {
+    return settings.phoneNumberId();
   }
 
   /** A pre-approved template with positional body parameters ({{1}}, {{2}}, ...). */

@@ -24,6 +24,16 @@ public final class StubCloudApi implements AutoCloseable {
   }
 
   private volatile Fault fault = Fault.NONE;
+  private volatile boolean uniqueWamids;
+  private final java.util.concurrent.atomic.AtomicInteger sent =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Every answer with a wamid of its own (several messages accepted in one test). */
+  public StubCloudApi uniqueWamids() {
+    this.uniqueWamids = true;
+    return this;
+  }
+
   private volatile long slowMillis = 3000;
   private volatile String answer =
       "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"x\",\"wa_id\":\"5511998765432\"}],"
@@ -51,7 +61,11 @@ public final class StubCloudApi implements AutoCloseable {
               Thread.currentThread().interrupt();
             }
           }
-          byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+          String a = answer;
+          if (uniqueWamids) {
+            a = a.replace("wamid.STUB1", "wamid.STUB-" + sent.incrementAndGet());
+          }
+          byte[] out = a.getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(status, out.length);
           try (OutputStream o = ex.getResponseBody()) {
             o.write(out);

@@ -54,6 +54,25 @@ public class EmbeddedSettings {
     this.emulatorMode = emulatorMode;
   }
 
+  /** How many business numbers the emulator serves (WHATSAPP_EMULATOR_NUMBERS): the sender pool. */
+  @jakarta.validation.constraints.Min(
+      value = 1,
+      message = "must be 1-10 (WHATSAPP_EMULATOR_NUMBERS)")
+  @jakarta.validation.constraints.Max(
+      value = 10,
+      message = "must be 1-10 (WHATSAPP_EMULATOR_NUMBERS)")
+  private int emulatorNumbers = 1;
+
+  @JsonProperty
+  public int getEmulatorNumbers() {
+    return emulatorNumbers;
+  }
+
+  @JsonProperty
+  public void setEmulatorNumbers(int emulatorNumbers) {
+    this.emulatorNumbers = emulatorNumbers;
+  }
+
   /** Faults the emulator injects (WHATSAPP_EMULATOR_FAULTS, e.g. timeout_after_accept:0.1). */
   private String emulatorFaults = "";
 

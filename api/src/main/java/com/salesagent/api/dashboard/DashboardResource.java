@@ -84,6 +84,7 @@ public class DashboardResource {
             funnel.series(campaignId, fromDay, toDay),
             new HeldMessages(db).pendingApprovalCount(),
             pausedSenders(),
+            senders(),
             feed.usesChangeStreams() ? "change_streams" : "polling",
             Math.round((System.nanoTime() - start) / 1e4) / 100.0);
     return Response.ok(answer).build();
@@ -102,12 +103,50 @@ public class DashboardResource {
       List<Map<String, Object>> series,
       long pendingApprovals,
       List<PausedSender> pausedSenders,
+      List<SenderRow> senders,
       String liveSource,
       double serverMillis) {}
 
   /** A business number Meta's account-level errors paused, and when it is probed again. */
   public record PausedSender(
       String phoneNumberId, Object code, String detail, String since, String nextProbeAt) {}
+
+  /** A business number of the pool: its state, quality, tier and sends in the last minutes. */
+  public record SenderRow(
+      String phoneNumberId,
+      String displayPhoneNumber,
+      boolean primary,
+      String status,
+      String pauseSource,
+      String detail,
+      String quality,
+      int tier,
+      long sentLastMinute,
+      long sentThisMinute) {}
+
+  private List<SenderRow> senders() {
+    Senders pool = new Senders(db);
+    java.time.Instant now = java.time.Instant.now();
+    Map<String, Long> last = pool.rates().lastMinute(now);
+    Map<String, Long> current = pool.rates().thisMinute(now);
+    List<SenderRow> rows = new ArrayList<>();
+    for (Document d : pool.all()) {
+      String id = String.valueOf(d.get("_id"));
+      rows.add(
+          new SenderRow(
+              id,
+              d.getString("displayPhoneNumber"),
+              Boolean.TRUE.equals(d.getBoolean("primary")),
+              d.getString("status") == null ? "active" : d.getString("status"),
+              d.getString("pauseSource"),
+              d.getString("detail"),
+              d.getString("quality"),
+              d.get("tier") instanceof Number n ? n.intValue() : Senders.DEFAULT_TIER,
+              last.getOrDefault(id, 0L),
+              current.getOrDefault(id, 0L)));
+    }
+    return rows;
+  }
 
   /** {@code POST /api/dashboard/counters/rebuild}. */
   public record Rebuilt(long rowsRepaired) {}

@@ -1,5 +1,6 @@
 package com.salesagent.api.embedded;
 
+import com.salesagent.activities.whatsapp.SenderSpec;
 import com.salesagent.api.auth.ApiSecurity;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.config.EmbeddedSettings;
@@ -97,7 +98,10 @@ public final class EmbeddedRuntime {
             w.getPhoneNumberId(),
             w.getAccessToken(),
             w.getAppSecret(),
-            w.getVerifyToken());
+            w.getVerifyToken(),
+            Endpoints.senders(c),
+            System::getenv,
+            w.getThroughputShare());
     WhatsAppEmulator emulator = null;
     if (w.isEmulator()) {
       emulator =
@@ -110,6 +114,14 @@ public final class EmbeddedRuntime {
               e.getEmulatorBehaviour());
       emulator.setFaults(EmulatorFaults.parse(e.getEmulatorFaults(), 7));
       env.lifecycle().manage(emulator);
+      // The pool: the emulator's further numbers, their tokens resolved in process.
+      List<SenderSpec> senders = new ArrayList<>(whatsapp.senders());
+      for (int i = 2; i <= e.getEmulatorNumbers(); i++) {
+        senders.add(
+            new SenderSpec(
+                emulator.addNumber().phoneNumberId(), EmulatorNumbers.tokenRef(i), null));
+      }
+      EmulatorNumbers numbers = emulator.numbers();
       whatsapp =
           new Endpoints.WhatsAppEndpoint(
               emulator.baseUrl(),
@@ -117,7 +129,13 @@ public final class EmbeddedRuntime {
               emulator.phoneNumberId(),
               emulator.accessToken(),
               emulator.appSecret(),
-              emulator.verifyToken());
+              emulator.verifyToken(),
+              List.copyOf(senders),
+              ref -> {
+                String token = numbers.token(ref);
+                return token != null ? token : System.getenv(ref);
+              },
+              whatsapp.throughputShare());
       urls.add(
           "WhatsApp Cloud API emulator: "
               + emulator.baseUrl()

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * /{version}/{phone-number-id}/messages} in Meta's format (bearer token checked, wamid returned),
  * and calls our webhook back with correctly signed status callbacks (sent, delivered, read) and
  * inbound replies, as its {@link EmulatorBehaviour} says. Free text to a recipient who has not
- * written in the last 24 hours fails with 131047, as the real API does.
+ * written in the last 24 hours fails with 131047, as the real API does. It serves several business
+ * numbers ({@link EmulatorNumbers}), each with its own token; callbacks name the number the message
+ * went out on.
  */
 public final class WhatsAppEmulator implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(WhatsAppEmulator.class);
@@ -51,6 +53,8 @@ public final class WhatsAppEmulator implements Managed {
   private final int port;
   private final String phoneNumberId;
   private final String accessToken;
+  private final EmulatorNumbers numbers;
+  private final Map<String, AtomicInteger> acceptedByNumber = new ConcurrentHashMap<>();
   private final String appSecret;
   private final String verifyToken;
   private final ObjectMapper json = new ObjectMapper();
@@ -90,6 +94,7 @@ public final class WhatsAppEmulator implements Managed {
     this.port = port == 0 ? Ports.freePort() : port;
     this.phoneNumberId = orGenerated(phoneNumberId, "1" + digits(14));
     this.accessToken = orGenerated(accessToken, "emulator-token-" + hex(16));
+    this.numbers = new EmulatorNumbers(this.phoneNumberId, this.accessToken);
     this.appSecret = orGenerated(appSecret, hex(16));
     this.verifyToken = orGenerated(verifyToken, "verify-" + hex(8));
     setBehaviour(behaviour);
@@ -105,6 +110,22 @@ public final class WhatsAppEmulator implements Managed {
 
   public String accessToken() {
     return accessToken;
+  }
+
+  /** Every number served, the first being {@link #phoneNumberId()}. */
+  public EmulatorNumbers numbers() {
+    return numbers;
+  }
+
+  /** Serves one more business number (generated id and token). */
+  public EmulatorNumbers.Number addNumber() {
+    return numbers.addGenerated();
+  }
+
+  /** Messages accepted from this business number. */
+  public int acceptedFrom(String phoneNumberId) {
+    AtomicInteger n = acceptedByNumber.get(phoneNumberId);
+    return n == null ? 0 : n.get();
   }
 
   public String appSecret() {
@@ -229,11 +250,13 @@ public final class WhatsAppEmulator implements Managed {
       return;
     }
     String auth = ex.getRequestHeaders().getFirst("Authorization");
-    if (auth == null || !auth.equals("Bearer " + accessToken)) {
+    EmulatorNumbers.Number from = numbers.get(parts[2]);
+    if (auth == null
+        || !auth.equals("Bearer " + (from == null ? accessToken : from.accessToken()))) {
       respond(ex, 401, error("Invalid OAuth access token.", "OAuthException", 190));
       return;
     }
-    if (!parts[2].equals(phoneNumberId)) {
+    if (from == null) {
       respond(
           ex,
           400,
@@ -317,8 +340,12 @@ public final class WhatsAppEmulator implements Managed {
     if (callbackData != null) {
       acceptedByKey.computeIfAbsent(callbackData, k -> new AtomicInteger()).incrementAndGet();
     }
+    acceptedByNumber
+        .computeIfAbsent(from.phoneNumberId(), k -> new AtomicInteger())
+        .incrementAndGet();
     sendListener.accept(waId, wamid);
     react(
+        from,
         waId,
         wamid,
         type,
@@ -381,16 +408,21 @@ public final class WhatsAppEmulator implements Managed {
 
   /** Schedules what the recipient's phone and the recipient do after a send. */
   private void react(
-      String waId, String wamid, String type, String templateName, String callbackData) {
+      EmulatorNumbers.Number from,
+      String waId,
+      String wamid,
+      String type,
+      String templateName,
+      String callbackData) {
     Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
     EmulatorBehaviour b = behaviour;
     Instant now = Instant.now();
     if ("text".equals(type) && (r.lastInbound == null || now.isAfter(r.lastInbound.plus(WINDOW)))) {
-      later(b.sentDelayMillis(), () -> status(waId, wamid, "failed", 131047, callbackData));
+      later(b.sentDelayMillis(), () -> status(from, waId, wamid, "failed", 131047, callbackData));
       return;
     }
     r.received++;
-    later(b.sentDelayMillis(), () -> status(waId, wamid, "sent", null, callbackData));
+    later(b.sentDelayMillis(), () -> status(from, waId, wamid, "sent", null, callbackData));
     Random rnd = random;
     boolean delivered;
     boolean read;
@@ -410,10 +442,12 @@ public final class WhatsAppEmulator implements Managed {
       optOut = reply && rnd.nextDouble() < b.optOutProbability();
     }
     if (delivered) {
-      later(b.deliveredDelayMillis(), () -> status(waId, wamid, "delivered", null, callbackData));
+      later(
+          b.deliveredDelayMillis(),
+          () -> status(from, waId, wamid, "delivered", null, callbackData));
     }
     if (read) {
-      later(b.readDelayMillis(), () -> status(waId, wamid, "read", null, callbackData));
+      later(b.readDelayMillis(), () -> status(from, waId, wamid, "read", null, callbackData));
     }
     if (reply) {
       String text;
@@ -427,7 +461,7 @@ public final class WhatsAppEmulator implements Managed {
         r.optedOut = true;
       }
       boolean stop = optOut;
-      later(b.replyDelayMillis(), () -> inbound(waId, wamid, text, stop));
+      later(b.replyDelayMillis(), () -> inbound(from, waId, wamid, text, stop));
     }
   }
 
@@ -446,8 +480,13 @@ public final class WhatsAppEmulator implements Managed {
   }
 
   private void status(
-      String waId, String wamid, String status, Integer errorCode, String callbackData) {
-    ObjectNode value = value();
+      EmulatorNumbers.Number from,
+      String waId,
+      String wamid,
+      String status,
+      Integer errorCode,
+      String callbackData) {
+    ObjectNode value = value(from);
     ObjectNode s = value.putArray("statuses").addObject();
     s.put("id", wamid);
     s.put("status", status);
@@ -468,9 +507,10 @@ public final class WhatsAppEmulator implements Managed {
     post(value, null);
   }
 
-  private void inbound(String waId, String contextWamid, String text, boolean stop) {
+  private void inbound(
+      EmulatorNumbers.Number from, String waId, String contextWamid, String text, boolean stop) {
     recipients.computeIfAbsent(waId, k -> new Recipient()).lastInbound = Instant.now();
-    ObjectNode value = value();
+    ObjectNode value = value(from);
     value
         .putArray("contacts")
         .addObject()
@@ -488,18 +528,18 @@ public final class WhatsAppEmulator implements Managed {
     m.put("timestamp", String.valueOf(Instant.now().getEpochSecond()));
     m.put("type", "text");
     m.putObject("text").put("body", text);
-    m.putObject("context").put("from", phoneNumberId).put("id", contextWamid);
+    m.putObject("context").put("from", from.displayNumber()).put("id", contextWamid);
     Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
     post(value, stop ? () -> r.optOutDelivered = Instant.now() : null);
   }
 
-  private ObjectNode value() {
+  private ObjectNode value(EmulatorNumbers.Number from) {
     ObjectNode value = json.createObjectNode();
     value.put("messaging_product", "whatsapp");
     value
         .putObject("metadata")
-        .put("display_phone_number", "15550000000")
-        .put("phone_number_id", phoneNumberId);
+        .put("display_phone_number", from.displayNumber())
+        .put("phone_number_id", from.phoneNumberId());
     return value;
   }
 

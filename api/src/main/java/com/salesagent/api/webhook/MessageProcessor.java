@@ -39,6 +39,7 @@ final class MessageProcessor {
   private final ReplyClassifier classifier;
   private final Clock clock;
   private final PersonaBuilder personas;
+  private final String primaryId;
 
   MessageProcessor(
       LeadStore store,
@@ -46,7 +47,9 @@ final class MessageProcessor {
       OptOuts optOuts,
       ReplyClassifier classifier,
       Clock clock,
-      PersonaBuilder personas) {
+      PersonaBuilder personas,
+      String primaryId) {
+    this.primaryId = primaryId;
     this.store = store;
     this.funnel = new FunnelStats(store.database());
     this.stats = new VariantStats(store.database());
@@ -73,7 +76,9 @@ final class MessageProcessor {
           at,
           new OptOuts.Reply(item.getString("id"), contextWamid, text));
     }
-    List<Document> contacts = store.contactsByWhatsAppId(waId);
+    List<Document> contacts =
+        onNumber(
+            store.contactsByWhatsAppId(waId), item.getString(MetaNotification.BUSINESS_NUMBER));
     if (contacts.isEmpty()) {
       LOG.info("message from unknown sender {}", Phones.mask("+" + waId));
       return "unknown_sender";
@@ -98,6 +103,26 @@ final class MessageProcessor {
       outcome = signaller.inbound(contact.getString("leadId"), signal);
     }
     return outcome;
+  }
+
+  /**
+   * With several business numbers, a reply belongs to the leads whose conversation is on the number
+   * it was written to (a contact pinned to it, or, for a contact not pinned yet, the configured
+   * number). When none is (the person wrote to another of our numbers), every lead of the person
+   * gets it, as with one number.
+   */
+  private List<Document> onNumber(List<Document> contacts, String number) {
+    if (number == null || contacts.size() < 1) {
+      return contacts;
+    }
+    List<Document> on =
+        contacts.stream()
+            .filter(
+                c ->
+                    number.equals(c.getString("senderId"))
+                        || (c.getString("senderId") == null && number.equals(primaryId)))
+            .toList();
+    return on.isEmpty() ? contacts : on;
   }
 
   /**

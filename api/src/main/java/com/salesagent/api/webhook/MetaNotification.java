@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.salesagent.activities.compose.LlmWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.bson.Document;
 
@@ -35,7 +36,19 @@ public final class MetaNotification {
 
   private MetaNotification() {}
 
+  /** The field of a message item naming the business number it was written to. */
+  public static final String BUSINESS_NUMBER = "_phoneNumberId";
+
   public static Parsed parse(JsonNode root, String phoneNumberId) {
+    return parse(root, phoneNumberId::equals);
+  }
+
+  /**
+   * {@code served}: whether a phone-number id is one of ours (the sender pool); changes of other
+   * numbers are counted and left out. A message item records the number it came in on ({@link
+   * #BUSINESS_NUMBER}) so the reply reaches the lead whose conversation is on that number.
+   */
+  public static Parsed parse(JsonNode root, Predicate<String> served) {
     List<Item> items = new ArrayList<>();
     List<Invalid> invalid = new ArrayList<>();
     int others = 0;
@@ -43,7 +56,7 @@ public final class MetaNotification {
       for (JsonNode change : entry.path("changes")) {
         JsonNode value = change.path("value");
         String number = value.path("metadata").path("phone_number_id").asText("");
-        if (!number.isEmpty() && !number.equals(phoneNumberId)) {
+        if (!number.isEmpty() && (!ID.matcher(number).matches() || !served.test(number))) {
           others++;
           continue;
         }
@@ -67,12 +80,16 @@ public final class MetaNotification {
             invalid.add(invalid(MESSAGE, problem, message));
             continue;
           }
+          Document payload = Document.parse(message.toString());
+          if (!number.isEmpty()) {
+            payload.append(BUSINESS_NUMBER, number);
+          }
           items.add(
               new Item(
                   "message:" + message.path("id").textValue(),
                   MESSAGE,
                   message.path("from").textValue(),
-                  Document.parse(message.toString())));
+                  payload));
         }
         for (JsonNode preference : value.path("user_preferences")) {
           String problem = preferenceProblem(preference);

@@ -126,7 +126,9 @@ public class WebhookInbox implements Managed {
     this.retention = retention;
     OptOuts optOuts = new OptOuts(store, signaller, clock);
     this.statuses = new StatusProcessor(store, signaller, optOuts, clock, STATUS_GRACE);
-    this.messages = new MessageProcessor(store, signaller, optOuts, classifier, clock, personas);
+    this.messages =
+        new MessageProcessor(
+            store, signaller, optOuts, classifier, clock, personas, phoneNumberId);
     this.preferences = new PreferenceProcessor(optOuts);
     for (int i = 0; i < partitions; i++) {
       BlockingQueue<Document> queue = new LinkedBlockingQueue<>();

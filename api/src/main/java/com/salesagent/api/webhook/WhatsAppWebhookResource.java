@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.api.auth.PublicEndpoint;
 import com.salesagent.api.http.ApiException;
+import com.salesagent.api.senders.SenderDirectory;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -35,12 +36,19 @@ public class WhatsAppWebhookResource {
   private final WebhookSignature signature;
   private final String verifyToken;
   private final WebhookInbox inbox;
+  private final SenderDirectory numbers;
   private final ObjectMapper json = new ObjectMapper();
 
-  public WhatsAppWebhookResource(String appSecret, String verifyToken, WebhookInbox inbox) {
+  /**
+   * {@code numbers}: the business numbers served (the pool), which also takes Meta's number-quality
+   * and account notifications.
+   */
+  public WhatsAppWebhookResource(
+      String appSecret, String verifyToken, WebhookInbox inbox, SenderDirectory numbers) {
     this.signature = new WebhookSignature(appSecret);
     this.verifyToken = verifyToken;
     this.inbox = inbox;
+    this.numbers = numbers;
   }
 
   @GET
@@ -81,9 +89,29 @@ public class WhatsAppWebhookResource {
     if (root == null || !root.isObject()) {
       return error(400, "body is not a JSON object");
     }
-    WebhookInbox.Accepted accepted =
-        inbox.accept(MetaNotification.parse(root, inbox.phoneNumberId()));
+    numberLevel(root);
+    WebhookInbox.Accepted accepted = inbox.accept(MetaNotification.parse(root, numbers::serves));
     return Response.ok(accepted).build();
+  }
+
+  /**
+   * Number-level changes (quality, account) update the sender pool at once (idempotent: a
+   * redelivery sets the same state); message changes teach the pool each number's display number,
+   * by which the quality notifications name it.
+   */
+  private void numberLevel(JsonNode root) {
+    for (JsonNode entry : root.path("entry")) {
+      for (JsonNode change : entry.path("changes")) {
+        if (numbers.apply(entry.path("id").asText(""), change)) {
+          continue;
+        }
+        JsonNode metadata = change.path("value").path("metadata");
+        String id = metadata.path("phone_number_id").asText("");
+        if (!id.isEmpty() && numbers.serves(id)) {
+          numbers.learn(id, metadata.path("display_phone_number").asText(null));
+        }
+      }
+    }
   }
 
   private static Response error(int status, String message) {

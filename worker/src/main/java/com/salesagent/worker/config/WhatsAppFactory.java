@@ -32,6 +32,42 @@ public class WhatsAppFactory {
   private String appSecret = "";
   private String verifyToken = "";
 
+  /**
+   * More business numbers besides {@code phoneNumberId}: {@code id:TOKEN_VAR[:tier]}, comma
+   * separated (WHATSAPP_SENDERS). The token is named, not given: TOKEN_VAR is the environment
+   * variable that holds it.
+   */
+  private String senders = "";
+
+  /** The share of a number's throughput tier sends may use (inbound messages count too). */
+  @jakarta.validation.constraints.DecimalMin(
+      value = "0.05",
+      message = "must be between 0.05 and 1 (WHATSAPP_THROUGHPUT_SHARE)")
+  @jakarta.validation.constraints.DecimalMax(
+      value = "1.0",
+      message = "must be between 0.05 and 1 (WHATSAPP_THROUGHPUT_SHARE)")
+  private double throughputShare = 0.8;
+
+  @JsonProperty
+  public String getSenders() {
+    return senders;
+  }
+
+  @JsonProperty
+  public void setSenders(String senders) {
+    this.senders = nullToEmpty(senders);
+  }
+
+  @JsonProperty
+  public double getThroughputShare() {
+    return throughputShare;
+  }
+
+  @JsonProperty
+  public void setThroughputShare(double throughputShare) {
+    this.throughputShare = throughputShare;
+  }
+
   @JsonProperty
   public String getApiBaseUrl() {
     return apiBaseUrl;

@@ -80,6 +80,9 @@ final class SendOutcomes {
       case SendResult.RETRY_LATER -> {
         return retryLater() ? request : null;
       }
+      case SendResult.SENDER_BUSY -> {
+        return waitForSlot(result) ? request : null;
+      }
       case SendResult.UNKNOWN -> {
         return reconcile(request);
       }
@@ -167,6 +170,21 @@ final class SendOutcomes {
         at,
         "sender_paused",
         "WhatsApp " + result.errorCode() + (result.detail() == null ? "" : ": " + result.detail()));
+    return waits.until(at, () -> false);
+  }
+
+  /**
+   * The lead's business number had no free send slot soon (its throughput, or the 6 s to one
+   * recipient): nothing was sent and nothing failed, so no retry is consumed. Waits until the slot
+   * the activity named, spread by up to half as long again (leads turned away together come back
+   * apart), at most an hour. Only results of the sender pool's activities carry this outcome, so
+   * histories from before it replay unchanged.
+   */
+  boolean waitForSlot(SendResult result) {
+    long millis = result.retryAfterMillis() == null ? 1000 : result.retryAfterMillis();
+    millis = Math.max(100, Math.min(MAX_BACKOFF.toMillis(), millis));
+    double spread = 1.0 + 0.5 * Workflow.newRandom().nextDouble();
+    Instant at = stages.now().plus(Duration.ofMillis(Math.round(millis * spread)));
     return waits.until(at, () -> false);
   }
 

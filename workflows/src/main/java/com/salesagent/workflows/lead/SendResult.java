@@ -16,12 +16,16 @@ import java.time.Instant;
  *   <li>{@link #ACCOUNT_PAUSED}: sending is paused for the business number (token expired, account
  *       locked, payment; {@code errorCode}): the lead waits, it has done nothing wrong;
  *   <li>{@link #RETRY_LATER}: Meta's per-user marketing limit (131049): try this lead another day;
+ *   <li>{@link #SENDER_BUSY}: nothing was sent: the lead's business number has no free send slot
+ *       soon (its throughput tier, or the 6 s spacing to one recipient); try again after {@code
+ *       retryAfterMillis}. Not a failure: it consumes no retry;
  *   <li>{@link #REJECTED}: refused for good ({@code errorCode}, {@code detail}); 131047 asks for a
  *       template instead.
  * </ul>
  *
  * Histories recorded before {@code outcome} existed carry only the first four fields: {@link
- * #outcomeOrLegacy()} reads them.
+ * #outcomeOrLegacy()} reads them; those before the sender pool have no {@code retryAfterMillis}
+ * (null).
  */
 public record SendResult(
     String wamid,
@@ -30,7 +34,8 @@ public record SendResult(
     boolean replayed,
     String outcome,
     Integer errorCode,
-    String detail) {
+    String detail,
+    Long retryAfterMillis) {
   public static final String SENT = "sent";
   public static final String REPLAYED = "replayed";
   public static final String DO_NOT_CONTACT = "do_not_contact";
@@ -39,9 +44,27 @@ public record SendResult(
   public static final String ACCOUNT_PAUSED = "account_paused";
   public static final String RETRY_LATER = "retry_later";
   public static final String REJECTED = "rejected";
+  public static final String SENDER_BUSY = "sender_busy";
 
   public SendResult(String wamid, Instant acceptedAt, boolean doNotContact, boolean replayed) {
-    this(wamid, acceptedAt, doNotContact, replayed, null, null, null);
+    this(wamid, acceptedAt, doNotContact, replayed, null, null, null, null);
+  }
+
+  public SendResult(
+      String wamid,
+      Instant acceptedAt,
+      boolean doNotContact,
+      boolean replayed,
+      String outcome,
+      Integer errorCode,
+      String detail) {
+    this(wamid, acceptedAt, doNotContact, replayed, outcome, errorCode, detail, null);
+  }
+
+  /** No free send slot on the lead's number within the activity's wait: try after {@code wait}. */
+  public static SendResult senderBusy(java.time.Duration wait, String detail) {
+    return new SendResult(
+        null, null, false, false, SENDER_BUSY, null, detail, Math.max(1L, wait.toMillis()));
   }
 
   public static SendResult sent(String wamid, Instant at, boolean replayed) {

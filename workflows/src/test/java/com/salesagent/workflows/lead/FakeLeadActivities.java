@@ -22,8 +22,8 @@ class FakeLeadActivities
 
   /**
    * What the next sends answer, in order, instead of accepting: an outcome, or outcome:code
-   * ("rate_limited:130429", "unknown", "account_paused:190", "rejected:131026"). Accepted when
-   * empty.
+   * ("rate_limited:130429", "unknown", "account_paused:190", "rejected:131026", "sender_busy:2000"
+   * with the wait in milliseconds). Accepted when empty.
    */
   final List<String> sendAnswers = new CopyOnWriteArrayList<>();
 
@@ -140,6 +140,10 @@ class FakeLeadActivities
     }
     if (!sendAnswers.isEmpty()) {
       String[] answer = sendAnswers.remove(0).split(":");
+      if (SendResult.SENDER_BUSY.equals(answer[0])) {
+        return SendResult.senderBusy(
+            Duration.ofMillis(answer.length > 1 ? Long.parseLong(answer[1]) : 1000), "scripted");
+      }
       return SendResult.notSent(
           answer[0], answer.length > 1 ? Integer.valueOf(answer[1]) : null, "scripted");
     }

@@ -67,6 +67,29 @@ class LeadSendPathTest {
   }
 
   @Test
+  void aBusyNumberIsWaitedOutWithoutConsumingRateLimitRetries() {
+    // More busy answers than the rate-limit budget (3), then a rate limit: still not failed.
+    for (int i = 0; i < 6; i++) {
+      h.fake.sendAnswers.add("sender_busy:20000");
+    }
+    h.fake.sendAnswers.add("rate_limited:130429");
+    h.start();
+
+    h.sends(1);
+
+    assertThat(h.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+    assertThat(h.fake.attempts).hasSize(8);
+    assertThat(h.fake.attempts)
+        .extracting(SendRequest::idempotencyKey)
+        .containsOnly(h.fake.attempts.get(0).idempotencyKey());
+    // Each busy answer waited at least its 20 s (and at most half again), no more.
+    for (int i = 1; i <= 6; i++) {
+      Duration gap = Duration.between(h.fake.attemptTimes.get(i - 1), h.fake.attemptTimes.get(i));
+      assertThat(gap).isBetween(Duration.ofSeconds(20), Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
   void aPausedBusinessNumberIsNotTheLeadsFailureItWaits() {
     h.fake.sendAnswers.addAll(
         List.of("account_paused:190", "account_paused:190", "account_paused:190"));

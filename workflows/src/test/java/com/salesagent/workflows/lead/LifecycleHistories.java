@@ -97,6 +97,15 @@ final class LifecycleHistories {
           reply(h, 1);
         });
     SCENARIOS.put(
+        "sender-busy",
+        h -> {
+          h.fake.sendAnswers.add("sender_busy:1500");
+          h.fake.sendAnswers.add("sender_busy:3000");
+          h.start();
+          h.sends(1);
+          reply(h, 0);
+        });
+    SCENARIOS.put(
         "pause-resume",
         h -> {
           h.start();

@@ -1,0 +1,221 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Senders;
+import com.salesagent.activities.whatsapp.SenderClients;
+import com.salesagent.activities.whatsapp.StubCloudApi;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.activities.whatsapp.WhatsAppSettings;
+import com.salesagent.workflows.lead.SendRequest;
+import com.salesagent.workflows.lead.SendResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The send activity with two business numbers: pinning, per-number tokens, pauses, pacing. */
+class SenderPoolSendTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final String A = "111";
+  private static final String B = "222";
+
+  private final Clock clock = Clock.systemUTC();
+  private final List<Duration> slept = new CopyOnWriteArrayList<>();
+  private LeadStore store;
+  private Senders senders;
+  private StubCloudApi api;
+  private MessagingActivitiesImpl messaging;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    senders = new Senders(MONGO.database());
+    api = new StubCloudApi().uniqueWamids();
+    WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v24.0", A, "token-a");
+    senders.register(A, SenderClients.PRIMARY_TOKEN_REF, 80, true);
+    senders.register(B, "TOKEN_B", 80, false);
+    Map<String, String> env = Map.of("TOKEN_B", "token-b");
+    messaging =
+        new MessagingActivitiesImpl(
+            store,
+            new SenderClients(
+                settings, new WhatsAppClient(settings, Duration.ofSeconds(5)), env::get),
+            0.8,
+            clock,
+            slept::add);
+  }
+
+  @AfterEach
+  void tearDown() {
+    api.close();
+  }
+
+  private void lead(String leadId, String phone) {
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("phone", phone)
+            .append("campaignId", "c-1")
+            .append("enrolledAt", new Date()));
+  }
+
+  private SendRequest message(String leadId, String key) {
+    MONGO
+        .database()
+        .getCollection(Collections.MESSAGES)
+        .insertOne(
+            new Document("idempotencyKey", key)
+                .append("leadId", leadId)
+                .append("text", "Hello")
+                .append("status", "composed"));
+    return new SendRequest(leadId, key, 0, false, false);
+  }
+
+  private String numberOf(StubCloudApi.Request r) {
+    return r.path().split("/")[2];
+  }
+
+  @Test
+  void leadsSpreadOverBothNumbersEachWithItsOwnTokenAndStayOnTheirNumber() {
+    for (int i = 0; i < 20; i++) {
+      lead("L-" + i, "+55119987654" + String.format("%02d", i));
+      assertThat(messaging.send(message("L-" + i, "k-" + i)).accepted()).isTrue();
+    }
+    Set<String> used = new HashSet<>();
+    for (StubCloudApi.Request r : api.requests) {
+      used.add(numberOf(r));
+      assertThat(r.authorization())
+          .isEqualTo("Bearer " + (numberOf(r).equals(A) ? "token-a" : "token-b"));
+    }
+    assertThat(used).containsExactlyInAnyOrder(A, B);
+
+    // A follow-up goes out on the number the conversation started on.
+    for (int i = 0; i < 20; i++) {
+      String pinned = store.contact("L-" + i).getString("senderId");
+      int before = api.requests.size();
+      messaging.send(message("L-" + i, "k2-" + i));
+      assertThat(numberOf(api.requests.get(before))).isEqualTo(pinned);
+    }
+  }
+
+  @Test
+  void aQualityDropPausesThatNumberOnlyItsLeadsWaitAndNoOtherNumberTakesThemOver() {
+    List<String> onB = new ArrayList<>();
+    List<String> onA = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String id = "L-" + i;
+      lead(id, "+55119987654" + String.format("%02d", i));
+      messaging.send(message(id, "k-" + i));
+      (B.equals(store.contact(id).getString("senderId")) ? onB : onA).add(id);
+    }
+    assertThat(onA).isNotEmpty();
+    assertThat(onB).isNotEmpty();
+    senders.pauseForQuality(B, "RED", "phone_number_quality_update FLAGGED", Instant.now());
+    int before = api.requests.size();
+
+    SendResult waiting = messaging.send(message(onB.get(0), "kb"));
+    SendResult going = messaging.send(message(onA.get(0), "ka"));
+
+    assertThat(waiting.outcome()).isEqualTo(SendResult.ACCOUNT_PAUSED);
+    assertThat(going.accepted()).isTrue();
+    assertThat(api.requests).hasSize(before + 1);
+    assertThat(numberOf(api.requests.get(before))).isEqualTo(A);
+    assertThat(store.contact(onB.get(0)).getString("senderId")).isEqualTo(B);
+    // New leads go to the number that can send.
+    for (int i = 0; i < 10; i++) {
+      lead("N-" + i, "+55119987655" + String.format("%02d", i));
+      messaging.send(message("N-" + i, "kn-" + i));
+      assertThat(store.contact("N-" + i).getString("senderId")).isEqualTo(A);
+    }
+    // The quality recovers: the waiting lead goes out on its own number.
+    senders.qualityRecovered(B, "GREEN", Instant.now());
+    int after = api.requests.size();
+    assertThat(messaging.send(new SendRequest(onB.get(0), "kb", 0, false, false)).accepted())
+        .isTrue();
+    assertThat(numberOf(api.requests.get(after))).isEqualTo(B);
+  }
+
+  @Test
+  void aLeadThatTalkedBeforeThePoolStaysOnTheConfiguredNumber() {
+    for (int i = 0; i < 10; i++) {
+      lead("O-" + i, "+55119987656" + String.format("%02d", i));
+      store.addWhatsAppId("O-" + i, "55119987656" + String.format("%02d", i));
+      messaging.send(message("O-" + i, "ko-" + i));
+      assertThat(store.contact("O-" + i).getString("senderId")).isEqualTo(A);
+    }
+  }
+
+  @Test
+  void aNumberWhoseTokenThisWorkerLacksMakesItsLeadWaitWithoutCalling() {
+    senders.register(B, "TOKEN_MISSING", 80, false);
+    lead("L-x", "+5511998765499");
+    store.setContactFields("L-x", new Document("senderId", B));
+
+    SendResult result = messaging.send(message("L-x", "kx"));
+
+    assertThat(result.outcome()).isEqualTo(SendResult.ACCOUNT_PAUSED);
+    assertThat(result.detail()).contains("tokenRef");
+    assertThat(api.requests).isEmpty();
+  }
+
+  @Test
+  void aSecondMessageToTheSameRecipientWaitsSixSeconds() {
+    lead("L-p", "+5511998765401");
+    messaging.send(message("L-p", "kp1"));
+    messaging.send(message("L-p", "kp2"));
+
+    assertThat(api.requests).hasSize(2);
+    assertThat(slept)
+        .anySatisfy(d -> assertThat(d).isBetween(Duration.ofMillis(5500), Duration.ofSeconds(6)));
+  }
+
+  @Test
+  void aNumberWithoutAFreeSlotSoonAnswersBusyWithoutClaimingOrCalling() {
+    senders.register(A, SenderClients.PRIMARY_TOKEN_REF, 20, true);
+    senders.register(B, "TOKEN_B", 20, false);
+    // 20/s × 0.8 = 16 sends/s; 2 s of slots = 33 sends can wait here, the rest is busy. The
+    // clock stands still: as if the 100 sends came at once.
+    WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v24.0", A, "token-a");
+    MessagingActivitiesImpl messaging =
+        new MessagingActivitiesImpl(
+            store,
+            new SenderClients(
+                settings, new WhatsAppClient(settings, Duration.ofSeconds(5)), name -> null),
+            0.8,
+            Clock.fixed(Instant.now(), java.time.ZoneOffset.UTC),
+            slept::add);
+    List<SendResult> results = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      lead("T-" + i, "+55119987657" + String.format("%02d", i));
+      store.setContactFields("T-" + i, new Document("senderId", A));
+      results.add(messaging.send(message("T-" + i, "kt-" + i)));
+    }
+    long busy = results.stream().filter(r -> SendResult.SENDER_BUSY.equals(r.outcome())).count();
+    assertThat(busy).isEqualTo(100 - 33);
+    assertThat(api.requests.size() + busy).isEqualTo(100);
+    SendResult first =
+        results.stream().filter(r -> SendResult.SENDER_BUSY.equals(r.outcome())).findFirst().get();
+    assertThat(first.retryAfterMillis()).isPositive();
+    String key = "kt-" + results.indexOf(first);
+    Document msg = store.messageByKey(key);
+    assertThat(msg.get("sendingBy")).isNull();
+    assertThat(msg.getString("status")).isEqualTo("composed");
+  }
+}

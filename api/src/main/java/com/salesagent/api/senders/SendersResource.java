@@ -1,0 +1,174 @@
+package com.salesagent.api.senders;
+
+import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.salesagent.activities.mongo.SenderRates;
+import com.salesagent.activities.mongo.Senders;
+import com.salesagent.activities.whatsapp.SenderSpec;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+
+/**
+ * The sender pool for operators: the business numbers, each with its throughput tier, quality,
+ * status and sends in the last minute; add a number (its token given only as the name of the
+ * environment variable that holds it in the workers: the token itself is never sent, stored or
+ * shown); resume a paused one by hand.
+ */
+@Tag(name = "senders", description = "The WhatsApp business numbers that send")
+@Timed
+@Path("/api/senders")
+@Produces(MediaType.APPLICATION_JSON)
+public class SendersResource {
+  /** One number as the API shows it. */
+  public record Sender(
+      String phoneNumberId,
+      String tokenRef,
+      int tier,
+      String quality,
+      String status,
+      String pauseSource,
+      String detail,
+      String since,
+      String displayPhoneNumber,
+      boolean primary,
+      long sentLastMinute,
+      long sentThisMinute) {}
+
+  public record SenderList(List<Sender> senders) {}
+
+  private final Senders senders;
+  private final SenderRates rates;
+  private final SenderDirectory directory;
+  private final Clock clock;
+
+  public SendersResource(Senders senders, SenderDirectory directory, Clock clock) {
+    this.senders = senders;
+    this.rates = senders.rates();
+    this.directory = directory;
+    this.clock = clock;
+  }
+
+  @GET
+  public Response list() {
+    Instant now = clock.instant();
+    Map<String, Long> last = rates.lastMinute(now);
+    Map<String, Long> current = rates.thisMinute(now);
+    List<Sender> out = new ArrayList<>();
+    for (Document d : senders.all()) {
+      out.add(view(d, last, current));
+    }
+    return Response.ok(new SenderList(out)).build();
+  }
+
+  /**
+   * {@code POST /api/senders}: {@code {"phoneNumberId": "...", "tokenRef": "ENV_VAR", "tier": 80}};
+   * adds the number or updates its token reference and tier. Every worker that serves the leads
+   * queue needs the variable set; a worker without it keeps that number's leads waiting.
+   */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response add(@Auth Operator operator, JsonNode body) {
+    List<FieldError> errors = new ArrayList<>();
+    if (body == null || !body.isObject()) {
+      throw new ApiException(
+          400,
+          "a JSON object is required",
+          List.of(new FieldError("body", "{phoneNumberId, tokenRef, tier}")));
+    }
+    String id = text(body, "phoneNumberId", errors);
+    String tokenRef = text(body, "tokenRef", errors);
+    Integer tier = null;
+    JsonNode t = body.path("tier");
+    if (!t.isMissingNode() && !t.isNull()) {
+      if (!t.isInt()) {
+        errors.add(new FieldError("tier", "must be 20, 80 or 1000 (messages per second)"));
+      } else {
+        tier = t.intValue();
+      }
+    }
+    if (errors.isEmpty()) {
+      String problem = SenderSpec.problem(id, tokenRef, tier);
+      if (problem != null) {
+        errors.add(new FieldError(problem.substring(0, problem.indexOf(' ')), problem));
+      }
+    }
+    if (errors.isEmpty()
+        && senders.get(id) == null
+        && senders.all().size() >= SenderSpec.MAX_SENDERS) {
+      errors.add(
+          new FieldError("phoneNumberId", "the pool holds at most " + SenderSpec.MAX_SENDERS));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(400, "bad sender", errors);
+    }
+    boolean primary = id.equals(directory.primaryId());
+    senders.register(id, tokenRef, tier, primary);
+    senders.audit(operator.name(), "sender_registered", id, clock.instant());
+    Instant now = clock.instant();
+    return Response.ok(view(senders.get(id), rates.lastMinute(now), rates.thisMinute(now))).build();
+  }
+
+  /** {@code POST /api/senders/{id}/resume}: an operator ends a pause (any cause). */
+  @POST
+  @Path("/{id}/resume")
+  public Response resume(@Auth Operator operator, @PathParam("id") String id) {
+    if (id == null || !SenderSpec.PHONE_NUMBER_ID.matcher(id).matches()) {
+      throw new ApiException(
+          400, "bad phone number id", List.of(new FieldError("id", "1-32 digits")));
+    }
+    if (senders.get(id) == null) {
+      throw new ApiException(
+          404, "no such number", List.of(new FieldError("id", "not in the pool")));
+    }
+    senders.resume(id, clock.instant());
+    senders.audit(operator.name(), "sender_resumed", id, clock.instant());
+    Instant now = clock.instant();
+    return Response.ok(view(senders.get(id), rates.lastMinute(now), rates.thisMinute(now))).build();
+  }
+
+  private static String text(JsonNode body, String field, List<FieldError> errors) {
+    JsonNode v = body.path(field);
+    if (!v.isTextual() || v.textValue().length() > 128) {
+      errors.add(new FieldError(field, "required: a string of at most 128 characters"));
+      return null;
+    }
+    return v.textValue().trim();
+  }
+
+  private static Sender view(Document d, Map<String, Long> last, Map<String, Long> current) {
+    String id = String.valueOf(d.get("_id"));
+    Object tier = d.get("tier");
+    Date since = d.getDate("since");
+    return new Sender(
+        id,
+        d.getString("tokenRef"),
+        tier instanceof Number n ? n.intValue() : Senders.DEFAULT_TIER,
+        d.getString("quality"),
+        d.getString("status") == null ? "active" : d.getString("status"),
+        d.getString("pauseSource"),
+        d.getString("detail"),
+        since == null ? null : since.toInstant().toString(),
+        d.getString("displayPhoneNumber"),
+        Boolean.TRUE.equals(d.getBoolean("primary")),
+        last.getOrDefault(id, 0L),
+        current.getOrDefault(id, 0L));
+  }
+}

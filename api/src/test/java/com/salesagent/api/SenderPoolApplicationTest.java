@@ -1,0 +1,161 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.api.embedded.EmulatorBehaviour;
+import com.salesagent.api.embedded.EmulatorNumbers;
+import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.worker.cli.ConfigSources;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The embedded stack with an emulator serving two business numbers (WHATSAPP_EMULATOR_NUMBERS=2):
+ * leads enrolled through the API go out on both numbers, each with its own token; each lead's
+ * statuses come back on its own number's webhooks and reach it; the pool API lists both numbers
+ * with what they sent.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class SenderPoolApplicationTest {
+  static final String TOKEN = "sender-pool-token-0123456789abcdef012345";
+
+  static Map<String, String> environment() {
+    Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);
+    env.put("WHATSAPP_EMULATOR_NUMBERS", "2");
+    return env;
+  }
+
+  static final DropwizardAppExtension<ApiConfiguration> APP =
+      new DropwizardAppExtension<>(
+          SalesAgentApplication.class,
+          "embedded.yml",
+          ConfigSources.fileOrClasspath(environment()));
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+
+  private WhatsAppEmulator emulator() {
+    return APP.<SalesAgentApplication>getApplication().emulator();
+  }
+
+  private LeadStore store() {
+    return new LeadStore(
+        APP.<SalesAgentApplication>getApplication().connections().mongo().database());
+  }
+
+  private HttpResponse<String> call(String method, String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String lead(String leadId, String phone) {
+    return """
+        {"leadId":"%s","name":"Ana Souza","phone":"%s","company":"Acme","jobTitle":"Head of Sales",
+         "industry":"retail","companySize":"30","locale":"en","campaignId":"pool",
+         "notes":"Met at the retail fair. They are opening twelve new stores next year.",
+         "consent":{"whatsappOptIn":true,"source":"web form","at":"2026-11-20T10:00:00Z"}}
+        """
+        .formatted(leadId, phone);
+  }
+
+  @Test
+  void leadsEnrolledOnTheEmbeddedStackGoOutOnBothNumbersAndTheirStatusesComeBack()
+      throws Exception {
+    emulator()
+        .setBehaviour(
+            new EmulatorBehaviour(
+                "ack_only", 1.0, 0, 0, 0, 0, 50, 100, 0, 0, List.of("x"), List.of("STOP"), 1));
+    List<EmulatorNumbers.Number> numbers = emulator().numbers().all();
+    assertThat(numbers).hasSize(2);
+
+    List<String> leads = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      String leadId = "pool-" + i + "-" + UUID.randomUUID();
+      String phone =
+          "+55119"
+              + String.format("%08d", Math.floorMod(UUID.randomUUID().hashCode(), 100_000_000));
+      HttpResponse<String> r = call("POST", "/api/leads", lead(leadId, phone));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+      leads.add(leadId);
+    }
+
+    // Every lead's first message delivered: its status webhooks, from either number, reached it.
+    await("all delivered")
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                leads.stream()
+                    .allMatch(
+                        id ->
+                            store().messagesOf(id).stream()
+                                .anyMatch(m -> "delivered".equals(m.getString("status")))));
+
+    Set<String> pinned = new HashSet<>();
+    for (String id : leads) {
+      pinned.add(store().contact(id).getString("senderId"));
+    }
+    assertThat(pinned)
+        .containsExactlyInAnyOrder(numbers.get(0).phoneNumberId(), numbers.get(1).phoneNumberId());
+    assertThat(emulator().acceptedFrom(numbers.get(0).phoneNumberId())).isPositive();
+    assertThat(emulator().acceptedFrom(numbers.get(1).phoneNumberId())).isPositive();
+    assertThat(
+            emulator().acceptedFrom(numbers.get(0).phoneNumberId())
+                + emulator().acceptedFrom(numbers.get(1).phoneNumberId()))
+        .isEqualTo(emulator().acceptedTotal());
+    // The contact's number is the one each message went out on (the emulator counts per number).
+    long onSecond =
+        leads.stream()
+            .filter(
+                id ->
+                    numbers
+                        .get(1)
+                        .phoneNumberId()
+                        .equals(store().contact(id).getString("senderId")))
+            .count();
+    assertThat(emulator().acceptedFrom(numbers.get(1).phoneNumberId())).isEqualTo((int) onSecond);
+
+    HttpResponse<String> listed = call("GET", "/api/senders", null);
+    assertThat(listed.statusCode()).isEqualTo(200);
+    JsonNode senders = json.readTree(listed.body()).path("senders");
+    assertThat(senders).hasSize(2);
+    long sent = 0;
+    for (JsonNode s : senders) {
+      assertThat(s.path("tokenRef").asText()).doesNotContain("emulator-token");
+      sent += s.path("sentLastMinute").asLong() + s.path("sentThisMinute").asLong();
+      // The display number was learned from the number's own webhooks.
+      assertThat(s.path("displayPhoneNumber").asText()).startsWith("1555000");
+    }
+    assertThat(sent).isGreaterThanOrEqualTo(16);
+    Document dashboard = Document.parse(call("GET", "/api/dashboard/summary", null).body());
+    assertThat(dashboard.getList("senders", Document.class)).hasSize(2);
+  }
+}

@@ -1,0 +1,115 @@
+package com.salesagent.api.senders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.salesagent.activities.mongo.Senders;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiExceptionMapper;
+import com.salesagent.api.http.ResourceTests;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Response;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The sender pool's API alone: what it refuses, with the field named; tokens never stored. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class SendersResourceTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final InetSocketAddress ADDRESS = MONGO.bind();
+  static final MongoClient CLIENT =
+      MongoClients.create(
+          "mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort() + "/?w=1");
+  static final Senders SENDERS = new Senders(CLIENT.getDatabase("senders-test"));
+
+  static final ResourceExtension RESOURCES =
+      ResourceExtension.builder()
+          .addProvider(new ApiExceptionMapper())
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(ResourceTests.asOperator("ops"))
+          .addResource(
+              new SendersResource(
+                  SENDERS,
+                  new SenderDirectory(SENDERS, "123", Clock.systemUTC()),
+                  Clock.systemUTC()))
+          .build();
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+    MONGO.shutdown();
+  }
+
+  private static Response post(String json) {
+    return RESOURCES.target("/api/senders").request().post(Entity.json(json));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> fields(Response r) {
+    Map<String, Object> body = r.readEntity(Map.class);
+    return ((List<Map<String, Object>>) body.get("errors"))
+        .stream().map(e -> String.valueOf(e.get("field"))).toList();
+  }
+
+  @Test
+  void badInputIs400NamingTheField() {
+    Response noId = post("{\"tokenRef\":\"TOKEN_B\"}");
+    assertThat(noId.getStatus()).isEqualTo(400);
+    assertThat(fields(noId)).contains("phoneNumberId");
+
+    Response phoneNotId = post("{\"phoneNumberId\":\"+5511998765432\",\"tokenRef\":\"TOKEN_B\"}");
+    assertThat(phoneNotId.getStatus()).isEqualTo(400);
+    assertThat(fields(phoneNotId)).containsExactly("phoneNumberId");
+
+    // A token pasted where its variable's name belongs is refused and not stored.
+    Response token = post("{\"phoneNumberId\":\"456\",\"tokenRef\":\"EAAGm0PX4ZCpsBA\"}");
+    assertThat(token.getStatus()).isEqualTo(400);
+    assertThat(fields(token)).containsExactly("tokenRef");
+    assertThat(SENDERS.get("456")).isNull();
+
+    Response tier = post("{\"phoneNumberId\":\"456\",\"tokenRef\":\"TOKEN_B\",\"tier\":500}");
+    assertThat(tier.getStatus()).isEqualTo(400);
+    assertThat(fields(tier)).containsExactly("tier");
+
+    Response tierText = post("{\"phoneNumberId\":\"456\",\"tokenRef\":\"TOKEN_B\",\"tier\":\"x\"}");
+    assertThat(tierText.getStatus()).isEqualTo(400);
+    assertThat(fields(tierText)).containsExactly("tier");
+
+    Response notObject = post("[1,2]");
+    assertThat(notObject.getStatus()).isEqualTo(400);
+    assertThat(fields(notObject)).containsExactly("body");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aNumberAddedIsListedWithItsTierAndTokenReferenceOnly() {
+    Response added = post("{\"phoneNumberId\":\"789\",\"tokenRef\":\"TOKEN_C\",\"tier\":1000}");
+    assertThat(added.getStatus()).isEqualTo(200);
+
+    Map<String, Object> list = RESOURCES.target("/api/senders").request().get(Map.class);
+    List<Map<String, Object>> senders = (List<Map<String, Object>>) list.get("senders");
+    assertThat(senders)
+        .anySatisfy(
+            s -> {
+              assertThat(s.get("phoneNumberId")).isEqualTo("789");
+              assertThat(s.get("tokenRef")).isEqualTo("TOKEN_C");
+              assertThat(s.get("tier")).isEqualTo(1000);
+              assertThat(s.get("status")).isEqualTo("active");
+            });
+
+    Response resume = RESOURCES.target("/api/senders/12x/resume").request().post(Entity.json("{}"));
+    assertThat(resume.getStatus()).isEqualTo(400);
+    assertThat(fields(resume)).containsExactly("id");
+  }
+}
