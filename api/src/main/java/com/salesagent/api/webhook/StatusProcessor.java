@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,9 @@ final class StatusProcessor {
 
   /** Meta's "this user stopped marketing messages from you": suppress like an opt-out. */
   static final int MARKETING_STOPPED = 131050;
+
+  /** Most statuses in one coalesced signal (a cap on the signal's payload). */
+  static final int MAX_PER_SIGNAL = 100;
 
   static final String READ = "read";
   static final String FAILED = "failed";
@@ -145,6 +150,16 @@ final class StatusProcessor {
 
   /** Meta's 131050 opts the number out; then the workflow is told if it needs to be. */
   private String afterEffects(InboxEvent event, Document message, Integer code, boolean boundNow) {
+    MessageStatusSignal signal = signalFor(event, message, code, boundNow);
+    return signal == null ? STORED : signaller.status(message.getString("leadId"), signal);
+  }
+
+  /**
+   * Meta's 131050 opts the number out; answers the signal the lead's workflow needs for this
+   * status, or null when MongoDB is enough.
+   */
+  private MessageStatusSignal signalFor(
+      InboxEvent event, Document message, Integer code, boolean boundNow) {
     Document item = event.item();
     String wamid = item.getString("id");
     String status = item.getString("status");
@@ -156,11 +171,9 @@ final class StatusProcessor {
           event, item.getString("recipient_id"), Suppressions.MARKETING_STOPPED, at, null);
     }
     if (!changesNextAction(status) && !boundNow && !wasAmbiguous(message)) {
-      return STORED;
+      return null;
     }
-    return signaller.status(
-        message.getString("leadId"),
-        new MessageStatusSignal(wamid, status, at, code, message.getString("idempotencyKey")));
+    return new MessageStatusSignal(wamid, status, at, code, message.getString("idempotencyKey"));
   }
 
   /** One event's end in {@link #processBatch}: its outcome, or the failure of its signal. */
@@ -268,17 +281,61 @@ final class StatusProcessor {
         events.get(i).markApplied().run();
       }
     }
+    signalCoalesced(events, found, messages, out);
+    return out;
+  }
+
+  /**
+   * The statuses of the batch that its workflows need, one signal per lead (in arrival order, at
+   * most {@link #MAX_PER_SIGNAL} statuses each): a lead's events share their signal's outcome, or
+   * its failure (the inbox relays them; their MongoDB effects are marked applied already).
+   */
+  private void signalCoalesced(
+      List<InboxEvent> events,
+      List<Integer> found,
+      Map<String, Document> messages,
+      List<Done> out) {
+    Map<String, List<Integer>> byLead = new LinkedHashMap<>();
+    Map<Integer, MessageStatusSignal> signals = new HashMap<>();
     for (int i : found) {
       InboxEvent e = events.get(i);
       Document message = messages.get(e.item().getString("id"));
-      LogContext.lead(message.getString("leadId"));
       try {
-        out.set(i, new Done(afterEffects(e, message, errorCode(e.item()), false), null));
+        MessageStatusSignal signal = signalFor(e, message, errorCode(e.item()), false);
+        if (signal == null) {
+          out.set(i, new Done(STORED, null));
+        } else {
+          signals.put(i, signal);
+          byLead.computeIfAbsent(message.getString("leadId"), l -> new ArrayList<>()).add(i);
+        }
       } catch (RuntimeException failure) {
         out.set(i, new Done(null, failure));
       }
     }
-    return out;
+    byLead.forEach(
+        (leadId, indexes) -> {
+          LogContext.lead(leadId);
+          for (int from = 0; from < indexes.size(); from += MAX_PER_SIGNAL) {
+            List<Integer> part =
+                indexes.subList(from, Math.min(indexes.size(), from + MAX_PER_SIGNAL));
+            List<MessageStatusSignal> list = new ArrayList<>();
+            part.forEach(i -> list.add(signals.get(i)));
+            Done done;
+            try {
+              done =
+                  new Done(
+                      list.size() == 1
+                          ? signaller.status(leadId, list.get(0))
+                          : signaller.statuses(leadId, list),
+                      null);
+            } catch (RuntimeException failure) {
+              done = new Done(null, failure);
+            }
+            for (int i : part) {
+              out.set(i, done);
+            }
+          }
+        });
   }
 
   /**

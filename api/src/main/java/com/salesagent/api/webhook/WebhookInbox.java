@@ -18,6 +18,7 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
@@ -81,6 +82,11 @@ public class WebhookInbox implements Managed {
 
   /** Events queued or being processed here, so the sweep never queues one twice. */
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+  /** Events this process marked processed (sales_agent_webhook_inbox_processed_total). */
+  public static final String PROCESSED_METRIC = "sales_agent.webhook.inbox.processed";
+
+  private final Counter processedCount = Metrics.counter(PROCESSED_METRIC);
 
   {
     // sales_agent_webhook_inbox_queued: stored events this process has queued and not finished.
@@ -350,6 +356,7 @@ public class WebhookInbox implements Managed {
     }
     try {
       store.webhookEvents().bulkWrite(marks, new BulkWriteOptions().ordered(false));
+      processedCount.increment(marked.size());
     } catch (RuntimeException e) {
       for (String key : marked) {
         failed(key, e, true);
@@ -405,6 +412,7 @@ public class WebhookInbox implements Managed {
                   Updates.set("effectsApplied", true),
                   Updates.set("outcome", outcome),
                   Updates.set("processedAt", Date.from(clock.instant()))));
+      processedCount.increment();
     } catch (RuntimeException e) {
       failed(key, e, applied.get());
     } finally {

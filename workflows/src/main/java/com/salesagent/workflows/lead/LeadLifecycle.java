@@ -4,6 +4,7 @@ import com.salesagent.temporal.LeadSearchAttributes;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The lead lifecycle (DESIGN.md section 3): research, persona and segment, variant, then the send
@@ -215,6 +216,11 @@ final class LeadLifecycle implements LeadWorkflow {
   @Override
   public void messageStatus(MessageStatusSignal status) {
     Signals.status(run, status);
+  }
+
+  @Override
+  public void messageStatuses(List<MessageStatusSignal> statuses) {
+    statuses.forEach(this::messageStatus);
   }
 
   @Override
