@@ -6,6 +6,7 @@ import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.StatusBatches;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.variants.CountedOnce;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import java.time.Clock;
@@ -49,6 +50,7 @@ final class StatusProcessor {
   private final StatusBatches batches;
   private final FunnelStats funnel;
   private final VariantStats stats;
+  private final CountedOnce counted;
   private final LeadSignaller signaller;
   private final OptOuts optOuts;
   private final Clock clock;
@@ -60,6 +62,7 @@ final class StatusProcessor {
     this.batches = new StatusBatches(store.messages());
     this.funnel = new FunnelStats(store.database());
     this.stats = new VariantStats(store.database());
+    this.counted = new CountedOnce(store.database());
     this.signaller = signaller;
     this.optOuts = optOuts;
     this.clock = clock;
@@ -129,11 +132,14 @@ final class StatusProcessor {
       // "sent" is counted by the send activity when the Cloud API accepts the message.
       if (!"sent".equals(status)) {
         funnel.reach(leadId, status, at);
-        stats.increment(
-            message.getString("variantId"),
-            contact == null ? null : contact.getString("segment"),
-            status,
-            at);
+        counted.incrementAll(
+            List.of(
+                new CountedOnce.Count(
+                    event.eventKey(),
+                    message.getString("variantId"),
+                    contact == null ? null : contact.getString("segment"),
+                    status,
+                    at)));
       }
       store.recordInteraction(
           leadId,
@@ -236,7 +242,7 @@ final class StatusProcessor {
     batches.apply(updates, messages);
     Map<String, Document> contacts = leadIds.isEmpty() ? Map.of() : store.contactsByLeadId(leadIds);
     List<Document> timeline = new ArrayList<>();
-    List<VariantStats.Increment> counts = new ArrayList<>();
+    List<CountedOnce.Count> counts = new ArrayList<>();
     for (int i : found) {
       InboxEvent e = events.get(i);
       if (e.effectsApplied()) {
@@ -258,7 +264,8 @@ final class StatusProcessor {
           contact.put("funnel", (f == null ? new Document() : f).append(status, at));
         }
         counts.add(
-            new VariantStats.Increment(
+            new CountedOnce.Count(
+                e.eventKey(),
                 message.getString("variantId"),
                 contact == null ? null : contact.getString("segment"),
                 status,
@@ -274,7 +281,7 @@ final class StatusProcessor {
               code == null ? null : code + " " + errorTitle(item),
               at));
     }
-    stats.incrementAll(counts);
+    counted.incrementAll(counts);
     store.recordInteractions(timeline);
     for (int i : found) {
       if (!events.get(i).effectsApplied()) {

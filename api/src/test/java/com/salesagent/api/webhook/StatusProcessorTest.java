@@ -139,4 +139,61 @@ class StatusProcessorTest {
     calls.forEach(c -> c.statuses().forEach(s -> all.add(s.wamid())));
     assertThat(all).hasSize(n).startsWith("wamid.M0", "wamid.M1").endsWith("wamid.M" + (n - 1));
   }
+
+  private void message(String lead, String key, String wamid, String variant) {
+    store.upsertComposed(
+        key,
+        new Document("leadId", lead).append("variantId", variant).append("status", "composed"));
+    store.markAccepted(key, wamid, null, "text", t0);
+  }
+
+  private long counter(String variant, String counter) {
+    Document d =
+        store
+            .database()
+            .getCollection("variant_stats")
+            .find(com.mongodb.client.model.Filters.eq("variantId", variant))
+            .first();
+    return d == null ? 0 : d.get(counter, Number.class).longValue();
+  }
+
+  /**
+   * A partial bulk failure: the counters of one variant were written, another's failed, the batch
+   * is retried as a whole (nothing was marked applied). Each event still counts once.
+   */
+  @Test
+  void aBatchRetriedAfterAPartialCounterFailureCountsEachEventOnce() {
+    List<InboxEvent> batch = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      message("L-1", "ka-" + i, "wamid.A" + i, "v-1");
+      message("L-2", "kb-" + i, "wamid.B" + i, "v-2");
+      batch.add(event("wamid.A" + i, "delivered", 1764072000));
+      batch.add(event("wamid.B" + i, "delivered", 1764072000));
+    }
+    // v-2's counter document is broken: $inc on it fails, v-1's succeeds in the same bulk.
+    store
+        .database()
+        .getCollection("variant_stats")
+        .insertOne(
+            new Document("variantId", "v-2")
+                .append("segment", "default")
+                .append("day", "2025-11-25")
+                .append("delivered", "not a number"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> processor.processBatch(batch))
+        .isInstanceOf(RuntimeException.class);
+
+    store
+        .database()
+        .getCollection("variant_stats")
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("variantId", "v-2"),
+            com.mongodb.client.model.Updates.set("delivered", 0L));
+    // The relay: the same events, in another grouping (a retry need not drain the same batch).
+    processor.processBatch(batch.subList(0, 2));
+    processor.processBatch(batch.subList(2, 6));
+    processor.processBatch(batch);
+
+    assertThat(counter("v-1", "delivered")).isEqualTo(3);
+    assertThat(counter("v-2", "delivered")).isEqualTo(3);
+  }
 }
