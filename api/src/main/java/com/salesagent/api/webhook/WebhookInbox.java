@@ -15,6 +15,7 @@ import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.triage.ReplyClassifier;
+import com.salesagent.activities.variants.CountedOnce;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -29,10 +30,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,16 +70,16 @@ public class WebhookInbox implements Managed {
   private final MessageProcessor messages;
   private final PreferenceProcessor preferences;
 
-  /** Most events a partition takes from its queue at once (statuses are applied together). */
-  static final int MAX_BATCH = 256;
+  /** How often the poll runs while other API processes share the partitions. */
+  static final Duration SHARED_POLL = Duration.ofMillis(250);
 
-  private final List<BlockingQueue<Document>> partitions = new ArrayList<>();
-  private final List<Thread> workers = new ArrayList<>();
-  private volatile boolean running = true;
+  /** How often the poll runs while this process is the only one (a safety net, then). */
+  static final Duration ALONE_POLL = Duration.ofSeconds(2);
+
+  private final PartitionLeases leases;
+  private final InboxPartitions partitions;
   private ScheduledExecutorService sweeper;
-
-  /** Events queued or being processed here, so the sweep never queues one twice. */
-  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private long lastPoll;
 
   /** Events this process marked processed (sales_agent_webhook_inbox_processed_total). */
   public static final String PROCESSED_METRIC = "sales_agent.webhook.inbox.processed";
@@ -90,9 +88,6 @@ public class WebhookInbox implements Managed {
 
   {
     // sales_agent_webhook_inbox_queued: stored events this process has queued and not finished.
-    Gauge.builder("sales_agent.webhook.inbox.queued", inFlight, Set::size)
-        .strongReference(false)
-        .register(Metrics.globalRegistry);
   }
 
   public WebhookInbox(
@@ -112,14 +107,32 @@ public class WebhookInbox implements Managed {
     this.statuses = new StatusProcessor(store, signaller, optOuts, clock, STATUS_GRACE);
     this.messages = new MessageProcessor(store, signaller, optOuts, classifier, clock);
     this.preferences = new PreferenceProcessor(optOuts);
-    for (int i = 0; i < partitions; i++) {
-      BlockingQueue<Document> queue = new LinkedBlockingQueue<>();
-      Thread worker = new Thread(() -> drain(queue), "webhook-partition-" + i);
-      worker.setDaemon(true);
-      this.partitions.add(queue);
-      this.workers.add(worker);
-      worker.start();
-    }
+    this.leases = new PartitionLeases(store.database(), partitions, clock);
+    this.partitions =
+        new InboxPartitions(
+            leases,
+            partitions,
+            clock,
+            new InboxPartitions.Handler() {
+              @Override
+              public void statuses(List<Document> events) {
+                processStatuses(events);
+              }
+
+              @Override
+              public void one(Document event) {
+                processSafely(event);
+              }
+            });
+    Gauge.builder("sales_agent.webhook.inbox.queued", this.partitions.inFlight(), Set::size)
+        .strongReference(false)
+        .register(Metrics.globalRegistry);
+    // Claim this process's share now: a lone process holds every partition before it accepts.
+    leases.tick();
+  }
+
+  PartitionLeases leases() {
+    return leases;
   }
 
   public String phoneNumberId() {
@@ -129,7 +142,10 @@ public class WebhookInbox implements Managed {
   @Override
   public void start() {
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "webhook-sweeper"));
-    sweeper.scheduleWithFixedDelay(this::relay, 2, 2, TimeUnit.SECONDS);
+    long renew = PartitionLeases.RENEW_EVERY.toMillis();
+    sweeper.scheduleWithFixedDelay(leases::tick, renew, renew, TimeUnit.MILLISECONDS);
+    long poll = SHARED_POLL.toMillis();
+    sweeper.scheduleWithFixedDelay(this::pollIfDue, poll, poll, TimeUnit.MILLISECONDS);
     sweeper.scheduleWithFixedDelay(this::dropExpiredPayloads, 1, 60, TimeUnit.MINUTES);
   }
 
@@ -138,13 +154,17 @@ public class WebhookInbox implements Managed {
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
-    // Queued events stay unprocessed in webhook_events: the next sweep (here or in another
-    // process) relays them.
-    running = false;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    for (Thread worker : workers) {
-      worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    // Queued events stay unprocessed in webhook_events: the partitions' next owners poll them.
+    partitions.stop(5_000);
+    leases.releaseAll();
+  }
+
+  /** A crash, as far as the other processes can tell: threads gone, leases left to run out. */
+  void halt() throws InterruptedException {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
     }
+    partitions.stop(5_000);
   }
 
   /**
@@ -243,52 +263,7 @@ public class WebhookInbox implements Managed {
   }
 
   private void submit(Document event) {
-    if (!inFlight.add(event.getString("eventKey"))) {
-      return;
-    }
-    String partition = event.getString("partitionKey");
-    int p = Math.floorMod(partition == null ? 0 : partition.hashCode(), partitions.size());
-    partitions.get(p).add(event);
-  }
-
-  /**
-   * A partition's loop: takes what is queued (up to {@link #MAX_BATCH}) and processes it in arrival
-   * order; a run of consecutive statuses is applied together.
-   */
-  private void drain(BlockingQueue<Document> queue) {
-    List<Document> batch = new ArrayList<>();
-    while (running || !queue.isEmpty()) {
-      try {
-        Document first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.clear();
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        int i = 0;
-        while (i < batch.size()) {
-          int j = i;
-          while (j < batch.size()
-              && MetaNotification.STATUS.equals(batch.get(j).getString("kind"))) {
-            j++;
-          }
-          if (j > i) {
-            processStatuses(new ArrayList<>(batch.subList(i, j)));
-            i = j;
-          } else {
-            processSafely(batch.get(i++));
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        // processSafely and processStatuses handle their failures; this is a bug: keep going,
-        // the sweep relays whatever was left unprocessed.
-        LOG.error("webhook partition loop failed: {}", e.toString());
-      }
-    }
+    partitions.submit(event);
   }
 
   private InboxEvent inboxEvent(Document event, AtomicBoolean applied) {
@@ -320,7 +295,7 @@ public class WebhookInbox implements Managed {
       for (int i = 0; i < docs.size(); i++) {
         String key = docs.get(i).getString("eventKey");
         failed(key, e, applied.get(i).get());
-        inFlight.remove(key);
+        partitions.finished(key);
       }
       LogContext.clear();
       return;
@@ -337,7 +312,7 @@ public class WebhookInbox implements Managed {
       } else if (d.failure() != null) {
         LogContext.event(key);
         failed(key, d.failure(), applied.get(i).get());
-        inFlight.remove(key);
+        partitions.finished(key);
         LogContext.clear();
       } else {
         marks.add(
@@ -362,20 +337,31 @@ public class WebhookInbox implements Managed {
         failed(key, e, true);
       }
     } finally {
-      marked.forEach(inFlight::remove);
+      marked.forEach(partitions::finished);
     }
   }
 
-  /** Re-queues what is still unprocessed a while after it arrived (dead letters excepted). */
+  private void pollIfDue() {
+    long now = System.nanoTime();
+    if (leases.shared() || now - lastPoll >= ALONE_POLL.toNanos()) {
+      lastPoll = now;
+      relay();
+    }
+  }
+
+  /**
+   * Queues what is unprocessed and due in the partitions this process holds (dead letters
+   * excepted): events another process accepted, events left by a process that stopped or crashed,
+   * events whose processing failed or waits. In flight or just finished here: skipped.
+   */
   void relay() {
     try {
-      Date before = Date.from(clock.instant().minus(Duration.ofSeconds(5)));
+      partitions.prune();
       Date now = Date.from(clock.instant());
       Bson due =
           Filters.and(
               Filters.eq("processed", false),
               Filters.ne("deadLetter", true),
-              Filters.lt("receivedAt", before),
               Filters.or(
                   Filters.exists("nextAttemptAt", false), Filters.lte("nextAttemptAt", now)));
       for (Document event :
@@ -416,7 +402,7 @@ public class WebhookInbox implements Managed {
     } catch (RuntimeException e) {
       failed(key, e, applied.get());
     } finally {
-      inFlight.remove(key);
+      partitions.finished(key);
       LogContext.clear();
     }
   }
@@ -544,6 +530,8 @@ public class WebhookInbox implements Managed {
                       Updates.unset("item"),
                       Updates.set("itemDroppedAt", Date.from(clock.instant()))))
               .getModifiedCount();
+      // Past the retention no relay of these events can come: their counting ledger goes too.
+      new CountedOnce(store.database()).dropBefore(clock.instant().minus(retention));
       if (dropped > 0) {
         LOG.info("dropped the raw payloads of {} webhook events older than {}", dropped, retention);
       }
