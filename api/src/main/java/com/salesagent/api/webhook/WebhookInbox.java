@@ -1,12 +1,7 @@
 package com.salesagent.api.webhook;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
@@ -15,10 +10,7 @@ import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.triage.ReplyClassifier;
-import com.salesagent.activities.variants.CountedOnce;
 import io.dropwizard.lifecycle.Managed;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
@@ -27,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -76,6 +67,7 @@ public class WebhookInbox implements Managed {
   /** How often the poll runs while this process is the only one (a safety net, then). */
   static final Duration ALONE_POLL = Duration.ofSeconds(2);
 
+  private final InboxRecords records;
   private final PartitionLeases leases;
   private final InboxPartitions partitions;
   private ScheduledExecutorService sweeper;
@@ -107,6 +99,7 @@ public class WebhookInbox implements Managed {
     this.statuses = new StatusProcessor(store, signaller, optOuts, clock, STATUS_GRACE);
     this.messages = new MessageProcessor(store, signaller, optOuts, classifier, clock);
     this.preferences = new PreferenceProcessor(optOuts);
+    this.records = new InboxRecords(store.webhookEvents(), store.database(), clock);
     this.leases = new PartitionLeases(store.database(), partitions, clock);
     this.partitions =
         new InboxPartitions(
@@ -225,7 +218,7 @@ public class WebhookInbox implements Managed {
       LOG.info(
           "ignored {} webhook changes for phone number ids we do not serve", parsed.otherNumbers());
     }
-    List<Document> stored = insertOnce(docs);
+    List<Document> stored = records.insertOnce(docs);
     int fresh = 0;
     for (Document d : stored) {
       if (!d.getBoolean("deadLetter", false)) {
@@ -235,31 +228,6 @@ public class WebhookInbox implements Managed {
     }
     return new Accepted(
         fresh, docs.size() - stored.size(), parsed.otherNumbers(), parsed.invalid().size());
-  }
-
-  private List<Document> insertOnce(List<Document> docs) {
-    if (docs.isEmpty()) {
-      return docs;
-    }
-    try {
-      store.webhookEvents().insertMany(docs, new InsertManyOptions().ordered(false));
-      return docs;
-    } catch (MongoBulkWriteException e) {
-      Set<Integer> duplicates = new HashSet<>();
-      for (var error : e.getWriteErrors()) {
-        if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
-          throw e;
-        }
-        duplicates.add(error.getIndex());
-      }
-      List<Document> stored = new ArrayList<>();
-      for (int i = 0; i < docs.size(); i++) {
-        if (!duplicates.contains(i)) {
-          stored.add(docs.get(i));
-        }
-      }
-      return stored;
-    }
   }
 
   private void submit(Document event) {
@@ -294,7 +262,7 @@ public class WebhookInbox implements Managed {
     } catch (RuntimeException e) {
       for (int i = 0; i < docs.size(); i++) {
         String key = docs.get(i).getString("eventKey");
-        failed(key, e, applied.get(i).get());
+        records.failed(key, e, applied.get(i).get());
         partitions.finished(key);
       }
       LogContext.clear();
@@ -311,7 +279,7 @@ public class WebhookInbox implements Managed {
         processSafely(docs.get(i));
       } else if (d.failure() != null) {
         LogContext.event(key);
-        failed(key, d.failure(), applied.get(i).get());
+        records.failed(key, d.failure(), applied.get(i).get());
         partitions.finished(key);
         LogContext.clear();
       } else {
@@ -334,7 +302,7 @@ public class WebhookInbox implements Managed {
       processedCount.increment(marked.size());
     } catch (RuntimeException e) {
       for (String key : marked) {
-        failed(key, e, true);
+        records.failed(key, e, true);
       }
     } finally {
       marked.forEach(partitions::finished);
@@ -400,7 +368,7 @@ public class WebhookInbox implements Managed {
                   Updates.set("processedAt", Date.from(clock.instant()))));
       processedCount.increment();
     } catch (RuntimeException e) {
-      failed(key, e, applied.get());
+      records.failed(key, e, applied.get());
     } finally {
       partitions.finished(key);
       LogContext.clear();
@@ -416,129 +384,28 @@ public class WebhookInbox implements Managed {
     };
   }
 
-  /**
-   * Left unprocessed: an unreachable Temporal or MongoDB is waited out by the sweep (as often as it
-   * takes); any other failure counts, and the event is a dead letter after MAX_ATTEMPTS.
-   */
-  private void failed(String key, RuntimeException e, boolean effectsApplied) {
-    boolean transientFailure = isTransient(e);
-    String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-    LOG.warn("webhook event {} not processed yet: {}", LogContext.safe(key), reason);
-    try {
-      List<Bson> updates = new ArrayList<>();
-      if (effectsApplied) {
-        updates.add(Updates.set("effectsApplied", true));
-      }
-      updates.add(
-          Updates.set("lastError", reason.length() > 500 ? reason.substring(0, 500) : reason));
-      if (!transientFailure) {
-        updates.add(Updates.inc("attempts", 1));
-      }
-      store.webhookEvents().updateOne(Filters.eq("eventKey", key), Updates.combine(updates));
-      if (!transientFailure) {
-        long moved =
-            store
-                .webhookEvents()
-                .updateOne(
-                    Filters.and(Filters.eq("eventKey", key), Filters.gte("attempts", MAX_ATTEMPTS)),
-                    Updates.set("deadLetter", true))
-                .getModifiedCount();
-        if (moved > 0) {
-          LOG.error(
-              "webhook event {} is a dead letter after {} attempts",
-              LogContext.safe(key),
-              MAX_ATTEMPTS);
-        }
-      }
-    } catch (RuntimeException ignored) {
-      // MongoDB is down too: the effects may be applied again, which only duplicates history.
-    }
-  }
-
-  static boolean isTransient(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof MongoSocketException || t instanceof MongoTimeoutException) {
-        return true;
-      }
-      if (t instanceof StatusRuntimeException s) {
-        Status.Code code = s.getStatus().getCode();
-        return code == Status.Code.UNAVAILABLE
-            || code == Status.Code.DEADLINE_EXCEEDED
-            || code == Status.Code.RESOURCE_EXHAUSTED
-            || code == Status.Code.ABORTED;
-      }
-    }
-    return false;
-  }
-
-  // ---- dead letters (operators)
+  // ---- dead letters (operators) and retention
 
   public List<Document> deadLetters(int skip, int limit) {
-    return store
-        .webhookEvents()
-        .find(Filters.eq("deadLetter", true))
-        .sort(Sorts.descending("receivedAt"))
-        .skip(skip)
-        .limit(limit)
-        .into(new ArrayList<>());
+    return records.deadLetters(skip, limit);
   }
 
   public long countDeadLetters() {
-    return store.webhookEvents().countDocuments(Filters.eq("deadLetter", true));
+    return records.countDeadLetters();
   }
 
   /** An operator's retry: the event is processed again at once; false for no such dead letter. */
   public boolean retryDeadLetter(String eventKey) {
-    if (eventKey.startsWith("invalid:")) {
-      return false; // its shape is wrong: processing it again cannot succeed
-    }
-    Document event =
-        store
-            .webhookEvents()
-            .findOneAndUpdate(
-                Filters.and(
-                    Filters.eq("eventKey", eventKey),
-                    Filters.eq("deadLetter", true),
-                    Filters.exists("item", true)),
-                Updates.combine(
-                    Updates.set("deadLetter", false),
-                    Updates.set("attempts", 0),
-                    Updates.unset("nextAttemptAt")));
+    Document event = records.reopenDeadLetter(eventKey);
     if (event == null) {
       return false;
     }
-    event.put("deadLetter", false);
     submit(event);
     return true;
   }
 
-  // ---- retention
-
   /** Drops raw payloads (numbers, names, texts) past the retention period; keys stay for dedup. */
   long dropExpiredPayloads() {
-    try {
-      Date before = Date.from(clock.instant().minus(retention));
-      long dropped =
-          store
-              .webhookEvents()
-              .updateMany(
-                  Filters.and(
-                      Filters.lt("receivedAt", before),
-                      Filters.exists("item", true),
-                      Filters.or(Filters.eq("processed", true), Filters.eq("deadLetter", true))),
-                  Updates.combine(
-                      Updates.unset("item"),
-                      Updates.set("itemDroppedAt", Date.from(clock.instant()))))
-              .getModifiedCount();
-      // Past the retention no relay of these events can come: their counting ledger goes too.
-      new CountedOnce(store.database()).dropBefore(clock.instant().minus(retention));
-      if (dropped > 0) {
-        LOG.info("dropped the raw payloads of {} webhook events older than {}", dropped, retention);
-      }
-      return dropped;
-    } catch (RuntimeException e) {
-      LOG.warn("webhook retention sweep failed: {}", e.getMessage());
-      return 0;
-    }
+    return records.dropExpiredPayloads(retention);
   }
 }
