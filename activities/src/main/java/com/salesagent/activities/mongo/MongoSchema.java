@@ -143,6 +143,8 @@ public final class MongoSchema {
         Indexes.ascending("variantId", "segment", "day"),
         new IndexOptions().unique(true));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
+    // A retried status finds the other events of its counting batch (CountedOnce).
+    index(db, com.salesagent.activities.variants.CountedOnce.LEDGER, Indexes.ascending("batch"));
     // The live feed's polling fallback (a standalone mongod) reads receivedAt >= t sorted by
     // receivedAt every 500 ms, across processed and unprocessed events alike: (processed,
     // receivedAt) cannot serve it.

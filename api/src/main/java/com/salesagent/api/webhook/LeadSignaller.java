@@ -6,6 +6,7 @@ import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.lead.OptOutSignal;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +19,15 @@ public interface LeadSignaller {
   String CLOSED = "workflow_closed";
 
   String status(String leadId, MessageStatusSignal signal);
+
+  /** Several statuses of one lead in one signal, in order (each applied as {@link #status}). */
+  default String statuses(String leadId, List<MessageStatusSignal> signals) {
+    String outcome = CLOSED;
+    for (MessageStatusSignal s : signals) {
+      outcome = status(leadId, s);
+    }
+    return outcome;
+  }
 
   String inbound(String leadId, InboundMessageSignal signal);
 
@@ -39,6 +49,11 @@ public interface LeadSignaller {
       @Override
       public String status(String leadId, MessageStatusSignal signal) {
         return send(leadId, w -> w.messageStatus(signal));
+      }
+
+      @Override
+      public String statuses(String leadId, List<MessageStatusSignal> signals) {
+        return send(leadId, w -> w.messageStatuses(signals));
       }
 
       @Override

@@ -6,12 +6,15 @@ import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.StatusBatches;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.variants.CountedOnce;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,9 @@ final class StatusProcessor {
   /** Meta's "this user stopped marketing messages from you": suppress like an opt-out. */
   static final int MARKETING_STOPPED = 131050;
 
+  /** Most statuses in one coalesced signal (a cap on the signal's payload). */
+  static final int MAX_PER_SIGNAL = 100;
+
   static final String READ = "read";
   static final String FAILED = "failed";
 
@@ -44,6 +50,7 @@ final class StatusProcessor {
   private final StatusBatches batches;
   private final FunnelStats funnel;
   private final VariantStats stats;
+  private final CountedOnce counted;
   private final LeadSignaller signaller;
   private final OptOuts optOuts;
   private final Clock clock;
@@ -55,6 +62,7 @@ final class StatusProcessor {
     this.batches = new StatusBatches(store.messages());
     this.funnel = new FunnelStats(store.database());
     this.stats = new VariantStats(store.database());
+    this.counted = new CountedOnce(store.database());
     this.signaller = signaller;
     this.optOuts = optOuts;
     this.clock = clock;
@@ -124,11 +132,14 @@ final class StatusProcessor {
       // "sent" is counted by the send activity when the Cloud API accepts the message.
       if (!"sent".equals(status)) {
         funnel.reach(leadId, status, at);
-        stats.increment(
-            message.getString("variantId"),
-            contact == null ? null : contact.getString("segment"),
-            status,
-            at);
+        counted.incrementAll(
+            List.of(
+                new CountedOnce.Count(
+                    event.eventKey(),
+                    message.getString("variantId"),
+                    contact == null ? null : contact.getString("segment"),
+                    status,
+                    at)));
       }
       store.recordInteraction(
           leadId,
@@ -145,6 +156,16 @@ final class StatusProcessor {
 
   /** Meta's 131050 opts the number out; then the workflow is told if it needs to be. */
   private String afterEffects(InboxEvent event, Document message, Integer code, boolean boundNow) {
+    MessageStatusSignal signal = signalFor(event, message, code, boundNow);
+    return signal == null ? STORED : signaller.status(message.getString("leadId"), signal);
+  }
+
+  /**
+   * Meta's 131050 opts the number out; answers the signal the lead's workflow needs for this
+   * status, or null when MongoDB is enough.
+   */
+  private MessageStatusSignal signalFor(
+      InboxEvent event, Document message, Integer code, boolean boundNow) {
     Document item = event.item();
     String wamid = item.getString("id");
     String status = item.getString("status");
@@ -156,11 +177,9 @@ final class StatusProcessor {
           event, item.getString("recipient_id"), Suppressions.MARKETING_STOPPED, at, null);
     }
     if (!changesNextAction(status) && !boundNow && !wasAmbiguous(message)) {
-      return STORED;
+      return null;
     }
-    return signaller.status(
-        message.getString("leadId"),
-        new MessageStatusSignal(wamid, status, at, code, message.getString("idempotencyKey")));
+    return new MessageStatusSignal(wamid, status, at, code, message.getString("idempotencyKey"));
   }
 
   /** One event's end in {@link #processBatch}: its outcome, or the failure of its signal. */
@@ -223,7 +242,7 @@ final class StatusProcessor {
     batches.apply(updates, messages);
     Map<String, Document> contacts = leadIds.isEmpty() ? Map.of() : store.contactsByLeadId(leadIds);
     List<Document> timeline = new ArrayList<>();
-    List<VariantStats.Increment> counts = new ArrayList<>();
+    List<CountedOnce.Count> counts = new ArrayList<>();
     for (int i : found) {
       InboxEvent e = events.get(i);
       if (e.effectsApplied()) {
@@ -245,7 +264,8 @@ final class StatusProcessor {
           contact.put("funnel", (f == null ? new Document() : f).append(status, at));
         }
         counts.add(
-            new VariantStats.Increment(
+            new CountedOnce.Count(
+                e.eventKey(),
                 message.getString("variantId"),
                 contact == null ? null : contact.getString("segment"),
                 status,
@@ -261,24 +281,68 @@ final class StatusProcessor {
               code == null ? null : code + " " + errorTitle(item),
               at));
     }
-    stats.incrementAll(counts);
+    counted.incrementAll(counts);
     store.recordInteractions(timeline);
     for (int i : found) {
       if (!events.get(i).effectsApplied()) {
         events.get(i).markApplied().run();
       }
     }
+    signalCoalesced(events, found, messages, out);
+    return out;
+  }
+
+  /**
+   * The statuses of the batch that its workflows need, one signal per lead (in arrival order, at
+   * most {@link #MAX_PER_SIGNAL} statuses each): a lead's events share their signal's outcome, or
+   * its failure (the inbox relays them; their MongoDB effects are marked applied already).
+   */
+  private void signalCoalesced(
+      List<InboxEvent> events,
+      List<Integer> found,
+      Map<String, Document> messages,
+      List<Done> out) {
+    Map<String, List<Integer>> byLead = new LinkedHashMap<>();
+    Map<Integer, MessageStatusSignal> signals = new HashMap<>();
     for (int i : found) {
       InboxEvent e = events.get(i);
       Document message = messages.get(e.item().getString("id"));
-      LogContext.lead(message.getString("leadId"));
       try {
-        out.set(i, new Done(afterEffects(e, message, errorCode(e.item()), false), null));
+        MessageStatusSignal signal = signalFor(e, message, errorCode(e.item()), false);
+        if (signal == null) {
+          out.set(i, new Done(STORED, null));
+        } else {
+          signals.put(i, signal);
+          byLead.computeIfAbsent(message.getString("leadId"), l -> new ArrayList<>()).add(i);
+        }
       } catch (RuntimeException failure) {
         out.set(i, new Done(null, failure));
       }
     }
-    return out;
+    byLead.forEach(
+        (leadId, indexes) -> {
+          LogContext.lead(leadId);
+          for (int from = 0; from < indexes.size(); from += MAX_PER_SIGNAL) {
+            List<Integer> part =
+                indexes.subList(from, Math.min(indexes.size(), from + MAX_PER_SIGNAL));
+            List<MessageStatusSignal> list = new ArrayList<>();
+            part.forEach(i -> list.add(signals.get(i)));
+            Done done;
+            try {
+              done =
+                  new Done(
+                      list.size() == 1
+                          ? signaller.status(leadId, list.get(0))
+                          : signaller.statuses(leadId, list),
+                      null);
+            } catch (RuntimeException failure) {
+              done = new Done(null, failure);
+            }
+            for (int i : part) {
+              out.set(i, done);
+            }
+          }
+        });
   }
 
   /**

@@ -1,12 +1,7 @@
 package com.salesagent.api.webhook;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
@@ -17,8 +12,7 @@ import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.triage.ReplyClassifier;
 import io.dropwizard.lifecycle.Managed;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
@@ -26,13 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,22 +62,25 @@ public class WebhookInbox implements Managed {
   private final MessageProcessor messages;
   private final PreferenceProcessor preferences;
 
-  /** Most events a partition takes from its queue at once (statuses are applied together). */
-  static final int MAX_BATCH = 256;
+  /** How often the poll runs while other API processes share the partitions. */
+  static final Duration SHARED_POLL = Duration.ofMillis(250);
 
-  private final List<BlockingQueue<Document>> partitions = new ArrayList<>();
-  private final List<Thread> workers = new ArrayList<>();
-  private volatile boolean running = true;
+  /** How often the poll runs while this process is the only one (a safety net, then). */
+  static final Duration ALONE_POLL = Duration.ofSeconds(2);
+
+  private final InboxRecords records;
+  private final PartitionLeases leases;
+  private final InboxPartitions partitions;
   private ScheduledExecutorService sweeper;
+  private long lastPoll;
 
-  /** Events queued or being processed here, so the sweep never queues one twice. */
-  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  /** Events this process marked processed (sales_agent_webhook_inbox_processed_total). */
+  public static final String PROCESSED_METRIC = "sales_agent.webhook.inbox.processed";
+
+  private final Counter processedCount = Metrics.counter(PROCESSED_METRIC);
 
   {
     // sales_agent_webhook_inbox_queued: stored events this process has queued and not finished.
-    Gauge.builder("sales_agent.webhook.inbox.queued", inFlight, Set::size)
-        .strongReference(false)
-        .register(Metrics.globalRegistry);
   }
 
   public WebhookInbox(
@@ -130,14 +123,33 @@ public class WebhookInbox implements Managed {
         new MessageProcessor(
             store, signaller, optOuts, classifier, clock, personas, phoneNumberId);
     this.preferences = new PreferenceProcessor(optOuts);
-    for (int i = 0; i < partitions; i++) {
-      BlockingQueue<Document> queue = new LinkedBlockingQueue<>();
-      Thread worker = new Thread(() -> drain(queue), "webhook-partition-" + i);
-      worker.setDaemon(true);
-      this.partitions.add(queue);
-      this.workers.add(worker);
-      worker.start();
-    }
+    this.records = new InboxRecords(store.webhookEvents(), store.database(), clock);
+    this.leases = new PartitionLeases(store.database(), partitions, clock);
+    this.partitions =
+        new InboxPartitions(
+            leases,
+            partitions,
+            clock,
+            new InboxPartitions.Handler() {
+              @Override
+              public void statuses(List<Document> events) {
+                processStatuses(events);
+              }
+
+              @Override
+              public void one(Document event) {
+                processSafely(event);
+              }
+            });
+    Gauge.builder("sales_agent.webhook.inbox.queued", this.partitions.inFlight(), Set::size)
+        .strongReference(false)
+        .register(Metrics.globalRegistry);
+    // Claim this process's share now: a lone process holds every partition before it accepts.
+    leases.tick();
+  }
+
+  PartitionLeases leases() {
+    return leases;
   }
 
   public String phoneNumberId() {
@@ -147,7 +159,10 @@ public class WebhookInbox implements Managed {
   @Override
   public void start() {
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "webhook-sweeper"));
-    sweeper.scheduleWithFixedDelay(this::relay, 2, 2, TimeUnit.SECONDS);
+    long renew = PartitionLeases.RENEW_EVERY.toMillis();
+    sweeper.scheduleWithFixedDelay(leases::tick, renew, renew, TimeUnit.MILLISECONDS);
+    long poll = SHARED_POLL.toMillis();
+    sweeper.scheduleWithFixedDelay(this::pollIfDue, poll, poll, TimeUnit.MILLISECONDS);
     sweeper.scheduleWithFixedDelay(this::dropExpiredPayloads, 1, 60, TimeUnit.MINUTES);
   }
 
@@ -156,13 +171,17 @@ public class WebhookInbox implements Managed {
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
-    // Queued events stay unprocessed in webhook_events: the next sweep (here or in another
-    // process) relays them.
-    running = false;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    for (Thread worker : workers) {
-      worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    // Queued events stay unprocessed in webhook_events: the partitions' next owners poll them.
+    partitions.stop(5_000);
+    leases.releaseAll();
+  }
+
+  /** A crash, as far as the other processes can tell: threads gone, leases left to run out. */
+  void halt() throws InterruptedException {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
     }
+    partitions.stop(5_000);
   }
 
   /**
@@ -223,7 +242,7 @@ public class WebhookInbox implements Managed {
       LOG.info(
           "ignored {} webhook changes for phone number ids we do not serve", parsed.otherNumbers());
     }
-    List<Document> stored = insertOnce(docs);
+    List<Document> stored = records.insertOnce(docs);
     int fresh = 0;
     for (Document d : stored) {
       if (!d.getBoolean("deadLetter", false)) {
@@ -235,78 +254,8 @@ public class WebhookInbox implements Managed {
         fresh, docs.size() - stored.size(), parsed.otherNumbers(), parsed.invalid().size());
   }
 
-  private List<Document> insertOnce(List<Document> docs) {
-    if (docs.isEmpty()) {
-      return docs;
-    }
-    try {
-      store.webhookEvents().insertMany(docs, new InsertManyOptions().ordered(false));
-      return docs;
-    } catch (MongoBulkWriteException e) {
-      Set<Integer> duplicates = new HashSet<>();
-      for (var error : e.getWriteErrors()) {
-        if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
-          throw e;
-        }
-        duplicates.add(error.getIndex());
-      }
-      List<Document> stored = new ArrayList<>();
-      for (int i = 0; i < docs.size(); i++) {
-        if (!duplicates.contains(i)) {
-          stored.add(docs.get(i));
-        }
-      }
-      return stored;
-    }
-  }
-
   private void submit(Document event) {
-    if (!inFlight.add(event.getString("eventKey"))) {
-      return;
-    }
-    String partition = event.getString("partitionKey");
-    int p = Math.floorMod(partition == null ? 0 : partition.hashCode(), partitions.size());
-    partitions.get(p).add(event);
-  }
-
-  /**
-   * A partition's loop: takes what is queued (up to {@link #MAX_BATCH}) and processes it in arrival
-   * order; a run of consecutive statuses is applied together.
-   */
-  private void drain(BlockingQueue<Document> queue) {
-    List<Document> batch = new ArrayList<>();
-    while (running || !queue.isEmpty()) {
-      try {
-        Document first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.clear();
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        int i = 0;
-        while (i < batch.size()) {
-          int j = i;
-          while (j < batch.size()
-              && MetaNotification.STATUS.equals(batch.get(j).getString("kind"))) {
-            j++;
-          }
-          if (j > i) {
-            processStatuses(new ArrayList<>(batch.subList(i, j)));
-            i = j;
-          } else {
-            processSafely(batch.get(i++));
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        // processSafely and processStatuses handle their failures; this is a bug: keep going,
-        // the sweep relays whatever was left unprocessed.
-        LOG.error("webhook partition loop failed: {}", e.toString());
-      }
-    }
+    partitions.submit(event);
   }
 
   private InboxEvent inboxEvent(Document event, AtomicBoolean applied) {
@@ -337,8 +286,8 @@ public class WebhookInbox implements Managed {
     } catch (RuntimeException e) {
       for (int i = 0; i < docs.size(); i++) {
         String key = docs.get(i).getString("eventKey");
-        failed(key, e, applied.get(i).get());
-        inFlight.remove(key);
+        records.failed(key, e, applied.get(i).get());
+        partitions.finished(key);
       }
       LogContext.clear();
       return;
@@ -354,8 +303,8 @@ public class WebhookInbox implements Managed {
         processSafely(docs.get(i));
       } else if (d.failure() != null) {
         LogContext.event(key);
-        failed(key, d.failure(), applied.get(i).get());
-        inFlight.remove(key);
+        records.failed(key, d.failure(), applied.get(i).get());
+        partitions.finished(key);
         LogContext.clear();
       } else {
         marks.add(
@@ -374,25 +323,37 @@ public class WebhookInbox implements Managed {
     }
     try {
       store.webhookEvents().bulkWrite(marks, new BulkWriteOptions().ordered(false));
+      processedCount.increment(marked.size());
     } catch (RuntimeException e) {
       for (String key : marked) {
-        failed(key, e, true);
+        records.failed(key, e, true);
       }
     } finally {
-      marked.forEach(inFlight::remove);
+      marked.forEach(partitions::finished);
     }
   }
 
-  /** Re-queues what is still unprocessed a while after it arrived (dead letters excepted). */
+  private void pollIfDue() {
+    long now = System.nanoTime();
+    if (leases.shared() || now - lastPoll >= ALONE_POLL.toNanos()) {
+      lastPoll = now;
+      relay();
+    }
+  }
+
+  /**
+   * Queues what is unprocessed and due in the partitions this process holds (dead letters
+   * excepted): events another process accepted, events left by a process that stopped or crashed,
+   * events whose processing failed or waits. In flight or just finished here: skipped.
+   */
   void relay() {
     try {
-      Date before = Date.from(clock.instant().minus(Duration.ofSeconds(5)));
+      partitions.prune();
       Date now = Date.from(clock.instant());
       Bson due =
           Filters.and(
               Filters.eq("processed", false),
               Filters.ne("deadLetter", true),
-              Filters.lt("receivedAt", before),
               Filters.or(
                   Filters.exists("nextAttemptAt", false), Filters.lte("nextAttemptAt", now)));
       for (Document event :
@@ -429,10 +390,11 @@ public class WebhookInbox implements Managed {
                   Updates.set("effectsApplied", true),
                   Updates.set("outcome", outcome),
                   Updates.set("processedAt", Date.from(clock.instant()))));
+      processedCount.increment();
     } catch (RuntimeException e) {
-      failed(key, e, applied.get());
+      records.failed(key, e, applied.get());
     } finally {
-      inFlight.remove(key);
+      partitions.finished(key);
       LogContext.clear();
     }
   }
@@ -446,127 +408,28 @@ public class WebhookInbox implements Managed {
     };
   }
 
-  /**
-   * Left unprocessed: an unreachable Temporal or MongoDB is waited out by the sweep (as often as it
-   * takes); any other failure counts, and the event is a dead letter after MAX_ATTEMPTS.
-   */
-  private void failed(String key, RuntimeException e, boolean effectsApplied) {
-    boolean transientFailure = isTransient(e);
-    String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-    LOG.warn("webhook event {} not processed yet: {}", LogContext.safe(key), reason);
-    try {
-      List<Bson> updates = new ArrayList<>();
-      if (effectsApplied) {
-        updates.add(Updates.set("effectsApplied", true));
-      }
-      updates.add(
-          Updates.set("lastError", reason.length() > 500 ? reason.substring(0, 500) : reason));
-      if (!transientFailure) {
-        updates.add(Updates.inc("attempts", 1));
-      }
-      store.webhookEvents().updateOne(Filters.eq("eventKey", key), Updates.combine(updates));
-      if (!transientFailure) {
-        long moved =
-            store
-                .webhookEvents()
-                .updateOne(
-                    Filters.and(Filters.eq("eventKey", key), Filters.gte("attempts", MAX_ATTEMPTS)),
-                    Updates.set("deadLetter", true))
-                .getModifiedCount();
-        if (moved > 0) {
-          LOG.error(
-              "webhook event {} is a dead letter after {} attempts",
-              LogContext.safe(key),
-              MAX_ATTEMPTS);
-        }
-      }
-    } catch (RuntimeException ignored) {
-      // MongoDB is down too: the effects may be applied again, which only duplicates history.
-    }
-  }
-
-  static boolean isTransient(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof MongoSocketException || t instanceof MongoTimeoutException) {
-        return true;
-      }
-      if (t instanceof StatusRuntimeException s) {
-        Status.Code code = s.getStatus().getCode();
-        return code == Status.Code.UNAVAILABLE
-            || code == Status.Code.DEADLINE_EXCEEDED
-            || code == Status.Code.RESOURCE_EXHAUSTED
-            || code == Status.Code.ABORTED;
-      }
-    }
-    return false;
-  }
-
-  // ---- dead letters (operators)
+  // ---- dead letters (operators) and retention
 
   public List<Document> deadLetters(int skip, int limit) {
-    return store
-        .webhookEvents()
-        .find(Filters.eq("deadLetter", true))
-        .sort(Sorts.descending("receivedAt"))
-        .skip(skip)
-        .limit(limit)
-        .into(new ArrayList<>());
+    return records.deadLetters(skip, limit);
   }
 
   public long countDeadLetters() {
-    return store.webhookEvents().countDocuments(Filters.eq("deadLetter", true));
+    return records.countDeadLetters();
   }
 
   /** An operator's retry: the event is processed again at once; false for no such dead letter. */
   public boolean retryDeadLetter(String eventKey) {
-    if (eventKey.startsWith("invalid:")) {
-      return false; // its shape is wrong: processing it again cannot succeed
-    }
-    Document event =
-        store
-            .webhookEvents()
-            .findOneAndUpdate(
-                Filters.and(
-                    Filters.eq("eventKey", eventKey),
-                    Filters.eq("deadLetter", true),
-                    Filters.exists("item", true)),
-                Updates.combine(
-                    Updates.set("deadLetter", false),
-                    Updates.set("attempts", 0),
-                    Updates.unset("nextAttemptAt")));
+    Document event = records.reopenDeadLetter(eventKey);
     if (event == null) {
       return false;
     }
-    event.put("deadLetter", false);
     submit(event);
     return true;
   }
 
-  // ---- retention
-
   /** Drops raw payloads (numbers, names, texts) past the retention period; keys stay for dedup. */
   long dropExpiredPayloads() {
-    try {
-      Date before = Date.from(clock.instant().minus(retention));
-      long dropped =
-          store
-              .webhookEvents()
-              .updateMany(
-                  Filters.and(
-                      Filters.lt("receivedAt", before),
-                      Filters.exists("item", true),
-                      Filters.or(Filters.eq("processed", true), Filters.eq("deadLetter", true))),
-                  Updates.combine(
-                      Updates.unset("item"),
-                      Updates.set("itemDroppedAt", Date.from(clock.instant()))))
-              .getModifiedCount();
-      if (dropped > 0) {
-        LOG.info("dropped the raw payloads of {} webhook events older than {}", dropped, retention);
-      }
-      return dropped;
-    } catch (RuntimeException e) {
-      LOG.warn("webhook retention sweep failed: {}", e.getMessage());
-      return 0;
-    }
+    return records.dropExpiredPayloads(retention);
   }
 }

@@ -133,6 +133,7 @@ class WebhookInboxTest {
   /** Makes every stored event due for the sweep and runs it. */
   private void sweepNow() {
     now.set(now.get().plus(Duration.ofMinutes(1)));
+    inbox.leases().tick(); // the clock jumped past the leases' expiry: renew them first
     inbox.relay();
   }
 
@@ -269,6 +270,7 @@ class WebhookInboxTest {
     store.upsertComposed("k-3", new Document("leadId", "L-1").append("status", "composed"));
     store.markAccepted("k-3", "wamid.EARLY", null, "text", t0);
     now.set(now.get().plusSeconds(30));
+    inbox.leases().tick();
     inbox.relay();
     await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
     assertThat(store.messageByWamid("wamid.EARLY").getString("status")).isEqualTo("delivered");
@@ -276,6 +278,7 @@ class WebhookInboxTest {
     // A status for a message that never appears is given up after the grace period.
     inbox.accept(parse("\"statuses\":[" + status("wamid.NEVER", "read", "") + "]"));
     now.set(now.get().plus(WebhookInbox.STATUS_GRACE).plusSeconds(60));
+    inbox.leases().tick();
     inbox.relay();
     await()
         .atMost(Duration.ofSeconds(5))

@@ -6,6 +6,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The lead lifecycle (DESIGN.md section 3): research, persona and segment, variant, then the send
@@ -255,6 +256,11 @@ final class LeadLifecycle implements LeadWorkflow {
   @Override
   public void messageStatus(MessageStatusSignal status) {
     Signals.status(run, status);
+  }
+
+  @Override
+  public void messageStatuses(List<MessageStatusSignal> statuses) {
+    statuses.forEach(this::messageStatus);
   }
 
   @Override

@@ -490,6 +490,11 @@ class LeadLifecycleV0 implements LeadWorkflow {
   }
 
   @Override
+  public void messageStatuses(List<MessageStatusSignal> statuses) {
+    statuses.forEach(this::messageStatus);
+  }
+
+  @Override
   public void inboundMessage(InboundMessageSignal message) {
     if (lastInboundAt == null || message.at().isAfter(lastInboundAt)) {
       lastInboundAt = message.at();

@@ -6,6 +6,7 @@ import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
 
 /** One durable workflow per lead, id {@code lead-<leadId>}: the whole lifecycle. */
 @WorkflowInterface
@@ -19,6 +20,14 @@ public interface LeadWorkflow {
 
   @SignalMethod
   void messageStatus(MessageStatusSignal status);
+
+  /**
+   * Several statuses of this lead's messages in one signal (the webhook inbox coalesces what one
+   * drained batch holds for the lead, in arrival order): each is applied as {@link #messageStatus}
+   * applies it. Added after messageStatus: workers must be deployed before the API that sends it.
+   */
+  @SignalMethod
+  void messageStatuses(List<MessageStatusSignal> statuses);
 
   @SignalMethod
   void inboundMessage(InboundMessageSignal message);

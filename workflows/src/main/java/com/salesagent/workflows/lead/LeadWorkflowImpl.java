@@ -63,6 +63,12 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
+  public void messageStatuses(List<MessageStatusSignal> statuses) {
+    List<MessageStatusSignal> copy = List.copyOf(statuses);
+    deliver(w -> copy.forEach(w::messageStatus));
+  }
+
+  @Override
   public void inboundMessage(InboundMessageSignal message) {
     deliver(w -> w.inboundMessage(message));
   }

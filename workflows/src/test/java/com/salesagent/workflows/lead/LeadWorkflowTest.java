@@ -393,6 +393,35 @@ class LeadWorkflowTest {
   }
 
   @Test
+  void severalStatusesInOneSignalGiveTheSameStateAsOneSignalEach() {
+    enrol();
+    Instant t = now();
+    String w = fake.wamid(0);
+    workflow.messageStatuses(
+        java.util.List.of(
+            new MessageStatusSignal(w, "read", t.plusSeconds(20), null),
+            new MessageStatusSignal(w, "delivered", t.plusSeconds(10), null),
+            new MessageStatusSignal(w, "read", t.plusSeconds(20), null),
+            new MessageStatusSignal(w, "sent", t.plusSeconds(5), null)));
+    MessageView coalesced = workflow.state().messages().get(0);
+
+    env.close();
+    start(START);
+    enrol();
+    Instant t2 = now();
+    String w2 = fake.wamid(0);
+    workflow.messageStatus(new MessageStatusSignal(w2, "sent", t2.plusSeconds(5), null));
+    workflow.messageStatus(new MessageStatusSignal(w2, "delivered", t2.plusSeconds(10), null));
+    workflow.messageStatus(new MessageStatusSignal(w2, "read", t2.plusSeconds(20), null));
+    MessageView single = workflow.state().messages().get(0);
+
+    assertThat(coalesced.status()).isEqualTo("read").isEqualTo(single.status());
+    assertThat(coalesced.readAt()).isEqualTo(t.plusSeconds(20));
+    assertThat(coalesced.deliveredAt()).isEqualTo(t.plusSeconds(10));
+    assertThat(Duration.between(t2, single.readAt())).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
   void continueAsNewKeepsHistoryBoundedAndCarriesTheState() {
     env.close();
     env = newEnvironment(START);

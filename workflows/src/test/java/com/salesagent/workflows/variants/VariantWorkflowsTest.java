@@ -64,6 +64,9 @@ class VariantWorkflowsTest {
     public void messageStatus(MessageStatusSignal status) {}
 
     @Override
+    public void messageStatuses(java.util.List<MessageStatusSignal> statuses) {}
+
+    @Override
     public void inboundMessage(InboundMessageSignal message) {}
 
     @Override

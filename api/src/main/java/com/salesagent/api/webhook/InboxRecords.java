@@ -1,0 +1,188 @@
+package com.salesagent.api.webhook;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.logging.LogContext;
+import com.salesagent.activities.variants.CountedOnce;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbox's own records in {@code webhook_events}: storing items once, counting failures up to a
+ * dead letter, the operators' dead-letter list and retry, and the retention of raw payloads.
+ */
+final class InboxRecords {
+  private static final Logger LOG = LoggerFactory.getLogger(InboxRecords.class);
+
+  private final MongoCollection<Document> events;
+  private final MongoDatabase database;
+  private final Clock clock;
+
+  InboxRecords(MongoCollection<Document> events, MongoDatabase database, Clock clock) {
+    this.events = events;
+    this.database = database;
+    this.clock = clock;
+  }
+
+  List<Document> insertOnce(List<Document> docs) {
+    if (docs.isEmpty()) {
+      return docs;
+    }
+    try {
+      events.insertMany(docs, new InsertManyOptions().ordered(false));
+      return docs;
+    } catch (MongoBulkWriteException e) {
+      Set<Integer> duplicates = new HashSet<>();
+      for (var error : e.getWriteErrors()) {
+        if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+          throw e;
+        }
+        duplicates.add(error.getIndex());
+      }
+      List<Document> stored = new ArrayList<>();
+      for (int i = 0; i < docs.size(); i++) {
+        if (!duplicates.contains(i)) {
+          stored.add(docs.get(i));
+        }
+      }
+      return stored;
+    }
+  }
+
+  /**
+   * Left unprocessed: an unreachable Temporal or MongoDB is waited out by the sweep (as often as it
+   * takes); any other failure counts, and the event is a dead letter after
+   * WebhookInbox.MAX_ATTEMPTS.
+   */
+  void failed(String key, RuntimeException e, boolean effectsApplied) {
+    boolean transientFailure = isTransient(e);
+    String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+    LOG.warn("webhook event {} not processed yet: {}", LogContext.safe(key), reason);
+    try {
+      List<Bson> updates = new ArrayList<>();
+      if (effectsApplied) {
+        updates.add(Updates.set("effectsApplied", true));
+      }
+      updates.add(
+          Updates.set("lastError", reason.length() > 500 ? reason.substring(0, 500) : reason));
+      if (!transientFailure) {
+        updates.add(Updates.inc("attempts", 1));
+      }
+      events.updateOne(Filters.eq("eventKey", key), Updates.combine(updates));
+      if (!transientFailure) {
+        long moved =
+            events
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("eventKey", key),
+                        Filters.gte("attempts", WebhookInbox.MAX_ATTEMPTS)),
+                    Updates.set("deadLetter", true))
+                .getModifiedCount();
+        if (moved > 0) {
+          LOG.error(
+              "webhook event {} is a dead letter after {} attempts",
+              LogContext.safe(key),
+              WebhookInbox.MAX_ATTEMPTS);
+        }
+      }
+    } catch (RuntimeException ignored) {
+      // MongoDB is down too: the effects may be applied again, which only duplicates history.
+    }
+  }
+
+  static boolean isTransient(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof MongoSocketException || t instanceof MongoTimeoutException) {
+        return true;
+      }
+      if (t instanceof StatusRuntimeException s) {
+        Status.Code code = s.getStatus().getCode();
+        return code == Status.Code.UNAVAILABLE
+            || code == Status.Code.DEADLINE_EXCEEDED
+            || code == Status.Code.RESOURCE_EXHAUSTED
+            || code == Status.Code.ABORTED;
+      }
+    }
+    return false;
+  }
+
+  List<Document> deadLetters(int skip, int limit) {
+    return events
+        .find(Filters.eq("deadLetter", true))
+        .sort(Sorts.descending("receivedAt"))
+        .skip(skip)
+        .limit(limit)
+        .into(new ArrayList<>());
+  }
+
+  long countDeadLetters() {
+    return events.countDocuments(Filters.eq("deadLetter", true));
+  }
+
+  /** A dead letter made due again (attempts reset); null for no such dead letter. */
+  Document reopenDeadLetter(String eventKey) {
+    if (eventKey.startsWith("invalid:")) {
+      return null; // its shape is wrong: processing it again cannot succeed
+    }
+    Document event =
+        events.findOneAndUpdate(
+            Filters.and(
+                Filters.eq("eventKey", eventKey),
+                Filters.eq("deadLetter", true),
+                Filters.exists("item", true)),
+            Updates.combine(
+                Updates.set("deadLetter", false),
+                Updates.set("attempts", 0),
+                Updates.unset("nextAttemptAt")));
+    if (event != null) {
+      event.put("deadLetter", false);
+    }
+    return event;
+  }
+
+  /** Drops raw payloads (numbers, names, texts) past the retention period; keys stay for dedup. */
+  long dropExpiredPayloads(Duration retention) {
+    try {
+      Date before = Date.from(clock.instant().minus(retention));
+      long dropped =
+          events
+              .updateMany(
+                  Filters.and(
+                      Filters.lt("receivedAt", before),
+                      Filters.exists("item", true),
+                      Filters.or(Filters.eq("processed", true), Filters.eq("deadLetter", true))),
+                  Updates.combine(
+                      Updates.unset("item"),
+                      Updates.set("itemDroppedAt", Date.from(clock.instant()))))
+              .getModifiedCount();
+      // Past the retention no relay of these events can come: their counting ledger goes too.
+      new CountedOnce(database).dropBefore(clock.instant().minus(retention));
+      if (dropped > 0) {
+        LOG.info("dropped the raw payloads of {} webhook events older than {}", dropped, retention);
+      }
+      return dropped;
+    } catch (RuntimeException e) {
+      LOG.warn("webhook retention sweep failed: {}", e.getMessage());
+      return 0;
+    }
+  }
+}

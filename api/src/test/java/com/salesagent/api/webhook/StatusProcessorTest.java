@@ -1,0 +1,199 @@
+package com.salesagent.api.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.MessageStatusSignal;
+import com.salesagent.workflows.lead.OptOutSignal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A drained batch of statuses on the embedded MongoDB-wire server: one signal per lead. */
+class StatusProcessorTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final Instant t0 = Instant.parse("2026-11-25T12:00:00Z");
+  private final Clock clock = Clock.fixed(t0, ZoneOffset.UTC);
+
+  /** One signal call: the lead and the statuses it carried. */
+  record Call(String leadId, List<MessageStatusSignal> statuses) {}
+
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final LeadSignaller signaller =
+      new LeadSignaller() {
+        @Override
+        public String status(String leadId, MessageStatusSignal signal) {
+          calls.add(new Call(leadId, List.of(signal)));
+          return SIGNALLED;
+        }
+
+        @Override
+        public String statuses(String leadId, List<MessageStatusSignal> signals) {
+          calls.add(new Call(leadId, List.copyOf(signals)));
+          return SIGNALLED;
+        }
+
+        @Override
+        public String inbound(String leadId, InboundMessageSignal signal) {
+          return SIGNALLED;
+        }
+
+        @Override
+        public String optOut(String leadId, OptOutSignal signal) {
+          return SIGNALLED;
+        }
+      };
+
+  private LeadStore store;
+  private StatusProcessor processor;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    store.insertContact(new Document("leadId", "L-1").append("phone", "+5511900000001"));
+    store.insertContact(new Document("leadId", "L-2").append("phone", "+5511900000002"));
+    processor =
+        new StatusProcessor(
+            store,
+            signaller,
+            new OptOuts(store, signaller, clock),
+            clock,
+            WebhookInbox.STATUS_GRACE);
+  }
+
+  private void message(String lead, String key, String wamid) {
+    store.upsertComposed(key, new Document("leadId", lead).append("status", "composed"));
+    store.markAccepted(key, wamid, null, "text", t0);
+  }
+
+  private InboxEvent event(String wamid, String status, long ts) {
+    Document item =
+        new Document("id", wamid)
+            .append("status", status)
+            .append("timestamp", String.valueOf(ts))
+            .append("recipient_id", "5511900000000");
+    return new InboxEvent(wamid + ":" + status, item, t0, false, () -> {});
+  }
+
+  @Test
+  void aBatchSignalsEachLeadOnceWithItsStatusesInArrivalOrder() {
+    for (int i = 0; i < 3; i++) {
+      message("L-1", "k1-" + i, "wamid.L1-" + i);
+    }
+    message("L-2", "k2-0", "wamid.L2-0");
+    List<InboxEvent> batch = new ArrayList<>();
+    batch.add(event("wamid.L1-0", "read", 1764072000));
+    batch.add(event("wamid.L2-0", "delivered", 1764072001)); // MongoDB only
+    batch.add(event("wamid.L1-1", "read", 1764072002));
+    batch.add(event("wamid.L2-0", "read", 1764072003));
+    batch.add(event("wamid.L1-2", "read", 1764072004));
+
+    List<StatusProcessor.Done> done = processor.processBatch(batch);
+
+    assertThat(calls).hasSize(2);
+    assertThat(calls.get(0).leadId()).isEqualTo("L-1");
+    assertThat(calls.get(0).statuses())
+        .extracting(MessageStatusSignal::wamid)
+        .containsExactly("wamid.L1-0", "wamid.L1-1", "wamid.L1-2");
+    assertThat(calls.get(1).leadId()).isEqualTo("L-2");
+    assertThat(calls.get(1).statuses())
+        .extracting(MessageStatusSignal::wamid, MessageStatusSignal::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("wamid.L2-0", "read"));
+    assertThat(done)
+        .extracting(StatusProcessor.Done::outcome)
+        .containsExactly(
+            LeadSignaller.SIGNALLED,
+            StatusProcessor.STORED,
+            LeadSignaller.SIGNALLED,
+            LeadSignaller.SIGNALLED,
+            LeadSignaller.SIGNALLED);
+  }
+
+  @Test
+  void aLeadWithMoreStatusesThanOneSignalHoldsGetsSeveralSignalsInOrder() {
+    List<InboxEvent> batch = new ArrayList<>();
+    int n = StatusProcessor.MAX_PER_SIGNAL + 5;
+    for (int i = 0; i < n; i++) {
+      message("L-1", "k-" + i, "wamid.M" + i);
+      batch.add(event("wamid.M" + i, "read", 1764072000 + i));
+    }
+
+    processor.processBatch(batch);
+
+    assertThat(calls)
+        .extracting(c -> c.statuses().size())
+        .containsExactly(StatusProcessor.MAX_PER_SIGNAL, 5);
+    List<String> all = new ArrayList<>();
+    calls.forEach(c -> c.statuses().forEach(s -> all.add(s.wamid())));
+    assertThat(all).hasSize(n).startsWith("wamid.M0", "wamid.M1").endsWith("wamid.M" + (n - 1));
+  }
+
+  private void message(String lead, String key, String wamid, String variant) {
+    store.upsertComposed(
+        key,
+        new Document("leadId", lead).append("variantId", variant).append("status", "composed"));
+    store.markAccepted(key, wamid, null, "text", t0);
+  }
+
+  private long counter(String variant, String counter) {
+    Document d =
+        store
+            .database()
+            .getCollection("variant_stats")
+            .find(com.mongodb.client.model.Filters.eq("variantId", variant))
+            .first();
+    return d == null ? 0 : d.get(counter, Number.class).longValue();
+  }
+
+  /**
+   * A partial bulk failure: the counters of one variant were written, another's failed, the batch
+   * is retried as a whole (nothing was marked applied). Each event still counts once.
+   */
+  @Test
+  void aBatchRetriedAfterAPartialCounterFailureCountsEachEventOnce() {
+    List<InboxEvent> batch = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      message("L-1", "ka-" + i, "wamid.A" + i, "v-1");
+      message("L-2", "kb-" + i, "wamid.B" + i, "v-2");
+      batch.add(event("wamid.A" + i, "delivered", 1764072000));
+      batch.add(event("wamid.B" + i, "delivered", 1764072000));
+    }
+    // v-2's counter document is broken: $inc on it fails, v-1's succeeds in the same bulk.
+    store
+        .database()
+        .getCollection("variant_stats")
+        .insertOne(
+            new Document("variantId", "v-2")
+                .append("segment", "default")
+                .append("day", "2025-11-25")
+                .append("delivered", "not a number"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> processor.processBatch(batch))
+        .isInstanceOf(RuntimeException.class);
+
+    store
+        .database()
+        .getCollection("variant_stats")
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("variantId", "v-2"),
+            com.mongodb.client.model.Updates.set("delivered", 0L));
+    // The relay: the same events, in another grouping (a retry need not drain the same batch).
+    processor.processBatch(batch.subList(0, 2));
+    processor.processBatch(batch.subList(2, 6));
+    processor.processBatch(batch);
+
+    assertThat(counter("v-1", "delivered")).isEqualTo(3);
+    assertThat(counter("v-2", "delivered")).isEqualTo(3);
+  }
+}

@@ -1,0 +1,254 @@
+package com.salesagent.api.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.triage.ReplyClassifier;
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.MessageStatusSignal;
+import com.salesagent.workflows.lead.OptOutSignal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two inboxes (two API processes) on one MongoDB: each partition is processed by the one process
+ * that holds its lease, every event once, and a process that stops without giving its leases back
+ * has its partitions taken over once they run out.
+ */
+class WebhookLeasesTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final int PARTITIONS = 4;
+  private static final int LEADS = 24;
+
+  private final Instant t0 = Instant.parse("2026-11-25T12:00:00Z");
+  private final AtomicReference<Instant> now = new AtomicReference<>(t0);
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
+
+  /** Statuses signalled, per wamid, over both processes. */
+  private final Map<String, AtomicInteger> signalled = new ConcurrentHashMap<>();
+
+  private final LeadSignaller signaller =
+      new LeadSignaller() {
+        @Override
+        public String status(String leadId, MessageStatusSignal signal) {
+          signalled.computeIfAbsent(signal.wamid(), w -> new AtomicInteger()).incrementAndGet();
+          return SIGNALLED;
+        }
+
+        @Override
+        public String inbound(String leadId, InboundMessageSignal signal) {
+          return SIGNALLED;
+        }
+
+        @Override
+        public String optOut(String leadId, OptOutSignal signal) {
+          return SIGNALLED;
+        }
+      };
+
+  private LeadStore store;
+  private WebhookInbox a;
+  private WebhookInbox b;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    for (int i = 0; i < LEADS; i++) {
+      store.insertContact(
+          new Document("leadId", "L-" + i)
+              .append("phone", phone(i))
+              .append("variantId", "v-1")
+              .append("segment", "smb"));
+      for (int m = 0; m < 2; m++) {
+        String key = "k-" + i + "-" + m;
+        store.upsertComposed(
+            key,
+            new Document("leadId", "L-" + i)
+                .append("variantId", "v-1")
+                .append("status", "composed"));
+        store.markAccepted(key, wamid(i, m), null, "text", t0);
+      }
+    }
+    a = inbox();
+    b = inbox();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    a.halt();
+    b.halt();
+  }
+
+  private WebhookInbox inbox() {
+    return new WebhookInbox(
+        store, signaller, "123", clock, PARTITIONS, ReplyClassifier.LEXICON, Duration.ofDays(30));
+  }
+
+  private static String phone(int i) {
+    return "+55119876" + String.format("%05d", i);
+  }
+
+  private static String wamid(int lead, int m) {
+    return "wamid.L" + lead + "-" + m;
+  }
+
+  private static MetaNotification.Parsed statuses(List<String> items) throws Exception {
+    String body =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"w\",\"changes\":[{"
+            + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+            + "\"metadata\":{\"phone_number_id\":\"123\"},\"statuses\":["
+            + String.join(",", items)
+            + "]}}]}]}";
+    return MetaNotification.parse(new ObjectMapper().readTree(body), "123");
+  }
+
+  private static String status(int lead, int m, String status) {
+    return "{\"id\":\"%s\",\"status\":\"%s\",\"timestamp\":\"1764072000\",\"recipient_id\":\"%s\"}"
+        .formatted(wamid(lead, m), status, phone(lead).substring(1));
+  }
+
+  private List<Integer> held(WebhookInbox inbox) {
+    return IntStream.range(0, PARTITIONS).filter(inbox.leases()::holds).boxed().toList();
+  }
+
+  private long processed() {
+    return store.webhookEvents().countDocuments(Filters.eq("processed", true));
+  }
+
+  /** Each inbox's poll, as its sweeper runs it, until every event is processed. */
+  private void pollUntilProcessed(long total, WebhookInbox... inboxes) {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              for (WebhookInbox inbox : inboxes) {
+                inbox.relay();
+              }
+              return processed() == total;
+            });
+  }
+
+  private void assertEachEventOnce(int messagesPerLead, List<String> statuses) {
+    for (int i = 0; i < LEADS; i++) {
+      for (int m = 0; m < messagesPerLead; m++) {
+        String w = wamid(i, m);
+        for (String s : statuses) {
+          assertThat(
+                  store.interactions("L-" + i).stream()
+                      .filter(d -> s.equals(d.getString("type")) && w.equals(d.getString("wamid")))
+                      .count())
+              .as("%s %s in the timeline", w, s)
+              .isEqualTo(1);
+        }
+        if (statuses.contains("read")) {
+          assertThat(signalled.get(w)).as("read of %s signalled", w).hasValue(1);
+        }
+      }
+    }
+  }
+
+  @Test
+  void twoProcessesShareThePartitionsAndProcessEveryEventOnce() throws Exception {
+    // b joined after a had claimed everything: a gives half back at its next tick, b takes it.
+    a.leases().tick();
+    b.leases().tick();
+    assertThat(held(a)).hasSize(PARTITIONS / 2);
+    assertThat(held(b)).hasSize(PARTITIONS / 2).doesNotContainAnyElementsOf(held(a));
+    assertThat(a.leases().shared()).isTrue();
+
+    // Every lead's statuses, half posted to each process (whatever partition they belong to).
+    List<String> toA = new ArrayList<>();
+    List<String> toB = new ArrayList<>();
+    for (int i = 0; i < LEADS; i++) {
+      for (String s : List.of("delivered", "read")) {
+        (i % 2 == 0 ? toA : toB).add(status(i, 0, s));
+      }
+    }
+    assertThat(a.accept(statuses(toA)).stored()).isEqualTo(LEADS);
+    assertThat(b.accept(statuses(toB)).stored()).isEqualTo(LEADS);
+    // The same POST delivered again to the other process changes nothing.
+    assertThat(b.accept(statuses(toA)).duplicates()).isEqualTo(LEADS);
+
+    pollUntilProcessed(2L * LEADS, a, b);
+    assertEachEventOnce(1, List.of("delivered", "read"));
+    Document stats = store.database().getCollection("variant_stats").find().first();
+    assertThat(stats.get("read", Number.class).longValue()).isEqualTo(LEADS);
+    assertThat(stats.get("delivered", Number.class).longValue()).isEqualTo(LEADS);
+  }
+
+  @Test
+  void aProcessThatStopsWithoutGivingBackItsLeasesIsTakenOverWhenTheyRunOut() throws Exception {
+    a.leases().tick();
+    b.leases().tick();
+    List<Integer> ofA = held(a);
+    assertThat(ofA).hasSize(PARTITIONS / 2);
+
+    a.halt(); // a crash: no release, no member removal
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < LEADS; i++) {
+      items.add(status(i, 1, "read"));
+    }
+    assertThat(b.accept(statuses(items)).stored()).isEqualTo(LEADS);
+    // b processes its own partitions; a's wait while a's leases are valid.
+    await().atMost(Duration.ofSeconds(10)).until(() -> processed() > 0);
+    b.relay();
+    Thread.sleep(300);
+    long beforeTakeover = processed();
+    assertThat(beforeTakeover).isLessThan(LEADS);
+    assertThat(held(b)).doesNotContainAnyElementsOf(ofA);
+
+    now.set(now.get().plus(PartitionLeases.TTL).plusSeconds(1));
+    b.leases().tick();
+    assertThat(held(b)).hasSize(PARTITIONS);
+    pollUntilProcessed(LEADS, b);
+    for (int i = 0; i < LEADS; i++) {
+      assertThat(signalled.get(wamid(i, 1))).as("read of lead %d", i).hasValue(1);
+    }
+  }
+
+  @Test
+  void aProcessThatStopsCleanlyGivesItsPartitionsBackAtOnce() throws Exception {
+    a.leases().tick();
+    b.leases().tick();
+    a.stop();
+    b.leases().tick();
+    assertThat(held(b)).hasSize(PARTITIONS);
+  }
+}
