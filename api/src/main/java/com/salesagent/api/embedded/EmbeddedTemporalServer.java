@@ -40,6 +40,7 @@ public final class EmbeddedTemporalServer implements AutoCloseable {
   public synchronized void start() {
     Ports.requireFree(port, "Temporal dev server", "TEMPORAL_PORT");
     services = new TestServicesStarter(true, 0);
+    TimerLockEvents.install(services);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

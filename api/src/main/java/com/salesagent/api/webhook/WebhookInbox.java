@@ -120,8 +120,7 @@ public class WebhookInbox implements Managed {
     OptOuts optOuts = new OptOuts(store, signaller, clock);
     this.statuses = new StatusProcessor(store, signaller, optOuts, clock, STATUS_GRACE);
     this.messages =
-        new MessageProcessor(
-            store, signaller, optOuts, classifier, clock, personas, phoneNumberId);
+        new MessageProcessor(store, signaller, optOuts, classifier, clock, personas, phoneNumberId);
     this.preferences = new PreferenceProcessor(optOuts);
     this.records = new InboxRecords(store.webhookEvents(), store.database(), clock);
     this.leases = new PartitionLeases(store.database(), partitions, clock);
