@@ -50,12 +50,14 @@ public class BenchCommand extends Command {
     subparser
         .addArgument("mode")
         .nargs("?")
-        .choices("all", "burst", "research")
+        .choices("all", "burst", "research", "parked")
         .setDefault("all")
         .help(
             "all: enrol -> first send, research + compose, webhook ingest; burst: follow-up"
                 + " lateness while --leads leads enrol at once; research: sustained enrolment"
-                + " (1, 2, 6 pages) against the embedding model's ceiling (ResearchBench)");
+                + " (1, 2, 6 pages) against the embedding model's ceiling (ResearchBench);"
+                + " parked: --leads leads parked on a follow-up timer, worker and dev server"
+                + " heaps measured apart");
     subparser.addArgument("--leads").type(Integer.class).setDefault(300).help("leads to enrol");
     subparser
         .addArgument("--follow-up-delay")
@@ -85,12 +87,22 @@ public class BenchCommand extends Command {
         .type(Integer.class)
         .setDefault(4)
         .help("concurrent webhook posters");
+    subparser
+        .addArgument("--import-rows")
+        .type(Integer.class)
+        .setDefault(0)
+        .help("burst: also import this many CSV rows (POST /api/leads/import) during the burst");
+    ParkedBench.configure(subparser);
   }
 
   @Override
   public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
     int leads = namespace.getInt("leads");
     int warmup = namespace.getInt("warmup");
+    if ("parked".equals(namespace.getString("mode"))) {
+      ParkedBench.run(namespace);
+      System.exit(0);
+    }
     if ("research".equals(namespace.getString("mode"))) {
       ResearchBench.Options d = ResearchBench.Options.defaults();
       ResearchBench.run(
@@ -108,7 +120,8 @@ public class BenchCommand extends Command {
       BurstBench.run(
           leads,
           BurstBench.duration(namespace.getString("follow_up_delay")),
-          namespace.getInt("enrollers"));
+          namespace.getInt("enrollers"),
+          namespace.getInt("import_rows"));
       System.exit(0);
     }
     EmbeddedStack stack =

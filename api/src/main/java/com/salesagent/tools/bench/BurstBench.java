@@ -44,7 +44,18 @@ final class BurstBench {
     };
   }
 
+  /** Imported leads' numbers start here, apart from the burst's (55119 + 8 digits, i < leads). */
+  static final int IMPORT_OFFSET = 50_000_000;
+
   static void run(int leads, Duration delay, int enrollers) throws Exception {
+    run(leads, delay, enrollers, 0);
+  }
+
+  /**
+   * {@code importRows} > 0: a CSV import of that many rows (enrolment fields only) is posted to the
+   * real import route when the burst begins and runs beside it.
+   */
+  static void run(int leads, Duration delay, int enrollers, int importRows) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("WHATSAPP_EMULATOR_MODE", "ack_only");
     env.put("FOLLOW_UP_UNREAD", delay.toSeconds() + "s");
@@ -77,6 +88,8 @@ final class BurstBench {
         env.keySet().stream().filter(k -> k.startsWith("WORKER_")).sorted().toList());
     ExecutorService pool = Executors.newFixedThreadPool(enrollers);
     long start = System.nanoTime();
+    BurstImport importer =
+        importRows > 0 ? BurstImport.start(http, base, stack.token(), importRows, start) : null;
     List<Future<?>> posts = new ArrayList<>();
     for (int i = 0; i < leads; i++) {
       int n = i;
@@ -111,15 +124,32 @@ final class BurstBench {
       Thread.sleep(100);
       if (System.nanoTime() > nextReport) {
         nextReport += Duration.ofSeconds(5).toNanos();
+        long imported = accepted.keySet().stream().filter(BurstImport::imported).count();
         System.out.printf(
-            "  %.0f s: first messages %d, follow-ups %d of %d%n",
-            (System.nanoTime() - start) / 1e9, accepted.size(), followUps(accepted), leads);
+            "  %.0f s: first messages %d, follow-ups %d of %d%s%n",
+            (System.nanoTime() - start) / 1e9,
+            accepted.size() - imported,
+            followUps(accepted),
+            leads,
+            importer == null ? "" : "; import: " + importer.progress() + ", sent " + imported);
       }
     }
 
     List<Long> firsts = new ArrayList<>();
     List<Long> lateness = new ArrayList<>();
-    for (List<Long> times : accepted.values()) {
+    List<Long> importedLateness = new ArrayList<>();
+    int importedFirsts = 0;
+    for (Map.Entry<String, List<Long>> e : accepted.entrySet()) {
+      List<Long> times = e.getValue();
+      if (BurstImport.imported(e.getKey())) {
+        synchronized (times) {
+          importedFirsts++;
+          if (times.size() >= 2) {
+            importedLateness.add(Math.max(0, times.get(1) - times.get(0) - delay.toNanos()));
+          }
+        }
+        continue;
+      }
       List<Long> t;
       synchronized (times) {
         t = new ArrayList<>(times);
@@ -148,13 +178,26 @@ final class BurstBench {
           BenchCommand.pct(lateness, 99),
           lateness.get(lateness.size() - 1) / 1e6);
     }
+    if (importer != null) {
+      importedLateness.sort(Long::compare);
+      System.out.println("  " + importer.report(importedFirsts));
+      if (!importedLateness.isEmpty()) {
+        System.out.printf(
+            "  imported leads' follow-ups so far: %d, lateness p50 %.0f ms, p99 %.0f ms, max %.0f"
+                + " ms%n%n",
+            importedLateness.size(),
+            BenchCommand.pct(importedLateness, 50),
+            BenchCommand.pct(importedLateness, 99),
+            importedLateness.get(importedLateness.size() - 1) / 1e6);
+      }
+    }
     stack.app().server().stop();
   }
 
   private static int followUps(Map<String, List<Long>> accepted) {
     int n = 0;
-    for (List<Long> times : accepted.values()) {
-      if (times.size() >= 2) {
+    for (Map.Entry<String, List<Long>> e : accepted.entrySet()) {
+      if (e.getValue().size() >= 2 && !BurstImport.imported(e.getKey())) {
         n++;
       }
     }

@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A JVM of the system (the API or a worker) the chaos run starts, kills with SIGKILL, restarts. */
-final class ChildProcess implements AutoCloseable {
+/**
+ * A JVM of the system (the API, a worker, the dev server) the chaos run and the benchmarks start;
+ * chaos kills it with SIGKILL and restarts it.
+ */
+public final class ChildProcess implements AutoCloseable {
   private final String name;
   private final List<String> command;
   private final Map<String, String> environment;
@@ -28,28 +31,33 @@ final class ChildProcess implements AutoCloseable {
       Map<String, String> env,
       Path logs,
       String heap) {
+    this(name, mainClass, args, env, logs, List.of(heap));
+  }
+
+  /** {@code jvmOptions}: the heap ({@code -Xmx..}) and any other option (JFR, GC logging). */
+  public ChildProcess(
+      String name,
+      String mainClass,
+      List<String> args,
+      Map<String, String> env,
+      Path logs,
+      List<String> jvmOptions) {
     this.name = name;
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     this.command =
-        new ArrayList<>(
-            List.of(
-                java,
-                heap,
-                "-XX:+UseSerialGC",
-                "-XX:+ExitOnOutOfMemoryError",
-                "-cp",
-                System.getProperty("java.class.path"),
-                mainClass));
+        new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
+    this.command.addAll(jvmOptions);
+    this.command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     this.command.addAll(args);
     this.environment = env;
     this.log = logs.resolve(name + ".log");
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
@@ -57,7 +65,7 @@ final class ChildProcess implements AutoCloseable {
     return starts;
   }
 
-  synchronized void start() throws IOException {
+  public synchronized void start() throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
     builder.redirectErrorStream(true);
@@ -66,7 +74,7 @@ final class ChildProcess implements AutoCloseable {
     starts++;
   }
 
-  synchronized boolean alive() {
+  public synchronized boolean alive() {
     return process != null && process.isAlive();
   }
 
@@ -76,6 +84,14 @@ final class ChildProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The process id of the running JVM (for jcmd). */
+  public synchronized long pid() {
+    if (process == null) {
+      throw new IllegalStateException(name + " was never started");
+    }
+    return process.pid();
   }
 
   @Override
