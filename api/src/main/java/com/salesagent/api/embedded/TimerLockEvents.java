@@ -47,7 +47,7 @@ final class TimerLockEvents extends LinkedList<Object> {
       Field events = timer.getClass().getDeclaredField("lockEvents");
       events.setAccessible(true);
       Object current = events.get(timer);
-      if (!(current instanceof LinkedList<?> list) || !list.isEmpty()) {
+      if (current instanceof TimerLockEvents || !(current instanceof LinkedList<?> list)) {
         LOG.warn("Temporal dev server timer lock list not replaced: unexpected state");
         return false;
       }
@@ -56,7 +56,10 @@ final class TimerLockEvents extends LinkedList<Object> {
               timer.getClass().getName() + "$LockEvent", false, timer.getClass().getClassLoader());
       Field type = eventClass.getDeclaredField("lockType");
       type.setAccessible(true);
-      events.set(timer, new TimerLockEvents(type));
+      TimerLockEvents replacement = new TimerLockEvents(type);
+      // Called before the server serves anything: the list holds only the start-up lock.
+      replacement.addAll(list);
+      events.set(timer, replacement);
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.warn(
