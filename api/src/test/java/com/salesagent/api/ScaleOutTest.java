@@ -12,6 +12,7 @@ import com.salesagent.api.embedded.EmbeddedTemporalServer;
 import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.api.webhook.WebhookSignature;
 import com.salesagent.temporal.Ports;
+import com.salesagent.tools.chaos.ChildEnvironment;
 import com.salesagent.tools.chaos.ChildProcess;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -30,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -227,23 +227,9 @@ class ScaleOutTest {
       EmbeddedMongoServer mongo,
       EmbeddedS3Server s3,
       WhatsAppEmulator emulator) {
-    var credentials = s3.credentials().resolveCredentials();
-    Map<String, String> env = new HashMap<>();
-    env.put("TEMPORAL_ADDRESS", temporal.target());
-    env.put("MONGODB_URI", mongo.connectionString());
-    env.put("MONGODB_DATABASE", "scale");
-    env.put("S3_ENDPOINT", s3.endpoint());
-    env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
-    env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
-    env.put("WHATSAPP_API_BASE_URL", emulator.baseUrl());
-    env.put("WHATSAPP_PHONE_NUMBER_ID", emulator.phoneNumberId());
-    env.put("WHATSAPP_ACCESS_TOKEN", emulator.accessToken());
-    env.put("WHATSAPP_APP_SECRET", emulator.appSecret());
-    env.put("WHATSAPP_VERIFY_TOKEN", emulator.verifyToken());
-    env.put("API_ADMIN_TOKEN", TOKEN);
-    env.put("WORKER_IN_PROCESS", "false");
-    env.put("QUIET_HOURS_START", "00:00");
-    env.put("QUIET_HOURS_END", "00:00");
+    Map<String, String> env =
+        ChildEnvironment.of(
+            temporal.target(), mongo.connectionString(), "scale", s3, emulator, TOKEN);
     // No sticky cache: every workflow task is matched afresh, so any worker continues any lead
     // (what matters when one of them stops). With a cache the dev server keeps a lead's tasks on
     // the worker that took its first one, which was always the first worker to poll.

@@ -64,6 +64,8 @@ final class PartitionLeases {
     }
   }
 
+  private volatile boolean ticked;
+
   String owner() {
     return owner;
   }
@@ -76,6 +78,16 @@ final class PartitionLeases {
   boolean holds(int p) {
     Instant until = held.get(p);
     return until != null && clock.instant().isBefore(until);
+  }
+
+  /**
+   * The first claim, for a process that has not ticked yet: made on first use rather than when the
+   * inbox is built, because the embedded MongoDB starts after the API's objects are wired.
+   */
+  synchronized void tickIfNeverTicked() {
+    if (!ticked) {
+      tick();
+    }
   }
 
   /** Other API processes are alive: their partitions' events reach this one only by polling. */
@@ -92,7 +104,7 @@ final class PartitionLeases {
    * Heartbeat, renew, claim a fair share, give back the excess. A failure (MongoDB down) leaves the
    * held leases to run out locally: processing stops before another process can take them over.
    */
-  void tick() {
+  synchronized void tick() {
     Instant now = clock.instant();
     Date expires = Date.from(now.plus(TTL));
     try {
@@ -147,6 +159,7 @@ final class PartitionLeases {
           mine++;
         }
       }
+      ticked = true;
     } catch (RuntimeException e) {
       LOG.warn("webhook inbox lease tick failed: {}", e.getMessage());
     }

@@ -143,8 +143,6 @@ public class WebhookInbox implements Managed {
     Gauge.builder("sales_agent.webhook.inbox.queued", this.partitions.inFlight(), Set::size)
         .strongReference(false)
         .register(Metrics.globalRegistry);
-    // Claim this process's share now: a lone process holds every partition before it accepts.
-    leases.tick();
   }
 
   PartitionLeases leases() {
@@ -157,6 +155,8 @@ public class WebhookInbox implements Managed {
 
   @Override
   public void start() {
+    // Claim this process's share now: a lone process holds every partition before it accepts.
+    leases.tickIfNeverTicked();
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "webhook-sweeper"));
     long renew = PartitionLeases.RENEW_EVERY.toMillis();
     sweeper.scheduleWithFixedDelay(leases::tick, renew, renew, TimeUnit.MILLISECONDS);
@@ -208,6 +208,7 @@ public class WebhookInbox implements Managed {
 
   /** Stores a parsed notification's items (once each) and queues them for processing. */
   public Accepted accept(MetaNotification.Parsed parsed) {
+    leases.tickIfNeverTicked();
     Instant now = clock.instant();
     suppressStopsNow(parsed, now);
     List<Document> docs = new ArrayList<>();

@@ -5,6 +5,7 @@ import com.salesagent.api.embedded.EmbeddedS3Server;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.temporal.Ports;
+import com.salesagent.tools.chaos.ChildEnvironment;
 import com.salesagent.tools.chaos.ChildProcess;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -77,23 +78,9 @@ final class SplitStack implements AutoCloseable {
     children.add(devServer);
     awaitPort(temporalPort, devServer);
 
-    var credentials = s3.credentials().resolveCredentials();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort);
-    env.put("MONGODB_URI", mongo.connectionString());
-    env.put("MONGODB_DATABASE", "bench");
-    env.put("S3_ENDPOINT", s3.endpoint());
-    env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
-    env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
-    env.put("WHATSAPP_API_BASE_URL", emulator.baseUrl());
-    env.put("WHATSAPP_PHONE_NUMBER_ID", emulator.phoneNumberId());
-    env.put("WHATSAPP_ACCESS_TOKEN", emulator.accessToken());
-    env.put("WHATSAPP_APP_SECRET", emulator.appSecret());
-    env.put("WHATSAPP_VERIFY_TOKEN", emulator.verifyToken());
-    env.put("API_ADMIN_TOKEN", token);
-    env.put("WORKER_IN_PROCESS", "false");
-    env.put("QUIET_HOURS_START", "00:00");
-    env.put("QUIET_HOURS_END", "00:00");
+    Map<String, String> env =
+        ChildEnvironment.of(
+            "127.0.0.1:" + temporalPort, mongo.connectionString(), "bench", s3, emulator, token);
     env.put("CONNECT_TIMEOUT_SECONDS", "120");
     env.put("LOG_LEVEL", "WARN");
     env.put("DJL_OFFLINE", "true");

@@ -264,29 +264,18 @@ public final class ChaosRun {
       TcpProxy proxy,
       EmbeddedS3Server s3,
       WhatsAppEmulator emulator) {
-    var credentials = s3.credentials().resolveCredentials();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("TEMPORAL_ADDRESS", temporal.target());
-    env.put(
-        "MONGODB_URI",
-        "mongodb://127.0.0.1:"
-            + proxy.port()
-            + "/?serverSelectionTimeoutMS=5000&connectTimeoutMS=2000&socketTimeoutMS=10000");
-    env.put("MONGODB_DATABASE", "chaos");
-    env.put("S3_ENDPOINT", s3.endpoint());
-    env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
-    env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
-    env.put("WHATSAPP_API_BASE_URL", emulator.baseUrl());
-    env.put("WHATSAPP_PHONE_NUMBER_ID", emulator.phoneNumberId());
-    env.put("WHATSAPP_ACCESS_TOKEN", emulator.accessToken());
-    env.put("WHATSAPP_APP_SECRET", emulator.appSecret());
-    env.put("WHATSAPP_VERIFY_TOKEN", emulator.verifyToken());
-    env.put("API_ADMIN_TOKEN", token);
-    env.put("WORKER_IN_PROCESS", "false");
+    Map<String, String> env =
+        ChildEnvironment.of(
+            temporal.target(),
+            "mongodb://127.0.0.1:"
+                + proxy.port()
+                + "/?serverSelectionTimeoutMS=5000&connectTimeoutMS=2000&socketTimeoutMS=10000",
+            "chaos",
+            s3,
+            emulator,
+            token);
     // The dev server leaves a killed worker's sticky tasks where they are: no stickiness here.
     env.put("WORKER_WORKFLOW_CACHE", "0");
-    env.put("QUIET_HOURS_START", "00:00");
-    env.put("QUIET_HOURS_END", "00:00");
     env.put("FOLLOW_UP_READ_NO_REPLY", "5s");
     env.put("FOLLOW_UP_UNREAD", "8s");
     env.put("MAX_FOLLOW_UPS", "1");

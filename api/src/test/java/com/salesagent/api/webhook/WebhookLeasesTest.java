@@ -116,9 +116,42 @@ class WebhookLeasesTest {
     b.halt();
   }
 
+  @Test
+  void buildingAnInboxClaimsNothingUntilItStartsOrAccepts() throws Exception {
+    a.stop(); // gives its partitions back: free for the next process to claim
+    b.stop();
+    WebhookInbox late =
+        new WebhookInbox(
+            store,
+            signaller,
+            "123",
+            clock,
+            PARTITIONS,
+            ReplyClassifier.LEXICON,
+            Duration.ofDays(30));
+    try {
+      // Built before its MongoDB is up (the embedded default wires the API first): no claim yet.
+      assertThat(held(late)).isEmpty();
+      late.accept(statuses(List.of(status(0, 0, "sent"))));
+      assertThat(held(late)).isNotEmpty();
+    } finally {
+      late.halt();
+    }
+  }
+
+  /** An API process that has started: it made its first claim (WebhookInbox.start does). */
   private WebhookInbox inbox() {
-    return new WebhookInbox(
-        store, signaller, "123", clock, PARTITIONS, ReplyClassifier.LEXICON, Duration.ofDays(30));
+    WebhookInbox inbox =
+        new WebhookInbox(
+            store,
+            signaller,
+            "123",
+            clock,
+            PARTITIONS,
+            ReplyClassifier.LEXICON,
+            Duration.ofDays(30));
+    inbox.leases().tickIfNeverTicked();
+    return inbox;
   }
 
   private static String phone(int i) {
