@@ -21,12 +21,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EmbeddedTemporalServer implements AutoCloseable {
   private final int port;
+  private final boolean workarounds;
   private TestServicesStarter services;
   private Server server;
 
   /** {@code port} 0 picks a free port now, so the address is known before {@link #start()}. */
   public EmbeddedTemporalServer(int port) {
+    this(port, true);
+  }
+
+  /** {@code workarounds} false: the dev server exactly as temporal-testing ships it (tests). */
+  EmbeddedTemporalServer(int port, boolean workarounds) {
     this.port = port == 0 ? Ports.freePort() : port;
+    this.workarounds = workarounds;
   }
 
   public int port() {
@@ -40,7 +47,10 @@ public final class EmbeddedTemporalServer implements AutoCloseable {
   public synchronized void start() {
     Ports.requireFree(port, "Temporal dev server", "TEMPORAL_PORT");
     services = new TestServicesStarter(true, 0);
-    TimerLockEvents.install(services);
+    if (workarounds) {
+      TimerLockEvents.install(services);
+      DeferredTimerFires.install(services);
+    }
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

@@ -137,6 +137,7 @@ final class BurstBench {
 
     List<Long> firsts = new ArrayList<>();
     List<Long> lateness = new ArrayList<>();
+    Map<String, Long> latenessByLead = new HashMap<>();
     List<Long> importedLateness = new ArrayList<>();
     int importedFirsts = 0;
     for (Map.Entry<String, List<Long>> e : accepted.entrySet()) {
@@ -157,6 +158,7 @@ final class BurstBench {
       firsts.add(t.get(0) - start);
       if (t.size() >= 2) {
         lateness.add(Math.max(0, t.get(1) - t.get(0) - delay.toNanos()));
+        latenessByLead.put(e.getKey(), t.get(1) - t.get(0) - delay.toNanos());
       }
     }
     firsts.sort(Long::compare);
@@ -178,6 +180,7 @@ final class BurstBench {
           BenchCommand.pct(lateness, 99),
           lateness.get(lateness.size() - 1) / 1e6);
     }
+    SlowFollowUps.print(stack.app(), latenessByLead, 3);
     if (importer != null) {
       importedLateness.sort(Long::compare);
       System.out.println("  " + importer.report(importedFirsts));
