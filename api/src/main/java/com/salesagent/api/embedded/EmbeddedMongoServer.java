@@ -1,14 +1,24 @@
 package com.salesagent.api.embedded;
 
 import com.salesagent.temporal.Ports;
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryParameters;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerError;
+import de.bwaldvogel.mongo.oplog.Oplog;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import io.dropwizard.lifecycle.Managed;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 
 /**
  * The in-process MongoDB-wire server: memory backend; state lives as long as the process, like the
@@ -59,6 +69,17 @@ public final class EmbeddedMongoServer implements Managed {
    */
   static final class ProbedBackend extends MemoryBackend {
     @Override
+    public MemoryDatabase openOrCreateDatabase(String databaseName) {
+      return new MemoryDatabase(databaseName, getCursorRegistry()) {
+        @Override
+        protected MemoryCollection openOrCreateCollection(
+            String collectionName, CollectionOptions options) {
+          return new SnapshotCollection(this, collectionName, options, cursorRegistry);
+        }
+      };
+    }
+
+    @Override
     public Document handleMessage(MongoMessage message) {
       try {
         return super.handleMessage(message);
@@ -93,6 +114,84 @@ public final class EmbeddedMongoServer implements Managed {
           && !pipeline.isEmpty()
           && pipeline.get(0) instanceof Document first
           && first.containsKey(stage);
+    }
+  }
+
+  /**
+   * The memory backend's collection, answering snapshots instead of its stored documents. The
+   * memory backend (mongo-java-server 1.47) updates a stored document in place (its top-level keys
+   * removed and put one by one, under the collection's lock) and answers a query with the stored
+   * documents themselves, which the wire encoder then reads after the lock is released: a read
+   * racing an update could see half of it, or fail with a ConcurrentModificationException that
+   * closed the connection and failed every operation in flight on it (an enrolment answered 500
+   * during a 200-lead burst). Here each document a query answers (find, aggregate, findAndModify)
+   * is copied under the same lock. The backend's own reads on the way to a change (findAndModify,
+   * delete) keep the stored documents: they change them. One level is enough: an update replaces
+   * nested values with fresh copies (calculateUpdateDocument clones the old document), it never
+   * changes them in place.
+   */
+  static final class SnapshotCollection extends MemoryCollection {
+    /** Set while a query answers the client, not the backend's own write path. */
+    private static final ThreadLocal<Boolean> ANSWERING = ThreadLocal.withInitial(() -> false);
+
+    /** Set while the backend reads documents it is about to change or remove. */
+    private static final ThreadLocal<Boolean> CHANGING = ThreadLocal.withInitial(() -> false);
+
+    SnapshotCollection(
+        MongoDatabase database,
+        String collectionName,
+        CollectionOptions options,
+        CursorRegistry cursorRegistry) {
+      super(database, collectionName, options, cursorRegistry);
+    }
+
+    @Override
+    public synchronized QueryResult handleQuery(QueryParameters parameters) {
+      if (CHANGING.get()) {
+        return super.handleQuery(parameters);
+      }
+      ANSWERING.set(true);
+      try {
+        return super.handleQuery(parameters);
+      } finally {
+        ANSWERING.set(false);
+      }
+    }
+
+    @Override
+    protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
+      if (!ANSWERING.get()) {
+        return super.createQueryResult(matched, batchSize);
+      }
+      List<Document> copies = new ArrayList<>(matched.size());
+      for (Document document : matched) {
+        copies.add(new Document(document));
+      }
+      return super.createQueryResult(copies, batchSize);
+    }
+
+    @Override
+    public synchronized Document findAndModify(Document query) {
+      Document result = changing(() -> super.findAndModify(query));
+      if (result != null && result.get("value") instanceof Document value) {
+        result.put("value", new Document(value));
+      }
+      return result;
+    }
+
+    @Override
+    public synchronized int deleteDocuments(Document selector, int limit, Oplog oplog) {
+      return changing(() -> super.deleteDocuments(selector, limit, oplog));
+    }
+
+    private static <T> T changing(Supplier<T> write) {
+      boolean outer = CHANGING.get();
+      CHANGING.set(true);
+      try {
+        return write.get();
+      } finally {
+        CHANGING.set(outer);
+      }
     }
   }
 }

@@ -44,16 +44,29 @@ final class SlowFollowUps {
   }
 
   private static void print(List<HistoryEvent> events) {
-    int timer = -1;
+    // The follow-up's timer: the last one started before the last Send was scheduled.
+    int lastSend = -1;
     for (int i = 0; i < events.size(); i++) {
+      HistoryEvent e = events.get(i);
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+          && e.getActivityTaskScheduledEventAttributes()
+              .getActivityType()
+              .getName()
+              .equals("Send")) {
+        lastSend = i;
+      }
+    }
+    int timer = -1;
+    for (int i = 0; i < Math.max(lastSend, 0); i++) {
       if (events.get(i).getEventType() == EventType.EVENT_TYPE_TIMER_STARTED) {
         timer = i;
       }
     }
     if (timer < 0) {
-      System.out.println("    (no timer in the history)");
+      System.out.println("    (no follow-up timer in the history)");
       return;
     }
+    int end = Math.min(events.size(), lastSend + 12);
     HistoryEvent started = events.get(timer);
     long due =
         millis(started)
@@ -61,7 +74,7 @@ final class SlowFollowUps {
             + started.getTimerStartedEventAttributes().getStartToFireTimeout().getNanos()
                 / 1_000_000;
     Map<Long, String> activityTypes = new HashMap<>();
-    for (int i = timer; i < events.size(); i++) {
+    for (int i = timer; i < end; i++) {
       HistoryEvent e = events.get(i);
       String detail = "";
       switch (e.getEventType()) {
