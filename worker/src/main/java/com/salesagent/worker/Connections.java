@@ -7,15 +7,20 @@ import com.salesagent.worker.health.S3HealthCheck;
 import com.salesagent.worker.health.SendersHealthCheck;
 import com.salesagent.worker.health.TemporalHealthCheck;
 import com.salesagent.worker.observability.PrometheusMetrics;
+import com.salesagent.worker.observability.WorkflowTaskLatency;
 import io.dropwizard.core.setup.Environment;
 import java.time.Duration;
 
 /**
  * The three connections every process holds, registered as Managed objects in dependency order
- * (Temporal, MongoDB, S3) with one health check each, and the business numbers' sending state.
+ * (Temporal, MongoDB, S3) with one health check each, and the business numbers' sending state; and
+ * how long this process's workflow tasks wait to start (WorkflowTaskAdmission reads it).
  */
 public record Connections(
-    TemporalConnection temporal, MongoConnection mongo, StorageConnection storage) {
+    TemporalConnection temporal,
+    MongoConnection mongo,
+    StorageConnection storage,
+    WorkflowTaskLatency workflowTaskLatency) {
 
   public static Connections open(WorkerConfiguration c, Environment env, Endpoints endpoints) {
     PrometheusMetrics metrics = PrometheusMetrics.install(env);
@@ -48,6 +53,6 @@ public record Connections(
     env.healthChecks().register("mongodb", new MongoHealthCheck(mongo));
     env.healthChecks().register("s3", new S3HealthCheck(storage));
     env.healthChecks().register("senders", new SendersHealthCheck(mongo));
-    return new Connections(temporal, mongo, storage);
+    return new Connections(temporal, mongo, storage, metrics.workflowTaskLatency());
   }
 }

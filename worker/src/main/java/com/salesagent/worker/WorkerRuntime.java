@@ -4,6 +4,7 @@ import com.salesagent.activities.compose.ChatModels;
 import com.salesagent.activities.compose.LlmSettings;
 import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.diagnostics.DiagnosticsActivitiesImpl;
+import com.salesagent.activities.lead.Admission;
 import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.lead.MessagingActivitiesImpl;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
@@ -26,6 +27,7 @@ import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.worker.config.WorkerSettings;
 import com.salesagent.worker.observability.LogContextInterceptor;
+import com.salesagent.worker.observability.WorkflowTaskAdmission;
 import com.salesagent.workflows.diagnostics.DiagnosticsWorkflowImpl;
 import com.salesagent.workflows.lead.LeadWorkflowImpl;
 import com.salesagent.workflows.variants.ArmGuardWorkflow;
@@ -91,7 +93,13 @@ public final class WorkerRuntime implements Managed {
             sources(settings),
             embeddings,
             clock,
-            new EmbeddingCache(connections.mongo().database(), clock));
+            new EmbeddingCache(connections.mongo().database(), clock),
+            // Only a process that also runs the leads' workflows sees their queue.
+            queues.contains(WorkerSettings.LEADS)
+                ? WorkflowTaskAdmission.of(
+                    connections.workflowTaskLatency(),
+                    Duration.ofMillis(settings.getAdmissionLatencyMillis()))
+                : Admission.OPEN);
     if (queues.contains(WorkerSettings.LEADS)) {
       Worker worker =
           factory.newWorker(

@@ -29,25 +29,33 @@ public class ResearchActivitiesImpl implements ResearchActivities {
   private final Embeddings embeddings;
   private final Clock clock;
   private final EmbeddingCache cache;
+  private final Admission admission;
 
   /** Without an embedding cache: every chunk is embedded. */
   public ResearchActivitiesImpl(
       LeadStore store, List<ResearchSource> sources, Embeddings embeddings, Clock clock) {
-    this(store, sources, embeddings, clock, null);
+    this(store, sources, embeddings, clock, null, Admission.OPEN);
   }
 
-  /** {@code cache}: vectors of chunks already embedded by any worker (null: none). */
+  /**
+   * {@code cache}: vectors of chunks already embedded by any worker (null: none). {@code
+   * admission}: asked before each research, which is where a new lead enters the pipeline: while
+   * due follow-ups queue on this machine, new leads wait in the research queue instead of adding
+   * their first-contact steps to the same workflow-task queue.
+   */
   public ResearchActivitiesImpl(
       LeadStore store,
       List<ResearchSource> sources,
       Embeddings embeddings,
       Clock clock,
-      EmbeddingCache cache) {
+      EmbeddingCache cache,
+      Admission admission) {
     this.store = store;
     this.sources = sources;
     this.embeddings = embeddings;
     this.clock = clock;
     this.cache = cache;
+    this.admission = admission;
   }
 
   /**
@@ -65,6 +73,12 @@ public class ResearchActivitiesImpl implements ResearchActivities {
 
   @Override
   public int research(String leadId) {
+    try {
+      admission.await(ResearchActivitiesImpl::heartbeat);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while held back", "Interrupted");
+    }
     Document contact = store.contact(leadId);
     if (contact == null) {
       throw ApplicationFailure.newNonRetryableFailure(

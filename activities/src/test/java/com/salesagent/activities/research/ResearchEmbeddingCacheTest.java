@@ -2,6 +2,7 @@ package com.salesagent.activities.research;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.salesagent.activities.lead.Admission;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
@@ -38,7 +39,8 @@ class ResearchEmbeddingCacheTest {
             List.of(new EnrolmentSource()),
             EMBEDDINGS,
             Clock.systemUTC(),
-            new EmbeddingCache(MONGO.database(), Clock.systemUTC()));
+            new EmbeddingCache(MONGO.database(), Clock.systemUTC()),
+            Admission.OPEN);
   }
 
   private void lead(String leadId, String company) {

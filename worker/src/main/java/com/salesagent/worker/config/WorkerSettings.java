@@ -45,6 +45,14 @@ public class WorkerSettings {
   @Max(value = 256, message = "must be at most 256 (WORKER_RESEARCH_CONCURRENCY)")
   private int researchConcurrency = 2;
 
+  /**
+   * A new lead's research waits while this process's workflow tasks wait longer than this to start
+   * (milliseconds; 0: never waits): due follow-ups are queueing (WorkflowTaskAdmission).
+   */
+  @Min(value = 0, message = "must be 0 (off) or more (WORKER_ADMISSION_LATENCY_MS)")
+  @Max(value = 60_000, message = "must be at most 60000 (WORKER_ADMISSION_LATENCY_MS)")
+  private int admissionLatencyMillis = 250;
+
   @JsonProperty
   public String getTaskQueues() {
     return taskQueues;
@@ -60,6 +68,16 @@ public class WorkerSettings {
     Set<String> queues = new LinkedHashSet<>();
     Arrays.stream(taskQueues.split(",")).map(String::trim).forEach(queues::add);
     return queues;
+  }
+
+  @JsonProperty
+  public int getAdmissionLatencyMillis() {
+    return admissionLatencyMillis;
+  }
+
+  @JsonProperty
+  public void setAdmissionLatencyMillis(int admissionLatencyMillis) {
+    this.admissionLatencyMillis = admissionLatencyMillis;
   }
 
   @JsonProperty

@@ -31,6 +31,7 @@ public final class PrometheusMetrics implements Managed {
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private Scope temporalScope;
+  private WorkflowTaskLatency workflowTaskLatency;
 
   private PrometheusMetrics(Environment env) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -60,12 +61,19 @@ public final class PrometheusMetrics implements Managed {
   /** The scope the Temporal SDK reports into (its service stubs and every worker on them). */
   public synchronized Scope temporalScope() {
     if (temporalScope == null) {
+      workflowTaskLatency = new WorkflowTaskLatency(new MicrometerClientStatsReporter(registry));
       temporalScope =
           new RootScopeBuilder()
-              .reporter(new MicrometerClientStatsReporter(registry))
+              .reporter(workflowTaskLatency)
               .reportEvery(com.uber.m3.util.Duration.ofSeconds(2));
     }
     return temporalScope;
+  }
+
+  /** This process's workflow tasks' queue waits, as the SDK reports them. */
+  public synchronized WorkflowTaskLatency workflowTaskLatency() {
+    temporalScope();
+    return workflowTaskLatency;
   }
 
   public PrometheusMeterRegistry registry() {
