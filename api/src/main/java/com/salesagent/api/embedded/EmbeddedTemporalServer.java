@@ -50,6 +50,7 @@ public final class EmbeddedTemporalServer implements AutoCloseable {
     if (workarounds) {
       TimerLockEvents.install(services);
       DeferredTimerFires.install(services);
+      FifoTaskQueues.install(services);
     }
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(

@@ -51,7 +51,7 @@ public class WorkerSettings {
    */
   @Min(value = 0, message = "must be 0 (off) or more (WORKER_ADMISSION_LATENCY_MS)")
   @Max(value = 60_000, message = "must be at most 60000 (WORKER_ADMISSION_LATENCY_MS)")
-  private int admissionLatencyMillis = 250;
+  private int admissionLatencyMillis = 100;
 
   @JsonProperty
   public String getTaskQueues() {
