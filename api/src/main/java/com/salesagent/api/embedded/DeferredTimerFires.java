@@ -52,11 +52,8 @@ final class DeferredTimerFires implements InvocationHandler {
   /** Installs the deferral in the dev server's workflow store; false (and a warning) if not. */
   static boolean install(TestServicesStarter services) {
     try {
-      Field storeField = TestServicesStarter.class.getDeclaredField("workflowStore");
-      storeField.setAccessible(true);
-      Object store = storeField.get(services);
-      Field timerField = store.getClass().getDeclaredField("selfAdvancingTimer");
-      timerField.setAccessible(true);
+      Object store = DevServerInternals.workflowStore(services);
+      Field timerField = DevServerInternals.field(store.getClass(), "selfAdvancingTimer");
       Object timer = timerField.get(store);
       if (Proxy.isProxyClass(timer.getClass())) {
         return true;
@@ -139,14 +136,11 @@ final class DeferredTimerFires implements InvocationHandler {
           Object value = captured.get(fire);
           if (value != null
               && value.getClass().getSimpleName().equals("TestWorkflowMutableStateImpl")) {
-            Field lock = value.getClass().getDeclaredField("lock");
-            lock.setAccessible(true);
-            Field machine = value.getClass().getDeclaredField("workflowTaskStateMachine");
-            machine.setAccessible(true);
-            Object taskMachine = machine.get(value);
+            Lock lock = (Lock) DevServerInternals.get(value, "lock");
+            Object taskMachine = DevServerInternals.get(value, "workflowTaskStateMachine");
             Method getState = taskMachine.getClass().getDeclaredMethod("getState");
             getState.setAccessible(true);
-            return new Workflow(value, (Lock) lock.get(value), taskMachine, getState);
+            return new Workflow(value, lock, taskMachine, getState);
           }
         }
       } catch (ReflectiveOperationException | RuntimeException e) {

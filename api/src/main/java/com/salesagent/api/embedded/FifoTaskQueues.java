@@ -32,12 +32,9 @@ final class FifoTaskQueues {
   /** Installs the order in the dev server's workflow and activity task queues; false if not. */
   static boolean install(TestServicesStarter services) {
     try {
-      Field storeField = TestServicesStarter.class.getDeclaredField("workflowStore");
-      storeField.setAccessible(true);
-      Object store = storeField.get(services);
+      Object store = DevServerInternals.workflowStore(services);
       for (String name : new String[] {"workflowTaskQueues", "activityTaskQueues"}) {
-        Field queues = store.getClass().getDeclaredField(name);
-        queues.setAccessible(true);
+        Field queues = DevServerInternals.field(store.getClass(), name);
         @SuppressWarnings("unchecked")
         Map<Object, Object> current = (Map<Object, Object>) queues.get(store);
         if (!current.isEmpty() || !(current instanceof HashMap)) {
@@ -68,8 +65,7 @@ final class FifoTaskQueues {
 
     static void order(Object queue) {
       try {
-        Field backlog = queue.getClass().getDeclaredField("backlog");
-        backlog.setAccessible(true);
+        Field backlog = DevServerInternals.field(queue.getClass(), "backlog");
         if (backlog.get(queue) instanceof ArrivalOrder
             || !((PriorityQueue<?>) backlog.get(queue)).isEmpty()) {
           return;

@@ -41,11 +41,9 @@ final class TimerLockEvents extends LinkedList<Object> {
   /** Installs the list in the dev server's timer; false (and a warning) if it could not. */
   static boolean install(TestServicesStarter services) {
     try {
-      Field timerField = TestServicesStarter.class.getDeclaredField("selfAdvancingTimer");
-      timerField.setAccessible(true);
-      Object timer = timerField.get(services);
-      Field events = timer.getClass().getDeclaredField("lockEvents");
-      events.setAccessible(true);
+      Object timer =
+          DevServerInternals.field(TestServicesStarter.class, "selfAdvancingTimer").get(services);
+      Field events = DevServerInternals.field(timer.getClass(), "lockEvents");
       Object current = events.get(timer);
       if (current instanceof TimerLockEvents || !(current instanceof LinkedList<?> list)) {
         LOG.warn("Temporal dev server timer lock list not replaced: unexpected state");
@@ -54,8 +52,7 @@ final class TimerLockEvents extends LinkedList<Object> {
       Class<?> eventClass =
           Class.forName(
               timer.getClass().getName() + "$LockEvent", false, timer.getClass().getClassLoader());
-      Field type = eventClass.getDeclaredField("lockType");
-      type.setAccessible(true);
+      Field type = DevServerInternals.field(eventClass, "lockType");
       TimerLockEvents replacement = new TimerLockEvents(type);
       // Called before the server serves anything: the list holds only the start-up lock.
       replacement.addAll(list);

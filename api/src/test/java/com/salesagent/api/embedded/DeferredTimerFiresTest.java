@@ -8,10 +8,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalMethod;
@@ -83,34 +80,20 @@ class DeferredTimerFiresTest {
     }
   }
 
-  private EmbeddedTemporalServer server;
-  private WorkflowServiceStubs service;
-  private WorkerFactory factory;
+  private DevServerClient dev;
 
   private WorkflowClient start(boolean workarounds) {
-    server = new EmbeddedTemporalServer(0, workarounds);
-    server.start();
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());
-    WorkflowClient client = WorkflowClient.newInstance(service);
-    factory = WorkerFactory.newInstance(client);
-    Worker worker = factory.newWorker(QUEUE);
+    dev = new DevServerClient(workarounds);
+    Worker worker = dev.factory.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(RaceImpl.class);
-    factory.start();
-    return client;
+    dev.factory.start();
+    return dev.client;
   }
 
   @AfterEach
   void stop() {
-    if (factory != null) {
-      factory.shutdownNow();
-    }
-    if (service != null) {
-      service.shutdownNow();
-    }
-    if (server != null) {
-      server.close();
+    if (dev != null) {
+      dev.close();
     }
   }
 

@@ -7,8 +7,6 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -74,34 +72,21 @@ class FifoTaskQueuesTest {
     }
   }
 
-  private EmbeddedTemporalServer server;
-  private WorkflowServiceStubs service;
-  private WorkerFactory factory;
+  private DevServerClient dev;
 
   @AfterEach
   void stop() {
-    if (factory != null) {
-      factory.shutdownNow();
-    }
-    if (service != null) {
-      service.shutdownNow();
-    }
-    if (server != null) {
-      server.close();
+    if (dev != null) {
+      dev.close();
     }
   }
 
   private List<Integer> order(boolean workarounds) throws Exception {
     TAKEN.clear();
-    server = new EmbeddedTemporalServer(0, workarounds);
-    server.start();
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());
-    WorkflowClient client = WorkflowClient.newInstance(service);
-    factory = WorkerFactory.newInstance(client);
-    factory.newWorker(WORKFLOWS).registerWorkflowImplementationTypes(FanImpl.class);
-    factory.start();
+    dev = new DevServerClient(workarounds);
+    WorkflowClient client = dev.client;
+    dev.factory.newWorker(WORKFLOWS).registerWorkflowImplementationTypes(FanImpl.class);
+    dev.factory.start();
     WorkflowStub fan =
         client.newUntypedWorkflowStub(
             "Fan", WorkflowOptions.newBuilder().setTaskQueue(WORKFLOWS).build());
