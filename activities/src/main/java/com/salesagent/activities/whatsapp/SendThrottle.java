@@ -5,6 +5,8 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.compose.LlmWriter;
 import java.time.Duration;
@@ -29,13 +31,16 @@ import org.bson.Document;
  * share needs a count of live workers that is stale exactly when it matters (a worker joining sends
  * at the old share until the others notice, which exceeds the tier), and a worker that idles wastes
  * its share. One document per number holds the next free send slot (a generic cell rate algorithm:
- * the "theoretical arrival time"); a send reserves the slot with a compare-and-set ({@code tat}
- * unchanged) and moves it one interval (1 s / rate) on. Every reserved slot is at least one
- * interval after the previous one whatever process reserved it, so any one-second window holds at
- * most {@code rate} slots. The process remembers the slot it wrote last: when it is the only one
- * sending on a number (the usual case) a reservation is one write; a lost race costs a read and
- * another try. The pair spacing is the same with one document per number and recipient (the
- * recipient hashed, never stored) and a 6 s interval.
+ * the "theoretical arrival time"); a send reserves the slot and moves it one interval (1 s / rate)
+ * on in one atomic write: {@code $inc} of {@code tat}, on the condition that the slot is within the
+ * caller's wait. Every reserved slot is at least one interval after the previous one whatever
+ * process reserved it, so any one-second window holds at most {@code rate} slots, and a busy number
+ * costs each reservation one write that never loses a race. (A compare-and-set on {@code tat} did
+ * lose: a process reading then writing lost every round to one that only wrote, and after 16 losses
+ * said "busy" with slots free, about one CI run in ten under the two-process test.) Only when a
+ * number was idle ({@code tat} in the past) or is new does a reservation read, then move {@code
+ * tat} to now with a compare-and-set. The pair spacing is the same with one document per number and
+ * recipient (the recipient hashed, never stored) and a 6 s interval.
  *
  * <p>A reservation never waits longer than asked: further out, the answer says how long until the
  * next free slot and nothing is reserved (the caller lets the workflow wait durably instead).
@@ -54,7 +59,6 @@ public final class SendThrottle {
   }
 
   private final MongoCollection<Document> collection;
-  private final Map<String, Long> lastWritten = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
   public SendThrottle(MongoDatabase db) {
@@ -93,50 +97,55 @@ public final class SendThrottle {
   private Slot reserveLocked(String key, long intervalMicros, Instant earliest, Duration maxWait) {
     long from = micros(earliest);
     long limit = from + maxWait.toNanos() / 1000;
+    // Kept an hour past the furthest slot this reservation can take.
+    Date expireAt = new Date((limit + intervalMicros) / 1000 + Duration.ofHours(1).toMillis());
     for (int i = 0; i < TRIES; i++) {
-      Long known = lastWritten.get(key);
-      boolean fromCache = known != null;
-      Long tat = fromCache ? known : read(key);
-      long start = tat == null ? from : Math.max(tat, from);
-      if (start > limit) {
-        if (fromCache) {
-          // Never say busy from a remembered slot: another process may not have moved it.
-          Long fresh = read(key);
-          if (fresh == null || Math.max(fresh, from) <= limit) {
-            lastWritten.remove(key);
-            continue;
-          }
-        }
-        return new Slot(false, instant(start));
+      // A busy number: the next slot is between now and the wait; take it and move it on.
+      Document before =
+          collection.findOneAndUpdate(
+              Filters.and(
+                  Filters.eq("_id", key), Filters.gte("tat", from), Filters.lte("tat", limit)),
+              Updates.combine(
+                  Updates.inc("tat", intervalMicros), Updates.set("expireAt", expireAt)),
+              new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE));
+      if (before != null) {
+        return new Slot(true, instant(((Number) before.get("tat")).longValue()));
       }
-      long next = start + intervalMicros;
-      Date expireAt = new Date(next / 1000 + Duration.ofHours(1).toMillis());
+      Long tat = read(key);
       if (tat == null) {
         try {
           collection.insertOne(
-              new Document("_id", key).append("tat", next).append("expireAt", expireAt));
-          lastWritten.put(key, next);
-          return new Slot(true, instant(start));
+              new Document("_id", key)
+                  .append("tat", from + intervalMicros)
+                  .append("expireAt", expireAt));
+          return new Slot(true, instant(from));
         } catch (MongoWriteException e) {
           if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
             throw e;
           }
-          lastWritten.remove(key);
-          continue;
+          continue; // another process created it: take a slot after its
         }
       }
+      if (tat > limit) {
+        return new Slot(false, instant(tat)); // nothing reserved
+      }
+      if (tat >= from) {
+        continue; // moved into the window meanwhile: the atomic path takes it
+      }
+      // An idle number (its next slot is in the past): start again from now, unless another
+      // process moved it first.
       boolean won =
           collection
                   .updateOne(
                       Filters.and(Filters.eq("_id", key), Filters.eq("tat", tat)),
-                      Updates.combine(Updates.set("tat", next), Updates.set("expireAt", expireAt)))
+                      Updates.combine(
+                          Updates.set("tat", from + intervalMicros),
+                          Updates.set("expireAt", expireAt)))
                   .getModifiedCount()
               == 1;
       if (won) {
-        lastWritten.put(key, next);
-        return new Slot(true, instant(start));
+        return new Slot(true, instant(from));
       }
-      lastWritten.remove(key);
     }
     // Contended beyond reason: say busy for one interval rather than spin.
     return new Slot(false, instant(from + intervalMicros));
