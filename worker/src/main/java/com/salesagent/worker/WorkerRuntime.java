@@ -5,6 +5,7 @@ import com.salesagent.activities.compose.LlmSettings;
 import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.diagnostics.DiagnosticsActivitiesImpl;
 import com.salesagent.activities.lead.Admission;
+import com.salesagent.activities.lead.ComposeAndSendActivities;
 import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.lead.MessagingActivitiesImpl;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
@@ -126,6 +127,23 @@ public final class WorkerRuntime implements Managed {
       WhatsAppClient client = new WhatsAppClient(whatsappSettings);
       // At start: MongoDB (embedded) is not up while the worker is being built.
       this.registerSenders = () -> registerSenders(store, whatsapp);
+      TemplateComposeActivities composer =
+          new TemplateComposeActivities(
+              store,
+              new Retriever(
+                  connections.mongo().database(),
+                  embeddings,
+                  connections.mongo()::vectorSearchQueryable),
+              clock,
+              llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
+              llm.enabled() ? llm.label() : null);
+      MessagingActivitiesImpl messaging =
+          new MessagingActivitiesImpl(
+              store,
+              new SenderClients(whatsappSettings, client, whatsapp.tokens()),
+              whatsapp.throughputShare(),
+              clock,
+              d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
       worker.registerActivitiesImplementations(
           new DiagnosticsActivitiesImpl(
               connections.mongo().database(), connections.storage().storage()),
@@ -138,21 +156,9 @@ public final class WorkerRuntime implements Managed {
                   clock)),
           // Runs recorded before the research queue still schedule research here.
           research,
-          new TemplateComposeActivities(
-              store,
-              new Retriever(
-                  connections.mongo().database(),
-                  embeddings,
-                  connections.mongo()::vectorSearchQueryable),
-              clock,
-              llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
-              llm.enabled() ? llm.label() : null),
-          new MessagingActivitiesImpl(
-              store,
-              new SenderClients(whatsappSettings, client, whatsapp.tokens()),
-              whatsapp.throughputShare(),
-              clock,
-              d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000)),
+          composer,
+          messaging,
+          new ComposeAndSendActivities(composer, messaging, store),
           new VariantActivitiesImpl(connections.mongo().database(), clock));
     }
     if (queues.contains(WorkerSettings.RESEARCH)) {

@@ -46,17 +46,29 @@ final class LeadStubs {
       Workflow.newActivityStub(
           ResearchActivities.class, researchOptions().setTaskQueue(TaskQueues.RESEARCH).build());
 
+  private static ActivityOptions composeOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setMaximumInterval(Duration.ofMinutes(1))
+                .setMaximumAttempts(10)
+                .build())
+        .build();
+  }
+
   final ComposeActivities composer =
-      Workflow.newActivityStub(
-          ComposeActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(2))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .setMaximumAttempts(10)
-                      .build())
-              .build());
+      Workflow.newActivityStub(ComposeActivities.class, composeOptions());
+
+  /**
+   * Compose and send in one activity (version 1 of "compose-and-send"), retried as composing is:
+   * both halves are idempotent by the message's key (a retry finds the stored text, then the
+   * recorded wamid or the claim of an attempt that may have reached Meta, never a second call). The
+   * send inside takes at most its HTTP deadlines (5 s + 15 s) and the pacing's 2 s wait, well
+   * within the 2 minutes.
+   */
+  final DispatchActivities dispatch =
+      Workflow.newActivityStub(DispatchActivities.class, composeOptions());
 
   /**
    * The send retries only failures that prove nothing went out (no connection, Meta's temporary

@@ -47,7 +47,21 @@ final class SendOutcomes {
   }
 
   void deliver(SendRequest request, String purpose) {
-    SendRequest next = request;
+    sendFrom(request, purpose);
+  }
+
+  /**
+   * Acts on the result of a send already made (by {@link DispatchActivities}), then goes on as
+   * {@link #deliver(SendRequest, String)}: a message the Cloud API accepted joins the lead's list
+   * even when the lead ended meanwhile.
+   */
+  void deliver(SendRequest request, String purpose, SendResult first) {
+    sendFrom(act(request, purpose, first), purpose);
+  }
+
+  /** Sends {@code first} and what each result asks for next, until done or the lead ended. */
+  private void sendFrom(SendRequest first, String purpose) {
+    SendRequest next = first;
     while (next != null && !run.ended()) {
       SendResult result;
       try {

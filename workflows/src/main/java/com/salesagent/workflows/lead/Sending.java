@@ -17,6 +17,13 @@ import java.time.ZoneOffset;
 final class Sending {
   static final int MAX_RECOMPOSE = 2;
 
+  /**
+   * Version 1: a step's first composition and its send are one activity ({@link
+   * DispatchActivities}) when the gate approves: one workflow task fewer between a due follow-up
+   * and its message accepted, the wait that made follow-ups late when workflow tasks queue.
+   */
+  static final String COMPOSE_AND_SEND = "compose-and-send";
+
   private final LeadRun run;
   private final LeadStubs stubs;
   private final Stages stages;
@@ -54,11 +61,37 @@ final class Sending {
         forceTemplate
             || run.lastInboundAt == null
             || stages.now().isAfter(run.lastInboundAt.plus(policy.customerServiceWindow()));
+    // Runs recorded before version 1 compose, then send, in two activities.
+    boolean together =
+        Workflow.getVersion(COMPOSE_AND_SEND, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
     for (int round = 0; round < 3; round++) {
       if (run.variantSwitchPending()) {
         switchVariant();
       }
-      Composed composed = composeAndReview(step, purpose, template);
+      Composed composed;
+      if (together) {
+        Dispatched dispatched = dispatch(step, purpose, template);
+        if (dispatched == null) {
+          return;
+        }
+        SendRequest request =
+            new SendRequest(
+                run.leadId, dispatched.composed().idempotencyKey(), step, template, false, false);
+        if (dispatched.sent() != null) {
+          outcomes.deliver(request, purpose, dispatched.sent());
+          return;
+        }
+        if (Dispatched.VARIANT_DISABLED.equals(dispatched.notSent())) {
+          // Switched off in MongoDB before its signal reached this run: as if it had.
+          run.disabledVariants.add(run.variantId);
+          stages.record("variant_switched_before_send", null, request.idempotencyKey());
+          continue;
+        }
+        composed = review(dispatched.composed(), step, purpose, template);
+      } else {
+        composed = composeAndReview(step, purpose, template);
+      }
       if (composed == null) {
         return;
       }
@@ -102,7 +135,15 @@ final class Sending {
   }
 
   private Composed composeAndReview(int step, String purpose, boolean template) {
-    ComposedMessage composed = compose(step, purpose, template, 0);
+    return review(compose(step, purpose, template, 0), step, purpose, template);
+  }
+
+  /**
+   * The quality gate's verdict acted on: a rejected text composed again (a bounded number of
+   * times), a held one decided by a person; null when the step ends here.
+   */
+  private Composed review(ComposedMessage first, int step, String purpose, boolean template) {
+    ComposedMessage composed = first;
     for (int attempt = 1;
         composed != null
             && ComposedMessage.REJECT.equals(composed.decision())
@@ -131,16 +172,29 @@ final class Sending {
 
   /** Null when composing failed for good (the lead ends FAILED with the reason). */
   private ComposedMessage compose(int step, String purpose, boolean template, int attempt) {
-    run.sendAttempts++;
-    String key = "lead-" + run.leadId + "-send-" + run.sendAttempts;
     try {
-      return stubs.composer.compose(
-          new ComposeRequest(
-              run.leadId, run.campaignId, run.variantId, step, purpose, key, attempt, template));
+      return stubs.composer.compose(request(step, purpose, template, attempt));
     } catch (ActivityFailure e) {
       stages.finish(Stage.FAILED, "composing failed: " + reason(e));
       return null;
     }
+  }
+
+  /** {@link #compose} and, when approved, the send in one activity; null as for compose. */
+  private Dispatched dispatch(int step, String purpose, boolean template) {
+    try {
+      return stubs.dispatch.composeAndSend(request(step, purpose, template, 0));
+    } catch (ActivityFailure e) {
+      stages.finish(Stage.FAILED, "composing failed: " + reason(e));
+      return null;
+    }
+  }
+
+  private ComposeRequest request(int step, String purpose, boolean template, int attempt) {
+    run.sendAttempts++;
+    String key = "lead-" + run.leadId + "-send-" + run.sendAttempts;
+    return new ComposeRequest(
+        run.leadId, run.campaignId, run.variantId, step, purpose, key, attempt, template);
   }
 
   /** The live kill-switch: the disabled variant is replaced before this send. */

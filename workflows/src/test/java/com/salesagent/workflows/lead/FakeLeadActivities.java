@@ -9,7 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** In-memory activities for workflow tests: they record what the workflow asked for, and when. */
 class FakeLeadActivities
-    implements LeadActivities, ResearchActivities, ComposeActivities, MessagingActivities {
+    implements LeadActivities,
+        ResearchActivities,
+        ComposeActivities,
+        MessagingActivities,
+        DispatchActivities {
   record Sent(Instant at, SendRequest request, String wamid, ComposeRequest compose) {}
 
   final List<Sent> sends = new CopyOnWriteArrayList<>();
@@ -135,6 +139,10 @@ class FakeLeadActivities
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
     attempts.add(request);
     attemptTimes.add(now);
+    if (sendFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw io.temporal.failure.ApplicationFailure.newFailure(
+          "connection refused", "WhatsAppUnavailable");
+    }
     if (doNotContact || doNotContactLeads.contains(request.leadId())) {
       return new SendResult(null, now, true, false);
     }
@@ -156,6 +164,42 @@ class FakeLeadActivities
     sends.add(new Sent(now, request, wamid, compose));
     return new SendResult(wamid, now, false, false);
   }
+
+  /** Variants switched off in the store: compose-and-send sees them before any signal. */
+  final java.util.Set<String> disabledVariants = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Each compose-and-send asked for (the combined activity of "compose-and-send" version 1). */
+  final List<ComposeRequest> dispatched = new CopyOnWriteArrayList<>();
+
+  /** As the real one: compose, then send once when approved and the variant is still on. */
+  @Override
+  public Dispatched composeAndSend(ComposeRequest request) {
+    dispatched.add(request);
+    ComposedMessage composed = compose(request);
+    if (!ComposedMessage.APPROVE.equals(composed.decision())) {
+      return Dispatched.notSent(composed, Dispatched.NOT_APPROVED);
+    }
+    if (disabledVariants.contains(request.variantId())) {
+      return Dispatched.notSent(composed, Dispatched.VARIANT_DISABLED);
+    }
+    try {
+      return Dispatched.sent(
+          composed,
+          send(
+              new SendRequest(
+                  request.leadId(),
+                  request.idempotencyKey(),
+                  request.step(),
+                  request.template(),
+                  false,
+                  false)));
+    } catch (RuntimeException e) {
+      return Dispatched.notSent(composed, Dispatched.SEND_FAILED);
+    }
+  }
+
+  /** The next this many send attempts fail as when the Cloud API cannot be reached. */
+  final AtomicInteger sendFailures = new AtomicInteger();
 
   @Override
   public SendResult reconcile(String leadId, String idempotencyKey) {

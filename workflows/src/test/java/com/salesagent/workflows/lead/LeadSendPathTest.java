@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +28,76 @@ class LeadSendPathTest {
   @AfterEach
   void tearDown() {
     h.close();
+  }
+
+  // ---- compose and send in one activity ("compose-and-send" version 1)
+
+  @Test
+  void aDueFollowUpIsComposedAndSentByOneActivityAfterOneWorkflowTask() {
+    h.start();
+    h.sends(1);
+    h.env.sleep(Duration.ofHours(72).plusMinutes(1));
+    h.sends(2);
+    h.until("parked again", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+
+    List<HistoryEvent> events = h.history();
+    int fired = -1;
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).getEventType() == EventType.EVENT_TYPE_TIMER_FIRED) {
+        fired = i;
+      }
+    }
+    assertThat(fired).as("the follow-up's timer fired").isPositive();
+    HistoryEvent scheduled =
+        events.subList(fired, events.size()).stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+            .findFirst()
+            .orElseThrow();
+    assertThat(scheduled.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+        .isEqualTo("ComposeAndSend");
+    // From the timer to the Cloud API's answer: the one workflow task that scheduled it.
+    long tasks =
+        events.subList(fired, events.size()).stream()
+            .takeWhile(
+                e ->
+                    !(e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+                        && e.getActivityTaskCompletedEventAttributes().getScheduledEventId()
+                            == scheduled.getEventId()))
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+            .count();
+    assertThat(tasks).isEqualTo(1);
+    assertThat(h.fake.dispatched).hasSize(2);
+    assertThat(h.fake.sends.get(1).request().step()).isEqualTo(1);
+  }
+
+  @Test
+  void aVariantSwitchedOffInTheStoreBeforeItsSignalArrivesNeverGoesOut() {
+    h.fake.disabledVariants.add("v-scaling");
+    h.start();
+
+    h.sends(1);
+
+    assertThat(h.fake.attempts).hasSize(1);
+    assertThat(h.fake.sends.get(0).compose().variantId()).isEqualTo("v-cost");
+    assertThat(h.state().variantId()).isEqualTo("v-cost");
+    assertThat(h.fake.events)
+        .extracting(LeadEvent::type)
+        .containsSubsequence("variant_switched_before_send", "variant_switched");
+  }
+
+  @Test
+  void aSendThatFailsInsideComposeAndSendIsRetriedByTheSendActivityWithTheSameText() {
+    h.fake.sendFailures.set(2);
+    h.start();
+
+    h.sends(1);
+
+    assertThat(h.fake.attempts).hasSize(3);
+    assertThat(h.fake.attempts)
+        .extracting(SendRequest::idempotencyKey)
+        .containsOnly(h.fake.sends.get(0).request().idempotencyKey());
+    assertThat(h.fake.composed).hasSize(1);
+    assertThat(h.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
   }
 
   // ---- what the Cloud API said

@@ -178,6 +178,37 @@ final class LifecycleHistories {
           h.sends(1);
           reply(h, 0);
         });
+    // Recorded with version 1 of "compose-and-send" (compose and send in one activity when the
+    // gate approves); every history above composes and sends in two.
+    SCENARIOS.put(
+        "compose-and-send",
+        h -> {
+          h.start();
+          h.sends(1);
+          h.env.sleep(Duration.ofHours(72).plusMinutes(1));
+          h.sends(2);
+          reply(h, 1);
+        });
+    SCENARIOS.put(
+        "compose-and-send-held",
+        h -> {
+          h.fake.decisions.addAll(java.util.List.of(ComposedMessage.REJECT, ComposedMessage.HOLD));
+          h.start();
+          h.until("held", () -> h.state().stage() == Stage.AWAITING_APPROVAL);
+          h.current()
+              .approval(new ApprovalDecision(h.state().pendingApproval(), "approve", "maria"));
+          h.sends(1);
+          reply(h, 0);
+        });
+    SCENARIOS.put(
+        "compose-and-send-variant-off",
+        h -> {
+          h.fake.disabledVariants.add("v-scaling");
+          h.fake.sendFailures.set(1);
+          h.start();
+          h.sends(1);
+          reply(h, 0);
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {

@@ -1,0 +1,170 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.Retriever;
+import com.salesagent.activities.whatsapp.StubCloudApi;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.activities.whatsapp.WhatsAppSettings;
+import com.salesagent.workflows.lead.ComposeRequest;
+import com.salesagent.workflows.lead.ComposedMessage;
+import com.salesagent.workflows.lead.Dispatched;
+import com.salesagent.workflows.lead.SendResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Compose and send in one activity, against the embedded MongoDB-wire server and a stub Cloud API:
+ * what the gate approved goes out once however often the activity is retried; a held text, a
+ * switched-off variant and an unreachable Cloud API send nothing and say why.
+ */
+class ComposeAndSendActivitiesTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final Clock clock = Clock.systemUTC();
+  private LeadStore store;
+  private StubCloudApi api;
+  private ComposeAndSendActivities dispatch;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    MongoSchema.ensure(MONGO.database());
+    Seeds.ensure(
+        MONGO.database(),
+        new Seeds.Defaults(
+            Duration.ofHours(24),
+            Duration.ofHours(72),
+            2,
+            "20:00",
+            "08:00",
+            "UTC",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            5,
+            Duration.ofHours(4),
+            "approve",
+            Duration.ofMinutes(15),
+            "hold"));
+    store = new LeadStore(MONGO.database());
+    api = new StubCloudApi();
+    WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");
+    MessagingActivitiesImpl messaging =
+        new MessagingActivitiesImpl(
+            store, new WhatsAppClient(settings, Duration.ofMillis(800)), settings, clock);
+    TemplateComposeActivities composer =
+        new TemplateComposeActivities(
+            store, new Retriever(MONGO.database(), LeadActivitiesTest.EMBEDDINGS), clock);
+    dispatch = new ComposeAndSendActivities(composer, messaging, store);
+    store.insertContact(
+        new Document("leadId", "L-1")
+            .append("name", "Ana Souza")
+            .append("phone", "+5511998765432")
+            .append("company", "Acme")
+            .append("industry", "retail")
+            .append("companySize", "11-50")
+            .append("jobTitle", "Head of Sales")
+            .append("campaignId", "c-1")
+            .append("notes", "They are opening three new stores next year in the south.")
+            .append("enrolledAt", new Date()));
+    new ResearchActivitiesImpl(
+            store, List.of(new EnrolmentSource()), LeadActivitiesTest.EMBEDDINGS, clock)
+        .research("L-1");
+  }
+
+  @AfterEach
+  void tearDown() {
+    api.close();
+  }
+
+  private static ComposeRequest request(String key) {
+    return new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", key, 0, true);
+  }
+
+  @Test
+  void anApprovedMessageIsSentOnceHoweverOftenTheActivityIsRetried() {
+    Dispatched first = dispatch.composeAndSend(request("k-1"));
+    Dispatched retried = dispatch.composeAndSend(request("k-1"));
+
+    assertThat(first.notSent()).isNull();
+    assertThat(first.composed().decision()).isEqualTo(ComposedMessage.APPROVE);
+    assertThat(first.sent().outcome()).isEqualTo(SendResult.SENT);
+    assertThat(retried.sent().wamid()).isEqualTo(first.sent().wamid());
+    assertThat(retried.sent().replayed()).isTrue();
+    assertThat(api.requests).hasSize(1);
+    Document message = store.messageByKey("k-1");
+    assertThat(message.getString("status")).isEqualTo("accepted");
+    assertThat(message.getString("wamid")).isEqualTo(first.sent().wamid());
+  }
+
+  @Test
+  void aTimeoutAfterTheRequestWentOutIsUnknownAndTheRetryDoesNotCallAgain() {
+    api.fault(StubCloudApi.Fault.SLOW);
+    Dispatched first = dispatch.composeAndSend(request("k-2"));
+    api.fault(StubCloudApi.Fault.NONE);
+    Dispatched retried = dispatch.composeAndSend(request("k-2"));
+
+    assertThat(first.sent().outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(retried.sent().outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).hasSize(1);
+  }
+
+  @Test
+  void aHeldCompositionIsNotSent() {
+    MONGO
+        .database()
+        .getCollection(Collections.AGENT_CONFIGURATIONS)
+        .updateOne(Filters.eq("configId", "default"), Updates.set("qualityGate.approveAt", 1.01));
+
+    Dispatched held = dispatch.composeAndSend(request("k-3"));
+
+    assertThat(held.sent()).isNull();
+    assertThat(held.notSent()).isEqualTo(Dispatched.NOT_APPROVED);
+    assertThat(held.composed().decision()).isNotEqualTo(ComposedMessage.APPROVE);
+    assertThat(api.requests).isEmpty();
+    assertThat(store.messageByKey("k-3").getString("status")).isEqualTo("composed");
+  }
+
+  @Test
+  void aVariantSwitchedOffMeanwhileIsNotSent() {
+    MONGO
+        .database()
+        .getCollection(Collections.PROMPT_VARIANTS)
+        .updateOne(Filters.eq("variantId", "v-cost"), Updates.set("enabled", false));
+
+    Dispatched off = dispatch.composeAndSend(request("k-4"));
+
+    assertThat(off.sent()).isNull();
+    assertThat(off.notSent()).isEqualTo(Dispatched.VARIANT_DISABLED);
+    assertThat(api.requests).isEmpty();
+    assertThat(store.messageByKey("k-4").getString("wamid")).isNull();
+  }
+
+  @Test
+  void anUnreachableCloudApiLeavesTheSendToTheSendActivityWithItsClaimReleased() {
+    api.close();
+
+    Dispatched failed = dispatch.composeAndSend(request("k-5"));
+
+    assertThat(failed.sent()).isNull();
+    assertThat(failed.notSent()).isEqualTo(Dispatched.SEND_FAILED);
+    assertThat(failed.composed().idempotencyKey()).isEqualTo("k-5");
+    Document message = store.messageByKey("k-5");
+    assertThat(message.get("sendingBy")).as("nothing went out: a retry may call").isNull();
+    assertThat(message.getString("status")).isEqualTo("composed");
+  }
+}
