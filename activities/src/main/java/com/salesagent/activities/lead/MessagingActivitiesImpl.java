@@ -160,7 +160,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
               + senderId
               + " (set the variable its tokenRef names)");
     }
-    Document paused = senders.pausedNow(senderId, now);
+    Document paused = senders.pausedNow(senderId, sender, now);
     if (paused != null) {
       return SendResult.notSent(
           SendResult.ACCOUNT_PAUSED, paused.getInteger("code"), paused.getString("detail"));

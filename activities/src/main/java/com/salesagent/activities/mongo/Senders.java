@@ -66,7 +66,11 @@ public final class Senders {
    * otherwise the pause (code, detail, since).
    */
   public Document pausedNow(String phoneNumberId, Instant now) {
-    Document sender = collection.find(Filters.eq("_id", phoneNumberId)).first();
+    return pausedNow(phoneNumberId, collection.find(Filters.eq("_id", phoneNumberId)).first(), now);
+  }
+
+  /** {@link #pausedNow(String, Instant)} from the number's document the caller just read. */
+  public Document pausedNow(String phoneNumberId, Document sender, Instant now) {
     if (sender == null || !"paused".equals(sender.getString("status"))) {
       return null;
     }

@@ -108,6 +108,100 @@ class SendThrottleTest {
     assertThat(pair).doesNotContain("998765432");
   }
 
+  /**
+   * Slots taken from the live clock by two processes, so the number turns idle and busy again under
+   * them: every slot granted, each at least one interval after the one before.
+   */
+  @Test
+  void idleAndBusyReservationsOfSeveralProcessesKeepTheIntervalBetweenEverySlot() throws Exception {
+    SendThrottle one = new SendThrottle(MONGO.database());
+    SendThrottle two = new SendThrottle(MONGO.database());
+    long interval = 20_000; // 20 ms: 50/s
+    List<Instant> slots = new CopyOnWriteArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      SendThrottle throttle = t % 2 == 0 ? one : two;
+      int pause = 5 + 7 * t;
+      done.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 30; i++) {
+                  SendThrottle.Slot slot =
+                      throttle.reserve(
+                          SendThrottle.tierKey("777"),
+                          interval,
+                          Instant.now().truncatedTo(ChronoUnit.MICROS),
+                          Duration.ofSeconds(10));
+                  assertThat(slot.granted()).isTrue();
+                  slots.add(slot.at());
+                  Thread.sleep(i % 3 == 0 ? pause : 0);
+                }
+                return null;
+              }));
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    for (Future<?> f : done) {
+      f.get();
+    }
+    List<Instant> sorted = new ArrayList<>(slots);
+    Collections.sort(sorted);
+    assertThat(sorted).hasSize(180);
+    for (int i = 1; i < sorted.size(); i++) {
+      assertThat(Duration.between(sorted.get(i - 1), sorted.get(i)))
+          .isGreaterThanOrEqualTo(Duration.ofNanos(interval * 1000));
+    }
+  }
+
+  /** What a reservation costs in MongoDB commands, seen by a command listener. */
+  @Test
+  void anIdleOrNewSlotIsTakenWithOneWrite() {
+    java.util.concurrent.atomic.AtomicInteger commands =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (com.mongodb.client.MongoClient client =
+        com.mongodb.client.MongoClients.create(
+            com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(MONGO.connectionString()))
+                .addCommandListener(
+                    new com.mongodb.event.CommandListener() {
+                      @Override
+                      public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+                        commands.incrementAndGet();
+                      }
+                    })
+                .build())) {
+      SendThrottle throttle = new SendThrottle(client.getDatabase(MONGO.database().getName()));
+      long six = SendThrottle.PAIR_SPACING.toNanos() / 1000;
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      String pair = SendThrottle.pairKey("111", "+5511998765432");
+
+      commands.set(0);
+      assertThat(throttle.reserve(pair, six, now, Duration.ofSeconds(6)).at()).isEqualTo(now);
+      assertThat(commands.get()).as("a new pair").isEqualTo(1);
+      commands.set(0);
+      Instant later = now.plusSeconds(20);
+      assertThat(throttle.reserve(pair, six, later, Duration.ofSeconds(6)).at()).isEqualTo(later);
+      assertThat(commands.get()).as("an idle pair").isEqualTo(1);
+      commands.set(0);
+      assertThat(throttle.reserve(pair, six, later, Duration.ofSeconds(6)).at())
+          .isEqualTo(later.plusSeconds(6));
+      assertThat(commands.get()).as("a busy pair: the upsert collides, then $inc").isEqualTo(2);
+
+      String tier = SendThrottle.tierKey("111");
+      long interval = SendThrottle.intervalMicros(80, 1.0);
+      throttle.reserve(tier, interval, now, Duration.ofSeconds(2));
+      commands.set(0);
+      assertThat(throttle.reserve(tier, interval, later, Duration.ofSeconds(2)).at())
+          .isEqualTo(later);
+      assertThat(commands.get()).as("an idle number, idle last time too").isEqualTo(1);
+      commands.set(0);
+      assertThat(throttle.reserve(tier, interval, later, Duration.ofSeconds(2)).granted()).isTrue();
+      throttle.reserve(tier, interval, later, Duration.ofSeconds(2));
+      assertThat(commands.get()).as("busy: one miss, then $inc twice").isEqualTo(3);
+    }
+  }
+
   static int maxInAnyWindow(List<Instant> sorted, Duration window) {
     int best = 0;
     int from = 0;

@@ -44,7 +44,8 @@ final class SlowFollowUps {
   }
 
   private static void print(List<HistoryEvent> events) {
-    // The follow-up's timer: the last one started before the last Send was scheduled.
+    // The follow-up's timer: the last one started before the last send was scheduled (Send, or
+    // ComposeAndSend since version 1 of compose-and-send).
     int lastSend = -1;
     for (int i = 0; i < events.size(); i++) {
       HistoryEvent e = events.get(i);
@@ -52,7 +53,7 @@ final class SlowFollowUps {
           && e.getActivityTaskScheduledEventAttributes()
               .getActivityType()
               .getName()
-              .equals("Send")) {
+              .matches("Send|ComposeAndSend")) {
         lastSend = i;
       }
     }
