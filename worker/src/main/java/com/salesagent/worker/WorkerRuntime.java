@@ -10,6 +10,7 @@ import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.lead.MessagingActivitiesImpl;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.lead.TemplateComposeActivities;
+import com.salesagent.activities.media.InboundMediaActivitiesImpl;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.persona.PersonaBuilder;
@@ -31,6 +32,7 @@ import com.salesagent.worker.observability.LogContextInterceptor;
 import com.salesagent.worker.observability.WorkflowTaskAdmission;
 import com.salesagent.workflows.diagnostics.DiagnosticsWorkflowImpl;
 import com.salesagent.workflows.lead.LeadWorkflowImpl;
+import com.salesagent.workflows.media.InboundMediaWorkflowImpl;
 import com.salesagent.workflows.variants.ArmGuardWorkflow;
 import com.salesagent.workflows.variants.ArmGuardWorkflowImpl;
 import com.salesagent.workflows.variants.KillSwitchWorkflowImpl;
@@ -117,7 +119,8 @@ public final class WorkerRuntime implements Managed {
           DiagnosticsWorkflowImpl.class,
           LeadWorkflowImpl.class,
           KillSwitchWorkflowImpl.class,
-          ArmGuardWorkflowImpl.class);
+          ArmGuardWorkflowImpl.class,
+          InboundMediaWorkflowImpl.class);
       WhatsAppSettings whatsappSettings =
           new WhatsAppSettings(
               whatsapp.baseUrl(),
@@ -137,10 +140,11 @@ public final class WorkerRuntime implements Managed {
               clock,
               llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
               llm.enabled() ? llm.label() : null);
+      SenderClients senderClients = new SenderClients(whatsappSettings, client, whatsapp.tokens());
       MessagingActivitiesImpl messaging =
           new MessagingActivitiesImpl(
               store,
-              new SenderClients(whatsappSettings, client, whatsapp.tokens()),
+              senderClients,
               whatsapp.throughputShare(),
               clock,
               d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
@@ -159,6 +163,8 @@ public final class WorkerRuntime implements Managed {
           composer,
           messaging,
           new ComposeAndSendActivities(composer, messaging, store),
+          new InboundMediaActivitiesImpl(
+              store, connections.storage().storage(), senderClients, clock),
           new VariantActivitiesImpl(connections.mongo().database(), clock));
     }
     if (queues.contains(WorkerSettings.RESEARCH)) {

@@ -53,6 +53,11 @@ public class WhatsAppClient {
     return settings.phoneNumberId();
   }
 
+  /** Media of this number (download of what leads send): same token, same connections. */
+  public CloudMedia media() {
+    return new CloudMedia(settings, http);
+  }
+
   /** A pre-approved template with positional body parameters ({{1}}, {{2}}, ...). */
   public Accepted sendTemplate(
       String toE164, String name, String language, List<String> params, String callbackData) {

@@ -1,11 +1,17 @@
 package com.salesagent.api.webhook;
 
+import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.lead.OptOutSignal;
+import com.salesagent.workflows.media.InboundMedia;
+import com.salesagent.workflows.media.InboundMediaWorkflow;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -32,6 +38,13 @@ public interface LeadSignaller {
   String inbound(String leadId, InboundMessageSignal signal);
 
   String optOut(String leadId, OptOutSignal signal);
+
+  /**
+   * Starts the durable download of a lead's media ({@link InboundMediaWorkflow}, one per media id):
+   * a duplicate webhook finds it started and starts nothing. Where nothing downloads (a test's
+   * signaller), the feedback keeps the media as pending.
+   */
+  default void downloadMedia(InboundMedia media) {}
 
   /** The signaller of the running system. */
   static LeadSignaller temporal(WorkflowClient client) {
@@ -64,6 +77,24 @@ public interface LeadSignaller {
       @Override
       public String optOut(String leadId, OptOutSignal signal) {
         return send(leadId, w -> w.optOut(signal));
+      }
+
+      @Override
+      public void downloadMedia(InboundMedia media) {
+        InboundMediaWorkflow download =
+            client.newWorkflowStub(
+                InboundMediaWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.LEADS)
+                    .setWorkflowId(InboundMediaWorkflow.workflowId(media.mediaId()))
+                    .setWorkflowIdReusePolicy(
+                        WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                    .build());
+        try {
+          WorkflowClient.start(download::download, media);
+        } catch (WorkflowExecutionAlreadyStarted e) {
+          // A duplicate webhook, or the same media in another message: one download.
+        }
       }
     };
   }

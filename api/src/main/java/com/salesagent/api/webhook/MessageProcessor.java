@@ -3,6 +3,7 @@ package com.salesagent.api.webhook;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
+import com.salesagent.activities.media.MediaTypes;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
@@ -11,6 +12,7 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.media.InboundMedia;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -83,12 +85,24 @@ final class MessageProcessor {
       LOG.info("message from unknown sender {}", Phones.mask("+" + waId));
       return "unknown_sender";
     }
-    Triage triage = triage(event, text, at);
+    Document media = media(item, type);
+    Triage triage = triage(event, text, at, media);
     if (!event.effectsApplied()) {
       for (Document contact : contacts) {
-        record(contact, item, type, text, contextWamid, triage, at);
+        record(contact, item, type, text, contextWamid, triage, at, media);
       }
       event.markApplied().run();
+    }
+    if (media != null) {
+      // After the feedback exists (the download records on it); a replay starts nothing new.
+      signaller.downloadMedia(
+          new InboundMedia(
+              item.getString("id"),
+              media.getString("mediaId"),
+              type,
+              media.getString("declaredType"),
+              media.getString("declaredSha256"),
+              item.getString(MetaNotification.BUSINESS_NUMBER)));
     }
     String outcome = LeadSignaller.SIGNALLED;
     for (Document contact : contacts) {
@@ -129,7 +143,35 @@ final class MessageProcessor {
    * A replay (effects applied, the signal not yet sent) reuses the stored reading: the model is not
    * asked twice and the signal says what the feedback says.
    */
-  private Triage triage(InboxEvent event, String text, Instant at) {
+  /**
+   * The media of an image, voice note, video, document or sticker, as the webhook declared it (id,
+   * type, checksum, caption; a voice note says so), with status "pending" until the download stored
+   * it; null for other messages or a media id that is not one.
+   */
+  static Document media(Document item, String type) {
+    if (!MediaTypes.isMedia(type)) {
+      return null;
+    }
+    Document declared = item.get(type, Document.class);
+    String id = declared == null ? null : declared.getString("id");
+    if (id == null || !id.matches("[0-9A-Za-z_.-]{1,128}")) {
+      return null;
+    }
+    return new Document("kind", type)
+        .append("mediaId", id)
+        .append("declaredType", cap(declared.getString("mime_type"), 200))
+        .append("declaredSha256", cap(declared.getString("sha256"), 100))
+        .append("caption", cap(declared.getString("caption"), 4096))
+        .append("filename", cap(declared.getString("filename"), 255))
+        .append("voice", Boolean.TRUE.equals(declared.get("voice")))
+        .append("status", "pending");
+  }
+
+  private static String cap(String value, int max) {
+    return value == null || value.length() <= max ? value : value.substring(0, max);
+  }
+
+  private Triage triage(InboxEvent event, String text, Instant at, Document media) {
     String messageId = event.item().getString("id");
     Document stored =
         event.effectsApplied()
@@ -146,8 +188,16 @@ final class MessageProcessor {
               : LocalDate.parse(stored.getString("notBefore")),
           stored.getString("classifier"));
     }
+    if (media != null && (text == null || text.isBlank())) {
+      // A voice note, or media without a caption: nothing to read offline. A person listens or
+      // looks (the dashboard plays and shows it); never dropped, never guessed.
+      return new Triage(NEEDS_REVIEW, null, "neutral", List.of(), null, "media");
+    }
     return classifier.classify(text, false, at.atZone(ZoneOffset.UTC).toLocalDate());
   }
+
+  /** The intent of a reply that only a person can read yet (a voice note offline). */
+  static final String NEEDS_REVIEW = "needs_review";
 
   private void record(
       Document contact,
@@ -156,7 +206,8 @@ final class MessageProcessor {
       String text,
       String contextWamid,
       Triage triage,
-      Instant at) {
+      Instant at,
+      Document media) {
     String leadId = contact.getString("leadId");
     LogContext.lead(leadId);
     boolean reaction = "reaction".equals(type);
@@ -180,6 +231,7 @@ final class MessageProcessor {
                 .append(
                     "notBefore", triage.notBefore() == null ? null : triage.notBefore().toString())
                 .append("classifier", triage.classifier())
+                .append("media", media)
                 .append("receivedAt", Date.from(at))
                 .append("storedAt", Date.from(clock.instant())));
     if (!reaction) {
@@ -222,6 +274,11 @@ final class MessageProcessor {
     Document text = item.get("text", Document.class);
     if (text != null) {
       return text.getString("body");
+    }
+    String type = item.getString("type");
+    if (MediaTypes.isMedia(type) && item.get(type) instanceof Document media) {
+      // An image's, video's or document's caption is the text of the reply.
+      return media.getString("caption");
     }
     Document button = item.get("button", Document.class);
     if (button != null) {

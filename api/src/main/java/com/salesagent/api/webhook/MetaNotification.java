@@ -2,6 +2,7 @@ package com.salesagent.api.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.salesagent.activities.compose.LlmWriter;
+import com.salesagent.activities.media.MediaTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -32,6 +33,7 @@ public final class MetaNotification {
   private static final Pattern WA_ID = Pattern.compile("[0-9]{5,20}");
   private static final Pattern WORD = Pattern.compile("[a-z_]{1,32}");
   private static final Pattern EPOCH = Pattern.compile("[0-9]{1,12}");
+  private static final Pattern MEDIA_ID = Pattern.compile("[0-9A-Za-z_.-]{1,128}");
   private static final int MAX_TEXT = 8192;
 
   private MetaNotification() {}
@@ -154,7 +156,25 @@ public final class MetaNotification {
       p = text(m.path("context"), "id", ID);
       p = p == null ? null : "context." + p;
     }
-    for (String path : List.of("/text/body", "/button/text", "/reaction/emoji")) {
+    JsonNode media = m.path(m.path("type").asText(""));
+    if (p == null && MediaTypes.isMedia(m.path("type").asText("")) && media.isObject()) {
+      p = text(media, "id", MEDIA_ID);
+      p = p == null ? null : m.path("type").asText() + "." + p;
+      for (String field : List.of("mime_type", "sha256", "filename")) {
+        JsonNode v = media.path(field);
+        if (p == null && !v.isMissingNode() && (!v.isTextual() || v.textValue().length() > 255)) {
+          p = m.path("type").asText() + "." + field + " must be text of at most 255";
+        }
+      }
+    }
+    for (String path :
+        List.of(
+            "/text/body",
+            "/button/text",
+            "/reaction/emoji",
+            "/image/caption",
+            "/video/caption",
+            "/document/caption")) {
       JsonNode t = m.at(path);
       if (p == null
           && !t.isMissingNode()

@@ -13,6 +13,7 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.lead.OptOutSignal;
+import com.salesagent.workflows.media.InboundMedia;
 import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,6 +91,11 @@ class WebhookInboxTest {
         @Override
         public String optOut(String leadId, OptOutSignal signal) {
           return record(leadId, signal);
+        }
+
+        @Override
+        public void downloadMedia(InboundMedia media) {
+          record(media.mediaId(), media);
         }
       };
 
@@ -501,6 +507,55 @@ class WebhookInboxTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
     assertThat(new Suppressions(store.database()).active(List.of("+14155550199")))
         .hasValueSatisfying(e -> assertThat(e.source()).isEqualTo(Suppressions.KEYWORD));
+  }
+
+  @Test
+  void aCaptionedImageIsTriagedByItsCaptionAVoiceNoteWaitsForAPersonAndBothAreDownloaded()
+      throws Exception {
+    mode.set(Mode.UP);
+    inbox.accept(
+        parse(
+            "\"messages\":[{\"id\":\"wamid.IMG\",\"from\":\"5511998765432\",\"timestamp\":\"1\","
+                + "\"type\":\"image\",\"image\":{\"caption\":\"Sounds great, interested!\","
+                + "\"mime_type\":\"image/jpeg\",\"sha256\":\"abc\",\"id\":\"1001\"}},"
+                + "{\"id\":\"wamid.VOICE\",\"from\":\"5511998765432\",\"timestamp\":\"2\","
+                + "\"type\":\"audio\",\"audio\":{\"mime_type\":\"audio/ogg; codecs=opus\","
+                + "\"sha256\":\"def\",\"id\":\"1002\",\"voice\":true}}]"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
+
+    Document image = store.feedback().find(Filters.eq("messageId", "wamid.IMG")).first();
+    assertThat(image.getString("text")).isEqualTo("Sounds great, interested!");
+    assertThat(image.getString("intent")).isEqualTo("interested");
+    Document media = image.get("media", Document.class);
+    assertThat(media.getString("mediaId")).isEqualTo("1001");
+    assertThat(media.getString("kind")).isEqualTo("image");
+    assertThat(media.getString("status")).isEqualTo("pending");
+    Document voice = store.feedback().find(Filters.eq("messageId", "wamid.VOICE")).first();
+    assertThat(voice.getString("intent")).isEqualTo(MessageProcessor.NEEDS_REVIEW);
+    assertThat(voice.get("media", Document.class).getBoolean("voice")).isTrue();
+    assertThat(signals)
+        .filteredOn(InboundMessageSignal.class::isInstance)
+        .extracting(o -> ((InboundMessageSignal) o).intent())
+        .containsExactly("interested", MessageProcessor.NEEDS_REVIEW);
+    assertThat(signals)
+        .filteredOn(InboundMedia.class::isInstance)
+        .extracting(o -> ((InboundMedia) o).mediaId(), o -> ((InboundMedia) o).kind())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("1001", "image"),
+            org.assertj.core.groups.Tuple.tuple("1002", "audio"));
+  }
+
+  @Test
+  void aMediaIdThatIsNotOneIsRefusedAtTheDoor() throws Exception {
+    WebhookInbox.Accepted accepted =
+        inbox.accept(
+            parse(
+                "\"messages\":[{\"id\":\"wamid.BAD\",\"from\":\"5511998765432\","
+                    + "\"timestamp\":\"1\",\"type\":\"image\",\"image\":{\"id\":\"../../x?y\"}}]"));
+
+    assertThat(accepted.stored()).isZero();
+    assertThat(accepted.invalid()).isEqualTo(1);
   }
 
   @Test

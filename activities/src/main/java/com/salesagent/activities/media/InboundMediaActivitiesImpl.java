@@ -1,0 +1,258 @@
+package com.salesagent.activities.media;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Senders;
+import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.activities.whatsapp.CloudMedia;
+import com.salesagent.activities.whatsapp.SenderClients;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.workflows.media.InboundMedia;
+import com.salesagent.workflows.media.InboundMediaActivities;
+import com.salesagent.workflows.media.StoredMedia;
+import io.temporal.failure.ApplicationFailure;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lead's image, voice note, video, document or sticker, from the Cloud API into S3: the media's
+ * URL asked for afresh on every attempt (it lives five minutes), the download capped at the kind's
+ * limit, the checksum Meta declared checked, the type sniffed from the bytes and refused when
+ * WhatsApp would not send such a thing, the object stored under its content address ({@code
+ * media/inbound/<sha256>.<ext>}: a duplicate webhook or a retry finds it and stores nothing again).
+ * The message's feedback documents get {@code media} (status, media_url, type, size, checksum) and
+ * each lead's interaction history a {@code media_received} event with its {@code media_url}, once:
+ * the event is written by the attempt whose update moved the feedback to "stored".
+ */
+public class InboundMediaActivitiesImpl implements InboundMediaActivities {
+  private static final Logger LOG = LoggerFactory.getLogger(InboundMediaActivitiesImpl.class);
+  static final String PREFIX = "media/inbound/";
+
+  private final LeadStore store;
+  private final ObjectStorage storage;
+  private final SenderClients clients;
+  private final Senders senders;
+  private final Clock clock;
+
+  public InboundMediaActivitiesImpl(
+      LeadStore store, ObjectStorage storage, SenderClients clients, Clock clock) {
+    this.store = store;
+    this.storage = storage;
+    this.clients = clients;
+    this.senders = new Senders(store.database());
+    this.clock = clock;
+  }
+
+  @Override
+  public StoredMedia store(InboundMedia media) {
+    if (!MediaTypes.isMedia(media.kind())) {
+      throw refused("not a media message: " + media.kind());
+    }
+    long limit = MediaTypes.limit(media.kind());
+    CloudMedia cloud = cloud(media.businessNumber());
+    byte[] bytes;
+    CloudMedia.Info info;
+    try {
+      info = cloud.info(media.mediaId());
+      if (info.fileSize() > limit) {
+        throw refused(
+            media.kind() + " of " + info.fileSize() + " bytes, over the limit of " + limit);
+      }
+      bytes = cloud.download(info.url(), limit);
+    } catch (CloudMedia.Refused e) {
+      throw refused(e.getMessage());
+    } catch (CloudMedia.Unavailable e) {
+      throw ApplicationFailure.newFailure(e.getMessage(), "MediaUnavailable");
+    }
+    String sha256 = sha256(bytes);
+    String declared = firstNonBlank(info.sha256(), media.declaredSha256());
+    if (declared != null && !matches(declared, bytes, sha256)) {
+      // A download cut short or altered: the next attempt fetches it again.
+      throw ApplicationFailure.newFailure(
+          "checksum of the download differs from the one Meta declared", "MediaChecksum");
+    }
+    String type = MediaTypes.sniff(bytes);
+    if (!MediaTypes.accepted(media.kind(), type)) {
+      throw refused("a " + media.kind() + " whose bytes are " + type);
+    }
+    String key = PREFIX + sha256 + MediaTypes.extension(type);
+    if (!storage.exists(key)) {
+      storage.put(key, bytes, type);
+    }
+    StoredMedia stored =
+        new StoredMedia(
+            StoredMedia.STORED,
+            "s3://" + storage.bucket() + "/" + key,
+            type,
+            bytes.length,
+            sha256,
+            null);
+    record(media, stored);
+    LOG.info(
+        "stored inbound {} of message {}: {} bytes of {}",
+        media.kind(),
+        media.messageId(),
+        bytes.length,
+        type);
+    return stored;
+  }
+
+  @Override
+  public void markFailed(InboundMedia media, String status, String reason) {
+    Instant now = clock.instant();
+    for (Document feedback : feedbackOf(media)) {
+      boolean changed =
+          store
+                  .feedback()
+                  .updateOne(
+                      Filters.and(
+                          Filters.eq("_id", feedback.get("_id")),
+                          Filters.nin("media.status", StoredMedia.STORED, status)),
+                      Updates.combine(
+                          Updates.set("media.status", status),
+                          Updates.set("media.reason", reason),
+                          Updates.set("media.at", Date.from(now))))
+                  .getModifiedCount()
+              == 1;
+      if (changed) {
+        store.recordInteractions(
+            List.of(
+                LeadStore.interaction(
+                    feedback.getString("leadId"),
+                    null,
+                    null,
+                    "media_" + status,
+                    media.messageId(),
+                    media.kind() + ": " + reason,
+                    now)));
+      }
+    }
+    LOG.warn("inbound {} of message {} {}: {}", media.kind(), media.messageId(), status, reason);
+  }
+
+  private void record(InboundMedia media, StoredMedia stored) {
+    Instant now = clock.instant();
+    List<Document> events = new ArrayList<>();
+    for (Document feedback : feedbackOf(media)) {
+      Bson update =
+          Updates.combine(
+              Updates.set("media.status", StoredMedia.STORED),
+              Updates.set("media.url", stored.url()),
+              Updates.set("media.contentType", stored.contentType()),
+              Updates.set("media.size", stored.size()),
+              Updates.set("media.sha256", stored.sha256()),
+              Updates.unset("media.reason"),
+              Updates.set("media.at", Date.from(now)));
+      boolean changed =
+          store
+                  .feedback()
+                  .updateOne(
+                      Filters.and(
+                          Filters.eq("_id", feedback.get("_id")),
+                          Filters.ne("media.status", StoredMedia.STORED)),
+                      update)
+                  .getModifiedCount()
+              == 1;
+      if (changed) {
+        events.add(
+            LeadStore.interaction(
+                    feedback.getString("leadId"),
+                    null,
+                    null,
+                    "media_received",
+                    media.messageId(),
+                    media.kind(),
+                    now)
+                .append("media_url", stored.url())
+                .append("contentType", stored.contentType())
+                .append("size", stored.size())
+                .append("sha256", stored.sha256()));
+      }
+    }
+    store.recordInteractions(events);
+  }
+
+  private List<Document> feedbackOf(InboundMedia media) {
+    return store
+        .feedback()
+        .find(Filters.eq("messageId", media.messageId()))
+        .into(new ArrayList<>());
+  }
+
+  private CloudMedia cloud(String number) {
+    String id = number == null ? clients.primaryId() : number;
+    Document sender = senders.get(id);
+    WhatsAppClient client =
+        clients.client(id, sender == null ? null : sender.getString("tokenRef"));
+    if (client == null && !id.equals(clients.primaryId())) {
+      // A number this process has no token for: the configured one, if Meta lets it read.
+      client = clients.client(clients.primaryId(), null);
+    }
+    if (client == null) {
+      throw ApplicationFailure.newFailure(
+          "no access token for number " + id + " in this worker", "MediaNoToken");
+    }
+    return client.media();
+  }
+
+  /**
+   * Meta names the checksum in hex or in base64 depending on the payload: either matches. A value
+   * that is neither (32 bytes in some encoding we do not know) is not held against the download.
+   */
+  static boolean matches(String declared, byte[] bytes, String hex) {
+    String d = declared.trim();
+    byte[] expected = decode(d);
+    if (expected == null) {
+      return true;
+    }
+    return java.util.Arrays.equals(expected, HexFormat.of().parseHex(hex));
+  }
+
+  private static byte[] decode(String d) {
+    if (d.matches("[0-9a-fA-F]{64}")) {
+      return HexFormat.of().parseHex(d);
+    }
+    for (Base64.Decoder decoder : List.of(Base64.getDecoder(), Base64.getUrlDecoder())) {
+      try {
+        byte[] b = decoder.decode(d);
+        if (b.length == 32) {
+          return b;
+        }
+      } catch (IllegalArgumentException e) {
+        // not this alphabet
+      }
+    }
+    return null;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+          .toLowerCase(Locale.ROOT);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String firstNonBlank(String a, String b) {
+    return a != null && !a.isBlank() ? a : b != null && !b.isBlank() ? b : null;
+  }
+
+  private static ApplicationFailure refused(String reason) {
+    return ApplicationFailure.newNonRetryableFailure(reason, REFUSED);
+  }
+}

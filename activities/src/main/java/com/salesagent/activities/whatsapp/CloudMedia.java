@@ -1,0 +1,159 @@
+package com.salesagent.activities.whatsapp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The Cloud API's media of a business number, as Meta serves it: {@code GET /{version}/{media-id}}
+ * answers a URL valid for five minutes with the declared type, size and sha256; the bytes are
+ * fetched from that URL with the same bearer token. The token goes only to the configured Graph API
+ * host or to Meta's media host ({@code *.fbsbx.com} over HTTPS): a URL elsewhere is refused,
+ * whatever the answer said. Every call has a deadline and every body a size cap.
+ */
+public final class CloudMedia {
+  /** What {@code GET /{media-id}} said. */
+  public record Info(String url, String mimeType, String sha256, long fileSize) {}
+
+  /** A failure worth trying again later (unreachable, 5xx, 429, a URL that expired). */
+  public static final class Unavailable extends RuntimeException {
+    public Unavailable(String message) {
+      super(message);
+    }
+  }
+
+  /** A failure that will not change (unknown media, too large, a host we do not trust). */
+  public static final class Refused extends RuntimeException {
+    public Refused(String message) {
+      super(message);
+    }
+  }
+
+  static final Duration INFO_TIMEOUT = Duration.ofSeconds(15);
+  static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
+  private static final int MAX_INFO_BYTES = 64 * 1024;
+
+  private final WhatsAppSettings settings;
+  private final HttpClient http;
+  private final ObjectMapper json = new ObjectMapper();
+
+  CloudMedia(WhatsAppSettings settings, HttpClient http) {
+    this.settings = settings;
+    this.http = http;
+  }
+
+  public Info info(String mediaId) {
+    if (mediaId == null || !mediaId.matches("[0-9A-Za-z_.-]{1,128}")) {
+      throw new Refused("not a media id");
+    }
+    String url =
+        settings.baseUrl().replaceAll("/+$", "") + "/" + settings.apiVersion() + "/" + mediaId;
+    HttpResponse<InputStream> response = get(URI.create(url), INFO_TIMEOUT);
+    byte[] body = read(response, MAX_INFO_BYTES, "media info");
+    if (response.statusCode() / 100 != 2) {
+      throw failure(response.statusCode(), "media info", false);
+    }
+    JsonNode tree;
+    try {
+      tree = json.readTree(body);
+    } catch (IOException e) {
+      throw new Unavailable("media info is not JSON");
+    }
+    String mediaUrl = tree.path("url").asText("");
+    if (mediaUrl.isEmpty()) {
+      throw new Unavailable("media info without a url");
+    }
+    return new Info(
+        mediaUrl,
+        tree.path("mime_type").asText(null),
+        tree.path("sha256").asText(null),
+        tree.path("file_size").asLong(-1));
+  }
+
+  /** The bytes at {@code url} (from {@link #info}), at most {@code maxBytes}. */
+  public byte[] download(String url, long maxBytes) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new Refused("media url is not a URL");
+    }
+    if (!trusted(uri)) {
+      throw new Refused("media url on a host the token is not sent to: " + uri.getHost());
+    }
+    HttpResponse<InputStream> response = get(uri, DOWNLOAD_TIMEOUT);
+    if (response.statusCode() / 100 != 2) {
+      read(response, MAX_INFO_BYTES, "media download");
+      throw failure(response.statusCode(), "media download", true);
+    }
+    return read(response, maxBytes, "media");
+  }
+
+  /** The token goes to the Graph API host we are configured with, or Meta's media CDN. */
+  boolean trusted(URI uri) {
+    URI base = URI.create(settings.baseUrl());
+    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+    boolean sameAsBase =
+        host.equalsIgnoreCase(base.getHost())
+            && uri.getPort() == base.getPort()
+            && String.valueOf(uri.getScheme()).equalsIgnoreCase(base.getScheme());
+    boolean metaCdn =
+        "https".equalsIgnoreCase(uri.getScheme())
+            && (host.equals("lookaside.fbsbx.com") || host.endsWith(".fbsbx.com"));
+    return sameAsBase || metaCdn;
+  }
+
+  private HttpResponse<InputStream> get(URI uri, Duration timeout) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(uri)
+              .timeout(timeout)
+              .header("Authorization", "Bearer " + settings.accessToken())
+              .GET()
+              .build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new Unavailable("Cloud API media unreachable: " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unavailable("interrupted");
+    }
+  }
+
+  private static RuntimeException failure(int status, String what, boolean download) {
+    if (status == 429 || status >= 500 || status == 401 || status == 403) {
+      // 401/403: a token being rotated, or a URL that expired between the two calls.
+      return new Unavailable(what + ": HTTP " + status);
+    }
+    if (download && (status == 404 || status == 410)) {
+      return new Unavailable(what + ": HTTP " + status + " (an expired URL; asked again)");
+    }
+    return new Refused(what + ": HTTP " + status);
+  }
+
+  private static byte[] read(HttpResponse<InputStream> response, long max, String what) {
+    try (InputStream in = response.body()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buffer = new byte[64 * 1024];
+      long total = 0;
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        total += n;
+        if (total > max) {
+          throw new Refused(what + " larger than " + max + " bytes");
+        }
+        out.write(buffer, 0, n);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new Unavailable(what + " cut off: " + e.getClass().getSimpleName());
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package com.salesagent.workflows.media;
+
+import io.temporal.activity.ActivityInterface;
+
+/** Downloads a lead's media from the Cloud API into S3 and records it where the reply is. */
+@ActivityInterface
+public interface InboundMediaActivities {
+  /** Error type of media that will never be kept (too large, a refused type): not retried. */
+  String REFUSED = "MediaRefused";
+
+  /**
+   * Fetches the media's short-lived URL, downloads it (capped, with the token), checks type and
+   * checksum, stores it under its content address (once: a duplicate finds it) and records {@code
+   * media} on the message's feedback and a {@code media_received} interaction with its media_url.
+   */
+  StoredMedia store(InboundMedia media);
+
+  /** Records on the feedback that the media could not be kept, and why (shown to operators). */
+  void markFailed(InboundMedia media, String status, String reason);
+}

@@ -1,0 +1,50 @@
+package com.salesagent.workflows.media;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * Retries the download for up to a day (Meta keeps a media id for 30 days; each attempt asks for a
+ * fresh URL, which lives 5 minutes): 10 s, doubling, at most 30 minutes apart. Media refused for
+ * good (too large, a type WhatsApp does not send, a checksum that does not match) is not retried;
+ * either way the feedback says what happened.
+ */
+public class InboundMediaWorkflowImpl implements InboundMediaWorkflow {
+  private final InboundMediaActivities activities =
+      Workflow.newActivityStub(
+          InboundMediaActivities.class,
+          ActivityOptions.newBuilder()
+              // The metadata call takes at most 15 s, the download 60 s, S3 and MongoDB the rest.
+              .setStartToCloseTimeout(Duration.ofMinutes(3))
+              .setScheduleToCloseTimeout(Duration.ofHours(24))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(10))
+                      .setBackoffCoefficient(2)
+                      .setMaximumInterval(Duration.ofMinutes(30))
+                      .setDoNotRetry(InboundMediaActivities.REFUSED)
+                      .build())
+              .build());
+
+  @Override
+  public StoredMedia download(InboundMedia media) {
+    try {
+      return activities.store(media);
+    } catch (ActivityFailure e) {
+      boolean refused =
+          e.getCause() instanceof ApplicationFailure app
+              && InboundMediaActivities.REFUSED.equals(app.getType());
+      String reason =
+          e.getCause() instanceof ApplicationFailure app
+              ? app.getOriginalMessage()
+              : e.getMessage();
+      String status = refused ? StoredMedia.REFUSED : StoredMedia.FAILED;
+      activities.markFailed(media, status, reason);
+      return new StoredMedia(status, null, null, 0, null, reason);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package com.salesagent.workflows.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The download's retries: what fails for a while is retried, what is refused is not. */
+class InboundMediaWorkflowTest {
+  private static final InboundMedia MEDIA =
+      new InboundMedia("wamid.IN", "1001", "image", "image/jpeg", null, "123");
+
+  private TestWorkflowEnvironment env;
+  private final Fake fake = new Fake();
+
+  static final class Fake implements InboundMediaActivities {
+    final AtomicInteger attempts = new AtomicInteger();
+    volatile int unavailableAttempts;
+    volatile boolean refuse;
+    final List<String> failures = new CopyOnWriteArrayList<>();
+
+    @Override
+    public StoredMedia store(InboundMedia media) {
+      int attempt = attempts.incrementAndGet();
+      if (refuse) {
+        throw ApplicationFailure.newNonRetryableFailure("too large", REFUSED);
+      }
+      if (attempt <= unavailableAttempts) {
+        throw ApplicationFailure.newFailure("HTTP 503", "MediaUnavailable");
+      }
+      return new StoredMedia(
+          StoredMedia.STORED, "s3://b/media/inbound/x.png", "image/png", 10, "x", null);
+    }
+
+    @Override
+    public void markFailed(InboundMedia media, String status, String reason) {
+      failures.add(status + ": " + reason);
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    env = TestWorkflowEnvironment.newInstance();
+    Worker worker = env.newWorker("q");
+    worker.registerWorkflowImplementationTypes(InboundMediaWorkflowImpl.class);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private StoredMedia run() {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            InboundMediaWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue("q")
+                .setWorkflowId(InboundMediaWorkflow.workflowId(MEDIA.mediaId()))
+                .build())
+        .download(MEDIA);
+  }
+
+  @Test
+  void anUnavailableCloudApiIsRetriedDurablyUntilTheMediaIsStored() {
+    fake.unavailableAttempts = 4;
+
+    StoredMedia stored = run();
+
+    assertThat(stored.status()).isEqualTo(StoredMedia.STORED);
+    assertThat(fake.attempts.get()).isEqualTo(5);
+    assertThat(fake.failures).isEmpty();
+  }
+
+  @Test
+  void refusedMediaIsNotRetriedAndTheFeedbackSaysWhy() {
+    fake.refuse = true;
+
+    StoredMedia stored = run();
+
+    assertThat(stored.status()).isEqualTo(StoredMedia.REFUSED);
+    assertThat(stored.reason()).isEqualTo("too large");
+    assertThat(fake.attempts.get()).isEqualTo(1);
+    assertThat(fake.failures).containsExactly("refused: too large");
+  }
+
+  @Test
+  void afterADayOfFailuresTheDownloadGivesUpAndSaysSo() {
+    fake.unavailableAttempts = Integer.MAX_VALUE;
+
+    StoredMedia stored = run();
+
+    assertThat(stored.status()).isEqualTo(StoredMedia.FAILED);
+    assertThat(fake.attempts.get()).isBetween(40, 60);
+    assertThat(fake.failures).singleElement().asString().startsWith("failed: ");
+  }
+
+  @Test
+  void theWorkflowIdNamesTheMediaNotThePerson() {
+    assertThat(InboundMediaWorkflow.workflowId("1001")).isEqualTo("inbound-media-1001");
+  }
+}
