@@ -490,7 +490,7 @@ public final class EmulatorMedia {
     for (String t : List.of("audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg")) {
       m.put(t, 16 * MB);
     }
-    for (String t : List.of("video/mp4", "video/3gpp")) {
+    for (String t : List.of("video/mp4", "video/3gp", "video/3gpp")) {
       m.put(t, 16 * MB);
     }
     for (String t :
