@@ -1,12 +1,15 @@
 package com.salesagent.api.embedded;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
  * How the emulator's recipients behave: probabilities and delays of each callback, reply texts
  * (opt-outs included), and an acknowledge-only mode where recipients never read or reply, so that
- * callbacks from elsewhere (a test, a script) drive the lead.
+ * callbacks from elsewhere (a test, a script) drive the lead. {@code mediaReplyShare} (default 0)
+ * is the share of replies that come as media instead of text: half of them an image captioned with
+ * the reply text, half a voice note (see {@link EmulatorMedia}); opt-outs stay text.
  */
 public record EmulatorBehaviour(
     @JsonProperty("mode") String mode,
@@ -21,7 +24,62 @@ public record EmulatorBehaviour(
     @JsonProperty("replyDelayMillis") long replyDelayMillis,
     @JsonProperty("replyTexts") List<String> replyTexts,
     @JsonProperty("optOutTexts") List<String> optOutTexts,
-    @JsonProperty("seed") long seed) {
+    @JsonProperty("seed") long seed,
+    @JsonProperty("mediaReplyShare") double mediaReplyShare) {
+
+  @JsonCreator
+  public EmulatorBehaviour {}
+
+  /** Every reply text, no media replies. */
+  public EmulatorBehaviour(
+      String mode,
+      double deliverProbability,
+      double readProbability,
+      double replyProbability,
+      double optOutProbability,
+      int replyAfterMessages,
+      long sentDelayMillis,
+      long deliveredDelayMillis,
+      long readDelayMillis,
+      long replyDelayMillis,
+      List<String> replyTexts,
+      List<String> optOutTexts,
+      long seed) {
+    this(
+        mode,
+        deliverProbability,
+        readProbability,
+        replyProbability,
+        optOutProbability,
+        replyAfterMessages,
+        sentDelayMillis,
+        deliveredDelayMillis,
+        readDelayMillis,
+        replyDelayMillis,
+        replyTexts,
+        optOutTexts,
+        seed,
+        0.0);
+  }
+
+  /** This behaviour with the given share of replies sent as media. */
+  public EmulatorBehaviour withMediaReplyShare(double share) {
+    return new EmulatorBehaviour(
+        mode,
+        deliverProbability,
+        readProbability,
+        replyProbability,
+        optOutProbability,
+        replyAfterMessages,
+        sentDelayMillis,
+        deliveredDelayMillis,
+        readDelayMillis,
+        replyDelayMillis,
+        replyTexts,
+        optOutTexts,
+        seed,
+        share);
+  }
 
   public static final String REALISTIC = "realistic";
   public static final String ACK_ONLY = "ack_only";

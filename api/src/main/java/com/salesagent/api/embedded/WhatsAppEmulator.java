@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.salesagent.activities.Phones;
 import com.salesagent.api.webhook.WebhookSignature;
 import com.salesagent.temporal.Ports;
 import com.sun.net.httpserver.HttpExchange;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * inbound replies, as its {@link EmulatorBehaviour} says. Free text to a recipient who has not
  * written in the last 24 hours fails with 131047, as the real API does. It serves several business
  * numbers ({@link EmulatorNumbers}), each with its own token; callbacks name the number the message
- * went out on.
+ * went out on. Media endpoints (URL, download, upload) are served by {@link EmulatorMedia}.
  */
 public final class WhatsAppEmulator implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(WhatsAppEmulator.class);
@@ -54,6 +56,7 @@ public final class WhatsAppEmulator implements Managed {
   private final String phoneNumberId;
   private final String accessToken;
   private final EmulatorNumbers numbers;
+  private final EmulatorMedia media;
   private final Map<String, AtomicInteger> acceptedByNumber = new ConcurrentHashMap<>();
   private final String appSecret;
   private final String verifyToken;
@@ -95,6 +98,7 @@ public final class WhatsAppEmulator implements Managed {
     this.phoneNumberId = orGenerated(phoneNumberId, "1" + digits(14));
     this.accessToken = orGenerated(accessToken, "emulator-token-" + hex(16));
     this.numbers = new EmulatorNumbers(this.phoneNumberId, this.accessToken);
+    this.media = new EmulatorMedia(numbers, baseUrl(), Clock.systemUTC());
     this.appSecret = orGenerated(appSecret, hex(16));
     this.verifyToken = orGenerated(verifyToken, "verify-" + hex(8));
     setBehaviour(behaviour);
@@ -115,6 +119,11 @@ public final class WhatsAppEmulator implements Managed {
   /** Every number served, the first being {@link #phoneNumberId()}. */
   public EmulatorNumbers numbers() {
     return numbers;
+  }
+
+  /** The media store behind the media endpoints. */
+  public EmulatorMedia media() {
+    return media;
   }
 
   /** Serves one more business number (generated id and token). */
@@ -220,6 +229,7 @@ public final class WhatsAppEmulator implements Managed {
     server.setExecutor(executor);
     server.createContext("/health", ex -> respond(ex, 200, "{\"status\":\"ok\"}"));
     server.createContext("/emulator/behaviour", this::behaviourEndpoint);
+    server.createContext("/emulator/media/", media::download);
     server.createContext("/", this::messages);
     server.start();
   }
@@ -241,6 +251,10 @@ public final class WhatsAppEmulator implements Managed {
   }
 
   private void messages(HttpExchange ex) throws IOException {
+    if (media.handles(ex)) {
+      media.handle(ex);
+      return;
+    }
     String path = ex.getRequestURI().getPath();
     String[] parts = path.split("/");
     if (!"POST".equals(ex.getRequestMethod())
@@ -335,7 +349,7 @@ public final class WhatsAppEmulator implements Managed {
     }
     if (recipient.optOutDelivered != null) {
       recipient.acceptedAfterOptOut.incrementAndGet();
-      LOG.warn("accepted a message for {} after its STOP was delivered", waId);
+      LOG.warn("accepted a message for {} after its STOP was delivered", Phones.mask(waId));
     }
     if (callbackData != null) {
       acceptedByKey.computeIfAbsent(callbackData, k -> new AtomicInteger()).incrementAndGet();
@@ -428,6 +442,7 @@ public final class WhatsAppEmulator implements Managed {
     boolean read;
     boolean reply;
     boolean optOut;
+    boolean asMedia;
     synchronized (rnd) {
       delivered = rnd.nextDouble() < b.deliverProbability();
       read = delivered && !b.ackOnly() && rnd.nextDouble() < b.readProbability();
@@ -440,6 +455,9 @@ public final class WhatsAppEmulator implements Managed {
               && !r.optedOut
               && (scheduled || (b.replyAfterMessages() == 0 && rnd.nextDouble() < p));
       optOut = reply && rnd.nextDouble() < b.optOutProbability();
+      // drawn only when media replies are on, so seeded runs without them replay unchanged
+      asMedia =
+          reply && !optOut && b.mediaReplyShare() > 0 && rnd.nextDouble() < b.mediaReplyShare();
     }
     if (delivered) {
       later(
@@ -461,7 +479,8 @@ public final class WhatsAppEmulator implements Managed {
         r.optedOut = true;
       }
       boolean stop = optOut;
-      later(b.replyDelayMillis(), () -> inbound(from, waId, wamid, text, stop));
+      boolean withMedia = asMedia;
+      later(b.replyDelayMillis(), () -> inbound(from, waId, wamid, text, stop, withMedia));
     }
   }
 
@@ -508,7 +527,12 @@ public final class WhatsAppEmulator implements Managed {
   }
 
   private void inbound(
-      EmulatorNumbers.Number from, String waId, String contextWamid, String text, boolean stop) {
+      EmulatorNumbers.Number from,
+      String waId,
+      String contextWamid,
+      String text,
+      boolean stop,
+      boolean withMedia) {
     recipients.computeIfAbsent(waId, k -> new Recipient()).lastInbound = Instant.now();
     ObjectNode value = value(from);
     value
@@ -526,8 +550,12 @@ public final class WhatsAppEmulator implements Managed {
                 .formatHex(
                     (waId + ":" + counter.incrementAndGet()).getBytes(StandardCharsets.UTF_8)));
     m.put("timestamp", String.valueOf(Instant.now().getEpochSecond()));
-    m.put("type", "text");
-    m.putObject("text").put("body", text);
+    if (withMedia) {
+      media.mediaReply(m, text);
+    } else {
+      m.put("type", "text");
+      m.putObject("text").put("body", text);
+    }
     m.putObject("context").put("from", from.displayNumber()).put("id", contextWamid);
     Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
     post(value, stop ? () -> r.optOutDelivered = Instant.now() : null);
