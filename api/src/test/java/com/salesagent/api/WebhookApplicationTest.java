@@ -46,6 +46,84 @@ final class WebhookApplicationTest extends AppTestHarness {
         .formatted(phoneNumberId, valueFields);
   }
 
+  /**
+   * A lead answers with a photo and then a voice note: both reach S3 through the durable download
+   * (the emulator's media endpoints, read back from the embedded S3 server), the photo's caption is
+   * triaged, the voice note waits for a person, and the lead's workflow ends replied.
+   */
+  @Test
+  void aPhotoAndAVoiceNoteFromALeadAreDownloadedIntoS3AndTheVoiceNoteIsForAPerson()
+      throws Exception {
+    String leadId = "media-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    byte[] png = com.salesagent.api.embedded.EmulatorMedia.samplePng(leadId);
+    String photo = emulator().media().put("image/png", png);
+    byte[] ogg;
+    try (java.io.InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {
+      ogg = in.readAllBytes();
+    }
+    String voice = emulator().media().put("audio/ogg; codecs=opus", ogg);
+    String from = phone.substring(1);
+    String body =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"messages\":["
+                    + "{\"from\":\"%1$s\",\"id\":\"wamid.photo-%2$s\",\"timestamp\":\"1764064800\","
+                    + "\"context\":{\"id\":\"%3$s\"},\"type\":\"image\",\"image\":{\"caption\":"
+                    + "\"Interested, send me the pricing\",\"mime_type\":\"image/png\",\"id\":\"%4$s\"}},"
+                    + "{\"from\":\"%1$s\",\"id\":\"wamid.voice-%2$s\",\"timestamp\":\"1764064801\","
+                    + "\"type\":\"audio\",\"audio\":{\"mime_type\":\"audio/ogg; codecs=opus\","
+                    + "\"id\":\"%5$s\",\"voice\":true}}]")
+                .formatted(from, leadId, wamid, photo, voice));
+
+    assertThat(webhook(body, sign(body)).statusCode()).isEqualTo(200);
+
+    await(
+        "both stored",
+        Duration.ofSeconds(30),
+        () ->
+            store()
+                    .feedback()
+                    .find(Filters.eq("leadId", leadId))
+                    .into(new java.util.ArrayList<>())
+                    .stream()
+                    .filter(f -> f.get("media") != null)
+                    .filter(
+                        f -> "stored".equals(f.get("media", Document.class).getString("status")))
+                    .count()
+                == 2);
+    Document photoFeedback =
+        store().feedback().find(Filters.eq("messageId", "wamid.photo-" + leadId)).first();
+    assertThat(photoFeedback.getString("intent")).isEqualTo("interested");
+    Document photoMedia = photoFeedback.get("media", Document.class);
+    String key = photoMedia.getString("url").replaceFirst("^s3://[^/]+/", "");
+    assertThat(app().connections().storage().storage().get(key)).isEqualTo(png);
+    Document voiceFeedback =
+        store().feedback().find(Filters.eq("messageId", "wamid.voice-" + leadId)).first();
+    assertThat(voiceFeedback.getString("intent")).isEqualTo("needs_review");
+    Document voiceMedia = voiceFeedback.get("media", Document.class);
+    assertThat(voiceMedia.getString("contentType")).isEqualTo("audio/opus");
+    assertThat(
+            app()
+                .connections()
+                .storage()
+                .storage()
+                .get(voiceMedia.getString("url").replaceFirst("^s3://[^/]+/", "")))
+        .isEqualTo(ogg);
+    assertThat(
+            store().interactions(leadId).stream()
+                .filter(e -> "media_received".equals(e.getString("type")))
+                .map(e -> e.getString("media_url")))
+        .containsExactlyInAnyOrder(photoMedia.getString("url"), voiceMedia.getString("url"));
+    await("replied", Duration.ofSeconds(20), () -> state(leadId).stage() == Stage.REPLIED);
+    // A duplicate delivery of the webhook downloads nothing again.
+    assertThat(webhook(body, sign(body)).statusCode()).isEqualTo(200);
+    Thread.sleep(500);
+    assertThat(emulator().media().downloads(photo)).isEqualTo(1);
+    assertThat(emulator().media().downloads(voice)).isEqualTo(1);
+  }
+
   @Test
   void theVerificationHandshakeEchoesTheChallengeOnlyForTheRightToken() throws Exception {
     String good =

@@ -86,7 +86,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
     }
     String type = MediaTypes.sniff(bytes);
     if (!MediaTypes.accepted(media.kind(), type)) {
-      throw refused("a " + media.kind() + " whose bytes are " + type);
+      throw refused(media.kind() + " whose bytes are " + type);
     }
     String key = PREFIX + sha256 + MediaTypes.extension(type);
     if (!storage.exists(key)) {

@@ -1,0 +1,245 @@
+package com.salesagent.api.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.media.InboundMediaActivitiesImpl;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.whatsapp.SenderClients;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.activities.whatsapp.WhatsAppSettings;
+import com.salesagent.api.embedded.EmbeddedS3Server;
+import com.salesagent.api.embedded.EmulatorBehaviour;
+import com.salesagent.api.embedded.EmulatorMedia;
+import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.worker.StorageConnection;
+import com.salesagent.workflows.media.InboundMedia;
+import com.salesagent.workflows.media.InboundMediaActivities;
+import com.salesagent.workflows.media.StoredMedia;
+import io.temporal.failure.ApplicationFailure;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The download of a lead's media against the real pieces of the embedded stack: the WhatsApp
+ * emulator's media endpoints (URL, token-checked download), the embedded S3 server and the embedded
+ * MongoDB-wire server. Checked by reading the object back from S3.
+ */
+class InboundMediaDownloadTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+  @TempDir static Path dir;
+
+  private static EmbeddedS3Server s3;
+  private static StorageConnection storage;
+  private WhatsAppEmulator emulator;
+  private LeadStore store;
+  private InboundMediaActivitiesImpl activities;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    s3 = new EmbeddedS3Server(0, dir);
+    s3.start();
+    storage =
+        new StorageConnection(s3.endpoint(), "us-east-1", "media", true, true, s3.credentials(), 2);
+    storage.start();
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    storage.stop();
+    s3.stop();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    emulator = new WhatsAppEmulator(0, null, null, null, null, EmulatorBehaviour.defaults());
+    emulator.start();
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    WhatsAppSettings settings =
+        new WhatsAppSettings(
+            emulator.baseUrl(), "v21.0", emulator.phoneNumberId(), emulator.accessToken());
+    activities =
+        new InboundMediaActivitiesImpl(
+            store,
+            storage.storage(),
+            new SenderClients(settings, new WhatsAppClient(settings), ref -> null),
+            Clock.systemUTC());
+  }
+
+  @AfterEach
+  void tearDown() {
+    emulator.stop();
+  }
+
+  private void feedback(String leadId, String messageId, String mediaId) {
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", messageId)
+                .append("type", "image")
+                .append("media", new Document("mediaId", mediaId).append("status", "pending"))
+                .append("receivedAt", new Date()));
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  @Test
+  void anImageIsStoredInS3UnderItsChecksumAndRecordedOnTheFeedbackAndTheTimeline()
+      throws Exception {
+    byte[] png = EmulatorMedia.samplePng("a lead's photo");
+    String id = emulator.media().put("image/png", png);
+    feedback("L-1", "wamid.IN1", id);
+
+    StoredMedia stored =
+        activities.store(new InboundMedia("wamid.IN1", id, "image", "image/jpeg", null, null));
+
+    String sha = sha256(png);
+    assertThat(stored.status()).isEqualTo(StoredMedia.STORED);
+    assertThat(stored.contentType()).isEqualTo("image/png");
+    assertThat(stored.size()).isEqualTo(png.length);
+    assertThat(stored.sha256()).isEqualTo(sha);
+    assertThat(stored.url()).isEqualTo("s3://media/media/inbound/" + sha + ".png");
+    assertThat(storage.storage().get("media/inbound/" + sha + ".png")).isEqualTo(png);
+    Document media =
+        store
+            .feedback()
+            .find(Filters.eq("messageId", "wamid.IN1"))
+            .first()
+            .get("media", Document.class);
+    assertThat(media.getString("status")).isEqualTo("stored");
+    assertThat(media.getString("url")).isEqualTo(stored.url());
+    assertThat(media.getString("contentType")).isEqualTo("image/png");
+    assertThat(media.getString("sha256")).isEqualTo(sha);
+    List<Document> events =
+        store.interactions("L-1").stream()
+            .filter(e -> "media_received".equals(e.getString("type")))
+            .toList();
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getString("media_url")).isEqualTo(stored.url());
+              assertThat(e.getString("contentType")).isEqualTo("image/png");
+            });
+    assertThat(emulator.media().downloads(id)).isEqualTo(1);
+  }
+
+  @Test
+  void aVoiceNoteIsKeptAsOggOpus() throws Exception {
+    byte[] ogg;
+    try (InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {
+      ogg = in.readAllBytes();
+    }
+    String id = emulator.media().put("audio/ogg; codecs=opus", ogg);
+    feedback("L-2", "wamid.IN2", id);
+
+    StoredMedia stored =
+        activities.store(new InboundMedia("wamid.IN2", id, "audio", null, null, null));
+
+    assertThat(stored.contentType()).isEqualTo("audio/opus");
+    assertThat(storage.storage().get(stored.url().substring("s3://media/".length())))
+        .isEqualTo(ogg);
+  }
+
+  @Test
+  void aRetryOrADuplicateRecordsNothingTwice() throws Exception {
+    byte[] png = EmulatorMedia.samplePng("twice");
+    String id = emulator.media().put("image/png", png);
+    feedback("L-3", "wamid.IN3", id);
+    InboundMedia media = new InboundMedia("wamid.IN3", id, "image", null, null, null);
+
+    StoredMedia first = activities.store(media);
+    StoredMedia again = activities.store(media);
+
+    assertThat(again).isEqualTo(first);
+    assertThat(
+            store.interactions("L-3").stream()
+                .filter(e -> "media_received".equals(e.getString("type")))
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void somethingThatIsNotAnImageIsRefusedForGoodAndNothingIsStored() throws Exception {
+    byte[] script = "#!/bin/sh\necho pwned\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    String id = emulator.media().put("image/png", script);
+    feedback("L-4", "wamid.IN4", id);
+
+    assertThatThrownBy(
+            () ->
+                activities.store(
+                    new InboundMedia("wamid.IN4", id, "image", "image/png", null, null)))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            e -> {
+              assertThat(e.getType()).isEqualTo(InboundMediaActivities.REFUSED);
+              assertThat(e.isNonRetryable()).isTrue();
+              assertThat(e.getOriginalMessage())
+                  .isEqualTo("image whose bytes are application/x-sh");
+            });
+    for (String extension : List.of("", ".sh", ".txt", ".png")) {
+      assertThat(storage.storage().exists("media/inbound/" + sha256(script) + extension)).isFalse();
+    }
+
+    activities.markFailed(
+        new InboundMedia("wamid.IN4", id, "image", null, null, null), "refused", "not an image");
+    Document media =
+        store
+            .feedback()
+            .find(Filters.eq("messageId", "wamid.IN4"))
+            .first()
+            .get("media", Document.class);
+    assertThat(media.getString("status")).isEqualTo("refused");
+    assertThat(media.getString("reason")).isEqualTo("not an image");
+  }
+
+  @Test
+  void aStickerOverItsLimitIsRefusedWithoutKeepingIt() {
+    byte[] big = new byte[600 * 1024];
+    System.arraycopy(EmulatorMedia.samplePng("big"), 0, big, 0, 100);
+    String id = emulator.media().put("image/png", big);
+    feedback("L-5", "wamid.IN5", id);
+
+    assertThatThrownBy(
+            () -> activities.store(new InboundMedia("wamid.IN5", id, "sticker", null, null, null)))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            e -> assertThat(e.getType()).isEqualTo(InboundMediaActivities.REFUSED));
+  }
+
+  @Test
+  void aCloudApiThatCannotBeReachedIsRetriedNotRefused() {
+    emulator.stop();
+
+    assertThatThrownBy(
+            () ->
+                activities.store(new InboundMedia("wamid.IN6", "1234", "image", null, null, null)))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            e -> {
+              assertThat(e.isNonRetryable()).isFalse();
+              assertThat(e.getType()).isEqualTo("MediaUnavailable");
+            });
+    emulator = new WhatsAppEmulator(0, null, null, null, null, EmulatorBehaviour.defaults());
+  }
+}
