@@ -25,6 +25,7 @@ import com.salesagent.api.http.WorkflowExceptionMapper;
 import com.salesagent.api.leads.Enrolment;
 import com.salesagent.api.leads.LeadResource;
 import com.salesagent.api.leads.LeadValidator;
+import com.salesagent.api.media.LeadMediaResource;
 import com.salesagent.api.personas.PersonaResource;
 import com.salesagent.api.senders.SenderDirectory;
 import com.salesagent.api.senders.SendersResource;
@@ -155,7 +156,8 @@ public final class ApiWiring {
                 endpoints.whatsapp().verifyToken(),
                 inbox,
                 senderDirectory),
-            new SendersResource(senders, senderDirectory, clock));
+            new SendersResource(senders, senderDirectory, clock),
+            new LeadMediaResource(store, connections.storage().storage()));
     this.resources = withDescription(resources);
     if (endpoints.whatsapp().appSecret().isBlank()) {
       LOG.warn("WHATSAPP_APP_SECRET is not set: every webhook notification will be refused (401)");

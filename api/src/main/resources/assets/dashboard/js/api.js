@@ -69,3 +69,21 @@ export function api(path, options) {
     });
   });
 }
+
+/**
+ * Fetches a binary resource (a lead's image or voice note) with the bearer token, which an <img> or
+ * <audio> cannot send; resolves to an object URL for it (revoke it when the page closes).
+ */
+export function apiObjectUrl(path) {
+  if (!token) return Promise.reject(Object.assign(new Error('Not logged in'), { status: 401 }));
+  return fetch(path, { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
+    .then((res) => {
+      if (res.status === 401) {
+        unauthorized();
+        throw Object.assign(new Error('Unauthorized'), { status: 401 });
+      }
+      if (!res.ok) throw Object.assign(new Error(res.status + ' ' + res.statusText), { status: res.status });
+      return res.blob();
+    })
+    .then((blob) => URL.createObjectURL(blob));
+}

@@ -1,14 +1,47 @@
 /* One lead's page (#/lead/<id>): profile, persona, workflow state, research, the messages table
  * and the message texts, replies, and the Temporal Web UI link. Polled every 2 s while open. */
 import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl } from './util.js';
-import { api } from './api.js';
+import { api, apiObjectUrl } from './api.js';
 import { session } from './state.js';
 
 const POLL_MS = 2000;
 
 const lead = { id: null, seq: 0, timer: null, lastJson: null };
 
+/** Object URLs of the open lead's media, by checksum: fetched once, revoked when the page closes. */
+const mediaUrls = new Map();
+
+function releaseMedia() {
+  mediaUrls.forEach((p) => { p.then((u) => URL.revokeObjectURL(u), () => {}); });
+  mediaUrls.clear();
+}
+
+/** A reply's image (shown), voice note or audio (a player), other media (a link), or its status. */
+function mediaItem(leadId, m) {
+  if (!m || typeof m !== 'object') return null;
+  const kind = str(m.voice ? 'voice note' : m.kind);
+  if (m.status !== 'stored' || !/^[0-9a-f]{64}$/.test(String(m.sha256 || ''))) {
+    const why = m.status === 'pending' ? 'downloading…' : str(m.status) + (m.reason ? ': ' + str(m.reason) : '');
+    return h('p', { class: 'meta media-status', text: kind + ' ' + why });
+  }
+  const box = h('div', { class: 'media', 'data-sha256': m.sha256 }, [
+    h('p', { class: 'meta', text: kind + ' · ' + str(m.contentType) + ' · ' + str(m.size) + ' bytes' })
+  ]);
+  const path = '/api/leads/' + encodeURIComponent(leadId) + '/media/' + m.sha256;
+  if (!mediaUrls.has(m.sha256)) mediaUrls.set(m.sha256, apiObjectUrl(path));
+  mediaUrls.get(m.sha256).then((url) => {
+    const type = String(m.contentType || '');
+    let el;
+    if (type.indexOf('image/') === 0) el = h('img', { class: 'media-image', alt: kind + ' from the lead', src: url });
+    else if (type.indexOf('audio/') === 0) el = h('audio', { class: 'media-audio', controls: true, preload: 'metadata', src: url });
+    else el = h('a', { href: url, download: m.sha256, text: 'Download ' + kind });
+    box.appendChild(el);
+  }, (e) => { box.appendChild(h('p', { class: 'warn', text: 'media not available (' + str(e.message) + ')' })); });
+  return box;
+}
+
 export function stopLeadPolling() {
+  releaseMedia();
   clearTimeout(lead.timer);
   lead.timer = null;
   lead.id = null;
@@ -105,8 +138,9 @@ function renderLead(d) {
   const replies = clear($('lead-replies'));
   const fb = Array.isArray(d.feedback) ? d.feedback : (Array.isArray(d.replies) ? d.replies : []);
   fb.forEach((r) => {
-    replies.appendChild(h('li', { class: 'item' }, [
-      h('blockquote', { class: 'text', text: str(r.text) }),
+    replies.appendChild(h('li', { class: 'item' + (r.intent === 'needs_review' ? ' needs-review' : '') }, [
+      r.text == null && r.media ? null : h('blockquote', { class: 'text', text: str(r.text) }),
+      mediaItem(d.lead && d.lead.leadId ? d.lead.leadId : lead.id, r.media),
       kvList(r, 0, ['intent', 'objection', 'sentiment', 'keywords', 'notBefore', 'classifier']
         .concat(['at', 'receivedAt'].filter((k) => r[k] != null)))
     ]));

@@ -606,6 +606,42 @@ class DashboardApplicationTest {
       assertThat(driver.findElement(org.openqa.selenium.By.id("lead-state")).getText())
           .doesNotContain("{\"");
       assertThat(js.executeScript("return window.__xss === undefined")).isEqualTo(true);
+      // Then a photo and a voice note: the photo shows, the voice note plays (its metadata loads
+      // from the authenticated media route), the voice note is marked for a person.
+      byte[] png = com.salesagent.api.embedded.EmulatorMedia.samplePng(leadId);
+      String photo = app().emulator().media().put("image/png", png);
+      byte[] ogg;
+      try (java.io.InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {
+        ogg = in.readAllBytes();
+      }
+      String voice = app().emulator().media().put("audio/ogg; codecs=opus", ogg);
+      webhook(
+          ("\"messages\":[{\"from\":\"%1$s\",\"id\":\"wamid.photo-%2$s\",\"timestamp\":\"%3$d\","
+                  + "\"type\":\"image\",\"image\":{\"caption\":\"our new store\",\"mime_type\":\"image/png\","
+                  + "\"id\":\"%4$s\"}},"
+                  + "{\"from\":\"%1$s\",\"id\":\"wamid.voice-%2$s\",\"timestamp\":\"%3$d\","
+                  + "\"type\":\"audio\",\"audio\":{\"mime_type\":\"audio/ogg; codecs=opus\","
+                  + "\"id\":\"%5$s\",\"voice\":true}}]")
+              .formatted(p.substring(1), leadId, Instant.now().getEpochSecond(), photo, voice));
+      wait.until(
+          d ->
+              Boolean.TRUE.equals(
+                  js.executeScript(
+                      "const i = document.querySelector('#lead-replies img.media-image');"
+                          + "return !!i && i.complete && i.naturalWidth === 320;")));
+      wait.until(
+          d ->
+              Boolean.TRUE.equals(
+                  js.executeScript(
+                      "const a = document.querySelector('#lead-replies audio.media-audio');"
+                          + "return !!a && a.readyState >= 1 && a.duration > 1;")));
+      assertThat(
+              driver.findElements(
+                  org.openqa.selenium.By.cssSelector("#lead-replies li.needs-review")))
+          .hasSize(1);
+      js.executeScript("document.getElementById('lead-replies').scrollIntoView({block: 'start'})");
+      browser.screenshot("dashboard-lead-media.png");
+      js.executeScript("window.scrollTo(0, 0)");
       browser.screenshot("dashboard-lead.png");
       js.executeScript(
           "document.getElementById('lead-messages-section').scrollIntoView({block: 'start'})");

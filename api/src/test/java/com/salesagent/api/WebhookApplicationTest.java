@@ -116,6 +116,32 @@ final class WebhookApplicationTest extends AppTestHarness {
                 .filter(e -> "media_received".equals(e.getString("type")))
                 .map(e -> e.getString("media_url")))
         .containsExactlyInAnyOrder(photoMedia.getString("url"), voiceMedia.getString("url"));
+    // Operators get the bytes through the API (the token, only this lead's media, its type).
+    HttpResponse<byte[]> served =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        url("/api/leads/" + leadId + "/media/" + photoMedia.getString("sha256"))))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(served.statusCode()).isEqualTo(200);
+    assertThat(served.body()).isEqualTo(png);
+    assertThat(served.headers().firstValue("Content-Type")).hasValue("image/png");
+    assertThat(served.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(get("/api/leads/someone-else/media/" + photoMedia.getString("sha256")).statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> malformed = get("/api/leads/" + leadId + "/media/..%2F..%2Fsecrets");
+    assertThat(malformed.statusCode()).isIn(400, 404);
+    HttpResponse<String> shortSha = get("/api/leads/" + leadId + "/media/abc");
+    assertThat(shortSha.statusCode()).isEqualTo(400);
+    assertThat(shortSha.body()).contains("sha256");
+    assertThat(
+            send(HttpRequest.newBuilder(
+                    URI.create(
+                        url("/api/leads/" + leadId + "/media/" + photoMedia.getString("sha256")))))
+                .statusCode())
+        .isEqualTo(401);
     await("replied", Duration.ofSeconds(20), () -> state(leadId).stage() == Stage.REPLIED);
     // A duplicate delivery of the webhook downloads nothing again.
     assertThat(webhook(body, sign(body)).statusCode()).isEqualTo(200);

@@ -31,7 +31,8 @@ import java.util.Map;
  */
 public final class RequestGuard implements Filter {
   public static final String CSP =
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
+          + " media-src 'self' blob:;"
           + " connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
           + " form-action 'self'";
 
