@@ -51,7 +51,7 @@ function renderVariants(variants) {
   let total = 0;
   variants.forEach((v) => { total += num(v.counts && v.counts.assigned); });
   if (!variants.length) {
-    tbody.appendChild(h('tr', null, h('td', { colspan: 11, class: 'muted', text: 'No variants for this segment.' })));
+    tbody.appendChild(h('tr', null, h('td', { colspan: 12, class: 'muted', text: 'No variants for this segment.' })));
     return;
   }
   variants.forEach((v) => {
@@ -64,6 +64,7 @@ function renderVariants(variants) {
     tbody.appendChild(h('tr', { 'data-variant': v.variantId, class: enabled ? '' : 'is-disabled' }, [
       h('td', { class: 'mono', text: str(v.variantId) }),
       h('td', { text: str(v.angle) }),
+      h('td', { class: 'modality', text: v.modality === 'image_card' ? 'image card' : str(v.modality) }),
       h('td', { class: 'num', text: String(num(c.assigned)) }),
       h('td', { class: 'num', text: String(num(c.sent)) }),
       h('td', { class: 'num', text: String(num(c.replied)) }),

@@ -11,6 +11,7 @@ import com.salesagent.activities.lead.MessagingActivitiesImpl;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.lead.TemplateComposeActivities;
 import com.salesagent.activities.media.InboundMediaActivitiesImpl;
+import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.persona.PersonaBuilder;
@@ -140,6 +141,9 @@ public final class WorkerRuntime implements Managed {
               clock,
               llm.enabled() ? new LlmWriter(ChatModels.build(llm)) : null,
               llm.enabled() ? llm.label() : null);
+      OutboundMedia outboundMedia =
+          new OutboundMedia(connections.storage().storage(), connections.mongo().database());
+      composer.withImageCards(outboundMedia);
       SenderClients senderClients = new SenderClients(whatsappSettings, client, whatsapp.tokens());
       MessagingActivitiesImpl messaging =
           new MessagingActivitiesImpl(
@@ -148,6 +152,7 @@ public final class WorkerRuntime implements Managed {
               whatsapp.throughputShare(),
               clock,
               d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
+      messaging.withMedia(outboundMedia);
       worker.registerActivitiesImplementations(
           new DiagnosticsActivitiesImpl(
               connections.mongo().database(), connections.storage().storage()),

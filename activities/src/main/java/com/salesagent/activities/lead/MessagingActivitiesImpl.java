@@ -1,12 +1,14 @@
 package com.salesagent.activities.lead;
 
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.SenderRates;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.activities.whatsapp.CloudMedia;
 import com.salesagent.activities.whatsapp.SendThrottle;
 import com.salesagent.activities.whatsapp.SenderClients;
 import com.salesagent.activities.whatsapp.WhatsAppApiException;
@@ -54,6 +56,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   private final VariantStats stats;
   private final Suppressions suppressions;
   private final Senders senders;
+  private volatile OutboundMedia media;
 
   /** The configured number alone (its token from the settings), sends paced at 80 % of 80/s. */
   public MessagingActivitiesImpl(
@@ -86,6 +89,15 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     this.pacing =
         new SendPacing(new SendThrottle(store.database()), throughputShare, clock, sleeper);
     this.clock = clock;
+  }
+
+  /**
+   * With media: a message composed with an image card carries it (a template's image header, or an
+   * image with the text as caption inside the 24 h window), uploaded from S3 when it is sent.
+   */
+  public MessagingActivitiesImpl withMedia(OutboundMedia media) {
+    this.media = media;
+    return this;
   }
 
   @Override
@@ -169,6 +181,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     if (busy != null) {
       return busy;
     }
+    // Before the claim: an upload that fails leaves nothing ambiguous (nothing was sent).
+    String mediaId = mediaIdFor(request, message, senderId, whatsapp, now);
     String token = UUID.randomUUID().toString();
     if (!store.claimSend(key, token, now, request.resendUnknown())) {
       // An earlier attempt claimed it and never finished: it may have reached Meta.
@@ -182,8 +196,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     String phone = contact.getString("phone");
     try {
-      WhatsAppClient.Accepted accepted = call(whatsapp, request, message, phone);
-      return accepted(senderId, request, contact, message, accepted);
+      WhatsAppClient.Accepted accepted = call(whatsapp, request, message, phone, mediaId);
+      return accepted(senderId, request, contact, message, accepted, mediaId);
     } catch (WhatsAppApiException e) {
       return failed(senderId, request, contact, token, phone, e);
     }
@@ -208,7 +222,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   }
 
   private static WhatsAppClient.Accepted call(
-      WhatsAppClient whatsapp, SendRequest request, Document message, String phone) {
+      WhatsAppClient whatsapp,
+      SendRequest request,
+      Document message,
+      String phone,
+      String mediaId) {
     String key = request.idempotencyKey();
     if (request.template()) {
       Document template = message.get("template", Document.class);
@@ -217,13 +235,53 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           template.getString("name"),
           template.getString("language"),
           template.getList("parameters", String.class, List.of()),
-          key);
+          key,
+          mediaId);
     }
-    String text =
-        request.useEditedText() && message.getString("editedText") != null
-            ? message.getString("editedText")
-            : message.getString("text");
-    return whatsapp.sendText(phone, text, key);
+    String text = text(request, message);
+    return mediaId == null
+        ? whatsapp.sendText(phone, text, key)
+        : whatsapp.sendImage(phone, mediaId, text, key);
+  }
+
+  private static String text(SendRequest request, Document message) {
+    return request.useEditedText() && message.getString("editedText") != null
+        ? message.getString("editedText")
+        : message.getString("text");
+  }
+
+  /**
+   * The Cloud API media id of the message's image card when it goes with this send: as the header
+   * of a template approved with an image header, or as an image whose caption is the text (at most
+   * 1,024 characters, Meta's caption limit; a longer text goes alone). Null otherwise.
+   */
+  private String mediaIdFor(
+      SendRequest request,
+      Document message,
+      String senderId,
+      WhatsAppClient whatsapp,
+      Instant now) {
+    Document card = message.get("media", Document.class);
+    OutboundMedia outbound = media;
+    if (card == null || outbound == null || !"image".equals(card.getString("kind"))) {
+      return null;
+    }
+    Document template = message.get("template", Document.class);
+    boolean attach =
+        request.template()
+            ? template != null && "image".equals(template.getString("header"))
+            : text(request, message) != null && text(request, message).length() <= 1024;
+    if (!attach) {
+      return null;
+    }
+    try {
+      return outbound.mediaId(senderId, whatsapp.media(), card, now);
+    } catch (CloudMedia.Unavailable e) {
+      throw ApplicationFailure.newFailure("image upload: " + e.getMessage(), "WhatsAppUnavailable");
+    } catch (CloudMedia.Refused e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "image refused by the Cloud API: " + e.getMessage(), PERMANENT_ERROR);
+    }
   }
 
   private SendResult accepted(
@@ -231,7 +289,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       SendRequest request,
       Document contact,
       Document message,
-      WhatsAppClient.Accepted accepted) {
+      WhatsAppClient.Accepted accepted,
+      String mediaId) {
     Instant at = clock.instant();
     String wamid = accepted.wamid();
     store.markAccepted(
@@ -240,17 +299,35 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         accepted.waId(),
         request.template() ? "template" : "text",
         at);
+    Document card = mediaId == null ? null : message.get("media", Document.class);
+    if (card != null) {
+      store.setMessageFields(
+          request.idempotencyKey(),
+          new Document("media.mediaId", mediaId)
+              .append("media.sentAs", request.template() ? "template_header" : "image"));
+    }
     store.addWhatsAppId(request.leadId(), accepted.waId());
     senders.active(senderId, at);
     rates.countSent(senderId, at);
-    store.recordInteraction(
-        request.leadId(),
-        contact.getString("campaignId"),
-        message.getString("variantId"),
-        "message_sent",
-        wamid,
-        (request.template() ? "template " : "text ") + "step " + request.step(),
-        at);
+    Document sent =
+        LeadStore.interaction(
+            request.leadId(),
+            contact.getString("campaignId"),
+            message.getString("variantId"),
+            "message_sent",
+            wamid,
+            (request.template() ? "template " : card != null ? "image " : "text ")
+                + "step "
+                + request.step(),
+            at);
+    if (card != null) {
+      sent.append("media_url", card.getString("url"))
+          .append("contentType", card.getString("contentType"))
+          .append("size", card.get("size"))
+          .append("sha256", card.getString("sha256"))
+          .append("madeBy", card.getString("madeBy"));
+    }
+    store.recordInteractions(List.of(sent));
     funnel.reach(request.leadId(), "sent", at);
     stats.increment(message.getString("variantId"), contact.getString("segment"), "sent", at);
     LOG.info(

@@ -3,6 +3,8 @@ package com.salesagent.activities.lead;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.compose.UntrustedText;
+import com.salesagent.activities.media.CardRenderer;
+import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.research.Retriever;
@@ -52,6 +54,19 @@ public class TemplateComposeActivities implements ComposeActivities {
     this.clock = clock;
     this.llm = llm;
     this.llmLabel = llmLabel;
+  }
+
+  /** The variant modality whose messages carry an image card. */
+  public static final String IMAGE_CARD = "image_card";
+
+  private volatile OutboundMedia cards;
+
+  /**
+   * Image cards for variants whose modality is {@value #IMAGE_CARD}, stored through {@code cards}.
+   */
+  public TemplateComposeActivities withImageCards(OutboundMedia cards) {
+    this.cards = cards;
+    return this;
   }
 
   @Override
@@ -138,6 +153,22 @@ public class TemplateComposeActivities implements ComposeActivities {
             config.getList("bannedPhrases", String.class, List.of()),
             config.get("approveAt", 0.8),
             config.get("holdAt", 0.5));
+    Document media = null;
+    OutboundMedia cardStore = cards;
+    if (cardStore != null && IMAGE_CARD.equals(variant.getString("modality"))) {
+      String cardFact = values.get("fact");
+      if ((cardFact == null || cardFact.isBlank()) && !hits.isEmpty()) {
+        cardFact = fact(hits.get(0).text());
+      }
+      media =
+          cardStore.card(
+              new CardRenderer.Card(
+                  values.get("company"),
+                  cardFact,
+                  variant.getString("offer") == null
+                      ? variant.getString("angle")
+                      : variant.getString("offer")));
+    }
     store.upsertComposed(
         request.idempotencyKey(),
         new Document("leadId", request.leadId())
@@ -150,7 +181,9 @@ public class TemplateComposeActivities implements ComposeActivities {
                 "template",
                 new Document("name", template.getString("name"))
                     .append("language", template.getString("language"))
+                    .append("header", template.getString("header"))
                     .append("parameters", filled.parameters()))
+            .append("media", media)
             .append("composer", composer)
             .append("llm", audit.isEmpty() ? null : audit)
             .append(

@@ -352,6 +352,12 @@ public class LeadStore {
             new UpdateOptions().upsert(true));
   }
 
+  /** Sets fields of the message stored under this key (dotted paths allowed). */
+  public void setMessageFields(String idempotencyKey, Document fields) {
+    messages()
+        .updateOne(Filters.eq("idempotencyKey", idempotencyKey), new Document("$set", fields));
+  }
+
   public Document messageByKey(String idempotencyKey) {
     return messages().find(Filters.eq("idempotencyKey", idempotencyKey)).first();
   }

@@ -97,6 +97,72 @@ public final class CloudMedia {
     return read(response, maxBytes, "media");
   }
 
+  /**
+   * {@code POST /{version}/{phone-number-id}/media} (multipart: messaging_product, type, file): the
+   * id Meta keeps the media under for 30 days. Nothing is sent to anyone by an upload, so any
+   * failure is worth retrying, apart from Meta refusing the media itself (131053, a 4xx).
+   */
+  public String upload(byte[] bytes, String contentType) {
+    String boundary = "----sales-agent-" + Long.toHexString(System.nanoTime());
+    String type = contentType == null ? "application/octet-stream" : contentType;
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+    body.writeBytes(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\n"
+                + "whatsapp\r\n--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n"
+                + type
+                + "\r\n--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename=\"media\"\r\nContent-Type: "
+                + type
+                + "\r\n\r\n")
+            .getBytes(utf8));
+    body.writeBytes(bytes);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(utf8));
+    String url =
+        settings.baseUrl().replaceAll("/+$", "")
+            + "/"
+            + settings.apiVersion()
+            + "/"
+            + settings.phoneNumberId()
+            + "/media";
+    HttpResponse<InputStream> response;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(DOWNLOAD_TIMEOUT)
+                  .header("Authorization", "Bearer " + settings.accessToken())
+                  .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new Unavailable("Cloud API media upload unreachable: " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unavailable("interrupted");
+    }
+    byte[] answer = read(response, MAX_INFO_BYTES, "media upload answer");
+    if (response.statusCode() / 100 != 2) {
+      throw failure(response.statusCode(), "media upload", false);
+    }
+    try {
+      String id = json.readTree(answer).path("id").asText("");
+      if (id.isEmpty()) {
+        throw new Unavailable("media upload answered without an id");
+      }
+      return id;
+    } catch (IOException e) {
+      throw new Unavailable("media upload answer is not JSON");
+    }
+  }
+
   /** The token goes to the Graph API host we are configured with, or Meta's media CDN. */
   boolean trusted(URI uri) {
     URI base = URI.create(settings.baseUrl());

@@ -61,15 +61,56 @@ public class WhatsAppClient {
   /** A pre-approved template with positional body parameters ({{1}}, {{2}}, ...). */
   public Accepted sendTemplate(
       String toE164, String name, String language, List<String> params, String callbackData) {
+    return sendTemplate(toE164, name, language, params, callbackData, null);
+  }
+
+  /**
+   * A template whose approved header is an image: {@code headerImageId} (a Cloud API media id) as
+   * the header's parameter; null for a template without one.
+   */
+  public Accepted sendTemplate(
+      String toE164,
+      String name,
+      String language,
+      List<String> params,
+      String callbackData,
+      String headerImageId) {
     ObjectNode body = envelope(toE164, "template", callbackData);
     ObjectNode template = body.putObject("template");
     template.put("name", name);
     template.putObject("language").put("code", language);
+    if (headerImageId != null) {
+      ObjectNode header = template.putArray("components").addObject();
+      header.put("type", "header");
+      header
+          .putArray("parameters")
+          .addObject()
+          .put("type", "image")
+          .putObject("image")
+          .put("id", headerImageId);
+    }
     if (!params.isEmpty()) {
-      ObjectNode component = template.putArray("components").addObject();
+      ArrayNode components =
+          template.has("components")
+              ? (ArrayNode) template.get("components")
+              : template.putArray("components");
+      ObjectNode component = components.addObject();
       component.put("type", "body");
       ArrayNode parameters = component.putArray("parameters");
       params.forEach(p -> parameters.addObject().put("type", "text").put("text", p));
+    }
+    return send(body);
+  }
+
+  /**
+   * An image (a Cloud API media id) with the text as its caption (at most 1,024 characters): like
+   * free text, only inside the 24 h customer-service window.
+   */
+  public Accepted sendImage(String toE164, String mediaId, String caption, String callbackData) {
+    ObjectNode body = envelope(toE164, "image", callbackData);
+    ObjectNode image = body.putObject("image").put("id", mediaId);
+    if (caption != null && !caption.isBlank()) {
+      image.put("caption", caption.length() > 1024 ? caption.substring(0, 1024) : caption);
     }
     return send(body);
   }

@@ -75,6 +75,7 @@ public class AnalyticsResource {
               new VariantRow(
                   id,
                   v.getString("angle"),
+                  v.getString("modality") == null ? "text" : v.getString("modality"),
                   v.getBoolean("enabled", true),
                   autoDisabled.contains(id),
                   counts,
@@ -107,6 +108,7 @@ public class AnalyticsResource {
   public record VariantRow(
       String variantId,
       String angle,
+      String modality,
       boolean enabled,
       boolean autoDisabled,
       Map<String, Long> counts,

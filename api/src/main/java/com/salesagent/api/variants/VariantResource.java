@@ -56,13 +56,18 @@ public class VariantResource {
       String locale,
       Double weight,
       Boolean enabled,
-      Map<String, Template> templates) {}
+      Map<String, Template> templates,
+      String modality,
+      String offer) {}
+
+  /** What a variant's messages carry besides their text: an experiment dimension like the angle. */
+  static final List<String> MODALITIES = List.of("text", "image_card");
 
   /**
    * An approved WhatsApp template and the body it renders. {@code language} (default en) is sent as
    * the template's language code and must name the approved translation exactly (en_US is not en).
    */
-  public record Template(String name, String language, String body) {}
+  public record Template(String name, String language, String body, String header) {}
 
   /** The variants, as stored. */
   public record VariantList(List<Document> variants) {}
@@ -245,6 +250,12 @@ public class VariantResource {
     if (r.weight() != null && r.weight() < 0) {
       errors.add(new FieldError("weight", "must be >= 0"));
     }
+    if (r.modality() != null && !MODALITIES.contains(r.modality())) {
+      errors.add(new FieldError("modality", "one of " + MODALITIES));
+    }
+    if (r.offer() != null && r.offer().length() > 120) {
+      errors.add(new FieldError("offer", "at most 120 characters (it is drawn on the card)"));
+    }
     if (r.templates() == null || r.templates().get("first_contact") == null) {
       errors.add(new FieldError("templates.first_contact", "required"));
     }
@@ -268,6 +279,12 @@ public class VariantResource {
                           field + ".language",
                           "a WhatsApp template language code such as en or en_US (ll or ll_CC),"
                               + " exactly as the translation approved in WhatsApp Manager"));
+                }
+                if (t != null && t.header() != null && !"image".equals(t.header())) {
+                  errors.add(
+                      new FieldError(
+                          field + ".header",
+                          "\"image\" for a template approved with an image header, or absent"));
                 }
                 if (t == null || t.body() == null || t.body().isBlank()) {
                   errors.add(new FieldError(field + ".body", "required"));
@@ -296,7 +313,8 @@ public class VariantResource {
                     purpose,
                     new Document("name", t.name())
                         .append("language", t.language() == null ? "en" : t.language())
-                        .append("body", t.body())));
+                        .append("body", t.body())
+                        .append("header", t.header())));
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("variantId", variantId);
     fields.put("segments", r.segments());
@@ -305,6 +323,10 @@ public class VariantResource {
     fields.put("enabled", r.enabled() == null || r.enabled());
     fields.put("weight", r.weight() == null ? 1.0 : r.weight());
     fields.put("templates", templates);
+    fields.put("modality", r.modality() == null ? "text" : r.modality());
+    if (r.offer() != null) {
+      fields.put("offer", r.offer());
+    }
     return new Document(fields);
   }
 }

@@ -1,0 +1,87 @@
+package com.salesagent.activities.media;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.activities.whatsapp.CloudMedia;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.bson.Document;
+
+/**
+ * The media messages carry: made here (image cards), kept in S3 under their checksum ({@code
+ * media/outbound/<sha256>.<ext>}), and uploaded to a business number's Cloud API media store when a
+ * send needs them, no bucket made public. Meta keeps an uploaded media id for 30 days: the id is
+ * remembered per number and checksum ({@code media_uploads}) and reused for 29, so a campaign's
+ * thousand identical cards upload once.
+ */
+public final class OutboundMedia {
+  public static final String UPLOADS = "media_uploads";
+  static final String PREFIX = "media/outbound/";
+  static final Duration REUSE = Duration.ofDays(29);
+
+  private final ObjectStorage storage;
+  private final MongoCollection<Document> uploads;
+
+  public OutboundMedia(ObjectStorage storage, MongoDatabase db) {
+    this.storage = storage;
+    this.uploads = db.getCollection(UPLOADS);
+  }
+
+  /** Renders the card, stores it once, and answers the message's {@code media} document. */
+  public Document card(CardRenderer.Card card) {
+    byte[] png = CardRenderer.render(card);
+    String sha256 = InboundMediaActivitiesImpl.sha256(png);
+    String key = PREFIX + sha256 + ".png";
+    if (!storage.exists(key)) {
+      storage.put(key, png, CardRenderer.CONTENT_TYPE);
+    }
+    return new Document("kind", "image")
+        .append("url", "s3://" + storage.bucket() + "/" + key)
+        .append("contentType", CardRenderer.CONTENT_TYPE)
+        .append("size", png.length)
+        .append("sha256", sha256)
+        .append("madeBy", CardRenderer.MADE_BY);
+  }
+
+  /**
+   * The Cloud API media id of {@code media} on this number: the remembered one while Meta still
+   * keeps it, else the object uploaded from S3 now. Throws {@link CloudMedia.Unavailable} when the
+   * upload could not be made (nothing was sent: the send may be retried).
+   */
+  public String mediaId(String phoneNumberId, CloudMedia cloud, Document media, Instant now) {
+    String id = phoneNumberId + ":" + media.getString("sha256");
+    Document known = uploads.find(Filters.eq("_id", id)).first();
+    if (known != null
+        && known.getDate("uploadedAt") != null
+        && known.getDate("uploadedAt").toInstant().plus(REUSE).isAfter(now)) {
+      return known.getString("mediaId");
+    }
+    String url = media.getString("url");
+    String prefix = "s3://" + storage.bucket() + "/";
+    if (url == null || !url.startsWith(prefix)) {
+      throw new CloudMedia.Refused("media not in this bucket: " + url);
+    }
+    byte[] bytes = storage.get(url.substring(prefix.length()));
+    String mediaId = cloud.upload(bytes, media.getString("contentType"));
+    try {
+      uploads.replaceOne(
+          Filters.eq("_id", id),
+          new Document("_id", id)
+              .append("mediaId", mediaId)
+              .append("uploadedAt", Date.from(now))
+              .append("expireAt", Date.from(now.plus(Duration.ofDays(30)))),
+          new ReplaceOptions().upsert(true));
+    } catch (MongoWriteException e) {
+      if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+        throw e;
+      }
+    }
+    return mediaId;
+  }
+}
