@@ -43,10 +43,12 @@ import org.slf4j.LoggerFactory;
  * real HTTP exactly as it reaches graph.facebook.com. It serves {@code POST
  * /{version}/{phone-number-id}/messages} in Meta's format (bearer token checked, wamid returned),
  * and calls our webhook back with correctly signed status callbacks (sent, delivered, read) and
- * inbound replies, as its {@link EmulatorBehaviour} says. Free text to a recipient who has not
- * written in the last 24 hours fails with 131047, as the real API does. It serves several business
- * numbers ({@link EmulatorNumbers}), each with its own token; callbacks name the number the message
- * went out on. Media endpoints (URL, download, upload) are served by {@link EmulatorMedia}.
+ * inbound replies, as its {@link EmulatorBehaviour} says. It accepts text, template and image
+ * messages (images and template image headers checked by {@link EmulatorImageChecks}). Free text or
+ * an image to a recipient who has not written in the last 24 hours fails with 131047, as the real
+ * API does. It serves several business numbers ({@link EmulatorNumbers}), each with its own token;
+ * callbacks name the number the message went out on. Media endpoints (URL, download, upload) are
+ * served by {@link EmulatorMedia}.
  */
 public final class WhatsAppEmulator implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(WhatsAppEmulator.class);
@@ -82,6 +84,8 @@ public final class WhatsAppEmulator implements Managed {
     volatile Instant optOutDelivered;
 
     volatile String lastText;
+    volatile String lastType;
+    volatile String lastMediaId;
     volatile int received;
     volatile Instant lastInbound;
     volatile boolean optedOut;
@@ -209,6 +213,21 @@ public final class WhatsAppEmulator implements Managed {
     return r == null ? null : r.lastText;
   }
 
+  /** The type ("text", "template", "image") of the last message accepted for them, or null. */
+  public String lastMessageType(String waId) {
+    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    return r == null ? null : r.lastType;
+  }
+
+  /**
+   * The media id of the last message accepted for them (an image message's or a template's image
+   * header), or null if it had none or named its image by link.
+   */
+  public String lastMediaId(String waId) {
+    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    return r == null ? null : r.lastMediaId;
+  }
+
   /** How many messages the emulator accepted for this recipient (wa_id digits): what they got. */
   public int acceptedFor(String waId) {
     Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
@@ -290,6 +309,7 @@ public final class WhatsAppEmulator implements Managed {
         "whatsapp".equals(body.path("messaging_product").asText())
             && to.matches("\\+?[1-9][0-9]{6,14}")
             && (("text".equals(type) && !body.path("text").path("body").asText("").isEmpty())
+                || ("image".equals(type) && body.path("image").isObject())
                 || ("template".equals(type)
                     && !body.path("template").path("name").asText("").isEmpty()
                     && !body.path("template").path("language").path("code").asText("").isEmpty()));
@@ -307,6 +327,18 @@ public final class WhatsAppEmulator implements Managed {
               "OAuthException",
               132018,
               parameterProblem));
+      return;
+    }
+    EmulatorImageChecks.Problem imageProblem = EmulatorImageChecks.problem(body, media);
+    if (imageProblem != null) {
+      respond(
+          ex,
+          400,
+          error(
+              imageProblem.message(),
+              "OAuthException",
+              imageProblem.code(),
+              imageProblem.details()));
       return;
     }
     EmulatorFaults f = faults;
@@ -347,6 +379,8 @@ public final class WhatsAppEmulator implements Managed {
     if ("text".equals(type)) {
       recipient.lastText = body.path("text").path("body").asText();
     }
+    recipient.lastType = type;
+    recipient.lastMediaId = EmulatorImageChecks.mediaId(body);
     if (recipient.optOutDelivered != null) {
       recipient.acceptedAfterOptOut.incrementAndGet();
       LOG.warn("accepted a message for {} after its STOP was delivered", Phones.mask(waId));
@@ -431,7 +465,9 @@ public final class WhatsAppEmulator implements Managed {
     Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
     EmulatorBehaviour b = behaviour;
     Instant now = Instant.now();
-    if ("text".equals(type) && (r.lastInbound == null || now.isAfter(r.lastInbound.plus(WINDOW)))) {
+    // only a template opens a conversation: free text and images need the 24 h window
+    if (!"template".equals(type)
+        && (r.lastInbound == null || now.isAfter(r.lastInbound.plus(WINDOW)))) {
       later(b.sentDelayMillis(), () -> status(from, waId, wamid, "failed", 131047, callbackData));
       return;
     }

@@ -1,0 +1,91 @@
+package com.salesagent.api.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the emulator checks images in sends, as Meta's Cloud API does: an {@code image} object names
+ * either an uploaded media {@code id} (which must be one the emulator stores, else 131053) or an
+ * https {@code link} (not fetched), and a caption of at most 1,024 characters (else 100). The same
+ * media check applies to a template's image header parameter.
+ */
+final class EmulatorImageChecks {
+  static final int MAX_CAPTION = 1024;
+
+  /** A refusal: Meta's error code, message and details. */
+  record Problem(int code, String message, String details) {}
+
+  private EmulatorImageChecks() {}
+
+  /** What is wrong with the send's images (image message or template header), or null. */
+  static Problem problem(JsonNode body, EmulatorMedia media) {
+    if ("image".equals(body.path("type").asText())) {
+      return imageProblem(body.path("image"), "image", media);
+    }
+    for (JsonNode image : templateHeaderImages(body)) {
+      Problem p = imageProblem(image, "template['components'][header]['image']", media);
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The media id of the send's image: an image message's, else the first template header image's;
+   * null for images by link and for sends without an image.
+   */
+  static String mediaId(JsonNode body) {
+    if ("image".equals(body.path("type").asText())) {
+      return body.path("image").path("id").asText(null);
+    }
+    List<JsonNode> headers = templateHeaderImages(body);
+    return headers.isEmpty() ? null : headers.get(0).path("id").asText(null);
+  }
+
+  private static List<JsonNode> templateHeaderImages(JsonNode body) {
+    List<JsonNode> images = new ArrayList<>();
+    if (!"template".equals(body.path("type").asText())) {
+      return images;
+    }
+    for (JsonNode component : body.path("template").path("components")) {
+      if (!"header".equals(component.path("type").asText())) {
+        continue;
+      }
+      for (JsonNode parameter : component.path("parameters")) {
+        if ("image".equals(parameter.path("type").asText())) {
+          images.add(parameter.path("image"));
+        }
+      }
+    }
+    return images;
+  }
+
+  private static Problem imageProblem(JsonNode image, String field, EmulatorMedia media) {
+    if (!image.isObject()) {
+      return invalid("Param " + field + " must be an object");
+    }
+    String id = image.path("id").asText("");
+    String link = image.path("link").asText("");
+    if (id.isEmpty() == link.isEmpty()) {
+      return invalid("Param " + field + " requires exactly one of 'id' or 'link'");
+    }
+    if (!link.isEmpty() && !link.matches("(?i)https://[^\\s/]+\\S*")) {
+      return invalid("Param " + field + "['link'] must be a valid https URL");
+    }
+    if (image.path("caption").asText("").length() > MAX_CAPTION) {
+      return invalid(
+          "Param " + field + "['caption'] must be at most " + MAX_CAPTION + " characters long");
+    }
+    if (!id.isEmpty() && media.bytes(id) == null) {
+      return new Problem(
+          131053, "(#131053) Media upload error", "Media ID " + id + " does not exist or expired");
+    }
+    return null;
+  }
+
+  private static Problem invalid(String details) {
+    return new Problem(100, "(#100) Invalid parameter", details);
+  }
+}
