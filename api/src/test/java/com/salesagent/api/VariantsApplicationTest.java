@@ -94,6 +94,74 @@ final class VariantsApplicationTest extends AppTestHarness {
         .anyMatch(d -> "variant_switched".equals(d.getString("type")));
   }
 
+  /**
+   * An image-card variant through the running system: the modality set through the API, a lead's
+   * first contact goes as a template with the card as its image header (uploaded to the Cloud API
+   * from S3), the timeline names the S3 object, and the variants report shows the modality.
+   */
+  @Test
+  void anImageCardVariantSendsItsCardAsTheFirstContactsHeader() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String variant = "card-" + UUID.randomUUID().toString().substring(0, 8);
+    String body =
+        """
+        {"variantId":"%s","segments":["*"],"angle":"cost savings","weight":1,
+         "modality":"%s","offer":"Cut your cost per lead",
+         "templates":{"first_contact":{"name":"intro_card","language":"en","header":"image",
+           "body":"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?"}}}
+        """;
+    HttpResponse<String> bad = postJson("/api/variants", body.formatted(variant, "hologram"));
+    assertThat(bad.statusCode()).isEqualTo(422);
+    assertThat(bad.body()).contains("modality");
+    assertThat(postJson("/api/variants", body.formatted(variant, "image_card")).statusCode())
+        .isEqualTo(201);
+    List<String> others = new java.util.ArrayList<>();
+    for (JsonNode v : json.readTree(get("/api/variants").body()).path("variants")) {
+      String id = v.path("variantId").asText();
+      if (!id.equals(variant) && v.path("enabled").asBoolean()) {
+        others.add(id);
+        postJson("/api/variants/" + id + "/disable", "");
+      }
+    }
+    String leadId = "card-" + UUID.randomUUID();
+    String phone = phone();
+    try {
+      enrolAndAwaitFirstSend(leadId, phone);
+    } finally {
+      for (String id : others) {
+        postJson("/api/variants/" + id + "/enable", "");
+      }
+      postJson("/api/variants/" + variant + "/disable", "");
+    }
+    org.bson.Document message = store().messagesOf(leadId).get(0);
+    assertThat(message.getString("variantId")).isEqualTo(variant);
+    org.bson.Document card = message.get("media", org.bson.Document.class);
+    assertThat(card.getString("sentAs")).isEqualTo("template_header");
+    String waId = phone.substring(1);
+    assertThat(emulator().lastMessageType(waId)).isEqualTo("template");
+    byte[] stored =
+        app()
+            .connections()
+            .storage()
+            .storage()
+            .get(card.getString("url").replaceFirst("^s3://[^/]+/", ""));
+    assertThat(emulator().media().bytes(emulator().lastMediaId(waId))).isEqualTo(stored);
+    assertThat(store().interactions(leadId))
+        .anyMatch(
+            e ->
+                "message_sent".equals(e.getString("type"))
+                    && card.getString("url").equals(e.getString("media_url")));
+    JsonNode report = json.readTree(get("/api/analytics/variants").body()).path("variants");
+    boolean shown = false;
+    for (JsonNode row : report) {
+      if (row.path("variantId").asText().equals(variant)) {
+        assertThat(row.path("modality").asText()).isEqualTo("image_card");
+        shown = true;
+      }
+    }
+    assertThat(shown).as("the variants report lists the card variant").isTrue();
+  }
+
   @Test
   void theIncrementalCountersAgreeWithTheAggregationOverTheHistory() throws Exception {
     emulator()

@@ -1,0 +1,216 @@
+package com.salesagent.api.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.lead.MessagingActivitiesImpl;
+import com.salesagent.activities.lead.ResearchActivitiesImpl;
+import com.salesagent.activities.lead.TemplateComposeActivities;
+import com.salesagent.activities.media.MediaTypes;
+import com.salesagent.activities.media.OutboundMedia;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.research.Embeddings;
+import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.Retriever;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.activities.whatsapp.WhatsAppSettings;
+import com.salesagent.api.embedded.EmbeddedS3Server;
+import com.salesagent.api.embedded.EmulatorBehaviour;
+import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.worker.StorageConnection;
+import com.salesagent.workflows.lead.ComposeRequest;
+import com.salesagent.workflows.lead.SendRequest;
+import com.salesagent.workflows.lead.SendResult;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An image-card variant end to end on the embedded pieces: the card is drawn at composition and
+ * kept in the embedded S3 server, uploaded to the emulator's Cloud API media endpoint when sent,
+ * and goes as the image header of the first contact's template, then as an image with its caption
+ * inside the 24 h window; the upload is reused; the timeline names the S3 object.
+ */
+class ImageCardSendTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+  @TempDir static Path dir;
+  static final Embeddings EMBEDDINGS = new Embeddings(Path.of("target", "cache"));
+
+  private static EmbeddedS3Server s3;
+  private static StorageConnection storage;
+  private WhatsAppEmulator emulator;
+  private LeadStore store;
+  private TemplateComposeActivities composer;
+  private MessagingActivitiesImpl messaging;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    s3 = new EmbeddedS3Server(0, dir);
+    s3.start();
+    storage =
+        new StorageConnection(s3.endpoint(), "us-east-1", "cards", true, true, s3.credentials(), 2);
+    storage.start();
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    storage.stop();
+    s3.stop();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    emulator = new WhatsAppEmulator(0, null, null, null, null, EmulatorBehaviour.defaults());
+    emulator.start();
+    MongoSchema.ensure(MONGO.database());
+    Seeds.ensure(
+        MONGO.database(),
+        new Seeds.Defaults(
+            Duration.ofHours(24),
+            Duration.ofHours(72),
+            2,
+            "20:00",
+            "08:00",
+            "UTC",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            5,
+            Duration.ofHours(4),
+            "approve",
+            Duration.ofMinutes(15),
+            "hold"));
+    // v-cost becomes an image-card variant whose first-contact template has an image header.
+    MONGO
+        .database()
+        .getCollection(Collections.PROMPT_VARIANTS)
+        .updateOne(
+            Filters.eq("variantId", "v-cost"),
+            Updates.combine(
+                Updates.set("modality", "image_card"),
+                Updates.set("offer", "Cut your cost per lead"),
+                Updates.set("templates.first_contact.header", "image")));
+    store = new LeadStore(MONGO.database());
+    OutboundMedia media = new OutboundMedia(storage.storage(), MONGO.database());
+    Clock clock = Clock.systemUTC();
+    composer =
+        new TemplateComposeActivities(store, new Retriever(MONGO.database(), EMBEDDINGS), clock)
+            .withImageCards(media);
+    WhatsAppSettings settings =
+        new WhatsAppSettings(
+            emulator.baseUrl(), "v21.0", emulator.phoneNumberId(), emulator.accessToken());
+    messaging =
+        new MessagingActivitiesImpl(store, new WhatsAppClient(settings), settings, clock)
+            .withMedia(media);
+    for (String lead : List.of("L-1", "L-2")) {
+      store.insertContact(
+          new Document("leadId", lead)
+              .append("name", "Ana Souza")
+              .append("phone", lead.equals("L-1") ? "+5511998765432" : "+5511998765433")
+              .append("company", "Acme")
+              .append("industry", "retail")
+              .append("campaignId", "c-1")
+              .append("notes", "They are opening three new stores next year in the south.")
+              .append("enrolledAt", new Date()));
+      new ResearchActivitiesImpl(store, List.of(new EnrolmentSource()), EMBEDDINGS, clock)
+          .research(lead);
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    emulator.stop();
+  }
+
+  private Document compose(String lead, String key, int step, String purpose, boolean template) {
+    composer.compose(new ComposeRequest(lead, "c-1", "v-cost", step, purpose, key, 0, template));
+    return store.messageByKey(key);
+  }
+
+  @Test
+  void theCardGoesAsTheTemplatesHeaderThenAsAnImageInsideTheWindow() {
+    Document message = compose("L-1", "k-1", 0, "first_contact", true);
+    Document card = message.get("media", Document.class);
+    assertThat(card.getString("madeBy")).isEqualTo("card-renderer");
+    assertThat(card.getString("contentType")).isEqualTo("image/png");
+    String key = card.getString("url").replaceFirst("^s3://cards/", "");
+    byte[] png = storage.storage().get(key);
+    assertThat(MediaTypes.sniff(png)).isEqualTo("image/png");
+    assertThat(png.length).isEqualTo(card.getInteger("size"));
+
+    SendResult first = messaging.send(new SendRequest("L-1", "k-1", 0, true, false));
+
+    assertThat(first.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(emulator.lastMessageType("5511998765432")).isEqualTo("template");
+    String mediaId = emulator.lastMediaId("5511998765432");
+    assertThat(mediaId).isNotNull();
+    assertThat(emulator.media().bytes(mediaId)).isEqualTo(png);
+    assertThat(store.messageByKey("k-1").get("media", Document.class).getString("sentAs"))
+        .isEqualTo("template_header");
+    Document sent =
+        store.interactions("L-1").stream()
+            .filter(e -> "message_sent".equals(e.getString("type")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(sent.getString("media_url")).isEqualTo(card.getString("url"));
+    assertThat(sent.getString("sha256")).isEqualTo(card.getString("sha256"));
+
+    // The lead wrote: a follow-up inside the window goes as an image with the text as caption.
+    emulator.recipientWrote("5511998765432");
+    Document followUp = compose("L-1", "k-2", 1, "follow_up_read", false);
+    SendResult second = messaging.send(new SendRequest("L-1", "k-2", 1, false, false));
+    assertThat(second.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(emulator.lastMessageType("5511998765432")).isEqualTo("image");
+    String followUpKey =
+        followUp.get("media", Document.class).getString("url").replaceFirst("^s3://cards/", "");
+    assertThat(emulator.media().bytes(emulator.lastMediaId("5511998765432")))
+        .isEqualTo(storage.storage().get(followUpKey));
+    assertThat(store.messageByKey("k-2").get("media", Document.class).getString("sentAs"))
+        .isEqualTo("image");
+  }
+
+  @Test
+  void theSameCardForAnotherLeadIsStoredAndUploadedOnce() {
+    compose("L-1", "k-a", 0, "first_contact", true);
+    compose("L-2", "k-b", 0, "first_contact", true);
+    Document a = store.messageByKey("k-a").get("media", Document.class);
+    Document b = store.messageByKey("k-b").get("media", Document.class);
+    assertThat(b.getString("sha256")).isEqualTo(a.getString("sha256"));
+
+    messaging.send(new SendRequest("L-1", "k-a", 0, true, false));
+    messaging.send(new SendRequest("L-2", "k-b", 0, true, false));
+
+    assertThat(emulator.lastMediaId("5511998765433"))
+        .isEqualTo(emulator.lastMediaId("5511998765432"));
+    assertThat(MONGO.database().getCollection(OutboundMedia.UPLOADS).countDocuments()).isEqualTo(1);
+  }
+
+  @Test
+  void aTextVariantCarriesNoCard() {
+    Document message =
+        compose("L-1", "k-t", 0, "first_contact", true).get("media") == null
+            ? store.messageByKey("k-t")
+            : null;
+    composer.compose(
+        new ComposeRequest("L-2", "c-1", "v-speed", 0, "first_contact", "k-s", 0, true));
+    assertThat(store.messageByKey("k-s").get("media")).isNull();
+    SendResult sent = messaging.send(new SendRequest("L-2", "k-s", 0, true, false));
+    assertThat(sent.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(emulator.lastMediaId("5511998765433")).isNull();
+    assertThat(message).isNull(); // k-t was an image-card variant's message
+  }
+}
