@@ -12,6 +12,7 @@ import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.lead.TemplateComposeActivities;
 import com.salesagent.activities.media.InboundMediaActivitiesImpl;
 import com.salesagent.activities.media.OutboundMedia;
+import com.salesagent.activities.media.Transcriber;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.persona.PersonaBuilder;
@@ -22,6 +23,8 @@ import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.ResearchSource;
 import com.salesagent.activities.research.Retriever;
 import com.salesagent.activities.research.WebsiteSource;
+import com.salesagent.activities.triage.LlmClassifier;
+import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.variants.VariantActivitiesImpl;
 import com.salesagent.activities.whatsapp.SenderClients;
 import com.salesagent.activities.whatsapp.SenderSpec;
@@ -169,7 +172,12 @@ public final class WorkerRuntime implements Managed {
           messaging,
           new ComposeAndSendActivities(composer, messaging, store),
           new InboundMediaActivitiesImpl(
-              store, connections.storage().storage(), senderClients, clock),
+                  store, connections.storage().storage(), senderClients, clock)
+              .withTranscription(
+                  Transcriber.from(llm, null),
+                  llm.enabled()
+                      ? new LlmClassifier(ChatModels.build(llm), llm.label())
+                      : ReplyClassifier.LEXICON),
           new VariantActivitiesImpl(connections.mongo().database(), clock));
     }
     if (queues.contains(WorkerSettings.RESEARCH)) {

@@ -4,7 +4,11 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
+import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.activities.triage.OptOutDetector;
+import com.salesagent.activities.triage.ReplyClassifier;
+import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.whatsapp.CloudMedia;
 import com.salesagent.activities.whatsapp.SenderClients;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
@@ -16,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
@@ -45,7 +50,11 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
   private final ObjectStorage storage;
   private final SenderClients clients;
   private final Senders senders;
+  private final Suppressions suppressions;
   private final Clock clock;
+
+  private volatile Transcriber transcriber;
+  private volatile ReplyClassifier classifier = ReplyClassifier.LEXICON;
 
   public InboundMediaActivitiesImpl(
       LeadStore store, ObjectStorage storage, SenderClients clients, Clock clock) {
@@ -53,7 +62,95 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
     this.storage = storage;
     this.clients = clients;
     this.senders = new Senders(store.database());
+    this.suppressions = new Suppressions(store.database());
     this.clock = clock;
+  }
+
+  /**
+   * Voice notes transcribed by {@code transcriber} (null: none) and triaged by {@code classifier}.
+   */
+  public InboundMediaActivitiesImpl withTranscription(
+      Transcriber transcriber, ReplyClassifier classifier) {
+    this.transcriber = transcriber;
+    this.classifier = classifier;
+    return this;
+  }
+
+  @Override
+  public String transcribe(InboundMedia media, StoredMedia stored) {
+    Transcriber t = transcriber;
+    if (t == null
+        || !"audio".equals(media.kind())
+        || stored == null
+        || !StoredMedia.STORED.equals(stored.status())) {
+      return null;
+    }
+    String prefix = "s3://" + storage.bucket() + "/";
+    if (stored.url() == null || !stored.url().startsWith(prefix)) {
+      return null;
+    }
+    String text;
+    try {
+      text =
+          t.transcribe(storage.get(stored.url().substring(prefix.length())), stored.contentType());
+    } catch (CloudMedia.Unavailable e) {
+      throw ApplicationFailure.newFailure(e.getMessage(), "TranscriptionUnavailable");
+    } catch (CloudMedia.Refused e) {
+      store
+          .feedback()
+          .updateMany(
+              Filters.eq("messageId", media.messageId()),
+              Updates.set("media.transcriptError", e.getMessage()));
+      return null;
+    }
+    Instant now = clock.instant();
+    boolean stop = OptOutDetector.isOptOut(text);
+    Triage triage =
+        text.isBlank()
+            ? new Triage("needs_review", null, "neutral", List.of(), null, "media")
+            : classifier.classify(text, stop, now.atZone(ZoneOffset.UTC).toLocalDate());
+    List<Document> feedbacks = feedbackOf(media);
+    if (stop) {
+      suppressSpokenStop(media, feedbacks, now);
+    }
+    List<Document> events = new ArrayList<>();
+    for (Document feedback : feedbacks) {
+      boolean first =
+          store
+                  .feedback()
+                  .updateOne(
+                      Filters.and(
+                          Filters.eq("_id", feedback.get("_id")),
+                          Filters.exists("media.transcript", false)),
+                      Updates.combine(
+                          Updates.set("media.transcript", text),
+                          Updates.set("media.transcribedBy", t.label()),
+                          Updates.set("text", text),
+                          Updates.set("intent", triage.intent()),
+                          Updates.set("objection", triage.objection()),
+                          Updates.set("sentiment", triage.sentiment()),
+                          Updates.set("keywords", triage.keywords()),
+                          Updates.set(
+                              "notBefore",
+                              triage.notBefore() == null ? null : triage.notBefore().toString()),
+                          Updates.set("classifier", triage.classifier()),
+                          Updates.set("triagedFrom", "transcript")))
+                  .getModifiedCount()
+              == 1;
+      if (first) {
+        events.add(
+            LeadStore.interaction(
+                feedback.getString("leadId"),
+                null,
+                null,
+                "transcribed",
+                media.messageId(),
+                t.label() + ": " + triage.intent(),
+                now));
+      }
+    }
+    store.recordInteractions(events);
+    return text;
   }
 
   @Override
@@ -108,6 +205,33 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
         bytes.length,
         type);
     return stored;
+  }
+
+  /**
+   * A spoken "stop" is an opt-out like a written one: every number of the leads it came from is
+   * suppressed (checked right before each send, for every lead on those numbers) and the leads are
+   * marked do-not-contact.
+   */
+  private void suppressSpokenStop(InboundMedia media, List<Document> feedbacks, Instant now) {
+    List<String> leadIds = new ArrayList<>();
+    List<String> numbers = new ArrayList<>();
+    for (Document feedback : feedbacks) {
+      Document contact = store.contact(feedback.getString("leadId"));
+      if (contact != null) {
+        leadIds.add(contact.getString("leadId"));
+        LeadStore.numbersOf(contact).stream()
+            .filter(n -> !numbers.contains(n))
+            .forEach(numbers::add);
+      }
+    }
+    if (!numbers.isEmpty()) {
+      suppressions.suppress(numbers, Suppressions.KEYWORD, now, "voice note " + media.messageId());
+    }
+    store.markDoNotContact(leadIds, Suppressions.KEYWORD, now);
+    LOG.info(
+        "voice note of message {} says stop: {} lead(s) suppressed",
+        media.messageId(),
+        leadIds.size());
   }
 
   @Override

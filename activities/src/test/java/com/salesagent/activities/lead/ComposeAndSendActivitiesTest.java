@@ -44,22 +44,7 @@ class ComposeAndSendActivitiesTest {
   @BeforeEach
   void setUp() throws Exception {
     MongoSchema.ensure(MONGO.database());
-    Seeds.ensure(
-        MONGO.database(),
-        new Seeds.Defaults(
-            Duration.ofHours(24),
-            Duration.ofHours(72),
-            2,
-            "20:00",
-            "08:00",
-            "UTC",
-            Duration.ofHours(24),
-            Duration.ofMinutes(1),
-            5,
-            Duration.ofHours(4),
-            "approve",
-            Duration.ofMinutes(15),
-            "hold"));
+    Seeds.ensure(MONGO.database(), LeadActivitiesTest.defaults());
     store = new LeadStore(MONGO.database());
     api = new StubCloudApi();
     WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");

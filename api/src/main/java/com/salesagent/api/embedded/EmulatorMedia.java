@@ -719,26 +719,12 @@ public final class EmulatorMedia {
     return error("(#131053) Media upload error", "OAuthException", 131053, details);
   }
 
-  private String error(String message, String type, int code, String details) {
-    ObjectNode root = json.createObjectNode();
-    ObjectNode e = root.putObject("error");
-    e.put("message", message);
-    e.put("type", type);
-    e.put("code", code);
-    if (details != null) {
-      e.putObject("error_data").put("messaging_product", "whatsapp").put("details", details);
-    }
-    e.put("fbtrace_id", "emulator");
-    return root.toString();
+  private static String error(String message, String type, int code, String details) {
+    return EmulatorHttp.error(message, type, code, details);
   }
 
   private static void respond(HttpExchange ex, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().add("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+    EmulatorHttp.respond(ex, status, body);
   }
 
   static String sha256(byte[] bytes) {

@@ -12,7 +12,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -671,26 +670,12 @@ public final class WhatsAppEmulator implements Managed {
     return error(message, type, code, null);
   }
 
-  private String error(String message, String type, int code, String details) {
-    ObjectNode root = json.createObjectNode();
-    ObjectNode e = root.putObject("error");
-    e.put("message", message);
-    e.put("type", type);
-    e.put("code", code);
-    if (details != null) {
-      e.putObject("error_data").put("messaging_product", "whatsapp").put("details", details);
-    }
-    e.put("fbtrace_id", "emulator");
-    return root.toString();
+  private static String error(String message, String type, int code, String details) {
+    return EmulatorHttp.error(message, type, code, details);
   }
 
   private static void respond(HttpExchange ex, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().add("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+    EmulatorHttp.respond(ex, status, body);
   }
 
   private static String orGenerated(String value, String generated) {

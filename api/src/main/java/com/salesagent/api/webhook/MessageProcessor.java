@@ -8,6 +8,7 @@ import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.persona.PersonaBuilder;
+import com.salesagent.activities.triage.OptOutDetector;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.VariantStats;

@@ -10,6 +10,7 @@ import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.persona.PersonaBuilder;
+import com.salesagent.activities.triage.OptOutDetector;
 import com.salesagent.activities.triage.ReplyClassifier;
 import io.dropwizard.lifecycle.Managed;
 import io.micrometer.core.instrument.Counter;

@@ -23,12 +23,12 @@ import com.salesagent.api.embedded.EmbeddedS3Server;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.worker.StorageConnection;
+import com.salesagent.worker.config.LifecycleSettings;
 import com.salesagent.workflows.lead.ComposeRequest;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
@@ -78,22 +78,7 @@ class ImageCardSendTest {
     emulator = new WhatsAppEmulator(0, null, null, null, null, EmulatorBehaviour.defaults());
     emulator.start();
     MongoSchema.ensure(MONGO.database());
-    Seeds.ensure(
-        MONGO.database(),
-        new Seeds.Defaults(
-            Duration.ofHours(24),
-            Duration.ofHours(72),
-            2,
-            "20:00",
-            "08:00",
-            "UTC",
-            Duration.ofHours(24),
-            Duration.ofMinutes(1),
-            5,
-            Duration.ofHours(4),
-            "approve",
-            Duration.ofMinutes(15),
-            "hold"));
+    Seeds.ensure(MONGO.database(), new LifecycleSettings().toDefaults());
     // v-cost becomes an image-card variant whose first-contact template has an image header.
     MONGO
         .database()

@@ -162,6 +162,80 @@ class InboundMediaDownloadTest {
   }
 
   @Test
+  void aTranscribedVoiceNoteIsTriagedFromItsWordsOnce() throws Exception {
+    byte[] ogg;
+    try (InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {
+      ogg = in.readAllBytes();
+    }
+    String id = emulator.media().put("audio/ogg; codecs=opus", ogg);
+    feedback("L-7", "wamid.IN7", id);
+    List<byte[]> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    activities.withTranscription(
+        new com.salesagent.activities.media.Transcriber() {
+          @Override
+          public String transcribe(byte[] audio, String contentType) {
+            heard.add(audio);
+            return "Not now, talk to me next month";
+          }
+
+          @Override
+          public String label() {
+            return "stub/speech";
+          }
+        },
+        com.salesagent.activities.triage.ReplyClassifier.LEXICON);
+    InboundMedia media = new InboundMedia("wamid.IN7", id, "audio", null, null, null);
+    StoredMedia stored = activities.store(media);
+
+    assertThat(activities.transcribe(media, stored)).isEqualTo("Not now, talk to me next month");
+    activities.transcribe(media, stored);
+
+    assertThat(heard.get(0)).isEqualTo(ogg);
+    Document feedback = store.feedback().find(Filters.eq("messageId", "wamid.IN7")).first();
+    assertThat(feedback.getString("intent")).isEqualTo("not_now");
+    assertThat(feedback.getString("text")).isEqualTo("Not now, talk to me next month");
+    assertThat(feedback.getString("triagedFrom")).isEqualTo("transcript");
+    assertThat(feedback.get("media", Document.class).getString("transcribedBy"))
+        .isEqualTo("stub/speech");
+    assertThat(
+            store.interactions("L-7").stream()
+                .filter(e -> "transcribed".equals(e.getString("type")))
+                .count())
+        .isEqualTo(1);
+    // A spoken stop suppresses the number like a written one.
+    store.insertContact(
+        new Document("leadId", "L-8").append("phone", "+5511998760008").append("campaignId", "c"));
+    String stopId = emulator.media().put("audio/ogg; codecs=opus", ogg);
+    feedback("L-8", "wamid.IN8", stopId);
+    activities.withTranscription(
+        new com.salesagent.activities.media.Transcriber() {
+          @Override
+          public String transcribe(byte[] audio, String contentType) {
+            return "stop, please remove me";
+          }
+
+          @Override
+          public String label() {
+            return "stub/speech";
+          }
+        },
+        com.salesagent.activities.triage.ReplyClassifier.LEXICON);
+    InboundMedia stopNote = new InboundMedia("wamid.IN8", stopId, "audio", null, null, null);
+    activities.transcribe(stopNote, activities.store(stopNote));
+    assertThat(
+            new com.salesagent.activities.mongo.Suppressions(MONGO.database())
+                .active(List.of("+5511998760008")))
+        .isPresent();
+    assertThat(store.contact("L-8").getBoolean("doNotContact")).isTrue();
+    assertThat(
+            store.feedback().find(Filters.eq("messageId", "wamid.IN8")).first().getString("intent"))
+        .isEqualTo("opt_out");
+    // Offline (no transcriber) nothing is transcribed: the reply stays for a person.
+    activities.withTranscription(null, com.salesagent.activities.triage.ReplyClassifier.LEXICON);
+    assertThat(activities.transcribe(media, stored)).isNull();
+  }
+
+  @Test
   void aRetryOrADuplicateRecordsNothingTwice() throws Exception {
     byte[] png = EmulatorMedia.samplePng("twice");
     String id = emulator.media().put("image/png", png);

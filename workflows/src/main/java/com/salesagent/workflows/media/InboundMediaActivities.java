@@ -15,6 +15,14 @@ public interface InboundMediaActivities {
    */
   StoredMedia store(InboundMedia media);
 
+  /**
+   * A stored voice note as text, through the configured transcriber: the transcript goes on the
+   * message's feedback, which is triaged again from it. Null when there is no transcriber (offline:
+   * the reply stays needs_review), for other media, or when the provider refused this one (the
+   * feedback says why).
+   */
+  String transcribe(InboundMedia media, StoredMedia stored);
+
   /** Records on the feedback that the media could not be kept, and why (shown to operators). */
   void markFailed(InboundMedia media, String status, String reason);
 }

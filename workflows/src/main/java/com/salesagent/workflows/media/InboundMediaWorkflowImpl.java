@@ -32,8 +32,9 @@ public class InboundMediaWorkflowImpl implements InboundMediaWorkflow {
 
   @Override
   public StoredMedia download(InboundMedia media) {
+    StoredMedia stored;
     try {
-      return activities.store(media);
+      stored = activities.store(media);
     } catch (ActivityFailure e) {
       boolean refused =
           e.getCause() instanceof ApplicationFailure app
@@ -46,5 +47,13 @@ public class InboundMediaWorkflowImpl implements InboundMediaWorkflow {
       activities.markFailed(media, status, reason);
       return new StoredMedia(status, null, null, 0, null, reason);
     }
+    if ("audio".equals(media.kind())) {
+      try {
+        activities.transcribe(media, stored);
+      } catch (ActivityFailure e) {
+        // The voice note is stored and its reply waits for a person: nothing more to do.
+      }
+    }
+    return stored;
   }
 }

@@ -40,6 +40,14 @@ class InboundMediaWorkflowTest {
           StoredMedia.STORED, "s3://b/media/inbound/x.png", "image/png", 10, "x", null);
     }
 
+    final List<String> transcribed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String transcribe(InboundMedia media, StoredMedia stored) {
+      transcribed.add(media.kind() + ":" + stored.url());
+      return "a transcript";
+    }
+
     @Override
     public void markFailed(InboundMedia media, String status, String reason) {
       failures.add(status + ": " + reason);
@@ -103,6 +111,25 @@ class InboundMediaWorkflowTest {
     assertThat(stored.status()).isEqualTo(StoredMedia.FAILED);
     assertThat(fake.attempts.get()).isBetween(40, 60);
     assertThat(fake.failures).singleElement().asString().startsWith("failed: ");
+  }
+
+  @Test
+  void aStoredVoiceNoteIsTranscribedAndAnImageIsNot() {
+    run();
+    assertThat(fake.transcribed).isEmpty();
+
+    StoredMedia stored =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                InboundMediaWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue("q")
+                    .setWorkflowId(InboundMediaWorkflow.workflowId("2002"))
+                    .build())
+            .download(new InboundMedia("wamid.V", "2002", "audio", null, null, "123"));
+
+    assertThat(stored.status()).isEqualTo(StoredMedia.STORED);
+    assertThat(fake.transcribed).containsExactly("audio:s3://b/media/inbound/x.png");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package com.salesagent.api.webhook;
+package com.salesagent.activities.triage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

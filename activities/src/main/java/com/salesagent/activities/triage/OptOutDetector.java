@@ -1,4 +1,4 @@
-package com.salesagent.api.webhook;
+package com.salesagent.activities.triage;
 
 import java.text.Normalizer;
 import java.util.List;

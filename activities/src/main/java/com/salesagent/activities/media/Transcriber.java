@@ -1,0 +1,121 @@
+package com.salesagent.activities.media;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.compose.LlmSettings;
+import com.salesagent.activities.whatsapp.CloudMedia;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A voice note as text. Offline there is none (the reply stays {@code needs_review} for a person);
+ * with {@code LLM_PROVIDER=openai} the provider's speech-to-text endpoint ({@code POST
+ * {base}/audio/transcriptions}, multipart: the Ogg Opus file and {@code TRANSCRIPTION_MODEL},
+ * whisper-1 by default) with the same key, at most 25 MB (the provider's limit), one minute.
+ * Failures are {@link CloudMedia.Unavailable} (try again later) or {@link CloudMedia.Refused} (will
+ * not change).
+ */
+public interface Transcriber {
+  String transcribe(byte[] audio, String contentType);
+
+  /** Who transcribed, for the audit ("openai/whisper-1"). */
+  String label();
+
+  long MAX_BYTES = 25L * 1024 * 1024;
+
+  /** The configured transcriber, or null offline (or with a provider that has no such endpoint). */
+  static Transcriber from(LlmSettings llm, String model) {
+    if (llm == null || !"openai".equals(llm.provider()) || llm.apiKey() == null) {
+      return null;
+    }
+    String base =
+        llm.baseUrl() == null || llm.baseUrl().isBlank()
+            ? "https://api.openai.com/v1"
+            : llm.baseUrl();
+    return new OpenAi(
+        base, llm.apiKey(), model == null || model.isBlank() ? "whisper-1" : model, null);
+  }
+
+  /** OpenAI's (or a compatible server's) {@code /audio/transcriptions}. */
+  final class OpenAi implements Transcriber {
+    private final String url;
+    private final String key;
+    private final String model;
+    private final HttpClient http;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public OpenAi(String baseUrl, String key, String model, HttpClient http) {
+      this.url = baseUrl.replaceAll("/+$", "") + "/audio/transcriptions";
+      this.key = key;
+      this.model = model;
+      this.http =
+          http != null
+              ? http
+              : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    public String label() {
+      return "openai/" + model;
+    }
+
+    @Override
+    public String transcribe(byte[] audio, String contentType) {
+      if (audio.length > MAX_BYTES) {
+        throw new CloudMedia.Refused("voice note over the transcription limit of 25 MB");
+      }
+      String boundary = "----sales-agent-" + Long.toHexString(System.nanoTime());
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      body.writeBytes(
+          ("--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n"
+                  + model
+                  + "\r\n--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\"file\";"
+                  + " filename=\"voice-note.ogg\"\r\nContent-Type: "
+                  + (contentType == null ? "audio/ogg" : contentType)
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8));
+      body.writeBytes(audio);
+      body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+      HttpResponse<String> response;
+      try {
+        response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofMinutes(1))
+                    .header("Authorization", "Bearer " + key)
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        throw new CloudMedia.Unavailable(
+            "transcription unreachable: " + e.getClass().getSimpleName());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CloudMedia.Unavailable("interrupted");
+      }
+      int status = response.statusCode();
+      if (status == 429 || status >= 500 || status == 408) {
+        throw new CloudMedia.Unavailable("transcription: HTTP " + status);
+      }
+      if (status / 100 != 2) {
+        throw new CloudMedia.Refused("transcription: HTTP " + status);
+      }
+      try {
+        String text = json.readTree(response.body()).path("text").asText("").strip();
+        return text.length() > 4096 ? text.substring(0, 4096) : text;
+      } catch (IOException e) {
+        throw new CloudMedia.Unavailable("transcription answer is not JSON");
+      }
+    }
+  }
+}

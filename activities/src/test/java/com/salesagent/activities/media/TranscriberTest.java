@@ -1,0 +1,101 @@
+package com.salesagent.activities.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.salesagent.activities.compose.LlmSettings;
+import com.salesagent.activities.whatsapp.CloudMedia;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Speech to text against a local stand-in for the provider's transcription endpoint. */
+class TranscriberTest {
+  private HttpServer server;
+  private final AtomicReference<String> auth = new AtomicReference<>();
+  private final AtomicReference<byte[]> body = new AtomicReference<>();
+  private final AtomicInteger status = new AtomicInteger(200);
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/v1/audio/transcriptions",
+        ex -> {
+          auth.set(ex.getRequestHeaders().getFirst("Authorization"));
+          body.set(ex.getRequestBody().readAllBytes());
+          byte[] answer =
+              (status.get() == 200 ? "{\"text\":\" Not now, talk to me next month \"}" : "{}")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status.get(), answer.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(answer);
+          }
+        });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private Transcriber openAi() {
+    return Transcriber.from(
+        new LlmSettings(
+            "openai",
+            "gpt-4o-mini",
+            "sk-test",
+            "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+            Duration.ofSeconds(5),
+            1),
+        null);
+  }
+
+  @Test
+  void theVoiceNoteGoesAsAMultipartFileWithTheModelAndTheKey() {
+    byte[] ogg = MediaTypesTest.oggOpus();
+
+    String text = openAi().transcribe(ogg, "audio/opus");
+
+    assertThat(text).isEqualTo("Not now, talk to me next month");
+    assertThat(auth.get()).isEqualTo("Bearer sk-test");
+    String sent = new String(body.get(), StandardCharsets.ISO_8859_1);
+    assertThat(sent)
+        .contains("name=\"model\"\r\n\r\nwhisper-1")
+        .contains("filename=\"voice-note.ogg\"");
+    assertThat(sent).contains(new String(ogg, StandardCharsets.ISO_8859_1));
+    assertThat(openAi().label()).isEqualTo("openai/whisper-1");
+  }
+
+  @Test
+  void aBusyProviderIsTriedAgainAndARefusalIsNot() {
+    status.set(429);
+    assertThatThrownBy(() -> openAi().transcribe(new byte[10], "audio/opus"))
+        .isInstanceOf(CloudMedia.Unavailable.class);
+    status.set(400);
+    assertThatThrownBy(() -> openAi().transcribe(new byte[10], "audio/opus"))
+        .isInstanceOf(CloudMedia.Refused.class);
+    assertThatThrownBy(
+            () -> openAi().transcribe(new byte[(int) Transcriber.MAX_BYTES + 1], "audio/opus"))
+        .isInstanceOf(CloudMedia.Refused.class);
+  }
+
+  @Test
+  void offlineOrAProviderWithoutSpeechToTextHasNoTranscriber() {
+    assertThat(Transcriber.from(new LlmSettings("none", null, null, null, null, 0), null)).isNull();
+    assertThat(
+            Transcriber.from(
+                new LlmSettings("ollama", "llama3", "k", "http://x", Duration.ofSeconds(1), 0),
+                null))
+        .isNull();
+  }
+}
