@@ -21,6 +21,19 @@ import org.junit.jupiter.api.Test;
  * put them back in finally blocks, as the other classes share the application.
  */
 final class VariantsApplicationTest extends AppTestHarness {
+  /** Disables every enabled variant but {@code variant}, so the next lead gets it; their ids. */
+  private List<String> disableAllBut(String variant) throws Exception {
+    List<String> others = new java.util.ArrayList<>();
+    for (JsonNode v : json.readTree(get("/api/variants").body()).path("variants")) {
+      String id = v.path("variantId").asText();
+      if (!id.equals(variant) && v.path("enabled").asBoolean()) {
+        others.add(id);
+        postJson("/api/variants/" + id + "/disable", "");
+      }
+    }
+    return others;
+  }
+
   @Test
   void disablingAVariantReachesLeadsInFlightAndNewAssignmentsSkipIt() throws Exception {
     emulator().setBehaviour(ackOnly());
@@ -40,14 +53,7 @@ final class VariantsApplicationTest extends AppTestHarness {
     assertThat(postJson("/api/variants", body).statusCode()).isEqualTo(201);
     assertThat(postJson("/api/variants", body).statusCode()).isEqualTo(409);
     // Only the new variant is enabled for a moment, so the next lead gets it.
-    List<String> others = new java.util.ArrayList<>();
-    for (JsonNode v : json.readTree(get("/api/variants").body()).path("variants")) {
-      String id = v.path("variantId").asText();
-      if (!id.equals(variant) && v.path("enabled").asBoolean()) {
-        others.add(id);
-        postJson("/api/variants/" + id + "/disable", "");
-      }
-    }
+    List<String> others = disableAllBut(variant);
     String leadId = "kill-" + UUID.randomUUID();
     try {
       enrolAndAwaitFirstSend(leadId, phone());
@@ -115,14 +121,7 @@ final class VariantsApplicationTest extends AppTestHarness {
     assertThat(bad.body()).contains("modality");
     assertThat(postJson("/api/variants", body.formatted(variant, "image_card")).statusCode())
         .isEqualTo(201);
-    List<String> others = new java.util.ArrayList<>();
-    for (JsonNode v : json.readTree(get("/api/variants").body()).path("variants")) {
-      String id = v.path("variantId").asText();
-      if (!id.equals(variant) && v.path("enabled").asBoolean()) {
-        others.add(id);
-        postJson("/api/variants/" + id + "/disable", "");
-      }
-    }
+    List<String> others = disableAllBut(variant);
     String leadId = "card-" + UUID.randomUUID();
     String phone = phone();
     try {

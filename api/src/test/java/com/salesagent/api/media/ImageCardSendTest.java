@@ -19,10 +19,8 @@ import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.Retriever;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
-import com.salesagent.api.embedded.EmbeddedS3Server;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.WhatsAppEmulator;
-import com.salesagent.worker.StorageConnection;
 import com.salesagent.worker.config.LifecycleSettings;
 import com.salesagent.workflows.lead.ComposeRequest;
 import com.salesagent.workflows.lead.SendRequest;
@@ -32,13 +30,10 @@ import java.time.Clock;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An image-card variant end to end on the embedded pieces: the card is drawn at composition and
@@ -48,30 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageCardSendTest {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
-  @TempDir static Path dir;
+  @RegisterExtension static final EmbeddedS3Extension S3 = new EmbeddedS3Extension("cards");
   static final Embeddings EMBEDDINGS = new Embeddings(Path.of("target", "cache"));
 
-  private static EmbeddedS3Server s3;
-  private static StorageConnection storage;
   private WhatsAppEmulator emulator;
   private LeadStore store;
   private TemplateComposeActivities composer;
   private MessagingActivitiesImpl messaging;
-
-  @BeforeAll
-  static void startS3() throws Exception {
-    s3 = new EmbeddedS3Server(0, dir);
-    s3.start();
-    storage =
-        new StorageConnection(s3.endpoint(), "us-east-1", "cards", true, true, s3.credentials(), 2);
-    storage.start();
-  }
-
-  @AfterAll
-  static void stopS3() throws Exception {
-    storage.stop();
-    s3.stop();
-  }
 
   @BeforeEach
   void setUp() throws Exception {
@@ -90,7 +68,7 @@ class ImageCardSendTest {
                 Updates.set("offer", "Cut your cost per lead"),
                 Updates.set("templates.first_contact.header", "image")));
     store = new LeadStore(MONGO.database());
-    OutboundMedia media = new OutboundMedia(storage.storage(), MONGO.database());
+    OutboundMedia media = new OutboundMedia(S3.storage(), MONGO.database());
     Clock clock = Clock.systemUTC();
     composer =
         new TemplateComposeActivities(store, new Retriever(MONGO.database(), EMBEDDINGS), clock)
@@ -133,7 +111,7 @@ class ImageCardSendTest {
     assertThat(card.getString("madeBy")).isEqualTo("card-renderer");
     assertThat(card.getString("contentType")).isEqualTo("image/png");
     String key = card.getString("url").replaceFirst("^s3://cards/", "");
-    byte[] png = storage.storage().get(key);
+    byte[] png = S3.storage().get(key);
     assertThat(MediaTypes.sniff(png)).isEqualTo("image/png");
     assertThat(png.length).isEqualTo(card.getInteger("size"));
 
@@ -163,7 +141,7 @@ class ImageCardSendTest {
     String followUpKey =
         followUp.get("media", Document.class).getString("url").replaceFirst("^s3://cards/", "");
     assertThat(emulator.media().bytes(emulator.lastMediaId("5511998765432")))
-        .isEqualTo(storage.storage().get(followUpKey));
+        .isEqualTo(S3.storage().get(followUpKey));
     assertThat(store.messageByKey("k-2").get("media", Document.class).getString("sentAs"))
         .isEqualTo("image");
   }

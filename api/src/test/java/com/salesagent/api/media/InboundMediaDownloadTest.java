@@ -11,30 +11,24 @@ import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.whatsapp.SenderClients;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
-import com.salesagent.api.embedded.EmbeddedS3Server;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.EmulatorMedia;
 import com.salesagent.api.embedded.WhatsAppEmulator;
-import com.salesagent.worker.StorageConnection;
 import com.salesagent.workflows.media.InboundMedia;
 import com.salesagent.workflows.media.InboundMediaActivities;
 import com.salesagent.workflows.media.StoredMedia;
 import io.temporal.failure.ApplicationFailure;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The download of a lead's media against the real pieces of the embedded stack: the WhatsApp
@@ -43,28 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InboundMediaDownloadTest {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
-  @TempDir static Path dir;
+  @RegisterExtension static final EmbeddedS3Extension S3 = new EmbeddedS3Extension("media");
 
-  private static EmbeddedS3Server s3;
-  private static StorageConnection storage;
   private WhatsAppEmulator emulator;
   private LeadStore store;
   private InboundMediaActivitiesImpl activities;
-
-  @BeforeAll
-  static void startS3() throws Exception {
-    s3 = new EmbeddedS3Server(0, dir);
-    s3.start();
-    storage =
-        new StorageConnection(s3.endpoint(), "us-east-1", "media", true, true, s3.credentials(), 2);
-    storage.start();
-  }
-
-  @AfterAll
-  static void stopS3() throws Exception {
-    storage.stop();
-    s3.stop();
-  }
 
   @BeforeEach
   void setUp() throws Exception {
@@ -78,7 +55,7 @@ class InboundMediaDownloadTest {
     activities =
         new InboundMediaActivitiesImpl(
             store,
-            storage.storage(),
+            S3.storage(),
             new SenderClients(settings, new WhatsAppClient(settings), ref -> null),
             Clock.systemUTC());
   }
@@ -119,7 +96,7 @@ class InboundMediaDownloadTest {
     assertThat(stored.size()).isEqualTo(png.length);
     assertThat(stored.sha256()).isEqualTo(sha);
     assertThat(stored.url()).isEqualTo("s3://media/media/inbound/" + sha + ".png");
-    assertThat(storage.storage().get("media/inbound/" + sha + ".png")).isEqualTo(png);
+    assertThat(S3.storage().get("media/inbound/" + sha + ".png")).isEqualTo(png);
     Document media =
         store
             .feedback()
@@ -157,8 +134,7 @@ class InboundMediaDownloadTest {
         activities.store(new InboundMedia("wamid.IN2", id, "audio", null, null, null));
 
     assertThat(stored.contentType()).isEqualTo("audio/opus");
-    assertThat(storage.storage().get(stored.url().substring("s3://media/".length())))
-        .isEqualTo(ogg);
+    assertThat(S3.storage().get(stored.url().substring("s3://media/".length()))).isEqualTo(ogg);
   }
 
   @Test
@@ -272,7 +248,7 @@ class InboundMediaDownloadTest {
                   .isEqualTo("image whose bytes are application/x-sh");
             });
     for (String extension : List.of("", ".sh", ".txt", ".png")) {
-      assertThat(storage.storage().exists("media/inbound/" + sha256(script) + extension)).isFalse();
+      assertThat(S3.storage().exists("media/inbound/" + sha256(script) + extension)).isFalse();
     }
 
     activities.markFailed(

@@ -1,0 +1,46 @@
+package com.salesagent.api.media;
+
+import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.api.embedded.EmbeddedS3Server;
+import com.salesagent.worker.StorageConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** The embedded S3 server and one bucket on it, for a test class (register it statically). */
+final class EmbeddedS3Extension implements BeforeAllCallback, AfterAllCallback {
+  private final String bucket;
+  private Path dir;
+  private EmbeddedS3Server server;
+  private StorageConnection connection;
+
+  EmbeddedS3Extension(String bucket) {
+    this.bucket = bucket;
+  }
+
+  ObjectStorage storage() {
+    return connection.storage();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    dir = Files.createTempDirectory("s3-" + bucket);
+    server = new EmbeddedS3Server(0, dir);
+    server.start();
+    connection =
+        new StorageConnection(
+            server.endpoint(), "us-east-1", bucket, true, true, server.credentials(), 2);
+    connection.start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    connection.stop();
+    server.stop();
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
