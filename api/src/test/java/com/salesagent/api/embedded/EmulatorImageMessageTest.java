@@ -42,7 +42,7 @@ class EmulatorImageMessageTest {
     webhook.createContext(
         "/webhook",
         ex -> {
-          byte[] body = EmulatorMedia.readCapped(ex.getRequestBody(), 1024 * 1024);
+          byte[] body = EmulatorMultipart.readCapped(ex.getRequestBody(), 1024 * 1024);
           JsonNode value =
               json.readTree(body).path("entry").path(0).path("changes").path(0).path("value");
           value.path("statuses").forEach(statuses::add);

@@ -193,15 +193,16 @@ class EmulatorMediaTest {
                 + "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
                 + "Content-Type: text/plain\r\n\r\nline1\r\n--bnot\r\n--b--\r\n")
             .getBytes(StandardCharsets.UTF_8);
-    var parts = EmulatorMedia.parseMultipart(body, "b");
+    var parts = EmulatorMultipart.parseMultipart(body, "b");
     assertThat(parts).containsKeys("messaging_product", "file");
     assertThat(parts.get("file").filename()).isEqualTo("a.txt");
     assertThat(parts.get("file").contentType()).isEqualTo("text/plain");
     assertThat(new String(parts.get("file").bytes(), StandardCharsets.UTF_8))
         .isEqualTo("line1\r\n--bnot");
-    assertThat(EmulatorMedia.parseMultipart("garbage".getBytes(), "b")).isNull();
-    assertThat(EmulatorMedia.boundary("multipart/form-data; boundary=\"xyz\"")).isEqualTo("xyz");
-    assertThat(EmulatorMedia.boundary("application/json")).isNull();
+    assertThat(EmulatorMultipart.parseMultipart("garbage".getBytes(), "b")).isNull();
+    assertThat(EmulatorMultipart.boundary("multipart/form-data; boundary=\"xyz\""))
+        .isEqualTo("xyz");
+    assertThat(EmulatorMultipart.boundary("application/json")).isNull();
   }
 
   @Test
@@ -219,7 +220,7 @@ class EmulatorMediaTest {
     webhook.createContext(
         "/webhook",
         ex -> {
-          byte[] body = EmulatorMedia.readCapped(ex.getRequestBody(), 1024 * 1024);
+          byte[] body = EmulatorMultipart.readCapped(ex.getRequestBody(), 1024 * 1024);
           received.add(json.readTree(body));
           ex.sendResponseHeaders(200, -1);
           ex.close();
