@@ -27,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,15 +120,19 @@ class ScaleOutTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
       }
       LeadStore store = new LeadStore(client.getDatabase("scale"));
-      AppTestHarness.await(
-          "every lead's first message delivered",
-          Duration.ofSeconds(90),
-          () ->
-              phones.stream().allMatch(p -> emulator.acceptedFor(p) == 1)
-                  && store
-                          .messages()
-                          .countDocuments(Filters.in("status", List.of("delivered", "read")))
-                      == LEADS);
+      try {
+        AppTestHarness.await(
+            "every lead's first message delivered",
+            Duration.ofSeconds(90),
+            () ->
+                phones.stream().allMatch(p -> emulator.acceptedFor(p) == 1)
+                    && store
+                            .messages()
+                            .countDocuments(Filters.in("status", List.of("delivered", "read")))
+                        == LEADS);
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(whereTheLeadsAre(temporal, store, emulator, phones, processes), e);
+      }
 
       // Meta delivers each reply twice, once to each API.
       WebhookSignature signature = new WebhookSignature(emulator.appSecret());
@@ -203,6 +209,58 @@ class ScaleOutTest {
       mongo.stop();
       temporal.close();
     }
+  }
+
+  /** What a timeout shows: each lead's sends, messages, stage and last events; the logs' tails. */
+  private static String whereTheLeadsAre(
+      EmbeddedTemporalServer temporal,
+      LeadStore store,
+      WhatsAppEmulator emulator,
+      List<String> phones,
+      List<ChildProcess> processes) {
+    StringBuilder b = new StringBuilder("leads not delivered within 90 s:\n");
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
+    try {
+      WorkflowClient client = WorkflowClient.newInstance(stubs);
+      for (int i = 0; i < phones.size(); i++) {
+        String leadId = "scale-" + i;
+        List<String> statuses =
+            store.messagesOf(leadId).stream().map(m -> m.getString("status")).toList();
+        b.append(leadId)
+            .append(": accepted ")
+            .append(emulator.acceptedFor(phones.get(i)))
+            .append(", messages ")
+            .append(statuses);
+        try {
+          List<HistoryEvent> events =
+              client.fetchHistory(LeadWorkflow.workflowId(leadId)).getHistory().getEventsList();
+          b.append(", last events ")
+              .append(
+                  events.subList(Math.max(0, events.size() - 4), events.size()).stream()
+                      .map(e -> e.getEventType().name().replace("EVENT_TYPE_", ""))
+                      .toList());
+        } catch (RuntimeException e) {
+          b.append(", history: ").append(e.getMessage());
+        }
+        b.append('\n');
+      }
+    } finally {
+      stubs.shutdownNow();
+    }
+    for (ChildProcess p : processes) {
+      b.append("--- ").append(p.name()).append(p.alive() ? " (alive)" : " (exited)").append('\n');
+      try {
+        List<String> lines = Files.readAllLines(p.log());
+        lines
+            .subList(Math.max(0, lines.size() - 15), lines.size())
+            .forEach(l -> b.append(l, 0, Math.min(l.length(), 300)).append('\n'));
+      } catch (IOException e) {
+        b.append(e.getMessage()).append('\n');
+      }
+    }
+    return b.toString();
   }
 
   private static boolean isReplied(org.bson.Document event) {
