@@ -250,32 +250,20 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         : message.getString("text");
   }
 
-  /**
-   * The Cloud API media id of the message's image card when it goes with this send: as the header
-   * of a template approved with an image header, or as an image whose caption is the text (at most
-   * 1,024 characters, Meta's caption limit; a longer text goes alone). Null otherwise.
-   */
+  /** The Cloud API media id of the message's image card for this send ({@link OutboundMedia}). */
   private String mediaIdFor(
       SendRequest request,
       Document message,
       String senderId,
       WhatsAppClient whatsapp,
       Instant now) {
-    Document card = message.get("media", Document.class);
     OutboundMedia outbound = media;
-    if (card == null || outbound == null || !"image".equals(card.getString("kind"))) {
-      return null;
-    }
-    Document template = message.get("template", Document.class);
-    boolean attach =
-        request.template()
-            ? template != null && "image".equals(template.getString("header"))
-            : text(request, message) != null && text(request, message).length() <= 1024;
-    if (!attach) {
+    if (outbound == null) {
       return null;
     }
     try {
-      return outbound.mediaId(senderId, whatsapp.media(), card, now);
+      return outbound.forSend(
+          message, request.template(), text(request, message), senderId, whatsapp.media(), now);
     } catch (CloudMedia.Unavailable e) {
       throw ApplicationFailure.newFailure("image upload: " + e.getMessage(), "WhatsAppUnavailable");
     } catch (CloudMedia.Refused e) {

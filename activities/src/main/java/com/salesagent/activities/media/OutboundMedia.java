@@ -50,6 +50,30 @@ public final class OutboundMedia {
   }
 
   /**
+   * The media id of the message's image card when it goes with this send: as the header of a
+   * template approved with an image header, or as an image whose caption is the text (at most 1,024
+   * characters, Meta's caption limit; a longer text goes alone). Null otherwise.
+   */
+  public String forSend(
+      Document message,
+      boolean template,
+      String text,
+      String phoneNumberId,
+      CloudMedia cloud,
+      Instant now) {
+    Document card = message.get("media", Document.class);
+    if (card == null || !"image".equals(card.getString("kind"))) {
+      return null;
+    }
+    Document approved = message.get("template", Document.class);
+    boolean attach =
+        template
+            ? approved != null && "image".equals(approved.getString("header"))
+            : text != null && text.length() <= 1024;
+    return attach ? mediaId(phoneNumberId, cloud, card, now) : null;
+  }
+
+  /**
    * The Cloud API media id of {@code media} on this number: the remembered one while Meta still
    * keeps it, else the object uploaded from S3 now. Throws {@link CloudMedia.Unavailable} when the
    * upload could not be made (nothing was sent: the send may be retried).

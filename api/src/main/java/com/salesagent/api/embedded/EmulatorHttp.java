@@ -27,6 +27,16 @@ final class EmulatorHttp {
     return root.toString();
   }
 
+  /** {@code n} random decimal digits (ids that look like Meta's). */
+  static String digits(int n) {
+    java.security.SecureRandom r = new java.security.SecureRandom();
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      s.append(r.nextInt(10));
+    }
+    return s.toString();
+  }
+
   static void respond(HttpExchange ex, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().add("Content-Type", "application/json");

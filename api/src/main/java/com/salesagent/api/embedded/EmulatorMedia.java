@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -124,7 +123,7 @@ public final class EmulatorMedia {
     synchronized (stored) {
       String id;
       do {
-        id = "10" + digits(14);
+        id = "10" + EmulatorHttp.digits(14);
       } while (stored.containsKey(id));
       stored.put(id, s);
       storedBytes += bytes.length;
@@ -583,15 +582,6 @@ public final class EmulatorMedia {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String digits(int n) {
-    SecureRandom r = new SecureRandom();
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      s.append(r.nextInt(10));
-    }
-    return s.toString();
   }
 
   static boolean isPng(byte[] bytes) {

@@ -98,7 +98,7 @@ public final class WhatsAppEmulator implements Managed {
       String verifyToken,
       EmulatorBehaviour behaviour) {
     this.port = port == 0 ? Ports.freePort() : port;
-    this.phoneNumberId = orGenerated(phoneNumberId, "1" + digits(14));
+    this.phoneNumberId = orGenerated(phoneNumberId, "1" + EmulatorHttp.digits(14));
     this.accessToken = orGenerated(accessToken, "emulator-token-" + hex(16));
     this.numbers = new EmulatorNumbers(this.phoneNumberId, this.accessToken);
     this.media = new EmulatorMedia(numbers, baseUrl(), Clock.systemUTC());
@@ -686,14 +686,5 @@ public final class WhatsAppEmulator implements Managed {
     byte[] b = new byte[bytes];
     new SecureRandom().nextBytes(b);
     return HexFormat.of().formatHex(b);
-  }
-
-  private static String digits(int n) {
-    SecureRandom r = new SecureRandom();
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      s.append(r.nextInt(10));
-    }
-    return s.toString();
   }
 }
