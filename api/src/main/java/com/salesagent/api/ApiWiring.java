@@ -3,6 +3,7 @@ package com.salesagent.api;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.compose.ChatModels;
 import com.salesagent.activities.compose.LlmSettings;
+import com.salesagent.activities.media.MediaRetention;
 import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
@@ -23,9 +24,11 @@ import com.salesagent.api.http.ApiExceptionMapper;
 import com.salesagent.api.http.MongoExceptionMapper;
 import com.salesagent.api.http.WorkflowExceptionMapper;
 import com.salesagent.api.leads.Enrolment;
+import com.salesagent.api.leads.LeadErasure;
 import com.salesagent.api.leads.LeadResource;
 import com.salesagent.api.leads.LeadValidator;
 import com.salesagent.api.media.LeadMediaResource;
+import com.salesagent.api.media.MediaRetentionSweep;
 import com.salesagent.api.personas.PersonaResource;
 import com.salesagent.api.senders.SenderDirectory;
 import com.salesagent.api.senders.SendersResource;
@@ -119,6 +122,11 @@ public final class ApiWiring {
             config.getApi().getWebhookRetention().toJavaDuration(),
             personas(config, connections.mongo().database(), clock));
     env.lifecycle().manage(inbox);
+    env.lifecycle()
+        .manage(
+            new MediaRetentionSweep(
+                new MediaRetention(store, connections.storage().storage(), clock),
+                config.getApi().getMediaRetention().toJavaDuration()));
     Senders senders = new Senders(connections.mongo().database());
     SenderDirectory senderDirectory =
         new SenderDirectory(senders, endpoints.whatsapp().phoneNumberId(), clock);
@@ -150,7 +158,9 @@ public final class ApiWiring {
                 env.getObjectMapper(),
                 config.getApi().getTemporalUiUrl(),
                 config.getTemporal().getNamespace(),
-                approvals),
+                approvals,
+                new LeadErasure(
+                    store, client, config.getApi().getErasureSweepAfter().toJavaDuration(), clock)),
             new WhatsAppWebhookResource(
                 endpoints.whatsapp().appSecret(),
                 endpoints.whatsapp().verifyToken(),

@@ -43,6 +43,7 @@ abstract sealed class AppTestHarness
         ApprovalsApplicationTest,
         VariantsApplicationTest,
         EnrolmentApplicationTest,
+        ErasureApplicationTest,
         WebhookApplicationTest {
   static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
 
@@ -50,6 +51,7 @@ abstract sealed class AppTestHarness
     Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);
     env.put("FOLLOW_UP_READ_NO_REPLY", "3s");
     env.put("FOLLOW_UP_UNREAD", "6s");
+    env.put("ERASURE_SWEEP_AFTER", "2s");
     return env;
   }
 

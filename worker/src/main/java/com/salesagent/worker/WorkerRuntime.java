@@ -4,6 +4,7 @@ import com.salesagent.activities.compose.ChatModels;
 import com.salesagent.activities.compose.LlmSettings;
 import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.diagnostics.DiagnosticsActivitiesImpl;
+import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
 import com.salesagent.activities.lead.Admission;
 import com.salesagent.activities.lead.ComposeAndSendActivities;
 import com.salesagent.activities.lead.LeadActivitiesImpl;
@@ -35,6 +36,7 @@ import com.salesagent.worker.config.WorkerSettings;
 import com.salesagent.worker.observability.LogContextInterceptor;
 import com.salesagent.worker.observability.WorkflowTaskAdmission;
 import com.salesagent.workflows.diagnostics.DiagnosticsWorkflowImpl;
+import com.salesagent.workflows.erasure.LeadErasureWorkflowImpl;
 import com.salesagent.workflows.lead.LeadWorkflowImpl;
 import com.salesagent.workflows.media.InboundMediaWorkflowImpl;
 import com.salesagent.workflows.variants.ArmGuardWorkflow;
@@ -124,7 +126,8 @@ public final class WorkerRuntime implements Managed {
           LeadWorkflowImpl.class,
           KillSwitchWorkflowImpl.class,
           ArmGuardWorkflowImpl.class,
-          InboundMediaWorkflowImpl.class);
+          InboundMediaWorkflowImpl.class,
+          LeadErasureWorkflowImpl.class);
       WhatsAppSettings whatsappSettings =
           new WhatsAppSettings(
               whatsapp.baseUrl(),
@@ -178,7 +181,9 @@ public final class WorkerRuntime implements Managed {
                   llm.enabled()
                       ? new LlmClassifier(ChatModels.build(llm), llm.label())
                       : ReplyClassifier.LEXICON),
-          new VariantActivitiesImpl(connections.mongo().database(), clock));
+          new VariantActivitiesImpl(connections.mongo().database(), clock),
+          new LeadErasureActivitiesImpl(
+              store, connections.storage().storage(), connections.temporal().client(), clock));
     }
     if (queues.contains(WorkerSettings.RESEARCH)) {
       // Bounded: one embedding call already keeps both cores of a small machine busy, so more

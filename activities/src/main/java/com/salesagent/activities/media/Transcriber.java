@@ -16,7 +16,8 @@ import java.time.Duration;
  * A voice note as text. Offline there is none (the reply stays {@code needs_review} for a person);
  * with {@code LLM_PROVIDER=openai} the provider's speech-to-text endpoint ({@code POST
  * {base}/audio/transcriptions}, multipart: the Ogg Opus file and {@code TRANSCRIPTION_MODEL},
- * whisper-1 by default) with the same key, at most 25 MB (the provider's limit), one minute.
+ * whisper-1 by default) with the same key, at most 25 MB (the provider's limit), one minute; with
+ * {@code LLM_PROVIDER=gemini} the model itself (audio is one of its inputs), see {@link Gemini}.
  * Failures are {@link CloudMedia.Unavailable} (try again later) or {@link CloudMedia.Refused} (will
  * not change).
  */
@@ -30,7 +31,19 @@ public interface Transcriber {
 
   /** The configured transcriber, or null offline (or with a provider that has no such endpoint). */
   static Transcriber from(LlmSettings llm, String model) {
-    if (llm == null || !"openai".equals(llm.provider()) || llm.apiKey() == null) {
+    if (llm == null || llm.apiKey() == null || llm.apiKey().isBlank()) {
+      return null;
+    }
+    if ("gemini".equals(llm.provider())) {
+      String base =
+          llm.baseUrl() == null || llm.baseUrl().isBlank()
+              ? "https://generativelanguage.googleapis.com/v1beta"
+              : llm.baseUrl();
+      String m = model != null && !model.isBlank() ? model : llm.model();
+      return new Gemini(
+          base, llm.apiKey(), m == null || m.isBlank() ? "gemini-2.5-flash" : m, null);
+    }
+    if (!"openai".equals(llm.provider())) {
       return null;
     }
     String base =
@@ -39,6 +52,109 @@ public interface Transcriber {
             : llm.baseUrl();
     return new OpenAi(
         base, llm.apiKey(), model == null || model.isBlank() ? "whisper-1" : model, null);
+  }
+
+  /** Sends a request; a busy or unreachable provider is Unavailable, any other refusal Refused. */
+  static HttpResponse<String> call(HttpClient http, HttpRequest request) {
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new CloudMedia.Unavailable(
+          "transcription unreachable: " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CloudMedia.Unavailable("interrupted");
+    }
+    int status = response.statusCode();
+    if (status == 429 || status >= 500 || status == 408) {
+      throw new CloudMedia.Unavailable("transcription: HTTP " + status);
+    }
+    if (status / 100 != 2) {
+      throw new CloudMedia.Refused("transcription: HTTP " + status);
+    }
+    return response;
+  }
+
+  static String capped(String text) {
+    String t = text.strip();
+    return t.length() > 4096 ? t.substring(0, 4096) : t;
+  }
+
+  static HttpClient client(HttpClient http) {
+    return http != null
+        ? http
+        : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /**
+   * Gemini's {@code models/{model}:generateContent} with the voice note inline (base64; the request
+   * is capped at 20 MB, so the audio at 14 MB) and an instruction to transcribe it verbatim. The
+   * key goes in the {@code x-goog-api-key} header, never in the URL (which proxies log).
+   */
+  final class Gemini implements Transcriber {
+    static final long MAX_INLINE_BYTES = 14L * 1024 * 1024;
+    static final String INSTRUCTION =
+        "Transcribe this WhatsApp voice note verbatim, in the language spoken. Answer with the"
+            + " transcript only; if nothing is said, answer with nothing.";
+
+    private final String url;
+    private final String key;
+    private final String model;
+    private final HttpClient http;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Gemini(String baseUrl, String key, String model, HttpClient http) {
+      this.url = baseUrl.replaceAll("/+$", "") + "/models/" + model + ":generateContent";
+      this.key = key;
+      this.model = model;
+      this.http = client(http);
+    }
+
+    @Override
+    public String label() {
+      return "gemini/" + model;
+    }
+
+    @Override
+    public String transcribe(byte[] audio, String contentType) {
+      if (audio.length > MAX_INLINE_BYTES) {
+        throw new CloudMedia.Refused("voice note over the inline limit of 14 MB");
+      }
+      String mime = contentType == null ? "audio/ogg" : contentType.replaceAll(";.*", "").strip();
+      var body = json.createObjectNode();
+      var parts = body.putArray("contents").addObject().putArray("parts");
+      parts.addObject().put("text", INSTRUCTION);
+      parts
+          .addObject()
+          .putObject("inline_data")
+          .put("mime_type", mime.equals("audio/opus") ? "audio/ogg" : mime)
+          .put("data", java.util.Base64.getEncoder().encodeToString(audio));
+      body.putObject("generationConfig").put("temperature", 0);
+      HttpResponse<String> response =
+          call(
+              http,
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofMinutes(1))
+                  .header("x-goog-api-key", key)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                  .build());
+      try {
+        StringBuilder text = new StringBuilder();
+        for (var part :
+            json.readTree(response.body())
+                .path("candidates")
+                .path(0)
+                .path("content")
+                .path("parts")) {
+          text.append(part.path("text").asText(""));
+        }
+        return capped(text.toString());
+      } catch (IOException e) {
+        throw new CloudMedia.Unavailable("transcription answer is not JSON");
+      }
+    }
   }
 
   /** OpenAI's (or a compatible server's) {@code /audio/transcriptions}. */
@@ -53,10 +169,7 @@ public interface Transcriber {
       this.url = baseUrl.replaceAll("/+$", "") + "/audio/transcriptions";
       this.key = key;
       this.model = model;
-      this.http =
-          http != null
-              ? http
-              : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      this.http = client(http);
     }
 
     @Override
@@ -85,34 +198,17 @@ public interface Transcriber {
               .getBytes(StandardCharsets.UTF_8));
       body.writeBytes(audio);
       body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-      HttpResponse<String> response;
+      HttpResponse<String> response =
+          call(
+              http,
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofMinutes(1))
+                  .header("Authorization", "Bearer " + key)
+                  .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                  .build());
       try {
-        response =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofMinutes(1))
-                    .header("Authorization", "Bearer " + key)
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        throw new CloudMedia.Unavailable(
-            "transcription unreachable: " + e.getClass().getSimpleName());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CloudMedia.Unavailable("interrupted");
-      }
-      int status = response.statusCode();
-      if (status == 429 || status >= 500 || status == 408) {
-        throw new CloudMedia.Unavailable("transcription: HTTP " + status);
-      }
-      if (status / 100 != 2) {
-        throw new CloudMedia.Refused("transcription: HTTP " + status);
-      }
-      try {
-        String text = json.readTree(response.body()).path("text").asText("").strip();
-        return text.length() > 4096 ? text.substring(0, 4096) : text;
+        return capped(json.readTree(response.body()).path("text").asText(""));
       } catch (IOException e) {
         throw new CloudMedia.Unavailable("transcription answer is not JSON");
       }

@@ -29,6 +29,7 @@ public final class Suppressions {
   public static final String KEYWORD = "keyword";
   public static final String USER_PREFERENCES = "marketing_preference";
   public static final String OPERATOR = "operator";
+  public static final String ERASURE = "erasure";
   public static final String IMPORT = "import";
   public static final String MARKETING_STOPPED = "meta_131050";
 

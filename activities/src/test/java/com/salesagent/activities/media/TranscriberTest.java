@@ -40,7 +40,70 @@ class TranscriberTest {
             out.write(answer);
           }
         });
+    server.createContext(
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        ex -> {
+          auth.set(ex.getRequestHeaders().getFirst("x-goog-api-key"));
+          query.set(ex.getRequestURI().getRawQuery());
+          body.set(ex.getRequestBody().readAllBytes());
+          byte[] answer =
+              (status.get() == 200
+                      ? "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" Stop, \"},"
+                          + "{\"text\":\"please remove me \"}]}}]}"
+                      : "{}")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status.get(), answer.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(answer);
+          }
+        });
     server.start();
+  }
+
+  private final AtomicReference<String> query = new AtomicReference<>();
+
+  private Transcriber gemini() {
+    return Transcriber.from(
+        new LlmSettings(
+            "gemini",
+            null,
+            "g-key",
+            "http://127.0.0.1:" + server.getAddress().getPort() + "/v1beta",
+            Duration.ofSeconds(5),
+            1),
+        null);
+  }
+
+  @Test
+  void geminiGetsTheVoiceNoteInlineWithTheKeyInAHeaderNotTheUrl() throws Exception {
+    byte[] ogg = MediaTypesTest.oggOpus();
+
+    String text = gemini().transcribe(ogg, "audio/opus");
+
+    assertThat(text).isEqualTo("Stop, please remove me");
+    assertThat(auth.get()).isEqualTo("g-key");
+    assertThat(query.get()).isNull();
+    var sent = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body.get());
+    var parts = sent.path("contents").path(0).path("parts");
+    assertThat(parts.path(0).path("text").asText()).contains("Transcribe");
+    assertThat(parts.path(1).path("inline_data").path("mime_type").asText()).isEqualTo("audio/ogg");
+    assertThat(
+            java.util.Base64.getDecoder()
+                .decode(parts.path(1).path("inline_data").path("data").asText()))
+        .isEqualTo(ogg);
+    assertThat(gemini().label()).isEqualTo("gemini/gemini-2.5-flash");
+    status.set(503);
+    assertThatThrownBy(() -> gemini().transcribe(ogg, "audio/opus"))
+        .isInstanceOf(CloudMedia.Unavailable.class);
+    status.set(403);
+    assertThatThrownBy(() -> gemini().transcribe(ogg, "audio/opus"))
+        .isInstanceOf(CloudMedia.Refused.class);
+    assertThatThrownBy(
+            () ->
+                gemini()
+                    .transcribe(
+                        new byte[(int) Transcriber.Gemini.MAX_INLINE_BYTES + 1], "audio/opus"))
+        .isInstanceOf(CloudMedia.Refused.class);
   }
 
   @AfterEach

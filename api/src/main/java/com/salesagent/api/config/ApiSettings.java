@@ -100,4 +100,33 @@ public class ApiSettings {
   public void setWebhookRetention(Duration webhookRetention) {
     this.webhookRetention = webhookRetention;
   }
+
+  /**
+   * How long after an erasure's first pass its second pass sweeps what activities already running
+   * for the lead (a send, a media download: at most 5 minutes) may still have written.
+   */
+  @NotNull private Duration erasureSweepAfter = Duration.minutes(10);
+
+  @JsonProperty
+  public Duration getErasureSweepAfter() {
+    return erasureSweepAfter;
+  }
+
+  @JsonProperty
+  public void setErasureSweepAfter(Duration erasureSweepAfter) {
+    this.erasureSweepAfter = erasureSweepAfter;
+  }
+
+  /** How long leads' inbound media stays in S3 (MEDIA_RETENTION); 0 keeps it until erasure. */
+  @NotNull private Duration mediaRetention = Duration.days(180);
+
+  @JsonProperty
+  public Duration getMediaRetention() {
+    return mediaRetention;
+  }
+
+  @JsonProperty
+  public void setMediaRetention(Duration mediaRetention) {
+    this.mediaRetention = mediaRetention;
+  }
 }

@@ -18,6 +18,7 @@ import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.client.WorkflowClient;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -68,6 +69,7 @@ public class LeadResource {
   private final String namespace;
   private final ObjectMapper strict;
   private final ApprovalResource approvals;
+  private final LeadErasure erasure;
 
   public LeadResource(
       LeadValidator validator,
@@ -77,8 +79,10 @@ public class LeadResource {
       ObjectMapper mapper,
       String temporalUiUrl,
       String namespace,
-      ApprovalResource approvals) {
+      ApprovalResource approvals,
+      LeadErasure erasure) {
     this.approvals = approvals;
+    this.erasure = erasure;
     this.validator = validator;
     this.enrolment = enrolment;
     this.store = store;
@@ -402,6 +406,28 @@ public class LeadResource {
             ? "stopped by an operator"
             : LeadValidator.line(reason.length() > 200 ? reason.substring(0, 200) : reason);
     return signal(leadId, "stop", w -> w.stop(why));
+  }
+
+  /**
+   * Erasure on request: the lead's workflow is stopped and its documents, media objects and raw
+   * webhook payloads removed by a durable workflow (202 once it started); its numbers stay
+   * suppressed unless {@code keepSuppressed=false}. Audited with the operator's name.
+   */
+  @DELETE
+  @Path("/{leadId}")
+  public Response erase(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @QueryParam("reason") String reason,
+      @QueryParam("keepSuppressed") String keepSuppressed) {
+    return erasure.request(leadId, operator.name(), reason, keepSuppressed);
+  }
+
+  /** How far the lead's erasure got and, once done, what it removed. */
+  @GET
+  @Path("/{leadId}/erasure")
+  public LeadErasure.ErasureView erasure(@PathParam("leadId") String leadId) {
+    return erasure.status(leadId);
   }
 
   private LeadWorkflow lead(String leadId) {

@@ -1,6 +1,7 @@
 package com.salesagent.api.media;
 
 import com.mongodb.client.model.Filters;
+import com.salesagent.activities.media.MediaRetention;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.api.http.ApiException;
@@ -13,9 +14,10 @@ import org.bson.Document;
 
 /**
  * {@code GET /api/leads/{leadId}/media/{sha256}}: a lead's inbound image, voice note, video or
- * document, from S3, for operators (the bearer token, like every route). Only media recorded on one
- * of the lead's own replies is served (its feedback names the object), never an arbitrary key, with
- * the type sniffed when it was stored, {@code nosniff}, and inline only for images and audio.
+ * document, or an image card composed for one of its messages, from S3, for operators (the bearer
+ * token, like every route). Only media recorded on the lead's own replies or messages is served
+ * (the document names the object), never an arbitrary key, with the type sniffed when it was
+ * stored, {@code nosniff}, and inline only for images and audio.
  */
 @Path("/api/leads/{leadId}/media")
 public class LeadMediaResource {
@@ -48,6 +50,29 @@ public class LeadMediaResource {
                     Filters.eq("media.status", "stored")))
             .first();
     if (feedback == null) {
+      // An image card composed for one of the lead's own messages (the approvals preview).
+      feedback =
+          store
+              .messages()
+              .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("media.sha256", sha256)))
+              .first();
+    }
+    if (feedback == null) {
+      boolean expired =
+          store
+                  .feedback()
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("leadId", leadId),
+                          Filters.eq("media.sha256", sha256),
+                          Filters.eq("media.status", MediaRetention.EXPIRED)))
+              > 0;
+      if (expired) {
+        throw new ApiException(
+            410,
+            "this media was deleted by the retention policy (MEDIA_RETENTION)",
+            new FieldError("sha256", "expired"));
+      }
       throw ApiException.notFound("stored media of this lead with this checksum", "sha256");
     }
     Document media = feedback.get("media", Document.class);

@@ -28,6 +28,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -68,7 +69,8 @@ class LeadResourceTest {
                   Jackson.newObjectMapper(),
                   "",
                   "default",
-                  new ApprovalResource(new HeldMessages(STORE.database()), WORKFLOWS)))
+                  new ApprovalResource(new HeldMessages(STORE.database()), WORKFLOWS),
+                  new LeadErasure(STORE, WORKFLOWS, Duration.ZERO, Clock.systemUTC())))
           .build();
 
   static final MongoClient UNREACHABLE =
@@ -89,7 +91,12 @@ class LeadResourceTest {
                   Jackson.newObjectMapper(),
                   "",
                   "default",
-                  new ApprovalResource(new HeldMessages(UNREACHABLE.getDatabase("x")), WORKFLOWS)))
+                  new ApprovalResource(new HeldMessages(UNREACHABLE.getDatabase("x")), WORKFLOWS),
+                  new LeadErasure(
+                      new LeadStore(UNREACHABLE.getDatabase("x")),
+                      WORKFLOWS,
+                      Duration.ZERO,
+                      Clock.systemUTC())))
           .build();
 
   private static String hostPort(java.net.InetSocketAddress a) {

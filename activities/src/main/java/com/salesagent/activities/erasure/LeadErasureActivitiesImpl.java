@@ -1,0 +1,255 @@
+package com.salesagent.activities.erasure;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.media.OutboundMedia;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.workflows.erasure.Erased;
+import com.salesagent.workflows.erasure.ErasureReport;
+import com.salesagent.workflows.erasure.ErasureRequest;
+import com.salesagent.workflows.erasure.LeadErasureActivities;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.media.InboundMediaWorkflow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * Erasure on request. The first pass leaves the contact as a tombstone (lead id and numbers only,
+ * marked {@code erasure}) so the sweep still knows which webhook payloads were the lead's, and so a
+ * webhook arriving meanwhile still finds whose it is; the last pass removes it. Media objects are
+ * content-addressed and may be shared (two leads of one company can get the same card): an object
+ * is deleted only when no remaining message or feedback names it.
+ */
+public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
+  private final LeadStore store;
+  private final MongoDatabase db;
+  private final ObjectStorage storage;
+  private final WorkflowClient temporal;
+  private final Clock clock;
+
+  public LeadErasureActivitiesImpl(
+      LeadStore store, ObjectStorage storage, WorkflowClient temporal, Clock clock) {
+    this.store = store;
+    this.db = store.database();
+    this.storage = storage;
+    this.temporal = temporal;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<String> stopWorkflows(String leadId) {
+    List<String> ids = new ArrayList<>();
+    ids.add(LeadWorkflow.workflowId(leadId));
+    for (Document f :
+        store
+            .feedback()
+            .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("media.mediaId")))) {
+      ids.add(InboundMediaWorkflow.workflowId(f.get("media", Document.class).getString("mediaId")));
+    }
+    List<String> known = new ArrayList<>();
+    for (String id : ids) {
+      try {
+        temporal.newUntypedWorkflowStub(id).terminate("erased on request");
+        known.add(id);
+      } catch (WorkflowNotFoundException e) {
+        // Closed already (terminate answers not-found for a closed run) or never started.
+        if (exists(id)) {
+          known.add(id);
+        }
+      }
+    }
+    return known;
+  }
+
+  private boolean exists(String workflowId) {
+    try {
+      temporal.newUntypedWorkflowStub(workflowId).describe();
+      return true;
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Erased erase(ErasureRequest request, boolean last) {
+    String leadId = request.leadId();
+    Instant now = clock.instant();
+    Document contact = store.contacts().find(Filters.eq("leadId", leadId)).first();
+    List<String> numbers = contact == null ? List.of() : LeadStore.numbersOf(contact);
+    Set<String> urls = new LinkedHashSet<>();
+    Set<String> shas = new LinkedHashSet<>();
+    for (MongoCollection<Document> c : List.of(store.messages(), store.feedback())) {
+      for (Document d :
+          c.find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("media")))) {
+        Document media = d.get("media", Document.class);
+        if (media == null) {
+          continue; // a text message or reply stores media: null
+        }
+        if (media.getString("url") != null) {
+          urls.add(media.getString("url"));
+        }
+        if (media.getString("sha256") != null) {
+          shas.add(media.getString("sha256"));
+        }
+      }
+    }
+    Map<String, Long> documents = new LinkedHashMap<>();
+    Bson ofLead = Filters.eq("leadId", leadId);
+    documents.put(Collections.MESSAGES, store.messages().deleteMany(ofLead).getDeletedCount());
+    documents.put(Collections.FEEDBACK, store.feedback().deleteMany(ofLead).getDeletedCount());
+    documents.put(
+        Collections.INTERACTION_HISTORY,
+        store.history().deleteMany(Filters.eq("meta.leadId", leadId)).getDeletedCount());
+    documents.put(
+        Collections.RESEARCH_RESULTS,
+        db.getCollection(Collections.RESEARCH_RESULTS).deleteMany(ofLead).getDeletedCount());
+    documents.put(
+        Collections.PERSONAS,
+        db.getCollection(Collections.PERSONAS).deleteMany(ofLead).getDeletedCount());
+
+    List<String> objects = new ArrayList<>();
+    String prefix = "s3://" + storage.bucket() + "/";
+    for (String url : urls) {
+      if (!url.startsWith(prefix) || namedElsewhere(url)) {
+        continue;
+      }
+      String key = url.substring(prefix.length());
+      if (storage.exists(key)) {
+        storage.delete(key);
+        objects.add(key);
+      }
+    }
+    long uploads = 0;
+    for (String sha : shas) {
+      if (store.messages().countDocuments(Filters.eq("media.sha256", sha)) == 0) {
+        uploads +=
+            db.getCollection(OutboundMedia.UPLOADS)
+                // Keyed "<phone number id>:<sha256>"; a checksum is hex, safe in a pattern.
+                .deleteMany(Filters.regex("_id", ":" + sha + "$"))
+                .getDeletedCount();
+      }
+    }
+    documents.put(OutboundMedia.UPLOADS, uploads);
+
+    long payloads = 0;
+    List<String> digits =
+        numbers.stream().map(n -> n.startsWith("+") ? n.substring(1) : n).toList();
+    if (!digits.isEmpty()) {
+      payloads =
+          db.getCollection(Collections.WEBHOOK_EVENTS)
+              .updateMany(
+                  Filters.in("partitionKey", digits),
+                  Updates.combine(
+                      Updates.unset("item"),
+                      Updates.unset("partitionKey"),
+                      Updates.set("processed", true),
+                      Updates.set("erasedAt", Date.from(now))))
+              .getModifiedCount();
+    }
+    int suppressed = 0;
+    if (request.keepSuppressed() && !numbers.isEmpty()) {
+      new Suppressions(db).suppress(numbers, Suppressions.ERASURE, now, "erased on request");
+      suppressed = numbers.size();
+    }
+    long contacts = 0;
+    if (contact != null) {
+      if (last) {
+        contacts = store.contacts().deleteOne(ofLead).getDeletedCount();
+      } else if (contact.get("erasure") == null) {
+        Document tombstone =
+            new Document("_id", contact.get("_id"))
+                .append("leadId", leadId)
+                .append("erasure", new Document("requestedAt", Date.from(now)));
+        if (contact.getString("phone") != null) {
+          tombstone.append("phone", contact.getString("phone"));
+        }
+        tombstone.append("waIds", contact.getList("waIds", String.class, List.of()));
+        store.contacts().replaceOne(Filters.eq("_id", contact.get("_id")), tombstone);
+        contacts = 1;
+      }
+    }
+    documents.put(Collections.CONTACTS, contacts);
+    return new Erased(documents, objects, payloads, suppressed, List.of());
+  }
+
+  private boolean namedElsewhere(String url) {
+    return store.messages().countDocuments(Filters.eq("media.url", url)) > 0
+        || store.feedback().countDocuments(Filters.eq("media.url", url)) > 0;
+  }
+
+  @Override
+  public List<String> deleteHistories(List<String> workflowIds) {
+    List<String> deleted = new ArrayList<>();
+    for (String id : workflowIds) {
+      try {
+        temporal
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .deleteWorkflowExecution(
+                DeleteWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(temporal.getOptions().getNamespace())
+                    .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+                    .build());
+        deleted.add(id);
+      } catch (StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        if (code == Status.Code.NOT_FOUND) {
+          continue;
+        }
+        if (code == Status.Code.UNIMPLEMENTED) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "this Temporal server does not delete workflow histories; they are kept until the"
+                  + " namespace's retention period ends",
+              HISTORIES_KEPT);
+        }
+        throw e;
+      }
+    }
+    return deleted;
+  }
+
+  @Override
+  public void audit(ErasureRequest request, ErasureReport report) {
+    db.getCollection(Collections.AUDIT_LOG)
+        .insertOne(
+            new Document("at", Date.from(clock.instant()))
+                .append("actor", request.requestedBy())
+                .append("action", "lead_erased")
+                .append("leadId", request.leadId())
+                .append("reason", request.reason())
+                .append("keepSuppressed", request.keepSuppressed())
+                .append("first", summary(report.first()))
+                .append("sweep", summary(report.sweep()))
+                .append("historiesDeleted", report.historiesDeleted())
+                .append("historiesKept", report.historiesKept()));
+  }
+
+  private static Document summary(Erased e) {
+    return new Document("documents", new Document(new LinkedHashMap<>(e.documents())))
+        .append("objects", e.objects())
+        .append("webhookPayloads", e.webhookPayloads())
+        .append("numbersSuppressed", e.numbersSuppressed())
+        .append("workflowIds", e.workflowIds());
+  }
+}

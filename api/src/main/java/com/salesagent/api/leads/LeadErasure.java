@@ -1,0 +1,119 @@
+package com.salesagent.api.leads;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.temporal.TaskQueues;
+import com.salesagent.workflows.erasure.ErasureReport;
+import com.salesagent.workflows.erasure.ErasureRequest;
+import com.salesagent.workflows.erasure.LeadErasureWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import org.bson.Document;
+
+/**
+ * Erasure on request ({@code DELETE /api/leads/{leadId}}): accepted once the durable erasure
+ * workflow has started (202), audited with the operator's name; {@code GET
+ * /api/leads/{leadId}/erasure} says how far it got and, once done, what it removed.
+ */
+public final class LeadErasure {
+  private final LeadStore store;
+  private final WorkflowClient temporal;
+  private final Duration sweepAfter;
+  private final Clock clock;
+
+  public LeadErasure(LeadStore store, WorkflowClient temporal, Duration sweepAfter, Clock clock) {
+    this.store = store;
+    this.temporal = temporal;
+    this.sweepAfter = sweepAfter;
+    this.clock = clock;
+  }
+
+  /** What {@code DELETE} and {@code GET .../erasure} answer. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ErasureView(
+      String leadId, String workflowId, String status, String step, ErasureReport report) {}
+
+  Response request(String leadId, String operator, String reason, String keepSuppressed) {
+    boolean keep;
+    if (keepSuppressed == null || keepSuppressed.equals("true")) {
+      keep = true;
+    } else if (keepSuppressed.equals("false")) {
+      keep = false;
+    } else {
+      throw new ApiException(
+          400, "keepSuppressed is true or false", new FieldError("keepSuppressed", "true|false"));
+    }
+    if (store.contact(leadId) == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    String why =
+        reason == null || reason.isBlank()
+            ? "erasure requested by " + operator
+            : LeadValidator.line(reason.length() > 200 ? reason.substring(0, 200) : reason);
+    String workflowId = LeadErasureWorkflow.workflowId(leadId);
+    LeadErasureWorkflow erasure =
+        temporal.newWorkflowStub(
+            LeadErasureWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(TaskQueues.LEADS)
+                // A lead enrolled again under the same id after its erasure may be erased again.
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .build());
+    String status = "erasing";
+    try {
+      WorkflowClient.start(
+          erasure::erase, new ErasureRequest(leadId, operator, why, keep, sweepAfter.toSeconds()));
+      store
+          .database()
+          .getCollection(Collections.AUDIT_LOG)
+          .insertOne(
+              new Document("at", Date.from(clock.instant()))
+                  .append("actor", operator)
+                  .append("action", "lead_erasure_requested")
+                  .append("leadId", leadId)
+                  .append("reason", why)
+                  .append("keepSuppressed", keep));
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      status = "erasing already";
+    }
+    return Response.accepted(new ErasureView(leadId, workflowId, status, null, null)).build();
+  }
+
+  ErasureView status(String leadId) {
+    String workflowId = LeadErasureWorkflow.workflowId(leadId);
+    WorkflowStub stub = temporal.newUntypedWorkflowStub(workflowId);
+    WorkflowExecutionStatus status;
+    try {
+      status = stub.describe().getStatus();
+    } catch (WorkflowNotFoundException e) {
+      throw ApiException.notFound("erasure of lead " + leadId, "leadId");
+    }
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return new ErasureView(leadId, workflowId, "erasing", stub.query("step", String.class), null);
+    }
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      return new ErasureView(
+          leadId, workflowId, "erased", "done", stub.getResult(ErasureReport.class));
+    }
+    return new ErasureView(
+        leadId,
+        workflowId,
+        status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT),
+        null,
+        null);
+  }
+}

@@ -1,0 +1,187 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.api.embedded.EmulatorMedia;
+import com.salesagent.api.webhook.WebhookSignature;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Erasure on request on the embedded stack: a lead that answered with a photo is erased; its
+ * documents, its media object, its raw webhook payloads and its workflow are gone, its number stays
+ * suppressed, the erasure is audited; another lead that sent the same photo keeps it.
+ */
+final class ErasureApplicationTest extends AppTestHarness {
+  private HttpResponse<String> delete(String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).DELETE();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b);
+  }
+
+  private void replyWithPhoto(String phone, String wamid, String mediaId, String tag)
+      throws Exception {
+    String from = phone.substring(1);
+    String body =
+        ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"waba-1\",\"changes\":"
+                + "[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+                + "\"metadata\":{\"display_phone_number\":\"15550000000\",\"phone_number_id\":"
+                + "\"%s\"},\"messages\":[{\"from\":\"%s\",\"id\":\"wamid.photo-%s\","
+                + "\"timestamp\":\"1764064800\",\"context\":{\"id\":\"%s\"},\"type\":\"image\","
+                + "\"image\":{\"caption\":\"Interested, here is our floor plan\","
+                + "\"mime_type\":\"image/png\",\"id\":\"%s\"}}]}}]}]}")
+            .formatted(emulator().phoneNumberId(), from, tag, wamid, mediaId);
+    HttpResponse<String> r =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/webhooks/whatsapp")))
+                .header("Content-Type", "application/json")
+                .header(
+                    "X-Hub-Signature-256",
+                    new WebhookSignature(emulator().appSecret())
+                        .sign(body.getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  private String erasureStatus(String leadId) {
+    try {
+      return json.readTree(get("/api/leads/" + leadId + "/erasure").body()).path("status").asText();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Document storedMedia(String leadId) {
+    for (Document f : store().feedback().find(Filters.eq("leadId", leadId))) {
+      Document media = f.get("media", Document.class);
+      if (media != null && "stored".equals(media.getString("status"))) {
+        return media;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void anErasedLeadLeavesNoDocumentsMediaOrPayloadsAndStaysSuppressed() throws Exception {
+    String leadId = "erase-" + UUID.randomUUID();
+    String otherId = "keep-" + UUID.randomUUID();
+    String phone = phone();
+    String otherPhone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String otherWamid = enrolAndAwaitFirstSend(otherId, otherPhone);
+    // The same photo from both leads: one object in S3 (content-addressed), named by both.
+    byte[] png = EmulatorMedia.samplePng("floor plan " + leadId);
+    replyWithPhoto(phone, wamid, emulator().media().put("image/png", png), leadId);
+    replyWithPhoto(otherPhone, otherWamid, emulator().media().put("image/png", png), otherId);
+    await(
+        "both photos stored",
+        Duration.ofSeconds(30),
+        () -> storedMedia(leadId) != null && storedMedia(otherId) != null);
+    String url = storedMedia(leadId).getString("url");
+    assertThat(storedMedia(otherId).getString("url")).isEqualTo(url);
+    ObjectStorage s3 = app().connections().storage().storage();
+    String key = url.replaceFirst("^s3://[^/]+/", "");
+    MongoDatabase db = app().connections().mongo().database();
+    String digits = phone.substring(1);
+    assertThat(
+            db.getCollection(Collections.WEBHOOK_EVENTS)
+                .countDocuments(Filters.eq("partitionKey", digits)))
+        .isPositive();
+
+    // Bad requests first: nothing starts.
+    assertThat(delete("/api/leads/" + leadId, null).statusCode()).isEqualTo(401);
+    HttpResponse<String> bad = delete("/api/leads/" + leadId + "?keepSuppressed=maybe", TOKEN);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("keepSuppressed");
+    HttpResponse<String> unknown = delete("/api/leads/nobody-" + UUID.randomUUID(), TOKEN);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(get("/api/leads/" + leadId + "/erasure").statusCode()).isEqualTo(404);
+
+    HttpResponse<String> accepted =
+        delete("/api/leads/" + leadId + "?reason=asked%20by%20email", TOKEN);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    assertThat(json.readTree(accepted.body()).path("workflowId").asText())
+        .isEqualTo("erasure-" + leadId);
+    // Asked twice (an operator's double click, a retried request): one erasure.
+    assertThat(delete("/api/leads/" + leadId, TOKEN).statusCode()).isEqualTo(202);
+
+    await("erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(leadId)));
+    JsonNode report = json.readTree(get("/api/leads/" + leadId + "/erasure").body()).path("report");
+    assertThat(report.path("first").path("documents").path("messages").asLong()).isPositive();
+    assertThat(report.path("first").path("documents").path("feedback").asLong()).isPositive();
+    // The dev server cannot delete histories; the report says so instead of claiming it did.
+    assertThat(report.path("historiesKept").asText()).contains("retention");
+
+    for (String collection :
+        List.of(
+            Collections.CONTACTS,
+            Collections.MESSAGES,
+            Collections.FEEDBACK,
+            Collections.RESEARCH_RESULTS,
+            Collections.PERSONAS)) {
+      assertThat(db.getCollection(collection).countDocuments(Filters.eq("leadId", leadId)))
+          .as(collection)
+          .isZero();
+    }
+    assertThat(store().interactions(leadId)).isEmpty();
+    assertThat(get("/api/leads/" + leadId).statusCode()).isEqualTo(404);
+    assertThat(
+            db.getCollection(Collections.WEBHOOK_EVENTS)
+                .countDocuments(Filters.eq("partitionKey", digits)))
+        .isZero();
+    assertThat(
+            db.getCollection(Collections.WEBHOOK_EVENTS)
+                .countDocuments(Filters.and(Filters.exists("erasedAt"), Filters.exists("item"))))
+        .isZero();
+    // The other lead's photo is the same object: it stays, with its documents.
+    assertThat(s3.exists(key)).isTrue();
+    assertThat(storedMedia(otherId)).isNotNull();
+    assertThat(
+            app()
+                .connections()
+                .temporal()
+                .client()
+                .newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId))
+                .describe()
+                .getStatus())
+        .isIn(
+            WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+            WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    // The number asked to be forgotten, not to be contacted again.
+    Document suppression = new Suppressions(db).find(phone);
+    assertThat(suppression.getString("source")).isEqualTo(Suppressions.ERASURE);
+    assertThat(postJson("/api/leads", leadJson("again-" + UUID.randomUUID(), phone)).statusCode())
+        .isEqualTo(409);
+    List<String> audited =
+        db.getCollection(Collections.AUDIT_LOG)
+            .find(Filters.eq("leadId", leadId))
+            .map(d -> d.getString("action") + " by " + d.getString("actor"))
+            .into(new java.util.ArrayList<>());
+    assertThat(audited).contains("lead_erasure_requested by operator", "lead_erased by operator");
+
+    // Erasing the other lead as well: now nothing names the photo and it goes.
+    assertThat(delete("/api/leads/" + otherId + "?keepSuppressed=false", TOKEN).statusCode())
+        .isEqualTo(202);
+    await(
+        "the other erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(otherId)));
+    assertThat(s3.exists(key)).isFalse();
+    assertThat(new Suppressions(db).find(otherPhone)).isNull();
+  }
+}
