@@ -1,7 +1,7 @@
 /* Messages the quality gate held: approve, send an edited text, or reject. A list being edited
  * is not re-rendered under the operator's cursor (the refresh waits until focus leaves it). */
 import { $, h, clear, str, toDate, fmtDateTime, leadLink, toast, reportError } from './util.js';
-import { api } from './api.js';
+import { api, apiObjectUrl } from './api.js';
 import { session, overviewVisible } from './state.js';
 import { loadLeads } from './leads.js';
 
@@ -24,6 +24,31 @@ export function loadApprovals() {
     if (editingApproval()) { approvals.deferred = true; return; }
     renderApprovals(Array.isArray(d.pending) ? d.pending : []);
   }).catch(reportError);
+}
+
+/** Object URLs of the held messages' image cards, by checksum: fetched once while listed. */
+const previews = new Map();
+
+/** The image card the lead would get with this message, if it has one. */
+function preview(p) {
+  const m = p.media;
+  if (!m || !/^[0-9a-f]{64}$/.test(String(m.sha256 || '')) || String(m.contentType || '').indexOf('image/') !== 0) return null;
+  const box = h('div', { class: 'approval-media', 'data-sha256': m.sha256 });
+  if (!previews.has(m.sha256)) {
+    previews.set(m.sha256, apiObjectUrl('/api/leads/' + encodeURIComponent(p.leadId) + '/media/' + m.sha256));
+  }
+  previews.get(m.sha256).then((url) => {
+    box.appendChild(h('img', { class: 'media-image', alt: 'Image card sent with this message', src: url }));
+  }, (e) => { box.appendChild(h('p', { class: 'warn', text: 'card not available (' + str(e.message) + ')' })); });
+  return box;
+}
+
+/** Revokes the cards of messages no longer listed. */
+function releasePreviews(pending) {
+  const listed = new Set(pending.map((p) => (p.media ? String(p.media.sha256) : '')));
+  previews.forEach((u, sha) => {
+    if (!listed.has(sha)) { u.then((url) => URL.revokeObjectURL(url), () => {}); previews.delete(sha); }
+  });
 }
 
 function approvalKey(p) { return String(p.leadId) + '\u0000' + String(p.idempotencyKey); }
@@ -50,6 +75,7 @@ function renderApprovals(pending) {
         h('span', { class: 'sla' + (sla && sla.getTime() < Date.now() ? ' overdue' : ''), text: 'SLA ' + fmtDateTime(p.slaAt) })
       ]),
       h('code', { class: 'gate', text: p.gate == null ? 'gate: –' : 'gate: ' + JSON.stringify(p.gate) }),
+      preview(p),
       ta,
       h('div', { class: 'approval-actions' }, [
         h('button', { type: 'button', class: 'approve', text: 'Approve' }),
@@ -62,6 +88,7 @@ function renderApprovals(pending) {
     li.querySelector('.reject').addEventListener('click', () => { decide(p, 'reject', li, ta); });
     list.appendChild(li);
   });
+  releasePreviews(pending);
   approvals.rendered = pending.length;
   $('pending-count').textContent = String(pending.length);
   $('approvals-empty').hidden = pending.length > 0;

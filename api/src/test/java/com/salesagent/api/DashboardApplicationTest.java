@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.dashboard.LiveFeed;
@@ -702,13 +703,47 @@ class DashboardApplicationTest {
 
       // A message the quality gate holds (English template, Portuguese-speaking lead) is approved
       // from the dashboard and then sent.
+      // Its variant sends an image card: the approver sees the card beside the text.
       String heldLead = "browser-held-" + UUID.randomUUID();
-      HttpResponse<String> held =
-          post(
-              "/api/leads",
-              lead(heldLead, phone(), "browser", "Held")
-                  .replace("\"timezone\"", "\"locale\":\"pt-BR\",\"timezone\""));
-      assertThat(held.statusCode()).isEqualTo(202);
+      String cardVariant = "browser-card-" + UUID.randomUUID().toString().substring(0, 8);
+      assertThat(
+              post(
+                      "/api/variants",
+                      ("{\"variantId\":\"%s\",\"segments\":[\"*\"],\"angle\":\"cost\",\"weight\":1,"
+                              + "\"modality\":\"image_card\",\"offer\":\"Cut your cost per lead\","
+                              + "\"templates\":{\"first_contact\":{\"name\":\"intro_bc\","
+                              + "\"language\":\"en\",\"header\":\"image\",\"body\":"
+                              + "\"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?\"}}}")
+                          .formatted(cardVariant))
+                  .statusCode())
+          .isEqualTo(201);
+      // The card variant alone for this lead (set in MongoDB: no kill switch for leads in flight).
+      var others = Filters.and(Filters.ne("variantId", cardVariant), Filters.ne("enabled", false));
+      List<String> switchedOff =
+          db.getCollection("prompt_variants")
+              .find(others)
+              .map(v -> v.getString("variantId"))
+              .into(new java.util.ArrayList<>());
+      db.getCollection("prompt_variants")
+          .updateMany(Filters.in("variantId", switchedOff), Updates.set("enabled", false));
+      try {
+        HttpResponse<String> held =
+            post(
+                "/api/leads",
+                lead(heldLead, phone(), "browser", "Held")
+                    .replace("\"timezone\"", "\"locale\":\"pt-BR\",\"timezone\""));
+        assertThat(held.statusCode()).isEqualTo(202);
+        await(
+            "the held lead on the card variant",
+            Duration.ofSeconds(30),
+            () -> store().contact(heldLead).getString("variantId") != null);
+      } finally {
+        db.getCollection("prompt_variants")
+            .updateMany(Filters.in("variantId", switchedOff), Updates.set("enabled", true));
+        db.getCollection("prompt_variants")
+            .updateOne(Filters.eq("variantId", cardVariant), Updates.set("enabled", false));
+      }
+      assertThat(store().contact(heldLead).getString("variantId")).isEqualTo(cardVariant);
       var approval =
           org.openqa.selenium.By.cssSelector(
               "#approvals-list li[data-approval='" + heldLead + "']");
@@ -717,6 +752,18 @@ class DashboardApplicationTest {
       new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
           .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
           .until(d -> !d.findElements(approval).isEmpty());
+      wait.until(
+          d ->
+              Boolean.TRUE.equals(
+                  js.executeScript(
+                      "const i = document.querySelector(\"#approvals-list li[data-approval='"
+                          + heldLead
+                          + "'] .approval-media img\");"
+                          + "return !!i && i.complete && i.naturalWidth === 1200;")));
+      js.executeScript(
+          "document.querySelector(\"#approvals-list li[data-approval='"
+              + heldLead
+              + "']\").scrollIntoView({block: 'start'})");
       browser.screenshot("dashboard-approval.png");
       wait.until(
           d -> {

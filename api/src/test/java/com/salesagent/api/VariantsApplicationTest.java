@@ -124,8 +124,17 @@ final class VariantsApplicationTest extends AppTestHarness {
     List<String> others = disableAllBut(variant);
     String leadId = "card-" + UUID.randomUUID();
     String phone = phone();
+    String heldId = "card-held-" + UUID.randomUUID();
     try {
       enrolAndAwaitFirstSend(leadId, phone);
+      // A Portuguese-speaking lead's English text is held by the gate: the approver sees the card.
+      postJson(
+          "/api/leads",
+          leadJson(heldId, phone()).replace("\"timezone\"", "\"locale\":\"pt-BR\",\"timezone\""));
+      await(
+          "held",
+          Duration.ofSeconds(30),
+          () -> "awaiting_approval".equals(store().contact(heldId).getString("stage")));
     } finally {
       for (String id : others) {
         postJson("/api/variants/" + id + "/enable", "");
@@ -150,6 +159,37 @@ final class VariantsApplicationTest extends AppTestHarness {
             e ->
                 "message_sent".equals(e.getString("type"))
                     && card.getString("url").equals(e.getString("media_url")));
+    JsonNode held = null;
+    for (JsonNode p : json.readTree(get("/api/approvals").body()).path("pending")) {
+      if (heldId.equals(p.path("leadId").asText())) {
+        held = p;
+      }
+    }
+    assertThat(held).as("the held card message is listed").isNotNull();
+    String sha = held.path("media").path("sha256").asText();
+    assertThat(held.path("media").path("contentType").asText()).isEqualTo("image/png");
+    HttpResponse<byte[]> preview =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url("/api/leads/" + heldId + "/media/" + sha)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(preview.statusCode()).isEqualTo(200);
+    assertThat(preview.headers().firstValue("Content-Type")).hasValue("image/png");
+    org.bson.Document heldCard =
+        store().messagesOf(heldId).get(0).get("media", org.bson.Document.class);
+    assertThat(preview.body())
+        .isEqualTo(
+            app()
+                .connections()
+                .storage()
+                .storage()
+                .get(heldCard.getString("url").replaceFirst("^s3://[^/]+/", "")));
+    // Only under a lead whose own message or reply names it.
+    assertThat(get("/api/leads/nobody-" + UUID.randomUUID() + "/media/" + sha).statusCode())
+        .isEqualTo(404);
+    postJson("/api/leads/" + heldId + "/approval", "{\"decision\":\"reject\"}");
     JsonNode report = json.readTree(get("/api/analytics/variants").body()).path("variants");
     boolean shown = false;
     for (JsonNode row : report) {

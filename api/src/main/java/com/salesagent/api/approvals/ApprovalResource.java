@@ -48,7 +48,25 @@ public class ApprovalResource {
       String purpose,
       String text,
       Object gate,
-      Object slaAt) {}
+      Object slaAt,
+      Media media) {}
+
+  /**
+   * The image card that goes with a held message (served by {@code GET
+   * /api/leads/{leadId}/media/{sha256}}), so the approver sees what the lead would get.
+   */
+  public record Media(String kind, String sha256, String contentType, Object size) {
+    static Media of(Document message) {
+      Document m = message.get("media", Document.class);
+      return m == null || m.getString("sha256") == null
+          ? null
+          : new Media(
+              m.getString("kind"),
+              m.getString("sha256"),
+              m.getString("contentType"),
+              m.get("size"));
+    }
+  }
 
   /** A send Meta never confirmed nor refused: resend, assume it went, or stop the lead. */
   public record DeliveryUnknown(
@@ -83,7 +101,8 @@ public class ApprovalResource {
               m.getString("purpose"),
               m.getString("text"),
               m.get("gate"),
-              m.get("approval", Document.class).get("slaAt")));
+              m.get("approval", Document.class).get("slaAt"),
+              Media.of(m)));
     }
     List<DeliveryUnknown> unknown = new ArrayList<>();
     for (Document m : held.deliveryUnknown(LIMIT)) {
