@@ -48,11 +48,11 @@ class SimulationApplicationTest {
             "enterprise", Map.of("v-cost", 0.9, "v-scaling", 0.0, "v-speed", 0.0));
     AtomicLong lastProgress = new AtomicLong(-1);
 
-    // Five enrolments a second: Thompson counts a lead as a trial when it is assigned and as a
-    // reply only when the reply is processed, so at 20 a second a busy machine kept 10-20 answered
-    // but unprocessed leads per segment counted as failures, and the right arm's share ran
-    // 0.48-0.65
-    // (7 CI runs, two below the bar of 0.5). At 5 a second it ran 0.69-0.75.
+    // Thompson counted a lead as a trial when assigned and as a reply only once the reply was
+    // processed, so answered but unprocessed leads were failures: at 20 enrolments a second the
+    // right arm's share ran 0.48-0.65 in CI (two runs below the bar of 0.5). Now only leads with an
+    // outcome are trials (AwaitingOutcome): 0.75-0.79 at 20 a second here. Five a second leaves
+    // margin on a loaded 2-core machine.
     EndToEndSimulation.Outcome o =
         EndToEndSimulation.run(
             app,

@@ -11,6 +11,7 @@ import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.AssignmentStrategy;
+import com.salesagent.activities.variants.AwaitingOutcome;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.ApprovalRecord;
 import com.salesagent.workflows.lead.LeadActivities;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +47,7 @@ public class LeadActivitiesImpl implements LeadActivities {
   private final LeadStore store;
   private final Clock clock;
   private final VariantStats stats;
+  private final AwaitingOutcome awaiting;
 
   private final PersonaBuilder personas;
 
@@ -57,6 +60,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.store = store;
     this.clock = clock;
     this.stats = new VariantStats(store.database());
+    this.awaiting = new AwaitingOutcome(store.database());
     this.personas = personas;
   }
 
@@ -160,18 +164,14 @@ public class LeadActivitiesImpl implements LeadActivities {
                 Updates.inc("n", 1L),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
     long n = ((Number) counter.get("n")).longValue() - 1;
-    Map<String, Map<String, Long>> totals = stats.totals(segment);
+    Map<String, Double> weights = new LinkedHashMap<>();
+    for (Document v : variants) {
+      weights.put(v.getString("variantId"), ((Number) v.get("weight", 1)).doubleValue());
+    }
+    Map<String, Arm> observed = awaiting.arms(segment, stats.totals(segment), weights);
     List<Arm> arms = new ArrayList<>();
     for (Document v : variants) {
-      Map<String, Long> t = totals.getOrDefault(v.getString("variantId"), Map.of());
-      long assigned = t.getOrDefault("assigned", 0L);
-      long replied = Math.min(assigned, t.getOrDefault("replied", 0L));
-      arms.add(
-          new Arm(
-              v.getString("variantId"),
-              ((Number) v.get("weight", 1)).doubleValue(),
-              assigned,
-              replied));
+      arms.add(observed.get(v.getString("variantId")));
     }
     Document chosen = variants.get(strategy.choose(arms, n, new MersenneTwister()));
     String variantId = chosen.getString("variantId");

@@ -102,17 +102,16 @@ public final class ArmGuard {
       if (variants.size() < 2) {
         continue;
       }
-      Map<String, Map<String, Long>> totals = stats.totals(segment);
+      Map<String, Double> weights = new LinkedHashMap<>();
+      for (Document v : variants) {
+        weights.put(v.getString("variantId"), 1.0);
+      }
+      // Judged on outcomes: a lead still waiting for its reply is no evidence against its arm.
+      Map<String, Arm> observed =
+          new AwaitingOutcome(db).arms(segment, stats.totals(segment), weights);
       List<Arm> arms = new ArrayList<>();
       for (Document v : variants) {
-        Map<String, Long> t = totals.getOrDefault(v.getString("variantId"), Map.of());
-        long assigned = t.getOrDefault("assigned", 0L);
-        arms.add(
-            new Arm(
-                v.getString("variantId"),
-                1,
-                assigned,
-                Math.min(assigned, t.getOrDefault("replied", 0L))));
+        arms.add(observed.get(v.getString("variantId")));
       }
       double[] best = VariantAnalytics.probabilityToBeBest(arms, 20_000, 7);
       int remaining = arms.size();
@@ -143,14 +142,15 @@ public final class ArmGuard {
                     .append("variantId", arm.variantId())
                     .append("segment", segment)
                     .append("probabilityToBeBest", best[i])
-                    .append("assigned", arm.trials())
+                    .append("assigned", arm.assigned())
+                    .append("withOutcome", arm.trials())
                     .append("replied", arm.successes())
                     .append(
                         "rule",
                         new Document("minSamples", minSamples)
                             .append("maxProbabilityToBeBest", bound)
                             .append("consecutiveChecks", needed)));
-        out.add(new Disabled(segment, arm.variantId(), best[i], arm.trials()));
+        out.add(new Disabled(segment, arm.variantId(), best[i], arm.assigned()));
       }
       if (!strikes.isEmpty()) {
         configs.updateOne(

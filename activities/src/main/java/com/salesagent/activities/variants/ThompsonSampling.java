@@ -6,9 +6,10 @@ import org.apache.commons.math3.random.RandomGenerator;
 
 /**
  * Thompson sampling over Beta(1 + replies, 1 + non-replies) posteriors, one per variant in the
- * segment. Burn-in: until every arm has {@code burnIn} trials, the least-tried arm is chosen (so
- * early luck cannot starve an arm). Traffic floor: each arm keeps at least {@code floor} of the
- * traffic (explored uniformly), so a changing audience is noticed.
+ * segment, over the leads whose outcome is known (a lead still waiting for its reply is not a
+ * non-reply). Burn-in: until every arm has {@code burnIn} leads assigned, the least-assigned arm is
+ * chosen (so early luck cannot starve an arm). Traffic floor: each arm keeps at least {@code floor}
+ * of the traffic (explored uniformly), so a changing audience is noticed.
  */
 public final class ThompsonSampling implements AssignmentStrategy {
   private final int burnIn;
@@ -24,13 +25,15 @@ public final class ThompsonSampling implements AssignmentStrategy {
 
   @Override
   public int choose(List<Arm> arms, long n, RandomGenerator random) {
+    // Burn-in spreads assignments (leads still awaiting their outcome included: a burst before
+    // any outcome must not all go to one arm); the posterior below uses outcomes only.
     int leastTried = 0;
     for (int i = 1; i < arms.size(); i++) {
-      if (arms.get(i).trials() < arms.get(leastTried).trials()) {
+      if (arms.get(i).assigned() < arms.get(leastTried).assigned()) {
         leastTried = i;
       }
     }
-    if (arms.get(leastTried).trials() < burnIn) {
+    if (arms.get(leastTried).assigned() < burnIn) {
       return leastTried;
     }
     if (random.nextDouble() < floor * arms.size()) {

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -510,6 +511,44 @@ class LeadActivitiesTest {
     assertThat(again.strategy()).isEqualTo("sticky");
     assertThat(next).doesNotHaveDuplicates().hasSize(3);
     assertThat(next.get(2)).isEqualTo(a.variantId());
+  }
+
+  /**
+   * v-cost: 40 leads, 8 replies, 30 still waiting for theirs (8 of the 10 with an outcome replied);
+   * v-speed: 20 leads, 6 replies, all ended. Counting the waiting leads as non-replies made v-cost
+   * look like 20 % against v-speed's 30 % and sent most new leads to v-speed.
+   */
+  @Test
+  void leadsStillWaitingForTheirReplyAreNotCountedAsNonRepliesByThompson() {
+    MONGO
+        .database()
+        .getCollection("agent_configurations")
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("configId", "default"),
+            com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.set("strategy", "thompson"),
+                com.mongodb.client.model.Updates.set(
+                    "thompson", new Document("burnIn", 0).append("floor", 0.0))));
+    counters("v-cost", "smb", 40, 8);
+    counters("v-speed", "smb", 20, 6);
+    counters("v-scaling", "smb", 20, 1);
+    for (int i = 0; i < 30; i++) {
+      store.insertContact(
+          new Document("leadId", "W-" + i)
+              .append("phone", "+1555100%04d".formatted(i))
+              .append("segment", "smb")
+              .append("variantId", "v-cost")
+              .append("stage", "awaiting_response"));
+    }
+    Map<String, Integer> chosen = new java.util.TreeMap<>();
+    for (int i = 0; i < 20; i++) {
+      store.insertContact(
+          new Document("leadId", "N-" + i)
+              .append("phone", "+1555200%04d".formatted(i))
+              .append("segment", "smb"));
+      chosen.merge(leads.assignVariant("N-" + i, "smb").variantId(), 1, Integer::sum);
+    }
+    assertThat(chosen.getOrDefault("v-cost", 0)).as("%s", chosen).isGreaterThanOrEqualTo(16);
   }
 
   private void counters(String variant, String segment, long assigned, long replied) {

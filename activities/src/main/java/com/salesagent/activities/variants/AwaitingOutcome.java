@@ -1,0 +1,113 @@
+package com.salesagent.activities.variants;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.workflows.lead.Stage;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.bson.Document;
+
+/**
+ * Which assigned leads have no outcome yet, per variant. A bandit that counts every assignment as a
+ * trial counts a lead whose reply has not come yet as a failure: the arm that gets the most traffic
+ * has the most such leads and looks worse than it is, for as long as replies take (hours in real
+ * campaigns; in the simulator at 20 enrolments a second, 10-20 leads per segment, enough to keep
+ * the right arm's share near a third). So a trial is a lead whose outcome is known: replied, or
+ * ended (no response after the follow-ups, opted out, failed, stopped).
+ *
+ * <p>The count comes from the contacts whose stage is not terminal, at most once a second per
+ * segment; leads assigned since that count are added to it (they cannot have ended yet), so a burst
+ * of assignments within the second does not read its own leads as failures.
+ */
+public final class AwaitingOutcome {
+  static final long REFRESH_NANOS = 1_000_000_000L;
+  private static final List<String> ENDED =
+      Arrays.stream(Stage.values()).filter(Stage::terminal).map(Stage::key).toList();
+
+  private record Snapshot(long at, Map<String, Long> awaiting, Map<String, Long> assigned) {}
+
+  private final MongoCollection<Document> contacts;
+  private final LongSupplier nanos;
+  private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+
+  public AwaitingOutcome(MongoDatabase db) {
+    this(db, System::nanoTime);
+  }
+
+  AwaitingOutcome(MongoDatabase db, LongSupplier nanos) {
+    this.contacts = db.getCollection(Collections.CONTACTS);
+    this.nanos = nanos;
+  }
+
+  /**
+   * The arms of a segment as a bandit should see them: {@code totals} are the segment's counters
+   * per variant ({@link VariantStats#totals}); a trial is an assigned lead with an outcome.
+   */
+  public Map<String, Arm> arms(
+      String segment, Map<String, Map<String, Long>> totals, Map<String, Double> weights) {
+    Map<String, Long> awaiting = awaiting(segment, totals);
+    Map<String, Arm> arms = new HashMap<>();
+    for (Map.Entry<String, Double> w : weights.entrySet()) {
+      Map<String, Long> t = totals.getOrDefault(w.getKey(), Map.of());
+      arms.put(
+          w.getKey(), observed(w.getKey(), w.getValue(), t, awaiting.getOrDefault(w.getKey(), 0L)));
+    }
+    return arms;
+  }
+
+  /** An arm from its counters: replies over the assigned leads that have an outcome. */
+  static Arm observed(String variantId, double weight, Map<String, Long> totals, long awaiting) {
+    long assigned = totals.getOrDefault("assigned", 0L);
+    long replied = Math.min(assigned, totals.getOrDefault("replied", 0L));
+    // A reply is counted when it arrives, the lead's stage a moment later: never fewer trials.
+    long trials = Math.max(replied, assigned - Math.max(0, awaiting));
+    return new Arm(variantId, weight, trials, replied, assigned - trials);
+  }
+
+  private Map<String, Long> awaiting(String segment, Map<String, Map<String, Long>> totals) {
+    long now = nanos.getAsLong();
+    Snapshot s = snapshots.get(segment);
+    if (s == null || now - s.at() > REFRESH_NANOS) {
+      Map<String, Long> assigned = new HashMap<>();
+      totals.forEach((v, t) -> assigned.put(v, t.getOrDefault("assigned", 0L)));
+      s = new Snapshot(now, count(segment), assigned);
+      snapshots.put(segment, s);
+      return s.awaiting();
+    }
+    Map<String, Long> out = new HashMap<>(s.awaiting());
+    for (Map.Entry<String, Map<String, Long>> e : totals.entrySet()) {
+      long since =
+          e.getValue().getOrDefault("assigned", 0L) - s.assigned().getOrDefault(e.getKey(), 0L);
+      if (since > 0) {
+        out.merge(e.getKey(), since, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  private Map<String, Long> count(String segment) {
+    Map<String, Long> out = new HashMap<>();
+    for (Document d :
+        contacts.aggregate(
+            List.of(
+                Aggregates.match(
+                    Filters.and(
+                        Filters.eq("segment", segment),
+                        Filters.exists("variantId", true),
+                        Filters.nin("stage", ENDED))),
+                Aggregates.group("$variantId", Accumulators.sum("n", 1))))) {
+      if (d.getString("_id") != null) {
+        out.put(d.getString("_id"), ((Number) d.get("n")).longValue());
+      }
+    }
+    return out;
+  }
+}

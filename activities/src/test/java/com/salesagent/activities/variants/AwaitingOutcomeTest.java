@@ -1,0 +1,85 @@
+package com.salesagent.activities.variants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Trials are leads with an outcome; the leads still waiting are counted from the contacts. */
+class AwaitingOutcomeTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final AtomicLong nanos = new AtomicLong();
+  private AwaitingOutcome awaiting;
+
+  @BeforeEach
+  void setUp() {
+    MONGO.database().getCollection("contacts").deleteMany(new Document());
+    awaiting = new AwaitingOutcome(MONGO.database(), nanos::get);
+  }
+
+  private void contact(String variant, String segment, String stage) {
+    MONGO
+        .database()
+        .getCollection("contacts")
+        .insertOne(
+            new Document("leadId", java.util.UUID.randomUUID().toString())
+                .append("segment", segment)
+                .append("variantId", variant)
+                .append("stage", stage));
+  }
+
+  private static Map<String, Map<String, Long>> totals(long assignedA, long repliedA) {
+    return Map.of(
+        "a", Map.of("assigned", assignedA, "replied", repliedA),
+        "b", Map.of("assigned", 5L, "replied", 1L));
+  }
+
+  @Test
+  void waitingLeadsAreNotTrialsAndLeadsAssignedSinceTheLastCountAreWaitingToo() {
+    for (int i = 0; i < 4; i++) {
+      contact("a", "smb", "awaiting_response");
+    }
+    contact("a", "smb", "snoozed");
+    contact("a", "smb", "replied");
+    contact("a", "smb", "no_response");
+    contact("a", "enterprise", "awaiting_response"); // another segment
+    contact("b", "smb", "opted_out");
+    Map<String, Double> weights = Map.of("a", 1.0, "b", 2.0);
+
+    Map<String, Arm> arms = awaiting.arms("smb", totals(10, 2), weights);
+    assertThat(arms.get("a")).isEqualTo(new Arm("a", 1.0, 5, 2, 5));
+    assertThat(arms.get("b")).isEqualTo(new Arm("b", 2.0, 5, 1, 0));
+
+    // Within the second: three more assigned to "a", not yet in the contacts' count.
+    nanos.addAndGet(500_000_000L);
+    assertThat(awaiting.arms("smb", totals(13, 2), weights).get("a"))
+        .isEqualTo(new Arm("a", 1.0, 5, 2, 8));
+
+    // After it, counted again from the contacts (two of the waiting leads ended meanwhile).
+    MONGO
+        .database()
+        .getCollection("contacts")
+        .updateMany(
+            new Document("stage", "snoozed"),
+            new Document("$set", new Document("stage", "stopped")));
+    nanos.addAndGet(1_000_000_000L);
+    assertThat(awaiting.arms("smb", totals(13, 3), weights).get("a"))
+        .isEqualTo(new Arm("a", 1.0, 9, 3, 4));
+  }
+
+  @Test
+  void aReplyCountedBeforeTheLeadsStageChangesIsNeverMoreThanItsTrials() {
+    contact("a", "smb", "awaiting_response");
+    contact("a", "smb", "awaiting_response");
+    Arm a = awaiting.arms("smb", totals(2, 1), Map.of("a", 1.0)).get("a");
+    assertThat(a.trials()).isEqualTo(1);
+    assertThat(a.successes()).isEqualTo(1);
+    assertThat(a.assigned()).isEqualTo(2);
+  }
+}
