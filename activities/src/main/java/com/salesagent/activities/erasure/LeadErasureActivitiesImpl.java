@@ -180,6 +180,8 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
         Document tombstone =
             new Document("_id", contact.get("_id"))
                 .append("leadId", leadId)
+                // What the leads list shows until the sweep removes it.
+                .append("stage", "erasing")
                 .append("erasure", new Document("requestedAt", Date.from(now)));
         if (contact.getString("phone") != null) {
           tombstone.append("phone", contact.getString("phone"));
