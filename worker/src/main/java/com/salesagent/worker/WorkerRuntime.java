@@ -11,6 +11,7 @@ import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.lead.MessagingActivitiesImpl;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.lead.TemplateComposeActivities;
+import com.salesagent.activities.media.ImageDescriber;
 import com.salesagent.activities.media.InboundMediaActivitiesImpl;
 import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.media.Transcriber;
@@ -180,7 +181,8 @@ public final class WorkerRuntime implements Managed {
                   Transcriber.from(llm, null),
                   llm.enabled()
                       ? new LlmClassifier(ChatModels.build(llm), llm.label())
-                      : ReplyClassifier.LEXICON),
+                      : ReplyClassifier.LEXICON)
+              .withImageDescriptions(ImageDescriber.from(llm)),
           new VariantActivitiesImpl(connections.mongo().database(), clock),
           new LeadErasureActivitiesImpl(
               store, connections.storage().storage(), connections.temporal().client(), clock));

@@ -54,6 +54,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
   private final Clock clock;
 
   private volatile Transcriber transcriber;
+  private volatile Transcriber describer;
   private volatile ReplyClassifier classifier = ReplyClassifier.LEXICON;
 
   public InboundMediaActivitiesImpl(
@@ -76,13 +77,42 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
     return this;
   }
 
+  /** The vision model that describes images sent without a caption ({@link ImageDescriber}). */
+  public InboundMediaActivitiesImpl withImageDescriptions(Transcriber describer) {
+    this.describer = describer;
+    return this;
+  }
+
   @Override
   public String transcribe(InboundMedia media, StoredMedia stored) {
-    Transcriber t = transcriber;
-    if (t == null
-        || !"audio".equals(media.kind())
-        || stored == null
-        || !StoredMedia.STORED.equals(stored.status())) {
+    if (!"audio".equals(media.kind())) {
+      return null;
+    }
+    return readAndTriage(media, stored, transcriber, "transcript", "transcribed");
+  }
+
+  /**
+   * An image without a caption, described by the configured vision model and triaged from the
+   * description; an image with a caption was triaged from its caption already.
+   */
+  @Override
+  public String describe(InboundMedia media, StoredMedia stored) {
+    if (!"image".equals(media.kind())
+        || feedbackOf(media).stream()
+            .anyMatch(f -> f.getString("text") != null && !f.getString("text").isBlank())) {
+      return null;
+    }
+    return readAndTriage(media, stored, describer, "description", "described");
+  }
+
+  /**
+   * The stored media as text through {@code reader}, recorded on the message's feedback as {@code
+   * media.<field>}, which is triaged again from it (a spoken or written "stop" suppresses the
+   * number), with one {@code <event>} interaction per lead. Once: a retry finds the field set.
+   */
+  private String readAndTriage(
+      InboundMedia media, StoredMedia stored, Transcriber reader, String field, String event) {
+    if (reader == null || stored == null || !StoredMedia.STORED.equals(stored.status())) {
       return null;
     }
     String prefix = "s3://" + storage.bucket() + "/";
@@ -92,7 +122,8 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
     String text;
     try {
       text =
-          t.transcribe(storage.get(stored.url().substring(prefix.length())), stored.contentType());
+          reader.transcribe(
+              storage.get(stored.url().substring(prefix.length())), stored.contentType());
     } catch (CloudMedia.Unavailable e) {
       throw ApplicationFailure.newFailure(e.getMessage(), "TranscriptionUnavailable");
     } catch (CloudMedia.Refused e) {
@@ -100,7 +131,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
           .feedback()
           .updateMany(
               Filters.eq("messageId", media.messageId()),
-              Updates.set("media.transcriptError", e.getMessage()));
+              Updates.set("media." + field + "Error", e.getMessage()));
       return null;
     }
     Instant now = clock.instant();
@@ -121,10 +152,10 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                   .updateOne(
                       Filters.and(
                           Filters.eq("_id", feedback.get("_id")),
-                          Filters.exists("media.transcript", false)),
+                          Filters.exists("media." + field, false)),
                       Updates.combine(
-                          Updates.set("media.transcript", text),
-                          Updates.set("media.transcribedBy", t.label()),
+                          Updates.set("media." + field, text),
+                          Updates.set("media." + event + "By", reader.label()),
                           Updates.set("text", text),
                           Updates.set("intent", triage.intent()),
                           Updates.set("objection", triage.objection()),
@@ -134,7 +165,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                               "notBefore",
                               triage.notBefore() == null ? null : triage.notBefore().toString()),
                           Updates.set("classifier", triage.classifier()),
-                          Updates.set("triagedFrom", "transcript")))
+                          Updates.set("triagedFrom", field)))
                   .getModifiedCount()
               == 1;
       if (first) {
@@ -143,9 +174,9 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                 feedback.getString("leadId"),
                 null,
                 null,
-                "transcribed",
+                event,
                 media.messageId(),
-                t.label() + ": " + triage.intent(),
+                reader.label() + ": " + triage.intent(),
                 now));
       }
     }

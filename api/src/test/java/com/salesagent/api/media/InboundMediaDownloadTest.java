@@ -212,6 +212,63 @@ class InboundMediaDownloadTest {
   }
 
   @Test
+  void anImageWithoutACaptionIsDescribedAndTriagedFromTheDescriptionOnce() throws Exception {
+    byte[] png = EmulatorMedia.samplePng("a price list");
+    String id = emulator.media().put("image/png", png);
+    feedback("L-9", "wamid.IN9", id);
+    List<byte[]> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.salesagent.activities.media.Transcriber vision =
+        new com.salesagent.activities.media.Transcriber() {
+          @Override
+          public String transcribe(byte[] image, String contentType) {
+            seen.add(image);
+            return "A price list with 'too expensive' written across it";
+          }
+
+          @Override
+          public String label() {
+            return "stub/vision";
+          }
+        };
+    InboundMedia media = new InboundMedia("wamid.IN9", id, "image", null, null, null);
+    StoredMedia stored = activities.store(media);
+    // Offline: nothing describes it, the reply stays for a person.
+    assertThat(activities.describe(media, stored)).isNull();
+
+    activities.withImageDescriptions(vision);
+    assertThat(activities.describe(media, stored)).contains("too expensive");
+    activities.describe(media, stored);
+
+    assertThat(seen.get(0)).isEqualTo(png);
+    Document feedback = store.feedback().find(Filters.eq("messageId", "wamid.IN9")).first();
+    assertThat(feedback.getString("intent")).isEqualTo("objection");
+    assertThat(feedback.getString("objection")).isEqualTo("cost");
+    assertThat(feedback.getString("triagedFrom")).isEqualTo("description");
+    assertThat(feedback.get("media", Document.class).getString("describedBy"))
+        .isEqualTo("stub/vision");
+    assertThat(
+            store.interactions("L-9").stream()
+                .filter(e -> "described".equals(e.getString("type")))
+                .count())
+        .isEqualTo(1);
+    // A captioned image was triaged from its caption: no description is asked for.
+    String captioned = emulator.media().put("image/png", png);
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", "L-10")
+                .append("messageId", "wamid.IN10")
+                .append("type", "image")
+                .append("text", "Interested, send me the pricing")
+                .append("media", new Document("mediaId", captioned).append("status", "pending"))
+                .append("receivedAt", new Date()));
+    InboundMedia withCaption = new InboundMedia("wamid.IN10", captioned, "image", null, null, null);
+    seen.clear();
+    assertThat(activities.describe(withCaption, activities.store(withCaption))).isNull();
+    assertThat(seen).isEmpty();
+  }
+
+  @Test
   void aRetryOrADuplicateRecordsNothingTwice() throws Exception {
     byte[] png = EmulatorMedia.samplePng("twice");
     String id = emulator.media().put("image/png", png);

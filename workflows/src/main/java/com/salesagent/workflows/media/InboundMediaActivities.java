@@ -23,6 +23,13 @@ public interface InboundMediaActivities {
    */
   String transcribe(InboundMedia media, StoredMedia stored);
 
+  /**
+   * A stored image sent without a caption, described by the configured vision model: the
+   * description goes on the message's feedback, which is triaged again from it. Null without a
+   * vision model (offline: the reply stays needs_review), for other media or captioned images.
+   */
+  String describe(InboundMedia media, StoredMedia stored);
+
   /** Records on the feedback that the media could not be kept, and why (shown to operators). */
   void markFailed(InboundMedia media, String status, String reason);
 }

@@ -53,6 +53,14 @@ public class InboundMediaWorkflowImpl implements InboundMediaWorkflow {
       } catch (ActivityFailure e) {
         // The voice note is stored and its reply waits for a person: nothing more to do.
       }
+    } else if ("image".equals(media.kind())
+        // Version 1: an image without a caption is described by the vision model, if any.
+        && Workflow.getVersion("describe-images", Workflow.DEFAULT_VERSION, 1) == 1) {
+      try {
+        activities.describe(media, stored);
+      } catch (ActivityFailure e) {
+        // The image is stored and its reply waits for a person.
+      }
     }
     return stored;
   }

@@ -28,7 +28,11 @@ class InboundMediaReplayTest {
       Map.of(
           "voice-note-transcribed", fake -> {},
           "image-after-retries", fake -> fake.unavailableAttempts = 2,
+          "image-described", fake -> {},
           "refused", fake -> fake.refuse = true);
+
+  // image-after-retries was recorded before images were described (version DEFAULT of
+  // "describe-images"): it replays without the description; image-described records version 1.
 
   static Stream<String> scenarios() {
     return SCENARIOS.keySet().stream().sorted();

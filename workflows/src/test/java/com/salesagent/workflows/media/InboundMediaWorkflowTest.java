@@ -48,6 +48,14 @@ class InboundMediaWorkflowTest {
       return "a transcript";
     }
 
+    final List<String> described = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String describe(InboundMedia media, StoredMedia stored) {
+      described.add(media.kind() + ":" + stored.url());
+      return "a photo of a price list";
+    }
+
     @Override
     public void markFailed(InboundMedia media, String status, String reason) {
       failures.add(status + ": " + reason);
@@ -114,9 +122,10 @@ class InboundMediaWorkflowTest {
   }
 
   @Test
-  void aStoredVoiceNoteIsTranscribedAndAnImageIsNot() {
+  void aStoredVoiceNoteIsTranscribedAndAnImageDescribed() {
     run();
     assertThat(fake.transcribed).isEmpty();
+    assertThat(fake.described).containsExactly("image:s3://b/media/inbound/x.png");
 
     StoredMedia stored =
         env.getWorkflowClient()
@@ -130,6 +139,7 @@ class InboundMediaWorkflowTest {
 
     assertThat(stored.status()).isEqualTo(StoredMedia.STORED);
     assertThat(fake.transcribed).containsExactly("audio:s3://b/media/inbound/x.png");
+    assertThat(fake.described).hasSize(1);
   }
 
   @Test
