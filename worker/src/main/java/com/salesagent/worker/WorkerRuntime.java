@@ -11,6 +11,7 @@ import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.lead.MessagingActivitiesImpl;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.lead.TemplateComposeActivities;
+import com.salesagent.activities.media.GeneratedBackgrounds;
 import com.salesagent.activities.media.ImageDescriber;
 import com.salesagent.activities.media.InboundMediaActivitiesImpl;
 import com.salesagent.activities.media.OutboundMedia;
@@ -150,6 +151,19 @@ public final class WorkerRuntime implements Managed {
               llm.enabled() ? llm.label() : null);
       OutboundMedia outboundMedia =
           new OutboundMedia(connections.storage().storage(), connections.mongo().database());
+      if (!settings.getCardImageModel().isBlank() && "openai".equals(llm.provider())) {
+        outboundMedia.withBackgrounds(
+            new GeneratedBackgrounds(
+                connections.storage().storage(),
+                llm.baseUrl() == null || llm.baseUrl().isBlank()
+                    ? "https://api.openai.com/v1"
+                    : llm.baseUrl(),
+                llm.apiKey(),
+                settings.getCardImageModel(),
+                null));
+      } else if (!settings.getCardImageModel().isBlank()) {
+        LOG.warn("CARD_IMAGE_MODEL needs LLM_PROVIDER=openai: image cards are drawn offline");
+      }
       composer.withImageCards(outboundMedia);
       SenderClients senderClients = new SenderClients(whatsappSettings, client, whatsapp.tokens());
       MessagingActivitiesImpl messaging =

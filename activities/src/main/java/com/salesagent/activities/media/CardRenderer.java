@@ -33,16 +33,38 @@ public final class CardRenderer {
   private CardRenderer() {}
 
   public static byte[] render(Card card) {
+    return render(card, null);
+  }
+
+  /**
+   * With a {@code background} (a generated illustration, {@link GeneratedBackgrounds}): drawn to
+   * cover the card, darkened so the text stays readable; the words are always drawn here, never by
+   * an image model (which misspells them).
+   */
+  public static byte[] render(Card card, BufferedImage background) {
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setRenderingHint(
           RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       float hue = (Math.floorMod(String.valueOf(card.offer()).hashCode(), 360)) / 360f;
       Color top = Color.getHSBColor(hue, 0.55f, 0.45f);
       Color bottom = Color.getHSBColor(hue, 0.65f, 0.22f);
-      g.setPaint(new GradientPaint(0, 0, top, 0, HEIGHT, bottom));
+      if (background != null) {
+        double scale =
+            Math.max(
+                WIDTH / (double) background.getWidth(), HEIGHT / (double) background.getHeight());
+        int w = (int) Math.ceil(background.getWidth() * scale);
+        int h = (int) Math.ceil(background.getHeight() * scale);
+        g.drawImage(background, (WIDTH - w) / 2, (HEIGHT - h) / 2, w, h, null);
+        g.setPaint(
+            new GradientPaint(0, 0, new Color(0, 0, 0, 110), 0, HEIGHT, new Color(0, 0, 0, 190)));
+      } else {
+        g.setPaint(new GradientPaint(0, 0, top, 0, HEIGHT, bottom));
+      }
       g.fillRect(0, 0, WIDTH, HEIGHT);
       g.setColor(new Color(255, 255, 255, 36));
       g.fillRoundRect(48, 48, WIDTH - 96, HEIGHT - 96, 36, 36);

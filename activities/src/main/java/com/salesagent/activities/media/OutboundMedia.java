@@ -33,9 +33,23 @@ public final class OutboundMedia {
     this.uploads = db.getCollection(UPLOADS);
   }
 
+  private volatile GeneratedBackgrounds backgrounds;
+
+  /** Card backgrounds from an image-generation model, when one is configured. */
+  public OutboundMedia withBackgrounds(GeneratedBackgrounds backgrounds) {
+    this.backgrounds = backgrounds;
+    return this;
+  }
+
   /** Renders the card, stores it once, and answers the message's {@code media} document. */
   public Document card(CardRenderer.Card card) {
-    byte[] png = CardRenderer.render(card);
+    GeneratedBackgrounds generated = backgrounds;
+    GeneratedBackgrounds.Stored background =
+        generated == null ? null : generated.background(card.offer()).orElse(null);
+    byte[] png =
+        background == null
+            ? CardRenderer.render(card)
+            : CardRenderer.render(card, background.image());
     String sha256 = InboundMediaActivitiesImpl.sha256(png);
     String key = PREFIX + sha256 + ".png";
     if (!storage.exists(key)) {
@@ -46,7 +60,12 @@ public final class OutboundMedia {
         .append("contentType", CardRenderer.CONTENT_TYPE)
         .append("size", png.length)
         .append("sha256", sha256)
-        .append("madeBy", CardRenderer.MADE_BY);
+        .append(
+            "madeBy",
+            background == null
+                ? CardRenderer.MADE_BY
+                : CardRenderer.MADE_BY + " on " + generated.label())
+        .append("background", background == null ? null : background.key());
   }
 
   /**

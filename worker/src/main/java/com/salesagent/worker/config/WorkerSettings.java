@@ -190,4 +190,20 @@ public class WorkerSettings {
   public void setWorkflowCacheSize(int workflowCacheSize) {
     this.workflowCacheSize = workflowCacheSize;
   }
+
+  /**
+   * The image-generation model for image cards' backgrounds (CARD_IMAGE_MODEL, e.g. gpt-image-1,
+   * with LLM_PROVIDER=openai and its key); empty draws every card offline.
+   */
+  private String cardImageModel = "";
+
+  @JsonProperty
+  public String getCardImageModel() {
+    return cardImageModel;
+  }
+
+  @JsonProperty
+  public void setCardImageModel(String cardImageModel) {
+    this.cardImageModel = cardImageModel == null ? "" : cardImageModel.strip();
+  }
 }
