@@ -47,11 +47,13 @@ public final class ImageDescriber {
               model == null ? "gpt-4o-mini" : model,
               null);
       case "gemini" ->
-          new Gemini(
+          new Transcriber.Gemini(
               custom ? llm.baseUrl() : "https://generativelanguage.googleapis.com/v1beta",
               llm.apiKey(),
               model == null ? "gemini-2.5-flash" : model,
-              null);
+              null,
+              INSTRUCTION,
+              MAX_BYTES);
       default -> null;
     };
   }
@@ -115,63 +117,6 @@ public final class ImageDescriber {
                 .path("message")
                 .path("content")
                 .asText(""));
-      } catch (IOException e) {
-        throw new CloudMedia.Unavailable("image description answer is not JSON");
-      }
-    }
-  }
-
-  /** Gemini's {@code models/{model}:generateContent} with the image inline, the key in a header. */
-  public static final class Gemini implements Transcriber {
-    private final String url;
-    private final String key;
-    private final String model;
-    private final HttpClient http;
-    private final ObjectMapper json = new ObjectMapper();
-
-    public Gemini(String baseUrl, String key, String model, HttpClient http) {
-      this.url = baseUrl.replaceAll("/+$", "") + "/models/" + model + ":generateContent";
-      this.key = key;
-      this.model = model;
-      this.http = Transcriber.client(http);
-    }
-
-    @Override
-    public String label() {
-      return "gemini/" + model;
-    }
-
-    @Override
-    public String transcribe(byte[] image, String contentType) {
-      ObjectNode body = json.createObjectNode();
-      var parts = body.putArray("contents").addObject().putArray("parts");
-      parts.addObject().put("text", INSTRUCTION);
-      parts
-          .addObject()
-          .putObject("inline_data")
-          .put("mime_type", type(contentType))
-          .put("data", base64(image));
-      body.putObject("generationConfig").put("temperature", 0);
-      HttpResponse<String> response =
-          Transcriber.call(
-              http,
-              HttpRequest.newBuilder(URI.create(url))
-                  .timeout(Duration.ofMinutes(1))
-                  .header("x-goog-api-key", key)
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                  .build());
-      try {
-        StringBuilder text = new StringBuilder();
-        for (var part :
-            json.readTree(response.body())
-                .path("candidates")
-                .path(0)
-                .path("content")
-                .path("parts")) {
-          text.append(part.path("text").asText(""));
-        }
-        return Transcriber.capped(text.toString());
       } catch (IOException e) {
         throw new CloudMedia.Unavailable("image description answer is not JSON");
       }

@@ -88,9 +88,10 @@ public interface Transcriber {
   }
 
   /**
-   * Gemini's {@code models/{model}:generateContent} with the voice note inline (base64; the request
-   * is capped at 20 MB, so the audio at 14 MB) and an instruction to transcribe it verbatim. The
-   * key goes in the {@code x-goog-api-key} header, never in the URL (which proxies log).
+   * Gemini's {@code models/{model}:generateContent} with the media inline (base64; the request is
+   * capped at 20 MB, so a voice note at 14 MB) and an instruction: transcribe a voice note verbatim
+   * ({@link #INSTRUCTION}), or describe an image ({@link ImageDescriber}). The key goes in the
+   * {@code x-goog-api-key} header, never in the URL (which proxies log).
    */
   final class Gemini implements Transcriber {
     static final long MAX_INLINE_BYTES = 14L * 1024 * 1024;
@@ -102,13 +103,27 @@ public interface Transcriber {
     private final String key;
     private final String model;
     private final HttpClient http;
+    private final String instruction;
+    private final long maxBytes;
     private final ObjectMapper json = new ObjectMapper();
 
     public Gemini(String baseUrl, String key, String model, HttpClient http) {
+      this(baseUrl, key, model, http, INSTRUCTION, MAX_INLINE_BYTES);
+    }
+
+    public Gemini(
+        String baseUrl,
+        String key,
+        String model,
+        HttpClient http,
+        String instruction,
+        long maxBytes) {
       this.url = baseUrl.replaceAll("/+$", "") + "/models/" + model + ":generateContent";
       this.key = key;
       this.model = model;
       this.http = client(http);
+      this.instruction = instruction;
+      this.maxBytes = maxBytes;
     }
 
     @Override
@@ -117,19 +132,20 @@ public interface Transcriber {
     }
 
     @Override
-    public String transcribe(byte[] audio, String contentType) {
-      if (audio.length > MAX_INLINE_BYTES) {
-        throw new CloudMedia.Refused("voice note over the inline limit of 14 MB");
+    public String transcribe(byte[] media, String contentType) {
+      if (media.length > maxBytes) {
+        throw new CloudMedia.Refused(
+            "media over the inline limit of " + maxBytes / (1024 * 1024) + " MB");
       }
       String mime = contentType == null ? "audio/ogg" : contentType.replaceAll(";.*", "").strip();
       var body = json.createObjectNode();
       var parts = body.putArray("contents").addObject().putArray("parts");
-      parts.addObject().put("text", INSTRUCTION);
+      parts.addObject().put("text", instruction);
       parts
           .addObject()
           .putObject("inline_data")
           .put("mime_type", mime.equals("audio/opus") ? "audio/ogg" : mime)
-          .put("data", java.util.Base64.getEncoder().encodeToString(audio));
+          .put("data", java.util.Base64.getEncoder().encodeToString(media));
       body.putObject("generationConfig").put("temperature", 0);
       HttpResponse<String> response =
           call(
@@ -152,7 +168,7 @@ public interface Transcriber {
         }
         return capped(text.toString());
       } catch (IOException e) {
-        throw new CloudMedia.Unavailable("transcription answer is not JSON");
+        throw new CloudMedia.Unavailable("the provider's answer is not JSON");
       }
     }
   }
