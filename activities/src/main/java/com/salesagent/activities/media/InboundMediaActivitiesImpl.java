@@ -4,11 +4,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
-import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
-import com.salesagent.activities.triage.OptOutDetector;
 import com.salesagent.activities.triage.ReplyClassifier;
-import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.whatsapp.CloudMedia;
 import com.salesagent.activities.whatsapp.SenderClients;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
@@ -20,7 +17,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
@@ -50,7 +46,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
   private final ObjectStorage storage;
   private final SenderClients clients;
   private final Senders senders;
-  private final Suppressions suppressions;
+  private final MediaAsText asText;
   private final Clock clock;
 
   private volatile Transcriber transcriber;
@@ -63,7 +59,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
     this.storage = storage;
     this.clients = clients;
     this.senders = new Senders(store.database());
-    this.suppressions = new Suppressions(store.database());
+    this.asText = new MediaAsText(store, storage, clock);
     this.clock = clock;
   }
 
@@ -88,7 +84,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
     if (!"audio".equals(media.kind())) {
       return null;
     }
-    return readAndTriage(media, stored, transcriber, "transcript", "transcribed");
+    return asText.read(media, stored, transcriber, classifier, "transcript", "transcribed");
   }
 
   /**
@@ -102,86 +98,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
             .anyMatch(f -> f.getString("text") != null && !f.getString("text").isBlank())) {
       return null;
     }
-    return readAndTriage(media, stored, describer, "description", "described");
-  }
-
-  /**
-   * The stored media as text through {@code reader}, recorded on the message's feedback as {@code
-   * media.<field>}, which is triaged again from it (a spoken or written "stop" suppresses the
-   * number), with one {@code <event>} interaction per lead. Once: a retry finds the field set.
-   */
-  private String readAndTriage(
-      InboundMedia media, StoredMedia stored, Transcriber reader, String field, String event) {
-    if (reader == null || stored == null || !StoredMedia.STORED.equals(stored.status())) {
-      return null;
-    }
-    String prefix = "s3://" + storage.bucket() + "/";
-    if (stored.url() == null || !stored.url().startsWith(prefix)) {
-      return null;
-    }
-    String text;
-    try {
-      text =
-          reader.transcribe(
-              storage.get(stored.url().substring(prefix.length())), stored.contentType());
-    } catch (CloudMedia.Unavailable e) {
-      throw ApplicationFailure.newFailure(e.getMessage(), "TranscriptionUnavailable");
-    } catch (CloudMedia.Refused e) {
-      store
-          .feedback()
-          .updateMany(
-              Filters.eq("messageId", media.messageId()),
-              Updates.set("media." + field + "Error", e.getMessage()));
-      return null;
-    }
-    Instant now = clock.instant();
-    boolean stop = OptOutDetector.isOptOut(text);
-    Triage triage =
-        text.isBlank()
-            ? new Triage("needs_review", null, "neutral", List.of(), null, "media")
-            : classifier.classify(text, stop, now.atZone(ZoneOffset.UTC).toLocalDate());
-    List<Document> feedbacks = feedbackOf(media);
-    if (stop) {
-      suppressSpokenStop(media, feedbacks, now);
-    }
-    List<Document> events = new ArrayList<>();
-    for (Document feedback : feedbacks) {
-      boolean first =
-          store
-                  .feedback()
-                  .updateOne(
-                      Filters.and(
-                          Filters.eq("_id", feedback.get("_id")),
-                          Filters.exists("media." + field, false)),
-                      Updates.combine(
-                          Updates.set("media." + field, text),
-                          Updates.set("media." + event + "By", reader.label()),
-                          Updates.set("text", text),
-                          Updates.set("intent", triage.intent()),
-                          Updates.set("objection", triage.objection()),
-                          Updates.set("sentiment", triage.sentiment()),
-                          Updates.set("keywords", triage.keywords()),
-                          Updates.set(
-                              "notBefore",
-                              triage.notBefore() == null ? null : triage.notBefore().toString()),
-                          Updates.set("classifier", triage.classifier()),
-                          Updates.set("triagedFrom", field)))
-                  .getModifiedCount()
-              == 1;
-      if (first) {
-        events.add(
-            LeadStore.interaction(
-                feedback.getString("leadId"),
-                null,
-                null,
-                event,
-                media.messageId(),
-                reader.label() + ": " + triage.intent(),
-                now));
-      }
-    }
-    store.recordInteractions(events);
-    return text;
+    return asText.read(media, stored, describer, classifier, "description", "described");
   }
 
   @Override
@@ -243,28 +160,6 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
    * suppressed (checked right before each send, for every lead on those numbers) and the leads are
    * marked do-not-contact.
    */
-  private void suppressSpokenStop(InboundMedia media, List<Document> feedbacks, Instant now) {
-    List<String> leadIds = new ArrayList<>();
-    List<String> numbers = new ArrayList<>();
-    for (Document feedback : feedbacks) {
-      Document contact = store.contact(feedback.getString("leadId"));
-      if (contact != null) {
-        leadIds.add(contact.getString("leadId"));
-        LeadStore.numbersOf(contact).stream()
-            .filter(n -> !numbers.contains(n))
-            .forEach(numbers::add);
-      }
-    }
-    if (!numbers.isEmpty()) {
-      suppressions.suppress(numbers, Suppressions.KEYWORD, now, "voice note " + media.messageId());
-    }
-    store.markDoNotContact(leadIds, Suppressions.KEYWORD, now);
-    LOG.info(
-        "voice note of message {} says stop: {} lead(s) suppressed",
-        media.messageId(),
-        leadIds.size());
-  }
-
   @Override
   public void markFailed(InboundMedia media, String status, String reason) {
     Instant now = clock.instant();
