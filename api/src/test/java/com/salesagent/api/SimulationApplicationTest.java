@@ -24,6 +24,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SimulationApplicationTest {
   static final String TOKEN = "simulation-token-0123456789abcdef0123";
 
+  /**
+   * A losing arm is tried for its burn-in and again while its leads wait out their follow-ups
+   * (outcome-only counting: not yet evidence), about 20 leads per segment whatever the run's
+   * length; with 80 leads (40 per segment) that left the right arm's share as low as 0.5 in one
+   * segment (CI, 2026-12-02). 120 leads give the learning the room the assertions measure.
+   */
+  static final int LEADS = 120;
+
   static Map<String, String> environment() {
     Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);
     env.put("FOLLOW_UP_READ_NO_REPLY", "1s");
@@ -59,24 +67,24 @@ class SimulationApplicationTest {
             APP.getLocalPort(),
             TOKEN,
             new EndToEndSimulation.Options(
-                80, rates, "thompson", 4, 0.01, 5, Duration.ofSeconds(90), 5),
+                LEADS, rates, "thompson", 4, 0.01, 5, Duration.ofSeconds(90), 5),
             lastProgress::set);
 
     System.out.printf(
         "simulation: allocation %s, replies %s, dev-server stalls %d%n",
         o.allocation(), o.repliesByArm(), o.devServerStalls());
-    // Every lead finishes. The shipped dev server lost 3-6 of these 80 leads to its refused
+    // Every lead finishes. The shipped dev server lost 3-6 of 80 such leads to its refused
     // CancelTimer (a webhook at a timer's instant); the embedded server defers such fires
     // (DeferredTimerFires), so none may stall.
     assertThat(o.devServerStalls()).isZero();
-    assertThat(o.finished()).isEqualTo(80);
+    assertThat(o.finished()).isEqualTo(LEADS);
     assertThat(lastProgress.get()).isEqualTo(o.finished());
     long allocated =
         o.allocation().values().stream()
             .flatMap(m -> m.values().stream())
             .mapToLong(Long::longValue)
             .sum();
-    assertThat(allocated).isBetween(80L - o.devServerStalls(), 80L);
+    assertThat(allocated).isBetween((long) LEADS - o.devServerStalls(), (long) LEADS);
     // Replies only come from the right arm of each segment...
     assertThat(o.repliesByArm().getOrDefault("smb", Map.of())).containsOnlyKeys("v-speed");
     assertThat(o.repliesByArm().getOrDefault("enterprise", Map.of())).containsOnlyKeys("v-cost");
