@@ -9,6 +9,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.persona.PersonaSearch;
+import com.salesagent.activities.persona.SegmentDiscovery;
 import com.salesagent.activities.persona.Topics;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.triage.LlmClassifier;
@@ -138,7 +139,9 @@ public final class ApiWiring {
         new ApprovalResource(new HeldMessages(connections.mongo().database()), client);
     List<Object> resources =
         List.of(
-            new PersonaResource(new PersonaSearch(connections.mongo().database())),
+            new PersonaResource(
+                new PersonaSearch(connections.mongo().database()),
+                new SegmentDiscovery(connections.mongo().database())),
             new ApiExceptionMapper(),
             new WorkflowExceptionMapper(),
             new MongoExceptionMapper(),

@@ -3,6 +3,7 @@ package com.salesagent.api.personas;
 import com.codahale.metrics.annotation.Timed;
 import com.salesagent.activities.persona.PersonaFields;
 import com.salesagent.activities.persona.PersonaSearch;
+import com.salesagent.activities.persona.SegmentDiscovery;
 import com.salesagent.activities.persona.Wilson;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -60,10 +61,77 @@ public class PersonaResource {
       List<Map<String, Object>> personas,
       Map<String, List<Bucket>> facets) {}
 
-  private final PersonaSearch search;
+  /** A group of personas that replies above or below the baseline. */
+  public record Finding(
+      Map<String, String> facets, Rate replyRate, double lift, double liftLow, double liftHigh) {}
 
-  public PersonaResource(PersonaSearch search) {
+  public record Discovery(Rate baseline, int minLeads, List<Finding> above, List<Finding> below) {}
+
+  static final List<String> DISCOVERY_FACETS =
+      List.of("industry", "sizeBand", "seniority", "function");
+  private static final Set<String> DISCOVERY_PARAMS =
+      Set.of("campaignId", "facets", "pairs", "minLeads", "limit");
+
+  private final PersonaSearch search;
+  private final SegmentDiscovery discovery;
+
+  public PersonaResource(PersonaSearch search, SegmentDiscovery discovery) {
     this.search = search;
+    this.discovery = discovery;
+  }
+
+  @GET
+  @Path("/discover")
+  @Operation(
+      summary = "Segments that reply above or below the mean",
+      description =
+          "Facet values, and pairs of values (pairs=true, the default), with at least minLeads"
+              + " personas (default 30), ranked by reply-rate lift over the baseline (the"
+              + " campaign's, or all personas'): above by the lift's lower 95 % bound, below by"
+              + " its upper bound. facets: default industry,sizeBand,seniority,function; limit:"
+              + " up to 100 each way (default 20).")
+  public Discovery discover(@Context UriInfo uri) {
+    MultivaluedMap<String, String> params = uri.getQueryParameters();
+    List<FieldError> errors = new ArrayList<>();
+    for (String name : params.keySet()) {
+      if (!DISCOVERY_PARAMS.contains(name)) {
+        errors.add(
+            new FieldError(
+                name,
+                "unknown parameter; known: "
+                    + String.join(", ", new java.util.TreeSet<>(DISCOVERY_PARAMS))));
+      } else if (params.get(name).size() > 1) {
+        errors.add(new FieldError(name, "given more than once"));
+      }
+    }
+    String campaignId = params.getFirst("campaignId");
+    if (campaignId != null && (campaignId.isBlank() || campaignId.length() > 100)) {
+      errors.add(new FieldError("campaignId", "1 to 100 characters"));
+    }
+    List<String> facets = facets(params.getFirst("facets"), DISCOVERY_FACETS, errors);
+    String pairs = params.getFirst("pairs");
+    if (pairs != null && !pairs.equals("true") && !pairs.equals("false")) {
+      errors.add(new FieldError("pairs", "true or false"));
+    }
+    int minLeads = integer(params.getFirst("minLeads"), 30, 1, 1_000_000, "minLeads", errors);
+    int limit =
+        integer(params.getFirst("limit"), 20, 1, SegmentDiscovery.MAX_LIMIT, "limit", errors);
+    if (!errors.isEmpty()) {
+      throw new ApiException(400, "bad segment discovery", errors);
+    }
+    SegmentDiscovery.Result r =
+        discovery.discover(campaignId, facets, !"false".equals(pairs), minLeads, limit);
+    return new Discovery(
+        Rate.of(r.baseline()), r.minLeads(), findings(r.above()), findings(r.below()));
+  }
+
+  private static List<Finding> findings(List<SegmentDiscovery.Finding> in) {
+    return in.stream()
+        .map(
+            f ->
+                new Finding(
+                    f.facets(), Rate.of(f.replyRate()), f.lift(), f.liftLow(), f.liftHigh()))
+        .toList();
   }
 
   @GET
@@ -134,8 +202,18 @@ public class PersonaResource {
         }
       }
     }
-    List<String> facets = PersonaFields.DEFAULT_FACETS;
-    String rawFacets = params.getFirst("facets");
+    List<String> facets = facets(params.getFirst("facets"), PersonaFields.DEFAULT_FACETS, errors);
+    if (!errors.isEmpty()) {
+      throw new ApiException(400, "bad persona search", errors);
+    }
+    return new PersonaSearch.Query(
+        q == null || q.isBlank() ? null : q.strip(), filters, campaignId, page, size, facets);
+  }
+
+  /** The facet names of a comma-separated list, else {@code fallback}; an unknown one is named. */
+  private static List<String> facets(
+      String rawFacets, List<String> fallback, List<FieldError> errors) {
+    List<String> facets = fallback;
     if (rawFacets != null) {
       Set<String> chosen = new LinkedHashSet<>();
       for (String f : rawFacets.split(",", -1)) {
@@ -157,11 +235,7 @@ public class PersonaResource {
       }
       facets = List.copyOf(chosen);
     }
-    if (!errors.isEmpty()) {
-      throw new ApiException(400, "bad persona search", errors);
-    }
-    return new PersonaSearch.Query(
-        q == null || q.isBlank() ? null : q.strip(), filters, campaignId, page, size, facets);
+    return facets;
   }
 
   private static List<String> values(String raw, String field, List<FieldError> errors) {

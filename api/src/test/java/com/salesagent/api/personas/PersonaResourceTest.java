@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.persona.Evidence;
 import com.salesagent.activities.persona.PersonaFields;
 import com.salesagent.activities.persona.PersonaSearch;
+import com.salesagent.activities.persona.SegmentDiscovery;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiExceptionMapper;
 import com.salesagent.api.http.ResourceTests;
@@ -88,12 +89,50 @@ class PersonaResourceTest {
                     at)));
   }
 
+  static {
+    // Segment discovery's campaign: retail mid-market leads reply 18 of 40, everyone else 1 in 10
+    // (no other retail lead is mid-market, and neither value alone stands out as much); five
+    // "mining" leads all replied (too few to rank at the default minimum).
+    List<Document> disc = new java.util.ArrayList<>();
+    String[] seniorities = {"manager", "vp", "ic"};
+    for (int i = 0; i < 40; i++) {
+      disc.add(firmographics("d-planted-" + i, "retail", "mid_market", seniorities[i % 3], i < 18));
+    }
+    String[] industries = {"logistics", "healthcare", "software", "retail"};
+    String[] sizes = {"smb", "enterprise", "mid_market"};
+    for (int i = 0; i < 360; i++) {
+      String industry = industries[i % 4];
+      disc.add(
+          firmographics(
+              "d-other-" + i,
+              industry,
+              industry.equals("retail") ? "smb" : sizes[i % 3],
+              seniorities[i % 3],
+              i % 10 == 0));
+    }
+    for (int i = 0; i < 5; i++) {
+      disc.add(firmographics("d-mining-" + i, "mining", "smb", "vp", true));
+    }
+    DB.getCollection(Collections.PERSONAS).insertMany(disc);
+  }
+
+  private static Document firmographics(
+      String leadId, String industry, String sizeBand, String seniority, boolean replied) {
+    return new Document("leadId", leadId)
+        .append("campaignId", "disc")
+        .append("industry", industry)
+        .append("sizeBand", sizeBand)
+        .append("seniority", seniority)
+        .append("function", "operations")
+        .append("replied", replied);
+  }
+
   static final ResourceExtension RESOURCES =
       ResourceExtension.builder()
           .addProvider(new ApiExceptionMapper())
           .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
           .addProvider(ResourceTests.asOperator("ops"))
-          .addResource(new PersonaResource(new PersonaSearch(DB)))
+          .addResource(new PersonaResource(new PersonaSearch(DB), new SegmentDiscovery(DB)))
           .build();
 
   @AfterAll
@@ -151,6 +190,67 @@ class PersonaResourceTest {
     assertBad("industry=sa%24s", "industry");
     assertBad("industry=saas&industry=retail", "industry");
     assertBad("topic=" + "a,".repeat(21) + "b", "topic");
+  }
+
+  @Test
+  void discoveryRanksThePlantedSegmentFirstWithItsLiftAndInterval() throws Exception {
+    JsonNode d = get("/api/personas/discover", "campaignId=disc&minLeads=30", 200);
+    // 18 + 36 + 5 replies of 405 personas
+    assertThat(d.path("baseline").path("leads").asLong()).isEqualTo(405);
+    assertThat(d.path("baseline").path("replied").asLong()).isEqualTo(59);
+    JsonNode top = d.path("above").get(0);
+    assertThat(top.path("facets").toString())
+        .as("%s", d.path("above"))
+        .isEqualTo("{\"industry\":\"retail\",\"sizeBand\":\"mid_market\"}");
+    assertThat(top.path("replyRate").path("replied").asLong()).isEqualTo(18);
+    assertThat(top.path("replyRate").path("leads").asLong()).isEqualTo(40);
+    // 45 % over 14.57 %; the Wilson interval of 18/40 is 30.7-60.2 %
+    assertThat(top.path("lift").asDouble()).isBetween(3.08, 3.10);
+    assertThat(top.path("liftLow").asDouble()).isBetween(2.10, 2.12);
+    assertThat(top.path("liftHigh").asDouble()).isBetween(4.12, 4.14);
+    JsonNode next = d.path("above").get(1);
+    assertThat(next.path("liftLow").asDouble()).isLessThan(top.path("liftLow").asDouble());
+    assertThat(d.toString()).doesNotContain("mining");
+    assertThat(d.path("below").size()).isPositive();
+    d.path("below").forEach(f -> assertThat(f.path("lift").asDouble()).isLessThan(1));
+
+    JsonNode singles =
+        get("/api/personas/discover", "campaignId=disc&pairs=false&minLeads=5&limit=3", 200);
+    assertThat(singles.path("above").size()).isEqualTo(3);
+    // With minLeads=5 the mining leads qualify, and 5 replies of 5 (Wilson 57-100 %) rank first.
+    assertThat(singles.path("above").get(0).path("facets").path("industry").asText())
+        .isEqualTo("mining");
+    assertThat(singles.path("above").get(0).path("liftLow").asDouble()).isBetween(3.8, 3.9);
+    singles.path("above").forEach(f -> assertThat(f.path("facets").size()).isEqualTo(1));
+  }
+
+  @Test
+  void badDiscoveryParametersAre400sNamingTheField() throws Exception {
+    for (String[] bad :
+        new String[][] {
+          {"minLeads=0", "minLeads"},
+          {"limit=101", "limit"},
+          {"pairs=maybe", "pairs"},
+          {"facets=shoeSize", "facets"},
+          {"q=x", "q"},
+          {"campaignId=" + "c".repeat(101), "campaignId"}
+        }) {
+      JsonNode body = get("/api/personas/discover", bad[0], 400);
+      assertThat(body.path("errors").findValuesAsText("field")).as(bad[0]).contains(bad[1]);
+    }
+  }
+
+  private static JsonNode get(String path, String query, int status) throws Exception {
+    jakarta.ws.rs.client.WebTarget target = RESOURCES.target(path);
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      target = target.queryParam(pair.substring(0, eq), pair.substring(eq + 1));
+    }
+    try (Response r = target.request().get()) {
+      String body = r.readEntity(String.class);
+      assertThat(r.getStatus()).as(body).isEqualTo(status);
+      return JSON.readTree(body);
+    }
   }
 
   /** The search target with {@code query}'s parameters (a "?" in the path would be a path). */
