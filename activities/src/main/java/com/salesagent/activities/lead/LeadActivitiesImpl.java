@@ -12,6 +12,8 @@ import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.AssignmentStrategy;
 import com.salesagent.activities.variants.AwaitingOutcome;
+import com.salesagent.activities.variants.ContextEvidence;
+import com.salesagent.activities.variants.LinearThompson;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.ApprovalRecord;
 import com.salesagent.workflows.lead.LeadActivities;
@@ -50,6 +52,7 @@ public class LeadActivitiesImpl implements LeadActivities {
   private final AwaitingOutcome awaiting;
 
   private final PersonaBuilder personas;
+  private final ContextEvidence contextEvidence;
 
   /** Personas without topics (no embedding model): firmographics and replies only. */
   public LeadActivitiesImpl(LeadStore store, Clock clock) {
@@ -61,6 +64,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.clock = clock;
     this.stats = new VariantStats(store.database());
     this.awaiting = new AwaitingOutcome(store.database());
+    this.contextEvidence = new ContextEvidence(store.database());
     this.personas = personas;
   }
 
@@ -153,8 +157,12 @@ public class LeadActivitiesImpl implements LeadActivities {
     Document config = campaignConfig(contact.getString("campaignId"));
     String strategyName = config.get("strategy", "round_robin");
     Document bandit = config.get("thompson", new Document());
+    boolean contextual = LinearThompson.NAME.equals(strategyName);
     AssignmentStrategy strategy =
-        AssignmentStrategy.named(strategyName, bandit.get("burnIn", 30), bandit.get("floor", 0.01));
+        contextual
+            ? null
+            : AssignmentStrategy.named(
+                strategyName, bandit.get("burnIn", 30), bandit.get("floor", 0.01));
     Document counter =
         store
             .database()
@@ -173,15 +181,33 @@ public class LeadActivitiesImpl implements LeadActivities {
     for (Document v : variants) {
       arms.add(observed.get(v.getString("variantId")));
     }
-    Document chosen = variants.get(strategy.choose(arms, n, new MersenneTwister()));
+    Document fields = new Document();
+    int index;
+    if (contextual) {
+      // Linear Thompson over the persona's features; the lead keeps the features it was assigned
+      // with, which is what its outcome teaches the model about.
+      Document c = config.get(LinearThompson.NAME, new Document());
+      Map<String, String> context = contextEvidence.context(leadId, segment);
+      index =
+          contextEvidence
+              .model(
+                  ((Number) c.get("lambda", LinearThompson.DEFAULT_LAMBDA)).doubleValue(),
+                  ((Number) c.get("floor", bandit.get("floor", 0.01))).doubleValue())
+              .choose(arms, context, new MersenneTwister());
+      fields.append("variantContext", new Document(context));
+    } else {
+      index = strategy.choose(arms, n, new MersenneTwister());
+    }
+    String strategyLabel = contextual ? LinearThompson.NAME : strategy.name();
+    Document chosen = variants.get(index);
     String variantId = chosen.getString("variantId");
-    store.setContactFields(leadId, new Document("variantId", variantId));
+    store.setContactFields(leadId, fields.append("variantId", variantId));
     // The history is the record the counters can be rebuilt from: same event, same instant.
     Instant at = clock.instant();
     store.recordInteraction(
-        leadId, contact.getString("campaignId"), variantId, "assigned", null, strategy.name(), at);
+        leadId, contact.getString("campaignId"), variantId, "assigned", null, strategyLabel, at);
     stats.increment(variantId, segment, "assigned", at);
-    return new VariantAssignment(variantId, chosen.getString("angle"), strategy.name());
+    return new VariantAssignment(variantId, chosen.getString("angle"), strategyLabel);
   }
 
   @Override

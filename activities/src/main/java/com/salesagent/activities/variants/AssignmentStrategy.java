@@ -21,7 +21,9 @@ public interface AssignmentStrategy {
       case "thompson" -> new ThompsonSampling(burnIn, floor);
       default ->
           throw new IllegalArgumentException(
-              "strategy must be round_robin, uniform, weighted or thompson, not " + name);
+              "strategy must be round_robin, uniform, weighted, thompson or contextual (chosen by"
+                  + " the caller with the lead's features), not "
+                  + name);
     };
   }
 

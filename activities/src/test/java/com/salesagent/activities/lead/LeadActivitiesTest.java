@@ -551,6 +551,86 @@ class LeadActivitiesTest {
     assertThat(chosen.getOrDefault("v-cost", 0)).as("%s", chosen).isGreaterThanOrEqualTo(16);
   }
 
+  /**
+   * The contextual strategy learns what works for a seniority from leads of other segments: VPs
+   * replied to v-scaling, managers to v-speed (in enterprise and mid-market software companies);
+   * new VPs and managers of a software smb (a segment no lead had yet) get the variant their
+   * seniority replied to, and keep the features they were assigned with.
+   */
+  @Test
+  void theContextualStrategyLearnsWhatWorksForASeniorityAcrossSegments() {
+    MONGO
+        .database()
+        .getCollection("agent_configurations")
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("configId", "default"),
+            com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.set("strategy", "contextual"),
+                com.mongodb.client.model.Updates.set("contextual", new Document("floor", 0.0))));
+    java.util.List<Document> evidence = new java.util.ArrayList<>();
+    String[][] plan = {
+      // seniority, variant, replied of 60
+      {"vp", "v-scaling", "24"}, {"vp", "v-speed", "3"}, {"vp", "v-cost", "6"},
+      {"manager", "v-speed", "24"}, {"manager", "v-scaling", "3"}, {"manager", "v-cost", "6"}
+    };
+    int k = 0;
+    for (String[] p : plan) {
+      for (int i = 0; i < 60; i++, k++) {
+        String segment = i % 2 == 0 ? "enterprise" : "mid_market";
+        Document c =
+            new Document("leadId", "E-" + k)
+                .append("phone", "+1555300%04d".formatted(k))
+                .append("segment", segment)
+                .append("variantId", p[1])
+                .append(
+                    "variantContext",
+                    new Document("industry", "software")
+                        .append("seniority", p[0])
+                        .append("segment", segment));
+        boolean replied = i < Integer.parseInt(p[2]);
+        c.append("stage", replied ? "replied" : i < 50 ? "no_response" : "awaiting_response");
+        if (replied) {
+          c.append("funnel", new Document("replied", new java.util.Date()));
+        }
+        evidence.add(c);
+      }
+    }
+    MONGO.database().getCollection("contacts").insertMany(evidence);
+    Map<String, Map<String, Integer>> chosen = new java.util.TreeMap<>();
+    for (String seniority : java.util.List.of("vp", "manager")) {
+      for (int i = 0; i < 20; i++) {
+        String leadId = "N-" + seniority + "-" + i;
+        store.insertContact(
+            new Document("leadId", leadId)
+                .append("phone", "+1555%s%04d".formatted(seniority.equals("vp") ? "400" : "500", i))
+                .append("segment", "smb"));
+        MONGO
+            .database()
+            .getCollection("personas")
+            .insertOne(
+                new Document("leadId", leadId)
+                    .append("industry", "software")
+                    .append("seniority", seniority));
+        VariantAssignment a = leads.assignVariant(leadId, "smb");
+        assertThat(a.strategy()).isEqualTo("contextual");
+        chosen
+            .computeIfAbsent(seniority, x -> new java.util.TreeMap<>())
+            .merge(a.variantId(), 1, Integer::sum);
+      }
+    }
+    assertThat(chosen.get("vp").getOrDefault("v-scaling", 0))
+        .as("%s", chosen)
+        .isGreaterThanOrEqualTo(16);
+    assertThat(chosen.get("manager").getOrDefault("v-speed", 0))
+        .as("%s", chosen)
+        .isGreaterThanOrEqualTo(16);
+    Document assigned = store.contact("N-vp-0");
+    assertThat(assigned.get("variantContext", Document.class))
+        .containsEntry("industry", "software")
+        .containsEntry("seniority", "vp")
+        .containsEntry("segment", "smb");
+  }
+
   private void counters(String variant, String segment, long assigned, long replied) {
     MONGO
         .database()

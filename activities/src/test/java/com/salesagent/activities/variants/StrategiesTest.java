@@ -73,7 +73,7 @@ class StrategiesTest {
     assertThatThrownBy(() -> new ThompsonSampling(-1, 0.0))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> AssignmentStrategy.named("greedy", 1, 0))
-        .hasMessageContaining("round_robin, uniform, weighted or thompson");
+        .hasMessageContaining("round_robin, uniform, weighted, thompson or contextual");
     assertThatThrownBy(() -> new Arm("a", 1, 1, 2)).isInstanceOf(IllegalArgumentException.class);
   }
 }

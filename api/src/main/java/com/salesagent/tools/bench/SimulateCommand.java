@@ -1,6 +1,8 @@
 package com.salesagent.tools.bench;
 
 import com.salesagent.activities.variants.AssignmentStrategy;
+import com.salesagent.activities.variants.LinearThompson;
+import com.salesagent.activities.variants.PersonaWorld;
 import com.salesagent.activities.variants.Simulator;
 import com.salesagent.api.SalesAgentApplication;
 import io.dropwizard.core.cli.Command;
@@ -36,9 +38,12 @@ public class SimulateCommand extends Command {
   public void configure(Subparser subparser) {
     subparser
         .addArgument("--mode")
-        .choices("fast", "e2e")
+        .choices("fast", "persona", "e2e")
         .setDefault("fast")
-        .help("fast: algorithms only; e2e: through the real workflows on the embedded stack");
+        .help(
+            "fast: algorithms only; persona: algorithms only on 72 persona cells whose best"
+                + " variant follows seniority (issue 13); e2e: through the real workflows on the"
+                + " embedded stack");
     subparser
         .addArgument("--leads")
         .type(Integer.class)
@@ -57,7 +62,8 @@ public class SimulateCommand extends Command {
     subparser
         .addArgument("--strategy")
         .setDefault("thompson")
-        .help("e2e: the strategy the workflows use (round_robin, uniform, weighted, thompson)");
+        .help(
+            "e2e: the strategy the workflows use (round_robin, uniform, weighted, thompson, contextual)");
     subparser.addArgument("--burn-in").dest("burnIn").type(Integer.class);
     subparser
         .addArgument("--floor")
@@ -128,8 +134,13 @@ public class SimulateCommand extends Command {
       return;
     }
     Integer leads = namespace.getInt("leads");
+    if ("persona".equals(namespace.getString("mode"))) {
+      personas(namespace, leads == null ? 10_000 : leads);
+      return;
+    }
     if (e2e) {
-      endToEnd(namespace, rates, leads == null ? 300 : leads);
+      EndToEndSimulation.Outcome o = endToEnd(namespace, rates, leads == null ? 300 : leads);
+      System.exit(o == null ? 2 : o.finished() == o.leads() ? 0 : 1);
     } else {
       fast(namespace, rates, leads == null ? 10_000 : leads);
     }
@@ -147,7 +158,7 @@ public class SimulateCommand extends Command {
     System.out.printf(
         "%d leads x %d runs across %s, hidden reply rates %s (oracle: each segment's best)%n",
         leads, runs, segments, describe(rates));
-    List<String> strategies = List.of("round_robin", "uniform", "thompson");
+    List<String> strategies = List.of("round_robin", "uniform", "thompson", "contextual");
     List<String> lines = new ArrayList<>();
     try (ProgressBar pb = bar("simulate", (long) strategies.size() * runs)) {
       for (String name : strategies) {
@@ -160,9 +171,20 @@ public class SimulateCommand extends Command {
           allocation[s] = new long[bySegment[s].length];
         }
         for (int run = 0; run < runs; run++) {
-          AssignmentStrategy strategy =
-              AssignmentStrategy.named(name, burnIn, namespace.getDouble("floor"));
-          Simulator.SegmentedResult r = Simulator.run(strategy, bySegment, leads, 1000 + run);
+          Simulator.SegmentedResult r;
+          if (name.equals(LinearThompson.NAME)) {
+            // The same seeds through the persona runner: the segment is the lead's only feature.
+            PersonaWorld.Result p =
+                PersonaWorld.segments(bySegment)
+                    .run(name, leads, 1000 + run, burnIn, namespace.getDouble("floor"));
+            r =
+                new Simulator.SegmentedResult(
+                    name, leads, p.replies(), p.oracle(), p.expected(), p.allocation());
+          } else {
+            AssignmentStrategy strategy =
+                AssignmentStrategy.named(name, burnIn, namespace.getDouble("floor"));
+            r = Simulator.run(strategy, bySegment, leads, 1000 + run);
+          }
           replies += r.replies();
           oracle += r.oracleReplies();
           regret += r.regret();
@@ -200,7 +222,63 @@ public class SimulateCommand extends Command {
     lines.forEach(System.out::println);
   }
 
-  private void endToEnd(Namespace namespace, Map<String, double[]> rates, int leads)
+  /**
+   * Issue 13's persona mode: 6 industries x 4 seniorities x 3 company sizes, base rates by industry
+   * x seniority x size with per-cell noise, the variants' effect by seniority. Per-segment Thompson
+   * with each cell a segment (burn-in as given, and none), with today's segments (company size),
+   * and the contextual strategy over the persona's features; share of the oracle's expected replies
+   * (each cell's best variant), averaged over seeded runs.
+   */
+  private void personas(Namespace namespace, int leads) {
+    int runs = namespace.getInt("runs");
+    int burnIn = namespace.getInt("burnIn") == null ? 30 : namespace.getInt("burnIn");
+    double floor = namespace.getDouble("floor");
+    PersonaWorld cells = PersonaWorld.personas(7, false);
+    PersonaWorld bySize = PersonaWorld.personas(7, true);
+    record Row(String label, PersonaWorld world, String strategy, int burnIn) {}
+    List<Row> rows =
+        List.of(
+            new Row("round robin", cells, "round_robin", burnIn),
+            new Row("thompson, a segment per cell, burn-in " + burnIn, cells, "thompson", burnIn),
+            new Row("thompson, a segment per cell, no burn-in", cells, "thompson", 0),
+            new Row("thompson, segments by company size", bySize, "thompson", burnIn),
+            new Row("contextual (linear Thompson on the persona)", cells, "contextual", burnIn));
+    System.out.printf(
+        "%d leads x %d runs, %d persona cells (industry x seniority x company size), %d variants"
+            + " whose effect follows seniority (oracle: each cell's best)%n",
+        leads, runs, cells.cells().size(), cells.variants());
+    List<String> lines = new ArrayList<>();
+    try (ProgressBar pb = bar("simulate", (long) rows.size() * runs)) {
+      for (Row row : rows) {
+        long start = System.nanoTime();
+        double expected = 0;
+        double oracle = 0;
+        long replies = 0;
+        for (int run = 0; run < runs; run++) {
+          PersonaWorld.Result r =
+              row.world().run(row.strategy(), leads, 1000 + run, row.burnIn(), floor);
+          expected += r.expected();
+          oracle += r.oracle();
+          replies += r.replies();
+          pb.step();
+        }
+        lines.add(
+            String.format(
+                "  %-46s replies %.0f, expected %.0f vs oracle %.0f = %.1f%% of the oracle; %.0f"
+                    + " ms/run",
+                row.label(),
+                (double) replies / runs,
+                expected / runs,
+                oracle / runs,
+                100 * expected / oracle,
+                (System.nanoTime() - start) / 1e6 / runs));
+      }
+    }
+    lines.forEach(System.out::println);
+  }
+
+  /** Runs the end-to-end simulation and prints it; null (after the message) on bad rates. */
+  EndToEndSimulation.Outcome endToEnd(Namespace namespace, Map<String, double[]> rates, int leads)
       throws Exception {
     for (String segment : rates.keySet()) {
       if (!EndToEndSimulation.SIZE_OF.containsKey(segment)) {
@@ -209,7 +287,7 @@ public class SimulateCommand extends Command {
                 + segment
                 + " is not one of "
                 + EndToEndSimulation.SIZE_OF.keySet());
-        System.exit(2);
+        return null;
       }
     }
     System.out.println("Starting the embedded stack for the end-to-end simulation...");
@@ -239,7 +317,7 @@ public class SimulateCommand extends Command {
             "--rates: segment %s has %d rates for %d variants %s%n",
             e.getKey(), e.getValue().length, variants.size(), variants);
         app.server().stop();
-        System.exit(2);
+        return null;
       }
       Map<String, Double> m = new TreeMap<>();
       for (int i = 0; i < variants.size(); i++) {
@@ -258,7 +336,7 @@ public class SimulateCommand extends Command {
           EndToEndSimulation.run(
               app,
               port,
-              "simulate",
+              stack.token(),
               new EndToEndSimulation.Options(
                   leads,
                   byVariant,
@@ -291,7 +369,7 @@ public class SimulateCommand extends Command {
                     "  %-12s allocation %s, replies %s%n",
                     segment, arms, o.repliesByArm().getOrDefault(segment, Map.of())));
     app.server().stop();
-    System.exit(o.finished() == o.leads() ? 0 : 1);
+    return o;
   }
 
   private static String describe(Map<String, double[]> rates) {

@@ -1,0 +1,123 @@
+package com.salesagent.activities.variants;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.workflows.lead.Stage;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The evidence of the {@code contextual} strategy: every lead assigned by it keeps the persona
+ * features it was assigned with ({@code contacts.variantContext}); a lead whose outcome is known
+ * (it replied, or its stage ended) is one observation of its variant at those features. Counted
+ * with two aggregations (leads with an outcome, leads that replied) grouped by variant and
+ * features, at most once a second per process, and the model built from the groups is kept with
+ * them: an assignment costs no query within that second.
+ */
+public final class ContextEvidence {
+  static final long REFRESH_NANOS = 1_000_000_000L;
+
+  /** The persona facets a lead's features are read from (beside its segment). */
+  public static final List<String> FACETS =
+      List.of("industry", "sizeBand", "seniority", "function");
+
+  private static final List<String> ENDED =
+      Arrays.stream(Stage.values()).filter(Stage::terminal).map(Stage::key).toList();
+
+  private record Snapshot(long at, double lambda, double floor, LinearThompson model) {}
+
+  private final MongoCollection<Document> contacts;
+  private final MongoCollection<Document> personas;
+  private final LongSupplier nanos;
+  private volatile Snapshot snapshot;
+
+  public ContextEvidence(MongoDatabase db) {
+    this(db, System::nanoTime);
+  }
+
+  ContextEvidence(MongoDatabase db, LongSupplier nanos) {
+    this.contacts = db.getCollection(Collections.CONTACTS);
+    this.personas = db.getCollection(Collections.PERSONAS);
+    this.nanos = nanos;
+  }
+
+  /** A lead's features: its persona's firmographic facets that are known, and its segment. */
+  public Map<String, String> context(String leadId, String segment) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Document p = personas.find(Filters.eq("leadId", leadId)).first();
+    if (p != null) {
+      for (String f : FACETS) {
+        if (p.get(f) instanceof String v && !v.isBlank()) {
+          out.put(f, v);
+        }
+      }
+    }
+    if (segment != null) {
+      out.put("segment", segment);
+    }
+    return out;
+  }
+
+  /** The model over every outcome known at most a second ago. */
+  public LinearThompson model(double lambda, double floor) {
+    long now = nanos.getAsLong();
+    Snapshot s = snapshot;
+    if (s == null || now - s.at() > REFRESH_NANOS || s.lambda() != lambda || s.floor() != floor) {
+      s = new Snapshot(now, lambda, floor, build(lambda, floor));
+      snapshot = s;
+    }
+    return s.model();
+  }
+
+  private LinearThompson build(double lambda, double floor) {
+    Bson assigned =
+        Filters.and(Filters.exists("variantContext", true), Filters.exists("variantId", true));
+    Map<Document, long[]> groups = new HashMap<>();
+    count(
+        Filters.and(
+            assigned,
+            Filters.or(Filters.in("stage", ENDED), Filters.exists("funnel.replied", true))),
+        groups,
+        0);
+    count(Filters.and(assigned, Filters.exists("funnel.replied", true)), groups, 1);
+    LinearThompson.Builder b = new LinearThompson.Builder(lambda, floor);
+    groups.forEach(
+        (key, n) -> {
+          Map<String, String> context = new LinkedHashMap<>();
+          Document c = key.get("c", Document.class);
+          if (c != null) {
+            c.forEach((k, v) -> context.put(k, v == null ? null : v.toString()));
+          }
+          // A reply is recorded a moment before the stage: never more replies than outcomes.
+          long leads = Math.max(n[0], n[1]);
+          b.add(new LinearThompson.Group(key.getString("v"), context, leads, n[1]));
+        });
+    return b.build();
+  }
+
+  private void count(Bson filter, Map<Document, long[]> groups, int slot) {
+    for (Document d :
+        contacts.aggregate(
+            List.of(
+                Aggregates.match(filter),
+                Aggregates.group(
+                    new Document("v", "$variantId").append("c", "$variantContext"),
+                    Accumulators.sum("n", 1))))) {
+      Document key = d.get("_id", Document.class);
+      if (key == null || key.getString("v") == null) {
+        continue;
+      }
+      groups.computeIfAbsent(key, k -> new long[2])[slot] += ((Number) d.get("n")).longValue();
+    }
+  }
+}
