@@ -26,10 +26,11 @@ import java.util.Set;
  * rejected and recomposed (a bounded number of times), then held. So a message without a fact still
  * goes (0.85), while a banned phrase or another language holds it for review (0.75).
  *
- * <p>Whatever its score, a message is held for a human when it carries a link, an e-mail address, a
- * phone number or an instruction-like phrase that its template did not put there (check {@code
- * noUntrustedContent}): such text came from the lead's enrolment or website, and whoever enrolled
- * the number may not be the lead.
+ * <p>Whatever its score, a message is held for a human when a field filled into it is a stand-in
+ * for a missing value ("N/A", "[Company]", check {@code noPlaceholderLikeFill}), or when it carries
+ * a link, an e-mail address, a phone number or an instruction-like phrase that its template did not
+ * put there (check {@code noUntrustedContent}): such text came from the lead's enrolment or
+ * website, and whoever enrolled the number may not be the lead.
  */
 public final class QualityGate {
   public record Verdict(double score, String decision, Map<String, Boolean> checks) {}
@@ -48,6 +49,16 @@ public final class QualityGate {
                   "le", "les", "et", "pour", "avec", "vous", "votre", "est", "que", "des", "une"),
           "de",
               Set.of("der", "die", "das", "und", "zu", "für", "mit", "sie", "ihr", "ist", "nicht"));
+
+  /**
+   * A field value that stands for a missing one: "N/A", "null", "undefined", "TBD", "xxx", "-",
+   * "?", "[Company]", "<name>", "%s", "${name}", "{name}". Filled into a message it reads as a
+   * broken mail merge; recomposing cannot fix the data, so such a message is held for a human.
+   */
+  static final java.util.regex.Pattern PLACEHOLDER_LIKE =
+      java.util.regex.Pattern.compile(
+          "(?i)\\s*(n/?a|null|nil|none|undefined|tbd|todo|unknown|x{2,}|-+|\\?+|\\[[^\\]]*]|<[^>]*>|%s"
+              + "|\\$\\{[^}]*}|\\{[^}]*})\\s*");
 
   private QualityGate() {}
 
@@ -93,10 +104,14 @@ public final class QualityGate {
             + (checks.get("languageMatchesLocale") ? 0.25 : 0);
     score = Math.round(score * 100) / 100.0;
     checks.put("noUntrustedContent", UntrustedText.findings(text, template).isEmpty());
+    checks.put(
+        "noPlaceholderLikeFill",
+        parameters.stream().noneMatch(p -> p != null && PLACEHOLDER_LIKE.matcher(p).matches()));
     boolean blocked = !checks.get("noPlaceholders") || !checks.get("length");
     String decision =
         blocked ? "reject" : score >= approveAt ? "approve" : score >= holdAt ? "hold" : "reject";
-    if ("approve".equals(decision) && !checks.get("noUntrustedContent")) {
+    if ("approve".equals(decision)
+        && (!checks.get("noUntrustedContent") || !checks.get("noPlaceholderLikeFill"))) {
       decision = "hold";
     }
     return new Verdict(score, decision, checks);

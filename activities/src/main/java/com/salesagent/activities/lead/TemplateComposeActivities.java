@@ -86,13 +86,19 @@ public class TemplateComposeActivities implements ComposeActivities {
       throw ApplicationFailure.newNonRetryableFailure(
           "missing contact or variant " + request.variantId(), "UnknownLead");
     }
-    Document template = chooseTemplate(request, variant.get("templates", Document.class));
+    Document defaults = defaultConfig();
+    Document composeConfig = defaults.get("compose", new Document());
+    LocalizedTemplates.Choice localized =
+        LocalizedTemplates.choose(
+            variant, contact.getString("locale"), composeConfig.get("fallbackLocale", "en"));
+    Document template = chooseTemplate(request, localized.templates());
     if (template == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "variant " + request.variantId() + " has no template for " + request.purpose(),
           "MissingTemplate");
     }
-    Map<String, String> values = new HashMap<>(values(contact));
+    Map<String, String> values =
+        new HashMap<>(values(contact, LocalizedTemplates.fallbacks(template)));
     List<Document> retrieved = new ArrayList<>();
     List<Retriever.Hit> hits = List.of();
     if (template.getString("body").contains("{{fact}}") || (llm != null && !request.template())) {
@@ -107,15 +113,7 @@ public class TemplateComposeActivities implements ComposeActivities {
         throw ApplicationFailure.newFailure(
             "lead " + request.leadId() + " has no research yet", "NoResearch");
       }
-      // A recomposition after a rejection tries the next best fact; one left empty by cleaning is
-      // passed over.
-      String fact = "";
-      for (int i = Math.min(request.attempt(), hits.size() - 1);
-          i < hits.size() && fact.isEmpty();
-          i++) {
-        fact = fact(hits.get(i).text());
-      }
-      values.put("fact", fact);
+      values.put("fact", chooseFact(hits, request.attempt(), template.getString("language")));
     }
     Filled filled = fill(template.getString("body"), values);
     String text = filled.text();
@@ -140,7 +138,7 @@ public class TemplateComposeActivities implements ComposeActivities {
         audit.append("fallback", written.failure());
       }
     }
-    Document config = gateConfig();
+    Document config = defaults.get("qualityGate", new Document());
     QualityGate.Verdict verdict =
         QualityGate.score(
             text,
@@ -230,16 +228,18 @@ public class TemplateComposeActivities implements ComposeActivities {
             .toList());
   }
 
-  /** The gate's thresholds and banned phrases from agent_configurations (default document). */
-  private Document gateConfig() {
+  /**
+   * The default agent configuration: the gate's thresholds and banned phrases ({@code
+   * qualityGate}), the fallback locale ({@code compose.fallbackLocale}).
+   */
+  private Document defaultConfig() {
     Document config =
         store
             .database()
             .getCollection(Collections.AGENT_CONFIGURATIONS)
             .find(Filters.eq("configId", "default"))
             .first();
-    Document gate = config == null ? null : config.get("qualityGate", Document.class);
-    return gate == null ? new Document() : gate;
+    return config == null ? new Document() : config;
   }
 
   /**
@@ -268,8 +268,32 @@ public class TemplateComposeActivities implements ComposeActivities {
     return templates.get(request.purpose(), templates.get("follow_up_read", Document.class));
   }
 
+  /**
+   * The fact for a message in {@code language}: a recomposition after a rejection tries the next
+   * best hit; one left empty by cleaning is passed over, and so, while another hit is left, is one
+   * in another language (the enrolment's English profile line in a Spanish message).
+   */
+  static String chooseFact(List<Retriever.Hit> hits, int attempt, String language) {
+    String want = LocalizedTemplates.language(language);
+    for (boolean sameLanguageOnly : new boolean[] {true, false}) {
+      for (int i = Math.min(attempt, hits.size() - 1); i < hits.size(); i++) {
+        String fact = fact(hits.get(i).text());
+        if (!fact.isEmpty()
+            && (!sameLanguageOnly
+                || QualityGate.languageMatches(fact.toLowerCase(java.util.Locale.ROOT), want))) {
+          return fact;
+        }
+      }
+    }
+    return "";
+  }
+
+  /** Sentence-initial words that read lower-case after "I saw that" / "vi que". */
   private static final Set<String> PRONOUNS =
-      Set.of("They", "The", "Their", "It", "Its", "He", "She", "His", "Her", "This");
+      Set.of(
+          "They", "The", "Their", "It", "Its", "He", "She", "His", "Her", "This", "Eles", "Elas",
+          "Ele", "Ela", "O", "A", "Os", "As", "Seu", "Sua", "Ellos", "Ellas", "El", "La", "Los",
+          "Las", "Su", "Sus", "Este", "Esta");
 
   /**
    * The first sentence of the best chunk, shaped to follow "I saw that": the words are the chunk's
@@ -314,18 +338,22 @@ public class TemplateComposeActivities implements ComposeActivities {
     return value == null ? "" : value.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
   }
 
-  static Map<String, String> values(Document c) {
-    String name = c.getString("name") == null ? "" : c.getString("name").strip();
-    String first = name.isEmpty() ? "there" : name.split("\\s+")[0];
+  /** The lead's fields by placeholder; a missing one in {@code fallbacks}' wording. */
+  static Map<String, String> values(Document c, Map<String, String> fallbacks) {
+    String name = orElse(c.getString("name"), "").strip();
+    String first = name.isEmpty() ? fallbacks.get("firstName") : name.split("\\s+")[0];
     return Map.of(
         "firstName", first,
-        "name", name.isEmpty() ? "there" : name,
-        "company", orElse(c.getString("company"), "your company"),
-        "jobTitle", orElse(c.getString("jobTitle"), "a leader"),
-        "industry", orElse(c.getString("industry"), "growing"));
+        "name", name.isEmpty() ? fallbacks.get("name") : name,
+        "company", orElse(c.getString("company"), fallbacks.get("company")),
+        "jobTitle", orElse(c.getString("jobTitle"), fallbacks.get("jobTitle")),
+        "industry", orElse(c.getString("industry"), fallbacks.get("industry")));
   }
 
+  /** The value, or the fallback when it is missing, blank or a stand-in such as "N/A". */
   private static String orElse(String value, String fallback) {
-    return value == null || value.isBlank() ? fallback : value;
+    return value == null || value.isBlank() || QualityGate.PLACEHOLDER_LIKE.matcher(value).matches()
+        ? fallback
+        : value;
   }
 }

@@ -6,6 +6,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.salesagent.activities.persona.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 
 /**
@@ -85,7 +86,8 @@ public final class Seeds {
                     .append("holdAt", 0.5)
                     .append(
                         "bannedPhrases",
-                        List.of("guaranteed", "100% free", "act now", "risk-free", "click here"))));
+                        List.of("guaranteed", "100% free", "act now", "risk-free", "click here")))
+            .append("compose", new Document("fallbackLocale", "en")));
     variant(
         db,
         "v-scaling",
@@ -125,7 +127,103 @@ public final class Seeds {
         "followup_speed_angle",
         "Hi {{firstName}}, quick question for you as {{jobTitle}}: is faster first contact on"
             + " your list this quarter?");
+    translate(
+        db,
+        "v-scaling",
+        "es",
+        "Hola {{firstName}}, vi que {{fact}}. Escalar la prospección suele exigir más personas;"
+            + " ayudamos a equipos de {{industry}} como {{company}} a hacerlo por WhatsApp sin"
+            + " aumentar la plantilla. ¿Le parece una charla de 15 minutos esta semana?",
+        "Hola {{firstName}}, retomo mi mensaje: equipos como el de {{company}} suelen empezar con"
+            + " una campaña y crecer a partir de ahí. ¿Le envío un resumen de dos líneas?",
+        "Hola {{firstName}}, otra idea para {{company}}: ¿qué frena más su prospección hoy, las"
+            + " personas o las herramientas? Con gusto le cuento lo que funciona para equipos de"
+            + " {{industry}}.");
+    translate(
+        db,
+        "v-scaling",
+        "pt_BR",
+        "Olá {{firstName}}, vi que {{fact}}. Escalar a prospecção costuma exigir mais pessoas;"
+            + " ajudamos equipes de {{industry}} como a {{company}} a fazer isso pelo WhatsApp sem"
+            + " aumentar o time. Topa uma conversa de 15 minutos esta semana?",
+        "Olá {{firstName}}, retomando minha mensagem: equipes como a da {{company}} costumam"
+            + " começar com uma campanha e crescer a partir daí. Posso enviar um resumo de duas"
+            + " linhas?",
+        "Olá {{firstName}}, outra ideia para a {{company}}: o que mais atrasa a sua prospecção"
+            + " hoje, pessoas ou ferramentas? Posso contar o que funciona para equipes de"
+            + " {{industry}}.");
+    translate(
+        db,
+        "v-cost",
+        "es",
+        "Hola {{firstName}}, vi que {{fact}}. Empresas de {{industry}} como {{company}} reducen su"
+            + " costo por lead calificado automatizando el primer contacto por WhatsApp. ¿Vale la"
+            + " pena echarle un vistazo?",
+        "Hola {{firstName}}, retomo el tema: ¿le serviría una comparación de costos breve para"
+            + " {{company}}?",
+        "Hola {{firstName}}, otro ángulo: ¿cuánto tiempo dedica su equipo a los seguimientos cada"
+            + " semana? Nosotros nos encargamos de eso.");
+    translate(
+        db,
+        "v-cost",
+        "pt_BR",
+        "Olá {{firstName}}, vi que {{fact}}. Empresas de {{industry}} como a {{company}} reduzem o"
+            + " custo por lead qualificado automatizando o primeiro contato pelo WhatsApp. Vale uma"
+            + " olhada rápida?",
+        "Olá {{firstName}}, retomando: uma comparação de custos rápida para a {{company}} ajudaria?",
+        "Olá {{firstName}}, outro ângulo: quanto tempo a sua equipe gasta com follow-ups toda"
+            + " semana? Nós cuidamos disso para vocês.");
+    translate(
+        db,
+        "v-speed",
+        "es",
+        "Hola {{firstName}}, vi que {{fact}}. {{company}} podría tener una campaña personalizada"
+            + " por WhatsApp funcionando esta semana. ¿Quiere ver cómo lo hacen los equipos de"
+            + " {{industry}}?",
+        "Hola {{firstName}}, solo para saber: ¿le muestro un ejemplo en vivo?",
+        "Hola {{firstName}}, una pregunta para usted como {{jobTitle}}: ¿un primer contacto más"
+            + " rápido está en su lista este trimestre?");
+    translate(
+        db,
+        "v-speed",
+        "pt_BR",
+        "Olá {{firstName}}, vi que {{fact}}. A {{company}} poderia ter uma campanha personalizada"
+            + " no WhatsApp rodando esta semana. Quer ver como as equipes de {{industry}} fazem"
+            + " isso?",
+        "Olá {{firstName}}, só para saber: posso mostrar um exemplo ao vivo?",
+        "Olá {{firstName}}, uma pergunta para você como {{jobTitle}}: um primeiro contato mais"
+            + " rápido está nos seus planos este trimestre?");
     Topics.seed(db);
+  }
+
+  /** The seeded template names of each variant, by purpose (translations share them). */
+  private static final Map<String, List<String>> NAMES =
+      Map.of(
+          "v-scaling", List.of("intro_scaling", "followup_scaling", "followup_scaling_angle"),
+          "v-cost", List.of("intro_cost", "followup_cost", "followup_cost_angle"),
+          "v-speed", List.of("intro_speed", "followup_speed", "followup_speed_angle"));
+
+  /**
+   * A seeded variant's translation into {@code code} (the template's WhatsApp language code: one
+   * template name, one approved translation per language), added where the variant has none in that
+   * code yet, also on a database seeded before translations existed.
+   */
+  private static void translate(
+      MongoDatabase db, String variantId, String code, String first, String follow, String angle) {
+    List<String> names = NAMES.get(variantId);
+    Document t =
+        new Document("first_contact", localized(names.get(0), code, first))
+            .append("follow_up_read", localized(names.get(1), code, follow))
+            .append("follow_up_unread", localized(names.get(2), code, angle));
+    db.getCollection(Collections.PROMPT_VARIANTS)
+        .updateOne(
+            Filters.and(
+                Filters.eq("variantId", variantId), Filters.exists("translations." + code, false)),
+            new Document("$set", new Document("translations." + code, t)));
+  }
+
+  private static Document localized(String name, String code, String body) {
+    return new Document("name", name).append("language", code).append("body", body);
   }
 
   private static void variant(
@@ -155,8 +253,16 @@ public final class Seeds {
                     .append("follow_up_unread", template(angleName, angleBody))));
   }
 
+  /**
+   * An English template. Where "your industry" (the English fallback for a missing industry) would
+   * not read well, the template names its own wording ("we help growing teams like Acme").
+   */
   private static Document template(String name, String body) {
-    return new Document("name", name).append("language", "en").append("body", body);
+    Document t = new Document("name", name).append("language", "en").append("body", body);
+    if (body.contains("{{industry}} teams")) {
+      t.append("defaults", new Document("industry", "growing"));
+    }
+    return t;
   }
 
   private static void upsert(

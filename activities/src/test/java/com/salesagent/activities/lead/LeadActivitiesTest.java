@@ -570,8 +570,8 @@ class LeadActivitiesTest {
     java.util.List<Document> evidence = new java.util.ArrayList<>();
     String[][] plan = {
       // seniority, variant, replied of 60
-      {"vp", "v-scaling", "24"}, {"vp", "v-speed", "3"}, {"vp", "v-cost", "6"},
-      {"manager", "v-speed", "24"}, {"manager", "v-scaling", "3"}, {"manager", "v-cost", "6"}
+      {"vp", "v-scaling", "36"}, {"vp", "v-speed", "3"}, {"vp", "v-cost", "6"},
+      {"manager", "v-speed", "36"}, {"manager", "v-scaling", "3"}, {"manager", "v-cost", "6"}
     };
     int k = 0;
     for (String[] p : plan) {
@@ -588,7 +588,7 @@ class LeadActivitiesTest {
                         .append("seniority", p[0])
                         .append("segment", segment));
         boolean replied = i < Integer.parseInt(p[2]);
-        c.append("stage", replied ? "replied" : i < 50 ? "no_response" : "awaiting_response");
+        c.append("stage", replied ? "replied" : i < 55 ? "no_response" : "awaiting_response");
         if (replied) {
           c.append("funnel", new Document("replied", new java.util.Date()));
         }
@@ -618,12 +618,14 @@ class LeadActivitiesTest {
             .merge(a.variantId(), 1, Integer::sum);
       }
     }
+    // Each draw picks it with p ~ 0.95 (the new segment's unknown weight explores): 15 of 20 fails
+    // about once in 10,000 runs.
     assertThat(chosen.get("vp").getOrDefault("v-scaling", 0))
         .as("%s", chosen)
-        .isGreaterThanOrEqualTo(16);
+        .isGreaterThanOrEqualTo(15);
     assertThat(chosen.get("manager").getOrDefault("v-speed", 0))
         .as("%s", chosen)
-        .isGreaterThanOrEqualTo(16);
+        .isGreaterThanOrEqualTo(15);
     Document assigned = store.contact("N-vp-0");
     assertThat(assigned.get("variantContext", Document.class))
         .containsEntry("industry", "software")

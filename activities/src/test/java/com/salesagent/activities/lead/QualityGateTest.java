@@ -106,4 +106,33 @@ class QualityGateTest {
     assertThat(TemplateComposeActivities.parameter("line one\n\tline     two"))
         .isEqualTo("line one line two");
   }
+
+  @Test
+  void aStandInForAMissingFieldHoldsTheMessageWhateverItsScore() {
+    for (String fill : List.of("N/A", "null", "[Company]", "<name>", "TBD", "xxx", "-", "%s")) {
+      QualityGate.Verdict v =
+          QualityGate.score(
+              "Hi Ana, I saw that you are opening three stores. Companies like "
+                  + fill
+                  + " do well.",
+              "you are opening three stores",
+              List.of("Ana", "you are opening three stores", fill),
+              "en",
+              List.of(),
+              0.8,
+              0.5);
+      assertThat(v.checks().get("noPlaceholderLikeFill")).as(fill).isFalse();
+      assertThat(v.decision()).as(fill).isEqualTo("hold");
+    }
+    QualityGate.Verdict real =
+        QualityGate.score(
+            "Hi Ana, I saw that you are opening three stores. Companies like Nadia Foods do well.",
+            "you are opening three stores",
+            List.of("Ana", "you are opening three stores", "Nadia Foods"),
+            "en",
+            List.of(),
+            0.8,
+            0.5);
+    assertThat(real.decision()).isEqualTo("approve");
+  }
 }

@@ -58,7 +58,8 @@ public class VariantResource {
       Boolean enabled,
       Map<String, Template> templates,
       String modality,
-      String offer) {}
+      String offer,
+      Map<String, Map<String, Template>> translations) {}
 
   /** What a variant's messages carry besides their text: an experiment dimension like the angle. */
   static final List<String> MODALITIES = List.of("text", "image_card");
@@ -67,7 +68,13 @@ public class VariantResource {
    * An approved WhatsApp template and the body it renders. {@code language} (default en) is sent as
    * the template's language code and must name the approved translation exactly (en_US is not en).
    */
-  public record Template(String name, String language, String body, String header) {}
+  public record Template(
+      String name, String language, String body, String header, Map<String, String> defaults) {}
+
+  /** Most translations per variant, and the longest fallback wording. */
+  static final int MAX_TRANSLATIONS = 20;
+
+  static final int MAX_DEFAULT = 60;
 
   /** The variants, as stored. */
   public record VariantList(List<Document> variants) {}
@@ -260,61 +267,121 @@ public class VariantResource {
       errors.add(new FieldError("templates.first_contact", "required"));
     }
     if (r.templates() != null) {
-      r.templates()
+      r.templates().forEach((purpose, t) -> validate("templates." + purpose, purpose, t, errors));
+    }
+    if (r.translations() != null) {
+      if (r.translations().size() > MAX_TRANSLATIONS) {
+        errors.add(new FieldError("translations", "at most " + MAX_TRANSLATIONS + " languages"));
+      }
+      r.translations()
           .forEach(
-              (purpose, t) -> {
-                String field = "templates." + purpose;
-                if (!PURPOSES.contains(purpose)) {
-                  errors.add(new FieldError(field, "unknown purpose; use " + PURPOSES));
-                  return;
-                }
-                if (t == null || t.name() == null || t.name().isBlank()) {
-                  errors.add(new FieldError(field + ".name", "the approved template's name"));
-                }
-                if (t != null
-                    && t.language() != null
-                    && !TEMPLATE_LANGUAGE.matcher(t.language()).matches()) {
+              (code, byPurpose) -> {
+                String field = "translations." + code;
+                if (!TEMPLATE_LANGUAGE.matcher(code).matches()) {
                   errors.add(
                       new FieldError(
-                          field + ".language",
-                          "a WhatsApp template language code such as en or en_US (ll or ll_CC),"
-                              + " exactly as the translation approved in WhatsApp Manager"));
-                }
-                if (t != null && t.header() != null && !"image".equals(t.header())) {
-                  errors.add(
-                      new FieldError(
-                          field + ".header",
-                          "\"image\" for a template approved with an image header, or absent"));
-                }
-                if (t == null || t.body() == null || t.body().isBlank()) {
-                  errors.add(new FieldError(field + ".body", "required"));
+                          field,
+                          "a WhatsApp template language code such as es or pt_BR (ll or ll_CC)"));
                   return;
                 }
-                Matcher m = PLACEHOLDER.matcher(t.body());
-                while (m.find()) {
-                  if (!PLACEHOLDERS.contains(m.group(1))) {
-                    errors.add(
-                        new FieldError(
-                            field + ".body",
-                            "unknown placeholder {{" + m.group(1) + "}}; use " + PLACEHOLDERS));
-                  }
+                if (byPurpose == null || byPurpose.isEmpty()) {
+                  errors.add(new FieldError(field, "at least one template"));
+                  return;
                 }
+                byPurpose.forEach(
+                    (purpose, t) -> validate(field + "." + purpose, purpose, t, errors));
               });
     }
     return errors;
   }
 
+  /** One template: its purpose, name, language code, header, body's placeholders, defaults. */
+  private static void validate(String field, String purpose, Template t, List<FieldError> errors) {
+    if (!PURPOSES.contains(purpose)) {
+      errors.add(new FieldError(field, "unknown purpose; use " + PURPOSES));
+      return;
+    }
+    if (t == null || t.name() == null || t.name().isBlank()) {
+      errors.add(new FieldError(field + ".name", "the approved template's name"));
+    }
+    if (t != null && t.language() != null && !TEMPLATE_LANGUAGE.matcher(t.language()).matches()) {
+      errors.add(
+          new FieldError(
+              field + ".language",
+              "a WhatsApp template language code such as en or en_US (ll or ll_CC),"
+                  + " exactly as the translation approved in WhatsApp Manager"));
+    }
+    if (t != null && t.header() != null && !"image".equals(t.header())) {
+      errors.add(
+          new FieldError(
+              field + ".header",
+              "\"image\" for a template approved with an image header, or absent"));
+    }
+    if (t == null || t.body() == null || t.body().isBlank()) {
+      errors.add(new FieldError(field + ".body", "required"));
+      return;
+    }
+    Matcher m = PLACEHOLDER.matcher(t.body());
+    while (m.find()) {
+      if (!PLACEHOLDERS.contains(m.group(1))) {
+        errors.add(
+            new FieldError(
+                field + ".body",
+                "unknown placeholder {{" + m.group(1) + "}}; use " + PLACEHOLDERS));
+      }
+    }
+    if (t.defaults() != null) {
+      t.defaults()
+          .forEach(
+              (placeholder, wording) -> {
+                if (!PLACEHOLDERS.contains(placeholder) || "fact".equals(placeholder)) {
+                  errors.add(
+                      new FieldError(
+                          field + ".defaults." + placeholder,
+                          "a lead field's placeholder: firstName, name, company,"
+                              + " jobTitle or industry"));
+                } else if (wording == null
+                    || wording.isBlank()
+                    || wording.length() > MAX_DEFAULT
+                    || wording.contains("{{")) {
+                  errors.add(
+                      new FieldError(
+                          field + ".defaults." + placeholder,
+                          "the wording used when the lead has no "
+                              + placeholder
+                              + ": 1 to "
+                              + MAX_DEFAULT
+                              + " characters, no placeholders"));
+                }
+              });
+    }
+  }
+
+  private static Document template(Template t, String defaultLanguage) {
+    Document d =
+        new Document("name", t.name())
+            .append("language", t.language() == null ? defaultLanguage : t.language())
+            .append("body", t.body())
+            .append("header", t.header());
+    if (t.defaults() != null && !t.defaults().isEmpty()) {
+      d.append("defaults", new Document(new LinkedHashMap<>(t.defaults())));
+    }
+    return d;
+  }
+
   private static Document toDocument(VariantRequest r, String variantId) {
     Document templates = new Document();
-    r.templates()
-        .forEach(
-            (purpose, t) ->
-                templates.append(
-                    purpose,
-                    new Document("name", t.name())
-                        .append("language", t.language() == null ? "en" : t.language())
-                        .append("body", t.body())
-                        .append("header", t.header())));
+    r.templates().forEach((purpose, t) -> templates.append(purpose, template(t, "en")));
+    Document translations = new Document();
+    if (r.translations() != null) {
+      r.translations()
+          .forEach(
+              (code, byPurpose) -> {
+                Document d = new Document();
+                byPurpose.forEach((purpose, t) -> d.append(purpose, template(t, code)));
+                translations.append(code, d);
+              });
+    }
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("variantId", variantId);
     fields.put("segments", r.segments());
@@ -323,6 +390,7 @@ public class VariantResource {
     fields.put("enabled", r.enabled() == null || r.enabled());
     fields.put("weight", r.weight() == null ? 1.0 : r.weight());
     fields.put("templates", templates);
+    fields.put("translations", translations);
     fields.put("modality", r.modality() == null ? "text" : r.modality());
     if (r.offer() != null) {
       fields.put("offer", r.offer());

@@ -121,6 +121,67 @@ class VariantResourceTest {
   }
 
   @Test
+  void translationsAreStoredPerLanguageCodeAndBadOnesAre422NamingTheField() {
+    Response bad =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    """
+                    {"variantId":"v-tr-bad","segments":["*"],"angle":"cost savings",
+                     "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}"}},
+                     "translations":{
+                       "pt-BR":{"first_contact":{"name":"intro","body":"Oi {{firstName}}"}},
+                       "es":{"first_contact":{"name":"intro","body":"Hola {{apodo}}",
+                                              "defaults":{"fact":"algo","industry":""}},
+                             "later":{"name":"x","body":"y"}}}}
+                    """));
+    assertThat(bad.getStatus()).isEqualTo(422);
+    String errors = json(bad).get("errors").toString();
+    assertThat(errors)
+        .contains("field=translations.pt-BR,")
+        .contains("field=translations.es.first_contact.body")
+        .contains("field=translations.es.first_contact.defaults.fact")
+        .contains("field=translations.es.first_contact.defaults.industry")
+        .contains("field=translations.es.later");
+
+    Response ok =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    """
+                    {"variantId":"v-tr","segments":["*"],"angle":"cost savings",
+                     "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}",
+                                                   "defaults":{"firstName":"there"}}},
+                     "translations":{
+                       "pt_BR":{"first_contact":{"name":"intro","body":"Oi {{firstName}}"}}}}
+                    """));
+    assertThat(ok.getStatus()).isEqualTo(201);
+    org.bson.Document stored =
+        CLIENT
+            .getDatabase("variants-test")
+            .getCollection("prompt_variants")
+            .find(com.mongodb.client.model.Filters.eq("variantId", "v-tr"))
+            .first();
+    org.bson.Document pt =
+        stored
+            .get("translations", org.bson.Document.class)
+            .get("pt_BR", org.bson.Document.class)
+            .get("first_contact", org.bson.Document.class);
+    assertThat(pt.getString("language")).as("the code, by default").isEqualTo("pt_BR");
+    assertThat(pt.getString("body")).isEqualTo("Oi {{firstName}}");
+    assertThat(
+            stored
+                .get("templates", org.bson.Document.class)
+                .get("first_contact", org.bson.Document.class)
+                .get("defaults", org.bson.Document.class))
+        .containsEntry("firstName", "there");
+  }
+
+  @Test
   void aSecondVariantWithTheSameIdIs409() {
     Response first =
         RESOURCES

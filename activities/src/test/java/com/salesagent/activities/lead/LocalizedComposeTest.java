@@ -1,0 +1,210 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.Retriever;
+import com.salesagent.workflows.lead.ComposeRequest;
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Templates per locale: a variant's translations (one WhatsApp template name, one approved
+ * translation per language code) are chosen by the lead's locale, with a configured fallback; a
+ * missing lead field gets its language's wording, never a grammatical hole.
+ */
+class LocalizedComposeTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final Clock clock = Clock.systemUTC();
+  private LeadStore store;
+  private TemplateComposeActivities composer;
+  private ResearchActivitiesImpl research;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    Seeds.ensure(MONGO.database(), LeadActivitiesTest.defaults());
+    store = new LeadStore(MONGO.database());
+    research =
+        new ResearchActivitiesImpl(
+            store, List.of(new EnrolmentSource()), LeadActivitiesTest.EMBEDDINGS, clock);
+    composer =
+        new TemplateComposeActivities(
+            store, new Retriever(MONGO.database(), LeadActivitiesTest.EMBEDDINGS), clock);
+  }
+
+  private Document lead(
+      String leadId, String locale, String industry, String company, String notes) {
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("name", "Ana Souza")
+            .append(
+                "phone", "+55119987654" + String.format("%02d", Math.abs(leadId.hashCode()) % 100))
+            .append("company", company)
+            .append("industry", industry)
+            .append("companySize", "11-50")
+            .append("jobTitle", "Head of Sales")
+            .append("campaignId", "c-1")
+            .append("locale", locale)
+            .append("notes", notes)
+            .append("enrolledAt", new Date()));
+    research.research(leadId);
+    return store.contact(leadId);
+  }
+
+  private Document compose(String leadId, String variant, int step, String purpose) {
+    String key = leadId + "-" + step + "-" + purpose;
+    composer.compose(new ComposeRequest(leadId, "c-1", variant, step, purpose, key, 0, true));
+    return store.messageByKey(key);
+  }
+
+  private static final String PT_NOTES =
+      "Eles vão abrir três lojas novas no próximo ano. O orçamento de atendimento cresce junto.";
+
+  @Test
+  void aBrazilianLeadGetsThePortugueseTranslationAndTheGateLetsItGo() {
+    lead("L-pt", "pt-BR", "varejo", "Acme", PT_NOTES);
+
+    Document m = compose("L-pt", "v-cost", 0, "first_contact");
+
+    assertThat(m.getString("text"))
+        .startsWith("Olá Ana, vi que eles vão abrir três lojas novas")
+        .contains("Empresas de varejo como a Acme reduzem o custo");
+    Document template = m.get("template", Document.class);
+    assertThat(template.getString("name")).isEqualTo("intro_cost");
+    assertThat(template.getString("language")).isEqualTo("pt_BR");
+    Document gate = m.get("gate", Document.class);
+    assertThat(gate.get("checks", Document.class).getBoolean("languageMatchesLocale")).isTrue();
+    assertThat(gate.getString("decision")).isEqualTo("approve");
+    // Follow-ups too, in both angles.
+    assertThat(compose("L-pt", "v-cost", 1, "follow_up_read").getString("text"))
+        .startsWith("Olá Ana, retomando");
+    assertThat(compose("L-pt", "v-speed", 2, "follow_up_unread").getString("text"))
+        .contains("uma pergunta para você como Head of Sales");
+  }
+
+  @Test
+  void aSpanishLeadOfAnyRegionGetsSpanishAndAPortugueseOneOfAnotherRegionGetsBrazilian() {
+    lead(
+        "L-es",
+        "es-MX",
+        "retail",
+        "Acme",
+        "Van a abrir tres tiendas nuevas el próximo año. El presupuesto crece con ellas.");
+    lead("L-pt-PT", "pt-PT", "retalho", "Acme", PT_NOTES);
+
+    Document es = compose("L-es", "v-scaling", 0, "first_contact");
+    Document pt = compose("L-pt-PT", "v-scaling", 0, "first_contact");
+
+    assertThat(es.get("template", Document.class).getString("language")).isEqualTo("es");
+    // The Spanish notes, not the enrolment's English profile line (retrieval ranks it first for
+    // the English angle), quoted as written.
+    assertThat(es.getString("text")).startsWith("Hola Ana, vi que Van a abrir tres tiendas");
+    assertThat(es.get("gate", Document.class).getString("decision")).isEqualTo("approve");
+    assertThat(pt.get("template", Document.class).getString("language")).isEqualTo("pt_BR");
+  }
+
+  @Test
+  void aLocaleWithoutATranslationGetsTheFallbackWhichTheGateHoldsAsTheWrongLanguage() {
+    lead(
+        "L-fr",
+        "fr-FR",
+        "retail",
+        "Acme",
+        "They are opening three new stores next year, and the budget for outreach grows.");
+
+    Document m = compose("L-fr", "v-cost", 0, "first_contact");
+
+    assertThat(m.get("template", Document.class).getString("language")).isEqualTo("en");
+    assertThat(m.getString("text")).startsWith("Hi Ana,");
+    assertThat(m.get("gate", Document.class).getString("decision")).isEqualTo("hold");
+
+    // An operator who serves French leads in Spanish says so once.
+    MONGO
+        .database()
+        .getCollection("agent_configurations")
+        .updateOne(Filters.eq("configId", "default"), Updates.set("compose.fallbackLocale", "es"));
+    Document es = compose("L-fr", "v-cost", 1, "follow_up_read");
+    assertThat(es.get("template", Document.class).getString("language")).isEqualTo("es");
+    // The Spanish notes, not the enrolment's English profile line (retrieval ranks it first for
+    // the English angle), quoted as written.
+  }
+
+  @Test
+  void aMissingOrStandInFieldGetsItsLanguagesWordingNeverAGrammaticalHole() {
+    String notes = "They are opening three new stores next year, and the budget grows with them.";
+    lead("L-en", "en", null, "Acme", notes);
+    lead("L-na", "en", "N/A", "n/a", notes);
+    lead("L-pt-none", "pt-BR", "", "Acme", PT_NOTES);
+
+    String cost = compose("L-en", "v-cost", 0, "first_contact").getString("text");
+    String scaling = compose("L-en", "v-scaling", 1, "follow_up_unread").getString("text");
+    Document na = compose("L-na", "v-cost", 0, "first_contact");
+    String pt = compose("L-pt-none", "v-cost", 0, "first_contact").getString("text");
+
+    assertThat(cost).contains("Companies in your industry like Acme").doesNotContain("growing");
+    // The template names its own wording where "your industry" would not read well.
+    assertThat(scaling).contains("what works for growing teams");
+    assertThat(na.getString("text"))
+        .contains("Companies in your industry like your company")
+        .doesNotContainIgnoringCase("n/a");
+    assertThat(na.get("gate", Document.class).getString("decision")).isEqualTo("approve");
+    assertThat(pt).contains("Empresas de seu setor como a Acme");
+  }
+
+  @Test
+  void
+      everySeededVariantHasSpanishAndBrazilianTemplatesWithItsPlaceholdersAndAnOldDatabaseGetsThem() {
+    for (Document v : MONGO.database().getCollection("prompt_variants").find()) {
+      Document en = v.get("templates", Document.class);
+      for (String code : List.of("es", "pt_BR")) {
+        Document t = v.get("translations", Document.class).get(code, Document.class);
+        assertThat(t.keySet())
+            .as(v.getString("variantId") + " " + code)
+            .containsExactlyInAnyOrderElementsOf(en.keySet());
+        for (String purpose : en.keySet()) {
+          Document base = en.get(purpose, Document.class);
+          Document tr = t.get(purpose, Document.class);
+          assertThat(tr.getString("name")).isEqualTo(base.getString("name"));
+          assertThat(tr.getString("language")).isEqualTo(code);
+          assertThat(placeholders(tr.getString("body")))
+              .as(v.getString("variantId") + " " + code + " " + purpose)
+              .isEqualTo(placeholders(base.getString("body")));
+        }
+      }
+    }
+    // A database seeded before translations existed gets them on the next start.
+    MONGO
+        .database()
+        .getCollection("prompt_variants")
+        .updateMany(new Document(), Updates.unset("translations"));
+    Seeds.ensure(MONGO.database(), LeadActivitiesTest.defaults());
+    assertThat(
+            MONGO
+                .database()
+                .getCollection("prompt_variants")
+                .countDocuments(Filters.exists("translations.pt_BR.first_contact")))
+        .isEqualTo(3);
+  }
+
+  private static java.util.Set<String> placeholders(String body) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{(\\w+)}}").matcher(body);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+}
