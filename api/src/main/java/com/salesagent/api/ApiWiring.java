@@ -31,6 +31,7 @@ import com.salesagent.api.leads.LeadValidator;
 import com.salesagent.api.media.LeadMediaResource;
 import com.salesagent.api.media.MediaRetentionSweep;
 import com.salesagent.api.personas.PersonaResource;
+import com.salesagent.api.personas.SegmentResource;
 import com.salesagent.api.senders.SenderDirectory;
 import com.salesagent.api.senders.SendersResource;
 import com.salesagent.api.suppressions.SuppressionResource;
@@ -142,6 +143,7 @@ public final class ApiWiring {
             new PersonaResource(
                 new PersonaSearch(connections.mongo().database()),
                 new SegmentDiscovery(connections.mongo().database())),
+            new SegmentResource(connections.mongo().database(), clock),
             new ApiExceptionMapper(),
             new WorkflowExceptionMapper(),
             new MongoExceptionMapper(),

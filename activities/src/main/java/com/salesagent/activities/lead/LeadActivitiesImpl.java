@@ -8,6 +8,7 @@ import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.persona.PersonaBuilder;
+import com.salesagent.activities.persona.Segments;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.AssignmentStrategy;
@@ -53,6 +54,7 @@ public class LeadActivitiesImpl implements LeadActivities {
 
   private final PersonaBuilder personas;
   private final ContextEvidence contextEvidence;
+  private final Segments segments;
 
   /** Personas without topics (no embedding model): firmographics and replies only. */
   public LeadActivitiesImpl(LeadStore store, Clock clock) {
@@ -65,6 +67,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.stats = new VariantStats(store.database());
     this.awaiting = new AwaitingOutcome(store.database());
     this.contextEvidence = new ContextEvidence(store.database());
+    this.segments = new Segments(store.database());
     this.personas = personas;
   }
 
@@ -95,6 +98,15 @@ public class LeadActivitiesImpl implements LeadActivities {
     List<String> keywords = keywords(contact.getString("jobTitle"), contact.getString("industry"));
     // Firmographics, country and the research topics (from the chunks' stored vectors).
     personas.fromProfile(contact, segment, keywords);
+    // An operator's segment the persona matches (first in order) replaces the size band.
+    Document matched = segments.match(store.persona(leadId));
+    if (matched != null) {
+      segment = matched.getString("segmentId");
+      store
+          .database()
+          .getCollection(Collections.PERSONAS)
+          .updateOne(Filters.eq("leadId", leadId), Updates.set("segment", segment));
+    }
     store.setContactFields(leadId, new Document("segment", segment));
     return new LeadProfile(segment, contact.getString("timezone"), contact.getString("locale"));
   }
@@ -132,9 +144,7 @@ public class LeadActivitiesImpl implements LeadActivities {
         store
             .database()
             .getCollection(Collections.PROMPT_VARIANTS)
-            .find(
-                Filters.and(
-                    Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*"))))
+            .find(Filters.and(Filters.eq("enabled", true), pool(segment)))
             .sort(Sorts.ascending("variantId"))
             .into(new ArrayList<>());
     String sticky = contact.getString("variantId");
@@ -210,6 +220,18 @@ public class LeadActivitiesImpl implements LeadActivities {
     return new VariantAssignment(variantId, chosen.getString("angle"), strategyLabel);
   }
 
+  /**
+   * The variants a segment's leads are assigned from: an operator's segment's pool when it names
+   * one, else the variants that list the segment or {@code *}.
+   */
+  private org.bson.conversions.Bson pool(String segment) {
+    Document own = segments.find(segment);
+    List<String> pool = own == null ? List.of() : own.getList("variants", String.class, List.of());
+    return pool.isEmpty()
+        ? Filters.in("segments", List.of(segment, "*"))
+        : Filters.in("variantId", pool);
+  }
+
   @Override
   public VariantAssignment reassignVariant(String leadId, String segment) {
     Document contact = requireContact(leadId);
@@ -232,14 +254,20 @@ public class LeadActivitiesImpl implements LeadActivities {
 
   @Override
   public LeadPolicy policy(String leadId, String segment) {
+    // An operator's segment names its definition; else the definition keyed by the segment.
+    Document own = segments.find(segment);
+    String key =
+        own != null && own.getString("workflowDefinition") != null
+            ? own.getString("workflowDefinition")
+            : segment;
     Document definition =
         store
             .database()
             .getCollection(Collections.WORKFLOW_DEFINITIONS)
-            .find(Filters.in("segment", List.of(segment, "default")))
+            .find(Filters.in("segment", List.of(key, "default")))
             .into(new ArrayList<>())
             .stream()
-            .min((a, b) -> segment.equals(a.getString("segment")) ? -1 : 1)
+            .min((a, b) -> key.equals(a.getString("segment")) ? -1 : 1)
             .orElseThrow(
                 () -> ApplicationFailure.newFailure("no workflow_definitions", "NoPolicy"));
     Document contact = requireContact(leadId);

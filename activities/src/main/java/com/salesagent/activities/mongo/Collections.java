@@ -8,6 +8,7 @@ public final class Collections {
   public static final String AGENT_CONFIGURATIONS = "agent_configurations";
   public static final String WORKFLOW_DEFINITIONS = "workflow_definitions";
   public static final String PERSONAS = "personas";
+  public static final String SEGMENTS = "segments";
   public static final String FEEDBACK = "feedback";
   public static final String MESSAGES = "messages";
   public static final String INTERACTION_HISTORY = "interaction_history";

@@ -118,6 +118,7 @@ public final class MongoSchema {
     unique(db, Collections.AGENT_CONFIGURATIONS, "configId");
     unique(db, Collections.WORKFLOW_DEFINITIONS, "segment");
     unique(db, Collections.PERSONAS, "leadId");
+    unique(db, Collections.SEGMENTS, "segmentId");
     index(db, Collections.PERSONAS, Indexes.ascending("segment"));
     // Faceted search (PersonaSearch): the $match fields, then the page's sort.
     for (String facet :

@@ -1,0 +1,174 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.persona.Segments;
+import com.salesagent.workflows.lead.LeadPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Operators' segments steer a lead: the profile step gives the lead the first enabled segment its
+ * persona matches (else its company-size band), and the segment's variant pool and workflow
+ * definition decide its variant and cadence.
+ */
+class SegmentSteeringTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private LeadStore store;
+  private LeadActivitiesImpl leads;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    Seeds.ensure(MONGO.database(), LeadActivitiesTest.defaults());
+    store = new LeadStore(MONGO.database());
+    leads = new LeadActivitiesImpl(store, Clock.systemUTC());
+    MONGO
+        .database()
+        .getCollection("workflow_definitions")
+        .insertOne(
+            new Document("segment", "fast")
+                .append("readNoReplyDelay", "PT1H")
+                .append("unreadDelay", "PT2H")
+                .append("maxFollowUps", 1));
+    MONGO
+        .database()
+        .getCollection("segments")
+        .insertMany(
+            List.of(
+                segment(
+                    "vp-eng-saas",
+                    10,
+                    new Document("seniority", List.of("vp"))
+                        .append("function", List.of("engineering"))
+                        .append("industry", List.of("saas")),
+                    List.of("v-scaling"),
+                    "fast",
+                    true),
+                segment(
+                    "saas",
+                    20,
+                    new Document("industry", List.of("saas")),
+                    List.of("v-cost"),
+                    null,
+                    true),
+                segment(
+                    "retail-off",
+                    5,
+                    new Document("industry", List.of("retail")),
+                    List.of("v-speed"),
+                    null,
+                    false)));
+  }
+
+  private static Document segment(
+      String id,
+      int order,
+      Document query,
+      List<String> variants,
+      String definition,
+      boolean enabled) {
+    return new Document("segmentId", id)
+        .append("order", order)
+        .append("query", query)
+        .append("variants", variants)
+        .append("workflowDefinition", definition)
+        .append("enabled", enabled);
+  }
+
+  private void contact(String leadId, String jobTitle, String industry) {
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("name", "Ana Souza")
+            .append(
+                "phone", "+1555600" + String.format("%04d", Math.abs(leadId.hashCode()) % 10_000))
+            .append("company", "Acme")
+            .append("industry", industry)
+            .append("companySize", "11-50")
+            .append("jobTitle", jobTitle)
+            .append("campaignId", "c-1")
+            .append("enrolledAt", new Date()));
+  }
+
+  @Test
+  void theFirstMatchingSegmentInOrderDecidesTheVariantPoolAndTheCadence() {
+    contact("L-vp", "VP of Engineering", "SaaS");
+    contact("L-dir", "Director of Sales", "B2B software");
+    contact("L-retail", "VP of Engineering", "retail");
+
+    assertThat(leads.profile("L-vp").segment()).isEqualTo("vp-eng-saas");
+    assertThat(leads.profile("L-dir").segment()).isEqualTo("saas");
+    // The retail segment is disabled: the catch-all, the company-size band.
+    assertThat(leads.profile("L-retail").segment()).isEqualTo("smb");
+
+    assertThat(store.contact("L-vp").getString("segment")).isEqualTo("vp-eng-saas");
+    assertThat(store.persona("L-vp").getString("segment")).isEqualTo("vp-eng-saas");
+
+    LeadPolicy fast = leads.policy("L-vp", "vp-eng-saas");
+    assertThat(fast.readNoReplyDelay()).isEqualTo(Duration.ofHours(1));
+    assertThat(fast.unreadDelay()).isEqualTo(Duration.ofHours(2));
+    assertThat(fast.maxFollowUps()).isEqualTo(1);
+    // No definition named: the default's cadence.
+    assertThat(leads.policy("L-dir", "saas").readNoReplyDelay()).isEqualTo(Duration.ofHours(24));
+
+    assertThat(leads.assignVariant("L-vp", "vp-eng-saas").variantId()).isEqualTo("v-scaling");
+    assertThat(leads.assignVariant("L-dir", "saas").variantId()).isEqualTo("v-cost");
+    Set<String> catchAll = new TreeSet<>();
+    for (int i = 0; i < 6; i++) {
+      contact("L-smb-" + i, "Head of Sales", "retail");
+      catchAll.add(leads.assignVariant("L-smb-" + i, "smb").variantId());
+    }
+    assertThat(catchAll).as("every variant listing * serves the catch-all").hasSize(3);
+  }
+
+  @Test
+  void aQueryMatchesWhenEveryClauseDoesAnyValueOfAClauseAndASharedArrayValue() {
+    Document persona =
+        new Document("industry", "saas")
+            .append("seniority", "vp")
+            .append("topics", List.of("hiring", "scaling_challenges"))
+            .append("searchText", "vp of engineering | saas | scaling challenges");
+    assertThat(Segments.matches(new Document("industry", List.of("retail", "saas")), persona))
+        .isTrue();
+    assertThat(
+            Segments.matches(
+                new Document("topic", List.of("scaling_challenges"))
+                    .append("seniority", List.of("vp")),
+                persona))
+        .isTrue();
+    assertThat(
+            Segments.matches(
+                new Document("topic", List.of("scaling_challenges"))
+                    .append("seniority", List.of("c_level")),
+                persona))
+        .isFalse();
+    assertThat(Segments.matches(new Document("q", "Scaling Challenges"), persona)).isTrue();
+    assertThat(Segments.matches(new Document("q", "cost savings"), persona)).isFalse();
+    assertThat(Segments.matches(new Document("shoeSize", List.of("9")), persona))
+        .as("an unknown facet matches nobody")
+        .isFalse();
+    assertThat(Segments.matches(new Document("industry", List.of("saas")), new Document()))
+        .isFalse();
+  }
+
+  @Test
+  void withoutSegmentsTheCompanySizeBandIsTheSegmentAsBefore() {
+    MONGO.database().getCollection("segments").deleteMany(Filters.empty());
+    contact("L-plain", "VP of Engineering", "SaaS");
+    assertThat(leads.profile("L-plain").segment()).isEqualTo("smb");
+  }
+}

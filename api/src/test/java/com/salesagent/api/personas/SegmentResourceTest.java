@@ -1,0 +1,180 @@
+package com.salesagent.api.personas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiExceptionMapper;
+import com.salesagent.api.http.ResourceTests;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Response;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code /api/segments}: create, replace, list in order, match a lead; 422 naming the field. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class SegmentResourceTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final InetSocketAddress ADDRESS = MONGO.bind();
+  static final MongoClient CLIENT =
+      MongoClients.create(
+          "mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort() + "/?w=1");
+  static final MongoDatabase DB = CLIENT.getDatabase("segments-test");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static {
+    MongoSchema.ensure(DB);
+    DB.getCollection(Collections.PROMPT_VARIANTS)
+        .insertMany(List.of(new Document("variantId", "v-a"), new Document("variantId", "v-b")));
+    DB.getCollection(Collections.WORKFLOW_DEFINITIONS)
+        .insertOne(new Document("segment", "fast").append("readNoReplyDelay", "PT1H"));
+    DB.getCollection(Collections.CONTACTS)
+        .insertOne(new Document("leadId", "L-1").append("segment", "smb"));
+    DB.getCollection(Collections.PERSONAS)
+        .insertOne(
+            new Document("leadId", "L-1")
+                .append("industry", "saas")
+                .append("seniority", "vp")
+                .append("searchText", "vp of engineering | saas"));
+  }
+
+  static final ResourceExtension RESOURCES =
+      ResourceExtension.builder()
+          .addProvider(new ApiExceptionMapper())
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(ResourceTests.asOperator("ops"))
+          .addResource(new SegmentResource(DB, Clock.systemUTC()))
+          .build();
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+    MONGO.shutdown();
+  }
+
+  private static JsonNode call(String method, String path, String body, int status)
+      throws Exception {
+    // A "?" in target's path would be part of the path: the query goes in as parameters.
+    int q = path.indexOf('?');
+    jakarta.ws.rs.client.WebTarget target = RESOURCES.target(q < 0 ? path : path.substring(0, q));
+    if (q >= 0) {
+      for (String pair : path.substring(q + 1).split("&")) {
+        String[] kv = pair.split("=", 2);
+        target = target.queryParam(kv[0], kv[1]);
+      }
+    }
+    try (Response r = target.request().method(method, body == null ? null : Entity.json(body))) {
+      String text = r.readEntity(String.class);
+      assertThat(r.getStatus()).as(text).isEqualTo(status);
+      return JSON.readTree(text);
+    }
+  }
+
+  @Test
+  void aSegmentIsCreatedListedInOrderReplacedMatchedAndAudited() throws Exception {
+    call(
+        "POST",
+        "/api/segments",
+        """
+        {"segmentId":"vp-saas","order":10,"query":{"industry":["saas"],"seniority":["vp"]},
+         "variants":["v-a"],"workflowDefinition":"fast"}
+        """,
+        201);
+    call(
+        "POST",
+        "/api/segments",
+        """
+        {"segmentId":"saas-wide","order":5,"query":{"industry":"saas","q":"engineering"}}
+        """,
+        201);
+    call("POST", "/api/segments", "{\"segmentId\":\"vp-saas\",\"query\":{\"q\":\"x\"}}", 409);
+
+    JsonNode list = call("GET", "/api/segments", null, 200).path("segments");
+    assertThat(list.findValuesAsText("segmentId")).containsExactly("saas-wide", "vp-saas");
+    assertThat(list.get(0).path("query").path("industry").get(0).asText()).isEqualTo("saas");
+
+    // saas-wide comes first (order 5) and matches L-1
+    JsonNode match = call("GET", "/api/segments/match?leadId=L-1", null, 200);
+    assertThat(match.path("matches").asText()).isEqualTo("saas-wide");
+    assertThat(match.path("assigned").asText()).isEqualTo("smb");
+
+    call(
+        "PUT",
+        "/api/segments/saas-wide",
+        "{\"order\":50,\"query\":{\"industry\":[\"saas\"]},\"enabled\":false}",
+        200);
+    assertThat(call("GET", "/api/segments/match?leadId=L-1", null, 200).path("matches").asText())
+        .isEqualTo("vp-saas");
+    assertThat(
+            DB.getCollection(Collections.AUDIT_LOG)
+                .countDocuments(Filters.eq("action", "segment_replaced")))
+        .isEqualTo(1);
+    assertThat(
+            DB.getCollection(Collections.AUDIT_LOG)
+                .find(Filters.eq("action", "segment_created"))
+                .first()
+                .getString("by"))
+        .isEqualTo("ops");
+    call("PUT", "/api/segments/nobody", "{\"query\":{\"q\":\"x\"}}", 404);
+    call("GET", "/api/segments/match?leadId=L-unknown", null, 404);
+  }
+
+  @Test
+  void badSegmentsAre422NamingEachField() throws Exception {
+    JsonNode bad =
+        call(
+            "POST",
+            "/api/segments",
+            """
+            {"segmentId":"Bad Id","order":-1,"query":{"shoeSize":["9"],"industry":["sa$s"],
+             "q":""},"variants":["v-a","v-none"],"workflowDefinition":"slow"}
+            """,
+            422);
+    assertThat(bad.path("errors").findValuesAsText("field"))
+        .contains(
+            "segmentId",
+            "order",
+            "query.shoeSize",
+            "query.industry",
+            "query.q",
+            "variants[1]",
+            "workflowDefinition")
+        .doesNotContain("variants[0]");
+    assertThat(
+            call("POST", "/api/segments", "{\"segmentId\":\"smb\",\"query\":{\"q\":\"x\"}}", 422)
+                .path("errors")
+                .toString())
+        .contains("built-in");
+    assertThat(
+            call("POST", "/api/segments", "{\"segmentId\":\"empty\",\"query\":{}}", 422)
+                .path("errors")
+                .findValuesAsText("field"))
+        .containsExactly("query");
+    assertThat(
+            call(
+                    "PUT",
+                    "/api/segments/vp-x",
+                    "{\"segmentId\":\"vp-y\",\"query\":{\"q\":\"x\"}}",
+                    422)
+                .path("errors")
+                .findValuesAsText("field"))
+        .containsExactly("segmentId");
+  }
+}
