@@ -111,6 +111,25 @@ public class LeadActivitiesImpl implements LeadActivities {
     return new LeadProfile(segment, contact.getString("timezone"), contact.getString("locale"));
   }
 
+  @Override
+  public String matchSegment(String leadId, String current) {
+    Document contact = requireContact(leadId);
+    Document matched = segments.match(store.persona(leadId));
+    String segment =
+        matched != null
+            ? matched.getString("segmentId")
+            : segmentOf(contact.getString("companySize"));
+    if (!segment.equals(current)) {
+      store
+          .database()
+          .getCollection(Collections.PERSONAS)
+          .updateOne(Filters.eq("leadId", leadId), Updates.set("segment", segment));
+      // variant_stats count the lead's sends and reply under the new segment from here on
+      store.setContactFields(leadId, new Document("segment", segment));
+    }
+    return segment;
+  }
+
   /** smb below 50 people, mid_market below 1,000, enterprise above; default when unknown. */
   static String segmentOf(String companySize) {
     if (companySize == null) {

@@ -166,6 +166,35 @@ class SegmentSteeringTest {
   }
 
   @Test
+  void matchingAgainMovesALeadWhosePersonaOrSegmentsChangedAndStoresIt() {
+    contact("L-move", "VP of Engineering", "retail");
+    assertThat(leads.profile("L-move").segment()).isEqualTo("smb");
+    assertThat(leads.matchSegment("L-move", "smb")).as("nothing changed").isEqualTo("smb");
+
+    // The operator enables the retail segment (order 5): the lead's next match moves it there.
+    MONGO
+        .database()
+        .getCollection("segments")
+        .updateOne(
+            Filters.eq("segmentId", "retail-off"),
+            com.mongodb.client.model.Updates.set("enabled", true));
+    assertThat(leads.matchSegment("L-move", "smb")).isEqualTo("retail-off");
+    assertThat(store.contact("L-move").getString("segment")).isEqualTo("retail-off");
+    assertThat(store.persona("L-move").getString("segment")).isEqualTo("retail-off");
+    assertThat(leads.assignVariant("L-move", "retail-off").variantId()).isEqualTo("v-speed");
+
+    // Disabled again: back to its company-size band, the catch-all.
+    MONGO
+        .database()
+        .getCollection("segments")
+        .updateOne(
+            Filters.eq("segmentId", "retail-off"),
+            com.mongodb.client.model.Updates.set("enabled", false));
+    assertThat(leads.matchSegment("L-move", "retail-off")).isEqualTo("smb");
+    assertThat(store.contact("L-move").getString("segment")).isEqualTo("smb");
+  }
+
+  @Test
   void withoutSegmentsTheCompanySizeBandIsTheSegmentAsBefore() {
     MONGO.database().getCollection("segments").deleteMany(Filters.empty());
     contact("L-plain", "VP of Engineering", "SaaS");

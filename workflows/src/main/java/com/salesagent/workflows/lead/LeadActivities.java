@@ -16,6 +16,12 @@ public interface LeadActivities {
 
   LeadPolicy policy(String leadId, String segment);
 
+  /**
+   * The segment the lead's persona matches now (an operator's segment, else its company-size band),
+   * stored on the contact and persona when it is not {@code current}.
+   */
+  String matchSegment(String leadId, String current);
+
   void record(LeadEvent event);
 
   /** Marks a message pending review, or records the decision on it. */

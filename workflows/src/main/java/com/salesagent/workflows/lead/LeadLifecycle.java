@@ -21,6 +21,12 @@ final class LeadLifecycle implements LeadWorkflow {
   /** Version 1: research is scheduled on TaskQueues.RESEARCH instead of the leads queue. */
   static final String RESEARCH_QUEUE_CHANGE = "research-queue";
 
+  /**
+   * Version 1: after a snooze, before the agreed follow-up, the lead's segment is matched again
+   * (the reply that snoozed it changed its persona); a new segment brings its policy.
+   */
+  static final String SEGMENT_REMATCH = "segment-rematch";
+
   /** Version 1: the first steps overlap (see beginOverlapped); research on TaskQueues.RESEARCH. */
   static final String OVERLAPPED_FIRST_STEPS = "overlapped-first-steps";
 
@@ -216,8 +222,29 @@ final class LeadLifecycle implements LeadWorkflow {
       return; // ended, a new date, or time to continue as new
     }
     run.snoozeUntil = null;
+    if (Workflow.getVersion(SEGMENT_REMATCH, Workflow.DEFAULT_VERSION, 1)
+        != Workflow.DEFAULT_VERSION) {
+      rematch();
+    }
     run.followUpsSent++;
     sending.step(run.followUpsSent, "follow_up_read", false);
+  }
+
+  /**
+   * The segment the persona matches now: a change is recorded in the timeline and the search
+   * attribute, and the new segment's policy applies from here (the variant stays: the conversation
+   * keeps its angle).
+   */
+  private void rematch() {
+    String now = stubs.leads.matchSegment(run.leadId, run.segment);
+    if (now == null || now.equals(run.segment)) {
+      return;
+    }
+    String before = run.segment;
+    run.segment = now;
+    Workflow.upsertTypedSearchAttributes(LeadSearchAttributes.SEGMENT.valueSet(now));
+    policy(stubs.leads.policy(run.leadId, now));
+    stages.record("segment_changed", null, before + " -> " + now);
   }
 
   /** A message WhatsApp reported failed: resend as its error says, or end with the reason. */

@@ -89,7 +89,23 @@ class FakeLeadActivities
 
   @Override
   public LeadPolicy policy(String leadId, String segment) {
-    return policy;
+    policiesAsked.add(segment);
+    return "vp-saas".equals(segment) && segmentPolicy != null ? segmentPolicy : policy;
+  }
+
+  /**
+   * The segment matchSegment answers (null: the current one), and the segments policy was read for.
+   */
+  volatile String matchedSegment;
+
+  volatile LeadPolicy segmentPolicy;
+  final java.util.List<String> policiesAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final java.util.List<String> matchesAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public String matchSegment(String leadId, String current) {
+    matchesAsked.add(current);
+    return matchedSegment == null ? current : matchedSegment;
   }
 
   @Override

@@ -570,6 +570,61 @@ class LeadWorkflowTest {
     assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
   }
 
+  /**
+   * The reply that snoozed a lead changed its persona: before the agreed follow-up the segment is
+   * matched again, the change goes in the timeline, and the new segment's cadence applies.
+   */
+  @Test
+  void afterASnoozeTheSegmentIsMatchedAgainAndANewOneBringsItsPolicy() {
+    fake.matchedSegment = "vp-saas";
+    fake.segmentPolicy =
+        new LeadPolicy(
+            Duration.ofHours(2),
+            Duration.ofHours(5),
+            1,
+            "00:00",
+            "00:00",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            3,
+            Duration.ofHours(4),
+            "approve");
+    enrol();
+    assertThat(fake.matchesAsked).as("no match before a snooze").isEmpty();
+    Instant until = now().plus(Duration.ofDays(7));
+    workflow.inboundMessage(
+        new InboundMessageSignal("in-1", fake.wamid(0), "text", now(), "not_now", until));
+    env.sleep(Duration.ofDays(7).plusMinutes(1));
+    awaitSends(2);
+
+    assertThat(fake.matchesAsked).containsExactly("smb");
+    assertThat(fake.policiesAsked).endsWith("vp-saas");
+    assertThat(workflow.state().segment()).isEqualTo("vp-saas");
+    assertThat(fake.events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.type()).isEqualTo("segment_changed");
+              assertThat(e.detail()).isEqualTo("smb -> vp-saas");
+            });
+    // The new segment's cadence: one follow-up at most, so the next due time closes the lead
+    // after its 5 h unread delay instead of the old 72 h.
+    env.sleep(Duration.ofHours(5).plusMinutes(1));
+    assertThat(result().stage()).isEqualTo(Stage.NO_RESPONSE);
+  }
+
+  @Test
+  void aSnoozedLeadWhoseSegmentIsUnchangedRecordsNoChange() {
+    enrol();
+    Instant until = now().plus(Duration.ofDays(7));
+    workflow.inboundMessage(
+        new InboundMessageSignal("in-1", fake.wamid(0), "text", now(), "not_now", until));
+    env.sleep(Duration.ofDays(7).plusMinutes(1));
+    awaitSends(2);
+    assertThat(fake.matchesAsked).containsExactly("smb");
+    assertThat(fake.events).noneMatch(e -> "segment_changed".equals(e.type()));
+    assertThat(workflow.state().segment()).isEqualTo("smb");
+  }
+
   @Test
   void pauseHoldsFollowUpsUntilResume() {
     enrol();

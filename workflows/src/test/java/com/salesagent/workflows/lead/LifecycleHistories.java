@@ -209,6 +209,27 @@ final class LifecycleHistories {
           h.sends(1);
           reply(h, 0);
         });
+    // Recorded with version 1 of "segment-rematch" (after a snooze the segment is matched again
+    // and changes here); the "snooze" history above was recorded before and matches nothing.
+    SCENARIOS.put(
+        "segment-rematch",
+        h -> {
+          h.fake.matchedSegment = "vp-saas";
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1",
+                      h.fake.wamid(0),
+                      "text",
+                      h.now(),
+                      "not_now",
+                      h.now().plus(Duration.ofDays(7))));
+          h.env.sleep(Duration.ofDays(7).plusMinutes(1));
+          h.sends(2);
+          reply(h, 1);
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {
