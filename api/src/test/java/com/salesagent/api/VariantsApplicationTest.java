@@ -105,6 +105,50 @@ final class VariantsApplicationTest extends AppTestHarness {
    * first contact goes as a template with the card as its image header (uploaded to the Cloud API
    * from S3), the timeline names the S3 object, and the variants report shows the modality.
    */
+  /**
+   * An operator's segment on the running system: a lead whose persona matches it (a phrase of its
+   * job title, so no other class's lead does) gets the segment at its profile step and its first
+   * message from the segment's pool; the segment keys its counters and search attribute.
+   */
+  @Test
+  void anOperatorsSegmentGivesAMatchingLeadItsSegmentAndAVariantFromItsPool() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String segment = "zephyr-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created =
+        postJson(
+            "/api/segments",
+            """
+            {"segmentId":"%s","order":1,"query":{"q":"zephyr"},"variants":["v-speed"],
+             "workflowDefinition":"default"}
+            """
+                .formatted(segment));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String leadId = "seg-" + UUID.randomUUID();
+    postJson(
+        "/api/leads",
+        leadJson(leadId, phone()).replace("\"Head of Sales\"", "\"VP of Zephyr Operations\""));
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+
+    Document contact = store().contact(leadId);
+    assertThat(contact.getString("segment")).isEqualTo(segment);
+    assertThat(contact.getString("variantId")).isEqualTo("v-speed");
+    assertThat(state(leadId).segment()).isEqualTo(segment);
+    assertThat(
+            app()
+                .connections()
+                .mongo()
+                .database()
+                .getCollection("variant_stats")
+                .countDocuments(Filters.and(Filters.eq("segment", segment), Filters.gt("sent", 0))))
+        .isEqualTo(1);
+    JsonNode match = json.readTree(get("/api/segments/match?leadId=" + leadId).body());
+    assertThat(match.path("matches").asText()).isEqualTo(segment);
+    assertThat(match.path("assigned").asText()).isEqualTo(segment);
+  }
+
   @Test
   void anImageCardVariantSendsItsCardAsTheFirstContactsHeader() throws Exception {
     emulator().setBehaviour(ackOnly());
