@@ -11,6 +11,7 @@ import { loadSummary, onCounters, startSummaryPolling, stopSummaryPolling, bindO
 import { loadVariants, hideConfirm, bindVariants } from './variants.js';
 import { loadLeads, bindLeads } from './leads.js';
 import { loadApprovals, bindApprovals } from './approvals.js';
+import { loadPersonas, bindPersonas, startPersonasPolling, stopPersonasPolling } from './personas.js';
 import { openLead, stopLeadPolling } from './lead-page.js';
 
 /* ---------- login / logout ---------- */
@@ -44,6 +45,8 @@ function startApp() {
   loadVariants();
   loadLeads();
   loadApprovals();
+  loadPersonas();
+  startPersonasPolling();
   startStream({ feed: onFeed, counters: onCounters });
   startSummaryPolling();
 }
@@ -52,6 +55,7 @@ function stopApp() {
   session.running = false;
   forgetToken();
   stopSummaryPolling();
+  stopPersonasPolling();
   stopLeadPolling();
   stopStream();
   hideConfirm();
@@ -118,6 +122,7 @@ function bind() {
   bindVariants();
   bindLeads();
   bindApprovals();
+  bindPersonas();
   $('toast').addEventListener('click', () => { $('toast').hidden = true; });
 }
 

@@ -19,9 +19,10 @@ final class ApprovalsApplicationTest extends AppTestHarness {
   void aMessageHeldByTheGateIsListedAndSentOnceApproved() throws Exception {
     emulator().setBehaviour(ackOnly());
     String leadId = "held-" + UUID.randomUUID();
-    // The seeded templates are English: for a Portuguese-speaking lead the gate holds them.
+    // The seeded templates have no French translation: a French-speaking lead gets the English
+    // fallback, which the gate holds.
     String body =
-        leadJson(leadId, phone()).replace("\"timezone\"", "\"locale\":\"pt-BR\",\"timezone\"");
+        leadJson(leadId, phone()).replace("\"timezone\"", "\"locale\":\"fr-FR\",\"timezone\"");
 
     postJson("/api/leads", body);
     await(

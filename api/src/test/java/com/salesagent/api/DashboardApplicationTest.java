@@ -701,7 +701,8 @@ class DashboardApplicationTest {
                   .first()
                   .getBoolean("enabled", true));
 
-      // A message the quality gate holds (English template, Portuguese-speaking lead) is approved
+      // A message the quality gate holds (English-only variant, Portuguese-speaking lead) is
+      // approved
       // from the dashboard and then sent.
       // Its variant sends an image card: the approver sees the card beside the text.
       String heldLead = "browser-held-" + UUID.randomUUID();
@@ -783,6 +784,76 @@ class DashboardApplicationTest {
                   .get("approval", Document.class)
                   .getString("status"))
           .isEqualTo("approve");
+
+      // Personas & segments: a facet value filters the personas; a finding of discovery is saved
+      // as a segment in one click and listed.
+      js.executeScript("document.getElementById('personas').scrollIntoView({block: 'start'})");
+      var facetValue =
+          org.openqa.selenium.By.cssSelector(
+              "#persona-facets button.facet-value[data-facet='industry']");
+      // The card refreshes every 15 s: the personas profiled since the login appear by then.
+      new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(d -> !d.findElements(facetValue).isEmpty());
+      String industry = driver.findElement(facetValue).getAttribute("data-value");
+      wait.until(
+          d -> {
+            d.findElement(facetValue).click();
+            return true;
+          });
+      wait.until(
+          d -> {
+            var rows =
+                d.findElements(org.openqa.selenium.By.cssSelector("#persona-results tbody tr"));
+            return !d.findElements(
+                        org.openqa.selenium.By.cssSelector(
+                            "#persona-facets button.facet-value.on[data-facet='industry']"))
+                    .isEmpty()
+                && !rows.isEmpty()
+                && rows.stream()
+                    .allMatch(
+                        r ->
+                            r.findElements(org.openqa.selenium.By.tagName("td"))
+                                .get(2)
+                                .getText()
+                                .equals(industry));
+          });
+      js.executeScript(
+          "const m = document.getElementById('discover-min'); m.value = '1';"
+              + " m.dispatchEvent(new Event('change'));");
+      // Discovery needs groups that differ: six logistics VPs, five of whom replied.
+      for (int i = 0; i < 6; i++) {
+        db.getCollection("personas")
+            .insertOne(
+                new Document("leadId", "browser-disc-" + i + "-" + UUID.randomUUID())
+                    .append("campaignId", "browser-disc")
+                    .append("industry", "logistics")
+                    .append("seniority", "vp")
+                    .append("replied", i < 5));
+      }
+      var save = org.openqa.selenium.By.cssSelector("#discovery-table button.save-segment");
+      wait.until(d -> !d.findElements(save).isEmpty());
+      String finding =
+          driver
+              .findElement(org.openqa.selenium.By.cssSelector("#discovery-table tbody tr"))
+              .getAttribute("data-finding");
+      wait.until(
+          d -> {
+            d.findElement(save).click();
+            return true;
+          });
+      await(
+          "the finding saved as a segment",
+          Duration.ofSeconds(10),
+          () -> db.getCollection("segments").countDocuments(Filters.eq("name", finding)) == 1);
+      wait.until(
+          d ->
+              !d.findElements(org.openqa.selenium.By.cssSelector("#segments-table tbody tr"))
+                  .isEmpty());
+      js.executeScript("document.getElementById('personas').scrollIntoView({block: 'start'})");
+      browser.screenshot("dashboard-personas.png");
+      // Off again: the leads enrolled after this keep their company-size band.
+      db.getCollection("segments").updateMany(Filters.empty(), Updates.set("enabled", false));
 
       new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(20))
           .until(d -> !d.findElement(senderAlarm).isDisplayed());
