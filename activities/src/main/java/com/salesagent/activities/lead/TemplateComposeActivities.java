@@ -126,7 +126,7 @@ public class TemplateComposeActivities implements ComposeActivities {
           llm.write(
               template.getString("body"),
               variant.getString("angle"),
-              persona(contact),
+              persona(contact, store.persona(request.leadId())),
               hits.stream().map(Retriever.Hit::text).toList(),
               contact.getString("locale"),
               values.get("firstName"));
@@ -220,12 +220,35 @@ public class TemplateComposeActivities implements ComposeActivities {
         gate.getString("decision"));
   }
 
-  private static String persona(Document c) {
-    return String.join(
-        ", ",
-        Stream.of(c.getString("jobTitle"), c.getString("industry"), c.getString("companySize"))
-            .filter(Objects::nonNull)
-            .toList());
+  /**
+   * The lead as the writer sees it: title, industry, size, and from the persona the seniority and
+   * function, research topics, and what its replies said so far (intents, objections), so the
+   * wording fits a VP who raised cost differently from a manager who asked for later.
+   */
+  static String persona(Document c, Document persona) {
+    List<String> parts =
+        new ArrayList<>(
+            Stream.of(c.getString("jobTitle"), c.getString("industry"), c.getString("companySize"))
+                .filter(Objects::nonNull)
+                .toList());
+    if (persona != null) {
+      for (String field : List.of("seniority", "function")) {
+        if (persona.get(field) instanceof String v && !v.isBlank()) {
+          parts.add(field + " " + v);
+        }
+      }
+      for (String[] list :
+          new String[][] {
+            {"topics", "topics"}, {"objections", "objections so far"}, {"intents", "replies so far"}
+          }) {
+        List<String> values = persona.getList(list[0], String.class, List.of());
+        if (!values.isEmpty()) {
+          parts.add(
+              list[1] + ": " + String.join(" / ", values.subList(0, Math.min(5, values.size()))));
+        }
+      }
+    }
+    return String.join(", ", parts);
   }
 
   /**

@@ -136,7 +136,8 @@ public final class PersonaSearch {
     return clauses.isEmpty() ? new Document() : Filters.and(clauses);
   }
 
-  private static Document rateGroup(Object id) {
+  /** A $group by {@code id} counting the personas and the ones that replied. */
+  static Document rateGroup(Object id) {
     return new Document("_id", id)
         .append("count", new Document("$sum", 1))
         .append(
@@ -147,7 +148,7 @@ public final class PersonaSearch {
                     "$cond", List.of(new Document("$eq", List.of("$replied", true)), 1, 0))));
   }
 
-  private static long number(Document d, String field) {
+  static long number(Document d, String field) {
     Number n = d.get(field, Number.class);
     return n == null ? 0 : n.longValue();
   }

@@ -65,7 +65,8 @@ public final class SegmentDiscovery {
         }
       }
     }
-    Document facetStage = new Document("_total", List.of(new Document("$group", group(null))));
+    Document facetStage =
+        new Document("_total", List.of(new Document("$group", PersonaSearch.rateGroup(null))));
     for (int g = 0; g < groupings.size(); g++) {
       List<Document> stages = new ArrayList<>();
       Document id = new Document();
@@ -78,7 +79,7 @@ public final class SegmentDiscovery {
         }
         id.append(facet, "$" + field);
       }
-      stages.add(new Document("$group", group(id)));
+      stages.add(new Document("$group", PersonaSearch.rateGroup(id)));
       stages.add(new Document("$match", new Document("count", new Document("$gte", minLeads))));
       facetStage.append("g" + g, stages);
     }
@@ -91,7 +92,9 @@ public final class SegmentDiscovery {
     Wilson.Interval baseline =
         total.isEmpty()
             ? Wilson.of(0, 0)
-            : Wilson.of(number(total.get(0), "replied"), number(total.get(0), "count"));
+            : Wilson.of(
+                PersonaSearch.number(total.get(0), "replied"),
+                PersonaSearch.number(total.get(0), "count"));
     List<Finding> findings = new ArrayList<>();
     if (baseline.rate() != null && baseline.rate() > 0) {
       double base = baseline.rate();
@@ -100,7 +103,8 @@ public final class SegmentDiscovery {
           Document key = d.get("_id", Document.class);
           Map<String, String> values = new LinkedHashMap<>();
           groupings.get(g).forEach(f -> values.put(f, String.valueOf(key.get(f))));
-          Wilson.Interval rate = Wilson.of(number(d, "replied"), number(d, "count"));
+          Wilson.Interval rate =
+              Wilson.of(PersonaSearch.number(d, "replied"), PersonaSearch.number(d, "count"));
           findings.add(
               new Finding(
                   values,
@@ -133,23 +137,7 @@ public final class SegmentDiscovery {
     return new Result(baseline, minLeads, above, below);
   }
 
-  private static Document group(Object id) {
-    return new Document("_id", id)
-        .append("count", new Document("$sum", 1))
-        .append(
-            "replied",
-            new Document(
-                "$sum",
-                new Document(
-                    "$cond", List.of(new Document("$eq", List.of("$replied", true)), 1, 0))));
-  }
-
   private static double round(double x) {
     return Math.round(x * 1000) / 1000.0;
-  }
-
-  private static long number(Document d, String field) {
-    Number n = d.get(field, Number.class);
-    return n == null ? 0 : n.longValue();
   }
 }

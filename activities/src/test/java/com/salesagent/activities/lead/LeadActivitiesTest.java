@@ -429,11 +429,22 @@ class LeadActivitiesTest {
 
   @Test
   void freeTextIsWrittenByTheConfiguredLlmAndAuditedWithThePromptHash() {
+    leads.profile("L-1");
+    MONGO
+        .database()
+        .getCollection("personas")
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("leadId", "L-1"),
+            com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.set("objections", List.of("cost")),
+                com.mongodb.client.model.Updates.set("intents", List.of("objection"))));
+    List<String> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
     dev.langchain4j.model.chat.ChatModel model =
         new dev.langchain4j.model.chat.ChatModel() {
           @Override
           public dev.langchain4j.model.chat.response.ChatResponse doChat(
               dev.langchain4j.model.chat.request.ChatRequest request) {
+            prompts.add(request.messages().toString());
             return dev.langchain4j.model.chat.response.ChatResponse.builder()
                 .aiMessage(
                     dev.langchain4j.data.message.AiMessage.from(
@@ -457,6 +468,12 @@ class LeadActivitiesTest {
 
     Document text = store.messageByKey("k-7");
     assertThat(text.getString("composer")).isEqualTo("llm:stub/model");
+    // The writer sees the persona: seniority and function from the title, the objection so far.
+    assertThat(prompts.get(0))
+        .contains("seniority head")
+        .contains("function sales")
+        .contains("objections so far: cost")
+        .contains("Fit the wording to the persona");
     assertThat(text.getString("text")).contains("three new stores");
     assertThat(text.get("llm", Document.class).getString("promptHash")).hasSize(64);
     assertThat(

@@ -570,6 +570,15 @@ class LeadWorkflowTest {
     assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
   }
 
+  /** A "not now" for a week, then the week: the agreed follow-up goes out. */
+  private void snoozeAWeekUntilTheAgreedFollowUp() {
+    workflow.inboundMessage(
+        new InboundMessageSignal(
+            "in-1", fake.wamid(0), "text", now(), "not_now", now().plus(Duration.ofDays(7))));
+    env.sleep(Duration.ofDays(7).plusMinutes(1));
+    awaitSends(2);
+  }
+
   /**
    * The reply that snoozed a lead changed its persona: before the agreed follow-up the segment is
    * matched again, the change goes in the timeline, and the new segment's cadence applies.
@@ -591,11 +600,7 @@ class LeadWorkflowTest {
             "approve");
     enrol();
     assertThat(fake.matchesAsked).as("no match before a snooze").isEmpty();
-    Instant until = now().plus(Duration.ofDays(7));
-    workflow.inboundMessage(
-        new InboundMessageSignal("in-1", fake.wamid(0), "text", now(), "not_now", until));
-    env.sleep(Duration.ofDays(7).plusMinutes(1));
-    awaitSends(2);
+    snoozeAWeekUntilTheAgreedFollowUp();
 
     assertThat(fake.matchesAsked).containsExactly("smb");
     assertThat(fake.policiesAsked).endsWith("vp-saas");
@@ -615,11 +620,7 @@ class LeadWorkflowTest {
   @Test
   void aSnoozedLeadWhoseSegmentIsUnchangedRecordsNoChange() {
     enrol();
-    Instant until = now().plus(Duration.ofDays(7));
-    workflow.inboundMessage(
-        new InboundMessageSignal("in-1", fake.wamid(0), "text", now(), "not_now", until));
-    env.sleep(Duration.ofDays(7).plusMinutes(1));
-    awaitSends(2);
+    snoozeAWeekUntilTheAgreedFollowUp();
     assertThat(fake.matchesAsked).containsExactly("smb");
     assertThat(fake.events).noneMatch(e -> "segment_changed".equals(e.type()));
     assertThat(workflow.state().segment()).isEqualTo("smb");

@@ -120,19 +120,7 @@ final class LifecycleHistories {
         "snooze",
         h -> {
           h.start();
-          h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1",
-                      h.fake.wamid(0),
-                      "text",
-                      h.now(),
-                      "not_now",
-                      h.now().plus(Duration.ofDays(7))));
-          h.env.sleep(Duration.ofDays(7).plusMinutes(1));
-          h.sends(2);
-          reply(h, 1);
+          snoozeAWeekThenReply(h);
         });
     SCENARIOS.put(
         "kill-switch",
@@ -216,19 +204,7 @@ final class LifecycleHistories {
         h -> {
           h.fake.matchedSegment = "vp-saas";
           h.start();
-          h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1",
-                      h.fake.wamid(0),
-                      "text",
-                      h.now(),
-                      "not_now",
-                      h.now().plus(Duration.ofDays(7))));
-          h.env.sleep(Duration.ofDays(7).plusMinutes(1));
-          h.sends(2);
-          reply(h, 1);
+          snoozeAWeekThenReply(h);
         });
     SCENARIOS.put(
         "continued-as-new",
@@ -260,6 +236,23 @@ final class LifecycleHistories {
     h.current()
         .inboundMessage(new InboundMessageSignal("r-1", h.fake.wamid(0), "reaction", h.now()));
     h.env.sleep(Duration.ofHours(1).plusMinutes(1));
+  }
+
+  /** The first message, a "not now" for a week, the agreed follow-up a week later, a reply. */
+  private static void snoozeAWeekThenReply(Harness h) {
+    h.sends(1);
+    h.current()
+        .inboundMessage(
+            new InboundMessageSignal(
+                "in-1",
+                h.fake.wamid(0),
+                "text",
+                h.now(),
+                "not_now",
+                h.now().plus(Duration.ofDays(7))));
+    h.env.sleep(Duration.ofDays(7).plusMinutes(1));
+    h.sends(2);
+    reply(h, 1);
   }
 
   private static void reply(Harness h, int index) {
