@@ -141,7 +141,8 @@ public final class ApiWiring {
     List<Object> resources =
         List.of(
             new PersonaResource(
-                new PersonaSearch(connections.mongo().database()),
+                new PersonaSearch(
+                    connections.mongo().database(), connections.mongo()::personaSearchQueryable),
                 new SegmentDiscovery(connections.mongo().database())),
             new SegmentResource(connections.mongo().database(), clock),
             new ApiExceptionMapper(),

@@ -25,6 +25,7 @@ public final class MongoConnection implements Managed {
   private final int connectTimeoutSeconds;
   private volatile MongoCapabilities capabilities;
   private volatile VectorIndex vectorIndex = VectorIndex.NONE;
+  private volatile VectorIndex personaIndex = VectorIndex.NONE;
 
   private final Seeds.Defaults seeds;
   private final Duration vectorIndexWait;
@@ -91,6 +92,11 @@ public final class MongoConnection implements Managed {
     return vectorIndex.queryable();
   }
 
+  /** Whether the personas' Atlas Search index answers queries now (faceted search on Atlas). */
+  public boolean personaSearchQueryable() {
+    return personaIndex.queryable();
+  }
+
   public void ping() {
     database.runCommand(new Document("ping", 1));
   }
@@ -112,6 +118,7 @@ public final class MongoConnection implements Managed {
         ping();
         capabilities = MongoSchema.ensure(database, vectorIndexWait);
         vectorIndex = MongoSchema.vectorIndex(database, capabilities);
+        personaIndex = MongoSchema.personaSearchIndex(database, capabilities);
         if (seeds != null) {
           Seeds.ensure(database, seeds);
         }

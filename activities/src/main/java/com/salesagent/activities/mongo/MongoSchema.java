@@ -53,6 +53,9 @@ public final class MongoSchema {
     ensureIndexes(db);
     boolean changeStreams = supportsChangeStreams(db);
     boolean vectorSearch = ensureVectorIndex(db, vectorIndexWait);
+    if (vectorSearch) {
+      ensurePersonaSearchIndex(db);
+    }
     String version = serverVersion(db);
     MongoCapabilities capabilities =
         new MongoCapabilities(timeSeries, changeStreams, vectorSearch, version);
@@ -281,6 +284,47 @@ public final class MongoSchema {
       Thread.currentThread().interrupt();
     }
     return true;
+  }
+
+  /**
+   * The readiness of the Atlas Search index over the personas (faceted search): {@link
+   * VectorIndex#NONE} where the server has no search indexes.
+   */
+  public static VectorIndex personaSearchIndex(MongoDatabase db, MongoCapabilities capabilities) {
+    return capabilities != null && capabilities.vectorSearch()
+        ? VectorIndex.of(
+            db.getCollection(Collections.PERSONAS),
+            PersonaSearchIndex.NAME,
+            "persona search uses $searchMeta facets")
+        : VectorIndex.NONE;
+  }
+
+  /**
+   * Creates the personas' Atlas Search index once (no wait: until Atlas has built it, the faceted
+   * search runs on $match + $facet); a create that lost the race with another process is fine.
+   */
+  private static void ensurePersonaSearchIndex(MongoDatabase db) {
+    MongoCollection<Document> personas = db.getCollection(Collections.PERSONAS);
+    try {
+      boolean present =
+          personas.listSearchIndexes().into(new ArrayList<>()).stream()
+              .anyMatch(i -> PersonaSearchIndex.NAME.equals(i.getString("name")));
+      if (!present) {
+        personas.createSearchIndexes(
+            List.of(
+                new SearchIndexModel(
+                    PersonaSearchIndex.NAME,
+                    PersonaSearchIndex.definition(),
+                    SearchIndexType.search())));
+        LOG.info("search index {} created over personas", PersonaSearchIndex.NAME);
+      }
+    } catch (MongoException e) {
+      if (!isDuplicateSearchIndex(e)) {
+        LOG.warn(
+            "Persona search index not created ({}); faceted search uses $match + $facet",
+            MongoErrors.summary(e));
+      }
+    }
   }
 
   static Document vectorIndexDefinition() {

@@ -27,6 +27,8 @@ public final class VectorIndex {
   static final Duration RECHECK = Duration.ofSeconds(15);
 
   private final Supplier<List<Document>> lister;
+  private final String name;
+  private final String use;
   private final LongSupplier nanoTime;
   private final long recheckNanos;
   private volatile boolean queryable;
@@ -34,10 +36,34 @@ public final class VectorIndex {
   private volatile long nextCheck;
 
   VectorIndex(Supplier<List<Document>> lister, LongSupplier nanoTime, Duration recheck) {
+    this(lister, nanoTime, recheck, MongoSchema.VECTOR_INDEX, "retrieval uses $vectorSearch");
+  }
+
+  private VectorIndex(
+      Supplier<List<Document>> lister,
+      LongSupplier nanoTime,
+      Duration recheck,
+      String name,
+      String use) {
     this.lister = lister;
+    this.name = name;
+    this.use = use;
     this.nanoTime = nanoTime;
     this.recheckNanos = recheck.toNanos();
     this.nextCheck = nanoTime.getAsLong();
+  }
+
+  /**
+   * The readiness of another search index of ours ({@code use}: what switches once it answers, for
+   * the log), with the same rechecks.
+   */
+  public static VectorIndex of(MongoCollection<Document> collection, String name, String use) {
+    return new VectorIndex(
+        () -> collection.listSearchIndexes().name(name).into(new ArrayList<>()),
+        System::nanoTime,
+        RECHECK,
+        name,
+        use);
   }
 
   /** The index {@link MongoSchema#VECTOR_INDEX} over these chunks. */
@@ -78,24 +104,18 @@ public final class VectorIndex {
     try {
       Document index =
           lister.get().stream()
-              .filter(d -> MongoSchema.VECTOR_INDEX.equals(d.getString("name")))
+              .filter(d -> name.equals(d.getString("name")))
               .findFirst()
               .orElse(null);
       String now = index == null ? "DOES_NOT_EXIST" : String.valueOf(index.get("status"));
       boolean ready = index != null && Boolean.TRUE.equals(index.get("queryable"));
       if (!now.equals(status) && "FAILED".equals(now)) {
-        LOG.warn(
-            "vector index {} failed to build; retrieval stays on exact cosine (see the index in"
-                + " Atlas)",
-            MongoSchema.VECTOR_INDEX);
+        LOG.warn("search index {} failed to build; see the index in Atlas", name);
       }
       status = now;
       if (ready && !queryable) {
         queryable = true;
-        LOG.info(
-            "vector index {} is queryable (status {}); retrieval uses $vectorSearch",
-            MongoSchema.VECTOR_INDEX,
-            now);
+        LOG.info("search index {} is queryable (status {}); {}", name, now, use);
       }
     } catch (RuntimeException e) {
       LOG.debug("listing search indexes failed: {}", e.toString());

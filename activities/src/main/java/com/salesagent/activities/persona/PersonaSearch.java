@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Faceted search over personas: the filters (facet values, AND across facets, OR within one; free
@@ -40,7 +43,7 @@ public final class PersonaSearch {
       List<Document> personas,
       Map<String, List<Bucket>> facets) {}
 
-  private static final Document PROJECTION =
+  static final Document PROJECTION =
       new Document("_id", 0)
           .append("leadId", 1)
           .append("campaignId", 1)
@@ -59,13 +62,41 @@ public final class PersonaSearch {
           .append("replied", 1)
           .append("updatedAt", 1);
 
-  private final MongoCollection<Document> personas;
+  private static final Logger LOG = LoggerFactory.getLogger(PersonaSearch.class);
 
+  private final MongoCollection<Document> personas;
+  private final BooleanSupplier atlasSearch;
+  private final AtlasPersonaSearch atlas;
+
+  /** The {@code $match} + {@code $facet} path only (the embedded server, a plain mongod). */
   public PersonaSearch(MongoDatabase db) {
+    this(db, () -> false);
+  }
+
+  /**
+   * {@code atlasSearch}: whether the Atlas Search index {@value AtlasPersonaSearch#INDEX} answers
+   * queries now; while it does, searches use it ({@link AtlasPersonaSearch}), and fall back to
+   * {@code $match} + {@code $facet} when it fails.
+   */
+  public PersonaSearch(MongoDatabase db, BooleanSupplier atlasSearch) {
     this.personas = db.getCollection(Collections.PERSONAS);
+    this.atlasSearch = atlasSearch;
+    this.atlas = new AtlasPersonaSearch(personas);
   }
 
   public Result search(Query query) {
+    if (atlasSearch.getAsBoolean()) {
+      try {
+        return atlas.search(query);
+      } catch (RuntimeException e) {
+        LOG.warn("Atlas Search over personas failed ({}); $match + $facet", e.toString());
+      }
+    }
+    return searchByFacetStage(query);
+  }
+
+  /** The search with {@code $match} on indexed fields and one {@code $facet}. */
+  Result searchByFacetStage(Query query) {
     Document facetStage = new Document();
     facetStage.append("_total", List.of(new Document("$group", rateGroup(null))));
     facetStage.append(
