@@ -43,6 +43,8 @@ import org.bson.Document;
 
 /** Profile, persona, variant assignment, policy and the stage/timeline record, in MongoDB. */
 public class LeadActivitiesImpl implements LeadActivities {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(LeadActivitiesImpl.class);
   private static final Pattern FIRST_NUMBER = Pattern.compile("(\\d[\\d,]*)");
   private static final Set<String> STOP_WORDS =
       Set.of("and", "the", "for", "with", "head", "from", "team", "of", "at", "&");
@@ -166,6 +168,32 @@ public class LeadActivitiesImpl implements LeadActivities {
             .find(Filters.and(Filters.eq("enabled", true), pool(segment)))
             .sort(Sorts.ascending("variantId"))
             .into(new ArrayList<>());
+    org.bson.conversions.Bson modality = modality(segment);
+    if (modality != null) {
+      List<String> ofModality =
+          store
+              .database()
+              .getCollection(Collections.PROMPT_VARIANTS)
+              .find(
+                  Filters.and(
+                      Filters.in(
+                          "variantId",
+                          variants.stream().map(v -> v.getString("variantId")).toList()),
+                      modality))
+              .map(v -> v.getString("variantId"))
+              .into(new ArrayList<>());
+      if (ofModality.isEmpty()) {
+        LOG.warn(
+            "segment {}: no enabled variant of its definition's modality; any modality is used",
+            segment);
+      } else {
+        variants =
+            new ArrayList<>(
+                variants.stream()
+                    .filter(v -> ofModality.contains(v.getString("variantId")))
+                    .toList());
+      }
+    }
     String sticky = contact.getString("variantId");
     for (Document v : variants) {
       if (v.getString("variantId").equals(sticky)) {
@@ -249,6 +277,32 @@ public class LeadActivitiesImpl implements LeadActivities {
     return pool.isEmpty()
         ? Filters.in("segments", List.of(segment, "*"))
         : Filters.in("variantId", pool);
+  }
+
+  /**
+   * The modality the segment's workflow definition names for its leads ({@code modality}: text or
+   * image_card), as a filter on the variants; null when it names none.
+   */
+  private org.bson.conversions.Bson modality(String segment) {
+    Document own = segments.find(segment);
+    String key =
+        own != null && own.getString("workflowDefinition") != null
+            ? own.getString("workflowDefinition")
+            : segment;
+    Document definition =
+        store
+            .database()
+            .getCollection(Collections.WORKFLOW_DEFINITIONS)
+            .find(Filters.eq("segment", key))
+            .first();
+    String modality = definition == null ? null : definition.getString("modality");
+    if (modality == null) {
+      return null;
+    }
+    // Variants stored before modalities existed are text.
+    return "text".equals(modality)
+        ? Filters.in("modality", java.util.Arrays.asList("text", null))
+        : Filters.eq("modality", modality);
   }
 
   @Override

@@ -195,6 +195,44 @@ class SegmentSteeringTest {
   }
 
   @Test
+  void aDefinitionsModalityPicksThePoolsVariantsOfThatModality() {
+    MONGO
+        .database()
+        .getCollection("workflow_definitions")
+        .updateOne(
+            Filters.eq("segment", "fast"),
+            com.mongodb.client.model.Updates.set("modality", "image_card"));
+    MONGO
+        .database()
+        .getCollection("segments")
+        .updateOne(
+            Filters.eq("segmentId", "vp-eng-saas"),
+            com.mongodb.client.model.Updates.set("variants", List.of("v-scaling", "v-cost")));
+    MONGO
+        .database()
+        .getCollection("prompt_variants")
+        .updateOne(
+            Filters.eq("variantId", "v-cost"),
+            com.mongodb.client.model.Updates.set("modality", "image_card"));
+    for (int i = 0; i < 4; i++) {
+      contact("L-card-" + i, "VP of Engineering", "SaaS");
+      assertThat(leads.profile("L-card-" + i).segment()).isEqualTo("vp-eng-saas");
+      assertThat(leads.assignVariant("L-card-" + i, "vp-eng-saas").variantId()).isEqualTo("v-cost");
+    }
+    // No variant of that modality left in the pool: any of the pool, never no variant at all.
+    MONGO
+        .database()
+        .getCollection("prompt_variants")
+        .updateOne(
+            Filters.eq("variantId", "v-cost"),
+            com.mongodb.client.model.Updates.set("modality", "text"));
+    contact("L-card-x", "VP of Engineering", "SaaS");
+    leads.profile("L-card-x");
+    assertThat(leads.assignVariant("L-card-x", "vp-eng-saas").variantId())
+        .isIn("v-scaling", "v-cost");
+  }
+
+  @Test
   void withoutSegmentsTheCompanySizeBandIsTheSegmentAsBefore() {
     MONGO.database().getCollection("segments").deleteMany(Filters.empty());
     contact("L-plain", "VP of Engineering", "SaaS");
