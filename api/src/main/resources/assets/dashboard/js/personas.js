@@ -19,17 +19,25 @@ export function loadPersonas() {
   const mine = ++seq;
   const params = { size: 10, facets: FACETS.join(','), q: $('persona-q').value.trim() };
   Object.keys(filters).forEach((f) => { params[f] = filters[f]; });
-  return Promise.all([
-    api('/api/personas/search' + qs(params)),
-    api('/api/personas/discover' + qs({ limit: 8, minLeads: $('discover-min').value || 30 })),
-    api('/api/segments')
-  ]).then(([search, discovery, segments]) => {
-    if (mine !== seq) return;
-    renderFacets(search || {});
-    renderResults(search || {});
-    renderDiscovery(discovery || {});
-    renderSegments(segments || {});
-  }).catch(reportError);
+  // Each part on its own: one failing (a bad minimum, a slow discovery) leaves the others shown.
+  const parts = [
+    api('/api/personas/search' + qs(params)).then((d) => {
+      if (mine === seq) { renderFacets(d || {}); renderResults(d || {}); }
+    }),
+    api('/api/personas/discover' + qs({ limit: 8, minLeads: minLeads() })).then((d) => {
+      if (mine === seq) renderDiscovery(d || {});
+    }),
+    api('/api/segments').then((d) => { if (mine === seq) renderSegments(d || {}); })
+  ];
+  return Promise.all(parts.map((p) => p.catch(reportError)));
+}
+
+/** The discovery minimum as the API takes it: a whole number from 1 to 1,000,000 (else 30). */
+function minLeads() {
+  const n = Math.floor(Number($('discover-min').value));
+  const v = isFinite(n) && n >= 1 ? Math.min(n, 1000000) : 30;
+  if (String(v) !== $('discover-min').value) $('discover-min').value = String(v);
+  return v;
 }
 
 function renderFacets(d) {
@@ -76,10 +84,11 @@ function describe(facets) {
   return Object.keys(facets || {}).map((k) => k + '=' + facets[k]).join(' · ');
 }
 
+/** An id the segments API accepts, naming facet and value (seniority=vp and function=vp differ). */
 function slug(facets) {
-  const s = Object.keys(facets).map((k) => String(facets[k])).join('-').toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
-  return (s || 'segment').slice(0, 40);
+  const s = Object.keys(facets).map((k) => k + '-' + String(facets[k])).join('-').toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '').replace(/[-_]+$/, '');
+  return (s || 'segment').slice(0, 40).replace(/[-_]+$/, '');
 }
 
 function saveAsSegment(f, button) {

@@ -100,9 +100,16 @@ public class LeadActivitiesImpl implements LeadActivities {
     List<String> keywords = keywords(contact.getString("jobTitle"), contact.getString("industry"));
     // Firmographics, country and the research topics (from the chunks' stored vectors).
     personas.fromProfile(contact, segment, keywords);
-    // An operator's segment the persona matches (first in order) replaces the size band.
-    Document matched = segments.match(store.persona(leadId));
-    if (matched != null) {
+    // An operator's segment the persona matches (first in order) replaces the size band; a lead
+    // already assigned (a run resumed from an older version asks its profile again) keeps the
+    // segment it was assigned in: later moves go through matchSegment, recorded by the workflow.
+    Document matched =
+        contact.getString("variantId") != null && contact.getString("segment") != null
+            ? null
+            : segments.match(store.persona(leadId));
+    if (contact.getString("variantId") != null && contact.getString("segment") != null) {
+      segment = contact.getString("segment");
+    } else if (matched != null) {
       segment = matched.getString("segmentId");
       store
           .database()
@@ -168,6 +175,19 @@ public class LeadActivitiesImpl implements LeadActivities {
             .find(Filters.and(Filters.eq("enabled", true), pool(segment)))
             .sort(Sorts.ascending("variantId"))
             .into(new ArrayList<>());
+    if (variants.isEmpty()) {
+      // A segment's pool with nothing enabled left (disabled or deleted since): the variants for
+      // every segment, rather than no variant at all.
+      variants =
+          store
+              .database()
+              .getCollection(Collections.PROMPT_VARIANTS)
+              .find(
+                  Filters.and(
+                      Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*"))))
+              .sort(Sorts.ascending("variantId"))
+              .into(new ArrayList<>());
+    }
     org.bson.conversions.Bson modality = modality(segment);
     if (modality != null) {
       List<String> ofModality =

@@ -54,6 +54,9 @@ public final class LocalizedTemplates {
               "jobTitle", "alguém na sua função",
               "industry", "seu setor"));
 
+  /** Stands for the variant's own templates among the candidates. */
+  private static final String BASE = "\u0000base";
+
   private LocalizedTemplates() {}
 
   /** The language part of a BCP 47 tag or a template code: pt-BR, pt_BR and pt are pt. */
@@ -75,21 +78,34 @@ public final class LocalizedTemplates {
   public static Choice choose(Document variant, String leadLocale, String fallbackLocale) {
     Document base = variant.get("templates", Document.class);
     Document translations = variant.get("translations", new Document());
-    String baseLanguage = language(variant.getString("locale"));
+    String baseLocale = variant.getString("locale");
+    String baseLanguage = language(baseLocale);
+    String baseCode = baseLocale == null || baseLocale.isBlank() ? "en" : code(baseLocale);
     for (String wanted : new String[] {leadLocale, fallbackLocale}) {
       if (wanted == null || wanted.isBlank()) {
         continue;
       }
       String lang = language(wanted);
+      // The lead's own region first (a translation, or the variant's own templates in it), then
+      // the bare language, then another region of it.
+      if (baseCode.equals(code(wanted)) && !translations.containsKey(code(wanted))) {
+        return new Choice(null, base);
+      }
       Set<String> candidates = new LinkedHashSet<>();
       candidates.add(code(wanted));
       candidates.add(lang);
+      if (baseLanguage.equals(lang)) {
+        candidates.add(BASE); // the variant's own language, before another region's translation
+      }
       for (String key : translations.keySet()) {
         if (key.startsWith(lang + "_")) {
           candidates.add(key);
         }
       }
       for (String c : candidates) {
+        if (BASE.equals(c)) {
+          return new Choice(null, base);
+        }
         if (translations.get(c) instanceof Document t && !t.isEmpty()) {
           Document merged = new Document(base == null ? Map.of() : base);
           t.forEach(

@@ -53,11 +53,12 @@ public final class QualityGate {
   /**
    * A field value that stands for a missing one: "N/A", "null", "undefined", "TBD", "xxx", "-",
    * "?", "[Company]", "<name>", "%s", "${name}", "{name}". Filled into a message it reads as a
-   * broken mail merge; recomposing cannot fix the data, so such a message is held for a human.
+   * broken mail merge; recomposing cannot fix the data, so such a message is held for a human. Only
+   * unambiguous stand-ins: a company called "None" or a lead called "Nil" or "Na" is real.
    */
   static final java.util.regex.Pattern PLACEHOLDER_LIKE =
       java.util.regex.Pattern.compile(
-          "(?i)\\s*(n/?a|null|nil|none|undefined|tbd|todo|unknown|x{2,}|-+|\\?+|\\[[^\\]]*]|<[^>]*>|%s"
+          "(?i)\\s*(n/a|null|undefined|tbd|x{3,}|-+|\\?+|\\[[^\\]]*]|<[^>]*>|%s"
               + "|\\$\\{[^}]*}|\\{[^}]*})\\s*");
 
   private QualityGate() {}

@@ -151,6 +151,10 @@ public class TemplateComposeActivities implements ComposeActivities {
             config.getList("bannedPhrases", String.class, List.of()),
             config.get("approveAt", 0.8),
             config.get("holdAt", 0.5));
+    if (composer.equals(COMPOSER)) {
+      verdict =
+          inLeadsLanguage(verdict, template.getString("language"), contact.getString("locale"));
+    }
     Document media = null;
     OutboundMedia cardStore = cards;
     if (cardStore != null && IMAGE_CARD.equals(variant.getString("modality"))) {
@@ -249,6 +253,21 @@ public class TemplateComposeActivities implements ComposeActivities {
       }
     }
     return String.join(", ", parts);
+  }
+
+  /**
+   * A template in another language than the lead's (the fallback of a locale no translation covers)
+   * is held for a human, also for languages the gate's stop-word vote does not know.
+   */
+  static QualityGate.Verdict inLeadsLanguage(
+      QualityGate.Verdict verdict, String templateLanguage, String leadLocale) {
+    boolean same =
+        LocalizedTemplates.language(templateLanguage)
+            .equals(LocalizedTemplates.language(leadLocale));
+    Map<String, Boolean> checks = new LinkedHashMap<>(verdict.checks());
+    checks.put("templateInLeadsLanguage", same);
+    String decision = !same && "approve".equals(verdict.decision()) ? "hold" : verdict.decision();
+    return new QualityGate.Verdict(verdict.score(), decision, checks);
   }
 
   /**

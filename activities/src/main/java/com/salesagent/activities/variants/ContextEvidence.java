@@ -70,13 +70,26 @@ public final class ContextEvidence {
 
   /** The model over every outcome known at most a second ago. */
   public LinearThompson model(double lambda, double floor) {
-    long now = nanos.getAsLong();
     Snapshot s = snapshot;
-    if (s == null || now - s.at() > REFRESH_NANOS || s.lambda() != lambda || s.floor() != floor) {
-      s = new Snapshot(now, lambda, floor, build(lambda, floor));
-      snapshot = s;
+    if (fresh(s, lambda, floor)) {
+      return s.model();
     }
-    return s.model();
+    // One rebuild at a time: the threads that found it stale meanwhile take the new one.
+    synchronized (this) {
+      s = snapshot;
+      if (!fresh(s, lambda, floor)) {
+        s = new Snapshot(nanos.getAsLong(), lambda, floor, build(lambda, floor));
+        snapshot = s;
+      }
+      return s.model();
+    }
+  }
+
+  private boolean fresh(Snapshot s, double lambda, double floor) {
+    return s != null
+        && nanos.getAsLong() - s.at() <= REFRESH_NANOS
+        && s.lambda() == lambda
+        && s.floor() == floor;
   }
 
   private LinearThompson build(double lambda, double floor) {
@@ -96,7 +109,12 @@ public final class ContextEvidence {
           Map<String, String> context = new LinkedHashMap<>();
           Document c = key.get("c", Document.class);
           if (c != null) {
-            c.forEach((k, v) -> context.put(k, v == null ? null : v.toString()));
+            c.forEach(
+                (k, v) -> {
+                  if (v != null && !v.toString().isBlank()) {
+                    context.put(k, v.toString());
+                  }
+                });
           }
           // A reply is recorded a moment before the stage: never more replies than outcomes.
           long leads = Math.max(n[0], n[1]);

@@ -76,6 +76,8 @@ public record PersonaWorld(
           cell.put("industry", INDUSTRIES[i]);
           cell.put("seniority", SENIORITIES[s]);
           cell.put("sizeBand", SIZE_BANDS[z]);
+          // what production adds to the facets: the lead's segment (today's: the size band)
+          cell.put("segment", SIZE_BANDS[z]);
           String segment = sizeBandSegments ? SIZE_BANDS[z] : String.join("/", cell.values());
           double base =
               INDUSTRY_BASE[i]

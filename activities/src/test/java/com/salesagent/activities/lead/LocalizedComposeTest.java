@@ -131,6 +131,21 @@ class LocalizedComposeTest {
     assertThat(m.getString("text")).startsWith("Hi Ana,");
     assertThat(m.get("gate", Document.class).getString("decision")).isEqualTo("hold");
 
+    // Italian: no translation, and no stop words for the gate's vote; held all the same.
+    lead(
+        "L-it",
+        "it-IT",
+        "retail",
+        "Acme",
+        "They are opening three new stores next year, and the budget for outreach grows.");
+    Document it = compose("L-it", "v-cost", 0, "first_contact");
+    assertThat(it.get("gate", Document.class).getString("decision")).isEqualTo("hold");
+    assertThat(
+            it.get("gate", Document.class)
+                .get("checks", Document.class)
+                .getBoolean("templateInLeadsLanguage"))
+        .isFalse();
+
     // An operator who serves French leads in Spanish says so once.
     MONGO
         .database()
@@ -147,6 +162,7 @@ class LocalizedComposeTest {
     String notes = "They are opening three new stores next year, and the budget grows with them.";
     lead("L-en", "en", null, "Acme", notes);
     lead("L-na", "en", "N/A", "n/a", notes);
+    lead("L-none", "en", "retail", "None", notes);
     lead("L-pt-none", "pt-BR", "", "Acme", PT_NOTES);
 
     String cost = compose("L-en", "v-cost", 0, "first_contact").getString("text");
@@ -162,6 +178,9 @@ class LocalizedComposeTest {
         .doesNotContainIgnoringCase("n/a");
     assertThat(na.get("gate", Document.class).getString("decision")).isEqualTo("approve");
     assertThat(pt).contains("Empresas de seu setor como a Acme");
+    // A company really called None is a name, not a stand-in.
+    assertThat(compose("L-none", "v-cost", 0, "first_contact").getString("text"))
+        .contains("Companies in retail like None");
   }
 
   @Test
@@ -197,6 +216,24 @@ class LocalizedComposeTest {
                 .getCollection("prompt_variants")
                 .countDocuments(Filters.exists("translations.pt_BR.first_contact")))
         .isEqualTo(3);
+  }
+
+  @Test
+  void theVariantsOwnRegionWinsOverAnotherRegionsTranslation() {
+    Document variant =
+        new Document("locale", "pt-BR")
+            .append(
+                "templates",
+                new Document("first_contact", new Document("name", "t").append("body", "Oi")))
+            .append(
+                "translations",
+                new Document(
+                    "pt_PT",
+                    new Document(
+                        "first_contact", new Document("name", "t").append("body", "Olá"))));
+    assertThat(LocalizedTemplates.choose(variant, "pt-BR", "en").code()).isNull();
+    assertThat(LocalizedTemplates.choose(variant, "pt-PT", "en").code()).isEqualTo("pt_PT");
+    assertThat(LocalizedTemplates.choose(variant, "pt", "en").code()).isNull();
   }
 
   private static java.util.Set<String> placeholders(String body) {

@@ -124,6 +124,9 @@ class QualityGateTest {
       assertThat(v.checks().get("noPlaceholderLikeFill")).as(fill).isFalse();
       assertThat(v.decision()).as(fill).isEqualTo("hold");
     }
+    for (String name : List.of("None", "Nil", "Na", "Unknown Pleasures Ltd")) {
+      assertThat(QualityGate.PLACEHOLDER_LIKE.matcher(name).matches()).as(name).isFalse();
+    }
     QualityGate.Verdict real =
         QualityGate.score(
             "Hi Ana, I saw that you are opening three stores. Companies like Nadia Foods do well.",

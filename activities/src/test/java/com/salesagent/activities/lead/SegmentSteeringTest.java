@@ -233,6 +233,28 @@ class SegmentSteeringTest {
   }
 
   @Test
+  void aPoolWithNothingEnabledLeftFallsBackToTheVariantsForEverySegment() {
+    MONGO
+        .database()
+        .getCollection("prompt_variants")
+        .updateOne(
+            Filters.eq("variantId", "v-scaling"),
+            com.mongodb.client.model.Updates.set("enabled", false));
+    contact("L-pool", "VP of Engineering", "SaaS");
+    assertThat(leads.profile("L-pool").segment()).isEqualTo("vp-eng-saas");
+    assertThat(leads.assignVariant("L-pool", "vp-eng-saas").variantId()).isIn("v-cost", "v-speed");
+  }
+
+  @Test
+  void aLeadAlreadyAssignedKeepsItsSegmentWhenItsProfileIsAskedAgain() {
+    contact("L-old", "VP of Engineering", "SaaS");
+    store.setContactFields("L-old", new Document("segment", "smb").append("variantId", "v-cost"));
+    // A run resumed from an older version asks its profile again: the segment stays.
+    assertThat(leads.profile("L-old").segment()).isEqualTo("smb");
+    assertThat(store.contact("L-old").getString("segment")).isEqualTo("smb");
+  }
+
+  @Test
   void withoutSegmentsTheCompanySizeBandIsTheSegmentAsBefore() {
     MONGO.database().getCollection("segments").deleteMany(Filters.empty());
     contact("L-plain", "VP of Engineering", "SaaS");

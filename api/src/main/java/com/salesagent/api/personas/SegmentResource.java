@@ -1,6 +1,8 @@
 package com.salesagent.api.personas;
 
 import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoDatabase;
@@ -64,6 +66,10 @@ public class SegmentResource {
   static final int MAX_VALUES = 20;
   static final int MAX_VARIANTS = 50;
 
+  /** Unknown fields are refused ("workflowDefiniton" must not silently mean the default). */
+  private static final ObjectMapper STRICT =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private final MongoDatabase db;
   private final Segments segments;
   private final Clock clock;
@@ -72,6 +78,18 @@ public class SegmentResource {
     this.db = db;
     this.segments = new Segments(db);
     this.clock = clock;
+  }
+
+  /** The body as a request; 422 naming the field of a type error or an unknown field. */
+  static SegmentRequest parse(String body) {
+    if (body == null || body.isBlank()) {
+      throw new ApiException(422, "invalid segment", new FieldError("body", "required"));
+    }
+    try {
+      return STRICT.readValue(body, SegmentRequest.class);
+    } catch (java.io.IOException e) {
+      throw new ApiException(422, "invalid segment", FieldError.ofJson(e));
+    }
   }
 
   @GET
@@ -95,8 +113,8 @@ public class SegmentResource {
               + " (existing variant ids; empty: variants listing the segment or *);"
               + " workflowDefinition: a workflow_definitions entry's segment key; order: lower"
               + " matches first (default 100).")
-  public Response create(@Auth Operator operator, SegmentRequest request) {
-    Document doc = validated(request, null);
+  public Response create(@Auth Operator operator, String body) {
+    Document doc = validated(parse(body), null);
     try {
       db.getCollection(Collections.SEGMENTS).insertOne(doc);
     } catch (MongoWriteException e) {
@@ -115,8 +133,8 @@ public class SegmentResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Replace a segment (leads already in it keep it; new leads match anew)")
   public Document replace(
-      @Auth Operator operator, @PathParam("segmentId") String segmentId, SegmentRequest request) {
-    Document doc = validated(request, segmentId);
+      @Auth Operator operator, @PathParam("segmentId") String segmentId, String body) {
+    Document doc = validated(parse(body), segmentId);
     Document existing = segments.find(segmentId);
     if (existing == null) {
       throw ApiException.notFound("segment " + segmentId, "segmentId");

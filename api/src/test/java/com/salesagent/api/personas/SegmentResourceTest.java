@@ -163,6 +163,24 @@ class SegmentResourceTest {
                 .toString())
         .contains("built-in");
     assertThat(
+            call(
+                    "POST",
+                    "/api/segments",
+                    "{\"segmentId\":\"typo\",\"query\":{\"q\":\"x\"},\"workflowDefiniton\":\"fast\"}",
+                    422)
+                .path("errors")
+                .findValuesAsText("field"))
+        .as("an unknown field is refused, not ignored")
+        .containsExactly("workflowDefiniton");
+    assertThat(
+            call("POST", "/api/segments", "{\"segmentId\":\"t\",\"order\":\"first\"}", 422)
+                .path("errors")
+                .findValuesAsText("field"))
+        .containsExactly("order");
+    assertThat(
+            call("POST", "/api/segments", "{not json", 422).path("errors").findValuesAsText("field"))
+        .containsExactly("body");
+    assertThat(
             call("POST", "/api/segments", "{\"segmentId\":\"empty\",\"query\":{}}", 422)
                 .path("errors")
                 .findValuesAsText("field"))
