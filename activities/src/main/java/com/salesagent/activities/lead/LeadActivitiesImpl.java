@@ -304,17 +304,7 @@ public class LeadActivitiesImpl implements LeadActivities {
    * image_card), as a filter on the variants; null when it names none.
    */
   private org.bson.conversions.Bson modality(String segment) {
-    Document own = segments.find(segment);
-    String key =
-        own != null && own.getString("workflowDefinition") != null
-            ? own.getString("workflowDefinition")
-            : segment;
-    Document definition =
-        store
-            .database()
-            .getCollection(Collections.WORKFLOW_DEFINITIONS)
-            .find(Filters.eq("segment", key))
-            .first();
+    Document definition = definition(segment);
     String modality = definition == null ? null : definition.getString("modality");
     if (modality == null) {
       return null;
@@ -345,24 +335,32 @@ public class LeadActivitiesImpl implements LeadActivities {
     return assignVariant(leadId, segment);
   }
 
-  @Override
-  public LeadPolicy policy(String leadId, String segment) {
-    // An operator's segment names its definition; else the definition keyed by the segment.
+  /**
+   * The segment's workflow definition: the one an operator's segment names, else the one keyed by
+   * the segment, else {@code default}; null when there is none at all.
+   */
+  private Document definition(String segment) {
     Document own = segments.find(segment);
     String key =
         own != null && own.getString("workflowDefinition") != null
             ? own.getString("workflowDefinition")
             : segment;
-    Document definition =
-        store
-            .database()
-            .getCollection(Collections.WORKFLOW_DEFINITIONS)
-            .find(Filters.in("segment", List.of(key, "default")))
-            .into(new ArrayList<>())
-            .stream()
-            .min((a, b) -> key.equals(a.getString("segment")) ? -1 : 1)
-            .orElseThrow(
-                () -> ApplicationFailure.newFailure("no workflow_definitions", "NoPolicy"));
+    return store
+        .database()
+        .getCollection(Collections.WORKFLOW_DEFINITIONS)
+        .find(Filters.in("segment", List.of(key, "default")))
+        .into(new ArrayList<>())
+        .stream()
+        .min((a, b) -> key.equals(a.getString("segment")) ? -1 : 1)
+        .orElse(null);
+  }
+
+  @Override
+  public LeadPolicy policy(String leadId, String segment) {
+    Document definition = definition(segment);
+    if (definition == null) {
+      throw ApplicationFailure.newFailure("no workflow_definitions", "NoPolicy");
+    }
     Document contact = requireContact(leadId);
     String campaign = contact.getString("campaignId");
     Document config =

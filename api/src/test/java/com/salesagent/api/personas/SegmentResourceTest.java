@@ -178,7 +178,9 @@ class SegmentResourceTest {
                 .findValuesAsText("field"))
         .containsExactly("order");
     assertThat(
-            call("POST", "/api/segments", "{not json", 422).path("errors").findValuesAsText("field"))
+            call("POST", "/api/segments", "{not json", 422)
+                .path("errors")
+                .findValuesAsText("field"))
         .containsExactly("body");
     assertThat(
             call("POST", "/api/segments", "{\"segmentId\":\"empty\",\"query\":{}}", 422)
