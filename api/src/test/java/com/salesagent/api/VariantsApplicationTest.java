@@ -149,6 +149,56 @@ final class VariantsApplicationTest extends AppTestHarness {
     assertThat(match.path("assigned").asText()).isEqualTo(segment);
   }
 
+  /**
+   * A segment defined by a research topic: research runs beside the profile step, so the topic is
+   * known only once research is done; the lead must still be matched on it before its variant is
+   * assigned and its first message goes out (the seed's "mentioned scaling challenges").
+   */
+  @Test
+  void aSegmentOnAResearchTopicHoldsTheLeadWhoseResearchMentionsIt() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String segment = "scaling-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created =
+        postJson(
+            "/api/segments",
+            """
+            {"segmentId":"%s","order":0,"query":{"topic":["scaling_challenges"],"q":"quasar"},
+             "variants":["v-speed"],"workflowDefinition":"default"}
+            """
+                .formatted(segment));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String leadId = "topic-" + UUID.randomUUID();
+    postJson(
+        "/api/leads",
+        leadJson(leadId, phone())
+            .replace("\"Head of Sales\"", "\"VP of Quasar Platform\"")
+            .replace(
+                "\"notes\"",
+                "\"researchText\":\"Our platform is struggling to scale as usage grows: "
+                    + "performance bottlenecks under rapidly growing traffic, and the "
+                    + "infrastructure cannot keep up with growth.\",\"notes\""));
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+
+    Document persona =
+        app()
+            .connections()
+            .mongo()
+            .database()
+            .getCollection("personas")
+            .find(Filters.eq("leadId", leadId))
+            .first();
+    assertThat(persona.get("evidence", Document.class).getList("topics", Document.class))
+        .extracting(t -> t.getString("value"))
+        .contains("scaling_challenges");
+    Document contact = store().contact(leadId);
+    assertThat(contact.getString("segment")).isEqualTo(segment);
+    assertThat(contact.getString("variantId")).isEqualTo("v-speed");
+    assertThat(state(leadId).segment()).isEqualTo(segment);
+  }
+
   @Test
   void anImageCardVariantSendsItsCardAsTheFirstContactsHeader() throws Exception {
     emulator().setBehaviour(ackOnly());

@@ -31,11 +31,22 @@ public class ComposeAndSendActivities implements DispatchActivities {
   private final MessagingActivities messaging;
   private final LeadStore store;
 
+  private final LeadSegments segments;
+
   public ComposeAndSendActivities(
       ComposeActivities composer, MessagingActivities messaging, LeadStore store) {
     this.composer = composer;
     this.messaging = messaging;
     this.store = store;
+    this.segments = new LeadSegments(store);
+  }
+
+  @Override
+  public Dispatched composeAndSendInSegment(ComposeRequest request, String segment) {
+    Document contact = store.contact(request.leadId());
+    // No contact: the composer fails the activity as it always has.
+    String now = contact == null ? segment : segments.rematch(contact, segment);
+    return composeAndSend(request).inSegment(now);
   }
 
   @Override

@@ -3,12 +3,10 @@ package com.salesagent.activities.lead;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.persona.PersonaBuilder;
-import com.salesagent.activities.persona.Segments;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.AssignmentStrategy;
@@ -36,16 +34,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.commons.math3.random.MersenneTwister;
 import org.bson.Document;
 
 /** Profile, persona, variant assignment, policy and the stage/timeline record, in MongoDB. */
 public class LeadActivitiesImpl implements LeadActivities {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(LeadActivitiesImpl.class);
-  private static final Pattern FIRST_NUMBER = Pattern.compile("(\\d[\\d,]*)");
   private static final Set<String> STOP_WORDS =
       Set.of("and", "the", "for", "with", "head", "from", "team", "of", "at", "&");
 
@@ -56,7 +49,7 @@ public class LeadActivitiesImpl implements LeadActivities {
 
   private final PersonaBuilder personas;
   private final ContextEvidence contextEvidence;
-  private final Segments segments;
+  private final LeadSegments segments;
 
   /** Personas without topics (no embedding model): firmographics and replies only. */
   public LeadActivitiesImpl(LeadStore store, Clock clock) {
@@ -69,7 +62,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.stats = new VariantStats(store.database());
     this.awaiting = new AwaitingOutcome(store.database());
     this.contextEvidence = new ContextEvidence(store.database());
-    this.segments = new Segments(store.database());
+    this.segments = new LeadSegments(store);
     this.personas = personas;
   }
 
@@ -96,60 +89,52 @@ public class LeadActivitiesImpl implements LeadActivities {
   @Override
   public LeadProfile profile(String leadId) {
     Document contact = requireContact(leadId);
-    String segment = segmentOf(contact.getString("companySize"));
+    String segment = LeadSegments.sizeBand(contact.getString("companySize"));
     List<String> keywords = keywords(contact.getString("jobTitle"), contact.getString("industry"));
     // Firmographics, country and the research topics (from the chunks' stored vectors).
     personas.fromProfile(contact, segment, keywords);
     // An operator's segment the persona matches (first in order) replaces the size band; a lead
     // already assigned (a run resumed from an older version asks its profile again) keeps the
     // segment it was assigned in: later moves go through matchSegment, recorded by the workflow.
-    Document matched =
-        contact.getString("variantId") != null && contact.getString("segment") != null
-            ? null
-            : segments.match(store.persona(leadId));
     if (contact.getString("variantId") != null && contact.getString("segment") != null) {
       segment = contact.getString("segment");
-    } else if (matched != null) {
-      segment = matched.getString("segmentId");
-      store
-          .database()
-          .getCollection(Collections.PERSONAS)
-          .updateOne(Filters.eq("leadId", leadId), Updates.set("segment", segment));
+      store.setContactFields(leadId, new Document("segment", segment));
+    } else {
+      String band = segment;
+      segment = segments.matching(contact);
+      if (segment.equals(band)) {
+        store.setContactFields(leadId, new Document("segment", segment)); // the persona has it
+      } else {
+        segments.moveTo(leadId, segment);
+      }
     }
-    store.setContactFields(leadId, new Document("segment", segment));
     return new LeadProfile(segment, contact.getString("timezone"), contact.getString("locale"));
   }
 
   @Override
   public String matchSegment(String leadId, String current) {
-    Document contact = requireContact(leadId);
-    Document matched = segments.match(store.persona(leadId));
-    String segment =
-        matched != null
-            ? matched.getString("segmentId")
-            : segmentOf(contact.getString("companySize"));
-    if (!segment.equals(current)) {
-      store
-          .database()
-          .getCollection(Collections.PERSONAS)
-          .updateOne(Filters.eq("leadId", leadId), Updates.set("segment", segment));
-      // variant_stats count the lead's sends and reply under the new segment from here on
-      store.setContactFields(leadId, new Document("segment", segment));
-    }
-    return segment;
+    return segments.rematch(requireContact(leadId), current);
   }
 
-  /** smb below 50 people, mid_market below 1,000, enterprise above; default when unknown. */
-  static String segmentOf(String companySize) {
-    if (companySize == null) {
-      return "default";
+  /**
+   * Research is done: its topics join the persona, the lead is matched again (a segment may be
+   * defined by a research topic, unknown when the profile step ran beside the research), and the
+   * variant is assigned in the segment matched; the answer names it.
+   */
+  @Override
+  public VariantAssignment matchAndAssign(String leadId, String segment) {
+    Document contact = requireContact(leadId);
+    String now = segment;
+    if (contact.getString("variantId") == null) {
+      // A retry after the assignment keeps the segment it was assigned in.
+      personas.refreshResearchTopics(leadId);
+      now = segments.rematch(contact, segment);
+    } else if (contact.getString("segment") != null) {
+      now = contact.getString("segment");
     }
-    Matcher m = FIRST_NUMBER.matcher(companySize);
-    if (!m.find()) {
-      return "default";
-    }
-    long size = Long.parseLong(m.group(1).replace(",", ""));
-    return size < 50 ? "smb" : size < 1000 ? "mid_market" : "enterprise";
+    VariantAssignment assignment = assignVariant(leadId, now);
+    return new VariantAssignment(
+        assignment.variantId(), assignment.angle(), assignment.strategy(), now);
   }
 
   static List<String> keywords(String... texts) {
@@ -168,56 +153,11 @@ public class LeadActivitiesImpl implements LeadActivities {
   @Override
   public VariantAssignment assignVariant(String leadId, String segment) {
     Document contact = requireContact(leadId);
-    List<Document> variants =
-        store
-            .database()
-            .getCollection(Collections.PROMPT_VARIANTS)
-            .find(Filters.and(Filters.eq("enabled", true), pool(segment)))
-            .sort(Sorts.ascending("variantId"))
-            .into(new ArrayList<>());
-    if (variants.isEmpty()) {
-      // A segment's pool with nothing enabled left (disabled or deleted since): the variants for
-      // every segment, rather than no variant at all.
-      variants =
-          store
-              .database()
-              .getCollection(Collections.PROMPT_VARIANTS)
-              .find(
-                  Filters.and(
-                      Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*"))))
-              .sort(Sorts.ascending("variantId"))
-              .into(new ArrayList<>());
-    }
-    org.bson.conversions.Bson modality = modality(segment);
-    if (modality != null) {
-      List<String> ofModality =
-          store
-              .database()
-              .getCollection(Collections.PROMPT_VARIANTS)
-              .find(
-                  Filters.and(
-                      Filters.in(
-                          "variantId",
-                          variants.stream().map(v -> v.getString("variantId")).toList()),
-                      modality))
-              .map(v -> v.getString("variantId"))
-              .into(new ArrayList<>());
-      if (ofModality.isEmpty()) {
-        LOG.warn(
-            "segment {}: no enabled variant of its definition's modality; any modality is used",
-            segment);
-      } else {
-        variants =
-            new ArrayList<>(
-                variants.stream()
-                    .filter(v -> ofModality.contains(v.getString("variantId")))
-                    .toList());
-      }
-    }
+    List<Document> variants = segments.candidates(segment);
     String sticky = contact.getString("variantId");
     for (Document v : variants) {
       if (v.getString("variantId").equals(sticky)) {
-        return new VariantAssignment(sticky, v.getString("angle"), "sticky");
+        return new VariantAssignment(sticky, v.getString("angle"), "sticky", segment);
       }
     }
     List<String> autoDisabled = ArmGuard.autoDisabled(defaultConfig(), segment);
@@ -284,35 +224,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     store.recordInteraction(
         leadId, contact.getString("campaignId"), variantId, "assigned", null, strategyLabel, at);
     stats.increment(variantId, segment, "assigned", at);
-    return new VariantAssignment(variantId, chosen.getString("angle"), strategyLabel);
-  }
-
-  /**
-   * The variants a segment's leads are assigned from: an operator's segment's pool when it names
-   * one, else the variants that list the segment or {@code *}.
-   */
-  private org.bson.conversions.Bson pool(String segment) {
-    Document own = segments.find(segment);
-    List<String> pool = own == null ? List.of() : own.getList("variants", String.class, List.of());
-    return pool.isEmpty()
-        ? Filters.in("segments", List.of(segment, "*"))
-        : Filters.in("variantId", pool);
-  }
-
-  /**
-   * The modality the segment's workflow definition names for its leads ({@code modality}: text or
-   * image_card), as a filter on the variants; null when it names none.
-   */
-  private org.bson.conversions.Bson modality(String segment) {
-    Document definition = definition(segment);
-    String modality = definition == null ? null : definition.getString("modality");
-    if (modality == null) {
-      return null;
-    }
-    // Variants stored before modalities existed are text.
-    return "text".equals(modality)
-        ? Filters.in("modality", java.util.Arrays.asList("text", null))
-        : Filters.eq("modality", modality);
+    return new VariantAssignment(variantId, chosen.getString("angle"), strategyLabel, segment);
   }
 
   @Override
@@ -329,35 +241,15 @@ public class LeadActivitiesImpl implements LeadActivities {
                 .first();
     if (variant != null && variant.getBoolean("enabled", true)) {
       // Re-enabled meanwhile, or a retry after the switch: keep what the lead has.
-      return new VariantAssignment(current, variant.getString("angle"), "sticky");
+      return new VariantAssignment(current, variant.getString("angle"), "sticky", segment);
     }
     store.contacts().updateOne(Filters.eq("leadId", leadId), Updates.unset("variantId"));
     return assignVariant(leadId, segment);
   }
 
-  /**
-   * The segment's workflow definition: the one an operator's segment names, else the one keyed by
-   * the segment, else {@code default}; null when there is none at all.
-   */
-  private Document definition(String segment) {
-    Document own = segments.find(segment);
-    String key =
-        own != null && own.getString("workflowDefinition") != null
-            ? own.getString("workflowDefinition")
-            : segment;
-    return store
-        .database()
-        .getCollection(Collections.WORKFLOW_DEFINITIONS)
-        .find(Filters.in("segment", List.of(key, "default")))
-        .into(new ArrayList<>())
-        .stream()
-        .min((a, b) -> key.equals(a.getString("segment")) ? -1 : 1)
-        .orElse(null);
-  }
-
   @Override
   public LeadPolicy policy(String leadId, String segment) {
-    Document definition = definition(segment);
+    Document definition = segments.definition(segment);
     if (definition == null) {
       throw ApplicationFailure.newFailure("no workflow_definitions", "NoPolicy");
     }

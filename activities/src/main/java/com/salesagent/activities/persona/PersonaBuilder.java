@@ -113,20 +113,37 @@ public final class PersonaBuilder {
               "country",
               country == null ? null : Evidence.of(country, Evidence.PHONE, "phone", now));
           if (researchTopics != null) {
-            List<Document> kept = new ArrayList<>();
-            for (Document t : ev.getList("topics", Document.class, List.of())) {
-              if (!Evidence.RESEARCH.equals(t.getString("source"))) {
-                kept.add(t);
-              }
-            }
-            kept.addAll(researchTopics);
-            ev.put("topics", newest(kept));
+            replaceResearchTopics(ev, researchTopics);
           }
           Document funnel = contact.get("funnel", Document.class);
           if (funnel != null && funnel.get("replied") != null) {
             p.put("replied", true);
           }
         });
+  }
+
+  /**
+   * The research topics of the lead's newest research run, replacing earlier research topics (reply
+   * topics stay): research runs beside the profile step, so its topics join the persona once it is
+   * done. Nothing without a topic list (no embedding model) or a persona.
+   */
+  public void refreshResearchTopics(String leadId) {
+    if (topics == null || personas.countDocuments(Filters.eq("leadId", leadId)) == 0) {
+      return;
+    }
+    List<Document> researchTopics = researchTopics(leadId, clock.instant());
+    update(leadId, p -> replaceResearchTopics(evidence(p), researchTopics));
+  }
+
+  private static void replaceResearchTopics(Document ev, List<Document> researchTopics) {
+    List<Document> kept = new ArrayList<>();
+    for (Document t : ev.getList("topics", Document.class, List.of())) {
+      if (!Evidence.RESEARCH.equals(t.getString("source"))) {
+        kept.add(t);
+      }
+    }
+    kept.addAll(researchTopics);
+    ev.put("topics", newest(kept));
   }
 
   /** A reply's triage, keyphrases, topics (its text embedded once) and engagement. */

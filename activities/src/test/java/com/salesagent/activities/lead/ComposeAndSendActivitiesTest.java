@@ -96,6 +96,43 @@ class ComposeAndSendActivitiesTest {
     assertThat(message.getString("wamid")).isEqualTo(first.sent().wamid());
   }
 
+  /**
+   * An operator's segment created while the lead was in flight: the send matches the lead again
+   * first, stores the move, counts the message in the new segment and names it to the workflow.
+   */
+  @Test
+  void aSendMatchesTheLeadAgainAndCountsInTheSegmentItMovedTo() {
+    store.setContactFields("L-1", new Document("segment", "smb").append("variantId", "v-cost"));
+    new LeadActivitiesImpl(store, clock).profile("L-1"); // the persona, in smb
+    MONGO
+        .database()
+        .getCollection(Collections.SEGMENTS)
+        .insertOne(
+            new Document("segmentId", "retail-heads")
+                .append("order", 1)
+                .append("query", new Document("industry", List.of("retail")))
+                .append("enabled", true));
+
+    Dispatched moved = dispatch.composeAndSendInSegment(request("k-9"), "smb");
+    Dispatched unchanged = dispatch.composeAndSendInSegment(request("k-9"), "retail-heads");
+
+    assertThat(moved.segment()).isEqualTo("retail-heads");
+    assertThat(moved.sent().outcome()).isEqualTo(SendResult.SENT);
+    assertThat(unchanged.segment()).isEqualTo("retail-heads");
+    assertThat(api.requests).hasSize(1);
+    assertThat(store.contact("L-1").getString("segment")).isEqualTo("retail-heads");
+    assertThat(store.persona("L-1").getString("segment")).isEqualTo("retail-heads");
+    Document stats =
+        MONGO
+            .database()
+            .getCollection("variant_stats")
+            .find(Filters.and(Filters.eq("variantId", "v-cost"), Filters.gt("sent", 0)))
+            .first();
+    assertThat(stats.getString("segment")).isEqualTo("retail-heads");
+    // The answer recorded by runs before segment-at-send names no segment.
+    assertThat(dispatch.composeAndSend(request("k-9")).segment()).isNull();
+  }
+
   @Test
   void aTimeoutAfterTheRequestWentOutIsUnknownAndTheRetryDoesNotCallAgain() {
     api.fault(StubCloudApi.Fault.SLOW);

@@ -808,9 +808,9 @@ class LeadActivitiesTest {
   @Test
   void theProfileDerivesTheSegmentAndBuildsThePersona() {
     assertThat(leads.profile("L-1").segment()).isEqualTo("smb");
-    assertThat(LeadActivitiesImpl.segmentOf("1,200")).isEqualTo("enterprise");
-    assertThat(LeadActivitiesImpl.segmentOf("200-500")).isEqualTo("mid_market");
-    assertThat(LeadActivitiesImpl.segmentOf(null)).isEqualTo("default");
+    assertThat(LeadSegments.sizeBand("1,200")).isEqualTo("enterprise");
+    assertThat(LeadSegments.sizeBand("200-500")).isEqualTo("mid_market");
+    assertThat(LeadSegments.sizeBand(null)).isEqualTo("default");
     Document persona = MONGO.database().getCollection("personas").find().first();
     assertThat(persona.getList("keywords", String.class)).contains("sales", "retail");
   }

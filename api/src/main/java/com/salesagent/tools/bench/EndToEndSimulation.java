@@ -35,7 +35,7 @@ import org.bson.Document;
  * that the bandit reads for the next assignments.
  */
 public final class EndToEndSimulation {
-  /** Company sizes that fall in each segment (see LeadActivitiesImpl.segmentOf). */
+  /** Company sizes that fall in each segment (see LeadSegments.sizeBand). */
   static final Map<String, String> SIZE_OF =
       Map.of("smb", "20", "mid_market", "300", "enterprise", "5000", "default", "");
 

@@ -12,4 +12,12 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface DispatchActivities {
   Dispatched composeAndSend(ComposeRequest request);
+
+  /**
+   * {@link #composeAndSend} once the lead is matched to a segment again (its persona or the
+   * operators' segments may have changed since {@code segment} was matched): a move is stored, so
+   * this send counts in the new segment, and the answer names the segment for the workflow to apply
+   * its policy from here on. The variant stays: the conversation keeps its angle.
+   */
+  Dispatched composeAndSendInSegment(ComposeRequest request, String segment);
 }

@@ -11,6 +11,13 @@ public interface LeadActivities {
   /** Assigns a prompt variant, sticky per lead: a retry returns the same one. */
   VariantAssignment assignVariant(String leadId, String segment);
 
+  /**
+   * Once research is done: its topics join the persona, the lead is matched to a segment again
+   * (stored when not {@code segment}), and a variant is assigned in that segment, which the answer
+   * names. Sticky as {@link #assignVariant}: a retry answers the same variant and segment.
+   */
+  VariantAssignment matchAndAssign(String leadId, String segment);
+
   /** Drops the lead's (disabled) variant and assigns another enabled one. */
   VariantAssignment reassignVariant(String leadId, String segment);
 

@@ -27,6 +27,16 @@ final class LeadLifecycle implements LeadWorkflow {
    */
   static final String SEGMENT_REMATCH = "segment-rematch";
 
+  /**
+   * Version 1: the lead is matched to a segment again once research is done (a research topic may
+   * define its segment; the profile step ran beside the research) and before each send (its persona
+   * or the operators' segments may have changed), each time inside the activity that follows
+   * (matchAndAssign, composeAndSendInSegment): no round trip more on the way to a message. A move
+   * is recorded and its segment's policy applies from there. The separate match after a snooze
+   * (segment-rematch) is then the follow-up's own.
+   */
+  static final String SEGMENT_AT_SEND = "segment-at-send";
+
   /** Version 1: the first steps overlap (see beginOverlapped); research on TaskQueues.RESEARCH. */
   static final String OVERLAPPED_FIRST_STEPS = "overlapped-first-steps";
 
@@ -58,6 +68,7 @@ final class LeadLifecycle implements LeadWorkflow {
     waits = new Waits(run, stages, continueAsNewAfterEvents);
     approvals = new Approvals(run, stages, waits, stubs.leads);
     sending = new Sending(run, stubs, stages, waits, approvals);
+    sending.onSegmentMatched(this::moved);
   }
 
   @Override
@@ -124,8 +135,17 @@ final class LeadLifecycle implements LeadWorkflow {
     int count = chunks.get();
     Promise<Void> researched =
         stages.recordAsync("researched", null, count + " research chunks; segment " + run.segment);
-    VariantAssignment assignment = stubs.leads.assignVariant(run.leadId, run.segment);
+    boolean matchAfterResearch =
+        Workflow.getVersion(SEGMENT_AT_SEND, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+    VariantAssignment assignment =
+        matchAfterResearch
+            ? stubs.leads.matchAndAssign(run.leadId, run.segment)
+            : stubs.leads.assignVariant(run.leadId, run.segment);
     researched.get();
+    if (matchAfterResearch) {
+      moved(assignment.segment());
+    }
     assigned(assignment);
   }
 
@@ -223,8 +243,10 @@ final class LeadLifecycle implements LeadWorkflow {
     }
     run.snoozeUntil = null;
     if (Workflow.getVersion(SEGMENT_REMATCH, Workflow.DEFAULT_VERSION, 1)
-        != Workflow.DEFAULT_VERSION) {
-      rematch();
+            != Workflow.DEFAULT_VERSION
+        && Workflow.getVersion(SEGMENT_AT_SEND, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      moved(stubs.leads.matchSegment(run.leadId, run.segment));
     }
     run.followUpsSent++;
     sending.step(run.followUpsSent, "follow_up_read", false);
@@ -235,8 +257,7 @@ final class LeadLifecycle implements LeadWorkflow {
    * attribute, and the new segment's policy applies from here (the variant stays: the conversation
    * keeps its angle).
    */
-  private void rematch() {
-    String now = stubs.leads.matchSegment(run.leadId, run.segment);
+  private void moved(String now) {
     if (now == null || now.equals(run.segment)) {
       return;
     }

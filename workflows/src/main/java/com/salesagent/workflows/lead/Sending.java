@@ -31,6 +31,7 @@ final class Sending {
   private final Approvals approvals;
   private final SendOutcomes outcomes;
   private LeadPolicy policy;
+  private java.util.function.Consumer<String> segmentMatched = segment -> {};
 
   private record Composed(String key, boolean useEdit) {}
 
@@ -45,6 +46,11 @@ final class Sending {
 
   SendOutcomes outcomes() {
     return outcomes;
+  }
+
+  /** Told the segment the lead was matched to before each composition (LeadLifecycle.moved). */
+  void onSegmentMatched(java.util.function.Consumer<String> segmentMatched) {
+    this.segmentMatched = segmentMatched;
   }
 
   void policy(LeadPolicy policy) {
@@ -65,15 +71,23 @@ final class Sending {
     boolean together =
         Workflow.getVersion(COMPOSE_AND_SEND, Workflow.DEFAULT_VERSION, 1)
             != Workflow.DEFAULT_VERSION;
+    // Runs recorded before version 1 of segment-at-send keep their segment between sends.
+    boolean inSegment =
+        together
+            && Workflow.getVersion(LeadLifecycle.SEGMENT_AT_SEND, Workflow.DEFAULT_VERSION, 1)
+                != Workflow.DEFAULT_VERSION;
     for (int round = 0; round < 3; round++) {
       if (run.variantSwitchPending()) {
         switchVariant();
       }
       Composed composed;
       if (together) {
-        Dispatched dispatched = dispatch(step, purpose, template);
+        Dispatched dispatched = dispatch(step, purpose, template, inSegment);
         if (dispatched == null) {
           return;
+        }
+        if (dispatched.segment() != null) {
+          segmentMatched.accept(dispatched.segment());
         }
         SendRequest request =
             new SendRequest(
@@ -181,9 +195,12 @@ final class Sending {
   }
 
   /** {@link #compose} and, when approved, the send in one activity; null as for compose. */
-  private Dispatched dispatch(int step, String purpose, boolean template) {
+  private Dispatched dispatch(int step, String purpose, boolean template, boolean inSegment) {
     try {
-      return stubs.dispatch.composeAndSend(request(step, purpose, template, 0));
+      ComposeRequest request = request(step, purpose, template, 0);
+      return inSegment
+          ? stubs.dispatch.composeAndSendInSegment(request, run.segment)
+          : stubs.dispatch.composeAndSend(request);
     } catch (ActivityFailure e) {
       stages.finish(Stage.FAILED, "composing failed: " + reason(e));
       return null;

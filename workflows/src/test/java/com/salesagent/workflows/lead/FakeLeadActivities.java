@@ -79,12 +79,29 @@ class FakeLeadActivities
   @Override
   public VariantAssignment assignVariant(String leadId, String segment) {
     assignments.incrementAndGet();
-    return new VariantAssignment("v-scaling", "scaling", "round_robin");
+    return new VariantAssignment("v-scaling", "scaling", "round_robin", segment);
+  }
+
+  /** The segment each composeAndSendInSegment was given (the workflow's at that send). */
+  final java.util.List<String> dispatchedSegments =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The segment matchAndAssign answers after research (null: the one it was given). */
+  volatile String researchedSegment;
+
+  @Override
+  public VariantAssignment matchAndAssign(String leadId, String segment) {
+    assignments.incrementAndGet();
+    return new VariantAssignment(
+        "v-scaling",
+        "scaling",
+        "round_robin",
+        researchedSegment == null ? segment : researchedSegment);
   }
 
   @Override
   public VariantAssignment reassignVariant(String leadId, String segment) {
-    return new VariantAssignment("v-cost", "cost savings", "round_robin");
+    return new VariantAssignment("v-cost", "cost savings", "round_robin", segment);
   }
 
   @Override
@@ -188,6 +205,14 @@ class FakeLeadActivities
   final List<ComposeRequest> dispatched = new CopyOnWriteArrayList<>();
 
   /** As the real one: compose, then send once when approved and the variant is still on. */
+  @Override
+  public Dispatched composeAndSendInSegment(ComposeRequest request, String segment) {
+    matchesAsked.add(segment);
+    dispatchedSegments.add(segment);
+    String now = matchedSegment == null ? segment : matchedSegment;
+    return composeAndSend(request).inSegment(now);
+  }
+
   @Override
   public Dispatched composeAndSend(ComposeRequest request) {
     dispatched.add(request);

@@ -54,7 +54,8 @@ class LeadSendPathTest {
             .findFirst()
             .orElseThrow();
     assertThat(scheduled.getActivityTaskScheduledEventAttributes().getActivityType().getName())
-        .isEqualTo("ComposeAndSend");
+        .as("the segment is matched inside the same activity: no round trip more")
+        .isEqualTo("ComposeAndSendInSegment");
     // From the timer to the Cloud API's answer: the one workflow task that scheduled it.
     long tasks =
         events.subList(fired, events.size()).stream()

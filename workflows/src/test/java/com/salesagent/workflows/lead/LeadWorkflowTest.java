@@ -579,38 +579,47 @@ class LeadWorkflowTest {
     awaitSends(2);
   }
 
-  /**
-   * The reply that snoozed a lead changed its persona: before the agreed follow-up the segment is
-   * matched again, the change goes in the timeline, and the new segment's cadence applies.
-   */
-  @Test
-  void afterASnoozeTheSegmentIsMatchedAgainAndANewOneBringsItsPolicy() {
-    fake.matchedSegment = "vp-saas";
-    fake.segmentPolicy =
-        new LeadPolicy(
-            Duration.ofHours(2),
-            Duration.ofHours(5),
-            1,
-            "00:00",
-            "00:00",
-            Duration.ofHours(24),
-            Duration.ofMinutes(1),
-            3,
-            Duration.ofHours(4),
-            "approve");
-    enrol();
-    assertThat(fake.matchesAsked).as("no match before a snooze").isEmpty();
-    snoozeAWeekUntilTheAgreedFollowUp();
+  private static LeadPolicy oneFollowUpWithinFiveHours() {
+    return new LeadPolicy(
+        Duration.ofHours(2),
+        Duration.ofHours(5),
+        1,
+        "00:00",
+        "00:00",
+        Duration.ofHours(24),
+        Duration.ofMinutes(1),
+        3,
+        Duration.ofHours(4),
+        "approve");
+  }
 
-    assertThat(fake.matchesAsked).containsExactly("smb");
-    assertThat(fake.policiesAsked).endsWith("vp-saas");
-    assertThat(workflow.state().segment()).isEqualTo("vp-saas");
+  private void assertMovedTo(String segment, String detail) {
+    assertThat(fake.policiesAsked).endsWith(segment);
+    assertThat(workflow.state().segment()).isEqualTo(segment);
     assertThat(fake.events)
         .anySatisfy(
             e -> {
               assertThat(e.type()).isEqualTo("segment_changed");
-              assertThat(e.detail()).isEqualTo("smb -> vp-saas");
+              assertThat(e.detail()).isEqualTo(detail);
+              assertThat(e.segment()).isEqualTo(segment);
             });
+  }
+
+  /**
+   * The reply that snoozed a lead changed its persona: before the agreed follow-up the segment is
+   * matched again (inside the send's own activity), the change goes in the timeline, and the new
+   * segment's cadence applies.
+   */
+  @Test
+  void afterASnoozeTheSegmentIsMatchedAgainAndANewOneBringsItsPolicy() {
+    fake.segmentPolicy = oneFollowUpWithinFiveHours();
+    enrol();
+    assertThat(fake.matchesAsked).as("matched before the first send").containsExactly("smb");
+    fake.matchedSegment = "vp-saas";
+    snoozeAWeekUntilTheAgreedFollowUp();
+
+    assertThat(fake.matchesAsked).containsExactly("smb", "smb");
+    assertMovedTo("vp-saas", "smb -> vp-saas");
     // The new segment's cadence: one follow-up at most, so the next due time closes the lead
     // after its 5 h unread delay instead of the old 72 h.
     env.sleep(Duration.ofHours(5).plusMinutes(1));
@@ -621,9 +630,48 @@ class LeadWorkflowTest {
   void aSnoozedLeadWhoseSegmentIsUnchangedRecordsNoChange() {
     enrol();
     snoozeAWeekUntilTheAgreedFollowUp();
-    assertThat(fake.matchesAsked).containsExactly("smb");
+    assertThat(fake.matchesAsked).containsExactly("smb", "smb");
     assertThat(fake.events).noneMatch(e -> "segment_changed".equals(e.type()));
     assertThat(workflow.state().segment()).isEqualTo("smb");
+  }
+
+  /**
+   * A segment defined by a research topic: the profile step ran beside the research, so the lead is
+   * matched again once research is done, and the first message goes out in that segment, under its
+   * policy.
+   */
+  @Test
+  void theSegmentMatchedAfterResearchSteersTheFirstContact() {
+    fake.researchedSegment = "vp-saas";
+    fake.segmentPolicy = oneFollowUpWithinFiveHours();
+    enrol();
+
+    assertThat(fake.dispatchedSegments).containsExactly("vp-saas");
+    assertMovedTo("vp-saas", "smb -> vp-saas");
+    assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+    env.sleep(Duration.ofHours(5).plusMinutes(1));
+    awaitSends(2);
+    assertThat(fake.sends.get(1).at())
+        .as("the follow-up after vp-saas's 5 h, not smb's 72 h")
+        .isBefore(LeadWorkflowTest.START.plus(Duration.ofHours(6)));
+  }
+
+  /**
+   * An operator's new segment takes a lead in flight at its next send: the follow-up is composed in
+   * the new segment, counted there, and its cadence applies from there.
+   */
+  @Test
+  void aFollowUpMovesTheLeadToTheSegmentItMatchesNow() {
+    fake.segmentPolicy = oneFollowUpWithinFiveHours();
+    enrol();
+    fake.matchedSegment = "vp-saas";
+    env.sleep(Duration.ofHours(72).plusMinutes(1));
+    awaitSends(2);
+
+    assertMovedTo("vp-saas", "smb -> vp-saas");
+    env.sleep(Duration.ofHours(5).plusMinutes(1));
+    assertThat(result().stage()).isEqualTo(Stage.NO_RESPONSE);
+    assertThat(result().outcomeReason()).contains("1 follow-up");
   }
 
   @Test

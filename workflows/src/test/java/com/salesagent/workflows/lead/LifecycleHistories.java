@@ -206,6 +206,19 @@ final class LifecycleHistories {
           h.start();
           snoozeAWeekThenReply(h);
         });
+    // Recorded with version 1 of "segment-at-send": matched again after research (a new segment
+    // here) and inside each send's activity (another one at the follow-up).
+    SCENARIOS.put(
+        "segment-at-send",
+        h -> {
+          h.fake.researchedSegment = "vp-saas";
+          h.start();
+          h.sends(1);
+          h.fake.matchedSegment = "enterprise";
+          h.env.sleep(Duration.ofHours(72).plusMinutes(1));
+          h.sends(2);
+          reply(h, 1);
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {

@@ -1,0 +1,170 @@
+package com.salesagent.activities.lead;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.persona.Segments;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The segment a lead is in and what its segment decides: the operator's segment its persona matches
+ * first ({@link Segments}), else its company-size band; the variants its leads are assigned from
+ * (the segment's pool, of its definition's modality); its workflow definition. A move is written to
+ * the persona and the contact, so the counters ({@code variant_stats}) count the lead's sends and
+ * reply under the new segment from that point on.
+ */
+public final class LeadSegments {
+  private static final Logger LOG = LoggerFactory.getLogger(LeadSegments.class);
+  private static final Pattern FIRST_NUMBER = Pattern.compile("(\\d[\\d,]*)");
+
+  private final LeadStore store;
+  private final Segments segments;
+
+  public LeadSegments(LeadStore store) {
+    this.store = store;
+    this.segments = new Segments(store.database());
+  }
+
+  /** smb below 50 people, mid_market below 1,000, enterprise above; default when unknown. */
+  static String sizeBand(String companySize) {
+    if (companySize == null) {
+      return "default";
+    }
+    Matcher m = FIRST_NUMBER.matcher(companySize);
+    if (!m.find()) {
+      return "default";
+    }
+    long size = Long.parseLong(m.group(1).replace(",", ""));
+    return size < 50 ? "smb" : size < 1000 ? "mid_market" : "enterprise";
+  }
+
+  /** The segment the lead's persona matches now: an operator's segment, else its size band. */
+  String matching(Document contact) {
+    Document matched = segments.match(store.persona(contact.getString("leadId")));
+    return matched != null
+        ? matched.getString("segmentId")
+        : sizeBand(contact.getString("companySize"));
+  }
+
+  /**
+   * The segment the lead matches now, written to its persona and contact when not {@code current}.
+   */
+  String rematch(Document contact, String current) {
+    String now = matching(contact);
+    if (!now.equals(current)) {
+      moveTo(contact.getString("leadId"), now);
+    }
+    return now;
+  }
+
+  /** Records the lead's segment on its persona and contact. */
+  void moveTo(String leadId, String segment) {
+    store
+        .database()
+        .getCollection(Collections.PERSONAS)
+        .updateOne(Filters.eq("leadId", leadId), Updates.set("segment", segment));
+    store.setContactFields(leadId, new Document("segment", segment));
+  }
+
+  /**
+   * The enabled variants a segment's leads are assigned from, by id: its pool (an operator's
+   * segment's {@code variants}, else the variants that list the segment or {@code *}), falling back
+   * to the variants for every segment when nothing in the pool is enabled, then those of the
+   * modality its workflow definition names (any modality when none of those is enabled).
+   */
+  List<Document> candidates(String segment) {
+    List<Document> variants = enabled(Filters.and(Filters.eq("enabled", true), pool(segment)));
+    if (variants.isEmpty()) {
+      // A segment's pool with nothing enabled left (disabled or deleted since): the variants for
+      // every segment, rather than no variant at all.
+      variants =
+          enabled(
+              Filters.and(
+                  Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*"))));
+    }
+    Bson modality = modality(segment);
+    if (modality == null || variants.isEmpty()) {
+      return variants;
+    }
+    List<String> ofModality =
+        enabled(
+                Filters.and(
+                    Filters.in(
+                        "variantId", variants.stream().map(v -> v.getString("variantId")).toList()),
+                    modality))
+            .stream()
+            .map(v -> v.getString("variantId"))
+            .toList();
+    if (ofModality.isEmpty()) {
+      LOG.warn(
+          "segment {}: no enabled variant of its definition's modality; any modality is used",
+          segment);
+      return variants;
+    }
+    return new ArrayList<>(
+        variants.stream().filter(v -> ofModality.contains(v.getString("variantId"))).toList());
+  }
+
+  private List<Document> enabled(Bson filter) {
+    return store
+        .database()
+        .getCollection(Collections.PROMPT_VARIANTS)
+        .find(filter)
+        .sort(Sorts.ascending("variantId"))
+        .into(new ArrayList<>());
+  }
+
+  private Bson pool(String segment) {
+    Document own = segments.find(segment);
+    List<String> pool = own == null ? List.of() : own.getList("variants", String.class, List.of());
+    return pool.isEmpty()
+        ? Filters.in("segments", List.of(segment, "*"))
+        : Filters.in("variantId", pool);
+  }
+
+  /**
+   * The modality the segment's workflow definition names for its leads ({@code modality}: text or
+   * image_card), as a filter on the variants; null when it names none.
+   */
+  private Bson modality(String segment) {
+    Document definition = definition(segment);
+    String modality = definition == null ? null : definition.getString("modality");
+    if (modality == null) {
+      return null;
+    }
+    // Variants stored before modalities existed are text.
+    return "text".equals(modality)
+        ? Filters.in("modality", Arrays.asList("text", null))
+        : Filters.eq("modality", modality);
+  }
+
+  /**
+   * The segment's workflow definition: the one an operator's segment names, else the one keyed by
+   * the segment, else {@code default}; null when there is none at all.
+   */
+  Document definition(String segment) {
+    Document own = segments.find(segment);
+    String key =
+        own != null && own.getString("workflowDefinition") != null
+            ? own.getString("workflowDefinition")
+            : segment;
+    return store
+        .database()
+        .getCollection(Collections.WORKFLOW_DEFINITIONS)
+        .find(Filters.in("segment", List.of(key, "default")))
+        .into(new ArrayList<>())
+        .stream()
+        .min((a, b) -> key.equals(a.getString("segment")) ? -1 : 1)
+        .orElse(null);
+  }
+}
