@@ -91,7 +91,9 @@ public class TemplateComposeActivities implements ComposeActivities {
     LocalizedTemplates.Choice localized =
         LocalizedTemplates.choose(
             variant, contact.getString("locale"), composeConfig.get("fallbackLocale", "en"));
-    Document template = chooseTemplate(request, localized.templates());
+    Document persona = store.persona(request.leadId());
+    PersonaWording.Chosen chosen = chooseTemplate(request, localized.templates(), persona);
+    Document template = chosen.template();
     if (template == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "variant " + request.variantId() + " has no template for " + request.purpose(),
@@ -113,7 +115,12 @@ public class TemplateComposeActivities implements ComposeActivities {
         throw ApplicationFailure.newFailure(
             "lead " + request.leadId() + " has no research yet", "NoResearch");
       }
-      values.put("fact", chooseFact(hits, request.attempt(), template.getString("language")));
+      String topicFact = request.attempt() == 0 ? topicFact(persona, chosen.qualifier()) : null;
+      values.put(
+          "fact",
+          topicFact != null
+              ? topicFact
+              : chooseFact(hits, request.attempt(), template.getString("language")));
     }
     Filled filled = fill(template.getString("body"), values);
     String text = filled.text();
@@ -126,7 +133,7 @@ public class TemplateComposeActivities implements ComposeActivities {
           llm.write(
               template.getString("body"),
               variant.getString("angle"),
-              persona(contact, store.persona(request.leadId())),
+              persona(contact, persona),
               hits.stream().map(Retriever.Hit::text).toList(),
               contact.getString("locale"),
               values.get("firstName"));
@@ -184,6 +191,7 @@ public class TemplateComposeActivities implements ComposeActivities {
                 new Document("name", template.getString("name"))
                     .append("language", template.getString("language"))
                     .append("header", template.getString("header"))
+                    .append("persona", chosen.qualifier())
                     .append("parameters", filled.parameters()))
             .append("media", media)
             .append("composer", composer)
@@ -285,12 +293,14 @@ public class TemplateComposeActivities implements ComposeActivities {
   }
 
   /**
-   * The template for the purpose; for a follow-up whose template this lead has already received,
-   * the other follow-up angle, so a lead never gets the same text twice when another exists.
+   * The template for the purpose, in the wording for the lead's persona ({@link PersonaWording});
+   * for a follow-up whose template this lead has already received, the other follow-up angle, so a
+   * lead never gets the same text twice when another exists.
    */
-  private Document chooseTemplate(ComposeRequest request, Document templates) {
+  private PersonaWording.Chosen chooseTemplate(
+      ComposeRequest request, Document templates, Document persona) {
     if (request.step() == 0) {
-      return templates.get("first_contact", Document.class);
+      return PersonaWording.choose(templates, "first_contact", persona);
     }
     Set<String> used = new HashSet<>();
     for (Document m : store.messagesOf(request.leadId())) {
@@ -302,12 +312,49 @@ public class TemplateComposeActivities implements ComposeActivities {
     String other =
         "follow_up_read".equals(request.purpose()) ? "follow_up_unread" : "follow_up_read";
     for (String purpose : List.of(request.purpose(), other)) {
-      Document candidate = templates.get(purpose, Document.class);
-      if (candidate != null && !used.contains(candidate.getString("name"))) {
+      PersonaWording.Chosen candidate = PersonaWording.choose(templates, purpose, persona);
+      if (candidate.template() != null && !used.contains(candidate.template().getString("name"))) {
         return candidate;
       }
     }
-    return templates.get(request.purpose(), templates.get("follow_up_read", Document.class));
+    return new PersonaWording.Chosen(
+        templates.get(request.purpose(), templates.get("follow_up_read", Document.class)), null);
+  }
+
+  /**
+   * For a wording chosen for a research topic ("topic=hiring"), the first sentence of the research
+   * chunk behind that topic in the persona: the message cites what made the lead's topic. Null when
+   * the wording names no topic or the chunk is gone (the retrieved fact is used then).
+   */
+  private String topicFact(Document persona, String qualifier) {
+    String topic = PersonaWording.topic(qualifier);
+    Document evidence = persona == null ? null : persona.get("evidence", Document.class);
+    if (topic == null || evidence == null) {
+      return null;
+    }
+    for (Document t : evidence.getList("topics", Document.class, List.of())) {
+      if (topic.equals(t.getString("value"))
+          && "research".equals(t.getString("source"))
+          && t.getString("evidence") != null
+          && org.bson.types.ObjectId.isValid(t.getString("evidence"))) {
+        Document chunk =
+            store
+                .database()
+                .getCollection(Collections.RESEARCH_RESULTS)
+                .find(
+                    Filters.and(
+                        Filters.eq("_id", new org.bson.types.ObjectId(t.getString("evidence"))),
+                        Filters.eq("leadId", persona.getString("leadId"))))
+                .projection(com.mongodb.client.model.Projections.include("text"))
+                .first();
+        String fact =
+            chunk == null || chunk.getString("text") == null
+                ? ""
+                : fact(topicSentence(chunk.getString("text"), topicWords(topic)));
+        return fact.isEmpty() ? null : fact;
+      }
+    }
+    return null;
   }
 
   /**
@@ -328,6 +375,51 @@ public class TemplateComposeActivities implements ComposeActivities {
       }
     }
     return "";
+  }
+
+  /** The words of the topic's label and phrases (topics collection), by their first 5 letters. */
+  private Set<String> topicWords(String topicId) {
+    Document topic =
+        store
+            .database()
+            .getCollection(com.salesagent.activities.persona.Topics.COLLECTION)
+            .find(Filters.eq("topicId", topicId))
+            .first();
+    StringBuilder text = new StringBuilder(topicId.replace('_', ' '));
+    if (topic != null) {
+      text.append(' ').append(topic.get("label", ""));
+      topic.getList("phrases", String.class, List.of()).forEach(p -> text.append(' ').append(p));
+    }
+    return stems(text.toString());
+  }
+
+  private static Set<String> stems(String text) {
+    Set<String> out = new HashSet<>();
+    for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+      if (w.length() > 3) {
+        out.add(w.length() > 5 ? w.substring(0, 5) : w);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The sentence of a research chunk that says most about the topic (most words shared with its
+   * label and phrases), as the chunk's first sentence is quoted otherwise; the chunk itself when no
+   * sentence shares a word.
+   */
+  static String topicSentence(String chunk, Set<String> topicWords) {
+    String best = chunk;
+    int bestScore = 0;
+    for (String sentence : chunk.strip().split("(?<=[.!?])\\s+")) {
+      Set<String> shared = stems(sentence);
+      shared.retainAll(topicWords);
+      if (shared.size() > bestScore) {
+        best = sentence;
+        bestScore = shared.size();
+      }
+    }
+    return best;
   }
 
   /** Sentence-initial words that read lower-case after "I saw that" / "vi que". */

@@ -193,7 +193,51 @@ public final class Seeds {
         "Olá {{firstName}}, só para saber: posso mostrar um exemplo ao vivo?",
         "Olá {{firstName}}, uma pergunta para você como {{jobTitle}}: um primeiro contato mais"
             + " rápido está nos seus planos este trimestre?");
+    for (String variantId : NAMES.keySet()) {
+      afterNotNow(db, variantId);
+    }
     Topics.seed(db);
+  }
+
+  /** The agreed follow-up after a "not now" (PersonaWording), in each seeded language. */
+  private static final Map<String, String> AFTER_NOT_NOW =
+      Map.of(
+          "en",
+          "Hi {{firstName}}, you asked me to get back to you around now, so here I am. Is this a"
+              + " better moment to look at WhatsApp outreach for {{company}}?",
+          "es",
+          "Hola {{firstName}}, me pidió que le escribiera por estas fechas, así que aquí estoy."
+              + " ¿Es un mejor momento para ver la prospección por WhatsApp para {{company}}?",
+          "pt_BR",
+          "Olá {{firstName}}, você pediu que eu voltasse a falar por agora, então aqui estou."
+              + " Este é um momento melhor para ver a prospecção pelo WhatsApp para a {{company}}?");
+
+  /**
+   * A seeded variant's wording for the follow-up a lead agreed to with "not now", in English and in
+   * its translations, added where missing (also on a database seeded before wordings existed; an
+   * operator's own wording under that key is kept).
+   */
+  private static void afterNotNow(MongoDatabase db, String variantId) {
+    String key = "follow_up_read@intent=not_now";
+    String name = "followup_after_not_now";
+    var variants = db.getCollection(Collections.PROMPT_VARIANTS);
+    variants.updateOne(
+        Filters.and(Filters.eq("variantId", variantId), Filters.exists("templates." + key, false)),
+        new Document(
+            "$set",
+            new Document("templates." + key, localized(name, "en", AFTER_NOT_NOW.get("en")))));
+    for (String code : List.of("es", "pt_BR")) {
+      variants.updateOne(
+          Filters.and(
+              Filters.eq("variantId", variantId),
+              Filters.exists("translations." + code, true),
+              Filters.exists("translations." + code + "." + key, false)),
+          new Document(
+              "$set",
+              new Document(
+                  "translations." + code + "." + key,
+                  localized(name, code, AFTER_NOT_NOW.get(code)))));
+    }
   }
 
   /** The seeded template names of each variant, by purpose (translations share them). */

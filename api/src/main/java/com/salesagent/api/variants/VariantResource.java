@@ -3,6 +3,7 @@ package com.salesagent.api.variants;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.mongodb.client.MongoDatabase;
+import com.salesagent.activities.lead.PersonaWording;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.auth.Operator;
@@ -296,9 +297,22 @@ public class VariantResource {
   }
 
   /** One template: its purpose, name, language code, header, body's placeholders, defaults. */
-  private static void validate(String field, String purpose, Template t, List<FieldError> errors) {
+  private static void validate(String field, String key, Template t, List<FieldError> errors) {
+    Matcher alternative = PersonaWording.KEY.matcher(key);
+    String purpose = alternative.matches() ? alternative.group(1) : key;
     if (!PURPOSES.contains(purpose)) {
-      errors.add(new FieldError(field, "unknown purpose; use " + PURPOSES));
+      errors.add(
+          new FieldError(
+              field,
+              "unknown purpose; use "
+                  + PURPOSES
+                  + ", or purpose@facet=value for a persona's wording"
+                  + " (e.g. first_contact@seniority=c_level)"));
+      return;
+    }
+    if (alternative.matches() && !PersonaWording.FACETS.contains(alternative.group(2))) {
+      errors.add(
+          new FieldError(field, "unknown persona facet; use one of " + PersonaWording.FACETS));
       return;
     }
     if (t == null || t.name() == null || t.name().isBlank()) {

@@ -182,6 +182,53 @@ class VariantResourceTest {
   }
 
   @Test
+  void aPersonasWordingIsStoredUnderItsKeyAndABadOneIs422NamingIt() {
+    Response bad =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    """
+                    {"variantId":"v-pw-bad","segments":["*"],"angle":"cost savings",
+                     "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}"},
+                       "first_contact@shoeSize=42":{"name":"x","body":"Hi"},
+                       "greeting@seniority=vp":{"name":"y","body":"Hi"}}}
+                    """));
+    assertThat(bad.getStatus()).isEqualTo(422);
+    String errors = json(bad).get("errors").toString();
+    assertThat(errors)
+        .contains("field=templates.first_contact@shoeSize=42, message=unknown persona facet")
+        .contains("field=templates.greeting@seniority=vp, message=unknown purpose");
+
+    Response ok =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    """
+                    {"variantId":"v-pw","segments":["*"],"angle":"cost savings",
+                     "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}"},
+                       "first_contact@seniority=c_level":{"name":"intro_exec",
+                                                          "body":"{{firstName}}, one line"}}}
+                    """));
+    assertThat(ok.getStatus()).as(ok.readEntity(String.class)).isEqualTo(201);
+    org.bson.Document stored =
+        CLIENT
+            .getDatabase("variants-test")
+            .getCollection("prompt_variants")
+            .find(com.mongodb.client.model.Filters.eq("variantId", "v-pw"))
+            .first();
+    assertThat(
+            stored
+                .get("templates", org.bson.Document.class)
+                .get("first_contact@seniority=c_level", org.bson.Document.class)
+                .getString("name"))
+        .isEqualTo("intro_exec");
+  }
+
+  @Test
   void aSecondVariantWithTheSameIdIs409() {
     Response first =
         RESOURCES
