@@ -107,6 +107,48 @@ function kvList(obj, depth, keys) {
   return dl;
 }
 
+/** Why the lead is in its segment, in one line. */
+function segmentWhy(why) {
+  if (!why || !why.segment) return 'Segment: –';
+  if (!why.operatorSegment) {
+    return 'Segment ' + why.segment + ': no operator segment matches; company-size band from "' +
+      str(why.matched && why.matched.companySize) + '"';
+  }
+  const parts = Object.entries(why.matched || {}).map(([facet, v]) =>
+    facet + ' = ' + (Array.isArray(v) ? (v.length ? v.join(', ') : 'none') : str(v)));
+  return 'Segment ' + why.segment + ': its query matched on ' + (parts.length ? parts.join('; ') : 'nothing (empty query)');
+}
+
+/** The persona as attributes with their source, the evidence quoted, and when; the raw document folded. */
+function renderPersona(box, persona, why) {
+  if (!persona || typeof persona !== 'object') {
+    box.appendChild(h('p', { class: 'muted', text: 'No persona yet.' }));
+    return;
+  }
+  box.appendChild(h('p', { class: 'persona-segment', text: segmentWhy(why) }));
+  const rows = (why && Array.isArray(why.attributes)) ? why.attributes : [];
+  const tbody = h('tbody');
+  rows.forEach((a) => {
+    const source = str(a.source) + (a.evidence && a.source === 'enrolment' ? ' · ' + a.evidence : '');
+    tbody.appendChild(h('tr', { 'data-attribute': a.attribute, title: 'since ' + fmtDateTime(a.at) }, [
+      h('td', { text: str(a.attribute) }),
+      h('td', { class: 'persona-value', text: str(a.value) }),
+      h('td', { class: 'persona-evidence-cell' }, [
+        h('span', { class: 'muted', text: source }),
+        a.quote ? h('q', { class: 'persona-quote', text: a.quote }) : null
+      ].filter(Boolean))
+    ]));
+  });
+  if (!rows.length) tbody.appendChild(h('tr', null, h('td', { colspan: 3, class: 'muted', text: 'No attributes yet.' })));
+  box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'persona-evidence' }, [
+    h('thead', null, h('tr', null, ['Attribute', 'Value', 'Source and evidence'].map((t) => h('th', { text: t })))),
+    tbody
+  ])));
+  const raw = h('details', null, [h('summary', { text: 'All fields' })]);
+  raw.appendChild(kvList(persona, 0));
+  box.appendChild(raw);
+}
+
 function emptyNote(text) { return h('li', { class: 'muted', text: text }); }
 
 function renderLead(d) {
@@ -116,9 +158,7 @@ function renderLead(d) {
   clear($('lead-profile')).appendChild(kvList(l, 0,
     ['name', 'company', 'phone', 'segment', 'stage', 'nextAction', 'nextActionAt', 'campaignId', 'variantId']));
 
-  const persona = clear($('lead-persona'));
-  if (d.persona && typeof d.persona === 'object') persona.appendChild(kvList(d.persona, 0));
-  else persona.appendChild(h('p', { class: 'muted', text: 'No persona yet.' }));
+  renderPersona(clear($('lead-persona')), d.persona, d.personaWhy);
 
   const research = clear($('lead-research'));
   (Array.isArray(d.research) ? d.research : []).forEach((r) => {

@@ -465,6 +465,29 @@ class DashboardApplicationTest {
     JsonNode page = json.readTree(get("/api/leads/" + leadId).body());
 
     assertThat(page.path("persona").path("keywords").toString()).contains("budget");
+    // Each attribute with its evidence: the reply's words behind the objection, the enrolment
+    // field behind the industry; and why the lead is in its segment.
+    JsonNode why = page.path("personaWhy");
+    List<JsonNode> attributes = new java.util.ArrayList<>();
+    why.path("attributes").forEach(attributes::add);
+    assertThat(attributes)
+        .anySatisfy(
+            a -> {
+              assertThat(a.path("attribute").asText()).isEqualTo("objections");
+              assertThat(a.path("value").asText()).isEqualTo("cost");
+              assertThat(a.path("source").asText()).isEqualTo("reply");
+              assertThat(a.path("quote").asText()).isEqualTo("Too expensive for our budget");
+            })
+        .anySatisfy(
+            a -> {
+              assertThat(a.path("attribute").asText()).isEqualTo("industry");
+              assertThat(a.path("source").asText()).isEqualTo("enrolment");
+              assertThat(a.path("evidence").asText()).isEqualTo("industry");
+              assertThat(a.path("quote").asText()).isNotBlank();
+            });
+    assertThat(attributes.toString()).doesNotContain(p.substring(4));
+    assertThat(why.path("segment").path("segment").asText()).isEqualTo("smb");
+    assertThat(why.path("segment").path("operatorSegment").asBoolean()).isFalse();
     assertThat(page.path("lead").path("phone").asText())
         .doesNotContain(p.substring(4, 10))
         .endsWith(p.substring(p.length() - 2));
@@ -576,6 +599,22 @@ class DashboardApplicationTest {
       assertThat(
               driver.findElement(org.openqa.selenium.By.id("temporal-link")).getAttribute("href"))
           .contains("/workflows/lead-" + leadId);
+      // The persona as attributes with their evidence, and why the lead is in its segment.
+      wait.until(
+          d ->
+              !d.findElements(
+                      org.openqa.selenium.By.cssSelector(
+                          "#lead-persona table.persona-evidence tr[data-attribute='intents']"))
+                  .isEmpty());
+      assertThat(
+              driver
+                  .findElement(
+                      org.openqa.selenium.By.cssSelector("#lead-persona p.persona-segment"))
+                  .getText())
+          .contains("company-size band");
+      assertThat(js.executeScript("return window.__xss === undefined")).isEqualTo(true);
+      js.executeScript("document.getElementById('lead-persona').scrollIntoView()");
+      browser.screenshot("dashboard-lead-persona.png");
       // The workflow's messages as a table: the sent one with its status and its wamid, and no
       // raw JSON anywhere in the section (nor in the workflow state).
       var sentRow =

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.persona.PersonaExplanation;
 import com.salesagent.api.approvals.ApprovalResource;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
@@ -70,6 +71,7 @@ public class LeadResource {
   private final ObjectMapper strict;
   private final ApprovalResource approvals;
   private final LeadErasure erasure;
+  private final PersonaExplanation explanation;
 
   public LeadResource(
       LeadValidator validator,
@@ -86,6 +88,7 @@ public class LeadResource {
     this.validator = validator;
     this.enrolment = enrolment;
     this.store = store;
+    this.explanation = new PersonaExplanation(store.database());
     this.temporal = temporal;
     this.temporalUiUrl = temporalUiUrl;
     this.namespace = namespace;
@@ -116,8 +119,9 @@ public class LeadResource {
   public record ResearchUsed(String text, String source, double score) {}
 
   /**
-   * {@code GET /api/leads/{leadId}}: the contact (phone masked), its messages, persona, the
-   * research its messages used, its replies, its timeline, and the workflow's live state.
+   * {@code GET /api/leads/{leadId}}: the contact (phone masked), its messages, persona (and
+   * personaWhy: each attribute's evidence, and why the lead is in its segment), the research its
+   * messages used, its replies, its timeline, and the workflow's live state.
    */
   public record LeadView(
       Document lead,
@@ -126,6 +130,7 @@ public class LeadResource {
       Object nextActionAt,
       List<Document> messages,
       Document persona,
+      PersonaExplanation.Explanation personaWhy,
       List<ResearchUsed> research,
       List<Document> feedback,
       List<Document> interactions,
@@ -312,6 +317,7 @@ public class LeadResource {
         contact.get("nextActionAt"),
         messages,
         persona,
+        explanation.explain(persona, store.contact(leadId)),
         researchUsed(leadId, messages),
         withoutIds(store.feedbackOf(leadId)),
         withoutIds(store.interactions(leadId)),
