@@ -48,7 +48,20 @@ public final class PersonaBuilder {
       String objection,
       String sentiment,
       List<String> keywords,
-      Instant at) {}
+      Instant at,
+      String modality) {
+    /** A text reply. */
+    public Reply(
+        String messageId,
+        String text,
+        String intent,
+        String objection,
+        String sentiment,
+        List<String> keywords,
+        Instant at) {
+      this(messageId, text, intent, objection, sentiment, keywords, at, "text");
+    }
+  }
 
   private final MongoCollection<Document> personas;
   private final MongoCollection<Document> research;
@@ -182,6 +195,7 @@ public final class PersonaBuilder {
           p.put("replied", true);
           p.put("replies", p.get("replies", 0) + 1);
           engagement(p, contact, at);
+          modality(p, reply.modality());
         });
   }
 
@@ -196,6 +210,28 @@ public final class PersonaBuilder {
       LOG.warn("reply topics skipped: the embedding model failed ({})", e.toString());
       return List.of();
     }
+  }
+
+  /**
+   * How the lead answers: replies counted by WhatsApp message type (text, audio for a voice note,
+   * image, ...), and the one it uses most (the latest on a tie) as {@code preferredModality}.
+   */
+  private static void modality(Document p, String modality) {
+    if (modality == null || modality.isBlank()) {
+      return;
+    }
+    Document e = p.get("engagement", new Document());
+    Document counts = e.get("replyModalities", new Document());
+    counts.put(modality, counts.get(modality, 0) + 1);
+    String preferred = modality;
+    for (String m : counts.keySet()) {
+      if (counts.getInteger(m) > counts.getInteger(preferred)) {
+        preferred = m;
+      }
+    }
+    e.put("replyModalities", counts);
+    e.put("preferredModality", preferred);
+    p.put("engagement", e);
   }
 
   private static void engagement(Document p, Document contact, Instant replyAt) {

@@ -170,6 +170,27 @@ class PersonaBuilderTest {
     assertThat(p.getString("seniority")).isEqualTo("vp");
     assertThat(p.getList("topics", String.class)).isEmpty();
     assertThat(p.getList("intents", String.class)).containsExactly("not_now");
+    assertThat(p.get("engagement", Document.class)).containsEntry("preferredModality", "text");
+  }
+
+  @Test
+  void theModalityALeadAnswersInMostIsItsPreferredOne() {
+    PersonaBuilder builder = new PersonaBuilder(MONGO.database(), null, clock);
+    new LeadActivitiesImpl(store, clock).profile("P-1");
+    Instant at = Instant.parse("2026-11-25T11:00:00Z");
+    for (String type : List.of("text", "audio", "audio")) {
+      builder.fromReply(
+          store.contact("P-1"),
+          new PersonaBuilder.Reply(
+              "wamid." + type + at, null, "other", null, null, List.of(), at, type));
+      at = at.plusSeconds(60);
+    }
+
+    Document engagement = store.persona("P-1").get("engagement", Document.class);
+    assertThat(engagement.get("replyModalities", Document.class))
+        .containsEntry("text", 1)
+        .containsEntry("audio", 2);
+    assertThat(engagement).containsEntry("preferredModality", "audio");
   }
 
   @Test

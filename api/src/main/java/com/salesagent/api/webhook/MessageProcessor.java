@@ -245,7 +245,8 @@ final class MessageProcessor {
               triage.objection(),
               triage.sentiment(),
               triage.keywords(),
-              at));
+              at,
+              type));
     }
     store.recordInteraction(
         leadId,
