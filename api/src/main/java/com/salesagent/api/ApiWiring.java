@@ -123,6 +123,9 @@ public final class ApiWiring {
             classifier(config.getLlm().toSettings()),
             config.getApi().getWebhookRetention().toJavaDuration(),
             personas(config, connections.mongo().database(), clock));
+    inbox.transcribingVoiceNotes(
+        com.salesagent.activities.media.Transcriber.from(config.getLlm().toSettings(), null)
+            != null);
     env.lifecycle().manage(inbox);
     env.lifecycle()
         .manage(

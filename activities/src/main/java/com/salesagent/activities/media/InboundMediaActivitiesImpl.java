@@ -80,6 +80,39 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
   }
 
   @Override
+  public java.util.List<com.salesagent.workflows.media.LeadReply> replies(InboundMedia media) {
+    java.util.List<com.salesagent.workflows.media.LeadReply> out = new java.util.ArrayList<>();
+    for (org.bson.Document f :
+        store
+            .feedback()
+            .find(
+                com.mongodb.client.model.Filters.and(
+                    com.mongodb.client.model.Filters.eq("messageId", media.messageId()),
+                    com.mongodb.client.model.Filters.eq("awaitsTranscript", true)))) {
+      String leadId = f.getString("leadId");
+      org.bson.Document contact = store.contact(leadId);
+      String intent = f.getString("intent") == null ? "needs_review" : f.getString("intent");
+      java.time.LocalDate notBefore =
+          f.getString("notBefore") == null
+              ? null
+              : java.time.LocalDate.parse(f.getString("notBefore"));
+      java.util.Date received = f.getDate("receivedAt");
+      out.add(
+          new com.salesagent.workflows.media.LeadReply(
+              leadId,
+              new com.salesagent.workflows.lead.InboundMessageSignal(
+                  media.messageId(),
+                  f.getString("wamid"),
+                  f.getString("type"),
+                  received == null ? clock.instant() : received.toInstant(),
+                  intent,
+                  com.salesagent.activities.triage.Triage.snoozeUntil(
+                      intent, notBefore, contact == null ? null : contact.getString("timezone")))));
+    }
+    return out;
+  }
+
+  @Override
   public String transcribe(InboundMedia media, StoredMedia stored) {
     if (!"audio".equals(media.kind())) {
       return null;

@@ -14,4 +14,22 @@ public record Triage(
     String sentiment,
     List<String> keywords,
     LocalDate notBefore,
-    String classifier) {}
+    String classifier) {
+
+  /**
+   * When a "not now" that named a date snoozes the lead: 10:00 on that day in the lead's time zone
+   * (UTC when it has none or an unknown one); null for any other reply.
+   */
+  public static java.time.Instant snoozeUntil(String intent, LocalDate notBefore, String timezone) {
+    if (!"not_now".equals(intent) || notBefore == null) {
+      return null;
+    }
+    java.time.ZoneId zone;
+    try {
+      zone = java.time.ZoneId.of(timezone);
+    } catch (RuntimeException e) {
+      zone = java.time.ZoneOffset.UTC;
+    }
+    return notBefore.atTime(10, 0).atZone(zone).toInstant();
+  }
+}

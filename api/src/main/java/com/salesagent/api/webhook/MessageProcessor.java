@@ -17,7 +17,6 @@ import com.salesagent.workflows.media.InboundMedia;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
@@ -63,6 +62,18 @@ final class MessageProcessor {
     this.personas = personas;
   }
 
+  /**
+   * Whether voice notes are transcribed (a transcribing provider is configured): their leads'
+   * workflows then wait for the transcript's triage instead of taking the voice note as a reply a
+   * person reads.
+   */
+  private volatile boolean voiceNotesTranscribed;
+
+  MessageProcessor transcribingVoiceNotes(boolean transcribed) {
+    this.voiceNotesTranscribed = transcribed;
+    return this;
+  }
+
   String process(InboxEvent event) {
     Document item = event.item();
     String waId = item.getString("from");
@@ -88,9 +99,15 @@ final class MessageProcessor {
     }
     Document media = media(item, type);
     Triage triage = triage(event, text, at, media);
+    // A voice note that will be transcribed: the lead's workflow waits for what it says.
+    boolean awaitsTranscript =
+        voiceNotesTranscribed
+            && media != null
+            && "audio".equals(type)
+            && NEEDS_REVIEW.equals(triage.intent());
     if (!event.effectsApplied()) {
       for (Document contact : contacts) {
-        record(contact, item, type, text, contextWamid, triage, at, media);
+        record(contact, item, type, text, contextWamid, triage, at, media, awaitsTranscript);
       }
       event.markApplied().run();
     }
@@ -113,7 +130,7 @@ final class MessageProcessor {
               contextWamid,
               type,
               at,
-              triage.intent(),
+              awaitsTranscript ? InboundMessageSignal.AWAITING_TRANSCRIPT : triage.intent(),
               snoozeUntil(triage, contact.getString("timezone")));
       outcome = signaller.inbound(contact.getString("leadId"), signal);
     }
@@ -208,7 +225,8 @@ final class MessageProcessor {
       String contextWamid,
       Triage triage,
       Instant at,
-      Document media) {
+      Document media,
+      boolean awaitsTranscript) {
     String leadId = contact.getString("leadId");
     LogContext.lead(leadId);
     boolean reaction = "reaction".equals(type);
@@ -217,24 +235,25 @@ final class MessageProcessor {
     if (!reaction && funnel.reach(leadId, "replied", at)) {
       stats.increment(contact.getString("variantId"), contact.getString("segment"), "replied", at);
     }
-    store
-        .feedback()
-        .insertOne(
-            new Document("leadId", leadId)
-                .append("messageId", item.getString("id"))
-                .append("wamid", contextWamid)
-                .append("type", type)
-                .append("text", text)
-                .append("intent", triage.intent())
-                .append("objection", triage.objection())
-                .append("sentiment", triage.sentiment())
-                .append("keywords", triage.keywords())
-                .append(
-                    "notBefore", triage.notBefore() == null ? null : triage.notBefore().toString())
-                .append("classifier", triage.classifier())
-                .append("media", media)
-                .append("receivedAt", Date.from(at))
-                .append("storedAt", Date.from(clock.instant())));
+    Document feedback =
+        new Document("leadId", leadId)
+            .append("messageId", item.getString("id"))
+            .append("wamid", contextWamid)
+            .append("type", type)
+            .append("text", text)
+            .append("intent", triage.intent())
+            .append("objection", triage.objection())
+            .append("sentiment", triage.sentiment())
+            .append("keywords", triage.keywords())
+            .append("notBefore", triage.notBefore() == null ? null : triage.notBefore().toString())
+            .append("classifier", triage.classifier())
+            .append("media", media)
+            .append("receivedAt", Date.from(at))
+            .append("storedAt", Date.from(clock.instant()));
+    if (awaitsTranscript) {
+      feedback.append("awaitsTranscript", true);
+    }
+    store.feedback().insertOne(feedback);
     if (!reaction) {
       personas.fromReply(
           contact,
@@ -260,16 +279,7 @@ final class MessageProcessor {
 
   /** A "not now" that named a date: 10:00 that day in the lead's time zone. */
   static Instant snoozeUntil(Triage triage, String timezone) {
-    if (!"not_now".equals(triage.intent()) || triage.notBefore() == null) {
-      return null;
-    }
-    ZoneId zone;
-    try {
-      zone = ZoneId.of(timezone);
-    } catch (RuntimeException e) {
-      zone = ZoneOffset.UTC;
-    }
-    return triage.notBefore().atTime(10, 0).atZone(zone).toInstant();
+    return Triage.snoozeUntil(triage.intent(), triage.notBefore(), timezone);
   }
 
   static String textOf(Document item) {

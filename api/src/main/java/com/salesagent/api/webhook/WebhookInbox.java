@@ -103,6 +103,15 @@ public class WebhookInbox implements Managed {
         new PersonaBuilder(store.database(), null, clock));
   }
 
+  /**
+   * Voice notes are transcribed (a transcribing provider is configured): a voice note's lead waits
+   * for the transcript's triage (at most ten minutes), so a spoken "not now" snoozes it.
+   */
+  public WebhookInbox transcribingVoiceNotes(boolean transcribed) {
+    messages.transcribingVoiceNotes(transcribed);
+    return this;
+  }
+
   /** {@code personas}: builds each replying lead's persona (with topics if it has a model). */
   public WebhookInbox(
       LeadStore store,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import com.salesagent.activities.media.InboundMediaActivitiesImpl;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
@@ -178,6 +179,28 @@ class InboundMediaDownloadTest {
                 .filter(e -> "transcribed".equals(e.getString("type")))
                 .count())
         .isEqualTo(1);
+    // The lead's workflow waits for this triage (the inbox said so on the feedback): it gets
+    // the spoken "not now" with its snooze date, at 10:00 in the lead's time zone.
+    assertThat(activities.replies(media)).as("nobody waits yet").isEmpty();
+    store.insertContact(
+        new Document("leadId", "L-7")
+            .append("phone", "+5511998760007")
+            .append("campaignId", "c")
+            .append("timezone", "America/Sao_Paulo"));
+    store
+        .feedback()
+        .updateOne(Filters.eq("messageId", "wamid.IN7"), Updates.set("awaitsTranscript", true));
+    List<com.salesagent.workflows.media.LeadReply> replies = activities.replies(media);
+    assertThat(replies).singleElement().satisfies(r -> assertThat(r.leadId()).isEqualTo("L-7"));
+    var signal = replies.get(0).signal();
+    assertThat(signal.intent()).isEqualTo("not_now");
+    assertThat(signal.messageId()).isEqualTo("wamid.IN7");
+    assertThat(signal.snoozeUntil())
+        .isEqualTo(
+            java.time.LocalDate.parse(feedback.getString("notBefore"))
+                .atTime(10, 0)
+                .atZone(java.time.ZoneId.of("America/Sao_Paulo"))
+                .toInstant());
     // A spoken stop suppresses the number like a written one.
     store.insertContact(
         new Document("leadId", "L-8").append("phone", "+5511998760008").append("campaignId", "c"));

@@ -546,6 +546,35 @@ class WebhookInboxTest {
             org.assertj.core.groups.Tuple.tuple("1002", "audio"));
   }
 
+  /**
+   * With a transcribing provider, a voice note's lead is told to wait for what it says (its triage
+   * follows from the media workflow); the feedback remembers that someone waits.
+   */
+  @Test
+  void withTranscriptionAVoiceNotesLeadWaitsForItsTranscript() throws Exception {
+    mode.set(Mode.UP);
+    inbox.transcribingVoiceNotes(true);
+    inbox.accept(
+        parse(
+            "\"messages\":[{\"id\":\"wamid.VOICE2\",\"from\":\"5511998765432\",\"timestamp\":\"2\","
+                + "\"type\":\"audio\",\"audio\":{\"mime_type\":\"audio/ogg; codecs=opus\","
+                + "\"sha256\":\"def\",\"id\":\"1003\",\"voice\":true}},"
+                + "{\"id\":\"wamid.TXT2\",\"from\":\"5511998765432\",\"timestamp\":\"3\","
+                + "\"type\":\"text\",\"text\":{\"body\":\"Sounds great, interested!\"}}]"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
+
+    assertThat(signals)
+        .filteredOn(InboundMessageSignal.class::isInstance)
+        .extracting(o -> ((InboundMessageSignal) o).intent())
+        .containsExactly(InboundMessageSignal.AWAITING_TRANSCRIPT, "interested");
+    Document voice = store.feedback().find(Filters.eq("messageId", "wamid.VOICE2")).first();
+    assertThat(voice.getString("intent")).isEqualTo(MessageProcessor.NEEDS_REVIEW);
+    assertThat(voice.getBoolean("awaitsTranscript")).isTrue();
+    assertThat(store.feedback().find(Filters.eq("messageId", "wamid.TXT2")).first())
+        .doesNotContainKey("awaitsTranscript");
+  }
+
   @Test
   void aMediaIdThatIsNotOneIsRefusedAtTheDoor() throws Exception {
     WebhookInbox.Accepted accepted =

@@ -19,6 +19,12 @@ public record InboundMessageSignal(
     this(messageId, contextWamid, type, at, null, null);
   }
 
+  /**
+   * The intent of a voice note the inbox has sent for transcription: its triage follows in a second
+   * signal for the same message id (from InboundMediaWorkflow), and the lead waits for it.
+   */
+  public static final String AWAITING_TRANSCRIPT = "awaiting_transcript";
+
   /** Every inbound message but a reaction is a reply that ends the sequence. */
   public boolean endsSequence() {
     return !"reaction".equals(type);

@@ -50,6 +50,18 @@ public final class LeadRun {
   public Instant lastInboundAt;
   public Instant snoozeUntil;
 
+  /**
+   * A voice note being transcribed (its message id): what the lead said decides what comes next, so
+   * every wait holds until its triage arrives (Waits), at most {@code Waits.TRANSCRIPT_WAIT} after
+   * {@link #awaitingTranscriptSince}.
+   */
+  public String awaitingTranscript;
+
+  public Instant awaitingTranscriptSince;
+
+  /** Voice notes whose triage arrived (at most the last 20): a late announcement is ignored. */
+  public ArrayList<String> settledTranscripts = new ArrayList<>();
+
   public ArrayList<MessageView> messages = new ArrayList<>();
 
   /** Statuses for wamids not in {@link #messages} yet (their send's answer not applied yet). */

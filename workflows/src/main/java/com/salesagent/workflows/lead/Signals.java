@@ -88,9 +88,44 @@ final class Signals {
    * Any message opens WhatsApp's 24 h window; a reaction is not a reply; a "not now" with a date
    * still ahead snoozes the sequence (a date already past counts as no date: a reply).
    */
+  /** The triage of the voice note the lead is waiting for, or of one whose wait ended already. */
+  private static boolean isVoiceNoteTriage(LeadRun run, InboundMessageSignal message) {
+    return "audio".equals(message.type()) || message.messageId().equals(run.awaitingTranscript);
+  }
+
+  /** The voice note's wait is over (its triage came, or the wait timed out). */
+  static void settled(LeadRun run, String messageId) {
+    if (messageId.equals(run.awaitingTranscript)) {
+      run.awaitingTranscript = null;
+      run.awaitingTranscriptSince = null;
+    }
+    if (!run.settledTranscripts.contains(messageId)) {
+      run.settledTranscripts.add(messageId);
+      if (run.settledTranscripts.size() > 20) {
+        run.settledTranscripts.remove(0);
+      }
+    }
+  }
+
   static void inbound(LeadRun run, InboundMessageSignal message, Instant now) {
     if (run.lastInboundAt == null || message.at().isAfter(run.lastInboundAt)) {
       run.lastInboundAt = message.at();
+    }
+    String id = message.messageId();
+    if (InboundMessageSignal.AWAITING_TRANSCRIPT.equals(message.intent())) {
+      // A voice note being transcribed: hold until its triage (unless that came first).
+      if (run.awaitingTranscript == null
+          && id != null
+          && !run.settledTranscripts.contains(id)
+          && !run.ended()) {
+        run.awaitingTranscript = id;
+        run.awaitingTranscriptSince = now;
+        run.changes++;
+      }
+      return;
+    }
+    if (id != null && message.endsSequence() && isVoiceNoteTriage(run, message)) {
+      settled(run, id);
     }
     if (!message.endsSequence()) {
       run.changes++;

@@ -14,6 +14,19 @@ import java.util.function.BooleanSupplier;
  * early is cancelled (a leftover timer would wake the workflow later for nothing).
  */
 final class Waits {
+  /**
+   * Version 1: a voice note sent for transcription holds every wait until its triage arrives (a
+   * spoken "not now" snoozes the lead as a written one does), at most {@link #TRANSCRIPT_WAIT}.
+   */
+  static final String AWAIT_TRANSCRIPT = "await-transcript";
+
+  /**
+   * How long a lead waits for its voice note's triage before the reply stands as one a person reads
+   * (needs_review), as without transcription: the provider answers in seconds; a download or a
+   * provider failing for longer than this is retried in the background.
+   */
+  static final Duration TRANSCRIPT_WAIT = Duration.ofMinutes(10);
+
   private final LeadRun run;
   private final Stages stages;
   private final int continueAsNewAfterEvents;
@@ -42,6 +55,10 @@ final class Waits {
       if (run.ended()) {
         return false;
       }
+      if (run.awaitingTranscript != null) {
+        transcript();
+        continue;
+      }
       if (run.paused) {
         pause();
         continue;
@@ -53,7 +70,9 @@ final class Waits {
       if (left.isNegative() || left.isZero()) {
         return true;
       }
-      sleep(left, () -> run.ended() || run.paused || wake.getAsBoolean());
+      sleep(
+          left,
+          () -> run.ended() || run.paused || run.awaitingTranscript != null || wake.getAsBoolean());
     }
   }
 
@@ -63,6 +82,10 @@ final class Waits {
       if (run.ended()) {
         return false;
       }
+      if (run.awaitingTranscript != null) {
+        transcript();
+        continue;
+      }
       if (run.paused) {
         pause();
         continue;
@@ -70,7 +93,34 @@ final class Waits {
       if (wake.getAsBoolean()) {
         return true;
       }
-      Workflow.await(() -> run.ended() || run.paused || wake.getAsBoolean());
+      Workflow.await(
+          () -> run.ended() || run.paused || run.awaitingTranscript != null || wake.getAsBoolean());
+    }
+  }
+
+  /**
+   * Holds everything until the voice note's triage arrives (the signal settles it: a "not now"
+   * snoozes, anything else is a reply) or {@link #TRANSCRIPT_WAIT} has passed, when the reply
+   * stands as one a person reads. A run that got the announcement before version 1 took it as the
+   * reply at once.
+   */
+  private void transcript() {
+    String messageId = run.awaitingTranscript;
+    if (Workflow.getVersion(AWAIT_TRANSCRIPT, Workflow.DEFAULT_VERSION, 1)
+        != Workflow.DEFAULT_VERSION) {
+      Duration left =
+          Duration.between(stages.now(), run.awaitingTranscriptSince.plus(TRANSCRIPT_WAIT));
+      if (left.compareTo(Duration.ZERO) > 0) {
+        sleep(left, () -> run.ended() || !messageId.equals(run.awaitingTranscript));
+      }
+      if (!messageId.equals(run.awaitingTranscript)) {
+        return; // its triage arrived (or another voice note is awaited now)
+      }
+    }
+    Signals.settled(run, messageId);
+    run.replied = true;
+    if (run.endedBy == null) {
+      run.endedBy = Stage.REPLIED;
     }
   }
 

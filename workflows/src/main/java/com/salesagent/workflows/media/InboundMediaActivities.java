@@ -30,6 +30,14 @@ public interface InboundMediaActivities {
    */
   String describe(InboundMedia media, StoredMedia stored);
 
+  /**
+   * The triage of a voice note for each lead whose workflow waits for it (the inbox announced it as
+   * awaiting_transcript): the transcript's, or needs_review when there is none (the provider
+   * refused it, the download failed), with the snooze date of a "not now". Empty when no lead
+   * waits.
+   */
+  java.util.List<LeadReply> replies(InboundMedia media);
+
   /** Records on the feedback that the media could not be kept, and why (shown to operators). */
   void markFailed(InboundMedia media, String status, String reason);
 }

@@ -1,9 +1,11 @@
 package com.salesagent.workflows.media;
 
+import com.salesagent.workflows.lead.LeadWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -14,6 +16,8 @@ import java.time.Duration;
  * either way the feedback says what happened.
  */
 public class InboundMediaWorkflowImpl implements InboundMediaWorkflow {
+  static final String SIGNAL_TRANSCRIPT = "signal-transcript";
+
   private final InboundMediaActivities activities =
       Workflow.newActivityStub(
           InboundMediaActivities.class,
@@ -45,14 +49,16 @@ public class InboundMediaWorkflowImpl implements InboundMediaWorkflow {
               : e.getMessage();
       String status = refused ? StoredMedia.REFUSED : StoredMedia.FAILED;
       activities.markFailed(media, status, reason);
+      answerWaitingLeads(media);
       return new StoredMedia(status, null, null, 0, null, reason);
     }
     if ("audio".equals(media.kind())) {
       try {
         activities.transcribe(media, stored);
       } catch (ActivityFailure e) {
-        // The voice note is stored and its reply waits for a person: nothing more to do.
+        // The voice note is stored and its reply waits for a person.
       }
+      answerWaitingLeads(media);
     } else if ("image".equals(media.kind())
         // Version 1: an image without a caption is described by the vision model, if any.
         && Workflow.getVersion("describe-images", Workflow.DEFAULT_VERSION, 1) == 1) {
@@ -63,5 +69,26 @@ public class InboundMediaWorkflowImpl implements InboundMediaWorkflow {
       }
     }
     return stored;
+  }
+
+  /**
+   * Version 1 of "signal-transcript": a voice note's leads wait for its triage (a spoken "not now"
+   * snoozes like a written one), so each gets it, transcribed or not. A lead whose workflow has
+   * ended meanwhile (it waited its ten minutes) is passed over.
+   */
+  private void answerWaitingLeads(InboundMedia media) {
+    if (!"audio".equals(media.kind())
+        || Workflow.getVersion(SIGNAL_TRANSCRIPT, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    for (LeadReply reply : activities.replies(media)) {
+      try {
+        Workflow.newUntypedExternalWorkflowStub(LeadWorkflow.workflowId(reply.leadId()))
+            .signal("inboundMessage", reply.signal());
+      } catch (ApplicationFailure | SignalExternalWorkflowException e) {
+        // ended or gone: nothing waits for this triage any more
+      }
+    }
   }
 }

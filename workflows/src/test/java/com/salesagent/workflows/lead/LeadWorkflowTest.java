@@ -552,6 +552,70 @@ class LeadWorkflowTest {
     assertThat(fake.events).anyMatch(e -> "variant_switched".equals(e.type()));
   }
 
+  // ---- a voice note being transcribed: the lead waits for what it says
+
+  private InboundMessageSignal voiceNote(String intent, Instant snoozeUntil) {
+    return new InboundMessageSignal("in-voice", fake.wamid(0), "audio", now(), intent, snoozeUntil);
+  }
+
+  @Test
+  void aSpokenNotNowSnoozesTheLeadOnceItsTranscriptIsTriaged() {
+    enrol();
+    workflow.inboundMessage(voiceNote(InboundMessageSignal.AWAITING_TRANSCRIPT, null));
+    env.sleep(Duration.ofMinutes(2));
+    assertThat(workflow.state().stage())
+        .as("no outcome before the triage")
+        .isNotEqualTo(Stage.REPLIED);
+
+    Instant until = now().plus(Duration.ofDays(30));
+    workflow.inboundMessage(voiceNote("not_now", until));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(workflow.state().stage()).isEqualTo(Stage.SNOOZED);
+    assertThat(workflow.state().nextActionAt()).isEqualTo(until);
+    env.sleep(Duration.ofDays(30).plusMinutes(1));
+    awaitSends(2);
+  }
+
+  @Test
+  void aVoiceNoteWhoseTriageNeverComesIsAReplyAfterTenMinutes() {
+    enrol();
+    workflow.inboundMessage(voiceNote(InboundMessageSignal.AWAITING_TRANSCRIPT, null));
+    env.sleep(Duration.ofMinutes(9));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+
+    env.sleep(Duration.ofMinutes(2));
+
+    assertThat(result().stage()).isEqualTo(Stage.REPLIED);
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @Test
+  void aFollowUpDueWhileTheTranscriptIsAwaitedWaitsForItAndAnInterestedReplyEndsTheSequence() {
+    enrol();
+    env.sleep(Duration.ofHours(72).minusMinutes(1));
+    workflow.inboundMessage(voiceNote(InboundMessageSignal.AWAITING_TRANSCRIPT, null));
+    env.sleep(Duration.ofMinutes(5));
+    assertThat(fake.sends).as("the follow-up waits for what the lead said").hasSize(1);
+
+    workflow.inboundMessage(voiceNote("interested", null));
+
+    assertThat(result().stage()).isEqualTo(Stage.REPLIED);
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @Test
+  void aTriageThatOvertakesItsAnnouncementIsNotAwaitedAgain() {
+    enrol();
+    Instant until = now().plus(Duration.ofDays(7));
+    workflow.inboundMessage(voiceNote("not_now", until));
+    workflow.inboundMessage(voiceNote(InboundMessageSignal.AWAITING_TRANSCRIPT, null));
+    env.sleep(Duration.ofMinutes(30));
+
+    assertThat(workflow.state().stage()).isEqualTo(Stage.SNOOZED);
+    assertThat(workflow.state().nextActionAt()).isEqualTo(until);
+  }
+
   @Test
   void aNotNowWithADateSnoozesTheSequenceUntilThen() {
     enrol();

@@ -219,6 +219,45 @@ final class LifecycleHistories {
           h.sends(2);
           reply(h, 1);
         });
+    // Recorded with version 1 of "await-transcript": a voice note holds the lead until its triage
+    // (a spoken "not now" here), and one whose triage never comes is a reply after ten minutes.
+    SCENARIOS.put(
+        "await-transcript",
+        h -> {
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-voice",
+                      h.fake.wamid(0),
+                      "audio",
+                      h.now(),
+                      InboundMessageSignal.AWAITING_TRANSCRIPT,
+                      null));
+          h.env.sleep(Duration.ofMinutes(1));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-voice",
+                      h.fake.wamid(0),
+                      "audio",
+                      h.now(),
+                      "not_now",
+                      h.now().plus(Duration.ofDays(7))));
+          h.env.sleep(Duration.ofDays(7).plusMinutes(1));
+          h.sends(2);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-voice-2",
+                      h.fake.wamid(1),
+                      "audio",
+                      h.now(),
+                      InboundMessageSignal.AWAITING_TRANSCRIPT,
+                      null));
+          h.result();
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {

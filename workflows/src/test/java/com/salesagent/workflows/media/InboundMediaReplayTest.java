@@ -29,7 +29,21 @@ class InboundMediaReplayTest {
           "voice-note-transcribed", fake -> {},
           "image-after-retries", fake -> fake.unavailableAttempts = 2,
           "image-described", fake -> {},
-          "refused", fake -> fake.refuse = true);
+          "refused", fake -> fake.refuse = true,
+          // version 1 of "signal-transcript": the triage goes to the leads waiting for it (one
+          // whose workflow is gone here: the failed signal is recorded and passed over)
+          "voice-note-answers-leads",
+              fake ->
+                  fake.waiting.add(
+                      new LeadReply(
+                          "L-gone",
+                          new com.salesagent.workflows.lead.InboundMessageSignal(
+                              "wamid.V",
+                              "wamid.OUT",
+                              "audio",
+                              java.time.Instant.parse("2026-11-25T12:00:00Z"),
+                              "not_now",
+                              java.time.Instant.parse("2027-01-04T10:00:00Z")))));
 
   // image-after-retries was recorded before images were described (version DEFAULT of
   // "describe-images"): it replays without the description; image-described records version 1.

@@ -2,10 +2,22 @@ package com.salesagent.workflows.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.salesagent.workflows.lead.ApprovalDecision;
+import com.salesagent.workflows.lead.ApprovalResult;
+import com.salesagent.workflows.lead.DeliveryDecision;
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.LeadInput;
+import com.salesagent.workflows.lead.LeadState;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.MessageStatusSignal;
+import com.salesagent.workflows.lead.OptOutSignal;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,17 +68,86 @@ class InboundMediaWorkflowTest {
       return "a photo of a price list";
     }
 
+    /** What replies answers: the voice note's triage for each lead waiting for it. */
+    final List<LeadReply> waiting = new CopyOnWriteArrayList<>();
+
+    @Override
+    public List<LeadReply> replies(InboundMedia media) {
+      return waiting;
+    }
+
     @Override
     public void markFailed(InboundMedia media, String status, String reason) {
       failures.add(status + ": " + reason);
     }
   }
 
+  /** A lead's workflow that records the inbound signals it gets and ends on the first. */
+  public static class ListeningLead implements LeadWorkflow {
+    static final List<InboundMessageSignal> RECEIVED = new CopyOnWriteArrayList<>();
+    private boolean got;
+
+    @Override
+    public LeadState run(LeadInput input) {
+      Workflow.await(() -> got);
+      return null;
+    }
+
+    @Override
+    public void inboundMessage(InboundMessageSignal message) {
+      RECEIVED.add(message);
+      got = true;
+    }
+
+    @Override
+    public void messageStatus(MessageStatusSignal status) {}
+
+    @Override
+    public void messageStatuses(List<MessageStatusSignal> statuses) {}
+
+    @Override
+    public void optOut(OptOutSignal optOut) {}
+
+    @Override
+    public void variantDisabled(String variantId) {}
+
+    @Override
+    public void pause() {}
+
+    @Override
+    public void resume() {}
+
+    @Override
+    public void stop(String reason) {}
+
+    @Override
+    public ApprovalResult approval(ApprovalDecision decision) {
+      return null;
+    }
+
+    @Override
+    public void validateApproval(ApprovalDecision decision) {}
+
+    @Override
+    public DeliveryDecision resolveDelivery(DeliveryDecision decision) {
+      return null;
+    }
+
+    @Override
+    public void validateDelivery(DeliveryDecision decision) {}
+
+    @Override
+    public LeadState state() {
+      return null;
+    }
+  }
+
   @BeforeEach
   void setUp() {
+    ListeningLead.RECEIVED.clear();
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker("q");
-    worker.registerWorkflowImplementationTypes(InboundMediaWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(InboundMediaWorkflowImpl.class, ListeningLead.class);
     worker.registerActivitiesImplementations(fake);
     env.start();
   }
@@ -140,6 +221,69 @@ class InboundMediaWorkflowTest {
     assertThat(stored.status()).isEqualTo(StoredMedia.STORED);
     assertThat(fake.transcribed).containsExactly("audio:s3://b/media/inbound/x.png");
     assertThat(fake.described).hasSize(1);
+  }
+
+  private StoredMedia voiceNote(String mediaId) {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            InboundMediaWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue("q")
+                .setWorkflowId(InboundMediaWorkflow.workflowId(mediaId))
+                .build())
+        .download(new InboundMedia("wamid.V" + mediaId, mediaId, "audio", null, null, "123"));
+  }
+
+  private WorkflowStub listeningLead(String leadId) {
+    WorkflowStub lead =
+        env.getWorkflowClient()
+            .newUntypedWorkflowStub(
+                "LeadWorkflow",
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue("q")
+                    .setWorkflowId(LeadWorkflow.workflowId(leadId))
+                    .build());
+    lead.start(new LeadInput(leadId, "c-1", null, null));
+    return lead;
+  }
+
+  /**
+   * A spoken "not now": the voice note's triage goes to the lead's workflow, which waits for it; a
+   * lead whose workflow has ended is passed over.
+   */
+  @Test
+  void aTranscribedVoiceNotesTriageIsSignalledToEveryLeadWaitingForIt() {
+    WorkflowStub lead = listeningLead("L-9");
+    InboundMessageSignal triaged =
+        new InboundMessageSignal(
+            "wamid.V4004",
+            "wamid.OUT",
+            "audio",
+            Instant.parse("2026-11-25T12:00:00Z"),
+            "not_now",
+            Instant.parse("2027-01-04T10:00:00Z"));
+    fake.waiting.add(new LeadReply("L-gone", triaged));
+    fake.waiting.add(new LeadReply("L-9", triaged));
+
+    voiceNote("4004");
+
+    lead.getResult(LeadState.class);
+    assertThat(ListeningLead.RECEIVED).containsExactly(triaged);
+  }
+
+  @Test
+  void aVoiceNoteThatCouldNotBeStoredStillAnswersItsWaitingLead() {
+    fake.refuse = true;
+    WorkflowStub lead = listeningLead("L-10");
+    InboundMessageSignal review =
+        new InboundMessageSignal(
+            "wamid.V5005", "wamid.OUT", "audio", Instant.now(), "needs_review", null);
+    fake.waiting.add(new LeadReply("L-10", review));
+
+    assertThat(voiceNote("5005").status()).isEqualTo(StoredMedia.REFUSED);
+
+    lead.getResult(LeadState.class);
+    assertThat(ListeningLead.RECEIVED).containsExactly(review);
   }
 
   @Test
