@@ -1,6 +1,6 @@
 /* One lead's page (#/lead/<id>): profile, persona, workflow state, research, the messages table
  * and the message texts, replies, and the Temporal Web UI link. Polled every 2 s while open. */
-import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl } from './util.js';
+import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl, toast, reportError } from './util.js';
 import { api, apiObjectUrl } from './api.js';
 import { session } from './state.js';
 
@@ -125,7 +125,7 @@ function renderPersona(box, persona, why) {
     box.appendChild(h('p', { class: 'muted', text: 'No persona yet.' }));
     return;
   }
-  box.appendChild(h('p', { class: 'persona-segment', text: segmentWhy(why) }));
+  box.appendChild(h('p', { class: 'persona-segment', text: segmentWhy(why && why.segment) }));
   const rows = (why && Array.isArray(why.attributes)) ? why.attributes : [];
   const tbody = h('tbody');
   rows.forEach((a) => {
@@ -199,12 +199,44 @@ function renderLead(d) {
     st.appendChild(h('p', { class: 'muted', text: 'No workflow state.' }));
   }
 
+  // Rebuilt only when it changes: the poll must not wipe a reason being typed.
+  const key = JSON.stringify([l.outcome || null, d.temporalUi || null]);
+  if ($('lead-links').dataset.key === key && $('lead-links').children.length) return;
   const links = clear($('lead-links'));
+  links.dataset.key = key;
+  links.appendChild(outcomeControls(l));
   if (isHttpUrl(d.temporalUi)) {
     const a = h('a', { id: 'temporal-link', target: '_blank', rel: 'noopener noreferrer', text: 'Open in Temporal Web UI ↗' });
     a.href = d.temporalUi;
     links.appendChild(a);
   }
+}
+
+/** The business outcome: set once by an operator (converted or lost, with a reason), then shown. */
+function outcomeControls(l) {
+  const o = l.outcome;
+  if (o && typeof o === 'object') {
+    return h('span', { id: 'lead-outcome', class: 'pill status-' + String(o.value).replace(/[^a-z_]/gi, ''),
+      text: str(o.value) + ' · ' + str(o.by) + (o.reason ? ': ' + o.reason : '') });
+  }
+  const box = h('span', { id: 'lead-outcome-form' });
+  const reason = h('input', { id: 'outcome-reason', type: 'text', maxlength: '500', placeholder: 'Reason (optional)', 'aria-label': 'Outcome reason' });
+  const button = (value, label) => {
+    const b = h('button', { type: 'button', 'data-outcome': value, text: label });
+    b.addEventListener('click', () => {
+      box.querySelectorAll('button').forEach((x) => { x.disabled = true; });
+      const body = { outcome: value };
+      if (reason.value.trim()) body.reason = reason.value.trim();
+      api('/api/leads/' + encodeURIComponent(String(lead.id)) + '/outcome', { method: 'POST', body: body })
+        .then(() => { toast('Marked ' + value); fetchLead(); })
+        .catch((e) => { box.querySelectorAll('button').forEach((x) => { x.disabled = false; }); reportError(e); });
+    });
+    return b;
+  };
+  box.appendChild(reason);
+  box.appendChild(button('converted', 'Mark converted'));
+  box.appendChild(button('lost', 'Mark lost'));
+  return box;
 }
 
 /** The workflow's state with its message list as a count: the list is the messages table. */

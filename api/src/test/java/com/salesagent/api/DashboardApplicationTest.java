@@ -611,10 +611,29 @@ class DashboardApplicationTest {
                   .findElement(
                       org.openqa.selenium.By.cssSelector("#lead-persona p.persona-segment"))
                   .getText())
-          .contains("company-size band");
+          .startsWith("Segment smb: no operator segment matches; company-size band from \"30\"");
       assertThat(js.executeScript("return window.__xss === undefined")).isEqualTo(true);
       js.executeScript("document.getElementById('lead-persona').scrollIntoView()");
       browser.screenshot("dashboard-lead-persona.png");
+      // The operator sets the lead's outcome from its page: recorded once, shown in its place.
+      driver
+          .findElement(org.openqa.selenium.By.id("outcome-reason"))
+          .sendKeys("went with a partner");
+      driver
+          .findElement(
+              org.openqa.selenium.By.cssSelector("#lead-outcome-form button[data-outcome='lost']"))
+          .click();
+      wait.until(
+          d ->
+              !d.findElements(org.openqa.selenium.By.id("lead-outcome")).isEmpty()
+                  && d.findElement(org.openqa.selenium.By.id("lead-outcome"))
+                      .getText()
+                      .contains("lost"));
+      assertThat(driver.findElement(org.openqa.selenium.By.id("lead-outcome")).getText())
+          .contains("went with a partner");
+      assertThat(store().contact(leadId).get("outcome", Document.class).getString("value"))
+          .isEqualTo("lost");
+      js.executeScript("document.getElementById('toast').hidden = true"); // clear of the clicks
       // The workflow's messages as a table: the sent one with its status and its wamid, and no
       // raw JSON anywhere in the section (nor in the workflow state).
       var sentRow =

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 final class LeadLifecycleTest extends AppTestHarness {
   @Test
-  void enrolSendSignedCallbacksFollowUpReplyEndsReplied() throws Exception {
+  void enrolSendSignedCallbacksFollowUpAndAnInterestedReply() throws Exception {
     emulator()
         .setBehaviour(
             new EmulatorBehaviour(
@@ -48,9 +48,9 @@ final class LeadLifecycleTest extends AppTestHarness {
     assertThat(json.readTree(enrolled.body()).path("workflowId").asText())
         .isEqualTo("lead-" + leadId);
     await(
-        "replied",
+        "interested",
         Duration.ofSeconds(40),
-        () -> "replied".equals(store().contact(leadId).getString("stage")));
+        () -> "interested".equals(store().contact(leadId).getString("stage")));
 
     List<Document> messages = store().messagesOf(leadId);
     assertThat(messages).hasSize(2);
@@ -86,8 +86,9 @@ final class LeadLifecycleTest extends AppTestHarness {
             "delivered",
             "read",
             "replied",
-            "outcome");
-    assertThat(state(leadId).stage()).isEqualTo(Stage.REPLIED);
+            "interested");
+    // "Sounds great, call me tomorrow": interested, the workflow goes on until its outcome.
+    assertThat(state(leadId).stage()).isEqualTo(Stage.INTERESTED);
     var totals =
         new com.salesagent.activities.variants.VariantStats(app().connections().mongo().database())
             .totals("smb")
@@ -159,9 +160,9 @@ final class LeadLifecycleTest extends AppTestHarness {
     assertThat(analytics.path("sampleRatioMismatch").has("alarm")).isTrue();
 
     JsonNode view = json.readTree(get("/api/leads/" + leadId).body());
-    assertThat(view.path("stage").asText()).isEqualTo("replied");
+    assertThat(view.path("stage").asText()).isEqualTo("interested");
     assertThat(view.path("messages")).hasSize(2);
-    assertThat(view.path("workflow").path("stage").asText()).isEqualTo("REPLIED");
+    assertThat(view.path("workflow").path("stage").asText()).isEqualTo("INTERESTED");
     // Why was this sent: composer and the retrieved chunks with their scores.
     JsonNode first = view.path("messages").path(0);
     assertThat(first.path("composer").asText()).isEqualTo("offline-template");

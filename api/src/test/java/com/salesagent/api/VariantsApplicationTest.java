@@ -331,7 +331,7 @@ final class VariantsApplicationTest extends AppTestHarness {
       await(
           "an outcome for " + leadId,
           Duration.ofSeconds(60),
-          () -> Stage.valueOf(store().contact(leadId).getString("stage").toUpperCase()).terminal());
+          () -> Stage.valueOf(store().contact(leadId).getString("stage").toUpperCase()).settled());
     }
     await(
         "the inbox to be idle",

@@ -49,7 +49,7 @@ final class WebhookApplicationTest extends AppTestHarness {
   /**
    * A lead answers with a photo and then a voice note: both reach S3 through the durable download
    * (the emulator's media endpoints, read back from the embedded S3 server), the photo's caption is
-   * triaged, the voice note waits for a person, and the lead's workflow ends replied.
+   * triaged, the voice note waits for a person, and the lead's workflow goes on (interested).
    */
   @Test
   void aPhotoAndAVoiceNoteFromALeadAreDownloadedIntoS3AndTheVoiceNoteIsForAPerson()
@@ -142,7 +142,9 @@ final class WebhookApplicationTest extends AppTestHarness {
                         url("/api/leads/" + leadId + "/media/" + photoMedia.getString("sha256")))))
                 .statusCode())
         .isEqualTo(401);
-    await("replied", Duration.ofSeconds(20), () -> state(leadId).stage() == Stage.REPLIED);
+    // The reply is the photo's caption (interested: the lead stays until its outcome) and a voice
+    // note for a person (a reply): which the workflow takes first decides; either settles it.
+    await("a reply", Duration.ofSeconds(20), () -> state(leadId).stage().settled());
     // A duplicate delivery of the webhook downloads nothing again.
     assertThat(webhook(body, sign(body)).statusCode()).isEqualTo(200);
     Thread.sleep(500);
@@ -262,6 +264,92 @@ final class WebhookApplicationTest extends AppTestHarness {
         Duration.ofSeconds(10),
         () -> state(leadId).messages().get(0).readAt() != null);
     assertThat(state(leadId).nextAction()).isEqualTo("follow_up_read");
+  }
+
+  private String textReply(String phone, String wamid, String text) {
+    return notification(
+        emulator().phoneNumberId(),
+        ("\"messages\":[{\"from\":\"%s\",\"id\":\"wamid.in-%s\",\"timestamp\":\"%d\",\"type\":\"text\","
+                + "\"text\":{\"body\":\"%s\"},"
+                + "\"context\":{\"from\":\"15550000000\",\"id\":\"%s\"}}]")
+            .formatted(
+                phone.substring(1),
+                UUID.randomUUID(),
+                Instant.now().getEpochSecond(),
+                text,
+                wamid));
+  }
+
+  private HttpResponse<String> outcome(String leadId, String body) throws Exception {
+    return postJson("/api/leads/" + leadId + "/outcome", body);
+  }
+
+  /**
+   * After the reply: an interested lead's workflow goes on (stage interested, re-engagement
+   * planned) until an operator marks it converted; the outcome is on the contact, the timeline and
+   * the audit log, and a second one is refused. A lead whose workflow had ended (a reply without
+   * interest) takes the outcome as its stage.
+   */
+  @Test
+  void anInterestedLeadStaysUntilAnOperatorMarksItConverted() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "won-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+    await(
+        "interested",
+        Duration.ofSeconds(15),
+        () -> "interested".equals(store().contact(leadId).getString("stage")));
+    assertThat(state(leadId).nextAction()).isEqualTo("re_engage");
+
+    assertThat(outcome(leadId, "{\"outcome\":\"won\"}").statusCode()).isEqualTo(422);
+    HttpResponse<String> bad = outcome(leadId, "{\"outcome\":\"converted\",\"extra\":1}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("extra");
+    assertThat(outcome("nobody-" + UUID.randomUUID(), "{\"outcome\":\"lost\"}").statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> converted =
+        outcome(leadId, "{\"outcome\":\"converted\",\"reason\":\"signed the annual plan\"}");
+    assertThat(converted.statusCode()).as(converted.body()).isEqualTo(202);
+    assertThat(converted.body()).contains("\"workflow\":\"signalled\"");
+    await(
+        "converted",
+        Duration.ofSeconds(15),
+        () -> "converted".equals(store().contact(leadId).getString("stage")));
+    assertThat(state(leadId).stage()).isEqualTo(Stage.CONVERTED);
+    assertThat(state(leadId).outcomeReason()).endsWith(": signed the annual plan");
+    Document recorded = store().contact(leadId).get("outcome", Document.class);
+    assertThat(recorded.getString("value")).isEqualTo("converted");
+    assertThat(recorded.getString("by")).isNotBlank();
+    assertThat(store().interactions(leadId)).anyMatch(e -> "converted".equals(e.getString("type")));
+    assertThat(
+            app()
+                .connections()
+                .mongo()
+                .database()
+                .getCollection("audit_log")
+                .countDocuments(
+                    Filters.and(
+                        Filters.eq("action", "lead_outcome"), Filters.eq("leadId", leadId))))
+        .isEqualTo(1);
+    HttpResponse<String> again = outcome(leadId, "{\"outcome\":\"lost\"}");
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.body()).contains("already converted");
+
+    // A reply without interest ended its lead's workflow: the outcome becomes its stage.
+    String otherId = "lost-" + UUID.randomUUID();
+    String otherPhone = phone();
+    String otherWamid = enrolAndAwaitFirstSend(otherId, otherPhone);
+    String objection = textReply(otherPhone, otherWamid, "Too expensive for us");
+    assertThat(webhook(objection, sign(objection)).statusCode()).isEqualTo(200);
+    await("replied", Duration.ofSeconds(15), () -> state(otherId).stage() == Stage.REPLIED);
+    HttpResponse<String> lost =
+        outcome(otherId, "{\"outcome\":\"lost\",\"reason\":\"chose a competitor\"}");
+    assertThat(lost.statusCode()).as(lost.body()).isEqualTo(202);
+    assertThat(lost.body()).contains("\"workflow\":\"ended\"");
+    assertThat(store().contact(otherId).getString("stage")).isEqualTo("lost");
   }
 
   @Test

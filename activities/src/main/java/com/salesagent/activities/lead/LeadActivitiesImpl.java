@@ -280,7 +280,10 @@ public class LeadActivitiesImpl implements LeadActivities {
         Duration.parse(config.get("approval", new Document()).get("sla", "PT4H")),
         config.get("approval", new Document()).get("default", "approve"),
         Duration.parse(reconciliation.get("window", "PT15M")),
-        reconciliation.get("policy", LeadPolicy.HOLD));
+        reconciliation.get("policy", LeadPolicy.HOLD),
+        Duration.parse(
+            definition.get("reEngageAfter", LeadPolicy.DEFAULT_RE_ENGAGE_AFTER.toString())),
+        definition.getInteger("maxReEngagements", 1));
   }
 
   @Override

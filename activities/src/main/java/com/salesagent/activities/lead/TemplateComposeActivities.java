@@ -309,9 +309,14 @@ public class TemplateComposeActivities implements ComposeActivities {
         used.add(t.getString("name"));
       }
     }
-    String other =
-        "follow_up_read".equals(request.purpose()) ? "follow_up_unread" : "follow_up_read";
-    for (String purpose : List.of(request.purpose(), other)) {
+    // A re-engagement without its own template (a variant from before) takes a follow-up's.
+    List<String> purposes =
+        "follow_up_read".equals(request.purpose())
+            ? List.of("follow_up_read", "follow_up_unread")
+            : "re_engagement".equals(request.purpose())
+                ? List.of("re_engagement", "follow_up_unread", "follow_up_read")
+                : List.of(request.purpose(), "follow_up_read");
+    for (String purpose : purposes) {
       PersonaWording.Chosen candidate = PersonaWording.choose(templates, purpose, persona);
       if (candidate.template() != null && !used.contains(candidate.template().getString("name"))) {
         return candidate;

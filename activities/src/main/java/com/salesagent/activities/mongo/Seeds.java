@@ -194,7 +194,9 @@ public final class Seeds {
         "Olá {{firstName}}, uma pergunta para você como {{jobTitle}}: um primeiro contato mais"
             + " rápido está nos seus planos este trimestre?");
     for (String variantId : NAMES.keySet()) {
-      afterNotNow(db, variantId);
+      addTemplate(
+          db, variantId, "follow_up_read@intent=not_now", "followup_after_not_now", AFTER_NOT_NOW);
+      addTemplate(db, variantId, "re_engagement", "reengage_interested", RE_ENGAGEMENT);
     }
     Topics.seed(db);
   }
@@ -213,19 +215,33 @@ public final class Seeds {
               + " Este é um momento melhor para ver a prospecção pelo WhatsApp para a {{company}}?");
 
   /**
-   * A seeded variant's wording for the follow-up a lead agreed to with "not now", in English and in
-   * its translations, added where missing (also on a database seeded before wordings existed; an
-   * operator's own wording under that key is kept).
+   * The re-engagement of an interested lead that has not converted (a template: days after its
+   * reply, outside the 24 h window).
    */
-  private static void afterNotNow(MongoDatabase db, String variantId) {
-    String key = "follow_up_read@intent=not_now";
-    String name = "followup_after_not_now";
+  private static final Map<String, String> RE_ENGAGEMENT =
+      Map.of(
+          "en",
+          "Hi {{firstName}}, you mentioned you were interested in WhatsApp outreach for"
+              + " {{company}}. Shall we set up a 15-minute call this week to get you started?",
+          "es",
+          "Hola {{firstName}}, me comentó que le interesaba la prospección por WhatsApp para"
+              + " {{company}}. ¿Agendamos una llamada de 15 minutos esta semana para empezar?",
+          "pt_BR",
+          "Olá {{firstName}}, você comentou que tinha interesse na prospecção pelo WhatsApp para a"
+              + " {{company}}. Vamos marcar uma conversa de 15 minutos esta semana para começar?");
+
+  /**
+   * A seeded variant's template under {@code key} (a purpose or a persona's wording), in English
+   * and in its translations, added where missing (also on a database seeded before it existed; an
+   * operator's own template under that key is kept).
+   */
+  private static void addTemplate(
+      MongoDatabase db, String variantId, String key, String name, Map<String, String> bodies) {
     var variants = db.getCollection(Collections.PROMPT_VARIANTS);
     variants.updateOne(
         Filters.and(Filters.eq("variantId", variantId), Filters.exists("templates." + key, false)),
         new Document(
-            "$set",
-            new Document("templates." + key, localized(name, "en", AFTER_NOT_NOW.get("en")))));
+            "$set", new Document("templates." + key, localized(name, "en", bodies.get("en")))));
     for (String code : List.of("es", "pt_BR")) {
       variants.updateOne(
           Filters.and(
@@ -235,8 +251,7 @@ public final class Seeds {
           new Document(
               "$set",
               new Document(
-                  "translations." + code + "." + key,
-                  localized(name, code, AFTER_NOT_NOW.get(code)))));
+                  "translations." + code + "." + key, localized(name, code, bodies.get(code)))));
     }
   }
 

@@ -30,7 +30,7 @@ import org.bson.Document;
 public final class AwaitingOutcome {
   static final long REFRESH_NANOS = 1_000_000_000L;
   private static final List<String> ENDED =
-      Arrays.stream(Stage.values()).filter(Stage::terminal).map(Stage::key).toList();
+      Arrays.stream(Stage.values()).filter(Stage::settled).map(Stage::key).toList();
 
   private record Snapshot(long at, Map<String, Long> awaiting, Map<String, Long> assigned) {}
 

@@ -95,6 +95,37 @@ class LocalizedComposeTest {
         .contains("uma pergunta para você como Head of Sales");
   }
 
+  /** An interested lead not converted gets the re-engagement template, in its language. */
+  @Test
+  void theReEngagementOfAnInterestedLeadIsItsOwnTemplateInTheLeadsLanguage() {
+    lead("L-re-pt", "pt-BR", "varejo", "Acme", PT_NOTES);
+    lead("L-re-en", "en", "retail", "Acme", "They are opening three new stores next year.");
+
+    Document pt = compose("L-re-pt", "v-speed", 2, "re_engagement");
+    Document en = compose("L-re-en", "v-speed", 2, "re_engagement");
+
+    assertThat(pt.get("template", Document.class).getString("name"))
+        .isEqualTo("reengage_interested");
+    assertThat(pt.get("template", Document.class).getString("language")).isEqualTo("pt_BR");
+    assertThat(pt.getString("text")).startsWith("Olá Ana, você comentou que tinha interesse");
+    assertThat(pt.get("gate", Document.class).getString("decision")).isEqualTo("approve");
+    assertThat(en.getString("text")).startsWith("Hi Ana, you mentioned you were interested");
+    // A variant from before re-engagements existed re-engages with a follow-up's template.
+    MONGO
+        .database()
+        .getCollection("prompt_variants")
+        .updateOne(
+            Filters.eq("variantId", "v-cost"),
+            Updates.combine(
+                Updates.unset("templates.re_engagement"),
+                Updates.unset("translations.pt_BR.re_engagement")));
+    assertThat(
+            compose("L-re-pt", "v-cost", 3, "re_engagement")
+                .get("template", Document.class)
+                .getString("name"))
+        .isEqualTo("followup_cost_angle");
+  }
+
   @Test
   void aSpanishLeadOfAnyRegionGetsSpanishAndAPortugueseOneOfAnotherRegionGetsBrazilian() {
     lead(

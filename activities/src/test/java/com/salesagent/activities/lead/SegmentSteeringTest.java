@@ -44,7 +44,9 @@ class SegmentSteeringTest {
             new Document("segment", "fast")
                 .append("readNoReplyDelay", "PT1H")
                 .append("unreadDelay", "PT2H")
-                .append("maxFollowUps", 1));
+                .append("maxFollowUps", 1)
+                .append("reEngageAfter", "P1D")
+                .append("maxReEngagements", 2));
     MONGO
         .database()
         .getCollection("segments")
@@ -122,8 +124,13 @@ class SegmentSteeringTest {
     assertThat(fast.readNoReplyDelay()).isEqualTo(Duration.ofHours(1));
     assertThat(fast.unreadDelay()).isEqualTo(Duration.ofHours(2));
     assertThat(fast.maxFollowUps()).isEqualTo(1);
-    // No definition named: the default's cadence.
-    assertThat(leads.policy("L-dir", "saas").readNoReplyDelay()).isEqualTo(Duration.ofHours(24));
+    assertThat(fast.reEngagementDelay()).isEqualTo(Duration.ofDays(1));
+    assertThat(fast.reEngagements()).isEqualTo(2);
+    // No definition named: the default's cadence; re-engagement once, three days after.
+    LeadPolicy plain = leads.policy("L-dir", "saas");
+    assertThat(plain.readNoReplyDelay()).isEqualTo(Duration.ofHours(24));
+    assertThat(plain.reEngagementDelay()).isEqualTo(Duration.ofDays(3));
+    assertThat(plain.reEngagements()).isEqualTo(1);
 
     assertThat(leads.assignVariant("L-vp", "vp-eng-saas").variantId()).isEqualTo("v-scaling");
     assertThat(leads.assignVariant("L-dir", "saas").variantId()).isEqualTo("v-cost");

@@ -15,6 +15,7 @@ import com.salesagent.api.http.FieldError;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OutcomeSignal;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.client.WorkflowClient;
@@ -412,6 +413,105 @@ public class LeadResource {
             ? "stopped by an operator"
             : LeadValidator.line(reason.length() > 200 ? reason.substring(0, 200) : reason);
     return signal(leadId, "stop", w -> w.stop(why));
+  }
+
+  /** What an operator sends to set a lead's outcome. */
+  public record OutcomeRequest(String outcome, String reason) {}
+
+  /** The outcome recorded; {@code workflow}: signalled (it ends with it) or ended (stage set). */
+  public record OutcomeRecorded(String leadId, String outcome, String workflow) {}
+
+  static final int MAX_REASON = 500;
+
+  /**
+   * {@code POST /api/leads/{leadId}/outcome} {@code {"outcome": "converted" | "lost", "reason":
+   * "..."}}: the business outcome, set by an operator. Recorded on the contact (outcome, by whom,
+   * when), in the timeline and the audit log; the lead's workflow ends with it, or, when it has
+   * ended already (a reply, no response), the stage is set to the outcome. A second outcome for the
+   * same lead is 409.
+   */
+  @POST
+  @Path("/{leadId}/outcome")
+  @Consumes(MediaType.WILDCARD)
+  public Response outcome(
+      @Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
+    OutcomeRequest request;
+    try {
+      request = strict.readValue(body, OutcomeRequest.class);
+    } catch (IOException e) {
+      throw new ApiException(400, "the body is not a JSON outcome", FieldError.ofJson(e));
+    }
+    List<FieldError> errors = new ArrayList<>();
+    if (request == null
+        || !(OutcomeSignal.CONVERTED.equals(request.outcome())
+            || OutcomeSignal.LOST.equals(request.outcome()))) {
+      errors.add(new FieldError("outcome", "converted or lost"));
+    }
+    if (request != null && request.reason() != null && request.reason().length() > MAX_REASON) {
+      errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid outcome", errors);
+    }
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    String reason = request.reason() == null ? null : LeadValidator.line(request.reason());
+    java.util.Date at = new java.util.Date();
+    long set =
+        store
+            .contacts()
+            .updateOne(
+                com.mongodb.client.model.Filters.and(
+                    com.mongodb.client.model.Filters.eq("leadId", leadId),
+                    com.mongodb.client.model.Filters.exists("outcome", false)),
+                com.mongodb.client.model.Updates.set(
+                    "outcome",
+                    new Document("value", request.outcome())
+                        .append("reason", reason)
+                        .append("by", operator.name())
+                        .append("at", at)))
+            .getModifiedCount();
+    if (set == 0) {
+      throw new ApiException(
+          409,
+          "the lead's outcome is set already",
+          List.of(new FieldError("outcome", "already " + outcomeOf(leadId))));
+    }
+    store.recordInteraction(
+        leadId,
+        contact.getString("campaignId"),
+        contact.getString("variantId"),
+        request.outcome(),
+        null,
+        "by " + operator.name() + (reason == null ? "" : ": " + reason),
+        at.toInstant());
+    store
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG)
+        .insertOne(
+            new Document("action", "lead_outcome")
+                .append("by", operator.name())
+                .append("leadId", leadId)
+                .append("outcome", request.outcome())
+                .append("reason", reason)
+                .append("at", at));
+    String workflow = "signalled";
+    try {
+      lead(leadId).outcome(new OutcomeSignal(request.outcome(), reason, operator.name()));
+    } catch (io.temporal.client.WorkflowNotFoundException e) {
+      // Ended already (replied, no response): the outcome is the lead's stage from now on.
+      store.setContactFields(leadId, new Document("stage", request.outcome()));
+      workflow = "ended";
+    }
+    return Response.accepted(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
+  }
+
+  private String outcomeOf(String leadId) {
+    Document c = store.contact(leadId);
+    Document o = c == null ? null : c.get("outcome", Document.class);
+    return o == null ? "set" : o.getString("value");
   }
 
   /**

@@ -101,7 +101,8 @@ public class VariantResource {
 
   static final Set<String> PLACEHOLDERS =
       Set.of("firstName", "name", "company", "jobTitle", "industry", "fact");
-  static final Set<String> PURPOSES = Set.of("first_contact", "follow_up_read", "follow_up_unread");
+  static final Set<String> PURPOSES =
+      Set.of("first_contact", "follow_up_read", "follow_up_unread", "re_engagement");
 
   /**
    * Meta's template language codes: a language (two letters, three for a few such as fil)

@@ -39,8 +39,9 @@ public final class EndToEndSimulation {
   static final Map<String, String> SIZE_OF =
       Map.of("smb", "20", "mid_market", "300", "enterprise", "5000", "default", "");
 
+  /** Leads with an outcome: ended, or interested (replied; its workflow goes on). */
   static final List<String> TERMINAL =
-      List.of("replied", "opted_out", "no_response", "failed", "stopped");
+      List.of("replied", "interested", "opted_out", "no_response", "failed", "stopped");
 
   /**
    * What to run: hidden reply rates per segment and variant id, the strategy and its settings, how
@@ -210,7 +211,7 @@ public final class EndToEndSimulation {
       }
       expected += rates.getOrDefault(variant, 0.0);
       allocation.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
-      if ("replied".equals(c.getString("stage"))) {
+      if ("replied".equals(c.getString("stage")) || "interested".equals(c.getString("stage"))) {
         replies++;
         repliesByArm.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
       }

@@ -134,7 +134,7 @@ public final class ChaosRun {
   }
 
   private static final List<String> TERMINAL =
-      Arrays.stream(Stage.values()).filter(Stage::terminal).map(Stage::key).toList();
+      Arrays.stream(Stage.values()).filter(Stage::settled).map(Stage::key).toList();
 
   private ChaosRun() {}
 

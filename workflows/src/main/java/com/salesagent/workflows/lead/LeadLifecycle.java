@@ -37,6 +37,13 @@ final class LeadLifecycle implements LeadWorkflow {
    */
   static final String SEGMENT_AT_SEND = "segment-at-send";
 
+  /**
+   * Version 1: a reply with interest does not end the lifecycle: the lead is INTERESTED until an
+   * operator sets its outcome (converted, lost); not converted within its segment's window, it gets
+   * a re-engagement (at most its policy's number), then it is lost.
+   */
+  static final String AFTER_THE_REPLY = "after-the-reply";
+
   /** Version 1: the first steps overlap (see beginOverlapped); research on TaskQueues.RESEARCH. */
   static final String OVERLAPPED_FIRST_STEPS = "overlapped-first-steps";
 
@@ -175,7 +182,13 @@ final class LeadLifecycle implements LeadWorkflow {
 
   /** The follow-up policy of the segment, until an outcome. */
   private void sequence() {
-    while (!stages.finishIfEnded()) {
+    while (true) {
+      if (interestedReply()) {
+        interested();
+      }
+      if (stages.finishIfEnded()) {
+        return;
+      }
       if (waits.historyFull()) {
         Workflow.continueAsNew(new LeadInput(run.leadId, run.campaignId, null, run));
       }
@@ -185,6 +198,10 @@ final class LeadLifecycle implements LeadWorkflow {
       }
       if (run.snoozeUntil != null) {
         snooze();
+        continue;
+      }
+      if (run.interestedAt != null) {
+        awaitConversion();
         continue;
       }
       MessageView last = run.lastMessage();
@@ -224,11 +241,75 @@ final class LeadLifecycle implements LeadWorkflow {
   }
 
   /**
+   * The reply that ended the sequence showed interest, or came from a lead already interested (the
+   * conversation goes on), and nothing outranks it (no opt-out, stop or operator's outcome): the
+   * lifecycle goes on. Runs recorded before version 1 end as replied.
+   */
+  private boolean interestedReply() {
+    return run.replied
+        && !run.optedOut
+        && !run.stopped
+        && run.requestedOutcome == null
+        && run.endedBy == Stage.REPLIED
+        && !run.stage.terminal()
+        && ("interested".equals(run.lastReplyIntent) || run.interestedAt != null)
+        && Workflow.getVersion(AFTER_THE_REPLY, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+  }
+
+  /** The lead is interested (again: its clock and re-engagements start over). */
+  private void interested() {
+    boolean again = run.interestedAt != null;
+    run.replied = false;
+    run.endedBy = null;
+    run.lastReplyIntent = null;
+    run.interestedAt = stages.now();
+    run.reEngagementsSent = 0;
+    run.lastReEngagementAt = null;
+    stages.set(
+        Stage.INTERESTED,
+        "re_engage",
+        run.interestedAt.plus(policy.reEngagementDelay()),
+        again ? "replied_again" : "interested",
+        again ? "the conversation goes on" : "interested: waiting for an outcome");
+  }
+
+  /**
+   * An interested lead: until an operator's outcome (or an opt-out, a stop, a new reply, a snooze),
+   * a re-engagement once its window passes without one, at most {@code reEngagements()} times;
+   * after the last one's window, the lead is lost.
+   */
+  private void awaitConversion() {
+    int seen = run.changes;
+    Instant since = run.lastReEngagementAt != null ? run.lastReEngagementAt : run.interestedAt;
+    Instant due = since.plus(policy.reEngagementDelay());
+    boolean closing = run.reEngagementsSent >= policy.reEngagements();
+    stages.set(Stage.INTERESTED, closing ? "close_lost" : "re_engage", due, null, null);
+    if (!waits.until(
+            due, () -> run.changes != seen || run.snoozeUntil != null || waits.historyFull())
+        || run.changes != seen
+        || run.snoozeUntil != null
+        || waits.historyFull()) {
+      return; // ended, something changed, or time to continue as new: the loop decides again
+    }
+    if (closing) {
+      stages.finish(
+          Stage.LOST,
+          "interested, not converted after " + run.reEngagementsSent + " re-engagements");
+      return;
+    }
+    run.reEngagementsSent++;
+    sending.step(run.followUpsSent + run.reEngagementsSent, "re_engagement", false);
+    run.lastReEngagementAt = stages.now();
+  }
+
+  /**
    * "Not now, talk in 30 days": quiet until then, then the agreed follow-up (which counts). The
    * snooze stays in the state while it runs: a continue-as-new in between resumes it.
    */
   private void snooze() {
     Instant until = run.snoozeUntil;
+    run.interestedAt = null; // "not now" from an interested lead: the sequence takes over again
     boolean recorded = run.stage == Stage.SNOOZED && until.equals(run.nextActionAt);
     stages.set(
         Stage.SNOOZED,
@@ -319,6 +400,27 @@ final class LeadLifecycle implements LeadWorkflow {
   @Override
   public void optOut(OptOutSignal optOut) {
     run.optedOut = true;
+  }
+
+  @Override
+  public void outcome(OutcomeSignal outcome) {
+    if (outcome == null || run.stage.terminal() || run.requestedOutcome != null) {
+      return;
+    }
+    Stage stage =
+        OutcomeSignal.CONVERTED.equals(outcome.outcome())
+            ? Stage.CONVERTED
+            : OutcomeSignal.LOST.equals(outcome.outcome()) ? Stage.LOST : null;
+    if (stage == null) {
+      return;
+    }
+    String reason =
+        outcome.reason() == null || outcome.reason().isBlank() ? null : outcome.reason();
+    run.outcomeReason =
+        stage.key()
+            + (outcome.by() == null ? "" : " by " + outcome.by())
+            + (reason == null ? "" : ": " + reason);
+    run.requestedOutcome = stage;
   }
 
   @Override

@@ -495,6 +495,11 @@ class LeadLifecycleV0 implements LeadWorkflow {
   }
 
   @Override
+  public void outcome(OutcomeSignal outcome) {
+    // The first version predates outcomes: its runs end as they always did.
+  }
+
+  @Override
   public void inboundMessage(InboundMessageSignal message) {
     if (lastInboundAt == null || message.at().isAfter(lastInboundAt)) {
       lastInboundAt = message.at();

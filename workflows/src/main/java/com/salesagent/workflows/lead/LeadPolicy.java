@@ -22,8 +22,44 @@ public record LeadPolicy(
     Duration approvalSla,
     String approvalDefault,
     Duration unknownSendWindow,
-    String unknownSendPolicy) {
+    String unknownSendPolicy,
+    Duration reEngageAfter,
+    Integer maxReEngagements) {
   public static final String HOLD = "hold";
+
+  /** An interested lead not converted this long after its reply (or the last re-engagement). */
+  public static final Duration DEFAULT_RE_ENGAGE_AFTER = Duration.ofDays(3);
+
+  public LeadPolicy(
+      Duration readNoReplyDelay,
+      Duration unreadDelay,
+      int maxFollowUps,
+      String quietHoursStart,
+      String quietHoursEnd,
+      Duration customerServiceWindow,
+      Duration rateLimitBackoff,
+      int maxRateLimitRetries,
+      Duration approvalSla,
+      String approvalDefault,
+      Duration unknownSendWindow,
+      String unknownSendPolicy) {
+    this(
+        readNoReplyDelay,
+        unreadDelay,
+        maxFollowUps,
+        quietHoursStart,
+        quietHoursEnd,
+        customerServiceWindow,
+        rateLimitBackoff,
+        maxRateLimitRetries,
+        approvalSla,
+        approvalDefault,
+        unknownSendWindow,
+        unknownSendPolicy,
+        DEFAULT_RE_ENGAGE_AFTER,
+        1);
+  }
+
   public static final String RESEND = "resend";
 
   public LeadPolicy(
@@ -55,6 +91,16 @@ public record LeadPolicy(
   /** The window, with a default for policies recorded before it existed. */
   public Duration reconciliationWindow() {
     return unknownSendWindow == null ? Duration.ofMinutes(15) : unknownSendWindow;
+  }
+
+  /** How long an interested lead waits before a re-engagement (defaulted for older policies). */
+  public Duration reEngagementDelay() {
+    return reEngageAfter == null ? DEFAULT_RE_ENGAGE_AFTER : reEngageAfter;
+  }
+
+  /** Re-engagements before an interested lead that does not convert is lost (default 1). */
+  public int reEngagements() {
+    return maxReEngagements == null ? 1 : maxReEngagements;
   }
 
   public boolean resendUnknown() {

@@ -50,6 +50,20 @@ public final class LeadRun {
   public Instant lastInboundAt;
   public Instant snoozeUntil;
 
+  /** The intent of the reply that ended the sequence (until the lifecycle acts on it). */
+  public String lastReplyIntent;
+
+  /** Since when the lead is interested (its latest reply while interested): null otherwise. */
+  public Instant interestedAt;
+
+  /** Re-engagements sent since the lead's latest interested reply, and when the last went. */
+  public int reEngagementsSent;
+
+  public Instant lastReEngagementAt;
+
+  /** An outcome an operator set (converted or lost), until the lifecycle records it. */
+  public Stage requestedOutcome;
+
   /**
    * A voice note being transcribed (its message id): what the lead said decides what comes next, so
    * every wait holds until its triage arrives (Waits), at most {@code Waits.TRANSCRIPT_WAIT} after
@@ -94,7 +108,7 @@ public final class LeadRun {
 
   /** The lead asked for no more (opt-out, reply, stop) or the lifecycle reached an outcome. */
   public boolean ended() {
-    return replied || optedOut || stopped || stage.terminal();
+    return replied || optedOut || stopped || requestedOutcome != null || stage.terminal();
   }
 
   public MessageView lastMessage() {

@@ -32,6 +32,10 @@ public interface LeadWorkflow {
   @SignalMethod
   void inboundMessage(InboundMessageSignal message);
 
+  /** An operator's outcome: the lead converted or is lost; ends the lifecycle with it. */
+  @SignalMethod
+  void outcome(OutcomeSignal outcome);
+
   @SignalMethod
   void optOut(OptOutSignal optOut);
 

@@ -74,6 +74,11 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
+  public void outcome(OutcomeSignal outcome) {
+    deliver(w -> w.outcome(outcome));
+  }
+
+  @Override
   public void optOut(OptOutSignal optOut) {
     deliver(w -> w.optOut(optOut));
   }

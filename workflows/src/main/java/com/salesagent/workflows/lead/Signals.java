@@ -134,6 +134,7 @@ final class Signals {
       run.changes++;
     } else {
       run.replied = true;
+      run.lastReplyIntent = message.intent();
       if (run.endedBy == null) {
         run.endedBy = Stage.REPLIED;
       }

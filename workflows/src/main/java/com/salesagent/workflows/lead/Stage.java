@@ -16,7 +16,16 @@ public enum Stage {
   AWAITING_RESPONSE,
   PAUSED,
   SNOOZED,
+  /**
+   * The lead replied with interest: the workflow goes on (re-engagement if it does not convert in
+   * its segment's window) until an operator sets the outcome.
+   */
+  INTERESTED,
   REPLIED,
+  /** Set by an operator (or a CRM, a booking): the lead became a customer. */
+  CONVERTED,
+  /** Set by an operator, or an interested lead not converted after its re-engagements. */
+  LOST,
   OPTED_OUT,
   NO_RESPONSE,
   FAILED,
@@ -24,10 +33,20 @@ public enum Stage {
 
   public boolean terminal() {
     return this == REPLIED
+        || this == CONVERTED
+        || this == LOST
         || this == OPTED_OUT
         || this == NO_RESPONSE
         || this == FAILED
         || this == STOPPED;
+  }
+
+  /**
+   * The lead has an outcome for measurement: terminal, or interested (it replied; its workflow goes
+   * on until converted or lost). Simulations and benchmarks wait for this.
+   */
+  public boolean settled() {
+    return terminal() || this == INTERESTED;
   }
 
   /** The lower-case name used in MongoDB, the API and search attributes. */

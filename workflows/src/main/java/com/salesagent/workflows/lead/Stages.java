@@ -105,6 +105,8 @@ final class Stages {
     } else if (run.endedBy == Stage.STOPPED || (run.stopped && !run.replied)) {
       finish(
           Stage.STOPPED, run.outcomeReason == null ? "stopped by an operator" : run.outcomeReason);
+    } else if (run.requestedOutcome != null) {
+      finish(run.requestedOutcome, run.outcomeReason);
     } else if (run.replied) {
       finish(Stage.REPLIED, "replied");
     }

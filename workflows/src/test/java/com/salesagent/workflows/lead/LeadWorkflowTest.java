@@ -552,6 +552,93 @@ class LeadWorkflowTest {
     assertThat(fake.events).anyMatch(e -> "variant_switched".equals(e.type()));
   }
 
+  // ---- after the reply: interested leads, outcomes, re-engagement
+
+  private void replyWith(String id, String intent) {
+    workflow.inboundMessage(
+        new InboundMessageSignal(id, fake.wamid(0), "text", now(), intent, null));
+  }
+
+  @Test
+  void anInterestedLeadIsReEngagedOnceAfterThreeDaysThenLost() {
+    enrol();
+    replyWith("in-1", "interested");
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(workflow.state().nextAction()).isEqualTo("re_engage");
+    assertThat(fake.events).anyMatch(e -> "interested".equals(e.type()));
+
+    env.sleep(Duration.ofDays(3));
+    awaitSends(2);
+    assertThat(fake.composed.get(1).purpose()).isEqualTo("re_engagement");
+    assertThat(fake.sends.get(1).request().template())
+        .as("three days after the reply: outside the 24 h window")
+        .isTrue();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(workflow.state().nextAction()).isEqualTo("close_lost");
+
+    env.sleep(Duration.ofDays(3).plusMinutes(1));
+    LeadState done = result();
+    assertThat(done.stage()).isEqualTo(Stage.LOST);
+    assertThat(done.outcomeReason()).isEqualTo("interested, not converted after 1 re-engagements");
+    assertThat(fake.sends).hasSize(2);
+  }
+
+  @Test
+  void anOperatorsConversionEndsTheLeadConverted() {
+    enrol();
+    replyWith("in-1", "interested");
+    env.sleep(Duration.ofHours(5));
+
+    workflow.outcome(new OutcomeSignal("converted", "signed the annual plan", "maria"));
+
+    LeadState done = result();
+    assertThat(done.stage()).isEqualTo(Stage.CONVERTED);
+    assertThat(done.outcomeReason()).isEqualTo("converted by maria: signed the annual plan");
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @Test
+  void anOutcomeBeforeAnyReplyEndsTheSequenceWithIt() {
+    enrol();
+    workflow.outcome(new OutcomeSignal("lost", "chose a competitor", "maria"));
+
+    assertThat(result().stage()).isEqualTo(Stage.LOST);
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @Test
+  void aReplyFromAnInterestedLeadStartsItsClockOver() {
+    enrol();
+    replyWith("in-1", "interested");
+    env.sleep(Duration.ofDays(2));
+    replyWith("in-2", "other");
+    env.sleep(Duration.ofDays(2));
+    assertThat(fake.sends).as("two days after its latest reply: no re-engagement yet").hasSize(1);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(fake.events).anyMatch(e -> "replied_again".equals(e.type()));
+
+    env.sleep(Duration.ofDays(1).plusMinutes(1));
+    awaitSends(2);
+  }
+
+  @Test
+  void aNotNowFromAnInterestedLeadSnoozesIt() {
+    enrol();
+    replyWith("in-1", "interested");
+    env.sleep(Duration.ofHours(1));
+    Instant until = now().plus(Duration.ofDays(10));
+    workflow.inboundMessage(
+        new InboundMessageSignal("in-2", fake.wamid(0), "text", now(), "not_now", until));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(workflow.state().stage()).isEqualTo(Stage.SNOOZED);
+    env.sleep(Duration.ofDays(10).plusMinutes(1));
+    awaitSends(2);
+    assertThat(fake.composed.get(1).purpose()).isEqualTo("follow_up_read");
+    assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+  }
+
   // ---- a voice note being transcribed: the lead waits for what it says
 
   private InboundMessageSignal voiceNote(String intent, Instant snoozeUntil) {
@@ -591,14 +678,14 @@ class LeadWorkflowTest {
   }
 
   @Test
-  void aFollowUpDueWhileTheTranscriptIsAwaitedWaitsForItAndAnInterestedReplyEndsTheSequence() {
+  void aFollowUpDueWhileTheTranscriptIsAwaitedWaitsForItAndAReplyEndsTheSequence() {
     enrol();
     env.sleep(Duration.ofHours(72).minusMinutes(1));
     workflow.inboundMessage(voiceNote(InboundMessageSignal.AWAITING_TRANSCRIPT, null));
     env.sleep(Duration.ofMinutes(5));
     assertThat(fake.sends).as("the follow-up waits for what the lead said").hasSize(1);
 
-    workflow.inboundMessage(voiceNote("interested", null));
+    workflow.inboundMessage(voiceNote("objection", null));
 
     assertThat(result().stage()).isEqualTo(Stage.REPLIED);
     assertThat(fake.sends).hasSize(1);

@@ -258,6 +258,22 @@ final class LifecycleHistories {
                       null));
           h.result();
         });
+    // Recorded with version 1 of "after-the-reply": an interested reply keeps the lead, which is
+    // re-engaged after three days, then converted by an operator.
+    SCENARIOS.put(
+        "after-the-reply",
+        h -> {
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofDays(3).plusMinutes(1));
+          h.sends(2);
+          h.current().outcome(new OutcomeSignal("converted", "signed", "maria"));
+          h.result();
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {

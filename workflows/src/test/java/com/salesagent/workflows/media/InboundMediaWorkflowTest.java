@@ -106,6 +106,9 @@ class InboundMediaWorkflowTest {
     public void messageStatuses(List<MessageStatusSignal> statuses) {}
 
     @Override
+    public void outcome(com.salesagent.workflows.lead.OutcomeSignal outcome) {}
+
+    @Override
     public void optOut(OptOutSignal optOut) {}
 
     @Override

@@ -70,6 +70,9 @@ class VariantWorkflowsTest {
     public void inboundMessage(InboundMessageSignal message) {}
 
     @Override
+    public void outcome(com.salesagent.workflows.lead.OutcomeSignal outcome) {}
+
+    @Override
     public void optOut(OptOutSignal optOut) {}
 
     @Override
