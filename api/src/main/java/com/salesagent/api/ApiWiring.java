@@ -132,6 +132,16 @@ public final class ApiWiring {
             new MediaRetentionSweep(
                 new MediaRetention(store, connections.storage().storage(), clock),
                 config.getApi().getMediaRetention().toJavaDuration()));
+    if (!config.getApi().getNotifyWebhookUrl().isBlank()) {
+      env.lifecycle()
+          .manage(
+              new com.salesagent.api.notify.NotificationDispatcher(
+                  connections.mongo().database(),
+                  com.salesagent.api.notify.NotificationDispatcher.Settings.of(
+                      config.getApi().getNotifyWebhookUrl(),
+                      config.getApi().getNotifyWebhookSecret()),
+                  clock));
+    }
     Senders senders = new Senders(connections.mongo().database());
     SenderDirectory senderDirectory =
         new SenderDirectory(senders, endpoints.whatsapp().phoneNumberId(), clock);

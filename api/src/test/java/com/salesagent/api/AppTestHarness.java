@@ -47,8 +47,51 @@ abstract sealed class AppTestHarness
         WebhookApplicationTest {
   static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
 
+  /** The outbound webhooks' receiver: every body with its X-Signature-256, as received. */
+  static final String NOTIFY_SECRET = "notify-secret-0123456789";
+
+  static final java.util.List<String[]> NOTIFIED =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private static com.sun.net.httpserver.HttpServer receiver;
+
+  private static synchronized String notifyUrl() {
+    if (receiver == null) {
+      try {
+        receiver =
+            com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      receiver.createContext(
+          "/notify",
+          exchange -> {
+            String body =
+                new String(
+                    exchange.getRequestBody().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            NOTIFIED.add(
+                new String[] {body, exchange.getRequestHeaders().getFirst("X-Signature-256")});
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+          });
+      receiver.setExecutor(
+          java.util.concurrent.Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "notify-receiver");
+                t.setDaemon(true);
+                return t;
+              }));
+      receiver.start();
+    }
+    return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/notify";
+  }
+
   static Map<String, String> environment() {
     Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);
+    env.put("NOTIFY_WEBHOOK_URL", notifyUrl());
+    env.put("NOTIFY_WEBHOOK_SECRET", NOTIFY_SECRET);
     env.put("FOLLOW_UP_READ_NO_REPLY", "3s");
     env.put("FOLLOW_UP_UNREAD", "6s");
     env.put("ERASURE_SWEEP_AFTER", "2s");

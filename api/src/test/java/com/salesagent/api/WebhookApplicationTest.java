@@ -334,6 +334,31 @@ final class WebhookApplicationTest extends AppTestHarness {
                     Filters.and(
                         Filters.eq("action", "lead_outcome"), Filters.eq("leadId", leadId))))
         .isEqualTo(1);
+    // The CRM hears of both through the signed outbound webhook.
+    await(
+        "lead.interested and lead.converted notified",
+        Duration.ofSeconds(15),
+        () ->
+            NOTIFIED.stream().filter(n -> n[0].contains("\"leadId\":\"" + leadId + "\"")).count()
+                == 2);
+    for (String[] n : NOTIFIED) {
+      if (n[0].contains("\"leadId\":\"" + leadId + "\"")) {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(
+            new javax.crypto.spec.SecretKeySpec(
+                NOTIFY_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        assertThat(n[1])
+            .isEqualTo(
+                "sha256="
+                    + java.util.HexFormat.of()
+                        .formatHex(mac.doFinal(n[0].getBytes(StandardCharsets.UTF_8))));
+        assertThat(n[0]).doesNotContain(phone.substring(1));
+      }
+    }
+    assertThat(NOTIFIED)
+        .filteredOn(n -> n[0].contains("\"leadId\":\"" + leadId + "\""))
+        .extracting(n -> json.readTree(n[0]).path("type").asText())
+        .containsExactlyInAnyOrder("lead.interested", "lead.converted");
     HttpResponse<String> again = outcome(leadId, "{\"outcome\":\"lost\"}");
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.body()).contains("already converted");
@@ -350,6 +375,15 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(lost.statusCode()).as(lost.body()).isEqualTo(202);
     assertThat(lost.body()).contains("\"workflow\":\"ended\"");
     assertThat(store().contact(otherId).getString("stage")).isEqualTo("lost");
+    await(
+        "lead.lost notified for an ended lead",
+        Duration.ofSeconds(15),
+        () ->
+            NOTIFIED.stream()
+                .anyMatch(
+                    n ->
+                        n[0].contains("\"leadId\":\"" + otherId + "\"")
+                            && n[0].contains("\"type\":\"lead.lost\"")));
   }
 
   @Test

@@ -50,6 +50,7 @@ public class LeadActivitiesImpl implements LeadActivities {
   private final PersonaBuilder personas;
   private final ContextEvidence contextEvidence;
   private final LeadSegments segments;
+  private final com.salesagent.activities.notify.Notifications notifications;
 
   /** Personas without topics (no embedding model): firmographics and replies only. */
   public LeadActivitiesImpl(LeadStore store, Clock clock) {
@@ -63,6 +64,8 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.awaiting = new AwaitingOutcome(store.database());
     this.contextEvidence = new ContextEvidence(store.database());
     this.segments = new LeadSegments(store);
+    this.notifications =
+        new com.salesagent.activities.notify.Notifications(store.database(), clock);
     this.personas = personas;
   }
 
@@ -316,6 +319,17 @@ public class LeadActivitiesImpl implements LeadActivities {
           event.wamid(),
           event.detail(),
           now);
+      // Interested, and every outcome: queued for the outbound webhooks (once per lead and type).
+      String notice =
+          com.salesagent.activities.notify.Notifications.eventType(event.type(), event.stage());
+      if (notice != null) {
+        notifications.emit(
+            notice,
+            event.leadId(),
+            event.campaignId(),
+            event.stage(),
+            "outcome".equals(event.type()) ? event.detail() : null);
+      }
     }
   }
 

@@ -122,6 +122,18 @@ public final class MongoSchema {
     unique(db, Collections.WORKFLOW_DEFINITIONS, "segment");
     unique(db, Collections.PERSONAS, "leadId");
     unique(db, Collections.SEGMENTS, "segmentId");
+    // The outbound webhooks' outbox (Notifications): the dispatcher's claim, and retention.
+    index(
+        db,
+        com.salesagent.activities.notify.Notifications.COLLECTION,
+        Indexes.ascending("status", "nextAttemptAt"),
+        new IndexOptions());
+    index(
+        db,
+        com.salesagent.activities.notify.Notifications.COLLECTION,
+        Indexes.ascending("createdAt"),
+        new IndexOptions()
+            .expireAfter(com.salesagent.activities.notify.Notifications.KEEP_DAYS, TimeUnit.DAYS));
     index(db, Collections.PERSONAS, Indexes.ascending("segment"));
     // Faceted search (PersonaSearch): the $match fields, then the page's sort.
     for (String facet :

@@ -121,6 +121,31 @@ public class ApiSettings {
   @NotNull private Duration mediaRetention = Duration.days(180);
 
   @JsonProperty
+  /** Where lead events go as signed webhooks (empty: nowhere), and the shared secret. */
+  private String notifyWebhookUrl = "";
+
+  private String notifyWebhookSecret = "";
+
+  @JsonProperty
+  public String getNotifyWebhookUrl() {
+    return notifyWebhookUrl;
+  }
+
+  @JsonProperty
+  public void setNotifyWebhookUrl(String url) {
+    this.notifyWebhookUrl = url == null ? "" : url;
+  }
+
+  @JsonProperty
+  public String getNotifyWebhookSecret() {
+    return notifyWebhookSecret;
+  }
+
+  @JsonProperty
+  public void setNotifyWebhookSecret(String secret) {
+    this.notifyWebhookSecret = secret == null ? "" : secret;
+  }
+
   public Duration getMediaRetention() {
     return mediaRetention;
   }

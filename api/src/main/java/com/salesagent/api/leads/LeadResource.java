@@ -503,6 +503,14 @@ public class LeadResource {
     } catch (io.temporal.client.WorkflowNotFoundException e) {
       // Ended already (replied, no response): the outcome is the lead's stage from now on.
       store.setContactFields(leadId, new Document("stage", request.outcome()));
+      new com.salesagent.activities.notify.Notifications(
+              store.database(), java.time.Clock.systemUTC())
+          .emit(
+              "lead." + request.outcome(),
+              leadId,
+              contact.getString("campaignId"),
+              request.outcome(),
+              reason);
       workflow = "ended";
     }
     return Response.accepted(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();

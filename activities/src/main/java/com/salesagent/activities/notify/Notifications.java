@@ -1,0 +1,78 @@
+package com.salesagent.activities.notify;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Set;
+import org.bson.Document;
+
+/**
+ * The outbox of lead events that other tools (a CRM, the sales reps' chat) are told about through
+ * signed outbound webhooks: {@code lead.interested}, and the outcomes {@code lead.replied}, {@code
+ * lead.converted}, {@code lead.lost}, {@code lead.opted_out}, {@code lead.no_response}, {@code
+ * lead.failed}, {@code lead.stopped}. Written where the event is recorded (the timeline), once per
+ * lead and type whatever the retries (the id is {@code <leadId>:<type>}); delivered by the API
+ * processes' dispatcher. Ids, stages and the operator's reason only: no phone number, no name.
+ */
+public final class Notifications {
+  public static final String COLLECTION = "notifications";
+  public static final String PENDING = "pending";
+  public static final String DELIVERED = "delivered";
+  public static final String DEAD = "dead";
+
+  /** Outcomes partners are told about. */
+  static final Set<String> OUTCOMES =
+      Set.of("replied", "converted", "lost", "opted_out", "no_response", "failed", "stopped");
+
+  /** Kept this long, delivered or not (a TTL index), so an unread outbox cannot grow forever. */
+  public static final long KEEP_DAYS = 30;
+
+  private final MongoCollection<Document> outbox;
+  private final Clock clock;
+
+  public Notifications(MongoDatabase db, Clock clock) {
+    this.outbox = db.getCollection(COLLECTION);
+    this.clock = clock;
+  }
+
+  /**
+   * The event partners get for a timeline event of this type at this stage: {@code lead.interested}
+   * for "interested", {@code lead.<stage>} for an "outcome"; null otherwise.
+   */
+  public static String eventType(String timelineType, String stage) {
+    if ("interested".equals(timelineType)) {
+      return "lead.interested";
+    }
+    if ("outcome".equals(timelineType) && stage != null && OUTCOMES.contains(stage)) {
+      return "lead." + stage;
+    }
+    return null;
+  }
+
+  /** Queues the event once per lead and type; a retry (or a replay) queues nothing more. */
+  public void emit(String type, String leadId, String campaignId, String stage, String reason) {
+    Instant now = clock.instant();
+    try {
+      outbox.insertOne(
+          new Document("_id", leadId + ":" + type)
+              .append("type", type)
+              .append("leadId", leadId)
+              .append("campaignId", campaignId)
+              .append("stage", stage)
+              .append("reason", reason)
+              .append("at", Date.from(now))
+              .append("status", PENDING)
+              .append("attempts", 0)
+              .append("nextAttemptAt", Date.from(now))
+              .append("createdAt", Date.from(now)));
+    } catch (MongoWriteException e) {
+      if (ErrorCategory.fromErrorCode(e.getError().getCode()) != ErrorCategory.DUPLICATE_KEY) {
+        throw e;
+      }
+    }
+  }
+}

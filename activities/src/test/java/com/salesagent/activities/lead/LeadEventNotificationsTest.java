@@ -1,0 +1,56 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.notify.Notifications;
+import com.salesagent.workflows.lead.LeadEvent;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The workflow's timeline records queue the outbound webhooks' events: interested and every
+ * outcome, once per lead and event however often the record activity is retried; nothing else.
+ */
+class LeadEventNotificationsTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static LeadEvent event(String leadId, String type, String stage, String detail) {
+    return new LeadEvent(leadId, "c-1", type, stage, "smb", "v-cost", null, null, null, detail);
+  }
+
+  @Test
+  void interestedAndOutcomesAreQueuedOnceEach() {
+    MongoSchema.ensure(MONGO.database());
+    LeadStore store = new LeadStore(MONGO.database());
+    store.insertContact(new Document("leadId", "N-1").append("campaignId", "c-1"));
+    LeadActivitiesImpl leads = new LeadActivitiesImpl(store, Clock.systemUTC());
+
+    leads.record(event("N-1", "message_sent", "awaiting_response", null));
+    leads.record(event("N-1", "interested", "interested", "interested: waiting for an outcome"));
+    leads.record(event("N-1", "interested", "interested", "a retried record"));
+    leads.record(event("N-1", "outcome", "converted", "converted by maria: signed"));
+    leads.record(event("N-1", "outcome", "converted", "converted by maria: signed"));
+
+    List<Document> queued =
+        MONGO
+            .database()
+            .getCollection(Notifications.COLLECTION)
+            .find()
+            .sort(new Document("createdAt", 1))
+            .into(new ArrayList<>());
+    assertThat(queued)
+        .extracting(d -> d.getString("_id"))
+        .containsExactlyInAnyOrder("N-1:lead.interested", "N-1:lead.converted");
+    Document converted =
+        queued.stream().filter(d -> "lead.converted".equals(d.getString("type"))).findFirst().get();
+    assertThat(converted.getString("reason")).isEqualTo("converted by maria: signed");
+    assertThat(converted.getString("status")).isEqualTo(Notifications.PENDING);
+  }
+}
