@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
+import com.salesagent.activities.MutableClock;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.notify.Notifications;
@@ -13,14 +14,11 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,25 +39,7 @@ class NotificationDispatcherTest {
   private final List<String> bodies = new CopyOnWriteArrayList<>();
   private final List<String> signatures = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
-  private final AtomicReference<Instant> now =
-      new AtomicReference<>(Instant.parse("2026-12-02T10:00:00Z"));
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now.get();
-        }
-      };
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T10:00:00Z"));
   private Notifications notifications;
 
   @BeforeEach
@@ -138,18 +118,18 @@ class NotificationDispatcherTest {
 
     assertThat(dispatcher.deliverDue()).isEqualTo(1);
     assertThat(dispatcher.deliverDue()).as("not due again for 10 s").isZero();
-    now.set(now.get().plusSeconds(10));
+    clock.advance(Duration.ofSeconds(10));
     assertThat(dispatcher.deliverDue()).isEqualTo(1);
-    now.set(now.get().plusSeconds(19));
+    clock.advance(Duration.ofSeconds(19));
     assertThat(dispatcher.deliverDue()).as("the second retry waits 20 s").isZero();
-    now.set(now.get().plusSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     assertThat(dispatcher.deliverDue()).isEqualTo(1);
 
     Document dead = stored("L-2:lead.interested");
     assertThat(dead.getString("status")).isEqualTo(Notifications.DEAD);
     assertThat(dead.getInteger("attempts")).isEqualTo(3);
     assertThat(dead.getString("lastError")).isEqualTo("HTTP 500");
-    now.set(now.get().plus(Duration.ofDays(1)));
+    clock.advance(Duration.ofDays(1));
     assertThat(dispatcher.deliverDue()).isZero();
     assertThat(bodies).hasSize(3);
   }
@@ -161,7 +141,7 @@ class NotificationDispatcherTest {
     failuresLeft.set(1);
 
     dispatcher.deliverDue();
-    now.set(now.get().plusSeconds(10));
+    clock.advance(Duration.ofSeconds(10));
     dispatcher.deliverDue();
 
     assertThat(stored("L-3:lead.lost").getString("status")).isEqualTo(Notifications.DELIVERED);

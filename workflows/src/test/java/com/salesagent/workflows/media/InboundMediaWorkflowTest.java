@@ -2,15 +2,10 @@ package com.salesagent.workflows.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.salesagent.workflows.lead.ApprovalDecision;
-import com.salesagent.workflows.lead.ApprovalResult;
-import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.LeadInput;
 import com.salesagent.workflows.lead.LeadState;
 import com.salesagent.workflows.lead.LeadWorkflow;
-import com.salesagent.workflows.lead.MessageStatusSignal;
-import com.salesagent.workflows.lead.OptOutSignal;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
@@ -83,7 +78,7 @@ class InboundMediaWorkflowTest {
   }
 
   /** A lead's workflow that records the inbound signals it gets and ends on the first. */
-  public static class ListeningLead implements LeadWorkflow {
+  public static class ListeningLead extends com.salesagent.workflows.lead.IdleLeadWorkflow {
     static final List<InboundMessageSignal> RECEIVED = new CopyOnWriteArrayList<>();
     private boolean got;
 
@@ -97,51 +92,6 @@ class InboundMediaWorkflowTest {
     public void inboundMessage(InboundMessageSignal message) {
       RECEIVED.add(message);
       got = true;
-    }
-
-    @Override
-    public void messageStatus(MessageStatusSignal status) {}
-
-    @Override
-    public void messageStatuses(List<MessageStatusSignal> statuses) {}
-
-    @Override
-    public void outcome(com.salesagent.workflows.lead.OutcomeSignal outcome) {}
-
-    @Override
-    public void optOut(OptOutSignal optOut) {}
-
-    @Override
-    public void variantDisabled(String variantId) {}
-
-    @Override
-    public void pause() {}
-
-    @Override
-    public void resume() {}
-
-    @Override
-    public void stop(String reason) {}
-
-    @Override
-    public ApprovalResult approval(ApprovalDecision decision) {
-      return null;
-    }
-
-    @Override
-    public void validateApproval(ApprovalDecision decision) {}
-
-    @Override
-    public DeliveryDecision resolveDelivery(DeliveryDecision decision) {
-      return null;
-    }
-
-    @Override
-    public void validateDelivery(DeliveryDecision decision) {}
-
-    @Override
-    public LeadState state() {
-      return null;
     }
   }
 

@@ -2,15 +2,9 @@ package com.salesagent.workflows.variants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.salesagent.workflows.lead.ApprovalDecision;
-import com.salesagent.workflows.lead.ApprovalResult;
-import com.salesagent.workflows.lead.DeliveryDecision;
-import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.LeadInput;
 import com.salesagent.workflows.lead.LeadState;
 import com.salesagent.workflows.lead.LeadWorkflow;
-import com.salesagent.workflows.lead.MessageStatusSignal;
-import com.salesagent.workflows.lead.OptOutSignal;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -39,7 +33,7 @@ class VariantWorkflowsTest {
   static final Map<String, List<String>> RECEIVED = new ConcurrentHashMap<>();
 
   /** A lead workflow that only waits and counts the kill-switch signals it gets. */
-  public static class WaitingLead implements LeadWorkflow {
+  public static class WaitingLead extends com.salesagent.workflows.lead.IdleLeadWorkflow {
     private boolean stopped;
 
     @Override
@@ -58,48 +52,6 @@ class VariantWorkflowsTest {
     @Override
     public void stop(String reason) {
       stopped = true;
-    }
-
-    @Override
-    public void messageStatus(MessageStatusSignal status) {}
-
-    @Override
-    public void messageStatuses(java.util.List<MessageStatusSignal> statuses) {}
-
-    @Override
-    public void inboundMessage(InboundMessageSignal message) {}
-
-    @Override
-    public void outcome(com.salesagent.workflows.lead.OutcomeSignal outcome) {}
-
-    @Override
-    public void optOut(OptOutSignal optOut) {}
-
-    @Override
-    public void pause() {}
-
-    @Override
-    public void resume() {}
-
-    @Override
-    public ApprovalResult approval(ApprovalDecision decision) {
-      return null;
-    }
-
-    @Override
-    public void validateApproval(ApprovalDecision decision) {}
-
-    @Override
-    public DeliveryDecision resolveDelivery(DeliveryDecision decision) {
-      return null;
-    }
-
-    @Override
-    public void validateDelivery(DeliveryDecision decision) {}
-
-    @Override
-    public LeadState state() {
-      return null;
     }
   }
 
