@@ -225,11 +225,7 @@ final class LeadLifecycle implements LeadWorkflow {
     boolean closing = run.followUpsSent >= policy.maxFollowUps();
     String action = closing ? "close_no_response" : read ? "follow_up_read" : "follow_up_unread";
     stages.set(Stage.AWAITING_RESPONSE, action, due, null, null);
-    if (!waits.until(
-            due, () -> run.changes != seen || run.snoozeUntil != null || waits.historyFull())
-        || run.changes != seen
-        || run.snoozeUntil != null
-        || waits.historyFull()) {
+    if (!undisturbedUntil(due, seen)) {
       return; // ended, something changed, or time to continue as new: the loop decides again
     }
     if (closing) {
@@ -285,11 +281,7 @@ final class LeadLifecycle implements LeadWorkflow {
     Instant due = since.plus(policy.reEngagementDelay());
     boolean closing = run.reEngagementsSent >= policy.reEngagements();
     stages.set(Stage.INTERESTED, closing ? "close_lost" : "re_engage", due, null, null);
-    if (!waits.until(
-            due, () -> run.changes != seen || run.snoozeUntil != null || waits.historyFull())
-        || run.changes != seen
-        || run.snoozeUntil != null
-        || waits.historyFull()) {
+    if (!undisturbedUntil(due, seen)) {
       return; // ended, something changed, or time to continue as new: the loop decides again
     }
     if (closing) {
@@ -301,6 +293,19 @@ final class LeadLifecycle implements LeadWorkflow {
     run.reEngagementsSent++;
     sending.step(run.followUpsSent + run.reEngagementsSent, "re_engagement", false);
     run.lastReEngagementAt = stages.now();
+  }
+
+  /**
+   * Waits until {@code due}; false when the lead ended or the loop must decide again first:
+   * something changed since {@code seen} (a status, a reply, an outcome), a snooze came, or the
+   * history is long enough to continue as new.
+   */
+  private boolean undisturbedUntil(Instant due, int seen) {
+    return waits.until(due, () -> disturbed(seen)) && !disturbed(seen);
+  }
+
+  private boolean disturbed(int seen) {
+    return run.changes != seen || run.snoozeUntil != null || waits.historyFull();
   }
 
   /**
