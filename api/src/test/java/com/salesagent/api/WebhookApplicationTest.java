@@ -362,6 +362,15 @@ final class WebhookApplicationTest extends AppTestHarness {
     HttpResponse<String> again = outcome(leadId, "{\"outcome\":\"lost\"}");
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.body()).contains("already converted");
+    // The same outcome again (a retry after a crash between the write and the signal): 200,
+    // the workflow told again, nothing recorded twice.
+    HttpResponse<String> retried = outcome(leadId, "{\"outcome\":\"converted\"}");
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    assertThat(
+            store().interactions(leadId).stream()
+                .filter(e -> "converted".equals(e.getString("type")))
+                .count())
+        .isEqualTo(1);
 
     // A reply without interest ended its lead's workflow: the outcome becomes its stage.
     String otherId = "lost-" + UUID.randomUUID();

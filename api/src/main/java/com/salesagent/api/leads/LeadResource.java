@@ -474,10 +474,17 @@ public class LeadResource {
                         .append("at", at)))
             .getModifiedCount();
     if (set == 0) {
-      throw new ApiException(
-          409,
-          "the lead's outcome is set already",
-          List.of(new FieldError("outcome", "already " + outcomeOf(leadId))));
+      String already = outcomeOf(leadId);
+      if (!request.outcome().equals(already)) {
+        throw new ApiException(
+            409,
+            "the lead's outcome is set already",
+            List.of(new FieldError("outcome", "already " + already)));
+      }
+      // The same outcome again: a retry after a failure between the write and the signal (or a
+      // double click). The workflow is told again (it ignores a second outcome); nothing else.
+      String workflow = tell(leadId, request, contact, reason, operator);
+      return Response.ok(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
     }
     store.recordInteraction(
         leadId,
@@ -497,11 +504,21 @@ public class LeadResource {
                 .append("outcome", request.outcome())
                 .append("reason", reason)
                 .append("at", at));
-    String workflow = "signalled";
+    String workflow = tell(leadId, request, contact, reason, operator);
+    return Response.accepted(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
+  }
+
+  /**
+   * Tells the lead's workflow, which ends with the outcome ("signalled"); when it has ended already
+   * (replied, no response), the outcome becomes the lead's stage and its event is queued ("ended").
+   * Safe to repeat.
+   */
+  private String tell(
+      String leadId, OutcomeRequest request, Document contact, String reason, Operator operator) {
     try {
       lead(leadId).outcome(new OutcomeSignal(request.outcome(), reason, operator.name()));
+      return "signalled";
     } catch (io.temporal.client.WorkflowNotFoundException e) {
-      // Ended already (replied, no response): the outcome is the lead's stage from now on.
       store.setContactFields(leadId, new Document("stage", request.outcome()));
       new com.salesagent.activities.notify.Notifications(
               store.database(), java.time.Clock.systemUTC())
@@ -511,9 +528,8 @@ public class LeadResource {
               contact.getString("campaignId"),
               request.outcome(),
               reason);
-      workflow = "ended";
+      return "ended";
     }
-    return Response.accepted(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
   }
 
   private String outcomeOf(String leadId) {

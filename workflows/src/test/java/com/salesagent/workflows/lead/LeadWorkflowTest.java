@@ -599,6 +599,20 @@ class LeadWorkflowTest {
   }
 
   @Test
+  void anInterestedLeadStoppedByAnOperatorGetsNoReEngagement() {
+    enrol();
+    replyWith("in-1", "interested");
+    env.sleep(Duration.ofHours(1));
+    workflow.stop("the rep took it over by phone");
+    env.sleep(Duration.ofDays(7));
+
+    LeadState done = result();
+    assertThat(done.stage()).isEqualTo(Stage.STOPPED);
+    assertThat(done.outcomeReason()).isEqualTo("the rep took it over by phone");
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @Test
   void anOutcomeBeforeAnyReplyEndsTheSequenceWithIt() {
     enrol();
     workflow.outcome(new OutcomeSignal("lost", "chose a competitor", "maria"));
