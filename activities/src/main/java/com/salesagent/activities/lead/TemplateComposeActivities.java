@@ -40,6 +40,7 @@ public class TemplateComposeActivities implements ComposeActivities {
   private final Retriever retriever;
   private final Clock clock;
   private final LlmWriter llm;
+  private final TopicFacts topicFacts;
   private final String llmLabel;
 
   public TemplateComposeActivities(LeadStore store, Retriever retriever, Clock clock) {
@@ -50,6 +51,7 @@ public class TemplateComposeActivities implements ComposeActivities {
   public TemplateComposeActivities(
       LeadStore store, Retriever retriever, Clock clock, LlmWriter llm, String llmLabel) {
     this.store = store;
+    this.topicFacts = new TopicFacts(store.database());
     this.retriever = retriever;
     this.clock = clock;
     this.llm = llm;
@@ -115,7 +117,8 @@ public class TemplateComposeActivities implements ComposeActivities {
         throw ApplicationFailure.newFailure(
             "lead " + request.leadId() + " has no research yet", "NoResearch");
       }
-      String topicFact = request.attempt() == 0 ? topicFact(persona, chosen.qualifier()) : null;
+      String topicFact =
+          request.attempt() == 0 ? topicFacts.fact(persona, chosen.qualifier()) : null;
       values.put(
           "fact",
           topicFact != null
@@ -327,42 +330,6 @@ public class TemplateComposeActivities implements ComposeActivities {
   }
 
   /**
-   * For a wording chosen for a research topic ("topic=hiring"), the first sentence of the research
-   * chunk behind that topic in the persona: the message cites what made the lead's topic. Null when
-   * the wording names no topic or the chunk is gone (the retrieved fact is used then).
-   */
-  private String topicFact(Document persona, String qualifier) {
-    String topic = PersonaWording.topic(qualifier);
-    Document evidence = persona == null ? null : persona.get("evidence", Document.class);
-    if (topic == null || evidence == null) {
-      return null;
-    }
-    for (Document t : evidence.getList("topics", Document.class, List.of())) {
-      if (topic.equals(t.getString("value"))
-          && "research".equals(t.getString("source"))
-          && t.getString("evidence") != null
-          && org.bson.types.ObjectId.isValid(t.getString("evidence"))) {
-        Document chunk =
-            store
-                .database()
-                .getCollection(Collections.RESEARCH_RESULTS)
-                .find(
-                    Filters.and(
-                        Filters.eq("_id", new org.bson.types.ObjectId(t.getString("evidence"))),
-                        Filters.eq("leadId", persona.getString("leadId"))))
-                .projection(com.mongodb.client.model.Projections.include("text"))
-                .first();
-        String fact =
-            chunk == null || chunk.getString("text") == null
-                ? ""
-                : fact(topicSentence(chunk.getString("text"), topicWords(topic)));
-        return fact.isEmpty() ? null : fact;
-      }
-    }
-    return null;
-  }
-
-  /**
    * The fact for a message in {@code language}: a recomposition after a rejection tries the next
    * best hit; one left empty by cleaning is passed over, and so, while another hit is left, is one
    * in another language (the enrolment's English profile line in a Spanish message).
@@ -380,51 +347,6 @@ public class TemplateComposeActivities implements ComposeActivities {
       }
     }
     return "";
-  }
-
-  /** The words of the topic's label and phrases (topics collection), by their first 5 letters. */
-  private Set<String> topicWords(String topicId) {
-    Document topic =
-        store
-            .database()
-            .getCollection(com.salesagent.activities.persona.Topics.COLLECTION)
-            .find(Filters.eq("topicId", topicId))
-            .first();
-    StringBuilder text = new StringBuilder(topicId.replace('_', ' '));
-    if (topic != null) {
-      text.append(' ').append(topic.get("label", ""));
-      topic.getList("phrases", String.class, List.of()).forEach(p -> text.append(' ').append(p));
-    }
-    return stems(text.toString());
-  }
-
-  private static Set<String> stems(String text) {
-    Set<String> out = new HashSet<>();
-    for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-      if (w.length() > 3) {
-        out.add(w.length() > 5 ? w.substring(0, 5) : w);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The sentence of a research chunk that says most about the topic (most words shared with its
-   * label and phrases), as the chunk's first sentence is quoted otherwise; the chunk itself when no
-   * sentence shares a word.
-   */
-  static String topicSentence(String chunk, Set<String> topicWords) {
-    String best = chunk;
-    int bestScore = 0;
-    for (String sentence : chunk.strip().split("(?<=[.!?])\\s+")) {
-      Set<String> shared = stems(sentence);
-      shared.retainAll(topicWords);
-      if (shared.size() > bestScore) {
-        best = sentence;
-        bestScore = shared.size();
-      }
-    }
-    return best;
   }
 
   /** Sentence-initial words that read lower-case after "I saw that" / "vi que". */

@@ -15,7 +15,6 @@ import com.salesagent.api.http.FieldError;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
-import com.salesagent.workflows.lead.OutcomeSignal;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.client.WorkflowClient;
@@ -73,6 +72,7 @@ public class LeadResource {
   private final ApprovalResource approvals;
   private final LeadErasure erasure;
   private final PersonaExplanation explanation;
+  private final LeadOutcomes outcomes;
 
   public LeadResource(
       LeadValidator validator,
@@ -90,10 +90,12 @@ public class LeadResource {
     this.enrolment = enrolment;
     this.store = store;
     this.explanation = new PersonaExplanation(store.database());
+
     this.temporal = temporal;
     this.temporalUiUrl = temporalUiUrl;
     this.namespace = namespace;
     this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.outcomes = new LeadOutcomes(store, this::lead, strict);
   }
 
   /** What an enrolment answers: 202 started, or 200 when the lead was enrolled before. */
@@ -415,127 +417,16 @@ public class LeadResource {
     return signal(leadId, "stop", w -> w.stop(why));
   }
 
-  /** What an operator sends to set a lead's outcome. */
-  public record OutcomeRequest(String outcome, String reason) {}
-
-  /** The outcome recorded; {@code workflow}: signalled (it ends with it) or ended (stage set). */
-  public record OutcomeRecorded(String leadId, String outcome, String workflow) {}
-
-  static final int MAX_REASON = 500;
-
   /**
    * {@code POST /api/leads/{leadId}/outcome} {@code {"outcome": "converted" | "lost", "reason":
-   * "..."}}: the business outcome, set by an operator. Recorded on the contact (outcome, by whom,
-   * when), in the timeline and the audit log; the lead's workflow ends with it, or, when it has
-   * ended already (a reply, no response), the stage is set to the outcome. A second outcome for the
-   * same lead is 409.
+   * "..."}}: the business outcome, set by an operator ({@link LeadOutcomes}).
    */
   @POST
   @Path("/{leadId}/outcome")
   @Consumes(MediaType.WILDCARD)
   public Response outcome(
       @Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
-    OutcomeRequest request;
-    try {
-      request = strict.readValue(body, OutcomeRequest.class);
-    } catch (IOException e) {
-      throw new ApiException(400, "the body is not a JSON outcome", FieldError.ofJson(e));
-    }
-    List<FieldError> errors = new ArrayList<>();
-    if (request == null
-        || !(OutcomeSignal.CONVERTED.equals(request.outcome())
-            || OutcomeSignal.LOST.equals(request.outcome()))) {
-      errors.add(new FieldError("outcome", "converted or lost"));
-    }
-    if (request != null && request.reason() != null && request.reason().length() > MAX_REASON) {
-      errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
-    }
-    if (!errors.isEmpty()) {
-      throw new ApiException(422, "invalid outcome", errors);
-    }
-    Document contact = store.contact(leadId);
-    if (contact == null) {
-      throw ApiException.notFound("lead " + leadId, "leadId");
-    }
-    String reason = request.reason() == null ? null : LeadValidator.line(request.reason());
-    java.util.Date at = new java.util.Date();
-    long set =
-        store
-            .contacts()
-            .updateOne(
-                com.mongodb.client.model.Filters.and(
-                    com.mongodb.client.model.Filters.eq("leadId", leadId),
-                    com.mongodb.client.model.Filters.exists("outcome", false)),
-                com.mongodb.client.model.Updates.set(
-                    "outcome",
-                    new Document("value", request.outcome())
-                        .append("reason", reason)
-                        .append("by", operator.name())
-                        .append("at", at)))
-            .getModifiedCount();
-    if (set == 0) {
-      String already = outcomeOf(leadId);
-      if (!request.outcome().equals(already)) {
-        throw new ApiException(
-            409,
-            "the lead's outcome is set already",
-            List.of(new FieldError("outcome", "already " + already)));
-      }
-      // The same outcome again: a retry after a failure between the write and the signal (or a
-      // double click). The workflow is told again (it ignores a second outcome); nothing else.
-      String workflow = tell(leadId, request, contact, reason, operator);
-      return Response.ok(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
-    }
-    store.recordInteraction(
-        leadId,
-        contact.getString("campaignId"),
-        contact.getString("variantId"),
-        request.outcome(),
-        null,
-        "by " + operator.name() + (reason == null ? "" : ": " + reason),
-        at.toInstant());
-    store
-        .database()
-        .getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG)
-        .insertOne(
-            new Document("action", "lead_outcome")
-                .append("by", operator.name())
-                .append("leadId", leadId)
-                .append("outcome", request.outcome())
-                .append("reason", reason)
-                .append("at", at));
-    String workflow = tell(leadId, request, contact, reason, operator);
-    return Response.accepted(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
-  }
-
-  /**
-   * Tells the lead's workflow, which ends with the outcome ("signalled"); when it has ended already
-   * (replied, no response), the outcome becomes the lead's stage and its event is queued ("ended").
-   * Safe to repeat.
-   */
-  private String tell(
-      String leadId, OutcomeRequest request, Document contact, String reason, Operator operator) {
-    try {
-      lead(leadId).outcome(new OutcomeSignal(request.outcome(), reason, operator.name()));
-      return "signalled";
-    } catch (io.temporal.client.WorkflowNotFoundException e) {
-      store.setContactFields(leadId, new Document("stage", request.outcome()));
-      new com.salesagent.activities.notify.Notifications(
-              store.database(), java.time.Clock.systemUTC())
-          .emit(
-              "lead." + request.outcome(),
-              leadId,
-              contact.getString("campaignId"),
-              request.outcome(),
-              reason);
-      return "ended";
-    }
-  }
-
-  private String outcomeOf(String leadId) {
-    Document c = store.contact(leadId);
-    Document o = c == null ? null : c.get("outcome", Document.class);
-    return o == null ? "set" : o.getString("value");
+    return outcomes.set(operator.name(), leadId, body);
   }
 
   /**

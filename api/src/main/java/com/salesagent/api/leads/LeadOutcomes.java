@@ -1,0 +1,146 @@
+package com.salesagent.api.leads;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OutcomeSignal;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.bson.Document;
+
+/** The business outcome of a lead (converted or lost), set by an operator through the API. */
+final class LeadOutcomes {
+  /** What an operator sends to set a lead's outcome. */
+  public record OutcomeRequest(String outcome, String reason) {}
+
+  /** The outcome recorded; {@code workflow}: signalled (it ends with it) or ended (stage set). */
+  public record OutcomeRecorded(String leadId, String outcome, String workflow) {}
+
+  static final int MAX_REASON = 500;
+
+  private final LeadStore store;
+  private final Function<String, LeadWorkflow> lead;
+  private final ObjectMapper strict;
+
+  LeadOutcomes(LeadStore store, Function<String, LeadWorkflow> lead, ObjectMapper strict) {
+    this.store = store;
+    this.lead = lead;
+    this.strict = strict;
+  }
+
+  /**
+   * Records the outcome an operator set: on the contact once (outcome, by whom, when), in the
+   * timeline and the audit log; the lead's workflow ends with it, or, when it has ended already (a
+   * reply without interest, no response), the stage becomes the outcome. The same outcome again is
+   * 200 (a retry: the workflow is told again), another is 409; a bad body 400, a bad field 422, an
+   * unknown lead 404.
+   */
+  Response set(String operator, String leadId, byte[] body) {
+    OutcomeRequest request;
+    try {
+      request = strict.readValue(body, OutcomeRequest.class);
+    } catch (IOException e) {
+      throw new ApiException(400, "the body is not a JSON outcome", FieldError.ofJson(e));
+    }
+    List<FieldError> errors = new ArrayList<>();
+    if (request == null
+        || !(OutcomeSignal.CONVERTED.equals(request.outcome())
+            || OutcomeSignal.LOST.equals(request.outcome()))) {
+      errors.add(new FieldError("outcome", "converted or lost"));
+    }
+    if (request != null && request.reason() != null && request.reason().length() > MAX_REASON) {
+      errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid outcome", errors);
+    }
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    String reason = request.reason() == null ? null : LeadValidator.line(request.reason());
+    java.util.Date at = new java.util.Date();
+    long set =
+        store
+            .contacts()
+            .updateOne(
+                com.mongodb.client.model.Filters.and(
+                    com.mongodb.client.model.Filters.eq("leadId", leadId),
+                    com.mongodb.client.model.Filters.exists("outcome", false)),
+                com.mongodb.client.model.Updates.set(
+                    "outcome",
+                    new Document("value", request.outcome())
+                        .append("reason", reason)
+                        .append("by", operator)
+                        .append("at", at)))
+            .getModifiedCount();
+    if (set == 0) {
+      String already = outcomeOf(leadId);
+      if (!request.outcome().equals(already)) {
+        throw new ApiException(
+            409,
+            "the lead's outcome is set already",
+            List.of(new FieldError("outcome", "already " + already)));
+      }
+      // The same outcome again: a retry after a failure between the write and the signal (or a
+      // double click). The workflow is told again (it ignores a second outcome); nothing else.
+      String workflow = tell(leadId, request, contact, reason, operator);
+      return Response.ok(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
+    }
+    store.recordInteraction(
+        leadId,
+        contact.getString("campaignId"),
+        contact.getString("variantId"),
+        request.outcome(),
+        null,
+        "by " + operator + (reason == null ? "" : ": " + reason),
+        at.toInstant());
+    store
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG)
+        .insertOne(
+            new Document("action", "lead_outcome")
+                .append("by", operator)
+                .append("leadId", leadId)
+                .append("outcome", request.outcome())
+                .append("reason", reason)
+                .append("at", at));
+    String workflow = tell(leadId, request, contact, reason, operator);
+    return Response.accepted(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
+  }
+
+  /**
+   * Tells the lead's workflow, which ends with the outcome ("signalled"); when it has ended already
+   * (replied, no response), the outcome becomes the lead's stage and its event is queued ("ended").
+   * Safe to repeat.
+   */
+  private String tell(
+      String leadId, OutcomeRequest request, Document contact, String reason, String operator) {
+    try {
+      lead.apply(leadId).outcome(new OutcomeSignal(request.outcome(), reason, operator));
+      return "signalled";
+    } catch (io.temporal.client.WorkflowNotFoundException e) {
+      store.setContactFields(leadId, new Document("stage", request.outcome()));
+      new com.salesagent.activities.notify.Notifications(
+              store.database(), java.time.Clock.systemUTC())
+          .emit(
+              "lead." + request.outcome(),
+              leadId,
+              contact.getString("campaignId"),
+              request.outcome(),
+              reason);
+      return "ended";
+    }
+  }
+
+  private String outcomeOf(String leadId) {
+    Document c = store.contact(leadId);
+    Document o = c == null ? null : c.get("outcome", Document.class);
+    return o == null ? "set" : o.getString("value");
+  }
+}
