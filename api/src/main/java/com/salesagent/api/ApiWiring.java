@@ -186,6 +186,8 @@ public final class ApiWiring {
                 inbox,
                 senderDirectory),
             new SendersResource(senders, senderDirectory, clock),
+            new com.salesagent.api.owners.OwnersResource(connections.mongo().database(), clock),
+            new com.salesagent.api.owners.HandOffsResource(connections.mongo().database(), clock),
             new LeadMediaResource(store, connections.storage().storage()));
     this.resources = withDescription(resources);
     if (endpoints.whatsapp().appSecret().isBlank()) {

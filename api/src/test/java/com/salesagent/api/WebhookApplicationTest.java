@@ -395,6 +395,142 @@ final class WebhookApplicationTest extends AppTestHarness {
                             && n[0].contains("\"type\":\"lead.lost\"")));
   }
 
+  private HttpResponse<String> put(String path, String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /**
+   * The hand-off: owners managed through the API (bad fields named), an interested lead handed to
+   * one (contact, queue, signed webhook), the rep's free-text reply sent through the lead's send
+   * path once per request id (the lead is then in conversation), what cannot go refused with the
+   * reason: free text outside the 24 h window, an ended lead, bad fields.
+   */
+  @Test
+  void anInterestedLeadIsHandedToAnOwnerWhoWritesToItFromTheDashboard() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    HttpResponse<String> bad =
+        put(
+            "/api/owners/ana",
+            "{\"name\":\"Ana\",\"timezone\":\"Mars/Base\",\"capacity\":0,"
+                + "\"workingHours\":{\"start\":\"9am\",\"end\":\"18:00\"},\"email\":\"a@b\"}");
+    assertThat(bad.statusCode()).isEqualTo(422);
+    for (String field : java.util.List.of("timezone", "capacity", "workingHours.start", "email")) {
+      assertThat(bad.body()).contains("\"field\":\"" + field + "\"");
+    }
+    HttpResponse<String> created =
+        put(
+            "/api/owners/ana",
+            "{\"name\":\"Ana Souza\",\"timezone\":\"UTC\",\"capacity\":5,\"segments\":[]}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    try {
+      String leadId = "handoff-" + UUID.randomUUID();
+      String phone = phone();
+      String wamid = enrolAndAwaitFirstSend(leadId, phone);
+
+      // Before the lead writes, free text cannot go: the error says what to send instead.
+      HttpResponse<String> early =
+          postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"Hello\"}");
+      assertThat(early.statusCode()).isEqualTo(409);
+      assertThat(early.body()).contains("\"field\":\"text\"").contains("re_engagement");
+
+      String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
+      emulator().recipientWrote(phone);
+      assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+      await(
+          "handed off",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      assertThat(store().contact(leadId).getString("ownerId")).isEqualTo("ana");
+      HttpResponse<String> queue = get("/api/handoffs?ownerId=ana");
+      assertThat(queue.statusCode()).isEqualTo(200);
+      var row = json.readTree(queue.body()).path("handoffs").get(0);
+      assertThat(row.path("leadId").asText()).isEqualTo(leadId);
+      assertThat(row.path("dueAt").asText()).isNotBlank();
+      assertThat(row.path("overdue").asBoolean()).isFalse();
+      await(
+          "lead.handed_off notified",
+          Duration.ofSeconds(15),
+          () ->
+              NOTIFIED.stream()
+                  .anyMatch(
+                      n ->
+                          n[0].contains("\"leadId\":\"" + leadId + "\"")
+                              && n[0].contains("\"type\":\"lead.handed_off\"")
+                              && n[0].contains("\"ownerId\":\"ana\"")));
+
+      for (String invalid :
+          java.util.List.of(
+              "{\"text\":\"   \"}",
+              "{\"text\":\"a\",\"template\":\"re_engagement\"}",
+              "{\"template\":\"promo\"}",
+              "{\"text\":\"" + "x".repeat(4097) + "\"}",
+              "{\"text\":\"a\",\"ownerId\":\"nobody\"}")) {
+        assertThat(postJson("/api/leads/" + leadId + "/replies", invalid).statusCode())
+            .as(invalid)
+            .isEqualTo(422);
+      }
+      String text = "Hi, Ana here from sales. When suits you for a 15 minute call?";
+      String body = "{\"text\":\"" + text + "\",\"ownerId\":\"ana\",\"requestId\":\"r-1\"}";
+      HttpResponse<String> queued = postJson("/api/leads/" + leadId + "/replies", body);
+      assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+      String key = json.readTree(queued.body()).path("idempotencyKey").asText();
+      await(
+          "the rep's message at the Cloud API",
+          Duration.ofSeconds(15),
+          () -> text.equals(emulator().lastTextFor(phone)));
+      await(
+          "in conversation",
+          Duration.ofSeconds(15),
+          () -> "in_conversation".equals(store().contact(leadId).getString("stage")));
+      assertThat(store().messageByKey(key).getString("wamid")).isNotBlank();
+      assertThat(store().interactions(leadId))
+          .anyMatch(e -> "owner_replied".equals(e.getString("type")));
+      // The same request again (a retry): nothing more reaches the lead.
+      int before = emulator().acceptedFor(phone);
+      HttpResponse<String> retried = postJson("/api/leads/" + leadId + "/replies", body);
+      assertThat(retried.statusCode()).isEqualTo(200);
+      Thread.sleep(1000);
+      assertThat(emulator().acceptedFor(phone)).isEqualTo(before);
+      assertThat(
+              app()
+                  .connections()
+                  .mongo()
+                  .database()
+                  .getCollection("audit_log")
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("action", "owner_reply"), Filters.eq("leadId", leadId))))
+          .isEqualTo(1);
+
+      assertThat(
+              postJson(
+                      "/api/leads/" + leadId + "/outcome",
+                      "{\"outcome\":\"converted\",\"reason\":\"booked\"}")
+                  .statusCode())
+          .isEqualTo(202);
+      await(
+          "converted",
+          Duration.ofSeconds(15),
+          () -> "converted".equals(store().contact(leadId).getString("stage")));
+      HttpResponse<String> ended =
+          postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"One more thing\"}");
+      assertThat(ended.statusCode()).isEqualTo(409);
+      assertThat(ended.body()).contains("stage converted");
+    } finally {
+      HttpResponse<String> off =
+          send(
+              HttpRequest.newBuilder(URI.create(url("/api/owners/ana")))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .DELETE());
+      assertThat(off.statusCode()).isEqualTo(200);
+      assertThat(off.body()).contains("\"active\":false");
+    }
+  }
+
   @Test
   void aNotNowReplyIsTriagedAndSnoozesTheLead() throws Exception {
     emulator().setBehaviour(ackOnly());

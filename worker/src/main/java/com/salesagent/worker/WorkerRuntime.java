@@ -198,6 +198,8 @@ public final class WorkerRuntime implements Managed {
                       : ReplyClassifier.LEXICON)
               .withImageDescriptions(ImageDescriber.from(llm)),
           new VariantActivitiesImpl(connections.mongo().database(), clock),
+          new com.salesagent.activities.handoff.HandOffActivitiesImpl(
+              connections.mongo().database(), clock),
           new LeadErasureActivitiesImpl(
               store, connections.storage().storage(), connections.temporal().client(), clock));
     }

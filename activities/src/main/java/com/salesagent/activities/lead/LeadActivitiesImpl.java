@@ -286,7 +286,8 @@ public class LeadActivitiesImpl implements LeadActivities {
         reconciliation.get("policy", LeadPolicy.HOLD),
         Duration.parse(
             definition.get("reEngageAfter", LeadPolicy.DEFAULT_RE_ENGAGE_AFTER.toString())),
-        definition.getInteger("maxReEngagements", 1));
+        definition.getInteger("maxReEngagements", 1),
+        Duration.parse(definition.get("handOffSla", LeadPolicy.DEFAULT_HAND_OFF_SLA.toString())));
   }
 
   @Override

@@ -100,6 +100,8 @@ public final class MongoSchema {
     // The kill-switch pages through a variant's leads in lead-id order.
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "leadId"));
     index(db, Collections.CONTACTS, Indexes.ascending("segment", "stage"));
+    // Owners' loads (Owners.loads) and the Hand-offs queue.
+    index(db, Collections.CONTACTS, Indexes.ascending("ownerId", "stage"));
     index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
     index(

@@ -12,11 +12,13 @@ import org.bson.Document;
 
 /**
  * The outbox of lead events that other tools (a CRM, the sales reps' chat) are told about through
- * signed outbound webhooks: {@code lead.interested}, and the outcomes {@code lead.replied}, {@code
- * lead.converted}, {@code lead.lost}, {@code lead.opted_out}, {@code lead.no_response}, {@code
- * lead.failed}, {@code lead.stopped}. Written where the event is recorded (the timeline), once per
- * lead and type whatever the retries (the id is {@code <leadId>:<type>}); delivered by the API
- * processes' dispatcher. Ids, stages and the operator's reason only: no phone number, no name.
+ * signed outbound webhooks: {@code lead.interested}, {@code lead.handed_off} and {@code
+ * lead.handoff_reminder} (naming the sales rep by id, once per hand-off attempt), and the outcomes
+ * {@code lead.replied}, {@code lead.converted}, {@code lead.lost}, {@code lead.opted_out}, {@code
+ * lead.no_response}, {@code lead.failed}, {@code lead.stopped}. Written where the event is recorded
+ * (the timeline), once per lead and type whatever the retries (the id is {@code <leadId>:<type>});
+ * delivered by the API processes' dispatcher. Ids, stages and the operator's reason only: no phone
+ * number, no name.
  */
 public final class Notifications {
   public static final String COLLECTION = "notifications";
@@ -55,11 +57,40 @@ public final class Notifications {
 
   /** Queues the event once per lead and type; a retry (or a replay) queues nothing more. */
   public void emit(String type, String leadId, String campaignId, String stage, String reason) {
+    insert(leadId + ":" + type, type, leadId, campaignId, stage, reason, null);
+  }
+
+  /**
+   * Queues an event that may happen several times for a lead (a hand-off, a reminder), once per
+   * {@code occurrence} (the hand-off's attempt), naming the sales rep concerned ({@code ownerId},
+   * an id).
+   */
+  public void emit(
+      String type,
+      String leadId,
+      String campaignId,
+      String stage,
+      String reason,
+      String ownerId,
+      int occurrence) {
+    insert(
+        leadId + ":" + type + ":" + occurrence, type, leadId, campaignId, stage, reason, ownerId);
+  }
+
+  private void insert(
+      String id,
+      String type,
+      String leadId,
+      String campaignId,
+      String stage,
+      String reason,
+      String ownerId) {
     Instant now = clock.instant();
     try {
       outbox.insertOne(
-          new Document("_id", leadId + ":" + type)
+          new Document("_id", id)
               .append("type", type)
+              .append("ownerId", ownerId)
               .append("leadId", leadId)
               .append("campaignId", campaignId)
               .append("stage", stage)

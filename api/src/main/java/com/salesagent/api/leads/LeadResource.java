@@ -73,6 +73,7 @@ public class LeadResource {
   private final LeadErasure erasure;
   private final PersonaExplanation explanation;
   private final LeadOutcomes outcomes;
+  private final LeadConversation conversation;
 
   public LeadResource(
       LeadValidator validator,
@@ -96,6 +97,8 @@ public class LeadResource {
     this.namespace = namespace;
     this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     this.outcomes = new LeadOutcomes(store, this::lead, strict);
+    this.conversation =
+        new LeadConversation(store, this::lead, strict, java.time.Clock.systemUTC());
   }
 
   /** What an enrolment answers: 202 started, or 200 when the lead was enrolled before. */
@@ -427,6 +430,31 @@ public class LeadResource {
   public Response outcome(
       @Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
     return outcomes.set(operator.name(), leadId, body);
+  }
+
+  /**
+   * {@code POST /api/leads/{leadId}/replies} {@code {"text": "..."}} inside WhatsApp's 24 h window,
+   * or {@code {"template": "re_engagement"}} outside it; optional {@code ownerId} (the sales rep)
+   * and {@code requestId} (a retry with the same id sends once). A person's message through the
+   * lead's own send path, audited with the operator's name ({@link LeadConversation}).
+   */
+  @POST
+  @Path("/{leadId}/replies")
+  @Consumes(MediaType.WILDCARD)
+  public Response reply(@Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
+    return conversation.reply(operator.name(), leadId, body);
+  }
+
+  /**
+   * {@code POST /api/leads/{leadId}/handoff/accept} (optional {@code {"ownerId": "..."}}): the
+   * sales rep takes the lead handed to them; the SLA is met and the lead is in conversation.
+   */
+  @POST
+  @Path("/{leadId}/handoff/accept")
+  @Consumes(MediaType.WILDCARD)
+  public Response acceptHandOff(
+      @Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
+    return conversation.accept(operator.name(), leadId, body);
   }
 
   /**

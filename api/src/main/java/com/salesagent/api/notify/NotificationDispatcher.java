@@ -197,6 +197,9 @@ public final class NotificationDispatcher implements Managed {
     out.put("campaignId", event.getString("campaignId"));
     out.put("stage", event.getString("stage"));
     out.put("reason", event.getString("reason"));
+    if (event.getString("ownerId") != null) {
+      out.put("ownerId", event.getString("ownerId"));
+    }
     out.put("at", event.getDate("at").toInstant().toString());
     out.put("attempt", attempt);
     return json.writeValueAsBytes(out);

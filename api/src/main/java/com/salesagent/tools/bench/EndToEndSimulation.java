@@ -41,7 +41,15 @@ public final class EndToEndSimulation {
 
   /** Leads with an outcome: ended, or interested (replied; its workflow goes on). */
   static final List<String> TERMINAL =
-      List.of("replied", "interested", "opted_out", "no_response", "failed", "stopped");
+      List.of(
+          "replied",
+          "interested",
+          "handed_off",
+          "in_conversation",
+          "opted_out",
+          "no_response",
+          "failed",
+          "stopped");
 
   /**
    * What to run: hidden reply rates per segment and variant id, the strategy and its settings, how
@@ -211,7 +219,8 @@ public final class EndToEndSimulation {
       }
       expected += rates.getOrDefault(variant, 0.0);
       allocation.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
-      if ("replied".equals(c.getString("stage")) || "interested".equals(c.getString("stage"))) {
+      if ("replied".equals(c.getString("stage"))
+          || com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(c.getString("stage"))) {
         replies++;
         repliesByArm.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
       }

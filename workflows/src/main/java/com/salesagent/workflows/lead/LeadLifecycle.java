@@ -37,15 +37,11 @@ final class LeadLifecycle implements LeadWorkflow {
    */
   static final String SEGMENT_AT_SEND = "segment-at-send";
 
-  /**
-   * Version 1: a reply with interest does not end the lifecycle: the lead is INTERESTED until an
-   * operator sets its outcome (converted, lost); not converted within its segment's window, it gets
-   * a re-engagement (at most its policy's number), then it is lost.
-   */
-  static final String AFTER_THE_REPLY = "after-the-reply";
-
   /** Version 1: the first steps overlap (see beginOverlapped); research on TaskQueues.RESEARCH. */
   static final String OVERLAPPED_FIRST_STEPS = "overlapped-first-steps";
+
+  /** People's messages waiting to go out at once, at most (more are dropped: a runaway client). */
+  static final int MAX_PENDING_REPLIES = 20;
 
   private final int continueAsNewAfterEvents;
   private LeadRun run = new LeadRun();
@@ -54,6 +50,7 @@ final class LeadLifecycle implements LeadWorkflow {
   private Waits waits;
   private Approvals approvals;
   private Sending sending;
+  private AfterTheReply afterTheReply;
   private LeadPolicy policy;
 
   LeadLifecycle(int continueAsNewAfterEvents) {
@@ -76,6 +73,7 @@ final class LeadLifecycle implements LeadWorkflow {
     approvals = new Approvals(run, stages, waits, stubs.leads);
     sending = new Sending(run, stubs, stages, waits, approvals);
     sending.onSegmentMatched(this::moved);
+    afterTheReply = new AfterTheReply(run, stubs, stages, waits, sending);
   }
 
   @Override
@@ -178,13 +176,14 @@ final class LeadLifecycle implements LeadWorkflow {
   private void policy(LeadPolicy policy) {
     this.policy = policy;
     sending.policy(policy);
+    afterTheReply.policy(policy);
   }
 
   /** The follow-up policy of the segment, until an outcome. */
   private void sequence() {
     while (true) {
-      if (interestedReply()) {
-        interested();
+      if (afterTheReply.interestedReply()) {
+        afterTheReply.interested();
       }
       if (stages.finishIfEnded()) {
         return;
@@ -196,15 +195,19 @@ final class LeadLifecycle implements LeadWorkflow {
         waits.pause();
         continue;
       }
+      if (!run.ownerReplies.isEmpty()) {
+        afterTheReply.ownerReply();
+        continue;
+      }
       if (run.snoozeUntil != null) {
         snooze();
         continue;
       }
       if (run.interestedAt != null) {
-        awaitConversion();
+        afterTheReply.awaitConversion();
         continue;
       }
-      MessageView last = run.lastMessage();
+      MessageView last = run.lastSequenceMessage();
       if (last == null) {
         sending.step(0, FIRST_CONTACT, false);
       } else if ("failed".equals(last.status())) {
@@ -225,7 +228,7 @@ final class LeadLifecycle implements LeadWorkflow {
     boolean closing = run.followUpsSent >= policy.maxFollowUps();
     String action = closing ? "close_no_response" : read ? "follow_up_read" : "follow_up_unread";
     stages.set(Stage.AWAITING_RESPONSE, action, due, null, null);
-    if (!undisturbedUntil(due, seen)) {
+    if (!waits.undisturbedUntil(due, seen)) {
       return; // ended, something changed, or time to continue as new: the loop decides again
     }
     if (closing) {
@@ -234,78 +237,6 @@ final class LeadLifecycle implements LeadWorkflow {
     }
     run.followUpsSent++;
     sending.step(run.followUpsSent, action, false);
-  }
-
-  /**
-   * The reply that ended the sequence showed interest, or came from a lead already interested (the
-   * conversation goes on), and nothing outranks it (no opt-out, stop or operator's outcome): the
-   * lifecycle goes on. Runs recorded before version 1 end as replied.
-   */
-  private boolean interestedReply() {
-    return run.replied
-        && !run.optedOut
-        && !run.stopped
-        && run.requestedOutcome == null
-        && run.endedBy == Stage.REPLIED
-        && !run.stage.terminal()
-        && ("interested".equals(run.lastReplyIntent) || run.interestedAt != null)
-        && Workflow.getVersion(AFTER_THE_REPLY, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION;
-  }
-
-  /** The lead is interested (again: its clock and re-engagements start over). */
-  private void interested() {
-    boolean again = run.interestedAt != null;
-    run.replied = false;
-    run.endedBy = null;
-    run.lastReplyIntent = null;
-    run.interestedAt = stages.now();
-    run.reEngagementsSent = 0;
-    run.lastReEngagementAt = null;
-    stages.set(
-        Stage.INTERESTED,
-        "re_engage",
-        run.interestedAt.plus(policy.reEngagementDelay()),
-        again ? "replied_again" : "interested",
-        again ? "the conversation goes on" : "interested: waiting for an outcome");
-  }
-
-  /**
-   * An interested lead: until an operator's outcome (or an opt-out, a stop, a new reply, a snooze),
-   * a re-engagement once its window passes without one, at most {@code reEngagements()} times;
-   * after the last one's window, the lead is lost.
-   */
-  private void awaitConversion() {
-    int seen = run.changes;
-    Instant since = run.lastReEngagementAt != null ? run.lastReEngagementAt : run.interestedAt;
-    Instant due = since.plus(policy.reEngagementDelay());
-    boolean closing = run.reEngagementsSent >= policy.reEngagements();
-    stages.set(Stage.INTERESTED, closing ? "close_lost" : "re_engage", due, null, null);
-    if (!undisturbedUntil(due, seen)) {
-      return; // ended, something changed, or time to continue as new: the loop decides again
-    }
-    if (closing) {
-      stages.finish(
-          Stage.LOST,
-          "interested, not converted after " + run.reEngagementsSent + " re-engagements");
-      return;
-    }
-    run.reEngagementsSent++;
-    sending.step(run.followUpsSent + run.reEngagementsSent, "re_engagement", false);
-    run.lastReEngagementAt = stages.now();
-  }
-
-  /**
-   * Waits until {@code due}; false when the lead ended or the loop must decide again first:
-   * something changed since {@code seen} (a status, a reply, an outcome), a snooze came, or the
-   * history is long enough to continue as new.
-   */
-  private boolean undisturbedUntil(Instant due, int seen) {
-    return waits.until(due, () -> disturbed(seen)) && !disturbed(seen);
-  }
-
-  private boolean disturbed(int seen) {
-    return run.changes != seen || run.snoozeUntil != null || waits.historyFull();
   }
 
   /**
@@ -400,6 +331,30 @@ final class LeadLifecycle implements LeadWorkflow {
   @Override
   public void inboundMessage(InboundMessageSignal message) {
     Signals.inbound(run, message, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+  }
+
+  @Override
+  public void ownerAction(OwnerAction action) {
+    if (action == null || run.stage.terminal() || run.ownerActedAt != null) {
+      return;
+    }
+    run.ownerAction = action;
+    run.changes++;
+  }
+
+  @Override
+  public void ownerReply(OwnerReply reply) {
+    if (reply == null || run.stage.terminal() || run.ownerReplies.size() >= MAX_PENDING_REPLIES) {
+      return;
+    }
+    // A retried API call signals the same message again: it goes once.
+    if (run.ownerReplyKeys.contains(reply.idempotencyKey())
+        || run.ownerReplies.stream()
+            .anyMatch(r -> r.idempotencyKey().equals(reply.idempotencyKey()))) {
+      return;
+    }
+    run.ownerReplies.add(reply);
+    run.changes++;
   }
 
   @Override

@@ -500,6 +500,16 @@ class LeadLifecycleV0 implements LeadWorkflow {
   }
 
   @Override
+  public void ownerAction(OwnerAction action) {
+    // The first version predates hand-offs: its runs end as they always did.
+  }
+
+  @Override
+  public void ownerReply(OwnerReply reply) {
+    // The first version predates people's messages: nothing is sent.
+  }
+
+  @Override
   public void inboundMessage(InboundMessageSignal message) {
     if (lastInboundAt == null || message.at().isAfter(lastInboundAt)) {
       lastInboundAt = message.at();

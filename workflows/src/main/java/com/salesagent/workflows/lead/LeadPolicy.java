@@ -24,11 +24,48 @@ public record LeadPolicy(
     Duration unknownSendWindow,
     String unknownSendPolicy,
     Duration reEngageAfter,
-    Integer maxReEngagements) {
+    Integer maxReEngagements,
+    Duration handOffSla) {
   public static final String HOLD = "hold";
 
   /** An interested lead not converted this long after its reply (or the last re-engagement). */
   public static final Duration DEFAULT_RE_ENGAGE_AFTER = Duration.ofDays(3);
+
+  /** A sales rep's time to act on a lead handed to them, in their working hours. */
+  public static final Duration DEFAULT_HAND_OFF_SLA = Duration.ofHours(2);
+
+  public LeadPolicy(
+      Duration readNoReplyDelay,
+      Duration unreadDelay,
+      int maxFollowUps,
+      String quietHoursStart,
+      String quietHoursEnd,
+      Duration customerServiceWindow,
+      Duration rateLimitBackoff,
+      int maxRateLimitRetries,
+      Duration approvalSla,
+      String approvalDefault,
+      Duration unknownSendWindow,
+      String unknownSendPolicy,
+      Duration reEngageAfter,
+      Integer maxReEngagements) {
+    this(
+        readNoReplyDelay,
+        unreadDelay,
+        maxFollowUps,
+        quietHoursStart,
+        quietHoursEnd,
+        customerServiceWindow,
+        rateLimitBackoff,
+        maxRateLimitRetries,
+        approvalSla,
+        approvalDefault,
+        unknownSendWindow,
+        unknownSendPolicy,
+        reEngageAfter,
+        maxReEngagements,
+        DEFAULT_HAND_OFF_SLA);
+  }
 
   public LeadPolicy(
       Duration readNoReplyDelay,
@@ -101,6 +138,11 @@ public record LeadPolicy(
   /** Re-engagements before an interested lead that does not convert is lost (default 1). */
   public int reEngagements() {
     return maxReEngagements == null ? 1 : maxReEngagements;
+  }
+
+  /** The owner's SLA (defaulted for policies recorded before it existed). */
+  public Duration ownerSla() {
+    return handOffSla == null ? DEFAULT_HAND_OFF_SLA : handOffSla;
   }
 
   public boolean resendUnknown() {

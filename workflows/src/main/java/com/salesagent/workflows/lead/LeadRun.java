@@ -61,6 +61,34 @@ public final class LeadRun {
 
   public Instant lastReEngagementAt;
 
+  /**
+   * The hand-off to a sales rep (version "hand-off"): wanted once the lead is first interested; the
+   * owner (an id), the attempt (1 first, then each reassignment), the SLA's reminder and deadline,
+   * whether the reminder went, when to try again when no owner had capacity.
+   */
+  public boolean handOffWanted;
+
+  public String ownerId;
+  public int handOffAttempt;
+  public Instant ownerRemindAt;
+  public Instant ownerDueAt;
+  public boolean ownerReminded;
+  public Instant handOffRetryAt;
+
+  /** When a person first acted on the lead (accepted it, wrote to it): the SLA is met. */
+  public Instant ownerActedAt;
+
+  /** A person's action signalled, until the lifecycle records it. */
+  public OwnerAction ownerAction;
+
+  /** Messages people asked to send the lead, in order, until each is sent (or refused). */
+  public ArrayList<OwnerReply> ownerReplies = new ArrayList<>();
+
+  public int ownerRepliesSent;
+
+  /** Keys of people's messages taken from the queue (the last 50): a repeated signal is dropped. */
+  public ArrayList<String> ownerReplyKeys = new ArrayList<>();
+
   /** An outcome an operator set (converted or lost), until the lifecycle records it. */
   public Stage requestedOutcome;
 
@@ -113,6 +141,19 @@ public final class LeadRun {
 
   public MessageView lastMessage() {
     return messages.isEmpty() ? null : messages.get(messages.size() - 1);
+  }
+
+  /**
+   * The last message of the automated sequence: people's messages (kind {@code owner_*}) neither
+   * start a follow-up clock nor are resent by it.
+   */
+  public MessageView lastSequenceMessage() {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if (!MessageView.isOwners(messages.get(i).kind())) {
+        return messages.get(i);
+      }
+    }
+    return null;
   }
 
   /** The answer to the state query. */

@@ -13,6 +13,12 @@ final class LeadStubs {
           LeadActivities.class,
           ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
 
+  /** Hand-offs: a few MongoDB reads and writes and an outbox insert, retried as they are. */
+  final HandOffActivities handOffs =
+      Workflow.newActivityStub(
+          HandOffActivities.class,
+          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+
   /**
    * Research reads the lead's website when enabled, whose failures yield nothing inside the
    * activity; what fails the activity is the infrastructure (MongoDB, a dead worker), so it is

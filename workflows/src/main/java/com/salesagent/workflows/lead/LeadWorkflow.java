@@ -39,6 +39,14 @@ public interface LeadWorkflow {
   @SignalMethod
   void optOut(OptOutSignal optOut);
 
+  /** A sales rep took the lead handed to them: the SLA is met, the lead is in conversation. */
+  @SignalMethod
+  void ownerAction(OwnerAction action);
+
+  /** A message a person wrote to the lead (or asked the re-engagement template for): send it. */
+  @SignalMethod
+  void ownerReply(OwnerReply reply);
+
   /** An operator disabled this variant: switch to another before the next send. */
   @SignalMethod
   void variantDisabled(String variantId);

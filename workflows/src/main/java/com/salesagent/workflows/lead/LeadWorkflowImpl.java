@@ -84,6 +84,16 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
+  public void ownerAction(OwnerAction action) {
+    deliver(w -> w.ownerAction(action));
+  }
+
+  @Override
+  public void ownerReply(OwnerReply reply) {
+    deliver(w -> w.ownerReply(reply));
+  }
+
+  @Override
   public void variantDisabled(String variantId) {
     deliver(w -> w.variantDisabled(variantId));
   }

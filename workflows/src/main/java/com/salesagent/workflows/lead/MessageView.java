@@ -14,6 +14,13 @@ public record MessageView(
     Instant failedAt,
     Integer errorCode) {
 
+  /** Kind of a message a person sent (free text): not part of the automated sequence. */
+  public static final String OWNER_TEXT = "owner_text";
+
+  public static boolean isOwners(String kind) {
+    return kind != null && kind.startsWith("owner_");
+  }
+
   /**
    * Applies a status callback. Each timestamp keeps the earliest value seen and "read" implies
    * "delivered", so duplicates and any arrival order give the same result.

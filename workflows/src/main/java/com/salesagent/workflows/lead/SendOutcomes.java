@@ -74,11 +74,36 @@ final class SendOutcomes {
     }
   }
 
+  /**
+   * Sends a message a person wrote (stored under the request's key by the API) as {@link #deliver}
+   * sends the sequence's, with the same outcomes, except that a refusal or a failed call is
+   * recorded and the lead goes on: a person's message refused is not the lead's failure, and it is
+   * never replaced by a template.
+   */
+  void deliverOwnerReply(SendRequest request, String by) {
+    int before = run.messages.size();
+    SendRequest next = request;
+    while (next != null && !run.ended()) {
+      SendResult result;
+      try {
+        result = stubs.messaging.send(next);
+      } catch (ActivityFailure e) {
+        stages.record(
+            "owner_reply_failed", null, request.idempotencyKey() + ": " + Sending.reason(e));
+        return;
+      }
+      next = act(next, OwnerReply.TEXT, result);
+    }
+    if (run.messages.size() > before) {
+      stages.record("owner_replied", run.lastMessage().wamid(), "by " + by);
+    }
+  }
+
   /** What to send next for this step (the same request again, or a resend), or null: done. */
   private SendRequest act(SendRequest request, String purpose, SendResult result) {
     switch (result.outcomeOrLegacy()) {
       case SendResult.SENT, SendResult.REPLAYED -> {
-        accepted(request, result.wamid(), result.acceptedAt());
+        accepted(request, result.wamid(), result.acceptedAt(), kind(request, purpose));
         return null;
       }
       case SendResult.DO_NOT_CONTACT -> {
@@ -98,11 +123,21 @@ final class SendOutcomes {
         return waitForSlot(result) ? request : null;
       }
       case SendResult.UNKNOWN -> {
-        return reconcile(request);
+        return reconcile(request, purpose);
       }
       default -> {
         Integer code = result.errorCode();
-        if (code != null && code == MetaErrors.RE_ENGAGEMENT_REQUIRED && !request.template()) {
+        if (OwnerReply.TEXT.equals(purpose)) {
+          stages.record(
+              "owner_reply_failed",
+              null,
+              request.idempotencyKey()
+                  + ": WhatsApp error "
+                  + code
+                  + (result.detail() == null ? "" : ": " + result.detail()));
+        } else if (code != null
+            && code == MetaErrors.RE_ENGAGEMENT_REQUIRED
+            && !request.template()) {
           stages.record("template_fallback", null, "131047 outside the 24 h window");
           sending.step(request.step(), purpose, true);
         } else {
@@ -115,21 +150,19 @@ final class SendOutcomes {
     }
   }
 
-  void accepted(SendRequest request, String wamid, Instant at) {
+  private static String kind(SendRequest request, String purpose) {
+    if (OwnerReply.TEXT.equals(purpose)) {
+      return MessageView.OWNER_TEXT;
+    }
+    return request.template() ? "template" : "text";
+  }
+
+  private void accepted(SendRequest request, String wamid, Instant at, String kind) {
     run.rateLimitRetries = 0;
     run.marketingLimitRetries = 0;
     run.senderChecks = 0;
     MessageView sent =
-        new MessageView(
-            request.step(),
-            wamid,
-            request.template() ? "template" : "text",
-            run.variantId,
-            at,
-            null,
-            null,
-            null,
-            null);
+        new MessageView(request.step(), wamid, kind, run.variantId, at, null, null, null, null);
     run.messages.add(sent);
     Signals.applyEarly(run, wamid);
   }
@@ -221,7 +254,7 @@ final class SendOutcomes {
    * the wamid), then ask what is known. Accepted: the message joins the list. Still unknown after
    * the window: resend or hold for an operator, as the policy says.
    */
-  private SendRequest reconcile(SendRequest request) {
+  private SendRequest reconcile(SendRequest request, String purpose) {
     String key = request.idempotencyKey();
     Instant since = stages.now();
     run.unknownSend =
@@ -234,7 +267,7 @@ final class SendOutcomes {
     if (known.accepted()) {
       run.unknownSend = null;
       stages.record("delivery_reconciled", known.wamid(), key);
-      accepted(request, known.wamid(), known.acceptedAt());
+      accepted(request, known.wamid(), known.acceptedAt(), kind(request, purpose));
       return null;
     }
     if (run.ended()) {
@@ -254,7 +287,7 @@ final class SendOutcomes {
       }
       case DeliveryDecision.ASSUME_SENT -> {
         stages.record("delivery_assumed", null, key);
-        accepted(request, Signals.assumedWamid(key), unknown.since());
+        accepted(request, Signals.assumedWamid(key), unknown.since(), kind(request, purpose));
         return null;
       }
       default -> {

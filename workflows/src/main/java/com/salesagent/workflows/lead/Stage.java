@@ -21,6 +21,10 @@ public enum Stage {
    * its segment's window) until an operator sets the outcome.
    */
   INTERESTED,
+  /** Interested and assigned to a sales rep who has not acted yet (the SLA runs). */
+  HANDED_OFF,
+  /** Interested, and a person (its owner, an operator) has taken the conversation. */
+  IN_CONVERSATION,
   REPLIED,
   /** Set by an operator (or a CRM, a booking): the lead became a customer. */
   CONVERTED,
@@ -46,7 +50,12 @@ public enum Stage {
    * on until converted or lost). Simulations and benchmarks wait for this.
    */
   public boolean settled() {
-    return terminal() || this == INTERESTED;
+    return terminal() || interested();
+  }
+
+  /** Interested, whether or not a person has it yet. */
+  public boolean interested() {
+    return this == INTERESTED || this == HANDED_OFF || this == IN_CONVERSATION;
   }
 
   /** The lower-case name used in MongoDB, the API and search attributes. */

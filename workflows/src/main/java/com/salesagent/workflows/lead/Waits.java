@@ -76,6 +76,19 @@ final class Waits {
     }
   }
 
+  /**
+   * Waits until {@code due}; false when the lead ended or the loop must decide again first:
+   * something changed since {@code seen} (a status, a reply, an outcome, a person's action), a
+   * snooze came, or the history is long enough to continue as new.
+   */
+  boolean undisturbedUntil(Instant due, int seen) {
+    return until(due, () -> disturbed(seen)) && !disturbed(seen);
+  }
+
+  private boolean disturbed(int seen) {
+    return run.changes != seen || run.snoozeUntil != null || historyFull();
+  }
+
   /** Until {@code wake} holds, however long; false when the lead ended. */
   boolean forever(BooleanSupplier wake) {
     while (true) {

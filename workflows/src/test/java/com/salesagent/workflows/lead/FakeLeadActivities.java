@@ -13,7 +13,8 @@ class FakeLeadActivities
         ResearchActivities,
         ComposeActivities,
         MessagingActivities,
-        DispatchActivities {
+        DispatchActivities,
+        HandOffActivities {
   record Sent(Instant at, SendRequest request, String wamid, ComposeRequest compose) {}
 
   final List<Sent> sends = new CopyOnWriteArrayList<>();
@@ -67,6 +68,43 @@ class FakeLeadActivities
 
   FakeLeadActivities(TestWorkflowEnvironment env) {
     this.env = env;
+  }
+
+  /**
+   * Owners the hand-offs assign in turn (attempt n gets the (n-1)th, round the list); none: nobody
+   * takes the segment. {@link #ownersFull}: owners exist but none has capacity.
+   */
+  final List<String> owners = new CopyOnWriteArrayList<>();
+
+  volatile boolean ownersFull;
+  final List<HandOffRequest> handOffs = new CopyOnWriteArrayList<>();
+  final List<String> reminders = new CopyOnWriteArrayList<>();
+
+  @Override
+  public OwnerAssignment handOff(HandOffRequest request) {
+    handOffs.add(request);
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    if (ownersFull) {
+      return new OwnerAssignment(
+          null, request.attempt(), null, null, now.plus(Duration.ofMinutes(15)), "at capacity");
+    }
+    if (owners.isEmpty()) {
+      return new OwnerAssignment(
+          null, request.attempt(), null, null, null, "no active owner takes segment");
+    }
+    String owner = owners.get((request.attempt() - 1) % owners.size());
+    return new OwnerAssignment(
+        owner,
+        request.attempt(),
+        now.plus(request.sla().dividedBy(2)),
+        now.plus(request.sla()),
+        null,
+        null);
+  }
+
+  @Override
+  public void remindOwner(String leadId, String ownerId, int attempt) {
+    reminders.add(ownerId + ":" + attempt);
   }
 
   @Override
@@ -193,7 +231,10 @@ class FakeLeadActivities
         composed.stream()
             .filter(c -> c.idempotencyKey().equals(request.idempotencyKey()))
             .findFirst()
-            .orElseThrow(() -> new IllegalStateException("send before compose"));
+            .orElse(null);
+    if (compose == null && !request.idempotencyKey().contains("-owner-")) {
+      throw new IllegalStateException("send before compose");
+    }
     sends.add(new Sent(now, request, wamid, compose));
     return new SendResult(wamid, now, false, false);
   }

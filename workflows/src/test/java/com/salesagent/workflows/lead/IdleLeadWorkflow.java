@@ -23,6 +23,12 @@ public abstract class IdleLeadWorkflow implements LeadWorkflow {
   public void optOut(OptOutSignal optOut) {}
 
   @Override
+  public void ownerAction(OwnerAction action) {}
+
+  @Override
+  public void ownerReply(OwnerReply reply) {}
+
+  @Override
   public void variantDisabled(String variantId) {}
 
   @Override

@@ -653,6 +653,170 @@ class LeadWorkflowTest {
     assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
   }
 
+  // ---- the hand-off to a sales rep, and people's messages
+
+  private List<String> eventTypes() {
+    return fake.events.stream().map(LeadEvent::type).toList();
+  }
+
+  private void interested() {
+    enrol();
+    replyWith("in-1", "interested");
+    env.sleep(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void anInterestedLeadIsHandedToAnOwnerRemindedHalfwayThenReassigned() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    interested();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.handOffs).hasSize(1);
+    assertThat(fake.handOffs.get(0).attempt()).isEqualTo(1);
+    assertThat(fake.handOffs.get(0).sla()).isEqualTo(LeadPolicy.DEFAULT_HAND_OFF_SLA);
+    assertThat(workflow.state().nextAction()).isEqualTo("remind_owner");
+    assertThat(eventTypes()).contains("interested", "handed_off");
+
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.reminders).containsExactly("ana:1");
+    assertThat(eventTypes()).contains("handoff_reminded");
+    assertThat(workflow.state().nextAction()).isEqualTo("reassign_owner");
+
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.handOffs).hasSize(2);
+    assertThat(fake.handOffs.get(1).attempt()).isEqualTo(2);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "handoff_reassigned".equals(e.type())
+                    && e.detail().equals("owner ana -> bruno (SLA passed)"));
+    assertThat(fake.sends).as("the hand-off sends nothing to the lead").hasSize(1);
+  }
+
+  @Test
+  void anOwnerWhoTakesTheLeadStopsTheSlaClockAndTheReEngagementStillComes() {
+    fake.owners.add("ana");
+    interested();
+    env.sleep(Duration.ofMinutes(30));
+    workflow.ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, "ana@acme"));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+    assertThat(fake.events)
+        .anyMatch(e -> "owner_accepted".equals(e.type()) && "by ana@acme".equals(e.detail()));
+
+    env.sleep(Duration.ofHours(5));
+    assertThat(fake.reminders).as("the SLA was met").isEmpty();
+    assertThat(fake.handOffs).hasSize(1);
+
+    env.sleep(Duration.ofDays(3));
+    awaitSends(2);
+    assertThat(fake.composed.get(1).purpose()).isEqualTo("re_engagement");
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+  }
+
+  @Test
+  void withNoOwnerForItsSegmentTheLeadStaysInterestedWithoutAnOwnerClock() {
+    interested();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(eventTypes()).contains("handoff_waiting");
+    env.sleep(Duration.ofDays(2));
+    assertThat(fake.handOffs).as("tried once: nobody takes the segment").hasSize(1);
+    assertThat(workflow.state().nextAction()).isEqualTo("re_engage");
+  }
+
+  @Test
+  void whenEveryOwnerIsFullTheHandOffIsTriedAgainLater() {
+    fake.ownersFull = true;
+    interested();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(workflow.state().nextAction()).isEqualTo("hand_off");
+    env.sleep(Duration.ofMinutes(16));
+    assertThat(fake.handOffs).hasSize(2);
+
+    fake.ownersFull = false;
+    fake.owners.add("ana");
+    env.sleep(Duration.ofMinutes(16));
+    assertThat(fake.handOffs).hasSize(3);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(eventTypes().stream().filter("handoff_waiting"::equals)).hasSize(1);
+  }
+
+  private static OwnerReply text(String key) {
+    return new OwnerReply("lead-L-1-owner-" + key, OwnerReply.TEXT, "ana", "ana@acme");
+  }
+
+  @Test
+  void aPersonsMessageGoesThroughTheSendPathAndMeetsTheSla() {
+    fake.owners.add("ana");
+    interested();
+    workflow.ownerReply(text("k1"));
+    awaitSends(2);
+    env.sleep(Duration.ofMinutes(1));
+
+    FakeLeadActivities.Sent sent = fake.sends.get(1);
+    assertThat(sent.request().idempotencyKey()).isEqualTo("lead-L-1-owner-k1");
+    assertThat(sent.request().template()).as("inside the 24 h window: free text").isFalse();
+    LeadState state = workflow.state();
+    assertThat(state.stage()).isEqualTo(Stage.IN_CONVERSATION);
+    assertThat(state.messages().get(1).kind()).isEqualTo(MessageView.OWNER_TEXT);
+    assertThat(fake.events)
+        .anyMatch(e -> "owner_replied".equals(e.type()) && sent.wamid().equals(e.wamid()));
+    env.sleep(Duration.ofHours(3));
+    assertThat(fake.reminders).isEmpty();
+
+    // The same message signalled again (a retried API call) goes once.
+    workflow.ownerReply(text("k1"));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(fake.attempts.stream().filter(r -> r.idempotencyKey().endsWith("-owner-k1")))
+        .hasSize(1);
+
+    // The sequence's clock is not the person's message's: the re-engagement comes as before.
+    env.sleep(Duration.ofDays(3));
+    awaitSends(3);
+    assertThat(fake.sends.get(2).compose().purpose()).isEqualTo("re_engagement");
+  }
+
+  @Test
+  void aPersonsMessageToANumberThatOptedOutIsNotSent() {
+    interested();
+    fake.doNotContact = true;
+    workflow.ownerReply(text("k2"));
+
+    LeadState done = result();
+    assertThat(done.stage()).isEqualTo(Stage.OPTED_OUT);
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @Test
+  void aPersonsMessageTheCloudApiRefusesIsRecordedAndTheLeadGoesOn() {
+    interested();
+    fake.sendAnswers.add("rejected:131026");
+    workflow.ownerReply(text("k3"));
+    env.sleep(Duration.ofMinutes(2));
+
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "owner_reply_failed".equals(e.type())
+                    && e.detail().startsWith("lead-L-1-owner-k3: WhatsApp error 131026"));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+    assertThat(fake.sendAnswers).isEmpty();
+    env.sleep(Duration.ofDays(3));
+    awaitSends(2);
+    assertThat(fake.composed.get(1).purpose()).isEqualTo("re_engagement");
+  }
+
+  @Test
+  void outsideTheWindowAPersonAsksForTheReEngagementTemplate() {
+    interested();
+    env.sleep(Duration.ofDays(2));
+    workflow.ownerReply(
+        new OwnerReply("lead-L-1-owner-t1", OwnerReply.TEMPLATE, "ana", "ana@acme"));
+    awaitSends(2);
+    assertThat(fake.composed.get(1).purpose()).isEqualTo("re_engagement");
+    assertThat(fake.sends.get(1).request().template()).isTrue();
+  }
+
   // ---- a voice note being transcribed: the lead waits for what it says
 
   private InboundMessageSignal voiceNote(String intent, Instant snoozeUntil) {

@@ -274,6 +274,27 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "maria"));
           h.result();
         });
+    // Recorded with versions 1 of "hand-off" and "owner-replies": an interested lead handed to an
+    // owner, reminded, reassigned when the SLA passed, written to by a person, then converted.
+    SCENARIOS.put(
+        "hand-off",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofHours(2).plusMinutes(1));
+          h.current()
+              .ownerReply(
+                  new OwnerReply("lead-rec-hand-off-owner-1", OwnerReply.TEXT, "bruno", "bruno"));
+          h.sends(2);
+          h.env.sleep(Duration.ofMinutes(1));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
+          h.result();
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {

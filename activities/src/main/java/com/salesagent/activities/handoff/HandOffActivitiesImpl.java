@@ -1,0 +1,174 @@
+package com.salesagent.activities.handoff;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.notify.Notifications;
+import com.salesagent.workflows.lead.HandOffActivities;
+import com.salesagent.workflows.lead.HandOffRequest;
+import com.salesagent.workflows.lead.OwnerAssignment;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands interested leads to sales reps: round robin among the active owners who take the lead's
+ * segment and have capacity, those working now first; a reassignment skips the owners who had the
+ * lead while another can take it. The SLA's reminder (halfway) and deadline count the owner's
+ * working time. The decision is stored per lead and attempt ({@code handoffs}), so a retried
+ * activity answers what the first one decided; the owner is told through the outbound webhooks.
+ */
+public final class HandOffActivitiesImpl implements HandOffActivities {
+  public static final String HANDOFFS = "handoffs";
+
+  /** Owners exist but none has capacity: try again this much later. */
+  static final Duration FULL_RETRY = Duration.ofMinutes(15);
+
+  private static final Logger LOG = LoggerFactory.getLogger(HandOffActivitiesImpl.class);
+
+  private final Owners owners;
+  private final MongoCollection<Document> handoffs;
+  private final MongoCollection<Document> contacts;
+  private final Notifications notifications;
+  private final Clock clock;
+
+  public HandOffActivitiesImpl(MongoDatabase db, Clock clock) {
+    this.owners = new Owners(db);
+    this.handoffs = db.getCollection(HANDOFFS);
+    this.contacts = db.getCollection(Collections.CONTACTS);
+    this.notifications = new Notifications(db, clock);
+    this.clock = clock;
+  }
+
+  @Override
+  public OwnerAssignment handOff(HandOffRequest request) {
+    Document before = handoffs.find(Filters.eq("_id", request.leadId())).first();
+    if (before != null
+        && before.getInteger("attempt", 0) == request.attempt()
+        && before.getString("ownerId") != null) {
+      return assignment(before); // a retry of the attempt that decided already
+    }
+    Instant now = clock.instant();
+    String segment = request.segment() == null ? "default" : request.segment();
+    List<String> tried =
+        before == null ? List.of() : before.getList("owners", String.class, List.of());
+    for (int turn = 0; turn < 5; turn++) {
+      List<Document> taking = owners.takingSegment(segment);
+      if (taking.isEmpty()) {
+        return new OwnerAssignment(
+            null, request.attempt(), null, null, null, "no active owner takes segment " + segment);
+      }
+      Map<String, Long> loads =
+          owners.loads(taking.stream().map(o -> o.getString("_id")).toList(), request.leadId());
+      List<Document> free = new ArrayList<>();
+      for (Document o : taking) {
+        if (loads.getOrDefault(o.getString("_id"), 0L) < o.getInteger("capacity", 0)) {
+          free.add(o);
+        }
+      }
+      if (free.isEmpty()) {
+        return new OwnerAssignment(
+            null,
+            request.attempt(),
+            null,
+            null,
+            now.plus(FULL_RETRY),
+            "all " + taking.size() + " owner(s) of segment " + segment + " are at capacity");
+      }
+      List<Document> fresh =
+          free.stream().filter(o -> !tried.contains(o.getString("_id"))).toList();
+      List<Document> pool = fresh.isEmpty() ? free : fresh;
+      List<Document> working = pool.stream().filter(o -> Owners.hours(o).at(now)).toList();
+      Document chosen = (working.isEmpty() ? pool : working).get(0);
+      if (!owners.takeTurn(chosen, now)) {
+        continue; // another hand-off took this turn meanwhile: read the turns again
+      }
+      return assigned(request, chosen, now);
+    }
+    // Five lost races in a row: the owners are being assigned fast; come back in a moment.
+    return new OwnerAssignment(
+        null, request.attempt(), null, null, now.plus(Duration.ofMinutes(1)), "owners busy");
+  }
+
+  private OwnerAssignment assigned(HandOffRequest request, Document owner, Instant now) {
+    WorkingHours hours = Owners.hours(owner);
+    Instant remindAt = hours.plusWorking(now, request.sla().dividedBy(2));
+    Instant dueAt = hours.plusWorking(now, request.sla());
+    String ownerId = owner.getString("_id");
+    handoffs.updateOne(
+        Filters.eq("_id", request.leadId()),
+        Updates.combine(
+            Updates.set("campaignId", request.campaignId()),
+            Updates.set("segment", request.segment()),
+            Updates.set("ownerId", ownerId),
+            Updates.set("attempt", request.attempt()),
+            Updates.set("assignedAt", Date.from(now)),
+            Updates.set("remindAt", Date.from(remindAt)),
+            Updates.set("dueAt", Date.from(dueAt)),
+            Updates.set("status", "open"),
+            Updates.unset("remindedAt"),
+            Updates.addToSet("owners", ownerId),
+            Updates.push(
+                "history",
+                new Document("ownerId", ownerId)
+                    .append("attempt", request.attempt())
+                    .append("at", Date.from(now))),
+            Updates.setOnInsert("createdAt", Date.from(now))),
+        new UpdateOptions().upsert(true));
+    contacts.updateOne(
+        Filters.eq("leadId", request.leadId()),
+        Updates.combine(
+            Updates.set("ownerId", ownerId), Updates.set("ownerAssignedAt", Date.from(now))));
+    notifications.emit(
+        "lead.handed_off",
+        request.leadId(),
+        request.campaignId(),
+        "handed_off",
+        request.attempt() == 1 ? null : "reassigned: the SLA passed",
+        ownerId,
+        request.attempt());
+    LOG.info(
+        "lead {} handed to owner {} (attempt {}, due {})",
+        request.leadId(),
+        ownerId,
+        request.attempt(),
+        dueAt);
+    return new OwnerAssignment(ownerId, request.attempt(), remindAt, dueAt, null, null);
+  }
+
+  private static OwnerAssignment assignment(Document h) {
+    return new OwnerAssignment(
+        h.getString("ownerId"),
+        h.getInteger("attempt", 1),
+        h.getDate("remindAt").toInstant(),
+        h.getDate("dueAt").toInstant(),
+        null,
+        null);
+  }
+
+  @Override
+  public void remindOwner(String leadId, String ownerId, int attempt) {
+    Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+    handoffs.updateOne(
+        Filters.and(Filters.eq("_id", leadId), Filters.eq("attempt", attempt)),
+        Updates.set("remindedAt", Date.from(clock.instant())));
+    notifications.emit(
+        "lead.handoff_reminder",
+        leadId,
+        h == null ? null : h.getString("campaignId"),
+        "handed_off",
+        "the SLA is half gone",
+        ownerId,
+        attempt);
+  }
+}

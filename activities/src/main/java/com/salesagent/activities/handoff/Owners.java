@@ -1,0 +1,135 @@
+package com.salesagent.activities.handoff;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The sales reps leads are handed to ({@code owners}): {@code _id} a short id, {@code name}, {@code
+ * timezone}, {@code workingHours} ({@code start}, {@code end} "HH:mm", {@code days} 1-7, Monday 1),
+ * {@code capacity} (leads they can hold at once), {@code segments} they take (empty: every one),
+ * {@code active}, and {@code lastAssignedAt} (the round robin's turn). A rep's load is counted from
+ * the contacts they hold that are still interested, so it cannot drift.
+ */
+public final class Owners {
+  public static final String COLLECTION = "owners";
+
+  /** The stages in which a lead counts against its owner's capacity. */
+  public static final List<String> HELD_STAGES =
+      List.of("interested", "handed_off", "in_conversation");
+
+  private final MongoCollection<Document> owners;
+  private final MongoCollection<Document> contacts;
+
+  public Owners(MongoDatabase db) {
+    this.owners = db.getCollection(COLLECTION);
+    this.contacts = db.getCollection(Collections.CONTACTS);
+  }
+
+  public MongoCollection<Document> collection() {
+    return owners;
+  }
+
+  public Document get(String ownerId) {
+    return owners.find(Filters.eq("_id", ownerId)).first();
+  }
+
+  public List<Document> all() {
+    return owners.find().sort(Sorts.ascending("_id")).into(new ArrayList<>());
+  }
+
+  /** Active owners who take this segment, in round-robin order (least recently assigned first). */
+  public List<Document> takingSegment(String segment) {
+    Bson takes =
+        Filters.or(
+            Filters.exists("segments", false),
+            Filters.size("segments", 0),
+            Filters.eq("segments", segment == null ? "default" : segment));
+    List<Document> found =
+        owners.find(Filters.and(Filters.eq("active", true), takes)).into(new ArrayList<>());
+    found.sort(
+        java.util.Comparator.<Document, Long>comparing(
+                o -> {
+                  Date at = o.getDate("lastAssignedAt");
+                  return at == null ? Long.MIN_VALUE : at.getTime();
+                })
+            .thenComparing(o -> o.getString("_id")));
+    return found;
+  }
+
+  /** How many interested leads each owner holds now (the lead {@code except} not counted). */
+  public Map<String, Long> loads(List<String> ownerIds, String except) {
+    Map<String, Long> loads = new java.util.HashMap<>();
+    for (String id : ownerIds) {
+      loads.put(id, 0L);
+    }
+    if (ownerIds.isEmpty()) {
+      return loads;
+    }
+    for (Document c :
+        contacts
+            .find(
+                Filters.and(
+                    Filters.in("ownerId", ownerIds),
+                    Filters.in("stage", HELD_STAGES),
+                    Filters.ne("leadId", except)))
+            .projection(new Document("ownerId", 1))) {
+      loads.merge(c.getString("ownerId"), 1L, Long::sum);
+    }
+    return loads;
+  }
+
+  /**
+   * Takes this owner's round-robin turn if nobody took it since {@code seen} was read: false when
+   * another assignment did (the caller reads again). Matched, not modified, counts: two turns in
+   * the same millisecond write the same value.
+   */
+  public boolean takeTurn(Document seen, Instant now) {
+    Date last = seen.getDate("lastAssignedAt");
+    Bson unchanged =
+        last == null ? Filters.exists("lastAssignedAt", false) : Filters.eq("lastAssignedAt", last);
+    return owners
+            .updateOne(
+                Filters.and(Filters.eq("_id", seen.getString("_id")), unchanged),
+                Updates.set("lastAssignedAt", Date.from(now)))
+            .getMatchedCount()
+        == 1;
+  }
+
+  /** The owner's working hours (always working when none are stored or they cannot be read). */
+  public static WorkingHours hours(Document owner) {
+    Document h = owner.get("workingHours", Document.class);
+    if (h == null) {
+      return WorkingHours.ALWAYS;
+    }
+    try {
+      ZoneId zone =
+          ZoneId.of(owner.getString("timezone") == null ? "UTC" : owner.getString("timezone"));
+      List<Integer> days = h.getList("days", Integer.class, List.of(1, 2, 3, 4, 5));
+      Set<DayOfWeek> set =
+          days.isEmpty()
+              ? EnumSet.allOf(DayOfWeek.class)
+              : days.stream().map(DayOfWeek::of).collect(Collectors.toSet());
+      return new WorkingHours(
+          zone, LocalTime.parse(h.getString("start")), LocalTime.parse(h.getString("end")), set);
+    } catch (RuntimeException e) {
+      return WorkingHours.ALWAYS;
+    }
+  }
+}

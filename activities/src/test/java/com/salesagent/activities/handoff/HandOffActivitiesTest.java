@@ -1,0 +1,185 @@
+package com.salesagent.activities.handoff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.MutableClock;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.notify.Notifications;
+import com.salesagent.workflows.lead.HandOffRequest;
+import com.salesagent.workflows.lead.OwnerAssignment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Round robin within the lead's segment and the owners' capacity, working owners first, another
+ * owner on reassignment, the same answer for a retried attempt, the owner told once per attempt.
+ */
+class HandOffActivitiesTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  /** Tuesday 2026-12-01 13:00 UTC: 10:00 in São Paulo, 05:00 in Los Angeles. */
+  private static final Instant TUESDAY = Instant.parse("2026-12-01T13:00:00Z");
+
+  private final MutableClock clock = new MutableClock(TUESDAY);
+  private LeadStore store;
+  private HandOffActivitiesImpl handOffs;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    handOffs = new HandOffActivitiesImpl(MONGO.database(), clock);
+  }
+
+  private void owner(String id, String zone, int capacity, List<String> segments) {
+    new Owners(MONGO.database())
+        .collection()
+        .insertOne(
+            new Document("_id", id)
+                .append("name", id)
+                .append("timezone", zone)
+                .append(
+                    "workingHours",
+                    new Document("start", "09:00")
+                        .append("end", "18:00")
+                        .append("days", List.of(1, 2, 3, 4, 5)))
+                .append("capacity", capacity)
+                .append("segments", segments)
+                .append("active", true));
+  }
+
+  private void lead(String leadId, String segment) {
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "c-1")
+            .append("segment", segment)
+            .append("stage", "interested"));
+  }
+
+  private OwnerAssignment handOff(String leadId, String segment, int attempt) {
+    lead(leadId, segment);
+    return handOffs.handOff(
+        new HandOffRequest(leadId, "c-1", segment, attempt, Duration.ofHours(2)));
+  }
+
+  private void held(String leadId) {
+    store.setContactFields(leadId, new Document("stage", "handed_off"));
+  }
+
+  @Test
+  void leadsGoRoundRobinAmongTheOwnersOfTheirSegment() {
+    owner("ana", "America/Sao_Paulo", 10, List.of("smb"));
+    owner("bruno", "America/Sao_Paulo", 10, List.of("smb"));
+    owner("carla", "America/Sao_Paulo", 10, List.of("enterprise"));
+
+    List<String> got = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      got.add(handOff("L-" + i, "smb", 1).ownerId());
+    }
+    assertThat(got).containsExactly("ana", "bruno", "ana", "bruno");
+    assertThat(handOff("L-5", "enterprise", 1).ownerId()).isEqualTo("carla");
+    assertThat(store.contact("L-1").getString("ownerId")).isEqualTo("ana");
+  }
+
+  @Test
+  void anOwnerAtCapacityIsSkippedAndAllFullMeansTryAgainLater() {
+    owner("ana", "America/Sao_Paulo", 1, List.of());
+    owner("bruno", "America/Sao_Paulo", 2, List.of());
+    assertThat(handOff("L-1", "smb", 1).ownerId()).isEqualTo("ana");
+    held("L-1");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(handOff("L-2", "smb", 1).ownerId()).isEqualTo("bruno");
+    held("L-2");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(handOff("L-3", "smb", 1).ownerId()).as("ana is full").isEqualTo("bruno");
+    held("L-3");
+
+    OwnerAssignment none = handOff("L-4", "smb", 1);
+    assertThat(none.ownerId()).isNull();
+    assertThat(none.retryAt()).isEqualTo(TUESDAY.plusSeconds(2).plus(Duration.ofMinutes(15)));
+    assertThat(none.note()).isEqualTo("all 2 owner(s) of segment smb are at capacity");
+
+    // A lead that converted no longer counts against its owner.
+    store.setContactFields("L-1", new Document("stage", "converted"));
+    assertThat(handOff("L-5", "smb", 1).ownerId()).isEqualTo("ana");
+  }
+
+  @Test
+  void withNobodyForTheSegmentThereIsNoRetry() {
+    owner("carla", "America/Sao_Paulo", 10, List.of("enterprise"));
+    OwnerAssignment none = handOff("L-1", "smb", 1);
+    assertThat(none.ownerId()).isNull();
+    assertThat(none.retryAt()).isNull();
+    assertThat(none.note()).isEqualTo("no active owner takes segment smb");
+  }
+
+  @Test
+  void anOwnerAtWorkIsPreferredAndTheSlaCountsWorkingTime() {
+    owner("tokyo", "Asia/Tokyo", 10, List.of()); // 04:30 there: not at work
+    owner("sao-paulo", "America/Sao_Paulo", 10, List.of());
+    clock.set(Instant.parse("2026-12-01T19:30:00Z")); // 16:30 in São Paulo
+    OwnerAssignment a = handOff("L-1", "smb", 1);
+    assertThat(a.ownerId()).isEqualTo("sao-paulo");
+    assertThat(a.remindAt()).isEqualTo(Instant.parse("2026-12-01T20:30:00Z"));
+    // 1.5 h left at 16:30 end at 18:00; the remaining 30 min on Wednesday from 09:00.
+    assertThat(a.dueAt()).isEqualTo(Instant.parse("2026-12-02T12:30:00Z"));
+  }
+
+  @Test
+  void aReassignmentGoesToAnotherOwnerAndARetriedAttemptGetsTheSameAnswer() {
+    owner("ana", "America/Sao_Paulo", 10, List.of());
+    owner("bruno", "America/Sao_Paulo", 10, List.of());
+    lead("L-1", "smb");
+    HandOffRequest first = new HandOffRequest("L-1", "c-1", "smb", 1, Duration.ofHours(2));
+    OwnerAssignment a = handOffs.handOff(first);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(handOffs.handOff(first)).as("a retried attempt").isEqualTo(a);
+
+    clock.advance(Duration.ofHours(2));
+    // Another lead took bruno's turn in the same millisecond: the reassignment still avoids ana.
+    handOff("L-2", "smb", 1);
+    OwnerAssignment b =
+        handOffs.handOff(new HandOffRequest("L-1", "c-1", "smb", 2, Duration.ofHours(2)));
+    assertThat(b.ownerId()).as(b.toString()).isEqualTo("bruno");
+    Document doc =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(new Document("_id", "L-1"))
+            .first();
+    assertThat(doc.getList("owners", String.class)).containsExactly("ana", "bruno");
+    assertThat(doc.getInteger("attempt")).isEqualTo(2);
+
+    handOffs.remindOwner("L-1", b.ownerId(), 2);
+    handOffs.remindOwner("L-1", b.ownerId(), 2); // retried
+    List<Document> events =
+        MONGO
+            .database()
+            .getCollection(Notifications.COLLECTION)
+            .find(new Document("leadId", "L-1"))
+            .into(new ArrayList<>());
+    assertThat(events)
+        .extracting(e -> e.getString("_id"))
+        .containsExactlyInAnyOrder(
+            "L-1:lead.handed_off:1", "L-1:lead.handed_off:2", "L-1:lead.handoff_reminder:2");
+    assertThat(events).allMatch(e -> e.getString("ownerId") != null);
+  }
+
+  @Test
+  void anInactiveOwnerTakesNoLead() {
+    owner("ana", "America/Sao_Paulo", 10, List.of());
+    new Owners(MONGO.database())
+        .collection()
+        .updateOne(new Document("_id", "ana"), new Document("$set", new Document("active", false)));
+    assertThat(handOff("L-1", "smb", 1).ownerId()).isNull();
+  }
+}

@@ -1,0 +1,315 @@
+package com.salesagent.api.leads;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OwnerAction;
+import com.salesagent.workflows.lead.OwnerReply;
+import com.salesagent.workflows.lead.Stage;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.bson.Document;
+
+/**
+ * People in the conversation: a sales rep takes a lead handed to them, and writes to it from the
+ * dashboard. A message goes through the lead's own workflow and send path (exactly once by its key,
+ * the suppression list checked right before the call, the number's pacing), audited with the
+ * operator's identity: free text inside WhatsApp's 24 h customer-service window, the variant's
+ * approved re-engagement template outside it.
+ */
+final class LeadConversation {
+  /** WhatsApp's limit for a text message body. */
+  static final int MAX_TEXT = 4096;
+
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /** What a person sends: {@code text} or {@code template}, and optionally who and a request id. */
+  public record ReplyRequest(String text, String template, String ownerId, String requestId) {}
+
+  /** What {@code POST /api/leads/{id}/handoff/accept} takes: the owner taking the lead. */
+  public record AcceptRequest(String ownerId) {}
+
+  /** The message queued for the lead's workflow (202): its key names it in {@code messages}. */
+  public record ReplyQueued(String leadId, String idempotencyKey, String kind, String status) {}
+
+  public record Accepted(String leadId, String ownerId, String status) {}
+
+  private final LeadStore store;
+  private final Function<String, LeadWorkflow> lead;
+  private final ObjectMapper strict;
+  private final Owners owners;
+  private final Clock clock;
+
+  LeadConversation(
+      LeadStore store, Function<String, LeadWorkflow> lead, ObjectMapper strict, Clock clock) {
+    this.store = store;
+    this.lead = lead;
+    this.strict = strict;
+    this.owners = new Owners(store.database());
+    this.clock = clock;
+  }
+
+  /**
+   * A person's message to the lead. 400 a body that is not JSON, 422 a bad field (named), 404 an
+   * unknown lead, 409 when it cannot go: the lifecycle ended, the number is suppressed, or free
+   * text outside the 24 h window (the error says to send the template). The same {@code requestId}
+   * again queues nothing more (200 with the same key).
+   */
+  Response reply(String operator, String leadId, byte[] body) {
+    ReplyRequest request = read(body, ReplyRequest.class, "a JSON reply {text | template}");
+    List<FieldError> errors = new ArrayList<>();
+    String text = request == null ? null : clean(request.text());
+    boolean template = request != null && request.template() != null;
+    if (request == null || (text == null) == !template) {
+      errors.add(
+          new FieldError("text", "give text (inside the 24 h window) or template, not both"));
+    }
+    if (request != null && request.text() != null && (text == null || text.isEmpty())) {
+      errors.add(new FieldError("text", "must not be blank"));
+    } else if (text != null && text.length() > MAX_TEXT) {
+      errors.add(new FieldError("text", "at most " + MAX_TEXT + " characters"));
+    }
+    if (template && !OwnerReply.TEMPLATE.equals(request.template())) {
+      errors.add(
+          new FieldError("template", "only \"re_engagement\" (the variant's approved template)"));
+    }
+    String ownerId = request == null ? null : request.ownerId();
+    errors.addAll(ownerErrors(ownerId));
+    if (request != null
+        && request.requestId() != null
+        && !ID.matcher(request.requestId()).matches()) {
+      errors.add(new FieldError("requestId", "1-64 letters, digits, '-' or '_'"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid reply", errors);
+    }
+    Document contact = requireLive(leadId);
+    if (contact.getBoolean("doNotContact", false)) {
+      throw new ApiException(
+          409,
+          "the lead's number asked not to be contacted",
+          List.of(
+              new FieldError("leadId", "suppressed: " + contact.getString("doNotContactSource"))));
+    }
+    Instant now = clock.instant();
+    if (!template) {
+      Instant last = lastInbound(leadId);
+      Duration window = window(contact);
+      if (last == null || now.isAfter(last.plus(window))) {
+        throw new ApiException(
+            409,
+            "outside WhatsApp's customer-service window: free text cannot go",
+            List.of(
+                new FieldError(
+                    "text",
+                    (last == null
+                            ? "the lead has not written yet"
+                            : "the lead last wrote at " + last + ", more than " + window + " ago")
+                        + "; send {\"template\": \"re_engagement\"} instead")));
+      }
+    }
+    String requestId =
+        request.requestId() == null ? UUID.randomUUID().toString() : request.requestId();
+    String key = "lead-" + leadId + "-owner-" + digest(leadId + ":" + requestId);
+    boolean again =
+        template
+            ? store
+                    .database()
+                    .getCollection(Collections.AUDIT_LOG)
+                    .find(Filters.eq("detail", key))
+                    .first()
+                != null
+            : store.messageByKey(key) != null;
+    if (template && !again) {
+      // The template is composed by the workflow under its own key: this request is audited only.
+      audit(operator, leadId, "owner_template_requested", key, now);
+    } else if (!again) {
+      Document fields =
+          new Document("leadId", leadId)
+              .append("campaignId", contact.getString("campaignId"))
+              .append("purpose", OwnerReply.TEXT)
+              .append("composer", "person")
+              .append("by", operator)
+              .append("ownerId", ownerId)
+              .append(
+                  "approval",
+                  new Document("status", "approve")
+                      .append("by", operator)
+                      .append("at", Date.from(now)))
+              .append("status", "composed")
+              .append("text", text)
+              .append("createdAt", Date.from(now));
+      store.upsertComposed(key, fields);
+      audit(operator, leadId, "owner_reply", key, now);
+    }
+    lead.apply(leadId)
+        .ownerReply(
+            new OwnerReply(
+                key, template ? OwnerReply.TEMPLATE : OwnerReply.TEXT, ownerId, operator));
+    ReplyQueued queued =
+        new ReplyQueued(
+            leadId, key, template ? "template" : "text", again ? "queued_before" : "queued");
+    return again ? Response.ok(queued).build() : Response.accepted(queued).build();
+  }
+
+  /**
+   * A sales rep takes the lead (from the Hand-offs queue): the SLA is met, the lead is in
+   * conversation. Any operator may take a lead on behalf of an owner; without {@code ownerId} the
+   * lead's assigned owner takes it. 409 when the lifecycle ended.
+   */
+  Response accept(String operator, String leadId, byte[] body) {
+    AcceptRequest request =
+        body == null || body.length == 0
+            ? new AcceptRequest(null)
+            : read(body, AcceptRequest.class, "a JSON object {ownerId}");
+    List<FieldError> errors = ownerErrors(request == null ? null : request.ownerId());
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid owner", errors);
+    }
+    Document contact = requireLive(leadId);
+    String ownerId =
+        request != null && request.ownerId() != null
+            ? request.ownerId()
+            : contact.getString("ownerId");
+    Instant now = clock.instant();
+    store
+        .database()
+        .getCollection(HandOffActivitiesImpl.HANDOFFS)
+        .updateOne(
+            Filters.eq("_id", leadId),
+            Updates.combine(
+                Updates.set("status", "accepted"),
+                Updates.set("acceptedAt", Date.from(now)),
+                Updates.set("acceptedBy", operator)));
+    audit(operator, leadId, "handoff_accepted", ownerId, now);
+    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, operator));
+    return Response.accepted(new Accepted(leadId, ownerId, "signalled")).build();
+  }
+
+  private List<FieldError> ownerErrors(String ownerId) {
+    if (ownerId == null) {
+      return List.of();
+    }
+    if (!ID.matcher(ownerId).matches()) {
+      return List.of(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'"));
+    }
+    if (owners.get(ownerId) == null) {
+      return List.of(new FieldError("ownerId", "no such owner"));
+    }
+    return List.of();
+  }
+
+  /** The contact, 404 when unknown, 409 when its lifecycle has ended. */
+  private Document requireLive(String leadId) {
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    String stage = contact.getString("stage");
+    if (stage != null && Stage.valueOf(stage.toUpperCase(Locale.ROOT)).terminal()) {
+      throw new ApiException(
+          409,
+          "the lead's lifecycle has ended",
+          List.of(new FieldError("leadId", "stage " + stage)));
+    }
+    return contact;
+  }
+
+  /** When the lead last wrote (its latest stored reply), or null. */
+  private Instant lastInbound(String leadId) {
+    Document last =
+        store
+            .feedback()
+            .find(Filters.eq("leadId", leadId))
+            .sort(Sorts.descending("receivedAt"))
+            .limit(1)
+            .first();
+    Date at = last == null ? null : last.getDate("receivedAt");
+    return at == null ? null : at.toInstant();
+  }
+
+  /** The campaign's customer-service window (agent_configurations), 24 h by default. */
+  private Duration window(Document contact) {
+    for (String id : List.of("campaign:" + contact.getString("campaignId"), "default")) {
+      Document config =
+          store
+              .database()
+              .getCollection(Collections.AGENT_CONFIGURATIONS)
+              .find(Filters.eq("configId", id))
+              .first();
+      if (config != null && config.getString("customerServiceWindow") != null) {
+        try {
+          return Duration.parse(config.getString("customerServiceWindow"));
+        } catch (RuntimeException e) {
+          break;
+        }
+      }
+    }
+    return Duration.ofHours(24);
+  }
+
+  private void audit(String operator, String leadId, String action, String detail, Instant at) {
+    store
+        .database()
+        .getCollection(Collections.AUDIT_LOG)
+        .insertOne(
+            new Document("action", action)
+                .append("by", operator)
+                .append("leadId", leadId)
+                .append("detail", detail)
+                .append("at", Date.from(at)));
+  }
+
+  private <T> T read(byte[] body, Class<T> type, String expected) {
+    try {
+      return strict.readValue(body, type);
+    } catch (IOException e) {
+      throw new ApiException(400, "the body is not " + expected, FieldError.ofJson(e));
+    }
+  }
+
+  /** The text without control characters other than new lines and tabs, trimmed; null stays. */
+  static String clean(String text) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints()
+        .filter(c -> c == '\n' || c == '\t' || !Character.isISOControl(c))
+        .forEach(out::appendCodePoint);
+    return out.toString().strip();
+  }
+
+  private static String digest(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 24);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

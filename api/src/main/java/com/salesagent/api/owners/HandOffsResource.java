@@ -1,0 +1,130 @@
+package com.salesagent.api.owners;
+
+import com.codahale.metrics.annotation.Timed;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The Hand-offs queue: every interested lead, the owner it was handed to, the SLA clock (reminder,
+ * deadline, overdue) and whether a person has taken it; unassigned ones first (nobody takes their
+ * segment or every owner is full), then by deadline.
+ */
+@Tag(name = "handoffs", description = "Interested leads and the sales reps who hold them")
+@Timed
+@Path("/api/handoffs")
+@Produces(MediaType.APPLICATION_JSON)
+public class HandOffsResource {
+  static final int MAX_ROWS = 500;
+
+  /** One interested lead on the queue. */
+  public record HandOffRow(
+      String leadId,
+      String name,
+      String company,
+      String stage,
+      String segment,
+      String ownerId,
+      Integer attempt,
+      Object assignedAt,
+      Object remindAt,
+      Object dueAt,
+      Object remindedAt,
+      Object acceptedAt,
+      boolean overdue) {}
+
+  public record HandOffQueue(long total, List<HandOffRow> handoffs) {}
+
+  private final MongoDatabase db;
+  private final Clock clock;
+
+  public HandOffsResource(MongoDatabase db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** {@code GET /api/handoffs?ownerId=...}: the queue, at most 500 rows (the total counts all). */
+  @GET
+  public HandOffQueue queue(@QueryParam("ownerId") String ownerId) {
+    if (ownerId != null && !OwnersResource.ID.matcher(ownerId).matches()) {
+      throw new ApiException(
+          422,
+          "invalid owner",
+          List.of(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'")));
+    }
+    Bson filter =
+        ownerId == null
+            ? Filters.in("stage", Owners.HELD_STAGES)
+            : Filters.and(Filters.eq("ownerId", ownerId), Filters.in("stage", Owners.HELD_STAGES));
+    var contacts = db.getCollection(Collections.CONTACTS);
+    long total = contacts.countDocuments(filter);
+    List<Document> leads =
+        contacts
+            .find(filter)
+            .projection(
+                new Document("leadId", 1)
+                    .append("name", 1)
+                    .append("company", 1)
+                    .append("stage", 1)
+                    .append("segment", 1)
+                    .append("ownerId", 1))
+            .sort(Sorts.ascending("updatedAt"))
+            .limit(MAX_ROWS)
+            .into(new ArrayList<>());
+    Map<String, Document> handoffs = new HashMap<>();
+    db.getCollection(HandOffActivitiesImpl.HANDOFFS)
+        .find(Filters.in("_id", leads.stream().map(c -> c.getString("leadId")).toList()))
+        .forEach(h -> handoffs.put(h.getString("_id"), h));
+    Instant now = clock.instant();
+    List<HandOffRow> rows = new ArrayList<>();
+    for (Document c : leads) {
+      Document h = handoffs.get(c.getString("leadId"));
+      Date due = h == null ? null : h.getDate("dueAt");
+      boolean acted = "in_conversation".equals(c.getString("stage"));
+      rows.add(
+          new HandOffRow(
+              c.getString("leadId"),
+              c.getString("name"),
+              c.getString("company"),
+              c.getString("stage"),
+              c.getString("segment"),
+              c.getString("ownerId"),
+              h == null ? null : h.getInteger("attempt"),
+              iso(h, "assignedAt"),
+              iso(h, "remindAt"),
+              iso(h, "dueAt"),
+              iso(h, "remindedAt"),
+              iso(h, "acceptedAt"),
+              !acted && due != null && now.isAfter(due.toInstant())));
+    }
+    rows.sort(
+        java.util.Comparator.<HandOffRow, Boolean>comparing(r -> r.ownerId() != null)
+            .thenComparing(r -> r.dueAt() == null ? "~" : (String) r.dueAt()));
+    return new HandOffQueue(total, rows);
+  }
+
+  private static String iso(Document h, String field) {
+    Date d = h == null ? null : h.getDate(field);
+    return d == null ? null : d.toInstant().toString();
+  }
+}

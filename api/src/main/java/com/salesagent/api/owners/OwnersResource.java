@@ -1,0 +1,288 @@
+package com.salesagent.api.owners;
+
+import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.handoff.WorkingHours;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.bson.Document;
+
+/**
+ * The sales reps interested leads are handed to ({@code owners}): who they are, their working hours
+ * and time zone (an SLA counts working time), how many leads they can hold at once, and the
+ * segments they take (none: every segment). The round robin skips inactive owners and full ones.
+ */
+@Tag(name = "owners", description = "Sales reps who take interested leads")
+@Timed
+@Path("/api/owners")
+@Produces(MediaType.APPLICATION_JSON)
+public class OwnersResource {
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  static final int MAX_OWNERS = 1000;
+  static final int MAX_SEGMENTS = 50;
+  static final int MAX_CAPACITY = 10_000;
+  static final Pattern HH_MM = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d");
+
+  /** One owner as the API shows it, with the leads they hold now and whether they work now. */
+  public record OwnerView(
+      String ownerId,
+      String name,
+      String timezone,
+      Object workingHours,
+      int capacity,
+      List<String> segments,
+      boolean active,
+      long load,
+      boolean workingNow,
+      Object lastAssignedAt) {}
+
+  public record OwnerList(List<OwnerView> owners) {}
+
+  private final Owners owners;
+  private final com.mongodb.client.MongoDatabase db;
+  private final java.time.Clock clock;
+
+  public OwnersResource(com.mongodb.client.MongoDatabase db, java.time.Clock clock) {
+    this.db = db;
+    this.owners = new Owners(db);
+    this.clock = clock;
+  }
+
+  @GET
+  public OwnerList list() {
+    List<Document> all = owners.all();
+    Map<String, Long> loads = owners.loads(all.stream().map(o -> o.getString("_id")).toList(), "");
+    Instant now = clock.instant();
+    return new OwnerList(all.stream().map(o -> view(o, loads, now)).toList());
+  }
+
+  /**
+   * {@code PUT /api/owners/{ownerId}} {@code {"name": "Ana", "timezone": "America/Sao_Paulo",
+   * "workingHours": {"start": "09:00", "end": "18:00", "days": [1,2,3,4,5]}, "capacity": 20,
+   * "segments": ["smb"], "active": true}}: creates or replaces the owner (its round-robin turn
+   * kept). 422 names every bad field.
+   */
+  @PUT
+  @Path("/{ownerId}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response put(
+      @Auth Operator operator, @PathParam("ownerId") String ownerId, JsonNode body) {
+    List<FieldError> errors = new ArrayList<>();
+    if (ownerId == null || !ID.matcher(ownerId).matches()) {
+      errors.add(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'"));
+    }
+    if (body == null || !body.isObject()) {
+      throw new ApiException(
+          400,
+          "a JSON object is required",
+          List.of(new FieldError("body", "{name, timezone, workingHours, capacity, segments}")));
+    }
+    for (var names = body.fieldNames(); names.hasNext(); ) {
+      String field = names.next();
+      if (!Set.of("name", "timezone", "workingHours", "capacity", "segments", "active")
+          .contains(field)) {
+        errors.add(new FieldError(field, "unknown field"));
+      }
+    }
+    String name = text(body.path("name"), 100);
+    if (name == null) {
+      errors.add(new FieldError("name", "required: 1-100 characters"));
+    }
+    String timezone =
+        body.path("timezone").isMissingNode() ? "UTC" : text(body.path("timezone"), 64);
+    ZoneId zone = null;
+    try {
+      zone = timezone == null ? null : ZoneId.of(timezone);
+    } catch (DateTimeException e) {
+      zone = null;
+    }
+    if (zone == null) {
+      errors.add(new FieldError("timezone", "an IANA time zone such as Europe/Lisbon"));
+    }
+    Document hours = hours(body.path("workingHours"), zone, errors);
+    JsonNode cap = body.path("capacity");
+    if (!cap.isInt() || cap.intValue() < 1 || cap.intValue() > MAX_CAPACITY) {
+      errors.add(new FieldError("capacity", "required: an integer from 1 to " + MAX_CAPACITY));
+    }
+    List<String> segments = new ArrayList<>();
+    JsonNode segs = body.path("segments");
+    if (!segs.isMissingNode() && !segs.isNull()) {
+      if (!segs.isArray() || segs.size() > MAX_SEGMENTS) {
+        errors.add(
+            new FieldError("segments", "a list of at most " + MAX_SEGMENTS + " segment ids"));
+      } else {
+        for (JsonNode s : segs) {
+          if (!s.isTextual() || !ID.matcher(s.textValue()).matches()) {
+            errors.add(new FieldError("segments", "segment ids: 1-64 letters, digits, '-' or '_'"));
+            break;
+          }
+          segments.add(s.textValue());
+        }
+      }
+    }
+    JsonNode active = body.path("active");
+    if (!active.isMissingNode() && !active.isBoolean()) {
+      errors.add(new FieldError("active", "true or false"));
+    }
+    if (errors.isEmpty() && owners.get(ownerId) == null && owners.all().size() >= MAX_OWNERS) {
+      errors.add(new FieldError("ownerId", "at most " + MAX_OWNERS + " owners"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid owner", errors);
+    }
+    Document before = owners.get(ownerId);
+    Instant now = clock.instant();
+    Document owner =
+        new Document("_id", ownerId)
+            .append("name", name)
+            .append("timezone", zone.getId())
+            .append("workingHours", hours)
+            .append("capacity", cap.intValue())
+            .append("segments", List.copyOf(new LinkedHashSet<>(segments)))
+            .append("active", active.isMissingNode() || active.booleanValue())
+            .append("createdAt", before == null ? Date.from(now) : before.getDate("createdAt"))
+            .append("updatedAt", Date.from(now));
+    if (before != null && before.getDate("lastAssignedAt") != null) {
+      owner.append("lastAssignedAt", before.getDate("lastAssignedAt"));
+    }
+    owners
+        .collection()
+        .replaceOne(Filters.eq("_id", ownerId), owner, new ReplaceOptions().upsert(true));
+    audit(operator.name(), before == null ? "owner_added" : "owner_changed", ownerId, now);
+    Map<String, Long> loads = owners.loads(List.of(ownerId), "");
+    return (before == null ? Response.status(201) : Response.ok())
+        .entity(view(owner, loads, now))
+        .build();
+  }
+
+  /**
+   * {@code DELETE /api/owners/{ownerId}}: the owner takes no new leads (inactive); the leads they
+   * hold stay theirs until their SLA passes, then go to another owner. 404 when unknown.
+   */
+  @DELETE
+  @Path("/{ownerId}")
+  public Response deactivate(@Auth Operator operator, @PathParam("ownerId") String ownerId) {
+    if (ownerId == null || !ID.matcher(ownerId).matches() || owners.get(ownerId) == null) {
+      throw ApiException.notFound("owner " + ownerId, "ownerId");
+    }
+    owners
+        .collection()
+        .updateOne(
+            Filters.eq("_id", ownerId),
+            new Document("$set", new Document("active", false).append("updatedAt", new Date())));
+    audit(operator.name(), "owner_deactivated", ownerId, clock.instant());
+    Instant now = clock.instant();
+    return Response.ok(view(owners.get(ownerId), owners.loads(List.of(ownerId), ""), now)).build();
+  }
+
+  private static Document hours(JsonNode h, ZoneId zone, List<FieldError> errors) {
+    if (h.isMissingNode() || h.isNull()) {
+      return null; // always working: the SLA counts every hour
+    }
+    if (!h.isObject()) {
+      errors.add(new FieldError("workingHours", "{start, end, days}"));
+      return null;
+    }
+    String start = h.path("start").isTextual() ? h.path("start").textValue() : null;
+    String end = h.path("end").isTextual() ? h.path("end").textValue() : null;
+    if (start == null || !HH_MM.matcher(start).matches()) {
+      errors.add(new FieldError("workingHours.start", "HH:mm, e.g. 09:00"));
+    }
+    if (end == null || !HH_MM.matcher(end).matches()) {
+      errors.add(new FieldError("workingHours.end", "HH:mm, e.g. 18:00"));
+    }
+    List<Integer> days = new ArrayList<>();
+    JsonNode d = h.path("days");
+    if (d.isMissingNode()) {
+      days.addAll(List.of(1, 2, 3, 4, 5));
+    } else if (!d.isArray() || d.isEmpty() || d.size() > 7) {
+      errors.add(new FieldError("workingHours.days", "1 to 7 days, 1 Monday to 7 Sunday"));
+    } else {
+      for (JsonNode day : d) {
+        if (!day.isInt() || day.intValue() < 1 || day.intValue() > 7) {
+          errors.add(new FieldError("workingHours.days", "1 Monday to 7 Sunday"));
+          break;
+        }
+        if (!days.contains(day.intValue())) {
+          days.add(day.intValue());
+        }
+      }
+    }
+    if (errors.stream().noneMatch(e -> e.field().startsWith("workingHours"))) {
+      try {
+        new WorkingHours(
+            zone == null ? ZoneId.of("UTC") : zone,
+            LocalTime.parse(start),
+            LocalTime.parse(end),
+            days.stream().map(DayOfWeek::of).collect(java.util.stream.Collectors.toSet()));
+      } catch (IllegalArgumentException | DateTimeParseException e) {
+        errors.add(new FieldError("workingHours.end", "must be after start (same day)"));
+      }
+    }
+    return new Document("start", start).append("end", end).append("days", days);
+  }
+
+  private static String text(JsonNode v, int max) {
+    if (!v.isTextual()) {
+      return null;
+    }
+    String t = v.textValue().strip();
+    return t.isEmpty() || t.length() > max || t.codePoints().anyMatch(Character::isISOControl)
+        ? null
+        : t;
+  }
+
+  private void audit(String operator, String action, String ownerId, Instant at) {
+    db.getCollection(Collections.AUDIT_LOG)
+        .insertOne(
+            new Document("action", action)
+                .append("by", operator)
+                .append("ownerId", ownerId)
+                .append("at", Date.from(at)));
+  }
+
+  private static OwnerView view(Document o, Map<String, Long> loads, Instant now) {
+    String id = o.getString("_id");
+    Date last = o.getDate("lastAssignedAt");
+    return new OwnerView(
+        id,
+        o.getString("name"),
+        o.getString("timezone"),
+        o.get("workingHours"),
+        o.getInteger("capacity", 0),
+        o.getList("segments", String.class, List.of()),
+        Boolean.TRUE.equals(o.getBoolean("active")),
+        loads.getOrDefault(id, 0L),
+        Owners.hours(o).at(now),
+        last == null ? null : last.toInstant().toString());
+  }
+}

@@ -1,0 +1,262 @@
+package com.salesagent.workflows.lead;
+
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+
+/**
+ * What happens once a lead replied with interest (DESIGN.md section 3): it stays interested until
+ * an operator's outcome; it is handed to a sales rep ({@code owners}) whose SLA is watched (a
+ * reminder halfway, then another owner); people write to it through its own send path; not
+ * converted within its segment's window it gets a re-engagement, at most its policy's number, then
+ * it is lost. Deterministic like the rest of the lifecycle.
+ */
+final class AfterTheReply {
+  /**
+   * Version 1: a reply with interest does not end the lifecycle: the lead is INTERESTED until an
+   * operator sets its outcome (converted, lost); not converted within its segment's window, it gets
+   * a re-engagement (at most its policy's number), then it is lost.
+   */
+  static final String AFTER_THE_REPLY = "after-the-reply";
+
+  /**
+   * Version 1: an interested lead is handed to a sales rep (HANDED_OFF) with an SLA: reminded
+   * halfway, reassigned at the deadline; a person's action makes it IN_CONVERSATION.
+   */
+  static final String HAND_OFF = "hand-off";
+
+  /** Version 1: messages people write to the lead go out through its send path. */
+  static final String OWNER_REPLIES = "owner-replies";
+
+  private final LeadRun run;
+  private final LeadStubs stubs;
+  private final Stages stages;
+  private final Waits waits;
+  private final Sending sending;
+  private LeadPolicy policy;
+
+  AfterTheReply(LeadRun run, LeadStubs stubs, Stages stages, Waits waits, Sending sending) {
+    this.run = run;
+    this.stubs = stubs;
+    this.stages = stages;
+    this.waits = waits;
+    this.sending = sending;
+  }
+
+  void policy(LeadPolicy policy) {
+    this.policy = policy;
+  }
+
+  /**
+   * The reply that ended the sequence showed interest, or came from a lead already interested (the
+   * conversation goes on), and nothing outranks it (no opt-out, stop or operator's outcome): the
+   * lifecycle goes on. Runs recorded before version 1 end as replied.
+   */
+  boolean interestedReply() {
+    return run.replied
+        && !run.optedOut
+        && !run.stopped
+        && run.requestedOutcome == null
+        && run.endedBy == Stage.REPLIED
+        && !run.stage.terminal()
+        && ("interested".equals(run.lastReplyIntent) || run.interestedAt != null)
+        && Workflow.getVersion(AFTER_THE_REPLY, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+  }
+
+  /** The lead is interested (again: its clock and re-engagements start over). */
+  void interested() {
+    boolean again = run.interestedAt != null;
+    run.replied = false;
+    run.endedBy = null;
+    run.lastReplyIntent = null;
+    run.interestedAt = stages.now();
+    run.reEngagementsSent = 0;
+    run.lastReEngagementAt = null;
+    if (!again
+        && run.ownerId == null
+        && Workflow.getVersion(HAND_OFF, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
+      run.handOffWanted = true;
+    }
+    stages.set(
+        stage(),
+        "re_engage",
+        run.interestedAt.plus(policy.reEngagementDelay()),
+        again ? "replied_again" : "interested",
+        again ? "the conversation goes on" : "interested: waiting for an outcome");
+  }
+
+  /** Interested; handed to an owner who has not acted; or in a person's hands. */
+  private Stage stage() {
+    if (run.ownerActedAt != null) {
+      return Stage.IN_CONVERSATION;
+    }
+    return run.ownerId != null ? Stage.HANDED_OFF : Stage.INTERESTED;
+  }
+
+  /**
+   * An interested lead: its hand-off first, a person's action recorded; then, until an operator's
+   * outcome (or an opt-out, a stop, a new reply, a snooze), whichever comes first of the owner's
+   * SLA (reminder, reassignment) and the re-engagement once its window passes without an outcome,
+   * at most {@code reEngagements()} times; after the last one's window, the lead is lost.
+   */
+  void awaitConversion() {
+    if (run.handOffWanted) {
+      handOff();
+      return;
+    }
+    if (run.ownerAction != null) {
+      acted(run.ownerAction);
+      return;
+    }
+    int seen = run.changes;
+    Instant since = run.lastReEngagementAt != null ? run.lastReEngagementAt : run.interestedAt;
+    Instant due = since.plus(policy.reEngagementDelay());
+    boolean closing = run.reEngagementsSent >= policy.reEngagements();
+    Instant owner = ownerClock();
+    boolean ownerFirst = owner != null && owner.isBefore(due);
+    String action = ownerFirst ? ownerClockAction() : closing ? "close_lost" : "re_engage";
+    Instant wake = ownerFirst ? owner : due;
+    stages.set(stage(), action, wake, null, null);
+    if (!waits.undisturbedUntil(wake, seen)) {
+      return; // ended, something changed, or time to continue as new: the loop decides again
+    }
+    if (ownerFirst) {
+      ownerClockDue();
+      return;
+    }
+    if (closing) {
+      stages.finish(
+          Stage.LOST,
+          "interested, not converted after " + run.reEngagementsSent + " re-engagements");
+      return;
+    }
+    run.reEngagementsSent++;
+    sending.step(run.followUpsSent + run.reEngagementsSent, "re_engagement", false);
+    run.lastReEngagementAt = stages.now();
+  }
+
+  /** The next instant the hand-off needs the workflow (a retry, a reminder, the deadline). */
+  private Instant ownerClock() {
+    if (run.ownerActedAt != null) {
+      return null;
+    }
+    if (run.ownerId == null) {
+      return run.handOffRetryAt;
+    }
+    return run.ownerReminded ? run.ownerDueAt : run.ownerRemindAt;
+  }
+
+  private String ownerClockAction() {
+    if (run.ownerId == null) {
+      return "hand_off";
+    }
+    return run.ownerReminded ? "reassign_owner" : "remind_owner";
+  }
+
+  private void ownerClockDue() {
+    if (run.ownerId == null) {
+      run.handOffWanted = true; // its retry time stays: the waiting is recorded once
+    } else if (!run.ownerReminded) {
+      stubs.handOffs.remindOwner(run.leadId, run.ownerId, run.handOffAttempt);
+      run.ownerReminded = true;
+      stages.record("handoff_reminded", null, "owner " + run.ownerId);
+    } else {
+      run.handOffWanted = true; // the deadline passed: another owner
+    }
+  }
+
+  /**
+   * Hands the lead to an owner (attempt 1) or to another one (a reassignment): the activity picks
+   * and tells the owner. Nobody with capacity: tried again when the activity says; nobody takes the
+   * segment at all: the lead stays interested, on the operators' Hand-offs queue.
+   */
+  private void handOff() {
+    run.handOffWanted = false;
+    int attempt = run.handOffAttempt + 1;
+    String before = run.ownerId;
+    OwnerAssignment assigned =
+        stubs.handOffs.handOff(
+            new HandOffRequest(
+                run.leadId, run.campaignId, run.segment, attempt, policy.ownerSla()));
+    if (assigned.ownerId() == null) {
+      boolean first = run.handOffRetryAt == null;
+      run.handOffRetryAt = assigned.retryAt();
+      if (first) {
+        stages.record("handoff_waiting", null, assigned.note());
+      }
+      return;
+    }
+    run.handOffAttempt = attempt;
+    run.handOffRetryAt = null;
+    run.ownerId = assigned.ownerId();
+    run.ownerRemindAt = assigned.remindAt();
+    run.ownerDueAt = assigned.dueAt();
+    run.ownerReminded = false;
+    String detail =
+        before == null
+            ? "owner " + run.ownerId
+            : "owner " + before + " -> " + run.ownerId + " (SLA passed)";
+    stages.set(
+        Stage.HANDED_OFF,
+        "remind_owner",
+        run.ownerRemindAt,
+        before == null ? "handed_off" : "handoff_reassigned",
+        detail);
+  }
+
+  /** A person took the lead: the SLA is met, the lead is in conversation. */
+  private void acted(OwnerAction action) {
+    run.ownerAction = null;
+    if (run.ownerActedAt != null) {
+      return;
+    }
+    run.ownerActedAt = stages.now();
+    if (run.ownerId == null && action.ownerId() != null) {
+      run.ownerId = action.ownerId();
+    }
+    run.handOffWanted = false;
+    run.handOffRetryAt = null;
+    stages.set(
+        Stage.IN_CONVERSATION,
+        run.nextAction,
+        run.nextActionAt,
+        "owner_" + action.action(),
+        "by " + action.by());
+  }
+
+  /**
+   * The first message people asked to send: free text stored by the API, or the variant's
+   * re-engagement template; a person writing to the lead has acted on it. A message the Cloud API
+   * refuses is recorded and the lead goes on (it is not the lead's failure).
+   */
+  void ownerReply() {
+    OwnerReply reply = run.ownerReplies.remove(0);
+    run.ownerReplyKeys.add(reply.idempotencyKey());
+    if (run.ownerReplyKeys.size() > 50) {
+      run.ownerReplyKeys.remove(0);
+    }
+    if (Workflow.getVersion(OWNER_REPLIES, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    if (run.interestedAt != null && run.ownerActedAt == null) {
+      acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
+    }
+    run.ownerRepliesSent++;
+    if (OwnerReply.TEMPLATE.equals(reply.purpose())) {
+      sending.step(run.followUpsSent + run.reEngagementsSent, OwnerReply.TEMPLATE, true);
+      return;
+    }
+    sending
+        .outcomes()
+        .deliverOwnerReply(
+            new SendRequest(
+                run.leadId,
+                reply.idempotencyKey(),
+                run.followUpsSent + run.reEngagementsSent,
+                false,
+                false,
+                false),
+            reply.by());
+  }
+}
