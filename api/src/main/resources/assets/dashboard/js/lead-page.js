@@ -156,7 +156,8 @@ function renderLead(d) {
   $('lead-title').textContent = l.name ? l.name + (l.company ? ' · ' + l.company : '') : str(l.leadId || lead.id);
 
   clear($('lead-profile')).appendChild(kvList(l, 0,
-    ['name', 'company', 'phone', 'segment', 'stage', 'nextAction', 'nextActionAt', 'campaignId', 'variantId']));
+    ['name', 'company', 'phone', 'segment', 'stage', 'ownerId', 'nextAction', 'nextActionAt', 'campaignId', 'variantId']));
+  renderConversation(l, Array.isArray(d.feedback) ? d.feedback : []);
 
   renderPersona(clear($('lead-persona')), d.persona, d.personaWhy);
 
@@ -210,6 +211,51 @@ function renderLead(d) {
     a.href = d.temporalUi;
     links.appendChild(a);
   }
+}
+
+const ENDED = ['replied', 'converted', 'lost', 'opted_out', 'no_response', 'failed', 'stopped'];
+
+/** When free text can reach the lead: 24 h after its latest reply (the server checks the rule). */
+function windowNote(feedback) {
+  let last = null;
+  feedback.forEach((r) => {
+    const at = toDate(r.receivedAt || r.at);
+    if (at && (!last || at > last)) last = at;
+  });
+  if (!last) return { open: false, text: 'The lead has not written yet: only the re-engagement template can go.' };
+  const until = new Date(last.getTime() + 24 * 3600 * 1000);
+  return until > new Date()
+    ? { open: true, text: 'The lead last wrote ' + fmtDateTime(last) + ': free text until ' + fmtDateTime(until) + '.' }
+    : { open: false, text: 'The lead last wrote ' + fmtDateTime(last) + ', more than 24 h ago: only the re-engagement template can go.' };
+}
+
+/** A person writes to the lead (through its workflow's send path), while its lifecycle runs. */
+function renderConversation(l, feedback) {
+  const box = $('lead-conversation');
+  box.hidden = !l.stage || ENDED.indexOf(l.stage) >= 0;
+  if (box.hidden) return;
+  const w = windowNote(feedback);
+  $('conversation-window').textContent = w.text;
+  $('conversation-send').disabled = !w.open;
+  if (box.dataset.bound) return;
+  box.dataset.bound = '1';
+  const send = (body, done) => {
+    ['conversation-send', 'conversation-template'].forEach((x) => { $(x).disabled = true; });
+    const again = () => { ['conversation-send', 'conversation-template'].forEach((x) => { $(x).disabled = false; }); };
+    api('/api/leads/' + encodeURIComponent(String(lead.id)) + '/replies', { method: 'POST', body: body })
+      .then(() => { done(); again(); fetchLead(); })
+      .catch((e) => { again(); reportError(e); });
+  };
+  $('conversation-send').addEventListener('click', () => {
+    const text = $('conversation-text').value.trim();
+    if (!text) { toast('Write a message first', true); return; }
+    send({ text: text, requestId: 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) },
+      () => { $('conversation-text').value = ''; toast('Message queued'); });
+  });
+  $('conversation-template').addEventListener('click', () => {
+    send({ template: 're_engagement', requestId: 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) },
+      () => toast('Re-engagement template queued'));
+  });
 }
 
 /** The business outcome: set once by an operator (converted or lost, with a reason), then shown. */

@@ -11,6 +11,7 @@ import { loadSummary, onCounters, startSummaryPolling, stopSummaryPolling, bindO
 import { loadVariants, hideConfirm, bindVariants } from './variants.js';
 import { loadLeads, bindLeads } from './leads.js';
 import { loadApprovals, bindApprovals } from './approvals.js';
+import { loadHandOffs } from './handoffs.js';
 import { loadPersonas, bindPersonas, startPersonasPolling, stopPersonasPolling } from './personas.js';
 import { openLead, stopLeadPolling } from './lead-page.js';
 
@@ -45,6 +46,7 @@ function startApp() {
   loadVariants();
   loadLeads();
   loadApprovals();
+  loadHandOffs();
   loadPersonas();
   startPersonasPolling();
   startStream({ feed: onFeed, counters: onCounters });
@@ -85,7 +87,7 @@ function route() {
     openLead(session.route.id);
   } else {
     stopLeadPolling();
-    if (prev.name === 'lead') { loadLeads(); loadApprovals(); }
+    if (prev.name === 'lead') { loadLeads(); loadApprovals(); loadHandOffs(); }
   }
 }
 
@@ -94,7 +96,7 @@ function route() {
 const afterFeedEvent = debounce(() => {
   if (!session.running) return;
   loadVariants();
-  if (overviewVisible()) { loadApprovals(); loadLeads(); }
+  if (overviewVisible()) { loadApprovals(); loadLeads(); loadHandOffs(); }
 }, 1000);
 
 function onFeed(ev) {

@@ -65,6 +65,7 @@ export function pad(n) { return n < 10 ? '0' + n : String(n); }
 
 export function toDate(v) {
   if (v == null || v === '') return null;
+  if (v instanceof Date) return isNaN(v.getTime()) ? null : v;
   if (isNum(v) || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v))) {
     const n = Number(v);
     return new Date(n < 1e11 ? n * 1000 : n); // small numbers are epoch seconds

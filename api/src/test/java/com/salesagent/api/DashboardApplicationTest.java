@@ -519,6 +519,114 @@ class DashboardApplicationTest {
    * target/screenshots. Without the browser the test is skipped, unless REQUIRE_BROWSER is set
    * (CI), where a missing browser fails it.
    */
+  /**
+   * The Hand-offs view in a real browser: an interested lead handed to the only owner shows with
+   * its SLA clock; Take meets the SLA (the lead is in conversation); the lead page's box sends the
+   * rep's message through the lead's send path to the Cloud API.
+   */
+  @Test
+  void aRepTakesAHandOffAndWritesToTheLeadInARealBrowser() throws Exception {
+    HttpResponse<String> owner =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url("/api/owners/rita")))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/json")
+                    .PUT(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"Rita\",\"timezone\":\"UTC\",\"capacity\":3}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(owner.statusCode()).as(owner.body()).isIn(200, 201);
+    DashboardBrowser.Session browser = DashboardBrowser.open();
+    try (browser) {
+      String p = phone();
+      String leadId = "browser-handoff-" + UUID.randomUUID();
+      String wamid = enrolAndAwaitSend(leadId, p, "handoff", "Hana Lead");
+      app().emulator().recipientWrote(p);
+      webhook(reply(wamid, p, "Sounds great, I am interested. Send me the details"));
+      await(
+          "handed off",
+          Duration.ofSeconds(20),
+          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+
+      var driver = browser.driver();
+      var wait =
+          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
+              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+      driver.get(url("/dashboard/"));
+      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
+      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      var row =
+          org.openqa.selenium.By.cssSelector(
+              "#handoffs-table tbody tr[data-lead='" + leadId + "']");
+      wait.until(d -> !d.findElements(row).isEmpty());
+      var cells = driver.findElement(row).findElements(org.openqa.selenium.By.tagName("td"));
+      assertThat(cells.get(2).getText()).isEqualTo("handed_off");
+      assertThat(cells.get(3).getText()).isEqualTo("rita");
+      assertThat(cells.get(4).getText()).matches("in (2 h 0|1 h \\d+) min");
+      var js = (org.openqa.selenium.JavascriptExecutor) driver;
+      js.executeScript(
+          "document.getElementById('handoffs').scrollIntoView({block: 'start'});"
+              + " window.scrollBy(0, -80)"); // clear of the sticky top bar
+      browser.screenshot("dashboard-handoffs.png");
+
+      driver
+          .findElement(
+              org.openqa.selenium.By.cssSelector(
+                  "#handoffs-table button[data-take='" + leadId + "']"))
+          .click();
+      await(
+          "in conversation",
+          Duration.ofSeconds(15),
+          () -> "in_conversation".equals(store().contact(leadId).getString("stage")));
+      wait.until(
+          d ->
+              d.findElement(row).getText().contains("taken")
+                  && d.findElement(row).getText().contains("met"));
+
+      driver.get(url("/dashboard/#/lead/" + leadId));
+      var box = org.openqa.selenium.By.id("lead-conversation");
+      wait.until(d -> d.findElement(box).isDisplayed());
+      assertThat(driver.findElement(org.openqa.selenium.By.id("conversation-window")).getText())
+          .startsWith("The lead last wrote");
+      String text = "Hi Hana, Rita here. Does Thursday 10:00 suit you for a short call?";
+      driver.findElement(org.openqa.selenium.By.id("conversation-text")).sendKeys(text);
+      driver.findElement(org.openqa.selenium.By.id("conversation-send")).click();
+      await(
+          "the rep's message at the Cloud API",
+          Duration.ofSeconds(15),
+          () -> text.equals(app().emulator().lastTextFor(p)));
+      await(
+          "owner_replied in the timeline",
+          Duration.ofSeconds(10),
+          () ->
+              store().interactions(leadId).stream()
+                  .anyMatch(e -> "owner_replied".equals(e.getString("type"))));
+      assertThat(driver.findElement(org.openqa.selenium.By.id("conversation-window")).getText())
+          .matches(
+              "The lead last wrote \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}: free text until .*");
+      wait.until(
+          d ->
+              d.findElement(org.openqa.selenium.By.id("lead-messages")).getText().contains(text)
+                  && !d.findElement(org.openqa.selenium.By.id("lead-messages"))
+                      .getText()
+                      .contains("composed"));
+      js.executeScript(
+          "document.getElementById('lead-conversation').scrollIntoView({block: 'start'});"
+              + " window.scrollBy(0, -80)");
+      browser.screenshot("dashboard-lead-conversation.png");
+    } finally {
+      HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create(url("/api/owners/rita")))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .DELETE()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
   @Test
   void theDashboardWorksInARealBrowser() throws Exception {
     DashboardBrowser.Session browser = DashboardBrowser.open();

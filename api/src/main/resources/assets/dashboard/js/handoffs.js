@@ -1,0 +1,56 @@
+/* The Hand-offs queue: interested leads, the sales rep who holds each, the SLA clock, and a Take
+ * button (the rep takes the lead: the SLA is met). Unassigned leads come first. */
+import { $, h, clear, str, fmtDateTime, leadLink, toast, reportError } from './util.js';
+import { api } from './api.js';
+import { session } from './state.js';
+
+const handoffs = { seq: 0 };
+
+export function loadHandOffs() {
+  if (!session.running) return Promise.resolve();
+  const mine = ++handoffs.seq;
+  return api('/api/handoffs').then((d) => {
+    if (mine !== handoffs.seq || !d) return;
+    renderHandOffs(d);
+  }).catch(reportError);
+}
+
+/** "in 1 h 20 min" or "overdue 10 min" from now to the deadline. */
+export function slaClock(dueAt, now) {
+  if (!dueAt) return '–';
+  const due = new Date(dueAt).getTime();
+  if (!isFinite(due)) return '–';
+  const ms = due - (now == null ? Date.now() : now);
+  const mins = Math.round(Math.abs(ms) / 60000);
+  const text = mins >= 60 ? Math.floor(mins / 60) + ' h ' + (mins % 60) + ' min' : mins + ' min';
+  return ms < 0 ? 'overdue ' + text : 'in ' + text;
+}
+
+function take(row, button) {
+  button.disabled = true;
+  const body = row.ownerId ? { ownerId: row.ownerId } : {};
+  api('/api/leads/' + encodeURIComponent(String(row.leadId)) + '/handoff/accept', { method: 'POST', body: body })
+    .then(() => { toast('Taken: ' + str(row.name || row.leadId)); setTimeout(loadHandOffs, 500); })
+    .catch((e) => { button.disabled = false; reportError(e); });
+}
+
+function renderHandOffs(d) {
+  const rows = Array.isArray(d.handoffs) ? d.handoffs : [];
+  const body = clear($('handoffs-table').querySelector('tbody'));
+  $('handoffs-count').textContent = String(d.total == null ? rows.length : d.total);
+  $('handoffs-empty').hidden = rows.length > 0;
+  rows.forEach((r) => {
+    const acted = r.stage === 'in_conversation';
+    const button = h('button', { type: 'button', class: 'secondary small', 'data-take': str(r.leadId), text: 'Take' });
+    button.addEventListener('click', () => take(r, button));
+    body.appendChild(h('tr', { 'data-lead': str(r.leadId), class: r.overdue ? 'overdue' : null }, [
+      h('td', null, leadLink(r.leadId, r.name || r.leadId)),
+      h('td', { text: str(r.company) }),
+      h('td', null, h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) })),
+      h('td', { class: 'mono', text: r.ownerId ? r.ownerId : 'unassigned' }),
+      h('td', { class: r.overdue ? 'warn' : null, text: acted ? 'met' : slaClock(r.dueAt) }),
+      h('td', { text: r.remindedAt ? fmtDateTime(r.remindedAt) : '–' }),
+      h('td', null, acted ? h('span', { class: 'muted', text: 'taken' }) : button)
+    ]));
+  });
+}
