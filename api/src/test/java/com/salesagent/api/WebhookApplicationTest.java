@@ -520,6 +520,31 @@ final class WebhookApplicationTest extends AppTestHarness {
           postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"One more thing\"}");
       assertThat(ended.statusCode()).isEqualTo(409);
       assertThat(ended.body()).contains("stage converted");
+
+      // An objection goes to a person too (an owner exists), who answers it from the dashboard.
+      String objectorId = "objection-" + UUID.randomUUID();
+      String objectorPhone = phone();
+      String objectorWamid = enrolAndAwaitFirstSend(objectorId, objectorPhone);
+      emulator().recipientWrote(objectorPhone);
+      String objection = textReply(objectorPhone, objectorWamid, "Too expensive for us");
+      assertThat(webhook(objection, sign(objection)).statusCode()).isEqualTo(200);
+      await(
+          "the objection handed off",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(objectorId).getString("stage")));
+      String answer = "Understood. We have a smaller plan at half the price, shall I send it?";
+      HttpResponse<String> answered =
+          postJson("/api/leads/" + objectorId + "/replies", "{\"text\":\"" + answer + "\"}");
+      assertThat(answered.statusCode()).as(answered.body()).isEqualTo(202);
+      await(
+          "the answer at the Cloud API",
+          Duration.ofSeconds(15),
+          () -> answer.equals(emulator().lastTextFor(objectorPhone)));
+      await(
+          "in conversation",
+          Duration.ofSeconds(15),
+          () -> "in_conversation".equals(store().contact(objectorId).getString("stage")));
+      assertThat(state(objectorId).nextAction()).isEqualTo("close_conversation");
     } finally {
       HttpResponse<String> off =
           send(

@@ -27,6 +27,18 @@ final class AfterTheReply {
   /** Version 1: messages people write to the lead go out through its send path. */
   static final String OWNER_REPLIES = "owner-replies";
 
+  /**
+   * Version 1: a reply a person should answer (an objection, a question, anything without interest
+   * that is neither a "not now" with a date nor wrong person) goes to an owner when one can take
+   * it, and the lifecycle goes on (the owner writes through it) until an outcome or the
+   * conversation goes quiet; with nobody to take it the lead ends replied, as before.
+   */
+  static final String PERSON_FOR_REPLIES = "person-for-replies";
+
+  /** Intents of replies a person answers (opt-outs and "not now" have their own paths). */
+  static final java.util.Set<String> PERSON_INTENTS =
+      java.util.Set.of("objection", "other", "needs_review", "question");
+
   private final LeadRun run;
   private final LeadStubs stubs;
   private final Stages stages;
@@ -63,6 +75,53 @@ final class AfterTheReply {
             != Workflow.DEFAULT_VERSION;
   }
 
+  /**
+   * The reply that ended the sequence needs a person ({@link #PERSON_INTENTS}), nothing outranks
+   * it, and the lead is not interested (that path applies): hand it to an owner and go on.
+   */
+  boolean personReply() {
+    return run.replied
+        && !run.optedOut
+        && !run.stopped
+        && run.requestedOutcome == null
+        && run.endedBy == Stage.REPLIED
+        && !run.stage.terminal()
+        && run.interestedAt == null
+        && run.lastReplyIntent != null
+        && PERSON_INTENTS.contains(run.lastReplyIntent)
+        && Workflow.getVersion(PERSON_FOR_REPLIES, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+  }
+
+  /**
+   * Hands the reply to a person: the lead's owner (a reply again), or a new hand-off. With nobody
+   * to take it now the reply ends the lead as before (replied: the operators' leads list).
+   */
+  void toPerson() {
+    String intent = run.lastReplyIntent;
+    boolean again = run.conversationAt != null;
+    if (run.ownerId == null) {
+      OwnerAssignment assigned = assign();
+      if (assigned.ownerId() == null) {
+        return; // replied stays: the loop ends the lead replied
+      }
+    }
+    run.replied = false;
+    run.endedBy = null;
+    run.lastReplyIntent = null;
+    run.conversationAt = stages.now();
+    stages.set(
+        stage(),
+        ownerClockAction(),
+        ownerClock() != null ? ownerClock() : quietDeadline(),
+        again ? "replied_again" : "handed_off",
+        (again ? "" : "owner " + run.ownerId + ": ") + intent + " reply, a person answers");
+  }
+
+  private Instant quietDeadline() {
+    return run.conversationAt.plus(policy.reEngagementDelay());
+  }
+
   /** The lead is interested (again: its clock and re-engagements start over). */
   void interested() {
     boolean again = run.interestedAt != null;
@@ -72,6 +131,7 @@ final class AfterTheReply {
     run.interestedAt = stages.now();
     run.reEngagementsSent = 0;
     run.lastReEngagementAt = null;
+    run.conversationAt = null;
     if (!again
         && run.ownerId == null
         && Workflow.getVersion(HAND_OFF, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
@@ -108,6 +168,10 @@ final class AfterTheReply {
       acted(run.ownerAction);
       return;
     }
+    if (run.interestedAt == null) {
+      awaitPerson();
+      return;
+    }
     int seen = run.changes;
     Instant since = run.lastReEngagementAt != null ? run.lastReEngagementAt : run.interestedAt;
     Instant due = since.plus(policy.reEngagementDelay());
@@ -133,6 +197,29 @@ final class AfterTheReply {
     run.reEngagementsSent++;
     sending.step(run.followUpsSent + run.reEngagementsSent, "re_engagement", false);
     run.lastReEngagementAt = stages.now();
+  }
+
+  /**
+   * A reply a person answers: the owner's SLA as for an interested lead; no re-engagement (the lead
+   * did not ask for more); quiet for the segment's re-engagement window since the reply (or a
+   * person's last message), the lead ends replied.
+   */
+  private void awaitPerson() {
+    int seen = run.changes;
+    Instant quiet = quietDeadline();
+    Instant owner = ownerClock();
+    boolean ownerFirst = owner != null && owner.isBefore(quiet);
+    Instant wake = ownerFirst ? owner : quiet;
+    stages.set(stage(), ownerFirst ? ownerClockAction() : "close_conversation", wake, null, null);
+    if (!waits.undisturbedUntil(wake, seen)) {
+      return;
+    }
+    if (ownerFirst) {
+      ownerClockDue();
+      return;
+    }
+    stages.finish(
+        Stage.REPLIED, "replied; the conversation went quiet for " + policy.reEngagementDelay());
   }
 
   /** The next instant the hand-off needs the workflow (a retry, a reminder, the deadline). */
@@ -172,12 +259,8 @@ final class AfterTheReply {
    */
   private void handOff() {
     run.handOffWanted = false;
-    int attempt = run.handOffAttempt + 1;
     String before = run.ownerId;
-    OwnerAssignment assigned =
-        stubs.handOffs.handOff(
-            new HandOffRequest(
-                run.leadId, run.campaignId, run.segment, attempt, policy.ownerSla()));
+    OwnerAssignment assigned = assign();
     if (assigned.ownerId() == null) {
       boolean first = run.handOffRetryAt == null;
       run.handOffRetryAt = assigned.retryAt();
@@ -186,12 +269,6 @@ final class AfterTheReply {
       }
       return;
     }
-    run.handOffAttempt = attempt;
-    run.handOffRetryAt = null;
-    run.ownerId = assigned.ownerId();
-    run.ownerRemindAt = assigned.remindAt();
-    run.ownerDueAt = assigned.dueAt();
-    run.ownerReminded = false;
     String detail =
         before == null
             ? "owner " + run.ownerId
@@ -202,6 +279,24 @@ final class AfterTheReply {
         run.ownerRemindAt,
         before == null ? "handed_off" : "handoff_reassigned",
         detail);
+  }
+
+  /** The next hand-off attempt; an owner found is the lead's from here (its SLA starts). */
+  private OwnerAssignment assign() {
+    int attempt = run.handOffAttempt + 1;
+    OwnerAssignment assigned =
+        stubs.handOffs.handOff(
+            new HandOffRequest(
+                run.leadId, run.campaignId, run.segment, attempt, policy.ownerSla()));
+    if (assigned.ownerId() != null) {
+      run.handOffAttempt = attempt;
+      run.handOffRetryAt = null;
+      run.ownerId = assigned.ownerId();
+      run.ownerRemindAt = assigned.remindAt();
+      run.ownerDueAt = assigned.dueAt();
+      run.ownerReminded = false;
+    }
+    return assigned;
   }
 
   /** A person took the lead: the SLA is met, the lead is in conversation. */
@@ -243,6 +338,12 @@ final class AfterTheReply {
       acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
     }
     run.ownerRepliesSent++;
+    if (run.conversationAt != null && run.ownerActedAt == null) {
+      acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
+    }
+    if (run.conversationAt != null) {
+      run.conversationAt = stages.now(); // the person's message: the quiet window starts again
+    }
     if (OwnerReply.TEMPLATE.equals(reply.purpose())) {
       sending.step(run.followUpsSent + run.reEngagementsSent, OwnerReply.TEMPLATE, true);
       return;

@@ -184,6 +184,8 @@ final class LeadLifecycle implements LeadWorkflow {
     while (true) {
       if (afterTheReply.interestedReply()) {
         afterTheReply.interested();
+      } else if (afterTheReply.personReply()) {
+        afterTheReply.toPerson();
       }
       if (stages.finishIfEnded()) {
         return;
@@ -203,7 +205,7 @@ final class LeadLifecycle implements LeadWorkflow {
         snooze();
         continue;
       }
-      if (run.interestedAt != null) {
+      if (run.interestedAt != null || run.conversationAt != null) {
         afterTheReply.awaitConversion();
         continue;
       }
@@ -246,6 +248,7 @@ final class LeadLifecycle implements LeadWorkflow {
   private void snooze() {
     Instant until = run.snoozeUntil;
     run.interestedAt = null; // "not now" from an interested lead: the sequence takes over again
+    run.conversationAt = null;
     boolean recorded = run.stage == Stage.SNOOZED && until.equals(run.nextActionAt);
     stages.set(
         Stage.SNOOZED,

@@ -75,6 +75,12 @@ public final class LeadRun {
   public boolean ownerReminded;
   public Instant handOffRetryAt;
 
+  /**
+   * Since when a person has the lead's conversation after a reply without interest (version
+   * "person-for-replies"; the latest reply or person's message): null otherwise.
+   */
+  public Instant conversationAt;
+
   /** When a person first acted on the lead (accepted it, wrote to it): the SLA is met. */
   public Instant ownerActedAt;
 

@@ -817,6 +817,60 @@ class LeadWorkflowTest {
     assertThat(fake.sends.get(1).request().template()).isTrue();
   }
 
+  @Test
+  void anObjectionGoesToAnOwnerWhoAnswersThenTheQuietConversationEndsReplied() {
+    fake.owners.add("ana");
+    enrol();
+    replyWith("in-1", "objection");
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "handed_off".equals(e.type())
+                    && "owner ana: objection reply, a person answers".equals(e.detail()));
+
+    env.sleep(Duration.ofMinutes(90));
+    workflow.ownerReply(text("k4"));
+    awaitSends(2);
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+    assertThat(fake.reminders).containsExactly("ana:1");
+    assertThat(fake.handOffs).as("answered in time: not reassigned").hasSize(1);
+    assertThat(workflow.state().nextAction()).isEqualTo("close_conversation");
+
+    // The lead answers again: the conversation goes on with the same owner.
+    replyWith("in-2", "other");
+    env.sleep(Duration.ofDays(2));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+    assertThat(fake.events).anyMatch(e -> "replied_again".equals(e.type()));
+
+    env.sleep(Duration.ofDays(1).plusMinutes(1));
+    LeadState done = result();
+    assertThat(done.stage()).isEqualTo(Stage.REPLIED);
+    assertThat(done.outcomeReason()).isEqualTo("replied; the conversation went quiet for PT72H");
+    assertThat(fake.sends).as("no automated message after the objection").hasSize(2);
+  }
+
+  @Test
+  void withNobodyToTakeItAnObjectionEndsTheLeadRepliedAsBefore() {
+    enrol();
+    replyWith("in-1", "objection");
+    LeadState done = result();
+    assertThat(done.stage()).isEqualTo(Stage.REPLIED);
+    assertThat(fake.handOffs).hasSize(1);
+    assertThat(eventTypes()).doesNotContain("handed_off", "handoff_waiting");
+  }
+
+  @Test
+  void aWrongPersonReplyIsNotHandedOff() {
+    fake.owners.add("ana");
+    enrol();
+    replyWith("in-1", "wrong_person");
+    assertThat(result().stage()).isEqualTo(Stage.REPLIED);
+    assertThat(fake.handOffs).isEmpty();
+  }
+
   // ---- a voice note being transcribed: the lead waits for what it says
 
   private InboundMessageSignal voiceNote(String intent, Instant snoozeUntil) {

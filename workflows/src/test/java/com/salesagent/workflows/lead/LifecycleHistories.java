@@ -295,6 +295,27 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
           h.result();
         });
+    // Recorded with version 1 of "person-for-replies": an objection handed to an owner, who
+    // answers; the conversation then goes quiet and the lead ends replied.
+    SCENARIOS.put(
+        "person-for-replies",
+        h -> {
+          h.fake.owners.add("ana");
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "objection", null));
+          h.env.sleep(Duration.ofMinutes(30));
+          h.current()
+              .ownerReply(
+                  new OwnerReply(
+                      "lead-rec-person-for-replies-owner-1", OwnerReply.TEXT, "ana", "ana"));
+          h.sends(2);
+          h.env.sleep(Duration.ofDays(3).plusMinutes(1));
+          h.result();
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {
