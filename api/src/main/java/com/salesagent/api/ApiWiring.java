@@ -188,6 +188,8 @@ public final class ApiWiring {
             new SendersResource(senders, senderDirectory, clock),
             new com.salesagent.api.owners.OwnersResource(connections.mongo().database(), clock),
             new com.salesagent.api.owners.HandOffsResource(connections.mongo().database(), clock),
+            new com.salesagent.api.knowledge.KnowledgeResource(
+                connections.mongo().database(), clock),
             new LeadMediaResource(store, connections.storage().storage()));
     this.resources = withDescription(resources);
     if (endpoints.whatsapp().appSecret().isBlank()) {

@@ -158,6 +158,7 @@ function renderLead(d) {
   clear($('lead-profile')).appendChild(kvList(l, 0,
     ['name', 'company', 'phone', 'segment', 'stage', 'ownerId', 'nextAction', 'nextActionAt', 'campaignId', 'variantId']));
   renderConversation(l, Array.isArray(d.feedback) ? d.feedback : []);
+  renderDraft(Array.isArray(d.drafts) ? d.drafts[0] : null);
 
   renderPersona(clear($('lead-persona')), d.persona, d.personaWhy);
 
@@ -256,6 +257,32 @@ function renderConversation(l, feedback) {
     send({ template: 're_engagement', requestId: 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) },
       () => toast('Re-engagement template queued'));
   });
+}
+
+/**
+ * The agent's draft answer to the latest reply (from the knowledge base, held for a person): the
+ * entries it cites with their similarity, and Use this draft (it fills the box; a person sends it).
+ */
+function renderDraft(draft) {
+  const box = $('conversation-draft');
+  const key = draft ? String(draft._id) : '';
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  clear(box);
+  box.hidden = !draft;
+  if (!draft) return;
+  const cites = (Array.isArray(draft.citations) ? draft.citations : [])
+    .map((c) => str(c.entryId) + ' (' + (isNum(c.score) ? c.score.toFixed(2) : str(c.score)) + ')').join(', ');
+  if (!draft.grounded) {
+    box.appendChild(h('p', { class: 'meta', text: 'Agent: no grounded answer (' + str(draft.why) + ')' +
+      (cites ? '; nearest entries: ' + cites : '') + '. Write it yourself.' }));
+    return;
+  }
+  const use = h('button', { id: 'use-draft', type: 'button', class: 'secondary small', text: 'Use this draft' });
+  use.addEventListener('click', () => { $('conversation-text').value = String(draft.text || ''); $('conversation-text').focus(); });
+  box.appendChild(h('p', { class: 'meta', text: 'Agent draft from the knowledge base: ' + cites }));
+  box.appendChild(h('blockquote', { id: 'draft-text', class: 'text', text: str(draft.text) }));
+  box.appendChild(use);
 }
 
 /** The business outcome: set once by an operator (converted or lost, with a reason), then shown. */

@@ -544,7 +544,7 @@ class DashboardApplicationTest {
       String leadId = "browser-handoff-" + UUID.randomUUID();
       String wamid = enrolAndAwaitSend(leadId, p, "handoff", "Hana Lead");
       app().emulator().recipientWrote(p);
-      webhook(reply(wamid, p, "Sounds great, I am interested. Send me the details"));
+      webhook(reply(wamid, p, "Sounds great, I am interested. How much does it cost?"));
       await(
           "handed off",
           Duration.ofSeconds(20),
@@ -590,8 +590,23 @@ class DashboardApplicationTest {
       wait.until(d -> d.findElement(box).isDisplayed());
       assertThat(driver.findElement(org.openqa.selenium.By.id("conversation-window")).getText())
           .startsWith("The lead last wrote");
-      String text = "Hi Hana, Rita here. Does Thursday 10:00 suit you for a short call?";
-      driver.findElement(org.openqa.selenium.By.id("conversation-text")).sendKeys(text);
+      // The agent drafted an answer from the knowledge base (the seeded pricing entry); the rep
+      // uses it, adds a line, and sends it.
+      var use = org.openqa.selenium.By.id("use-draft");
+      wait.until(d -> !d.findElements(use).isEmpty());
+      assertThat(driver.findElement(org.openqa.selenium.By.id("conversation-draft")).getText())
+          .contains("pricing-plans");
+      driver.findElement(use).click();
+      driver
+          .findElement(org.openqa.selenium.By.id("conversation-text"))
+          .sendKeys("\nRita, from the sales team.");
+      String text =
+          String.valueOf(
+              ((org.openqa.selenium.JavascriptExecutor) driver)
+                  .executeScript("return document.getElementById('conversation-text').value"));
+      assertThat(text)
+          .startsWith("Our plans are priced per active lead")
+          .endsWith("Rita, from the sales team.");
       driver.findElement(org.openqa.selenium.By.id("conversation-send")).click();
       await(
           "the rep's message at the Cloud API",
@@ -608,7 +623,9 @@ class DashboardApplicationTest {
               "The lead last wrote \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}: free text until .*");
       wait.until(
           d ->
-              d.findElement(org.openqa.selenium.By.id("lead-messages")).getText().contains(text)
+              d.findElement(org.openqa.selenium.By.id("lead-messages"))
+                      .getText()
+                      .contains("Rita, from the sales team.")
                   && !d.findElement(org.openqa.selenium.By.id("lead-messages"))
                       .getText()
                       .contains("composed"));

@@ -545,6 +545,21 @@ final class WebhookApplicationTest extends AppTestHarness {
           Duration.ofSeconds(15),
           () -> "in_conversation".equals(store().contact(objectorId).getString("stage")));
       assertThat(state(objectorId).nextAction()).isEqualTo("close_conversation");
+      // The agent drafted the objection's answer from the knowledge base, held for a person.
+      await(
+          "a drafted answer",
+          Duration.ofSeconds(20),
+          () -> {
+            try {
+              var drafts = json.readTree(get("/api/leads/" + objectorId).body()).path("drafts");
+              return drafts.size() == 1
+                  && drafts.get(0).path("grounded").asBoolean()
+                  && "objection-too-expensive"
+                      .equals(drafts.get(0).path("citations").get(0).path("entryId").asText());
+            } catch (Exception e) {
+              return false;
+            }
+          });
     } finally {
       HttpResponse<String> off =
           send(
@@ -554,6 +569,37 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(off.statusCode()).isEqualTo(200);
       assertThat(off.body()).contains("\"active\":false");
     }
+  }
+
+  /** The knowledge base through the API: bad fields named, an entry added, changed, deleted. */
+  @Test
+  void knowledgeEntriesAreValidatedAndKept() throws Exception {
+    HttpResponse<String> bad =
+        put(
+            "/api/knowledge/bad%20id",
+            "{\"kind\":\"rumour\",\"title\":\"\",\"text\":\""
+                + "x".repeat(4001)
+                + "\","
+                + "\"language\":\"English\",\"extra\":1}");
+    assertThat(bad.statusCode()).isEqualTo(422);
+    for (String field :
+        java.util.List.of("entryId", "kind", "title", "text", "language", "extra")) {
+      assertThat(bad.body()).contains("\"field\":\"" + field + "\"");
+    }
+    String id = "faq-" + UUID.randomUUID().toString().substring(0, 8);
+    String body =
+        "{\"kind\":\"faq\",\"title\":\"Do you integrate with HubSpot?\","
+            + "\"text\":\"Yes: contacts and deal stages sync both ways.\"}";
+    assertThat(put("/api/knowledge/" + id, body).statusCode()).isEqualTo(201);
+    assertThat(put("/api/knowledge/" + id, body).statusCode()).isEqualTo(200);
+    assertThat(get("/api/knowledge").body()).contains(id).contains("pricing-plans");
+    HttpResponse<String> deleted =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/knowledge/" + id)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .DELETE());
+    assertThat(deleted.statusCode()).isEqualTo(204);
+    assertThat(get("/api/knowledge").body()).doesNotContain(id);
   }
 
   @Test

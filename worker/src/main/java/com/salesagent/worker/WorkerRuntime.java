@@ -215,7 +215,13 @@ public final class WorkerRuntime implements Managed {
                       Math.max(1, Math.min(settings.getActivityPollers(), slots)))
                   .setMaxConcurrentActivityExecutionSize(slots)
                   .build())
-          .registerActivitiesImplementations(research);
+          .registerActivitiesImplementations(
+              research,
+              new com.salesagent.activities.knowledge.KnowledgeActivitiesImpl(
+                  connections.mongo().database(),
+                  embeddings::embedAll,
+                  new EmbeddingCache(connections.mongo().database(), clock),
+                  clock));
     }
     LOG.info(
         "worker serves task queues {} (research: at most {} at once)",

@@ -127,6 +127,16 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     documents.put(
         Collections.PERSONAS,
         db.getCollection(Collections.PERSONAS).deleteMany(ofLead).getDeletedCount());
+    documents.put(
+        com.salesagent.activities.knowledge.KnowledgeActivitiesImpl.DRAFTS,
+        db.getCollection(com.salesagent.activities.knowledge.KnowledgeActivitiesImpl.DRAFTS)
+            .deleteMany(ofLead)
+            .getDeletedCount());
+    documents.put(
+        com.salesagent.activities.handoff.HandOffActivitiesImpl.HANDOFFS,
+        db.getCollection(com.salesagent.activities.handoff.HandOffActivitiesImpl.HANDOFFS)
+            .deleteMany(Filters.eq("_id", leadId))
+            .getDeletedCount());
 
     List<String> objects = new ArrayList<>();
     String prefix = "s3://" + storage.bucket() + "/";

@@ -112,6 +112,11 @@ public final class MongoSchema {
     index(db, Collections.MESSAGES, Indexes.ascending("approval.status"));
     index(db, Collections.MESSAGES, Indexes.ascending("updatedAt"));
     index(db, Collections.FEEDBACK, Indexes.ascending("storedAt"));
+    index(db, Collections.FEEDBACK, Indexes.ascending("leadId", "receivedAt"));
+    index(
+        db,
+        com.salesagent.activities.knowledge.KnowledgeActivitiesImpl.DRAFTS,
+        Indexes.ascending("leadId", "createdAt"));
     index(db, Collections.RESEARCH_RESULTS, Indexes.ascending("leadId"));
     // Cached vectors live 30 days (TTL): the collection holds that window's distinct chunks.
     index(

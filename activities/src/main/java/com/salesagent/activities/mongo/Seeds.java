@@ -199,6 +199,57 @@ public final class Seeds {
       addTemplate(db, variantId, "re_engagement", "reengage_interested", RE_ENGAGEMENT);
     }
     Topics.seed(db);
+    knowledge(db);
+  }
+
+  /**
+   * Sample knowledge entries (English) the agent drafts answers from, marked as samples: operators
+   * replace them with their own through {@code PUT /api/knowledge/{entryId}}. Never overwritten.
+   */
+  private static void knowledge(MongoDatabase db) {
+    var kb = db.getCollection(com.salesagent.activities.knowledge.KnowledgeBase.COLLECTION);
+    List<Document> samples =
+        List.of(
+            entry(
+                "pricing-plans",
+                "pricing",
+                "How much does it cost? Pricing and plans",
+                "Our plans are priced per active lead each month, and the first campaign of up to"
+                    + " 100 leads is free to try. I can send you the price list for your volume."),
+            entry(
+                "objection-too-expensive",
+                "objection",
+                "It is too expensive for us; no budget",
+                "I understand. Most teams start with one small campaign and pay only for the leads"
+                    + " that are active, so the cost grows only when it brings you conversations."),
+            entry(
+                "faq-how-it-works",
+                "faq",
+                "How does it work? Which tools does it need?",
+                "Each lead gets a personal WhatsApp message based on public information about the"
+                    + " company, then timely follow-ups; replies come to your team. It needs only"
+                    + " a WhatsApp Business number."),
+            entry(
+                "booking-link",
+                "booking",
+                "Book a call or a demo meeting",
+                "If it suits you, pick a time for a 15 minute call here:"
+                    + " https://example.com/book (sample link: replace it with yours)."));
+    for (Document d : samples) {
+      kb.updateOne(
+          Filters.eq("_id", d.get("_id")),
+          new Document("$setOnInsert", d),
+          new UpdateOptions().upsert(true));
+    }
+  }
+
+  private static Document entry(String id, String kind, String title, String text) {
+    return new Document("_id", id)
+        .append("kind", kind)
+        .append("title", title)
+        .append("text", text)
+        .append("language", "en")
+        .append("sample", true);
   }
 
   /** The agreed follow-up after a "not now" (PersonaWording), in each seeded language. */

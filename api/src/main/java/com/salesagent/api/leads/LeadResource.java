@@ -140,6 +140,7 @@ public class LeadResource {
       List<ResearchUsed> research,
       List<Document> feedback,
       List<Document> interactions,
+      List<Document> drafts,
       String workflowId,
       Object workflow,
       String temporalUi) {}
@@ -327,9 +328,21 @@ public class LeadResource {
         researchUsed(leadId, messages),
         withoutIds(store.feedbackOf(leadId)),
         withoutIds(store.interactions(leadId)),
+        drafts(leadId),
         LeadWorkflow.workflowId(leadId),
         liveState(leadId),
         temporalUi);
+  }
+
+  /** The agent's drafted answers to the lead's replies, newest first (at most 10). */
+  private List<Document> drafts(String leadId) {
+    return store
+        .database()
+        .getCollection(com.salesagent.activities.knowledge.KnowledgeActivitiesImpl.DRAFTS)
+        .find(com.mongodb.client.model.Filters.eq("leadId", leadId))
+        .sort(com.mongodb.client.model.Sorts.descending("createdAt"))
+        .limit(10)
+        .into(new java.util.ArrayList<>());
   }
 
   private static List<Document> withoutIds(List<Document> documents) {

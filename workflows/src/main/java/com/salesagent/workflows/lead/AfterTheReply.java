@@ -1,5 +1,7 @@
 package com.salesagent.workflows.lead;
 
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
@@ -34,6 +36,12 @@ final class AfterTheReply {
    * conversation goes quiet; with nobody to take it the lead ends replied, as before.
    */
   static final String PERSON_FOR_REPLIES = "person-for-replies";
+
+  /**
+   * Version 1: after a reply with interest or one a person answers, the agent drafts an answer from
+   * the knowledge base (beside the lifecycle: nothing waits for it), held for a person.
+   */
+  static final String DRAFT_ANSWERS = "draft-answers";
 
   /** Intents of replies a person answers (opt-outs and "not now" have their own paths). */
   static final java.util.Set<String> PERSON_INTENTS =
@@ -106,6 +114,7 @@ final class AfterTheReply {
         return; // replied stays: the loop ends the lead replied
       }
     }
+    draft();
     run.replied = false;
     run.endedBy = null;
     run.lastReplyIntent = null;
@@ -116,6 +125,33 @@ final class AfterTheReply {
         ownerClock() != null ? ownerClock() : quietDeadline(),
         again ? "replied_again" : "handed_off",
         (again ? "" : "owner " + run.ownerId + ": ") + intent + " reply, a person answers");
+  }
+
+  /**
+   * Drafts an answer to the latest reply, in its own workflow thread: the lifecycle goes on (the
+   * hand-off does not wait for the embedding queue); the draft and its record follow when ready.
+   */
+  private void draft() {
+    String replyId = run.lastReplyMessageId;
+    if (replyId == null
+        || Workflow.getVersion(DRAFT_ANSWERS, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    Async.procedure(
+        () -> {
+          try {
+            DraftedAnswer d = stubs.knowledge.draftAnswer(run.leadId, replyId);
+            stages.record(
+                "answer_drafted",
+                null,
+                d.grounded()
+                    ? "from " + String.join(", ", d.entryIds())
+                    : "no grounded answer: a person writes it");
+          } catch (ActivityFailure e) {
+            stages.record("answer_draft_failed", null, Sending.reason(e));
+          }
+        });
   }
 
   private Instant quietDeadline() {
@@ -132,6 +168,7 @@ final class AfterTheReply {
     run.reEngagementsSent = 0;
     run.lastReEngagementAt = null;
     run.conversationAt = null;
+    draft();
     if (!again
         && run.ownerId == null
         && Workflow.getVersion(HAND_OFF, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {

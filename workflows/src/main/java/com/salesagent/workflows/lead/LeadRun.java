@@ -53,6 +53,9 @@ public final class LeadRun {
   /** The intent of the reply that ended the sequence (until the lifecycle acts on it). */
   public String lastReplyIntent;
 
+  /** The message id of the lead's latest reply (what a drafted answer answers). */
+  public String lastReplyMessageId;
+
   /** Since when the lead is interested (its latest reply while interested): null otherwise. */
   public Instant interestedAt;
 

@@ -20,6 +20,14 @@ final class LeadStubs {
           ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
 
   /**
+   * Drafts answers on the research queue, beside the other embedding work, so a burst of drafts
+   * never takes the leads queue's slots from sends and follow-ups. Retried like research.
+   */
+  final KnowledgeActivities knowledge =
+      Workflow.newActivityStub(
+          KnowledgeActivities.class, researchOptions().setTaskQueue(TaskQueues.RESEARCH).build());
+
+  /**
    * Research reads the lead's website when enabled, whose failures yield nothing inside the
    * activity; what fails the activity is the infrastructure (MongoDB, a dead worker), so it is
    * retried through a minute or two of outage (8 attempts, 1 s to 30 s apart: about 90 s). It

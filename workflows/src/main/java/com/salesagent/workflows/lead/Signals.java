@@ -135,6 +135,7 @@ final class Signals {
     } else {
       run.replied = true;
       run.lastReplyIntent = message.intent();
+      run.lastReplyMessageId = id;
       if (run.endedBy == null) {
         run.endedBy = Stage.REPLIED;
       }

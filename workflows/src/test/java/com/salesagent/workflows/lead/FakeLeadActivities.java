@@ -14,7 +14,8 @@ class FakeLeadActivities
         ComposeActivities,
         MessagingActivities,
         DispatchActivities,
-        HandOffActivities {
+        HandOffActivities,
+        KnowledgeActivities {
   record Sent(Instant at, SendRequest request, String wamid, ComposeRequest compose) {}
 
   final List<Sent> sends = new CopyOnWriteArrayList<>();
@@ -100,6 +101,16 @@ class FakeLeadActivities
         now.plus(request.sla()),
         null,
         null);
+  }
+
+  /** Replies the agent was asked to draft an answer to (lead:message). */
+  final List<String> drafts = new CopyOnWriteArrayList<>();
+
+  @Override
+  public DraftedAnswer draftAnswer(String leadId, String replyMessageId) {
+    drafts.add(leadId + ":" + replyMessageId);
+    return new DraftedAnswer(
+        leadId + ":" + replyMessageId, true, 0.8, List.of("kb-pricing"), "knowledge-base");
   }
 
   @Override

@@ -853,6 +853,20 @@ class LeadWorkflowTest {
   }
 
   @Test
+  void theAgentDraftsAnAnswerToEachReplyThatAPersonAnswers() {
+    fake.owners.add("ana");
+    enrol();
+    replyWith("in-1", "objection");
+    env.sleep(Duration.ofMinutes(1));
+    replyWith("in-2", "interested");
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(fake.drafts).containsExactly("L-1:in-1", "L-1:in-2");
+    assertThat(fake.events)
+        .anyMatch(e -> "answer_drafted".equals(e.type()) && "from kb-pricing".equals(e.detail()));
+    assertThat(fake.sends).as("a draft is never sent on its own").hasSize(1);
+  }
+
+  @Test
   void withNobodyToTakeItAnObjectionEndsTheLeadRepliedAsBefore() {
     enrol();
     replyWith("in-1", "objection");

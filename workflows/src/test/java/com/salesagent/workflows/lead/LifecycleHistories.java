@@ -316,6 +316,27 @@ final class LifecycleHistories {
           h.env.sleep(Duration.ofDays(3).plusMinutes(1));
           h.result();
         });
+    // Recorded with version 1 of "draft-answers": an interested reply and an objection after it,
+    // each answered by a draft beside the lifecycle; then converted.
+    SCENARIOS.put(
+        "draft-answers",
+        h -> {
+          h.fake.owners.add("ana");
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-2", h.fake.wamid(0), "text", h.now(), "objection", null));
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+          h.result();
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {

@@ -1,0 +1,59 @@
+package com.salesagent.activities.knowledge;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.bson.Document;
+
+/**
+ * The product knowledge the agent may answer from ({@code knowledge_base}), edited by operators:
+ * {@code _id} a short id, {@code kind} (faq, objection, pricing, product, booking), {@code title},
+ * {@code text} (the approved answer, said as is), {@code language} ("en", "es", "pt"...). Only what
+ * an entry states may go into an answer.
+ */
+public final class KnowledgeBase {
+  public static final String COLLECTION = "knowledge_base";
+  public static final Set<String> KINDS =
+      Set.of("faq", "objection", "pricing", "product", "booking");
+  public static final int MAX_ENTRIES = 2000;
+  public static final int MAX_TITLE = 200;
+  public static final int MAX_TEXT = 4000;
+
+  private final MongoCollection<Document> entries;
+
+  public KnowledgeBase(MongoDatabase db) {
+    this.entries = db.getCollection(COLLECTION);
+  }
+
+  public MongoCollection<Document> collection() {
+    return entries;
+  }
+
+  public List<Document> all() {
+    return entries.find().sort(Sorts.ascending("_id")).limit(MAX_ENTRIES).into(new ArrayList<>());
+  }
+
+  /** The entries in the lead's language ("pt-BR" and "pt_BR" read "pt"). */
+  public List<Document> inLanguage(String locale) {
+    return entries
+        .find(Filters.eq("language", language(locale)))
+        .sort(Sorts.ascending("_id"))
+        .limit(MAX_ENTRIES)
+        .into(new ArrayList<>());
+  }
+
+  /** The language part of a locale, lower case; "en" when none. */
+  public static String language(String locale) {
+    if (locale == null || locale.isBlank()) {
+      return "en";
+    }
+    String l = locale.strip().toLowerCase(Locale.ROOT).replace('_', '-');
+    int dash = l.indexOf('-');
+    return dash > 0 ? l.substring(0, dash) : l;
+  }
+}

@@ -1,0 +1,155 @@
+package com.salesagent.activities.knowledge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.research.EmbeddingCache;
+import com.salesagent.activities.research.Embeddings;
+import com.salesagent.workflows.lead.DraftedAnswer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Drafts from the knowledge base with the real offline model: a question gets the entry that
+ * answers it, said as the entry states it (and the booking link for an interested lead); a reply no
+ * entry answers is "no grounded answer"; a retried draft is the same; another language has no
+ * entries to answer from.
+ */
+class KnowledgeActivitiesTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  static final Embeddings EMBEDDINGS = new Embeddings(Path.of("target", "cache"));
+
+  private final AtomicInteger modelTexts = new AtomicInteger();
+  private KnowledgeActivitiesImpl knowledge;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    Seeds.ensure(
+        MONGO.database(),
+        new Seeds.Defaults(
+            Duration.ofHours(24),
+            Duration.ofHours(72),
+            2,
+            "20:00",
+            "08:00",
+            "UTC",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            7,
+            Duration.ofHours(4),
+            "approve",
+            Duration.ofMinutes(15),
+            "hold"));
+    knowledge =
+        new KnowledgeActivitiesImpl(
+            MONGO.database(),
+            texts -> {
+              modelTexts.addAndGet(texts.size());
+              return EMBEDDINGS.embedAll(texts);
+            },
+            new EmbeddingCache(MONGO.database(), Clock.systemUTC()),
+            Clock.systemUTC());
+  }
+
+  private void reply(String leadId, String messageId, String text, String intent, String locale) {
+    MONGO
+        .database()
+        .getCollection(Collections.CONTACTS)
+        .insertOne(new Document("leadId", leadId).append("locale", locale));
+    MONGO
+        .database()
+        .getCollection(Collections.FEEDBACK)
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", messageId)
+                .append("text", text)
+                .append("intent", intent));
+  }
+
+  private Document draft(String id) {
+    return MONGO
+        .database()
+        .getCollection(KnowledgeActivitiesImpl.DRAFTS)
+        .find(new Document("_id", id))
+        .first();
+  }
+
+  @Test
+  void aPriceQuestionIsAnsweredFromThePricingEntryWithTheBookingLinkForAnInterestedLead() {
+    reply("K-1", "m-1", "Sounds interesting. How much does it cost per month?", "interested", "en");
+    DraftedAnswer d = knowledge.draftAnswer("K-1", "m-1");
+
+    assertThat(d.grounded()).isTrue();
+    assertThat(d.entryIds()).containsExactly("pricing-plans", "booking-link");
+    assertThat(d.score()).isGreaterThanOrEqualTo(KnowledgeActivitiesImpl.MIN_SCORE);
+    Document stored = draft("K-1:m-1");
+    assertThat(stored.getString("text"))
+        .startsWith("Our plans are priced per active lead")
+        .contains("https://example.com/book");
+    assertThat(stored.getString("status")).isEqualTo("held");
+    assertThat(stored.getString("composer")).isEqualTo("knowledge-base-offline");
+
+    int before = modelTexts.get();
+    assertThat(knowledge.draftAnswer("K-1", "m-1")).as("a retried draft").isEqualTo(d);
+    assertThat(modelTexts.get()).as("nothing embedded again").isEqualTo(before);
+  }
+
+  @Test
+  void anObjectionGetsTheObjectionsAnswerWithoutTheBookingLink() {
+    reply(
+        "K-2",
+        "m-2",
+        "Honestly this is too expensive, we have no budget for it",
+        "objection",
+        "en");
+    DraftedAnswer d = knowledge.draftAnswer("K-2", "m-2");
+    assertThat(d.grounded()).isTrue();
+    assertThat(d.entryIds()).containsExactly("objection-too-expensive");
+    assertThat(draft("K-2:m-2").getString("text")).doesNotContain("example.com/book");
+  }
+
+  @Test
+  void aReplyNoEntryAnswersIsHeldForAPersonWithoutText() {
+    reply(
+        "K-3",
+        "m-3",
+        "Is your office near the football stadium? My dog loves parks.",
+        "other",
+        "en");
+    DraftedAnswer d = knowledge.draftAnswer("K-3", "m-3");
+    assertThat(d.grounded()).as("score " + d.score()).isFalse();
+    assertThat(d.entryIds()).isEmpty();
+    Document stored = draft("K-3:m-3");
+    assertThat(stored.getString("text")).isNull();
+    assertThat(stored.getString("why")).isEqualTo("no entry answers it closely enough");
+    assertThat(stored.getList("citations", Document.class))
+        .isNotEmpty()
+        .hasSizeLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void withoutEntriesInTheLeadsLanguageThereIsNoDraft() {
+    reply("K-4", "m-4", "¿Cuánto cuesta al mes?", "interested", "es-MX");
+    DraftedAnswer d = knowledge.draftAnswer("K-4", "m-4");
+    assertThat(d.grounded()).isFalse();
+    assertThat(draft("K-4:m-4").getString("why")).isEqualTo("no knowledge entry in es");
+  }
+
+  @Test
+  void theLanguageOfALocale() {
+    assertThat(List.of("pt_BR", "pt-BR", "EN", "", "es").stream().map(KnowledgeBase::language))
+        .containsExactly("pt", "pt", "en", "en", "es");
+  }
+}

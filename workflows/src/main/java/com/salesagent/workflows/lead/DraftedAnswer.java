@@ -1,0 +1,12 @@
+package com.salesagent.workflows.lead;
+
+import java.util.List;
+
+/**
+ * A drafted answer, stored under {@code draftId} (the text stays in MongoDB: it may name the lead).
+ * {@code grounded}: a knowledge entry matches the reply closely enough ({@code score}, the best
+ * cosine similarity) to answer from it; otherwise the draft holds "no grounded answer" and a person
+ * writes one. {@code entryIds}: the entries the draft cites.
+ */
+public record DraftedAnswer(
+    String draftId, boolean grounded, double score, List<String> entryIds, String composer) {}
