@@ -142,6 +142,23 @@ public final class ApiWiring {
                       config.getApi().getNotifyWebhookSecret()),
                   clock));
     }
+    if (!config.getApi().getHubspotAccessToken().isBlank()) {
+      env.lifecycle()
+          .manage(
+              com.salesagent.api.crm.HubSpotSync.consumer(
+                  connections.mongo().database(),
+                  new com.salesagent.api.crm.HubSpotSync(
+                      connections.mongo().database(),
+                      new com.salesagent.api.crm.HubSpotClient(
+                          config.getApi().getHubspotBaseUrl(),
+                          config.getApi().getHubspotAccessToken()),
+                      config.getApi().getHubspotPipeline(),
+                      com.salesagent.api.crm.HubSpotSync.stages(
+                          config.getApi().getHubspotDealStages())),
+                  clock));
+      LOG.info(
+          "CRM: lead events are written to HubSpot at {}", config.getApi().getHubspotBaseUrl());
+    }
     Senders senders = new Senders(connections.mongo().database());
     SenderDirectory senderDirectory =
         new SenderDirectory(senders, endpoints.whatsapp().phoneNumberId(), clock);

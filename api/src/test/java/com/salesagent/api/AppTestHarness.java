@@ -88,8 +88,21 @@ abstract sealed class AppTestHarness
     return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/notify";
   }
 
+  /** A local HubSpot (the CRM connector writes to it as it would to HubSpot's API). */
+  static final com.salesagent.api.crm.HubSpotStub HUBSPOT;
+
+  static {
+    try {
+      HUBSPOT = new com.salesagent.api.crm.HubSpotStub("pat-test-0123456789");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static Map<String, String> environment() {
     Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);
+    env.put("HUBSPOT_ACCESS_TOKEN", HUBSPOT.token);
+    env.put("HUBSPOT_BASE_URL", HUBSPOT.baseUrl());
     env.put("NOTIFY_WEBHOOK_URL", notifyUrl());
     env.put("NOTIFY_WEBHOOK_SECRET", NOTIFY_SECRET);
     env.put("FOLLOW_UP_READ_NO_REPLY", "3s");

@@ -516,6 +516,20 @@ final class WebhookApplicationTest extends AppTestHarness {
           "converted",
           Duration.ofSeconds(15),
           () -> "converted".equals(store().contact(leadId).getString("stage")));
+      // HubSpot (a local stub in its format) got the lead, its deal moved to closed won.
+      await(
+          "the deal closed won in HubSpot",
+          Duration.ofSeconds(20),
+          () ->
+              HUBSPOT.all("deals").stream()
+                  .anyMatch(
+                      d ->
+                          ("WhatsApp lead " + leadId)
+                                  .equals(d.path("properties").path("dealname").asText())
+                              && "closedwon"
+                                  .equals(d.path("properties").path("dealstage").asText())));
+      assertThat(HUBSPOT.all("contacts"))
+          .anyMatch(c -> phone.equals(c.path("properties").path("phone").asText()));
       HttpResponse<String> ended =
           postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"One more thing\"}");
       assertThat(ended.statusCode()).isEqualTo(409);

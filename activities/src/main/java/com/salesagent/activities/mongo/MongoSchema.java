@@ -138,6 +138,11 @@ public final class MongoSchema {
     index(
         db,
         com.salesagent.activities.notify.Notifications.COLLECTION,
+        Indexes.ascending("crm.status", "crm.nextAttemptAt"),
+        new IndexOptions());
+    index(
+        db,
+        com.salesagent.activities.notify.Notifications.COLLECTION,
         Indexes.ascending("createdAt"),
         new IndexOptions()
             .expireAfter(com.salesagent.activities.notify.Notifications.KEEP_DAYS, TimeUnit.DAYS));

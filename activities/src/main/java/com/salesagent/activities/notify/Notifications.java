@@ -99,6 +99,12 @@ public final class Notifications {
               .append("status", PENDING)
               .append("attempts", 0)
               .append("nextAttemptAt", Date.from(now))
+              // The CRM connector's own progress on the same event (when one is configured).
+              .append(
+                  "crm",
+                  new Document("status", PENDING)
+                      .append("attempts", 0)
+                      .append("nextAttemptAt", Date.from(now)))
               .append("createdAt", Date.from(now)));
     } catch (MongoWriteException e) {
       if (ErrorCategory.fromErrorCode(e.getError().getCode()) != ErrorCategory.DUPLICATE_KEY) {

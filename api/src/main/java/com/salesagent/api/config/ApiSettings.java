@@ -146,6 +146,53 @@ public class ApiSettings {
     this.notifyWebhookSecret = secret == null ? "" : secret;
   }
 
+  /** HubSpot (the CRM connector): a private app's token (empty: off), where, and how. */
+  private String hubspotAccessToken = "";
+
+  private String hubspotBaseUrl = "https://api.hubapi.com";
+  private String hubspotPipeline = "default";
+  private String hubspotDealStages = "";
+
+  @JsonProperty
+  public String getHubspotAccessToken() {
+    return hubspotAccessToken;
+  }
+
+  @JsonProperty
+  public void setHubspotAccessToken(String token) {
+    this.hubspotAccessToken = token == null ? "" : token;
+  }
+
+  @JsonProperty
+  public String getHubspotBaseUrl() {
+    return hubspotBaseUrl;
+  }
+
+  @JsonProperty
+  public void setHubspotBaseUrl(String url) {
+    this.hubspotBaseUrl = url == null || url.isBlank() ? "https://api.hubapi.com" : url;
+  }
+
+  @JsonProperty
+  public String getHubspotPipeline() {
+    return hubspotPipeline;
+  }
+
+  @JsonProperty
+  public void setHubspotPipeline(String pipeline) {
+    this.hubspotPipeline = pipeline == null || pipeline.isBlank() ? "default" : pipeline;
+  }
+
+  @JsonProperty
+  public String getHubspotDealStages() {
+    return hubspotDealStages;
+  }
+
+  @JsonProperty
+  public void setHubspotDealStages(String stages) {
+    this.hubspotDealStages = stages == null ? "" : stages;
+  }
+
   public Duration getMediaRetention() {
     return mediaRetention;
   }

@@ -1,13 +1,7 @@
 package com.salesagent.api.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.Updates;
 import com.salesagent.activities.notify.Notifications;
 import io.dropwizard.lifecycle.Managed;
 import java.net.URI;
@@ -17,16 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bson.Document;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the outbox ({@link Notifications}) to the configured URL as signed webhooks, the way
@@ -38,8 +28,7 @@ import org.slf4j.LoggerFactory;
  * in MongoDB before its attempt, so several API processes never send it at once.
  */
 public final class NotificationDispatcher implements Managed {
-  private static final Logger LOG = LoggerFactory.getLogger(NotificationDispatcher.class);
-  static final Duration LEASE = Duration.ofSeconds(60);
+  static final Duration LEASE = OutboxConsumer.LEASE;
 
   /** Where and how: the receiver's URL and secret, the retry schedule. */
   public record Settings(
@@ -49,13 +38,10 @@ public final class NotificationDispatcher implements Managed {
     }
   }
 
-  private final MongoCollection<Document> outbox;
   private final Settings settings;
-  private final Clock clock;
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
-  private volatile boolean running;
-  private Thread thread;
+  private final OutboxConsumer consumer;
 
   public NotificationDispatcher(MongoDatabase db, Settings settings, Clock clock) {
     if (settings.secret() == null || settings.secret().isBlank()) {
@@ -66,77 +52,36 @@ public final class NotificationDispatcher implements Managed {
     if (!"https".equals(scheme) && !"http".equals(scheme)) {
       throw new IllegalArgumentException("NOTIFY_WEBHOOK_URL must be an http(s) URL");
     }
-    this.outbox = db.getCollection(Notifications.COLLECTION);
     this.settings = settings;
-    this.clock = clock;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.consumer =
+        new OutboxConsumer(
+            db.getCollection(Notifications.COLLECTION),
+            "",
+            settings.maxAttempts(),
+            settings.firstRetry(),
+            settings.maxRetry(),
+            clock,
+            "notification-dispatcher",
+            this::post);
   }
 
   @Override
   public void start() {
-    running = true;
-    thread = new Thread(this::loop, "notification-dispatcher");
-    thread.setDaemon(true);
-    thread.start();
+    consumer.start();
   }
 
   @Override
   public void stop() throws InterruptedException {
-    running = false;
-    if (thread != null) {
-      thread.interrupt();
-      thread.join(5_000);
-    }
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        if (deliverDue() == 0) {
-          Thread.sleep(500);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn("notifications: {}", e.toString());
-        try {
-          Thread.sleep(2_000);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+    consumer.stop();
   }
 
   /** Attempts every event due now, one claim at a time; returns how many were attempted. */
   public int deliverDue() throws InterruptedException {
-    int attempted = 0;
-    Document event;
-    while ((event = claim()) != null) {
-      attempt(event);
-      attempted++;
-    }
-    return attempted;
+    return consumer.deliverDue();
   }
 
-  private Document claim() {
-    Date now = Date.from(clock.instant());
-    return outbox.findOneAndUpdate(
-        Filters.and(
-            Filters.eq("status", Notifications.PENDING),
-            Filters.lte("nextAttemptAt", now),
-            Filters.or(Filters.exists("leaseUntil", false), Filters.lt("leaseUntil", now))),
-        Updates.set("leaseUntil", Date.from(clock.instant().plus(LEASE))),
-        new FindOneAndUpdateOptions()
-            .sort(Sorts.ascending("nextAttemptAt"))
-            .returnDocument(ReturnDocument.AFTER));
-  }
-
-  private void attempt(Document event) throws InterruptedException {
-    int attempt = event.getInteger("attempts", 0) + 1;
-    String error;
+  private OutboxConsumer.Outcome post(Document event, int attempt) throws InterruptedException {
     try {
       byte[] body = body(event, attempt);
       HttpResponse<Void> response =
@@ -150,43 +95,19 @@ public final class NotificationDispatcher implements Managed {
                   .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                   .build(),
               HttpResponse.BodyHandlers.discarding());
-      if (response.statusCode() / 100 == 2) {
-        outbox.updateOne(
-            Filters.eq("_id", event.get("_id")),
-            Updates.combine(
-                Updates.set("status", Notifications.DELIVERED),
-                Updates.set("attempts", attempt),
-                Updates.set("deliveredAt", Date.from(clock.instant())),
-                Updates.unset("leaseUntil")));
-        return;
-      }
-      error = "HTTP " + response.statusCode();
+      return response.statusCode() / 100 == 2
+          ? new OutboxConsumer.Outcome.Delivered()
+          : new OutboxConsumer.Outcome.Retry("HTTP " + response.statusCode(), null);
     } catch (java.io.IOException e) {
-      error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
-    boolean dead = attempt >= settings.maxAttempts();
-    Instant next = clock.instant().plus(backoff(attempt));
-    outbox.updateOne(
-        Filters.eq("_id", event.get("_id")),
-        Updates.combine(
-            Updates.set("status", dead ? Notifications.DEAD : Notifications.PENDING),
-            Updates.set("attempts", attempt),
-            Updates.set("lastError", error),
-            Updates.set("nextAttemptAt", Date.from(next)),
-            Updates.unset("leaseUntil")));
-    if (dead) {
-      LOG.warn(
-          "notification {} dead-lettered after {} attempts: {}",
-          event.getString("type"),
-          attempt,
-          error);
+      return new OutboxConsumer.Outcome.Retry(
+          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+          null);
     }
   }
 
   /** 10 s, 20 s, 40 s... at most {@code maxRetry}. */
   Duration backoff(int attempt) {
-    Duration d = settings.firstRetry().multipliedBy(1L << Math.min(20, attempt - 1));
-    return d.compareTo(settings.maxRetry()) > 0 ? settings.maxRetry() : d;
+    return consumer.backoff(attempt);
   }
 
   private byte[] body(Document event, int attempt) throws java.io.IOException {

@@ -1,0 +1,140 @@
+package com.salesagent.api.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The few HubSpot CRM v3 calls the connector makes (contacts, deals, notes: search, create,
+ * update), with a private app's token, 5 s to connect and 10 s per call. A refusal comes back as
+ * {@link HubSpotException} with HubSpot's status, {@code category} and {@code correlationId}.
+ */
+public final class HubSpotClient {
+  /** Association type ids HubSpot defines: deal to contact, note to contact, note to deal. */
+  static final int DEAL_TO_CONTACT = 3;
+
+  static final int NOTE_TO_CONTACT = 202;
+  static final int NOTE_TO_DEAL = 214;
+
+  private final URI base;
+  private final String token;
+  private final HttpClient http;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public HubSpotClient(String baseUrl, String token) {
+    this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    this.token = token;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** HubSpot refused or failed a call. */
+  public static final class HubSpotException extends IOException {
+    private final int status;
+    private final String category;
+
+    HubSpotException(int status, String category, String message) {
+      super("HubSpot " + status + (category == null ? "" : " " + category) + ": " + message);
+      this.status = status;
+      this.category = category;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public String category() {
+      return category;
+    }
+
+    /** Worth trying again: throttled, or HubSpot's own failure. */
+    public boolean retryable() {
+      return status == 429 || status >= 500;
+    }
+  }
+
+  /**
+   * The id of the first {@code objectType} whose {@code property} {@code operator} value, or null.
+   */
+  public String search(String objectType, String property, String operator, String value)
+      throws IOException, InterruptedException {
+    ObjectNode filter =
+        json.createObjectNode()
+            .put("propertyName", property)
+            .put("operator", operator)
+            .put("value", value);
+    ObjectNode body = json.createObjectNode();
+    body.putArray("filterGroups").addObject().putArray("filters").add(filter);
+    body.put("limit", 1);
+    JsonNode found = call("POST", "crm/v3/objects/" + objectType + "/search", body);
+    JsonNode first = found.path("results").path(0);
+    return first.isMissingNode() ? null : first.path("id").asText(null);
+  }
+
+  /** Creates the object with these properties and associations (to id, type id); its id. */
+  public String create(
+      String objectType, Map<String, String> properties, Map<String, Integer> associations)
+      throws IOException, InterruptedException {
+    ObjectNode body = json.createObjectNode();
+    ObjectNode props = body.putObject("properties");
+    properties.forEach(props::put);
+    if (!associations.isEmpty()) {
+      ArrayNode list = body.putArray("associations");
+      associations.forEach(
+          (to, type) -> {
+            ObjectNode a = list.addObject();
+            a.putObject("to").put("id", to);
+            a.putArray("types")
+                .addObject()
+                .put("associationCategory", "HUBSPOT_DEFINED")
+                .put("associationTypeId", type);
+          });
+    }
+    return call("POST", "crm/v3/objects/" + objectType, body).path("id").asText();
+  }
+
+  /** Sets properties of an existing object. */
+  public void update(String objectType, String id, Map<String, String> properties)
+      throws IOException, InterruptedException {
+    ObjectNode body = json.createObjectNode();
+    ObjectNode props = body.putObject("properties");
+    properties.forEach(props::put);
+    call("PATCH", "crm/v3/objects/" + objectType + "/" + id, body);
+  }
+
+  private JsonNode call(String method, String path, JsonNode body)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonNode answer;
+    try {
+      answer = response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+    } catch (IOException e) {
+      answer = json.createObjectNode();
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new HubSpotException(
+          response.statusCode(),
+          answer.path("category").asText(null),
+          answer.path("message").asText("no message")
+              + (answer.hasNonNull("correlationId")
+                  ? " (correlationId " + answer.path("correlationId").asText() + ")"
+                  : ""));
+    }
+    return answer;
+  }
+}

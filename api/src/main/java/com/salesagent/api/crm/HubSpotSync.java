@@ -1,0 +1,229 @@
+package com.salesagent.api.crm;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.Phones;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.notify.Notifications;
+import com.salesagent.api.notify.OutboxConsumer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes lead events into HubSpot: the lead as a contact, its deal in the configured pipeline with
+ * the stage its event maps to, and a note per event. Idempotent: the contact and deal ids are kept
+ * ({@code crm_links}) and, before creating anything, HubSpot is searched for what an attempt that
+ * died after HubSpot's answer may have created (the contact by phone, the deal by its name, the
+ * note by the event's token). Run by the outbox's CRM consumer, so it retries with back-off,
+ * dead-letters, and never holds up a lead's workflow.
+ */
+public final class HubSpotSync implements OutboxConsumer.Delivery {
+  private static final Logger LOG = LoggerFactory.getLogger(HubSpotSync.class);
+
+  public static final String LINKS = "crm_links";
+
+  /** The default pipeline's stages the lead's events move its deal to (HUBSPOT_DEAL_STAGES). */
+  public static final Map<String, String> DEFAULT_STAGES =
+      Map.of(
+          "interested", "appointmentscheduled",
+          "handed_off", "qualifiedtobuy",
+          "converted", "closedwon",
+          "lost", "closedlost");
+
+  /** Events that create the lead in HubSpot; the others only add to a lead already there. */
+  static final Set<String> CREATING =
+      Set.of("lead.interested", "lead.handed_off", "lead.converted", "lead.lost");
+
+  /** HubSpot's rolling ten-second limit: a throttled call is tried again after it. */
+  static final Duration THROTTLED_RETRY = Duration.ofSeconds(10);
+
+  private final HubSpotClient hubspot;
+  private final MongoCollection<Document> links;
+  private final MongoCollection<Document> contacts;
+  private final String pipeline;
+  private final Map<String, String> stages;
+
+  public HubSpotSync(
+      MongoDatabase db, HubSpotClient hubspot, String pipeline, Map<String, String> stages) {
+    this.hubspot = hubspot;
+    this.links = db.getCollection(LINKS);
+    this.contacts = db.getCollection(Collections.CONTACTS);
+    this.pipeline = pipeline;
+    this.stages = Map.copyOf(stages);
+  }
+
+  /**
+   * "interested=appointmentscheduled,converted=closedwon": the stages to set (unnamed: default).
+   */
+  public static Map<String, String> stages(String spec) {
+    Map<String, String> out = new LinkedHashMap<>(DEFAULT_STAGES);
+    if (spec == null || spec.isBlank()) {
+      return out;
+    }
+    for (String pair : spec.split(",")) {
+      String[] kv = pair.strip().split("=", 2);
+      if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+        throw new IllegalArgumentException(
+            "HUBSPOT_DEAL_STAGES: \"" + pair.strip() + "\" is not stage=hubspotStageId");
+      }
+      out.put(kv[0].strip(), kv[1].strip());
+    }
+    return out;
+  }
+
+  @Override
+  public OutboxConsumer.Outcome deliver(Document event, int attempt) throws InterruptedException {
+    String type = event.getString("type");
+    String leadId = event.getString("leadId");
+    try {
+      Document link = links.find(Filters.eq("_id", leadId)).first();
+      if (link == null && !CREATING.contains(type)) {
+        return new OutboxConsumer.Outcome
+            .Delivered(); // the CRM hears of leads that showed interest
+      }
+      Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
+      if (contact == null) {
+        return new OutboxConsumer.Outcome.Delivered(); // erased meanwhile: nothing to write
+      }
+      String contactId = link == null ? null : link.getString("contactId");
+      if (contactId == null) {
+        contactId = contact(contact);
+        save(leadId, "contactId", contactId);
+      }
+      String dealId = link == null ? null : link.getString("dealId");
+      if (dealId == null) {
+        dealId = deal(leadId, contactId, contact);
+        save(leadId, "dealId", dealId);
+      }
+      String stage = stages.get(event.getString("stage"));
+      if (stage != null) {
+        hubspot.update("deals", dealId, Map.of("dealstage", stage));
+      }
+      note(event, contactId, dealId);
+      return new OutboxConsumer.Outcome.Delivered();
+    } catch (HubSpotClient.HubSpotException e) {
+      LOG.warn("CRM {} for lead {}: {}", type, leadId, Phones.scrub(e.getMessage()));
+      if (e.status() == 429) {
+        return new OutboxConsumer.Outcome.Retry(e.getMessage(), THROTTLED_RETRY);
+      }
+      // A bad request stays bad; a missing permission or token may be fixed: keep trying those.
+      return e.status() == 400 || e.status() == 404 || e.status() == 409 || e.status() == 422
+          ? new OutboxConsumer.Outcome.Dead(e.getMessage())
+          : new OutboxConsumer.Outcome.Retry(e.getMessage(), null);
+    } catch (IOException e) {
+      return new OutboxConsumer.Outcome.Retry(
+          e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+    }
+  }
+
+  private String contact(Document contact) throws IOException, InterruptedException {
+    String phone = contact.getString("phone");
+    String found = phone == null ? null : hubspot.search("contacts", "phone", "EQ", phone);
+    if (found != null) {
+      return found;
+    }
+    String name = contact.getString("name") == null ? "" : contact.getString("name").strip();
+    int space = name.indexOf(' ');
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("firstname", space < 0 ? name : name.substring(0, space));
+    props.put("lastname", space < 0 ? "" : name.substring(space + 1));
+    if (phone != null) {
+      props.put("phone", phone);
+    }
+    if (contact.getString("company") != null) {
+      props.put("company", contact.getString("company"));
+    }
+    return hubspot.create("contacts", props, Map.of());
+  }
+
+  private String deal(String leadId, String contactId, Document contact)
+      throws IOException, InterruptedException {
+    String name = "WhatsApp lead " + leadId;
+    String found = hubspot.search("deals", "dealname", "EQ", name);
+    if (found != null) {
+      return found;
+    }
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("dealname", name);
+    props.put("pipeline", pipeline);
+    props.put("dealstage", stages.getOrDefault("interested", "appointmentscheduled"));
+    return hubspot.create("deals", props, Map.of(contactId, HubSpotClient.DEAL_TO_CONTACT));
+  }
+
+  /** One note per event, found again by its token if an earlier attempt wrote it already. */
+  private void note(Document event, String contactId, String dealId)
+      throws IOException, InterruptedException {
+    String token = "sa" + sha(event.getString("_id")).substring(0, 16);
+    if (hubspot.search("notes", "hs_note_body", "CONTAINS_TOKEN", token) != null) {
+      return;
+    }
+    String body =
+        noteText(event) + " (sales agent, " + event.getString("type") + ", " + token + ")";
+    Date at = event.getDate("at");
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("hs_timestamp", (at == null ? new Date() : at).toInstant().toString());
+    props.put("hs_note_body", body);
+    Map<String, Integer> assoc = new LinkedHashMap<>();
+    assoc.put(contactId, HubSpotClient.NOTE_TO_CONTACT);
+    assoc.put(dealId, HubSpotClient.NOTE_TO_DEAL);
+    hubspot.create("notes", props, assoc);
+  }
+
+  static String noteText(Document event) {
+    String reason = event.getString("reason");
+    String what =
+        switch (event.getString("type")) {
+          case "lead.interested" -> "Replied with interest on WhatsApp";
+          case "lead.handed_off" -> "Handed to sales rep " + event.getString("ownerId");
+          case "lead.converted" -> "Converted";
+          case "lead.lost" -> "Lost";
+          case "lead.opted_out" -> "Opted out: do not contact on WhatsApp";
+          default -> "Stage " + event.getString("stage");
+        };
+    return reason == null || reason.isBlank() ? what : what + ": " + Phones.scrub(reason);
+  }
+
+  private void save(String leadId, String field, String id) {
+    links.updateOne(
+        Filters.eq("_id", leadId),
+        Updates.combine(Updates.set(field, id), Updates.setOnInsert("createdAt", new Date())),
+        new UpdateOptions().upsert(true));
+  }
+
+  private static String sha(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The outbox consumer that runs this sync (its progress under {@code crm.}). */
+  public static OutboxConsumer consumer(MongoDatabase db, HubSpotSync sync, java.time.Clock clock) {
+    return new OutboxConsumer(
+        db.getCollection(Notifications.COLLECTION),
+        "crm.",
+        8,
+        Duration.ofSeconds(10),
+        Duration.ofHours(1),
+        clock,
+        "crm-hubspot",
+        sync);
+  }
+}
