@@ -323,6 +323,21 @@ public class LeadActivitiesImpl implements LeadActivities {
       // Interested, and every outcome: queued for the outbound webhooks (once per lead and type).
       String notice =
           com.salesagent.activities.notify.Notifications.eventType(event.type(), event.stage());
+      if ("replied_again".equals(event.type()) && event.wamid() != null) {
+        // The lead's owner hears at once that their lead wrote again.
+        Document contact = store.contact(event.leadId());
+        String ownerId = contact == null ? null : contact.getString("ownerId");
+        if (ownerId != null) {
+          notifications.emit(
+              "lead.replied_again",
+              event.leadId(),
+              event.campaignId(),
+              event.stage(),
+              null,
+              ownerId,
+              event.wamid());
+        }
+      }
       if (notice != null) {
         notifications.emit(
             notice,

@@ -13,12 +13,13 @@ import org.bson.Document;
 /**
  * The outbox of lead events that other tools (a CRM, the sales reps' chat) are told about through
  * signed outbound webhooks: {@code lead.interested}, {@code lead.handed_off} and {@code
- * lead.handoff_reminder} (naming the sales rep by id, once per hand-off attempt), and the outcomes
- * {@code lead.replied}, {@code lead.converted}, {@code lead.lost}, {@code lead.opted_out}, {@code
- * lead.no_response}, {@code lead.failed}, {@code lead.stopped}. Written where the event is recorded
- * (the timeline), once per lead and type whatever the retries (the id is {@code <leadId>:<type>});
- * delivered by the API processes' dispatcher. Ids, stages and the operator's reason only: no phone
- * number, no name.
+ * lead.handoff_reminder} (naming the sales rep by id, once per hand-off attempt), {@code
+ * lead.replied_again} (a lead with an owner wrote again: once per message, to its owner), and the
+ * outcomes {@code lead.replied}, {@code lead.converted}, {@code lead.lost}, {@code lead.opted_out},
+ * {@code lead.no_response}, {@code lead.failed}, {@code lead.stopped}. Written where the event is
+ * recorded (the timeline), once per lead and type whatever the retries (the id is {@code
+ * <leadId>:<type>}); delivered by the API processes' dispatcher. Ids, stages and the operator's
+ * reason only: no phone number, no name.
  */
 public final class Notifications {
   public static final String COLLECTION = "notifications";
@@ -73,6 +74,18 @@ public final class Notifications {
       String reason,
       String ownerId,
       int occurrence) {
+    emit(type, leadId, campaignId, stage, reason, ownerId, String.valueOf(occurrence));
+  }
+
+  /** {@link #emit(String, String, String, String, String, String, int)} by a message's id. */
+  public void emit(
+      String type,
+      String leadId,
+      String campaignId,
+      String stage,
+      String reason,
+      String ownerId,
+      String occurrence) {
     insert(
         leadId + ":" + type + ":" + occurrence, type, leadId, campaignId, stage, reason, ownerId);
   }

@@ -53,4 +53,50 @@ class LeadEventNotificationsTest {
     assertThat(converted.getString("reason")).isEqualTo("converted by maria: signed");
     assertThat(converted.getString("status")).isEqualTo(Notifications.PENDING);
   }
+
+  @Test
+  void aLeadWithAnOwnerWritingAgainTellsTheOwnerOncePerMessage() {
+    MongoSchema.ensure(MONGO.database());
+    LeadStore store = new LeadStore(MONGO.database());
+    store.insertContact(
+        new Document("leadId", "N-2").append("campaignId", "c-1").append("ownerId", "ana"));
+    store.insertContact(new Document("leadId", "N-3").append("campaignId", "c-1"));
+    LeadActivitiesImpl leads = new LeadActivitiesImpl(store, Clock.systemUTC());
+    LeadEvent again =
+        new LeadEvent(
+            "N-2",
+            "c-1",
+            "replied_again",
+            "in_conversation",
+            "smb",
+            "v-cost",
+            "wamid.in-7",
+            null,
+            null,
+            "the conversation goes on");
+    leads.record(again);
+    leads.record(again); // retried
+    leads.record(
+        new LeadEvent(
+            "N-3",
+            "c-1",
+            "replied_again",
+            "interested",
+            "smb",
+            "v-cost",
+            "wamid.in-8",
+            null,
+            null,
+            null));
+
+    List<Document> queued =
+        MONGO
+            .database()
+            .getCollection(Notifications.COLLECTION)
+            .find(new Document("type", "lead.replied_again"))
+            .into(new ArrayList<>());
+    assertThat(queued).as("no owner, nobody to tell for N-3").hasSize(1);
+    assertThat(queued.get(0).getString("_id")).isEqualTo("N-2:lead.replied_again:wamid.in-7");
+    assertThat(queued.get(0).getString("ownerId")).isEqualTo("ana");
+  }
 }

@@ -192,6 +192,7 @@ public final class HubSpotSync implements OutboxConsumer.Delivery {
           case "lead.converted" -> "Converted";
           case "lead.lost" -> "Lost";
           case "lead.opted_out" -> "Opted out: do not contact on WhatsApp";
+          case "lead.replied_again" -> "Wrote again on WhatsApp";
           default -> "Stage " + event.getString("stage");
         };
     return reason == null || reason.isBlank() ? what : what + ": " + Phones.scrub(reason);

@@ -124,7 +124,8 @@ final class AfterTheReply {
         ownerClockAction(),
         ownerClock() != null ? ownerClock() : quietDeadline(),
         again ? "replied_again" : "handed_off",
-        (again ? "" : "owner " + run.ownerId + ": ") + intent + " reply, a person answers");
+        (again ? "" : "owner " + run.ownerId + ": ") + intent + " reply, a person answers",
+        run.lastReplyMessageId);
   }
 
   /**
@@ -179,7 +180,8 @@ final class AfterTheReply {
         "re_engage",
         run.interestedAt.plus(policy.reEngagementDelay()),
         again ? "replied_again" : "interested",
-        again ? "the conversation goes on" : "interested: waiting for an outcome");
+        again ? "the conversation goes on" : "interested: waiting for an outcome",
+        run.lastReplyMessageId);
   }
 
   /** Interested; handed to an owner who has not acted; or in a person's hands. */

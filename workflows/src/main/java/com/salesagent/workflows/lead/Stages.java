@@ -30,11 +30,21 @@ final class Stages {
     setAsync(next, action, at, eventType, detail).get();
   }
 
+  /** {@link #set} whose timeline event names a message (the lead's reply it is about). */
+  void set(Stage next, String action, Instant at, String eventType, String detail, String wamid) {
+    setAsync(next, action, at, eventType, detail, wamid).get();
+  }
+
   /**
    * {@link #set} whose MongoDB record runs while the workflow goes on: the caller waits for the
    * promise before the lead's next record, which keeps the timeline in order.
    */
   Promise<Void> setAsync(Stage next, String action, Instant at, String eventType, String detail) {
+    return setAsync(next, action, at, eventType, detail, null);
+  }
+
+  private Promise<Void> setAsync(
+      Stage next, String action, Instant at, String eventType, String detail, String wamid) {
     if (eventType == null
         && next == run.stage
         && Objects.equals(action, run.nextAction)
@@ -61,7 +71,7 @@ final class Stages {
             next.key(),
             run.segment,
             run.variantId,
-            null,
+            wamid,
             action,
             at,
             detail));

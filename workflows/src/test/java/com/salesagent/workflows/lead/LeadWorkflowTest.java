@@ -843,7 +843,9 @@ class LeadWorkflowTest {
     replyWith("in-2", "other");
     env.sleep(Duration.ofDays(2));
     assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
-    assertThat(fake.events).anyMatch(e -> "replied_again".equals(e.type()));
+    assertThat(fake.events)
+        .as("the timeline names the lead's message: its owner is told")
+        .anyMatch(e -> "replied_again".equals(e.type()) && "in-2".equals(e.wamid()));
 
     env.sleep(Duration.ofDays(1).plusMinutes(1));
     LeadState done = result();
