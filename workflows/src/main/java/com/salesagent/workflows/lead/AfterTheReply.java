@@ -72,12 +72,7 @@ final class AfterTheReply {
    * lifecycle goes on. Runs recorded before version 1 end as replied.
    */
   boolean interestedReply() {
-    return run.replied
-        && !run.optedOut
-        && !run.stopped
-        && run.requestedOutcome == null
-        && run.endedBy == Stage.REPLIED
-        && !run.stage.terminal()
+    return replyStands()
         && ("interested".equals(run.lastReplyIntent) || run.interestedAt != null)
         && Workflow.getVersion(AFTER_THE_REPLY, Workflow.DEFAULT_VERSION, 1)
             != Workflow.DEFAULT_VERSION;
@@ -88,12 +83,7 @@ final class AfterTheReply {
    * it, and the lead is not interested (that path applies): hand it to an owner and go on.
    */
   boolean personReply() {
-    return run.replied
-        && !run.optedOut
-        && !run.stopped
-        && run.requestedOutcome == null
-        && run.endedBy == Stage.REPLIED
-        && !run.stage.terminal()
+    return replyStands()
         && run.interestedAt == null
         && run.lastReplyIntent != null
         && PERSON_INTENTS.contains(run.lastReplyIntent)
@@ -157,6 +147,16 @@ final class AfterTheReply {
 
   private Instant quietDeadline() {
     return run.conversationAt.plus(policy.reEngagementDelay());
+  }
+
+  /** A reply ended the sequence and nothing outranks it (an opt-out, a stop, an outcome). */
+  private boolean replyStands() {
+    return run.replied
+        && !run.optedOut
+        && !run.stopped
+        && run.requestedOutcome == null
+        && run.endedBy == Stage.REPLIED
+        && !run.stage.terminal();
   }
 
   /** The lead is interested (again: its clock and re-engagements start over). */

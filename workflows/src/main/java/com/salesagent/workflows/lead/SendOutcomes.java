@@ -67,7 +67,12 @@ final class SendOutcomes {
       try {
         result = stubs.messaging.send(next);
       } catch (ActivityFailure e) {
-        stages.finish(Stage.FAILED, "send refused: " + Sending.reason(e));
+        if (OwnerReply.TEXT.equals(purpose)) {
+          stages.record(
+              "owner_reply_failed", null, first.idempotencyKey() + ": " + Sending.reason(e));
+        } else {
+          stages.finish(Stage.FAILED, "send refused: " + Sending.reason(e));
+        }
         return;
       }
       next = act(next, purpose, result);
@@ -82,18 +87,7 @@ final class SendOutcomes {
    */
   void deliverOwnerReply(SendRequest request, String by) {
     int before = run.messages.size();
-    SendRequest next = request;
-    while (next != null && !run.ended()) {
-      SendResult result;
-      try {
-        result = stubs.messaging.send(next);
-      } catch (ActivityFailure e) {
-        stages.record(
-            "owner_reply_failed", null, request.idempotencyKey() + ": " + Sending.reason(e));
-        return;
-      }
-      next = act(next, OwnerReply.TEXT, result);
-    }
+    sendFrom(request, OwnerReply.TEXT);
     if (run.messages.size() > before) {
       stages.record("owner_replied", run.lastMessage().wamid(), "by " + by);
     }
