@@ -585,6 +585,52 @@ final class WebhookApplicationTest extends AppTestHarness {
     }
   }
 
+  /**
+   * A crash right after the contact's outcome was written (before the timeline and the audit): the
+   * operator's retry completes both from the stored outcome, once.
+   */
+  @Test
+  void aRetriedOutcomeCompletesWhatACrashBetweenTheWritesLeftOut() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "crash-" + UUID.randomUUID();
+    enrolAndAwaitFirstSend(leadId, phone());
+    // What the first call wrote before the process died.
+    store()
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", leadId),
+            com.mongodb.client.model.Updates.set(
+                "outcome",
+                new Document("value", "converted")
+                    .append("reason", "signed")
+                    .append("by", "maria")
+                    .append("at", new java.util.Date())));
+    HttpResponse<String> retried =
+        outcome(leadId, "{\"outcome\":\"converted\",\"reason\":\"signed\"}");
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    HttpResponse<String> again = outcome(leadId, "{\"outcome\":\"converted\"}");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(
+            store().interactions(leadId).stream()
+                .filter(e -> "converted".equals(e.getString("type")))
+                .map(e -> e.getString("detail")))
+        .containsExactly("by maria: signed");
+    assertThat(
+            app()
+                .connections()
+                .mongo()
+                .database()
+                .getCollection("audit_log")
+                .countDocuments(
+                    Filters.and(
+                        Filters.eq("action", "lead_outcome"), Filters.eq("leadId", leadId))))
+        .isEqualTo(1);
+    await(
+        "converted",
+        Duration.ofSeconds(15),
+        () -> "converted".equals(store().contact(leadId).getString("stage")));
+  }
+
   /** The knowledge base through the API: bad fields named, an entry added, changed, deleted. */
   @Test
   void knowledgeEntriesAreValidatedAndKept() throws Exception {

@@ -87,31 +87,57 @@ final class LeadOutcomes {
             "the lead's outcome is set already",
             List.of(new FieldError("outcome", "already " + already)));
       }
-      // The same outcome again: a retry after a failure between the write and the signal (or a
-      // double click). The workflow is told again (it ignores a second outcome); nothing else.
+      // The same outcome again: a retry after a failure between the writes and the signal (or a
+      // double click). What the first call wrote is completed from the stored outcome (a crash
+      // after the contact's write left the timeline or the audit without it); the workflow is
+      // told again (it ignores a second outcome).
+      Document stored = store.contact(leadId).get("outcome", Document.class);
+      recordOnce(leadId, contact, request.outcome(), stored);
       String workflow = tell(leadId, request, contact, reason, operator);
       return Response.ok(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
     }
-    store.recordInteraction(
-        leadId,
-        contact.getString("campaignId"),
-        contact.getString("variantId"),
-        request.outcome(),
-        null,
-        "by " + operator + (reason == null ? "" : ": " + reason),
-        at.toInstant());
-    store
-        .database()
-        .getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG)
-        .insertOne(
-            new Document("action", "lead_outcome")
-                .append("by", operator)
-                .append("leadId", leadId)
-                .append("outcome", request.outcome())
-                .append("reason", reason)
-                .append("at", at));
+    recordOnce(
+        leadId, contact, request.outcome(), store.contact(leadId).get("outcome", Document.class));
     String workflow = tell(leadId, request, contact, reason, operator);
     return Response.accepted(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
+  }
+
+  /**
+   * The outcome in the lead's timeline and in the audit log, each written unless already there:
+   * from the outcome as stored on the contact (who set it, why, when), so a retry completes what a
+   * crash between the writes left out and never writes either twice.
+   */
+  private void recordOnce(String leadId, Document contact, String outcome, Document stored) {
+    String by = stored.getString("by");
+    String reason = stored.getString("reason");
+    java.util.Date at = stored.getDate("at");
+    if (!store.hasInteraction(leadId, outcome)) {
+      store.recordInteraction(
+          leadId,
+          contact.getString("campaignId"),
+          contact.getString("variantId"),
+          outcome,
+          null,
+          "by " + by + (reason == null ? "" : ": " + reason),
+          at.toInstant());
+    }
+    var audit =
+        store.database().getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG);
+    if (audit
+            .find(
+                com.mongodb.client.model.Filters.and(
+                    com.mongodb.client.model.Filters.eq("action", "lead_outcome"),
+                    com.mongodb.client.model.Filters.eq("leadId", leadId)))
+            .first()
+        == null) {
+      audit.insertOne(
+          new Document("action", "lead_outcome")
+              .append("by", by)
+              .append("leadId", leadId)
+              .append("outcome", outcome)
+              .append("reason", reason)
+              .append("at", at));
+    }
   }
 
   /**
