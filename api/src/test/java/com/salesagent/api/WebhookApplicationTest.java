@@ -605,6 +605,8 @@ final class WebhookApplicationTest extends AppTestHarness {
                     .append("reason", "signed")
                     .append("by", "maria")
                     .append("at", new java.util.Date())));
+    Document lead = store().contact(leadId);
+    long convertedBefore = converted(lead.getString("variantId"), lead.getString("segment"));
     HttpResponse<String> retried =
         outcome(leadId, "{\"outcome\":\"converted\",\"reason\":\"signed\"}");
     assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
@@ -625,10 +627,29 @@ final class WebhookApplicationTest extends AppTestHarness {
                     Filters.and(
                         Filters.eq("action", "lead_outcome"), Filters.eq("leadId", leadId))))
         .isEqualTo(1);
+    assertThat(converted(lead.getString("variantId"), lead.getString("segment")))
+        .as("the bandit's conversion counted once")
+        .isEqualTo(convertedBefore + 1);
     await(
         "converted",
         Duration.ofSeconds(15),
         () -> "converted".equals(store().contact(leadId).getString("stage")));
+  }
+
+  private long converted(String variantId, String segment) {
+    long sum = 0;
+    for (Document d :
+        app()
+            .connections()
+            .mongo()
+            .database()
+            .getCollection("variant_stats")
+            .find(
+                Filters.and(Filters.eq("variantId", variantId), Filters.eq("segment", segment)))) {
+      Number n = d.get("converted", Number.class);
+      sum += n == null ? 0 : n.longValue();
+    }
+    return sum;
   }
 
   /** The knowledge base through the API: bad fields named, an entry added, changed, deleted. */

@@ -196,7 +196,9 @@ public class LeadActivitiesImpl implements LeadActivities {
     for (Document v : variants) {
       weights.put(v.getString("variantId"), ((Number) v.get("weight", 1)).doubleValue());
     }
-    Map<String, Arm> observed = awaiting.arms(segment, stats.totals(segment), weights);
+    Map<String, Arm> observed =
+        awaiting.arms(
+            segment, stats.totals(segment), weights, config.get("reward", AwaitingOutcome.REPLY));
     List<Arm> arms = new ArrayList<>();
     for (Document v : variants) {
       arms.add(observed.get(v.getString("variantId")));

@@ -108,7 +108,12 @@ public final class ArmGuard {
       }
       // Judged on outcomes: a lead still waiting for its reply is no evidence against its arm.
       Map<String, Arm> observed =
-          new AwaitingOutcome(db).arms(segment, stats.totals(segment), weights);
+          new AwaitingOutcome(db)
+              .arms(
+                  segment,
+                  stats.totals(segment),
+                  weights,
+                  config.get("reward", AwaitingOutcome.REPLY));
       List<Arm> arms = new ArrayList<>();
       for (Document v : variants) {
         arms.add(observed.get(v.getString("variantId")));

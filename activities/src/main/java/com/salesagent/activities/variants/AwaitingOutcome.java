@@ -29,8 +29,21 @@ import org.bson.Document;
  */
 public final class AwaitingOutcome {
   static final long REFRESH_NANOS = 1_000_000_000L;
+
+  /** The bandit's reward (agent_configurations.reward): a lead's first reply, the default. */
+  public static final String REPLY = "reply";
+
+  /**
+   * The reward is a conversion: an interested lead still in its conversation has no outcome yet, so
+   * a trial is a lead whose lifecycle ended (converted, lost, replied without interest, no
+   * response...), and a success one that converted.
+   */
+  public static final String CONVERSION = "conversion";
+
   private static final List<String> ENDED =
       Arrays.stream(Stage.values()).filter(Stage::settled).map(Stage::key).toList();
+  private static final List<String> TERMINAL =
+      Arrays.stream(Stage.values()).filter(Stage::terminal).map(Stage::key).toList();
 
   private record Snapshot(long at, Map<String, Long> awaiting, Map<String, Long> assigned) {}
 
@@ -53,33 +66,57 @@ public final class AwaitingOutcome {
    */
   public Map<String, Arm> arms(
       String segment, Map<String, Map<String, Long>> totals, Map<String, Double> weights) {
-    Map<String, Long> awaiting = awaiting(segment, totals);
+    return arms(segment, totals, weights, REPLY);
+  }
+
+  /** {@link #arms} rewarded by {@code reward} ({@link #REPLY} or {@link #CONVERSION}). */
+  public Map<String, Arm> arms(
+      String segment,
+      Map<String, Map<String, Long>> totals,
+      Map<String, Double> weights,
+      String reward) {
+    boolean conversion = CONVERSION.equals(reward);
+    Map<String, Long> awaiting = awaiting(segment, totals, conversion);
     Map<String, Arm> arms = new HashMap<>();
     for (Map.Entry<String, Double> w : weights.entrySet()) {
       Map<String, Long> t = totals.getOrDefault(w.getKey(), Map.of());
       arms.put(
-          w.getKey(), observed(w.getKey(), w.getValue(), t, awaiting.getOrDefault(w.getKey(), 0L)));
+          w.getKey(),
+          observed(
+              w.getKey(),
+              w.getValue(),
+              t,
+              awaiting.getOrDefault(w.getKey(), 0L),
+              conversion ? "converted" : "replied"));
     }
     return arms;
   }
 
   /** An arm from its counters: replies over the assigned leads that have an outcome. */
   static Arm observed(String variantId, double weight, Map<String, Long> totals, long awaiting) {
+    return observed(variantId, weight, totals, awaiting, "replied");
+  }
+
+  /** An arm from its counters: {@code success} over the assigned leads with an outcome. */
+  static Arm observed(
+      String variantId, double weight, Map<String, Long> totals, long awaiting, String success) {
     long assigned = totals.getOrDefault("assigned", 0L);
-    long replied = Math.min(assigned, totals.getOrDefault("replied", 0L));
+    long replied = Math.min(assigned, totals.getOrDefault(success, 0L));
     // A reply is counted when it arrives, the lead's stage a moment later: never fewer trials.
     long trials = Math.max(replied, assigned - Math.max(0, awaiting));
     return new Arm(variantId, weight, trials, replied, assigned - trials);
   }
 
-  private Map<String, Long> awaiting(String segment, Map<String, Map<String, Long>> totals) {
+  private Map<String, Long> awaiting(
+      String segment, Map<String, Map<String, Long>> totals, boolean conversion) {
     long now = nanos.getAsLong();
-    Snapshot s = snapshots.get(segment);
+    String key = (conversion ? "conversion:" : "reply:") + segment;
+    Snapshot s = snapshots.get(key);
     if (s == null || now - s.at() > REFRESH_NANOS) {
       Map<String, Long> assigned = new HashMap<>();
       totals.forEach((v, t) -> assigned.put(v, t.getOrDefault("assigned", 0L)));
-      s = new Snapshot(now, count(segment), assigned);
-      snapshots.put(segment, s);
+      s = new Snapshot(now, count(segment, conversion ? TERMINAL : ENDED), assigned);
+      snapshots.put(key, s);
       return s.awaiting();
     }
     Map<String, Long> out = new HashMap<>(s.awaiting());
@@ -93,7 +130,7 @@ public final class AwaitingOutcome {
     return out;
   }
 
-  private Map<String, Long> count(String segment) {
+  private Map<String, Long> count(String segment, List<String> ended) {
     Map<String, Long> out = new HashMap<>();
     for (Document d :
         contacts.aggregate(
@@ -102,7 +139,7 @@ public final class AwaitingOutcome {
                     Filters.and(
                         Filters.eq("segment", segment),
                         Filters.exists("variantId", true),
-                        Filters.nin("stage", ENDED))),
+                        Filters.nin("stage", ended))),
                 Aggregates.group("$variantId", Accumulators.sum("n", 1))))) {
       if (d.getString("_id") != null) {
         out.put(d.getString("_id"), ((Number) d.get("n")).longValue());

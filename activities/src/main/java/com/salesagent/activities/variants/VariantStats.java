@@ -37,12 +37,14 @@ import org.bson.conversions.Bson;
 /**
  * Counters per variant x segment x day (UTC), kept with $inc by whoever records the event, so
  * reading them costs O(variants x days), never O(events). Counters: assigned, sent, delivered,
- * read, replied (a lead's first reply), opted_out, failed.
+ * read, replied (a lead's first reply), opted_out, failed, converted (an operator's outcome,
+ * counted once per lead: the reward of a bandit that learns on conversions).
  */
 public final class VariantStats {
   public static final String COLLECTION = "variant_stats";
   public static final List<String> COUNTERS =
-      List.of("assigned", "sent", "delivered", "read", "replied", "opted_out", "failed");
+      List.of(
+          "assigned", "sent", "delivered", "read", "replied", "opted_out", "failed", "converted");
 
   private final MongoCollection<Document> stats;
   private final MongoDatabase db;
@@ -127,7 +129,8 @@ public final class VariantStats {
           "delivered", "delivered",
           "read", "read",
           "failed", "failed",
-          "opted_out", "opted_out");
+          "opted_out", "opted_out",
+          "converted", "converted");
 
   /** The incremental counters of the days [from, to] (UTC), as stored. */
   public Map<Key, Map<String, Long>> stored(LocalDate from, LocalDate to) {

@@ -74,6 +74,26 @@ class AwaitingOutcomeTest {
   }
 
   @Test
+  void learningOnConversionsAnInterestedLeadIsStillWaitingAndAConversionIsTheSuccess() {
+    contact("a", "smb", "awaiting_response");
+    contact("a", "smb", "interested");
+    contact("a", "smb", "handed_off");
+    contact("a", "smb", "in_conversation");
+    contact("a", "smb", "converted");
+    contact("a", "smb", "lost");
+    contact("a", "smb", "no_response");
+    Map<String, Map<String, Long>> totals =
+        Map.of("a", Map.of("assigned", 7L, "replied", 5L, "converted", 1L));
+
+    // On replies: the interested ones replied, they are trials and successes.
+    assertThat(awaiting.arms("smb", totals, Map.of("a", 1.0)).get("a"))
+        .isEqualTo(new Arm("a", 1.0, 6, 5, 1));
+    // On conversions: only the ended leads are trials, the one conversion the success.
+    assertThat(awaiting.arms("smb", totals, Map.of("a", 1.0), AwaitingOutcome.CONVERSION).get("a"))
+        .isEqualTo(new Arm("a", 1.0, 3, 1, 4));
+  }
+
+  @Test
   void aReplyCountedBeforeTheLeadsStageChangesIsNeverMoreThanItsTrials() {
     contact("a", "smb", "awaiting_response");
     contact("a", "smb", "awaiting_response");

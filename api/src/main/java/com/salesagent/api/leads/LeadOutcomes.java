@@ -121,6 +121,18 @@ final class LeadOutcomes {
           "by " + by + (reason == null ? "" : ": " + reason),
           at.toInstant());
     }
+    if (OutcomeSignal.CONVERTED.equals(outcome)) {
+      // The bandit's reward when it learns on conversions: counted once per lead, retries too.
+      new com.salesagent.activities.variants.CountedOnce(store.database())
+          .incrementAll(
+              List.of(
+                  new com.salesagent.activities.variants.CountedOnce.Count(
+                      "converted:" + leadId,
+                      contact.getString("variantId"),
+                      contact.getString("segment"),
+                      "converted",
+                      at.toInstant())));
+    }
     var audit =
         store.database().getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG);
     if (audit

@@ -46,10 +46,16 @@ public final class EndToEndSimulation {
           "interested",
           "handed_off",
           "in_conversation",
+          "converted",
+          "lost",
           "opted_out",
           "no_response",
           "failed",
           "stopped");
+
+  /** With conversions simulated a lead finishes only with its outcome: not while interested. */
+  static final List<String> FINAL =
+      List.of("replied", "converted", "lost", "opted_out", "no_response", "failed", "stopped");
 
   /**
    * What to run: hidden reply rates per segment and variant id, the strategy and its settings, how
@@ -63,7 +69,21 @@ public final class EndToEndSimulation {
       double floor,
       double enrolPerSecond,
       Duration timeout,
-      long seed) {}
+      long seed,
+      Map<String, Map<String, Double>> conversions,
+      String reward) {
+    public Options(
+        int leads,
+        Map<String, Map<String, Double>> rates,
+        String strategy,
+        int burnIn,
+        double floor,
+        double enrolPerSecond,
+        Duration timeout,
+        long seed) {
+      this(leads, rates, strategy, burnIn, floor, enrolPerSecond, timeout, seed, null, "reply");
+    }
+  }
 
   /** What came out, in the same terms as the fast mode. */
   public record Outcome(
@@ -75,7 +95,11 @@ public final class EndToEndSimulation {
       Map<String, Map<String, Long>> allocation,
       Map<String, Map<String, Long>> repliesByArm,
       Duration took,
-      int devServerStalls) {
+      int devServerStalls,
+      long conversions,
+      double oracleConversions,
+      double expectedConversions,
+      Map<String, Map<String, Long>> conversionsByArm) {
     public double regret() {
       return oracleReplies - expectedReplies;
     }
@@ -92,6 +116,7 @@ public final class EndToEndSimulation {
             Filters.eq("configId", "default"),
             Updates.combine(
                 Updates.set("strategy", o.strategy()),
+                Updates.set("reward", o.reward() == null ? "reply" : o.reward()),
                 Updates.set("thompson.burnIn", o.burnIn()),
                 Updates.set("thompson.floor", o.floor())));
     Map<String, String> variantOfTemplate = new HashMap<>();
@@ -140,6 +165,8 @@ public final class EndToEndSimulation {
     String run = Long.toString(System.currentTimeMillis(), 36);
     List<String> leadIds = new ArrayList<>();
     Map<String, String> segmentOfLead = new HashMap<>();
+    Converter converter =
+        new Converter(db, http, port, token, o, new MersenneTwister(o.seed() + 1));
     long start = System.nanoTime();
     long gapNanos = (long) (1e9 / o.enrolPerSecond());
     for (int i = 0; i < o.leads(); i++) {
@@ -170,7 +197,8 @@ public final class EndToEndSimulation {
       if (r.statusCode() != 202) {
         throw new IllegalStateException("enrolment refused: " + r.statusCode() + " " + r.body());
       }
-      progress.accept(finished(db, leadIds));
+      converter.decide(segmentOfLead);
+      progress.accept(finished(db, leadIds, o));
       long due = start + (i + 1) * gapNanos;
       long wait = due - System.nanoTime();
       if (wait > 0) {
@@ -181,7 +209,8 @@ public final class EndToEndSimulation {
     long done;
     long nextStallCheck = System.nanoTime() + STALL_CHECK.toNanos();
     int stalls = 0;
-    while ((done = finished(db, leadIds)) < leadIds.size() && System.nanoTime() < deadline) {
+    while ((done = finished(db, leadIds, o)) < leadIds.size() && System.nanoTime() < deadline) {
+      converter.decide(segmentOfLead);
       progress.accept(done);
       if (System.nanoTime() > nextStallCheck) {
         // Every lead still running stalled by the dev server: waiting longer changes nothing.
@@ -201,9 +230,13 @@ public final class EndToEndSimulation {
 
     Map<String, Map<String, Long>> allocation = new TreeMap<>();
     Map<String, Map<String, Long>> repliesByArm = new TreeMap<>();
+    Map<String, Map<String, Long>> conversionsByArm = new TreeMap<>();
     long replies = 0;
+    long conversions = 0;
     double oracle = 0;
     double expected = 0;
+    double oracleConversions = 0;
+    double expectedConversions = 0;
     for (Document c :
         app.connections()
             .mongo()
@@ -214,12 +247,28 @@ public final class EndToEndSimulation {
       String variant = c.getString("variantId");
       Map<String, Double> rates = o.rates().get(segment);
       oracle += rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      Map<String, Double> conv =
+          o.conversions() == null ? Map.of() : o.conversions().getOrDefault(segment, Map.of());
+      oracleConversions +=
+          rates.keySet().stream()
+              .mapToDouble(v -> rates.get(v) * conv.getOrDefault(v, 0.0))
+              .max()
+              .orElse(0);
       if (variant == null) {
         continue;
       }
       expected += rates.getOrDefault(variant, 0.0);
+      expectedConversions += rates.getOrDefault(variant, 0.0) * conv.getOrDefault(variant, 0.0);
+      if ("converted".equals(c.getString("stage"))) {
+        conversions++;
+        conversionsByArm
+            .computeIfAbsent(segment, k -> new TreeMap<>())
+            .merge(variant, 1L, Long::sum);
+      }
       allocation.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
       if ("replied".equals(c.getString("stage"))
+          || "converted".equals(c.getString("stage"))
+          || "lost".equals(c.getString("stage"))
           || com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(c.getString("stage"))) {
         replies++;
         repliesByArm.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
@@ -234,7 +283,68 @@ public final class EndToEndSimulation {
         allocation,
         repliesByArm,
         Duration.ofNanos(System.nanoTime() - start),
-        stalls);
+        stalls,
+        conversions,
+        oracleConversions,
+        expectedConversions,
+        conversionsByArm);
+  }
+
+  /**
+   * The sales team of the simulation: each lead that became interested is decided once, converted
+   * with its segment and variant's hidden conversion rate or lost, and the outcome posted through
+   * the API as an operator would. Nothing when no conversion rates are given.
+   */
+  private static final class Converter {
+    private final MongoDatabase db;
+    private final HttpClient http;
+    private final int port;
+    private final String token;
+    private final Options o;
+    private final MersenneTwister random;
+    private final java.util.Set<String> decided = new java.util.HashSet<>();
+
+    Converter(
+        MongoDatabase db, HttpClient http, int port, String token, Options o, MersenneTwister r) {
+      this.db = db;
+      this.http = http;
+      this.port = port;
+      this.token = token;
+      this.o = o;
+      this.random = r;
+    }
+
+    void decide(Map<String, String> segmentOfLead) throws Exception {
+      if (o.conversions() == null) {
+        return;
+      }
+      for (Document c :
+          db.getCollection(Collections.CONTACTS)
+              .find(
+                  Filters.and(
+                      Filters.in("leadId", segmentOfLead.keySet()),
+                      Filters.in("stage", com.salesagent.activities.handoff.Owners.HELD_STAGES)))) {
+        String leadId = c.getString("leadId");
+        if (!decided.add(leadId)) {
+          continue;
+        }
+        double rate =
+            o.conversions()
+                .getOrDefault(segmentOfLead.get(leadId), Map.of())
+                .getOrDefault(c.getString("variantId"), 0.0);
+        String outcome = random.nextDouble() < rate ? "converted" : "lost";
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/leads/" + leadId + "/outcome"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"outcome\":\"" + outcome + "\",\"reason\":\"simulated sales team\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
+    }
   }
 
   /** How often, and after how long, unfinished leads are checked for dev-server stalls. */
@@ -258,8 +368,11 @@ public final class EndToEndSimulation {
     return stalls;
   }
 
-  private static long finished(MongoDatabase db, List<String> leadIds) {
+  private static long finished(MongoDatabase db, List<String> leadIds, Options o) {
     return db.getCollection(Collections.CONTACTS)
-        .countDocuments(Filters.and(Filters.in("leadId", leadIds), Filters.in("stage", TERMINAL)));
+        .countDocuments(
+            Filters.and(
+                Filters.in("leadId", leadIds),
+                Filters.in("stage", o.conversions() == null ? TERMINAL : FINAL)));
   }
 }

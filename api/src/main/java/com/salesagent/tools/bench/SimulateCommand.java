@@ -77,6 +77,17 @@ public class SimulateCommand extends Command {
         .setDefault(15.0)
         .help("e2e: leads enrolled per second");
     subparser
+        .addArgument("--conversion-rates")
+        .dest("conversionRates")
+        .help(
+            "e2e: hidden conversion rates of an interested lead, per segment and variant, as"
+                + " --rates; a simulated sales team marks each interested lead converted or lost");
+    subparser
+        .addArgument("--reward")
+        .choices("reply", "conversion")
+        .setDefault("reply")
+        .help("e2e: what the bandit learns on (agent_configurations.reward)");
+    subparser
         .addArgument("--seed")
         .type(Long.class)
         .setDefault(1000L)
@@ -310,20 +321,16 @@ public class SimulateCommand extends Command {
             .map(d -> d.getString("variantId"))
             .into(new ArrayList<>());
     variants.sort(String::compareTo);
-    Map<String, Map<String, Double>> byVariant = new TreeMap<>();
-    for (Map.Entry<String, double[]> e : rates.entrySet()) {
-      if (e.getValue().length != variants.size()) {
-        System.err.printf(
-            "--rates: segment %s has %d rates for %d variants %s%n",
-            e.getKey(), e.getValue().length, variants.size(), variants);
-        app.server().stop();
-        return null;
-      }
-      Map<String, Double> m = new TreeMap<>();
-      for (int i = 0; i < variants.size(); i++) {
-        m.put(variants.get(i), e.getValue()[i]);
-      }
-      byVariant.put(e.getKey(), m);
+    Map<String, Map<String, Double>> byVariant = byVariant(rates, variants, "--rates");
+    Map<String, Map<String, Double>> conversions =
+        namespace.getString("conversionRates") == null
+            ? null
+            : byVariant(
+                parseRates(namespace.getString("conversionRates")), variants, "--conversion-rates");
+    if (byVariant == null
+        || (namespace.getString("conversionRates") != null && conversions == null)) {
+      app.server().stop();
+      return null;
     }
     String strategy = namespace.getString("strategy");
     int burnIn = namespace.getInt("burnIn") == null ? 10 : namespace.getInt("burnIn");
@@ -345,7 +352,9 @@ public class SimulateCommand extends Command {
                   namespace.getDouble("floor"),
                   namespace.getDouble("enrolRate"),
                   Duration.ofMinutes(5),
-                  namespace.getLong("seed")),
+                  namespace.getLong("seed"),
+                  conversions,
+                  namespace.getString("reward")),
               pb::stepTo);
     }
     System.out.printf(
@@ -366,10 +375,45 @@ public class SimulateCommand extends Command {
         .forEach(
             (segment, arms) ->
                 System.out.printf(
-                    "  %-12s allocation %s, replies %s%n",
-                    segment, arms, o.repliesByArm().getOrDefault(segment, Map.of())));
+                    "  %-12s allocation %s, replies %s, conversions %s%n",
+                    segment,
+                    arms,
+                    o.repliesByArm().getOrDefault(segment, Map.of()),
+                    o.conversionsByArm().getOrDefault(segment, Map.of())));
+    if (conversions != null) {
+      System.out.printf(
+          "  reward %s: conversions %d vs oracle %.1f expected (%.1f%%); expected conversions of"
+              + " the allocation %.1f; replies -> conversions %d -> %d%n",
+          namespace.getString("reward"),
+          o.conversions(),
+          o.oracleConversions(),
+          100 * o.conversions() / o.oracleConversions(),
+          o.expectedConversions(),
+          o.replies(),
+          o.conversions());
+    }
     app.server().stop();
     return o;
+  }
+
+  /** Rates per segment by variant id (variants in id order); null after the message if wrong. */
+  private static Map<String, Map<String, Double>> byVariant(
+      Map<String, double[]> rates, List<String> variants, String flag) {
+    Map<String, Map<String, Double>> byVariant = new TreeMap<>();
+    for (Map.Entry<String, double[]> e : rates.entrySet()) {
+      if (e.getValue().length != variants.size()) {
+        System.err.printf(
+            "%s: segment %s has %d rates for %d variants %s%n",
+            flag, e.getKey(), e.getValue().length, variants.size(), variants);
+        return null;
+      }
+      Map<String, Double> m = new TreeMap<>();
+      for (int i = 0; i < variants.size(); i++) {
+        m.put(variants.get(i), e.getValue()[i]);
+      }
+      byVariant.put(e.getKey(), m);
+    }
+    return byVariant;
   }
 
   private static String describe(Map<String, double[]> rates) {
