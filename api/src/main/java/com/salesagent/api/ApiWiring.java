@@ -203,7 +203,8 @@ public final class ApiWiring {
                 inbox,
                 senderDirectory),
             new SendersResource(senders, senderDirectory, clock),
-            new com.salesagent.api.owners.OwnersResource(connections.mongo().database(), clock),
+            new com.salesagent.api.owners.OwnersResource(
+                connections.mongo().database(), client, clock),
             new com.salesagent.api.owners.HandOffsResource(connections.mongo().database(), clock),
             new com.salesagent.api.knowledge.KnowledgeResource(
                 connections.mongo().database(), clock),

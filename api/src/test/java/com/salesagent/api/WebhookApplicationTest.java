@@ -426,6 +426,7 @@ final class WebhookApplicationTest extends AppTestHarness {
             "/api/owners/ana",
             "{\"name\":\"Ana Souza\",\"timezone\":\"UTC\",\"capacity\":5,\"segments\":[]}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String[] objectorLead = new String[1];
     try {
       String leadId = "handoff-" + UUID.randomUUID();
       String phone = phone();
@@ -537,6 +538,7 @@ final class WebhookApplicationTest extends AppTestHarness {
 
       // An objection goes to a person too (an owner exists), who answers it from the dashboard.
       String objectorId = "objection-" + UUID.randomUUID();
+      objectorLead[0] = objectorId;
       String objectorPhone = phone();
       String objectorWamid = enrolAndAwaitFirstSend(objectorId, objectorPhone);
       emulator().recipientWrote(objectorPhone);
@@ -582,6 +584,14 @@ final class WebhookApplicationTest extends AppTestHarness {
                   .DELETE());
       assertThat(off.statusCode()).isEqualTo(200);
       assertThat(off.body()).contains("\"active\":false");
+      // The objector was in conversation with ana: with nobody else, it waits unassigned.
+      assertThat(json.readTree(off.body()).path("leadsHandedOn").asInt()).isEqualTo(1);
+      String objector = objectorLead[0];
+      await(
+          "the objector unassigned",
+          Duration.ofSeconds(15),
+          () -> store().contact(objector).getString("ownerId") == null);
+      assertThat(get("/api/handoffs").body()).contains(objector);
     }
   }
 

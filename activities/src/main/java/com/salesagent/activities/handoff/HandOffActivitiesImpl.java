@@ -65,6 +65,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     for (int turn = 0; turn < 5; turn++) {
       List<Document> taking = owners.takingSegment(segment);
       if (taking.isEmpty()) {
+        releaseIfGone(request.leadId());
         return new OwnerAssignment(
             null, request.attempt(), null, null, null, "no active owner takes segment " + segment);
       }
@@ -77,6 +78,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
         }
       }
       if (free.isEmpty()) {
+        releaseIfGone(request.leadId());
         return new OwnerAssignment(
             null,
             request.attempt(),
@@ -98,6 +100,25 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     // Five lost races in a row: the owners are being assigned fast; come back in a moment.
     return new OwnerAssignment(
         null, request.attempt(), null, null, now.plus(Duration.ofMinutes(1)), "owners busy");
+  }
+
+  /**
+   * A lead whose owner is inactive (or deleted) and for whom no other owner was found shows as
+   * unassigned (the Hand-offs queue lists it first), not as still held by someone who left.
+   */
+  private void releaseIfGone(String leadId) {
+    Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
+    String ownerId = contact == null ? null : contact.getString("ownerId");
+    if (ownerId == null) {
+      return;
+    }
+    Document owner = owners.get(ownerId);
+    if (owner == null || !Boolean.TRUE.equals(owner.getBoolean("active"))) {
+      contacts.updateOne(Filters.eq("leadId", leadId), Updates.unset("ownerId"));
+      handoffs.updateOne(
+          Filters.eq("_id", leadId),
+          Updates.combine(Updates.unset("ownerId"), Updates.set("status", "unassigned")));
+    }
   }
 
   private OwnerAssignment assigned(HandOffRequest request, Document owner, Instant now) {

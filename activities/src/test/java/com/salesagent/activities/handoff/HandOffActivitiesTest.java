@@ -175,6 +175,19 @@ class HandOffActivitiesTest {
   }
 
   @Test
+  void aLeadWhoseOwnerLeftAndNobodyElseCanTakeItIsUnassigned() {
+    owner("ana", "America/Sao_Paulo", 10, List.of());
+    assertThat(handOff("L-1", "smb", 1).ownerId()).isEqualTo("ana");
+    new Owners(MONGO.database())
+        .collection()
+        .updateOne(new Document("_id", "ana"), new Document("$set", new Document("active", false)));
+    OwnerAssignment none =
+        handOffs.handOff(new HandOffRequest("L-1", "c-1", "smb", 2, Duration.ofHours(2)));
+    assertThat(none.ownerId()).isNull();
+    assertThat(store.contact("L-1").getString("ownerId")).isNull();
+  }
+
+  @Test
   void anInactiveOwnerTakesNoLead() {
     owner("ana", "America/Sao_Paulo", 10, List.of());
     new Owners(MONGO.database())

@@ -71,9 +71,15 @@ public class OwnersResource {
   private final com.mongodb.client.MongoDatabase db;
   private final java.time.Clock clock;
 
-  public OwnersResource(com.mongodb.client.MongoDatabase db, java.time.Clock clock) {
+  private final io.temporal.client.WorkflowClient temporal;
+
+  public OwnersResource(
+      com.mongodb.client.MongoDatabase db,
+      io.temporal.client.WorkflowClient temporal,
+      java.time.Clock clock) {
     this.db = db;
     this.owners = new Owners(db);
+    this.temporal = temporal;
     this.clock = clock;
   }
 
@@ -184,9 +190,14 @@ public class OwnersResource {
         .build();
   }
 
+  /** What deactivating an owner did: the owner, and how many of their leads were handed on. */
+  public record Deactivated(OwnerView owner, int leadsHandedOn) {}
+
   /**
-   * {@code DELETE /api/owners/{ownerId}}: the owner takes no new leads (inactive); the leads they
-   * hold stay theirs until their SLA passes, then go to another owner. 404 when unknown.
+   * {@code DELETE /api/owners/{ownerId}}: the owner takes no new leads (inactive), and every
+   * interested lead they hold is handed to another owner (who must act within the SLA again), or
+   * waits unassigned on the Hand-offs queue when nobody can take it. 404 when unknown. Repeating it
+   * hands on whatever is still theirs.
    */
   @DELETE
   @Path("/{ownerId}")
@@ -200,8 +211,29 @@ public class OwnersResource {
             Filters.eq("_id", ownerId),
             new Document("$set", new Document("active", false).append("updatedAt", new Date())));
     audit(operator.name(), "owner_deactivated", ownerId, clock.instant());
+    int handedOn = 0;
+    for (Document lead :
+        db.getCollection(Collections.CONTACTS)
+            .find(
+                Filters.and(
+                    Filters.eq("ownerId", ownerId), Filters.in("stage", Owners.HELD_STAGES)))
+            .projection(new Document("leadId", 1))) {
+      try {
+        temporal
+            .newWorkflowStub(
+                com.salesagent.workflows.lead.LeadWorkflow.class,
+                com.salesagent.workflows.lead.LeadWorkflow.workflowId(lead.getString("leadId")))
+            .ownerGone(ownerId);
+        handedOn++;
+      } catch (io.temporal.client.WorkflowNotFoundException e) {
+        // Ended meanwhile: nothing to hand on.
+      }
+    }
     Instant now = clock.instant();
-    return Response.ok(view(owners.get(ownerId), owners.loads(List.of(ownerId), ""), now)).build();
+    return Response.ok(
+            new Deactivated(
+                view(owners.get(ownerId), owners.loads(List.of(ownerId), ""), now), handedOn))
+        .build();
   }
 
   private static Document hours(JsonNode h, ZoneId zone, List<FieldError> errors) {

@@ -26,6 +26,11 @@ final class AfterTheReply {
    */
   static final String HAND_OFF = "hand-off";
 
+  /**
+   * Version 1: a lead whose owner left goes to another owner, who must act within the SLA again.
+   */
+  static final String OWNER_GONE = "owner-gone";
+
   /** Version 1: messages people write to the lead go out through its send path. */
   static final String OWNER_REPLIES = "owner-replies";
 
@@ -53,6 +58,9 @@ final class AfterTheReply {
   private final Waits waits;
   private final Sending sending;
   private LeadPolicy policy;
+
+  /** The owner who left, until the next hand-off names who took over (null: the SLA passed). */
+  private String reassignFrom;
 
   AfterTheReply(LeadRun run, LeadStubs stubs, Stages stages, Waits waits, Sending sending) {
     this.run = run;
@@ -199,6 +207,9 @@ final class AfterTheReply {
    * at most {@code reEngagements()} times; after the last one's window, the lead is lost.
    */
   void awaitConversion() {
+    if (run.ownerGone != null) {
+      ownerGone();
+    }
     if (run.handOffWanted) {
       handOff();
       return;
@@ -300,6 +311,16 @@ final class AfterTheReply {
     run.handOffWanted = false;
     String before = run.ownerId;
     OwnerAssignment assigned = assign();
+    if (assigned.ownerId() == null && run.ownerId != null) {
+      // The deadline passed and nobody else can take the lead now: its owner keeps it, and it is
+      // tried again then (or after another SLA when nobody else takes the segment at all).
+      run.ownerDueAt =
+          assigned.retryAt() != null ? assigned.retryAt() : stages.now().plus(policy.ownerSla());
+      run.ownerReminded = true;
+      reassignFrom = null;
+      stages.record("handoff_kept", null, "owner " + run.ownerId + ": " + assigned.note());
+      return;
+    }
     if (assigned.ownerId() == null) {
       boolean first = run.handOffRetryAt == null;
       run.handOffRetryAt = assigned.retryAt();
@@ -308,10 +329,15 @@ final class AfterTheReply {
       }
       return;
     }
+    if (before == null && reassignFrom != null) {
+      before = reassignFrom;
+    }
+    String why = reassignFrom == null ? "SLA passed" : reassignFrom + " inactive";
+    reassignFrom = null;
     String detail =
         before == null
             ? "owner " + run.ownerId
-            : "owner " + before + " -> " + run.ownerId + " (SLA passed)";
+            : "owner " + before + " -> " + run.ownerId + " (" + why + ")";
     stages.set(
         Stage.HANDED_OFF,
         "remind_owner",
@@ -336,6 +362,25 @@ final class AfterTheReply {
       run.ownerReminded = false;
     }
     return assigned;
+  }
+
+  /**
+   * The owner left: the lead is handed on (the SLA starts again for the next owner, who has not
+   * acted yet). Nobody else free: it keeps trying as a first hand-off does.
+   */
+  private void ownerGone() {
+    String gone = run.ownerGone;
+    run.ownerGone = null;
+    if (!gone.equals(run.ownerId)
+        || Workflow.getVersion(OWNER_GONE, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    run.ownerActedAt = null;
+    run.ownerReminded = false;
+    run.ownerId = null; // unassigned until another owner takes it (the retry clock applies)
+    run.handOffWanted = true;
+    reassignFrom = gone;
   }
 
   /** A person took the lead: the SLA is met, the lead is in conversation. */

@@ -346,6 +346,15 @@ final class LeadLifecycle implements LeadWorkflow {
   }
 
   @Override
+  public void ownerGone(String ownerId) {
+    if (ownerId == null || run.stage.terminal() || !ownerId.equals(run.ownerId)) {
+      return;
+    }
+    run.ownerGone = ownerId;
+    run.changes++;
+  }
+
+  @Override
   public void ownerReply(OwnerReply reply) {
     if (reply == null || run.stage.terminal() || run.ownerReplies.size() >= MAX_PENDING_REPLIES) {
       return;

@@ -505,6 +505,11 @@ class LeadLifecycleV0 implements LeadWorkflow {
   }
 
   @Override
+  public void ownerGone(String ownerId) {
+    // The first version predates owners.
+  }
+
+  @Override
   public void ownerReply(OwnerReply reply) {
     // The first version predates people's messages: nothing is sent.
   }

@@ -84,6 +84,9 @@ public final class LeadRun {
    */
   public Instant conversationAt;
 
+  /** The lead's owner left (made inactive), until the lifecycle hands the lead on. */
+  public String ownerGone;
+
   /** When a person first acted on the lead (accepted it, wrote to it): the SLA is met. */
   public Instant ownerActedAt;
 

@@ -43,6 +43,13 @@ public interface LeadWorkflow {
   @SignalMethod
   void ownerAction(OwnerAction action);
 
+  /**
+   * The owner left (an operator made them inactive): a lead they hold goes to another owner, who
+   * must act on it within the SLA again.
+   */
+  @SignalMethod
+  void ownerGone(String ownerId);
+
   /** A message a person wrote to the lead (or asked the re-engagement template for): send it. */
   @SignalMethod
   void ownerReply(OwnerReply reply);

@@ -89,6 +89,11 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
+  public void ownerGone(String ownerId) {
+    deliver(w -> w.ownerGone(ownerId));
+  }
+
+  @Override
   public void ownerReply(OwnerReply reply) {
     deliver(w -> w.ownerReply(reply));
   }

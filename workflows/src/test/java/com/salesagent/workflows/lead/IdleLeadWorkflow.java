@@ -29,6 +29,9 @@ public abstract class IdleLeadWorkflow implements LeadWorkflow {
   public void ownerReply(OwnerReply reply) {}
 
   @Override
+  public void ownerGone(String ownerId) {}
+
+  @Override
   public void variantDisabled(String variantId) {}
 
   @Override

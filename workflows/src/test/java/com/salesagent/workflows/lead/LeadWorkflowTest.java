@@ -715,6 +715,42 @@ class LeadWorkflowTest {
   }
 
   @Test
+  void aLeadWhoseOwnerLeftGoesToAnotherWhoMustActAgain() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    interested();
+    workflow.ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, "ana@acme"));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+
+    workflow.ownerGone("bruno"); // not this lead's owner: nothing happens
+    workflow.ownerGone("ana");
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(fake.handOffs).hasSize(2);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "handoff_reassigned".equals(e.type())
+                    && "owner ana -> bruno (ana inactive)".equals(e.detail()));
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.reminders).as("the new owner's SLA runs").containsExactly("bruno:2");
+  }
+
+  @Test
+  void whenNobodyElseCanTakeItAtTheDeadlineTheOwnerKeepsItAndItIsTriedAgainLater() {
+    fake.owners.add("ana");
+    interested();
+    fake.ownersFull = true; // at the deadline every owner is full
+    env.sleep(Duration.ofHours(2).plusMinutes(1));
+    assertThat(fake.handOffs).hasSize(2);
+    assertThat(fake.events)
+        .anyMatch(e -> "handoff_kept".equals(e.type()) && e.detail().startsWith("owner ana"));
+    env.sleep(Duration.ofMinutes(31));
+    assertThat(fake.handOffs).as("every 15 minutes, never in a loop").hasSize(4);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+  }
+
+  @Test
   void withNoOwnerForItsSegmentTheLeadStaysInterestedWithoutAnOwnerClock() {
     interested();
     assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);

@@ -337,6 +337,23 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
           h.result();
         });
+    // Recorded with version 1 of "owner-gone": handed to ana, who leaves; the lead goes to bruno.
+    SCENARIOS.put(
+        "owner-gone",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().ownerGone("ana");
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
+          h.result();
+        });
     SCENARIOS.put(
         "continued-as-new",
         h -> {
