@@ -26,11 +26,6 @@ final class AfterTheReply {
    */
   static final String HAND_OFF = "hand-off";
 
-  /**
-   * Version 1: a lead whose owner left goes to another owner, who must act within the SLA again.
-   */
-  static final String OWNER_GONE = "owner-gone";
-
   /** Version 1: messages people write to the lead go out through its send path. */
   static final String OWNER_REPLIES = "owner-replies";
 
@@ -57,10 +52,8 @@ final class AfterTheReply {
   private final Stages stages;
   private final Waits waits;
   private final Sending sending;
+  private final HandOffClock handOffs;
   private LeadPolicy policy;
-
-  /** The owner who left, until the next hand-off names who took over (null: the SLA passed). */
-  private String reassignFrom;
 
   AfterTheReply(LeadRun run, LeadStubs stubs, Stages stages, Waits waits, Sending sending) {
     this.run = run;
@@ -68,10 +61,12 @@ final class AfterTheReply {
     this.stages = stages;
     this.waits = waits;
     this.sending = sending;
+    this.handOffs = new HandOffClock(run, stubs, stages);
   }
 
   void policy(LeadPolicy policy) {
     this.policy = policy;
+    handOffs.policy(policy);
   }
 
   /**
@@ -107,7 +102,7 @@ final class AfterTheReply {
     String intent = run.lastReplyIntent;
     boolean again = run.conversationAt != null;
     if (run.ownerId == null) {
-      OwnerAssignment assigned = assign();
+      OwnerAssignment assigned = handOffs.assign();
       if (assigned.ownerId() == null) {
         return; // replied stays: the loop ends the lead replied
       }
@@ -118,9 +113,9 @@ final class AfterTheReply {
     run.lastReplyIntent = null;
     run.conversationAt = stages.now();
     stages.set(
-        stage(),
-        ownerClockAction(),
-        ownerClock() != null ? ownerClock() : quietDeadline(),
+        handOffs.stage(),
+        handOffs.ownerClockAction(),
+        handOffs.ownerClock() != null ? handOffs.ownerClock() : quietDeadline(),
         again ? "replied_again" : "handed_off",
         (again ? "" : "owner " + run.ownerId + ": ") + intent + " reply, a person answers",
         run.lastReplyMessageId);
@@ -184,20 +179,12 @@ final class AfterTheReply {
       run.handOffWanted = true;
     }
     stages.set(
-        stage(),
+        handOffs.stage(),
         "re_engage",
         run.interestedAt.plus(policy.reEngagementDelay()),
         again ? "replied_again" : "interested",
         again ? "the conversation goes on" : "interested: waiting for an outcome",
         run.lastReplyMessageId);
-  }
-
-  /** Interested; handed to an owner who has not acted; or in a person's hands. */
-  private Stage stage() {
-    if (run.ownerActedAt != null) {
-      return Stage.IN_CONVERSATION;
-    }
-    return run.ownerId != null ? Stage.HANDED_OFF : Stage.INTERESTED;
   }
 
   /**
@@ -208,14 +195,14 @@ final class AfterTheReply {
    */
   void awaitConversion() {
     if (run.ownerGone != null) {
-      ownerGone();
+      handOffs.ownerGone();
     }
     if (run.handOffWanted) {
-      handOff();
+      handOffs.handOff();
       return;
     }
     if (run.ownerAction != null) {
-      acted(run.ownerAction);
+      handOffs.acted(run.ownerAction);
       return;
     }
     if (run.interestedAt == null) {
@@ -226,16 +213,16 @@ final class AfterTheReply {
     Instant since = run.lastReEngagementAt != null ? run.lastReEngagementAt : run.interestedAt;
     Instant due = since.plus(policy.reEngagementDelay());
     boolean closing = run.reEngagementsSent >= policy.reEngagements();
-    Instant owner = ownerClock();
+    Instant owner = handOffs.ownerClock();
     boolean ownerFirst = owner != null && owner.isBefore(due);
-    String action = ownerFirst ? ownerClockAction() : closing ? "close_lost" : "re_engage";
+    String action = ownerFirst ? handOffs.ownerClockAction() : closing ? "close_lost" : "re_engage";
     Instant wake = ownerFirst ? owner : due;
-    stages.set(stage(), action, wake, null, null);
+    stages.set(handOffs.stage(), action, wake, null, null);
     if (!waits.undisturbedUntil(wake, seen)) {
       return; // ended, something changed, or time to continue as new: the loop decides again
     }
     if (ownerFirst) {
-      ownerClockDue();
+      handOffs.ownerClockDue();
       return;
     }
     if (closing) {
@@ -257,150 +244,24 @@ final class AfterTheReply {
   private void awaitPerson() {
     int seen = run.changes;
     Instant quiet = quietDeadline();
-    Instant owner = ownerClock();
+    Instant owner = handOffs.ownerClock();
     boolean ownerFirst = owner != null && owner.isBefore(quiet);
     Instant wake = ownerFirst ? owner : quiet;
-    stages.set(stage(), ownerFirst ? ownerClockAction() : "close_conversation", wake, null, null);
+    stages.set(
+        handOffs.stage(),
+        ownerFirst ? handOffs.ownerClockAction() : "close_conversation",
+        wake,
+        null,
+        null);
     if (!waits.undisturbedUntil(wake, seen)) {
       return;
     }
     if (ownerFirst) {
-      ownerClockDue();
+      handOffs.ownerClockDue();
       return;
     }
     stages.finish(
         Stage.REPLIED, "replied; the conversation went quiet for " + policy.reEngagementDelay());
-  }
-
-  /** The next instant the hand-off needs the workflow (a retry, a reminder, the deadline). */
-  private Instant ownerClock() {
-    if (run.ownerActedAt != null) {
-      return null;
-    }
-    if (run.ownerId == null) {
-      return run.handOffRetryAt;
-    }
-    return run.ownerReminded ? run.ownerDueAt : run.ownerRemindAt;
-  }
-
-  private String ownerClockAction() {
-    if (run.ownerId == null) {
-      return "hand_off";
-    }
-    return run.ownerReminded ? "reassign_owner" : "remind_owner";
-  }
-
-  private void ownerClockDue() {
-    if (run.ownerId == null) {
-      run.handOffWanted = true; // its retry time stays: the waiting is recorded once
-    } else if (!run.ownerReminded) {
-      stubs.handOffs.remindOwner(run.leadId, run.ownerId, run.handOffAttempt);
-      run.ownerReminded = true;
-      stages.record("handoff_reminded", null, "owner " + run.ownerId);
-    } else {
-      run.handOffWanted = true; // the deadline passed: another owner
-    }
-  }
-
-  /**
-   * Hands the lead to an owner (attempt 1) or to another one (a reassignment): the activity picks
-   * and tells the owner. Nobody with capacity: tried again when the activity says; nobody takes the
-   * segment at all: the lead stays interested, on the operators' Hand-offs queue.
-   */
-  private void handOff() {
-    run.handOffWanted = false;
-    String before = run.ownerId;
-    OwnerAssignment assigned = assign();
-    if (assigned.ownerId() == null && run.ownerId != null) {
-      // The deadline passed and nobody else can take the lead now: its owner keeps it, and it is
-      // tried again then (or after another SLA when nobody else takes the segment at all).
-      run.ownerDueAt =
-          assigned.retryAt() != null ? assigned.retryAt() : stages.now().plus(policy.ownerSla());
-      run.ownerReminded = true;
-      reassignFrom = null;
-      stages.record("handoff_kept", null, "owner " + run.ownerId + ": " + assigned.note());
-      return;
-    }
-    if (assigned.ownerId() == null) {
-      boolean first = run.handOffRetryAt == null;
-      run.handOffRetryAt = assigned.retryAt();
-      if (first) {
-        stages.record("handoff_waiting", null, assigned.note());
-      }
-      return;
-    }
-    if (before == null && reassignFrom != null) {
-      before = reassignFrom;
-    }
-    String why = reassignFrom == null ? "SLA passed" : reassignFrom + " inactive";
-    reassignFrom = null;
-    String detail =
-        before == null
-            ? "owner " + run.ownerId
-            : "owner " + before + " -> " + run.ownerId + " (" + why + ")";
-    stages.set(
-        Stage.HANDED_OFF,
-        "remind_owner",
-        run.ownerRemindAt,
-        before == null ? "handed_off" : "handoff_reassigned",
-        detail);
-  }
-
-  /** The next hand-off attempt; an owner found is the lead's from here (its SLA starts). */
-  private OwnerAssignment assign() {
-    int attempt = run.handOffAttempt + 1;
-    OwnerAssignment assigned =
-        stubs.handOffs.handOff(
-            new HandOffRequest(
-                run.leadId, run.campaignId, run.segment, attempt, policy.ownerSla()));
-    if (assigned.ownerId() != null) {
-      run.handOffAttempt = attempt;
-      run.handOffRetryAt = null;
-      run.ownerId = assigned.ownerId();
-      run.ownerRemindAt = assigned.remindAt();
-      run.ownerDueAt = assigned.dueAt();
-      run.ownerReminded = false;
-    }
-    return assigned;
-  }
-
-  /**
-   * The owner left: the lead is handed on (the SLA starts again for the next owner, who has not
-   * acted yet). Nobody else free: it keeps trying as a first hand-off does.
-   */
-  private void ownerGone() {
-    String gone = run.ownerGone;
-    run.ownerGone = null;
-    if (!gone.equals(run.ownerId)
-        || Workflow.getVersion(OWNER_GONE, Workflow.DEFAULT_VERSION, 1)
-            == Workflow.DEFAULT_VERSION) {
-      return;
-    }
-    run.ownerActedAt = null;
-    run.ownerReminded = false;
-    run.ownerId = null; // unassigned until another owner takes it (the retry clock applies)
-    run.handOffWanted = true;
-    reassignFrom = gone;
-  }
-
-  /** A person took the lead: the SLA is met, the lead is in conversation. */
-  private void acted(OwnerAction action) {
-    run.ownerAction = null;
-    if (run.ownerActedAt != null) {
-      return;
-    }
-    run.ownerActedAt = stages.now();
-    if (run.ownerId == null && action.ownerId() != null) {
-      run.ownerId = action.ownerId();
-    }
-    run.handOffWanted = false;
-    run.handOffRetryAt = null;
-    stages.set(
-        Stage.IN_CONVERSATION,
-        run.nextAction,
-        run.nextActionAt,
-        "owner_" + action.action(),
-        "by " + action.by());
   }
 
   /**
@@ -419,11 +280,11 @@ final class AfterTheReply {
       return;
     }
     if (run.interestedAt != null && run.ownerActedAt == null) {
-      acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
+      handOffs.acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
     }
     run.ownerRepliesSent++;
     if (run.conversationAt != null && run.ownerActedAt == null) {
-      acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
+      handOffs.acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
     }
     if (run.conversationAt != null) {
       run.conversationAt = stages.now(); // the person's message: the quiet window starts again

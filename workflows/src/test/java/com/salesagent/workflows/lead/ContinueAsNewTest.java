@@ -23,19 +23,19 @@ class ContinueAsNewTest {
       h.current().approval(new ApprovalDecision(h.state().pendingApproval(), "approve", "maria"));
       h.sends(1);
       h.status(0, "delivered", null);
-      h.current()
-          .inboundMessage(
-              new InboundMessageSignal(
-                  "in-1",
-                  h.fake.wamid(0),
-                  "text",
-                  h.now(),
-                  "not_now",
-                  h.now().plus(Duration.ofDays(3))));
+      InboundMessageSignal notNow =
+          new InboundMessageSignal(
+              "in-1",
+              h.fake.wamid(0),
+              "text",
+              h.now(),
+              "not_now",
+              h.now().plus(Duration.ofDays(3)));
+      h.signal(w -> w.inboundMessage(notNow));
       for (int i = 0; i < 6; i++) {
-        h.current()
-            .inboundMessage(
-                new InboundMessageSignal("r-" + i, h.fake.wamid(0), "reaction", h.now()));
+        InboundMessageSignal reaction =
+            new InboundMessageSignal("r-" + i, h.fake.wamid(0), "reaction", h.now());
+        h.signal(w -> w.inboundMessage(reaction));
         h.env.sleep(Duration.ofHours(1));
       }
       h.env.sleep(Duration.ofDays(3));
@@ -43,8 +43,9 @@ class ContinueAsNewTest {
       h.status(1, "read", null);
       h.env.sleep(Duration.ofHours(25));
       h.sends(3);
-      h.current()
-          .inboundMessage(new InboundMessageSignal("in-2", h.fake.wamid(2), "text", h.now()));
+      InboundMessageSignal reply =
+          new InboundMessageSignal("in-2", h.fake.wamid(2), "text", h.now());
+      h.signal(w -> w.inboundMessage(reply));
 
       LeadState state = h.result();
 

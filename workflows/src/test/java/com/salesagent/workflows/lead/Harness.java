@@ -68,6 +68,30 @@ final class Harness implements AutoCloseable {
     return other;
   }
 
+  /**
+   * Signals the current run. The time-skipping test server can answer "not found" to a signal that
+   * lands in the instant between a run's continue-as-new and its next run (a real server hands it
+   * to the new run): such a signal is sent again, a few times at most.
+   */
+  void signal(java.util.function.Consumer<LeadWorkflow> signal) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        signal.accept(current());
+        return;
+      } catch (io.temporal.client.WorkflowNotFoundException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
   /** The current run (after a continue-as-new the stub by id follows it). */
   LeadWorkflow current() {
     return env.getWorkflowClient()
@@ -94,7 +118,8 @@ final class Harness implements AutoCloseable {
   }
 
   void status(int index, String status, Integer code) {
-    current().messageStatus(new MessageStatusSignal(fake.wamid(index), status, now(), code));
+    MessageStatusSignal signal = new MessageStatusSignal(fake.wamid(index), status, now(), code);
+    signal(w -> w.messageStatus(signal));
   }
 
   LeadState state() {

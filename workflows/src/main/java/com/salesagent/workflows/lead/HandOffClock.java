@@ -1,0 +1,175 @@
+package com.salesagent.workflows.lead;
+
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+
+/**
+ * The hand-off's clock (DESIGN.md section 3): who holds an interested lead, the owner's SLA (a
+ * reminder halfway, another owner at the deadline, the owner keeping it when nobody else can take
+ * it), an owner who left, and a person's action that stops the clock. Deterministic, like the rest
+ * of the lifecycle: the decisions are activities ({@link HandOffActivities}), the times are the
+ * run's.
+ */
+final class HandOffClock {
+  /**
+   * Version 1: a lead whose owner left goes to another owner, who must act within the SLA again.
+   */
+  static final String OWNER_GONE = "owner-gone";
+
+  private final LeadRun run;
+  private final LeadStubs stubs;
+  private final Stages stages;
+  private LeadPolicy policy;
+
+  /** The owner who left, until the next hand-off names who took over (null: the SLA passed). */
+  private String reassignFrom;
+
+  HandOffClock(LeadRun run, LeadStubs stubs, Stages stages) {
+    this.run = run;
+    this.stubs = stubs;
+    this.stages = stages;
+  }
+
+  void policy(LeadPolicy policy) {
+    this.policy = policy;
+  }
+
+  /** Interested; handed to an owner who has not acted; or in a person's hands. */
+  Stage stage() {
+    if (run.ownerActedAt != null) {
+      return Stage.IN_CONVERSATION;
+    }
+    return run.ownerId != null ? Stage.HANDED_OFF : Stage.INTERESTED;
+  }
+
+  /** The next instant the hand-off needs the workflow (a retry, a reminder, the deadline). */
+  Instant ownerClock() {
+    if (run.ownerActedAt != null) {
+      return null;
+    }
+    if (run.ownerId == null) {
+      return run.handOffRetryAt;
+    }
+    return run.ownerReminded ? run.ownerDueAt : run.ownerRemindAt;
+  }
+
+  String ownerClockAction() {
+    if (run.ownerId == null) {
+      return "hand_off";
+    }
+    return run.ownerReminded ? "reassign_owner" : "remind_owner";
+  }
+
+  void ownerClockDue() {
+    if (run.ownerId == null) {
+      run.handOffWanted = true; // its retry time stays: the waiting is recorded once
+    } else if (!run.ownerReminded) {
+      stubs.handOffs.remindOwner(run.leadId, run.ownerId, run.handOffAttempt);
+      run.ownerReminded = true;
+      stages.record("handoff_reminded", null, "owner " + run.ownerId);
+    } else {
+      run.handOffWanted = true; // the deadline passed: another owner
+    }
+  }
+
+  /**
+   * Hands the lead to an owner (attempt 1) or to another one (a reassignment): the activity picks
+   * and tells the owner. Nobody with capacity: tried again when the activity says; nobody takes the
+   * segment at all: the lead stays interested, on the operators' Hand-offs queue.
+   */
+  void handOff() {
+    run.handOffWanted = false;
+    String before = run.ownerId;
+    OwnerAssignment assigned = assign();
+    if (assigned.ownerId() == null && run.ownerId != null) {
+      // The deadline passed and nobody else can take the lead now: its owner keeps it, and it is
+      // tried again then (or after another SLA when nobody else takes the segment at all).
+      run.ownerDueAt =
+          assigned.retryAt() != null ? assigned.retryAt() : stages.now().plus(policy.ownerSla());
+      run.ownerReminded = true;
+      reassignFrom = null;
+      stages.record("handoff_kept", null, "owner " + run.ownerId + ": " + assigned.note());
+      return;
+    }
+    if (assigned.ownerId() == null) {
+      boolean first = run.handOffRetryAt == null;
+      run.handOffRetryAt = assigned.retryAt();
+      if (first) {
+        stages.record("handoff_waiting", null, assigned.note());
+      }
+      return;
+    }
+    if (before == null && reassignFrom != null) {
+      before = reassignFrom;
+    }
+    String why = reassignFrom == null ? "SLA passed" : reassignFrom + " inactive";
+    reassignFrom = null;
+    String detail =
+        before == null
+            ? "owner " + run.ownerId
+            : "owner " + before + " -> " + run.ownerId + " (" + why + ")";
+    stages.set(
+        Stage.HANDED_OFF,
+        "remind_owner",
+        run.ownerRemindAt,
+        before == null ? "handed_off" : "handoff_reassigned",
+        detail);
+  }
+
+  /** The next hand-off attempt; an owner found is the lead's from here (its SLA starts). */
+  OwnerAssignment assign() {
+    int attempt = run.handOffAttempt + 1;
+    OwnerAssignment assigned =
+        stubs.handOffs.handOff(
+            new HandOffRequest(
+                run.leadId, run.campaignId, run.segment, attempt, policy.ownerSla()));
+    if (assigned.ownerId() != null) {
+      run.handOffAttempt = attempt;
+      run.handOffRetryAt = null;
+      run.ownerId = assigned.ownerId();
+      run.ownerRemindAt = assigned.remindAt();
+      run.ownerDueAt = assigned.dueAt();
+      run.ownerReminded = false;
+    }
+    return assigned;
+  }
+
+  /**
+   * The owner left: the lead is handed on (the SLA starts again for the next owner, who has not
+   * acted yet). Nobody else free: it keeps trying as a first hand-off does.
+   */
+  void ownerGone() {
+    String gone = run.ownerGone;
+    run.ownerGone = null;
+    if (!gone.equals(run.ownerId)
+        || Workflow.getVersion(OWNER_GONE, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    run.ownerActedAt = null;
+    run.ownerReminded = false;
+    run.ownerId = null; // unassigned until another owner takes it (the retry clock applies)
+    run.handOffWanted = true;
+    reassignFrom = gone;
+  }
+
+  /** A person took the lead: the SLA is met, the lead is in conversation. */
+  void acted(OwnerAction action) {
+    run.ownerAction = null;
+    if (run.ownerActedAt != null) {
+      return;
+    }
+    run.ownerActedAt = stages.now();
+    if (run.ownerId == null && action.ownerId() != null) {
+      run.ownerId = action.ownerId();
+    }
+    run.handOffWanted = false;
+    run.handOffRetryAt = null;
+    stages.set(
+        Stage.IN_CONVERSATION,
+        run.nextAction,
+        run.nextActionAt,
+        "owner_" + action.action(),
+        "by " + action.by());
+  }
+}
