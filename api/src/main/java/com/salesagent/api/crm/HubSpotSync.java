@@ -116,7 +116,9 @@ public final class HubSpotSync implements OutboxConsumer.Delivery {
       note(event, contactId, dealId);
       return new OutboxConsumer.Outcome.Delivered();
     } catch (HubSpotClient.HubSpotException e) {
-      LOG.warn("CRM {} for lead {}: {}", type, leadId, Phones.scrub(e.getMessage()));
+      // HubSpot's message may quote the contact's properties (a name): only its status and
+      // category go to the log; the whole message stays with the event (lastError) for operators.
+      LOG.warn("CRM {} for lead {}: HubSpot {} {}", type, leadId, e.status(), e.category());
       if (e.status() == 429) {
         return new OutboxConsumer.Outcome.Retry(e.getMessage(), THROTTLED_RETRY);
       }

@@ -182,12 +182,14 @@ public final class OutboxConsumer implements Managed {
             Updates.set(prefix + "nextAttemptAt", Date.from(next)),
             Updates.unset(prefix + "leaseUntil")));
     if (dead) {
+      // The receiver's error may quote what it was sent (a CRM echoes a name): it stays with the
+      // event ({prefix}lastError), the log names the event only.
       LOG.warn(
-          "{}: {} dead-lettered after {} attempts: {}",
+          "{}: {} of lead {} dead-lettered after {} attempts (lastError on the event)",
           name,
           event.getString("type"),
-          attempt,
-          error);
+          event.getString("leadId"),
+          attempt);
     }
   }
 
