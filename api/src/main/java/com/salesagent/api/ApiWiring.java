@@ -168,6 +168,11 @@ public final class ApiWiring {
             config.getLifecycle().getDefaultTimezone(), config.getApi().getDefaultPhoneRegion());
     ApprovalResource approvals =
         new ApprovalResource(new HeldMessages(connections.mongo().database()), client);
+    com.salesagent.activities.media.VoiceNotes voiceNotes =
+        new com.salesagent.activities.media.VoiceNotes(
+            connections.storage().storage(),
+            com.salesagent.activities.media.VoiceNotes.provider(
+                config.getLlm().toSettings(), config.getWorker().getVoiceModel()));
     List<Object> resources =
         List.of(
             new PersonaResource(
@@ -208,7 +213,13 @@ public final class ApiWiring {
             new com.salesagent.api.owners.HandOffsResource(connections.mongo().database(), clock),
             new com.salesagent.api.knowledge.KnowledgeResource(
                 connections.mongo().database(), clock),
-            new LeadMediaResource(store, connections.storage().storage()));
+            new LeadMediaResource(store, connections.storage().storage()),
+            new com.salesagent.api.leads.LeadVoiceNoteResource(
+                store, client, env.getObjectMapper(), voiceNotes),
+            new com.salesagent.api.variants.VariantVoiceNoteResource(
+                new com.salesagent.activities.variants.VariantStore(
+                    connections.mongo().database(), clock),
+                voiceNotes));
     this.resources = withDescription(resources);
     if (endpoints.whatsapp().appSecret().isBlank()) {
       LOG.warn("WHATSAPP_APP_SECRET is not set: every webhook notification will be refused (401)");

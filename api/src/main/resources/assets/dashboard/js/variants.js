@@ -64,7 +64,7 @@ function renderVariants(variants) {
     tbody.appendChild(h('tr', { 'data-variant': v.variantId, class: enabled ? '' : 'is-disabled' }, [
       h('td', { class: 'mono', text: str(v.variantId) }),
       h('td', { text: str(v.angle) }),
-      h('td', { class: 'modality', text: v.modality === 'image_card' ? 'image card' : str(v.modality) }),
+      h('td', { class: 'modality', text: v.modality === 'image_card' ? 'image card' : v.modality === 'voice_note' ? 'voice note' + (v.voiceNote ? ' (recorded)' : '') : str(v.modality) }),
       h('td', { class: 'num', text: String(num(c.assigned)) }),
       h('td', { class: 'num', text: String(num(c.sent)) }),
       h('td', { class: 'num', text: String(num(c.replied)) }),

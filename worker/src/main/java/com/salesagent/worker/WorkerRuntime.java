@@ -16,6 +16,7 @@ import com.salesagent.activities.media.ImageDescriber;
 import com.salesagent.activities.media.InboundMediaActivitiesImpl;
 import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.media.Transcriber;
+import com.salesagent.activities.media.VoiceNotes;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.persona.PersonaBuilder;
@@ -165,6 +166,12 @@ public final class WorkerRuntime implements Managed {
         LOG.warn("CARD_IMAGE_MODEL needs LLM_PROVIDER=openai: image cards are drawn offline");
       }
       composer.withImageCards(outboundMedia);
+      if (!settings.getVoiceModel().isBlank() && !"openai".equals(llm.provider())) {
+        LOG.warn("VOICE_MODEL needs LLM_PROVIDER=openai: voice notes are spoken offline");
+      }
+      composer.withVoiceNotes(
+          new VoiceNotes(
+              connections.storage().storage(), VoiceNotes.provider(llm, settings.getVoiceModel())));
       SenderClients senderClients = new SenderClients(whatsappSettings, client, whatsapp.tokens());
       MessagingActivitiesImpl messaging =
           new MessagingActivitiesImpl(

@@ -239,9 +239,17 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           mediaId);
     }
     String text = text(request, message);
+    if (mediaId != null && isVoiceNote(message)) {
+      return whatsapp.sendVoiceNote(phone, mediaId, key);
+    }
     return mediaId == null
         ? whatsapp.sendText(phone, text, key)
         : whatsapp.sendImage(phone, mediaId, text, key);
+  }
+
+  private static boolean isVoiceNote(Document message) {
+    Document media = message.get("media", Document.class);
+    return media != null && "audio".equals(media.getString("kind"));
   }
 
   private static String text(SendRequest request, Document message) {
@@ -265,10 +273,10 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       return outbound.forSend(
           message, request.template(), text(request, message), senderId, whatsapp.media(), now);
     } catch (CloudMedia.Unavailable e) {
-      throw ApplicationFailure.newFailure("image upload: " + e.getMessage(), "WhatsAppUnavailable");
+      throw ApplicationFailure.newFailure("media upload: " + e.getMessage(), "WhatsAppUnavailable");
     } catch (CloudMedia.Refused e) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "image refused by the Cloud API: " + e.getMessage(), PERMANENT_ERROR);
+          "media refused by the Cloud API: " + e.getMessage(), PERMANENT_ERROR);
     }
   }
 
@@ -288,11 +296,21 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         request.template() ? "template" : "text",
         at);
     Document card = mediaId == null ? null : message.get("media", Document.class);
+    boolean voice = isVoiceNote(message);
     if (card != null) {
       store.setMessageFields(
           request.idempotencyKey(),
           new Document("media.mediaId", mediaId)
-              .append("media.sentAs", request.template() ? "template_header" : "image"));
+              .append(
+                  "media.sentAs",
+                  voice ? "voice_note" : request.template() ? "template_header" : "image"));
+    } else if (voice) {
+      store.setMessageFields(
+          request.idempotencyKey(),
+          new Document("media.sentAs", "not_sent")
+              .append(
+                  "media.notSentBecause",
+                  "a template went (outside the 24 h window): WhatsApp has no audio template"));
     }
     store.addWhatsAppId(request.leadId(), accepted.waId());
     senders.active(senderId, at);
@@ -304,7 +322,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
             message.getString("variantId"),
             "message_sent",
             wamid,
-            (request.template() ? "template " : card != null ? "image " : "text ")
+            (request.template()
+                    ? "template "
+                    : card != null ? (voice ? "voice note " : "image ") : "text ")
                 + "step "
                 + request.step(),
             at);

@@ -5,6 +5,7 @@ import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.compose.UntrustedText;
 import com.salesagent.activities.media.CardRenderer;
 import com.salesagent.activities.media.OutboundMedia;
+import com.salesagent.activities.media.VoiceNotes;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.research.Retriever;
@@ -69,6 +70,54 @@ public class TemplateComposeActivities implements ComposeActivities {
   public TemplateComposeActivities withImageCards(OutboundMedia cards) {
     this.cards = cards;
     return this;
+  }
+
+  /** The variant modality whose messages go as voice notes inside the 24 h window. */
+  public static final String VOICE_NOTE = "voice_note";
+
+  private volatile VoiceNotes voiceNotes;
+
+  /**
+   * Voice notes for variants whose modality is {@value #VOICE_NOTE}: the variant's recorded clip
+   * ({@code voiceNote} on the variant, uploaded by an operator), else the message spoken.
+   */
+  public TemplateComposeActivities withVoiceNotes(VoiceNotes voiceNotes) {
+    this.voiceNotes = voiceNotes;
+    return this;
+  }
+
+  /**
+   * The voice note of a {@value #VOICE_NOTE} variant's message, or why there is none: a template
+   * (first contact, or outside the 24 h window) cannot carry audio, and the offline voice speaks
+   * English only. Null fields for other modalities.
+   */
+  private Document[] voiceNote(
+      ComposeRequest request, Document variant, String text, Document contact) {
+    VoiceNotes notes = voiceNotes;
+    if (notes == null || !VOICE_NOTE.equals(variant.getString("modality"))) {
+      return new Document[] {null, null};
+    }
+    if (request.template()) {
+      return new Document[] {
+        null,
+        new Document("status", "not_made")
+            .append(
+                "why", "a template goes (outside the 24 h window): WhatsApp has no audio template")
+      };
+    }
+    Document clip = variant.get("voiceNote", Document.class);
+    if (clip != null && clip.getString("url") != null) {
+      return new Document[] {
+        new Document(clip).append("kind", "audio").append("voice", true), null
+      };
+    }
+    try {
+      return new Document[] {notes.speak(text, contact.getString("locale")), null};
+    } catch (VoiceNotes.Refused e) {
+      return new Document[] {
+        null, new Document("status", "not_made").append("why", e.getMessage())
+      };
+    }
   }
 
   @Override
@@ -181,6 +230,10 @@ public class TemplateComposeActivities implements ComposeActivities {
                       ? variant.getString("angle")
                       : variant.getString("offer")));
     }
+    Document[] voice = voiceNote(request, variant, text, contact);
+    if (voice[0] != null) {
+      media = voice[0];
+    }
     store.upsertComposed(
         request.idempotencyKey(),
         new Document("leadId", request.leadId())
@@ -197,6 +250,7 @@ public class TemplateComposeActivities implements ComposeActivities {
                     .append("persona", chosen.qualifier())
                     .append("parameters", filled.parameters()))
             .append("media", media)
+            .append("voiceNote", voice[1])
             .append("composer", composer)
             .append("llm", audit.isEmpty() ? null : audit)
             .append(

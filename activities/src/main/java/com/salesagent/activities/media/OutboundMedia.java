@@ -69,7 +69,8 @@ public final class OutboundMedia {
   }
 
   /**
-   * The media id of the message's image card when it goes with this send: as the header of a
+   * The media id of the message's voice note when it goes as one (free text inside the 24 h window;
+   * never with a template), or of its image card when it goes with this send: as the header of a
    * template approved with an image header, or as an image whose caption is the text (at most 1,024
    * characters, Meta's caption limit; a longer text goes alone). Null otherwise.
    */
@@ -81,6 +82,10 @@ public final class OutboundMedia {
       CloudMedia cloud,
       Instant now) {
     Document card = message.get("media", Document.class);
+    if (card != null && "audio".equals(card.getString("kind"))) {
+      // A voice note goes only inside the window: Meta has no audio template header.
+      return template ? null : mediaId(phoneNumberId, cloud, card, now);
+    }
     if (card == null || !"image".equals(card.getString("kind"))) {
       return null;
     }

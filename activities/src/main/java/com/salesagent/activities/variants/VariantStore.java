@@ -66,6 +66,12 @@ public final class VariantStore {
   }
 
   public void replace(String variantId, Document variant) {
+    Document existing = find(variantId);
+    if (existing != null
+        && existing.get("voiceNote") != null
+        && !variant.containsKey("voiceNote")) {
+      variant.append("voiceNote", existing.get("voiceNote")); // its recording stays with it
+    }
     variants.replaceOne(Filters.eq("variantId", variantId), variant);
   }
 
@@ -74,6 +80,18 @@ public final class VariantStore {
    * operator's switch also clears the arm guard's strikes, and switching on lifts any auto-disable
    * of the arm, in every segment.
    */
+  /** The variant's recorded voice note (or none, with null); false when there is no variant. */
+  public boolean setVoiceNote(String variantId, Document voiceNote) {
+    return variants
+            .updateOne(
+                Filters.eq("variantId", variantId),
+                voiceNote == null
+                    ? Updates.unset("voiceNote")
+                    : Updates.set("voiceNote", voiceNote))
+            .getMatchedCount()
+        > 0;
+  }
+
   public boolean setEnabled(String variantId, boolean enabled) {
     if (variants
             .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", enabled))

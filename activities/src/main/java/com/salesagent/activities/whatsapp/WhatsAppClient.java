@@ -115,6 +115,17 @@ public class WhatsAppClient {
     return send(body);
   }
 
+  /**
+   * Audio (a Cloud API media id) as a voice note ({@code voice: true}: Ogg Opus, shown with the
+   * microphone icon, downloaded automatically, transcribed on the lead's phone when they allow it).
+   * Audio takes no caption; like free text, only inside the 24 h customer-service window.
+   */
+  public Accepted sendVoiceNote(String toE164, String mediaId, String callbackData) {
+    ObjectNode body = envelope(toE164, "audio", callbackData);
+    body.putObject("audio").put("id", mediaId).put("voice", true);
+    return send(body);
+  }
+
   /** Free text: only inside the 24 h customer-service window. */
   public Accepted sendText(String toE164, String text, String callbackData) {
     ObjectNode body = envelope(toE164, "text", callbackData);

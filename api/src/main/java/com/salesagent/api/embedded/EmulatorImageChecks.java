@@ -23,6 +23,9 @@ final class EmulatorImageChecks {
     if ("image".equals(body.path("type").asText())) {
       return imageProblem(body.path("image"), "image", media);
     }
+    if ("audio".equals(body.path("type").asText())) {
+      return audioProblem(body.path("audio"), media);
+    }
     for (JsonNode image : templateHeaderImages(body)) {
       Problem p = imageProblem(image, "template['components'][header]['image']", media);
       if (p != null) {
@@ -37,8 +40,8 @@ final class EmulatorImageChecks {
    * null for images by link and for sends without an image.
    */
   static String mediaId(JsonNode body) {
-    if ("image".equals(body.path("type").asText())) {
-      return body.path("image").path("id").asText(null);
+    if ("image".equals(body.path("type").asText()) || "audio".equals(body.path("type").asText())) {
+      return body.path(body.path("type").asText()).path("id").asText(null);
     }
     List<JsonNode> headers = templateHeaderImages(body);
     return headers.isEmpty() ? null : headers.get(0).path("id").asText(null);
@@ -81,6 +84,43 @@ final class EmulatorImageChecks {
     if (!id.isEmpty() && media.bytes(id) == null) {
       return new Problem(
           131053, "(#131053) Media upload error", "Media ID " + id + " does not exist or expired");
+    }
+    return null;
+  }
+
+  /**
+   * An audio message: exactly one of a stored media {@code id} (of an audio type) or an https
+   * {@code link}; audio takes no caption; {@code voice} is a boolean.
+   */
+  private static Problem audioProblem(JsonNode audio, EmulatorMedia media) {
+    if (!audio.isObject()) {
+      return invalid("Param audio must be an object");
+    }
+    if (audio.has("caption")) {
+      return invalid("Param audio['caption'] is not a valid parameter");
+    }
+    if (audio.has("voice") && !audio.path("voice").isBoolean()) {
+      return invalid("Param audio['voice'] must be a boolean");
+    }
+    String id = audio.path("id").asText("");
+    String link = audio.path("link").asText("");
+    if (id.isEmpty() == link.isEmpty()) {
+      return invalid("Param audio requires exactly one of 'id' or 'link'");
+    }
+    if (!id.isEmpty()) {
+      String type = media.mimeType(id);
+      if (type == null) {
+        return new Problem(
+            131053,
+            "(#131053) Media upload error",
+            "Media ID " + id + " does not exist or expired");
+      }
+      if (!type.startsWith("audio/")) {
+        return new Problem(
+            131053,
+            "(#131053) Media upload error",
+            "Media ID " + id + " is " + type + ", not audio");
+      }
     }
     return null;
   }

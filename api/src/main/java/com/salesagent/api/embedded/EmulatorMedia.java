@@ -141,6 +141,12 @@ public final class EmulatorMedia {
   }
 
   /** The bytes of stored media, or null if the emulator did not store this id. */
+  /** The declared type of a stored media id, or null. */
+  public String mimeType(String mediaId) {
+    Stored s = stored(mediaId);
+    return s == null ? null : s.mimeType();
+  }
+
   public byte[] bytes(String mediaId) {
     Stored s = stored(mediaId);
     return s == null ? null : s.bytes().clone();

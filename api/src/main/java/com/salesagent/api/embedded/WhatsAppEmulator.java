@@ -42,12 +42,12 @@ import org.slf4j.LoggerFactory;
  * real HTTP exactly as it reaches graph.facebook.com. It serves {@code POST
  * /{version}/{phone-number-id}/messages} in Meta's format (bearer token checked, wamid returned),
  * and calls our webhook back with correctly signed status callbacks (sent, delivered, read) and
- * inbound replies, as its {@link EmulatorBehaviour} says. It accepts text, template and image
- * messages (images and template image headers checked by {@link EmulatorImageChecks}). Free text or
- * an image to a recipient who has not written in the last 24 hours fails with 131047, as the real
- * API does. It serves several business numbers ({@link EmulatorNumbers}), each with its own token;
- * callbacks name the number the message went out on. Media endpoints (URL, download, upload) are
- * served by {@link EmulatorMedia}.
+ * inbound replies, as its {@link EmulatorBehaviour} says. It accepts text, template, image and
+ * audio messages (images, template image headers and audio checked by {@link EmulatorImageChecks}).
+ * Free text or an image to a recipient who has not written in the last 24 hours fails with 131047,
+ * as the real API does. It serves several business numbers ({@link EmulatorNumbers}), each with its
+ * own token; callbacks name the number the message went out on. Media endpoints (URL, download,
+ * upload) are served by {@link EmulatorMedia}.
  */
 public final class WhatsAppEmulator implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(WhatsAppEmulator.class);
@@ -85,6 +85,7 @@ public final class WhatsAppEmulator implements Managed {
     volatile String lastText;
     volatile String lastType;
     volatile String lastMediaId;
+    volatile boolean lastVoice;
     volatile int received;
     volatile Instant lastInbound;
     volatile boolean optedOut;
@@ -212,7 +213,9 @@ public final class WhatsAppEmulator implements Managed {
     return r == null ? null : r.lastText;
   }
 
-  /** The type ("text", "template", "image") of the last message accepted for them, or null. */
+  /**
+   * The type ("text", "template", "image", "audio") of the last message accepted for them, or null.
+   */
   public String lastMessageType(String waId) {
     Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
     return r == null ? null : r.lastType;
@@ -225,6 +228,12 @@ public final class WhatsAppEmulator implements Managed {
   public String lastMediaId(String waId) {
     Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
     return r == null ? null : r.lastMediaId;
+  }
+
+  /** Whether the last message accepted for them was audio sent as a voice note. */
+  public boolean lastWasVoiceNote(String waId) {
+    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    return r != null && r.lastVoice;
   }
 
   /** How many messages the emulator accepted for this recipient (wa_id digits): what they got. */
@@ -309,6 +318,7 @@ public final class WhatsAppEmulator implements Managed {
             && to.matches("\\+?[1-9][0-9]{6,14}")
             && (("text".equals(type) && !body.path("text").path("body").asText("").isEmpty())
                 || ("image".equals(type) && body.path("image").isObject())
+                || ("audio".equals(type) && body.path("audio").isObject())
                 || ("template".equals(type)
                     && !body.path("template").path("name").asText("").isEmpty()
                     && !body.path("template").path("language").path("code").asText("").isEmpty()));
@@ -380,6 +390,7 @@ public final class WhatsAppEmulator implements Managed {
     }
     recipient.lastType = type;
     recipient.lastMediaId = EmulatorImageChecks.mediaId(body);
+    recipient.lastVoice = "audio".equals(type) && body.path("audio").path("voice").asBoolean(false);
     if (recipient.optOutDelivered != null) {
       recipient.acceptedAfterOptOut.incrementAndGet();
       LOG.warn("accepted a message for {} after its STOP was delivered", Phones.mask(waId));

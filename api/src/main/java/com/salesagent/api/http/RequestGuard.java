@@ -39,6 +39,14 @@ public final class RequestGuard implements Filter {
   /** The request attribute (a Jersey property too) holding the client's address. */
   public static final String CLIENT_ADDRESS = "com.salesagent.clientAddress";
 
+  /** A recording for a voice note: Meta's 16 MB for audio, and a little for the request. */
+  public static final long MEDIA_CAP = 17L * 1024 * 1024;
+
+  /** The routes that take a recording (a lead's reply as a voice note, a variant's clip). */
+  static final java.util.regex.Pattern VOICE_NOTE_UPLOAD =
+      java.util.regex.Pattern.compile(
+          "/api/(leads/[A-Za-z0-9_-]{1,64}/replies|variants/[A-Za-z0-9_.-]{1,100})/voice-note");
+
   private final long defaultCap;
   private final long importCap;
 
@@ -74,7 +82,10 @@ public final class RequestGuard implements Filter {
       return;
     }
     // A path that only looks like the import (matrix parameters, encodings) gets the smaller cap.
-    long cap = path.equals("/api/leads/import") ? importCap : defaultCap;
+    long cap =
+        path.equals("/api/leads/import")
+            ? importCap
+            : VOICE_NOTE_UPLOAD.matcher(path).matches() ? MEDIA_CAP : defaultCap;
     long declared = request.getContentLengthLong();
     if (declared > cap) {
       refuse(response, 413, "the request body is larger than " + describe(cap), "body");

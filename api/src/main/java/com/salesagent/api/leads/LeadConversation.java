@@ -105,6 +105,22 @@ final class LeadConversation {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid reply", errors);
     }
+    return queue(operator, leadId, text, template, null, ownerId, request.requestId());
+  }
+
+  /**
+   * Checks that a message can go to the lead now and queues it for the lead's workflow once per
+   * {@code requestId}: {@code media} (a voice note) is made only when the message is new, after
+   * every check passed.
+   */
+  Response queue(
+      String operator,
+      String leadId,
+      String text,
+      boolean template,
+      Function<Document, Document> media,
+      String ownerId,
+      String requestedId) {
     Document contact = requireLive(leadId);
     if (contact.getBoolean("doNotContact", false)) {
       throw new ApiException(
@@ -130,8 +146,7 @@ final class LeadConversation {
                         + "; send {\"template\": \"re_engagement\"} instead")));
       }
     }
-    String requestId =
-        request.requestId() == null ? UUID.randomUUID().toString() : request.requestId();
+    String requestId = requestedId == null ? UUID.randomUUID().toString() : requestedId;
     String key = "lead-" + leadId + "-owner-" + digest(leadId + ":" + requestId);
     boolean again =
         template
@@ -161,8 +176,11 @@ final class LeadConversation {
               .append("status", "composed")
               .append("text", text)
               .append("createdAt", Date.from(now));
+      if (media != null) {
+        fields.append("media", media.apply(contact));
+      }
       store.upsertComposed(key, fields);
-      audit(operator, leadId, "owner_reply", key, now);
+      audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
     }
     lead.apply(leadId)
         .ownerReply(
@@ -170,7 +188,10 @@ final class LeadConversation {
                 key, template ? OwnerReply.TEMPLATE : OwnerReply.TEXT, ownerId, operator));
     ReplyQueued queued =
         new ReplyQueued(
-            leadId, key, template ? "template" : "text", again ? "queued_before" : "queued");
+            leadId,
+            key,
+            template ? "template" : media != null ? "voice_note" : "text",
+            again ? "queued_before" : "queued");
     return again ? Response.ok(queued).build() : Response.accepted(queued).build();
   }
 
@@ -208,7 +229,7 @@ final class LeadConversation {
     return Response.accepted(new Accepted(leadId, ownerId, "signalled")).build();
   }
 
-  private List<FieldError> ownerErrors(String ownerId) {
+  List<FieldError> ownerErrors(String ownerId) {
     if (ownerId == null) {
       return List.of();
     }

@@ -63,7 +63,7 @@ public class VariantResource {
       Map<String, Map<String, Template>> translations) {}
 
   /** What a variant's messages carry besides their text: an experiment dimension like the angle. */
-  static final List<String> MODALITIES = List.of("text", "image_card");
+  static final List<String> MODALITIES = List.of("text", "image_card", "voice_note");
 
   /**
    * An approved WhatsApp template and the body it renders. {@code language} (default en) is sent as

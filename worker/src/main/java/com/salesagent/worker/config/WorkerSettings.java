@@ -206,4 +206,20 @@ public class WorkerSettings {
   public void setCardImageModel(String cardImageModel) {
     this.cardImageModel = cardImageModel == null ? "" : cardImageModel.strip();
   }
+
+  /**
+   * The speech model for voice notes (VOICE_MODEL, e.g. gpt-4o-mini-tts, with LLM_PROVIDER=openai
+   * and its key); empty speaks them offline (FreeTTS, English only).
+   */
+  private String voiceModel = "";
+
+  @JsonProperty
+  public String getVoiceModel() {
+    return voiceModel;
+  }
+
+  @JsonProperty
+  public void setVoiceModel(String voiceModel) {
+    this.voiceModel = voiceModel == null ? "" : voiceModel.strip();
+  }
 }

@@ -1,0 +1,442 @@
+package com.salesagent.activities.media;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.compose.LlmSettings;
+import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.activities.whatsapp.CloudMedia;
+import com.sun.speech.freetts.Voice;
+import com.sun.speech.freetts.audio.AudioPlayer;
+import com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
+import org.bson.Document;
+
+/**
+ * Voice notes out: Ogg Opus (the only format WhatsApp plays as a voice note, with its microphone
+ * icon and transcript), stored once in S3 under its checksum ({@code media/outbound/<sha256>.ogg}).
+ * They come from a person's recording (WAV, AIFF or AU transcoded here, Ogg Opus taken as it is;
+ * MP3 and M4A cannot be decoded here and are refused with what to send instead), or are spoken from
+ * a text: by the configured provider ({@code VOICE_MODEL} with {@code LLM_PROVIDER=openai}: {@code
+ * POST {base}/audio/speech}, answered in Ogg Opus) or offline by FreeTTS's 16 kHz diphone voice
+ * ({@code kevin16}: intelligible, robotic, English only; said so by {@code madeBy}).
+ */
+public final class VoiceNotes {
+  /** How the send path declares a voice note to Meta's media upload. */
+  public static final String CONTENT_TYPE = "audio/ogg";
+
+  /** Meta's limit for audio. */
+  public static final long MAX_BYTES = 16L * 1024 * 1024;
+
+  /** The longest recording taken (a voice note is a minute or two; ten is a podcast). */
+  public static final double MAX_SECONDS = 600;
+
+  /** The longest text spoken (about a minute and a half of speech). */
+  public static final int MAX_TEXT = 1_500;
+
+  /** Above this WhatsApp shows a download arrow instead of the play button (Meta's docs). */
+  public static final long PLAY_ICON_BYTES = 512L * 1024;
+
+  static final String OFFLINE = "freetts/kevin16 (offline, robotic, English only)";
+  static final String PREFIX = "media/outbound/";
+
+  private static final Set<String> TRANSCODED =
+      Set.of("audio/vnd.wave", "audio/wav", "audio/x-wav", "audio/x-aiff", "audio/basic");
+
+  /** A recording or text that cannot become a voice note; the message says why and what to do. */
+  public static final class Refused extends RuntimeException {
+    private final int status;
+
+    public Refused(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    /** 413 too large, 415 a type that cannot be made a voice note, 422 anything else. */
+    public int status() {
+      return status;
+    }
+  }
+
+  /** Speaks a text as Ogg Opus. */
+  public interface Speaker {
+    byte[] speak(String text);
+
+    String label();
+  }
+
+  private final ObjectStorage storage;
+  private final Speaker speaker;
+
+  public VoiceNotes(ObjectStorage storage, Speaker speaker) {
+    this.storage = storage;
+    this.speaker = speaker == null ? new Offline() : speaker;
+  }
+
+  /** The provider's speaker when {@code model} is set for OpenAI with a key, else null. */
+  public static Speaker provider(LlmSettings llm, String model) {
+    if (llm == null
+        || model == null
+        || model.isBlank()
+        || !"openai".equals(llm.provider())
+        || llm.apiKey() == null
+        || llm.apiKey().isBlank()) {
+      return null;
+    }
+    String base =
+        llm.baseUrl() == null || llm.baseUrl().isBlank()
+            ? "https://api.openai.com/v1"
+            : llm.baseUrl();
+    return new OpenAiSpeech(base, llm.apiKey(), model, null);
+  }
+
+  /** Who speaks texts here, for the audit. */
+  public String speakerLabel() {
+    return speaker.label();
+  }
+
+  /**
+   * The voice note of {@code text}, spoken and stored; the offline voice speaks English only, so a
+   * lead whose language is another is refused (upload a recording, or configure a provider).
+   */
+  public Document speak(String text, String locale) {
+    if (text == null || text.isBlank()) {
+      throw new Refused(422, "nothing to say: the text is blank");
+    }
+    if (text.length() > MAX_TEXT) {
+      throw new Refused(
+          422, "a voice note speaks at most " + MAX_TEXT + " characters (" + text.length() + ")");
+    }
+    if (speaker instanceof Offline
+        && locale != null
+        && !locale.isBlank()
+        && !locale.toLowerCase(Locale.ROOT).startsWith("en")) {
+      throw new Refused(
+          422,
+          "the offline voice speaks English only and this lead's language is "
+              + locale
+              + ": upload a recording, or set VOICE_MODEL with a speech provider");
+    }
+    byte[] ogg = speaker.speak(text.strip());
+    try {
+      return stored(ogg, OggOpus.read(ogg), speaker.label()).append("script", text.strip());
+    } catch (OggOpus.Invalid e) {
+      throw new CloudMedia.Refused(speaker.label() + " answered no Ogg Opus: " + e.getMessage());
+    }
+  }
+
+  /**
+   * A person's recording as a voice note: Ogg Opus as it is (read through, every page checked),
+   * WAV, AIFF or AU transcoded; the type is what the bytes are, never the declared one.
+   */
+  public Document upload(byte[] bytes, String by) {
+    if (bytes == null || bytes.length == 0) {
+      throw new Refused(422, "the recording is empty");
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new Refused(
+          413, "a recording is at most 16 MB (Meta's limit for audio); this is " + bytes.length);
+    }
+    String type = MediaTypes.sniff(bytes);
+    byte[] ogg;
+    if ("audio/opus".equals(type)) {
+      ogg = bytes;
+    } else if (TRANSCODED.contains(type)) {
+      ogg = transcode(bytes);
+    } else {
+      throw new Refused(
+          415,
+          "a voice note is made from Ogg Opus, WAV, AIFF or AU; this is "
+              + type
+              + ("audio/mpeg".equals(type) || type.startsWith("audio/mp4")
+                  ? " (MP3 and M4A cannot be decoded here: export the recording as WAV or Ogg"
+                      + " Opus)"
+                  : ""));
+    }
+    OggOpus.Info info;
+    try {
+      info = OggOpus.read(ogg);
+    } catch (OggOpus.Invalid e) {
+      throw new Refused(422, "the recording is damaged: " + e.getMessage());
+    }
+    if (info.seconds() > MAX_SECONDS) {
+      throw new Refused(
+          422,
+          "a voice note is at most "
+              + (int) MAX_SECONDS / 60
+              + " minutes; this is "
+              + Math.round(info.seconds())
+              + " s");
+    }
+    return stored(
+        ogg,
+        info,
+        ogg == bytes ? "upload by " + by : "upload by " + by + " (transcoded from " + type + ")");
+  }
+
+  private Document stored(byte[] ogg, OggOpus.Info info, String madeBy) {
+    if (ogg.length > MAX_BYTES) {
+      throw new Refused(413, "the voice note is over Meta's 16 MB");
+    }
+    String sha256 = InboundMediaActivitiesImpl.sha256(ogg);
+    String key = PREFIX + sha256 + ".ogg";
+    if (!storage.exists(key)) {
+      storage.put(key, ogg, "audio/ogg; codecs=opus");
+    }
+    return new Document("kind", "audio")
+        .append("voice", true)
+        .append("url", "s3://" + storage.bucket() + "/" + key)
+        .append("contentType", "audio/ogg; codecs=opus")
+        .append("size", ogg.length)
+        .append("sha256", sha256)
+        .append("seconds", Math.round(info.seconds() * 10) / 10.0)
+        .append("playButton", ogg.length <= PLAY_ICON_BYTES)
+        .append("madeBy", madeBy);
+  }
+
+  /** PCM in a WAV, AIFF or AU container, as mono 16-bit, encoded as Ogg Opus. */
+  static byte[] transcode(byte[] bytes) {
+    try (AudioInputStream in = AudioSystem.getAudioInputStream(new ByteArrayInputStream(bytes))) {
+      AudioFormat source = in.getFormat();
+      float rate = source.getSampleRate();
+      int channels = Math.max(1, source.getChannels());
+      if (rate < 8_000 || rate > 192_000) {
+        throw new Refused(422, "a sample rate of " + rate + " Hz is not speech audio");
+      }
+      long frames = in.getFrameLength();
+      if (frames != AudioSystem.NOT_SPECIFIED && frames / rate > MAX_SECONDS) {
+        throw new Refused(
+            422,
+            "a voice note is at most "
+                + (int) MAX_SECONDS / 60
+                + " minutes; this is "
+                + Math.round(frames / rate)
+                + " s");
+      }
+      AudioFormat pcm =
+          new AudioFormat(
+              AudioFormat.Encoding.PCM_SIGNED, rate, 16, channels, 2 * channels, rate, false);
+      byte[] raw;
+      try (AudioInputStream converted = AudioSystem.getAudioInputStream(pcm, in)) {
+        raw = converted.readAllBytes();
+      }
+      int n = raw.length / (2 * channels);
+      short[] mono = new short[n];
+      ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < n; i++) {
+        int sum = 0;
+        for (int c = 0; c < channels; c++) {
+          sum += b.getShort();
+        }
+        mono[i] = (short) (sum / channels);
+      }
+      return OggOpus.encode(mono, Math.round(rate));
+    } catch (UnsupportedAudioFileException | IllegalArgumentException e) {
+      throw new Refused(415, "the recording's encoding cannot be read: " + e.getMessage());
+    } catch (IOException e) {
+      throw new Refused(422, "the recording cannot be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * FreeTTS's kevin16 (CMU's 16 kHz diphone voice, inside the jar): the same text gives the same
+   * samples, so the same bytes. One voice, one text at a time (FreeTTS voices are not thread-safe).
+   */
+  static final class Offline implements Speaker {
+    private static Voice voice;
+
+    @Override
+    public String label() {
+      return OFFLINE;
+    }
+
+    @Override
+    public byte[] speak(String text) {
+      Collector collector = new Collector();
+      synchronized (Offline.class) {
+        if (voice == null) {
+          Voice kevin = null;
+          for (Voice v : new KevinVoiceDirectory().getVoices()) {
+            if ("kevin16".equals(v.getName())) {
+              kevin = v;
+            }
+          }
+          if (kevin == null) {
+            throw new IllegalStateException("FreeTTS has no kevin16 voice");
+          }
+          kevin.allocate();
+          voice = kevin;
+        }
+        voice.setAudioPlayer(collector);
+        voice.speak(text);
+      }
+      AudioFormat format = collector.format;
+      byte[] raw = collector.bytes.toByteArray();
+      short[] samples = new short[raw.length / 2];
+      ByteBuffer.wrap(raw)
+          .order(
+              format != null && !format.isBigEndian()
+                  ? ByteOrder.LITTLE_ENDIAN
+                  : ByteOrder.BIG_ENDIAN)
+          .asShortBuffer()
+          .get(samples);
+      return OggOpus.encode(samples, format == null ? 16_000 : Math.round(format.getSampleRate()));
+    }
+  }
+
+  /** Collects what FreeTTS would play. */
+  private static final class Collector implements AudioPlayer {
+    private AudioFormat format;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @Override
+    public void setAudioFormat(AudioFormat format) {
+      this.format = format;
+    }
+
+    @Override
+    public AudioFormat getAudioFormat() {
+      return format;
+    }
+
+    @Override
+    public void pause() {}
+
+    @Override
+    public void resume() {}
+
+    @Override
+    public void reset() {}
+
+    @Override
+    public boolean drain() {
+      return true;
+    }
+
+    @Override
+    public void begin(int size) {}
+
+    @Override
+    public boolean end() {
+      return true;
+    }
+
+    @Override
+    public void cancel() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public float getVolume() {
+      return 1f;
+    }
+
+    @Override
+    public void setVolume(float volume) {}
+
+    @Override
+    public long getTime() {
+      return 0;
+    }
+
+    @Override
+    public void resetTime() {}
+
+    @Override
+    public void startFirstSampleTimer() {}
+
+    @Override
+    public boolean write(byte[] audio) {
+      bytes.writeBytes(audio);
+      return true;
+    }
+
+    @Override
+    public boolean write(byte[] audio, int offset, int size) {
+      bytes.write(audio, offset, size);
+      return true;
+    }
+
+    @Override
+    public void showMetrics() {}
+  }
+
+  /**
+   * OpenAI's (or a compatible server's) {@code POST {base}/audio/speech} with {@code
+   * response_format: opus}, which answers Ogg Opus; one minute, the key in the header.
+   */
+  public static final class OpenAiSpeech implements Speaker {
+    private final String url;
+    private final String key;
+    private final String model;
+    private final HttpClient http;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public OpenAiSpeech(String baseUrl, String key, String model, HttpClient http) {
+      this.url = baseUrl.replaceAll("/+$", "") + "/audio/speech";
+      this.key = key;
+      this.model = model;
+      this.http =
+          http != null
+              ? http
+              : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    public String label() {
+      return "openai/" + model;
+    }
+
+    @Override
+    public byte[] speak(String text) {
+      var body =
+          json.createObjectNode()
+              .put("model", model)
+              .put("input", text)
+              .put("voice", "alloy")
+              .put("response_format", "opus");
+      HttpResponse<byte[]> response;
+      try {
+        response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofMinutes(1))
+                    .header("Authorization", "Bearer " + key)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        throw new CloudMedia.Unavailable("speech unreachable: " + e.getClass().getSimpleName());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CloudMedia.Unavailable("interrupted");
+      }
+      int status = response.statusCode();
+      if (status == 429 || status == 408 || status >= 500) {
+        throw new CloudMedia.Unavailable("speech: HTTP " + status);
+      }
+      if (status / 100 != 2) {
+        throw new CloudMedia.Refused("speech: HTTP " + status);
+      }
+      if (response.body().length > MAX_BYTES) {
+        throw new CloudMedia.Refused("speech: the answer is over 16 MB");
+      }
+      return response.body();
+    }
+  }
+}

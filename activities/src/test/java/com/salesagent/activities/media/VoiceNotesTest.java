@@ -1,0 +1,173 @@
+package com.salesagent.activities.media;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.junit.jupiter.api.Test;
+
+class VoiceNotesTest {
+
+  private static short[] tone(double hz, int rate, double seconds) {
+    short[] s = new short[(int) (rate * seconds)];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (short) (8000 * Math.sin(2 * Math.PI * hz * i / rate));
+    }
+    return s;
+  }
+
+  private static double rms(short[] s) {
+    double sum = 0;
+    for (short x : s) {
+      sum += (double) x * x;
+    }
+    return Math.sqrt(sum / Math.max(1, s.length));
+  }
+
+  /** Upward zero crossings per second: the pitch of a pure tone. */
+  private static double crossingsPerSecond(short[] s, int rate) {
+    int n = 0;
+    for (int i = 1; i < s.length; i++) {
+      if (s[i - 1] < 0 && s[i] >= 0) {
+        n++;
+      }
+    }
+    return n * (double) rate / s.length;
+  }
+
+  @Test
+  void aToneSurvivesEncodingAsOggOpusAtItsPitchAndLength() throws Exception {
+    byte[] ogg = OggOpus.encode(tone(440, 16_000, 2.0), 16_000);
+
+    OggOpus.Info info = OggOpus.read(ogg);
+    assertEquals(1, info.channels());
+    assertEquals(16_000, info.inputSampleRate());
+    assertEquals(2.0, info.seconds(), 0.001);
+    assertEquals("audio/opus", MediaTypes.sniff(ogg));
+    short[] decoded = OggOpus.decode(ogg);
+    short[] middle = Arrays.copyOfRange(decoded, 24_000, 72_000); // 0.5 s to 1.5 s at 48 kHz
+    assertEquals(440, crossingsPerSecond(middle, 48_000), 5);
+    assertTrue(rms(middle) > 3000, "the tone is heard, rms " + rms(middle));
+    // Speech bitrate: two seconds in a few kilobytes, far under the 512 KB of a play button.
+    assertTrue(ogg.length < 12_000, "size " + ogg.length);
+  }
+
+  @Test
+  void theSameSamplesGiveTheSameBytes() {
+    assertArrayEquals(
+        OggOpus.encode(tone(300, 16_000, 1.0), 16_000),
+        OggOpus.encode(tone(300, 16_000, 1.0), 16_000));
+  }
+
+  @Test
+  void aDamagedPageOrAnotherFormatIsRefusedWithTheReason() {
+    byte[] ogg = OggOpus.encode(tone(440, 16_000, 1.0), 16_000);
+    byte[] damaged = ogg.clone();
+    damaged[damaged.length - 10] ^= 0x55;
+    OggOpus.Invalid crc = assertThrows(OggOpus.Invalid.class, () -> OggOpus.read(damaged));
+    assertTrue(crc.getMessage().contains("checksum"), crc.getMessage());
+
+    byte[] truncated = Arrays.copyOf(ogg, ogg.length - 7);
+    assertThrows(OggOpus.Invalid.class, () -> OggOpus.read(truncated));
+    OggOpus.Invalid text =
+        assertThrows(
+            OggOpus.Invalid.class,
+            () -> OggOpus.read("hello, not audio".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(text.getMessage().contains("not an Ogg stream"), text.getMessage());
+  }
+
+  @Test
+  void theOfflineVoiceSpeaksATextAsAVoiceNoteTheSameEveryTime() throws Exception {
+    VoiceNotes.Offline voice = new VoiceNotes.Offline();
+    String text = "Hi Ana, this is Sam from Acme. Would a short call on Thursday work?";
+
+    byte[] ogg = voice.speak(text);
+
+    OggOpus.Info info = OggOpus.read(ogg);
+    assertEquals(16_000, info.inputSampleRate());
+    assertTrue(info.seconds() > 2 && info.seconds() < 10, "seconds " + info.seconds());
+    short[] decoded = OggOpus.decode(ogg);
+    assertTrue(rms(decoded) > 500, "speech is heard, rms " + rms(decoded));
+    assertArrayEquals(ogg, voice.speak(text));
+    // A longer text speaks longer.
+    assertTrue(OggOpus.read(voice.speak(text + " " + text)).seconds() > info.seconds() * 1.6);
+  }
+
+  @Test
+  void aWavRecordingIsTranscodedToMonoOggOpus() throws Exception {
+    // 44.1 kHz stereo, as a phone or a laptop records: resampled to 16 kHz, mixed to mono.
+    int rate = 44_100;
+    short[] left = tone(500, rate, 1.5);
+    ByteBuffer pcm = ByteBuffer.allocate(left.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (short s : left) {
+      pcm.putShort(s).putShort(s);
+    }
+    AudioFormat format = new AudioFormat(rate, 16, 2, true, false);
+    ByteArrayOutputStream wav = new ByteArrayOutputStream();
+    AudioSystem.write(
+        new AudioInputStream(new ByteArrayInputStream(pcm.array()), format, left.length),
+        AudioFileFormat.Type.WAVE,
+        wav);
+
+    byte[] ogg = VoiceNotes.transcode(wav.toByteArray());
+
+    OggOpus.Info info = OggOpus.read(ogg);
+    assertEquals(1, info.channels());
+    assertEquals(16_000, info.inputSampleRate());
+    assertEquals(1.5, info.seconds(), 0.01);
+    short[] decoded = OggOpus.decode(ogg);
+    assertEquals(500, crossingsPerSecond(Arrays.copyOfRange(decoded, 12_000, 60_000), 48_000), 6);
+  }
+
+  @Test
+  void whatCannotBecomeAVoiceNoteIsRefusedBeforeAnythingIsStored() {
+    VoiceNotes notes = new VoiceNotes(null, null); // no storage: a refusal never reaches it
+    byte[] mp3 = new byte[4096];
+    System.arraycopy("ID3".getBytes(StandardCharsets.US_ASCII), 0, mp3, 0, 3);
+    mp3[3] = 3;
+    VoiceNotes.Refused type =
+        assertThrows(VoiceNotes.Refused.class, () -> notes.upload(mp3, "ana"));
+    assertEquals(415, type.status());
+    assertTrue(
+        type.getMessage().contains("export the recording as WAV or Ogg Opus"), type.getMessage());
+
+    VoiceNotes.Refused big =
+        assertThrows(
+            VoiceNotes.Refused.class,
+            () -> notes.upload(new byte[(int) VoiceNotes.MAX_BYTES + 1], "ana"));
+    assertEquals(413, big.status());
+    assertEquals(
+        422,
+        assertThrows(VoiceNotes.Refused.class, () -> notes.upload(new byte[0], "ana")).status());
+
+    byte[] damaged = OggOpus.encode(tone(440, 16_000, 1.0), 16_000);
+    damaged[damaged.length - 3] ^= 0x11;
+    VoiceNotes.Refused broken =
+        assertThrows(VoiceNotes.Refused.class, () -> notes.upload(damaged, "ana"));
+    assertEquals(422, broken.status());
+    assertTrue(broken.getMessage().contains("damaged"), broken.getMessage());
+
+    VoiceNotes.Refused language =
+        assertThrows(VoiceNotes.Refused.class, () -> notes.speak("Olá Ana", "pt-BR"));
+    assertTrue(language.getMessage().contains("English only"), language.getMessage());
+    assertEquals(
+        422,
+        assertThrows(
+                VoiceNotes.Refused.class,
+                () -> notes.speak("x".repeat(VoiceNotes.MAX_TEXT + 1), "en"))
+            .status());
+    assertFalse(VoiceNotes.OFFLINE.isBlank());
+  }
+}

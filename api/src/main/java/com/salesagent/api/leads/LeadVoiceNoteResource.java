@@ -1,0 +1,144 @@
+package com.salesagent.api.leads;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.media.VoiceNotes;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.whatsapp.CloudMedia;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.dropwizard.auth.Auth;
+import io.temporal.client.WorkflowClient;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /api/leads/{leadId}/replies/voice-note}: a person answers the lead with a voice note,
+ * inside WhatsApp's 24 h window, through the lead's own send path (exactly once per {@code
+ * requestId}, suppression checked before the call, audited) like a written reply. The body is
+ * either a recording (any audio body: Ogg Opus as it is, WAV/AIFF/AU transcoded; MP3/M4A refused
+ * with what to send instead; 16 MB) with {@code ?ownerId=&requestId=}, or JSON {@code {"text":
+ * "...", "ownerId", "requestId"}} to have the text spoken ({@link VoiceNotes}: the configured
+ * provider, or the offline English voice). The voice note is made only after the checks pass.
+ */
+@Path("/api/leads/{leadId}/replies/voice-note")
+public class LeadVoiceNoteResource {
+  /** What the JSON form takes. */
+  public record SpeakRequest(String text, String ownerId, String requestId) {}
+
+  private final LeadConversation conversation;
+  private final VoiceNotes voiceNotes;
+  private final ObjectMapper strict;
+
+  public LeadVoiceNoteResource(
+      LeadStore store, WorkflowClient temporal, ObjectMapper mapper, VoiceNotes voiceNotes) {
+    this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.conversation =
+        new LeadConversation(
+            store,
+            leadId -> temporal.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId)),
+            strict,
+            Clock.systemUTC());
+    this.voiceNotes = voiceNotes;
+  }
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  public Response voiceNote(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @HeaderParam("Content-Type") String contentType,
+      @QueryParam("ownerId") String ownerId,
+      @QueryParam("requestId") String requestId,
+      byte[] body) {
+    if (body == null || body.length == 0) {
+      throw new ApiException(
+          422,
+          "no voice note",
+          new FieldError("body", "a recording, or JSON {\"text\": ...} to be spoken"));
+    }
+    boolean json = contentType != null && contentType.toLowerCase().contains("json");
+    String text;
+    String owner = ownerId;
+    String request = requestId;
+    if (json) {
+      SpeakRequest speak = read(body);
+      text = LeadConversation.clean(speak.text());
+      owner = speak.ownerId();
+      request = speak.requestId();
+      if (text == null || text.isEmpty()) {
+        throw new ApiException(
+            422, "invalid voice note", new FieldError("text", "must not be blank"));
+      }
+      if (text.length() > VoiceNotes.MAX_TEXT) {
+        throw new ApiException(
+            422,
+            "invalid voice note",
+            new FieldError("text", "at most " + VoiceNotes.MAX_TEXT + " characters to speak"));
+      }
+    } else {
+      text = null;
+    }
+    List<FieldError> errors = new ArrayList<>(conversation.ownerErrors(owner));
+    if (request != null && !LeadConversation.ID.matcher(request).matches()) {
+      errors.add(new FieldError("requestId", "1-64 letters, digits, '-' or '_'"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid voice note", errors);
+    }
+    String by = operator.name();
+    return conversation.queue(
+        by,
+        leadId,
+        text == null ? "(voice note)" : text,
+        false,
+        contact -> make(json ? text : null, body, contact.getString("locale"), by),
+        owner,
+        request);
+  }
+
+  private org.bson.Document make(String text, byte[] recording, String locale, String by) {
+    try {
+      return text != null ? voiceNotes.speak(text, locale) : voiceNotes.upload(recording, by);
+    } catch (VoiceNotes.Refused e) {
+      throw new ApiException(
+          e.status(),
+          "cannot make a voice note",
+          new FieldError(text != null ? "text" : "body", e.getMessage()));
+    } catch (CloudMedia.Unavailable e) {
+      throw new ApiException(
+          503,
+          "the speech provider is unavailable: try again",
+          new FieldError("text", e.getMessage()));
+    } catch (CloudMedia.Refused e) {
+      throw new ApiException(
+          502, "the speech provider refused", new FieldError("text", e.getMessage()));
+    }
+  }
+
+  private SpeakRequest read(byte[] body) {
+    try {
+      SpeakRequest request = strict.readValue(body, SpeakRequest.class);
+      if (request == null) {
+        throw new ApiException(
+            400, "the body is not a JSON object", new FieldError("body", "null"));
+      }
+      return request;
+    } catch (IOException e) {
+      throw new ApiException(
+          400, "the body is not a JSON object {text, ownerId, requestId}", FieldError.ofJson(e));
+    }
+  }
+}
