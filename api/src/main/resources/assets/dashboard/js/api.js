@@ -43,7 +43,10 @@ export function api(path, options) {
   if (!token) return Promise.reject(Object.assign(new Error('Not logged in'), { status: 401 }));
   const headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
   const init = { method: options.method || 'GET', headers: headers, cache: 'no-store' };
-  if (options.body !== undefined) {
+  if (options.raw !== undefined) {
+    headers['Content-Type'] = options.contentType || 'application/octet-stream';
+    init.body = options.raw;
+  } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }

@@ -29,16 +29,19 @@ export function loadApprovals() {
 /** Object URLs of the held messages' image cards, by checksum: fetched once while listed. */
 const previews = new Map();
 
-/** The image card the lead would get with this message, if it has one. */
+/** The image card or voice note the lead would get with this message, if it has one. */
 function preview(p) {
   const m = p.media;
-  if (!m || !/^[0-9a-f]{64}$/.test(String(m.sha256 || '')) || String(m.contentType || '').indexOf('image/') !== 0) return null;
+  const type = String((m && m.contentType) || '');
+  if (!m || !/^[0-9a-f]{64}$/.test(String(m.sha256 || '')) || (type.indexOf('image/') !== 0 && type.indexOf('audio/') !== 0)) return null;
   const box = h('div', { class: 'approval-media', 'data-sha256': m.sha256 });
   if (!previews.has(m.sha256)) {
     previews.set(m.sha256, apiObjectUrl('/api/leads/' + encodeURIComponent(p.leadId) + '/media/' + m.sha256));
   }
   previews.get(m.sha256).then((url) => {
-    box.appendChild(h('img', { class: 'media-image', alt: 'Image card sent with this message', src: url }));
+    box.appendChild(type.indexOf('audio/') === 0
+      ? h('audio', { class: 'media-audio', controls: true, preload: 'metadata', src: url, title: 'Voice note sent as this message (' + str(m.madeBy) + ')' })
+      : h('img', { class: 'media-image', alt: 'Image card sent with this message', src: url }));
   }, (e) => { box.appendChild(h('p', { class: 'warn', text: 'card not available (' + str(e.message) + ')' })); });
   return box;
 }

@@ -237,7 +237,7 @@ function renderConversation(l, feedback) {
   if (box.hidden) return;
   const w = windowNote(feedback);
   $('conversation-window').textContent = w.text;
-  $('conversation-send').disabled = !w.open;
+  ['conversation-send', 'conversation-voice', 'conversation-recording'].forEach((x) => { $(x).disabled = !w.open; });
   if (box.dataset.bound) return;
   box.dataset.bound = '1';
   const send = (body, done) => {
@@ -252,6 +252,27 @@ function renderConversation(l, feedback) {
     if (!text) { toast('Write a message first', true); return; }
     send({ text: text, requestId: 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) },
       () => { $('conversation-text').value = ''; toast('Message queued'); });
+  });
+  const requestId = () => 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+  const voicePath = () => '/api/leads/' + encodeURIComponent(String(lead.id)) + '/replies/voice-note';
+  const sendVoice = (options, done) => {
+    ['conversation-voice', 'conversation-recording'].forEach((x) => { $(x).disabled = true; });
+    const again = () => { ['conversation-voice', 'conversation-recording'].forEach((x) => { $(x).disabled = false; }); };
+    api(options.path, options)
+      .then(() => { done(); again(); fetchLead(); })
+      .catch((e) => { again(); reportError(e); });
+  };
+  $('conversation-voice').addEventListener('click', () => {
+    const text = $('conversation-text').value.trim();
+    if (!text) { toast('Write what the voice note says first', true); return; }
+    sendVoice({ path: voicePath(), method: 'POST', body: { text: text, requestId: requestId() } },
+      () => { $('conversation-text').value = ''; toast('Voice note queued'); });
+  });
+  $('conversation-recording').addEventListener('click', () => {
+    const file = $('conversation-recording-file').files[0];
+    if (!file) { toast('Choose a recording first (Ogg Opus or WAV)', true); return; }
+    sendVoice({ path: voicePath() + '?requestId=' + requestId(), method: 'POST', raw: file, contentType: file.type || 'application/octet-stream' },
+      () => { $('conversation-recording-file').value = ''; toast('Recording queued as a voice note'); });
   });
   $('conversation-template').addEventListener('click', () => {
     send({ template: 're_engagement', requestId: 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) },
@@ -319,6 +340,15 @@ function workflowSummary(wf) {
   return Object.assign({}, wf, { messages: n + (n === 1 ? ' message' : ' messages') + (n ? ' (see Messages)' : '') });
 }
 
+/** The voice note or image card that went (or goes) with a message: played or shown from S3. */
+function sentMedia(m) {
+  const media = m.media;
+  if (!media || typeof media !== 'object' || !m.leadId) return null;
+  const item = mediaItem(m.leadId, Object.assign({}, media, { status: 'stored' }));
+  if (item && media.madeBy) item.appendChild(h('p', { class: 'meta', text: 'made by ' + str(media.madeBy) + (media.sentAs ? ' · sent as ' + str(media.sentAs) : '') }));
+  return item;
+}
+
 function messageItem(m) {
   const statuses = h('ol', { class: 'statuses' });
   (Array.isArray(m.statuses) ? m.statuses : []).forEach((s) => {
@@ -332,6 +362,8 @@ function messageItem(m) {
       h('span', { class: 'muted', text: 'sent ' + fmtDateTime(m.sentAt) })
     ]),
     h('p', { class: 'text', text: str(m.text) }),
+    sentMedia(m),
+    m.voiceNote && m.voiceNote.why ? h('p', { class: 'meta', text: 'no voice note: ' + str(m.voiceNote.why) }) : null,
     statuses.children.length ? statuses : null,
     m.audit && typeof m.audit === 'object'
       ? h('div', { class: 'audit' }, [h('h4', { text: 'Why it was sent' }), kvList(m.audit, 0)])

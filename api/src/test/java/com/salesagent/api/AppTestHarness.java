@@ -44,6 +44,7 @@ abstract sealed class AppTestHarness
         VariantsApplicationTest,
         EnrolmentApplicationTest,
         ErasureApplicationTest,
+        VoiceNoteApplicationTest,
         WebhookApplicationTest {
   static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
 

@@ -633,6 +633,44 @@ class DashboardApplicationTest {
           "document.getElementById('lead-conversation').scrollIntoView({block: 'start'});"
               + " window.scrollBy(0, -80)");
       browser.screenshot("dashboard-lead-conversation.png");
+
+      // The rep speaks a line as a voice note, then sends a recording: both reach the lead as
+      // WhatsApp voice notes, and the lead page plays them back.
+      int before = app().emulator().acceptedFor(p);
+      driver
+          .findElement(org.openqa.selenium.By.id("conversation-text"))
+          .sendKeys("Thanks Hana, I will call you tomorrow at ten.");
+      driver.findElement(org.openqa.selenium.By.id("conversation-voice")).click();
+      await(
+          "the spoken voice note at the Cloud API",
+          Duration.ofSeconds(20),
+          () -> app().emulator().acceptedFor(p) == before + 1);
+      assertThat(app().emulator().lastWasVoiceNote(p)).isTrue();
+      java.nio.file.Path wav = java.nio.file.Files.createTempFile("recording", ".wav");
+      java.nio.file.Files.write(wav, VoiceNoteApplicationTest.wav(2));
+      driver
+          .findElement(org.openqa.selenium.By.id("conversation-recording-file"))
+          .sendKeys(wav.toAbsolutePath().toString());
+      driver.findElement(org.openqa.selenium.By.id("conversation-recording")).click();
+      await(
+          "the recording at the Cloud API",
+          Duration.ofSeconds(20),
+          () -> app().emulator().acceptedFor(p) == before + 2);
+      assertThat(app().emulator().lastWasVoiceNote(p)).isTrue();
+      java.nio.file.Files.deleteIfExists(wav);
+      // Both play in the browser (Ogg Opus decoded by Chromium: their lengths are known).
+      wait.until(
+          d -> {
+            Object durations =
+                js.executeScript(
+                    "return Array.from(document.querySelectorAll('#lead-messages audio'))"
+                        + ".map(a => a.duration).filter(x => isFinite(x) && x > 1).length");
+            return ((Number) durations).intValue() >= 2;
+          });
+      js.executeScript(
+          "document.getElementById('lead-messages').scrollIntoView({block: 'start'});"
+              + " window.scrollBy(0, -80)");
+      browser.screenshot("dashboard-lead-voice-notes.png");
     } finally {
       HttpClient.newHttpClient()
           .send(

@@ -52,10 +52,10 @@ public class ApprovalResource {
       Media media) {}
 
   /**
-   * The image card that goes with a held message (served by {@code GET
-   * /api/leads/{leadId}/media/{sha256}}), so the approver sees what the lead would get.
+   * The image card or voice note that goes with a held message (served by {@code GET
+   * /api/leads/{leadId}/media/{sha256}}), so the approver sees or hears what the lead would get.
    */
-  public record Media(String kind, String sha256, String contentType, Object size) {
+  public record Media(String kind, String sha256, String contentType, Object size, String madeBy) {
     static Media of(Document message) {
       Document m = message.get("media", Document.class);
       return m == null || m.getString("sha256") == null
@@ -64,7 +64,8 @@ public class ApprovalResource {
               m.getString("kind"),
               m.getString("sha256"),
               m.getString("contentType"),
-              m.get("size"));
+              m.get("size"),
+              m.getString("madeBy"));
     }
   }
 

@@ -1,0 +1,336 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.media.OggOpus;
+import com.salesagent.api.webhook.WebhookSignature;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Voice notes from people on the running system: a rep answers a lead who wrote with a recording (a
+ * laptop's WAV, transcoded) or with a text spoken by the offline voice; each goes through the
+ * lead's send path as a WhatsApp voice note, once per request id, and is played back from S3; what
+ * cannot go is refused with the reason (outside the window, a type that cannot be decoded, too
+ * large, a language the offline voice does not speak). A voice-note variant takes a recording.
+ */
+final class VoiceNoteApplicationTest extends AppTestHarness {
+  private final ObjectMapper json = new ObjectMapper();
+
+  private HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  private HttpResponse<String> webhook(String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url("/webhooks/whatsapp")))
+            .header("Content-Type", "application/json")
+            .header(
+                "X-Hub-Signature-256",
+                new WebhookSignature(emulator().appSecret())
+                    .sign(body.getBytes(StandardCharsets.UTF_8)))
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** The lead answers its first message, which opens WhatsApp's 24 h window. */
+  private void leadWrites(String phone, String wamid, String text) throws Exception {
+    String body =
+        """
+        {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages",
+         "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000",
+         "phone_number_id":"%s"},"messages":[{"from":"%s","id":"wamid.in-%s","timestamp":"%d",
+         "type":"text","text":{"body":"%s"},"context":{"from":"15550000000","id":"%s"}}]}}]}]}
+        """
+            .formatted(
+                emulator().phoneNumberId(),
+                phone.substring(1),
+                UUID.randomUUID(),
+                Instant.now().getEpochSecond(),
+                text,
+                wamid);
+    emulator().recipientWrote(phone);
+    assertThat(webhook(body).statusCode()).isEqualTo(200);
+  }
+
+  static byte[] wav(double seconds) throws Exception {
+    int rate = 44_100;
+    int n = (int) (rate * seconds);
+    ByteBuffer pcm = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      short s = (short) (7000 * Math.sin(2 * Math.PI * 330 * i / rate));
+      pcm.putShort(s).putShort(s);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AudioSystem.write(
+        new AudioInputStream(
+            new ByteArrayInputStream(pcm.array()), new AudioFormat(rate, 16, 2, true, false), n),
+        AudioFileFormat.Type.WAVE,
+        out);
+    return out.toByteArray();
+  }
+
+  private byte[] s3(Document media) {
+    return app()
+        .connections()
+        .storage()
+        .storage()
+        .get(media.getString("url").replaceFirst("^s3://[^/]+/", ""));
+  }
+
+  @Test
+  void aRepAnswersALeadWithARecordedAndASpokenVoiceNote() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "voice-" + UUID.randomUUID();
+    String phone = phone();
+    String waId = phone.substring(1);
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String path = "/api/leads/" + leadId + "/replies/voice-note";
+
+    // Before the lead writes, no voice note can go (nothing is made).
+    HttpResponse<String> early = post(path, "audio/wav", wav(1));
+    assertThat(early.statusCode()).as(early.body()).isEqualTo(409);
+    assertThat(early.body()).contains("\"field\":\"text\"");
+
+    leadWrites(phone, wamid, "Sounds great, I am interested. Tell me more");
+    await(
+        "the reply recorded",
+        Duration.ofSeconds(15),
+        () ->
+            !store()
+                .feedback()
+                .find(Filters.eq("leadId", leadId))
+                .into(new java.util.ArrayList<>())
+                .isEmpty());
+
+    // A recording from a laptop (44.1 kHz stereo WAV): transcoded, stored, sent as a voice note.
+    HttpResponse<String> recorded = post(path + "?requestId=rec-1", "audio/wav", wav(2.5));
+    assertThat(recorded.statusCode()).as(recorded.body()).isEqualTo(202);
+    JsonNode queued = json.readTree(recorded.body());
+    assertThat(queued.path("kind").asText()).isEqualTo("voice_note");
+    String key = queued.path("idempotencyKey").asText();
+    await(
+        "the voice note at the Cloud API",
+        Duration.ofSeconds(15),
+        () -> store().messageByKey(key).getString("wamid") != null);
+    assertThat(emulator().lastMessageType(waId)).isEqualTo("audio");
+    assertThat(emulator().lastWasVoiceNote(waId)).isTrue();
+    Document media = store().messageByKey(key).get("media", Document.class);
+    assertThat(media.getString("sentAs")).isEqualTo("voice_note");
+    assertThat(media.getString("madeBy")).contains("transcoded from audio/vnd.wave");
+    byte[] ogg = s3(media);
+    assertThat(OggOpus.read(ogg).seconds())
+        .isEqualTo(2.5, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(emulator().media().bytes(emulator().lastMediaId(waId))).isEqualTo(ogg);
+    // Played back to operators from S3 through the lead's media route.
+    HttpResponse<byte[]> played =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(url("/api/leads/" + leadId + "/media/" + media.getString("sha256"))))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(played.statusCode()).isEqualTo(200);
+    assertThat(played.headers().firstValue("Content-Type").orElse("")).startsWith("audio/ogg");
+    assertThat(played.body()).isEqualTo(ogg);
+
+    // The same request again (a retry after a lost answer): nothing more reaches the lead.
+    int before = emulator().acceptedFor(phone);
+    HttpResponse<String> retried = post(path + "?requestId=rec-1", "audio/wav", wav(2.5));
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+
+    // A text spoken by the offline voice.
+    String text = "Thanks for your reply! I can show you the pricing on a short call tomorrow.";
+    HttpResponse<String> spoken =
+        postJson(path, "{\"text\":\"" + text + "\",\"requestId\":\"spoken-1\"}");
+    assertThat(spoken.statusCode()).as(spoken.body()).isEqualTo(202);
+    String spokenKey = json.readTree(spoken.body()).path("idempotencyKey").asText();
+    await(
+        "the spoken voice note sent",
+        Duration.ofSeconds(15),
+        () -> store().messageByKey(spokenKey).getString("wamid") != null);
+    assertThat(emulator().acceptedFor(phone)).isEqualTo(before + 1);
+    Document spokenMedia = store().messageByKey(spokenKey).get("media", Document.class);
+    assertThat(spokenMedia.getString("madeBy")).startsWith("freetts/kevin16");
+    assertThat(spokenMedia.getString("script")).isEqualTo(text);
+    assertThat(OggOpus.read(s3(spokenMedia)).seconds()).isGreaterThan(2);
+    assertThat(store().interactions(leadId))
+        .anyMatch(
+            e ->
+                "message_sent".equals(e.getString("type"))
+                    && spokenMedia.getString("url").equals(e.getString("media_url")));
+    assertThat(
+            app()
+                .connections()
+                .mongo()
+                .database()
+                .getCollection("audit_log")
+                .countDocuments(
+                    Filters.and(
+                        Filters.eq("action", "owner_voice_note"), Filters.eq("leadId", leadId))))
+        .isEqualTo(2);
+
+    // What cannot become a voice note: the reason, the field, and nothing sent.
+    byte[] mp3 = new byte[2048];
+    System.arraycopy("ID3".getBytes(StandardCharsets.US_ASCII), 0, mp3, 0, 3);
+    mp3[3] = 3;
+    HttpResponse<String> type = post(path, "audio/mpeg", mp3);
+    assertThat(type.statusCode()).isEqualTo(415);
+    assertThat(type.body()).contains("\"field\":\"body\"").contains("WAV or Ogg Opus");
+    HttpResponse<String> large = post(path, "audio/wav", new byte[18 * 1024 * 1024]);
+    assertThat(large.statusCode()).isEqualTo(413);
+    for (String invalid :
+        List.of(
+            "{\"text\":\"  \"}",
+            "{\"text\":\"" + "x".repeat(1501) + "\"}",
+            "{\"text\":\"hi\",\"ownerId\":\"nobody-here\"}",
+            "{\"text\":\"hi\",\"requestId\":\"not ok!\"}")) {
+      HttpResponse<String> r = postJson(path, invalid);
+      assertThat(r.statusCode()).as(invalid).isEqualTo(422);
+    }
+    assertThat(postJson(path, "{\"text\":\"hi\",\"volume\":11}").statusCode()).isEqualTo(400);
+    assertThat(post(path, "audio/wav", new byte[0]).statusCode()).isEqualTo(422);
+    assertThat(emulator().acceptedFor(phone)).isEqualTo(before + 1);
+  }
+
+  @Test
+  void theOfflineVoiceDoesNotSpeakToALeadInAnotherLanguage() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "voice-pt-" + UUID.randomUUID();
+    String phone = phone();
+    postJson(
+        "/api/leads",
+        leadJson(leadId, phone).replace("\"timezone\"", "\"locale\":\"pt-BR\",\"timezone\""));
+    await(
+        "sent",
+        Duration.ofSeconds(30),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    String wamid = store().messagesOf(leadId).get(0).getString("wamid");
+    leadWrites(phone, wamid, "Tenho interesse, me conte mais");
+    await(
+        "the reply recorded",
+        Duration.ofSeconds(15),
+        () -> store().feedback().countDocuments(Filters.eq("leadId", leadId)) > 0);
+
+    HttpResponse<String> refused =
+        postJson("/api/leads/" + leadId + "/replies/voice-note", "{\"text\":\"Hello there\"}");
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.body()).contains("English only").contains("\"field\":\"text\"");
+    assertThat(store().messagesOf(leadId)).hasSize(1);
+  }
+
+  @Test
+  void aVoiceNoteVariantTakesAnOperatorsRecording() throws Exception {
+    String variant = "voice-" + UUID.randomUUID().toString().substring(0, 8);
+    String body =
+        """
+        {"variantId":"%s","segments":["*"],"angle":"a personal hello","weight":1,
+         "modality":"voice_note","enabled":false,
+         "templates":{"first_contact":{"name":"intro_voice","language":"en",
+           "body":"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?"}}}
+        """
+            .formatted(variant);
+    assertThat(postJson("/api/variants", body).statusCode()).isEqualTo(201);
+    String path = "/api/variants/" + variant + "/voice-note";
+
+    HttpResponse<String> recorded =
+        send(
+            HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "audio/wav")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(wav(3))));
+
+    assertThat(recorded.statusCode()).as(recorded.body()).isEqualTo(200);
+    JsonNode note = json.readTree(recorded.body());
+    assertThat(note.path("seconds").asDouble()).isEqualTo(3.0);
+    Document stored =
+        app()
+            .connections()
+            .mongo()
+            .database()
+            .getCollection("prompt_variants")
+            .find(Filters.eq("variantId", variant))
+            .first()
+            .get("voiceNote", Document.class);
+    assertThat(stored.getString("sha256")).isEqualTo(note.path("sha256").asText());
+    assertThat(OggOpus.read(s3(stored)).seconds())
+        .isEqualTo(3.0, org.assertj.core.data.Offset.offset(0.01));
+    // Replacing the variant keeps its recording; a bad upload changes nothing.
+    assertThat(
+            send(HttpRequest.newBuilder(URI.create(url("/api/variants/" + variant)))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(body)))
+                .statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> bad =
+        send(
+            HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "audio/wav")
+                .PUT(HttpRequest.BodyPublishers.ofString("not audio at all")));
+    assertThat(bad.statusCode()).isEqualTo(415);
+    Document kept =
+        app()
+            .connections()
+            .mongo()
+            .database()
+            .getCollection("prompt_variants")
+            .find(Filters.eq("variantId", variant))
+            .first();
+    assertThat(kept.get("voiceNote", Document.class).getString("sha256"))
+        .isEqualTo(note.path("sha256").asText());
+    assertThat(
+            send(HttpRequest.newBuilder(
+                        URI.create(url("/api/variants/nope-" + variant + "/voice-note")))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(wav(1))))
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(
+            send(HttpRequest.newBuilder(URI.create(url(path)))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .DELETE())
+                .statusCode())
+        .isEqualTo(204);
+    assertThat(
+            app()
+                .connections()
+                .mongo()
+                .database()
+                .getCollection("prompt_variants")
+                .find(Filters.eq("variantId", variant))
+                .first()
+                .get("voiceNote"))
+        .isNull();
+    // Without the token: 401, like every route.
+    assertThat(
+            send(HttpRequest.newBuilder(URI.create(url(path)))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(wav(1))))
+                .statusCode())
+        .isEqualTo(401);
+  }
+}
