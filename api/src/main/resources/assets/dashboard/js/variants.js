@@ -54,6 +54,12 @@ function renderVariants(variants) {
     tbody.appendChild(h('tr', null, h('td', { colspan: 12, class: 'muted', text: 'No variants for this segment.' })));
     return;
   }
+  /** The modality, and how many of the sent went in it (a voice note only inside the 24 h window). */
+  const modalityLabel = (modality, c) => {
+    const as = modality === 'voice_note' ? num(c.sent_voice_note) : modality === 'image_card' ? num(c.sent_image) : null;
+    const name = modality === 'image_card' ? 'image card' : modality === 'voice_note' ? 'voice note' : str(modality);
+    return as == null || !num(c.sent) ? name : name + ' (' + as + ' of ' + num(c.sent) + ' sent so)';
+  };
   variants.forEach((v) => {
     const c = v.counts || {};
     const enabled = v.enabled !== false;
@@ -64,7 +70,7 @@ function renderVariants(variants) {
     tbody.appendChild(h('tr', { 'data-variant': v.variantId, class: enabled ? '' : 'is-disabled' }, [
       h('td', { class: 'mono', text: str(v.variantId) }),
       h('td', { text: str(v.angle) }),
-      h('td', { class: 'modality', text: v.modality === 'image_card' ? 'image card' : v.modality === 'voice_note' ? 'voice note' + (v.voiceNote ? ' (recorded)' : '') : str(v.modality) }),
+      h('td', { class: 'modality', text: modalityLabel(v.modality, c) }),
       h('td', { class: 'num', text: String(num(c.assigned)) }),
       h('td', { class: 'num', text: String(num(c.sent)) }),
       h('td', { class: 'num', text: String(num(c.replied)) }),

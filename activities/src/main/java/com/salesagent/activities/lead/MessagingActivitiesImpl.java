@@ -338,6 +338,10 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     store.recordInteractions(List.of(sent));
     funnel.reach(request.leadId(), "sent", at);
     stats.increment(message.getString("variantId"), contact.getString("segment"), "sent", at);
+    String sentAs = card == null ? null : VariantStats.sentAs(card.getString("contentType"));
+    if (sentAs != null) {
+      stats.increment(message.getString("variantId"), contact.getString("segment"), sentAs, at);
+    }
     LOG.info(
         "sent {} to {} as {}",
         request.idempotencyKey(),

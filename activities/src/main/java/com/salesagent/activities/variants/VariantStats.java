@@ -38,13 +38,37 @@ import org.bson.conversions.Bson;
  * Counters per variant x segment x day (UTC), kept with $inc by whoever records the event, so
  * reading them costs O(variants x days), never O(events). Counters: assigned, sent, delivered,
  * read, replied (a lead's first reply), opted_out, failed, converted (an operator's outcome,
- * counted once per lead: the reward of a bandit that learns on conversions).
+ * counted once per lead: the reward of a bandit that learns on conversions), and of the sent, those
+ * that went as an image (sent_image) or a voice note (sent_voice_note).
  */
 public final class VariantStats {
   public static final String COLLECTION = "variant_stats";
   public static final List<String> COUNTERS =
       List.of(
-          "assigned", "sent", "delivered", "read", "replied", "opted_out", "failed", "converted");
+          "assigned",
+          "sent",
+          "sent_image",
+          "sent_voice_note",
+          "delivered",
+          "read",
+          "replied",
+          "opted_out",
+          "failed",
+          "converted");
+
+  /**
+   * The counter of the modality a sent message actually went in, beside "sent": a voice-note
+   * variant's message outside the 24 h window goes as its template text, so the variant's modality
+   * alone does not say what leads got. Null for text.
+   */
+  public static String sentAs(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    return contentType.startsWith("audio/")
+        ? "sent_voice_note"
+        : contentType.startsWith("image/") ? "sent_image" : null;
+  }
 
   private final MongoCollection<Document> stats;
   private final MongoDatabase db;
@@ -178,7 +202,8 @@ public final class VariantStats {
                 new Document("l", "$meta.leadId")
                     .append("v", LeadStore.EVENT_VARIANT)
                     .append("t", "$type")
-                    .append("d", DAY),
+                    .append("d", DAY)
+                    .append("c", "$contentType"),
                 Accumulators.sum("n", 1)));
     for (Document g :
         withSegments(Aggregations.withDiskUse(history, events, "variant counters rebuild"))) {
@@ -190,6 +215,10 @@ public final class VariantStats {
           id.getString("d"),
           COUNTED.get(id.getString("t")),
           g);
+      String sentAs = "message_sent".equals(id.getString("t")) ? sentAs(id.getString("c")) : null;
+      if (sentAs != null) {
+        add(out, id.getString("v"), g.getString("segment"), id.getString("d"), sentAs, g);
+      }
     }
     List<Bson> replies =
         List.of(

@@ -132,6 +132,54 @@ class VoiceNotesTest {
   }
 
   @Test
+  void aConfiguredProviderSpeaksTheTextInOggOpus() throws Exception {
+    byte[] answer = OggOpus.encode(tone(200, 24_000, 1.0), 24_000);
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    int[] status = {200};
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/v1/audio/speech",
+        ex -> {
+          seen.add(
+              ex.getRequestHeaders().getFirst("Authorization")
+                  + " "
+                  + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          byte[] body =
+              status[0] == 200 ? answer : "{\"error\":{}}".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status[0], body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    server.start();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+      com.salesagent.activities.compose.LlmSettings llm =
+          new com.salesagent.activities.compose.LlmSettings(
+              "openai", "gpt-4o-mini", "sk-test", base, java.time.Duration.ofSeconds(5), 0);
+      assertEquals(null, VoiceNotes.provider(llm, ""));
+      VoiceNotes.Speaker speaker = VoiceNotes.provider(llm, "gpt-4o-mini-tts");
+      assertEquals("openai/gpt-4o-mini-tts", speaker.label());
+
+      assertArrayEquals(answer, speaker.speak("Olá Ana, tudo bem?"));
+      assertTrue(seen.get(0).startsWith("Bearer sk-test {"), seen.get(0));
+      assertTrue(seen.get(0).contains("\"response_format\":\"opus\""), seen.get(0));
+      assertTrue(seen.get(0).contains("\"input\":\"Olá Ana, tudo bem?\""), seen.get(0));
+
+      status[0] = 429;
+      assertThrows(
+          com.salesagent.activities.whatsapp.CloudMedia.Unavailable.class,
+          () -> speaker.speak("again"));
+      status[0] = 400;
+      assertThrows(
+          com.salesagent.activities.whatsapp.CloudMedia.Refused.class,
+          () -> speaker.speak("again"));
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void whatCannotBecomeAVoiceNoteIsRefusedBeforeAnythingIsStored() {
     VoiceNotes notes = new VoiceNotes(null, null); // no storage: a refusal never reaches it
     byte[] mp3 = new byte[4096];
