@@ -165,6 +165,9 @@ public final class WorkerRuntime implements Managed {
       } else if (!settings.getCardImageModel().isBlank()) {
         LOG.warn("CARD_IMAGE_MODEL needs LLM_PROVIDER=openai: image cards are drawn offline");
       }
+      if ("link".equals(settings.getMediaDelivery())) {
+        outboundMedia.withLinks(settings.getMediaLinkTtl().toJavaDuration());
+      }
       composer.withImageCards(outboundMedia);
       if (!settings.getVoiceModel().isBlank() && !"openai".equals(llm.provider())) {
         LOG.warn("VOICE_MODEL needs LLM_PROVIDER=openai: voice notes are spoken offline");

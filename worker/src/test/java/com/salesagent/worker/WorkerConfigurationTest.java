@@ -94,6 +94,23 @@ class WorkerConfigurationTest {
   }
 
   @Test
+  void mediaGoesByUploadUnlessLinksAreConfiguredWithASaneLifetime() throws Exception {
+    assertThat(load(env()).getWorker().getMediaDelivery()).isEqualTo("upload");
+    WorkerConfiguration links = load(env("MEDIA_DELIVERY", "link", "MEDIA_LINK_TTL", "30m"));
+    assertThat(links.getWorker().getMediaDelivery()).isEqualTo("link");
+    assertThat(links.getWorker().getMediaLinkTtl().toMinutes()).isEqualTo(30);
+    assertThatThrownBy(() -> load(env("MEDIA_DELIVERY", "email")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("worker.mediaDelivery");
+    assertThatThrownBy(() -> load(env("MEDIA_LINK_TTL", "30s")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("MEDIA_LINK_TTL");
+    assertThatThrownBy(() -> load(env("MEDIA_LINK_TTL", "8d")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("MEDIA_LINK_TTL");
+  }
+
+  @Test
   void anUnknownTaskQueueOrNoneStopsStartUpNamingTheVariable() {
     for (String bad : new String[] {"leads,email", "sales-agent-leads", "leads;research", " "}) {
       assertThatThrownBy(() -> load(env("WORKER_TASK_QUEUES", bad)))

@@ -298,9 +298,10 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     Document card = mediaId == null ? null : message.get("media", Document.class);
     boolean voice = isVoiceNote(message);
     if (card != null) {
+      boolean link = OutboundMedia.isLink(mediaId); // a presigned URL: not kept (it grants access)
       store.setMessageFields(
           request.idempotencyKey(),
-          new Document("media.mediaId", mediaId)
+          new Document(link ? "media.delivery" : "media.mediaId", link ? "presigned_link" : mediaId)
               .append(
                   "media.sentAs",
                   voice ? "voice_note" : request.template() ? "template_header" : "image"));

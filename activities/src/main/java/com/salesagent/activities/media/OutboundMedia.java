@@ -41,6 +41,22 @@ public final class OutboundMedia {
     return this;
   }
 
+  private volatile Duration linkTtl;
+
+  /**
+   * Media goes to Meta as presigned S3 links valid for {@code ttl} (a fresh one for every send
+   * attempt, never stored) instead of being uploaded to the number's media store.
+   */
+  public OutboundMedia withLinks(Duration ttl) {
+    this.linkTtl = ttl;
+    return this;
+  }
+
+  /** Whether a media reference from {@link #forSend} is a link rather than a media id. */
+  public static boolean isLink(String ref) {
+    return ref != null && (ref.startsWith("https://") || ref.startsWith("http://"));
+  }
+
   /** Renders the card, stores it once, and answers the message's {@code media} document. */
   public Document card(CardRenderer.Card card) {
     GeneratedBackgrounds generated = backgrounds;
@@ -99,10 +115,20 @@ public final class OutboundMedia {
 
   /**
    * The Cloud API media id of {@code media} on this number: the remembered one while Meta still
-   * keeps it, else the object uploaded from S3 now. Throws {@link CloudMedia.Unavailable} when the
-   * upload could not be made (nothing was sent: the send may be retried).
+   * keeps it, else the object uploaded from S3 now; with {@link #withLinks}, a presigned link.
+   * Throws {@link CloudMedia.Unavailable} when the upload could not be made (nothing was sent: the
+   * send may be retried).
    */
   public String mediaId(String phoneNumberId, CloudMedia cloud, Document media, Instant now) {
+    Duration ttl = linkTtl;
+    if (ttl != null) {
+      String url = media.getString("url");
+      String prefix = "s3://" + storage.bucket() + "/";
+      if (url == null || !url.startsWith(prefix)) {
+        throw new CloudMedia.Refused("media not in this bucket: " + url);
+      }
+      return storage.presignGet(url.substring(prefix.length()), ttl);
+    }
     String id = phoneNumberId + ":" + media.getString("sha256");
     Document known = uploads.find(Filters.eq("_id", id)).first();
     if (known != null

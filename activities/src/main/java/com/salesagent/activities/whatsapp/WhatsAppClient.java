@@ -86,8 +86,7 @@ public class WhatsAppClient {
           .putArray("parameters")
           .addObject()
           .put("type", "image")
-          .putObject("image")
-          .put("id", headerImageId);
+          .set("image", media(headerImageId));
     }
     if (!params.isEmpty()) {
       ArrayNode components =
@@ -108,7 +107,8 @@ public class WhatsAppClient {
    */
   public Accepted sendImage(String toE164, String mediaId, String caption, String callbackData) {
     ObjectNode body = envelope(toE164, "image", callbackData);
-    ObjectNode image = body.putObject("image").put("id", mediaId);
+    ObjectNode image = media(mediaId);
+    body.set("image", image);
     if (caption != null && !caption.isBlank()) {
       image.put("caption", caption.length() > 1024 ? caption.substring(0, 1024) : caption);
     }
@@ -122,7 +122,7 @@ public class WhatsAppClient {
    */
   public Accepted sendVoiceNote(String toE164, String mediaId, String callbackData) {
     ObjectNode body = envelope(toE164, "audio", callbackData);
-    body.putObject("audio").put("id", mediaId).put("voice", true);
+    body.set("audio", media(mediaId).put("voice", true));
     return send(body);
   }
 
@@ -131,6 +131,13 @@ public class WhatsAppClient {
     ObjectNode body = envelope(toE164, "text", callbackData);
     body.putObject("text").put("preview_url", false).put("body", text);
     return send(body);
+  }
+
+  /** A media object: {@code link} for an http(s) URL (Meta downloads it), else {@code id}. */
+  private ObjectNode media(String ref) {
+    ObjectNode media = json.createObjectNode();
+    boolean link = ref.startsWith("https://") || ref.startsWith("http://");
+    return media.put(link ? "link" : "id", ref);
   }
 
   private ObjectNode envelope(String toE164, String type, String callbackData) {

@@ -74,7 +74,7 @@ final class EmulatorImageChecks {
     if (id.isEmpty() == link.isEmpty()) {
       return invalid("Param " + field + " requires exactly one of 'id' or 'link'");
     }
-    if (!link.isEmpty() && !link.matches("(?i)https://[^\\s/]+\\S*")) {
+    if (!link.isEmpty() && !validLink(link)) {
       return invalid("Param " + field + "['link'] must be a valid https URL");
     }
     if (image.path("caption").asText("").length() > MAX_CAPTION) {
@@ -107,6 +107,9 @@ final class EmulatorImageChecks {
     if (id.isEmpty() == link.isEmpty()) {
       return invalid("Param audio requires exactly one of 'id' or 'link'");
     }
+    if (!link.isEmpty() && !validLink(link)) {
+      return invalid("Param audio['link'] must be a valid https URL");
+    }
     if (!id.isEmpty()) {
       String type = media.mimeType(id);
       if (type == null) {
@@ -123,6 +126,57 @@ final class EmulatorImageChecks {
       }
     }
     return null;
+  }
+
+  /**
+   * An https URL, or (the embedded stack's S3 server, which serves plain http) an http URL on the
+   * loopback interface: the only links the emulator downloads.
+   */
+  static boolean validLink(String link) {
+    return link.matches("(?i)https://[^\\s/]+\\S*")
+        || link.matches("(?i)http://(127\\.0\\.0\\.1|localhost)(:\\d+)?/\\S*");
+  }
+
+  /** The media link of an image, audio or template header image send, or null. */
+  static String link(JsonNode body) {
+    String type = body.path("type").asText();
+    if ("image".equals(type) || "audio".equals(type)) {
+      return body.path(type).path("link").asText(null);
+    }
+    List<JsonNode> headers = templateHeaderImages(body);
+    return headers.isEmpty() ? null : headers.get(0).path("link").asText(null);
+  }
+
+  /**
+   * Downloads a media link as Meta would (10 s, at most 100 MB): the bytes, or null when it answers
+   * anything but 200. Hosts other than the loopback one are not contacted (the emulator works
+   * offline): their links count as downloaded with no bytes.
+   */
+  static byte[] download(String link) {
+    if (!link.matches("(?i)https?://(127\\.0\\.0\\.1|localhost)(:\\d+)?/\\S*")) {
+      return new byte[0];
+    }
+    try {
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(link))
+                      .timeout(java.time.Duration.ofSeconds(10))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+      try (var in = response.body()) {
+        if (response.statusCode() != 200) {
+          return null;
+        }
+        byte[] bytes = in.readNBytes(100 * 1024 * 1024 + 1);
+        return bytes.length > 100 * 1024 * 1024 ? null : bytes;
+      }
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   private static Problem invalid(String details) {

@@ -86,6 +86,7 @@ public final class WhatsAppEmulator implements Managed {
     volatile String lastType;
     volatile String lastMediaId;
     volatile boolean lastVoice;
+    volatile byte[] lastLinkBytes;
     volatile int received;
     volatile Instant lastInbound;
     volatile boolean optedOut;
@@ -228,6 +229,15 @@ public final class WhatsAppEmulator implements Managed {
   public String lastMediaId(String waId) {
     Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
     return r == null ? null : r.lastMediaId;
+  }
+
+  /**
+   * The bytes the emulator downloaded for the last message's media link (as Meta downloads one), or
+   * null: no link, or it could not be fetched (the message then failed with 131053).
+   */
+  public byte[] lastLinkedMedia(String waId) {
+    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    return r == null || r.lastLinkBytes == null ? null : r.lastLinkBytes.clone();
   }
 
   /** Whether the last message accepted for them was audio sent as a voice note. */
@@ -402,13 +412,24 @@ public final class WhatsAppEmulator implements Managed {
         .computeIfAbsent(from.phoneNumberId(), k -> new AtomicInteger())
         .incrementAndGet();
     sendListener.accept(waId, wamid);
-    react(
-        from,
-        waId,
-        wamid,
-        type,
-        "template".equals(type) ? body.path("template").path("name").asText() : null,
-        callbackData);
+    String link = EmulatorImageChecks.link(body);
+    byte[] linked = link == null ? null : EmulatorImageChecks.download(link);
+    recipient.lastLinkBytes = linked;
+    if (link != null && linked == null) {
+      // Meta downloads a media link after accepting the send; a link it cannot fetch fails the
+      // message with 131053 in a status webhook.
+      later(
+          behaviour.sentDelayMillis(),
+          () -> status(from, waId, wamid, "failed", 131053, callbackData));
+    } else {
+      react(
+          from,
+          waId,
+          wamid,
+          type,
+          "template".equals(type) ? body.path("template").path("name").asText() : null,
+          callbackData);
+    }
     if (f.roll(EmulatorFaults.RESET_AFTER_ACCEPT)) {
       ex.close(); // accepted, and the connection drops without an answer
       return;

@@ -185,6 +185,46 @@ class VoiceNoteSendTest {
     assertThat(emulator.lastWasVoiceNote("5511998765432")).isTrue();
   }
 
+  /**
+   * MEDIA_DELIVERY=link: no upload; the send names a presigned S3 URL, which the emulator downloads
+   * as Meta would (the bytes are the stored object's); the URL is not kept on the message. An
+   * object gone from S3 fails the message with 131053, as Meta's download would.
+   */
+  @Test
+  void withLinksTheVoiceNoteGoesAsAPresignedUrlThatMetaDownloads() throws Exception {
+    OutboundMedia linked =
+        new OutboundMedia(S3.storage(), MONGO.database())
+            .withLinks(java.time.Duration.ofMinutes(15));
+    WhatsAppSettings settings =
+        new WhatsAppSettings(
+            emulator.baseUrl(), "v21.0", emulator.phoneNumberId(), emulator.accessToken());
+    MessagingActivitiesImpl viaLinks =
+        new MessagingActivitiesImpl(
+                store, new WhatsAppClient(settings), settings, Clock.systemUTC())
+            .withMedia(linked);
+    emulator.recipientWrote("5511998765432");
+    Document note = compose("L-1", "k-l", 1, "follow_up_read", false).get("media", Document.class);
+    byte[] stored = S3.storage().get(note.getString("url").replaceFirst("^s3://voices/", ""));
+
+    assertThat(viaLinks.send(new SendRequest("L-1", "k-l", 1, false, false)).outcome())
+        .isEqualTo(SendResult.SENT);
+
+    assertThat(emulator.lastWasVoiceNote("5511998765432")).isTrue();
+    assertThat(emulator.lastMediaId("5511998765432")).isNull();
+    assertThat(emulator.lastLinkedMedia("5511998765432")).isEqualTo(stored);
+    Document sent = store.messageByKey("k-l").get("media", Document.class);
+    assertThat(sent.getString("delivery")).isEqualTo("presigned_link");
+    assertThat(sent.get("mediaId")).isNull();
+    assertThat(MONGO.database().getCollection(OutboundMedia.UPLOADS).countDocuments()).isZero();
+
+    // The object deleted after composition: Meta cannot download it, the message fails (131053).
+    compose("L-1", "k-gone", 2, "follow_up_read", false);
+    Document gone = store.messageByKey("k-gone").get("media", Document.class);
+    S3.storage().delete(gone.getString("url").replaceFirst("^s3://voices/", ""));
+    viaLinks.send(new SendRequest("L-1", "k-gone", 2, false, false));
+    assertThat(emulator.lastLinkedMedia("5511998765432")).isNull();
+  }
+
   @Test
   void aLeadInAnotherLanguageGetsTheTextNotTheEnglishRobotVoice() {
     emulator.recipientWrote("5511998765433");

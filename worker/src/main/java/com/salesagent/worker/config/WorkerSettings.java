@@ -208,6 +208,46 @@ public class WorkerSettings {
   }
 
   /**
+   * How media reaches Meta (MEDIA_DELIVERY): {@code upload} to the number's Cloud API media store
+   * and send by id (no bucket reachable from outside), or {@code link}: a presigned S3 GET URL
+   * valid for MEDIA_LINK_TTL, which Meta downloads (S3_PUBLIC_ENDPOINT must be reachable by it).
+   */
+  @jakarta.validation.constraints.Pattern(regexp = "upload|link", message = "upload or link")
+  private String mediaDelivery = "upload";
+
+  private Duration mediaLinkTtl = Duration.minutes(15);
+
+  @JsonProperty
+  public String getMediaDelivery() {
+    return mediaDelivery;
+  }
+
+  @JsonProperty
+  public void setMediaDelivery(String mediaDelivery) {
+    this.mediaDelivery =
+        mediaDelivery == null || mediaDelivery.isBlank() ? "upload" : mediaDelivery.strip();
+  }
+
+  @JsonProperty
+  public Duration getMediaLinkTtl() {
+    return mediaLinkTtl;
+  }
+
+  @JsonProperty
+  public void setMediaLinkTtl(Duration mediaLinkTtl) {
+    this.mediaLinkTtl = mediaLinkTtl;
+  }
+
+  @io.dropwizard.validation.ValidationMethod(
+      message = "MEDIA_LINK_TTL must be between 1 minute and 7 days (S3's longest presigned URL)")
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isMediaLinkTtlValid() {
+    return mediaLinkTtl != null
+        && mediaLinkTtl.toSeconds() >= 60
+        && mediaLinkTtl.toSeconds() <= 7 * 24 * 3600;
+  }
+
+  /**
    * The speech model for voice notes (VOICE_MODEL, e.g. gpt-4o-mini-tts, with LLM_PROVIDER=openai
    * and its key); empty speaks them offline (FreeTTS, English only).
    */
