@@ -237,7 +237,7 @@ function renderConversation(l, feedback) {
   if (box.hidden) return;
   const w = windowNote(feedback);
   $('conversation-window').textContent = w.text;
-  ['conversation-send', 'conversation-voice', 'conversation-recording'].forEach((x) => { $(x).disabled = !w.open; });
+  ['conversation-send', 'conversation-voice', 'conversation-recording', 'conversation-record'].forEach((x) => { $(x).disabled = !w.open; });
   if (box.dataset.bound) return;
   box.dataset.bound = '1';
   const send = (body, done) => {
@@ -267,6 +267,38 @@ function renderConversation(l, feedback) {
     if (!text) { toast('Write what the voice note says first', true); return; }
     sendVoice({ path: voicePath(), method: 'POST', body: { text: text, requestId: requestId() } },
       () => { $('conversation-text').value = ''; toast('Voice note queued'); });
+  });
+  // Recorded here: MediaRecorder's Ogg Opus (Firefox) or WebM Opus (Chrome), rewrapped by the
+  // server; the microphone is released as soon as the recording stops.
+  let recorder = null;
+  $('conversation-record').addEventListener('click', () => {
+    const button = $('conversation-record');
+    if (recorder && recorder.state === 'recording') { recorder.stop(); return; }
+    if (!navigator.mediaDevices || !window.MediaRecorder) {
+      toast('This browser cannot record here (recording needs https or localhost)', true);
+      return;
+    }
+    const type = ['audio/ogg;codecs=opus', 'audio/webm;codecs=opus'].find((t) => MediaRecorder.isTypeSupported(t));
+    if (!type) { toast('This browser cannot record Opus audio: upload a recording instead', true); return; }
+    navigator.mediaDevices.getUserMedia({ audio: true }).then((stream) => {
+      const chunks = [];
+      recorder = new MediaRecorder(stream, { mimeType: type, audioBitsPerSecond: 32000 });
+      const limit = setTimeout(() => { if (recorder && recorder.state === 'recording') recorder.stop(); }, 5 * 60 * 1000);
+      recorder.ondataavailable = (e) => { if (e.data && e.data.size) chunks.push(e.data); };
+      recorder.onstop = () => {
+        clearTimeout(limit);
+        stream.getTracks().forEach((t) => t.stop());
+        button.textContent = 'Record a voice note';
+        button.classList.remove('danger');
+        const blob = new Blob(chunks, { type: type.split(';')[0] });
+        if (!blob.size) { toast('Nothing was recorded', true); return; }
+        sendVoice({ path: voicePath() + '?requestId=' + requestId(), method: 'POST', raw: blob, contentType: blob.type },
+          () => toast('Recorded voice note queued'));
+      };
+      recorder.start(1000);
+      button.textContent = 'Stop and send';
+      button.classList.add('danger');
+    }, (e) => { toast('No microphone: ' + str(e && e.message), true); });
   });
   $('conversation-recording').addEventListener('click', () => {
     const file = $('conversation-recording-file').files[0];

@@ -658,6 +658,45 @@ class DashboardApplicationTest {
           () -> app().emulator().acceptedFor(p) == before + 2);
       assertThat(app().emulator().lastWasVoiceNote(p)).isTrue();
       java.nio.file.Files.deleteIfExists(wav);
+      // Recorded in the page (Chromium's fake microphone): WebM Opus, rewrapped as Ogg Opus.
+      driver.findElement(org.openqa.selenium.By.id("conversation-record")).click();
+      wait.until(
+          d ->
+              d.findElement(org.openqa.selenium.By.id("conversation-record"))
+                  .getText()
+                  .equals("Stop and send"));
+      Thread.sleep(2500);
+      driver.findElement(org.openqa.selenium.By.id("conversation-record")).click();
+      await(
+          "the recording made in the page at the Cloud API",
+          Duration.ofSeconds(20),
+          () -> app().emulator().acceptedFor(p) == before + 3);
+      assertThat(app().emulator().lastWasVoiceNote(p)).isTrue();
+      Document recorded =
+          store().messagesOf(leadId).stream()
+              .filter(
+                  m ->
+                      m.get("media") != null
+                          && String.valueOf(m.get("media", Document.class).getString("madeBy"))
+                              .startsWith("upload")
+                          && m.get("media", Document.class).getDouble("seconds") > 1.5
+                          && !m.get("media", Document.class)
+                              .getString("madeBy")
+                              .contains("transcoded"))
+              .findFirst()
+              .orElseThrow();
+      byte[] webmOgg =
+          app()
+              .connections()
+              .storage()
+              .storage()
+              .get(
+                  recorded
+                      .get("media", Document.class)
+                      .getString("url")
+                      .replaceFirst("^s3://[^/]+/", ""));
+      assertThat(com.salesagent.activities.media.OggOpus.read(webmOgg).seconds())
+          .isBetween(1.5, 4.0);
       // Both play in the browser (Ogg Opus decoded by Chromium: their lengths are known).
       wait.until(
           d -> {
@@ -665,7 +704,7 @@ class DashboardApplicationTest {
                 js.executeScript(
                     "return Array.from(document.querySelectorAll('#lead-messages audio'))"
                         + ".map(a => a.duration).filter(x => isFinite(x) && x > 1).length");
-            return ((Number) durations).intValue() >= 2;
+            return ((Number) durations).intValue() >= 3;
           });
       js.executeScript(
           "document.getElementById('lead-messages').scrollIntoView({block: 'start'});"

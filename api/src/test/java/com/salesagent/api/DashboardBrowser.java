@@ -61,6 +61,9 @@ final class DashboardBrowser {
         "--no-first-run",
         "--no-default-browser-check",
         "--window-size=1366,900",
+        // A microphone for the voice-note recorder: Chromium's fake device (a beep), no prompt.
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
         "--user-data-dir=" + userData);
     // The browser console, for the test to find errors in (driver.manage().logs()).
     org.openqa.selenium.logging.LoggingPreferences logs =

@@ -193,12 +193,18 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
         .isEqualTo(2);
 
     // What cannot become a voice note: the reason, the field, and nothing sent.
+    byte[] m4a = new byte[2048];
+    byte[] box = "\0\0\0\u0020ftypM4A \0\0\0\0M4A mp42isom".getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(box, 0, m4a, 0, box.length);
+    HttpResponse<String> type = post(path, "audio/mpeg", m4a); // the declared type is not believed
+    assertThat(type.statusCode()).isEqualTo(415);
+    assertThat(type.body()).contains("\"field\":\"body\"").contains("WAV, MP3 or Ogg Opus");
     byte[] mp3 = new byte[2048];
     System.arraycopy("ID3".getBytes(StandardCharsets.US_ASCII), 0, mp3, 0, 3);
     mp3[3] = 3;
-    HttpResponse<String> type = post(path, "audio/mpeg", mp3);
-    assertThat(type.statusCode()).isEqualTo(415);
-    assertThat(type.body()).contains("\"field\":\"body\"").contains("WAV or Ogg Opus");
+    HttpResponse<String> silent = post(path, "audio/mpeg", mp3);
+    assertThat(silent.statusCode()).as(silent.body()).isEqualTo(422);
+    assertThat(silent.body()).contains("MP3");
     HttpResponse<String> large = post(path, "audio/wav", new byte[18 * 1024 * 1024]);
     assertThat(large.statusCode()).isEqualTo(413);
     for (String invalid :

@@ -245,12 +245,49 @@ public final class OggOpus {
     return out;
   }
 
+  /**
+   * Opus packets made elsewhere (a browser's recording) in Ogg pages behind {@code head} (an
+   * OpusHead packet), each packet's length in 48 kHz samples given: no re-encoding.
+   */
+  static byte[] mux(byte[] head, List<byte[]> packets, int[] samples) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int serial = Arrays.hashCode(head) ^ packets.size() ^ Arrays.hashCode(samples);
+    int sequence = 0;
+    page(out, head, 0x02, 0, serial, sequence++);
+    page(out, tags(), 0, 0, serial, sequence++);
+    List<byte[]> pagePackets = new ArrayList<>();
+    long granule = 0;
+    int lacing = 0;
+    for (int i = 0; i < packets.size(); i++) {
+      byte[] p = packets.get(i);
+      if (lacing + p.length / 255 + 1 > 255) {
+        page(out, pagePackets, 0, granule, serial, sequence++);
+        pagePackets.clear();
+        lacing = 0;
+      }
+      pagePackets.add(p);
+      lacing += p.length / 255 + 1;
+      granule += samples[i];
+      boolean last = i == packets.size() - 1;
+      if (last || pagePackets.size() == PACKETS_PER_PAGE) {
+        page(out, pagePackets, last ? 0x04 : 0, granule, serial, sequence++);
+        pagePackets.clear();
+        lacing = 0;
+      }
+    }
+    return out.toByteArray();
+  }
+
   private static byte[] head(int inputRate, int preSkip) {
+    return head(inputRate, preSkip, 1);
+  }
+
+  static byte[] head(int inputRate, int preSkip, int channels) {
     return ByteBuffer.allocate(19)
         .order(ByteOrder.LITTLE_ENDIAN)
         .put("OpusHead".getBytes(StandardCharsets.US_ASCII))
         .put((byte) 1)
-        .put((byte) 1)
+        .put((byte) channels)
         .putShort((short) preSkip)
         .putInt(inputRate)
         .putShort((short) 0)

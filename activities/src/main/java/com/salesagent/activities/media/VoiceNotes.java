@@ -28,11 +28,12 @@ import org.bson.Document;
 /**
  * Voice notes out: Ogg Opus (the only format WhatsApp plays as a voice note, with its microphone
  * icon and transcript), stored once in S3 under its checksum ({@code media/outbound/<sha256>.ogg}).
- * They come from a person's recording (WAV, AIFF or AU transcoded here, Ogg Opus taken as it is;
- * MP3 and M4A cannot be decoded here and are refused with what to send instead), or are spoken from
- * a text: by the configured provider ({@code VOICE_MODEL} with {@code LLM_PROVIDER=openai}: {@code
- * POST {base}/audio/speech}, answered in Ogg Opus) or offline by FreeTTS's 16 kHz diphone voice
- * ({@code kevin16}: intelligible, robotic, English only; said so by {@code madeBy}).
+ * They come from a person's recording (WAV, AIFF or AU transcoded here, Ogg Opus taken as it is, a
+ * browser's WebM Opus rewrapped, MP3 decoded by JLayer; M4A/AAC cannot be decoded here and is
+ * refused with what to send instead), or are spoken from a text: by the configured provider ({@code
+ * VOICE_MODEL} with {@code LLM_PROVIDER=openai}: {@code POST {base}/audio/speech}, answered in Ogg
+ * Opus) or offline by FreeTTS's 16 kHz diphone voice ({@code kevin16}: intelligible, robotic,
+ * English only; said so by {@code madeBy}).
  */
 public final class VoiceNotes {
   /** How the send path declares a voice note to Meta's media upload. */
@@ -52,6 +53,9 @@ public final class VoiceNotes {
 
   static final String OFFLINE = "freetts/kevin16 (offline, robotic, English only)";
   static final String PREFIX = "media/outbound/";
+
+  /** What tika-core names a WebM file (its magic number; the Opus track is checked on reading). */
+  static final Set<String> MATROSKA = Set.of("video/webm", "audio/webm", "application/x-matroska");
 
   private static final Set<String> TRANSCODED =
       Set.of("audio/vnd.wave", "audio/wav", "audio/x-wav", "audio/x-aiff", "audio/basic");
@@ -154,15 +158,26 @@ public final class VoiceNotes {
     byte[] ogg;
     if ("audio/opus".equals(type)) {
       ogg = bytes;
+    } else if (MATROSKA.contains(type)) {
+      try {
+        ogg =
+            WebmOpus.toOgg(bytes, MAX_SECONDS); // a browser's recording: rewrapped, not re-encoded
+      } catch (OggOpus.Invalid e) {
+        throw new Refused(422, "the recording cannot be read: " + e.getMessage());
+      }
     } else if (TRANSCODED.contains(type)) {
       ogg = transcode(bytes);
+    } else if ("audio/mpeg".equals(type)) {
+      ogg = fromMp3(bytes);
     } else {
       throw new Refused(
           415,
-          "a voice note is made from Ogg Opus, WAV, AIFF or AU; this is "
+          "a voice note is made from Ogg Opus, WebM Opus (a browser's recording), MP3, WAV, AIFF"
+              + " or AU;"
+              + " this is "
               + type
-              + ("audio/mpeg".equals(type) || type.startsWith("audio/mp4")
-                  ? " (MP3 and M4A cannot be decoded here: export the recording as WAV or Ogg"
+              + (type.startsWith("audio/mp4") || type.contains("aac") || type.contains("m4a")
+                  ? " (M4A/AAC cannot be decoded here: export the recording as WAV, MP3 or Ogg"
                       + " Opus)"
                   : ""));
     }
@@ -181,10 +196,13 @@ public final class VoiceNotes {
               + Math.round(info.seconds())
               + " s");
     }
-    return stored(
-        ogg,
-        info,
-        ogg == bytes ? "upload by " + by : "upload by " + by + " (transcoded from " + type + ")");
+    String how =
+        ogg == bytes
+            ? ""
+            : MATROSKA.contains(type)
+                ? " (rewrapped from WebM, not re-encoded)"
+                : " (transcoded from " + type + ")";
+    return stored(ogg, info, "upload by " + by + how);
   }
 
   private Document stored(byte[] ogg, OggOpus.Info info, String madeBy) {
@@ -205,6 +223,62 @@ public final class VoiceNotes {
         .append("seconds", Math.round(info.seconds() * 10) / 10.0)
         .append("playButton", ogg.length <= PLAY_ICON_BYTES)
         .append("madeBy", madeBy);
+  }
+
+  /**
+   * An MP3 decoded by JLayer frame by frame (mixed to mono), stopped past the longest voice note,
+   * encoded as Ogg Opus. A file JLayer cannot read, or one with no audio frame, is refused.
+   */
+  static byte[] fromMp3(byte[] bytes) {
+    javazoom.jl.decoder.Bitstream stream =
+        new javazoom.jl.decoder.Bitstream(new ByteArrayInputStream(bytes));
+    javazoom.jl.decoder.Decoder decoder = new javazoom.jl.decoder.Decoder();
+    java.io.ByteArrayOutputStream pcm = new java.io.ByteArrayOutputStream();
+    int rate = 0;
+    long samples = 0;
+    try {
+      javazoom.jl.decoder.Header header;
+      while ((header = stream.readFrame()) != null) {
+        javazoom.jl.decoder.SampleBuffer out =
+            (javazoom.jl.decoder.SampleBuffer) decoder.decodeFrame(header, stream);
+        int channels = Math.max(1, out.getChannelCount());
+        rate = out.getSampleFrequency();
+        short[] buffer = out.getBuffer();
+        int n = out.getBufferLength() / channels;
+        for (int i = 0; i < n; i++) {
+          int sum = 0;
+          for (int c = 0; c < channels; c++) {
+            sum += buffer[i * channels + c];
+          }
+          short s = (short) (sum / channels);
+          pcm.write(s & 0xff);
+          pcm.write((s >> 8) & 0xff);
+        }
+        samples += n;
+        stream.closeFrame();
+        if (rate > 0 && samples > MAX_SECONDS * rate) {
+          throw new Refused(422, "a voice note is at most " + (int) MAX_SECONDS / 60 + " minutes");
+        }
+      }
+    } catch (javazoom.jl.decoder.JavaLayerException | RuntimeException e) {
+      if (e instanceof Refused refused) {
+        throw refused;
+      }
+      throw new Refused(422, "the MP3 cannot be decoded: " + e.getClass().getSimpleName());
+    } finally {
+      try {
+        stream.close();
+      } catch (javazoom.jl.decoder.BitstreamException e) {
+        // nothing held but the array
+      }
+    }
+    if (samples == 0 || rate < 8_000) {
+      throw new Refused(422, "the MP3 has no audio");
+    }
+    byte[] raw = pcm.toByteArray();
+    short[] mono = new short[raw.length / 2];
+    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(mono);
+    return OggOpus.encode(mono, rate);
   }
 
   /** PCM in a WAV, AIFF or AU container, as mono 16-bit, encoded as Ogg Opus. */

@@ -131,6 +131,67 @@ class VoiceNotesTest {
     assertEquals(500, crossingsPerSecond(Arrays.copyOfRange(decoded, 12_000, 60_000), 48_000), 6);
   }
 
+  private static byte[] resource(String name) throws Exception {
+    try (var in = VoiceNotesTest.class.getResourceAsStream("/media/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * A browser's recording (WebM Opus, as Chrome's MediaRecorder writes it: fixtures made by ffmpeg,
+   * one with the live stream's unknown sizes) is rewrapped as Ogg Opus, packets untouched.
+   */
+  @Test
+  void aBrowsersWebmRecordingIsRewrappedAsOggOpus() throws Exception {
+    for (String name : new String[] {"tone-440-mono.webm", "tone-440-stereo-live.webm"}) {
+      byte[] webm = resource(name);
+      assertTrue(VoiceNotes.MATROSKA.contains(MediaTypes.sniff(webm)), MediaTypes.sniff(webm));
+
+      byte[] ogg = WebmOpus.toOgg(webm, VoiceNotes.MAX_SECONDS);
+
+      OggOpus.Info info = OggOpus.read(ogg);
+      assertEquals(2.0, info.seconds(), 0.03, name);
+      short[] decoded = OggOpus.decode(ogg);
+      assertEquals(
+          440, crossingsPerSecond(Arrays.copyOfRange(decoded, 24_000, 72_000), 48_000), 5, name);
+      // Cut short (the tab closed mid-upload): what came whole is kept.
+      byte[] cut = Arrays.copyOf(webm, webm.length - 1500);
+      double partial = OggOpus.read(WebmOpus.toOgg(cut, VoiceNotes.MAX_SECONDS)).seconds();
+      assertTrue(partial > 0.5 && partial < 2.0, name + " " + partial);
+    }
+    OggOpus.Invalid vorbis =
+        assertThrows(
+            OggOpus.Invalid.class,
+            () -> WebmOpus.toOgg(resource("tone-vorbis.webm"), VoiceNotes.MAX_SECONDS));
+    assertTrue(vorbis.getMessage().contains("no Opus audio track"), vorbis.getMessage());
+    OggOpus.Invalid tooLong =
+        assertThrows(
+            OggOpus.Invalid.class, () -> WebmOpus.toOgg(resource("tone-440-mono.webm"), 1.0));
+    assertTrue(tooLong.getMessage().contains("at most"), tooLong.getMessage());
+    byte[] garbage = resource("tone-440-mono.webm");
+    for (int i = 40; i < garbage.length; i += 7) {
+      garbage[i] = (byte) 0xff;
+    }
+    assertThrows(OggOpus.Invalid.class, () -> WebmOpus.toOgg(garbage, VoiceNotes.MAX_SECONDS));
+  }
+
+  @Test
+  void anMp3RecordingIsDecodedAndEncodedAsOggOpus() throws Exception {
+    byte[] mp3 = resource("tone-440.mp3"); // ffmpeg's 440 Hz, one second, 64 kbit/s
+    assertEquals("audio/mpeg", MediaTypes.sniff(mp3));
+
+    byte[] ogg = VoiceNotes.fromMp3(mp3);
+
+    OggOpus.Info info = OggOpus.read(ogg);
+    assertEquals(1.0, info.seconds(), 0.1);
+    short[] decoded = OggOpus.decode(ogg);
+    assertEquals(440, crossingsPerSecond(Arrays.copyOfRange(decoded, 9_600, 38_400), 48_000), 6);
+    byte[] noise = new byte[600];
+    Arrays.fill(noise, (byte) 0x5a);
+    assertEquals(
+        422, assertThrows(VoiceNotes.Refused.class, () -> VoiceNotes.fromMp3(noise)).status());
+  }
+
   @Test
   void aConfiguredProviderSpeaksTheTextInOggOpus() throws Exception {
     byte[] answer = OggOpus.encode(tone(200, 24_000, 1.0), 24_000);
@@ -182,14 +243,15 @@ class VoiceNotesTest {
   @Test
   void whatCannotBecomeAVoiceNoteIsRefusedBeforeAnythingIsStored() {
     VoiceNotes notes = new VoiceNotes(null, null); // no storage: a refusal never reaches it
-    byte[] mp3 = new byte[4096];
-    System.arraycopy("ID3".getBytes(StandardCharsets.US_ASCII), 0, mp3, 0, 3);
-    mp3[3] = 3;
+    byte[] m4a = new byte[4096];
+    byte[] box = "\0\0\0\u0020ftypM4A \0\0\0\0M4A mp42isom".getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(box, 0, m4a, 0, box.length);
     VoiceNotes.Refused type =
-        assertThrows(VoiceNotes.Refused.class, () -> notes.upload(mp3, "ana"));
+        assertThrows(VoiceNotes.Refused.class, () -> notes.upload(m4a, "ana"));
     assertEquals(415, type.status());
     assertTrue(
-        type.getMessage().contains("export the recording as WAV or Ogg Opus"), type.getMessage());
+        type.getMessage().contains("export the recording as WAV, MP3 or Ogg Opus"),
+        type.getMessage());
 
     VoiceNotes.Refused big =
         assertThrows(
