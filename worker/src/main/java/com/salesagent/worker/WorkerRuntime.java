@@ -228,10 +228,11 @@ public final class WorkerRuntime implements Managed {
           .registerActivitiesImplementations(
               research,
               new com.salesagent.activities.knowledge.KnowledgeActivitiesImpl(
-                  connections.mongo().database(),
-                  embeddings::embedAll,
-                  new EmbeddingCache(connections.mongo().database(), clock),
-                  clock));
+                      connections.mongo().database(),
+                      embeddings::embedAll,
+                      new EmbeddingCache(connections.mongo().database(), clock),
+                      clock)
+                  .withWriter(llm.enabled() ? ChatModels.build(llm) : null, llm.label()));
     }
     LOG.info(
         "worker serves task queues {} (research: at most {} at once)",

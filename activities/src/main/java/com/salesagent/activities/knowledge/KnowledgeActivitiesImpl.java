@@ -20,13 +20,17 @@ import java.util.function.Function;
 import org.bson.Document;
 
 /**
- * Drafts an answer to a lead's reply from the knowledge base, offline: the entries in the lead's
- * language are chunked and embedded like research (the embedding cache makes that a lookup after
- * the first draft), the reply is embedded, and the entry whose chunk is nearest answers, said as
- * the entry states it (the booking entry added for an interested lead). No entry near enough
+ * Drafts an answer to a lead's reply from the knowledge base. The conversation's stage ({@link
+ * ConversationStage}: qualify, answer, handle an objection, propose a meeting, close) decides which
+ * kinds of entry fit and whether the booking link goes with the answer. Offline: the entries in the
+ * lead's language are chunked and embedded like research (the embedding cache makes that a lookup
+ * after the first draft), the reply is embedded, and the entry whose chunk is nearest answers, said
+ * as the entry states it (the booking entry added for an interested lead). No entry near enough
  * ({@link #MIN_SCORE}): "no grounded answer", a person writes it. The draft ({@code drafts}, held)
- * never goes out on its own: a person sends it from the lead's page. No LLM rewrites it here:
- * nothing is claimed that an entry does not say.
+ * never goes out on its own: a person sends it from the lead's page. With an LLM configured ({@link
+ * #withWriter}) the provider writes the answer from those entries at that stage, and {@link
+ * DraftGate} keeps it only if nothing in it goes beyond the entries (numbers, links, promises,
+ * statements); otherwise the offline text stays and the draft says why.
  */
 public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
   public static final String DRAFTS = "drafts";
@@ -65,6 +69,18 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
 
   private record Scored(Document entry, double score) {}
 
+  private volatile DraftWriter writer;
+
+  /**
+   * Drafts written by the configured LLM from the entries the offline draft would use (checked by
+   * {@link DraftGate}; a draft that fails it keeps the offline text and says why).
+   */
+  public KnowledgeActivitiesImpl withWriter(
+      dev.langchain4j.model.chat.ChatModel model, String label) {
+    this.writer = model == null ? null : new DraftWriter(model, label);
+    return this;
+  }
+
   @Override
   public DraftedAnswer draftAnswer(String leadId, String replyMessageId) {
     String draftId = leadId + ":" + replyMessageId;
@@ -88,32 +104,138 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       return store(
           draftId, leadId, replyMessageId, null, 0, List.of(), "no knowledge entry in " + language);
     }
+    String intent = reply.getString("intent");
+    String stage = ConversationStage.of(intent, text);
     List<Scored> ranked = rank(text, entries);
-    Scored best = ranked.get(0);
-    if (best.score() < MIN_SCORE) {
+    Scored best = preferred(ranked, stage);
+    Document booking =
+        entries.stream()
+            .filter(e -> "booking".equals(e.getString("kind")))
+            .findFirst()
+            .orElse(null);
+    boolean offerBooking = booking != null && ConversationStage.offersBooking(stage, intent);
+    List<Scored> cited = new ArrayList<>();
+    if (best.score() >= MIN_SCORE) {
+      cited.add(best);
+    } else if (!ConversationStage.PROPOSE_MEETING.equals(stage) || booking == null) {
       return store(
-          draftId,
-          leadId,
-          replyMessageId,
-          null,
-          best.score(),
+          new Draft(draftId, leadId, replyMessageId, stage, null, best.score()),
           ranked.subList(0, Math.min(3, ranked.size())),
-          "no entry answers it closely enough");
+          "no entry answers it closely enough",
+          null);
     }
-    List<Scored> cited = new ArrayList<>(List.of(best));
-    StringBuilder answer = new StringBuilder(best.entry().getString("text"));
-    if ("interested".equals(reply.getString("intent"))
-        && !"booking".equals(best.entry().getString("kind"))) {
-      entries.stream()
-          .filter(e -> "booking".equals(e.getString("kind")))
-          .findFirst()
-          .ifPresent(
-              booking -> {
-                answer.append("\n\n").append(booking.getString("text"));
-                cited.add(new Scored(booking, score(ranked, booking)));
-              });
+    if (offerBooking && cited.stream().noneMatch(c -> c.entry() == booking)) {
+      cited.add(new Scored(booking, score(ranked, booking))); // a call proposed with the link
     }
-    return store(draftId, leadId, replyMessageId, answer.toString(), best.score(), cited, null);
+    StringBuilder answer = new StringBuilder();
+    for (Scored c : cited) {
+      answer.append(answer.length() == 0 ? "" : "\n\n").append(c.entry().getString("text"));
+    }
+    Draft draft =
+        new Draft(
+            draftId,
+            leadId,
+            replyMessageId,
+            stage,
+            answer.toString(),
+            cited.get(0).entry() == booking && best.score() < MIN_SCORE
+                ? score(ranked, booking)
+                : best.score());
+    DraftWriter w = writer;
+    if (w == null) {
+      return store(draft, cited, null, null);
+    }
+    return store(draft, cited, null, written(w, draft, cited, ranked, text, leadId, language));
+  }
+
+  /** A draft's identity and content before it is stored. */
+  private record Draft(
+      String draftId,
+      String leadId,
+      String replyMessageId,
+      String stage,
+      String text,
+      double score) {}
+
+  /**
+   * The best entry for the stage: the kinds that fit it get a small lift (0.03 per place in {@link
+   * ConversationStage#kinds}), so a near tie goes to the fitting kind (an objection's answer over
+   * the price list) while a clearly better match of another kind still wins.
+   */
+  private static Scored preferred(List<Scored> ranked, String stage) {
+    List<String> kinds = ConversationStage.kinds(stage);
+    Scored best = ranked.get(0);
+    double bestLifted = -1;
+    for (Scored s : ranked) {
+      int place = kinds.indexOf(s.entry().getString("kind"));
+      double lifted = s.score() + (place < 0 ? 0 : 0.03 * (kinds.size() - place));
+      if (lifted > bestLifted) {
+        bestLifted = lifted;
+        best = s;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The provider's answer from the cited entries and the next best ones (at most four), checked by
+   * the gate: the audit of the attempt, with the text when it passed.
+   */
+  private Document written(
+      DraftWriter w,
+      Draft draft,
+      List<Scored> cited,
+      List<Scored> ranked,
+      String replyText,
+      String leadId,
+      String language) {
+    List<Document> given = new ArrayList<>();
+    cited.forEach(c -> given.add(c.entry()));
+    for (Scored s : ranked) {
+      if (given.size() >= 4) {
+        break;
+      }
+      if (s.score() >= MIN_SCORE && !given.contains(s.entry())) {
+        given.add(s.entry());
+      }
+    }
+    DraftWriter.Written result =
+        w.write(draft.stage(), given, conversation(leadId, replyText), language);
+    Document audit =
+        new Document("model", w.label())
+            .append("promptHash", result.promptHash())
+            .append("entries", given.stream().map(e -> String.valueOf(e.get("_id"))).toList());
+    if (result.text() == null) {
+      return audit.append("rejected", result.failure());
+    }
+    List<String> texts = given.stream().map(e -> e.getString("text")).toList();
+    DraftGate.Verdict verdict = DraftGate.check(result.text(), texts, replyText, embed);
+    audit.append(
+        "gate",
+        new Document("score", verdict.score())
+            .append("pass", verdict.pass())
+            .append("checks", new Document(verdict.checks())));
+    return verdict.pass()
+        ? audit.append("text", result.text())
+        : audit.append("rejected", verdict.why()).append("rejectedText", result.text());
+  }
+
+  /** The lead's recent messages and ours, oldest first (at most six), ending with the reply. */
+  private List<String> conversation(String leadId, String replyText) {
+    List<String> lines = new ArrayList<>();
+    for (Document f :
+        feedback
+            .find(Filters.eq("leadId", leadId))
+            .sort(com.mongodb.client.model.Sorts.descending("receivedAt"))
+            .limit(5)) {
+      if (f.getString("text") != null) {
+        lines.add(0, "Lead: " + f.getString("text"));
+      }
+    }
+    if (lines.isEmpty() || !lines.get(lines.size() - 1).equals("Lead: " + replyText)) {
+      lines.add("Lead: " + replyText);
+    }
+    return lines.size() > 6 ? lines.subList(lines.size() - 6, lines.size()) : lines;
   }
 
   /** Every entry with its best chunk's similarity to the reply, best first. */
@@ -158,6 +280,16 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       double score,
       List<Scored> cited,
       String why) {
+    return store(new Draft(draftId, leadId, replyMessageId, null, text, score), cited, why, null);
+  }
+
+  private DraftedAnswer store(Draft d, List<Scored> cited, String why, Document llm) {
+    String draftId = d.draftId();
+    String leadId = d.leadId();
+    String replyMessageId = d.replyMessageId();
+    boolean llmWrote = llm != null && llm.getString("text") != null;
+    String text = llmWrote ? llm.getString("text") : d.text();
+    double score = d.score();
     List<Document> citations = new ArrayList<>();
     for (Scored s : cited) {
       citations.add(
@@ -175,7 +307,10 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .append("why", why)
             .append("score", Math.round(score * 1000) / 1000.0)
             .append("citations", citations)
-            .append("composer", COMPOSER)
+            .append("stage", d.stage())
+            .append("offlineText", llmWrote ? d.text() : null)
+            .append("llm", llm == null ? null : new Document(llm).append("text", null))
+            .append("composer", llmWrote ? "llm:" + llm.getString("model") : COMPOSER)
             .append("status", "held")
             .append("createdAt", Date.from(clock.instant()));
     drafts.replaceOne(

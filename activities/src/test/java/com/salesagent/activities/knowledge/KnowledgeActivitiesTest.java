@@ -148,6 +148,118 @@ class KnowledgeActivitiesTest {
   }
 
   @Test
+  void aRequestForACallIsAnsweredWithTheBookingLinkAtTheMeetingStage() {
+    reply("K-5", "m-5", "Yes, let's schedule a call next week", "interested", "en");
+    DraftedAnswer d = knowledge.draftAnswer("K-5", "m-5");
+    assertThat(d.grounded()).isTrue();
+    assertThat(d.entryIds()).containsExactly("booking-link");
+    assertThat(draft("K-5:m-5").getString("stage")).isEqualTo(ConversationStage.PROPOSE_MEETING);
+    assertThat(draft("K-5:m-5").getString("text")).contains("https://example.com/book");
+  }
+
+  @Test
+  void theStageOfAConversationAfterAReply() {
+    assertThat(ConversationStage.of("objection", "Too expensive, can you do a discount?"))
+        .isEqualTo(ConversationStage.HANDLE_OBJECTION);
+    assertThat(ConversationStage.of("interested", "Great, how do we sign the contract?"))
+        .isEqualTo(ConversationStage.CLOSE);
+    assertThat(ConversationStage.of("interested", "Can we do a demo on Thursday?"))
+        .isEqualTo(ConversationStage.PROPOSE_MEETING);
+    assertThat(ConversationStage.of("other", "Which CRMs does it work with?"))
+        .isEqualTo(ConversationStage.ANSWER);
+    assertThat(ConversationStage.of("interested", "Sounds great!"))
+        .isEqualTo(ConversationStage.PROPOSE_MEETING);
+    assertThat(ConversationStage.of("other", "We are a team of twelve in Lisbon"))
+        .isEqualTo(ConversationStage.QUALIFY);
+    assertThat(ConversationStage.of("interested", "Quanto custa?"))
+        .as("another language: the question mark and the intent")
+        .isEqualTo(ConversationStage.ANSWER);
+  }
+
+  /** A provider that answers what it is told to, and records the prompts it got. */
+  private KnowledgeActivitiesImpl writing(String answer, List<String> prompts) {
+    dev.langchain4j.model.chat.ChatModel model =
+        new dev.langchain4j.model.chat.ChatModel() {
+          @Override
+          public dev.langchain4j.model.chat.response.ChatResponse doChat(
+              dev.langchain4j.model.chat.request.ChatRequest request) {
+            prompts.add(request.messages().toString());
+            return dev.langchain4j.model.chat.response.ChatResponse.builder()
+                .aiMessage(dev.langchain4j.data.message.AiMessage.from(answer))
+                .build();
+          }
+        };
+    return new KnowledgeActivitiesImpl(
+            MONGO.database(),
+            EMBEDDINGS::embedAll,
+            new EmbeddingCache(MONGO.database(), Clock.systemUTC()),
+            Clock.systemUTC())
+        .withWriter(model, "stub/model");
+  }
+
+  @Test
+  void aProvidersAnswerThatStaysWithinTheEntriesReplacesTheOfflineDraft() {
+    List<String> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String written =
+        "Thanks for asking! Our plans are priced per active lead each month, and your first"
+            + " campaign of up to 100 leads is free to try. If it suits you, pick a time for a 15"
+            + " minute call here: https://example.com/book";
+    reply("K-6", "m-6", "Sounds interesting. How much does it cost per month?", "interested", "en");
+
+    DraftedAnswer d = writing(written, prompts).draftAnswer("K-6", "m-6");
+
+    Document stored = draft("K-6:m-6");
+    assertThat(stored.getString("text")).isEqualTo(written);
+    assertThat(stored.getString("composer")).isEqualTo("llm:stub/model");
+    assertThat(stored.getString("offlineText")).startsWith("Our plans are priced per active lead");
+    assertThat(stored.getString("status")).isEqualTo("held");
+    Document gate = stored.get("llm", Document.class).get("gate", Document.class);
+    assertThat(gate.getBoolean("pass")).isTrue();
+    assertThat(gate.getDouble("score")).isGreaterThanOrEqualTo(DraftGate.PASS);
+    assertThat(d.entryIds()).containsExactly("pricing-plans", "booking-link");
+    assertThat(prompts.get(0))
+        .contains("[pricing-plans]")
+        .contains("<conversation>")
+        .contains("Answer the lead's question");
+  }
+
+  @Test
+  void aProvidersAnswerThatGoesBeyondTheEntriesIsRejectedWithTheReason() {
+    record Case(String answer, String why) {}
+    List<Case> cases =
+        List.of(
+            new Case(
+                "It costs only 9 dollars per lead per month, with a 30 day money back guarantee.",
+                "numbers no entry states: [9, 30]"),
+            new Case(
+                "Our plans are priced per active lead each month. Book here: https://evil.example/x",
+                "links no entry gives: [https://evil.example/x]"),
+            new Case(
+                "Our plans are priced per active lead each month, with a lifetime discount.",
+                "promises no entry makes"),
+            new Case(
+                "We integrate with Salesforce, Pipedrive and Zoho out of the box. Our support team"
+                    + " answers every ticket within minutes, day and night.",
+                "statements no entry supports"),
+            new Case("NO_GROUNDED_ANSWER", "the provider found no grounded answer"));
+    int i = 0;
+    for (Case c : cases) {
+      String lead = "K-7-" + i++;
+      reply(lead, "m-7", "How much does it cost per month?", "other", "en");
+
+      DraftedAnswer d = writing(c.answer(), new java.util.ArrayList<>()).draftAnswer(lead, "m-7");
+
+      Document stored = draft(lead + ":m-7");
+      assertThat(d.grounded()).isTrue();
+      assertThat(stored.getString("composer")).as(c.answer()).isEqualTo("knowledge-base-offline");
+      assertThat(stored.getString("text")).startsWith("Our plans are priced per active lead");
+      assertThat(stored.get("llm", Document.class).getString("rejected"))
+          .as(c.answer())
+          .contains(c.why());
+    }
+  }
+
+  @Test
   void theLanguageOfALocale() {
     assertThat(List.of("pt_BR", "pt-BR", "EN", "", "es").stream().map(KnowledgeBase::language))
         .containsExactly("pt", "pt", "en", "en", "es");
