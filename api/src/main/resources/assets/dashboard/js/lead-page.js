@@ -156,7 +156,7 @@ function renderLead(d) {
   $('lead-title').textContent = l.name ? l.name + (l.company ? ' · ' + l.company : '') : str(l.leadId || lead.id);
 
   clear($('lead-profile')).appendChild(kvList(l, 0,
-    ['name', 'company', 'phone', 'segment', 'stage', 'ownerId', 'nextAction', 'nextActionAt', 'campaignId', 'variantId']));
+    ['name', 'company', 'phone', 'segment', 'stage', 'ownerId', 'meeting', 'nextAction', 'nextActionAt', 'campaignId', 'variantId']));
   renderConversation(l, Array.isArray(d.feedback) ? d.feedback : []);
   renderDraft(Array.isArray(d.drafts) ? d.drafts[0] : null);
 
@@ -306,6 +306,15 @@ function renderConversation(l, feedback) {
     sendVoice({ path: voicePath() + '?requestId=' + requestId(), method: 'POST', raw: file, contentType: file.type || 'application/octet-stream' },
       () => { $('conversation-recording-file').value = ''; toast('Recording queued as a voice note'); });
   });
+  $('meeting-book').addEventListener('click', () => {
+    const value = $('meeting-at').value;
+    const when = value ? new Date(value) : null;
+    if (!when || isNaN(when.getTime())) { toast('Pick the meeting\'s date and time first', true); return; }
+    api('/api/leads/' + encodeURIComponent(String(lead.id)) + '/meeting',
+      { method: 'POST', body: { at: when.toISOString(), source: 'operator' } })
+      .then(() => { toast('Meeting recorded'); fetchLead(); })
+      .catch(reportError);
+  });
   $('conversation-template').addEventListener('click', () => {
     send({ template: 're_engagement', requestId: 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) },
       () => toast('Re-engagement template queued'));
@@ -333,7 +342,12 @@ function renderDraft(draft) {
   }
   const use = h('button', { id: 'use-draft', type: 'button', class: 'secondary small', text: 'Use this draft' });
   use.addEventListener('click', () => { $('conversation-text').value = String(draft.text || ''); $('conversation-text').focus(); });
-  box.appendChild(h('p', { class: 'meta', text: 'Agent draft from the knowledge base: ' + cites }));
+  const stage = draft.stage ? ' · stage: ' + String(draft.stage).replace(/_/g, ' ') : '';
+  const llm = draft.llm && typeof draft.llm === 'object' ? draft.llm : null;
+  const how = String(draft.composer || '').indexOf('llm:') === 0
+    ? 'written by ' + str(llm && llm.model) + ', checked against the entries (gate ' + str(llm && llm.gate && llm.gate.score) + ')'
+    : 'from the knowledge base' + (llm && llm.rejected ? ' (the model\'s answer was set aside: ' + str(llm.rejected) + ')' : '');
+  box.appendChild(h('p', { class: 'meta', text: 'Agent draft ' + how + stage + ': ' + cites }));
   box.appendChild(h('blockquote', { id: 'draft-text', class: 'text', text: str(draft.text) }));
   box.appendChild(use);
 }

@@ -404,6 +404,75 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A meeting booked with an interested lead through the API (a rep or a booking tool's relay): bad
+   * fields named, the lead MEETING_BOOKED, the same booking again changes nothing, a lead that
+   * showed no interest is refused, and partners get lead.meeting_booked.
+   */
+  @Test
+  void aMeetingBookedWithAnInterestedLeadMakesItMeetingBooked() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "meeting-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String path = "/api/leads/" + leadId + "/meeting";
+    String at =
+        Instant.now()
+            .plus(Duration.ofDays(2))
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString();
+
+    HttpResponse<String> early = postJson(path, "{\"at\":\"" + at + "\"}");
+    assertThat(early.statusCode()).as("not interested yet").isEqualTo(409);
+
+    String reply = textReply(phone, wamid, "Sounds great, I am interested");
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+    await("interested", Duration.ofSeconds(15), () -> state(leadId).stage().interested());
+
+    for (String[] bad :
+        new String[][] {
+          {"{}", "at"},
+          {"{\"at\":\"next tuesday\"}", "at"},
+          {"{\"at\":\"2026-12-10T15:00:00\"}", "at"},
+          {"{\"at\":\"2031-01-01T00:00:00Z\"}", "at"},
+          {"{\"at\":\"" + at + "\",\"source\":\"Cal Endly!\"}", "source"},
+          {"{\"at\":\"" + at + "\",\"bookingId\":\"a b\"}", "bookingId"}
+        }) {
+      HttpResponse<String> r = postJson(path, bad[0]);
+      assertThat(r.statusCode()).as(bad[0]).isEqualTo(422);
+      assertThat(r.body()).as(bad[0]).contains("\"field\":\"" + bad[1] + "\"");
+    }
+    assertThat(postJson(path, "{\"at\":\"" + at + "\",\"when\":1}").statusCode()).isEqualTo(400);
+
+    String body = "{\"at\":\"" + at + "\",\"source\":\"calendly\",\"bookingId\":\"bk-42\"}";
+    HttpResponse<String> booked = postJson(path, body);
+    assertThat(booked.statusCode()).as(booked.body()).isEqualTo(202);
+    await(
+        "meeting booked",
+        Duration.ofSeconds(15),
+        () -> "meeting_booked".equals(store().contact(leadId).getString("stage")));
+    assertThat(state(leadId).stage()).isEqualTo(Stage.MEETING_BOOKED);
+    Document meeting = store().contact(leadId).get("meeting", Document.class);
+    assertThat(meeting.getDate("at").toInstant()).isEqualTo(Instant.parse(at));
+    assertThat(meeting.getString("bookingId")).isEqualTo("bk-42");
+    assertThat(store().interactions(leadId))
+        .anyMatch(e -> "meeting_booked".equals(e.getString("type")));
+    HttpResponse<String> again = postJson(path, body);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).contains("recorded_before");
+    await(
+        "lead.meeting_booked notified",
+        Duration.ofSeconds(15),
+        () ->
+            NOTIFIED.stream()
+                .anyMatch(
+                    n ->
+                        n[0].contains("\"leadId\":\"" + leadId + "\"")
+                            && n[0].contains("\"type\":\"lead.meeting_booked\"")));
+    assertThat(postJson("/api/leads/nobody-" + UUID.randomUUID() + "/meeting", body).statusCode())
+        .isEqualTo(404);
+  }
+
+  /**
    * The hand-off: owners managed through the API (bad fields named), an interested lead handed to
    * one (contact, queue, signed webhook), the rep's free-text reply sent through the lead's send
    * path once per request id (the lead is then in conversation), what cannot go refused with the

@@ -32,7 +32,7 @@ public final class Owners {
 
   /** The stages in which a lead counts against its owner's capacity. */
   public static final List<String> HELD_STAGES =
-      List.of("interested", "handed_off", "in_conversation");
+      List.of("interested", "handed_off", "in_conversation", "meeting_booked");
 
   private final MongoCollection<Document> owners;
   private final MongoCollection<Document> contacts;

@@ -50,6 +50,9 @@ public final class Notifications {
     if ("interested".equals(timelineType)) {
       return "lead.interested";
     }
+    if ("meeting_booked".equals(timelineType)) {
+      return "lead.meeting_booked";
+    }
     if ("outcome".equals(timelineType) && stage != null && OUTCOMES.contains(stage)) {
       return "lead." + stage;
     }

@@ -41,12 +41,18 @@ public final class HubSpotSync implements OutboxConsumer.Delivery {
       Map.of(
           "interested", "appointmentscheduled",
           "handed_off", "qualifiedtobuy",
+          "meeting_booked", "presentationscheduled",
           "converted", "closedwon",
           "lost", "closedlost");
 
   /** Events that create the lead in HubSpot; the others only add to a lead already there. */
   static final Set<String> CREATING =
-      Set.of("lead.interested", "lead.handed_off", "lead.converted", "lead.lost");
+      Set.of(
+          "lead.interested",
+          "lead.handed_off",
+          "lead.meeting_booked",
+          "lead.converted",
+          "lead.lost");
 
   /** HubSpot's rolling ten-second limit: a throttled call is tried again after it. */
   static final Duration THROTTLED_RETRY = Duration.ofSeconds(10);
@@ -191,6 +197,7 @@ public final class HubSpotSync implements OutboxConsumer.Delivery {
         switch (event.getString("type")) {
           case "lead.interested" -> "Replied with interest on WhatsApp";
           case "lead.handed_off" -> "Handed to sales rep " + event.getString("ownerId");
+          case "lead.meeting_booked" -> "Meeting booked on WhatsApp";
           case "lead.converted" -> "Converted";
           case "lead.lost" -> "Lost";
           case "lead.opted_out" -> "Opted out: do not contact on WhatsApp";

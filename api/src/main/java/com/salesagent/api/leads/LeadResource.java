@@ -73,6 +73,7 @@ public class LeadResource {
   private final LeadErasure erasure;
   private final PersonaExplanation explanation;
   private final LeadOutcomes outcomes;
+  private final LeadMeetings meetings;
   private final LeadConversation conversation;
 
   public LeadResource(
@@ -97,6 +98,7 @@ public class LeadResource {
     this.namespace = namespace;
     this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     this.outcomes = new LeadOutcomes(store, this::lead, strict);
+    this.meetings = new LeadMeetings(store, this::lead, strict, java.time.Clock.systemUTC());
     this.conversation =
         new LeadConversation(store, this::lead, strict, java.time.Clock.systemUTC());
   }
@@ -443,6 +445,19 @@ public class LeadResource {
   public Response outcome(
       @Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
     return outcomes.set(operator.name(), leadId, body);
+  }
+
+  /**
+   * {@code POST /api/leads/{leadId}/meeting} {@code {"at": "2026-12-10T15:00:00Z", "source":
+   * "calendly", "bookingId": "..."}}: a meeting booked with an interested lead ({@link
+   * LeadMeetings}); the lead is MEETING_BOOKED.
+   */
+  @POST
+  @Path("/{leadId}/meeting")
+  @Consumes(MediaType.WILDCARD)
+  public Response meeting(
+      @Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
+    return meetings.book(operator.name(), leadId, body);
   }
 
   /**

@@ -100,7 +100,9 @@ public class HandOffsResource {
     for (Document c : leads) {
       Document h = handoffs.get(c.getString("leadId"));
       Date due = h == null ? null : h.getDate("dueAt");
-      boolean acted = "in_conversation".equals(c.getString("stage"));
+      boolean acted =
+          "in_conversation".equals(c.getString("stage"))
+              || "meeting_booked".equals(c.getString("stage"));
       rows.add(
           new HandOffRow(
               c.getString("leadId"),

@@ -46,6 +46,7 @@ public final class EndToEndSimulation {
           "interested",
           "handed_off",
           "in_conversation",
+          "meeting_booked",
           "converted",
           "lost",
           "opted_out",

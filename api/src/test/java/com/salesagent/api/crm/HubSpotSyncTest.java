@@ -108,14 +108,18 @@ class HubSpotSyncTest {
     assertThat(crmOf("L-1:lead.interested").getString("status")).isEqualTo(Notifications.DELIVERED);
 
     notifications.emit("lead.handed_off", "L-1", "c-1", "handed_off", null, "ana", 1);
-    notifications.emit("lead.converted", "L-1", "c-1", "converted", "converted by ana: signed");
+    notifications.emit("lead.meeting_booked", "L-1", "c-1", "meeting_booked", "meeting at x");
     assertThat(crm.deliverDue()).isEqualTo(2);
+    assertThat(prop(hubspot.all("deals").get(0), "dealstage")).isEqualTo("presentationscheduled");
+    notifications.emit("lead.converted", "L-1", "c-1", "converted", "converted by ana: signed");
+    assertThat(crm.deliverDue()).isEqualTo(1);
     assertThat(hubspot.all("contacts")).as("the same contact").hasSize(1);
     assertThat(hubspot.all("deals")).as("the same deal").hasSize(1);
     assertThat(prop(hubspot.all("deals").get(0), "dealstage")).isEqualTo("closedwon");
     assertThat(hubspot.all("notes"))
         .extracting(n -> prop(n, "hs_note_body"))
         .anyMatch(b -> b.startsWith("Handed to sales rep ana"))
+        .anyMatch(b -> b.startsWith("Meeting booked on WhatsApp"))
         .anyMatch(b -> b.startsWith("Converted: converted by ana: signed"))
         .noneMatch(b -> b.contains("987654321"));
   }

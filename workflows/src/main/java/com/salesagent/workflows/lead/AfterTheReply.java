@@ -43,6 +43,12 @@ final class AfterTheReply {
    */
   static final String DRAFT_ANSWERS = "draft-answers";
 
+  /**
+   * Version 1: a booked meeting makes an interested lead MEETING_BOOKED (its owner has acted), and
+   * its re-engagement window starts again from the meeting.
+   */
+  static final String MEETING_BOOKED = "meeting-booked";
+
   /** Intents of replies a person answers (opt-outs and "not now" have their own paths). */
   static final java.util.Set<String> PERSON_INTENTS =
       java.util.Set.of("objection", "other", "needs_review", "question");
@@ -197,6 +203,10 @@ final class AfterTheReply {
     if (run.ownerGone != null) {
       handOffs.ownerGone();
     }
+    if (run.pendingMeeting != null) {
+      meeting(run.pendingMeeting);
+      return;
+    }
     if (run.handOffWanted) {
       handOffs.handOff();
       return;
@@ -211,6 +221,9 @@ final class AfterTheReply {
     }
     int seen = run.changes;
     Instant since = run.lastReEngagementAt != null ? run.lastReEngagementAt : run.interestedAt;
+    if (run.meetingAt != null && run.meetingAt.isAfter(since)) {
+      since = run.meetingAt; // no re-engagement before the meeting, the window from it
+    }
     Instant due = since.plus(policy.reEngagementDelay());
     boolean closing = run.reEngagementsSent >= policy.reEngagements();
     Instant owner = handOffs.ownerClock();
@@ -234,6 +247,41 @@ final class AfterTheReply {
     run.reEngagementsSent++;
     sending.step(run.followUpsSent + run.reEngagementsSent, "re_engagement", false);
     run.lastReEngagementAt = stages.now();
+  }
+
+  /**
+   * A booked meeting: recorded with its time and source; an owner who had not acted yet has (the
+   * SLA is met); re-engagements start over, their window counted from the meeting. Runs recorded
+   * before version 1 never got the signal.
+   */
+  private void meeting(MeetingBooked meeting) {
+    run.pendingMeeting = null;
+    if (Workflow.getVersion(MEETING_BOOKED, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    if (run.interestedAt == null) {
+      run.interestedAt = stages.now(); // a conversation a person had: now interested
+    }
+    if (run.ownerId != null && run.ownerActedAt == null) {
+      handOffs.acted(new OwnerAction(run.ownerId, "meeting_booked", meeting.by()));
+    }
+    run.meetingAt = meeting.at();
+    run.reEngagementsSent = 0;
+    run.lastReEngagementAt = null;
+    run.conversationAt = null;
+    stages.set(
+        Stage.MEETING_BOOKED,
+        "re_engage",
+        meeting.at().plus(policy.reEngagementDelay()),
+        "meeting_booked",
+        "meeting at "
+            + meeting.at()
+            + " ("
+            + (meeting.source() == null ? "operator" : meeting.source())
+            + (meeting.bookingId() == null ? "" : " " + meeting.bookingId())
+            + ")",
+        null);
   }
 
   /**

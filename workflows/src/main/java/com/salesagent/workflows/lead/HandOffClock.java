@@ -36,6 +36,9 @@ final class HandOffClock {
 
   /** Interested; handed to an owner who has not acted; or in a person's hands. */
   Stage stage() {
+    if (run.meetingAt != null) {
+      return Stage.MEETING_BOOKED;
+    }
     if (run.ownerActedAt != null) {
       return Stage.IN_CONVERSATION;
     }

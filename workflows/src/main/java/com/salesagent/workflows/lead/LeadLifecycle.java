@@ -346,6 +346,18 @@ final class LeadLifecycle implements LeadWorkflow {
   }
 
   @Override
+  public void meetingBooked(MeetingBooked meeting) {
+    if (meeting == null
+        || meeting.at() == null
+        || !(run.stage.interested() || run.interestedAt != null)
+        || run.stage.terminal()) {
+      return;
+    }
+    run.pendingMeeting = meeting;
+    run.changes++;
+  }
+
+  @Override
   public void ownerGone(String ownerId) {
     if (ownerId == null || run.stage.terminal() || !ownerId.equals(run.ownerId)) {
       return;

@@ -510,6 +510,11 @@ class LeadLifecycleV0 implements LeadWorkflow {
   }
 
   @Override
+  public void meetingBooked(MeetingBooked meeting) {
+    // The first version predates meetings.
+  }
+
+  @Override
   public void ownerReply(OwnerReply reply) {
     // The first version predates people's messages: nothing is sent.
   }

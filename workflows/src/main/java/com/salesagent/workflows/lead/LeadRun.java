@@ -93,6 +93,12 @@ public final class LeadRun {
   /** A person's action signalled, until the lifecycle records it. */
   public OwnerAction ownerAction;
 
+  /** A booked meeting signalled, until the lifecycle records it. */
+  public MeetingBooked pendingMeeting;
+
+  /** When the booked meeting takes place (the latest booking): the lead is MEETING_BOOKED. */
+  public Instant meetingAt;
+
   /** Messages people asked to send the lead, in order, until each is sent (or refused). */
   public ArrayList<OwnerReply> ownerReplies = new ArrayList<>();
 

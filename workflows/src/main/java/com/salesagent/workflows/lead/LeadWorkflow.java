@@ -50,6 +50,10 @@ public interface LeadWorkflow {
   @SignalMethod
   void ownerGone(String ownerId);
 
+  /** A meeting with the interested lead was booked: the lead is MEETING_BOOKED. */
+  @SignalMethod
+  void meetingBooked(MeetingBooked meeting);
+
   /** A message a person wrote to the lead (or asked the re-engagement template for): send it. */
   @SignalMethod
   void ownerReply(OwnerReply reply);

@@ -94,6 +94,11 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
+  public void meetingBooked(MeetingBooked meeting) {
+    deliver(w -> w.meetingBooked(meeting));
+  }
+
+  @Override
   public void ownerReply(OwnerReply reply) {
     deliver(w -> w.ownerReply(reply));
   }

@@ -25,6 +25,8 @@ public enum Stage {
   HANDED_OFF,
   /** Interested, and a person (its owner, an operator) has taken the conversation. */
   IN_CONVERSATION,
+  /** Interested, with a meeting booked (by its owner, an operator or a booking tool). */
+  MEETING_BOOKED,
   REPLIED,
   /** Set by an operator (or a CRM, a booking): the lead became a customer. */
   CONVERTED,
@@ -55,7 +57,10 @@ public enum Stage {
 
   /** Interested, whether or not a person has it yet. */
   public boolean interested() {
-    return this == INTERESTED || this == HANDED_OFF || this == IN_CONVERSATION;
+    return this == INTERESTED
+        || this == HANDED_OFF
+        || this == IN_CONVERSATION
+        || this == MEETING_BOOKED;
   }
 
   /** The lower-case name used in MongoDB, the API and search attributes. */

@@ -714,6 +714,54 @@ class LeadWorkflowTest {
     assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
   }
 
+  /**
+   * A meeting booked two days out: the lead is MEETING_BOOKED, the owner has acted (no reminder),
+   * and no re-engagement comes before the meeting plus the segment's window; a rescheduled one
+   * moves it; after that window without an outcome the re-engagement goes.
+   */
+  @Test
+  void aBookedMeetingHoldsTheReEngagementUntilItsWindowFromTheMeeting() {
+    fake.owners.add("ana");
+    interested();
+    java.time.Instant meeting =
+        java.time.Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofDays(2));
+    workflow.meetingBooked(new MeetingBooked(meeting, "calendly", "bk-1", "ops"));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.MEETING_BOOKED);
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "meeting_booked".equals(e.type())
+                    && e.detail().equals("meeting at " + meeting + " (calendly bk-1)"));
+    assertThat(eventTypes()).contains("owner_meeting_booked");
+    assertThat(workflow.state().nextAction()).isEqualTo("re_engage");
+
+    env.sleep(Duration.ofHours(3));
+    assertThat(fake.reminders).as("the owner acted: the SLA is met").isEmpty();
+    env.sleep(Duration.ofDays(3)); // past interested + 3 days, before meeting + 3 days
+    assertThat(fake.sends).as("no re-engagement before the meeting's window").hasSize(1);
+
+    java.time.Instant later = meeting.plus(Duration.ofDays(1));
+    workflow.meetingBooked(new MeetingBooked(later, "calendly", "bk-2", "ops"));
+    env.sleep(Duration.ofDays(1).plusHours(23)); // past the first meeting + 3 days
+    assertThat(fake.sends).as("rescheduled: the window counts from the new time").hasSize(1);
+    env.sleep(Duration.ofDays(1));
+    awaitSends(2);
+    assertThat(fake.composed.get(1).purpose()).isEqualTo("re_engagement");
+    assertThat(workflow.state().stage()).isEqualTo(Stage.MEETING_BOOKED);
+  }
+
+  @Test
+  void aMeetingForALeadThatNeverShowedInterestChangesNothing() {
+    enrol();
+    env.sleep(Duration.ofMinutes(1));
+    workflow.meetingBooked(
+        new MeetingBooked(
+            java.time.Instant.ofEpochMilli(env.currentTimeMillis()), null, null, "x"));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+  }
+
   @Test
   void aLeadWhoseOwnerLeftGoesToAnotherWhoMustActAgain() {
     fake.owners.addAll(List.of("ana", "bruno"));

@@ -295,6 +295,27 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
           h.result();
         });
+    // Recorded with version 1 of "meeting-booked": an interested lead handed to an owner, a meeting
+    // booked (the owner acted), the re-engagement after the meeting's window, then converted.
+    SCENARIOS.put(
+        "meeting-booked",
+        h -> {
+          h.fake.owners.add("ana");
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofMinutes(30));
+          h.current()
+              .meetingBooked(
+                  new MeetingBooked(h.now().plus(Duration.ofDays(1)), "calendly", "bk-1", "ana"));
+          h.env.sleep(Duration.ofDays(4).plusMinutes(1));
+          h.sends(2);
+          h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+          h.result();
+        });
     // Recorded with version 1 of "person-for-replies": an objection handed to an owner, who
     // answers; the conversation then goes quiet and the lead ends replied.
     SCENARIOS.put(

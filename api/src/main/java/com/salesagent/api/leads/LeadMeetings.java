@@ -1,0 +1,143 @@
+package com.salesagent.api.leads;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.MeetingBooked;
+import com.salesagent.workflows.lead.Stage;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.bson.Document;
+
+/**
+ * A meeting booked with an interested lead ({@code POST /api/leads/{leadId}/meeting}), by its owner
+ * or an operator from the dashboard, or by a booking tool's webhook relay with the API token:
+ * recorded on the contact ({@code meeting}: at, source, bookingId, by) and in the audit log, and
+ * signalled to the lead's workflow (MEETING_BOOKED). The same {@code bookingId} again is 200 and
+ * changes nothing; a new booking (rescheduled) replaces the time.
+ */
+final class LeadMeetings {
+  /** What a booking says: when (ISO-8601 with an offset), who booked, the tool's id. */
+  public record MeetingRequest(String at, String source, String bookingId) {}
+
+  public record MeetingRecorded(String leadId, Instant at, String status) {}
+
+  static final Pattern SOURCE = Pattern.compile("[a-z0-9_-]{1,40}");
+  static final Pattern BOOKING_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+
+  private final LeadStore store;
+  private final Function<String, LeadWorkflow> lead;
+  private final ObjectMapper strict;
+  private final Clock clock;
+
+  LeadMeetings(
+      LeadStore store, Function<String, LeadWorkflow> lead, ObjectMapper strict, Clock clock) {
+    this.store = store;
+    this.lead = lead;
+    this.strict = strict;
+    this.clock = clock;
+  }
+
+  Response book(String operator, String leadId, byte[] body) {
+    MeetingRequest request;
+    try {
+      request = strict.readValue(body, MeetingRequest.class);
+    } catch (IOException e) {
+      throw new ApiException(
+          400, "the body is not a JSON meeting {at, source, bookingId}", FieldError.ofJson(e));
+    }
+    Instant now = clock.instant();
+    List<FieldError> errors = new ArrayList<>();
+    Instant at = null;
+    if (request == null || request.at() == null) {
+      errors.add(
+          new FieldError(
+              "at", "required: when the meeting takes place, e.g. 2026-12-10T15:00:00Z"));
+    } else {
+      try {
+        at = OffsetDateTime.parse(request.at()).toInstant();
+        if (at.isBefore(now.minus(Duration.ofDays(30)))
+            || at.isAfter(now.plus(Duration.ofDays(366)))) {
+          errors.add(new FieldError("at", "within the last 30 days or the next year"));
+        }
+      } catch (DateTimeParseException e) {
+        errors.add(
+            new FieldError("at", "an ISO-8601 time with its offset, e.g. 2026-12-10T15:00:00Z"));
+      }
+    }
+    if (request != null
+        && request.source() != null
+        && !SOURCE.matcher(request.source()).matches()) {
+      errors.add(new FieldError("source", "1-40 lower-case letters, digits, '-' or '_'"));
+    }
+    if (request != null
+        && request.bookingId() != null
+        && !BOOKING_ID.matcher(request.bookingId()).matches()) {
+      errors.add(new FieldError("bookingId", "1-128 letters, digits, '.', ':', '-' or '_'"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid meeting", errors);
+    }
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    String stage = contact.getString("stage");
+    Stage current = stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
+    if (current == null || !current.interested()) {
+      throw new ApiException(
+          409,
+          "a meeting is booked with a lead that showed interest (or is with a person)",
+          List.of(new FieldError("leadId", "stage " + stage)));
+    }
+    Document previous = contact.get("meeting", Document.class);
+    String source = request.source() == null ? "operator" : request.source();
+    boolean again =
+        previous != null
+            && request.bookingId() != null
+            && request.bookingId().equals(previous.getString("bookingId"))
+            && at.equals(previous.getDate("at").toInstant());
+    if (!again) {
+      store
+          .contacts()
+          .updateOne(
+              Filters.eq("leadId", leadId),
+              Updates.set(
+                  "meeting",
+                  new Document("at", Date.from(at))
+                      .append("source", source)
+                      .append("bookingId", request.bookingId())
+                      .append("by", operator)
+                      .append("bookedAt", Date.from(now))));
+      store
+          .database()
+          .getCollection(Collections.AUDIT_LOG)
+          .insertOne(
+              new Document("action", "meeting_booked")
+                  .append("by", operator)
+                  .append("leadId", leadId)
+                  .append("detail", at + " " + source)
+                  .append("at", Date.from(now)));
+    }
+    lead.apply(leadId).meetingBooked(new MeetingBooked(at, source, request.bookingId(), operator));
+    MeetingRecorded recorded =
+        new MeetingRecorded(leadId, at, again ? "recorded_before" : "recorded");
+    return again ? Response.ok(recorded).build() : Response.accepted(recorded).build();
+  }
+}
