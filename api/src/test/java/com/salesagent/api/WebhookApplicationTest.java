@@ -404,6 +404,63 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A segment that lets good drafts go (at 0.8): a lead's cost objection, handed to an owner, is
+   * answered by the agent from the knowledge base at once (the entry matches at 0.85), through the
+   * lead's send path (the Cloud API gets the entry's text), recorded as the agent's answer; the
+   * owner still has the lead.
+   */
+  @Test
+  void anAutoSentDraftReachesTheLeadThroughItsSendPath() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    var definitions = app().connections().mongo().database().getCollection("workflow_definitions");
+    // Every segment's definition (the lead's segment is decided at enrolment).
+    definitions.updateMany(
+        new Document(),
+        new Document("$set", new Document("autoSendDrafts", new Document("minScore", 0.8))));
+    // An objection goes to a person when one can take it: an owner, and the agent's draft.
+    assertThat(
+            put("/api/owners/olga", "{\"name\":\"Olga\",\"timezone\":\"UTC\",\"capacity\":5}")
+                .statusCode())
+        .isIn(200, 201);
+    String leadId = "autosend-" + UUID.randomUUID();
+    String phone = phone();
+    try {
+      String wamid = enrolAndAwaitFirstSend(leadId, phone);
+      emulator().recipientWrote(phone);
+      String reply =
+          textReply(phone, wamid, "Honestly this is too expensive, we have no budget for it");
+      assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+      await(
+          "the agent's answer at the Cloud API",
+          Duration.ofSeconds(30),
+          () -> {
+            String last = emulator().lastTextFor(phone);
+            return last != null && last.startsWith("I understand. Most teams start with one small");
+          });
+    } finally {
+      definitions.updateMany(
+          new Document(), new Document("$unset", new Document("autoSendDrafts", "")));
+      send(
+          HttpRequest.newBuilder(URI.create(url("/api/owners/olga")))
+              .header("Authorization", "Bearer " + TOKEN)
+              .DELETE());
+    }
+    await(
+        "agent_answered in the timeline",
+        Duration.ofSeconds(10),
+        () ->
+            store().interactions(leadId).stream()
+                .anyMatch(e -> "agent_answered".equals(e.getString("type"))));
+    Document sent =
+        store().messagesOf(leadId).stream()
+            .filter(m -> "agent_answer".equals(m.getString("purpose")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(sent.getString("wamid")).isNotBlank();
+    assertThat(sent.get("approval", Document.class).getString("by")).startsWith("auto-send");
+  }
+
+  /**
    * A meeting booked with an interested lead through the API (a rep or a booking tool's relay): bad
    * fields named, the lead MEETING_BOOKED, the same booking again changes nothing, a lead that
    * showed no interest is refused, and partners get lead.meeting_booked.

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.research.Chunker;
 import com.salesagent.activities.research.EmbeddingCache;
 import com.salesagent.activities.research.Embeddings;
@@ -45,6 +46,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
 
   static final String COMPOSER = "knowledge-base-offline";
 
+  private final MongoDatabase db;
   private final KnowledgeBase knowledge;
   private final MongoCollection<Document> drafts;
   private final MongoCollection<Document> feedback;
@@ -58,6 +60,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       Function<List<String>, List<float[]>> embed,
       EmbeddingCache cache,
       Clock clock) {
+    this.db = db;
     this.knowledge = new KnowledgeBase(db);
     this.drafts = db.getCollection(DRAFTS);
     this.feedback = db.getCollection(Collections.FEEDBACK);
@@ -312,12 +315,72 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .append("llm", llm == null ? null : new Document(llm).append("text", null))
             .append("composer", llmWrote ? "llm:" + llm.getString("model") : COMPOSER)
             .append("status", "held")
+            .append(
+                "autoSendKey",
+                text == null ? null : autoSend(draftId, leadId, text, score, llmWrote, llm))
             .append("createdAt", Date.from(clock.instant()));
+    if (draft.getString("autoSendKey") != null) {
+      draft.put("status", "auto_sent");
+    }
     drafts.replaceOne(
         Filters.eq("_id", draftId),
         draft,
         new com.mongodb.client.model.ReplaceOptions().upsert(true));
     return answer(draft);
+  }
+
+  /**
+   * The key under which a draft goes out without a person, or null (held: the default). The lead's
+   * segment allows it with {@code workflow_definitions.autoSendDrafts: {minScore: 0.8}}: the draft
+   * must answer from an entry at least that near the reply (and a provider's text must have passed
+   * the gate, else the entry's own text goes). The message is stored here, approved by the
+   * auto-send rule; the workflow sends it through the lead's send path.
+   */
+  private String autoSend(
+      String draftId, String leadId, String text, double score, boolean llmWrote, Document llm) {
+    Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
+    if (contact == null) {
+      return null;
+    }
+    Document definition =
+        new com.salesagent.activities.lead.LeadSegments(new LeadStore(db))
+            .definition(
+                contact.getString("segment") == null ? "default" : contact.getString("segment"));
+    Document rule = definition == null ? null : definition.get("autoSendDrafts", Document.class);
+    Object min = rule == null ? null : rule.get("minScore");
+    if (!(min instanceof Number minScore) || score < minScore.doubleValue()) {
+      return null;
+    }
+    String key = "lead-" + leadId + "-agent-" + digest(draftId);
+    new LeadStore(db)
+        .upsertComposed(
+            key,
+            new Document("leadId", leadId)
+                .append("campaignId", contact.getString("campaignId"))
+                .append("purpose", "agent_answer")
+                .append("composer", llmWrote ? "llm:" + llm.getString("model") : COMPOSER)
+                .append("draftId", draftId)
+                .append(
+                    "approval",
+                    new Document("status", "approve")
+                        .append("by", "auto-send (score " + score + " >= " + minScore + ")")
+                        .append("at", Date.from(clock.instant())))
+                .append("status", "composed")
+                .append("text", text)
+                .append("createdAt", Date.from(clock.instant())));
+    return key;
+  }
+
+  private static String digest(String s) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+          .substring(0, 24);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static DraftedAnswer answer(Document d) {
@@ -334,6 +397,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
         grounded,
         score instanceof Number n ? n.doubleValue() : 0,
         ids,
-        d.getString("composer"));
+        d.getString("composer"),
+        d.getString("autoSendKey"));
   }
 }

@@ -152,7 +152,7 @@ public final class LeadSegments {
    * The segment's workflow definition: the one an operator's segment names, else the one keyed by
    * the segment, else {@code default}; null when there is none at all.
    */
-  Document definition(String segment) {
+  public Document definition(String segment) {
     Document own = segments.find(segment);
     String key =
         own != null && own.getString("workflowDefinition") != null

@@ -259,6 +259,60 @@ class KnowledgeActivitiesTest {
     }
   }
 
+  /**
+   * A segment that lets good drafts go: an objection answered from an entry at 0.85 is stored to be
+   * sent (approved by the rule), a price question at 0.64 stays held; without the rule every draft
+   * is held.
+   */
+  @Test
+  void theSegmentsAutoSendRuleLetsOnlyDraftsAboveItsScoreGo() {
+    var definitions = MONGO.database().getCollection(Collections.WORKFLOW_DEFINITIONS);
+    definitions.updateOne(
+        new Document("segment", "default"),
+        new Document("$set", new Document("autoSendDrafts", new Document("minScore", 0.8))));
+    try {
+      reply(
+          "K-8",
+          "m-8",
+          "Honestly this is too expensive, we have no budget for it",
+          "objection",
+          "en");
+      reply("K-9", "m-9", "How much does it cost per month?", "other", "en");
+
+      DraftedAnswer sent = knowledge.draftAnswer("K-8", "m-8");
+      DraftedAnswer held = knowledge.draftAnswer("K-9", "m-9");
+
+      assertThat(sent.score()).isGreaterThanOrEqualTo(0.8);
+      assertThat(sent.autoSendKey()).startsWith("lead-K-8-agent-");
+      Document message =
+          MONGO
+              .database()
+              .getCollection(Collections.MESSAGES)
+              .find(new Document("idempotencyKey", sent.autoSendKey()))
+              .first();
+      assertThat(message.getString("text")).isEqualTo(draft("K-8:m-8").getString("text"));
+      assertThat(message.getString("purpose")).isEqualTo("agent_answer");
+      assertThat(message.get("approval", Document.class).getString("by"))
+          .startsWith("auto-send (score ");
+      assertThat(draft("K-8:m-8").getString("status")).isEqualTo("auto_sent");
+      assertThat(knowledge.draftAnswer("K-8", "m-8")).as("a retry: the same key").isEqualTo(sent);
+      assertThat(held.score()).isLessThan(0.8);
+      assertThat(held.autoSendKey()).isNull();
+      assertThat(draft("K-9:m-9").getString("status")).isEqualTo("held");
+    } finally {
+      definitions.updateOne(
+          new Document("segment", "default"),
+          new Document("$unset", new Document("autoSendDrafts", "")));
+    }
+    reply(
+        "K-10",
+        "m-10",
+        "Honestly this is too expensive, we have no budget for it",
+        "objection",
+        "en");
+    assertThat(knowledge.draftAnswer("K-10", "m-10").autoSendKey()).as("no rule: held").isNull();
+  }
+
   @Test
   void theLanguageOfALocale() {
     assertThat(List.of("pt_BR", "pt-BR", "EN", "", "es").stream().map(KnowledgeBase::language))

@@ -49,6 +49,13 @@ final class AfterTheReply {
    */
   static final String MEETING_BOOKED = "meeting-booked";
 
+  /**
+   * Version 1: a draft good enough for the segment's auto-send (stored to go by the activity) is
+   * queued like a person's message and sent through the lead's send path, without counting as the
+   * owner's action.
+   */
+  static final String AUTO_SEND_DRAFTS = "auto-send-drafts";
+
   /** Intents of replies a person answers (opt-outs and "not now" have their own paths). */
   static final java.util.Set<String> PERSON_INTENTS =
       java.util.Set.of("objection", "other", "needs_review", "question");
@@ -148,6 +155,15 @@ final class AfterTheReply {
                 d.grounded()
                     ? "from " + String.join(", ", d.entryIds())
                     : "no grounded answer: a person writes it");
+            if (d.autoSendKey() != null
+                && !run.stage.terminal()
+                && run.ownerReplies.size() < 20
+                && Workflow.getVersion(AUTO_SEND_DRAFTS, Workflow.DEFAULT_VERSION, 1)
+                    != Workflow.DEFAULT_VERSION) {
+              run.ownerReplies.add(
+                  new OwnerReply(d.autoSendKey(), OwnerReply.AGENT, null, "agent (auto-send)"));
+              run.changes++;
+            }
           } catch (ActivityFailure e) {
             stages.record("answer_draft_failed", null, Sending.reason(e));
           }
@@ -327,11 +343,12 @@ final class AfterTheReply {
         == Workflow.DEFAULT_VERSION) {
       return;
     }
-    if (run.interestedAt != null && run.ownerActedAt == null) {
+    boolean agent = OwnerReply.AGENT.equals(reply.purpose()); // not a person: the SLA still runs
+    if (!agent && run.interestedAt != null && run.ownerActedAt == null) {
       handOffs.acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
     }
     run.ownerRepliesSent++;
-    if (run.conversationAt != null && run.ownerActedAt == null) {
+    if (!agent && run.conversationAt != null && run.ownerActedAt == null) {
       handOffs.acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
     }
     if (run.conversationAt != null) {
@@ -351,6 +368,7 @@ final class AfterTheReply {
                 false,
                 false,
                 false),
-            reply.by());
+            reply.by(),
+            agent);
   }
 }

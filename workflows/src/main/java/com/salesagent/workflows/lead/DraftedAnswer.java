@@ -6,7 +6,19 @@ import java.util.List;
  * A drafted answer, stored under {@code draftId} (the text stays in MongoDB: it may name the lead).
  * {@code grounded}: a knowledge entry matches the reply closely enough ({@code score}, the best
  * cosine similarity) to answer from it; otherwise the draft holds "no grounded answer" and a person
- * writes one. {@code entryIds}: the entries the draft cites.
+ * writes one. {@code entryIds}: the entries the draft cites. {@code autoSendKey}: the segment
+ * allows sending drafts this good without a person, and the draft is stored in {@code messages}
+ * under this key to go out (null: held for a person, the default).
  */
 public record DraftedAnswer(
-    String draftId, boolean grounded, double score, List<String> entryIds, String composer) {}
+    String draftId,
+    boolean grounded,
+    double score,
+    List<String> entryIds,
+    String composer,
+    String autoSendKey) {
+  public DraftedAnswer(
+      String draftId, boolean grounded, double score, List<String> entryIds, String composer) {
+    this(draftId, grounded, score, entryIds, composer, null);
+  }
+}

@@ -11,5 +11,9 @@ package com.salesagent.workflows.lead;
  */
 public record OwnerReply(String idempotencyKey, String purpose, String ownerId, String by) {
   public static final String TEXT = "owner_reply";
+
+  /** The agent's drafted answer, sent without a person where the segment allows it. */
+  public static final String AGENT = "agent_answer";
+
   public static final String TEMPLATE = "re_engagement";
 }

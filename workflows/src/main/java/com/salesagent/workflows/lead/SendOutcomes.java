@@ -67,7 +67,7 @@ final class SendOutcomes {
       try {
         result = stubs.messaging.send(next);
       } catch (ActivityFailure e) {
-        if (OwnerReply.TEXT.equals(purpose)) {
+        if (OwnerReply.TEXT.equals(purpose) || OwnerReply.AGENT.equals(purpose)) {
           stages.record(
               "owner_reply_failed", null, first.idempotencyKey() + ": " + Sending.reason(e));
         } else {
@@ -85,11 +85,12 @@ final class SendOutcomes {
    * recorded and the lead goes on: a person's message refused is not the lead's failure, and it is
    * never replaced by a template.
    */
-  void deliverOwnerReply(SendRequest request, String by) {
+  void deliverOwnerReply(SendRequest request, String by, boolean agent) {
     int before = run.messages.size();
-    sendFrom(request, OwnerReply.TEXT);
+    sendFrom(request, agent ? OwnerReply.AGENT : OwnerReply.TEXT);
     if (run.messages.size() > before) {
-      stages.record("owner_replied", run.lastMessage().wamid(), "by " + by);
+      stages.record(
+          agent ? "agent_answered" : "owner_replied", run.lastMessage().wamid(), "by " + by);
     }
   }
 
@@ -121,7 +122,7 @@ final class SendOutcomes {
       }
       default -> {
         Integer code = result.errorCode();
-        if (OwnerReply.TEXT.equals(purpose)) {
+        if (OwnerReply.TEXT.equals(purpose) || OwnerReply.AGENT.equals(purpose)) {
           stages.record(
               "owner_reply_failed",
               null,
@@ -145,7 +146,7 @@ final class SendOutcomes {
   }
 
   private static String kind(SendRequest request, String purpose) {
-    if (OwnerReply.TEXT.equals(purpose)) {
+    if (OwnerReply.TEXT.equals(purpose) || OwnerReply.AGENT.equals(purpose)) {
       return MessageView.OWNER_TEXT;
     }
     return request.template() ? "template" : "text";

@@ -103,6 +103,9 @@ class FakeLeadActivities
         null);
   }
 
+  /** Whether the segment lets drafts go without a person (the activity then stores them). */
+  volatile boolean autoSendDrafts;
+
   /** Replies the agent was asked to draft an answer to (lead:message). */
   final List<String> drafts = new CopyOnWriteArrayList<>();
 
@@ -110,7 +113,12 @@ class FakeLeadActivities
   public DraftedAnswer draftAnswer(String leadId, String replyMessageId) {
     drafts.add(leadId + ":" + replyMessageId);
     return new DraftedAnswer(
-        leadId + ":" + replyMessageId, true, 0.8, List.of("kb-pricing"), "knowledge-base");
+        leadId + ":" + replyMessageId,
+        true,
+        0.8,
+        List.of("kb-pricing"),
+        "knowledge-base",
+        autoSendDrafts ? "lead-" + leadId + "-agent-" + replyMessageId : null);
   }
 
   @Override
@@ -243,7 +251,9 @@ class FakeLeadActivities
             .filter(c -> c.idempotencyKey().equals(request.idempotencyKey()))
             .findFirst()
             .orElse(null);
-    if (compose == null && !request.idempotencyKey().contains("-owner-")) {
+    if (compose == null
+        && !request.idempotencyKey().contains("-owner-")
+        && !request.idempotencyKey().contains("-agent-")) {
       throw new IllegalStateException("send before compose");
     }
     sends.add(new Sent(now, request, wamid, compose));

@@ -751,6 +751,36 @@ class LeadWorkflowTest {
     assertThat(workflow.state().stage()).isEqualTo(Stage.MEETING_BOOKED);
   }
 
+  /**
+   * The segment allows auto-send and the draft is good enough: the agent's answer goes through the
+   * lead's send path at once, recorded as the agent's; it is not the owner acting, so the SLA runs
+   * on (the reminder still comes).
+   */
+  @Test
+  void aDraftTheSegmentLetsGoIsSentByTheAgentAndTheOwnersSlaStillRuns() {
+    fake.owners.add("ana");
+    fake.autoSendDrafts = true;
+    interested();
+    awaitSends(2);
+    assertThat(fake.sends.get(1).request().idempotencyKey())
+        .startsWith("lead-")
+        .contains("-agent-");
+    assertThat(eventTypes()).contains("answer_drafted", "agent_answered");
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.reminders).as("the agent is not the owner").containsExactly("ana:1");
+  }
+
+  @Test
+  void aDraftHeldForAPersonSendsNothing() {
+    fake.owners.add("ana");
+    interested();
+    env.sleep(Duration.ofMinutes(5));
+    assertThat(fake.drafts).hasSize(1);
+    assertThat(fake.sends).hasSize(1);
+    assertThat(eventTypes()).doesNotContain("agent_answered");
+  }
+
   @Test
   void aMeetingForALeadThatNeverShowedInterestChangesNothing() {
     enrol();

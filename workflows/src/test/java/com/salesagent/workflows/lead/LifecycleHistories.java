@@ -295,6 +295,24 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
           h.result();
         });
+    // Recorded with version 1 of "auto-send-drafts": an interested reply whose draft the segment
+    // lets go; the agent's answer is sent, the owner reminded, then the lead converted.
+    SCENARIOS.put(
+        "auto-send-drafts",
+        h -> {
+          h.fake.owners.add("ana");
+          h.fake.autoSendDrafts = true;
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.sends(2);
+          h.env.sleep(Duration.ofHours(1).plusMinutes(1));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+          h.result();
+        });
     // Recorded with version 1 of "meeting-booked": an interested lead handed to an owner, a meeting
     // booked (the owner acted), the re-engagement after the meeting's window, then converted.
     SCENARIOS.put(
