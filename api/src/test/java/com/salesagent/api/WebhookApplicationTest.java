@@ -3,6 +3,7 @@ package com.salesagent.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.model.Filters;
+import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.webhook.WebhookSignature;
 import com.salesagent.workflows.lead.Stage;
 import java.net.URI;
@@ -458,6 +459,83 @@ final class WebhookApplicationTest extends AppTestHarness {
             .orElseThrow();
     assertThat(sent.getString("wamid")).isNotBlank();
     assertThat(sent.get("approval", Document.class).getString("by")).startsWith("auto-send");
+  }
+
+  /**
+   * The emulator's recipients converse: one who showed interest asks one of the knowledge base's
+   * questions a moment later; the lead stays interested and the agent drafts an answer to the
+   * question from the entry that answers it.
+   */
+  @Test
+  void anInterestedRecipientAsksAQuestionAndTheDraftCitesTheEntryThatAnswersIt() throws Exception {
+    emulator()
+        .setBehaviour(
+            new EmulatorBehaviour(
+                    EmulatorBehaviour.REALISTIC,
+                    1.0,
+                    1.0,
+                    0.0,
+                    0.0,
+                    1,
+                    20,
+                    50,
+                    100,
+                    200,
+                    java.util.List.of("Sounds interesting, tell me more"),
+                    java.util.List.of("STOP"),
+                    7)
+                .withQuestionShare(1.0));
+    String leadId = "asks-" + UUID.randomUUID();
+    try {
+      postJson("/api/leads", leadJson(leadId, phone()).replace("\"Zoë Ñúñez\"", "\"Ask Er\""));
+      await(
+          "two drafts: the interest, then the question",
+          Duration.ofSeconds(40),
+          () ->
+              app()
+                      .connections()
+                      .mongo()
+                      .database()
+                      .getCollection("drafts")
+                      .countDocuments(Filters.eq("leadId", leadId))
+                  == 2);
+    } finally {
+      emulator().setBehaviour(ackOnly());
+    }
+    java.util.List<Document> replies =
+        store().feedback().find(Filters.eq("leadId", leadId)).into(new java.util.ArrayList<>());
+    String question =
+        replies.stream()
+            .map(r -> r.getString("text"))
+            .filter(EmulatorBehaviour.QUESTIONS::contains)
+            .findFirst()
+            .orElseThrow();
+    String expected =
+        java.util.Map.of(
+                EmulatorBehaviour.QUESTIONS.get(0), "pricing-plans",
+                EmulatorBehaviour.QUESTIONS.get(1), "faq-how-it-works",
+                EmulatorBehaviour.QUESTIONS.get(2), "objection-too-expensive",
+                EmulatorBehaviour.QUESTIONS.get(3), "booking-link")
+            .get(question);
+    Document reply =
+        replies.stream()
+            .filter(r -> question.equals(r.getString("text")))
+            .findFirst()
+            .orElseThrow();
+    Document draft =
+        app()
+            .connections()
+            .mongo()
+            .database()
+            .getCollection("drafts")
+            .find(Filters.eq("_id", leadId + ":" + reply.getString("messageId")))
+            .first();
+    assertThat(draft.getBoolean("grounded")).as(question).isTrue();
+    assertThat(draft.getList("citations", Document.class))
+        .extracting(c -> c.getString("entryId"))
+        .as(question)
+        .contains(expected);
+    assertThat(state(leadId).stage().interested()).isTrue();
   }
 
   /**

@@ -52,14 +52,21 @@ public class LlmWriter {
     user.append("Facts from research:\n");
     facts.forEach(f -> user.append("- ").append(quoted(f)).append('\n'));
     user.append("</lead_data>\n");
+    return ask(model, system, user.toString());
+  }
+
+  /**
+   * One system and one user message to the model: its text (stripped), or the reason there is none
+   * ("empty answer", the exception's class and first line), with the prompt's hash.
+   */
+  public static Written ask(ChatModel model, String system, String user) {
     String hash = sha256(system + "\n" + user);
     try {
       String text =
           model
               .chat(
                   ChatRequest.builder()
-                      .messages(
-                          List.of(SystemMessage.from(system), UserMessage.from(user.toString())))
+                      .messages(List.of(SystemMessage.from(system), UserMessage.from(user)))
                       .build())
               .aiMessage()
               .text();

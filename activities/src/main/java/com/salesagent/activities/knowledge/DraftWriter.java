@@ -1,13 +1,7 @@
 package com.salesagent.activities.knowledge;
 
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
+import com.salesagent.activities.compose.LlmWriter;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.bson.Document;
 
@@ -59,43 +53,21 @@ final class DraftWriter {
     user.append("<conversation>\n");
     conversation.forEach(c -> user.append(quoted(c)).append('\n'));
     user.append("</conversation>\n");
-    String hash = sha256(system + "\n" + user);
-    try {
-      String text =
-          model
-              .chat(
-                  ChatRequest.builder()
-                      .messages(
-                          List.of(SystemMessage.from(system), UserMessage.from(user.toString())))
-                      .build())
-              .aiMessage()
-              .text();
-      if (text == null || text.isBlank()) {
-        return new Written(null, "empty answer", hash);
-      }
-      if (text.strip().startsWith(NONE)) {
-        return new Written(null, "the provider found no grounded answer", hash);
-      }
-      String t = text.strip();
-      return new Written(t.length() > 1000 ? t.substring(0, 1000) : t, null, hash);
-    } catch (RuntimeException e) {
-      return new Written(null, e.getClass().getSimpleName(), hash);
+    LlmWriter.Written answer = LlmWriter.ask(model, system, user.toString());
+    String text = answer.text();
+    if (text == null) {
+      return new Written(null, answer.failure(), answer.promptHash());
     }
+    if (text.startsWith(NONE)) {
+      return new Written(null, "the provider found no grounded answer", answer.promptHash());
+    }
+    return new Written(
+        text.length() > 1000 ? text.substring(0, 1000) : text, null, answer.promptHash());
   }
 
   private static String quoted(String s) {
     return s == null
         ? ""
         : s.replace("<", "‹").replace(">", "›").replaceAll("[\\p{Cntrl}&&[^\\n]]", " ");
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

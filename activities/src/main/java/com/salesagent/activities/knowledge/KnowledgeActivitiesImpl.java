@@ -372,15 +372,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
   }
 
   private static String digest(String s) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-          .substring(0, 24);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return com.salesagent.activities.compose.LlmWriter.sha256(s).substring(0, 24);
   }
 
   private static DraftedAnswer answer(Document d) {

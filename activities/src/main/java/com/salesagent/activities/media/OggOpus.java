@@ -109,6 +109,41 @@ public final class OggOpus {
    * every audio packet decoded (a damaged packet is refused here, not by the lead's phone).
    */
   public static Info read(byte[] bytes) throws Invalid {
+    Parsed parsed = parse(bytes);
+    List<byte[]> packets = parsed.packets();
+    long lastGranule = parsed.lastGranule();
+    if (packets.size() < 2
+        || !startsWith(packets.get(0), "OpusHead")
+        || packets.get(0).length < 19) {
+      throw new Invalid("not Opus: the first packet is not an OpusHead header");
+    }
+    if (!startsWith(packets.get(1), "OpusTags")) {
+      throw new Invalid("not Opus: the second packet is not an OpusTags header");
+    }
+    ByteBuffer head = ByteBuffer.wrap(packets.get(0)).order(ByteOrder.LITTLE_ENDIAN);
+    int channels = packets.get(0)[9] & 0xff;
+    int preSkip = head.getShort(10) & 0xffff;
+    int inputRate = head.getInt(12);
+    if (channels < 1 || channels > 2) {
+      throw new Invalid("Opus with " + channels + " channels (a voice note has one or two)");
+    }
+    try {
+      OpusDecoder decoder = new OpusDecoder(48_000, channels);
+      short[] out = new short[5760 * channels];
+      for (byte[] packet : packets.subList(2, packets.size())) {
+        decoder.decode(packet, 0, packet.length, out, 0, 5760, false);
+      }
+    } catch (OpusException e) {
+      throw new Invalid("an Opus packet does not decode: " + e.getMessage());
+    }
+    double seconds = Math.max(0, lastGranule - preSkip) / 48_000.0;
+    return new Info(channels, inputRate, seconds);
+  }
+
+  /** The packets of an Ogg stream's pages, every page's capture pattern and CRC checked. */
+  private record Parsed(List<byte[]> packets, long lastGranule) {}
+
+  private static Parsed parse(byte[] bytes) throws Invalid {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     List<byte[]> packets = new ArrayList<>();
     ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -155,38 +190,13 @@ public final class OggOpus {
       pages++;
       b.position(end);
     }
-    if (packets.size() < 2
-        || !startsWith(packets.get(0), "OpusHead")
-        || packets.get(0).length < 19) {
-      throw new Invalid("not Opus: the first packet is not an OpusHead header");
-    }
-    if (!startsWith(packets.get(1), "OpusTags")) {
-      throw new Invalid("not Opus: the second packet is not an OpusTags header");
-    }
-    ByteBuffer head = ByteBuffer.wrap(packets.get(0)).order(ByteOrder.LITTLE_ENDIAN);
-    int channels = packets.get(0)[9] & 0xff;
-    int preSkip = head.getShort(10) & 0xffff;
-    int inputRate = head.getInt(12);
-    if (channels < 1 || channels > 2) {
-      throw new Invalid("Opus with " + channels + " channels (a voice note has one or two)");
-    }
-    try {
-      OpusDecoder decoder = new OpusDecoder(48_000, channels);
-      short[] out = new short[5760 * channels];
-      for (byte[] packet : packets.subList(2, packets.size())) {
-        decoder.decode(packet, 0, packet.length, out, 0, 5760, false);
-      }
-    } catch (OpusException e) {
-      throw new Invalid("an Opus packet does not decode: " + e.getMessage());
-    }
-    double seconds = Math.max(0, lastGranule - preSkip) / 48_000.0;
-    return new Info(channels, inputRate, seconds);
+    return new Parsed(packets, lastGranule);
   }
 
   /** Decodes a stream to mono 48 kHz samples (tests and previews). */
   public static short[] decode(byte[] bytes) throws Invalid {
     read(bytes);
-    List<byte[]> packets = packets(bytes);
+    List<byte[]> packets = parse(bytes).packets();
     int channels = packets.get(0)[9] & 0xff;
     try {
       OpusDecoder decoder = new OpusDecoder(48_000, channels);
@@ -207,27 +217,6 @@ public final class OggOpus {
     } catch (OpusException e) {
       throw new Invalid("an Opus packet does not decode: " + e.getMessage());
     }
-  }
-
-  private static List<byte[]> packets(byte[] bytes) {
-    List<byte[]> packets = new ArrayList<>();
-    ByteArrayOutputStream partial = new ByteArrayOutputStream();
-    int start = 0;
-    while (start + 27 <= bytes.length) {
-      int segments = bytes[start + 26] & 0xff;
-      int at = start + 27 + segments;
-      for (int i = 0; i < segments; i++) {
-        int lace = bytes[start + 27 + i] & 0xff;
-        partial.write(bytes, at, lace);
-        at += lace;
-        if (lace < 255) {
-          packets.add(partial.toByteArray());
-          partial.reset();
-        }
-      }
-      start = at;
-    }
-    return packets;
   }
 
   /** Linear resampling (speech to an Opus rate; the quality a voice note needs). */

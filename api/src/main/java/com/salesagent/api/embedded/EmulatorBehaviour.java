@@ -25,10 +25,83 @@ public record EmulatorBehaviour(
     @JsonProperty("replyTexts") List<String> replyTexts,
     @JsonProperty("optOutTexts") List<String> optOutTexts,
     @JsonProperty("seed") long seed,
-    @JsonProperty("mediaReplyShare") double mediaReplyShare) {
+    @JsonProperty("mediaReplyShare") double mediaReplyShare,
+    @JsonProperty("questionShare") double questionShare) {
+
+  /**
+   * What a recipient who showed interest asks next, when it does ({@code questionShare}: the share
+   * of interested replies followed by one of these, a few seconds later): the questions a sales
+   * team's knowledge base answers (price, how it works, cost, a call).
+   */
+  public static final List<String> QUESTIONS =
+      List.of(
+          "How much does it cost per month?",
+          "How does it work? Which tools does it need?",
+          "Honestly it sounds too expensive for us",
+          "Can we book a call next week?");
 
   @JsonCreator
   public EmulatorBehaviour {}
+
+  /** Media replies as given, no follow-up questions. */
+  public EmulatorBehaviour(
+      String mode,
+      double deliverProbability,
+      double readProbability,
+      double replyProbability,
+      double optOutProbability,
+      int replyAfterMessages,
+      long sentDelayMillis,
+      long deliveredDelayMillis,
+      long readDelayMillis,
+      long replyDelayMillis,
+      List<String> replyTexts,
+      List<String> optOutTexts,
+      long seed,
+      double mediaReplyShare) {
+    this(
+        mode,
+        deliverProbability,
+        readProbability,
+        replyProbability,
+        optOutProbability,
+        replyAfterMessages,
+        sentDelayMillis,
+        deliveredDelayMillis,
+        readDelayMillis,
+        replyDelayMillis,
+        replyTexts,
+        optOutTexts,
+        seed,
+        mediaReplyShare,
+        0.0);
+  }
+
+  /** This behaviour with the given share of interested replies followed by a question. */
+  public EmulatorBehaviour withQuestionShare(double share) {
+    return new EmulatorBehaviour(
+        mode,
+        deliverProbability,
+        readProbability,
+        replyProbability,
+        optOutProbability,
+        replyAfterMessages,
+        sentDelayMillis,
+        deliveredDelayMillis,
+        readDelayMillis,
+        replyDelayMillis,
+        replyTexts,
+        optOutTexts,
+        seed,
+        mediaReplyShare,
+        share);
+  }
+
+  /** Whether a reply text reads as interest (the emulator's own replies: no triage here). */
+  static boolean interested(String text) {
+    String t = text.toLowerCase(java.util.Locale.ROOT);
+    return t.contains("interest") || t.contains("tell me more") || t.contains("sounds great");
+  }
 
   /** Every reply text, no media replies. */
   public EmulatorBehaviour(
@@ -78,7 +151,8 @@ public record EmulatorBehaviour(
         replyTexts,
         optOutTexts,
         seed,
-        share);
+        share,
+        questionShare);
   }
 
   public static final String REALISTIC = "realistic";

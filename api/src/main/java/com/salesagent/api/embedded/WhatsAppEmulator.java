@@ -548,6 +548,21 @@ public final class WhatsAppEmulator implements Managed {
       boolean stop = optOut;
       boolean withMedia = asMedia;
       later(b.replyDelayMillis(), () -> inbound(from, waId, wamid, text, stop, withMedia));
+      // drawn only when questions are on, so seeded runs without them replay unchanged
+      String question = null;
+      if (!optOut && b.questionShare() > 0 && EmulatorBehaviour.interested(text)) {
+        synchronized (rnd) {
+          if (rnd.nextDouble() < b.questionShare()) {
+            question =
+                EmulatorBehaviour.QUESTIONS.get(rnd.nextInt(EmulatorBehaviour.QUESTIONS.size()));
+          }
+        }
+      }
+      if (question != null) {
+        String asked = question;
+        later(
+            b.replyDelayMillis() * 2 + 1000, () -> inbound(from, waId, wamid, asked, false, false));
+      }
     }
   }
 

@@ -72,7 +72,33 @@ public final class EndToEndSimulation {
       Duration timeout,
       long seed,
       Map<String, Map<String, Double>> conversions,
-      String reward) {
+      String reward,
+      double questions) {
+    public Options(
+        int leads,
+        Map<String, Map<String, Double>> rates,
+        String strategy,
+        int burnIn,
+        double floor,
+        double enrolPerSecond,
+        Duration timeout,
+        long seed,
+        Map<String, Map<String, Double>> conversions,
+        String reward) {
+      this(
+          leads,
+          rates,
+          strategy,
+          burnIn,
+          floor,
+          enrolPerSecond,
+          timeout,
+          seed,
+          conversions,
+          reward,
+          0.0);
+    }
+
     public Options(
         int leads,
         Map<String, Map<String, Double>> rates,
@@ -138,19 +164,20 @@ public final class EndToEndSimulation {
     WhatsAppEmulator emulator = app.emulator();
     emulator.setBehaviour(
         new EmulatorBehaviour(
-            EmulatorBehaviour.REALISTIC,
-            1.0,
-            1.0,
-            0.0,
-            0.0,
-            0,
-            20,
-            50,
-            100,
-            200,
-            List.of("Sounds interesting, tell me more"),
-            List.of("STOP"),
-            o.seed()));
+                EmulatorBehaviour.REALISTIC,
+                1.0,
+                1.0,
+                0.0,
+                0.0,
+                0,
+                20,
+                50,
+                100,
+                200,
+                List.of("Sounds interesting, tell me more"),
+                List.of("STOP"),
+                o.seed())
+            .withQuestionShare(o.questions()));
     emulator.setReplyModel(
         (waId, template) -> {
           String segment = segmentOfPhone.get(waId);

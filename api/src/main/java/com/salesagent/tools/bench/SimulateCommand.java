@@ -88,6 +88,14 @@ public class SimulateCommand extends Command {
         .setDefault("reply")
         .help("e2e: what the bandit learns on (agent_configurations.reward)");
     subparser
+        .addArgument("--questions")
+        .type(Double.class)
+        .setDefault(0.0)
+        .help(
+            "e2e: share of interested simulated leads who then ask one of the knowledge base's"
+                + " questions (price, how it works, cost, a call); the report counts the agent's"
+                + " drafts and the entries they cite");
+    subparser
         .addArgument("--seed")
         .type(Long.class)
         .setDefault(1000L)
@@ -354,8 +362,12 @@ public class SimulateCommand extends Command {
                   Duration.ofMinutes(5),
                   namespace.getLong("seed"),
                   conversions,
-                  namespace.getString("reward")),
+                  namespace.getString("reward"),
+                  namespace.getDouble("questions")),
               pb::stepTo);
+    }
+    if (namespace.getDouble("questions") > 0) {
+      reportDrafts(app);
     }
     System.out.printf(
         "  %s: %d of %d leads finished (dev-server stalls %d) in %.1f s; replies %d vs oracle %.1f"
@@ -394,6 +406,40 @@ public class SimulateCommand extends Command {
     }
     app.server().stop();
     return o;
+  }
+
+  /**
+   * The agent's drafts of the run (each follow-up question answered beside its lead's lifecycle):
+   * waited for until none has come for two seconds (at most 30), then counted: grounded or not, and
+   * which knowledge entries they cite.
+   */
+  private static void reportDrafts(SalesAgentApplication app) throws InterruptedException {
+    var drafts = app.connections().mongo().database().getCollection("drafts");
+    long seen = -1;
+    long stable = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (stable < 4 && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      long now = drafts.countDocuments();
+      stable = now == seen ? stable + 1 : 0;
+      seen = now;
+    }
+    Map<String, Long> cited = new TreeMap<>();
+    Map<String, Long> stages = new TreeMap<>();
+    long grounded = 0;
+    for (Document d : drafts.find()) {
+      if (Boolean.TRUE.equals(d.getBoolean("grounded"))) {
+        grounded++;
+      }
+      stages.merge(String.valueOf(d.getString("stage")), 1L, Long::sum);
+      for (Document c : d.getList("citations", Document.class, List.of())) {
+        if (Boolean.TRUE.equals(d.getBoolean("grounded"))) {
+          cited.merge(c.getString("entryId"), 1L, Long::sum);
+        }
+      }
+    }
+    System.out.printf(
+        "  drafts %d (grounded %d); stages %s; entries cited %s%n", seen, grounded, stages, cited);
   }
 
   /** Rates per segment by variant id (variants in id order); null after the message if wrong. */
