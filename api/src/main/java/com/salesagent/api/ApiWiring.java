@@ -216,6 +216,14 @@ public final class ApiWiring {
             new LeadMediaResource(store, connections.storage().storage()),
             new com.salesagent.api.leads.LeadVoiceNoteResource(
                 store, client, env.getObjectMapper(), voiceNotes),
+            new com.salesagent.api.crm.HubSpotWebhookResource(
+                config.getApi().getHubspotClientSecret(),
+                config.getApi().getHubspotWebhookUrl(),
+                com.salesagent.api.crm.HubSpotSync.stages(config.getApi().getHubspotDealStages()),
+                store,
+                client,
+                env.getObjectMapper(),
+                clock),
             new com.salesagent.api.variants.VariantVoiceNoteResource(
                 new com.salesagent.activities.variants.VariantStore(
                     connections.mongo().database(), clock),

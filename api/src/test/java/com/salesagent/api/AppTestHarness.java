@@ -48,6 +48,11 @@ abstract sealed class AppTestHarness
         WebhookApplicationTest {
   static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
 
+  /** HubSpot's webhooks to us: the app's client secret and the public URL they are signed for. */
+  static final String HUBSPOT_SECRET = "hubspot-client-secret-0123456789";
+
+  static final String HUBSPOT_WEBHOOK_URL = "https://agent.example.com/webhooks/hubspot";
+
   /** The outbound webhooks' receiver: every body with its X-Signature-256, as received. */
   static final String NOTIFY_SECRET = "notify-secret-0123456789";
 
@@ -104,6 +109,8 @@ abstract sealed class AppTestHarness
     Map<String, String> env = EmbeddedEnvironment.anyHour(TOKEN);
     env.put("HUBSPOT_ACCESS_TOKEN", HUBSPOT.token);
     env.put("HUBSPOT_BASE_URL", HUBSPOT.baseUrl());
+    env.put("HUBSPOT_CLIENT_SECRET", HUBSPOT_SECRET);
+    env.put("HUBSPOT_WEBHOOK_URL", HUBSPOT_WEBHOOK_URL);
     env.put("NOTIFY_WEBHOOK_URL", notifyUrl());
     env.put("NOTIFY_WEBHOOK_SECRET", NOTIFY_SECRET);
     env.put("FOLLOW_UP_READ_NO_REPLY", "3s");

@@ -538,6 +538,91 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(state(leadId).stage().interested()).isTrue();
   }
 
+  private HttpResponse<String> hubspot(String body, String timestamp, String secret)
+      throws Exception {
+    String signature =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                com.salesagent.api.crm.HubSpotWebhookResource.sign(
+                    secret,
+                    "POST",
+                    HUBSPOT_WEBHOOK_URL,
+                    body.getBytes(StandardCharsets.UTF_8),
+                    timestamp));
+    return send(
+        HttpRequest.newBuilder(URI.create(url("/webhooks/hubspot")))
+            .header("Content-Type", "application/json")
+            .header("X-HubSpot-Signature-v3", signature)
+            .header("X-HubSpot-Request-Timestamp", timestamp)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /**
+   * The sale closed in HubSpot: the deal this connector created for an interested lead moves to
+   * closedwon, HubSpot's signed webhook tells us, and the lead is converted (by "hubspot") once; an
+   * unsigned, wrongly signed or stale call is refused and changes nothing; another stage or a deal
+   * we did not create is acknowledged and ignored.
+   */
+  @Test
+  void aDealWonInHubSpotConvertsTheLead() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "hubspot-won-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+    var links = app().connections().mongo().database().getCollection("crm_links");
+    await(
+        "the deal created in HubSpot",
+        Duration.ofSeconds(30),
+        () -> {
+          Document link = links.find(Filters.eq("_id", leadId)).first();
+          return link != null && link.getString("dealId") != null;
+        });
+    String dealId = links.find(Filters.eq("_id", leadId)).first().getString("dealId");
+    String now = Long.toString(System.currentTimeMillis());
+    String event =
+        ("[{\"eventId\":%s,\"subscriptionId\":25,\"portalId\":33,\"appId\":1160452,"
+            + "\"occurredAt\":%s,\"subscriptionType\":\"deal.propertyChange\","
+            + "\"attemptNumber\":0,\"objectId\":%s,\"propertyName\":\"dealstage\","
+            + "\"propertyValue\":\"%s\",\"changeSource\":\"CRM\"}]");
+
+    String won = event.formatted("9001", now, dealId, "closedwon");
+    assertThat(hubspot(won, now, "wrong-secret").statusCode()).isEqualTo(401);
+    String stale = Long.toString(System.currentTimeMillis() - 6 * 60_000);
+    assertThat(hubspot(won, stale, HUBSPOT_SECRET).statusCode()).isEqualTo(401);
+    assertThat(
+            send(HttpRequest.newBuilder(URI.create(url("/webhooks/hubspot")))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(won)))
+                .statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> other =
+        hubspot(event.formatted("9000", now, dealId, "qualifiedtobuy"), now, HUBSPOT_SECRET);
+    assertThat(other.statusCode()).isEqualTo(200);
+    assertThat(other.body()).contains("\"outcomes\":0");
+    assertThat(
+            hubspot(event.formatted("9002", now, "999999", "closedwon"), now, HUBSPOT_SECRET)
+                .body())
+        .as("a deal we did not create")
+        .contains("\"outcomes\":0");
+    assertThat(store().contact(leadId).get("outcome")).isNull();
+
+    HttpResponse<String> converted = hubspot(won, now, HUBSPOT_SECRET);
+    assertThat(converted.statusCode()).as(converted.body()).isEqualTo(200);
+    assertThat(converted.body()).contains("\"outcomes\":1");
+    await(
+        "converted",
+        Duration.ofSeconds(15),
+        () -> "converted".equals(store().contact(leadId).getString("stage")));
+    Document outcome = store().contact(leadId).get("outcome", Document.class);
+    assertThat(outcome.getString("by")).isEqualTo("hubspot");
+    assertThat(outcome.getString("reason")).contains("closedwon");
+    assertThat(hubspot(won, now, HUBSPOT_SECRET).body())
+        .as("delivered again")
+        .contains("\"outcomes\":0");
+  }
+
   /**
    * A meeting booked with an interested lead through the API (a rep or a booking tool's relay): bad
    * fields named, the lead MEETING_BOOKED, the same booking again changes nothing, a lead that

@@ -183,6 +183,35 @@ public class ApiSettings {
     this.hubspotPipeline = pipeline == null || pipeline.isBlank() ? "default" : pipeline;
   }
 
+  /**
+   * HubSpot's webhooks to us (deal stage changes): the app's client secret that signs them
+   * (X-HubSpot-Signature-v3; empty: the route answers 404) and the public URL HubSpot calls, part
+   * of what is signed.
+   */
+  private String hubspotClientSecret = "";
+
+  private String hubspotWebhookUrl = "";
+
+  @JsonProperty
+  public String getHubspotClientSecret() {
+    return hubspotClientSecret;
+  }
+
+  @JsonProperty
+  public void setHubspotClientSecret(String secret) {
+    this.hubspotClientSecret = secret == null ? "" : secret;
+  }
+
+  @JsonProperty
+  public String getHubspotWebhookUrl() {
+    return hubspotWebhookUrl;
+  }
+
+  @JsonProperty
+  public void setHubspotWebhookUrl(String url) {
+    this.hubspotWebhookUrl = url == null ? "" : url.strip();
+  }
+
   @JsonProperty
   public String getHubspotDealStages() {
     return hubspotDealStages;

@@ -14,7 +14,7 @@ import java.util.function.Function;
 import org.bson.Document;
 
 /** The business outcome of a lead (converted or lost), set by an operator through the API. */
-final class LeadOutcomes {
+public final class LeadOutcomes {
   /** What an operator sends to set a lead's outcome. */
   public record OutcomeRequest(String outcome, String reason) {}
 
@@ -27,7 +27,7 @@ final class LeadOutcomes {
   private final Function<String, LeadWorkflow> lead;
   private final ObjectMapper strict;
 
-  LeadOutcomes(LeadStore store, Function<String, LeadWorkflow> lead, ObjectMapper strict) {
+  public LeadOutcomes(LeadStore store, Function<String, LeadWorkflow> lead, ObjectMapper strict) {
     this.store = store;
     this.lead = lead;
     this.strict = strict;
@@ -40,7 +40,7 @@ final class LeadOutcomes {
    * 200 (a retry: the workflow is told again), another is 409; a bad body 400, a bad field 422, an
    * unknown lead 404.
    */
-  Response set(String operator, String leadId, byte[] body) {
+  public Response set(String operator, String leadId, byte[] body) {
     OutcomeRequest request;
     try {
       request = strict.readValue(body, OutcomeRequest.class);

@@ -257,7 +257,10 @@ class SecuritySuiteTest {
     }
     assertThat(publicRoutes)
         .containsExactlyInAnyOrder(
-            "GET /webhooks/whatsapp", "POST /webhooks/whatsapp", "GET /api/openapi.x");
+            "GET /webhooks/whatsapp",
+            "POST /webhooks/whatsapp",
+            "POST /webhooks/hubspot",
+            "GET /api/openapi.x");
   }
 
   @Test
