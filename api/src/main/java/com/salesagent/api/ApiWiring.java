@@ -216,6 +216,18 @@ public final class ApiWiring {
             new LeadMediaResource(store, connections.storage().storage()),
             new com.salesagent.api.leads.LeadVoiceNoteResource(
                 store, client, env.getObjectMapper(), voiceNotes),
+            new com.salesagent.api.leads.HubSpotImportResource(
+                config.getApi().getHubspotAccessToken().isBlank()
+                    ? null
+                    : new com.salesagent.api.crm.HubSpotClient(
+                        config.getApi().getHubspotBaseUrl(),
+                        config.getApi().getHubspotAccessToken()),
+                config.getApi().getHubspotConsentProperty(),
+                validator,
+                new Enrolment(store, client, clock),
+                store,
+                env.getObjectMapper(),
+                clock),
             new com.salesagent.api.crm.HubSpotWebhookResource(
                 config.getApi().getHubspotClientSecret(),
                 config.getApi().getHubspotWebhookUrl(),

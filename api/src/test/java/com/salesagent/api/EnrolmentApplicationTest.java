@@ -132,4 +132,79 @@ final class EnrolmentApplicationTest extends AppTestHarness {
       throw new AssertionError(line, e);
     }
   }
+
+  /**
+   * Leads from a HubSpot list (the stub in HubSpot's wire format, two members a page): a contact
+   * with consent and a mobile number is enrolled and linked to its HubSpot contact; one without
+   * consent, one with a bad number and an id HubSpot no longer has are named with why; the same
+   * list again enrols nothing twice; a bad list id is 422, an unknown list 404.
+   */
+  @Test
+  void aHubSpotListIsImportedLikeACsv() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String phone = phone();
+    String good =
+        HUBSPOT.contact(
+            java.util.Map.of(
+                "firstname", "Helena",
+                "lastname", "Prado",
+                "mobilephone", phone,
+                "company", "Prado Foods",
+                "jobtitle", "Head of Sales",
+                "whatsapp_opt_in", "true"));
+    String noConsent =
+        HUBSPOT.contact(
+            java.util.Map.of(
+                "firstname", "Nico", "mobilephone", phone(), "whatsapp_opt_in", "false"));
+    String badPhone =
+        HUBSPOT.contact(
+            java.util.Map.of("firstname", "Bea", "phone", "12", "whatsapp_opt_in", "true"));
+    String list = Long.toString(System.nanoTime() % 1_000_000_000L);
+    HUBSPOT.lists.put(list, List.of(good, noConsent, badPhone, "424242"));
+
+    HttpResponse<String> r =
+        postJson(
+            "/api/leads/import/hubspot",
+            "{\"listId\":\"" + list + "\",\"campaignId\":\"crm-list\"}");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode result = json.readTree(r.body());
+    assertThat(result.path("members").asInt()).isEqualTo(4);
+    assertThat(result.path("enrolled").asInt()).isEqualTo(1);
+    assertThat(result.path("rejected").asInt()).isEqualTo(3);
+    String text = result.path("notImported").toString();
+    assertThat(text)
+        .contains("\"contactId\":\"" + noConsent + "\"")
+        .contains("consent")
+        .contains("\"contactId\":\"" + badPhone + "\"")
+        .contains("phone")
+        .contains("not found in HubSpot");
+    String leadId = "hubspot-" + good;
+    assertThat(store().contact(leadId).getString("name")).isEqualTo("Helena Prado");
+    assertThat(store().contact(leadId).getString("campaignId")).isEqualTo("crm-list");
+    assertThat(
+            app()
+                .connections()
+                .mongo()
+                .database()
+                .getCollection("crm_links")
+                .find(Filters.eq("_id", leadId))
+                .first()
+                .getString("contactId"))
+        .isEqualTo(good);
+    await(
+        "the imported lead's first message",
+        java.time.Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+
+    JsonNode again =
+        json.readTree(
+            postJson("/api/leads/import/hubspot", "{\"listId\":\"" + list + "\"}").body());
+    assertThat(again.path("enrolled").asInt()).isZero();
+    assertThat(again.path("alreadyEnrolled").asInt()).isEqualTo(1);
+    assertThat(postJson("/api/leads/import/hubspot", "{\"listId\":\"abc\"}").statusCode())
+        .isEqualTo(422);
+    assertThat(postJson("/api/leads/import/hubspot", "{\"listId\":\"999000999\"}").statusCode())
+        .isEqualTo(404);
+  }
 }

@@ -192,6 +192,20 @@ public class ApiSettings {
 
   private String hubspotWebhookUrl = "";
 
+  /** The HubSpot contact property that says the contact agreed to WhatsApp messages. */
+  private String hubspotConsentProperty = "whatsapp_opt_in";
+
+  @JsonProperty
+  public String getHubspotConsentProperty() {
+    return hubspotConsentProperty;
+  }
+
+  @JsonProperty
+  public void setHubspotConsentProperty(String property) {
+    this.hubspotConsentProperty =
+        property == null || property.isBlank() ? "whatsapp_opt_in" : property.strip();
+  }
+
   @JsonProperty
   public String getHubspotClientSecret() {
     return hubspotClientSecret;

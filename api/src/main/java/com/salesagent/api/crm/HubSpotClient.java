@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -100,6 +101,50 @@ public final class HubSpotClient {
     return call("POST", "crm/v3/objects/" + objectType, body).path("id").asText();
   }
 
+  /** One page of a list's members: record ids, and where the next page starts (null: last). */
+  public record Members(List<String> ids, String after) {}
+
+  /** A page of the members of list {@code listId} (at most 250), from {@code after}. */
+  public Members listMembers(String listId, String after) throws IOException, InterruptedException {
+    JsonNode page =
+        call(
+            "GET",
+            "crm/v3/lists/"
+                + listId
+                + "/memberships?limit=250"
+                + (after == null
+                    ? ""
+                    : "&after="
+                        + java.net.URLEncoder.encode(
+                            after, java.nio.charset.StandardCharsets.UTF_8)),
+            null);
+    List<String> ids = new java.util.ArrayList<>();
+    page.path("results").forEach(r -> ids.add(r.path("recordId").asText()));
+    JsonNode next = page.path("paging").path("next").path("after");
+    return new Members(ids, next.isMissingNode() || next.isNull() ? null : next.asText());
+  }
+
+  /** Contacts by id (at most 100): id -> the properties asked for. */
+  public Map<String, Map<String, String>> readContacts(List<String> ids, List<String> properties)
+      throws IOException, InterruptedException {
+    ObjectNode body = json.createObjectNode();
+    ArrayNode props = body.putArray("properties");
+    properties.forEach(props::add);
+    ArrayNode inputs = body.putArray("inputs");
+    ids.forEach(id -> inputs.addObject().put("id", id));
+    JsonNode answer = call("POST", "crm/v3/objects/contacts/batch/read", body);
+    Map<String, Map<String, String>> out = new java.util.LinkedHashMap<>();
+    for (JsonNode r : answer.path("results")) {
+      Map<String, String> values = new java.util.LinkedHashMap<>();
+      r.path("properties")
+          .fields()
+          .forEachRemaining(
+              e -> values.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+      out.put(r.path("id").asText(), values);
+    }
+    return out;
+  }
+
   /** Sets properties of an existing object. */
   public void update(String objectType, String id, Map<String, String> properties)
       throws IOException, InterruptedException {
@@ -117,7 +162,11 @@ public final class HubSpotClient {
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                .method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     JsonNode answer;

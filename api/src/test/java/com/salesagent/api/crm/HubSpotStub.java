@@ -55,11 +55,58 @@ public final class HubSpotStub implements AutoCloseable {
     this.token = token;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/crm/v3/objects/", this::handle);
+    server.createContext("/crm/v3/lists/", this::lists);
     server.start();
   }
 
   public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Lists (id -> member contact ids), served by the lists API two members a page. */
+  public final Map<String, List<String>> lists = new ConcurrentHashMap<>();
+
+  /** A contact as HubSpot holds it (its id), for a list to name. */
+  public String contact(Map<String, String> properties) {
+    ObjectNode o = json.createObjectNode().put("id", String.valueOf(ids.incrementAndGet()));
+    ObjectNode props = o.putObject("properties");
+    properties.forEach(props::put);
+    objects
+        .computeIfAbsent("contacts", t -> new ConcurrentHashMap<>())
+        .put(o.path("id").asText(), o);
+    return o.path("id").asText();
+  }
+
+  /** {@code GET /crm/v3/lists/{listId}/memberships?limit&after}, HubSpot's paging. */
+  private void lists(HttpExchange ex) throws IOException {
+    String[] parts = ex.getRequestURI().getPath().substring("/crm/v3/lists/".length()).split("/");
+    calls.add(ex.getRequestMethod() + " lists/" + String.join("/", parts));
+    if (!("Bearer " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+      error(ex, 401, "INVALID_AUTHENTICATION", "Authentication credentials not found.");
+      return;
+    }
+    List<String> members = lists.get(parts[0]);
+    if (members == null || parts.length != 2 || !"memberships".equals(parts[1])) {
+      error(ex, 404, "OBJECT_NOT_FOUND", "List " + parts[0] + " does not exist.");
+      return;
+    }
+    String query = ex.getRequestURI().getQuery() == null ? "" : ex.getRequestURI().getQuery();
+    int from = 0;
+    for (String kv : query.split("&")) {
+      if (kv.startsWith("after=")) {
+        from = Integer.parseInt(kv.substring(6).replace("page-", ""));
+      }
+    }
+    int to = Math.min(members.size(), from + 2);
+    ObjectNode out = json.createObjectNode();
+    var results = out.putArray("results");
+    for (String id : members.subList(from, to)) {
+      results.addObject().put("recordId", id).put("membershipTimestamp", "2026-12-01T10:00:00Z");
+    }
+    if (to < members.size()) {
+      out.putObject("paging").putObject("next").put("after", "page-" + to);
+    }
+    send(ex, 200, out);
   }
 
   public List<ObjectNode> all(String type) {
@@ -90,6 +137,24 @@ public final class HubSpotStub implements AutoCloseable {
     JsonNode in = json.readTree(ex.getRequestBody().readAllBytes());
     String type = parts[0];
     Map<String, ObjectNode> store = objects.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+    if ("POST".equals(method) && parts.length == 3 && "batch".equals(parts[1])) {
+      ObjectNode out = json.createObjectNode().put("status", "COMPLETE");
+      var results = out.putArray("results");
+      for (JsonNode input : in.path("inputs")) {
+        ObjectNode o = store.get(input.path("id").asText());
+        if (o == null) {
+          continue; // HubSpot leaves missing ids out (and lists them under errors)
+        }
+        ObjectNode r = results.addObject().put("id", o.path("id").asText());
+        ObjectNode props = r.putObject("properties");
+        for (JsonNode p : in.path("properties")) {
+          JsonNode v = o.path("properties").get(p.asText());
+          props.set(p.asText(), v == null ? json.nullNode() : v.deepCopy());
+        }
+      }
+      send(ex, 200, out);
+      return;
+    }
     if ("POST".equals(method) && parts.length == 2 && "search".equals(parts[1])) {
       JsonNode f = in.path("filterGroups").path(0).path("filters").path(0);
       String prop = f.path("propertyName").asText();
