@@ -73,7 +73,8 @@ public final class EndToEndSimulation {
       long seed,
       Map<String, Map<String, Double>> conversions,
       String reward,
-      double questions) {
+      double questions,
+      int owners) {
     public Options(
         int leads,
         Map<String, Map<String, Double>> rates,
@@ -96,7 +97,8 @@ public final class EndToEndSimulation {
           seed,
           conversions,
           reward,
-          0.0);
+          0.0,
+          0);
     }
 
     public Options(
@@ -126,7 +128,8 @@ public final class EndToEndSimulation {
       long conversions,
       double oracleConversions,
       double expectedConversions,
-      Map<String, Map<String, Long>> conversionsByArm) {
+      Map<String, Map<String, Long>> conversionsByArm,
+      Map<String, Map<String, Long>> handOffsByArm) {
     public double regret() {
       return oracleReplies - expectedReplies;
     }
@@ -189,6 +192,21 @@ public final class EndToEndSimulation {
         });
 
     HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < o.owners(); i++) {
+      // Sales reps who take the interested leads (round robin): the run counts hand-offs.
+      http.send(
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + port + "/api/owners/sim-owner-" + i))
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .PUT(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"name\":\"Simulated rep "
+                          + i
+                          + "\",\"timezone\":\"UTC\",\"capacity\":10000}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
     MersenneTwister random = new MersenneTwister(o.seed());
     String run = Long.toString(System.currentTimeMillis(), 36);
     List<String> leadIds = new ArrayList<>();
@@ -259,6 +277,11 @@ public final class EndToEndSimulation {
     Map<String, Map<String, Long>> allocation = new TreeMap<>();
     Map<String, Map<String, Long>> repliesByArm = new TreeMap<>();
     Map<String, Map<String, Long>> conversionsByArm = new TreeMap<>();
+    Map<String, Map<String, Long>> handOffsByArm = new TreeMap<>();
+    java.util.Set<String> handedOff = new java.util.HashSet<>();
+    db.getCollection(com.salesagent.activities.handoff.HandOffActivitiesImpl.HANDOFFS)
+        .find(Filters.in("_id", leadIds))
+        .forEach(h -> handedOff.add(h.getString("_id")));
     long replies = 0;
     long conversions = 0;
     double oracle = 0;
@@ -294,6 +317,9 @@ public final class EndToEndSimulation {
             .merge(variant, 1L, Long::sum);
       }
       allocation.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
+      if (handedOff.contains(c.getString("leadId"))) {
+        handOffsByArm.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
+      }
       if ("replied".equals(c.getString("stage"))
           || "converted".equals(c.getString("stage"))
           || "lost".equals(c.getString("stage"))
@@ -315,7 +341,8 @@ public final class EndToEndSimulation {
         conversions,
         oracleConversions,
         expectedConversions,
-        conversionsByArm);
+        conversionsByArm,
+        handOffsByArm);
   }
 
   /**

@@ -96,6 +96,13 @@ public class SimulateCommand extends Command {
                 + " questions (price, how it works, cost, a call); the report counts the agent's"
                 + " drafts and the entries they cite");
     subparser
+        .addArgument("--owners")
+        .type(Integer.class)
+        .setDefault(0)
+        .help(
+            "e2e: sales reps (owners) who take interested leads; the report counts replies ->"
+                + " hand-offs -> conversions per arm");
+    subparser
         .addArgument("--seed")
         .type(Long.class)
         .setDefault(1000L)
@@ -363,7 +370,8 @@ public class SimulateCommand extends Command {
                   namespace.getLong("seed"),
                   conversions,
                   namespace.getString("reward"),
-                  namespace.getDouble("questions")),
+                  namespace.getDouble("questions"),
+                  namespace.getInt("owners")),
               pb::stepTo);
     }
     if (namespace.getDouble("questions") > 0) {
@@ -387,10 +395,11 @@ public class SimulateCommand extends Command {
         .forEach(
             (segment, arms) ->
                 System.out.printf(
-                    "  %-12s allocation %s, replies %s, conversions %s%n",
+                    "  %-12s allocation %s, replies %s, hand-offs %s, conversions %s%n",
                     segment,
                     arms,
                     o.repliesByArm().getOrDefault(segment, Map.of()),
+                    o.handOffsByArm().getOrDefault(segment, Map.of()),
                     o.conversionsByArm().getOrDefault(segment, Map.of())));
     if (conversions != null) {
       System.out.printf(
