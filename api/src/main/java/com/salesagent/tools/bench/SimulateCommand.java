@@ -352,6 +352,8 @@ public class SimulateCommand extends Command {
     System.out.printf(
         "%d leads through the real workflows, strategy %s (burn-in %d), hidden reply rates %s%n",
         leads, strategy, burnIn, byVariant);
+    double questions =
+        namespace.getDouble("questions") == null ? 0 : namespace.getDouble("questions");
     EndToEndSimulation.Outcome o;
     try (ProgressBar pb = bar("leads finished", leads)) {
       o =
@@ -370,11 +372,11 @@ public class SimulateCommand extends Command {
                   namespace.getLong("seed"),
                   conversions,
                   namespace.getString("reward"),
-                  namespace.getDouble("questions"),
-                  namespace.getInt("owners")),
+                  questions,
+                  namespace.getInt("owners") == null ? 0 : namespace.getInt("owners")),
               pb::stepTo);
     }
-    if (namespace.getDouble("questions") > 0) {
+    if (questions > 0) {
       reportDrafts(app);
     }
     System.out.printf(
