@@ -1,22 +1,12 @@
 package com.salesagent.activities.media;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.compose.LlmSettings;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.whatsapp.CloudMedia;
-import com.sun.speech.freetts.Voice;
-import com.sun.speech.freetts.audio.AudioPlayer;
-import com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import javax.sound.sampled.AudioFormat;
@@ -87,7 +77,7 @@ public final class VoiceNotes {
 
   public VoiceNotes(ObjectStorage storage, Speaker speaker) {
     this.storage = storage;
-    this.speaker = speaker == null ? new Offline() : speaker;
+    this.speaker = speaker == null ? new OfflineVoice.Offline() : speaker;
   }
 
   /** The provider's speaker when {@code model} is set for OpenAI with a key, else null. */
@@ -104,7 +94,7 @@ public final class VoiceNotes {
         llm.baseUrl() == null || llm.baseUrl().isBlank()
             ? "https://api.openai.com/v1"
             : llm.baseUrl();
-    return new OpenAiSpeech(base, llm.apiKey(), model, null);
+    return new SpeechProviders.OpenAiSpeech(base, llm.apiKey(), model, null);
   }
 
   /** Who speaks texts here, for the audit. */
@@ -124,7 +114,7 @@ public final class VoiceNotes {
       throw new Refused(
           422, "a voice note speaks at most " + MAX_TEXT + " characters (" + text.length() + ")");
     }
-    if (speaker instanceof Offline
+    if (speaker instanceof OfflineVoice.Offline
         && locale != null
         && !locale.isBlank()
         && !locale.toLowerCase(Locale.ROOT).startsWith("en")) {
@@ -322,195 +312,6 @@ public final class VoiceNotes {
       throw new Refused(415, "the recording's encoding cannot be read: " + e.getMessage());
     } catch (IOException e) {
       throw new Refused(422, "the recording cannot be read: " + e.getMessage());
-    }
-  }
-
-  /**
-   * FreeTTS's kevin16 (CMU's 16 kHz diphone voice, inside the jar): the same text gives the same
-   * samples, so the same bytes. One voice, one text at a time (FreeTTS voices are not thread-safe).
-   */
-  static final class Offline implements Speaker {
-    private static Voice voice;
-
-    @Override
-    public String label() {
-      return OFFLINE;
-    }
-
-    @Override
-    public byte[] speak(String text) {
-      Collector collector = new Collector();
-      synchronized (Offline.class) {
-        if (voice == null) {
-          Voice kevin = null;
-          for (Voice v : new KevinVoiceDirectory().getVoices()) {
-            if ("kevin16".equals(v.getName())) {
-              kevin = v;
-            }
-          }
-          if (kevin == null) {
-            throw new IllegalStateException("FreeTTS has no kevin16 voice");
-          }
-          kevin.allocate();
-          voice = kevin;
-        }
-        voice.setAudioPlayer(collector);
-        voice.speak(text);
-      }
-      AudioFormat format = collector.format;
-      byte[] raw = collector.bytes.toByteArray();
-      short[] samples = new short[raw.length / 2];
-      ByteBuffer.wrap(raw)
-          .order(
-              format != null && !format.isBigEndian()
-                  ? ByteOrder.LITTLE_ENDIAN
-                  : ByteOrder.BIG_ENDIAN)
-          .asShortBuffer()
-          .get(samples);
-      return OggOpus.encode(samples, format == null ? 16_000 : Math.round(format.getSampleRate()));
-    }
-  }
-
-  /** Collects what FreeTTS would play. */
-  private static final class Collector implements AudioPlayer {
-    private AudioFormat format;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-    @Override
-    public void setAudioFormat(AudioFormat format) {
-      this.format = format;
-    }
-
-    @Override
-    public AudioFormat getAudioFormat() {
-      return format;
-    }
-
-    @Override
-    public void pause() {}
-
-    @Override
-    public void resume() {}
-
-    @Override
-    public void reset() {}
-
-    @Override
-    public boolean drain() {
-      return true;
-    }
-
-    @Override
-    public void begin(int size) {}
-
-    @Override
-    public boolean end() {
-      return true;
-    }
-
-    @Override
-    public void cancel() {}
-
-    @Override
-    public void close() {}
-
-    @Override
-    public float getVolume() {
-      return 1f;
-    }
-
-    @Override
-    public void setVolume(float volume) {}
-
-    @Override
-    public long getTime() {
-      return 0;
-    }
-
-    @Override
-    public void resetTime() {}
-
-    @Override
-    public void startFirstSampleTimer() {}
-
-    @Override
-    public boolean write(byte[] audio) {
-      bytes.writeBytes(audio);
-      return true;
-    }
-
-    @Override
-    public boolean write(byte[] audio, int offset, int size) {
-      bytes.write(audio, offset, size);
-      return true;
-    }
-
-    @Override
-    public void showMetrics() {}
-  }
-
-  /**
-   * OpenAI's (or a compatible server's) {@code POST {base}/audio/speech} with {@code
-   * response_format: opus}, which answers Ogg Opus; one minute, the key in the header.
-   */
-  public static final class OpenAiSpeech implements Speaker {
-    private final String url;
-    private final String key;
-    private final String model;
-    private final HttpClient http;
-    private final ObjectMapper json = new ObjectMapper();
-
-    public OpenAiSpeech(String baseUrl, String key, String model, HttpClient http) {
-      this.url = baseUrl.replaceAll("/+$", "") + "/audio/speech";
-      this.key = key;
-      this.model = model;
-      this.http =
-          http != null
-              ? http
-              : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @Override
-    public String label() {
-      return "openai/" + model;
-    }
-
-    @Override
-    public byte[] speak(String text) {
-      var body =
-          json.createObjectNode()
-              .put("model", model)
-              .put("input", text)
-              .put("voice", "alloy")
-              .put("response_format", "opus");
-      HttpResponse<byte[]> response;
-      try {
-        response =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofMinutes(1))
-                    .header("Authorization", "Bearer " + key)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-      } catch (IOException e) {
-        throw new CloudMedia.Unavailable("speech unreachable: " + e.getClass().getSimpleName());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CloudMedia.Unavailable("interrupted");
-      }
-      int status = response.statusCode();
-      if (status == 429 || status == 408 || status >= 500) {
-        throw new CloudMedia.Unavailable("speech: HTTP " + status);
-      }
-      if (status / 100 != 2) {
-        throw new CloudMedia.Refused("speech: HTTP " + status);
-      }
-      if (response.body().length > MAX_BYTES) {
-        throw new CloudMedia.Refused("speech: the answer is over 16 MB");
-      }
-      return response.body();
     }
   }
 }

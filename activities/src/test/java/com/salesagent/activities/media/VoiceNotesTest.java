@@ -90,7 +90,7 @@ class VoiceNotesTest {
 
   @Test
   void theOfflineVoiceSpeaksATextAsAVoiceNoteTheSameEveryTime() throws Exception {
-    VoiceNotes.Offline voice = new VoiceNotes.Offline();
+    OfflineVoice.Offline voice = new OfflineVoice.Offline();
     String text = "Hi Ana, this is Sam from Acme. Would a short call on Thursday work?";
 
     byte[] ogg = voice.speak(text);
