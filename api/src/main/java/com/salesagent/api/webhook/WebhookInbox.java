@@ -356,6 +356,11 @@ public class WebhookInbox implements Managed {
    * excepted): events another process accepted, events left by a process that stopped or crashed,
    * events whose processing failed or waits. In flight or just finished here: skipped.
    */
+  /** Events queued or being processed in this process (tests wait for none before a clock jump). */
+  int inFlight() {
+    return partitions.inFlight().size();
+  }
+
   void relay() {
     try {
       partitions.prune();

@@ -138,6 +138,7 @@ class WebhookInboxTest {
 
   /** Makes every stored event due for the sweep and runs it. */
   private void sweepNow() {
+    awaitSettled(); // a processing that ends after the jump would stamp its wait with the new time
     now.set(now.get().plus(Duration.ofMinutes(1)));
     inbox.leases().tick(); // the clock jumped past the leases' expiry: renew them first
     inbox.relay();
@@ -275,6 +276,9 @@ class WebhookInboxTest {
     assertThat(early.getString("eventKey")).isEqualTo("status:wamid.EARLY:delivered");
     store.upsertComposed("k-3", new Document("leadId", "L-1").append("status", "composed"));
     store.markAccepted("k-3", "wamid.EARLY", null, "text", t0);
+    // Its waiting is recorded (nextAttemptAt) before the clock jumps: a wait written after the
+    // jump would be due only 10 s after the new time, and the sweep below would not take it.
+    awaitSettled();
     now.set(now.get().plusSeconds(30));
     inbox.leases().tick();
     inbox.relay();
@@ -283,12 +287,18 @@ class WebhookInboxTest {
 
     // A status for a message that never appears is given up after the grace period.
     inbox.accept(parse("\"statuses\":[" + status("wamid.NEVER", "read", "") + "]"));
+    awaitSettled();
     now.set(now.get().plus(WebhookInbox.STATUS_GRACE).plusSeconds(60));
     inbox.leases().tick();
     inbox.relay();
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> count(Filters.eq("outcome", "unknown_wamid")) == 1);
+  }
+
+  /** Waits until nothing is queued or being processed (the race CI once lost: see above). */
+  private void awaitSettled() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> inbox.inFlight() == 0);
   }
 
   private List<MessageStatusSignal> statusSignals() {
