@@ -25,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -446,6 +447,57 @@ class DashboardApplicationTest {
           .during(Duration.ofMillis(400))
           .atMost(Duration.ofSeconds(2))
           .until(() -> q.stream().noneMatch(x -> x.data().contains(late)));
+    } finally {
+      polling.stop();
+    }
+  }
+
+  @Test
+  void thePollingFeedStopsReadingMongoDbWhileNobodyWatchesAndStartsFromNowWhenSomeoneDoes()
+      throws Exception {
+    MongoDatabase db = app().connections().mongo().database();
+    LiveFeed polling = new LiveFeed(db, () -> false, 50, Duration.ofMillis(300));
+    polling.start();
+    try {
+      // Nobody watches: it polls through the grace period, then stops.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> polling.polls() > 0);
+      Thread.sleep(600);
+      long idle = polling.polls();
+      Thread.sleep(500);
+      assertThat(polling.polls()).as("no polls while nobody watches").isEqualTo(idle);
+
+      String before = "idle-" + UUID.randomUUID();
+      db.getCollection("feedback")
+          .insertOne(
+              new Document("leadId", before)
+                  .append("text", "meanwhile")
+                  .append("intent", "interested")
+                  .append("storedAt", new Date()));
+      Thread.sleep(20);
+      BlockingQueue<LiveFeed.Event> q = polling.subscribe();
+      assertThat(q.poll(1, TimeUnit.SECONDS).event()).isEqualTo("counters");
+      String after = "watched-" + UUID.randomUUID();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> polling.polls() > idle);
+      db.getCollection("feedback")
+          .insertOne(
+              new Document("leadId", after)
+                  .append("text", "now")
+                  .append("intent", "interested")
+                  .append("storedAt", new Date()));
+      LiveFeed.Event e = q.poll(2, TimeUnit.SECONDS);
+      List<String> seen = new ArrayList<>();
+      while (e != null && !e.data().contains(after)) {
+        seen.add(e.data());
+        e = q.poll(2, TimeUnit.SECONDS);
+      }
+      assertThat(e).as("a reply stored while someone watches").isNotNull();
+      assertThat(seen)
+          .as("nothing from before the dashboard opened is pushed at it")
+          .noneMatch(d -> d.contains(before));
     } finally {
       polling.stop();
     }

@@ -14,6 +14,7 @@ import com.mongodb.client.model.changestream.FullDocument;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
 import io.dropwizard.lifecycle.Managed;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -77,8 +78,22 @@ public final class LiveFeed implements Managed {
   private ScheduledFuture<?> pendingCounters;
   private volatile boolean running;
 
+  /**
+   * How long the polling fallback goes on after the last dashboard closed: a browser reconnecting
+   * within it gets what it missed replayed; after it the feed stops reading MongoDB until someone
+   * watches again (then it starts from that moment). On the embedded MongoDB-wire server each poll
+   * scans four collections, every 500 ms, and that cost grows with them (issue 12).
+   */
+  public static final Duration IDLE_GRACE = Duration.ofSeconds(60);
+
   /** {@code changeStreams} is asked at start, once the connection knows the server. */
   public LiveFeed(MongoDatabase db, BooleanSupplier changeStreams, long pollMillis) {
+    this(db, changeStreams, pollMillis, IDLE_GRACE);
+  }
+
+  public LiveFeed(
+      MongoDatabase db, BooleanSupplier changeStreams, long pollMillis, Duration idleGrace) {
+    this.idleGrace = idleGrace;
     this.db = db;
     this.changeStreamsAvailable = changeStreams;
     this.pollMillis = pollMillis;
@@ -294,6 +309,27 @@ public final class LiveFeed implements Managed {
    * and skips what it has delivered (by id and time, so a message's later status still counts).
    */
   private void tail(Map<String, Date> since) {
+    if (subscribers.isEmpty()) {
+      long now = System.nanoTime();
+      if (idleSince == 0) {
+        idleSince = now;
+      }
+      if (now - idleSince >= idleGrace.toNanos()) {
+        paused = true;
+        return;
+      }
+    } else {
+      idleSince = 0;
+      if (paused) {
+        // Someone watches again: from now on (what happened meanwhile is in the pages' data).
+        paused = false;
+        Date now = new Date();
+        since.replaceAll((collection, last) -> now);
+        delivered.clear();
+        floor = now;
+      }
+    }
+    polls.incrementAndGet();
     try {
       for (Map.Entry<String, Date> e : since.entrySet()) {
         String field = timeField(e.getKey());
@@ -306,6 +342,7 @@ public final class LiveFeed implements Managed {
                 .limit(2_000)) {
           Date t = doc.getDate(field);
           if (t == null
+              || (floor != null && t.before(floor))
               || seen.putIfAbsent(doc.get("_id") + "|" + t.getTime(), t.getTime()) != null) {
             continue;
           }
@@ -324,6 +361,17 @@ public final class LiveFeed implements Managed {
   }
 
   private final Map<String, Map<String, Long>> delivered = new HashMap<>();
+
+  private final Duration idleGrace;
+  private final AtomicLong polls = new AtomicLong();
+  private long idleSince;
+  private Date floor; // when polling resumed: older documents are not news to the new watcher
+  private boolean paused;
+
+  /** Polls of MongoDB so far by the fallback (0 with change streams). */
+  public long polls() {
+    return polls.get();
+  }
 
   static String timeField(String collection) {
     return switch (collection) {

@@ -90,6 +90,16 @@ final class PartitionLeases {
     }
   }
 
+  /**
+   * Partitions claimed since start (a free or expired lease taken): each claim may bring events
+   * another process, or this one before it lost the lease, left unprocessed.
+   */
+  long claims() {
+    return claims;
+  }
+
+  private volatile long claims;
+
   /** Other API processes are alive: their partitions' events reach this one only by polling. */
   boolean shared() {
     return liveMembers > 1;
@@ -156,6 +166,7 @@ final class PartitionLeases {
               p,
               d.get("owner") == null ? "free" : "expired");
           held.put(p, now.plus(TTL).minus(MARGIN));
+          claims++;
           mine++;
         }
       }

@@ -24,6 +24,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,8 +67,23 @@ public class WebhookInbox implements Managed {
   /** How often the poll runs while other API processes share the partitions. */
   static final Duration SHARED_POLL = Duration.ofMillis(250);
 
-  /** How often the poll runs while this process is the only one (a safety net, then). */
-  static final Duration ALONE_POLL = Duration.ofSeconds(2);
+  /**
+   * While this process is the only one, the poll reads MongoDB only when it has a reason: an event
+   * this process left waiting or failed is due again ({@link #retryAt}), or it claimed a partition
+   * (another process's or its own lost lease may have left events); otherwise once per this period,
+   * a safety net for an event stored but never queued (an accept whose insert failed part-way). On
+   * the embedded MongoDB-wire server every poll is a scan of {@code webhook_events} that holds the
+   * collection while the accepts and processed marks wait (72 ms at 15,000 events, issue 12), so a
+   * lone process no longer pays it every 2 s.
+   */
+  static final Duration ALONE_POLL = Duration.ofSeconds(30);
+
+  static final int RELAY_LIMIT = 1000;
+
+  /** Wall-clock times (ms) at which events this process left unprocessed are due again. */
+  private final PriorityBlockingQueue<Long> retryAt = new PriorityBlockingQueue<>();
+
+  private long claimsSwept;
 
   private final InboxRecords records;
   private final PartitionLeases leases;
@@ -296,7 +312,7 @@ public class WebhookInbox implements Managed {
     } catch (RuntimeException e) {
       for (int i = 0; i < docs.size(); i++) {
         String key = docs.get(i).getString("eventKey");
-        records.failed(key, e, applied.get(i).get());
+        failed(key, e, applied.get(i).get());
         partitions.finished(key);
       }
       LogContext.clear();
@@ -313,7 +329,7 @@ public class WebhookInbox implements Managed {
         processSafely(docs.get(i));
       } else if (d.failure() != null) {
         LogContext.event(key);
-        records.failed(key, d.failure(), applied.get(i).get());
+        failed(key, d.failure(), applied.get(i).get());
         partitions.finished(key);
         LogContext.clear();
       } else {
@@ -336,7 +352,7 @@ public class WebhookInbox implements Managed {
       processedCount.increment(marked.size());
     } catch (RuntimeException e) {
       for (String key : marked) {
-        records.failed(key, e, true);
+        failed(key, e, true);
       }
     } finally {
       marked.forEach(partitions::finished);
@@ -345,10 +361,33 @@ public class WebhookInbox implements Managed {
 
   private void pollIfDue() {
     long now = System.nanoTime();
-    if (leases.shared() || now - lastPoll >= ALONE_POLL.toNanos()) {
+    long claims = leases.claims();
+    boolean retryDue = false;
+    long wall = clock.millis();
+    for (Long at = retryAt.peek(); at != null && at <= wall; at = retryAt.peek()) {
+      retryAt.poll();
+      retryDue = true;
+    }
+    if (leases.shared()
+        || retryDue
+        || claims != claimsSwept
+        || lastPoll == 0
+        || now - lastPoll >= ALONE_POLL.toNanos()) {
       lastPoll = now;
+      claimsSwept = claims;
       relay();
     }
+  }
+
+  /** An event left unprocessed here is due again at this time: the lone process's poll looks. */
+  private void retryAt(Instant at) {
+    retryAt.add(at.toEpochMilli());
+  }
+
+  private void failed(String key, RuntimeException e, boolean effectsApplied) {
+    records.failed(key, e, effectsApplied);
+    // Not before the guard lets the poll queue it again (InboxPartitions.FINISHED_GUARD).
+    retryAt(clock.instant().plus(InboxPartitions.FINISHED_GUARD).plusSeconds(1));
   }
 
   /**
@@ -361,7 +400,16 @@ public class WebhookInbox implements Managed {
     return partitions.inFlight().size();
   }
 
+  /** Polls of webhook_events so far (tests: a lone process polls only with a reason). */
+  long relays() {
+    return relays.get();
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong relays =
+      new java.util.concurrent.atomic.AtomicLong();
+
   void relay() {
+    relays.incrementAndGet();
     try {
       partitions.prune();
       Date now = Date.from(clock.instant());
@@ -371,9 +419,14 @@ public class WebhookInbox implements Managed {
               Filters.ne("deadLetter", true),
               Filters.or(
                   Filters.exists("nextAttemptAt", false), Filters.lte("nextAttemptAt", now)));
+      int read = 0;
       for (Document event :
-          store.webhookEvents().find(due).sort(Sorts.ascending("receivedAt")).limit(1000)) {
+          store.webhookEvents().find(due).sort(Sorts.ascending("receivedAt")).limit(RELAY_LIMIT)) {
         submit(event);
+        read++;
+      }
+      if (read == RELAY_LIMIT) {
+        retryAt(clock.instant()); // more may be due: the next poll reads on
       }
     } catch (RuntimeException e) {
       LOG.warn("webhook relay sweep failed: {}", e.getMessage());
@@ -389,11 +442,11 @@ public class WebhookInbox implements Managed {
       String outcome = process(event.getString("kind"), inboxEvent);
       if (outcome == null) {
         // Waiting (a status for a message not stored yet): look again in a while.
+        Instant next = clock.instant().plusSeconds(10);
         store
             .webhookEvents()
-            .updateOne(
-                Filters.eq("eventKey", key),
-                Updates.set("nextAttemptAt", Date.from(clock.instant().plusSeconds(10))));
+            .updateOne(Filters.eq("eventKey", key), Updates.set("nextAttemptAt", Date.from(next)));
+        retryAt(next);
         return;
       }
       store
@@ -407,7 +460,7 @@ public class WebhookInbox implements Managed {
                   Updates.set("processedAt", Date.from(clock.instant()))));
       processedCount.increment();
     } catch (RuntimeException e) {
-      records.failed(key, e, applied.get());
+      failed(key, e, applied.get());
     } finally {
       partitions.finished(key);
       LogContext.clear();

@@ -296,6 +296,52 @@ class WebhookInboxTest {
         .until(() -> count(Filters.eq("outcome", "unknown_wamid")) == 1);
   }
 
+  @Test
+  void aLoneProcessPollsOnlyWithAReasonAndStillRetriesWhatItLeftWaiting() throws Exception {
+    mode.set(Mode.UP);
+    // Left by a process that crashed: the first poll after start takes it.
+    store
+        .webhookEvents()
+        .insertOne(
+            new Document("eventKey", "status:wamid.A:delivered")
+                .append("kind", MetaNotification.STATUS)
+                .append("partitionKey", "5511998765432")
+                .append("item", Document.parse(status("wamid.A", "delivered", "")))
+                .append("processed", false)
+                .append("attempts", 0)
+                .append("receivedAt", Date.from(t0)));
+    inbox.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
+    long afterStart = inbox.relays();
+
+    // Nothing left behind: a lone process does not scan webhook_events every few seconds.
+    Thread.sleep(1_500);
+    assertThat(inbox.relays()).isEqualTo(afterStart);
+
+    // A status for a message not stored yet waits 10 s (test clock); once due, the poll takes it.
+    inbox.accept(parse("\"statuses\":[" + status("wamid.LATE", "delivered", "") + "]"));
+    awaitSettled();
+    assertThat(count(Filters.exists("nextAttemptAt"))).isEqualTo(1);
+    store.upsertComposed("k-9", new Document("leadId", "L-1").append("status", "composed"));
+    store.markAccepted("k-9", "wamid.LATE", null, "text", t0);
+    Thread.sleep(600);
+    assertThat(count(Filters.eq("processed", true))).isEqualTo(1); // not due yet
+    now.set(now.get().plusSeconds(11));
+    inbox.leases().tick(); // the clock jumped past the leases' expiry: renew them first
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
+    assertThat(store.messageByWamid("wamid.LATE").getString("status")).isEqualTo("delivered");
+
+    // A failed event is retried once the guard against requeueing it has passed.
+    mode.set(Mode.UNAVAILABLE);
+    inbox.accept(parse("\"statuses\":[" + status("wamid.A", "failed", "") + "]"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.exists("lastError")) == 1);
+    awaitSettled();
+    mode.set(Mode.UP);
+    now.set(now.get().plus(InboxPartitions.FINISHED_GUARD).plusSeconds(2));
+    inbox.leases().tick();
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 3);
+  }
+
   /** Waits until nothing is queued or being processed (the race CI once lost: see above). */
   private void awaitSettled() {
     await().atMost(Duration.ofSeconds(5)).until(() -> inbox.inFlight() == 0);
