@@ -7,6 +7,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
@@ -506,8 +507,21 @@ public class LeadStore {
 
   /** Messages by wamid, in one query; wamids we never sent are absent from the map. */
   public Map<String, Document> messagesByWamid(Collection<String> wamids) {
+    return messagesByWamid(wamids, List.of());
+  }
+
+  /**
+   * Messages by wamid, in one query, with only these fields (all for none): the status path reads a
+   * dozen of a message's fields, and on the embedded MongoDB-wire server encoding whole messages
+   * (text, media, quality notes) was the largest part of its finds (issue 12).
+   */
+  public Map<String, Document> messagesByWamid(Collection<String> wamids, List<String> fields) {
     Map<String, Document> out = new HashMap<>();
-    for (Document d : messages().find(Filters.in("wamid", wamids))) {
+    var found = messages().find(Filters.in("wamid", wamids));
+    if (!fields.isEmpty()) {
+      found = found.projection(Projections.include(fields));
+    }
+    for (Document d : found) {
       out.put(d.getString("wamid"), d);
     }
     return out;
@@ -515,8 +529,17 @@ public class LeadStore {
 
   /** Contacts by lead id, in one query. */
   public Map<String, Document> contactsByLeadId(Collection<String> leadIds) {
+    return contactsByLeadId(leadIds, List.of());
+  }
+
+  /** Contacts by lead id, in one query, with only these fields (all for none). */
+  public Map<String, Document> contactsByLeadId(Collection<String> leadIds, List<String> fields) {
     Map<String, Document> out = new HashMap<>();
-    for (Document d : contacts().find(Filters.in("leadId", leadIds))) {
+    var found = contacts().find(Filters.in("leadId", leadIds));
+    if (!fields.isEmpty()) {
+      found = found.projection(Projections.include(fields));
+    }
+    for (Document d : found) {
       out.put(d.getString("leadId"), d);
     }
     return out;

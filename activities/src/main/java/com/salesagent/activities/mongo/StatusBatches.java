@@ -3,6 +3,7 @@ package com.salesagent.activities.mongo;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
@@ -89,7 +90,10 @@ public final class StatusBatches {
     // Another writer of one of these messages (its status on another partition or process) may
     // have set a lower status after ours: status follows the highest rank, set only while the
     // rank is still that one. Each writer checks after its own write, so the last one repairs.
-    for (Document d : messages.find(Filters.in("wamid", byWamid.keySet()))) {
+    for (Document d :
+        messages
+            .find(Filters.in("wamid", byWamid.keySet()))
+            .projection(Projections.include("wamid", "status", "statusRank"))) {
       Integer rank = d.getInteger("statusRank");
       Integer named = LeadStore.RANK.get(d.getString("status"));
       if (rank != null && named != null && named < rank) {

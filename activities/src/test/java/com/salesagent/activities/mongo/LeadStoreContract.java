@@ -51,6 +51,25 @@ abstract class LeadStoreContract {
   }
 
   @Test
+  void batchReadsReturnOnlyTheFieldsAskedFor() {
+    store.upsertComposed(
+        "k-9",
+        new Document("leadId", "L-2").append("text", "a long message").append("variantId", "v"));
+    store.markAccepted("k-9", "wamid.9", null, "text", t);
+    var messages =
+        store.messagesByWamid(
+            List.of("wamid.1", "wamid.9", "wamid.none"), List.of("wamid", "leadId", "variantId"));
+    assertThat(messages).containsOnlyKeys("wamid.1", "wamid.9");
+    assertThat(messages.get("wamid.9").getString("variantId")).isEqualTo("v");
+    assertThat(messages.get("wamid.9")).doesNotContainKeys("text", "status", "idempotencyKey");
+    assertThat(store.messagesByWamid(List.of("wamid.9")).get("wamid.9").getString("text"))
+        .isEqualTo("a long message");
+    var contacts = store.contactsByLeadId(List.of("L-1", "L-2"), List.of("leadId", "campaignId"));
+    assertThat(contacts.get("L-2").getString("campaignId")).isEqualTo("d");
+    assertThat(contacts.get("L-2")).doesNotContainKey("phone");
+  }
+
+  @Test
   void anUnknownWamidChangesNothing() {
     assertThat(store.applyStatus("wamid.unknown", "read", t, null, null)).isNull();
     assertThat(store.messages().countDocuments()).isEqualTo(1);

@@ -81,8 +81,9 @@ public final class LiveFeed implements Managed {
   /**
    * How long the polling fallback goes on after the last dashboard closed: a browser reconnecting
    * within it gets what it missed replayed; after it the feed stops reading MongoDB until someone
-   * watches again (then it starts from that moment). On the embedded MongoDB-wire server each poll
-   * scans four collections, every 500 ms, and that cost grows with them (issue 12).
+   * watches again (then it starts from that moment). It starts so, before anyone has watched. On
+   * the embedded MongoDB-wire server each poll scans four collections, every 500 ms, and that cost
+   * grows with them (issue 12).
    */
   public static final Duration IDLE_GRACE = Duration.ofSeconds(60);
 
@@ -309,7 +310,11 @@ public final class LiveFeed implements Managed {
    * and skips what it has delivered (by id and time, so a message's later status still counts).
    */
   private void tail(Map<String, Date> since) {
+    boolean deliver = true;
     if (subscribers.isEmpty()) {
+      if (paused) {
+        return;
+      }
       long now = System.nanoTime();
       if (idleSince == 0) {
         idleSince = now;
@@ -323,10 +328,12 @@ public final class LiveFeed implements Managed {
       if (paused) {
         // Someone watches again: from now on (what happened meanwhile is in the pages' data).
         paused = false;
+        // This pass only notes what is stored already (within the overlap), so a writer that
+        // stamped its document before this moment and commits after is still news.
         Date now = new Date();
         since.replaceAll((collection, last) -> now);
         delivered.clear();
-        floor = now;
+        deliver = false;
       }
     }
     polls.incrementAndGet();
@@ -342,9 +349,11 @@ public final class LiveFeed implements Managed {
                 .limit(2_000)) {
           Date t = doc.getDate(field);
           if (t == null
-              || (floor != null && t.before(floor))
               || seen.putIfAbsent(doc.get("_id") + "|" + t.getTime(), t.getTime()) != null) {
             continue;
+          }
+          if (!deliver) {
+            continue; // known before the watcher came: not news to it (last stays: now)
           }
           if (t.after(last)) {
             last = t;
@@ -365,8 +374,8 @@ public final class LiveFeed implements Managed {
   private final Duration idleGrace;
   private final AtomicLong polls = new AtomicLong();
   private long idleSince;
-  private Date floor; // when polling resumed: older documents are not news to the new watcher
-  private boolean paused;
+  // Nobody has watched yet: nothing to tail (a browser of an earlier process replays nothing).
+  private boolean paused = true;
 
   /** Polls of MongoDB so far by the fallback (0 with change streams). */
   public long polls() {

@@ -209,11 +209,28 @@ final class StatusProcessor {
    * #process}, one at a time: its entry is null. A MongoDB failure is thrown: nothing is marked
    * applied, the sweep relays every event of the batch.
    */
+  /** What the batch reads of a message ({@link #signalFor}, {@link #wasAmbiguous} included). */
+  static final List<String> MESSAGE_FIELDS =
+      List.of(
+          "wamid",
+          "leadId",
+          "campaignId",
+          "variantId",
+          "idempotencyKey",
+          "status",
+          "statusRank",
+          LeadStore.AMBIGUOUS,
+          "unknown",
+          "reconciledBy");
+
+  /** What the batch reads of a contact. */
+  static final List<String> CONTACT_FIELDS = List.of("leadId", "segment", "funnel");
+
   List<Done> processBatch(List<InboxEvent> events) {
     List<Done> out = new ArrayList<>(java.util.Collections.nCopies(events.size(), null));
     Set<String> wamids = new LinkedHashSet<>();
     events.forEach(e -> wamids.add(e.item().getString("id")));
-    Map<String, Document> messages = store.messagesByWamid(wamids);
+    Map<String, Document> messages = store.messagesByWamid(wamids, MESSAGE_FIELDS);
     List<Integer> found = new ArrayList<>();
     List<StatusBatches.Update> updates = new ArrayList<>();
     Set<String> leadIds = new LinkedHashSet<>();
@@ -240,7 +257,8 @@ final class StatusProcessor {
       return out;
     }
     batches.apply(updates, messages);
-    Map<String, Document> contacts = leadIds.isEmpty() ? Map.of() : store.contactsByLeadId(leadIds);
+    Map<String, Document> contacts =
+        leadIds.isEmpty() ? Map.of() : store.contactsByLeadId(leadIds, CONTACT_FIELDS);
     List<Document> timeline = new ArrayList<>();
     List<CountedOnce.Count> counts = new ArrayList<>();
     for (int i : found) {
