@@ -45,7 +45,8 @@ final class SlowFollowUps {
 
   private static void print(List<HistoryEvent> events) {
     // The follow-up's timer: the last one started before the last send was scheduled (Send, or
-    // ComposeAndSend since version 1 of compose-and-send).
+    // ComposeAndSend since version 1 of compose-and-send, ComposeAndSendInSegment since the segment
+    // is matched again inside the send's activity).
     int lastSend = -1;
     for (int i = 0; i < events.size(); i++) {
       HistoryEvent e = events.get(i);
@@ -53,7 +54,7 @@ final class SlowFollowUps {
           && e.getActivityTaskScheduledEventAttributes()
               .getActivityType()
               .getName()
-              .matches("Send|ComposeAndSend")) {
+              .matches("Send|ComposeAndSend\\w*")) {
         lastSend = i;
       }
     }
