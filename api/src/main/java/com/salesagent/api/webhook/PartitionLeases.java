@@ -82,11 +82,19 @@ final class PartitionLeases {
 
   /**
    * The first claim, for a process that has not ticked yet: made on first use rather than when the
-   * inbox is built, because the embedded MongoDB starts after the API's objects are wired.
+   * inbox is built, because the embedded MongoDB starts after the API's objects are wired. Once
+   * made, it takes no lock: every webhook accept calls it, and the heartbeat ({@link #tick}, a
+   * dozen MongoDB round trips under the same lock every 3 s) made each accept wait for it, up to a
+   * second under load (issue 12; JFR monitor events).
    */
-  synchronized void tickIfNeverTicked() {
-    if (!ticked) {
-      tick();
+  void tickIfNeverTicked() {
+    if (ticked) {
+      return;
+    }
+    synchronized (this) {
+      if (!ticked) {
+        tick();
+      }
     }
   }
 

@@ -117,6 +117,18 @@ class WebhookLeasesTest {
   }
 
   @Test
+  void anAcceptNeverWaitsForTheHeartbeatOnceTheFirstClaimIsMade() throws Exception {
+    PartitionLeases leases = new PartitionLeases(MONGO.database(), 8, java.time.Clock.systemUTC());
+    leases.tickIfNeverTicked(); // the first claim
+    // A heartbeat in progress holds the leases' lock (tick is synchronized on them).
+    synchronized (leases) {
+      java.util.concurrent.CompletableFuture<Void> accept =
+          java.util.concurrent.CompletableFuture.runAsync(leases::tickIfNeverTicked);
+      assertThat(accept).succeedsWithin(java.time.Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
   void buildingAnInboxClaimsNothingUntilItStartsOrAccepts() throws Exception {
     a.stop(); // gives its partitions back: free for the next process to claim
     b.stop();
