@@ -406,12 +406,7 @@ class DashboardApplicationTest {
       String leadId = "tail-" + UUID.randomUUID();
 
       long start = System.nanoTime();
-      db.getCollection("feedback")
-          .insertOne(
-              new Document("leadId", leadId)
-                  .append("text", "<script>alert('x')</script> not now")
-                  .append("intent", "not_now")
-                  .append("storedAt", new Date()));
+      storeReply(db, leadId, "<script>alert('x')</script> not now", "not_now", new Date());
 
       LiveFeed.Event e = q.poll(1, TimeUnit.SECONDS);
       while (e != null && !e.data().contains(leadId)) {
@@ -432,12 +427,7 @@ class DashboardApplicationTest {
 
       // A writer that stamped its document before a later one committed first is still seen.
       String late = "tail-late-" + UUID.randomUUID();
-      db.getCollection("feedback")
-          .insertOne(
-              new Document("leadId", late)
-                  .append("text", "late")
-                  .append("intent", "interested")
-                  .append("storedAt", new Date(System.currentTimeMillis() - 1_000)));
+      storeReply(db, late, "late", "interested", new Date(System.currentTimeMillis() - 1_000));
       LiveFeed.Event lateEvent = q.poll(1, TimeUnit.SECONDS);
       while (lateEvent != null && !lateEvent.data().contains(late)) {
         lateEvent = q.poll(1, TimeUnit.SECONDS);
@@ -452,6 +442,17 @@ class DashboardApplicationTest {
     }
   }
 
+  /** A reply as the inbox stores it, for the feed to find by its store time. */
+  private static void storeReply(
+      MongoDatabase db, String leadId, String text, String intent, Date storedAt) {
+    db.getCollection("feedback")
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("text", text)
+                .append("intent", intent)
+                .append("storedAt", storedAt));
+  }
+
   @Test
   void thePollingFeedStopsReadingMongoDbWhileNobodyWatchesAndStartsFromNowWhenSomeoneDoes()
       throws Exception {
@@ -464,12 +465,7 @@ class DashboardApplicationTest {
       assertThat(polling.polls()).as("no polls before anyone watches").isZero();
 
       String before = "idle-" + UUID.randomUUID();
-      db.getCollection("feedback")
-          .insertOne(
-              new Document("leadId", before)
-                  .append("text", "meanwhile")
-                  .append("intent", "interested")
-                  .append("storedAt", new Date()));
+      storeReply(db, before, "meanwhile", "interested", new Date());
       Thread.sleep(20);
       BlockingQueue<LiveFeed.Event> q = polling.subscribe();
       assertThat(q.poll(1, TimeUnit.SECONDS).event()).isEqualTo("counters");
@@ -477,12 +473,7 @@ class DashboardApplicationTest {
           .atMost(Duration.ofSeconds(2))
           .until(() -> polling.polls() > 0);
       String after = "watched-" + UUID.randomUUID();
-      db.getCollection("feedback")
-          .insertOne(
-              new Document("leadId", after)
-                  .append("text", "now")
-                  .append("intent", "interested")
-                  .append("storedAt", new Date()));
+      storeReply(db, after, "now", "interested", new Date());
       LiveFeed.Event e = q.poll(2, TimeUnit.SECONDS);
       List<String> seen = new ArrayList<>();
       while (e != null && !e.data().contains(after)) {

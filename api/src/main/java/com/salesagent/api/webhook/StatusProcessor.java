@@ -226,9 +226,6 @@ final class StatusProcessor {
   /** What the batch reads of a contact. */
   static final List<String> CONTACT_FIELDS = List.of("leadId", "segment", "funnel");
 
-  /** Leads of one batch signalled at once, at most (across all partitions). */
-  static final int SIGNAL_THREADS = 16;
-
   List<Done> processBatch(List<InboxEvent> events) {
     List<Done> out =
         java.util.Collections.synchronizedList(
@@ -342,82 +339,7 @@ final class StatusProcessor {
         out.set(i, new Done(null, failure));
       }
     }
-    List<Runnable> perLead = new ArrayList<>();
-    byLead.forEach(
-        (leadId, indexes) ->
-            perLead.add(
-                () -> {
-                  try {
-                    signalLead(leadId, indexes, signals, out);
-                  } finally {
-                    LogContext.clear();
-                  }
-                }));
-    runAll(perLead);
-  }
-
-  /** Threads that signal the leads of one batch together (a lead's own signals stay in order). */
-  private static final java.util.concurrent.ExecutorService SIGNALLERS =
-      java.util.concurrent.Executors.newFixedThreadPool(
-          SIGNAL_THREADS,
-          r -> {
-            Thread t = new Thread(r, "webhook-signal");
-            t.setDaemon(true);
-            return t;
-          });
-
-  /**
-   * Runs each lead's signals, several leads at once, and returns when all are done: a batch's leads
-   * are independent, and one signal is a round trip to Temporal (tens of ms under load), so a batch
-   * with reads of eight leads no longer waits eight round trips (issue 12). The next batch of the
-   * partition starts after this one, so each lead's order holds.
-   */
-  private static void runAll(List<Runnable> tasks) {
-    if (tasks.size() == 1) {
-      tasks.get(0).run();
-      return;
-    }
-    List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-    for (Runnable task : tasks) {
-      running.add(SIGNALLERS.submit(task));
-    }
-    for (java.util.concurrent.Future<?> f : running) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while signalling", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
-      }
-    }
-  }
-
-  private void signalLead(
-      String leadId,
-      List<Integer> indexes,
-      Map<Integer, MessageStatusSignal> signals,
-      List<Done> out) {
-    LogContext.lead(leadId);
-    for (int from = 0; from < indexes.size(); from += MAX_PER_SIGNAL) {
-      List<Integer> part = indexes.subList(from, Math.min(indexes.size(), from + MAX_PER_SIGNAL));
-      List<MessageStatusSignal> list = new ArrayList<>();
-      part.forEach(i -> list.add(signals.get(i)));
-      Done done;
-      try {
-        done =
-            new Done(
-                list.size() == 1
-                    ? signaller.status(leadId, list.get(0))
-                    : signaller.statuses(leadId, list),
-                null);
-      } catch (RuntimeException failure) {
-        done = new Done(null, failure);
-      }
-      for (int i : part) {
-        out.set(i, done);
-      }
-    }
+    BatchSignals.sendAll(signaller, byLead, signals, out);
   }
 
   /**

@@ -24,7 +24,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,29 +66,14 @@ public class WebhookInbox implements Managed {
   /** How often the poll runs while other API processes share the partitions. */
   static final Duration SHARED_POLL = Duration.ofMillis(250);
 
-  /**
-   * While this process is the only one, the poll reads MongoDB only when it has a reason: an event
-   * this process left waiting or failed is due again ({@link #retryAt}), or it claimed a partition
-   * (another process's or its own lost lease may have left events); otherwise once per this period,
-   * a safety net for an event stored but never queued (an accept whose insert failed part-way). On
-   * the embedded MongoDB-wire server every poll is a scan of {@code webhook_events} that holds the
-   * collection while the accepts and processed marks wait (72 ms at 15,000 events, issue 12), so a
-   * lone process no longer pays it every 2 s.
-   */
-  static final Duration ALONE_POLL = Duration.ofSeconds(30);
-
   static final int RELAY_LIMIT = 1000;
 
-  /** Wall-clock times (ms) at which events this process left unprocessed are due again. */
-  private final PriorityBlockingQueue<Long> retryAt = new PriorityBlockingQueue<>();
-
-  private long claimsSwept;
+  private final InboxPoll poll = new InboxPoll();
 
   private final InboxRecords records;
   private final PartitionLeases leases;
   private final InboxPartitions partitions;
   private ScheduledExecutorService sweeper;
-  private long lastPoll;
 
   /** Events this process marked processed (sales_agent_webhook_inbox_processed_total). */
   public static final String PROCESSED_METRIC = "sales_agent.webhook.inbox.processed";
@@ -186,8 +170,8 @@ public class WebhookInbox implements Managed {
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "webhook-sweeper"));
     long renew = PartitionLeases.RENEW_EVERY.toMillis();
     sweeper.scheduleWithFixedDelay(leases::tick, renew, renew, TimeUnit.MILLISECONDS);
-    long poll = SHARED_POLL.toMillis();
-    sweeper.scheduleWithFixedDelay(this::pollIfDue, poll, poll, TimeUnit.MILLISECONDS);
+    long every = SHARED_POLL.toMillis();
+    sweeper.scheduleWithFixedDelay(this::pollIfDue, every, every, TimeUnit.MILLISECONDS);
     sweeper.scheduleWithFixedDelay(this::dropExpiredPayloads, 1, 60, TimeUnit.MINUTES);
   }
 
@@ -360,28 +344,14 @@ public class WebhookInbox implements Managed {
   }
 
   private void pollIfDue() {
-    long now = System.nanoTime();
-    long claims = leases.claims();
-    boolean retryDue = false;
-    long wall = clock.millis();
-    for (Long at = retryAt.peek(); at != null && at <= wall; at = retryAt.peek()) {
-      retryAt.poll();
-      retryDue = true;
-    }
-    if (leases.shared()
-        || retryDue
-        || claims != claimsSwept
-        || lastPoll == 0
-        || now - lastPoll >= ALONE_POLL.toNanos()) {
-      lastPoll = now;
-      claimsSwept = claims;
+    if (poll.due(leases.shared(), leases.claims(), clock.millis(), System.nanoTime())) {
       relay();
     }
   }
 
   /** An event left unprocessed here is due again at this time: the lone process's poll looks. */
   private void retryAt(Instant at) {
-    retryAt.add(at.toEpochMilli());
+    poll.retryAt(at);
   }
 
   private void failed(String key, RuntimeException e, boolean effectsApplied) {
