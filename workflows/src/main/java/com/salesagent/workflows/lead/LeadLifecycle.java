@@ -40,6 +40,12 @@ final class LeadLifecycle implements LeadWorkflow {
   /** Version 1: the first steps overlap (see beginOverlapped); research on TaskQueues.RESEARCH. */
   static final String OVERLAPPED_FIRST_STEPS = "overlapped-first-steps";
 
+  /**
+   * Version 1: the lead's own MongoDB steps (LeadActivities: records, stage, profile, policy,
+   * variant) run as local activities, inside the workflow task that asks for them (see LeadStubs).
+   */
+  static final String LOCAL_LEAD_STEPS = "local-lead-steps";
+
   /** People's messages waiting to go out at once, at most (more are dropped: a runaway client). */
   static final int MAX_PENDING_REPLIES = 20;
 
@@ -67,7 +73,10 @@ final class LeadLifecycle implements LeadWorkflow {
       run.leadId = input.leadId();
       run.campaignId = input.campaignId();
     }
-    stubs = new LeadStubs();
+    stubs =
+        new LeadStubs(
+            Workflow.getVersion(LOCAL_LEAD_STEPS, Workflow.DEFAULT_VERSION, 1)
+                != Workflow.DEFAULT_VERSION);
     stages = new Stages(run, stubs.leads);
     waits = new Waits(run, stages, continueAsNewAfterEvents);
     approvals = new Approvals(run, stages, waits, stubs.leads);

@@ -2,16 +2,42 @@ package com.salesagent.workflows.lead;
 
 import com.salesagent.temporal.TaskQueues;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /** The activity stubs of the lead lifecycle, each with the timeouts and retries its work needs. */
 final class LeadStubs {
-  final LeadActivities leads =
-      Workflow.newActivityStub(
-          LeadActivities.class,
-          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+  /**
+   * The lead's own MongoDB steps (timeline records, stage, profile, policy, segment and variant): a
+   * few reads and writes each. As local activities (version 1 of "local-lead-steps") they run
+   * inside the workflow task that asks for them, recorded as markers: no activity task, no new
+   * workflow task per step (before the first message 9 activities and 8 workflow tasks became 2
+   * activities and 3 workflow tasks). Retried as before (30 s an attempt, no limit), by the worker
+   * that runs the workflow; a worker that dies mid-step runs it again, as a retried activity would.
+   */
+  final LeadActivities leads;
+
+  /** Runs recorded before "local-lead-steps" keep scheduling these steps as activity tasks. */
+  LeadStubs(boolean localLeadSteps) {
+    leads =
+        localLeadSteps
+            ? Workflow.newLocalActivityStub(
+                LeadActivities.class,
+                LocalActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(30))
+                    .setRetryOptions(
+                        RetryOptions.newBuilder()
+                            .setMaximumInterval(Duration.ofSeconds(30))
+                            .build())
+                    .build())
+            : Workflow.newActivityStub(
+                LeadActivities.class,
+                ActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(30))
+                    .build());
+  }
 
   /** Hand-offs: a few MongoDB reads and writes and an outbox insert, retried as they are. */
   final HandOffActivities handOffs =

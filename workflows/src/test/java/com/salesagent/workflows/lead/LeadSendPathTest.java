@@ -71,6 +71,58 @@ class LeadSendPathTest {
     assertThat(h.fake.sends.get(1).request().step()).isEqualTo(1);
   }
 
+  // ---- the lead's own MongoDB steps as local activities ("local-lead-steps" version 1)
+
+  @Test
+  void aNewLeadReachesItsFirstMessageWithTwoActivityTasksAndThreeWorkflowTasks() {
+    h.start();
+    h.sends(1);
+    h.until("parked", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+
+    List<HistoryEvent> events = h.history();
+    int sent = -1;
+    for (int i = 0; i < events.size() && sent < 0; i++) {
+      HistoryEvent e = events.get(i);
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+          && e.getActivityTaskScheduledEventAttributes()
+              .getActivityType()
+              .getName()
+              .equals("ComposeAndSendInSegment")) {
+        sent = i;
+      }
+    }
+    assertThat(sent).as("the first message was scheduled").isPositive();
+    List<HistoryEvent> before = events.subList(0, sent);
+    // Only the research (its own queue) is an activity task before the first message; the
+    // records, profile, policy and variant ran inside the workflow tasks, recorded as markers.
+    assertThat(
+            before.stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+                .toList())
+        .containsExactly("Research");
+    assertThat(
+            before.stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+                .count())
+        .as("workflow tasks up to the first message")
+        .isLessThanOrEqualTo(2);
+    assertThat(
+            before.stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+                .filter(
+                    e ->
+                        e.getMarkerRecordedEventAttributes()
+                            .getMarkerName()
+                            .equals("LocalActivity"))
+                .count())
+        .as("records, profile, policy and the variant as local activities")
+        .isGreaterThanOrEqualTo(5);
+    // What they wrote is all there, in order.
+    assertThat(h.fake.events.stream().map(LeadEvent::type).filter(t -> t != null).toList())
+        .startsWith("research_started", "researched", "variant_assigned");
+  }
+
   @Test
   void aVariantSwitchedOffInTheStoreBeforeItsSignalArrivesNeverGoesOut() {
     h.fake.disabledVariants.add("v-scaling");
@@ -395,9 +447,13 @@ class LeadSendPathTest {
     h.env.sleep(Duration.ofHours(4).minusSeconds(3));
 
     h.current().approval(new ApprovalDecision(key, "reject", "maria"));
-    // Refused whether the first decision is still being applied or already was.
+    // Refused whether the first decision is still being applied (the validator), already was, or
+    // the lead's workflow has ended with it (its records run inside the same workflow task): the
+    // API answers 409 for both (WorkflowExceptionMapper).
     assertThatThrownBy(() -> h.current().approval(new ApprovalDecision(key, "approve", "joão")))
-        .isInstanceOf(io.temporal.client.WorkflowUpdateException.class);
+        .isInstanceOfAny(
+            io.temporal.client.WorkflowUpdateException.class,
+            io.temporal.client.WorkflowNotFoundException.class);
 
     LeadState state = h.result();
     assertThat(state.stage()).isEqualTo(Stage.STOPPED);

@@ -141,7 +141,9 @@ class LeadWorkflowTest {
 
   /**
    * Enrol -> first send: research, the research_started record and profile then policy run at once
-   * (version 1 of "overlapped-first-steps"); the timeline still reads in order.
+   * (version 1 of "overlapped-first-steps"); the record, profile and policy as local activities
+   * inside the first workflow task ("local-lead-steps"), while research is an activity task on its
+   * queue; the timeline still reads in order.
    */
   @Test
   void theFirstStepsOverlapAndTheTimelineKeepsItsOrder() {
@@ -158,7 +160,17 @@ class LeadWorkflowTest {
             events.subList(0, firstCompleted).stream()
                 .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
                 .map(LeadWorkflowTest::type))
-        .containsExactly("Record", "Research", "Profile");
+        .containsExactly("Research");
+    assertThat(
+            events.subList(0, firstCompleted).stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+                .filter(
+                    e ->
+                        e.getMarkerRecordedEventAttributes()
+                            .getMarkerName()
+                            .equals("LocalActivity")))
+        .as("research_started, profile and policy while the research runs")
+        .hasSizeGreaterThanOrEqualTo(3);
     assertThat(fake.events.stream().map(LeadEvent::type).filter(t -> t != null).limit(3))
         .containsExactly("research_started", "researched", "variant_assigned");
     assertThat(fake.events.get(1).segment()).isEqualTo("smb");

@@ -394,6 +394,15 @@ final class LifecycleHistories {
           h.result();
         });
     SCENARIOS.put(
+        "local-lead-steps",
+        h -> {
+          h.start();
+          h.sends(1);
+          h.env.sleep(Duration.ofHours(72).plusMinutes(1));
+          h.sends(2);
+          reply(h, 1);
+        });
+    SCENARIOS.put(
         "continued-as-new",
         h -> {
           h.start();
