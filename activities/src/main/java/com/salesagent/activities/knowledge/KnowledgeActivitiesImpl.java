@@ -109,7 +109,9 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     }
     String intent = reply.getString("intent");
     String stage = ConversationStage.of(intent, text);
-    List<Scored> ranked = rank(text, entries);
+    float[] query = embed.apply(List.of(text)).get(0);
+    List<Scored> ranked = rank(query, entries);
+    LeadContext context = LeadContext.of(db, leadId, query);
     Scored best = preferred(ranked, stage);
     Document booking =
         entries.stream()
@@ -122,7 +124,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       cited.add(best);
     } else if (!ConversationStage.PROPOSE_MEETING.equals(stage) || booking == null) {
       return store(
-          new Draft(draftId, leadId, replyMessageId, stage, null, best.score()),
+          new Draft(draftId, leadId, replyMessageId, stage, null, best.score(), context),
           ranked.subList(0, Math.min(3, ranked.size())),
           "no entry answers it closely enough",
           null);
@@ -143,7 +145,8 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             answer.toString(),
             cited.get(0).entry() == booking && best.score() < MIN_SCORE
                 ? score(ranked, booking)
-                : best.score());
+                : best.score(),
+            context);
     DraftWriter w = writer;
     if (w == null) {
       return store(draft, cited, null, null);
@@ -158,7 +161,8 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       String replyMessageId,
       String stage,
       String text,
-      double score) {}
+      double score,
+      LeadContext context) {}
 
   /**
    * The best entry for the stage: the kinds that fit it get a small lift (0.03 per place in {@link
@@ -203,7 +207,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       }
     }
     DraftWriter.Written result =
-        w.write(draft.stage(), given, conversation(leadId, replyText), language);
+        w.write(draft.stage(), given, draft.context(), conversation(leadId, replyText), language);
     Document audit =
         new Document("model", w.label())
             .append("promptHash", result.promptHash())
@@ -211,7 +215,9 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     if (result.text() == null) {
       return audit.append("rejected", result.failure());
     }
-    List<String> texts = given.stream().map(e -> e.getString("text")).toList();
+    // What a statement may rest on: the entries, and the research sentences the provider was given.
+    List<String> texts = new ArrayList<>(given.stream().map(e -> e.getString("text")).toList());
+    texts.addAll(draft.context().researchTexts());
     DraftGate.Verdict verdict = DraftGate.check(result.text(), texts, replyText, embed);
     audit.append(
         "gate",
@@ -242,7 +248,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
   }
 
   /** Every entry with its best chunk's similarity to the reply, best first. */
-  private List<Scored> rank(String reply, List<Document> entries) {
+  private List<Scored> rank(float[] query, List<Document> entries) {
     List<String> chunks = new ArrayList<>();
     List<Document> owners = new ArrayList<>();
     for (Document e : entries) {
@@ -255,7 +261,6 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       }
     }
     List<float[]> vectors = cache.embedAll(Embeddings.MODEL, chunks, embed);
-    float[] query = embed.apply(List.of(reply)).get(0);
     Map<Object, Scored> best = new LinkedHashMap<>();
     for (int i = 0; i < chunks.size(); i++) {
       double s = Embeddings.cosine(query, vectors.get(i));
@@ -283,7 +288,11 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       double score,
       List<Scored> cited,
       String why) {
-    return store(new Draft(draftId, leadId, replyMessageId, null, text, score), cited, why, null);
+    return store(
+        new Draft(draftId, leadId, replyMessageId, null, text, score, LeadContext.NONE),
+        cited,
+        why,
+        null);
   }
 
   private DraftedAnswer store(Draft d, List<Scored> cited, String why, Document llm) {
@@ -311,6 +320,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .append("score", Math.round(score * 1000) / 1000.0)
             .append("citations", citations)
             .append("stage", d.stage())
+            .append("context", d.context().isEmpty() ? null : d.context().toDocument())
             .append("offlineText", llmWrote ? d.text() : null)
             .append("llm", llm == null ? null : new Document(llm).append("text", null))
             .append("composer", llmWrote ? "llm:" + llm.getString("model") : COMPOSER)

@@ -51,7 +51,11 @@ public class Retriever {
   }
 
   public List<Hit> topK(String leadId, String query, int k) {
-    float[] q = embeddings.embed(query);
+    return topK(leadId, embeddings.embed(query), k);
+  }
+
+  /** {@link #topK(String, String, int)} for a query already embedded (the same model). */
+  public List<Hit> topK(String leadId, float[] q, int k) {
     if (vectorSearch.getAsBoolean()) {
       try {
         List<Hit> hits = vectorSearch(leadId, q, k);

@@ -223,6 +223,96 @@ class KnowledgeActivitiesTest {
         .contains("Answer the lead's question");
   }
 
+  /** The lead's research: chunks of one run with their embeddings, as research stores them. */
+  private void research(String leadId, String... sentences) {
+    List<float[]> vectors = EMBEDDINGS.embedAll(List.of(sentences));
+    var results = MONGO.database().getCollection(Collections.RESEARCH_RESULTS);
+    for (int i = 0; i < sentences.length; i++) {
+      List<Double> vector = new java.util.ArrayList<>();
+      for (float f : vectors.get(i)) {
+        vector.add((double) f);
+      }
+      results.insertOne(
+          new Document("leadId", leadId)
+              .append("runId", "run-1")
+              .append("seq", i)
+              .append("source", "website")
+              .append("text", sentences[i])
+              .append("embedding", vector)
+              .append("model", Embeddings.MODEL)
+              .append("createdAt", new java.util.Date()));
+    }
+  }
+
+  /**
+   * The provider writes knowing the lead: its persona's attributes and the research sentence
+   * nearest the reply are in the prompt (never its name or phone), the gate accepts a statement
+   * drawn from that research (the number 40), and the draft keeps what it was given for the person
+   * who sends it. The same answer for a lead without that research is refused (the 40 rests on
+   * nothing).
+   */
+  @Test
+  void aProviderDraftsKnowingThePersonaAndTheResearchNearestTheReply() {
+    List<String> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String written =
+        "Thanks! As you are hiring 40 support agents this quarter, note that our plans are priced"
+            + " per active lead each month, and your first campaign of up to 100 leads is free to"
+            + " try. Pick a time for a call here: https://example.com/book";
+    String question = "We are growing our support team fast. How much does it cost per month?";
+    reply("K-9", "m-9", question, "interested", "en");
+    MONGO
+        .database()
+        .getCollection(Collections.CONTACTS)
+        .updateOne(
+            new Document("leadId", "K-9"),
+            new Document(
+                "$set", new Document("name", "Ana Souza").append("phone", "+5511999990000")));
+    MONGO
+        .database()
+        .getCollection(Collections.PERSONAS)
+        .insertOne(
+            new Document("leadId", "K-9")
+                .append("name", "Ana Souza")
+                .append("industry", "saas")
+                .append("seniority", "vp")
+                .append("function", "operations")
+                .append("topics", List.of("scaling_challenges")));
+    research(
+        "K-9",
+        "Acme Corp is hiring 40 support agents this quarter to keep up with customer growth.",
+        "The company was founded in Porto and sells accounting software.",
+        "Its chief executive enjoys sailing on weekends.");
+
+    writing(written, prompts).draftAnswer("K-9", "m-9");
+
+    assertThat(prompts.get(0))
+        .contains("<lead>")
+        .contains("industry=saas")
+        .contains("seniority=vp")
+        .contains("topics=scaling_challenges")
+        .contains("Research (website): Acme Corp is hiring 40 support agents")
+        .doesNotContain("Ana Souza")
+        .doesNotContain("999990000")
+        .doesNotContain("sailing");
+    Document stored = draft("K-9:m-9");
+    assertThat(stored.getString("composer")).isEqualTo("llm:stub/model");
+    assertThat(stored.getString("text")).isEqualTo(written);
+    Document context = stored.get("context", Document.class);
+    assertThat(context.get("persona", Document.class).getString("industry")).isEqualTo("saas");
+    assertThat(context.get("persona", Document.class)).doesNotContainKey("name");
+    List<Document> sentences = context.getList("research", Document.class);
+    assertThat(sentences.get(0).getString("text")).startsWith("Acme Corp is hiring 40");
+    assertThat(sentences.get(0).getDouble("score"))
+        .isGreaterThanOrEqualTo(LeadContext.MIN_RESEARCH_SCORE);
+
+    reply("K-10", "m-10", question, "interested", "en");
+    writing(written, new java.util.ArrayList<>()).draftAnswer("K-10", "m-10");
+    Document unsupported = draft("K-10:m-10");
+    assertThat(unsupported.getString("composer")).isEqualTo("knowledge-base-offline");
+    assertThat(unsupported.get("llm", Document.class).getString("rejected")).contains("[40]");
+    assertThat(unsupported.get("context")).as("nothing known of this lead").isNull();
+  }
+
   @Test
   void aProvidersAnswerThatGoesBeyondTheEntriesIsRejectedWithTheReason() {
     record Case(String answer, String why) {}
