@@ -1,5 +1,6 @@
-/* The Hand-offs queue: interested leads, the sales rep who holds each, the SLA clock, and a Take
- * button (the rep takes the lead: the SLA is met). Unassigned leads come first. */
+/* The Hand-offs queue: interested leads, the sales rep who holds each, the SLA clock, the
+ * conversation so far (opened under the row), and a Take button (the rep takes the lead: the SLA is
+ * met). Unassigned leads come first. */
 import { $, h, clear, str, fmtDateTime, leadLink, toast, reportError } from './util.js';
 import { api } from './api.js';
 import { session } from './state.js';
@@ -34,6 +35,38 @@ function take(row, button) {
     .catch((e) => { button.disabled = false; reportError(e); });
 }
 
+/** Leads whose conversation is open: a refresh of the queue opens them again, up to date. */
+const openConversations = new Set();
+
+/** The conversation so far, in a row under the lead's (opened and closed by its button). */
+function toggleConversation(row, tr, button) {
+  const next = tr.nextElementSibling;
+  if (next && next.classList.contains('handoff-conversation')) {
+    next.remove();
+    openConversations.delete(String(row.leadId));
+    button.textContent = 'Conversation';
+    return;
+  }
+  openConversations.add(String(row.leadId));
+  showConversation(row, tr, button);
+}
+
+function showConversation(row, tr, button) {
+  button.disabled = true;
+  api('/api/handoffs/' + encodeURIComponent(String(row.leadId)) + '/conversation').then((d) => {
+    button.disabled = false;
+    if (!tr.isConnected || !openConversations.has(String(row.leadId))) return;
+    const said = d && Array.isArray(d.messages) ? d.messages : [];
+    const list = h('ol', { class: 'conversation' }, said.map((m) => h('li', { class: 'said-' + String(m.from).replace(/[^a-z]/g, '') }, [
+      h('span', { class: 'meta', text: (m.from === 'person' ? str(m.by || 'a person') : str(m.from)) + ' · ' + (m.at ? fmtDateTime(m.at) : '–') + ': ' }),
+      h('span', { class: 'text', text: str(m.text) })
+    ])));
+    const cell = h('td', { colspan: 7 }, said.length ? list : h('span', { class: 'muted', text: 'Nothing said yet.' }));
+    tr.after(h('tr', { class: 'handoff-conversation', 'data-conversation': str(row.leadId) }, cell));
+    button.textContent = 'Hide';
+  }).catch((e) => { button.disabled = false; reportError(e); });
+}
+
 function renderHandOffs(d) {
   const rows = Array.isArray(d.handoffs) ? d.handoffs : [];
   const body = clear($('handoffs-table').querySelector('tbody'));
@@ -43,14 +76,18 @@ function renderHandOffs(d) {
     const acted = r.stage === 'in_conversation';
     const button = h('button', { type: 'button', class: 'secondary small', 'data-take': str(r.leadId), text: 'Take' });
     button.addEventListener('click', () => take(r, button));
-    body.appendChild(h('tr', { 'data-lead': str(r.leadId), class: r.overdue ? 'overdue' : null }, [
-      h('td', null, leadLink(r.leadId, r.name || r.leadId)),
+    const talk = h('button', { type: 'button', class: 'secondary small', 'data-conversation-of': str(r.leadId), text: 'Conversation' });
+    const tr = h('tr', { 'data-lead': str(r.leadId), class: r.overdue ? 'overdue' : null }, [
+      h('td', null, [leadLink(r.leadId, r.name || r.leadId), ' ', talk]),
       h('td', { text: str(r.company) }),
       h('td', null, h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) })),
       h('td', { class: 'mono', text: r.ownerId ? r.ownerId : 'unassigned' }),
       h('td', { class: r.overdue ? 'warn' : null, text: acted ? 'met' : slaClock(r.dueAt) }),
       h('td', { text: r.remindedAt ? fmtDateTime(r.remindedAt) : '–' }),
       h('td', null, acted ? h('span', { class: 'muted', text: 'taken' }) : button)
-    ]));
+    ]);
+    talk.addEventListener('click', () => toggleConversation(r, tr, talk));
+    body.appendChild(tr);
+    if (openConversations.has(String(r.leadId))) showConversation(r, tr, talk);
   });
 }

@@ -349,7 +349,21 @@ function renderDraft(draft) {
     : 'from the knowledge base' + (llm && llm.rejected ? ' (the model\'s answer was set aside: ' + str(llm.rejected) + ')' : '');
   box.appendChild(h('p', { class: 'meta', text: 'Agent draft ' + how + stage + ': ' + cites }));
   box.appendChild(h('blockquote', { id: 'draft-text', class: 'text', text: str(draft.text) }));
+  const known = draftContext(draft.context);
+  if (known) box.appendChild(h('p', { id: 'draft-context', class: 'meta', text: known }));
   box.appendChild(use);
+}
+
+/** What the draft knew of the lead: its persona's attributes and the research it was given. */
+function draftContext(context) {
+  if (!context || typeof context !== 'object') return '';
+  const persona = context.persona && typeof context.persona === 'object' ? context.persona : {};
+  const facts = Object.keys(persona).map((k) => k + ' ' + (Array.isArray(persona[k]) ? persona[k].join(', ') : str(persona[k])));
+  const research = (Array.isArray(context.research) ? context.research : []).map((r) => '"' + str(r.text) + '"');
+  const parts = [];
+  if (facts.length) parts.push('persona: ' + facts.join(' · '));
+  if (research.length) parts.push('research: ' + research.join(' '));
+  return parts.length ? 'Knew of the lead: ' + parts.join('; ') : '';
 }
 
 /** The business outcome: set once by an operator (converted or lost, with a reason), then shown. */

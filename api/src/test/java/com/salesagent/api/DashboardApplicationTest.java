@@ -614,6 +614,19 @@ class DashboardApplicationTest {
       js.executeScript(
           "document.getElementById('handoffs').scrollIntoView({block: 'start'});"
               + " window.scrollBy(0, -80)"); // clear of the sticky top bar
+      // The conversation so far opens under the row: the agent's message and the lead's reply.
+      driver
+          .findElement(
+              org.openqa.selenium.By.cssSelector(
+                  "#handoffs-table button[data-conversation-of='" + leadId + "']"))
+          .click();
+      var said =
+          org.openqa.selenium.By.cssSelector(
+              "#handoffs-table tr[data-conversation='" + leadId + "'] li");
+      wait.until(d -> d.findElements(said).size() >= 2);
+      assertThat(driver.findElements(said).get(0).getText()).startsWith("agent · ");
+      assertThat(driver.findElements(said))
+          .anySatisfy(li -> assertThat(li.getText()).startsWith("lead · "));
       browser.screenshot("dashboard-handoffs.png");
 
       driver
@@ -641,6 +654,9 @@ class DashboardApplicationTest {
       wait.until(d -> !d.findElements(use).isEmpty());
       assertThat(driver.findElement(org.openqa.selenium.By.id("conversation-draft")).getText())
           .contains("pricing-plans");
+      // What the draft knew of the lead (its persona), shown to the person who sends it.
+      assertThat(driver.findElement(org.openqa.selenium.By.id("draft-context")).getText())
+          .startsWith("Knew of the lead: persona:");
       driver.findElement(use).click();
       driver
           .findElement(org.openqa.selenium.By.id("conversation-text"))

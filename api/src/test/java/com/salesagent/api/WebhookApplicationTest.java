@@ -779,6 +779,20 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(store().messageByKey(key).getString("wamid")).isNotBlank();
       assertThat(store().interactions(leadId))
           .anyMatch(e -> "owner_replied".equals(e.getString("type")));
+      // The conversation so far, as the Hand-offs view shows it: the agent's first message, the
+      // lead's reply, Ana's message, in that order; no phone number.
+      HttpResponse<String> conversation = get("/api/handoffs/" + leadId + "/conversation");
+      assertThat(conversation.statusCode()).as(conversation.body()).isEqualTo(200);
+      var said = json.readTree(conversation.body()).path("messages");
+      assertThat(said.size()).as(conversation.body()).isEqualTo(3);
+      assertThat(said.get(0).path("from").asText()).as(conversation.body()).isEqualTo("agent");
+      assertThat(said.get(1).path("from").asText()).isEqualTo("lead");
+      assertThat(said.get(1).path("text").asText()).startsWith("Sounds great, I am interested");
+      assertThat(said.get(2).path("from").asText()).isEqualTo("person");
+      assertThat(said.get(2).path("text").asText()).isEqualTo(text);
+      assertThat(conversation.body()).doesNotContain(phone.substring(phone.length() - 6));
+      assertThat(get("/api/handoffs/" + leadId + "x/conversation").statusCode()).isEqualTo(404);
+      assertThat(get("/api/handoffs/bad%20id/conversation").statusCode()).isEqualTo(422);
       // The same request again (a retry): nothing more reaches the lead.
       int before = emulator().acceptedFor(phone);
       HttpResponse<String> retried = postJson("/api/leads/" + leadId + "/replies", body);

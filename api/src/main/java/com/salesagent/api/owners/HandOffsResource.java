@@ -12,11 +12,13 @@ import com.salesagent.api.http.FieldError;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -54,6 +56,17 @@ public class HandOffsResource {
       boolean overdue) {}
 
   public record HandOffQueue(long total, List<HandOffRow> handoffs) {}
+
+  /** At most this many messages of a conversation (the newest), oldest first. */
+  static final int CONVERSATION = 12;
+
+  /** Longer texts are cut here (the lead page has them whole). */
+  static final int TEXT_LIMIT = 600;
+
+  /** One message: {@code from} the lead, the agent, or a person (with their name). */
+  public record Said(String from, String by, String kind, String text, Object at) {}
+
+  public record Conversation(String leadId, List<Said> messages) {}
 
   private final MongoDatabase db;
   private final Clock clock;
@@ -123,6 +136,99 @@ public class HandOffsResource {
         java.util.Comparator.<HandOffRow, Boolean>comparing(r -> r.ownerId() != null)
             .thenComparing(r -> r.dueAt() == null ? "~" : (String) r.dueAt()));
     return new HandOffQueue(total, rows);
+  }
+
+  /**
+   * {@code GET /api/handoffs/{leadId}/conversation}: the conversation so far, for the person about
+   * to take the lead: what went out (the agent's and people's messages Meta accepted) and what the
+   * lead wrote (text, a transcript, or the kind of media), the newest {@value #CONVERSATION},
+   * oldest first. No phone number.
+   */
+  @GET
+  @Path("/{leadId}/conversation")
+  public Conversation conversation(@PathParam("leadId") String leadId) {
+    if (!LEAD_ID.matcher(leadId).matches()) {
+      throw new ApiException(
+          422, "invalid lead id", List.of(new FieldError("leadId", "1-64 letters, digits, ._:-")));
+    }
+    if (db.getCollection(Collections.CONTACTS).find(Filters.eq("leadId", leadId)).first() == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    List<Said> said = new ArrayList<>();
+    for (Document m :
+        db.getCollection(Collections.MESSAGES)
+            .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("wamid")))
+            .projection(
+                new Document("text", 1)
+                    .append("purpose", 1)
+                    .append("composer", 1)
+                    .append("by", 1)
+                    .append("kind", 1)
+                    .append("template", 1)
+                    .append("statusAt", 1)
+                    .append("createdAt", 1))
+            .sort(Sorts.descending("createdAt"))
+            .limit(CONVERSATION)) {
+      Document statusAt = m.get("statusAt", Document.class);
+      Date at =
+          statusAt != null && statusAt.getDate("accepted") != null
+              ? statusAt.getDate("accepted")
+              : m.getDate("createdAt");
+      boolean person = "person".equals(m.getString("composer"));
+      said.add(
+          new Said(
+              person ? "person" : "agent",
+              person ? m.getString("by") : null,
+              m.getString("kind"),
+              cut(
+                  m.getString("text") != null
+                      ? m.getString("text")
+                      : "(" + m.getString("purpose") + ")"),
+              at == null ? null : at.toInstant().toString()));
+    }
+    for (Document f :
+        db.getCollection(Collections.FEEDBACK)
+            .find(Filters.eq("leadId", leadId))
+            .projection(
+                new Document("text", 1)
+                    .append("type", 1)
+                    .append("transcript", 1)
+                    .append("receivedAt", 1))
+            .sort(Sorts.descending("receivedAt"))
+            .limit(CONVERSATION)) {
+      String text =
+          f.getString("text") != null
+              ? f.getString("text")
+              : f.getString("transcript") != null
+                  ? f.getString("transcript")
+                  : "(" + f.getString("type") + ")";
+      Date at = f.getDate("receivedAt");
+      said.add(
+          new Said(
+              "lead",
+              null,
+              f.getString("type"),
+              cut(text),
+              at == null ? null : at.toInstant().toString()));
+    }
+    // Meta stamps a lead's message to the second, ours are stamped to the millisecond: within one
+    // second ours goes first (a reply answers what it came after).
+    said.sort(
+        java.util.Comparator.<Said, Instant>comparing(
+                x ->
+                    x.at() == null
+                        ? Instant.EPOCH
+                        : Instant.parse((String) x.at()).truncatedTo(ChronoUnit.SECONDS))
+            .thenComparing(x -> "lead".equals(x.from())));
+    return new Conversation(
+        leadId, said.subList(Math.max(0, said.size() - CONVERSATION), said.size()));
+  }
+
+  private static final java.util.regex.Pattern LEAD_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  private static String cut(String s) {
+    return s == null || s.length() <= TEXT_LIMIT ? s : s.substring(0, TEXT_LIMIT) + "…";
   }
 
   private static String iso(Document h, String field) {
