@@ -566,6 +566,14 @@ class LeadWorkflowTest {
 
   // ---- after the reply: interested leads, outcomes, re-engagement
 
+  /** The stage the Web UI and its search read (the LeadStage search attribute). */
+  private String stageAttribute() {
+    return io.temporal.client.WorkflowStub.fromTyped(workflow)
+        .describe()
+        .getTypedSearchAttributes()
+        .get(com.salesagent.temporal.LeadSearchAttributes.LEAD_STAGE);
+  }
+
   private void replyWith(String id, String intent) {
     workflow.inboundMessage(
         new InboundMessageSignal(id, fake.wamid(0), "text", now(), intent, null));
@@ -577,6 +585,7 @@ class LeadWorkflowTest {
     replyWith("in-1", "interested");
     env.sleep(Duration.ofMinutes(1));
     assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(stageAttribute()).isEqualTo("interested");
     assertThat(workflow.state().nextAction()).isEqualTo("re_engage");
     assertThat(fake.events).anyMatch(e -> "interested".equals(e.type()));
 
@@ -593,7 +602,70 @@ class LeadWorkflowTest {
     LeadState done = result();
     assertThat(done.stage()).isEqualTo(Stage.LOST);
     assertThat(done.outcomeReason()).isEqualTo("interested, not converted after 1 re-engagements");
+    assertThat(stageAttribute()).isEqualTo("lost");
     assertThat(fake.sends).hasSize(2);
+  }
+
+  /**
+   * A segment's window and count (workflow_definitions.reEngageAfter P2D, maxReEngagements 2): two
+   * re-engagements two days apart, each counted in the next action, then lost with the count.
+   */
+  @Test
+  void aSegmentsWindowAndCountGiveItsReEngagementsThenLost() {
+    fake.policy =
+        new LeadPolicy(
+            Duration.ofHours(24),
+            Duration.ofHours(72),
+            2,
+            "00:00",
+            "00:00",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            3,
+            Duration.ofHours(4),
+            "approve",
+            Duration.ofMinutes(15),
+            LeadPolicy.HOLD,
+            Duration.ofDays(2),
+            2);
+    enrol();
+    replyWith("in-1", "interested");
+    env.sleep(Duration.ofDays(1));
+    assertThat(fake.sends).as("a day in: inside the window").hasSize(1);
+
+    env.sleep(Duration.ofDays(1).plusMinutes(1));
+    awaitSends(2);
+    assertThat(workflow.state().nextAction()).isEqualTo("re_engage");
+    assertThat(stageAttribute()).isEqualTo("interested");
+
+    env.sleep(Duration.ofDays(2));
+    awaitSends(3);
+    assertThat(fake.composed.subList(1, 3))
+        .allSatisfy(m -> assertThat(m.purpose()).isEqualTo("re_engagement"));
+    assertThat(workflow.state().nextAction()).isEqualTo("close_lost");
+
+    env.sleep(Duration.ofDays(2).plusMinutes(1));
+    LeadState done = result();
+    assertThat(done.stage()).isEqualTo(Stage.LOST);
+    assertThat(done.outcomeReason()).isEqualTo("interested, not converted after 2 re-engagements");
+    assertThat(fake.sends).hasSize(3);
+  }
+
+  /** An interested lead that opts out: opted out at once, no re-engagement, the stage says so. */
+  @Test
+  void anInterestedLeadThatOptsOutGetsNoReEngagement() {
+    enrol();
+    replyWith("in-1", "interested");
+    env.sleep(Duration.ofHours(2));
+    workflow.optOut(new OptOutSignal("keyword", now()));
+
+    LeadState done = result();
+    assertThat(done.stage()).isEqualTo(Stage.OPTED_OUT);
+    assertThat(stageAttribute()).isEqualTo("opted_out");
+    env.sleep(Duration.ofDays(7));
+    assertThat(fake.sends).hasSize(1);
+    assertThat(fake.events)
+        .anyMatch(e -> "outcome".equals(e.type()) && "opted_out".equals(e.stage()));
   }
 
   @Test
@@ -607,6 +679,7 @@ class LeadWorkflowTest {
     LeadState done = result();
     assertThat(done.stage()).isEqualTo(Stage.CONVERTED);
     assertThat(done.outcomeReason()).isEqualTo("converted by maria: signed the annual plan");
+    assertThat(stageAttribute()).isEqualTo("converted");
     assertThat(fake.sends).hasSize(1);
   }
 
@@ -682,6 +755,7 @@ class LeadWorkflowTest {
     fake.owners.addAll(List.of("ana", "bruno"));
     interested();
     assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(stageAttribute()).isEqualTo("handed_off");
     assertThat(fake.handOffs).hasSize(1);
     assertThat(fake.handOffs.get(0).attempt()).isEqualTo(1);
     assertThat(fake.handOffs.get(0).sla()).isEqualTo(LeadPolicy.DEFAULT_HAND_OFF_SLA);
@@ -713,6 +787,7 @@ class LeadWorkflowTest {
     workflow.ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, "ana@acme"));
     env.sleep(Duration.ofMinutes(1));
     assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+    assertThat(stageAttribute()).isEqualTo("in_conversation");
     assertThat(fake.events)
         .anyMatch(e -> "owner_accepted".equals(e.type()) && "by ana@acme".equals(e.detail()));
 
@@ -740,6 +815,7 @@ class LeadWorkflowTest {
     workflow.meetingBooked(new MeetingBooked(meeting, "calendly", "bk-1", "ops"));
     env.sleep(Duration.ofMinutes(1));
     assertThat(workflow.state().stage()).isEqualTo(Stage.MEETING_BOOKED);
+    assertThat(stageAttribute()).isEqualTo("meeting_booked");
     assertThat(fake.events)
         .anyMatch(
             e ->
