@@ -7,7 +7,6 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.Collections;
-import com.salesagent.activities.notify.Notifications;
 import com.salesagent.api.notify.OutboxConsumer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * note by the event's token). Run by the outbox's CRM consumer, so it retries with back-off,
  * dead-letters, and never holds up a lead's workflow.
  */
-public final class HubSpotSync implements OutboxConsumer.Delivery {
+public final class HubSpotSync implements CrmConnector {
   private static final Logger LOG = LoggerFactory.getLogger(HubSpotSync.class);
 
   public static final String LINKS = "crm_links";
@@ -224,16 +223,13 @@ public final class HubSpotSync implements OutboxConsumer.Delivery {
     }
   }
 
+  @Override
+  public String name() {
+    return "hubspot";
+  }
+
   /** The outbox consumer that runs this sync (its progress under {@code crm.}). */
   public static OutboxConsumer consumer(MongoDatabase db, HubSpotSync sync, java.time.Clock clock) {
-    return new OutboxConsumer(
-        db.getCollection(Notifications.COLLECTION),
-        "crm.",
-        8,
-        Duration.ofSeconds(10),
-        Duration.ofHours(1),
-        clock,
-        "crm-hubspot",
-        sync);
+    return CrmConnector.consumer(db, sync, clock);
   }
 }
