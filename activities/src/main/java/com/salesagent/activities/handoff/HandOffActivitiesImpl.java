@@ -22,14 +22,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands interested leads to sales reps: round robin among the active owners who take the lead's
- * segment and have capacity, those working now first; a reassignment skips the owners who had the
- * lead while another can take it. The SLA's reminder (halfway) and deadline count the owner's
- * working time. The decision is stored per lead and attempt ({@code handoffs}), so a retried
- * activity answers what the first one decided; the owner is told through the outbound webhooks.
+ * Hands interested leads to sales reps: round robin (or, by the segment's rule, the least loaded)
+ * among the active owners who take the lead's segment and have capacity, those working now first; a
+ * reassignment skips the owners who had the lead while another can take it. The SLA's reminder
+ * (halfway) and deadline count the owner's working time. The decision is stored per lead and
+ * attempt ({@code handoffs}), so a retried activity answers what the first one decided; the owner
+ * is told through the outbound webhooks.
  */
 public final class HandOffActivitiesImpl implements HandOffActivities {
   public static final String HANDOFFS = "handoffs";
+
+  /** The default rule: the owner least recently assigned (of those free, working first). */
+  public static final String ROUND_ROBIN = "round_robin";
+
+  /**
+   * The owner with the smallest share of their capacity in use (ties: round robin), for teams whose
+   * reps hold leads for long: a rep who closes fast gets more.
+   */
+  public static final String LEAST_LOADED = "least_loaded";
+
+  public static final List<String> RULES = List.of(ROUND_ROBIN, LEAST_LOADED);
 
   /** Owners exist but none has capacity: try again this much later. */
   static final Duration FULL_RETRY = Duration.ofMinutes(15);
@@ -41,8 +53,10 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
   private final MongoCollection<Document> contacts;
   private final Notifications notifications;
   private final Clock clock;
+  private final MongoDatabase db;
 
   public HandOffActivitiesImpl(MongoDatabase db, Clock clock) {
+    this.db = db;
     this.owners = new Owners(db);
     this.handoffs = db.getCollection(HANDOFFS);
     this.contacts = db.getCollection(Collections.CONTACTS);
@@ -62,6 +76,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     String segment = request.segment() == null ? "default" : request.segment();
     List<String> tried =
         before == null ? List.of() : before.getList("owners", String.class, List.of());
+    String rule = rule(segment);
     for (int turn = 0; turn < 5; turn++) {
       List<Document> taking = owners.takingSegment(segment);
       if (taking.isEmpty()) {
@@ -90,6 +105,14 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
       List<Document> fresh =
           free.stream().filter(o -> !tried.contains(o.getString("_id"))).toList();
       List<Document> pool = fresh.isEmpty() ? free : fresh;
+      if (LEAST_LOADED.equals(rule)) {
+        pool = new ArrayList<>(pool); // stable: equal shares keep the round robin's order
+        pool.sort(
+            java.util.Comparator.comparingDouble(
+                o ->
+                    loads.getOrDefault(o.getString("_id"), 0L)
+                        / (double) Math.max(1, o.getInteger("capacity", 1))));
+      }
       List<Document> working = pool.stream().filter(o -> Owners.hours(o).at(now)).toList();
       Document chosen = (working.isEmpty() ? pool : working).get(0);
       if (!owners.takeTurn(chosen, now)) {
@@ -100,6 +123,23 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     // Five lost races in a row: the owners are being assigned fast; come back in a moment.
     return new OwnerAssignment(
         null, request.attempt(), null, null, now.plus(Duration.ofMinutes(1)), "owners busy");
+  }
+
+  /**
+   * The segment's rule ({@code workflow_definitions.handOffRule}: {@value #ROUND_ROBIN}, the
+   * default, or {@value #LEAST_LOADED}); an unknown one is logged and round robin applies.
+   */
+  private String rule(String segment) {
+    Document definition =
+        new com.salesagent.activities.lead.LeadSegments(
+                new com.salesagent.activities.mongo.LeadStore(db))
+            .definition(segment);
+    String rule = definition == null ? null : definition.getString("handOffRule");
+    if (rule == null || RULES.contains(rule)) {
+      return rule == null ? ROUND_ROBIN : rule;
+    }
+    LOG.warn("segment {}: unknown handOffRule {}; round robin", segment, rule);
+    return ROUND_ROBIN;
   }
 
   /**

@@ -90,6 +90,40 @@ class HandOffActivitiesTest {
     assertThat(store.contact("L-1").getString("ownerId")).isEqualTo("ana");
   }
 
+  /**
+   * A segment's rule {@code least_loaded}: the owner with the smallest share of their capacity in
+   * use takes the lead, whoever's turn it is; ties go round robin; round robin (the default) would
+   * have given it to the owner whose turn it was. An unknown rule is round robin.
+   */
+  @Test
+  void aSegmentsLeastLoadedRuleGivesTheLeadToTheOwnerWithTheMostRoomLeft() {
+    owner("ana", "America/Sao_Paulo", 4, List.of("smb"));
+    owner("bruno", "America/Sao_Paulo", 10, List.of("smb"));
+    var definitions =
+        MONGO
+            .database()
+            .getCollection(com.salesagent.activities.mongo.Collections.WORKFLOW_DEFINITIONS);
+    definitions.insertOne(new Document("segment", "smb").append("handOffRule", "least_loaded"));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(handOff("L-1", "smb", 1).ownerId()).as("a tie: round robin").isEqualTo("ana");
+    held("L-1");
+    // ana holds 1 of 4 (25 %), bruno 0 of 10: bruno, then bruno again (1 of 10 < 25 %).
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(handOff("L-2", "smb", 1).ownerId()).isEqualTo("bruno");
+    held("L-2");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(handOff("L-3", "smb", 1).ownerId())
+        .as("round robin would give ana her turn")
+        .isEqualTo("bruno");
+    held("L-3");
+
+    definitions.updateOne(
+        new Document("segment", "smb"),
+        new Document("$set", new Document("handOffRule", "coin_toss")));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(handOff("L-4", "smb", 1).ownerId()).as("unknown rule: round robin").isEqualTo("ana");
+  }
+
   @Test
   void anOwnerAtCapacityIsSkippedAndAllFullMeansTryAgainLater() {
     owner("ana", "America/Sao_Paulo", 1, List.of());
