@@ -19,8 +19,8 @@ import org.bson.Document;
  * Voice notes out: Ogg Opus (the only format WhatsApp plays as a voice note, with its microphone
  * icon and transcript), stored once in S3 under its checksum ({@code media/outbound/<sha256>.ogg}).
  * They come from a person's recording (WAV, AIFF or AU transcoded here, Ogg Opus taken as it is, a
- * browser's WebM Opus rewrapped, MP3 decoded by JLayer; M4A/AAC cannot be decoded here and is
- * refused with what to send instead), or are spoken from a text: by the configured provider ({@code
+ * browser's WebM Opus rewrapped, MP3 decoded by JLayer, a phone's M4A or raw AAC decoded by
+ * JCodec/JAAD ({@link AacAudio})), or are spoken from a text: by the configured provider ({@code
  * VOICE_MODEL} with {@code LLM_PROVIDER=openai}: {@code POST {base}/audio/speech}, answered in Ogg
  * Opus) or offline by FreeTTS's 16 kHz diphone voice ({@code kevin16}: intelligible, robotic,
  * English only; said so by {@code madeBy}).
@@ -159,17 +159,19 @@ public final class VoiceNotes {
       ogg = transcode(bytes);
     } else if ("audio/mpeg".equals(type)) {
       ogg = fromMp3(bytes);
+    } else if (AacAudio.MP4.contains(type) || AacAudio.ADTS.contains(type)) {
+      try {
+        AacAudio.Pcm pcm = AacAudio.decode(bytes, type, MAX_SECONDS);
+        ogg = OggOpus.encode(pcm.mono(), pcm.rate());
+      } catch (AacAudio.Undecodable e) {
+        throw new Refused(422, e.getMessage());
+      }
     } else {
       throw new Refused(
           415,
-          "a voice note is made from Ogg Opus, WebM Opus (a browser's recording), MP3, WAV, AIFF"
-              + " or AU;"
-              + " this is "
-              + type
-              + (type.startsWith("audio/mp4") || type.contains("aac") || type.contains("m4a")
-                  ? " (M4A/AAC cannot be decoded here: export the recording as WAV, MP3 or Ogg"
-                      + " Opus)"
-                  : ""));
+          "a voice note is made from Ogg Opus, WebM Opus (a browser's recording), M4A or AAC (a"
+              + " phone's recording), MP3, WAV, AIFF or AU; this is "
+              + type);
     }
     OggOpus.Info info;
     try {

@@ -28,8 +28,8 @@ import java.util.List;
  * {@code POST /api/leads/{leadId}/replies/voice-note}: a person answers the lead with a voice note,
  * inside WhatsApp's 24 h window, through the lead's own send path (exactly once per {@code
  * requestId}, suppression checked before the call, audited) like a written reply. The body is
- * either a recording (any audio body: Ogg Opus as it is, WAV/AIFF/AU transcoded; MP3/M4A refused
- * with what to send instead; 16 MB) with {@code ?ownerId=&requestId=}, or JSON {@code {"text":
+ * either a recording (any audio body: Ogg Opus as it is; WebM Opus rewrapped; MP3, M4A/AAC,
+ * WAV/AIFF/AU transcoded; 16 MB) with {@code ?ownerId=&requestId=}, or JSON {@code {"text":
  * "...", "ownerId", "requestId"}} to have the text spoken ({@link VoiceNotes}: the configured
  * provider, or the offline English voice). The voice note is made only after the checks pass.
  */
