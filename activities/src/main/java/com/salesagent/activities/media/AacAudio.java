@@ -15,7 +15,7 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 /**
  * AAC recordings decoded to mono 16-bit PCM: an M4A (the MP4 audio a phone's recorder or voice memo
  * app saves; JCodec's demuxer) or raw ADTS frames ({@code .aac}), each frame through JAAD's decoder
- * (LC, HE-AAC). Stopped past {@code maxSeconds}; a file with no AAC audio, or one the decoder
+ * (AAC-LC tested). Stopped past {@code maxSeconds}; a file with no AAC audio, or one the decoder
  * cannot read, is refused with the reason.
  */
 final class AacAudio {
