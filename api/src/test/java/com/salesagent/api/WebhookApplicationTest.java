@@ -52,6 +52,93 @@ final class WebhookApplicationTest extends AppTestHarness {
    * (the emulator's media endpoints, read back from the embedded S3 server), the photo's caption is
    * triaged, the voice note waits for a person, and the lead's workflow goes on (interested).
    */
+  /**
+   * A recorded Meta payload with a document and a video from the lead, replayed through the
+   * emulator ({@code POST /emulator/replay}): the emulator serves a generated sample of each
+   * declared type under the payload's own media ids and delivers the signed payload; the inbox
+   * downloads each once into S3 (read back), checked by sniffing, with the document's caption as
+   * the reply's text. A payload that is not Meta's is refused naming what is wrong.
+   */
+  @Test
+  void aRecordedDocumentAndVideoReplayedThroughTheEmulatorAreStoredInS3() throws Exception {
+    String leadId = "replay-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String document = "77" + String.format("%013d", Math.abs(leadId.hashCode()));
+    String video = "78" + String.format("%013d", Math.abs(leadId.hashCode()));
+    String body =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"messages\":["
+                    + "{\"from\":\"%1$s\",\"id\":\"wamid.doc-%2$s\",\"timestamp\":\"1764064800\","
+                    + "\"context\":{\"id\":\"%3$s\"},\"type\":\"document\",\"document\":{"
+                    + "\"caption\":\"Our current vendor contract, interested in switching\","
+                    + "\"filename\":\"contract.pdf\",\"mime_type\":\"application/pdf\","
+                    + "\"sha256\":\"x\",\"id\":\"%4$s\"}},"
+                    + "{\"from\":\"%1$s\",\"id\":\"wamid.video-%2$s\",\"timestamp\":\"1764064801\","
+                    + "\"type\":\"video\",\"video\":{\"mime_type\":\"video/mp4\","
+                    + "\"sha256\":\"y\",\"id\":\"%5$s\"}}]")
+                .formatted(phone.substring(1), leadId, wamid, document, video));
+    HttpResponse<String> replayed =
+        http.send(
+            HttpRequest.newBuilder(URI.create(emulator().baseUrl() + "/emulator/replay"))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(202);
+    assertThat(json.readTree(replayed.body()).path("media").findValuesAsText("served"))
+        .containsExactly("true", "true");
+
+    await(
+        "both stored",
+        Duration.ofSeconds(30),
+        () ->
+            store()
+                    .feedback()
+                    .find(Filters.eq("leadId", leadId))
+                    .into(new java.util.ArrayList<>())
+                    .stream()
+                    .filter(f -> f.get("media") != null)
+                    .filter(
+                        f -> "stored".equals(f.get("media", Document.class).getString("status")))
+                    .count()
+                == 2);
+    for (String[] c :
+        new String[][] {
+          {"wamid.doc-", document, "application/pdf"}, {"wamid.video-", video, "video/mp4"}
+        }) {
+      Document f = store().feedback().find(Filters.eq("messageId", c[0] + leadId)).first();
+      Document media = f.get("media", Document.class);
+      assertThat(media.getString("contentType")).isEqualTo(c[2]);
+      byte[] kept =
+          app()
+              .connections()
+              .storage()
+              .storage()
+              .get(media.getString("url").replaceFirst("^s3://[^/]+/", ""));
+      assertThat(kept).isEqualTo(emulator().media().bytes(c[1]));
+      assertThat(emulator().media().downloads(c[1])).as(c[2]).isEqualTo(1);
+    }
+    assertThat(
+            store()
+                .feedback()
+                .find(Filters.eq("messageId", "wamid.doc-" + leadId))
+                .first()
+                .getString("text"))
+        .isEqualTo("Our current vendor contract, interested in switching");
+
+    for (String bad :
+        java.util.List.of("{\"object\":\"page\",\"entry\":[]}", "not json", "{\"object\":1}")) {
+      HttpResponse<String> refused =
+          http.send(
+              HttpRequest.newBuilder(URI.create(emulator().baseUrl() + "/emulator/replay"))
+                  .POST(HttpRequest.BodyPublishers.ofString(bad))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+    }
+  }
+
   @Test
   void aPhotoAndAVoiceNoteFromALeadAreDownloadedIntoS3AndTheVoiceNoteIsForAPerson()
       throws Exception {

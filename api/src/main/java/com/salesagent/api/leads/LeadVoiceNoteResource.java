@@ -29,9 +29,9 @@ import java.util.List;
  * inside WhatsApp's 24 h window, through the lead's own send path (exactly once per {@code
  * requestId}, suppression checked before the call, audited) like a written reply. The body is
  * either a recording (any audio body: Ogg Opus as it is; WebM Opus rewrapped; MP3, M4A/AAC,
- * WAV/AIFF/AU transcoded; 16 MB) with {@code ?ownerId=&requestId=}, or JSON {@code {"text":
- * "...", "ownerId", "requestId"}} to have the text spoken ({@link VoiceNotes}: the configured
- * provider, or the offline English voice). The voice note is made only after the checks pass.
+ * WAV/AIFF/AU transcoded; 16 MB) with {@code ?ownerId=&requestId=}, or JSON {@code {"text": "...",
+ * "ownerId", "requestId"}} to have the text spoken ({@link VoiceNotes}: the configured provider, or
+ * the offline English voice). The voice note is made only after the checks pass.
  */
 @Path("/api/leads/{leadId}/replies/voice-note")
 public class LeadVoiceNoteResource {

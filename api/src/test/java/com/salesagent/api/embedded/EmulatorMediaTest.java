@@ -119,6 +119,44 @@ class EmulatorMediaTest {
     assertThat(emulator.media().downloads(id)).isZero();
   }
 
+  /**
+   * A media id from a replayed payload is served as a sample of its declared type: what the bytes
+   * are (sniffed as the app sniffs) is what was declared, for every type the emulator can make; an
+   * id it created, a malformed id, or a type it cannot make is not taken.
+   */
+  @Test
+  void aReplayedMediaIdIsServedAsASampleOfItsDeclaredType() throws Exception {
+    java.util.Map<String, String> declared = new java.util.LinkedHashMap<>();
+    declared.put("image/jpeg", "image/jpeg");
+    declared.put("image/png", "image/png");
+    declared.put("image/webp", "image/webp");
+    declared.put("audio/ogg; codecs=opus", "audio/opus");
+    declared.put("audio/mpeg", "audio/mpeg");
+    declared.put("audio/mp4", "audio/mp4");
+    declared.put("audio/aac", "audio/x-aac");
+    declared.put("video/mp4", "video/mp4");
+    declared.put("application/pdf", "application/pdf");
+    declared.put("text/plain", "text/plain");
+    int n = 0;
+    for (var e : declared.entrySet()) {
+      String id = "5550000000" + n++;
+      assertThat(emulator.media().expect(id, e.getKey())).as(e.getKey()).isTrue();
+      JsonNode m = json.readTree(get("/v21.0/" + id, token()).body());
+      assertThat(m.path("mime_type").asText()).isEqualTo(e.getKey());
+      byte[] bytes = download(m.path("url").asText(), token()).body();
+      assertThat(com.salesagent.activities.media.MediaTypes.sniff(bytes))
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
+      assertThat(m.path("file_size").asLong()).isEqualTo(bytes.length);
+    }
+    assertThat(emulator.media().expect("5550000000" + 0, "image/png"))
+        .as("taken already")
+        .isFalse();
+    assertThat(emulator.media().expect("bad id!", "image/png")).isFalse();
+    assertThat(emulator.media().expect("5551111111", "application/zip")).isFalse();
+    assertThat(get("/v21.0/5551111111", token()).body()).contains("image/png"); // the old default
+  }
+
   @Test
   void anUnknownWellFormedIdIsADeterministicSamplePng() throws Exception {
     String id = "998877665544332";
