@@ -160,6 +160,48 @@ class ImageCardSendTest {
     assertThat(stats.recompute(today, today)).isEqualTo(counters);
   }
 
+  /**
+   * MEDIA_DELIVERY=link for image cards: the template's header and the image inside the window name
+   * a presigned S3 URL the emulator downloads as Meta would (the card's own bytes); nothing is
+   * uploaded and the URL is not kept on the message.
+   */
+  @Test
+  void withLinksTheCardGoesAsAPresignedUrlInTheHeaderAndAsTheImage() {
+    OutboundMedia linked =
+        new OutboundMedia(S3.storage(), MONGO.database())
+            .withLinks(java.time.Duration.ofMinutes(15));
+    WhatsAppSettings settings =
+        new WhatsAppSettings(
+            emulator.baseUrl(), "v21.0", emulator.phoneNumberId(), emulator.accessToken());
+    MessagingActivitiesImpl viaLinks =
+        new MessagingActivitiesImpl(
+                store, new WhatsAppClient(settings), settings, Clock.systemUTC())
+            .withMedia(linked);
+    Document card = compose("L-1", "k-l1", 0, "first_contact", true).get("media", Document.class);
+    byte[] png = S3.storage().get(card.getString("url").replaceFirst("^s3://cards/", ""));
+
+    assertThat(viaLinks.send(new SendRequest("L-1", "k-l1", 0, true, false)).outcome())
+        .isEqualTo(SendResult.SENT);
+    assertThat(emulator.lastMessageType("5511998765432")).isEqualTo("template");
+    assertThat(emulator.lastMediaId("5511998765432")).isNull();
+    assertThat(emulator.lastLinkedMedia("5511998765432")).isEqualTo(png);
+
+    emulator.recipientWrote("5511998765432");
+    Document followUp =
+        compose("L-1", "k-l2", 1, "follow_up_read", false).get("media", Document.class);
+    assertThat(viaLinks.send(new SendRequest("L-1", "k-l2", 1, false, false)).outcome())
+        .isEqualTo(SendResult.SENT);
+    assertThat(emulator.lastMessageType("5511998765432")).isEqualTo("image");
+    assertThat(emulator.lastLinkedMedia("5511998765432"))
+        .isEqualTo(S3.storage().get(followUp.getString("url").replaceFirst("^s3://cards/", "")));
+    for (String key : List.of("k-l1", "k-l2")) {
+      Document sent = store.messageByKey(key).get("media", Document.class);
+      assertThat(sent.getString("delivery")).as(key).isEqualTo("presigned_link");
+      assertThat(sent.get("mediaId")).as(key).isNull();
+    }
+    assertThat(MONGO.database().getCollection(OutboundMedia.UPLOADS).countDocuments()).isZero();
+  }
+
   @Test
   void theSameCardForAnotherLeadIsStoredAndUploadedOnce() {
     compose("L-1", "k-a", 0, "first_contact", true);
