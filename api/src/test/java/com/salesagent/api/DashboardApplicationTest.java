@@ -1066,6 +1066,39 @@ class DashboardApplicationTest {
             .updateOne(Filters.eq("variantId", cardVariant), Updates.set("enabled", false));
       }
       assertThat(store().contact(heldLead).getString("variantId")).isEqualTo(cardVariant);
+      // A held voice note (as the workflow stores one the gate held: a person's recording in S3):
+      // the approver hears it before it goes.
+      String voiceLead = "browser-voice-held-" + UUID.randomUUID(); // the same recording as above
+      String oggSha =
+          java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(ogg));
+      var storage = app().connections().storage().storage();
+      storage.put("media/outbound/" + oggSha + ".ogg", ogg, "audio/ogg; codecs=opus");
+      db.getCollection("messages")
+          .insertOne(
+              new Document("leadId", voiceLead)
+                  .append("idempotencyKey", "lead-" + voiceLead + "-held-voice")
+                  .append("variantId", "v-voice")
+                  .append("purpose", "follow_up_read")
+                  .append("text", "A voice note held for a person")
+                  .append("status", "held")
+                  .append(
+                      "approval",
+                      new Document("status", "pending")
+                          .append(
+                              "slaAt",
+                              java.util.Date.from(java.time.Instant.now().plusSeconds(3600))))
+                  .append(
+                      "media",
+                      new Document("kind", "audio")
+                          .append("voice", true)
+                          .append(
+                              "url",
+                              "s3://" + storage.bucket() + "/media/outbound/" + oggSha + ".ogg")
+                          .append("contentType", "audio/ogg; codecs=opus")
+                          .append("size", ogg.length)
+                          .append("sha256", oggSha)
+                          .append("madeBy", "upload by maria")));
       var approval =
           org.openqa.selenium.By.cssSelector(
               "#approvals-list li[data-approval='" + heldLead + "']");
@@ -1087,6 +1120,19 @@ class DashboardApplicationTest {
               + heldLead
               + "']\").scrollIntoView({block: 'start'})");
       browser.screenshot("dashboard-approval.png");
+      // The held voice note plays in the approvals view (the browser decoded its 1.5 s).
+      new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(
+              d ->
+                  Boolean.TRUE.equals(
+                      js.executeScript(
+                          "const a = document.querySelector(\"#approvals-list li[data-approval='"
+                              + voiceLead
+                              + "'] .approval-media audio\");"
+                              + "return !!a && a.readyState >= 1 && a.duration > 1.4"
+                              + " && a.duration < 1.7;")));
+      db.getCollection("messages").deleteOne(Filters.eq("leadId", voiceLead));
       wait.until(
           d -> {
             d.findElement(approval)
