@@ -780,6 +780,81 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A segment that sells by booking ({@code workflow_definitions.bookingConverts}): the booking
+   * confirmation is the conversion. The lead ends converted, its outcome set by the booking tool
+   * (audited, counted once for the bandit), and a retried confirmation changes nothing.
+   */
+  @Test
+  void aBookingConfirmationConvertsTheLeadOfASegmentThatSellsByBooking() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "booking-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String reply = textReply(phone, wamid, "Sounds great, I am interested");
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+    await("interested", Duration.ofSeconds(15), () -> state(leadId).stage().interested());
+    String segment = store().contact(leadId).getString("segment");
+    var definitions = app().connections().mongo().database().getCollection("workflow_definitions");
+    Document own = definitions.find(Filters.eq("segment", "default")).first();
+    own.remove("_id");
+    own.put("segment", segment);
+    own.put("bookingConverts", true);
+    boolean existed = definitions.find(Filters.eq("segment", segment)).first() != null;
+    if (existed) {
+      definitions.updateOne(
+          Filters.eq("segment", segment),
+          com.mongodb.client.model.Updates.set("bookingConverts", true));
+    } else {
+      definitions.insertOne(own);
+    }
+    try {
+      String at =
+          Instant.now()
+              .plus(Duration.ofDays(1))
+              .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+              .toString();
+      String body = "{\"at\":\"" + at + "\",\"source\":\"calendly\",\"bookingId\":\"bk-7\"}";
+      HttpResponse<String> booked = postJson("/api/leads/" + leadId + "/meeting", body);
+      assertThat(booked.statusCode()).as(booked.body()).isEqualTo(202);
+      assertThat(booked.body()).contains("converted");
+      await(
+          "converted by the booking",
+          Duration.ofSeconds(15),
+          () -> "converted".equals(store().contact(leadId).getString("stage")));
+      Document outcome = store().contact(leadId).get("outcome", Document.class);
+      assertThat(outcome.getString("value")).isEqualTo("converted");
+      assertThat(outcome.getString("by")).isEqualTo("booking calendly");
+      assertThat(outcome.getString("reason")).contains("bk-7");
+      assertThat(state(leadId).stage()).isEqualTo(Stage.CONVERTED);
+      HttpResponse<String> retried = postJson("/api/leads/" + leadId + "/meeting", body);
+      assertThat(retried.statusCode()).as("the tool's retry").isEqualTo(200);
+      assertThat(retried.body()).contains("recorded_before");
+      String other = body.replace("bk-7", "bk-8");
+      assertThat(postJson("/api/leads/" + leadId + "/meeting", other).statusCode())
+          .as("another booking for an ended lead")
+          .isEqualTo(409);
+      assertThat(
+              app()
+                  .connections()
+                  .mongo()
+                  .database()
+                  .getCollection("audit_log")
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("action", "lead_outcome"), Filters.eq("leadId", leadId))))
+          .isEqualTo(1);
+    } finally {
+      if (existed) {
+        definitions.updateOne(
+            Filters.eq("segment", segment),
+            com.mongodb.client.model.Updates.unset("bookingConverts"));
+      } else {
+        definitions.deleteOne(Filters.eq("segment", segment));
+      }
+    }
+  }
+
+  /**
    * The hand-off: owners managed through the API (bad fields named), an interested lead handed to
    * one (contact, queue, signed webhook), the rep's free-text reply sent through the lead's send
    * path once per request id (the lead is then in conversation), what cannot go refused with the

@@ -30,7 +30,9 @@ import org.bson.Document;
  * or an operator from the dashboard, or by a booking tool's webhook relay with the API token:
  * recorded on the contact ({@code meeting}: at, source, bookingId, by) and in the audit log, and
  * signalled to the lead's workflow (MEETING_BOOKED). The same {@code bookingId} again is 200 and
- * changes nothing; a new booking (rescheduled) replaces the time.
+ * changes nothing; a new booking (rescheduled) replaces the time. In a segment whose workflow
+ * definition says {@code bookingConverts}, the booking is the conversion: set as an outcome through
+ * {@link LeadOutcomes} (the lead ends converted).
  */
 final class LeadMeetings {
   /** What a booking says: when (ISO-8601 with an offset), who booked, the tool's id. */
@@ -45,13 +47,28 @@ final class LeadMeetings {
   private final Function<String, LeadWorkflow> lead;
   private final ObjectMapper strict;
   private final Clock clock;
+  private final LeadOutcomes outcomes;
 
   LeadMeetings(
-      LeadStore store, Function<String, LeadWorkflow> lead, ObjectMapper strict, Clock clock) {
+      LeadStore store,
+      Function<String, LeadWorkflow> lead,
+      ObjectMapper strict,
+      Clock clock,
+      LeadOutcomes outcomes) {
     this.store = store;
     this.lead = lead;
     this.strict = strict;
     this.clock = clock;
+    this.outcomes = outcomes;
+  }
+
+  /** Whether the lead's segment counts a booked meeting as its conversion. */
+  private boolean bookingConverts(Document contact) {
+    String segment = contact.getString("segment");
+    Document definition =
+        new com.salesagent.activities.lead.LeadSegments(store)
+            .definition(segment == null ? "default" : segment);
+    return definition != null && Boolean.TRUE.equals(definition.getBoolean("bookingConverts"));
   }
 
   Response book(String operator, String leadId, byte[] body) {
@@ -98,14 +115,6 @@ final class LeadMeetings {
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
-    String stage = contact.getString("stage");
-    Stage current = stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
-    if (current == null || !current.interested()) {
-      throw new ApiException(
-          409,
-          "a meeting is booked with a lead that showed interest (or is with a person)",
-          List.of(new FieldError("leadId", "stage " + stage)));
-    }
     Document previous = contact.get("meeting", Document.class);
     String source = request.source() == null ? "operator" : request.source();
     boolean again =
@@ -113,6 +122,16 @@ final class LeadMeetings {
             && request.bookingId() != null
             && request.bookingId().equals(previous.getString("bookingId"))
             && at.equals(previous.getDate("at").toInstant());
+    String stage = contact.getString("stage");
+    Stage current = stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
+    if (!again && (current == null || !current.interested())) {
+      // A booking tool's retry of a booking recorded before is answered as before (200), even
+      // once the lead converted with it.
+      throw new ApiException(
+          409,
+          "a meeting is booked with a lead that showed interest (or is with a person)",
+          List.of(new FieldError("leadId", "stage " + stage)));
+    }
     if (!again) {
       store
           .contacts()
@@ -135,9 +154,38 @@ final class LeadMeetings {
                   .append("detail", at + " " + source)
                   .append("at", Date.from(now)));
     }
-    lead.apply(leadId).meetingBooked(new MeetingBooked(at, source, request.bookingId(), operator));
+    try {
+      lead.apply(leadId)
+          .meetingBooked(new MeetingBooked(at, source, request.bookingId(), operator));
+    } catch (io.temporal.client.WorkflowNotFoundException e) {
+      if (!again) {
+        throw e; // a closed workflow: 409 (WorkflowExceptionMapper)
+      }
+      // a retry after the lead ended (converted by this booking): answered as before
+    }
+    if (bookingConverts(contact)) {
+      // The segment sells by booking (a paid consultation, a demo that is the sale): the
+      // confirmation is the conversion, recorded as an outcome is (once, audited, the bandit's
+      // reward, the CRM's deal won) and the workflow ends converted. A retry sets it again: 200.
+      String reason =
+          "meeting booked for "
+              + at
+              + " ("
+              + source
+              + (request.bookingId() == null ? "" : " " + request.bookingId())
+              + ")";
+      Document conversion = new Document("outcome", "converted").append("reason", reason);
+      outcomes.set(
+          "booking " + source,
+          leadId,
+          conversion.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     MeetingRecorded recorded =
-        new MeetingRecorded(leadId, at, again ? "recorded_before" : "recorded");
+        new MeetingRecorded(
+            leadId,
+            at,
+            (again ? "recorded_before" : "recorded")
+                + (bookingConverts(contact) ? "; converted" : ""));
     return again ? Response.ok(recorded).build() : Response.accepted(recorded).build();
   }
 }

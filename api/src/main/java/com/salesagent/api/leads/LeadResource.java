@@ -98,7 +98,8 @@ public class LeadResource {
     this.namespace = namespace;
     this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     this.outcomes = new LeadOutcomes(store, this::lead, strict);
-    this.meetings = new LeadMeetings(store, this::lead, strict, java.time.Clock.systemUTC());
+    this.meetings =
+        new LeadMeetings(store, this::lead, strict, java.time.Clock.systemUTC(), outcomes);
     this.conversation =
         new LeadConversation(store, this::lead, strict, java.time.Clock.systemUTC());
   }
