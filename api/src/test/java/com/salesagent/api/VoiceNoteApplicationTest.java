@@ -196,9 +196,13 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     byte[] m4a = new byte[2048];
     byte[] box = "\0\0\0\u0020ftypM4A \0\0\0\0M4A mp42isom".getBytes(StandardCharsets.ISO_8859_1);
     System.arraycopy(box, 0, m4a, 0, box.length);
-    HttpResponse<String> type = post(path, "audio/mpeg", m4a); // the declared type is not believed
+    HttpResponse<String> empty = post(path, "audio/mpeg", m4a); // the declared type is not believed
+    assertThat(empty.statusCode()).as("an M4A with no audio in it").isEqualTo(422);
+    assertThat(empty.body()).contains("\"field\":\"body\"").contains("M4A");
+    byte[] pdf = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n".getBytes(StandardCharsets.ISO_8859_1);
+    HttpResponse<String> type = post(path, "audio/mpeg", pdf);
     assertThat(type.statusCode()).isEqualTo(415);
-    assertThat(type.body()).contains("\"field\":\"body\"").contains("WAV, MP3 or Ogg Opus");
+    assertThat(type.body()).contains("\"field\":\"body\"").contains("M4A or AAC");
     byte[] mp3 = new byte[2048];
     System.arraycopy("ID3".getBytes(StandardCharsets.US_ASCII), 0, mp3, 0, 3);
     mp3[3] = 3;

@@ -38,6 +38,24 @@ final class WebhookApplicationTest extends AppTestHarness {
     return new WebhookSignature(emulator().appSecret()).sign(body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Waits until this many of the lead's replies have their media stored in S3. */
+  private void awaitStoredMedia(String leadId, int count) {
+    await(
+        count + " stored",
+        Duration.ofSeconds(30),
+        () ->
+            store()
+                    .feedback()
+                    .find(Filters.eq("leadId", leadId))
+                    .into(new java.util.ArrayList<>())
+                    .stream()
+                    .filter(f -> f.get("media") != null)
+                    .filter(
+                        f -> "stored".equals(f.get("media", Document.class).getString("status")))
+                    .count()
+                == count);
+  }
+
   private String notification(String phoneNumberId, String valueFields) {
     return """
         {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages",
@@ -89,20 +107,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(json.readTree(replayed.body()).path("media").findValuesAsText("served"))
         .containsExactly("true", "true");
 
-    await(
-        "both stored",
-        Duration.ofSeconds(30),
-        () ->
-            store()
-                    .feedback()
-                    .find(Filters.eq("leadId", leadId))
-                    .into(new java.util.ArrayList<>())
-                    .stream()
-                    .filter(f -> f.get("media") != null)
-                    .filter(
-                        f -> "stored".equals(f.get("media", Document.class).getString("status")))
-                    .count()
-                == 2);
+    awaitStoredMedia(leadId, 2);
     for (String[] c :
         new String[][] {
           {"wamid.doc-", document, "application/pdf"}, {"wamid.video-", video, "video/mp4"}
@@ -167,20 +172,7 @@ final class WebhookApplicationTest extends AppTestHarness {
 
     assertThat(webhook(body, sign(body)).statusCode()).isEqualTo(200);
 
-    await(
-        "both stored",
-        Duration.ofSeconds(30),
-        () ->
-            store()
-                    .feedback()
-                    .find(Filters.eq("leadId", leadId))
-                    .into(new java.util.ArrayList<>())
-                    .stream()
-                    .filter(f -> f.get("media") != null)
-                    .filter(
-                        f -> "stored".equals(f.get("media", Document.class).getString("status")))
-                    .count()
-                == 2);
+    awaitStoredMedia(leadId, 2);
     Document photoFeedback =
         store().feedback().find(Filters.eq("messageId", "wamid.photo-" + leadId)).first();
     assertThat(photoFeedback.getString("intent")).isEqualTo("interested");

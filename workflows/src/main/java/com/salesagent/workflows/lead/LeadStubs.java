@@ -13,11 +13,15 @@ final class LeadStubs {
    * The lead's own MongoDB steps (timeline records, stage, profile, policy, segment and variant): a
    * few reads and writes each. As local activities (version 1 of "local-lead-steps") they run
    * inside the workflow task that asks for them, recorded as markers: no activity task, no new
-   * workflow task per step (before the first message 9 activities and 8 workflow tasks became 2
-   * activities and 3 workflow tasks). Retried as before (30 s an attempt, no limit), by the worker
-   * that runs the workflow; a worker that dies mid-step runs it again, as a retried activity would.
+   * workflow task per step (before the first message 9 activity tasks and 8 workflow tasks became 1
+   * activity task, the research, and 2 workflow tasks). Retried like the activities they were (30 s
+   * an attempt, for up to {@link #LOCAL_STEP_DEADLINE}) by the worker that runs the workflow; a
+   * worker that dies mid-step runs it again, as a retried activity would.
    */
   final LeadActivities leads;
+
+  /** How long a lead's own step is retried (MongoDB unreachable) before the lead fails. */
+  static final Duration LOCAL_STEP_DEADLINE = Duration.ofDays(7);
 
   /** Runs recorded before "local-lead-steps" keep scheduling these steps as activity tasks. */
   LeadStubs(boolean localLeadSteps) {
@@ -27,6 +31,10 @@ final class LeadStubs {
                 LeadActivities.class,
                 LocalActivityOptions.newBuilder()
                     .setStartToCloseTimeout(Duration.ofSeconds(30))
+                    // The SDK retries a local activity only when it has a schedule-to-close timeout
+                    // or a bounded number of attempts (else its first failure is final): a week
+                    // of retries, backing off to every 30 s (on durable timers past a minute).
+                    .setScheduleToCloseTimeout(LOCAL_STEP_DEADLINE)
                     .setRetryOptions(
                         RetryOptions.newBuilder()
                             .setMaximumInterval(Duration.ofSeconds(30))

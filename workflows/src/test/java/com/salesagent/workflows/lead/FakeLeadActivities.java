@@ -182,8 +182,14 @@ class FakeLeadActivities
     return matchedSegment == null ? current : matchedSegment;
   }
 
+  /** The first this many timeline records fail as they do while MongoDB is unreachable. */
+  final AtomicInteger recordFailures = new AtomicInteger();
+
   @Override
   public void record(LeadEvent event) {
+    if (recordFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IllegalStateException("Timed out while waiting for a server (MongoDB)");
+    }
     events.add(event);
   }
 

@@ -176,6 +176,22 @@ class LeadWorkflowTest {
     assertThat(fake.events.get(1).segment()).isEqualTo("smb");
   }
 
+  /**
+   * The lead's own steps run as local activities: while MongoDB is unreachable they are retried
+   * like the activities they were (the SDK retries a local activity only with a schedule-to-close
+   * timeout or a bounded attempt count: without one the first failure failed the lead, found by the
+   * chaos run's MongoDB outage). Two failed records in a row, then the lead goes on.
+   */
+  @Test
+  void theLeadsOwnStepsAreRetriedThroughAMongoDbOutage() {
+    fake.recordFailures.set(2);
+    enrol();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+    assertThat(fake.recordFailures.get()).isZero();
+    assertThat(fake.events.stream().map(LeadEvent::type).filter(t -> t != null).limit(3))
+        .containsExactly("research_started", "researched", "variant_assigned");
+  }
+
   /** Research failing for good ends the lead FAILED without a variant assignment counted. */
   @Test
   void aLeadWhoseResearchFailsForGoodIsAssignedNoVariant() {
