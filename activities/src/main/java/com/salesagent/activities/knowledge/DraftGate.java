@@ -51,6 +51,20 @@ final class DraftGate {
       List<String> entries,
       String leadMessage,
       Function<List<String>, List<float[]>> embed) {
+    return check(draft, entries, List.of(), leadMessage, embed);
+  }
+
+  /**
+   * {@code context}: sentences about the lead (its research) a statement may rest on, never a
+   * number, a link or a promise (those only from the entries or the lead's own message); and at
+   * least one statement must rest on an entry, so a draft that only restates research fails.
+   */
+  static Verdict check(
+      String draft,
+      List<String> entries,
+      List<String> context,
+      String leadMessage,
+      Function<List<String>, List<float[]>> embed) {
     Map<String, Object> checks = new LinkedHashMap<>();
     String sources = String.join("\n", entries).toLowerCase(Locale.ROOT);
     String lead = leadMessage == null ? "" : leadMessage.toLowerCase(Locale.ROOT);
@@ -100,20 +114,33 @@ final class DraftGate {
     for (String entry : entries) {
       support.addAll(sentences(entry));
     }
+    int fromEntries = support.size();
+    for (String c : context) {
+      support.addAll(sentences(c));
+    }
     int supported = 0;
+    int onEntries = 0;
     List<String> unsupported = new ArrayList<>();
     if (!claims.isEmpty() && !support.isEmpty()) {
       List<float[]> claimVectors = embed.apply(claims);
       List<float[]> supportVectors = embed.apply(support);
       for (int i = 0; i < claims.size(); i++) {
         double best = 0;
-        for (float[] s : supportVectors) {
-          best = Math.max(best, Embeddings.cosine(claimVectors.get(i), s));
+        double bestEntry = 0;
+        for (int j = 0; j < supportVectors.size(); j++) {
+          double c = Embeddings.cosine(claimVectors.get(i), supportVectors.get(j));
+          best = Math.max(best, c);
+          if (j < fromEntries) {
+            bestEntry = Math.max(bestEntry, c);
+          }
         }
         if (best >= SUPPORT) {
           supported++;
         } else {
           unsupported.add(claims.get(i));
+        }
+        if (bestEntry >= SUPPORT) {
+          onEntries++;
         }
       }
     }
@@ -122,6 +149,10 @@ final class DraftGate {
     checks.put("unsupportedStatements", unsupported);
     if (score < PASS) {
       why.add("statements no entry supports: " + unsupported);
+    }
+    checks.put("statementsOnEntries", onEntries);
+    if (!claims.isEmpty() && onEntries == 0 && score >= PASS) {
+      why.add("no statement rests on a knowledge entry");
     }
     return new Verdict(
         why.isEmpty(), Math.round(score * 1000) / 1000.0, checks, String.join("; ", why));

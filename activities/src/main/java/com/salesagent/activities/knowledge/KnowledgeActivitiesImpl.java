@@ -215,10 +215,11 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     if (result.text() == null) {
       return audit.append("rejected", result.failure());
     }
-    // What a statement may rest on: the entries, and the research sentences the provider was given.
-    List<String> texts = new ArrayList<>(given.stream().map(e -> e.getString("text")).toList());
-    texts.addAll(draft.context().researchTexts());
-    DraftGate.Verdict verdict = DraftGate.check(result.text(), texts, replyText, embed);
+    // What a statement may rest on: the entries, and the research sentences the provider was given
+    // (those for statements about the lead only: no number, link or promise comes from research).
+    List<String> texts = given.stream().map(e -> e.getString("text")).toList();
+    DraftGate.Verdict verdict =
+        DraftGate.check(result.text(), texts, draft.context().researchTexts(), replyText, embed);
     audit.append(
         "gate",
         new Document("score", verdict.score())

@@ -247,17 +247,18 @@ class KnowledgeActivitiesTest {
   /**
    * The provider writes knowing the lead: its persona's attributes and the research sentence
    * nearest the reply are in the prompt (never its name or phone), the gate accepts a statement
-   * drawn from that research (the number 40), and the draft keeps what it was given for the person
-   * who sends it. The same answer for a lead without that research is refused (the 40 rests on
-   * nothing).
+   * about the lead drawn from that research, and the draft keeps what it was given for the person
+   * who sends it. The same answer for a lead without that research is refused (the statement rests
+   * on nothing); a number, a promise taken from research is refused whatever the research says; a
+   * draft that only restates research, with no statement on an entry, is refused.
    */
   @Test
   void aProviderDraftsKnowingThePersonaAndTheResearchNearestTheReply() {
     List<String> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
     String written =
-        "Thanks! As you are hiring 40 support agents this quarter, note that our plans are priced"
-            + " per active lead each month, and your first campaign of up to 100 leads is free to"
-            + " try. Pick a time for a call here: https://example.com/book";
+        "Acme Corp is hiring support agents this quarter to keep up with customer growth, I saw."
+            + " Our plans are priced per active lead each month, and your first campaign of up to"
+            + " 100 leads is free to try. Pick a time for a call here: https://example.com/book";
     String question = "We are growing our support team fast. How much does it cost per month?";
     reply("K-9", "m-9", question, "interested", "en");
     MONGO
@@ -309,8 +310,35 @@ class KnowledgeActivitiesTest {
     writing(written, new java.util.ArrayList<>()).draftAnswer("K-10", "m-10");
     Document unsupported = draft("K-10:m-10");
     assertThat(unsupported.getString("composer")).isEqualTo("knowledge-base-offline");
-    assertThat(unsupported.get("llm", Document.class).getString("rejected")).contains("[40]");
+    assertThat(unsupported.get("llm", Document.class).getString("rejected"))
+        .contains("statements no entry supports");
     assertThat(unsupported.get("context")).as("nothing known of this lead").isNull();
+
+    // Research is no source of numbers, and a draft must rest on an entry.
+    record Case(String lead, String answer, String why) {}
+    for (Case c :
+        List.of(
+            new Case(
+                "K-11",
+                "As Acme Corp is hiring 40 support agents this quarter, our plans are priced per"
+                    + " active lead each month.",
+                "numbers no entry states: [40]"),
+            new Case(
+                "K-12",
+                "Acme Corp is hiring support agents this quarter to keep up with customer growth.",
+                "no statement rests on a knowledge entry"))) {
+      reply(c.lead(), "m", question, "interested", "en");
+      research(
+          c.lead(),
+          "Acme Corp is hiring 40 support agents this quarter to keep up with customer growth.",
+          "The company was founded in Porto and sells accounting software.");
+      writing(c.answer(), new java.util.ArrayList<>()).draftAnswer(c.lead(), "m");
+      Document refused = draft(c.lead() + ":m");
+      assertThat(refused.getString("composer")).as(c.lead()).isEqualTo("knowledge-base-offline");
+      assertThat(refused.get("llm", Document.class).getString("rejected"))
+          .as(c.lead())
+          .contains(c.why());
+    }
   }
 
   @Test
