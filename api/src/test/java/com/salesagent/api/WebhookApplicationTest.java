@@ -66,11 +66,6 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /**
-   * A lead answers with a photo and then a voice note: both reach S3 through the durable download
-   * (the emulator's media endpoints, read back from the embedded S3 server), the photo's caption is
-   * triaged, the voice note waits for a person, and the lead's workflow goes on (interested).
-   */
-  /**
    * A recorded Meta payload with a document and a video from the lead, replayed through the
    * emulator ({@code POST /emulator/replay}): the emulator serves a generated sample of each
    * declared type under the payload's own media ids and delivers the signed payload; the inbox
@@ -144,6 +139,11 @@ final class WebhookApplicationTest extends AppTestHarness {
     }
   }
 
+  /**
+   * A lead answers with a photo and then a voice note: both reach S3 through the durable download
+   * (the emulator's media endpoints, read back from the embedded S3 server), the photo's caption is
+   * triaged, the voice note waits for a person, and the lead's workflow goes on (interested).
+   */
   @Test
   void aPhotoAndAVoiceNoteFromALeadAreDownloadedIntoS3AndTheVoiceNoteIsForAPerson()
       throws Exception {

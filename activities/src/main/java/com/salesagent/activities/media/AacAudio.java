@@ -102,6 +102,13 @@ final class AacAudio {
         if (rateIndex >= RATES.length || length <= header || at + length > bytes.length) {
           throw new Undecodable("the AAC stream is damaged at byte " + at);
         }
+        if (channels == 0 || (bytes[at + 6] & 0x03) != 0) {
+          // A channel layout in the stream itself, or several raw blocks per frame: rare in
+          // recordings, and not what a frame-by-frame decode here reads.
+          throw new Undecodable(
+              "this AAC stream's layout (channel configuration 0 or several blocks per frame)"
+                  + " cannot be read here: export the recording as M4A, WAV, MP3 or Ogg Opus");
+        }
         if (out == null) {
           byte[] asc = {
             (byte) ((profile << 3) | (rateIndex >> 1)),
@@ -134,10 +141,11 @@ final class AacAudio {
   }
 
   /**
-   * Consecutive frames of exact digital silence after audio that mean the decoder lost the audio
-   * (about 0.2 s; a microphone's noise floor is never exactly zero for that long). JAAD's noise
-   * substitution (PNS) draws from a generator that decays to zero and then fills its state with
-   * NaN, after which every frame decodes as silence: such a recording is refused, not sent mute.
+   * Frames of exact digital silence to the end, after audio, that mean the decoder lost the audio
+   * (at least about 0.2 s, and at least half of what followed the first sound; a microphone's noise
+   * floor is never exactly zero for that long). JAAD's noise substitution (PNS) draws from a
+   * generator that decays to zero and then fills its state with NaN, after which every frame
+   * decodes as silence: such a recording is refused, not sent mute.
    */
   static final int LOST_AFTER_SILENT_FRAMES = 10;
 
@@ -151,7 +159,8 @@ final class AacAudio {
     private int rate;
     private boolean audible;
     private int silentRun;
-    private boolean lost;
+    private int frames;
+    private int firstAudible;
 
     Decoding(Decoder decoder, double maxSeconds) {
       this.decoder = decoder;
@@ -173,11 +182,15 @@ final class AacAudio {
           break;
         }
       }
+      frames++;
       if (!silent) {
+        if (!audible) {
+          firstAudible = frames;
+        }
         audible = true;
         silentRun = 0;
-      } else if (audible && ++silentRun >= LOST_AFTER_SILENT_FRAMES) {
-        lost = true;
+      } else if (audible) {
+        silentRun++;
       }
       if (samples + n > mono.length) {
         mono = java.util.Arrays.copyOf(mono, Math.max(mono.length * 2, samples + n));
@@ -198,6 +211,10 @@ final class AacAudio {
       if (samples == 0 || rate < 8_000 || !audible) {
         throw new Undecodable("the recording has no audio");
       }
+      // Lost: the audio never came back, for at least LOST_AFTER_SILENT_FRAMES frames and half of
+      // what followed the first sound (a clip's short digital silence at its end is not that).
+      boolean lost =
+          silentRun >= LOST_AFTER_SILENT_FRAMES && silentRun * 2 >= frames - firstAudible + 1;
       if (lost) {
         throw new Undecodable(
             "the AAC audio uses a coding tool the decoder here cannot play back (perceptual noise"

@@ -236,6 +236,10 @@ class VoiceNotesTest {
             () -> new VoiceNotes(null, null).upload(resource("chirp-noise-pns.m4a"), "ana"));
     assertEquals(422, mute.status());
     assertTrue(mute.getMessage().contains("noise substitution"), mute.getMessage());
+    // A clip that ends in 0.4 s of digital silence (an edited recording) is no lost audio.
+    AacAudio.Pcm padded =
+        AacAudio.decode(resource("tone-then-silence.m4a"), "audio/mp4", VoiceNotes.MAX_SECONDS);
+    assertEquals(1.4, padded.mono().length / (double) padded.rate(), 0.1);
   }
 
   @Test

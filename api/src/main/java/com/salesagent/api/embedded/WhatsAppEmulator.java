@@ -346,6 +346,11 @@ public final class WhatsAppEmulator implements Managed {
           }
         }
       }
+      if (webhookUrl == null) {
+        respond(
+            ex, 503, error("The emulator has no webhook to deliver to yet", "OAuthException", 2));
+        return;
+      }
       callbacks.execute(() -> deliver(body, 1, null));
       ObjectNode answer = json.createObjectNode();
       answer.put("accepted", true);

@@ -123,7 +123,12 @@ final class LeadMeetings {
             && request.bookingId().equals(previous.getString("bookingId"))
             && at.equals(previous.getDate("at").toInstant());
     String stage = contact.getString("stage");
-    Stage current = stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
+    Stage current;
+    try {
+      current = stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      current = null; // a stage of no workflow (being erased): no meeting to book
+    }
     if (!again && (current == null || !current.interested())) {
       // A booking tool's retry of a booking recorded before is answered as before (200), even
       // once the lead converted with it.

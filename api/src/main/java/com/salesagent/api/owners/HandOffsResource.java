@@ -189,19 +189,12 @@ public class HandOffsResource {
     for (Document f :
         db.getCollection(Collections.FEEDBACK)
             .find(Filters.eq("leadId", leadId))
-            .projection(
-                new Document("text", 1)
-                    .append("type", 1)
-                    .append("transcript", 1)
-                    .append("receivedAt", 1))
+            .projection(new Document("text", 1).append("type", 1).append("receivedAt", 1))
             .sort(Sorts.descending("receivedAt"))
             .limit(CONVERSATION)) {
+      // A voice note's transcript is its text once made; without one, the kind of message.
       String text =
-          f.getString("text") != null
-              ? f.getString("text")
-              : f.getString("transcript") != null
-                  ? f.getString("transcript")
-                  : "(" + f.getString("type") + ")";
+          f.getString("text") != null ? f.getString("text") : "(" + f.getString("type") + ")";
       Date at = f.getDate("receivedAt");
       said.add(
           new Said(

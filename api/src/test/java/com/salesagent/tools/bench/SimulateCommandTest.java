@@ -58,6 +58,7 @@ class SimulateCommandTest {
                 10);
 
     assertThat(o.finished()).isEqualTo(10);
+    assertThat(o.conversions()).as("the converting variant sold").isPositive();
     long handOffs =
         o.handOffsByArm().values().stream()
             .flatMap(m -> m.values().stream())
