@@ -267,7 +267,14 @@ public final class WhatsAppEmulator implements Managed {
     server.createContext("/health", ex -> respond(ex, 200, "{\"status\":\"ok\"}"));
     server.createContext("/emulator/behaviour", this::behaviourEndpoint);
     server.createContext("/emulator/media/", media::download);
-    server.createContext("/emulator/replay", this::replay);
+    server.createContext(
+        "/emulator/replay",
+        new EmulatorReplay(
+                json,
+                media,
+                () -> webhookUrl != null,
+                body -> callbacks.execute(() -> deliver(body, 1, null)))
+            ::handle);
     server.createContext("/", this::messages);
     server.start();
   }
@@ -278,86 +285,6 @@ public final class WhatsAppEmulator implements Managed {
       server.stop(0);
       callbacks.shutdownNow();
       executor.shutdownNow();
-    }
-  }
-
-  /** The largest recorded payload {@code /emulator/replay} takes (Meta's are a few KB). */
-  static final int MAX_REPLAY_BYTES = 1024 * 1024;
-
-  private static final java.util.Set<String> MEDIA_TYPES =
-      java.util.Set.of("image", "audio", "video", "document", "sticker");
-
-  /**
-   * {@code POST /emulator/replay}: a recorded Meta webhook payload (the {@code
-   * whatsapp_business_account} envelope), delivered to the app's webhook as Meta would (the exact
-   * bytes, signed with the app secret, retried until accepted). Every media in its messages that
-   * the emulator did not create (an id and a {@code mime_type}) is served from then on as a
-   * generated sample of the declared type, so the app's download, type check and storage run as
-   * against Meta. Answers 202 with the media ids and whether a sample is served for each; 400
-   * naming what is wrong with the payload; 413 over 1 MB.
-   */
-  private void replay(HttpExchange ex) throws IOException {
-    try {
-      if (!"POST".equals(ex.getRequestMethod())) {
-        respond(ex, 405, error("Use POST", "OAuthException", 100));
-        return;
-      }
-      byte[] body = EmulatorMultipart.readCapped(ex.getRequestBody(), MAX_REPLAY_BYTES);
-      if (body == null) {
-        respond(ex, 413, error("A replayed payload is at most 1 MB", "OAuthException", 100));
-        return;
-      }
-      JsonNode payload;
-      try {
-        payload = json.readTree(body);
-      } catch (IOException e) {
-        respond(ex, 400, error("The payload is not JSON", "OAuthException", 100));
-        return;
-      }
-      if (payload == null
-          || !"whatsapp_business_account".equals(payload.path("object").asText())
-          || !payload.path("entry").isArray()) {
-        respond(
-            ex,
-            400,
-            error(
-                "Not a WhatsApp webhook payload: object must be whatsapp_business_account, with"
-                    + " entry[]",
-                "OAuthException",
-                100));
-        return;
-      }
-      ArrayNode media = json.createArrayNode();
-      for (JsonNode entry : payload.path("entry")) {
-        for (JsonNode change : entry.path("changes")) {
-          for (JsonNode message : change.path("value").path("messages")) {
-            String type = message.path("type").asText();
-            JsonNode item = message.path(type);
-            if (MEDIA_TYPES.contains(type) && item.hasNonNull("id")) {
-              String id = item.path("id").asText();
-              String declared = item.path("mime_type").asText("");
-              boolean sample = this.media.expect(id, declared);
-              media
-                  .addObject()
-                  .put("id", id)
-                  .put("mime_type", declared)
-                  .put("served", sample || this.media.mimeType(id) != null);
-            }
-          }
-        }
-      }
-      if (webhookUrl == null) {
-        respond(
-            ex, 503, error("The emulator has no webhook to deliver to yet", "OAuthException", 2));
-        return;
-      }
-      callbacks.execute(() -> deliver(body, 1, null));
-      ObjectNode answer = json.createObjectNode();
-      answer.put("accepted", true);
-      answer.set("media", media);
-      respond(ex, 202, json.writeValueAsString(answer));
-    } finally {
-      ex.close();
     }
   }
 
