@@ -209,8 +209,14 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     HttpResponse<String> silent = post(path, "audio/mpeg", mp3);
     assertThat(silent.statusCode()).as(silent.body()).isEqualTo(422);
     assertThat(silent.body()).contains("MP3");
-    HttpResponse<String> large = post(path, "audio/wav", new byte[18 * 1024 * 1024]);
-    assertThat(large.statusCode()).isEqualTo(413);
+    com.salesagent.api.http.HeadOnly.Answer large =
+        com.salesagent.api.http.HeadOnly.post(
+            APP.getLocalPort(),
+            path,
+            java.util.Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "audio/wav"),
+            18L * 1024 * 1024);
+    assertThat(large.status()).isEqualTo(413);
+    assertThat(large.body()).contains("\"field\":\"body\"");
     for (String invalid :
         List.of(
             "{\"text\":\"  \"}",
