@@ -57,6 +57,7 @@ public final class WhatsAppEmulator implements Managed {
   private final String phoneNumberId;
   private final String accessToken;
   private final EmulatorNumbers numbers;
+  private final EmulatorThroughput throughput;
   private final EmulatorMedia media;
   private final Map<String, AtomicInteger> acceptedByNumber = new ConcurrentHashMap<>();
   private final String appSecret;
@@ -103,6 +104,7 @@ public final class WhatsAppEmulator implements Managed {
     this.phoneNumberId = orGenerated(phoneNumberId, "1" + EmulatorHttp.digits(14));
     this.accessToken = orGenerated(accessToken, "emulator-token-" + hex(16));
     this.numbers = new EmulatorNumbers(this.phoneNumberId, this.accessToken);
+    this.throughput = new EmulatorThroughput();
     this.media = new EmulatorMedia(numbers, baseUrl(), Clock.systemUTC());
     this.appSecret = orGenerated(appSecret, hex(16));
     this.verifyToken = orGenerated(verifyToken, "verify-" + hex(8));
@@ -134,6 +136,11 @@ public final class WhatsAppEmulator implements Managed {
   /** Serves one more business number (generated id and token). */
   public EmulatorNumbers.Number addNumber() {
     return numbers.addGenerated();
+  }
+
+  /** Meta's per-number throughput limit, when a number is given one, and what each number sent. */
+  public EmulatorThroughput throughput() {
+    return throughput;
   }
 
   /** Messages accepted from this business number. */
@@ -385,6 +392,10 @@ public final class WhatsAppEmulator implements Managed {
               "(#131056) (Business Account, Consumer Account) pair rate limit hit",
               "OAuthException",
               131056));
+      return;
+    }
+    if (!throughput.admit(from.phoneNumberId())) {
+      respond(ex, 400, error("(#130429) Rate limit hit", "OAuthException", 130429));
       return;
     }
     String waId = to.startsWith("+") ? to.substring(1) : to;

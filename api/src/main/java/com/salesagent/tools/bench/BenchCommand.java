@@ -50,14 +50,16 @@ public class BenchCommand extends Command {
     subparser
         .addArgument("mode")
         .nargs("?")
-        .choices("all", "burst", "research", "parked")
+        .choices("all", "burst", "research", "parked", "senders")
         .setDefault("all")
         .help(
             "all: enrol -> first send, research + compose, webhook ingest; burst: follow-up"
                 + " lateness while --leads leads enrol at once; research: sustained enrolment"
                 + " (1, 2, 6 pages) against the embedding model's ceiling (ResearchBench);"
                 + " parked: --leads leads parked on a follow-up timer, worker and dev server"
-                + " heaps measured apart");
+                + " heaps measured apart; senders: the sender pool's pacing against an emulator"
+                + " that refuses beyond a number's tier, and the send path's ceiling"
+                + " (SendersBench)");
     subparser.addArgument("--leads").type(Integer.class).setDefault(300).help("leads to enrol");
     subparser
         .addArgument("--follow-up-delay")
@@ -101,6 +103,14 @@ public class BenchCommand extends Command {
     int warmup = namespace.getInt("warmup");
     if ("parked".equals(namespace.getString("mode"))) {
       ParkedBench.run(namespace);
+      System.exit(0);
+    }
+    if ("senders".equals(namespace.getString("mode"))) {
+      SendersBench.Options d = SendersBench.Options.defaults();
+      SendersBench.run(
+          new SendersBench.Options(
+              leads, namespace.getInt("enrollers"), d.poolTier(), d.soloTier(), d.share()),
+          System.out);
       System.exit(0);
     }
     if ("research".equals(namespace.getString("mode"))) {
