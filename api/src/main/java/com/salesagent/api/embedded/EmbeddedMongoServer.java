@@ -6,6 +6,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -83,6 +84,12 @@ public final class EmbeddedMongoServer implements Managed {
     @Override
     public MemoryDatabase openOrCreateDatabase(String databaseName) {
       return new MemoryDatabase(databaseName, getCursorRegistry()) {
+        @Override
+        protected Index<Integer> openOrCreateSecondaryIndex(
+            String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+          return new EmbeddedSecondaryIndex(indexName, keys, sparse);
+        }
+
         @Override
         protected MemoryCollection openOrCreateCollection(
             String collectionName, CollectionOptions options) {
@@ -187,12 +194,13 @@ public final class EmbeddedMongoServer implements Managed {
     }
 
     /**
-     * Answers a query that pins a uniquely indexed key by equality from that index, also when the
-     * query says more than the key. The memory backend uses an index only when the query's keys are
-     * exactly the index's ({@code {_id: k}}), so {@code {_id: k, tat: {$gte: ...}}} or an {@code
-     * $and} of the two (every conditional update: the send throttle's slots, claims) scanned and
-     * matched every document of the collection: a profile of {@code bench senders} found 58 % of
-     * the process's CPU there. Here the index gives the candidates of the pinned key (what the
+     * Answers a query that pins an indexed key by equality from that index, also when the query
+     * says more than the key (and, for a secondary index, which the backend does not have, at all:
+     * see {@link EmbeddedSecondaryIndex}). The memory backend uses an index only when the query's
+     * keys are exactly the index's ({@code {_id: k}}), so {@code {_id: k, tat: {$gte: ...}}} or an
+     * {@code $and} of the two (every conditional update: the send throttle's slots, claims) scanned
+     * and matched every document of the collection: a profile of {@code bench senders} found 58 %
+     * of the process's CPU there. Here the index gives the candidates of the pinned key (what the
      * backend itself answers for {@code {key: value}}) and the whole query is matched on them only:
      * the same documents, found without the scan. Queries an index already serves, and queries
      * pinning no unique key, go the backend's way.
@@ -205,25 +213,46 @@ public final class EmbeddedMongoServer implements Managed {
         int limit,
         int batchSize,
         Document fieldSelector) {
+      Iterable<Integer> candidates = candidates(query, orderBy);
+      if (candidates == null) {
+        return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+      }
+      narrowed.incrementAndGet();
+      return matchDocuments(
+          query, candidates, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    /**
+     * The positions to match the query on, in the backend's scan order, when an index narrows it: a
+     * unique key it pins, else the first key of a secondary index it pins; null otherwise (an index
+     * serves the query as it is, nothing is pinned, or the order asked is the natural one, which
+     * only the backend's scan gives).
+     */
+    private Iterable<Integer> candidates(Document query, Document orderBy) {
       List<Index<Integer>> indexes = getIndexes();
-      if (query != null && indexes.stream().noneMatch(i -> i.canHandle(query))) {
-        for (Document pinned : pinnedKeys(query)) {
-          for (Index<Integer> index : indexes) {
-            if (index.isUnique() && index.canHandle(pinned)) {
-              narrowed.incrementAndGet();
-              return matchDocuments(
-                  query,
-                  index.getPositions(pinned),
-                  orderBy,
-                  numberToSkip,
-                  limit,
-                  batchSize,
-                  fieldSelector);
-            }
+      if (query == null
+          || (orderBy != null && orderBy.containsKey("$natural"))
+          || indexes.stream().anyMatch(i -> i.canHandle(query))) {
+        return null;
+      }
+      List<Document> pinned = pinnedKeys(query);
+      for (Document one : pinned) {
+        for (Index<Integer> index : indexes) {
+          if (index.isUnique() && index.canHandle(one)) {
+            return index.getPositions(one);
           }
         }
       }
-      return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+      for (Document one : pinned) {
+        String key = one.keySet().iterator().next();
+        for (Index<Integer> index : indexes) {
+          if (index instanceof EmbeddedSecondaryIndex secondary
+              && secondary.firstKey().equals(key)) {
+            return secondary.candidates(one.get(key));
+          }
+        }
+      }
+      return null;
     }
 
     /**
@@ -239,19 +268,12 @@ public final class EmbeddedMongoServer implements Managed {
               pinned.addAll(pinnedKeys(d));
             }
           }
-        } else if (!entry.getKey().startsWith("$") && plain(entry.getValue())) {
+        } else if (!entry.getKey().startsWith("$")
+            && EmbeddedSecondaryIndex.plain(entry.getValue())) {
           pinned.add(new Document(entry.getKey(), entry.getValue()));
         }
       }
       return pinned;
-    }
-
-    private static boolean plain(Object value) {
-      return value instanceof String
-          || value instanceof Number
-          || value instanceof Boolean
-          || value instanceof java.util.UUID
-          || value instanceof de.bwaldvogel.mongo.bson.ObjectId;
     }
 
     @Override

@@ -141,4 +141,96 @@ class EmbeddedMongoIndexTest {
     assertThat(slots.find(Filters.eq("_id", "k9")).first().getString("claim")).isEqualTo("a");
     assertThat(server.narrowedQueries() - before).isEqualTo(2);
   }
+
+  /**
+   * A secondary (non-unique) index answers exactly what a scan answers, in the same order: the same
+   * random documents (values of several types, arrays, sub-documents, missing keys) in an indexed
+   * and an unindexed collection, the same random finds, updates that move documents between values,
+   * deletions, and again the same finds.
+   */
+  @Test
+  void aSecondaryIndexAnswersWhatAScanAnswersInTheSameOrder() {
+    MongoCollection<Document> indexed = client.getDatabase("t").getCollection("indexed");
+    MongoCollection<Document> plain = client.getDatabase("t").getCollection("plain");
+    indexed.createIndex(Indexes.ascending("lead"));
+    indexed.createIndex(Indexes.ascending("meta.owner", "ts"));
+    java.util.Random random = new java.util.Random(42);
+    List<Object> values =
+        List.of("a", "b", "c", 1, 1L, 1.0, 2, true, List.of("a", "b"), List.of(1, "c"));
+    for (int i = 0; i < 300; i++) {
+      Document d = new Document("_id", i).append("ts", random.nextInt(50));
+      int shape = random.nextInt(10);
+      if (shape < 7) {
+        d.append("lead", values.get(random.nextInt(values.size())));
+      } else if (shape == 7) {
+        d.append("lead", new Document("x", "a"));
+      } else if (shape == 8) {
+        d.append("lead", null);
+      } // else: no lead at all
+      d.append("meta", new Document("owner", "o" + random.nextInt(4)));
+      indexed.insertOne(d);
+      plain.insertOne(d);
+    }
+    long before = server.narrowedQueries();
+    compare(indexed, plain, random, 60);
+    assertThat(server.narrowedQueries() - before).isGreaterThanOrEqualTo(60);
+    // Moves, deletions, upserts: the index follows.
+    for (int i = 0; i < 80; i++) {
+      int id = random.nextInt(320);
+      Object value = values.get(random.nextInt(values.size()));
+      switch (random.nextInt(3)) {
+        case 0 -> {
+          indexed.updateOne(Filters.eq("_id", id), Updates.set("lead", value));
+          plain.updateOne(Filters.eq("_id", id), Updates.set("lead", value));
+        }
+        case 1 -> {
+          indexed.deleteOne(Filters.eq("_id", id));
+          plain.deleteOne(Filters.eq("_id", id));
+        }
+        default -> {
+          Document set = new Document("$set", new Document("meta.owner", "o9").append("ts", 7));
+          indexed.updateOne(Filters.eq("lead", value), set, new UpdateOptions().upsert(true));
+          plain.updateOne(Filters.eq("lead", value), set, new UpdateOptions().upsert(true));
+        }
+      }
+    }
+    compare(indexed, plain, random, 60);
+    assertThat(indexed.countDocuments()).isEqualTo(plain.countDocuments());
+  }
+
+  private static void compare(
+      MongoCollection<Document> indexed,
+      MongoCollection<Document> plain,
+      java.util.Random random,
+      int queries) {
+    List<Object> asked = List.of("a", "b", "c", "z", 1, 1L, 2.0, true, false);
+    for (int q = 0; q < queries; q++) {
+      Object value = asked.get(random.nextInt(asked.size()));
+      org.bson.conversions.Bson filter =
+          switch (q % 4) {
+            case 0 -> Filters.eq("lead", value);
+            case 1 -> Filters.and(Filters.eq("lead", value), Filters.gte("ts", 20));
+            case 2 -> Filters.eq("meta.owner", "o" + random.nextInt(5));
+            default -> Filters.and(Filters.eq("meta.owner", "o1"), Filters.lt("ts", 25));
+          };
+      List<Object> a = new ArrayList<>();
+      indexed.find(filter).forEach(d -> a.add(d.get("_id")));
+      List<Object> b = new ArrayList<>();
+      plain.find(filter).forEach(d -> b.add(d.get("_id")));
+      assertThat(a).as(filter.toString()).isEqualTo(b);
+      List<Object> sortedA = new ArrayList<>();
+      indexed
+          .find(filter)
+          .sort(com.mongodb.client.model.Sorts.descending("ts"))
+          .limit(5)
+          .forEach(d -> sortedA.add(d.get("ts")));
+      List<Object> sortedB = new ArrayList<>();
+      plain
+          .find(filter)
+          .sort(com.mongodb.client.model.Sorts.descending("ts"))
+          .limit(5)
+          .forEach(d -> sortedB.add(d.get("ts")));
+      assertThat(sortedA).as("sorted " + filter).isEqualTo(sortedB);
+    }
+  }
 }
