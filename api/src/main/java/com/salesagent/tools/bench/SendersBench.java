@@ -314,10 +314,13 @@ final class SendersBench {
           p.coreMillisPerSend());
     }
     out.printf(
-        "solo at %.0f sends/s is %.0f %% of the single-update limit in MongoDB writes-per-send"
-            + " terms: %.1f updates/s of limit per send/s%n",
+        "solo: %.0f sends/s need %.1f core-ms each (2 cores allow ~%.0f/s at that cost); the"
+            + " MongoDB limit of the run, %.0f single updates/s, would allow %.0f writes per send"
+            + " at this rate%n",
         r.solo().perSecond(),
-        100 * r.solo().perSecond() / r.singleUpdatesPerSecond(),
+        r.solo().coreMillisPerSend(),
+        Runtime.getRuntime().availableProcessors() * 1000.0 / r.solo().coreMillisPerSend(),
+        r.singleUpdatesPerSecond(),
         r.singleUpdatesPerSecond() / Math.max(1e-9, r.solo().perSecond()));
   }
 
