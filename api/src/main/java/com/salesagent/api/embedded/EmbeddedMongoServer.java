@@ -14,6 +14,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerError;
+import de.bwaldvogel.mongo.exception.NamespaceExistsException;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import io.dropwizard.lifecycle.Managed;
@@ -73,9 +74,10 @@ public final class EmbeddedMongoServer implements Managed {
 
   /**
    * The memory backend, answering the two capability probes every start makes (Atlas Search's
-   * {@code $listSearchIndexes}, a change stream without the oplog) as a real standalone mongod
-   * does, with an error the client reads, instead of the server logging an ERROR with a stack trace
-   * on a newcomer's first screen. Every other failure is logged as before.
+   * {@code $listSearchIndexes}, a change stream without the oplog) and a {@code create} of a
+   * collection that exists (two processes starting together) as a real standalone mongod does, with
+   * an error the client reads, instead of the server logging an ERROR with a stack trace on a
+   * newcomer's first screen. Every other failure is logged as before.
    */
   static final class ProbedBackend extends MemoryBackend {
     /** How many queries were answered from an index by a key they pin (tests read it). */
@@ -98,12 +100,39 @@ public final class EmbeddedMongoServer implements Managed {
       };
     }
 
+    /**
+     * An aggregate whose first stage is a {@code $match} (every {@code countDocuments}) reads its
+     * source collection through {@link SnapshotCollection#queryAllAsStream}, which copied and then
+     * matched every document: the match is handed to it on this thread, so it can narrow.
+     */
     @Override
     public Document handleMessage(MongoMessage message) {
+      Document command = message.getDocument();
+      if (command != null
+          && command.get("aggregate") instanceof String collection
+          && command.get("pipeline") instanceof List<?> pipeline
+          && !pipeline.isEmpty()
+          && pipeline.get(0) instanceof Document first
+          && first.get("$match") instanceof Document match) {
+        SnapshotCollection.FIRST_MATCH.set(new SnapshotCollection.FirstMatch(collection, match));
+      }
+      try {
+        return handled(message);
+      } finally {
+        SnapshotCollection.FIRST_MATCH.remove();
+      }
+    }
+
+    private Document handled(MongoMessage message) {
       try {
         return super.handleMessage(message);
       } catch (MongoServerError e) {
-        if (stage(message.getDocument(), "$listSearchIndexes")) {
+        if (stage(message.getDocument(), "$listSearchIndexes")
+            || (e instanceof NamespaceExistsException
+                && message.getDocument() != null
+                && message.getDocument().containsKey("create"))) {
+          // The second of two processes starting together creates a collection the first just
+          // made (the time-series history): an answer the client handles, not a server ERROR.
           return refusal(e.getCode(), e.getCodeName(), e.getMessageWithoutErrorCode());
         }
         throw e;
@@ -150,6 +179,60 @@ public final class EmbeddedMongoServer implements Managed {
    * changes them in place.
    */
   static final class SnapshotCollection extends MemoryCollection {
+    /** The first {@code $match} of the aggregate this thread is running, and its collection. */
+    record FirstMatch(String collection, Document match) {}
+
+    static final ThreadLocal<FirstMatch> FIRST_MATCH = new ThreadLocal<>();
+
+    /**
+     * The source of an aggregate whose first stage is a {@code $match}: only the documents it
+     * matches, copies as every answer here (before, every document of the collection was copied,
+     * then matched), found from an index when the match pins an indexed key. The stage then matches
+     * again, on those. Taken once, by the aggregate's own collection (not a {@code $lookup}'s).
+     */
+    @Override
+    public java.util.stream.Stream<Document> queryAllAsStream() {
+      FirstMatch first = FIRST_MATCH.get();
+      if (first != null && first.collection().equals(getCollectionName())) {
+        FIRST_MATCH.remove();
+        List<Document> matched = narrowedMatches(first.match());
+        if (matched != null) {
+          return matched.stream();
+        }
+      }
+      return super.queryAllAsStream();
+    }
+
+    private synchronized List<Document> narrowedMatches(Document match) {
+      List<Document> out = new ArrayList<>();
+      Iterable<Integer> positions = candidates(match, null);
+      if (positions == null) {
+        // No key to narrow by: every document is matched, but only the matches are copied.
+        streamAllDocumentsWithPosition()
+            .map(de.bwaldvogel.mongo.backend.DocumentWithPosition::getDocument)
+            .filter(d -> documentMatchesQuery(d, match))
+            .forEach(d -> out.add(new Document(d)));
+        return out;
+      }
+      narrowed.incrementAndGet();
+      for (Integer position : positions) {
+        Document d = getDocument(position);
+        if (d != null && documentMatchesQuery(d, match)) {
+          out.add(new Document(d));
+        }
+      }
+      return out;
+    }
+
+    /**
+     * An index is built under the collection's lock (the backend takes only the database's): a
+     * write landing during the build would otherwise be missing from the new index for good.
+     */
+    @Override
+    public synchronized void addIndex(Index<Integer> index) {
+      super.addIndex(index);
+    }
+
     /** Set while a query answers the client, not the backend's own write path. */
     private static final ThreadLocal<Boolean> ANSWERING = ThreadLocal.withInitial(() -> false);
 

@@ -79,10 +79,8 @@ final class EmbeddedSecondaryIndex extends Index<Integer> {
 
   @Override
   public synchronized void add(Document document, Integer position, MongoCollection<Integer> c) {
-    Object id = document.get(ID);
-    if (id != null) {
-      positionOfId.put(normalized(id), position);
-    }
+    // A null _id is a key like any other (one document may have it).
+    positionOfId.put(normalized(document.get(ID)), position);
     List<Object> values = new ArrayList<>();
     Object v = Utils.getSubdocumentValueCollectionAware(document, firstKey);
     if (v instanceof Collection<?> list) {
@@ -116,8 +114,7 @@ final class EmbeddedSecondaryIndex extends Index<Integer> {
 
   @Override
   public synchronized Integer remove(Document document) {
-    Object id = document.get(ID);
-    Integer position = id == null ? null : positionOfId.remove(normalized(id));
+    Integer position = positionOfId.remove(normalized(document.get(ID)));
     if (position != null) {
       forget(position);
     }

@@ -284,8 +284,8 @@ final class SendersBench {
         accepted,
         busy.get(),
         other.get(),
-        pct(sorted, 50) / 1e6,
-        pct(sorted, 99) / 1e6,
+        BenchCommand.pct(sorted, 50),
+        BenchCommand.pct(sorted, 99),
         coreMillis);
   }
 
@@ -358,13 +358,5 @@ final class SendersBench {
     double rate = threads * perThread / ((System.nanoTime() - start) / 1e9);
     scratch.drop();
     return rate;
-  }
-
-  private static double pct(List<Long> sorted, int p) {
-    if (sorted.isEmpty()) {
-      return 0;
-    }
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, index));
   }
 }
