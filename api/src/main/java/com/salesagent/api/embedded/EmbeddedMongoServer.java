@@ -116,10 +116,13 @@ public final class EmbeddedMongoServer implements Managed {
           && first.get("$match") instanceof Document match) {
         SnapshotCollection.FIRST_MATCH.set(new SnapshotCollection.FirstMatch(collection, match));
       }
+      long startMillis = System.currentTimeMillis();
+      long start = System.nanoTime();
       try {
         return handled(message);
       } finally {
         SnapshotCollection.FIRST_MATCH.remove();
+        EmbeddedCommandTimes.record(command, startMillis, System.nanoTime() - start);
       }
     }
 
@@ -335,7 +338,59 @@ public final class EmbeddedMongoServer implements Managed {
           }
         }
       }
+      for (var in : pinnedLists(query).entrySet()) {
+        Iterable<Integer> union = union(indexes, in.getKey(), in.getValue());
+        if (union != null) {
+          return union;
+        }
+      }
       return null;
+    }
+
+    /**
+     * The candidates of a key pinned to a list of values ({@code $in}, every status batch's find of
+     * its messages and contacts): the union of each value's, in scan order; null when no index has
+     * the key first.
+     */
+    private static Iterable<Integer> union(
+        List<Index<Integer>> indexes, String key, List<?> values) {
+      for (Index<Integer> index : indexes) {
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        if (index instanceof EmbeddedSecondaryIndex secondary && secondary.firstKey().equals(key)) {
+          values.forEach(v -> out.addAll(secondary.candidates(v)));
+          return out;
+        }
+        if (index.isUnique() && index.canHandle(new Document(key, values.get(0)))) {
+          values.forEach(v -> index.getPositions(new Document(key, v)).forEach(out::add));
+          return out;
+        }
+      }
+      return null;
+    }
+
+    /**
+     * The keys a query pins to a non-empty list of plain values ({@code key: {$in: [...]}}, alone),
+     * top-level or in a top-level {@code $and}.
+     */
+    static java.util.Map<String, List<?>> pinnedLists(Document query) {
+      java.util.Map<String, List<?>> out = new java.util.LinkedHashMap<>();
+      for (var entry : query.entrySet()) {
+        if (entry.getKey().equals("$and") && entry.getValue() instanceof List<?> all) {
+          for (Object part : all) {
+            if (part instanceof Document d) {
+              pinnedLists(d).forEach(out::putIfAbsent);
+            }
+          }
+        } else if (!entry.getKey().startsWith("$")
+            && entry.getValue() instanceof Document operator
+            && operator.size() == 1
+            && operator.get("$in") instanceof List<?> values
+            && !values.isEmpty()
+            && values.stream().allMatch(EmbeddedSecondaryIndex::plain)) {
+          out.putIfAbsent(entry.getKey(), values);
+        }
+      }
+      return out;
     }
 
     /**

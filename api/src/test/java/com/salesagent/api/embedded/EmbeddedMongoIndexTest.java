@@ -74,6 +74,43 @@ class EmbeddedMongoIndexTest {
     assertThat(server.narrowedQueries()).isEqualTo(served);
   }
 
+  /**
+   * A key pinned to a list ({@code $in}: every status batch's find of its messages and contacts) is
+   * answered from the index too: the union of the values' documents, in the scan's order, the rest
+   * of the query matched on them.
+   */
+  @Test
+  void aKeyPinnedToAListIsAnsweredFromTheIndex() {
+    // {_id: {$in}} alone: the backend's own index answers it (in the list's order).
+    List<String> ids = new ArrayList<>();
+    slots
+        .find(Filters.in("_id", "k150", "k3", "nope", "k42", "k3"))
+        .forEach(d -> ids.add(d.getString("_id")));
+    assertThat(ids).containsExactlyInAnyOrder("k3", "k42", "k150");
+    ids.clear();
+    // Saying more than the list: the backend scanned; now narrowed, in the scan's order.
+    long before = server.narrowedQueries();
+    slots
+        .find(Filters.and(Filters.in("_id", "k150", "k3", "k42"), Filters.gte("tat", 40L)))
+        .forEach(d -> ids.add(d.getString("_id")));
+    assertThat(ids).containsExactly("k42", "k150");
+    assertThat(
+            slots.countDocuments(
+                Filters.and(Filters.in("_id", "k1", "k2", "k999"), Filters.exists("key"))))
+        .isEqualTo(2);
+    assertThat(server.narrowedQueries() - before).isEqualTo(2);
+
+    // Not plain values (null, a regex), or more than $in: the backend's way, same answers.
+    long served = server.narrowedQueries();
+    assertThat(slots.countDocuments(Filters.in("_id", "k1", null))).isEqualTo(1);
+    assertThat(
+            slots.countDocuments(
+                new Document("_id", new Document("$in", List.of("k1", "k2")).append("$ne", "k1"))))
+        .isEqualTo(1);
+    assertThat(slots.countDocuments(Filters.in("_id", List.of()))).isZero();
+    assertThat(server.narrowedQueries()).isEqualTo(served);
+  }
+
   @Test
   void conditionalWritesKeepTheirMeaning() {
     long before = server.narrowedQueries();
@@ -208,11 +245,16 @@ class EmbeddedMongoIndexTest {
     for (int q = 0; q < queries; q++) {
       Object value = asked.get(random.nextInt(asked.size()));
       org.bson.conversions.Bson filter =
-          switch (q % 4) {
+          switch (q % 6) {
             case 0 -> Filters.eq("lead", value);
             case 1 -> Filters.and(Filters.eq("lead", value), Filters.gte("ts", 20));
             case 2 -> Filters.eq("meta.owner", "o" + random.nextInt(5));
-            default -> Filters.and(Filters.eq("meta.owner", "o1"), Filters.lt("ts", 25));
+            case 3 -> Filters.and(Filters.eq("meta.owner", "o1"), Filters.lt("ts", 25));
+            case 4 -> Filters.in("lead", value, asked.get(random.nextInt(asked.size())), "nowhere");
+            default ->
+                Filters.and(
+                    Filters.in("lead", value, asked.get(random.nextInt(asked.size()))),
+                    Filters.lt("ts", 30));
           };
       List<Object> a = new ArrayList<>();
       indexed.find(filter).forEach(d -> a.add(d.get("_id")));
