@@ -1,28 +1,21 @@
 package com.salesagent.api.embedded;
 
 import com.salesagent.temporal.Ports;
-import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
-import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
-import de.bwaldvogel.mongo.backend.QueryParameters;
-import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.exception.NamespaceExistsException;
-import de.bwaldvogel.mongo.oplog.Oplog;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import io.dropwizard.lifecycle.Managed;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The in-process MongoDB-wire server: memory backend; state lives as long as the process, like the
@@ -95,15 +88,16 @@ public final class EmbeddedMongoServer implements Managed {
         @Override
         protected MemoryCollection openOrCreateCollection(
             String collectionName, CollectionOptions options) {
-          return new SnapshotCollection(this, collectionName, options, cursorRegistry, narrowed);
+          return new EmbeddedSnapshotCollection(
+              this, collectionName, options, cursorRegistry, narrowed);
         }
       };
     }
 
     /**
      * An aggregate whose first stage is a {@code $match} (every {@code countDocuments}) reads its
-     * source collection through {@link SnapshotCollection#queryAllAsStream}, which copied and then
-     * matched every document: the match is handed to it on this thread, so it can narrow.
+     * source collection through {@link EmbeddedSnapshotCollection#queryAllAsStream}, which copied
+     * and then matched every document: the match is handed to it on this thread, so it can narrow.
      */
     @Override
     public Document handleMessage(MongoMessage message) {
@@ -114,14 +108,15 @@ public final class EmbeddedMongoServer implements Managed {
           && !pipeline.isEmpty()
           && pipeline.get(0) instanceof Document first
           && first.get("$match") instanceof Document match) {
-        SnapshotCollection.FIRST_MATCH.set(new SnapshotCollection.FirstMatch(collection, match));
+        EmbeddedSnapshotCollection.FIRST_MATCH.set(
+            new EmbeddedSnapshotCollection.FirstMatch(collection, match));
       }
       long startMillis = System.currentTimeMillis();
       long start = System.nanoTime();
       try {
         return handled(message);
       } finally {
-        SnapshotCollection.FIRST_MATCH.remove();
+        EmbeddedSnapshotCollection.FIRST_MATCH.remove();
         EmbeddedCommandTimes.record(command, startMillis, System.nanoTime() - start);
       }
     }
@@ -165,277 +160,6 @@ public final class EmbeddedMongoServer implements Managed {
           && !pipeline.isEmpty()
           && pipeline.get(0) instanceof Document first
           && first.containsKey(stage);
-    }
-  }
-
-  /**
-   * The memory backend's collection, answering snapshots instead of its stored documents. The
-   * memory backend (mongo-java-server 1.47) updates a stored document in place (its top-level keys
-   * removed and put one by one, under the collection's lock) and answers a query with the stored
-   * documents themselves, which the wire encoder then reads after the lock is released: a read
-   * racing an update could see half of it, or fail with a ConcurrentModificationException that
-   * closed the connection and failed every operation in flight on it (an enrolment answered 500
-   * during a 200-lead burst). Here each document a query answers (find, aggregate, findAndModify)
-   * is copied under the same lock. The backend's own reads on the way to a change (findAndModify,
-   * delete) keep the stored documents: they change them. One level is enough: an update replaces
-   * nested values with fresh copies (calculateUpdateDocument clones the old document), it never
-   * changes them in place.
-   */
-  static final class SnapshotCollection extends MemoryCollection {
-    /** The first {@code $match} of the aggregate this thread is running, and its collection. */
-    record FirstMatch(String collection, Document match) {}
-
-    static final ThreadLocal<FirstMatch> FIRST_MATCH = new ThreadLocal<>();
-
-    /**
-     * The source of an aggregate whose first stage is a {@code $match}: only the documents it
-     * matches, copies as every answer here (before, every document of the collection was copied,
-     * then matched), found from an index when the match pins an indexed key. The stage then matches
-     * again, on those. Taken once, by the aggregate's own collection (not a {@code $lookup}'s).
-     */
-    @Override
-    public java.util.stream.Stream<Document> queryAllAsStream() {
-      FirstMatch first = FIRST_MATCH.get();
-      if (first != null && first.collection().equals(getCollectionName())) {
-        FIRST_MATCH.remove();
-        List<Document> matched = narrowedMatches(first.match());
-        if (matched != null) {
-          return matched.stream();
-        }
-      }
-      return super.queryAllAsStream();
-    }
-
-    private synchronized List<Document> narrowedMatches(Document match) {
-      List<Document> out = new ArrayList<>();
-      Iterable<Integer> positions = candidates(match, null);
-      if (positions == null) {
-        // No key to narrow by: every document is matched, but only the matches are copied.
-        streamAllDocumentsWithPosition()
-            .map(de.bwaldvogel.mongo.backend.DocumentWithPosition::getDocument)
-            .filter(d -> documentMatchesQuery(d, match))
-            .forEach(d -> out.add(new Document(d)));
-        return out;
-      }
-      narrowed.incrementAndGet();
-      for (Integer position : positions) {
-        Document d = getDocument(position);
-        if (d != null && documentMatchesQuery(d, match)) {
-          out.add(new Document(d));
-        }
-      }
-      return out;
-    }
-
-    /**
-     * An index is built under the collection's lock (the backend takes only the database's): a
-     * write landing during the build would otherwise be missing from the new index for good.
-     */
-    @Override
-    public synchronized void addIndex(Index<Integer> index) {
-      super.addIndex(index);
-    }
-
-    /** Set while a query answers the client, not the backend's own write path. */
-    private static final ThreadLocal<Boolean> ANSWERING = ThreadLocal.withInitial(() -> false);
-
-    /** Set while the backend reads documents it is about to change or remove. */
-    private static final ThreadLocal<Boolean> CHANGING = ThreadLocal.withInitial(() -> false);
-
-    private final AtomicLong narrowed;
-
-    SnapshotCollection(
-        MongoDatabase database,
-        String collectionName,
-        CollectionOptions options,
-        CursorRegistry cursorRegistry,
-        AtomicLong narrowed) {
-      super(database, collectionName, options, cursorRegistry);
-      this.narrowed = narrowed;
-    }
-
-    @Override
-    public synchronized QueryResult handleQuery(QueryParameters parameters) {
-      if (CHANGING.get()) {
-        return super.handleQuery(parameters);
-      }
-      ANSWERING.set(true);
-      try {
-        return super.handleQuery(parameters);
-      } finally {
-        ANSWERING.set(false);
-      }
-    }
-
-    @Override
-    protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
-      if (!ANSWERING.get()) {
-        return super.createQueryResult(matched, batchSize);
-      }
-      List<Document> copies = new ArrayList<>(matched.size());
-      for (Document document : matched) {
-        copies.add(new Document(document));
-      }
-      return super.createQueryResult(copies, batchSize);
-    }
-
-    /**
-     * Answers a query that pins an indexed key by equality from that index, also when the query
-     * says more than the key (and, for a secondary index, which the backend does not have, at all:
-     * see {@link EmbeddedSecondaryIndex}). The memory backend uses an index only when the query's
-     * keys are exactly the index's ({@code {_id: k}}), so {@code {_id: k, tat: {$gte: ...}}} or an
-     * {@code $and} of the two (every conditional update: the send throttle's slots, claims) scanned
-     * and matched every document of the collection: a profile of {@code bench senders} found 58 %
-     * of the process's CPU there. Here the index gives the candidates of the pinned key (what the
-     * backend itself answers for {@code {key: value}}) and the whole query is matched on them only:
-     * the same documents, found without the scan. Queries an index already serves, and queries
-     * pinning no unique key, go the backend's way.
-     */
-    @Override
-    protected QueryResult queryDocuments(
-        Document query,
-        Document orderBy,
-        int numberToSkip,
-        int limit,
-        int batchSize,
-        Document fieldSelector) {
-      Iterable<Integer> candidates = candidates(query, orderBy);
-      if (candidates == null) {
-        return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
-      }
-      narrowed.incrementAndGet();
-      return matchDocuments(
-          query, candidates, orderBy, numberToSkip, limit, batchSize, fieldSelector);
-    }
-
-    /**
-     * The positions to match the query on, in the backend's scan order, when an index narrows it: a
-     * unique key it pins, else the first key of a secondary index it pins; null otherwise (an index
-     * serves the query as it is, nothing is pinned, or the order asked is the natural one, which
-     * only the backend's scan gives).
-     */
-    private Iterable<Integer> candidates(Document query, Document orderBy) {
-      List<Index<Integer>> indexes = getIndexes();
-      if (query == null
-          || (orderBy != null && orderBy.containsKey("$natural"))
-          || indexes.stream().anyMatch(i -> i.canHandle(query))) {
-        return null;
-      }
-      List<Document> pinned = pinnedKeys(query);
-      for (Document one : pinned) {
-        for (Index<Integer> index : indexes) {
-          if (index.isUnique() && index.canHandle(one)) {
-            return index.getPositions(one);
-          }
-        }
-      }
-      for (Document one : pinned) {
-        String key = one.keySet().iterator().next();
-        for (Index<Integer> index : indexes) {
-          if (index instanceof EmbeddedSecondaryIndex secondary
-              && secondary.firstKey().equals(key)) {
-            return secondary.candidates(one.get(key));
-          }
-        }
-      }
-      for (var in : pinnedLists(query).entrySet()) {
-        Iterable<Integer> union = union(indexes, in.getKey(), in.getValue());
-        if (union != null) {
-          return union;
-        }
-      }
-      return null;
-    }
-
-    /**
-     * The candidates of a key pinned to a list of values ({@code $in}, every status batch's find of
-     * its messages and contacts): the union of each value's, in scan order; null when no index has
-     * the key first.
-     */
-    private static Iterable<Integer> union(
-        List<Index<Integer>> indexes, String key, List<?> values) {
-      for (Index<Integer> index : indexes) {
-        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
-        if (index instanceof EmbeddedSecondaryIndex secondary && secondary.firstKey().equals(key)) {
-          values.forEach(v -> out.addAll(secondary.candidates(v)));
-          return out;
-        }
-        if (index.isUnique() && index.canHandle(new Document(key, values.get(0)))) {
-          values.forEach(v -> index.getPositions(new Document(key, v)).forEach(out::add));
-          return out;
-        }
-      }
-      return null;
-    }
-
-    /**
-     * The keys a query pins to a non-empty list of plain values ({@code key: {$in: [...]}}, alone),
-     * top-level or in a top-level {@code $and}.
-     */
-    static java.util.Map<String, List<?>> pinnedLists(Document query) {
-      java.util.Map<String, List<?>> out = new java.util.LinkedHashMap<>();
-      for (var entry : query.entrySet()) {
-        if (entry.getKey().equals("$and") && entry.getValue() instanceof List<?> all) {
-          for (Object part : all) {
-            if (part instanceof Document d) {
-              pinnedLists(d).forEach(out::putIfAbsent);
-            }
-          }
-        } else if (!entry.getKey().startsWith("$")
-            && entry.getValue() instanceof Document operator
-            && operator.size() == 1
-            && operator.get("$in") instanceof List<?> values
-            && !values.isEmpty()
-            && values.stream().allMatch(EmbeddedSecondaryIndex::plain)) {
-          out.putIfAbsent(entry.getKey(), values);
-        }
-      }
-      return out;
-    }
-
-    /**
-     * The keys a query pins by equality to a plain value, each as {@code {key: value}}: its own
-     * top-level keys and those of the documents of a top-level {@code $and}.
-     */
-    static List<Document> pinnedKeys(Document query) {
-      List<Document> pinned = new ArrayList<>();
-      for (var entry : query.entrySet()) {
-        if (entry.getKey().equals("$and") && entry.getValue() instanceof List<?> all) {
-          for (Object part : all) {
-            if (part instanceof Document d) {
-              pinned.addAll(pinnedKeys(d));
-            }
-          }
-        } else if (!entry.getKey().startsWith("$")
-            && EmbeddedSecondaryIndex.plain(entry.getValue())) {
-          pinned.add(new Document(entry.getKey(), entry.getValue()));
-        }
-      }
-      return pinned;
-    }
-
-    @Override
-    public synchronized Document findAndModify(Document query) {
-      Document result = changing(() -> super.findAndModify(query));
-      if (result != null && result.get("value") instanceof Document value) {
-        result.put("value", new Document(value));
-      }
-      return result;
-    }
-
-    @Override
-    public synchronized int deleteDocuments(Document selector, int limit, Oplog oplog) {
-      return changing(() -> super.deleteDocuments(selector, limit, oplog));
-    }
-
-    private static <T> T changing(Supplier<T> write) {
-      boolean outer = CHANGING.get();
-      CHANGING.set(true);
-      try {
-        return write.get();
-      } finally {
-        CHANGING.set(outer);
-      }
     }
   }
 }

@@ -22,11 +22,11 @@ import java.util.UUID;
  * WhatsApp id or a wamid scanned every document of its collection, and the embedded default slowed
  * as its collections grew). It maps each plain value (string, number, boolean, UUID, ObjectId) of
  * the index's <em>first</em> key to the positions of the documents holding it (each element of an
- * array too) and answers only {@link EmbeddedMongoServer.SnapshotCollection}'s narrowing: the
- * candidates of one pinned value, on which the whole query is then matched. The backend itself
- * never uses it ({@link #canHandle} is false), so every query keeps the backend's own semantics;
- * the candidates are a superset of the matches: a document whose value is neither plain, missing,
- * nor a list of plain values (a sub-document, nested lists) is a candidate for every value.
+ * array too) and answers only {@link EmbeddedSnapshotCollection}'s narrowing: the candidates of one
+ * pinned value, on which the whole query is then matched. The backend itself never uses it ({@link
+ * #canHandle} is false), so every query keeps the backend's own semantics; the candidates are a
+ * superset of the matches: a document whose value is neither plain, missing, nor a list of plain
+ * values (a sub-document, nested lists) is a candidate for every value.
  */
 final class EmbeddedSecondaryIndex extends Index<Integer> {
   private static final String ID = "_id";

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the embedded MongoDB-wire server answers is a snapshot (see {@link
- * EmbeddedMongoServer.SnapshotCollection}): a later update of the stored document, which the memory
- * backend makes in place, must not reach a document already answered (the wire encoder reads it
- * after the collection's lock is released: a ConcurrentModificationException closed the connection
- * during a 200-lead burst, and a read could see half an update).
+ * EmbeddedSnapshotCollection}): a later update of the stored document, which the memory backend
+ * makes in place, must not reach a document already answered (the wire encoder reads it after the
+ * collection's lock is released: a ConcurrentModificationException closed the connection during a
+ * 200-lead burst, and a read could see half an update).
  */
 class EmbeddedMongoServerTest {
   private static MongoCollection<?> collection(MemoryBackend backend) {
