@@ -25,10 +25,21 @@ import org.bson.Document;
  *
  * <p>The count comes from the contacts whose stage is not terminal, at most once a second per
  * segment; leads assigned since that count are added to it (they cannot have ended yet), so a burst
- * of assignments within the second does not read its own leads as failures.
+ * of assignments within the second does not read its own leads as failures. The count reads every
+ * waiting lead of the segment, so it is taken less often as it grows dearer: at most once per
+ * {@link #COST_FACTOR} times its own last duration (a count that took 600 ms, as one of 50,000
+ * parked leads did on the embedded MongoDB, is taken every 12 s, not every second), never less
+ * often than {@link #MAX_REFRESH_NANOS}; and by one thread at a time per segment: the others go on
+ * with the count they have (before, every assignment thread that found it a second old counted
+ * again, all at once).
  */
 public final class AwaitingOutcome {
   static final long REFRESH_NANOS = 1_000_000_000L;
+
+  /** A count is taken at most once per this many times its last duration (5 % of a thread). */
+  static final long COST_FACTOR = 20;
+
+  static final long MAX_REFRESH_NANOS = 60_000_000_000L;
 
   /** The bandit's reward (agent_configurations.reward): a lead's first reply, the default. */
   public static final String REPLY = "reply";
@@ -45,11 +56,20 @@ public final class AwaitingOutcome {
   private static final List<String> TERMINAL =
       Arrays.stream(Stage.values()).filter(Stage::terminal).map(Stage::key).toList();
 
-  private record Snapshot(long at, Map<String, Long> awaiting, Map<String, Long> assigned) {}
+  private record Snapshot(
+      long at, long cost, Map<String, Long> awaiting, Map<String, Long> assigned) {
+    boolean staleAt(long now) {
+      return now - at > Math.max(REFRESH_NANOS, Math.min(MAX_REFRESH_NANOS, COST_FACTOR * cost));
+    }
+  }
 
   private final MongoCollection<Document> contacts;
   private final LongSupplier nanos;
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+  private final Map<String, Object> firstCounts = new ConcurrentHashMap<>();
+  private final java.util.Set<String> counting = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicLong counts =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public AwaitingOutcome(MongoDatabase db) {
     this(db, System::nanoTime);
@@ -112,12 +132,20 @@ public final class AwaitingOutcome {
     long now = nanos.getAsLong();
     String key = (conversion ? "conversion:" : "reply:") + segment;
     Snapshot s = snapshots.get(key);
-    if (s == null || now - s.at() > REFRESH_NANOS) {
-      Map<String, Long> assigned = new HashMap<>();
-      totals.forEach((v, t) -> assigned.put(v, t.getOrDefault("assigned", 0L)));
-      s = new Snapshot(now, count(segment, conversion ? TERMINAL : ENDED), assigned);
-      snapshots.put(key, s);
-      return s.awaiting();
+    if (s == null) {
+      // The first count: every thread needs one, one thread takes it.
+      synchronized (firstCounts.computeIfAbsent(key, k -> new Object())) {
+        s = snapshots.get(key);
+        if (s == null) {
+          return recount(key, segment, totals, conversion).awaiting();
+        }
+      }
+    } else if (s.staleAt(now) && counting.add(key)) {
+      try {
+        return recount(key, segment, totals, conversion).awaiting();
+      } finally {
+        counting.remove(key);
+      }
     }
     Map<String, Long> out = new HashMap<>(s.awaiting());
     for (Map.Entry<String, Map<String, Long>> e : totals.entrySet()) {
@@ -128,6 +156,24 @@ public final class AwaitingOutcome {
       }
     }
     return out;
+  }
+
+  private Snapshot recount(
+      String key, String segment, Map<String, Map<String, Long>> totals, boolean conversion) {
+    Map<String, Long> assigned = new HashMap<>();
+    totals.forEach((v, t) -> assigned.put(v, t.getOrDefault("assigned", 0L)));
+    long start = nanos.getAsLong();
+    Map<String, Long> awaiting = count(segment, conversion ? TERMINAL : ENDED);
+    long end = nanos.getAsLong();
+    counts.incrementAndGet();
+    Snapshot s = new Snapshot(end, end - start, awaiting, assigned);
+    snapshots.put(key, s);
+    return s;
+  }
+
+  /** How many counts were taken (tests). */
+  long counts() {
+    return counts.get();
   }
 
   private Map<String, Long> count(String segment, List<String> ended) {

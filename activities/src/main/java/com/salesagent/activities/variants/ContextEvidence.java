@@ -22,7 +22,9 @@ import org.bson.conversions.Bson;
  * (it replied, or its stage ended) is one observation of its variant at those features. Counted
  * with two aggregations (leads with an outcome, leads that replied) grouped by variant and
  * features, at most once a second per process, and the model built from the groups is kept with
- * them: an assignment costs no query within that second.
+ * them: an assignment costs no query within that second. The aggregations read every assigned lead,
+ * so they are taken less often as they grow dearer, as {@link AwaitingOutcome}'s count: at most
+ * once per twenty times their last duration, at least once a minute.
  */
 public final class ContextEvidence {
   static final long REFRESH_NANOS = 1_000_000_000L;
@@ -34,7 +36,7 @@ public final class ContextEvidence {
   private static final List<String> ENDED =
       Arrays.stream(Stage.values()).filter(Stage::terminal).map(Stage::key).toList();
 
-  private record Snapshot(long at, double lambda, double floor, LinearThompson model) {}
+  private record Snapshot(long at, long cost, double lambda, double floor, LinearThompson model) {}
 
   private final MongoCollection<Document> contacts;
   private final MongoCollection<Document> personas;
@@ -78,7 +80,10 @@ public final class ContextEvidence {
     synchronized (this) {
       s = snapshot;
       if (!fresh(s, lambda, floor)) {
-        s = new Snapshot(nanos.getAsLong(), lambda, floor, build(lambda, floor));
+        long start = nanos.getAsLong();
+        LinearThompson model = build(lambda, floor);
+        long end = nanos.getAsLong();
+        s = new Snapshot(end, end - start, lambda, floor, model);
         snapshot = s;
       }
       return s.model();
@@ -87,7 +92,10 @@ public final class ContextEvidence {
 
   private boolean fresh(Snapshot s, double lambda, double floor) {
     return s != null
-        && nanos.getAsLong() - s.at() <= REFRESH_NANOS
+        && nanos.getAsLong() - s.at()
+            <= Math.max(
+                REFRESH_NANOS,
+                Math.min(AwaitingOutcome.MAX_REFRESH_NANOS, AwaitingOutcome.COST_FACTOR * s.cost()))
         && s.lambda() == lambda
         && s.floor() == floor;
   }
