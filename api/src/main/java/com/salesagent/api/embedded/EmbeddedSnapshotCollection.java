@@ -53,7 +53,10 @@ final class EmbeddedSnapshotCollection extends MemoryCollection {
 
   private synchronized List<Document> narrowedMatches(Document match) {
     List<Document> out = new ArrayList<>();
-    Iterable<Integer> positions = candidates(match, null);
+    Iterable<Integer> positions = served(match);
+    if (positions == null) {
+      positions = candidates(match, null);
+    }
     if (positions == null) {
       // No key to narrow by: every document is matched, but only the matches are copied.
       streamAllDocumentsWithPosition()
@@ -82,6 +85,24 @@ final class EmbeddedSnapshotCollection extends MemoryCollection {
   @Override
   protected boolean tracksDataSize() {
     return false;
+  }
+
+  /**
+   * The positions an index finds for a match of exactly its keys ({@code countDocuments} by a
+   * unique key: a persona by its lead), in scan order; null when no index serves it. A find of such
+   * a query is the backend's and uses the index; an aggregate's source is not, and scanned the
+   * whole collection: at 50,000 parked leads 84 % of the server's samples, one persona count per
+   * enrolment over all the personas.
+   */
+  private Iterable<Integer> served(Document match) {
+    for (Index<Integer> index : getIndexes()) {
+      if (index.canHandle(match)) {
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        index.getPositions(match).forEach(out::add);
+        return out;
+      }
+    }
+    return null;
   }
 
   /**
