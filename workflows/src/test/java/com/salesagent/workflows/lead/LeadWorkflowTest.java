@@ -192,6 +192,24 @@ class LeadWorkflowTest {
         .containsExactly("research_started", "researched", "variant_assigned");
   }
 
+  /**
+   * Bounded by attempts, not by a schedule-to-close timeout (which the SDK keeps scheduled, in the
+   * worker's heap, for as long as it is: a week per completed step): the attempts still span the
+   * week, 1, 2, 4, 8, 16 s apart, then 30 s.
+   */
+  @Test
+  void theLeadsOwnStepsAreRetriedForAWeekByTheirAttempts() {
+    long waited = 0;
+    long wait = 1;
+    for (int attempt = 1; attempt < LeadStubs.LOCAL_STEP_ATTEMPTS; attempt++) {
+      waited += wait;
+      wait = Math.min(wait * 2, LeadStubs.LOCAL_STEP_BACKOFF.toSeconds());
+    }
+    assertThat(java.time.Duration.ofSeconds(waited))
+        .isGreaterThanOrEqualTo(LeadStubs.LOCAL_STEP_DEADLINE)
+        .isLessThan(LeadStubs.LOCAL_STEP_DEADLINE.plusMinutes(1));
+  }
+
   /** Research failing for good ends the lead FAILED without a variant assignment counted. */
   @Test
   void aLeadWhoseResearchFailsForGoodIsAssignedNoVariant() {
