@@ -2,6 +2,7 @@ package com.salesagent.activities.lead;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
@@ -19,6 +20,7 @@ import com.salesagent.workflows.lead.LeadActivities;
 import com.salesagent.workflows.lead.LeadEvent;
 import com.salesagent.workflows.lead.LeadPolicy;
 import com.salesagent.workflows.lead.LeadProfile;
+import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.lead.Stage;
 import com.salesagent.workflows.lead.VariantAssignment;
 import io.temporal.failure.ApplicationFailure;
@@ -112,6 +114,24 @@ public class LeadActivitiesImpl implements LeadActivities {
       }
     }
     return new LeadProfile(segment, contact.getString("timezone"), contact.getString("locale"));
+  }
+
+  @Override
+  public MessageStatusSignal readReceipt(String leadId, String wamid) {
+    // By wamid alone (its unique index), the lead checked here: a message of another lead is
+    // unread.
+    Document message =
+        store
+            .messages()
+            .find(Filters.eq("wamid", wamid))
+            .projection(Projections.include("leadId", "statusAt.read"))
+            .first();
+    if (message == null || !leadId.equals(message.getString("leadId"))) {
+      return null;
+    }
+    Document at = message.get("statusAt", Document.class);
+    Date read = at == null ? null : at.getDate("read");
+    return read == null ? null : new MessageStatusSignal(wamid, "read", read.toInstant(), null);
   }
 
   @Override

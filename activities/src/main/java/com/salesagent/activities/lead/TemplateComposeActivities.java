@@ -272,6 +272,7 @@ public class TemplateComposeActivities implements ComposeActivities {
                     .append("checks", new Document(new LinkedHashMap<>(verdict.checks()))))
             .append("status", "composed")
             .append("statusRank", 0)
+            .append(LeadStore.READS_LOOKED_UP, request.readsLookedUp())
             .append("composedAt", Date.from(clock.instant())));
     // Another attempt may have stored its composition first (the upsert keeps the first text):
     // answer what is stored, whose text is the one that will be sent.

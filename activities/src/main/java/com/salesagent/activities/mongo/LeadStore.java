@@ -39,6 +39,12 @@ public class LeadStore {
    */
   public static final String AMBIGUOUS = "ambiguous";
 
+  /**
+   * On a message whose lead's workflow looks its read receipt up in MongoDB (ReadReceipts in the
+   * workflows module): the webhook stores the read without signalling it.
+   */
+  public static final String READS_LOOKED_UP = "readsLookedUp";
+
   private final MongoDatabase db;
 
   public LeadStore(MongoDatabase db) {

@@ -176,7 +176,7 @@ final class StatusProcessor {
       optOuts.optOut(
           event, item.getString("recipient_id"), Suppressions.MARKETING_STOPPED, at, null);
     }
-    if (!changesNextAction(status) && !boundNow && !wasAmbiguous(message)) {
+    if (!changesNextAction(status, message) && !boundNow && !wasAmbiguous(message)) {
       return null;
     }
     return new MessageStatusSignal(wamid, status, at, code, message.getString("idempotencyKey"));
@@ -221,7 +221,8 @@ final class StatusProcessor {
           "statusRank",
           LeadStore.AMBIGUOUS,
           "unknown",
-          "reconciledBy");
+          "reconciledBy",
+          LeadStore.READS_LOOKED_UP);
 
   /** What the batch reads of a contact. */
   static final List<String> CONTACT_FIELDS = List.of("leadId", "segment", "funnel");
@@ -343,13 +344,16 @@ final class StatusProcessor {
   }
 
   /**
-   * Whether the lead's workflow needs this status: a read moves the follow-up to the read-no-reply
-   * delay, a failure decides a resend or the end. {@code sent} and {@code delivered} change nothing
-   * it decides on (it keeps only their timestamps), so for a message whose send was accepted they
-   * stay in MongoDB and never wake the workflow.
+   * Whether the lead's workflow needs this status: a failure decides a resend or the end; a read
+   * moves the follow-up to the read-no-reply delay, but a workflow that looks its reads up
+   * (ReadReceipts, marked {@code readsLookedUp} on its messages) finds it in MongoDB when it could
+   * matter, so only the reads of runs recorded before that version are signalled. {@code sent} and
+   * {@code delivered} change nothing it decides on (it keeps only their timestamps), so for a
+   * message whose send was accepted they stay in MongoDB and never wake the workflow.
    */
-  static boolean changesNextAction(String status) {
-    return READ.equals(status) || FAILED.equals(status);
+  static boolean changesNextAction(String status, Document message) {
+    return FAILED.equals(status)
+        || READ.equals(status) && !message.getBoolean(LeadStore.READS_LOOKED_UP, false);
   }
 
   /**

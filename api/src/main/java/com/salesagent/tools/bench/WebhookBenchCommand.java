@@ -168,13 +168,13 @@ public class WebhookBenchCommand extends Command {
         burst.size() * 3, batch, posters);
     Result b = phase(events, poster, statuses(burst), posters, 0);
     b.print();
-    // The burst's reads woke its workflows with thousands of signals: their workflow tasks run on
-    // after the inbox is done. The paced phase measures the steady state, so it starts once this
-    // process is quiet again.
+    // The burst leaves work behind after the inbox is done (its sweeps, the timeline; before reads
+    // were looked up by the workflows, thousands of read signals' workflow tasks). The paced phase
+    // measures the steady state, so it starts once this process is quiet again.
     double settled = settle();
     System.out.printf(
-        "%nPaced: %d status events offered at %d events/s (after %.1f s for the burst's workflow"
-            + " tasks to finish; starts %s)%n",
+        "%nPaced: %d status events offered at %d events/s (after %.1f s for the burst's work to"
+            + " finish; starts %s)%n",
         paced.size() * 3, ns.getInt("rate"), settled, Instant.now());
     Result p = phase(events, poster, statuses(paced), posters, ns.getInt("rate"));
     p.print();

@@ -120,6 +120,56 @@ class StatusProcessorTest {
             LeadSignaller.SIGNALLED);
   }
 
+  /**
+   * Issue 12: the read of a message whose workflow looks its reads up (version 1 of
+   * reads-looked-up, marked by the composer) is stored, not signalled, and the workflow's look
+   * finds it with its time; the read of a message composed before the version is still signalled,
+   * and a failure always is.
+   */
+  @Test
+  void aReadIsStoredForTheWorkflowsLookInsteadOfSignalledWhenItsRunLooksReadsUp() {
+    lookingUp("L-1", "k-look", "wamid.look");
+    lookingUp("L-1", "k-look-2", "wamid.look-2");
+    message("L-2", "k-old", "wamid.old");
+
+    List<StatusProcessor.Done> done =
+        processor.processBatch(
+            List.of(
+                event("wamid.look", "delivered", 1764071990),
+                event("wamid.look", "read", 1764072000),
+                event("wamid.old", "read", 1764072001)));
+
+    assertThat(done)
+        .extracting(StatusProcessor.Done::outcome)
+        .containsExactly(StatusProcessor.STORED, StatusProcessor.STORED, LeadSignaller.SIGNALLED);
+    assertThat(calls).extracting(Call::leadId).containsExactly("L-2");
+    var leads = new com.salesagent.activities.lead.LeadActivitiesImpl(store, clock);
+    MessageStatusSignal receipt = leads.readReceipt("L-1", "wamid.look");
+    assertThat(receipt.status()).isEqualTo("read");
+    assertThat(receipt.at()).isEqualTo(Instant.ofEpochSecond(1764072000));
+    assertThat(leads.readReceipt("L-2", "wamid.look")).as("another lead's message").isNull();
+    assertThat(leads.readReceipt("L-1", "wamid.look-2")).as("unread").isNull();
+
+    // One event at a time (the inbox's path for a status whose batch failed) decides the same.
+    calls.clear();
+    assertThat(processor.process(event("wamid.look-2", "read", 1764072010)))
+        .isEqualTo(StatusProcessor.STORED);
+    assertThat(processor.process(event("wamid.look-2", "failed", 1764072011)))
+        .isEqualTo(LeadSignaller.SIGNALLED);
+    assertThat(calls).extracting(c -> c.statuses().get(0).status()).containsExactly("failed");
+    assertThat(leads.readReceipt("L-1", "wamid.look-2").at())
+        .isEqualTo(Instant.ofEpochSecond(1764072010));
+  }
+
+  private void lookingUp(String lead, String key, String wamid) {
+    store.upsertComposed(
+        key,
+        new Document("leadId", lead)
+            .append("status", "composed")
+            .append(LeadStore.READS_LOOKED_UP, true));
+    store.markAccepted(key, wamid, null, "text", t0);
+  }
+
   private Call callOf(String leadId) {
     return calls.stream().filter(c -> c.leadId().equals(leadId)).findFirst().orElseThrow();
   }

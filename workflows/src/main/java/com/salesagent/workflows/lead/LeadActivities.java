@@ -33,4 +33,11 @@ public interface LeadActivities {
 
   /** Marks a message pending review, or records the decision on it. */
   void recordApproval(ApprovalRecord approval);
+
+  /**
+   * The read receipt of the lead's message {@code wamid} as MongoDB has it (the webhook stores it
+   * there without waking the workflow, see {@link ReadReceipts}): a "read" status with its time, or
+   * null while it is unread (or not the lead's).
+   */
+  MessageStatusSignal readReceipt(String leadId, String wamid);
 }

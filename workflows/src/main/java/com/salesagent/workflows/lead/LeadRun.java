@@ -50,6 +50,12 @@ public final class LeadRun {
   public Instant lastInboundAt;
   public Instant snoozeUntil;
 
+  /** The last look at a message's read receipt in MongoDB ({@link ReadReceipts}), or null. */
+  public ReadLook readLook;
+
+  /** The workflow looked at message {@code wamid}'s read receipt at {@code at} (workflow time). */
+  public record ReadLook(String wamid, Instant at) {}
+
   /** The intent of the reply that ended the sequence (until the lifecycle acts on it). */
   public String lastReplyIntent;
 

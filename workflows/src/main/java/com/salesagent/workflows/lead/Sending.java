@@ -211,7 +211,15 @@ final class Sending {
     run.sendAttempts++;
     String key = "lead-" + run.leadId + "-send-" + run.sendAttempts;
     return new ComposeRequest(
-        run.leadId, run.campaignId, run.variantId, step, purpose, key, attempt, template);
+        run.leadId,
+        run.campaignId,
+        run.variantId,
+        step,
+        purpose,
+        key,
+        attempt,
+        template,
+        ReadReceipts.lookedUp());
   }
 
   /** The live kill-switch: the disabled variant is replaced before this send. */

@@ -198,6 +198,20 @@ class FakeLeadActivities
     approvals.add(approval);
   }
 
+  /** Reads the webhook stored in "MongoDB" without signalling them: wamid -> read time. */
+  final java.util.Map<String, Instant> readReceipts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** When the workflow looked a read receipt up (workflow time). */
+  final List<Instant> readLookups = new CopyOnWriteArrayList<>();
+
+  @Override
+  public MessageStatusSignal readReceipt(String leadId, String wamid) {
+    readLookups.add(Instant.ofEpochMilli(env.currentTimeMillis()));
+    Instant at = readReceipts.get(wamid);
+    return at == null ? null : new MessageStatusSignal(wamid, "read", at, null);
+  }
+
   /** The first this many research attempts fail as they do while MongoDB is unreachable. */
   volatile int researchOutageAttempts;
 

@@ -52,6 +52,7 @@ class LeadRunTest {
         new LeadRun.UnknownSend("k-8", 1, true, false, Instant.parse("2026-11-30T09:02:00Z"));
     run.deliveryDecision = new DeliveryDecision("k-8", "resend", "ops");
     run.changes = 7;
+    run.readLook = new LeadRun.ReadLook("wamid.1", Instant.parse("2026-12-01T09:00:00Z"));
 
     var converter = DataConverters.dataConverter();
     LeadInput back =
@@ -61,5 +62,31 @@ class LeadRunTest {
             LeadInput.class);
 
     assertThat(back.run()).usingRecursiveComparison().isEqualTo(run);
+  }
+
+  /**
+   * A composition scheduled by a run before version 1 of reads-looked-up (in flight while the
+   * workers are replaced) carries no readsLookedUp: it decodes as false, so its message's reads are
+   * still signalled.
+   */
+  @Test
+  void aCompositionAskedBeforeReadsWereLookedUpDecodesAsSignalled() {
+    var converter = DataConverters.dataConverter();
+    String old =
+        "{\"leadId\":\"L-1\",\"campaignId\":\"c\",\"variantId\":\"v-1\",\"step\":0,"
+            + "\"purpose\":\"first_contact\",\"idempotencyKey\":\"lead-L-1-send-1\","
+            + "\"attempt\":0,\"template\":true}";
+    ComposeRequest back =
+        converter.fromPayload(
+            io.temporal.api.common.v1.Payload.newBuilder()
+                .putMetadata("encoding", com.google.protobuf.ByteString.copyFromUtf8("json/plain"))
+                .setData(com.google.protobuf.ByteString.copyFromUtf8(old))
+                .build(),
+            ComposeRequest.class,
+            ComposeRequest.class);
+
+    assertThat(back.idempotencyKey()).isEqualTo("lead-L-1-send-1");
+    assertThat(back.template()).isTrue();
+    assertThat(back.readsLookedUp()).isFalse();
   }
 }

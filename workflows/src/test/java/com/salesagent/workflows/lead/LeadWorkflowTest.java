@@ -268,6 +268,77 @@ class LeadWorkflowTest {
     assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_unread");
   }
 
+  /**
+   * Issue 12: a read is no longer signalled to runs of version 1 of reads-looked-up (a workflow
+   * task per read was the webhook ingest's bottleneck). The webhook only stores it; the workflow
+   * looks it up readNoReplyDelay after the send and finds it in time: the follow-up goes 24 h after
+   * the read, as if it had been told at once.
+   */
+  @Test
+  void aReadStoredButNotSignalledIsFoundInTimeForItsFollowUp() {
+    enrol();
+    Instant sentAt = fake.sends.get(0).at();
+    assertThat(fake.composed.get(0).readsLookedUp()).isTrue();
+    env.sleep(Duration.ofHours(1));
+    Instant readAt = now();
+    fake.readReceipts.put(fake.wamid(0), readAt);
+
+    env.sleep(Duration.ofHours(23).plusMinutes(59));
+    assertThat(fake.sends).hasSize(1);
+    env.sleep(Duration.ofMinutes(2));
+
+    awaitSends(2);
+    assertThat(fake.sends.get(1).at())
+        .isBetween(
+            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
+    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
+    assertThat(fake.readLookups.get(0))
+        .isBetween(
+            sentAt.plus(Duration.ofHours(24)), sentAt.plus(Duration.ofHours(24).plusSeconds(1)));
+  }
+
+  /**
+   * A read just after a look moves the follow-up past the unread due time: looks every 24 h (the
+   * read-no-reply delay) and one when the unread follow-up is due, which finds the read of hour 49
+   * and waits for hour 73 instead of sending the unread follow-up at hour 72.
+   */
+  @Test
+  void aReadBetweenLooksIsFoundByTheNextOneBeforeTheUnreadFollowUpGoes() {
+    enrol();
+    Instant sentAt = fake.sends.get(0).at();
+    env.sleep(Duration.ofHours(49));
+    Instant readAt = now();
+    fake.readReceipts.put(fake.wamid(0), readAt);
+
+    env.sleep(Duration.ofHours(23).plusMinutes(1));
+    assertThat(fake.sends).hasSize(1);
+    assertThat(fake.readLookups)
+        .extracting(at -> Duration.between(sentAt, at).toHours())
+        .containsExactly(24L, 48L, 72L);
+    env.sleep(Duration.ofHours(1));
+
+    awaitSends(2);
+    assertThat(fake.sends.get(1).at())
+        .isBetween(
+            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
+    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
+  }
+
+  /** Unread: three looks (hours 24, 48, 72), then the unread follow-up at hour 72. */
+  @Test
+  void anUnreadMessageIsLookedAtEveryReadNoReplyDelayUntilItsFollowUp() {
+    enrol();
+    Instant sentAt = fake.sends.get(0).at();
+
+    env.sleep(Duration.ofHours(72).plusMinutes(1));
+
+    awaitSends(2);
+    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_unread");
+    assertThat(fake.readLookups.subList(0, 3))
+        .extracting(at -> Duration.between(sentAt, at).toHours())
+        .containsExactly(24L, 48L, 72L);
+  }
+
   @Test
   void afterTwoFollowUpsTheOutcomeIsNoResponse() {
     enrol();

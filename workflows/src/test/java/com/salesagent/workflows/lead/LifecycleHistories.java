@@ -403,6 +403,19 @@ final class LifecycleHistories {
           reply(h, 1);
         });
     SCENARIOS.put(
+        "reads-looked-up",
+        h -> {
+          // Version 1 of reads-looked-up: the read is stored, not signalled; looks find it.
+          h.start();
+          h.sends(1);
+          h.env.sleep(Duration.ofHours(1));
+          h.fake.readReceipts.put(h.fake.wamid(0), h.now());
+          h.env.sleep(Duration.ofHours(24).plusMinutes(1));
+          h.sends(2);
+          h.env.sleep(Duration.ofHours(25));
+          reply(h, 1);
+        });
+    SCENARIOS.put(
         "continued-as-new",
         h -> {
           h.start();
