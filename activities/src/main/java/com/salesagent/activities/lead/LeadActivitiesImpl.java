@@ -118,18 +118,19 @@ public class LeadActivitiesImpl implements LeadActivities {
 
   @Override
   public MessageStatusSignal readReceipt(String leadId, String wamid) {
-    // By wamid alone (its unique index), the lead checked here: a message of another lead is
-    // unread.
+    // One atomic write: a read stored before it is answered here, a read stored after it sees the
+    // mark and is signalled (the webhook checks after its own write, StatusBatches). By the wamid's
+    // unique index; a message of another lead matches nothing and stays unmarked.
     Document message =
         store
             .messages()
-            .find(Filters.eq("wamid", wamid))
-            .projection(Projections.include("leadId", "statusAt.read"))
-            .first();
-    if (message == null || !leadId.equals(message.getString("leadId"))) {
-      return null;
-    }
-    Document at = message.get("statusAt", Document.class);
+            .findOneAndUpdate(
+                Filters.and(Filters.eq("wamid", wamid), Filters.eq("leadId", leadId)),
+                Updates.set(LeadStore.READ_SIGNAL, true),
+                new FindOneAndUpdateOptions()
+                    .projection(Projections.include("statusAt.read"))
+                    .returnDocument(ReturnDocument.AFTER));
+    Document at = message == null ? null : message.get("statusAt", Document.class);
     Date read = at == null ? null : at.getDate("read");
     return read == null ? null : new MessageStatusSignal(wamid, "read", read.toInstant(), null);
   }

@@ -40,10 +40,16 @@ public class LeadStore {
   public static final String AMBIGUOUS = "ambiguous";
 
   /**
-   * On a message whose lead's workflow looks its read receipt up in MongoDB (ReadReceipts in the
-   * workflows module): the webhook stores the read without signalling it.
+   * On a message whose lead's workflow looks its read up once instead of being signalled
+   * (ReadReceipts in the workflows module): the webhook stores such a read without a signal...
    */
   public static final String READS_LOOKED_UP = "readsLookedUp";
+
+  /**
+   * ...until the workflow has looked ({@code LeadActivities.readReceipt} sets this in the same
+   * write that reads the message): from then on its read is signalled.
+   */
+  public static final String READ_SIGNAL = "readSignal";
 
   private final MongoDatabase db;
 

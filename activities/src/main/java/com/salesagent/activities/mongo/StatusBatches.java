@@ -90,10 +90,17 @@ public final class StatusBatches {
     // Another writer of one of these messages (its status on another partition or process) may
     // have set a lower status after ours: status follows the highest rank, set only while the
     // rank is still that one. Each writer checks after its own write, so the last one repairs.
+    // The same read after the write brings a workflow's read mark set since the messages were
+    // read ({@code known} gets it): then either the workflow's look saw our read or we signal it.
     for (Document d :
         messages
             .find(Filters.in("wamid", byWamid.keySet()))
-            .projection(Projections.include("wamid", "status", "statusRank"))) {
+            .projection(
+                Projections.include("wamid", "status", "statusRank", LeadStore.READ_SIGNAL))) {
+      Document before = known.get(d.getString("wamid"));
+      if (before != null && d.getBoolean(LeadStore.READ_SIGNAL, false)) {
+        before.put(LeadStore.READ_SIGNAL, true);
+      }
       Integer rank = d.getInteger("statusRank");
       Integer named = LeadStore.RANK.get(d.getString("status"));
       if (rank != null && named != null && named < rank) {

@@ -222,7 +222,8 @@ final class StatusProcessor {
           LeadStore.AMBIGUOUS,
           "unknown",
           "reconciledBy",
-          LeadStore.READS_LOOKED_UP);
+          LeadStore.READS_LOOKED_UP,
+          LeadStore.READ_SIGNAL);
 
   /** What the batch reads of a contact. */
   static final List<String> CONTACT_FIELDS = List.of("leadId", "segment", "funnel");
@@ -346,14 +347,17 @@ final class StatusProcessor {
   /**
    * Whether the lead's workflow needs this status: a failure decides a resend or the end; a read
    * moves the follow-up to the read-no-reply delay, but a workflow that looks its reads up
-   * (ReadReceipts, marked {@code readsLookedUp} on its messages) finds it in MongoDB when it could
-   * matter, so only the reads of runs recorded before that version are signalled. {@code sent} and
-   * {@code delivered} change nothing it decides on (it keeps only their timestamps), so for a
-   * message whose send was accepted they stay in MongoDB and never wake the workflow.
+   * (ReadReceipts, marked {@code readsLookedUp} on its messages) finds a read in MongoDB at its
+   * look, so only a read after that look ({@code readSignal}, set by the look; the batch checks for
+   * it after its own write) and the reads of runs recorded before that version are signalled.
+   * {@code sent} and {@code delivered} change nothing it decides on (it keeps only their
+   * timestamps), so for a message whose send was accepted they stay in MongoDB and never wake it.
    */
   static boolean changesNextAction(String status, Document message) {
     return FAILED.equals(status)
-        || READ.equals(status) && !message.getBoolean(LeadStore.READS_LOOKED_UP, false);
+        || READ.equals(status)
+            && (!message.getBoolean(LeadStore.READS_LOOKED_UP, false)
+                || message.getBoolean(LeadStore.READ_SIGNAL, false));
   }
 
   /**

@@ -123,11 +123,11 @@ class StatusProcessorTest {
   /**
    * Issue 12: the read of a message whose workflow looks its reads up (version 1 of
    * reads-looked-up, marked by the composer) is stored, not signalled, and the workflow's look
-   * finds it with its time; the read of a message composed before the version is still signalled,
-   * and a failure always is.
+   * finds it with its time; once the workflow has looked, a later read is signalled; the read of a
+   * message composed before the version is still signalled, and a failure always is.
    */
   @Test
-  void aReadIsStoredForTheWorkflowsLookInsteadOfSignalledWhenItsRunLooksReadsUp() {
+  void aReadIsStoredForTheWorkflowsLookInsteadOfSignalledUntilItLooked() {
     lookingUp("L-1", "k-look", "wamid.look");
     lookingUp("L-1", "k-look-2", "wamid.look-2");
     message("L-2", "k-old", "wamid.old");
@@ -144,21 +144,48 @@ class StatusProcessorTest {
         .containsExactly(StatusProcessor.STORED, StatusProcessor.STORED, LeadSignaller.SIGNALLED);
     assertThat(calls).extracting(Call::leadId).containsExactly("L-2");
     var leads = new com.salesagent.activities.lead.LeadActivitiesImpl(store, clock);
+    assertThat(leads.readReceipt("L-2", "wamid.look")).as("another lead's message").isNull();
     MessageStatusSignal receipt = leads.readReceipt("L-1", "wamid.look");
     assertThat(receipt.status()).isEqualTo("read");
     assertThat(receipt.at()).isEqualTo(Instant.ofEpochSecond(1764072000));
-    assertThat(leads.readReceipt("L-2", "wamid.look")).as("another lead's message").isNull();
-    assertThat(leads.readReceipt("L-1", "wamid.look-2")).as("unread").isNull();
 
-    // One event at a time (the inbox's path for a status whose batch failed) decides the same.
+    // The workflow looked at wamid.look-2 while it was unread: its read is signalled from then on,
+    // in a batch and one event at a time (the inbox's path for an event whose batch failed).
+    assertThat(leads.readReceipt("L-1", "wamid.look-2")).as("unread").isNull();
     calls.clear();
+    assertThat(processor.processBatch(List.of(event("wamid.look-2", "read", 1764072010))))
+        .extracting(StatusProcessor.Done::outcome)
+        .containsExactly(LeadSignaller.SIGNALLED);
     assertThat(processor.process(event("wamid.look-2", "read", 1764072010)))
-        .isEqualTo(StatusProcessor.STORED);
-    assertThat(processor.process(event("wamid.look-2", "failed", 1764072011)))
         .isEqualTo(LeadSignaller.SIGNALLED);
-    assertThat(calls).extracting(c -> c.statuses().get(0).status()).containsExactly("failed");
-    assertThat(leads.readReceipt("L-1", "wamid.look-2").at())
-        .isEqualTo(Instant.ofEpochSecond(1764072010));
+    assertThat(calls)
+        .extracting(c -> c.leadId() + " " + c.statuses().get(0).status())
+        .containsExactly("L-1 read", "L-1 read");
+  }
+
+  /**
+   * The race between the inbox and the workflow's look: the inbox read the message before the look
+   * marked it, the look ran before the inbox's write (and saw no read). The batch's check after its
+   * write brings the mark, so the read is signalled, not lost between the two.
+   */
+  @Test
+  void aLookBetweenTheBatchsReadAndItsWriteStillGetsTheReadSignalled() {
+    lookingUp("L-1", "k-race", "wamid.race");
+    java.util.Map<String, Document> before =
+        store.messagesByWamid(List.of("wamid.race"), StatusProcessor.MESSAGE_FIELDS);
+    assertThat(
+            new com.salesagent.activities.lead.LeadActivitiesImpl(store, clock)
+                .readReceipt("L-1", "wamid.race"))
+        .isNull();
+
+    new com.salesagent.activities.mongo.StatusBatches(store.messages())
+        .apply(
+            List.of(
+                new com.salesagent.activities.mongo.StatusBatches.Update(
+                    "wamid.race", "read", Instant.ofEpochSecond(1764072000), null, null)),
+            before);
+
+    assertThat(StatusProcessor.changesNextAction("read", before.get("wamid.race"))).isTrue();
   }
 
   private void lookingUp(String lead, String key, String wamid) {

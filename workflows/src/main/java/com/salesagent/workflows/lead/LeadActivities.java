@@ -35,9 +35,9 @@ public interface LeadActivities {
   void recordApproval(ApprovalRecord approval);
 
   /**
-   * The read receipt of the lead's message {@code wamid} as MongoDB has it (the webhook stores it
-   * there without waking the workflow, see {@link ReadReceipts}): a "read" status with its time, or
-   * null while it is unread (or not the lead's).
+   * The workflow's one look at its message {@code wamid} (see {@link ReadReceipts}): its read as
+   * MongoDB has it (a "read" status with its time), or null while it is unread (or not the lead's);
+   * in the same atomic write the message is marked for a later read to be signalled.
    */
   MessageStatusSignal readReceipt(String leadId, String wamid);
 }

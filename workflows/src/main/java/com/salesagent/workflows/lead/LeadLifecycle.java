@@ -239,16 +239,15 @@ final class LeadLifecycle implements LeadWorkflow {
     boolean closing = run.followUpsSent >= policy.maxFollowUps();
     String action = closing ? "close_no_response" : read ? "follow_up_read" : "follow_up_unread";
     stages.set(Stage.AWAITING_RESPONSE, action, due, null, null);
-    if (!read && ReadReceipts.lookedUp()) {
-      // Reads are not signalled to this run: it looks them up, in time for their follow-up.
-      Instant look = ReadReceipts.nextLook(run, last, policy.readNoReplyDelay(), due);
-      if (!waits.undisturbedUntil(look, seen)) {
-        return;
+    if (!read && ReadReceipts.lookedUp() && !ReadReceipts.looked(run, last)) {
+      // Reads before this run's look are not signalled: it looks once, in time for any of them.
+      Instant look = ReadReceipts.lookAt(last, policy.readNoReplyDelay(), due);
+      if (waits.undisturbedUntil(look, seen)) {
+        ReadReceipts.look(run, stubs.leads, last, stages.now());
       }
-      if (ReadReceipts.look(run, stubs.leads, last, stages.now()) || look.isBefore(due)) {
-        return; // read (the loop plans its follow-up), or unread and not due yet: looks again
-      }
-    } else if (!waits.undisturbedUntil(due, seen)) {
+      return; // the loop decides again: with the read, or waiting for its signal from now on
+    }
+    if (!waits.undisturbedUntil(due, seen)) {
       return; // ended, something changed, or time to continue as new: the loop decides again
     }
     if (closing) {

@@ -50,7 +50,7 @@ public final class LeadRun {
   public Instant lastInboundAt;
   public Instant snoozeUntil;
 
-  /** The last look at a message's read receipt in MongoDB ({@link ReadReceipts}), or null. */
+  /** The look at the latest message's read in MongoDB ({@link ReadReceipts}), or null. */
   public ReadLook readLook;
 
   /** The workflow looked at message {@code wamid}'s read receipt at {@code at} (workflow time). */

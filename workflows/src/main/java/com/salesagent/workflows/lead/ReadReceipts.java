@@ -5,45 +5,45 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Read receipts looked up instead of signalled (version 1 of {@link #CHANGE}). A read only moves
- * the next follow-up (to read + readNoReplyDelay instead of sent + unreadDelay), so the workflow
- * need not be woken for it: the webhook stores the read in MongoDB and the workflow looks it up
- * when it could matter. A read after a look at {@code t} makes the follow-up due after {@code t +
- * readNoReplyDelay}, so looks spaced by readNoReplyDelay (the first that far after the send, the
- * last when the unread follow-up is due) never miss a due time: with the default 24 h and 72 h,
- * three looks per unread message, one or two per read one, instead of a signal (a workflow task on
- * the ingest's hot path) for every read. Runs recorded before the version are still signalled: the
- * composer marks the messages of runs that look up ({@code readsLookedUp}), and the webhook signals
- * the reads of the others.
+ * A read looked up once instead of signalled (version 1 of {@link #CHANGE}). A read only moves the
+ * next follow-up (to read + readNoReplyDelay instead of sent + unreadDelay), and a read at {@code
+ * r} is due no earlier than {@code r + readNoReplyDelay}: so the workflow need not be woken when it
+ * comes. The webhook stores it in MongoDB, and the workflow looks once, readNoReplyDelay after the
+ * send (when the unread follow-up is due, if that is sooner): every read before the look is in
+ * time. The look also marks the message ({@code readSignal}): a read after it is signalled as
+ * before. Most reads come within hours of the delivery, in bursts as a campaign goes out; they no
+ * longer wake a workflow each on the ingest's hot path, only the late ones, one at a time. Each
+ * message costs one look (a timer and a local activity, at the pace the sends went out). Runs
+ * recorded before the version are signalled every read: the composer marks the messages of runs
+ * that look ({@code readsLookedUp}), and the webhook signals the reads of the others.
  */
 final class ReadReceipts {
   static final String CHANGE = "reads-looked-up";
 
   private ReadReceipts() {}
 
-  /** Whether this run looks its read receipts up (version 1) or waits for their signals. */
+  /** Whether this run looks its reads up (version 1) or waits for their signals. */
   static boolean lookedUp() {
     return Workflow.getVersion(CHANGE, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
   }
 
-  /**
-   * When to look at {@code last}'s read receipt next: readNoReplyDelay after the last look at it
-   * (after its send when there was none), at most when its unread follow-up is due.
-   */
-  static Instant nextLook(LeadRun run, MessageView last, Duration readNoReply, Instant unreadDue) {
-    Instant since = last.sentAt();
-    if (run.readLook != null
-        && run.readLook.wamid().equals(last.wamid())
-        && run.readLook.at().isAfter(since)) {
-      since = run.readLook.at();
-    }
-    Instant next = since.plus(readNoReply);
-    return next.isBefore(unreadDue) ? next : unreadDue;
+  /** Whether the run has looked at {@code last} already (its later read is signalled). */
+  static boolean looked(LeadRun run, MessageView last) {
+    return run.readLook != null && run.readLook.wamid().equals(last.wamid());
   }
 
   /**
-   * Looks at {@code last}'s read receipt now: true when it was read (applied to the run as its
-   * signal would have been, which counts as a change), false while it is unread.
+   * When to look: readNoReplyDelay after the send, or when the unread follow-up is due if sooner.
+   */
+  static Instant lookAt(MessageView last, Duration readNoReply, Instant unreadDue) {
+    Instant at = last.sentAt().plus(readNoReply);
+    return at.isBefore(unreadDue) ? at : unreadDue;
+  }
+
+  /**
+   * Looks at {@code last}'s read now (and has a later one signalled): true when it was read
+   * (applied to the run as its signal would have been, which counts as a change), false while it is
+   * unread.
    */
   static boolean look(LeadRun run, LeadActivities leads, MessageView last, Instant now) {
     run.readLook = new LeadRun.ReadLook(last.wamid(), now);

@@ -202,12 +202,16 @@ class FakeLeadActivities
   final java.util.Map<String, Instant> readReceipts =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** When the workflow looked a read receipt up (workflow time). */
+  /** When the workflow looked a read up (workflow time). */
   final List<Instant> readLookups = new CopyOnWriteArrayList<>();
+
+  /** Messages whose later read is to be signalled (the look marked them). */
+  final java.util.Set<String> readSignalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
   public MessageStatusSignal readReceipt(String leadId, String wamid) {
     readLookups.add(Instant.ofEpochMilli(env.currentTimeMillis()));
+    readSignalled.add(wamid);
     Instant at = readReceipts.get(wamid);
     return at == null ? null : new MessageStatusSignal(wamid, "read", at, null);
   }

@@ -271,8 +271,8 @@ class LeadWorkflowTest {
   /**
    * Issue 12: a read is no longer signalled to runs of version 1 of reads-looked-up (a workflow
    * task per read was the webhook ingest's bottleneck). The webhook only stores it; the workflow
-   * looks it up readNoReplyDelay after the send and finds it in time: the follow-up goes 24 h after
-   * the read, as if it had been told at once.
+   * looks once, readNoReplyDelay after the send, and finds it in time: the follow-up goes 24 h
+   * after the read, as if it had been told at once.
    */
   @Test
   void aReadStoredButNotSignalledIsFoundInTimeForItsFollowUp() {
@@ -298,23 +298,19 @@ class LeadWorkflowTest {
   }
 
   /**
-   * A read just after a look moves the follow-up past the unread due time: looks every 24 h (the
-   * read-no-reply delay) and one when the unread follow-up is due, which finds the read of hour 49
-   * and waits for hour 73 instead of sending the unread follow-up at hour 72.
+   * After its look (hour 24) the message is marked for its read to be signalled: a read at hour 49
+   * comes as a signal and moves the follow-up from hour 72 to hour 73. One look in all.
    */
   @Test
-  void aReadBetweenLooksIsFoundByTheNextOneBeforeTheUnreadFollowUpGoes() {
+  void aReadAfterTheLookIsSignalledAndMovesTheFollowUp() {
     enrol();
     Instant sentAt = fake.sends.get(0).at();
     env.sleep(Duration.ofHours(49));
-    Instant readAt = now();
-    fake.readReceipts.put(fake.wamid(0), readAt);
+    assertThat(fake.readSignalled).containsExactly(fake.wamid(0));
+    Instant readAt = status(0, "read", null);
 
     env.sleep(Duration.ofHours(23).plusMinutes(1));
     assertThat(fake.sends).hasSize(1);
-    assertThat(fake.readLookups)
-        .extracting(at -> Duration.between(sentAt, at).toHours())
-        .containsExactly(24L, 48L, 72L);
     env.sleep(Duration.ofHours(1));
 
     awaitSends(2);
@@ -322,21 +318,63 @@ class LeadWorkflowTest {
         .isBetween(
             readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
     assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
+    assertThat(fake.readLookups)
+        .extracting(at -> Duration.between(sentAt, at).toHours())
+        .containsExactly(24L);
   }
 
-  /** Unread: three looks (hours 24, 48, 72), then the unread follow-up at hour 72. */
+  /** Unread: one look (hour 24), then the unread follow-up at hour 72. */
   @Test
-  void anUnreadMessageIsLookedAtEveryReadNoReplyDelayUntilItsFollowUp() {
+  void anUnreadMessageIsLookedAtOnceBeforeItsFollowUp() {
     enrol();
     Instant sentAt = fake.sends.get(0).at();
 
     env.sleep(Duration.ofHours(72).plusMinutes(1));
 
     awaitSends(2);
+    assertThat(fake.sends.get(1).at()).isAfterOrEqualTo(sentAt.plus(Duration.ofHours(72)));
     assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_unread");
-    assertThat(fake.readLookups.subList(0, 3))
+    assertThat(fake.readLookups)
         .extracting(at -> Duration.between(sentAt, at).toHours())
-        .containsExactly(24L, 48L, 72L);
+        .containsExactly(24L);
+  }
+
+  /**
+   * An unread delay shorter than the read-no-reply delay: the look is when the unread follow-up is
+   * due; a read before it moves the follow-up 24 h after the read instead.
+   */
+  @Test
+  void theLookIsAtTheUnreadFollowUpWhenThatComesFirst() {
+    fake.policy =
+        new LeadPolicy(
+            Duration.ofHours(24),
+            Duration.ofHours(6),
+            2,
+            "00:00",
+            "00:00",
+            Duration.ofHours(24),
+            Duration.ofMinutes(1),
+            3,
+            Duration.ofHours(4),
+            "approve");
+    enrol();
+    Instant sentAt = fake.sends.get(0).at();
+    env.sleep(Duration.ofHours(5));
+    Instant readAt = now();
+    fake.readReceipts.put(fake.wamid(0), readAt);
+
+    env.sleep(Duration.ofHours(1).plusMinutes(1));
+    assertThat(fake.readLookups)
+        .extracting(at -> Duration.between(sentAt, at).toHours())
+        .containsExactly(6L);
+    assertThat(fake.sends).hasSize(1);
+    env.sleep(Duration.ofHours(23));
+
+    awaitSends(2);
+    assertThat(fake.sends.get(1).at())
+        .isBetween(
+            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
+    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
   }
 
   @Test
