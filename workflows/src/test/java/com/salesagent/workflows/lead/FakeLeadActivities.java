@@ -54,18 +54,22 @@ class FakeLeadActivities
   final java.util.Set<String> doNotContactLeads =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  volatile LeadPolicy policy =
-      new LeadPolicy(
-          Duration.ofHours(24),
-          Duration.ofHours(72),
-          2,
-          "00:00",
-          "00:00",
-          Duration.ofHours(24),
-          Duration.ofMinutes(1),
-          3,
-          Duration.ofHours(4),
-          "approve");
+  volatile LeadPolicy policy = policy(Duration.ofHours(24), Duration.ofHours(72));
+
+  /** The tests' policy with these follow-up delays: 2 follow-ups, no quiet hours, approve. */
+  static LeadPolicy policy(Duration readNoReply, Duration unread) {
+    return new LeadPolicy(
+        readNoReply,
+        unread,
+        2,
+        "00:00",
+        "00:00",
+        Duration.ofHours(24),
+        Duration.ofMinutes(1),
+        3,
+        Duration.ofHours(4),
+        "approve");
+  }
 
   FakeLeadActivities(TestWorkflowEnvironment env) {
     this.env = env;

@@ -99,6 +99,15 @@ class LeadWorkflowTest {
     return at;
   }
 
+  /** The second message goes: the read follow-up, 24 h after {@code readAt} (within a minute). */
+  private void assertReadFollowUp(Instant readAt) {
+    awaitSends(2);
+    assertThat(fake.sends.get(1).at())
+        .isBetween(
+            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
+    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
+  }
+
   private LeadState result() {
     return WorkflowStub.fromTyped(workflow).getResult(LeadState.class);
   }
@@ -245,11 +254,7 @@ class LeadWorkflowTest {
     assertThat(fake.sends).hasSize(1);
     env.sleep(Duration.ofMinutes(2));
 
-    awaitSends(2);
-    assertThat(fake.sends.get(1).at())
-        .isBetween(
-            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
-    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
+    assertReadFollowUp(readAt);
     assertThat(fake.sends.get(1).request().step()).isEqualTo(1);
   }
 
@@ -287,11 +292,7 @@ class LeadWorkflowTest {
     assertThat(fake.sends).hasSize(1);
     env.sleep(Duration.ofMinutes(2));
 
-    awaitSends(2);
-    assertThat(fake.sends.get(1).at())
-        .isBetween(
-            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
-    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
+    assertReadFollowUp(readAt);
     assertThat(fake.readLookups.get(0))
         .isBetween(
             sentAt.plus(Duration.ofHours(24)), sentAt.plus(Duration.ofHours(24).plusSeconds(1)));
@@ -313,11 +314,7 @@ class LeadWorkflowTest {
     assertThat(fake.sends).hasSize(1);
     env.sleep(Duration.ofHours(1));
 
-    awaitSends(2);
-    assertThat(fake.sends.get(1).at())
-        .isBetween(
-            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
-    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
+    assertReadFollowUp(readAt);
     assertThat(fake.readLookups)
         .extracting(at -> Duration.between(sentAt, at).toHours())
         .containsExactly(24L);
@@ -345,18 +342,7 @@ class LeadWorkflowTest {
    */
   @Test
   void theLookIsAtTheUnreadFollowUpWhenThatComesFirst() {
-    fake.policy =
-        new LeadPolicy(
-            Duration.ofHours(24),
-            Duration.ofHours(6),
-            2,
-            "00:00",
-            "00:00",
-            Duration.ofHours(24),
-            Duration.ofMinutes(1),
-            3,
-            Duration.ofHours(4),
-            "approve");
+    fake.policy = FakeLeadActivities.policy(Duration.ofHours(24), Duration.ofHours(6));
     enrol();
     Instant sentAt = fake.sends.get(0).at();
     env.sleep(Duration.ofHours(5));
@@ -370,11 +356,7 @@ class LeadWorkflowTest {
     assertThat(fake.sends).hasSize(1);
     env.sleep(Duration.ofHours(23));
 
-    awaitSends(2);
-    assertThat(fake.sends.get(1).at())
-        .isBetween(
-            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
-    assertThat(fake.sends.get(1).compose().purpose()).isEqualTo("follow_up_read");
+    assertReadFollowUp(readAt);
   }
 
   @Test
