@@ -43,14 +43,27 @@ public class ComposeAndSendActivities implements DispatchActivities {
 
   @Override
   public Dispatched composeAndSendInSegment(ComposeRequest request, String segment) {
-    Document contact = store.contact(request.leadId());
-    // No contact: the composer fails the activity as it always has.
-    String now = contact == null ? segment : segments.rematch(contact, segment);
-    return composeAndSend(request).inSegment(now);
+    try (KeepAlive alive = KeepAlive.start()) {
+      Document contact = store.contact(request.leadId());
+      // No contact: the composer fails the activity as it always has.
+      String now = contact == null ? segment : segments.rematch(contact, segment);
+      return composeAndSend(request, alive).inSegment(now);
+    }
   }
 
   @Override
   public Dispatched composeAndSend(ComposeRequest request) {
+    try (KeepAlive alive = KeepAlive.start()) {
+      return composeAndSend(request, alive);
+    }
+  }
+
+  /**
+   * The attempt heartbeats throughout, so a dead worker's attempt is retried after the heartbeat
+   * timeout; one Temporal gave up on (a pause longer than that timeout) stops before its send, as
+   * the next attempt may be sending already (the send's claim keeps it to one call either way).
+   */
+  private Dispatched composeAndSend(ComposeRequest request, KeepAlive alive) {
     ComposedMessage composed = composer.compose(request);
     if (!ComposedMessage.APPROVE.equals(composed.decision())) {
       return Dispatched.notSent(composed, Dispatched.NOT_APPROVED);
@@ -60,6 +73,7 @@ public class ComposeAndSendActivities implements DispatchActivities {
       // way to the workflow: the text is not sent, the workflow replaces the variant.
       return Dispatched.notSent(composed, Dispatched.VARIANT_DISABLED);
     }
+    alive.checkAlive();
     try {
       return Dispatched.sent(
           composed,

@@ -1,6 +1,7 @@
 package com.salesagent.activities.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -14,14 +15,20 @@ import com.salesagent.activities.research.Retriever;
 import com.salesagent.activities.whatsapp.StubCloudApi;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
+import com.salesagent.workflows.lead.ComposeActivities;
 import com.salesagent.workflows.lead.ComposeRequest;
 import com.salesagent.workflows.lead.ComposedMessage;
+import com.salesagent.workflows.lead.DispatchActivities;
 import com.salesagent.workflows.lead.Dispatched;
 import com.salesagent.workflows.lead.SendResult;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestActivityEnvironment;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +47,9 @@ class ComposeAndSendActivitiesTest {
   private LeadStore store;
   private StubCloudApi api;
   private ComposeAndSendActivities dispatch;
+
+  /** The activity environment of the tests that run compose-and-send as an activity. */
+  private TestActivityEnvironment activityEnv;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -73,6 +83,9 @@ class ComposeAndSendActivitiesTest {
 
   @AfterEach
   void tearDown() {
+    if (activityEnv != null) {
+      activityEnv.close();
+    }
     api.close();
   }
 
@@ -131,6 +144,73 @@ class ComposeAndSendActivitiesTest {
     assertThat(stats.getString("segment")).isEqualTo("retail-heads");
     // The answer recorded by runs before segment-at-send names no segment.
     assertThat(dispatch.composeAndSend(request("k-9")).segment()).isNull();
+  }
+
+  /**
+   * An attempt Temporal gave up on while it composed (its heartbeat timed out in a long pause, or
+   * the run was cancelled) may have a successor sending already: it stops before its send.
+   */
+  @Test
+  void anAttemptTemporalGaveUpOnWhileComposingDoesNotSend() {
+    activityEnv = TestActivityEnvironment.newInstance();
+    DispatchActivities slow = slowDispatch(activityEnv::requestCancelActivity);
+
+    assertThatThrownBy(() -> slow.composeAndSend(request("k-5")))
+        .isInstanceOf(CanceledFailure.class);
+    assertThat(api.requests).as("nothing sent by the abandoned attempt").isEmpty();
+    assertThat(store.messageByKey("k-5").getString("status"))
+        .as("the composed text stays for the next attempt, unclaimed")
+        .isNotIn("sending", "accepted", "unknown");
+  }
+
+  /** The same call heartbeats throughout, so a slow composition is not taken for a dead worker. */
+  @Test
+  void aSlowCompositionIsHeartbeatedUntilItsSendIsDone() {
+    activityEnv = TestActivityEnvironment.newInstance();
+    AtomicInteger heartbeats = new AtomicInteger();
+    activityEnv.setActivityHeartbeatListener(Object.class, details -> heartbeats.incrementAndGet());
+    DispatchActivities slow = slowDispatch(() -> {});
+
+    Dispatched sent = slow.composeAndSend(request("k-6"));
+
+    assertThat(sent.sent().outcome()).isEqualTo(SendResult.SENT);
+    assertThat(heartbeats.get())
+        .as("one at the start and one per beat while composing")
+        .isGreaterThanOrEqualTo(3);
+  }
+
+  /**
+   * Compose-and-send as an activity whose composition takes two beats and a half, with a 1 s
+   * heartbeat timeout: the SDK passes on at most one heartbeat per 0.8 s, and learns from the
+   * server's answer to one that the attempt is cancelled or gone.
+   */
+  private DispatchActivities slowDispatch(Runnable whileComposing) {
+    TemplateComposeActivities composer =
+        new TemplateComposeActivities(
+            store, new Retriever(MONGO.database(), LeadActivitiesTest.EMBEDDINGS), clock);
+    WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");
+    MessagingActivitiesImpl messaging =
+        new MessagingActivitiesImpl(
+            store, new WhatsAppClient(settings, Duration.ofMillis(800)), settings, clock);
+    ComposeActivities slowComposer =
+        request -> {
+          whileComposing.run();
+          try {
+            Thread.sleep(KeepAlive.EVERY.multipliedBy(2).plusMillis(500).toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+          return composer.compose(request);
+        };
+    activityEnv.registerActivitiesImplementations(
+        new ComposeAndSendActivities(slowComposer, messaging, store));
+    return activityEnv.newActivityStub(
+        DispatchActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(1))
+            .setHeartbeatTimeout(Duration.ofSeconds(1))
+            .build());
   }
 
   @Test

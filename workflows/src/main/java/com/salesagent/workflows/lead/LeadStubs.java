@@ -107,19 +107,26 @@ final class LeadStubs {
       Workflow.newActivityStub(
           ResearchActivities.class, researchOptions().setTaskQueue(TaskQueues.RESEARCH).build());
 
-  private static ActivityOptions composeOptions() {
+  private static ActivityOptions.Builder composeOptions() {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(2))
         .setRetryOptions(
             RetryOptions.newBuilder()
                 .setMaximumInterval(Duration.ofMinutes(1))
                 .setMaximumAttempts(10)
-                .build())
-        .build();
+                .build());
   }
 
   final ComposeActivities composer =
-      Workflow.newActivityStub(ComposeActivities.class, composeOptions());
+      Workflow.newActivityStub(ComposeActivities.class, composeOptions().build());
+
+  /**
+   * How long a compose-and-send attempt may go without a heartbeat before another takes over: the
+   * implementation heartbeats from a background thread throughout (KeepAlive), so this notices a
+   * dead worker, not a slow LLM; the 2-minute start-to-close timeout still bounds a hung call.
+   * Before it, a send on a worker killed mid-call waited out the whole 2 minutes.
+   */
+  static final Duration DISPATCH_HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
 
   /**
    * Compose and send in one activity (version 1 of "compose-and-send"), retried as composing is:
@@ -129,7 +136,9 @@ final class LeadStubs {
    * within the 2 minutes.
    */
   final DispatchActivities dispatch =
-      Workflow.newActivityStub(DispatchActivities.class, composeOptions());
+      Workflow.newActivityStub(
+          DispatchActivities.class,
+          composeOptions().setHeartbeatTimeout(DISPATCH_HEARTBEAT_TIMEOUT).build());
 
   /**
    * The send retries only failures that prove nothing went out (no connection, Meta's temporary

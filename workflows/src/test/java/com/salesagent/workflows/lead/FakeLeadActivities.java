@@ -303,9 +303,23 @@ class FakeLeadActivities
     return composeAndSend(request).inSegment(now);
   }
 
+  /**
+   * The next this many compose-and-send attempts go silent, as on a worker killed mid-call: no
+   * answer and no heartbeat, ever (the attempt's thread is parked until the environment closes).
+   */
+  final AtomicInteger silentDispatches = new AtomicInteger();
+
   @Override
   public Dispatched composeAndSend(ComposeRequest request) {
     dispatched.add(request);
+    if (silentDispatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("the silent attempt's worker is gone");
+    }
     ComposedMessage composed = compose(request);
     if (!ComposedMessage.APPROVE.equals(composed.decision())) {
       return Dispatched.notSent(composed, Dispatched.NOT_APPROVED);

@@ -12,7 +12,6 @@ import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** One lead's workflow in a time-skipping test environment, with the fake activities. */
@@ -104,7 +103,15 @@ final class Harness implements AutoCloseable {
 
   /** Lets workflow time pass until the condition holds (at most ten seconds of real time). */
   void until(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    until(what, condition, Duration.ofSeconds(10));
+  }
+
+  /**
+   * As {@link #until(String, BooleanSupplier)}, for at most {@code realTime}: the test server does
+   * not skip time while an activity runs, so waits on an activity's timeouts pass in real time.
+   */
+  void until(String what, BooleanSupplier condition, Duration realTime) {
+    long deadline = System.nanoTime() + realTime.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for " + what);

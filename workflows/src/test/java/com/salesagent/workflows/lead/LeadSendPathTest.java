@@ -71,6 +71,47 @@ class LeadSendPathTest {
     assertThat(h.fake.sends.get(1).request().step()).isEqualTo(1);
   }
 
+  @Test
+  void aSendOnAWorkerThatDiedIsTakenOverWithinItsHeartbeatTimeout() {
+    // The attempt's worker dies mid-call (SIGKILL, a lost host): no answer, no heartbeat. The
+    // 2-minute start-to-close timeout is what bounds a hung call; a dead one is noticed sooner.
+    h.fake.silentDispatches.set(1);
+    h.start();
+    // The test server skips no time while the silent attempt runs: the timeout passes in real time.
+    h.until("the first send", () -> h.fake.sends.size() == 1, Duration.ofSeconds(60));
+
+    List<HistoryEvent> events = h.history();
+    HistoryEvent scheduled =
+        events.stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+            .filter(
+                e ->
+                    e.getActivityTaskScheduledEventAttributes()
+                        .getActivityType()
+                        .getName()
+                        .equals("ComposeAndSendInSegment"))
+            .findFirst()
+            .orElseThrow();
+    HistoryEvent started =
+        events.stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+            .filter(
+                e ->
+                    e.getActivityTaskStartedEventAttributes().getScheduledEventId()
+                        == scheduled.getEventId())
+            .findFirst()
+            .orElseThrow();
+    assertThat(started.getActivityTaskStartedEventAttributes().getAttempt())
+        .as("the second attempt sent it")
+        .isEqualTo(2);
+    assertThat(h.fake.dispatched).hasSize(2);
+    assertThat(h.fake.sends).hasSize(1);
+    Duration taken =
+        Duration.between(
+            java.time.Instant.ofEpochSecond(scheduled.getEventTime().getSeconds()), h.now());
+    assertThat(taken).as("dead attempt noticed and replaced").isLessThan(Duration.ofSeconds(40));
+  }
+
   // ---- the lead's own MongoDB steps as local activities ("local-lead-steps" version 1)
 
   @Test

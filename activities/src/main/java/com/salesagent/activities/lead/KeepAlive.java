@@ -1,0 +1,106 @@
+package com.salesagent.activities.lead;
+
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Heartbeats the running activity attempt from a background thread for as long as it is open, so
+ * Temporal tells a dead worker (SIGKILL, a lost host) from a slow call (an LLM taking its time) by
+ * the heartbeat timeout instead of the whole start-to-close timeout. What it proves is that the
+ * process is alive; the start-to-close timeout still bounds a call that hangs in a live one.
+ *
+ * <p>When Temporal has given up on the attempt (its heartbeat timed out during a long pause, or the
+ * run was cancelled) another attempt may already be running: {@link #checkAlive()} throws then, and
+ * the caller stops before anything that must happen once. The SDK sends at most one heartbeat per
+ * 0.8 heartbeat timeouts whatever the calls, so the beat every {@link #EVERY} costs a flag.
+ */
+public final class KeepAlive implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KeepAlive.class);
+
+  /** How often the background thread tells the SDK the attempt is alive. */
+  static final Duration EVERY = Duration.ofSeconds(2);
+
+  private static final ScheduledThreadPoolExecutor BEATS = beats();
+
+  private static final KeepAlive NONE = new KeepAlive(null);
+
+  private final ActivityExecutionContext context;
+  private volatile ScheduledFuture<?> beating;
+  private volatile ActivityCompletionException abandoned;
+
+  private KeepAlive(ActivityExecutionContext context) {
+    this.context = context;
+  }
+
+  /**
+   * Starts heartbeating the current attempt when it has a heartbeat timeout; outside an activity
+   * (tests calling the implementation directly) or without a timeout it does nothing.
+   */
+  public static KeepAlive start() {
+    ActivityExecutionContext context;
+    try {
+      context = Activity.getExecutionContext();
+    } catch (IllegalStateException e) {
+      return NONE; // not running as an activity
+    }
+    if (context.getInfo().getHeartbeatTimeout().isZero()) {
+      return NONE;
+    }
+    KeepAlive alive = new KeepAlive(context);
+    context.heartbeat(null);
+    alive.beating =
+        BEATS.scheduleWithFixedDelay(
+            alive::beat, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    return alive;
+  }
+
+  private void beat() {
+    try {
+      context.heartbeat(null);
+    } catch (ActivityCompletionException e) {
+      abandoned = e;
+      beating.cancel(false);
+    } catch (RuntimeException e) {
+      // The SDK retries a failed heartbeat itself; one that throws otherwise is not ours to fix.
+      LOG.debug("heartbeat of {} failed: {}", context.getInfo().getActivityId(), e.toString());
+    }
+  }
+
+  /** Throws when Temporal gave up on this attempt: what follows must not run in it. */
+  public void checkAlive() {
+    ActivityCompletionException e = abandoned;
+    if (e != null) {
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    ScheduledFuture<?> f = beating;
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
+  private static ScheduledThreadPoolExecutor beats() {
+    // Two threads: a beat can wait on the SDK's lock while it sends another heartbeat.
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            2,
+            r -> {
+              Thread t = new Thread(r, "activity-keep-alive");
+              t.setDaemon(true);
+              return t;
+            });
+    // A closed attempt's task leaves the queue at once, not when its next beat would have come.
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+}
