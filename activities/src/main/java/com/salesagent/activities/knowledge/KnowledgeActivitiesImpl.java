@@ -3,6 +3,7 @@ package com.salesagent.activities.knowledge;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.salesagent.activities.lead.KeepAlive;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.research.Chunker;
@@ -84,8 +85,19 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     return this;
   }
 
+  /**
+   * Heartbeats throughout (KeepAlive): the activity runs with research's 20 s heartbeat timeout,
+   * and a provider's draft may take longer than that (its own timeout and retries); without the
+   * heartbeats such a draft was timed out and asked again, up to eight times.
+   */
   @Override
   public DraftedAnswer draftAnswer(String leadId, String replyMessageId) {
+    try (KeepAlive alive = KeepAlive.start()) {
+      return draft(leadId, replyMessageId);
+    }
+  }
+
+  private DraftedAnswer draft(String leadId, String replyMessageId) {
     String draftId = leadId + ":" + replyMessageId;
     Document done = drafts.find(Filters.eq("_id", draftId)).first();
     if (done != null) {

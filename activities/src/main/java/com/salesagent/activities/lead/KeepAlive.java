@@ -25,7 +25,7 @@ public final class KeepAlive implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KeepAlive.class);
 
   /** How often the background thread tells the SDK the attempt is alive. */
-  static final Duration EVERY = Duration.ofSeconds(2);
+  public static final Duration EVERY = Duration.ofSeconds(2);
 
   private static final ScheduledThreadPoolExecutor BEATS = beats();
 

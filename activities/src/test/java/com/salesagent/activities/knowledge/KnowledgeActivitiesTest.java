@@ -2,6 +2,7 @@ package com.salesagent.activities.knowledge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.salesagent.activities.lead.KeepAlive;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
@@ -9,6 +10,9 @@ import com.salesagent.activities.mongo.Seeds;
 import com.salesagent.activities.research.EmbeddingCache;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.workflows.lead.DraftedAnswer;
+import com.salesagent.workflows.lead.KnowledgeActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -178,12 +182,23 @@ class KnowledgeActivitiesTest {
 
   /** A provider that answers what it is told to, and records the prompts it got. */
   private KnowledgeActivitiesImpl writing(String answer, List<String> prompts) {
+    return writing(answer, prompts, Duration.ZERO);
+  }
+
+  /** As above, answering after {@code taking}. */
+  private KnowledgeActivitiesImpl writing(String answer, List<String> prompts, Duration taking) {
     dev.langchain4j.model.chat.ChatModel model =
         new dev.langchain4j.model.chat.ChatModel() {
           @Override
           public dev.langchain4j.model.chat.response.ChatResponse doChat(
               dev.langchain4j.model.chat.request.ChatRequest request) {
             prompts.add(request.messages().toString());
+            try {
+              Thread.sleep(taking.toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
             return dev.langchain4j.model.chat.response.ChatResponse.builder()
                 .aiMessage(dev.langchain4j.data.message.AiMessage.from(answer))
                 .build();
@@ -221,6 +236,45 @@ class KnowledgeActivitiesTest {
         .contains("[pricing-plans]")
         .contains("<conversation>")
         .contains("Answer the lead's question");
+  }
+
+  /**
+   * A provider slower than the activity's heartbeat timeout: the draft heartbeats while it waits,
+   * so Temporal does not take it for a dead worker and ask the provider again.
+   */
+  @Test
+  void aSlowProvidersDraftIsHeartbeatedWhileItWaits() {
+    reply("K-7", "m-7", "Sounds interesting. How much does it cost per month?", "interested", "en");
+    List<String> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    KnowledgeActivitiesImpl slow =
+        writing(
+            "Our plans are priced per active lead each month.",
+            prompts,
+            KeepAlive.EVERY.multipliedBy(2).plusMillis(500));
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      AtomicInteger heartbeats = new AtomicInteger();
+      env.setActivityHeartbeatListener(Object.class, details -> heartbeats.incrementAndGet());
+      env.registerActivitiesImplementations(slow);
+      KnowledgeActivities stub =
+          env.newActivityStub(
+              KnowledgeActivities.class,
+              ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofMinutes(1))
+                  // The SDK passes on at most one heartbeat per 0.8 s with this timeout.
+                  .setHeartbeatTimeout(Duration.ofSeconds(1))
+                  .build());
+
+      stub.draftAnswer("K-7", "m-7");
+
+      assertThat(prompts).hasSize(1);
+      assertThat(draft("K-7:m-7").getString("composer")).isEqualTo("llm:stub/model");
+      assertThat(heartbeats.get())
+          .as("one at the start and one per beat while the provider writes")
+          .isGreaterThanOrEqualTo(3);
+    } finally {
+      env.close();
+    }
   }
 
   /** The lead's research: chunks of one run with their embeddings, as research stores them. */
