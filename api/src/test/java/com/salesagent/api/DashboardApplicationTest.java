@@ -506,6 +506,16 @@ class DashboardApplicationTest {
         "reply",
         Duration.ofSeconds(15),
         () -> store().feedback().countDocuments(Filters.eq("leadId", leadId)) == 1);
+    // The persona learns from the reply just after its feedback is stored (keyphrases, and the
+    // reply's topics embedded, which takes a while when the model is still cold).
+    await(
+        "the persona from the reply",
+        Duration.ofSeconds(15),
+        () -> {
+          Document persona = store().persona(leadId);
+          return persona != null
+              && persona.getList("keywords", String.class, List.of()).contains("budget");
+        });
 
     JsonNode page = json.readTree(get("/api/leads/" + leadId).body());
 
