@@ -165,11 +165,14 @@ public final class MongoSchema {
     unique(db, Collections.MESSAGES, "idempotencyKey");
     index(db, Collections.MESSAGES, Indexes.ascending("leadId"));
     unique(db, Collections.WEBHOOK_EVENTS, "eventKey");
+    // One counter document per variant x segment x day x shard (CountedOnce): the shard's key
+    // first, then the key of before shards dropped (it would refuse a second shard's document).
     index(
         db,
         VariantStats.COLLECTION,
-        Indexes.ascending("variantId", "segment", "day"),
+        Indexes.ascending("variantId", "segment", "day", "shard"),
         new IndexOptions().unique(true));
+    dropIndex(db, VariantStats.COLLECTION, Indexes.ascending("variantId", "segment", "day"));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
     // A retried status finds the other events of its counting batch (CountedOnce).
     index(db, com.salesagent.activities.variants.CountedOnce.LEDGER, Indexes.ascending("batch"));
@@ -390,6 +393,27 @@ public final class MongoSchema {
     List<Document> infos =
         db.listCollections().filter(new Document("name", name)).into(new ArrayList<>());
     return infos.isEmpty() ? null : infos.get(0);
+  }
+
+  /**
+   * Drops an index a former version created, when it is there: another process starting at the same
+   * time may have dropped it first (MongoDB's IndexNotFound, code 27, is that).
+   */
+  static void dropIndex(MongoDatabase db, String collection, Bson keys) {
+    String name = indexName(keys);
+    boolean present =
+        db.getCollection(collection).listIndexes().into(new ArrayList<>()).stream()
+            .anyMatch(i -> name.equals(i.getString("name")));
+    if (!present) {
+      return;
+    }
+    try {
+      db.getCollection(collection).dropIndex(name);
+    } catch (MongoCommandException e) {
+      if (e.getErrorCode() != 27) {
+        throw e;
+      }
+    }
   }
 
   private static void unique(MongoDatabase db, String collection, String field) {

@@ -40,10 +40,24 @@ import org.bson.types.ObjectId;
  * counters. The ledger is dropped after the inbox's retention; {@link #KEEP} batch ids per counter
  * document cover retries that come before that many later batches reach the same document (a relay
  * comes within seconds; after that the event is marked applied in the inbox).
+ *
+ * <p>Counter documents are sharded ({@code shard}): the inbox counts each partition's events into
+ * that partition's documents, so the writers of one partition (one process at a time, by its lease)
+ * never queue behind another's on one hot document, and each document's list grows with its own
+ * partition's batches only. The list is what every update reads and rewrites: with one document for
+ * all partitions it held 2,000 ids, and on the embedded server that list alone halved the ingest's
+ * p50 when it was cut to 50 (BENCHMARKS.md); now {@link #KEEP} per shard covers as many of a
+ * partition's later batches as 2,000 covered of all of them together at eight partitions. A
+ * partition's retry follows its own batches (the lease moves a partition whole), so the cover is
+ * the one that matters. Readers sum the shards ({@link VariantStats}); documents written before
+ * shards have no {@code shard} field, and a ledger entry left from then is applied to them.
  */
 public final class CountedOnce {
   public static final String LEDGER = "variant_counted";
-  static final int KEEP = 2_000;
+  static final int KEEP = 500;
+
+  /** The shard of counts that come from outside the inbox's partitions (an operator's outcome). */
+  public static final int OUTSIDE = 0;
 
   private final MongoCollection<Document> stats;
   private final MongoCollection<Document> ledger;
@@ -57,8 +71,13 @@ public final class CountedOnce {
   public record Count(
       String eventKey, String variantId, String segment, String counter, Instant at) {}
 
-  /** Counts each event at most once (see the class comment). */
+  /** Counts each event at most once (see the class comment), in the {@link #OUTSIDE} shard. */
   public void incrementAll(List<Count> counts) {
+    incrementAll(counts, OUTSIDE);
+  }
+
+  /** Counts each event at most once (see the class comment) in the counter documents of a shard. */
+  public void incrementAll(List<Count> counts, int shard) {
     List<Document> entries = new ArrayList<>();
     String batch = new ObjectId().toHexString();
     Set<String> seen = new HashSet<>();
@@ -75,6 +94,7 @@ public final class CountedOnce {
               .append("segment", c.segment() == null ? "default" : c.segment())
               .append("day", c.at().atOffset(ZoneOffset.UTC).toLocalDate().toString())
               .append("counter", c.counter())
+              .append("shard", shard)
               .append("at", new Date()));
     }
     if (entries.isEmpty()) {
@@ -113,10 +133,15 @@ public final class CountedOnce {
   }
 
   private void apply(String batch, List<Document> entries) {
-    Map<List<String>, Map<String, Long>> sums = new LinkedHashMap<>();
+    Map<List<Object>, Map<String, Long>> sums = new LinkedHashMap<>();
     for (Document e : entries) {
+      // An entry from before shards (no "shard") was applied to the documents of then.
       sums.computeIfAbsent(
-              List.of(e.getString("variantId"), e.getString("segment"), e.getString("day")),
+              java.util.Arrays.asList(
+                  e.getString("variantId"),
+                  e.getString("segment"),
+                  e.getString("day"),
+                  e.getInteger("shard")),
               k -> new LinkedHashMap<>())
           .merge(e.getString("counter"), 1L, Long::sum);
     }
@@ -132,6 +157,9 @@ public final class CountedOnce {
                       Filters.eq("variantId", key.get(0)),
                       Filters.eq("segment", key.get(1)),
                       Filters.eq("day", key.get(2)),
+                      key.get(3) == null
+                          ? Filters.exists("shard", false)
+                          : Filters.eq("shard", key.get(3)),
                       Filters.ne("batches", batch)),
                   Updates.combine(update),
                   new UpdateOptions().upsert(true)));

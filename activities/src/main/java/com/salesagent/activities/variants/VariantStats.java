@@ -70,6 +70,13 @@ public final class VariantStats {
         : contentType.startsWith("image/") ? "sent_image" : null;
   }
 
+  /**
+   * The document of a key that no shard writes: these increments (assigned, sent, replies,
+   * opt-outs) and documents from before shards. CountedOnce's shards are the others; every reader
+   * sums them.
+   */
+  private static final Bson UNSHARDED = Filters.exists("shard", false);
+
   private final MongoCollection<Document> stats;
   private final MongoDatabase db;
 
@@ -87,7 +94,8 @@ public final class VariantStats {
         Filters.and(
             Filters.eq("variantId", variantId),
             Filters.eq("segment", segment == null ? "default" : segment),
-            Filters.eq("day", day)),
+            Filters.eq("day", day),
+            UNSHARDED),
         Updates.inc(counter, 1L),
         new UpdateOptions().upsert(true));
   }
@@ -121,7 +129,8 @@ public final class VariantStats {
                   Filters.and(
                       Filters.eq("variantId", key.get(0)),
                       Filters.eq("segment", key.get(1)),
-                      Filters.eq("day", key.get(2))),
+                      Filters.eq("day", key.get(2)),
+                      UNSHARDED),
                   Updates.combine(incs),
                   new UpdateOptions().upsert(true)));
         });
@@ -170,9 +179,12 @@ public final class VariantStats {
         }
       }
       if (!counters.isEmpty()) {
-        out.put(
-            new Key(d.getString("variantId"), d.getString("segment"), d.getString("day")),
-            counters);
+        // The shards of one key add up.
+        Map<String, Long> sum =
+            out.computeIfAbsent(
+                new Key(d.getString("variantId"), d.getString("segment"), d.getString("day")),
+                k -> new TreeMap<>());
+        counters.forEach((c, n) -> sum.merge(c, n, Long::sum));
       }
     }
     return out;
@@ -270,11 +282,13 @@ public final class VariantStats {
               .append("segment", k.segment())
               .append("day", k.day());
       e.getValue().forEach(d::append);
-      stats.replaceOne(keyFilter(k), d, new ReplaceOptions().upsert(true));
+      // The whole key in its unsharded document; the shards' parts are in it, so they go.
+      stats.replaceOne(Filters.and(keyFilter(k), UNSHARDED), d, new ReplaceOptions().upsert(true));
+      stats.deleteMany(Filters.and(keyFilter(k), Filters.exists("shard", true)));
     }
     for (Key k : old.keySet()) {
       if (!fresh.containsKey(k)) {
-        stats.deleteOne(keyFilter(k));
+        stats.deleteMany(keyFilter(k));
       }
     }
     return differing;

@@ -120,6 +120,34 @@ class VariantStatsRebuildTest {
     assertThat(stats.rebuild(DAY1, DAY2)).isZero();
   }
 
+  /** Counts the inbox's partitions keep in their own documents read and rebuild as one. */
+  @Test
+  void theShardsOfAKeyAreReadAsOneAndARebuildLeavesOneDocumentPerKey() {
+    seed();
+    store.recordInteraction("l1", "c1", "v1", "delivered", null, null, T1.plusSeconds(10));
+    store.recordInteraction("l2", "c1", "v2", "delivered", null, null, T1.plusSeconds(10));
+    new CountedOnce(db)
+        .incrementAll(
+            java.util.List.of(
+                new CountedOnce.Count("e-1", "v1", "retail", "delivered", T1.plusSeconds(10)),
+                new CountedOnce.Count("e-2", "v2", "retail", "delivered", T1.plusSeconds(10))),
+            2);
+    var collection = db.getCollection(VariantStats.COLLECTION);
+    assertThat(collection.countDocuments(Filters.eq("shard", 2))).isEqualTo(2);
+
+    assertThat(stats.stored(DAY1, DAY2)).isEqualTo(stats.recompute(DAY1, DAY2));
+    assertThat(stats.totals("retail").get("v1")).containsEntry("delivered", 2L);
+
+    collection.updateOne(
+        Filters.and(Filters.eq("variantId", "v2"), Filters.eq("shard", 2)),
+        Updates.inc("delivered", 5L));
+    assertThat(stats.rebuild(DAY1, DAY2)).isEqualTo(1);
+    assertThat(stats.stored(DAY1, DAY2)).isEqualTo(stats.recompute(DAY1, DAY2));
+    assertThat(collection.countDocuments(Filters.exists("shard", true))).isZero();
+    assertThat(stats.totals("retail").get("v2")).containsEntry("delivered", 2L);
+    assertThat(stats.rebuild(DAY1, DAY2)).isZero();
+  }
+
   @Test
   void eventsOfBothShapesCountTheVariantInMetaAndTheVariantAsAMeasurement() {
     // Deployments hold events written before the time-series shape changed (campaign and

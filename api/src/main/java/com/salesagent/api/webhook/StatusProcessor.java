@@ -229,6 +229,14 @@ final class StatusProcessor {
   static final List<String> CONTACT_FIELDS = List.of("leadId", "segment", "funnel");
 
   List<Done> processBatch(List<InboxEvent> events) {
+    return processBatch(events, CountedOnce.OUTSIDE);
+  }
+
+  /**
+   * Applies a run of one inbox partition's statuses together; their variant counts go to that
+   * partition's counter documents ({@code shard}: see CountedOnce).
+   */
+  List<Done> processBatch(List<InboxEvent> events, int shard) {
     List<Done> out =
         java.util.Collections.synchronizedList(
             new ArrayList<>(java.util.Collections.nCopies(events.size(), null)));
@@ -303,7 +311,7 @@ final class StatusProcessor {
               code == null ? null : code + " " + errorTitle(item),
               at));
     }
-    counted.incrementAll(counts);
+    counted.incrementAll(counts, shard);
     store.recordInteractions(timeline);
     for (int i : found) {
       if (!events.get(i).effectsApplied()) {

@@ -292,7 +292,9 @@ public class WebhookInbox implements Managed {
     }
     List<StatusProcessor.Done> done;
     try {
-      done = statuses.processBatch(events);
+      // One partition's run (InboxPartitions): its counts go to that partition's shard.
+      done =
+          statuses.processBatch(events, leases.partitionOf(docs.get(0).getString("partitionKey")));
     } catch (RuntimeException e) {
       for (int i = 0; i < docs.size(); i++) {
         String key = docs.get(i).getString("eventKey");

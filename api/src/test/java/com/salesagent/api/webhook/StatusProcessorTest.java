@@ -250,7 +250,8 @@ class StatusProcessorTest {
       batch.add(event("wamid.A" + i, "delivered", 1764072000));
       batch.add(event("wamid.B" + i, "delivered", 1764072000));
     }
-    // v-2's counter document is broken: $inc on it fails, v-1's succeeds in the same bulk.
+    // v-2's counter document (in the shard the batch counts into) is broken: $inc on it fails,
+    // v-1's succeeds in the same bulk.
     store
         .database()
         .getCollection("variant_stats")
@@ -258,6 +259,7 @@ class StatusProcessorTest {
             new Document("variantId", "v-2")
                 .append("segment", "default")
                 .append("day", "2025-11-25")
+                .append("shard", com.salesagent.activities.variants.CountedOnce.OUTSIDE)
                 .append("delivered", "not a number"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> processor.processBatch(batch))
         .isInstanceOf(RuntimeException.class);
