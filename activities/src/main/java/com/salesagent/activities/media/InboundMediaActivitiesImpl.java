@@ -2,6 +2,7 @@ package com.salesagent.activities.media;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.lead.KeepAlive;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.storage.ObjectStorage;
@@ -117,7 +118,9 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
     if (!"audio".equals(media.kind())) {
       return null;
     }
-    return asText.read(media, stored, transcriber, classifier, "transcript", "transcribed");
+    try (KeepAlive alive = KeepAlive.start()) {
+      return asText.read(media, stored, transcriber, classifier, "transcript", "transcribed");
+    }
   }
 
   /**
@@ -131,11 +134,24 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
             .anyMatch(f -> f.getString("text") != null && !f.getString("text").isBlank())) {
       return null;
     }
-    return asText.read(media, stored, describer, classifier, "description", "described");
+    try (KeepAlive alive = KeepAlive.start()) {
+      return asText.read(media, stored, describer, classifier, "description", "described");
+    }
   }
 
+  /**
+   * Heartbeats throughout (KeepAlive), as transcribe and describe do: the workflow gives these a 20
+   * s heartbeat timeout, so a worker that dies mid-download or mid-transcription is noticed in 20
+   * s, not at the 3-minute start-to-close timeout, while a voice note's lead waits for it.
+   */
   @Override
   public StoredMedia store(InboundMedia media) {
+    try (KeepAlive alive = KeepAlive.start()) {
+      return download(media);
+    }
+  }
+
+  private StoredMedia download(InboundMedia media) {
     if (!MediaTypes.isMedia(media.kind())) {
       throw refused("not a media message: " + media.kind());
     }

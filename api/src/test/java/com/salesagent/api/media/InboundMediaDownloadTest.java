@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.lead.KeepAlive;
 import com.salesagent.activities.media.InboundMediaActivitiesImpl;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
@@ -19,6 +20,7 @@ import com.salesagent.workflows.media.InboundMedia;
 import com.salesagent.workflows.media.InboundMediaActivities;
 import com.salesagent.workflows.media.StoredMedia;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -232,6 +234,66 @@ class InboundMediaDownloadTest {
     // Offline (no transcriber) nothing is transcribed: the reply stays for a person.
     activities.withTranscription(null, com.salesagent.activities.triage.ReplyClassifier.LEXICON);
     assertThat(activities.transcribe(media, stored)).isNull();
+  }
+
+  /**
+   * A provider's transcription slower than the workflow's 20 s heartbeat timeout: the activity
+   * heartbeats while it waits, so it is not taken for a dead worker and transcribed again.
+   */
+  @Test
+  void aSlowTranscriptionIsHeartbeatedWhileItWaits() throws Exception {
+    byte[] ogg;
+    try (InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {
+      ogg = in.readAllBytes();
+    }
+    String id = emulator.media().put("audio/ogg; codecs=opus", ogg);
+    feedback("L-9", "wamid.IN9", id);
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    activities.withTranscription(
+        new com.salesagent.activities.media.Transcriber() {
+          @Override
+          public String transcribe(byte[] audio, String contentType) {
+            asked.incrementAndGet();
+            try {
+              Thread.sleep(KeepAlive.EVERY.multipliedBy(2).plusMillis(500).toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return "Sounds good, send me the prices";
+          }
+
+          @Override
+          public String label() {
+            return "stub/slow-speech";
+          }
+        },
+        com.salesagent.activities.triage.ReplyClassifier.LEXICON);
+    InboundMedia media = new InboundMedia("wamid.IN9", id, "audio", null, null, null);
+    StoredMedia stored = activities.store(media);
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      java.util.concurrent.atomic.AtomicInteger heartbeats =
+          new java.util.concurrent.atomic.AtomicInteger();
+      env.setActivityHeartbeatListener(Object.class, details -> heartbeats.incrementAndGet());
+      env.registerActivitiesImplementations(activities);
+      InboundMediaActivities stub =
+          env.newActivityStub(
+              InboundMediaActivities.class,
+              io.temporal.activity.ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(java.time.Duration.ofMinutes(1))
+                  // The SDK passes on at most one heartbeat per 0.8 s with this timeout.
+                  .setHeartbeatTimeout(java.time.Duration.ofSeconds(1))
+                  .build());
+
+      assertThat(stub.transcribe(media, stored)).isEqualTo("Sounds good, send me the prices");
+      assertThat(asked.get()).isEqualTo(1);
+      assertThat(heartbeats.get())
+          .as("one at the start and one per beat while the provider transcribes")
+          .isGreaterThanOrEqualTo(3);
+    } finally {
+      env.close();
+    }
   }
 
   @Test

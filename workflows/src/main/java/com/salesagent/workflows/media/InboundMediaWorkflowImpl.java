@@ -18,12 +18,18 @@ import java.time.Duration;
 public class InboundMediaWorkflowImpl implements InboundMediaWorkflow {
   static final String SIGNAL_TRANSCRIPT = "signal-transcript";
 
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
+
   private final InboundMediaActivities activities =
       Workflow.newActivityStub(
           InboundMediaActivities.class,
           ActivityOptions.newBuilder()
               // The metadata call takes at most 15 s, the download 60 s, S3 and MongoDB the rest.
               .setStartToCloseTimeout(Duration.ofMinutes(3))
+              // The activities heartbeat throughout (KeepAlive): a dead worker's attempt is retried
+              // 20 s after its last heartbeat instead of at the 3 minutes, while a voice note's
+              // lead waits (at most ten minutes) for its transcript.
+              .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
               .setScheduleToCloseTimeout(Duration.ofHours(24))
               .setRetryOptions(
                   RetryOptions.newBuilder()

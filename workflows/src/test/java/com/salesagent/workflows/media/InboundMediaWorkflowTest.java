@@ -34,9 +34,20 @@ class InboundMediaWorkflowTest {
     volatile boolean refuse;
     final List<String> failures = new CopyOnWriteArrayList<>();
 
+    /** The first this many attempts go silent, as on a worker killed mid-download. */
+    volatile int silentAttempts;
+
     @Override
     public StoredMedia store(InboundMedia media) {
       int attempt = attempts.incrementAndGet();
+      if (attempt <= silentAttempts) {
+        try {
+          Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("the silent attempt's worker is gone");
+      }
       if (refuse) {
         throw ApplicationFailure.newNonRetryableFailure("too large", REFUSED);
       }
@@ -130,6 +141,23 @@ class InboundMediaWorkflowTest {
     assertThat(stored.status()).isEqualTo(StoredMedia.STORED);
     assertThat(fake.attempts.get()).isEqualTo(5);
     assertThat(fake.failures).isEmpty();
+  }
+
+  /**
+   * A download whose worker died mid-call (no answer, no heartbeat) is taken over after the
+   * heartbeat timeout, not the 3-minute start-to-close timeout. The test server skips no time while
+   * the silent attempt runs: this passes in real time.
+   */
+  @Test
+  void aDownloadOnAWorkerThatDiedIsTakenOverWithinItsHeartbeatTimeout() {
+    fake.silentAttempts = 1;
+
+    StoredMedia stored =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(60), this::run);
+
+    assertThat(stored.status()).isEqualTo(StoredMedia.STORED);
+    assertThat(fake.attempts.get()).isEqualTo(2);
   }
 
   @Test
