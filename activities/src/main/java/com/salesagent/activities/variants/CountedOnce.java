@@ -54,7 +54,7 @@ import org.bson.types.ObjectId;
  */
 public final class CountedOnce {
   public static final String LEDGER = "variant_counted";
-  static final int KEEP = 500;
+  public static final int KEEP = 500;
 
   /** The shard of counts that come from outside the inbox's partitions (an operator's outcome). */
   public static final int OUTSIDE = 0;

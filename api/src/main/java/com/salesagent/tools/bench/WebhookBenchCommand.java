@@ -178,6 +178,7 @@ public class WebhookBenchCommand extends Command {
         paced.size() * 3, ns.getInt("rate"), settled, Instant.now());
     Result p = phase(events, poster, statuses(paced), posters, ns.getInt("rate"));
     p.print();
+    printCounterDocuments(db);
     System.out.printf(
         "%nwebhook ingest: burst %.0f events/s processed end to end (%.0f %% of the bulk-update"
             + " limit), paced at %d/s p50 %.0f ms p99 %.0f ms accept -> processed"
@@ -190,6 +191,25 @@ public class WebhookBenchCommand extends Command {
         b.processedPerSecond >= 1200 && p.p99 <= 250 ? "met" : "not met");
     app.server().stop();
     System.exit(0);
+  }
+
+  /**
+   * The variant counter documents the run wrote and how full their lists of batch ids are (each
+   * counter update reads and rewrites its list: CountedOnce), so a short run's figures can be read
+   * against a long-running server's, whose lists are full.
+   */
+  private static void printCounterDocuments(MongoDatabase db) {
+    List<Integer> lengths = new ArrayList<>();
+    for (Document d :
+        db.getCollection(com.salesagent.activities.variants.VariantStats.COLLECTION)
+            .find(Filters.exists("batches", true))) {
+      lengths.add(d.getList("batches", Object.class).size());
+    }
+    lengths.sort(Integer::compare);
+    System.out.printf(
+        "  variant counter documents with batch ids: %d, ids per document %s (a full list holds"
+            + " %d)%n",
+        lengths.size(), lengths, com.salesagent.activities.variants.CountedOnce.KEEP);
   }
 
   /**
