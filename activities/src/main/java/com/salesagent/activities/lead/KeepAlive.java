@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When Temporal has given up on the attempt (its heartbeat timed out during a long pause, or the
  * run was cancelled) another attempt may already be running: {@link #checkAlive()} throws then, and
- * the caller stops before anything that must happen once. The SDK sends at most one heartbeat per
- * 0.8 heartbeat timeouts whatever the calls, so the beat every {@link #EVERY} costs a flag.
+ * the caller stops before anything that must happen once; it learns that from the server's answer
+ * to a heartbeat, so up to one heartbeat interval late. The SDK sends the first heartbeat at once,
+ * then at most one per 0.8 heartbeat timeouts whatever the calls: after the first, the beat every
+ * {@link #EVERY} costs a flag, and an attempt shorter than {@link #EVERY} costs no call at all.
  */
 public final class KeepAlive implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KeepAlive.class);
@@ -54,7 +56,8 @@ public final class KeepAlive implements AutoCloseable {
       return NONE;
     }
     KeepAlive alive = new KeepAlive(context);
-    context.heartbeat(null);
+    // The first beat after EVERY, not now: an attempt that ends sooner (most sends) costs no
+    // heartbeat call at all, and EVERY is a tenth of the heartbeat timeouts used here.
     alive.beating =
         BEATS.scheduleWithFixedDelay(
             alive::beat, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);

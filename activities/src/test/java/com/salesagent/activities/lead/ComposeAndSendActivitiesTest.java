@@ -174,9 +174,7 @@ class ComposeAndSendActivitiesTest {
     Dispatched sent = slow.composeAndSend(request("k-6"));
 
     assertThat(sent.sent().outcome()).isEqualTo(SendResult.SENT);
-    assertThat(heartbeats.get())
-        .as("one at the start and one per beat while composing")
-        .isGreaterThanOrEqualTo(3);
+    assertThat(heartbeats.get()).as("one per beat while composing").isGreaterThanOrEqualTo(2);
   }
 
   /**
