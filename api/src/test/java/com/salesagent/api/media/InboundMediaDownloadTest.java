@@ -127,10 +127,7 @@ class InboundMediaDownloadTest {
 
   @Test
   void aVoiceNoteIsKeptAsOggOpus() throws Exception {
-    byte[] ogg;
-    try (InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {
-      ogg = in.readAllBytes();
-    }
+    byte[] ogg = voiceNote();
     String id = emulator.media().put("audio/ogg; codecs=opus", ogg);
     feedback("L-2", "wamid.IN2", id);
 
@@ -143,10 +140,7 @@ class InboundMediaDownloadTest {
 
   @Test
   void aTranscribedVoiceNoteIsTriagedFromItsWordsOnce() throws Exception {
-    byte[] ogg;
-    try (InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {
-      ogg = in.readAllBytes();
-    }
+    byte[] ogg = voiceNote();
     String id = emulator.media().put("audio/ogg; codecs=opus", ogg);
     feedback("L-7", "wamid.IN7", id);
     List<byte[]> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -222,10 +216,7 @@ class InboundMediaDownloadTest {
    */
   @Test
   void aSlowTranscriptionIsHeartbeatedWhileItWaits() throws Exception {
-    byte[] ogg;
-    try (InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {
-      ogg = in.readAllBytes();
-    }
+    byte[] ogg = voiceNote();
     String id = emulator.media().put("audio/ogg; codecs=opus", ogg);
     feedback("L-9", "wamid.IN9", id);
     java.util.concurrent.atomic.AtomicInteger asked =
@@ -261,6 +252,13 @@ class InboundMediaDownloadTest {
           .isGreaterThanOrEqualTo(2);
     } finally {
       env.close();
+    }
+  }
+
+  /** The sample voice note (Ogg Opus). */
+  private byte[] voiceNote() throws Exception {
+    try (InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {
+      return in.readAllBytes();
     }
   }
 

@@ -58,10 +58,15 @@ class FakeLeadActivities
 
   /** The tests' policy with these follow-up delays: 2 follow-ups, no quiet hours, approve. */
   static LeadPolicy policy(Duration readNoReply, Duration unread) {
+    return policy(readNoReply, unread, 2);
+  }
+
+  /** As above, with this many follow-ups at most. */
+  static LeadPolicy policy(Duration readNoReply, Duration unread, int maxFollowUps) {
     return new LeadPolicy(
         readNoReply,
         unread,
-        2,
+        maxFollowUps,
         "00:00",
         "00:00",
         Duration.ofHours(24),

@@ -1306,17 +1306,7 @@ class LeadWorkflowTest {
   }
 
   private static LeadPolicy oneFollowUpWithinFiveHours() {
-    return new LeadPolicy(
-        Duration.ofHours(2),
-        Duration.ofHours(5),
-        1,
-        "00:00",
-        "00:00",
-        Duration.ofHours(24),
-        Duration.ofMinutes(1),
-        3,
-        Duration.ofHours(4),
-        "approve");
+    return FakeLeadActivities.policy(Duration.ofHours(2), Duration.ofHours(5), 1);
   }
 
   private void assertMovedTo(String segment, String detail) {
