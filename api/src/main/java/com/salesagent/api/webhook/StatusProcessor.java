@@ -203,11 +203,12 @@ final class StatusProcessor {
    * Statuses of messages stored already, applied together: one query for the messages, one for
    * their contacts, one unordered bulk write for the messages (each status keeps its earliest time
    * and the status only moves forward, so order within the batch does not matter), one for the
-   * variant counters, one insert for the timeline; a funnel stage only for a contact that has not
-   * reached it. Then, in order, each event that needs its workflow signals it. An event whose
-   * message is not found (a send bound by its key, or a status still waiting) is left to {@link
-   * #process}, one at a time: its entry is null. A MongoDB failure is thrown: nothing is marked
-   * applied, the sweep relays every event of the batch.
+   * variant counters, one insert for the timeline; the funnel stages of the contacts that have not
+   * reached them in a few bulk writes ({@link FunnelStats#reachAll}). Then, in order, each event
+   * that needs its workflow signals it. An event whose message is not found (a send bound by its
+   * key, or a status still waiting) is left to {@link #process}, one at a time: its entry is null.
+   * A MongoDB failure is thrown: nothing is marked applied, the sweep relays every event of the
+   * batch.
    */
   /** What the batch reads of a message ({@link #signalFor}, {@link #wasAmbiguous} included). */
   static final List<String> MESSAGE_FIELDS =
@@ -226,7 +227,7 @@ final class StatusProcessor {
           LeadStore.READ_SIGNAL);
 
   /** What the batch reads of a contact. */
-  static final List<String> CONTACT_FIELDS = List.of("leadId", "segment", "funnel");
+  static final List<String> CONTACT_FIELDS = List.of("leadId", "campaignId", "segment", "funnel");
 
   List<Done> processBatch(List<InboxEvent> events) {
     return processBatch(events, CountedOnce.OUTSIDE);
@@ -273,6 +274,7 @@ final class StatusProcessor {
         leadIds.isEmpty() ? Map.of() : store.contactsByLeadId(leadIds, CONTACT_FIELDS);
     List<Document> timeline = new ArrayList<>();
     List<CountedOnce.Count> counts = new ArrayList<>();
+    List<FunnelStats.Reach> reaches = new ArrayList<>();
     for (int i : found) {
       InboxEvent e = events.get(i);
       if (e.effectsApplied()) {
@@ -289,7 +291,7 @@ final class StatusProcessor {
       // "sent" is counted by the send activity when the Cloud API accepts the message.
       if (!"sent".equals(status)) {
         if (contact != null && !reached(contact, status)) {
-          funnel.reach(leadId, status, at);
+          reaches.add(new FunnelStats.Reach(leadId, contact.getString("campaignId"), status, at));
           Document f = contact.get("funnel", Document.class);
           contact.put("funnel", (f == null ? new Document() : f).append(status, at));
         }
@@ -311,6 +313,7 @@ final class StatusProcessor {
               code == null ? null : code + " " + errorTitle(item),
               at));
     }
+    funnel.reachAll(reaches);
     counted.incrementAll(counts, shard);
     store.recordInteractions(timeline);
     for (int i : found) {

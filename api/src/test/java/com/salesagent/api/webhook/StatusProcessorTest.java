@@ -278,4 +278,69 @@ class StatusProcessorTest {
     assertThat(counter("v-1", "delivered")).isEqualTo(3);
     assertThat(counter("v-2", "delivered")).isEqualTo(3);
   }
+
+  /**
+   * Issue 12: a batch's funnel stages cost a few bulk writes, not two round trips per lead, and
+   * every inbox partition no longer writes the campaign's counter document once per lead; each lead
+   * still counts once, a relayed batch counts nothing again.
+   */
+  @Test
+  void aBatchCountsItsFunnelStagesInAFewBulkWrites() {
+    List<String> commands = new CopyOnWriteArrayList<>();
+    try (var client =
+        com.mongodb.client.MongoClients.create(
+            com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(MONGO.connectionString()))
+                .addCommandListener(
+                    new com.mongodb.event.CommandListener() {
+                      @Override
+                      public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+                        var target = e.getCommand().get(e.getCommandName());
+                        commands.add(
+                            e.getCommandName()
+                                + " "
+                                + (target != null && target.isString()
+                                    ? target.asString().getValue()
+                                    : ""));
+                      }
+                    })
+                .build())) {
+      LeadStore listened = new LeadStore(client.getDatabase(MONGO.database().getName()));
+      StatusProcessor batchOf40 =
+          new StatusProcessor(
+              listened,
+              signaller,
+              new OptOuts(listened, signaller, clock),
+              clock,
+              WebhookInbox.STATUS_GRACE);
+      List<InboxEvent> batch = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String lead = "F-" + i;
+        store.insertContact(
+            new Document("leadId", lead)
+                .append("phone", "+55119100000" + (10 + i))
+                .append("campaignId", "spring"));
+        message(lead, "kf-" + i, "wamid.F-" + i);
+        batch.add(event("wamid.F-" + i, "delivered", 1764072000 + i));
+      }
+
+      commands.clear();
+      batchOf40.processBatch(batch);
+
+      assertThat(commands.stream().filter(c -> c.endsWith(" campaign_stats")))
+          .as("writes of the campaign's counters")
+          .hasSize(1);
+      assertThat(commands.stream().filter(c -> c.startsWith("findAndModify")))
+          .as("one conditional mark per lead, one at a time")
+          .isEmpty();
+      assertThat(commands).as("every command of the batch").hasSizeLessThanOrEqualTo(8);
+      var funnel = new com.salesagent.activities.mongo.FunnelStats(MONGO.database());
+      var day = java.time.LocalDate.parse("2025-11-25");
+      assertThat(funnel.totals("spring", day, day)).containsEntry("delivered", 40L);
+
+      batchOf40.processBatch(batch); // relayed: marks found, nothing counted again
+      assertThat(funnel.totals("spring", day, day)).containsEntry("delivered", 40L);
+      assertThat(funnel.rebuild()).isZero();
+    }
+  }
 }

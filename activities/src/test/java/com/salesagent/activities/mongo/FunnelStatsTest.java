@@ -1,0 +1,80 @@
+package com.salesagent.activities.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The funnel counted once per lead and stage, one lead at a time and in batches. */
+class FunnelStatsTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final Instant day1 = Instant.parse("2026-11-25T23:59:00Z");
+  private final Instant day2 = Instant.parse("2026-11-26T00:01:00Z");
+  private LeadStore store;
+  private FunnelStats funnel;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    funnel = new FunnelStats(MONGO.database());
+    for (int i = 0; i < 6; i++) {
+      Document contact =
+          new Document("leadId", "L-" + i).append("phone", "+55119000000" + (10 + i));
+      if (i < 5) {
+        contact.append("campaignId", i < 4 ? "spring" : "autumn");
+      }
+      store.insertContact(contact);
+    }
+  }
+
+  private Map<String, Long> totals(String campaign, Instant day) {
+    LocalDate d = LocalDate.parse(day.toString().substring(0, 10));
+    return funnel.totals(campaign, d, d);
+  }
+
+  @Test
+  void aBatchCountsEachLeadOncePerStageOnTheDayItFirstReachedIt() {
+    assertThat(funnel.reach("L-0", "delivered", day1)).isTrue(); // counted before the batch
+
+    int counted =
+        funnel.reachAll(
+            List.of(
+                new FunnelStats.Reach("L-0", "spring", "delivered", day1), // reached before
+                new FunnelStats.Reach("L-1", "spring", "delivered", day1),
+                new FunnelStats.Reach("L-1", "spring", "delivered", day2), // twice in the batch
+                new FunnelStats.Reach("L-2", "spring", "delivered", day2),
+                new FunnelStats.Reach("L-2", "spring", "read", day2),
+                new FunnelStats.Reach("L-4", "autumn", "read", day1),
+                new FunnelStats.Reach("L-5", null, "delivered", day1), // no campaign: "default"
+                new FunnelStats.Reach("L-3", "spring", "not_a_stage", day1),
+                new FunnelStats.Reach(null, "spring", "read", day1)));
+
+    assertThat(counted).isEqualTo(5);
+    assertThat(totals("spring", day1)).containsEntry("delivered", 2L).containsEntry("read", 0L);
+    assertThat(totals("spring", day2)).containsEntry("delivered", 1L).containsEntry("read", 1L);
+    assertThat(totals("autumn", day1)).containsEntry("read", 1L).containsEntry("delivered", 0L);
+    assertThat(totals("default", day1)).containsEntry("delivered", 1L);
+    // L-1's mark keeps its first time in the batch, on the day it was counted.
+    assertThat(store.contact("L-1").get("funnel", Document.class).getDate("delivered"))
+        .isEqualTo(java.util.Date.from(day1));
+    // The same batch again (a relayed batch) counts nothing more.
+    assertThat(
+            funnel.reachAll(
+                List.of(
+                    new FunnelStats.Reach("L-1", "spring", "delivered", day1),
+                    new FunnelStats.Reach("L-2", "spring", "read", day2))))
+        .isZero();
+    assertThat(funnel.reach("L-2", "read", day2)).isFalse();
+    // The counters agree with the marks on the contacts: a rebuild finds nothing to repair.
+    assertThat(funnel.rebuild()).isZero();
+    assertThat(funnel.reachAll(List.of())).isZero();
+  }
+}
