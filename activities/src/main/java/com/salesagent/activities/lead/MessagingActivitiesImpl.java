@@ -111,19 +111,16 @@ public class MessagingActivitiesImpl implements MessagingActivities {
             "step",
             request.step() == 0 ? "first_contact" : "follow_up")
         .increment();
-    if (request.step() > 0 && SendResult.SENT.equals(result.outcome()) && !result.replayed()) {
-      recordLateness(request.leadId(), result.acceptedAt());
-    }
     return result;
   }
 
   /**
    * sales_agent_follow_up_lateness_seconds (a histogram): from the time the follow-up was due (the
    * lead's next action time: the policy's delay, or the end of quiet hours it waited for) to the
-   * Cloud API accepting it.
+   * Cloud API accepting it. The contact is the one the send read (the workflow set its next action
+   * before the send began).
    */
-  private void recordLateness(String leadId, Instant acceptedAt) {
-    Document contact = store.contact(leadId);
+  private static void recordLateness(Document contact, Instant acceptedAt) {
     Date due = contact == null ? null : contact.getDate("nextActionAt");
     if (due == null || acceptedAt == null || acceptedAt.isBefore(due.toInstant())) {
       return;
@@ -197,7 +194,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     String phone = contact.getString("phone");
     try {
       WhatsAppClient.Accepted accepted = call(whatsapp, request, message, phone, mediaId);
-      return accepted(senderId, request, contact, message, accepted, mediaId);
+      return accepted(senderId, sender, request, contact, message, accepted, mediaId);
     } catch (WhatsAppApiException e) {
       return failed(senderId, request, contact, token, phone, e);
     }
@@ -280,8 +277,14 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
   }
 
+  /**
+   * The acceptance's writes. What the contact and the number's document read before the send show
+   * done already is not written again: a follow-up's lead has its wa_id and its funnel's "sent"
+   * (both only ever added), and only a number that was paused (this send its probe) is resumed.
+   */
   private SendResult accepted(
       String senderId,
+      Document sender,
       SendRequest request,
       Document contact,
       Document message,
@@ -313,8 +316,12 @@ public class MessagingActivitiesImpl implements MessagingActivities {
                   "media.notSentBecause",
                   "a template went (outside the 24 h window): WhatsApp has no audio template"));
     }
-    store.addWhatsAppId(request.leadId(), accepted.waId());
-    senders.active(senderId, at);
+    if (!contact.getList("waIds", Object.class, List.of()).contains(accepted.waId())) {
+      store.addWhatsAppId(request.leadId(), accepted.waId());
+    }
+    if (sender != null && "paused".equals(sender.getString("status"))) {
+      senders.active(senderId, at);
+    }
     rates.countSent(senderId, at);
     Document sent =
         LeadStore.interaction(
@@ -337,11 +344,16 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           .append("madeBy", card.getString("madeBy"));
     }
     store.recordInteractions(List.of(sent));
-    funnel.reach(request.leadId(), "sent", at);
+    if (!(contact.get("funnel") instanceof Document reached && reached.containsKey("sent"))) {
+      funnel.reach(request.leadId(), "sent", at);
+    }
     stats.increment(message.getString("variantId"), contact.getString("segment"), "sent", at);
     String sentAs = card == null ? null : VariantStats.sentAs(card.getString("contentType"));
     if (sentAs != null) {
       stats.increment(message.getString("variantId"), contact.getString("segment"), sentAs, at);
+    }
+    if (request.step() > 0) {
+      recordLateness(contact, at);
     }
     LOG.info(
         "sent {} to {} as {}",

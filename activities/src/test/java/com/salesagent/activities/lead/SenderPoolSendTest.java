@@ -218,4 +218,81 @@ class SenderPoolSendTest {
     assertThat(msg.get("sendingBy")).isNull();
     assertThat(msg.getString("status")).isEqualTo("composed");
   }
+
+  /**
+   * Issue 12: a follow-up's acceptance writes only what it changes. Its lead has its wa_id and its
+   * funnel's "sent" from the first message, and its number is active: none of them is written again
+   * (four round trips of the send's hot path), and the follow-up's lateness is measured from the
+   * contact the send read. The first message's writes are all still made.
+   */
+  @Test
+  void aFollowUpsAcceptanceDoesNotRewriteWhatTheFirstMessageSet() {
+    List<String> commands = new CopyOnWriteArrayList<>();
+    try (var client =
+        com.mongodb.client.MongoClients.create(
+            com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(MONGO.connectionString()))
+                .addCommandListener(
+                    new com.mongodb.event.CommandListener() {
+                      @Override
+                      public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+                        var target = e.getCommand().get(e.getCommandName());
+                        commands.add(
+                            e.getCommandName()
+                                + " "
+                                + (target != null && target.isString()
+                                    ? target.asString().getValue()
+                                    : ""));
+                      }
+                    })
+                .build())) {
+      WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v24.0", A, "token-a");
+      MessagingActivitiesImpl listened =
+          new MessagingActivitiesImpl(
+              new LeadStore(client.getDatabase(MONGO.database().getName())),
+              new SenderClients(
+                  settings,
+                  new WhatsAppClient(settings, Duration.ofSeconds(5)),
+                  Map.of("TOKEN_B", "token-b")::get),
+              0.8,
+              clock,
+              slept::add);
+      lead("L-F", "+5511998765499");
+
+      commands.clear();
+      assertThat(listened.send(message("L-F", "kf-1")).accepted()).isTrue();
+      List<String> first = List.copyOf(commands);
+      Document afterFirst = store.contact("L-F");
+      assertThat(afterFirst.getList("waIds", String.class)).hasSize(1);
+      assertThat(afterFirst.get("funnel", Document.class).getDate("sent")).isNotNull();
+
+      commands.clear();
+      SendRequest followUp = new SendRequest("L-F", "kf-2", 1, false, false);
+      MONGO
+          .database()
+          .getCollection(Collections.MESSAGES)
+          .insertOne(
+              new Document("idempotencyKey", "kf-2")
+                  .append("leadId", "L-F")
+                  .append("text", "Still there?")
+                  .append("status", "composed"));
+      assertThat(listened.send(followUp).accepted()).isTrue();
+
+      assertThat(commands)
+          .as("the follow-up's commands")
+          .doesNotContain("findAndModify contacts", "update senders")
+          .filteredOn(c -> c.equals("update contacts"))
+          .isEmpty();
+      assertThat(commands.stream().filter(c -> c.equals("find contacts")))
+          .as("the contact read once")
+          .hasSize(1);
+      assertThat(first).contains("findAndModify contacts", "update contacts");
+      assertThat(first.size() - commands.size()).isGreaterThanOrEqualTo(3);
+      Document afterFollowUp = store.contact("L-F");
+      assertThat(afterFollowUp.get("funnel", Document.class))
+          .isEqualTo(afterFirst.get("funnel", Document.class));
+      assertThat(afterFollowUp.getList("waIds", String.class))
+          .isEqualTo(afterFirst.getList("waIds", String.class));
+    }
+  }
 }
