@@ -1,13 +1,10 @@
 package com.salesagent.api.webhook;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.logging.LogContext;
@@ -18,9 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -34,38 +29,28 @@ final class InboxRecords {
   private static final Logger LOG = LoggerFactory.getLogger(InboxRecords.class);
 
   private final MongoCollection<Document> events;
+  private final GroupInsert inserts;
   private final MongoDatabase database;
   private final Clock clock;
 
   InboxRecords(MongoCollection<Document> events, MongoDatabase database, Clock clock) {
     this.events = events;
+    this.inserts = new GroupInsert(events);
     this.database = database;
     this.clock = clock;
   }
 
+  /**
+   * Stores items once each (a redelivered event key is left out of the answer), concurrent
+   * requests' items together ({@link GroupInsert}).
+   */
   List<Document> insertOnce(List<Document> docs) {
-    if (docs.isEmpty()) {
-      return docs;
-    }
-    try {
-      events.insertMany(docs, new InsertManyOptions().ordered(false));
-      return docs;
-    } catch (MongoBulkWriteException e) {
-      Set<Integer> duplicates = new HashSet<>();
-      for (var error : e.getWriteErrors()) {
-        if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
-          throw e;
-        }
-        duplicates.add(error.getIndex());
-      }
-      List<Document> stored = new ArrayList<>();
-      for (int i = 0; i < docs.size(); i++) {
-        if (!duplicates.contains(i)) {
-          stored.add(docs.get(i));
-        }
-      }
-      return stored;
-    }
+    return inserts.insertOnce(docs);
+  }
+
+  /** Inserts written so far: fewer than the requests stored when requests come together. */
+  long insertCommands() {
+    return inserts.commands();
   }
 
   /**

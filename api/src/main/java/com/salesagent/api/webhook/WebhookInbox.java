@@ -216,6 +216,14 @@ public class WebhookInbox implements Managed {
     }
   }
 
+  /**
+   * The inserts that stored webhook items so far: fewer than the requests when requests come
+   * together ({@link GroupInsert}).
+   */
+  public long insertCommands() {
+    return records.insertCommands();
+  }
+
   /** Stores a parsed notification's items (once each) and queues them for processing. */
   public Accepted accept(MetaNotification.Parsed parsed) {
     leases.tickIfNeverTicked();

@@ -166,8 +166,10 @@ public class WebhookBenchCommand extends Command {
         "%nBurst: %d status events (sent, delivered, read per message) in signed POSTs of %d,"
             + " %d posters%n",
         burst.size() * 3, batch, posters);
+    long inserts = app.inbox().insertCommands();
     Result b = phase(events, poster, statuses(burst), posters, 0);
     b.print();
+    printInserts(app, inserts, burst.size() * 3, batch);
     // The burst leaves work behind after the inbox is done (its sweeps, the timeline; before reads
     // were looked up by the workflows, thousands of read signals' workflow tasks). The paced phase
     // measures the steady state, so it starts once this process is quiet again.
@@ -176,8 +178,10 @@ public class WebhookBenchCommand extends Command {
         "%nPaced: %d status events offered at %d events/s (after %.1f s for the burst's work to"
             + " finish; starts %s)%n",
         paced.size() * 3, ns.getInt("rate"), settled, Instant.now());
+    inserts = app.inbox().insertCommands();
     Result p = phase(events, poster, statuses(paced), posters, ns.getInt("rate"));
     p.print();
+    printInserts(app, inserts, paced.size() * 3, batch);
     printCounterDocuments(db);
     System.out.printf(
         "%nwebhook ingest: burst %.0f events/s processed end to end (%.0f %% of the bulk-update"
@@ -191,6 +195,17 @@ public class WebhookBenchCommand extends Command {
         b.processedPerSecond >= 1200 && p.p99 <= 250 ? "met" : "not met");
     app.server().stop();
     System.exit(0);
+  }
+
+  /**
+   * How many requests each insert of the inbox stored (GroupInsert: requests that came together).
+   */
+  private static void printInserts(SalesAgentApplication app, long before, int events, int batch) {
+    long inserts = app.inbox().insertCommands() - before;
+    long requests = (events + batch - 1) / batch;
+    System.out.printf(
+        "  webhook requests %d stored by %d inserts (%.1f requests per insert)%n",
+        requests, inserts, inserts == 0 ? 0.0 : (double) requests / inserts);
   }
 
   /**

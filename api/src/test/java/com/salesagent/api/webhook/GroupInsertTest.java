@@ -1,0 +1,188 @@
+package com.salesagent.api.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 12: webhook requests arriving together share their inserts (a group commit), and each still
+ * gets the answer it would have had alone.
+ */
+class GroupInsertTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final AtomicInteger inserts = new AtomicInteger();
+
+  /** Holds the first insert until the test lets it go (so the others queue behind it). */
+  private final AtomicReference<CountDownLatch> holdFirst = new AtomicReference<>();
+
+  private MongoClient client;
+  private MongoCollection<Document> events;
+  private final ExecutorService pool = Executors.newFixedThreadPool(40);
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    client =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(MONGO.connectionString()))
+                .addCommandListener(
+                    new CommandListener() {
+                      @Override
+                      public void commandStarted(CommandStartedEvent e) {
+                        if (!"insert".equals(e.getCommandName())) {
+                          return;
+                        }
+                        CountDownLatch hold = holdFirst.getAndSet(null);
+                        inserts.incrementAndGet();
+                        if (hold != null) {
+                          try {
+                            hold.await(10, TimeUnit.SECONDS);
+                          } catch (InterruptedException ex) {
+                            Thread.currentThread().interrupt();
+                          }
+                        }
+                      }
+                    })
+                .build());
+    events =
+        client.getDatabase(MONGO.database().getName()).getCollection(Collections.WEBHOOK_EVENTS);
+  }
+
+  @AfterEach
+  void tearDown() {
+    pool.shutdownNow();
+    client.close();
+  }
+
+  private static Document event(String key) {
+    return new Document("eventKey", key).append("kind", "status").append("processed", false);
+  }
+
+  /** 31 callers queue while the first one's insert is held: one more insert stores all of them. */
+  private List<Future<List<Document>>> thirtyTwoTogether(
+      GroupInsert group, java.util.function.IntFunction<List<Document>> docsOf) throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    holdFirst.set(hold);
+    List<Future<List<Document>>> answers = new ArrayList<>();
+    answers.add(pool.submit(() -> group.insertOnce(docsOf.apply(0))));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (inserts.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    for (int i = 1; i < 32; i++) {
+      int n = i;
+      answers.add(pool.submit(() -> group.insertOnce(docsOf.apply(n))));
+    }
+    while (group.queued() < 31 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(group.queued()).as("callers queued behind the insert under way").isEqualTo(31);
+    hold.countDown();
+    return answers;
+  }
+
+  @Test
+  void requestsThatArriveTogetherShareOneInsertAndEachGetsItsOwnDocuments() throws Exception {
+    GroupInsert group = new GroupInsert(events);
+    events.insertOne(event("e-5")); // stored before: a redelivery
+    inserts.set(0);
+
+    List<Future<List<Document>>> answers =
+        thirtyTwoTogether(group, i -> List.of(event("e-" + i), event("f-" + i)));
+
+    for (int i = 0; i < 32; i++) {
+      List<Document> stored = answers.get(i).get(10, TimeUnit.SECONDS);
+      List<String> keys = stored.stream().map(d -> d.getString("eventKey")).toList();
+      if (i == 5) {
+        assertThat(keys).as("the redelivered one left out").containsExactly("f-5");
+      } else {
+        assertThat(keys).containsExactly("e-" + i, "f-" + i);
+      }
+    }
+    assertThat(inserts.get()).as("insert commands for 32 requests").isEqualTo(2);
+    assertThat(group.commands()).isEqualTo(2);
+    assertThat(events.countDocuments()).isEqualTo(64);
+  }
+
+  @Test
+  void aRedeliveryRacingItsFirstDeliveryInOneBatchIsStoredOnceAndAnsweredOnce() throws Exception {
+    GroupInsert group = new GroupInsert(events);
+
+    // Every caller after the first carries the same event (Meta delivering it again and again).
+    List<Future<List<Document>>> answers =
+        thirtyTwoTogether(group, i -> List.of(event(i == 0 ? "first" : "same")));
+
+    int storedBy = 0;
+    for (int i = 1; i < 32; i++) {
+      storedBy += answers.get(i).get(10, TimeUnit.SECONDS).size();
+    }
+    assertThat(storedBy).as("callers told they stored it").isEqualTo(1);
+    assertThat(events.countDocuments(new Document("eventKey", "same"))).isEqualTo(1);
+  }
+
+  @Test
+  void aDocumentTheServerRefusesFailsOnlyItsOwnCaller() throws Exception {
+    GroupInsert group = new GroupInsert(events);
+
+    // Caller 7's document has an array for _id, which MongoDB refuses (not a duplicate).
+    List<Future<List<Document>>> answers =
+        thirtyTwoTogether(
+            group,
+            i -> List.of(i == 7 ? event("bad").append("_id", List.of(1, 2)) : event("ok-" + i)));
+
+    for (int i = 0; i < 32; i++) {
+      Future<List<Document>> answer = answers.get(i);
+      if (i == 7) {
+        assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(com.mongodb.MongoBulkWriteException.class);
+      } else {
+        assertThat(answer.get(10, TimeUnit.SECONDS)).hasSize(1);
+      }
+    }
+    assertThat(events.countDocuments()).isEqualTo(31);
+  }
+
+  @Test
+  void aMongoDbThatCannotBeReachedFailsTheCallerAndTheNextInsertIsNotStuck() {
+    try (MongoClient down =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(
+                    new ConnectionString("mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200"))
+                .build())) {
+      GroupInsert group =
+          new GroupInsert(down.getDatabase("x").getCollection(Collections.WEBHOOK_EVENTS));
+      assertThatThrownBy(() -> group.insertOnce(List.of(event("a"))))
+          .isInstanceOf(com.mongodb.MongoTimeoutException.class);
+      assertThatThrownBy(() -> group.insertOnce(List.of(event("b"))))
+          .isInstanceOf(com.mongodb.MongoTimeoutException.class);
+      assertThat(group.queued()).isZero();
+    }
+  }
+}
