@@ -5,7 +5,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-import java.util.Locale;
 
 /**
  * Adds {@code Server-Timing: app;dur=<ms>} to every API answer: the time from the request reaching
@@ -25,11 +24,17 @@ public class ServerTiming implements ContainerRequestFilter, ContainerResponseFi
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
     Object start = request.getProperty(START);
     if (start instanceof Long s) {
-      response
-          .getHeaders()
-          .add(
-              "Server-Timing",
-              String.format(Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - s) / 1e6));
+      response.getHeaders().add("Server-Timing", value(System.nanoTime() - s));
     }
+  }
+
+  /**
+   * {@code app;dur=<ms with two decimals>}, rounded half up. Built by hand: String.format of a
+   * double cost 3 % of the whole process's CPU when webhooks came one per request (JFR).
+   */
+  static String value(long nanos) {
+    long hundredths = (Math.max(0, nanos) + 5_000) / 10_000;
+    long fraction = hundredths % 100;
+    return "app;dur=" + hundredths / 100 + (fraction < 10 ? ".0" : ".") + fraction;
   }
 }
