@@ -37,8 +37,8 @@ class GroupInsertTest {
 
   private final AtomicInteger inserts = new AtomicInteger();
 
-  /** Holds the first insert until the test lets it go (so the others queue behind it). */
-  private final AtomicReference<CountDownLatch> holdFirst = new AtomicReference<>();
+  /** Holds every insert while set, until the test lets them go (so the others queue behind). */
+  private final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
 
   private MongoClient client;
   private MongoCollection<Document> events;
@@ -58,11 +58,11 @@ class GroupInsertTest {
                         if (!"insert".equals(e.getCommandName())) {
                           return;
                         }
-                        CountDownLatch hold = holdFirst.getAndSet(null);
+                        CountDownLatch held = hold.get();
                         inserts.incrementAndGet();
-                        if (hold != null) {
+                        if (held != null) {
                           try {
-                            hold.await(10, TimeUnit.SECONDS);
+                            held.await(10, TimeUnit.SECONDS);
                           } catch (InterruptedException ex) {
                             Thread.currentThread().interrupt();
                           }
@@ -84,26 +84,35 @@ class GroupInsertTest {
     return new Document("eventKey", key).append("kind", "status").append("processed", false);
   }
 
-  /** 31 callers queue while the first one's insert is held: one more insert stores all of them. */
+  /**
+   * The first callers' inserts ({@link GroupInsert#WRITERS} of them) are held while the 32 -
+   * WRITERS others queue: one more insert stores all of those.
+   */
   private List<Future<List<Document>>> thirtyTwoTogether(
       GroupInsert group, java.util.function.IntFunction<List<Document>> docsOf) throws Exception {
-    CountDownLatch hold = new CountDownLatch(1);
-    holdFirst.set(hold);
+    CountDownLatch held = new CountDownLatch(1);
+    hold.set(held);
     List<Future<List<Document>>> answers = new ArrayList<>();
-    answers.add(pool.submit(() -> group.insertOnce(docsOf.apply(0))));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (inserts.get() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
+    for (int i = 0; i < GroupInsert.WRITERS; i++) {
+      int n = i;
+      answers.add(pool.submit(() -> group.insertOnce(docsOf.apply(n))));
+      while (inserts.get() <= i && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
     }
-    for (int i = 1; i < 32; i++) {
+    for (int i = GroupInsert.WRITERS; i < 32; i++) {
       int n = i;
       answers.add(pool.submit(() -> group.insertOnce(docsOf.apply(n))));
     }
-    while (group.queued() < 31 && System.nanoTime() < deadline) {
+    while (group.queued() < 32 - GroupInsert.WRITERS && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertThat(group.queued()).as("callers queued behind the insert under way").isEqualTo(31);
-    hold.countDown();
+    assertThat(group.queued())
+        .as("callers queued behind the inserts under way")
+        .isEqualTo(32 - GroupInsert.WRITERS);
+    hold.set(null);
+    held.countDown();
     return answers;
   }
 
@@ -125,8 +134,10 @@ class GroupInsertTest {
         assertThat(keys).containsExactly("e-" + i, "f-" + i);
       }
     }
-    assertThat(inserts.get()).as("insert commands for 32 requests").isEqualTo(2);
-    assertThat(group.commands()).isEqualTo(2);
+    assertThat(inserts.get())
+        .as("insert commands for 32 requests")
+        .isEqualTo(GroupInsert.WRITERS + 1);
+    assertThat(group.commands()).isEqualTo(GroupInsert.WRITERS + 1);
     assertThat(events.countDocuments()).isEqualTo(64);
   }
 
@@ -134,12 +145,13 @@ class GroupInsertTest {
   void aRedeliveryRacingItsFirstDeliveryInOneBatchIsStoredOnceAndAnsweredOnce() throws Exception {
     GroupInsert group = new GroupInsert(events);
 
-    // Every caller after the first carries the same event (Meta delivering it again and again).
+    // The callers queued together all carry the same event (Meta delivering it again and again).
     List<Future<List<Document>>> answers =
-        thirtyTwoTogether(group, i -> List.of(event(i == 0 ? "first" : "same")));
+        thirtyTwoTogether(
+            group, i -> List.of(event(i < GroupInsert.WRITERS ? "first-" + i : "same")));
 
     int storedBy = 0;
-    for (int i = 1; i < 32; i++) {
+    for (int i = GroupInsert.WRITERS; i < 32; i++) {
       storedBy += answers.get(i).get(10, TimeUnit.SECONDS).size();
     }
     assertThat(storedBy).as("callers told they stored it").isEqualTo(1);
@@ -150,7 +162,7 @@ class GroupInsertTest {
   void aDocumentTheServerRefusesFailsOnlyItsOwnCaller() throws Exception {
     GroupInsert group = new GroupInsert(events);
 
-    // Caller 7's document has an array for _id, which MongoDB refuses (not a duplicate).
+    // Caller 7 (queued with others) has an array for _id, which MongoDB refuses (no duplicate).
     List<Future<List<Document>>> answers =
         thirtyTwoTogether(
             group,
