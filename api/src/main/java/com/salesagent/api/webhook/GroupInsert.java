@@ -95,6 +95,12 @@ final class GroupInsert {
       } finally {
         synchronized (lock) {
           writing--;
+          for (Pending p : batch) {
+            if (!p.done) { // write() ended in an Error: no caller may wait for ever
+              p.failure = new IllegalStateException("the inbox's insert did not finish");
+              p.done = true;
+            }
+          }
           lock.notifyAll();
         }
       }

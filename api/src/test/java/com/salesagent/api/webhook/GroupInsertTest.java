@@ -197,4 +197,46 @@ class GroupInsertTest {
       assertThat(group.queued()).isZero();
     }
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anErrorInsideTheInsertReachesItsCallerAndLeavesNobodyWaiting() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    MongoCollection<Document> broken =
+        (MongoCollection<Document>)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {MongoCollection.class},
+                (proxy, method, args) -> {
+                  gate.await(10, TimeUnit.SECONDS);
+                  throw new StackOverflowError("deep inside the driver");
+                });
+    GroupInsert group = new GroupInsert(broken);
+
+    List<Future<Object>> answers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      int n = i;
+      answers.add(
+          pool.submit(
+              () -> {
+                try {
+                  return group.insertOnce(List.of(event("err-" + n)));
+                } catch (Throwable t) {
+                  return t;
+                }
+              }));
+    }
+    // The first inserts are held until the others have queued: they go in one batch after them.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (group.queued() < 8 - GroupInsert.WRITERS && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    gate.countDown();
+    for (Future<Object> answer : answers) {
+      assertThat(answer.get(10, TimeUnit.SECONDS))
+          .as("every caller answered, none stored")
+          .isInstanceOfAny(StackOverflowError.class, IllegalStateException.class);
+    }
+    assertThat(group.queued()).isZero();
+  }
 }
