@@ -1,5 +1,6 @@
 package com.salesagent.activities.mongo;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Accumulators;
@@ -25,6 +26,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lead funnel per campaign and day (UTC), counted incrementally: a lead counts once per stage
@@ -34,6 +37,7 @@ import org.bson.conversions.Bson;
  * never the events.
  */
 public final class FunnelStats {
+  private static final Logger LOG = LoggerFactory.getLogger(FunnelStats.class);
   public static final String COLLECTION = "campaign_stats";
   public static final List<String> STAGES =
       List.of("enrolled", "sent", "delivered", "read", "replied", "opted_out", "failed");
@@ -77,7 +81,11 @@ public final class FunnelStats {
    * them matched (a lead marked before, or twice in the list, matches once), all counters in one
    * more bulk write. So a drained batch of statuses costs its funnel a handful of round trips, not
    * two per lead, and the campaign's counter document is written once per batch instead of once per
-   * lead by every inbox partition. Answers how many leads were counted now.
+   * lead by every inbox partition. Answers how many leads were counted now. A failure is thrown
+   * after every group was tried and the matched marks were counted; what stays uncounted (a group
+   * whose write failed without telling how many matched, or the counters' own write) is logged with
+   * the rebuild that recounts it from the marks, as a crash between the two writes of {@link
+   * #reach} always was, for one lead.
    */
   public int reachAll(List<Reach> reaches) {
     Map<List<String>, List<WriteModel<Document>>> marks = new LinkedHashMap<>();
@@ -97,11 +105,30 @@ public final class FunnelStats {
     }
     Map<List<String>, Map<String, Integer>> counted = new LinkedHashMap<>();
     int total = 0;
+    RuntimeException failed = null;
     for (var group : marks.entrySet()) {
-      int n =
-          contacts
-              .bulkWrite(group.getValue(), new BulkWriteOptions().ordered(false))
-              .getModifiedCount();
+      int n;
+      try {
+        n =
+            contacts
+                .bulkWrite(group.getValue(), new BulkWriteOptions().ordered(false))
+                .getModifiedCount();
+      } catch (MongoBulkWriteException e) {
+        // Some marks were refused: those that matched are still counted below.
+        n = e.getWriteResult().getModifiedCount();
+        failed = failed == null ? e : failed;
+      } catch (RuntimeException e) {
+        // How many marks this group wrote is unknown: a rebuild recounts them from the marks.
+        LOG.error(
+            "funnel marks of {} {} on {} may be uncounted ({}): POST"
+                + " /api/dashboard/counters/rebuild recounts them",
+            group.getKey().get(1),
+            group.getKey().get(0),
+            group.getKey().get(2),
+            e.toString());
+        failed = failed == null ? e : failed;
+        continue;
+      }
       if (n > 0) {
         List<String> k = group.getKey();
         counted
@@ -122,7 +149,20 @@ public final class FunnelStats {
                     Updates.combine(inc),
                     new UpdateOptions().upsert(true)));
           });
-      stats.bulkWrite(incs, new BulkWriteOptions().ordered(false));
+      try {
+        stats.bulkWrite(incs, new BulkWriteOptions().ordered(false));
+      } catch (RuntimeException e) {
+        // The marks are written, so a relayed batch will not count these leads again.
+        LOG.error(
+            "funnel counters {} not raised ({}): POST /api/dashboard/counters/rebuild recounts"
+                + " them from the marks",
+            counted,
+            e.toString());
+        throw failed == null ? e : failed;
+      }
+    }
+    if (failed != null) {
+      throw failed;
     }
     return total;
   }

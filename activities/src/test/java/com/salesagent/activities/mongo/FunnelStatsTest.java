@@ -77,4 +77,35 @@ class FunnelStatsTest {
     assertThat(funnel.rebuild()).isZero();
     assertThat(funnel.reachAll(List.of())).isZero();
   }
+
+  /**
+   * A mark the server refuses (a contact whose funnel is not a document) fails the batch, after the
+   * others' marks were counted: a relayed batch finds them marked and would never count them.
+   */
+  @Test
+  void aRefusedMarkFailsTheBatchOnlyAfterTheOthersWereCounted() {
+    MONGO
+        .database()
+        .getCollection(Collections.CONTACTS)
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("leadId", "L-2"),
+            com.mongodb.client.model.Updates.set("funnel", "not a document"));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                funnel.reachAll(
+                    List.of(
+                        new FunnelStats.Reach("L-1", "spring", "read", day1),
+                        new FunnelStats.Reach("L-2", "spring", "read", day1),
+                        new FunnelStats.Reach("L-3", "spring", "read", day1),
+                        new FunnelStats.Reach("L-0", "spring", "delivered", day2))))
+        .isInstanceOf(com.mongodb.MongoBulkWriteException.class);
+
+    assertThat(totals("spring", day1)).containsEntry("read", 2L);
+    assertThat(totals("spring", day2)).containsEntry("delivered", 1L);
+    // The relay counts nothing again.
+    assertThat(funnel.reachAll(List.of(new FunnelStats.Reach("L-1", "spring", "read", day1))))
+        .isZero();
+    assertThat(totals("spring", day1)).containsEntry("read", 2L);
+  }
 }
