@@ -194,7 +194,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     String phone = contact.getString("phone");
     try {
       WhatsAppClient.Accepted accepted = call(whatsapp, request, message, phone, mediaId);
-      return accepted(senderId, sender, request, contact, message, accepted, mediaId);
+      return accepted(senderId, request, contact, message, accepted, mediaId);
     } catch (WhatsAppApiException e) {
       return failed(senderId, request, contact, token, phone, e);
     }
@@ -278,13 +278,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   }
 
   /**
-   * The acceptance's writes. What the contact and the number's document read before the send show
-   * done already is not written again: a follow-up's lead has its wa_id and its funnel's "sent"
-   * (both only ever added), and only a number that was paused (this send its probe) is resumed.
+   * The acceptance's writes. What the contact read before the send shows done already is not
+   * written again: a follow-up's lead has its wa_id and its funnel's "sent" (both only ever added).
    */
   private SendResult accepted(
       String senderId,
-      Document sender,
       SendRequest request,
       Document contact,
       Document message,
@@ -319,9 +317,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     if (!contact.getList("waIds", Object.class, List.of()).contains(accepted.waId())) {
       store.addWhatsAppId(request.leadId(), accepted.waId());
     }
-    if (sender != null && "paused".equals(sender.getString("status"))) {
-      senders.active(senderId, at);
-    }
+    // Unconditional: an account pause that began during this send ends with its success.
+    senders.active(senderId, at);
     rates.countSent(senderId, at);
     Document sent =
         LeadStore.interaction(
