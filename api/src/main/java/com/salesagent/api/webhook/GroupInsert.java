@@ -78,16 +78,19 @@ final class GroupInsert {
             lock.wait();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            // Still queued: a later insert may store it; the caller answers an error, Meta
-            // delivers again, and the redelivery finds it stored.
+            if (!mine.taken) {
+              queue.remove(mine); // not written: Meta's redelivery stores it
+            }
+            // Taken: its insert may store it; the redelivery then finds it stored, and the
+            // inbox's poll processes it.
             throw new IllegalStateException("interrupted waiting for the inbox's insert", e);
           }
         }
         if (mine.done) {
           return answer(mine);
         }
-        writing++;
         batch = take();
+        writing++;
         commands++;
       }
       try {
