@@ -228,28 +228,11 @@ class SenderPoolSendTest {
   @Test
   void aFollowUpsAcceptanceDoesNotRewriteWhatTheFirstMessageSet() {
     List<String> commands = new CopyOnWriteArrayList<>();
-    try (var client =
-        com.mongodb.client.MongoClients.create(
-            com.mongodb.MongoClientSettings.builder()
-                .applyConnectionString(new com.mongodb.ConnectionString(MONGO.connectionString()))
-                .addCommandListener(
-                    new com.mongodb.event.CommandListener() {
-                      @Override
-                      public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
-                        var target = e.getCommand().get(e.getCommandName());
-                        commands.add(
-                            e.getCommandName()
-                                + " "
-                                + (target != null && target.isString()
-                                    ? target.asString().getValue()
-                                    : ""));
-                      }
-                    })
-                .build())) {
+    try (var client = MONGO.recordingClient(commands)) {
       WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v24.0", A, "token-a");
       MessagingActivitiesImpl listened =
           new MessagingActivitiesImpl(
-              new LeadStore(client.getDatabase(MONGO.database().getName())),
+              new LeadStore(MONGO.database(client)),
               new SenderClients(
                   settings,
                   new WhatsAppClient(settings, Duration.ofSeconds(5)),

@@ -54,6 +54,35 @@ public final class MongoDatabaseExtension
     return connectionString;
   }
 
+  /**
+   * A client of the same server that records every command it starts, as "name collection" (e.g.
+   * "update contacts", "findAndModify senders"), into {@code commands}; close it after use.
+   */
+  public MongoClient recordingClient(java.util.List<String> commands) {
+    return MongoClients.create(
+        com.mongodb.MongoClientSettings.builder()
+            .applyConnectionString(new com.mongodb.ConnectionString(connectionString))
+            .addCommandListener(
+                new com.mongodb.event.CommandListener() {
+                  @Override
+                  public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+                    var target = e.getCommand().get(e.getCommandName());
+                    commands.add(
+                        e.getCommandName()
+                            + " "
+                            + (target != null && target.isString()
+                                ? target.asString().getValue()
+                                : ""));
+                  }
+                })
+            .build());
+  }
+
+  /** The same database (by name) through another client, e.g. a {@link #recordingClient}. */
+  public MongoDatabase database(MongoClient other) {
+    return other.getDatabase(database.getName());
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     if (image == null) {

@@ -157,48 +157,36 @@ class SendThrottleTest {
   /** What a reservation costs in MongoDB commands, seen by a command listener. */
   @Test
   void anIdleOrNewSlotIsTakenWithOneWrite() {
-    java.util.concurrent.atomic.AtomicInteger commands =
-        new java.util.concurrent.atomic.AtomicInteger();
-    try (com.mongodb.client.MongoClient client =
-        com.mongodb.client.MongoClients.create(
-            com.mongodb.MongoClientSettings.builder()
-                .applyConnectionString(new com.mongodb.ConnectionString(MONGO.connectionString()))
-                .addCommandListener(
-                    new com.mongodb.event.CommandListener() {
-                      @Override
-                      public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
-                        commands.incrementAndGet();
-                      }
-                    })
-                .build())) {
-      SendThrottle throttle = new SendThrottle(client.getDatabase(MONGO.database().getName()));
+    java.util.List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (com.mongodb.client.MongoClient client = MONGO.recordingClient(commands)) {
+      SendThrottle throttle = new SendThrottle(MONGO.database(client));
       long six = SendThrottle.PAIR_SPACING.toNanos() / 1000;
       Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
       String pair = SendThrottle.pairKey("111", "+5511998765432");
 
-      commands.set(0);
+      commands.clear();
       assertThat(throttle.reserve(pair, six, now, Duration.ofSeconds(6)).at()).isEqualTo(now);
-      assertThat(commands.get()).as("a new pair").isEqualTo(1);
-      commands.set(0);
+      assertThat(commands.size()).as("a new pair").isEqualTo(1);
+      commands.clear();
       Instant later = now.plusSeconds(20);
       assertThat(throttle.reserve(pair, six, later, Duration.ofSeconds(6)).at()).isEqualTo(later);
-      assertThat(commands.get()).as("an idle pair").isEqualTo(1);
-      commands.set(0);
+      assertThat(commands.size()).as("an idle pair").isEqualTo(1);
+      commands.clear();
       assertThat(throttle.reserve(pair, six, later, Duration.ofSeconds(6)).at())
           .isEqualTo(later.plusSeconds(6));
-      assertThat(commands.get()).as("a busy pair: the upsert collides, then $inc").isEqualTo(2);
+      assertThat(commands.size()).as("a busy pair: the upsert collides, then $inc").isEqualTo(2);
 
       String tier = SendThrottle.tierKey("111");
       long interval = SendThrottle.intervalMicros(80, 1.0);
       throttle.reserve(tier, interval, now, Duration.ofSeconds(2));
-      commands.set(0);
+      commands.clear();
       assertThat(throttle.reserve(tier, interval, later, Duration.ofSeconds(2)).at())
           .isEqualTo(later);
-      assertThat(commands.get()).as("an idle number, idle last time too").isEqualTo(1);
-      commands.set(0);
+      assertThat(commands.size()).as("an idle number, idle last time too").isEqualTo(1);
+      commands.clear();
       assertThat(throttle.reserve(tier, interval, later, Duration.ofSeconds(2)).granted()).isTrue();
       throttle.reserve(tier, interval, later, Duration.ofSeconds(2));
-      assertThat(commands.get()).as("busy: one miss, then $inc twice").isEqualTo(3);
+      assertThat(commands.size()).as("busy: one miss, then $inc twice").isEqualTo(3);
     }
   }
 

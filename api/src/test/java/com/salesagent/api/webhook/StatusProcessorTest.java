@@ -287,25 +287,8 @@ class StatusProcessorTest {
   @Test
   void aBatchCountsItsFunnelStagesInAFewBulkWrites() {
     List<String> commands = new CopyOnWriteArrayList<>();
-    try (var client =
-        com.mongodb.client.MongoClients.create(
-            com.mongodb.MongoClientSettings.builder()
-                .applyConnectionString(new com.mongodb.ConnectionString(MONGO.connectionString()))
-                .addCommandListener(
-                    new com.mongodb.event.CommandListener() {
-                      @Override
-                      public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
-                        var target = e.getCommand().get(e.getCommandName());
-                        commands.add(
-                            e.getCommandName()
-                                + " "
-                                + (target != null && target.isString()
-                                    ? target.asString().getValue()
-                                    : ""));
-                      }
-                    })
-                .build())) {
-      LeadStore listened = new LeadStore(client.getDatabase(MONGO.database().getName()));
+    try (var client = MONGO.recordingClient(commands)) {
+      LeadStore listened = new LeadStore(MONGO.database(client));
       StatusProcessor batchOf40 =
           new StatusProcessor(
               listened,
