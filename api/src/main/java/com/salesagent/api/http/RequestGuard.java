@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -27,7 +28,11 @@ import java.util.Map;
  * refused (415: a small gzip body can inflate to gigabytes), every body is capped (413 from the
  * declared length at once, or from the bytes actually read when the length is not declared), and
  * every answer carries the security headers a browser needs (CSP, nosniff, no framing, no referrer;
- * API answers are not cached).
+ * API answers are not cached). A body the application left unread (a refusal answered before it was
+ * read: no token, no such route) is read and discarded within {@link #DRAIN_MAX} and {@link
+ * #DRAIN_DEADLINE} before the answer completes: closing a connection with unread bytes resets it,
+ * and a client still sending its body (a browser: no {@code Expect: 100-continue}) then loses the
+ * answer and sees a broken connection instead of the 401.
  */
 public final class RequestGuard implements Filter {
   public static final String CSP =
@@ -46,6 +51,12 @@ public final class RequestGuard implements Filter {
   static final java.util.regex.Pattern VOICE_NOTE_UPLOAD =
       java.util.regex.Pattern.compile(
           "/api/(leads/[A-Za-z0-9_-]{1,64}/replies|variants/[A-Za-z0-9_.-]{1,100})/voice-note");
+
+  /** The most of an unread body read before answering; a larger one is left to a closed socket. */
+  static final long DRAIN_MAX = MEDIA_CAP;
+
+  /** How long a slow client may keep the answer waiting while its unread body is drained. */
+  static final java.time.Duration DRAIN_DEADLINE = java.time.Duration.ofSeconds(5);
 
   private final long defaultCap;
   private final long importCap;
@@ -91,7 +102,11 @@ public final class RequestGuard implements Filter {
       refuse(response, 413, "the request body is larger than " + describe(cap), "body");
       return;
     }
-    chain.doFilter(new Capped(request, cap), response);
+    Capped capped = new Capped(request, cap);
+    chain.doFilter(capped, response);
+    if (!request.isAsyncStarted()) {
+      capped.drainUnread(declared);
+    }
   }
 
   static String describe(long bytes) {
@@ -156,6 +171,35 @@ public final class RequestGuard implements Filter {
         stream = new CountingStream(super.getInputStream(), cap);
       }
       return stream;
+    }
+
+    /**
+     * Reads and discards what the application left of the body: nothing when it read the declared
+     * length or there is no body; up to {@link #DRAIN_MAX} bytes, the cap and the deadline.
+     */
+    void drainUnread(long declared) {
+      boolean chunked = getHeader("Transfer-Encoding") != null;
+      long consumed = stream == null ? 0 : ((CountingStream) stream).read;
+      if (declared == 0
+          || (declared < 0 && !chunked)
+          || (declared > 0 && consumed >= declared)
+          || declared > DRAIN_MAX) {
+        return;
+      }
+      long deadline = System.nanoTime() + DRAIN_DEADLINE.toNanos();
+      byte[] sink = new byte[16 * 1024];
+      try {
+        InputStream in = getInputStream();
+        long drained = 0;
+        int n;
+        while (drained < DRAIN_MAX
+            && System.nanoTime() < deadline
+            && (n = in.read(sink, 0, sink.length)) >= 0) {
+          drained += n;
+        }
+      } catch (IOException | IllegalStateException | TooLarge e) {
+        // A reset client, a reader taken elsewhere, a body over its cap: the server closes.
+      }
     }
 
     @Override

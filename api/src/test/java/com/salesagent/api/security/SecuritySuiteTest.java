@@ -439,6 +439,58 @@ class SecuritySuiteTest {
     assertThat(healthy()).isTrue();
   }
 
+  /**
+   * A refusal answered before the body is read (no token, no such route) reaches a client that
+   * sends its body whole, as browsers do (no {@code Expect: 100-continue}): the server reads what
+   * is left of a body within its cap before it answers, instead of closing a connection with unread
+   * bytes, which resets it and loses the answer. No retry here, unlike {@link #send}.
+   */
+  @Test
+  void aRefusalBeforeTheBodyIsReadStillReachesTheClient() throws Exception {
+    byte[] recording = new byte[3 * 1024 * 1024];
+    byte[] page = new byte[900 * 1024];
+    java.util.Arrays.fill(page, (byte) ' ');
+    List<String> lost = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      Map<String, HttpRequest> cases = new java.util.LinkedHashMap<>();
+      cases.put(
+          "401 PUT voice note",
+          HttpRequest.newBuilder(URI.create(base() + "/api/variants/v-" + i + "/voice-note"))
+              .timeout(Duration.ofSeconds(30))
+              .PUT(HttpRequest.BodyPublishers.ofByteArray(recording))
+              .build());
+      cases.put(
+          "401 POST lead",
+          HttpRequest.newBuilder(URI.create(base() + "/api/leads"))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(page))
+              .build());
+      cases.put(
+          "404 POST nowhere",
+          HttpRequest.newBuilder(URI.create(base() + "/api/no-such-route-" + i))
+              .timeout(Duration.ofSeconds(30))
+              .header("Authorization", "Bearer " + TOKEN)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(page))
+              .build());
+      for (Map.Entry<String, HttpRequest> c : cases.entrySet()) {
+        int expected = Integer.parseInt(c.getKey().substring(0, 3));
+        try {
+          HttpResponse<String> answer =
+              http.send(c.getValue(), HttpResponse.BodyHandlers.ofString());
+          if (answer.statusCode() != expected) {
+            lost.add(c.getKey() + " answered " + answer.statusCode());
+          }
+        } catch (java.io.IOException e) {
+          lost.add(c.getKey() + " #" + i + ": " + e);
+        }
+      }
+    }
+    assertThat(lost).isEmpty();
+    assertThat(healthy()).isTrue();
+  }
+
   @Test
   void signedButHostileWebhookShapesBecomeDeadLettersNotLoops() throws Exception {
     String body =
