@@ -272,6 +272,15 @@ public final class ApiWiring {
     return resources;
   }
 
+  /** Meta's webhook, which the servlet's fast lane serves at its exact path. */
+  WhatsAppWebhookResource webhook() {
+    return resources.stream()
+        .filter(WhatsAppWebhookResource.class::isInstance)
+        .map(WhatsAppWebhookResource.class::cast)
+        .findFirst()
+        .orElseThrow();
+  }
+
   /** Once Jetty listens: the emulator learns where to post its webhooks, the banner is printed. */
   void started(Server server, String token, boolean tokenGenerated, Duration startup) {
     this.server = server;

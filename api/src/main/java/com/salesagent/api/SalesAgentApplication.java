@@ -5,6 +5,7 @@ import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.dashboard.DashboardRedirect;
 import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.api.webhook.WebhookInbox;
+import com.salesagent.api.webhook.WhatsAppWebhookServlet;
 import com.salesagent.worker.Connections;
 import com.salesagent.worker.cli.ConfigSources;
 import com.salesagent.worker.cli.DefaultedServerCommand;
@@ -104,6 +105,12 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     env.servlets()
         .addServlet("dashboard-redirect", new DashboardRedirect())
         .addMapping(DashboardRedirect.PATH);
+    // Meta's webhook at its exact path without Jersey (an exact mapping wins over Jersey's /*).
+    env.servlets()
+        .addServlet(
+            "whatsapp-webhook",
+            new WhatsAppWebhookServlet(wiring.webhook(), env.getObjectMapper(), env.metrics()))
+        .addMapping(WhatsAppWebhookServlet.PATH);
     // Stream responses as written (the live feed flushes each event), not after an 8 KiB buffer.
     env.jersey().property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
     env.lifecycle()

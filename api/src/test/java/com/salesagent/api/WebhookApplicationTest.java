@@ -250,6 +250,77 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(wrong.statusCode()).isEqualTo(403);
   }
 
+  /**
+   * The exact path is served by the servlet lane (no Jersey), its other spellings by the Jersey
+   * resource: both answer alike, refusals and stores (a redelivery through the other lane is a
+   * duplicate).
+   */
+  @Test
+  void theServletLaneAndTheJerseyLaneAnswerAlike() throws Exception {
+    var servlets = APP.getEnvironment().getApplicationContext().getServletHandler();
+    assertThat(servlets.getMappedServlet("/webhooks/whatsapp").getServletHolder().getName())
+        .isEqualTo("whatsapp-webhook");
+    assertThat(servlets.getMappedServlet("/webhooks/whatsapp/").getServletHolder().getName())
+        .isNotEqualTo("whatsapp-webhook");
+    String wamid = "wamid.lanes-" + UUID.randomUUID();
+    String body =
+        notification(
+            emulator().phoneNumberId(),
+            "\"statuses\":[{\"id\":\""
+                + wamid
+                + "\",\"status\":\"delivered\",\"timestamp\":\"1764064800\",\"recipient_id\":\"5511900000000\"}]");
+    String challenge =
+        "?hub.mode=subscribe&hub.challenge=77&hub.verify_token="
+            + URLEncoder.encode(emulator().verifyToken(), StandardCharsets.UTF_8);
+    java.util.Map<String, java.util.List<String>> answers = new java.util.LinkedHashMap<>();
+    for (String path : java.util.List.of("/webhooks/whatsapp", "/webhooks/whatsapp/")) {
+      java.util.List<String> lane = new java.util.ArrayList<>();
+      for (String[] c :
+          new String[][] {
+            {body, null}, {body, "sha256=00"}, {"{not json", sign("{not json")}, {"[]", sign("[]")}
+          }) {
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(c[0]));
+        if (c[1] != null) {
+          request.header("X-Hub-Signature-256", c[1]);
+        }
+        HttpResponse<String> r = send(request);
+        lane.add(r.statusCode() + " " + json.readTree(r.body()).path("message").asText());
+      }
+      HttpResponse<String> ok = send(HttpRequest.newBuilder(URI.create(url(path + challenge))));
+      lane.add(ok.statusCode() + " " + ok.body());
+      HttpResponse<String> wrong =
+          send(
+              HttpRequest.newBuilder(
+                  URI.create(url(path + "?hub.mode=subscribe&hub.challenge=1"))));
+      lane.add(wrong.statusCode() + " " + wrong.body());
+      answers.put(path, lane);
+    }
+    assertThat(answers.get("/webhooks/whatsapp"))
+        .containsExactly(
+            "401 missing X-Hub-Signature-256",
+            "401 X-Hub-Signature-256 does not match the body",
+            "400 body is not JSON",
+            "400 body is not a JSON object",
+            "200 77",
+            "403 verification failed");
+    assertThat(answers.get("/webhooks/whatsapp/")).isEqualTo(answers.get("/webhooks/whatsapp"));
+
+    HttpResponse<String> stored = webhook(body, sign(body));
+    HttpResponse<String> again =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/webhooks/whatsapp/")))
+                .header("Content-Type", "application/json")
+                .header("X-Hub-Signature-256", sign(body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(json.readTree(stored.body()).path("stored").asInt()).isEqualTo(1);
+    assertThat(json.readTree(again.body()).path("duplicates").asInt()).isEqualTo(1);
+    assertThat(store().webhookEvents().countDocuments(Filters.regex("eventKey", wamid)))
+        .isEqualTo(1);
+  }
+
   @Test
   void aMissingOrWrongSignatureIs401AndNothingIsStored() throws Exception {
     // The shared emulator posts webhooks of other tests at any moment: count this body's events

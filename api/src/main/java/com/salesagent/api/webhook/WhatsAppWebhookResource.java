@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 
 /**
  * Meta's webhook: the verification handshake (GET) and signed notifications (POST). A POST is
@@ -51,12 +52,37 @@ public class WhatsAppWebhookResource {
     this.numbers = numbers;
   }
 
+  /** An answer of the webhook whichever lane served it (Jersey, or the servlet's fast lane). */
+  public record Answer(int status, String type, Object body, Map<String, String> headers) {
+    public Answer(int status, String type, Object body) {
+      this(status, type, body, Map.of());
+    }
+
+    Response response() {
+      Response.ResponseBuilder answer = Response.status(status).type(type).entity(body);
+      headers.forEach(answer::header);
+      return answer.build();
+    }
+  }
+
   @GET
   @Produces(MediaType.TEXT_PLAIN)
   public Response verify(
       @QueryParam("hub.mode") String mode,
       @QueryParam("hub.verify_token") String token,
       @QueryParam("hub.challenge") String challenge) {
+    return verification(mode, token, challenge).response();
+  }
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response receive(@HeaderParam("X-Hub-Signature-256") String header, byte[] body) {
+    return notification(header, body).response();
+  }
+
+  /** Meta's subscription handshake: the challenge back when the verify token matches. */
+  public Answer verification(String mode, String token, String challenge) {
     boolean ok =
         "subscribe".equals(mode)
             && token != null
@@ -65,15 +91,16 @@ public class WhatsAppWebhookResource {
                 token.getBytes(StandardCharsets.UTF_8),
                 verifyToken.getBytes(StandardCharsets.UTF_8));
     if (!ok || challenge == null || challenge.length() > 256) {
-      return Response.status(403).entity("verification failed").build();
+      return new Answer(403, MediaType.TEXT_PLAIN, "verification failed");
     }
-    return Response.ok(challenge).build();
+    return new Answer(200, MediaType.TEXT_PLAIN, challenge);
   }
 
-  @POST
-  @Consumes(MediaType.WILDCARD)
-  @Produces(MediaType.APPLICATION_JSON)
-  public Response receive(@HeaderParam("X-Hub-Signature-256") String header, byte[] body) {
+  /**
+   * A notification: checked against its signature over the raw bytes, parsed, stored in the inbox.
+   * A MongoDB out of reach is thrown (the caller answers 503: Meta delivers it again).
+   */
+  public Answer notification(String header, byte[] body) {
     if (header == null) {
       return error(401, "missing X-Hub-Signature-256");
     }
@@ -91,7 +118,7 @@ public class WhatsAppWebhookResource {
     }
     numberLevel(root);
     WebhookInbox.Accepted accepted = inbox.accept(MetaNotification.parse(root, numbers::serves));
-    return Response.ok(accepted).build();
+    return new Answer(200, MediaType.APPLICATION_JSON, accepted);
   }
 
   /**
@@ -114,10 +141,7 @@ public class WhatsAppWebhookResource {
     }
   }
 
-  private static Response error(int status, String message) {
-    return Response.status(status)
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(new ApiException(status, message).body())
-        .build();
+  private static Answer error(int status, String message) {
+    return new Answer(status, MediaType.APPLICATION_JSON, new ApiException(status, message).body());
   }
 }

@@ -263,6 +263,27 @@ class SecuritySuiteTest {
             "POST /webhooks/whatsapp",
             "POST /webhooks/hubspot",
             "GET /api/openapi.x");
+    // Jersey is where the token is checked: any other servlet answers without it, so the servlets
+    // beside Jersey are an allow-list too (static pages and Meta's signed webhook).
+    Set<String> servlets = new TreeSet<>();
+    for (var mapping :
+        APP.getEnvironment().getApplicationContext().getServletHandler().getServletMappings()) {
+      if (mapping.getServletName().startsWith("org.eclipse.jetty.")) {
+        continue; // Jetty's own 404 for what nothing else maps
+      }
+      for (String spec : mapping.getPathSpecs()) {
+        servlets.add(spec + " " + mapping.getServletName());
+      }
+    }
+    assertThat(servlets)
+        .containsExactlyInAnyOrder(
+            "/* jersey",
+            "/dashboard dashboard-redirect",
+            "/dashboard/* dashboard",
+            "/api-docs/* api-docs",
+            "/api-docs/ui/* swagger-ui",
+            "/webjars/chart.js/dist/* chartjs",
+            "/webhooks/whatsapp whatsapp-webhook");
   }
 
   @Test
