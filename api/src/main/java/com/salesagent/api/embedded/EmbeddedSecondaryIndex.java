@@ -81,6 +81,10 @@ final class EmbeddedSecondaryIndex extends Index<Integer> {
   public synchronized void add(Document document, Integer position, MongoCollection<Integer> c) {
     // A null _id is a key like any other (one document may have it).
     positionOfId.put(normalized(document.get(ID)), position);
+    place(position, valuesOf(document));
+  }
+
+  private List<Object> valuesOf(Document document) {
     List<Object> values = new ArrayList<>();
     Object v = Utils.getSubdocumentValueCollectionAware(document, firstKey);
     if (v instanceof Collection<?> list) {
@@ -90,6 +94,10 @@ final class EmbeddedSecondaryIndex extends Index<Integer> {
     } else {
       index(v, values);
     }
+    return values;
+  }
+
+  private void place(Integer position, List<Object> values) {
     valuesAt.put(position, values);
     for (Object value : values) {
       if (value == Always.INSTANCE) {
@@ -141,8 +149,12 @@ final class EmbeddedSecondaryIndex extends Index<Integer> {
   @Override
   public synchronized void updateInPlace(
       Document oldDocument, Document newDocument, Integer position, MongoCollection<Integer> c) {
+    List<Object> values = valuesOf(newDocument);
+    if (values.equals(valuesAt.get(position))) {
+      return; // most updates leave the key alone (a status, a mark): nothing to move (JFR)
+    }
     forget(position);
-    add(newDocument, position, c);
+    place(position, values);
   }
 
   @Override
