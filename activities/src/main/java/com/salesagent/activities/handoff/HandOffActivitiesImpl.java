@@ -5,6 +5,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.lead.KeepAlive;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.notify.Notifications;
 import com.salesagent.workflows.lead.HandOffActivities;
@@ -64,8 +65,18 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     this.clock = clock;
   }
 
+  /**
+   * Heartbeats throughout (KeepAlive): the workflow gives hand-offs a heartbeat timeout, so an
+   * attempt stuck on a dead worker is retried without waiting out its start-to-close timeout.
+   */
   @Override
   public OwnerAssignment handOff(HandOffRequest request) {
+    try (KeepAlive alive = KeepAlive.start()) {
+      return assign(request);
+    }
+  }
+
+  private OwnerAssignment assign(HandOffRequest request) {
     Document before = handoffs.find(Filters.eq("_id", request.leadId())).first();
     if (before != null
         && before.getInteger("attempt", 0) == request.attempt()
@@ -219,6 +230,12 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
 
   @Override
   public void remindOwner(String leadId, String ownerId, int attempt) {
+    try (KeepAlive alive = KeepAlive.start()) {
+      remind(leadId, ownerId, attempt);
+    }
+  }
+
+  private void remind(String leadId, String ownerId, int attempt) {
     Document h = handoffs.find(Filters.eq("_id", leadId)).first();
     handoffs.updateOne(
         Filters.and(Filters.eq("_id", leadId), Filters.eq("attempt", attempt)),

@@ -33,12 +33,21 @@ public final class KeepAlive implements AutoCloseable {
 
   private static final KeepAlive NONE = new KeepAlive(null);
 
+  /** The keep-alive open on this thread: one started inside it beats nothing of its own. */
+  private static final ThreadLocal<KeepAlive> OPEN = new ThreadLocal<>();
+
   private final ActivityExecutionContext context;
+  private final KeepAlive outer;
   private volatile ScheduledFuture<?> beating;
   private volatile ActivityCompletionException abandoned;
 
   private KeepAlive(ActivityExecutionContext context) {
+    this(context, null);
+  }
+
+  private KeepAlive(ActivityExecutionContext context, KeepAlive outer) {
     this.context = context;
+    this.outer = outer;
   }
 
   /**
@@ -46,6 +55,12 @@ public final class KeepAlive implements AutoCloseable {
    * (tests calling the implementation directly) or without a timeout it does nothing.
    */
   public static KeepAlive start() {
+    KeepAlive open = OPEN.get();
+    if (open != null) {
+      // Inside another keep-alive of the same attempt (a send inside compose-and-send): that one
+      // beats; this one only answers for it.
+      return new KeepAlive(null, open);
+    }
     ActivityExecutionContext context;
     try {
       context = Activity.getExecutionContext();
@@ -56,6 +71,7 @@ public final class KeepAlive implements AutoCloseable {
       return NONE;
     }
     KeepAlive alive = new KeepAlive(context);
+    OPEN.set(alive);
     // The first beat after EVERY, not now: an attempt that ends sooner (most sends) costs no
     // heartbeat call at all, and EVERY is a tenth of the heartbeat timeouts used here.
     alive.beating =
@@ -78,6 +94,10 @@ public final class KeepAlive implements AutoCloseable {
 
   /** Throws when Temporal gave up on this attempt: what follows must not run in it. */
   public void checkAlive() {
+    if (outer != null) {
+      outer.checkAlive();
+      return;
+    }
     ActivityCompletionException e = abandoned;
     if (e != null) {
       throw e;
@@ -86,6 +106,9 @@ public final class KeepAlive implements AutoCloseable {
 
   @Override
   public void close() {
+    if (OPEN.get() == this) {
+      OPEN.remove();
+    }
     ScheduledFuture<?> f = beating;
     if (f != null) {
       f.cancel(false);

@@ -102,7 +102,10 @@ public class MessagingActivitiesImpl implements MessagingActivities {
 
   @Override
   public SendResult send(SendRequest request) {
-    SendResult result = sendOnce(request);
+    SendResult result;
+    try (KeepAlive alive = KeepAlive.start()) {
+      result = sendOnce(request, alive);
+    }
     // sales_agent_sends_total{result, step}: first contacts apart from follow-ups.
     Metrics.counter(
             "sales_agent.sends",
@@ -132,7 +135,12 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         .record(Duration.between(due.toInstant(), acceptedAt));
   }
 
-  private SendResult sendOnce(SendRequest request) {
+  /**
+   * The attempt heartbeats throughout (KeepAlive), so a dead worker's attempt is retried after the
+   * send's heartbeat timeout instead of its whole start-to-close timeout; an attempt Temporal gave
+   * up on stops before its claim (the next one may be calling already).
+   */
+  private SendResult sendOnce(SendRequest request, KeepAlive alive) {
     Instant now = clock.instant();
     String key = request.idempotencyKey();
     Document contact = store.contact(request.leadId());
@@ -181,6 +189,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     // Before the claim: an upload that fails leaves nothing ambiguous (nothing was sent).
     String mediaId = mediaIdFor(request, message, senderId, whatsapp, now);
     String token = UUID.randomUUID().toString();
+    alive.checkAlive();
     if (!store.claimSend(key, token, now, request.resendUnknown())) {
       // An earlier attempt claimed it and never finished: it may have reached Meta.
       store.markUnknown(key, "an earlier attempt stopped during the call", now);

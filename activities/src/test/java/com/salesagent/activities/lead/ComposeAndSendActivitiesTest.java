@@ -178,6 +178,41 @@ class ComposeAndSendActivitiesTest {
   }
 
   /**
+   * The standalone send (a resend, an owner's reply, a send the dispatch could not make) heartbeats
+   * throughout too: a Cloud API answering in 3 s is not taken for a dead worker under a 1 s
+   * heartbeat timeout, and the message goes out once.
+   */
+  @Test
+  void aSlowStandaloneSendIsHeartbeatedAndSentOnce() throws Exception {
+    activityEnv = TestActivityEnvironment.newInstance();
+    AtomicInteger heartbeats = new AtomicInteger();
+    activityEnv.setActivityHeartbeatListener(Object.class, details -> heartbeats.incrementAndGet());
+    WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");
+    activityEnv.registerActivitiesImplementations(
+        new MessagingActivitiesImpl(
+            store, new WhatsAppClient(settings, Duration.ofSeconds(10)), settings, clock));
+    com.salesagent.workflows.lead.MessagingActivities send =
+        activityEnv.newActivityStub(
+            com.salesagent.workflows.lead.MessagingActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setHeartbeatTimeout(Duration.ofSeconds(1))
+                .build());
+    new TemplateComposeActivities(
+            store, new Retriever(MONGO.database(), LeadActivitiesTest.EMBEDDINGS), clock)
+        .compose(request("k-7"));
+    api.fault(StubCloudApi.Fault.SLOW);
+
+    SendResult sent =
+        send.send(
+            new com.salesagent.workflows.lead.SendRequest("L-1", "k-7", 0, true, false, false));
+
+    assertThat(sent.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(api.requests).hasSize(1);
+    assertThat(heartbeats.get()).as("beats while the Cloud API takes its time").isPositive();
+  }
+
+  /**
    * Compose-and-send as an activity whose composition takes two beats and a half, with a 1 s
    * heartbeat timeout: the SDK passes on at most one heartbeat per 0.8 s, and learns from the
    * server's answer to one that the attempt is cancelled or gone.

@@ -60,11 +60,27 @@ final class LeadStubs {
                     .build());
   }
 
-  /** Hand-offs: a few MongoDB reads and writes and an outbox insert, retried as they are. */
+  /**
+   * How long the standalone send (and a hand-off) may go without a heartbeat: its implementation
+   * beats every {@code KeepAlive.EVERY} (2 s) from a background thread and the SDK sends at most
+   * one per 0.8 of this, so a live attempt is never timed out by it, while a dead worker's attempt
+   * is retried after 15 s instead of its 30 s start-to-close timeout. Changing an activity's
+   * timeouts replays as before (Temporal matches scheduled activities by type and id, not by
+   * options).
+   */
+  static final Duration SEND_HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
+
+  /**
+   * Hand-offs: a few MongoDB reads and writes and an outbox insert, retried as they are. An attempt
+   * that ends before the heartbeat timeout needs no heartbeat; they take milliseconds.
+   */
   final HandOffActivities handOffs =
       Workflow.newActivityStub(
           HandOffActivities.class,
-          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setHeartbeatTimeout(SEND_HEARTBEAT_TIMEOUT)
+              .build());
 
   /**
    * Drafts answers on the research queue, beside the other embedding work, so a burst of drafts
@@ -144,13 +160,15 @@ final class LeadStubs {
    * The send retries only failures that prove nothing went out (no connection, Meta's temporary
    * errors): spanning an hour-long outage is safe. Ambiguous failures and Meta's refusals come back
    * as results (SendResult.outcome) for the workflow to decide on. The HTTP call takes at most 5 s
-   * + 15 s, within the 30 s timeout.
+   * + 15 s, within the 30 s timeout; the attempt heartbeats throughout, so a dead worker's attempt
+   * is retried after {@link #SEND_HEARTBEAT_TIMEOUT}.
    */
   final MessagingActivities messaging =
       Workflow.newActivityStub(
           MessagingActivities.class,
           ActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setHeartbeatTimeout(SEND_HEARTBEAT_TIMEOUT)
               .setRetryOptions(
                   RetryOptions.newBuilder()
                       .setInitialInterval(Duration.ofSeconds(2))

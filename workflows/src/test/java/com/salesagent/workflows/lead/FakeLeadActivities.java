@@ -266,6 +266,14 @@ class FakeLeadActivities
       throw io.temporal.failure.ApplicationFailure.newFailure(
           "connection refused", "WhatsAppUnavailable");
     }
+    if (silentSends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("the silent attempt's worker is gone");
+    }
     if (doNotContact || doNotContactLeads.contains(request.leadId())) {
       return new SendResult(null, now, true, false);
     }
@@ -313,6 +321,9 @@ class FakeLeadActivities
    * answer and no heartbeat, ever (the attempt's thread is parked until the environment closes).
    */
   final AtomicInteger silentDispatches = new AtomicInteger();
+
+  /** The next this many send attempts never answer nor heartbeat, as on a worker that died. */
+  final AtomicInteger silentSends = new AtomicInteger();
 
   @Override
   public Dispatched composeAndSend(ComposeRequest request) {

@@ -112,6 +112,37 @@ class LeadSendPathTest {
     assertThat(taken).as("dead attempt noticed and replaced").isLessThan(Duration.ofSeconds(40));
   }
 
+  @Test
+  void aStandaloneSendOnAWorkerThatDiedIsTakenOverWithinItsHeartbeatTimeout() {
+    // Compose-and-send could not reach the Cloud API: the send activity takes over, and its first
+    // attempt's worker dies mid-call. Before the send had a heartbeat timeout, its 30 s
+    // start-to-close timeout was what noticed.
+    h.fake.sendFailures.set(1);
+    h.fake.silentSends.set(1);
+    h.start();
+    h.until("the first send", () -> h.fake.sends.size() == 1, Duration.ofSeconds(60));
+
+    HistoryEvent scheduled =
+        h.history().stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+            .filter(
+                e ->
+                    e.getActivityTaskScheduledEventAttributes()
+                        .getActivityType()
+                        .getName()
+                        .equals("Send"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(h.fake.attempts).as("the dispatch's, the silent one, the one that sent").hasSize(3);
+    assertThat(h.fake.sends).hasSize(1);
+    Duration taken =
+        Duration.between(
+            java.time.Instant.ofEpochSecond(scheduled.getEventTime().getSeconds()), h.now());
+    assertThat(taken)
+        .as("dead attempt noticed by its heartbeat timeout and replaced")
+        .isLessThan(Duration.ofSeconds(25));
+  }
+
   // ---- the lead's own MongoDB steps as local activities ("local-lead-steps" version 1)
 
   @Test
