@@ -56,6 +56,17 @@ final class WebhookApplicationTest extends AppTestHarness {
                 == count);
   }
 
+  /** One status of our number's message {@code wamid}, to a recipient nobody else uses. */
+  private String statusNotification(String wamid, String status) {
+    return notification(
+        emulator().phoneNumberId(),
+        "\"statuses\":[{\"id\":\""
+            + wamid
+            + "\",\"status\":\""
+            + status
+            + "\",\"timestamp\":\"1764064800\",\"recipient_id\":\"5511900000000\"}]");
+  }
+
   private String notification(String phoneNumberId, String valueFields) {
     return """
         {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages",
@@ -263,12 +274,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(servlets.getMappedServlet("/webhooks/whatsapp/").getServletHolder().getName())
         .isNotEqualTo("whatsapp-webhook");
     String wamid = "wamid.lanes-" + UUID.randomUUID();
-    String body =
-        notification(
-            emulator().phoneNumberId(),
-            "\"statuses\":[{\"id\":\""
-                + wamid
-                + "\",\"status\":\"delivered\",\"timestamp\":\"1764064800\",\"recipient_id\":\"5511900000000\"}]");
+    String body = statusNotification(wamid, "delivered");
     String challenge =
         "?hub.mode=subscribe&hub.challenge=77&hub.verify_token="
             + URLEncoder.encode(emulator().verifyToken(), StandardCharsets.UTF_8);
@@ -326,12 +332,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     // The shared emulator posts webhooks of other tests at any moment: count this body's events
     // only.
     String wamid = "wamid.unsigned-" + UUID.randomUUID();
-    String body =
-        notification(
-            emulator().phoneNumberId(),
-            "\"statuses\":[{\"id\":\""
-                + wamid
-                + "\",\"status\":\"read\",\"timestamp\":\"1764064800\",\"recipient_id\":\"5511900000000\"}]");
+    String body = statusNotification(wamid, "read");
 
     HttpResponse<String> missing = webhook(body, null);
     HttpResponse<String> wrong =

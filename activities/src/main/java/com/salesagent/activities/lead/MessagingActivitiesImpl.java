@@ -454,11 +454,14 @@ public class MessagingActivitiesImpl implements MessagingActivities {
 
   @Override
   public SendResult reconcile(String leadId, String idempotencyKey) {
-    Document message = store.messageByKey(idempotencyKey);
-    if (message != null && message.getString("wamid") != null) {
-      return SendResult.sent(message.getString("wamid"), acceptedAt(message), false);
+    // One read today; under the send's heartbeat timeout, it beats if it ever takes longer.
+    try (KeepAlive alive = KeepAlive.start()) {
+      Document message = store.messageByKey(idempotencyKey);
+      if (message != null && message.getString("wamid") != null) {
+        return SendResult.sent(message.getString("wamid"), acceptedAt(message), false);
+      }
+      return SendResult.notSent(SendResult.UNKNOWN, null, "no status webhook carried this key");
     }
-    return SendResult.notSent(SendResult.UNKNOWN, null, "no status webhook carried this key");
   }
 
   private static Instant acceptedAt(Document message) {

@@ -74,6 +74,12 @@ public final class StubCloudApi implements AutoCloseable {
     server.start();
   }
 
+  /** How long a {@link Fault#SLOW} answer takes (3 s unless set). */
+  public StubCloudApi slowFor(java.time.Duration wait) {
+    this.slowMillis = wait.toMillis();
+    return this;
+  }
+
   public void fault(Fault fault) {
     this.fault = fault;
   }

@@ -22,17 +22,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
 
 /**
  * The application port's edge, before any resource reads a byte: compressed request bodies are
  * refused (415: a small gzip body can inflate to gigabytes), every body is capped (413 from the
  * declared length at once, or from the bytes actually read when the length is not declared), and
  * every answer carries the security headers a browser needs (CSP, nosniff, no framing, no referrer;
- * API answers are not cached). A body the application left unread (a refusal answered before it was
- * read: no token, no such route) is read and discarded within {@link #DRAIN_MAX} and {@link
- * #DRAIN_DEADLINE} before the answer completes: closing a connection with unread bytes resets it,
- * and a client still sending its body (a browser: no {@code Expect: 100-continue}) then loses the
- * answer and sees a broken connection instead of the 401.
+ * API answers are not cached). A body left unread (a refusal answered before it was read: no token,
+ * no such route, a 413) is read and discarded after the answer is sent ({@link #drainUnread}):
+ * closing a connection with unread bytes resets it, and a client still sending its body (a browser:
+ * no {@code Expect: 100-continue}) then loses the answer and sees a broken connection instead.
  */
 public final class RequestGuard implements Filter {
   public static final String CSP =
@@ -55,8 +56,11 @@ public final class RequestGuard implements Filter {
   /** The most of an unread body read before answering; a larger one is left to a closed socket. */
   static final long DRAIN_MAX = MEDIA_CAP;
 
-  /** How long a slow client may keep the answer waiting while its unread body is drained. */
+  /** How long a client may hold the request's thread while its unread body is drained. */
   static final java.time.Duration DRAIN_DEADLINE = java.time.Duration.ofSeconds(5);
+
+  /** How long one read of the drain waits for bytes (the connection's idle timeout meanwhile). */
+  static final java.time.Duration DRAIN_IDLE = java.time.Duration.ofSeconds(1);
 
   private final long defaultCap;
   private final long importCap;
@@ -100,13 +104,68 @@ public final class RequestGuard implements Filter {
     long declared = request.getContentLengthLong();
     if (declared > cap) {
       refuse(response, 413, "the request body is larger than " + describe(cap), "body");
+      drainUnread(request, response, declared, 0);
       return;
     }
     Capped capped = new Capped(request, cap);
     chain.doFilter(capped, response);
     if (!request.isAsyncStarted()) {
-      capped.drainUnread(declared);
+      drainUnread(request, response, declared, capped.consumed());
     }
+  }
+
+  /**
+   * Sends the answer, then reads and discards what is left of the body: nothing when the
+   * application read the declared length, there is no body, or the client waits for a {@code 100
+   * Continue} before sending it; otherwise up to {@link #DRAIN_MAX} bytes (past a route's cap too:
+   * the bytes go to a small buffer, never parsed) within {@link #DRAIN_DEADLINE}, each read waiting
+   * at most {@link #DRAIN_IDLE} for its bytes, so a client that trickles its body or sends none
+   * holds the request's thread a few seconds at most.
+   */
+  static void drainUnread(
+      HttpServletRequest request, HttpServletResponse response, long declared, long consumed) {
+    boolean chunked = request.getHeader("Transfer-Encoding") != null;
+    if (declared == 0
+        || (declared < 0 && !chunked)
+        || (declared > 0 && consumed >= declared)
+        || declared > DRAIN_MAX
+        || "100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      return;
+    }
+    EndPoint endPoint = endPoint(request);
+    if (endPoint == null) {
+      return; // HTTP/2 resets the stream, not the connection; elsewhere a read could not be bounded
+    }
+    long idle = endPoint.getIdleTimeout();
+    try {
+      response.flushBuffer();
+      endPoint.setIdleTimeout(DRAIN_IDLE.toMillis());
+      InputStream in = request.getInputStream(); // the guard's own: no cap while discarding
+      long deadline = System.nanoTime() + DRAIN_DEADLINE.toNanos();
+      byte[] sink = new byte[16 * 1024];
+      long drained = consumed;
+      int n;
+      while (drained < DRAIN_MAX
+          && System.nanoTime() < deadline
+          && (n = in.read(sink, 0, sink.length)) >= 0) {
+        drained += n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // A client gone or too slow, a reader taken elsewhere: the server closes the connection.
+    } finally {
+      endPoint.setIdleTimeout(idle);
+    }
+  }
+
+  /** The HTTP/1 connection's end point (its idle timeout bounds one read), or null. */
+  private static EndPoint endPoint(HttpServletRequest request) {
+    ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
+    if (jetty == null
+        || jetty.getConnectionMetaData().getHttpVersion().getVersion() >= 20
+        || jetty.getConnectionMetaData().getConnection() == null) {
+      return null;
+    }
+    return jetty.getConnectionMetaData().getConnection().getEndPoint();
   }
 
   static String describe(long bytes) {
@@ -173,33 +232,9 @@ public final class RequestGuard implements Filter {
       return stream;
     }
 
-    /**
-     * Reads and discards what the application left of the body: nothing when it read the declared
-     * length or there is no body; up to {@link #DRAIN_MAX} bytes, the cap and the deadline.
-     */
-    void drainUnread(long declared) {
-      boolean chunked = getHeader("Transfer-Encoding") != null;
-      long consumed = stream == null ? 0 : ((CountingStream) stream).read;
-      if (declared == 0
-          || (declared < 0 && !chunked)
-          || (declared > 0 && consumed >= declared)
-          || declared > DRAIN_MAX) {
-        return;
-      }
-      long deadline = System.nanoTime() + DRAIN_DEADLINE.toNanos();
-      byte[] sink = new byte[16 * 1024];
-      try {
-        InputStream in = getInputStream();
-        long drained = 0;
-        int n;
-        while (drained < DRAIN_MAX
-            && System.nanoTime() < deadline
-            && (n = in.read(sink, 0, sink.length)) >= 0) {
-          drained += n;
-        }
-      } catch (IOException | IllegalStateException | TooLarge e) {
-        // A reset client, a reader taken elsewhere, a body over its cap: the server closes.
-      }
+    /** How many bytes of the body the application read. */
+    long consumed() {
+      return stream == null ? 0 : ((CountingStream) stream).read;
     }
 
     @Override

@@ -65,8 +65,9 @@ public final class WhatsAppWebhookServlet extends HttpServlet {
       return;
     }
     boolean post = "POST".equals(method);
+    WhatsAppWebhookResource.Answer answer;
+    // Timed as Jersey's @Timed times a resource method: the decision, not the write of the answer.
     try (Timer.Context timed = (post ? receiving : verifying).time()) {
-      WhatsAppWebhookResource.Answer answer;
       try {
         answer =
             post
@@ -79,18 +80,22 @@ public final class WhatsAppWebhookServlet extends HttpServlet {
                     request.getParameter("hub.challenge"));
       } catch (RequestGuard.TooLarge e) {
         answer = of(e.getResponse());
+      } catch (IOException e) {
+        // The body stopped short (a client gone or too slow, a broken chunk): nothing was read.
+        answer = error(400, "the request body could not be read: send it whole");
       } catch (MongoException e) {
         answer = of(unreachable.toResponse(e));
       } catch (RuntimeException e) {
-        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        String id =
+            String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
         LOG.error("Error handling a webhook request: {}", id, e);
         answer =
             error(
                 500,
                 "There was an error processing your request. It has been logged (ID " + id + ").");
       }
-      write(response, answer, start, "HEAD".equals(method));
     }
+    write(response, answer, start, "HEAD".equals(method));
   }
 
   private void write(

@@ -182,27 +182,18 @@ class WhatsAppWebhookServletTest {
     assertThat(new LeadStore(MONGO.database()).webhookEvents().countDocuments()).isZero();
   }
 
+  private HttpResponse<String> handshake(String token) throws Exception {
+    String query = "?hub.mode=subscribe&hub.challenge=42&hub.verify_token=" + token;
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + WhatsAppWebhookServlet.PATH + query)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void theHandshakeEchoesTheChallengeAsTextOnlyForTheRightToken() throws Exception {
     serve(null);
-    HttpResponse<String> ok =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        base
-                            + WhatsAppWebhookServlet.PATH
-                            + "?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> wrong =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        base
-                            + WhatsAppWebhookServlet.PATH
-                            + "?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=42"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ok = handshake("verify-me");
+    HttpResponse<String> wrong = handshake("nope");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.body()).isEqualTo("42");
     assertThat(ok.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");

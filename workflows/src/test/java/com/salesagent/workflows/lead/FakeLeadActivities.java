@@ -267,12 +267,7 @@ class FakeLeadActivities
           "connection refused", "WhatsAppUnavailable");
     }
     if (silentSends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      try {
-        Thread.sleep(Long.MAX_VALUE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      throw new IllegalStateException("the silent attempt's worker is gone");
+      throw silent();
     }
     if (doNotContact || doNotContactLeads.contains(request.leadId())) {
       return new SendResult(null, now, true, false);
@@ -322,6 +317,16 @@ class FakeLeadActivities
    */
   final AtomicInteger silentDispatches = new AtomicInteger();
 
+  /** An attempt on a worker that died: no answer, no heartbeat, until the test ends. */
+  private static IllegalStateException silent() {
+    try {
+      Thread.sleep(Long.MAX_VALUE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new IllegalStateException("the silent attempt's worker is gone");
+  }
+
   /** The next this many send attempts never answer nor heartbeat, as on a worker that died. */
   final AtomicInteger silentSends = new AtomicInteger();
 
@@ -329,12 +334,7 @@ class FakeLeadActivities
   public Dispatched composeAndSend(ComposeRequest request) {
     dispatched.add(request);
     if (silentDispatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      try {
-        Thread.sleep(Long.MAX_VALUE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      throw new IllegalStateException("the silent attempt's worker is gone");
+      throw silent();
     }
     ComposedMessage composed = compose(request);
     if (!ComposedMessage.APPROVE.equals(composed.decision())) {

@@ -81,17 +81,7 @@ class LeadSendPathTest {
     h.until("the first send", () -> h.fake.sends.size() == 1, Duration.ofSeconds(60));
 
     List<HistoryEvent> events = h.history();
-    HistoryEvent scheduled =
-        events.stream()
-            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-            .filter(
-                e ->
-                    e.getActivityTaskScheduledEventAttributes()
-                        .getActivityType()
-                        .getName()
-                        .equals("ComposeAndSendInSegment"))
-            .findFirst()
-            .orElseThrow();
+    HistoryEvent scheduled = firstScheduled(events, "ComposeAndSendInSegment");
     HistoryEvent started =
         events.stream()
             .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
@@ -122,17 +112,7 @@ class LeadSendPathTest {
     h.start();
     h.until("the first send", () -> h.fake.sends.size() == 1, Duration.ofSeconds(60));
 
-    HistoryEvent scheduled =
-        h.history().stream()
-            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-            .filter(
-                e ->
-                    e.getActivityTaskScheduledEventAttributes()
-                        .getActivityType()
-                        .getName()
-                        .equals("Send"))
-            .findFirst()
-            .orElseThrow();
+    HistoryEvent scheduled = firstScheduled(h.history(), "Send");
     assertThat(h.fake.attempts).as("the dispatch's, the silent one, the one that sent").hasSize(3);
     assertThat(h.fake.sends).hasSize(1);
     Duration taken =
@@ -141,6 +121,19 @@ class LeadSendPathTest {
     assertThat(taken)
         .as("dead attempt noticed by its heartbeat timeout and replaced")
         .isLessThan(Duration.ofSeconds(25));
+  }
+
+  private static HistoryEvent firstScheduled(List<HistoryEvent> events, String activityType) {
+    return events.stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .filter(
+            e ->
+                e.getActivityTaskScheduledEventAttributes()
+                    .getActivityType()
+                    .getName()
+                    .equals(activityType))
+        .findFirst()
+        .orElseThrow();
   }
 
   // ---- the lead's own MongoDB steps as local activities ("local-lead-steps" version 1)
