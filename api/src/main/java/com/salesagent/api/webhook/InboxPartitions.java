@@ -33,6 +33,16 @@ final class InboxPartitions {
 
   static final Duration FINISHED_GUARD = Duration.ofSeconds(5);
 
+  private final java.util.concurrent.atomic.AtomicLong statusBatches =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong statusEvents =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Batches of statuses handed over, and the statuses in them (the bench reads their ratio). */
+  long[] statusBatches() {
+    return new long[] {statusBatches.get(), statusEvents.get()};
+  }
+
   /** What the inbox does with a drained batch. */
   interface Handler {
     /** Consecutive statuses, applied together. */
@@ -155,6 +165,8 @@ final class InboxPartitions {
         j++;
       }
       if (j > i) {
+        statusBatches.incrementAndGet();
+        statusEvents.addAndGet(j - i);
         handler.statuses(new ArrayList<>(batch.subList(i, j)));
         i = j;
       } else {

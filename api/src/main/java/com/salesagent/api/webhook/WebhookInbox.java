@@ -224,6 +224,11 @@ public class WebhookInbox implements Managed {
     return records.insertCommands();
   }
 
+  /** Status batches processed so far and the statuses in them (the bench reads their ratio). */
+  public long[] statusBatches() {
+    return partitions.statusBatches();
+  }
+
   /** Stores a parsed notification's items (once each) and queues them for processing. */
   public Accepted accept(MetaNotification.Parsed parsed) {
     leases.tickIfNeverTicked();

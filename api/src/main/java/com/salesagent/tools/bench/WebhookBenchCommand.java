@@ -167,9 +167,11 @@ public class WebhookBenchCommand extends Command {
             + " %d posters%n",
         burst.size() * 3, batch, posters);
     long inserts = app.inbox().insertCommands();
+    long[] batches = app.inbox().statusBatches();
     Result b = phase(events, poster, statuses(burst), posters, 0);
     b.print();
     printInserts(app, inserts, burst.size() * 3, batch);
+    printBatches(app, batches);
     // The burst leaves work behind after the inbox is done (its sweeps, the timeline; before reads
     // were looked up by the workflows, thousands of read signals' workflow tasks). The paced phase
     // measures the steady state, so it starts once this process is quiet again.
@@ -179,9 +181,11 @@ public class WebhookBenchCommand extends Command {
             + " finish; starts %s)%n",
         paced.size() * 3, ns.getInt("rate"), settled, Instant.now());
     inserts = app.inbox().insertCommands();
+    batches = app.inbox().statusBatches();
     Result p = phase(events, poster, statuses(paced), posters, ns.getInt("rate"));
     p.print();
     printInserts(app, inserts, paced.size() * 3, batch);
+    printBatches(app, batches);
     printCounterDocuments(db);
     System.out.printf(
         "%nwebhook ingest: burst %.0f events/s processed end to end (%.0f %% of the bulk-update"
@@ -195,6 +199,15 @@ public class WebhookBenchCommand extends Command {
         b.processedPerSecond >= 1200 && p.p99 <= 250 ? "met" : "not met");
     app.server().stop();
     System.exit(0);
+  }
+
+  /** How many statuses the inbox's partitions applied together (one status batch's round trips). */
+  private static void printBatches(SalesAgentApplication app, long[] before) {
+    long[] now = app.inbox().statusBatches();
+    long batches = now[0] - before[0];
+    System.out.printf(
+        "  statuses applied in %d batches (%.1f statuses per batch)%n",
+        batches, batches == 0 ? 0.0 : (double) (now[1] - before[1]) / batches);
   }
 
   /**

@@ -528,8 +528,13 @@ class WebhookInboxTest {
       items.append(",").append(status("wamid.B" + i, "sent", ""));
     }
     String body = "\"statuses\":[" + items + "]";
+    long[] before = inbox.statusBatches();
     assertThat(inbox.accept(parse(body)).stored()).isEqualTo(120);
     await().atMost(Duration.ofSeconds(10)).until(() -> count(Filters.eq("processed", true)) == 120);
+    // One lead's statuses hash to one partition: applied in a few batches, all 120 counted.
+    long[] after = inbox.statusBatches();
+    assertThat(after[1] - before[1]).isEqualTo(120);
+    assertThat(after[0] - before[0]).isBetween(1L, 120L / 2);
     assertThat(inbox.accept(parse(body)).duplicates()).isEqualTo(120);
     sweepNow();
     Thread.sleep(200);
