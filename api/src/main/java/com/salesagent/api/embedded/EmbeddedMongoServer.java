@@ -58,6 +58,11 @@ public final class EmbeddedMongoServer implements Managed {
     return backend == null ? 0 : backend.narrowed.get();
   }
 
+  /** Updates applied by {@link EmbeddedSnapshotCollection#updateDocuments}'s own path. */
+  long updatesInPlace() {
+    return backend == null ? 0 : backend.inPlace.get();
+  }
+
   @Override
   public void stop() {
     if (server != null) {
@@ -76,6 +81,8 @@ public final class EmbeddedMongoServer implements Managed {
     /** How many queries were answered from an index by a key they pin (tests read it). */
     final AtomicLong narrowed = new AtomicLong();
 
+    final AtomicLong inPlace = new AtomicLong();
+
     @Override
     public MemoryDatabase openOrCreateDatabase(String databaseName) {
       return new MemoryDatabase(databaseName, getCursorRegistry()) {
@@ -89,7 +96,7 @@ public final class EmbeddedMongoServer implements Managed {
         protected MemoryCollection openOrCreateCollection(
             String collectionName, CollectionOptions options) {
           return new EmbeddedSnapshotCollection(
-              this, collectionName, options, cursorRegistry, narrowed);
+              this, collectionName, options, cursorRegistry, narrowed, inPlace);
         }
       };
     }
