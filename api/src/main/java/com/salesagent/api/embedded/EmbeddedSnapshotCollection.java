@@ -353,7 +353,7 @@ final class EmbeddedSnapshotCollection extends MemoryCollection {
     Iterable<Integer> positions = null;
     boolean narrowedHere = false;
     if (fields != null && selector != null) {
-      positions = served(selector);
+      positions = indexOrder(selector);
       if (positions == null) {
         positions = candidates(selector, null);
         narrowedHere = positions != null;
@@ -411,6 +411,19 @@ final class EmbeddedSnapshotCollection extends MemoryCollection {
     result.put("n", Integer.valueOf(matched));
     result.put("nModified", Integer.valueOf(updatedIds.size()));
     return result;
+  }
+
+  /**
+   * The positions the first index that serves the query as it is finds, in that index's order (a
+   * {@code $in} by key value): the documents, and the order, the backend's own update visits.
+   */
+  private Iterable<Integer> indexOrder(Document selector) {
+    for (Index<Integer> index : getIndexes()) {
+      if (index.canHandle(selector)) {
+        return index.getPositions(selector);
+      }
+    }
+    return null;
   }
 
   private final de.bwaldvogel.mongo.backend.DefaultQueryMatcher positionMatcher =

@@ -85,15 +85,29 @@ final class EmbeddedUpdates {
     return fields;
   }
 
-  /** Whether a path of the update has a positional {@code $} segment (not {@code $[...]}). */
+  /**
+   * Whether a path of the update has a positional {@code $} segment (not {@code $[...]}), a {@code
+   * $rename}'s target included.
+   */
   static boolean positional(Document update) {
-    for (Object paths : update.values()) {
-      for (String path : ((Document) paths).keySet()) {
-        for (String segment : path.split("\\.")) {
-          if (segment.equals("$")) {
-            return true;
-          }
+    for (var entry : update.entrySet()) {
+      Document paths = (Document) entry.getValue();
+      for (String path : paths.keySet()) {
+        if (hasPositionalSegment(path)
+            || (entry.getKey().equals("$rename")
+                && paths.get(path) instanceof String target
+                && hasPositionalSegment(target))) {
+          return true;
         }
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasPositionalSegment(String path) {
+    for (String segment : path.split("\\.")) {
+      if (segment.equals("$")) {
+        return true;
       }
     }
     return false;

@@ -71,6 +71,12 @@ class EmbeddedUpdatesTest {
       boolean many = random.nextInt(4) == 0;
       boolean upsert = random.nextInt(5) == 0;
       String what = round + ": " + filter + " " + update + (many ? " many" : "") + " " + upsert;
+      if (random.nextInt(25) == 0) {
+        // A deletion: its slot is reused by a later upsert.
+        int id = random.nextInt(60);
+        assertThat(a.deleteOne(Filters.eq("_id", id)).getDeletedCount())
+            .isEqualTo(b.deleteOne(Filters.eq("_id", id)).getDeletedCount());
+      }
       String x = apply(a, filter, update, many, upsert);
       String y = apply(b, filter, update, many, upsert);
       assertThat(x).as(what).isEqualTo(y);
@@ -107,6 +113,39 @@ class EmbeddedUpdatesTest {
   }
 
   /**
+   * A non-multi update whose query an index serves as it is updates the document the backend would:
+   * the first in the index's order ({@code $in} by key value), not in storage order.
+   */
+  @Test
+  void aListOfKeysUpdatesTheFirstInTheIndexsOrder() {
+    for (MongoClient client : List.of(ours, theirs)) {
+      MongoCollection<Document> c = client.getDatabase("t").getCollection("order");
+      c.insertOne(new Document("_id", 2));
+      c.insertOne(new Document("_id", 1));
+      c.updateOne(Filters.in("_id", 1, 2), Updates.set("x", 1));
+      assertThat(c.find(Filters.eq("x", 1)).first().get("_id")).as(client.toString()).isEqualTo(1);
+    }
+  }
+
+  /** A rename into a positional path takes the element the query matched, as the backend does. */
+  @Test
+  void aRenameIntoAPositionalPathUsesTheMatchedElement() {
+    List<String> answers = new ArrayList<>();
+    for (MongoClient client : List.of(ours, theirs)) {
+      MongoCollection<Document> c = client.getDatabase("t").getCollection("rename");
+      c.insertOne(
+          new Document("_id", 1)
+              .append("a", 5)
+              .append("arr", List.of(new Document("x", 0), new Document("x", 1))));
+      c.updateOne(
+          Filters.and(Filters.eq("_id", 1), Filters.eq("arr.x", 1)),
+          Updates.rename("a", "arr.$.y"));
+      answers.add(c.find().first().toJson());
+    }
+    assertThat(answers.get(0)).isEqualTo(answers.get(1)).contains("\"y\": 5");
+  }
+
+  /**
    * A conditional update pinning every key of a unique compound index (a counter document by its
    * keys, unless it has the batch already) is found from that index, not by a scan.
    */
@@ -130,10 +169,16 @@ class EmbeddedUpdatesTest {
     c.createIndex(Indexes.ascending("a", "b"), new IndexOptions().unique(true));
     c.createIndex(Indexes.ascending("key"), new IndexOptions().unique(true).sparse(true));
     c.createIndex(Indexes.ascending("lead"));
+    // Stored out of key order, so an index's order and the storage order differ.
+    List<Integer> ids = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
+      ids.add(i);
+    }
+    java.util.Collections.shuffle(ids, new Random(3));
+    for (int i : ids) {
       Document d =
           new Document("_id", i)
-              .append("a", "v" + i % 6)
+              .append("a", i % 10 == 9 ? List.of("v" + i % 6, "w" + i) : "v" + i % 6)
               .append("b", i / 6)
               .append("n", i % 7)
               .append("lead", i % 3 == 0 ? List.of("x", "y") : "l" + i % 5)
