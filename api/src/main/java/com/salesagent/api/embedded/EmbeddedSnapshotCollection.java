@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * and failed every operation in flight on it (an enrolment answered 500 during a 200-lead burst).
  * Here each document a query answers (find, aggregate, findAndModify) is copied under the same
  * lock. The backend's own reads on the way to a change (findAndModify, delete) keep the stored
- * documents: they change them. One level is enough: an update replaces nested values with fresh
- * copies (calculateUpdateDocument clones the old document), it never changes them in place.
+ * documents: they change them. One level is enough: an update replaces the nested values it changes
+ * with fresh copies (copied before its operators run), it never changes a stored one in place.
  */
 final class EmbeddedSnapshotCollection extends MemoryCollection {
   /** The first {@code $match} of the aggregate this thread is running, and its collection. */
@@ -236,15 +236,15 @@ final class EmbeddedSnapshotCollection extends MemoryCollection {
    * An update of the documents an index finds, without the backend's work that changes nothing (a
    * profile of webhook ingest at one status per request: 37 % of the process's CPU in {@code
    * update} commands, 40 % of that in the parts cut here). The backend deep-copies each document
-   * before changing it, although its update replaces every top-level value with a new copy and
-   * never changes one in place: a shallow copy keeps the old values as well. It then compares the
-   * old and new documents whole, each normalised into yet another copy, to count the change: here
-   * only the top-level values that differ are compared its way. It finds the document's position
-   * again from every index: here the index that found it gives it. It asks every index to check and
-   * move the document: here only those with a key on a field the update names. Everything else is
-   * the backend's own: its update calculation, its index checks, its matching, its answer. Updates
-   * this does not narrow (no index pins the query), replacements, and upserts that match nothing go
-   * the backend's way.
+   * twice around a change: once to keep the old one (here a shallow copy keeps the old values, as
+   * no value is changed in place) and once to change it (here only the fields the update names are
+   * copied: {@link EmbeddedUpdates#calculate}). It then compares the old and new documents whole,
+   * each normalised into yet another copy, to count the change: here only the top-level values that
+   * differ are compared its way. It finds the document's position again from every index: here the
+   * index that found it gives it. It asks every index to check and move the document: here only
+   * those with a key on a field the update names. Everything else is the backend's own: its update
+   * operators, its index checks, its matching, its answer. Updates this does not narrow (no index
+   * pins the query), replacements, and upserts that match nothing go the backend's way.
    */
   @Override
   public synchronized Document updateDocuments(
@@ -279,7 +279,9 @@ final class EmbeddedSnapshotCollection extends MemoryCollection {
       }
       Integer matchPosition = positional ? positionMatcher.matchPosition(stored, selector) : null;
       Document before = stored.clone();
-      Document after = EmbeddedUpdates.calculate(this, stored, update, arrayFilters, matchPosition);
+      Document after =
+          EmbeddedUpdates.calculate(
+              this, getIdField(), stored, update, fields, arrayFilters, matchPosition);
       if (!after.equals(before)) {
         for (Index<Integer> index : touched) {
           index.checkUpdate(before, after, this);

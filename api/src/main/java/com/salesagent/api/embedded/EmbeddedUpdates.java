@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.backend.AbstractMongoCollection;
 import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -16,48 +17,58 @@ import java.util.Set;
 
 /**
  * What {@link EmbeddedSnapshotCollection#updateDocuments} needs of the memory backend that the
- * backend keeps to itself: its update calculation ({@code calculateUpdateDocument}, private) and
- * its value comparison ({@code Utils.nullAwareEquals}, package-private), reached once by
- * reflection; when a later version of the backend has neither, {@link #available()} is false and
- * every update goes the backend's own way. And the two facts the backend's update does not use:
- * which top-level fields an operator update can change (an index on none of them keeps its keys),
- * and whether it needs the query's matched array position ({@code a.$.b}).
+ * backend keeps to itself: the parts of its update calculation ({@code validateUpdateQuery} and
+ * {@code modifyField}, the operators) and its value comparison ({@code Utils.nullAwareEquals},
+ * package-private), reached once by reflection; when a later version of the backend has neither,
+ * {@link #available()} is false and every update goes the backend's own way. And the two facts the
+ * backend's update does not use: which top-level fields an operator update can change (an index on
+ * none of them keeps its keys), and whether it needs the query's matched array position ({@code
+ * a.$.b}).
  */
 final class EmbeddedUpdates {
-  private static final MethodHandle CALCULATE;
+  private static final MethodHandle VALIDATE;
+  private static final MethodHandle MODIFY;
   private static final MethodHandle EQUALS;
 
   static {
-    MethodHandle calculate = null;
+    MethodHandle validate = null;
+    MethodHandle modify = null;
     MethodHandle equals = null;
     try {
+      Method v =
+          AbstractMongoCollection.class.getDeclaredMethod("validateUpdateQuery", Document.class);
+      v.setAccessible(true);
+      validate = MethodHandles.lookup().unreflect(v);
       Method m =
           AbstractMongoCollection.class.getDeclaredMethod(
-              "calculateUpdateDocument",
+              "modifyField",
               Document.class,
+              String.class,
               Document.class,
               ArrayFilters.class,
               Integer.class,
               boolean.class);
       m.setAccessible(true);
-      calculate = MethodHandles.lookup().unreflect(m);
+      modify = MethodHandles.lookup().unreflect(m);
       Method e =
           Class.forName("de.bwaldvogel.mongo.backend.Utils")
               .getDeclaredMethod("nullAwareEquals", Object.class, Object.class);
       e.setAccessible(true);
       equals = MethodHandles.lookup().unreflect(e);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      calculate = null;
+      validate = null;
+      modify = null;
       equals = null;
     }
-    CALCULATE = calculate;
+    VALIDATE = validate;
+    MODIFY = modify;
     EQUALS = equals;
   }
 
   private EmbeddedUpdates() {}
 
   static boolean available() {
-    return CALCULATE != null && EQUALS != null;
+    return VALIDATE != null && MODIFY != null && EQUALS != null;
   }
 
   /**
@@ -132,21 +143,51 @@ final class EmbeddedUpdates {
     return dot < 0 ? path : path.substring(0, dot);
   }
 
-  /** The backend's new document for an update of {@code document} (a deep copy, changed). */
+  /**
+   * The backend's new document for an operator update of {@code document} ({@code
+   * calculateUpdateDocument}: its validation, its operators, its field-name check, in its order),
+   * copied on write: the backend first deep-copies the whole document, then lets the operators
+   * change the copy in place; here only the values of the top-level fields the update names ({@code
+   * fields}, from {@link #changedFields}) are deep-copied, the others are the stored values
+   * themselves, which no operator reaches (every path an operator follows starts at one of those
+   * fields). A counter document's list of batch ids, a message's payload or a webhook event's body
+   * is no longer copied by an update of another field.
+   */
   static Document calculate(
       AbstractMongoCollection<Integer> collection,
+      String idField,
       Document document,
       Document update,
+      Set<String> fields,
       ArrayFilters arrayFilters,
       Integer matchPosition) {
     try {
-      return (Document)
-          CALCULATE.invoke(collection, document, update, arrayFilters, matchPosition, false);
+      VALIDATE.invoke(update);
+      Document changed = new Document();
+      if (idField != null) {
+        changed.put(idField, copied(document.get(idField), fields.contains(idField)));
+      }
+      for (var entry : document.entrySet()) {
+        changed.put(entry.getKey(), copied(entry.getValue(), fields.contains(entry.getKey())));
+      }
+      for (String operator : update.keySet()) {
+        MODIFY.invoke(collection, changed, operator, update, arrayFilters, matchPosition, false);
+      }
+      Utils.validateFieldNames(changed);
+      return changed;
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The value itself, or a deep copy of it (the backend's own, {@code Document.cloneDeeply}). */
+  private static Object copied(Object value, boolean copy) {
+    if (!copy || !(value instanceof Document || value instanceof java.util.Collection<?>)) {
+      return value;
+    }
+    return new Document("v", value).cloneDeeply().get("v");
   }
 
   /**

@@ -211,7 +211,7 @@ class EmbeddedUpdatesTest {
   }
 
   private static Bson update(Random r) {
-    return switch (r.nextInt(16)) {
+    return switch (r.nextInt(20)) {
       case 0 -> Updates.set("n", r.nextInt(7));
       case 1 -> Updates.inc("n", r.nextBoolean() ? 1 : 1L);
       case 2 -> Updates.set("n", (long) r.nextInt(7)); // another type, maybe the same value
@@ -230,6 +230,11 @@ class EmbeddedUpdatesTest {
       case 12 -> Updates.pull("list", "c");
       case 13 -> Updates.set("sub", new Document("x", r.nextInt(2)).append("y", List.of(1, 2)));
       case 14 -> Updates.mul("n", 2);
+      // Nested values: each changed inside a field the stored document shares with its copy.
+      case 16 -> Updates.push("sub.y", r.nextInt(3));
+      case 17 -> Updates.unset("sub.x");
+      case 18 -> Updates.set("sub.y.0", r.nextInt(3));
+      case 19 -> Updates.rename("sub.x", "sub2");
       default -> Updates.set("_id", r.nextInt(3)); // the immutable field
     };
   }
