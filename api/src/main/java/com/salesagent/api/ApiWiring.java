@@ -122,7 +122,8 @@ public final class ApiWiring {
             INBOX_PARTITIONS,
             classifier(config.getLlm().toSettings()),
             config.getApi().getWebhookRetention().toJavaDuration(),
-            personas(config, connections.mongo().database(), clock));
+            personas(config, connections.mongo().database(), clock),
+            config.getApi().getWebhookConcurrency());
     inbox.transcribingVoiceNotes(
         com.salesagent.activities.media.Transcriber.from(config.getLlm().toSettings(), null)
             != null);

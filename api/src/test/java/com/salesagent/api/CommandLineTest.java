@@ -89,6 +89,27 @@ class CommandLineTest {
   }
 
   @Test
+  void aWebhookConcurrencyOutOfRangeOrNotANumberIsNamed() throws Exception {
+    for (String value : List.of("65", "-1")) {
+      Outcome outcome = run(realStack("WEBHOOK_CONCURRENCY", value), "server");
+
+      assertThat(outcome.failure()).as(value).isPresent();
+      assertThat(String.join("\n", outcome.errLines()))
+          .as(value)
+          .startsWith("error: ")
+          .contains("api.webhookConcurrency must be 0 (cores + 1) or 1-64 (WEBHOOK_CONCURRENCY)");
+      assertThat(outcome.errLines()).noneMatch(l -> l.trim().startsWith("at "));
+    }
+    Outcome outcome = run(realStack("WEBHOOK_CONCURRENCY", "many"), "server");
+    assertThat(outcome.failure()).isPresent();
+    assertThat(String.join("\n", outcome.errLines()))
+        .startsWith("error: ")
+        .contains("api.webhookConcurrency")
+        .contains("expected: int");
+    assertThat(outcome.errLines()).noneMatch(l -> l.trim().startsWith("at "));
+  }
+
+  @Test
   void anUnreachableTemporalIsOneLineNamingTheSetting() throws Exception {
     Outcome outcome = run(realStack("TEMPORAL_ADDRESS", "127.0.0.1:" + Ports.freePort()), "server");
 

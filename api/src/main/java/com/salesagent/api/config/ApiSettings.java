@@ -2,6 +2,8 @@ package com.salesagent.api.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
@@ -99,6 +101,25 @@ public class ApiSettings {
   @JsonProperty
   public void setWebhookRetention(Duration webhookRetention) {
     this.webhookRetention = webhookRetention;
+  }
+
+  /**
+   * How many webhook inbox partitions process at once in this process; 0 (the default): one more
+   * than the cores. Fewer than the partitions (8) makes a partition that waits for its turn take
+   * what came meanwhile as one batch: fewer MongoDB round trips per status under load.
+   */
+  @Min(value = 0, message = "must be 0 (cores + 1) or 1-64 (WEBHOOK_CONCURRENCY)")
+  @Max(value = 64, message = "must be 0 (cores + 1) or 1-64 (WEBHOOK_CONCURRENCY)")
+  private int webhookConcurrency = 0;
+
+  @JsonProperty
+  public int getWebhookConcurrency() {
+    return webhookConcurrency;
+  }
+
+  @JsonProperty
+  public void setWebhookConcurrency(int webhookConcurrency) {
+    this.webhookConcurrency = webhookConcurrency;
   }
 
   /**

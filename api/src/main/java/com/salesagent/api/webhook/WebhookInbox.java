@@ -122,6 +122,33 @@ public class WebhookInbox implements Managed {
       ReplyClassifier classifier,
       Duration retention,
       PersonaBuilder personas) {
+    this(
+        store,
+        signaller,
+        phoneNumberId,
+        clock,
+        partitions,
+        classifier,
+        retention,
+        personas,
+        InboxPartitions.defaultConcurrency());
+  }
+
+  /**
+   * {@code concurrency}: how many partitions process at once in this process (a partition that
+   * waits for its turn takes what came meanwhile as one batch; 0: one more than the cores); see
+   * {@link InboxPartitions}.
+   */
+  public WebhookInbox(
+      LeadStore store,
+      LeadSignaller signaller,
+      String phoneNumberId,
+      Clock clock,
+      int partitions,
+      ReplyClassifier classifier,
+      Duration retention,
+      PersonaBuilder personas,
+      int concurrency) {
     this.store = store;
     this.suppressions = new Suppressions(store.database());
     this.phoneNumberId = phoneNumberId;
@@ -138,6 +165,7 @@ public class WebhookInbox implements Managed {
         new InboxPartitions(
             leases,
             partitions,
+            concurrency > 0 ? concurrency : InboxPartitions.defaultConcurrency(),
             clock,
             new InboxPartitions.Handler() {
               @Override

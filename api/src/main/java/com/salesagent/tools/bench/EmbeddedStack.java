@@ -42,6 +42,13 @@ record EmbeddedStack(SalesAgentApplication app, int port, String token) {
     env.put("QUIET_HOURS_START", "00:00");
     env.put("QUIET_HOURS_END", "00:00");
     env.put("LOG_LEVEL", "WARN");
+    // The tuning a run is compared by, taken from the bench's own environment.
+    for (String tuning : List.of("WEBHOOK_CONCURRENCY")) {
+      String value = System.getenv(tuning);
+      if (value != null && !value.isBlank()) {
+        env.put(tuning, value);
+      }
+    }
     env.putAll(extra);
     SalesAgentApplication app = new SalesAgentApplication(env);
     app.runCommand(System.out, System.err, "embedded");
