@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * one batch. Without it, eight partition threads on two cores each took a batch as soon as one
  * event came and shared the cores taking turns (3 statuses per batch at one status per request),
  * each batch paying its MongoDB round trips and lock waits; with a gate of three, batches of 5-10
- * and the same cores process more (BENCHMARKS.md). The gate never holds an event back when a
- * partition is free: an idle inbox processes an event the moment it comes.
+ * and the same cores process more (BENCHMARKS.md). The gate holds nothing back while fewer than
+ * {@code concurrency} partitions are busy: an idle inbox processes an event the moment it comes.
  */
 final class InboxPartitions {
   private static final Logger LOG = LoggerFactory.getLogger(InboxPartitions.class);
