@@ -68,13 +68,18 @@ public final class MetaNotification {
             invalid.add(invalid(STATUS, problem, status));
             continue;
           }
+          Document payload = storable(status);
+          if (payload == null) {
+            invalid.add(invalid(STATUS, UNSTORABLE, status));
+            continue;
+          }
           String wamid = status.path("id").textValue();
           items.add(
               new Item(
                   "status:" + wamid + ":" + status.path("status").textValue(),
                   STATUS,
                   status.path("recipient_id").textValue(),
-                  Document.parse(status.toString())));
+                  payload));
         }
         for (JsonNode message : value.path("messages")) {
           String problem = messageProblem(message);
@@ -82,7 +87,11 @@ public final class MetaNotification {
             invalid.add(invalid(MESSAGE, problem, message));
             continue;
           }
-          Document payload = Document.parse(message.toString());
+          Document payload = storable(message);
+          if (payload == null) {
+            invalid.add(invalid(MESSAGE, UNSTORABLE, message));
+            continue;
+          }
           if (!number.isEmpty()) {
             payload.append(BUSINESS_NUMBER, number);
           }
@@ -99,6 +108,11 @@ public final class MetaNotification {
             invalid.add(invalid(PREFERENCE, problem, preference));
             continue;
           }
+          Document payload = storable(preference);
+          if (payload == null) {
+            invalid.add(invalid(PREFERENCE, UNSTORABLE, preference));
+            continue;
+          }
           String waId = preference.path("wa_id").textValue();
           items.add(
               new Item(
@@ -112,11 +126,27 @@ public final class MetaNotification {
                       + preference.path("timestamp").asText(),
                   PREFERENCE,
                   waId,
-                  Document.parse(preference.toString())));
+                  payload));
         }
       }
     }
     return new Parsed(items, invalid, others);
+  }
+
+  private static final String UNSTORABLE =
+      "a value MongoDB cannot store (a number beyond 64 bits or not finite)";
+
+  /**
+   * The item as a document, or null when a value of it has no BSON form (an integer beyond 64
+   * bits): before, that threw from the parse, the whole notification was answered 500 and Meta
+   * delivered it again for days, its good items with it.
+   */
+  private static Document storable(JsonNode node) {
+    try {
+      return JsonDocuments.of(node);
+    } catch (IllegalArgumentException | org.bson.json.JsonParseException e) {
+      return null;
+    }
   }
 
   private static Invalid invalid(String kind, String reason, JsonNode node) {

@@ -636,6 +636,30 @@ class WebhookInboxTest {
         .doesNotContainKey("awaitsTranscript");
   }
 
+  /**
+   * A signed status with an integer beyond 64 bits has no BSON form: it is a dead letter, and the
+   * notification's other items are stored (before, the parse threw, the request was answered 500
+   * and Meta delivered the whole notification again for days).
+   */
+  @Test
+  void aNumberBeyondSixtyFourBitsIsADeadLetterAndTheOtherItemsAreStored() throws Exception {
+    WebhookInbox.Accepted accepted =
+        inbox.accept(
+            parse(
+                "\"statuses\":["
+                    + status("wamid.BIG", "read", ",\"n\":123456789012345678901234567890")
+                    + ","
+                    + status("wamid.OK", "read", ",\"n\":12345678901")
+                    + "]"));
+
+    assertThat(accepted.stored()).isEqualTo(1);
+    assertThat(accepted.invalid()).isEqualTo(1);
+    assertThat(inbox.deadLetters(0, 10))
+        .extracting(d -> d.getString("lastError"))
+        .containsExactly(
+            "invalid: a value MongoDB cannot store (a number beyond 64 bits or not finite)");
+  }
+
   @Test
   void aMediaIdThatIsNotOneIsRefusedAtTheDoor() throws Exception {
     WebhookInbox.Accepted accepted =
