@@ -100,7 +100,8 @@ public class WebhookInbox implements Managed {
         partitions,
         classifier,
         retention,
-        new PersonaBuilder(store.database(), null, clock));
+        new PersonaBuilder(store.database(), null, clock),
+        0);
   }
 
   /**
@@ -112,32 +113,11 @@ public class WebhookInbox implements Managed {
     return this;
   }
 
-  /** {@code personas}: builds each replying lead's persona (with topics if it has a model). */
-  public WebhookInbox(
-      LeadStore store,
-      LeadSignaller signaller,
-      String phoneNumberId,
-      Clock clock,
-      int partitions,
-      ReplyClassifier classifier,
-      Duration retention,
-      PersonaBuilder personas) {
-    this(
-        store,
-        signaller,
-        phoneNumberId,
-        clock,
-        partitions,
-        classifier,
-        retention,
-        personas,
-        InboxPartitions.defaultConcurrency());
-  }
-
   /**
-   * {@code concurrency}: how many partitions process at once in this process (a partition that
-   * waits for its turn takes what came meanwhile as one batch; 0: one more than the cores); see
-   * {@link InboxPartitions}.
+   * {@code personas}: builds each replying lead's persona (with topics if it has a model). {@code
+   * concurrency}: how many partitions process at once in this process (a partition that waits for
+   * its turn takes what came meanwhile as one batch; 0: one more than the cores); see {@link
+   * InboxPartitions}.
    */
   public WebhookInbox(
       LeadStore store,
