@@ -35,6 +35,37 @@ class WebhookSignatureTest {
     assertThat(new WebhookSignature("").verify(body, "sha256=" + Hmac.hex("x", "{}"))).isFalse();
   }
 
+  /**
+   * Each thread reuses its keyed Mac: bodies signed one after another, by several threads at once
+   * and by two secrets on the same threads, each match the independent HMAC (a Mac shared across
+   * threads, or one not reset between bodies, would mix them).
+   */
+  @Test
+  void reusedMacsGiveEachBodyItsOwnSignatureOnEveryThread() throws Exception {
+    WebhookSignature other = new WebhookSignature("other-secret");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+      for (int i = 0; i < 400; i++) {
+        String body = "{\"n\":" + i + ",\"pad\":\"" + "x".repeat(i % 97) + "\"}";
+        results.add(
+            pool.submit(
+                () -> {
+                  byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+                  return signature.sign(raw).equals("sha256=" + Hmac.hex("app-secret", body))
+                      && other.sign(raw).equals("sha256=" + Hmac.hex("other-secret", body))
+                      && signature.verify(raw, signature.sign(raw))
+                      && !other.verify(raw, signature.sign(raw));
+                }));
+      }
+      for (var r : results) {
+        assertThat(r.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** An independent HMAC for the known-vector check. */
   static final class Hmac {
     static String hex(String key, String data) {

@@ -1,0 +1,120 @@
+package com.salesagent.api.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.request.logging.RequestLogFactory;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The request log of {@code type: lean}: found by its type name like Dropwizard's own, one line per
+ * request with the fields the operator reads, never the query string, and no control character from
+ * a header reaching the file.
+ */
+class LeanRequestLogFactoryTest {
+  @TempDir Path dir;
+
+  @Test
+  void eachRequestIsOneLineWithoutItsQueryStringOrControlCharacters() throws Exception {
+    Path file = dir.resolve("requests.log");
+    RequestLogFactory<?> factory =
+        Jackson.newObjectMapper(new YAMLFactory())
+            .readValue(
+                """
+                type: lean
+                appenders:
+                  - type: file
+                    currentLogFilename: %s
+                    archive: false
+                """
+                    .formatted(file),
+                RequestLogFactory.class);
+    assertThat(factory).isInstanceOf(LeanRequestLogFactory.class);
+    assertThat(factory.isEnabled()).isTrue();
+
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setPort(0);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    server.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            response.setStatus(request.getHttpURI().getPath().endsWith("missing") ? 404 : 200);
+            response.write(
+                true, ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+          }
+        });
+    server.setRequestLog(factory.build("test"));
+    server.start();
+    try {
+      // A tab and a C1 control (CSI, 0x9b) in the user agent: both legal bytes in a header value.
+      get(
+          connector.getLocalPort(),
+          "/webhooks/whatsapp?hub.verify_token=a-secret-guess",
+          "probe\tforged \u009b[2J");
+      get(connector.getLocalPort(), "/api/missing?phone=%2B5511998765432", "curl/8");
+    } finally {
+      server.stop(); // stops the appenders: the asynchronous one writes what it holds
+    }
+
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertThat(lines).hasSize(2);
+    String stamp = "\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\]";
+    assertThat(lines.get(0))
+        .matches(
+            "127\\.0\\.0\\.1 "
+                + stamp
+                + " \"GET /webhooks/whatsapp HTTP/1\\.1\" 200 5 \\d+ ms \"probe\\?forged \\?\\[2J\"");
+    assertThat(lines.get(1))
+        .matches(
+            "127\\.0\\.0\\.1 "
+                + stamp
+                + " \"GET /api/missing HTTP/1\\.1\" 404 5 \\d+ ms \"curl/8\"");
+    assertThat(String.join("\n", lines))
+        .doesNotContain("a-secret-guess", "verify_token", "5511998765432", "\t", "\u009b");
+  }
+
+  @Test
+  void noAppendersMeansNoRequestLog() throws Exception {
+    RequestLogFactory<?> factory =
+        Jackson.newObjectMapper(new YAMLFactory())
+            .readValue("type: lean\nappenders: []\n", RequestLogFactory.class);
+    assertThat(factory.isEnabled()).isFalse();
+  }
+
+  private static void get(int port, String target, String userAgent) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET "
+                  + target
+                  + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: "
+                  + userAgent
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 ").endsWith("hello");
+    }
+  }
+}
