@@ -3,7 +3,14 @@ package com.salesagent.api.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.salesagent.api.config.ApiConfiguration;
+import com.salesagent.worker.cli.ConfigSources;
+import com.salesagent.worker.observability.JsonConsoleAppenderFactory;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import io.dropwizard.logging.common.ConsoleAppenderFactory;
 import io.dropwizard.request.logging.RequestLogFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -99,6 +107,30 @@ class LeanRequestLogFactoryTest {
         Jackson.newObjectMapper(new YAMLFactory())
             .readValue("type: lean\nappenders: []\n", RequestLogFactory.class);
     assertThat(factory.isEnabled()).isFalse();
+  }
+
+  /**
+   * The real stack's server.yml: the request log is this one, and LOG_FORMAT=json turns its lines
+   * into JSON objects like the rest of the process's log (a log shipper reads one format).
+   */
+  @Test
+  void theRealStacksRequestLogFollowsLogFormat() throws Exception {
+    LeanRequestLogFactory text = requestLog(Map.of());
+    LeanRequestLogFactory json = requestLog(Map.of("LOG_FORMAT", "json"));
+
+    assertThat(text.getAppenders())
+        .singleElement()
+        .isExactlyInstanceOf(ConsoleAppenderFactory.class);
+    assertThat(json.getAppenders()).singleElement().isInstanceOf(JsonConsoleAppenderFactory.class);
+  }
+
+  private static LeanRequestLogFactory requestLog(Map<String, String> env) throws Exception {
+    ApiConfiguration config =
+        new YamlConfigurationFactory<>(
+                ApiConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
+            .build(ConfigSources.fileOrClasspath(env), "server.yml");
+    return (LeanRequestLogFactory)
+        ((DefaultServerFactory) config.getServerFactory()).getRequestLogFactory();
   }
 
   private static void get(int port, String target, String userAgent) throws Exception {
