@@ -158,6 +158,15 @@ public record EmulatorBehaviour(
   public static final String REALISTIC = "realistic";
   public static final String ACK_ONLY = "ack_only";
 
+  /**
+   * Accepts every send and does nothing after it: no status, no reply (the benches and tests that
+   * post the statuses themselves, or need none).
+   */
+  public static EmulatorBehaviour acknowledgingOnly() {
+    return new EmulatorBehaviour(
+        ACK_ONLY, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of("x"), List.of("STOP"), 1);
+  }
+
   public static EmulatorBehaviour defaults() {
     return new EmulatorBehaviour(
         REALISTIC,

@@ -138,9 +138,7 @@ public class BenchCommand extends Command {
         EmbeddedStack.start("bench", Map.of("WHATSAPP_EMULATOR_MODE", "ack_only"));
     SalesAgentApplication app = stack.app();
     WhatsAppEmulator emulator = app.emulator();
-    emulator.setBehaviour(
-        new EmulatorBehaviour(
-            "ack_only", 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of("x"), List.of("STOP"), 1));
+    emulator.setBehaviour(EmulatorBehaviour.acknowledgingOnly());
     int port = stack.port();
     // The bench posts every status itself: the emulator's own callbacks would be duplicates.
     emulator.setWebhookUrl(null);

@@ -95,21 +95,7 @@ final class SendersBench {
 
   static Result run(EmbeddedStack stack, Options o, PrintStream out) throws Exception {
     WhatsAppEmulator emulator = stack.app().emulator();
-    emulator.setBehaviour(
-        new EmulatorBehaviour(
-            EmulatorBehaviour.ACK_ONLY,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            List.of("x"),
-            List.of("STOP"),
-            1));
+    emulator.setBehaviour(EmulatorBehaviour.acknowledgingOnly());
     MongoDatabase db = stack.app().connections().mongo().database();
     LeadStore store = new LeadStore(db);
     Senders senders = new Senders(db);

@@ -50,8 +50,7 @@ final class SplitStack implements AutoCloseable {
   }
 
   private static EmulatorBehaviour ackOnly() {
-    return new EmulatorBehaviour(
-        "ack_only", 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of("x"), List.of("STOP"), 1);
+    return EmulatorBehaviour.acknowledgingOnly();
   }
 
   /**

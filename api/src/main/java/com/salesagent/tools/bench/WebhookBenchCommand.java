@@ -92,9 +92,7 @@ public class WebhookBenchCommand extends Command {
         EmbeddedStack.start("bench-webhooks", Map.of("WHATSAPP_EMULATOR_MODE", "ack_only"));
     SalesAgentApplication app = stack.app();
     WhatsAppEmulator emulator = app.emulator();
-    emulator.setBehaviour(
-        new EmulatorBehaviour(
-            "ack_only", 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of("x"), List.of("STOP"), 1));
+    emulator.setBehaviour(EmulatorBehaviour.acknowledgingOnly());
     // The bench posts every status itself: the emulator's own callbacks would be duplicates.
     emulator.setWebhookUrl(null);
     Map<String, String> wamidOf = new ConcurrentHashMap<>();

@@ -48,26 +48,7 @@ class EmulatorAnswerDelayTest {
   public static final class Probe {
     public static void main(String[] args) throws Exception {
       WhatsAppEmulator emulator =
-          new WhatsAppEmulator(
-              0,
-              null,
-              null,
-              null,
-              null,
-              new EmulatorBehaviour(
-                  EmulatorBehaviour.ACK_ONLY,
-                  0,
-                  0,
-                  0,
-                  0,
-                  0,
-                  0,
-                  0,
-                  0,
-                  0,
-                  List.of("x"),
-                  List.of("STOP"),
-                  1));
+          new WhatsAppEmulator(0, null, null, null, null, EmulatorBehaviour.acknowledgingOnly());
       emulator.start();
       try {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -45,26 +45,7 @@ class EmulatorThroughputTest {
   @Test
   void theEmulatorAnswers130429BeyondANumbersLimit() throws Exception {
     WhatsAppEmulator emulator =
-        new WhatsAppEmulator(
-            0,
-            null,
-            null,
-            null,
-            null,
-            new EmulatorBehaviour(
-                EmulatorBehaviour.ACK_ONLY,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                List.of("x"),
-                List.of("STOP"),
-                1));
+        new WhatsAppEmulator(0, null, null, null, null, EmulatorBehaviour.acknowledgingOnly());
     emulator.start();
     try {
       emulator.throughput().limit(emulator.phoneNumberId(), 2);
