@@ -2,7 +2,6 @@ package com.salesagent.activities.research;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +65,7 @@ public final class Embeddings {
       synchronized (this) {
         if (model == null) {
           offline(cacheDir);
-          model = new AllMiniLmL6V2QuantizedEmbeddingModel();
+          model = MiniLmModel.shared();
         }
         m = model;
       }
