@@ -3,8 +3,12 @@ package com.salesagent.api.embedded;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,17 +40,72 @@ public final class EmbeddedCommandTimes {
 
   private static final ArrayDeque<Slow> RING = new ArrayDeque<>();
 
+  /** Every command's count and time inside the server, by command name and collection. */
+  private static final TotalsByWhat TOTALS = new TotalsByWhat();
+
+  /** A command name and the collection it names ("-" for none). */
+  public record What(String command, String collection) {
+    @Override
+    public String toString() {
+      return command + " " + collection;
+    }
+  }
+
+  /** Commands answered and nanoseconds spent on them inside the server. */
+  public record Count(long commands, long nanos) {}
+
+  private static final class Totals {
+    final LongAdder count = new LongAdder();
+    final LongAdder nanos = new LongAdder();
+  }
+
+  /** Two levels of maps so that counting a command allocates nothing once its key is known. */
+  private static final class TotalsByWhat {
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Totals>> map =
+        new ConcurrentHashMap<>();
+
+    Totals get(String command, String collection) {
+      return map.computeIfAbsent(command, c -> new ConcurrentHashMap<>())
+          .computeIfAbsent(collection, c -> new Totals());
+    }
+
+    Map<What, Count> snapshot() {
+      Map<What, Count> out = new HashMap<>();
+      map.forEach(
+          (command, byCollection) ->
+              byCollection.forEach(
+                  (collection, t) ->
+                      out.put(
+                          new What(command, collection), new Count(t.count.sum(), t.nanos.sum()))));
+      return out;
+    }
+  }
+
+  /**
+   * Every command answered so far in this process, by name and collection: what a bench phase costs
+   * the embedded MongoDB per lead is the difference of two snapshots. Names only, no values.
+   */
+  public static Map<What, Count> totals() {
+    return TOTALS.snapshot();
+  }
+
   private EmbeddedCommandTimes() {}
 
   /** Notes a command answered in {@code nanos} that began at {@code startMillis}. */
   static void record(Document command, long startMillis, long nanos) {
-    long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
-    if (millis < RECORD_FROM_MILLIS || command == null || command.isEmpty()) {
+    if (command == null || command.isEmpty()) {
       return;
     }
     String name = command.keySet().iterator().next();
     Object target = command.get(name);
     String collection = target instanceof String s ? s : "-";
+    Totals t = TOTALS.get(name, collection);
+    t.count.increment();
+    t.nanos.add(nanos);
+    long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+    if (millis < RECORD_FROM_MILLIS) {
+      return;
+    }
     int items = 0;
     for (String field : List.of("updates", "documents", "deletes", "pipeline")) {
       if (command.get(field) instanceof List<?> list) {

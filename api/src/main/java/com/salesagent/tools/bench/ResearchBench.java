@@ -3,8 +3,7 @@ package com.salesagent.tools.bench;
 import com.salesagent.activities.research.Chunker;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.research.EnrolmentSource;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
+import com.salesagent.api.embedded.EmbeddedCommandTimes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,12 +117,18 @@ public final class ResearchBench {
       System.out.printf(
           "  (the model alone, %d page(s): %.1f chunks/s with one caller, %.1f with %d)%n",
           pages, one, many, concurrency);
+      CpuShares.Snapshot before = CpuShares.take();
+      var mongoBefore = EmbeddedCommandTimes.totals();
       double rate = enroller.concurrent(leads, pages, options.enrollers());
+      CpuShares.Shares cpu = CpuShares.between(before, CpuShares.take());
+      String mongo = perLead(mongoBefore, EmbeddedCommandTimes.totals(), leads);
       Size size = new Size(pages, sample.length(), chunks, leads, ceiling, rate);
       sizes.add(size);
       System.out.printf(
           "  %d page(s), %,d chars, %d chunks/lead: ceiling %.1f chunks/s = %.1f leads/s;"
-              + " sustained %.1f leads/s (%d leads) = %.0f %% of the ceiling (target >= 80 %%)%n",
+              + " sustained %.1f leads/s (%d leads) = %.0f %% of the ceiling (target >= 80 %%)%n"
+              + "    meanwhile %s%n"
+              + "    the embedded MongoDB per lead: %s%n",
           pages,
           size.chars(),
           chunks,
@@ -131,7 +136,9 @@ public final class ResearchBench {
           size.ceilingLeadsPerSecond(),
           rate,
           leads,
-          100 * size.ratio());
+          100 * size.ratio(),
+          cpu,
+          mongo);
     }
 
     List<Long> latencies = enroller.oneAtATime(options.sequential(), 10);
@@ -157,35 +164,64 @@ public final class ResearchBench {
 
   /**
    * Enrols {@code options.warmup()} leads at once, then rounds of {@value #WARMUP_ROUND} until the
-   * JIT compiler's threads took at most {@value #JIT_SETTLED} of the machine in a round (at most
-   * {@value #WARMUP_MAX} leads). After 30 leads the compilers still took 19-33 % of 2 cores through
+   * JIT compiler's threads used at most {@value #JIT_SETTLED} of the machine in a round (at most
+   * {@value #WARMUP_MAX} leads). After 30 leads the compilers still used 19-33 % of 2 cores through
    * the measured phases (JFR's jdk.ThreadCPULoad): the figures were a cold JVM's, not a running
    * worker's.
    */
   private static void warmUp(Enroller enroller, Options options) throws Exception {
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    int cores = Runtime.getRuntime().availableProcessors();
     int leads = 0;
-    int round = Math.max(1, options.warmup());
-    double share = 1;
+    int round = Math.max(10, options.warmup());
+    CpuShares.Shares cpu = null;
     while (leads < WARMUP_MAX) {
-      long jit0 = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
-      long t0 = System.nanoTime();
-      enroller.concurrent(Math.max(round, 10), 1, options.enrollers());
-      leads += Math.max(round, 10);
-      if (!jit.isCompilationTimeMonitoringSupported()) {
-        break;
-      }
-      double wallMs = (System.nanoTime() - t0) / 1e6;
-      share = (jit.getTotalCompilationTime() - jit0) / (wallMs * cores);
-      if (share <= JIT_SETTLED) {
+      CpuShares.Snapshot before = CpuShares.take();
+      enroller.concurrent(round, 1, options.enrollers());
+      leads += round;
+      cpu = CpuShares.between(before, CpuShares.take());
+      if (cpu.jit() <= JIT_SETTLED) { // also when unknown (-1): one round
         break;
       }
       round = WARMUP_ROUND;
     }
-    System.out.printf(
-        "  (warm-up: %d leads; the JIT took %.0f %% of the machine in the last round)%n",
-        leads, 100 * share);
+    System.out.printf("  (warm-up: %d leads; in the last round %s)%n", leads, cpu);
+  }
+
+  /**
+   * The embedded MongoDB's commands between two {@link EmbeddedCommandTimes#totals()} per lead: the
+   * total, then the costliest by time inside the server (locks waited for included).
+   */
+  static String perLead(
+      Map<EmbeddedCommandTimes.What, EmbeddedCommandTimes.Count> before,
+      Map<EmbeddedCommandTimes.What, EmbeddedCommandTimes.Count> after,
+      int leads) {
+    List<Map.Entry<EmbeddedCommandTimes.What, long[]>> delta = new ArrayList<>();
+    long commands = 0;
+    long nanos = 0;
+    for (var e : after.entrySet()) {
+      var b = before.getOrDefault(e.getKey(), new EmbeddedCommandTimes.Count(0, 0));
+      long n = e.getValue().commands() - b.commands();
+      long t = e.getValue().nanos() - b.nanos();
+      if (n > 0) {
+        delta.add(Map.entry(e.getKey(), new long[] {n, t}));
+        commands += n;
+        nanos += t;
+      }
+    }
+    delta.sort((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                "%.1f commands, %.2f ms inside the server:",
+                (double) commands / leads, nanos / 1e6 / leads));
+    for (var e : delta) {
+      if (e.getValue()[0] * 10 >= leads) { // at least one command per ten leads
+        out.append(
+            String.format(
+                "%n      %-36s %5.1f  %6.2f ms",
+                e.getKey(), (double) e.getValue()[0] / leads, e.getValue()[1] / 1e6 / leads));
+      }
+    }
+    return out.toString();
   }
 
   /** All chunks research embeds for a lead: profile line, notes, research text. */

@@ -45,6 +45,28 @@ class EmbeddedCommandTimesTest {
   }
 
   @Test
+  void countsEveryCommandFastOrSlowByNameAndCollection() {
+    String collection = "totals_" + System.nanoTime();
+    var before = EmbeddedCommandTimes.totals();
+    EmbeddedCommandTimes.record(
+        new Document("update", collection), System.currentTimeMillis(), 1_000);
+    EmbeddedCommandTimes.record(
+        new Document("update", collection), System.currentTimeMillis(), 2_000_000_000L);
+    EmbeddedCommandTimes.record(
+        new Document("find", collection).append("filter", new Document("phone", "+5511999")),
+        System.currentTimeMillis(),
+        5_000);
+
+    var after = EmbeddedCommandTimes.totals();
+    var update = new EmbeddedCommandTimes.What("update", collection);
+    assertThat(before).doesNotContainKey(update);
+    assertThat(after.get(update)).isEqualTo(new EmbeddedCommandTimes.Count(2, 2_000_001_000L));
+    assertThat(after.get(new EmbeddedCommandTimes.What("find", collection)))
+        .isEqualTo(new EmbeddedCommandTimes.Count(1, 5_000));
+    assertThat(after.toString()).doesNotContain("5511999");
+  }
+
+  @Test
   void theRingKeepsOnlyTheMostRecent() {
     long t0 = System.currentTimeMillis() + 20_000_000;
     for (int i = 0; i < EmbeddedCommandTimes.CAPACITY + 10; i++) {
