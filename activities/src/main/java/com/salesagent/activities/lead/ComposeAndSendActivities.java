@@ -46,7 +46,11 @@ public class ComposeAndSendActivities implements DispatchActivities {
     try (KeepAlive alive = KeepAlive.start()) {
       Document contact = store.contact(request.leadId());
       // No contact: the composer fails the activity as it always has.
-      String now = contact == null ? segment : segments.rematch(contact, segment);
+      String now =
+          contact == null
+              ? segment
+              : segments.rematch(
+                  contact, store.persona(request.leadId()), segment, segments.snapshot());
       return composeAndSend(request, alive).inSegment(now);
     }
   }

@@ -8,6 +8,7 @@ import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.persona.PersonaBuilder;
+import com.salesagent.activities.persona.Segments;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.AssignmentStrategy;
@@ -71,24 +72,29 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.personas = personas;
   }
 
-  /** The campaign's agent configuration, else the default one. */
-  private Document defaultConfig() {
-    return store
-        .database()
-        .getCollection(Collections.AGENT_CONFIGURATIONS)
-        .find(Filters.eq("configId", "default"))
-        .first();
+  /** The default agent configuration (null: none) and the campaign's, in one read. */
+  private record Configs(Document defaults, Document campaign) {
+    /** The campaign's agent configuration, else the default one, else an empty one. */
+    Document effective() {
+      return campaign != null ? campaign : defaults != null ? defaults : new Document();
+    }
   }
 
-  private Document campaignConfig(String campaignId) {
-    return store
-        .database()
-        .getCollection(Collections.AGENT_CONFIGURATIONS)
-        .find(Filters.in("configId", List.of("campaign:" + campaignId, "default")))
-        .into(new ArrayList<>())
-        .stream()
-        .min((a, b) -> "default".equals(a.getString("configId")) ? 1 : -1)
-        .orElse(new Document());
+  private Configs configs(String campaignId) {
+    Document defaults = null;
+    Document campaign = null;
+    for (Document c :
+        store
+            .database()
+            .getCollection(Collections.AGENT_CONFIGURATIONS)
+            .find(Filters.in("configId", List.of("campaign:" + campaignId, "default")))) {
+      if ("default".equals(c.getString("configId"))) {
+        defaults = c;
+      } else {
+        campaign = c;
+      }
+    }
+    return new Configs(defaults, campaign);
   }
 
   @Override
@@ -97,7 +103,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     String segment = LeadSegments.sizeBand(contact.getString("companySize"));
     List<String> keywords = keywords(contact.getString("jobTitle"), contact.getString("industry"));
     // Firmographics, country and the research topics (from the chunks' stored vectors).
-    personas.fromProfile(contact, segment, keywords);
+    Document persona = personas.fromProfile(contact, segment, keywords);
     // An operator's segment the persona matches (first in order) replaces the size band; a lead
     // already assigned (a run resumed from an older version asks its profile again) keeps the
     // segment it was assigned in: later moves go through matchSegment, recorded by the workflow.
@@ -106,7 +112,7 @@ public class LeadActivitiesImpl implements LeadActivities {
       store.setContactFields(leadId, new Document("segment", segment));
     } else {
       String band = segment;
-      segment = segments.matching(contact);
+      segment = LeadSegments.matching(contact, persona, segments.snapshot());
       if (segment.equals(band)) {
         store.setContactFields(leadId, new Document("segment", segment)); // the persona has it
       } else {
@@ -137,26 +143,30 @@ public class LeadActivitiesImpl implements LeadActivities {
 
   @Override
   public String matchSegment(String leadId, String current) {
-    return segments.rematch(requireContact(leadId), current);
+    return segments.rematch(
+        requireContact(leadId), store.persona(leadId), current, segments.snapshot());
   }
 
   /**
    * Research is done: its topics join the persona, the lead is matched again (a segment may be
    * defined by a research topic, unknown when the profile step ran beside the research), and the
-   * variant is assigned in the segment matched; the answer names it.
+   * variant is assigned in the segment matched; the answer names it. The contact, the persona as
+   * refreshed and the segments are read once for all of it.
    */
   @Override
   public VariantAssignment matchAndAssign(String leadId, String segment) {
     Document contact = requireContact(leadId);
+    Segments.Snapshot snapshot = segments.snapshot();
     String now = segment;
     if (contact.getString("variantId") == null) {
       // A retry after the assignment keeps the segment it was assigned in.
-      personas.refreshResearchTopics(leadId);
-      now = segments.rematch(contact, segment);
+      Document persona = personas.refreshResearchTopics(leadId);
+      now = segments.rematch(contact, persona, segment, snapshot);
     } else if (contact.getString("segment") != null) {
       now = contact.getString("segment");
     }
-    VariantAssignment assignment = assignVariant(leadId, now);
+    // A move above writes only the contact's segment: its variant and campaign are as read.
+    VariantAssignment assignment = assign(contact, now, snapshot);
     return new VariantAssignment(
         assignment.variantId(), assignment.angle(), assignment.strategy(), now);
   }
@@ -176,15 +186,21 @@ public class LeadActivitiesImpl implements LeadActivities {
 
   @Override
   public VariantAssignment assignVariant(String leadId, String segment) {
-    Document contact = requireContact(leadId);
-    List<Document> variants = segments.candidates(segment);
+    return assign(requireContact(leadId), segment, segments.snapshot());
+  }
+
+  private VariantAssignment assign(
+      Document contact, String segment, Segments.Snapshot segmentsRead) {
+    String leadId = contact.getString("leadId");
+    List<Document> variants = segments.candidates(segment, segmentsRead);
     String sticky = contact.getString("variantId");
     for (Document v : variants) {
       if (v.getString("variantId").equals(sticky)) {
         return new VariantAssignment(sticky, v.getString("angle"), "sticky", segment);
       }
     }
-    List<String> autoDisabled = ArmGuard.autoDisabled(defaultConfig(), segment);
+    Configs configs = configs(contact.getString("campaignId"));
+    List<String> autoDisabled = ArmGuard.autoDisabled(configs.defaults(), segment);
     List<Document> kept =
         variants.stream().filter(v -> !autoDisabled.contains(v.getString("variantId"))).toList();
     if (!kept.isEmpty()) {
@@ -195,7 +211,7 @@ public class LeadActivitiesImpl implements LeadActivities {
           "no enabled prompt variant for segment " + segment + ": enable one in prompt_variants",
           "NoVariant");
     }
-    Document config = campaignConfig(contact.getString("campaignId"));
+    Document config = configs.effective();
     String strategyName = config.get("strategy", "round_robin");
     Document bandit = config.get("thompson", new Document());
     boolean contextual = LinearThompson.NAME.equals(strategyName);
@@ -270,7 +286,8 @@ public class LeadActivitiesImpl implements LeadActivities {
       return new VariantAssignment(current, variant.getString("angle"), "sticky", segment);
     }
     store.contacts().updateOne(Filters.eq("leadId", leadId), Updates.unset("variantId"));
-    return assignVariant(leadId, segment);
+    contact.remove("variantId");
+    return assign(contact, segment, segments.snapshot());
   }
 
   @Override
@@ -280,17 +297,11 @@ public class LeadActivitiesImpl implements LeadActivities {
       throw ApplicationFailure.newFailure("no workflow_definitions", "NoPolicy");
     }
     Document contact = requireContact(leadId);
-    String campaign = contact.getString("campaignId");
-    Document config =
-        store
-            .database()
-            .getCollection(Collections.AGENT_CONFIGURATIONS)
-            .find(Filters.in("configId", List.of("campaign:" + campaign, "default")))
-            .into(new ArrayList<>())
-            .stream()
-            .min((a, b) -> "default".equals(a.getString("configId")) ? 1 : -1)
-            .orElseThrow(
-                () -> ApplicationFailure.newFailure("no agent_configurations", "NoPolicy"));
+    Configs configs = configs(contact.getString("campaignId"));
+    if (configs.defaults() == null && configs.campaign() == null) {
+      throw ApplicationFailure.newFailure("no agent_configurations", "NoPolicy");
+    }
+    Document config = configs.effective();
     Document quiet =
         config.get("quietHours", new Document("start", "00:00").append("end", "00:00"));
     Document reconciliation = config.get("deliveryReconciliation", new Document());

@@ -48,9 +48,17 @@ public final class LeadSegments {
     return size < 50 ? "smb" : size < 1000 ? "mid_market" : "enterprise";
   }
 
-  /** The segment the lead's persona matches now: an operator's segment, else its size band. */
-  String matching(Document contact) {
-    Document matched = segments.match(store.persona(contact.getString("leadId")));
+  /** The segments in one read, for one step's questions (see {@link Segments#snapshot()}). */
+  Segments.Snapshot snapshot() {
+    return segments.snapshot();
+  }
+
+  /**
+   * The segment the lead's persona matches now: an operator's segment, else its size band. {@code
+   * persona}: the lead's persona as stored (null: none).
+   */
+  static String matching(Document contact, Document persona, Segments.Snapshot segments) {
+    Document matched = segments.match(persona);
     return matched != null
         ? matched.getString("segmentId")
         : sizeBand(contact.getString("companySize"));
@@ -58,9 +66,10 @@ public final class LeadSegments {
 
   /**
    * The segment the lead matches now, written to its persona and contact when not {@code current}.
+   * {@code persona}: the lead's persona as stored (null: none).
    */
-  String rematch(Document contact, String current) {
-    String now = matching(contact);
+  String rematch(Document contact, Document persona, String current, Segments.Snapshot segments) {
+    String now = matching(contact, persona, segments);
     if (!now.equals(current)) {
       moveTo(contact.getString("leadId"), now);
     }
@@ -82,8 +91,9 @@ public final class LeadSegments {
    * to the variants for every segment when nothing in the pool is enabled, then those of the
    * modality its workflow definition names (any modality when none of those is enabled).
    */
-  List<Document> candidates(String segment) {
-    List<Document> variants = enabled(Filters.and(Filters.eq("enabled", true), pool(segment)));
+  List<Document> candidates(String segment, Segments.Snapshot segments) {
+    List<Document> variants =
+        enabled(Filters.and(Filters.eq("enabled", true), pool(segment, segments)));
     if (variants.isEmpty()) {
       // A segment's pool with nothing enabled left (disabled or deleted since): the variants for
       // every segment, rather than no variant at all.
@@ -92,7 +102,7 @@ public final class LeadSegments {
               Filters.and(
                   Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*"))));
     }
-    Bson modality = modality(segment);
+    Bson modality = modality(segment, segments);
     if (modality == null || variants.isEmpty()) {
       return variants;
     }
@@ -124,7 +134,7 @@ public final class LeadSegments {
         .into(new ArrayList<>());
   }
 
-  private Bson pool(String segment) {
+  private static Bson pool(String segment, Segments.Snapshot segments) {
     Document own = segments.find(segment);
     List<String> pool = own == null ? List.of() : own.getList("variants", String.class, List.of());
     return pool.isEmpty()
@@ -136,8 +146,8 @@ public final class LeadSegments {
    * The modality the segment's workflow definition names for its leads ({@code modality}: text or
    * image_card), as a filter on the variants; null when it names none.
    */
-  private Bson modality(String segment) {
-    Document definition = definition(segment);
+  private Bson modality(String segment, Segments.Snapshot segments) {
+    Document definition = definition(segment, segments);
     String modality = definition == null ? null : definition.getString("modality");
     if (modality == null) {
       return null;
@@ -153,6 +163,10 @@ public final class LeadSegments {
    * the segment, else {@code default}; null when there is none at all.
    */
   public Document definition(String segment) {
+    return definition(segment, segments.snapshot());
+  }
+
+  Document definition(String segment, Segments.Snapshot segments) {
     Document own = segments.find(segment);
     String key =
         own != null && own.getString("workflowDefinition") != null

@@ -234,49 +234,52 @@ public class TemplateComposeActivities implements ComposeActivities {
     if (voice[0] != null) {
       media = voice[0];
     }
-    store.upsertComposed(
-        request.idempotencyKey(),
-        new Document("leadId", request.leadId())
-            .append("campaignId", request.campaignId())
-            .append("variantId", request.variantId())
-            .append("step", request.step())
-            .append("purpose", request.purpose())
-            .append("text", text)
-            .append(
-                "template",
-                new Document("name", template.getString("name"))
-                    .append("language", template.getString("language"))
-                    .append("header", template.getString("header"))
-                    .append("persona", chosen.qualifier())
-                    .append("parameters", filled.parameters()))
-            .append("media", media)
-            .append("voiceNote", voice[1])
-            .append("composer", composer)
-            .append("llm", audit.isEmpty() ? null : audit)
-            .append(
-                "promptHash",
-                audit.getString("promptHash") == null ? promptHash : audit.getString("promptHash"))
-            .append(
-                "approval",
-                "approve".equals(verdict.decision())
-                    ? new Document("status", "approve")
-                        .append("by", "quality-gate")
-                        .append("at", Date.from(clock.instant()))
-                    : null)
-            .append("retrieved", retrieved)
-            .append("attempt", request.attempt())
-            .append(
-                "gate",
-                new Document("score", verdict.score())
-                    .append("decision", verdict.decision())
-                    .append("checks", new Document(new LinkedHashMap<>(verdict.checks()))))
-            .append("status", "composed")
-            .append("statusRank", 0)
-            .append(LeadStore.READS_LOOKED_UP, request.readsLookedUp())
-            .append("composedAt", Date.from(clock.instant())));
+    Document stored =
+        store.upsertComposed(
+            request.idempotencyKey(),
+            new Document("leadId", request.leadId())
+                .append("campaignId", request.campaignId())
+                .append("variantId", request.variantId())
+                .append("step", request.step())
+                .append("purpose", request.purpose())
+                .append("text", text)
+                .append(
+                    "template",
+                    new Document("name", template.getString("name"))
+                        .append("language", template.getString("language"))
+                        .append("header", template.getString("header"))
+                        .append("persona", chosen.qualifier())
+                        .append("parameters", filled.parameters()))
+                .append("media", media)
+                .append("voiceNote", voice[1])
+                .append("composer", composer)
+                .append("llm", audit.isEmpty() ? null : audit)
+                .append(
+                    "promptHash",
+                    audit.getString("promptHash") == null
+                        ? promptHash
+                        : audit.getString("promptHash"))
+                .append(
+                    "approval",
+                    "approve".equals(verdict.decision())
+                        ? new Document("status", "approve")
+                            .append("by", "quality-gate")
+                            .append("at", Date.from(clock.instant()))
+                        : null)
+                .append("retrieved", retrieved)
+                .append("attempt", request.attempt())
+                .append(
+                    "gate",
+                    new Document("score", verdict.score())
+                        .append("decision", verdict.decision())
+                        .append("checks", new Document(new LinkedHashMap<>(verdict.checks()))))
+                .append("status", "composed")
+                .append("statusRank", 0)
+                .append(LeadStore.READS_LOOKED_UP, request.readsLookedUp())
+                .append("composedAt", Date.from(clock.instant())));
     // Another attempt may have stored its composition first (the upsert keeps the first text):
     // answer what is stored, whose text is the one that will be sent.
-    return stored(request, store.messageByKey(request.idempotencyKey()));
+    return stored(request, stored);
   }
 
   private static ComposedMessage stored(ComposeRequest request, Document message) {

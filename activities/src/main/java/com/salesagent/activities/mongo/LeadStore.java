@@ -10,7 +10,6 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -355,14 +354,18 @@ public class LeadStore {
 
   // ---- messages
 
-  /** Stores a composed message under its key; a second compose of the same key changes nothing. */
-  public void upsertComposed(String idempotencyKey, Document fields) {
-    messages()
-        .updateOne(
+  /**
+   * Stores a composed message under its key; a second compose of the same key changes nothing.
+   * Answers the message as stored under the key after the write (the first composition's), in the
+   * same round trip.
+   */
+  public Document upsertComposed(String idempotencyKey, Document fields) {
+    return messages()
+        .findOneAndUpdate(
             Filters.eq("idempotencyKey", idempotencyKey),
             new Document("$setOnInsert", fields.append("idempotencyKey", idempotencyKey))
                 .append("$currentDate", new Document("updatedAt", true)),
-            new UpdateOptions().upsert(true));
+            new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
   }
 
   /** Sets fields of the message stored under this key (dotted paths allowed). */

@@ -79,14 +79,16 @@ public final class PersonaBuilder {
   /**
    * The profile step: firmographics from the enrolment (replaced), the country from the phone, the
    * research topics of the lead's newest research run (replacing earlier research topics; reply
-   * topics stay), whether the lead replied, the segment and the legacy keyword list.
+   * topics stay), whether the lead replied, the segment and the legacy keyword list. Answers the
+   * persona as written.
    */
-  public void fromProfile(Document contact, String segment, List<String> keywords) {
+  public Document fromProfile(Document contact, String segment, List<String> keywords) {
     String leadId = contact.getString("leadId");
     Instant now = clock.instant();
     List<Document> researchTopics = topics == null ? null : researchTopics(leadId, now);
-    update(
+    return update(
         leadId,
+        true,
         p -> {
           p.put("campaignId", contact.getString("campaignId"));
           p.put("segment", segment);
@@ -138,14 +140,23 @@ public final class PersonaBuilder {
   /**
    * The research topics of the lead's newest research run, replacing earlier research topics (reply
    * topics stay): research runs beside the profile step, so its topics join the persona once it is
-   * done. Nothing without a topic list (no embedding model) or a persona.
+   * done. Nothing without a topic list (no embedding model) or a persona. Answers the persona as
+   * written, or as stored when nothing was written (null: none).
    */
-  public void refreshResearchTopics(String leadId) {
-    if (topics == null || personas.countDocuments(Filters.eq("leadId", leadId)) == 0) {
-      return;
+  public Document refreshResearchTopics(String leadId) {
+    if (topics == null) {
+      return personas.find(Filters.eq("leadId", leadId)).first();
     }
-    List<Document> researchTopics = researchTopics(leadId, clock.instant());
-    update(leadId, p -> replaceResearchTopics(evidence(p), researchTopics));
+    List<List<Document>> found = new ArrayList<>(1); // read once, whatever the write attempts
+    return update(
+        leadId,
+        false,
+        p -> {
+          if (found.isEmpty()) {
+            found.add(researchTopics(leadId, clock.instant()));
+          }
+          replaceResearchTopics(evidence(p), found.get(0));
+        });
   }
 
   private static void replaceResearchTopics(Document ev, List<Document> researchTopics) {
@@ -169,6 +180,7 @@ public final class PersonaBuilder {
     Instant at = reply.at();
     update(
         leadId,
+        true,
         p -> {
           if (p.get("campaignId") == null) {
             p.put("campaignId", contact.getString("campaignId"));
@@ -345,10 +357,16 @@ public final class PersonaBuilder {
         : list.subList(list.size() - MAX_KEYPHRASES, list.size());
   }
 
-  /** Read, change, derive the facet fields, write if nobody wrote meanwhile; else again. */
-  private void update(String leadId, Consumer<Document> change) {
+  /**
+   * Read, change, derive the facet fields, write if nobody wrote meanwhile; else again. Answers the
+   * persona as written; null when there is none and {@code create} is false (nothing written).
+   */
+  private Document update(String leadId, boolean create, Consumer<Document> change) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Document old = personas.find(Filters.eq("leadId", leadId)).first();
+      if (old == null && !create) {
+        return null;
+      }
       Document p = old == null ? new Document("leadId", leadId) : new Document(old);
       p.remove("_id");
       Number version = old == null ? null : old.get("version", Number.class);
@@ -359,7 +377,7 @@ public final class PersonaBuilder {
       try {
         if (old == null) {
           personas.insertOne(p);
-          return;
+          return p;
         }
         Bson same =
             version == null ? Filters.exists("version", false) : Filters.eq("version", version);
@@ -367,7 +385,7 @@ public final class PersonaBuilder {
                 .replaceOne(Filters.and(Filters.eq("_id", old.get("_id")), same), p)
                 .getMatchedCount()
             == 1) {
-          return;
+          return p;
         }
       } catch (MongoWriteException e) {
         if (e.getError().getCode() != 11000) {

@@ -49,10 +49,46 @@ public final class Segments {
 
   /** The first enabled segment whose query the persona matches, or null (the catch-all). */
   public Document match(Document persona) {
-    if (persona == null) {
+    return persona == null ? null : first(enabled(), persona);
+  }
+
+  /**
+   * Every segment, enabled or not, in matching order, in one read: what one step of a lead asks of
+   * the segments (its match, its pool, its workflow definition) answered from the same read.
+   */
+  public Snapshot snapshot() {
+    return new Snapshot(
+        segments.find().sort(Sorts.ascending("order", "segmentId")).into(new ArrayList<>()));
+  }
+
+  /** The segments as one read found them. */
+  public record Snapshot(List<Document> all) {
+    /** The segment with this id, enabled or not, or null. */
+    public Document find(String segmentId) {
+      if (segmentId == null) {
+        return null;
+      }
+      for (Document s : all) {
+        if (segmentId.equals(s.getString("segmentId"))) {
+          return s;
+        }
+      }
       return null;
     }
-    for (Document s : enabled()) {
+
+    /** As {@link Segments#match}: the first enabled segment the persona matches, or null. */
+    public Document match(Document persona) {
+      if (persona == null) {
+        return null;
+      }
+      // As the query's {enabled: {$ne: false}}.
+      return first(
+          all.stream().filter(s -> !Boolean.FALSE.equals(s.get("enabled"))).toList(), persona);
+    }
+  }
+
+  private static Document first(List<Document> inOrder, Document persona) {
+    for (Document s : inOrder) {
       if (matches(s.get("query", new Document()), persona)) {
         return s;
       }

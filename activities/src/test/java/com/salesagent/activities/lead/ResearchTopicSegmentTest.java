@@ -10,11 +10,14 @@ import com.salesagent.activities.mongo.Seeds;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.persona.Topics;
 import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.workflows.lead.ComposeRequest;
+import com.salesagent.workflows.lead.ComposedMessage;
 import com.salesagent.workflows.lead.VariantAssignment;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,5 +116,70 @@ class ResearchTopicSegmentTest {
     assertThat(store.contact("T-2").getString("segment")).isEqualTo("smb");
     assertThat(store.persona("T-2").getList("topics", String.class))
         .doesNotContain("scaling_challenges");
+  }
+
+  /**
+   * Issue 12: a lead's steps ask MongoDB once for what they need once. Profile: the persona it
+   * writes is the one it matches (no read after its write); the segments in one read. Research
+   * done: the contact, the persona as refreshed, the segments and the agent configurations, each
+   * read once (before: the contact twice, the segments three times, the persona counted then read
+   * twice, the configurations twice). Compose: the stored message comes back from its upsert.
+   */
+  @Test
+  void aLeadsFirstStepsReadEachThingOnce() {
+    contact("T-3", SCALING);
+    List<String> commands = new CopyOnWriteArrayList<>();
+    try (var client = MONGO.recordingClient(commands)) {
+      LeadStore recorded = new LeadStore(MONGO.database(client));
+      LeadActivitiesImpl listened =
+          new LeadActivitiesImpl(
+              recorded,
+              clock,
+              new PersonaBuilder(
+                  MONGO.database(client),
+                  new Topics(MONGO.database(client), LeadActivitiesTest.EMBEDDINGS),
+                  clock));
+
+      assertThat(listened.profile("T-3").segment()).isEqualTo("smb");
+      assertThat(count(commands, "find personas")).isEqualTo(1);
+      assertThat(count(commands, "find segments")).isEqualTo(1);
+      assertThat(count(commands, "find contacts")).isEqualTo(1);
+
+      research("T-3");
+      commands.clear();
+      VariantAssignment assignment = listened.matchAndAssign("T-3", "smb");
+      assertThat(assignment.segment()).isEqualTo("scaling");
+      assertThat(assignment.variantId()).isEqualTo("v-speed");
+      assertThat(count(commands, "find contacts")).isEqualTo(1);
+      assertThat(count(commands, "find segments")).isEqualTo(1);
+      assertThat(count(commands, "find personas")).isEqualTo(1);
+      assertThat(count(commands, "aggregate personas")).isZero();
+      assertThat(count(commands, "find agent_configurations")).isEqualTo(1);
+
+      commands.clear();
+      TemplateComposeActivities composer =
+          new TemplateComposeActivities(
+              recorded,
+              new com.salesagent.activities.research.Retriever(
+                  MONGO.database(client), LeadActivitiesTest.EMBEDDINGS),
+              clock);
+      ComposeRequest request =
+          new ComposeRequest("T-3", "c1", "v-speed", 0, "first_contact", "k-T-3", 0, true);
+      ComposedMessage composed = composer.compose(request);
+      assertThat(composed.decision()).isNotNull();
+      assertThat(count(commands, "find messages")).as("the key looked up once").isEqualTo(1);
+      assertThat(count(commands, "findAndModify messages")).isEqualTo(1);
+      Document stored = store.messageByKey("k-T-3");
+      assertThat(stored.getString("composer")).isEqualTo(composed.composer());
+      assertThat(stored.getString("text")).hasSize(composed.length());
+      // Composed again (a retry): the stored composition answers, nothing is written.
+      commands.clear();
+      assertThat(composer.compose(request)).isEqualTo(composed);
+      assertThat(commands).containsExactly("find messages");
+    }
+  }
+
+  private static long count(List<String> commands, String command) {
+    return commands.stream().filter(command::equals).count();
   }
 }
