@@ -21,6 +21,9 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     emulator().setBehaviour(ackOnly());
     String leadId = "dup-" + UUID.randomUUID();
     String body = leadJson(leadId, phone());
+    var funnel = new com.salesagent.activities.mongo.FunnelStats(store().database());
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    long enrolledBefore = funnel.totals("default", today, today).getOrDefault("enrolled", 0L);
 
     HttpResponse<String> first = postJson("/api/leads", body);
     HttpResponse<String> second = postJson("/api/leads", body);
@@ -31,6 +34,13 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(json.readTree(second.body()).path("message").asText())
         .contains("no second workflow");
     assertThat(store().contacts().countDocuments(Filters.eq("leadId", leadId))).isEqualTo(1);
+    // Issue 12: the contact is inserted with its funnel's "enrolled" mark and counted once (the
+    // counter alone, no second write to the contact); the second post counts nothing.
+    var contact = store().contact(leadId);
+    assertThat(contact.get("funnel", org.bson.Document.class).getDate("enrolled"))
+        .isEqualTo(contact.getDate("enrolledAt"));
+    assertThat(funnel.totals("default", today, today).get("enrolled"))
+        .isEqualTo(enrolledBefore + 1);
   }
 
   @Test

@@ -163,8 +163,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     if ("unknown".equals(message.getString("status")) && !request.resendUnknown()) {
       return SendResult.notSent(SendResult.UNKNOWN, null, "reconciling");
     }
-    String senderId = choice.forLead(contact);
-    Document sender = senders.get(senderId);
+    SenderChoice.Chosen chosen = choice.choose(contact);
+    String senderId = chosen.senderId();
+    Document sender = chosen.sender() != null ? chosen.sender() : senders.get(senderId);
     WhatsAppClient whatsapp =
         clients.client(senderId, sender == null ? null : sender.getString("tokenRef"));
     if (whatsapp == null) {

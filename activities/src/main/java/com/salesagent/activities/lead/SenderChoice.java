@@ -36,14 +36,21 @@ final class SenderChoice {
     this.primaryId = primaryId;
   }
 
-  String forLead(Document contact) {
+  /**
+   * The lead's number, and its {@code senders} document when this call read it (a new lead's pick
+   * reads the pool: the send does not read its number again); null: not read here.
+   */
+  record Chosen(String senderId, Document sender) {}
+
+  Chosen choose(Document contact) {
     String pinned = contact.getString("senderId");
     if (pinned != null) {
-      return pinned;
+      return new Chosen(pinned, null);
     }
     String leadId = contact.getString("leadId");
     List<?> waIds = contact.getList("waIds", Object.class, List.of());
-    String chosen = waIds.isEmpty() ? pick(leadId) : primaryId;
+    Document picked = waIds.isEmpty() ? pick(leadId) : null;
+    String chosen = picked == null ? primaryId : String.valueOf(picked.get("_id"));
     boolean set =
         contacts
                 .updateOne(
@@ -52,20 +59,25 @@ final class SenderChoice {
                 .getModifiedCount()
             == 1;
     if (set) {
-      return chosen;
+      return new Chosen(chosen, picked);
     }
     Document now = contacts.find(Filters.eq("leadId", leadId)).first();
-    return now == null || now.getString("senderId") == null ? chosen : now.getString("senderId");
+    return now == null || now.getString("senderId") == null
+        ? new Chosen(chosen, picked)
+        : new Chosen(now.getString("senderId"), null);
   }
 
-  /** An active number weighted by tier (all numbers if none is active), or the configured one. */
-  String pick(String leadId) {
+  /**
+   * An active number weighted by tier (all numbers if none is active), as read; null: the pool is
+   * empty (the configured number).
+   */
+  Document pick(String leadId) {
     List<Document> all = senders.sending();
     List<Document> active =
         all.stream().filter(d -> !"paused".equals(d.getString("status"))).toList();
     List<Document> from = active.isEmpty() ? all : active;
     if (from.isEmpty()) {
-      return primaryId;
+      return null;
     }
     long total = 0;
     for (Document d : from) {
@@ -75,10 +87,10 @@ final class SenderChoice {
     for (Document d : from) {
       point -= tier(d);
       if (point < 0) {
-        return String.valueOf(d.get("_id"));
+        return d;
       }
     }
-    return String.valueOf(from.get(0).get("_id"));
+    return from.get(0);
   }
 
   static int tier(Document sender) {

@@ -62,14 +62,22 @@ public final class FunnelStats {
     if (contact == null) {
       return false;
     }
-    String campaign = contact.getString("campaignId");
+    count(contact.getString("campaignId"), stage, at);
+    return true;
+  }
+
+  /**
+   * Counts a lead whose mark this stage's first writer set itself ({@code funnel.<stage>}, e.g. in
+   * the insert that created the contact): the counter alone, one round trip. A crash before it
+   * leaves the mark uncounted, which {@link #rebuild()} repairs.
+   */
+  public void count(String campaignId, String stage, Instant at) {
     stats.updateOne(
         Filters.and(
-            Filters.eq("campaignId", campaign == null ? "default" : campaign),
+            Filters.eq("campaignId", campaignId == null ? "default" : campaignId),
             Filters.eq("day", day(at))),
         Updates.inc(stage, 1L),
         new UpdateOptions().upsert(true));
-    return true;
   }
 
   /** A lead of a campaign (null: "default") reaching a stage at a time. */

@@ -270,6 +270,12 @@ class SenderPoolSendTest {
           .as("the contact read once")
           .hasSize(1);
       assertThat(first).contains("findAndModify contacts", "update contacts");
+      assertThat(first.stream().filter(c -> c.equals("find senders")))
+          .as("the first send's number: picked from the pool, not read again")
+          .hasSize(1);
+      assertThat(commands.stream().filter(c -> c.equals("find senders")))
+          .as("the follow-up's pinned number: read once")
+          .hasSize(1);
       assertThat(first.size() - commands.size()).isGreaterThanOrEqualTo(2);
       Document afterFollowUp = store.contact("L-F");
       assertThat(afterFollowUp.get("funnel", Document.class))

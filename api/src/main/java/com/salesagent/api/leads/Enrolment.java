@@ -89,7 +89,8 @@ public class Enrolment {
     boolean inserted = insert == LeadStore.Inserted.INSERTED;
     if (inserted) {
       store.recordInteraction(lead.leadId(), lead.campaignId(), null, "enrolled", null, null, now);
-      funnel.reach(lead.leadId(), "enrolled", now);
+      // The contact was inserted with its funnel's "enrolled" mark: the counter alone.
+      funnel.count(lead.campaignId(), "enrolled", now);
     }
     LeadWorkflow workflow =
         temporal.newWorkflowStub(
@@ -135,6 +136,7 @@ public class Enrolment {
                 .append("at", Date.from(lead.consentAt())))
         .append("doNotContact", false)
         .append("stage", "enrolled")
-        .append("enrolledAt", Date.from(now));
+        .append("enrolledAt", Date.from(now))
+        .append("funnel", new Document("enrolled", Date.from(now)));
   }
 }

@@ -262,7 +262,9 @@ final class StatusProcessor {
               e.at("timestamp"),
               errorCode(item),
               errorTitle(item)));
-      if (!e.effectsApplied()) {
+      // The contact serves the funnel and the counters, which "sent" does not touch: a batch of
+      // "sent" statuses (one per message, the commonest event) does not read contacts.
+      if (!e.effectsApplied() && !"sent".equals(item.getString("status"))) {
         leadIds.add(message.getString("leadId"));
       }
     }

@@ -326,4 +326,37 @@ class StatusProcessorTest {
       assertThat(funnel.rebuild()).isZero();
     }
   }
+
+  /**
+   * Issue 12: "sent" (one per message, the commonest status) changes neither the funnel nor the
+   * counters, so a batch of them does not read the contacts; its timeline and the message's status
+   * are written as before. A "delivered" in the same kind of batch still reads its contact.
+   */
+  @Test
+  void aBatchOfSentStatusesDoesNotReadContacts() {
+    message("L-1", "k-s1", "wamid.S1");
+    List<String> commands = new CopyOnWriteArrayList<>();
+    try (var client = MONGO.recordingClient(commands)) {
+      LeadStore recorded = new LeadStore(MONGO.database(client));
+      StatusProcessor listened =
+          new StatusProcessor(
+              recorded,
+              signaller,
+              new OptOuts(recorded, signaller, clock),
+              clock,
+              WebhookInbox.STATUS_GRACE);
+
+      listened.processBatch(List.of(event("wamid.S1", "sent", 1764072000)));
+      assertThat(commands).doesNotContain("find contacts");
+      assertThat(store.messageByWamid("wamid.S1").getString("status")).isEqualTo("sent");
+      assertThat(store.hasInteraction("L-1", "sent")).isTrue();
+
+      commands.clear();
+      listened.processBatch(List.of(event("wamid.S1", "delivered", 1764072001)));
+      assertThat(commands).contains("find contacts");
+      assertThat(store.messageByWamid("wamid.S1").getString("status")).isEqualTo("delivered");
+      assertThat(store.contact("L-1").get("funnel", Document.class).getDate("delivered"))
+          .isNotNull();
+    }
+  }
 }
