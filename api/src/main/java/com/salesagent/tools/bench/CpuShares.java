@@ -7,6 +7,8 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Where this JVM's CPU went between two snapshots, as shares of the machine: the embedding model's
@@ -24,8 +26,55 @@ final class CpuShares {
   /** Linux's USER_HZ, the unit of utime and stime in /proc; 100 on every common build. */
   private static final long TICK_NANOS = 10_000_000L;
 
-  /** CPU nanoseconds so far: the process, the model's threads, the JIT, the GC; -1 unknown. */
-  record Snapshot(long wall, long process, long model, long jit, long gc) {}
+  /**
+   * CPU nanoseconds so far: the process, the model's threads, the JIT, the GC (-1 unknown), and the
+   * Java threads of each part of the embedded stack ({@link #group}), by thread id.
+   */
+  record Snapshot(
+      long wall, long process, long model, long jit, long gc, Map<Long, Threads> threads) {}
+
+  /** A live Java thread's part of the stack and its CPU so far. */
+  record Threads(String group, long cpu) {}
+
+  /**
+   * The part of the embedded stack a Java thread works for, by its name: the product's worker, its
+   * HTTP server and webhook inbox, the in-process servers (MongoDB-wire, the gRPC threads the
+   * Temporal client shares with the dev server), the WhatsApp emulator and the bench's own clients.
+   */
+  static String group(String thread) {
+    if (thread.startsWith("embedding-")) {
+      return "the model";
+    }
+    if (thread.startsWith("mongo-server")) {
+      return "MongoDB-wire server";
+    }
+    if (thread.startsWith("grpc-")
+        || thread.startsWith("SelfAdvancingTimer")
+        || thread.startsWith("Timer task")) {
+      return "gRPC, Temporal dev server";
+    }
+    if (thread.contains("Workflow Executor")
+        || thread.startsWith("workflow-")
+        || thread.contains("Poller")) {
+      return "workflow tasks, pollers";
+    }
+    if (thread.contains("sales-agent-research")) {
+      return "research activities";
+    }
+    if (thread.contains("Activity Executor")) {
+      return "lead activities";
+    }
+    if (thread.startsWith("dw-") || thread.startsWith("webhook-")) {
+      return "HTTP API, webhook inbox";
+    }
+    if (thread.startsWith("whatsapp-emulator") || thread.startsWith("HTTP-Dispatcher")) {
+      return "WhatsApp emulator";
+    }
+    if (thread.startsWith("cluster-") || thread.startsWith("MaintenanceTimer")) {
+      return "MongoDB driver's monitors";
+    }
+    return "other threads (the bench's clients...)";
+  }
 
   private CpuShares() {}
 
@@ -65,10 +114,16 @@ final class CpuShares {
     }
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long model = 0;
+    Map<Long, Threads> byId = new HashMap<>();
     for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null && info.getThreadName().startsWith("embedding-")) {
-        long cpu = threads.getThreadCpuTime(info.getThreadId());
-        model += Math.max(0, cpu);
+      if (info == null) {
+        continue;
+      }
+      long cpu = Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      String group = group(info.getThreadName());
+      byId.put(info.getThreadId(), new Threads(group, cpu));
+      if (group.equals("the model")) {
+        model += cpu;
       }
     }
     long process =
@@ -76,7 +131,41 @@ final class CpuShares {
                 instanceof com.sun.management.OperatingSystemMXBean os
             ? os.getProcessCpuTime()
             : -1;
-    return new Snapshot(System.nanoTime(), process, model, jit, gc);
+    return new Snapshot(System.nanoTime(), process, model, jit, gc, byId);
+  }
+
+  /**
+   * The rest (neither the model, nor the JIT, nor GC) by part of the stack, as shares of the
+   * machine from {@code a} to {@code b}, largest first; threads that started meanwhile count from
+   * zero, threads that ended meanwhile are "unattributed" with whatever else the JVM did.
+   */
+  static String restByPart(Snapshot a, Snapshot b) {
+    Shares shares = between(a, b);
+    if (shares.process() < 0) {
+      return "unknown";
+    }
+    double machine = (b.wall() - a.wall()) * (double) Runtime.getRuntime().availableProcessors();
+    Map<String, Double> parts = new HashMap<>();
+    b.threads()
+        .forEach(
+            (id, t) -> {
+              Threads before = a.threads().get(id);
+              long used = t.cpu() - (before == null ? 0 : before.cpu());
+              if (!t.group().equals("the model") && used > 0) {
+                parts.merge(t.group(), used / machine, Double::sum);
+              }
+            });
+    double attributed = parts.values().stream().mapToDouble(Double::doubleValue).sum();
+    parts.put("unattributed", Math.max(0, shares.rest() - attributed));
+    StringBuilder out = new StringBuilder();
+    parts.entrySet().stream()
+        .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+        .forEach(
+            e ->
+                out.append(out.length() == 0 ? "" : ", ")
+                    .append(e.getKey())
+                    .append(String.format(" %.1f %%", 100 * e.getValue())));
+    return out.toString();
   }
 
   /** Shares of the machine from {@code a} to {@code b}, each in [0, 1] or -1 when unknown. */

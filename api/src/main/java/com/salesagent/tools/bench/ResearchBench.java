@@ -120,7 +120,8 @@ public final class ResearchBench {
       CpuShares.Snapshot before = CpuShares.take();
       var mongoBefore = EmbeddedCommandTimes.totals();
       double rate = enroller.concurrent(leads, pages, options.enrollers());
-      CpuShares.Shares cpu = CpuShares.between(before, CpuShares.take());
+      CpuShares.Snapshot after = CpuShares.take();
+      CpuShares.Shares cpu = CpuShares.between(before, after);
       String mongo = perLead(mongoBefore, EmbeddedCommandTimes.totals(), leads);
       Size size = new Size(pages, sample.length(), chunks, leads, ceiling, rate);
       sizes.add(size);
@@ -128,6 +129,7 @@ public final class ResearchBench {
           "  %d page(s), %,d chars, %d chunks/lead: ceiling %.1f chunks/s = %.1f leads/s;"
               + " sustained %.1f leads/s (%d leads) = %.0f %% of the ceiling (target >= 80 %%)%n"
               + "    meanwhile %s%n"
+              + "    the rest by part of the stack: %s%n"
               + "    the embedded MongoDB per lead: %s%n",
           pages,
           size.chars(),
@@ -138,6 +140,7 @@ public final class ResearchBench {
           leads,
           100 * size.ratio(),
           cpu,
+          CpuShares.restByPart(before, after),
           mongo);
     }
 

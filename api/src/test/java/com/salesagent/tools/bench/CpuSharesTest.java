@@ -63,4 +63,55 @@ class CpuSharesTest {
     }
     assertThat(shares.toString()).contains("the model");
   }
+
+  @Test
+  void theRestIsSplitByThePartOfTheStackItsThreadsWorkFor() throws Exception {
+    CpuShares.Snapshot before = CpuShares.take();
+    CountDownLatch spun = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread server = spinner("mongo-server-worker-test", 200_000_000L, spun, release);
+    Thread http = spinner("dw-test", 100_000_000L, spun, release);
+    spun.await();
+    CpuShares.Snapshot after = CpuShares.take();
+    release.countDown();
+    server.join();
+    http.join();
+
+    String split = CpuShares.restByPart(before, after);
+    double machine =
+        (after.wall() - before.wall()) * (double) Runtime.getRuntime().availableProcessors();
+    // Largest first: the server's 200 ms before the HTTP thread's 100 ms, each at least its share.
+    assertThat(split.indexOf("MongoDB-wire server")).isGreaterThanOrEqualTo(0);
+    assertThat(split.indexOf("MongoDB-wire server"))
+        .isLessThan(split.indexOf("HTTP API, webhook inbox"));
+    assertThat(split).contains("unattributed");
+    double serverShare =
+        Double.parseDouble(split.replaceAll(".*MongoDB-wire server ([0-9.]+) %.*", "$1").trim());
+    assertThat(serverShare).isGreaterThanOrEqualTo(100 * 200_000_000L / machine - 0.1);
+  }
+
+  @Test
+  void threadNamesOfTheEmbeddedStackMapToTheirPart() {
+    assertThat(CpuShares.group("embedding-1-2")).isEqualTo("the model");
+    assertThat(CpuShares.group("mongo-server-worker5")).isEqualTo("MongoDB-wire server");
+    assertThat(CpuShares.group("grpc-default-worker-ELG-3-1"))
+        .isEqualTo("gRPC, Temporal dev server");
+    assertThat(
+            CpuShares.group(
+                "Local Activity Executor taskQueue=\"sales-agent-leads\", namespace=\"default\": 3"))
+        .isEqualTo("lead activities");
+    assertThat(
+            CpuShares.group(
+                "Activity Executor taskQueue=\"sales-agent-research\", namespace=\"default\": 1"))
+        .isEqualTo("research activities");
+    assertThat(
+            CpuShares.group(
+                "Activity Poller taskQueue=\"sales-agent-research\", namespace=\"default\": 1"))
+        .isEqualTo("workflow tasks, pollers");
+    assertThat(CpuShares.group("workflow-thread-12")).isEqualTo("workflow tasks, pollers");
+    assertThat(CpuShares.group("dw-41")).isEqualTo("HTTP API, webhook inbox");
+    assertThat(CpuShares.group("webhook-partition-3")).isEqualTo("HTTP API, webhook inbox");
+    assertThat(CpuShares.group("whatsapp-emulator-callbacks-1")).isEqualTo("WhatsApp emulator");
+    assertThat(CpuShares.group("main")).startsWith("other threads");
+  }
 }
