@@ -44,7 +44,7 @@ public class ComposeAndSendActivities implements DispatchActivities {
   @Override
   public Dispatched composeAndSendInSegment(ComposeRequest request, String segment) {
     try (KeepAlive alive = KeepAlive.start()) {
-      Document contact = store.contact(request.leadId());
+      Document contact = store.contactForSteps(request.leadId());
       // No contact: the composer fails the activity as it always has.
       String now =
           contact == null

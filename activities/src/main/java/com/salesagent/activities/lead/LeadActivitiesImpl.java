@@ -424,7 +424,7 @@ public class LeadActivitiesImpl implements LeadActivities {
   }
 
   private Document requireContact(String leadId) {
-    Document contact = store.contact(leadId);
+    Document contact = store.contactForSteps(leadId);
     if (contact == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no contact for lead " + leadId, "UnknownLead");

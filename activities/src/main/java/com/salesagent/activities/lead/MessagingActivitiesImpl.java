@@ -143,7 +143,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   private SendResult sendOnce(SendRequest request, KeepAlive alive) {
     Instant now = clock.instant();
     String key = request.idempotencyKey();
-    Document contact = store.contact(request.leadId());
+    Document contact = store.contactForSteps(request.leadId());
     if (contact == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no contact for lead " + request.leadId(), PERMANENT_ERROR);

@@ -126,7 +126,7 @@ public class TemplateComposeActivities implements ComposeActivities {
     if (existing != null) {
       return stored(request, existing);
     }
-    Document contact = store.contact(request.leadId());
+    Document contact = store.contactForSteps(request.leadId());
     Document variant =
         store
             .database()

@@ -128,6 +128,22 @@ public class LeadStore {
     return contacts().find(Filters.eq("leadId", leadId)).first();
   }
 
+  /**
+   * The contact's fields a lead's steps read: all but its free texts ({@code researchText}, pages
+   * of it, and {@code notes}), which only research reads. A lead's steps read the contact about six
+   * times on the way to its first message; its research text went along each time, encoded by the
+   * server and decoded by the worker (issue 12).
+   */
+  public Document contactForSteps(String leadId) {
+    return contacts()
+        .find(Filters.eq("leadId", leadId))
+        .projection(Projections.exclude(FREE_TEXTS))
+        .first();
+  }
+
+  /** The contact's free texts, read by research only (see {@link #contactForSteps}). */
+  public static final List<String> FREE_TEXTS = List.of("researchText", "notes");
+
   public void setContactFields(String leadId, Document fields) {
     contacts().updateOne(Filters.eq("leadId", leadId), new Document("$set", fields));
   }

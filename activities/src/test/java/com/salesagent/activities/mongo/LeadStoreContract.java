@@ -69,6 +69,33 @@ abstract class LeadStoreContract {
     assertThat(contacts.get("L-2")).doesNotContainKey("phone");
   }
 
+  /**
+   * Issue 12: the steps' read of a contact is the contact without its free texts (research text,
+   * notes); a composition's upsert answers the message as stored, the first composition's.
+   */
+  @Test
+  void aStepsContactLeavesOutItsFreeTextsAndAnUpsertAnswersWhatIsStored() {
+    store.insertContact(
+        new Document("leadId", "L-T")
+            .append("phone", "+5511900000077")
+            .append("company", "Acme")
+            .append("notes", "Met at the fair.")
+            .append("researchText", "Acme grows. ".repeat(500)));
+    Document expected = store.contact("L-T");
+    expected.remove("researchText");
+    expected.remove("notes");
+
+    assertThat(store.contactForSteps("L-T")).isEqualTo(expected).containsKey("company");
+    assertThat(store.contactForSteps("L-none")).isNull();
+
+    Document first = store.upsertComposed("k-u", new Document("leadId", "L-T").append("text", "a"));
+    Document second =
+        store.upsertComposed("k-u", new Document("leadId", "L-T").append("text", "b"));
+    assertThat(first.getString("text")).isEqualTo("a");
+    assertThat(second.getString("text")).isEqualTo("a");
+    assertThat(second).isEqualTo(store.messageByKey("k-u"));
+  }
+
   @Test
   void anUnknownWamidChangesNothing() {
     assertThat(store.applyStatus("wamid.unknown", "read", t, null, null)).isNull();
