@@ -64,13 +64,12 @@ class StatusProcessorTest {
     store = new LeadStore(MONGO.database());
     store.insertContact(new Document("leadId", "L-1").append("phone", "+5511900000001"));
     store.insertContact(new Document("leadId", "L-2").append("phone", "+5511900000002"));
-    processor =
-        new StatusProcessor(
-            store,
-            signaller,
-            new OptOuts(store, signaller, clock),
-            clock,
-            WebhookInbox.STATUS_GRACE);
+    processor = processorOn(store);
+  }
+
+  private StatusProcessor processorOn(LeadStore on) {
+    return new StatusProcessor(
+        on, signaller, new OptOuts(on, signaller, clock), clock, WebhookInbox.STATUS_GRACE);
   }
 
   private void message(String lead, String key, String wamid) {
@@ -289,13 +288,7 @@ class StatusProcessorTest {
     List<String> commands = new CopyOnWriteArrayList<>();
     try (var client = MONGO.recordingClient(commands)) {
       LeadStore listened = new LeadStore(MONGO.database(client));
-      StatusProcessor batchOf40 =
-          new StatusProcessor(
-              listened,
-              signaller,
-              new OptOuts(listened, signaller, clock),
-              clock,
-              WebhookInbox.STATUS_GRACE);
+      StatusProcessor batchOf40 = processorOn(listened);
       List<InboxEvent> batch = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         String lead = "F-" + i;
@@ -338,13 +331,7 @@ class StatusProcessorTest {
     List<String> commands = new CopyOnWriteArrayList<>();
     try (var client = MONGO.recordingClient(commands)) {
       LeadStore recorded = new LeadStore(MONGO.database(client));
-      StatusProcessor listened =
-          new StatusProcessor(
-              recorded,
-              signaller,
-              new OptOuts(recorded, signaller, clock),
-              clock,
-              WebhookInbox.STATUS_GRACE);
+      StatusProcessor listened = processorOn(recorded);
 
       listened.processBatch(List.of(event("wamid.S1", "sent", 1764072000)));
       assertThat(commands).doesNotContain("find contacts");

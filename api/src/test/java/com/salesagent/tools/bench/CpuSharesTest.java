@@ -36,19 +36,32 @@ class CpuSharesTest {
     return t;
   }
 
-  @Test
-  void theModelsThreadsCountAsTheModelAndTheSharesAddUp() throws Exception {
+  /**
+   * A snapshot, two named threads spinning their CPU, a snapshot taken while both are still alive;
+   * then the threads end.
+   */
+  private static CpuShares.Snapshot[] whileSpinning(String a, long aNanos, String b, long bNanos)
+      throws InterruptedException {
     CpuShares.Snapshot before = CpuShares.take();
     CountDownLatch spun = new CountDownLatch(2);
     CountDownLatch release = new CountDownLatch(1);
-    // The model's pool threads outlive a call: the snapshot is taken while both are alive.
-    Thread model = spinner("embedding-test-1", 300_000_000L, spun, release);
-    Thread other = spinner("not-the-model", 150_000_000L, spun, release);
+    Thread first = spinner(a, aNanos, spun, release);
+    Thread second = spinner(b, bNanos, spun, release);
     spun.await();
     CpuShares.Snapshot after = CpuShares.take();
     release.countDown();
-    model.join();
-    other.join();
+    first.join();
+    second.join();
+    return new CpuShares.Snapshot[] {before, after};
+  }
+
+  @Test
+  void theModelsThreadsCountAsTheModelAndTheSharesAddUp() throws Exception {
+    // The model's pool threads outlive a call: the snapshot is taken while both are alive.
+    CpuShares.Snapshot[] taken =
+        whileSpinning("embedding-test-1", 300_000_000L, "not-the-model", 150_000_000L);
+    CpuShares.Snapshot before = taken[0];
+    CpuShares.Snapshot after = taken[1];
 
     // The other thread's 150 ms are the rest, not the model's.
     assertThat(after.model() - before.model()).isBetween(300_000_000L, 400_000_000L);
@@ -66,16 +79,10 @@ class CpuSharesTest {
 
   @Test
   void theRestIsSplitByThePartOfTheStackItsThreadsWorkFor() throws Exception {
-    CpuShares.Snapshot before = CpuShares.take();
-    CountDownLatch spun = new CountDownLatch(2);
-    CountDownLatch release = new CountDownLatch(1);
-    Thread server = spinner("mongo-server-worker-test", 200_000_000L, spun, release);
-    Thread http = spinner("dw-test", 100_000_000L, spun, release);
-    spun.await();
-    CpuShares.Snapshot after = CpuShares.take();
-    release.countDown();
-    server.join();
-    http.join();
+    CpuShares.Snapshot[] taken =
+        whileSpinning("mongo-server-worker-test", 200_000_000L, "dw-test", 100_000_000L);
+    CpuShares.Snapshot before = taken[0];
+    CpuShares.Snapshot after = taken[1];
 
     String split = CpuShares.restByPart(before, after);
     double machine =
