@@ -72,31 +72,6 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.personas = personas;
   }
 
-  /** The default agent configuration (null: none) and the campaign's, in one read. */
-  private record Configs(Document defaults, Document campaign) {
-    /** The campaign's agent configuration, else the default one, else an empty one. */
-    Document effective() {
-      return campaign != null ? campaign : defaults != null ? defaults : new Document();
-    }
-  }
-
-  private Configs configs(String campaignId) {
-    Document defaults = null;
-    Document campaign = null;
-    for (Document c :
-        store
-            .database()
-            .getCollection(Collections.AGENT_CONFIGURATIONS)
-            .find(Filters.in("configId", List.of("campaign:" + campaignId, "default")))) {
-      if ("default".equals(c.getString("configId"))) {
-        defaults = c;
-      } else {
-        campaign = c;
-      }
-    }
-    return new Configs(defaults, campaign);
-  }
-
   @Override
   public LeadProfile profile(String leadId) {
     Document contact = requireContact(leadId);
@@ -199,7 +174,7 @@ public class LeadActivitiesImpl implements LeadActivities {
         return new VariantAssignment(sticky, v.getString("angle"), "sticky", segment);
       }
     }
-    Configs configs = configs(contact.getString("campaignId"));
+    AgentConfigs configs = AgentConfigs.read(store.database(), contact.getString("campaignId"));
     List<String> autoDisabled = ArmGuard.autoDisabled(configs.defaults(), segment);
     List<Document> kept =
         variants.stream().filter(v -> !autoDisabled.contains(v.getString("variantId"))).toList();
@@ -297,7 +272,7 @@ public class LeadActivitiesImpl implements LeadActivities {
       throw ApplicationFailure.newFailure("no workflow_definitions", "NoPolicy");
     }
     Document contact = requireContact(leadId);
-    Configs configs = configs(contact.getString("campaignId"));
+    AgentConfigs configs = AgentConfigs.read(store.database(), contact.getString("campaignId"));
     if (configs.defaults() == null && configs.campaign() == null) {
       throw ApplicationFailure.newFailure("no agent_configurations", "NoPolicy");
     }
