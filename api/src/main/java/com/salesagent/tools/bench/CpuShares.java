@@ -41,6 +41,9 @@ final class CpuShares {
    * HTTP server and webhook inbox, the in-process servers (MongoDB-wire, the gRPC threads the
    * Temporal client shares with the dev server), the WhatsApp emulator and the bench's own clients.
    */
+  /** The name prefix of {@code bench senders}' threads, which call the send activity. */
+  static final String SEND_CALLERS = "bench-send-";
+
   static String group(String thread) {
     if (thread.startsWith("embedding-")) {
       return "the model";
@@ -63,6 +66,9 @@ final class CpuShares {
     }
     if (thread.contains("Activity Executor")) {
       return "lead activities";
+    }
+    if (thread.startsWith(SEND_CALLERS)) {
+      return "the send activity (the bench's callers)";
     }
     if (thread.startsWith("dw-") || thread.startsWith("webhook-")) {
       return "HTTP API, webhook inbox";

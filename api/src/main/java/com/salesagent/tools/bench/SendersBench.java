@@ -74,7 +74,9 @@ final class SendersBench {
       long otherOutcomes,
       double p50Millis,
       double p99Millis,
-      double coreMillisPerSend) {}
+      double coreMillisPerSend,
+      String cpu,
+      String mongo) {}
 
   /** Everything measured. */
   record Result(double singleUpdatesPerSecond, Phase pool, Phase solo) {}
@@ -199,8 +201,14 @@ final class SendersBench {
     var cpu =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuStart = cpu.getProcessCpuTime();
+    CpuShares.Snapshot cpuBefore = CpuShares.take();
+    CpuShares.Snapshot[] cpuAfter = new CpuShares.Snapshot[1];
+    var mongoBefore = com.salesagent.api.embedded.EmbeddedCommandTimes.totals();
     long start = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(o.threads());
+    AtomicInteger named = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            o.threads(), r -> new Thread(r, CpuShares.SEND_CALLERS + named.incrementAndGet()));
     try (var bar = Progress.bar(name + " sends", o.sends())) {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < o.threads(); t++) {
@@ -239,10 +247,20 @@ final class SendersBench {
         f.get();
       }
     } finally {
+      // The callers' CPU is read while they are alive.
+      cpuAfter[0] = CpuShares.take();
       pool.shutdownNow();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double coreMillis = (cpu.getProcessCpuTime() - cpuStart) / 1e6 / o.sends();
+    String split =
+        CpuShares.between(cpuBefore, cpuAfter[0])
+            + "; beside the model: "
+            + CpuShares.restByPart(cpuBefore, cpuAfter[0]);
+    String mongo =
+        ResearchBench.perLead(
+                mongoBefore, com.salesagent.api.embedded.EmbeddedCommandTimes.totals(), o.sends())
+            .replace("ms inside the server:", "ms inside the server per send:");
     long refused = 0;
     int max = 0;
     List<Long> accepted = new ArrayList<>();
@@ -272,7 +290,9 @@ final class SendersBench {
         other.get(),
         BenchCommand.pct(sorted, 50),
         BenchCommand.pct(sorted, 99),
-        coreMillis);
+        coreMillis,
+        split,
+        mongo);
   }
 
   static void print(Result r, PrintStream out) {
@@ -298,6 +318,7 @@ final class SendersBench {
           p.p50Millis(),
           p.p99Millis(),
           p.coreMillisPerSend());
+      out.printf("  meanwhile %s%n  the embedded MongoDB: %s%n", p.cpu(), p.mongo());
     }
     out.printf(
         "solo: %.0f sends/s need %.1f core-ms each (2 cores allow ~%.0f/s at that cost); the"

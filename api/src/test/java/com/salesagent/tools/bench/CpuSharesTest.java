@@ -119,6 +119,7 @@ class CpuSharesTest {
     assertThat(CpuShares.group("dw-41")).isEqualTo("HTTP API, webhook inbox");
     assertThat(CpuShares.group("webhook-partition-3")).isEqualTo("HTTP API, webhook inbox");
     assertThat(CpuShares.group("whatsapp-emulator-callbacks-1")).isEqualTo("WhatsApp emulator");
+    assertThat(CpuShares.group(CpuShares.SEND_CALLERS + "3")).startsWith("the send activity");
     assertThat(CpuShares.group("main")).startsWith("other threads");
   }
 }
