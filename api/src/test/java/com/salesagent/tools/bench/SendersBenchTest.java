@@ -42,6 +42,10 @@ class SendersBenchTest {
         .contains("Limit measured in this run")
         .contains("pool: 2 number(s) at tier 20")
         .contains("solo: 1 number(s) at tier 20")
-        .contains("Meta's 130429: 0");
+        .contains("Meta's 130429: 0")
+        // Where the CPU went, the callers' threads a part of their own; the commands per send.
+        .contains("the send activity (the bench's callers)")
+        .contains("ms inside the server per send:");
+    assertThat(r.solo().mongo()).containsPattern("^[1-9][0-9.]* commands");
   }
 }
