@@ -10,6 +10,7 @@ import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.system.OpenApiDocs;
+import com.salesagent.temporal.TemporalConnection;
 import com.salesagent.worker.Connections;
 import com.salesagent.worker.cli.ConfigSources;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -216,6 +217,8 @@ class EmbeddedApplicationTest {
 
   @Test
   void theDiagnosticsWorkflowCompletesOnTheInProcessWorker() throws Exception {
+    // The process's own clients take the dev server's in-process endpoint, not its port.
+    assertThat(connections().temporal().target()).startsWith(TemporalConnection.IN_PROCESS);
     HttpResponse<String> response = post("/api/system/diagnostics", TOKEN);
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

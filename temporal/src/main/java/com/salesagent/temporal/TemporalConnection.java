@@ -1,8 +1,10 @@
 package com.salesagent.temporal;
 
 import com.uber.m3.tally.Scope;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
@@ -24,15 +26,24 @@ import org.slf4j.LoggerFactory;
 /**
  * One gRPC connection to a Temporal frontend with the client and operator stubs on top. Creating it
  * opens nothing; {@link #awaitReachable()} proves the namespace answers.
+ *
+ * <p>A target {@code in-process:<name>} is a server in this JVM (the embedded dev server's
+ * in-process endpoint, {@link #IN_PROCESS}): the calls go through gRPC's in-process transport, with
+ * no socket, no HTTP/2 framing and no protobuf encoding (the request objects themselves are handed
+ * over), and TLS and API keys do not apply.
  */
 public final class TemporalConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TemporalConnection.class);
+
+  /** The scheme of a target that names a gRPC server in this JVM. */
+  public static final String IN_PROCESS = "in-process:";
 
   private final String target;
   private final TemporalSettings settings;
   private final WorkflowServiceStubs service;
   private final OperatorServiceStubs operator;
   private final WorkflowClient client;
+  private final ManagedChannel inProcess;
   private volatile Duration retryInterval = Duration.ofSeconds(1);
 
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
@@ -46,11 +57,41 @@ public final class TemporalConnection implements AutoCloseable {
   public TemporalConnection(String target, TemporalSettings settings, Scope metrics) {
     this.target = target;
     this.settings = settings;
-    WorkflowServiceStubsOptions.Builder options =
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    this.inProcess =
+        target.startsWith(IN_PROCESS)
+            ? InProcessChannelBuilder.forName(target.substring(IN_PROCESS.length()))
+                .directExecutor()
+                .build()
+            : null;
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder();
+    if (inProcess != null) {
+      options.setChannel(inProcess);
+    } else {
+      options.setTarget(target);
+      network(options, settings);
+    }
     if (metrics != null) {
       options.setMetricsScope(metrics);
     }
+    WorkflowServiceStubsOptions built = options.build();
+    this.service = WorkflowServiceStubs.newServiceStubs(built);
+    this.operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder(service.getOptions())
+                .setChannel(service.getRawChannel())
+                .build());
+    this.client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder()
+                .setNamespace(settings.getNamespace())
+                .setDataConverter(DataConverters.dataConverter())
+                .build());
+  }
+
+  /** TLS, the server name and the API key of a network target. */
+  private static void network(
+      WorkflowServiceStubsOptions.Builder options, TemporalSettings settings) {
     SslContext ssl = sslContext(settings);
     if (ssl != null) {
       options.setSslContext(ssl);
@@ -67,20 +108,6 @@ public final class TemporalConnection implements AutoCloseable {
         options.setEnableHttps(true);
       }
     }
-    WorkflowServiceStubsOptions built = options.build();
-    this.service = WorkflowServiceStubs.newServiceStubs(built);
-    this.operator =
-        OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder(service.getOptions())
-                .setChannel(service.getRawChannel())
-                .build());
-    this.client =
-        WorkflowClient.newInstance(
-            service,
-            WorkflowClientOptions.newBuilder()
-                .setNamespace(settings.getNamespace())
-                .setDataConverter(DataConverters.dataConverter())
-                .build());
   }
 
   public String target() {
@@ -211,6 +238,15 @@ public final class TemporalConnection implements AutoCloseable {
     operator.shutdown();
     service.shutdown();
     service.awaitTermination(5, TimeUnit.SECONDS);
+    if (inProcess != null) {
+      // A channel given to the stubs is the giver's to close.
+      inProcess.shutdown();
+      try {
+        inProcess.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**

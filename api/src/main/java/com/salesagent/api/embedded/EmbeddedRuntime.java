@@ -58,8 +58,9 @@ public final class EmbeddedRuntime {
     if (c.getTemporal().isEmbedded()) {
       EmbeddedTemporal server = new EmbeddedTemporal(e.getTemporalPort());
       env.lifecycle().manage(server);
-      temporal = server.target();
-      urls.add("Temporal dev server (gRPC): " + temporal + "  (in memory)");
+      // This process's clients take the in-process endpoint; other processes the port.
+      temporal = server.inProcessTarget();
+      urls.add("Temporal dev server (gRPC): " + server.target() + "  (in memory)");
     }
 
     String mongo = c.getMongodb().getUri();

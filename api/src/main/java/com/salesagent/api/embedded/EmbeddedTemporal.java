@@ -14,6 +14,11 @@ public final class EmbeddedTemporal implements Managed {
     return server.target();
   }
 
+  /** The same server for the clients of this JVM: no socket, no encoding. */
+  public String inProcessTarget() {
+    return server.inProcessTarget();
+  }
+
   @Override
   public void start() {
     server.start();

@@ -10,7 +10,12 @@ import com.salesagent.temporal.Ports;
 import com.salesagent.temporal.StartupException;
 import com.salesagent.temporal.TemporalConnection;
 import com.salesagent.temporal.TemporalSettings;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -46,6 +51,9 @@ class EmbeddedTemporalServerTest {
       return Workflow.currentTimeMillis() - start;
     }
   }
+
+  /** A message over gRPC's 4 MiB, which a real server refuses. */
+  private static final String OVER_FOUR_MIB = "x".repeat(5 * 1024 * 1024);
 
   @BeforeAll
   static void start() {
@@ -117,6 +125,68 @@ class EmbeddedTemporalServerTest {
       assertThat(wallMillis).isGreaterThanOrEqualTo(1500);
     } finally {
       factory.shutdownNow();
+    }
+  }
+
+  @Test
+  void theInProcessEndpointServesTheSameServerWithoutTheNetwork() {
+    try (TemporalConnection local =
+        new TemporalConnection(server.inProcessTarget(), new TemporalSettings())) {
+      local.awaitReachableAndRegister();
+      WorkerFactory factory = WorkerFactory.newInstance(local.client());
+      factory.newWorker("in-process").registerWorkflowImplementationTypes(SleeperImpl.class);
+      factory.start();
+      try {
+        Sleeper sleeper =
+            local
+                .client()
+                .newWorkflowStub(
+                    Sleeper.class,
+                    WorkflowOptions.newBuilder()
+                        .setTaskQueue("in-process")
+                        .setWorkflowId("in-process-sleeper")
+                        .build());
+        // A worker's long polls, a timer and the result, all through the in-process endpoint.
+        assertThat(sleeper.sleepMillis(200)).isGreaterThanOrEqualTo(200);
+      } finally {
+        factory.shutdownNow();
+      }
+      // The port's clients see the same workflow: one server, two endpoints.
+      DescribeWorkflowExecutionResponse seen =
+          connection
+              .service()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(connection.namespace())
+                      .setExecution(
+                          WorkflowExecution.newBuilder().setWorkflowId("in-process-sleeper"))
+                      .build());
+      assertThat(seen.getWorkflowExecutionInfo().getStatus())
+          .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    }
+  }
+
+  /**
+   * The in-process transport has no size limit of its own: without the server's check, a start the
+   * port (and a real server) refuses would go through here and fail only on the real stack.
+   */
+  @Test
+  void aMessageOverFourMibIsRefusedOnTheInProcessEndpoint() {
+    try (TemporalConnection local =
+        new TemporalConnection(server.inProcessTarget(), new TemporalSettings())) {
+      WorkflowStub stub =
+          local
+              .client()
+              .newUntypedWorkflowStub(
+                  "NeverRuns",
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue("nobody")
+                      .setWorkflowId("too-large")
+                      .build());
+      assertThatThrownBy(() -> stub.start(OVER_FOUR_MIB))
+          .hasStackTraceContaining("RESOURCE_EXHAUSTED")
+          .hasStackTraceContaining("larger than max");
     }
   }
 
