@@ -1,5 +1,6 @@
 package com.salesagent.activities.lead;
 
+import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.mongo.FunnelStats;
@@ -324,7 +325,20 @@ public class MessagingActivitiesImpl implements MessagingActivities {
                   "media.notSentBecause",
                   "a template went (outside the 24 h window): WhatsApp has no audio template"));
     }
-    if (!contact.getList("waIds", Object.class, List.of()).contains(accepted.waId())) {
+    // The wa_id and the funnel's "sent" in one write when both are new (a lead's first message).
+    boolean newWaId =
+        accepted.waId() != null
+            && !accepted.waId().isBlank()
+            && !contact.getList("waIds", Object.class, List.of()).contains(accepted.waId());
+    boolean sentBefore =
+        contact.get("funnel") instanceof Document reached && reached.containsKey("sent");
+    if (!sentBefore) {
+      funnel.reachWith(
+          request.leadId(),
+          "sent",
+          at,
+          newWaId ? Updates.addToSet("waIds", accepted.waId()) : null);
+    } else if (newWaId) {
       store.addWhatsAppId(request.leadId(), accepted.waId());
     }
     // Unconditional: an account pause that began during this send ends with its success.
@@ -351,9 +365,6 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           .append("madeBy", card.getString("madeBy"));
     }
     store.recordInteractions(List.of(sent));
-    if (!(contact.get("funnel") instanceof Document reached && reached.containsKey("sent"))) {
-      funnel.reach(request.leadId(), "sent", at);
-    }
     stats.increment(message.getString("variantId"), contact.getString("segment"), "sent", at);
     String sentAs = card == null ? null : VariantStats.sentAs(card.getString("contentType"));
     if (sentAs != null) {

@@ -7,7 +7,10 @@ import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -39,6 +42,10 @@ import org.slf4j.LoggerFactory;
 public final class FunnelStats {
   private static final Logger LOG = LoggerFactory.getLogger(FunnelStats.class);
   public static final String COLLECTION = "campaign_stats";
+
+  /** What a mark's answer needs of the contact (not its research text). */
+  private static final Bson CAMPAIGN_ONLY = Projections.include("campaignId");
+
   public static final List<String> STAGES =
       List.of("enrolled", "sent", "delivered", "read", "replied", "opted_out", "failed");
 
@@ -58,11 +65,42 @@ public final class FunnelStats {
     Document contact =
         contacts.findOneAndUpdate(
             Filters.and(Filters.eq("leadId", leadId), Filters.exists("funnel." + stage, false)),
-            Updates.set("funnel." + stage, Date.from(at)));
+            Updates.set("funnel." + stage, Date.from(at)),
+            new FindOneAndUpdateOptions().projection(CAMPAIGN_ONLY));
     if (contact == null) {
       return false;
     }
     count(contact.getString("campaignId"), stage, at);
+    return true;
+  }
+
+  /**
+   * {@link #reach} with more changes to the contact in the same write ({@code also}, or null: e.g.
+   * the wa_id a send learned, applied whether or not the stage was marked before): one round trip
+   * where there were two. The mark is {@code $min}, so a lead marked before keeps its first time;
+   * the contact as it was tells whether this write marked it, and only then is the stage counted
+   * (one writer sees it unmarked, whatever runs at the same time). Two writers on either side of
+   * midnight (UTC), the later one first, would count the later day and mark the earlier: {@link
+   * #rebuild()} recounts from the marks.
+   */
+  public boolean reachWith(String leadId, String stage, Instant at, Bson also) {
+    if (leadId == null || !STAGES.contains(stage)) {
+      return false;
+    }
+    Document before =
+        contacts.findOneAndUpdate(
+            Filters.eq("leadId", leadId),
+            also == null
+                ? Updates.min("funnel." + stage, Date.from(at))
+                : Updates.combine(also, Updates.min("funnel." + stage, Date.from(at))),
+            new FindOneAndUpdateOptions()
+                .projection(Projections.include("campaignId", "funnel." + stage))
+                .returnDocument(ReturnDocument.BEFORE));
+    if (before == null
+        || before.get("funnel") instanceof Document marked && marked.containsKey(stage)) {
+      return false;
+    }
+    count(before.getString("campaignId"), stage, at);
     return true;
   }
 

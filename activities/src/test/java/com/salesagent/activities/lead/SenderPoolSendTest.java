@@ -248,6 +248,9 @@ class SenderPoolSendTest {
       Document afterFirst = store.contact("L-F");
       assertThat(afterFirst.getList("waIds", String.class)).hasSize(1);
       assertThat(afterFirst.get("funnel", Document.class).getDate("sent")).isNotNull();
+      // The first message's wa_id and funnel mark are one write (the other is the number's pin).
+      assertThat(first).filteredOn("update contacts"::equals).as("the pin").hasSize(1);
+      assertThat(first).filteredOn("findAndModify contacts"::equals).hasSize(1);
 
       commands.clear();
       SendRequest followUp = new SendRequest("L-F", "kf-2", 1, false, false);

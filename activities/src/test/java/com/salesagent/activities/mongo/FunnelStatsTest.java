@@ -41,6 +41,42 @@ class FunnelStatsTest {
   }
 
   @Test
+  void reachWithMarksAndCountsOnceAndAppliesTheOtherChangeEachTime() throws Exception {
+    // Two writers at once (a retried send beside the first attempt): one counts.
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a =
+          pool.submit(
+              () ->
+                  funnel.reachWith(
+                      "L-0",
+                      "sent",
+                      day1,
+                      com.mongodb.client.model.Updates.addToSet("waIds", "w1")));
+      var b =
+          pool.submit(
+              () ->
+                  funnel.reachWith(
+                      "L-0",
+                      "sent",
+                      day1.plusSeconds(1),
+                      com.mongodb.client.model.Updates.addToSet("waIds", "w2")));
+      assertThat(List.of(a.get(), b.get())).containsExactlyInAnyOrder(true, false);
+    } finally {
+      pool.shutdown();
+    }
+    Document contact = store.contact("L-0");
+    assertThat(contact.getList("waIds", String.class)).containsExactlyInAnyOrder("w1", "w2");
+    // The mark keeps the earlier time, whichever wrote first.
+    assertThat(contact.get("funnel", Document.class).getDate("sent"))
+        .isEqualTo(java.util.Date.from(day1));
+    assertThat(totals("spring", day1)).containsEntry("sent", 1L);
+    assertThat(funnel.reachWith("L-0", "sent", day2, null)).isFalse();
+    assertThat(funnel.reachWith("nobody", "sent", day2, null)).isFalse();
+    assertThat(funnel.rebuild()).isZero();
+  }
+
+  @Test
   void aBatchCountsEachLeadOncePerStageOnTheDayItFirstReachedIt() {
     assertThat(funnel.reach("L-0", "delivered", day1)).isTrue(); // counted before the batch
 
