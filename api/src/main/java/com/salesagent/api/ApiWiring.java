@@ -79,6 +79,7 @@ public final class ApiWiring {
   private final Connections connections;
   private final Endpoints endpoints;
   private final WhatsAppEmulator emulator;
+  private final String devServer;
   private final List<String> embeddedUrls;
   private final WebhookInbox inbox;
   private final List<Object> resources;
@@ -92,10 +93,12 @@ public final class ApiWiring {
       endpoints = runtime.endpoints();
       embeddedUrls = runtime.urls();
       emulator = runtime.emulator();
+      devServer = runtime.devServerTarget();
     } else {
       endpoints = Endpoints.fromConfiguration(config, Endpoints.WhatsAppUse.SEND_AND_RECEIVE);
       embeddedUrls = List.of();
       emulator = null;
+      devServer = null;
     }
     PortPreflight.check(config);
     connections = Connections.open(config, env, endpoints);
@@ -364,6 +367,14 @@ public final class ApiWiring {
   /** The WhatsApp emulator of the embedded default (null otherwise). */
   public WhatsAppEmulator emulator() {
     return emulator;
+  }
+
+  /**
+   * The embedded dev server's port ({@code 127.0.0.1:<port>}, for other processes; this one's
+   * clients use its in-process endpoint), or null when Temporal is not embedded.
+   */
+  public String devServerTarget() {
+    return devServer;
   }
 
   public WebhookInbox inbox() {

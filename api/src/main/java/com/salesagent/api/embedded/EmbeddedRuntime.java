@@ -22,11 +22,19 @@ public final class EmbeddedRuntime {
   private final Endpoints endpoints;
   private final List<String> urls;
   private final WhatsAppEmulator emulator;
+  private final String devServerTarget;
 
-  private EmbeddedRuntime(Endpoints endpoints, List<String> urls, WhatsAppEmulator emulator) {
+  private EmbeddedRuntime(
+      Endpoints endpoints, List<String> urls, WhatsAppEmulator emulator, String devServerTarget) {
     this.endpoints = endpoints;
     this.urls = urls;
     this.emulator = emulator;
+    this.devServerTarget = devServerTarget;
+  }
+
+  /** The embedded dev server's port for other processes, or null when Temporal is real. */
+  public String devServerTarget() {
+    return devServerTarget;
   }
 
   /** The emulator, or null when a real WhatsApp Cloud API is configured. */
@@ -55,12 +63,14 @@ public final class EmbeddedRuntime {
     List<String> urls = new ArrayList<>();
 
     String temporal = c.getTemporal().getAddress();
+    String devServer = null;
     if (c.getTemporal().isEmbedded()) {
       EmbeddedTemporal server = new EmbeddedTemporal(e.getTemporalPort());
       env.lifecycle().manage(server);
       // This process's clients take the in-process endpoint; other processes the port.
       temporal = server.inProcessTarget();
-      urls.add("Temporal dev server (gRPC): " + server.target() + "  (in memory)");
+      devServer = server.target();
+      urls.add("Temporal dev server (gRPC): " + devServer + "  (in memory)");
     }
 
     String mongo = c.getMongodb().getUri();
@@ -152,6 +162,6 @@ public final class EmbeddedRuntime {
       urls.add("Webhook verify token: " + shown(w.getVerifyToken(), emulator.verifyToken()));
     }
     return new EmbeddedRuntime(
-        new Endpoints(temporal, mongo, s3, credentials, whatsapp), urls, emulator);
+        new Endpoints(temporal, mongo, s3, credentials, whatsapp), urls, emulator, devServer);
   }
 }

@@ -396,7 +396,7 @@ class SecuritySuiteTest {
     List<Integer> ports = new ArrayList<>();
     ports.add(APP.getAdminPort());
     ports.add(URI.create(emulator().baseUrl()).getPort());
-    ports.add(URI.create("http://" + connections.temporal().target()).getPort());
+    ports.add(URI.create("http://" + app().wiring().devServerTarget()).getPort());
     ports.add(Integer.parseInt(connections.mongo().hosts().replaceAll(".*:", "")));
     ports.add(URI.create(connections.storage().endpointLabel()).getPort());
     for (int port : ports) {
