@@ -29,6 +29,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -326,18 +327,10 @@ public class MessagingActivitiesImpl implements MessagingActivities {
                   "a template went (outside the 24 h window): WhatsApp has no audio template"));
     }
     // The wa_id and the funnel's "sent" in one write when both are new (a lead's first message).
-    boolean newWaId =
-        accepted.waId() != null
-            && !accepted.waId().isBlank()
-            && !contact.getList("waIds", Object.class, List.of()).contains(accepted.waId());
-    boolean sentBefore =
-        contact.get("funnel") instanceof Document reached && reached.containsKey("sent");
-    if (!sentBefore) {
-      funnel.reachWith(
-          request.leadId(),
-          "sent",
-          at,
-          newWaId ? Updates.addToSet("waIds", accepted.waId()) : null);
+    boolean newWaId = LeadStore.isNewWaId(contact, accepted.waId());
+    if (!FunnelStats.reached(contact, "sent")) {
+      Bson learned = newWaId ? Updates.addToSet("waIds", accepted.waId()) : null;
+      funnel.reachWith(request.leadId(), "sent", at, learned);
     } else if (newWaId) {
       store.addWhatsAppId(request.leadId(), accepted.waId());
     }

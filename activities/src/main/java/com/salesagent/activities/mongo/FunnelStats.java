@@ -57,6 +57,11 @@ public final class FunnelStats {
     this.stats = db.getCollection(COLLECTION);
   }
 
+  /** Whether the contact as read was marked at this stage. */
+  public static boolean reached(Document contact, String stage) {
+    return contact.get("funnel") instanceof Document funnel && funnel.containsKey(stage);
+  }
+
   /** Counts the lead at this stage unless it was counted there before; true when counted now. */
   public boolean reach(String leadId, String stage, Instant at) {
     if (leadId == null || !STAGES.contains(stage)) {

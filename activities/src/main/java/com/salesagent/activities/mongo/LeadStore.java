@@ -167,6 +167,13 @@ public class LeadStore {
   }
 
   /** Records the wa_id WhatsApp answered a send with, so inbound messages match it too. */
+  /** Whether {@code waId} is one the contact as read does not have yet (null and blank are not). */
+  public static boolean isNewWaId(Document contact, String waId) {
+    return waId != null
+        && !waId.isBlank()
+        && !contact.getList("waIds", Object.class, List.of()).contains(waId);
+  }
+
   public void addWhatsAppId(String leadId, String waId) {
     if (waId != null && !waId.isBlank()) {
       contacts().updateOne(Filters.eq("leadId", leadId), Updates.addToSet("waIds", waId));

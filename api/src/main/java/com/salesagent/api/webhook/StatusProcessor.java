@@ -195,10 +195,6 @@ final class StatusProcessor {
     return errors.isEmpty() ? null : errors.get(0).getString("title");
   }
 
-  private static boolean reached(Document contact, String stage) {
-    return contact.get("funnel") instanceof Document funnel && funnel.containsKey(stage);
-  }
-
   /**
    * Statuses of messages stored already, applied together: one query for the messages, one for
    * their contacts, one unordered bulk write for the messages (each status keeps its earliest time
@@ -292,7 +288,7 @@ final class StatusProcessor {
       Document contact = contacts.get(leadId);
       // "sent" is counted by the send activity when the Cloud API accepts the message.
       if (!"sent".equals(status)) {
-        if (contact != null && !reached(contact, status)) {
+        if (contact != null && !FunnelStats.reached(contact, status)) {
           reaches.add(new FunnelStats.Reach(leadId, contact.getString("campaignId"), status, at));
           Document f = contact.get("funnel", Document.class);
           contact.put("funnel", (f == null ? new Document() : f).append(status, at));
