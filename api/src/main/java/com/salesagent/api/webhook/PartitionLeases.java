@@ -152,6 +152,7 @@ final class PartitionLeases {
         if (p < partitions && owner.equals(d.getString("owner"))) {
           if (mine > share) {
             release(p);
+            LOG.info("webhook inbox partition {} given back (another API process joined)", p);
             mine--;
           } else if (renew(p, expires)) {
             held.put(p, now.plus(TTL).minus(MARGIN));
@@ -226,7 +227,6 @@ final class PartitionLeases {
       leases.updateOne(
           Filters.and(Filters.eq("_id", p), Filters.eq("owner", owner)),
           Updates.combine(Updates.set("owner", null), Updates.set("expiresAt", new Date(0))));
-      LOG.info("webhook inbox partition {} given back (another API process joined)", p);
     } finally {
       lock.unlock();
     }
@@ -235,10 +235,14 @@ final class PartitionLeases {
   /** A clean stop: every partition given back at once, and this process leaves the members. */
   void releaseAll() {
     try {
-      for (int p : new ArrayList<>(held.keySet())) {
+      List<Integer> given = new ArrayList<>(held.keySet());
+      for (int p : given) {
         release(p);
       }
       members.deleteOne(Filters.eq("_id", owner));
+      if (!given.isEmpty()) {
+        LOG.info("webhook inbox partitions {} given back (this process stops)", given);
+      }
     } catch (RuntimeException e) {
       LOG.warn("webhook inbox leases not given back (they run out): {}", e.getMessage());
     }

@@ -302,10 +302,39 @@ class WebhookLeasesTest {
 
   @Test
   void aProcessThatStopsCleanlyGivesItsPartitionsBackAtOnce() throws Exception {
+    List<String> said = leaseLog();
     a.leases().tick();
     b.leases().tick();
+    // a held everything: b's arrival makes a give half back, and the log says why.
+    a.leases().tick();
+    assertThat(said)
+        .filteredOn(l -> l.contains("another API process joined"))
+        .hasSize(PARTITIONS / 2);
+    said.clear();
     a.stop();
     b.leases().tick();
     assertThat(held(b)).hasSize(PARTITIONS);
+    // A stop is not a newcomer: one line with the stop's own reason (then b's claims).
+    assertThat(said)
+        .filteredOn(l -> l.contains("given back"))
+        .containsExactly("webhook inbox partitions [2, 3] given back (this process stops)");
+  }
+
+  /** What PartitionLeases logs from now on (until the JVM ends; each test reads its own list). */
+  private static List<String> leaseLog() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PartitionLeases.class);
+    List<String> said = java.util.Collections.synchronizedList(new ArrayList<>());
+    ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.AppenderBase<>() {
+          @Override
+          protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+            said.add(e.getFormattedMessage());
+          }
+        };
+    appender.start();
+    logger.setLevel(ch.qos.logback.classic.Level.INFO);
+    logger.addAppender(appender);
+    return said;
   }
 }
