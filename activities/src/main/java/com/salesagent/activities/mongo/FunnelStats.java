@@ -101,8 +101,7 @@ public final class FunnelStats {
             new FindOneAndUpdateOptions()
                 .projection(Projections.include("campaignId", "funnel." + stage))
                 .returnDocument(ReturnDocument.BEFORE));
-    if (before == null
-        || before.get("funnel") instanceof Document marked && marked.containsKey(stage)) {
+    if (before == null || reached(before, stage)) {
       return false;
     }
     count(before.getString("campaignId"), stage, at);
