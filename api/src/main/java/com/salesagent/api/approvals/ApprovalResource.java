@@ -122,6 +122,7 @@ public class ApprovalResource {
   /** {@code POST /api/leads/{leadId}/delivery}, routed here by the lead resource. */
   public DeliveryDecision decideDelivery(String leadId, DeliveryRequest request, String operator) {
     if (request == null
+        || request.decision() == null
         || !List.of(DeliveryDecision.RESEND, DeliveryDecision.ASSUME_SENT, DeliveryDecision.STOP)
             .contains(request.decision())) {
       throw new ApiException(
@@ -141,7 +142,9 @@ public class ApprovalResource {
               "approver",
               "set by the server from the token's operator (API_OPERATOR_NAME): remove it"));
     }
+    // List.of(...).contains(null) throws: a missing decision is checked first.
     if (request == null
+        || request.decision() == null
         || !List.of(ApprovalDecision.APPROVE, ApprovalDecision.EDIT, ApprovalDecision.REJECT)
             .contains(request.decision())) {
       errors.add(new FieldError("decision", "must be approve, edit or reject"));

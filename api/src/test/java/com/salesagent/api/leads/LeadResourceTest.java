@@ -233,6 +233,19 @@ class LeadResourceTest {
   }
 
   @Test
+  void anApprovalOrADeliveryDecisionWithoutADecisionIs422NotA500() {
+    for (String route : List.of("approval", "delivery")) {
+      for (String body : List.of("{}", "{\"decision\":null}")) {
+        Response r =
+            RESOURCES.target("/api/leads/lead-1/" + route).request().post(Entity.json(body));
+
+        assertThat(r.getStatus()).as(route + " " + body).isEqualTo(422);
+        assertThat(json(r).get("errors").toString()).as(route).contains("field=decision");
+      }
+    }
+  }
+
+  @Test
   void anApprovalWithNothingWaitingIs409() {
     Response r =
         RESOURCES
