@@ -13,11 +13,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
+import io.temporal.serviceclient.MetricsTag;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * {@code /prometheus} on the admin port: in Prometheus' text format, the application's meters
@@ -62,8 +64,12 @@ public final class PrometheusMetrics implements Managed {
   public synchronized Scope temporalScope() {
     if (temporalScope == null) {
       workflowTaskLatency = new WorkflowTaskLatency(new MicrometerClientStatsReporter(registry));
+      // The SDK's default tags (namespace, operation, workflow_type... "none" when unset) lack
+      // update_name, which a workflow update's client call adds: Prometheus refuses a meter whose
+      // tag keys differ from an earlier one of the same name, so every meter gets the key.
       temporalScope =
           new RootScopeBuilder()
+              .tags(Map.of(MetricsTag.UPDATE_NAME, MetricsTag.DEFAULT_VALUE))
               .reporter(workflowTaskLatency)
               .reportEvery(com.uber.m3.util.Duration.ofSeconds(2));
     }
