@@ -590,6 +590,14 @@ public class LeadStore {
     }
   }
 
+  /** The messages of these leads that WhatsApp accepted: lead, wamid and when it was accepted. */
+  public List<Document> sentMessagesOf(Collection<String> leadIds) {
+    return messages()
+        .find(Filters.and(Filters.in("leadId", leadIds), Filters.exists("wamid")))
+        .projection(Projections.include("leadId", "wamid", "statusAt.accepted"))
+        .into(new ArrayList<>());
+  }
+
   public List<Document> messagesOf(String leadId) {
     return messages()
         .find(Filters.eq("leadId", leadId))

@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,8 +93,11 @@ final class MessageProcessor {
           new OptOuts.Reply(item.getString("id"), contextWamid, text));
     }
     List<Document> contacts =
-        onNumber(
-            store.contactsByWhatsAppId(waId), item.getString(MetaNotification.BUSINESS_NUMBER));
+        conversation(
+            onNumber(
+                store.contactsByWhatsAppId(waId), item.getString(MetaNotification.BUSINESS_NUMBER)),
+            contextWamid,
+            at);
     if (contacts.isEmpty()) {
       LOG.info("message from unknown sender {}", Phones.mask("+" + waId));
       return "unknown_sender";
@@ -155,6 +160,41 @@ final class MessageProcessor {
                         || (c.getString("senderId") == null && number.equals(primaryId)))
             .toList();
     return on.isEmpty() ? contacts : on;
+  }
+
+  /**
+   * One person with several leads on one number (enrolled in several campaigns) has one WhatsApp
+   * conversation, so a reply answers one lead's message: the lead whose message it quotes
+   * (context.id), else the lead whose message was accepted last before the reply was written (its
+   * timestamp is in whole seconds: up to the next second). A lead sent nothing before the reply
+   * gets nothing (its variant would count a reply it never earned). When none was sent anything
+   * (the person wrote first), every lead gets it, as before. Only messages sent before the reply
+   * count, so a replay of the event after a later send picks the same lead.
+   */
+  private List<Document> conversation(List<Document> contacts, String contextWamid, Instant at) {
+    if (contacts.size() < 2) {
+      return contacts;
+    }
+    Map<String, Document> byLead = new LinkedHashMap<>();
+    contacts.forEach(c -> byLead.put(c.getString("leadId"), c));
+    Date writtenBy = Date.from(at.plusSeconds(1));
+    String quoted = null;
+    String latest = null;
+    Date latestAt = null;
+    for (Document m : store.sentMessagesOf(byLead.keySet())) {
+      if (contextWamid != null && contextWamid.equals(m.getString("wamid"))) {
+        quoted = m.getString("leadId");
+      }
+      Date accepted = m.get("statusAt", new Document()).getDate("accepted");
+      if (accepted != null
+          && accepted.before(writtenBy)
+          && (latestAt == null || accepted.after(latestAt))) {
+        latestAt = accepted;
+        latest = m.getString("leadId");
+      }
+    }
+    String chosen = quoted != null ? quoted : latest;
+    return chosen == null || !byLead.containsKey(chosen) ? contacts : List.of(byLead.get(chosen));
   }
 
   /**

@@ -1,0 +1,186 @@
+package com.salesagent.api.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Senders;
+import com.salesagent.activities.triage.ReplyClassifier;
+import com.salesagent.api.senders.SenderDirectory;
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.MessageStatusSignal;
+import com.salesagent.workflows.lead.OptOutSignal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * One person enrolled in two campaigns, on one business number: WhatsApp shows them one
+ * conversation, so a reply answers one lead's message, not both. A reply that quotes a message
+ * (context.id) belongs to that message's lead; one that quotes nothing to the lead whose message
+ * reached the person last before they wrote. A lead we had sent nothing yet is never credited with
+ * a reply (its variant would count a reply it never earned). A STOP still reaches every lead.
+ */
+class OnePersonTwoCampaignsTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final String NUMBER = "123";
+  private static final String SECRET = "app-secret";
+  private static final String PHONE = "+5511998765432";
+  private static final Instant FIRST = Instant.parse("2026-11-25T10:00:00Z");
+  private static final Instant SECOND = Instant.parse("2026-11-25T11:00:00Z");
+
+  private final List<Map.Entry<String, Object>> signals = new CopyOnWriteArrayList<>();
+  private LeadStore store;
+  private WebhookInbox inbox;
+  private WhatsAppWebhookResource resource;
+
+  private final LeadSignaller signaller =
+      new LeadSignaller() {
+        @Override
+        public String status(String leadId, MessageStatusSignal signal) {
+          signals.add(Map.entry(leadId, signal));
+          return SIGNALLED;
+        }
+
+        @Override
+        public String inbound(String leadId, InboundMessageSignal signal) {
+          signals.add(Map.entry(leadId, signal));
+          return SIGNALLED;
+        }
+
+        @Override
+        public String optOut(String leadId, OptOutSignal signal) {
+          signals.add(Map.entry(leadId, signal));
+          return SIGNALLED;
+        }
+      };
+
+  @BeforeEach
+  void setUp() {
+    MONGO.database().drop();
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    Senders senders = new Senders(MONGO.database());
+    senders.register(NUMBER, "WHATSAPP_ACCESS_TOKEN", null, true);
+    for (String campaign : List.of("a", "b")) {
+      store.insertContact(
+          new Document("leadId", "L-" + campaign)
+              .append("campaignId", "cmp-" + campaign)
+              .append("phone", PHONE)
+              .append("variantId", "v-" + campaign)
+              .append("segment", "smb"));
+    }
+    Clock clock = Clock.systemUTC();
+    inbox =
+        new WebhookInbox(
+            store, signaller, NUMBER, clock, 2, ReplyClassifier.LEXICON, Duration.ofDays(30));
+    resource =
+        new WhatsAppWebhookResource(
+            SECRET, "verify", inbox, new SenderDirectory(senders, NUMBER, clock));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    inbox.stop();
+  }
+
+  private void sent(String leadId, String wamid, Instant at) {
+    String key = leadId + "-send-1";
+    store.upsertComposed(key, new Document("leadId", leadId).append("status", "composed"));
+    store.markAccepted(key, wamid, "5511998765432", "text", at);
+  }
+
+  private void reply(String id, String contextWamid, String text, Instant at) {
+    String context = contextWamid == null ? "" : ",\"context\":{\"id\":\"" + contextWamid + "\"}";
+    String body =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"waba-1\",\"changes\":[{"
+            + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+            + "\"metadata\":{\"display_phone_number\":\"15550000000\",\"phone_number_id\":\""
+            + NUMBER
+            + "\"},\"messages\":[{\"from\":\"5511998765432\",\"id\":\""
+            + id
+            + "\",\"timestamp\":\""
+            + at.getEpochSecond()
+            + "\",\"type\":\"text\",\"text\":{\"body\":\""
+            + text
+            + "\"}"
+            + context
+            + "}]}}]}]}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    assertThat(resource.receive(new WebhookSignature(SECRET).sign(bytes), bytes).getStatus())
+        .isEqualTo(200);
+  }
+
+  private List<String> signalled() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> !signals.isEmpty());
+    // Both leads' signals would be sent in the same pass: give a second one its chance.
+    await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+    return signals.stream().map(Map.Entry::getKey).toList();
+  }
+
+  private long feedbackOf(String leadId) {
+    return store.feedback().countDocuments(Filters.eq("leadId", leadId));
+  }
+
+  @Test
+  void aReplyQuotingOneLeadsMessageReachesThatLeadOnly() {
+    sent("L-a", "wamid.A", FIRST);
+    sent("L-b", "wamid.B", SECOND);
+
+    reply("wamid.IN1", "wamid.A", "Sounds interesting, tell me more", SECOND.plusSeconds(60));
+
+    assertThat(signalled()).containsExactly("L-a");
+    assertThat(feedbackOf("L-a")).isEqualTo(1);
+    assertThat(feedbackOf("L-b")).isZero();
+    assertThat(store.contact("L-b").get("funnel", new Document()).get("replied")).isNull();
+  }
+
+  @Test
+  void aReplyQuotingNothingReachesTheLeadWhoseMessageCameLastBeforeIt() {
+    sent("L-a", "wamid.A", FIRST);
+    sent("L-b", "wamid.B", SECOND);
+
+    reply("wamid.IN2", null, "Sounds interesting, tell me more", SECOND.plusSeconds(60));
+
+    assertThat(signalled()).containsExactly("L-b");
+    assertThat(feedbackOf("L-a")).isZero();
+  }
+
+  @Test
+  void aLeadWeHaveSentNothingYetIsNotCreditedWithTheOthersReply() {
+    sent("L-a", "wamid.A", FIRST);
+    // L-b's first message goes out after the person wrote.
+    sent("L-b", "wamid.B", SECOND.plusSeconds(120));
+
+    reply("wamid.IN3", null, "Sounds interesting, tell me more", SECOND);
+
+    assertThat(signalled()).containsExactly("L-a");
+    assertThat(feedbackOf("L-b")).isZero();
+  }
+
+  @Test
+  void aStopStillReachesEveryLeadOfThePerson() {
+    sent("L-a", "wamid.A", FIRST);
+    sent("L-b", "wamid.B", SECOND);
+
+    reply("wamid.IN4", "wamid.A", "STOP", SECOND.plusSeconds(60));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> signals.stream().map(Map.Entry::getKey).distinct().count() == 2);
+    assertThat(signals).allMatch(e -> e.getValue() instanceof OptOutSignal);
+  }
+}
