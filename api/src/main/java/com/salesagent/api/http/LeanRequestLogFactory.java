@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.salesagent.activities.Phones;
 import io.dropwizard.logging.common.AppenderFactory;
 import io.dropwizard.logging.common.ConsoleAppenderFactory;
 import io.dropwizard.logging.common.async.AsyncLoggingEventAppenderFactory;
@@ -18,6 +19,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
@@ -104,6 +107,27 @@ public final class LeanRequestLogFactory implements RequestLogFactory<RequestLog
     return new CustomRequestLog(new Writer(attached, context), format);
   }
 
+  /**
+   * A whole path segment of 8 to 15 digits, maybe after a '+' (or its escape): a phone number (the
+   * suppressions routes name one in the path). Digits inside a segment (a lead id's) are kept.
+   */
+  private static final Pattern NUMBER_SEGMENT =
+      Pattern.compile("(?<=/)(?:\\+|%2[Bb])?[0-9]{8,15}(?=[/ ?\"]|$)");
+
+  /** The line with each phone number of its path masked as every other log masks one. */
+  static String maskNumbersInPath(String line) {
+    Matcher m = NUMBER_SEGMENT.matcher(line);
+    if (!m.find()) {
+      return line;
+    }
+    StringBuilder out = new StringBuilder();
+    do {
+      String number = m.group().replace("%2B", "+").replace("%2b", "+");
+      m.appendReplacement(out, Matcher.quoteReplacement(Phones.mask(number)));
+    } while (m.find());
+    return m.appendTail(out).toString();
+  }
+
   /** Hands each formatted line to the appenders as an INFO event of {@code http.request}. */
   static final class Writer extends AbstractLifeCycle implements RequestLog.Writer {
     private final AppenderAttachableImpl<ILoggingEvent> appenders;
@@ -117,6 +141,7 @@ public final class LeanRequestLogFactory implements RequestLogFactory<RequestLog
     @Override
     public void write(String line) {
       LoggingEvent event = new LoggingEvent();
+      line = maskNumbersInPath(line);
       event.setLevel(Level.INFO);
       event.setLoggerName(LOGGER);
       event.setMessage(line);

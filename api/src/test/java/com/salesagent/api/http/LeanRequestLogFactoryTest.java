@@ -80,12 +80,16 @@ class LeanRequestLogFactoryTest {
           "/webhooks/whatsapp?hub.verify_token=a-secret-guess",
           "probe\tforged \u009b[2J");
       get(connector.getLocalPort(), "/api/missing?phone=%2B5511998765432", "curl/8");
+      // A number in the path (the suppressions routes name one): masked as in every other log.
+      get(connector.getLocalPort(), "/api/suppressions/%2B5511987654321/lift", "curl/8");
+      get(connector.getLocalPort(), "/api/suppressions/5511976543210", "curl/8");
+      get(connector.getLocalPort(), "/api/leads/lead-20261204", "curl/8");
     } finally {
       server.stop(); // stops the appenders: the asynchronous one writes what it holds
     }
 
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    assertThat(lines).hasSize(2);
+    assertThat(lines).hasSize(5);
     String stamp = "\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\]";
     // Each line is written when its answer completes, on the thread that served it: in any order.
     assertThat(lines)
@@ -104,8 +108,21 @@ class LeanRequestLogFactoryTest {
                         "127\\.0\\.0\\.1 "
                             + stamp
                             + " \"GET /api/missing HTTP/1\\.1\" 404 5 \\d+ ms \"curl/8\""));
+    assertThat(lines)
+        .anySatisfy(
+            line -> assertThat(line).contains("\"GET /api/suppressions/+55*******4321/lift "))
+        .anySatisfy(line -> assertThat(line).contains("\"GET /api/suppressions/55*******3210 "))
+        // A lead id's digits are not a number: kept.
+        .anySatisfy(line -> assertThat(line).contains("\"GET /api/leads/lead-20261204 "));
     assertThat(String.join("\n", lines))
-        .doesNotContain("a-secret-guess", "verify_token", "5511998765432", "\t", "\u009b");
+        .doesNotContain(
+            "a-secret-guess",
+            "verify_token",
+            "5511998765432",
+            "5511987654321",
+            "5511976543210",
+            "\t",
+            "\u009b");
   }
 
   @Test
