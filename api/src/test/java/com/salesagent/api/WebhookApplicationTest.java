@@ -1124,6 +1124,43 @@ final class WebhookApplicationTest extends AppTestHarness {
     }
   }
 
+  @Test
+  void anOperatorTakingAnUnassignedLeadForAnOwnerMakesThatOwnerTheLeads() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "unassigned-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+    // Nobody to hand it to: it waits, unassigned.
+    await(
+        "interested",
+        Duration.ofSeconds(15),
+        () -> "interested".equals(store().contact(leadId).getString("stage")));
+    HttpResponse<String> created =
+        put(
+            "/api/owners/bea",
+            "{\"name\":\"Bea Lima\",\"timezone\":\"UTC\",\"capacity\":5,\"segments\":[]}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    try {
+      HttpResponse<String> taken =
+          postJson("/api/leads/" + leadId + "/handoff/accept", "{\"ownerId\":\"bea\"}");
+      assertThat(taken.statusCode()).as(taken.body()).isEqualTo(202);
+      await(
+          "in conversation",
+          Duration.ofSeconds(15),
+          () -> "in_conversation".equals(store().contact(leadId).getString("stage")));
+      assertThat(store().contact(leadId).getString("ownerId")).isEqualTo("bea");
+      var row = json.readTree(get("/api/handoffs?ownerId=bea").body()).path("handoffs");
+      assertThat(row.toString()).contains(leadId);
+    } finally {
+      send(
+          HttpRequest.newBuilder(URI.create(url("/api/owners/bea")))
+              .header("Authorization", "Bearer " + TOKEN)
+              .DELETE());
+    }
+  }
+
   /**
    * A crash right after the contact's outcome was written (before the timeline and the audit): the
    * operator's retry completes both from the stored outcome, once.

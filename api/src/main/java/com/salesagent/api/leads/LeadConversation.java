@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * People in the conversation: a sales rep takes a lead handed to them, and writes to it from the
@@ -215,15 +216,28 @@ final class LeadConversation {
             ? request.ownerId()
             : contact.getString("ownerId");
     Instant now = clock.instant();
-    store
-        .database()
-        .getCollection(HandOffActivitiesImpl.HANDOFFS)
-        .updateOne(
-            Filters.eq("_id", leadId),
-            Updates.combine(
+    List<Bson> accepted =
+        new ArrayList<>(
+            List.of(
                 Updates.set("status", "accepted"),
                 Updates.set("acceptedAt", Date.from(now)),
                 Updates.set("acceptedBy", operator)));
+    if (contact.getString("ownerId") == null && ownerId != null) {
+      // A lead nobody had (no owner was free): the owner who takes it is its owner from now, as
+      // the workflow makes it; without this the contact and the Hand-offs queue said unassigned.
+      store
+          .contacts()
+          .updateOne(
+              Filters.and(Filters.eq("leadId", leadId), Filters.exists("ownerId", false)),
+              Updates.combine(
+                  Updates.set("ownerId", ownerId), Updates.set("ownerAssignedAt", Date.from(now))));
+      accepted.add(Updates.set("ownerId", ownerId));
+      accepted.add(Updates.addToSet("owners", ownerId));
+    }
+    store
+        .database()
+        .getCollection(HandOffActivitiesImpl.HANDOFFS)
+        .updateOne(Filters.eq("_id", leadId), Updates.combine(accepted));
     audit(operator, leadId, "handoff_accepted", ownerId, now);
     lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, operator));
     return Response.accepted(new Accepted(leadId, ownerId, "signalled")).build();
