@@ -87,7 +87,12 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     this.senders = new Senders(store.database());
     this.rates = new SenderRates(store.database());
     this.clients = clients;
-    this.choice = new SenderChoice(store, senders, clients.primaryId());
+    this.choice =
+        new SenderChoice(
+            store,
+            senders,
+            clients.primaryId(),
+            d -> clients.client(String.valueOf(d.get("_id")), d.getString("tokenRef")) != null);
     this.pacing =
         new SendPacing(new SendThrottle(store.database()), throughputShare, clock, sleeper);
     this.clock = clock;

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.function.Predicate;
 import org.bson.Document;
 
 /**
@@ -20,20 +21,27 @@ import org.bson.Document;
  * makes its leads wait; no other number takes them over). The workflow never sees the choice: it is
  * the same on every attempt and replay because it is read back from the contact.
  *
- * <p>A new lead goes to an active number, weighted by throughput tier and spread by a hash of the
- * lead id (stable, no shared counter to contend on). A lead that already talked to the business
- * before the pool existed (it has wa_ids from accepted sends but no pin) stays on the configured
- * number it talked on.
+ * <p>A new lead goes to an active number whose token this worker has (a number registered with a
+ * variable no worker sets would otherwise trap every lead pinned to it), weighted by throughput
+ * tier and spread by a hash of the lead id (stable, no shared counter to contend on). A lead that
+ * already talked to the business before the pool existed (it has wa_ids from accepted sends but no
+ * pin) stays on the configured number it talked on.
  */
 final class SenderChoice {
   private final MongoCollection<Document> contacts;
   private final Senders senders;
   private final String primaryId;
+  private final Predicate<Document> usable;
 
-  SenderChoice(LeadStore store, Senders senders, String primaryId) {
+  /**
+   * {@code usable}: whether this worker can send from a number (its token reference resolves here):
+   * a new lead is never pinned to one it cannot, since a pinned lead never moves.
+   */
+  SenderChoice(LeadStore store, Senders senders, String primaryId, Predicate<Document> usable) {
     this.contacts = store.database().getCollection(Collections.CONTACTS);
     this.senders = senders;
     this.primaryId = primaryId;
+    this.usable = usable;
   }
 
   /**
@@ -68,11 +76,11 @@ final class SenderChoice {
   }
 
   /**
-   * An active number weighted by tier (all numbers if none is active), as read; null: the pool is
-   * empty (the configured number).
+   * An active number weighted by tier (all numbers if none is active), as read, among those this
+   * worker has the token of; null: none (the configured number).
    */
   Document pick(String leadId) {
-    List<Document> all = senders.sending();
+    List<Document> all = senders.sending().stream().filter(usable).toList();
     List<Document> active =
         all.stream().filter(d -> !"paused".equals(d.getString("status"))).toList();
     List<Document> from = active.isEmpty() ? all : active;

@@ -176,6 +176,28 @@ class SenderPoolSendTest {
   }
 
   @Test
+  void aNewLeadIsNeverPinnedToANumberWhoseTokenThisWorkerLacks() {
+    // An operator registered the second number with a variable no worker has (a typo).
+    senders.register(B, "TOKEN_MISSING", 1000, false);
+    for (int i = 0; i < 20; i++) {
+      lead("T-" + i, "+55119987657" + String.format("%02d", i));
+      SendResult sent = messaging.send(message("T-" + i, "kt-" + i));
+      assertThat(sent.accepted()).as("lead T-" + i).isTrue();
+      assertThat(store.contact("T-" + i).getString("senderId")).isEqualTo(A);
+    }
+    assertThat(api.requests).hasSize(20).allMatch(r -> numberOf(r).equals(A));
+    // The variable is set after all (the token rotated in): new leads spread again.
+    senders.register(B, "TOKEN_B", 1000, false);
+    Set<String> used = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      lead("U-" + i, "+55119987658" + String.format("%02d", i));
+      messaging.send(message("U-" + i, "ku-" + i));
+      used.add(store.contact("U-" + i).getString("senderId"));
+    }
+    assertThat(used).contains(B);
+  }
+
+  @Test
   void aSecondMessageToTheSameRecipientWaitsSixSeconds() {
     lead("L-p", "+5511998765401");
     messaging.send(message("L-p", "kp1"));
