@@ -29,6 +29,25 @@ public final class Phones {
     return out.toString();
   }
 
+  /** How many characters of a message id a log keeps: its end, the random part. */
+  private static final int WAMID_TAIL = 10;
+
+  /**
+   * A WhatsApp message id fit for a log. Meta's ids are base64 whose bytes hold the recipient's
+   * (or, inbound, the sender's) number, so a log keeps only the id's end ({@code
+   * wamid.…Q2RTY3RTcA}), enough to find it in the messages collection; short ids stay whole.
+   */
+  public static String wamid(String id) {
+    if (id == null) {
+      return null;
+    }
+    int start = id.indexOf('.') + 1;
+    if (id.length() - start <= 16) {
+      return id;
+    }
+    return id.substring(0, start) + "…" + id.substring(id.length() - WAMID_TAIL);
+  }
+
   public static String mask(String phone) {
     if (phone == null || phone.length() < 7) {
       return "***";

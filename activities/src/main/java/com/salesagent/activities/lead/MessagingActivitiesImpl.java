@@ -375,7 +375,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         "sent {} to {} as {}",
         request.idempotencyKey(),
         Phones.mask(contact.getString("phone")),
-        wamid);
+        Phones.wamid(wamid));
     return SendResult.sent(wamid, at, false);
   }
 

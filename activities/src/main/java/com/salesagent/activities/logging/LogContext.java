@@ -42,9 +42,16 @@ public final class LogContext {
 
   /**
    * An event key fit for a log: a preference event's key holds the sender's WhatsApp id (a phone
-   * number), masked here; status and message keys hold only Meta's ids.
+   * number), masked here; status and message keys hold Meta's message ids, whose bytes hold the
+   * number too: only their ends are kept ({@link Phones#wamid}).
    */
   public static String safe(String eventKey) {
+    if (eventKey != null && (eventKey.startsWith("status:") || eventKey.startsWith("message:"))) {
+      String[] parts = eventKey.split(":", 3);
+      return parts.length < 2
+          ? eventKey
+          : parts[0] + ":" + Phones.wamid(parts[1]) + (parts.length == 3 ? ":" + parts[2] : "");
+    }
     if (eventKey == null || !eventKey.startsWith("preference:")) {
       return eventKey;
     }

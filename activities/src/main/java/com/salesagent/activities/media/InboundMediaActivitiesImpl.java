@@ -2,6 +2,7 @@ package com.salesagent.activities.media;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.Phones;
 import com.salesagent.activities.lead.KeepAlive;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
@@ -198,7 +199,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
     LOG.info(
         "stored inbound {} of message {}: {} bytes of {}",
         media.kind(),
-        media.messageId(),
+        Phones.wamid(media.messageId()),
         bytes.length,
         type);
     return stored;
@@ -239,7 +240,12 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                     now)));
       }
     }
-    LOG.warn("inbound {} of message {} {}: {}", media.kind(), media.messageId(), status, reason);
+    LOG.warn(
+        "inbound {} of message {} {}: {}",
+        media.kind(),
+        Phones.wamid(media.messageId()),
+        status,
+        reason);
   }
 
   private void record(InboundMedia media, StoredMedia stored) {

@@ -2,6 +2,7 @@ package com.salesagent.activities.media;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
@@ -142,7 +143,7 @@ final class MediaAsText {
     store.markDoNotContact(leadIds, Suppressions.KEYWORD, now);
     LOG.info(
         "voice note of message {} says stop: {} lead(s) suppressed",
-        media.messageId(),
+        Phones.wamid(media.messageId()),
         leadIds.size());
   }
 

@@ -113,7 +113,7 @@ final class StatusProcessor {
     if (message == null
         && key != null
         && store.bindWamid(key, wamid, item.getString("recipient_id"), at)) {
-      LOG.info("send {} reconciled by its status webhook: {}", key, wamid);
+      LOG.info("send {} reconciled by its status webhook: {}", key, Phones.wamid(wamid));
       message = store.applyStatus(wamid, status, at, code, title);
       countSent(message, wamid, at);
       boundNow = true;
@@ -122,7 +122,8 @@ final class StatusProcessor {
       if (event.receivedAt().plus(grace).isAfter(clock.instant())) {
         return null;
       }
-      LOG.warn("status {} for unknown wamid {} given up after {}", status, wamid, grace);
+      LOG.warn(
+          "status {} for unknown wamid {} given up after {}", status, Phones.wamid(wamid), grace);
       return "unknown_wamid";
     }
     String leadId = message.getString("leadId");
