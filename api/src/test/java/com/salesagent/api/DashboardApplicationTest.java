@@ -546,6 +546,14 @@ class DashboardApplicationTest {
     assertThat(page.path("lead").path("phone").asText())
         .doesNotContain(p.substring(4, 10))
         .endsWith(p.substring(p.length() - 2));
+    // The number's other spellings are masked too: the wa_ids WhatsApp answered with, each
+    // message's recipient (and the active-lead key while the lead is active: this one ended).
+    assertThat(page.path("lead").toString()).doesNotContain(p.substring(4, 10));
+    assertThat(page.path("lead").path("waIds").size()).isPositive();
+    assertThat(page.path("lead").path("waIds").toString()).doesNotContain(p.substring(4, 10));
+    assertThat(page.path("messages").size()).isPositive();
+    page.path("messages")
+        .forEach(m -> assertThat(m.path("waId").asText()).doesNotContain(p.substring(4, 10)));
     assertThat(page.path("research").size()).isPositive();
     assertThat(page.path("research").get(0).path("text").asText()).isNotBlank();
     assertThat(page.path("feedback").get(0).path("objection").asText()).isEqualTo("cost");

@@ -307,7 +307,25 @@ public class LeadResource {
     contact.remove("_id");
     // Dashboards get screen-shared: the number is masked here too (MongoDB keeps it whole).
     contact.put("phone", Phones.mask(contact.getString("phone")));
+    // Its other spellings too: the active-lead key (campaign|number), the wa_ids WhatsApp answered
+    // with, each message's recipient.
+    String activeKey = contact.getString("activeKey");
+    if (activeKey != null && activeKey.contains("|")) {
+      int bar = activeKey.lastIndexOf('|');
+      contact.put(
+          "activeKey", activeKey.substring(0, bar + 1) + Phones.mask(activeKey.substring(bar + 1)));
+    }
+    List<?> waIds = contact.getList("waIds", Object.class);
+    if (waIds != null) {
+      contact.put("waIds", waIds.stream().map(w -> Phones.mask(String.valueOf(w))).toList());
+    }
     List<Document> messages = withoutIds(store.messagesOf(leadId));
+    messages.forEach(
+        m -> {
+          if (m.get("waId") != null) {
+            m.put("waId", Phones.mask(String.valueOf(m.get("waId"))));
+          }
+        });
     Document persona = store.persona(leadId);
     if (persona != null) {
       persona.remove("_id");

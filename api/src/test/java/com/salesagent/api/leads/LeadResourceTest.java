@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -230,6 +231,25 @@ class LeadResourceTest {
     assertThat(json(r).get("errors").toString())
         .contains("field=approver")
         .contains("field=decision");
+  }
+
+  @Test
+  void aLeadsPageMasksEverySpellingOfItsNumber() {
+    STORE.insertContact(
+        new Document("leadId", "masked-1")
+            .append("campaignId", "cmp")
+            .append("phone", "+5511998765432")
+            .append("activeKey", LeadStore.activeKey("cmp", "+5511998765432"))
+            .append("waIds", List.of("5511998765432")));
+    STORE.upsertComposed(
+        "masked-1-send-1", new Document("leadId", "masked-1").append("status", "composed"));
+    STORE.markAccepted("masked-1-send-1", "wamid.M1", "5511998765432", "text", Instant.now());
+
+    Response r = RESOURCES.target("/api/leads/masked-1").request().get();
+
+    assertThat(r.getStatus()).isEqualTo(200);
+    String body = r.readEntity(String.class);
+    assertThat(body).contains("\"activeKey\":\"cmp|+55*******5432\"").doesNotContain("998765");
   }
 
   @Test
