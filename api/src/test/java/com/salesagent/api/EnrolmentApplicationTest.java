@@ -123,6 +123,146 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(lines.get(2).path("status").asText()).isEqualTo("already_enrolled");
   }
 
+  private static final String HEADER =
+      "leadId,name,phone,company,timezone,campaignId,consentOptIn,consentSource,consentAt\n";
+
+  private static String csvRow(String leadId, String name, String campaign) {
+    return leadId
+        + ","
+        + name
+        + ","
+        + phone()
+        + ",Acme,UTC,"
+        + campaign
+        + ",true,form,2026-11-20T10:00:00Z\n";
+  }
+
+  private HttpResponse<String> importCsv(String csv) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url("/api/leads/import")))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "text/csv")
+            .POST(HttpRequest.BodyPublishers.ofString(csv)));
+  }
+
+  /**
+   * A row whose quote is never closed (a CSV parser would read the rest of the file as its value)
+   * is rejected by its line, saying why, and the rows after it are read and enrolled.
+   */
+  @Test
+  void aCsvRowWithAnUnclosedQuoteIsRejectedAndTheRowsAfterItAreRead() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "quote-" + UUID.randomUUID();
+    String csv =
+        HEADER
+            + "m-1-"
+            + campaign
+            + ",\"Open Quote,"
+            + phone()
+            + ",Acme,UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n"
+            + csvRow("m-2-" + campaign, "\"Bo, Jr\"", campaign)
+            + csvRow("m-3-" + campaign, "Cy", campaign);
+
+    List<JsonNode> lines = importCsv(csv).body().lines().map(this::parse).toList();
+
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0).path("line").asInt()).isEqualTo(2);
+    assertThat(lines.get(0).path("status").asText()).isEqualTo("rejected");
+    assertThat(lines.get(0).findValuesAsText("message").get(0)).contains("quote");
+    assertThat(lines.get(1).path("line").asInt()).isEqualTo(3);
+    assertThat(lines.get(1).path("leadId").asText()).isEqualTo("m-2-" + campaign);
+    assertThat(lines.get(1).path("status").asText()).isEqualTo("enrolled");
+    assertThat(lines.get(2).path("line").asInt()).isEqualTo(4);
+    assertThat(lines.get(2).path("status").asText()).isEqualTo("enrolled");
+    JsonNode summary = lines.get(3).path("summary");
+    assertThat(summary.path("rows").asInt()).isEqualTo(3);
+    assertThat(summary.path("enrolled").asInt()).isEqualTo(2);
+    assertThat(summary.path("rejected").asInt()).isEqualTo(1);
+    assertThat(store().contact("m-2-" + campaign).getString("name")).isEqualTo("Bo, Jr");
+    assertThat(store().countContacts(null, campaign)).isEqualTo(2);
+
+    // No quote after it: the quote would run to the end of the file.
+    String open = "open-" + UUID.randomUUID();
+    List<JsonNode> toTheEnd =
+        importCsv(
+                HEADER
+                    + csvRow("o-1-" + open, "\"Open Quote", open)
+                    + csvRow("o-2-" + open, "Bo", open)
+                    + csvRow("o-3-" + open, "Cy", open))
+            .body()
+            .lines()
+            .map(this::parse)
+            .toList();
+    assertThat(toTheEnd).hasSize(4);
+    assertThat(toTheEnd.get(0).path("status").asText()).isEqualTo("rejected");
+    assertThat(toTheEnd.get(0).findValuesAsText("message").get(0)).contains("quote");
+    assertThat(toTheEnd.get(1).path("line").asInt()).isEqualTo(3);
+    assertThat(toTheEnd.get(1).path("status").asText()).isEqualTo("enrolled");
+    assertThat(toTheEnd.get(2).path("line").asInt()).isEqualTo(4);
+    assertThat(toTheEnd.get(3).path("summary").path("rows").asInt()).isEqualTo(3);
+    assertThat(store().countContacts(null, open)).isEqualTo(2);
+  }
+
+  /** A value over the 1 MiB cap, quoted or not, rejects its row only: the next row is read. */
+  @Test
+  void aCsvValueOverTheCapRejectsItsRowAndTheNextOneIsRead() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "cap-" + UUID.randomUUID();
+    String big = "x".repeat(1_100_000);
+    String csv =
+        "leadId,name,phone,company,notes,timezone,campaignId,consentOptIn,consentSource,consentAt\n"
+            + "bf-1-"
+            + campaign
+            + ",Ana,"
+            + phone()
+            + ",Acme,"
+            + big
+            + ",UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n"
+            + "bf-2-"
+            + campaign
+            + ",Bo,"
+            + phone()
+            + ",Acme,short,UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n"
+            + "bf-3-"
+            + campaign
+            + ",Cy,"
+            + phone()
+            + ",Acme,\""
+            + big
+            + "\",UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n"
+            + "bf-4-"
+            + campaign
+            + ",Di,"
+            + phone()
+            + ",Acme,short,UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n";
+
+    List<JsonNode> lines = importCsv(csv).body().lines().map(this::parse).toList();
+
+    assertThat(lines).hasSize(5);
+    assertThat(lines.get(0).path("line").asInt()).isEqualTo(2);
+    assertThat(lines.get(0).path("status").asText()).isEqualTo("rejected");
+    assertThat(lines.get(1).path("line").asInt()).isEqualTo(3);
+    assertThat(lines.get(1).path("leadId").asText()).isEqualTo("bf-2-" + campaign);
+    assertThat(lines.get(1).path("status").asText()).isEqualTo("enrolled");
+    assertThat(lines.get(2).path("line").asInt()).isEqualTo(4);
+    assertThat(lines.get(2).path("status").asText()).isEqualTo("rejected");
+    assertThat(lines.get(3).path("line").asInt()).isEqualTo(5);
+    assertThat(lines.get(3).path("leadId").asText()).isEqualTo("bf-4-" + campaign);
+    assertThat(lines.get(4).path("summary").path("rows").asInt()).isEqualTo(4);
+    assertThat(lines.get(4).path("summary").path("enrolled").asInt()).isEqualTo(2);
+    assertThat(lines.get(4).path("summary").path("rejected").asInt()).isEqualTo(2);
+  }
+
   @Test
   void anUnsupportedImportTypeIs415() throws Exception {
     HttpResponse<String> response =

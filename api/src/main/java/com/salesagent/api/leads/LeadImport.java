@@ -2,13 +2,15 @@ package com.salesagent.api.leads;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import jakarta.ws.rs.WebApplicationException;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,13 +25,28 @@ import java.util.Map;
 /**
  * Streams an import: one row read, validated, enrolled and answered at a time (one result line per
  * row, then a summary), so 100,000 rows never sit in memory together. Bad rows are reported with
- * their line number; good rows are enrolled. Limits: {@link #MAX_ROWS} rows (the rest is not read:
- * the summary says so with a 413 code), {@link #MAX_LINE} bytes per JSON line or CSV field, and the
+ * their line number and the next row is read (a CSV row that cannot be parsed, e.g. an unclosed
+ * quote, is rejected by its first line and the lines after it are read as rows: {@link
+ * CsvRecords}); good rows are enrolled. Limits: {@link #MAX_ROWS} rows (the rest is not read: the
+ * summary says so with a 413 code), {@link #MAX_LINE} bytes per JSON line or CSV field, and the
  * body cap of the request guard.
  */
 class LeadImport {
   static final int MAX_ROWS = 100_000;
   static final int MAX_LINE = 1024 * 1024;
+
+  /**
+   * A CSV row's cap (what one unreadable row may cost in memory): 4 MiB, far above any valid lead
+   * (no field may hold more than 200,000 characters).
+   */
+  static final int MAX_ROW = 4 * MAX_LINE;
+
+  private static final CsvMapper CSV =
+      new CsvMapper(
+          CsvFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder().maxStringLength(MAX_LINE).build())
+              .build());
 
   private final LeadValidator validator;
   private final Enrolment enrolment;
@@ -41,6 +58,7 @@ class LeadImport {
   private int rejected;
   private int refused;
   private String truncated;
+  private int truncatedCode = 413;
 
   LeadImport(LeadValidator validator, Enrolment enrolment, ObjectMapper json, int maxRows) {
     this.validator = validator;
@@ -53,13 +71,23 @@ class LeadImport {
     this.maxRows = maxRows;
   }
 
-  void run(InputStream body, boolean csv, OutputStream out) throws IOException {
+  /** Reads the rows of a body, answering each on {@code out}. */
+  private interface Rows {
+    void read(OutputStream out) throws IOException;
+  }
+
+  void jsonLines(InputStream body, OutputStream out) throws IOException {
+    run(o -> readJsonLines(body, o), out);
+  }
+
+  /** The rows after the header ({@link #header}) of a CSV body. */
+  void csv(CsvRecords records, List<String> columns, OutputStream out) throws IOException {
+    run(o -> readCsv(records, columns, o), out);
+  }
+
+  private void run(Rows body, OutputStream out) throws IOException {
     try {
-      if (csv) {
-        csv(body, out);
-      } else {
-        jsonLines(body, out);
-      }
+      body.read(out);
     } catch (WebApplicationException e) {
       // The body went past the request guard's cap while rows were being answered.
       truncated = "the body is larger than the import's cap: rows after line " + rows + " not read";
@@ -72,7 +100,7 @@ class LeadImport {
     summary.put("refused", refused);
     if (truncated != null) {
       summary.put("truncated", true);
-      summary.put("code", 413);
+      summary.put("code", truncatedCode);
       summary.put("message", truncated);
     }
     write(out, Map.of("summary", summary));
@@ -86,48 +114,100 @@ class LeadImport {
     return false;
   }
 
-  private void csv(InputStream body, OutputStream out) throws IOException {
-    CsvFactory factory =
-        CsvFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder().maxStringLength(MAX_LINE).build())
-            .build();
-    CsvMapper mapper = new CsvMapper(factory);
-    CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnReordering(true);
-    try (MappingIterator<Map<String, String>> it =
-        mapper
-            .readerForMapOf(String.class)
-            .with(schema)
-            .readValues(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-      // Where the parser stands after a row is the line the next row starts on; the header is 1.
-      long nextLine = 2;
-      while (!full()) {
-        Map<String, String> row;
-        try {
-          if (!it.hasNextValue()) {
-            break;
-          }
-          row = it.nextValue();
-        } catch (RuntimeException | IOException e) {
-          if (e instanceof WebApplicationException w) {
-            throw w;
-          }
-          rows++;
-          rejected++;
-          write(
-              out,
-              rejectedLine(
-                  nextLine, List.of(new FieldError("row", "unreadable CSV: " + firstLine(e)))));
-          break;
-        }
-        long line = nextLine;
-        nextLine = it.getCurrentLocation().getLineNr();
-        handle(line, fromCsv(row), out);
+  /** The records of a CSV body: a value at most MAX_LINE characters, a row at most MAX_ROW. */
+  static CsvRecords csvRecords(InputStream body) {
+    return new CsvRecords(
+        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)), MAX_LINE, MAX_ROW);
+  }
+
+  /**
+   * The column names of a CSV body's header row, read before the answer starts so that a header
+   * that cannot be used is a plain 400.
+   */
+  static List<String> header(CsvRecords records) {
+    CsvRecords.Record first;
+    try {
+      first = records.next();
+    } catch (IOException e) {
+      throw new ApiException(
+          400, "the body could not be read", new FieldError("body", e.getMessage()));
+    }
+    if (first == null) {
+      throw new ApiException(
+          400,
+          "empty CSV: send a header row naming the columns, then one lead per row",
+          new FieldError("body", "empty"));
+    }
+    List<String> columns;
+    try {
+      columns =
+          first.error() != null
+              ? null
+              : List.of(
+                  CSV.readerFor(String[].class)
+                      .with(CsvSchema.emptySchema())
+                      .<String[]>readValue(first.text()));
+    } catch (IOException | RuntimeException e) {
+      columns = null;
+    }
+    if (columns == null) {
+      throw new ApiException(
+          400,
+          "the CSV header row could not be read: send one row naming the columns",
+          new FieldError(
+              "header", first.error() != null ? first.error() : "not a CSV row of column names"));
+    }
+    return columns;
+  }
+
+  private void readCsv(CsvRecords records, List<String> columns, OutputStream out)
+      throws IOException {
+    CsvSchema.Builder schema = CsvSchema.builder();
+    columns.forEach(schema::addColumn);
+    ObjectReader reader = CSV.readerForMapOf(String.class).with(schema.build());
+    while (!full()) {
+      CsvRecords.Record record = records.next();
+      if (record == null) {
+        break;
       }
+      if (record.error() != null) {
+        rows++;
+        rejected++;
+        write(
+            out,
+            rejectedLine(
+                record.line(),
+                List.of(new FieldError("row", "unreadable CSV: " + record.error()))));
+        continue;
+      }
+      Map<String, String> row;
+      try {
+        row = reader.readValue(record.text());
+      } catch (IOException | RuntimeException e) {
+        rows++;
+        rejected++;
+        boolean spans = record.text().indexOf('\n') >= 0 || record.text().indexOf('\r') >= 0;
+        String why =
+            "unreadable CSV: "
+                + firstLine(e)
+                + (spans
+                    ? " (a quoted value runs onto the next lines: is a closing quote missing?)"
+                    : "");
+        write(out, rejectedLine(record.line(), List.of(new FieldError("row", why))));
+        // Its lines after the first are read again as rows (a quote it opened may have joined
+        // them to it).
+        records.rejectLast();
+        continue;
+      }
+      handle(record.line(), fromCsv(row), out);
+    }
+    if (records.gaveUp() != null && truncated == null) {
+      truncated = records.gaveUp();
+      truncatedCode = 422;
     }
   }
 
-  private void jsonLines(InputStream body, OutputStream out) throws IOException {
+  private void readJsonLines(InputStream body, OutputStream out) throws IOException {
     long line = 0;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     while (!full()) {

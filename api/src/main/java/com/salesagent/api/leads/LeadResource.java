@@ -250,7 +250,14 @@ public class LeadResource {
       throw new UncheckedIOException(e);
     }
     LeadImport importer = new LeadImport(validator, enrolment, strict, LeadImport.MAX_ROWS);
-    StreamingOutput output = out -> importer.run(in, csv, out);
+    StreamingOutput output;
+    if (csv) {
+      CsvRecords records = LeadImport.csvRecords(in);
+      List<String> columns = LeadImport.header(records);
+      output = out -> importer.csv(records, columns, out);
+    } else {
+      output = out -> importer.jsonLines(in, out);
+    }
     return Response.ok(output).build();
   }
 
