@@ -263,6 +263,22 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(lines.get(4).path("summary").path("rejected").asInt()).isEqualTo(2);
   }
 
+  /** Excel's byte-order mark does not hide the first column: the same file twice is one lead. */
+  @Test
+  void aCsvWithAByteOrderMarkKeepsItsLeadIdsSoReimportingIsIdempotent() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "bom-" + UUID.randomUUID();
+    String csv = "\uFEFF" + HEADER + csvRow("bom-1-" + campaign, "Ana", campaign);
+
+    List<JsonNode> first = importCsv(csv).body().lines().map(this::parse).toList();
+    List<JsonNode> second = importCsv(csv).body().lines().map(this::parse).toList();
+
+    assertThat(first.get(0).path("leadId").asText()).isEqualTo("bom-1-" + campaign);
+    assertThat(first.get(0).path("status").asText()).isEqualTo("enrolled");
+    assertThat(second.get(0).path("status").asText()).isEqualTo("already_enrolled");
+    assertThat(store().countContacts(null, campaign)).isEqualTo(1);
+  }
+
   @Test
   void anUnsupportedImportTypeIs415() throws Exception {
     HttpResponse<String> response =

@@ -13,8 +13,9 @@ import java.io.Reader;
  * <p>A record that cannot be read (a quoted value still open at the end of the body, a value over
  * {@code maxField} characters, a row over {@code maxRecord}) is answered as an error by its first
  * line, and reading goes on at the line after that first line: the rows an unclosed quote would
- * have swallowed are read again as rows. At most {@code maxRecord} characters are held. Lines are
- * counted as Jackson does ({@code \n}, {@code \r\n} or {@code \r}); blank lines are skipped.
+ * have swallowed are read again as rows. At most {@code maxRecord} characters are held. A leading
+ * byte-order mark (Excel writes one) is skipped: it would be part of the first column's name. Lines
+ * are counted as Jackson does ({@code \n}, {@code \r\n} or {@code \r}); blank lines are skipped.
  */
 final class CsvRecords {
   /** A record's first line and its text (without its line break), or why it cannot be read. */
@@ -33,6 +34,7 @@ final class CsvRecords {
   private int replayAt;
   private int pushedBack = -2;
   private long line = 1;
+  private boolean started;
   private Record last;
   private long replayed;
   private String gaveUp;
@@ -47,6 +49,13 @@ final class CsvRecords {
   Record next() throws IOException {
     if (gaveUp != null) {
       return null;
+    }
+    if (!started) {
+      started = true;
+      int first = read();
+      if (first != '\uFEFF') {
+        unread(first);
+      }
     }
     buffer.setLength(0);
     int state = FIELD_START;
