@@ -279,6 +279,32 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(store().countContacts(null, campaign)).isEqualTo(1);
   }
 
+  /**
+   * A header naming columns the import does not know (a misspelt "notes") is refused before any row
+   * is read, naming them, as the JSON route refuses unknown fields: their data would be lost.
+   */
+  @Test
+  void aCsvHeaderWithUnknownColumnsIsRefusedNamingThem() throws Exception {
+    String campaign = "cols-" + UUID.randomUUID();
+    String csv =
+        "leadId,name,phone,company,notse,campaignId,consentOptIn,consentSource,consentAt,extra\n"
+            + "cols-1-"
+            + campaign
+            + ",Ana,"
+            + phone()
+            + ",Acme,call after 5,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z,x\n";
+
+    HttpResponse<String> response = importCsv(csv);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode body = json.readTree(response.body());
+    assertThat(body.findValuesAsText("field")).containsExactly("notse", "extra");
+    assertThat(body.path("message").asText()).contains("notse").contains("extra");
+    assertThat(store().countContacts(null, campaign)).isZero();
+  }
+
   @Test
   void anUnsupportedImportTypeIs415() throws Exception {
     HttpResponse<String> response =

@@ -18,9 +18,12 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Streams an import: one row read, validated, enrolled and answered at a time (one result line per
@@ -157,7 +160,41 @@ class LeadImport {
           new FieldError(
               "header", first.error() != null ? first.error() : "not a CSV row of column names"));
     }
+    refuseUnknown(columns);
     return columns;
+  }
+
+  /**
+   * A column the import does not know (a misspelt "notes", an extra one) or names twice is refused
+   * before any row is read, as the JSON route refuses an unknown field: its values would be lost.
+   */
+  private static void refuseUnknown(List<String> columns) {
+    List<FieldError> errors = new ArrayList<>();
+    List<String> named = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < columns.size(); i++) {
+      String column = columns.get(i);
+      String name = column.length() > 100 ? column.substring(0, 100) + "..." : column;
+      if (!COLUMNS.contains(column)) {
+        errors.add(
+            new FieldError(
+                name, column.isEmpty() ? "column " + (i + 1) + " has no name" : "unknown column"));
+        named.add(column.isEmpty() ? "(column " + (i + 1) + ", no name)" : name);
+      } else if (!seen.add(column)) {
+        errors.add(new FieldError(name, "named twice"));
+        named.add(name + " (twice)");
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(
+              400,
+              "the CSV header names columns the import does not know: "
+                  + String.join(", ", named)
+                  + " (their values would be lost; names are case-sensitive); the columns are "
+                  + String.join(",", COLUMNS),
+              errors)
+          .with("columns", COLUMNS);
+    }
   }
 
   private void readCsv(CsvRecords records, List<String> columns, OutputStream out)
@@ -305,6 +342,26 @@ class LeadImport {
     }
     write(out, answer);
   }
+
+  /** The columns a CSV header may name (in any order, each at most once): {@link #fromCsv}. */
+  static final List<String> COLUMNS =
+      List.of(
+          "leadId",
+          "name",
+          "phone",
+          "company",
+          "jobTitle",
+          "industry",
+          "companySize",
+          "timezone",
+          "locale",
+          "notes",
+          "website",
+          "researchText",
+          "campaignId",
+          "consentOptIn",
+          "consentSource",
+          "consentAt");
 
   static LeadRequest fromCsv(Map<String, String> r) {
     String optIn = r.get("consentOptIn");
