@@ -29,6 +29,7 @@ final class CsvRecords {
   private final Reader in;
   private final int maxField;
   private final int maxRecord;
+  private final long maxReplayed;
   private final StringBuilder buffer = new StringBuilder();
   private String replay = "";
   private int replayAt;
@@ -40,9 +41,14 @@ final class CsvRecords {
   private String gaveUp;
 
   CsvRecords(Reader in, int maxField, int maxRecord) {
+    this(in, maxField, maxRecord, MAX_REPLAYED);
+  }
+
+  CsvRecords(Reader in, int maxField, int maxRecord, long maxReplayed) {
     this.in = in;
     this.maxField = maxField;
     this.maxRecord = maxRecord;
+    this.maxReplayed = maxReplayed;
   }
 
   /** The next record, or null at the end of the body (or once {@link #gaveUp()}). */
@@ -172,10 +178,10 @@ final class CsvRecords {
 
   private boolean budget(int chars) {
     replayed += chars;
-    if (replayed > MAX_REPLAYED) {
+    if (replayed > maxReplayed) {
       gaveUp =
           "too many unreadable rows (their lines were read again "
-              + MAX_REPLAYED
+              + maxReplayed
               + " characters' worth): the rest was not read";
       return false;
     }
