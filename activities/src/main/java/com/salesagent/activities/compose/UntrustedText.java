@@ -40,6 +40,16 @@ public final class UntrustedText {
    * most {@link #MAX_FACT} characters (cut at a word).
    */
   public static String clean(String text) {
+    String t = scrub(text);
+    if (t.length() > MAX_FACT) {
+      int cut = t.lastIndexOf(' ', MAX_FACT);
+      t = t.substring(0, cut > MAX_FACT / 2 ? cut : MAX_FACT).strip();
+    }
+    return t;
+  }
+
+  /** {@link #clean} without the cap: a sentence too long to quote is left out, not cut. */
+  public static String scrub(String text) {
     if (text == null) {
       return "";
     }
@@ -47,12 +57,7 @@ public final class UntrustedText {
     t = MARKUP.matcher(t).replaceAll(" ");
     t = URL.matcher(t).replaceAll(" ");
     t = EMAIL.matcher(t).replaceAll(" ");
-    t = t.replaceAll("\\s+", " ").strip();
-    if (t.length() > MAX_FACT) {
-      int cut = t.lastIndexOf(' ', MAX_FACT);
-      t = t.substring(0, cut > MAX_FACT / 2 ? cut : MAX_FACT).strip();
-    }
-    return t;
+    return t.replaceAll("\\s+", " ").strip();
   }
 
   /**

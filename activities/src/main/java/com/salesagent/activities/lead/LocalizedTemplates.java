@@ -22,7 +22,9 @@ import org.bson.Document;
  *
  * <p>When a lead's field is missing, each placeholder has a fallback wording: the template's own
  * {@code defaults} first, then its language's ({@link #fallbacks}), so no message reads "Companies
- * in growing like Acme".
+ * in growing like Acme". When research has no sentence fit to quote, {@code {{fact}}} gets its
+ * language's wording without a fact ("I saw that we haven't spoken yet"), or the template's own
+ * {@code defaults.fact}: never the lead's own fields or the salesperson's notes read back to it.
  */
 public final class LocalizedTemplates {
   /**
@@ -38,21 +40,24 @@ public final class LocalizedTemplates {
               "name", "there",
               "company", "your company",
               "jobTitle", "someone in your role",
-              "industry", "your industry"),
+              "industry", "your industry",
+              "fact", "we haven't spoken yet"),
           "es",
           Map.of(
               "firstName", "equipo",
               "name", "equipo",
               "company", "su empresa",
               "jobTitle", "alguien en su cargo",
-              "industry", "su sector"),
+              "industry", "su sector",
+              "fact", "aún no hemos hablado"),
           "pt",
           Map.of(
               "firstName", "equipe",
               "name", "equipe",
               "company", "sua empresa",
               "jobTitle", "alguém na sua função",
-              "industry", "seu setor"));
+              "industry", "seu setor",
+              "fact", "ainda não conversamos"));
 
   /** Stands for the variant's own templates among the candidates. */
   private static final String BASE = "\u0000base";

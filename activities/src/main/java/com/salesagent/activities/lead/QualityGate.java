@@ -26,6 +26,11 @@ import java.util.Set;
  * rejected and recomposed (a bounded number of times), then held. So a message without a fact still
  * goes (0.85), while a banned phrase or another language holds it for review (0.75).
  *
+ * <p>The offline composer's quoted fact is checked as a quotation ({@link #checkFact}): a fragment
+ * ("I saw that Upsilon.") or a restatement of the lead's own profile or the salesperson's notes
+ * loses the fact's points and 0.25 more and is held for a human (check {@code
+ * factIsQuotableClause}).
+ *
  * <p>Whatever its score, a message is held for a human when a field filled into it is a stand-in
  * for a missing value ("N/A", "[Company]", check {@code noPlaceholderLikeFill}), or when it carries
  * a link, an e-mail address, a phone number or an instruction-like phrase that its template did not
@@ -116,6 +121,183 @@ public final class QualityGate {
       decision = "hold";
     }
     return new Verdict(score, decision, checks);
+  }
+
+  /** Fewer points and never sent without review: a quoted fact that is not fit to quote. */
+  static final double BAD_FACT_PENALTY = 0.25;
+
+  /**
+   * The offline composer's quoted fact checked as a quotation: a whole clause ({@link
+   * #quotableClause}) that does not restate the lead's own profile or the salesperson's notes
+   * ({@code internal}: the texts of those chunks). A fact that fails (check {@code
+   * factIsQuotableClause}) loses the fact's points and {@value #BAD_FACT_PENALTY} more, and is at
+   * best held for a human: "I saw that Upsilon." or "I saw that Met at the retail fair." must not
+   * go out. No fact (the template's wording without one) is not checked.
+   */
+  static Verdict checkFact(
+      Verdict verdict, String fact, List<String> internal, double approveAt, double holdAt) {
+    if (fact == null || fact.isBlank()) {
+      return verdict;
+    }
+    boolean ok = quotableClause(fact) && !echoes(fact, internal);
+    Map<String, Boolean> checks = new LinkedHashMap<>(verdict.checks());
+    checks.put("factIsQuotableClause", ok);
+    if (ok) {
+      return new Verdict(verdict.score(), verdict.decision(), checks);
+    }
+    double score =
+        verdict.score()
+            - (Boolean.TRUE.equals(verdict.checks().get("usesFact")) ? 0.15 : 0)
+            - BAD_FACT_PENALTY;
+    score = Math.max(0, Math.round(score * 100) / 100.0);
+    String decision = "reject".equals(verdict.decision()) || score < holdAt ? "reject" : "hold";
+    return new Verdict(score, decision, checks);
+  }
+
+  /** Characters of markup, JSON or code: a fact holding one is not a sentence someone wrote. */
+  private static final java.util.regex.Pattern NOT_PROSE =
+      java.util.regex.Pattern.compile("[{}\\[\\]<>|\\\\=\"_#*^~`]");
+
+  /** Words a whole clause does not end with: a cut one does ("... next year and"). */
+  private static final Set<String> DANGLING =
+      Set.of(
+          "and", "or", "but", "of", "the", "a", "an", "to", "with", "for", "in", "on", "at", "by",
+          "from", "that", "which", "their", "its", "de", "da", "do", "das", "dos", "del", "que",
+          "y", "e", "o", "ou", "la", "el", "los", "las", "os", "as", "con", "com", "para", "por",
+          "em", "en", "um", "uma", "un", "una", "su", "sua", "seu");
+
+  /**
+   * A fact fit to follow "I saw that": at least four words, at most {@link UntrustedText#MAX_FACT}
+   * characters, prose (no markup, JSON or code characters, balanced parentheses), not ending in a
+   * word that leaves it hanging. A fragment such as "Upsilon" or a cut "... next year and" is not.
+   */
+  static boolean quotableClause(String fact) {
+    if (fact == null) {
+      return false;
+    }
+    String f = fact.strip();
+    if (f.isEmpty() || f.length() > UntrustedText.MAX_FACT || NOT_PROSE.matcher(f).find()) {
+      return false;
+    }
+    if (f.chars().filter(c -> c == '(').count() != f.chars().filter(c -> c == ')').count()) {
+      return false;
+    }
+    String[] words =
+        Arrays.stream(f.split("\\s+"))
+            .filter(w -> w.codePoints().anyMatch(Character::isLetterOrDigit))
+            .toArray(String[]::new);
+    if (words.length < 4) {
+      return false;
+    }
+    String last = words[words.length - 1].replaceAll("[^\\p{L}\\p{N}]", "");
+    return !DANGLING.contains(last.toLowerCase(Locale.ROOT)) && !f.endsWith(",");
+  }
+
+  /**
+   * Whether the fact restates one of the texts, or quotes one of four words or more whole (case,
+   * punctuation and spacing aside).
+   */
+  static boolean echoes(String fact, List<String> texts) {
+    String f = words(fact);
+    if (f.isEmpty() || texts == null) {
+      return false;
+    }
+    for (String t : texts) {
+      String w = words(t);
+      // The fact inside the text, or the whole text (a sentence, not a bare company name, which
+      // research about the company names too) inside the fact.
+      if (!w.isEmpty() && (w.contains(f) || (w.split(" ").length >= 4 && f.contains(w)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String words(String text) {
+    return text == null
+        ? ""
+        : text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
+  }
+
+  /**
+   * Words that tell a short sentence's language (a fact of a few words, where the message-level
+   * stop-word vote would not decide): function words and a few common ones, per language.
+   */
+  private static final Map<String, Set<String>> FACT_MARKERS =
+      Map.of(
+          "en",
+              Set.of(
+                  "the", "and", "to", "of", "is", "are", "was", "were", "has", "have", "had",
+                  "with", "for", "at", "in", "on", "their", "they", "its", "it", "new", "will",
+                  "this", "that", "from", "by", "an", "our", "we", "his", "her", "he", "she",
+                  "after", "into", "next", "year", "more", "opened", "opening", "just"),
+          "es",
+              Set.of(
+                  "el", "los", "las", "y", "del", "con", "por", "una", "un", "su", "sus", "es",
+                  "está", "están", "nuevo", "nueva", "nuevos", "nuevas", "van", "tiene", "tienen",
+                  "al", "lo", "más", "año", "ellos", "ellas", "hay", "fue", "abrió", "abrirá"),
+          "pt",
+              Set.of(
+                  "o", "os", "e", "do", "da", "dos", "das", "em", "no", "na", "nos", "nas", "um",
+                  "uma", "com", "seu", "sua", "é", "não", "vão", "vai", "novo", "nova", "novos",
+                  "novas", "mais", "ao", "ano", "eles", "elas", "tem", "têm", "foi", "abriu"),
+          "fr",
+              Set.of(
+                  "le",
+                  "les",
+                  "et",
+                  "pour",
+                  "avec",
+                  "vous",
+                  "votre",
+                  "est",
+                  "des",
+                  "une",
+                  "du",
+                  "au",
+                  "aux",
+                  "sont",
+                  "nouveau",
+                  "nouvelle",
+                  "nouvelles",
+                  "ils",
+                  "elles"),
+          "de",
+              Set.of(
+                  "der", "die", "das", "und", "zu", "für", "mit", "sie", "ihr", "ist", "nicht",
+                  "ein", "eine", "im", "den", "dem", "neue", "neuen", "sind", "hat"));
+
+  /**
+   * Whether a fact reads in the language of the template it goes into ({@code language}: a code or
+   * tag, pt_BR is pt): its own language's words outnumber every other's, and there is at least one.
+   * For a language these markers do not know, a fact clearly in one they know (two of its words) is
+   * refused; otherwise it passes.
+   */
+  static boolean factInLanguage(String fact, String language) {
+    String want =
+        language == null || language.isBlank()
+            ? "en"
+            : language.strip().split("[-_]")[0].toLowerCase(Locale.ROOT);
+    String[] words = fact.toLowerCase(Locale.ROOT).split("[^\\p{L}]+");
+    int mine = 0;
+    int other = 0;
+    for (var entry : FACT_MARKERS.entrySet()) {
+      int count = 0;
+      for (String w : words) {
+        if (entry.getValue().contains(w)) {
+          count++;
+        }
+      }
+      if (entry.getKey().equals(want)) {
+        mine = count;
+      } else {
+        other = Math.max(other, count);
+      }
+    }
+    if (!FACT_MARKERS.containsKey(want)) {
+      return other < 2;
+    }
+    return mine >= 1 && mine > other;
   }
 
   /** The fact verbatim, or (for an LLM's paraphrase) at least four of its longer words. */

@@ -8,6 +8,8 @@ import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.media.VoiceNotes;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.ResearchSource;
 import com.salesagent.activities.research.Retriever;
 import com.salesagent.workflows.lead.ComposeActivities;
 import com.salesagent.workflows.lead.ComposeRequest;
@@ -150,12 +152,18 @@ public class TemplateComposeActivities implements ComposeActivities {
           "variant " + request.variantId() + " has no template for " + request.purpose(),
           "MissingTemplate");
     }
-    Map<String, String> values =
-        new HashMap<>(values(contact, LocalizedTemplates.fallbacks(template)));
+    Map<String, String> fallbacks = LocalizedTemplates.fallbacks(template);
+    Map<String, String> values = new HashMap<>(values(contact, fallbacks));
     List<Document> retrieved = new ArrayList<>();
     List<Retriever.Hit> hits = List.of();
+    List<Retriever.Hit> candidates = List.of();
+    Quoted quoted = null;
+    String factSource = null;
     if (template.getString("body").contains("{{fact}}") || (llm != null && !request.template())) {
-      hits = retriever.topK(request.leadId(), variant.getString("angle"), 3);
+      // More than the three the writer sees: the profile line and the notes often rank first, and
+      // neither is quoted, so the research chunks behind them are candidates for the fact too.
+      candidates = retriever.topK(request.leadId(), variant.getString("angle"), FACT_CANDIDATES);
+      hits = candidates.subList(0, Math.min(3, candidates.size()));
       for (Retriever.Hit hit : hits) {
         retrieved.add(
             new Document("chunkId", hit.chunkId())
@@ -166,13 +174,16 @@ public class TemplateComposeActivities implements ComposeActivities {
         throw ApplicationFailure.newFailure(
             "lead " + request.leadId() + " has no research yet", "NoResearch");
       }
+      String language = template.getString("language");
       String topicFact =
-          request.attempt() == 0 ? topicFacts.fact(persona, chosen.qualifier()) : null;
-      values.put(
-          "fact",
+          request.attempt() == 0 ? topicFacts.fact(persona, chosen.qualifier(), language) : null;
+      quoted =
           topicFact != null
-              ? topicFact
-              : chooseFact(hits, request.attempt(), template.getString("language")));
+              ? new Quoted(topicFact, "topic")
+              : chooseFact(candidates, request.attempt(), language);
+      // No research sentence fit to quote: the template's wording without a fact.
+      values.put("fact", quoted != null ? quoted.text() : fallbacks.get("fact"));
+      factSource = quoted != null ? quoted.source() : "none";
     }
     Filled filled = fill(template.getString("body"), values);
     String text = filled.text();
@@ -203,7 +214,7 @@ public class TemplateComposeActivities implements ComposeActivities {
             text,
             template.getString("body"),
             composer.equals(COMPOSER)
-                ? values.get("fact")
+                ? (quoted == null ? null : quoted.text())
                 : hits.isEmpty() ? null : hits.get(0).text(),
             filled.parameters(),
             contact.getString("locale"),
@@ -212,15 +223,20 @@ public class TemplateComposeActivities implements ComposeActivities {
             config.get("holdAt", 0.5));
     if (composer.equals(COMPOSER)) {
       verdict =
+          QualityGate.checkFact(
+              verdict,
+              quoted == null ? null : quoted.text(),
+              internalTexts(candidates, contact),
+              config.get("approveAt", 0.8),
+              config.get("holdAt", 0.5));
+      verdict =
           inLeadsLanguage(verdict, template.getString("language"), contact.getString("locale"));
     }
     Document media = null;
     OutboundMedia cardStore = cards;
     if (cardStore != null && IMAGE_CARD.equals(variant.getString("modality"))) {
-      String cardFact = values.get("fact");
-      if ((cardFact == null || cardFact.isBlank()) && !hits.isEmpty()) {
-        cardFact = fact(hits.get(0).text());
-      }
+      // The card quotes the message's research fact, or none (never the wording without one).
+      String cardFact = quoted == null ? null : quoted.text();
       media =
           cardStore.card(
               new CardRenderer.Card(
@@ -267,6 +283,7 @@ public class TemplateComposeActivities implements ComposeActivities {
                             .append("at", Date.from(clock.instant()))
                         : null)
                 .append("retrieved", retrieved)
+                .append("factSource", factSource)
                 .append("attempt", request.attempt())
                 .append(
                     "gate",
@@ -387,24 +404,44 @@ public class TemplateComposeActivities implements ComposeActivities {
         templates.get(request.purpose(), templates.get("follow_up_read", Document.class)), null);
   }
 
+  /** How many retrieved chunks are candidates for the quoted fact. */
+  static final int FACT_CANDIDATES = 8;
+
+  /** A fact fit to quote and the source of the chunk it is from. */
+  record Quoted(String text, String source) {}
+
   /**
-   * The fact for a message in {@code language}: a recomposition after a rejection tries the next
-   * best hit; one left empty by cleaning is passed over, and so, while another hit is left, is one
-   * in another language (the enrolment's English profile line in a Spanish message).
+   * The fact for a message in {@code language}: the first sentence fit to quote ({@link #clause})
+   * of the best research chunk, of the next one when it has none; a recomposition after a rejection
+   * starts at the next best. Only research text is quoted ({@link ResearchSource#quotable}): never
+   * the profile line made from the lead's own fields, nor the salesperson's notes, nor a sentence
+   * in another language than the template's. Null when no chunk has such a sentence.
    */
-  static String chooseFact(List<Retriever.Hit> hits, int attempt, String language) {
-    String want = LocalizedTemplates.language(language);
-    for (boolean sameLanguageOnly : new boolean[] {true, false}) {
-      for (int i = Math.min(attempt, hits.size() - 1); i < hits.size(); i++) {
-        String fact = fact(hits.get(i).text());
-        if (!fact.isEmpty()
-            && (!sameLanguageOnly
-                || QualityGate.languageMatches(fact.toLowerCase(java.util.Locale.ROOT), want))) {
-          return fact;
-        }
+  static Quoted chooseFact(List<Retriever.Hit> hits, int attempt, String language) {
+    List<Retriever.Hit> quotable =
+        hits.stream().filter(h -> ResearchSource.quotable(h.source())).toList();
+    for (int i = Math.min(attempt, quotable.size() - 1); i >= 0 && i < quotable.size(); i++) {
+      String fact = clause(quotable.get(i).text(), language);
+      if (!fact.isEmpty()) {
+        return new Quoted(fact, quotable.get(i).source());
       }
     }
-    return "";
+    return null;
+  }
+
+  /**
+   * What the lead or the salesperson wrote, which a quoted fact must not restate: the retrieved
+   * chunks that are not quotable (the profile line, the notes) and the contact's profile line.
+   */
+  private static List<String> internalTexts(List<Retriever.Hit> hits, Document contact) {
+    List<String> out = new ArrayList<>();
+    for (Retriever.Hit hit : hits) {
+      if (!ResearchSource.quotable(hit.source())) {
+        out.add(hit.text());
+      }
+    }
+    out.add(EnrolmentSource.profileLine(contact));
+    return out;
   }
 
   /** Sentence-initial words that read lower-case after "I saw that" / "vi que". */
@@ -415,22 +452,41 @@ public class TemplateComposeActivities implements ComposeActivities {
           "Las", "Su", "Sus", "Este", "Esta");
 
   /**
-   * The first sentence of the best chunk, shaped to follow "I saw that": the words are the chunk's
-   * own, so the composer states nothing that research did not find.
+   * The first sentence of a research chunk fit to follow "I saw that" in a template in {@code
+   * language} (null: any), in the chunk's own words, so the composer states nothing research did
+   * not find; empty when none is. A sentence is taken whole or not at all: it must start as a
+   * sentence does (a capital or a digit), end as one (or end the chunk), be at most {@link
+   * UntrustedText#MAX_FACT} characters once cleaned, carry no link, address, phone number or
+   * instruction (cleaning them out would leave a hole), be a clause ({@link
+   * QualityGate#quotableClause}: "Upsilon." is not) and read in the template's language ({@link
+   * QualityGate#factInLanguage}).
    */
-  static String fact(String chunk) {
-    String sentence = chunk.strip().split("(?<=[.!?])\\s+")[0].strip();
-    // Quoted from the lead's own text: no links, addresses, markup, control characters or lines.
-    sentence = UntrustedText.clean(sentence);
-    sentence = sentence.replaceAll("[.!?]+$", "");
-    if (sentence.isEmpty()) {
+  static String clause(String chunk, String language) {
+    if (chunk == null) {
+      return "";
+    }
+    String[] sentences = chunk.strip().split("(?<=[.!?])\\s+");
+    for (int i = 0; i < sentences.length; i++) {
+      String raw = sentences[i].strip();
+      if (raw.isEmpty()
+          || !(Character.isUpperCase(raw.codePointAt(0)) || Character.isDigit(raw.codePointAt(0)))
+          || (!raw.matches("(?s).*[.!?]$") && i < sentences.length - 1)
+          || !UntrustedText.findings(raw, null).isEmpty()) {
+        continue;
+      }
+      // Quoted from the lead's own text: no markup, control characters or lines.
+      String sentence = UntrustedText.scrub(raw).replaceAll("[.!?]+$", "").strip();
+      if (!QualityGate.quotableClause(sentence)
+          || (language != null && !QualityGate.factInLanguage(sentence, language))) {
+        continue;
+      }
+      String first = sentence.split("\\s+")[0];
+      if (PRONOUNS.contains(first)) {
+        sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
+      }
       return sentence;
     }
-    String first = sentence.split("\\s+")[0];
-    if (PRONOUNS.contains(first)) {
-      sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
-    }
-    return sentence;
+    return "";
   }
 
   record Filled(String text, List<String> parameters) {}

@@ -3,6 +3,7 @@ package com.salesagent.activities.lead;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.research.ResearchSource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,9 +23,11 @@ final class TopicFacts {
   /**
    * For a wording chosen for a research topic ("topic=hiring"), the first sentence of the research
    * chunk behind that topic in the persona: the message cites what made the lead's topic. Null when
-   * the wording names no topic or the chunk is gone (the retrieved fact is used then).
+   * the wording names no topic, or the chunk is gone, is not research text ({@link
+   * ResearchSource#quotable}: notes are not quoted) or has no sentence fit to quote in the
+   * template's {@code language} (the retrieved fact is used then).
    */
-  String fact(Document persona, String qualifier) {
+  String fact(Document persona, String qualifier, String language) {
     String topic = PersonaWording.topic(qualifier);
     Document evidence = persona == null ? null : persona.get("evidence", Document.class);
     if (topic == null || evidence == null) {
@@ -41,13 +44,15 @@ final class TopicFacts {
                     Filters.and(
                         Filters.eq("_id", new org.bson.types.ObjectId(t.getString("evidence"))),
                         Filters.eq("leadId", persona.getString("leadId"))))
-                .projection(com.mongodb.client.model.Projections.include("text"))
+                .projection(com.mongodb.client.model.Projections.include("text", "source"))
                 .first();
         String fact =
-            chunk == null || chunk.getString("text") == null
+            chunk == null
+                    || chunk.getString("text") == null
+                    || !ResearchSource.quotable(chunk.getString("source"))
                 ? ""
-                : TemplateComposeActivities.fact(
-                    topicSentence(chunk.getString("text"), topicWords(topic)));
+                : TemplateComposeActivities.clause(
+                    topicSentence(chunk.getString("text"), topicWords(topic)), language);
         return fact.isEmpty() ? null : fact;
       }
     }

@@ -9,17 +9,18 @@ public class EnrolmentSource implements ResearchSource {
   @Override
   public List<SourceText> collect(Document c) {
     List<SourceText> out = new ArrayList<>();
-    out.add(new SourceText("profile", profileLine(c)));
+    out.add(new SourceText(PROFILE, profileLine(c)));
     if (c.getString("notes") != null && !c.getString("notes").isBlank()) {
-      out.add(new SourceText("notes", c.getString("notes")));
+      out.add(new SourceText(NOTES, c.getString("notes")));
     }
     if (c.getString("researchText") != null && !c.getString("researchText").isBlank()) {
-      out.add(new SourceText("research_text", c.getString("researchText")));
+      out.add(new SourceText(RESEARCH_TEXT, c.getString("researchText")));
     }
     return out;
   }
 
-  static String profileLine(Document c) {
+  /** The profile line of a contact's fields (not quotable: see {@link #quotable}). */
+  public static String profileLine(Document c) {
     StringBuilder line =
         new StringBuilder(c.getString("company") == null ? "The company" : c.getString("company"));
     if (c.getString("industry") != null) {

@@ -54,7 +54,7 @@ public class WebsiteSource implements ResearchSource, AutoCloseable {
       }
       String text =
           extract(new String(answer.body(), StandardCharsets.UTF_8), answer.uri().toString());
-      return text.isBlank() ? List.of() : List.of(new SourceText("website", text));
+      return text.isBlank() ? List.of() : List.of(new SourceText(WEBSITE, text));
     } catch (RuntimeException | IOException e) {
       LOG.info("website research skipped: {}", e.getMessage());
       return List.of();

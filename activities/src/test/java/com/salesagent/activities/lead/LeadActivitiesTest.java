@@ -88,10 +88,11 @@ class LeadActivitiesTest {
             .append("companySize", "11-50")
             .append("jobTitle", "Head of Sales")
             .append("campaignId", "c-1")
+            .append("notes", "Met at the retail fair.")
             .append(
-                "notes",
-                "Met at the retail fair. They are opening three new stores next year, and the"
-                    + " budget for customer outreach grows with them.")
+                "researchText",
+                "They are opening three new stores next year, and the budget for customer outreach"
+                    + " grows with them.")
             .append("enrolledAt", new Date()));
     research.research("L-1");
   }
@@ -830,9 +831,10 @@ class LeadActivitiesTest {
     int first = research.research("L-1");
     int second = research.research("L-1");
 
-    assertThat(first).isEqualTo(2).isEqualTo(second);
+    // The profile line, the notes and the research text.
+    assertThat(first).isEqualTo(3).isEqualTo(second);
     var chunks = MONGO.database().getCollection("research_results");
-    assertThat(chunks.countDocuments()).isEqualTo(2);
+    assertThat(chunks.countDocuments()).isEqualTo(3);
     Document chunk = chunks.find().first();
     assertThat(chunk.getString("model")).isEqualTo("all-minilm-l6-v2-q");
     assertThat(chunk.getInteger("dimension")).isEqualTo(384);

@@ -46,7 +46,7 @@ class LocalizedComposeTest {
   }
 
   private Document lead(
-      String leadId, String locale, String industry, String company, String notes) {
+      String leadId, String locale, String industry, String company, String researchText) {
     store.insertContact(
         new Document("leadId", leadId)
             .append("name", "Ana Souza")
@@ -58,7 +58,7 @@ class LocalizedComposeTest {
             .append("jobTitle", "Head of Sales")
             .append("campaignId", "c-1")
             .append("locale", locale)
-            .append("notes", notes)
+            .append("researchText", researchText)
             .append("enrolledAt", new Date()));
     research.research(leadId);
     return store.contact(leadId);
@@ -140,8 +140,8 @@ class LocalizedComposeTest {
     Document pt = compose("L-pt-PT", "v-scaling", 0, "first_contact");
 
     assertThat(es.get("template", Document.class).getString("language")).isEqualTo("es");
-    // The Spanish notes, not the enrolment's English profile line (retrieval ranks it first for
-    // the English angle), quoted as written.
+    // The Spanish research text, not the enrolment's English profile line (retrieval ranks it
+    // first for the English angle, and it is never quoted), quoted as written.
     assertThat(es.getString("text")).startsWith("Hola Ana, vi que Van a abrir tres tiendas");
     assertThat(es.get("gate", Document.class).getString("decision")).isEqualTo("approve");
     assertThat(pt.get("template", Document.class).getString("language")).isEqualTo("pt_BR");

@@ -61,7 +61,7 @@ class PersonaWordingTest {
             .append("jobTitle", jobTitle)
             .append("campaignId", "c-1")
             .append("locale", locale)
-            .append("notes", NOTES)
+            .append("researchText", NOTES)
             .append("enrolledAt", new Date()));
     new ResearchActivitiesImpl(
             store, List.of(new EnrolmentSource()), LeadActivitiesTest.EMBEDDINGS, clock)

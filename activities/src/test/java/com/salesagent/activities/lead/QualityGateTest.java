@@ -88,21 +88,22 @@ class QualityGateTest {
   }
 
   @Test
-  void aQuotedFactIsCleanedAndCapped() {
+  void aQuotedFactIsCleanedAndASentenceTooLongIsLeftOutNotCut() {
     String chunk =
         "Acme <b>opens</b> 12 stores, see https://acme.example/news or mail ir@acme.example\u202e"
             + " and more words "
             + "x ".repeat(200);
+    // Too long to quote whole (and cleaning the link out would leave a hole): not quoted at all.
+    assertThat(TemplateComposeActivities.clause(chunk, "en")).isEmpty();
 
-    String fact = TemplateComposeActivities.fact(chunk);
+    String fact =
+        TemplateComposeActivities.clause(
+            "Acme <b>opens</b> 12 stores\u202e in the south. More to come.", "en");
 
     assertThat(fact)
         .doesNotContain("<b>")
-        .doesNotContain("http")
-        .doesNotContain("@")
         .doesNotContain("\u202e")
-        .startsWith("Acme opens 12 stores");
-    assertThat(fact.length()).isLessThanOrEqualTo(160);
+        .isEqualTo("Acme opens 12 stores in the south");
     assertThat(TemplateComposeActivities.parameter("line one\n\tline     two"))
         .isEqualTo("line one line two");
   }
@@ -137,5 +138,44 @@ class QualityGateTest {
             0.8,
             0.5);
     assertThat(real.decision()).isEqualTo("approve");
+  }
+
+  @Test
+  void aFactThatIsAFragmentOrEchoesTheLeadsOwnFieldsOrNotesIsHeld() {
+    List<String> internal =
+        List.of(
+            "Beta Ltda works in software (40 employees); the contact's role is CEO.",
+            "Met at the retail fair.");
+    String template = "Hi {{firstName}}, I saw that {{fact}}. Worth a quick look at how it works?";
+    for (String bad :
+        List.of(
+            "Upsilon",
+            "Beta Ltda works in software (40 employees); the contact's role is CEO",
+            "Met at the retail fair",
+            "{\"name\":\"X Y\",\"company\":\"Z\"",
+            "they are opening 12 new stores next year and")) {
+      String text = "Hi Ana, I saw that " + bad + ". Worth a quick look at how it works?";
+      QualityGate.Verdict v =
+          QualityGate.checkFact(
+              QualityGate.score(text, template, bad, List.of("Ana", bad), "en", BANNED, 0.8, 0.5),
+              bad,
+              internal,
+              0.8,
+              0.5);
+      assertThat(v.checks()).as(bad).containsEntry("factIsQuotableClause", false);
+      assertThat(v.score()).as(bad).isLessThan(0.8);
+      assertThat(v.decision()).as(bad).isEqualTo("hold");
+    }
+    String text = "Hi Ana, I saw that " + FACT + ". Worth a quick look at how it works?";
+    QualityGate.Verdict good =
+        QualityGate.checkFact(
+            QualityGate.score(text, template, FACT, List.of("Ana", FACT), "en", BANNED, 0.8, 0.5),
+            FACT,
+            internal,
+            0.8,
+            0.5);
+    assertThat(good.checks()).containsEntry("factIsQuotableClause", true);
+    assertThat(good.score()).isEqualTo(1.0);
+    assertThat(good.decision()).isEqualTo("approve");
   }
 }

@@ -1,0 +1,222 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.Retriever;
+import com.salesagent.workflows.lead.ComposeRequest;
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The fact the offline composer quotes ("I saw that {{fact}}"): only research text (the lead's
+ * research text, its website) is quoted, never the profile line made from the lead's own fields nor
+ * the salesperson's notes; a whole sentence within the cap, never a fragment; in the template's
+ * language; else the template's wording without a fact. The cases an exploratory test found sent.
+ */
+class ComposeFactTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final Clock clock = Clock.systemUTC();
+  private LeadStore store;
+  private TemplateComposeActivities composer;
+  private ResearchActivitiesImpl research;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    Seeds.ensure(MONGO.database(), LeadActivitiesTest.defaults());
+    store = new LeadStore(MONGO.database());
+    research =
+        new ResearchActivitiesImpl(
+            store, List.of(new EnrolmentSource()), LeadActivitiesTest.EMBEDDINGS, clock);
+    composer =
+        new TemplateComposeActivities(
+            store, new Retriever(MONGO.database(), LeadActivitiesTest.EMBEDDINGS), clock);
+  }
+
+  private void lead(String leadId, Document fields) {
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append(
+                "phone", "+5511990000" + String.format("%03d", Math.abs(leadId.hashCode()) % 1000))
+            .append("campaignId", "c-1")
+            .append("enrolledAt", new Date())
+            .append("name", "Diego Ruiz")
+            .append("company", "Acme")
+            .append("locale", "en"));
+    store.setContactFields(leadId, fields);
+    research.research(leadId);
+  }
+
+  private Document compose(String leadId, String variant) {
+    String key = leadId + "-0";
+    composer.compose(new ComposeRequest(leadId, "c-1", variant, 0, "first_contact", key, 0, true));
+    return store.messageByKey(key);
+  }
+
+  private static String fact(Document message) {
+    return message.get("template", Document.class).getList("parameters", String.class).get(1);
+  }
+
+  private static String decision(Document message) {
+    return message.get("gate", Document.class).getString("decision");
+  }
+
+  @Test
+  void aLeadWithOnlyANameAndACompanyGetsTheWordingWithoutAFactNotItsCompanyName() {
+    lead("L-xy", new Document("name", "Xan Yu").append("company", "Zorb"));
+
+    Document m = compose("L-xy", "v-speed");
+
+    assertThat(m.getString("text"))
+        .startsWith("Hi Xan, I saw that we haven't spoken yet.")
+        .doesNotContain("I saw that Zorb");
+    assertThat(fact(m)).isEqualTo("we haven't spoken yet");
+    assertThat(m.getString("factSource")).isEqualTo("none");
+    // Without a fact the message still goes (0.85), as the gate documents.
+    assertThat(m.get("gate", Document.class).get("checks", Document.class).getBoolean("usesFact"))
+        .isFalse();
+    assertThat(decision(m)).isEqualTo("approve");
+  }
+
+  @Test
+  void notesAreNeverQuotedAndTheProfileLineNeverCutToTheCompanyName() {
+    lead(
+        "L-up",
+        new Document("name", "Una Park")
+            .append("company", "Upsilon")
+            .append("notes", "Upsilon opened a new warehouse in Austin."));
+
+    String text = compose("L-up", "v-scaling").getString("text");
+
+    assertThat(text)
+        .doesNotContain("I saw that Upsilon.")
+        .doesNotContain("warehouse")
+        .contains("I saw that we haven't spoken yet.");
+  }
+
+  @Test
+  void theSameFindingInResearchTextIsQuotedWhole() {
+    lead(
+        "L-up-r",
+        new Document("name", "Una Park")
+            .append("company", "Upsilon")
+            .append("researchText", "Upsilon opened a new warehouse in Austin."));
+
+    Document m = compose("L-up-r", "v-scaling");
+
+    assertThat(m.getString("text"))
+        .startsWith("Hi Una, I saw that Upsilon opened a new warehouse in Austin. Scaling");
+    assertThat(m.getString("factSource")).isEqualTo("research_text");
+    assertThat(m.get("gate", Document.class).getDouble("score")).isEqualTo(1.0);
+  }
+
+  @Test
+  void theProfileLineMadeFromTheLeadsOwnFieldsIsNotReadBackAsNews() {
+    lead(
+        "L-beta",
+        new Document("name", "Bea Lima")
+            .append("company", "Beta Ltda")
+            .append("industry", "software")
+            .append("companySize", "40")
+            .append("jobTitle", "CEO"));
+
+    String text = compose("L-beta", "v-cost").getString("text");
+
+    assertThat(text)
+        .doesNotContain("works in software")
+        .doesNotContain("employees")
+        .doesNotContain("the contact's role")
+        .startsWith("Hi Bea, I saw that we haven't spoken yet.");
+  }
+
+  @Test
+  void aSpanishOrPortugueseTemplateGetsNoEnglishFact() {
+    lead(
+        "L-es",
+        new Document("name", "Diego Ruiz")
+            .append("company", "Delta SL")
+            .append("industry", "retail")
+            .append("companySize", "3000")
+            .append("jobTitle", "CFO")
+            .append("locale", "es")
+            .append("researchText", "Spoke at a conference on retail logistics with their CTO."));
+    lead(
+        "L-pt",
+        new Document("name", "Elena Costa")
+            .append("company", "Eta Lda")
+            .append("locale", "pt-PT")
+            .append("researchText", "Spoke at a conference on retail logistics with their CTO."));
+
+    Document es = compose("L-es", "v-speed");
+    Document pt = compose("L-pt", "v-speed");
+
+    assertThat(es.getString("text"))
+        .startsWith("Hola Diego, vi que aún no hemos hablado.")
+        .doesNotContain("works in")
+        .doesNotContain("Spoke");
+    assertThat(pt.getString("text"))
+        .startsWith("Olá Elena, vi que ainda não conversamos.")
+        .doesNotContain("Spoke");
+  }
+
+  @Test
+  void theQuickStartLeadsNotesAreNotReadBackToIt() {
+    lead(
+        "L-ana",
+        new Document("name", "Ana Souza")
+            .append("company", "Acme")
+            .append("jobTitle", "Head of Sales")
+            .append("industry", "retail")
+            .append("companySize", "120")
+            .append("notes", "Met at the retail fair."));
+
+    assertThat(compose("L-ana", "v-cost").getString("text"))
+        .doesNotContain("Met at the retail fair")
+        .startsWith("Hi Ana, I saw that we haven't spoken yet.");
+  }
+
+  @Test
+  void aLongSentenceIsNotCutButTheNextWholeOneIsQuoted() {
+    String longOne =
+        "Acme, which was founded in 1998 by two brothers in a garage near the old harbour of the"
+            + " city and grew through three mergers, now runs distribution centres in four states"
+            + " and two countries.";
+    lead(
+        "L-long",
+        new Document("name", "Ana Souza")
+            .append("researchText", longOne + " Acme is opening three new stores next year."));
+
+    Document m = compose("L-long", "v-cost");
+
+    assertThat(fact(m)).isEqualTo("Acme is opening three new stores next year");
+  }
+
+  @Test
+  void fragmentsAndInternalTextsAreNotQuotable() {
+    assertThat(TemplateComposeActivities.clause("Upsilon.", "en")).isEmpty();
+    assertThat(TemplateComposeActivities.clause("{\"name\":\"X Y\",\"company\":\"Z\"}", "en"))
+        .isEmpty();
+    assertThat(
+            TemplateComposeActivities.clause(
+                "Acme opens 12 stores, see https://acme.example/news for more.", "en"))
+        .as("a link removed would leave a hole")
+        .isEmpty();
+    assertThat(TemplateComposeActivities.clause("They opened a store in Austin.", "en"))
+        .isEqualTo("they opened a store in Austin");
+    assertThat(TemplateComposeActivities.clause("Eles vão abrir três lojas novas.", "pt_BR"))
+        .isEqualTo("eles vão abrir três lojas novas");
+    assertThat(TemplateComposeActivities.clause("Eles vão abrir três lojas novas.", "en"))
+        .isEmpty();
+  }
+}
