@@ -52,11 +52,17 @@ public final class LexiconClassifier {
           "ahora no",
           "mas adelante",
           "el proximo mes",
+          "el mes que viene",
+          "mes que viene",
+          "semana que viene",
+          "ano que viene",
           "proximo trimestre",
           "la proxima semana",
           "agora nao",
           "mais tarde",
           "mes que vem",
+          "semana que vem",
+          "ano que vem",
           "proximo mes",
           "proxima semana",
           "proximo trimestre");
@@ -248,10 +254,16 @@ public final class LexiconClassifier {
         return first.isAfter(today) ? first : first.plusYears(1);
       }
     }
-    if (t.contains("next week") || t.contains("proxima semana")) {
+    if (t.contains("next week")
+        || t.contains("proxima semana")
+        || t.contains("semana que viene")
+        || t.contains("semana que vem")) {
       return today.with(TemporalAdjusters.next(DayOfWeek.MONDAY));
     }
-    if (t.contains("next month") || t.contains("proximo mes") || t.contains("mes que vem")) {
+    if (t.contains("next month")
+        || t.contains("proximo mes")
+        || t.contains("mes que vem")
+        || t.contains("mes que viene")) {
       return today.plusMonths(1).withDayOfMonth(1);
     }
     if (t.contains("next quarter") || t.contains("proximo trimestre")) {
@@ -260,7 +272,10 @@ public final class LexiconClassifier {
           ? LocalDate.of(today.getYear() + 1, 1, 1)
           : LocalDate.of(today.getYear(), nextQuarterMonth, 1);
     }
-    if (t.contains("next year")) {
+    if (t.contains("next year")
+        || t.contains("ano que viene")
+        || t.contains("ano que vem")
+        || t.contains("proximo ano")) {
       return LocalDate.of(today.getYear() + 1, 1, 1);
     }
     return null;

@@ -24,7 +24,27 @@ public final class OptOutDetector {
                   + "|darme de baja|dar de baja|baja)\\b.*"),
           Pattern.compile("^(sair|parar|cancelar|nao quero mais|descadastrar)\\b.*"),
           Pattern.compile("^(arret|arreter|stop|desabonner|desinscrire|ne plus me contacter)\\b.*"),
-          Pattern.compile("^(stopp|abmelden|keine nachrichten mehr|abbestellen)\\b.*"));
+          Pattern.compile("^(stopp|abmelden|keine nachrichten mehr|abbestellen)\\b.*"),
+          // Unambiguous phrases anywhere in a short message, polite and plural forms included:
+          // "Por favor no me escriba más", "Bitte keine Nachrichten mehr", "Parem de me enviar".
+          Pattern.compile(
+              ".*\\b(no me (escribas|escriba|escriban|contactes|contacte|contacten|mandes|mande"
+                  + "|manden|envies|envie|envien) mas"
+                  + "|(deja|dejen|dejad) de (escribirme|contactarme|enviarme|mandarme)"
+                  + "|no (quiero|deseo) (recibir )?mas mensajes)\\b.*"),
+          Pattern.compile(
+              ".*\\b(nao me (mande|mandem|envie|enviem|escreva|escrevam|contate|contatem|chame)"
+                  + " mais|(pare|parem|para) de me (enviar|mandar|escrever|contatar)"
+                  + "|(me )?(tire|tirem|remova|removam) (d[ae]ss?a|da) lista"
+                  + "|nao (quero|desejo) (receber )?mais mensagens)\\b.*"),
+          Pattern.compile(
+              ".*\\b(keine (nachrichten|werbung|sms|mails|e-mails) mehr"
+                  + "|nicht mehr (kontaktieren|anschreiben|schreiben)"
+                  + "|(melden|tragen) sie mich (ab|aus))\\b.*"),
+          Pattern.compile(
+              ".*\\b(ne (plus )?me (contactez|contacter|ecrivez|ecrire) plus|ne plus me (contacter"
+                  + "|ecrire)|(arretez|arrete|cessez) de (m'ecrire|m'envoyer|me contacter)"
+                  + "|je ne veux plus (recevoir|de messages))\\b.*"));
 
   private OptOutDetector() {}
 

@@ -46,7 +46,12 @@ class LexiconClassifierTest {
         "Ahora no, escríbeme en marzo | 2027-03-01",
         "Agora não, fala comigo mês que vem | 2026-12-01",
         "Busy right now, try 2027-02-15 | 2027-02-15",
-        "Not now, next week | 2026-11-30"
+        "Not now, next week | 2026-11-30",
+        "Ahora no, escríbeme el mes que viene | 2026-12-01",
+        "Ahora no, la semana que viene | 2026-11-30",
+        "Agora não, semana que vem | 2026-11-30",
+        "Ahora no, el año que viene | 2027-01-01",
+        "Agora não, ano que vem | 2027-01-01"
       })
   void notNowNamesTheDateToComeBack(String text, String date) {
     assertThat(LexiconClassifier.classify(text, false, TODAY).notBefore())

@@ -24,7 +24,20 @@ class OptOutDetectorTest {
         "não quero mais",
         "arrêter",
         "désabonner",
-        "STOPP"
+        "STOPP",
+        // Polite and plural forms, and the phrase inside a sentence (as the README promises).
+        "No me escriban más",
+        "Por favor no me escriba más",
+        "Dejen de escribirme, gracias",
+        "No quiero recibir más mensajes",
+        "Bitte keine Nachrichten mehr",
+        "Bitte nicht mehr kontaktieren",
+        "Por favor, não me mandem mais mensagens",
+        "Parem de me enviar mensagens",
+        "Me tire dessa lista",
+        "Merci de ne plus me contacter",
+        "Arrêtez de m'écrire",
+        "Je ne veux plus recevoir de messages"
       })
   void optOutsInSeveralLanguagesAreRecognised(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
@@ -38,6 +51,9 @@ class OptOutDetectorTest {
         "Not now, maybe next quarter",
         "We can't stop growing, let's talk",
         "Paraguay office is interested",
+        "Ich habe keine Fragen mehr, wann können wir starten?",
+        "Não tenho mais dúvidas, vamos fechar",
+        "Je ne veux plus attendre, appelez-moi",
         "",
         "👍"
       })
