@@ -4,6 +4,7 @@ import com.salesagent.api.auth.ApiSecurity;
 import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.dashboard.DashboardRedirect;
 import com.salesagent.api.embedded.WhatsAppEmulator;
+import com.salesagent.api.http.JsonErrorHandler;
 import com.salesagent.api.webhook.WebhookInbox;
 import com.salesagent.api.webhook.WhatsAppWebhookServlet;
 import com.salesagent.worker.Connections;
@@ -113,6 +114,11 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
         .addMapping(WhatsAppWebhookServlet.PATH);
     // Stream responses as written (the live feed flushes each event), not after an 8 KiB buffer.
     env.jersey().property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
+    // Jetty's own refusals (a URI or headers over its limits, a path it refuses) in the API's
+    // JSON error shape, not its HTML page.
+    env.getApplicationContext().setErrorHandler(new JsonErrorHandler());
+    env.lifecycle()
+        .addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
     env.lifecycle()
         .addServerLifecycleListener(
             server ->

@@ -803,6 +803,45 @@ class SecuritySuiteTest {
     }
   }
 
+  /**
+   * Refusals Jetty answers before any resource runs (a doubled slash, a URI or headers over its
+   * limits) are the API's JSON error too, naming what was wrong, not an HTML page.
+   */
+  @Test
+  void refusalsBeforeAnyResourceAreJsonNamingWhatWasWrong() throws Exception {
+    String longUri = "/api/leads?reason=" + "x".repeat(20_000);
+    String bigHeader = "X-Signature: " + "a".repeat(20_000) + "\r\n";
+    Map<String, String[]> cases =
+        Map.of(
+            "path", new String[] {"GET /api//leads HTTP/1.1\r\n", "400"},
+            "uri", new String[] {"GET " + longUri + " HTTP/1.1\r\n", "414"},
+            "headers", new String[] {"GET /api/leads HTTP/1.1\r\n" + bigHeader, "431"});
+    for (Map.Entry<String, String[]> c : cases.entrySet()) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", APP.getLocalPort()), 2000);
+        s.setSoTimeout(10_000);
+        String request =
+            c.getValue()[0]
+                + "Host: localhost\r\nAuthorization: Bearer "
+                + TOKEN
+                + "\r\nConnection: close\r\n\r\n";
+        s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        assertThat(answer).as(c.getKey()).startsWith("HTTP/1.1 " + c.getValue()[1]);
+        assertThat(answer.toLowerCase(java.util.Locale.ROOT))
+            .as(c.getKey())
+            .contains("content-type: application/json");
+        assertThat(body)
+            .as(c.getKey())
+            .contains("\"code\":" + c.getValue()[1])
+            .contains("\"field\":\"" + c.getKey() + "\"")
+            .doesNotContain("<html");
+      }
+    }
+    assertThat(healthy()).isTrue();
+  }
+
   @Test
   void theRequestLogHasNoQueryStrings() throws Exception {
     request(
