@@ -1,6 +1,5 @@
 package com.salesagent.api.leads;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -12,6 +11,7 @@ import com.salesagent.api.crm.HubSpotClient;
 import com.salesagent.api.crm.HubSpotSync;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.RequestJson;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -40,7 +40,7 @@ import org.bson.Document;
 public class HubSpotImportResource {
   static final int MAX_MEMBERS = 10_000;
   static final Pattern LIST_ID = Pattern.compile("[0-9]{1,20}");
-  static final Pattern CAMPAIGN = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  static final Pattern CAMPAIGN = LeadValidator.CAMPAIGN_ID;
   static final List<String> PROPERTIES =
       List.of(
           "firstname",
@@ -88,7 +88,7 @@ public class HubSpotImportResource {
     this.validator = validator;
     this.enrolment = enrolment;
     this.links = store.database().getCollection(HubSpotSync.LINKS);
-    this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.strict = RequestJson.strict(mapper.copy());
     this.clock = clock;
   }
 

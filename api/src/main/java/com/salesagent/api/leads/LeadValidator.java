@@ -16,6 +16,7 @@ import java.util.IllformedLocaleException;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +26,25 @@ import java.util.regex.Pattern;
 public class LeadValidator {
   private static final Pattern LEAD_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+
+  /**
+   * A campaign id: it is shown and filtered on in the dashboard and used in queries, so letters,
+   * digits, '-' and '_' only (as a HubSpot import's campaign).
+   */
+  static final Pattern CAMPAIGN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /**
+   * A company size: a count of employees ("40", "1,200", "5k", "1000+", "12000 employees") or a
+   * range ("11-50"), never negative nor fractional.
+   */
+  private static final Pattern COMPANY_SIZE =
+      Pattern.compile(
+          "(\\d{1,3}(?:,\\d{3})+|\\d+)(k?)(?:\\s*[-\u2013]\\s*(\\d{1,3}(?:,\\d{3})+|\\d+)(k?)|\\+)?"
+              + "(?:\\s+employees)?",
+          Pattern.CASE_INSENSITIVE);
+
+  /** The earliest consent time taken: an older one is a typo or a placeholder. */
+  static final Instant EARLIEST_CONSENT = Instant.parse("2000-01-01T00:00:00Z");
 
   /** How far in the future a consent time may be (clocks differ a little). */
   static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
@@ -128,7 +148,15 @@ public class LeadValidator {
     optional(errors, "companySize", companySize, 50);
     optional(errors, "notes", notes, 20_000);
     optional(errors, "researchText", researchText, 200_000);
-    optional(errors, "campaignId", campaignId, 100);
+    if (campaignId != null && !CAMPAIGN_ID.matcher(campaignId).matches()) {
+      errors.add(new FieldError("campaignId", "1-64 letters, digits, '-' or '_'"));
+    }
+    if (companySize != null && companySize.length() <= 50 && !companySize(companySize)) {
+      errors.add(
+          new FieldError(
+              "companySize",
+              "a number of employees (0 or more) such as 40, 1,200, 5k or a range such as 11-50"));
+    }
     String phone = phone(errors, r.phone());
     String timezone = blank(r.timezone()) ? defaultTimezone : r.timezone().trim();
     try {
@@ -185,6 +213,11 @@ public class LeadValidator {
             errors.add(
                 new FieldError("consent.at", "not an ISO-8601 time such as 2026-11-25T10:00:00Z"));
           }
+        }
+        if (consentAt != null && consentAt.isBefore(EARLIEST_CONSENT)) {
+          errors.add(
+              new FieldError(
+                  "consent.at", "is before 2000-01-01: give the time the lead actually opted in"));
         }
         if (consentAt != null && consentAt.isAfter(clock.instant().plus(CLOCK_SKEW))) {
           errors.add(
@@ -266,5 +299,21 @@ public class LeadValidator {
 
   private static String trim(String s) {
     return blank(s) ? null : s.trim();
+  }
+
+  /** A company size in one of {@link #COMPANY_SIZE}'s forms, a range not upside down. */
+  static boolean companySize(String size) {
+    Matcher m = COMPANY_SIZE.matcher(size.trim());
+    if (!m.matches()) {
+      return false;
+    }
+    if (m.group(3) == null) {
+      return true;
+    }
+    return count(m.group(1), m.group(2)) <= count(m.group(3), m.group(4));
+  }
+
+  private static double count(String digits, String thousands) {
+    return Double.parseDouble(digits.replace(",", "")) * (thousands.isEmpty() ? 1 : 1000);
   }
 }

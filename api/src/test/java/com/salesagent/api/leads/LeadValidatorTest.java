@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.salesagent.api.http.FieldError;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LeadValidatorTest {
@@ -89,5 +90,91 @@ class LeadValidatorTest {
     assertThat(validator.validate(lead("+5511998765432", null, null)).errors())
         .extracting(FieldError::field)
         .containsExactly("consent");
+  }
+
+  static LeadRequest withSize(String companySize) {
+    return new LeadRequest(
+        null,
+        "Ana Souza",
+        "+5511998765432",
+        "Acme",
+        null,
+        null,
+        companySize,
+        null,
+        null,
+        null,
+        null,
+        null,
+        "c-1",
+        CONSENT);
+  }
+
+  static LeadRequest withCampaign(String campaignId) {
+    return new LeadRequest(
+        null,
+        "Ana Souza",
+        "+5511998765432",
+        "Acme",
+        null,
+        null,
+        "120",
+        null,
+        null,
+        null,
+        null,
+        null,
+        campaignId,
+        CONSENT);
+  }
+
+  static LeadRequest consentAt(String at) {
+    return lead("+5511998765432", null, new LeadRequest.Consent(true, "web form", at));
+  }
+
+  @Test
+  void aCompanySizeIsANonNegativeCountOrRange() {
+    for (String ok :
+        List.of(
+            "0", "40", "120", "1,200", "11-50", "200 - 500", "5k", "1000+", "12000 employees")) {
+      assertThat(validator.validate(withSize(ok)).errors()).as(ok).isEmpty();
+    }
+    for (String bad : List.of("-5", "1.5", "forty", "50-11", "5 apples")) {
+      assertThat(validator.validate(withSize(bad)).errors())
+          .as(bad)
+          .extracting(FieldError::field)
+          .containsExactly("companySize");
+    }
+  }
+
+  @Test
+  void aConsentTimeIsNotBefore2000NorInTheFuture() {
+    assertThat(validator.validate(consentAt("1900-01-01T00:00:00Z")).errors())
+        .extracting(FieldError::field)
+        .containsExactly("consent.at");
+    assertThat(validator.validate(consentAt("1999-12-31T23:59:59Z")).errors())
+        .extracting(FieldError::field)
+        .containsExactly("consent.at");
+    assertThat(validator.validate(consentAt("2000-01-01T00:00:00Z")).errors()).isEmpty();
+    assertThat(validator.validate(consentAt(Instant.now().plusSeconds(3600).toString())).errors())
+        .extracting(FieldError::field)
+        .containsExactly("consent.at");
+    assertThat(validator.validate(consentAt(Instant.now().plusSeconds(60).toString())).errors())
+        .as("a little clock skew is allowed")
+        .isEmpty();
+  }
+
+  @Test
+  void aCampaignIdIsLettersDigitsDashOrUnderscore() {
+    for (String ok : List.of("c-1", "spring_2026", "dash-6f1c2d9e-8a8b-4b5e-9a51-0c7f2e0f9b11")) {
+      assertThat(validator.validate(withCampaign(ok)).errors()).as(ok).isEmpty();
+    }
+    for (String bad : List.of("a b/c$", "$where.x", "x".repeat(65), "c.1")) {
+      assertThat(validator.validate(withCampaign(bad)).errors())
+          .as(bad)
+          .extracting(FieldError::field)
+          .containsExactly("campaignId");
+    }
+    assertThat(validator.validate(withCampaign(null)).lead().campaignId()).isEqualTo("default");
   }
 }
