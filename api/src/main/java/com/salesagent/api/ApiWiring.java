@@ -21,9 +21,7 @@ import com.salesagent.api.dashboard.DashboardResource;
 import com.salesagent.api.dashboard.LiveFeed;
 import com.salesagent.api.embedded.EmbeddedRuntime;
 import com.salesagent.api.embedded.WhatsAppEmulator;
-import com.salesagent.api.http.ApiExceptionMapper;
-import com.salesagent.api.http.MongoExceptionMapper;
-import com.salesagent.api.http.WorkflowExceptionMapper;
+import com.salesagent.api.http.RequestJson;
 import com.salesagent.api.leads.Enrolment;
 import com.salesagent.api.leads.LeadErasure;
 import com.salesagent.api.leads.LeadResource;
@@ -184,9 +182,6 @@ public final class ApiWiring {
                     connections.mongo().database(), connections.mongo()::personaSearchQueryable),
                 new SegmentDiscovery(connections.mongo().database())),
             new SegmentResource(connections.mongo().database(), clock),
-            new ApiExceptionMapper(),
-            new WorkflowExceptionMapper(),
-            new MongoExceptionMapper(),
             new ServerTiming(),
             new DiagnosticsResource(client),
             new DeadLetterResource(inbox),
@@ -244,7 +239,9 @@ public final class ApiWiring {
                 new com.salesagent.activities.variants.VariantStore(
                     connections.mongo().database(), clock),
                 voiceNotes));
-    this.resources = withDescription(resources);
+    List<Object> all = new ArrayList<>(RequestJson.errorMappers());
+    all.addAll(resources);
+    this.resources = withDescription(all);
     if (endpoints.whatsapp().appSecret().isBlank()) {
       LOG.warn("WHATSAPP_APP_SECRET is not set: every webhook notification will be refused (401)");
     }

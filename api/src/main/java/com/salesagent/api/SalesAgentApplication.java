@@ -5,6 +5,7 @@ import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.dashboard.DashboardRedirect;
 import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.api.http.JsonErrorHandler;
+import com.salesagent.api.http.RequestJson;
 import com.salesagent.api.webhook.WebhookInbox;
 import com.salesagent.api.webhook.WhatsAppWebhookServlet;
 import com.salesagent.worker.Connections;
@@ -99,6 +100,8 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
   public void run(ApiConfiguration config, Environment env) {
     String configuredToken = config.getApi().getAdminToken();
     String token = ApiSecurity.token(configuredToken, config.getEmbedded().isEnabled());
+    // Request bodies: an unknown or repeated field is refused, on every route (not the webhooks').
+    RequestJson.strict(env.getObjectMapper());
     ApiWiring wiring = ApiWiring.build(config, env);
     this.wiring = wiring;
     ApiSecurity.register(env, token, config.getApi().getOperatorName());

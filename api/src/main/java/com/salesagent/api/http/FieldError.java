@@ -1,11 +1,22 @@
 package com.salesagent.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One bad field of a request, named as the client sent it. */
 public record FieldError(String field, String message) {
+  /** Jackson's STRICT_DUPLICATE_DETECTION refusal, naming the field. */
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
+
+  private static final String GIVEN_TWICE = "given more than once";
+
   /** The field a JSON body could not be read at (its path, e.g. {@code consent.at}), and why. */
   public static FieldError ofJson(IOException e) {
     if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
@@ -15,10 +26,35 @@ public record FieldError(String field, String message) {
           field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
         }
       }
-      return new FieldError(field.toString(), m.getOriginalMessage().split("\n")[0]);
+      String message = m.getOriginalMessage().split("\n")[0];
+      Matcher duplicate = DUPLICATE.matcher(message);
+      if (duplicate.matches()) {
+        // A duplicate inside a nested object: the path leads to the object, the message names it.
+        return new FieldError(
+            field.append(field.length() == 0 ? "" : ".").append(duplicate.group(1)).toString(),
+            GIVEN_TWICE);
+      }
+      return new FieldError(field.toString(), message);
     }
     String message =
         e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+    if (e instanceof StreamReadException r
+        && message != null
+        && DUPLICATE.matcher(message.split("\n")[0]).matches()
+        && r.getProcessor() != null) {
+      // STRICT_DUPLICATE_DETECTION: the parser stands on the second occurrence of the field.
+      List<String> names = new ArrayList<>();
+      for (JsonStreamContext c = r.getProcessor().getParsingContext();
+          c != null;
+          c = c.getParent()) {
+        if (c.inObject() && c.getCurrentName() != null) {
+          names.add(0, c.getCurrentName());
+        }
+      }
+      if (!names.isEmpty()) {
+        return new FieldError(String.join(".", names), GIVEN_TWICE);
+      }
+    }
     return new FieldError("body", message == null ? "malformed JSON" : message.split("\n")[0]);
   }
 }

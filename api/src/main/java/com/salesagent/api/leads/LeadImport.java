@@ -1,7 +1,6 @@
 package com.salesagent.api.leads;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.RequestJson;
 import jakarta.ws.rs.WebApplicationException;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -66,7 +66,7 @@ class LeadImport {
   LeadImport(LeadValidator validator, Enrolment enrolment, ObjectMapper json, int maxRows) {
     this.validator = validator;
     this.enrolment = enrolment;
-    this.json = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.json = RequestJson.strict(json.copy());
     this.json
         .getFactory()
         .setStreamReadConstraints(

@@ -2,7 +2,6 @@ package com.salesagent.api.leads;
 
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.LeadStore;
@@ -12,6 +11,7 @@ import com.salesagent.api.approvals.ApprovalResource;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.RequestJson;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
@@ -96,7 +96,7 @@ public class LeadResource {
     this.temporal = temporal;
     this.temporalUiUrl = temporalUiUrl;
     this.namespace = namespace;
-    this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.strict = RequestJson.strict(mapper.copy());
     this.outcomes = new LeadOutcomes(store, this::lead, strict);
     this.meetings =
         new LeadMeetings(store, this::lead, strict, java.time.Clock.systemUTC(), outcomes);

@@ -1,6 +1,5 @@
 package com.salesagent.api.leads;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.media.VoiceNotes;
 import com.salesagent.activities.mongo.LeadStore;
@@ -8,6 +7,7 @@ import com.salesagent.activities.whatsapp.CloudMedia;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.RequestJson;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.auth.Auth;
 import io.temporal.client.WorkflowClient;
@@ -44,7 +44,7 @@ public class LeadVoiceNoteResource {
 
   public LeadVoiceNoteResource(
       LeadStore store, WorkflowClient temporal, ObjectMapper mapper, VoiceNotes voiceNotes) {
-    this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.strict = RequestJson.strict(mapper.copy());
     this.conversation =
         new LeadConversation(
             store,

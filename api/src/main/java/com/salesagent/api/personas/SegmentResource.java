@@ -1,7 +1,6 @@
 package com.salesagent.api.personas;
 
 import com.codahale.metrics.annotation.Timed;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
@@ -13,6 +12,7 @@ import com.salesagent.activities.persona.Segments;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.RequestJson;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -67,8 +67,7 @@ public class SegmentResource {
   static final int MAX_VARIANTS = 50;
 
   /** Unknown fields are refused ("workflowDefiniton" must not silently mean the default). */
-  private static final ObjectMapper STRICT =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper STRICT = RequestJson.strict(new ObjectMapper());
 
   private final MongoDatabase db;
   private final Segments segments;

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 
 /**
@@ -83,6 +84,9 @@ public class SendersResource {
    * adds the number or updates its token reference and tier. Every worker that serves the leads
    * queue needs the variable set; a worker without it keeps that number's leads waiting.
    */
+  /** The fields of {@code POST /api/senders}: any other is refused, not ignored. */
+  static final Set<String> FIELDS = Set.of("phoneNumberId", "tokenRef", "tier");
+
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response add(@Auth Operator operator, JsonNode body) {
@@ -92,6 +96,12 @@ public class SendersResource {
           400,
           "a JSON object is required",
           List.of(new FieldError("body", "{phoneNumberId, tokenRef, tier}")));
+    }
+    for (var names = body.fieldNames(); names.hasNext(); ) {
+      String field = names.next();
+      if (!FIELDS.contains(field)) {
+        errors.add(new FieldError(field, "unknown field"));
+      }
     }
     String id = text(body, "phoneNumberId", errors);
     String tokenRef = text(body, "tokenRef", errors);

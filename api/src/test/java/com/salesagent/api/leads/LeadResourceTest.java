@@ -55,10 +55,7 @@ class LeadResourceTest {
   static final ContainerRequestFilter AS_OPERATOR = ResourceTests.asOperator("ops");
 
   static final ResourceExtension RESOURCES =
-      ResourceExtension.builder()
-          .addProvider(new ApiExceptionMapper())
-          .addProvider(new WorkflowExceptionMapper())
-          .addProvider(new MongoExceptionMapper())
+      ResourceTests.api()
           .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
           .addProvider(AS_OPERATOR)
           .addResource(
@@ -286,5 +283,64 @@ class LeadResourceTest {
     Map<?, ?> body = json(r);
     assertThat(body.get("code")).isEqualTo(503);
     assertThat(body.toString()).doesNotContain("Mongo", "Exception");
+  }
+
+  @Test
+  void aQueryParameterOfTheWrongTypeIs400NamingIt() {
+    Response size = RESOURCES.target("/api/leads").queryParam("pageSize", "abc").request().get();
+    assertThat(size.getStatus()).isEqualTo(400);
+    Map<?, ?> body = json(size);
+    assertThat(body.get("code")).isEqualTo(400);
+    assertThat(body.get("errors").toString()).contains("field=pageSize");
+
+    Response page = RESOURCES.target("/api/leads").queryParam("page", "1.5").request().get();
+    assertThat(page.getStatus()).isEqualTo(400);
+    assertThat(json(page).get("errors").toString()).contains("field=page,");
+  }
+
+  @Test
+  void anUnknownFieldInADecisionIs400NamingThatField() {
+    Response delivery =
+        RESOURCES
+            .target("/api/leads/lead-x/delivery")
+            .request()
+            .post(Entity.json("{\"action\":\"resend\"}"));
+    assertThat(delivery.getStatus()).isEqualTo(400);
+    assertThat(json(delivery).get("errors").toString()).contains("field=action");
+
+    Response approval =
+        RESOURCES
+            .target("/api/leads/lead-x/approval")
+            .request()
+            .post(Entity.json("{\"decision\":\"approve\",\"reason\":\"ok\"}"));
+    assertThat(approval.getStatus()).isEqualTo(400);
+    assertThat(json(approval).get("errors").toString()).contains("field=reason");
+  }
+
+  @Test
+  void aDuplicateKeyIs400NamingThatField() {
+    Response lead =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json("{\"name\":\"a\",\"name\":\"b\"}"));
+    assertThat(lead.getStatus()).isEqualTo(400);
+    assertThat(json(lead).get("errors").toString()).contains("field=name,");
+
+    Response nested =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json("{\"consent\":{\"at\":\"2026-01-01T00:00:00Z\",\"at\":\"x\"}}"));
+    assertThat(nested.getStatus()).isEqualTo(400);
+    assertThat(json(nested).get("errors").toString()).contains("field=consent.at,");
+
+    Response delivery =
+        RESOURCES
+            .target("/api/leads/lead-x/delivery")
+            .request()
+            .post(Entity.json("{\"decision\":\"stop\",\"decision\":\"resend\"}"));
+    assertThat(delivery.getStatus()).isEqualTo(400);
+    assertThat(json(delivery).get("errors").toString()).contains("field=decision,");
   }
 }

@@ -112,4 +112,12 @@ class SendersResourceTest {
     assertThat(resume.getStatus()).isEqualTo(400);
     assertThat(fields(resume)).containsExactly("id");
   }
+
+  @Test
+  void anUnknownFieldIs400NamingIt() {
+    Response r = post("{\"phoneNumberId\":\"4567\",\"tokenRef\":\"TOKEN_D\",\"teir\":80}");
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(fields(r)).containsExactly("teir");
+    assertThat(SENDERS.get("4567")).isNull();
+  }
 }

@@ -8,9 +8,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.auth.Operator;
-import com.salesagent.api.http.ApiExceptionMapper;
 import com.salesagent.api.http.ResourceTests;
-import com.salesagent.api.http.WorkflowExceptionMapper;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.dropwizard.auth.AuthValueFactoryProvider;
@@ -46,9 +44,7 @@ class VariantResourceTest {
   static final ContainerRequestFilter AS_OPERATOR = ResourceTests.asOperator("ops");
 
   static final ResourceExtension RESOURCES =
-      ResourceExtension.builder()
-          .addProvider(new ApiExceptionMapper())
-          .addProvider(new WorkflowExceptionMapper())
+      ResourceTests.api()
           .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
           .addProvider(AS_OPERATOR)
           .addResource(
@@ -280,5 +276,32 @@ class VariantResourceTest {
 
     assertThat(r.getStatus()).isEqualTo(404);
     assertThat(json(r).get("errors").toString()).contains("field=workflowId");
+  }
+
+  @Test
+  void anUnknownFieldIs400NamingItOnCreateAndReplace() {
+    Response created =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    VALID
+                        .replace("v-test", "v-unknown")
+                        .replace("{\"variantId\"", "{\"colour\":\"red\",\"variantId\"")));
+    assertThat(created.getStatus()).isEqualTo(400);
+    assertThat(json(created).get("errors").toString()).contains("field=colour");
+
+    Response replaced =
+        RESOURCES
+            .target("/api/variants/v-unknown")
+            .request()
+            .put(
+                Entity.json(
+                    VALID
+                        .replace("v-test", "v-unknown")
+                        .replace("{\"variantId\"", "{\"colour\":\"red\",\"variantId\"")));
+    assertThat(replaced.getStatus()).isEqualTo(400);
+    assertThat(json(replaced).get("errors").toString()).contains("field=colour");
   }
 }
