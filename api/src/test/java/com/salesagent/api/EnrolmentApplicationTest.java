@@ -399,4 +399,55 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(postJson("/api/leads/import/hubspot", "{\"listId\":\"999000999\"}").statusCode())
         .isEqualTo(404);
   }
+
+  /**
+   * The running application refuses bad input on every route with a 400 naming the field: query
+   * parameters of the wrong type (not Jersey's bare 404), unknown fields and fields given twice in
+   * a body, whether the route reads a record, a tree or the raw bytes.
+   */
+  @Test
+  void badInputIs400NamingTheFieldOnEveryRoute() throws Exception {
+    for (String path :
+        List.of(
+            "/api/leads?pageSize=abc",
+            "/api/leads?page=1.5",
+            "/api/suppressions?page=abc",
+            "/api/webhooks/dead-letters?page=abc")) {
+      HttpResponse<String> r = get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(400);
+      assertThat(json.readTree(r.body()).path("errors").get(0).path("field").asText())
+          .as(path)
+          .isEqualTo(path.contains("pageSize") ? "pageSize" : "page");
+    }
+    String[][] bodies = {
+      {"/api/leads/nobody/delivery", "{\"action\":\"resend\"}", "action"},
+      {"/api/leads/nobody/approval", "{\"decision\":\"approve\",\"why\":\"ok\"}", "why"},
+      {
+        "/api/suppressions",
+        "{\"number\":\"+5511998760000\",\"reason\":\"asked\",\"note\":1}",
+        "note"
+      },
+      {
+        "/api/senders", "{\"phoneNumberId\":\"9990\",\"tokenRef\":\"TOKEN_X\",\"extra\":1}", "extra"
+      },
+      {"/api/leads", "{\"name\":\"a\",\"name\":\"b\"}", "name"},
+      {
+        "/api/suppressions",
+        "{\"number\":\"+5511998760000\",\"number\":\"+5511998760001\"}",
+        "number"
+      },
+      {
+        "/api/senders",
+        "{\"phoneNumberId\":\"9990\",\"tokenRef\":\"A\",\"tokenRef\":\"B\"}",
+        "tokenRef"
+      }
+    };
+    for (String[] b : bodies) {
+      HttpResponse<String> r = postJson(b[0], b[1]);
+      assertThat(r.statusCode()).as(b[0] + " " + b[1] + ": " + r.body()).isEqualTo(400);
+      JsonNode body = json.readTree(r.body());
+      assertThat(body.path("code").asInt()).isEqualTo(400);
+      assertThat(body.path("errors").findValuesAsText("field")).as(b[1]).contains(b[2]);
+    }
+  }
 }

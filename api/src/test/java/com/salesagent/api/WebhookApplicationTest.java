@@ -1359,4 +1359,28 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(feedback.getString("text")).isEqualTo(text);
     assertThat(feedback.getString("wamid")).isEqualTo(wamid);
   }
+
+  /**
+   * Meta adds fields to its payloads: the webhook never refuses one it does not know (nor a key
+   * given twice), unlike the REST API's request bodies.
+   */
+  @Test
+  void aNotificationWithFieldsWeDoNotKnowIsStillTaken() throws Exception {
+    String wamid = "wamid.tolerant-" + UUID.randomUUID();
+    String body =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"statuses\":[{\"id\":\"%s\",\"status\":\"delivered\",\"timestamp\":\"1764064800\","
+                    + "\"recipient_id\":\"5511900000001\",\"brand_new_meta_field\":{\"x\":1},"
+                    + "\"status\":\"delivered\"}],\"another_new_field\":true")
+                .formatted(wamid));
+    try {
+      HttpResponse<String> r = webhook(body, sign(body));
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(json.readTree(r.body()).path("stored").asInt()).isEqualTo(1);
+    } finally {
+      store().webhookEvents().deleteMany(Filters.regex("eventKey", wamid));
+    }
+  }
 }
