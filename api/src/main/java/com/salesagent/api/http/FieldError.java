@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,19 @@ public record FieldError(String field, String message) {
         if (ref.getFieldName() != null) {
           field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
         }
+      }
+      if (m instanceof UnrecognizedPropertyException u) {
+        // Jackson's own message names the Java class: say what the client can use instead.
+        List<String> known = new ArrayList<>();
+        if (u.getKnownPropertyIds() != null) {
+          u.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
+        }
+        known.sort(null);
+        return new FieldError(
+            field.toString(),
+            known.isEmpty()
+                ? "unknown field"
+                : "unknown field; known: " + String.join(", ", known));
       }
       String message = m.getOriginalMessage().split("\n")[0];
       Matcher duplicate = DUPLICATE.matcher(message);

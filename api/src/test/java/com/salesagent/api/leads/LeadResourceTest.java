@@ -306,7 +306,9 @@ class LeadResourceTest {
             .request()
             .post(Entity.json("{\"action\":\"resend\"}"));
     assertThat(delivery.getStatus()).isEqualTo(400);
-    assertThat(json(delivery).get("errors").toString()).contains("field=action");
+    assertThat(json(delivery).get("errors").toString())
+        .contains("field=action, message=unknown field; known: decision")
+        .doesNotContain("com.salesagent", "class");
 
     Response approval =
         RESOURCES
