@@ -141,6 +141,17 @@ class EmbeddedApplicationTest {
         .contains("operatorToken");
     assertThat(api.path("paths").path("/api/leads").path("post").path("tags").toString())
         .contains("leads");
+    // The operator a route's token authenticates is no request body: an approval's body is the
+    // decision, and no operation documents the principal as its body.
+    assertThat(
+            api.path("paths")
+                .path("/api/leads/{leadId}/approval")
+                .path("post")
+                .path("requestBody")
+                .toString())
+        .contains("ApprovalRequest");
+    assertThat(api.path("components").path("schemas").has("Operator")).isFalse();
+    assertThat(response.body()).doesNotContain("#/components/schemas/Operator\"");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("/api-docs/ui/swagger-ui-bundle.js");
     assertThat(bundle.statusCode()).isEqualTo(200);

@@ -1,8 +1,14 @@
 package com.salesagent.api.system;
 
+import com.fasterxml.jackson.annotation.JsonView;
 import com.salesagent.api.auth.PublicEndpoint;
+import io.dropwizard.auth.Auth;
 import io.swagger.v3.core.filter.AbstractSpecFilter;
 import io.swagger.v3.core.model.ApiDescription;
+import io.swagger.v3.jaxrs2.ResolvedParameter;
+import io.swagger.v3.jaxrs2.ext.AbstractOpenAPIExtension;
+import io.swagger.v3.jaxrs2.ext.OpenAPIExtension;
+import io.swagger.v3.jaxrs2.ext.OpenAPIExtensions;
 import io.swagger.v3.jaxrs2.integration.resources.BaseOpenApiResource;
 import io.swagger.v3.oas.integration.SwaggerConfiguration;
 import io.swagger.v3.oas.models.Components;
@@ -12,6 +18,7 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import jakarta.servlet.ServletConfig;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,6 +29,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +56,48 @@ public class OpenApiDocs extends BaseOpenApiResource {
   /** The description of these resource classes. */
   public static OpenApiDocs describing(Set<Class<?>> resources, String version) {
     return new OpenApiDocs(resources, version);
+  }
+
+  static {
+    // Before the default extension, which would take the @Auth operator for the request body.
+    List<OpenAPIExtension> extensions = new ArrayList<>(OpenAPIExtensions.getExtensions());
+    if (extensions.stream().noneMatch(e -> e instanceof PrincipalIsNoParameter)) {
+      extensions.add(0, new PrincipalIsNoParameter());
+      OpenAPIExtensions.setExtensions(extensions);
+    }
+  }
+
+  /**
+   * The operator a route's token authenticates (its {@code @Auth} parameter) is neither a request
+   * body nor a parameter: without this, every route taking one documented the principal as its body
+   * (an approval's body read {@code Operator}, not the decision).
+   */
+  static final class PrincipalIsNoParameter extends AbstractOpenAPIExtension {
+    @Override
+    public ResolvedParameter extractParameters(
+        List<Annotation> annotations,
+        Type type,
+        Set<Type> typesToSkip,
+        Components components,
+        Consumes classConsumes,
+        Consumes methodConsumes,
+        boolean includeRequestBody,
+        JsonView jsonViewAnnotation,
+        Iterator<OpenAPIExtension> chain) {
+      if (annotations.stream().anyMatch(a -> a instanceof Auth)) {
+        return new ResolvedParameter();
+      }
+      return super.extractParameters(
+          annotations,
+          type,
+          typesToSkip,
+          components,
+          classConsumes,
+          methodConsumes,
+          includeRequestBody,
+          jsonViewAnnotation,
+          chain);
+    }
   }
 
   // Not public: Jersey inspects public constructors for injection and warns about this one.
