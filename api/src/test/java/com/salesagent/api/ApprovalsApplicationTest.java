@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -72,5 +73,15 @@ final class ApprovalsApplicationTest extends AppTestHarness {
     Document message = store().messagesOf(leadId).get(0);
     assertThat(message.get("approval", Document.class).getString("by")).isEqualTo("operator");
     assertThat(message.get("approval", Document.class).getString("status")).isEqualTo("approve");
+    // The lead's timeline says once that it waited for a reviewer, with the gate's score.
+    List<Document> requested =
+        store().interactions(leadId).stream()
+            .filter(e -> "approval_requested".equals(e.getString("type")))
+            .toList();
+    assertThat(requested).hasSize(1);
+    assertThat(requested.get(0).getString("detail")).startsWith("gate score ");
+    assertThat(store().interactions(leadId))
+        .filteredOn(e -> "approval_approve".equals(e.getString("type")))
+        .hasSize(1);
   }
 }

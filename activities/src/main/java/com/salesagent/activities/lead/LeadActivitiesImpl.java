@@ -386,13 +386,16 @@ public class LeadActivitiesImpl implements LeadActivities {
         .updateOne(
             Filters.eq("idempotencyKey", approval.idempotencyKey()),
             new Document("$set", new Document(delivery ? "delivery" : "approval", record)));
+    if ("pending".equals(approval.status())) {
+      // The workflow's next step, the lead's stage becoming awaiting_approval, writes the
+      // timeline's approval_requested event with the gate's score: one event, not two.
+      return;
+    }
     store.recordInteraction(
         approval.leadId(),
         null,
         null,
-        "pending".equals(approval.status())
-            ? "approval_requested"
-            : delivery ? approval.status() : "approval_" + approval.status(),
+        delivery ? approval.status() : "approval_" + approval.status(),
         null,
         approval.approver(),
         clock.instant());
