@@ -1005,6 +1005,12 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(store().messageByKey(key).getString("wamid")).isNotBlank();
       assertThat(store().interactions(leadId))
           .anyMatch(e -> "owner_replied".equals(e.getString("type")));
+      // The timeline says whose message went out: the rep's, not the agent's "step 0".
+      assertThat(store().interactions(leadId))
+          .filteredOn(
+              e -> "message_sent".equals(e.getString("type")) && key.equals(wamidKey(e, key)))
+          .isNotEmpty()
+          .allSatisfy(e -> assertThat(e.getString("detail")).startsWith("owner reply"));
       // The conversation so far, as the Hand-offs view shows it: the agent's first message, the
       // lead's reply, Ana's message, in that order; no phone number.
       HttpResponse<String> conversation = get("/api/handoffs/" + leadId + "/conversation");
@@ -1122,6 +1128,16 @@ final class WebhookApplicationTest extends AppTestHarness {
           () -> store().contact(objector).getString("ownerId") == null);
       assertThat(get("/api/handoffs").body()).contains(objector);
     }
+  }
+
+  /** The key of the message a timeline event names by its wamid (null when another's). */
+  private String wamidKey(Document event, String key) {
+    Document message = store().messageByKey(key);
+    return message != null
+            && event.getString("wamid") != null
+            && event.getString("wamid").equals(message.getString("wamid"))
+        ? key
+        : null;
   }
 
   @Test

@@ -17,6 +17,7 @@ import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.workflows.lead.MessagingActivities;
 import com.salesagent.workflows.lead.MetaErrors;
+import com.salesagent.workflows.lead.OwnerReply;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
 import io.micrometer.core.instrument.Metrics;
@@ -349,7 +350,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
             message.getString("variantId"),
             "message_sent",
             wamid,
-            (request.template()
+            whose(message)
+                + (request.template()
                     ? "template "
                     : card != null ? (voice ? "voice note " : "image ") : "text ")
                 + "step "
@@ -478,5 +480,17 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     Document at = message.get("statusAt", Document.class);
     Date accepted = at == null ? null : at.getDate("accepted");
     return accepted == null ? Instant.EPOCH : accepted.toInstant();
+  }
+
+  /**
+   * Whose message the timeline says went out: a person's (an owner's reply) or the agent's answer
+   * to a question are not the sequence's steps, whose number they carry.
+   */
+  static String whose(Document message) {
+    String purpose = message.getString("purpose");
+    if (OwnerReply.TEXT.equals(purpose) || "person".equals(message.getString("composer"))) {
+      return "owner reply, ";
+    }
+    return "agent_answer".equals(purpose) ? "agent answer, " : "";
   }
 }
