@@ -59,8 +59,9 @@ function showConversation(row, tr, button) {
     const said = d && Array.isArray(d.messages) ? d.messages : [];
     const list = h('ol', { class: 'conversation' }, said.map((m) => h('li', { class: 'said-' + String(m.from).replace(/[^a-z]/g, '') }, [
       h('span', { class: 'meta', text: (m.from === 'person' ? str(m.by || 'a person') : str(m.from)) + ' · ' + (m.at ? fmtDateTime(m.at) : '–') + ': ' }),
-      h('span', { class: 'text', text: str(m.text) })
-    ])));
+      h('span', { class: 'text', text: str(m.text) }),
+      m.status === 'failed' ? h('span', { class: 'failed', text: ' · not delivered' + (m.failure ? ' (' + str(m.failure) + ')' : '') }) : null
+    ].filter(Boolean))));
     const cell = h('td', { colspan: 7 }, said.length ? list : h('span', { class: 'muted', text: 'Nothing said yet.' }));
     tr.after(h('tr', { class: 'handoff-conversation', 'data-conversation': str(row.leadId) }, cell));
     button.textContent = 'Hide';

@@ -1023,6 +1023,24 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(said.get(2).path("from").asText()).isEqualTo("person");
       assertThat(said.get(2).path("text").asText()).isEqualTo(text);
       assertThat(conversation.body()).doesNotContain(phone.substring(phone.length() - 6));
+      assertThat(said.get(2).path("status").asText()).isIn("accepted", "sent", "delivered");
+      // Meta reports later that Ana's message failed (as its status webhook is stored): the view
+      // says so, instead of showing it as said.
+      store()
+          .messages()
+          .updateOne(
+              Filters.eq("idempotencyKey", key),
+              com.mongodb.client.model.Updates.combine(
+                  com.mongodb.client.model.Updates.set("status", "failed"),
+                  com.mongodb.client.model.Updates.set(
+                      "error",
+                      new Document("code", 131047).append("title", "Re-engagement message"))));
+      var failed =
+          json.readTree(get("/api/handoffs/" + leadId + "/conversation").body())
+              .path("messages")
+              .get(2);
+      assertThat(failed.path("status").asText()).isEqualTo("failed");
+      assertThat(failed.path("failure").asText()).contains("131047").contains("Re-engagement");
       assertThat(get("/api/handoffs/" + leadId + "x/conversation").statusCode()).isEqualTo(404);
       assertThat(get("/api/handoffs/bad%20id/conversation").statusCode()).isEqualTo(422);
       // The same request again (a retry): nothing more reaches the lead.

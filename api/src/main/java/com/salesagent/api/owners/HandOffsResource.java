@@ -63,8 +63,12 @@ public class HandOffsResource {
   /** Longer texts are cut here (the lead page has them whole). */
   static final int TEXT_LIMIT = 600;
 
-  /** One message: {@code from} the lead, the agent, or a person (with their name). */
-  public record Said(String from, String by, String kind, String text, Object at) {}
+  /**
+   * One message: {@code from} the lead, the agent, or a person (with their name); ours with their
+   * WhatsApp status and, when it failed, Meta's code and title ({@code failure}).
+   */
+  public record Said(
+      String from, String by, String kind, String text, Object at, String status, String failure) {}
 
   public record Conversation(String leadId, List<Said> messages) {}
 
@@ -166,6 +170,8 @@ public class HandOffsResource {
                     .append("kind", 1)
                     .append("template", 1)
                     .append("statusAt", 1)
+                    .append("status", 1)
+                    .append("error", 1)
                     .append("createdAt", 1))
             .sort(Sorts.descending("createdAt"))
             .limit(CONVERSATION)) {
@@ -184,7 +190,9 @@ public class HandOffsResource {
                   m.getString("text") != null
                       ? m.getString("text")
                       : "(" + m.getString("purpose") + ")"),
-              at == null ? null : at.toInstant().toString()));
+              at == null ? null : at.toInstant().toString(),
+              m.getString("status"),
+              failure(m)));
     }
     for (Document f :
         db.getCollection(Collections.FEEDBACK)
@@ -202,7 +210,9 @@ public class HandOffsResource {
               null,
               f.getString("type"),
               cut(text),
-              at == null ? null : at.toInstant().toString()));
+              at == null ? null : at.toInstant().toString(),
+              null,
+              null));
     }
     // Meta stamps a lead's message to the second, ours are stamped to the millisecond: within one
     // second ours goes first (a reply answers what it came after).
@@ -227,5 +237,15 @@ public class HandOffsResource {
   private static String iso(Document h, String field) {
     Date d = h == null ? null : h.getDate(field);
     return d == null ? null : d.toInstant().toString();
+  }
+
+  /** Meta's code and title of a message that failed ("131047 Re-engagement message"), or null. */
+  static String failure(Document m) {
+    Document error = m.get("error", Document.class);
+    if (!"failed".equals(m.getString("status")) || error == null) {
+      return null;
+    }
+    Object title = error.get("title");
+    return cut(error.get("code") + (title == null ? "" : " " + title));
   }
 }
