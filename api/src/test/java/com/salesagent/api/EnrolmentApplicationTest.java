@@ -44,6 +44,39 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   @Test
+  void aLeadIdUsedForAnotherPhoneOrCampaignIs409NotSilentlyTheFirstLead() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "reused-" + UUID.randomUUID();
+    String phone = phone();
+    String other = phone();
+    HttpResponse<String> first = postJson("/api/leads", leadJson(leadId, phone));
+    HttpResponse<String> otherPerson =
+        postJson(
+            "/api/leads",
+            leadJson(leadId, other).replace("\"name\"", "\"campaignId\":\"cmp-b\",\"name\""));
+    HttpResponse<String> otherCampaign =
+        postJson(
+            "/api/leads",
+            leadJson(leadId, phone).replace("\"name\"", "\"campaignId\":\"cmp-b\",\"name\""));
+    HttpResponse<String> again = postJson("/api/leads", leadJson(leadId, phone));
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    // Another person under the same id: refused naming what differs, never their number.
+    assertThat(otherPerson.statusCode()).as(otherPerson.body()).isEqualTo(409);
+    assertThat(otherPerson.body())
+        .contains("\"field\":\"phone\"")
+        .contains("\"field\":\"campaignId\"")
+        .doesNotContain(other.substring(4))
+        .doesNotContain(phone.substring(4));
+    assertThat(otherCampaign.statusCode()).isEqualTo(409);
+    assertThat(otherCampaign.body()).contains("\"field\":\"campaignId\"");
+    // The same lead again (a retry): idempotent; the first lead is unchanged.
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(store().contact(leadId).getString("phone")).isEqualTo(phone);
+    assertThat(store().contact(leadId).getString("campaignId")).isEqualTo("default");
+  }
+
+  @Test
   void aCsvImportEnrolsGoodRowsAndReportsBadOnesByLine() throws Exception {
     emulator().setBehaviour(ackOnly());
     String campaign = "import-" + UUID.randomUUID();
@@ -102,10 +135,11 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   void aJsonLinesImportReportsMalformedLines() throws Exception {
     emulator().setBehaviour(ackOnly());
     String id = "jsonl-" + UUID.randomUUID();
+    String phone = phone();
     String body =
-        leadJson(id, phone()).replace("\n", " ")
+        leadJson(id, phone).replace("\n", " ")
             + "\n{not json\n\n"
-            + leadJson(id, phone()).replace("\n", " ")
+            + leadJson(id, phone).replace("\n", " ")
             + "\n";
 
     HttpResponse<String> response =
@@ -391,9 +425,18 @@ final class EnrolmentApplicationTest extends AppTestHarness {
 
     JsonNode again =
         json.readTree(
-            postJson("/api/leads/import/hubspot", "{\"listId\":\"" + list + "\"}").body());
+            postJson(
+                    "/api/leads/import/hubspot",
+                    "{\"listId\":\"" + list + "\",\"campaignId\":\"crm-list\"}")
+                .body());
     assertThat(again.path("enrolled").asInt()).isZero();
     assertThat(again.path("alreadyEnrolled").asInt()).isEqualTo(1);
+    // The same list into another campaign: its lead ids are the first campaign's leads.
+    JsonNode elsewhere =
+        json.readTree(
+            postJson("/api/leads/import/hubspot", "{\"listId\":\"" + list + "\"}").body());
+    assertThat(elsewhere.path("enrolled").asInt()).isZero();
+    assertThat(elsewhere.path("notImported").toString()).contains("lead_id_taken");
     assertThat(postJson("/api/leads/import/hubspot", "{\"listId\":\"abc\"}").statusCode())
         .isEqualTo(422);
     assertThat(postJson("/api/leads/import/hubspot", "{\"listId\":\"999000999\"}").statusCode())

@@ -14,6 +14,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -33,18 +34,31 @@ public class Enrolment {
   public static final String SUPPRESSED = "suppressed";
   public static final String PHONE_ACTIVE = "phone_active";
 
+  /** The leadId is another lead's (another phone or campaign): nothing was stored or started. */
+  public static final String LEAD_ID_TAKEN = "lead_id_taken";
+
   /**
    * {@code status}: one of the constants above. {@code suppression} is set when SUPPRESSED; {@code
-   * activeLeadId} when PHONE_ACTIVE.
+   * activeLeadId} when PHONE_ACTIVE; {@code differs} (the fields that differ) when LEAD_ID_TAKEN.
    */
   public record Outcome(
       String leadId,
       String workflowId,
       String status,
       Suppressions.Entry suppression,
-      String activeLeadId) {
+      String activeLeadId,
+      List<String> differs) {
     Outcome(String leadId, String workflowId, String status) {
-      this(leadId, workflowId, status, null, null);
+      this(leadId, workflowId, status, null, null, List.of());
+    }
+
+    Outcome(
+        String leadId,
+        String workflowId,
+        String status,
+        Suppressions.Entry suppression,
+        String activeLeadId) {
+      this(leadId, workflowId, status, suppression, activeLeadId, List.of());
     }
 
     /** Whether a workflow runs for this lead now. */
@@ -85,6 +99,21 @@ public class Enrolment {
           PHONE_ACTIVE,
           null,
           active == null ? null : active.getString("leadId"));
+    }
+    if (insert == LeadStore.Inserted.LEAD_EXISTS) {
+      // The same id again is a retry of the same lead; under another phone or campaign it is
+      // another person (a reused CRM id): refused, instead of answering for the first one.
+      Document existing = store.contactForSteps(lead.leadId());
+      List<String> differs = new ArrayList<>();
+      if (existing != null && !lead.phone().equals(existing.getString("phone"))) {
+        differs.add("phone");
+      }
+      if (existing != null && !lead.campaignId().equals(existing.getString("campaignId"))) {
+        differs.add("campaignId");
+      }
+      if (!differs.isEmpty()) {
+        return new Outcome(lead.leadId(), null, LEAD_ID_TAKEN, null, null, List.copyOf(differs));
+      }
     }
     boolean inserted = insert == LeadStore.Inserted.INSERTED;
     if (inserted) {

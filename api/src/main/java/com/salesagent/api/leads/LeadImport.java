@@ -327,6 +327,12 @@ class LeadImport {
       answer.put("leadId", outcome.leadId());
       if (outcome.started()) {
         answer.put("workflowId", outcome.workflowId());
+      } else if (Enrolment.LEAD_ID_TAKEN.equals(outcome.status())) {
+        answer.put(
+            "message",
+            "this leadId is another lead's (another "
+                + String.join(" and ", outcome.differs())
+                + "): a new lead needs its own leadId");
       } else if (outcome.suppression() != null) {
         answer.put(
             "message",

@@ -184,6 +184,20 @@ public class LeadResource {
 
   /** 409 for a suppressed number or a phone with another active lead in the campaign. */
   static ApiException refusal(Enrolment.Outcome outcome) {
+    if (Enrolment.LEAD_ID_TAKEN.equals(outcome.status())) {
+      return new ApiException(
+              409,
+              "leadId "
+                  + outcome.leadId()
+                  + " is another lead's (another "
+                  + String.join(" and ", outcome.differs())
+                  + "): a new lead needs its own leadId",
+              outcome.differs().stream()
+                  .map(f -> new FieldError(f, "differs from lead " + outcome.leadId() + "'s"))
+                  .toList())
+          .with("leadId", outcome.leadId())
+          .with("status", outcome.status());
+    }
     if (Enrolment.SUPPRESSED.equals(outcome.status())) {
       Suppressions.Entry s = outcome.suppression();
       return new ApiException(
