@@ -6,45 +6,64 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Deterministic opt-out keywords in common languages: the backstop that stays whatever a classifier
- * says. Matches a short message that is, or starts with, a stop phrase ("STOP", "para", "no más",
- * "please remove me", "désabonner", ...), accents and case ignored.
+ * Deterministic opt-outs in common languages: the backstop that stays whatever a classifier says.
+ * Two kinds, accents and case ignored:
+ *
+ * <ul>
+ *   <li>a keyword that means stop only alone ("STOP", "para", "basta", "sair", "arrêter", "STOPP"),
+ *       as the message's first sentence or clause, maybe with "please" or "thanks": "STOP. I'm not
+ *       interested" and "Basta, gracias" are opt-outs, but "End of next week works better" and
+ *       "Para quando seria a conversa?" are ordinary replies (they were opt-outs, and the
+ *       interested lead's number was suppressed for good);
+ *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
+ *       characters, polite and plural forms included ("please remove me", "No me escriban más",
+ *       "Bitte schreiben Sie mir nicht mehr", "não me mande mais nada", "ne plus me contacter").
+ * </ul>
  */
 public final class OptOutDetector {
-  private static final List<Pattern> PATTERNS =
+  /** The longest message whose phrases are read (a long one may still say stop in the middle). */
+  static final int PHRASE_TEXT = 600;
+
+  private static final Pattern ALONE =
+      Pattern.compile(
+          "^(please |pls |por favor |bitte |s'il vous plait )?"
+              + "(stop|stop all|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
+              + "|para|pare|basta|no mas|baja|darme de baja|dar de baja"
+              + "|sair|parar|cancelar|nao quero mais|descadastrar"
+              + "|arret|arrete|arreter|desabonner|desinscrire"
+              + "|stopp|abmelden|abbestellen)"
+              + "( please| por favor| bitte| thanks| thank you| gracias| obrigad[oa]| merci"
+              + "| danke)*$");
+
+  private static final List<Pattern> PHRASES =
       List.of(
           Pattern.compile(
-              "^(stop|stop all|unsubscribe|cancel|end|quit|optout|opt out|opt-out)\\b.*"),
-          Pattern.compile(
-              ".*\\b(remove me|take me off|do not (contact|message|text) me"
-                  + "|don'?t (contact|message|text) me|stop (messaging|texting|sending)"
-                  + "|no more messages|leave me alone)\\b.*"),
-          Pattern.compile(
-              "^(para|pare|basta|no mas|no me escribas|no quiero mas mensajes"
-                  + "|darme de baja|dar de baja|baja)\\b.*"),
-          Pattern.compile("^(sair|parar|cancelar|nao quero mais|descadastrar)\\b.*"),
-          Pattern.compile("^(arret|arreter|stop|desabonner|desinscrire|ne plus me contacter)\\b.*"),
-          Pattern.compile("^(stopp|abmelden|keine nachrichten mehr|abbestellen)\\b.*"),
-          // Unambiguous phrases anywhere in a short message, polite and plural forms included:
-          // "Por favor no me escriba más", "Bitte keine Nachrichten mehr", "Parem de me enviar".
+              ".*\\b(remove me|take me off|unsubscribe me|opt me out"
+                  + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
+                  + "|stop (messaging|texting|sending|contacting)|no more messages"
+                  + "|leave me alone)\\b.*"),
           Pattern.compile(
               ".*\\b(no me (escribas|escriba|escriban|contactes|contacte|contacten|mandes|mande"
-                  + "|manden|envies|envie|envien) mas"
+                  + "|manden|envies|envie|envien) mas|no me escribas"
                   + "|(deja|dejen|dejad) de (escribirme|contactarme|enviarme|mandarme)"
-                  + "|no (quiero|deseo) (recibir )?mas mensajes)\\b.*"),
+                  + "|no (quiero|deseo) (recibir )?mas mensajes|no mas mensajes"
+                  + "|darme de baja|dar de baja|dame de baja|denme de baja)\\b.*"),
           Pattern.compile(
               ".*\\b(nao me (mande|mandem|envie|enviem|escreva|escrevam|contate|contatem|chame)"
                   + " mais|(pare|parem|para) de me (enviar|mandar|escrever|contatar)"
                   + "|(me )?(tire|tirem|remova|removam) (d[ae]ss?a|da) lista"
-                  + "|nao (quero|desejo) (receber )?mais mensagens)\\b.*"),
+                  + "|nao (quero|desejo) (receber )?mais mensagens|nao quero mais receber"
+                  + "|me descadastr[ae]\\w*)\\b.*"),
           Pattern.compile(
               ".*\\b(keine (nachrichten|werbung|sms|mails|e-mails) mehr"
                   + "|nicht mehr (kontaktieren|anschreiben|schreiben)"
-                  + "|(melden|tragen) sie mich (ab|aus))\\b.*"),
+                  + "|(schreiben|kontaktieren|kontaktiere|schreib|schreibt) (sie )?(mir|mich|uns)"
+                  + " (bitte )?nicht mehr|(melden|tragen) sie mich (ab|aus))\\b.*"),
           Pattern.compile(
               ".*\\b(ne (plus )?me (contactez|contacter|ecrivez|ecrire) plus|ne plus me (contacter"
                   + "|ecrire)|(arretez|arrete|cessez) de (m'ecrire|m'envoyer|me contacter)"
-                  + "|je ne veux plus (recevoir|de messages))\\b.*"));
+                  + "|je ne veux plus (recevoir|de messages)|desabonnez-? ?moi"
+                  + "|desinscrivez-? ?moi)\\b.*"));
 
   private OptOutDetector() {}
 
@@ -52,11 +71,21 @@ public final class OptOutDetector {
     if (text == null) {
       return false;
     }
+    String first = normalise(firstClause(text));
+    if (!first.isEmpty() && ALONE.matcher(first).matches()) {
+      return true;
+    }
     String t = normalise(text);
-    if (t.isEmpty() || t.length() > 120) {
+    if (t.isEmpty() || t.length() > PHRASE_TEXT) {
       return false;
     }
-    return PATTERNS.stream().anyMatch(p -> p.matcher(t).matches());
+    return PHRASES.stream().anyMatch(p -> p.matcher(t).matches());
+  }
+
+  /** The text up to its first sentence or clause end ("STOP. I'm..." -> "STOP"). */
+  static String firstClause(String text) {
+    String trimmed = text.strip().replaceFirst("^[\\p{Punct}¡¿\\s]+", "");
+    return trimmed.split("[.!?;,:\\n]| - ", 2)[0];
   }
 
   static String normalise(String text) {

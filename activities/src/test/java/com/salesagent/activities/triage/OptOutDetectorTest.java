@@ -37,7 +37,15 @@ class OptOutDetectorTest {
         "Me tire dessa lista",
         "Merci de ne plus me contacter",
         "Arrêtez de m'écrire",
-        "Je ne veux plus recevoir de messages"
+        "Je ne veux plus recevoir de messages",
+        "STOP. I'm not interested",
+        "Basta, gracias",
+        "Para!",
+        "Bitte schreiben Sie mir nicht mehr",
+        "Kontaktieren Sie mich bitte nicht mehr",
+        // A long message that says it (over 120 characters: it used to be never read).
+        "Olha, eu já recebi muitas mensagens de vocês nas últimas semanas e agradeço o interesse,"
+            + " mas por favor, não me mande mais nada, obrigado."
       })
   void optOutsInSeveralLanguagesAreRecognised(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
@@ -54,6 +62,13 @@ class OptOutDetectorTest {
         "Ich habe keine Fragen mehr, wann können wir starten?",
         "Não tenho mais dúvidas, vamos fechar",
         "Je ne veux plus attendre, appelez-moi",
+        // A keyword as the first word of an ordinary sentence is no opt-out.
+        "End of next week works better for me - can we talk then?",
+        "Para quando seria a conversa? Tenho interesse.",
+        "Cancel my Thursday slot and book Friday instead, please",
+        "Quit my old job last month, now I run procurement here",
+        "Basta una llamada de 10 minutos para verlo",
+        "Sair da planilha seria ótimo, como funciona?",
         "",
         "👍"
       })
