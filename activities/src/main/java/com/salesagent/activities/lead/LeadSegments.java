@@ -5,12 +5,11 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.persona.Firmographics;
 import com.salesagent.activities.persona.Segments;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeadSegments {
   private static final Logger LOG = LoggerFactory.getLogger(LeadSegments.class);
-  private static final Pattern FIRST_NUMBER = Pattern.compile("(\\d[\\d,]*)");
 
   private final LeadStore store;
   private final Segments segments;
@@ -37,14 +35,10 @@ public final class LeadSegments {
 
   /** smb below 50 people, mid_market below 1,000, enterprise above; default when unknown. */
   static String sizeBand(String companySize) {
-    if (companySize == null) {
+    Long size = Firmographics.headcount(companySize);
+    if (size == null) {
       return "default";
     }
-    Matcher m = FIRST_NUMBER.matcher(companySize);
-    if (!m.find()) {
-      return "default";
-    }
-    long size = Long.parseLong(m.group(1).replace(",", ""));
     return size < 50 ? "smb" : size < 1000 ? "mid_market" : "enterprise";
   }
 

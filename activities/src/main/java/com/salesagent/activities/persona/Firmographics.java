@@ -35,6 +35,25 @@ public final class Firmographics {
    * for the segment), "5k"): 1-9, 10-49, 50-199, 200-999, 1000-4999, 5000+; null when no number.
    */
   public static String sizeBand(String companySize) {
+    Long headcount = headcount(companySize);
+    if (headcount == null) {
+      return null;
+    }
+    long n = headcount;
+    if (n < 10) {
+      return "1-9";
+    }
+    return n < 50
+        ? "10-49"
+        : n < 200 ? "50-199" : n < 1000 ? "200-999" : n < 5000 ? "1000-4999" : "5000+";
+  }
+
+  /**
+   * The people a company-size field counts, by its first number ("40", "1,200", "200-500" -> 200,
+   * "5k" -> 5,000, "1.5k" -> 1,500); null when it has no number. The segment's band and the
+   * persona's read it alike.
+   */
+  public static Long headcount(String companySize) {
     if (companySize == null) {
       return null;
     }
@@ -42,22 +61,16 @@ public final class Firmographics {
     if (!m.find()) {
       return null;
     }
-    String digits = m.group(1).replace(",", "").replace(".", "");
-    long n;
+    String number = m.group(1).replaceAll("[.,]$", "");
     try {
-      n = Long.parseLong(digits);
+      if (m.group(2) != null) {
+        // "1.5k" and "1,5k": a decimal thousand; "5k": five thousand.
+        return Math.round(Double.parseDouble(number.replace(",", ".")) * 1000);
+      }
+      return Long.parseLong(number.replace(",", "").replace(".", ""));
     } catch (NumberFormatException e) {
       return null;
     }
-    if (m.group(2) != null) {
-      n *= 1000;
-    }
-    if (n < 10) {
-      return "1-9";
-    }
-    return n < 50
-        ? "10-49"
-        : n < 200 ? "50-199" : n < 1000 ? "200-999" : n < 5000 ? "1000-4999" : "5000+";
   }
 
   /** c_level, vp, head, director, manager or ic; null when the title says none of them. */

@@ -812,6 +812,11 @@ class LeadActivitiesTest {
     assertThat(LeadSegments.sizeBand("1,200")).isEqualTo("enterprise");
     assertThat(LeadSegments.sizeBand("200-500")).isEqualTo("mid_market");
     assertThat(LeadSegments.sizeBand(null)).isEqualTo("default");
+    // The forms the API accepts: "5k" is 5,000 people (an enterprise), as the persona's band says.
+    assertThat(LeadSegments.sizeBand("5k")).isEqualTo("enterprise");
+    assertThat(LeadSegments.sizeBand("1.5k")).isEqualTo("enterprise");
+    assertThat(LeadSegments.sizeBand("12000 employees")).isEqualTo("enterprise");
+    assertThat(LeadSegments.sizeBand("1000+")).isEqualTo("enterprise");
     Document persona = MONGO.database().getCollection("personas").find().first();
     assertThat(persona.getList("keywords", String.class)).contains("sales", "retail");
   }
