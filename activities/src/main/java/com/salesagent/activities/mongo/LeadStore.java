@@ -590,11 +590,14 @@ public class LeadStore {
     }
   }
 
-  /** The messages of these leads that WhatsApp accepted: lead, wamid and when it was accepted. */
+  /**
+   * The messages of these leads that WhatsApp accepted: lead, wamid, variant and when it was
+   * accepted.
+   */
   public List<Document> sentMessagesOf(Collection<String> leadIds) {
     return messages()
         .find(Filters.and(Filters.in("leadId", leadIds), Filters.exists("wamid")))
-        .projection(Projections.include("leadId", "wamid", "statusAt.accepted"))
+        .projection(Projections.include("leadId", "wamid", "variantId", "statusAt.accepted"))
         .into(new ArrayList<>());
   }
 

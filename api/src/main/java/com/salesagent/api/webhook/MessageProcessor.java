@@ -112,7 +112,17 @@ final class MessageProcessor {
             && NEEDS_REVIEW.equals(triage.intent());
     if (!event.effectsApplied()) {
       for (Document contact : contacts) {
-        record(contact, item, type, text, contextWamid, triage, at, media, awaitsTranscript);
+        record(
+            contact,
+            answeredVariant(contact, contextWamid, at),
+            item,
+            type,
+            text,
+            contextWamid,
+            triage,
+            at,
+            media,
+            awaitsTranscript);
       }
       event.markApplied().run();
     }
@@ -257,8 +267,38 @@ final class MessageProcessor {
   /** The intent of a reply that only a person can read yet (a voice note offline). */
   static final String NEEDS_REVIEW = "needs_review";
 
+  /**
+   * The variant whose message the reply answers: the quoted message's, else the lead's last one
+   * sent before the reply was written; the contact's only when none names one. The contact's may
+   * have changed since (an operator switched its variant off before its next message went): the
+   * reply is the old variant's to count, not the one that sent nothing.
+   */
+  private String answeredVariant(Document contact, String contextWamid, Instant at) {
+    Date writtenBy = Date.from(at.plusSeconds(1));
+    String latest = null;
+    Date latestAt = null;
+    for (Document m : store.sentMessagesOf(List.of(contact.getString("leadId")))) {
+      String variantId = m.getString("variantId");
+      if (variantId == null) {
+        continue; // an owner's message
+      }
+      if (contextWamid != null && contextWamid.equals(m.getString("wamid"))) {
+        return variantId;
+      }
+      Date accepted = m.get("statusAt", new Document()).getDate("accepted");
+      if (accepted != null
+          && accepted.before(writtenBy)
+          && (latestAt == null || accepted.after(latestAt))) {
+        latestAt = accepted;
+        latest = variantId;
+      }
+    }
+    return latest != null ? latest : contact.getString("variantId");
+  }
+
   private void record(
       Document contact,
+      String variantId,
       Document item,
       String type,
       String text,
@@ -273,7 +313,7 @@ final class MessageProcessor {
     // The reward of the bandit: a lead's first reply, marked on the contact atomically so a
     // replay after a partial failure never counts it twice.
     if (!reaction && funnel.reach(leadId, "replied", at)) {
-      stats.increment(contact.getString("variantId"), contact.getString("segment"), "replied", at);
+      stats.increment(variantId, contact.getString("segment"), "replied", at);
     }
     Document feedback =
         new Document("leadId", leadId)
@@ -310,7 +350,7 @@ final class MessageProcessor {
     store.recordInteraction(
         leadId,
         contact.getString("campaignId"),
-        contact.getString("variantId"),
+        variantId,
         reaction ? "reaction" : "replied",
         contextWamid,
         null,

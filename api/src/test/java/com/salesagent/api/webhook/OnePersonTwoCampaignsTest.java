@@ -98,8 +98,14 @@ class OnePersonTwoCampaignsTest {
   }
 
   private void sent(String leadId, String wamid, Instant at) {
-    String key = leadId + "-send-1";
-    store.upsertComposed(key, new Document("leadId", leadId).append("status", "composed"));
+    sent(leadId, wamid, at, "v-" + leadId.substring(2));
+  }
+
+  private void sent(String leadId, String wamid, Instant at, String variantId) {
+    String key = leadId + "-" + wamid;
+    store.upsertComposed(
+        key,
+        new Document("leadId", leadId).append("status", "composed").append("variantId", variantId));
     store.markAccepted(key, wamid, "5511998765432", "text", at);
   }
 
@@ -169,6 +175,26 @@ class OnePersonTwoCampaignsTest {
 
     assertThat(signalled()).containsExactly("L-a");
     assertThat(feedbackOf("L-b")).isZero();
+  }
+
+  @Test
+  void aReplyCountsForTheVariantWhoseMessageItAnswersNotTheOneSwitchedToSince() {
+    // L-a's message went out on v-old; an operator switched v-old off and the lead was moved to
+    // v-a (its contact says so) before its next message, which never went.
+    sent("L-a", "wamid.OLD", FIRST, "v-old");
+    sent("L-b", "wamid.B", FIRST.minusSeconds(60));
+
+    reply("wamid.IN5", "wamid.OLD", "Sounds interesting, tell me more", SECOND);
+
+    assertThat(signalled()).containsExactly("L-a");
+    Map<String, Map<String, Long>> totals =
+        new com.salesagent.activities.variants.VariantStats(MONGO.database()).totals("smb");
+    assertThat(totals.getOrDefault("v-old", Map.of())).containsEntry("replied", 1L);
+    assertThat(totals.getOrDefault("v-a", Map.of()).getOrDefault("replied", 0L)).isZero();
+    assertThat(store.interactions("L-a"))
+        .filteredOn(e -> "replied".equals(e.getString("type")))
+        .extracting(e -> e.getString("variantId"))
+        .containsExactly("v-old");
   }
 
   @Test
