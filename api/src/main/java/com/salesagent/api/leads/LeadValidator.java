@@ -164,7 +164,8 @@ public class LeadValidator {
     } catch (RuntimeException e) {
       errors.add(new FieldError("timezone", "not an IANA time zone such as Europe/Paris"));
     }
-    String locale = blank(r.locale()) ? "en" : r.locale().trim();
+    // "pt_BR" is how WhatsApp's template languages are written: the same tag as "pt-BR".
+    String locale = blank(r.locale()) ? "en" : r.locale().trim().replace('_', '-');
     try {
       new Locale.Builder().setLanguageTag(locale);
     } catch (IllformedLocaleException e) {

@@ -43,6 +43,32 @@ class LeadValidatorTest {
   }
 
   @Test
+  void aLocaleWrittenAsWhatsAppsTemplateLanguageCodeIsTakenAsItsLanguageTag() {
+    LeadRequest base = lead("+55 (11) 99876-5432", "America/Sao_Paulo", CONSENT);
+    for (String written : java.util.List.of("pt_BR", "pt-BR", " pt_BR ")) {
+      LeadRequest r =
+          new LeadRequest(
+              base.leadId(),
+              base.name(),
+              base.phone(),
+              base.company(),
+              base.jobTitle(),
+              base.industry(),
+              base.companySize(),
+              base.timezone(),
+              written,
+              base.notes(),
+              base.website(),
+              base.researchText(),
+              base.campaignId(),
+              base.consent());
+      LeadValidator.Result result = validator.validate(r);
+      assertThat(result.errors()).as(written).isEmpty();
+      assertThat(result.lead().locale()).as(written).isEqualTo("pt-BR");
+    }
+  }
+
+  @Test
   void aNationalNumberUsesTheDefaultRegion() {
     assertThat(validator.validate(lead("(202) 555-0143", null, CONSENT)).lead().phone())
         .isEqualTo("+12025550143");
