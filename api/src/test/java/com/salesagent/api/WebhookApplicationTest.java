@@ -447,13 +447,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     emulator().setBehaviour(ackOnly());
     String leadId = "won-" + UUID.randomUUID();
     String phone = phone();
-    String wamid = enrolAndAwaitFirstSend(leadId, phone);
-    String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
-    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
-    await(
-        "interested",
-        Duration.ofSeconds(15),
-        () -> "interested".equals(store().contact(leadId).getString("stage")));
+    enrolUntilInterested(leadId, phone);
     assertThat(state(leadId).nextAction()).isEqualTo("re_engage");
 
     assertThat(outcome(leadId, "{\"outcome\":\"won\"}").statusCode()).isEqualTo(422);
@@ -1148,6 +1142,17 @@ final class WebhookApplicationTest extends AppTestHarness {
     }
   }
 
+  /** Enrols a lead, answers its first message with interest, and waits until it is interested. */
+  private void enrolUntilInterested(String leadId, String phone) throws Exception {
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+    await(
+        "interested",
+        Duration.ofSeconds(15),
+        () -> "interested".equals(store().contact(leadId).getString("stage")));
+  }
+
   /** The key of the message a timeline event names by its wamid (null when another's). */
   private String wamidKey(Document event, String key) {
     Document message = store().messageByKey(key);
@@ -1162,15 +1167,8 @@ final class WebhookApplicationTest extends AppTestHarness {
   void anOperatorTakingAnUnassignedLeadForAnOwnerMakesThatOwnerTheLeads() throws Exception {
     emulator().setBehaviour(ackOnly());
     String leadId = "unassigned-" + UUID.randomUUID();
-    String phone = phone();
-    String wamid = enrolAndAwaitFirstSend(leadId, phone);
-    String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
-    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
     // Nobody to hand it to: it waits, unassigned.
-    await(
-        "interested",
-        Duration.ofSeconds(15),
-        () -> "interested".equals(store().contact(leadId).getString("stage")));
+    enrolUntilInterested(leadId, phone());
     HttpResponse<String> created =
         put(
             "/api/owners/bea",

@@ -10,8 +10,6 @@ import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.api.senders.SenderDirectory;
-import com.salesagent.workflows.lead.InboundMessageSignal;
-import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.lead.OptOutSignal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,26 +45,7 @@ class OnePersonTwoCampaignsTest {
   private WebhookInbox inbox;
   private WhatsAppWebhookResource resource;
 
-  private final LeadSignaller signaller =
-      new LeadSignaller() {
-        @Override
-        public String status(String leadId, MessageStatusSignal signal) {
-          signals.add(Map.entry(leadId, signal));
-          return SIGNALLED;
-        }
-
-        @Override
-        public String inbound(String leadId, InboundMessageSignal signal) {
-          signals.add(Map.entry(leadId, signal));
-          return SIGNALLED;
-        }
-
-        @Override
-        public String optOut(String leadId, OptOutSignal signal) {
-          signals.add(Map.entry(leadId, signal));
-          return SIGNALLED;
-        }
-      };
+  private final LeadSignaller signaller = new RecordingSignaller(signals);
 
   @BeforeEach
   void setUp() {

@@ -11,7 +11,6 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.api.senders.SenderDirectory;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.MessageStatusSignal;
-import com.salesagent.workflows.lead.OptOutSignal;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,26 +44,7 @@ class SenderPoolWebhookTest {
   private WebhookInbox inbox;
   private WhatsAppWebhookResource resource;
 
-  private final LeadSignaller signaller =
-      new LeadSignaller() {
-        @Override
-        public String status(String leadId, MessageStatusSignal signal) {
-          signals.add(Map.entry(leadId, signal));
-          return SIGNALLED;
-        }
-
-        @Override
-        public String inbound(String leadId, InboundMessageSignal signal) {
-          signals.add(Map.entry(leadId, signal));
-          return SIGNALLED;
-        }
-
-        @Override
-        public String optOut(String leadId, OptOutSignal signal) {
-          signals.add(Map.entry(leadId, signal));
-          return SIGNALLED;
-        }
-      };
+  private final LeadSignaller signaller = new RecordingSignaller(signals);
 
   @BeforeEach
   void setUp() {
