@@ -59,6 +59,8 @@ public final class Suppressions {
                 Updates.set("source", source),
                 Updates.set("at", Date.from(at)),
                 Updates.set("detail", detail),
+                // A lift ended the earlier suppression; liftHistory keeps it.
+                Updates.unset("lifted"),
                 Updates.setOnInsert("createdAt", Date.from(at))),
             new UpdateOptions().upsert(true));
       } catch (MongoWriteException e) {
