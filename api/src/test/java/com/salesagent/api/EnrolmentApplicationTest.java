@@ -77,6 +77,26 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   @Test
+  void aRefusedEnrolmentNamesNoLeadItDidNotCreate() throws Exception {
+    String phone = phone();
+    HttpResponse<String> suppressed =
+        postJson("/api/suppressions", "{\"number\":\"" + phone + "\",\"reason\":\"asked\"}");
+    assertThat(suppressed.statusCode()).as(suppressed.body()).isIn(200, 201);
+    String withoutId = leadJson("x", phone).replace("\"leadId\":\"x\",", "");
+
+    HttpResponse<String> refused = postJson("/api/leads", withoutId);
+    HttpResponse<String> named =
+        postJson("/api/leads", leadJson("named-" + UUID.randomUUID(), phone));
+
+    assertThat(refused.statusCode()).isEqualTo(409);
+    // No lead was stored: no generated id that answers 404 afterwards.
+    assertThat(json.readTree(refused.body()).has("leadId")).as(refused.body()).isFalse();
+    // A leadId the client chose is echoed, so it can match the answer to its request.
+    assertThat(named.statusCode()).isEqualTo(409);
+    assertThat(json.readTree(named.body()).path("leadId").asText()).startsWith("named-");
+  }
+
+  @Test
   void aCsvImportEnrolsGoodRowsAndReportsBadOnesByLine() throws Exception {
     emulator().setBehaviour(ackOnly());
     String campaign = "import-" + UUID.randomUUID();

@@ -35,6 +35,12 @@ public class ApiException extends RuntimeException {
     return this;
   }
 
+  /** The same refusal without this detail. */
+  public ApiException without(String name) {
+    details.remove(name);
+    return this;
+  }
+
   public int status() {
     return status;
   }

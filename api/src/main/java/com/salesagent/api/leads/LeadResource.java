@@ -166,7 +166,7 @@ public class LeadResource {
     }
     Enrolment.Outcome outcome = enrolment.enrol(result.lead());
     if (!outcome.started()) {
-      throw refusal(outcome);
+      throw refusal(outcome, request.leadId() != null && !request.leadId().isBlank());
     }
     if ("already_enrolled".equals(outcome.status())) {
       return Response.ok(
@@ -183,6 +183,15 @@ public class LeadResource {
   }
 
   /** 409 for a suppressed number or a phone with another active lead in the campaign. */
+  /**
+   * {@code named}: the client chose the leadId, which the answer then echoes; a generated one is
+   * left out (nothing was stored under it).
+   */
+  static ApiException refusal(Enrolment.Outcome outcome, boolean named) {
+    ApiException refused = refusal(outcome);
+    return named ? refused : refused.without("leadId");
+  }
+
   static ApiException refusal(Enrolment.Outcome outcome) {
     if (Enrolment.LEAD_ID_TAKEN.equals(outcome.status())) {
       return new ApiException(
