@@ -466,22 +466,43 @@ public class LeadStore {
                 Updates.currentDate("updatedAt")));
   }
 
+  /**
+   * The send's answer: the message has its wamid. A status webhook may have come first (Meta echoes
+   * the idempotency key, {@link #bindWamid}) and moved the message on to sent or delivered; the
+   * answer then adds what only it knows and never moves the status back to accepted (the message
+   * stayed "accepted" for good and its lead looked undelivered).
+   */
   public void markAccepted(
       String idempotencyKey, String wamid, String waId, String kind, Instant at) {
-    messages()
-        .updateOne(
-            Filters.eq("idempotencyKey", idempotencyKey),
-            Updates.combine(
-                Updates.set("wamid", wamid),
-                Updates.set("waId", waId),
-                Updates.set("kind", kind),
-                Updates.set("status", "accepted"),
-                Updates.set("statusRank", RANK.get("accepted")),
-                Updates.set("statusAt.accepted", Date.from(at)),
-                Updates.currentDate("updatedAt"),
-                Updates.unset("unknown"),
-                Updates.unset("sendingBy"),
-                Updates.unset("sendingSince")));
+    List<Bson> answer =
+        List.of(
+            Updates.set("wamid", wamid),
+            Updates.set("waId", waId),
+            Updates.set("kind", kind),
+            Updates.currentDate("updatedAt"),
+            Updates.unset("unknown"),
+            Updates.unset("sendingBy"),
+            Updates.unset("sendingSince"));
+    List<Bson> first = new ArrayList<>(answer);
+    first.add(Updates.set("status", "accepted"));
+    first.add(Updates.set("statusRank", RANK.get("accepted")));
+    first.add(Updates.set("statusAt.accepted", Date.from(at)));
+    boolean moved =
+        messages()
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("idempotencyKey", idempotencyKey),
+                        Filters.or(
+                            Filters.exists("statusRank", false),
+                            Filters.lt("statusRank", RANK.get("accepted")))),
+                    Updates.combine(first))
+                .getMatchedCount()
+            == 1;
+    if (!moved) {
+      List<Bson> later = new ArrayList<>(answer);
+      later.add(Updates.min("statusAt.accepted", Date.from(at)));
+      messages().updateOne(Filters.eq("idempotencyKey", idempotencyKey), Updates.combine(later));
+    }
   }
 
   /**

@@ -50,6 +50,27 @@ abstract class LeadStoreContract {
     assertThat(at.getDate("sent")).isEqualTo(Date.from(t.plusSeconds(5)));
   }
 
+  /**
+   * A status webhook that came before the send's answer (bound by the echoed idempotency key) moved
+   * the message on; the late answer adds its fields but does not move it back to "accepted" (the
+   * scale-out test saw leads stuck "accepted" with their delivered status applied).
+   */
+  @Test
+  void theSendsLateAnswerNeverMovesAStatusBack() {
+    store.upsertComposed("k-5", new Document("leadId", "L-2").append("status", "composed"));
+    assertThat(store.bindWamid("k-5", "wamid.5", "5511998765432", t.plusSeconds(1))).isTrue();
+    store.applyStatus("wamid.5", "delivered", t.plusSeconds(2), null, null);
+
+    store.markAccepted("k-5", "wamid.5", "5511998765432", "text", t);
+
+    Document m = store.messageByKey("k-5");
+    assertThat(m.getString("status")).isEqualTo("delivered");
+    assertThat(m.getString("kind")).isEqualTo("text");
+    assertThat(m.get("statusAt", Document.class).getDate("accepted")).isEqualTo(Date.from(t));
+    assertThat(m.get("statusAt", Document.class).getDate("delivered"))
+        .isEqualTo(Date.from(t.plusSeconds(2)));
+  }
+
   @Test
   void batchReadsReturnOnlyTheFieldsAskedFor() {
     store.upsertComposed(
