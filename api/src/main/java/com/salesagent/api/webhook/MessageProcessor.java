@@ -174,12 +174,9 @@ final class MessageProcessor {
 
   /**
    * One person with several leads on one number (enrolled in several campaigns) has one WhatsApp
-   * conversation, so a reply answers one lead's message: the lead whose message it quotes
-   * (context.id), else the lead whose message was accepted last before the reply was written (its
-   * timestamp is in whole seconds: up to the next second). A lead sent nothing before the reply
-   * gets nothing (its variant would count a reply it never earned). When none was sent anything
-   * (the person wrote first), every lead gets it, as before. Only messages sent before the reply
-   * count, so a replay of the event after a later send picks the same lead.
+   * conversation, so a reply answers one lead's message ({@link #answered}). A lead sent nothing
+   * before the reply gets nothing (its variant would count a reply it never earned). When none was
+   * sent anything (the person wrote first), every lead gets it, as before.
    */
   private List<Document> conversation(List<Document> contacts, String contextWamid, Instant at) {
     if (contacts.size() < 2) {
@@ -187,30 +184,36 @@ final class MessageProcessor {
     }
     Map<String, Document> byLead = new LinkedHashMap<>();
     contacts.forEach(c -> byLead.put(c.getString("leadId"), c));
+    Document message = answered(store.sentMessagesOf(byLead.keySet()), contextWamid, at);
+    String chosen = message == null ? null : message.getString("leadId");
+    return chosen == null || !byLead.containsKey(chosen) ? contacts : List.of(byLead.get(chosen));
+  }
+
+  /**
+   * The message a reply answers among {@code sent}: the one it quotes (context.id), else the one
+   * accepted last before the reply was written (its timestamp is in whole seconds: up to the next
+   * second); null when none was. Only messages sent before the reply count, so a replay of the
+   * event after a later send picks the same message.
+   */
+  static Document answered(List<Document> sent, String contextWamid, Instant at) {
     Date writtenBy = Date.from(at.plusSeconds(1));
-    String quoted = null;
-    String latest = null;
+    Document latest = null;
     Date latestAt = null;
-    for (Document m : store.sentMessagesOf(byLead.keySet())) {
+    for (Document m : sent) {
       if (contextWamid != null && contextWamid.equals(m.getString("wamid"))) {
-        quoted = m.getString("leadId");
+        return m;
       }
       Date accepted = m.get("statusAt", new Document()).getDate("accepted");
       if (accepted != null
           && accepted.before(writtenBy)
           && (latestAt == null || accepted.after(latestAt))) {
         latestAt = accepted;
-        latest = m.getString("leadId");
+        latest = m;
       }
     }
-    String chosen = quoted != null ? quoted : latest;
-    return chosen == null || !byLead.containsKey(chosen) ? contacts : List.of(byLead.get(chosen));
+    return latest;
   }
 
-  /**
-   * A replay (effects applied, the signal not yet sent) reuses the stored reading: the model is not
-   * asked twice and the signal says what the feedback says.
-   */
   /**
    * The media of an image, voice note, video, document or sticker, as the webhook declared it (id,
    * type, checksum, caption; a voice note says so), with status "pending" until the download stored
@@ -239,6 +242,10 @@ final class MessageProcessor {
     return value == null || value.length() <= max ? value : value.substring(0, max);
   }
 
+  /**
+   * A replay (effects applied, the signal not yet sent) reuses the stored reading: the model is not
+   * asked twice and the signal says what the feedback says.
+   */
   private Triage triage(InboxEvent event, String text, Instant at, Document media) {
     String messageId = event.item().getString("id");
     Document stored =
@@ -274,26 +281,12 @@ final class MessageProcessor {
    * reply is the old variant's to count, not the one that sent nothing.
    */
   private String answeredVariant(Document contact, String contextWamid, Instant at) {
-    Date writtenBy = Date.from(at.plusSeconds(1));
-    String latest = null;
-    Date latestAt = null;
-    for (Document m : store.sentMessagesOf(List.of(contact.getString("leadId")))) {
-      String variantId = m.getString("variantId");
-      if (variantId == null) {
-        continue; // an owner's message
-      }
-      if (contextWamid != null && contextWamid.equals(m.getString("wamid"))) {
-        return variantId;
-      }
-      Date accepted = m.get("statusAt", new Document()).getDate("accepted");
-      if (accepted != null
-          && accepted.before(writtenBy)
-          && (latestAt == null || accepted.after(latestAt))) {
-        latestAt = accepted;
-        latest = variantId;
-      }
-    }
-    return latest != null ? latest : contact.getString("variantId");
+    List<Document> bySequence =
+        store.sentMessagesOf(List.of(contact.getString("leadId"))).stream()
+            .filter(m -> m.getString("variantId") != null) // not an owner's message
+            .toList();
+    Document message = answered(bySequence, contextWamid, at);
+    return message != null ? message.getString("variantId") : contact.getString("variantId");
   }
 
   private void record(
