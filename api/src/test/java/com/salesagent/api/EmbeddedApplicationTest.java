@@ -151,6 +151,40 @@ class EmbeddedApplicationTest {
                 .toString())
         .contains("ApprovalRequest");
     assertThat(api.path("components").path("schemas").has("Operator")).isFalse();
+    // Routes that read their body as bytes (strict parsing, size caps) still document its JSON.
+    JsonNode enrol = api.path("paths").path("/api/leads").path("post").path("requestBody");
+    assertThat(enrol.path("content").has("*/*")).as(enrol.toString()).isFalse();
+    assertThat(enrol.path("content").path("application/json").toString()).contains("LeadRequest");
+    assertThat(
+            api.path("paths")
+                .path("/api/leads/{leadId}/replies")
+                .path("post")
+                .path("requestBody")
+                .path("content")
+                .path("application/json")
+                .toString())
+        .contains("ReplyRequest");
+    assertThat(
+            api.path("paths")
+                .path("/api/leads/import")
+                .path("post")
+                .path("requestBody")
+                .path("content")
+                .has("text/csv"))
+        .isTrue();
+    // The description is built once and served many times: a route's requirement is not repeated.
+    JsonNode again =
+        APP.getObjectMapper()
+            .readTree(
+                http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    "http://localhost:" + APP.getLocalPort() + "/api/openapi.json"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body());
+    assertThat(again.path("paths").path("/api/leads").path("post").path("security").size())
+        .isEqualTo(1);
     assertThat(response.body()).doesNotContain("#/components/schemas/Operator\"");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("/api-docs/ui/swagger-ui-bundle.js");

@@ -16,6 +16,9 @@ import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.client.WorkflowClient;
 import jakarta.ws.rs.Consumes;
@@ -153,7 +156,13 @@ public class LeadResource {
 
   @POST
   @Consumes(MediaType.WILDCARD)
-  public Response enrol(byte[] body) {
+  public Response enrol(
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = LeadRequest.class)))
+          byte[] body) {
     LeadRequest request;
     try {
       request = strict.readValue(body, LeadRequest.class);
@@ -238,7 +247,16 @@ public class LeadResource {
   @Consumes(MediaType.WILDCARD)
   @Produces("application/x-ndjson")
   public Response importLeads(
-      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @RequestBody(
+              description =
+                  "Leads as CSV (a header row, then one lead per row) or as JSON lines (one lead"
+                      + " object per line, the body of POST /api/leads)",
+              content = {
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string"))
+              })
+          InputStream body) {
     boolean csv = contentType != null && contentType.toLowerCase().startsWith("text/csv");
     boolean jsonLines =
         contentType != null
@@ -492,7 +510,14 @@ public class LeadResource {
   @Path("/{leadId}/outcome")
   @Consumes(MediaType.WILDCARD)
   public Response outcome(
-      @Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = LeadOutcomes.OutcomeRequest.class)))
+          byte[] body) {
     return outcomes.set(operator.name(), leadId, body);
   }
 
@@ -505,7 +530,14 @@ public class LeadResource {
   @Path("/{leadId}/meeting")
   @Consumes(MediaType.WILDCARD)
   public Response meeting(
-      @Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = LeadMeetings.MeetingRequest.class)))
+          byte[] body) {
     return meetings.book(operator.name(), leadId, body);
   }
 
@@ -518,7 +550,15 @@ public class LeadResource {
   @POST
   @Path("/{leadId}/replies")
   @Consumes(MediaType.WILDCARD)
-  public Response reply(@Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
+  public Response reply(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = LeadConversation.ReplyRequest.class)))
+          byte[] body) {
     return conversation.reply(operator.name(), leadId, body);
   }
 
@@ -530,7 +570,14 @@ public class LeadResource {
   @Path("/{leadId}/handoff/accept")
   @Consumes(MediaType.WILDCARD)
   public Response acceptHandOff(
-      @Auth Operator operator, @PathParam("leadId") String leadId, byte[] body) {
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = LeadConversation.AcceptRequest.class)))
+          byte[] body) {
     return conversation.accept(operator.name(), leadId, body);
   }
 

@@ -144,8 +144,11 @@ public class OpenApiDocs extends BaseOpenApiResource {
         Map<String, List<String>> params,
         Map<String, String> cookies,
         Map<String, List<String>> headers) {
-      if (!api.getPath().startsWith("/webhooks/")) {
-        operation.addSecurityItem(new SecurityRequirement().addList(TOKEN));
+      SecurityRequirement token = new SecurityRequirement().addList(TOKEN);
+      // The filter runs on every request for the description, on the same operations: once only.
+      if (!api.getPath().startsWith("/webhooks/")
+          && (operation.getSecurity() == null || !operation.getSecurity().contains(token))) {
+        operation.addSecurityItem(token);
       }
       return Optional.of(operation);
     }
