@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.api.embedded.EmulatorMedia;
@@ -36,6 +37,19 @@ final class ErasureApplicationTest extends AppTestHarness {
     return send(b);
   }
 
+  private void webhook(String body) throws Exception {
+    HttpResponse<String> r =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/webhooks/whatsapp")))
+                .header("Content-Type", "application/json")
+                .header(
+                    "X-Hub-Signature-256",
+                    new WebhookSignature(emulator().appSecret())
+                        .sign(body.getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
   private void replyWithPhoto(String phone, String wamid, String mediaId, String tag)
       throws Exception {
     String from = phone.substring(1);
@@ -48,16 +62,25 @@ final class ErasureApplicationTest extends AppTestHarness {
                 + "\"image\":{\"caption\":\"Interested, here is our floor plan\","
                 + "\"mime_type\":\"image/png\",\"id\":\"%s\"}}]}}]}]}")
             .formatted(emulator().phoneNumberId(), from, tag, wamid, mediaId);
-    HttpResponse<String> r =
-        send(
-            HttpRequest.newBuilder(URI.create(url("/webhooks/whatsapp")))
-                .header("Content-Type", "application/json")
-                .header(
-                    "X-Hub-Signature-256",
-                    new WebhookSignature(emulator().appSecret())
-                        .sign(body.getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    assertThat(r.statusCode()).isEqualTo(200);
+    webhook(body);
+  }
+
+  private void replyWithText(String phone, String id, String contextWamid, String text)
+      throws Exception {
+    String body =
+        ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"waba-1\",\"changes\":"
+                + "[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+                + "\"metadata\":{\"display_phone_number\":\"15550000000\",\"phone_number_id\":"
+                + "\"%s\"},\"messages\":[{\"from\":\"%s\",\"id\":\"%s\",\"timestamp\":\"%d\","
+                + "\"context\":{\"id\":\"%s\"},\"type\":\"text\",\"text\":{\"body\":\"%s\"}}]}}]}]}")
+            .formatted(
+                emulator().phoneNumberId(),
+                phone.substring(1),
+                id,
+                java.time.Instant.now().getEpochSecond(),
+                contextWamid,
+                text);
+    webhook(body);
   }
 
   private String erasureStatus(String leadId) {
@@ -183,5 +206,58 @@ final class ErasureApplicationTest extends AppTestHarness {
         "the other erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(otherId)));
     assertThat(s3.exists(key)).isFalse();
     assertThat(new Suppressions(db).find(otherPhone)).isNull();
+  }
+
+  /**
+   * The number of a lead being erased (its number not kept suppressed), enrolled again in another
+   * campaign the moment the erasure was accepted: the person's reply, even one quoting the erased
+   * lead's message, and their stop reach the new lead, never the erased one, which was marked when
+   * its erasure was accepted; the stop suppresses the number; the erasure still completes.
+   */
+  @Test
+  void aNewLeadOnAnErasedLeadsNumberGetsThePersonsReplyAndStop() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String erasedId = "erase-" + UUID.randomUUID();
+    String newId = "again-" + UUID.randomUUID();
+    String phone = phone();
+    String erasedWamid = enrolAndAwaitFirstSend(erasedId, phone);
+
+    HttpResponse<String> accepted =
+        delete("/api/leads/" + erasedId + "?keepSuppressed=false", TOKEN);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    Document erased = store().contact(erasedId);
+    assertThat(erased == null || LeadStore.erasing(erased)).as("marked when accepted").isTrue();
+    HttpResponse<String> enrolled =
+        postJson(
+            "/api/leads",
+            leadJson(newId, phone).replace("\"name\"", "\"campaignId\":\"cmp-again\",\"name\""));
+    assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(202);
+    await(
+        "sent to the new lead",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(newId).stream().anyMatch(m -> m.getString("wamid") != null));
+
+    replyWithText(phone, "wamid.reply-" + newId, erasedWamid, "Sounds interesting, tell me more");
+    await(
+        "the reply on the new lead",
+        Duration.ofSeconds(20),
+        () -> store().feedback().countDocuments(Filters.eq("leadId", newId)) == 1);
+    replyWithText(phone, "wamid.stop-" + newId, erasedWamid, "STOP");
+    await(
+        "the new lead opted out",
+        Duration.ofSeconds(30),
+        () -> "opted_out".equals(store().contact(newId).getString("stage")));
+
+    Document suppression = new Suppressions(app().connections().mongo().database()).find(phone);
+    assertThat(suppression.getString("source")).isEqualTo(Suppressions.KEYWORD);
+    assertThat(store().feedback().countDocuments(Filters.eq("leadId", erasedId))).isZero();
+    Document stillThere = store().contact(erasedId);
+    if (stillThere != null) {
+      assertThat(stillThere.get("doNotContact")).isNull();
+      assertThat(stillThere.get("funnel")).isNull();
+    }
+    await("erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(erasedId)));
+    assertThat(store().contact(erasedId)).isNull();
+    assertThat(store().contact(newId).getBoolean("doNotContact")).isTrue();
   }
 }

@@ -36,8 +36,9 @@ import org.bson.conversions.Bson;
 
 /**
  * Erasure on request. The first pass leaves the contact as a tombstone (lead id and numbers only,
- * marked {@code erasure}) so the sweep still knows which webhook payloads were the lead's, and so a
- * webhook arriving meanwhile still finds whose it is; the last pass removes it. Media objects are
+ * still marked {@code erasure} as the request marked it: no webhook reaches it) so the sweep still
+ * knows which webhook payloads were the lead's, and so a stop arriving meanwhile still suppresses
+ * every number the person was known by; the last pass removes it. Media objects are
  * content-addressed and may be shared (two leads of one company can get the same card): an object
  * is deleted only when no remaining message or feedback names it.
  */
@@ -186,13 +187,22 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     if (contact != null) {
       if (last) {
         contacts = store.contacts().deleteOne(ofLead).getDeletedCount();
-      } else if (contact.get("erasure") == null) {
+      } else if (!tombstone(contact)) {
+        // The mark the request set (LeadStore.markErasing) stays: no webhook reaches the lead.
+        Document mark = contact.get(LeadStore.ERASURE, Document.class);
         Document tombstone =
             new Document("_id", contact.get("_id"))
                 .append("leadId", leadId)
                 // What the leads list shows until the sweep removes it.
                 .append("stage", "erasing")
-                .append("erasure", new Document("requestedAt", Date.from(now)));
+                .append(
+                    LeadStore.ERASURE,
+                    new Document(
+                            "requestedAt",
+                            mark != null && mark.getDate("requestedAt") != null
+                                ? mark.getDate("requestedAt")
+                                : Date.from(now))
+                        .append(TOMBSTONE_AT, Date.from(now)));
         if (contact.getString("phone") != null) {
           tombstone.append("phone", contact.getString("phone"));
         }
@@ -203,6 +213,14 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     }
     documents.put(Collections.CONTACTS, contacts);
     return new Erased(documents, objects, payloads, suppressed, List.of());
+  }
+
+  /** When the first pass left the contact as a tombstone (in {@link LeadStore#ERASURE}). */
+  private static final String TOMBSTONE_AT = "tombstoneAt";
+
+  private static boolean tombstone(Document contact) {
+    Document erasure = contact.get(LeadStore.ERASURE, Document.class);
+    return erasure != null && erasure.get(TOMBSTONE_AT) != null;
   }
 
   private boolean namedElsewhere(String url) {

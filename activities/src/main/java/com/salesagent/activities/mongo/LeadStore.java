@@ -158,8 +158,14 @@ public class LeadStore {
     return Filters.or(Filters.eq("phone", "+" + digits), Filters.eq("waIds", digits));
   }
 
+  /**
+   * The contacts a message from this wa_id is for: those WhatsApp knows by it, less the leads whose
+   * erasure was requested ({@link #ERASURE}). An erased lead's contact stays as a tombstone with
+   * its numbers until the erasure's last pass; a new lead enrolled on the same number meanwhile
+   * gets the person's replies, the erased one never does.
+   */
   public List<Document> contactsByWhatsAppId(String waId) {
-    return contacts().find(byWhatsAppId(waId)).into(new ArrayList<>());
+    return contacts().find(Filters.and(byWhatsAppId(waId), NOT_ERASING)).into(new ArrayList<>());
   }
 
   public List<String> leadIdsByWhatsAppId(String waId) {
@@ -182,10 +188,12 @@ public class LeadStore {
 
   /**
    * The contacts an opt-out from this wa_id reaches: those WhatsApp knows by it, and every other
-   * contact enrolled with one of their numbers (other campaigns, other leadIds).
+   * contact enrolled with one of their numbers (other campaigns, other leadIds). Leads being erased
+   * are among them, for their numbers only (a stop suppresses every number the person is known by):
+   * the caller leaves them out of everything else ({@link #erasing}).
    */
   public List<Document> optOutContacts(String waId) {
-    List<Document> matched = contactsByWhatsAppId(waId);
+    List<Document> matched = contacts().find(byWhatsAppId(waId)).into(new ArrayList<>());
     List<String> numbers = new ArrayList<>();
     for (Document c : matched) {
       for (String n : numbersOf(c)) {
@@ -219,6 +227,45 @@ public class LeadStore {
                 Updates.set("doNotContact", true),
                 Updates.set("doNotContactSource", source),
                 Updates.set("doNotContactAt", Date.from(at))));
+  }
+
+  /**
+   * Set on a lead's contact and messages ({@code erasure.requestedAt}) the moment an operator's
+   * erasure of it is accepted, before its erasure workflow runs: from then on no webhook reaches it
+   * (no reply, opt-out or status is recorded on it, counted for it or signalled to it), though its
+   * contact stays, as a tombstone after the first pass, until the erasure's last pass.
+   */
+  public static final String ERASURE = "erasure";
+
+  private static final Bson NOT_ERASING = Filters.exists(ERASURE, false);
+
+  /** Whether this contact or message belongs to a lead whose erasure was requested. */
+  public static boolean erasing(Document contactOrMessage) {
+    return contactOrMessage != null && contactOrMessage.get(ERASURE) != null;
+  }
+
+  /**
+   * Marks the lead's contact and messages as being erased ({@link #ERASURE}); answers whether this
+   * call marked the contact (false: it was marked already, or there is none).
+   */
+  public boolean markErasing(String leadId, Instant at) {
+    Bson mark = Updates.set(ERASURE + ".requestedAt", Date.from(at));
+    boolean marked =
+        contacts()
+                .updateOne(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), mark)
+                .getModifiedCount()
+            == 1;
+    messages().updateMany(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), mark);
+    return marked;
+  }
+
+  /** Takes back the mark {@link #markErasing} set at {@code at} (its erasure did not start). */
+  public void unmarkErasing(String leadId, Instant at) {
+    Bson ours =
+        Filters.and(
+            Filters.eq("leadId", leadId), Filters.eq(ERASURE + ".requestedAt", Date.from(at)));
+    contacts().updateOne(ours, Updates.unset(ERASURE));
+    messages().updateMany(ours, Updates.unset(ERASURE));
   }
 
   /** The numbers a contact is reachable under: the enrolled phone and every wa_id seen. */

@@ -152,6 +152,35 @@ abstract class LeadStoreContract {
     assertThat(store.contact("L-2").getBoolean("doNotContact")).isTrue();
   }
 
+  /**
+   * A lead whose erasure was requested is marked at once (contact and messages): a message from its
+   * number is no longer for it, while an opt-out still finds it for its numbers; a mark whose
+   * erasure did not start is taken back, and only that one.
+   */
+  @Test
+  void aLeadBeingErasedIsNoLongerFoundByItsNumberButAnOptOutStillSeesItsNumbers() {
+    store.addWhatsAppId("L-1", "551198765432");
+
+    assertThat(store.markErasing("L-1", t)).isTrue();
+    assertThat(store.markErasing("L-1", t.plusSeconds(1))).as("marked already").isFalse();
+
+    assertThat(LeadStore.erasing(store.contact("L-1"))).isTrue();
+    assertThat(LeadStore.erasing(store.messageByWamid("wamid.1"))).isTrue();
+    assertThat(LeadStore.erasing(store.contact("L-2"))).isFalse();
+    assertThat(store.leadIdsByWhatsAppId("5511998765432")).containsExactly("L-2");
+    assertThat(store.leadIdsByWhatsAppId("551198765432")).isEmpty();
+    assertThat(store.optOutContacts("5511998765432"))
+        .extracting(d -> d.getString("leadId"))
+        .containsExactlyInAnyOrder("L-1", "L-2");
+
+    store.unmarkErasing("L-1", t.plusSeconds(1));
+    assertThat(LeadStore.erasing(store.contact("L-1"))).as("another request's mark").isTrue();
+    store.unmarkErasing("L-1", t);
+    assertThat(LeadStore.erasing(store.contact("L-1"))).isFalse();
+    assertThat(LeadStore.erasing(store.messageByWamid("wamid.1"))).isFalse();
+    assertThat(store.leadIdsByWhatsAppId("5511998765432")).containsExactlyInAnyOrder("L-1", "L-2");
+  }
+
   @Test
   void aContactIsFoundByTheWaIdWhatsAppAnsweredWithAsWellAsByItsNumber() {
     // Enrolled without Brazil's ninth digit; WhatsApp answered the send with the nine-digit id.

@@ -19,6 +19,7 @@ import io.temporal.client.WorkflowStub;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import org.bson.Document;
 
@@ -73,24 +74,33 @@ public final class LeadErasure {
                 .setWorkflowIdReusePolicy(
                     WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .build());
-    String status = "erasing";
+    // From the moment the erasure is accepted no webhook reaches the lead (a new lead on the same
+    // number gets the person's replies), though its workflow deletes its data only later.
+    Instant now = clock.instant();
+    boolean marked = store.markErasing(leadId, now);
     try {
       WorkflowClient.start(
           erasure::erase, new ErasureRequest(leadId, operator, why, keep, sweepAfter.toSeconds()));
-      store
-          .database()
-          .getCollection(Collections.AUDIT_LOG)
-          .insertOne(
-              new Document("at", Date.from(clock.instant()))
-                  .append("actor", operator)
-                  .append("action", "lead_erasure_requested")
-                  .append("leadId", leadId)
-                  .append("reason", why)
-                  .append("keepSuppressed", keep));
     } catch (WorkflowExecutionAlreadyStarted e) {
-      status = "erasing already";
+      return Response.accepted(new ErasureView(leadId, workflowId, "erasing already", null, null))
+          .build();
+    } catch (RuntimeException e) {
+      if (marked) {
+        store.unmarkErasing(leadId, now); // not accepted: the lead goes on as it was
+      }
+      throw e;
     }
-    return Response.accepted(new ErasureView(leadId, workflowId, status, null, null)).build();
+    store
+        .database()
+        .getCollection(Collections.AUDIT_LOG)
+        .insertOne(
+            new Document("at", Date.from(now))
+                .append("actor", operator)
+                .append("action", "lead_erasure_requested")
+                .append("leadId", leadId)
+                .append("reason", why)
+                .append("keepSuppressed", keep));
+    return Response.accepted(new ErasureView(leadId, workflowId, "erasing", null, null)).build();
   }
 
   ErasureView status(String leadId) {

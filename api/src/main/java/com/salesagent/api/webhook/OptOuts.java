@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A number said stop. In this order, so that no send can slip through: the number (and every number
- * its contacts are known by) is suppressed for good, its contacts are marked do-not-contact and
- * counted once, then every workflow of those contacts is told.
+ * its contacts are known by, those of leads being erased included) is suppressed for good, its
+ * contacts (leads being erased left out) are marked do-not-contact and counted once, then every
+ * workflow of those contacts is told.
  */
 final class OptOuts {
   private static final Logger LOG = LoggerFactory.getLogger(OptOuts.class);
@@ -43,15 +44,18 @@ final class OptOuts {
   }
 
   String optOut(InboxEvent event, String waId, String source, Instant at, Reply reply) {
-    List<Document> contacts = store.optOutContacts(waId);
+    List<Document> reached = store.optOutContacts(waId);
     List<String> numbers = new ArrayList<>();
     numbers.add("+" + waId);
-    contacts.forEach(
+    reached.forEach(
         c ->
             LeadStore.numbersOf(c).stream()
                 .filter(n -> !numbers.contains(n))
                 .forEach(numbers::add));
     suppressions.suppress(numbers, source, at, reply == null ? null : "reply " + reply.messageId());
+    // A lead being erased lends its numbers to the suppression, nothing more: the stop is not
+    // recorded on it, counted for it or signalled to it.
+    List<Document> contacts = reached.stream().filter(c -> !LeadStore.erasing(c)).toList();
     if (!event.effectsApplied()) {
       store.markDoNotContact(
           contacts.stream().map(c -> c.getString("leadId")).toList(), source, at);

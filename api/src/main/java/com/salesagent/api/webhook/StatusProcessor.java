@@ -46,6 +46,9 @@ final class StatusProcessor {
   /** The outcome of a status applied to MongoDB that the workflow does not need. */
   static final String STORED = "stored";
 
+  /** The outcome of a status of a message whose lead is being erased: it has no effect. */
+  static final String ERASED_LEAD = "erased_lead";
+
   private final LeadStore store;
   private final StatusBatches batches;
   private final FunnelStats funnel;
@@ -115,7 +118,9 @@ final class StatusProcessor {
         && store.bindWamid(key, wamid, item.getString("recipient_id"), at)) {
       LOG.info("send {} reconciled by its status webhook: {}", key, Phones.wamid(wamid));
       message = store.applyStatus(wamid, status, at, code, title);
-      countSent(message, wamid, at);
+      if (!LeadStore.erasing(message)) {
+        countSent(message, wamid, at);
+      }
       boundNow = true;
     }
     if (message == null) {
@@ -125,6 +130,9 @@ final class StatusProcessor {
       LOG.warn(
           "status {} for unknown wamid {} given up after {}", status, Phones.wamid(wamid), grace);
       return "unknown_wamid";
+    }
+    if (LeadStore.erasing(message)) {
+      return erasedLead(event);
     }
     String leadId = message.getString("leadId");
     LogContext.lead(leadId);
@@ -153,6 +161,25 @@ final class StatusProcessor {
       event.markApplied().run();
     }
     return afterEffects(event, message, code, boundNow);
+  }
+
+  /**
+   * A status of a message whose lead is being erased ({@link LeadStore#ERASURE}) changes nothing of
+   * the lead: no funnel, counter, timeline or signal. Meta's 131050 still suppresses the number
+   * (and reaches the person's other leads).
+   */
+  private String erasedLead(InboxEvent event) {
+    Document item = event.item();
+    Integer code = errorCode(item);
+    if (code != null && code == MARKETING_STOPPED) {
+      optOuts.optOut(
+          event,
+          item.getString("recipient_id"),
+          Suppressions.MARKETING_STOPPED,
+          event.at("timestamp"),
+          null);
+    }
+    return ERASED_LEAD;
   }
 
   /** Meta's 131050 opts the number out; then the workflow is told if it needs to be. */
@@ -221,7 +248,8 @@ final class StatusProcessor {
           "unknown",
           "reconciledBy",
           LeadStore.READS_LOOKED_UP,
-          LeadStore.READ_SIGNAL);
+          LeadStore.READ_SIGNAL,
+          LeadStore.ERASURE);
 
   /** What the batch reads of a contact. */
   static final List<String> CONTACT_FIELDS = List.of("leadId", "campaignId", "segment", "funnel");
@@ -249,6 +277,14 @@ final class StatusProcessor {
       Document item = e.item();
       Document message = messages.get(item.getString("id"));
       if (message == null) {
+        continue;
+      }
+      if (LeadStore.erasing(message)) {
+        try {
+          out.set(i, new Done(erasedLead(e), null));
+        } catch (RuntimeException failure) {
+          out.set(i, new Done(null, failure));
+        }
         continue;
       }
       found.add(i);

@@ -230,6 +230,40 @@ class LeadResourceTest {
         .contains("field=decision");
   }
 
+  /**
+   * An accepted erasure marks the lead, contact and messages, before its workflow has run a step
+   * (none runs here): no webhook from its number reaches it from then on, while a stop still sees
+   * its numbers. A second request changes nothing.
+   */
+  @Test
+  void anAcceptedErasureKeepsWebhooksFromTheLeadAtOnce() {
+    String phone = "+5511912345670";
+    STORE.insertContact(
+        new Document("leadId", "erase-1").append("campaignId", "cmp").append("phone", phone));
+    STORE.upsertComposed(
+        "erase-1-send-1", new Document("leadId", "erase-1").append("status", "composed"));
+    STORE.markAccepted("erase-1-send-1", "wamid.E1", phone.substring(1), "text", Instant.now());
+
+    Response r = RESOURCES.target("/api/leads/erase-1").request().delete();
+
+    assertThat(r.getStatus()).isEqualTo(202);
+    assertThat(json(r).get("status")).isEqualTo("erasing");
+    assertThat(LeadStore.erasing(STORE.contact("erase-1"))).isTrue();
+    assertThat(LeadStore.erasing(STORE.messageByWamid("wamid.E1"))).isTrue();
+    assertThat(STORE.leadIdsByWhatsAppId(phone.substring(1))).isEmpty();
+    assertThat(STORE.optOutContacts(phone.substring(1)))
+        .extracting(d -> d.getString("leadId"))
+        .containsExactly("erase-1");
+    Object requestedAt = STORE.contact("erase-1").get(LeadStore.ERASURE, Document.class);
+
+    Response again = RESOURCES.target("/api/leads/erase-1").request().delete();
+
+    assertThat(again.getStatus()).isEqualTo(202);
+    assertThat(json(again).get("status")).isEqualTo("erasing already");
+    assertThat(STORE.contact("erase-1").get(LeadStore.ERASURE, Document.class))
+        .isEqualTo(requestedAt);
+  }
+
   @Test
   void aLeadsPageMasksEverySpellingOfItsNumber() {
     STORE.insertContact(

@@ -1,0 +1,100 @@
+package com.salesagent.activities.erasure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoDatabase;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.workflows.erasure.ErasureRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The erasure's passes on the embedded MongoDB-wire server (no media, so no S3; no workflows): the
+ * tombstone the first pass leaves keeps the request's mark.
+ */
+class LeadErasureActivitiesTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final LocalDate DAY1 = LocalDate.of(2026, 11, 24);
+  private static final LocalDate DAY2 = LocalDate.of(2026, 11, 25);
+  private static final Instant T1 = Instant.parse("2026-11-24T09:00:00Z");
+  private static final Instant T2 = Instant.parse("2026-11-25T10:00:00Z");
+  private static final Instant REQUESTED = Instant.parse("2026-11-25T12:00:00Z");
+
+  private MongoDatabase db;
+  private LeadStore store;
+  private VariantStats stats;
+  private LeadErasureActivitiesImpl erasure;
+
+  @BeforeEach
+  void setUp() {
+    db = MONGO.database();
+    MongoSchema.ensure(db);
+    store = new LeadStore(db);
+    stats = new VariantStats(db);
+    erasure =
+        new LeadErasureActivitiesImpl(
+            store,
+            new ObjectStorage(null, null, "media", "us-east-1"),
+            null,
+            Clock.fixed(REQUESTED.plusSeconds(5), ZoneOffset.UTC));
+    for (String lead : List.of("erased", "kept")) {
+      store.insertContact(
+          new Document("leadId", lead)
+              .append("name", "Zoë Ñúñez")
+              .append("phone", lead.equals("erased") ? "+5511998765432" : "+5511998765433")
+              .append("segment", "retail")
+              .append("variantId", "v1"));
+      counted(lead, "assigned", "assigned", T1);
+      counted(lead, "message_sent", "sent", T1.plusSeconds(1));
+      store.recordInteraction(lead, "c1", "v1", "sent", null, null, T1.plusSeconds(2));
+      counted(lead, "delivered", "delivered", T1.plusSeconds(3));
+    }
+    counted("erased", "read", "read", T1.plusSeconds(4));
+    counted("erased", "replied", "replied", T2);
+    // A second reply is history only: the counters count a lead's first.
+    store.recordInteraction("erased", "c1", "v1", "replied", null, null, T2.plusSeconds(60));
+    counted("kept", "opted_out", "opted_out", T2);
+  }
+
+  /** What the activities and the webhook inbox do: one history event, one increment. */
+  private void counted(String lead, String type, String counter, Instant at) {
+    store.recordInteraction(lead, "c1", "v1", type, null, null, at);
+    stats.increment("v1", "retail", counter, at);
+  }
+
+  private ErasureRequest request() {
+    return new ErasureRequest("erased", "ops", "asked by email", false, 0);
+  }
+
+  @Test
+  void theFirstPassLeavesATombstoneThatKeepsTheRequestsMark() {
+    store.markErasing("erased", REQUESTED);
+
+    erasure.erase(request(), false);
+
+    Document tombstone = store.contact("erased");
+    assertThat(tombstone.get("name")).isNull();
+    assertThat(tombstone.getString("phone")).isEqualTo("+5511998765432");
+    assertThat(LeadStore.erasing(tombstone)).isTrue();
+    assertThat(tombstone.get(LeadStore.ERASURE, Document.class).getDate("requestedAt"))
+        .isEqualTo(java.util.Date.from(REQUESTED));
+    assertThat(store.leadIdsByWhatsAppId("5511998765432")).isEmpty();
+    assertThat(store.interactions("erased")).isEmpty();
+
+    erasure.erase(request(), true);
+
+    assertThat(store.contact("erased")).isNull();
+  }
+}
