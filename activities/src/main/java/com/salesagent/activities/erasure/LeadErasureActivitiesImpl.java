@@ -9,6 +9,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.activities.variants.ErasedCounts;
 import com.salesagent.workflows.erasure.Erased;
 import com.salesagent.workflows.erasure.ErasureReport;
 import com.salesagent.workflows.erasure.ErasureRequest;
@@ -35,10 +36,12 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * Erasure on request. The first pass leaves the contact as a tombstone (lead id and numbers only,
- * still marked {@code erasure} as the request marked it: no webhook reaches it) so the sweep still
- * knows which webhook payloads were the lead's, and so a stop arriving meanwhile still suppresses
- * every number the person was known by; the last pass removes it. Media objects are
+ * Erasure on request. The first pass leaves the contact as a tombstone (lead id, numbers and
+ * segment only, still marked {@code erasure} as the request marked it: no webhook reaches it) so
+ * the sweep still knows which webhook payloads were the lead's, and so a stop arriving meanwhile
+ * still suppresses every number the person was known by; the last pass removes it. Before the
+ * lead's history goes, what its events added to the variant counters is kept without the lead
+ * ({@link ErasedCounts}), so the counters' recount still agrees with them. Media objects are
  * content-addressed and may be shared (two leads of one company can get the same card): an object
  * is deleted only when no remaining message or feedback names it.
  */
@@ -48,6 +51,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
   private final ObjectStorage storage;
   private final WorkflowClient temporal;
   private final Clock clock;
+  private final ErasedCounts erasedCounts;
 
   public LeadErasureActivitiesImpl(
       LeadStore store, ObjectStorage storage, WorkflowClient temporal, Clock clock) {
@@ -56,6 +60,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     this.storage = storage;
     this.temporal = temporal;
     this.clock = clock;
+    this.erasedCounts = new ErasedCounts(db);
   }
 
   @Override
@@ -119,6 +124,13 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     Bson ofLead = Filters.eq("leadId", leadId);
     documents.put(Collections.MESSAGES, store.messages().deleteMany(ofLead).getDeletedCount());
     documents.put(Collections.FEEDBACK, store.feedback().deleteMany(ofLead).getDeletedCount());
+    // The variant counters keep what the lead's events added; the recount keeps it too.
+    Document mark = contact == null ? null : contact.get(LeadStore.ERASURE, Document.class);
+    boolean replyKept =
+        erasedCounts.keep(
+            leadId,
+            contact == null ? null : contact.getString("segment"),
+            mark != null && mark.getBoolean(REPLY_KEPT, false));
     documents.put(
         Collections.INTERACTION_HISTORY,
         store.history().deleteMany(Filters.eq("meta.leadId", leadId)).getDeletedCount());
@@ -189,7 +201,6 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
         contacts = store.contacts().deleteOne(ofLead).getDeletedCount();
       } else if (!tombstone(contact)) {
         // The mark the request set (LeadStore.markErasing) stays: no webhook reaches the lead.
-        Document mark = contact.get(LeadStore.ERASURE, Document.class);
         Document tombstone =
             new Document("_id", contact.get("_id"))
                 .append("leadId", leadId)
@@ -202,7 +213,12 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
                             mark != null && mark.getDate("requestedAt") != null
                                 ? mark.getDate("requestedAt")
                                 : Date.from(now))
-                        .append(TOMBSTONE_AT, Date.from(now)));
+                        .append(TOMBSTONE_AT, Date.from(now))
+                        .append(REPLY_KEPT, replyKept));
+        if (contact.getString("segment") != null) {
+          // For what the sweep keeps of the counts (ErasedCounts): a label, not the person.
+          tombstone.append("segment", contact.getString("segment"));
+        }
         if (contact.getString("phone") != null) {
           tombstone.append("phone", contact.getString("phone"));
         }
@@ -217,6 +233,9 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
 
   /** When the first pass left the contact as a tombstone (in {@link LeadStore#ERASURE}). */
   private static final String TOMBSTONE_AT = "tombstoneAt";
+
+  /** Whether the first pass kept the lead's first reply in {@link ErasedCounts}. */
+  private static final String REPLY_KEPT = "replyKept";
 
   private static boolean tombstone(Document contact) {
     Document erasure = contact.get(LeadStore.ERASURE, Document.class);

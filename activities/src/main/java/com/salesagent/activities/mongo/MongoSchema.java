@@ -15,6 +15,7 @@ import com.mongodb.client.model.TimeSeriesOptions;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.salesagent.activities.persona.Topics;
 import com.salesagent.activities.research.EmbeddingCache;
+import com.salesagent.activities.variants.ErasedCounts;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.temporal.StartupException;
 import java.time.Duration;
@@ -173,6 +174,7 @@ public final class MongoSchema {
         Indexes.ascending("variantId", "segment", "day", "shard"),
         new IndexOptions().unique(true));
     dropIndex(db, VariantStats.COLLECTION, Indexes.ascending("variantId", "segment", "day"));
+    index(db, ErasedCounts.COLLECTION, Indexes.ascending("day"));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
     // A retried status finds the other events of its counting batch (CountedOnce).
     index(db, com.salesagent.activities.variants.CountedOnce.LEDGER, Indexes.ascending("batch"));

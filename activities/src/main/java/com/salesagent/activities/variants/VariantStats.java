@@ -194,8 +194,10 @@ public final class VariantStats {
    * The counters of the days [from, to] (UTC) recomputed from interaction_history by aggregation:
    * the same events the activities count as they happen (assigned, message_sent -> sent, delivered,
    * read, failed, opted_out; replied = a lead's first reply, counted on its day), the segment taken
-   * from the lead's contact. Costs O(events in range) plus one pass over the range's replies; meant
-   * for audits and repairs, never for a dashboard refresh.
+   * from the lead's contact; plus what erased leads' events added, kept at their erasure without
+   * the lead ({@link ErasedCounts}: the counters keep those counts, the history does not). Costs
+   * O(events in range) plus one pass over the range's replies; meant for audits and repairs, never
+   * for a dashboard refresh.
    */
   public Map<Key, Map<String, Long>> recompute(LocalDate from, LocalDate to) {
     Date start = Date.from(from.atStartOfDay(ZoneOffset.UTC).toInstant());
@@ -256,6 +258,7 @@ public final class VariantStats {
         add(out, g.getString("v"), g.getString("segment"), g.getString("d"), "replied", g);
       }
     }
+    new ErasedCounts(db).addTo(out, from, to);
     return out;
   }
 

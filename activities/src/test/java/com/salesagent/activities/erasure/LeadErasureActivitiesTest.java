@@ -3,17 +3,24 @@ package com.salesagent.activities.erasure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.activities.variants.ErasedCounts;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.erasure.ErasureRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The erasure's passes on the embedded MongoDB-wire server (no media, so no S3; no workflows): the
- * tombstone the first pass leaves keeps the request's mark.
+ * tombstone the first pass leaves keeps the request's mark, and the variant counters, which keep
+ * the erased lead's counts, still agree with their recount from the history the erasure deleted.
  */
 class LeadErasureActivitiesTest {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
@@ -96,5 +104,54 @@ class LeadErasureActivitiesTest {
     erasure.erase(request(), true);
 
     assertThat(store.contact("erased")).isNull();
+  }
+
+  @Test
+  void theCountersAgreeWithTheirRecountAfterAnErasureAndStillKeepItsCounts() {
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+    Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
+    store.markErasing("erased", REQUESTED);
+
+    erasure.erase(request(), false);
+    erasure.erase(request(), false); // a retried step counts nothing twice
+    // A send already under way when the lead was stopped writes after the first pass.
+    counted("erased", "message_sent", "sent", T2.plusSeconds(120));
+    erasure.erase(request(), true);
+
+    assertThat(store.interactions("erased")).isEmpty();
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+    // The counters themselves are untouched: the erased lead's counts stay, the late send too.
+    Map<VariantStats.Key, Map<String, Long>> expected = new HashMap<>();
+    before.forEach((k, v) -> expected.put(k, new TreeMap<>(v)));
+    expected.get(new VariantStats.Key("v1", "retail", "2026-11-25")).merge("sent", 1L, Long::sum);
+    assertThat(stats.stored(DAY1, DAY2)).isEqualTo(expected);
+    // Nothing of the person in what is kept: a variant, a segment, a day and counters.
+    for (Document d : db.getCollection(ErasedCounts.COLLECTION).find()) {
+      assertThat(d.keySet()).isEqualTo(Set.of("_id", "variantId", "segment", "day", "counts"));
+    }
+    // A rebuild of those closed days keeps the erased lead's counts.
+    assertThat(stats.rebuild(DAY1, DAY2)).isZero();
+    assertThat(stats.totals("retail").get("v1"))
+        .containsEntry("assigned", 2L)
+        .containsEntry("replied", 1L)
+        .containsEntry("read", 1L);
+  }
+
+  @Test
+  void aRealDriftIsStillFoundAfterAnErasure() {
+    store.markErasing("erased", REQUESTED);
+    erasure.erase(request(), false);
+    erasure.erase(request(), true);
+
+    db.getCollection(VariantStats.COLLECTION)
+        .updateOne(Filters.eq("day", "2026-11-24"), Updates.inc("delivered", 1L));
+
+    Map<VariantStats.Key, Map<String, Long>> stored = stats.stored(DAY1, DAY2);
+    Map<VariantStats.Key, Map<String, Long>> recomputed = stats.recompute(DAY1, DAY2);
+    VariantStats.Key day1 = new VariantStats.Key("v1", "retail", "2026-11-24");
+    assertThat(stored.get(day1)).containsEntry("delivered", 3L);
+    assertThat(recomputed.get(day1)).containsEntry("delivered", 2L);
+    assertThat(stored.get(new VariantStats.Key("v1", "retail", "2026-11-25")))
+        .isEqualTo(recomputed.get(new VariantStats.Key("v1", "retail", "2026-11-25")));
   }
 }

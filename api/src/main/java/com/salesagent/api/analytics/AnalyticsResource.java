@@ -141,7 +141,9 @@ public class AnalyticsResource {
   /**
    * {@code GET /api/analytics/variants/counters?from=&to=}: the stored counters of the days [from,
    * to] (UTC) next to the same counters recomputed from interaction_history by aggregation, and
-   * whether they agree.
+   * whether they agree. An erased lead's history is gone but the counters keep its counts
+   * (aggregates, nothing personal): the recount adds what its events added, kept at its erasure
+   * without the lead ({@code ErasedCounts}), so an erasure is no disagreement and a drift still is.
    */
   @GET
   @Path("/counters")

@@ -1,0 +1,129 @@
+package com.salesagent.activities.variants;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Sorts;
+import com.salesagent.activities.mongo.Collections;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.bson.Document;
+
+/**
+ * What erased leads' events added to the variant counters. An erasure deletes the lead's
+ * interaction history but leaves the counters its events fed: they are aggregates with nothing
+ * personal in them, and a bandit that forgot an arm's pulls would learn from a different world than
+ * the one it chose in. So that the recount from the history ({@link VariantStats#recompute}) still
+ * agrees with the counters, the erasure keeps here, just before it deletes the history, each
+ * counted event's variant, segment, day and counters: no lead id, wamid, text or time of day. One
+ * document per event, keyed by the event's id, so an erasure step that runs again (a retry, the
+ * sweep) counts no event twice.
+ */
+public final class ErasedCounts {
+  public static final String COLLECTION = "variant_stats_erased";
+
+  private final MongoCollection<Document> kept;
+  private final MongoCollection<Document> history;
+
+  public ErasedCounts(MongoDatabase db) {
+    this.kept = db.getCollection(COLLECTION);
+    this.history = db.getCollection(Collections.INTERACTION_HISTORY);
+  }
+
+  /**
+   * Keeps the counts of the lead's events now in its history, as the recount makes them: each
+   * counted event with a variant, and the lead's first reply, unless {@code replyKept} (an earlier
+   * pass kept it: a later reply is not a first one). {@code segment} is the lead's, as the recount
+   * reads it from the contact. Answers whether the lead's first reply is kept now.
+   */
+  public boolean keep(String leadId, String segment, boolean replyKept) {
+    Set<String> types = new HashSet<>(VariantStats.COUNTED.keySet());
+    types.add("replied");
+    String seg = segment == null ? "default" : segment;
+    boolean replied = replyKept;
+    List<Document> counts = new ArrayList<>();
+    for (Document e :
+        history
+            .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.in("type", types)))
+            .sort(Sorts.ascending("ts"))) {
+      String type = e.getString("type");
+      String variant = variantOf(e);
+      Document counters = new Document();
+      if ("replied".equals(type)) {
+        if (replied) {
+          continue;
+        }
+        replied = true; // the first reply counts for its variant, or for none
+        counters.append("replied", 1L);
+      } else {
+        counters.append(VariantStats.COUNTED.get(type), 1L);
+        String sentAs =
+            "message_sent".equals(type) ? VariantStats.sentAs(e.getString("contentType")) : null;
+        if (sentAs != null) {
+          counters.append(sentAs, 1L);
+        }
+      }
+      Date ts = e.getDate("ts");
+      if (variant == null || ts == null) {
+        continue;
+      }
+      counts.add(
+          new Document("_id", e.get("_id"))
+              .append("variantId", variant)
+              .append("segment", seg)
+              .append("day", ts.toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString())
+              .append("counts", counters));
+    }
+    insertNew(counts);
+    return replied;
+  }
+
+  private static String variantOf(Document event) {
+    if (event.getString("variantId") != null) {
+      return event.getString("variantId");
+    }
+    Document meta = event.get("meta", Document.class);
+    return meta == null ? null : meta.getString("variantId");
+  }
+
+  /** Inserts the documents not kept yet; those an earlier run of the step kept stay as they are. */
+  private void insertNew(List<Document> counts) {
+    if (counts.isEmpty()) {
+      return;
+    }
+    try {
+      kept.insertMany(counts, new InsertManyOptions().ordered(false));
+    } catch (MongoBulkWriteException e) {
+      for (var error : e.getWriteErrors()) {
+        if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Adds the kept counts of the days [from, to] (UTC) to {@code out}. */
+  void addTo(Map<VariantStats.Key, Map<String, Long>> out, LocalDate from, LocalDate to) {
+    for (Document d :
+        kept.find(
+            Filters.and(Filters.gte("day", from.toString()), Filters.lte("day", to.toString())))) {
+      Map<String, Long> sum =
+          out.computeIfAbsent(
+              new VariantStats.Key(
+                  d.getString("variantId"), d.getString("segment"), d.getString("day")),
+              k -> new TreeMap<>());
+      d.get("counts", new Document())
+          .forEach((counter, n) -> sum.merge(counter, ((Number) n).longValue(), Long::sum));
+    }
+  }
+}
