@@ -186,10 +186,16 @@ abstract sealed class AppTestHarness
         .state();
   }
 
+  /** The last number {@link #phone} gave, from a random start: no two tests share a number. */
+  private static final java.util.concurrent.atomic.AtomicLong LAST_PHONE =
+      new java.util.concurrent.atomic.AtomicLong(
+          Math.floorMod(UUID.randomUUID().hashCode(), 100_000_000));
+
   static String phone() {
-    // +55 11 9xxxx-xxxx: valid Brazilian mobile numbers, unique per test.
-    return "+55119"
-        + String.format("%08d", Math.floorMod(UUID.randomUUID().hashCode(), 100_000_000));
+    // +55 11 9xxxx-xxxx: valid Brazilian mobile numbers, unique in the run (the shared
+    // application lives as long as the run: a number an earlier test's lead opted out of, or an
+    // erasure kept suppressed, stays suppressed for every later test).
+    return "+55119" + String.format("%08d", LAST_PHONE.incrementAndGet() % 100_000_000);
   }
 
   /** Enrols a lead and returns the wamid of its first message once the emulator accepted it. */
