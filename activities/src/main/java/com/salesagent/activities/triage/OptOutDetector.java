@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *       interested lead's number was suppressed for good);
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
  *       characters, polite and plural forms included ("please remove me", "No me escriban más",
- *       "Bitte schreiben Sie mir nicht mehr", "não me mande mais nada", "ne plus me contacter").
+ *       "Bitte schreiben Sie mir nicht mehr", "não me mande mais nada", "ne plus me contacter"),
+ *       and Meta's "Stop promotions" quick reply on marketing templates in its languages.
  * </ul>
  */
 public final class OptOutDetector {
@@ -41,29 +42,37 @@ public final class OptOutDetector {
               ".*\\b(remove me|take me off|unsubscribe me|opt me out"
                   + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
                   + "|stop (messaging|texting|sending|contacting)|no more messages"
-                  + "|leave me alone)\\b.*"),
+                  + "|leave me alone"
+                  // Meta's "Stop promotions" quick reply on marketing templates, and its kin
+                  + "|stop (the |all |your )?(promotions?|promos?|marketing|offers|ads|advertising)"
+                  + "( messages)?|no more (promotions|promos|marketing|offers|ads))\\b.*"),
           Pattern.compile(
               ".*\\b(no me (escribas|escriba|escriban|contactes|contacte|contacten|mandes|mande"
                   + "|manden|envies|envie|envien) mas|no me escribas"
                   + "|(deja|dejen|dejad) de (escribirme|contactarme|enviarme|mandarme)"
                   + "|no (quiero|deseo) (recibir )?mas mensajes|no mas mensajes"
-                  + "|darme de baja|dar de baja|dame de baja|denme de baja)\\b.*"),
+                  + "|darme de baja|dar de baja|dame de baja|denme de baja"
+                  + "|(detener|parar|cancelar) (las )?promociones"
+                  + "|no (quiero|deseo) (recibir )?mas promociones|no mas promociones)\\b.*"),
           Pattern.compile(
               ".*\\b(nao me (mande|mandem|envie|enviem|escreva|escrevam|contate|contatem|chame)"
                   + " mais|(pare|parem|para) de me (enviar|mandar|escrever|contatar)"
                   + "|(me )?(tire|tirem|remova|removam) (d[ae]ss?a|da) lista"
                   + "|nao (quero|desejo) (receber )?mais mensagens|nao quero mais receber"
-                  + "|me descadastr[ae]\\w*)\\b.*"),
+                  + "|me descadastr[ae]\\w*"
+                  + "|(parar|interromper|cancelar) (as )?promocoes"
+                  + "|nao (quero|desejo) (receber )?mais promocoes)\\b.*"),
           Pattern.compile(
               ".*\\b(keine (nachrichten|werbung|sms|mails|e-mails) mehr"
                   + "|nicht mehr (kontaktieren|anschreiben|schreiben)"
                   + "|(schreiben|kontaktieren|kontaktiere|schreib|schreibt) (sie )?(mir|mich|uns)"
-                  + " (bitte )?nicht mehr|(melden|tragen) sie mich (ab|aus))\\b.*"),
+                  + " (bitte )?nicht mehr|(melden|tragen) sie mich (ab|aus)"
+                  + "|werbung (stoppen|beenden|abbestellen))\\b.*"),
           Pattern.compile(
               ".*\\b(ne (plus )?me (contactez|contacter|ecrivez|ecrire) plus|ne plus me (contacter"
                   + "|ecrire)|(arretez|arrete|cessez) de (m'ecrire|m'envoyer|me contacter)"
                   + "|je ne veux plus (recevoir|de messages)|desabonnez-? ?moi"
-                  + "|desinscrivez-? ?moi)\\b.*"));
+                  + "|desinscrivez-? ?moi|(arreter|stopper) les (promotions|promos|offres))\\b.*"));
 
   private OptOutDetector() {}
 

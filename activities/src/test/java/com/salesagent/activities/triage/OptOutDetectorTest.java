@@ -39,6 +39,17 @@ class OptOutDetectorTest {
         "Arrêtez de m'écrire",
         "Je ne veux plus recevoir de messages",
         "STOP. I'm not interested",
+        // Meta's quick-reply label on marketing templates, typed or tapped, and its payload form
+        "Stop promotions",
+        "STOP_PROMOTIONS",
+        "Please stop the marketing messages",
+        "No more promotions, thanks",
+        "Detener promociones",
+        "No quiero más promociones",
+        "Parar promoções",
+        "Não quero mais promoções",
+        "Werbung stoppen",
+        "Arrêter les promotions",
         "Basta, gracias",
         "Para!",
         "Bitte schreiben Sie mir nicht mehr",
@@ -69,6 +80,7 @@ class OptOutDetectorTest {
         "Quit my old job last month, now I run procurement here",
         "Basta una llamada de 10 minutos para verlo",
         "Sair da planilha seria ótimo, como funciona?",
+        "Your promotions stopped working for us last year, what changed?",
         "",
         "👍"
       })
