@@ -27,6 +27,10 @@ class LexiconClassifierTest {
         "Já usamos outro fornecedor | objection | competitor",
         "Sorry, wrong person, I no longer work there | wrong_person | ",
         "Número errado | wrong_person | ",
+        "Not right now, try me next Monday | not_now | ",
+        "Not at the moment, maybe in a few weeks | not_now | ",
+        "Ahora mismo no, escríbeme en dos semanas | not_now | ",
+        "Por enquanto não, me chama depois do Natal | not_now | ",
         "Who is this? | other | "
       })
   void repliesAreTriaged(String text, String intent, String objection) {
@@ -51,11 +55,53 @@ class LexiconClassifierTest {
         "Ahora no, la semana que viene | 2026-11-30",
         "Agora não, semana que vem | 2026-11-30",
         "Ahora no, el año que viene | 2027-01-01",
-        "Agora não, ano que vem | 2027-01-01"
+        "Agora não, ano que vem | 2027-01-01",
+        // "may" and "march" are words before they are months: only a date's context makes them one
+        "Not now, but you may write again next week | 2026-11-30",
+        "Not now, maybe in May | 2027-05-01",
+        "Not now, maybe mid March | 2027-03-15",
+        "Not now, try me after January | 2027-02-01",
+        // the day the lead names, not the first of its month
+        "Busy until 15 January, not now | 2027-01-15",
+        "Not now, March 10th works | 2027-03-10",
+        "Not now, the 2nd of December | 2026-12-02",
+        "Ahora no, el 3 de febrero | 2027-02-03",
+        "Agora não, dia 20 de janeiro | 2027-01-20",
+        // so many days, weeks or months from the reply
+        "Not now, call me in 2 weeks | 2026-12-09",
+        "Not now, maybe in three months | 2027-02-25",
+        "Ahora no, en dos meses | 2027-01-25",
+        "Agora não, daqui a duas semanas | 2026-12-09",
+        "Agora não, em 10 dias | 2026-12-05",
+        // a weekday: the next one after the reply's day (a Wednesday)
+        "Not right now, try me next Monday | 2026-11-30",
+        "Not now, Friday maybe | 2026-11-27",
+        "Ahora no, el lunes | 2026-11-30",
+        "Agora não, na sexta-feira | 2026-11-27",
+        // after the year's end
+        "not now, try me after Christmas | 2027-01-07",
+        "Agora não, depois do Natal | 2027-01-07",
+        "Ahora no, después de Año Nuevo | 2027-01-07"
       })
   void notNowNamesTheDateToComeBack(String text, String date) {
     assertThat(LexiconClassifier.classify(text, false, TODAY).notBefore())
         .isEqualTo(LocalDate.parse(date));
+  }
+
+  /** A "not now" whose words name no day snoozes nothing: no date is made up from a stray word. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Not now, I may be free later this year",
+        "Not now, we march on with our current tool",
+        "Agora não, fale com o Marco",
+        "Not now, maybe in a while"
+      })
+  void notNowWithoutADayNamesNone(String text) {
+    Triage t = LexiconClassifier.classify(text, false, TODAY);
+    assertThat(t.intent()).as(text).isEqualTo("not_now");
+    assertThat(t.notBefore()).as(text).isNull();
   }
 
   @ParameterizedTest
