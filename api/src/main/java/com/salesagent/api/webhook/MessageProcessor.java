@@ -84,7 +84,7 @@ final class MessageProcessor {
     String text = textOf(item);
     Document context = item.get("context", Document.class);
     String contextWamid = context == null ? null : context.getString("id");
-    if (OptOutDetector.isOptOut(text)) {
+    if (OptOutDetector.isOptOut(text) || OptOutDetector.isOptOut(tapped(item))) {
       return optOuts.optOut(
           event,
           waId,
@@ -355,6 +355,30 @@ final class MessageProcessor {
     return Triage.snoozeUntil(triage.intent(), triage.notBefore(), timezone);
   }
 
+  /**
+   * What a tapped button carries besides its label: a template quick reply's payload, an
+   * interactive reply's button or list-row id ("STOP_PROMOTIONS", "OPT_OUT"); a label may be polite
+   * where the payload says what the tap means. Null for anything else.
+   */
+  static String tapped(Document item) {
+    Document button = item.get("button", Document.class);
+    if (button != null) {
+      return button.getString("payload");
+    }
+    Document reply = interactiveReply(item);
+    return reply == null ? null : reply.getString("id");
+  }
+
+  /** An interactive message's reply: the button or the list row tapped. */
+  private static Document interactiveReply(Document item) {
+    Document interactive = item.get("interactive", Document.class);
+    if (interactive == null) {
+      return null;
+    }
+    Document button = interactive.get("button_reply", Document.class);
+    return button != null ? button : interactive.get("list_reply", Document.class);
+  }
+
   static String textOf(Document item) {
     Document text = item.get("text", Document.class);
     if (text != null) {
@@ -368,6 +392,10 @@ final class MessageProcessor {
     Document button = item.get("button", Document.class);
     if (button != null) {
       return button.getString("text");
+    }
+    Document reply = interactiveReply(item);
+    if (reply != null) {
+      return reply.getString("title");
     }
     Document reaction = item.get("reaction", Document.class);
     return reaction == null ? null : reaction.getString("emoji");
