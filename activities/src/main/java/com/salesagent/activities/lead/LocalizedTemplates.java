@@ -32,6 +32,7 @@ public final class LocalizedTemplates {
    */
   public record Choice(String code, Document templates) {}
 
+  /** Each language's wording for a missing field. */
   private static final Map<String, Map<String, String>> FALLBACKS =
       Map.of(
           "en",
@@ -57,7 +58,23 @@ public final class LocalizedTemplates {
               "company", "sua empresa",
               "jobTitle", "alguém na sua função",
               "industry", "seu setor",
-              "fact", "ainda não conversamos"));
+              "fact", "ainda não conversamos"),
+          "de",
+          Map.of(
+              "firstName", "Team",
+              "name", "Team",
+              "company", "Ihr Unternehmen",
+              "jobTitle", "jemand in Ihrer Position",
+              "industry", "Ihre Branche",
+              "fact", "wir noch nicht gesprochen haben"),
+          "fr",
+          Map.of(
+              "firstName", "à toute l'équipe",
+              "name", "à toute l'équipe",
+              "company", "votre entreprise",
+              "jobTitle", "quelqu'un à votre poste",
+              "industry", "votre secteur",
+              "fact", "nous ne nous sommes pas encore parlé"));
 
   /** Stands for the variant's own templates among the candidates. */
   private static final String BASE = "\u0000base";

@@ -8,6 +8,7 @@ import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.media.VoiceNotes;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.persona.IndustryNames;
 import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.ResearchSource;
 import com.salesagent.activities.research.Retriever;
@@ -153,7 +154,8 @@ public class TemplateComposeActivities implements ComposeActivities {
           "MissingTemplate");
     }
     Map<String, String> fallbacks = LocalizedTemplates.fallbacks(template);
-    Map<String, String> values = new HashMap<>(values(contact, fallbacks));
+    Map<String, String> values =
+        new HashMap<>(values(contact, fallbacks, template.getString("language")));
     List<Document> retrieved = new ArrayList<>();
     List<Retriever.Hit> hits = List.of();
     List<Retriever.Hit> candidates = List.of();
@@ -513,16 +515,27 @@ public class TemplateComposeActivities implements ComposeActivities {
     return value == null ? "" : value.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
   }
 
-  /** The lead's fields by placeholder; a missing one in {@code fallbacks}' wording. */
-  static Map<String, String> values(Document c, Map<String, String> fallbacks) {
+  /**
+   * The lead's fields by placeholder, for a template in {@code language}; a missing one in {@code
+   * fallbacks}' wording. The industry is named in the template's language ({@link IndustryNames}),
+   * and one without a name there reads as a missing one.
+   */
+  static Map<String, String> values(Document c, Map<String, String> fallbacks, String language) {
     String name = orElse(c.getString("name"), "").strip();
     String first = name.isEmpty() ? fallbacks.get("firstName") : name.split("\\s+")[0];
+    String industry = orElse(c.getString("industry"), null);
+    String industryName = industry == null ? null : IndustryNames.in(industry, language);
     return Map.of(
-        "firstName", first,
-        "name", name.isEmpty() ? fallbacks.get("name") : name,
-        "company", orElse(c.getString("company"), fallbacks.get("company")),
-        "jobTitle", orElse(c.getString("jobTitle"), fallbacks.get("jobTitle")),
-        "industry", orElse(c.getString("industry"), fallbacks.get("industry")));
+        "firstName",
+        first,
+        "name",
+        name.isEmpty() ? fallbacks.get("name") : name,
+        "company",
+        orElse(c.getString("company"), fallbacks.get("company")),
+        "jobTitle",
+        orElse(c.getString("jobTitle"), fallbacks.get("jobTitle")),
+        "industry",
+        industryName == null ? fallbacks.get("industry") : industryName);
   }
 
   /** The value, or the fallback when it is missing, blank or a stand-in such as "N/A". */

@@ -2,6 +2,7 @@ package com.salesagent.activities.persona;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,11 @@ public final class Firmographics {
     }
     String canonical = INDUSTRIES.best(raw);
     return canonical == null ? OTHER : canonical;
+  }
+
+  /** The canonical industries of the vocabulary ({@link #OTHER} aside). */
+  public static Set<String> industries() {
+    return INDUSTRIES.keys();
   }
 
   /**

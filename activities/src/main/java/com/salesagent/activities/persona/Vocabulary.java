@@ -1,9 +1,11 @@
 package com.salesagent.activities.persona;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Ordered rules {@code key = term, term, ...} from a resource file, matched against normalised text
@@ -36,6 +38,11 @@ final class Vocabulary {
       v.rules.put(key.substring(prefix.length()), terms);
     }
     return v;
+  }
+
+  /** The keys of the rules, in file order. */
+  Set<String> keys() {
+    return Collections.unmodifiableSet(rules.keySet());
   }
 
   /** The key of the first rule (file order) with a term in {@code text}; null when none. */

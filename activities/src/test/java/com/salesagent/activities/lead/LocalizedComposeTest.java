@@ -214,6 +214,105 @@ class LocalizedComposeTest {
         .contains("Companies in retail like None");
   }
 
+  /**
+   * German and French translations of v-cost's first contact, as an operator would add them (none
+   * are seeded).
+   */
+  static void germanAndFrench(com.mongodb.client.MongoDatabase db) {
+    db.getCollection("prompt_variants")
+        .updateOne(
+            Filters.eq("variantId", "v-cost"),
+            Updates.combine(
+                Updates.set(
+                    "translations.de.first_contact",
+                    new Document("name", "intro_cost")
+                        .append("language", "de")
+                        .append(
+                            "body",
+                            "Hallo {{firstName}}, ich habe gesehen, dass {{fact}}. Unternehmen wie"
+                                + " {{company}} aus dem Bereich {{industry}} senken ihre Kosten pro"
+                                + " qualifiziertem Lead, indem sie den ersten Kontakt über WhatsApp"
+                                + " automatisieren. Lohnt sich ein kurzer Blick?")),
+                Updates.set(
+                    "translations.fr.first_contact",
+                    new Document("name", "intro_cost")
+                        .append("language", "fr")
+                        .append(
+                            "body",
+                            "Bonjour {{firstName}}, j'ai vu que {{fact}}. Des entreprises de"
+                                + " {{industry}} comme {{company}} réduisent leur coût par lead"
+                                + " qualifié en automatisant le premier contact sur WhatsApp. Cela"
+                                + " vaut-il un coup d'œil ?"))));
+  }
+
+  /**
+   * The lead's industry in the template's language: an exploratory test found "Empresas de
+   * logistics" sent to Spanish and Portuguese leads.
+   */
+  @Test
+  void theLeadsIndustryIsNamedInTheTemplatesLanguageNeverInEnglishInsideAnotherLanguage() {
+    germanAndFrench(MONGO.database());
+    String[][] cases = {
+      {"en", "Companies in logistics like Acme"},
+      {"es", "Empresas de logística como Acme"},
+      {"pt-BR", "Empresas de logística como a Acme"},
+      {"de", "Unternehmen wie Acme aus dem Bereich Logistik"},
+      {"fr", "Des entreprises de logistique comme Acme"}
+    };
+    for (String[] c : cases) {
+      String leadId = "L-logistics-" + c[0];
+      lead(leadId, c[0], "logistics", "Acme", null);
+      Document m = compose(leadId, "v-cost", 0, "first_contact");
+      assertThat(m.get("template", Document.class).getString("language"))
+          .as(c[0])
+          .startsWith(c[0].substring(0, 2));
+      assertThat(m.getString("text")).as(c[0]).contains(c[1]);
+      if (!c[0].equals("en")) {
+        assertThat(m.getString("text")).as(c[0]).doesNotContain("logistics");
+      }
+    }
+    // The other angles' Spanish and Portuguese sentences with the industry.
+    lead("L-log-es", "es-MX", "Logistics & freight", "Acme", null);
+    lead("L-log-pt", "pt-BR", "Logistics", "Acme", null);
+    assertThat(compose("L-log-es", "v-scaling", 0, "first_contact").getString("text"))
+        .contains("ayudamos a equipos de logística como Acme");
+    assertThat(compose("L-log-es", "v-speed", 1, "follow_up_read").getString("text"))
+        .doesNotContain("logistics");
+    assertThat(compose("L-log-pt", "v-speed", 0, "first_contact").getString("text"))
+        .contains("como as equipes de logística fazem isso");
+    assertThat(compose("L-log-pt", "v-scaling", 1, "follow_up_unread").getString("text"))
+        .contains("o que funciona para equipes de logística.");
+    // A field written in Spanish reads in English in an English template.
+    lead("L-log-en", "en", "Logística", "Acme", null);
+    assertThat(compose("L-log-en", "v-cost", 0, "first_contact").getString("text"))
+        .contains("Companies in logistics like Acme");
+  }
+
+  /**
+   * An industry outside the vocabulary has no translation: an English template keeps the lead's own
+   * words, the others read as without an industry, never with the English noun spliced in.
+   */
+  @Test
+  void anIndustryWithoutATranslationReadsAsTheLanguagesWordingWithoutOne() {
+    germanAndFrench(MONGO.database());
+    String[][] cases = {
+      {"en", "Companies in Basket weaving like Acme"},
+      {"es", "Empresas de su sector como Acme"},
+      {"pt-BR", "Empresas de seu setor como a Acme"},
+      {"de", "Ihre Branche"},
+      {"fr", "Des entreprises de votre secteur comme Acme"}
+    };
+    for (String[] c : cases) {
+      String leadId = "L-basket-" + c[0];
+      lead(leadId, c[0], "Basket weaving", "Acme", null);
+      String text = compose(leadId, "v-cost", 0, "first_contact").getString("text");
+      assertThat(text).as(c[0]).contains(c[1]);
+      if (!c[0].equals("en")) {
+        assertThat(text).as(c[0]).doesNotContainIgnoringCase("basket");
+      }
+    }
+  }
+
   @Test
   void
       everySeededVariantHasSpanishAndBrazilianTemplatesWithItsPlaceholdersAndAnOldDatabaseGetsThem() {
