@@ -23,8 +23,9 @@ import org.bson.Document;
  * <p>When a lead's field is missing, each placeholder has a fallback wording: the template's own
  * {@code defaults} first, then its language's ({@link #fallbacks}), so no message reads "Companies
  * in growing like Acme". When research has no sentence fit to quote, {@code {{fact}}} gets its
- * language's wording without a fact ("I saw that we haven't spoken yet"), or the template's own
- * {@code defaults.fact}: never the lead's own fields or the salesperson's notes read back to it.
+ * language's wording without a fact ("I saw that you're open to hearing from us on WhatsApp"), or
+ * the template's own {@code defaults.fact}: never the lead's own fields or the salesperson's notes
+ * read back to it.
  */
 public final class LocalizedTemplates {
   /**
@@ -32,7 +33,11 @@ public final class LocalizedTemplates {
    */
   public record Choice(String code, Document templates) {}
 
-  /** Each language's wording for a missing field. */
+  /**
+   * Each language's wording for a missing field. Without a research fact, {@code {{fact}}} (which
+   * follows "I saw that", "vi que") says what is true of every lead, its opt-in to WhatsApp
+   * messages, rather than news that is none ("I saw that we haven't spoken yet").
+   */
   private static final Map<String, Map<String, String>> FALLBACKS =
       Map.of(
           "en",
@@ -42,7 +47,7 @@ public final class LocalizedTemplates {
               "company", "your company",
               "jobTitle", "someone in your role",
               "industry", "your industry",
-              "fact", "we haven't spoken yet"),
+              "fact", "you're open to hearing from us on WhatsApp"),
           "es",
           Map.of(
               "firstName", "equipo",
@@ -50,7 +55,7 @@ public final class LocalizedTemplates {
               "company", "su empresa",
               "jobTitle", "alguien en su cargo",
               "industry", "su sector",
-              "fact", "aún no hemos hablado"),
+              "fact", "acepta recibir nuestros mensajes por WhatsApp"),
           "pt",
           Map.of(
               "firstName", "equipe",
@@ -58,7 +63,7 @@ public final class LocalizedTemplates {
               "company", "sua empresa",
               "jobTitle", "alguém na sua função",
               "industry", "seu setor",
-              "fact", "ainda não conversamos"),
+              "fact", "você aceita receber nossas mensagens pelo WhatsApp"),
           "de",
           Map.of(
               "firstName", "Team",
@@ -66,7 +71,7 @@ public final class LocalizedTemplates {
               "company", "Ihr Unternehmen",
               "jobTitle", "jemand in Ihrer Position",
               "industry", "Ihre Branche",
-              "fact", "wir noch nicht gesprochen haben"),
+              "fact", "Sie offen für Nachrichten von uns über WhatsApp sind"),
           "fr",
           Map.of(
               "firstName", "à toute l'équipe",
@@ -74,7 +79,7 @@ public final class LocalizedTemplates {
               "company", "votre entreprise",
               "jobTitle", "quelqu'un à votre poste",
               "industry", "votre secteur",
-              "fact", "nous ne nous sommes pas encore parlé"));
+              "fact", "vous acceptez de recevoir nos messages sur WhatsApp"));
 
   /** Stands for the variant's own templates among the candidates. */
   private static final String BASE = "\u0000base";

@@ -12,6 +12,7 @@ import com.salesagent.workflows.lead.ComposeRequest;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,9 +80,9 @@ class ComposeFactTest {
     Document m = compose("L-xy", "v-speed");
 
     assertThat(m.getString("text"))
-        .startsWith("Hi Xan, I saw that we haven't spoken yet.")
+        .startsWith("Hi Xan, I saw that you're open to hearing from us on WhatsApp.")
         .doesNotContain("I saw that Zorb");
-    assertThat(fact(m)).isEqualTo("we haven't spoken yet");
+    assertThat(fact(m)).isEqualTo("you're open to hearing from us on WhatsApp");
     assertThat(m.getString("factSource")).isEqualTo("none");
     // Without a fact the message still goes (0.85), as the gate documents.
     assertThat(m.get("gate", Document.class).get("checks", Document.class).getBoolean("usesFact"))
@@ -102,7 +103,7 @@ class ComposeFactTest {
     assertThat(text)
         .doesNotContain("I saw that Upsilon.")
         .doesNotContain("warehouse")
-        .contains("I saw that we haven't spoken yet.");
+        .contains("I saw that you're open to hearing from us on WhatsApp.");
   }
 
   @Test
@@ -137,7 +138,7 @@ class ComposeFactTest {
         .doesNotContain("works in software")
         .doesNotContain("employees")
         .doesNotContain("the contact's role")
-        .startsWith("Hi Bea, I saw that we haven't spoken yet.");
+        .startsWith("Hi Bea, I saw that you're open to hearing from us on WhatsApp.");
   }
 
   @Test
@@ -162,11 +163,11 @@ class ComposeFactTest {
     Document pt = compose("L-pt", "v-speed");
 
     assertThat(es.getString("text"))
-        .startsWith("Hola Diego, vi que aún no hemos hablado.")
+        .startsWith("Hola Diego, vi que acepta recibir nuestros mensajes por WhatsApp.")
         .doesNotContain("works in")
         .doesNotContain("Spoke");
     assertThat(pt.getString("text"))
-        .startsWith("Olá Elena, vi que ainda não conversamos.")
+        .startsWith("Olá Elena, vi que você aceita receber nossas mensagens pelo WhatsApp.")
         .doesNotContain("Spoke");
   }
 
@@ -183,7 +184,7 @@ class ComposeFactTest {
 
     assertThat(compose("L-ana", "v-cost").getString("text"))
         .doesNotContain("Met at the retail fair")
-        .startsWith("Hi Ana, I saw that we haven't spoken yet.");
+        .startsWith("Hi Ana, I saw that you're open to hearing from us on WhatsApp.");
   }
 
   @Test
@@ -200,6 +201,56 @@ class ComposeFactTest {
     Document m = compose("L-long", "v-cost");
 
     assertThat(fact(m)).isEqualTo("Acme is opening three new stores next year");
+  }
+
+  /** The no-fact wording an exploratory test found odd, in each language it was written in. */
+  private static final List<String> OLD_NO_FACT =
+      List.of("we haven't spoken yet", "aún no hemos hablado", "ainda não conversamos");
+
+  /**
+   * Without a fact to quote, no template of any seeded variant, in any language, says "I saw that
+   * we haven't spoken yet": each language says what is true of every lead, its opt-in.
+   */
+  @Test
+  void noTemplateSaysItSawThatWeHaventSpokenYet() {
+    LocalizedComposeTest.germanAndFrench(MONGO.database());
+    Map<String, String> saw =
+        Map.of(
+            "en", "Hi Xan, I saw that you're open to hearing from us on WhatsApp.",
+            "es", "Hola Xan, vi que acepta recibir nuestros mensajes por WhatsApp.",
+            "pt-BR", "Olá Xan, vi que você aceita receber nossas mensagens pelo WhatsApp.",
+            "de",
+                "Hallo Xan, ich habe gesehen, dass Sie offen für Nachrichten von uns über WhatsApp"
+                    + " sind.",
+            "fr", "Bonjour Xan, j'ai vu que vous acceptez de recevoir nos messages sur WhatsApp.");
+    List<String> purposes =
+        List.of("first_contact", "follow_up_read", "follow_up_unread", "re_engagement");
+    int composed = 0;
+    for (String locale : saw.keySet()) {
+      for (String variant : List.of("v-scaling", "v-cost", "v-speed")) {
+        String leadId = "L-nofact-" + locale + "-" + variant;
+        lead(
+            leadId,
+            new Document("name", "Xan Yu").append("company", "Zorb").append("locale", locale));
+        for (int step = 0; step < purposes.size(); step++) {
+          String key = leadId + "-" + step;
+          composer.compose(
+              new ComposeRequest(leadId, "c-1", variant, step, purposes.get(step), key, 0, true));
+          Document m = store.messageByKey(key);
+          String text = m.getString("text");
+          for (String old : OLD_NO_FACT) {
+            assertThat(text).as(leadId + " " + purposes.get(step)).doesNotContain(old);
+          }
+          String language = m.get("template", Document.class).getString("language");
+          if (step == 0 && language.startsWith(locale.substring(0, 2))) {
+            assertThat(text).as(leadId).startsWith(saw.get(locale));
+            assertThat(m.getString("factSource")).isEqualTo("none");
+          }
+          composed++;
+        }
+      }
+    }
+    assertThat(composed).isEqualTo(5 * 3 * 4);
   }
 
   @Test
