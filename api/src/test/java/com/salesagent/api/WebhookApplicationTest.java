@@ -999,6 +999,23 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(store().messageByKey(key).getString("wamid")).isNotBlank();
       assertThat(store().interactions(leadId))
           .anyMatch(e -> "owner_replied".equals(e.getString("type")));
+      // The timeline names the owner who wrote, not the API token's operator, nor a number.
+      await(
+          "the owner in the timeline",
+          Duration.ofSeconds(15),
+          () ->
+              store().interactions(leadId).stream()
+                  .anyMatch(
+                      e ->
+                          "owner_replied".equals(e.getString("type"))
+                              && "by Ana Souza (ana)".equals(e.getString("detail"))));
+      assertThat(store().interactions(leadId))
+          .filteredOn(e -> e.getString("detail") != null)
+          .noneMatch(e -> e.getString("detail").contains("by operator"))
+          .noneMatch(e -> e.getString("detail").contains(phone.substring(phone.length() - 6)));
+      assertThat(json.readTree(get("/api/leads/" + leadId).body()).path("interactions").toString())
+          .contains("by Ana Souza (ana)")
+          .doesNotContain("by operator");
       // The timeline says whose message went out: the rep's, not the agent's "step 0".
       assertThat(store().interactions(leadId))
           .filteredOn(
@@ -1015,6 +1032,7 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(said.get(1).path("from").asText()).isEqualTo("lead");
       assertThat(said.get(1).path("text").asText()).startsWith("Sounds great, I am interested");
       assertThat(said.get(2).path("from").asText()).isEqualTo("person");
+      assertThat(said.get(2).path("by").asText()).isEqualTo("Ana Souza (ana)");
       assertThat(said.get(2).path("text").asText()).isEqualTo(text);
       assertThat(conversation.body()).doesNotContain(phone.substring(phone.length() - 6));
       assertThat(said.get(2).path("status").asText()).isIn("accepted", "sent", "delivered");
@@ -1108,6 +1126,16 @@ final class WebhookApplicationTest extends AppTestHarness {
           Duration.ofSeconds(15),
           () -> "in_conversation".equals(store().contact(objectorId).getString("stage")));
       assertThat(state(objectorId).nextAction()).isEqualTo("close_conversation");
+      // Written from the lead's page without an ownerId: the lead's owner wrote it.
+      await(
+          "the lead's owner in the objector's timeline",
+          Duration.ofSeconds(15),
+          () ->
+              store().interactions(objectorId).stream()
+                  .anyMatch(
+                      e ->
+                          "owner_replied".equals(e.getString("type"))
+                              && "by Ana Souza (ana)".equals(e.getString("detail"))));
       // The agent drafted the objection's answer from the knowledge base, held for a person.
       await(
           "a drafted answer",
@@ -1183,6 +1211,15 @@ final class WebhookApplicationTest extends AppTestHarness {
           Duration.ofSeconds(15),
           () -> "in_conversation".equals(store().contact(leadId).getString("stage")));
       assertThat(store().contact(leadId).getString("ownerId")).isEqualTo("bea");
+      // The timeline names the owner who took it, not the API token's operator.
+      await(
+          "owner_accepted in the timeline",
+          Duration.ofSeconds(15),
+          () -> store().hasInteraction(leadId, "owner_accepted"));
+      assertThat(store().interactions(leadId))
+          .filteredOn(e -> "owner_accepted".equals(e.getString("type")))
+          .extracting(e -> e.getString("detail"))
+          .containsExactly("by Bea Lima (bea)");
       var row = json.readTree(get("/api/handoffs?ownerId=bea").body()).path("handoffs");
       assertThat(row.toString()).contains(leadId);
     } finally {

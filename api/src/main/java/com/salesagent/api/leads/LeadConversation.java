@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.bson.Document;
@@ -36,9 +37,9 @@ import org.bson.conversions.Bson;
 /**
  * People in the conversation: a sales rep takes a lead handed to them, and writes to it from the
  * dashboard. A message goes through the lead's own workflow and send path (exactly once by its key,
- * the suppression list checked right before the call, the number's pacing), audited with the
- * operator's identity: free text inside WhatsApp's 24 h customer-service window, the variant's
- * approved re-engagement template outside it.
+ * the suppression list checked right before the call, the number's pacing), recorded as the owner's
+ * ({@link ActingOwner}) and audited with the operator's identity: free text inside WhatsApp's 24 h
+ * customer-service window, the variant's approved re-engagement template outside it.
  */
 final class LeadConversation {
   /** WhatsApp's limit for a text message body. */
@@ -109,20 +110,27 @@ final class LeadConversation {
     return queue(operator, leadId, text, template, null, ownerId, request.requestId());
   }
 
+  /** Who acts on the lead, as its timeline and messages name them ({@link ActingOwner}). */
+  ActingOwner actor(String operator, String ownerId, Document contact) {
+    return ActingOwner.of(owners, operator, ownerId, contact);
+  }
+
   /**
    * Checks that a message can go to the lead now and queues it for the lead's workflow once per
-   * {@code requestId}: {@code media} (a voice note) is made only when the message is new, after
-   * every check passed.
+   * {@code requestId}: {@code media} (a voice note, from the contact and who made it) is made only
+   * when the message is new, after every check passed. The message and the lead's timeline name the
+   * owner who wrote it ({@link ActingOwner}); the audit log, the operator who called.
    */
   Response queue(
       String operator,
       String leadId,
       String text,
       boolean template,
-      Function<Document, Document> media,
+      BiFunction<Document, String, Document> media,
       String ownerId,
       String requestedId) {
     Document contact = requireLive(leadId);
+    ActingOwner actor = actor(operator, ownerId, contact);
     if (contact.getBoolean("doNotContact", false)) {
       throw new ApiException(
           409,
@@ -167,18 +175,19 @@ final class LeadConversation {
               .append("campaignId", contact.getString("campaignId"))
               .append("purpose", OwnerReply.TEXT)
               .append("composer", "person")
-              .append("by", operator)
-              .append("ownerId", ownerId)
+              .append("by", actor.label())
+              .append("operator", operator)
+              .append("ownerId", actor.ownerId())
               .append(
                   "approval",
                   new Document("status", "approve")
-                      .append("by", operator)
+                      .append("by", actor.label())
                       .append("at", Date.from(now)))
               .append("status", "composed")
               .append("text", text)
               .append("createdAt", Date.from(now));
       if (media != null) {
-        fields.append("media", media.apply(contact));
+        fields.append("media", media.apply(contact, actor.label()));
       }
       store.upsertComposed(key, fields);
       audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
@@ -186,7 +195,10 @@ final class LeadConversation {
     lead.apply(leadId)
         .ownerReply(
             new OwnerReply(
-                key, template ? OwnerReply.TEMPLATE : OwnerReply.TEXT, ownerId, operator));
+                key,
+                template ? OwnerReply.TEMPLATE : OwnerReply.TEXT,
+                actor.ownerId(),
+                actor.label()));
     ReplyQueued queued =
         new ReplyQueued(
             leadId,
@@ -211,17 +223,15 @@ final class LeadConversation {
       throw new ApiException(422, "invalid owner", errors);
     }
     Document contact = requireLive(leadId);
-    String ownerId =
-        request != null && request.ownerId() != null
-            ? request.ownerId()
-            : contact.getString("ownerId");
+    ActingOwner actor = actor(operator, request == null ? null : request.ownerId(), contact);
+    String ownerId = actor.ownerId();
     Instant now = clock.instant();
     List<Bson> accepted =
         new ArrayList<>(
             List.of(
                 Updates.set("status", "accepted"),
                 Updates.set("acceptedAt", Date.from(now)),
-                Updates.set("acceptedBy", operator)));
+                Updates.set("acceptedBy", actor.label())));
     if (contact.getString("ownerId") == null && ownerId != null) {
       // A lead nobody had (no owner was free): the owner who takes it is its owner from now, as
       // the workflow makes it; without this the contact and the Hand-offs queue said unassigned.
@@ -239,7 +249,7 @@ final class LeadConversation {
         .getCollection(HandOffActivitiesImpl.HANDOFFS)
         .updateOne(Filters.eq("_id", leadId), Updates.combine(accepted));
     audit(operator, leadId, "handoff_accepted", ownerId, now);
-    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, operator));
+    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
     return Response.accepted(new Accepted(leadId, ownerId, "signalled")).build();
   }
 

@@ -3,6 +3,7 @@ package com.salesagent.api.leads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
@@ -28,11 +29,12 @@ import org.bson.Document;
 /**
  * A meeting booked with an interested lead ({@code POST /api/leads/{leadId}/meeting}), by its owner
  * or an operator from the dashboard, or by a booking tool's webhook relay with the API token:
- * recorded on the contact ({@code meeting}: at, source, bookingId, by) and in the audit log, and
- * signalled to the lead's workflow (MEETING_BOOKED). The same {@code bookingId} again is 200 and
- * changes nothing; a new booking (rescheduled) replaces the time. In a segment whose workflow
- * definition says {@code bookingConverts}, the booking is the conversion: set as an outcome through
- * {@link LeadOutcomes} (the lead ends converted).
+ * recorded on the contact ({@code meeting}: at, source, bookingId, by: the lead's owner, {@link
+ * ActingOwner}) and in the audit log (the operator who called), and signalled to the lead's
+ * workflow (MEETING_BOOKED). The same {@code bookingId} again is 200 and changes nothing; a new
+ * booking (rescheduled) replaces the time. In a segment whose workflow definition says {@code
+ * bookingConverts}, the booking is the conversion: set as an outcome through {@link LeadOutcomes}
+ * (the lead ends converted).
  */
 final class LeadMeetings {
   /** What a booking says: when (ISO-8601 with an offset), who booked, the tool's id. */
@@ -115,6 +117,9 @@ final class LeadMeetings {
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
+    // The meeting is the lead's owner's (who holds the lead), as its timeline says; the audit
+    // log keeps the operator who called.
+    String by = ActingOwner.of(new Owners(store.database()), operator, null, contact).label();
     Document previous = contact.get("meeting", Document.class);
     String source = request.source() == null ? "operator" : request.source();
     boolean again =
@@ -147,7 +152,7 @@ final class LeadMeetings {
                   new Document("at", Date.from(at))
                       .append("source", source)
                       .append("bookingId", request.bookingId())
-                      .append("by", operator)
+                      .append("by", by)
                       .append("bookedAt", Date.from(now))));
       store
           .database()
@@ -160,8 +165,7 @@ final class LeadMeetings {
                   .append("at", Date.from(now)));
     }
     try {
-      lead.apply(leadId)
-          .meetingBooked(new MeetingBooked(at, source, request.bookingId(), operator));
+      lead.apply(leadId).meetingBooked(new MeetingBooked(at, source, request.bookingId(), by));
     } catch (io.temporal.client.WorkflowNotFoundException e) {
       if (!again) {
         throw e; // a closed workflow: 409 (WorkflowExceptionMapper)

@@ -98,13 +98,12 @@ public class LeadVoiceNoteResource {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid voice note", errors);
     }
-    String by = operator.name();
     return conversation.queue(
-        by,
+        operator.name(),
         leadId,
         text == null ? "(voice note)" : text,
         false,
-        contact -> make(json ? text : null, body, contact.getString("locale"), by),
+        (contact, by) -> make(json ? text : null, body, contact.getString("locale"), by),
         owner,
         request);
   }
