@@ -415,11 +415,24 @@ public class LeadStore {
         != null;
   }
 
+  /**
+   * The lead's timeline in the order things happened ({@link Timeline}): a status never before its
+   * send, a message's steps in their order, no {@code delivery_unknown} after its fate was known.
+   */
   public List<Document> interactions(String leadId) {
-    return history()
-        .find(Filters.eq("meta.leadId", leadId))
-        .sort(Sorts.ascending("ts"))
-        .into(new ArrayList<>());
+    List<Document> events =
+        history()
+            .find(Filters.eq("meta.leadId", leadId))
+            .sort(Sorts.ascending("ts"))
+            .into(new ArrayList<>());
+    Map<String, String> wamidByKey = new HashMap<>();
+    if (events.stream().anyMatch(e -> "delivery_unknown".equals(e.getString("type")))) {
+      messages()
+          .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("wamid")))
+          .projection(Projections.include("idempotencyKey", "wamid"))
+          .forEach(m -> wamidByKey.put(m.getString("idempotencyKey"), m.getString("wamid")));
+    }
+    return Timeline.ordered(events, wamidByKey);
   }
 
   // ---- messages

@@ -270,6 +270,28 @@ abstract class LeadStoreContract {
         .containsExactly("delivered", "read");
   }
 
+  /**
+   * What an exploratory test found on a lead's page: Meta's second-precision "sent" before the send
+   * itself, and "delivery_unknown" written after the message's statuses had told its fate.
+   */
+  @Test
+  void theTimelineIsReadBackInTheOrderThingsHappened() {
+    store.upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
+    store.markUnknown("k-1", "timeout after the request was written", t);
+    store.bindWamid("k-1", "wamid.1", "14155550100", t.plusSeconds(1));
+    store.recordInteraction(
+        "L-1", "c", "v", "message_sent", "wamid.1", "reconciled", t.plusMillis(1800));
+    store.recordInteraction("L-1", "c", "v", "sent", "wamid.1", null, t.plusSeconds(1));
+    store.recordInteraction("L-1", "c", "v", "delivered", "wamid.1", null, t.plusSeconds(1));
+    store.recordInteraction("L-1", "c", "v", "delivery_unknown", null, "k-1", t.plusSeconds(5));
+    store.recordInteraction(
+        "L-1", "c", "v", "delivery_reconciled", "wamid.1", "k-1", t.plusSeconds(6));
+
+    assertThat(store.interactions("L-1"))
+        .extracting(d -> d.getString("type"))
+        .containsExactly("message_sent", "sent", "delivered", "delivery_reconciled");
+  }
+
   @Test
   void anEventsMetaIsTheLeadAloneCampaignAndVariantAreMeasurements() {
     store.recordInteraction("L-1", "c", "v", "read", "wamid.1", null, t);

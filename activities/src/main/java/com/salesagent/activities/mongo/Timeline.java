@@ -1,0 +1,106 @@
+package com.salesagent.activities.mongo;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+
+/**
+ * A lead's timeline in the order things happened, from its {@code interaction_history} events as
+ * written. Two writers disagree on time: the send records {@code message_sent} to the millisecond
+ * when the Cloud API accepts it, while Meta stamps the message's statuses to the second, so a
+ * {@code sent} can carry a time before its own send (and a {@code delivered} the same second as its
+ * {@code sent}); and a send whose answer was lost is recorded {@code delivery_unknown} when the
+ * workflow learns it, which can be after the message's status webhooks already told its fate.
+ *
+ * <p>So a message's events are ordered by its lifecycle ({@link #LIFECYCLE}): each keeps its time
+ * unless an earlier step of the same message is later, when it takes that step's time (a status
+ * never precedes its send, a delivery never its sent), and on the same time the earlier step goes
+ * first. A {@code delivery_unknown} recorded after the message's fate was known (its send or a
+ * status recorded before it) is left out: the fate was not unknown by then. Every other event keeps
+ * its time; on the same time, after a message's steps.
+ */
+public final class Timeline {
+  /** The steps of one message's life, in order. */
+  static final Map<String, Integer> LIFECYCLE =
+      Map.of(
+          "delivery_unknown", 0,
+          "message_sent", 1,
+          "sent", 2,
+          "delivered", 3,
+          "failed", 4,
+          "read", 5);
+
+  private Timeline() {}
+
+  /** An event with the time and rank it is ordered by. */
+  private record Placed(Document event, int index, long ts, long at, int rank) {}
+
+  /**
+   * The events (as read, in any order) in the order things happened. {@code wamidByKey}: the lead's
+   * messages' wamids by idempotency key, which a {@code delivery_unknown} names in its detail.
+   */
+  public static List<Document> ordered(List<Document> events, Map<String, String> wamidByKey) {
+    Map<String, List<Placed>> byMessage = new HashMap<>();
+    List<Placed> placed = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      Document e = events.get(i);
+      long ts = time(e);
+      String wamid = wamidOf(e, wamidByKey);
+      Integer rank = LIFECYCLE.get(e.getString("type"));
+      if (wamid == null || rank == null) {
+        placed.add(new Placed(e, i, ts, ts, Integer.MAX_VALUE));
+      } else {
+        byMessage
+            .computeIfAbsent(wamid, w -> new ArrayList<>())
+            .add(new Placed(e, i, ts, ts, rank));
+      }
+    }
+    for (List<Placed> steps : byMessage.values()) {
+      steps.sort(
+          Comparator.comparingInt(Placed::rank)
+              .thenComparingLong(Placed::ts)
+              .thenComparingInt(Placed::index));
+      long fateKnown =
+          steps.stream()
+              .filter(p -> p.rank() > 0)
+              .mapToLong(Placed::ts)
+              .min()
+              .orElse(Long.MAX_VALUE);
+      long previous = Long.MIN_VALUE;
+      for (Placed p : steps) {
+        if (p.rank() == 0 && p.ts() >= fateKnown) {
+          continue; // unknown only after its fate was known: not shown
+        }
+        long at = p.rank() == 0 ? p.ts() : Math.max(p.ts(), previous);
+        previous = at;
+        placed.add(new Placed(p.event(), p.index(), p.ts(), at, p.rank()));
+      }
+    }
+    placed.sort(
+        Comparator.comparingLong(Placed::at)
+            .thenComparingInt(Placed::rank)
+            .thenComparingLong(Placed::ts)
+            .thenComparingInt(Placed::index));
+    List<Document> out = new ArrayList<>(placed.size());
+    placed.forEach(p -> out.add(p.event()));
+    return out;
+  }
+
+  /** The message an event is a step of: its wamid, or for an unknown send its key's message. */
+  private static String wamidOf(Document e, Map<String, String> wamidByKey) {
+    if ("delivery_unknown".equals(e.getString("type"))) {
+      String key = e.getString("detail");
+      return key == null ? null : wamidByKey.get(key);
+    }
+    return e.getString("wamid");
+  }
+
+  private static long time(Document e) {
+    Date ts = e.getDate("ts");
+    return ts == null ? Long.MIN_VALUE : ts.getTime();
+  }
+}
