@@ -1,5 +1,5 @@
 /* One lead's page (#/lead/<id>): profile, persona, workflow state, research, the messages table
- * and the message texts, replies, and the Temporal Web UI link. Polled every 2 s while open. */
+ * and the message texts, replies, the timeline, and the Temporal Web UI link. Polled every 2 s while open. */
 import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl, toast, reportError } from './util.js';
 import { api, apiObjectUrl } from './api.js';
 import { session } from './state.js';
@@ -53,7 +53,7 @@ export function openLead(id) {
   stopLeadPolling();
   lead.id = id;
   lead.lastJson = null;
-  ['lead-profile', 'lead-persona', 'lead-state', 'lead-research', 'lead-messages', 'lead-replies', 'lead-links']
+  ['lead-profile', 'lead-persona', 'lead-state', 'lead-research', 'lead-messages', 'lead-replies', 'lead-timeline', 'lead-links']
     .forEach((x) => { clear($(x)); });
   clear(messagesBody());
   $('lead-title').textContent = id;
@@ -151,6 +151,21 @@ function renderPersona(box, persona, why) {
 
 function emptyNote(text) { return h('li', { class: 'muted', text: text }); }
 
+/**
+ * The lead's timeline in the order the API gives it (what happened, in order): when, what, and its
+ * detail (who acted, the message's key, Meta's error).
+ */
+function renderTimeline(box, events) {
+  events.filter((e) => e != null && typeof e === 'object').forEach((e) => {
+    box.appendChild(h('li', { class: 'item timeline-event', 'data-type': str(e.type), 'data-wamid': e.wamid }, [
+      h('span', { class: 'meta nowrap', text: fmtDateTime(e.ts) + ' · ' }),
+      h('span', { class: 'timeline-type', text: str(e.type) }),
+      e.detail != null && e.detail !== '' ? h('span', { class: 'muted', text: ' · ' + String(e.detail) }) : null
+    ].filter(Boolean)));
+  });
+  if (!box.children.length) box.appendChild(emptyNote('No events yet.'));
+}
+
 function renderLead(d) {
   const l = d.lead || {};
   $('lead-title').textContent = l.name ? l.name + (l.company ? ' · ' + l.company : '') : str(l.leadId || lead.id);
@@ -188,6 +203,8 @@ function renderLead(d) {
     ]));
   });
   if (!replies.children.length) replies.appendChild(emptyNote('No replies yet.'));
+
+  renderTimeline(clear($('lead-timeline')), Array.isArray(d.interactions) ? d.interactions : []);
 
   const st = clear($('lead-state'));
   if (d.workflowId) st.appendChild(h('p', { class: 'meta mono', text: 'workflow ' + d.workflowId }));

@@ -697,6 +697,17 @@ class DashboardApplicationTest {
           () ->
               store().interactions(leadId).stream()
                   .anyMatch(e -> "owner_replied".equals(e.getString("type"))));
+      // The lead page's timeline names the owner who took the lead and wrote, in that order, not
+      // the API token's operator.
+      var timeline = org.openqa.selenium.By.id("lead-timeline");
+      wait.until(d -> d.findElement(timeline).getText().contains("owner_replied · by Rita (rita)"));
+      String events = driver.findElement(timeline).getText();
+      assertThat(events).contains("owner_accepted · by Rita (rita)").doesNotContain("by operator");
+      assertThat(events.indexOf("owner_accepted")).isLessThan(events.indexOf("owner_replied"));
+      js.executeScript(
+          "document.getElementById('lead-timeline').scrollIntoView({block: 'start'});"
+              + " window.scrollBy(0, -120)");
+      browser.screenshot("dashboard-lead-timeline.png");
       assertThat(driver.findElement(org.openqa.selenium.By.id("conversation-window")).getText())
           .matches(
               "The lead last wrote \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}: free text until .*");
