@@ -524,7 +524,8 @@ public class TemplateComposeActivities implements ComposeActivities {
     String name = orElse(c.getString("name"), "").strip();
     String first = name.isEmpty() ? fallbacks.get("firstName") : name.split("\\s+")[0];
     String industry = orElse(c.getString("industry"), null);
-    String industryName = industry == null ? null : IndustryNames.in(industry, language);
+    String industryName =
+        industry == null ? null : IndustryNames.in(industry, LocalizedTemplates.language(language));
     return Map.of(
         "firstName",
         first,

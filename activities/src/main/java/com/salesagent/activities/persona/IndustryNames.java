@@ -2,7 +2,6 @@ package com.salesagent.activities.persona;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,7 +22,7 @@ public final class IndustryNames {
   private IndustryNames() {}
 
   /**
-   * The lead's industry named in {@code language} (a language or a template code: es, pt_BR); null
+   * The lead's industry named in {@code language} (a bare language code: en, es, pt, de, fr); null
    * when there is no name to put in a sentence: none given, or an industry outside the vocabulary
    * in any language but English (an English template keeps the lead's own wording, see {@link
    * #outsideVocabulary}), or a language the table lacks.
@@ -33,11 +32,10 @@ public final class IndustryNames {
     if (canonical == null) {
       return null;
     }
-    String lang = language(language);
     if (Firmographics.OTHER.equals(canonical)) {
-      return outsideVocabulary(rawIndustry, lang);
+      return outsideVocabulary(rawIndustry, language);
     }
-    return NAMES.getOrDefault(lang, Map.of()).get(canonical);
+    return names(language).get(canonical);
   }
 
   /**
@@ -51,18 +49,12 @@ public final class IndustryNames {
 
   /** The canonical industries named in {@code language}. */
   static Map<String, String> names(String language) {
-    return NAMES.getOrDefault(language(language), Map.of());
+    return NAMES.getOrDefault(language, Map.of());
   }
 
   /** The languages industries are named in. */
   public static List<String> languages() {
     return LANGUAGES;
-  }
-
-  private static String language(String tagOrCode) {
-    return tagOrCode == null || tagOrCode.isBlank()
-        ? "en"
-        : tagOrCode.strip().split("[-_]")[0].toLowerCase(Locale.ROOT);
   }
 
   private static Map<String, Map<String, String>> load() {

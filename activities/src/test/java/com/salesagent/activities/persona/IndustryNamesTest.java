@@ -18,17 +18,16 @@ class IndustryNamesTest {
       value = {
         "logistics; en; logistics",
         "logistics; es; logística",
-        "logistics; pt_BR; logística",
-        "logistics; pt-PT; logística",
+        "logistics; pt; logística",
         "logistics; de; Logistik",
         "logistics; fr; logistique",
         "Logística; en; logistics",
         "retail; es; comercio minorista",
-        "varejo; pt_BR; varejo",
+        "varejo; pt; varejo",
         "Retail; de; Einzelhandel",
         "retail; fr; commerce de détail",
         "B2B SaaS; es; software",
-        "Healthcare; pt_BR; saúde",
+        "Healthcare; pt; saúde",
         "real estate; es; bienes raíces",
         "Real Estate; fr; immobilier",
         "financial services; de; Finanzdienstleistungen"
@@ -59,7 +58,7 @@ class IndustryNamesTest {
   void anIndustryOutsideTheVocabularyKeepsItsWordsInEnglishOnlyAndNoneIsNoName() {
     assertThat(IndustryNames.in("Basket weaving", "en")).isEqualTo("Basket weaving");
     assertThat(IndustryNames.in("Basket weaving", "es")).isNull();
-    assertThat(IndustryNames.in("Basket weaving", "pt_BR")).isNull();
+    assertThat(IndustryNames.in("Basket weaving", "pt")).isNull();
     assertThat(IndustryNames.in("Basket weaving", "de")).isNull();
     assertThat(IndustryNames.in("Basket weaving", "fr")).isNull();
     assertThat(IndustryNames.in(null, "es")).isNull();
