@@ -84,7 +84,7 @@ final class MessageProcessor {
     String text = textOf(item);
     Document context = item.get("context", Document.class);
     String contextWamid = context == null ? null : context.getString("id");
-    if (OptOutDetector.isOptOut(text) || OptOutDetector.isOptOut(tapped(item))) {
+    if (saysStop(item)) {
       return optOuts.optOut(
           event,
           waId,
@@ -353,6 +353,13 @@ final class MessageProcessor {
   /** A "not now" that named a date: 10:00 that day in the lead's time zone. */
   static Instant snoozeUntil(Triage triage, String timezone) {
     return Triage.snoozeUntil(triage.intent(), triage.notBefore(), timezone);
+  }
+
+  /**
+   * A message that says stop: its text, or a tapped button's label or payload ({@link #tapped}).
+   */
+  static boolean saysStop(Document item) {
+    return OptOutDetector.isOptOut(textOf(item)) || OptOutDetector.isOptOut(tapped(item));
   }
 
   /**

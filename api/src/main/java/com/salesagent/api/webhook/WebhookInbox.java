@@ -10,7 +10,6 @@ import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.persona.PersonaBuilder;
-import com.salesagent.activities.triage.OptOutDetector;
 import com.salesagent.activities.triage.ReplyClassifier;
 import io.dropwizard.lifecycle.Managed;
 import io.micrometer.core.instrument.Counter;
@@ -209,8 +208,7 @@ public class WebhookInbox implements Managed {
   private void suppressStopsNow(MetaNotification.Parsed parsed, Instant now) {
     for (MetaNotification.Item item : parsed.items()) {
       boolean keyword =
-          MetaNotification.MESSAGE.equals(item.kind())
-              && OptOutDetector.isOptOut(MessageProcessor.textOf(item.payload()));
+          MetaNotification.MESSAGE.equals(item.kind()) && MessageProcessor.saysStop(item.payload());
       boolean preference =
           MetaNotification.PREFERENCE.equals(item.kind())
               && "stop".equalsIgnoreCase(item.payload().getString("value"));
