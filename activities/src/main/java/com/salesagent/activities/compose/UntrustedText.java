@@ -80,6 +80,17 @@ public final class UntrustedText {
     return out;
   }
 
+  /**
+   * Whether a composed text carries markup its template did not (a lead's field filled in as
+   * written: WhatsApp shows "<svg onload=...>" verbatim). A quoted fact is scrubbed of it already
+   * ({@link #scrub}); this is the gate's check on what was filled in whole.
+   */
+  public static boolean carriesMarkup(String text, String template) {
+    List<String> out = new ArrayList<>();
+    find(MARKUP, "markup", text, template == null ? "" : template.toLowerCase(Locale.ROOT), out);
+    return !out.isEmpty();
+  }
+
   private static void find(Pattern p, String what, String text, String allowed, List<String> out) {
     Matcher m = p.matcher(text);
     while (m.find()) {

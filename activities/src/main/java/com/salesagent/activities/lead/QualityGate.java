@@ -109,7 +109,10 @@ public final class QualityGate {
             + (checks.get("noBannedPhrase") ? 0.25 : 0)
             + (checks.get("languageMatchesLocale") ? 0.25 : 0);
     score = Math.round(score * 100) / 100.0;
-    checks.put("noUntrustedContent", UntrustedText.findings(text, template).isEmpty());
+    checks.put(
+        "noUntrustedContent",
+        UntrustedText.findings(text, template).isEmpty()
+            && !UntrustedText.carriesMarkup(text, template));
     checks.put(
         "noPlaceholderLikeFill",
         parameters.stream().noneMatch(p -> p != null && PLACEHOLDER_LIKE.matcher(p).matches()));
