@@ -107,7 +107,7 @@ class DashboardApplicationTest {
             "phone",
             phone,
             "company",
-            "Acme <b>Retail</b>",
+            "Acme Retail",
             "industry",
             "retail",
             "companySize",
@@ -845,7 +845,17 @@ class DashboardApplicationTest {
       String xssReply = "<script>window.__xss=2</script>Sounds great <b>really</b>";
       String p = phone();
       String leadId = "browser-" + UUID.randomUUID();
-      String wamid = enrolAndAwaitSend(leadId, p, "browser", xssName);
+      String wamid = enrolAndAwaitSend(leadId, p, "browser", "Zoë");
+      // The enrolment refuses markup in a name; one stored before that check (or by an import of
+      // old data) is still shown as text.
+      app()
+          .connections()
+          .mongo()
+          .database()
+          .getCollection("contacts")
+          .updateOne(
+              com.mongodb.client.model.Filters.eq("leadId", leadId),
+              com.mongodb.client.model.Updates.set("name", xssName));
       wait.until(d -> Long.parseLong(d.findElement(enrolled).getText().trim()) == before + 1);
       webhook(reply(wamid, p, xssReply));
       wait.until(d -> Long.parseLong(d.findElement(replied).getText().trim()) == repliedBefore + 1);

@@ -146,6 +146,10 @@ public class LeadValidator {
     optional(errors, "jobTitle", jobTitle, 200);
     optional(errors, "industry", industry, 200);
     optional(errors, "companySize", companySize, 50);
+    plain(errors, "name", name);
+    plain(errors, "company", company);
+    plain(errors, "jobTitle", jobTitle);
+    plain(errors, "industry", industry);
     optional(errors, "notes", notes, 20_000);
     optional(errors, "researchText", researchText, 200_000);
     if (campaignId != null && !CAMPAIGN_ID.matcher(campaignId).matches()) {
@@ -285,6 +289,18 @@ public class LeadValidator {
           new FieldError(field, "required: only invisible or control characters were given"));
     } else if (value.length() > max) {
       errors.add(new FieldError(field, "at most " + max + " characters"));
+    }
+  }
+
+  /** An HTML tag or character reference: not a name, and sent to the lead as written. */
+  private static final Pattern MARKUP =
+      Pattern.compile("<\\s*/?\\s*[A-Za-z!?][^>]*>|&(#\\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});");
+
+  /** A field a template fills: plain text, as the lead will read it. */
+  private static void plain(List<FieldError> errors, String field, String value) {
+    if (value != null && MARKUP.matcher(value).find()) {
+      errors.add(
+          new FieldError(field, "plain text only: no HTML tags or entities such as <b> or &amp;"));
     }
   }
 

@@ -203,4 +203,48 @@ class LeadValidatorTest {
     }
     assertThat(validator.validate(withCampaign(null)).lead().campaignId()).isEqualTo("default");
   }
+
+  static LeadRequest named(String name, String company, String jobTitle, String industry) {
+    return new LeadRequest(
+        null,
+        name,
+        "+5511998765432",
+        company,
+        jobTitle,
+        industry,
+        "120",
+        null,
+        null,
+        null,
+        null,
+        null,
+        "c-1",
+        CONSENT);
+  }
+
+  /**
+   * The fields a template fills are plain text: markup would go out to the lead as written
+   * (WhatsApp shows it verbatim: "Companies in <i>saas</i> like <svg onload=alert(3)>Corp").
+   */
+  @Test
+  void theFieldsATemplateFillsAreRefusedWithMarkup() {
+    assertThat(
+            validator
+                .validate(named("Ana <b>Souza</b>", "<svg onload=alert(3)>Corp", "CEO", "saas"))
+                .errors())
+        .extracting(FieldError::field)
+        .containsExactly("name", "company");
+    assertThat(
+            validator
+                .validate(named("Ana", "Acme", "<i>Head</i> of Sales", "<i>saas</i>"))
+                .errors())
+        .extracting(FieldError::field)
+        .containsExactly("jobTitle", "industry");
+    assertThat(validator.validate(named("Ana", "Acme &amp; Co", "CEO", null)).errors())
+        .extracting(FieldError::field)
+        .containsExactly("company");
+    for (String plain : List.of("A < B Logistics", "I <3 Bakery", "Smith & Sons", "R&D Labs")) {
+      assertThat(validator.validate(named("Ana", plain, "CEO", null)).errors()).as(plain).isEmpty();
+    }
+  }
 }
