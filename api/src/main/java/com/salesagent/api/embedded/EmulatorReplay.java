@@ -15,17 +15,23 @@ final class EmulatorReplay {
   private final EmulatorMedia media;
   private final BooleanSupplier hasWebhook;
   private final Consumer<byte[]> deliver;
+  private final Consumer<String> wrote;
 
-  /** {@code deliver}: signs the exact bytes and posts them to the webhook, retried like Meta. */
+  /**
+   * {@code deliver}: signs the exact bytes and posts them to the webhook, retried like Meta; {@code
+   * wrote}: a recipient wrote to the business (their 24 h window opens).
+   */
   EmulatorReplay(
       ObjectMapper json,
       EmulatorMedia media,
       BooleanSupplier hasWebhook,
-      Consumer<byte[]> deliver) {
+      Consumer<byte[]> deliver,
+      Consumer<String> wrote) {
     this.json = json;
     this.media = media;
     this.hasWebhook = hasWebhook;
     this.deliver = deliver;
+    this.wrote = wrote;
   }
 
   /** The largest recorded payload {@code /emulator/replay} takes (Meta's are a few KB). */
@@ -40,8 +46,9 @@ final class EmulatorReplay {
    * bytes, signed with the app secret, retried until accepted). Every media in its messages that
    * the emulator did not create (an id and a {@code mime_type}) is served from then on as a
    * generated sample of the declared type, so the app's download, type check and storage run as
-   * against Meta. Answers 202 with the media ids and whether a sample is served for each; 400
-   * naming what is wrong with the payload; 413 over 1 MB.
+   * against Meta, and each message's sender has written (their 24 h window opens). Answers 202 with
+   * the media ids and whether a sample is served for each; 400 naming what is wrong with the
+   * payload; 413 over 1 MB.
    */
   void handle(HttpExchange ex) throws IOException {
     try {
@@ -98,6 +105,17 @@ final class EmulatorReplay {
         EmulatorHttp.respond(
             ex, 503, error("The emulator has no webhook to deliver to yet", "OAuthException", 2));
         return;
+      }
+      // What the recipients wrote opens their window, as Meta's would: free text reaches them.
+      for (JsonNode entry : payload.path("entry")) {
+        for (JsonNode change : entry.path("changes")) {
+          for (JsonNode message : change.path("value").path("messages")) {
+            String from = message.path("from").asText("");
+            if (from.matches("\\d{6,15}")) {
+              wrote.accept(from);
+            }
+          }
+        }
       }
       deliver.accept(body);
       ObjectNode answer = json.createObjectNode();

@@ -293,7 +293,8 @@ public final class WhatsAppEmulator implements Managed {
                 json,
                 media,
                 () -> webhookUrl != null,
-                body -> callbacks.execute(() -> deliver(body, 1, null)))
+                body -> callbacks.execute(() -> deliver(body, 1, null)),
+                this::recipientWrote)
             ::handle);
     server.createContext("/", this::messages);
     server.start();

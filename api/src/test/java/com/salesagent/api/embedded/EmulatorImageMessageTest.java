@@ -167,6 +167,36 @@ class EmulatorImageMessageTest {
     assertThat(failed.path("errors").path(0).path("code").asInt()).isEqualTo(131047);
   }
 
+  /**
+   * A message replayed from the recipient ({@code /emulator/replay}) is the recipient writing, as
+   * Meta sees it: their 24 h window opens and an image reaches them (it failed with 131047, so the
+   * hand-off and an owner's reply could not be tried with recorded payloads).
+   */
+  @Test
+  void aReplayedMessageFromTheRecipientOpensTheirWindow() throws Exception {
+    String id = uploadPng();
+    String waId = "4915112345007";
+    String recorded =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"w\",\"changes\":[{"
+            + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+            + "\"metadata\":{\"phone_number_id\":\"1\"},\"messages\":[{\"from\":\""
+            + waId
+            + "\",\"id\":\"wamid.in-1\",\"timestamp\":\"1764064800\",\"type\":\"text\","
+            + "\"text\":{\"body\":\"Tell me more\"}}]}}]}]}";
+    HttpResponse<String> replayed =
+        http.send(
+            HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/emulator/replay"))
+                .POST(HttpRequest.BodyPublishers.ofString(recorded))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(202);
+
+    HttpResponse<String> r = send(image(waId, id, null, "hello"));
+
+    String wamid = json.readTree(r.body()).path("messages").path(0).path("id").asText();
+    assertThat(nextStatus(wamid).path("status").asText()).isIn("sent", "delivered");
+  }
+
   @Test
   void aTemplateImageHeaderMustNameStoredMedia() throws Exception {
     String id = uploadPng();
