@@ -128,8 +128,14 @@ function confirmToggle() {
   const path = '/api/variants/' + encodeURIComponent(action.variantId) + (action.enable ? '/enable' : '/disable');
   api(path, { method: 'POST' }).then((r) => {
     r = r || {};
-    let msg = 'Variant ' + (r.variantId || action.variantId) + (action.enable ? ' enabled' : ' disabled');
-    if (r.killSwitch) msg += ' · telling its ' + r.killSwitch.inFlight + ' in-flight leads to switch (kill-switch ' + r.killSwitch.workflowId + ')';
+    const id = r.variantId || action.variantId;
+    let msg = 'Variant ' + id + (action.enable ? ' enabled' : ' disabled');
+    if (r.alreadyDisabled) {
+      msg = 'Variant ' + id + ' was already disabled: nothing changed' +
+        (r.killSwitch ? ' (its kill-switch: ' + r.killSwitch.workflowId + ')' : '');
+    } else if (r.killSwitch) {
+      msg += ' · telling its ' + r.killSwitch.inFlight + ' in-flight leads to switch (kill-switch ' + r.killSwitch.workflowId + ')';
+    }
     toast(msg + '.', false);
   }).catch(reportError).then(loadVariants);
 }

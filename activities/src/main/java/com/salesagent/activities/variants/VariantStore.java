@@ -67,19 +67,15 @@ public final class VariantStore {
 
   public void replace(String variantId, Document variant) {
     Document existing = find(variantId);
-    if (existing != null
-        && existing.get("voiceNote") != null
-        && !variant.containsKey("voiceNote")) {
-      variant.append("voiceNote", existing.get("voiceNote")); // its recording stays with it
+    // Its recording and its last kill-switch stay with it.
+    for (String kept : List.of("voiceNote", KILL_SWITCH)) {
+      if (existing != null && existing.get(kept) != null && !variant.containsKey(kept)) {
+        variant.append(kept, existing.get(kept));
+      }
     }
     variants.replaceOne(Filters.eq("variantId", variantId), variant);
   }
 
-  /**
-   * Switches the variant on or off for new assignments; false when there is no such variant. An
-   * operator's switch also clears the arm guard's strikes, and switching on lifts any auto-disable
-   * of the arm, in every segment.
-   */
   /** The variant's recorded voice note (or none, with null); false when there is no variant. */
   public boolean setVoiceNote(String variantId, Document voiceNote) {
     return variants
@@ -92,6 +88,72 @@ public final class VariantStore {
         > 0;
   }
 
+  /** What {@link #disable} did. */
+  public enum Disabled {
+    /** This call switched it off: its kill-switch is the one this call named. */
+    NOW,
+    /** It was off already: nothing changed. */
+    ALREADY,
+    NO_SUCH_VARIANT
+  }
+
+  /** The field naming the workflow of the variant's last kill-switch ({@code workflowId}). */
+  public static final String KILL_SWITCH = "killSwitch";
+
+  /**
+   * Switches the variant off for new assignments, once: only the call that finds it on switches it
+   * (one atomic update, so two operators disabling at once start one kill-switch), records {@code
+   * killSwitchId} as its kill-switch and clears the arm guard's strikes. A variant already off is
+   * left as it is.
+   */
+  public Disabled disable(String variantId, String killSwitchId, String operator) {
+    boolean now =
+        variants
+                .updateOne(
+                    Filters.and(Filters.eq("variantId", variantId), Filters.ne("enabled", false)),
+                    Updates.combine(
+                        Updates.set("enabled", false),
+                        Updates.set(
+                            KILL_SWITCH,
+                            new Document("workflowId", killSwitchId)
+                                .append("by", operator)
+                                .append("at", Date.from(clock.instant())))))
+                .getMatchedCount()
+            > 0;
+    if (now) {
+      ArmGuard.resetStrikes(configs, variantId);
+      return Disabled.NOW;
+    }
+    return exists(variantId) ? Disabled.ALREADY : Disabled.NO_SUCH_VARIANT;
+  }
+
+  /**
+   * The variant's last kill-switch ({@code workflowId}, {@code by}, {@code at}, and {@code started}
+   * once Temporal took its start), or null (none ever, or no variant).
+   */
+  public Document killSwitchOf(String variantId) {
+    Document variant =
+        variants
+            .find(Filters.eq("variantId", variantId))
+            .projection(new Document(KILL_SWITCH, 1))
+            .first();
+    return variant == null ? null : variant.get(KILL_SWITCH, Document.class);
+  }
+
+  /** Temporal took the start of this kill-switch: a later disable does not start it again. */
+  public void killSwitchStarted(String variantId, String workflowId) {
+    variants.updateOne(
+        Filters.and(
+            Filters.eq("variantId", variantId),
+            Filters.eq(KILL_SWITCH + ".workflowId", workflowId)),
+        Updates.set(KILL_SWITCH + ".started", true));
+  }
+
+  /**
+   * Switches the variant on or off for new assignments; false when there is no such variant. An
+   * operator's switch also clears the arm guard's strikes, and switching on lifts any auto-disable
+   * of the arm, in every segment.
+   */
   public boolean setEnabled(String variantId, boolean enabled) {
     if (variants
             .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", enabled))

@@ -14,8 +14,11 @@ import com.salesagent.workflows.variants.KillSwitchProgress;
 import com.salesagent.workflows.variants.KillSwitchRequest;
 import com.salesagent.workflows.variants.KillSwitchWorkflow;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import jakarta.ws.rs.Consumes;
@@ -85,10 +88,17 @@ public class VariantResource {
 
   /**
    * A variant enabled or disabled. On a disable, {@code killSwitch} names the workflow that tells
-   * every in-flight lead (follow it at {@code GET /api/variants/kill-switches/{workflowId}}).
+   * every in-flight lead (follow it at {@code GET /api/variants/kill-switches/{workflowId}}). A
+   * disable of a variant that was off already changes nothing and starts nothing: {@code
+   * alreadyDisabled} is true and {@code killSwitch} names the one that switched it off, if any.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Switched(String variantId, boolean enabled, KillSwitch killSwitch) {}
+  public record Switched(
+      String variantId, boolean enabled, KillSwitch killSwitch, Boolean alreadyDisabled) {
+    Switched(String variantId, boolean enabled, KillSwitch killSwitch) {
+      this(variantId, enabled, killSwitch, null);
+    }
+  }
 
   /** A kill-switch under way: its workflow and the in-flight leads it is to reach. */
   public record KillSwitch(String workflowId, long inFlight) {}
@@ -150,15 +160,24 @@ public class VariantResource {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid variant", errors);
     }
-    Document existing = variants.find(variantId);
-    if (existing == null) {
+    if (!variants.exists(variantId)) {
       throw ApiException.notFound("variant " + variantId, "variantId");
     }
-    variants.replace(variantId, toDocument(request, variantId));
-    boolean disabledNow =
-        existing.getBoolean("enabled", true) && Boolean.FALSE.equals(request.enabled());
     boolean enabled = request.enabled() == null || request.enabled();
-    return new Switched(variantId, enabled, disabledNow ? killSwitch(variantId, operator) : null);
+    // Switched off first, atomically: of two requests that both disable it, one starts a
+    // kill-switch (the replacement keeps the switch's record).
+    String killSwitchId = enabled ? null : newKillSwitchId(variantId);
+    boolean disabledNow =
+        !enabled
+            && variants.disable(variantId, killSwitchId, operator.name())
+                == VariantStore.Disabled.NOW;
+    variants.replace(variantId, toDocument(request, variantId));
+    if (!disabledNow) {
+      return new Switched(variantId, enabled, null);
+    }
+    KillSwitch killSwitch = startKillSwitch(variantId, killSwitchId, operator);
+    audit(operator, "variant_disabled", variantId, killSwitchId);
+    return new Switched(variantId, false, killSwitch);
   }
 
   @POST
@@ -171,15 +190,44 @@ public class VariantResource {
     return new Switched(variantId, true, null);
   }
 
+  /**
+   * {@code POST /api/variants/{id}/disable}: the live kill-switch. Idempotent: a variant that is
+   * off already is left as it is (no second kill-switch, no audit entry) and the answer says so
+   * ({@code alreadyDisabled}), naming the kill-switch that switched it off.
+   */
   @POST
   @Path("/{variantId}/disable")
+  @Operation(
+      summary = "Switch a variant off: the live kill-switch (idempotent)",
+      description =
+          "New assignments skip the variant at once; a kill-switch workflow tells every in-flight"
+              + " lead on it to switch before its next send (killSwitch.workflowId; follow it at"
+              + " GET /api/variants/kill-switches/{workflowId}). A variant that is off already is"
+              + " left as it is: 200 with alreadyDisabled true and the kill-switch that switched"
+              + " it off; nothing is started and nothing audited.")
   public Switched disable(@Auth Operator operator, @PathParam("variantId") String variantId) {
-    if (!variants.setEnabled(variantId, false)) {
-      throw ApiException.notFound("variant " + variantId, "variantId");
+    String killSwitchId = newKillSwitchId(variantId);
+    switch (variants.disable(variantId, killSwitchId, operator.name())) {
+      case NO_SUCH_VARIANT -> throw ApiException.notFound("variant " + variantId, "variantId");
+      case ALREADY -> {
+        Document earlier = variants.killSwitchOf(variantId);
+        if (earlier == null || earlier.getString("workflowId") == null) {
+          return new Switched(variantId, false, null, true);
+        }
+        String id = earlier.getString("workflowId");
+        // Its start may have failed (Temporal away): only then is it started now, under its id.
+        KillSwitch killSwitch =
+            earlier.getBoolean("started", false)
+                ? new KillSwitch(id, variants.inFlight(variantId))
+                : startKillSwitch(variantId, id, operator);
+        return new Switched(variantId, false, killSwitch, true);
+      }
+      default -> {
+        KillSwitch killSwitch = startKillSwitch(variantId, killSwitchId, operator);
+        audit(operator, "variant_disabled", variantId, killSwitchId);
+        return new Switched(variantId, false, killSwitch);
+      }
     }
-    KillSwitch killSwitch = killSwitch(variantId, operator);
-    audit(operator, "variant_disabled", variantId, killSwitch.workflowId());
-    return new Switched(variantId, false, killSwitch);
   }
 
   /**
@@ -220,21 +268,32 @@ public class VariantResource {
     return new ArmCheck(new ArmGuard(db, Clock.systemUTC()).check());
   }
 
+  private static String newKillSwitchId(String variantId) {
+    return KillSwitchWorkflow.workflowId(variantId, UUID.randomUUID().toString());
+  }
+
   /**
    * Starts the fan-out that tells every lead still running on the variant to switch before its next
    * send: a workflow, so it survives a crash and its progress can be followed; this request only
-   * counts the leads it is to reach.
+   * counts the leads it is to reach. An id once used is never run again (running or finished): the
+   * start is then a no-op.
    */
-  private KillSwitch killSwitch(String variantId, Operator operator) {
-    String workflowId = KillSwitchWorkflow.workflowId(variantId, UUID.randomUUID().toString());
+  private KillSwitch startKillSwitch(String variantId, String workflowId, Operator operator) {
     KillSwitchWorkflow fanOut =
         temporal.newWorkflowStub(
             KillSwitchWorkflow.class,
             WorkflowOptions.newBuilder()
                 .setWorkflowId(workflowId)
                 .setTaskQueue(TaskQueues.LEADS)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                 .build());
-    WorkflowClient.start(fanOut::run, KillSwitchRequest.start(variantId, operator.name()));
+    try {
+      WorkflowClient.start(fanOut::run, KillSwitchRequest.start(variantId, operator.name()));
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      // Started by the request that switched the variant off.
+    }
+    variants.killSwitchStarted(variantId, workflowId);
     return new KillSwitch(workflowId, variants.inFlight(variantId));
   }
 

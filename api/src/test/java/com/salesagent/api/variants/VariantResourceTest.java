@@ -19,6 +19,7 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -268,6 +269,134 @@ class VariantResourceTest {
                 .put(Entity.json(VALID.replace("v-test", "nope")))
                 .getStatus())
         .isEqualTo(404);
+  }
+
+  private static Response disable(String variantId) {
+    return RESOURCES
+        .target("/api/variants/" + variantId + "/disable")
+        .request()
+        .post(Entity.json(""));
+  }
+
+  private static long audited(String variantId, String action) {
+    return CLIENT
+        .getDatabase("variants-test")
+        .getCollection(Collections.AUDIT_LOG)
+        .countDocuments(
+            com.mongodb.client.model.Filters.and(
+                com.mongodb.client.model.Filters.eq("variantId", variantId),
+                com.mongodb.client.model.Filters.eq("action", action)));
+  }
+
+  private static boolean started(String workflowId) {
+    try {
+      TEMPORAL
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .describeWorkflowExecution(
+              io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(TEMPORAL.getNamespace())
+                  .setExecution(
+                      io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                          .setWorkflowId(workflowId))
+                  .build());
+      return true;
+    } catch (io.grpc.StatusRuntimeException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void disablingAVariantThatIsOffAlreadyStartsNothingAndSaysSo() {
+    RESOURCES
+        .target("/api/variants")
+        .request()
+        .post(Entity.json(VALID.replace("v-test", "v-twice")));
+
+    Response first = disable("v-twice");
+    Response second = disable("v-twice");
+
+    assertThat(first.getStatus()).isEqualTo(200);
+    Map<?, ?> firstBody = json(first);
+    assertThat(firstBody.get("alreadyDisabled")).isNull();
+    String killSwitch = String.valueOf(((Map<?, ?>) firstBody.get("killSwitch")).get("workflowId"));
+    assertThat(killSwitch).startsWith("kill-switch-v-twice-");
+    assertThat(started(killSwitch)).isTrue();
+    assertThat(second.getStatus()).isEqualTo(200);
+    Map<?, ?> secondBody = json(second);
+    assertThat(secondBody.get("alreadyDisabled")).isEqualTo(true);
+    assertThat(secondBody.get("enabled")).isEqualTo(false);
+    assertThat(((Map<?, ?>) secondBody.get("killSwitch")).get("workflowId"))
+        .as("the kill-switch that switched it off, not a new one")
+        .isEqualTo(killSwitch);
+    assertThat(audited("v-twice", "variant_disabled")).isEqualTo(1);
+
+    // A replacement that keeps it off starts nothing either.
+    Response replaced =
+        RESOURCES
+            .target("/api/variants/v-twice")
+            .request()
+            .put(
+                Entity.json(
+                    VALID
+                        .replace("v-test", "v-twice")
+                        .replace("{\"variantId\"", "{\"enabled\":false,\"variantId\"")));
+    assertThat(replaced.getStatus()).isEqualTo(200);
+    assertThat(json(replaced).get("killSwitch")).isNull();
+    assertThat(audited("v-twice", "variant_disabled")).isEqualTo(1);
+    assertThat(disable("v-twice").readEntity(Map.class).get("killSwitch").toString())
+        .as("the replacement kept the record of its kill-switch")
+        .contains(killSwitch);
+  }
+
+  @Test
+  void operatorsDisablingAtOnceStartOneKillSwitch() throws Exception {
+    RESOURCES
+        .target("/api/variants")
+        .request()
+        .post(Entity.json(VALID.replace("v-test", "v-race")));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      List<java.util.concurrent.Future<Map<?, ?>>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        answers.add(pool.submit(() -> json(disable("v-race"))));
+      }
+      java.util.Set<Object> killSwitches = new java.util.HashSet<>();
+      int switchedNow = 0;
+      for (java.util.concurrent.Future<Map<?, ?>> answer : answers) {
+        Map<?, ?> body = answer.get();
+        killSwitches.add(((Map<?, ?>) body.get("killSwitch")).get("workflowId"));
+        if (body.get("alreadyDisabled") == null) {
+          switchedNow++;
+        }
+      }
+      assertThat(switchedNow).isEqualTo(1);
+      assertThat(killSwitches).hasSize(1);
+      assertThat(audited("v-race", "variant_disabled")).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aKillSwitchWhoseStartNeverReachedTemporalIsStartedByTheNextDisable() {
+    RESOURCES
+        .target("/api/variants")
+        .request()
+        .post(Entity.json(VALID.replace("v-test", "v-lost")));
+    // As a disable whose kill-switch start failed leaves it: off, the switch named, not started.
+    new com.salesagent.activities.variants.VariantStore(
+            CLIENT.getDatabase("variants-test"), java.time.Clock.systemUTC())
+        .disable("v-lost", "kill-switch-v-lost-1", "ops");
+    assertThat(started("kill-switch-v-lost-1")).isFalse();
+
+    Map<?, ?> body = json(disable("v-lost"));
+
+    assertThat(body.get("alreadyDisabled")).isEqualTo(true);
+    assertThat(((Map<?, ?>) body.get("killSwitch")).get("workflowId"))
+        .isEqualTo("kill-switch-v-lost-1");
+    assertThat(started("kill-switch-v-lost-1")).isTrue();
   }
 
   @Test
