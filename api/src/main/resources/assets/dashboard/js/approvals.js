@@ -98,7 +98,8 @@ function renderApprovals(pending) {
 }
 
 function decide(p, decision, li, ta) {
-  const body = { decision: decision };
+  // The message the reviewer saw: a decision never lands on another one (e.g. its recomposition).
+  const body = { decision: decision, idempotencyKey: p.idempotencyKey };
   if (decision === 'edit') body.text = ta.value;
   const buttons = li.querySelectorAll('button');
   buttons.forEach((b) => { b.disabled = true; });
@@ -111,6 +112,14 @@ function decide(p, decision, li, ta) {
       if (overviewVisible()) loadLeads();
     })
     .catch((err) => {
+      if (err && err.status === 409 && err.data && err.data.reason === 'variant_switched_off') {
+        // Not sent: its variant was switched off. The message is released and composed again.
+        toast(err.message, true);
+        if (li.parentNode) li.parentNode.removeChild(li);
+        loadApprovals();
+        if (overviewVisible()) loadLeads();
+        return;
+      }
       buttons.forEach((b) => { b.disabled = false; });
       reportError(err);
     });

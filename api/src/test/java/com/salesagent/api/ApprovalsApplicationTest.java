@@ -65,6 +65,7 @@ final class ApprovalsApplicationTest extends AppTestHarness {
     assertThat(selfNamed.body()).contains("approver");
     assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
     assertThat(json.readTree(approved.body()).path("approver").asText()).isEqualTo("operator");
+    assertThat(json.readTree(approved.body()).path("outcome").asText()).isEqualTo("send");
     assertThat(again.statusCode()).isEqualTo(409);
     await(
         "sent",
@@ -83,5 +84,73 @@ final class ApprovalsApplicationTest extends AppTestHarness {
     assertThat(store().interactions(leadId))
         .filteredOn(e -> "approval_approve".equals(e.getString("type")))
         .hasSize(1);
+  }
+
+  /** The pending approval of the lead, or null. */
+  private JsonNode pendingOf(String leadId) throws Exception {
+    for (JsonNode p : json.readTree(get("/api/approvals").body()).path("pending")) {
+      if (leadId.equals(p.path("leadId").asText())) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void approvingAMessageWhoseVariantWasSwitchedOffSaysItIsRecomposedNotSent() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "held-off-" + UUID.randomUUID();
+    // A French-speaking lead: the English fallback is held by the gate (see above).
+    postJson(
+        "/api/leads",
+        leadJson(leadId, phone()).replace("\"timezone\"", "\"locale\":\"fr-FR\",\"timezone\""));
+    await(
+        "held",
+        Duration.ofSeconds(20),
+        () -> "awaiting_approval".equals(store().contact(leadId).getString("stage")));
+    JsonNode held = pendingOf(leadId);
+    String key = held.path("idempotencyKey").asText();
+    String variant = held.path("variantId").asText();
+
+    HttpResponse<String> notTheOneSeen =
+        postJson(
+            "/api/leads/" + leadId + "/approval",
+            "{\"decision\":\"approve\",\"idempotencyKey\":\"lead-x-send-9\"}");
+    assertThat(notTheOneSeen.statusCode()).isEqualTo(409);
+    assertThat(notTheOneSeen.body()).contains("is not the one waiting");
+
+    assertThat(postJson("/api/variants/" + variant + "/disable", "").statusCode()).isEqualTo(200);
+    try {
+      HttpResponse<String> approved =
+          postJson(
+              "/api/leads/" + leadId + "/approval",
+              "{\"decision\":\"approve\",\"idempotencyKey\":\"" + key + "\"}");
+
+      assertThat(approved.statusCode()).as(approved.body()).isEqualTo(409);
+      JsonNode answer = json.readTree(approved.body());
+      assertThat(answer.path("reason").asText()).isEqualTo("variant_switched_off");
+      assertThat(answer.path("variantId").asText()).isEqualTo(variant);
+      assertThat(answer.path("idempotencyKey").asText()).isEqualTo(key);
+      assertThat(answer.path("outcome").asText()).isEqualTo("recompose");
+      assertThat(answer.path("message").asText()).contains("switched off").contains("not sent");
+      // What the answer said happens: composed again on another variant, held again.
+      await(
+          "held again, recomposed",
+          Duration.ofSeconds(30),
+          () -> {
+            try {
+              JsonNode again = pendingOf(leadId);
+              return again != null && !key.equals(again.path("idempotencyKey").asText());
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      assertThat(pendingOf(leadId).path("variantId").asText()).isNotEqualTo(variant);
+      assertThat(store().messagesOf(leadId).stream().filter(m -> m.getString("wamid") != null))
+          .as("the switched-off variant's text never went out")
+          .isEmpty();
+    } finally {
+      postJson("/api/variants/" + variant + "/enable", "");
+    }
   }
 }

@@ -14,9 +14,11 @@ import org.bson.Document;
  * Meta never told (delivery unknown) waiting for an operator's decision.
  */
 public final class HeldMessages {
+  private final MongoDatabase db;
   private final MongoCollection<Document> messages;
 
   public HeldMessages(MongoDatabase db) {
+    this.db = db;
     this.messages = db.getCollection(Collections.MESSAGES);
   }
 
@@ -51,6 +53,23 @@ public final class HeldMessages {
         .find(Filters.eq("delivery.status", "unknown"))
         .limit(limit)
         .into(new ArrayList<>());
+  }
+
+  /**
+   * Whether the held message's variant was switched off (an operator's kill-switch) since it was
+   * composed: its text must not go out, whatever the reviewer decides.
+   */
+  public boolean variantSwitchedOff(Document message) {
+    String variantId = message.getString("variantId");
+    if (variantId == null) {
+      return false;
+    }
+    Document variant =
+        db.getCollection(Collections.PROMPT_VARIANTS)
+            .find(Filters.eq("variantId", variantId))
+            .projection(new Document("enabled", 1))
+            .first();
+    return variant != null && Boolean.FALSE.equals(variant.getBoolean("enabled"));
   }
 
   /** An approver's edit, stored before the workflow accepts it (the send reads it only then). */

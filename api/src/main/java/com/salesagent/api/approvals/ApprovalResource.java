@@ -33,9 +33,12 @@ import org.bson.Document;
 public class ApprovalResource {
   /**
    * {@code POST /api/leads/{leadId}/approval}. {@code approver} is refused when given: the approver
-   * is whoever the token authenticated (API_OPERATOR_NAME), never what a request says.
+   * is whoever the token authenticated (API_OPERATOR_NAME), never what a request says. {@code
+   * idempotencyKey} (optional; the dashboard sends it) names the message the reviewer saw: a
+   * decision on another one (e.g. its recomposition) is refused with 409.
    */
-  public record ApprovalRequest(String decision, String text, String approver) {}
+  public record ApprovalRequest(
+      String decision, String text, String approver, String idempotencyKey) {}
 
   /** {@code POST /api/leads/{leadId}/delivery}: resend, assume_sent or stop. */
   public record DeliveryRequest(String decision) {}
@@ -164,11 +167,50 @@ public class ApprovalResource {
       throw new ApiException(409, "no message of lead " + leadId + " is waiting for approval");
     }
     String key = pending.getString("idempotencyKey");
+    if (request.idempotencyKey() != null && !request.idempotencyKey().equals(key)) {
+      throw new ApiException(
+              409,
+              "message "
+                  + request.idempotencyKey()
+                  + " is not the one waiting for approval: "
+                  + key
+                  + " is (read it before deciding)")
+          .with("idempotencyKey", key);
+    }
+    String variantId = pending.getString("variantId");
+    boolean reject = ApprovalDecision.REJECT.equals(request.decision());
+    boolean switchedOff = !reject && held.variantSwitchedOff(pending);
+    if (switchedOff) {
+      // The kill-switch's signal may still be on its way to this lead: without it, an approval
+      // would send the text of a variant an operator switched off.
+      lead(leadId).variantDisabled(variantId);
+    }
     if (ApprovalDecision.EDIT.equals(request.decision())) {
       held.setEditedText(key, request.text());
     }
-    return lead(leadId).approval(new ApprovalDecision(key, request.decision(), approver));
+    ApprovalResult result =
+        lead(leadId).approval(new ApprovalDecision(key, request.decision(), approver));
+    if (ApprovalResult.RECOMPOSE.equals(result.outcome())
+        || (result.outcome() == null && switchedOff)) {
+      throw new ApiException(
+              409,
+              "not sent: variant "
+                  + variantId
+                  + " was switched off after this message was held, so its text will never go"
+                  + " out. The decision released it: the lead's message is composed again on"
+                  + " another variant (and listed here again if the quality gate holds it).")
+          .with("reason", VARIANT_SWITCHED_OFF)
+          .with("leadId", leadId)
+          .with("idempotencyKey", key)
+          .with("variantId", variantId)
+          .with("decision", request.decision())
+          .with("outcome", ApprovalResult.RECOMPOSE);
+    }
+    return result;
   }
+
+  /** The {@code reason} of the 409 that answers a decision on a switched-off variant's message. */
+  public static final String VARIANT_SWITCHED_OFF = "variant_switched_off";
 
   private LeadWorkflow lead(String leadId) {
     return temporal.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId));

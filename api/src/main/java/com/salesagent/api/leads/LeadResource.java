@@ -16,6 +16,7 @@ import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -459,6 +460,17 @@ public class LeadResource {
   @POST
   @Path("/{leadId}/approval")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Decide on the message the quality gate held: approve, edit or reject",
+      description =
+          "Body {decision, text (edit only), idempotencyKey (optional: the message the reviewer"
+              + " saw)}. 200 {idempotencyKey, decision, approver, outcome}: outcome send (it goes"
+              + " out in the lead's send window) or stop (rejected: the lead stops). 409 with"
+              + " reason variant_switched_off when the message's variant was switched off after"
+              + " it was held: its text is never sent; the decision released it and the lead's"
+              + " message is composed again on another variant (listed again if the gate holds"
+              + " it). 409 too when no message waits, another one does, or it was decided"
+              + " already.")
   public ApprovalResult approval(
       @Auth Operator operator,
       @PathParam("leadId") String leadId,

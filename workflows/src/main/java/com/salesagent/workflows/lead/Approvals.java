@@ -97,7 +97,12 @@ final class Approvals {
             ? "operator"
             : decision.approver();
     run.approvalDecision = new ApprovalDecision(run.pendingApproval, decision.decision(), approver);
-    return new ApprovalResult(run.pendingApproval, decision.decision(), approver);
+    // What Sending does next with it: a switched-off variant's text is never sent.
+    String outcome =
+        ApprovalDecision.REJECT.equals(decision.decision())
+            ? ApprovalResult.STOP
+            : run.variantSwitchPending() ? ApprovalResult.RECOMPOSE : ApprovalResult.SEND;
+    return new ApprovalResult(run.pendingApproval, decision.decision(), approver, outcome);
   }
 
   /** Holds an unknown send for an operator's decision; null when the lead ended meanwhile. */

@@ -601,7 +601,14 @@ class LeadLifecycleV0 implements LeadWorkflow {
             ? "operator"
             : decision.approver();
     approvalDecision = new ApprovalDecision(pendingApproval, decision.decision(), approver);
-    return new ApprovalResult(pendingApproval, decision.decision(), approver);
+    // Frozen runs send an approved text whatever happened to its variant meanwhile.
+    return new ApprovalResult(
+        pendingApproval,
+        decision.decision(),
+        approver,
+        ApprovalDecision.REJECT.equals(decision.decision())
+            ? ApprovalResult.STOP
+            : ApprovalResult.SEND);
   }
 
   @Override

@@ -548,9 +548,11 @@ class LeadSendPathTest {
     String held = h.state().pendingApproval();
 
     h.current().variantDisabled("v-scaling");
-    h.current().approval(new ApprovalDecision(held, "approve", "maria"));
+    ApprovalResult result = h.current().approval(new ApprovalDecision(held, "approve", "maria"));
     h.sends(1);
 
+    // The answer says so: the approved text is dropped and the message composed again.
+    assertThat(result.outcome()).isEqualTo(ApprovalResult.RECOMPOSE);
     assertThat(h.fake.sends.get(0).request().idempotencyKey()).isNotEqualTo(held);
     assertThat(h.fake.sends.get(0).compose().variantId()).isEqualTo("v-cost");
   }

@@ -611,6 +611,7 @@ class LeadWorkflowTest {
 
     awaitSends(1);
     assertThat(result.approver()).isEqualTo("maria");
+    assertThat(result.outcome()).isEqualTo(ApprovalResult.SEND);
     assertThat(fake.approvals.get(1).status()).isEqualTo("approve");
     assertThat(fake.approvals.get(1).approver()).isEqualTo("maria");
     assertThat(fake.sends.get(0).request().idempotencyKey()).isEqualTo(waiting.pendingApproval());
@@ -640,8 +641,9 @@ class LeadWorkflowTest {
         .hasStackTraceContaining("is not the one waiting");
     assertThatThrownBy(() -> workflow.approval(new ApprovalDecision(key, "edit", "x")))
         .hasStackTraceContaining("approved WhatsApp template");
-    workflow.approval(new ApprovalDecision(key, "reject", "maria"));
+    ApprovalResult rejected = workflow.approval(new ApprovalDecision(key, "reject", "maria"));
 
+    assertThat(rejected.outcome()).isEqualTo(ApprovalResult.STOP);
     LeadState state = result();
     assertThat(state.stage()).isEqualTo(Stage.STOPPED);
     assertThat(state.outcomeReason()).contains("maria");
