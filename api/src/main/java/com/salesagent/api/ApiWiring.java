@@ -32,6 +32,7 @@ import com.salesagent.api.personas.PersonaResource;
 import com.salesagent.api.personas.SegmentResource;
 import com.salesagent.api.senders.SenderDirectory;
 import com.salesagent.api.senders.SendersResource;
+import com.salesagent.api.senders.WaitingLeads;
 import com.salesagent.api.suppressions.SuppressionResource;
 import com.salesagent.api.system.DiagnosticsResource;
 import com.salesagent.api.system.OpenApiDocs;
@@ -206,7 +207,11 @@ public final class ApiWiring {
                 endpoints.whatsapp().verifyToken(),
                 inbox,
                 senderDirectory),
-            new SendersResource(senders, senderDirectory, clock),
+            new SendersResource(
+                senders,
+                senderDirectory,
+                new WaitingLeads(connections.mongo().database(), client),
+                clock),
             new com.salesagent.api.owners.OwnersResource(
                 connections.mongo().database(), client, clock),
             new com.salesagent.api.owners.HandOffsResource(connections.mongo().database(), clock),

@@ -103,6 +103,8 @@ public final class MongoSchema {
     index(db, Collections.CONTACTS, Indexes.ascending("segment", "stage"));
     // Owners' loads (Owners.loads) and the Hand-offs queue.
     index(db, Collections.CONTACTS, Indexes.ascending("ownerId", "stage"));
+    // A resumed number wakes the leads pinned to it that wait for it, in lead-id order.
+    index(db, Collections.CONTACTS, Indexes.ascending("senderId", "stage", "leadId"));
     index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
     index(

@@ -1,6 +1,7 @@
 package com.salesagent.api.senders;
 
 import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.salesagent.activities.mongo.SenderRates;
 import com.salesagent.activities.mongo.Senders;
@@ -9,6 +10,7 @@ import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -55,15 +57,21 @@ public class SendersResource {
 
   public record SenderList(List<Sender> senders) {}
 
+  /** A resumed number, and the leads waiting for it that were woken ({@code woken}). */
+  public record Resumed(@JsonUnwrapped Sender sender, WaitingLeads.Woken woken) {}
+
   private final Senders senders;
   private final SenderRates rates;
   private final SenderDirectory directory;
+  private final WaitingLeads waiting;
   private final Clock clock;
 
-  public SendersResource(Senders senders, SenderDirectory directory, Clock clock) {
+  public SendersResource(
+      Senders senders, SenderDirectory directory, WaitingLeads waiting, Clock clock) {
     this.senders = senders;
     this.rates = senders.rates();
     this.directory = directory;
+    this.waiting = waiting;
     this.clock = clock;
   }
 
@@ -136,9 +144,22 @@ public class SendersResource {
     return Response.ok(view(senders.get(id), rates.lastMinute(now), rates.thisMinute(now))).build();
   }
 
-  /** {@code POST /api/senders/{id}/resume}: an operator ends a pause (any cause). */
+  /**
+   * {@code POST /api/senders/{id}/resume}: an operator ends a pause (any cause), and the leads
+   * pinned to the number that wait for it are woken to send now (at most {@link WaitingLeads#MAX}
+   * per call; {@code woken.more}: call again for the next ones, or leave them to their own check
+   * within the hour).
+   */
   @POST
   @Path("/{id}/resume")
+  @Operation(
+      summary = "Resume a paused business number and wake the leads waiting for it",
+      description =
+          "Ends the pause whatever its cause, then signals the leads pinned to the number whose"
+              + " stage is waiting_sender (found in MongoDB, in pages, at most 1,000 per call) to"
+              + " try their send now. The answer is the number as GET /api/senders shows it, plus"
+              + " woken {signalled, ended, more}: more is true when leads are left waiting (call"
+              + " again, or they check again by themselves within the hour).")
   public Response resume(@Auth Operator operator, @PathParam("id") String id) {
     if (id == null || !SenderSpec.PHONE_NUMBER_ID.matcher(id).matches()) {
       throw new ApiException(
@@ -150,8 +171,12 @@ public class SendersResource {
     }
     senders.resume(id, clock.instant());
     senders.audit(operator.name(), "sender_resumed", id, clock.instant());
+    // Resumed first: a lead woken now finds its number active.
+    WaitingLeads.Woken woken = waiting.wake(id);
     Instant now = clock.instant();
-    return Response.ok(view(senders.get(id), rates.lastMinute(now), rates.thisMinute(now))).build();
+    return Response.ok(
+            new Resumed(view(senders.get(id), rates.lastMinute(now), rates.thisMinute(now)), woken))
+        .build();
   }
 
   private static String text(JsonNode body, String field, List<FieldError> errors) {

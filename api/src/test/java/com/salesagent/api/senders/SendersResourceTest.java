@@ -33,6 +33,9 @@ class SendersResourceTest {
           "mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort() + "/?w=1");
   static final Senders SENDERS = new Senders(CLIENT.getDatabase("senders-test"));
 
+  /** The leads told their number resumed: leadId@phoneNumberId. */
+  static final List<String> TOLD = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   static final ResourceExtension RESOURCES =
       ResourceExtension.builder()
           .addProvider(new ApiExceptionMapper())
@@ -42,6 +45,11 @@ class SendersResourceTest {
               new SendersResource(
                   SENDERS,
                   new SenderDirectory(SENDERS, "123", Clock.systemUTC()),
+                  new WaitingLeads(
+                      CLIENT.getDatabase("senders-test"),
+                      (lead, number) -> TOLD.add(lead + "@" + number),
+                      WaitingLeads.PAGE,
+                      WaitingLeads.MAX),
                   Clock.systemUTC()))
           .build();
 
@@ -111,6 +119,42 @@ class SendersResourceTest {
     Response resume = RESOURCES.target("/api/senders/12x/resume").request().post(Entity.json("{}"));
     assertThat(resume.getStatus()).isEqualTo(400);
     assertThat(fields(resume)).containsExactly("id");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void resumingANumberWakesTheLeadsWaitingForItAndNoOther() {
+    post("{\"phoneNumberId\":\"5550001\",\"tokenRef\":\"TOKEN_E\"}");
+    SENDERS.pause("5550001", 131031, "account locked", java.time.Instant.now());
+    CLIENT
+        .getDatabase("senders-test")
+        .getCollection("contacts")
+        .insertMany(
+            List.of(
+                new org.bson.Document("leadId", "parked-1")
+                    .append("senderId", "5550001")
+                    .append("stage", "waiting_sender"),
+                new org.bson.Document("leadId", "parked-2")
+                    .append("senderId", "5550001")
+                    .append("stage", "waiting_sender"),
+                new org.bson.Document("leadId", "talking")
+                    .append("senderId", "5550001")
+                    .append("stage", "awaiting_response"),
+                new org.bson.Document("leadId", "elsewhere")
+                    .append("senderId", "5550002")
+                    .append("stage", "waiting_sender")));
+
+    Response r = RESOURCES.target("/api/senders/5550001/resume").request().post(Entity.json("{}"));
+
+    assertThat(r.getStatus()).isEqualTo(200);
+    Map<String, Object> body = r.readEntity(Map.class);
+    assertThat(body.get("phoneNumberId")).isEqualTo("5550001");
+    assertThat(body.get("status")).isEqualTo("active");
+    assertThat((Map<String, Object>) body.get("woken"))
+        .containsEntry("signalled", 2)
+        .containsEntry("ended", 0)
+        .containsEntry("more", false);
+    assertThat(TOLD).containsExactlyInAnyOrder("parked-1@5550001", "parked-2@5550001");
   }
 
   @Test

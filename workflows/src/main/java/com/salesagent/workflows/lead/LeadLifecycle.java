@@ -432,6 +432,11 @@ final class LeadLifecycle implements LeadWorkflow {
   }
 
   @Override
+  public void senderResumed(String phoneNumberId) {
+    run.senderResumes++;
+  }
+
+  @Override
   public void pause() {
     run.paused = true;
   }

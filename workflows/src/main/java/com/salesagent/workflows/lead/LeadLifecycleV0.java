@@ -548,6 +548,10 @@ class LeadLifecycleV0 implements LeadWorkflow {
     }
   }
 
+  /** Frozen runs never wait for a business number. */
+  @Override
+  public void senderResumed(String phoneNumberId) {}
+
   @Override
   public void pause() {
     paused = true;

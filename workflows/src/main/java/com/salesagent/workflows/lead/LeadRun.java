@@ -39,6 +39,9 @@ public final class LeadRun {
   /** Checks of a paused business number since the last accepted send (the wait grows). */
   public int senderChecks;
 
+  /** Operators' resumes of the lead's business number (senderResumed signals): wake its wait. */
+  public int senderResumes;
+
   public boolean paused;
   public boolean replied;
   public boolean optedOut;

@@ -62,6 +62,14 @@ public interface LeadWorkflow {
   @SignalMethod
   void variantDisabled(String variantId);
 
+  /**
+   * An operator resumed the lead's business number (the API signals the leads pinned to it that
+   * wait for it): a lead waiting for its number tries again now instead of at its next check. Added
+   * after the other signals: workers must be deployed before the API that sends it.
+   */
+  @SignalMethod
+  void senderResumed(String phoneNumberId);
+
   @SignalMethod
   void pause();
 

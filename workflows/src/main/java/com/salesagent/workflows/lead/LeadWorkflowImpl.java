@@ -109,6 +109,11 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
+  public void senderResumed(String phoneNumberId) {
+    deliver(w -> w.senderResumed(phoneNumberId));
+  }
+
+  @Override
   public void pause() {
     deliver(LeadWorkflow::pause);
   }

@@ -19,6 +19,9 @@ final class SendOutcomes {
   static final Duration MARKETING_LIMIT_RETRY = Duration.ofHours(24);
   static final int MAX_MARKETING_LIMIT_RETRIES = 3;
 
+  /** Version 1: a lead waiting for its paused business number wakes when an operator resumes it. */
+  static final String SENDER_RESUME_WAKES = "sender-resume-wakes";
+
   private final LeadRun run;
   private final LeadStubs stubs;
   private final Stages stages;
@@ -197,9 +200,16 @@ final class SendOutcomes {
 
   /**
    * The business number cannot send (token expired, account locked, payment): not the lead's
-   * failure. It waits, checking again after 5 minutes, then longer (at most an hour).
+   * failure. It waits, checking again after 5 minutes, then longer (at most an hour), or at once
+   * when an operator resumes the number (version 1 of {@link #SENDER_RESUME_WAKES}).
    */
   boolean waitForSender(SendResult result) {
+    // Counted before the stage is written: the API wakes the leads it finds waiting in MongoDB.
+    int seen = run.senderResumes;
+    // A wait recorded before version 1 ignored resume signals: it replays as it ran.
+    boolean wakes =
+        Workflow.getVersion(SENDER_RESUME_WAKES, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
     run.senderChecks++;
     Duration wait = Duration.ofMinutes(5L << Math.min(4, run.senderChecks - 1));
     if (wait.compareTo(MAX_BACKOFF) > 0) {
@@ -212,7 +222,7 @@ final class SendOutcomes {
         at,
         "sender_paused",
         "WhatsApp " + result.errorCode() + (result.detail() == null ? "" : ": " + result.detail()));
-    return waits.until(at, () -> false);
+    return waits.until(at, () -> wakes && run.senderResumes != seen);
   }
 
   /**

@@ -38,6 +38,9 @@ public abstract class IdleLeadWorkflow implements LeadWorkflow {
   public void variantDisabled(String variantId) {}
 
   @Override
+  public void senderResumed(String phoneNumberId) {}
+
+  @Override
   public void pause() {}
 
   @Override

@@ -295,6 +295,28 @@ class LeadSendPathTest {
   }
 
   @Test
+  void aLeadWaitingForItsNumberTriesAgainAsSoonAsAnOperatorResumesIt() {
+    h.fake.sendAnswers.addAll(List.of("account_paused:190", "account_paused:190"));
+    h.start();
+    h.until("paused", () -> h.state().stage() == Stage.WAITING_SENDER);
+    h.env.sleep(Duration.ofMinutes(2));
+
+    h.current().senderResumed("1065403522");
+    h.until("tried again", () -> h.fake.attempts.size() >= 2);
+
+    // Woken two minutes into its five-minute wait, not at its check.
+    assertThat(Duration.between(LeadWorkflowTest.START, h.fake.attemptTimes.get(1)))
+        .isLessThan(Duration.ofMinutes(4));
+    // Still paused (the second answer): it waits again, and a resume wakes it again.
+    h.until("waiting again", () -> h.state().stage() == Stage.WAITING_SENDER);
+    h.current().senderResumed("1065403522");
+    h.sends(1);
+    assertThat(Duration.between(LeadWorkflowTest.START, h.fake.sends.get(0).at()))
+        .isLessThan(Duration.ofMinutes(4));
+    assertThat(h.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+  }
+
+  @Test
   void aLostAnswerIsReconciledByTheStatusWebhookThatEchoesTheKey() {
     h.fake.sendAnswers.add("unknown");
     h.start();

@@ -431,6 +431,23 @@ final class LifecycleHistories {
           h.sends(2);
           reply(h, 1);
         });
+    // The lead's business number paused, an operator resumes it while the lead waits for it. Both
+    // histories come from this one script: "sender-paused" was recorded before version 1 of
+    // "sender-resume-wakes" (the resume signal, sent by name, was ignored: the send waited for the
+    // 5-minute check) and "sender-resumed" with it (the send went at once).
+    SCENARIOS.put("sender-paused", LifecycleHistories::pausedNumberResumed);
+    SCENARIOS.put("sender-resumed", LifecycleHistories::pausedNumberResumed);
+  }
+
+  private static void pausedNumberResumed(Harness h) {
+    h.fake.sendAnswers.add("account_paused:190");
+    h.start();
+    h.until("waiting for its number", () -> h.state().stage() == Stage.WAITING_SENDER);
+    h.env.sleep(Duration.ofMinutes(1));
+    io.temporal.client.WorkflowStub.fromTyped(h.current()).signal("senderResumed", "1065403522");
+    h.env.sleep(Duration.ofMinutes(5));
+    h.sends(1);
+    reply(h, 0);
   }
 
   /** The threshold each scenario runs with (continued-as-new cuts its run early). */
