@@ -137,9 +137,15 @@ function renderSenders(senders) {
   if (!body) return;
   clear(body);
   senders.forEach((x) => {
-    const state = x.status === 'paused'
+    let state = x.status === 'paused'
       ? 'paused (' + (x.pauseSource || 'account') + (x.detail ? ': ' + x.detail : '') + ')'
       : 'active';
+    // A number no worker has the token variable of takes no lead, whatever its status says.
+    if (x.reason === 'token_missing') {
+      state = 'unusable: no worker has its token variable ' + (x.tokenRef || '') + ' (' + state + ')';
+    } else if (x.reason === 'token_unchecked') {
+      state = 'checking its token variable (' + state + ')';
+    }
     body.appendChild(h('tr', null, [
       h('td', { text: x.phoneNumberId + (x.primary ? ' (configured)' : '') }),
       h('td', { text: x.displayPhoneNumber || '' }),

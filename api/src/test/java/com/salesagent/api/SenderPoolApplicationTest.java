@@ -166,6 +166,8 @@ class SenderPoolApplicationTest {
       sent += s.path("sentLastMinute").asLong() + s.path("sentThisMinute").asLong();
       // The display number was learned from the number's own webhooks.
       assertThat(s.path("displayPhoneNumber").asText()).startsWith("1555000");
+      // The worker reported having both numbers' token variables.
+      assertThat(s.path("usable").asBoolean()).as(s.toString()).isTrue();
     }
     assertThat(sent).isGreaterThanOrEqualTo(16);
     Document dashboard = Document.parse(call("GET", "/api/dashboard/summary", null).body());
@@ -210,6 +212,52 @@ class SenderPoolApplicationTest {
       for (EmulatorNumbers.Number n : numbers) {
         call("POST", "/api/senders/" + n.phoneNumberId() + "/resume", "");
       }
+    }
+  }
+
+  /**
+   * A number registered with a token variable no worker sets: listed (and on the dashboard) as
+   * unusable with the reason, not active; the worker never pins a lead to it.
+   */
+  @Test
+  void aNumberWhoseTokenVariableNoWorkerHasIsShownUnusable() throws Exception {
+    String id = "7770001";
+    HttpResponse<String> added =
+        call(
+            "POST",
+            "/api/senders",
+            "{\"phoneNumberId\":\"" + id + "\",\"tokenRef\":\"NO_WORKER_HAS_IT\"}");
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+    assertThat(json.readTree(added.body()).path("reason").asText()).isEqualTo("token_unchecked");
+    com.mongodb.client.MongoCollection<Document> pool =
+        store().database().getCollection(com.salesagent.activities.mongo.Senders.COLLECTION);
+    try {
+      // As it stands once the workers' reports had time to name it (they report every 15 s).
+      pool.updateOne(
+          com.mongodb.client.model.Filters.eq("_id", id),
+          com.mongodb.client.model.Updates.set(
+              "registeredAt", java.util.Date.from(java.time.Instant.now().minusSeconds(120))));
+
+      JsonNode listed = null;
+      for (JsonNode s : json.readTree(call("GET", "/api/senders", null).body()).path("senders")) {
+        if (id.equals(s.path("phoneNumberId").asText())) {
+          listed = s;
+        }
+      }
+      assertThat(listed).isNotNull();
+      assertThat(listed.path("status").asText()).isEqualTo("active");
+      assertThat(listed.path("usable").asBoolean()).isFalse();
+      assertThat(listed.path("reason").asText()).isEqualTo("token_missing");
+      Document summary = Document.parse(call("GET", "/api/dashboard/summary", null).body());
+      assertThat(summary.getList("senders", Document.class))
+          .anySatisfy(
+              row -> {
+                assertThat(row.getString("phoneNumberId")).isEqualTo(id);
+                assertThat(row.getBoolean("usable")).isFalse();
+                assertThat(row.getString("reason")).isEqualTo("token_missing");
+              });
+    } finally {
+      pool.deleteOne(com.mongodb.client.model.Filters.eq("_id", id));
     }
   }
 }

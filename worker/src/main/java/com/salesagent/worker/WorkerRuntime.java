@@ -32,6 +32,7 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.variants.VariantActivitiesImpl;
 import com.salesagent.activities.whatsapp.SenderClients;
 import com.salesagent.activities.whatsapp.SenderSpec;
+import com.salesagent.activities.whatsapp.SenderTokenReport;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.temporal.TaskQueues;
@@ -76,6 +77,11 @@ public final class WorkerRuntime implements Managed {
   private final WorkerSettings settings;
   private final WorkflowClient client;
   private Runnable registerSenders = () -> {};
+
+  /** Which numbers' tokens this worker has, told to the pool (a worker that sends only). */
+  private Runnable reportTokens = () -> {};
+
+  private java.util.concurrent.ScheduledExecutorService tokenReports;
 
   public WorkerRuntime(
       Connections connections,
@@ -176,6 +182,8 @@ public final class WorkerRuntime implements Managed {
           new VoiceNotes(
               connections.storage().storage(), VoiceNotes.provider(llm, settings.getVoiceModel())));
       SenderClients senderClients = new SenderClients(whatsappSettings, client, whatsapp.tokens());
+      this.reportTokens =
+          new SenderTokenReport(new Senders(store.database()), senderClients, clock);
       MessagingActivitiesImpl messaging =
           new MessagingActivitiesImpl(
               store,
@@ -273,6 +281,18 @@ public final class WorkerRuntime implements Managed {
   public void start() {
     embeddings.embed("warm-up: load the model once, before the first lead needs it");
     registerSenders.run();
+    reportTokens.run();
+    if (settings.servedQueues().contains(WorkerSettings.LEADS)) {
+      tokenReports =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "sender-token-report");
+                t.setDaemon(true);
+                return t;
+              });
+      long every = Senders.TOKEN_REPORT_EVERY.toMillis();
+      tokenReports.scheduleWithFixedDelay(reportTokens, every, every, TimeUnit.MILLISECONDS);
+    }
     factory.start();
     // The arm guard runs on the leads queue: a research-only process leaves it alone.
     if (settings.servedQueues().contains(WorkerSettings.LEADS)) {
@@ -316,6 +336,9 @@ public final class WorkerRuntime implements Managed {
 
   @Override
   public void stop() throws InterruptedException {
+    if (tokenReports != null) {
+      tokenReports.shutdownNow();
+    }
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);
   }

@@ -2,8 +2,10 @@ package com.salesagent.activities.mongo;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 
 /**
@@ -38,6 +41,21 @@ public final class Senders {
   public static final String ACCOUNT = "account";
 
   public static final String QUALITY = "quality";
+
+  /**
+   * How often each worker that sends reports which numbers' token variables it has ({@code
+   * tokenSeen}: the reference and when; never the token nor the variable's value), and how long a
+   * report holds: a number no worker reported within that is shown unusable.
+   */
+  public static final Duration TOKEN_REPORT_EVERY = Duration.ofSeconds(15);
+
+  public static final Duration TOKEN_SEEN_FOR = Duration.ofMinutes(1);
+
+  /** Why a number cannot take sends now ({@link #unusable}). */
+  public static final String TOKEN_MISSING = "token_missing";
+
+  public static final String TOKEN_UNCHECKED = "token_unchecked";
+  public static final String PAUSED = "paused";
 
   private final MongoCollection<Document> collection;
   private final MongoDatabase db;
@@ -130,12 +148,56 @@ public final class Senders {
         Filters.eq("_id", phoneNumberId),
         Updates.combine(
             Updates.set("tokenRef", tokenRef),
+            Updates.set("registeredAt", new Date()),
             tier == null ? Updates.setOnInsert("tier", DEFAULT_TIER) : Updates.set("tier", tier),
             Updates.set("primary", primary),
             Updates.setOnInsert("status", "active"),
             Updates.setOnInsert("quality", "UNKNOWN"),
             Updates.setOnInsert("addedAt", new Date())),
         new UpdateOptions().upsert(true));
+  }
+
+  /**
+   * A worker has the token variables of these numbers ({@code tokenRefs}: number to the reference
+   * it resolved): recorded in one round trip, only where the reference is still the number's.
+   */
+  public void tokensSeen(Map<String, String> tokenRefs, Instant now) {
+    if (tokenRefs.isEmpty()) {
+      return;
+    }
+    List<UpdateOneModel<Document>> seen = new ArrayList<>(tokenRefs.size());
+    tokenRefs.forEach(
+        (id, ref) ->
+            seen.add(
+                new UpdateOneModel<>(
+                    Filters.and(Filters.eq("_id", id), Filters.eq("tokenRef", ref)),
+                    Updates.set(
+                        "tokenSeen", new Document("ref", ref).append("at", Date.from(now))))));
+    collection.bulkWrite(seen, new BulkWriteOptions().ordered(false));
+  }
+
+  /**
+   * Why the number cannot take sends now, or null when it can: {@link #TOKEN_MISSING} (no worker
+   * reported its token variable within {@link #TOKEN_SEEN_FOR}: SenderChoice never pins a lead to
+   * it), {@link #TOKEN_UNCHECKED} (registered moments ago: no worker has reported on it yet), or
+   * {@link #PAUSED}.
+   */
+  public static String unusable(Document sender, Instant now) {
+    String ref = sender.getString("tokenRef");
+    Document seen = sender.get("tokenSeen", Document.class);
+    boolean confirmed =
+        ref != null
+            && seen != null
+            && ref.equals(seen.getString("ref"))
+            && seen.getDate("at") != null
+            && seen.getDate("at").toInstant().plus(TOKEN_SEEN_FOR).isAfter(now);
+    if (!confirmed) {
+      Date registered = sender.getDate("registeredAt");
+      return registered != null && registered.toInstant().plus(TOKEN_SEEN_FOR).isAfter(now)
+          ? TOKEN_UNCHECKED
+          : TOKEN_MISSING;
+    }
+    return "paused".equals(sender.getString("status")) ? PAUSED : null;
   }
 
   public Document get(String phoneNumberId) {

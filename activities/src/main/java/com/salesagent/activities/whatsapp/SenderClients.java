@@ -40,6 +40,20 @@ public final class SenderClients {
     return primary.phoneNumberId();
   }
 
+  /**
+   * Whether this process can send from the number: its token reference names a variable set here
+   * (the primary number's is the configured token). Nothing is built, nothing is read but the
+   * variable's presence.
+   */
+  public boolean resolves(String phoneNumberId, String tokenRef) {
+    if (phoneNumberId.equals(primary.phoneNumberId())
+        && (tokenRef == null || PRIMARY_TOKEN_REF.equals(tokenRef))) {
+      return true;
+    }
+    String token = tokenRef == null ? null : tokens.apply(tokenRef);
+    return token != null && !token.isBlank();
+  }
+
   /** The client for this number, or null when its token reference resolves to nothing here. */
   public WhatsAppClient client(String phoneNumberId, String tokenRef) {
     if (phoneNumberId.equals(primary.phoneNumberId())

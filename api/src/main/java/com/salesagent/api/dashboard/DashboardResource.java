@@ -111,7 +111,11 @@ public class DashboardResource {
   public record PausedSender(
       String phoneNumberId, Object code, String detail, String since, String nextProbeAt) {}
 
-  /** A business number of the pool: its state, quality, tier and sends in the last minutes. */
+  /**
+   * A business number of the pool: its state, quality, tier, sends in the last minutes, and whether
+   * it can take sends ({@code usable}; else {@code reason}: token_missing, token_unchecked, paused)
+   * and the name of its token variable ({@code tokenRef}; never the token).
+   */
   public record SenderRow(
       String phoneNumberId,
       String displayPhoneNumber,
@@ -122,7 +126,10 @@ public class DashboardResource {
       String quality,
       int tier,
       long sentLastMinute,
-      long sentThisMinute) {}
+      long sentThisMinute,
+      boolean usable,
+      String reason,
+      String tokenRef) {}
 
   private List<SenderRow> senders() {
     Senders pool = new Senders(db);
@@ -132,6 +139,7 @@ public class DashboardResource {
     List<SenderRow> rows = new ArrayList<>();
     for (Document d : pool.all()) {
       String id = String.valueOf(d.get("_id"));
+      String unusable = Senders.unusable(d, now);
       rows.add(
           new SenderRow(
               id,
@@ -143,7 +151,10 @@ public class DashboardResource {
               d.getString("quality"),
               d.get("tier") instanceof Number n ? n.intValue() : Senders.DEFAULT_TIER,
               last.getOrDefault(id, 0L),
-              current.getOrDefault(id, 0L)));
+              current.getOrDefault(id, 0L),
+              unusable == null,
+              unusable,
+              d.getString("tokenRef")));
     }
     return rows;
   }

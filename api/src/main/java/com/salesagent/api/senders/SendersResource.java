@@ -40,7 +40,12 @@ import org.bson.Document;
 @Path("/api/senders")
 @Produces(MediaType.APPLICATION_JSON)
 public class SendersResource {
-  /** One number as the API shows it. */
+  /**
+   * One number as the API shows it. {@code usable}: whether it can take sends now; when not, {@code
+   * reason} says why: {@code token_missing} (no worker has reported its token variable within the
+   * last minute: no lead is pinned to it), {@code token_unchecked} (just registered: workers report
+   * within 15 s) or {@code paused}.
+   */
   public record Sender(
       String phoneNumberId,
       String tokenRef,
@@ -53,7 +58,9 @@ public class SendersResource {
       String displayPhoneNumber,
       boolean primary,
       long sentLastMinute,
-      long sentThisMinute) {}
+      long sentThisMinute,
+      boolean usable,
+      String reason) {}
 
   public record SenderList(List<Sender> senders) {}
 
@@ -76,13 +83,21 @@ public class SendersResource {
   }
 
   @GET
+  @Operation(
+      summary = "The business numbers of the pool",
+      description =
+          "Each with its token reference (the variable's name, never the token), tier, quality,"
+              + " status, sends in the last minutes, and usable: false with reason token_missing"
+              + " when no worker has reported having its token variable in the last minute (no"
+              + " lead is pinned to it until one has), token_unchecked just after it was"
+              + " registered, or paused.")
   public Response list() {
     Instant now = clock.instant();
     Map<String, Long> last = rates.lastMinute(now);
     Map<String, Long> current = rates.thisMinute(now);
     List<Sender> out = new ArrayList<>();
     for (Document d : senders.all()) {
-      out.add(view(d, last, current));
+      out.add(view(d, last, current, now));
     }
     return Response.ok(new SenderList(out)).build();
   }
@@ -141,7 +156,8 @@ public class SendersResource {
     senders.register(id, tokenRef, tier, primary);
     senders.audit(operator.name(), "sender_registered", id, clock.instant());
     Instant now = clock.instant();
-    return Response.ok(view(senders.get(id), rates.lastMinute(now), rates.thisMinute(now))).build();
+    return Response.ok(view(senders.get(id), rates.lastMinute(now), rates.thisMinute(now), now))
+        .build();
   }
 
   /**
@@ -175,7 +191,8 @@ public class SendersResource {
     WaitingLeads.Woken woken = waiting.wake(id);
     Instant now = clock.instant();
     return Response.ok(
-            new Resumed(view(senders.get(id), rates.lastMinute(now), rates.thisMinute(now)), woken))
+            new Resumed(
+                view(senders.get(id), rates.lastMinute(now), rates.thisMinute(now), now), woken))
         .build();
   }
 
@@ -188,7 +205,8 @@ public class SendersResource {
     return v.textValue().trim();
   }
 
-  private static Sender view(Document d, Map<String, Long> last, Map<String, Long> current) {
+  private static Sender view(
+      Document d, Map<String, Long> last, Map<String, Long> current, Instant now) {
     String id = String.valueOf(d.get("_id"));
     Object tier = d.get("tier");
     Date since = d.getDate("since");
@@ -204,6 +222,8 @@ public class SendersResource {
         d.getString("displayPhoneNumber"),
         Boolean.TRUE.equals(d.getBoolean("primary")),
         last.getOrDefault(id, 0L),
-        current.getOrDefault(id, 0L));
+        current.getOrDefault(id, 0L),
+        Senders.unusable(d, now) == null,
+        Senders.unusable(d, now));
   }
 }

@@ -114,6 +114,9 @@ class SendersResourceTest {
               assertThat(s.get("tokenRef")).isEqualTo("TOKEN_C");
               assertThat(s.get("tier")).isEqualTo(1000);
               assertThat(s.get("status")).isEqualTo("active");
+              // Just registered: no worker has reported on its token variable yet.
+              assertThat(s.get("usable")).isEqualTo(false);
+              assertThat(s.get("reason")).isEqualTo("token_unchecked");
             });
 
     Response resume = RESOURCES.target("/api/senders/12x/resume").request().post(Entity.json("{}"));
@@ -155,6 +158,37 @@ class SendersResourceTest {
         .containsEntry("ended", 0)
         .containsEntry("more", false);
     assertThat(TOLD).containsExactlyInAnyOrder("parked-1@5550001", "parked-2@5550001");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aNumberWhoseTokenVariableNoWorkerHasIsListedUnusableWithTheReason() {
+    post("{\"phoneNumberId\":\"6660001\",\"tokenRef\":\"TOKEN_NOBODY\"}");
+    post("{\"phoneNumberId\":\"6660002\",\"tokenRef\":\"TOKEN_SOMEBODY\"}");
+    java.time.Instant now = java.time.Instant.now();
+    CLIENT
+        .getDatabase("senders-test")
+        .getCollection(Senders.COLLECTION)
+        .updateMany(
+            com.mongodb.client.model.Filters.in("_id", "6660001", "6660002"),
+            com.mongodb.client.model.Updates.set(
+                "registeredAt", java.util.Date.from(now.minusSeconds(600))));
+    // A worker has the second number's variable (SenderTokenReport), nobody the first's.
+    SENDERS.tokensSeen(Map.of("6660002", "TOKEN_SOMEBODY"), now);
+
+    Map<String, Object> list = RESOURCES.target("/api/senders").request().get(Map.class);
+    List<Map<String, Object>> senders = (List<Map<String, Object>>) list.get("senders");
+    Map<String, Object> missing =
+        senders.stream().filter(s -> "6660001".equals(s.get("phoneNumberId"))).findFirst().get();
+    Map<String, Object> present =
+        senders.stream().filter(s -> "6660002".equals(s.get("phoneNumberId"))).findFirst().get();
+
+    assertThat(missing.get("status")).isEqualTo("active");
+    assertThat(missing.get("usable")).isEqualTo(false);
+    assertThat(missing.get("reason")).isEqualTo("token_missing");
+    assertThat(missing.get("tokenRef")).isEqualTo("TOKEN_NOBODY");
+    assertThat(present.get("usable")).isEqualTo(true);
+    assertThat(present.get("reason")).isNull();
   }
 
   @Test
