@@ -1101,8 +1101,6 @@ class DashboardApplicationTest {
       } finally {
         db.getCollection("prompt_variants")
             .updateMany(Filters.in("variantId", switchedOff), Updates.set("enabled", true));
-        db.getCollection("prompt_variants")
-            .updateOne(Filters.eq("variantId", cardVariant), Updates.set("enabled", false));
       }
       assertThat(store().contact(heldLead).getString("variantId")).isEqualTo(cardVariant);
       // A held voice note (as the workflow stores one the gate held: a person's recording in S3):
@@ -1190,6 +1188,10 @@ class DashboardApplicationTest {
                   .get("approval", Document.class)
                   .getString("status"))
           .isEqualTo("approve");
+      // Off only now: a held message whose variant is switched off is never sent (it is
+      // composed again on another variant), so the card variant stayed on until its approval.
+      db.getCollection("prompt_variants")
+          .updateOne(Filters.eq("variantId", cardVariant), Updates.set("enabled", false));
 
       // Personas & segments: a facet value filters the personas; a finding of discovery is saved
       // as a segment in one click and listed.

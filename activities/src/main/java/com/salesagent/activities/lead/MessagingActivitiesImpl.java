@@ -93,7 +93,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
             store,
             senders,
             clients.primaryId(),
-            d -> clients.client(String.valueOf(d.get("_id")), d.getString("tokenRef")) != null);
+            d -> clients.resolves(String.valueOf(d.get("_id")), d.getString("tokenRef")));
     this.pacing =
         new SendPacing(new SendThrottle(store.database()), throughputShare, clock, sleeper);
     this.clock = clock;

@@ -164,20 +164,10 @@ public class VariantResource {
       throw ApiException.notFound("variant " + variantId, "variantId");
     }
     boolean enabled = request.enabled() == null || request.enabled();
-    // Switched off first, atomically: of two requests that both disable it, one starts a
-    // kill-switch (the replacement keeps the switch's record).
-    String killSwitchId = enabled ? null : newKillSwitchId(variantId);
-    boolean disabledNow =
-        !enabled
-            && variants.disable(variantId, killSwitchId, operator.name())
-                == VariantStore.Disabled.NOW;
+    // Switched off first, as the disable route does (the replacement keeps the switch's record).
+    Switched switched = enabled ? null : switchOff(variantId, operator);
     variants.replace(variantId, toDocument(request, variantId));
-    if (!disabledNow) {
-      return new Switched(variantId, enabled, null);
-    }
-    KillSwitch killSwitch = startKillSwitch(variantId, killSwitchId, operator);
-    audit(operator, "variant_disabled", variantId, killSwitchId);
-    return new Switched(variantId, false, killSwitch);
+    return enabled ? new Switched(variantId, true, null) : switched;
   }
 
   @POST
@@ -206,6 +196,15 @@ public class VariantResource {
               + " left as it is: 200 with alreadyDisabled true and the kill-switch that switched"
               + " it off; nothing is started and nothing audited.")
   public Switched disable(@Auth Operator operator, @PathParam("variantId") String variantId) {
+    return switchOff(variantId, operator);
+  }
+
+  /**
+   * Only the request that finds the variant on switches it off (one atomic update) and starts its
+   * kill-switch; any other answers alreadyDisabled, and starts the recorded kill-switch only if its
+   * start never reached Temporal.
+   */
+  private Switched switchOff(String variantId, Operator operator) {
     String killSwitchId = newKillSwitchId(variantId);
     switch (variants.disable(variantId, killSwitchId, operator.name())) {
       case NO_SUCH_VARIANT -> throw ApiException.notFound("variant " + variantId, "variantId");

@@ -342,7 +342,10 @@ class VariantResourceTest {
                         .replace("v-test", "v-twice")
                         .replace("{\"variantId\"", "{\"enabled\":false,\"variantId\"")));
     assertThat(replaced.getStatus()).isEqualTo(200);
-    assertThat(json(replaced).get("killSwitch")).isNull();
+    Map<?, ?> replacedBody = json(replaced);
+    assertThat(replacedBody.get("alreadyDisabled")).isEqualTo(true);
+    assertThat(((Map<?, ?>) replacedBody.get("killSwitch")).get("workflowId"))
+        .isEqualTo(killSwitch);
     assertThat(audited("v-twice", "variant_disabled")).isEqualTo(1);
     assertThat(disable("v-twice").readEntity(Map.class).get("killSwitch").toString())
         .as("the replacement kept the record of its kill-switch")
