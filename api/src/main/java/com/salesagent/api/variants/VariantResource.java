@@ -9,18 +9,13 @@ import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
-import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.variants.KillSwitchProgress;
-import com.salesagent.workflows.variants.KillSwitchRequest;
 import com.salesagent.workflows.variants.KillSwitchWorkflow;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowOptions;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -36,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bson.Document;
@@ -95,7 +89,7 @@ public class VariantResource {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Switched(
       String variantId, boolean enabled, KillSwitch killSwitch, Boolean alreadyDisabled) {
-    Switched(String variantId, boolean enabled, KillSwitch killSwitch) {
+    public Switched(String variantId, boolean enabled, KillSwitch killSwitch) {
       this(variantId, enabled, killSwitch, null);
     }
   }
@@ -126,11 +120,13 @@ public class VariantResource {
   private final VariantStore variants;
   private final MongoDatabase db;
   private final WorkflowClient temporal;
+  private final KillSwitches killSwitches;
 
   public VariantResource(MongoDatabase db, WorkflowClient temporal) {
     this.db = db;
     this.variants = new VariantStore(db, Clock.systemUTC());
     this.temporal = temporal;
+    this.killSwitches = new KillSwitches(variants, temporal);
   }
 
   @GET
@@ -165,7 +161,7 @@ public class VariantResource {
     }
     boolean enabled = request.enabled() == null || request.enabled();
     // Switched off first, as the disable route does (the replacement keeps the switch's record).
-    Switched switched = enabled ? null : switchOff(variantId, operator);
+    Switched switched = enabled ? null : killSwitches.switchOff(variantId, operator.name());
     variants.replace(variantId, toDocument(request, variantId));
     return enabled ? new Switched(variantId, true, null) : switched;
   }
@@ -196,37 +192,7 @@ public class VariantResource {
               + " left as it is: 200 with alreadyDisabled true and the kill-switch that switched"
               + " it off; nothing is started and nothing audited.")
   public Switched disable(@Auth Operator operator, @PathParam("variantId") String variantId) {
-    return switchOff(variantId, operator);
-  }
-
-  /**
-   * Only the request that finds the variant on switches it off (one atomic update) and starts its
-   * kill-switch; any other answers alreadyDisabled, and starts the recorded kill-switch only if its
-   * start never reached Temporal.
-   */
-  private Switched switchOff(String variantId, Operator operator) {
-    String killSwitchId = newKillSwitchId(variantId);
-    switch (variants.disable(variantId, killSwitchId, operator.name())) {
-      case NO_SUCH_VARIANT -> throw ApiException.notFound("variant " + variantId, "variantId");
-      case ALREADY -> {
-        Document earlier = variants.killSwitchOf(variantId);
-        if (earlier == null || earlier.getString("workflowId") == null) {
-          return new Switched(variantId, false, null, true);
-        }
-        String id = earlier.getString("workflowId");
-        // Its start may have failed (Temporal away): only then is it started now, under its id.
-        KillSwitch killSwitch =
-            earlier.getBoolean("started", false)
-                ? new KillSwitch(id, variants.inFlight(variantId))
-                : startKillSwitch(variantId, id, operator);
-        return new Switched(variantId, false, killSwitch, true);
-      }
-      default -> {
-        KillSwitch killSwitch = startKillSwitch(variantId, killSwitchId, operator);
-        audit(operator, "variant_disabled", variantId, killSwitchId);
-        return new Switched(variantId, false, killSwitch);
-      }
-    }
+    return killSwitches.switchOff(variantId, operator.name());
   }
 
   /**
@@ -265,35 +231,6 @@ public class VariantResource {
   @Path("/auto-disable/check")
   public ArmCheck checkArms() {
     return new ArmCheck(new ArmGuard(db, Clock.systemUTC()).check());
-  }
-
-  private static String newKillSwitchId(String variantId) {
-    return KillSwitchWorkflow.workflowId(variantId, UUID.randomUUID().toString());
-  }
-
-  /**
-   * Starts the fan-out that tells every lead still running on the variant to switch before its next
-   * send: a workflow, so it survives a crash and its progress can be followed; this request only
-   * counts the leads it is to reach. An id once used is never run again (running or finished): the
-   * start is then a no-op.
-   */
-  private KillSwitch startKillSwitch(String variantId, String workflowId, Operator operator) {
-    KillSwitchWorkflow fanOut =
-        temporal.newWorkflowStub(
-            KillSwitchWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId)
-                .setTaskQueue(TaskQueues.LEADS)
-                .setWorkflowIdReusePolicy(
-                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                .build());
-    try {
-      WorkflowClient.start(fanOut::run, KillSwitchRequest.start(variantId, operator.name()));
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      // Started by the request that switched the variant off.
-    }
-    variants.killSwitchStarted(variantId, workflowId);
-    return new KillSwitch(workflowId, variants.inFlight(variantId));
   }
 
   static List<FieldError> validate(VariantRequest r, String pathId) {
