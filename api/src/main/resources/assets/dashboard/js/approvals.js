@@ -69,6 +69,9 @@ function renderApprovals(pending) {
     ta.value = p.text == null ? '' : String(p.text);
     if (Object.prototype.hasOwnProperty.call(drafts, key)) { ta.value = drafts[key]; ta.setAttribute('data-dirty', ''); }
     ta.addEventListener('input', () => { ta.setAttribute('data-dirty', ''); });
+    // An approved WhatsApp template goes as approved: approve or reject it, no edit to offer.
+    const editable = p.editable !== false;
+    if (!editable) ta.readOnly = true;
     const sla = toDate(p.slaAt);
     const li = h('li', { 'data-approval': p.leadId, class: 'approval' }, [
       h('div', { class: 'approval-head' }, [
@@ -82,12 +85,14 @@ function renderApprovals(pending) {
       ta,
       h('div', { class: 'approval-actions' }, [
         h('button', { type: 'button', class: 'approve', text: 'Approve' }),
-        h('button', { type: 'button', class: 'edit secondary', text: 'Send edited' }),
+        editable
+          ? h('button', { type: 'button', class: 'edit secondary', text: 'Send edited' })
+          : h('span', { class: 'muted', text: 'A WhatsApp template: approve or reject it (its wording is the variant\'s, in prompt_variants).' }),
         h('button', { type: 'button', class: 'reject danger', text: 'Reject' })
       ])
     ]);
     li.querySelector('.approve').addEventListener('click', () => { decide(p, 'approve', li, ta); });
-    li.querySelector('.edit').addEventListener('click', () => { decide(p, 'edit', li, ta); });
+    if (editable) li.querySelector('.edit').addEventListener('click', () => { decide(p, 'edit', li, ta); });
     li.querySelector('.reject').addEventListener('click', () => { decide(p, 'reject', li, ta); });
     list.appendChild(li);
   });

@@ -39,6 +39,10 @@ final class ApprovalsApplicationTest extends AppTestHarness {
     }
     assertThat(mine).isNotNull();
     assertThat(mine.path("gate").path("decision").asText()).isEqualTo("hold");
+    // A first contact goes as an approved template: the reviewer is not offered an edit that the
+    // workflow refuses (the dashboard showed "Send edited", which always failed with 409).
+    assertThat(mine.path("editable").isBoolean()).isTrue();
+    assertThat(mine.path("editable").asBoolean()).isFalse();
     assertThat(mine.path("gate").path("checks").path("languageMatchesLocale").asBoolean())
         .isFalse();
     assertThat(store().messagesOf(leadId).get(0).getString("wamid")).isNull();

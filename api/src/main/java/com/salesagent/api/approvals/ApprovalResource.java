@@ -43,7 +43,10 @@ public class ApprovalResource {
   /** {@code POST /api/leads/{leadId}/delivery}: resend, assume_sent or stop. */
   public record DeliveryRequest(String decision) {}
 
-  /** A message the quality gate held, waiting for a person until {@code slaAt}. */
+  /**
+   * A message the quality gate held, waiting for a person until {@code slaAt}. {@code editable}:
+   * free text a reviewer may edit; false for an approved WhatsApp template (approve or reject it).
+   */
   public record PendingApproval(
       String leadId,
       String idempotencyKey,
@@ -52,7 +55,8 @@ public class ApprovalResource {
       String text,
       Object gate,
       Object slaAt,
-      Media media) {}
+      Media media,
+      boolean editable) {}
 
   /**
    * The image card or voice note that goes with a held message (served by {@code GET
@@ -106,7 +110,8 @@ public class ApprovalResource {
               m.getString("text"),
               m.get("gate"),
               m.get("approval", Document.class).get("slaAt"),
-              Media.of(m)));
+              Media.of(m),
+              m.get("template") == null));
     }
     List<DeliveryUnknown> unknown = new ArrayList<>();
     for (Document m : held.deliveryUnknown(LIMIT)) {
