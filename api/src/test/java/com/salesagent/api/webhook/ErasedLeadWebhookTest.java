@@ -6,21 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
-import com.salesagent.activities.mongo.MongoSchema;
-import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.mongo.Suppressions;
-import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.variants.VariantStats;
-import com.salesagent.api.senders.SenderDirectory;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.OptOutSignal;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,8 +30,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ErasedLeadWebhookTest {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
 
-  private static final String NUMBER = "123";
-  private static final String SECRET = "app-secret";
   private static final String PHONE = "+5511998765432";
   private static final String WA_ID = "5511998765432";
 
@@ -49,37 +40,30 @@ class ErasedLeadWebhookTest {
   private static final Instant ERASURE_REQUESTED = Instant.parse("2026-11-25T10:30:00Z");
   private static final Instant WRITTEN = Instant.parse("2026-11-25T11:00:00Z");
 
-  private final List<Map.Entry<String, Object>> signals = new CopyOnWriteArrayList<>();
-  private final LeadSignaller signaller = new RecordingSignaller(signals);
+  private InboxFixture fixture;
   private LeadStore store;
-  private WebhookInbox inbox;
-  private WhatsAppWebhookResource resource;
+  private List<Map.Entry<String, Object>> signals;
 
   @BeforeEach
   void setUp() {
-    MONGO.database().drop();
-    MongoSchema.ensure(MONGO.database());
-    store = new LeadStore(MONGO.database());
-    Senders senders = new Senders(MONGO.database());
-    senders.register(NUMBER, "WHATSAPP_ACCESS_TOKEN", null, true);
-    store.insertContact(contact("L-erased", "cmp-a", "v-old"));
-    store.addWhatsAppId("L-erased", OLD_WA_ID);
-    sent("L-erased", "wamid.OLD", SENT, "v-old");
-    assertThat(store.markErasing("L-erased", ERASURE_REQUESTED)).isTrue();
-    // Enrolled after the erasure was accepted: nothing sent to it yet.
-    store.insertContact(contact("L-new", "cmp-b", "v-new"));
-    Clock clock = Clock.systemUTC();
-    inbox =
-        new WebhookInbox(
-            store, signaller, NUMBER, clock, 2, ReplyClassifier.LEXICON, Duration.ofDays(30));
-    resource =
-        new WhatsAppWebhookResource(
-            SECRET, "verify", inbox, new SenderDirectory(senders, NUMBER, clock));
+    fixture =
+        new InboxFixture(
+            MONGO.database(),
+            s -> {
+              store = s;
+              s.insertContact(contact("L-erased", "cmp-a", "v-old"));
+              s.addWhatsAppId("L-erased", OLD_WA_ID);
+              sent("L-erased", "wamid.OLD", SENT, "v-old");
+              assertThat(s.markErasing("L-erased", ERASURE_REQUESTED)).isTrue();
+              // Enrolled after the erasure was accepted: nothing sent to it yet.
+              s.insertContact(contact("L-new", "cmp-b", "v-new"));
+            });
+    signals = fixture.signals;
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    inbox.stop();
+    fixture.close();
   }
 
   private static Document contact(String leadId, String campaignId, String variantId) {
@@ -99,21 +83,11 @@ class ErasedLeadWebhookTest {
   }
 
   private void post(String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    assertThat(resource.receive(new WebhookSignature(SECRET).sign(bytes), bytes).getStatus())
-        .isEqualTo(200);
+    fixture.post(body);
   }
 
   private static String envelope(String field, String value) {
-    return "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"waba-1\",\"changes\":[{"
-        + "\"field\":\""
-        + field
-        + "\",\"value\":{\"messaging_product\":\"whatsapp\","
-        + "\"metadata\":{\"display_phone_number\":\"15550000000\",\"phone_number_id\":\""
-        + NUMBER
-        + "\"},"
-        + value
-        + "}}]}]}";
+    return InboxFixture.envelope(field, value);
   }
 
   /** A text from the person, quoting {@code contextWamid}. */

@@ -6,18 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
-import com.salesagent.activities.mongo.MongoSchema;
-import com.salesagent.activities.mongo.Senders;
-import com.salesagent.activities.triage.ReplyClassifier;
-import com.salesagent.api.senders.SenderDirectory;
 import com.salesagent.workflows.lead.OptOutSignal;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,46 +27,36 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OnePersonTwoCampaignsTest {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
 
-  private static final String NUMBER = "123";
-  private static final String SECRET = "app-secret";
   private static final String PHONE = "+5511998765432";
   private static final Instant FIRST = Instant.parse("2026-11-25T10:00:00Z");
   private static final Instant SECOND = Instant.parse("2026-11-25T11:00:00Z");
 
-  private final List<Map.Entry<String, Object>> signals = new CopyOnWriteArrayList<>();
+  private InboxFixture fixture;
   private LeadStore store;
-  private WebhookInbox inbox;
-  private WhatsAppWebhookResource resource;
-
-  private final LeadSignaller signaller = new RecordingSignaller(signals);
+  private List<Map.Entry<String, Object>> signals;
 
   @BeforeEach
   void setUp() {
-    MONGO.database().drop();
-    MongoSchema.ensure(MONGO.database());
-    store = new LeadStore(MONGO.database());
-    Senders senders = new Senders(MONGO.database());
-    senders.register(NUMBER, "WHATSAPP_ACCESS_TOKEN", null, true);
-    for (String campaign : List.of("a", "b")) {
-      store.insertContact(
-          new Document("leadId", "L-" + campaign)
-              .append("campaignId", "cmp-" + campaign)
-              .append("phone", PHONE)
-              .append("variantId", "v-" + campaign)
-              .append("segment", "smb"));
-    }
-    Clock clock = Clock.systemUTC();
-    inbox =
-        new WebhookInbox(
-            store, signaller, NUMBER, clock, 2, ReplyClassifier.LEXICON, Duration.ofDays(30));
-    resource =
-        new WhatsAppWebhookResource(
-            SECRET, "verify", inbox, new SenderDirectory(senders, NUMBER, clock));
+    fixture =
+        new InboxFixture(
+            MONGO.database(),
+            s -> {
+              for (String campaign : List.of("a", "b")) {
+                s.insertContact(
+                    new Document("leadId", "L-" + campaign)
+                        .append("campaignId", "cmp-" + campaign)
+                        .append("phone", PHONE)
+                        .append("variantId", "v-" + campaign)
+                        .append("segment", "smb"));
+              }
+            });
+    store = fixture.store;
+    signals = fixture.signals;
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    inbox.stop();
+    fixture.close();
   }
 
   private void sent(String leadId, String wamid, Instant at) {
@@ -90,23 +73,18 @@ class OnePersonTwoCampaignsTest {
 
   private void reply(String id, String contextWamid, String text, Instant at) {
     String context = contextWamid == null ? "" : ",\"context\":{\"id\":\"" + contextWamid + "\"}";
-    String body =
-        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"waba-1\",\"changes\":[{"
-            + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
-            + "\"metadata\":{\"display_phone_number\":\"15550000000\",\"phone_number_id\":\""
-            + NUMBER
-            + "\"},\"messages\":[{\"from\":\"5511998765432\",\"id\":\""
-            + id
-            + "\",\"timestamp\":\""
-            + at.getEpochSecond()
-            + "\",\"type\":\"text\",\"text\":{\"body\":\""
-            + text
-            + "\"}"
-            + context
-            + "}]}}]}]}";
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    assertThat(resource.receive(new WebhookSignature(SECRET).sign(bytes), bytes).getStatus())
-        .isEqualTo(200);
+    fixture.post(
+        InboxFixture.envelope(
+            "messages",
+            "\"messages\":[{\"from\":\"5511998765432\",\"id\":\""
+                + id
+                + "\",\"timestamp\":\""
+                + at.getEpochSecond()
+                + "\",\"type\":\"text\",\"text\":{\"body\":\""
+                + text
+                + "\"}"
+                + context
+                + "}]"));
   }
 
   private List<String> signalled() {
