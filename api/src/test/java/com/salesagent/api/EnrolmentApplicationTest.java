@@ -464,6 +464,33 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A filter whose values are a fixed list refuses a value outside it with a 400 naming the field
+   * and the values it takes, instead of answering an empty page (a mistyped stage looked like "no
+   * leads there") or reading anything but "true" as false (which listed lifted suppressions).
+   */
+  @Test
+  void aFilterWithFixedValuesRefusesAnUnknownOne() throws Exception {
+    HttpResponse<String> typo = get("/api/leads?stage=awaiting_reponse");
+    assertThat(typo.statusCode()).as(typo.body()).isEqualTo(400);
+    JsonNode error = json.readTree(typo.body()).path("errors").get(0);
+    assertThat(error.path("field").asText()).isEqualTo("stage");
+    assertThat(error.path("message").asText()).contains("awaiting_response", "erasing");
+    for (String ok :
+        List.of(
+            "/api/leads?stage=awaiting_response",
+            "/api/leads?stage=erasing",
+            "/api/leads?stage=",
+            "/api/suppressions?active=false",
+            "/api/suppressions?active=TRUE")) {
+      assertThat(get(ok).statusCode()).as(ok).isEqualTo(200);
+    }
+    HttpResponse<String> maybe = get("/api/suppressions?active=maybe");
+    assertThat(maybe.statusCode()).as(maybe.body()).isEqualTo(400);
+    assertThat(json.readTree(maybe.body()).path("errors").get(0).path("field").asText())
+        .isEqualTo("active");
+  }
+
+  /**
    * The running application refuses bad input on every route with a 400 naming the field: query
    * parameters of the wrong type (not Jersey's bare 404), unknown fields and fields given twice in
    * a body, whether the route reads a record, a tree or the raw bytes.

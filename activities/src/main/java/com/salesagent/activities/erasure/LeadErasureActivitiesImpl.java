@@ -46,6 +46,9 @@ import org.bson.conversions.Bson;
  * is deleted only when no remaining message or feedback names it.
  */
 public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
+  /** The stage a lead's tombstone shows in the leads list until the sweep removes it. */
+  public static final String ERASING_STAGE = "erasing";
+
   private final LeadStore store;
   private final MongoDatabase db;
   private final ObjectStorage storage;
@@ -205,7 +208,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
             new Document("_id", contact.get("_id"))
                 .append("leadId", leadId)
                 // What the leads list shows until the sweep removes it.
-                .append("stage", "erasing")
+                .append("stage", ERASING_STAGE)
                 .append(
                     LeadStore.ERASURE,
                     new Document(

@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.persona.PersonaExplanation;
@@ -15,6 +16,7 @@ import com.salesagent.api.http.RequestJson;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.Stage;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -41,6 +43,7 @@ import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +52,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.bson.Document;
 
 /**
@@ -303,6 +307,13 @@ public class LeadResource {
     return Response.ok(output).build();
   }
 
+  /** The stages a lead can be listed by: the workflow's, and an erased lead's tombstone. */
+  private static final List<String> LIST_STAGES =
+      Stream.concat(
+              Arrays.stream(Stage.values()).map(Stage::key),
+              Stream.of(LeadErasureActivitiesImpl.ERASING_STAGE))
+          .toList();
+
   @GET
   public LeadPage list(
       @QueryParam("stage") String stage,
@@ -320,6 +331,10 @@ public class LeadResource {
               "page >= 0, 1 <= pageSize <= 500, page x pageSize <= "
                   + MAX_OFFSET
                   + " (narrow the filters to go further)"));
+    }
+    if (!blank(stage) && !LIST_STAGES.contains(stage)) {
+      throw new ApiException(
+          400, "bad filter", new FieldError("stage", "one of " + String.join(", ", LIST_STAGES)));
     }
     List<LeadRow> leads = new ArrayList<>();
     LeadStore.ContactQuery query =

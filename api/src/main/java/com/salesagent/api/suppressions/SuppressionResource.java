@@ -61,7 +61,7 @@ public class SuppressionResource {
 
   @GET
   public Response list(
-      @QueryParam("active") @DefaultValue("true") boolean active,
+      @QueryParam("active") @DefaultValue("true") String activeParam,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
     if (page < 0 || page > 10_000 || pageSize < 1 || pageSize > 500) {
@@ -69,6 +69,15 @@ public class SuppressionResource {
           400,
           "bad paging",
           List.of(new FieldError("page", "0 <= page <= 10000, 1 <= pageSize <= 500")));
+    }
+    // Jersey reads anything but "true" as false for a boolean: "maybe" listed lifted ones.
+    boolean active;
+    if ("true".equalsIgnoreCase(activeParam)) {
+      active = true;
+    } else if ("false".equalsIgnoreCase(activeParam)) {
+      active = false;
+    } else {
+      throw new ApiException(400, "bad filter", List.of(new FieldError("active", "true or false")));
     }
     List<Suppression> rows = new ArrayList<>();
     for (Document d : suppressions.list(active, page * pageSize, pageSize)) {
