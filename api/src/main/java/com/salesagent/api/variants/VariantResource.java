@@ -117,6 +117,15 @@ public class VariantResource {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(\\w*)\\s*}}");
 
+  /** Meta's template names: lower-case letters, digits and underscores, at most 512. */
+  private static final Pattern TEMPLATE_NAME = Pattern.compile("[a-z0-9_]{1,512}");
+
+  /** The most characters a template's body may have in WhatsApp Manager. */
+  static final int MAX_TEMPLATE_BODY = 1024;
+
+  /** The largest weight: a share among the pool's variants, not an amount. */
+  static final double MAX_WEIGHT = 1000;
+
   private final VariantStore variants;
   private final MongoDatabase db;
   private final WorkflowClient temporal;
@@ -251,8 +260,9 @@ public class VariantResource {
     if (r.segments() == null || r.segments().isEmpty()) {
       errors.add(new FieldError("segments", "at least one segment, or [\"*\"] for all"));
     }
-    if (r.weight() != null && r.weight() < 0) {
-      errors.add(new FieldError("weight", "must be >= 0"));
+    if (r.weight() != null
+        && !(Double.isFinite(r.weight()) && r.weight() >= 0 && r.weight() <= MAX_WEIGHT)) {
+      errors.add(new FieldError("weight", "must be >= 0 and <= 1000 (a share of the pool)"));
     }
     if (r.modality() != null && !MODALITIES.contains(r.modality())) {
       errors.add(new FieldError("modality", "one of " + MODALITIES));
@@ -313,6 +323,12 @@ public class VariantResource {
     }
     if (t == null || t.name() == null || t.name().isBlank()) {
       errors.add(new FieldError(field + ".name", "the approved template's name"));
+    } else if (!TEMPLATE_NAME.matcher(t.name()).matches()) {
+      errors.add(
+          new FieldError(
+              field + ".name",
+              "a WhatsApp template name: lower-case letters, digits and underscores (at most 512),"
+                  + " exactly as approved in WhatsApp Manager"));
     }
     if (t != null && t.language() != null && !TEMPLATE_LANGUAGE.matcher(t.language()).matches()) {
       errors.add(
@@ -330,6 +346,21 @@ public class VariantResource {
     if (t == null || t.body() == null || t.body().isBlank()) {
       errors.add(new FieldError(field + ".body", "required"));
       return;
+    }
+    if (t.body().length() > MAX_TEMPLATE_BODY) {
+      errors.add(
+          new FieldError(
+              field + ".body",
+              "at most "
+                  + MAX_TEMPLATE_BODY
+                  + " characters (WhatsApp's limit for a template body)"));
+    }
+    String outsidePlaceholders = PLACEHOLDER.matcher(t.body()).replaceAll("");
+    if (outsidePlaceholders.contains("{{") || outsidePlaceholders.contains("}}")) {
+      errors.add(
+          new FieldError(
+              field + ".body",
+              "a {{ or }} that is not part of a {{placeholder}}: the lead would read it as written"));
     }
     Matcher m = PLACEHOLDER.matcher(t.body());
     while (m.find()) {

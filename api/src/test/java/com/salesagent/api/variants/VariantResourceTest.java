@@ -95,6 +95,50 @@ class VariantResourceTest {
         .contains("field=templates.later");
   }
 
+  /**
+   * What Meta or the pick would fail on later is refused when the variant is written: a weight that
+   * is not a finite number from 0 to 1,000 (NaN or 1e308 broke the weighted pick: a NaN share, an
+   * infinite sum), a template name Meta cannot have (lower-case letters, digits and underscores), a
+   * body longer than a template body may be (1,024 characters), and a brace that opens or closes no
+   * placeholder (the lead would read "Hi {{firstName").
+   */
+  @Test
+  void whatMetaOrThePickWouldFailOnLaterIs422() {
+    String[][] cases = {
+      {"\"weight\":\"NaN\"", "intro", "Hi {{firstName}}", "weight"},
+      {"\"weight\":1e308", "intro", "Hi {{firstName}}", "weight"},
+      {"\"weight\":1001", "intro", "Hi {{firstName}}", "weight"},
+      {"\"weight\":2.5", "Intro Scaling!", "Hi {{firstName}}", "templates.first_contact.name"},
+      {"\"weight\":2.5", "intro", "x".repeat(1025), "templates.first_contact.body"},
+      {"\"weight\":2.5", "intro", "Hi {{firstName", "templates.first_contact.body"},
+      {"\"weight\":2.5", "intro", "Hi firstName}}", "templates.first_contact.body"},
+      {"\"weight\":2.5", "intro", "Hi { {firstName}}", "templates.first_contact.body"},
+    };
+    for (String[] c : cases) {
+      String body =
+          """
+          {"variantId":"v-late",%s,"segments":["*"],"angle":"cost savings",
+           "templates":{"first_contact":{"name":"%s","body":"%s"}}}
+          """
+              .formatted(c[0], c[1], c[2]);
+      Response r = RESOURCES.target("/api/variants").request().post(Entity.json(body));
+      assertThat(r.getStatus()).as(body).isEqualTo(422);
+      assertThat(json(r).get("errors").toString()).as(body).contains("field=" + c[3] + ",");
+    }
+    Response fine =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    """
+                    {"variantId":"v-late","weight":1000,"segments":["*"],"angle":"cost savings",
+                     "templates":{"first_contact":{"name":"intro_v2","body":"%s {{firstName}}"}}}
+                    """
+                        .formatted("y".repeat(1000))));
+    assertThat(fine.getStatus()).isEqualTo(201);
+  }
+
   @Test
   void aTemplateLanguageCodeNotInMetasFormatIs422NamingTheField() {
     Response r =
