@@ -108,7 +108,8 @@ public final class ApiWiring {
                   connections,
                   config.getWorker(),
                   endpoints.whatsapp(),
-                  config.getLlm().toSettings()));
+                  config.getLlm().toSettings(),
+                  config.getLifecycle().getNotNowSnooze().toJavaDuration()));
     }
     Clock clock = Clock.systemUTC();
     LeadStore store =
@@ -126,6 +127,7 @@ public final class ApiWiring {
             config.getApi().getWebhookRetention().toJavaDuration(),
             personas(config, connections.mongo().database(), clock),
             config.getApi().getWebhookConcurrency());
+    inbox.snoozingUndatedNotNow(config.getLifecycle().getNotNowSnooze().toJavaDuration());
     inbox.transcribingVoiceNotes(
         com.salesagent.activities.media.Transcriber.from(config.getLlm().toSettings(), null)
             != null);

@@ -1366,6 +1366,46 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(state(leadId).stage()).isEqualTo(Stage.SNOOZED);
   }
 
+  /**
+   * A "not now" that names no date ("Not right now, thanks") used to end the lead {@code replied}:
+   * nobody ever came back to someone who only said the moment was wrong. It now snoozes the lead
+   * for the configured default (NOT_NOW_SNOOZE, 30 days): 10:00 in the lead's time zone, that many
+   * days after the reply's day.
+   */
+  @Test
+  void aNotNowWithoutADateSnoozesTheLeadForTheDefault() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "snooze-nodate-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    String reply =
+        notification(
+            emulator().phoneNumberId(),
+            ("\"messages\":[{\"from\":\"%s\",\"id\":\"wamid.in-%s\",\"timestamp\":\"%d\",\"type\":\"text\","
+                    + "\"text\":{\"body\":\"Not right now, thanks.\"},"
+                    + "\"context\":{\"from\":\"15550000000\",\"id\":\"%s\"}}]")
+                .formatted(phone.substring(1), UUID.randomUUID(), at.getEpochSecond(), wamid));
+
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+
+    await(
+        "snoozed",
+        Duration.ofSeconds(15),
+        () -> "snoozed".equals(store().contact(leadId).getString("stage")));
+    Document contact = store().contact(leadId);
+    Document feedback = store().feedback().find(Filters.eq("leadId", leadId)).first();
+    assertThat(feedback.getString("intent")).isEqualTo("not_now");
+    assertThat(feedback.get("notBefore")).as("the reply named no date").isNull();
+    java.time.ZoneId zone =
+        java.time.ZoneId.of(
+            contact.getString("timezone") == null ? "UTC" : contact.getString("timezone"));
+    Instant expected =
+        at.atZone(zone).toLocalDate().plusDays(30).atTime(10, 0).atZone(zone).toInstant();
+    assertThat(contact.getDate("nextActionAt").toInstant()).isEqualTo(expected);
+    assertThat(state(leadId).stage()).isEqualTo(Stage.SNOOZED);
+  }
+
   @Test
   void metasMarketingStopPreferenceOptsTheLeadOut() throws Exception {
     emulator().setBehaviour(ackOnly());

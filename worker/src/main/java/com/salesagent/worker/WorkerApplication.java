@@ -60,6 +60,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
                 connections,
                 configuration.getWorker(),
                 endpoints.whatsapp(),
-                configuration.getLlm().toSettings()));
+                configuration.getLlm().toSettings(),
+                configuration.getLifecycle().getNotNowSnooze().toJavaDuration()));
   }
 }

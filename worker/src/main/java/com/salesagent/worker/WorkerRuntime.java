@@ -87,7 +87,8 @@ public final class WorkerRuntime implements Managed {
       Connections connections,
       WorkerSettings settings,
       Endpoints.WhatsAppEndpoint whatsapp,
-      LlmSettings llm) {
+      LlmSettings llm,
+      Duration notNowSnooze) {
     this.settings = settings;
     this.client = connections.temporal().client();
     Path cacheDir = Path.of(settings.getCacheDir()).toAbsolutePath().normalize();
@@ -214,7 +215,8 @@ public final class WorkerRuntime implements Managed {
                   llm.enabled()
                       ? new LlmClassifier(ChatModels.build(llm), llm.label())
                       : ReplyClassifier.LEXICON)
-              .withImageDescriptions(ImageDescriber.from(llm)),
+              .withImageDescriptions(ImageDescriber.from(llm))
+              .withUndatedNotNowSnooze(notNowSnooze),
           new VariantActivitiesImpl(connections.mongo().database(), clock),
           new com.salesagent.activities.handoff.HandOffActivitiesImpl(
               connections.mongo().database(), clock),

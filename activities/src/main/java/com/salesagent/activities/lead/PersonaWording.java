@@ -11,12 +11,12 @@ import org.bson.Document;
  * The wording of an angle for the lead's persona. Besides its template for a purpose ({@code
  * first_contact}), a variant may hold alternatives for a persona, each its own approved WhatsApp
  * template, keyed {@code <purpose>@<facet>=<value>}: {@code follow_up_read@intent=not_now} (the
- * agreed follow-up after a "not now": "you asked me to get back to you around now"; seeded), {@code
- * first_contact@seniority=c_level} (a short, outcome-first opener for executives), {@code
- * follow_up_read@objection=cost}, {@code first_contact@topic=hiring} (whose {@code {{fact}}} is the
- * research finding behind that topic). The composer takes the most specific alternative the persona
- * matches, in the order of {@link #FACETS} (what the lead said before what research found, before
- * what the title says), else the plain template.
+ * agreed follow-up after a "not now": "when we last spoke it wasn't the right moment, so I'm
+ * checking back in"; seeded), {@code first_contact@seniority=c_level} (a short, outcome-first
+ * opener for executives), {@code follow_up_read@objection=cost}, {@code first_contact@topic=hiring}
+ * (whose {@code {{fact}}} is the research finding behind that topic). The composer takes the most
+ * specific alternative the persona matches, in the order of {@link #FACETS} (what the lead said
+ * before what research found, before what the title says), else the plain template.
  */
 public final class PersonaWording {
   /** Facets an alternative may name, most specific first. */

@@ -55,6 +55,9 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
   private volatile Transcriber describer;
   private volatile ReplyClassifier classifier = ReplyClassifier.LEXICON;
 
+  private java.time.Duration notNowSnooze =
+      com.salesagent.activities.triage.Triage.DEFAULT_NOT_NOW_SNOOZE;
+
   public InboundMediaActivitiesImpl(
       LeadStore store, ObjectStorage storage, SenderClients clients, Clock clock) {
     this.store = store;
@@ -72,6 +75,12 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
       Transcriber transcriber, ReplyClassifier classifier) {
     this.transcriber = transcriber;
     this.classifier = classifier;
+    return this;
+  }
+
+  /** How long a spoken "not now" that names no date snoozes its lead (NOT_NOW_SNOOZE). */
+  public InboundMediaActivitiesImpl withUndatedNotNowSnooze(java.time.Duration snooze) {
+    this.notNowSnooze = snooze;
     return this;
   }
 
@@ -109,7 +118,11 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                   received == null ? clock.instant() : received.toInstant(),
                   intent,
                   com.salesagent.activities.triage.Triage.snoozeUntil(
-                      intent, notBefore, contact == null ? null : contact.getString("timezone")))));
+                      intent,
+                      notBefore,
+                      contact == null ? null : contact.getString("timezone"),
+                      received == null ? clock.instant() : received.toInstant(),
+                      notNowSnooze))));
     }
     return out;
   }

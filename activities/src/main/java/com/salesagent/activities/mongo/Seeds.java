@@ -256,14 +256,14 @@ public final class Seeds {
   private static final Map<String, String> AFTER_NOT_NOW =
       Map.of(
           "en",
-          "Hi {{firstName}}, you asked me to get back to you around now, so here I am. Is this a"
-              + " better moment to look at WhatsApp outreach for {{company}}?",
+          "Hi {{firstName}}, when we last spoke it wasn't the right moment, so I'm checking back"
+              + " in. Is now a better time to look at WhatsApp outreach for {{company}}?",
           "es",
-          "Hola {{firstName}}, me pidió que le escribiera por estas fechas, así que aquí estoy."
-              + " ¿Es un mejor momento para ver la prospección por WhatsApp para {{company}}?",
+          "Hola {{firstName}}, la última vez no era el momento, así que vuelvo a escribirle."
+              + " ¿Es ahora un mejor momento para ver la prospección por WhatsApp para {{company}}?",
           "pt_BR",
-          "Olá {{firstName}}, você pediu que eu voltasse a falar por agora, então aqui estou."
-              + " Este é um momento melhor para ver a prospecção pelo WhatsApp para a {{company}}?");
+          "Olá {{firstName}}, da última vez não era o momento, então volto a escrever. Agora é"
+              + " um momento melhor para ver a prospecção pelo WhatsApp para a {{company}}?");
 
   /**
    * The re-engagement of an interested lead that has not converted (a template: days after its

@@ -1,6 +1,10 @@
 package com.salesagent.activities.triage;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -17,19 +21,37 @@ public record Triage(
     String classifier) {
 
   /**
-   * When a "not now" that named a date snoozes the lead: 10:00 on that day in the lead's time zone
-   * (UTC when it has none or an unknown one); null for any other reply.
+   * How long a "not now" that names no date snoozes the lead unless configured (NOT_NOW_SNOOZE).
    */
-  public static java.time.Instant snoozeUntil(String intent, LocalDate notBefore, String timezone) {
-    if (!"not_now".equals(intent) || notBefore == null) {
+  public static final Duration DEFAULT_NOT_NOW_SNOOZE = Duration.ofDays(30);
+
+  /**
+   * When a "not now" snoozes the lead: 10:00 on the day it named in the lead's time zone (UTC when
+   * it has none or an unknown one). One that named no day snoozes for {@code undated} after the
+   * reply: whole days to 10:00 that many days after the reply's day, less than a day (demos, tests)
+   * exactly; zero or null leaves it a reply that ends the lead. Null for any other reply.
+   */
+  public static Instant snoozeUntil(
+      String intent, LocalDate notBefore, String timezone, Instant repliedAt, Duration undated) {
+    if (!"not_now".equals(intent)) {
       return null;
     }
-    java.time.ZoneId zone;
+    ZoneId zone;
     try {
-      zone = java.time.ZoneId.of(timezone);
+      zone = ZoneId.of(timezone);
     } catch (RuntimeException e) {
-      zone = java.time.ZoneOffset.UTC;
+      zone = ZoneOffset.UTC;
     }
-    return notBefore.atTime(10, 0).atZone(zone).toInstant();
+    LocalDate day = notBefore;
+    if (day == null) {
+      if (undated == null || undated.isZero() || undated.isNegative() || repliedAt == null) {
+        return null;
+      }
+      if (undated.compareTo(Duration.ofDays(1)) < 0) {
+        return repliedAt.plus(undated);
+      }
+      day = repliedAt.atZone(zone).toLocalDate().plusDays(undated.toDays());
+    }
+    return day.atTime(10, 0).atZone(zone).toInstant();
   }
 }

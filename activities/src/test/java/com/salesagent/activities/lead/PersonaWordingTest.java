@@ -96,10 +96,11 @@ class PersonaWordingTest {
 
     assertThat(template(en).getString("name")).isEqualTo("followup_after_not_now");
     assertThat(template(en).getString("persona")).isEqualTo("intent=not_now");
-    assertThat(en.getString("text")).startsWith("Hi Ana, you asked me to get back to you");
+    assertThat(en.getString("text"))
+        .startsWith("Hi Ana, when we last spoke it wasn't the right moment");
     assertThat(template(pt).getString("name")).isEqualTo("followup_after_not_now");
     assertThat(template(pt).getString("language")).isEqualTo("pt_BR");
-    assertThat(pt.getString("text")).startsWith("Olá Ana, você pediu");
+    assertThat(pt.getString("text")).startsWith("Olá Ana, da última vez não era o momento");
     assertThat(pt.get("gate", Document.class).getString("decision")).isEqualTo("approve");
     assertThat(template(plain).getString("name")).isEqualTo("followup_cost");
     assertThat(template(plain).getString("persona")).isNull();

@@ -15,6 +15,7 @@ import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.media.InboundMedia;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -44,6 +45,7 @@ final class MessageProcessor {
   private final Clock clock;
   private final PersonaBuilder personas;
   private final String primaryId;
+  private Duration notNowSnooze = Triage.DEFAULT_NOT_NOW_SNOOZE;
 
   MessageProcessor(
       LeadStore store,
@@ -70,6 +72,12 @@ final class MessageProcessor {
    * person reads.
    */
   private volatile boolean voiceNotesTranscribed;
+
+  /** How long a "not now" that names no date snoozes its lead (NOT_NOW_SNOOZE; zero: not). */
+  MessageProcessor snoozingUndatedNotNow(Duration snooze) {
+    this.notNowSnooze = snooze;
+    return this;
+  }
 
   MessageProcessor transcribingVoiceNotes(boolean transcribed) {
     this.voiceNotesTranscribed = transcribed;
@@ -146,7 +154,7 @@ final class MessageProcessor {
               type,
               at,
               awaitsTranscript ? InboundMessageSignal.AWAITING_TRANSCRIPT : triage.intent(),
-              snoozeUntil(triage, contact.getString("timezone")));
+              snoozeUntil(triage, contact.getString("timezone"), at));
       outcome = signaller.inbound(contact.getString("leadId"), signal);
     }
     return outcome;
@@ -350,9 +358,9 @@ final class MessageProcessor {
         at);
   }
 
-  /** A "not now" that named a date: 10:00 that day in the lead's time zone. */
-  static Instant snoozeUntil(Triage triage, String timezone) {
-    return Triage.snoozeUntil(triage.intent(), triage.notBefore(), timezone);
+  /** When a "not now" snoozes the lead ({@link Triage#snoozeUntil}). */
+  private Instant snoozeUntil(Triage triage, String timezone, Instant at) {
+    return Triage.snoozeUntil(triage.intent(), triage.notBefore(), timezone, at, notNowSnooze);
   }
 
   /**

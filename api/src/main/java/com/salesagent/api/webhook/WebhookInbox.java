@@ -107,6 +107,12 @@ public class WebhookInbox implements Managed {
    * Voice notes are transcribed (a transcribing provider is configured): a voice note's lead waits
    * for the transcript's triage (at most ten minutes), so a spoken "not now" snoozes it.
    */
+  /** How long a "not now" that names no date snoozes its lead (NOT_NOW_SNOOZE; zero: not). */
+  public WebhookInbox snoozingUndatedNotNow(Duration snooze) {
+    messages.snoozingUndatedNotNow(snooze);
+    return this;
+  }
+
   public WebhookInbox transcribingVoiceNotes(boolean transcribed) {
     messages.transcribingVoiceNotes(transcribed);
     return this;

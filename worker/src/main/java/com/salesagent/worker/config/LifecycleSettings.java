@@ -65,6 +65,22 @@ public class LifecycleSettings {
     this.unknownSendPolicy = unknownSendPolicy;
   }
 
+  /**
+   * How long a "not now" that names no date snoozes its lead before the agreed follow-up (whole
+   * days: to 10:00 in the lead's time zone; 0: such a reply ends the lead replied).
+   */
+  @NotNull private Duration notNowSnooze = Duration.days(30);
+
+  @JsonProperty
+  public Duration getNotNowSnooze() {
+    return notNowSnooze;
+  }
+
+  @JsonProperty
+  public void setNotNowSnooze(Duration notNowSnooze) {
+    this.notNowSnooze = notNowSnooze;
+  }
+
   /** How long a message held by the quality gate waits for a reviewer. */
   @NotNull private Duration approvalSla = Duration.hours(4);
 
