@@ -334,6 +334,42 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   /**
+   * Spreadsheets export what their locale says: Excel in Brazil, Spain or Germany separates with
+   * ';' (and decimal commas), some tools with tabs, CRMs name columns "Phone" or " Company". The
+   * header tells which: its separator is the one that makes it known columns, and a column is known
+   * whatever its case or surrounding spaces. Both used to be refused as unknown columns.
+   */
+  @Test
+  void aCsvSeparatedBySemicolonsOrTabsWithCapitalisedColumnsIsImported() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "sep-" + UUID.randomUUID();
+    String semicolons =
+        "\uFEFFLeadId;Name;Phone;Company;Timezone;CampaignId;ConsentOptIn;ConsentSource;ConsentAt\r\n"
+            + "sep-1-%s;Ana Souza;%s;\"Acme; Filial SP\";America/Sao_Paulo;%s;true;form;2026-11-20T10:00:00Z\r\n"
+                .formatted(campaign, phone(), campaign);
+    String tabs =
+        " leadId\tname \tPHONE\tcompany\ttimezone\tcampaignId\tconsentOptIn\tconsentSource\tconsentAt\n"
+            + "sep-2-%s\tBea\t%s\tBeta, Ltda\tUTC\t%s\ttrue\tform\t2026-11-20T10:00:00Z\n"
+                .formatted(campaign, phone(), campaign);
+
+    for (String csv : List.of(semicolons, tabs)) {
+      HttpResponse<String> response = importCsv(csv);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).as(response.body()).contains("\"enrolled\":1");
+    }
+    assertThat(store().contact("sep-1-" + campaign).getString("company"))
+        .isEqualTo("Acme; Filial SP");
+    assertThat(store().contact("sep-2-" + campaign).getString("company")).isEqualTo("Beta, Ltda");
+    assertThat(store().countContacts(null, campaign)).isEqualTo(2);
+
+    // The same column twice, whatever its case, is still refused: one of its values would be lost.
+    HttpResponse<String> twice = importCsv("name,Name,phone\nAna,Ana,+5511998760000\n");
+    assertThat(twice.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(twice.body()).path("errors").get(0).path("message").asText())
+        .isEqualTo("named twice");
+  }
+
+  /**
    * A header naming columns the import does not know (a misspelt "notes") is refused before any row
    * is read, naming them, as the JSON route refuses unknown fields: their data would be lost.
    */

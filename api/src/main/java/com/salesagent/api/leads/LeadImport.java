@@ -84,8 +84,8 @@ class LeadImport {
   }
 
   /** The rows after the header ({@link #header}) of a CSV body. */
-  void csv(CsvRecords records, List<String> columns, OutputStream out) throws IOException {
-    run(o -> readCsv(records, columns, o), out);
+  void csv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
+    run(o -> readCsv(records, header, o), out);
   }
 
   private void run(Rows body, OutputStream out) throws IOException {
@@ -127,7 +127,7 @@ class LeadImport {
    * The column names of a CSV body's header row, read before the answer starts so that a header
    * that cannot be used is a plain 400.
    */
-  static List<String> header(CsvRecords records) {
+  static CsvHeader header(CsvRecords records) {
     CsvRecords.Record first;
     try {
       first = records.next();
@@ -141,66 +141,100 @@ class LeadImport {
           "empty CSV: send a header row naming the columns, then one lead per row",
           new FieldError("body", "empty"));
     }
-    List<String> columns;
-    try {
-      columns =
-          first.error() != null
-              ? null
-              : List.of(
-                  CSV.readerFor(String[].class)
-                      .with(CsvSchema.emptySchema())
-                      .<String[]>readValue(first.text()));
-    } catch (IOException | RuntimeException e) {
-      columns = null;
+    CsvHeader best = null;
+    if (first.error() == null) {
+      // The separator is the one that makes the header known columns: ',' unless ';' (Excel where
+      // the decimal mark is a comma) or a tab names more of them.
+      int known = -1;
+      for (char separator : SEPARATORS) {
+        List<String> columns = columns(first.text(), separator);
+        int count =
+            columns == null ? -1 : (int) columns.stream().filter(c -> canonical(c) != null).count();
+        if (count > known) {
+          known = count;
+          best = new CsvHeader(columns, separator);
+        }
+      }
     }
-    if (columns == null) {
+    if (best == null || best.columns() == null) {
       throw new ApiException(
           400,
           "the CSV header row could not be read: send one row naming the columns",
           new FieldError(
               "header", first.error() != null ? first.error() : "not a CSV row of column names"));
     }
-    refuseUnknown(columns);
-    return columns;
+    return new CsvHeader(refuseUnknown(best.columns()), best.separator());
+  }
+
+  /** A CSV body's header: the import's names of its columns, and the separator its rows use. */
+  record CsvHeader(List<String> columns, char separator) {}
+
+  private static final char[] SEPARATORS = {',', ';', '\t'};
+
+  private static List<String> columns(String header, char separator) {
+    try {
+      return List.of(
+          CSV.readerFor(String[].class)
+              .with(CsvSchema.emptySchema().withColumnSeparator(separator))
+              .<String[]>readValue(header));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The import's name of a header's column, whatever its case and surrounding spaces; or null. */
+  private static String canonical(String column) {
+    String trimmed = column.strip();
+    for (String known : COLUMNS) {
+      if (known.equalsIgnoreCase(trimmed)) {
+        return known;
+      }
+    }
+    return null;
   }
 
   /**
    * A column the import does not know (a misspelt "notes", an extra one) or names twice is refused
    * before any row is read, as the JSON route refuses an unknown field: its values would be lost.
+   * The columns answered are the import's names (a header may write "Phone" or " phone ").
    */
-  private static void refuseUnknown(List<String> columns) {
+  private static List<String> refuseUnknown(List<String> columns) {
     List<FieldError> errors = new ArrayList<>();
     List<String> named = new ArrayList<>();
+    List<String> canonical = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < columns.size(); i++) {
       String column = columns.get(i);
       String name = column.length() > 100 ? column.substring(0, 100) + "..." : column;
-      if (!COLUMNS.contains(column)) {
+      String known = canonical(column);
+      canonical.add(known);
+      if (known == null) {
         errors.add(
             new FieldError(
-                name, column.isEmpty() ? "column " + (i + 1) + " has no name" : "unknown column"));
-        named.add(column.isEmpty() ? "(column " + (i + 1) + ", no name)" : name);
-      } else if (!seen.add(column)) {
+                name, column.isBlank() ? "column " + (i + 1) + " has no name" : "unknown column"));
+        named.add(column.isBlank() ? "(column " + (i + 1) + ", no name)" : name);
+      } else if (!seen.add(known)) {
         errors.add(new FieldError(name, "named twice"));
-        named.add(name + " (twice)");
+        named.add(name + " (named twice)");
       }
     }
     if (!errors.isEmpty()) {
       throw new ApiException(
               400,
-              "the CSV header names columns the import does not know: "
+              "the CSV header names columns the import does not know, or one twice: "
                   + String.join(", ", named)
-                  + " (their values would be lost; names are case-sensitive); the columns are "
-                  + String.join(",", COLUMNS),
+                  + " (their values would be lost); the columns are "
+                  + String.join(",", COLUMNS)
+                  + " (any case; separated by ',', ';' or tabs)",
               errors)
           .with("columns", COLUMNS);
     }
+    return List.copyOf(canonical);
   }
 
-  private void readCsv(CsvRecords records, List<String> columns, OutputStream out)
-      throws IOException {
-    CsvSchema.Builder schema = CsvSchema.builder();
-    columns.forEach(schema::addColumn);
+  private void readCsv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
+    CsvSchema.Builder schema = CsvSchema.builder().setColumnSeparator(header.separator());
+    header.columns().forEach(schema::addColumn);
     ObjectReader reader = CSV.readerForMapOf(String.class).with(schema.build());
     while (!full()) {
       CsvRecords.Record record = records.next();

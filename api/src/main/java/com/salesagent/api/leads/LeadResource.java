@@ -299,8 +299,8 @@ public class LeadResource {
     StreamingOutput output;
     if (csv) {
       CsvRecords records = LeadImport.csvRecords(in);
-      List<String> columns = LeadImport.header(records);
-      output = out -> importer.csv(records, columns, out);
+      LeadImport.CsvHeader header = LeadImport.header(records);
+      output = out -> importer.csv(records, header, out);
     } else {
       output = out -> importer.jsonLines(in, out);
     }
