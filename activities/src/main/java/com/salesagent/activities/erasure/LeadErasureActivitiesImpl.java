@@ -6,6 +6,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
@@ -36,12 +37,13 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * Erasure on request. The first pass leaves the contact as a tombstone (lead id, numbers and
- * segment only, still marked {@code erasure} as the request marked it: no webhook reaches it) so
- * the sweep still knows which webhook payloads were the lead's, and so a stop arriving meanwhile
+ * Erasure on request. The first pass leaves the contact as a tombstone (lead id, numbers, segment
+ * and campaign only, still marked {@code erasure} as the request marked it: no webhook reaches it)
+ * so the sweep still knows which webhook payloads were the lead's, and so a stop arriving meanwhile
  * still suppresses every number the person was known by; the last pass removes it. Before the
  * lead's history goes, what its events added to the variant counters is kept without the lead
- * ({@link ErasedCounts}), so the counters' recount still agrees with them. Media objects are
+ * ({@link ErasedCounts}), so the counters' recount still agrees with them, and so are the stages it
+ * reached ({@link FunnelStats#keepErased}) for the funnel's rebuild. Media objects are
  * content-addressed and may be shared (two leads of one company can get the same card): an object
  * is deleted only when no remaining message or feedback names it.
  */
@@ -55,6 +57,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
   private final WorkflowClient temporal;
   private final Clock clock;
   private final ErasedCounts erasedCounts;
+  private final FunnelStats funnel;
 
   public LeadErasureActivitiesImpl(
       LeadStore store, ObjectStorage storage, WorkflowClient temporal, Clock clock) {
@@ -64,6 +67,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     this.temporal = temporal;
     this.clock = clock;
     this.erasedCounts = new ErasedCounts(db);
+    this.funnel = new FunnelStats(db);
   }
 
   @Override
@@ -200,6 +204,8 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     }
     long contacts = 0;
     if (contact != null) {
+      // The funnel counters keep the stages the lead reached; the rebuild from the marks too.
+      funnel.keepErased(contact);
       if (last) {
         contacts = store.contacts().deleteOne(ofLead).getDeletedCount();
       } else if (!tombstone(contact)) {
@@ -221,6 +227,10 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
         if (contact.getString("segment") != null) {
           // For what the sweep keeps of the counts (ErasedCounts): a label, not the person.
           tombstone.append("segment", contact.getString("segment"));
+        }
+        if (contact.getString("campaignId") != null) {
+          // A label too: a late funnel mark (a send that was under way) counts in its campaign.
+          tombstone.append("campaignId", contact.getString("campaignId"));
         }
         if (contact.getString("phone") != null) {
           tombstone.append("phone", contact.getString("phone"));

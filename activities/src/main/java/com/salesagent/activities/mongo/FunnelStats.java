@@ -49,12 +49,21 @@ public final class FunnelStats {
   public static final List<String> STAGES =
       List.of("enrolled", "sent", "delivered", "read", "replied", "opted_out", "failed");
 
+  /**
+   * The stages erased leads had reached: campaign, stage and day (UTC) of each mark, no lead id, no
+   * number, no time of day; {@code _id} {@code <contact _id>:<stage>} (the contact is gone with the
+   * erasure's last pass, so it names no one), so a pass that runs again keeps no mark twice.
+   */
+  public static final String ERASED = "campaign_stats_erased";
+
   private final MongoCollection<Document> contacts;
   private final MongoCollection<Document> stats;
+  private final MongoCollection<Document> erased;
 
   public FunnelStats(MongoDatabase db) {
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.stats = db.getCollection(COLLECTION);
+    this.erased = db.getCollection(ERASED);
   }
 
   /** Whether the contact as read was marked at this stage. */
@@ -256,9 +265,35 @@ public final class FunnelStats {
   }
 
   /**
+   * Keeps the funnel marks of a contact being erased ({@link #ERASED}) before the erasure removes
+   * them, so that {@link #rebuild()} still counts the stages the lead reached, as the counters do.
+   * Marks kept by an earlier pass stay as they are.
+   */
+  public void keepErased(Document contact) {
+    if (contact == null || !(contact.get("funnel") instanceof Document funnel)) {
+      return;
+    }
+    String campaign =
+        contact.getString("campaignId") == null ? "default" : contact.getString("campaignId");
+    for (String stage : STAGES) {
+      if (!(funnel.get(stage) instanceof Date at)) {
+        continue;
+      }
+      erased.updateOne(
+          Filters.eq("_id", contact.get("_id") + ":" + stage),
+          Updates.combine(
+              Updates.setOnInsert("campaignId", campaign),
+              Updates.setOnInsert("stage", stage),
+              Updates.setOnInsert("day", day(at.toInstant()))),
+          new UpdateOptions().upsert(true));
+    }
+  }
+
+  /**
    * Recomputes every campaign's counters from the marks on the contacts ({@code funnel.<stage>}),
-   * the record of when each lead first reached each stage; answers the number of (campaign, day)
-   * rows that differed. Repairs a counter lost between a mark and its $inc.
+   * the record of when each lead first reached each stage, plus the marks erased leads had ({@link
+   * #ERASED}); answers the number of (campaign, day) rows that differed. Repairs a counter lost
+   * between a mark and its $inc.
    */
   public int rebuild() {
     Map<List<String>, Map<String, Long>> fresh = new HashMap<>();
@@ -283,6 +318,19 @@ public final class FunnelStats {
             .computeIfAbsent(List.of(id.getString("c"), id.getString("d")), k -> new TreeMap<>())
             .put(stage, ((Number) g.get("n")).longValue());
       }
+    }
+    for (Document g :
+        Aggregations.withDiskUse(
+            erased,
+            List.of(
+                Aggregates.group(
+                    new Document("c", "$campaignId").append("d", "$day").append("s", "$stage"),
+                    Accumulators.sum("n", 1))),
+            "funnel counters rebuild (erased leads)")) {
+      Document id = g.get("_id", Document.class);
+      fresh
+          .computeIfAbsent(List.of(id.getString("c"), id.getString("d")), k -> new TreeMap<>())
+          .merge(id.getString("s"), ((Number) g.get("n")).longValue(), Long::sum);
     }
     int differing = 0;
     Set<List<String>> keys = new HashSet<>(fresh.keySet());

@@ -17,9 +17,10 @@ public interface LeadErasureActivities {
    * Deletes the lead's documents (contact, messages, feedback, interaction history, research,
    * persona, media uploads), its media objects in S3 that no other lead's documents name, and the
    * raw webhook payloads from its numbers; keeps its numbers suppressed when asked to. What the
-   * lead's events added to the variant counters is kept without the lead, so the counters' recount
-   * from the history still agrees with them. Idempotent. The contact stays as a tombstone (lead id
-   * and numbers, to find what arrives later) until the {@code last} pass.
+   * lead's events added to the variant counters, and the funnel stages it reached, are kept without
+   * the lead, so the counters' recount from the history and the funnel's rebuild from the contacts
+   * still agree with them. Idempotent. The contact stays as a tombstone (lead id and numbers, to
+   * find what arrives later) until the {@code last} pass.
    */
   Erased erase(ErasureRequest request, boolean last);
 
