@@ -218,8 +218,20 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
   }
 
-  /** The number said stop: the call is not made. */
+  /**
+   * The number said stop, or the lead is being erased: the call is not made. The erasure is looked
+   * up here, right before the call, not in the contact the send read first: a step already running
+   * when the erasure was accepted composed a message its request could not mark. A lead being
+   * erased fails the attempt (retryable: its workflow is terminated by the erasure; an erasure that
+   * did not start takes its mark back and a retry sends), with nothing recorded on the lead.
+   */
   private SendResult refusedBeforeCalling(SendRequest request, Document contact, String token) {
+    if (store.erasingNow(request.leadId())) {
+      store.releaseClaim(request.idempotencyKey(), token);
+      LOG.info("send {} not made: its lead is being erased", request.idempotencyKey());
+      throw ApplicationFailure.newFailure(
+          "not sent: the lead is being erased on request", LEAD_ERASING);
+    }
     var suppressed = suppressions.active(LeadStore.numbersOf(contact));
     if (suppressed.isPresent()) {
       store.releaseClaim(request.idempotencyKey(), token);
@@ -235,6 +247,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     return null;
   }
+
+  /** Error type: the lead's erasure was accepted, nothing is sent to it. */
+  static final String LEAD_ERASING = "LeadErasing";
 
   private static WhatsAppClient.Accepted call(
       WhatsAppClient whatsapp,

@@ -259,6 +259,19 @@ public class LeadStore {
     return marked;
   }
 
+  /**
+   * Whether the lead's erasure was accepted ({@link #ERASURE}) or its contact is gone, as stored
+   * now: what a send checks right before its call.
+   */
+  public boolean erasingNow(String leadId) {
+    Document contact =
+        contacts()
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include(ERASURE))
+            .first();
+    return contact == null || erasing(contact);
+  }
+
   /** Takes back the mark {@link #markErasing} set at {@code at} (its erasure did not start). */
   public void unmarkErasing(String leadId, Instant at) {
     Bson ours =

@@ -289,6 +289,49 @@ class ComposeAndSendActivitiesTest {
     assertThat(store.messageByKey("k-4").getString("wamid")).isNull();
   }
 
+  /**
+   * An erasure accepted while a step composes: the message composed after the request marked the
+   * lead is not marked itself (the erasure's first pass deletes it seconds later), yet nothing goes
+   * out to the person who asked to be forgotten, neither from the dispatch nor from the send
+   * activity the workflow retries until the erasure stops it.
+   */
+  @Test
+  void aMessageComposedAfterTheLeadsErasureWasAcceptedIsNotSent() {
+    TemplateComposeActivities composer =
+        new TemplateComposeActivities(
+            store, new Retriever(MONGO.database(), LeadActivitiesTest.EMBEDDINGS), clock);
+    WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");
+    MessagingActivitiesImpl messaging =
+        new MessagingActivitiesImpl(
+            store, new WhatsAppClient(settings, Duration.ofMillis(800)), settings, clock);
+    ComposeActivities erasedWhileComposing =
+        request -> {
+          assertThat(store.markErasing("L-1", clock.instant())).isTrue();
+          return composer.compose(request);
+        };
+
+    Dispatched dispatched =
+        new ComposeAndSendActivities(erasedWhileComposing, messaging, store)
+            .composeAndSend(request("k-8"));
+
+    assertThat(LeadStore.erasing(store.messageByKey("k-8")))
+        .as("composed after the mark: the race")
+        .isFalse();
+    assertThat(dispatched.sent()).isNull();
+    assertThat(api.requests).as("nothing sent to a lead being erased").isEmpty();
+    var send = new com.salesagent.workflows.lead.SendRequest("L-1", "k-8", 0, true, false, false);
+    assertThatThrownBy(() -> messaging.send(send))
+        .isInstanceOf(io.temporal.failure.ApplicationFailure.class)
+        .hasMessageContaining("erased");
+    assertThat(api.requests).isEmpty();
+    Document message = store.messageByKey("k-8");
+    assertThat(message.getString("wamid")).isNull();
+    assertThat(message.getString("status")).as("its claim released").isEqualTo("composed");
+    assertThat(store.contact("L-1").get("doNotContact"))
+        .as("no opt-out recorded for it")
+        .isNotEqualTo(true);
+  }
+
   @Test
   void anUnreachableCloudApiLeavesTheSendToTheSendActivityWithItsClaimReleased() {
     api.close();
