@@ -264,4 +264,88 @@ final class ErasureApplicationTest extends AppTestHarness {
     assertThat(store().contact(erasedId)).isNull();
     assertThat(store().contact(newId).getBoolean("doNotContact")).isTrue();
   }
+
+  /**
+   * The erased lead's number enrolled again in the same campaign between the erasure's acceptance
+   * and its first pass (held there: the lead marked as the request marks it, its contact whole): a
+   * lead being erased is no longer the number's active lead, so the enrolment is a new lead (202,
+   * its own id, its own first message); the erasure then removes the old lead only.
+   */
+  @Test
+  void theNumberEnrolledAgainInTheSameCampaignWhileErasingIsANewLeadTheErasureLeavesWhole()
+      throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String erasedId = "erase-" + UUID.randomUUID();
+    String newId = "again-" + UUID.randomUUID();
+    String phone = phone();
+    enrolAndAwaitFirstSend(erasedId, phone);
+    assertThat(store().markErasing(erasedId, java.time.Instant.now())).isTrue();
+
+    HttpResponse<String> enrolled = postJson("/api/leads", leadJson(newId, phone));
+
+    assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(202);
+    assertThat(json.readTree(enrolled.body()).path("leadId").asText()).isEqualTo(newId);
+    await(
+        "sent to the new lead",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(newId).stream().anyMatch(m -> m.getString("wamid") != null));
+    HttpResponse<String> accepted =
+        delete("/api/leads/" + erasedId + "?keepSuppressed=false", TOKEN);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    await("erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(erasedId)));
+
+    assertThat(store().contact(erasedId)).isNull();
+    Document again = store().contact(newId);
+    assertThat(again.getString("phone")).isEqualTo(phone);
+    assertThat(LeadStore.erasing(again)).isFalse();
+    assertThat(again.getString("activeKey")).isNotNull();
+    assertThat(store().messagesOf(newId)).anyMatch(m -> m.getString("wamid") != null);
+    assertThat(store().interactions(newId)).isNotEmpty();
+    assertThat(store().leadIdsByWhatsAppId(phone.substring(1))).containsExactly(newId);
+    assertThat(
+            app()
+                .connections()
+                .temporal()
+                .client()
+                .newUntypedWorkflowStub(LeadWorkflow.workflowId(newId))
+                .describe()
+                .getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(new Suppressions(app().connections().mongo().database()).find(phone)).isNull();
+  }
+
+  /**
+   * A lead that said stop, being erased without keeping its number suppressed: its number was
+   * suppressed by the stop, not by the erasure, so an enrolment in the same campaign is still
+   * refused as suppressed, before the erasure's first pass and after its last.
+   */
+  @Test
+  void anErasedLeadsStopStillSuppressesItsNumber() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String erasedId = "erase-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(erasedId, phone);
+    replyWithText(phone, "wamid.stop-" + erasedId, wamid, "STOP");
+    await(
+        "opted out",
+        Duration.ofSeconds(30),
+        () -> "opted_out".equals(store().contact(erasedId).getString("stage")));
+    assertThat(store().markErasing(erasedId, java.time.Instant.now())).isTrue();
+
+    HttpResponse<String> whileErasing =
+        postJson("/api/leads", leadJson("again-" + UUID.randomUUID(), phone));
+
+    assertThat(whileErasing.statusCode()).as(whileErasing.body()).isEqualTo(409);
+    assertThat(whileErasing.body()).contains("suppressed");
+    assertThat(delete("/api/leads/" + erasedId + "?keepSuppressed=false", TOKEN).statusCode())
+        .isEqualTo(202);
+    await("erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(erasedId)));
+    Document stop = new Suppressions(app().connections().mongo().database()).find(phone);
+    assertThat(stop.getBoolean("active")).isTrue();
+    assertThat(stop.getString("source")).isEqualTo(Suppressions.KEYWORD);
+    HttpResponse<String> afterErasure =
+        postJson("/api/leads", leadJson("again-" + UUID.randomUUID(), phone));
+    assertThat(afterErasure.statusCode()).as(afterErasure.body()).isEqualTo(409);
+    assertThat(afterErasure.body()).contains("suppressed");
+  }
 }

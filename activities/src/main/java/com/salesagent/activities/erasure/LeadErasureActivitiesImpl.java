@@ -186,10 +186,24 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     List<String> digits =
         numbers.stream().map(n -> n.startsWith("+") ? n.substring(1) : n).toList();
     if (!digits.isEmpty()) {
+      // A number another lead was enrolled on since the request (no webhook reached this one
+      // after it): what arrived after the request is that lead's.
+      Date requestedAt =
+          mark != null && mark.getDate("requestedAt") != null
+              ? mark.getDate("requestedAt")
+              : Date.from(now);
+      List<Bson> fromItsNumbers = new ArrayList<>();
+      for (String d : digits) {
+        fromItsNumbers.add(
+            store.contactsByWhatsAppId(d).isEmpty()
+                ? Filters.eq("partitionKey", d)
+                : Filters.and(
+                    Filters.eq("partitionKey", d), Filters.lt("receivedAt", requestedAt)));
+      }
       payloads =
           db.getCollection(Collections.WEBHOOK_EVENTS)
               .updateMany(
-                  Filters.in("partitionKey", digits),
+                  Filters.or(fromItsNumbers),
                   Updates.combine(
                       Updates.unset("item"),
                       Updates.unset("partitionKey"),

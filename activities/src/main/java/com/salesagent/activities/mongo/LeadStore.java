@@ -99,19 +99,39 @@ public class LeadStore {
     return campaignId + "|" + phone;
   }
 
-  /** Inserts a contact (with its {@code activeKey}); tells which uniqueness refused it, if any. */
+  /**
+   * Inserts a contact (with its {@code activeKey}); tells which uniqueness refused it, if any. A
+   * lead whose erasure was accepted ({@link #ERASURE}) is no longer active: it gives its {@code
+   * activeKey} up to the new lead (its erasure's first pass would drop it seconds later anyway).
+   */
   public Inserted insertContact(Document contact) {
-    try {
-      contacts().insertOne(contact);
-      return Inserted.INSERTED;
-    } catch (MongoWriteException e) {
-      if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-        throw e;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        contacts().insertOne(contact);
+        return Inserted.INSERTED;
+      } catch (MongoWriteException e) {
+        if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+          throw e;
+        }
+        if (contact(contact.getString("leadId")) != null) {
+          return Inserted.LEAD_EXISTS;
+        }
+        String key = contact.getString("activeKey");
+        if (attempt > 0 || key == null || !releaseErasingActiveKey(key)) {
+          return Inserted.PHONE_ACTIVE;
+        }
       }
-      return contact(contact.getString("leadId")) != null
-          ? Inserted.LEAD_EXISTS
-          : Inserted.PHONE_ACTIVE;
     }
+  }
+
+  /** Removes {@code activeKey} from the lead holding it if that lead is being erased. */
+  private boolean releaseErasingActiveKey(String activeKey) {
+    return contacts()
+            .updateOne(
+                Filters.and(Filters.eq("activeKey", activeKey), Filters.exists(ERASURE)),
+                Updates.unset("activeKey"))
+            .getModifiedCount()
+        == 1;
   }
 
   /** The lead reached a terminal stage: its phone may be enrolled again in its campaign. */

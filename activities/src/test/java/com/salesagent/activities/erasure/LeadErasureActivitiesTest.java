@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.variants.ErasedCounts;
 import com.salesagent.activities.variants.VariantStats;
@@ -135,6 +137,83 @@ class LeadErasureActivitiesTest {
         .containsEntry("assigned", 2L)
         .containsEntry("replied", 1L)
         .containsEntry("read", 1L);
+  }
+
+  /**
+   * The erased lead's number enrolled again in the same campaign before the erasure's first pass:
+   * the lead being erased no longer holds the number's place in the campaign, so the new lead is
+   * stored; the passes then erase only the old lead: the new one's contact, messages, history and
+   * the webhook payloads that arrived for it after the request stay whole. A stop the person sent
+   * before keeps the number suppressed though the erasure was asked not to suppress it.
+   */
+  @Test
+  void aNewLeadOnTheNumberInTheSameCampaignIsStoredAndLeftWhole() {
+    String phone = "+5511998765432";
+    String digits = phone.substring(1);
+    store.setContactFields(
+        "erased",
+        new Document("campaignId", "c1").append("activeKey", LeadStore.activeKey("c1", phone)));
+    Suppressions suppressions = new Suppressions(db);
+    suppressions.suppress(List.of(phone), Suppressions.KEYWORD, T2, "STOP");
+    webhookEvent("status:before", digits, REQUESTED.minusSeconds(60));
+    store.markErasing("erased", REQUESTED);
+
+    assertThat(
+            store.insertContact(
+                new Document("leadId", "again")
+                    .append("name", "Zoë Ñúñez")
+                    .append("phone", phone)
+                    .append("campaignId", "c1")
+                    .append("activeKey", LeadStore.activeKey("c1", phone))))
+        .isEqualTo(LeadStore.Inserted.INSERTED);
+    assertThat(store.activeContact("c1", phone).getString("leadId")).isEqualTo("again");
+    store
+        .messages()
+        .insertOne(
+            new Document("idempotencyKey", "k-again")
+                .append("leadId", "again")
+                .append("text", "Hello again")
+                .append("status", "composed"));
+    store.recordInteraction("again", "c1", "v1", "enrolled", null, null, REQUESTED.plusSeconds(1));
+    webhookEvent("status:after", digits, REQUESTED.plusSeconds(2));
+
+    erasure.erase(request(), false);
+    webhookEvent("status:later", digits, REQUESTED.plusSeconds(30));
+    erasure.erase(request(), true);
+
+    assertThat(store.contact("erased")).isNull();
+    Document again = store.contact("again");
+    assertThat(again.getString("name")).isEqualTo("Zoë Ñúñez");
+    assertThat(again.getString("activeKey")).isEqualTo(LeadStore.activeKey("c1", phone));
+    assertThat(LeadStore.erasing(again)).isFalse();
+    assertThat(store.messagesOf("again")).hasSize(1);
+    assertThat(store.interactions("again")).hasSize(1);
+    assertThat(store.leadIdsByWhatsAppId(digits)).containsExactly("again");
+    assertThat(event("status:before").get("item")).as("the erased lead's payload").isNull();
+    assertThat(event("status:after").get("item")).as("the new lead's payload").isNotNull();
+    assertThat(event("status:after").getString("partitionKey")).isEqualTo(digits);
+    assertThat(event("status:after").getBoolean("processed")).isFalse();
+    assertThat(event("status:later").get("item")).isNotNull();
+    // Not kept suppressed by the erasure, but the person's stop still holds.
+    Document stop = suppressions.find(phone);
+    assertThat(stop.getBoolean("active")).isTrue();
+    assertThat(stop.getString("source")).isEqualTo(Suppressions.KEYWORD);
+  }
+
+  private void webhookEvent(String key, String partitionKey, Instant receivedAt) {
+    db.getCollection(Collections.WEBHOOK_EVENTS)
+        .insertOne(
+            new Document("eventKey", key)
+                .append("kind", "status")
+                .append("partitionKey", partitionKey)
+                .append("item", new Document("recipient_id", partitionKey))
+                .append("processed", false)
+                .append("attempts", 0)
+                .append("receivedAt", java.util.Date.from(receivedAt)));
+  }
+
+  private Document event(String key) {
+    return db.getCollection(Collections.WEBHOOK_EVENTS).find(Filters.eq("eventKey", key)).first();
   }
 
   @Test
