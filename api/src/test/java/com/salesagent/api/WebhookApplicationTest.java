@@ -1191,6 +1191,34 @@ final class WebhookApplicationTest extends AppTestHarness {
         : null;
   }
 
+  /**
+   * Taking a lead that was never handed off (no interest shown, no person needed) is refused like
+   * booking a meeting with it: nothing is signalled, and the lead gets no owner.
+   */
+  @Test
+  void takingALeadThatWasNotHandedOffIsRefusedAndGivesItNoOwner() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "not-handed-" + UUID.randomUUID();
+    enrolAndAwaitFirstSend(leadId, phone());
+    HttpResponse<String> created =
+        put(
+            "/api/owners/cy",
+            "{\"name\":\"Cy Reis\",\"timezone\":\"UTC\",\"capacity\":5,\"segments\":[]}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    try {
+      HttpResponse<String> taken =
+          postJson("/api/leads/" + leadId + "/handoff/accept", "{\"ownerId\":\"cy\"}");
+      assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
+      assertThat(taken.body()).contains("stage ");
+      assertThat(store().contact(leadId).getString("ownerId")).isNull();
+    } finally {
+      send(
+          HttpRequest.newBuilder(URI.create(url("/api/owners/cy")))
+              .header("Authorization", "Bearer " + TOKEN)
+              .DELETE());
+    }
+  }
+
   @Test
   void anOperatorTakingAnUnassignedLeadForAnOwnerMakesThatOwnerTheLeads() throws Exception {
     emulator().setBehaviour(ackOnly());

@@ -223,6 +223,15 @@ final class LeadConversation {
       throw new ApiException(422, "invalid owner", errors);
     }
     Document contact = requireLive(leadId);
+    String stage = contact.getString("stage");
+    if (stage == null || !Stage.valueOf(stage.toUpperCase(Locale.ROOT)).interested()) {
+      // Nothing was handed off: the workflow would ignore the signal, and the lead must not get
+      // an owner (nor the audit a hand-off) it never had.
+      throw new ApiException(
+          409,
+          "a lead is taken once it was handed off (it showed interest or needs a person)",
+          List.of(new FieldError("leadId", "stage " + stage)));
+    }
     ActingOwner actor = actor(operator, request == null ? null : request.ownerId(), contact);
     String ownerId = actor.ownerId();
     Instant now = clock.instant();
