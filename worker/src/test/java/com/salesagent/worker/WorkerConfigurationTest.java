@@ -133,6 +133,31 @@ class WorkerConfigurationTest {
         .hasMessageContaining("MONGODB_URI");
   }
 
+  /**
+   * Dropwizard prints a whole-object check's message without the key it is about, so each such
+   * message begins with its variable: "* MONGODB_URI is not ...", never "* is not ...".
+   */
+  @Test
+  void everyWholeObjectCheckStartsWithItsVariable() {
+    String[][] cases = {
+      {"MONGODB_URI", "postgres://db:5432"},
+      {"S3_ENDPOINT", "minio:9000"},
+      {"S3_PATH_STYLE", "yes"},
+      {"S3_PUBLIC_ENDPOINT", "media.example.com"},
+      {"DEFAULT_TIMEZONE", "Mars/Olympus"},
+      {"WHATSAPP_API_BASE_URL", "graph.facebook.com"},
+    };
+    for (String[] c : cases) {
+      assertThatThrownBy(() -> load(env(c[0], c[1])))
+          .as(c[0])
+          .isInstanceOf(ConfigurationValidationException.class)
+          .hasMessageContaining("* " + c[0] + " ");
+    }
+    assertThatThrownBy(() -> load(env("LLM_PROVIDER", "openai")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("* LLM_API_KEY ");
+  }
+
   @Test
   void aMalformedTemporalAddressNamesTheVariable() {
     assertThatThrownBy(() -> load(env("TEMPORAL_ADDRESS", "temporal-without-port")))

@@ -86,8 +86,7 @@ public class EmbeddedSettings {
     this.emulatorFaults = emulatorFaults == null ? "" : emulatorFaults.trim();
   }
 
-  @ValidationMethod(
-      message = "is not a list of fault:probability entries (WHATSAPP_EMULATOR_FAULTS)")
+  @ValidationMethod(message = "WHATSAPP_EMULATOR_FAULTS is not a list of fault:probability entries")
   @JsonIgnore
   public boolean isEmulatorFaultsValid() {
     try {

@@ -197,7 +197,7 @@ public class LifecycleSettings {
     this.maxRateLimitRetries = maxRateLimitRetries;
   }
 
-  @ValidationMethod(message = "is not an IANA time zone such as Europe/Paris (DEFAULT_TIMEZONE)")
+  @ValidationMethod(message = "DEFAULT_TIMEZONE is not an IANA time zone such as Europe/Paris")
   @JsonIgnore
   public boolean isDefaultTimezoneValid() {
     try {

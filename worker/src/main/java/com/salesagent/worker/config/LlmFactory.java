@@ -89,7 +89,7 @@ public class LlmFactory {
     this.maxRetries = maxRetries;
   }
 
-  @ValidationMethod(message = "needs LLM_API_KEY for openai and gemini")
+  @ValidationMethod(message = "LLM_API_KEY is needed for LLM_PROVIDER openai and gemini")
   @JsonIgnore
   public boolean isKeyPresentWhereNeeded() {
     return !("openai".equals(provider) || "gemini".equals(provider)) || !apiKey.isBlank();

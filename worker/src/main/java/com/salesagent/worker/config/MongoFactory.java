@@ -78,8 +78,8 @@ public class MongoFactory {
   @JsonIgnore
   @ValidationMethod(
       message =
-          "is not a MongoDB connection string: use mongodb://host:port/?replicaSet=rs0,"
-              + " mongodb+srv://..., or 'embedded' (MONGODB_URI)")
+          "MONGODB_URI is not a MongoDB connection string: use"
+              + " mongodb://host:port/?replicaSet=rs0, mongodb+srv://..., or 'embedded'")
   public boolean isUri() {
     if (uri == null || isEmbedded()) {
       return true;

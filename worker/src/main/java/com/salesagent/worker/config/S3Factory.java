@@ -106,7 +106,7 @@ public class S3Factory {
   }
 
   @JsonIgnore
-  @ValidationMethod(message = "must be true, false or empty (S3_PATH_STYLE)")
+  @ValidationMethod(message = "S3_PATH_STYLE must be true, false or empty")
   public boolean isPathStyleAccessValid() {
     return pathStyleAccessValid;
   }
@@ -122,7 +122,7 @@ public class S3Factory {
   }
 
   @JsonIgnore
-  @ValidationMethod(message = "must be an http(s) URL or empty (S3_PUBLIC_ENDPOINT)")
+  @ValidationMethod(message = "S3_PUBLIC_ENDPOINT must be an http(s) URL or empty")
   public boolean isPublicEndpointValid() {
     return publicEndpoint.isEmpty() || HttpUrls.isHttpUrl(publicEndpoint);
   }
@@ -164,7 +164,7 @@ public class S3Factory {
 
   @JsonIgnore
   @ValidationMethod(
-      message = "must be an http(s) URL, empty for AWS itself, or 'embedded' (S3_ENDPOINT)")
+      message = "S3_ENDPOINT must be an http(s) URL, empty for AWS itself, or 'embedded'")
   public boolean isEndpointValid() {
     if (endpoint.isEmpty() || isEmbedded()) {
       return true;

@@ -134,7 +134,7 @@ public class WhatsAppFactory {
   }
 
   @JsonIgnore
-  @ValidationMethod(message = "must be an http(s) URL or 'emulator' (WHATSAPP_API_BASE_URL)")
+  @ValidationMethod(message = "WHATSAPP_API_BASE_URL must be an http(s) URL or 'emulator'")
   public boolean isApiBaseUrlValid() {
     if (apiBaseUrl == null || isEmulator()) {
       return true;
