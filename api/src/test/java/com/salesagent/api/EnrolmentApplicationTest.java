@@ -520,6 +520,10 @@ final class EnrolmentApplicationTest extends AppTestHarness {
             "/api/suppressions?active=TRUE")) {
       assertThat(get(ok).statusCode()).as(ok).isEqualTo(200);
     }
+    HttpResponse<String> misspelt = get("/api/leads?variant=v-cost&stage=awaiting_response");
+    assertThat(misspelt.statusCode()).as(misspelt.body()).isEqualTo(400);
+    assertThat(json.readTree(misspelt.body()).path("errors").get(0).path("field").asText())
+        .isEqualTo("variant");
     HttpResponse<String> maybe = get("/api/suppressions?active=maybe");
     assertThat(maybe.statusCode()).as(maybe.body()).isEqualTo(400);
     assertThat(json.readTree(maybe.body()).path("errors").get(0).path("field").asText())

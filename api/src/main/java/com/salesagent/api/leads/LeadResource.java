@@ -34,10 +34,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -307,6 +309,9 @@ public class LeadResource {
     return Response.ok(output).build();
   }
 
+  private static final List<String> LIST_PARAMETERS =
+      List.of("stage", "campaignId", "segment", "variantId", "page", "pageSize");
+
   /** The stages a lead can be listed by: the workflow's, and an erased lead's tombstone. */
   private static final List<String> LIST_STAGES =
       Stream.concat(
@@ -321,7 +326,22 @@ public class LeadResource {
       @QueryParam("segment") String segment,
       @QueryParam("variantId") String variantId,
       @QueryParam("page") @DefaultValue("0") int page,
-      @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
+      @QueryParam("pageSize") @DefaultValue("50") int pageSize,
+      @Context UriInfo uri) {
+    List<FieldError> unknown =
+        uri.getQueryParameters().keySet().stream()
+            .filter(p -> !LIST_PARAMETERS.contains(p))
+            .sorted()
+            .map(
+                p ->
+                    new FieldError(
+                        p.length() > 64 ? p.substring(0, 64) + "..." : p,
+                        "unknown parameter; known: " + String.join(", ", LIST_PARAMETERS)))
+            .toList();
+    if (!unknown.isEmpty()) {
+      // A misspelt filter (variant= for variantId=) listed every lead as if it had filtered.
+      throw new ApiException(400, "unknown parameter", unknown);
+    }
     if (page < 0 || pageSize < 1 || pageSize > 500 || (long) page * pageSize > MAX_OFFSET) {
       throw new ApiException(
           400,
