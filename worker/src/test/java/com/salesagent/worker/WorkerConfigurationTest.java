@@ -256,6 +256,17 @@ class WorkerConfigurationTest {
   }
 
   @Test
+  void aDefaultTimeZoneMustBeARegionNotAnOffset() throws Exception {
+    for (String offset : java.util.List.of("+05:30", "GMT+1", "Mars/Base")) {
+      assertThatThrownBy(() -> load(env("DEFAULT_TIMEZONE", offset)))
+          .as(offset)
+          .hasMessageContaining("DEFAULT_TIMEZONE");
+    }
+    assertThat(load(env("DEFAULT_TIMEZONE", "Europe/Paris")).getLifecycle().getDefaultTimezone())
+        .isEqualTo("Europe/Paris");
+  }
+
+  @Test
   void embeddedPartsAreRefusedOutsideTheEmbeddedCommand() throws Exception {
     WorkerConfiguration c = load(env("MONGODB_URI", "embedded"));
 

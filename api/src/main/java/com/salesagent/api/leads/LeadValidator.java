@@ -3,13 +3,13 @@ package com.salesagent.api.leads;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
+import com.salesagent.activities.TimeZones;
 import com.salesagent.api.http.FieldError;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.IllformedLocaleException;
@@ -20,8 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks a lead and normalises it: phone to E.164 (libphonenumber), time zone (IANA), locale (BCP
- * 47), consent (required, opted in, with source and time). Every bad field is reported.
+ * Checks a lead and normalises it: phone to E.164 (libphonenumber), time zone (an IANA region,
+ * never an offset), locale (BCP 47), consent (required, opted in, with source and time). Every bad
+ * field is reported.
  */
 public class LeadValidator {
   private static final Pattern LEAD_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -163,10 +164,8 @@ public class LeadValidator {
     }
     String phone = phone(errors, r.phone());
     String timezone = blank(r.timezone()) ? defaultTimezone : r.timezone().trim();
-    try {
-      ZoneId.of(timezone);
-    } catch (RuntimeException e) {
-      errors.add(new FieldError("timezone", "not an IANA time zone such as Europe/Paris"));
+    if (!TimeZones.isRegion(timezone)) {
+      errors.add(new FieldError("timezone", TimeZones.EXPECTED));
     }
     // "pt_BR" is how WhatsApp's template languages are written: the same tag as "pt-BR".
     String locale = blank(r.locale()) ? "en" : r.locale().trim().replace('_', '-');

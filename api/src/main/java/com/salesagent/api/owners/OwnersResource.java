@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
+import com.salesagent.activities.TimeZones;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.WorkingHours;
 import com.salesagent.activities.mongo.Collections;
@@ -21,7 +22,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -125,14 +125,9 @@ public class OwnersResource {
     }
     String timezone =
         body.path("timezone").isMissingNode() ? "UTC" : text(body.path("timezone"), 64);
-    ZoneId zone = null;
-    try {
-      zone = timezone == null ? null : ZoneId.of(timezone);
-    } catch (DateTimeException e) {
-      zone = null;
-    }
+    ZoneId zone = TimeZones.isRegion(timezone) ? ZoneId.of(timezone) : null;
     if (zone == null) {
-      errors.add(new FieldError("timezone", "an IANA time zone such as Europe/Lisbon"));
+      errors.add(new FieldError("timezone", TimeZones.EXPECTED));
     }
     Document hours = hours(body.path("workingHours"), zone, errors);
     JsonNode cap = body.path("capacity");

@@ -167,6 +167,41 @@ class LeadResourceTest {
   }
 
   @Test
+  void anOffsetForATimeZoneIs422NamingTimezoneInALeadAndInAnImportRow() {
+    Response r =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(
+                Entity.json(
+                    "{\"leadId\":\"tz-1\",\"name\":\"Ada\",\"phone\":\"+5511998765432\","
+                        + "\"timezone\":\"+05:30\",\"consent\":{\"whatsappOptIn\":true,"
+                        + "\"source\":\"form\",\"at\":\"2026-11-20T10:00:00Z\"}}"));
+
+    assertThat(r.getStatus()).isEqualTo(422);
+    assertThat(json(r).get("errors").toString()).contains("field=timezone");
+
+    Response imported =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(
+                Entity.entity(
+                    "leadId,name,phone,company,timezone,consentOptIn,consentSource,consentAt\n"
+                        + "tz-2,Bo,+5511998765433,Acme,GMT+1,true,form,2026-11-20T10:00:00Z\n",
+                    "text/csv"));
+
+    assertThat(imported.getStatus()).isEqualTo(200);
+    String row = imported.readEntity(String.class).lines().findFirst().orElseThrow();
+    assertThat(row)
+        .contains("\"line\":2")
+        .contains("\"status\":\"rejected\"")
+        .contains("\"field\":\"timezone\"");
+    assertThat(STORE.contact("tz-1")).isNull();
+    assertThat(STORE.contact("tz-2")).isNull();
+  }
+
+  @Test
   void anUnknownLeadIs404() {
     Response r = RESOURCES.target("/api/leads/nobody").request().get();
 

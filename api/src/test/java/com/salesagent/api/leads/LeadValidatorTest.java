@@ -112,6 +112,23 @@ class LeadValidatorTest {
   }
 
   @Test
+  void aTimeZoneMustBeARegionNotAnOffset() {
+    for (String offset :
+        List.of("+05:30", "-03:00", "Z", "GMT+1", "UTC+2", "UT+01:00", "Etc/GMT+3", "Etc/GMT-14")) {
+      assertThat(validator.validate(lead("+5511998765432", offset, CONSENT)).errors())
+          .as(offset)
+          .extracting(FieldError::field)
+          .containsExactly("timezone");
+    }
+    for (String region :
+        List.of("Europe/Paris", "America/Sao_Paulo", "Asia/Kolkata", "UTC", "Etc/UTC")) {
+      LeadValidator.Result r = validator.validate(lead("+5511998765432", region, CONSENT));
+      assertThat(r.errors()).as(region).isEmpty();
+      assertThat(r.lead().timezone()).isEqualTo(region);
+    }
+  }
+
+  @Test
   void consentIsRequired() {
     assertThat(validator.validate(lead("+5511998765432", null, null)).errors())
         .extracting(FieldError::field)

@@ -9,7 +9,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import java.time.ZoneId;
 
 /**
  * Defaults seeded into workflow_definitions and agent_configurations when those are missing.
@@ -197,15 +196,13 @@ public class LifecycleSettings {
     this.maxRateLimitRetries = maxRateLimitRetries;
   }
 
-  @ValidationMethod(message = "DEFAULT_TIMEZONE is not an IANA time zone such as Europe/Paris")
+  @ValidationMethod(
+      message =
+          "DEFAULT_TIMEZONE is not an IANA time zone region such as Europe/Paris or UTC, not an"
+              + " offset such as +05:30")
   @JsonIgnore
   public boolean isDefaultTimezoneValid() {
-    try {
-      ZoneId.of(defaultTimezone);
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return com.salesagent.activities.TimeZones.isRegion(defaultTimezone);
   }
 
   public Seeds.Defaults toDefaults() {

@@ -1,0 +1,31 @@
+package com.salesagent.activities;
+
+import java.time.ZoneId;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The time zones a lead, an owner or the default may have: a region of the IANA database ({@code
+ * Europe/Paris}, {@code America/Sao_Paulo}), whose rules follow its daylight saving time, or UTC
+ * ({@code UTC}, {@code Etc/UTC}). A fixed offset ({@code +05:30}, {@code GMT+1}, {@code UTC+2},
+ * {@code Etc/GMT-3}) is refused: quiet hours and send windows held to it would drift by an hour
+ * across a DST change. Zones read back from storage are still read with {@link ZoneId#of}, so one
+ * stored before this rule keeps working.
+ */
+public final class TimeZones {
+  /** The database's fixed offsets written as zones (with POSIX's inverted sign); 0 is UTC. */
+  private static final Pattern ETC_OFFSET = Pattern.compile("Etc/GMT[+-]0*[1-9][0-9]*");
+
+  private static final Set<String> REGIONS = ZoneId.getAvailableZoneIds();
+
+  /** What an error says about a refused time zone. */
+  public static final String EXPECTED =
+      "an IANA time zone region such as Europe/Paris or UTC, not an offset such as +05:30";
+
+  private TimeZones() {}
+
+  /** Whether this id names a region (or UTC) of the IANA database, not a fixed offset. */
+  public static boolean isRegion(String id) {
+    return id != null && REGIONS.contains(id) && !ETC_OFFSET.matcher(id).matches();
+  }
+}

@@ -1,0 +1,103 @@
+package com.salesagent.api.owners;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ResourceTests;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Response;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The owners resource alone, on an in-memory MongoDB (no workflow is signalled here). */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class OwnersResourceTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final MongoClient CLIENT =
+      MongoClients.create(
+          "mongodb://" + hostPort(MONGO.bind()) + "/?serverSelectionTimeoutMS=2000");
+  static final MongoDatabase DB = CLIENT.getDatabase("owners-test");
+
+  static final ResourceExtension RESOURCES =
+      ResourceTests.api()
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(ResourceTests.asOperator("ops"))
+          .addResource(new OwnersResource(DB, null, Clock.systemUTC()))
+          .build();
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+    MONGO.shutdown();
+  }
+
+  private static Response put(String ownerId, String timezone) {
+    return RESOURCES
+        .target("/api/owners/" + ownerId)
+        .request()
+        .put(
+            Entity.json(
+                "{\"name\":\"Ana\",\"timezone\":\""
+                    + timezone
+                    + "\",\"capacity\":5,"
+                    + "\"workingHours\":{\"start\":\"09:00\",\"end\":\"18:00\"}}"));
+  }
+
+  @Test
+  void anOwnersTimeZoneMustBeARegionNotAnOffset() {
+    for (String offset : List.of("+05:30", "GMT+1", "UTC+2", "Etc/GMT-2")) {
+      Response r = put("tz-offset", offset);
+      assertThat(r.getStatus()).as(offset).isEqualTo(422);
+      assertThat(r.readEntity(String.class)).as(offset).contains("\"field\":\"timezone\"");
+    }
+    assertThat(DB.getCollection(Owners.COLLECTION).countDocuments(new Document("_id", "tz-offset")))
+        .isZero();
+    for (String region : List.of("America/Sao_Paulo", "UTC")) {
+      Response r = put("tz-region", region);
+      assertThat(r.getStatus()).as(region).isIn(200, 201);
+      assertThat(r.readEntity(String.class)).contains("\"timezone\":\"" + region + "\"");
+    }
+  }
+
+  @Test
+  void anOwnerStoredWithAnOffsetBeforeIsStillListed() {
+    DB.getCollection(Owners.COLLECTION)
+        .insertOne(
+            new Document("_id", "tz-legacy")
+                .append("name", "Old")
+                .append("timezone", "+05:30")
+                .append(
+                    "workingHours",
+                    new Document("start", "09:00")
+                        .append("end", "18:00")
+                        .append("days", List.of(1, 2, 3, 4, 5)))
+                .append("capacity", 3)
+                .append("segments", List.of())
+                .append("active", true));
+
+    Response r = RESOURCES.target("/api/owners").request().get();
+
+    assertThat(r.getStatus()).isEqualTo(200);
+    assertThat(r.readEntity(String.class))
+        .contains("\"ownerId\":\"tz-legacy\"")
+        .contains("\"timezone\":\"+05:30\"");
+  }
+}
