@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * Keyphrases by RAKE (Rose et al., 2010): the text is split into candidate phrases at punctuation
  * and at the stop words of its language (en, es, pt: {@code persona/stopwords-*.txt}); each word
  * scores its degree over its frequency, a phrase the sum of its words; the best phrases win. Words
- * of chat filler ("sounds", "great", "really") are stop words, so they never form a phrase.
+ * of chat filler ("sounds", "great", "really") are stop words, so they never form a phrase. Markup
+ * is stripped first ({@link Text#withoutMarkup}): a reply's "<img src=x onerror=...>" gives no
+ * "img", "src" or "onerror".
  */
 public final class Keyphrases {
   /** Longest text read (a reply is capped by WhatsApp at 4,096 characters). */
@@ -49,6 +51,7 @@ public final class Keyphrases {
       return List.of();
     }
     String capped = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
+    capped = Text.withoutMarkup(capped);
     Set<String> stop = STOP_WORDS.get(language(capped, locale));
     List<List<String>> candidates = new ArrayList<>();
     for (String fragment : PUNCTUATION.split(capped)) {

@@ -11,6 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
 
 /** Text normalisation shared by the persona's parsers, and their resource files. */
 final class Text {
@@ -29,6 +35,40 @@ final class Text {
             .matcher(Normalizer.normalize(s.toLowerCase(Locale.ROOT), Normalizer.Form.NFD))
             .replaceAll("");
     return NON_WORD.matcher(folded.replace('_', ' ')).replaceAll(" ").trim();
+  }
+
+  /**
+   * The words of a text someone wrote to us, without markup: a tag with its attributes, and a
+   * script's or a style's content, are dropped (jsoup reads it as a browser would); an element's
+   * edge is a line break (a keyphrase never spans a tag), an entity is its character. Text without
+   * '<' or '&' is returned as it is, and a '<' or '&' that starts no tag nor entity stays text ("5
+   * < 10", "R&D").
+   */
+  static String withoutMarkup(String s) {
+    if (s == null || (s.indexOf('<') < 0 && s.indexOf('&') < 0)) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    NodeTraversor.traverse(
+        new NodeVisitor() {
+          @Override
+          public void head(Node node, int depth) {
+            if (node instanceof TextNode text) {
+              out.append(text.getWholeText());
+            } else if (node instanceof Element && depth > 0) {
+              out.append('\n');
+            }
+          }
+
+          @Override
+          public void tail(Node node, int depth) {
+            if (node instanceof Element && depth > 0) {
+              out.append('\n');
+            }
+          }
+        },
+        Jsoup.parseBodyFragment(s).body());
+    return out.toString();
   }
 
   /** Whether {@code phrase} (normalised) occurs in {@code text} (normalised) as whole words. */

@@ -59,4 +59,56 @@ class KeyphrasesTest {
     assertThat(Keyphrases.extract(null, "en", 5)).isEmpty();
     assertThat(Keyphrases.extract("ok thanks!", "en", 5)).isEmpty();
   }
+
+  /** Words a tag, its attributes or a script carry: none of them says anything about the lead. */
+  static final List<String> MARKUP_WORDS =
+      List.of(
+          "img",
+          "src",
+          "onerror",
+          "alert",
+          "script",
+          "svg",
+          "onload",
+          "href",
+          "javascript",
+          "style",
+          "color",
+          "div",
+          "document",
+          "cookie",
+          "amp",
+          "nbsp");
+
+  @Test
+  void markupInAReplyGivesNoKeyphrasesOfItsTagsAttributesOrScripts() {
+    List<String> hostile =
+        Keyphrases.extract(
+            "<img src=x onerror=alert(1)> We are struggling with scaling challenges"
+                + " <script>document.cookie; alert('xss')</script> in our data pipeline"
+                + " <a href=\"javascript:alert(1)\">cloud migration</a>"
+                + " <div style=\"color:red\"><svg onload=alert(2)></svg></div>&amp;&nbsp;",
+            "en",
+            20);
+
+    assertThat(hostile).contains("scaling challenges", "data pipeline", "cloud migration");
+    for (String phrase : hostile) {
+      assertThat(phrase.split(" ")).as(phrase).doesNotContainAnyElementsOf(MARKUP_WORDS);
+    }
+    assertThat(Keyphrases.extract("<img src=x onerror=alert(1)>", "en", 5)).isEmpty();
+    assertThat(Keyphrases.extract("<img src=x onerror=alert(1)", "en", 5)).isEmpty();
+  }
+
+  /** What the extraction gave before markup was stripped: a '<' or '&' of plain text stays text. */
+  @Test
+  void aPlainReplysKeyphrasesAreThoseOfItsText() {
+    String plain =
+        "Our R&D budget is 5 < 10k this year.\nThe cloud migration - a big project;"
+            + " scaling challenges (again)!";
+    List<String> phrases = Keyphrases.extract(plain, "en", 10);
+
+    assertThat(phrases)
+        .containsExactly(
+            "cloud migration", "big project", "scaling challenges", "budget", "10k", "year");
+  }
 }

@@ -174,6 +174,29 @@ class PersonaBuilderTest {
   }
 
   @Test
+  void aReplyCarryingMarkupAddsNoneOfItsTagOrScriptWordsAsKeyphrases() {
+    new LeadActivitiesImpl(store, clock).profile("P-1");
+    new PersonaBuilder(MONGO.database(), null, clock)
+        .fromReply(
+            store.contact("P-1"),
+            new PersonaBuilder.Reply(
+                "wamid.R3",
+                "<img src=x onerror=alert(1)><script>document.cookie</script>"
+                    + " Our payroll automation project <b onmouseover=alert(2)>stalled</b>",
+                "other",
+                null,
+                "neutral",
+                List.of(),
+                Instant.parse("2026-11-25T11:00:00Z")));
+
+    List<String> keyphrases = store.persona("P-1").getList("keyphrases", String.class);
+    assertThat(keyphrases).anyMatch(k -> k.contains("payroll automation"));
+    assertThat(String.join(" ", keyphrases).split(" "))
+        .doesNotContainAnyElementsOf(KeyphrasesTest.MARKUP_WORDS)
+        .doesNotContain("onmouseover");
+  }
+
+  @Test
   void theModalityALeadAnswersInMostIsItsPreferredOne() {
     PersonaBuilder builder = new PersonaBuilder(MONGO.database(), null, clock);
     new LeadActivitiesImpl(store, clock).profile("P-1");
