@@ -160,7 +160,7 @@ public class HubSpotWebhookResource {
     String leadId = link.getString("_id"); // crm_links are keyed by lead
     String reason = "HubSpot deal " + dealId + " moved to " + event.path("propertyValue").asText();
     try {
-      outcomes.set(
+      outcomes.setBySystem(
           "hubspot",
           leadId,
           json.createObjectNode()

@@ -1,6 +1,7 @@
 package com.salesagent.api.leads;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -38,9 +39,23 @@ public final class LeadOutcomes {
    * timeline and the audit log; the lead's workflow ends with it, or, when it has ended already (a
    * reply without interest, no response), the stage becomes the outcome. The same outcome again is
    * 200 (a retry: the workflow is told again), another is 409; a bad body 400, a bad field 422, an
-   * unknown lead 404.
+   * unknown lead 404. The contact, the timeline and the workflow name the owner who acted, as an
+   * owner's reply or meeting does ({@link ActingOwner}: the lead's owner, "Ana Lima (ana)", or the
+   * operator on a lead nobody owns); the audit log the operator who called.
    */
   public Response set(String operator, String leadId, byte[] body) {
+    return set(operator, leadId, body, true);
+  }
+
+  /**
+   * {@link #set} by a system rather than a person ({@code hubspot}: a deal moved there): it is
+   * named as itself everywhere, never as the lead's owner.
+   */
+  public Response setBySystem(String system, String leadId, byte[] body) {
+    return set(system, leadId, body, false);
+  }
+
+  private Response set(String operator, String leadId, byte[] body, boolean byOwner) {
     OutcomeRequest request;
     try {
       request = strict.readValue(body, OutcomeRequest.class);
@@ -63,6 +78,10 @@ public final class LeadOutcomes {
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
+    String by =
+        byOwner
+            ? ActingOwner.of(new Owners(store.database()), operator, null, contact).label()
+            : operator;
     String reason = request.reason() == null ? null : LeadValidator.line(request.reason());
     java.util.Date at = new java.util.Date();
     long set =
@@ -76,7 +95,8 @@ public final class LeadOutcomes {
                     "outcome",
                     new Document("value", request.outcome())
                         .append("reason", reason)
-                        .append("by", operator)
+                        .append("by", by)
+                        .append("operator", operator)
                         .append("at", at)))
             .getModifiedCount();
     if (set == 0) {
@@ -93,22 +113,25 @@ public final class LeadOutcomes {
       // told again (it ignores a second outcome).
       Document stored = store.contact(leadId).get("outcome", Document.class);
       recordOnce(leadId, contact, request.outcome(), stored);
-      String workflow = tell(leadId, request, contact, reason, operator);
+      String workflow = tell(leadId, request, contact, reason, stored.getString("by"));
       return Response.ok(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
     }
     recordOnce(
         leadId, contact, request.outcome(), store.contact(leadId).get("outcome", Document.class));
-    String workflow = tell(leadId, request, contact, reason, operator);
+    String workflow = tell(leadId, request, contact, reason, by);
     return Response.accepted(new OutcomeRecorded(leadId, request.outcome(), workflow)).build();
   }
 
   /**
    * The outcome in the lead's timeline and in the audit log, each written unless already there:
    * from the outcome as stored on the contact (who set it, why, when), so a retry completes what a
-   * crash between the writes left out and never writes either twice.
+   * crash between the writes left out and never writes either twice. The timeline names who acted
+   * ({@code by}), the audit log who called ({@code operator}; an outcome stored before it was kept:
+   * {@code by}).
    */
   private void recordOnce(String leadId, Document contact, String outcome, Document stored) {
     String by = stored.getString("by");
+    String operator = stored.getString("operator") == null ? by : stored.getString("operator");
     String reason = stored.getString("reason");
     java.util.Date at = stored.getDate("at");
     if (!store.hasInteraction(leadId, outcome)) {
@@ -144,7 +167,7 @@ public final class LeadOutcomes {
         == null) {
       audit.insertOne(
           new Document("action", "lead_outcome")
-              .append("by", by)
+              .append("by", operator)
               .append("leadId", leadId)
               .append("outcome", outcome)
               .append("reason", reason)
@@ -158,9 +181,9 @@ public final class LeadOutcomes {
    * Safe to repeat.
    */
   private String tell(
-      String leadId, OutcomeRequest request, Document contact, String reason, String operator) {
+      String leadId, OutcomeRequest request, Document contact, String reason, String by) {
     try {
-      lead.apply(leadId).outcome(new OutcomeSignal(request.outcome(), reason, operator));
+      lead.apply(leadId).outcome(new OutcomeSignal(request.outcome(), reason, by));
       return "signalled";
     } catch (io.temporal.client.WorkflowNotFoundException e) {
       store.setContactFields(leadId, new Document("stage", request.outcome()));

@@ -1,0 +1,130 @@
+package com.salesagent.api.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OutcomeSignal;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.jackson.Jackson;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Setting a lead's outcome: its timeline, the contact and the workflow name the owner who acted (as
+ * an owner's reply or meeting does), the audit log the operator who called.
+ */
+class LeadOutcomesTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final MongoClient CLIENT =
+      MongoClients.create(
+          "mongodb://" + hostPort(MONGO.bind()) + "/?serverSelectionTimeoutMS=2000");
+  static final LeadStore STORE = new LeadStore(CLIENT.getDatabase("outcomes-test"));
+
+  final List<OutcomeSignal> signalled = new ArrayList<>();
+  final LeadOutcomes outcomes =
+      new LeadOutcomes(
+          STORE,
+          leadId ->
+              (LeadWorkflow)
+                  Proxy.newProxyInstance(
+                      LeadWorkflow.class.getClassLoader(),
+                      new Class<?>[] {LeadWorkflow.class},
+                      (proxy, method, args) -> {
+                        if (method.getName().equals("outcome")) {
+                          signalled.add((OutcomeSignal) args[0]);
+                          return null;
+                        }
+                        throw new UnsupportedOperationException(method.getName());
+                      }),
+          Jackson.newObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+
+  private static String hostPort(java.net.InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+    MONGO.shutdown();
+  }
+
+  private static byte[] body(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String timelineDetail(String leadId, String type) {
+    return STORE.interactions(leadId).stream()
+        .filter(e -> type.equals(e.getString("type")))
+        .map(e -> e.getString("detail"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Document audit(String leadId) {
+    return STORE
+        .database()
+        .getCollection(Collections.AUDIT_LOG)
+        .find(Filters.and(Filters.eq("action", "lead_outcome"), Filters.eq("leadId", leadId)))
+        .first();
+  }
+
+  @Test
+  void anOutcomeIsSetByTheOwnerWhoHoldsTheLeadAndAuditedWithTheOperator() {
+    STORE
+        .database()
+        .getCollection(Owners.COLLECTION)
+        .insertOne(new Document("_id", "ana").append("name", "Ana Lima"));
+    STORE.insertContact(
+        new Document("leadId", "won-1").append("campaignId", "c").append("ownerId", "ana"));
+
+    outcomes.set(
+        "operator",
+        "won-1",
+        body("{\"outcome\":\"converted\",\"reason\":\"signed the annual plan\"}"));
+
+    assertThat(timelineDetail("won-1", "converted"))
+        .isEqualTo("by Ana Lima (ana): signed the annual plan");
+    assertThat(STORE.contact("won-1").get("outcome", Document.class).getString("by"))
+        .isEqualTo("Ana Lima (ana)");
+    assertThat(signalled).extracting(OutcomeSignal::by).containsExactly("Ana Lima (ana)");
+    assertThat(audit("won-1").getString("by")).isEqualTo("operator");
+  }
+
+  @Test
+  void onALeadNobodyOwnsTheOperatorIsNamed() {
+    STORE.insertContact(new Document("leadId", "lost-1").append("campaignId", "c"));
+
+    outcomes.set("operator", "lost-1", body("{\"outcome\":\"lost\"}"));
+
+    assertThat(timelineDetail("lost-1", "lost")).isEqualTo("by operator");
+    assertThat(signalled).extracting(OutcomeSignal::by).containsExactly("operator");
+  }
+
+  @Test
+  void anOutcomeFromASystemIsNamedAfterIt() {
+    STORE
+        .database()
+        .getCollection(Owners.COLLECTION)
+        .insertOne(new Document("_id", "bea").append("name", "Bea"));
+    STORE.insertContact(
+        new Document("leadId", "crm-1").append("campaignId", "c").append("ownerId", "bea"));
+
+    outcomes.setBySystem("hubspot", "crm-1", body("{\"outcome\":\"converted\"}"));
+
+    assertThat(timelineDetail("crm-1", "converted")).isEqualTo("by hubspot");
+    assertThat(audit("crm-1").getString("by")).isEqualTo("hubspot");
+  }
+}
