@@ -6,6 +6,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 
 /**
@@ -20,8 +21,13 @@ import org.bson.Document;
  * unless an earlier step of the same message is later, when it takes that step's time (a status
  * never precedes its send, a delivery never its sent), and on the same time the earlier step goes
  * first. A {@code delivery_unknown} recorded after the message's fate was known (its send or a
- * status recorded before it) is left out: the fate was not unknown by then. Every other event keeps
- * its time; on the same time, after a message's steps.
+ * status recorded before it) is left out: the fate was not unknown by then.
+ *
+ * <p>A lead's reply or reaction ({@link #INBOUND}) is stamped by Meta to the second too, so one
+ * written in the second we sent a message could come before it: a reply that quotes our message
+ * (its context wamid) is placed at that message's send at the earliest, and one without a context
+ * (or quoting a message not in this timeline) after the latest send of its own second. Every other
+ * event keeps its time; on the same time, after a message's steps.
  */
 public final class Timeline {
   /** The steps of one message's life, in order. */
@@ -33,6 +39,11 @@ public final class Timeline {
           "delivered", 3,
           "failed", 4,
           "read", 5);
+
+  /** The lead's own events, stamped by Meta to the second; the wamid is the message quoted. */
+  static final Set<String> INBOUND = Set.of("replied", "reaction");
+
+  private static final String SEND = "message_sent";
 
   private Timeline() {}
 
@@ -46,12 +57,15 @@ public final class Timeline {
   public static List<Document> ordered(List<Document> events, Map<String, String> wamidByKey) {
     Map<String, List<Placed>> byMessage = new HashMap<>();
     List<Placed> placed = new ArrayList<>();
+    List<Placed> inbound = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       Document e = events.get(i);
       long ts = time(e);
       String wamid = wamidOf(e, wamidByKey);
       Integer rank = LIFECYCLE.get(e.getString("type"));
-      if (wamid == null || rank == null) {
+      if (INBOUND.contains(e.getString("type"))) {
+        inbound.add(new Placed(e, i, ts, ts, Integer.MAX_VALUE));
+      } else if (wamid == null || rank == null) {
         placed.add(new Placed(e, i, ts, ts, Integer.MAX_VALUE));
       } else {
         byMessage
@@ -80,6 +94,17 @@ public final class Timeline {
         placed.add(new Placed(p.event(), p.index(), p.ts(), at, p.rank()));
       }
     }
+    Map<String, Long> sentAt = new HashMap<>();
+    for (Placed p : placed) {
+      if (SEND.equals(p.event().getString("type")) && p.event().getString("wamid") != null) {
+        sentAt.merge(p.event().getString("wamid"), p.at(), Math::min);
+      }
+    }
+    for (Placed p : inbound) {
+      Long quoted = sentAt.get(p.event().getString("wamid"));
+      long after = quoted != null ? quoted : latestSendOfSecond(sentAt.values(), p.ts());
+      placed.add(new Placed(p.event(), p.index(), p.ts(), Math.max(p.ts(), after), p.rank()));
+    }
     placed.sort(
         Comparator.comparingLong(Placed::at)
             .thenComparingInt(Placed::rank)
@@ -88,6 +113,21 @@ public final class Timeline {
     List<Document> out = new ArrayList<>(placed.size());
     placed.forEach(p -> out.add(p.event()));
     return out;
+  }
+
+  /** The latest send in the second {@code ts} falls in, or {@link Long#MIN_VALUE}. */
+  private static long latestSendOfSecond(Iterable<Long> sends, long ts) {
+    if (ts == Long.MIN_VALUE) {
+      return Long.MIN_VALUE;
+    }
+    long second = ts - Math.floorMod(ts, 1000L);
+    long latest = Long.MIN_VALUE;
+    for (long at : sends) {
+      if (at >= second && at < second + 1000L && at > latest) {
+        latest = at;
+      }
+    }
+    return latest;
   }
 
   /** The message an event is a step of: its wamid, or for an unknown send its key's message. */

@@ -136,4 +136,47 @@ class TimelineTest {
         .containsExactly("enrolled", "researched", "interested:in-1", "handed_off:in-1");
     assertThat(Timeline.ordered(List.of(), Map.of())).isEmpty();
   }
+
+  @Test
+  void aReplyStampedInTheSecondOfTheMessageItAnswersFollowsIt() {
+    // Accepted at 10:00:00.800; the lead answers it (its context) and Meta stamps it 10:00:00.
+    List<Document> events =
+        byTime(
+            event("message_sent", "w1", "template step 0", T.plusMillis(800)),
+            event("sent", "w1", null, T),
+            event("replied", "w1", null, T),
+            event("follow_up_cancelled", null, null, T.plusMillis(900)));
+
+    assertThat(types(Timeline.ordered(events, Map.of())))
+        .containsExactly("message_sent:w1", "sent:w1", "replied:w1", "follow_up_cancelled");
+  }
+
+  @Test
+  void aReplyWithoutContextStampedInTheSecondOfASendFollowsIt() {
+    List<Document> events =
+        byTime(
+            event("message_sent", "w1", null, T.minusSeconds(60)),
+            event("message_sent", "w2", null, T.plusMillis(300)),
+            event("replied", null, null, T),
+            event("reaction", null, null, T));
+
+    assertThat(types(Timeline.ordered(events, Map.of())))
+        .containsExactly("message_sent:w1", "message_sent:w2", "replied", "reaction");
+  }
+
+  /** Only a send of the reply's own second goes before it: one of the next second does not. */
+  @Test
+  void aReplyOfAnEarlierSecondThanASendStaysBeforeIt() {
+    List<Document> events =
+        byTime(
+            event("message_sent", "w1", null, T.minusSeconds(60)),
+            event("replied", "w1", null, T),
+            event("replied", null, null, T.plusSeconds(1)),
+            event("message_sent", "w2", null, T.plusSeconds(2)),
+            event("replied", "w2", null, T.plusSeconds(5)));
+
+    assertThat(types(Timeline.ordered(events, Map.of())))
+        .containsExactly(
+            "message_sent:w1", "replied:w1", "replied", "message_sent:w2", "replied:w2");
+  }
 }
