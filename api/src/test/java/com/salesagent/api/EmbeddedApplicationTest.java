@@ -243,6 +243,42 @@ class EmbeddedApplicationTest {
     assertThat(page.body()).contains("<html");
   }
 
+  /**
+   * The dashboard and the API docs declare their icon (an SVG the dashboard's assets serve), so a
+   * browser asks for no /favicon.ico (a 404 in its console on every load). The pages and the icon
+   * load without the token, as the other static assets do.
+   */
+  @Test
+  void everyPageDeclaresAnIconThatIsServedWithoutTheToken() throws Exception {
+    for (String path : java.util.List.of("/dashboard/", "/api-docs/")) {
+      URI pageUri = URI.create("http://localhost:" + APP.getLocalPort() + path);
+      HttpResponse<String> page =
+          http.send(HttpRequest.newBuilder(pageUri).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).as(path).isEqualTo(200);
+      java.util.regex.Matcher declared =
+          java.util.regex.Pattern.compile("<link rel=\"icon\" href=\"([^\"]+)\"")
+              .matcher(page.body());
+      assertThat(declared.find()).as(path + " declares an icon").isTrue();
+
+      HttpResponse<String> icon =
+          http.send(
+              HttpRequest.newBuilder(pageUri.resolve(declared.group(1))).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(icon.statusCode()).as(path + " icon").isEqualTo(200);
+      assertThat(icon.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
+      var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+      factory.setNamespaceAware(true);
+      org.w3c.dom.Element root =
+          factory
+              .newDocumentBuilder()
+              .parse(new org.xml.sax.InputSource(new java.io.StringReader(icon.body())))
+              .getDocumentElement();
+      assertThat(root.getLocalName()).isEqualTo("svg");
+      assertThat(root.getNamespaceURI()).isEqualTo("http://www.w3.org/2000/svg");
+    }
+  }
+
   @Test
   void everyHealthCheckIsHealthy() throws Exception {
     SortedMap<String, HealthCheck.Result> results =
