@@ -277,15 +277,14 @@ public class LeadActivitiesImpl implements LeadActivities {
       throw ApplicationFailure.newFailure("no agent_configurations", "NoPolicy");
     }
     Document config = configs.effective();
-    Document quiet =
-        config.get("quietHours", new Document("start", "00:00").append("end", "00:00"));
+    QuietHours quiet = QuietHours.of(config);
     Document reconciliation = config.get("deliveryReconciliation", new Document());
     return new LeadPolicy(
         Duration.parse(definition.getString("readNoReplyDelay")),
         Duration.parse(definition.getString("unreadDelay")),
         definition.getInteger("maxFollowUps", 2),
-        quiet.getString("start"),
-        quiet.getString("end"),
+        quiet.start(),
+        quiet.end(),
         Duration.parse(config.getString("customerServiceWindow")),
         Duration.parse(config.getString("rateLimitBackoff")),
         config.getInteger("maxRateLimitRetries", 7),

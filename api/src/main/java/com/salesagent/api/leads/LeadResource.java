@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
+import com.salesagent.activities.lead.QuietHours;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.persona.PersonaExplanation;
@@ -44,12 +45,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -359,7 +364,9 @@ public class LeadResource {
     List<LeadRow> leads = new ArrayList<>();
     LeadStore.ContactQuery query =
         new LeadStore.ContactQuery(stage, campaignId, segment, variantId);
+    Map<String, QuietHours> quiet = new HashMap<>(); // read once per campaign of the page
     for (Document c : store.listContacts(query, page, pageSize)) {
+      sendsAt(c, quiet);
       leads.add(
           new LeadRow(
               c.getString("leadId"),
@@ -422,6 +429,7 @@ public class LeadResource {
                 + namespace
                 + "/workflows/"
                 + LeadWorkflow.workflowId(leadId);
+    sendsAt(contact, new HashMap<>());
     return new LeadView(
         contact,
         contact.get("stage"),
@@ -437,6 +445,36 @@ public class LeadResource {
         LeadWorkflow.workflowId(leadId),
         liveState(leadId),
         temporalUi);
+  }
+
+  /**
+   * The next actions that send a message when due: the workflow holds that send until the lead's
+   * quiet hours end (Sending.awaitWindow), so the time it goes is shown, not the raw due time.
+   */
+  static final Set<String> SENDING_ACTIONS =
+      Set.of("follow_up_read", "follow_up_unread", "resume_sequence", "re_engage");
+
+  /**
+   * The contact's {@code nextActionAt} as the lead will see it: a send due inside its quiet hours
+   * (its campaign's, {@link QuietHours}, read once per campaign into {@code quiet}) moved to when
+   * they end, by the workflow's own rule.
+   */
+  private void sendsAt(Document contact, Map<String, QuietHours> quiet) {
+    String action = contact.getString("nextAction");
+    if (action == null
+        || !SENDING_ACTIONS.contains(action)
+        || !(contact.get("nextActionAt") instanceof Date due)) {
+      return;
+    }
+    Instant at =
+        quiet
+            .computeIfAbsent(
+                String.valueOf(contact.getString("campaignId")),
+                campaign -> QuietHours.of(store.database(), contact.getString("campaignId")))
+            .sendsAt(due.toInstant(), contact.getString("timezone"));
+    if (!at.equals(due.toInstant())) {
+      contact.put("nextActionAt", Date.from(at));
+    }
   }
 
   /** The agent's drafted answers to the lead's replies, newest first (at most 10). */

@@ -201,6 +201,64 @@ class LeadResourceTest {
     assertThat(STORE.contact("tz-2")).isNull();
   }
 
+  /** A date of the view as JSON has it (an ISO-8601 string or epoch milliseconds). */
+  private static Instant instant(Object v) {
+    return v instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse((String) v);
+  }
+
+  private static void contactDue(String leadId, String action, Instant at) {
+    STORE.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "qh-cmp")
+            .append("timezone", "Europe/Paris")
+            .append("stage", "awaiting_response")
+            .append("nextAction", action)
+            .append("nextActionAt", java.util.Date.from(at)));
+  }
+
+  /**
+   * A follow-up due in the lead's quiet hours goes out when they end (the workflow waits for its
+   * send window): the lead page shows that time, not the raw due time. What sends nothing (closing
+   * the lead) and a follow-up due outside quiet hours keep theirs.
+   */
+  @Test
+  void aFollowUpDueInQuietHoursShowsWhenItWillBeSent() {
+    STORE
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.AGENT_CONFIGURATIONS)
+        .insertOne(
+            new Document("configId", "campaign:qh-cmp")
+                .append("quietHours", new Document("start", "20:00").append("end", "08:00")));
+    Instant night = Instant.parse("2026-12-04T21:30:00Z"); // 22:30 in Paris
+    Instant noon = Instant.parse("2026-12-04T11:00:00Z"); // 12:00 in Paris
+    contactDue("qh-1", "follow_up_read", night);
+    contactDue("qh-2", "close_no_response", night);
+    contactDue("qh-3", "follow_up_unread", noon);
+
+    Map<?, ?> deferred = json(RESOURCES.target("/api/leads/qh-1").request().get());
+    Instant eightInParis = Instant.parse("2026-12-05T07:00:00Z");
+    assertThat(instant(deferred.get("nextActionAt"))).isEqualTo(eightInParis);
+    assertThat(instant(((Map<?, ?>) deferred.get("lead")).get("nextActionAt")))
+        .isEqualTo(eightInParis);
+
+    Map<?, ?> closing = json(RESOURCES.target("/api/leads/qh-2").request().get());
+    assertThat(instant(closing.get("nextActionAt"))).isEqualTo(night);
+    Map<?, ?> daytime = json(RESOURCES.target("/api/leads/qh-3").request().get());
+    assertThat(instant(daytime.get("nextActionAt"))).isEqualTo(noon);
+
+    // The leads list says the same.
+    Map<?, ?> page =
+        json(RESOURCES.target("/api/leads").queryParam("campaignId", "qh-cmp").request().get());
+    Map<Object, Instant> listed = new java.util.HashMap<>();
+    for (Object row : (List<?>) page.get("leads")) {
+      listed.put(((Map<?, ?>) row).get("leadId"), instant(((Map<?, ?>) row).get("nextActionAt")));
+    }
+    assertThat(listed)
+        .containsEntry("qh-1", eightInParis)
+        .containsEntry("qh-2", night)
+        .containsEntry("qh-3", noon);
+  }
+
   @Test
   void anUnknownLeadIs404() {
     Response r = RESOURCES.target("/api/leads/nobody").request().get();
