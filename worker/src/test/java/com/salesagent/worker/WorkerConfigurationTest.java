@@ -2,6 +2,7 @@ package com.salesagent.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.salesagent.temporal.StartupException;
 import com.salesagent.worker.cli.ConfigSources;
@@ -32,6 +33,26 @@ class WorkerConfigurationTest {
       env.put(keyValues[i], keyValues[i + 1]);
     }
     return env;
+  }
+
+  /**
+   * A value that does not parse, or a number out of range, is printed naming the variable to fix,
+   * not only the YAML key it fills (which the operator never wrote).
+   */
+  @Test
+  void aBadSettingsStartUpErrorNamesItsVariable() {
+    String[][] cases = {
+      {"FOLLOW_UP_UNREAD", "soon"},
+      {"WORKER_ADMIN_PORT", "abc"},
+      {"MAX_FOLLOW_UPS", "99"},
+      {"WORKER_WORKFLOW_POLLERS", "0"},
+    };
+    for (String[] c : cases) {
+      Throwable thrown = catchThrowable(() -> load(env(c[0], c[1])));
+      assertThat(thrown).as(c[0]).isNotNull();
+      String printed = com.salesagent.worker.cli.DefaultedServerCommand.describe(thrown);
+      assertThat(printed).as(printed).contains("(" + c[0] + ")").doesNotContain("[Source:");
+    }
   }
 
   @Test

@@ -53,7 +53,7 @@ public class DefaultedServerCommand<T extends Configuration> extends ServerComma
         return "error: " + t.getMessage();
       }
       if (t instanceof ConfigurationException) {
-        return "error: " + t.getMessage().strip();
+        return "error: " + SettingVariables.bundled().annotate(t.getMessage().strip());
       }
       if (t instanceof BindException) {
         return "error: a port is already in use ("
