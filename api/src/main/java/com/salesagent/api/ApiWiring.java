@@ -53,6 +53,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
@@ -165,8 +166,21 @@ public final class ApiWiring {
           "CRM: lead events are written to HubSpot at {}", config.getApi().getHubspotBaseUrl());
     }
     Senders senders = new Senders(connections.mongo().database());
+    WaitingLeads waitingLeads = new WaitingLeads(connections.mongo().database(), client);
+    // Meta's notifications that give a number back wake its waiting leads on one background thread
+    // (the webhook answers Meta at once); a number is queued at most once at a time.
     SenderDirectory senderDirectory =
-        new SenderDirectory(senders, endpoints.whatsapp().phoneNumberId(), clock);
+        new SenderDirectory(
+            senders,
+            endpoints.whatsapp().phoneNumberId(),
+            clock,
+            waitingLeads.inBackground(
+                env.lifecycle()
+                    .executorService("sender-wake-%d")
+                    .minThreads(1)
+                    .maxThreads(1)
+                    .workQueue(new ArrayBlockingQueue<>(64))
+                    .build()));
     LiveFeed feed = liveFeed(env);
     LeadValidator validator =
         new LeadValidator(
@@ -209,11 +223,7 @@ public final class ApiWiring {
                 endpoints.whatsapp().verifyToken(),
                 inbox,
                 senderDirectory),
-            new SendersResource(
-                senders,
-                senderDirectory,
-                new WaitingLeads(connections.mongo().database(), client),
-                clock),
+            new SendersResource(senders, senderDirectory, waitingLeads, clock),
             new com.salesagent.api.owners.OwnersResource(
                 connections.mongo().database(), client, clock),
             new com.salesagent.api.owners.HandOffsResource(connections.mongo().database(), clock),

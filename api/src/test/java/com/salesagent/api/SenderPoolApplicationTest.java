@@ -216,6 +216,75 @@ class SenderPoolApplicationTest {
   }
 
   /**
+   * Every number paused by Meta for its quality: a new lead waits for its number (its next check 5
+   * minutes away). Meta's signed webhook saying the quality recovered wakes it, as an operator's
+   * resume does: its message goes out within seconds.
+   */
+  @Test
+  void metaGivingANumberBackWakesTheLeadWaitingForItAtOnce() throws Exception {
+    ackOnly();
+    List<EmulatorNumbers.Number> numbers = emulator().numbers().all();
+    com.salesagent.activities.mongo.Senders senders =
+        new com.salesagent.activities.mongo.Senders(store().database());
+    for (EmulatorNumbers.Number n : numbers) {
+      senders.learnDisplayNumber(n.phoneNumberId(), n.displayNumber());
+      assertThat(metaSays(quality(n.displayNumber(), "FLAGGED")).statusCode()).isEqualTo(200);
+      assertThat(senders.get(n.phoneNumberId()).getString("status")).isEqualTo("paused");
+    }
+    try {
+      String leadId = "quality-" + UUID.randomUUID();
+      assertThat(call("POST", "/api/leads", lead(leadId, phone())).statusCode()).isEqualTo(202);
+      await("waiting for its number")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> "waiting_sender".equals(store().contact(leadId).getString("stage")));
+      String pinned = store().contact(leadId).getString("senderId");
+      String display =
+          numbers.stream()
+              .filter(n -> n.phoneNumberId().equals(pinned))
+              .findFirst()
+              .orElseThrow()
+              .displayNumber();
+
+      assertThat(metaSays(quality(display, "UNFLAGGED")).statusCode()).isEqualTo(200);
+
+      assertThat(senders.get(pinned).getString("status")).isEqualTo("active");
+      await("sent once Meta gave its number back")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    } finally {
+      for (EmulatorNumbers.Number n : numbers) {
+        call("POST", "/api/senders/" + n.phoneNumberId() + "/resume", "");
+      }
+    }
+  }
+
+  private static String quality(String display, String event) {
+    return "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"waba-1\",\"changes\":[{"
+        + "\"field\":\"phone_number_quality_update\",\"value\":{\"display_phone_number\":\""
+        + display
+        + "\",\"event\":\""
+        + event
+        + "\"}}]}]}";
+  }
+
+  /** Meta's POST to the webhook, signed with the emulator's app secret. */
+  private HttpResponse<String> metaSays(String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + APP.getLocalPort() + "/webhooks/whatsapp"))
+            .header("Content-Type", "application/json")
+            .header(
+                "X-Hub-Signature-256",
+                new com.salesagent.api.webhook.WebhookSignature(emulator().appSecret())
+                    .sign(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
    * A number registered with a token variable no worker sets: listed (and on the dashboard) as
    * unusable with the reason, not active; the worker never pins a lead to it.
    */

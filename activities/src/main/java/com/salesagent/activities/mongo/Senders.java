@@ -247,28 +247,37 @@ public final class Senders {
             Updates.set("since", Date.from(now))));
   }
 
-  /** The quality recovered: a quality pause ends (an account pause does not). */
-  public void qualityRecovered(String phoneNumberId, String quality, Instant now) {
+  /**
+   * The quality recovered: a quality pause ends (an account pause does not). True when this call
+   * ended a pause (the number can send again).
+   */
+  public boolean qualityRecovered(String phoneNumberId, String quality, Instant now) {
     collection.updateOne(Filters.eq("_id", phoneNumberId), Updates.set("quality", quality));
-    collection.updateOne(
-        Filters.and(
-            Filters.eq("_id", phoneNumberId),
-            Filters.eq("status", "paused"),
-            Filters.eq("pauseSource", QUALITY)),
-        Updates.combine(
-            Updates.set("status", "active"),
-            Updates.set("resumedAt", Date.from(now)),
-            Updates.unset("since"),
-            Updates.unset("pauseSource"),
-            Updates.unset("detail"),
-            Updates.unset("code")));
+    return collection
+            .updateOne(
+                Filters.and(
+                    Filters.eq("_id", phoneNumberId),
+                    Filters.eq("status", "paused"),
+                    Filters.eq("pauseSource", QUALITY)),
+                Updates.combine(
+                    Updates.set("status", "active"),
+                    Updates.set("resumedAt", Date.from(now)),
+                    Updates.unset("since"),
+                    Updates.unset("pauseSource"),
+                    Updates.unset("detail"),
+                    Updates.unset("code")))
+            .getModifiedCount()
+        > 0;
   }
 
   public void setTier(String phoneNumberId, int tier) {
     collection.updateOne(Filters.eq("_id", phoneNumberId), Updates.set("tier", tier));
   }
 
-  /** An operator resumes a paused number (any cause). */
+  /**
+   * An operator (or Meta's account notification) resumes a paused number (any cause). True when
+   * this call ended a pause.
+   */
   public boolean resume(String phoneNumberId, Instant now) {
     return collection
             .updateOne(

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,11 @@ import org.slf4j.LoggerFactory;
  *       the account's numbers (the named one, or all when none is named); ACCOUNT_RECONNECTED and a
  *       REINSTATE ban state resume them.
  * </ul>
+ *
+ * A number these notifications make usable again (a pause they ended: a redelivery or a number
+ * still paused for another cause is not) is handed to {@code usableAgain}, which wakes the leads
+ * waiting for it as an operator's resume does ({@link WaitingLeads#inBackground}: off the webhook's
+ * thread, so Meta's POST is answered without waiting for the signals).
  */
 public final class SenderDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(SenderDirectory.class);
@@ -51,14 +57,22 @@ public final class SenderDirectory {
   private final Senders senders;
   private final String primaryId;
   private final Clock clock;
+  private final Consumer<String> usableAgain;
   private final Set<String> knownDisplay = ConcurrentHashMap.newKeySet();
   private volatile Set<String> served = Set.of();
   private volatile Instant readAt = Instant.EPOCH;
 
   public SenderDirectory(Senders senders, String primaryId, Clock clock) {
+    this(senders, primaryId, clock, id -> {});
+  }
+
+  /** {@code usableAgain}: told each phone-number id a notification made usable again. */
+  public SenderDirectory(
+      Senders senders, String primaryId, Clock clock, Consumer<String> usableAgain) {
     this.senders = senders;
     this.primaryId = primaryId;
     this.clock = clock;
+    this.usableAgain = usableAgain;
   }
 
   public String primaryId() {
@@ -135,8 +149,10 @@ public final class SenderDirectory {
             id, "RED", "phone_number_quality_update " + event + limitNote(limit), now);
         LOG.warn("number {} paused: Meta reports its quality dropped ({})", id, event);
       } else if (QUALITY_BACK.contains(event)) {
-        senders.qualityRecovered(id, "GREEN", now);
-        LOG.info("number {}: quality recovered ({}); sends resume", id, event);
+        if (senders.qualityRecovered(id, "GREEN", now)) {
+          LOG.info("number {}: quality recovered ({}); sends resume", id, event);
+          usableAgain.accept(id);
+        }
       }
       if ("THROUGHPUT_UPGRADE".equals(event) || "TIER_UNLIMITED".equals(limit)) {
         senders.setTier(id, Senders.HIGH_TIER);
@@ -171,9 +187,9 @@ public final class SenderDirectory {
       if (stop) {
         senders.pause(id, 0, "account_update " + event, now);
         LOG.warn("number {} paused: account_update {}", id, event);
-      } else {
-        senders.resume(id, now);
+      } else if (senders.resume(id, now)) {
         LOG.info("number {} resumed: account_update {}", id, event);
+        usableAgain.accept(id);
       }
     }
   }

@@ -13,17 +13,23 @@ import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes the leads that wait for a business number an operator resumed: those pinned to it ({@code
- * contacts.senderId}) whose stage is {@code waiting_sender}, found in MongoDB in lead-id pages and
- * signalled ({@code senderResumed}), at most {@link #MAX} per call. The rest (and any signal that
- * failed) keep their own schedule: each checks its number again within an hour at most; resuming
- * again wakes the next ones.
+ * Wakes the leads that wait for a business number made usable again (an operator's resume, or
+ * Meta's notification that its quality recovered or its account is back): those pinned to it
+ * ({@code contacts.senderId}) whose stage is {@code waiting_sender}, found in MongoDB in lead-id
+ * pages and signalled ({@code senderResumed}), at most {@link #MAX} per call. The rest (and any
+ * signal that failed) keep their own schedule: each checks its number again within an hour at most;
+ * resuming again wakes the next ones.
  */
 public final class WaitingLeads {
   private static final Logger LOG = LoggerFactory.getLogger(WaitingLeads.class);
@@ -34,7 +40,7 @@ public final class WaitingLeads {
   public record Woken(int signalled, int ended, boolean more) {}
 
   /** How one lead is told: its workflow's {@code senderResumed} signal. */
-  interface Signal {
+  public interface Signal {
     void senderResumed(String leadId, String phoneNumberId);
   }
 
@@ -54,7 +60,7 @@ public final class WaitingLeads {
         MAX);
   }
 
-  WaitingLeads(MongoDatabase db, Signal signal, int page, int max) {
+  public WaitingLeads(MongoDatabase db, Signal signal, int page, int max) {
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.signal = signal;
     this.page = page;
@@ -65,6 +71,37 @@ public final class WaitingLeads {
   static Bson waitingFor(String phoneNumberId) {
     return Filters.and(
         Filters.eq("senderId", phoneNumberId), Filters.eq("stage", Stage.WAITING_SENDER.key()));
+  }
+
+  /**
+   * {@link #wake} on {@code executor}, for callers that must not wait for up to {@link #MAX}
+   * signals (Meta's webhook is answered at once). A number already queued is not queued twice (its
+   * wake finds the leads that came meanwhile); a full queue or a stopped executor leaves the leads
+   * to their own check within the hour.
+   */
+  public Consumer<String> inBackground(Executor executor) {
+    Set<String> queued = ConcurrentHashMap.newKeySet();
+    return phoneNumberId -> {
+      if (!queued.add(phoneNumberId)) {
+        return;
+      }
+      try {
+        executor.execute(
+            () -> {
+              queued.remove(phoneNumberId);
+              try {
+                Woken woken = wake(phoneNumberId);
+                LOG.info("number {} usable again: waiting leads woken {}", phoneNumberId, woken);
+              } catch (RuntimeException e) {
+                // MongoDB away: the leads keep their own schedule.
+                LOG.warn("waking the leads of number {} failed: {}", phoneNumberId, e.toString());
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        queued.remove(phoneNumberId);
+        LOG.warn("waking the leads of number {} not queued: {}", phoneNumberId, e.toString());
+      }
+    };
   }
 
   public Woken wake(String phoneNumberId) {

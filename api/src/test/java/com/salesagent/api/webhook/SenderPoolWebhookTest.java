@@ -9,6 +9,7 @@ import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.api.senders.SenderDirectory;
+import com.salesagent.api.senders.WaitingLeads;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import jakarta.ws.rs.core.Response;
@@ -19,6 +20,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +78,15 @@ class SenderPoolWebhookTest {
   @AfterEach
   void tearDown() throws Exception {
     inbox.stop();
+    wakes.shutdownNow();
+  }
+
+  /** Where the directory's wake-ups run (the API gives it one background thread). */
+  private final ExecutorService wakes = Executors.newSingleThreadExecutor();
+
+  /** Every wake-up queued so far has run (the executor is one thread, in order). */
+  private void wakesDone() throws Exception {
+    wakes.submit(() -> {}).get(10, TimeUnit.SECONDS);
   }
 
   private Response post(String field, String number, String display, String value) {
@@ -184,5 +198,78 @@ class SenderPoolWebhookTest {
 
     post("account_update", null, null, "\"event\":\"ACCOUNT_RECONNECTED\"");
     assertThat(senders.paused()).isEmpty();
+  }
+
+  /**
+   * Meta giving a number back (its quality recovered, its account reconnected) wakes the leads
+   * waiting for it the way an operator's resume does (the same WaitingLeads), in the background:
+   * the webhook answers Meta while the signals are still going out. A redelivered notification for
+   * a number already active wakes nobody again; a number still paused for its account is not woken
+   * by its quality coming back.
+   */
+  @Test
+  void aNumberMetaGivesBackWakesItsWaitingLeadsWithoutHoldingTheWebhooksAnswer() throws Exception {
+    store.setContactFields("L-B", new Document("stage", "waiting_sender"));
+    store.insertContact(
+        new Document("leadId", "L-C")
+            .append("phone", "+5511998760000")
+            .append("senderId", SECOND)
+            .append("stage", "waiting_sender"));
+    store.setContactFields("L-A", new Document("stage", "waiting_sender"));
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> told = new CopyOnWriteArrayList<>();
+    WaitingLeads waiting =
+        new WaitingLeads(
+            MONGO.database(),
+            (lead, number) -> {
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              told.add(lead + "@" + number);
+            },
+            100,
+            1000);
+    resource =
+        new WhatsAppWebhookResource(
+            SECRET,
+            "verify",
+            inbox,
+            new SenderDirectory(senders, PRIMARY, clock, waiting.inBackground(wakes)));
+    senders.learnDisplayNumber(SECOND, "15550000001");
+    String flagged = "\"display_phone_number\":\"15550000001\",\"event\":\"FLAGGED\"";
+    String unflagged = "\"display_phone_number\":\"15550000001\",\"event\":\"UNFLAGGED\"";
+    post("phone_number_quality_update", null, null, flagged);
+    wakesDone();
+    assertThat(told).as("a pause wakes nobody").isEmpty();
+
+    Response back = post("phone_number_quality_update", null, null, unflagged);
+
+    // Answered while the leads' signals are still held back.
+    assertThat(back.getStatus()).isEqualTo(200);
+    assertThat(senders.get(SECOND).getString("status")).isEqualTo("active");
+    assertThat(told).isEmpty();
+    release.countDown();
+    wakesDone();
+    assertThat(told).containsExactlyInAnyOrder("L-B@" + SECOND, "L-C@" + SECOND);
+
+    // Meta delivers it again: the number was active already, nobody is woken twice.
+    post("phone_number_quality_update", null, null, unflagged);
+    wakesDone();
+    assertThat(told).hasSize(2);
+
+    // The account is restricted, then the quality recovers: still paused, nobody woken; the
+    // account reconnected: every number of it is back, with its leads.
+    post("account_update", null, null, "\"event\":\"ACCOUNT_RESTRICTION\"");
+    post("phone_number_quality_update", null, null, flagged);
+    post("phone_number_quality_update", null, null, unflagged);
+    wakesDone();
+    assertThat(senders.get(SECOND).getString("status")).isEqualTo("paused");
+    assertThat(told).hasSize(2);
+    told.clear();
+    post("account_update", null, null, "\"event\":\"ACCOUNT_RECONNECTED\"");
+    wakesDone();
+    assertThat(told).containsExactlyInAnyOrder("L-A@" + PRIMARY, "L-B@" + SECOND, "L-C@" + SECOND);
   }
 }
