@@ -286,6 +286,13 @@ class EmbeddedApplicationTest {
 
     assertThat(results).containsKeys("temporal", "mongodb", "s3", "senders");
     results.forEach((name, result) -> assertThat(result.isHealthy()).as(name).isTrue());
+    // The emulator's number is covered by the in-process worker's token report (not only by the
+    // senders check's start-up grace): usable by the senders API's own rule.
+    Senders senders = new Senders(connections().mongo().database());
+    assertThat(senders.sending()).isNotEmpty();
+    Instant now = Instant.now();
+    assertThat(senders.sending())
+        .allSatisfy(d -> assertThat(Senders.unusable(d, now)).as(d.toJson()).isNull());
     HttpResponse<String> admin =
         http.send(
             HttpRequest.newBuilder(
