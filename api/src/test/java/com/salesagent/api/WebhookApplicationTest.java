@@ -565,7 +565,8 @@ final class WebhookApplicationTest extends AppTestHarness {
         new Document("$set", new Document("autoSendDrafts", new Document("minScore", 0.8))));
     // An objection goes to a person when one can take it: an owner, and the agent's draft.
     assertThat(
-            put("/api/owners/olga", "{\"name\":\"Olga\",\"timezone\":\"UTC\",\"capacity\":5}")
+            // Room beside the leads that waited unassigned (she takes them when added).
+            put("/api/owners/olga", "{\"name\":\"Olga\",\"timezone\":\"UTC\",\"capacity\":1000}")
                 .statusCode())
         .isIn(200, 201);
     String leadId = "autosend-" + UUID.randomUUID();
@@ -933,7 +934,8 @@ final class WebhookApplicationTest extends AppTestHarness {
     HttpResponse<String> created =
         put(
             "/api/owners/ana",
-            "{\"name\":\"Ana Souza\",\"timezone\":\"UTC\",\"capacity\":5,\"segments\":[]}");
+            // Room for this test's leads beside those that waited unassigned (she takes them).
+            "{\"name\":\"Ana Souza\",\"timezone\":\"UTC\",\"capacity\":1000,\"segments\":[]}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String[] objectorLead = new String[1];
     try {
@@ -957,8 +959,15 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(store().contact(leadId).getString("ownerId")).isEqualTo("ana");
       HttpResponse<String> queue = get("/api/handoffs?ownerId=ana");
       assertThat(queue.statusCode()).isEqualTo(200);
-      var row = json.readTree(queue.body()).path("handoffs").get(0);
-      assertThat(row.path("leadId").asText()).isEqualTo(leadId);
+      // Ana also holds the leads that waited unassigned when she was added (earlier tests'):
+      // this lead's row is found by its id.
+      com.fasterxml.jackson.databind.JsonNode row = null;
+      for (var r : json.readTree(queue.body()).path("handoffs")) {
+        if (leadId.equals(r.path("leadId").asText())) {
+          row = r;
+        }
+      }
+      assertThat(row).as(queue.body()).isNotNull();
       assertThat(row.path("dueAt").asText()).isNotBlank();
       assertThat(row.path("overdue").asBoolean()).isFalse();
       await(
@@ -1152,6 +1161,8 @@ final class WebhookApplicationTest extends AppTestHarness {
             }
           });
     } finally {
+      // Every lead ana holds: the objector, and those that waited unassigned when she was added.
+      long held = json.readTree(get("/api/handoffs?ownerId=ana").body()).path("total").asLong();
       HttpResponse<String> off =
           send(
               HttpRequest.newBuilder(URI.create(url("/api/owners/ana")))
@@ -1160,7 +1171,7 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(off.statusCode()).isEqualTo(200);
       assertThat(off.body()).contains("\"active\":false");
       // The objector was in conversation with ana: with nobody else, it waits unassigned.
-      assertThat(json.readTree(off.body()).path("leadsHandedOn").asInt()).isEqualTo(1);
+      assertThat(json.readTree(off.body()).path("leadsHandedOn").asInt()).isEqualTo(held);
       String objector = objectorLead[0];
       await(
           "the objector unassigned",
@@ -1225,10 +1236,12 @@ final class WebhookApplicationTest extends AppTestHarness {
     String leadId = "unassigned-" + UUID.randomUUID();
     // Nobody to hand it to: it waits, unassigned.
     enrolUntilInterested(leadId, phone());
+    // Bea takes no lead's segment, so her arrival leaves the lead unassigned for the Take.
     HttpResponse<String> created =
         put(
             "/api/owners/bea",
-            "{\"name\":\"Bea Lima\",\"timezone\":\"UTC\",\"capacity\":5,\"segments\":[]}");
+            "{\"name\":\"Bea Lima\",\"timezone\":\"UTC\",\"capacity\":5,"
+                + "\"segments\":[\"no-lead-has-it\"]}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     try {
       HttpResponse<String> taken =
@@ -1253,6 +1266,67 @@ final class WebhookApplicationTest extends AppTestHarness {
     } finally {
       send(
           HttpRequest.newBuilder(URI.create(url("/api/owners/bea")))
+              .header("Authorization", "Bearer " + TOKEN)
+              .DELETE());
+    }
+  }
+
+  /**
+   * A lead that showed interest while no owner could take it waits unassigned; an owner added later
+   * takes it at once (not only by Take): the PUT answers which waiting leads they took, and the
+   * lead's workflow hands it off as any assignment does (stage, contact, timeline, the owner's SLA
+   * clock, the outbound webhook).
+   */
+  @Test
+  void anOwnerAddedLaterTakesTheLeadThatWaitedUnassigned() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "waited-" + UUID.randomUUID();
+    enrolUntilInterested(leadId, phone());
+    await(
+        "waiting unassigned",
+        Duration.ofSeconds(15),
+        () -> store().hasInteraction(leadId, "handoff_waiting"));
+    assertThat(store().contact(leadId).getString("ownerId")).isNull();
+
+    HttpResponse<String> created =
+        put("/api/owners/cleo", "{\"name\":\"Cleo\",\"timezone\":\"UTC\",\"capacity\":1000}");
+    try {
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      var took = json.readTree(created.body()).path("tookWaiting");
+      assertThat(took.path("leadIds").toString()).contains(leadId);
+      assertThat(json.readTree(created.body()).path("ownerId").asText()).isEqualTo("cleo");
+      await(
+          "handed off",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      assertThat(store().contact(leadId).getString("ownerId")).isEqualTo("cleo");
+      assertThat(state(leadId).nextAction()).isEqualTo("remind_owner");
+      assertThat(store().interactions(leadId))
+          .filteredOn(e -> "handed_off".equals(e.getString("type")))
+          .extracting(e -> e.getString("detail"))
+          .containsExactly("owner cleo");
+      await(
+          "lead.handed_off notified",
+          Duration.ofSeconds(15),
+          () ->
+              NOTIFIED.stream()
+                  .anyMatch(
+                      n ->
+                          n[0].contains("\"leadId\":\"" + leadId + "\"")
+                              && n[0].contains("\"type\":\"lead.handed_off\"")
+                              && n[0].contains("\"ownerId\":\"cleo\"")));
+      var row = json.readTree(get("/api/handoffs?ownerId=cleo").body()).path("handoffs");
+      assertThat(row.toString()).contains(leadId);
+
+      // Saved again: nothing waits, nothing more is taken.
+      HttpResponse<String> again =
+          put("/api/owners/cleo", "{\"name\":\"Cleo\",\"timezone\":\"UTC\",\"capacity\":1000}");
+      assertThat(again.statusCode()).isEqualTo(200);
+      assertThat(json.readTree(again.body()).path("tookWaiting").path("leadIds").toString())
+          .doesNotContain(leadId);
+    } finally {
+      send(
+          HttpRequest.newBuilder(URI.create(url("/api/owners/cleo")))
               .header("Authorization", "Bearer " + TOKEN)
               .DELETE());
     }

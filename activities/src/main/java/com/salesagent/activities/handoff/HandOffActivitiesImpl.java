@@ -1,5 +1,7 @@
 package com.salesagent.activities.handoff;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -10,6 +12,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.notify.Notifications;
 import com.salesagent.workflows.lead.HandOffActivities;
 import com.salesagent.workflows.lead.HandOffRequest;
+import com.salesagent.workflows.lead.LeadPolicy;
 import com.salesagent.workflows.lead.OwnerAssignment;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,7 +132,17 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
       if (!owners.takeTurn(chosen, now)) {
         continue; // another hand-off took this turn meanwhile: read the turns again
       }
-      return assigned(request, chosen, now);
+      OwnerAssignment assigned = assigned(request, chosen, now);
+      if (assigned != null) {
+        return assigned;
+      }
+      // An owner added meanwhile took the lead as this attempt (assignWaiting): that decision.
+      Document decided = handoffs.find(Filters.eq("_id", request.leadId())).first();
+      if (decided != null
+          && decided.getInteger("attempt", 0) == request.attempt()
+          && decided.getString("ownerId") != null) {
+        return assignment(decided);
+      }
     }
     // Five lost races in a row: the owners are being assigned fast; come back in a moment.
     return new OwnerAssignment(
@@ -141,16 +154,79 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
    * default, or {@value #LEAST_LOADED}); an unknown one is logged and round robin applies.
    */
   private String rule(String segment) {
-    Document definition =
-        new com.salesagent.activities.lead.LeadSegments(
-                new com.salesagent.activities.mongo.LeadStore(db))
-            .definition(segment);
+    Document definition = definition(segment);
     String rule = definition == null ? null : definition.getString("handOffRule");
     if (rule == null || RULES.contains(rule)) {
       return rule == null ? ROUND_ROBIN : rule;
     }
     LOG.warn("segment {}: unknown handOffRule {}; round robin", segment, rule);
     return ROUND_ROBIN;
+  }
+
+  private Document definition(String segment) {
+    return new com.salesagent.activities.lead.LeadSegments(
+            new com.salesagent.activities.mongo.LeadStore(db))
+        .definition(segment);
+  }
+
+  /**
+   * The time an owner has to act on a lead of this definition's segment ({@code handOffSla}, {@link
+   * LeadPolicy#DEFAULT_HAND_OFF_SLA} when none): the lead's policy, as the workflow reads it.
+   */
+  public static Duration handOffSla(Document definition) {
+    return Duration.parse(
+        definition == null
+            ? LeadPolicy.DEFAULT_HAND_OFF_SLA.toString()
+            : definition.get("handOffSla", LeadPolicy.DEFAULT_HAND_OFF_SLA.toString()));
+  }
+
+  /**
+   * An owner added or enabled takes a lead waiting unassigned ({@link Owners#waitingFor}): the
+   * lead's next hand-off attempt is decided here by the rules of a fresh one (the owner is active,
+   * takes the lead's segment, holds fewer leads than their capacity; their round-robin turn is
+   * taken; the SLA is the segment's policy) and written as the workflow's own attempt would be (the
+   * same claim of the attempt, the contact, the owner told). The lead's workflow, woken, finds it
+   * as a retried attempt does. Null when the owner cannot take it (inactive, another segment, full)
+   * or the lead is no longer waiting: held meanwhile, or its attempt claimed first by another
+   * owner's call or by its own workflow.
+   */
+  public OwnerAssignment assignWaiting(String leadId, String ownerId) {
+    Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
+    if (contact == null
+        || !"interested".equals(contact.getString("stage"))
+        || contact.getString("ownerId") != null) {
+      return null;
+    }
+    Document before = handoffs.find(Filters.eq("_id", leadId)).first();
+    if (before != null && before.getString("ownerId") != null) {
+      return null; // held, or its reassignment under way
+    }
+    String segment =
+        contact.getString("segment") == null ? "default" : contact.getString("segment");
+    HandOffRequest request =
+        new HandOffRequest(
+            leadId,
+            contact.getString("campaignId"),
+            contact.getString("segment"),
+            before == null ? 1 : before.getInteger("attempt", 0) + 1,
+            handOffSla(definition(segment)));
+    for (int turn = 0; turn < 5; turn++) {
+      Document owner =
+          owners.takingSegment(segment).stream()
+              .filter(o -> ownerId.equals(o.getString("_id")))
+              .findFirst()
+              .orElse(null);
+      if (owner == null
+          || owners.loads(List.of(ownerId), leadId).get(ownerId)
+              >= owner.getInteger("capacity", 0)) {
+        return null;
+      }
+      Instant now = clock.instant();
+      if (owners.takeTurn(owner, now)) {
+        return assigned(request, owner, now);
+      }
+    }
+    return null; // the owner's turns are being taken fast: the caller's next call tries again
   }
 
   /**
@@ -172,31 +248,48 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     }
   }
 
+  /**
+   * Writes the owner as the lead's attempt {@code request.attempt()}, then the contact, and tells
+   * the owner. The attempt is claimed atomically: the write matches only a hand-off document of an
+   * earlier attempt (or none: it is inserted), so of two deciders of one attempt (the workflow's
+   * activity, an owner taking waiting leads, two owners at once) only the first writes; null for
+   * the others.
+   */
   private OwnerAssignment assigned(HandOffRequest request, Document owner, Instant now) {
     WorkingHours hours = Owners.hours(owner);
     Instant remindAt = hours.plusWorking(now, request.sla().dividedBy(2));
     Instant dueAt = hours.plusWorking(now, request.sla());
     String ownerId = owner.getString("_id");
-    handoffs.updateOne(
-        Filters.eq("_id", request.leadId()),
-        Updates.combine(
-            Updates.set("campaignId", request.campaignId()),
-            Updates.set("segment", request.segment()),
-            Updates.set("ownerId", ownerId),
-            Updates.set("attempt", request.attempt()),
-            Updates.set("assignedAt", Date.from(now)),
-            Updates.set("remindAt", Date.from(remindAt)),
-            Updates.set("dueAt", Date.from(dueAt)),
-            Updates.set("status", "open"),
-            Updates.unset("remindedAt"),
-            Updates.addToSet("owners", ownerId),
-            Updates.push(
-                "history",
-                new Document("ownerId", ownerId)
-                    .append("attempt", request.attempt())
-                    .append("at", Date.from(now))),
-            Updates.setOnInsert("createdAt", Date.from(now))),
-        new UpdateOptions().upsert(true));
+    try {
+      handoffs.updateOne(
+          Filters.and(
+              Filters.eq("_id", request.leadId()),
+              Filters.or(
+                  Filters.exists("attempt", false), Filters.lt("attempt", request.attempt()))),
+          Updates.combine(
+              Updates.set("campaignId", request.campaignId()),
+              Updates.set("segment", request.segment()),
+              Updates.set("ownerId", ownerId),
+              Updates.set("attempt", request.attempt()),
+              Updates.set("assignedAt", Date.from(now)),
+              Updates.set("remindAt", Date.from(remindAt)),
+              Updates.set("dueAt", Date.from(dueAt)),
+              Updates.set("status", "open"),
+              Updates.unset("remindedAt"),
+              Updates.addToSet("owners", ownerId),
+              Updates.push(
+                  "history",
+                  new Document("ownerId", ownerId)
+                      .append("attempt", request.attempt())
+                      .append("at", Date.from(now))),
+              Updates.setOnInsert("createdAt", Date.from(now))),
+          new UpdateOptions().upsert(true));
+    } catch (MongoWriteException e) {
+      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        return null; // the document exists at this attempt or a later one: another decided
+      }
+      throw e;
+    }
     contacts.updateOne(
         Filters.eq("leadId", request.leadId()),
         Updates.combine(

@@ -73,6 +73,29 @@ public final class Owners {
     return found;
   }
 
+  /**
+   * The leads waiting unassigned that this owner may take: interested, held by nobody (no owner was
+   * free, none took their segment, or theirs left), of a segment the owner takes (theirs, or {@code
+   * default} when they have none; every one when the owner names none), longest waiting first (by
+   * their first reply: interest comes from a reply), at most {@code limit}.
+   */
+  public List<Document> waitingFor(Document owner, int limit) {
+    List<Bson> filters =
+        new ArrayList<>(List.of(Filters.eq("stage", "interested"), Filters.eq("ownerId", null)));
+    List<String> segments = owner.getList("segments", String.class, List.of());
+    if (!segments.isEmpty()) {
+      Bson theirs = Filters.in("segment", segments);
+      filters.add(
+          segments.contains("default") ? Filters.or(theirs, Filters.eq("segment", null)) : theirs);
+    }
+    return contacts
+        .find(Filters.and(filters))
+        .projection(new Document("leadId", 1).append("segment", 1).append("funnel.replied", 1))
+        .sort(Sorts.ascending("funnel.replied", "leadId"))
+        .limit(limit)
+        .into(new ArrayList<>());
+  }
+
   /** How many interested leads each owner holds now (the lead {@code except} not counted). */
   public Map<String, Long> loads(List<String> ownerIds, String except) {
     Map<String, Long> loads = new java.util.HashMap<>();

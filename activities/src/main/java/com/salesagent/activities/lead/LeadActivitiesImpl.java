@@ -295,7 +295,7 @@ public class LeadActivitiesImpl implements LeadActivities {
         Duration.parse(
             definition.get("reEngageAfter", LeadPolicy.DEFAULT_RE_ENGAGE_AFTER.toString())),
         definition.getInteger("maxReEngagements", 1),
-        Duration.parse(definition.get("handOffSla", LeadPolicy.DEFAULT_HAND_OFF_SLA.toString())));
+        com.salesagent.activities.handoff.HandOffActivitiesImpl.handOffSla(definition));
   }
 
   @Override

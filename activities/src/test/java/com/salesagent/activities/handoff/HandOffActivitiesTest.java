@@ -12,7 +12,13 @@ import com.salesagent.workflows.lead.OwnerAssignment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -228,5 +234,187 @@ class HandOffActivitiesTest {
         .collection()
         .updateOne(new Document("_id", "ana"), new Document("$set", new Document("active", false)));
     assertThat(handOff("L-1", "smb", 1).ownerId()).isNull();
+  }
+
+  /**
+   * A lead that showed interest at {@code repliedAt} and waits unassigned (nobody could take it).
+   */
+  private void waiting(String leadId, String segment, Instant repliedAt) {
+    lead(leadId, segment);
+    store.setContactFields(
+        leadId, new Document("funnel", new Document("replied", Date.from(repliedAt))));
+    assertThat(
+            handOffs
+                .handOff(new HandOffRequest(leadId, "c-1", segment, 1, Duration.ofHours(2)))
+                .ownerId())
+        .isNull();
+  }
+
+  private Document handoff(String leadId) {
+    return MONGO
+        .database()
+        .getCollection(HandOffActivitiesImpl.HANDOFFS)
+        .find(new Document("_id", leadId))
+        .first();
+  }
+
+  /**
+   * An owner added later takes the leads that waited for one: those of the segments they take,
+   * longest waiting first, within their capacity; the decision is the lead's next hand-off attempt
+   * (its SLA from the segment's policy, the contact, the owner told once), so the lead's workflow,
+   * woken, gets the same answer from its own attempt.
+   */
+  @Test
+  void anOwnerAddedLaterTakesTheWaitingLeadsOfTheirSegmentsOldestFirstWithinCapacity() {
+    waiting("L-new", "smb", TUESDAY.minus(Duration.ofHours(1)));
+    waiting("L-old", "smb", TUESDAY.minus(Duration.ofDays(2)));
+    waiting("L-ent", "enterprise", TUESDAY.minus(Duration.ofDays(3)));
+    owner("ana", "America/Sao_Paulo", 1, List.of("smb"));
+    Owners owners = new Owners(MONGO.database());
+
+    assertThat(owners.waitingFor(owners.get("ana"), 10))
+        .extracting(c -> c.getString("leadId"))
+        .containsExactly("L-old", "L-new");
+    OwnerAssignment taken = handOffs.assignWaiting("L-old", "ana");
+
+    assertThat(taken.ownerId()).isEqualTo("ana");
+    assertThat(taken.attempt()).isEqualTo(1);
+    assertThat(taken.remindAt()).isEqualTo(TUESDAY.plus(Duration.ofHours(1)));
+    assertThat(taken.dueAt()).isEqualTo(TUESDAY.plus(Duration.ofHours(2)));
+    assertThat(store.contact("L-old").getString("ownerId")).isEqualTo("ana");
+    assertThat(handoff("L-old").getString("status")).isEqualTo("open");
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(handOffs.handOff(new HandOffRequest("L-old", "c-1", "smb", 1, Duration.ofHours(2))))
+        .as("the workflow's own attempt finds the decision")
+        .isEqualTo(taken);
+    assertThat(handOffs.assignWaiting("L-new", "ana")).as("ana is full").isNull();
+    assertThat(handOffs.assignWaiting("L-ent", "ana")).as("not ana's segment").isNull();
+    assertThat(handOffs.assignWaiting("L-old", "ana")).as("held already").isNull();
+    assertThat(owners.waitingFor(owners.get("ana"), 10))
+        .extracting(c -> c.getString("leadId"))
+        .containsExactly("L-new");
+    assertThat(
+            MONGO
+                .database()
+                .getCollection(Notifications.COLLECTION)
+                .countDocuments(new Document("leadId", "L-old")))
+        .as("the owner told once")
+        .isEqualTo(1);
+  }
+
+  /** A lead whose owner left and that waits unassigned: taken as its next attempt (2). */
+  @Test
+  void aLeadWhoseOwnerLeftIsTakenAsItsNextAttempt() {
+    owner("ana", "America/Sao_Paulo", 10, List.of());
+    assertThat(handOff("L-1", "smb", 1).ownerId()).isEqualTo("ana");
+    Owners owners = new Owners(MONGO.database());
+    owners
+        .collection()
+        .updateOne(new Document("_id", "ana"), new Document("$set", new Document("active", false)));
+    assertThat(
+            handOffs
+                .handOff(new HandOffRequest("L-1", "c-1", "smb", 2, Duration.ofHours(2)))
+                .ownerId())
+        .isNull();
+    assertThat(handOffs.assignWaiting("L-1", "ana")).as("ana is inactive").isNull();
+
+    owner("bruno", "America/Sao_Paulo", 10, List.of());
+    OwnerAssignment taken = handOffs.assignWaiting("L-1", "bruno");
+    assertThat(taken.ownerId()).isEqualTo("bruno");
+    assertThat(taken.attempt()).isEqualTo(2);
+    assertThat(handoff("L-1").getList("owners", String.class)).containsExactly("ana", "bruno");
+  }
+
+  /**
+   * Two owners added at once, each taking the same waiting leads at the same moment: each lead is
+   * claimed once (one owner, one notification), never by both; and a lead's own workflow trying its
+   * attempt at the same moment as an owner takes it gets the one decision too.
+   */
+  @Test
+  void twoOwnersAddedAtOnceNeverTakeTheSameLead() throws Exception {
+    int leads = 30;
+    for (int i = 0; i < leads; i++) {
+      waiting("L-" + i, "smb", TUESDAY.minus(Duration.ofMinutes(leads - i)));
+    }
+    owner("ana", "America/Sao_Paulo", 100, List.of());
+    owner("bruno", "America/Sao_Paulo", 100, List.of());
+    CyclicBarrier together = new CyclicBarrier(2);
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<List<String>>> takers = new ArrayList<>();
+      for (String owner : List.of("ana", "bruno")) {
+        takers.add(
+            two.submit(
+                () -> {
+                  List<String> mine = new ArrayList<>();
+                  for (int i = 0; i < leads; i++) {
+                    together.await(10, TimeUnit.SECONDS);
+                    OwnerAssignment a = handOffs.assignWaiting("L-" + i, owner);
+                    if (a != null) {
+                      assertThat(a.ownerId()).isEqualTo(owner);
+                      mine.add("L-" + i);
+                    }
+                  }
+                  return mine;
+                }));
+      }
+      List<String> ana = takers.get(0).get(60, TimeUnit.SECONDS);
+      List<String> bruno = takers.get(1).get(60, TimeUnit.SECONDS);
+      assertThat(ana).doesNotContainAnyElementsOf(bruno);
+      assertThat(ana.size() + bruno.size()).isEqualTo(leads);
+      for (int i = 0; i < leads; i++) {
+        String leadId = "L-" + i;
+        String owner = ana.contains(leadId) ? "ana" : "bruno";
+        assertThat(handoff(leadId).getString("ownerId")).isEqualTo(owner);
+        assertThat(handoff(leadId).getList("owners", String.class)).containsExactly(owner);
+        assertThat(store.contact(leadId).getString("ownerId")).isEqualTo(owner);
+      }
+      assertThat(
+              MONGO
+                  .database()
+                  .getCollection(Notifications.COLLECTION)
+                  .countDocuments(new Document("type", "lead.handed_off")))
+          .isEqualTo(leads);
+
+      // The lead's workflow and an owner at the same moment: one decision, both see it.
+      Owners owners = new Owners(MONGO.database());
+      owners
+          .collection()
+          .updateMany(new Document(), new Document("$set", new Document("active", false)));
+      for (int i = 0; i < 10; i++) {
+        String leadId = "W-" + i;
+        String carla = "carla-" + i;
+        waiting(leadId, "smb", TUESDAY);
+        owner(carla, "America/Sao_Paulo", 100, List.of());
+        Future<OwnerAssignment> own =
+            two.submit(
+                () -> {
+                  together.await(10, TimeUnit.SECONDS);
+                  return handOffs.handOff(
+                      new HandOffRequest(leadId, "c-1", "smb", 1, Duration.ofHours(2)));
+                });
+        Future<OwnerAssignment> taken =
+            two.submit(
+                () -> {
+                  together.await(10, TimeUnit.SECONDS);
+                  return handOffs.assignWaiting(leadId, carla);
+                });
+        OwnerAssignment decided = own.get(10, TimeUnit.SECONDS);
+        OwnerAssignment other = taken.get(10, TimeUnit.SECONDS);
+        assertThat(decided.ownerId()).isNotNull();
+        assertThat(handoff(leadId).getString("ownerId")).isEqualTo(decided.ownerId());
+        assertThat(handoff(leadId).getList("owners", String.class)).hasSize(1);
+        assertThat(store.contact(leadId).getString("ownerId")).isEqualTo(decided.ownerId());
+        if (other != null) {
+          assertThat(other).isEqualTo(decided);
+        }
+        owners
+            .collection()
+            .updateOne(
+                new Document("_id", carla), new Document("$set", new Document("active", false)));
+      }
+    } finally {
+      two.shutdownNow();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package com.salesagent.api.owners;
 
 import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
@@ -67,11 +68,18 @@ public class OwnersResource {
 
   public record OwnerList(List<OwnerView> owners) {}
 
+  /**
+   * The owner as saved, and the interested leads that waited unassigned which they took ({@code
+   * tookWaiting}: lead ids, and {@code more} when others still wait for them).
+   */
+  public record Saved(@JsonUnwrapped OwnerView owner, WaitingHandOffs.Taken tookWaiting) {}
+
   private final Owners owners;
   private final com.mongodb.client.MongoDatabase db;
   private final java.time.Clock clock;
 
   private final io.temporal.client.WorkflowClient temporal;
+  private final WaitingHandOffs waiting;
 
   public OwnersResource(
       com.mongodb.client.MongoDatabase db,
@@ -81,6 +89,7 @@ public class OwnersResource {
     this.owners = new Owners(db);
     this.temporal = temporal;
     this.clock = clock;
+    this.waiting = new WaitingHandOffs(db, temporal, clock);
   }
 
   @GET
@@ -95,7 +104,9 @@ public class OwnersResource {
    * {@code PUT /api/owners/{ownerId}} {@code {"name": "Ana", "timezone": "America/Sao_Paulo",
    * "workingHours": {"start": "09:00", "end": "18:00", "days": [1,2,3,4,5]}, "capacity": 20,
    * "segments": ["smb"], "active": true}}: creates or replaces the owner (its round-robin turn
-   * kept). 422 names every bad field.
+   * kept). 422 names every bad field. An active owner then takes the interested leads that wait
+   * unassigned and that they may take (their segments, their capacity), longest waiting first, at
+   * most {@value WaitingHandOffs#MAX} per call ({@code tookWaiting}).
    */
   @PUT
   @Path("/{ownerId}")
@@ -179,9 +190,10 @@ public class OwnersResource {
         .collection()
         .replaceOne(Filters.eq("_id", ownerId), owner, new ReplaceOptions().upsert(true));
     audit(operator.name(), before == null ? "owner_added" : "owner_changed", ownerId, now);
+    WaitingHandOffs.Taken took = waiting.takeFor(ownerId);
     Map<String, Long> loads = owners.loads(List.of(ownerId), "");
     return (before == null ? Response.status(201) : Response.ok())
-        .entity(view(owner, loads, now))
+        .entity(new Saved(view(owner, loads, now), took))
         .build();
   }
 

@@ -383,6 +383,19 @@ final class LeadLifecycle implements LeadWorkflow {
     run.changes++;
   }
 
+  /** Only for an interested lead nobody holds (a person has not taken it either). */
+  @Override
+  public void ownerAvailable(String ownerId) {
+    if (run.stage.terminal()
+        || run.interestedAt == null
+        || run.ownerId != null
+        || run.ownerActedAt != null) {
+      return;
+    }
+    run.handOffWanted = true;
+    run.changes++;
+  }
+
   @Override
   public void ownerReply(OwnerReply reply) {
     if (reply == null || run.stage.terminal() || run.ownerReplies.size() >= MAX_PENDING_REPLIES) {

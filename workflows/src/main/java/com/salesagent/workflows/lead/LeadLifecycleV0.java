@@ -510,6 +510,11 @@ class LeadLifecycleV0 implements LeadWorkflow {
   }
 
   @Override
+  public void ownerAvailable(String ownerId) {
+    // The first version predates owners.
+  }
+
+  @Override
   public void meetingBooked(MeetingBooked meeting) {
     // The first version predates meetings.
   }

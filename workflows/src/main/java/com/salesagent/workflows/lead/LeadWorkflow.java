@@ -50,6 +50,16 @@ public interface LeadWorkflow {
   @SignalMethod
   void ownerGone(String ownerId);
 
+  /**
+   * An owner who may take the lead was added or enabled (the API signals the interested leads that
+   * wait unassigned): a lead without an owner tries its hand-off now instead of at its next retry
+   * (or never, when nobody took its segment); the API may have decided the attempt already, which
+   * the hand-off activity then answers. Added after the other signals: workers must be deployed
+   * before the API that sends it.
+   */
+  @SignalMethod
+  void ownerAvailable(String ownerId);
+
   /** A meeting with the interested lead was booked: the lead is MEETING_BOOKED. */
   @SignalMethod
   void meetingBooked(MeetingBooked meeting);

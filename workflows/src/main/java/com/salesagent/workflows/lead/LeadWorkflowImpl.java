@@ -94,6 +94,11 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
+  public void ownerAvailable(String ownerId) {
+    deliver(w -> w.ownerAvailable(ownerId));
+  }
+
+  @Override
   public void meetingBooked(MeetingBooked meeting) {
     deliver(w -> w.meetingBooked(meeting));
   }

@@ -32,6 +32,9 @@ public abstract class IdleLeadWorkflow implements LeadWorkflow {
   public void ownerGone(String ownerId) {}
 
   @Override
+  public void ownerAvailable(String ownerId) {}
+
+  @Override
   public void meetingBooked(MeetingBooked meeting) {}
 
   @Override

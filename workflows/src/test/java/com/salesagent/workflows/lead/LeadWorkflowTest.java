@@ -1053,6 +1053,47 @@ class LeadWorkflowTest {
     assertThat(workflow.state().nextAction()).isEqualTo("re_engage");
   }
 
+  /**
+   * Nobody takes the lead's segment, so it waits unassigned with no clock of its own; an owner
+   * added later (the API signals ownerAvailable) makes it try its hand-off now: handed off with the
+   * owner's SLA, as a first hand-off is. The signal changes nothing for a lead that has an owner.
+   */
+  @Test
+  void anOwnerAddedLaterTakesTheLeadThatWaitedUnassigned() {
+    interested();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    env.sleep(Duration.ofDays(1));
+    assertThat(fake.handOffs).hasSize(1);
+
+    fake.owners.add("ana");
+    workflow.ownerAvailable("ana");
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(fake.handOffs).hasSize(2);
+    assertThat(fake.handOffs.get(1).attempt()).as("its first assignment").isEqualTo(1);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(stageAttribute()).isEqualTo("handed_off");
+    assertThat(workflow.state().nextAction()).isEqualTo("remind_owner");
+    assertThat(fake.events)
+        .anyMatch(e -> "handed_off".equals(e.type()) && "owner ana".equals(e.detail()));
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.reminders).as("the owner's SLA runs").containsExactly("ana:1");
+
+    workflow.ownerAvailable("bruno");
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(fake.handOffs).as("it has an owner: nothing to do").hasSize(2);
+  }
+
+  @Test
+  void anOwnerAvailableBeforeTheLeadIsInterestedChangesNothing() {
+    fake.owners.add("ana");
+    enrol();
+    workflow.ownerAvailable("ana");
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(fake.handOffs).isEmpty();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+  }
+
   @Test
   void whenEveryOwnerIsFullTheHandOffIsTriedAgainLater() {
     fake.ownersFull = true;

@@ -1,0 +1,101 @@
+package com.salesagent.api.owners;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowNotFoundException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands the interested leads that wait unassigned (no owner was free, none took their segment, or
+ * theirs left) to an owner who was added or enabled: those of the segments the owner takes, longest
+ * waiting first, while the owner has capacity, at most {@link #MAX} per call. Each lead's workflow
+ * is told first ({@code ownerAvailable}: it tries its hand-off now), then its next attempt is
+ * claimed for the owner in MongoDB ({@link HandOffActivitiesImpl#assignWaiting}: the rules of a
+ * fresh assignment, one claim per attempt, so two owners added at once never take the same lead);
+ * the workflow's hand-off activity answers that decision, and the lead is handed off, timeline and
+ * SLA included, as by any assignment. A lead whose workflow cannot be told (Temporal away) is not
+ * claimed: it stays waiting for the next call.
+ */
+public final class WaitingHandOffs {
+  private static final Logger LOG = LoggerFactory.getLogger(WaitingHandOffs.class);
+  static final int MAX = 100;
+
+  /** The leads this call handed to the owner; {@code more}: others still wait for them. */
+  public record Taken(List<String> leadIds, boolean more) {}
+
+  /** How a lead's workflow is told: its {@code ownerAvailable} signal. */
+  interface Signal {
+    void ownerAvailable(String leadId, String ownerId);
+  }
+
+  private final Owners owners;
+  private final MongoCollection<Document> handoffDocs;
+  private final HandOffActivitiesImpl handOffs;
+  private final Signal signal;
+  private final int max;
+
+  WaitingHandOffs(MongoDatabase db, WorkflowClient temporal, Clock clock) {
+    this(
+        db,
+        (leadId, ownerId) ->
+            temporal
+                .newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId))
+                .ownerAvailable(ownerId),
+        clock,
+        MAX);
+  }
+
+  WaitingHandOffs(MongoDatabase db, Signal signal, Clock clock, int max) {
+    this.owners = new Owners(db);
+    this.handoffDocs = db.getCollection(HandOffActivitiesImpl.HANDOFFS);
+    this.handOffs = new HandOffActivitiesImpl(db, clock);
+    this.signal = signal;
+    this.max = max;
+  }
+
+  /** The owner the lead's latest hand-off names, or null. */
+  private String holder(String leadId) {
+    Document h = handoffDocs.find(Filters.eq("_id", leadId)).first();
+    return h == null ? null : h.getString("ownerId");
+  }
+
+  Taken takeFor(String ownerId) {
+    Document owner = owners.get(ownerId);
+    if (owner == null || !Boolean.TRUE.equals(owner.getBoolean("active"))) {
+      return new Taken(List.of(), false);
+    }
+    long room = owner.getInteger("capacity", 0) - owners.loads(List.of(ownerId), "").get(ownerId);
+    List<Document> waiting = owners.waitingFor(owner, max + 1);
+    List<String> taken = new ArrayList<>();
+    for (Document lead : waiting.subList(0, Math.min(max, waiting.size()))) {
+      if (taken.size() >= room) {
+        return new Taken(taken, false);
+      }
+      String leadId = lead.getString("leadId");
+      try {
+        signal.ownerAvailable(leadId, ownerId);
+      } catch (WorkflowNotFoundException e) {
+        continue; // its workflow ended meanwhile: nothing to hand off
+      } catch (WorkflowException e) {
+        LOG.warn("handing waiting leads to owner {} stopped: {}", ownerId, e.toString());
+        return new Taken(taken, true);
+      }
+      if (handOffs.assignWaiting(leadId, ownerId) != null || ownerId.equals(holder(leadId))) {
+        // Claimed here, or its own workflow (woken a moment ago) gave it to this owner first.
+        taken.add(leadId);
+      }
+    }
+    return new Taken(taken, waiting.size() > max && taken.size() < room);
+  }
+}

@@ -1,0 +1,147 @@
+package com.salesagent.api.owners;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.workflows.lead.HandOffRequest;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An owner added later takes the waiting unassigned leads: longest waiting first, within their
+ * capacity and the call's bound; each lead's workflow told before its attempt is claimed; a lead
+ * whose workflow ended is skipped, a Temporal outage stops the call and claims nothing more.
+ */
+class WaitingHandOffsTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final Instant NOW = Instant.parse("2026-12-01T13:00:00Z");
+
+  private final Clock clock = Clock.fixed(NOW, java.time.ZoneOffset.UTC);
+  private final List<String> told = new CopyOnWriteArrayList<>();
+  private LeadStore store;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    HandOffActivitiesImpl handOffs = new HandOffActivitiesImpl(MONGO.database(), clock);
+    for (int i = 0; i < 5; i++) {
+      String leadId = "w-" + i;
+      store.insertContact(
+          new Document("leadId", leadId)
+              .append("campaignId", "c-1")
+              .append("segment", "smb")
+              .append("stage", "interested")
+              .append(
+                  "funnel",
+                  new Document("replied", Date.from(NOW.minus(Duration.ofHours(10 - i))))));
+      // Nobody could take it: it waits.
+      assertThat(
+              handOffs
+                  .handOff(new HandOffRequest(leadId, "c-1", "smb", 1, Duration.ofHours(2)))
+                  .ownerId())
+          .isNull();
+    }
+  }
+
+  private void owner(String id, int capacity) {
+    new Owners(MONGO.database())
+        .collection()
+        .insertOne(
+            new Document("_id", id)
+                .append("name", id)
+                .append("timezone", "UTC")
+                .append("capacity", capacity)
+                .append("segments", List.of())
+                .append("active", true));
+  }
+
+  private WaitingHandOffs waiting(WaitingHandOffs.Signal signal, int max) {
+    return new WaitingHandOffs(MONGO.database(), signal, clock, max);
+  }
+
+  /** Records the signal, checking the lead was not claimed yet (told first). */
+  private void tell(String leadId, String ownerId) {
+    assertThat(store.contact(leadId).getString("ownerId")).isNull();
+    told.add(leadId + ":" + ownerId);
+  }
+
+  @Test
+  void theOwnerTakesTheLongestWaitingLeadsUpToTheirCapacity() {
+    owner("ana", 3);
+
+    WaitingHandOffs.Taken taken = waiting(this::tell, 100).takeFor("ana");
+
+    assertThat(taken).isEqualTo(new WaitingHandOffs.Taken(List.of("w-0", "w-1", "w-2"), false));
+    assertThat(told).containsExactly("w-0:ana", "w-1:ana", "w-2:ana");
+    assertThat(store.contact("w-2").getString("ownerId")).isEqualTo("ana");
+    assertThat(store.contact("w-3").getString("ownerId")).isNull();
+    assertThat(waiting(this::tell, 100).takeFor("ana").leadIds()).as("full").isEmpty();
+  }
+
+  @Test
+  void aCallTakesAtMostItsBoundAndSaysMoreAreWaiting() {
+    owner("bruno", 100);
+
+    assertThat(waiting(this::tell, 2).takeFor("bruno"))
+        .isEqualTo(new WaitingHandOffs.Taken(List.of("w-0", "w-1"), true));
+    assertThat(waiting(this::tell, 2).takeFor("bruno"))
+        .isEqualTo(new WaitingHandOffs.Taken(List.of("w-2", "w-3"), true));
+    assertThat(waiting(this::tell, 2).takeFor("bruno"))
+        .isEqualTo(new WaitingHandOffs.Taken(List.of("w-4"), false));
+  }
+
+  @Test
+  void anInactiveOrUnknownOwnerTakesNothing() {
+    owner("carla", 10);
+    new Owners(MONGO.database())
+        .collection()
+        .updateOne(
+            new Document("_id", "carla"), new Document("$set", new Document("active", false)));
+
+    assertThat(waiting(this::tell, 100).takeFor("carla").leadIds()).isEmpty();
+    assertThat(waiting(this::tell, 100).takeFor("nobody").leadIds()).isEmpty();
+    assertThat(told).isEmpty();
+  }
+
+  @Test
+  void anEndedLeadIsSkippedAndATemporalOutageStopsTheCallWithoutClaimingTheLead() {
+    owner("dora", 10);
+
+    WaitingHandOffs.Taken taken =
+        waiting(
+                (leadId, ownerId) -> {
+                  if (leadId.equals("w-1")) {
+                    throw new WorkflowNotFoundException(
+                        WorkflowExecution.getDefaultInstance(), "LeadWorkflow", null);
+                  }
+                  if (leadId.equals("w-3")) {
+                    throw new WorkflowServiceException(
+                        WorkflowExecution.getDefaultInstance(), "LeadWorkflow", null);
+                  }
+                  tell(leadId, ownerId);
+                },
+                100)
+            .takeFor("dora");
+
+    assertThat(taken).isEqualTo(new WaitingHandOffs.Taken(List.of("w-0", "w-2"), true));
+    assertThat(store.contact("w-1").getString("ownerId")).isNull();
+    assertThat(store.contact("w-3").getString("ownerId")).as("its workflow was not told").isNull();
+  }
+}
