@@ -419,17 +419,31 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   private String textReply(String phone, String wamid, String text) {
+    return textReply(phone, wamid, text, Instant.now());
+  }
+
+  /** Meta's notification of a text reply to {@code wamid}, stamped {@code at} (to the second). */
+  private String textReply(String phone, String wamid, String text, Instant at) {
     return notification(
         emulator().phoneNumberId(),
         ("\"messages\":[{\"from\":\"%s\",\"id\":\"wamid.in-%s\",\"timestamp\":\"%d\",\"type\":\"text\","
                 + "\"text\":{\"body\":\"%s\"},"
                 + "\"context\":{\"from\":\"15550000000\",\"id\":\"%s\"}}]")
-            .formatted(
-                phone.substring(1),
-                UUID.randomUUID(),
-                Instant.now().getEpochSecond(),
-                text,
-                wamid));
+            .formatted(phone.substring(1), UUID.randomUUID(), at.getEpochSecond(), text, wamid));
+  }
+
+  /** The signed outbound webhook told that the lead was handed off to the owner. */
+  private void awaitHandedOffNotice(String leadId, String ownerId) {
+    await(
+        "lead.handed_off notified",
+        Duration.ofSeconds(15),
+        () ->
+            NOTIFIED.stream()
+                .anyMatch(
+                    n ->
+                        n[0].contains("\"leadId\":\"" + leadId + "\"")
+                            && n[0].contains("\"type\":\"lead.handed_off\"")
+                            && n[0].contains("\"ownerId\":\"" + ownerId + "\"")));
   }
 
   private HttpResponse<String> outcome(String leadId, String body) throws Exception {
@@ -970,16 +984,7 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(row).as(queue.body()).isNotNull();
       assertThat(row.path("dueAt").asText()).isNotBlank();
       assertThat(row.path("overdue").asBoolean()).isFalse();
-      await(
-          "lead.handed_off notified",
-          Duration.ofSeconds(15),
-          () ->
-              NOTIFIED.stream()
-                  .anyMatch(
-                      n ->
-                          n[0].contains("\"leadId\":\"" + leadId + "\"")
-                              && n[0].contains("\"type\":\"lead.handed_off\"")
-                              && n[0].contains("\"ownerId\":\"ana\"")));
+      awaitHandedOffNotice(leadId, "ana");
 
       for (String invalid :
           java.util.List.of(
@@ -1305,16 +1310,7 @@ final class WebhookApplicationTest extends AppTestHarness {
           .filteredOn(e -> "handed_off".equals(e.getString("type")))
           .extracting(e -> e.getString("detail"))
           .containsExactly("owner cleo");
-      await(
-          "lead.handed_off notified",
-          Duration.ofSeconds(15),
-          () ->
-              NOTIFIED.stream()
-                  .anyMatch(
-                      n ->
-                          n[0].contains("\"leadId\":\"" + leadId + "\"")
-                              && n[0].contains("\"type\":\"lead.handed_off\"")
-                              && n[0].contains("\"ownerId\":\"cleo\"")));
+      awaitHandedOffNotice(leadId, "cleo");
       var row = json.readTree(get("/api/handoffs?ownerId=cleo").body()).path("handoffs");
       assertThat(row.toString()).contains(leadId);
 
@@ -1436,14 +1432,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     String leadId = "snooze-" + UUID.randomUUID();
     String phone = phone();
     String wamid = enrolAndAwaitFirstSend(leadId, phone);
-    String reply =
-        notification(
-            emulator().phoneNumberId(),
-            ("\"messages\":[{\"from\":\"%s\",\"id\":\"wamid.in-%s\",\"timestamp\":\"%d\",\"type\":\"text\","
-                    + "\"text\":{\"body\":\"Not now, maybe next quarter. Budget reviews first.\"},"
-                    + "\"context\":{\"from\":\"15550000000\",\"id\":\"%s\"}}]")
-                .formatted(
-                    phone.substring(1), UUID.randomUUID(), Instant.now().getEpochSecond(), wamid));
+    String reply = textReply(phone, wamid, "Not now, maybe next quarter. Budget reviews first.");
 
     assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
 
@@ -1481,13 +1470,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     String phone = phone();
     String wamid = enrolAndAwaitFirstSend(leadId, phone);
     Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    String reply =
-        notification(
-            emulator().phoneNumberId(),
-            ("\"messages\":[{\"from\":\"%s\",\"id\":\"wamid.in-%s\",\"timestamp\":\"%d\",\"type\":\"text\","
-                    + "\"text\":{\"body\":\"Not right now, thanks.\"},"
-                    + "\"context\":{\"from\":\"15550000000\",\"id\":\"%s\"}}]")
-                .formatted(phone.substring(1), UUID.randomUUID(), at.getEpochSecond(), wamid));
+    String reply = textReply(phone, wamid, "Not right now, thanks.", at);
 
     assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
 
