@@ -192,6 +192,7 @@ public final class ApiWiring {
             connections.storage().storage(),
             com.salesagent.activities.media.VoiceNotes.provider(
                 config.getLlm().toSettings(), config.getWorker().getVoiceModel()));
+    Enrolment enrolment = new Enrolment(store, client, clock);
     List<Object> resources =
         List.of(
             new PersonaResource(
@@ -209,7 +210,7 @@ public final class ApiWiring {
             approvals,
             new LeadResource(
                 validator,
-                new Enrolment(store, client, clock),
+                enrolment,
                 store,
                 client,
                 env.getObjectMapper(),
@@ -218,6 +219,8 @@ public final class ApiWiring {
                 approvals,
                 new LeadErasure(
                     store, client, config.getApi().getErasureSweepAfter().toJavaDuration(), clock)),
+            new com.salesagent.api.leads.LeadImportResource(
+                validator, enrolment, env.getObjectMapper()),
             new WhatsAppWebhookResource(
                 endpoints.whatsapp().appSecret(),
                 endpoints.whatsapp().verifyToken(),

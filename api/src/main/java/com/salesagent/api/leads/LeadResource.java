@@ -3,12 +3,10 @@ package com.salesagent.api.leads;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.salesagent.activities.Phones;
 import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
 import com.salesagent.activities.lead.QuietHours;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
-import com.salesagent.activities.persona.PersonaExplanation;
 import com.salesagent.api.approvals.ApprovalResource;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
@@ -29,42 +27,29 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PushbackInputStream;
-import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.Date;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.bson.Document;
 
 /**
- * Enrolment and the lead's view. Lists and counts come from MongoDB (the dev server has no
- * visibility queries); the single lead adds the workflow's live state query.
+ * Enrolment, the leads list and the routes that act on one lead. Lists and counts come from MongoDB
+ * (the dev server has no visibility queries); the single lead's page is {@link LeadViews} (with the
+ * workflow's live state query); imports are {@link LeadImportResource}.
  */
 @Tag(
     name = "leads",
@@ -81,12 +66,10 @@ public class LeadResource {
   private final Enrolment enrolment;
   private final LeadStore store;
   private final WorkflowClient temporal;
-  private final String temporalUiUrl;
-  private final String namespace;
   private final ObjectMapper strict;
   private final ApprovalResource approvals;
   private final LeadErasure erasure;
-  private final PersonaExplanation explanation;
+  private final LeadViews views;
   private final LeadOutcomes outcomes;
   private final LeadMeetings meetings;
   private final LeadConversation conversation;
@@ -106,11 +89,8 @@ public class LeadResource {
     this.validator = validator;
     this.enrolment = enrolment;
     this.store = store;
-    this.explanation = new PersonaExplanation(store.database());
-
     this.temporal = temporal;
-    this.temporalUiUrl = temporalUiUrl;
-    this.namespace = namespace;
+    this.views = new LeadViews(store, this::lead, mapper, temporalUiUrl, namespace);
     this.strict = RequestJson.strict(mapper.copy());
     this.outcomes = new LeadOutcomes(store, this::lead, strict);
     this.meetings =
@@ -138,30 +118,6 @@ public class LeadResource {
 
   /** {@code GET /api/leads}: one page of leads and the total that match. */
   public record LeadPage(int page, int pageSize, long total, List<LeadRow> leads) {}
-
-  /** A research chunk a message used, with its best retrieval score. */
-  public record ResearchUsed(String text, String source, double score) {}
-
-  /**
-   * {@code GET /api/leads/{leadId}}: the contact (phone masked), its messages, persona (and
-   * personaWhy: each attribute's evidence, and why the lead is in its segment), the research its
-   * messages used, its replies, its timeline, and the workflow's live state.
-   */
-  public record LeadView(
-      Document lead,
-      Object stage,
-      Object nextAction,
-      Object nextActionAt,
-      List<Document> messages,
-      Document persona,
-      PersonaExplanation.Explanation personaWhy,
-      List<ResearchUsed> research,
-      List<Document> feedback,
-      List<Document> interactions,
-      List<Document> drafts,
-      String workflowId,
-      Object workflow,
-      String temporalUi) {}
 
   /** A signal the lead's workflow accepted. */
   public record Signalled(String leadId, String signal) {}
@@ -254,66 +210,6 @@ public class LeadResource {
         .with("activeLeadId", outcome.activeLeadId());
   }
 
-  @POST
-  @Path("/import")
-  @Consumes(MediaType.WILDCARD)
-  @Produces("application/x-ndjson")
-  public Response importLeads(
-      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-      @RequestBody(
-              description =
-                  "Leads as CSV (a header row, then one lead per row) or as JSON lines (one lead"
-                      + " object per line, the body of POST /api/leads)",
-              content = {
-                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
-                @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string"))
-              })
-          InputStream body) {
-    boolean csv = contentType != null && contentType.toLowerCase().startsWith("text/csv");
-    boolean jsonLines =
-        contentType != null
-            && (contentType.toLowerCase().contains("ndjson")
-                || contentType.toLowerCase().contains("jsonl")
-                || contentType.toLowerCase().contains("json-lines"));
-    if (!csv && !jsonLines) {
-      throw new ApiException(
-          415,
-          "send text/csv (with a header row) or application/x-ndjson (one JSON lead per line)",
-          List.of(new FieldError("Content-Type", "unsupported: " + contentType)));
-    }
-    PushbackInputStream in = new PushbackInputStream(body, 1);
-    int first;
-    try {
-      first = in.read();
-    } catch (IOException e) {
-      throw new ApiException(
-          400, "the body could not be read", new FieldError("body", e.getMessage()));
-    }
-    if (first == -1) {
-      throw new ApiException(
-          400,
-          csv
-              ? "empty CSV: send a header row naming the columns, then one lead per row"
-              : "empty body: send one JSON lead per line",
-          List.of(new FieldError("body", "empty")));
-    }
-    try {
-      in.unread(first);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    LeadImport importer = new LeadImport(validator, enrolment, strict, LeadImport.MAX_ROWS);
-    StreamingOutput output;
-    if (csv) {
-      CsvRecords records = LeadImport.csvRecords(in);
-      LeadImport.CsvHeader header = LeadImport.header(records);
-      output = out -> importer.csv(records, header, out);
-    } else {
-      output = out -> importer.jsonLines(in, out);
-    }
-    return Response.ok(output).build();
-  }
-
   private static final List<String> LIST_PARAMETERS =
       List.of("stage", "campaignId", "segment", "variantId", "page", "pageSize");
 
@@ -366,7 +262,7 @@ public class LeadResource {
         new LeadStore.ContactQuery(stage, campaignId, segment, variantId);
     Map<String, QuietHours> quiet = new HashMap<>(); // read once per campaign of the page
     for (Document c : store.listContacts(query, page, pageSize)) {
-      sendsAt(c, quiet);
+      views.sendsAt(c, quiet);
       leads.add(
           new LeadRow(
               c.getString("leadId"),
@@ -390,144 +286,12 @@ public class LeadResource {
 
   @GET
   @Path("/{leadId}")
-  public LeadView get(@PathParam("leadId") String leadId) {
-    Document contact = store.contact(leadId);
-    if (contact == null) {
-      throw ApiException.notFound("lead " + leadId, "leadId");
-    }
-    contact.remove("_id");
-    // Dashboards get screen-shared: the number is masked here too (MongoDB keeps it whole).
-    contact.put("phone", Phones.mask(contact.getString("phone")));
-    // Its other spellings too: the active-lead key (campaign|number), the wa_ids WhatsApp answered
-    // with, each message's recipient.
-    String activeKey = contact.getString("activeKey");
-    if (activeKey != null && activeKey.contains("|")) {
-      int bar = activeKey.lastIndexOf('|');
-      contact.put(
-          "activeKey", activeKey.substring(0, bar + 1) + Phones.mask(activeKey.substring(bar + 1)));
-    }
-    List<?> waIds = contact.getList("waIds", Object.class);
-    if (waIds != null) {
-      contact.put("waIds", waIds.stream().map(w -> Phones.mask(String.valueOf(w))).toList());
-    }
-    List<Document> messages = withoutIds(store.messagesOf(leadId));
-    messages.forEach(
-        m -> {
-          if (m.get("waId") != null) {
-            m.put("waId", Phones.mask(String.valueOf(m.get("waId"))));
-          }
-        });
-    Document persona = store.persona(leadId);
-    if (persona != null) {
-      persona.remove("_id");
-    }
-    String temporalUi =
-        temporalUiUrl.isBlank()
-            ? null
-            : temporalUiUrl.replaceAll("/+$", "")
-                + "/namespaces/"
-                + namespace
-                + "/workflows/"
-                + LeadWorkflow.workflowId(leadId);
-    sendsAt(contact, new HashMap<>());
-    return new LeadView(
-        contact,
-        contact.get("stage"),
-        contact.get("nextAction"),
-        contact.get("nextActionAt"),
-        messages,
-        persona,
-        explanation.explain(persona, store.contact(leadId)),
-        researchUsed(leadId, messages),
-        withoutIds(store.feedbackOf(leadId)),
-        withoutIds(store.interactions(leadId)),
-        drafts(leadId),
-        LeadWorkflow.workflowId(leadId),
-        liveState(leadId),
-        temporalUi);
-  }
-
-  /**
-   * The next actions that send a message when due: the workflow holds that send until the lead's
-   * quiet hours end (Sending.awaitWindow), so the time it goes is shown, not the raw due time.
-   */
-  static final Set<String> SENDING_ACTIONS =
-      Set.of("follow_up_read", "follow_up_unread", "resume_sequence", "re_engage");
-
-  /**
-   * The contact's {@code nextActionAt} as the lead will see it: a send due inside its quiet hours
-   * (its campaign's, {@link QuietHours}, read once per campaign into {@code quiet}) moved to when
-   * they end, by the workflow's own rule.
-   */
-  private void sendsAt(Document contact, Map<String, QuietHours> quiet) {
-    String action = contact.getString("nextAction");
-    if (action == null
-        || !SENDING_ACTIONS.contains(action)
-        || !(contact.get("nextActionAt") instanceof Date due)) {
-      return;
-    }
-    Instant at =
-        quiet
-            .computeIfAbsent(
-                String.valueOf(contact.getString("campaignId")),
-                campaign -> QuietHours.of(store.database(), contact.getString("campaignId")))
-            .sendsAt(due.toInstant(), contact.getString("timezone"));
-    if (!at.equals(due.toInstant())) {
-      contact.put("nextActionAt", Date.from(at));
-    }
-  }
-
-  /** The agent's drafted answers to the lead's replies, newest first (at most 10). */
-  private List<Document> drafts(String leadId) {
-    return store
-        .database()
-        .getCollection(com.salesagent.activities.knowledge.KnowledgeActivitiesImpl.DRAFTS)
-        .find(com.mongodb.client.model.Filters.eq("leadId", leadId))
-        .sort(com.mongodb.client.model.Sorts.descending("createdAt"))
-        .limit(10)
-        .into(new java.util.ArrayList<>());
-  }
-
-  private static List<Document> withoutIds(List<Document> documents) {
-    documents.forEach(d -> d.remove("_id"));
-    return documents;
-  }
-
-  /** The research chunks the messages used, with their text, best score first. */
-  private List<ResearchUsed> researchUsed(String leadId, List<Document> messages) {
-    Map<Object, Double> scores = new LinkedHashMap<>();
-    for (Document m : messages) {
-      for (Document r : m.getList("retrieved", Document.class, List.of())) {
-        Number score = r.get("score", Number.class);
-        scores.merge(r.get("chunkId"), score == null ? 0.0 : score.doubleValue(), Math::max);
-      }
-    }
-    if (scores.isEmpty()) {
-      return List.of();
-    }
-    List<ResearchUsed> out = new ArrayList<>();
-    for (Document chunk : store.researchChunks(leadId, scores.keySet())) {
-      out.add(
-          new ResearchUsed(
-              chunk.getString("text"), chunk.getString("source"), scores.get(chunk.get("_id"))));
-    }
-    out.sort(Comparator.comparingDouble(ResearchUsed::score).reversed());
-    return out;
+  public LeadViews.LeadView get(@PathParam("leadId") String leadId) {
+    return views.view(leadId);
   }
 
   private static boolean blank(String s) {
     return s == null || s.isBlank();
-  }
-
-  private Object liveState(String leadId) {
-    try {
-      LeadWorkflow stub = lead(leadId);
-      return CompletableFuture.supplyAsync(stub::state).get(3, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      return Map.of("unavailable", "the workflow did not answer its state query within 3 s");
-    } catch (Exception e) {
-      return Map.of("unavailable", "the workflow's state could not be queried");
-    }
   }
 
   @POST

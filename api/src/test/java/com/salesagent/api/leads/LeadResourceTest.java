@@ -69,6 +69,11 @@ class LeadResourceTest {
                   "default",
                   new ApprovalResource(new HeldMessages(STORE.database()), WORKFLOWS),
                   new LeadErasure(STORE, WORKFLOWS, Duration.ZERO, Clock.systemUTC())))
+          .addResource(
+              new LeadImportResource(
+                  new LeadValidator("UTC", "US"),
+                  new Enrolment(STORE, WORKFLOWS, Clock.systemUTC()),
+                  Jackson.newObjectMapper()))
           .build();
 
   static final MongoClient UNREACHABLE =
@@ -257,6 +262,72 @@ class LeadResourceTest {
         .containsEntry("qh-1", eightInParis)
         .containsEntry("qh-2", night)
         .containsEntry("qh-3", noon);
+  }
+
+  /**
+   * The lead page's workflow panel shows the workflow's own state: a follow-up due in quiet hours
+   * carries {@code sendsAt} beside the raw {@code nextActionAt}, so the panel says when it goes as
+   * the page's due time does; a state whose next action sends nothing is left as the query gave it.
+   */
+  @Test
+  void theWorkflowsStateSaysWhenAFollowUpDueInQuietHoursWillBeSent() throws Exception {
+    STORE
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.AGENT_CONFIGURATIONS)
+        .insertOne(
+            new Document("configId", "campaign:qh-state")
+                .append("quietHours", new Document("start", "20:00").append("end", "08:00")));
+    Instant night = Instant.parse("2026-12-04T21:30:00Z"); // 22:30 in Paris
+    com.fasterxml.jackson.databind.ObjectMapper mapper = Jackson.newObjectMapper();
+    LeadViews views = new LeadViews(STORE, leadId -> null, mapper, "", "default");
+
+    // Read back as a client reads the answer.
+    Map<?, ?> followUp =
+        mapper.readValue(
+            mapper.writeValueAsString(
+                views.workflowState(
+                    state("follow_up_read", night),
+                    "qh-state",
+                    "Europe/Paris",
+                    new java.util.HashMap<>())),
+            Map.class);
+    assertThat(seconds(followUp.get("nextActionAt"))).isEqualTo(night);
+    assertThat(seconds(followUp.get("sendsAt"))).isEqualTo(Instant.parse("2026-12-05T07:00:00Z"));
+    assertThat(followUp.get("leadId")).isEqualTo("qh-s1");
+
+    Map<?, ?> closing =
+        mapper.readValue(
+            mapper.writeValueAsString(
+                views.workflowState(
+                    state("close_no_response", night),
+                    "qh-state",
+                    "Europe/Paris",
+                    new java.util.HashMap<>())),
+            Map.class);
+    assertThat(closing.containsKey("sendsAt")).isFalse();
+    assertThat(seconds(closing.get("nextActionAt"))).isEqualTo(night);
+  }
+
+  /** An Instant as Jackson writes it here: epoch seconds with nanoseconds. */
+  private static Instant seconds(Object v) {
+    return Instant.ofEpochSecond(((Number) v).longValue());
+  }
+
+  private static com.salesagent.workflows.lead.LeadState state(String action, Instant at) {
+    return new com.salesagent.workflows.lead.LeadState(
+        "qh-s1",
+        com.salesagent.workflows.lead.Stage.AWAITING_RESPONSE,
+        "smb",
+        "v1",
+        action,
+        at,
+        1,
+        1,
+        false,
+        null,
+        null,
+        List.of(),
+        null);
   }
 
   @Test

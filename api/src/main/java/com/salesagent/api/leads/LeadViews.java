@@ -1,0 +1,264 @@
+package com.salesagent.api.leads;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.salesagent.activities.Phones;
+import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
+import com.salesagent.activities.lead.QuietHours;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.persona.PersonaExplanation;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.workflows.lead.LeadState;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.bson.Document;
+
+/**
+ * What {@code GET /api/leads/{leadId}} shows of one lead, assembled from MongoDB and the workflow's
+ * live state query: every spelling of the number masked, and a send due inside the lead's quiet
+ * hours shown at the time it will really go (the leads list uses the same rule, {@link
+ * #sendsAt(Document, Map)}).
+ */
+final class LeadViews {
+  /**
+   * The next actions that send a message when due: the workflow holds that send until the lead's
+   * quiet hours end (Sending.awaitWindow), so the time it goes is shown, not the raw due time.
+   */
+  static final Set<String> SENDING_ACTIONS =
+      Set.of("follow_up_read", "follow_up_unread", "resume_sequence", "re_engage");
+
+  /** A research chunk a message used, with its best retrieval score. */
+  public record ResearchUsed(String text, String source, double score) {}
+
+  /**
+   * {@code GET /api/leads/{leadId}}: the contact (phone masked), its messages, persona (and
+   * personaWhy: each attribute's evidence, and why the lead is in its segment), the research its
+   * messages used, its replies, its timeline, and the workflow's live state.
+   */
+  public record LeadView(
+      Document lead,
+      Object stage,
+      Object nextAction,
+      Object nextActionAt,
+      List<Document> messages,
+      Document persona,
+      PersonaExplanation.Explanation personaWhy,
+      List<ResearchUsed> research,
+      List<Document> feedback,
+      List<Document> interactions,
+      List<Document> drafts,
+      String workflowId,
+      Object workflow,
+      String temporalUi) {}
+
+  private final LeadStore store;
+  private final PersonaExplanation explanation;
+  private final Function<String, LeadWorkflow> workflows;
+  private final ObjectMapper mapper;
+  private final String temporalUiUrl;
+  private final String namespace;
+
+  LeadViews(
+      LeadStore store,
+      Function<String, LeadWorkflow> workflows,
+      ObjectMapper mapper,
+      String temporalUiUrl,
+      String namespace) {
+    this.store = store;
+    this.explanation = new PersonaExplanation(store.database());
+    this.workflows = workflows;
+    this.mapper = mapper;
+    this.temporalUiUrl = temporalUiUrl;
+    this.namespace = namespace;
+  }
+
+  /** The lead's page; 404 when there is no such lead. */
+  LeadView view(String leadId) {
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    contact.remove("_id");
+    String timezone = contact.getString("timezone");
+    String campaignId = contact.getString("campaignId");
+    // Dashboards get screen-shared: the number is masked here too (MongoDB keeps it whole).
+    contact.put("phone", Phones.mask(contact.getString("phone")));
+    // Its other spellings too: the active-lead key (campaign|number), the wa_ids WhatsApp answered
+    // with, each message's recipient.
+    String activeKey = contact.getString("activeKey");
+    if (activeKey != null && activeKey.contains("|")) {
+      int bar = activeKey.lastIndexOf('|');
+      contact.put(
+          "activeKey", activeKey.substring(0, bar + 1) + Phones.mask(activeKey.substring(bar + 1)));
+    }
+    List<?> waIds = contact.getList("waIds", Object.class);
+    if (waIds != null) {
+      contact.put("waIds", waIds.stream().map(w -> Phones.mask(String.valueOf(w))).toList());
+    }
+    List<Document> messages = withoutIds(store.messagesOf(leadId));
+    messages.forEach(
+        m -> {
+          if (m.get("waId") != null) {
+            m.put("waId", Phones.mask(String.valueOf(m.get("waId"))));
+          }
+        });
+    Document persona = store.persona(leadId);
+    if (persona != null) {
+      persona.remove("_id");
+    }
+    String temporalUi =
+        temporalUiUrl.isBlank()
+            ? null
+            : temporalUiUrl.replaceAll("/+$", "")
+                + "/namespaces/"
+                + namespace
+                + "/workflows/"
+                + LeadWorkflow.workflowId(leadId);
+    Map<String, QuietHours> quiet = new HashMap<>();
+    sendsAt(contact, quiet);
+    return new LeadView(
+        contact,
+        contact.get("stage"),
+        contact.get("nextAction"),
+        contact.get("nextActionAt"),
+        messages,
+        persona,
+        explanation.explain(persona, store.contact(leadId)),
+        researchUsed(leadId, messages),
+        withoutIds(store.feedbackOf(leadId)),
+        withoutIds(store.interactions(leadId)),
+        drafts(leadId),
+        LeadWorkflow.workflowId(leadId),
+        liveState(leadId, campaignId, timezone, quiet),
+        temporalUi);
+  }
+
+  /**
+   * The contact's {@code nextActionAt} as the lead will see it: a send due inside its quiet hours
+   * (its campaign's, {@link QuietHours}, read once per campaign into {@code quiet}) moved to when
+   * they end, by the workflow's own rule.
+   */
+  void sendsAt(Document contact, Map<String, QuietHours> quiet) {
+    if (!(contact.get("nextActionAt") instanceof Date due)) {
+      return;
+    }
+    Instant at =
+        sendsAt(
+            contact.getString("nextAction"),
+            due.toInstant(),
+            contact.getString("campaignId"),
+            contact.getString("timezone"),
+            quiet);
+    if (!at.equals(due.toInstant())) {
+      contact.put("nextActionAt", Date.from(at));
+    }
+  }
+
+  private Instant sendsAt(
+      String action,
+      Instant due,
+      String campaignId,
+      String timezone,
+      Map<String, QuietHours> quiet) {
+    if (action == null || !SENDING_ACTIONS.contains(action)) {
+      return due;
+    }
+    return quiet
+        .computeIfAbsent(
+            String.valueOf(campaignId), campaign -> QuietHours.of(store.database(), campaignId))
+        .sendsAt(due, timezone);
+  }
+
+  /**
+   * The workflow's own state as its query answered it, with {@code sendsAt} beside its {@code
+   * nextActionAt} when the send waits for the end of the lead's quiet hours: the panel that shows
+   * the raw state no longer contradicts the page's due time.
+   */
+  Object workflowState(
+      LeadState state, String campaignId, String timezone, Map<String, QuietHours> quiet) {
+    ObjectNode raw = mapper.valueToTree(state);
+    if (state.nextActionAt() == null) {
+      return raw;
+    }
+    Instant at = sendsAt(state.nextAction(), state.nextActionAt(), campaignId, timezone, quiet);
+    if (at.equals(state.nextActionAt())) {
+      return raw;
+    }
+    ObjectNode shown = mapper.createObjectNode();
+    raw.fields()
+        .forEachRemaining(
+            field -> {
+              shown.set(field.getKey(), field.getValue());
+              if (field.getKey().equals("nextActionAt")) {
+                shown.set("sendsAt", mapper.valueToTree(at));
+              }
+            });
+    return shown;
+  }
+
+  /** The agent's drafted answers to the lead's replies, newest first (at most 10). */
+  private List<Document> drafts(String leadId) {
+    return store
+        .database()
+        .getCollection(KnowledgeActivitiesImpl.DRAFTS)
+        .find(Filters.eq("leadId", leadId))
+        .sort(Sorts.descending("createdAt"))
+        .limit(10)
+        .into(new ArrayList<>());
+  }
+
+  private static List<Document> withoutIds(List<Document> documents) {
+    documents.forEach(d -> d.remove("_id"));
+    return documents;
+  }
+
+  /** The research chunks the messages used, with their text, best score first. */
+  private List<ResearchUsed> researchUsed(String leadId, List<Document> messages) {
+    Map<Object, Double> scores = new LinkedHashMap<>();
+    for (Document m : messages) {
+      for (Document r : m.getList("retrieved", Document.class, List.of())) {
+        Number score = r.get("score", Number.class);
+        scores.merge(r.get("chunkId"), score == null ? 0.0 : score.doubleValue(), Math::max);
+      }
+    }
+    if (scores.isEmpty()) {
+      return List.of();
+    }
+    List<ResearchUsed> out = new ArrayList<>();
+    for (Document chunk : store.researchChunks(leadId, scores.keySet())) {
+      out.add(
+          new ResearchUsed(
+              chunk.getString("text"), chunk.getString("source"), scores.get(chunk.get("_id"))));
+    }
+    out.sort(Comparator.comparingDouble(ResearchUsed::score).reversed());
+    return out;
+  }
+
+  private Object liveState(
+      String leadId, String campaignId, String timezone, Map<String, QuietHours> quiet) {
+    LeadState state;
+    try {
+      LeadWorkflow stub = workflows.apply(leadId);
+      state = CompletableFuture.supplyAsync(stub::state).get(3, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return Map.of("unavailable", "the workflow did not answer its state query within 3 s");
+    } catch (Exception e) {
+      return Map.of("unavailable", "the workflow's state could not be queried");
+    }
+    return state == null ? null : workflowState(state, campaignId, timezone, quiet);
+  }
+}
