@@ -56,7 +56,18 @@ class FirmographicsTest {
         "Gerente de Operaciones; manager; operations",
         "Diretor de Tecnologia; director; engineering",
         "Gerente de Vendas; manager; sales",
-        "Head of IT; head; it"
+        "Head of IT; head; it",
+        // A woman's title is a title too (Portuguese and Spanish inflect them).
+        "Sócia; c_level; general_management",
+        "Sócia-fundadora; c_level; general_management",
+        "Proprietária; c_level; general_management",
+        "Dueña; c_level; general_management",
+        "Presidenta; c_level; general_management",
+        "Vicepresidenta de Ventas; vp; sales",
+        "Coordinadora de Marketing; manager; marketing",
+        "Supervisora de Operações; manager; operations",
+        "Ejecutiva de Ventas; ic; sales",
+        "Executiva de Contas; ic; sales"
       })
   void titlesGiveSeniorityAndFunction(String title, String seniority, String function) {
     assertThat(Firmographics.seniority(title)).as(title).isEqualTo(seniority);
