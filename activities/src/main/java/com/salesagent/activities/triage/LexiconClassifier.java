@@ -12,9 +12,11 @@ import java.util.Set;
 /**
  * The offline reply classifier: deterministic lexicons in English, Spanish and Portuguese (accents
  * and case folded). Rules, first match wins: opt-out (the same keyword backstop the webhook uses),
- * wrong person, not now (with the day it names, {@link NamedDate}), objection (cost, timing,
- * competitor), interested; anything else is "other". Sentiment is a word-list vote. Keywords are
- * the reply's longer words minus stop words.
+ * wrong person, an explicit "not now" (with the day it names, {@link NamedDate}), a polite no ("not
+ * interested": an objection of kind other, or "not now" when it names a later time), a call asked
+ * for or the price asked (interested, unless the price is called a problem), a later time named
+ * (not now), objection (cost, competitor, timing), interested; anything else is "other". Sentiment
+ * is a word-list vote. Keywords are the reply's longer words minus stop words.
  */
 public final class LexiconClassifier {
   public static final String NAME = "lexicon-v1";
@@ -32,6 +34,8 @@ public final class LexiconClassifier {
           "pessoa errada",
           "numero errado",
           "nao trabalho mais");
+
+  /** A "not now" said in so many words: it wins over a meeting proposed in the same reply. */
   private static final List<String> NOT_NOW =
       List.of(
           "not now",
@@ -40,18 +44,29 @@ public final class LexiconClassifier {
           "not this week",
           "not this month",
           "maybe later",
+          "busy right now",
+          "ahora no",
+          "ahora mismo no",
+          "por ahora no",
+          "en este momento no",
+          "agora nao",
+          "no momento nao",
+          "por enquanto nao",
+          "neste momento nao");
+
+  /**
+   * A later time named without a "not now": a deferral unless the reply asks for a call or the
+   * price ("can we talk next week?" is interest, not a snooze).
+   */
+  private static final List<String> LATER =
+      List.of(
           "next quarter",
           "next month",
           "next week",
           "next year",
           "later this year",
-          "busy right now",
           "after the holidays",
           "get back to me",
-          "ahora no",
-          "ahora mismo no",
-          "por ahora no",
-          "en este momento no",
           "mas adelante",
           "el proximo mes",
           "el mes que viene",
@@ -60,17 +75,137 @@ public final class LexiconClassifier {
           "ano que viene",
           "proximo trimestre",
           "la proxima semana",
-          "agora nao",
-          "no momento nao",
-          "por enquanto nao",
-          "neste momento nao",
           "mais tarde",
           "mes que vem",
           "semana que vem",
           "ano que vem",
           "proximo mes",
-          "proxima semana",
-          "proximo trimestre");
+          "proxima semana");
+
+  /**
+   * A polite no: "not interested" must not read as "interested". An objection (of kind other) for a
+   * person to answer; with a later time named it is a "not now".
+   */
+  private static final List<String> DECLINE =
+      List.of(
+          "not interested",
+          "no interest",
+          "not for us",
+          "not looking for",
+          "no thanks",
+          "no, thanks",
+          "no thank you",
+          "no, thank you",
+          "no me interesa",
+          "no nos interesa",
+          "no estamos interesados",
+          "no estoy interesado",
+          "no estoy interesada",
+          "sin interes",
+          "no es para nosotros",
+          "no gracias",
+          "no, gracias",
+          "nao me interessa",
+          "nao nos interessa",
+          "nao tenho interesse",
+          "nao temos interesse",
+          "nao estamos interessados",
+          "sem interesse",
+          "nao e para nos",
+          "nao obrigado",
+          "nao, obrigado",
+          "nao obrigada",
+          "nao, obrigada");
+
+  /** Asking for a call or a meeting, whenever it is proposed. */
+  private static final List<String> MEETING =
+      List.of(
+          "can we talk",
+          "could we talk",
+          "can we chat",
+          "could we chat",
+          "can we meet",
+          "could we meet",
+          "let's meet",
+          "lets meet",
+          "let's talk",
+          "lets talk",
+          "schedule a call",
+          "schedule a meeting",
+          "book a call",
+          "book a meeting",
+          "set up a call",
+          "set up a meeting",
+          "jump on a call",
+          "hop on a call",
+          "free for a call",
+          "happy to chat",
+          "happy to talk",
+          "call me",
+          "podemos hablar",
+          "podriamos hablar",
+          "hablemos",
+          "podemos reunirnos",
+          "agendar una llamada",
+          "agendar una reunion",
+          "agendemos",
+          "llamame",
+          "podemos conversar",
+          "podemos falar",
+          "vamos conversar",
+          "vamos marcar",
+          "marcar uma reuniao",
+          "marcar uma call",
+          "agendar uma reuniao",
+          "agendar uma call",
+          "agendar uma ligacao",
+          "me liga");
+
+  /** Asking what it costs: a buying question unless the price is called a problem. */
+  private static final List<String> PRICE_QUESTION =
+      List.of(
+          "how much",
+          "what does it cost",
+          "what does this cost",
+          "what's the price",
+          "whats the price",
+          "what is the price",
+          "what's the cost",
+          "what is the cost",
+          "pricing",
+          "price list",
+          "a quote",
+          "cuanto cuesta",
+          "cuanto vale",
+          "cuanto cobran",
+          "cual es el precio",
+          "que precio",
+          "quanto custa",
+          "quanto sai",
+          "quanto e",
+          "qual o preco",
+          "qual e o preco",
+          "qual o valor",
+          "qual e o valor");
+
+  /** A price called a problem: the cost objection even when the price was also asked. */
+  private static final List<String> COST_PROBLEM =
+      List.of(
+          "expensive",
+          "too much",
+          "budget",
+          "afford",
+          "price is",
+          "prices are",
+          "cost is",
+          "costs too",
+          "caro",
+          "presupuesto",
+          "precio es",
+          "orcamento",
+          "preco e",
+          "nao cabe");
+
   private static final Map<String, List<String>> OBJECTIONS =
       Map.of(
           "cost",
@@ -111,6 +246,9 @@ public final class LexiconClassifier {
   private static final List<String> INTERESTED =
       List.of(
           "interested",
+          "interesting",
+          "interesante",
+          "interessante",
           "tell me more",
           "sounds good",
           "sounds great",
@@ -193,21 +331,36 @@ public final class LexiconClassifier {
     if (containsAny(t, NOT_NOW)) {
       return new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME);
     }
+    if (containsAny(t, DECLINE)) {
+      return containsAny(t, LATER)
+          ? new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME)
+          : new Triage("objection", "other", negative(sentiment), keywords, null, NAME);
+    }
+    if (containsAny(t, MEETING)
+        || (containsAny(t, PRICE_QUESTION) && !containsAny(t, COST_PROBLEM))) {
+      return interested(keywords);
+    }
+    if (containsAny(t, LATER)) {
+      return new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME);
+    }
     for (String kind : List.of("cost", "competitor", "timing")) {
       if (containsAny(t, OBJECTIONS.get(kind))) {
         return new Triage("objection", kind, sentiment, keywords, null, NAME);
       }
     }
     if (containsAny(t, INTERESTED)) {
-      return new Triage(
-          "interested",
-          null,
-          "positive".equals(sentiment) ? sentiment : "positive",
-          keywords,
-          null,
-          NAME);
+      return interested(keywords);
     }
     return new Triage("other", null, sentiment, keywords, null, NAME);
+  }
+
+  private static Triage interested(List<String> keywords) {
+    return new Triage("interested", null, "positive", keywords, null, NAME);
+  }
+
+  /** A decline is not positive, whatever thanks it says. */
+  private static String negative(String sentiment) {
+    return "positive".equals(sentiment) ? "neutral" : sentiment;
   }
 
   private static String sentiment(String t) {
@@ -244,6 +397,9 @@ public final class LexiconClassifier {
     return Normalizer.normalize(text, Normalizer.Form.NFD)
         .replaceAll("\\p{M}+", "")
         .toLowerCase(Locale.ROOT)
+        // Spanish opens a question or an exclamation with its own mark; quotes and brackets
+        // open a phrase too: none of them may hide the phrase's first word.
+        .replaceAll("[¿¡\"“”«»()\\[\\]]", " ")
         .replaceAll("\\s+", " ")
         .trim();
   }

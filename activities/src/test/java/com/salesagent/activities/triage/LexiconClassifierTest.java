@@ -31,7 +31,39 @@ class LexiconClassifierTest {
         "Not at the moment, maybe in a few weeks | not_now | ",
         "Ahora mismo no, escríbeme en dos semanas | not_now | ",
         "Por enquanto não, me chama depois do Natal | not_now | ",
-        "Who is this? | other | "
+        "Who is this? | other | ",
+        // Asking for a call is interest, whenever it is proposed; a "not now" still wins.
+        "Interesting! We spend a lot on SDRs. Could we talk next Tuesday at 3pm? Also what does"
+            + " it cost? | interested | ",
+        "Can we talk next week? | interested | ",
+        "Could we schedule a call next month? | interested | ",
+        "Podemos conversar semana que vem? | interested | ",
+        "¿Podemos hablar la semana que viene? | interested | ",
+        "Not now, but let's talk next month | not_now | ",
+        "Sure, book a call for Monday | interested | ",
+        "Vamos marcar uma reunião na quinta? | interested | ",
+        "Agendemos una llamada el lunes | interested | ",
+        // Asking the price is a buying question; a price that is a problem is an objection.
+        "How much does it cost? | interested | ",
+        "What's the price for 50 users? | interested | ",
+        "Quanto custa? | interested | ",
+        "¿Cuánto cuesta al mes? | interested | ",
+        "Qual o preço? | interested | ",
+        "How much is it? Probably too expensive for us | objection | cost",
+        "Quanto custa? Não temos orçamento este ano | objection | cost",
+        "The price is a problem for us | objection | cost",
+        "Interesting | interested | ",
+        "Interessante, me conta mais | interested | ",
+        "Muy interesante | interested | ",
+        "Cara, quanto custa? | interested | ",
+        // A polite no is not interest.
+        "Not interested, thanks | objection | other",
+        "We're not interested at this time | objection | other",
+        "No me interesa, gracias | objection | other",
+        "Não tenho interesse | objection | other",
+        "No thanks | objection | other",
+        "Não, obrigado | objection | other",
+        "Not interested now, maybe next year | not_now | "
       })
   void repliesAreTriaged(String text, String intent, String objection) {
     Triage t = LexiconClassifier.classify(text, false, TODAY);
