@@ -1,5 +1,6 @@
 package com.salesagent.activities.knowledge;
 
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -12,8 +13,8 @@ import java.util.regex.Pattern;
  * (they ask for a call, a demo or a time; or they are interested and ask nothing), {@code answer}
  * (a question), {@code qualify} (anything else: find out what they need). The stage picks which
  * knowledge entries the draft answers from and what the provider is told to do. The cues are
- * English; in other languages the triage's intent alone decides (an objection, an interested lead,
- * a question mark).
+ * English, Spanish and Portuguese (accents folded); in other languages the triage's intent alone
+ * decides (an objection, an interested lead, a question mark).
  */
 public final class ConversationStage {
   public static final String QUALIFY = "qualify";
@@ -25,11 +26,18 @@ public final class ConversationStage {
   private static final Pattern CLOSE_CUES =
       Pattern.compile(
           "\\b(sign( up)?|contract|invoice|purchase|buy|get started|start (now|today)|"
-              + "payment|pay|onboard(ing)?|subscribe)\\b");
+              + "payment|pay|onboard(ing)?|subscribe"
+              // Spanish and Portuguese: sign, contract, invoice, buy, pay, start
+              + "|firmar|firmamos|contrato|factura|comprar|contratar|pagar|pago|empezar|"
+              + "assinar|assinamos|fatura|nota fiscal|pagamento|comecar)\\b");
   private static final Pattern MEETING_CUES =
       Pattern.compile(
           "\\b(call|meeting|meet|demo|schedule|calendar|available|availability|tomorrow|"
-              + "next week|talk|zoom|teams)\\b");
+              + "next week|talk|zoom|teams"
+              // Spanish and Portuguese: a call, a meeting, to book, to talk, tomorrow, next week
+              + "|llamada|reunion|reunirnos|agendar|agendemos|hablar|hablemos|manana|"
+              + "semana que viene|proxima semana|demostracion|"
+              + "ligacao|reuniao|marcar|conversar|falar|amanha|semana que vem|demonstracao)\\b");
   private static final Pattern QUESTION_WORDS =
       Pattern.compile(
           "^(how|what|when|which|who|where|why|does|do you|can you|could you|is there|are there|"
@@ -39,7 +47,14 @@ public final class ConversationStage {
 
   /** The stage after a reply with this triage ({@code intent}) and text. */
   public static String of(String intent, String text) {
-    String t = text == null ? "" : text.toLowerCase(Locale.ROOT).strip();
+    // Accents folded, so the Spanish and Portuguese cues match however the lead typed them.
+    String t =
+        text == null
+            ? ""
+            : Normalizer.normalize(text, Normalizer.Form.NFD)
+                .replaceAll("\\p{M}+", "")
+                .toLowerCase(Locale.ROOT)
+                .strip();
     if ("objection".equals(intent)) {
       return HANDLE_OBJECTION;
     }

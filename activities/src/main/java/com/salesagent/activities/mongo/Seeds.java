@@ -203,8 +203,10 @@ public final class Seeds {
   }
 
   /**
-   * Sample knowledge entries (English) the agent drafts answers from, marked as samples: operators
-   * replace them with their own through {@code PUT /api/knowledge/{entryId}}. Never overwritten.
+   * Sample knowledge entries the agent drafts answers from, in the seeded variants' languages
+   * (English; Spanish and Portuguese under ids ending {@code -es} and {@code -pt}), marked as
+   * samples: operators replace them with their own through {@code PUT /api/knowledge/{entryId}}.
+   * Never overwritten; added where missing (also on a database seeded before they existed).
    */
   private static void knowledge(MongoDatabase db) {
     var kb = db.getCollection(com.salesagent.activities.knowledge.KnowledgeBase.COLLECTION);
@@ -212,18 +214,21 @@ public final class Seeds {
         List.of(
             entry(
                 "pricing-plans",
+                "en",
                 "pricing",
                 "How much does it cost? Pricing and plans",
                 "Our plans are priced per active lead each month, and the first campaign of up to"
                     + " 100 leads is free to try. I can send you the price list for your volume."),
             entry(
                 "objection-too-expensive",
+                "en",
                 "objection",
                 "It is too expensive for us; no budget",
                 "I understand. Most teams start with one small campaign and pay only for the leads"
                     + " that are active, so the cost grows only when it brings you conversations."),
             entry(
                 "faq-how-it-works",
+                "en",
                 "faq",
                 "How does it work? Which tools does it need?",
                 "Each lead gets a personal WhatsApp message based on public information about the"
@@ -231,10 +236,72 @@ public final class Seeds {
                     + " a WhatsApp Business number."),
             entry(
                 "booking-link",
+                "en",
                 "booking",
                 "Book a call or a demo meeting",
                 "If it suits you, pick a time for a 15 minute call here:"
-                    + " https://example.com/book (sample link: replace it with yours)."));
+                    + " https://example.com/book (sample link: replace it with yours)."),
+            entry(
+                "pricing-plans-es",
+                "es",
+                "pricing",
+                "¿Cuánto cuesta? Precios y planes",
+                "Nuestros planes tienen un precio por lead activo al mes, y la primera campaña de"
+                    + " hasta 100 leads es gratis para probar. Puedo enviarle la lista de precios"
+                    + " para su volumen."),
+            entry(
+                "objection-too-expensive-es",
+                "es",
+                "objection",
+                "Es demasiado caro para nosotros; no hay presupuesto",
+                "Lo entiendo. La mayoría de los equipos empieza con una campaña pequeña y paga solo"
+                    + " por los leads activos, así que el costo crece solo cuando le trae"
+                    + " conversaciones."),
+            entry(
+                "faq-how-it-works-es",
+                "es",
+                "faq",
+                "¿Cómo funciona? ¿Qué herramientas necesita?",
+                "Cada lead recibe un mensaje personal por WhatsApp basado en información pública de"
+                    + " la empresa, y luego seguimientos a tiempo; las respuestas llegan a su"
+                    + " equipo. Solo necesita un número de WhatsApp Business."),
+            entry(
+                "booking-link-es",
+                "es",
+                "booking",
+                "Agendar una llamada o una demo",
+                "Si le viene bien, elija un horario para una llamada de 15 minutos aquí:"
+                    + " https://example.com/book (enlace de ejemplo: reemplácelo por el suyo)."),
+            entry(
+                "pricing-plans-pt",
+                "pt",
+                "pricing",
+                "Quanto custa? Preços e planos",
+                "Nossos planos têm um preço por lead ativo por mês, e a primeira campanha de até"
+                    + " 100 leads é grátis para testar. Posso enviar a tabela de preços para o seu"
+                    + " volume."),
+            entry(
+                "objection-too-expensive-pt",
+                "pt",
+                "objection",
+                "É caro demais para nós; não temos orçamento",
+                "Entendo. A maioria das equipes começa com uma campanha pequena e paga só pelos"
+                    + " leads ativos, então o custo só cresce quando traz conversas."),
+            entry(
+                "faq-how-it-works-pt",
+                "pt",
+                "faq",
+                "Como funciona? Quais ferramentas precisa?",
+                "Cada lead recebe uma mensagem pessoal no WhatsApp com base em informações públicas"
+                    + " da empresa, e depois follow-ups no momento certo; as respostas chegam à sua"
+                    + " equipe. Só precisa de um número do WhatsApp Business."),
+            entry(
+                "booking-link-pt",
+                "pt",
+                "booking",
+                "Marcar uma reunião ou uma demonstração",
+                "Se for bom para você, escolha um horário para uma conversa de 15 minutos aqui:"
+                    + " https://example.com/book (link de exemplo: troque pelo seu)."));
     for (Document d : samples) {
       kb.updateOne(
           Filters.eq("_id", d.get("_id")),
@@ -243,12 +310,13 @@ public final class Seeds {
     }
   }
 
-  private static Document entry(String id, String kind, String title, String text) {
+  private static Document entry(
+      String id, String language, String kind, String title, String text) {
     return new Document("_id", id)
         .append("kind", kind)
         .append("title", title)
         .append("text", text)
-        .append("language", "en")
+        .append("language", language)
         .append("sample", true);
   }
 

@@ -145,10 +145,30 @@ class KnowledgeActivitiesTest {
 
   @Test
   void withoutEntriesInTheLeadsLanguageThereIsNoDraft() {
-    reply("K-4", "m-4", "¿Cuánto cuesta al mes?", "interested", "es-MX");
+    reply("K-4", "m-4", "Was kostet das im Monat?", "interested", "de-DE");
     DraftedAnswer d = knowledge.draftAnswer("K-4", "m-4");
     assertThat(d.grounded()).isFalse();
-    assertThat(draft("K-4:m-4").getString("why")).isEqualTo("no knowledge entry in es");
+    assertThat(draft("K-4:m-4").getString("why")).isEqualTo("no knowledge entry in de");
+  }
+
+  /**
+   * The seeded campaigns write in Spanish and Brazilian Portuguese, so the sample entries answer in
+   * them too: a Spanish price question from the Spanish pricing entry, a Portuguese request for a
+   * call with the Portuguese booking link.
+   */
+  @Test
+  void theSampleEntriesAnswerSpanishAndPortugueseLeadsInTheirLanguage() {
+    reply("K-4es", "m-4", "Me interesa. ¿Cuánto cuesta al mes?", "interested", "es-MX");
+    DraftedAnswer es = knowledge.draftAnswer("K-4es", "m-4");
+    assertThat(es.grounded()).as(draft("K-4es:m-4").toJson()).isTrue();
+    assertThat(es.entryIds()).contains("pricing-plans-es");
+    assertThat(draft("K-4es:m-4").getString("text")).contains("precio");
+
+    reply("K-4pt", "m-4", "Podemos marcar uma reunião na semana que vem?", "interested", "pt-BR");
+    DraftedAnswer pt = knowledge.draftAnswer("K-4pt", "m-4");
+    assertThat(pt.grounded()).as(draft("K-4pt:m-4").toJson()).isTrue();
+    assertThat(pt.entryIds()).containsExactly("booking-link-pt");
+    assertThat(draft("K-4pt:m-4").getString("stage")).isEqualTo(ConversationStage.PROPOSE_MEETING);
   }
 
   @Test
@@ -178,6 +198,14 @@ class KnowledgeActivitiesTest {
     assertThat(ConversationStage.of("interested", "Quanto custa?"))
         .as("another language: the question mark and the intent")
         .isEqualTo(ConversationStage.ANSWER);
+    assertThat(ConversationStage.of("interested", "¿Podemos agendar una llamada mañana?"))
+        .isEqualTo(ConversationStage.PROPOSE_MEETING);
+    assertThat(ConversationStage.of("interested", "Vamos marcar uma reunião?"))
+        .isEqualTo(ConversationStage.PROPOSE_MEETING);
+    assertThat(ConversationStage.of("interested", "¿Cómo firmamos el contrato?"))
+        .isEqualTo(ConversationStage.CLOSE);
+    assertThat(ConversationStage.of("interested", "Como faço para assinar?"))
+        .isEqualTo(ConversationStage.CLOSE);
   }
 
   /** A provider that answers what it is told to, and records the prompts it got. */
