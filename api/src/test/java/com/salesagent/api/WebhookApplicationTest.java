@@ -1165,6 +1165,25 @@ final class WebhookApplicationTest extends AppTestHarness {
               return false;
             }
           });
+
+      // A polite no, with the owner still there: the lead ends replied, taking none of her
+      // capacity, with no answer drafted to argue with it (it was read as interest once).
+      String declinerId = "decline-" + UUID.randomUUID();
+      String declinerPhone = phone();
+      String declinerWamid = enrolAndAwaitFirstSend(declinerId, declinerPhone);
+      emulator().recipientWrote(declinerPhone);
+      String no = textReply(declinerPhone, declinerWamid, "Não tenho interesse, obrigada.");
+      assertThat(webhook(no, sign(no)).statusCode()).isEqualTo(200);
+      await(
+          "the decline ends the lead",
+          Duration.ofSeconds(15),
+          () -> "replied".equals(store().contact(declinerId).getString("stage")));
+      assertThat(
+              store().feedback().find(Filters.eq("leadId", declinerId)).first().getString("intent"))
+          .isEqualTo("not_interested");
+      assertThat(store().contact(declinerId).getString("ownerId")).isNull();
+      assertThat(json.readTree(get("/api/leads/" + declinerId).body()).path("drafts").size())
+          .isZero();
     } finally {
       // Every lead ana holds: the objector, and those that waited unassigned when she was added.
       long held = json.readTree(get("/api/handoffs?ownerId=ana").body()).path("total").asLong();

@@ -13,10 +13,10 @@ import java.util.Set;
  * The offline reply classifier: deterministic lexicons in English, Spanish and Portuguese (accents
  * and case folded). Rules, first match wins: opt-out (the same keyword backstop the webhook uses),
  * wrong person, an explicit "not now" (with the day it names, {@link NamedDate}), a polite no ("not
- * interested": an objection of kind other, or "not now" when it names a later time), a call asked
- * for or the price asked (interested, unless the price is called a problem), a later time named
- * (not now), objection (cost, competitor, timing), interested; anything else is "other". Sentiment
- * is a word-list vote. Keywords are the reply's longer words minus stop words.
+ * interested": {@code not_interested}, or "not now" when it names a later time), a call asked for
+ * or the price asked (interested, unless the price is called a problem), a later time named (not
+ * now), objection (cost, competitor, timing), interested; anything else is "other". Sentiment is a
+ * word-list vote. Keywords are the reply's longer words minus stop words.
  */
 public final class LexiconClassifier {
   public static final String NAME = "lexicon-v1";
@@ -334,7 +334,7 @@ public final class LexiconClassifier {
     if (containsAny(t, DECLINE)) {
       return containsAny(t, LATER)
           ? new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME)
-          : new Triage("objection", "other", negative(sentiment), keywords, null, NAME);
+          : new Triage("not_interested", null, negative(sentiment), keywords, null, NAME);
     }
     if (containsAny(t, MEETING)
         || (containsAny(t, PRICE_QUESTION) && !containsAny(t, COST_PROBLEM))) {

@@ -31,7 +31,14 @@ import org.slf4j.LoggerFactory;
 public final class LlmClassifier implements ReplyClassifier {
   private static final Logger LOG = LoggerFactory.getLogger(LlmClassifier.class);
   static final List<String> INTENTS =
-      List.of("interested", "not_now", "objection", "wrong_person", "opt_out", "other");
+      List.of(
+          "interested",
+          "not_now",
+          "objection",
+          "not_interested",
+          "wrong_person",
+          "opt_out",
+          "other");
   static final List<String> OBJECTIONS = List.of("cost", "timing", "competitor", "other", "none");
   static final List<String> SENTIMENTS = List.of("positive", "neutral", "negative");
 
@@ -74,7 +81,9 @@ public final class LlmClassifier implements ReplyClassifier {
               + today
               + ". intent: interested (wants to talk or learn more), not_now (asks to be contacted"
               + " later; put the date in notBefore when one is given or implied), objection (price,"
-              + " timing, already uses a competitor, other), wrong_person, opt_out (asks to stop"
+              + " timing, already uses a competitor, other), not_interested (a polite no that gives"
+              + " no reason to answer and asks for no later contact), wrong_person, opt_out (asks"
+              + " to stop"
               + " messages), other. objection is none unless intent is objection. keywords: at"
               + " most 8 lower-case topic words from the reply. The reply may be in any language.";
       String answer =

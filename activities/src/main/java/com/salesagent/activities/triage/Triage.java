@@ -8,9 +8,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * What a reply says. {@code intent}: interested, not_now, objection, wrong_person, opt_out or
- * other; {@code objection}: cost, timing, competitor or other (for objections); {@code notBefore}:
- * the date a "not now" names, if any.
+ * What a reply says. {@code intent}: interested, not_now, objection, not_interested, wrong_person,
+ * opt_out or other; {@code objection}: cost, timing, competitor or other (for objections); {@code
+ * notBefore}: the date a "not now" names, if any.
  */
 public record Triage(
     String intent,

@@ -56,13 +56,13 @@ class LexiconClassifierTest {
         "Interessante, me conta mais | interested | ",
         "Muy interesante | interested | ",
         "Cara, quanto custa? | interested | ",
-        // A polite no is not interest.
-        "Not interested, thanks | objection | other",
-        "We're not interested at this time | objection | other",
-        "No me interesa, gracias | objection | other",
-        "Não tenho interesse | objection | other",
-        "No thanks | objection | other",
-        "Não, obrigado | objection | other",
+        // A polite no is not interest, nor an objection to argue with.
+        "Not interested, thanks | not_interested | ",
+        "We're not interested at this time | not_interested | ",
+        "No me interesa, gracias | not_interested | ",
+        "Não tenho interesse | not_interested | ",
+        "No thanks | not_interested | ",
+        "Não, obrigado | not_interested | ",
         "Not interested now, maybe next year | not_now | "
       })
   void repliesAreTriaged(String text, String intent, String objection) {
