@@ -3,7 +3,11 @@ package com.salesagent.api.variants;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.salesagent.activities.lead.PersonaWording;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.persona.Segments;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.auth.Operator;
@@ -28,9 +32,11 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bson.Document;
@@ -147,6 +153,7 @@ public class VariantResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public Response create(VariantRequest request) {
     List<FieldError> errors = validate(request, null);
+    errors.addAll(unknownSegments(request));
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid variant", errors);
     }
@@ -162,6 +169,7 @@ public class VariantResource {
   public Switched replace(
       @Auth Operator operator, @PathParam("variantId") String variantId, VariantRequest request) {
     List<FieldError> errors = validate(request, variantId);
+    errors.addAll(unknownSegments(request));
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid variant", errors);
     }
@@ -242,10 +250,49 @@ public class VariantResource {
     return new ArmCheck(new ArmGuard(db, Clock.systemUTC()).check());
   }
 
+  /**
+   * The variant's segments that no lead can be in: a lead's segment is an operator's segment
+   * (enabled or not: it may be enabled later) or its company-size band, the built-in catch-all, so
+   * any other name (a typo, a segment not created yet) would leave the variant never picked. One
+   * error naming them all; none when every one is known or {@code *}.
+   */
+  private List<FieldError> unknownSegments(VariantRequest r) {
+    if (r == null || r.segments() == null || r.segments().isEmpty()) {
+      return List.of(); // validate names the missing field
+    }
+    Set<String> unknown = new LinkedHashSet<>();
+    for (String s : r.segments()) {
+      if (s == null || s.isBlank()) {
+        return List.of(new FieldError("segments", "segment ids are non-empty strings"));
+      }
+      if (!"*".equals(s) && !Segments.BUILT_IN.contains(s)) {
+        unknown.add(s);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      db.getCollection(Collections.SEGMENTS)
+          .find(Filters.in("segmentId", unknown))
+          .projection(Projections.include("segmentId"))
+          .forEach(d -> unknown.remove(d.getString("segmentId")));
+    }
+    if (unknown.isEmpty()) {
+      return List.of();
+    }
+    return List.of(
+        new FieldError(
+            "segments",
+            "no such segment: "
+                + String.join(", ", unknown)
+                + "; use an operator's segment (GET /api/segments), a company-size band ("
+                + String.join(", ", new TreeSet<>(Segments.BUILT_IN))
+                + ") or \"*\" for all"));
+  }
+
   static List<FieldError> validate(VariantRequest r, String pathId) {
     List<FieldError> errors = new ArrayList<>();
     if (r == null) {
-      return List.of(new FieldError("body", "a JSON variant is required"));
+      errors.add(new FieldError("body", "a JSON variant is required"));
+      return errors;
     }
     String id = pathId != null ? pathId : r.variantId();
     if (id == null || !id.matches("[A-Za-z0-9._-]{1,64}")) {

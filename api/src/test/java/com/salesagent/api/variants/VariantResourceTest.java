@@ -269,6 +269,68 @@ class VariantResourceTest {
         .isEqualTo("intro_exec");
   }
 
+  /**
+   * A variant's segments are the segments a lead can be in: the company-size bands (the catch-all),
+   * an operator's segment (enabled or not), or {@code *}. A name that is none of them (a typo, a
+   * segment not created yet) would never be picked, so it is refused on create and on replace,
+   * naming the field and the value; the known ones are stored.
+   */
+  @Test
+  void aSegmentThatDoesNotExistIs422NamingIt() {
+    CLIENT
+        .getDatabase("variants-test")
+        .getCollection(Collections.SEGMENTS)
+        .insertOne(
+            new org.bson.Document("segmentId", "vp-saas")
+                .append("query", new org.bson.Document("seniority", List.of("vp")))
+                .append("enabled", false));
+
+    Response typo =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    VALID.replace("v-test", "v-seg").replace("[\"*\"]", "[\"smb\",\"vp-sass\"]")));
+    assertThat(typo.getStatus()).isEqualTo(422);
+    assertThat(json(typo).get("errors").toString())
+        .contains("field=segments,")
+        .contains("no such segment: vp-sass;"); // smb is a band: not named
+
+    Response known =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    VALID
+                        .replace("v-test", "v-seg")
+                        .replace(
+                            "[\"*\"]",
+                            "[\"vp-saas\",\"smb\",\"mid_market\",\"enterprise\",\"default\"]")));
+    assertThat(known.getStatus()).isEqualTo(201);
+
+    Response replaced =
+        RESOURCES
+            .target("/api/variants/v-seg")
+            .request()
+            .put(
+                Entity.json(
+                    VALID.replace("v-test", "v-seg").replace("[\"*\"]", "[\"Enterprise\"]")));
+    assertThat(replaced.getStatus()).isEqualTo(422);
+    assertThat(json(replaced).get("errors").toString())
+        .contains("field=segments,")
+        .contains("no such segment: Enterprise;");
+    assertThat(
+            CLIENT
+                .getDatabase("variants-test")
+                .getCollection(Collections.PROMPT_VARIANTS)
+                .find(com.mongodb.client.model.Filters.eq("variantId", "v-seg"))
+                .first()
+                .getList("segments", String.class))
+        .containsExactly("vp-saas", "smb", "mid_market", "enterprise", "default");
+  }
+
   @Test
   void aSecondVariantWithTheSameIdIs409() {
     Response first =
