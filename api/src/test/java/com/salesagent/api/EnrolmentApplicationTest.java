@@ -200,6 +200,50 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   /**
+   * consentOptIn takes the usual spellings of yes and no in any case (true/false, yes/no, y/n, 1/0,
+   * and Portuguese and Spanish ones, as Excel writes TRUE in a pt-BR or es sheet); a "no" is no
+   * consent (the row is refused naming consent.whatsappOptIn, as a JSON false is), and anything
+   * else ("x", "maybe") is refused naming consentOptIn and the value as written, never read as no.
+   */
+  @Test
+  void aCsvConsentOptInTakesYesAndNoSpellingsAndRefusesAnythingElseNamingIt() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "optin-" + UUID.randomUUID();
+    String[] yes = {"TRUE", "yes", "Y", "1", "Sim", "VERDADEIRO", "sí", "Verdadero"};
+    String[] no = {"false", "No", "0", "não", "FALSO"};
+    String[] unclear = {"x", "maybe"};
+    StringBuilder csv = new StringBuilder(HEADER);
+    List<String> values = new java.util.ArrayList<>();
+    for (String[] group : new String[][] {yes, no, unclear}) {
+      for (String v : group) {
+        values.add(v);
+        csv.append(
+            csvRow("oi-" + values.size() + "-" + campaign, "Ana", campaign)
+                .replace(",true,", "," + v + ","));
+      }
+    }
+
+    List<JsonNode> lines = importCsv(csv.toString()).body().lines().map(this::parse).toList();
+
+    assertThat(lines).hasSize(values.size() + 1);
+    for (int i = 0; i < values.size(); i++) {
+      JsonNode row = lines.get(i);
+      String v = values.get(i);
+      if (i < yes.length) {
+        assertThat(row.path("status").asText()).as(v + ": " + row).isEqualTo("enrolled");
+      } else if (i < yes.length + no.length) {
+        assertThat(row.path("status").asText()).as(v + ": " + row).isEqualTo("rejected");
+        assertThat(row.findValuesAsText("field")).as(v).containsExactly("consent.whatsappOptIn");
+      } else {
+        assertThat(row.path("status").asText()).as(v + ": " + row).isEqualTo("rejected");
+        assertThat(row.findValuesAsText("field")).as(v).containsExactly("consentOptIn");
+        assertThat(row.findValuesAsText("message").get(0)).contains("\"" + v + "\"");
+      }
+    }
+    assertThat(store().countContacts(null, campaign)).isEqualTo(yes.length);
+  }
+
+  /**
    * A row whose quote is never closed (a CSV parser would read the rest of the file as its value)
    * is rejected by its line, saying why, and the rows after it are read and enrolled.
    */

@@ -270,7 +270,7 @@ class LeadImport {
         records.rejectLast();
         continue;
       }
-      handle(record.line(), fromCsv(row), out);
+      handle(record.line(), fromCsv(row), out, CsvOptIn.error(row.get(CsvOptIn.COLUMN)));
     }
     if (records.gaveUp() != null && truncated == null) {
       truncated = records.gaveUp();
@@ -309,7 +309,7 @@ class LeadImport {
         write(out, rejectedLine(line, List.of(FieldError.ofJson(e))));
         continue;
       }
-      handle(line, request, out);
+      handle(line, request, out, null);
     }
   }
 
@@ -338,9 +338,24 @@ class LeadImport {
     return new Line(buffer.toString(StandardCharsets.UTF_8), tooLong);
   }
 
-  private void handle(long line, LeadRequest request, OutputStream out) throws IOException {
+  /**
+   * One row: validated and enrolled, or rejected naming every bad field. {@code unread} is the
+   * row's error the request could not carry (a CSV consentOptIn that is neither yes nor no): it
+   * rejects the row and stands for the validator's "not opted in" on the same value.
+   */
+  private void handle(long line, LeadRequest request, OutputStream out, FieldError unread)
+      throws IOException {
     rows++;
     LeadValidator.Result result = validator.validate(request);
+    if (unread != null) {
+      List<FieldError> errors = new ArrayList<>(List.of(unread));
+      result.errors().stream()
+          .filter(e -> !"consent.whatsappOptIn".equals(e.field()))
+          .forEach(errors::add);
+      rejected++;
+      write(out, rejectedLine(line, errors));
+      return;
+    }
     if (!result.valid()) {
       rejected++;
       write(out, rejectedLine(line, result.errors()));
@@ -422,9 +437,7 @@ class LeadImport {
         optIn == null && r.get("consentSource") == null && r.get("consentAt") == null
             ? null
             : new LeadRequest.Consent(
-                optIn == null ? null : Boolean.parseBoolean(optIn.trim()),
-                r.get("consentSource"),
-                r.get("consentAt")));
+                CsvOptIn.value(optIn), r.get("consentSource"), r.get("consentAt")));
   }
 
   private static Map<String, Object> rejectedLine(long line, List<FieldError> errors) {
