@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * scores its degree over its frequency, a phrase the sum of its words; the best phrases win. Words
  * of chat filler ("sounds", "great", "really") are stop words, so they never form a phrase. Markup
  * is stripped first ({@link Text#withoutMarkup}): a reply's "<img src=x onerror=...>" gives no
- * "img", "src" or "onerror".
+ * "img", "src" or "onerror", nor does the same written as entities ("&lt;img ...&gt;").
  */
 public final class Keyphrases {
   /** Longest text read (a reply is capped by WhatsApp at 4,096 characters). */

@@ -37,17 +37,39 @@ final class Text {
     return NON_WORD.matcher(folded.replace('_', ' ')).replaceAll(" ").trim();
   }
 
+  /** How many times a text's entities are decoded and its markup stripped, at most. */
+  static final int MAX_DECODINGS = 4;
+
   /**
    * The words of a text someone wrote to us, without markup: a tag with its attributes, and a
    * script's or a style's content, are dropped (jsoup reads it as a browser would); an element's
    * edge is a line break (a keyphrase never spans a tag), an entity is its character. Text without
    * '<' or '&' is returned as it is, and a '<' or '&' that starts no tag nor entity stays text ("5
-   * < 10", "R&D").
+   * < 10", "R&D"). Markup written as entities ("&lt;img onerror=...&gt;", or encoded again,
+   * "&amp;lt;...") is markup once decoded, so the result is stripped again until nothing changes,
+   * {@link #MAX_DECODINGS} times at most; a text still changing after that is markup and nothing
+   * else a person writes: none of it is kept.
    */
   static String withoutMarkup(String s) {
-    if (s == null || (s.indexOf('<') < 0 && s.indexOf('&') < 0)) {
-      return s;
+    String text = s;
+    for (int i = 0; i <= MAX_DECODINGS; i++) {
+      if (text == null || (text.indexOf('<') < 0 && text.indexOf('&') < 0)) {
+        return text;
+      }
+      String stripped = stripOnce(text);
+      if (stripped.equals(text)) {
+        return text;
+      }
+      if (i == MAX_DECODINGS) {
+        return "";
+      }
+      text = stripped;
     }
+    return text;
+  }
+
+  /** One pass of {@link #withoutMarkup}: tags dropped, entities decoded once. */
+  private static String stripOnce(String s) {
     StringBuilder out = new StringBuilder(s.length());
     NodeTraversor.traverse(
         new NodeVisitor() {

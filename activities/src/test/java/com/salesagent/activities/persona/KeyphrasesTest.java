@@ -99,6 +99,45 @@ class KeyphrasesTest {
     assertThat(Keyphrases.extract("<img src=x onerror=alert(1)", "en", 5)).isEmpty();
   }
 
+  /**
+   * Markup written as entities is markup once decoded: "&lt;img src=x onerror=alert(1)&gt;" (and
+   * the same encoded twice or three times, "&amp;lt;...") gives none of its words either, while the
+   * reply's own words around it still do; an entity that decodes to plain text ("R&amp;D", "5 &lt;
+   * 10") is read as that text.
+   */
+  @Test
+  void entityEncodedMarkupGivesNoKeyphrasesOfItsTagsEither() {
+    String once = "&lt;img src=x onerror=alert(1)&gt;";
+    String twice = "&amp;lt;svg onload=alert(2)&amp;gt;";
+    String thrice = "&amp;amp;lt;script&amp;amp;gt;document.cookie&amp;amp;lt;/script&amp;amp;gt;";
+    List<String> hostile =
+        Keyphrases.extract(
+            once
+                + " We are struggling with scaling challenges "
+                + twice
+                + " in our data pipeline "
+                + thrice
+                + " &lt;a href=&quot;javascript:alert(1)&quot;&gt;cloud migration&lt;/a&gt;",
+            "en",
+            20);
+
+    assertThat(hostile).contains("scaling challenges", "data pipeline", "cloud migration");
+    for (String phrase : hostile) {
+      assertThat(phrase.split(" ")).as(phrase).doesNotContainAnyElementsOf(MARKUP_WORDS);
+    }
+    for (String markup : List.of(once, twice, thrice)) {
+      assertThat(Keyphrases.extract(markup, "en", 5)).as(markup).isEmpty();
+    }
+    assertThat(Keyphrases.extract("Our R&amp;D budget is 5 &lt; 10k", "en", 5))
+        .containsExactly("budget", "10k");
+    // Still markup after Text.MAX_DECODINGS decodings: nothing of that text is kept.
+    String deep = "&lt;img src=x onerror=alert(1)&gt; scaling challenges";
+    for (int i = 0; i < Text.MAX_DECODINGS; i++) {
+      deep = deep.replace("&", "&amp;");
+    }
+    assertThat(Keyphrases.extract(deep, "en", 5)).isEmpty();
+  }
+
   /** What the extraction gave before markup was stripped: a '<' or '&' of plain text stays text. */
   @Test
   void aPlainReplysKeyphrasesAreThoseOfItsText() {
