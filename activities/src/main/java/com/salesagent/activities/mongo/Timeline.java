@@ -23,11 +23,14 @@ import org.bson.Document;
  * first. A {@code delivery_unknown} recorded after the message's fate was known (its send or a
  * status recorded before it) is left out: the fate was not unknown by then.
  *
- * <p>A lead's reply or reaction ({@link #INBOUND}) is stamped by Meta to the second too, so one
- * written in the second we sent a message could come before it: a reply that quotes our message
- * (its context wamid) is placed at that message's send at the earliest, and one without a context
- * (or quoting a message not in this timeline) after the latest send of its own second. Every other
- * event keeps its time; on the same time, after a message's steps.
+ * <p>A lead's reply (any kind: text, image, voice, location, a button), reaction or stop ({@link
+ * #INBOUND}: a STOP message, Meta's stop preference, or a send's 131050 failure) is stamped by Meta
+ * to the second too, so one written in the second we sent a message could come before it: one that
+ * quotes our message (its context wamid) is placed at that message's send at the earliest, and one
+ * without a context (or quoting a message not in this timeline) after the latest send of its own
+ * second. Any other event naming one of our messages (a status Meta sends that has no step here,
+ * e.g. {@code deleted} or {@code warning}) is placed at that message's send at the earliest. Every
+ * other event keeps its time; on the same time, after a message's steps.
  */
 public final class Timeline {
   /** The steps of one message's life, in order. */
@@ -38,10 +41,14 @@ public final class Timeline {
           "sent", 2,
           "delivered", 3,
           "failed", 4,
-          "read", 5);
+          "read", 5,
+          "played", 6);
 
-  /** The lead's own events, stamped by Meta to the second; the wamid is the message quoted. */
-  static final Set<String> INBOUND = Set.of("replied", "reaction");
+  /**
+   * The lead's own events, stamped by Meta to the second; the wamid is the message quoted. A stop
+   * ({@code opted_out}) is recorded only from Meta's webhooks, at Meta's time.
+   */
+  static final Set<String> INBOUND = Set.of("replied", "reaction", "opted_out");
 
   private static final String SEND = "message_sent";
 
@@ -58,6 +65,7 @@ public final class Timeline {
     Map<String, List<Placed>> byMessage = new HashMap<>();
     List<Placed> placed = new ArrayList<>();
     List<Placed> inbound = new ArrayList<>();
+    List<Placed> naming = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       Document e = events.get(i);
       long ts = time(e);
@@ -65,8 +73,10 @@ public final class Timeline {
       Integer rank = LIFECYCLE.get(e.getString("type"));
       if (INBOUND.contains(e.getString("type"))) {
         inbound.add(new Placed(e, i, ts, ts, Integer.MAX_VALUE));
-      } else if (wamid == null || rank == null) {
+      } else if (wamid == null) {
         placed.add(new Placed(e, i, ts, ts, Integer.MAX_VALUE));
+      } else if (rank == null) {
+        naming.add(new Placed(e, i, ts, ts, Integer.MAX_VALUE));
       } else {
         byMessage
             .computeIfAbsent(wamid, w -> new ArrayList<>())
@@ -104,6 +114,11 @@ public final class Timeline {
       Long quoted = sentAt.get(p.event().getString("wamid"));
       long after = quoted != null ? quoted : latestSendOfSecond(sentAt.values(), p.ts());
       placed.add(new Placed(p.event(), p.index(), p.ts(), Math.max(p.ts(), after), p.rank()));
+    }
+    for (Placed p : naming) {
+      Long send = sentAt.get(p.event().getString("wamid"));
+      long at = send == null ? p.ts() : Math.max(p.ts(), send);
+      placed.add(new Placed(p.event(), p.index(), p.ts(), at, p.rank()));
     }
     placed.sort(
         Comparator.comparingLong(Placed::at)

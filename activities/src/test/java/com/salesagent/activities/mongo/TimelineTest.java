@@ -179,4 +179,52 @@ class TimelineTest {
         .containsExactly(
             "message_sent:w1", "replied:w1", "replied", "message_sent:w2", "replied:w2");
   }
+
+  /**
+   * A stop is the lead's too, stamped by Meta to the second: a STOP that quotes our message, and
+   * one learned from the send's own failure (131050, no message quoted), follow the send of their
+   * second as a reply does.
+   */
+  @Test
+  void anOptOutStampedInTheSecondOfASendFollowsIt() {
+    List<Document> events =
+        byTime(
+            event("message_sent", "w1", null, T.plusMillis(800)),
+            event("opted_out", "w1", "keyword", T),
+            event("message_sent", "w2", null, T.plusSeconds(60).plusMillis(700)),
+            event("failed", "w2", "131050 marketing stopped", T.plusSeconds(60)),
+            event("opted_out", null, "marketing_stopped", T.plusSeconds(60)));
+
+    assertThat(types(Timeline.ordered(events, Map.of())))
+        .containsExactly(
+            "message_sent:w1", "opted_out:w1", "message_sent:w2", "failed:w2", "opted_out");
+  }
+
+  /**
+   * Every status Meta stamps is a step of our message: a voice note's {@code played} follows its
+   * read, and a status this version has no step for (Meta's {@code deleted}, {@code warning}) still
+   * never comes before its message's send.
+   */
+  @Test
+  void aPlayedOrAnotherStatusStampedInTheSecondOfItsSendFollowsIt() {
+    List<Document> events =
+        byTime(
+            event("message_sent", "w1", "voice note", T.plusMillis(800)),
+            event("played", "w1", null, T),
+            event("read", "w1", null, T),
+            event("delivered", "w1", null, T),
+            event("message_sent", "w2", null, T.plusSeconds(60).plusMillis(500)),
+            event("warning", "w2", null, T.plusSeconds(60)),
+            event("follow_up_scheduled", null, null, T.plusSeconds(60).plusMillis(600)));
+
+    assertThat(types(Timeline.ordered(events, Map.of())))
+        .containsExactly(
+            "message_sent:w1",
+            "delivered:w1",
+            "read:w1",
+            "played:w1",
+            "message_sent:w2",
+            "warning:w2",
+            "follow_up_scheduled");
+  }
 }
