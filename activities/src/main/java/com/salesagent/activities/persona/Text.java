@@ -51,12 +51,21 @@ final class Text {
    * else a person writes: none of it is kept.
    */
   static String withoutMarkup(String s) {
+    return withoutMarkup(s, '\n');
+  }
+
+  /**
+   * As {@link #withoutMarkup(String)}, with an element's edge written as {@code edge}: a space
+   * keeps a sentence whole around a tag ("We are <b>hiring</b>" is "We are hiring "), for a text
+   * that is read as sentences rather than phrases.
+   */
+  static String withoutMarkup(String s, char edge) {
     String text = s;
     for (int i = 0; i <= MAX_DECODINGS; i++) {
       if (text == null || (text.indexOf('<') < 0 && text.indexOf('&') < 0)) {
         return text;
       }
-      String stripped = stripOnce(text);
+      String stripped = stripOnce(text, edge);
       if (stripped.equals(text)) {
         return text;
       }
@@ -69,7 +78,7 @@ final class Text {
   }
 
   /** One pass of {@link #withoutMarkup}: tags dropped, entities decoded once. */
-  private static String stripOnce(String s) {
+  private static String stripOnce(String s, char edge) {
     StringBuilder out = new StringBuilder(s.length());
     NodeTraversor.traverse(
         new NodeVisitor() {
@@ -78,14 +87,14 @@ final class Text {
             if (node instanceof TextNode text) {
               out.append(text.getWholeText());
             } else if (node instanceof Element && depth > 0) {
-              out.append('\n');
+              out.append(edge);
             }
           }
 
           @Override
           public void tail(Node node, int depth) {
             if (node instanceof Element && depth > 0) {
-              out.append('\n');
+              out.append(edge);
             }
           }
         },

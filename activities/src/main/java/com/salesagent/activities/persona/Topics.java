@@ -38,6 +38,9 @@ public final class Topics {
   private static final java.util.regex.Pattern SENTENCES =
       java.util.regex.Pattern.compile("(?<=[.!?;])\\s+|\\n+");
 
+  /** A run of spaces inside a sentence (where a tag was): one space is embedded. */
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s{2,}");
+
   /** A topic a text matched, with its score. */
   public record Hit(String topicId, String label, double score) {}
 
@@ -105,18 +108,22 @@ public final class Topics {
   /**
    * The topics of a reply (it has no stored vector): each sentence with something to say (a
    * keyphrase; "Sounds great, really." has none and would only dilute the rest) is embedded, in one
-   * batch, and a topic scores its best sentence.
+   * batch, and a topic scores its best sentence. Markup is stripped before the text is split
+   * ({@link Text#withoutMarkup(String, char)}: a tag, a script's content, the same written as
+   * entities), so a sentence is embedded as its words alone.
    */
   public List<Hit> matchText(String text) {
     if (text == null || text.isBlank()) {
       return List.of();
     }
     String capped =
-        text.length() > Keyphrases.MAX_TEXT ? text.substring(0, Keyphrases.MAX_TEXT) : text;
+        Text.withoutMarkup(
+            text.length() > Keyphrases.MAX_TEXT ? text.substring(0, Keyphrases.MAX_TEXT) : text,
+            ' ');
     List<String> sentences = new ArrayList<>();
     for (String sentence : SENTENCES.split(capped)) {
       if (sentences.size() < MAX_SENTENCES && !Keyphrases.extract(sentence, null, 1).isEmpty()) {
-        sentences.add(sentence.strip());
+        sentences.add(SPACES.matcher(sentence.strip()).replaceAll(" "));
       }
     }
     if (sentences.isEmpty()) {

@@ -196,6 +196,30 @@ class PersonaBuilderTest {
         .doesNotContain("onmouseover");
   }
 
+  /**
+   * A reply's topics are those of its words: a sentence mixing markup with words (a tag before it,
+   * a tag around a word, the same written as entities) is embedded as its words alone, so it
+   * matches the topics the plain sentence matches, with the same scores.
+   */
+  @Test
+  void aSentenceMixedWithMarkupMatchesTheTopicsOfItsWordsAlone() {
+    Topics topics = new Topics(MONGO.database(), EMBEDDINGS);
+    String words =
+        "We are hiring forty software engineers this quarter and recruiting senior people is hard.";
+    List<Topics.Hit> plain = topics.matchText(words);
+    assertThat(plain).extracting(Topics.Hit::topicId).isNotEmpty();
+
+    for (String mixed :
+        List.of(
+            "<img src=x onerror=alert(1)>" + words,
+            words.replace("hiring", "<b onmouseover=alert(2)>hiring</b>")
+                + "<script>document.cookie</script>",
+            "&lt;img src=x onerror=alert(1)&gt;"
+                + words.replace("forty", "&lt;i&gt;forty&lt;/i&gt;"))) {
+      assertThat(topics.matchText(mixed)).as(mixed).isEqualTo(plain);
+    }
+  }
+
   @Test
   void theModalityALeadAnswersInMostIsItsPreferredOne() {
     PersonaBuilder builder = new PersonaBuilder(MONGO.database(), null, clock);
