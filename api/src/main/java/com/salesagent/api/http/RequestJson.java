@@ -3,23 +3,33 @@ package com.salesagent.api.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.List;
 
 /**
  * How the REST API reads request bodies, in one place so a new route cannot forget it: a field the
- * request type does not have, or a field given twice, is refused (400 naming it) rather than
- * ignored. Applied to the application's mapper (which Jersey reads entities with) and to the copies
- * resources parse raw bodies with. Meta's and HubSpot's webhooks parse with their own tolerant
- * mappers into trees: they never go through this.
+ * request type does not have, a field given twice, or a number for a yes/no, is refused (400 naming
+ * it) rather than ignored or guessed. Applied to the application's mapper (which Jersey reads
+ * entities with) and to the copies resources parse raw bodies with. Meta's and HubSpot's webhooks
+ * parse with their own tolerant mappers into trees: they never go through this.
  */
 public final class RequestJson {
   private RequestJson() {}
 
   /** {@code mapper}, made strict (changed in place and returned). */
   public static ObjectMapper strict(ObjectMapper mapper) {
-    return mapper
+    mapper
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    // A yes/no is JSON's true or false: a number (2 read as true, 0 as false) is refused, so a
+    // consent can never be a client's counter or id.
+    mapper
+        .coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    return mapper;
   }
 
   /** The exception mappers that turn every refusal into the one error shape. */

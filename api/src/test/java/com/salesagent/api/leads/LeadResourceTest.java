@@ -156,6 +156,29 @@ class LeadResourceTest {
     assertThat(json(r).get("errors").toString()).contains("field=consent.whatsappOptIn");
   }
 
+  /**
+   * Consent is said in JSON's own words: a number (2 read as true, 0 as false) is a client's bug,
+   * not a consent, and is refused naming the field.
+   */
+  @Test
+  void aNumberForConsentIs400NamingTheField() {
+    for (String value : List.of("1", "2", "0")) {
+      Response r =
+          RESOURCES
+              .target("/api/leads")
+              .request()
+              .post(
+                  Entity.json(
+                      "{\"name\":\"A\",\"phone\":\"+14155550100\",\"consent\":"
+                          + "{\"whatsappOptIn\":"
+                          + value
+                          + ",\"source\":\"web form\",\"at\":\"2026-11-20T10:00:00Z\"}}"));
+
+      assertThat(r.getStatus()).as(value).isEqualTo(400);
+      assertThat(json(r).get("errors").toString()).contains("field=consent.whatsappOptIn");
+    }
+  }
+
   @Test
   void anInvalidLeadIs422NamingEachField() {
     Response r =
