@@ -63,7 +63,18 @@ class LexiconClassifierTest {
         "Não tenho interesse | not_interested | ",
         "No thanks | not_interested | ",
         "Não, obrigado | not_interested | ",
-        "Not interested now, maybe next year | not_now | "
+        "Not interested now, maybe next year | not_now | ",
+        // Asking for a proposal or more information is interest too.
+        "Can you send a proposal? | interested | ",
+        "Send me more info by email please | interested | ",
+        "Me manda mais informações | interested | ",
+        "Mándame info por correo | interested | ",
+        "Pode mandar uma proposta? | interested | ",
+        // "Not before" or an absence until a date is a "not now".
+        "Sounds good but not before Q2 | not_now | ",
+        "I'm on vacation until January 10 | not_now | ",
+        "Estou de férias até dia 10 de janeiro | not_now | ",
+        "Estoy de vacaciones hasta el 10 de enero | not_now | "
       })
   void repliesAreTriaged(String text, String intent, String objection) {
     Triage t = LexiconClassifier.classify(text, false, TODAY);
@@ -97,6 +108,7 @@ class LexiconClassifierTest {
         "Busy until 15 January, not now | 2027-01-15",
         "Not now, March 10th works | 2027-03-10",
         "Not now, the 2nd of December | 2026-12-02",
+        "I'm on vacation until January 10 | 2027-01-10",
         "Ahora no, el 3 de febrero | 2027-02-03",
         "Agora não, dia 20 de janeiro | 2027-01-20",
         // so many days, weeks or months from the reply
