@@ -213,7 +213,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     }
     int suppressed = 0;
     if (request.keepSuppressed() && !numbers.isEmpty()) {
-      new Suppressions(db).suppress(numbers, Suppressions.ERASURE, now, "erased on request");
+      new Suppressions(db).suppressErased(numbers, now);
       suppressed = numbers.size();
     }
     long contacts = 0;

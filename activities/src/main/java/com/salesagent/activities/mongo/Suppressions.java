@@ -33,6 +33,9 @@ public final class Suppressions {
   public static final String IMPORT = "import";
   public static final String MARKETING_STOPPED = "meta_131050";
 
+  /** The detail of an erasure's suppression ({@link #ERASURE}): nothing of the person. */
+  public static final String ERASED_DETAIL = "erased on request";
+
   /** An active suppression: why and since when. */
   public record Entry(String number, String source, Instant at, String detail) {}
 
@@ -70,6 +73,14 @@ public final class Suppressions {
         }
       }
     }
+  }
+
+  /**
+   * Suppresses the numbers of a lead whose erasure keeps them suppressed: at the erasure's
+   * acceptance and again (changing nothing then) by its first pass, in this one form.
+   */
+  public void suppressErased(Collection<String> numbers, Instant at) {
+    suppress(numbers, ERASURE, at, ERASED_DETAIL);
   }
 
   /** The first active suppression among these numbers, if any. */

@@ -3,6 +3,7 @@ package com.salesagent.api.leads;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.temporal.TaskQueues;
@@ -56,7 +57,8 @@ public final class LeadErasure {
       throw new ApiException(
           400, "keepSuppressed is true or false", new FieldError("keepSuppressed", "true|false"));
     }
-    if (store.contact(leadId) == null) {
+    Document contact = store.contact(leadId);
+    if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
     String why =
@@ -89,6 +91,13 @@ public final class LeadErasure {
         store.unmarkErasing(leadId, now); // not accepted: the lead goes on as it was
       }
       throw e;
+    }
+    if (keep) {
+      // Suppressed now, not only by the first pass seconds later: the number enrolled again
+      // meanwhile (any campaign) is refused, and a send already composed for another lead on it
+      // finds the suppression right before its call. The first pass suppresses the numbers again
+      // in the same form (changing nothing), adding those seen since.
+      new Suppressions(store.database()).suppressErased(LeadStore.numbersOf(contact), now);
     }
     store
         .database()

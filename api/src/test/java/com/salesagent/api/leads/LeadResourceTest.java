@@ -49,7 +49,17 @@ class LeadResourceTest {
       MongoClients.create(
           "mongodb://" + hostPort(MONGO.bind()) + "/?serverSelectionTimeoutMS=2000");
   static final LeadStore STORE = new LeadStore(CLIENT.getDatabase("resource-test"));
-  static final TestWorkflowEnvironment TEMPORAL = TestWorkflowEnvironment.newInstance();
+  static final TestWorkflowEnvironment TEMPORAL = temporal();
+
+  /** A Temporal test server that knows the leads' search attributes (an enrolment sets them). */
+  private static TestWorkflowEnvironment temporal() {
+    io.temporal.testing.TestEnvironmentOptions.Builder options =
+        io.temporal.testing.TestEnvironmentOptions.newBuilder();
+    com.salesagent.temporal.LeadSearchAttributes.CATALOGUE.forEach(
+        options::registerSearchAttribute);
+    return TestWorkflowEnvironment.newInstance(options.build());
+  }
+
   static final WorkflowClient WORKFLOWS = TEMPORAL.getWorkflowClient();
 
   static final ContainerRequestFilter AS_OPERATOR = ResourceTests.asOperator("ops");
@@ -449,6 +459,90 @@ class LeadResourceTest {
     assertThat(json(again).get("status")).isEqualTo("erasing already");
     assertThat(STORE.contact("erase-1").get(LeadStore.ERASURE, Document.class))
         .isEqualTo(requestedAt);
+  }
+
+  private static String leadJson(String leadId, String phone, String campaignId) {
+    return ("{\"leadId\":\"%s\",\"name\":\"Ada\",\"company\":\"Acme\",\"phone\":\"%s\",\"campaignId\":\"%s\","
+            + "\"consent\":{\"whatsappOptIn\":true,\"source\":\"form\","
+            + "\"at\":\"2026-11-20T10:00:00Z\"}}")
+        .formatted(leadId, phone, campaignId);
+  }
+
+  /**
+   * An accepted erasure that keeps the number suppressed suppresses it in the same request, before
+   * its first pass (none runs here): the number enrolled again at once, in another campaign or the
+   * same one, is refused as suppressed, and a send already composed for another lead on it finds
+   * the suppression its check reads. The record is the one the first pass writes (source, time,
+   * detail; nothing of the person but the number).
+   */
+  @Test
+  void anAcceptedErasureSuppressesTheNumberBeforeItsFirstPass() {
+    String phone = "+5511912345671";
+    String waId = "5511912345679";
+    STORE.insertContact(
+        new Document("leadId", "erase-2")
+            .append("campaignId", "cmp")
+            .append("phone", phone)
+            .append("activeKey", LeadStore.activeKey("cmp", phone))
+            .append("waIds", List.of(waId)));
+
+    Response r = RESOURCES.target("/api/leads/erase-2").request().delete();
+
+    assertThat(r.getStatus()).isEqualTo(202);
+    for (String campaign : List.of("cmp-other", "cmp")) {
+      Response again =
+          RESOURCES
+              .target("/api/leads")
+              .request()
+              .post(Entity.json(leadJson("again-" + campaign, phone, campaign)));
+      assertThat(again.getStatus()).as(campaign).isEqualTo(409);
+      Map<?, ?> body = json(again);
+      assertThat(body.get("status")).isEqualTo("suppressed");
+      assertThat(body.get("suppression").toString()).contains("source=erasure");
+      assertThat(STORE.contact("again-" + campaign)).isNull();
+    }
+    com.salesagent.activities.mongo.Suppressions suppressions =
+        new com.salesagent.activities.mongo.Suppressions(STORE.database());
+    assertThat(suppressions.active(List.of("+" + waId))).isPresent();
+    Document record = suppressions.find(phone);
+    assertThat(record.keySet())
+        .containsExactlyInAnyOrder(
+            "_id", "number", "active", "source", "at", "detail", "createdAt");
+    assertThat(record.getString("source"))
+        .isEqualTo(com.salesagent.activities.mongo.Suppressions.ERASURE);
+    assertThat(record.getString("detail"))
+        .isEqualTo(com.salesagent.activities.mongo.Suppressions.ERASED_DETAIL);
+  }
+
+  /**
+   * An erasure that does not keep the number suppressed suppresses nothing at its acceptance: the
+   * number may be enrolled again in another campaign at once.
+   */
+  @Test
+  void anErasureNotKeepingTheNumberSuppressesNothingAtAcceptance() {
+    String phone = "+5511912345672";
+    STORE.insertContact(
+        new Document("leadId", "erase-3")
+            .append("campaignId", "cmp")
+            .append("phone", phone)
+            .append("activeKey", LeadStore.activeKey("cmp", phone)));
+
+    Response r =
+        RESOURCES
+            .target("/api/leads/erase-3")
+            .queryParam("keepSuppressed", "false")
+            .request()
+            .delete();
+
+    assertThat(r.getStatus()).isEqualTo(202);
+    assertThat(new com.salesagent.activities.mongo.Suppressions(STORE.database()).find(phone))
+        .isNull();
+    Response again =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("again-erase-3", phone, "cmp-other")));
+    assertThat(again.getStatus()).as(again.readEntity(String.class)).isEqualTo(202);
   }
 
   @Test
