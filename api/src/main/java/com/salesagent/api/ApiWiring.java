@@ -192,7 +192,9 @@ public final class ApiWiring {
             connections.storage().storage(),
             com.salesagent.activities.media.VoiceNotes.provider(
                 config.getLlm().toSettings(), config.getWorker().getVoiceModel()));
-    Enrolment enrolment = new Enrolment(store, client, clock);
+    Enrolment enrolment =
+        new Enrolment(
+            store, client, clock, config.getApi().getErasureSweepAfter().toJavaDuration());
     List<Object> resources =
         List.of(
             new PersonaResource(
@@ -243,7 +245,7 @@ public final class ApiWiring {
                         config.getApi().getHubspotAccessToken()),
                 config.getApi().getHubspotConsentProperty(),
                 validator,
-                new Enrolment(store, client, clock),
+                enrolment,
                 store,
                 env.getObjectMapper(),
                 clock),

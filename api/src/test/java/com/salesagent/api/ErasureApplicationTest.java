@@ -315,6 +315,62 @@ final class ErasureApplicationTest extends AppTestHarness {
   }
 
   /**
+   * The same leadId enrolled again while its lead is being erased is refused (409, status
+   * lead_erasing, naming leadId, with Retry-After and retryAt: when the erasure will have removed
+   * it), not answered "enrolled already" for a lead that is going; once erased, the same leadId is
+   * a new lead: its own workflow and first message, nothing of the erased one (its messages, its
+   * history, its mark).
+   */
+  @Test
+  void theSameLeadIdEnrolledAgainWhileErasingIs409SayingWhenThenANewLead() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "erase-" + UUID.randomUUID();
+    String phone = phone();
+    String erasedWamid = enrolAndAwaitFirstSend(leadId, phone);
+    HttpResponse<String> accepted = delete("/api/leads/" + leadId + "?keepSuppressed=false", TOKEN);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+
+    HttpResponse<String> whileErasing = postJson("/api/leads", leadJson(leadId, phone));
+
+    assertThat(whileErasing.statusCode()).as(whileErasing.body()).isEqualTo(409);
+    JsonNode refused = json.readTree(whileErasing.body());
+    assertThat(refused.path("status").asText()).isEqualTo("lead_erasing");
+    assertThat(refused.path("message").asText()).contains("being erased");
+    assertThat(refused.path("errors").get(0).path("field").asText()).isEqualTo("leadId");
+    long retryAfter =
+        Long.parseLong(whileErasing.headers().firstValue("Retry-After").orElseThrow());
+    assertThat(retryAfter).isPositive();
+    assertThat(java.time.Instant.parse(refused.path("retryAt").asText()))
+        .isAfter(java.time.Instant.now());
+
+    await("erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(leadId)));
+    HttpResponse<String> after = postJson("/api/leads", leadJson(leadId, phone));
+
+    assertThat(after.statusCode()).as(after.body()).isEqualTo(202);
+    assertThat(json.readTree(after.body()).path("status").asText()).isEqualTo("enrolled");
+    await(
+        "sent to the new lead",
+        Duration.ofSeconds(20),
+        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+    assertThat(store().messagesOf(leadId))
+        .noneMatch(m -> erasedWamid.equals(m.getString("wamid")))
+        .noneMatch(LeadStore::erasing);
+    assertThat(LeadStore.erasing(store().contact(leadId))).isFalse();
+    assertThat(store().interactions(leadId))
+        .filteredOn(d -> "enrolled".equals(d.getString("type")))
+        .hasSize(1);
+    assertThat(
+            app()
+                .connections()
+                .temporal()
+                .client()
+                .newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId))
+                .describe()
+                .getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+  }
+
+  /**
    * A lead that said stop, being erased without keeping its number suppressed: its number was
    * suppressed by the stop, not by the erasure, so an enrolment in the same campaign is still
    * refused as suppressed, before the erasure's first pass and after its last.

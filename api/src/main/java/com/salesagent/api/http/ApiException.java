@@ -14,6 +14,7 @@ public class ApiException extends RuntimeException {
   private final int status;
   private final List<FieldError> errors;
   private final Map<String, Object> details = new LinkedHashMap<>();
+  private final Map<String, Object> headers = new LinkedHashMap<>();
 
   public ApiException(int status, String message, List<FieldError> errors) {
     super(message, null, false, false);
@@ -33,6 +34,16 @@ public class ApiException extends RuntimeException {
   public ApiException with(String name, Object value) {
     details.put(name, value);
     return this;
+  }
+
+  /** Adds a response header (e.g. {@code Retry-After}). */
+  public ApiException withHeader(String name, Object value) {
+    headers.put(name, value);
+    return this;
+  }
+
+  public Map<String, Object> headers() {
+    return Collections.unmodifiableMap(headers);
   }
 
   /** The same refusal without this detail. */

@@ -10,9 +10,9 @@ import jakarta.ws.rs.ext.Provider;
 public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
   @Override
   public Response toResponse(ApiException e) {
-    return Response.status(e.status())
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(e.body())
-        .build();
+    Response.ResponseBuilder response =
+        Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(e.body());
+    e.headers().forEach(response::header);
+    return response.build();
   }
 }

@@ -5,14 +5,18 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.temporal.LeadSearchAttributes;
 import com.salesagent.temporal.TaskQueues;
+import com.salesagent.workflows.erasure.LeadErasureWorkflow;
 import com.salesagent.workflows.lead.LeadInput;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -25,7 +29,9 @@ import org.bson.Document;
  * accepted is lost), then its workflow is started with id lead-<leadId>; a second enrolment of the
  * same leadId starts nothing and says so. One phone has at most one active lead per campaign: a
  * second leadId for it is refused, naming the active one. A contact whose workflow could not be
- * started (Temporal down) is started by the next enrolment of the same leadId.
+ * started (Temporal down) is started by the next enrolment of the same leadId. The leadId of a lead
+ * being erased is refused until its erasure has ended ({@link #LEAD_ERASING}); then it is a new
+ * lead with a workflow run of its own.
  */
 public class Enrolment {
   public static final String ENROLLED = "enrolled";
@@ -38,8 +44,18 @@ public class Enrolment {
   public static final String LEAD_ID_TAKEN = "lead_id_taken";
 
   /**
+   * The leadId is a lead's whose erasure was accepted and has not finished: nothing was stored or
+   * started; enrolled again after {@code retryAt} (the erasure done) it is a new lead.
+   */
+  public static final String LEAD_ERASING = "lead_erasing";
+
+  /** What {@code retryAt} adds to an erasure's sweep: its last steps (histories, audit). */
+  static final Duration ERASURE_MARGIN = Duration.ofMinutes(1);
+
+  /**
    * {@code status}: one of the constants above. {@code suppression} is set when SUPPRESSED; {@code
-   * activeLeadId} when PHONE_ACTIVE; {@code differs} (the fields that differ) when LEAD_ID_TAKEN.
+   * activeLeadId} when PHONE_ACTIVE; {@code differs} (the fields that differ) when LEAD_ID_TAKEN;
+   * {@code retryAt} (when the erasure will be done) when LEAD_ERASING.
    */
   public record Outcome(
       String leadId,
@@ -47,9 +63,20 @@ public class Enrolment {
       String status,
       Suppressions.Entry suppression,
       String activeLeadId,
-      List<String> differs) {
+      List<String> differs,
+      Instant retryAt) {
     Outcome(String leadId, String workflowId, String status) {
-      this(leadId, workflowId, status, null, null, List.of());
+      this(leadId, workflowId, status, null, null, List.of(), null);
+    }
+
+    Outcome(
+        String leadId,
+        String workflowId,
+        String status,
+        Suppressions.Entry suppression,
+        String activeLeadId,
+        List<String> differs) {
+      this(leadId, workflowId, status, suppression, activeLeadId, differs, null);
     }
 
     Outcome(
@@ -74,9 +101,13 @@ public class Enrolment {
   private final Clock clock;
   private final FunnelStats funnel;
   private final Suppressions suppressions;
+  private final Duration erasureSweepAfter;
 
-  public Enrolment(LeadStore store, WorkflowClient temporal, Clock clock) {
+  /** {@code erasureSweepAfter}: {@code ERASURE_SWEEP_AFTER}, for when an erasure will be done. */
+  public Enrolment(
+      LeadStore store, WorkflowClient temporal, Clock clock, Duration erasureSweepAfter) {
     this.store = store;
+    this.erasureSweepAfter = erasureSweepAfter;
     this.funnel = new FunnelStats(store.database());
     this.temporal = temporal;
     this.clock = clock;
@@ -104,6 +135,12 @@ public class Enrolment {
       // The same id again is a retry of the same lead; under another phone or campaign it is
       // another person (a reused CRM id): refused, instead of answering for the first one.
       Document existing = store.contactForSteps(lead.leadId());
+      if (LeadStore.erasing(existing)) {
+        // Not "enrolled already": that lead is going. Enrolled again once its erasure removed it,
+        // the same id is a new lead with nothing of the old one.
+        return new Outcome(
+            lead.leadId(), null, LEAD_ERASING, null, null, List.of(), retryAt(existing, now));
+      }
       List<String> differs = new ArrayList<>();
       if (existing != null && !lead.phone().equals(existing.getString("phone"))) {
         differs.add("phone");
@@ -121,26 +158,62 @@ public class Enrolment {
       // The contact was inserted with its funnel's "enrolled" mark: the counter alone.
       funnel.count(lead.campaignId(), "enrolled", now);
     }
-    LeadWorkflow workflow =
-        temporal.newWorkflowStub(
-            LeadWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId)
-                .setTaskQueue(TaskQueues.LEADS)
-                .setWorkflowIdReusePolicy(
-                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                .setTypedSearchAttributes(
-                    SearchAttributes.newBuilder()
-                        .set(LeadSearchAttributes.CAMPAIGN_ID, lead.campaignId())
-                        .set(LeadSearchAttributes.LEAD_STAGE, "enrolled")
-                        .build())
-                .build());
+    LeadInput input = new LeadInput(lead.leadId(), lead.campaignId(), null);
     try {
-      WorkflowClient.start(workflow::run, new LeadInput(lead.leadId(), lead.campaignId(), null));
+      WorkflowClient.start(
+          workflow(lead, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)::run,
+          input);
     } catch (WorkflowExecutionAlreadyStarted e) {
-      return new Outcome(lead.leadId(), workflowId, ALREADY_ENROLLED);
+      if (!inserted || running(workflowId)) {
+        return new Outcome(lead.leadId(), workflowId, ALREADY_ENROLLED);
+      }
+      // The contact is new, so the closed run is an erased lead's of the same id, whose history a
+      // server that cannot delete it keeps. This lead gets a run of its own, once that erasure is
+      // over: until then its last step deletes the id's latest run, which would be this one.
+      if (running(LeadErasureWorkflow.workflowId(lead.leadId()))) {
+        return new Outcome(
+            lead.leadId(), null, LEAD_ERASING, null, null, List.of(), now.plus(ERASURE_MARGIN));
+      }
+      WorkflowClient.start(
+          workflow(lead, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)::run,
+          input);
     }
     return new Outcome(lead.leadId(), workflowId, inserted ? ENROLLED : WORKFLOW_STARTED);
+  }
+
+  private LeadWorkflow workflow(LeadValidator.Lead lead, WorkflowIdReusePolicy reuse) {
+    return temporal.newWorkflowStub(
+        LeadWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(LeadWorkflow.workflowId(lead.leadId()))
+            .setTaskQueue(TaskQueues.LEADS)
+            .setWorkflowIdReusePolicy(reuse)
+            .setTypedSearchAttributes(
+                SearchAttributes.newBuilder()
+                    .set(LeadSearchAttributes.CAMPAIGN_ID, lead.campaignId())
+                    .set(LeadSearchAttributes.LEAD_STAGE, "enrolled")
+                    .build())
+            .build());
+  }
+
+  private boolean running(String workflowId) {
+    try {
+      return temporal.newUntypedWorkflowStub(workflowId).describe().getStatus()
+          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** When the erasure accepted at the contact's mark will be done (now at the earliest). */
+  private Instant retryAt(Document erasing, Instant now) {
+    Document mark = erasing.get(LeadStore.ERASURE, Document.class);
+    Instant requested =
+        mark != null && mark.getDate("requestedAt") != null
+            ? mark.getDate("requestedAt").toInstant()
+            : now;
+    Instant done = requested.plus(erasureSweepAfter);
+    return (done.isAfter(now) ? done : now).plus(ERASURE_MARGIN);
   }
 
   private static Document contact(LeadValidator.Lead lead, Instant now) {

@@ -112,6 +112,28 @@ public final class LeadErasure {
     return Response.accepted(new ErasureView(leadId, workflowId, "erasing", null, null)).build();
   }
 
+  /**
+   * 409 for the leadId of a lead being erased ({@link Enrolment#LEAD_ERASING}): when to enrol it
+   * again ({@code retryAt}, {@code Retry-After}), as a new lead.
+   */
+  static ApiException erasingRefusal(Enrolment.Outcome outcome, Instant now) {
+    long seconds = Math.max(1, Duration.between(now, outcome.retryAt()).toSeconds());
+    return new ApiException(
+            409,
+            "lead "
+                + outcome.leadId()
+                + " is being erased: enrol it again after "
+                + outcome.retryAt()
+                + ", as a new lead with nothing of the erased one (GET /api/leads/"
+                + outcome.leadId()
+                + "/erasure says when it is done)",
+            new FieldError("leadId", "being erased"))
+        .with("leadId", outcome.leadId())
+        .with("status", outcome.status())
+        .with("retryAt", outcome.retryAt().toString())
+        .withHeader("Retry-After", seconds);
+  }
+
   ErasureView status(String leadId) {
     String workflowId = LeadErasureWorkflow.workflowId(leadId);
     WorkflowStub stub = temporal.newUntypedWorkflowStub(workflowId);

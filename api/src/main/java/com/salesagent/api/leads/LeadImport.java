@@ -382,6 +382,11 @@ class LeadImport {
             "this leadId is another lead's (another "
                 + String.join(" and ", outcome.differs())
                 + "): a new lead needs its own leadId");
+      } else if (Enrolment.LEAD_ERASING.equals(outcome.status())) {
+        answer.put(
+            "message",
+            "this leadId's lead is being erased: enrol it again after retryAt, as a new lead");
+        answer.put("retryAt", outcome.retryAt().toString());
       } else if (outcome.suppression() != null) {
         answer.put(
             "message",

@@ -170,6 +170,9 @@ public class LeadResource {
   }
 
   static ApiException refusal(Enrolment.Outcome outcome) {
+    if (Enrolment.LEAD_ERASING.equals(outcome.status())) {
+      return LeadErasure.erasingRefusal(outcome, Instant.now());
+    }
     if (Enrolment.LEAD_ID_TAKEN.equals(outcome.status())) {
       return new ApiException(
               409,

@@ -49,6 +49,12 @@ class LeadResourceTest {
       MongoClients.create(
           "mongodb://" + hostPort(MONGO.bind()) + "/?serverSelectionTimeoutMS=2000");
   static final LeadStore STORE = new LeadStore(CLIENT.getDatabase("resource-test"));
+
+  static {
+    // The unique indexes (leadId, a phone's active lead per campaign) enrolment relies on.
+    com.salesagent.activities.mongo.MongoSchema.ensure(STORE.database(), Duration.ZERO);
+  }
+
   static final TestWorkflowEnvironment TEMPORAL = temporal();
 
   /** A Temporal test server that knows the leads' search attributes (an enrolment sets them). */
@@ -71,7 +77,7 @@ class LeadResourceTest {
           .addResource(
               new LeadResource(
                   new LeadValidator("UTC", "US"),
-                  new Enrolment(STORE, WORKFLOWS, Clock.systemUTC()),
+                  new Enrolment(STORE, WORKFLOWS, Clock.systemUTC(), Duration.ZERO),
                   STORE,
                   WORKFLOWS,
                   Jackson.newObjectMapper(),
@@ -82,7 +88,7 @@ class LeadResourceTest {
           .addResource(
               new LeadImportResource(
                   new LeadValidator("UTC", "US"),
-                  new Enrolment(STORE, WORKFLOWS, Clock.systemUTC()),
+                  new Enrolment(STORE, WORKFLOWS, Clock.systemUTC(), Duration.ZERO),
                   Jackson.newObjectMapper()))
           .build();
 
@@ -98,7 +104,10 @@ class LeadResourceTest {
               new LeadResource(
                   new LeadValidator("UTC", "US"),
                   new Enrolment(
-                      new LeadStore(UNREACHABLE.getDatabase("x")), WORKFLOWS, Clock.systemUTC()),
+                      new LeadStore(UNREACHABLE.getDatabase("x")),
+                      WORKFLOWS,
+                      Clock.systemUTC(),
+                      Duration.ZERO),
                   new LeadStore(UNREACHABLE.getDatabase("x")),
                   WORKFLOWS,
                   Jackson.newObjectMapper(),
@@ -543,6 +552,55 @@ class LeadResourceTest {
             .request()
             .post(Entity.json(leadJson("again-erase-3", phone, "cmp-other")));
     assertThat(again.getStatus()).as(again.readEntity(String.class)).isEqualTo(202);
+  }
+
+  /**
+   * The same leadId enrolled again between an erasure's last pass (the contact gone) and its end
+   * (its last step deletes the id's latest workflow run; held here: no worker runs it) is refused
+   * as being erased, with when to retry: a run started now would be the one that step deletes.
+   */
+  @Test
+  void theSameLeadIdIsNotStartedAgainBeforeItsErasureHasEnded() {
+    String phone = "+5511912345673";
+    Response enrolled =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("same-1", phone, "cmp")));
+    assertThat(enrolled.getStatus()).isEqualTo(202);
+    Response erasing =
+        RESOURCES
+            .target("/api/leads/same-1")
+            .queryParam("keepSuppressed", "false")
+            .request()
+            .delete();
+    assertThat(erasing.getStatus()).isEqualTo(202);
+    Response whileMarked =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("same-1", phone, "cmp")));
+    assertThat(whileMarked.getStatus()).isEqualTo(409);
+    assertThat(whileMarked.getHeaderString("Retry-After")).matches("[1-9][0-9]*");
+    assertThat(json(whileMarked).get("status")).isEqualTo("lead_erasing");
+    // What the erasure's first step and last pass do: the lead's run stopped, its contact gone.
+    WORKFLOWS.newUntypedWorkflowStub("lead-same-1").terminate("erased on request");
+    STORE.contacts().deleteOne(new Document("leadId", "same-1"));
+
+    Response again =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("same-1", phone, "cmp")));
+
+    assertThat(again.getStatus()).isEqualTo(409);
+    assertThat(again.getHeaderString("Retry-After")).matches("[1-9][0-9]*");
+    Map<?, ?> body = json(again);
+    assertThat(body.get("status")).isEqualTo("lead_erasing");
+    assertThat(body.get("errors").toString()).contains("field=leadId");
+    assertThat(WORKFLOWS.newUntypedWorkflowStub("lead-same-1").describe().getStatus())
+        .isEqualTo(
+            io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
   }
 
   @Test
