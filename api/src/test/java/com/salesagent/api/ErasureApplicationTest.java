@@ -267,9 +267,9 @@ final class ErasureApplicationTest extends AppTestHarness {
 
   /**
    * The erased lead's number enrolled again in the same campaign between the erasure's acceptance
-   * and its first pass (held there: the lead marked as the request marks it, its contact whole): a
-   * lead being erased is no longer the number's active lead, so the enrolment is a new lead (202,
-   * its own id, its own first message); the erasure then removes the old lead only.
+   * and its first pass (held there: the lead marked and accepted as the request does, its contact
+   * whole): a lead being erased is no longer the number's active lead, so the enrolment is a new
+   * lead (202, its own id, its own first message); the erasure then removes the old lead only.
    */
   @Test
   void theNumberEnrolledAgainInTheSameCampaignWhileErasingIsANewLeadTheErasureLeavesWhole()
@@ -279,7 +279,9 @@ final class ErasureApplicationTest extends AppTestHarness {
     String newId = "again-" + UUID.randomUUID();
     String phone = phone();
     enrolAndAwaitFirstSend(erasedId, phone);
-    assertThat(store().markErasing(erasedId, java.time.Instant.now())).isTrue();
+    java.time.Instant requested = java.time.Instant.now();
+    assertThat(store().markErasing(erasedId, requested)).isTrue();
+    store().erasureAccepted(erasedId, requested);
 
     HttpResponse<String> enrolled = postJson("/api/leads", leadJson(newId, phone));
 

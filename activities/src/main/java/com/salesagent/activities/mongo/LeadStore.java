@@ -101,8 +101,10 @@ public class LeadStore {
 
   /**
    * Inserts a contact (with its {@code activeKey}); tells which uniqueness refused it, if any. A
-   * lead whose erasure was accepted ({@link #ERASURE}) is no longer active: it gives its {@code
-   * activeKey} up to the new lead (its erasure's first pass would drop it seconds later anyway).
+   * lead whose erasure was accepted ({@link #ERASURE} with {@code acceptedAt}: its workflow
+   * started) is no longer active: it gives its {@code activeKey} up to the new lead (its erasure's
+   * first pass would drop it seconds later anyway). One only marked keeps it: its erasure may still
+   * fail to start, and the lead then goes on as the number's active lead.
    */
   public Inserted insertContact(Document contact) {
     for (int attempt = 0; ; attempt++) {
@@ -124,11 +126,11 @@ public class LeadStore {
     }
   }
 
-  /** Removes {@code activeKey} from the lead holding it if that lead is being erased. */
+  /** Removes {@code activeKey} from the lead holding it if that lead's erasure was accepted. */
   private boolean releaseErasingActiveKey(String activeKey) {
     return contacts()
             .updateOne(
-                Filters.and(Filters.eq("activeKey", activeKey), Filters.exists(ERASURE)),
+                Filters.and(Filters.eq("activeKey", activeKey), Filters.exists(ACCEPTED_AT)),
                 Updates.unset("activeKey"))
             .getModifiedCount()
         == 1;
@@ -290,6 +292,22 @@ public class LeadStore {
             .projection(Projections.include(ERASURE))
             .first();
     return contact == null || erasing(contact);
+  }
+
+  private static final String ACCEPTED_AT = ERASURE + ".acceptedAt";
+
+  /**
+   * The erasure of a lead marked by {@link #markErasing} has started: the lead gives its place as
+   * the number's active lead in its campaign up to the next enrolment ({@link #insertContact}).
+   */
+  public void erasureAccepted(String leadId, Instant at) {
+    contacts()
+        .updateOne(
+            Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.exists(ERASURE),
+                Filters.exists(ACCEPTED_AT, false)),
+            Updates.set(ACCEPTED_AT, Date.from(at)));
   }
 
   /** Takes back the mark {@link #markErasing} set at {@code at} (its erasure did not start). */

@@ -157,6 +157,7 @@ class LeadErasureActivitiesTest {
     suppressions.suppress(List.of(phone), Suppressions.KEYWORD, T2, "STOP");
     webhookEvent("status:before", digits, REQUESTED.minusSeconds(60));
     store.markErasing("erased", REQUESTED);
+    store.erasureAccepted("erased", REQUESTED); // its workflow started, as the request does
 
     assertThat(
             store.insertContact(

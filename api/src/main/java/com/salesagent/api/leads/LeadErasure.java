@@ -34,12 +34,29 @@ public final class LeadErasure {
   private final WorkflowClient temporal;
   private final Duration sweepAfter;
   private final Clock clock;
+  private final Starter starter;
+
+  /** Starts the erasure's workflow (a test may fail it). */
+  interface Starter {
+    void start(LeadErasureWorkflow erasure, ErasureRequest request);
+  }
 
   public LeadErasure(LeadStore store, WorkflowClient temporal, Duration sweepAfter, Clock clock) {
+    this(
+        store,
+        temporal,
+        sweepAfter,
+        clock,
+        (erasure, request) -> WorkflowClient.start(erasure::erase, request));
+  }
+
+  LeadErasure(
+      LeadStore store, WorkflowClient temporal, Duration sweepAfter, Clock clock, Starter starter) {
     this.store = store;
     this.temporal = temporal;
     this.sweepAfter = sweepAfter;
     this.clock = clock;
+    this.starter = starter;
   }
 
   /** What {@code DELETE} and {@code GET .../erasure} answer. */
@@ -77,12 +94,14 @@ public final class LeadErasure {
                     WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .build());
     // From the moment the erasure is accepted no webhook reaches the lead (a new lead on the same
-    // number gets the person's replies), though its workflow deletes its data only later.
+    // number gets the person's replies), though its workflow deletes its data only later. The mark
+    // keeps the lead the number's active lead in its campaign until the workflow has started: an
+    // erasure that fails to start leaves the lead going on, and no other lead in its place.
     Instant now = clock.instant();
     boolean marked = store.markErasing(leadId, now);
     try {
-      WorkflowClient.start(
-          erasure::erase, new ErasureRequest(leadId, operator, why, keep, sweepAfter.toSeconds()));
+      starter.start(
+          erasure, new ErasureRequest(leadId, operator, why, keep, sweepAfter.toSeconds()));
     } catch (WorkflowExecutionAlreadyStarted e) {
       return Response.accepted(new ErasureView(leadId, workflowId, "erasing already", null, null))
           .build();
@@ -99,6 +118,8 @@ public final class LeadErasure {
       // in the same form (changing nothing), adding those seen since.
       new Suppressions(store.database()).suppressErased(LeadStore.numbersOf(contact), now);
     }
+    // Accepted: the number enrolled again in the campaign is a new lead (suppressed first).
+    store.erasureAccepted(leadId, now);
     store
         .database()
         .getCollection(Collections.AUDIT_LOG)

@@ -603,6 +603,50 @@ class LeadResourceTest {
             io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
   }
 
+  /**
+   * An erasure whose workflow fails to start is not accepted, and its lead keeps the number's place
+   * in its campaign throughout: the number enrolled again in the same campaign while the start was
+   * under way is refused as the active lead's, so the lead that goes on is the number's only one.
+   */
+  @Test
+  void anErasureThatFailsToStartNeverLeavesTwoActiveLeadsOnTheNumber() {
+    String phone = "+5511912345674";
+    STORE.insertContact(
+        new Document("leadId", "fail-1")
+            .append("campaignId", "cmp")
+            .append("phone", phone)
+            .append("activeKey", LeadStore.activeKey("cmp", phone)));
+    java.util.concurrent.atomic.AtomicInteger meanwhile =
+        new java.util.concurrent.atomic.AtomicInteger();
+    LeadErasure failing =
+        new LeadErasure(
+            STORE,
+            WORKFLOWS,
+            Duration.ZERO,
+            Clock.systemUTC(),
+            (erasure, request) -> {
+              meanwhile.set(
+                  RESOURCES
+                      .target("/api/leads")
+                      .request()
+                      .post(Entity.json(leadJson("fail-2", phone, "cmp")))
+                      .getStatus());
+              throw new IllegalStateException("Temporal unavailable");
+            });
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> failing.request("fail-1", "ops", null, null))
+        .hasMessageContaining("Temporal unavailable");
+
+    assertThat(meanwhile.get()).isEqualTo(409);
+    assertThat(STORE.contact("fail-2")).isNull();
+    Document kept = STORE.contact("fail-1");
+    assertThat(LeadStore.erasing(kept)).isFalse();
+    assertThat(STORE.activeContact("cmp", phone).getString("leadId")).isEqualTo("fail-1");
+    assertThat(new com.salesagent.activities.mongo.Suppressions(STORE.database()).find(phone))
+        .isNull();
+  }
+
   @Test
   void aLeadsPageMasksEverySpellingOfItsNumber() {
     STORE.insertContact(
