@@ -37,15 +37,16 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * Erasure on request. The first pass leaves the contact as a tombstone (lead id, numbers, segment
- * and campaign only, still marked {@code erasure} as the request marked it: no webhook reaches it)
- * so the sweep still knows which webhook payloads were the lead's, and so a stop arriving meanwhile
- * still suppresses every number the person was known by; the last pass removes it. Before the
- * lead's history goes, what its events added to the variant counters is kept without the lead
- * ({@link ErasedCounts}), so the counters' recount still agrees with them, and so are the stages it
- * reached ({@link FunnelStats#keepErased}) for the funnel's rebuild. Media objects are
- * content-addressed and may be shared (two leads of one company can get the same card): an object
- * is deleted only when no remaining message or feedback names it.
+ * Erasure on request. The first pass leaves the contact as a tombstone (lead id, numbers, segment,
+ * campaign and the days of its funnel marks only, still marked {@code erasure} as the request
+ * marked it: no webhook reaches it) so the sweep still knows which webhook payloads were the
+ * lead's, so a stop arriving meanwhile still suppresses every number the person was known by, and
+ * so a send under way does not count a stage the lead reached again; the last pass removes it.
+ * Before the lead's history goes, what its events added to the variant counters is kept without the
+ * lead ({@link ErasedCounts}), so the counters' recount still agrees with them, and before the
+ * tombstone goes, so are the stages it reached ({@link FunnelStats#keepErased}) for the funnel's
+ * rebuild. Media objects are content-addressed and may be shared (two leads of one company can get
+ * the same card): an object is deleted only when no remaining message or feedback names it.
  */
 public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
   /** The stage a lead's tombstone shows in the leads list until the sweep removes it. */
@@ -218,9 +219,11 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     }
     long contacts = 0;
     if (contact != null) {
-      // The funnel counters keep the stages the lead reached; the rebuild from the marks too.
-      funnel.keepErased(contact);
       if (last) {
+        // The funnel counters keep the stages the lead reached; the rebuild, once the contact is
+        // gone, from what is kept here: the tombstone's marks (days), and any a send that was
+        // under way added after the first pass.
+        funnel.keepErased(contact);
         contacts = store.contacts().deleteOne(ofLead).getDeletedCount();
       } else if (!tombstone(contact)) {
         // The mark the request set (LeadStore.markErasing) stays: no webhook reaches the lead.
@@ -245,6 +248,13 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
         if (contact.getString("campaignId") != null) {
           // A label too: a late funnel mark (a send that was under way) counts in its campaign.
           tombstone.append("campaignId", contact.getString("campaignId"));
+        }
+        Document days = FunnelStats.days(contact);
+        if (!days.isEmpty()) {
+          // The stages reached, as days only (what the last pass keeps of them): the rebuild
+          // counts them from here meanwhile, and a send under way marking one of them again is
+          // not counted twice; a stage it reaches first is marked and counted as any.
+          tombstone.append("funnel", days);
         }
         if (contact.getString("phone") != null) {
           tombstone.append("phone", contact.getString("phone"));

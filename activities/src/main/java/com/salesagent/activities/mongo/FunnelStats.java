@@ -265,6 +265,29 @@ public final class FunnelStats {
   }
 
   /**
+   * The contact's funnel marks as the start of their day (UTC): all {@link #rebuild()} and {@link
+   * #keepErased} read of them, without the time of day.
+   */
+  public static Document days(Document contact) {
+    Document days = new Document();
+    if (contact != null && contact.get("funnel") instanceof Document funnel) {
+      for (String stage : STAGES) {
+        if (funnel.get(stage) instanceof Date at) {
+          days.append(
+              stage,
+              Date.from(
+                  at.toInstant()
+                      .atOffset(ZoneOffset.UTC)
+                      .toLocalDate()
+                      .atStartOfDay()
+                      .toInstant(ZoneOffset.UTC)));
+        }
+      }
+    }
+    return days;
+  }
+
+  /**
    * Keeps the funnel marks of a contact being erased ({@link #ERASED}) before the erasure removes
    * them, so that {@link #rebuild()} still counts the stages the lead reached, as the counters do.
    * Marks kept by an earlier pass stay as they are.

@@ -123,7 +123,14 @@ class FunnelRebuildAfterErasureTest {
     erasure.erase(request, false);
     erasure.erase(request, false); // a retried step keeps nothing twice
 
-    assertThat(store.contact("to-erase").get("funnel")).as("the tombstone's").isNull();
+    // The tombstone keeps the stages reached, as days (campaign_stats_erased's detail, no time).
+    Document marks = store.contact("to-erase").get("funnel", Document.class);
+    assertThat(marks.keySet())
+        .containsExactlyInAnyOrder("enrolled", "sent", "delivered", "read", "replied");
+    for (Object at : marks.values()) {
+      assertThat(((Date) at).toInstant().atOffset(ZoneOffset.UTC).toLocalTime())
+          .isEqualTo(java.time.LocalTime.MIDNIGHT);
+    }
     assertThat(rebuild()).as("after the first pass").isZero();
     assertThat(funnels(funnel)).isEqualTo(before);
 
@@ -133,6 +140,18 @@ class FunnelRebuildAfterErasureTest {
     Map<String, List<Map<String, Object>>> withLateMark = funnels(funnel);
     assertThat(funnel.totals("spring", null, null)).containsEntry("failed", 1L);
     assertThat(rebuild()).as("with the tombstone's late mark").isZero();
+    // A send (or a status) under way marks a stage the lead had reached already: not counted again.
+    assertThat(funnel.reach("to-erase", "sent", REQUESTED.plusSeconds(11))).isFalse();
+    assertThat(funnel.reachWith("to-erase", "delivered", REQUESTED.plusSeconds(12), null))
+        .isFalse();
+    assertThat(
+            funnel.reachAll(
+                List.of(
+                    new FunnelStats.Reach(
+                        "to-erase", "spring", "read", REQUESTED.plusSeconds(13)))))
+        .isZero();
+    assertThat(funnels(funnel)).isEqualTo(withLateMark);
+    assertThat(rebuild()).as("with a stage reached again").isZero();
 
     erasure.erase(request, true);
 
