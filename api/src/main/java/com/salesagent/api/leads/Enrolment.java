@@ -44,8 +44,10 @@ public class Enrolment {
   public static final String LEAD_ID_TAKEN = "lead_id_taken";
 
   /**
-   * The leadId is a lead's whose erasure was accepted and has not finished: nothing was stored or
-   * started; enrolled again after {@code retryAt} (the erasure done) it is a new lead.
+   * The leadId is a lead's whose erasure was accepted and has not finished: no workflow was started
+   * (nothing was stored either, but in the erasure's last moment, its contact gone and its
+   * histories not yet: then the new contact waits, started by the next enrolment of the id);
+   * enrolled again after {@code retryAt} (the erasure done) it is a new lead.
    */
   public static final String LEAD_ERASING = "lead_erasing";
 
