@@ -171,7 +171,7 @@ public class LeadResource {
 
   static ApiException refusal(Enrolment.Outcome outcome) {
     if (Enrolment.LEAD_ERASING.equals(outcome.status())) {
-      return LeadErasure.erasingRefusal(outcome, Instant.now());
+      return LeadErasure.erasingRefusal(outcome, java.time.Instant.now());
     }
     if (Enrolment.LEAD_ID_TAKEN.equals(outcome.status())) {
       return new ApiException(
