@@ -1,6 +1,7 @@
 package com.salesagent.api.senders;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.salesagent.activities.lead.WaitingLeads;
 import com.salesagent.activities.mongo.Senders;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package com.salesagent.api.senders;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.salesagent.activities.lead.WaitingLeads;
 import com.salesagent.activities.mongo.SenderRates;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.whatsapp.SenderSpec;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.salesagent.activities.lead.WaitingLeads;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiExceptionMapper;

@@ -3,13 +3,13 @@ package com.salesagent.api.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.salesagent.activities.lead.WaitingLeads;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.api.senders.SenderDirectory;
-import com.salesagent.api.senders.WaitingLeads;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import jakarta.ws.rs.core.Response;

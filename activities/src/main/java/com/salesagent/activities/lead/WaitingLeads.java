@@ -1,4 +1,4 @@
-package com.salesagent.api.senders;
+package com.salesagent.activities.lead;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WaitingLeads {
   private static final Logger LOG = LoggerFactory.getLogger(WaitingLeads.class);
-  static final int PAGE = 100;
-  static final int MAX = 1000;
+  public static final int PAGE = 100;
+  public static final int MAX = 1000;
 
   /** What a wake-up reached: leads signalled, leads whose workflow had ended, more left waiting. */
   public record Woken(int signalled, int ended, boolean more) {}
