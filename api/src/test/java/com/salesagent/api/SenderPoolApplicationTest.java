@@ -264,6 +264,68 @@ class SenderPoolApplicationTest {
     }
   }
 
+  /**
+   * Every number paused by Meta's account error (a send let through as a probe every 5 minutes): a
+   * lead waits for its number, its next check 5 minutes away. The probe falls due and another
+   * lead's first send is let through as it; Meta accepts it, so the number is active again, and the
+   * waiting lead is woken as by an operator's resume: its message goes out within seconds.
+   */
+  @Test
+  void aProbeSendThatSucceedsWakesTheOtherLeadsWaitingForItsNumber() throws Exception {
+    ackOnly();
+    List<EmulatorNumbers.Number> numbers = emulator().numbers().all();
+    com.salesagent.activities.mongo.Senders senders =
+        new com.salesagent.activities.mongo.Senders(store().database());
+    com.mongodb.client.MongoCollection<Document> pool =
+        store().database().getCollection(com.salesagent.activities.mongo.Senders.COLLECTION);
+    for (EmulatorNumbers.Number n : numbers) {
+      senders.pause(n.phoneNumberId(), 131031, "test: account locked", java.time.Instant.now());
+    }
+    String number = numbers.get(0).phoneNumberId();
+    String other = numbers.get(1).phoneNumberId();
+    String otherRef = senders.get(other).getString("tokenRef");
+    // The other number's token variable is one no worker has: both new leads are pinned to ours.
+    pool.updateOne(
+        com.mongodb.client.model.Filters.eq("_id", other),
+        com.mongodb.client.model.Updates.set("tokenRef", "NO_WORKER_HAS_IT"));
+    try {
+      String waiting = "probe-waits-" + UUID.randomUUID();
+      assertThat(call("POST", "/api/leads", lead(waiting, phone())).statusCode()).isEqualTo(202);
+      await("waiting for its number")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> "waiting_sender".equals(store().contact(waiting).getString("stage")));
+      assertThat(store().contact(waiting).getString("senderId")).isEqualTo(number);
+
+      // Five minutes on: the number's probe is due; the next send on it goes out as the probe.
+      pool.updateOne(
+          com.mongodb.client.model.Filters.eq("_id", number),
+          com.mongodb.client.model.Updates.set(
+              "probeAt", java.util.Date.from(java.time.Instant.now().minusSeconds(1))));
+      String prober = "probe-sends-" + UUID.randomUUID();
+      assertThat(call("POST", "/api/leads", lead(prober, phone())).statusCode()).isEqualTo(202);
+      await("the probe went out")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  store().messagesOf(prober).stream().anyMatch(m -> m.getString("wamid") != null));
+      assertThat(store().contact(prober).getString("senderId")).isEqualTo(number);
+      assertThat(senders.get(number).getString("status")).isEqualTo("active");
+
+      await("the waiting lead sent once the probe gave its number back")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  store().messagesOf(waiting).stream().anyMatch(m -> m.getString("wamid") != null));
+    } finally {
+      pool.updateOne(
+          com.mongodb.client.model.Filters.eq("_id", other),
+          com.mongodb.client.model.Updates.set("tokenRef", otherRef));
+      for (EmulatorNumbers.Number n : numbers) {
+        call("POST", "/api/senders/" + n.phoneNumberId() + "/resume", "");
+      }
+    }
+  }
+
   private static String quality(String display, String event) {
     return "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"waba-1\",\"changes\":[{"
         + "\"field\":\"phone_number_quality_update\",\"value\":{\"display_phone_number\":\""

@@ -11,6 +11,7 @@ import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.lead.MessagingActivitiesImpl;
 import com.salesagent.activities.lead.ResearchActivitiesImpl;
 import com.salesagent.activities.lead.TemplateComposeActivities;
+import com.salesagent.activities.lead.WaitingLeads;
 import com.salesagent.activities.media.GeneratedBackgrounds;
 import com.salesagent.activities.media.ImageDescriber;
 import com.salesagent.activities.media.InboundMediaActivitiesImpl;
@@ -60,6 +61,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +85,15 @@ public final class WorkerRuntime implements Managed {
   private Runnable reportTokens = () -> {};
 
   private java.util.concurrent.ScheduledExecutorService tokenReports;
+
+  /**
+   * Wakes the leads waiting for a number a send's probe gave back, one number at a time, off the
+   * send activity's thread; at most {@link #WAKE_QUEUE} numbers queued (more are left to their
+   * leads' own checks).
+   */
+  private ThreadPoolExecutor senderWakes;
+
+  static final int WAKE_QUEUE = 64;
 
   public WorkerRuntime(
       Connections connections,
@@ -193,6 +205,22 @@ public final class WorkerRuntime implements Managed {
               clock,
               d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
       messaging.withMedia(outboundMedia);
+      // A probe that Meta accepts gives its number back: its waiting leads are woken as by an
+      // operator's resume (the same WaitingLeads), on one background thread, not the send's.
+      this.senderWakes =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              0,
+              TimeUnit.MILLISECONDS,
+              new ArrayBlockingQueue<>(WAKE_QUEUE),
+              r -> {
+                Thread t = new Thread(r, "sender-wake");
+                t.setDaemon(true);
+                return t;
+              });
+      messaging.whenNumberBack(
+          new WaitingLeads(store.database(), this.client).inBackground(senderWakes));
       worker.registerActivitiesImplementations(
           new DiagnosticsActivitiesImpl(
               connections.mongo().database(), connections.storage().storage()),
@@ -340,6 +368,9 @@ public final class WorkerRuntime implements Managed {
   public void stop() throws InterruptedException {
     if (tokenReports != null) {
       tokenReports.shutdownNow();
+    }
+    if (senderWakes != null) {
+      senderWakes.shutdownNow();
     }
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -60,6 +61,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   private final Suppressions suppressions;
   private final Senders senders;
   private volatile OutboundMedia media;
+  private volatile Consumer<String> numberBack = id -> {};
 
   /** The configured number alone (its token from the settings), sends paced at 80 % of 80/s. */
   public MessagingActivitiesImpl(
@@ -105,6 +107,17 @@ public class MessagingActivitiesImpl implements MessagingActivities {
    */
   public MessagingActivitiesImpl withMedia(OutboundMedia media) {
     this.media = media;
+    return this;
+  }
+
+  /**
+   * Told the phone-number id when a send ended its number's pause (a probe that Meta accepted, or a
+   * send under way when an account pause began): the worker wakes the leads waiting for that number
+   * ({@link WaitingLeads#inBackground}). Called on the send's thread, after the acceptance is
+   * recorded, so it must only queue the work; whatever it throws is logged, never the send's.
+   */
+  public MessagingActivitiesImpl whenNumberBack(Consumer<String> numberBack) {
+    this.numberBack = numberBack;
     return this;
   }
 
@@ -356,7 +369,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       store.addWhatsAppId(request.leadId(), accepted.waId());
     }
     // Unconditional: an account pause that began during this send ends with its success.
-    senders.active(senderId, at);
+    if (senders.active(senderId, at)) {
+      numberIsBack(senderId);
+    }
     rates.countSent(senderId, at);
     Document sent =
         LeadStore.interaction(
@@ -394,6 +409,19 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         Phones.mask(contact.getString("phone")),
         Phones.wamid(wamid));
     return SendResult.sent(wamid, at, false);
+  }
+
+  /**
+   * This send ended its number's pause: the leads waiting for it are woken (queued, off this
+   * thread). The send is accepted already; nothing here may fail it: they keep their own check.
+   */
+  private void numberIsBack(String senderId) {
+    LOG.info("number {} sends again (a probe was accepted): waking its waiting leads", senderId);
+    try {
+      numberBack.accept(senderId);
+    } catch (RuntimeException e) {
+      LOG.warn("waking the leads of number {} not queued: {}", senderId, e.toString());
+    }
   }
 
   /** What the failure proves decides: release and retry, keep and reconcile, or report. */

@@ -24,12 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes the leads that wait for a business number made usable again (an operator's resume, or
- * Meta's notification that its quality recovered or its account is back): those pinned to it
- * ({@code contacts.senderId}) whose stage is {@code waiting_sender}, found in MongoDB in lead-id
- * pages and signalled ({@code senderResumed}), at most {@link #MAX} per call. The rest (and any
- * signal that failed) keep their own schedule: each checks its number again within an hour at most;
- * resuming again wakes the next ones.
+ * Wakes the leads that wait for a business number made usable again (an operator's resume, Meta's
+ * notification that its quality recovered or its account is back, or a send the worker let through
+ * as the number's probe and Meta accepted): those pinned to it ({@code contacts.senderId}) whose
+ * stage is {@code waiting_sender}, found in MongoDB in lead-id pages and signalled ({@code
+ * senderResumed}), at most {@link #MAX} per call. The rest (and any signal that failed) keep their
+ * own schedule: each checks its number again within an hour at most; resuming again wakes the next
+ * ones. Here, not in the API, because both processes wake: the API (resume, webhooks) and the
+ * worker (a probe's success, in {@link MessagingActivitiesImpl}).
  */
 public final class WaitingLeads {
   private static final Logger LOG = LoggerFactory.getLogger(WaitingLeads.class);

@@ -122,20 +122,24 @@ public final class Senders {
 
   /**
    * A send went through: the number works (again). A quality pause is not Meta refusing our calls,
-   * so a send that was already under way when it began does not end it.
+   * so a send that was already under way when it began does not end it. True when this call ended a
+   * pause (a probe Meta accepted): the leads waiting for the number may go.
    */
-  public void active(String phoneNumberId, Instant now) {
-    collection.updateOne(
-        Filters.and(
-            Filters.eq("_id", phoneNumberId),
-            Filters.eq("status", "paused"),
-            Filters.ne("pauseSource", QUALITY)),
-        Updates.combine(
-            Updates.set("status", "active"),
-            Updates.set("resumedAt", Date.from(now)),
-            Updates.unset("since"),
-            Updates.unset("pauseSource"),
-            Updates.unset("probeAt")));
+  public boolean active(String phoneNumberId, Instant now) {
+    return collection
+            .updateOne(
+                Filters.and(
+                    Filters.eq("_id", phoneNumberId),
+                    Filters.eq("status", "paused"),
+                    Filters.ne("pauseSource", QUALITY)),
+                Updates.combine(
+                    Updates.set("status", "active"),
+                    Updates.set("resumedAt", Date.from(now)),
+                    Updates.unset("since"),
+                    Updates.unset("pauseSource"),
+                    Updates.unset("probeAt")))
+            .getModifiedCount()
+        > 0;
   }
 
   /**

@@ -152,6 +152,61 @@ class SenderPoolSendTest {
     assertThat(numberOf(api.requests.get(after))).isEqualTo(B);
   }
 
+  /**
+   * A number Meta paused (an account error) lets a send through as its probe once the probe is due;
+   * Meta accepting it ends the pause, and the worker is told the number is back (to wake the leads
+   * waiting for it), once. Sends on a number that was not paused tell nobody.
+   */
+  @Test
+  void aProbeThatMetaAcceptsTellsTheWorkerItsNumberIsBackOnce() {
+    List<String> back = new CopyOnWriteArrayList<>();
+    messaging.whenNumberBack(back::add);
+    lead("P-1", "+5511998765401");
+    lead("P-2", "+5511998765402");
+    store.setContactFields("P-1", new Document("senderId", B));
+    store.setContactFields("P-2", new Document("senderId", A));
+    assertThat(messaging.send(message("P-2", "kp2")).accepted()).isTrue();
+    senders.pause(B, 131031, "account locked", Instant.now());
+
+    SendResult waits = messaging.send(message("P-1", "kp1"));
+    assertThat(waits.outcome()).isEqualTo(SendResult.ACCOUNT_PAUSED);
+    assertThat(back).isEmpty();
+
+    // The probe falls due: this send goes out as it, Meta accepts it, the number is back.
+    MONGO
+        .database()
+        .getCollection(Senders.COLLECTION)
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("_id", B),
+            com.mongodb.client.model.Updates.set(
+                "probeAt", Date.from(Instant.now().minusSeconds(1))));
+    assertThat(messaging.send(new SendRequest("P-1", "kp1", 0, false, false)).accepted()).isTrue();
+    assertThat(senders.get(B).getString("status")).isEqualTo("active");
+    assertThat(back).containsExactly(B);
+
+    // Further sends on numbers already active tell nobody again.
+    assertThat(messaging.send(message("P-1", "kp1b")).accepted()).isTrue();
+    assertThat(messaging.send(message("P-2", "kp2b")).accepted()).isTrue();
+    assertThat(back).containsExactly(B);
+  }
+
+  /** Waking the waiting leads failing to queue never fails a send Meta accepted. */
+  @Test
+  void aFailureToQueueTheWakeUpDoesNotFailTheAcceptedSend() {
+    messaging.whenNumberBack(
+        id -> {
+          throw new IllegalStateException("queue full");
+        });
+    lead("Q-1", "+5511998765403");
+    store.setContactFields("Q-1", new Document("senderId", B));
+    senders.pause(B, 131031, "account locked", Instant.now().minus(Senders.PROBE));
+
+    SendResult sent = messaging.send(message("Q-1", "kq1"));
+
+    assertThat(sent.accepted()).isTrue();
+    assertThat(senders.get(B).getString("status")).isEqualTo("active");
+  }
+
   @Test
   void aLeadThatTalkedBeforeThePoolStaysOnTheConfiguredNumber() {
     for (int i = 0; i < 10; i++) {
