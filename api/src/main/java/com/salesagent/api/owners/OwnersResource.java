@@ -7,6 +7,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
 import com.salesagent.activities.TimeZones;
 import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.handoff.WaitingHandOffs;
 import com.salesagent.activities.handoff.WorkingHours;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.auth.Operator;

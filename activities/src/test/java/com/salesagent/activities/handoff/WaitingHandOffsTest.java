@@ -1,9 +1,7 @@
-package com.salesagent.api.owners;
+package com.salesagent.activities.handoff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.salesagent.activities.handoff.HandOffActivitiesImpl;
-import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;

@@ -1,10 +1,8 @@
-package com.salesagent.api.owners;
+package com.salesagent.activities.handoff;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.salesagent.activities.handoff.HandOffActivitiesImpl;
-import com.salesagent.activities.handoff.Owners;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -29,13 +27,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class WaitingHandOffs {
   private static final Logger LOG = LoggerFactory.getLogger(WaitingHandOffs.class);
-  static final int MAX = 100;
+  public static final int MAX = 100;
 
   /** The leads this call handed to the owner; {@code more}: others still wait for them. */
   public record Taken(List<String> leadIds, boolean more) {}
 
   /** How a lead's workflow is told: its {@code ownerAvailable} signal. */
-  interface Signal {
+  public interface Signal {
     void ownerAvailable(String leadId, String ownerId);
   }
 
@@ -45,7 +43,7 @@ public final class WaitingHandOffs {
   private final Signal signal;
   private final int max;
 
-  WaitingHandOffs(MongoDatabase db, WorkflowClient temporal, Clock clock) {
+  public WaitingHandOffs(MongoDatabase db, WorkflowClient temporal, Clock clock) {
     this(
         db,
         (leadId, ownerId) ->
@@ -56,7 +54,7 @@ public final class WaitingHandOffs {
         MAX);
   }
 
-  WaitingHandOffs(MongoDatabase db, Signal signal, Clock clock, int max) {
+  public WaitingHandOffs(MongoDatabase db, Signal signal, Clock clock, int max) {
     this.owners = new Owners(db);
     this.handoffDocs = db.getCollection(HandOffActivitiesImpl.HANDOFFS);
     this.handOffs = new HandOffActivitiesImpl(db, clock);
@@ -70,7 +68,7 @@ public final class WaitingHandOffs {
     return h == null ? null : h.getString("ownerId");
   }
 
-  Taken takeFor(String ownerId) {
+  public Taken takeFor(String ownerId) {
     Document owner = owners.get(ownerId);
     if (owner == null || !Boolean.TRUE.equals(owner.getBoolean("active"))) {
       return new Taken(List.of(), false);
