@@ -80,8 +80,16 @@ public final class Owners {
    * their first reply: interest comes from a reply), at most {@code limit}.
    */
   public List<Document> waitingFor(Document owner, int limit) {
+    return waitingFor(owner, limit, List.of());
+  }
+
+  /** {@link #waitingFor(Document, int)} but for the leads {@code except} (looked at already). */
+  public List<Document> waitingFor(Document owner, int limit, java.util.Collection<String> except) {
     List<Bson> filters =
         new ArrayList<>(List.of(Filters.eq("stage", "interested"), Filters.eq("ownerId", null)));
+    if (!except.isEmpty()) {
+      filters.add(Filters.nin("leadId", except));
+    }
     List<String> segments = owner.getList("segments", String.class, List.of());
     if (!segments.isEmpty()) {
       Bson theirs = Filters.in("segment", segments);

@@ -17,17 +17,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands the interested leads that wait unassigned (no owner was free, none took their segment, or
  * theirs left) to an owner who was added or enabled: those of the segments the owner takes, longest
- * waiting first, while the owner has capacity, at most {@link #MAX} per call. Each lead's workflow
- * is told first ({@code ownerAvailable}: it tries its hand-off now), then its next attempt is
- * claimed for the owner in MongoDB ({@link HandOffActivitiesImpl#assignWaiting}: the rules of a
- * fresh assignment, one claim per attempt, so two owners added at once never take the same lead);
- * the workflow's hand-off activity answers that decision, and the lead is handed off, timeline and
- * SLA included, as by any assignment. A lead whose workflow cannot be told (Temporal away) is not
- * claimed: it stays waiting for the next call.
+ * waiting first, while the owner has capacity, read in batches of {@link #MAX}: the call goes on to
+ * the next batch while the owner has room, at most {@link #BATCHES} of them (bounded: an owner's
+ * {@code PUT} answers after its signals and claims). Each lead's workflow is told first ({@code
+ * ownerAvailable}: it tries its hand-off now), then its next attempt is claimed for the owner in
+ * MongoDB ({@link HandOffActivitiesImpl#assignWaiting}: the rules of a fresh assignment, one claim
+ * per attempt, so two owners added at once never take the same lead); the workflow's hand-off
+ * activity answers that decision, and the lead is handed off, timeline and SLA included, as by any
+ * assignment. A lead whose workflow cannot be told (Temporal away) is not claimed: it stays waiting
+ * for the next call.
  */
 public final class WaitingHandOffs {
   private static final Logger LOG = LoggerFactory.getLogger(WaitingHandOffs.class);
   public static final int MAX = 100;
+
+  /** Batches of {@link #MAX} one call goes through while the owner has room (1,000 leads). */
+  public static final int BATCHES = 10;
 
   /** The leads this call handed to the owner; {@code more}: others still wait for them. */
   public record Taken(List<String> leadIds, boolean more) {}
@@ -41,7 +46,8 @@ public final class WaitingHandOffs {
   private final MongoCollection<Document> handoffDocs;
   private final HandOffActivitiesImpl handOffs;
   private final Signal signal;
-  private final int max;
+  private final int batch;
+  private final int batches;
 
   public WaitingHandOffs(MongoDatabase db, WorkflowClient temporal, Clock clock) {
     this(
@@ -54,12 +60,17 @@ public final class WaitingHandOffs {
         MAX);
   }
 
-  public WaitingHandOffs(MongoDatabase db, Signal signal, Clock clock, int max) {
+  public WaitingHandOffs(MongoDatabase db, Signal signal, Clock clock, int batch) {
+    this(db, signal, clock, batch, BATCHES);
+  }
+
+  public WaitingHandOffs(MongoDatabase db, Signal signal, Clock clock, int batch, int batches) {
     this.owners = new Owners(db);
     this.handoffDocs = db.getCollection(HandOffActivitiesImpl.HANDOFFS);
     this.handOffs = new HandOffActivitiesImpl(db, clock);
     this.signal = signal;
-    this.max = max;
+    this.batch = batch;
+    this.batches = batches;
   }
 
   /** The owner the lead's latest hand-off names, or null. */
@@ -74,26 +85,36 @@ public final class WaitingHandOffs {
       return new Taken(List.of(), false);
     }
     long room = owner.getInteger("capacity", 0) - owners.loads(List.of(ownerId), "").get(ownerId);
-    List<Document> waiting = owners.waitingFor(owner, max + 1);
     List<String> taken = new ArrayList<>();
-    for (Document lead : waiting.subList(0, Math.min(max, waiting.size()))) {
-      if (taken.size() >= room) {
+    // Every lead looked at, taken or passed over (its workflow ended, another owner took it): the
+    // next batch reads past them, so a lead that stays waiting is never read twice in a call.
+    List<String> seen = new ArrayList<>();
+    for (int b = 0; b < batches; b++) {
+      List<Document> waiting = owners.waitingFor(owner, batch + 1, seen);
+      for (Document lead : waiting.subList(0, Math.min(batch, waiting.size()))) {
+        if (taken.size() >= room) {
+          return new Taken(taken, false);
+        }
+        String leadId = lead.getString("leadId");
+        seen.add(leadId);
+        try {
+          signal.ownerAvailable(leadId, ownerId);
+        } catch (WorkflowNotFoundException e) {
+          continue; // its workflow ended meanwhile: nothing to hand off
+        } catch (WorkflowException e) {
+          LOG.warn("handing waiting leads to owner {} stopped: {}", ownerId, e.toString());
+          return new Taken(taken, true);
+        }
+        if (handOffs.assignWaiting(leadId, ownerId) != null || ownerId.equals(holder(leadId))) {
+          // Claimed here, or its own workflow (woken a moment ago) gave it to this owner first.
+          taken.add(leadId);
+        }
+      }
+      if (waiting.size() <= batch) {
         return new Taken(taken, false);
       }
-      String leadId = lead.getString("leadId");
-      try {
-        signal.ownerAvailable(leadId, ownerId);
-      } catch (WorkflowNotFoundException e) {
-        continue; // its workflow ended meanwhile: nothing to hand off
-      } catch (WorkflowException e) {
-        LOG.warn("handing waiting leads to owner {} stopped: {}", ownerId, e.toString());
-        return new Taken(taken, true);
-      }
-      if (handOffs.assignWaiting(leadId, ownerId) != null || ownerId.equals(holder(leadId))) {
-        // Claimed here, or its own workflow (woken a moment ago) gave it to this owner first.
-        taken.add(leadId);
-      }
     }
-    return new Taken(taken, waiting.size() > max && taken.size() < room);
+    // The call's bound reached with leads still waiting: said, if the owner has room for them.
+    return new Taken(taken, taken.size() < room);
   }
 }

@@ -70,8 +70,12 @@ class WaitingHandOffsTest {
                 .append("active", true));
   }
 
-  private WaitingHandOffs waiting(WaitingHandOffs.Signal signal, int max) {
-    return new WaitingHandOffs(MONGO.database(), signal, clock, max);
+  private WaitingHandOffs waiting(WaitingHandOffs.Signal signal, int batch) {
+    return new WaitingHandOffs(MONGO.database(), signal, clock, batch);
+  }
+
+  private WaitingHandOffs waiting(WaitingHandOffs.Signal signal, int batch, int batches) {
+    return new WaitingHandOffs(MONGO.database(), signal, clock, batch, batches);
   }
 
   /** Records the signal, checking the lead was not claimed yet (told first). */
@@ -97,12 +101,46 @@ class WaitingHandOffsTest {
   void aCallTakesAtMostItsBoundAndSaysMoreAreWaiting() {
     owner("bruno", 100);
 
-    assertThat(waiting(this::tell, 2).takeFor("bruno"))
-        .isEqualTo(new WaitingHandOffs.Taken(List.of("w-0", "w-1"), true));
-    assertThat(waiting(this::tell, 2).takeFor("bruno"))
-        .isEqualTo(new WaitingHandOffs.Taken(List.of("w-2", "w-3"), true));
-    assertThat(waiting(this::tell, 2).takeFor("bruno"))
+    // Batches of 2, at most 2 of them a call.
+    assertThat(waiting(this::tell, 2, 2).takeFor("bruno"))
+        .isEqualTo(new WaitingHandOffs.Taken(List.of("w-0", "w-1", "w-2", "w-3"), true));
+    assertThat(waiting(this::tell, 2, 2).takeFor("bruno"))
         .isEqualTo(new WaitingHandOffs.Taken(List.of("w-4"), false));
+  }
+
+  /**
+   * More leads wait than one batch holds and the owner has room: the call goes on to the next
+   * batches (a lead whose workflow ended is passed over, not read again), not stopping at the
+   * first.
+   */
+  @Test
+  void aCallGoesOnPastABatchWhileTheOwnerHasRoom() {
+    owner("eva", 100);
+
+    assertThat(waiting(this::tell, 2).takeFor("eva"))
+        .isEqualTo(new WaitingHandOffs.Taken(List.of("w-0", "w-1", "w-2", "w-3", "w-4"), false));
+    assertThat(told).hasSize(5);
+  }
+
+  @Test
+  void anEndedLeadInABatchIsPassedOverAndTheNextBatchesAreTaken() {
+    owner("flor", 100);
+
+    WaitingHandOffs.Taken taken =
+        waiting(
+                (leadId, ownerId) -> {
+                  if (leadId.equals("w-1")) {
+                    throw new WorkflowNotFoundException(
+                        WorkflowExecution.getDefaultInstance(), "LeadWorkflow", null);
+                  }
+                  tell(leadId, ownerId);
+                },
+                2)
+            .takeFor("flor");
+
+    assertThat(taken)
+        .isEqualTo(new WaitingHandOffs.Taken(List.of("w-0", "w-2", "w-3", "w-4"), false));
+    assertThat(told).containsExactly("w-0:flor", "w-2:flor", "w-3:flor", "w-4:flor");
   }
 
   @Test

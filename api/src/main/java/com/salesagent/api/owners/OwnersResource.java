@@ -107,7 +107,8 @@ public class OwnersResource {
    * "segments": ["smb"], "active": true}}: creates or replaces the owner (its round-robin turn
    * kept). 422 names every bad field. An active owner then takes the interested leads that wait
    * unassigned and that they may take (their segments, their capacity), longest waiting first, at
-   * most {@value WaitingHandOffs#MAX} per call ({@code tookWaiting}).
+   * most {@value WaitingHandOffs#BATCHES} batches of {@value WaitingHandOffs#MAX} looked at per
+   * call ({@code tookWaiting}).
    */
   @PUT
   @Path("/{ownerId}")
