@@ -1348,6 +1348,66 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /**
+   * An owner at capacity leaves interested leads waiting unassigned. The owner finishes a lead they
+   * held (its outcome recorded: lost): the place it frees goes at once to the lead that waited
+   * longest, as a PUT would hand it (signalled, claimed, handed off), without another PUT.
+   */
+  @Test
+  void anOwnerWhoFinishesALeadTakesTheNextLeadThatWaited() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    for (int i = 0; i < 2; i++) {
+      String leadId = "queued-" + i + "-" + UUID.randomUUID();
+      enrolUntilInterested(leadId, phone());
+      await(
+          "waiting unassigned",
+          Duration.ofSeconds(15),
+          () -> store().hasInteraction(leadId, "handoff_waiting"));
+    }
+    HttpResponse<String> created =
+        put("/api/owners/dina", "{\"name\":\"Dina\",\"timezone\":\"UTC\",\"capacity\":1}");
+    try {
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      var took = json.readTree(created.body()).path("tookWaiting");
+      assertThat(took.path("leadIds")).hasSize(1);
+      assertThat(took.path("more").asBoolean()).isFalse();
+      String first = took.path("leadIds").get(0).asText();
+      await(
+          "handed off",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(first).getString("stage")));
+      com.mongodb.client.MongoCollection<Document> contacts =
+          store().database().getCollection(com.salesagent.activities.mongo.Collections.CONTACTS);
+      org.bson.conversions.Bson waitingForDina =
+          com.mongodb.client.model.Filters.and(
+              com.mongodb.client.model.Filters.eq("stage", "interested"),
+              com.mongodb.client.model.Filters.eq("ownerId", null));
+      Document next =
+          contacts
+              .find(waitingForDina)
+              .sort(com.mongodb.client.model.Sorts.ascending("funnel.replied", "leadId"))
+              .first();
+      assertThat(next).as("a lead still waits").isNotNull();
+      String nextId = next.getString("leadId");
+
+      assertThat(outcome(first, "{\"outcome\":\"lost\",\"reason\":\"no budget\"}").statusCode())
+          .isEqualTo(202);
+
+      await(
+          "the next lead handed to dina",
+          Duration.ofSeconds(20),
+          () -> "handed_off".equals(store().contact(nextId).getString("stage")));
+      assertThat(store().contact(nextId).getString("ownerId")).isEqualTo("dina");
+      assertThat(store().contact(first).getString("stage")).isEqualTo("lost");
+      awaitHandedOffNotice(nextId, "dina");
+    } finally {
+      send(
+          HttpRequest.newBuilder(URI.create(url("/api/owners/dina")))
+              .header("Authorization", "Bearer " + TOKEN)
+              .DELETE());
+    }
+  }
+
+  /**
    * A crash right after the contact's outcome was written (before the timeline and the audit): the
    * operator's retry completes both from the stored outcome, once.
    */

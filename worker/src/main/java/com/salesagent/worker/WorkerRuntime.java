@@ -5,6 +5,7 @@ import com.salesagent.activities.compose.LlmSettings;
 import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.diagnostics.DiagnosticsActivitiesImpl;
 import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
+import com.salesagent.activities.handoff.WaitingHandOffs;
 import com.salesagent.activities.lead.Admission;
 import com.salesagent.activities.lead.ComposeAndSendActivities;
 import com.salesagent.activities.lead.LeadActivitiesImpl;
@@ -92,6 +93,12 @@ public final class WorkerRuntime implements Managed {
    * leads' own checks).
    */
   private ThreadPoolExecutor senderWakes;
+
+  /**
+   * Hands an owner the leads waiting for them when a lead they held ends, off the activity's
+   * thread; at most {@link #WAKE_QUEUE} owners queued.
+   */
+  private ThreadPoolExecutor ownerTakes;
 
   static final int WAKE_QUEUE = 64;
 
@@ -205,6 +212,19 @@ public final class WorkerRuntime implements Managed {
               clock,
               d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
       messaging.withMedia(outboundMedia);
+      // Owners handed the leads waiting for them when a lead they held ends (whenOwnerFreed).
+      this.ownerTakes =
+          new ThreadPoolExecutor(
+              1,
+              1,
+              0,
+              TimeUnit.MILLISECONDS,
+              new ArrayBlockingQueue<>(WAKE_QUEUE),
+              r -> {
+                Thread t = new Thread(r, "owner-take");
+                t.setDaemon(true);
+                return t;
+              });
       // A probe that Meta accepts gives its number back: its waiting leads are woken as by an
       // operator's resume (the same WaitingLeads), on one background thread, not the send's.
       this.senderWakes =
@@ -225,12 +245,18 @@ public final class WorkerRuntime implements Managed {
           new DiagnosticsActivitiesImpl(
               connections.mongo().database(), connections.storage().storage()),
           new LeadActivitiesImpl(
-              store,
-              clock,
-              new PersonaBuilder(
-                  connections.mongo().database(),
-                  new Topics(connections.mongo().database(), embeddings),
-                  clock)),
+                  store,
+                  clock,
+                  new PersonaBuilder(
+                      connections.mongo().database(),
+                      new Topics(connections.mongo().database(), embeddings),
+                      clock))
+              // A lead its owner held ends: the place it frees goes to the next lead waiting for
+              // that owner (the PUT's WaitingHandOffs), on one background thread, not the
+              // activity's.
+              .whenOwnerFreed(
+                  new WaitingHandOffs(store.database(), this.client, clock)
+                      .inBackground(ownerTakes)),
           // Runs recorded before the research queue still schedule research here.
           research,
           composer,
@@ -371,6 +397,9 @@ public final class WorkerRuntime implements Managed {
     }
     if (senderWakes != null) {
       senderWakes.shutdownNow();
+    }
+    if (ownerTakes != null) {
+      ownerTakes.shutdownNow();
     }
     factory.shutdown();
     factory.awaitTermination(10, TimeUnit.SECONDS);

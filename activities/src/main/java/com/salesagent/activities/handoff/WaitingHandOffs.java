@@ -10,22 +10,28 @@ import io.temporal.client.WorkflowNotFoundException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands the interested leads that wait unassigned (no owner was free, none took their segment, or
- * theirs left) to an owner who was added or enabled: those of the segments the owner takes, longest
- * waiting first, while the owner has capacity, read in batches of {@link #MAX}: the call goes on to
- * the next batch while the owner has room, at most {@link #BATCHES} of them (bounded: an owner's
- * {@code PUT} answers after its signals and claims). Each lead's workflow is told first ({@code
- * ownerAvailable}: it tries its hand-off now), then its next attempt is claimed for the owner in
- * MongoDB ({@link HandOffActivitiesImpl#assignWaiting}: the rules of a fresh assignment, one claim
- * per attempt, so two owners added at once never take the same lead); the workflow's hand-off
- * activity answers that decision, and the lead is handed off, timeline and SLA included, as by any
- * assignment. A lead whose workflow cannot be told (Temporal away) is not claimed: it stays waiting
- * for the next call.
+ * theirs left) to an owner who was added or enabled (the API's {@code PUT}), or who has room again
+ * because a lead they held ended (the worker, {@link #inBackground}): those of the segments the
+ * owner takes, longest waiting first, while the owner has capacity, read in batches of {@link
+ * #MAX}: the call goes on to the next batch while the owner has room, at most {@link #BATCHES} of
+ * them (bounded: an owner's {@code PUT} answers after its signals and claims). Each lead's workflow
+ * is told first ({@code ownerAvailable}: it tries its hand-off now), then its next attempt is
+ * claimed for the owner in MongoDB ({@link HandOffActivitiesImpl#assignWaiting}: the rules of a
+ * fresh assignment, one claim per attempt, so two owners added at once never take the same lead);
+ * the workflow's hand-off activity answers that decision, and the lead is handed off, timeline and
+ * SLA included, as by any assignment. A lead whose workflow cannot be told (Temporal away) is not
+ * claimed: it stays waiting for the next call.
  */
 public final class WaitingHandOffs {
   private static final Logger LOG = LoggerFactory.getLogger(WaitingHandOffs.class);
@@ -77,6 +83,44 @@ public final class WaitingHandOffs {
   private String holder(String leadId) {
     Document h = handoffDocs.find(Filters.eq("_id", leadId)).first();
     return h == null ? null : h.getString("ownerId");
+  }
+
+  /**
+   * {@link #takeFor} on {@code executor}, for callers that must not wait for its signals and claims
+   * (the activity that records a lead's outcome, which frees a place of its owner's capacity). An
+   * owner already queued is not queued twice (its call finds every place freed meanwhile); a full
+   * queue or a stopped executor leaves the waiting leads to their own retry or the next {@code
+   * PUT}.
+   */
+  public Consumer<String> inBackground(Executor executor) {
+    Set<String> queued = ConcurrentHashMap.newKeySet();
+    return ownerId -> {
+      if (!queued.add(ownerId)) {
+        return;
+      }
+      try {
+        executor.execute(
+            () -> {
+              queued.remove(ownerId);
+              try {
+                Taken taken = takeFor(ownerId);
+                if (!taken.leadIds().isEmpty()) {
+                  LOG.info(
+                      "owner {} had room again: took {} waiting lead(s) {}",
+                      ownerId,
+                      taken.leadIds().size(),
+                      taken.leadIds());
+                }
+              } catch (RuntimeException e) {
+                // MongoDB away: the leads keep waiting for their own retry or the next PUT.
+                LOG.warn("handing waiting leads to owner {} failed: {}", ownerId, e.toString());
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        queued.remove(ownerId);
+        LOG.warn("handing waiting leads to owner {} not queued: {}", ownerId, e.toString());
+      }
+    };
   }
 
   public Taken takeFor(String ownerId) {

@@ -42,6 +42,8 @@ import org.bson.Document;
 
 /** Profile, persona, variant assignment, policy and the stage/timeline record, in MongoDB. */
 public class LeadActivitiesImpl implements LeadActivities {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(LeadActivitiesImpl.class);
   private static final Set<String> STOP_WORDS =
       Set.of("and", "the", "for", "with", "head", "from", "team", "of", "at", "&");
 
@@ -298,6 +300,19 @@ public class LeadActivitiesImpl implements LeadActivities {
         com.salesagent.activities.handoff.HandOffActivitiesImpl.handOffSla(definition));
   }
 
+  private volatile java.util.function.Consumer<String> ownerFreed = id -> {};
+
+  /**
+   * Told an owner's id when a lead they held ended (converted, lost, stopped...: it no longer
+   * counts against their capacity): the worker hands them the next lead waiting unassigned ({@code
+   * WaitingHandOffs#inBackground}). Called on the activity's thread after the stage is written, so
+   * it must only queue the work; whatever it throws is logged, never the activity's.
+   */
+  public LeadActivitiesImpl whenOwnerFreed(java.util.function.Consumer<String> ownerFreed) {
+    this.ownerFreed = ownerFreed;
+    return this;
+  }
+
   @Override
   public void record(LeadEvent event) {
     Instant now = clock.instant();
@@ -314,10 +329,19 @@ public class LeadActivitiesImpl implements LeadActivities {
     if (event.variantId() != null) {
       fields.append("variantId", event.variantId());
     }
-    store.setContactFields(event.leadId(), fields);
     if (terminal(event.stage())) {
+      // The stage it leaves, read in the same write: a held lead ending frees its owner's place.
+      Document before = store.setContactFieldsWasHeldBy(event.leadId(), fields);
       // The lead has ended: its phone may be enrolled again in this campaign (unless suppressed).
       store.endActive(event.leadId());
+      String ownerId = before == null ? null : before.getString("ownerId");
+      if (ownerId != null
+          && com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(
+              before.getString("stage"))) {
+        ownerHasRoom(ownerId);
+      }
+    } else {
+      store.setContactFields(event.leadId(), fields);
     }
     if (event.type() != null) {
       store.recordInteraction(
@@ -354,6 +378,15 @@ public class LeadActivitiesImpl implements LeadActivities {
             event.stage(),
             "outcome".equals(event.type()) ? event.detail() : null);
       }
+    }
+  }
+
+  /** A lead the owner held ended: the next lead waiting for them is taken, off this thread. */
+  private void ownerHasRoom(String ownerId) {
+    try {
+      ownerFreed.accept(ownerId);
+    } catch (RuntimeException e) {
+      LOG.warn("handing waiting leads to owner {} not queued: {}", ownerId, e.toString());
     }
   }
 

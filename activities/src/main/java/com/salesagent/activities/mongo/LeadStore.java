@@ -171,6 +171,20 @@ public class LeadStore {
   }
 
   /**
+   * {@link #setContactFields} in the same one round trip, answering the contact's {@code ownerId}
+   * and {@code stage} as they were before this write (null: no such contact).
+   */
+  public Document setContactFieldsWasHeldBy(String leadId, Document fields) {
+    return contacts()
+        .findOneAndUpdate(
+            Filters.eq("leadId", leadId),
+            new Document("$set", fields),
+            new FindOneAndUpdateOptions()
+                .projection(Projections.include("ownerId", "stage"))
+                .returnDocument(ReturnDocument.BEFORE));
+  }
+
+  /**
    * Contacts WhatsApp knows by this wa_id: enrolled with that number, or answered by it (the wa_id
    * of every send is stored, since it may differ from the number as enrolled: Brazil's ninth digit,
    * Mexico's 1 after +52).

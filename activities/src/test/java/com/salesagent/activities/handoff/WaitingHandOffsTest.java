@@ -2,10 +2,12 @@ package com.salesagent.activities.handoff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.workflows.lead.HandOffRequest;
+import com.salesagent.workflows.lead.LeadEvent;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
@@ -141,6 +143,39 @@ class WaitingHandOffsTest {
     assertThat(taken)
         .isEqualTo(new WaitingHandOffs.Taken(List.of("w-0", "w-2", "w-3", "w-4"), false));
     assertThat(told).containsExactly("w-0:flor", "w-2:flor", "w-3:flor", "w-4:flor");
+  }
+
+  /**
+   * An owner at capacity: the leads still waiting stay unassigned. A lead they held ends (its
+   * outcome recorded: converted): the place it frees goes to the next lead waiting, the same way a
+   * PUT takes one (its workflow told, then its attempt claimed), without another PUT.
+   */
+  @Test
+  void aLeadItsOwnerFinishesFreesAPlaceTheNextWaitingLeadTakes() {
+    owner("gil", 1);
+    assertThat(waiting(this::tell, 100).takeFor("gil").leadIds()).containsExactly("w-0");
+    store.setContactFields("w-0", new Document("stage", "in_conversation"));
+    LeadActivitiesImpl activities =
+        new LeadActivitiesImpl(store, clock)
+            .whenOwnerFreed(waiting(this::tell, 100).inBackground(Runnable::run));
+
+    // Still held: a change within the interested stages frees nothing.
+    activities.record(event("w-0", "meeting_booked"));
+    assertThat(store.contact("w-1").getString("ownerId")).isNull();
+
+    activities.record(event("w-0", "converted"));
+
+    assertThat(told).containsExactly("w-0:gil", "w-1:gil");
+    assertThat(store.contact("w-1").getString("ownerId")).isEqualTo("gil");
+    assertThat(store.contact("w-2").getString("ownerId")).isNull();
+    // A lead nobody held ending frees nobody's place.
+    activities.record(event("w-4", "lost"));
+    assertThat(told).hasSize(2);
+  }
+
+  private static LeadEvent event(String leadId, String stage) {
+    return new LeadEvent(
+        leadId, "c-1", "outcome", stage, null, null, null, null, null, "by an operator");
   }
 
   @Test
