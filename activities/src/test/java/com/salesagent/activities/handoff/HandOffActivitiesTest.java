@@ -153,6 +153,36 @@ class HandOffActivitiesTest {
     assertThat(handOff("L-5", "smb", 1).ownerId()).isEqualTo("ana");
   }
 
+  /**
+   * Signal before claim leaves no lead claimed behind its workflow's back for good: a workflow
+   * woken by ownerAvailable whose own attempt was told "all full" a moment before the claim (a
+   * place freed in between) asks for the same attempt at its retry, and is answered the owner the
+   * claim wrote, as a retried attempt is.
+   */
+  @Test
+  void aWorkflowToldAllFullJustBeforeAClaimIsAnsweredTheClaimedOwnerAtItsRetry() {
+    owner("ana", "America/Sao_Paulo", 1, List.of());
+    assertThat(handOff("L-1", "smb", 1).ownerId()).isEqualTo("ana");
+    held("L-1");
+    clock.advance(Duration.ofSeconds(1));
+    OwnerAssignment full = handOff("L-2", "smb", 1);
+    assertThat(full.ownerId()).isNull();
+    assertThat(full.retryAt()).isNotNull();
+
+    // Ana's lead ends; the claim (a PUT, or the worker on the freed place) takes L-2 as attempt 1.
+    store.setContactFields("L-1", new Document("stage", "lost"));
+    clock.advance(Duration.ofSeconds(1));
+    OwnerAssignment claimed = handOffs.assignWaiting("L-2", "ana");
+    assertThat(claimed.ownerId()).isEqualTo("ana");
+    assertThat(claimed.attempt()).isEqualTo(1);
+
+    clock.advance(Duration.ofMinutes(15));
+    OwnerAssignment retry =
+        handOffs.handOff(new HandOffRequest("L-2", "c-1", "smb", 1, Duration.ofHours(2)));
+    assertThat(retry).isEqualTo(claimed);
+    assertThat(handoff("L-2").getList("history", Document.class)).hasSize(1);
+  }
+
   @Test
   void withNobodyForTheSegmentThereIsNoRetry() {
     owner("carla", "America/Sao_Paulo", 10, List.of("enterprise"));
