@@ -401,16 +401,21 @@ public final class LexiconClassifier {
     return new ArrayList<>(out).subList(0, Math.min(out.size(), 10));
   }
 
+  /**
+   * Whether a phrase stands in the text as words: what is around it is no letter or digit (a space,
+   * punctuation, a quote: "'too expensive'" is the phrase "too expensive").
+   */
   private static boolean containsAny(String t, List<String> phrases) {
-    String padded = " " + t + " ";
-    return phrases.stream()
-        .anyMatch(
-            p ->
-                padded.contains(" " + p + " ")
-                    || padded.contains(" " + p + ",")
-                    || padded.contains(" " + p + ".")
-                    || padded.contains(" " + p + "!")
-                    || padded.contains(" " + p + "?"));
+    for (String p : phrases) {
+      for (int at = t.indexOf(p); at >= 0; at = t.indexOf(p, at + 1)) {
+        int end = at + p.length();
+        if ((at == 0 || !Character.isLetterOrDigit(t.charAt(at - 1)))
+            && (end == t.length() || !Character.isLetterOrDigit(t.charAt(end)))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   static String fold(String text) {

@@ -74,7 +74,10 @@ class LexiconClassifierTest {
         "Sounds good but not before Q2 | not_now | ",
         "I'm on vacation until January 10 | not_now | ",
         "Estou de férias até dia 10 de janeiro | not_now | ",
-        "Estoy de vacaciones hasta el 10 de enero | not_now | "
+        "Estoy de vacaciones hasta el 10 de enero | not_now | ",
+        // A phrase in quotes or brackets is still the phrase.
+        "A price list with 'too expensive' written across it | objection | cost",
+        "(not interested) | not_interested | "
       })
   void repliesAreTriaged(String text, String intent, String objection) {
     Triage t = LexiconClassifier.classify(text, false, TODAY);
