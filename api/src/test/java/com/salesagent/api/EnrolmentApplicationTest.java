@@ -414,6 +414,55 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   /**
+   * What CRMs and spreadsheets call the columns: HubSpot's or Salesforce's export ("First Name",
+   * "Last Name", "Phone Number", "Job Title") and a Brazilian or Spanish sheet ("Nome", "Telefone",
+   * "Empresa", "Cargo"; "Nombre", "Teléfono") are read as the import's columns; a first and last
+   * name make the name. A name given both ways is refused, naming both.
+   */
+  @Test
+  void aCsvWithTheColumnNamesOfACrmOrASpreadsheetIsImported() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "alias-" + UUID.randomUUID();
+    String crm =
+        "Lead ID,First Name,Last Name,Phone Number,Company Name,Job Title,Time Zone,Campaign,"
+            + "WhatsApp Opt-In,Consent Source,Consent Date\n"
+            + "alias-1-%s,Ana,Souza,%s,Acme,Head of Sales,America/Sao_Paulo,%s,true,form,2026-11-20T10:00:00Z\n"
+                .formatted(campaign, phone(), campaign);
+    String portuguese =
+        "ID do lead;Nome;Telefone;Empresa;Cargo;Setor;Campanha;Consentimento;Origem do consentimento;Data do consentimento\n"
+            + "alias-2-%s;Bea Lima;%s;Padaria Boa Vista;Sócia;varejo;%s;Sim;formulário;2026-11-20T10:00:00Z\n"
+                .formatted(campaign, phone(), campaign);
+    String spanish =
+        "id del lead,nombre,teléfono,empresa,puesto,campaña,consentimiento,origen del consentimiento,fecha del consentimiento\n"
+            + "alias-3-%s,Carla Ruiz,%s,Logística Ruiz,Directora,%s,sí,web,2026-11-20T10:00:00Z\n"
+                .formatted(campaign, phone(), campaign);
+
+    for (String csv : List.of(crm, portuguese, spanish)) {
+      HttpResponse<String> response = importCsv(csv);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).as(response.body()).contains("\"enrolled\":1");
+    }
+    assertThat(store().contact("alias-1-" + campaign).getString("name")).isEqualTo("Ana Souza");
+    assertThat(store().contact("alias-1-" + campaign).getString("jobTitle"))
+        .isEqualTo("Head of Sales");
+    assertThat(store().contact("alias-2-" + campaign).getString("company"))
+        .isEqualTo("Padaria Boa Vista");
+    assertThat(store().contact("alias-2-" + campaign).getString("jobTitle")).isEqualTo("Sócia");
+    assertThat(store().contact("alias-3-" + campaign).getString("name")).isEqualTo("Carla Ruiz");
+
+    // The name given whole and in parts: which one counts is not for the import to guess.
+    HttpResponse<String> both = importCsv("name,First Name,phone\nAna,Ana,+5511998760000\n");
+    assertThat(both.statusCode()).isEqualTo(400);
+    assertThat(both.body()).contains("First Name").contains("name");
+    // "Phone" and "Mobile" are one column twice.
+    HttpResponse<String> twice =
+        importCsv("name,Phone,Mobile\nAna,+5511998760000,+5511998760001\n");
+    assertThat(twice.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(twice.body()).path("errors").get(0).path("field").asText())
+        .isEqualTo("Mobile");
+  }
+
+  /**
    * A header naming columns the import does not know (a misspelt "notes") is refused before any row
    * is read, naming them, as the JSON route refuses unknown fields: their data would be lost.
    */

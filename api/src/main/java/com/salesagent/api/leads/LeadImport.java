@@ -149,7 +149,9 @@ class LeadImport {
       for (char separator : SEPARATORS) {
         List<String> columns = columns(first.text(), separator);
         int count =
-            columns == null ? -1 : (int) columns.stream().filter(c -> canonical(c) != null).count();
+            columns == null
+                ? -1
+                : (int) columns.stream().filter(c -> CsvColumns.canonical(c) != null).count();
         if (count > known) {
           known = count;
           best = new CsvHeader(columns, separator);
@@ -182,21 +184,11 @@ class LeadImport {
     }
   }
 
-  /** The import's name of a header's column, whatever its case and surrounding spaces; or null. */
-  private static String canonical(String column) {
-    String trimmed = column.strip();
-    for (String known : COLUMNS) {
-      if (known.equalsIgnoreCase(trimmed)) {
-        return known;
-      }
-    }
-    return null;
-  }
-
   /**
    * A column the import does not know (a misspelt "notes", an extra one) or names twice is refused
    * before any row is read, as the JSON route refuses an unknown field: its values would be lost.
-   * The columns answered are the import's names (a header may write "Phone" or " phone ").
+   * The columns answered are the import's names (a header may write "Phone", " phone " or
+   * "Telefone": {@link CsvColumns}).
    */
   private static List<String> refuseUnknown(List<String> columns) {
     List<FieldError> errors = new ArrayList<>();
@@ -206,7 +198,7 @@ class LeadImport {
     for (int i = 0; i < columns.size(); i++) {
       String column = columns.get(i);
       String name = column.length() > 100 ? column.substring(0, 100) + "..." : column;
-      String known = canonical(column);
+      String known = CsvColumns.canonical(column);
       canonical.add(known);
       if (known == null) {
         errors.add(
@@ -216,6 +208,18 @@ class LeadImport {
       } else if (!seen.add(known)) {
         errors.add(new FieldError(name, "named twice"));
         named.add(name + " (named twice)");
+      }
+    }
+    if (seen.contains("name")
+        && (seen.contains(CsvColumns.FIRST_NAME) || seen.contains(CsvColumns.LAST_NAME))) {
+      // Which of the two is the lead's name is not for the import to guess.
+      for (int i = 0; i < columns.size(); i++) {
+        String known = canonical.get(i);
+        if (CsvColumns.FIRST_NAME.equals(known) || CsvColumns.LAST_NAME.equals(known)) {
+          String name = columns.get(i);
+          errors.add(new FieldError(name, "the name is given whole (name) and in parts"));
+          named.add(name + " (the name given whole and in parts)");
+        }
       }
     }
     if (!errors.isEmpty()) {
@@ -403,31 +407,14 @@ class LeadImport {
     write(out, answer);
   }
 
-  /** The columns a CSV header may name (in any order, each at most once): {@link #fromCsv}. */
-  static final List<String> COLUMNS =
-      List.of(
-          "leadId",
-          "name",
-          "phone",
-          "company",
-          "jobTitle",
-          "industry",
-          "companySize",
-          "timezone",
-          "locale",
-          "notes",
-          "website",
-          "researchText",
-          "campaignId",
-          "consentOptIn",
-          "consentSource",
-          "consentAt");
+  /** The columns a CSV header may name (in any order, each at most once): {@link CsvColumns}. */
+  static final List<String> COLUMNS = CsvColumns.COLUMNS;
 
   static LeadRequest fromCsv(Map<String, String> r) {
     String optIn = r.get("consentOptIn");
     return new LeadRequest(
         r.get("leadId"),
-        r.get("name"),
+        CsvColumns.name(r),
         r.get("phone"),
         r.get("company"),
         r.get("jobTitle"),
