@@ -192,8 +192,12 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   private HttpResponse<String> importCsv(String csv) throws Exception {
+    return importCsv(csv, "");
+  }
+
+  private HttpResponse<String> importCsv(String csv, String query) throws Exception {
     return send(
-        HttpRequest.newBuilder(URI.create(url("/api/leads/import")))
+        HttpRequest.newBuilder(URI.create(url("/api/leads/import" + query)))
             .header("Authorization", "Bearer " + TOKEN)
             .header("Content-Type", "text/csv")
             .POST(HttpRequest.BodyPublishers.ofString(csv)));
@@ -460,6 +464,43 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(twice.statusCode()).isEqualTo(400);
     assertThat(json.readTree(twice.body()).path("errors").get(0).path("field").asText())
         .isEqualTo("Mobile");
+  }
+
+  /**
+   * A CRM's export carries columns the import has no use for (Email, Record ID): refused by default
+   * as any unknown column, the refusal says how to import without them, and with {@code
+   * unknownColumns=ignore} the rows are enrolled and the summary names what was left out.
+   */
+  @Test
+  void aCsvWithColumnsTheImportDoesNotUseIsImportedWithoutThemWhenAsked() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "extra-" + UUID.randomUUID();
+    String csv =
+        "Record ID,First Name,Last Name,Email,Phone Number,Company Name,Campaign,WhatsApp Opt-In,"
+            + "Consent Source,Consent Date\n"
+            + "901,Ana,Souza,ana@acme.example,%s,Acme,%s,true,form,2026-11-20T10:00:00Z\n"
+                .formatted(phone(), campaign);
+
+    HttpResponse<String> refused = importCsv(csv);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(refused.body()).findValuesAsText("field"))
+        .containsExactly("Record ID", "Email");
+    assertThat(json.readTree(refused.body()).path("message").asText())
+        .contains("unknownColumns=ignore");
+    assertThat(store().countContacts(null, campaign)).isZero();
+
+    HttpResponse<String> imported = importCsv(csv, "?unknownColumns=ignore");
+    assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+    String[] lines = imported.body().strip().split("\n");
+    JsonNode summary = json.readTree(lines[lines.length - 1]).path("summary");
+    assertThat(summary.path("enrolled").asInt()).as(imported.body()).isEqualTo(1);
+    assertThat(summary.path("ignoredColumns").toString()).isEqualTo("[\"Record ID\",\"Email\"]");
+    assertThat(store().countContacts(null, campaign)).isEqualTo(1);
+
+    HttpResponse<String> bad = importCsv(csv, "?unknownColumns=skip");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(bad.body()).path("errors").get(0).path("field").asText())
+        .isEqualTo("unknownColumns");
   }
 
   /**

@@ -62,6 +62,7 @@ class LeadImport {
   private int refused;
   private String truncated;
   private int truncatedCode = 413;
+  private List<String> ignoredColumns = List.of();
 
   LeadImport(LeadValidator validator, Enrolment enrolment, ObjectMapper json, int maxRows) {
     this.validator = validator;
@@ -85,6 +86,7 @@ class LeadImport {
 
   /** The rows after the header ({@link #header}) of a CSV body. */
   void csv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
+    ignoredColumns = header.ignored();
     run(o -> readCsv(records, header, o), out);
   }
 
@@ -101,6 +103,9 @@ class LeadImport {
     summary.put("alreadyEnrolled", duplicates);
     summary.put("rejected", rejected);
     summary.put("refused", refused);
+    if (!ignoredColumns.isEmpty()) {
+      summary.put("ignoredColumns", ignoredColumns);
+    }
     if (truncated != null) {
       summary.put("truncated", true);
       summary.put("code", truncatedCode);
@@ -127,7 +132,7 @@ class LeadImport {
    * The column names of a CSV body's header row, read before the answer starts so that a header
    * that cannot be used is a plain 400.
    */
-  static CsvHeader header(CsvRecords records) {
+  static CsvHeader header(CsvRecords records, boolean ignoreUnknown) {
     CsvRecords.Record first;
     try {
       first = records.next();
@@ -154,7 +159,7 @@ class LeadImport {
                 : (int) columns.stream().filter(c -> CsvColumns.canonical(c) != null).count();
         if (count > known) {
           known = count;
-          best = new CsvHeader(columns, separator);
+          best = new CsvHeader(columns, separator, List.of());
         }
       }
     }
@@ -165,11 +170,14 @@ class LeadImport {
           new FieldError(
               "header", first.error() != null ? first.error() : "not a CSV row of column names"));
     }
-    return new CsvHeader(refuseUnknown(best.columns()), best.separator());
+    return refuseUnknown(best.columns(), best.separator(), ignoreUnknown);
   }
 
-  /** A CSV body's header: the import's names of its columns, and the separator its rows use. */
-  record CsvHeader(List<String> columns, char separator) {}
+  /**
+   * A CSV body's header: the import's names of its columns (an ignored one under a name no row
+   * field has), the separator its rows use, and the columns left out as the caller asked.
+   */
+  record CsvHeader(List<String> columns, char separator, List<String> ignored) {}
 
   private static final char[] SEPARATORS = {',', ';', '\t'};
 
@@ -190,7 +198,9 @@ class LeadImport {
    * The columns answered are the import's names (a header may write "Phone", " phone " or
    * "Telefone": {@link CsvColumns}).
    */
-  private static List<String> refuseUnknown(List<String> columns) {
+  private static CsvHeader refuseUnknown(
+      List<String> columns, char separator, boolean ignoreUnknown) {
+    List<String> ignored = new ArrayList<>();
     List<FieldError> errors = new ArrayList<>();
     List<String> named = new ArrayList<>();
     List<String> canonical = new ArrayList<>();
@@ -199,6 +209,11 @@ class LeadImport {
       String column = columns.get(i);
       String name = column.length() > 100 ? column.substring(0, 100) + "..." : column;
       String known = CsvColumns.canonical(column);
+      if (known == null && ignoreUnknown && !column.isBlank()) {
+        ignored.add(name);
+        canonical.add(IGNORED + i);
+        continue;
+      }
       canonical.add(known);
       if (known == null) {
         errors.add(
@@ -229,12 +244,16 @@ class LeadImport {
                   + String.join(", ", named)
                   + " (their values would be lost); the columns are "
                   + String.join(",", COLUMNS)
-                  + " (any case; separated by ',', ';' or tabs)",
+                  + " (any case; separated by ',', ';' or tabs); to import the rows without"
+                  + " columns it does not know, send ?unknownColumns=ignore",
               errors)
           .with("columns", COLUMNS);
     }
-    return List.copyOf(canonical);
+    return new CsvHeader(List.copyOf(canonical), separator, List.copyOf(ignored));
   }
+
+  /** The name an ignored column's values are read under: no row field has it. */
+  private static final String IGNORED = "(ignored) ";
 
   private void readCsv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
     CsvSchema.Builder schema = CsvSchema.builder().setColumnSeparator(header.separator());

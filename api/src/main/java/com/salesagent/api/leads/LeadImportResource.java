@@ -14,6 +14,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -48,6 +49,7 @@ public class LeadImportResource {
   @Produces("application/x-ndjson")
   public Response importLeads(
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @QueryParam("unknownColumns") String unknownColumns,
       @RequestBody(
               description =
                   "Leads as CSV (a header row, then one lead per row) or as JSON lines (one lead"
@@ -68,6 +70,14 @@ public class LeadImportResource {
           415,
           "send text/csv (with a header row) or application/x-ndjson (one JSON lead per line)",
           List.of(new FieldError("Content-Type", "unsupported: " + contentType)));
+    }
+    boolean ignoreUnknown = "ignore".equals(unknownColumns);
+    if (unknownColumns != null && !ignoreUnknown && !"refuse".equals(unknownColumns)) {
+      throw new ApiException(
+          400,
+          "unknownColumns is refuse (the default: a CSV column the import does not know is 400) or"
+              + " ignore (its values are left out, and the summary names it)",
+          new FieldError("unknownColumns", "refuse|ignore"));
     }
     PushbackInputStream in = new PushbackInputStream(body, 1);
     int first;
@@ -94,7 +104,7 @@ public class LeadImportResource {
     StreamingOutput output;
     if (csv) {
       CsvRecords records = LeadImport.csvRecords(in);
-      LeadImport.CsvHeader header = LeadImport.header(records);
+      LeadImport.CsvHeader header = LeadImport.header(records, ignoreUnknown);
       output = out -> importer.csv(records, header, out);
     } else {
       output = out -> importer.jsonLines(in, out);
