@@ -103,6 +103,9 @@ public final class LeadErasure {
       starter.start(
           erasure, new ErasureRequest(leadId, operator, why, keep, sweepAfter.toSeconds()));
     } catch (WorkflowExecutionAlreadyStarted e) {
+      // A retry of a DELETE whose writes after the start failed (a 5xx) finishes them: both are
+      // idempotent, and the suppression is the erasure's own (the first pass writes it again).
+      accepted(leadId, contact, keep, now);
       return Response.accepted(new ErasureView(leadId, workflowId, "erasing already", null, null))
           .build();
     } catch (RuntimeException e) {
@@ -111,15 +114,7 @@ public final class LeadErasure {
       }
       throw e;
     }
-    if (keep) {
-      // Suppressed now, not only by the first pass seconds later: the number enrolled again
-      // meanwhile (any campaign) is refused, and a send already composed for another lead on it
-      // finds the suppression right before its call. The first pass suppresses the numbers again
-      // in the same form (changing nothing), adding those seen since.
-      new Suppressions(store.database()).suppressErased(LeadStore.numbersOf(contact), now);
-    }
-    // Accepted: the number enrolled again in the campaign is a new lead (suppressed first).
-    store.erasureAccepted(leadId, now);
+    accepted(leadId, contact, keep, now);
     store
         .database()
         .getCollection(Collections.AUDIT_LOG)
@@ -131,6 +126,19 @@ public final class LeadErasure {
                 .append("reason", why)
                 .append("keepSuppressed", keep));
     return Response.accepted(new ErasureView(leadId, workflowId, "erasing", null, null)).build();
+  }
+
+  /** What follows an erasure's start: the numbers suppressed, the lead's place given up. */
+  private void accepted(String leadId, Document contact, boolean keep, Instant now) {
+    if (keep) {
+      // Suppressed now, not only by the first pass seconds later: the number enrolled again
+      // meanwhile (any campaign) is refused, and a send already composed for another lead on it
+      // finds the suppression right before its call. The first pass suppresses the numbers again
+      // in the same form (changing nothing), adding those seen since.
+      new Suppressions(store.database()).suppressErased(LeadStore.numbersOf(contact), now);
+    }
+    // Accepted: the number enrolled again in the campaign is a new lead (suppressed first).
+    store.erasureAccepted(leadId, now);
   }
 
   /**

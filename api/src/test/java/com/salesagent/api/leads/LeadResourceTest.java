@@ -524,6 +524,43 @@ class LeadResourceTest {
   }
 
   /**
+   * A DELETE retried after its first try failed once the erasure had started (the suppression's
+   * write or the acceptance's, a 5xx to the operator) finishes what the first one left: the number
+   * is suppressed and the lead's place given up, rather than "erasing already" and nothing more.
+   */
+  @Test
+  void aRetriedErasureFinishesWhatTheFailedOneLeft() {
+    String phone = "+5511912345677";
+    STORE.insertContact(
+        new Document("leadId", "erase-7")
+            .append("campaignId", "cmp")
+            .append("phone", phone)
+            .append("activeKey", LeadStore.activeKey("cmp", phone)));
+    assertThat(RESOURCES.target("/api/leads/erase-7").request().delete().getStatus())
+        .isEqualTo(202);
+    // As if the writes after the workflow's start had failed.
+    STORE
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Suppressions.COLLECTION)
+        .deleteMany(new Document("number", phone));
+    STORE
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.CONTACTS)
+        .updateOne(
+            new Document("leadId", "erase-7"),
+            new Document("$unset", new Document("erasure.acceptedAt", "")));
+
+    Response retried = RESOURCES.target("/api/leads/erase-7").request().delete();
+
+    assertThat(retried.getStatus()).isEqualTo(202);
+    assertThat(json(retried).get("status")).isEqualTo("erasing already");
+    assertThat(new com.salesagent.activities.mongo.Suppressions(STORE.database()).find(phone))
+        .isNotNull();
+    assertThat(STORE.contact("erase-7").get("erasure", Document.class).get("acceptedAt"))
+        .isNotNull();
+  }
+
+  /**
    * An erasure that does not keep the number suppressed suppresses nothing at its acceptance: the
    * number may be enrolled again in another campaign at once.
    */
