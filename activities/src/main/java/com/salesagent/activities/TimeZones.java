@@ -1,6 +1,14 @@
 package com.salesagent.activities;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -22,7 +30,35 @@ public final class TimeZones {
   public static final String EXPECTED =
       "an IANA time zone region such as Europe/Paris or UTC, not an offset such as +05:30";
 
+  /** The country of each region ({@code tz/zone-countries.tab}, from the tz database). */
+  private static final Map<String, String> COUNTRIES = countries();
+
   private TimeZones() {}
+
+  /**
+   * The ISO 3166 country of a region ({@code America/Sao_Paulo} is BR), or null: UTC, a link the
+   * database lists under another name, or no region.
+   */
+  public static String country(String id) {
+    return id == null ? null : COUNTRIES.get(id.strip());
+  }
+
+  private static Map<String, String> countries() {
+    Map<String, String> countries = new HashMap<>();
+    try (InputStream in = TimeZones.class.getResourceAsStream("/tz/zone-countries.tab")) {
+      if (in == null) {
+        throw new IllegalStateException("tz/zone-countries.tab is missing from the classpath");
+      }
+      new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+          .lines()
+          .filter(line -> !line.isBlank() && !line.startsWith("#"))
+          .map(line -> line.split("\t"))
+          .forEach(f -> countries.put(f[0], f[1]));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.copyOf(countries);
+  }
 
   /** Whether this id names a region (or UTC) of the IANA database, not a fixed offset. */
   public static boolean isRegion(String id) {

@@ -162,7 +162,7 @@ public class LeadValidator {
               "companySize",
               "a number of employees (0 or more) such as 40, 1,200, 5k or a range such as 11-50"));
     }
-    String phone = phone(errors, r.phone());
+    String phone = phone(errors, r.phone(), leadRegions(r));
     String timezone = blank(r.timezone()) ? defaultTimezone : r.timezone().trim();
     if (!TimeZones.isRegion(timezone)) {
       errors.add(new FieldError("timezone", TimeZones.EXPECTED));
@@ -261,22 +261,69 @@ public class LeadValidator {
   }
 
   private String phone(List<FieldError> errors, String raw) {
+    return phone(errors, raw, List.of());
+  }
+
+  /**
+   * The lead's own countries, most telling first: its locale's region (pt-BR), then its time zone's
+   * country (America/Sao_Paulo is BR). A number written without its country code is read in them
+   * before the configured default region.
+   */
+  private static List<String> leadRegions(LeadRequest r) {
+    java.util.LinkedHashSet<String> regions = new java.util.LinkedHashSet<>();
+    if (!blank(r.locale())) {
+      String[] parts = r.locale().trim().split("[-_]");
+      if (parts.length > 1 && parts[1].matches("[A-Za-z]{2}")) {
+        regions.add(parts[1].toUpperCase(Locale.ROOT));
+      }
+    }
+    String country = blank(r.timezone()) ? null : TimeZones.country(r.timezone());
+    if (country != null) {
+      regions.add(country);
+    }
+    return List.copyOf(regions);
+  }
+
+  private String phone(List<FieldError> errors, String raw, List<String> leadRegions) {
     if (blank(raw)) {
       errors.add(
           new FieldError("phone", "required, in international format such as +5511998765432"));
       return null;
     }
-    try {
-      Phonenumber.PhoneNumber number = PHONES.parse(raw.trim(), defaultRegion);
-      if (!PHONES.isValidNumber(number)) {
-        errors.add(new FieldError("phone", "not a valid phone number"));
-        return null;
+    String written = raw.trim();
+    java.util.LinkedHashSet<String> regions = new java.util.LinkedHashSet<>(leadRegions);
+    regions.add(defaultRegion);
+    NumberParseException unreadable = null;
+    boolean read = false;
+    for (String region : regions) {
+      try {
+        Phonenumber.PhoneNumber number = PHONES.parse(written, region);
+        read = true;
+        if (PHONES.isValidNumber(number)) {
+          return PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+        }
+      } catch (NumberParseException e) {
+        unreadable = unreadable == null ? e : unreadable;
       }
-      return PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
-    } catch (NumberParseException e) {
-      errors.add(new FieldError("phone", "not a phone number: " + e.getMessage()));
-      return null;
+      if (written.startsWith("+")) {
+        break; // its country code says where it is: no region reads it otherwise
+      }
     }
+    if (!read) {
+      errors.add(new FieldError("phone", "not a phone number: " + unreadable.getMessage()));
+    } else if (written.startsWith("+")) {
+      errors.add(new FieldError("phone", "not a valid phone number"));
+    } else {
+      errors.add(
+          new FieldError(
+              "phone",
+              "not a valid phone number of "
+                  + String.join(" or ", regions)
+                  + " (a number without its country code is read as one of the lead's locale or"
+                  + " time zone, else DEFAULT_PHONE_REGION's): write it with its country code, such"
+                  + " as +5511998765432"));
+    }
+    return null;
   }
 
   private static void required(

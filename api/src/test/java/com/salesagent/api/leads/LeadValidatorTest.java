@@ -31,6 +31,66 @@ class LeadValidatorTest {
   static final LeadRequest.Consent CONSENT =
       new LeadRequest.Consent(true, "web form", "2026-11-20T10:00:00Z");
 
+  static LeadRequest localNumber(String phone, String timezone, String locale) {
+    return new LeadRequest(
+        null,
+        "Ana Souza",
+        phone,
+        "Acme",
+        null,
+        null,
+        null,
+        timezone,
+        locale,
+        null,
+        null,
+        null,
+        "c-1",
+        CONSENT);
+  }
+
+  /**
+   * A number written as its country writes it, without the country code, is read in the lead's own
+   * country, told by its locale's region (pt-BR) or its time zone (America/Sao_Paulo), before the
+   * configured default region; a number with its code is read as written.
+   */
+  @Test
+  void aLocalNumberIsReadInTheLeadsCountry() {
+    assertThat(validator.validate(localNumber("(11) 98765-4329", "America/Sao_Paulo", "en")).lead())
+        .extracting(LeadValidator.Lead::phone)
+        .isEqualTo("+5511987654329");
+    assertThat(validator.validate(localNumber("(11) 98765-4329", null, "pt-BR")).lead())
+        .extracting(LeadValidator.Lead::phone)
+        .isEqualTo("+5511987654329");
+    assertThat(validator.validate(localNumber("612 34 56 78", "Europe/Madrid", "es")).lead())
+        .extracting(LeadValidator.Lead::phone)
+        .isEqualTo("+34612345678");
+    // The default region still reads a number the lead's country does not.
+    assertThat(validator.validate(localNumber("(415) 555-0132", "Europe/Madrid", "es")).lead())
+        .extracting(LeadValidator.Lead::phone)
+        .isEqualTo("+14155550132");
+    // A number with its code is the number it says, wherever the lead is.
+    assertThat(
+            validator
+                .validate(localNumber("+34 612 34 56 78", "America/Sao_Paulo", "pt-BR"))
+                .lead())
+        .extracting(LeadValidator.Lead::phone)
+        .isEqualTo("+34612345678");
+  }
+
+  /** A local number no country of the lead reads says how to write it. */
+  @Test
+  void aLocalNumberThatIsNoneOfTheLeadsCountriesSaysHowToWriteIt() {
+    LeadValidator.Result r = validator.validate(localNumber("98765-43", "Asia/Tokyo", "en"));
+    assertThat(r.errors()).hasSize(1);
+    assertThat(r.errors().get(0).field()).isEqualTo("phone");
+    assertThat(r.errors().get(0).message())
+        .contains("JP")
+        .contains("US")
+        .contains("country code")
+        .contains("DEFAULT_PHONE_REGION");
+  }
+
   @Test
   void aValidLeadIsNormalised() {
     LeadValidator.Result r =
