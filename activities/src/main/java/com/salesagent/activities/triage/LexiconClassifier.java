@@ -126,6 +126,11 @@ public final class LexiconClassifier {
           "nao obrigada",
           "nao, obrigada");
 
+  /** A reply that is a no and nothing else (the message asked "worth a quick look?"). */
+  private static final java.util.regex.Pattern BARE_NO =
+      java.util.regex.Pattern.compile(
+          "(no|nope|nah|nao)[.!]*(,? (thanks|thank you|gracias|obrigad[oa]))?[.!]*");
+
   /** Asking for a call or a meeting, whenever it is proposed. */
   private static final List<String> MEETING =
       List.of(
@@ -259,6 +264,10 @@ public final class LexiconClassifier {
           "interesante",
           "interessante",
           "tell me more",
+          "send it over",
+          "go ahead",
+          "pode mandar",
+          "adelante",
           "more info",
           "more information",
           "a proposal",
@@ -351,7 +360,7 @@ public final class LexiconClassifier {
     if (containsAny(t, NOT_NOW)) {
       return new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME);
     }
-    if (containsAny(t, DECLINE)) {
+    if (containsAny(t, DECLINE) || BARE_NO.matcher(t).matches()) {
       return containsAny(t, LATER)
           ? new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME)
           : new Triage("not_interested", null, negative(sentiment), keywords, null, NAME);

@@ -77,7 +77,13 @@ class LexiconClassifierTest {
         "Estoy de vacaciones hasta el 10 de enero | not_now | ",
         // A phrase in quotes or brackets is still the phrase.
         "A price list with 'too expensive' written across it | objection | cost",
-        "(not interested) | not_interested | "
+        "(not interested) | not_interested | ",
+        // A bare no to "worth a quick look?" is a no.
+        "No | not_interested | ",
+        "Não. | not_interested | ",
+        "nope | not_interested | ",
+        "No, gracias. | not_interested | ",
+        "No problem, send it over | interested | "
       })
   void repliesAreTriaged(String text, String intent, String objection) {
     Triage t = LexiconClassifier.classify(text, false, TODAY);
