@@ -2,10 +2,8 @@ package com.salesagent.api.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.salesagent.activities.Phones;
-import com.salesagent.api.webhook.WebhookSignature;
 import com.salesagent.temporal.Ports;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -13,10 +11,6 @@ import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -30,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -76,18 +69,17 @@ public final class WhatsAppEmulator implements Managed {
   private final String appSecret;
   private final String verifyToken;
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
   private final Map<String, Recipient> recipients = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
   private volatile EmulatorBehaviour behaviour;
   private volatile EmulatorFaults faults = EmulatorFaults.none();
   private final Map<String, AtomicInteger> acceptedByKey = new ConcurrentHashMap<>();
   private volatile Random random;
-  private volatile String webhookUrl;
   private volatile BiConsumer<String, String> sendListener = (waId, wamid) -> {};
   private HttpServer server;
   private ExecutorService executor;
   private ScheduledExecutorService callbacks;
+  private final EmulatorWebhooks webhooks;
 
   private static final class Recipient {
     final AtomicInteger accepted = new AtomicInteger();
@@ -121,6 +113,7 @@ public final class WhatsAppEmulator implements Managed {
     this.media = new EmulatorMedia(numbers, baseUrl(), Clock.systemUTC());
     this.appSecret = orGenerated(appSecret, hex(16));
     this.verifyToken = orGenerated(verifyToken, "verify-" + hex(8));
+    this.webhooks = new EmulatorWebhooks(json, this.appSecret, () -> faults);
     setBehaviour(behaviour);
   }
 
@@ -274,7 +267,7 @@ public final class WhatsAppEmulator implements Managed {
 
   /** Where callbacks go: set once the API's port is known. */
   public void setWebhookUrl(String webhookUrl) {
-    this.webhookUrl = webhookUrl;
+    webhooks.setUrl(webhookUrl);
   }
 
   @Override
@@ -283,6 +276,7 @@ public final class WhatsAppEmulator implements Managed {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     executor = Executors.newFixedThreadPool(8, named("whatsapp-emulator-"));
     callbacks = Executors.newScheduledThreadPool(2, named("whatsapp-emulator-callbacks-"));
+    webhooks.start(callbacks);
     server.setExecutor(executor);
     server.createContext("/health", ex -> respond(ex, 200, "{\"status\":\"ok\"}"));
     server.createContext("/emulator/behaviour", this::behaviourEndpoint);
@@ -292,8 +286,8 @@ public final class WhatsAppEmulator implements Managed {
         new EmulatorReplay(
                 json,
                 media,
-                () -> webhookUrl != null,
-                body -> callbacks.execute(() -> deliver(body, 1, null)),
+                webhooks::hasUrl,
+                body -> callbacks.execute(() -> webhooks.deliver(body, 1, null)),
                 this::recipientWrote)
             ::handle);
     server.createContext("/", this::messages);
@@ -461,9 +455,9 @@ public final class WhatsAppEmulator implements Managed {
     if (link != null && linked == null) {
       // Meta downloads a media link after accepting the send; a link it cannot fetch fails the
       // message with 131053 in a status webhook.
-      later(
+      webhooks.later(
           behaviour.sentDelayMillis(),
-          () -> status(from, waId, wamid, "failed", 131053, callbackData));
+          () -> webhooks.status(from, waId, wamid, "failed", 131053, callbackData));
     } else {
       react(
           from,
@@ -542,11 +536,14 @@ public final class WhatsAppEmulator implements Managed {
     // only a template opens a conversation: free text and images need the 24 h window
     if (!"template".equals(type)
         && (r.lastInbound == null || now.isAfter(r.lastInbound.plus(WINDOW)))) {
-      later(b.sentDelayMillis(), () -> status(from, waId, wamid, "failed", 131047, callbackData));
+      webhooks.later(
+          b.sentDelayMillis(),
+          () -> webhooks.status(from, waId, wamid, "failed", 131047, callbackData));
       return;
     }
     r.received++;
-    later(b.sentDelayMillis(), () -> status(from, waId, wamid, "sent", null, callbackData));
+    webhooks.later(
+        b.sentDelayMillis(), () -> webhooks.status(from, waId, wamid, "sent", null, callbackData));
     Random rnd = random;
     boolean delivered;
     boolean read;
@@ -570,12 +567,14 @@ public final class WhatsAppEmulator implements Managed {
           reply && !optOut && b.mediaReplyShare() > 0 && rnd.nextDouble() < b.mediaReplyShare();
     }
     if (delivered) {
-      later(
+      webhooks.later(
           b.deliveredDelayMillis(),
-          () -> status(from, waId, wamid, "delivered", null, callbackData));
+          () -> webhooks.status(from, waId, wamid, "delivered", null, callbackData));
     }
     if (read) {
-      later(b.readDelayMillis(), () -> status(from, waId, wamid, "read", null, callbackData));
+      webhooks.later(
+          b.readDelayMillis(),
+          () -> webhooks.status(from, waId, wamid, "read", null, callbackData));
     }
     if (reply) {
       String text;
@@ -590,7 +589,7 @@ public final class WhatsAppEmulator implements Managed {
       }
       boolean stop = optOut;
       boolean withMedia = asMedia;
-      later(b.replyDelayMillis(), () -> inbound(from, waId, wamid, text, stop, withMedia));
+      webhooks.later(b.replyDelayMillis(), () -> inbound(from, waId, wamid, text, stop, withMedia));
       // drawn only when questions are on, so seeded runs without them replay unchanged
       String question = null;
       if (!optOut && b.questionShare() > 0 && EmulatorBehaviour.interested(text)) {
@@ -603,52 +602,10 @@ public final class WhatsAppEmulator implements Managed {
       }
       if (question != null) {
         String asked = question;
-        later(
+        webhooks.later(
             b.replyDelayMillis() * 2 + 1000, () -> inbound(from, waId, wamid, asked, false, false));
       }
     }
-  }
-
-  private void later(long millis, Runnable action) {
-    millis += faults.extraDelayMillis();
-    callbacks.schedule(
-        () -> {
-          try {
-            action.run();
-          } catch (RuntimeException e) {
-            LOG.warn("emulator callback failed: {}", e.getMessage());
-          }
-        },
-        millis,
-        TimeUnit.MILLISECONDS);
-  }
-
-  private void status(
-      EmulatorNumbers.Number from,
-      String waId,
-      String wamid,
-      String status,
-      Integer errorCode,
-      String callbackData) {
-    ObjectNode value = value(from);
-    ObjectNode s = value.putArray("statuses").addObject();
-    s.put("id", wamid);
-    s.put("status", status);
-    s.put("timestamp", String.valueOf(Instant.now().getEpochSecond()));
-    s.put("recipient_id", waId);
-    if (callbackData != null) {
-      // Meta echoes the send's biz_opaque_callback_data in its status webhooks.
-      s.put("biz_opaque_callback_data", callbackData);
-    }
-    if (errorCode != null) {
-      ObjectNode e = s.putArray("errors").addObject();
-      e.put("code", errorCode);
-      e.put("title", "Re-engagement message");
-      e.put("message", "Re-engagement message");
-      e.putObject("error_data")
-          .put("details", "Message failed to send because more than 24 hours have passed");
-    }
-    post(value, null);
   }
 
   private void inbound(
@@ -659,7 +616,7 @@ public final class WhatsAppEmulator implements Managed {
       boolean stop,
       boolean withMedia) {
     recipients.computeIfAbsent(waId, k -> new Recipient()).lastInbound = Instant.now();
-    ObjectNode value = value(from);
+    ObjectNode value = webhooks.value(from);
     value
         .putArray("contacts")
         .addObject()
@@ -683,77 +640,7 @@ public final class WhatsAppEmulator implements Managed {
     }
     m.putObject("context").put("from", from.displayNumber()).put("id", contextWamid);
     Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
-    post(value, stop ? () -> r.optOutDelivered = Instant.now() : null);
-  }
-
-  private ObjectNode value(EmulatorNumbers.Number from) {
-    ObjectNode value = json.createObjectNode();
-    value.put("messaging_product", "whatsapp");
-    value
-        .putObject("metadata")
-        .put("display_phone_number", from.displayNumber())
-        .put("phone_number_id", from.phoneNumberId());
-    return value;
-  }
-
-  /**
-   * Wraps a change value in Meta's envelope, signs the exact bytes and posts them; like Meta,
-   * delivery is retried with back-off (1 s doubling to 30 s, for up to ten minutes) until the
-   * webhook answers 200, and a duplicate fault delivers it twice. {@code delivered} runs once the
-   * webhook has accepted it.
-   */
-  private void post(ObjectNode value, Runnable delivered) {
-    ObjectNode envelope = json.createObjectNode();
-    envelope.put("object", "whatsapp_business_account");
-    ArrayNode entries = envelope.putArray("entry");
-    ObjectNode entry = entries.addObject().put("id", "emulator-waba");
-    entry.putArray("changes").addObject().put("field", "messages").set("value", value);
-    byte[] body;
-    try {
-      body = json.writeValueAsBytes(envelope);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    deliver(body, 1, delivered);
-    if (faults.roll(EmulatorFaults.WEBHOOK_DUPLICATE)) {
-      later(500, () -> deliver(body, 1, null));
-    }
-  }
-
-  private static final int MAX_DELIVERY_ATTEMPTS = 25;
-
-  private void deliver(byte[] body, int attempt, Runnable delivered) {
-    String url = webhookUrl;
-    if (url == null) {
-      return;
-    }
-    String signature = new WebhookSignature(appSecret).sign(body);
-    try {
-      HttpResponse<Void> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url))
-                  .timeout(Duration.ofSeconds(10))
-                  .header("Content-Type", "application/json")
-                  .header("X-Hub-Signature-256", signature)
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding());
-      if (response.statusCode() == 200) {
-        if (delivered != null) {
-          delivered.run();
-        }
-        return;
-      }
-    } catch (IOException e) {
-      LOG.debug("webhook delivery attempt {} failed: {}", attempt, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    if (attempt < MAX_DELIVERY_ATTEMPTS && !callbacks.isShutdown()) {
-      long delay = Math.min(30_000, 1000L << Math.min(5, attempt - 1));
-      callbacks.schedule(() -> deliver(body, attempt + 1, delivered), delay, TimeUnit.MILLISECONDS);
-    }
+    webhooks.post(value, stop ? () -> r.optOutDelivered = Instant.now() : null);
   }
 
   private String error(String message, String type, int code) {
