@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.RequestJson;
 import jakarta.ws.rs.WebApplicationException;
@@ -19,11 +18,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Streams an import: one row read, validated, enrolled and answered at a time (one result line per
@@ -127,133 +124,6 @@ class LeadImport {
     return new CsvRecords(
         new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)), MAX_LINE, MAX_ROW);
   }
-
-  /**
-   * The column names of a CSV body's header row, read before the answer starts so that a header
-   * that cannot be used is a plain 400.
-   */
-  static CsvHeader header(CsvRecords records, boolean ignoreUnknown) {
-    CsvRecords.Record first;
-    try {
-      first = records.next();
-    } catch (IOException e) {
-      throw new ApiException(
-          400, "the body could not be read", new FieldError("body", e.getMessage()));
-    }
-    if (first == null) {
-      throw new ApiException(
-          400,
-          "empty CSV: send a header row naming the columns, then one lead per row",
-          new FieldError("body", "empty"));
-    }
-    CsvHeader best = null;
-    if (first.error() == null) {
-      // The separator is the one that makes the header known columns: ',' unless ';' (Excel where
-      // the decimal mark is a comma) or a tab names more of them.
-      int known = -1;
-      for (char separator : SEPARATORS) {
-        List<String> columns = columns(first.text(), separator);
-        int count =
-            columns == null
-                ? -1
-                : (int) columns.stream().filter(c -> CsvColumns.canonical(c) != null).count();
-        if (count > known) {
-          known = count;
-          best = new CsvHeader(columns, separator, List.of());
-        }
-      }
-    }
-    if (best == null || best.columns() == null) {
-      throw new ApiException(
-          400,
-          "the CSV header row could not be read: send one row naming the columns",
-          new FieldError(
-              "header", first.error() != null ? first.error() : "not a CSV row of column names"));
-    }
-    return refuseUnknown(best.columns(), best.separator(), ignoreUnknown);
-  }
-
-  /**
-   * A CSV body's header: the import's names of its columns (an ignored one under a name no row
-   * field has), the separator its rows use, and the columns left out as the caller asked.
-   */
-  record CsvHeader(List<String> columns, char separator, List<String> ignored) {}
-
-  private static final char[] SEPARATORS = {',', ';', '\t'};
-
-  private static List<String> columns(String header, char separator) {
-    try {
-      return List.of(
-          CSV.readerFor(String[].class)
-              .with(CsvSchema.emptySchema().withColumnSeparator(separator))
-              .<String[]>readValue(header));
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /**
-   * A column the import does not know (a misspelt "notes", an extra one) or names twice is refused
-   * before any row is read, as the JSON route refuses an unknown field: its values would be lost.
-   * The columns answered are the import's names (a header may write "Phone", " phone " or
-   * "Telefone": {@link CsvColumns}).
-   */
-  private static CsvHeader refuseUnknown(
-      List<String> columns, char separator, boolean ignoreUnknown) {
-    List<String> ignored = new ArrayList<>();
-    List<FieldError> errors = new ArrayList<>();
-    List<String> named = new ArrayList<>();
-    List<String> canonical = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < columns.size(); i++) {
-      String column = columns.get(i);
-      String name = column.length() > 100 ? column.substring(0, 100) + "..." : column;
-      String known = CsvColumns.canonical(column);
-      if (known == null && ignoreUnknown && !column.isBlank()) {
-        ignored.add(name);
-        canonical.add(IGNORED + i);
-        continue;
-      }
-      canonical.add(known);
-      if (known == null) {
-        errors.add(
-            new FieldError(
-                name, column.isBlank() ? "column " + (i + 1) + " has no name" : "unknown column"));
-        named.add(column.isBlank() ? "(column " + (i + 1) + ", no name)" : name);
-      } else if (!seen.add(known)) {
-        errors.add(new FieldError(name, "named twice"));
-        named.add(name + " (named twice)");
-      }
-    }
-    if (seen.contains("name")
-        && (seen.contains(CsvColumns.FIRST_NAME) || seen.contains(CsvColumns.LAST_NAME))) {
-      // Which of the two is the lead's name is not for the import to guess.
-      for (int i = 0; i < columns.size(); i++) {
-        String known = canonical.get(i);
-        if (CsvColumns.FIRST_NAME.equals(known) || CsvColumns.LAST_NAME.equals(known)) {
-          String name = columns.get(i);
-          errors.add(new FieldError(name, "the name is given whole (name) and in parts"));
-          named.add(name + " (the name given whole and in parts)");
-        }
-      }
-    }
-    if (!errors.isEmpty()) {
-      throw new ApiException(
-              400,
-              "the CSV header names columns the import does not know, or one twice: "
-                  + String.join(", ", named)
-                  + " (their values would be lost); the columns are "
-                  + String.join(",", COLUMNS)
-                  + " (any case; separated by ',', ';' or tabs); to import the rows without"
-                  + " columns it does not know, send ?unknownColumns=ignore",
-              errors)
-          .with("columns", COLUMNS);
-    }
-    return new CsvHeader(List.copyOf(canonical), separator, List.copyOf(ignored));
-  }
-
-  /** The name an ignored column's values are read under: no row field has it. */
-  private static final String IGNORED = "(ignored) ";
 
   private void readCsv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
     CsvSchema.Builder schema = CsvSchema.builder().setColumnSeparator(header.separator());
@@ -425,9 +295,6 @@ class LeadImport {
     }
     write(out, answer);
   }
-
-  /** The columns a CSV header may name (in any order, each at most once): {@link CsvColumns}. */
-  static final List<String> COLUMNS = CsvColumns.COLUMNS;
 
   static LeadRequest fromCsv(Map<String, String> r) {
     String optIn = r.get("consentOptIn");

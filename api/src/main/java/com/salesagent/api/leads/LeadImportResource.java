@@ -104,7 +104,7 @@ public class LeadImportResource {
     StreamingOutput output;
     if (csv) {
       CsvRecords records = LeadImport.csvRecords(in);
-      LeadImport.CsvHeader header = LeadImport.header(records, ignoreUnknown);
+      CsvHeader header = CsvHeader.read(records, ignoreUnknown);
       output = out -> importer.csv(records, header, out);
     } else {
       output = out -> importer.jsonLines(in, out);
