@@ -80,12 +80,12 @@ final class ApprovalsApplicationTest extends AppTestHarness {
     assertThat(message.get("approval", Document.class).getString("status")).isEqualTo("approve");
     // The lead's timeline says once that it waited for a reviewer, with the gate's score.
     List<Document> requested =
-        store().interactions(leadId).stream()
+        store().interactions().timeline(leadId).stream()
             .filter(e -> "approval_requested".equals(e.getString("type")))
             .toList();
     assertThat(requested).hasSize(1);
     assertThat(requested.get(0).getString("detail")).startsWith("gate score ");
-    assertThat(store().interactions(leadId))
+    assertThat(store().interactions().timeline(leadId))
         .filteredOn(e -> "approval_approve".equals(e.getString("type")))
         .hasSize(1);
   }

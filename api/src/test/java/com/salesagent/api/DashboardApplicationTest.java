@@ -695,7 +695,7 @@ class DashboardApplicationTest {
           "owner_replied in the timeline",
           Duration.ofSeconds(10),
           () ->
-              store().interactions(leadId).stream()
+              store().interactions().timeline(leadId).stream()
                   .anyMatch(e -> "owner_replied".equals(e.getString("type"))));
       // The lead page's timeline names the owner who took the lead and wrote, in that order, not
       // the API token's operator.

@@ -167,7 +167,7 @@ final class ErasureApplicationTest extends AppTestHarness {
           .as(collection)
           .isZero();
     }
-    assertThat(store().interactions(leadId)).isEmpty();
+    assertThat(store().interactions().timeline(leadId)).isEmpty();
     assertThat(get("/api/leads/" + leadId).statusCode()).isEqualTo(404);
     assertThat(
             db.getCollection(Collections.WEBHOOK_EVENTS)
@@ -302,7 +302,7 @@ final class ErasureApplicationTest extends AppTestHarness {
     assertThat(LeadStore.erasing(again)).isFalse();
     assertThat(again.getString("activeKey")).isNotNull();
     assertThat(store().messagesOf(newId)).anyMatch(m -> m.getString("wamid") != null);
-    assertThat(store().interactions(newId)).isNotEmpty();
+    assertThat(store().interactions().timeline(newId)).isNotEmpty();
     assertThat(store().leadIdsByWhatsAppId(phone.substring(1))).containsExactly(newId);
     assertThat(
             app()
@@ -358,7 +358,7 @@ final class ErasureApplicationTest extends AppTestHarness {
         .noneMatch(m -> erasedWamid.equals(m.getString("wamid")))
         .noneMatch(LeadStore::erasing);
     assertThat(LeadStore.erasing(store().contact(leadId))).isFalse();
-    assertThat(store().interactions(leadId))
+    assertThat(store().interactions().timeline(leadId))
         .filteredOn(d -> "enrolled".equals(d.getString("type")))
         .hasSize(1);
     assertThat(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
-import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.workflows.lead.Stage;
 import java.net.URI;
@@ -76,7 +76,7 @@ final class LeadLifecycleTest extends AppTestHarness {
     assertThat(feedback.getString("text")).isEqualTo("Sounds great, call me tomorrow");
     assertThat(feedback.getString("wamid")).isEqualTo(messages.get(1).getString("wamid"));
     List<String> types =
-        store().interactions(leadId).stream().map(d -> d.getString("type")).toList();
+        store().interactions().timeline(leadId).stream().map(d -> d.getString("type")).toList();
     assertThat(types)
         .contains(
             "enrolled",
@@ -126,11 +126,12 @@ final class LeadLifecycleTest extends AppTestHarness {
           long before = stats.totals("smb").get(variant).getOrDefault("sent", 0L);
           long recorded =
               store()
-                  .history()
+                  .interactions()
+                  .collection()
                   .countDocuments(
                       Filters.and(
                           Filters.eq("type", "message_sent"),
-                          LeadStore.eventOfVariant(variant),
+                          Interactions.eventOfVariant(variant),
                           Filters.in(
                               "meta.leadId",
                               store()

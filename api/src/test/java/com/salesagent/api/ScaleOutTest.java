@@ -156,7 +156,7 @@ class ScaleOutTest {
           Duration.ofSeconds(60),
           () ->
               store.feedback().countDocuments(Filters.regex("leadId", "^scale-")) >= LEADS / 2
-                  && store.interactions("scale-" + (LEADS / 2 - 1)).stream()
+                  && store.interactions().timeline("scale-" + (LEADS / 2 - 1)).stream()
                       .anyMatch(e -> "replied".equals(e.getString("type"))));
       Thread.sleep(2000); // a second processing, if any, would land now
 
@@ -170,7 +170,7 @@ class ScaleOutTest {
         assertThat(store.feedback().countDocuments(Filters.eq("leadId", leadId)))
             .as("feedback of %s", leadId)
             .isEqualTo(1);
-        assertThat(store.interactions(leadId).stream().filter(e -> isReplied(e)).count())
+        assertThat(store.interactions().timeline(leadId).stream().filter(e -> isReplied(e)).count())
             .as("replied events of %s", leadId)
             .isEqualTo(1);
       }

@@ -96,7 +96,7 @@ final class VariantsApplicationTest extends AppTestHarness {
         Duration.ofSeconds(30),
         () -> store().messagesOf(leadId).size() >= 2);
     assertThat(store().messagesOf(leadId).get(1).getString("variantId")).isNotEqualTo(variant);
-    assertThat(store().interactions(leadId))
+    assertThat(store().interactions().timeline(leadId))
         .anyMatch(d -> "variant_switched".equals(d.getString("type")));
   }
 
@@ -248,7 +248,7 @@ final class VariantsApplicationTest extends AppTestHarness {
             .storage()
             .get(card.getString("url").replaceFirst("^s3://[^/]+/", ""));
     assertThat(emulator().media().bytes(emulator().lastMediaId(waId))).isEqualTo(stored);
-    assertThat(store().interactions(leadId))
+    assertThat(store().interactions().timeline(leadId))
         .anyMatch(
             e ->
                 "message_sent".equals(e.getString("type"))
@@ -365,7 +365,8 @@ final class VariantsApplicationTest extends AppTestHarness {
                 Filters.and(Filters.in("leadId", leads), Filters.exists("wamid", true)));
     long sentStored =
         store()
-            .history()
+            .interactions()
+            .collection()
             .countDocuments(
                 Filters.and(Filters.in("meta.leadId", leads), Filters.eq("type", "message_sent")));
     assertThat(sentStored).isEqualTo(sentHere);

@@ -176,7 +176,7 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     assertThat(spokenMedia.getString("madeBy")).startsWith("freetts/kevin16");
     assertThat(spokenMedia.getString("script")).isEqualTo(text);
     assertThat(OggOpus.read(s3(spokenMedia)).seconds()).isGreaterThan(2);
-    assertThat(store().interactions(leadId))
+    assertThat(store().interactions().timeline(leadId))
         .anyMatch(
             e ->
                 "message_sent".equals(e.getString("type"))

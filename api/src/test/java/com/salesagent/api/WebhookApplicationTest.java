@@ -203,7 +203,7 @@ final class WebhookApplicationTest extends AppTestHarness {
                 .get(voiceMedia.getString("url").replaceFirst("^s3://[^/]+/", "")))
         .isEqualTo(ogg);
     assertThat(
-            store().interactions(leadId).stream()
+            store().interactions().timeline(leadId).stream()
                 .filter(e -> "media_received".equals(e.getString("type")))
                 .map(e -> e.getString("media_url")))
         .containsExactlyInAnyOrder(photoMedia.getString("url"), voiceMedia.getString("url"));
@@ -483,7 +483,8 @@ final class WebhookApplicationTest extends AppTestHarness {
     Document recorded = store().contact(leadId).get("outcome", Document.class);
     assertThat(recorded.getString("value")).isEqualTo("converted");
     assertThat(recorded.getString("by")).isNotBlank();
-    assertThat(store().interactions(leadId)).anyMatch(e -> "converted".equals(e.getString("type")));
+    assertThat(store().interactions().timeline(leadId))
+        .anyMatch(e -> "converted".equals(e.getString("type")));
     assertThat(
             app()
                 .connections()
@@ -527,7 +528,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     HttpResponse<String> retried = outcome(leadId, "{\"outcome\":\"converted\"}");
     assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
     assertThat(
-            store().interactions(leadId).stream()
+            store().interactions().timeline(leadId).stream()
                 .filter(e -> "converted".equals(e.getString("type")))
                 .count())
         .isEqualTo(1);
@@ -610,7 +611,7 @@ final class WebhookApplicationTest extends AppTestHarness {
         "agent_answered in the timeline",
         Duration.ofSeconds(10),
         () ->
-            store().interactions(leadId).stream()
+            store().interactions().timeline(leadId).stream()
                 .anyMatch(e -> "agent_answered".equals(e.getString("type"))));
     Document sent =
         store().messagesOf(leadId).stream()
@@ -834,7 +835,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     Document meeting = store().contact(leadId).get("meeting", Document.class);
     assertThat(meeting.getDate("at").toInstant()).isEqualTo(Instant.parse(at));
     assertThat(meeting.getString("bookingId")).isEqualTo("bk-42");
-    assertThat(store().interactions(leadId))
+    assertThat(store().interactions().timeline(leadId))
         .anyMatch(e -> "meeting_booked".equals(e.getString("type")));
     HttpResponse<String> again = postJson(path, body);
     assertThat(again.statusCode()).isEqualTo(200);
@@ -1011,19 +1012,19 @@ final class WebhookApplicationTest extends AppTestHarness {
           Duration.ofSeconds(15),
           () -> "in_conversation".equals(store().contact(leadId).getString("stage")));
       assertThat(store().messageByKey(key).getString("wamid")).isNotBlank();
-      assertThat(store().interactions(leadId))
+      assertThat(store().interactions().timeline(leadId))
           .anyMatch(e -> "owner_replied".equals(e.getString("type")));
       // The timeline names the owner who wrote, not the API token's operator, nor a number.
       await(
           "the owner in the timeline",
           Duration.ofSeconds(15),
           () ->
-              store().interactions(leadId).stream()
+              store().interactions().timeline(leadId).stream()
                   .anyMatch(
                       e ->
                           "owner_replied".equals(e.getString("type"))
                               && "by Ana Souza (ana)".equals(e.getString("detail"))));
-      assertThat(store().interactions(leadId))
+      assertThat(store().interactions().timeline(leadId))
           .filteredOn(e -> e.getString("detail") != null)
           .noneMatch(e -> e.getString("detail").contains("by operator"))
           .noneMatch(e -> e.getString("detail").contains(phone.substring(phone.length() - 6)));
@@ -1031,7 +1032,7 @@ final class WebhookApplicationTest extends AppTestHarness {
           .contains("by Ana Souza (ana)")
           .doesNotContain("by operator");
       // The timeline says whose message went out: the rep's, not the agent's "step 0".
-      assertThat(store().interactions(leadId))
+      assertThat(store().interactions().timeline(leadId))
           .filteredOn(
               e -> "message_sent".equals(e.getString("type")) && key.equals(wamidKey(e, key)))
           .isNotEmpty()
@@ -1145,7 +1146,7 @@ final class WebhookApplicationTest extends AppTestHarness {
           "the lead's owner in the objector's timeline",
           Duration.ofSeconds(15),
           () ->
-              store().interactions(objectorId).stream()
+              store().interactions().timeline(objectorId).stream()
                   .anyMatch(
                       e ->
                           "owner_replied".equals(e.getString("type"))
@@ -1280,8 +1281,8 @@ final class WebhookApplicationTest extends AppTestHarness {
       await(
           "owner_accepted in the timeline",
           Duration.ofSeconds(15),
-          () -> store().hasInteraction(leadId, "owner_accepted"));
-      assertThat(store().interactions(leadId))
+          () -> store().interactions().hasInteraction(leadId, "owner_accepted"));
+      assertThat(store().interactions().timeline(leadId))
           .filteredOn(e -> "owner_accepted".equals(e.getString("type")))
           .extracting(e -> e.getString("detail"))
           .containsExactly("by Bea Lima (bea)");
@@ -1309,7 +1310,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     await(
         "waiting unassigned",
         Duration.ofSeconds(15),
-        () -> store().hasInteraction(leadId, "handoff_waiting"));
+        () -> store().interactions().hasInteraction(leadId, "handoff_waiting"));
     assertThat(store().contact(leadId).getString("ownerId")).isNull();
 
     HttpResponse<String> created =
@@ -1325,7 +1326,7 @@ final class WebhookApplicationTest extends AppTestHarness {
           () -> "handed_off".equals(store().contact(leadId).getString("stage")));
       assertThat(store().contact(leadId).getString("ownerId")).isEqualTo("cleo");
       assertThat(state(leadId).nextAction()).isEqualTo("remind_owner");
-      assertThat(store().interactions(leadId))
+      assertThat(store().interactions().timeline(leadId))
           .filteredOn(e -> "handed_off".equals(e.getString("type")))
           .extracting(e -> e.getString("detail"))
           .containsExactly("owner cleo");
@@ -1361,7 +1362,7 @@ final class WebhookApplicationTest extends AppTestHarness {
       await(
           "waiting unassigned",
           Duration.ofSeconds(15),
-          () -> store().hasInteraction(leadId, "handoff_waiting"));
+          () -> store().interactions().hasInteraction(leadId, "handoff_waiting"));
     }
     HttpResponse<String> created =
         put("/api/owners/dina", "{\"name\":\"Dina\",\"timezone\":\"UTC\",\"capacity\":1}");
@@ -1435,7 +1436,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     HttpResponse<String> again = outcome(leadId, "{\"outcome\":\"converted\"}");
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(
-            store().interactions(leadId).stream()
+            store().interactions().timeline(leadId).stream()
                 .filter(e -> "converted".equals(e.getString("type")))
                 .map(e -> e.getString("detail")))
         .containsExactly("by maria: signed");

@@ -141,7 +141,11 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
             mark != null && mark.getBoolean(REPLY_KEPT, false));
     documents.put(
         Collections.INTERACTION_HISTORY,
-        store.history().deleteMany(Filters.eq("meta.leadId", leadId)).getDeletedCount());
+        store
+            .interactions()
+            .collection()
+            .deleteMany(Filters.eq("meta.leadId", leadId))
+            .getDeletedCount());
     documents.put(
         Collections.RESEARCH_RESULTS,
         db.getCollection(Collections.RESEARCH_RESULTS).deleteMany(ofLead).getDeletedCount());

@@ -240,8 +240,16 @@ public class LeadActivitiesImpl implements LeadActivities {
     store.setContactFields(leadId, fields.append("variantId", variantId));
     // The history is the record the counters can be rebuilt from: same event, same instant.
     Instant at = clock.instant();
-    store.recordInteraction(
-        leadId, contact.getString("campaignId"), variantId, "assigned", null, strategyLabel, at);
+    store
+        .interactions()
+        .recordInteraction(
+            leadId,
+            contact.getString("campaignId"),
+            variantId,
+            "assigned",
+            null,
+            strategyLabel,
+            at);
     stats.increment(variantId, segment, "assigned", at);
     return new VariantAssignment(variantId, chosen.getString("angle"), strategyLabel, segment);
   }
@@ -344,14 +352,16 @@ public class LeadActivitiesImpl implements LeadActivities {
       store.setContactFields(event.leadId(), fields);
     }
     if (event.type() != null) {
-      store.recordInteraction(
-          event.leadId(),
-          event.campaignId(),
-          event.variantId(),
-          event.type(),
-          event.wamid(),
-          event.detail(),
-          now);
+      store
+          .interactions()
+          .recordInteraction(
+              event.leadId(),
+              event.campaignId(),
+              event.variantId(),
+              event.type(),
+              event.wamid(),
+              event.detail(),
+              now);
       // Interested, and every outcome: queued for the outbound webhooks (once per lead and type).
       String notice =
           com.salesagent.activities.notify.Notifications.eventType(event.type(), event.stage());
@@ -423,14 +433,16 @@ public class LeadActivitiesImpl implements LeadActivities {
       // timeline's approval_requested event with the gate's score: one event, not two.
       return;
     }
-    store.recordInteraction(
-        approval.leadId(),
-        null,
-        null,
-        delivery ? approval.status() : "approval_" + approval.status(),
-        null,
-        approval.approver(),
-        clock.instant());
+    store
+        .interactions()
+        .recordInteraction(
+            approval.leadId(),
+            null,
+            null,
+            delivery ? approval.status() : "approval_" + approval.status(),
+            null,
+            approval.approver(),
+            clock.instant());
   }
 
   private Document requireContact(String leadId) {

@@ -4,6 +4,7 @@ import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.SenderRates;
 import com.salesagent.activities.mongo.Senders;
@@ -374,7 +375,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     rates.countSent(senderId, at);
     Document sent =
-        LeadStore.interaction(
+        Interactions.interaction(
             request.leadId(),
             contact.getString("campaignId"),
             message.getString("variantId"),
@@ -394,7 +395,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           .append("sha256", card.getString("sha256"))
           .append("madeBy", card.getString("madeBy"));
     }
-    store.recordInteractions(List.of(sent));
+    store.interactions().recordInteractions(List.of(sent));
     stats.increment(message.getString("variantId"), contact.getString("segment"), "sent", at);
     String sentAs = card == null ? null : VariantStats.sentAs(card.getString("contentType"));
     if (sentAs != null) {

@@ -4,6 +4,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.lead.KeepAlive;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.storage.ObjectStorage;
@@ -241,16 +242,18 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                   .getModifiedCount()
               == 1;
       if (changed) {
-        store.recordInteractions(
-            List.of(
-                LeadStore.interaction(
-                    feedback.getString("leadId"),
-                    null,
-                    null,
-                    "media_" + status,
-                    media.messageId(),
-                    media.kind() + ": " + reason,
-                    now)));
+        store
+            .interactions()
+            .recordInteractions(
+                List.of(
+                    Interactions.interaction(
+                        feedback.getString("leadId"),
+                        null,
+                        null,
+                        "media_" + status,
+                        media.messageId(),
+                        media.kind() + ": " + reason,
+                        now)));
       }
     }
     LOG.warn(
@@ -286,7 +289,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
               == 1;
       if (changed) {
         events.add(
-            LeadStore.interaction(
+            Interactions.interaction(
                     feedback.getString("leadId"),
                     null,
                     null,
@@ -300,7 +303,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                 .append("sha256", stored.sha256()));
       }
     }
-    store.recordInteractions(events);
+    store.interactions().recordInteractions(events);
   }
 
   private List<Document> feedbackOf(InboundMedia media) {

@@ -3,6 +3,7 @@ package com.salesagent.activities.media;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
@@ -111,7 +112,7 @@ final class MediaAsText {
               == 1;
       if (first) {
         events.add(
-            LeadStore.interaction(
+            Interactions.interaction(
                 feedback.getString("leadId"),
                 null,
                 null,
@@ -121,7 +122,7 @@ final class MediaAsText {
                 now));
       }
     }
-    store.recordInteractions(events);
+    store.interactions().recordInteractions(events);
     return text;
   }
 

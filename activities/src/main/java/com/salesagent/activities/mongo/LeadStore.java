@@ -6,7 +6,6 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
@@ -23,8 +22,9 @@ import org.bson.conversions.Bson;
 
 /**
  * The lead's documents in MongoDB, shared by the activities (writes from workflows), the webhook
- * inbox and the REST API (reads). Dedup lives in regular collections (messages, webhook_events),
- * never in the time-series interaction_history.
+ * inbox and the REST API (reads): its contact here, its interaction history through {@link
+ * #interactions()}. Dedup lives in regular collections (messages, webhook_events), never in the
+ * time-series interaction_history.
  */
 public class LeadStore {
   /** Status ranks: a later callback never moves a message back (read after delivered, ...). */
@@ -51,9 +51,11 @@ public class LeadStore {
   public static final String READ_SIGNAL = "readSignal";
 
   private final MongoDatabase db;
+  private final Interactions interactions;
 
   public LeadStore(MongoDatabase db) {
     this.db = db;
+    this.interactions = new Interactions(db);
   }
 
   public MongoDatabase database() {
@@ -68,8 +70,9 @@ public class LeadStore {
     return db.getCollection(Collections.MESSAGES);
   }
 
-  public MongoCollection<Document> history() {
-    return db.getCollection(Collections.INTERACTION_HISTORY);
+  /** The lead's interaction history (the time-series interaction_history) and its timeline. */
+  public Interactions interactions() {
+    return interactions;
   }
 
   public MongoCollection<Document> webhookEvents() {
@@ -404,102 +407,6 @@ public class LeadStore {
     return filters.isEmpty() ? new Document() : Filters.and(filters);
   }
 
-  // ---- interaction history (append-only)
-
-  /**
-   * Appends one event. The time-series meta field holds the lead alone ({@code meta.leadId}): a
-   * lead's events then share buckets whatever their type (an approval carries no campaign or
-   * variant). Campaign, variant and channel are measurement fields. Events written before this
-   * shape carry campaignId and variantId in {@code meta}; readers use {@link #EVENT_VARIANT} and
-   * {@link #eventHasVariant()} to read both.
-   */
-  public void recordInteraction(
-      String leadId,
-      String campaignId,
-      String variantId,
-      String type,
-      String wamid,
-      String detail,
-      Instant at) {
-    history().insertOne(interaction(leadId, campaignId, variantId, type, wamid, detail, at));
-  }
-
-  /** The document {@link #recordInteraction} appends (for {@link #recordInteractions} too). */
-  public static Document interaction(
-      String leadId,
-      String campaignId,
-      String variantId,
-      String type,
-      String wamid,
-      String detail,
-      Instant at) {
-    Document event =
-        new Document("ts", Date.from(at))
-            .append("meta", new Document("leadId", leadId))
-            .append("type", type)
-            .append("channel", "whatsapp");
-    if (campaignId != null) {
-      event.append("campaignId", campaignId);
-    }
-    if (variantId != null) {
-      event.append("variantId", variantId);
-    }
-    if (wamid != null) {
-      event.append("wamid", wamid);
-    }
-    if (detail != null) {
-      event.append("detail", detail);
-    }
-    return event;
-  }
-
-  /** An event's variant, as an aggregation expression: top-level, or in meta for older events. */
-  public static final Document EVENT_VARIANT =
-      new Document("$ifNull", List.of("$variantId", "$meta.variantId"));
-
-  /** An event's campaign, as an aggregation expression: top-level, or in meta for older events. */
-  public static final Document EVENT_CAMPAIGN =
-      new Document("$ifNull", List.of("$campaignId", "$meta.campaignId"));
-
-  /** Events that name a variant, in either shape. */
-  public static Bson eventHasVariant() {
-    return Filters.or(Filters.exists("variantId"), Filters.exists("meta.variantId"));
-  }
-
-  /** Events of this variant, in either shape. */
-  public static Bson eventOfVariant(String variantId) {
-    return Filters.or(Filters.eq("variantId", variantId), Filters.eq("meta.variantId", variantId));
-  }
-
-  /** Whether the lead's history holds an event of this type (indexed by lead). */
-  public boolean hasInteraction(String leadId, String type) {
-    return history()
-            .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.eq("type", type)))
-            .limit(1)
-            .first()
-        != null;
-  }
-
-  /**
-   * The lead's timeline in the order things happened ({@link Timeline}): a status never before its
-   * send, a message's steps in their order, no {@code delivery_unknown} after its fate was known.
-   */
-  public List<Document> interactions(String leadId) {
-    List<Document> events =
-        history()
-            .find(Filters.eq("meta.leadId", leadId))
-            .sort(Sorts.ascending("ts"))
-            .into(new ArrayList<>());
-    Map<String, String> wamidByKey = new HashMap<>();
-    if (events.stream().anyMatch(e -> "delivery_unknown".equals(e.getString("type")))) {
-      messages()
-          .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("wamid")))
-          .projection(Projections.include("idempotencyKey", "wamid"))
-          .forEach(m -> wamidByKey.put(m.getString("idempotencyKey"), m.getString("wamid")));
-    }
-    return Timeline.ordered(events, wamidByKey);
-  }
-
   // ---- messages
 
   /**
@@ -727,13 +634,6 @@ public class LeadStore {
       out.put(d.getString("leadId"), d);
     }
     return out;
-  }
-
-  /** {@link #recordInteraction} for many events, in one unordered insert. */
-  public void recordInteractions(List<Document> events) {
-    if (!events.isEmpty()) {
-      history().insertMany(events, new InsertManyOptions().ordered(false));
-    }
   }
 
   /**

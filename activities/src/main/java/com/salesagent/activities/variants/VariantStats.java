@@ -16,7 +16,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import com.salesagent.activities.mongo.Aggregations;
 import com.salesagent.activities.mongo.Collections;
-import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Interactions;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -211,10 +211,10 @@ public final class VariantStats {
                     Filters.gte("ts", start),
                     Filters.lt("ts", end),
                     Filters.in("type", COUNTED.keySet()),
-                    LeadStore.eventHasVariant())),
+                    Interactions.eventHasVariant())),
             Aggregates.group(
                 new Document("l", "$meta.leadId")
-                    .append("v", LeadStore.EVENT_VARIANT)
+                    .append("v", Interactions.EVENT_VARIANT)
                     .append("t", "$type")
                     .append("d", DAY)
                     .append("c", "$contentType"),
@@ -241,7 +241,7 @@ public final class VariantStats {
             Aggregates.group(
                 "$meta.leadId",
                 Accumulators.first("ts", "$ts"),
-                Accumulators.first("v", LeadStore.EVENT_VARIANT)),
+                Accumulators.first("v", Interactions.EVENT_VARIANT)),
             Aggregates.match(Filters.gte("ts", start)),
             Aggregates.project(
                 new Document("v", 1)

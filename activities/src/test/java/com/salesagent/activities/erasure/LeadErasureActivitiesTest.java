@@ -68,19 +68,23 @@ class LeadErasureActivitiesTest {
               .append("variantId", "v1"));
       counted(lead, "assigned", "assigned", T1);
       counted(lead, "message_sent", "sent", T1.plusSeconds(1));
-      store.recordInteraction(lead, "c1", "v1", "sent", null, null, T1.plusSeconds(2));
+      store
+          .interactions()
+          .recordInteraction(lead, "c1", "v1", "sent", null, null, T1.plusSeconds(2));
       counted(lead, "delivered", "delivered", T1.plusSeconds(3));
     }
     counted("erased", "read", "read", T1.plusSeconds(4));
     counted("erased", "replied", "replied", T2);
     // A second reply is history only: the counters count a lead's first.
-    store.recordInteraction("erased", "c1", "v1", "replied", null, null, T2.plusSeconds(60));
+    store
+        .interactions()
+        .recordInteraction("erased", "c1", "v1", "replied", null, null, T2.plusSeconds(60));
     counted("kept", "opted_out", "opted_out", T2);
   }
 
   /** What the activities and the webhook inbox do: one history event, one increment. */
   private void counted(String lead, String type, String counter, Instant at) {
-    store.recordInteraction(lead, "c1", "v1", type, null, null, at);
+    store.interactions().recordInteraction(lead, "c1", "v1", type, null, null, at);
     stats.increment("v1", "retail", counter, at);
   }
 
@@ -101,7 +105,7 @@ class LeadErasureActivitiesTest {
     assertThat(tombstone.get(LeadStore.ERASURE, Document.class).getDate("requestedAt"))
         .isEqualTo(java.util.Date.from(REQUESTED));
     assertThat(store.leadIdsByWhatsAppId("5511998765432")).isEmpty();
-    assertThat(store.interactions("erased")).isEmpty();
+    assertThat(store.interactions().timeline("erased")).isEmpty();
 
     erasure.erase(request(), true);
 
@@ -120,7 +124,7 @@ class LeadErasureActivitiesTest {
     counted("erased", "message_sent", "sent", T2.plusSeconds(120));
     erasure.erase(request(), true);
 
-    assertThat(store.interactions("erased")).isEmpty();
+    assertThat(store.interactions().timeline("erased")).isEmpty();
     assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
     // The counters themselves are untouched: the erased lead's counts stay, the late send too.
     Map<VariantStats.Key, Map<String, Long>> expected = new HashMap<>();
@@ -175,7 +179,9 @@ class LeadErasureActivitiesTest {
                 .append("leadId", "again")
                 .append("text", "Hello again")
                 .append("status", "composed"));
-    store.recordInteraction("again", "c1", "v1", "enrolled", null, null, REQUESTED.plusSeconds(1));
+    store
+        .interactions()
+        .recordInteraction("again", "c1", "v1", "enrolled", null, null, REQUESTED.plusSeconds(1));
     webhookEvent("status:after", digits, REQUESTED.plusSeconds(2));
 
     erasure.erase(request(), false);
@@ -188,7 +194,7 @@ class LeadErasureActivitiesTest {
     assertThat(again.getString("activeKey")).isEqualTo(LeadStore.activeKey("c1", phone));
     assertThat(LeadStore.erasing(again)).isFalse();
     assertThat(store.messagesOf("again")).hasSize(1);
-    assertThat(store.interactions("again")).hasSize(1);
+    assertThat(store.interactions().timeline("again")).hasSize(1);
     assertThat(store.leadIdsByWhatsAppId(digits)).containsExactly("again");
     assertThat(event("status:before").get("item")).as("the erased lead's payload").isNull();
     assertThat(event("status:after").get("item")).as("the new lead's payload").isNotNull();

@@ -262,10 +262,14 @@ abstract class LeadStoreContract {
 
   @Test
   void theTimelineIsReadBackInTimeOrder() {
-    store.recordInteraction("L-1", "c", "v", "read", "wamid.1", null, t.plusSeconds(20));
-    store.recordInteraction("L-1", "c", "v", "delivered", "wamid.1", null, t.plusSeconds(10));
+    store
+        .interactions()
+        .recordInteraction("L-1", "c", "v", "read", "wamid.1", null, t.plusSeconds(20));
+    store
+        .interactions()
+        .recordInteraction("L-1", "c", "v", "delivered", "wamid.1", null, t.plusSeconds(10));
 
-    assertThat(store.interactions("L-1"))
+    assertThat(store.interactions().timeline("L-1"))
         .extracting(d -> d.getString("type"))
         .containsExactly("delivered", "read");
   }
@@ -279,23 +283,35 @@ abstract class LeadStoreContract {
     store.upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
     store.markUnknown("k-1", "timeout after the request was written", t);
     store.bindWamid("k-1", "wamid.1", "14155550100", t.plusSeconds(1));
-    store.recordInteraction(
-        "L-1", "c", "v", "message_sent", "wamid.1", "reconciled", t.plusMillis(1800));
-    store.recordInteraction("L-1", "c", "v", "sent", "wamid.1", null, t.plusSeconds(1));
-    store.recordInteraction("L-1", "c", "v", "delivered", "wamid.1", null, t.plusSeconds(1));
-    store.recordInteraction("L-1", "c", "v", "delivery_unknown", null, "k-1", t.plusSeconds(5));
-    store.recordInteraction(
-        "L-1", "c", "v", "delivery_reconciled", "wamid.1", "k-1", t.plusSeconds(6));
+    store
+        .interactions()
+        .recordInteraction(
+            "L-1", "c", "v", "message_sent", "wamid.1", "reconciled", t.plusMillis(1800));
+    store
+        .interactions()
+        .recordInteraction("L-1", "c", "v", "sent", "wamid.1", null, t.plusSeconds(1));
+    store
+        .interactions()
+        .recordInteraction("L-1", "c", "v", "delivered", "wamid.1", null, t.plusSeconds(1));
+    store
+        .interactions()
+        .recordInteraction("L-1", "c", "v", "delivery_unknown", null, "k-1", t.plusSeconds(5));
+    store
+        .interactions()
+        .recordInteraction(
+            "L-1", "c", "v", "delivery_reconciled", "wamid.1", "k-1", t.plusSeconds(6));
 
-    assertThat(store.interactions("L-1"))
+    assertThat(store.interactions().timeline("L-1"))
         .extracting(d -> d.getString("type"))
         .containsExactly("message_sent", "sent", "delivered", "delivery_reconciled");
   }
 
   @Test
   void anEventsMetaIsTheLeadAloneCampaignAndVariantAreMeasurements() {
-    store.recordInteraction("L-1", "c", "v", "read", "wamid.1", null, t);
-    store.recordInteraction("L-1", null, null, "approved", null, null, t.plusSeconds(5));
+    store.interactions().recordInteraction("L-1", "c", "v", "read", "wamid.1", null, t);
+    store
+        .interactions()
+        .recordInteraction("L-1", null, null, "approved", null, null, t.plusSeconds(5));
 
     List<Document> raw =
         mongo()

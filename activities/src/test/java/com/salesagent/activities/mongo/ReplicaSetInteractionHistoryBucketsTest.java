@@ -35,14 +35,16 @@ class ReplicaSetInteractionHistoryBucketsTest {
       for (int l = 0; l < leads; l++) {
         String type = types[(l + e) % types.length];
         boolean approval = "approved".equals(type);
-        store.recordInteraction(
-            "L-" + l,
-            approval ? null : "c-" + (l % 3),
-            approval ? null : "v-" + (l % 2),
-            type,
-            null,
-            null,
-            at.plusSeconds(l));
+        store
+            .interactions()
+            .recordInteraction(
+                "L-" + l,
+                approval ? null : "c-" + (l % 3),
+                approval ? null : "v-" + (l % 2),
+                type,
+                null,
+                null,
+                at.plusSeconds(l));
       }
     }
 

@@ -18,7 +18,7 @@ class TimelineTest {
   private static final Instant T = Instant.parse("2026-12-04T10:00:00Z");
 
   private static Document event(String type, String wamid, String detail, Instant at) {
-    return LeadStore.interaction("L-1", "c", "v", type, wamid, detail, at);
+    return Interactions.interaction("L-1", "c", "v", type, wamid, detail, at);
   }
 
   private static List<String> types(List<Document> events) {

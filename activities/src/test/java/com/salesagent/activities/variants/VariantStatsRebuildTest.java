@@ -47,7 +47,7 @@ class VariantStatsRebuildTest {
 
   /** What the activities and the webhook inbox do: one history event, one increment. */
   private void counted(String lead, String variant, String type, String counter, Instant at) {
-    store.recordInteraction(lead, "c1", variant, type, null, null, at);
+    store.interactions().recordInteraction(lead, "c1", variant, type, null, null, at);
     Document contact = store.contact(lead);
     stats.increment(variant, contact.getString("segment"), counter, at);
   }
@@ -58,18 +58,20 @@ class VariantStatsRebuildTest {
       counted(lead, v, "assigned", "assigned", T1);
       counted(lead, v, "message_sent", "sent", T1.plusSeconds(1));
       // The webhook's "sent" status is history only: the send counted it already.
-      store.recordInteraction(lead, "c1", v, "sent", null, null, T1.plusSeconds(2));
+      store.interactions().recordInteraction(lead, "c1", v, "sent", null, null, T1.plusSeconds(2));
       counted(lead, v, "delivered", "delivered", T1.plusSeconds(3));
     }
     counted("l1", "v1", "read", "read", T1.plusSeconds(4));
     counted("l1", "v1", "replied", "replied", T1.plusSeconds(5));
     // A second reply and a reaction are history, not a new "replied".
-    store.recordInteraction("l1", "c1", "v1", "replied", null, null, T2);
-    store.recordInteraction("l2", "c1", "v2", "reaction", null, null, T2.minusSeconds(60));
+    store.interactions().recordInteraction("l1", "c1", "v1", "replied", null, null, T2);
+    store
+        .interactions()
+        .recordInteraction("l2", "c1", "v2", "reaction", null, null, T2.minusSeconds(60));
     counted("l2", "v2", "replied", "replied", T2);
     counted("l3", "v1", "opted_out", "opted_out", T2);
     counted("l3", "v1", "failed", "failed", T2.minusSeconds(5));
-    store.recordInteraction("l3", "c1", "v1", "outcome", null, null, T2);
+    store.interactions().recordInteraction("l3", "c1", "v1", "outcome", null, null, T2);
   }
 
   @Test
@@ -124,8 +126,12 @@ class VariantStatsRebuildTest {
   @Test
   void theShardsOfAKeyAreReadAsOneAndARebuildLeavesOneDocumentPerKey() {
     seed();
-    store.recordInteraction("l1", "c1", "v1", "delivered", null, null, T1.plusSeconds(10));
-    store.recordInteraction("l2", "c1", "v2", "delivered", null, null, T1.plusSeconds(10));
+    store
+        .interactions()
+        .recordInteraction("l1", "c1", "v1", "delivered", null, null, T1.plusSeconds(10));
+    store
+        .interactions()
+        .recordInteraction("l2", "c1", "v2", "delivered", null, null, T1.plusSeconds(10));
     new CountedOnce(db)
         .incrementAll(
             java.util.List.of(

@@ -156,7 +156,9 @@ public class Enrolment {
     }
     boolean inserted = insert == LeadStore.Inserted.INSERTED;
     if (inserted) {
-      store.recordInteraction(lead.leadId(), lead.campaignId(), null, "enrolled", null, null, now);
+      store
+          .interactions()
+          .recordInteraction(lead.leadId(), lead.campaignId(), null, "enrolled", null, null, now);
       // The contact was inserted with its funnel's "enrolled" mark: the counter alone.
       funnel.count(lead.campaignId(), "enrolled", now);
     }

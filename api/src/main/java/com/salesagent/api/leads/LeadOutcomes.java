@@ -134,15 +134,17 @@ public final class LeadOutcomes {
     String operator = stored.getString("operator") == null ? by : stored.getString("operator");
     String reason = stored.getString("reason");
     java.util.Date at = stored.getDate("at");
-    if (!store.hasInteraction(leadId, outcome)) {
-      store.recordInteraction(
-          leadId,
-          contact.getString("campaignId"),
-          contact.getString("variantId"),
-          outcome,
-          null,
-          "by " + by + (reason == null ? "" : ": " + reason),
-          at.toInstant());
+    if (!store.interactions().hasInteraction(leadId, outcome)) {
+      store
+          .interactions()
+          .recordInteraction(
+              leadId,
+              contact.getString("campaignId"),
+              contact.getString("variantId"),
+              outcome,
+              null,
+              "by " + by + (reason == null ? "" : ": " + reason),
+              at.toInstant());
     }
     if (OutcomeSignal.CONVERTED.equals(outcome)) {
       // The bandit's reward when it learns on conversions: counted once per lead, retries too.

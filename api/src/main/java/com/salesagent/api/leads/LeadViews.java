@@ -140,7 +140,7 @@ final class LeadViews {
         explanation.explain(persona, store.contact(leadId)),
         researchUsed(leadId, messages),
         withoutIds(store.feedbackOf(leadId)),
-        withoutIds(store.interactions(leadId)),
+        withoutIds(store.interactions().timeline(leadId)),
         drafts(leadId),
         LeadWorkflow.workflowId(leadId),
         liveState(leadId, campaignId, timezone, quiet),

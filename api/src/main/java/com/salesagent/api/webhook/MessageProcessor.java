@@ -348,14 +348,16 @@ final class MessageProcessor {
               at,
               type));
     }
-    store.recordInteraction(
-        leadId,
-        contact.getString("campaignId"),
-        variantId,
-        reaction ? "reaction" : "replied",
-        contextWamid,
-        null,
-        at);
+    store
+        .interactions()
+        .recordInteraction(
+            leadId,
+            contact.getString("campaignId"),
+            variantId,
+            reaction ? "reaction" : "replied",
+            contextWamid,
+            null,
+            at);
   }
 
   /** When a "not now" snoozes the lead ({@link Triage#snoozeUntil}). */

@@ -77,14 +77,16 @@ final class OptOuts {
                       .append("receivedAt", Date.from(at))
                       .append("storedAt", Date.from(clock.instant())));
         }
-        store.recordInteraction(
-            leadId,
-            contact.getString("campaignId"),
-            contact.getString("variantId"),
-            "opted_out",
-            reply == null ? null : reply.contextWamid(),
-            source,
-            at);
+        store
+            .interactions()
+            .recordInteraction(
+                leadId,
+                contact.getString("campaignId"),
+                contact.getString("variantId"),
+                "opted_out",
+                reply == null ? null : reply.contextWamid(),
+                source,
+                at);
       }
       event.markApplied().run();
     }

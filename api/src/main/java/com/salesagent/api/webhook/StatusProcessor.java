@@ -3,6 +3,7 @@ package com.salesagent.api.webhook;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.StatusBatches;
 import com.salesagent.activities.mongo.Suppressions;
@@ -81,14 +82,16 @@ final class StatusProcessor {
     LogContext.lead(leadId);
     Document contact = store.contact(leadId);
     store.addWhatsAppId(leadId, message.getString("waId"));
-    store.recordInteraction(
-        leadId,
-        message.getString("campaignId"),
-        message.getString("variantId"),
-        "message_sent",
-        wamid,
-        "reconciled by its status webhook",
-        at);
+    store
+        .interactions()
+        .recordInteraction(
+            leadId,
+            message.getString("campaignId"),
+            message.getString("variantId"),
+            "message_sent",
+            wamid,
+            "reconciled by its status webhook",
+            at);
     funnel.reach(leadId, "sent", at);
     stats.increment(
         message.getString("variantId"),
@@ -150,14 +153,16 @@ final class StatusProcessor {
                     status,
                     at)));
       }
-      store.recordInteraction(
-          leadId,
-          message.getString("campaignId"),
-          message.getString("variantId"),
-          status,
-          wamid,
-          code == null ? null : code + " " + title,
-          at);
+      store
+          .interactions()
+          .recordInteraction(
+              leadId,
+              message.getString("campaignId"),
+              message.getString("variantId"),
+              status,
+              wamid,
+              code == null ? null : code + " " + title,
+              at);
       event.markApplied().run();
     }
     return afterEffects(event, message, code, boundNow);
@@ -339,7 +344,7 @@ final class StatusProcessor {
                 at));
       }
       timeline.add(
-          LeadStore.interaction(
+          Interactions.interaction(
               leadId,
               message.getString("campaignId"),
               message.getString("variantId"),
@@ -350,7 +355,7 @@ final class StatusProcessor {
     }
     funnel.reachAll(reaches);
     counted.incrementAll(counts, shard);
-    store.recordInteractions(timeline);
+    store.interactions().recordInteractions(timeline);
     for (int i : found) {
       if (!events.get(i).effectsApplied()) {
         events.get(i).markApplied().run();

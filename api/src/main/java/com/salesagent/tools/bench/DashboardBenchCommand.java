@@ -197,7 +197,7 @@ public class DashboardBenchCommand extends Command {
         String day = LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
         String variant = VARIANTS[lead % 3];
         batch.add(
-            // The shape LeadStore.recordInteraction writes: meta is the lead alone.
+            // The shape Interactions.recordInteraction writes: meta is the lead alone.
             new Document("ts", Date.from(at))
                 .append("meta", new Document("leadId", "bench-" + lead))
                 .append("type", type)

@@ -77,11 +77,13 @@ class CounterCheckAfterErasureTest {
           new String[][] {
             {"assigned", "assigned"}, {"message_sent", "sent"}, {"delivered", "delivered"}
           }) {
-        store.recordInteraction(lead, "c1", "v1", e[0], null, null, AT);
+        store.interactions().recordInteraction(lead, "c1", "v1", e[0], null, null, AT);
         stats.increment("v1", null, e[1], AT);
       }
     }
-    store.recordInteraction("to-erase", "c1", "v1", "replied", null, null, AT.plusSeconds(60));
+    store
+        .interactions()
+        .recordInteraction("to-erase", "c1", "v1", "replied", null, null, AT.plusSeconds(60));
     stats.increment("v1", null, "replied", AT.plusSeconds(60));
     assertThat(check().path("agree").asBoolean()).isTrue();
 
@@ -96,7 +98,7 @@ class CounterCheckAfterErasureTest {
     erasure.erase(request, false);
     erasure.erase(request, true);
 
-    assertThat(store.interactions("to-erase")).isEmpty();
+    assertThat(store.interactions().timeline("to-erase")).isEmpty();
     JsonNode afterErasure = check();
     assertThat(afterErasure.path("differing")).as(afterErasure.toString()).isEmpty();
     assertThat(afterErasure.path("agree").asBoolean()).isTrue();

@@ -66,7 +66,7 @@ class LeadOutcomesTest {
   }
 
   private static String timelineDetail(String leadId, String type) {
-    return STORE.interactions(leadId).stream()
+    return STORE.interactions().timeline(leadId).stream()
         .filter(e -> type.equals(e.getString("type")))
         .map(e -> e.getString("detail"))
         .findFirst()

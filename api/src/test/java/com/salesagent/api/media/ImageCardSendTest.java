@@ -125,7 +125,7 @@ class ImageCardSendTest {
     assertThat(store.messageByKey("k-1").get("media", Document.class).getString("sentAs"))
         .isEqualTo("template_header");
     Document sent =
-        store.interactions("L-1").stream()
+        store.interactions().timeline("L-1").stream()
             .filter(e -> "message_sent".equals(e.getString("type")))
             .findFirst()
             .orElseThrow();

@@ -112,7 +112,7 @@ class InboundMediaDownloadTest {
     assertThat(media.getString("contentType")).isEqualTo("image/png");
     assertThat(media.getString("sha256")).isEqualTo(sha);
     List<Document> events =
-        store.interactions("L-1").stream()
+        store.interactions().timeline("L-1").stream()
             .filter(e -> "media_received".equals(e.getString("type")))
             .toList();
     assertThat(events)
@@ -161,7 +161,7 @@ class InboundMediaDownloadTest {
     assertThat(feedback.get("media", Document.class).getString("transcribedBy"))
         .isEqualTo("stub/speech");
     assertThat(
-            store.interactions("L-7").stream()
+            store.interactions().timeline("L-7").stream()
                 .filter(e -> "transcribed".equals(e.getString("type")))
                 .count())
         .isEqualTo(1);
@@ -320,7 +320,7 @@ class InboundMediaDownloadTest {
     assertThat(feedback.get("media", Document.class).getString("describedBy"))
         .isEqualTo("stub/vision");
     assertThat(
-            store.interactions("L-9").stream()
+            store.interactions().timeline("L-9").stream()
                 .filter(e -> "described".equals(e.getString("type")))
                 .count())
         .isEqualTo(1);
@@ -353,7 +353,7 @@ class InboundMediaDownloadTest {
 
     assertThat(again).isEqualTo(first);
     assertThat(
-            store.interactions("L-3").stream()
+            store.interactions().timeline("L-3").stream()
                 .filter(e -> "media_received".equals(e.getString("type")))
                 .count())
         .isEqualTo(1);

@@ -133,7 +133,7 @@ class VoiceNoteSendTest {
     assertThat(store.messageByKey("k-2").get("media", Document.class).getString("sentAs"))
         .isEqualTo("voice_note");
     Document event =
-        store.interactions("L-1").stream()
+        store.interactions().timeline("L-1").stream()
             .filter(
                 e ->
                     "message_sent".equals(e.getString("type"))

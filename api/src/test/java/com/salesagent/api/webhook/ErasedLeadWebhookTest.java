@@ -135,7 +135,7 @@ class ErasedLeadWebhookTest {
   private void nothingReachedTheErasedLead() {
     assertThat(signals).noneMatch(s -> s.getKey().equals("L-erased"));
     assertThat(store.feedback().countDocuments(Filters.eq("leadId", "L-erased"))).isZero();
-    assertThat(store.interactions("L-erased")).isEmpty();
+    assertThat(store.interactions().timeline("L-erased")).isEmpty();
     Document erased = store.contact("L-erased");
     assertThat(erased.get("funnel")).isNull();
     assertThat(erased.get("doNotContact")).isNull();
@@ -179,7 +179,9 @@ class ErasedLeadWebhookTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> store.webhookEvents().countDocuments(Filters.eq("outcome", "erased_lead")) == 2);
-    assertThat(store.interactions("L-new")).extracting(e -> e.getString("type")).contains("read");
+    assertThat(store.interactions().timeline("L-new"))
+        .extracting(e -> e.getString("type"))
+        .contains("read");
     nothingReachedTheErasedLead();
   }
 

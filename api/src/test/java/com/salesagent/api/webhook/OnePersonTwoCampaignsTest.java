@@ -148,7 +148,7 @@ class OnePersonTwoCampaignsTest {
         new com.salesagent.activities.variants.VariantStats(MONGO.database()).totals("smb");
     assertThat(totals.getOrDefault("v-old", Map.of())).containsEntry("replied", 1L);
     assertThat(totals.getOrDefault("v-a", Map.of()).getOrDefault("replied", 0L)).isZero();
-    assertThat(store.interactions("L-a"))
+    assertThat(store.interactions().timeline("L-a"))
         .filteredOn(e -> "replied".equals(e.getString("type")))
         .extracting(e -> e.getString("variantId"))
         .containsExactly("v-old");

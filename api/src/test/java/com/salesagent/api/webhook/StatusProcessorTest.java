@@ -336,7 +336,7 @@ class StatusProcessorTest {
       listened.processBatch(List.of(event("wamid.S1", "sent", 1764072000)));
       assertThat(commands).doesNotContain("find contacts");
       assertThat(store.messageByWamid("wamid.S1").getString("status")).isEqualTo("sent");
-      assertThat(store.hasInteraction("L-1", "sent")).isTrue();
+      assertThat(store.interactions().hasInteraction("L-1", "sent")).isTrue();
 
       commands.clear();
       listened.processBatch(List.of(event("wamid.S1", "delivered", 1764072001)));

@@ -181,7 +181,7 @@ class WebhookInboxTest {
             new MessageStatusSignal(
                 "wamid.A", "read", Instant.ofEpochSecond(1764072000), null, "k-1"));
     // The timeline got each status once, although processing ran twice.
-    assertThat(store.interactions("L-1"))
+    assertThat(store.interactions().timeline("L-1"))
         .extracting(d -> d.getString("type"))
         .containsExactlyInAnyOrder("delivered", "read");
   }
@@ -355,7 +355,7 @@ class WebhookInboxTest {
   }
 
   private long interactions(String type, String wamid) {
-    return store.interactions("L-1").stream()
+    return store.interactions().timeline("L-1").stream()
         .filter(d -> type.equals(d.getString("type")) && wamid.equals(d.getString("wamid")))
         .count();
   }
@@ -435,7 +435,7 @@ class WebhookInboxTest {
     assertThat(message.getString("status")).isEqualTo("read");
     assertThat(message.get("statusAt", Document.class).getDate("delivered")).isNotNull();
     assertThat(message.get("statusAt", Document.class).getDate("read")).isNotNull();
-    assertThat(store.interactions("L-1"))
+    assertThat(store.interactions().timeline("L-1"))
         .extracting(d -> d.getString("type"))
         .containsExactlyInAnyOrder("read", "delivered", "sent");
     assertThat(statusSignals())
@@ -547,7 +547,7 @@ class WebhookInboxTest {
     Document funnel = store.database().getCollection("campaign_stats").find().first();
     assertThat(funnel.get("delivered", Number.class).longValue()).isEqualTo(1);
     assertThat(funnel.get("read", Number.class).longValue()).isEqualTo(1);
-    assertThat(store.interactions("L-1")).hasSize(120);
+    assertThat(store.interactions().timeline("L-1")).hasSize(120);
     for (int i = 0; i < 40; i++) {
       Document m = store.messageByWamid("wamid.B" + i);
       assertThat(m.getString("status")).isEqualTo("read");

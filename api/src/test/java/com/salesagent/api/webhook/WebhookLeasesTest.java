@@ -216,7 +216,7 @@ class WebhookLeasesTest {
         String w = wamid(i, m);
         for (String s : statuses) {
           assertThat(
-                  store.interactions("L-" + i).stream()
+                  store.interactions().timeline("L-" + i).stream()
                       .filter(d -> s.equals(d.getString("type")) && w.equals(d.getString("wamid")))
                       .count())
               .as("%s %s in the timeline", w, s)

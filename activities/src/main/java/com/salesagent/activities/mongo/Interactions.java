@@ -1,0 +1,134 @@
+package com.salesagent.activities.mongo;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * A lead's interaction history: the time-series {@code interaction_history}, append-only (no dedup
+ * here: that lives in the regular collections, messages and webhook_events), read back as the
+ * lead's timeline ({@link Timeline}). Reached through {@link LeadStore#interactions()}.
+ */
+public class Interactions {
+  private final MongoDatabase db;
+
+  public Interactions(MongoDatabase db) {
+    this.db = db;
+  }
+
+  public MongoCollection<Document> collection() {
+    return db.getCollection(Collections.INTERACTION_HISTORY);
+  }
+
+  /**
+   * Appends one event. The time-series meta field holds the lead alone ({@code meta.leadId}): a
+   * lead's events then share buckets whatever their type (an approval carries no campaign or
+   * variant). Campaign, variant and channel are measurement fields. Events written before this
+   * shape carry campaignId and variantId in {@code meta}; readers use {@link #EVENT_VARIANT} and
+   * {@link #eventHasVariant()} to read both.
+   */
+  public void recordInteraction(
+      String leadId,
+      String campaignId,
+      String variantId,
+      String type,
+      String wamid,
+      String detail,
+      Instant at) {
+    collection().insertOne(interaction(leadId, campaignId, variantId, type, wamid, detail, at));
+  }
+
+  /** {@link #recordInteraction} for many events, in one unordered insert. */
+  public void recordInteractions(List<Document> events) {
+    if (!events.isEmpty()) {
+      collection().insertMany(events, new InsertManyOptions().ordered(false));
+    }
+  }
+
+  /** The document {@link #recordInteraction} appends (for {@link #recordInteractions} too). */
+  public static Document interaction(
+      String leadId,
+      String campaignId,
+      String variantId,
+      String type,
+      String wamid,
+      String detail,
+      Instant at) {
+    Document event =
+        new Document("ts", Date.from(at))
+            .append("meta", new Document("leadId", leadId))
+            .append("type", type)
+            .append("channel", "whatsapp");
+    if (campaignId != null) {
+      event.append("campaignId", campaignId);
+    }
+    if (variantId != null) {
+      event.append("variantId", variantId);
+    }
+    if (wamid != null) {
+      event.append("wamid", wamid);
+    }
+    if (detail != null) {
+      event.append("detail", detail);
+    }
+    return event;
+  }
+
+  /** An event's variant, as an aggregation expression: top-level, or in meta for older events. */
+  public static final Document EVENT_VARIANT =
+      new Document("$ifNull", List.of("$variantId", "$meta.variantId"));
+
+  /** An event's campaign, as an aggregation expression: top-level, or in meta for older events. */
+  public static final Document EVENT_CAMPAIGN =
+      new Document("$ifNull", List.of("$campaignId", "$meta.campaignId"));
+
+  /** Events that name a variant, in either shape. */
+  public static Bson eventHasVariant() {
+    return Filters.or(Filters.exists("variantId"), Filters.exists("meta.variantId"));
+  }
+
+  /** Events of this variant, in either shape. */
+  public static Bson eventOfVariant(String variantId) {
+    return Filters.or(Filters.eq("variantId", variantId), Filters.eq("meta.variantId", variantId));
+  }
+
+  /** Whether the lead's history holds an event of this type (indexed by lead). */
+  public boolean hasInteraction(String leadId, String type) {
+    return collection()
+            .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.eq("type", type)))
+            .limit(1)
+            .first()
+        != null;
+  }
+
+  /**
+   * The lead's timeline in the order things happened ({@link Timeline}): a status never before its
+   * send, a message's steps in their order, no {@code delivery_unknown} after its fate was known.
+   */
+  public List<Document> timeline(String leadId) {
+    List<Document> events =
+        collection()
+            .find(Filters.eq("meta.leadId", leadId))
+            .sort(Sorts.ascending("ts"))
+            .into(new ArrayList<>());
+    Map<String, String> wamidByKey = new HashMap<>();
+    if (events.stream().anyMatch(e -> "delivery_unknown".equals(e.getString("type")))) {
+      db.getCollection(Collections.MESSAGES)
+          .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("wamid")))
+          .projection(Projections.include("idempotencyKey", "wamid"))
+          .forEach(m -> wamidByKey.put(m.getString("idempotencyKey"), m.getString("wamid")));
+    }
+    return Timeline.ordered(events, wamidByKey);
+  }
+}
