@@ -204,8 +204,10 @@ abstract sealed class AppTestHarness
     await(
         "sent",
         Duration.ofSeconds(20),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
-    return store().messagesOf(leadId).get(0).getString("wamid");
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
+    return store().messages().messagesOf(leadId).get(0).getString("wamid");
   }
 
   static EmulatorBehaviour ackOnly() {

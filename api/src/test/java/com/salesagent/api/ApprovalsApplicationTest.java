@@ -45,7 +45,7 @@ final class ApprovalsApplicationTest extends AppTestHarness {
     assertThat(mine.path("editable").asBoolean()).isFalse();
     assertThat(mine.path("gate").path("checks").path("languageMatchesLocale").asBoolean())
         .isFalse();
-    assertThat(store().messagesOf(leadId).get(0).getString("wamid")).isNull();
+    assertThat(store().messages().messagesOf(leadId).get(0).getString("wamid")).isNull();
 
     HttpResponse<String> invalid =
         postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"maybe\"}");
@@ -74,8 +74,8 @@ final class ApprovalsApplicationTest extends AppTestHarness {
     await(
         "sent",
         Duration.ofSeconds(20),
-        () -> store().messagesOf(leadId).get(0).getString("wamid") != null);
-    Document message = store().messagesOf(leadId).get(0);
+        () -> store().messages().messagesOf(leadId).get(0).getString("wamid") != null);
+    Document message = store().messages().messagesOf(leadId).get(0);
     assertThat(message.get("approval", Document.class).getString("by")).isEqualTo("operator");
     assertThat(message.get("approval", Document.class).getString("status")).isEqualTo("approve");
     // The lead's timeline says once that it waited for a reviewer, with the gate's score.
@@ -150,7 +150,9 @@ final class ApprovalsApplicationTest extends AppTestHarness {
             }
           });
       assertThat(pendingOf(leadId).path("variantId").asText()).isNotEqualTo(variant);
-      assertThat(store().messagesOf(leadId).stream().filter(m -> m.getString("wamid") != null))
+      assertThat(
+              store().messages().messagesOf(leadId).stream()
+                  .filter(m -> m.getString("wamid") != null))
           .as("the switched-off variant's text never went out")
           .isEmpty();
     } finally {

@@ -147,8 +147,10 @@ class DashboardApplicationTest {
     await(
         "first send",
         Duration.ofSeconds(30),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
-    return store().messagesOf(leadId).get(0).getString("wamid");
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
+    return store().messages().messagesOf(leadId).get(0).getString("wamid");
   }
 
   static HttpResponse<String> webhook(String valueFields) throws Exception {
@@ -390,7 +392,7 @@ class DashboardApplicationTest {
   }
 
   private static String wamidLead(String wamid) {
-    return store().messageByWamid(wamid).getString("leadId");
+    return store().messages().messageByWamid(wamid).getString("leadId");
   }
 
   @Test
@@ -763,7 +765,7 @@ class DashboardApplicationTest {
           () -> app().emulator().acceptedFor(p) == before + 3);
       assertThat(app().emulator().lastWasVoiceNote(p)).isTrue();
       Document recorded =
-          store().messagesOf(leadId).stream()
+          store().messages().messagesOf(leadId).stream()
               .filter(
                   m ->
                       m.get("media") != null
@@ -1180,9 +1182,10 @@ class DashboardApplicationTest {
       await(
           "the held message sent once approved",
           Duration.ofSeconds(20),
-          () -> store().messagesOf(heldLead).get(0).getString("wamid") != null);
+          () -> store().messages().messagesOf(heldLead).get(0).getString("wamid") != null);
       assertThat(
               store()
+                  .messages()
                   .messagesOf(heldLead)
                   .get(0)
                   .get("approval", Document.class)

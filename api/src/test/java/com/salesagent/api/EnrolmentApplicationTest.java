@@ -611,7 +611,9 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     await(
         "the imported lead's first message",
         java.time.Duration.ofSeconds(20),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
 
     JsonNode again =
         json.readTree(

@@ -239,7 +239,9 @@ final class ErasureApplicationTest extends AppTestHarness {
     await(
         "sent to the new lead",
         Duration.ofSeconds(20),
-        () -> store().messagesOf(newId).stream().anyMatch(m -> m.getString("wamid") != null));
+        () ->
+            store().messages().messagesOf(newId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
 
     replyWithText(phone, "wamid.reply-" + newId, erasedWamid, "Sounds interesting, tell me more");
     await(
@@ -290,7 +292,9 @@ final class ErasureApplicationTest extends AppTestHarness {
     await(
         "sent to the new lead",
         Duration.ofSeconds(20),
-        () -> store().messagesOf(newId).stream().anyMatch(m -> m.getString("wamid") != null));
+        () ->
+            store().messages().messagesOf(newId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
     HttpResponse<String> accepted =
         delete("/api/leads/" + erasedId + "?keepSuppressed=false", TOKEN);
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -301,7 +305,7 @@ final class ErasureApplicationTest extends AppTestHarness {
     assertThat(again.getString("phone")).isEqualTo(phone);
     assertThat(LeadStore.erasing(again)).isFalse();
     assertThat(again.getString("activeKey")).isNotNull();
-    assertThat(store().messagesOf(newId)).anyMatch(m -> m.getString("wamid") != null);
+    assertThat(store().messages().messagesOf(newId)).anyMatch(m -> m.getString("wamid") != null);
     assertThat(store().interactions().timeline(newId)).isNotEmpty();
     assertThat(store().leadIdsByWhatsAppId(phone.substring(1))).containsExactly(newId);
     assertThat(
@@ -353,8 +357,10 @@ final class ErasureApplicationTest extends AppTestHarness {
     await(
         "sent to the new lead",
         Duration.ofSeconds(20),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
-    assertThat(store().messagesOf(leadId))
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
+    assertThat(store().messages().messagesOf(leadId))
         .noneMatch(m -> erasedWamid.equals(m.getString("wamid")))
         .noneMatch(LeadStore::erasing);
     assertThat(LeadStore.erasing(store().contact(leadId))).isFalse();

@@ -52,7 +52,7 @@ final class LeadLifecycleTest extends AppTestHarness {
         Duration.ofSeconds(40),
         () -> "interested".equals(store().contact(leadId).getString("stage")));
 
-    List<Document> messages = store().messagesOf(leadId);
+    List<Document> messages = store().messages().messagesOf(leadId);
     assertThat(messages).hasSize(2);
     assertThat(messages).allSatisfy(m -> assertThat(m.getString("status")).isEqualTo("read"));
     // The same lifecycle on the admin port's Prometheus page: our meters and Temporal's.
@@ -200,11 +200,11 @@ final class LeadLifecycleTest extends AppTestHarness {
     org.awaitility.Awaitility.await("no send after the opt-out")
         .during(Duration.ofSeconds(4))
         .atMost(Duration.ofSeconds(6))
-        .until(() -> store().messagesOf(leadId).size() == 1);
+        .until(() -> store().messages().messagesOf(leadId).size() == 1);
 
     Document contact = store().contact(leadId);
     assertThat(contact.getBoolean("doNotContact")).isTrue();
-    assertThat(store().messagesOf(leadId)).hasSize(1);
+    assertThat(store().messages().messagesOf(leadId)).hasSize(1);
     assertThat(store().feedback().find(Filters.eq("leadId", leadId)).first().getString("intent"))
         .isEqualTo("opt_out");
   }

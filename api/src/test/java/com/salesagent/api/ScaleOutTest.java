@@ -128,6 +128,7 @@ class ScaleOutTest {
                 phones.stream().allMatch(p -> emulator.acceptedFor(p) == 1)
                     && store
                             .messages()
+                            .collection()
                             .countDocuments(Filters.in("status", List.of("delivered", "read")))
                         == LEADS);
       } catch (ConditionTimeoutException e) {
@@ -137,7 +138,7 @@ class ScaleOutTest {
       // Meta delivers each reply twice, once to each API.
       WebhookSignature signature = new WebhookSignature(emulator.appSecret());
       for (int i = 0; i < LEADS / 2; i++) {
-        String wamid = store.messagesOf("scale-" + i).get(0).getString("wamid");
+        String wamid = store.messages().messagesOf("scale-" + i).get(0).getString("wamid");
         String body = reply(emulator.phoneNumberId(), phones.get(i), i, wamid);
         for (int port : List.of(apiPorts.get(1), apiPorts.get(0))) {
           HttpResponse<String> r =
@@ -162,7 +163,9 @@ class ScaleOutTest {
 
       for (int i = 0; i < LEADS; i++) {
         assertThat(emulator.acceptedFor(phones.get(i))).as("sends to lead %d", i).isEqualTo(1);
-        assertThat(store.messagesOf("scale-" + i)).as("messages of lead %d", i).hasSize(1);
+        assertThat(store.messages().messagesOf("scale-" + i))
+            .as("messages of lead %d", i)
+            .hasSize(1);
       }
       assertThat(emulator.duplicateKeys()).isEmpty();
       for (int i = 0; i < LEADS / 2; i++) {
@@ -227,7 +230,7 @@ class ScaleOutTest {
       for (int i = 0; i < phones.size(); i++) {
         String leadId = "scale-" + i;
         List<String> statuses =
-            store.messagesOf(leadId).stream().map(m -> m.getString("status")).toList();
+            store.messages().messagesOf(leadId).stream().map(m -> m.getString("status")).toList();
         b.append(leadId)
             .append(": accepted ")
             .append(emulator.acceptedFor(phones.get(i)))

@@ -137,7 +137,9 @@ class SendPathApplicationTest {
   }
 
   private List<Document> sent(String leadId) {
-    return store().messagesOf(leadId).stream().filter(m -> m.getString("wamid") != null).toList();
+    return store().messages().messagesOf(leadId).stream()
+        .filter(m -> m.getString("wamid") != null)
+        .toList();
   }
 
   private void awaitSent(String leadId, int n) {
@@ -201,7 +203,7 @@ class SendPathApplicationTest {
         .until(
             () ->
                 "awaiting_approval".equals(store().contact(leadId).getString("stage"))
-                    && store().messagesOf(leadId).size() >= 2);
+                    && store().messages().messagesOf(leadId).size() >= 2);
 
     String edited = "Olá Ana, posso mostrar como outras redes de varejo usam o WhatsApp?";
     HttpResponse<String> r =

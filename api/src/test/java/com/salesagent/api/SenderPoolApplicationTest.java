@@ -126,7 +126,7 @@ class SenderPoolApplicationTest {
                 leads.stream()
                     .allMatch(
                         id ->
-                            store().messagesOf(id).stream()
+                            store().messages().messagesOf(id).stream()
                                 .anyMatch(m -> "delivered".equals(m.getString("status")))));
 
     Set<String> pinned = new HashSet<>();
@@ -199,7 +199,8 @@ class SenderPoolApplicationTest {
           .atMost(Duration.ofSeconds(60))
           .until(() -> "waiting_sender".equals(store().contact(leadId).getString("stage")));
       String pinned = store().contact(leadId).getString("senderId");
-      assertThat(store().messagesOf(leadId)).noneMatch(m -> m.getString("wamid") != null);
+      assertThat(store().messages().messagesOf(leadId))
+          .noneMatch(m -> m.getString("wamid") != null);
 
       HttpResponse<String> resumed = call("POST", "/api/senders/" + pinned + "/resume", "");
 
@@ -211,7 +212,8 @@ class SenderPoolApplicationTest {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+                  store().messages().messagesOf(leadId).stream()
+                      .anyMatch(m -> m.getString("wamid") != null));
     } finally {
       for (EmulatorNumbers.Number n : numbers) {
         call("POST", "/api/senders/" + n.phoneNumberId() + "/resume", "");
@@ -256,7 +258,8 @@ class SenderPoolApplicationTest {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+                  store().messages().messagesOf(leadId).stream()
+                      .anyMatch(m -> m.getString("wamid") != null));
     } finally {
       for (EmulatorNumbers.Number n : numbers) {
         call("POST", "/api/senders/" + n.phoneNumberId() + "/resume", "");
@@ -307,7 +310,8 @@ class SenderPoolApplicationTest {
           .atMost(Duration.ofSeconds(60))
           .until(
               () ->
-                  store().messagesOf(prober).stream().anyMatch(m -> m.getString("wamid") != null));
+                  store().messages().messagesOf(prober).stream()
+                      .anyMatch(m -> m.getString("wamid") != null));
       assertThat(store().contact(prober).getString("senderId")).isEqualTo(number);
       assertThat(senders.get(number).getString("status")).isEqualTo("active");
 
@@ -315,7 +319,8 @@ class SenderPoolApplicationTest {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  store().messagesOf(waiting).stream().anyMatch(m -> m.getString("wamid") != null));
+                  store().messages().messagesOf(waiting).stream()
+                      .anyMatch(m -> m.getString("wamid") != null));
     } finally {
       pool.updateOne(
           com.mongodb.client.model.Filters.eq("_id", other),

@@ -156,12 +156,13 @@ class SeparateProcessesTest {
             () ->
                 "delivered"
                     .equals(
-                        store.messagesOf("split-1").stream()
+                        store.messages().messagesOf("split-1").stream()
                             .map(m -> m.getString("status"))
                             .findFirst()
                             .orElse(null)));
-    assertThat(store.messagesOf("split-1")).hasSize(1);
-    assertThat(store.messagesOf("split-1").get(0).getString("status")).isEqualTo("delivered");
+    assertThat(store.messages().messagesOf("split-1")).hasSize(1);
+    assertThat(store.messages().messagesOf("split-1").get(0).getString("status"))
+        .isEqualTo("delivered");
     assertThat(new ObjectMapper().readTree(enrolled.body()).path("workflowId").asText())
         .isEqualTo("lead-split-1");
   }

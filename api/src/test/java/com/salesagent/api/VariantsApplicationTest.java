@@ -94,8 +94,9 @@ final class VariantsApplicationTest extends AppTestHarness {
     await(
         "follow-up on another variant",
         Duration.ofSeconds(30),
-        () -> store().messagesOf(leadId).size() >= 2);
-    assertThat(store().messagesOf(leadId).get(1).getString("variantId")).isNotEqualTo(variant);
+        () -> store().messages().messagesOf(leadId).size() >= 2);
+    assertThat(store().messages().messagesOf(leadId).get(1).getString("variantId"))
+        .isNotEqualTo(variant);
     assertThat(store().interactions().timeline(leadId))
         .anyMatch(d -> "variant_switched".equals(d.getString("type")));
   }
@@ -130,7 +131,9 @@ final class VariantsApplicationTest extends AppTestHarness {
     await(
         "sent",
         Duration.ofSeconds(20),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
 
     Document contact = store().contact(leadId);
     assertThat(contact.getString("segment")).isEqualTo(segment);
@@ -180,7 +183,9 @@ final class VariantsApplicationTest extends AppTestHarness {
     await(
         "sent",
         Duration.ofSeconds(20),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
 
     Document persona =
         app()
@@ -235,7 +240,7 @@ final class VariantsApplicationTest extends AppTestHarness {
       }
       postJson("/api/variants/" + variant + "/disable", "");
     }
-    org.bson.Document message = store().messagesOf(leadId).get(0);
+    org.bson.Document message = store().messages().messagesOf(leadId).get(0);
     assertThat(message.getString("variantId")).isEqualTo(variant);
     org.bson.Document card = message.get("media", org.bson.Document.class);
     assertThat(card.getString("sentAs")).isEqualTo("template_header");
@@ -272,7 +277,7 @@ final class VariantsApplicationTest extends AppTestHarness {
     assertThat(preview.statusCode()).isEqualTo(200);
     assertThat(preview.headers().firstValue("Content-Type")).hasValue("image/png");
     org.bson.Document heldCard =
-        store().messagesOf(heldId).get(0).get("media", org.bson.Document.class);
+        store().messages().messagesOf(heldId).get(0).get("media", org.bson.Document.class);
     assertThat(preview.body())
         .isEqualTo(
             app()
@@ -323,7 +328,9 @@ final class VariantsApplicationTest extends AppTestHarness {
       await(
           "first send of " + leadId,
           Duration.ofSeconds(30),
-          () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+          () ->
+              store().messages().messagesOf(leadId).stream()
+                  .anyMatch(m -> m.getString("wamid") != null));
     }
     // Compare once every lead has its outcome and the inbox is idle: the rows then hold
     // delivered, read and replied too, not only what the sends counted.
@@ -361,6 +368,7 @@ final class VariantsApplicationTest extends AppTestHarness {
     long sentHere =
         store()
             .messages()
+            .collection()
             .countDocuments(
                 Filters.and(Filters.in("leadId", leads), Filters.exists("wamid", true)));
     long sentStored =

@@ -134,10 +134,10 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     await(
         "the voice note at the Cloud API",
         Duration.ofSeconds(15),
-        () -> store().messageByKey(key).getString("wamid") != null);
+        () -> store().messages().messageByKey(key).getString("wamid") != null);
     assertThat(emulator().lastMessageType(waId)).isEqualTo("audio");
     assertThat(emulator().lastWasVoiceNote(waId)).isTrue();
-    Document media = store().messageByKey(key).get("media", Document.class);
+    Document media = store().messages().messageByKey(key).get("media", Document.class);
     assertThat(media.getString("sentAs")).isEqualTo("voice_note");
     assertThat(media.getString("madeBy")).contains("transcoded from audio/vnd.wave");
     byte[] ogg = s3(media);
@@ -170,9 +170,9 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     await(
         "the spoken voice note sent",
         Duration.ofSeconds(15),
-        () -> store().messageByKey(spokenKey).getString("wamid") != null);
+        () -> store().messages().messageByKey(spokenKey).getString("wamid") != null);
     assertThat(emulator().acceptedFor(phone)).isEqualTo(before + 1);
-    Document spokenMedia = store().messageByKey(spokenKey).get("media", Document.class);
+    Document spokenMedia = store().messages().messageByKey(spokenKey).get("media", Document.class);
     assertThat(spokenMedia.getString("madeBy")).startsWith("freetts/kevin16");
     assertThat(spokenMedia.getString("script")).isEqualTo(text);
     assertThat(OggOpus.read(s3(spokenMedia)).seconds()).isGreaterThan(2);
@@ -242,8 +242,10 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     await(
         "sent",
         Duration.ofSeconds(30),
-        () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
-    String wamid = store().messagesOf(leadId).get(0).getString("wamid");
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
+    String wamid = store().messages().messagesOf(leadId).get(0).getString("wamid");
     leadWrites(phone, wamid, "Tenho interesse, me conte mais");
     await(
         "the reply recorded",
@@ -255,7 +257,7 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
 
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
     assertThat(refused.body()).contains("English only").contains("\"field\":\"text\"");
-    assertThat(store().messagesOf(leadId)).hasSize(1);
+    assertThat(store().messages().messagesOf(leadId)).hasSize(1);
   }
 
   @Test

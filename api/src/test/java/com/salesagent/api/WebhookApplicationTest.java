@@ -410,7 +410,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     await(
         "read in MongoDB",
         Duration.ofSeconds(10),
-        () -> "read".equals(store().messageByWamid(wamid).getString("status")));
+        () -> "read".equals(store().messages().messageByWamid(wamid).getString("status")));
     await(
         "read in the workflow",
         Duration.ofSeconds(10),
@@ -614,7 +614,7 @@ final class WebhookApplicationTest extends AppTestHarness {
             store().interactions().timeline(leadId).stream()
                 .anyMatch(e -> "agent_answered".equals(e.getString("type"))));
     Document sent =
-        store().messagesOf(leadId).stream()
+        store().messages().messagesOf(leadId).stream()
             .filter(m -> "agent_answer".equals(m.getString("purpose")))
             .findFirst()
             .orElseThrow();
@@ -1011,7 +1011,7 @@ final class WebhookApplicationTest extends AppTestHarness {
           "in conversation",
           Duration.ofSeconds(15),
           () -> "in_conversation".equals(store().contact(leadId).getString("stage")));
-      assertThat(store().messageByKey(key).getString("wamid")).isNotBlank();
+      assertThat(store().messages().messageByKey(key).getString("wamid")).isNotBlank();
       assertThat(store().interactions().timeline(leadId))
           .anyMatch(e -> "owner_replied".equals(e.getString("type")));
       // The timeline names the owner who wrote, not the API token's operator, nor a number.
@@ -1055,6 +1055,7 @@ final class WebhookApplicationTest extends AppTestHarness {
       // says so, instead of showing it as said.
       store()
           .messages()
+          .collection()
           .updateOne(
               Filters.eq("idempotencyKey", key),
               com.mongodb.client.model.Updates.combine(
@@ -1219,7 +1220,7 @@ final class WebhookApplicationTest extends AppTestHarness {
 
   /** The key of the message a timeline event names by its wamid (null when another's). */
   private String wamidKey(Document event, String key) {
-    Document message = store().messageByKey(key);
+    Document message = store().messages().messageByKey(key);
     return message != null
             && event.getString("wamid") != null
             && event.getString("wamid").equals(message.getString("wamid"))

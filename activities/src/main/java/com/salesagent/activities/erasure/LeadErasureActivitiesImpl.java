@@ -113,7 +113,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     List<String> numbers = contact == null ? List.of() : LeadStore.numbersOf(contact);
     Set<String> urls = new LinkedHashSet<>();
     Set<String> shas = new LinkedHashSet<>();
-    for (MongoCollection<Document> c : List.of(store.messages(), store.feedback())) {
+    for (MongoCollection<Document> c : List.of(store.messages().collection(), store.feedback())) {
       for (Document d :
           c.find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("media")))) {
         Document media = d.get("media", Document.class);
@@ -130,7 +130,8 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     }
     Map<String, Long> documents = new LinkedHashMap<>();
     Bson ofLead = Filters.eq("leadId", leadId);
-    documents.put(Collections.MESSAGES, store.messages().deleteMany(ofLead).getDeletedCount());
+    documents.put(
+        Collections.MESSAGES, store.messages().collection().deleteMany(ofLead).getDeletedCount());
     documents.put(Collections.FEEDBACK, store.feedback().deleteMany(ofLead).getDeletedCount());
     // The variant counters keep what the lead's events added; the recount keeps it too.
     Document mark = contact == null ? null : contact.get(LeadStore.ERASURE, Document.class);
@@ -177,7 +178,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     }
     long uploads = 0;
     for (String sha : shas) {
-      if (store.messages().countDocuments(Filters.eq("media.sha256", sha)) == 0) {
+      if (store.messages().collection().countDocuments(Filters.eq("media.sha256", sha)) == 0) {
         uploads +=
             db.getCollection(OutboundMedia.UPLOADS)
                 // Keyed "<phone number id>:<sha256>"; a checksum is hex, safe in a pattern.
@@ -284,7 +285,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
   }
 
   private boolean namedElsewhere(String url) {
-    return store.messages().countDocuments(Filters.eq("media.url", url)) > 0
+    return store.messages().collection().countDocuments(Filters.eq("media.url", url)) > 0
         || store.feedback().countDocuments(Filters.eq("media.url", url)) > 0;
   }
 

@@ -376,6 +376,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     }
     String key = "lead-" + leadId + "-agent-" + digest(draftId);
     new LeadStore(db)
+        .messages()
         .upsertComposed(
             key,
             new Document("leadId", leadId)

@@ -7,6 +7,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.persona.Segments;
 import com.salesagent.activities.variants.Arm;
@@ -107,9 +108,10 @@ public class LeadActivitiesImpl implements LeadActivities {
     Document message =
         store
             .messages()
+            .collection()
             .findOneAndUpdate(
                 Filters.and(Filters.eq("wamid", wamid), Filters.eq("leadId", leadId)),
-                Updates.set(LeadStore.READ_SIGNAL, true),
+                Updates.set(Messages.READ_SIGNAL, true),
                 new FindOneAndUpdateOptions()
                     .projection(Projections.include("statusAt.read"))
                     .returnDocument(ReturnDocument.AFTER));
@@ -425,6 +427,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     }
     store
         .messages()
+        .collection()
         .updateOne(
             Filters.eq("idempotencyKey", approval.idempotencyKey()),
             new Document("$set", new Document(delivery ? "delivery" : "approval", record)));

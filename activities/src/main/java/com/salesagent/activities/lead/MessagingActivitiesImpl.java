@@ -174,7 +174,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       return SendResult.notSent(
           SendResult.DO_NOT_CONTACT, null, contact.getString("doNotContactSource"));
     }
-    Document message = store.messageByKey(key);
+    Document message = store.messages().messageByKey(key);
     if (message == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "nothing composed under " + key, PERMANENT_ERROR);
@@ -213,9 +213,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     String mediaId = mediaIdFor(request, message, senderId, whatsapp, now);
     String token = UUID.randomUUID().toString();
     alive.checkAlive();
-    if (!store.claimSend(key, token, now, request.resendUnknown())) {
+    if (!store.messages().claimSend(key, token, now, request.resendUnknown())) {
       // An earlier attempt claimed it and never finished: it may have reached Meta.
-      store.markUnknown(key, "an earlier attempt stopped during the call", now);
+      store.messages().markUnknown(key, "an earlier attempt stopped during the call", now);
       LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);
       return SendResult.notSent(SendResult.UNKNOWN, null, "an earlier attempt stopped mid-call");
     }
@@ -241,14 +241,14 @@ public class MessagingActivitiesImpl implements MessagingActivities {
    */
   private SendResult refusedBeforeCalling(SendRequest request, Document contact, String token) {
     if (store.erasingNow(request.leadId())) {
-      store.releaseClaim(request.idempotencyKey(), token);
+      store.messages().releaseClaim(request.idempotencyKey(), token);
       LOG.info("send {} not made: its lead is being erased", request.idempotencyKey());
       throw ApplicationFailure.newFailure(
           "not sent: the lead is being erased on request", LEAD_ERASING);
     }
     var suppressed = suppressions.active(LeadStore.numbersOf(contact));
     if (suppressed.isPresent()) {
-      store.releaseClaim(request.idempotencyKey(), token);
+      store.messages().releaseClaim(request.idempotencyKey(), token);
       store.setContactFields(
           request.leadId(),
           new Document("doNotContact", true)
@@ -337,29 +337,36 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       String mediaId) {
     Instant at = clock.instant();
     String wamid = accepted.wamid();
-    store.markAccepted(
-        request.idempotencyKey(),
-        wamid,
-        accepted.waId(),
-        request.template() ? "template" : "text",
-        at);
+    store
+        .messages()
+        .markAccepted(
+            request.idempotencyKey(),
+            wamid,
+            accepted.waId(),
+            request.template() ? "template" : "text",
+            at);
     Document card = mediaId == null ? null : message.get("media", Document.class);
     boolean voice = isVoiceNote(message);
     if (card != null) {
       boolean link = OutboundMedia.isLink(mediaId); // a presigned URL: not kept (it grants access)
-      store.setMessageFields(
-          request.idempotencyKey(),
-          new Document(link ? "media.delivery" : "media.mediaId", link ? "presigned_link" : mediaId)
-              .append(
-                  "media.sentAs",
-                  voice ? "voice_note" : request.template() ? "template_header" : "image"));
+      store
+          .messages()
+          .setMessageFields(
+              request.idempotencyKey(),
+              new Document(
+                      link ? "media.delivery" : "media.mediaId", link ? "presigned_link" : mediaId)
+                  .append(
+                      "media.sentAs",
+                      voice ? "voice_note" : request.template() ? "template_header" : "image"));
     } else if (voice) {
-      store.setMessageFields(
-          request.idempotencyKey(),
-          new Document("media.sentAs", "not_sent")
-              .append(
-                  "media.notSentBecause",
-                  "a template went (outside the 24 h window): WhatsApp has no audio template"));
+      store
+          .messages()
+          .setMessageFields(
+              request.idempotencyKey(),
+              new Document("media.sentAs", "not_sent")
+                  .append(
+                      "media.notSentBecause",
+                      "a template went (outside the 24 h window): WhatsApp has no audio template"));
     }
     // The wa_id and the funnel's "sent" in one write when both are new (a lead's first message).
     boolean newWaId = LeadStore.isNewWaId(contact, accepted.waId());
@@ -437,10 +444,10 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     Instant now = clock.instant();
     LOG.warn("{}", failureLine(key, phone, e));
     if (e.kind() == WhatsAppApiException.Kind.AMBIGUOUS) {
-      store.markUnknown(key, e.getMessage(), now);
+      store.messages().markUnknown(key, e.getMessage(), now);
       return SendResult.notSent(SendResult.UNKNOWN, null, e.getMessage());
     }
-    store.releaseClaim(key, token);
+    store.messages().releaseClaim(key, token);
     int code = e.code();
     if (e.kind() == WhatsAppApiException.Kind.NOT_SENT
         || (e.kind() == WhatsAppApiException.Kind.RETRYABLE
@@ -448,7 +455,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       // Nothing went out and trying again is safe: Temporal's retries (backing off for an hour).
       throw ApplicationFailure.newFailure(e.getMessage(), "WhatsAppUnavailable");
     }
-    store.markRefused(key, error(e, now));
+    store.messages().markRefused(key, error(e, now));
     if (MetaErrors.RATE_LIMITS.contains(code) || e.httpStatus() == 429) {
       return SendResult.notSent(SendResult.RATE_LIMITED, code, e.details());
     }
@@ -512,7 +519,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   public SendResult reconcile(String leadId, String idempotencyKey) {
     // One read today; under the send's heartbeat timeout, it beats if it ever takes longer.
     try (KeepAlive alive = KeepAlive.start()) {
-      Document message = store.messageByKey(idempotencyKey);
+      Document message = store.messages().messageByKey(idempotencyKey);
       if (message != null && message.getString("wamid") != null) {
         return SendResult.sent(message.getString("wamid"), acceptedAt(message), false);
       }

@@ -8,6 +8,7 @@ import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.media.VoiceNotes;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.persona.IndustryNames;
 import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.ResearchSource;
@@ -125,7 +126,7 @@ public class TemplateComposeActivities implements ComposeActivities {
 
   @Override
   public ComposedMessage compose(ComposeRequest request) {
-    Document existing = store.messageByKey(request.idempotencyKey());
+    Document existing = store.messages().messageByKey(request.idempotencyKey());
     if (existing != null) {
       return stored(request, existing);
     }
@@ -253,49 +254,51 @@ public class TemplateComposeActivities implements ComposeActivities {
       media = voice[0];
     }
     Document stored =
-        store.upsertComposed(
-            request.idempotencyKey(),
-            new Document("leadId", request.leadId())
-                .append("campaignId", request.campaignId())
-                .append("variantId", request.variantId())
-                .append("step", request.step())
-                .append("purpose", request.purpose())
-                .append("text", text)
-                .append(
-                    "template",
-                    new Document("name", template.getString("name"))
-                        .append("language", template.getString("language"))
-                        .append("header", template.getString("header"))
-                        .append("persona", chosen.qualifier())
-                        .append("parameters", filled.parameters()))
-                .append("media", media)
-                .append("voiceNote", voice[1])
-                .append("composer", composer)
-                .append("llm", audit.isEmpty() ? null : audit)
-                .append(
-                    "promptHash",
-                    audit.getString("promptHash") == null
-                        ? promptHash
-                        : audit.getString("promptHash"))
-                .append(
-                    "approval",
-                    "approve".equals(verdict.decision())
-                        ? new Document("status", "approve")
-                            .append("by", "quality-gate")
-                            .append("at", Date.from(clock.instant()))
-                        : null)
-                .append("retrieved", retrieved)
-                .append("factSource", factSource)
-                .append("attempt", request.attempt())
-                .append(
-                    "gate",
-                    new Document("score", verdict.score())
-                        .append("decision", verdict.decision())
-                        .append("checks", new Document(new LinkedHashMap<>(verdict.checks()))))
-                .append("status", "composed")
-                .append("statusRank", 0)
-                .append(LeadStore.READS_LOOKED_UP, request.readsLookedUp())
-                .append("composedAt", Date.from(clock.instant())));
+        store
+            .messages()
+            .upsertComposed(
+                request.idempotencyKey(),
+                new Document("leadId", request.leadId())
+                    .append("campaignId", request.campaignId())
+                    .append("variantId", request.variantId())
+                    .append("step", request.step())
+                    .append("purpose", request.purpose())
+                    .append("text", text)
+                    .append(
+                        "template",
+                        new Document("name", template.getString("name"))
+                            .append("language", template.getString("language"))
+                            .append("header", template.getString("header"))
+                            .append("persona", chosen.qualifier())
+                            .append("parameters", filled.parameters()))
+                    .append("media", media)
+                    .append("voiceNote", voice[1])
+                    .append("composer", composer)
+                    .append("llm", audit.isEmpty() ? null : audit)
+                    .append(
+                        "promptHash",
+                        audit.getString("promptHash") == null
+                            ? promptHash
+                            : audit.getString("promptHash"))
+                    .append(
+                        "approval",
+                        "approve".equals(verdict.decision())
+                            ? new Document("status", "approve")
+                                .append("by", "quality-gate")
+                                .append("at", Date.from(clock.instant()))
+                            : null)
+                    .append("retrieved", retrieved)
+                    .append("factSource", factSource)
+                    .append("attempt", request.attempt())
+                    .append(
+                        "gate",
+                        new Document("score", verdict.score())
+                            .append("decision", verdict.decision())
+                            .append("checks", new Document(new LinkedHashMap<>(verdict.checks()))))
+                    .append("status", "composed")
+                    .append("statusRank", 0)
+                    .append(Messages.READS_LOOKED_UP, request.readsLookedUp())
+                    .append("composedAt", Date.from(clock.instant())));
     // Another attempt may have stored its composition first (the upsert keeps the first text):
     // answer what is stored, whose text is the one that will be sent.
     return stored(request, stored);
@@ -383,7 +386,7 @@ public class TemplateComposeActivities implements ComposeActivities {
       return PersonaWording.choose(templates, "first_contact", persona);
     }
     Set<String> used = new HashSet<>();
-    for (Document m : store.messagesOf(request.leadId())) {
+    for (Document m : store.messages().messagesOf(request.leadId())) {
       Document t = m.get("template", Document.class);
       if (t != null && m.getString("wamid") != null) {
         used.add(t.getString("name"));

@@ -22,39 +22,18 @@ import org.bson.conversions.Bson;
 
 /**
  * The lead's documents in MongoDB, shared by the activities (writes from workflows), the webhook
- * inbox and the REST API (reads): its contact here, its interaction history through {@link
- * #interactions()}. Dedup lives in regular collections (messages, webhook_events), never in the
- * time-series interaction_history.
+ * inbox and the REST API (reads): its contact here, its messages through {@link #messages()}, its
+ * interaction history through {@link #interactions()}. Dedup lives in regular collections
+ * (messages, webhook_events), never in the time-series interaction_history.
  */
 public class LeadStore {
-  /** Status ranks: a later callback never moves a message back (read after delivered, ...). */
-  static final Map<String, Integer> RANK =
-      Map.of("composed", 0, "accepted", 1, "sent", 2, "delivered", 3, "failed", 4, "read", 5);
-
-  /**
-   * Set on a message whose send's fate was once unknown, and never removed (a late answer removes
-   * {@code unknown}): its lead's workflow hears every status of it, not only the ones that change
-   * its next action.
-   */
-  public static final String AMBIGUOUS = "ambiguous";
-
-  /**
-   * On a message whose lead's workflow looks its read up once instead of being signalled
-   * (ReadReceipts in the workflows module): the webhook stores such a read without a signal...
-   */
-  public static final String READS_LOOKED_UP = "readsLookedUp";
-
-  /**
-   * ...until the workflow has looked ({@code LeadActivities.readReceipt} sets this in the same
-   * write that reads the message): from then on its read is signalled.
-   */
-  public static final String READ_SIGNAL = "readSignal";
-
   private final MongoDatabase db;
+  private final Messages messages;
   private final Interactions interactions;
 
   public LeadStore(MongoDatabase db) {
     this.db = db;
+    this.messages = new Messages(db);
     this.interactions = new Interactions(db);
   }
 
@@ -66,8 +45,9 @@ public class LeadStore {
     return db.getCollection(Collections.CONTACTS);
   }
 
-  public MongoCollection<Document> messages() {
-    return db.getCollection(Collections.MESSAGES);
+  /** The lead's messages (the messages collection): composed, claimed, sent, their statuses. */
+  public Messages messages() {
+    return messages;
   }
 
   /** The lead's interaction history (the time-series interaction_history) and its timeline. */
@@ -294,7 +274,7 @@ public class LeadStore {
                 .updateOne(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), mark)
                 .getModifiedCount()
             == 1;
-    messages().updateMany(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), mark);
+    messages.collection().updateMany(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), mark);
     return marked;
   }
 
@@ -333,7 +313,7 @@ public class LeadStore {
         Filters.and(
             Filters.eq("leadId", leadId), Filters.eq(ERASURE + ".requestedAt", Date.from(at)));
     contacts().updateOne(ours, Updates.unset(ERASURE));
-    messages().updateMany(ours, Updates.unset(ERASURE));
+    messages.collection().updateMany(ours, Updates.unset(ERASURE));
   }
 
   /** The numbers a contact is reachable under: the enrolled phone and every wa_id seen. */
@@ -407,217 +387,6 @@ public class LeadStore {
     return filters.isEmpty() ? new Document() : Filters.and(filters);
   }
 
-  // ---- messages
-
-  /**
-   * Stores a composed message under its key; a second compose of the same key changes nothing.
-   * Answers the message as stored under the key after the write (the first composition's), in the
-   * same round trip.
-   */
-  public Document upsertComposed(String idempotencyKey, Document fields) {
-    return messages()
-        .findOneAndUpdate(
-            Filters.eq("idempotencyKey", idempotencyKey),
-            new Document("$setOnInsert", fields.append("idempotencyKey", idempotencyKey))
-                .append("$currentDate", new Document("updatedAt", true)),
-            new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-  }
-
-  /** Sets fields of the message stored under this key (dotted paths allowed). */
-  public void setMessageFields(String idempotencyKey, Document fields) {
-    messages()
-        .updateOne(Filters.eq("idempotencyKey", idempotencyKey), new Document("$set", fields));
-  }
-
-  public Document messageByKey(String idempotencyKey) {
-    return messages().find(Filters.eq("idempotencyKey", idempotencyKey)).first();
-  }
-
-  public Document messageByWamid(String wamid) {
-    return messages().find(Filters.eq("wamid", wamid)).first();
-  }
-
-  /**
-   * Claims the one call to the API for this key, for the attempt {@code token}. False when a wamid
-   * is recorded or another attempt holds the claim: that attempt died mid-call or is still in it,
-   * so whether Meta got the message is unknown. {@code resendUnknown}: a decided resend of a send
-   * whose fate is unknown may take the claim over.
-   */
-  public boolean claimSend(
-      String idempotencyKey, String token, Instant now, boolean resendUnknown) {
-    Bson free =
-        resendUnknown
-            ? Filters.or(Filters.exists("sendingBy", false), Filters.eq("status", "unknown"))
-            : Filters.exists("sendingBy", false);
-    Document claimed =
-        messages()
-            .findOneAndUpdate(
-                Filters.and(
-                    Filters.eq("idempotencyKey", idempotencyKey),
-                    Filters.exists("wamid", false),
-                    free),
-                Updates.combine(
-                    Updates.set("sendingBy", token), Updates.set("sendingSince", Date.from(now))),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-    return claimed != null;
-  }
-
-  /** The call provably did not reach Meta: the next attempt may make it. */
-  public void releaseClaim(String idempotencyKey, String token) {
-    messages()
-        .updateOne(
-            Filters.and(
-                Filters.eq("idempotencyKey", idempotencyKey), Filters.eq("sendingBy", token)),
-            Updates.combine(Updates.unset("sendingBy"), Updates.unset("sendingSince")));
-  }
-
-  /**
-   * The call may have reached Meta (its answer was lost): the claim stays, the message is marked
-   * unknown until a status webhook (or a late answer) binds its wamid.
-   */
-  public void markUnknown(String idempotencyKey, String reason, Instant at) {
-    messages()
-        .updateOne(
-            Filters.and(
-                Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
-            Updates.combine(
-                Updates.set("status", "unknown"),
-                Updates.set(AMBIGUOUS, true),
-                Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
-                Updates.currentDate("updatedAt")));
-  }
-
-  /** Meta refused the message: its answer (code, details, trace id) stays on the document. */
-  public void markRefused(String idempotencyKey, Document error) {
-    messages()
-        .updateOne(
-            Filters.eq("idempotencyKey", idempotencyKey),
-            Updates.combine(
-                Updates.set("error", error),
-                Updates.set("status", "refused"),
-                Updates.currentDate("updatedAt")));
-  }
-
-  /**
-   * The send's answer: the message has its wamid. A status webhook may have come first (Meta echoes
-   * the idempotency key, {@link #bindWamid}) and moved the message on to sent or delivered; the
-   * answer then adds what only it knows and never moves the status back to accepted (the message
-   * stayed "accepted" for good and its lead looked undelivered).
-   */
-  public void markAccepted(
-      String idempotencyKey, String wamid, String waId, String kind, Instant at) {
-    List<Bson> answer =
-        List.of(
-            Updates.set("wamid", wamid),
-            Updates.set("waId", waId),
-            Updates.set("kind", kind),
-            Updates.currentDate("updatedAt"),
-            Updates.unset("unknown"),
-            Updates.unset("sendingBy"),
-            Updates.unset("sendingSince"));
-    List<Bson> first = new ArrayList<>(answer);
-    first.add(Updates.set("status", "accepted"));
-    first.add(Updates.set("statusRank", RANK.get("accepted")));
-    first.add(Updates.set("statusAt.accepted", Date.from(at)));
-    boolean moved =
-        messages()
-                .updateOne(
-                    Filters.and(
-                        Filters.eq("idempotencyKey", idempotencyKey),
-                        Filters.or(
-                            Filters.exists("statusRank", false),
-                            Filters.lt("statusRank", RANK.get("accepted")))),
-                    Updates.combine(first))
-                .getMatchedCount()
-            == 1;
-    if (!moved) {
-      List<Bson> later = new ArrayList<>(answer);
-      later.add(Updates.min("statusAt.accepted", Date.from(at)));
-      messages().updateOne(Filters.eq("idempotencyKey", idempotencyKey), Updates.combine(later));
-    }
-  }
-
-  /**
-   * Binds a wamid to the message sent under this idempotency key when the send's own answer was
-   * lost (Meta echoes the key as biz_opaque_callback_data in status webhooks); false when the key
-   * is unknown or the message has its wamid already.
-   */
-  public boolean bindWamid(String idempotencyKey, String wamid, String waId, Instant at) {
-    return messages()
-            .updateOne(
-                Filters.and(
-                    Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
-                Updates.combine(
-                    Updates.set("wamid", wamid),
-                    Updates.set("waId", waId),
-                    Updates.set("status", "accepted"),
-                    Updates.set("statusRank", RANK.get("accepted")),
-                    Updates.set("statusAt.accepted", Date.from(at)),
-                    Updates.set("reconciledBy", "status_webhook"),
-                    Updates.currentDate("updatedAt"),
-                    Updates.unset("sendingBy"),
-                    Updates.unset("sendingSince")))
-            .getModifiedCount()
-        == 1;
-  }
-
-  /**
-   * Applies a status callback: keeps the earliest time per status and moves {@code status} only
-   * forward. Returns the message, or null for a wamid we never sent.
-   */
-  public Document applyStatus(
-      String wamid, String status, Instant at, Integer errorCode, String errorTitle) {
-    Integer rank = RANK.get(status);
-    if (rank == null) {
-      return messageByWamid(wamid);
-    }
-    List<Bson> updates = new ArrayList<>();
-    updates.add(Updates.min("statusAt." + status, Date.from(at)));
-    if (errorCode != null) {
-      updates.add(
-          Updates.set("error", new Document("code", errorCode).append("title", errorTitle)));
-    }
-    Document before =
-        messages()
-            .findOneAndUpdate(
-                Filters.eq("wamid", wamid),
-                Updates.combine(updates),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-    if (before == null) {
-      return null;
-    }
-    messages()
-        .updateOne(
-            Filters.and(Filters.eq("wamid", wamid), Filters.lt("statusRank", rank)),
-            Updates.combine(
-                Updates.set("status", status),
-                Updates.set("statusRank", rank),
-                Updates.currentDate("updatedAt")));
-    return before;
-  }
-
-  /** Messages by wamid, in one query; wamids we never sent are absent from the map. */
-  public Map<String, Document> messagesByWamid(Collection<String> wamids) {
-    return messagesByWamid(wamids, List.of());
-  }
-
-  /**
-   * Messages by wamid, in one query, with only these fields (all for none): the status path reads a
-   * dozen of a message's fields, and on the embedded MongoDB-wire server encoding whole messages
-   * (text, media, quality notes) was the largest part of its finds (issue 12).
-   */
-  public Map<String, Document> messagesByWamid(Collection<String> wamids, List<String> fields) {
-    Map<String, Document> out = new HashMap<>();
-    var found = messages().find(Filters.in("wamid", wamids));
-    if (!fields.isEmpty()) {
-      found = found.projection(Projections.include(fields));
-    }
-    for (Document d : found) {
-      out.put(d.getString("wamid"), d);
-    }
-    return out;
-  }
-
   /** Contacts by lead id, in one query. */
   public Map<String, Document> contactsByLeadId(Collection<String> leadIds) {
     return contactsByLeadId(leadIds, List.of());
@@ -634,24 +403,6 @@ public class LeadStore {
       out.put(d.getString("leadId"), d);
     }
     return out;
-  }
-
-  /**
-   * The messages of these leads that WhatsApp accepted: lead, wamid, variant and when it was
-   * accepted.
-   */
-  public List<Document> sentMessagesOf(Collection<String> leadIds) {
-    return messages()
-        .find(Filters.and(Filters.in("leadId", leadIds), Filters.exists("wamid")))
-        .projection(Projections.include("leadId", "wamid", "variantId", "statusAt.accepted"))
-        .into(new ArrayList<>());
-  }
-
-  public List<Document> messagesOf(String leadId) {
-    return messages()
-        .find(Filters.eq("leadId", leadId))
-        .sort(Sorts.ascending("step", "composedAt"))
-        .into(new ArrayList<>());
   }
 
   /** The lead's persona document, or null. */

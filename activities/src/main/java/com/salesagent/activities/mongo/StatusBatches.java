@@ -18,7 +18,7 @@ import org.bson.conversions.Bson;
 
 /**
  * The webhook inbox's batched status writes: a drained partition's status callbacks applied to
- * their messages in one unordered bulk write, with the same rules as {@link LeadStore#applyStatus}
+ * their messages in one unordered bulk write, with the same rules as {@link Messages#applyStatus}
  * (a status never moves back, each keeps its earliest time).
  */
 public final class StatusBatches {
@@ -33,7 +33,7 @@ public final class StatusBatches {
       String wamid, String status, Instant at, Integer errorCode, String errorTitle) {}
 
   /**
-   * {@link LeadStore#applyStatus} for many callbacks, one update per message in one unordered bulk
+   * {@link Messages#applyStatus} for many callbacks, one update per message in one unordered bulk
    * write: each status keeps its earliest time ({@code $min}), and {@code status} moves forward to
    * the furthest status of the batch only when that is beyond {@code known} (the messages as read
    * before, by wamid); {@code statusRank} only grows ({@code $max}). Filtered by wamid alone, so
@@ -45,7 +45,7 @@ public final class StatusBatches {
   public void apply(List<Update> updates, Map<String, Document> known) {
     Map<String, List<Update>> byWamid = new LinkedHashMap<>();
     for (Update u : updates) {
-      if (LeadStore.RANK.containsKey(u.status())) {
+      if (Messages.RANK.containsKey(u.status())) {
         byWamid.computeIfAbsent(u.wamid(), w -> new ArrayList<>()).add(u);
       }
     }
@@ -60,7 +60,7 @@ public final class StatusBatches {
             if (u.errorCode() != null) {
               error = u;
             }
-            if (best == null || LeadStore.RANK.get(u.status()) > LeadStore.RANK.get(best)) {
+            if (best == null || Messages.RANK.get(u.status()) > Messages.RANK.get(best)) {
               best = u.status();
             }
           }
@@ -75,7 +75,7 @@ public final class StatusBatches {
           }
           Document before = known.get(wamid);
           Integer stored = before == null ? null : before.getInteger("statusRank");
-          int rank = LeadStore.RANK.get(best);
+          int rank = Messages.RANK.get(best);
           if (stored == null || rank > stored) {
             set.add(Updates.set("status", best));
             set.add(Updates.max("statusRank", rank));
@@ -96,16 +96,16 @@ public final class StatusBatches {
         messages
             .find(Filters.in("wamid", byWamid.keySet()))
             .projection(
-                Projections.include("wamid", "status", "statusRank", LeadStore.READ_SIGNAL))) {
+                Projections.include("wamid", "status", "statusRank", Messages.READ_SIGNAL))) {
       Document before = known.get(d.getString("wamid"));
-      if (before != null && d.getBoolean(LeadStore.READ_SIGNAL, false)) {
-        before.put(LeadStore.READ_SIGNAL, true);
+      if (before != null && d.getBoolean(Messages.READ_SIGNAL, false)) {
+        before.put(Messages.READ_SIGNAL, true);
       }
       Integer rank = d.getInteger("statusRank");
-      Integer named = LeadStore.RANK.get(d.getString("status"));
+      Integer named = Messages.RANK.get(d.getString("status"));
       if (rank != null && named != null && named < rank) {
         String status =
-            LeadStore.RANK.entrySet().stream()
+            Messages.RANK.entrySet().stream()
                 .filter(e -> e.getValue().equals(rank))
                 .map(Map.Entry::getKey)
                 .findFirst()

@@ -174,6 +174,7 @@ class LeadErasureActivitiesTest {
     assertThat(store.activeContact("c1", phone).getString("leadId")).isEqualTo("again");
     store
         .messages()
+        .collection()
         .insertOne(
             new Document("idempotencyKey", "k-again")
                 .append("leadId", "again")
@@ -193,7 +194,7 @@ class LeadErasureActivitiesTest {
     assertThat(again.getString("name")).isEqualTo("Zoë Ñúñez");
     assertThat(again.getString("activeKey")).isEqualTo(LeadStore.activeKey("c1", phone));
     assertThat(LeadStore.erasing(again)).isFalse();
-    assertThat(store.messagesOf("again")).hasSize(1);
+    assertThat(store.messages().messagesOf("again")).hasSize(1);
     assertThat(store.interactions().timeline("again")).hasSize(1);
     assertThat(store.leadIdsByWhatsAppId(digits)).containsExactly("again");
     assertThat(event("status:before").get("item")).as("the erased lead's payload").isNull();

@@ -104,7 +104,7 @@ class ComposeAndSendActivitiesTest {
     assertThat(retried.sent().wamid()).isEqualTo(first.sent().wamid());
     assertThat(retried.sent().replayed()).isTrue();
     assertThat(api.requests).hasSize(1);
-    Document message = store.messageByKey("k-1");
+    Document message = store.messages().messageByKey("k-1");
     assertThat(message.getString("status")).isEqualTo("accepted");
     assertThat(message.getString("wamid")).isEqualTo(first.sent().wamid());
   }
@@ -158,7 +158,7 @@ class ComposeAndSendActivitiesTest {
     assertThatThrownBy(() -> slow.composeAndSend(request("k-5")))
         .isInstanceOf(CanceledFailure.class);
     assertThat(api.requests).as("nothing sent by the abandoned attempt").isEmpty();
-    assertThat(store.messageByKey("k-5").getString("status"))
+    assertThat(store.messages().messageByKey("k-5").getString("status"))
         .as("the composed text stays for the next attempt, unclaimed")
         .isNotIn("sending", "accepted", "unknown");
   }
@@ -271,7 +271,7 @@ class ComposeAndSendActivitiesTest {
     assertThat(held.notSent()).isEqualTo(Dispatched.NOT_APPROVED);
     assertThat(held.composed().decision()).isNotEqualTo(ComposedMessage.APPROVE);
     assertThat(api.requests).isEmpty();
-    assertThat(store.messageByKey("k-3").getString("status")).isEqualTo("composed");
+    assertThat(store.messages().messageByKey("k-3").getString("status")).isEqualTo("composed");
   }
 
   @Test
@@ -286,7 +286,7 @@ class ComposeAndSendActivitiesTest {
     assertThat(off.sent()).isNull();
     assertThat(off.notSent()).isEqualTo(Dispatched.VARIANT_DISABLED);
     assertThat(api.requests).isEmpty();
-    assertThat(store.messageByKey("k-4").getString("wamid")).isNull();
+    assertThat(store.messages().messageByKey("k-4").getString("wamid")).isNull();
   }
 
   /**
@@ -314,7 +314,7 @@ class ComposeAndSendActivitiesTest {
         new ComposeAndSendActivities(erasedWhileComposing, messaging, store)
             .composeAndSend(request("k-8"));
 
-    assertThat(LeadStore.erasing(store.messageByKey("k-8")))
+    assertThat(LeadStore.erasing(store.messages().messageByKey("k-8")))
         .as("composed after the mark: the race")
         .isFalse();
     assertThat(dispatched.sent()).isNull();
@@ -324,7 +324,7 @@ class ComposeAndSendActivitiesTest {
         .isInstanceOf(io.temporal.failure.ApplicationFailure.class)
         .hasMessageContaining("erased");
     assertThat(api.requests).isEmpty();
-    Document message = store.messageByKey("k-8");
+    Document message = store.messages().messageByKey("k-8");
     assertThat(message.getString("wamid")).isNull();
     assertThat(message.getString("status")).as("its claim released").isEqualTo("composed");
     assertThat(store.contact("L-1").get("doNotContact"))
@@ -341,7 +341,7 @@ class ComposeAndSendActivitiesTest {
     assertThat(failed.sent()).isNull();
     assertThat(failed.notSent()).isEqualTo(Dispatched.SEND_FAILED);
     assertThat(failed.composed().idempotencyKey()).isEqualTo("k-5");
-    Document message = store.messageByKey("k-5");
+    Document message = store.messages().messageByKey("k-5");
     assertThat(message.get("sendingBy")).as("nothing went out: a retry may call").isNull();
     assertThat(message.getString("status")).isEqualTo("composed");
   }

@@ -62,7 +62,7 @@ class ComposeFactTest {
   private Document compose(String leadId, String variant) {
     String key = leadId + "-0";
     composer.compose(new ComposeRequest(leadId, "c-1", variant, 0, "first_contact", key, 0, true));
-    return store.messageByKey(key);
+    return store.messages().messageByKey(key);
   }
 
   private static String fact(Document message) {
@@ -236,7 +236,7 @@ class ComposeFactTest {
           String key = leadId + "-" + step;
           composer.compose(
               new ComposeRequest(leadId, "c-1", variant, step, purposes.get(step), key, 0, true));
-          Document m = store.messageByKey(key);
+          Document m = store.messages().messageByKey(key);
           String text = m.getString("text");
           for (String old : OLD_NO_FACT) {
             assertThat(text).as(leadId + " " + purposes.get(step)).doesNotContain(old);

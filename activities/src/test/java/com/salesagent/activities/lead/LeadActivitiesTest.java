@@ -131,7 +131,7 @@ class LeadActivitiesTest {
     assertThat(api.requests).hasSize(1);
     assertThat(retried.wamid()).isEqualTo(first.wamid()).isEqualTo("wamid.STUB1");
     assertThat(retried.replayed()).isTrue();
-    assertThat(store.messageByKey("k-1").getString("status")).isEqualTo("accepted");
+    assertThat(store.messages().messageByKey("k-1").getString("status")).isEqualTo("accepted");
   }
 
   @Test
@@ -163,7 +163,7 @@ class LeadActivitiesTest {
     assertThat(result.doNotContact()).isTrue();
     assertThat(api.requests).isEmpty();
     assertThat(store.contact("L-1").getBoolean("doNotContact")).isTrue();
-    assertThat(store.messageByKey("k-2b").get("sendingBy")).isNull();
+    assertThat(store.messages().messageByKey("k-2b").get("sendingBy")).isNull();
   }
 
   @Test
@@ -210,7 +210,7 @@ class LeadActivitiesTest {
     assertThat(result.outcome()).isEqualTo(SendResult.REJECTED);
     assertThat(result.errorCode()).isEqualTo(132018);
     assertThat(result.detail()).contains("new-line");
-    Document message = store.messageByKey("k-3");
+    Document message = store.messages().messageByKey("k-3");
     assertThat(message.get("sendingBy")).isNull();
     assertThat(message.get("error", Document.class).getString("fbtraceId")).isEqualTo("Ax1");
     assertThat(message.get("error", Document.class).getString("details")).contains("new-line");
@@ -228,13 +228,14 @@ class LeadActivitiesTest {
     assertThat(first.outcome()).isEqualTo(SendResult.UNKNOWN);
     assertThat(retried.outcome()).isEqualTo(SendResult.UNKNOWN);
     assertThat(api.requests).hasSize(1);
-    Document message = store.messageByKey("k-5");
+    Document message = store.messages().messageByKey("k-5");
     assertThat(message.getString("status")).isEqualTo("unknown");
     assertThat(message.getString("sendingBy")).as("the claim stays").isNotNull();
     assertThat(messaging.reconcile("L-1", "k-5").outcome()).isEqualTo(SendResult.UNKNOWN);
 
     // Its status webhook (the key echoed) binds the wamid: reconciled, nothing resent.
-    assertThat(store.bindWamid("k-5", "wamid.LATE", "5511998765432", now.get())).isTrue();
+    assertThat(store.messages().bindWamid("k-5", "wamid.LATE", "5511998765432", now.get()))
+        .isTrue();
     SendResult reconciled = messaging.reconcile("L-1", "k-5");
     assertThat(reconciled.outcome()).isEqualTo(SendResult.SENT);
     assertThat(reconciled.wamid()).isEqualTo("wamid.LATE");
@@ -245,7 +246,7 @@ class LeadActivitiesTest {
   @Test
   void anAttemptThatDiedMidCallLeavesItsClaimAndTheRetryDoesNotSend() {
     composed("k-6");
-    assertThat(store.claimSend("k-6", "attempt-1", now.get(), false)).isTrue();
+    assertThat(store.messages().claimSend("k-6", "attempt-1", now.get(), false)).isTrue();
 
     SendResult retry = send("k-6");
 
@@ -269,7 +270,7 @@ class LeadActivitiesTest {
               assertThat(e.isNonRetryable()).isFalse();
               assertThat(e.getType()).isEqualTo("WhatsAppUnavailable");
             });
-    assertThat(store.messageByKey("k-7").get("sendingBy")).isNull();
+    assertThat(store.messages().messageByKey("k-7").get("sendingBy")).isNull();
   }
 
   @Test
@@ -281,7 +282,7 @@ class LeadActivitiesTest {
 
     assertThat(result.outcome()).isEqualTo(SendResult.RATE_LIMITED);
     assertThat(result.errorCode()).isEqualTo(130429);
-    assertThat(store.messageByKey("k-8").get("sendingBy")).isNull();
+    assertThat(store.messages().messageByKey("k-8").get("sendingBy")).isNull();
   }
 
   /** Meta's Graph error shape as the Cloud API sends it (pair rate limit, with a subcode). */
@@ -301,7 +302,7 @@ class LeadActivitiesTest {
 
     assertThat(result.outcome()).isEqualTo(SendResult.RATE_LIMITED);
     assertThat(result.errorCode()).isEqualTo(131056);
-    Document error = store.messageByKey("k-20").get("error", Document.class);
+    Document error = store.messages().messageByKey("k-20").get("error", Document.class);
     assertThat(error.getInteger("code")).isEqualTo(131056);
     assertThat(error.getInteger("subcode")).isEqualTo(2494010);
     assertThat(error.getInteger("httpStatus")).isEqualTo(400);
@@ -385,7 +386,7 @@ class LeadActivitiesTest {
     composer.compose(
         new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-4", 0, true));
 
-    Document message = store.messageByKey("k-4");
+    Document message = store.messages().messageByKey("k-4");
     assertThat(message.getString("text"))
         .startsWith("Hi Ana, I saw that ")
         .contains("Companies in retail like Acme")
@@ -413,7 +414,8 @@ class LeadActivitiesTest {
         .isTrue();
     composer.compose(
         new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-4b", 0, true));
-    assertThat(store.messageByKey("k-4b").getString("text")).isEqualTo(message.getString("text"));
+    assertThat(store.messages().messageByKey("k-4b").getString("text"))
+        .isEqualTo(message.getString("text"));
   }
 
   @Test
@@ -424,8 +426,10 @@ class LeadActivitiesTest {
     composer.compose(
         new ComposeRequest("L-1", "c-1", "v-cost", 2, "follow_up_read", "k-6", 0, true));
 
-    assertThat(store.messageByKey("k-6").get("template", Document.class).getString("name"))
-        .isNotEqualTo(store.messageByKey("k-5").get("template", Document.class).getString("name"));
+    assertThat(
+            store.messages().messageByKey("k-6").get("template", Document.class).getString("name"))
+        .isNotEqualTo(
+            store.messages().messageByKey("k-5").get("template", Document.class).getString("name"));
   }
 
   @Test
@@ -467,7 +471,7 @@ class LeadActivitiesTest {
     llmComposer.compose(
         new ComposeRequest("L-1", "c-1", "v-cost", 0, "first_contact", "k-8", 0, true));
 
-    Document text = store.messageByKey("k-7");
+    Document text = store.messages().messageByKey("k-7");
     assertThat(text.getString("composer")).isEqualTo("llm:stub/model");
     // The writer sees the persona: seniority and function from the title, the objection so far.
     assertThat(prompts.get(0))
@@ -480,7 +484,7 @@ class LeadActivitiesTest {
     assertThat(
             text.get("gate", Document.class).get("checks", Document.class).getBoolean("usesFact"))
         .isTrue();
-    assertThat(store.messageByKey("k-8").getString("composer"))
+    assertThat(store.messages().messageByKey("k-8").getString("composer"))
         .as("templates are always filled offline")
         .isEqualTo("offline-template");
   }
@@ -506,7 +510,7 @@ class LeadActivitiesTest {
     llmComposer.compose(
         new ComposeRequest("L-1", "c-1", "v-cost", 1, "follow_up_read", "k-9", 0, false));
 
-    Document message = store.messageByKey("k-9");
+    Document message = store.messages().messageByKey("k-9");
     assertThat(message.getString("composer")).isEqualTo("offline-template");
     assertThat(message.get("llm", Document.class).getString("fallback")).contains("quota exceeded");
     assertThat(message.getString("text")).startsWith("Hi Ana");

@@ -67,7 +67,7 @@ class LocalizedComposeTest {
   private Document compose(String leadId, String variant, int step, String purpose) {
     String key = leadId + "-" + step + "-" + purpose;
     composer.compose(new ComposeRequest(leadId, "c-1", variant, step, purpose, key, 0, true));
-    return store.messageByKey(key);
+    return store.messages().messageByKey(key);
   }
 
   private static final String PT_NOTES =

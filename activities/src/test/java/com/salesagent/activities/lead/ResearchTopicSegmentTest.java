@@ -169,7 +169,7 @@ class ResearchTopicSegmentTest {
       assertThat(composed.decision()).isNotNull();
       assertThat(count(commands, "find messages")).as("the key looked up once").isEqualTo(1);
       assertThat(count(commands, "findAndModify messages")).isEqualTo(1);
-      Document stored = store.messageByKey("k-T-3");
+      Document stored = store.messages().messageByKey("k-T-3");
       assertThat(stored.getString("composer")).isEqualTo(composed.composer());
       assertThat(stored.getString("text")).hasSize(composed.length());
       // Composed again (a retry): the stored composition answers, nothing is written.

@@ -291,7 +291,7 @@ class SenderPoolSendTest {
         results.stream().filter(r -> SendResult.SENDER_BUSY.equals(r.outcome())).findFirst().get();
     assertThat(first.retryAfterMillis()).isPositive();
     String key = "kt-" + results.indexOf(first);
-    Document msg = store.messageByKey(key);
+    Document msg = store.messages().messageByKey(key);
     assertThat(msg.get("sendingBy")).isNull();
     assertThat(msg.getString("status")).isEqualTo("composed");
   }

@@ -31,18 +31,20 @@ abstract class LeadStoreContract {
         new Document("leadId", "L-1").append("phone", "+5511998765432").append("campaignId", "c"));
     store.insertContact(
         new Document("leadId", "L-2").append("phone", "+5511998765432").append("campaignId", "d"));
-    store.upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
-    store.markAccepted("k-1", "wamid.1", null, "template", t);
+    store
+        .messages()
+        .upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
+    store.messages().markAccepted("k-1", "wamid.1", null, "template", t);
   }
 
   @Test
   void statusesInAnyOrderAndTwiceEndTheSame() {
-    store.applyStatus("wamid.1", "read", t.plusSeconds(30), null, null);
-    store.applyStatus("wamid.1", "delivered", t.plusSeconds(10), null, null);
-    store.applyStatus("wamid.1", "read", t.plusSeconds(40), null, null);
-    store.applyStatus("wamid.1", "sent", t.plusSeconds(5), null, null);
+    store.messages().applyStatus("wamid.1", "read", t.plusSeconds(30), null, null);
+    store.messages().applyStatus("wamid.1", "delivered", t.plusSeconds(10), null, null);
+    store.messages().applyStatus("wamid.1", "read", t.plusSeconds(40), null, null);
+    store.messages().applyStatus("wamid.1", "sent", t.plusSeconds(5), null, null);
 
-    Document m = store.messageByWamid("wamid.1");
+    Document m = store.messages().messageByWamid("wamid.1");
     assertThat(m.getString("status")).isEqualTo("read");
     Document at = m.get("statusAt", Document.class);
     assertThat(at.getDate("read")).isEqualTo(Date.from(t.plusSeconds(30)));
@@ -57,13 +59,16 @@ abstract class LeadStoreContract {
    */
   @Test
   void theSendsLateAnswerNeverMovesAStatusBack() {
-    store.upsertComposed("k-5", new Document("leadId", "L-2").append("status", "composed"));
-    assertThat(store.bindWamid("k-5", "wamid.5", "5511998765432", t.plusSeconds(1))).isTrue();
-    store.applyStatus("wamid.5", "delivered", t.plusSeconds(2), null, null);
+    store
+        .messages()
+        .upsertComposed("k-5", new Document("leadId", "L-2").append("status", "composed"));
+    assertThat(store.messages().bindWamid("k-5", "wamid.5", "5511998765432", t.plusSeconds(1)))
+        .isTrue();
+    store.messages().applyStatus("wamid.5", "delivered", t.plusSeconds(2), null, null);
 
-    store.markAccepted("k-5", "wamid.5", "5511998765432", "text", t);
+    store.messages().markAccepted("k-5", "wamid.5", "5511998765432", "text", t);
 
-    Document m = store.messageByKey("k-5");
+    Document m = store.messages().messageByKey("k-5");
     assertThat(m.getString("status")).isEqualTo("delivered");
     assertThat(m.getString("kind")).isEqualTo("text");
     assertThat(m.get("statusAt", Document.class).getDate("accepted")).isEqualTo(Date.from(t));
@@ -73,17 +78,25 @@ abstract class LeadStoreContract {
 
   @Test
   void batchReadsReturnOnlyTheFieldsAskedFor() {
-    store.upsertComposed(
-        "k-9",
-        new Document("leadId", "L-2").append("text", "a long message").append("variantId", "v"));
-    store.markAccepted("k-9", "wamid.9", null, "text", t);
+    store
+        .messages()
+        .upsertComposed(
+            "k-9",
+            new Document("leadId", "L-2")
+                .append("text", "a long message")
+                .append("variantId", "v"));
+    store.messages().markAccepted("k-9", "wamid.9", null, "text", t);
     var messages =
-        store.messagesByWamid(
-            List.of("wamid.1", "wamid.9", "wamid.none"), List.of("wamid", "leadId", "variantId"));
+        store
+            .messages()
+            .messagesByWamid(
+                List.of("wamid.1", "wamid.9", "wamid.none"),
+                List.of("wamid", "leadId", "variantId"));
     assertThat(messages).containsOnlyKeys("wamid.1", "wamid.9");
     assertThat(messages.get("wamid.9").getString("variantId")).isEqualTo("v");
     assertThat(messages.get("wamid.9")).doesNotContainKeys("text", "status", "idempotencyKey");
-    assertThat(store.messagesByWamid(List.of("wamid.9")).get("wamid.9").getString("text"))
+    assertThat(
+            store.messages().messagesByWamid(List.of("wamid.9")).get("wamid.9").getString("text"))
         .isEqualTo("a long message");
     var contacts = store.contactsByLeadId(List.of("L-1", "L-2"), List.of("leadId", "campaignId"));
     assertThat(contacts.get("L-2").getString("campaignId")).isEqualTo("d");
@@ -109,38 +122,43 @@ abstract class LeadStoreContract {
     assertThat(store.contactForSteps("L-T")).isEqualTo(expected).containsKey("company");
     assertThat(store.contactForSteps("L-none")).isNull();
 
-    Document first = store.upsertComposed("k-u", new Document("leadId", "L-T").append("text", "a"));
+    Document first =
+        store.messages().upsertComposed("k-u", new Document("leadId", "L-T").append("text", "a"));
     Document second =
-        store.upsertComposed("k-u", new Document("leadId", "L-T").append("text", "b"));
+        store.messages().upsertComposed("k-u", new Document("leadId", "L-T").append("text", "b"));
     assertThat(first.getString("text")).isEqualTo("a");
     assertThat(second.getString("text")).isEqualTo("a");
-    assertThat(second).isEqualTo(store.messageByKey("k-u"));
+    assertThat(second).isEqualTo(store.messages().messageByKey("k-u"));
   }
 
   @Test
   void anUnknownWamidChangesNothing() {
-    assertThat(store.applyStatus("wamid.unknown", "read", t, null, null)).isNull();
-    assertThat(store.messages().countDocuments()).isEqualTo(1);
+    assertThat(store.messages().applyStatus("wamid.unknown", "read", t, null, null)).isNull();
+    assertThat(store.messages().collection().countDocuments()).isEqualTo(1);
   }
 
   @Test
   void aComposedMessageIsWrittenOnceAndASendIsClaimedOnce() {
-    store.upsertComposed("k-2", new Document("leadId", "L-1").append("text", "first"));
-    store.upsertComposed("k-2", new Document("leadId", "L-1").append("text", "second"));
+    store.messages().upsertComposed("k-2", new Document("leadId", "L-1").append("text", "first"));
+    store.messages().upsertComposed("k-2", new Document("leadId", "L-1").append("text", "second"));
 
-    assertThat(store.messageByKey("k-2").getString("text")).isEqualTo("first");
-    assertThat(store.claimSend("k-2", "a-1", t, false)).isTrue();
-    assertThat(store.claimSend("k-2", "a-2", t.plusSeconds(60), false))
+    assertThat(store.messages().messageByKey("k-2").getString("text")).isEqualTo("first");
+    assertThat(store.messages().claimSend("k-2", "a-1", t, false)).isTrue();
+    assertThat(store.messages().claimSend("k-2", "a-2", t.plusSeconds(60), false))
         .as("held: no expiry")
         .isFalse();
-    store.releaseClaim("k-2", "a-2");
-    assertThat(store.claimSend("k-2", "a-3", t, false)).as("only its holder releases").isFalse();
-    store.releaseClaim("k-2", "a-1");
-    assertThat(store.claimSend("k-2", "a-4", t, false)).as("released").isTrue();
-    store.markUnknown("k-2", "timeout", t);
-    assertThat(store.claimSend("k-2", "a-5", t, false)).isFalse();
-    assertThat(store.claimSend("k-2", "a-6", t, true)).as("a decided resend").isTrue();
-    assertThat(store.claimSend("k-1", "a-7", t, true)).as("already has a wamid").isFalse();
+    store.messages().releaseClaim("k-2", "a-2");
+    assertThat(store.messages().claimSend("k-2", "a-3", t, false))
+        .as("only its holder releases")
+        .isFalse();
+    store.messages().releaseClaim("k-2", "a-1");
+    assertThat(store.messages().claimSend("k-2", "a-4", t, false)).as("released").isTrue();
+    store.messages().markUnknown("k-2", "timeout", t);
+    assertThat(store.messages().claimSend("k-2", "a-5", t, false)).isFalse();
+    assertThat(store.messages().claimSend("k-2", "a-6", t, true)).as("a decided resend").isTrue();
+    assertThat(store.messages().claimSend("k-1", "a-7", t, true))
+        .as("already has a wamid")
+        .isFalse();
   }
 
   @Test
@@ -165,7 +183,7 @@ abstract class LeadStoreContract {
     assertThat(store.markErasing("L-1", t.plusSeconds(1))).as("marked already").isFalse();
 
     assertThat(LeadStore.erasing(store.contact("L-1"))).isTrue();
-    assertThat(LeadStore.erasing(store.messageByWamid("wamid.1"))).isTrue();
+    assertThat(LeadStore.erasing(store.messages().messageByWamid("wamid.1"))).isTrue();
     assertThat(LeadStore.erasing(store.contact("L-2"))).isFalse();
     assertThat(store.leadIdsByWhatsAppId("5511998765432")).containsExactly("L-2");
     assertThat(store.leadIdsByWhatsAppId("551198765432")).isEmpty();
@@ -177,7 +195,7 @@ abstract class LeadStoreContract {
     assertThat(LeadStore.erasing(store.contact("L-1"))).as("another request's mark").isTrue();
     store.unmarkErasing("L-1", t);
     assertThat(LeadStore.erasing(store.contact("L-1"))).isFalse();
-    assertThat(LeadStore.erasing(store.messageByWamid("wamid.1"))).isFalse();
+    assertThat(LeadStore.erasing(store.messages().messageByWamid("wamid.1"))).isFalse();
     assertThat(store.leadIdsByWhatsAppId("5511998765432")).containsExactlyInAnyOrder("L-1", "L-2");
   }
 
@@ -280,9 +298,11 @@ abstract class LeadStoreContract {
    */
   @Test
   void theTimelineIsReadBackInTheOrderThingsHappened() {
-    store.upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
-    store.markUnknown("k-1", "timeout after the request was written", t);
-    store.bindWamid("k-1", "wamid.1", "14155550100", t.plusSeconds(1));
+    store
+        .messages()
+        .upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
+    store.messages().markUnknown("k-1", "timeout after the request was written", t);
+    store.messages().bindWamid("k-1", "wamid.1", "14155550100", t.plusSeconds(1));
     store
         .interactions()
         .recordInteraction(

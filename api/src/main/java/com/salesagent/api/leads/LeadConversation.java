@@ -165,7 +165,7 @@ final class LeadConversation {
                     .find(Filters.eq("detail", key))
                     .first()
                 != null
-            : store.messageByKey(key) != null;
+            : store.messages().messageByKey(key) != null;
     if (template && !again) {
       // The template is composed by the workflow under its own key: this request is audited only.
       audit(operator, leadId, "owner_template_requested", key, now);
@@ -189,7 +189,7 @@ final class LeadConversation {
       if (media != null) {
         fields.append("media", media.apply(contact, actor.label()));
       }
-      store.upsertComposed(key, fields);
+      store.messages().upsertComposed(key, fields);
       audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
     }
     lead.apply(leadId)

@@ -109,7 +109,7 @@ final class LeadViews {
     if (waIds != null) {
       contact.put("waIds", waIds.stream().map(w -> Phones.mask(String.valueOf(w))).toList());
     }
-    List<Document> messages = withoutIds(store.messagesOf(leadId));
+    List<Document> messages = withoutIds(store.messages().messagesOf(leadId));
     messages.forEach(
         m -> {
           if (m.get("waId") != null) {

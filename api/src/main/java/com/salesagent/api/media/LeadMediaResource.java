@@ -54,6 +54,7 @@ public class LeadMediaResource {
       feedback =
           store
               .messages()
+              .collection()
               .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("media.sha256", sha256)))
               .first();
     }

@@ -192,7 +192,7 @@ final class MessageProcessor {
     }
     Map<String, Document> byLead = new LinkedHashMap<>();
     contacts.forEach(c -> byLead.put(c.getString("leadId"), c));
-    Document message = answered(store.sentMessagesOf(byLead.keySet()), contextWamid, at);
+    Document message = answered(store.messages().sentMessagesOf(byLead.keySet()), contextWamid, at);
     String chosen = message == null ? null : message.getString("leadId");
     return chosen == null || !byLead.containsKey(chosen) ? contacts : List.of(byLead.get(chosen));
   }
@@ -290,7 +290,7 @@ final class MessageProcessor {
    */
   private String answeredVariant(Document contact, String contextWamid, Instant at) {
     List<Document> bySequence =
-        store.sentMessagesOf(List.of(contact.getString("leadId"))).stream()
+        store.messages().sentMessagesOf(List.of(contact.getString("leadId"))).stream()
             .filter(m -> m.getString("variantId") != null) // not an owner's message
             .toList();
     Document message = answered(bySequence, contextWamid, at);

@@ -5,6 +5,7 @@ import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.mongo.StatusBatches;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.variants.CountedOnce;
@@ -63,7 +64,7 @@ final class StatusProcessor {
   StatusProcessor(
       LeadStore store, LeadSignaller signaller, OptOuts optOuts, Clock clock, Duration grace) {
     this.store = store;
-    this.batches = new StatusBatches(store.messages());
+    this.batches = new StatusBatches(store.messages().collection());
     this.funnel = new FunnelStats(store.database());
     this.stats = new VariantStats(store.database());
     this.counted = new CountedOnce(store.database());
@@ -114,13 +115,13 @@ final class StatusProcessor {
       code = errors.get(0).getInteger("code");
       title = errors.get(0).getString("title");
     }
-    Document message = store.applyStatus(wamid, status, at, code, title);
+    Document message = store.messages().applyStatus(wamid, status, at, code, title);
     boolean boundNow = false;
     if (message == null
         && key != null
-        && store.bindWamid(key, wamid, item.getString("recipient_id"), at)) {
+        && store.messages().bindWamid(key, wamid, item.getString("recipient_id"), at)) {
       LOG.info("send {} reconciled by its status webhook: {}", key, Phones.wamid(wamid));
-      message = store.applyStatus(wamid, status, at, code, title);
+      message = store.messages().applyStatus(wamid, status, at, code, title);
       if (!LeadStore.erasing(message)) {
         countSent(message, wamid, at);
       }
@@ -249,11 +250,11 @@ final class StatusProcessor {
           "idempotencyKey",
           "status",
           "statusRank",
-          LeadStore.AMBIGUOUS,
+          Messages.AMBIGUOUS,
           "unknown",
           "reconciledBy",
-          LeadStore.READS_LOOKED_UP,
-          LeadStore.READ_SIGNAL,
+          Messages.READS_LOOKED_UP,
+          Messages.READ_SIGNAL,
           LeadStore.ERASURE);
 
   /** What the batch reads of a contact. */
@@ -273,7 +274,7 @@ final class StatusProcessor {
             new ArrayList<>(java.util.Collections.nCopies(events.size(), null)));
     Set<String> wamids = new LinkedHashSet<>();
     events.forEach(e -> wamids.add(e.item().getString("id")));
-    Map<String, Document> messages = store.messagesByWamid(wamids, MESSAGE_FIELDS);
+    Map<String, Document> messages = store.messages().messagesByWamid(wamids, MESSAGE_FIELDS);
     List<Integer> found = new ArrayList<>();
     List<StatusBatches.Update> updates = new ArrayList<>();
     Set<String> leadIds = new LinkedHashSet<>();
@@ -407,8 +408,8 @@ final class StatusProcessor {
   static boolean changesNextAction(String status, Document message) {
     return FAILED.equals(status)
         || READ.equals(status)
-            && (!message.getBoolean(LeadStore.READS_LOOKED_UP, false)
-                || message.getBoolean(LeadStore.READ_SIGNAL, false));
+            && (!message.getBoolean(Messages.READS_LOOKED_UP, false)
+                || message.getBoolean(Messages.READ_SIGNAL, false));
   }
 
   /**
@@ -419,7 +420,7 @@ final class StatusProcessor {
    * {@code ambiguous}.
    */
   static boolean wasAmbiguous(Document message) {
-    return message.getBoolean(LeadStore.AMBIGUOUS, false)
+    return message.getBoolean(Messages.AMBIGUOUS, false)
         || message.containsKey("unknown")
         || message.containsKey("reconciledBy")
         || "unknown".equals(message.getString("status"));

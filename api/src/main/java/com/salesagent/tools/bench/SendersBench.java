@@ -189,7 +189,7 @@ final class SendersBench {
       requests.add(new SendRequest(leadId, key, 0, true, false));
     }
     store.contacts().insertMany(contacts);
-    store.messages().insertMany(messages);
+    store.messages().collection().insertMany(messages);
     meta.resetCounts();
 
     ConcurrentLinkedQueue<SendRequest> queue = new ConcurrentLinkedQueue<>(requests);

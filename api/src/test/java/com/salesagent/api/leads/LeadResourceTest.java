@@ -446,16 +446,20 @@ class LeadResourceTest {
     String phone = "+5511912345670";
     STORE.insertContact(
         new Document("leadId", "erase-1").append("campaignId", "cmp").append("phone", phone));
-    STORE.upsertComposed(
-        "erase-1-send-1", new Document("leadId", "erase-1").append("status", "composed"));
-    STORE.markAccepted("erase-1-send-1", "wamid.E1", phone.substring(1), "text", Instant.now());
+    STORE
+        .messages()
+        .upsertComposed(
+            "erase-1-send-1", new Document("leadId", "erase-1").append("status", "composed"));
+    STORE
+        .messages()
+        .markAccepted("erase-1-send-1", "wamid.E1", phone.substring(1), "text", Instant.now());
 
     Response r = RESOURCES.target("/api/leads/erase-1").request().delete();
 
     assertThat(r.getStatus()).isEqualTo(202);
     assertThat(json(r).get("status")).isEqualTo("erasing");
     assertThat(LeadStore.erasing(STORE.contact("erase-1"))).isTrue();
-    assertThat(LeadStore.erasing(STORE.messageByWamid("wamid.E1"))).isTrue();
+    assertThat(LeadStore.erasing(STORE.messages().messageByWamid("wamid.E1"))).isTrue();
     assertThat(STORE.leadIdsByWhatsAppId(phone.substring(1))).isEmpty();
     assertThat(STORE.optOutContacts(phone.substring(1)))
         .extracting(d -> d.getString("leadId"))
@@ -692,9 +696,13 @@ class LeadResourceTest {
             .append("phone", "+5511998765432")
             .append("activeKey", LeadStore.activeKey("cmp", "+5511998765432"))
             .append("waIds", List.of("5511998765432")));
-    STORE.upsertComposed(
-        "masked-1-send-1", new Document("leadId", "masked-1").append("status", "composed"));
-    STORE.markAccepted("masked-1-send-1", "wamid.M1", "5511998765432", "text", Instant.now());
+    STORE
+        .messages()
+        .upsertComposed(
+            "masked-1-send-1", new Document("leadId", "masked-1").append("status", "composed"));
+    STORE
+        .messages()
+        .markAccepted("masked-1-send-1", "wamid.M1", "5511998765432", "text", Instant.now());
 
     Response r = RESOURCES.target("/api/leads/masked-1").request().get();
 

@@ -101,7 +101,7 @@ class ImageCardSendTest {
 
   private Document compose(String lead, String key, int step, String purpose, boolean template) {
     composer.compose(new ComposeRequest(lead, "c-1", "v-cost", step, purpose, key, 0, template));
-    return store.messageByKey(key);
+    return store.messages().messageByKey(key);
   }
 
   @Test
@@ -122,7 +122,8 @@ class ImageCardSendTest {
     String mediaId = emulator.lastMediaId("5511998765432");
     assertThat(mediaId).isNotNull();
     assertThat(emulator.media().bytes(mediaId)).isEqualTo(png);
-    assertThat(store.messageByKey("k-1").get("media", Document.class).getString("sentAs"))
+    assertThat(
+            store.messages().messageByKey("k-1").get("media", Document.class).getString("sentAs"))
         .isEqualTo("template_header");
     Document sent =
         store.interactions().timeline("L-1").stream()
@@ -142,7 +143,8 @@ class ImageCardSendTest {
         followUp.get("media", Document.class).getString("url").replaceFirst("^s3://cards/", "");
     assertThat(emulator.media().bytes(emulator.lastMediaId("5511998765432")))
         .isEqualTo(S3.storage().get(followUpKey));
-    assertThat(store.messageByKey("k-2").get("media", Document.class).getString("sentAs"))
+    assertThat(
+            store.messages().messageByKey("k-2").get("media", Document.class).getString("sentAs"))
         .isEqualTo("image");
     // Both sends went with the card (a header, then an image): the variant's counters say so, and
     // the aggregation over the history agrees.
@@ -186,7 +188,7 @@ class ImageCardSendTest {
     assertThat(emulator.lastLinkedMedia("5511998765432"))
         .isEqualTo(S3.storage().get(followUp.getString("url").replaceFirst("^s3://cards/", "")));
     for (String key : List.of("k-l1", "k-l2")) {
-      Document sent = store.messageByKey(key).get("media", Document.class);
+      Document sent = store.messages().messageByKey(key).get("media", Document.class);
       assertThat(sent.getString("delivery")).as(key).isEqualTo("presigned_link");
       assertThat(sent.get("mediaId")).as(key).isNull();
     }
@@ -197,8 +199,8 @@ class ImageCardSendTest {
   void theSameCardForAnotherLeadIsStoredAndUploadedOnce() {
     compose("L-1", "k-a", 0, "first_contact", true);
     compose("L-2", "k-b", 0, "first_contact", true);
-    Document a = store.messageByKey("k-a").get("media", Document.class);
-    Document b = store.messageByKey("k-b").get("media", Document.class);
+    Document a = store.messages().messageByKey("k-a").get("media", Document.class);
+    Document b = store.messages().messageByKey("k-b").get("media", Document.class);
     assertThat(b.getString("sha256")).isEqualTo(a.getString("sha256"));
 
     messaging.send(new SendRequest("L-1", "k-a", 0, true, false));
@@ -213,11 +215,11 @@ class ImageCardSendTest {
   void aTextVariantCarriesNoCard() {
     Document message =
         compose("L-1", "k-t", 0, "first_contact", true).get("media") == null
-            ? store.messageByKey("k-t")
+            ? store.messages().messageByKey("k-t")
             : null;
     composer.compose(
         new ComposeRequest("L-2", "c-1", "v-speed", 0, "first_contact", "k-s", 0, true));
-    assertThat(store.messageByKey("k-s").get("media")).isNull();
+    assertThat(store.messages().messageByKey("k-s").get("media")).isNull();
     SendResult sent = messaging.send(new SendRequest("L-2", "k-s", 0, true, false));
     assertThat(sent.outcome()).isEqualTo(SendResult.SENT);
     assertThat(emulator.lastMediaId("5511998765433")).isNull();

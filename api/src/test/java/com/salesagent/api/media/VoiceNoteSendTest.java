@@ -100,7 +100,7 @@ class VoiceNoteSendTest {
 
   private Document compose(String lead, String key, int step, String purpose, boolean template) {
     composer.compose(new ComposeRequest(lead, "c-1", "v-cost", step, purpose, key, 0, template));
-    return store.messageByKey(key);
+    return store.messages().messageByKey(key);
   }
 
   @Test
@@ -130,7 +130,8 @@ class VoiceNoteSendTest {
     assertThat(emulator.lastMessageType("5511998765432")).isEqualTo("audio");
     assertThat(emulator.lastWasVoiceNote("5511998765432")).isTrue();
     assertThat(emulator.media().bytes(emulator.lastMediaId("5511998765432"))).isEqualTo(stored);
-    assertThat(store.messageByKey("k-2").get("media", Document.class).getString("sentAs"))
+    assertThat(
+            store.messages().messageByKey("k-2").get("media", Document.class).getString("sentAs"))
         .isEqualTo("voice_note");
     Document event =
         store.interactions().timeline("L-1").stream()
@@ -200,14 +201,14 @@ class VoiceNoteSendTest {
     assertThat(emulator.lastWasVoiceNote("5511998765432")).isTrue();
     assertThat(emulator.lastMediaId("5511998765432")).isNull();
     assertThat(emulator.lastLinkedMedia("5511998765432")).isEqualTo(stored);
-    Document sent = store.messageByKey("k-l").get("media", Document.class);
+    Document sent = store.messages().messageByKey("k-l").get("media", Document.class);
     assertThat(sent.getString("delivery")).isEqualTo("presigned_link");
     assertThat(sent.get("mediaId")).isNull();
     assertThat(MONGO.database().getCollection(OutboundMedia.UPLOADS).countDocuments()).isZero();
 
     // The object deleted after composition: Meta cannot download it, the message fails (131053).
     compose("L-1", "k-gone", 2, "follow_up_read", false);
-    Document gone = store.messageByKey("k-gone").get("media", Document.class);
+    Document gone = store.messages().messageByKey("k-gone").get("media", Document.class);
     S3.storage().delete(gone.getString("url").replaceFirst("^s3://voices/", ""));
     viaLinks.send(new SendRequest("L-1", "k-gone", 2, false, false));
     assertThat(emulator.lastLinkedMedia("5511998765432")).isNull();

@@ -593,7 +593,9 @@ class SecuritySuiteTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> store().messagesOf(leadId).stream().anyMatch(m -> m.getString("wamid") != null));
+            () ->
+                store().messages().messagesOf(leadId).stream()
+                    .anyMatch(m -> m.getString("wamid") != null));
     assertThat(internalHits.get()).isZero();
     assertThat(
             app()

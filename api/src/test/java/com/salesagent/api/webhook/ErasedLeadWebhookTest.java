@@ -76,10 +76,14 @@ class ErasedLeadWebhookTest {
 
   private void sent(String leadId, String wamid, Instant at, String variantId) {
     String key = leadId + "-" + wamid;
-    store.upsertComposed(
-        key,
-        new Document("leadId", leadId).append("status", "composed").append("variantId", variantId));
-    store.markAccepted(key, wamid, WA_ID, "text", at);
+    store
+        .messages()
+        .upsertComposed(
+            key,
+            new Document("leadId", leadId)
+                .append("status", "composed")
+                .append("variantId", variantId));
+    store.messages().markAccepted(key, wamid, WA_ID, "text", at);
   }
 
   private void post(String body) {

@@ -65,10 +65,14 @@ class OnePersonTwoCampaignsTest {
 
   private void sent(String leadId, String wamid, Instant at, String variantId) {
     String key = leadId + "-" + wamid;
-    store.upsertComposed(
-        key,
-        new Document("leadId", leadId).append("status", "composed").append("variantId", variantId));
-    store.markAccepted(key, wamid, "5511998765432", "text", at);
+    store
+        .messages()
+        .upsertComposed(
+            key,
+            new Document("leadId", leadId)
+                .append("status", "composed")
+                .append("variantId", variantId));
+    store.messages().markAccepted(key, wamid, "5511998765432", "text", at);
   }
 
   private void reply(String id, String contextWamid, String text, Instant at) {

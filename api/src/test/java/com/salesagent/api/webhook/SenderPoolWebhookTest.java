@@ -65,8 +65,10 @@ class SenderPoolWebhookTest {
             .append("senderId", PRIMARY));
     store.insertContact(
         new Document("leadId", "L-B").append("phone", "+5511998765432").append("senderId", SECOND));
-    store.upsertComposed("k-b", new Document("leadId", "L-B").append("status", "composed"));
-    store.markAccepted("k-b", "wamid.B", null, "template", Instant.now());
+    store
+        .messages()
+        .upsertComposed("k-b", new Document("leadId", "L-B").append("status", "composed"));
+    store.messages().markAccepted("k-b", "wamid.B", null, "template", Instant.now());
     inbox =
         new WebhookInbox(
             store, signaller, PRIMARY, clock, 2, ReplyClassifier.LEXICON, Duration.ofDays(30));
@@ -138,7 +140,7 @@ class SenderPoolWebhookTest {
                 signals.stream().anyMatch(e -> e.getValue() instanceof InboundMessageSignal)
                     && signals.stream().anyMatch(e -> e.getValue() instanceof MessageStatusSignal));
     assertThat(signals).allMatch(e -> e.getKey().equals("L-B"));
-    assertThat(store.messageByWamid("wamid.B").getString("status")).isEqualTo("read");
+    assertThat(store.messages().messageByWamid("wamid.B").getString("status")).isEqualTo("read");
     // The pool learned the display number Meta names the number by in quality notifications.
     assertThat(senders.get(SECOND).getString("displayPhoneNumber")).isEqualTo("15550000001");
   }

@@ -3,6 +3,7 @@ package com.salesagent.api.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.workflows.lead.InboundMessageSignal;
@@ -73,8 +74,8 @@ class StatusProcessorTest {
   }
 
   private void message(String lead, String key, String wamid) {
-    store.upsertComposed(key, new Document("leadId", lead).append("status", "composed"));
-    store.markAccepted(key, wamid, null, "text", t0);
+    store.messages().upsertComposed(key, new Document("leadId", lead).append("status", "composed"));
+    store.messages().markAccepted(key, wamid, null, "text", t0);
   }
 
   private InboxEvent event(String wamid, String status, long ts) {
@@ -171,13 +172,13 @@ class StatusProcessorTest {
   void aLookBetweenTheBatchsReadAndItsWriteStillGetsTheReadSignalled() {
     lookingUp("L-1", "k-race", "wamid.race");
     java.util.Map<String, Document> before =
-        store.messagesByWamid(List.of("wamid.race"), StatusProcessor.MESSAGE_FIELDS);
+        store.messages().messagesByWamid(List.of("wamid.race"), StatusProcessor.MESSAGE_FIELDS);
     assertThat(
             new com.salesagent.activities.lead.LeadActivitiesImpl(store, clock)
                 .readReceipt("L-1", "wamid.race"))
         .isNull();
 
-    new com.salesagent.activities.mongo.StatusBatches(store.messages())
+    new com.salesagent.activities.mongo.StatusBatches(store.messages().collection())
         .apply(
             List.of(
                 new com.salesagent.activities.mongo.StatusBatches.Update(
@@ -188,12 +189,14 @@ class StatusProcessorTest {
   }
 
   private void lookingUp(String lead, String key, String wamid) {
-    store.upsertComposed(
-        key,
-        new Document("leadId", lead)
-            .append("status", "composed")
-            .append(LeadStore.READS_LOOKED_UP, true));
-    store.markAccepted(key, wamid, null, "text", t0);
+    store
+        .messages()
+        .upsertComposed(
+            key,
+            new Document("leadId", lead)
+                .append("status", "composed")
+                .append(Messages.READS_LOOKED_UP, true));
+    store.messages().markAccepted(key, wamid, null, "text", t0);
   }
 
   private Call callOf(String leadId) {
@@ -220,10 +223,12 @@ class StatusProcessorTest {
   }
 
   private void message(String lead, String key, String wamid, String variant) {
-    store.upsertComposed(
-        key,
-        new Document("leadId", lead).append("variantId", variant).append("status", "composed"));
-    store.markAccepted(key, wamid, null, "text", t0);
+    store
+        .messages()
+        .upsertComposed(
+            key,
+            new Document("leadId", lead).append("variantId", variant).append("status", "composed"));
+    store.messages().markAccepted(key, wamid, null, "text", t0);
   }
 
   private long counter(String variant, String counter) {
@@ -335,13 +340,14 @@ class StatusProcessorTest {
 
       listened.processBatch(List.of(event("wamid.S1", "sent", 1764072000)));
       assertThat(commands).doesNotContain("find contacts");
-      assertThat(store.messageByWamid("wamid.S1").getString("status")).isEqualTo("sent");
+      assertThat(store.messages().messageByWamid("wamid.S1").getString("status")).isEqualTo("sent");
       assertThat(store.interactions().hasInteraction("L-1", "sent")).isTrue();
 
       commands.clear();
       listened.processBatch(List.of(event("wamid.S1", "delivered", 1764072001)));
       assertThat(commands).contains("find contacts");
-      assertThat(store.messageByWamid("wamid.S1").getString("status")).isEqualTo("delivered");
+      assertThat(store.messages().messageByWamid("wamid.S1").getString("status"))
+          .isEqualTo("delivered");
       assertThat(store.contact("L-1").get("funnel", Document.class).getDate("delivered"))
           .isNotNull();
     }

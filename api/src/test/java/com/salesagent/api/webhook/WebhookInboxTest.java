@@ -104,8 +104,10 @@ class WebhookInboxTest {
     MongoSchema.ensure(MONGO.database());
     store = new LeadStore(MONGO.database());
     store.insertContact(new Document("leadId", "L-1").append("phone", "+5511998765432"));
-    store.upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
-    store.markAccepted("k-1", "wamid.A", null, "template", t0);
+    store
+        .messages()
+        .upsertComposed("k-1", new Document("leadId", "L-1").append("status", "composed"));
+    store.messages().markAccepted("k-1", "wamid.A", null, "template", t0);
     inbox =
         new WebhookInbox(
             store, signaller, "123", clock, 2, ReplyClassifier.LEXICON, Duration.ofDays(30));
@@ -167,7 +169,7 @@ class WebhookInboxTest {
     assertThat(count(Filters.eq("outcome", "stored"))).isEqualTo(1);
     assertThat(signals).isEmpty();
     // MongoDB got the status even though the signal failed: the message view is current.
-    assertThat(store.messageByWamid("wamid.A").getString("status")).isEqualTo("read");
+    assertThat(store.messages().messageByWamid("wamid.A").getString("status")).isEqualTo("read");
     // An unreachable Temporal is waited out: it never counts towards a dead letter.
     assertThat(count(Filters.gt("attempts", 0))).isZero();
 
@@ -253,7 +255,9 @@ class WebhookInboxTest {
   void aStatusBeforeItsMessageWaitsAndTheCallbackDataBindsALostSend() throws Exception {
     mode.set(Mode.UP);
     // The send's answer was lost: the message has no wamid, only its key.
-    store.upsertComposed("k-2", new Document("leadId", "L-1").append("status", "composed"));
+    store
+        .messages()
+        .upsertComposed("k-2", new Document("leadId", "L-1").append("status", "composed"));
     inbox.accept(
         parse(
             "\"statuses\":["
@@ -263,7 +267,7 @@ class WebhookInboxTest {
                 + "]"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
-    Document bound = store.messageByKey("k-2");
+    Document bound = store.messages().messageByKey("k-2");
     assertThat(bound.getString("wamid")).isEqualTo("wamid.LOST");
     assertThat(bound.getString("reconciledBy")).isEqualTo("status_webhook");
     assertThat(signals)
@@ -274,8 +278,10 @@ class WebhookInboxTest {
     // The early status waits for its message (stored a moment later) instead of being dropped.
     Document early = store.webhookEvents().find(Filters.eq("processed", false)).first();
     assertThat(early.getString("eventKey")).isEqualTo("status:wamid.EARLY:delivered");
-    store.upsertComposed("k-3", new Document("leadId", "L-1").append("status", "composed"));
-    store.markAccepted("k-3", "wamid.EARLY", null, "text", t0);
+    store
+        .messages()
+        .upsertComposed("k-3", new Document("leadId", "L-1").append("status", "composed"));
+    store.messages().markAccepted("k-3", "wamid.EARLY", null, "text", t0);
     // Its waiting is recorded (nextAttemptAt) before the clock jumps: a wait written after the
     // jump would be due only 10 s after the new time, and the sweep below would not take it.
     awaitSettled();
@@ -283,7 +289,8 @@ class WebhookInboxTest {
     inbox.leases().tick();
     inbox.relay();
     await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
-    assertThat(store.messageByWamid("wamid.EARLY").getString("status")).isEqualTo("delivered");
+    assertThat(store.messages().messageByWamid("wamid.EARLY").getString("status"))
+        .isEqualTo("delivered");
 
     // A status for a message that never appears is given up after the grace period.
     inbox.accept(parse("\"statuses\":[" + status("wamid.NEVER", "read", "") + "]"));
@@ -322,14 +329,17 @@ class WebhookInboxTest {
     inbox.accept(parse("\"statuses\":[" + status("wamid.LATE", "delivered", "") + "]"));
     awaitSettled();
     assertThat(count(Filters.exists("nextAttemptAt"))).isEqualTo(1);
-    store.upsertComposed("k-9", new Document("leadId", "L-1").append("status", "composed"));
-    store.markAccepted("k-9", "wamid.LATE", null, "text", t0);
+    store
+        .messages()
+        .upsertComposed("k-9", new Document("leadId", "L-1").append("status", "composed"));
+    store.messages().markAccepted("k-9", "wamid.LATE", null, "text", t0);
     Thread.sleep(600);
     assertThat(count(Filters.eq("processed", true))).isEqualTo(1); // not due yet
     now.set(now.get().plusSeconds(11));
     inbox.leases().tick(); // the clock jumped past the leases' expiry: renew them first
     await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
-    assertThat(store.messageByWamid("wamid.LATE").getString("status")).isEqualTo("delivered");
+    assertThat(store.messages().messageByWamid("wamid.LATE").getString("status"))
+        .isEqualTo("delivered");
 
     // A failed event is retried once the guard against requeueing it has passed.
     mode.set(Mode.UNAVAILABLE);
@@ -364,8 +374,10 @@ class WebhookInboxTest {
   void sentAndDeliveredOfAnAcceptedMessageUpdateMongoDbOnlyAndReadOrFailedReachTheWorkflow()
       throws Exception {
     mode.set(Mode.UP);
-    store.upsertComposed("k-5", new Document("leadId", "L-1").append("status", "composed"));
-    store.markAccepted("k-5", "wamid.F", null, "text", t0);
+    store
+        .messages()
+        .upsertComposed("k-5", new Document("leadId", "L-1").append("status", "composed"));
+    store.messages().markAccepted("k-5", "wamid.F", null, "text", t0);
     inbox.accept(
         parse(
             "\"statuses\":["
@@ -377,7 +389,7 @@ class WebhookInboxTest {
 
     assertThat(signals).isEmpty();
     assertThat(count(Filters.eq("outcome", "stored"))).isEqualTo(2);
-    Document message = store.messageByWamid("wamid.A");
+    Document message = store.messages().messageByWamid("wamid.A");
     assertThat(message.getString("status")).isEqualTo("delivered");
     assertThat(message.get("statusAt", Document.class).getDate("delivered")).isNotNull();
     assertThat(interactions("delivered", "wamid.A")).isEqualTo(1);
@@ -431,7 +443,7 @@ class WebhookInboxTest {
     sweepNow();
     Thread.sleep(200);
 
-    Document message = store.messageByWamid("wamid.A");
+    Document message = store.messages().messageByWamid("wamid.A");
     assertThat(message.getString("status")).isEqualTo("read");
     assertThat(message.get("statusAt", Document.class).getDate("delivered")).isNotNull();
     assertThat(message.get("statusAt", Document.class).getDate("read")).isNotNull();
@@ -448,8 +460,10 @@ class WebhookInboxTest {
   void deliveredOrSentEchoesOfAnUnknownSendStillReachTheWorkflowAndResolveItOnce()
       throws Exception {
     // The send's answer was lost: the message is unknown, the workflow waits for a keyed status.
-    store.upsertComposed("k-2", new Document("leadId", "L-1").append("status", "composed"));
-    store.markUnknown("k-2", "timeout after the request was written", t0);
+    store
+        .messages()
+        .upsertComposed("k-2", new Document("leadId", "L-1").append("status", "composed"));
+    store.messages().markUnknown("k-2", "timeout after the request was written", t0);
     // Temporal is down when the first echo arrives: it binds the wamid, the signal fails.
     inbox.accept(
         parse(
@@ -457,7 +471,7 @@ class WebhookInboxTest {
                 + status("wamid.LOST", "delivered", ",\"biz_opaque_callback_data\":\"k-2\"")
                 + "]"));
     await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.exists("lastError")) == 1);
-    assertThat(store.messageByKey("k-2").getString("wamid")).isEqualTo("wamid.LOST");
+    assertThat(store.messages().messageByKey("k-2").getString("wamid")).isEqualTo("wamid.LOST");
 
     mode.set(Mode.UP);
     sweepNow();
@@ -486,7 +500,8 @@ class WebhookInboxTest {
         .containsExactly("delivered", "sent");
     assertThat(statusSignals()).allMatch(s -> "k-2".equals(s.idempotencyKey()));
     assertThat(interactions("message_sent", "wamid.LOST")).isEqualTo(1);
-    assertThat(store.messageByKey("k-2").getString("reconciledBy")).isEqualTo("status_webhook");
+    assertThat(store.messages().messageByKey("k-2").getString("reconciledBy"))
+        .isEqualTo("status_webhook");
   }
 
   @Test
@@ -494,9 +509,11 @@ class WebhookInboxTest {
     mode.set(Mode.UP);
     // A retry found the first attempt's claim and marked the send unknown; that attempt's answer
     // came back afterwards and stored the wamid. The workflow still waits for a keyed status.
-    store.upsertComposed("k-4", new Document("leadId", "L-1").append("status", "composed"));
-    store.markUnknown("k-4", "an earlier attempt stopped during the call", t0);
-    store.markAccepted("k-4", "wamid.LATE", null, "text", t0);
+    store
+        .messages()
+        .upsertComposed("k-4", new Document("leadId", "L-1").append("status", "composed"));
+    store.messages().markUnknown("k-4", "an earlier attempt stopped during the call", t0);
+    store.messages().markAccepted("k-4", "wamid.LATE", null, "text", t0);
     inbox.accept(
         parse(
             "\"statuses\":["
@@ -516,13 +533,15 @@ class WebhookInboxTest {
     store.setContactFields("L-1", new Document("campaignId", "c-1").append("segment", "smb"));
     StringBuilder items = new StringBuilder();
     for (int i = 0; i < 40; i++) {
-      store.upsertComposed(
-          "kb-" + i,
-          new Document("leadId", "L-1")
-              .append("campaignId", "c-1")
-              .append("variantId", "v-1")
-              .append("status", "composed"));
-      store.markAccepted("kb-" + i, "wamid.B" + i, null, "text", t0);
+      store
+          .messages()
+          .upsertComposed(
+              "kb-" + i,
+              new Document("leadId", "L-1")
+                  .append("campaignId", "c-1")
+                  .append("variantId", "v-1")
+                  .append("status", "composed"));
+      store.messages().markAccepted("kb-" + i, "wamid.B" + i, null, "text", t0);
       items.append(i == 0 ? "" : ",").append(status("wamid.B" + i, "delivered", ""));
       items.append(",").append(status("wamid.B" + i, "read", ""));
       items.append(",").append(status("wamid.B" + i, "sent", ""));
@@ -549,7 +568,7 @@ class WebhookInboxTest {
     assertThat(funnel.get("read", Number.class).longValue()).isEqualTo(1);
     assertThat(store.interactions().timeline("L-1")).hasSize(120);
     for (int i = 0; i < 40; i++) {
-      Document m = store.messageByWamid("wamid.B" + i);
+      Document m = store.messages().messageByWamid("wamid.B" + i);
       assertThat(m.getString("status")).isEqualTo("read");
       assertThat(m.get("statusAt", Document.class).keySet())
           .contains("accepted", "sent", "delivered", "read");

@@ -98,12 +98,14 @@ class WebhookLeasesTest {
               .append("segment", "smb"));
       for (int m = 0; m < 2; m++) {
         String key = "k-" + i + "-" + m;
-        store.upsertComposed(
-            key,
-            new Document("leadId", "L-" + i)
-                .append("variantId", "v-1")
-                .append("status", "composed"));
-        store.markAccepted(key, wamid(i, m), null, "text", t0);
+        store
+            .messages()
+            .upsertComposed(
+                key,
+                new Document("leadId", "L-" + i)
+                    .append("variantId", "v-1")
+                    .append("status", "composed"));
+        store.messages().markAccepted(key, wamid(i, m), null, "text", t0);
       }
     }
     a = inbox();

@@ -1,0 +1,286 @@
+package com.salesagent.activities.mongo;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * A lead's messages: the {@code messages} collection, one document per idempotency key, from its
+ * composition through the send's claim and answer to Meta's status callbacks (which only move a
+ * message forward). Reached through {@link LeadStore#messages()}.
+ */
+public class Messages {
+  /** Status ranks: a later callback never moves a message back (read after delivered, ...). */
+  static final Map<String, Integer> RANK =
+      Map.of("composed", 0, "accepted", 1, "sent", 2, "delivered", 3, "failed", 4, "read", 5);
+
+  /**
+   * Set on a message whose send's fate was once unknown, and never removed (a late answer removes
+   * {@code unknown}): its lead's workflow hears every status of it, not only the ones that change
+   * its next action.
+   */
+  public static final String AMBIGUOUS = "ambiguous";
+
+  /**
+   * On a message whose lead's workflow looks its read up once instead of being signalled
+   * (ReadReceipts in the workflows module): the webhook stores such a read without a signal...
+   */
+  public static final String READS_LOOKED_UP = "readsLookedUp";
+
+  /**
+   * ...until the workflow has looked ({@code LeadActivities.readReceipt} sets this in the same
+   * write that reads the message): from then on its read is signalled.
+   */
+  public static final String READ_SIGNAL = "readSignal";
+
+  private final MongoDatabase db;
+
+  public Messages(MongoDatabase db) {
+    this.db = db;
+  }
+
+  public MongoCollection<Document> collection() {
+    return db.getCollection(Collections.MESSAGES);
+  }
+
+  /**
+   * Stores a composed message under its key; a second compose of the same key changes nothing.
+   * Answers the message as stored under the key after the write (the first composition's), in the
+   * same round trip.
+   */
+  public Document upsertComposed(String idempotencyKey, Document fields) {
+    return collection()
+        .findOneAndUpdate(
+            Filters.eq("idempotencyKey", idempotencyKey),
+            new Document("$setOnInsert", fields.append("idempotencyKey", idempotencyKey))
+                .append("$currentDate", new Document("updatedAt", true)),
+            new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+  }
+
+  /** Sets fields of the message stored under this key (dotted paths allowed). */
+  public void setMessageFields(String idempotencyKey, Document fields) {
+    collection()
+        .updateOne(Filters.eq("idempotencyKey", idempotencyKey), new Document("$set", fields));
+  }
+
+  public Document messageByKey(String idempotencyKey) {
+    return collection().find(Filters.eq("idempotencyKey", idempotencyKey)).first();
+  }
+
+  public Document messageByWamid(String wamid) {
+    return collection().find(Filters.eq("wamid", wamid)).first();
+  }
+
+  /**
+   * Claims the one call to the API for this key, for the attempt {@code token}. False when a wamid
+   * is recorded or another attempt holds the claim: that attempt died mid-call or is still in it,
+   * so whether Meta got the message is unknown. {@code resendUnknown}: a decided resend of a send
+   * whose fate is unknown may take the claim over.
+   */
+  public boolean claimSend(
+      String idempotencyKey, String token, Instant now, boolean resendUnknown) {
+    Bson free =
+        resendUnknown
+            ? Filters.or(Filters.exists("sendingBy", false), Filters.eq("status", "unknown"))
+            : Filters.exists("sendingBy", false);
+    Document claimed =
+        collection()
+            .findOneAndUpdate(
+                Filters.and(
+                    Filters.eq("idempotencyKey", idempotencyKey),
+                    Filters.exists("wamid", false),
+                    free),
+                Updates.combine(
+                    Updates.set("sendingBy", token), Updates.set("sendingSince", Date.from(now))),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+    return claimed != null;
+  }
+
+  /** The call provably did not reach Meta: the next attempt may make it. */
+  public void releaseClaim(String idempotencyKey, String token) {
+    collection()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.eq("sendingBy", token)),
+            Updates.combine(Updates.unset("sendingBy"), Updates.unset("sendingSince")));
+  }
+
+  /**
+   * The call may have reached Meta (its answer was lost): the claim stays, the message is marked
+   * unknown until a status webhook (or a late answer) binds its wamid.
+   */
+  public void markUnknown(String idempotencyKey, String reason, Instant at) {
+    collection()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
+            Updates.combine(
+                Updates.set("status", "unknown"),
+                Updates.set(AMBIGUOUS, true),
+                Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
+                Updates.currentDate("updatedAt")));
+  }
+
+  /** Meta refused the message: its answer (code, details, trace id) stays on the document. */
+  public void markRefused(String idempotencyKey, Document error) {
+    collection()
+        .updateOne(
+            Filters.eq("idempotencyKey", idempotencyKey),
+            Updates.combine(
+                Updates.set("error", error),
+                Updates.set("status", "refused"),
+                Updates.currentDate("updatedAt")));
+  }
+
+  /**
+   * The send's answer: the message has its wamid. A status webhook may have come first (Meta echoes
+   * the idempotency key, {@link #bindWamid}) and moved the message on to sent or delivered; the
+   * answer then adds what only it knows and never moves the status back to accepted (the message
+   * stayed "accepted" for good and its lead looked undelivered).
+   */
+  public void markAccepted(
+      String idempotencyKey, String wamid, String waId, String kind, Instant at) {
+    List<Bson> answer =
+        List.of(
+            Updates.set("wamid", wamid),
+            Updates.set("waId", waId),
+            Updates.set("kind", kind),
+            Updates.currentDate("updatedAt"),
+            Updates.unset("unknown"),
+            Updates.unset("sendingBy"),
+            Updates.unset("sendingSince"));
+    List<Bson> first = new ArrayList<>(answer);
+    first.add(Updates.set("status", "accepted"));
+    first.add(Updates.set("statusRank", RANK.get("accepted")));
+    first.add(Updates.set("statusAt.accepted", Date.from(at)));
+    boolean moved =
+        collection()
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("idempotencyKey", idempotencyKey),
+                        Filters.or(
+                            Filters.exists("statusRank", false),
+                            Filters.lt("statusRank", RANK.get("accepted")))),
+                    Updates.combine(first))
+                .getMatchedCount()
+            == 1;
+    if (!moved) {
+      List<Bson> later = new ArrayList<>(answer);
+      later.add(Updates.min("statusAt.accepted", Date.from(at)));
+      collection().updateOne(Filters.eq("idempotencyKey", idempotencyKey), Updates.combine(later));
+    }
+  }
+
+  /**
+   * Binds a wamid to the message sent under this idempotency key when the send's own answer was
+   * lost (Meta echoes the key as biz_opaque_callback_data in status webhooks); false when the key
+   * is unknown or the message has its wamid already.
+   */
+  public boolean bindWamid(String idempotencyKey, String wamid, String waId, Instant at) {
+    return collection()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
+                Updates.combine(
+                    Updates.set("wamid", wamid),
+                    Updates.set("waId", waId),
+                    Updates.set("status", "accepted"),
+                    Updates.set("statusRank", RANK.get("accepted")),
+                    Updates.set("statusAt.accepted", Date.from(at)),
+                    Updates.set("reconciledBy", "status_webhook"),
+                    Updates.currentDate("updatedAt"),
+                    Updates.unset("sendingBy"),
+                    Updates.unset("sendingSince")))
+            .getModifiedCount()
+        == 1;
+  }
+
+  /**
+   * Applies a status callback: keeps the earliest time per status and moves {@code status} only
+   * forward. Returns the message, or null for a wamid we never sent.
+   */
+  public Document applyStatus(
+      String wamid, String status, Instant at, Integer errorCode, String errorTitle) {
+    Integer rank = RANK.get(status);
+    if (rank == null) {
+      return messageByWamid(wamid);
+    }
+    List<Bson> updates = new ArrayList<>();
+    updates.add(Updates.min("statusAt." + status, Date.from(at)));
+    if (errorCode != null) {
+      updates.add(
+          Updates.set("error", new Document("code", errorCode).append("title", errorTitle)));
+    }
+    Document before =
+        collection()
+            .findOneAndUpdate(
+                Filters.eq("wamid", wamid),
+                Updates.combine(updates),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+    if (before == null) {
+      return null;
+    }
+    collection()
+        .updateOne(
+            Filters.and(Filters.eq("wamid", wamid), Filters.lt("statusRank", rank)),
+            Updates.combine(
+                Updates.set("status", status),
+                Updates.set("statusRank", rank),
+                Updates.currentDate("updatedAt")));
+    return before;
+  }
+
+  /** Messages by wamid, in one query; wamids we never sent are absent from the map. */
+  public Map<String, Document> messagesByWamid(Collection<String> wamids) {
+    return messagesByWamid(wamids, List.of());
+  }
+
+  /**
+   * Messages by wamid, in one query, with only these fields (all for none): the status path reads a
+   * dozen of a message's fields, and on the embedded MongoDB-wire server encoding whole messages
+   * (text, media, quality notes) was the largest part of its finds (issue 12).
+   */
+  public Map<String, Document> messagesByWamid(Collection<String> wamids, List<String> fields) {
+    Map<String, Document> out = new HashMap<>();
+    var found = collection().find(Filters.in("wamid", wamids));
+    if (!fields.isEmpty()) {
+      found = found.projection(Projections.include(fields));
+    }
+    for (Document d : found) {
+      out.put(d.getString("wamid"), d);
+    }
+    return out;
+  }
+
+  /**
+   * The messages of these leads that WhatsApp accepted: lead, wamid, variant and when it was
+   * accepted.
+   */
+  public List<Document> sentMessagesOf(Collection<String> leadIds) {
+    return collection()
+        .find(Filters.and(Filters.in("leadId", leadIds), Filters.exists("wamid")))
+        .projection(Projections.include("leadId", "wamid", "variantId", "statusAt.accepted"))
+        .into(new ArrayList<>());
+  }
+
+  public List<Document> messagesOf(String leadId) {
+    return collection()
+        .find(Filters.eq("leadId", leadId))
+        .sort(Sorts.ascending("step", "composedAt"))
+        .into(new ArrayList<>());
+  }
+}
