@@ -113,9 +113,8 @@ public final class ApiWiring {
                   config.getLifecycle().getNotNowSnooze().toJavaDuration()));
     }
     Clock clock = Clock.systemUTC();
-    LeadStore store =
-        new LeadStore(connections.mongo().database())
-            .insertionOrderNewestFirst(config.getMongodb().isEmbedded());
+    LeadStore store = new LeadStore(connections.mongo().database());
+    store.contactList().insertionOrderNewestFirst(config.getMongodb().isEmbedded());
     WorkflowClient client = connections.temporal().client();
     inbox =
         new WebhookInbox(

@@ -148,7 +148,7 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(lines.get(3).path("status").asText()).isEqualTo("enrolled");
     assertThat(lines.get(4).path("summary").path("enrolled").asInt()).isEqualTo(2);
     assertThat(lines.get(4).path("summary").path("rejected").asInt()).isEqualTo(2);
-    assertThat(store().countContacts(null, campaign)).isEqualTo(2);
+    assertThat(store().contactList().countContacts(null, campaign)).isEqualTo(2);
   }
 
   @Test
@@ -244,7 +244,7 @@ final class EnrolmentApplicationTest extends AppTestHarness {
         assertThat(row.findValuesAsText("message").get(0)).contains("\"" + v + "\"");
       }
     }
-    assertThat(store().countContacts(null, campaign)).isEqualTo(yes.length);
+    assertThat(store().contactList().countContacts(null, campaign)).isEqualTo(yes.length);
   }
 
   /**
@@ -283,7 +283,7 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(summary.path("enrolled").asInt()).isEqualTo(2);
     assertThat(summary.path("rejected").asInt()).isEqualTo(1);
     assertThat(store().contact("m-2-" + campaign).getString("name")).isEqualTo("Bo, Jr");
-    assertThat(store().countContacts(null, campaign)).isEqualTo(2);
+    assertThat(store().contactList().countContacts(null, campaign)).isEqualTo(2);
 
     // No quote after it: the quote would run to the end of the file.
     String open = "open-" + UUID.randomUUID();
@@ -304,7 +304,7 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(toTheEnd.get(1).path("status").asText()).isEqualTo("enrolled");
     assertThat(toTheEnd.get(2).path("line").asInt()).isEqualTo(4);
     assertThat(toTheEnd.get(3).path("summary").path("rows").asInt()).isEqualTo(3);
-    assertThat(store().countContacts(null, open)).isEqualTo(2);
+    assertThat(store().contactList().countContacts(null, open)).isEqualTo(2);
   }
 
   /** A value over the 1 MiB cap, quoted or not, rejects its row only: the next row is read. */
@@ -378,7 +378,7 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(first.get(0).path("leadId").asText()).isEqualTo("bom-1-" + campaign);
     assertThat(first.get(0).path("status").asText()).isEqualTo("enrolled");
     assertThat(second.get(0).path("status").asText()).isEqualTo("already_enrolled");
-    assertThat(store().countContacts(null, campaign)).isEqualTo(1);
+    assertThat(store().contactList().countContacts(null, campaign)).isEqualTo(1);
   }
 
   /**
@@ -408,7 +408,7 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     assertThat(store().contact("sep-1-" + campaign).getString("company"))
         .isEqualTo("Acme; Filial SP");
     assertThat(store().contact("sep-2-" + campaign).getString("company")).isEqualTo("Beta, Ltda");
-    assertThat(store().countContacts(null, campaign)).isEqualTo(2);
+    assertThat(store().contactList().countContacts(null, campaign)).isEqualTo(2);
 
     // The same column twice, whatever its case, is still refused: one of its values would be lost.
     HttpResponse<String> twice = importCsv("name,Name,phone\nAna,Ana,+5511998760000\n");
@@ -487,7 +487,7 @@ final class EnrolmentApplicationTest extends AppTestHarness {
         .containsExactly("Record ID", "Email");
     assertThat(json.readTree(refused.body()).path("message").asText())
         .contains("unknownColumns=ignore");
-    assertThat(store().countContacts(null, campaign)).isZero();
+    assertThat(store().contactList().countContacts(null, campaign)).isZero();
 
     HttpResponse<String> imported = importCsv(csv, "?unknownColumns=ignore");
     assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
@@ -495,7 +495,7 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     JsonNode summary = json.readTree(lines[lines.length - 1]).path("summary");
     assertThat(summary.path("enrolled").asInt()).as(imported.body()).isEqualTo(1);
     assertThat(summary.path("ignoredColumns").toString()).isEqualTo("[\"Record ID\",\"Email\"]");
-    assertThat(store().countContacts(null, campaign)).isEqualTo(1);
+    assertThat(store().contactList().countContacts(null, campaign)).isEqualTo(1);
 
     HttpResponse<String> bad = importCsv(csv, "?unknownColumns=skip");
     assertThat(bad.statusCode()).isEqualTo(400);
@@ -526,7 +526,7 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     JsonNode body = json.readTree(response.body());
     assertThat(body.findValuesAsText("field")).containsExactly("notse", "extra");
     assertThat(body.path("message").asText()).contains("notse").contains("extra");
-    assertThat(store().countContacts(null, campaign)).isZero();
+    assertThat(store().contactList().countContacts(null, campaign)).isZero();
   }
 
   @Test

@@ -23,18 +23,21 @@ import org.bson.conversions.Bson;
 /**
  * The lead's documents in MongoDB, shared by the activities (writes from workflows), the webhook
  * inbox and the REST API (reads): its contact here, its messages through {@link #messages()}, its
- * interaction history through {@link #interactions()}. Dedup lives in regular collections
- * (messages, webhook_events), never in the time-series interaction_history.
+ * interaction history through {@link #interactions()}; the list of contacts through {@link
+ * #contactList()}. Dedup lives in regular collections (messages, webhook_events), never in the
+ * time-series interaction_history.
  */
 public class LeadStore {
   private final MongoDatabase db;
   private final Messages messages;
   private final Interactions interactions;
+  private final ContactList contactList;
 
   public LeadStore(MongoDatabase db) {
     this.db = db;
     this.messages = new Messages(db);
     this.interactions = new Interactions(db);
+    this.contactList = new ContactList(db);
   }
 
   public MongoDatabase database() {
@@ -53,6 +56,11 @@ public class LeadStore {
   /** The lead's interaction history (the time-series interaction_history) and its timeline. */
   public Interactions interactions() {
     return interactions;
+  }
+
+  /** The operator's list of contacts: filtered, paged and counted. */
+  public ContactList contactList() {
+    return contactList;
   }
 
   public MongoCollection<Document> webhookEvents() {
@@ -331,62 +339,6 @@ public class LeadStore {
     return numbers;
   }
 
-  /** Filters: stage, campaignId, segment, variantId (each optional). */
-  public record ContactQuery(String stage, String campaignId, String segment, String variantId) {}
-
-  public List<Document> listContacts(String stage, String campaignId, int page, int pageSize) {
-    return listContacts(new ContactQuery(stage, campaignId, null, null), page, pageSize);
-  }
-
-  private volatile boolean insertionOrderNewestFirst;
-
-  /**
-   * For the embedded MongoDB-wire server, whose sorts are never index-backed (a newest-first page
-   * of 20,000 contacts sorted them all: 260 ms): list newest first by natural order, which is the
-   * enrolment order there (contacts are inserted when enrolled). A real MongoDB uses the enrolledAt
-   * index.
-   */
-  public LeadStore insertionOrderNewestFirst(boolean on) {
-    this.insertionOrderNewestFirst = on;
-    return this;
-  }
-
-  public List<Document> listContacts(ContactQuery q, int page, int pageSize) {
-    return contacts()
-        .find(contactFilter(q))
-        .sort(Sorts.descending(insertionOrderNewestFirst ? "$natural" : "enrolledAt"))
-        .skip(page * pageSize)
-        .limit(pageSize)
-        .into(new ArrayList<>());
-  }
-
-  public long countContacts(String stage, String campaignId) {
-    return countContacts(new ContactQuery(stage, campaignId, null, null));
-  }
-
-  public long countContacts(ContactQuery q) {
-    return contacts().countDocuments(contactFilter(q));
-  }
-
-  private static Bson contactFilter(ContactQuery q) {
-    String stage = q.stage();
-    String campaignId = q.campaignId();
-    List<Bson> filters = new ArrayList<>();
-    if (q.segment() != null && !q.segment().isBlank()) {
-      filters.add(Filters.eq("segment", q.segment()));
-    }
-    if (q.variantId() != null && !q.variantId().isBlank()) {
-      filters.add(Filters.eq("variantId", q.variantId()));
-    }
-    if (stage != null && !stage.isBlank()) {
-      filters.add(Filters.eq("stage", stage));
-    }
-    if (campaignId != null && !campaignId.isBlank()) {
-      filters.add(Filters.eq("campaignId", campaignId));
-    }
-    return filters.isEmpty() ? new Document() : Filters.and(filters);
-  }
-
   /** Contacts by lead id, in one query. */
   public Map<String, Document> contactsByLeadId(Collection<String> leadIds) {
     return contactsByLeadId(leadIds, List.of());
@@ -428,10 +380,5 @@ public class LeadStore {
         .find(Filters.and(Filters.eq("leadId", leadId), Filters.in("_id", chunkIds)))
         .projection(new Document("embedding", 0))
         .into(new ArrayList<>());
-  }
-
-  /** All contacts, from the collection's metadata: no scan. */
-  public long estimatedContacts() {
-    return contacts().estimatedDocumentCount();
   }
 }

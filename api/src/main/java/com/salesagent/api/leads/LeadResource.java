@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
 import com.salesagent.activities.lead.QuietHours;
+import com.salesagent.activities.mongo.ContactList;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.approvals.ApprovalResource;
@@ -261,10 +262,10 @@ public class LeadResource {
           400, "bad filter", new FieldError("stage", "one of " + String.join(", ", LIST_STAGES)));
     }
     List<LeadRow> leads = new ArrayList<>();
-    LeadStore.ContactQuery query =
-        new LeadStore.ContactQuery(stage, campaignId, segment, variantId);
+    ContactList.ContactQuery query =
+        new ContactList.ContactQuery(stage, campaignId, segment, variantId);
     Map<String, QuietHours> quiet = new HashMap<>(); // read once per campaign of the page
-    for (Document c : store.listContacts(query, page, pageSize)) {
+    for (Document c : store.contactList().listContacts(query, page, pageSize)) {
       views.sendsAt(c, quiet);
       leads.add(
           new LeadRow(
@@ -282,8 +283,8 @@ public class LeadResource {
     // Unfiltered, the collection's count from its metadata: no scan.
     long total =
         blank(stage) && blank(campaignId) && blank(segment) && blank(variantId)
-            ? store.estimatedContacts()
-            : store.countContacts(query);
+            ? store.contactList().estimatedContacts()
+            : store.contactList().countContacts(query);
     return new LeadPage(page, pageSize, total, leads);
   }
 
