@@ -199,7 +199,6 @@ public class LeadStore {
     return contactsByWhatsAppId(waId).stream().map(d -> d.getString("leadId")).toList();
   }
 
-  /** Records the wa_id WhatsApp answered a send with, so inbound messages match it too. */
   /** Whether {@code waId} is one the contact as read does not have yet (null and blank are not). */
   public static boolean isNewWaId(Document contact, String waId) {
     return waId != null
@@ -207,6 +206,7 @@ public class LeadStore {
         && !contact.getList("waIds", Object.class, List.of()).contains(waId);
   }
 
+  /** Records the wa_id WhatsApp answered a send with, so inbound messages match it too. */
   public void addWhatsAppId(String leadId, String waId) {
     if (waId != null && !waId.isBlank()) {
       contacts().updateOne(Filters.eq("leadId", leadId), Updates.addToSet("waIds", waId));
