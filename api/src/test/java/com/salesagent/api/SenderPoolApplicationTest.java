@@ -313,7 +313,10 @@ class SenderPoolApplicationTest {
                   store().messages().messagesOf(prober).stream()
                       .anyMatch(m -> m.getString("wamid") != null));
       assertThat(store().contact(prober).getString("senderId")).isEqualTo(number);
-      assertThat(senders.get(number).getString("status")).isEqualTo("active");
+      // The send records its wamid, then marks the number active: a moment apart.
+      await("the probe gave its number back")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "active".equals(senders.get(number).getString("status")));
 
       await("the waiting lead sent once the probe gave its number back")
           .atMost(Duration.ofSeconds(30))
