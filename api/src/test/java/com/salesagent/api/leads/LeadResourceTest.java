@@ -253,6 +253,16 @@ class LeadResourceTest {
     return v instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse((String) v);
   }
 
+  /** The campaign's quiet hours: 20:00 to 08:00 in the lead's time zone. */
+  private static void quietAtNight(String campaignId) {
+    STORE
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.AGENT_CONFIGURATIONS)
+        .insertOne(
+            new Document("configId", "campaign:" + campaignId)
+                .append("quietHours", new Document("start", "20:00").append("end", "08:00")));
+  }
+
   private static void contactDue(String leadId, String action, Instant at) {
     STORE.insertContact(
         new Document("leadId", leadId)
@@ -270,12 +280,7 @@ class LeadResourceTest {
    */
   @Test
   void aFollowUpDueInQuietHoursShowsWhenItWillBeSent() {
-    STORE
-        .database()
-        .getCollection(com.salesagent.activities.mongo.Collections.AGENT_CONFIGURATIONS)
-        .insertOne(
-            new Document("configId", "campaign:qh-cmp")
-                .append("quietHours", new Document("start", "20:00").append("end", "08:00")));
+    quietAtNight("qh-cmp");
     Instant night = Instant.parse("2026-12-04T21:30:00Z"); // 22:30 in Paris
     Instant noon = Instant.parse("2026-12-04T11:00:00Z"); // 12:00 in Paris
     contactDue("qh-1", "follow_up_read", night);
@@ -313,41 +318,34 @@ class LeadResourceTest {
    */
   @Test
   void theWorkflowsStateSaysWhenAFollowUpDueInQuietHoursWillBeSent() throws Exception {
-    STORE
-        .database()
-        .getCollection(com.salesagent.activities.mongo.Collections.AGENT_CONFIGURATIONS)
-        .insertOne(
-            new Document("configId", "campaign:qh-state")
-                .append("quietHours", new Document("start", "20:00").append("end", "08:00")));
+    quietAtNight("qh-state");
     Instant night = Instant.parse("2026-12-04T21:30:00Z"); // 22:30 in Paris
     com.fasterxml.jackson.databind.ObjectMapper mapper = Jackson.newObjectMapper();
     LeadViews views = new LeadViews(STORE, leadId -> null, mapper, "", "default");
 
     // Read back as a client reads the answer.
-    Map<?, ?> followUp =
-        mapper.readValue(
-            mapper.writeValueAsString(
-                views.workflowState(
-                    state("follow_up_read", night),
-                    "qh-state",
-                    "Europe/Paris",
-                    new java.util.HashMap<>())),
-            Map.class);
+    Map<?, ?> followUp = shown(views, mapper, "follow_up_read", night);
     assertThat(seconds(followUp.get("nextActionAt"))).isEqualTo(night);
     assertThat(seconds(followUp.get("sendsAt"))).isEqualTo(Instant.parse("2026-12-05T07:00:00Z"));
     assertThat(followUp.get("leadId")).isEqualTo("qh-s1");
 
-    Map<?, ?> closing =
-        mapper.readValue(
-            mapper.writeValueAsString(
-                views.workflowState(
-                    state("close_no_response", night),
-                    "qh-state",
-                    "Europe/Paris",
-                    new java.util.HashMap<>())),
-            Map.class);
+    Map<?, ?> closing = shown(views, mapper, "close_no_response", night);
     assertThat(closing.containsKey("sendsAt")).isFalse();
     assertThat(seconds(closing.get("nextActionAt"))).isEqualTo(night);
+  }
+
+  /** The workflow state of a Paris lead of campaign qh-state, as the page's JSON gives it. */
+  private static Map<?, ?> shown(
+      LeadViews views,
+      com.fasterxml.jackson.databind.ObjectMapper mapper,
+      String action,
+      Instant at)
+      throws Exception {
+    return mapper.readValue(
+        mapper.writeValueAsString(
+            views.workflowState(
+                state(action, at), "qh-state", "Europe/Paris", new java.util.HashMap<>())),
+        Map.class);
   }
 
   /** An Instant as Jackson writes it here: epoch seconds with nanoseconds. */
