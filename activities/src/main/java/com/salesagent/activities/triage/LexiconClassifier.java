@@ -8,15 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The offline reply classifier: deterministic lexicons in English, Spanish and Portuguese (accents
  * and case folded). Rules, first match wins: opt-out (the same keyword backstop the webhook uses),
  * wrong person, an explicit "not now" (with the day it names, {@link NamedDate}), a polite no ("not
- * interested": {@code not_interested}, or "not now" when it names a later time), a call asked for
- * or the price asked (interested, unless the price is called a problem), a later time named (not
- * now), objection (cost, competitor, timing), interested; anything else is "other". Sentiment is a
- * word-list vote. Keywords are the reply's longer words minus stop words.
+ * interested", also with words between: {@code not_interested}, or "not now" when it names a later
+ * time), a call asked for or the price asked (interested, unless the price is called a problem), a
+ * later time named (not now), objection (cost, competitor, timing), interested; anything else is
+ * "other". Sentiment is a word-list vote. Keywords are the reply's longer words minus stop words.
  */
 public final class LexiconClassifier {
   public static final String NAME = "lexicon-v1";
@@ -130,6 +131,17 @@ public final class LexiconClassifier {
   private static final java.util.regex.Pattern BARE_NO =
       java.util.regex.Pattern.compile(
           "(no|nope|nah|nao)[.!]*(,? (thanks|thank you|gracias|obrigad[oa]))?[.!]*");
+
+  /**
+   * Interest denied with up to two words between the negation and the interest ("not really
+   * interested", "don't think we're interested", "no longer interested", "No estoy interesado",
+   * "Não seria interessante"): a polite no as {@link #DECLINE}. A comma after the negation ends it
+   * ("No, but I'm interested", "No problem, interested"); "no doubt" is no negation.
+   */
+  private static final Pattern NEGATED_INTEREST =
+      Pattern.compile(
+          "(?:(?<![a-z0-9])(?:not|never|no(?! doubt)|nao|nunca)|n['’]t)"
+              + "\\s+(?:[a-z'’]+\\s+){0,2}(?:interest|interes)[a-z]*");
 
   /** Asking for a call or a meeting, whenever it is proposed. */
   private static final List<String> MEETING =
@@ -290,12 +302,32 @@ public final class LexiconClassifier {
           "demo",
           "yes",
           "me interesa",
+          "nos interesa",
+          "interesado",
+          "interesada",
+          "interesados",
+          "interesadas",
+          "tengo interes",
+          "tenemos interes",
+          "quiero saber mas",
+          "queremos saber mas",
+          "me gustaria saber mas",
           "cuentame mas",
           "hablemos",
           "llamame",
           "si,",
           "envieme",
           "tenho interesse",
+          "temos interesse",
+          "me interessa",
+          "nos interessa",
+          "interessado",
+          "interessada",
+          "interessados",
+          "interessadas",
+          "quero saber mais",
+          "queremos saber mais",
+          "gostaria de saber mais",
           "me conta mais",
           "vamos conversar",
           "me liga",
@@ -360,7 +392,9 @@ public final class LexiconClassifier {
     if (containsAny(t, NOT_NOW)) {
       return new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME);
     }
-    if (containsAny(t, DECLINE) || BARE_NO.matcher(t).matches()) {
+    if (containsAny(t, DECLINE)
+        || BARE_NO.matcher(t).matches()
+        || NEGATED_INTEREST.matcher(t).find()) {
       return containsAny(t, LATER)
           ? new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME)
           : new Triage("not_interested", null, negative(sentiment), keywords, null, NAME);

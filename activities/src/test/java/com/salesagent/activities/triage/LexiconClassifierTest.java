@@ -94,6 +94,48 @@ class LexiconClassifierTest {
     assertThat(t.classifier()).isEqualTo("lexicon-v1");
   }
 
+  /**
+   * Interest said the way Spanish and Portuguese speakers say it ("Estoy interesado", "Estamos
+   * interessados", "Nos interesa"), and interest denied with words between the negation and the
+   * interest ("not really interested", "Não seria interessante"): the first were "other", the
+   * second read as interest.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Estoy interesado | interested",
+        "Estoy interesada, ¿cómo seguimos? | interested",
+        "Estamos interesados | interested",
+        "Nos interesa | interested",
+        "Tengo interés | interested",
+        "Estou interessado | interested",
+        "Estou interessada! | interested",
+        "Estamos interessados, como funciona? | interested",
+        "Me interessa | interested",
+        "Nos interessa sim | interested",
+        "Quero saber mais | interested",
+        "Quiero saber más | interested",
+        "I'm not really interested | not_interested",
+        "We are no longer interested | not_interested",
+        "I don't think we're interested | not_interested",
+        "We wouldn’t be interested | not_interested",
+        "Not that interesting for us | not_interested",
+        "No estoy interesado | not_interested",
+        "No tengo interés | not_interested",
+        "No tenemos interés, gracias | not_interested",
+        "Ya no nos interesa | not_interested",
+        "No es interesante para nosotros | not_interested",
+        "Não estou interessado | not_interested",
+        "Não seria interessante para nós | not_interested",
+        "No estamos interesados por ahora, quizás el mes que viene | not_now",
+        "No problem, I'm interested | interested",
+        "No, pero nos interesa, ¿cómo funciona? | interested"
+      })
+  void interestSaidOrDeniedInEachLanguage(String text, String intent) {
+    assertThat(LexiconClassifier.classify(text, false, TODAY).intent()).as(text).isEqualTo(intent);
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
