@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -456,6 +457,63 @@ public class TemplateComposeActivities implements ComposeActivities {
           "Ele", "Ela", "O", "A", "Os", "As", "Seu", "Sua", "Ellos", "Ellas", "El", "La", "Los",
           "Las", "Su", "Sus", "Este", "Esta");
 
+  /** Words of the first person plural: Spanish, then Portuguese ("nos" is also "in the" there). */
+  private static final Set<String> FIRST_PERSON_ES =
+      Set.of("nosotros", "nosotras", "nuestro", "nuestra", "nuestros", "nuestras", "nos");
+
+  private static final Set<String> FIRST_PERSON_PT =
+      Set.of("nós", "nosso", "nossa", "nossos", "nossas", "conosco");
+
+  /**
+   * Whether a Spanish or Portuguese sentence speaks in the first person plural, the lead's own
+   * voice ("Estamos ampliando nuestro equipo", "Somos líderes", "nossa equipe"): after "vi que" it
+   * would read as ours, and its verb cannot be turned to the lead's person word by word. A first
+   * word ending in "-mos" (estamos, somos, temos, tenemos, ofrecemos) or a pronoun or possessive of
+   * that person anywhere.
+   */
+  static boolean firstPersonPlural(String sentence, String language) {
+    String lang = language == null ? "" : language.toLowerCase(Locale.ROOT);
+    boolean es = lang.isEmpty() || lang.startsWith("es");
+    boolean pt = lang.isEmpty() || lang.startsWith("pt");
+    if (!es && !pt) {
+      return false;
+    }
+    String[] words = sentence.toLowerCase(Locale.ROOT).split("[^\\p{L}]+");
+    int at = words.length > 0 && words[0].isEmpty() ? 1 : 0;
+    if (at < words.length && words[at].length() >= 5 && words[at].endsWith("mos")) {
+      return true;
+    }
+    for (String w : words) {
+      if ((es && FIRST_PERSON_ES.contains(w) && !(pt && "nos".equals(w)))
+          || (pt && FIRST_PERSON_PT.contains(w))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The English first person plural and its second-person words (the verb agrees the same). */
+  private static final List<String[]> WE_TO_YOU =
+      List.of(
+          new String[] {"\\b[Ww]e(['’](?:re|ve|ll|d))\\b", "you$1"},
+          new String[] {"\\b[Ww]e\\b", "you"},
+          new String[] {"\\b[Oo]urselves\\b", "yourselves"},
+          new String[] {"\\b[Oo]urs\\b", "yours"},
+          new String[] {"\\b[Oo]ur\\b", "your"},
+          new String[] {"\\bus\\b", "you"});
+
+  /**
+   * An English sentence in the lead's own voice ("We are scaling our team") as said to them ("you
+   * are scaling your team"), so "I saw that" does not claim it for us. "US" (the country) stays.
+   */
+  static String secondPerson(String sentence) {
+    String out = sentence;
+    for (String[] r : WE_TO_YOU) {
+      out = out.replaceAll(r[0], r[1]);
+    }
+    return out;
+  }
+
   /**
    * The first sentence of a research chunk fit to follow "I saw that" in a template in {@code
    * language} (null: any), in the chunk's own words, so the composer states nothing research did
@@ -464,7 +522,9 @@ public class TemplateComposeActivities implements ComposeActivities {
    * UntrustedText#MAX_FACT} characters once cleaned, carry no link, address, phone number or
    * instruction (cleaning them out would leave a hole), be a clause ({@link
    * QualityGate#quotableClause}: "Upsilon." is not) and read in the template's language ({@link
-   * QualityGate#factInLanguage}).
+   * QualityGate#factInLanguage}). The lead's own voice is quoted as said to them: the English first
+   * person plural as the second ({@link #secondPerson}); a Spanish or Portuguese sentence in the
+   * first person plural is not quoted ({@link #firstPersonPlural}).
    */
   static String clause(String chunk, String language) {
     if (chunk == null) {
@@ -485,6 +545,10 @@ public class TemplateComposeActivities implements ComposeActivities {
           || (language != null && !QualityGate.factInLanguage(sentence, language))) {
         continue;
       }
+      if (firstPersonPlural(sentence, language)) {
+        continue;
+      }
+      sentence = secondPerson(sentence);
       String first = sentence.split("\\s+")[0];
       if (PRONOUNS.contains(first)) {
         sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);

@@ -270,4 +270,37 @@ class ComposeFactTest {
     assertThat(TemplateComposeActivities.clause("Eles vão abrir três lojas novas.", "en"))
         .isEmpty();
   }
+
+  /**
+   * Research text is often the lead's own words ("We are scaling our engineering team fast.", the
+   * quick start's): quoted as written it read "I saw that We are scaling our engineering team
+   * fast", as if we were. In English the first person plural becomes the second (the verb agrees
+   * the same); in Spanish and Portuguese, whose verbs would change, such a sentence is not quoted.
+   */
+  @Test
+  void theLeadsOwnFirstPersonIsQuotedAsYouOrNotAtAll() {
+    assertThat(TemplateComposeActivities.clause("We are scaling our engineering team fast.", "en"))
+        .isEqualTo("you are scaling your engineering team fast");
+    assertThat(
+            TemplateComposeActivities.clause(
+                "Our teams serve two million shoppers and we're opening a store in the US.", "en"))
+        .isEqualTo("your teams serve two million shoppers and you're opening a store in the US");
+    assertThat(
+            TemplateComposeActivities.clause(
+                "Estamos expandindo nossa equipe de vendas em todo o Brasil.", "pt_BR"))
+        .isEmpty();
+    assertThat(
+            TemplateComposeActivities.clause(
+                "Somos líderes em logística. A empresa abriu três lojas novas em Recife.", "pt_BR"))
+        .isEqualTo("a empresa abriu três lojas novas em Recife");
+    assertThat(
+            TemplateComposeActivities.clause(
+                "Estamos ampliando nuestro equipo comercial en toda España.", "es"))
+        .isEmpty();
+    assertThat(
+            TemplateComposeActivities.clause(
+                "La empresa ofrece nuestros productos favoritos en Madrid.", "es"))
+        .as("a possessive of the first person anywhere is the first person")
+        .isEmpty();
+  }
 }
