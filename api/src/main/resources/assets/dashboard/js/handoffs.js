@@ -62,10 +62,26 @@ function showConversation(row, tr, button) {
       h('span', { class: 'text', text: str(m.text) }),
       m.status === 'failed' ? h('span', { class: 'failed', text: ' · not delivered' + (m.failure ? ' (' + str(m.failure) + ')' : '') }) : null
     ].filter(Boolean))));
-    const cell = h('td', { colspan: 7 }, said.length ? list : h('span', { class: 'muted', text: 'Nothing said yet.' }));
+    const cell = h('td', { colspan: 8 }, said.length ? list : h('span', { class: 'muted', text: 'Nothing said yet.' }));
     tr.after(h('tr', { class: 'handoff-conversation', 'data-conversation': str(row.leadId) }, cell));
     button.textContent = 'Hide';
   }).catch((e) => { button.disabled = false; reportError(e); });
+}
+
+/** How a reply's triage reads to a rep. */
+const INTENTS = { interested: 'interested', objection: 'objection', other: 'question / other', needs_review: 'to review', not_now: 'not now' };
+
+/** Why the lead is here: its latest reply (intent, objection, its words) and a draft waiting. */
+export function lastReplyCell(r, acted) {
+  const last = r.lastReply;
+  if (!last) return h('span', { class: 'muted', text: '–' });
+  const intent = INTENTS[last.intent] || str(last.intent || 'reply');
+  return h('span', null, [
+    h('span', { class: 'pill intent-' + String(last.intent || '').replace(/[^a-z_]/gi, ''), text: intent + (last.objection ? ': ' + str(last.objection) : '') }),
+    ' ',
+    h('span', { class: 'muted small', text: '“' + str(last.text) + '”' }),
+    r.draftWaiting && !acted ? h('span', { class: 'small', text: ' · draft answer ready on the lead page' }) : null
+  ].filter(Boolean));
 }
 
 function renderHandOffs(d) {
@@ -74,7 +90,8 @@ function renderHandOffs(d) {
   $('handoffs-count').textContent = String(d.total == null ? rows.length : d.total);
   $('handoffs-empty').hidden = rows.length > 0;
   rows.forEach((r) => {
-    const acted = r.stage === 'in_conversation';
+    // A person has acted (taken it, written, booked a meeting): the SLA is met, nothing to take.
+    const acted = r.acted != null ? !!r.acted : r.stage === 'in_conversation';
     const button = h('button', { type: 'button', class: 'secondary small', 'data-take': str(r.leadId), text: 'Take' });
     button.addEventListener('click', () => take(r, button));
     const talk = h('button', { type: 'button', class: 'secondary small', 'data-conversation-of': str(r.leadId), text: 'Conversation' });
@@ -84,6 +101,7 @@ function renderHandOffs(d) {
       h('td', null, h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) })),
       h('td', { class: 'mono', text: r.ownerId ? r.ownerId : 'unassigned' }),
       h('td', { class: r.overdue ? 'warn' : null, text: acted ? 'met' : slaClock(r.dueAt) }),
+      h('td', { class: 'last-reply' }, lastReplyCell(r, acted)),
       h('td', { text: r.remindedAt ? fmtDateTime(r.remindedAt) : '–' }),
       h('td', null, acted ? h('span', { class: 'muted', text: 'taken' }) : button)
     ]);

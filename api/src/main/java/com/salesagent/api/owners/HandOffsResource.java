@@ -6,6 +6,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -29,8 +30,9 @@ import org.bson.conversions.Bson;
 
 /**
  * The Hand-offs queue: every interested lead, the owner it was handed to, the SLA clock (reminder,
- * deadline, overdue) and whether a person has taken it; unassigned ones first (nobody takes their
- * segment or every owner is full), then by deadline.
+ * deadline, overdue), whether a person has acted (taken it, written, booked a meeting), why it is
+ * there (its latest reply as triaged) and whether a drafted answer to that reply waits; unassigned
+ * ones first (nobody takes their segment or every owner is full), then by deadline.
  */
 @Tag(name = "handoffs", description = "Interested leads and the sales reps who hold them")
 @Timed
@@ -53,7 +55,18 @@ public class HandOffsResource {
       Object dueAt,
       Object remindedAt,
       Object acceptedAt,
-      boolean overdue) {}
+      boolean overdue,
+      boolean acted,
+      LastReply lastReply,
+      boolean draftWaiting) {}
+
+  /**
+   * Why the lead is on the queue: its latest message, as triaged (intent, objection), cut to
+   * {@value #REPLY_LIMIT} characters (the conversation and the lead page have it whole).
+   */
+  public record LastReply(String intent, String objection, String text, Object at) {}
+
+  static final int REPLY_LIMIT = 160;
 
   public record HandOffQueue(long total, List<HandOffRow> handoffs) {}
 
@@ -112,6 +125,19 @@ public class HandOffsResource {
     db.getCollection(HandOffActivitiesImpl.HANDOFFS)
         .find(Filters.in("_id", leads.stream().map(c -> c.getString("leadId")).toList()))
         .forEach(h -> handoffs.put(h.getString("_id"), h));
+    Map<String, Document> lastReplies = lastReplies(leads);
+    Map<String, Document> waitingDrafts = new HashMap<>();
+    List<String> draftIds =
+        lastReplies.entrySet().stream()
+            .filter(e -> e.getValue().getString("messageId") != null)
+            .map(e -> e.getKey() + ":" + e.getValue().getString("messageId"))
+            .toList();
+    if (!draftIds.isEmpty()) {
+      db.getCollection(KnowledgeActivitiesImpl.DRAFTS)
+          .find(Filters.and(Filters.in("_id", draftIds), Filters.eq("status", "held")))
+          .projection(new Document("leadId", 1))
+          .forEach(d -> waitingDrafts.put(d.getString("leadId"), d));
+    }
     Instant now = clock.instant();
     List<HandOffRow> rows = new ArrayList<>();
     for (Document c : leads) {
@@ -134,7 +160,10 @@ public class HandOffsResource {
               iso(h, "dueAt"),
               iso(h, "remindedAt"),
               iso(h, "acceptedAt"),
-              !acted && due != null && now.isAfter(due.toInstant())));
+              !acted && due != null && now.isAfter(due.toInstant()),
+              acted,
+              lastReply(lastReplies.get(c.getString("leadId"))),
+              waitingDrafts.containsKey(c.getString("leadId"))));
     }
     rows.sort(
         java.util.Comparator.<HandOffRow, Boolean>comparing(r -> r.ownerId() != null)
@@ -225,6 +254,50 @@ public class HandOffsResource {
             .thenComparing(x -> "lead".equals(x.from())));
     return new Conversation(
         leadId, said.subList(Math.max(0, said.size() - CONVERSATION), said.size()));
+  }
+
+  /** Each lead's latest message (its feedback), read in one query for the page of leads. */
+  private Map<String, Document> lastReplies(List<Document> leads) {
+    Map<String, Document> latest = new HashMap<>();
+    if (leads.isEmpty()) {
+      return latest;
+    }
+    db.getCollection(Collections.FEEDBACK)
+        .find(Filters.in("leadId", leads.stream().map(c -> c.getString("leadId")).toList()))
+        .projection(
+            new Document("leadId", 1)
+                .append("messageId", 1)
+                .append("intent", 1)
+                .append("objection", 1)
+                .append("text", 1)
+                .append("type", 1)
+                .append("receivedAt", 1))
+        .forEach(
+            f -> {
+              Document seen = latest.get(f.getString("leadId"));
+              Date at = f.getDate("receivedAt");
+              if (seen == null
+                  || (at != null
+                      && (seen.getDate("receivedAt") == null
+                          || at.after(seen.getDate("receivedAt"))))) {
+                latest.put(f.getString("leadId"), f);
+              }
+            });
+    return latest;
+  }
+
+  private static LastReply lastReply(Document f) {
+    if (f == null) {
+      return null;
+    }
+    String text =
+        f.getString("text") != null ? f.getString("text") : "(" + f.getString("type") + ")";
+    Date at = f.getDate("receivedAt");
+    return new LastReply(
+        f.getString("intent"),
+        f.getString("objection"),
+        text.length() <= REPLY_LIMIT ? text : text.substring(0, REPLY_LIMIT) + "…",
+        at == null ? null : at.toInstant().toString());
   }
 
   private static final java.util.regex.Pattern LEAD_ID =

@@ -1,0 +1,136 @@
+package com.salesagent.api.owners;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.api.http.ResourceTests;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Hand-offs queue tells the rep what to do next without opening each lead: why the lead is
+ * there (the latest reply, its intent and objection), whether a drafted answer waits for it, and
+ * whether a person has acted already (a lead in conversation, or with a meeting booked, has met its
+ * SLA: no Take, no clock).
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class HandOffsResourceTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final InetSocketAddress ADDRESS = MONGO.bind();
+  static final MongoClient CLIENT =
+      MongoClients.create("mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort());
+  static final MongoDatabase DB = CLIENT.getDatabase("handoffs-test");
+  static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
+
+  static final ResourceExtension RESOURCES =
+      ResourceTests.api()
+          .addResource(new HandOffsResource(DB, Clock.fixed(NOW, ZoneOffset.UTC)))
+          .build();
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+    MONGO.shutdown();
+  }
+
+  private static void lead(String leadId, String stage, String ownerId, Instant due) {
+    DB.getCollection(Collections.CONTACTS)
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("name", "Lead " + leadId)
+                .append("company", "Acme")
+                .append("stage", stage)
+                .append("segment", "smb")
+                .append("ownerId", ownerId)
+                .append("updatedAt", Date.from(NOW)));
+    DB.getCollection(HandOffActivitiesImpl.HANDOFFS)
+        .insertOne(
+            new Document("_id", leadId)
+                .append("ownerId", ownerId)
+                .append("attempt", 1)
+                .append("assignedAt", Date.from(due.minusSeconds(7200)))
+                .append("dueAt", Date.from(due)));
+  }
+
+  private static void reply(
+      String leadId, String messageId, String text, String intent, String objection, Instant at) {
+    DB.getCollection(Collections.FEEDBACK)
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", messageId)
+                .append("type", "text")
+                .append("text", text)
+                .append("intent", intent)
+                .append("objection", objection)
+                .append("receivedAt", Date.from(at)));
+  }
+
+  @Test
+  void eachRowSaysWhyTheLeadIsThereWhetherADraftWaitsAndWhetherAPersonActed() throws Exception {
+    lead("h-objection", "handed_off", "ana", NOW.plusSeconds(3600));
+    reply("h-objection", "in-1", "Sounds good", "interested", null, NOW.minusSeconds(600));
+    reply(
+        "h-objection",
+        "in-2",
+        "Hmm, it is too expensive for us",
+        "objection",
+        "cost",
+        NOW.minusSeconds(300));
+    DB.getCollection(KnowledgeActivitiesImpl.DRAFTS)
+        .insertOne(
+            new Document("_id", "h-objection:in-2")
+                .append("leadId", "h-objection")
+                .append("replyMessageId", "in-2")
+                .append("status", "held")
+                .append("text", "I understand."));
+    // A meeting booked an hour after the deadline passed: the owner acted, nothing is overdue.
+    lead("h-meeting", "meeting_booked", "ana", NOW.minusSeconds(3600));
+    reply("h-meeting", "in-3", "Can we talk Monday?", "interested", null, NOW.minusSeconds(9000));
+    lead("h-talking", "in_conversation", "ana", NOW.minusSeconds(60));
+
+    JsonNode queue =
+        new ObjectMapper().readTree(RESOURCES.target("/api/handoffs").request().get(String.class));
+    Map<String, JsonNode> rows = new HashMap<>();
+    queue.path("handoffs").forEach(r -> rows.put(r.path("leadId").asText(), r));
+
+    JsonNode objection = rows.get("h-objection");
+    assertThat(objection.path("lastReply").path("intent").asText()).isEqualTo("objection");
+    assertThat(objection.path("lastReply").path("objection").asText()).isEqualTo("cost");
+    assertThat(objection.path("lastReply").path("text").asText())
+        .isEqualTo("Hmm, it is too expensive for us");
+    assertThat(objection.path("lastReply").path("at").asText())
+        .isEqualTo(NOW.minusSeconds(300).toString());
+    assertThat(objection.path("draftWaiting").asBoolean()).isTrue();
+    assertThat(objection.path("acted").asBoolean()).isFalse();
+
+    JsonNode meeting = rows.get("h-meeting");
+    assertThat(meeting.path("acted").asBoolean()).isTrue();
+    assertThat(meeting.path("overdue").asBoolean()).isFalse();
+    assertThat(meeting.path("draftWaiting").asBoolean()).isFalse();
+    assertThat(meeting.path("lastReply").path("intent").asText()).isEqualTo("interested");
+
+    JsonNode talking = rows.get("h-talking");
+    assertThat(talking.path("acted").asBoolean()).isTrue();
+    assertThat(talking.path("lastReply").isNull()).as(talking.toString()).isTrue();
+  }
+}
