@@ -47,6 +47,7 @@ function renderLeads(d) {
       h('td', null, leadLink(l.leadId, l.name)),
       h('td', { text: str(l.company) }),
       h('td', null, h('span', { class: 'pill stage-' + String(l.stage).replace(/[^a-z_]/gi, ''), text: str(l.stage) })),
+      h('td', { class: 'last-reply', text: replyLabel(l.lastReply) }),
       h('td', { text: str(l.segment) }),
       h('td', { class: 'mono', text: str(l.variantId) }),
       h('td', { text: str(l.nextAction) }),
@@ -54,7 +55,7 @@ function renderLeads(d) {
       h('td', { class: 'nowrap', text: fmtDateTime(l.enrolledAt) })
     ]));
   });
-  if (!rows.length) tbody.appendChild(h('tr', null, h('td', { colspan: 8, class: 'muted', text: 'No leads match.' })));
+  if (!rows.length) tbody.appendChild(h('tr', null, h('td', { colspan: 9, class: 'muted', text: 'No leads match.' })));
   $('page-info').textContent = 'page ' + (page + 1) + ' of ' + pages + ' · ' + total + ' leads';
   $('prev').disabled = page <= 0;
   $('next').disabled = page + 1 >= pages;
@@ -80,4 +81,11 @@ export function bindLeads() {
   $('next').addEventListener('click', () => {
     if ((leads.page + 1) * PAGE_SIZE < leads.total) { leads.page++; loadLeads(); }
   });
+}
+
+/** How the lead last answered, as its triage reads ("not interested", "objection: cost"); – if never. */
+export function replyLabel(last) {
+  if (!last || !last.intent) return '–';
+  const intent = String(last.intent).replace(/_/g, ' ');
+  return intent + (last.objection ? ': ' + String(last.objection) : '');
 }

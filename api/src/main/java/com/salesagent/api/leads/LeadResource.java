@@ -115,7 +115,15 @@ public class LeadResource {
       String variantId,
       String nextAction,
       Object nextActionAt,
-      Object enrolledAt) {}
+      Object enrolledAt,
+      LastReply lastReply) {}
+
+  /**
+   * How the lead last answered (its latest message, as triaged; null when it never wrote): a
+   * "replied" lead may have said no, objected, or written again asking for a call after its
+   * workflow ended.
+   */
+  public record LastReply(String intent, String objection, Object at) {}
 
   /** {@code GET /api/leads}: one page of leads and the total that match. */
   public record LeadPage(int page, int pageSize, long total, List<LeadRow> leads) {}
@@ -265,7 +273,9 @@ public class LeadResource {
     ContactList.ContactQuery query =
         new ContactList.ContactQuery(stage, campaignId, segment, variantId);
     Map<String, QuietHours> quiet = new HashMap<>(); // read once per campaign of the page
-    for (Document c : store.contactList().listContacts(query, page, pageSize)) {
+    List<Document> contacts = store.contactList().listContacts(query, page, pageSize);
+    Map<String, Document> lastReplies = lastReplies(contacts);
+    for (Document c : contacts) {
       views.sendsAt(c, quiet);
       leads.add(
           new LeadRow(
@@ -278,7 +288,8 @@ public class LeadResource {
               c.getString("variantId"),
               c.getString("nextAction"),
               c.get("nextActionAt"),
-              c.get("enrolledAt")));
+              c.get("enrolledAt"),
+              lastReply(lastReplies.get(c.getString("leadId")))));
     }
     // Unfiltered, the collection's count from its metadata: no scan.
     long total =
@@ -286,6 +297,48 @@ public class LeadResource {
             ? store.contactList().estimatedContacts()
             : store.contactList().countContacts(query);
     return new LeadPage(page, pageSize, total, leads);
+  }
+
+  /** Each listed lead's latest message (its feedback), in one query for the page. */
+  private Map<String, Document> lastReplies(List<Document> contacts) {
+    Map<String, Document> latest = new HashMap<>();
+    if (contacts.isEmpty()) {
+      return latest;
+    }
+    store
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.FEEDBACK)
+        .find(
+            com.mongodb.client.model.Filters.in(
+                "leadId", contacts.stream().map(c -> c.getString("leadId")).toList()))
+        .projection(
+            new Document("leadId", 1)
+                .append("intent", 1)
+                .append("objection", 1)
+                .append("receivedAt", 1))
+        .forEach(
+            f -> {
+              Document seen = latest.get(f.getString("leadId"));
+              java.util.Date at = f.getDate("receivedAt");
+              if (seen == null
+                  || (at != null
+                      && (seen.getDate("receivedAt") == null
+                          || at.after(seen.getDate("receivedAt"))))) {
+                latest.put(f.getString("leadId"), f);
+              }
+            });
+    return latest;
+  }
+
+  private static LastReply lastReply(Document f) {
+    if (f == null) {
+      return null;
+    }
+    java.util.Date at = f.getDate("receivedAt");
+    return new LastReply(
+        f.getString("intent"),
+        f.getString("objection"),
+        at == null ? null : at.toInstant().toString());
   }
 
   @GET

@@ -312,6 +312,53 @@ class LeadResourceTest {
   }
 
   /**
+   * The leads list says how each lead last answered: "replied" alone hid whether it was a no, an
+   * objection or interest, and a lead that said no and then wrote again asking for a call (its
+   * workflow over) read as any other ended lead.
+   */
+  @Test
+  void theLeadsListSaysHowEachLeadLastReplied() {
+    Instant t = Instant.parse("2026-12-04T10:00:00Z");
+    for (String id : List.of("ri-no", "ri-back", "ri-quiet")) {
+      STORE.insertContact(
+          new Document("leadId", id)
+              .append("campaignId", "ri-cmp")
+              .append("stage", "ri-quiet".equals(id) ? "awaiting_response" : "replied"));
+    }
+    var feedback =
+        STORE.database().getCollection(com.salesagent.activities.mongo.Collections.FEEDBACK);
+    feedback.insertOne(
+        new Document("leadId", "ri-no")
+            .append("messageId", "m1")
+            .append("intent", "not_interested")
+            .append("receivedAt", java.util.Date.from(t)));
+    feedback.insertOne(
+        new Document("leadId", "ri-back")
+            .append("messageId", "m2")
+            .append("intent", "not_interested")
+            .append("receivedAt", java.util.Date.from(t)));
+    feedback.insertOne(
+        new Document("leadId", "ri-back")
+            .append("messageId", "m3")
+            .append("intent", "interested")
+            .append("receivedAt", java.util.Date.from(t.plusSeconds(3600))));
+
+    Map<?, ?> page =
+        json(RESOURCES.target("/api/leads").queryParam("campaignId", "ri-cmp").request().get());
+    Map<Object, Map<?, ?>> rows = new java.util.HashMap<>();
+    for (Object row : (List<?>) page.get("leads")) {
+      rows.put(((Map<?, ?>) row).get("leadId"), (Map<?, ?>) row);
+    }
+    assertThat(rows.get("ri-no").get("lastReply")).as(page.toString()).isInstanceOf(Map.class);
+    assertThat(((Map<?, ?>) rows.get("ri-no").get("lastReply")).get("intent"))
+        .isEqualTo("not_interested");
+    Map<?, ?> back = (Map<?, ?>) rows.get("ri-back").get("lastReply");
+    assertThat(back.get("intent")).isEqualTo("interested");
+    assertThat(instant(back.get("at"))).isEqualTo(t.plusSeconds(3600));
+    assertThat(rows.get("ri-quiet").get("lastReply")).isNull();
+  }
+
+  /**
    * The lead page's workflow panel shows the workflow's own state: a follow-up due in quiet hours
    * carries {@code sendsAt} beside the raw {@code nextActionAt}, so the panel says when it goes as
    * the page's due time does; a state whose next action sends nothing is left as the query gave it.
