@@ -12,7 +12,7 @@ import { reloadLeadsFromFirstPage } from './leads.js';
 const RATE_BASE = { sent: 'enrolled', delivered: 'sent', read: 'sent', replied: 'sent', opted_out: 'enrolled', failed: 'sent' };
 const SUMMARY_EVERY_MS = 15000;
 
-const summary = { seq: 0, funnelBuilt: false, timer: null };
+const summary = { seq: 0, funnelBuilt: false, timer: null, segmentPicked: false };
 
 function summaryParams() {
   return { campaignId: $('campaign').value, from: $('from').value, to: $('to').value };
@@ -31,8 +31,11 @@ export function loadSummary() {
     fillSelect($('campaign'), s.campaigns, '', 'All campaigns');
     const segments = (s.segments && s.segments.length) ? s.segments : ['default'];
     fillSelect($('segment'), segments, null, null);
-    if (!$('segment').value) {
-      // First load: the busiest segment (the server lists them by assignments).
+    if (!summary.segmentPicked) {
+      // First load: the busiest segment (the server lists them by assignments), not the page's
+      // placeholder "default", which showed zeros while the leads were in another segment. A
+      // segment the operator picked is kept.
+      summary.segmentPicked = true;
       $('segment').value = String(segments[0]);
       loadVariants();
     }

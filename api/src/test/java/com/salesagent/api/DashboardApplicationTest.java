@@ -626,6 +626,17 @@ class DashboardApplicationTest {
           org.openqa.selenium.By.cssSelector(
               "#handoffs-table tbody tr[data-lead='" + leadId + "']");
       wait.until(d -> !d.findElements(row).isEmpty());
+      // The variants table opens on the busiest segment the server lists (by assignments), not
+      // on the page's placeholder "default", whose table showed zeros while every lead was in
+      // another segment.
+      String busiest =
+          json.readTree(get("/api/dashboard/summary").body()).path("segments").get(0).asText();
+      assertThat(busiest).isNotEqualTo("default");
+      var page = (org.openqa.selenium.JavascriptExecutor) driver;
+      wait.until(
+          d ->
+              busiest.equals(
+                  page.executeScript("return document.getElementById('segment').value")));
       var cells = driver.findElement(row).findElements(org.openqa.selenium.By.tagName("td"));
       assertThat(cells.get(2).getText()).isEqualTo("handed_off");
       assertThat(cells.get(3).getText()).isEqualTo("rita");
