@@ -136,6 +136,32 @@ class LexiconClassifierTest {
     assertThat(LexiconClassifier.classify(text, false, TODAY).intent()).as(text).isEqualTo(intent);
   }
 
+  /**
+   * Everyday ways of saying "not the moment", asking for details or a demonstration, or proposing a
+   * talk, that read as "other" (a person to answer, or the lead ended) in Spanish and Portuguese.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "No es el momento | not_now",
+        "Ahora no es buen momento | not_now",
+        "Não é o momento | not_now",
+        "Não é um bom momento, fala comigo em março | not_now",
+        "It's not a good time | not_now",
+        "Not the right time for us | not_now",
+        "Manda mais detalhes | interested",
+        "Me envía más detalles | interested",
+        "Send me more details | interested",
+        "Quero uma demonstração | interested",
+        "Quisiera una demostración | interested",
+        "Bora conversar | interested",
+        "¿Me llamas mañana? | interested"
+      })
+  void everydayWordingInEachLanguage(String text, String intent) {
+    assertThat(LexiconClassifier.classify(text, false, TODAY).intent()).as(text).isEqualTo(intent);
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
