@@ -3,9 +3,6 @@ package com.salesagent.api.leads;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
-import com.salesagent.activities.lead.QuietHours;
-import com.salesagent.activities.mongo.ContactList;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.approvals.ApprovalResource;
@@ -16,7 +13,6 @@ import com.salesagent.api.http.RequestJson;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
-import com.salesagent.workflows.lead.Stage;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -38,14 +34,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
-import org.bson.Document;
 
 /**
  * Enrolment, the leads list and the routes that act on one lead. Lists and counts come from MongoDB
@@ -60,9 +50,6 @@ import org.bson.Document;
 @Path("/api/leads")
 @Produces(MediaType.APPLICATION_JSON)
 public class LeadResource {
-  /** The deepest page a list reaches: skip-based paging costs the skipped rows. */
-  static final long MAX_OFFSET = 1_000_000;
-
   private final LeadValidator validator;
   private final Enrolment enrolment;
   private final LeadStore store;
@@ -71,6 +58,7 @@ public class LeadResource {
   private final ApprovalResource approvals;
   private final LeadErasure erasure;
   private final LeadViews views;
+  private final LeadList leadList;
   private final LeadOutcomes outcomes;
   private final LeadMeetings meetings;
   private final LeadConversation conversation;
@@ -92,6 +80,7 @@ public class LeadResource {
     this.store = store;
     this.temporal = temporal;
     this.views = new LeadViews(store, this::lead, mapper, temporalUiUrl, namespace);
+    this.leadList = new LeadList(store, views);
     this.strict = RequestJson.strict(mapper.copy());
     this.outcomes = new LeadOutcomes(store, this::lead, strict);
     this.meetings =
@@ -103,30 +92,6 @@ public class LeadResource {
   /** What an enrolment answers: 202 started, or 200 when the lead was enrolled before. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Enrolled(String leadId, String workflowId, String status, String message) {}
-
-  /** One row of {@code GET /api/leads}. */
-  public record LeadRow(
-      String leadId,
-      String name,
-      String company,
-      String campaignId,
-      String stage,
-      String segment,
-      String variantId,
-      String nextAction,
-      Object nextActionAt,
-      Object enrolledAt,
-      LastReply lastReply) {}
-
-  /**
-   * How the lead last answered (its latest message, as triaged; null when it never wrote): a
-   * "replied" lead may have said no, objected, or written again asking for a call after its
-   * workflow ended.
-   */
-  public record LastReply(String intent, String objection, Object at) {}
-
-  /** {@code GET /api/leads}: one page of leads and the total that match. */
-  public record LeadPage(int page, int pageSize, long total, List<LeadRow> leads) {}
 
   /** A signal the lead's workflow accepted. */
   public record Signalled(String leadId, String signal) {}
@@ -222,18 +187,8 @@ public class LeadResource {
         .with("activeLeadId", outcome.activeLeadId());
   }
 
-  private static final List<String> LIST_PARAMETERS =
-      List.of("stage", "campaignId", "segment", "variantId", "page", "pageSize");
-
-  /** The stages a lead can be listed by: the workflow's, and an erased lead's tombstone. */
-  private static final List<String> LIST_STAGES =
-      Stream.concat(
-              Arrays.stream(Stage.values()).map(Stage::key),
-              Stream.of(LeadErasureActivitiesImpl.ERASING_STAGE))
-          .toList();
-
   @GET
-  public LeadPage list(
+  public LeadList.LeadPage list(
       @QueryParam("stage") String stage,
       @QueryParam("campaignId") String campaignId,
       @QueryParam("segment") String segment,
@@ -241,104 +196,8 @@ public class LeadResource {
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize,
       @Context UriInfo uri) {
-    List<FieldError> unknown =
-        uri.getQueryParameters().keySet().stream()
-            .filter(p -> !LIST_PARAMETERS.contains(p))
-            .sorted()
-            .map(
-                p ->
-                    new FieldError(
-                        p.length() > 64 ? p.substring(0, 64) + "..." : p,
-                        "unknown parameter; known: " + String.join(", ", LIST_PARAMETERS)))
-            .toList();
-    if (!unknown.isEmpty()) {
-      // A misspelt filter (variant= for variantId=) listed every lead as if it had filtered.
-      throw new ApiException(400, "unknown parameter", unknown);
-    }
-    if (page < 0 || pageSize < 1 || pageSize > 500 || (long) page * pageSize > MAX_OFFSET) {
-      throw new ApiException(
-          400,
-          "bad paging",
-          new FieldError(
-              pageSize < 1 || pageSize > 500 ? "pageSize" : "page",
-              "page >= 0, 1 <= pageSize <= 500, page x pageSize <= "
-                  + MAX_OFFSET
-                  + " (narrow the filters to go further)"));
-    }
-    if (!blank(stage) && !LIST_STAGES.contains(stage)) {
-      throw new ApiException(
-          400, "bad filter", new FieldError("stage", "one of " + String.join(", ", LIST_STAGES)));
-    }
-    List<LeadRow> leads = new ArrayList<>();
-    ContactList.ContactQuery query =
-        new ContactList.ContactQuery(stage, campaignId, segment, variantId);
-    Map<String, QuietHours> quiet = new HashMap<>(); // read once per campaign of the page
-    List<Document> contacts = store.contactList().listContacts(query, page, pageSize);
-    Map<String, Document> lastReplies = lastReplies(contacts);
-    for (Document c : contacts) {
-      views.sendsAt(c, quiet);
-      leads.add(
-          new LeadRow(
-              c.getString("leadId"),
-              c.getString("name"),
-              c.getString("company"),
-              c.getString("campaignId"),
-              c.getString("stage"),
-              c.getString("segment"),
-              c.getString("variantId"),
-              c.getString("nextAction"),
-              c.get("nextActionAt"),
-              c.get("enrolledAt"),
-              lastReply(lastReplies.get(c.getString("leadId")))));
-    }
-    // Unfiltered, the collection's count from its metadata: no scan.
-    long total =
-        blank(stage) && blank(campaignId) && blank(segment) && blank(variantId)
-            ? store.contactList().estimatedContacts()
-            : store.contactList().countContacts(query);
-    return new LeadPage(page, pageSize, total, leads);
-  }
-
-  /** Each listed lead's latest message (its feedback), in one query for the page. */
-  private Map<String, Document> lastReplies(List<Document> contacts) {
-    Map<String, Document> latest = new HashMap<>();
-    if (contacts.isEmpty()) {
-      return latest;
-    }
-    store
-        .database()
-        .getCollection(com.salesagent.activities.mongo.Collections.FEEDBACK)
-        .find(
-            com.mongodb.client.model.Filters.in(
-                "leadId", contacts.stream().map(c -> c.getString("leadId")).toList()))
-        .projection(
-            new Document("leadId", 1)
-                .append("intent", 1)
-                .append("objection", 1)
-                .append("receivedAt", 1))
-        .forEach(
-            f -> {
-              Document seen = latest.get(f.getString("leadId"));
-              java.util.Date at = f.getDate("receivedAt");
-              if (seen == null
-                  || (at != null
-                      && (seen.getDate("receivedAt") == null
-                          || at.after(seen.getDate("receivedAt"))))) {
-                latest.put(f.getString("leadId"), f);
-              }
-            });
-    return latest;
-  }
-
-  private static LastReply lastReply(Document f) {
-    if (f == null) {
-      return null;
-    }
-    java.util.Date at = f.getDate("receivedAt");
-    return new LastReply(
-        f.getString("intent"),
-        f.getString("objection"),
-        at == null ? null : at.toInstant().toString());
+    return leadList.page(
+        uri.getQueryParameters().keySet(), stage, campaignId, segment, variantId, page, pageSize);
   }
 
   @GET

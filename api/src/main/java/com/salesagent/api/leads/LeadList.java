@@ -1,0 +1,185 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
+import com.salesagent.activities.lead.QuietHours;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.ContactList;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.Stage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.bson.Document;
+
+/**
+ * {@code GET /api/leads}: the filters checked, one page of contacts from MongoDB (the dev server
+ * has no visibility queries), each row with the time its next send will really go ({@link
+ * LeadViews#sendsAt}) and how the lead last replied.
+ */
+final class LeadList {
+  /** The deepest page a list reaches: skip-based paging costs the skipped rows. */
+  static final long MAX_OFFSET = 1_000_000;
+
+  /** One row of {@code GET /api/leads}. */
+  public record LeadRow(
+      String leadId,
+      String name,
+      String company,
+      String campaignId,
+      String stage,
+      String segment,
+      String variantId,
+      String nextAction,
+      Object nextActionAt,
+      Object enrolledAt,
+      LastReply lastReply) {}
+
+  /**
+   * How the lead last answered (its latest message, as triaged; null when it never wrote): a
+   * "replied" lead may have said no, objected, or written again asking for a call after its
+   * workflow ended.
+   */
+  public record LastReply(String intent, String objection, Object at) {}
+
+  /** {@code GET /api/leads}: one page of leads and the total that match. */
+  public record LeadPage(int page, int pageSize, long total, List<LeadRow> leads) {}
+
+  private final LeadStore store;
+  private final LeadViews views;
+
+  LeadList(LeadStore store, LeadViews views) {
+    this.store = store;
+    this.views = views;
+  }
+
+  private static final List<String> LIST_PARAMETERS =
+      List.of("stage", "campaignId", "segment", "variantId", "page", "pageSize");
+
+  /** The stages a lead can be listed by: the workflow's, and an erased lead's tombstone. */
+  private static final List<String> LIST_STAGES =
+      Stream.concat(
+              Arrays.stream(Stage.values()).map(Stage::key),
+              Stream.of(LeadErasureActivitiesImpl.ERASING_STAGE))
+          .toList();
+
+  /**
+   * One page of the leads the filters match; 400 naming a parameter the list does not take, bad
+   * paging or a stage that is none.
+   */
+  LeadPage page(
+      Set<String> parameters,
+      String stage,
+      String campaignId,
+      String segment,
+      String variantId,
+      int page,
+      int pageSize) {
+    List<FieldError> unknown =
+        parameters.stream()
+            .filter(p -> !LIST_PARAMETERS.contains(p))
+            .sorted()
+            .map(
+                p ->
+                    new FieldError(
+                        p.length() > 64 ? p.substring(0, 64) + "..." : p,
+                        "unknown parameter; known: " + String.join(", ", LIST_PARAMETERS)))
+            .toList();
+    if (!unknown.isEmpty()) {
+      // A misspelt filter (variant= for variantId=) listed every lead as if it had filtered.
+      throw new ApiException(400, "unknown parameter", unknown);
+    }
+    if (page < 0 || pageSize < 1 || pageSize > 500 || (long) page * pageSize > MAX_OFFSET) {
+      throw new ApiException(
+          400,
+          "bad paging",
+          new FieldError(
+              pageSize < 1 || pageSize > 500 ? "pageSize" : "page",
+              "page >= 0, 1 <= pageSize <= 500, page x pageSize <= "
+                  + MAX_OFFSET
+                  + " (narrow the filters to go further)"));
+    }
+    if (!blank(stage) && !LIST_STAGES.contains(stage)) {
+      throw new ApiException(
+          400, "bad filter", new FieldError("stage", "one of " + String.join(", ", LIST_STAGES)));
+    }
+    List<LeadRow> leads = new ArrayList<>();
+    ContactList.ContactQuery query =
+        new ContactList.ContactQuery(stage, campaignId, segment, variantId);
+    Map<String, QuietHours> quiet = new HashMap<>(); // read once per campaign of the page
+    List<Document> contacts = store.contactList().listContacts(query, page, pageSize);
+    Map<String, Document> lastReplies = lastReplies(contacts);
+    for (Document c : contacts) {
+      views.sendsAt(c, quiet);
+      leads.add(
+          new LeadRow(
+              c.getString("leadId"),
+              c.getString("name"),
+              c.getString("company"),
+              c.getString("campaignId"),
+              c.getString("stage"),
+              c.getString("segment"),
+              c.getString("variantId"),
+              c.getString("nextAction"),
+              c.get("nextActionAt"),
+              c.get("enrolledAt"),
+              lastReply(lastReplies.get(c.getString("leadId")))));
+    }
+    // Unfiltered, the collection's count from its metadata: no scan.
+    long total =
+        blank(stage) && blank(campaignId) && blank(segment) && blank(variantId)
+            ? store.contactList().estimatedContacts()
+            : store.contactList().countContacts(query);
+    return new LeadPage(page, pageSize, total, leads);
+  }
+
+  /** Each listed lead's latest message (its feedback), in one query for the page. */
+  private Map<String, Document> lastReplies(List<Document> contacts) {
+    Map<String, Document> latest = new HashMap<>();
+    if (contacts.isEmpty()) {
+      return latest;
+    }
+    store
+        .database()
+        .getCollection(Collections.FEEDBACK)
+        .find(Filters.in("leadId", contacts.stream().map(c -> c.getString("leadId")).toList()))
+        .projection(
+            new Document("leadId", 1)
+                .append("intent", 1)
+                .append("objection", 1)
+                .append("receivedAt", 1))
+        .forEach(
+            f -> {
+              Document seen = latest.get(f.getString("leadId"));
+              java.util.Date at = f.getDate("receivedAt");
+              if (seen == null
+                  || (at != null
+                      && (seen.getDate("receivedAt") == null
+                          || at.after(seen.getDate("receivedAt"))))) {
+                latest.put(f.getString("leadId"), f);
+              }
+            });
+    return latest;
+  }
+
+  private static LastReply lastReply(Document f) {
+    if (f == null) {
+      return null;
+    }
+    java.util.Date at = f.getDate("receivedAt");
+    return new LastReply(
+        f.getString("intent"),
+        f.getString("objection"),
+        at == null ? null : at.toInstant().toString());
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
