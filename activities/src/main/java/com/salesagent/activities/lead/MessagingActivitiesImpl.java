@@ -337,14 +337,15 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       String mediaId) {
     Instant at = clock.instant();
     String wamid = accepted.wamid();
-    store
-        .messages()
-        .markAccepted(
-            request.idempotencyKey(),
-            wamid,
-            accepted.waId(),
-            request.template() ? "template" : "text",
-            at);
+    boolean boundHere =
+        store
+            .messages()
+            .markAccepted(
+                request.idempotencyKey(),
+                wamid,
+                accepted.waId(),
+                request.template() ? "template" : "text",
+                at);
     Document card = mediaId == null ? null : message.get("media", Document.class);
     boolean voice = isVoiceNote(message);
     if (card != null) {
@@ -402,8 +403,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           .append("sha256", card.getString("sha256"))
           .append("madeBy", card.getString("madeBy"));
     }
-    store.interactions().recordInteractions(List.of(sent));
-    stats.increment(message.getString("variantId"), contact.getString("segment"), "sent", at);
+    // A status webhook that overtook this answer bound the wamid and counted the send already.
+    if (boundHere) {
+      store.interactions().recordInteractions(List.of(sent));
+      stats.increment(message.getString("variantId"), contact.getString("segment"), "sent", at);
+    }
     String sentAs = card == null ? null : VariantStats.sentAs(card.getString("contentType"));
     if (sentAs != null) {
       stats.increment(message.getString("variantId"), contact.getString("segment"), sentAs, at);

@@ -150,9 +150,10 @@ public class Messages {
    * The send's answer: the message has its wamid. A status webhook may have come first (Meta echoes
    * the idempotency key, {@link #bindWamid}) and moved the message on to sent or delivered; the
    * answer then adds what only it knows and never moves the status back to accepted (the message
-   * stayed "accepted" for good and its lead looked undelivered).
+   * stayed "accepted" for good and its lead looked undelivered). True when this answer bound the
+   * wamid, false when the webhook had: whoever binds it counts the message sent, once.
    */
-  public void markAccepted(
+  public boolean markAccepted(
       String idempotencyKey, String wamid, String waId, String kind, Instant at) {
     List<Bson> answer =
         List.of(
@@ -167,22 +168,33 @@ public class Messages {
     first.add(Updates.set("status", "accepted"));
     first.add(Updates.set("statusRank", RANK.get("accepted")));
     first.add(Updates.set("statusAt.accepted", Date.from(at)));
-    boolean moved =
-        collection()
-                .updateOne(
-                    Filters.and(
-                        Filters.eq("idempotencyKey", idempotencyKey),
-                        Filters.or(
-                            Filters.exists("statusRank", false),
-                            Filters.lt("statusRank", RANK.get("accepted")))),
-                    Updates.combine(first))
-                .getMatchedCount()
-            == 1;
-    if (!moved) {
-      List<Bson> later = new ArrayList<>(answer);
-      later.add(Updates.min("statusAt.accepted", Date.from(at)));
-      collection().updateOne(Filters.eq("idempotencyKey", idempotencyKey), Updates.combine(later));
+    // The usual case, one write: no wamid yet and no status past "accepted".
+    if (collection()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("idempotencyKey", idempotencyKey),
+                    Filters.exists("wamid", false),
+                    Filters.or(
+                        Filters.exists("statusRank", false),
+                        Filters.lt("statusRank", RANK.get("accepted")))),
+                Updates.combine(first))
+            .getMatchedCount()
+        == 1) {
+      return true;
     }
+    List<Bson> later = new ArrayList<>(answer);
+    later.add(Updates.min("statusAt.accepted", Date.from(at)));
+    // The status webhook bound the wamid first (its "sent" overtook this answer, see bindWamid):
+    // it counted the message sent; this answer completes the message and is not counted again.
+    Document before =
+        collection()
+            .findOneAndUpdate(
+                Filters.eq("idempotencyKey", idempotencyKey),
+                Updates.combine(later),
+                new FindOneAndUpdateOptions()
+                    .projection(Projections.include("wamid"))
+                    .returnDocument(ReturnDocument.BEFORE));
+    return before != null && before.getString("wamid") == null;
   }
 
   /**

@@ -244,6 +244,59 @@ class LeadActivitiesTest {
   }
 
   @Test
+  void aStatusWebhookThatOvertakesTheSendsAnswerIsCountedSentOnce() {
+    composed("k-30");
+    var stats = new com.salesagent.activities.variants.VariantStats(store.database());
+    // Meta's "sent" webhook (the key echoed) is processed before the send's own HTTP answer
+    // arrives: the inbox binds the wamid and counts the message sent, as StatusProcessor does.
+    api.beforeAnswer(
+        () -> {
+          if (store.messages().bindWamid("k-30", "wamid.STUB1", "5511998765432", now.get())) {
+            store
+                .interactions()
+                .recordInteraction(
+                    "L-1",
+                    "c-1",
+                    "v-cost",
+                    "message_sent",
+                    "wamid.STUB1",
+                    "reconciled by its status webhook",
+                    now.get());
+            stats.increment("v-cost", null, "sent", now.get());
+          }
+        });
+
+    SendResult result = send("k-30");
+
+    assertThat(result.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(result.wamid()).isEqualTo("wamid.STUB1");
+    assertThat(
+            store
+                .interactions()
+                .collection()
+                .countDocuments(
+                    com.mongodb.client.model.Filters.and(
+                        com.mongodb.client.model.Filters.eq("meta.leadId", "L-1"),
+                        com.mongodb.client.model.Filters.eq("type", "message_sent"))))
+        .as("one message_sent, whichever of the webhook and the answer came first")
+        .isEqualTo(1);
+    long sent = 0;
+    for (Document d :
+        store
+            .database()
+            .getCollection("variant_stats")
+            .find(com.mongodb.client.model.Filters.eq("variantId", "v-cost"))) {
+      Number n = d.get("sent", Number.class);
+      sent += n == null ? 0 : n.longValue();
+    }
+    assertThat(sent).as("the variant's sent counter").isEqualTo(1);
+    Document message = store.messages().messageByKey("k-30");
+    assertThat(message.getString("wamid")).isEqualTo("wamid.STUB1");
+    assertThat(message.get("sendingBy")).as("the claim is released").isNull();
+    assertThat(message.getString("kind")).isEqualTo("template");
+  }
+
+  @Test
   void anAttemptThatDiedMidCallLeavesItsClaimAndTheRetryDoesNotSend() {
     composed("k-6");
     assertThat(store.messages().claimSend("k-6", "attempt-1", now.get(), false)).isTrue();

@@ -61,6 +61,10 @@ public final class StubCloudApi implements AutoCloseable {
               Thread.currentThread().interrupt();
             }
           }
+          Runnable hook = beforeAnswer;
+          if (hook != null) {
+            hook.run();
+          }
           String a = answer;
           if (uniqueWamids) {
             a = a.replace("wamid.STUB1", "wamid.STUB-" + sent.incrementAndGet());
@@ -72,6 +76,17 @@ public final class StubCloudApi implements AutoCloseable {
           }
         });
     server.start();
+  }
+
+  private volatile Runnable beforeAnswer;
+
+  /**
+   * Runs after the request is read and before it is answered: what happens elsewhere while the
+   * sender waits (Meta's status webhook overtaking the send's own answer).
+   */
+  public StubCloudApi beforeAnswer(Runnable hook) {
+    this.beforeAnswer = hook;
+    return this;
   }
 
   /** How long a {@link Fault#SLOW} answer takes (3 s unless set). */
