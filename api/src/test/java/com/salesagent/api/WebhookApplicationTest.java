@@ -418,6 +418,60 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(state(leadId).nextAction()).isEqualTo("follow_up_read");
   }
 
+  @Test
+  void aLeadThatSaidNoAndWritesAgainWithInterestGetsANewRunOfItsWorkflow() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "second-thought-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    emulator().recipientWrote(phone);
+    String no = textReply(phone, wamid, "No me interesa, gracias.");
+    assertThat(webhook(no, sign(no)).statusCode()).isEqualTo(200);
+    var workflow =
+        app()
+            .connections()
+            .temporal()
+            .client()
+            .newUntypedWorkflowStub(com.salesagent.workflows.lead.LeadWorkflow.workflowId(leadId));
+    await(
+        "the no ends the lead's workflow",
+        Duration.ofSeconds(15),
+        () ->
+            "replied".equals(store().contact(leadId).getString("stage"))
+                && workflow.describe().getStatus()
+                    == io.temporal.api.enums.v1.WorkflowExecutionStatus
+                        .WORKFLOW_EXECUTION_STATUS_COMPLETED);
+
+    String again = textReply(phone, wamid, "Perdón, lo pensé mejor. ¿Podemos hablar el lunes?");
+    assertThat(webhook(again, sign(again)).statusCode()).isEqualTo(200);
+
+    // Interested again: a new run of the lead's workflow goes on from the ended one (an owner
+    // takes it when one has room; none may in this class).
+    await(
+        "the lead is interested again",
+        Duration.ofSeconds(20),
+        () -> Stage.valueOf(store().contact(leadId).getString("stage").toUpperCase()).interested());
+    assertThat(workflow.describe().getStatus())
+        .isEqualTo(
+            io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(store().interactions().timeline(leadId))
+        .extracting(e -> e.getString("type"))
+        .containsSubsequence("outcome", "reopened", "interested");
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("wamid\\.in-[0-9a-f-]+").matcher(again);
+    assertThat(id.find()).isTrue();
+    assertThat(
+            store()
+                .webhookEvents()
+                .find(Filters.eq("eventKey", "message:" + id.group()))
+                .first()
+                .getString("outcome"))
+        .as("the event says what became of it")
+        .isEqualTo("workflow_reopened");
+    // Nothing was sent again: the conversation went on, its first message counted once.
+    assertThat(emulator().acceptedFor(phone)).isEqualTo(1);
+  }
+
   private String textReply(String phone, String wamid, String text) {
     return textReply(phone, wamid, text, Instant.now());
   }

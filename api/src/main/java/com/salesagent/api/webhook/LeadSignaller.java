@@ -1,18 +1,27 @@
 package com.salesagent.api.webhook;
 
+import com.salesagent.temporal.LeadSearchAttributes;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.LeadReopening;
+import com.salesagent.workflows.lead.LeadState;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.lead.OptOutSignal;
 import com.salesagent.workflows.media.InboundMedia;
 import com.salesagent.workflows.media.InboundMediaWorkflow;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +32,9 @@ import java.util.function.Consumer;
 public interface LeadSignaller {
   String SIGNALLED = "signalled";
   String CLOSED = "workflow_closed";
+
+  /** The lead's workflow had ended and the message started a new run ({@link LeadReopening}). */
+  String REOPENED = "workflow_reopened";
 
   String status(String leadId, MessageStatusSignal signal);
 
@@ -36,6 +48,15 @@ public interface LeadSignaller {
   }
 
   String inbound(String leadId, InboundMessageSignal signal);
+
+  /**
+   * A message from the lead: signalled to its workflow; when that has ended, a message that reopens
+   * it ({@link LeadReopening#reopens}) starts a new run of it in the lead's campaign. Where nothing
+   * runs workflows (a test's signaller), as {@link #inbound(String, InboundMessageSignal)}.
+   */
+  default String inbound(String leadId, String campaignId, InboundMessageSignal signal) {
+    return inbound(leadId, signal);
+  }
 
   String optOut(String leadId, OptOutSignal signal);
 
@@ -72,6 +93,59 @@ public interface LeadSignaller {
       @Override
       public String inbound(String leadId, InboundMessageSignal signal) {
         return send(leadId, w -> w.inboundMessage(signal));
+      }
+
+      @Override
+      public String inbound(String leadId, String campaignId, InboundMessageSignal signal) {
+        String outcome = inbound(leadId, signal);
+        return CLOSED.equals(outcome) ? reopen(leadId, campaignId, signal) : outcome;
+      }
+
+      /**
+       * The ended run's result says where the lead ended and carries its state; the new run is
+       * started with the message in one call (signal-with-start): a second message at the same time
+       * signals the run the first one started, and a replayed event finds it running.
+       */
+      private String reopen(String leadId, String campaignId, InboundMessageSignal signal) {
+        String workflowId = LeadWorkflow.workflowId(leadId);
+        LeadState ended;
+        try {
+          ended =
+              client
+                  .newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty())
+                  .getResult(5, TimeUnit.SECONDS, LeadState.class);
+        } catch (TimeoutException e) {
+          return inbound(leadId, signal); // running again: another message reopened it
+        } catch (WorkflowException e) {
+          return CLOSED; // failed, terminated or deleted: nothing to go on from
+        }
+        if (ended == null || !LeadReopening.reopens(ended.stage(), signal)) {
+          return CLOSED;
+        }
+        LeadWorkflow next =
+            client.newWorkflowStub(
+                LeadWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(workflowId)
+                    .setTaskQueue(TaskQueues.LEADS)
+                    .setWorkflowIdReusePolicy(
+                        WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                    .setTypedSearchAttributes(attributes(campaignId, ended))
+                    .build());
+        BatchRequest request = client.newSignalWithStartRequest();
+        request.add(next::run, LeadReopening.input(campaignId, ended));
+        request.add(next::inboundMessage, signal);
+        client.signalWithStart(request);
+        return REOPENED;
+      }
+
+      private SearchAttributes attributes(String campaignId, LeadState ended) {
+        SearchAttributes.Builder attributes =
+            SearchAttributes.newBuilder().set(LeadSearchAttributes.LEAD_STAGE, ended.stage().key());
+        if (campaignId != null) {
+          attributes.set(LeadSearchAttributes.CAMPAIGN_ID, campaignId);
+        }
+        return attributes.build();
       }
 
       @Override

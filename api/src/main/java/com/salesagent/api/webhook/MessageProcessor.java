@@ -155,7 +155,8 @@ final class MessageProcessor {
               at,
               awaitsTranscript ? InboundMessageSignal.AWAITING_TRANSCRIPT : triage.intent(),
               snoozeUntil(triage, contact.getString("timezone"), at));
-      outcome = signaller.inbound(contact.getString("leadId"), signal);
+      outcome =
+          signaller.inbound(contact.getString("leadId"), contact.getString("campaignId"), signal);
     }
     return outcome;
   }

@@ -59,6 +59,9 @@ final class LeadLifecycle implements LeadWorkflow {
   private AfterTheReply afterTheReply;
   private LeadPolicy policy;
 
+  /** The stage the lead had ended in, when a new message from it started this run. */
+  private Stage reopenedFrom;
+
   LeadLifecycle(int continueAsNewAfterEvents) {
     this.continueAsNewAfterEvents = continueAsNewAfterEvents;
   }
@@ -72,6 +75,12 @@ final class LeadLifecycle implements LeadWorkflow {
     } else {
       run.leadId = input.leadId();
       run.campaignId = input.campaignId();
+    }
+    // An ended run's state: the lead wrote again (LeadReopening). Made live before any signal is
+    // applied, so the message that started this run decides alone. A continue-as-new never
+    // carries an ended run, so no recorded run takes this path.
+    if (run.stage.terminal()) {
+      reopenedFrom = run.reopen();
     }
     stubs =
         new LeadStubs(
@@ -96,13 +105,16 @@ final class LeadLifecycle implements LeadWorkflow {
       } else {
         resume(input.carried() != null);
       }
+      if (reopenedFrom != null) {
+        reopened();
+      }
       sequence();
     } catch (ActivityFailure e) {
       // A step that cannot work for good (an unknown lead, no variant): the outcome says why,
       // instead of a failed workflow behind a live-looking stage.
       stages.finish(Stage.FAILED, e.getActivityType() + " failed: " + Sending.reason(e));
     }
-    return run.view();
+    return run.result();
   }
 
   private void begin() {
@@ -172,6 +184,17 @@ final class LeadLifecycle implements LeadWorkflow {
         stages.now(),
         "variant_assigned",
         assignment.strategy() + ": " + run.variantId);
+  }
+
+  /** A new run from an ended one: its search attributes, and a record of why it began. */
+  private void reopened() {
+    if (run.segment != null) {
+      Workflow.upsertTypedSearchAttributes(LeadSearchAttributes.SEGMENT.valueSet(run.segment));
+    }
+    if (run.variantId != null) {
+      stages.variant(run.variantId);
+    }
+    stages.record("reopened", null, "the lead wrote again after it ended " + reopenedFrom.key());
   }
 
   /** A continued run: the policy is read again (an operator may have changed it). */

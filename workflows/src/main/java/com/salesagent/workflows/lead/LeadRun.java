@@ -202,6 +202,79 @@ public final class LeadRun {
         unknownSend == null ? null : unknownSend.idempotencyKey());
   }
 
+  /** The run's result: its view, and the whole state for a run that may start from it. */
+  public LeadState result() {
+    LeadState v = view();
+    return new LeadState(
+        v.leadId(),
+        v.stage(),
+        v.segment(),
+        v.variantId(),
+        v.nextAction(),
+        v.nextActionAt(),
+        v.followUpsSent(),
+        v.sendAttempts(),
+        v.paused(),
+        v.lastInboundAt(),
+        v.outcomeReason(),
+        v.messages(),
+        v.pendingApproval(),
+        v.deliveryUnknown(),
+        this);
+  }
+
+  /**
+   * The state of an ended run made live again for the run a new message from the lead starts
+   * ({@link LeadReopening}): what the conversation has been is kept (messages and their statuses,
+   * sends and follow-ups counted, so keys never repeat; segment, variant, disabled variants), what
+   * ended it and every wait or person of the old run is cleared, so the new message decides alone
+   * what comes next (interest hands the lead to an owner again, a question to a person, a dated
+   * "not now" snoozes it). Returns the stage the lead had ended in.
+   */
+  Stage reopen() {
+    Stage ended = stage;
+    stage = Stage.AWAITING_RESPONSE;
+    nextAction = null;
+    nextActionAt = null;
+    outcomeReason = null;
+    paused = false;
+    replied = false;
+    stopped = false;
+    endedBy = null;
+    requestedOutcome = null;
+    snoozeUntil = null;
+    lastReplyIntent = null;
+    lastReplyMessageId = null;
+    interestedAt = null;
+    conversationAt = null;
+    lastReEngagementAt = null;
+    reEngagementsSent = 0;
+    rateLimitRetries = 0;
+    marketingLimitRetries = 0;
+    senderChecks = 0;
+    handOffWanted = false;
+    ownerId = null;
+    handOffAttempt = 0;
+    ownerRemindAt = null;
+    ownerDueAt = null;
+    ownerReminded = false;
+    handOffRetryAt = null;
+    ownerGone = null;
+    ownerActedAt = null;
+    ownerAction = null;
+    pendingMeeting = null;
+    meetingAt = null;
+    ownerReplies.clear();
+    awaitingTranscript = null;
+    awaitingTranscriptSince = null;
+    pendingApproval = null;
+    pendingIsTemplate = false;
+    approvalDecision = null;
+    unknownSend = null;
+    deliveryDecision = null;
+    return ended;
+  }
+
   /** A run of the frozen first version continues here: what its state carried. */
   static LeadRun from(LeadInput input, LeadState carried) {
     LeadRun run = new LeadRun();

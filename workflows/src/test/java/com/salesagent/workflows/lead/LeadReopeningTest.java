@@ -1,0 +1,162 @@
+package com.salesagent.workflows.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A lead whose workflow ended writes again: a new run of its workflow, started with the message
+ * (signal-with-start, as the webhook does), goes on from the ended run's state.
+ */
+class LeadReopeningTest {
+  private TestWorkflowEnvironment env;
+  private FakeLeadActivities fake;
+  private LeadWorkflow workflow;
+
+  @BeforeEach
+  void setUp() {
+    env = LeadWorkflowTest.newEnvironment(LeadWorkflowTest.START);
+    fake = new FakeLeadActivities(env);
+    Worker worker = env.newWorker(LeadWorkflowTest.QUEUE);
+    worker.registerWorkflowImplementationTypes(LeadWorkflowImpl.class);
+    worker.registerActivitiesImplementations(fake);
+    LeadWorkflowTest.serveResearch(env, fake);
+    env.start();
+    workflow = stub(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+    WorkflowClient.start(workflow::run, new LeadInput("L-1", "camp-1", null));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (fake.sends.isEmpty() && System.nanoTime() < deadline) {
+      env.sleep(Duration.ofSeconds(1));
+    }
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private LeadWorkflow stub(WorkflowIdReusePolicy reuse) {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            LeadWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(LeadWorkflow.workflowId("L-1"))
+                .setTaskQueue(LeadWorkflowTest.QUEUE)
+                .setWorkflowIdReusePolicy(reuse)
+                .build());
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(env.currentTimeMillis());
+  }
+
+  private InboundMessageSignal reply(String id, String intent) {
+    return new InboundMessageSignal(id, fake.wamid(0), "text", now(), intent, null);
+  }
+
+  private LeadState ended() {
+    return WorkflowStub.fromTyped(workflow).getResult(LeadState.class);
+  }
+
+  /** What the webhook does when its signal finds the run closed. */
+  private LeadWorkflow reopen(LeadState ended, InboundMessageSignal message) {
+    assertThat(LeadReopening.reopens(ended.stage(), message)).isTrue();
+    LeadWorkflow next = stub(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
+    BatchRequest request = env.getWorkflowClient().newSignalWithStartRequest();
+    request.add(next::run, LeadReopening.input("camp-1", ended));
+    request.add(next::inboundMessage, message);
+    env.getWorkflowClient().signalWithStart(request);
+    env.sleep(Duration.ofMinutes(1));
+    return next;
+  }
+
+  private List<String> eventTypes() {
+    return fake.events.stream().map(LeadEvent::type).toList();
+  }
+
+  @Test
+  void aLeadThatSaidNoThenAsksForACallIsHandedToAnOwner() {
+    fake.owners.add("ana");
+    workflow.inboundMessage(reply("in-1", "not_interested"));
+    LeadState ended = ended();
+    assertThat(ended.stage()).isEqualTo(Stage.REPLIED);
+    assertThat(ended.ended()).as("the result carries the run's whole state").isNotNull();
+    assertThat(fake.handOffs).isEmpty();
+
+    LeadWorkflow next = reopen(ended, reply("in-2", "interested"));
+
+    LeadState now = next.state();
+    assertThat(now.stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.handOffs).hasSize(1);
+    assertThat(eventTypes()).containsSubsequence("outcome", "reopened", "interested", "handed_off");
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "reopened".equals(e.type())
+                    && e.detail().equals("the lead wrote again after it ended replied"));
+    // The conversation goes on from what was: its messages and sends counted, nothing resent.
+    assertThat(now.messages()).hasSize(1);
+    assertThat(now.sendAttempts()).isEqualTo(ended.sendAttempts());
+    assertThat(fake.sends).hasSize(1);
+  }
+
+  @Test
+  void aLateReplyAfterNoResponseWithADateSnoozesUntilThenAndTheFollowUpGetsANewKey() {
+    env.sleep(Duration.ofDays(10));
+    LeadState ended = ended();
+    assertThat(ended.stage()).isEqualTo(Stage.NO_RESPONSE);
+    assertThat(fake.sends).hasSize(3);
+    Instant march = now().plus(Duration.ofDays(20));
+
+    LeadWorkflow next =
+        reopen(
+            ended,
+            new InboundMessageSignal("in-1", fake.wamid(2), "text", now(), "not_now", march));
+
+    assertThat(next.state().stage()).isEqualTo(Stage.SNOOZED);
+    assertThat(next.state().nextActionAt()).isEqualTo(march);
+    env.sleep(Duration.ofDays(20).plusMinutes(1));
+    assertThat(fake.sends).hasSize(4);
+    List<String> keys = fake.sends.stream().map(s -> s.request().idempotencyKey()).toList();
+    assertThat(keys).as("a new key: the old run's sends are not repeated").doesNotHaveDuplicates();
+    assertThat(fake.sends.get(3).request().step()).isEqualTo(3);
+  }
+
+  @Test
+  void noNewRunForAnOptOutAStopAConversionOrAReplyThatEndsItAgain() {
+    InboundMessageSignal interested = reply("in-9", "interested");
+    assertThat(LeadReopening.reopens(Stage.OPTED_OUT, interested)).isFalse();
+    assertThat(LeadReopening.reopens(Stage.STOPPED, interested)).isFalse();
+    assertThat(LeadReopening.reopens(Stage.CONVERTED, interested)).isFalse();
+    assertThat(LeadReopening.reopens(Stage.FAILED, interested)).isFalse();
+    assertThat(LeadReopening.reopens(Stage.LOST, interested)).isTrue();
+    assertThat(LeadReopening.reopens(Stage.NO_RESPONSE, interested)).isTrue();
+    assertThat(LeadReopening.reopens(Stage.REPLIED, reply("in-9", "not_interested"))).isFalse();
+    assertThat(LeadReopening.reopens(Stage.REPLIED, reply("in-9", "wrong_person"))).isFalse();
+    assertThat(
+            LeadReopening.reopens(
+                Stage.REPLIED,
+                new InboundMessageSignal("in-9", null, "reaction", now(), null, null)))
+        .isFalse();
+    assertThat(
+            LeadReopening.reopens(
+                Stage.REPLIED,
+                new InboundMessageSignal(
+                    "in-9", null, "audio", now(), InboundMessageSignal.AWAITING_TRANSCRIPT, null)))
+        .isFalse();
+  }
+}
