@@ -134,7 +134,7 @@ public interface LeadSignaller {
                     .build());
         BatchRequest request = client.newSignalWithStartRequest();
         request.add(next::run, LeadReopening.input(campaignId, ended));
-        request.add(next::inboundMessage, signal);
+        request.add(next::inboundMessage, LeadReopening.opening(signal));
         client.signalWithStart(request);
         return REOPENED;
       }

@@ -14,8 +14,10 @@ import java.util.Set;
  * no_response} (the late reply) and {@code lost} (interested, then quiet through its
  * re-engagements). Not for {@code opted_out} (the person asked for no more), {@code stopped} (an
  * operator's decision), {@code converted} (a customer: their owner reads it, no sales sequence) or
- * {@code failed}. Not for a reaction or a voice note waiting for its transcript (no reply yet), nor
- * for a reply that would end the new run at once (not interested, wrong person).
+ * {@code failed}. Not for a reaction, nor for a reply that would end the new run at once (not
+ * interested, wrong person). A voice note being transcribed opens the run as a reply a person
+ * listens to ({@link #opening}); its transcript's triage reaches the new run later and decides
+ * again, as a second reply would.
  */
 public final class LeadReopening {
   /** Stages a new message from the lead may start a new run from. */
@@ -32,8 +34,26 @@ public final class LeadReopening {
         && REOPENABLE.contains(ended)
         && message != null
         && message.endsSequence()
-        && !InboundMessageSignal.AWAITING_TRANSCRIPT.equals(message.intent())
         && !ENDING_INTENTS.contains(message.intent());
+  }
+
+  /** The intent of a reply only a person can read yet (a voice note). */
+  static final String NEEDS_REVIEW = "needs_review";
+
+  /**
+   * The message the new run starts with: as it came, but a voice note still being transcribed is a
+   * reply for a person (the ended run's wait for its transcript did not carry over).
+   */
+  public static InboundMessageSignal opening(InboundMessageSignal message) {
+    return InboundMessageSignal.AWAITING_TRANSCRIPT.equals(message.intent())
+        ? new InboundMessageSignal(
+            message.messageId(),
+            message.contextWamid(),
+            message.type(),
+            message.at(),
+            NEEDS_REVIEW,
+            message.snoozeUntil())
+        : message;
   }
 
   /**

@@ -152,11 +152,28 @@ class LeadReopeningTest {
                 Stage.REPLIED,
                 new InboundMessageSignal("in-9", null, "reaction", now(), null, null)))
         .isFalse();
-    assertThat(
-            LeadReopening.reopens(
-                Stage.REPLIED,
-                new InboundMessageSignal(
-                    "in-9", null, "audio", now(), InboundMessageSignal.AWAITING_TRANSCRIPT, null)))
-        .isFalse();
+  }
+
+  @Test
+  void aVoiceNoteBeingTranscribedReopensTheLeadForAPersonAndItsTriageDecidesAgain() {
+    fake.owners.add("ana");
+    env.sleep(Duration.ofDays(10));
+    LeadState ended = ended();
+    assertThat(ended.stage()).isEqualTo(Stage.NO_RESPONSE);
+    InboundMessageSignal voice =
+        new InboundMessageSignal(
+            "in-voice", null, "audio", now(), InboundMessageSignal.AWAITING_TRANSCRIPT, null);
+
+    LeadWorkflow next = reopen(ended, LeadReopening.opening(voice));
+
+    assertThat(next.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.handOffs).hasSize(1);
+    // The transcript's triage (InboundMediaWorkflow signals it): interest.
+    next.inboundMessage(
+        new InboundMessageSignal("in-voice", null, "audio", now(), "interested", null));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(eventTypes()).containsSubsequence("reopened", "handed_off", "interested");
+    assertThat(next.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.sends).as("nothing is sent to the lead by the reopening").hasSize(3);
   }
 }
