@@ -295,12 +295,17 @@ public class LeadValidator {
     regions.add(defaultRegion);
     NumberParseException unreadable = null;
     boolean read = false;
+    // The valid reading of each of the lead's own countries, then of the default region.
+    java.util.Map<String, String> valid = new java.util.LinkedHashMap<>();
     for (String region : regions) {
+      if (!valid.isEmpty() && !leadRegions.contains(region)) {
+        break; // the lead's own countries read it: the default region is not asked
+      }
       try {
         Phonenumber.PhoneNumber number = PHONES.parse(written, region);
         read = true;
         if (PHONES.isValidNumber(number)) {
-          return PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+          valid.put(region, PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
         }
       } catch (NumberParseException e) {
         unreadable = unreadable == null ? e : unreadable;
@@ -308,6 +313,22 @@ public class LeadValidator {
       if (written.startsWith("+")) {
         break; // its country code says where it is: no region reads it otherwise
       }
+    }
+    java.util.Set<String> numbers = new java.util.LinkedHashSet<>(valid.values());
+    if (numbers.size() > 1) {
+      // Two of the lead's countries read different numbers (a US number without +1 is a valid
+      // Brazilian landline too): no guess, whichever country comes first.
+      errors.add(
+          new FieldError(
+              "phone",
+              "a number without its country code that reads differently in "
+                  + String.join(" and ", valid.keySet())
+                  + " (the lead's locale and time zone): write it with its country code, such as"
+                  + " +5511998765432"));
+      return null;
+    }
+    if (numbers.size() == 1) {
+      return numbers.iterator().next();
     }
     if (!read) {
       errors.add(new FieldError("phone", "not a phone number: " + unreadable.getMessage()));

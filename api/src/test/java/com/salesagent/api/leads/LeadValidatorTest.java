@@ -78,6 +78,33 @@ class LeadValidatorTest {
         .isEqualTo("+34612345678");
   }
 
+  /**
+   * A Brazilian living in California (pt-BR, America/Los_Angeles) writes a US number without +1:
+   * its digits are a valid Curitiba landline too. Read in the locale's region first, it became a
+   * Brazilian number nobody answers; two of the lead's countries reading it differently is no guess
+   * to make: the error says how to write it. A number only one of them reads is that one.
+   */
+  @Test
+  void aLocalNumberTwoOfTheLeadsCountriesReadDifferentlyIsAskedForItsCountryCode() {
+    LeadValidator.Result r =
+        validator.validate(localNumber("(415) 555-0132", "America/Los_Angeles", "pt-BR"));
+    assertThat(r.errors()).hasSize(1);
+    assertThat(r.errors().get(0).field()).isEqualTo("phone");
+    assertThat(r.errors().get(0).message()).contains("BR").contains("US").contains("country code");
+    assertThat(
+            validator
+                .validate(localNumber("(11) 98765-4329", "America/Los_Angeles", "pt-BR"))
+                .lead())
+        .extracting(LeadValidator.Lead::phone)
+        .isEqualTo("+5511987654329");
+    assertThat(
+            validator
+                .validate(localNumber("+1 415 555 0132", "America/Los_Angeles", "pt-BR"))
+                .lead())
+        .extracting(LeadValidator.Lead::phone)
+        .isEqualTo("+14155550132");
+  }
+
   /** A local number no country of the lead reads says how to write it. */
   @Test
   void aLocalNumberThatIsNoneOfTheLeadsCountriesSaysHowToWriteIt() {
