@@ -276,10 +276,22 @@ public class LeadStore {
    * call marked the contact (false: it was marked already, or there is none).
    */
   public boolean markErasing(String leadId, Instant at) {
+    return markErasing(leadId, at, null);
+  }
+
+  /**
+   * {@link #markErasing(String, Instant)} keeping the request's choice on the contact's mark
+   * ({@code keepSuppressed}): a retried request is the same request.
+   */
+  public boolean markErasing(String leadId, Instant at, Boolean keepSuppressed) {
     Bson mark = Updates.set(ERASURE + ".requestedAt", Date.from(at));
+    Bson contactMark =
+        keepSuppressed == null
+            ? mark
+            : Updates.combine(mark, Updates.set(ERASURE + ".keepSuppressed", keepSuppressed));
     boolean marked =
         contacts()
-                .updateOne(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), mark)
+                .updateOne(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), contactMark)
                 .getModifiedCount()
             == 1;
     messages.collection().updateMany(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), mark);

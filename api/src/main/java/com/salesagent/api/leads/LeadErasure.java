@@ -98,14 +98,21 @@ public final class LeadErasure {
     // keeps the lead the number's active lead in its campaign until the workflow has started: an
     // erasure that fails to start leaves the lead going on, and no other lead in its place.
     Instant now = clock.instant();
-    boolean marked = store.markErasing(leadId, now);
+    boolean marked = store.markErasing(leadId, now, keep);
     try {
       starter.start(
           erasure, new ErasureRequest(leadId, operator, why, keep, sweepAfter.toSeconds()));
     } catch (WorkflowExecutionAlreadyStarted e) {
-      // A retry of a DELETE whose writes after the start failed (a 5xx) finishes them: both are
-      // idempotent, and the suppression is the erasure's own (the first pass writes it again).
-      accepted(leadId, contact, keep, now);
+      // A retry of a DELETE whose writes after the start failed (a 5xx) finishes them: all are
+      // idempotent, and the request is the first one's (its workflow runs with its choice).
+      Document mark = erasureMark(leadId);
+      Instant requested = requestedAt(mark, now);
+      boolean first =
+          mark == null || mark.getBoolean("keepSuppressed") == null
+              ? keep
+              : mark.getBoolean("keepSuppressed");
+      accepted(leadId, contact, first, now);
+      audit(leadId, operator, why, first, requested);
       return Response.accepted(new ErasureView(leadId, workflowId, "erasing already", null, null))
           .build();
     } catch (RuntimeException e) {
@@ -115,17 +122,39 @@ public final class LeadErasure {
       throw e;
     }
     accepted(leadId, contact, keep, now);
+    audit(leadId, operator, why, keep, marked ? now : requestedAt(erasureMark(leadId), now));
+    return Response.accepted(new ErasureView(leadId, workflowId, "erasing", null, null)).build();
+  }
+
+  private Document erasureMark(String leadId) {
+    Document current = store.contact(leadId);
+    return current == null ? null : current.get(LeadStore.ERASURE, Document.class);
+  }
+
+  private static Instant requestedAt(Document mark, Instant otherwise) {
+    Date at = mark == null ? null : mark.getDate("requestedAt");
+    return at == null ? otherwise : at.toInstant();
+  }
+
+  /**
+   * The request's audit line, once per request (its requestedAt): a retry after a failure writes
+   * the line the first try could not, and never a second one.
+   */
+  private void audit(String leadId, String operator, String why, boolean keep, Instant requested) {
     store
         .database()
         .getCollection(Collections.AUDIT_LOG)
-        .insertOne(
-            new Document("at", Date.from(now))
-                .append("actor", operator)
-                .append("action", "lead_erasure_requested")
-                .append("leadId", leadId)
-                .append("reason", why)
-                .append("keepSuppressed", keep));
-    return Response.accepted(new ErasureView(leadId, workflowId, "erasing", null, null)).build();
+        .updateOne(
+            com.mongodb.client.model.Filters.and(
+                com.mongodb.client.model.Filters.eq("action", "lead_erasure_requested"),
+                com.mongodb.client.model.Filters.eq("leadId", leadId),
+                com.mongodb.client.model.Filters.eq("requestedAt", Date.from(requested))),
+            com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.setOnInsert("at", Date.from(requested)),
+                com.mongodb.client.model.Updates.setOnInsert("actor", operator),
+                com.mongodb.client.model.Updates.setOnInsert("reason", why),
+                com.mongodb.client.model.Updates.setOnInsert("keepSuppressed", keep)),
+            new com.mongodb.client.model.UpdateOptions().upsert(true));
   }
 
   /** What follows an erasure's start: the numbers suppressed, the lead's place given up. */

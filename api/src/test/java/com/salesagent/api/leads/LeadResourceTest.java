@@ -610,6 +610,58 @@ class LeadResourceTest {
   }
 
   /**
+   * The retry of a DELETE that failed after the erasure started (its writes, a 5xx) is the same
+   * request: it keeps the first one's keepSuppressed (the erasure workflow runs with it), not its
+   * own, and writes the audit line the first one could not, once however often it is retried.
+   */
+  @Test
+  void aRetriedErasureKeepsTheFirstRequestsChoiceAndWritesItsAuditLineOnce() {
+    String phone = "+5511912345676";
+    STORE.insertContact(
+        new Document("leadId", "erase-8")
+            .append("campaignId", "cmp")
+            .append("phone", phone)
+            .append("activeKey", LeadStore.activeKey("cmp", phone)));
+    var audit =
+        STORE.database().getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG);
+    var auditOfThis =
+        com.mongodb.client.model.Filters.and(
+            com.mongodb.client.model.Filters.eq("leadId", "erase-8"),
+            com.mongodb.client.model.Filters.eq("action", "lead_erasure_requested"));
+    assertThat(
+            RESOURCES
+                .target("/api/leads/erase-8")
+                .queryParam("keepSuppressed", "false")
+                .request()
+                .delete()
+                .getStatus())
+        .isEqualTo(202);
+    // As if the writes after the workflow's start had failed: no acceptance, no audit line.
+    STORE
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.CONTACTS)
+        .updateOne(
+            new Document("leadId", "erase-8"),
+            new Document("$unset", new Document("erasure.acceptedAt", "")));
+    audit.deleteMany(auditOfThis);
+
+    for (int i = 0; i < 2; i++) {
+      Response retried = RESOURCES.target("/api/leads/erase-8").request().delete();
+      assertThat(retried.getStatus()).isEqualTo(202);
+      assertThat(json(retried).get("status")).isEqualTo("erasing already");
+    }
+
+    assertThat(new com.salesagent.activities.mongo.Suppressions(STORE.database()).find(phone))
+        .as("the first request kept the number free")
+        .isNull();
+    assertThat(STORE.contact("erase-8").get("erasure", Document.class).get("acceptedAt"))
+        .isNotNull();
+    assertThat(audit.find(auditOfThis).into(new java.util.ArrayList<>()))
+        .singleElement()
+        .satisfies(d -> assertThat(d.getBoolean("keepSuppressed")).isFalse());
+  }
+
+  /**
    * An erasure that does not keep the number suppressed suppresses nothing at its acceptance: the
    * number may be enrolled again in another campaign at once.
    */
