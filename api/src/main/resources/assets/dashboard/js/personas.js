@@ -54,9 +54,10 @@ function renderFacets(d) {
         class: 'facet-value' + (on ? ' on' : ''),
         'data-facet': f,
         'data-value': b.value,
-        title: 'reply rate ' + rate(b.replyRate),
+        // A value known only from replies (intent, objection, sentiment): its share of the replies.
+        title: b.shareOfReplies ? 'share of the replies ' + rate(b.shareOfReplies) : 'reply rate ' + rate(b.replyRate),
         onclick: () => { if (on) delete filters[f]; else filters[f] = b.value; loadPersonas(); }
-      }, [h('span', { text: str(b.value) }), h('span', { class: 'muted small', text: ' ' + b.count + ' · ' + rate(b.replyRate) })]);
+      }, [h('span', { text: str(b.value) }), h('span', { class: 'muted small', text: ' ' + b.count + ' · ' + (b.shareOfReplies ? rate(b.shareOfReplies) + ' of replies' : rate(b.replyRate)) })]);
       list.appendChild(h('li', null, btn));
     });
     box.appendChild(h('div', { class: 'facet' }, [h('h3', { text: f }), list]));

@@ -92,7 +92,7 @@ final class AtlasPersonaSearch {
         String value = String.valueOf(b.get("_id"));
         long count = PersonaSearch.number(b, "count");
         long r = Math.min(count, repliedByValue.getOrDefault(value, 0L));
-        out.add(new PersonaSearch.Bucket(value, count, Wilson.of(r, count)));
+        out.add(PersonaSearch.Bucket.of(facet, value, count, r, repliedTotal));
       }
       // the $facet path's order: most frequent first, then by value
       out.sort(

@@ -28,6 +28,12 @@ public final class PersonaFields {
 
   public static final Set<String> ARRAYS = Set.of("topics", "objections", "intents");
 
+  /**
+   * Facets known only from a lead's replies: a persona has them once it replied, so their reply
+   * rate is 1 by construction; their buckets say what share of the replies they are instead.
+   */
+  public static final Set<String> FROM_REPLIES = Set.of("objection", "intent", "sentiment");
+
   /** The order facets are listed in when a request names none. */
   public static final List<String> DEFAULT_FACETS =
       List.of("industry", "sizeBand", "seniority", "function", "topic", "objection", "intent");

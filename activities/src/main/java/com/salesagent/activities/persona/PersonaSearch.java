@@ -34,8 +34,23 @@ public final class PersonaSearch {
       int size,
       List<String> facets) {}
 
-  /** One value of a facet among the matches. */
-  public record Bucket(String value, long count, Wilson.Interval replyRate) {}
+  /**
+   * One value of a facet among the matches: how many have it and how many of those replied; for a
+   * facet known only from replies ({@link PersonaFields#FROM_REPLIES}) also {@code shareOfReplies},
+   * the part of the matches' replies with this value (null for the others).
+   */
+  public record Bucket(
+      String value, long count, Wilson.Interval replyRate, Wilson.Interval shareOfReplies) {
+    static Bucket of(String facet, String value, long count, long replied, long repliedTotal) {
+      return new Bucket(
+          value,
+          count,
+          Wilson.of(replied, count),
+          PersonaFields.FROM_REPLIES.contains(facet)
+              ? Wilson.of(Math.min(replied, repliedTotal), repliedTotal)
+              : null);
+    }
+  }
 
   public record Result(
       long total,
@@ -131,8 +146,7 @@ public final class PersonaSearch {
       for (Document b : out == null ? List.<Document>of() : out.getList(facet, Document.class)) {
         long count = number(b, "count");
         buckets.add(
-            new Bucket(
-                String.valueOf(b.get("_id")), count, Wilson.of(number(b, "replied"), count)));
+            Bucket.of(facet, String.valueOf(b.get("_id")), count, number(b, "replied"), replied));
       }
       facets.put(facet, buckets);
     }

@@ -44,7 +44,27 @@ public class PersonaResource {
   private static final Set<String> PARAMS = Set.of("q", "campaignId", "page", "size", "facets");
 
   /** A facet value among the matches and its reply rate. */
-  public record Bucket(String value, long count, Rate replyRate) {}
+  /**
+   * A facet value: {@code replyRate} for a facet a lead has before it replies; {@code
+   * shareOfReplies} for one known only from replies (intent, objection, sentiment), whose reply
+   * rate would be 100 % by construction.
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record Bucket(String value, long count, Rate replyRate, Share shareOfReplies) {
+    static Bucket of(PersonaSearch.Bucket b) {
+      return b.shareOfReplies() == null
+          ? new Bucket(b.value(), b.count(), Rate.of(b.replyRate()), null)
+          : new Bucket(b.value(), b.count(), null, Share.of(b.shareOfReplies()));
+    }
+  }
+
+  /** Replies with the value over the matches' replies, with the 95 % Wilson interval. */
+  public record Share(long count, long replies, Double rate, double low, double high) {
+    static Share of(Wilson.Interval i) {
+      return new Share(i.successes(), i.n(), round(i.rate()), round(i.low()), round(i.high()));
+    }
+  }
 
   /** Replies over leads with the 95 % Wilson interval; {@code rate} null without leads. */
   public record Rate(long replied, long leads, Double rate, double low, double high) {
@@ -150,13 +170,7 @@ public class PersonaResource {
     Map<String, List<Bucket>> facets = new LinkedHashMap<>();
     result
         .facets()
-        .forEach(
-            (facet, buckets) ->
-                facets.put(
-                    facet,
-                    buckets.stream()
-                        .map(b -> new Bucket(b.value(), b.count(), Rate.of(b.replyRate())))
-                        .toList()));
+        .forEach((facet, buckets) -> facets.put(facet, buckets.stream().map(Bucket::of).toList()));
     List<Map<String, Object>> personas = new ArrayList<>();
     for (Document d : result.personas()) {
       Map<String, Object> view = new LinkedHashMap<>();

@@ -171,6 +171,60 @@ class PersonaResourceTest {
         .isEqualTo("2026-11-20T10:00:00Z");
   }
 
+  /**
+   * A persona has an intent, an objection or a sentiment only once it replied: a reply rate per
+   * intent is 100 % by construction and says nothing. Those facets say instead what share of the
+   * matched leads' replies showed each value; the others keep their reply rate.
+   */
+  @Test
+  void aFacetKnownOnlyFromRepliesShowsItsShareOfRepliesNotAReplyRate() throws Exception {
+    java.util.Date at = java.util.Date.from(java.time.Instant.parse("2026-11-21T10:00:00Z"));
+    DB.getCollection(Collections.PERSONAS)
+        .insertMany(
+            List.of(
+                new Document("leadId", "share-1")
+                    .append("campaignId", "share")
+                    .append("industry", "retail")
+                    .append("intents", List.of("interested"))
+                    .append("sentiment", "positive")
+                    .append("replied", true)
+                    .append("updatedAt", at),
+                new Document("leadId", "share-2")
+                    .append("campaignId", "share")
+                    .append("industry", "retail")
+                    .append("intents", List.of("not_interested"))
+                    .append("sentiment", "negative")
+                    .append("replied", true)
+                    .append("updatedAt", at),
+                new Document("leadId", "share-3")
+                    .append("campaignId", "share")
+                    .append("industry", "retail")
+                    .append("replied", false)
+                    .append("updatedAt", at),
+                new Document("leadId", "share-4")
+                    .append("campaignId", "share")
+                    .append("industry", "retail")
+                    .append("intents", List.of("interested"))
+                    .append("sentiment", "positive")
+                    .append("replied", true)
+                    .append("updatedAt", at)));
+
+    JsonNode answer = ok("campaignId=share&facets=intent,sentiment,industry");
+
+    JsonNode interested = answer.path("facets").path("intent").get(0);
+    assertThat(interested.path("value").asText()).isEqualTo("interested");
+    assertThat(interested.path("count").asLong()).isEqualTo(2);
+    assertThat(interested.has("replyRate")).as(interested.toString()).isFalse();
+    assertThat(interested.path("shareOfReplies").path("count").asLong()).isEqualTo(2);
+    assertThat(interested.path("shareOfReplies").path("replies").asLong()).isEqualTo(3);
+    assertThat(interested.path("shareOfReplies").path("rate").asDouble()).isEqualTo(0.6667);
+    assertThat(answer.path("facets").path("sentiment").get(0).has("shareOfReplies")).isTrue();
+    JsonNode retail = answer.path("facets").path("industry").get(0);
+    assertThat(retail.path("replyRate").path("replied").asLong()).isEqualTo(3);
+    assertThat(retail.path("replyRate").path("leads").asLong()).isEqualTo(4);
+    assertThat(retail.has("shareOfReplies")).isFalse();
+  }
+
   @Test
   void severalValuesOfAFacetAreAnyOfThem() throws Exception {
     JsonNode answer = ok("industry=saas,fintech&seniority=vp&topic=scaling_challenges&size=1");
