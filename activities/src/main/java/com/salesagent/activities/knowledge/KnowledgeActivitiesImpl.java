@@ -28,11 +28,15 @@ import org.bson.Document;
  * lead's language are chunked and embedded like research (the embedding cache makes that a lookup
  * after the first draft), the reply is embedded, and the entry whose chunk is nearest answers, said
  * as the entry states it (the booking entry added for an interested lead). No entry near enough
- * ({@link #MIN_SCORE}): "no grounded answer", a person writes it. The draft ({@code drafts}, held)
- * never goes out on its own: a person sends it from the lead's page. With an LLM configured ({@link
- * #withWriter}) the provider writes the answer from those entries at that stage, and {@link
- * DraftGate} keeps it only if nothing in it goes beyond the entries (numbers, links, promises,
- * statements); otherwise the offline text stays and the draft says why.
+ * ({@link #MIN_SCORE}): "no grounded answer", a person writes it. The model is English-only: in
+ * another language an entry's score rests on the content words it shares with the reply ({@link
+ * SharedWords}), the cosine only breaking near ties, and such a draft is auto-sent only past a
+ * lexical bar. An objection the triage named (cost, competitor, timing) is answered by the entry of
+ * that subtype (else one naming no subtype), never by another subtype's answer: none, no draft. The
+ * draft ({@code drafts}, held) never goes out on its own: a person sends it from the lead's page.
+ * With an LLM configured ({@link #withWriter}) the provider writes the answer from those entries at
+ * that stage, and {@link DraftGate} keeps it only if nothing in it goes beyond the entries
+ * (numbers, links, promises, statements); otherwise the offline text stays and the draft says why.
  */
 public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
   public static final String DRAFTS = "drafts";
@@ -71,7 +75,15 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     this.clock = clock;
   }
 
-  private record Scored(Document entry, double score) {}
+  /**
+   * An entry's score for the reply, and in a language the embedding model does not cover the words
+   * it shares with the reply ({@link SharedWords}; null in English).
+   */
+  private record Scored(Document entry, double score, SharedWords.Match words) {
+    Scored(Document entry, double score) {
+      this(entry, score, null);
+    }
+  }
 
   private volatile DraftWriter writer;
 
@@ -123,8 +135,27 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     String stage = ConversationStage.of(intent, text);
     float[] query = embed.apply(List.of(text)).get(0);
     List<Scored> ranked = rank(query, entries);
+    if (SharedWords.applies(language)) {
+      ranked = byWords(text, language, ranked);
+    }
     LeadContext context = LeadContext.of(db, leadId, query);
-    Scored best = preferred(ranked, stage);
+    // An objection the triage named (cost, competitor, timing) is answered by an entry of that
+    // subtype, else by an objection entry that names none; never by another subtype's answer.
+    String objection =
+        ConversationStage.HANDLE_OBJECTION.equals(stage)
+                && KnowledgeBase.isObjection(reply.getString("objection"))
+            ? reply.getString("objection")
+            : null;
+    List<Scored> eligible = objection == null ? ranked : answering(ranked, objection);
+    if (eligible.isEmpty()) {
+      return store(
+          new Draft(draftId, leadId, replyMessageId, stage, null, 0, context, null, objection),
+          ranked.subList(0, Math.min(3, ranked.size())),
+          "no entry answers a " + objection + " objection",
+          null);
+    }
+    Scored best = objection == null ? preferred(ranked, stage) : eligible.get(0);
+    boolean ofSubtype = objection != null && objection.equals(best.entry().getString("objection"));
     Document booking =
         entries.stream()
             .filter(e -> "booking".equals(e.getString("kind")))
@@ -132,17 +163,20 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .orElse(null);
     boolean offerBooking = booking != null && ConversationStage.offersBooking(stage, intent);
     List<Scored> cited = new ArrayList<>();
-    if (best.score() >= MIN_SCORE) {
+    if (ofSubtype || best.score() >= MIN_SCORE) {
       cited.add(best);
     } else if (!ConversationStage.PROPOSE_MEETING.equals(stage) || booking == null) {
       return store(
-          new Draft(draftId, leadId, replyMessageId, stage, null, best.score(), context),
+          new Draft(
+              draftId, leadId, replyMessageId, stage, null, best.score(), context, null, objection),
           ranked.subList(0, Math.min(3, ranked.size())),
-          "no entry answers it closely enough",
+          objection == null
+              ? "no entry answers it closely enough"
+              : "no entry answers a " + objection + " objection",
           null);
     }
     if (offerBooking && cited.stream().noneMatch(c -> c.entry() == booking)) {
-      cited.add(new Scored(booking, score(ranked, booking))); // a call proposed with the link
+      cited.add(scored(ranked, booking)); // a call proposed with the link
     }
     StringBuilder answer = new StringBuilder();
     for (Scored c : cited) {
@@ -158,15 +192,21 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             cited.get(0).entry() == booking && best.score() < MIN_SCORE
                 ? score(ranked, booking)
                 : best.score(),
-            context);
+            context,
+            cited.get(0).words(),
+            objection);
     DraftWriter w = writer;
     if (w == null) {
       return store(draft, cited, null, null);
     }
-    return store(draft, cited, null, written(w, draft, cited, ranked, text, leadId, language));
+    return store(draft, cited, null, written(w, draft, cited, eligible, text, leadId, language));
   }
 
-  /** A draft's identity and content before it is stored. */
+  /**
+   * A draft's identity and content before it is stored; {@code words}: what the entry it answers
+   * from shares with the reply, in a language the model does not cover; {@code objection}: the
+   * reply's objection subtype it answers.
+   */
   private record Draft(
       String draftId,
       String leadId,
@@ -174,7 +214,55 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       String stage,
       String text,
       double score,
-      LeadContext context) {}
+      LeadContext context,
+      SharedWords.Match words,
+      String objection) {}
+
+  /**
+   * In a language the embedding model does not cover its cosine is close to random, so an entry's
+   * score there rests on the content words it shares with the reply ({@link SharedWords}): {@link
+   * SharedWords#WEIGHT} of it the share of the reply's content words found in the entry's title or
+   * keywords, the rest the cosine (a tie-breaker). Best first.
+   */
+  private static List<Scored> byWords(String text, String language, List<Scored> ranked) {
+    SharedWords.Words reply = SharedWords.words(text, language);
+    List<Scored> out = new ArrayList<>();
+    for (Scored s : ranked) {
+      SharedWords.Match m =
+          SharedWords.match(
+              reply,
+              SharedWords.ofEntry(
+                  s.entry().getString("title"),
+                  s.entry().getList("keywords", String.class, List.of()),
+                  language));
+      out.add(new Scored(s.entry(), SharedWords.combined(m, s.score()), m));
+    }
+    out.sort(Comparator.comparingDouble(Scored::score).reversed());
+    return out;
+  }
+
+  /**
+   * The entries that may answer an objection of this subtype, best first: the objection entries of
+   * that subtype, then those that name no subtype (written before subtypes existed, or for any
+   * objection). Empty when none: another subtype's answer never answers it.
+   */
+  private static List<Scored> answering(List<Scored> ranked, String objection) {
+    List<Scored> typed = new ArrayList<>();
+    List<Scored> untyped = new ArrayList<>();
+    for (Scored s : ranked) {
+      if (!"objection".equals(s.entry().getString("kind"))) {
+        continue;
+      }
+      String subtype = s.entry().getString("objection");
+      if (objection.equals(subtype)) {
+        typed.add(s);
+      } else if (!KnowledgeBase.isObjection(subtype)) {
+        untyped.add(s);
+      }
+    }
+    typed.addAll(untyped);
+    return typed;
+  }
 
   /**
    * The best entry for the stage: the kinds that fit it get a small lift (0.03 per place in {@link
@@ -286,11 +374,14 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
   }
 
   private static double score(List<Scored> ranked, Document entry) {
+    return scored(ranked, entry).score();
+  }
+
+  private static Scored scored(List<Scored> ranked, Document entry) {
     return ranked.stream()
         .filter(s -> s.entry().get("_id").equals(entry.get("_id")))
-        .mapToDouble(Scored::score)
         .findFirst()
-        .orElse(0);
+        .orElse(new Scored(entry, 0));
   }
 
   private DraftedAnswer store(
@@ -302,7 +393,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       List<Scored> cited,
       String why) {
     return store(
-        new Draft(draftId, leadId, replyMessageId, null, text, score, LeadContext.NONE),
+        new Draft(draftId, leadId, replyMessageId, null, text, score, LeadContext.NONE, null, null),
         cited,
         why,
         null);
@@ -317,11 +408,15 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     double score = d.score();
     List<Document> citations = new ArrayList<>();
     for (Scored s : cited) {
-      citations.add(
+      Document citation =
           new Document("entryId", String.valueOf(s.entry().get("_id")))
               .append("title", s.entry().getString("title"))
               .append("kind", s.entry().getString("kind"))
-              .append("score", Math.round(s.score() * 1000) / 1000.0));
+              .append("score", Math.round(s.score() * 1000) / 1000.0);
+      if (s.words() != null) {
+        citation.append("sharedWords", s.words().shared());
+      }
+      citations.add(citation);
     }
     Document draft =
         new Document("_id", draftId)
@@ -333,6 +428,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .append("score", Math.round(score * 1000) / 1000.0)
             .append("citations", citations)
             .append("stage", d.stage())
+            .append("objection", d.objection())
             .append("context", d.context().isEmpty() ? null : d.context().toDocument())
             .append("offlineText", llmWrote ? d.text() : null)
             .append("llm", llm == null ? null : new Document(llm).append("text", null))
@@ -340,7 +436,9 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .append("status", "held")
             .append(
                 "autoSendKey",
-                text == null ? null : autoSend(draftId, leadId, text, score, llmWrote, llm))
+                text == null
+                    ? null
+                    : autoSend(draftId, leadId, text, score, d.words(), llmWrote, llm))
             .append("createdAt", Date.from(clock.instant()));
     if (draft.getString("autoSendKey") != null) {
       draft.put("status", "auto_sent");
@@ -357,10 +455,22 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
    * segment allows it with {@code workflow_definitions.autoSendDrafts: {minScore: 0.8}}: the draft
    * must answer from an entry at least that near the reply (and a provider's text must have passed
    * the gate, else the entry's own text goes). The message is stored here, approved by the
-   * auto-send rule; the workflow sends it through the lead's send path.
+   * auto-send rule; the workflow sends it through the lead's send path. A draft in a language the
+   * embedding model does not cover ({@code words} not null) must also clear the lexical bar ({@link
+   * SharedWords.Match#clearsAutoSendBar}: at least two of the reply's content words, and three
+   * quarters of them, in the entry), whatever the segment's score: else it is held.
    */
   private String autoSend(
-      String draftId, String leadId, String text, double score, boolean llmWrote, Document llm) {
+      String draftId,
+      String leadId,
+      String text,
+      double score,
+      SharedWords.Match words,
+      boolean llmWrote,
+      Document llm) {
+    if (words != null && !words.clearsAutoSendBar()) {
+      return null;
+    }
     Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
     if (contact == null) {
       return null;

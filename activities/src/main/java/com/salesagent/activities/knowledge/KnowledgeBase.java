@@ -13,13 +13,31 @@ import org.bson.Document;
 /**
  * The product knowledge the agent may answer from ({@code knowledge_base}), edited by operators:
  * {@code _id} a short id, {@code kind} (faq, objection, pricing, product, booking), {@code title},
- * {@code text} (the approved answer, said as is), {@code language} ("en", "es", "pt"...). Only what
+ * {@code text} (the approved answer, said as is), {@code language} ("en", "es", "pt"...); optional
+ * {@code keywords} (words in the entry's language a reply that it answers would use: what the
+ * lexical check of languages the embedding model does not cover matches, beside the title) and, for
+ * an objection's answer, {@code objection}: the subtype it answers ({@link #OBJECTIONS}). Only what
  * an entry states may go into an answer.
  */
 public final class KnowledgeBase {
   public static final String COLLECTION = "knowledge_base";
   public static final Set<String> KINDS =
       Set.of("faq", "objection", "pricing", "product", "booking");
+
+  /**
+   * The objection subtypes an entry may answer: the triage's named ones ({@code Triage.objection}:
+   * cost, competitor, timing; its "other" names none). A reply's objection of one of these is
+   * answered by an entry of that subtype only.
+   */
+  public static final List<String> OBJECTIONS = List.of("cost", "competitor", "timing");
+
+  /** Whether this is one of {@link #OBJECTIONS} (null is not). */
+  public static boolean isObjection(String subtype) {
+    return subtype != null && OBJECTIONS.contains(subtype);
+  }
+
+  public static final int MAX_KEYWORDS = 40;
+  public static final int MAX_KEYWORD = 60;
   public static final int MAX_ENTRIES = 2000;
   public static final int MAX_TITLE = 200;
   public static final int MAX_TEXT = 4000;

@@ -82,6 +82,20 @@ class KnowledgeActivitiesTest {
                 .append("intent", intent));
   }
 
+  /** A reply as the webhook stores it: the offline triage's intent and objection subtype. */
+  private void triaged(String leadId, String messageId, String text, String locale) {
+    com.salesagent.activities.triage.Triage t =
+        com.salesagent.activities.triage.ReplyClassifier.LEXICON.classify(
+            text, false, java.time.LocalDate.of(2026, 12, 1));
+    reply(leadId, messageId, text, t.intent(), locale);
+    MONGO
+        .database()
+        .getCollection(Collections.FEEDBACK)
+        .updateOne(
+            new Document("leadId", leadId).append("messageId", messageId),
+            new Document("$set", new Document("objection", t.objection())));
+  }
+
   private Document draft(String id) {
     return MONGO
         .database()
@@ -169,6 +183,156 @@ class KnowledgeActivitiesTest {
     assertThat(pt.grounded()).as(draft("K-4pt:m-4").toJson()).isTrue();
     assertThat(pt.entryIds()).containsExactly("booking-link-pt");
     assertThat(draft("K-4pt:m-4").getString("stage")).isEqualTo(ConversationStage.PROPOSE_MEETING);
+  }
+
+  /**
+   * The embedding model is English-only: in Portuguese and Spanish it put "Quem é você?" nearer the
+   * booking entry (0.527) than "Podemos falar na segunda?" (0.504). A reply in a language the model
+   * does not cover gets the entry whose question or keywords share its content words, or no draft
+   * when none does.
+   */
+  @Test
+  void portugueseAndSpanishRepliesGetTheEntryThatAnswersThemOrNone() {
+    record Case(String text, String intent, String locale, String entry) {}
+    List<Case> cases =
+        List.of(
+            new Case("Quem é você?", "other", "pt-BR", null),
+            new Case("Quem é você?", "interested", "pt-BR", null),
+            new Case("Podemos falar na segunda?", "interested", "pt-BR", "booking-link-pt"),
+            new Case(
+                "Como funciona? Precisa de alguma ferramenta?",
+                "other",
+                "pt-BR",
+                "faq-how-it-works-pt"),
+            new Case("Quanto custa por mês?", "other", "pt-BR", "pricing-plans-pt"),
+            new Case("Qual o valor dos planos?", "other", "pt_BR", "pricing-plans-pt"),
+            new Case("Vocês trabalham aos sábados?", "other", "pt-BR", null),
+            new Case("¿Quién es usted?", "other", "es-MX", null),
+            new Case(
+                "¿Cómo funciona? ¿Qué herramientas necesito?",
+                "other",
+                "es-MX",
+                "faq-how-it-works-es"),
+            new Case("¿Cuánto cuesta el plan?", "other", "es", "pricing-plans-es"),
+            new Case("¿Tienen oficina en Madrid?", "other", "es", null));
+    int i = 0;
+    for (Case c : cases) {
+      String lead = "L-" + i++;
+      reply(lead, "m", c.text(), c.intent(), c.locale());
+      DraftedAnswer d = knowledge.draftAnswer(lead, "m");
+      Document stored = draft(lead + ":m");
+      if (c.entry() == null) {
+        assertThat(d.grounded()).as(c.text() + " " + stored.toJson()).isFalse();
+        assertThat(stored.getString("text")).isNull();
+      } else {
+        assertThat(d.grounded()).as(c.text() + " " + stored.toJson()).isTrue();
+        assertThat(d.entryIds().get(0)).as(c.text() + " " + stored.toJson()).isEqualTo(c.entry());
+        assertThat(
+                stored
+                    .getList("citations", Document.class)
+                    .get(0)
+                    .getList("sharedWords", String.class))
+            .as("the words it shares with the reply, for the person who sends it")
+            .isNotEmpty();
+      }
+    }
+  }
+
+  /**
+   * An objection is answered by the entry of its subtype (the triage's {@code objection}): a
+   * competitor objection gets the competitor answer in each language, not the cost answer; a cost
+   * objection still gets the cost answer.
+   */
+  @Test
+  void anObjectionIsAnsweredByTheEntryOfItsSubtypeInEachLanguage() {
+    record Case(String text, String locale, String entry) {}
+    List<Case> cases =
+        List.of(
+            new Case("We already use Salesforce", "en", "objection-competitor"),
+            new Case("Ya usamos HubSpot", "es-MX", "objection-competitor-es"),
+            new Case("Já usamos o RD Station", "pt-BR", "objection-competitor-pt"),
+            new Case(
+                "Honestly this is too expensive, we have no budget for it",
+                "en",
+                "objection-too-expensive"),
+            new Case("Es muy caro, no tenemos presupuesto", "es", "objection-too-expensive-es"),
+            new Case(
+                "Achei caro demais, sem orçamento agora", "pt-BR", "objection-too-expensive-pt"),
+            new Case("Sorry, this is not a priority for us", "en", "objection-timing"),
+            new Case("No es prioridad para nosotros", "es", "objection-timing-es"),
+            new Case("Estamos sem tempo para isso", "pt-BR", "objection-timing-pt"));
+    int i = 0;
+    for (Case c : cases) {
+      String lead = "O-" + i++;
+      triaged(lead, "m", c.text(), c.locale());
+      DraftedAnswer d = knowledge.draftAnswer(lead, "m");
+      Document stored = draft(lead + ":m");
+      assertThat(d.grounded()).as(c.text() + " " + stored.toJson()).isTrue();
+      assertThat(d.entryIds()).as(c.text() + " " + stored.toJson()).containsExactly(c.entry());
+      assertThat(stored.getString("stage")).isEqualTo(ConversationStage.HANDLE_OBJECTION);
+      assertThat(stored.getString("objection"))
+          .isEqualTo(
+              c.entry().contains("competitor")
+                  ? "competitor"
+                  : c.entry().contains("timing") ? "timing" : "cost");
+    }
+  }
+
+  /** An objection of a subtype no entry answers: no draft, rather than another subtype's answer. */
+  @Test
+  void anObjectionWhoseSubtypeHasNoEntryGetsNoDraft() {
+    var kb = MONGO.database().getCollection(KnowledgeBase.COLLECTION);
+    List<Document> competitor =
+        kb.find(new Document("_id", new Document("$regex", "^objection-competitor")))
+            .into(new java.util.ArrayList<>());
+    kb.deleteMany(new Document("_id", new Document("$regex", "^objection-competitor")));
+    try {
+      triaged("N-1", "m", "We already use Salesforce, we are happy with it", "en");
+      triaged("N-2", "m", "Já usamos o RD Station", "pt-BR");
+      for (String lead : List.of("N-1", "N-2")) {
+        DraftedAnswer d = knowledge.draftAnswer(lead, "m");
+        Document stored = draft(lead + ":m");
+        assertThat(d.grounded()).as(stored.toJson()).isFalse();
+        assertThat(d.entryIds()).isEmpty();
+        assertThat(stored.getString("why")).isEqualTo("no entry answers a competitor objection");
+      }
+    } finally {
+      if (!competitor.isEmpty()) {
+        kb.insertMany(competitor);
+      }
+    }
+  }
+
+  /**
+   * In a language the model does not cover, the score rests on shared words: such a draft goes out
+   * on its own only past the segment's score and the lexical bar (at least two of the reply's
+   * content words, and three quarters of them, found in the entry), else it is held.
+   */
+  @Test
+  void aLexicalMatchIsAutoSentOnlyPastTheLexicalBar() {
+    var definitions = MONGO.database().getCollection(Collections.WORKFLOW_DEFINITIONS);
+    definitions.updateOne(
+        new Document("segment", "default"),
+        new Document("$set", new Document("autoSendDrafts", new Document("minScore", 0.5))));
+    try {
+      reply("A-1", "m", "Quanto custa?", "other", "pt-BR");
+      reply("A-2", "m", "Qual o preço dos planos?", "other", "pt-BR");
+
+      DraftedAnswer held = knowledge.draftAnswer("A-1", "m");
+      DraftedAnswer sent = knowledge.draftAnswer("A-2", "m");
+
+      assertThat(held.grounded()).isTrue();
+      assertThat(held.entryIds()).containsExactly("pricing-plans-pt");
+      assertThat(held.autoSendKey()).as(draft("A-1:m").toJson()).isNull();
+      assertThat(draft("A-1:m").getString("status")).isEqualTo("held");
+      assertThat(sent.entryIds()).containsExactly("pricing-plans-pt");
+      assertThat(sent.score()).isGreaterThanOrEqualTo(0.5);
+      assertThat(sent.autoSendKey()).as(draft("A-2:m").toJson()).startsWith("lead-A-2-agent-");
+    } finally {
+      definitions.updateOne(
+          new Document("segment", "default"),
+          new Document("$unset", new Document("autoSendDrafts", "")));
+    }
   }
 
   @Test
@@ -511,6 +675,43 @@ class KnowledgeActivitiesTest {
         "objection",
         "en");
     assertThat(knowledge.draftAnswer("K-10", "m-10").autoSendKey()).as("no rule: held").isNull();
+  }
+
+  /**
+   * A database seeded before keywords and subtypes: a sample still as seeded gets them at the next
+   * start (and answers Portuguese replies), an entry an operator replaced is left as it is.
+   */
+  @Test
+  void samplesSeededBeforeKeywordsGetThemAndOperatorsEntriesAreLeftAlone() {
+    var kb = MONGO.database().getCollection(KnowledgeBase.COLLECTION);
+    kb.updateOne(
+        new Document("_id", "booking-link-pt"),
+        new Document("$unset", new Document("keywords", "")));
+    kb.updateOne(
+        new Document("_id", "objection-too-expensive-pt"),
+        new Document("$unset", new Document("keywords", "").append("objection", "")));
+    kb.replaceOne(
+        new Document("_id", "faq-how-it-works-pt"),
+        new Document("kind", "faq")
+            .append("title", "Como funciona?")
+            .append("text", "Do jeito do operador.")
+            .append("language", "pt")
+            .append("updatedBy", "operator"));
+    try {
+      setUp();
+
+      Document booking = kb.find(new Document("_id", "booking-link-pt")).first();
+      assertThat(booking.getList("keywords", String.class)).contains("falar", "reunião");
+      Document cost = kb.find(new Document("_id", "objection-too-expensive-pt")).first();
+      assertThat(cost.getString("objection")).isEqualTo("cost");
+      assertThat(cost.getList("keywords", String.class)).contains("orçamento");
+      Document operators = kb.find(new Document("_id", "faq-how-it-works-pt")).first();
+      assertThat(operators.get("keywords")).isNull();
+      assertThat(operators.getString("text")).isEqualTo("Do jeito do operador.");
+    } finally {
+      kb.deleteOne(new Document("_id", "faq-how-it-works-pt"));
+      setUp();
+    }
   }
 
   @Test
