@@ -1559,6 +1559,40 @@ final class WebhookApplicationTest extends AppTestHarness {
                 .DELETE());
     assertThat(deleted.statusCode()).isEqualTo(204);
     assertThat(get("/api/knowledge").body()).doesNotContain(id);
+
+    // Keywords (what the lexical check of Spanish and Portuguese matches) and an objection's
+    // subtype: bad ones named, good ones kept and shown.
+    HttpResponse<String> badWords =
+        put(
+            "/api/knowledge/" + id,
+            "{\"kind\":\"faq\",\"title\":\"Funciona?\",\"text\":\"Sim.\","
+                + "\"keywords\":[\"ok\",\"\",7],\"objection\":\"cost\"}");
+    assertThat(badWords.statusCode()).isEqualTo(422);
+    assertThat(badWords.body())
+        .contains("\"field\":\"keywords\"")
+        .contains("\"field\":\"objection\"");
+    HttpResponse<String> badSubtype =
+        put(
+            "/api/knowledge/" + id,
+            "{\"kind\":\"objection\",\"title\":\"Caro\",\"text\":\"Entendo.\","
+                + "\"objection\":\"weather\"}");
+    assertThat(badSubtype.statusCode()).isEqualTo(422);
+    assertThat(badSubtype.body()).contains("\"field\":\"objection\"");
+    HttpResponse<String> competitor =
+        put(
+            "/api/knowledge/" + id,
+            "{\"kind\":\"objection\",\"title\":\"Já usamos outra ferramenta\","
+                + "\"text\":\"Faz sentido.\",\"language\":\"pt\","
+                + "\"keywords\":[\"já usamos\",\"concorrente\"],\"objection\":\"competitor\"}");
+    assertThat(competitor.statusCode()).as(competitor.body()).isEqualTo(201);
+    var kept = json.readTree(competitor.body());
+    assertThat(kept.path("objection").asText()).isEqualTo("competitor");
+    assertThat(kept.path("keywords").toString()).isEqualTo("[\"já usamos\",\"concorrente\"]");
+    assertThat(get("/api/knowledge").body()).contains("\"objection\":\"competitor\"");
+    send(
+        HttpRequest.newBuilder(URI.create(url("/api/knowledge/" + id)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .DELETE());
   }
 
   @Test

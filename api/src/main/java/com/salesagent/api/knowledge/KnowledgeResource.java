@@ -42,7 +42,14 @@ public class KnowledgeResource {
   static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
 
   public record Entry(
-      String entryId, String kind, String title, String text, String language, boolean sample) {}
+      String entryId,
+      String kind,
+      String title,
+      String text,
+      String language,
+      List<String> keywords,
+      String objection,
+      boolean sample) {}
 
   public record EntryList(List<Entry> entries) {}
 
@@ -63,9 +70,13 @@ public class KnowledgeResource {
 
   /**
    * {@code PUT /api/knowledge/{entryId}} {@code {"kind": "faq", "title": "How does it work?",
-   * "text": "...", "language": "en"}}: creates or replaces the entry (201 / 200); 422 names every
-   * bad field. Drafts from then on use it (its vectors are computed at the next draft, then
-   * cached).
+   * "text": "...", "language": "en", "keywords": ["funciona"], "objection": "cost"}}: creates or
+   * replaces the entry (201 / 200); 422 names every bad field. {@code keywords} (optional, at most
+   * {@link KnowledgeBase#MAX_KEYWORDS} of 1-{@link KnowledgeBase#MAX_KEYWORD} characters): words in
+   * the entry's language a reply it answers would use, matched with the title in languages the
+   * embedding model does not cover; {@code objection} (optional, kind objection only): the subtype
+   * it answers ({@link KnowledgeBase#OBJECTIONS}). Drafts from then on use it (its vectors are
+   * computed at the next draft, then cached).
    */
   @PUT
   @Path("/{entryId}")
@@ -84,7 +95,7 @@ public class KnowledgeResource {
     }
     for (var names = body.fieldNames(); names.hasNext(); ) {
       String f = names.next();
-      if (!Set.of("kind", "title", "text", "language").contains(f)) {
+      if (!Set.of("kind", "title", "text", "language", "keywords", "objection").contains(f)) {
         errors.add(new FieldError(f, "unknown field"));
       }
     }
@@ -105,6 +116,26 @@ public class KnowledgeResource {
     if (language == null || !LANGUAGE.matcher(language).matches()) {
       errors.add(new FieldError("language", "a language code such as en, es or pt"));
     }
+    List<String> keywords = keywords(body.path("keywords"));
+    if (keywords == null) {
+      errors.add(
+          new FieldError(
+              "keywords",
+              "at most "
+                  + KnowledgeBase.MAX_KEYWORDS
+                  + " words or phrases of 1-"
+                  + KnowledgeBase.MAX_KEYWORD
+                  + " characters"));
+    }
+    JsonNode subtype = body.path("objection");
+    String objection = subtype.isTextual() ? subtype.textValue() : null;
+    if (!subtype.isMissingNode() && !subtype.isNull()) {
+      if (!"objection".equals(kind)) {
+        errors.add(new FieldError("objection", "only for kind objection"));
+      } else if (!KnowledgeBase.isObjection(objection)) {
+        errors.add(new FieldError("objection", "one of " + KnowledgeBase.OBJECTIONS));
+      }
+    }
     Document before =
         errors.isEmpty() ? knowledge.collection().find(Filters.eq("_id", entryId)).first() : null;
     if (errors.isEmpty()
@@ -123,6 +154,12 @@ public class KnowledgeResource {
             .append("language", language)
             .append("updatedBy", operator.name())
             .append("updatedAt", Date.from(clock.instant()));
+    if (!keywords.isEmpty()) {
+      entry.append("keywords", keywords);
+    }
+    if (objection != null) {
+      entry.append("objection", objection);
+    }
     knowledge
         .collection()
         .replaceOne(Filters.eq("_id", entryId), entry, new ReplaceOptions().upsert(true));
@@ -151,6 +188,25 @@ public class KnowledgeResource {
                 .append("at", Date.from(clock.instant())));
   }
 
+  /** The keywords given (none when absent), or null when any is bad. */
+  private static List<String> keywords(JsonNode v) {
+    if (v.isMissingNode() || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray() || v.size() > KnowledgeBase.MAX_KEYWORDS) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode k : v) {
+      String word = text(k, KnowledgeBase.MAX_KEYWORD, false);
+      if (word == null) {
+        return null;
+      }
+      out.add(word);
+    }
+    return out;
+  }
+
   /** Trimmed text within the cap, without control characters (new lines allowed in a text). */
   private static String text(JsonNode v, int max, boolean lines) {
     if (!v.isTextual()) {
@@ -170,6 +226,8 @@ public class KnowledgeResource {
         d.getString("title"),
         d.getString("text"),
         d.getString("language"),
+        d.getList("keywords", String.class, List.of()),
+        d.getString("objection"),
         Boolean.TRUE.equals(d.getBoolean("sample")));
   }
 }
