@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
@@ -275,6 +276,29 @@ class KnowledgeActivitiesTest {
               c.entry().contains("competitor")
                   ? "competitor"
                   : c.entry().contains("timing") ? "timing" : "cost");
+    }
+  }
+
+  /**
+   * English stays as it was with the competitor and timing entries added: the questions the
+   * emulator's recipients ask (EmulatorBehaviour.QUESTIONS), triaged as the webhook does, get the
+   * entries they got before.
+   */
+  @Test
+  void theEmulatorsEnglishQuestionsKeepTheirEntries() {
+    Map<String, String> expected =
+        Map.of(
+            "How much does it cost per month?", "pricing-plans",
+            "How does it work? Which tools does it need?", "faq-how-it-works",
+            "Honestly it sounds too expensive for us", "objection-too-expensive",
+            "Can we book a call next week?", "booking-link");
+    int i = 0;
+    for (var e : expected.entrySet()) {
+      String lead = "E-" + i++;
+      triaged(lead, "m", e.getKey(), "en");
+      DraftedAnswer d = knowledge.draftAnswer(lead, "m");
+      assertThat(d.grounded()).as(e.getKey()).isTrue();
+      assertThat(d.entryIds().get(0)).as(e.getKey()).isEqualTo(e.getValue());
     }
   }
 
