@@ -340,7 +340,8 @@ function renderConversation(l, feedback) {
 
 /**
  * The agent's draft answer to the latest reply (from the knowledge base, held for a person): the
- * entries it cites with their similarity, and Use this draft (it fills the box; a person sends it).
+ * entries it cites with their similarity (and, outside English, the words the reply shares with
+ * each), and Use this draft (it fills the box; a person sends it).
  */
 function renderDraft(draft) {
   const box = $('conversation-draft');
@@ -351,7 +352,10 @@ function renderDraft(draft) {
   box.hidden = !draft;
   if (!draft) return;
   const cites = (Array.isArray(draft.citations) ? draft.citations : [])
-    .map((c) => str(c.entryId) + ' (' + (isNum(c.score) ? c.score.toFixed(2) : str(c.score)) + ')').join(', ');
+    .map((c) => str(c.entryId) + ' (' + (isNum(c.score) ? c.score.toFixed(2) : str(c.score)) +
+      // Outside English the score rests on the words the reply shares with the entry: shown.
+      (Array.isArray(c.sharedWords) && c.sharedWords.length ? '; shared: ' + c.sharedWords.map(str).join(' ') : '') + ')')
+    .join(', ');
   if (!draft.grounded) {
     box.appendChild(h('p', { class: 'meta', text: 'Agent: no grounded answer (' + str(draft.why) + ')' +
       (cites ? '; nearest entries: ' + cites : '') + '. Write it yourself.' }));
