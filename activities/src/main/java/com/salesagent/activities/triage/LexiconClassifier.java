@@ -18,123 +18,30 @@ import java.util.regex.Pattern;
  * time), a call asked for or the price asked (interested, unless the price is called a problem), a
  * later time named (not now), objection (cost, competitor, timing), interested; anything else is
  * "other". Sentiment is a word-list vote. Keywords are the reply's longer words minus stop words.
+ * The phrases of each rule are data, {@code triage/lexicon.txt} ({@link Lexicon}); the rules, their
+ * order, the negation patterns and word boundaries are here.
  */
 public final class LexiconClassifier {
   public static final String NAME = "lexicon-v1";
 
-  private static final List<String> WRONG_PERSON =
-      List.of(
-          "wrong person",
-          "wrong number",
-          "not the right person",
-          "not my area",
-          "no longer work",
-          "persona equivocada",
-          "numero equivocado",
-          "no trabajo",
-          "pessoa errada",
-          "numero errado",
-          "nao trabalho mais");
+  private static final Lexicon LEXICON = Lexicon.load();
+
+  private static final List<String> WRONG_PERSON = LEXICON.phrases("wrong_person");
 
   /** A "not now" said in so many words: it wins over a meeting proposed in the same reply. */
-  private static final List<String> NOT_NOW =
-      List.of(
-          "not now",
-          "not right now",
-          "not at the moment",
-          "not this week",
-          "not this month",
-          "maybe later",
-          "busy right now",
-          "not a good time",
-          "not the right time",
-          "not the right moment",
-          "ahora no",
-          "no es el momento",
-          "no es buen momento",
-          "no es un buen momento",
-          "nao e o momento",
-          "nao e um bom momento",
-          "nao e bom momento",
-          "ahora mismo no",
-          "por ahora no",
-          "en este momento no",
-          "not before",
-          "not until",
-          "no antes de",
-          "nao antes de",
-          "agora nao",
-          "no momento nao",
-          "por enquanto nao",
-          "neste momento nao");
+  private static final List<String> NOT_NOW = LEXICON.phrases("not_now");
 
   /**
    * A later time named without a "not now": a deferral unless the reply asks for a call or the
    * price ("can we talk next week?" is interest, not a snooze).
    */
-  private static final List<String> LATER =
-      List.of(
-          "next quarter",
-          "next month",
-          "next week",
-          "next year",
-          "later this year",
-          "after the holidays",
-          "get back to me",
-          "on vacation",
-          "on holiday",
-          "out of office",
-          "de vacaciones",
-          "de ferias",
-          "mas adelante",
-          "el proximo mes",
-          "el mes que viene",
-          "mes que viene",
-          "semana que viene",
-          "ano que viene",
-          "proximo trimestre",
-          "la proxima semana",
-          "mais tarde",
-          "mes que vem",
-          "semana que vem",
-          "ano que vem",
-          "proximo mes",
-          "proxima semana");
+  private static final List<String> LATER = LEXICON.phrases("later");
 
   /**
    * A polite no: "not interested" must not read as "interested". An objection (of kind other) for a
    * person to answer; with a later time named it is a "not now".
    */
-  private static final List<String> DECLINE =
-      List.of(
-          "not interested",
-          "no interest",
-          "not for us",
-          "not looking for",
-          "no thanks",
-          "no, thanks",
-          "no thank you",
-          "no, thank you",
-          "no me interesa",
-          "no nos interesa",
-          "no estamos interesados",
-          "no estoy interesado",
-          "no estoy interesada",
-          "sin interes",
-          "no es para nosotros",
-          "no gracias",
-          "no, gracias",
-          "nao me interessa",
-          "nao nos interessa",
-          "nao tenho interesse",
-          "nao temos interesse",
-          "nao estamos interessados",
-          "sem interesse",
-          "nao e para nos",
-          "nao obrigado",
-          "nao, obrigado",
-          "nao obrigada",
-          "nao, obrigada");
+  private static final List<String> DECLINE = LEXICON.phrases("decline");
 
   /** A reply that is a no and nothing else (the message asked "worth a quick look?"). */
   private static final java.util.regex.Pattern BARE_NO =
@@ -153,244 +60,25 @@ public final class LexiconClassifier {
               + "\\s+(?:[a-z'’]+\\s+){0,2}(?:interest|interes)[a-z]*");
 
   /** Asking for a call or a meeting, whenever it is proposed. */
-  private static final List<String> MEETING =
-      List.of(
-          "can we talk",
-          "could we talk",
-          "can we chat",
-          "could we chat",
-          "can we meet",
-          "could we meet",
-          "let's meet",
-          "lets meet",
-          "let's talk",
-          "lets talk",
-          "schedule a call",
-          "schedule a meeting",
-          "book a call",
-          "book a meeting",
-          "set up a call",
-          "set up a meeting",
-          "jump on a call",
-          "hop on a call",
-          "free for a call",
-          "happy to chat",
-          "happy to talk",
-          "call me",
-          "podemos hablar",
-          "podriamos hablar",
-          "hablemos",
-          "podemos reunirnos",
-          "agendar una llamada",
-          "agendar una reunion",
-          "agendemos",
-          "llamame",
-          "me llamas",
-          "podemos conversar",
-          "bora conversar",
-          "podemos falar",
-          "vamos conversar",
-          "vamos marcar",
-          "marcar uma reuniao",
-          "marcar uma call",
-          "agendar uma reuniao",
-          "agendar uma call",
-          "agendar uma ligacao",
-          "me liga");
+  private static final List<String> MEETING = LEXICON.phrases("meeting");
 
   /** Asking what it costs: a buying question unless the price is called a problem. */
-  private static final List<String> PRICE_QUESTION =
-      List.of(
-          "how much",
-          "what does it cost",
-          "what does this cost",
-          "what's the price",
-          "whats the price",
-          "what is the price",
-          "what's the cost",
-          "what is the cost",
-          "pricing",
-          "price list",
-          "a quote",
-          "cuanto cuesta",
-          "cuanto vale",
-          "cuanto cobran",
-          "cual es el precio",
-          "que precio",
-          "quanto custa",
-          "quanto sai",
-          "quanto e",
-          "qual o preco",
-          "qual e o preco",
-          "qual o valor",
-          "qual e o valor");
+  private static final List<String> PRICE_QUESTION = LEXICON.phrases("price_question");
 
   /** A price called a problem: the cost objection even when the price was also asked. */
-  private static final List<String> COST_PROBLEM =
-      List.of(
-          "expensive",
-          "too much",
-          "budget",
-          "afford",
-          "price is",
-          "prices are",
-          "cost is",
-          "costs too",
-          "caro",
-          "presupuesto",
-          "precio es",
-          "orcamento",
-          "preco e",
-          "nao cabe");
+  private static final List<String> COST_PROBLEM = LEXICON.phrases("cost_problem");
 
+  /** The objections, tried in this order. */
   private static final Map<String, List<String>> OBJECTIONS =
       Map.of(
-          "cost",
-              List.of(
-                  "expensive",
-                  "too much",
-                  "budget",
-                  "price",
-                  "cost",
-                  "caro",
-                  "presupuesto",
-                  "precio",
-                  "orcamento",
-                  "preco",
-                  "custo"),
-          "competitor",
-              List.of(
-                  "already use",
-                  "already have",
-                  "we use",
-                  "competitor",
-                  "another provider",
-                  "ya usamos",
-                  "ya tenemos",
-                  "otro proveedor",
-                  "ja usamos",
-                  "ja temos",
-                  "outro fornecedor"),
-          "timing",
-              List.of(
-                  "no time",
-                  "bad timing",
-                  "not a priority",
-                  "sin tiempo",
-                  "no es prioridad",
-                  "sem tempo",
-                  "nao e prioridade"));
-  private static final List<String> INTERESTED =
-      List.of(
-          "interested",
-          "interesting",
-          "interesante",
-          "interessante",
-          "tell me more",
-          "send it over",
-          "go ahead",
-          "pode mandar",
-          "adelante",
-          "more info",
-          "more information",
-          "more details",
-          "mas detalles",
-          "mais detalhes",
-          "demostracion",
-          "demonstracao",
-          "a proposal",
-          "mas info",
-          "mas informacion",
-          "una propuesta",
-          "mandame",
-          "mais info",
-          "mais informacoes",
-          "uma proposta",
-          "me manda",
-          "sounds good",
-          "sounds great",
-          "sounds interesting",
-          "let's talk",
-          "lets talk",
-          "call me",
-          "send me",
-          "pricing",
-          "demo",
-          "yes",
-          "me interesa",
-          "nos interesa",
-          "interesado",
-          "interesada",
-          "interesados",
-          "interesadas",
-          "tengo interes",
-          "tenemos interes",
-          "quiero saber mas",
-          "queremos saber mas",
-          "me gustaria saber mas",
-          "cuentame mas",
-          "hablemos",
-          "llamame",
-          "si,",
-          "envieme",
-          "tenho interesse",
-          "temos interesse",
-          "me interessa",
-          "nos interessa",
-          "interessado",
-          "interessada",
-          "interessados",
-          "interessadas",
-          "quero saber mais",
-          "queremos saber mais",
-          "gostaria de saber mais",
-          "me conta mais",
-          "vamos conversar",
-          "me liga",
-          "sim",
-          "pode enviar");
-  private static final Set<String> POSITIVE =
-      Set.of(
-          "great",
-          "good",
-          "interested",
-          "love",
-          "thanks",
-          "thank",
-          "yes",
-          "perfect",
-          "excellent",
-          "gracias",
-          "genial",
-          "perfecto",
-          "obrigado",
-          "obrigada",
-          "otimo",
-          "perfeito",
-          "legal",
-          "sim");
-  private static final Set<String> NEGATIVE =
-      Set.of(
-          "no",
-          "not",
-          "never",
-          "stop",
-          "expensive",
-          "bad",
-          "annoying",
-          "spam",
-          "unfortunately",
-          "nunca",
-          "caro",
-          "molesto",
-          "nao",
-          "infelizmente",
-          "chato");
-  private static final Set<String> STOP_WORDS =
-      Set.of(
-          "the", "and", "you", "your", "for", "with", "this", "that", "are", "have", "what", "can",
-          "but", "not", "que", "para", "com", "por", "una", "uno", "los", "las", "del", "mais",
-          "uma", "voce", "usted", "esto", "isso", "then", "will", "would", "could");
+          "cost", LEXICON.phrases("objection.cost"),
+          "competitor", LEXICON.phrases("objection.competitor"),
+          "timing", LEXICON.phrases("objection.timing"));
+
+  private static final List<String> INTERESTED = LEXICON.phrases("interested");
+  private static final Set<String> POSITIVE = Set.copyOf(LEXICON.phrases("sentiment.positive"));
+  private static final Set<String> NEGATIVE = Set.copyOf(LEXICON.phrases("sentiment.negative"));
+  private static final Set<String> STOP_WORDS = Set.copyOf(LEXICON.phrases("keyword.stop"));
 
   private LexiconClassifier() {}
 
