@@ -17,6 +17,7 @@ import com.salesagent.workflows.lead.ComposeActivities;
 import com.salesagent.workflows.lead.ComposeRequest;
 import com.salesagent.workflows.lead.ComposedMessage;
 import io.temporal.failure.ApplicationFailure;
+import java.text.Normalizer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
@@ -465,11 +466,32 @@ public class TemplateComposeActivities implements ComposeActivities {
       Set.of("nós", "nosso", "nossa", "nossos", "nossas", "conosco");
 
   /**
+   * Sentence-initial words in "-mos" that are no verb (accents folded): plural adjectives
+   * ("Próximos lançamentos", "Últimos resultados", "Mismos precios") and names ("Ramos
+   * Distribuidora", "Cosmos Engenharia", "Lemos & Filhos"). "Vamos" stays the first person.
+   */
+  private static final Set<String> MOS_NOT_A_VERB =
+      Set.of(
+          "proximos",
+          "ultimos",
+          "mismos",
+          "minimos",
+          "maximos",
+          "optimos",
+          "otimos",
+          "intimos",
+          "legitimos",
+          "primos",
+          "ramos",
+          "cosmos",
+          "lemos");
+
+  /**
    * Whether a Spanish or Portuguese sentence speaks in the first person plural, the lead's own
    * voice ("Estamos ampliando nuestro equipo", "Somos líderes", "nossa equipe"): after "vi que" it
    * would read as ours, and its verb cannot be turned to the lead's person word by word. A first
-   * word ending in "-mos" (estamos, somos, temos, tenemos, ofrecemos) or a pronoun or possessive of
-   * that person anywhere.
+   * word ending in "-mos" (estamos, somos, temos, tenemos, ofrecemos, vamos) that is a verb ({@link
+   * #MOS_NOT_A_VERB} are not) or a pronoun or possessive of that person anywhere.
    */
   static boolean firstPersonPlural(String sentence, String language) {
     String lang = language == null ? "" : language.toLowerCase(Locale.ROOT);
@@ -480,7 +502,11 @@ public class TemplateComposeActivities implements ComposeActivities {
     }
     String[] words = sentence.toLowerCase(Locale.ROOT).split("[^\\p{L}]+");
     int at = words.length > 0 && words[0].isEmpty() ? 1 : 0;
-    if (at < words.length && words[at].length() >= 5 && words[at].endsWith("mos")) {
+    if (at < words.length
+        && words[at].length() >= 5
+        && words[at].endsWith("mos")
+        && !MOS_NOT_A_VERB.contains(
+            Normalizer.normalize(words[at], Normalizer.Form.NFD).replaceAll("\\p{M}+", ""))) {
       return true;
     }
     for (String w : words) {
