@@ -36,6 +36,7 @@ final class Lexicon {
           "not_now",
           "later",
           "decline",
+          "dont_want",
           "meeting",
           "price_question",
           "cost_problem",
@@ -43,6 +44,7 @@ final class Lexicon {
           "objection.competitor",
           "objection.timing",
           "interested",
+          "yes_alone",
           "sentiment.positive",
           "sentiment.negative",
           "keyword.stop");

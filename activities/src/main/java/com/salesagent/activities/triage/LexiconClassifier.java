@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
 /**
  * The offline reply classifier: deterministic lexicons in English, Spanish and Portuguese (accents
  * and case folded). Rules, first match wins: opt-out (the same keyword backstop the webhook uses),
- * wrong person, an explicit "not now" (with the day it names, {@link NamedDate}), a polite no ("not
- * interested", also with words between: {@code not_interested}, or "not now" when it names a later
- * time), a call asked for or the price asked (interested, unless the price is called a problem), a
- * later time named (not now), objection (cost, competitor, timing), interested; anything else is
- * "other". Sentiment is a word-list vote. Keywords are the reply's longer words minus stop words.
- * The phrases of each rule are data, {@code triage/lexicon.txt} ({@link Lexicon}); the rules, their
- * order, the negation patterns and word boundaries are here.
+ * wrong person, an explicit "not now" (with the day it names, {@link NamedDate}; "I'll think about
+ * it" names none), a polite no ("not interested", also with words between, and "I don't want it"
+ * alone: {@code not_interested}, or "not now" when it names a later time), a call asked for or the
+ * price asked (interested, unless the price is called a problem), a later time named (not now),
+ * objection (cost, competitor, timing), interested (also a yes that is the whole reply: "Bora!",
+ * "Claro"); anything else is "other", a hedge alone ("Maybe", "Pode ser") included: a person
+ * answers it. Sentiment is a word-list vote. Keywords are the reply's longer words minus stop
+ * words. The phrases of each rule are data, {@code triage/lexicon.txt} ({@link Lexicon}); the
+ * rules, their order, the negation patterns and word boundaries are here.
  */
 public final class LexiconClassifier {
   public static final String NAME = "lexicon-v1";
@@ -59,6 +61,12 @@ public final class LexiconClassifier {
           "(?:(?<![a-z0-9])(?:not|never|no(?! doubt)|nao|nunca)|n['’]t)"
               + "\\s+(?:[a-z'’]+\\s+){0,2}(?:interest|interes)[a-z]*");
 
+  /** "I don't want it", "Não quero": a no when alone ({@link #dontWantAlone}). */
+  private static final List<String> DONT_WANT = LEXICON.phrases("dont_want");
+
+  /** A yes in one word or two that is the whole reply ("Bora!", "Claro", "Sure"). */
+  private static final Set<String> YES_ALONE = Set.copyOf(LEXICON.phrases("yes_alone"));
+
   /** Asking for a call or a meeting, whenever it is proposed. */
   private static final List<String> MEETING = LEXICON.phrases("meeting");
 
@@ -90,35 +98,64 @@ public final class LexiconClassifier {
     if (optOut) {
       return new Triage("opt_out", null, "negative", keywords, null, NAME);
     }
-    if (containsAny(t, WRONG_PERSON)) {
+    return read(t, t, keywords, sentiment, today);
+  }
+
+  /**
+   * The rules, first match wins, on {@code c}; {@code t} is the whole reply for the day a "not now"
+   * names.
+   */
+  private static Triage read(
+      String c, String t, List<String> keywords, String sentiment, LocalDate today) {
+    if (containsAny(c, WRONG_PERSON)) {
       return new Triage("wrong_person", null, sentiment, keywords, null, NAME);
     }
-    if (containsAny(t, NOT_NOW)) {
+    if (containsAny(c, NOT_NOW)) {
       return new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME);
     }
-    if (containsAny(t, DECLINE)
-        || BARE_NO.matcher(t).matches()
-        || NEGATED_INTEREST.matcher(t).find()) {
-      return containsAny(t, LATER)
+    if (containsAny(c, DECLINE)
+        || BARE_NO.matcher(c).matches()
+        || NEGATED_INTEREST.matcher(c).find()
+        || dontWantAlone(c)) {
+      return containsAny(c, LATER)
           ? new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME)
           : new Triage("not_interested", null, negative(sentiment), keywords, null, NAME);
     }
-    if (containsAny(t, MEETING)
-        || (containsAny(t, PRICE_QUESTION) && !containsAny(t, COST_PROBLEM))) {
+    if (containsAny(c, MEETING)
+        || (containsAny(c, PRICE_QUESTION) && !containsAny(c, COST_PROBLEM))) {
       return interested(keywords);
     }
-    if (containsAny(t, LATER)) {
+    if (containsAny(c, LATER)) {
       return new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME);
     }
     for (String kind : List.of("cost", "competitor", "timing")) {
-      if (containsAny(t, OBJECTIONS.get(kind))) {
+      if (containsAny(c, OBJECTIONS.get(kind))) {
         return new Triage("objection", kind, sentiment, keywords, null, NAME);
       }
     }
-    if (containsAny(t, INTERESTED)) {
+    if (containsAny(c, INTERESTED) || YES_ALONE.contains(c.replaceAll("[\\s.!]+$", ""))) {
       return interested(keywords);
     }
     return new Triage("other", null, sentiment, keywords, null, NAME);
+  }
+
+  /**
+   * "I don't want it", "Não quero", "No quiero" are a no, unless what follows asks or shows
+   * interest ("No quiero molestar, ¿cuánto cuesta?", "Não quero perder a oportunidade, me manda a
+   * proposta"): a question mark, a call or the price asked after it, or interest beyond its first
+   * two words (those are what is not wanted: "I don't want a demo" is a no).
+   */
+  private static boolean dontWantAlone(String c) {
+    int end = endOfFirst(c, DONT_WANT);
+    if (end < 0) {
+      return false;
+    }
+    String rest = c.substring(end);
+    String beyondObject = rest.replaceFirst("^\\s*(?:[^\\s,.;!?]+\\s*){0,2}", "");
+    return !(rest.contains("?")
+        || containsAny(rest, MEETING)
+        || containsAny(rest, PRICE_QUESTION)
+        || containsAny(beyondObject, INTERESTED));
   }
 
   private static Triage interested(List<String> keywords) {
@@ -153,16 +190,27 @@ public final class LexiconClassifier {
    * punctuation, a quote: "'too expensive'" is the phrase "too expensive").
    */
   private static boolean containsAny(String t, List<String> phrases) {
+    return endOfFirst(t, phrases) >= 0;
+  }
+
+  /** Where the earliest phrase standing in the text as words ends, or -1. */
+  private static int endOfFirst(String t, List<String> phrases) {
+    int first = -1;
+    int firstEnd = -1;
     for (String p : phrases) {
       for (int at = t.indexOf(p); at >= 0; at = t.indexOf(p, at + 1)) {
         int end = at + p.length();
         if ((at == 0 || !Character.isLetterOrDigit(t.charAt(at - 1)))
             && (end == t.length() || !Character.isLetterOrDigit(t.charAt(end)))) {
-          return true;
+          if (first < 0 || at < first) {
+            first = at;
+            firstEnd = end;
+          }
+          break;
         }
       }
     }
-    return false;
+    return firstEnd;
   }
 
   static String fold(String text) {

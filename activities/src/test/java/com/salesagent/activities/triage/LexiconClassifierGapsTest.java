@@ -1,0 +1,133 @@
+package com.salesagent.activities.triage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Replies a Brazilian, Spanish or English sales team sees every day that the offline classifier
+ * read wrong (each row failed before its fix), and the guards around them.
+ */
+class LexiconClassifierGapsTest {
+  static final LocalDate TODAY = LocalDate.of(2026, 11, 25);
+
+  private static Triage triage(String text) {
+    return LexiconClassifier.classify(text, false, TODAY);
+  }
+
+  /**
+   * "I don't want it" (or "we don't need it", "estamos bien así") alone is a no; a "don't want"
+   * followed by a question or interest is not ("No quiero molestar, pero ¿cuánto cuesta?" asks the
+   * price).
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Não quero | not_interested",
+        "No quiero | not_interested",
+        "I don't want it | not_interested",
+        "Não quero, obrigado | not_interested",
+        "No queremos, gracias | not_interested",
+        "We don't need it | not_interested",
+        "I don't want a demo | not_interested",
+        "No quiero la demo, gracias | not_interested",
+        "Não precisamos disso | not_interested",
+        "No lo necesitamos | not_interested",
+        "Estamos bien así, gracias | not_interested",
+        "Por ahora estamos bien | not_interested",
+        "Estamos bem assim, obrigado | not_interested",
+        "Estamos servidos | not_interested",
+        "No quiero molestar, pero ¿cuánto cuesta? | interested",
+        "Não quero incomodar, mas quanto custa? | interested",
+        "I don't want to bother you, how much is it? | interested",
+        "Não quero perder a oportunidade, me manda a proposta | interested",
+        "I don't want to miss this, can we talk? | interested"
+      })
+  void dontWantAloneIsANo(String text, String intent) {
+    assertThat(triage(text).intent()).as(text).isEqualTo(intent);
+  }
+
+  /**
+   * "I'll think about it", "I'll get back to you" is a "not now" that names no day (snoozed for
+   * NOT_NOW_SNOOZE, not ended).
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Vou pensar",
+        "Vou pensar e te aviso",
+        "Lo voy a pensar",
+        "Déjame pensarlo",
+        "I'll think about it",
+        "Let me think about it",
+        "Interessante, vou pensar",
+        "Sí, pero no ahora",
+        "Sim, mas não agora",
+        "Pode ser, mais pra frente",
+        "I'll get back to you",
+        "We'll let you know",
+        "Depois te falo",
+        "Luego te digo",
+        "Ya te aviso"
+      })
+  void thinkingItOverIsANotNowWithoutADay(String text) {
+    Triage t = triage(text);
+    assertThat(t.intent()).as(text).isEqualTo("not_now");
+    assertThat(t.notBefore()).as(text).isNull();
+  }
+
+  /**
+   * A hedge ("maybe", "pode ser", "puede ser") alone is neither a yes nor a no: {@code other},
+   * which a person answers (the draft asks what they need) without marking the lead interested;
+   * with interest or a question it is read by that.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Maybe | other",
+        "Could be | other",
+        "Pode ser | other",
+        "Puede ser | other",
+        "Talvez | other",
+        "Quizás | other",
+        "Pode ser interessante | interested",
+        "Maybe, how much is it? | interested",
+        "Puede ser, mándame más información | interested"
+      })
+  void aHedgeAloneIsForAPerson(String text, String intent) {
+    assertThat(triage(text).intent()).as(text).isEqualTo(intent);
+  }
+
+  /**
+   * A one-word yes in Spanish or Portuguese ("Bora", "Dale", "Claro", "Vamos") is interest; the
+   * price asked as an investment ("Qual o investimento?") is a buying question; "me chama" asks for
+   * a call.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Bora! | interested",
+        "Vamos! | interested",
+        "Vamos conversar | interested",
+        "Dale | interested",
+        "Claro | interested",
+        "Sure | interested",
+        "Com certeza | interested",
+        "Por supuesto | interested",
+        "Qual o investimento? | interested",
+        "Quanto é o investimento mensal? | interested",
+        "Me chama amanhã às 10 | interested",
+        "Fala comigo amanhã | interested",
+        "Vamos ver | other",
+        "No vamos a cambiar de proveedor | other"
+      })
+  void everydayYesAndPrice(String text, String intent) {
+    assertThat(triage(text).intent()).as(text).isEqualTo(intent);
+  }
+}
