@@ -43,6 +43,7 @@ final class Lexicon {
           "objection.cost",
           "objection.competitor",
           "objection.timing",
+          "objection.other",
           "interested",
           "yes_alone",
           "sentiment.positive",

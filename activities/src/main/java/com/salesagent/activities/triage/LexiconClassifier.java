@@ -8,16 +8,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The offline reply classifier: deterministic lexicons in English, Spanish and Portuguese (accents
- * and case folded). Rules, first match wins: opt-out (the same keyword backstop the webhook uses),
- * wrong person, an explicit "not now" (with the day it names, {@link NamedDate}; "I'll think about
- * it" names none), a polite no ("not interested", also with words between, and "I don't want it"
- * alone: {@code not_interested}, or "not now" when it names a later time), a call asked for or the
- * price asked (interested, unless the price is called a problem), a later time named (not now),
- * objection (cost, competitor, timing), interested (also a yes that is the whole reply: "Bora!",
+ * and case folded). Rules, first match wins: opt-out (the same keyword backstop the webhook uses);
+ * in "X, but Y" the clause after the last "but" when it decides anything, unless the reply says
+ * "not now" ({@link #afterTheLastBut}); then on the clause or the whole reply: wrong person, an
+ * explicit "not now" (with the day it names, {@link NamedDate}; "I'll think about it" names none),
+ * a polite no ("not interested", also with words between, and "I don't want it" alone: {@code
+ * not_interested}, or "not now" when it names a later time), a call asked for or the price asked
+ * (interested, unless the price is called a problem), a later time named (not now), objection
+ * (cost, competitor, timing, other), interested (also a yes that is the whole reply: "Bora!",
  * "Claro"); anything else is "other", a hedge alone ("Maybe", "Pode ser") included: a person
  * answers it. Sentiment is a word-list vote. Keywords are the reply's longer words minus stop
  * words. The phrases of each rule are data, {@code triage/lexicon.txt} ({@link Lexicon}); the
@@ -54,11 +57,12 @@ public final class LexiconClassifier {
    * Interest denied with up to two words between the negation and the interest ("not really
    * interested", "don't think we're interested", "no longer interested", "No estoy interesado",
    * "Não seria interessante"): a polite no as {@link #DECLINE}. A comma after the negation ends it
-   * ("No, but I'm interested", "No problem, interested"); "no doubt" is no negation.
+   * ("No, but I'm interested", "No problem, interested"); "no doubt" is no negation, nor a question
+   * turned round ("Isn't it interesting?", "Wouldn't that be interesting?").
    */
   private static final Pattern NEGATED_INTEREST =
       Pattern.compile(
-          "(?:(?<![a-z0-9])(?:not|never|no(?! doubt)|nao|nunca)|n['’]t)"
+          "(?:(?<![a-z0-9])(?:not|never|no(?! doubt)|nao|nunca)|n['’]t(?!\\s+(?:it|that|this)\\b))"
               + "\\s+(?:[a-z'’]+\\s+){0,2}(?:interest|interes)[a-z]*");
 
   /** "I don't want it", "Não quero": a no when alone ({@link #dontWantAlone}). */
@@ -81,7 +85,8 @@ public final class LexiconClassifier {
       Map.of(
           "cost", LEXICON.phrases("objection.cost"),
           "competitor", LEXICON.phrases("objection.competitor"),
-          "timing", LEXICON.phrases("objection.timing"));
+          "timing", LEXICON.phrases("objection.timing"),
+          "other", LEXICON.phrases("objection.other"));
 
   private static final List<String> INTERESTED = LEXICON.phrases("interested");
   private static final Set<String> POSITIVE = Set.copyOf(LEXICON.phrases("sentiment.positive"));
@@ -98,12 +103,43 @@ public final class LexiconClassifier {
     if (optOut) {
       return new Triage("opt_out", null, "negative", keywords, null, NAME);
     }
+    String after = afterTheLastBut(t);
+    if (after != null && !containsAny(t, NOT_NOW)) {
+      Triage decided = read(after, t, keywords, sentiment, today);
+      if (!"other".equals(decided.intent())) {
+        return decided;
+      }
+    }
     return read(t, t, keywords, sentiment, today);
   }
 
   /**
-   * The rules, first match wins, on {@code c}; {@code t} is the whole reply for the day a "not now"
-   * names.
+   * "X, but Y": the clause after the last "but" ("pero"; the Portuguese "mas" after a comma only,
+   * as the Spanish "más" means more: "me interesa más adelante"), or null when there is none. When
+   * that clause decides anything (any intent but {@code other}) it is the reply's reading: the
+   * decision usually follows the "but" ("Interesting, but we're too small for this" is an
+   * objection, "No, pero nos interesa" interest). An explicit "not now" anywhere still wins ("Not
+   * now, but let's talk next month").
+   */
+  static String afterTheLastBut(String t) {
+    Matcher m = BUT.matcher(t);
+    int end = -1;
+    while (m.find()) {
+      end = m.end();
+    }
+    if (end < 0) {
+      return null;
+    }
+    String after = t.substring(end).strip();
+    return after.isEmpty() ? null : after;
+  }
+
+  private static final Pattern BUT =
+      Pattern.compile("(?:(?<![a-z0-9'’])(?:but|pero|however|porem)|,\\s*mas)(?![a-z0-9])");
+
+  /**
+   * The rules, first match wins, on {@code c} (the reply, or the clause after its last "but");
+   * {@code t} is the whole reply for the day a "not now" names.
    */
   private static Triage read(
       String c, String t, List<String> keywords, String sentiment, LocalDate today) {
@@ -128,7 +164,7 @@ public final class LexiconClassifier {
     if (containsAny(c, LATER)) {
       return new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME);
     }
-    for (String kind : List.of("cost", "competitor", "timing")) {
+    for (String kind : List.of("cost", "competitor", "timing", "other")) {
       if (containsAny(c, OBJECTIONS.get(kind))) {
         return new Triage("objection", kind, sentiment, keywords, null, NAME);
       }

@@ -104,6 +104,38 @@ class LexiconClassifierGapsTest {
   }
 
   /**
+   * "X, but Y" is read by Y when Y decides anything ("Interesting, but we're too small for this" is
+   * an objection, not interest); an explicit "not now" anywhere still wins; a rhetorical "isn't it
+   * interesting?" is no denial.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Isn't it interesting? | interested | ",
+        "Interesting! | interested | ",
+        "Wouldn't that be interesting for our team? | interested | ",
+        "It isn't interesting for us | not_interested | ",
+        "Interesting, but we're too small for this | objection | other",
+        "Interesante, pero somos muy pequeños para esto | objection | other",
+        "Interessante, mas somos pequenos demais para isso | objection | other",
+        "Interesting, but it's too expensive | objection | cost",
+        "Parece interesante, pero ya trabajamos con otro proveedor | objection | competitor",
+        "Gostei, mas já trabalhamos com outra empresa | objection | competitor",
+        "Not interested, but thanks | not_interested | ",
+        "Sounds good, but not now | not_now | ",
+        "Me interesa más adelante | not_now | ",
+        "Interessante, mas detalhes por favor | interested | "
+      })
+  void butClauseDecides(String text, String intent, String objection) {
+    Triage t = triage(text);
+    assertThat(t.intent()).as(text).isEqualTo(intent);
+    assertThat(t.objection())
+        .as(text)
+        .isEqualTo(objection == null || objection.isBlank() ? null : objection);
+  }
+
+  /**
    * A one-word yes in Spanish or Portuguese ("Bora", "Dale", "Claro", "Vamos") is interest; the
    * price asked as an investment ("Qual o investimento?") is a buying question; "me chama" asks for
    * a call.
