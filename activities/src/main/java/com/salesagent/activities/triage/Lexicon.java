@@ -32,6 +32,7 @@ final class Lexicon {
   /** The lists the classifier reads, each in every language. */
   static final List<String> LISTS =
       List.of(
+          "referral",
           "wrong_person",
           "not_now",
           "later",

@@ -15,19 +15,23 @@ import java.util.regex.Pattern;
  * The offline reply classifier: deterministic lexicons in English, Spanish and Portuguese (accents
  * and case folded). Rules, first match wins: opt-out (the same keyword backstop the webhook uses);
  * in "X, but Y" the clause after the last "but" when it decides anything, unless the reply says
- * "not now" ({@link #afterTheLastBut}); then on the clause or the whole reply: wrong person, an
- * explicit "not now" (with the day it names, {@link NamedDate}; "I'll think about it" names none),
- * a polite no ("not interested", also with words between, and "I don't want it" alone: {@code
- * not_interested}, or "not now" when it names a later time), a call asked for or the price asked
- * (interested, unless the price is called a problem), a later time named (not now), objection
- * (cost, competitor, timing, other), interested (also a yes that is the whole reply: "Bora!",
- * "Claro"); anything else is "other", a hedge alone ("Maybe", "Pode ser") included: a person
- * answers it. Sentiment is a word-list vote. Keywords are the reply's longer words minus stop
- * words. The phrases of each rule are data, {@code triage/lexicon.txt} ({@link Lexicon}); the
- * rules, their order, the negation patterns and word boundaries are here.
+ * "not now" ({@link #afterTheLastBut}); then on the clause or the whole reply: someone else named
+ * to talk to (a referral: other, keyword {@link #REFERRAL} first), wrong person, an explicit "not
+ * now" (with the day it names, {@link NamedDate}; "I'll think about it" names none), a polite no
+ * ("not interested", also with words between, and "I don't want it" alone: {@code not_interested},
+ * or "not now" when it names a later time), a call asked for or the price asked (interested, unless
+ * the price is called a problem), a later time named (not now), objection (cost, competitor,
+ * timing, other), interested (also a yes that is the whole reply: "Bora!", "Claro"); anything else
+ * is "other", a hedge alone ("Maybe", "Pode ser") included: a person answers it. Sentiment is a
+ * word-list vote. Keywords are the reply's longer words minus stop words. The phrases of each rule
+ * are data, {@code triage/lexicon.txt} ({@link Lexicon}); the rules, their order, the negation
+ * patterns and word boundaries are here.
  */
 public final class LexiconClassifier {
   public static final String NAME = "lexicon-v1";
+
+  /** The keyword that marks a referral ("Talk to my colleague Pedro"), first of an other's. */
+  public static final String REFERRAL = "referral";
 
   private static final Lexicon LEXICON = Lexicon.load();
 
@@ -64,6 +68,12 @@ public final class LexiconClassifier {
       Pattern.compile(
           "(?:(?<![a-z0-9])(?:not|never|no(?! doubt)|nao|nunca)|n['’]t(?!\\s+(?:it|that|this)\\b))"
               + "\\s+(?:[a-z'’]+\\s+){0,2}(?:interest|interes)[a-z]*");
+
+  /**
+   * Someone else named to talk to ("Talk to my colleague Pedro", "Fale com o João"): a person
+   * follows it up (intent other, keyword referral), even beside a "wrong person".
+   */
+  private static final List<String> REFERRALS = LEXICON.phrases("referral");
 
   /** "I don't want it", "Não quero": a no when alone ({@link #dontWantAlone}). */
   private static final List<String> DONT_WANT = LEXICON.phrases("dont_want");
@@ -106,7 +116,7 @@ public final class LexiconClassifier {
     String after = afterTheLastBut(t);
     if (after != null && !containsAny(t, NOT_NOW)) {
       Triage decided = read(after, t, keywords, sentiment, today);
-      if (!"other".equals(decided.intent())) {
+      if (!"other".equals(decided.intent()) || referral(after)) {
         return decided;
       }
     }
@@ -143,6 +153,9 @@ public final class LexiconClassifier {
    */
   private static Triage read(
       String c, String t, List<String> keywords, String sentiment, LocalDate today) {
+    if (referral(c)) {
+      return new Triage("other", null, sentiment, referralFirst(keywords), null, NAME);
+    }
     if (containsAny(c, WRONG_PERSON)) {
       return new Triage("wrong_person", null, sentiment, keywords, null, NAME);
     }
@@ -192,6 +205,59 @@ public final class LexiconClassifier {
         || containsAny(rest, MEETING)
         || containsAny(rest, PRICE_QUESTION)
         || containsAny(beyondObject, INTERESTED));
+  }
+
+  /**
+   * Someone else named to talk to, and no "not now" ("Agora não, fale com o Marco" is one). A
+   * phrase the lead says of themselves ("I'll talk to my team", "Vou falar com meu sócio", "Podemos
+   * hablar con usted") or that names us ("fala com a gente") is none.
+   */
+  private static boolean referral(String c) {
+    if (containsAny(c, NOT_NOW)) {
+      return false;
+    }
+    for (String p : REFERRALS) {
+      for (int at = c.indexOf(p); at >= 0; at = c.indexOf(p, at + 1)) {
+        int end = at + p.length();
+        if ((at == 0 || !Character.isLetterOrDigit(c.charAt(at - 1)))
+            && (end == c.length() || !Character.isLetterOrDigit(c.charAt(end)))
+            && !SELF_BEFORE.matcher(c.substring(0, at)).find()
+            && !US_AFTER.matcher(c.substring(end)).lookingAt()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The lead doing it themselves, up to two words before a referral phrase: "I'll", "I need to",
+   * "let me", "vou", "podemos" ("can I talk to my boss" has "i" just before).
+   */
+  private static final Pattern SELF_BEFORE =
+      Pattern.compile(
+          "(?<![a-z0-9'’])(?:i|we|i['’]ll|we['’]ll|i['’]d|we['’]d|i['’]m|let me|let us|gonna"
+              + "|vou|vamos|voy a|vamos a|tengo que|tenemos que|tenho que|temos que|preciso"
+              + "|precisamos|quiero|queremos|quero|deixa eu|dejame|podemos|podriamos|puedo"
+              + "|posso)\\s+(?:[a-z'’]+\\s+){0,2}$");
+
+  /** Us named after a referral phrase: "fala com a gente", "hablar con usted", "talk to you". */
+  private static final Pattern US_AFTER =
+      Pattern.compile("\\s+(?:a gente|nos|voces?|vcs?|usted(?:es)?|ustedes|you|conosco)(?![a-z])");
+
+  /** Whether the lexicon read a reply as a referral: other, with {@link #REFERRAL} first. */
+  static boolean isReferral(Triage t) {
+    return "other".equals(t.intent())
+        && !t.keywords().isEmpty()
+        && REFERRAL.equals(t.keywords().get(0));
+  }
+
+  /** A referral's keywords: {@code referral} first (the lead page shows them beside the intent). */
+  private static List<String> referralFirst(List<String> keywords) {
+    List<String> out = new ArrayList<>();
+    out.add(REFERRAL);
+    keywords.stream().filter(k -> !REFERRAL.equals(k)).limit(9).forEach(out::add);
+    return out;
   }
 
   private static Triage interested(List<String> keywords) {

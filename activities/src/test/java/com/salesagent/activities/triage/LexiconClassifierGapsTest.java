@@ -136,6 +136,64 @@ class LexiconClassifierGapsTest {
   }
 
   /**
+   * A lead who names someone else to talk to is a referral: {@code other} (a person follows it up,
+   * the lead goes on) with the keyword {@code referral} first, even when they also say they are the
+   * wrong person (which alone ends the lead with nobody to answer).
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Talk to my colleague Pedro",
+        "Fale com o João, ele cuida disso",
+        "Habla con María",
+        "Wrong person, please talk to my colleague Pedro",
+        "Ya no trabajo ahí, habla con María",
+        "Não trabalho mais lá, fale com a Ana do comercial",
+        "Please reach out to our CTO, he handles this",
+        "Quien se encarga de eso es Carlos"
+      })
+  void aReferralGoesToAPerson(String text) {
+    Triage t = triage(text);
+    assertThat(t.intent()).as(text).isEqualTo("other");
+    assertThat(t.keywords()).as(text).first().isEqualTo("referral");
+  }
+
+  /**
+   * A referral phrase the lead says of themselves ("I'll talk to my team") or that names us ("fala
+   * com a gente") is no referral.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "I'll talk to my team and get back to you",
+        "Let me talk to my boss first",
+        "Can I talk to my partner first?",
+        "Vou falar com meu sócio",
+        "Preciso falar com o meu chefe antes",
+        "¿Podemos hablar con usted el lunes?",
+        "Fala com a gente na segunda"
+      })
+  void noReferralWhenTheLeadDoesItThemselves(String text) {
+    assertThat(triage(text).keywords()).as(text).doesNotContain("referral");
+  }
+
+  /** Wrong person or number without anyone named stays wrong person; talking to us is interest. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Wrong number | wrong_person",
+        "Ya no trabajo ahí | wrong_person",
+        "Happy to talk to you next week | interested",
+        "Agora não, fale com o Marco | not_now"
+      })
+  void noReferralWithoutSomeoneElse(String text, String intent) {
+    assertThat(triage(text).intent()).as(text).isEqualTo(intent);
+  }
+
+  /**
    * A one-word yes in Spanish or Portuguese ("Bora", "Dale", "Claro", "Vamos") is interest; the
    * price asked as an investment ("Qual o investimento?") is a buying question; "me chama" asks for
    * a call.
