@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * allowed values; anything unusable, and any provider failure, falls back to the offline {@link
  * LexiconClassifier}. The keyword opt-out backstop wins over the model in both directions: a
  * keyword opt-out is an opt-out whatever the model says, and the model alone never opts a lead out
- * (it is recorded as {@code other} with the model's suggestion kept in the classifier label).
+ * (it is recorded as {@code other} with the model's suggestion kept in the classifier label). A
+ * reply the lexicon reads as a referral ("Fale com o João, ele cuida disso") is never a wrong
+ * person, which would end the lead with nobody to follow the name up: {@code other}, keyword
+ * referral first.
  */
 public final class LlmClassifier implements ReplyClassifier {
   private static final Logger LOG = LoggerFactory.getLogger(LlmClassifier.class);
@@ -82,7 +85,8 @@ public final class LlmClassifier implements ReplyClassifier {
               + ". intent: interested (wants to talk or learn more), not_now (asks to be contacted"
               + " later; put the date in notBefore when one is given or implied), objection (price,"
               + " timing, already uses a competitor, other), not_interested (a polite no that gives"
-              + " no reason to answer and asks for no later contact), wrong_person, opt_out (asks"
+              + " no reason to answer and asks for no later contact), wrong_person (naming nobody"
+              + " else: a reply that names someone to talk to instead is other), opt_out (asks"
               + " to stop"
               + " messages), other. objection is none unless intent is objection. keywords: at"
               + " most 8 lower-case topic words from the reply. The reply may be in any language.";
@@ -131,6 +135,12 @@ public final class LlmClassifier implements ReplyClassifier {
       intent = "other";
       classifier = label + " (suggested opt_out)";
     }
+    boolean referral = LexiconClassifier.isReferral(offline);
+    if (referral && "wrong_person".equals(intent)) {
+      // Someone else named to talk to: a person follows it up, the lead is not ended unanswered.
+      intent = "other";
+      classifier = label + " (suggested wrong_person, a referral)";
+    }
     String objection = node.path("objection").asText("none").toLowerCase(Locale.ROOT);
     if (!"objection".equals(intent)
         || !OBJECTIONS.contains(objection)
@@ -142,13 +152,17 @@ public final class LlmClassifier implements ReplyClassifier {
       sentiment = offline.sentiment();
     }
     List<String> keywords = new ArrayList<>();
+    if (referral && "other".equals(intent)) {
+      keywords.add(LexiconClassifier.REFERRAL);
+    }
+    int most = keywords.size() + 8;
     node.path("keywords")
         .forEach(
             k -> {
               String w = k.asText("").strip().toLowerCase(Locale.ROOT);
               if (!w.isEmpty()
                   && w.length() <= 40
-                  && keywords.size() < 8
+                  && keywords.size() < most
                   && !keywords.contains(w)) {
                 keywords.add(w);
               }

@@ -180,4 +180,24 @@ class LlmClassifierTest {
     assertThat(t.intent()).isEqualTo("wrong_person");
     assertThat(json.readTree(bodies.get(0)).path("format").toString()).contains("not_now");
   }
+
+  /**
+   * A lead who names someone else to talk to is a referral a person follows up: a model that calls
+   * it wrong person (which ends the lead with nobody to answer) is overruled as the lexicon reads
+   * it, other with the keyword referral first.
+   */
+  @Test
+  void aReferralTheModelCallsWrongPersonGoesToAPerson() throws Exception {
+    openAiSays(
+        "{\"intent\":\"wrong_person\",\"objection\":\"none\",\"sentiment\":\"neutral\","
+            + "\"keywords\":[\"colleague\"],\"notBefore\":\"\"}");
+
+    Triage t =
+        classifier("openai", "/v1", "m").classify("Fale com o João, ele cuida disso", false, TODAY);
+
+    assertThat(t.intent()).isEqualTo("other");
+    assertThat(t.keywords()).first().isEqualTo("referral");
+    assertThat(t.keywords()).contains("colleague");
+    assertThat(t.classifier()).isEqualTo("llm:openai/m (suggested wrong_person, a referral)");
+  }
 }
