@@ -213,275 +213,7 @@ public final class Seeds {
    */
   private static void knowledge(MongoDatabase db) {
     var kb = db.getCollection(com.salesagent.activities.knowledge.KnowledgeBase.COLLECTION);
-    List<Document> samples =
-        List.of(
-            entry(
-                "pricing-plans",
-                "en",
-                "pricing",
-                "How much does it cost? Pricing and plans",
-                "Our plans are priced per active lead each month, and the first campaign of up to"
-                    + " 100 leads is free to try. I can send you the price list for your volume.",
-                List.of("price", "pricing", "cost", "plans", "how much", "per month", "fee")),
-            objection(
-                "objection-too-expensive",
-                "en",
-                "cost",
-                "It is too expensive for us; no budget",
-                "I understand. Most teams start with one small campaign and pay only for the leads"
-                    + " that are active, so the cost grows only when it brings you conversations.",
-                List.of("expensive", "too much", "budget", "afford", "cost")),
-            objection(
-                "objection-competitor",
-                "en",
-                "competitor",
-                "We already use another tool or a competitor",
-                "Makes sense: most teams we talk to already have a CRM and other tools. This does"
-                    + " not replace them: each lead gets a personal WhatsApp message and timely"
-                    + " follow-ups, and the replies come to your team beside the tools you use.",
-                List.of(
-                    "already use",
-                    "another tool",
-                    "competitor",
-                    "another provider",
-                    "vendor",
-                    "crm",
-                    "salesforce",
-                    "hubspot")),
-            objection(
-                "objection-timing",
-                "en",
-                "timing",
-                "Not a priority right now; no time; bad timing",
-                "Understood, timing matters. We can start with one small campaign whenever it"
-                    + " suits you, or I can check back later: just tell me when is better.",
-                List.of("no time", "not a priority", "priority", "bad timing", "busy", "later")),
-            entry(
-                "faq-how-it-works",
-                "en",
-                "faq",
-                "How does it work? Which tools does it need?",
-                "Each lead gets a personal WhatsApp message based on public information about the"
-                    + " company, then timely follow-ups; replies come to your team. It needs only"
-                    + " a WhatsApp Business number.",
-                List.of("how it works", "work", "tools", "need", "setup", "whatsapp")),
-            entry(
-                "booking-link",
-                "en",
-                "booking",
-                "Book a call or a demo meeting",
-                "If it suits you, pick a time for a 15 minute call here:"
-                    + " https://example.com/book (sample link: replace it with yours).",
-                List.of("call", "demo", "meeting", "book", "schedule", "talk")),
-            entry(
-                "pricing-plans-es",
-                "es",
-                "pricing",
-                "¿Cuánto cuesta? Precios y planes",
-                "Nuestros planes tienen un precio por lead activo al mes, y la primera campaña de"
-                    + " hasta 100 leads es gratis para probar. Puedo enviarle la lista de precios"
-                    + " para su volumen.",
-                List.of(
-                    "cuesta", "costo", "precio", "precios", "planes", "plan", "tarifa", "valor",
-                    "mes", "mensual")),
-            objection(
-                "objection-too-expensive-es",
-                "es",
-                "cost",
-                "Es demasiado caro para nosotros; no hay presupuesto",
-                "Lo entiendo. La mayoría de los equipos empieza con una campaña pequeña y paga solo"
-                    + " por los leads activos, así que el costo crece solo cuando le trae"
-                    + " conversaciones.",
-                List.of("caro", "demasiado caro", "presupuesto", "costoso", "precio alto")),
-            objection(
-                "objection-competitor-es",
-                "es",
-                "competitor",
-                "Ya usamos otra herramienta o un competidor",
-                "Tiene sentido: la mayoría de los equipos ya tiene un CRM y otras herramientas."
-                    + " Esto no las reemplaza: cada lead recibe un mensaje personal por WhatsApp y"
-                    + " seguimientos a tiempo, y las respuestas llegan a su equipo junto a las"
-                    + " herramientas que ya usa.",
-                List.of(
-                    "ya usamos",
-                    "usamos",
-                    "utilizamos",
-                    "otra herramienta",
-                    "competidor",
-                    "competencia",
-                    "otro proveedor",
-                    "proveedor",
-                    "crm",
-                    "hubspot",
-                    "salesforce")),
-            objection(
-                "objection-timing-es",
-                "es",
-                "timing",
-                "No es prioridad ahora; no tenemos tiempo",
-                "Lo entiendo, el momento importa. Podemos empezar con una campaña pequeña cuando le"
-                    + " convenga, o le escribo más adelante: dígame cuándo le viene mejor.",
-                List.of(
-                    "tiempo",
-                    "sin tiempo",
-                    "prioridad",
-                    "momento",
-                    "ocupados",
-                    "más adelante",
-                    "después")),
-            entry(
-                "faq-how-it-works-es",
-                "es",
-                "faq",
-                "¿Cómo funciona? ¿Qué herramientas necesita?",
-                "Cada lead recibe un mensaje personal por WhatsApp basado en información pública de"
-                    + " la empresa, y luego seguimientos a tiempo; las respuestas llegan a su"
-                    + " equipo. Solo necesita un número de WhatsApp Business.",
-                List.of(
-                    "funciona",
-                    "funcionamiento",
-                    "herramientas",
-                    "necesita",
-                    "necesito",
-                    "necesitamos",
-                    "requisitos",
-                    "whatsapp",
-                    "integración")),
-            entry(
-                "booking-link-es",
-                "es",
-                "booking",
-                "Agendar una llamada o una demo",
-                "Si le viene bien, elija un horario para una llamada de 15 minutos aquí:"
-                    + " https://example.com/book (enlace de ejemplo: reemplácelo por el suyo).",
-                List.of(
-                    "llamada",
-                    "llamar",
-                    "demo",
-                    "demostración",
-                    "reunión",
-                    "reunirnos",
-                    "agendar",
-                    "hablar",
-                    "hablamos",
-                    "horario",
-                    "cita",
-                    "lunes",
-                    "martes",
-                    "miércoles",
-                    "jueves",
-                    "viernes")),
-            entry(
-                "pricing-plans-pt",
-                "pt",
-                "pricing",
-                "Quanto custa? Preços e planos",
-                "Nossos planos têm um preço por lead ativo por mês, e a primeira campanha de até"
-                    + " 100 leads é grátis para testar. Posso enviar a tabela de preços para o seu"
-                    + " volume.",
-                List.of(
-                    "custa",
-                    "custo",
-                    "preço",
-                    "preços",
-                    "planos",
-                    "plano",
-                    "valor",
-                    "mensalidade",
-                    "mês",
-                    "mensal",
-                    "tabela")),
-            objection(
-                "objection-too-expensive-pt",
-                "pt",
-                "cost",
-                "É caro demais para nós; não temos orçamento",
-                "Entendo. A maioria das equipes começa com uma campanha pequena e paga só pelos"
-                    + " leads ativos, então o custo só cresce quando traz conversas.",
-                List.of("caro", "caro demais", "orçamento", "custo alto", "preço alto")),
-            objection(
-                "objection-competitor-pt",
-                "pt",
-                "competitor",
-                "Já usamos outra ferramenta ou um concorrente",
-                "Faz sentido: a maioria das equipes já tem um CRM e outras ferramentas. Isto não as"
-                    + " substitui: cada lead recebe uma mensagem pessoal no WhatsApp e follow-ups"
-                    + " no momento certo, e as respostas chegam à sua equipe junto das ferramentas"
-                    + " que vocês já usam.",
-                List.of(
-                    "já usamos",
-                    "usamos",
-                    "utilizamos",
-                    "outra ferramenta",
-                    "concorrente",
-                    "outro fornecedor",
-                    "fornecedor",
-                    "crm",
-                    "rd station",
-                    "hubspot",
-                    "salesforce")),
-            objection(
-                "objection-timing-pt",
-                "pt",
-                "timing",
-                "Não é prioridade agora; estamos sem tempo",
-                "Entendo, o momento importa. Podemos começar com uma campanha pequena quando for"
-                    + " bom para vocês, ou escrevo mais adiante: me diga quando é melhor.",
-                List.of(
-                    "tempo",
-                    "sem tempo",
-                    "prioridade",
-                    "momento",
-                    "ocupados",
-                    "correria",
-                    "mais adiante",
-                    "depois")),
-            entry(
-                "faq-how-it-works-pt",
-                "pt",
-                "faq",
-                "Como funciona? Quais ferramentas precisa?",
-                "Cada lead recebe uma mensagem pessoal no WhatsApp com base em informações públicas"
-                    + " da empresa, e depois follow-ups no momento certo; as respostas chegam à sua"
-                    + " equipe. Só precisa de um número do WhatsApp Business.",
-                List.of(
-                    "funciona",
-                    "funcionamento",
-                    "ferramentas",
-                    "ferramenta",
-                    "precisa",
-                    "preciso",
-                    "precisamos",
-                    "requisitos",
-                    "whatsapp",
-                    "integração")),
-            entry(
-                "booking-link-pt",
-                "pt",
-                "booking",
-                "Marcar uma reunião ou uma demonstração",
-                "Se for bom para você, escolha um horário para uma conversa de 15 minutos aqui:"
-                    + " https://example.com/book (link de exemplo: troque pelo seu).",
-                List.of(
-                    "reunião",
-                    "reuniões",
-                    "demonstração",
-                    "demo",
-                    "ligação",
-                    "ligar",
-                    "chamada",
-                    "marcar",
-                    "agendar",
-                    "falar",
-                    "conversar",
-                    "conversa",
-                    "horário",
-                    "agenda",
-                    "segunda",
-                    "terça",
-                    "quarta",
-                    "quinta",
-                    "sexta")));
+    List<Document> samples = knowledgeSamples();
     for (Document d : samples) {
       kb.updateOne(
           Filters.eq("_id", d.get("_id")),
@@ -502,26 +234,35 @@ public final class Seeds {
     }
   }
 
-  private static Document entry(
-      String id, String language, String kind, String title, String text, List<String> keywords) {
-    return new Document("_id", id)
-        .append("kind", kind)
-        .append("title", title)
-        .append("text", text)
-        .append("language", language)
-        .append("keywords", keywords)
-        .append("sample", true);
-  }
+  /** Where the sample knowledge entries are: data a team edits, not code. */
+  static final String KNOWLEDGE_SAMPLES = "/seeds/knowledge-samples.json";
 
-  /** An objection's answer, for the objection subtype it answers. */
-  private static Document objection(
-      String id,
-      String language,
-      String subtype,
-      String title,
-      String text,
-      List<String> keywords) {
-    return entry(id, language, "objection", title, text, keywords).append("objection", subtype);
+  /**
+   * The sample knowledge entries ({@value #KNOWLEDGE_SAMPLES}: id, language, kind, title, text,
+   * keywords; an objection's subtype), each marked {@code sample}.
+   */
+  static List<Document> knowledgeSamples() {
+    try (java.io.InputStream in = Seeds.class.getResourceAsStream(KNOWLEDGE_SAMPLES)) {
+      if (in == null) {
+        throw new IllegalStateException(KNOWLEDGE_SAMPLES + " is missing from the classpath");
+      }
+      String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      List<Document> out = new java.util.ArrayList<>();
+      for (Object o :
+          Document.parse("{\"entries\": " + json + "}").getList("entries", Object.class)) {
+        Document d = (Document) o;
+        for (String field : List.of("_id", "language", "kind", "title", "text")) {
+          if (!(d.get(field) instanceof String s) || s.isBlank()) {
+            throw new IllegalStateException(
+                KNOWLEDGE_SAMPLES + ": entry " + d.get("_id") + " has no " + field);
+          }
+        }
+        out.add(d.append("sample", true));
+      }
+      return out;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The agreed follow-up after a "not now" (PersonaWording), in each seeded language. */
