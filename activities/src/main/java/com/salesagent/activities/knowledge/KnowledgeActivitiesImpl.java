@@ -126,6 +126,20 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     if (text == null || text.isBlank()) {
       return store(draftId, leadId, replyMessageId, null, 0, List.of(), "the reply has no text");
     }
+    if (reply
+        .getList("keywords", String.class, List.of())
+        .contains(com.salesagent.activities.triage.LexiconClassifier.REFERRAL)) {
+      // "Talk to my colleague Pedro": someone else to reach, nothing to answer from the entries
+      // (its "talk" read as a call asked for proposed a call to the wrong person).
+      return store(
+          draftId,
+          leadId,
+          replyMessageId,
+          null,
+          0,
+          List.of(),
+          "a referral: a person follows up the name the lead gave");
+    }
     List<Document> entries = knowledge.inLanguage(language);
     if (entries.isEmpty()) {
       return store(

@@ -94,7 +94,30 @@ class KnowledgeActivitiesTest {
         .getCollection(Collections.FEEDBACK)
         .updateOne(
             new Document("leadId", leadId).append("messageId", messageId),
-            new Document("$set", new Document("objection", t.objection())));
+            new Document(
+                "$set", new Document("objection", t.objection()).append("keywords", t.keywords())));
+  }
+
+  /**
+   * "Talk to my colleague Pedro" names someone else: its "talk" read as a call asked for, and the
+   * draft proposed a call to the person who sent us elsewhere (auto-sent where the segment lets
+   * drafts go). A referral gets no draft: a person follows up the name.
+   */
+  @Test
+  void aReferralGetsNoDraftAPersonFollowsUpTheName() {
+    String[][] replies = {
+      {"R-en", "Talk to my colleague Pedro, he handles this", "en"},
+      {"R-pt", "Fale com o João, ele cuida disso", "pt-BR"},
+      {"R-es", "Habla con María, ella lleva esto", "es"}
+    };
+    for (String[] r : replies) {
+      triaged(r[0], "m", r[1], r[2]);
+      DraftedAnswer d = knowledge.draftAnswer(r[0], "m");
+      assertThat(d.grounded()).as(r[1]).isFalse();
+      Document stored = draft(r[0] + ":m");
+      assertThat(stored.getString("text")).as(r[1]).isNull();
+      assertThat(stored.getString("why")).as(r[1]).contains("referral");
+    }
   }
 
   private Document draft(String id) {
