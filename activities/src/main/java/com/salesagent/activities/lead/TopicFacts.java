@@ -51,7 +51,7 @@ final class TopicFacts {
                     || chunk.getString("text") == null
                     || !ResearchSource.quotable(chunk.getString("source"))
                 ? ""
-                : TemplateComposeActivities.clause(
+                : ComposeFacts.clause(
                     topicSentence(chunk.getString("text"), topicWords(topic)), language);
         return fact.isEmpty() ? null : fact;
       }

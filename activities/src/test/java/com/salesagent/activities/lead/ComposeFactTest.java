@@ -255,20 +255,18 @@ class ComposeFactTest {
 
   @Test
   void fragmentsAndInternalTextsAreNotQuotable() {
-    assertThat(TemplateComposeActivities.clause("Upsilon.", "en")).isEmpty();
-    assertThat(TemplateComposeActivities.clause("{\"name\":\"X Y\",\"company\":\"Z\"}", "en"))
-        .isEmpty();
+    assertThat(ComposeFacts.clause("Upsilon.", "en")).isEmpty();
+    assertThat(ComposeFacts.clause("{\"name\":\"X Y\",\"company\":\"Z\"}", "en")).isEmpty();
     assertThat(
-            TemplateComposeActivities.clause(
+            ComposeFacts.clause(
                 "Acme opens 12 stores, see https://acme.example/news for more.", "en"))
         .as("a link removed would leave a hole")
         .isEmpty();
-    assertThat(TemplateComposeActivities.clause("They opened a store in Austin.", "en"))
+    assertThat(ComposeFacts.clause("They opened a store in Austin.", "en"))
         .isEqualTo("they opened a store in Austin");
-    assertThat(TemplateComposeActivities.clause("Eles vão abrir três lojas novas.", "pt_BR"))
+    assertThat(ComposeFacts.clause("Eles vão abrir três lojas novas.", "pt_BR"))
         .isEqualTo("eles vão abrir três lojas novas");
-    assertThat(TemplateComposeActivities.clause("Eles vão abrir três lojas novas.", "en"))
-        .isEmpty();
+    assertThat(ComposeFacts.clause("Eles vão abrir três lojas novas.", "en")).isEmpty();
   }
 
   /**
@@ -279,27 +277,25 @@ class ComposeFactTest {
    */
   @Test
   void theLeadsOwnFirstPersonIsQuotedAsYouOrNotAtAll() {
-    assertThat(TemplateComposeActivities.clause("We are scaling our engineering team fast.", "en"))
+    assertThat(ComposeFacts.clause("We are scaling our engineering team fast.", "en"))
         .isEqualTo("you are scaling your engineering team fast");
     assertThat(
-            TemplateComposeActivities.clause(
+            ComposeFacts.clause(
                 "Our teams serve two million shoppers and we're opening a store in the US.", "en"))
         .isEqualTo("your teams serve two million shoppers and you're opening a store in the US");
     assertThat(
-            TemplateComposeActivities.clause(
+            ComposeFacts.clause(
                 "Estamos expandindo nossa equipe de vendas em todo o Brasil.", "pt_BR"))
         .isEmpty();
     assertThat(
-            TemplateComposeActivities.clause(
+            ComposeFacts.clause(
                 "Somos líderes em logística. A empresa abriu três lojas novas em Recife.", "pt_BR"))
         .isEqualTo("a empresa abriu três lojas novas em Recife");
     assertThat(
-            TemplateComposeActivities.clause(
-                "Estamos ampliando nuestro equipo comercial en toda España.", "es"))
+            ComposeFacts.clause("Estamos ampliando nuestro equipo comercial en toda España.", "es"))
         .isEmpty();
     assertThat(
-            TemplateComposeActivities.clause(
-                "La empresa ofrece nuestros productos favoritos en Madrid.", "es"))
+            ComposeFacts.clause("La empresa ofrece nuestros productos favoritos en Madrid.", "es"))
         .as("a possessive of the first person anywhere is the first person")
         .isEmpty();
   }

@@ -29,8 +29,6 @@ class FirstPersonPluralTest {
         "Mos Logística abriu um centro em Campinas. | pt_BR | false"
       })
   void aMosWordIsTheFirstPersonOnlyAsAVerb(String sentence, String language, boolean first) {
-    assertThat(TemplateComposeActivities.firstPersonPlural(sentence, language))
-        .as(sentence)
-        .isEqualTo(first);
+    assertThat(ComposeFacts.firstPersonPlural(sentence, language)).as(sentence).isEqualTo(first);
   }
 }

@@ -97,11 +97,10 @@ class QualityGateTest {
             + " and more words "
             + "x ".repeat(200);
     // Too long to quote whole (and cleaning the link out would leave a hole): not quoted at all.
-    assertThat(TemplateComposeActivities.clause(chunk, "en")).isEmpty();
+    assertThat(ComposeFacts.clause(chunk, "en")).isEmpty();
 
     String fact =
-        TemplateComposeActivities.clause(
-            "Acme <b>opens</b> 12 stores\u202e in the south. More to come.", "en");
+        ComposeFacts.clause("Acme <b>opens</b> 12 stores\u202e in the south. More to come.", "en");
 
     assertThat(fact)
         .doesNotContain("<b>")
