@@ -472,6 +472,70 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(emulator().acceptedFor(phone)).isEqualTo(1);
   }
 
+  /**
+   * A lead handed to an owner, then lost, writes again with interest: its new run hands it off as a
+   * new attempt (the hand-off's attempts go on from the ended run's), with a fresh SLA, not the old
+   * assignment answered again as if it were a retry of it.
+   */
+  @Test
+  void aLostLeadThatWritesAgainIsHandedOffAfreshWithANewSla() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String owner = "reopen-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(
+            put(
+                    "/api/owners/" + owner,
+                    "{\"name\":\"Rui\",\"timezone\":\"UTC\",\"capacity\":1000,\"segments\":[]}")
+                .statusCode())
+        .isEqualTo(201);
+    try {
+      String leadId = "lost-again-" + UUID.randomUUID();
+      String phone = phone();
+      String wamid = enrolAndAwaitFirstSend(leadId, phone);
+      emulator().recipientWrote(phone);
+      String yes = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
+      assertThat(webhook(yes, sign(yes)).statusCode()).isEqualTo(200);
+      await(
+          "handed off",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      var handoffs =
+          store()
+              .database()
+              .getCollection(com.salesagent.activities.handoff.HandOffActivitiesImpl.HANDOFFS);
+      int attemptBefore = handoffs.find(Filters.eq("_id", leadId)).first().getInteger("attempt");
+      assertThat(
+              postJson("/api/leads/" + leadId + "/outcome", "{\"outcome\":\"lost\"}").statusCode())
+          .isEqualTo(202);
+      await(
+          "lost",
+          Duration.ofSeconds(15),
+          () -> "lost".equals(store().contact(leadId).getString("stage")));
+      Thread.sleep(1000); // the run completes after recording its outcome
+      java.util.Date reopenedAfter = new java.util.Date();
+
+      String again = textReply(phone, wamid, "Sorry for the silence. Can we talk tomorrow?");
+      assertThat(webhook(again, sign(again)).statusCode()).isEqualTo(200);
+
+      await(
+          "handed off again, as a new attempt",
+          Duration.ofSeconds(20),
+          () -> {
+            Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+            return "handed_off".equals(store().contact(leadId).getString("stage"))
+                && h.getInteger("attempt") == attemptBefore + 1;
+          });
+      Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+      assertThat(h.getDate("assignedAt")).isAfterOrEqualTo(reopenedAfter);
+      assertThat(h.getDate("dueAt")).isAfter(new java.util.Date());
+      assertThat(store().contact(leadId).getString("ownerId")).isEqualTo(h.getString("ownerId"));
+    } finally {
+      send(
+          HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
+              .header("Authorization", "Bearer " + TOKEN)
+              .DELETE());
+    }
+  }
+
   private String textReply(String phone, String wamid, String text) {
     return textReply(phone, wamid, text, Instant.now());
   }

@@ -226,10 +226,10 @@ public final class LeadRun {
   /**
    * The state of an ended run made live again for the run a new message from the lead starts
    * ({@link LeadReopening}): what the conversation has been is kept (messages and their statuses,
-   * sends and follow-ups counted, so keys never repeat; segment, variant, disabled variants), what
-   * ended it and every wait or person of the old run is cleared, so the new message decides alone
-   * what comes next (interest hands the lead to an owner again, a question to a person, a dated
-   * "not now" snoozes it). Returns the stage the lead had ended in.
+   * sends, follow-ups and hand-off attempts counted, so keys and attempts never repeat; segment,
+   * variant, disabled variants), what ended it and every wait or person of the old run is cleared,
+   * so the new message decides alone what comes next (interest hands the lead to an owner again, a
+   * question to a person, a dated "not now" snoozes it). Returns the stage the lead had ended in.
    */
   Stage reopen() {
     Stage ended = stage;
@@ -254,7 +254,8 @@ public final class LeadRun {
     senderChecks = 0;
     handOffWanted = false;
     ownerId = null;
-    handOffAttempt = 0;
+    // Not reset: the hand-off's attempts go on from the ended run's (each attempt is claimed once
+    // in MongoDB; attempt 1 again was answered as a retry of the old assignment, or refused).
     ownerRemindAt = null;
     ownerDueAt = null;
     ownerReminded = false;

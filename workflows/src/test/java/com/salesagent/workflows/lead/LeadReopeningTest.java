@@ -115,6 +115,22 @@ class LeadReopeningTest {
   }
 
   @Test
+  void aLostLeadWritingAgainIsHandedOffAsTheNextAttempt() {
+    fake.owners.add("ana");
+    workflow.inboundMessage(reply("in-1", "interested"));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(fake.handOffs).extracting(HandOffRequest::attempt).containsExactly(1);
+    workflow.outcome(new OutcomeSignal(OutcomeSignal.LOST, "no budget this year", "ops"));
+    LeadState ended = ended();
+    assertThat(ended.stage()).isEqualTo(Stage.LOST);
+
+    LeadWorkflow next = reopen(ended, reply("in-2", "interested"));
+
+    assertThat(next.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.handOffs).extracting(HandOffRequest::attempt).containsExactly(1, 2);
+  }
+
+  @Test
   void aLateReplyAfterNoResponseWithADateSnoozesUntilThenAndTheFollowUpGetsANewKey() {
     env.sleep(Duration.ofDays(10));
     LeadState ended = ended();
