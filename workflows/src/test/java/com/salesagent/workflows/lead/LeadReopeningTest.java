@@ -130,6 +130,37 @@ class LeadReopeningTest {
     assertThat(fake.handOffs).extracting(HandOffRequest::attempt).containsExactly(1, 2);
   }
 
+  /** A result from before results carried the run (its view only) still reopens the lead. */
+  @Test
+  void aResultWithoutTheRunReopensFromItsView() {
+    fake.owners.add("ana");
+    workflow.inboundMessage(reply("in-1", "not_interested"));
+    LeadState full = ended();
+    LeadState viewOnly =
+        new LeadState(
+            full.leadId(),
+            full.stage(),
+            full.segment(),
+            full.variantId(),
+            full.nextAction(),
+            full.nextActionAt(),
+            full.followUpsSent(),
+            full.sendAttempts(),
+            full.paused(),
+            full.lastInboundAt(),
+            full.outcomeReason(),
+            full.messages(),
+            full.pendingApproval(),
+            full.deliveryUnknown());
+    assertThat(LeadReopening.input("camp-1", viewOnly).carried()).isEqualTo(viewOnly);
+
+    LeadWorkflow next = reopen(viewOnly, reply("in-2", "interested"));
+
+    assertThat(next.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(next.state().sendAttempts()).isEqualTo(full.sendAttempts());
+    assertThat(fake.events).anyMatch(e -> "reopened".equals(e.type()));
+  }
+
   @Test
   void aLateReplyAfterNoResponseWithADateSnoozesUntilThenAndTheFollowUpGetsANewKey() {
     env.sleep(Duration.ofDays(10));
