@@ -116,9 +116,12 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
             now.plus(FULL_RETRY),
             "all " + taking.size() + " owner(s) of segment " + segment + " are at capacity");
       }
+      // The owner the lead knows (it wrote again after its run ended), when they have room.
+      List<Document> preferred =
+          free.stream().filter(o -> o.getString("_id").equals(request.preferredOwnerId())).toList();
       List<Document> fresh =
           free.stream().filter(o -> !tried.contains(o.getString("_id"))).toList();
-      List<Document> pool = fresh.isEmpty() ? free : fresh;
+      List<Document> pool = !preferred.isEmpty() ? preferred : fresh.isEmpty() ? free : fresh;
       if (LEAST_LOADED.equals(rule)) {
         pool = new ArrayList<>(pool); // stable: equal shares keep the round robin's order
         pool.sort(

@@ -204,6 +204,43 @@ class HandOffActivitiesTest {
     assertThat(a.dueAt()).isEqualTo(Instant.parse("2026-12-02T12:30:00Z"));
   }
 
+  /**
+   * A lead that wrote again after its run ended goes back to the owner it knows, though the round
+   * robin gives the turn to another and the hand-off's history lists that owner as tried; with that
+   * owner full, the segment's rule decides as for any lead.
+   */
+  @Test
+  void aLeadThatWritesAgainGoesBackToItsPreviousOwnerWhenTheyHaveRoom() {
+    owner("ana", "America/Sao_Paulo", 2, List.of());
+    owner("bruno", "America/Sao_Paulo", 10, List.of());
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(handOff("L-1", "smb", 1).ownerId()).isEqualTo("ana");
+    store.setContactFields("L-1", new Document("stage", "lost"));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(handOff("L-2", "smb", 1).ownerId()).isEqualTo("bruno");
+    held("L-2");
+    clock.advance(Duration.ofSeconds(1));
+
+    // Reopened: ana's turn would come anyway; take another lead first so bruno's turn is next.
+    assertThat(handOff("L-3", "smb", 1).ownerId()).isEqualTo("ana");
+    held("L-3");
+    clock.advance(Duration.ofSeconds(1));
+    store.setContactFields("L-1", new Document("stage", "interested"));
+    OwnerAssignment back =
+        handOffs.handOff(new HandOffRequest("L-1", "c-1", "smb", 2, Duration.ofHours(2), "ana"));
+    assertThat(back.ownerId()).as("the owner the lead knows, not bruno's turn").isEqualTo("ana");
+    held("L-1");
+
+    // ana is full now (L-1 and L-3): the next lead that knows her goes by the round robin.
+    clock.advance(Duration.ofSeconds(1));
+    lead("L-4", "smb");
+    assertThat(
+            handOffs
+                .handOff(new HandOffRequest("L-4", "c-1", "smb", 1, Duration.ofHours(2), "ana"))
+                .ownerId())
+        .isEqualTo("bruno");
+  }
+
   @Test
   void aReassignmentGoesToAnotherOwnerAndARetriedAttemptGetsTheSameAnswer() {
     owner("ana", "America/Sao_Paulo", 10, List.of());

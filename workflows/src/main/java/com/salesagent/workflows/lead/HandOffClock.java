@@ -125,7 +125,13 @@ final class HandOffClock {
     OwnerAssignment assigned =
         stubs.handOffs.handOff(
             new HandOffRequest(
-                run.leadId, run.campaignId, run.segment, attempt, policy.ownerSla()));
+                run.leadId,
+                run.campaignId,
+                run.segment,
+                attempt,
+                policy.ownerSla(),
+                run.previousOwnerId));
+    run.previousOwnerId = null; // asked first once: a reassignment is the segment's rule
     if (assigned.ownerId() != null) {
       run.handOffAttempt = attempt;
       run.handOffRetryAt = null;

@@ -81,6 +81,13 @@ public final class LeadRun {
   public boolean handOffWanted;
 
   public String ownerId;
+
+  /**
+   * The owner who held the lead when its previous run ended, in a run a new message from the lead
+   * started ({@link #reopen}): asked first at its next hand-off. Null otherwise.
+   */
+  public String previousOwnerId;
+
   public int handOffAttempt;
   public Instant ownerRemindAt;
   public Instant ownerDueAt;
@@ -253,6 +260,7 @@ public final class LeadRun {
     marketingLimitRetries = 0;
     senderChecks = 0;
     handOffWanted = false;
+    previousOwnerId = ownerId;
     ownerId = null;
     // Not reset: the hand-off's attempts go on from the ended run's (each attempt is claimed once
     // in MongoDB; attempt 1 again was answered as a retry of the old assignment, or refused).

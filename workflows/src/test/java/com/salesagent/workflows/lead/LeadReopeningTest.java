@@ -128,6 +128,10 @@ class LeadReopeningTest {
 
     assertThat(next.state().stage()).isEqualTo(Stage.HANDED_OFF);
     assertThat(fake.handOffs).extracting(HandOffRequest::attempt).containsExactly(1, 2);
+    assertThat(fake.handOffs)
+        .extracting(HandOffRequest::preferredOwnerId)
+        .as("the owner it knows is asked first, once")
+        .containsExactly(null, "ana");
   }
 
   /** A result from before results carried the run (its view only) still reopens the lead. */
