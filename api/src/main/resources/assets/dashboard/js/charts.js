@@ -3,11 +3,12 @@
  * numbers still show and a note says why the charts do not. */
 import { $, num } from './util.js';
 
-export const FUNNEL_KEYS = ['enrolled', 'sent', 'delivered', 'read', 'replied', 'opted_out', 'failed'];
+// `interested`: the leads whose reply showed interest (a polite no is a reply, not interest).
+export const FUNNEL_KEYS = ['enrolled', 'sent', 'delivered', 'read', 'replied', 'interested', 'opted_out', 'failed'];
 export const SERIES_KEYS = ['sent', 'delivered', 'read', 'replied'];
 export const COLORS = {
   enrolled: '#64748b', sent: '#2563eb', delivered: '#0891b2', read: '#7c3aed',
-  replied: '#16a34a', opted_out: '#d97706', failed: '#dc2626'
+  replied: '#16a34a', interested: '#15803d', opted_out: '#d97706', failed: '#dc2626'
 };
 
 const charts = { funnel: null, series: null };

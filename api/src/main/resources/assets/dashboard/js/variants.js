@@ -42,6 +42,7 @@ export function loadVariants() {
   return api('/api/analytics/variants' + qs({ segment: segment })).then((d) => {
     if (mine !== seq || !d) return;
     renderVariants(Array.isArray(d.variants) ? d.variants : []);
+    renderReward(d.reward);
     renderSrm(d.sampleRatioMismatch);
   }).catch(reportError);
 }
@@ -51,7 +52,7 @@ function renderVariants(variants) {
   let total = 0;
   variants.forEach((v) => { total += num(v.counts && v.counts.assigned); });
   if (!variants.length) {
-    tbody.appendChild(h('tr', null, h('td', { colspan: 12, class: 'muted', text: 'No variants for this segment.' })));
+    tbody.appendChild(h('tr', null, h('td', { colspan: 14, class: 'muted', text: 'No variants for this segment.' })));
     return;
   }
   /** The modality, and how many of the sent went in it (a voice note only inside the 24 h window). */
@@ -75,6 +76,8 @@ function renderVariants(variants) {
       h('td', { class: 'num', text: String(num(c.sent)) }),
       h('td', { class: 'num', text: String(num(c.replied)) }),
       h('td', { class: 'nowrap', text: fmtInterval(pickInterval(v.replyRate)) }),
+      h('td', { class: 'num', text: String(num(c.interested)) }),
+      h('td', { class: 'nowrap interest-rate', text: fmtInterval(pickInterval(v.interestRate)) }),
       h('td', { class: 'num', text: pct(v.posteriorMean) }),
       h('td', { class: 'num', text: pct(v.probabilityToBeBest) }),
       h('td', { class: 'num', text: total > 0 ? pct(num(c.assigned) / total) : '–' }),
@@ -82,6 +85,15 @@ function renderVariants(variants) {
       h('td', null, btn)
     ]));
   });
+}
+
+/** What the posterior and P(best) columns are on: the bandit's reward (agent_configurations). */
+function renderReward(reward) {
+  const labels = { reply: 'replies', interested: 'interest (replies that show it)', conversion: 'conversions' };
+  $('variants-reward').textContent = reward
+    ? 'Posterior mean and P(best) on the bandit\'s reward: ' + str(reward) +
+      (labels[reward] ? ' – ' + labels[reward] : '') + ' (agent_configurations.reward).'
+    : '';
 }
 
 function renderSrm(srm) {

@@ -838,9 +838,16 @@ class DashboardApplicationTest {
       driver.findElement(org.openqa.selenium.By.id("login")).click();
       var enrolled = org.openqa.selenium.By.cssSelector("[data-funnel='enrolled']");
       var replied = org.openqa.selenium.By.cssSelector("[data-funnel='replied']");
-      wait.until(d -> !d.findElements(enrolled).isEmpty() && !d.findElements(replied).isEmpty());
+      // The stage after replied: the leads whose reply showed interest (a polite no does not).
+      var interested = org.openqa.selenium.By.cssSelector("[data-funnel='interested']");
+      wait.until(
+          d ->
+              !d.findElements(enrolled).isEmpty()
+                  && !d.findElements(replied).isEmpty()
+                  && !d.findElements(interested).isEmpty());
       long before = Long.parseLong(driver.findElement(enrolled).getText().trim());
       long repliedBefore = Long.parseLong(driver.findElement(replied).getText().trim());
+      long interestedBefore = Long.parseLong(driver.findElement(interested).getText().trim());
       wait.until(
           d ->
               d.findElement(org.openqa.selenium.By.id("live"))
@@ -872,6 +879,27 @@ class DashboardApplicationTest {
       wait.until(d -> Long.parseLong(d.findElement(enrolled).getText().trim()) == before + 1);
       webhook(reply(wamid, p, xssReply));
       wait.until(d -> Long.parseLong(d.findElement(replied).getText().trim()) == repliedBefore + 1);
+      wait.until(
+          d -> Long.parseLong(d.findElement(interested).getText().trim()) == interestedBefore + 1);
+      List<String> stages =
+          driver
+              .findElements(org.openqa.selenium.By.cssSelector("#funnel-rows [data-funnel]"))
+              .stream()
+              .map(e -> e.getAttribute("data-funnel"))
+              .toList();
+      assertThat(stages.indexOf("interested")).isEqualTo(stages.indexOf("replied") + 1);
+      // The variants table: interest beside replies, and the reward the bandit's columns are on.
+      assertThat(
+              driver
+                  .findElement(org.openqa.selenium.By.cssSelector("#variants-table thead"))
+                  .getText())
+          .containsIgnoringCase("Interested")
+          .containsIgnoringCase("Interest rate");
+      wait.until(
+          d ->
+              d.findElement(org.openqa.selenium.By.id("variants-reward"))
+                  .getText()
+                  .contains("reply"));
 
       // The reply is in the live feed, as text.
       wait.until(

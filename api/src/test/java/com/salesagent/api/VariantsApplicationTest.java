@@ -315,7 +315,7 @@ final class VariantsApplicationTest extends AppTestHarness {
                 100,
                 200,
                 300,
-                List.of("Sounds great", "Too expensive for us"),
+                List.of("Sounds great, tell me more", "No thanks", "Too expensive for us"),
                 List.of("STOP"),
                 11));
     List<String> leads = new java.util.ArrayList<>();
@@ -402,6 +402,19 @@ final class VariantsApplicationTest extends AppTestHarness {
     assertThat(totals.get("delivered")).isPositive();
     assertThat(totals.get("read")).isPositive();
     assertThat(totals.get("replied")).isPositive();
+    // Interest is counted for exactly the leads that showed it in a reply, each once; a polite no
+    // ("No thanks") or an objection alone is a reply, not interest.
+    java.util.Set<String> showedInterest = new java.util.TreeSet<>();
+    store()
+        .feedback()
+        .find(Filters.and(Filters.in("leadId", leads), Filters.eq("intent", "interested")))
+        .forEach(f -> showedInterest.add(f.getString("leadId")));
+    java.util.Set<String> countedInterested = new java.util.TreeSet<>();
+    store()
+        .contacts()
+        .find(Filters.and(Filters.in("leadId", leads), Filters.exists("funnel.interested")))
+        .forEach(c -> countedInterested.add(c.getString("leadId")));
+    assertThat(countedInterested).isEqualTo(showedInterest);
 
     HttpResponse<String> bad = get("/api/analytics/variants/counters?from=yesterday&to=" + today);
     assertThat(bad.statusCode()).isEqualTo(400);

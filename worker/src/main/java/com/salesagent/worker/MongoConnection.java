@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.MongoErrors;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
 import com.salesagent.activities.mongo.VectorIndex;
+import com.salesagent.activities.variants.Reward;
 import com.salesagent.temporal.StartupException;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
@@ -105,9 +106,10 @@ public final class MongoConnection implements Managed {
   static final long RETRY_PAUSE_MILLIS = 750;
 
   /**
-   * Waits for the server, then ensures the schema. Only network failures, timeouts and elections
-   * are retried (with a pause) until the timeout; anything else (a conflicting index, duplicates
-   * under a unique index, a refused command, credentials) ends start-up at once with its cause.
+   * Waits for the server, then ensures the schema and checks the agent configurations' rewards (an
+   * unknown one ends start-up naming it). Only network failures, timeouts and elections are retried
+   * (with a pause) until the timeout; anything else (a conflicting index, duplicates under a unique
+   * index, a refused command, credentials) ends start-up at once with its cause.
    */
   @Override
   public void start() {
@@ -122,7 +124,13 @@ public final class MongoConnection implements Managed {
         if (seeds != null) {
           Seeds.ensure(database, seeds);
         }
+        Reward.check(database);
         return;
+      } catch (Reward.Invalid e) {
+        throw new StartupException(
+            e.getMessage()
+                + " (what the bandit learns on): set it to one of those in MongoDB, or remove"
+                + " it for the default, reply");
       } catch (MongoException e) {
         last = e;
         if (MongoErrors.isAuth(e)) {

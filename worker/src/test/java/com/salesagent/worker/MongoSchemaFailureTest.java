@@ -77,4 +77,43 @@ class MongoSchemaFailureTest {
     }
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
   }
+
+  /**
+   * The bandit's reward is set in agent_configurations (no API writes it): a value the system does
+   * not know is refused at start naming the document and the field, not taken for replies.
+   */
+  @Test
+  void anUnknownRewardInAnAgentConfigurationFailsStartNamingItsFieldAndDocument() {
+    try (MongoClient client = MongoClients.create(uri)) {
+      var configs = client.getDatabase("db").getCollection("agent_configurations");
+      configs.insertOne(new Document("configId", "default").append("reward", "interested"));
+      configs.insertOne(new Document("configId", "campaign:spring").append("reward", "intrested"));
+    }
+    MongoConnection mongo = new MongoConnection(uri, "db", 20);
+    try {
+      assertThatThrownBy(mongo::start)
+          .isInstanceOf(StartupException.class)
+          .hasMessageContaining("agent_configurations")
+          .hasMessageContaining("campaign:spring")
+          .hasMessageContaining("reward")
+          .hasMessageContaining("\"intrested\"")
+          .hasMessageContaining("reply, interested or conversion");
+    } finally {
+      mongo.stop();
+    }
+    try (MongoClient client = MongoClients.create(uri)) {
+      client
+          .getDatabase("db")
+          .getCollection("agent_configurations")
+          .updateOne(
+              new Document("configId", "campaign:spring"),
+              new Document("$set", new Document("reward", "conversion")));
+    }
+    MongoConnection fixed = new MongoConnection(uri, "db", 20);
+    try {
+      fixed.start();
+    } finally {
+      fixed.stop();
+    }
+  }
 }

@@ -135,11 +135,13 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     documents.put(Collections.FEEDBACK, store.feedback().deleteMany(ofLead).getDeletedCount());
     // The variant counters keep what the lead's events added; the recount keeps it too.
     Document mark = contact == null ? null : contact.get(LeadStore.ERASURE, Document.class);
-    boolean replyKept =
+    ErasedCounts.Firsts kept =
         erasedCounts.keep(
             leadId,
             contact == null ? null : contact.getString("segment"),
-            mark != null && mark.getBoolean(REPLY_KEPT, false));
+            new ErasedCounts.Firsts(
+                mark != null && mark.getBoolean(REPLY_KEPT, false),
+                mark != null && mark.getBoolean(INTEREST_KEPT, false)));
     documents.put(
         Collections.INTERACTION_HISTORY,
         store
@@ -245,7 +247,8 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
                                 ? mark.getDate("requestedAt")
                                 : Date.from(now))
                         .append(TOMBSTONE_AT, Date.from(now))
-                        .append(REPLY_KEPT, replyKept));
+                        .append(REPLY_KEPT, kept.reply())
+                        .append(INTEREST_KEPT, kept.interest()));
         if (contact.getString("segment") != null) {
           // For what the sweep keeps of the counts (ErasedCounts): a label, not the person.
           tombstone.append("segment", contact.getString("segment"));
@@ -278,6 +281,9 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
 
   /** Whether the first pass kept the lead's first reply in {@link ErasedCounts}. */
   private static final String REPLY_KEPT = "replyKept";
+
+  /** Whether the first pass kept the lead's first reply with interest in {@link ErasedCounts}. */
+  private static final String INTEREST_KEPT = "interestKept";
 
   private static boolean tombstone(Document contact) {
     Document erasure = contact.get(LeadStore.ERASURE, Document.class);

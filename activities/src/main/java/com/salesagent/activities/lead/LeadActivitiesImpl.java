@@ -16,6 +16,7 @@ import com.salesagent.activities.variants.AssignmentStrategy;
 import com.salesagent.activities.variants.AwaitingOutcome;
 import com.salesagent.activities.variants.ContextEvidence;
 import com.salesagent.activities.variants.LinearThompson;
+import com.salesagent.activities.variants.Reward;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.ApprovalRecord;
 import com.salesagent.workflows.lead.LeadActivities;
@@ -212,9 +213,8 @@ public class LeadActivitiesImpl implements LeadActivities {
     for (Document v : variants) {
       weights.put(v.getString("variantId"), ((Number) v.get("weight", 1)).doubleValue());
     }
-    Map<String, Arm> observed =
-        awaiting.arms(
-            segment, stats.totals(segment), weights, config.get("reward", AwaitingOutcome.REPLY));
+    Reward reward = Reward.of(config);
+    Map<String, Arm> observed = awaiting.arms(segment, stats.totals(segment), weights, reward);
     List<Arm> arms = new ArrayList<>();
     for (Document v : variants) {
       arms.add(observed.get(v.getString("variantId")));
@@ -230,7 +230,8 @@ public class LeadActivitiesImpl implements LeadActivities {
           contextEvidence
               .model(
                   ((Number) c.get("lambda", LinearThompson.DEFAULT_LAMBDA)).doubleValue(),
-                  ((Number) c.get("floor", bandit.get("floor", 0.01))).doubleValue())
+                  ((Number) c.get("floor", bandit.get("floor", 0.01))).doubleValue(),
+                  reward)
               .choose(arms, context, new MersenneTwister());
       fields.append("variantContext", new Document(context));
     } else {

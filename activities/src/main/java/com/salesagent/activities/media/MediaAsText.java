@@ -10,6 +10,7 @@ import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.triage.OptOutDetector;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
+import com.salesagent.activities.variants.Interest;
 import com.salesagent.activities.whatsapp.CloudMedia;
 import com.salesagent.workflows.media.InboundMedia;
 import com.salesagent.workflows.media.StoredMedia;
@@ -33,19 +34,23 @@ final class MediaAsText {
   private final LeadStore store;
   private final ObjectStorage storage;
   private final Suppressions suppressions;
+  private final Interest interest;
   private final Clock clock;
 
   MediaAsText(LeadStore store, ObjectStorage storage, Clock clock) {
     this.store = store;
     this.storage = storage;
     this.suppressions = new Suppressions(store.database());
+    this.interest = new Interest(store.database());
     this.clock = clock;
   }
 
   /**
    * The stored media as text through {@code reader}, recorded on the message's feedback as {@code
    * media.<field>}, which is triaged again from it (a spoken or written "stop" suppresses the
-   * number), with one {@code <event>} interaction per lead. Once: a retry finds the field set.
+   * number), with one {@code <event>} interaction per lead carrying the new intent and the variant
+   * the reply answered; interest in the words is the lead's interest ({@link Interest}) if it is
+   * its first. Once: a retry finds the field set.
    */
   String read(
       InboundMedia media,
@@ -111,15 +116,33 @@ final class MediaAsText {
                   .getModifiedCount()
               == 1;
       if (first) {
+        String leadId = feedback.getString("leadId");
+        // The variant the reply answered (on the feedback since replies named it).
+        String variant = feedback.getString("variantId");
+        if (Interest.INTERESTED.equals(triage.intent())) {
+          // The words show interest: the lead's first interest, unless a reply showed it before.
+          Document contact = store.contact(leadId);
+          if (variant == null && contact != null) {
+            variant = contact.getString("variantId");
+          }
+          interest.count(
+              leadId,
+              variant,
+              contact == null ? null : contact.getString("segment"),
+              triage.intent(),
+              now);
+        }
         events.add(
-            Interactions.interaction(
-                feedback.getString("leadId"),
-                null,
-                null,
-                event,
-                media.messageId(),
-                reader.label() + ": " + triage.intent(),
-                now));
+            Interest.tagged(
+                Interactions.interaction(
+                    leadId,
+                    null,
+                    variant,
+                    event,
+                    media.messageId(),
+                    reader.label() + ": " + triage.intent(),
+                    now),
+                triage.intent()));
       }
     }
     store.interactions().recordInteractions(events);

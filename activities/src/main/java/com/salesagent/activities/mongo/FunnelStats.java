@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lead funnel per campaign and day (UTC), counted incrementally: a lead counts once per stage
- * (enrolled, sent, delivered, read, replied, opted_out, failed), on the day it first reached it.
- * The first time is marked on the contact ({@code funnel.<stage>}) with a conditional update, so a
- * duplicate or replayed event never counts twice. Dashboards read O(campaigns x days) documents,
- * never the events.
+ * (enrolled, sent, delivered, read, replied, interested: a reply with interest, which a polite no
+ * is not, opted_out, failed), on the day it first reached it. The first time is marked on the
+ * contact ({@code funnel.<stage>}) with a conditional update, so a duplicate or replayed event
+ * never counts twice. Dashboards read O(campaigns x days) documents, never the events.
  */
 public final class FunnelStats {
   private static final Logger LOG = LoggerFactory.getLogger(FunnelStats.class);
@@ -47,7 +47,8 @@ public final class FunnelStats {
   private static final Bson CAMPAIGN_ONLY = Projections.include("campaignId");
 
   public static final List<String> STAGES =
-      List.of("enrolled", "sent", "delivered", "read", "replied", "opted_out", "failed");
+      List.of(
+          "enrolled", "sent", "delivered", "read", "replied", "interested", "opted_out", "failed");
 
   /**
    * The stages erased leads had reached: campaign, stage and day (UTC) of each mark, no lead id, no

@@ -1,9 +1,10 @@
 package com.salesagent.activities.variants;
 
 /**
- * One variant in one segment: how often it was tried and how often it earned a reply. A trial is a
- * lead with an outcome; {@code awaiting} are leads assigned to it whose outcome is not known yet
- * ({@link AwaitingOutcome}): they count for spreading traffic (burn-in), not as evidence.
+ * One variant in one segment: how often it was tried and how often it earned the reward (a reply,
+ * interest or a conversion: {@link Reward}). A trial is a lead with an outcome; {@code awaiting}
+ * are leads assigned to it whose outcome is not known yet ({@link AwaitingOutcome}): they count for
+ * spreading traffic (burn-in), not as evidence.
  */
 public record Arm(String variantId, double weight, long trials, long successes, long awaiting) {
   public Arm {

@@ -21,11 +21,12 @@ import org.bson.Document;
  * <pre>autoDisable: {enabled, minSamples, maxProbabilityToBeBest, consecutiveChecks}</pre>
  *
  * <p>Each check computes, per segment, every enabled arm's probability to be best from the
- * incremental counters. An arm with at least {@code minSamples} assignments whose probability stays
- * below the bound for {@code consecutiveChecks} checks in a row is taken out of that segment's
- * assignments: written to {@code agent_configurations} ({@code autoDisabled.<segment>}) and to
- * {@code audit_log}. The last enabled arm of a segment is never taken out. Leads already on the arm
- * keep it (an operator's kill-switch moves them); only new assignments skip it.
+ * incremental counters, on the default configuration's {@link Reward}. An arm with at least {@code
+ * minSamples} assignments whose probability stays below the bound for {@code consecutiveChecks}
+ * checks in a row is taken out of that segment's assignments: written to {@code
+ * agent_configurations} ({@code autoDisabled.<segment>}) and to {@code audit_log}. The last enabled
+ * arm of a segment is never taken out. Leads already on the arm keep it (an operator's kill-switch
+ * moves them); only new assignments skip it.
  */
 public final class ArmGuard {
   /** One arm taken out by a check. */
@@ -82,6 +83,8 @@ public final class ArmGuard {
     long minSamples = ((Number) settings.get("minSamples", 200)).longValue();
     double bound = ((Number) settings.get("maxProbabilityToBeBest", 0.02)).doubleValue();
     int needed = ((Number) settings.get("consecutiveChecks", 3)).intValue();
+    // Judged on what the bandit learns on; an unknown reward stops the check (Reward.Invalid).
+    Reward reward = Reward.of(config);
     List<Disabled> out = new ArrayList<>();
     List<String> segments =
         db.getCollection(VariantStats.COLLECTION)
@@ -108,12 +111,7 @@ public final class ArmGuard {
       }
       // Judged on outcomes: a lead still waiting for its reply is no evidence against its arm.
       Map<String, Arm> observed =
-          new AwaitingOutcome(db)
-              .arms(
-                  segment,
-                  stats.totals(segment),
-                  weights,
-                  config.get("reward", AwaitingOutcome.REPLY));
+          new AwaitingOutcome(db).arms(segment, stats.totals(segment), weights, reward);
       List<Arm> arms = new ArrayList<>();
       for (Document v : variants) {
         arms.add(observed.get(v.getString("variantId")));
@@ -149,7 +147,8 @@ public final class ArmGuard {
                     .append("probabilityToBeBest", best[i])
                     .append("assigned", arm.assigned())
                     .append("withOutcome", arm.trials())
-                    .append("replied", arm.successes())
+                    .append("reward", reward.value())
+                    .append(reward.counter(), arm.successes())
                     .append(
                         "rule",
                         new Document("minSamples", minSamples)

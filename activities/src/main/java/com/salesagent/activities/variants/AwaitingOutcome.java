@@ -41,16 +41,6 @@ public final class AwaitingOutcome {
 
   static final long MAX_REFRESH_NANOS = 60_000_000_000L;
 
-  /** The bandit's reward (agent_configurations.reward): a lead's first reply, the default. */
-  public static final String REPLY = "reply";
-
-  /**
-   * The reward is a conversion: an interested lead still in its conversation has no outcome yet, so
-   * a trial is a lead whose lifecycle ended (converted, lost, replied without interest, no
-   * response...), and a success one that converted.
-   */
-  public static final String CONVERSION = "conversion";
-
   private static final List<String> ENDED =
       Arrays.stream(Stage.values()).filter(Stage::settled).map(Stage::key).toList();
   private static final List<String> TERMINAL =
@@ -86,16 +76,22 @@ public final class AwaitingOutcome {
    */
   public Map<String, Arm> arms(
       String segment, Map<String, Map<String, Long>> totals, Map<String, Double> weights) {
-    return arms(segment, totals, weights, REPLY);
+    return arms(segment, totals, weights, Reward.REPLY);
   }
 
-  /** {@link #arms} rewarded by {@code reward} ({@link #REPLY} or {@link #CONVERSION}). */
+  /**
+   * {@link #arms} rewarded by {@code reward}: a success is its counter. On replies or interest a
+   * trial is a lead that replied or ended (a polite no is an outcome: no interest; a lead that
+   * later shows interest becomes a success); on conversions, a lead whose lifecycle ended
+   * (converted, lost, replied without interest, no response...), since an interested lead still in
+   * its conversation may convert.
+   */
   public Map<String, Arm> arms(
       String segment,
       Map<String, Map<String, Long>> totals,
       Map<String, Double> weights,
-      String reward) {
-    boolean conversion = CONVERSION.equals(reward);
+      Reward reward) {
+    boolean conversion = reward.awaitsTheEnd();
     Map<String, Long> awaiting = awaiting(segment, totals, conversion);
     Map<String, Arm> arms = new HashMap<>();
     for (Map.Entry<String, Double> w : weights.entrySet()) {
@@ -107,7 +103,7 @@ public final class AwaitingOutcome {
               w.getValue(),
               t,
               awaiting.getOrDefault(w.getKey(), 0L),
-              conversion ? "converted" : "replied"));
+              reward.counter()));
     }
     return arms;
   }

@@ -20,11 +20,12 @@ import org.bson.conversions.Bson;
  * The evidence of the {@code contextual} strategy: every lead assigned by it keeps the persona
  * features it was assigned with ({@code contacts.variantContext}); a lead whose outcome is known
  * (it replied, or its stage ended) is one observation of its variant at those features. Counted
- * with two aggregations (leads with an outcome, leads that replied) grouped by variant and
- * features, at most once a second per process, and the model built from the groups is kept with
- * them: an assignment costs no query within that second. The aggregations read every assigned lead,
- * so they are taken less often as they grow dearer, as {@link AwaitingOutcome}'s count: at most
- * once per twenty times their last duration, at least once a minute.
+ * with two aggregations (leads with an outcome, leads that replied or, on the {@code interested}
+ * reward, showed interest) grouped by variant and features, at most once a second per process, and
+ * the model built from the groups is kept with them: an assignment costs no query within that
+ * second. The aggregations read every assigned lead, so they are taken less often as they grow
+ * dearer, as {@link AwaitingOutcome}'s count: at most once per twenty times their last duration, at
+ * least once a minute.
  */
 public final class ContextEvidence {
   static final long REFRESH_NANOS = 1_000_000_000L;
@@ -36,7 +37,8 @@ public final class ContextEvidence {
   private static final List<String> ENDED =
       Arrays.stream(Stage.values()).filter(Stage::terminal).map(Stage::key).toList();
 
-  private record Snapshot(long at, long cost, double lambda, double floor, LinearThompson model) {}
+  private record Snapshot(
+      long at, long cost, double lambda, double floor, String success, LinearThompson model) {}
 
   private final MongoCollection<Document> contacts;
   private final MongoCollection<Document> personas;
@@ -70,37 +72,48 @@ public final class ContextEvidence {
     return out;
   }
 
-  /** The model over every outcome known at most a second ago. */
+  /** The model over every outcome known at most a second ago, rewarded by replies. */
   public LinearThompson model(double lambda, double floor) {
+    return model(lambda, floor, Reward.REPLY);
+  }
+
+  /**
+   * {@link #model} rewarded by interest ({@code funnel.interested}: the lead's first reply with
+   * interest) for {@link Reward#INTERESTED}, else by replies ({@code funnel.replied}; conversions
+   * are not modelled per persona: learnt as replies, as before).
+   */
+  public LinearThompson model(double lambda, double floor, Reward reward) {
+    String success = reward == Reward.INTERESTED ? "funnel.interested" : "funnel.replied";
     Snapshot s = snapshot;
-    if (fresh(s, lambda, floor)) {
+    if (fresh(s, lambda, floor, success)) {
       return s.model();
     }
     // One rebuild at a time: the threads that found it stale meanwhile take the new one.
     synchronized (this) {
       s = snapshot;
-      if (!fresh(s, lambda, floor)) {
+      if (!fresh(s, lambda, floor, success)) {
         long start = nanos.getAsLong();
-        LinearThompson model = build(lambda, floor);
+        LinearThompson model = build(lambda, floor, success);
         long end = nanos.getAsLong();
-        s = new Snapshot(end, end - start, lambda, floor, model);
+        s = new Snapshot(end, end - start, lambda, floor, success, model);
         snapshot = s;
       }
       return s.model();
     }
   }
 
-  private boolean fresh(Snapshot s, double lambda, double floor) {
+  private boolean fresh(Snapshot s, double lambda, double floor, String success) {
     return s != null
         && nanos.getAsLong() - s.at()
             <= Math.max(
                 REFRESH_NANOS,
                 Math.min(AwaitingOutcome.MAX_REFRESH_NANOS, AwaitingOutcome.COST_FACTOR * s.cost()))
         && s.lambda() == lambda
-        && s.floor() == floor;
+        && s.floor() == floor
+        && s.success().equals(success);
   }
 
-  private LinearThompson build(double lambda, double floor) {
+  private LinearThompson build(double lambda, double floor, String success) {
     Bson assigned =
         Filters.and(Filters.exists("variantContext", true), Filters.exists("variantId", true));
     Map<Document, long[]> groups = new HashMap<>();
@@ -110,7 +123,7 @@ public final class ContextEvidence {
             Filters.or(Filters.in("stage", ENDED), Filters.exists("funnel.replied", true))),
         groups,
         0);
-    count(Filters.and(assigned, Filters.exists("funnel.replied", true)), groups, 1);
+    count(Filters.and(assigned, Filters.exists(success, true)), groups, 1);
     LinearThompson.Builder b = new LinearThompson.Builder(lambda, floor);
     groups.forEach(
         (key, n) -> {
@@ -124,7 +137,7 @@ public final class ContextEvidence {
                   }
                 });
           }
-          // A reply is recorded a moment before the stage: never more replies than outcomes.
+          // A reply is marked a moment before the stage: never more successes than outcomes.
           long leads = Math.max(n[0], n[1]);
           b.add(new LinearThompson.Group(key.getString("v"), context, leads, n[1]));
         });

@@ -40,17 +40,22 @@ public final class ErasedCounts {
     this.history = db.getCollection(Collections.INTERACTION_HISTORY);
   }
 
+  /** Which of a lead's firsts a pass kept: its first reply, its first reply with interest. */
+  public record Firsts(boolean reply, boolean interest) {}
+
   /**
    * Keeps the counts of the lead's events now in its history, as the recount makes them: each
-   * counted event with a variant, and the lead's first reply, unless {@code replyKept} (an earlier
-   * pass kept it: a later reply is not a first one). {@code segment} is the lead's, as the recount
-   * reads it from the contact. Answers whether the lead's first reply is kept now.
+   * counted event with a variant, the lead's first reply and its first event that shows interest
+   * ({@link Interest}), unless {@code kept} says an earlier pass kept them (a later one is not a
+   * first one). {@code segment} is the lead's, as the recount reads it from the contact. Answers
+   * which firsts are kept now.
    */
-  public boolean keep(String leadId, String segment, boolean replyKept) {
+  public Firsts keep(String leadId, String segment, Firsts kept) {
     Set<String> types = new HashSet<>(VariantStats.COUNTED.keySet());
-    types.add("replied");
+    types.addAll(Interest.EVENTS);
     String seg = segment == null ? "default" : segment;
-    boolean replied = replyKept;
+    boolean replied = kept.reply();
+    boolean interested = kept.interest();
     List<Document> counts = new ArrayList<>();
     for (Document e :
         history
@@ -59,13 +64,7 @@ public final class ErasedCounts {
       String type = e.getString("type");
       String variant = variantOf(e);
       Document counters = new Document();
-      if ("replied".equals(type)) {
-        if (replied) {
-          continue;
-        }
-        replied = true; // the first reply counts for its variant, or for none
-        counters.append("replied", 1L);
-      } else {
+      if (VariantStats.COUNTED.containsKey(type)) {
         counters.append(VariantStats.COUNTED.get(type), 1L);
         String sentAs =
             "message_sent".equals(type) ? VariantStats.sentAs(e.getString("contentType")) : null;
@@ -73,8 +72,17 @@ public final class ErasedCounts {
           counters.append(sentAs, 1L);
         }
       }
+      // A first counts for its variant, or for none.
+      if ("replied".equals(type) && !replied) {
+        replied = true;
+        counters.append("replied", 1L);
+      }
+      if (Interest.shown(e) && !interested) {
+        interested = true;
+        counters.append(Interest.INTERESTED, 1L);
+      }
       Date ts = e.getDate("ts");
-      if (variant == null || ts == null) {
+      if (counters.isEmpty() || variant == null || ts == null) {
         continue;
       }
       counts.add(
@@ -85,7 +93,7 @@ public final class ErasedCounts {
               .append("counts", counters));
     }
     insertNew(counts);
-    return replied;
+    return new Firsts(replied, interested);
   }
 
   private static String variantOf(Document event) {

@@ -37,9 +37,10 @@ import org.bson.conversions.Bson;
 /**
  * Counters per variant x segment x day (UTC), kept with $inc by whoever records the event, so
  * reading them costs O(variants x days), never O(events). Counters: assigned, sent, delivered,
- * read, replied (a lead's first reply), opted_out, failed, converted (an operator's outcome,
- * counted once per lead: the reward of a bandit that learns on conversions), and of the sent, those
- * that went as an image (sent_image) or a voice note (sent_voice_note).
+ * read, replied (a lead's first reply), interested (a lead's first reply with interest, {@link
+ * Interest}: a polite no is a reply, not interest), opted_out, failed, converted (an operator's
+ * outcome, counted once per lead), and of the sent, those that went as an image (sent_image) or a
+ * voice note (sent_voice_note). A {@link Reward} is one of them.
  */
 public final class VariantStats {
   public static final String COLLECTION = "variant_stats";
@@ -52,6 +53,7 @@ public final class VariantStats {
           "delivered",
           "read",
           "replied",
+          "interested",
           "opted_out",
           "failed",
           "converted");
@@ -193,11 +195,12 @@ public final class VariantStats {
   /**
    * The counters of the days [from, to] (UTC) recomputed from interaction_history by aggregation:
    * the same events the activities count as they happen (assigned, message_sent -> sent, delivered,
-   * read, failed, opted_out; replied = a lead's first reply, counted on its day), the segment taken
-   * from the lead's contact; plus what erased leads' events added, kept at their erasure without
-   * the lead ({@link ErasedCounts}: the counters keep those counts, the history does not). Costs
-   * O(events in range) plus one pass over the range's replies; meant for audits and repairs, never
-   * for a dashboard refresh.
+   * read, failed, opted_out; replied = a lead's first reply, interested = a lead's first event that
+   * shows interest ({@link Interest#shown()}), each counted on its day), the segment taken from the
+   * lead's contact; plus what erased leads' events added, kept at their erasure without the lead
+   * ({@link ErasedCounts}: the counters keep those counts, the history does not). Costs O(events in
+   * range) plus two passes over the replies up to the range's end (firsts: a reply, an interest);
+   * meant for audits and repairs, never for a dashboard refresh.
    */
   public Map<Key, Map<String, Long>> recompute(LocalDate from, LocalDate to) {
     Date start = Date.from(from.atStartOfDay(ZoneOffset.UTC).toInstant());
@@ -234,9 +237,26 @@ public final class VariantStats {
         add(out, id.getString("v"), g.getString("segment"), id.getString("d"), sentAs, g);
       }
     }
-    List<Bson> replies =
+    firsts(history, Filters.eq("type", "replied"), start, end, "replied", out);
+    firsts(history, Interest.shown(), start, end, Interest.INTERESTED, out);
+    new ErasedCounts(db).addTo(out, from, to);
+    return out;
+  }
+
+  /**
+   * Adds to {@code counter} each lead's first event of {@code events} (before {@code end}) that
+   * falls in [start, end), for the variant it names (none: not counted), on its day.
+   */
+  private void firsts(
+      MongoCollection<Document> history,
+      Bson events,
+      Date start,
+      Date end,
+      String counter,
+      Map<Key, Map<String, Long>> out) {
+    List<Bson> pipeline =
         List.of(
-            Aggregates.match(Filters.and(Filters.eq("type", "replied"), Filters.lt("ts", end))),
+            Aggregates.match(Filters.and(events, Filters.lt("ts", end))),
             Aggregates.sort(Sorts.ascending("ts")),
             Aggregates.group(
                 "$meta.leadId",
@@ -245,21 +265,15 @@ public final class VariantStats {
             Aggregates.match(Filters.gte("ts", start)),
             Aggregates.project(
                 new Document("v", 1)
-                    .append(
-                        "d",
-                        new Document(
-                            "$dateToString",
-                            new Document("format", "%Y-%m-%d").append("date", "$ts")))
+                    .append("d", DAY)
                     .append("n", new Document("$literal", 1))
                     .append("l", "$_id")));
     for (Document g :
-        withSegments(Aggregations.withDiskUse(history, replies, "variant counters rebuild"))) {
+        withSegments(Aggregations.withDiskUse(history, pipeline, "variant counters rebuild"))) {
       if (g.getString("v") != null) {
-        add(out, g.getString("v"), g.getString("segment"), g.getString("d"), "replied", g);
+        add(out, g.getString("v"), g.getString("segment"), g.getString("d"), counter, g);
       }
     }
-    new ErasedCounts(db).addTo(out, from, to);
-    return out;
   }
 
   /**

@@ -6,12 +6,14 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.variants.ErasedCounts;
+import com.salesagent.activities.variants.Interest;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.erasure.ErasureRequest;
 import java.time.Clock;
@@ -141,6 +143,57 @@ class LeadErasureActivitiesTest {
         .containsEntry("assigned", 2L)
         .containsEntry("replied", 1L)
         .containsEntry("read", 1L);
+  }
+
+  /**
+   * The erased lead's interest (its first interested reply, after a polite no) stays in the
+   * counters, and the recount, which no longer has its history, still agrees: the first pass keeps
+   * it once; an interested reply the history got again after it (a replay) is not a first one for
+   * the sweep.
+   */
+  @Test
+  void anErasedLeadsInterestStaysCountedOnceAndTheRecountStillAgrees() {
+    Interest interest = new Interest(db);
+    stats.increment("v1", "retail", "replied", T2.plusSeconds(90)); // "kept"'s first reply
+    for (String lead : List.of("erased", "kept")) {
+      interest.count(lead, "v1", "retail", "interested", T2.plusSeconds(90));
+      store
+          .interactions()
+          .recordInteractions(
+              List.of(
+                  Interest.tagged(
+                      Interactions.interaction(
+                          lead, "c1", "v1", "replied", null, null, T2.plusSeconds(90)),
+                      "interested")));
+    }
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+    Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
+    assertThat(before.get(new VariantStats.Key("v1", "retail", "2026-11-25")))
+        .containsEntry("interested", 2L);
+    store.markErasing("erased", REQUESTED);
+
+    erasure.erase(request(), false);
+    erasure.erase(request(), false); // a retried step counts nothing twice
+    store
+        .interactions()
+        .recordInteractions(
+            List.of(
+                Interest.tagged(
+                    Interactions.interaction(
+                        "erased", "c1", "v1", "replied", null, null, T2.plusSeconds(150)),
+                    "interested")));
+    erasure.erase(request(), true);
+
+    assertThat(stats.stored(DAY1, DAY2)).isEqualTo(before);
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(before);
+    long kept = 0;
+    for (Document d : db.getCollection(ErasedCounts.COLLECTION).find()) {
+      Number n = d.get("counts", Document.class).get("interested", Number.class);
+      kept += n == null ? 0 : n.longValue();
+    }
+    assertThat(kept).as("the erased lead's interest, kept once").isEqualTo(1);
+    assertThat(stats.rebuild(DAY1, DAY2)).isZero();
+    assertThat(stats.totals("retail").get("v1")).containsEntry("interested", 2L);
   }
 
   /**

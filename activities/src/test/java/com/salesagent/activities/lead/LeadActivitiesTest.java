@@ -849,6 +849,120 @@ class LeadActivitiesTest {
     assertThat(assigned).isEqualTo(600 + 30);
   }
 
+  private void rewardAndStrategy(Object reward, String strategy) {
+    MONGO
+        .database()
+        .getCollection("agent_configurations")
+        .updateOne(
+            new Document("configId", "default"),
+            new Document(
+                "$set",
+                new Document("strategy", strategy)
+                    .append("reward", reward)
+                    .append("thompson", new Document("burnIn", 5).append("floor", 0.0))));
+  }
+
+  /**
+   * v-cost's messages get many replies, all "No thanks"; v-speed's fewer, all interest. On the
+   * default reward (replies) Thompson favours v-cost; on {@code reward: interested}, v-speed.
+   */
+  @Test
+  void onTheInterestedRewardThompsonFavoursTheVariantThatEarnsInterestNotPoliteNoes() {
+    com.salesagent.activities.variants.VariantStats stats =
+        new com.salesagent.activities.variants.VariantStats(MONGO.database());
+    Instant day = Instant.parse("2026-11-20T10:00:00Z");
+    for (int i = 0; i < 200; i++) {
+      for (String v : List.of("v-cost", "v-speed", "v-scaling")) {
+        stats.increment(v, "smb", "assigned", day);
+      }
+      if (i < 90) {
+        stats.increment("v-cost", "smb", "replied", day);
+      }
+      if (i < 40) {
+        stats.increment("v-speed", "smb", "replied", day);
+        stats.increment("v-speed", "smb", "interested", day);
+      }
+      if (i < 5) {
+        stats.increment("v-scaling", "smb", "replied", day);
+      }
+    }
+    Map<String, Map<String, Integer>> chosen = new java.util.TreeMap<>();
+    for (Object reward : java.util.Arrays.asList(null, "interested")) {
+      rewardAndStrategy(reward, "thompson");
+      for (int i = 0; i < 30; i++) {
+        String lead = "R-" + reward + "-" + i;
+        store.insertContact(
+            new Document("leadId", lead)
+                .append("phone", "+1555300" + (reward == null ? 0 : 1) + "%03d".formatted(i)));
+        chosen
+            .computeIfAbsent(String.valueOf(reward), k -> new java.util.TreeMap<>())
+            .merge(leads.assignVariant(lead, "smb").variantId(), 1, Integer::sum);
+      }
+    }
+
+    assertThat(chosen.get("null").getOrDefault("v-cost", 0))
+        .as("on replies: %s", chosen)
+        .isGreaterThanOrEqualTo(27);
+    assertThat(chosen.get("interested").getOrDefault("v-speed", 0))
+        .as("on interest: %s", chosen)
+        .isGreaterThanOrEqualTo(27);
+  }
+
+  /** The arm guard judges on the configured reward too: on interest the polite noes lose. */
+  @Test
+  void onTheInterestedRewardTheArmGuardTakesOutTheArmThatEarnsNoInterest() {
+    for (String[] arm :
+        new String[][] {
+          {"v-cost", "120", "2"}, {"v-speed", "60", "50"}, {"v-scaling", "40", "40"}
+        }) {
+      MONGO
+          .database()
+          .getCollection("variant_stats")
+          .insertOne(
+              new Document("variantId", arm[0])
+                  .append("segment", "smb")
+                  .append("day", "2026-11-24")
+                  .append("assigned", 300L)
+                  .append("replied", Long.parseLong(arm[1]))
+                  .append("interested", Long.parseLong(arm[2])));
+    }
+    autoDisable(true);
+    rewardAndStrategy("interested", "round_robin");
+    var guard =
+        new com.salesagent.activities.variants.ArmGuard(MONGO.database(), Clock.systemUTC());
+
+    check(guard);
+    var disabled = check(guard);
+
+    assertThat(disabled)
+        .extracting(d -> d.segment() + "/" + d.variantId())
+        .containsExactly("smb/v-cost");
+    Document audit = MONGO.database().getCollection("audit_log").find().first();
+    assertThat(audit.getString("reward")).isEqualTo("interested");
+    assertThat(audit.getLong("interested")).isEqualTo(2L);
+  }
+
+  /**
+   * A reward other than reply, interested or conversion is refused where it is read, naming the
+   * field and the configuration (as an unknown strategy is): never silently taken for replies.
+   */
+  @Test
+  void anUnknownRewardIsRefusedNamingTheField() {
+    rewardAndStrategy("interest", "thompson");
+
+    assertThatThrownBy(() -> leads.assignVariant("L-1", "smb"))
+        .hasMessageContaining("reward")
+        .hasMessageContaining("\"interest\"")
+        .hasMessageContaining("reply, interested or conversion")
+        .hasMessageContaining("default");
+    autoDisable(true);
+    assertThatThrownBy(
+            () ->
+                new com.salesagent.activities.variants.ArmGuard(MONGO.database(), Clock.systemUTC())
+                    .check(Duration.ZERO))
+        .hasMessageContaining("reward");
+  }
+
   @Test
   void aSendIsCountedForItsVariantAndSegment() {
     store.setContactFields("L-1", new Document("segment", "smb"));

@@ -89,8 +89,45 @@ class AwaitingOutcomeTest {
     assertThat(awaiting.arms("smb", totals, Map.of("a", 1.0)).get("a"))
         .isEqualTo(new Arm("a", 1.0, 6, 5, 1));
     // On conversions: only the ended leads are trials, the one conversion the success.
-    assertThat(awaiting.arms("smb", totals, Map.of("a", 1.0), AwaitingOutcome.CONVERSION).get("a"))
+    assertThat(awaiting.arms("smb", totals, Map.of("a", 1.0), Reward.CONVERSION).get("a"))
         .isEqualTo(new Arm("a", 1.0, 3, 1, 4));
+  }
+
+  /**
+   * "no": every lead answered "No thanks" (each a reply, none interest); "yes": fewer replies, all
+   * "Sounds great, tell me more". On replies "no" is the better arm; on interest "yes" is, and a
+   * lead that replied is a trial under both (a polite no is an outcome: no interest).
+   */
+  @Test
+  void learningOnInterestAPoliteNoIsATrialWithoutSuccess() {
+    for (int i = 0; i < 12; i++) {
+      contact("no", "smb", "replied");
+    }
+    for (int i = 0; i < 12; i++) {
+      contact("yes", "smb", i < 6 ? "interested" : "no_response");
+    }
+    contact("yes", "smb", "awaiting_response");
+    Map<String, Map<String, Long>> totals =
+        Map.of(
+            "no", Map.of("assigned", 12L, "replied", 12L),
+            "yes", Map.of("assigned", 13L, "replied", 6L, "interested", 6L));
+    Map<String, Double> weights = Map.of("no", 1.0, "yes", 1.0);
+
+    Map<String, Arm> onReplies = awaiting.arms("smb", totals, weights, Reward.REPLY);
+    Map<String, Arm> onInterest = awaiting.arms("smb", totals, weights, Reward.INTERESTED);
+
+    assertThat(onReplies.get("no")).isEqualTo(new Arm("no", 1.0, 12, 12, 0));
+    assertThat(onReplies.get("yes")).isEqualTo(new Arm("yes", 1.0, 12, 6, 1));
+    assertThat(onInterest.get("no")).isEqualTo(new Arm("no", 1.0, 12, 0, 0));
+    assertThat(onInterest.get("yes")).isEqualTo(new Arm("yes", 1.0, 12, 6, 1));
+    double[] replies =
+        VariantAnalytics.probabilityToBeBest(
+            java.util.List.of(onReplies.get("no"), onReplies.get("yes")), 20_000, 7);
+    double[] interest =
+        VariantAnalytics.probabilityToBeBest(
+            java.util.List.of(onInterest.get("no"), onInterest.get("yes")), 20_000, 7);
+    assertThat(replies[0]).as("on replies the polite noes win").isGreaterThan(0.95);
+    assertThat(interest[1]).as("on interest the arm that earns it wins").isGreaterThan(0.95);
   }
 
   @Test

@@ -6,6 +6,8 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
@@ -152,6 +154,75 @@ class VariantStatsRebuildTest {
     assertThat(collection.countDocuments(Filters.exists("shard", true))).isZero();
     assertThat(stats.totals("retail").get("v2")).containsEntry("delivered", 2L);
     assertThat(stats.rebuild(DAY1, DAY2)).isZero();
+  }
+
+  /**
+   * What the inbox does with a reply (MessageProcessor.record): the lead's first reply and its
+   * first interested reply counted once each, the history event carrying the reply's intent.
+   */
+  private void replied(String lead, String variant, String intent, Instant at) {
+    new Interest(db)
+        .countReply(lead, variant, store.contact(lead).getString("segment"), intent, at);
+    store
+        .interactions()
+        .recordInteractions(
+            java.util.List.of(
+                Interest.tagged(
+                    Interactions.interaction(lead, "c1", variant, "replied", null, null, at),
+                    intent)));
+  }
+
+  /**
+   * A polite no is a reply, not interest; a lead that says no first and yes later counts its
+   * interest on the day of the yes; a second yes, a replay of the count and a transcript that shows
+   * interest after it add nothing; a transcript is interest when it is the first.
+   */
+  @Test
+  void interestIsEachLeadsFirstInterestedReplyAndTheRecountAgrees() {
+    replied("l1", "v1", "not_interested", T1.plusSeconds(5));
+    replied("l2", "v2", "interested", T1.plusSeconds(6));
+    replied("l1", "v1", "interested", T2);
+    replied("l2", "v2", "interested", T2); // a second yes
+    assertThat(new Interest(db).count("l2", "v2", "retail", "interested", T2))
+        .as("a replayed count")
+        .isFalse();
+    // l3's voice note, transcribed the next day: its words are its first interest.
+    replied("l3", "v1", "needs_review", T1.plusSeconds(7));
+    new Interest(db).count("l3", "v1", null, "interested", T2.plusSeconds(1));
+    store
+        .interactions()
+        .recordInteractions(
+            java.util.List.of(
+                Interest.tagged(
+                    Interactions.interaction(
+                        "l3", null, "v1", "transcribed", null, null, T2.plusSeconds(1)),
+                    "interested")));
+
+    Map<VariantStats.Key, Map<String, Long>> recomputed = stats.recompute(DAY1, DAY2);
+
+    assertThat(recomputed).isEqualTo(stats.stored(DAY1, DAY2));
+    assertThat(recomputed.get(new VariantStats.Key("v1", "retail", "2026-11-24")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("replied", 1L));
+    assertThat(recomputed.get(new VariantStats.Key("v2", "retail", "2026-11-24")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("replied", 1L, "interested", 1L));
+    assertThat(recomputed.get(new VariantStats.Key("v1", "retail", "2026-11-25")))
+        .as("l1's yes, on its day")
+        .containsExactlyInAnyOrderEntriesOf(Map.of("interested", 1L));
+    assertThat(recomputed.get(new VariantStats.Key("v1", "default", "2026-11-24")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("replied", 1L));
+    assertThat(recomputed.get(new VariantStats.Key("v1", "default", "2026-11-25")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("interested", 1L));
+    assertThat(stats.recompute(DAY2, DAY2)).isEqualTo(stats.stored(DAY2, DAY2));
+    assertThat(new FunnelStats(db).totals(null, null, null))
+        .containsEntry("replied", 3L)
+        .containsEntry("interested", 3L);
+    // A drift in the interested counter is seen and repaired like any other.
+    db.getCollection(VariantStats.COLLECTION)
+        .updateOne(
+            Filters.and(Filters.eq("variantId", "v2"), Filters.eq("day", "2026-11-24")),
+            Updates.inc("interested", 1L));
+    assertThat(stats.rebuild(DAY1, DAY2)).isEqualTo(1);
+    assertThat(stats.totals("retail").get("v2")).containsEntry("interested", 1L);
   }
 
   @Test

@@ -4,6 +4,8 @@ import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
+import com.salesagent.activities.variants.Interest;
+import com.salesagent.activities.variants.Reward;
 import com.salesagent.activities.variants.VariantAnalytics;
 import com.salesagent.activities.variants.VariantAnalytics.Rate;
 import com.salesagent.activities.variants.VariantStats;
@@ -35,9 +37,11 @@ import org.bson.Document;
 
 /**
  * {@code GET /api/analytics/variants?segment=}: per variant, from the incremental counters (cost
- * O(variants x days)): counts, rates with 95 % Wilson intervals, the reply-rate posterior mean and
- * probability to be best, and a sample-ratio-mismatch check of the assignments against the
- * variants' weights (meaningful for fixed splits; alarm at p < 0.001).
+ * O(variants x days)): counts, rates with 95 % Wilson intervals (replies and interest over the
+ * assigned leads, deliveries and reads over the sent, opt-outs), the posterior mean and probability
+ * to be best on the bandit's reward (the default configuration's {@link Reward}, named in the
+ * report), and a sample-ratio-mismatch check of the assignments against the variants' weights
+ * (meaningful for fixed splits; alarm at p < 0.001).
  */
 @Tag(name = "analytics", description = "Variant performance and its counters")
 @Timed
@@ -58,6 +62,7 @@ public class AnalyticsResource {
     Map<String, Map<String, Long>> totals = stats.totals(segment);
     List<Document> variants = variantStore.forSegment(segment);
     Document config = variantStore.defaultConfig();
+    Reward reward = Reward.of(config);
     List<String> autoDisabled = ArmGuard.autoDisabled(config, segment);
     List<Arm> arms = new ArrayList<>();
     List<Function<Double, VariantRow>> rows = new ArrayList<>();
@@ -67,7 +72,9 @@ public class AnalyticsResource {
       long assigned = t.getOrDefault("assigned", 0L);
       long sent = t.getOrDefault("sent", 0L);
       long replied = Math.min(assigned, t.getOrDefault("replied", 0L));
-      arms.add(new Arm(id, ((Number) v.get("weight", 1)).doubleValue(), assigned, replied));
+      long interested = Math.min(assigned, t.getOrDefault(Interest.INTERESTED, 0L));
+      long successes = Math.min(assigned, t.getOrDefault(reward.counter(), 0L));
+      arms.add(new Arm(id, ((Number) v.get("weight", 1)).doubleValue(), assigned, successes));
       Map<String, Long> counts = new LinkedHashMap<>();
       VariantStats.COUNTERS.forEach(c -> counts.put(c, t.getOrDefault(c, 0L)));
       rows.add(
@@ -80,11 +87,12 @@ public class AnalyticsResource {
                   autoDisabled.contains(id),
                   counts,
                   VariantAnalytics.wilson(replied, assigned),
+                  VariantAnalytics.wilson(interested, assigned),
                   VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("delivered", 0L)), sent),
                   VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("read", 0L)), sent),
                   VariantAnalytics.wilson(
                       Math.min(assigned, t.getOrDefault("opted_out", 0L)), assigned),
-                  VariantAnalytics.posteriorMean(replied, assigned),
+                  VariantAnalytics.posteriorMean(successes, assigned),
                   best));
     }
     List<VariantRow> out = new ArrayList<>();
@@ -100,11 +108,17 @@ public class AnalyticsResource {
         out.add(rows.get(i).apply(best[i]));
       }
     }
-    return Response.ok(new VariantReport(segment, out, VariantAnalytics.sampleRatioMismatch(arms)))
+    return Response.ok(
+            new VariantReport(
+                segment, reward.value(), out, VariantAnalytics.sampleRatioMismatch(arms)))
         .build();
   }
 
-  /** One variant of a segment: counts, rates with their 95 % intervals, and the bandit's view. */
+  /**
+   * One variant of a segment: counts, rates with their 95 % intervals ({@code interestRate}: leads
+   * whose reply showed interest over the assigned, as {@code replyRate} counts any first reply),
+   * and the bandit's view on its reward.
+   */
   public record VariantRow(
       String variantId,
       String angle,
@@ -113,15 +127,23 @@ public class AnalyticsResource {
       boolean autoDisabled,
       Map<String, Long> counts,
       Rate replyRate,
+      Rate interestRate,
       Rate deliveryRate,
       Rate readRate,
       Rate optOutRate,
       double posteriorMean,
       Double probabilityToBeBest) {}
 
-  /** {@code GET /api/analytics/variants}. */
+  /**
+   * {@code GET /api/analytics/variants}; {@code reward}: what the posterior mean and the
+   * probability to be best are on (agent_configurations.reward of the default configuration, as the
+   * arm guard).
+   */
   public record VariantReport(
-      String segment, List<VariantRow> variants, Map<String, Object> sampleRatioMismatch) {}
+      String segment,
+      String reward,
+      List<VariantRow> variants,
+      Map<String, Object> sampleRatioMismatch) {}
 
   /** One (variant, segment, day) whose stored counters differ from the recomputed ones. */
   public record CounterDifference(

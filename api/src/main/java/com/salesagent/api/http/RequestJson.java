@@ -38,6 +38,7 @@ public final class RequestJson {
         new ApiExceptionMapper(),
         new WorkflowExceptionMapper(),
         new MongoExceptionMapper(),
+        new InvalidRewardMapper(),
         new ParamExceptionMapper(),
         new JsonExceptionMapper());
   }

@@ -4,14 +4,14 @@ import com.mongodb.client.model.Filters;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.media.MediaTypes;
-import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.triage.OptOutDetector;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
-import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.activities.variants.Interest;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.media.InboundMedia;
 import java.time.Clock;
@@ -37,8 +37,7 @@ final class MessageProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(MessageProcessor.class);
 
   private final LeadStore store;
-  private final FunnelStats funnel;
-  private final VariantStats stats;
+  private final Interest interest;
   private final LeadSignaller signaller;
   private final OptOuts optOuts;
   private final ReplyClassifier classifier;
@@ -57,8 +56,7 @@ final class MessageProcessor {
       String primaryId) {
     this.primaryId = primaryId;
     this.store = store;
-    this.funnel = new FunnelStats(store.database());
-    this.stats = new VariantStats(store.database());
+    this.interest = new Interest(store.database());
     this.signaller = signaller;
     this.optOuts = optOuts;
     this.classifier = classifier;
@@ -312,14 +310,17 @@ final class MessageProcessor {
     String leadId = contact.getString("leadId");
     LogContext.lead(leadId);
     boolean reaction = "reaction".equals(type);
-    // The reward of the bandit: a lead's first reply, marked on the contact atomically so a
-    // replay after a partial failure never counts it twice.
-    if (!reaction && funnel.reach(leadId, "replied", at)) {
-      stats.increment(variantId, contact.getString("segment"), "replied", at);
+    if (!reaction) {
+      // The bandit's rewards: a lead's first reply, and its first reply with interest (a polite no
+      // is a reply, not interest), each marked on the contact atomically so a replay after a
+      // partial failure never counts it twice.
+      interest.countReply(leadId, variantId, contact.getString("segment"), triage.intent(), at);
     }
     Document feedback =
         new Document("leadId", leadId)
             .append("messageId", item.getString("id"))
+            // The variant the reply answered: its voice note's transcript counts interest for it.
+            .append("variantId", variantId)
             .append("wamid", contextWamid)
             .append("type", type)
             .append("text", text)
@@ -349,16 +350,21 @@ final class MessageProcessor {
               at,
               type));
     }
+    // A reply's event carries its intent: what the counters' recount reads interest from.
     store
         .interactions()
-        .recordInteraction(
-            leadId,
-            contact.getString("campaignId"),
-            variantId,
-            reaction ? "reaction" : "replied",
-            contextWamid,
-            null,
-            at);
+        .recordInteractions(
+            List.of(
+                Interest.tagged(
+                    Interactions.interaction(
+                        leadId,
+                        contact.getString("campaignId"),
+                        variantId,
+                        reaction ? "reaction" : "replied",
+                        contextWamid,
+                        null,
+                        at),
+                    reaction ? null : triage.intent())));
   }
 
   /** When a "not now" snoozes the lead ({@link Triage#snoozeUntil}). */

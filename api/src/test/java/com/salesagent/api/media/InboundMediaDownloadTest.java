@@ -211,6 +211,45 @@ class InboundMediaDownloadTest {
   }
 
   /**
+   * A voice note whose words show interest is the lead's first interested reply when it is
+   * transcribed: counted once (a retried transcription adds nothing) for the variant of the message
+   * it answered, as the recount from the history (the transcribed event carries the intent and the
+   * variant) counts it too.
+   */
+  @Test
+  void aTranscribedVoiceNoteThatShowsInterestCountsItOnceForTheVariantItAnswered()
+      throws Exception {
+    var db = MONGO.database();
+    store.insertContact(
+        new Document("leadId", "L-10")
+            .append("phone", "+5511998760010")
+            .append("campaignId", "c")
+            .append("segment", "smb")
+            .append("variantId", "v-later"));
+    String id = emulator.media().put("audio/ogg; codecs=opus", voiceNote());
+    feedback("L-10", "wamid.IN10", id);
+    store
+        .feedback()
+        .updateOne(Filters.eq("messageId", "wamid.IN10"), Updates.set("variantId", "v-answered"));
+    activities.withTranscription(
+        speaking("Sounds great, tell me more", "stub/speech", audio -> {}, Duration.ZERO),
+        com.salesagent.activities.triage.ReplyClassifier.LEXICON);
+    InboundMedia media = new InboundMedia("wamid.IN10", id, "audio", null, null, null);
+    StoredMedia stored = activities.store(media);
+
+    activities.transcribe(media, stored);
+    activities.transcribe(media, stored);
+
+    var stats = new com.salesagent.activities.variants.VariantStats(db);
+    assertThat(stats.totals("smb").get("v-answered")).containsEntry("interested", 1L);
+    assertThat(stats.totals("smb")).doesNotContainKey("v-later");
+    assertThat(store.contact("L-10").get("funnel", Document.class).get("interested")).isNotNull();
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    assertThat(stats.recompute(today.minusDays(1), today.plusDays(1)))
+        .isEqualTo(stats.stored(today.minusDays(1), today.plusDays(1)));
+  }
+
+  /**
    * A provider's transcription slower than the workflow's 20 s heartbeat timeout: the activity
    * heartbeats while it waits, so it is not taken for a dead worker and transcribed again.
    */

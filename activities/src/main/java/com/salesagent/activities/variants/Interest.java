@@ -1,0 +1,84 @@
+package com.salesagent.activities.variants;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.FunnelStats;
+import java.time.Instant;
+import java.util.List;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * A lead's interest, counted once: its first reply whose triaged intent is {@code interested}, not
+ * its first reply ("No thanks" then "actually, tell me more" counts at the second). It is marked on
+ * the contact with the funnel's conditional update ({@code funnel.interested}, {@link FunnelStats})
+ * before the variant's {@code interested} counter is raised, so a replayed webhook event or a
+ * retried transcription never counts it twice.
+ *
+ * <p>The history says it too, for the recount ({@link VariantStats#recompute}, {@link
+ * ErasedCounts}): the event that carries a reply's intent has it as {@code intent}: the {@code
+ * replied} event (the triage of its text or caption) and the {@code transcribed} or {@code
+ * described} event of its voice note or image (the triage of the words, when the reply had none to
+ * read), with the variant the reply answered. A lead's first such event with intent {@code
+ * interested} is its interest, on that event's day; the counters count at the same instant. Events
+ * stored before intents were recorded carry none: interest is counted from then on.
+ */
+public final class Interest {
+  /** The triage's intent, the funnel's stage and the variant counter. */
+  public static final String INTERESTED = "interested";
+
+  /** The field of a history event that holds the intent of the reply it records. */
+  public static final String INTENT = "intent";
+
+  /** History events that carry a reply's intent. */
+  static final List<String> EVENTS = List.of("replied", "transcribed", "described");
+
+  private final FunnelStats funnel;
+  private final VariantStats stats;
+
+  public Interest(MongoDatabase db) {
+    this.funnel = new FunnelStats(db);
+    this.stats = new VariantStats(db);
+  }
+
+  /**
+   * Counts the lead's interest if this reply ({@code intent} as triaged, at {@code at}) is its
+   * first with interest: the funnel's stage and the variant's counter (none when {@code variantId}
+   * is null). True when counted now.
+   */
+  public boolean count(String leadId, String variantId, String segment, String intent, Instant at) {
+    if (!INTERESTED.equals(intent) || !funnel.reach(leadId, INTERESTED, at)) {
+      return false;
+    }
+    stats.increment(variantId, segment, INTERESTED, at);
+    return true;
+  }
+
+  /**
+   * Counts a lead's reply ({@code intent} as triaged) for the rewards it can be: the lead's first
+   * reply ({@code replied}, whatever it says) and its first reply with interest ({@link #count}),
+   * each marked on the contact first, so a replay counts neither twice.
+   */
+  public void countReply(
+      String leadId, String variantId, String segment, String intent, Instant at) {
+    if (funnel.reach(leadId, "replied", at)) {
+      stats.increment(variantId, segment, "replied", at);
+    }
+    count(leadId, variantId, segment, intent, at);
+  }
+
+  /** The history event of a reply with the reply's intent (none when null). */
+  public static Document tagged(Document event, String intent) {
+    return intent == null ? event : event.append(INTENT, intent);
+  }
+
+  /** History events that show interest. */
+  static Bson shown() {
+    return Filters.and(Filters.in("type", EVENTS), Filters.eq(INTENT, INTERESTED));
+  }
+
+  /** Whether this history event shows interest. */
+  static boolean shown(Document event) {
+    return EVENTS.contains(event.getString("type")) && INTERESTED.equals(event.getString(INTENT));
+  }
+}

@@ -1,0 +1,167 @@
+package com.salesagent.api.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.api.http.ResourceTests;
+import com.salesagent.api.variants.VariantResource;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Response;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code GET /api/analytics/variants}: the interested count and the interest rate beside the reply
+ * rate, and the bandit's view (posterior mean, probability to be best) on the configured reward; a
+ * reward the system does not know is a 409 naming the field, here and at the arm guard's check.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class VariantReportTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final InetSocketAddress ADDRESS = MONGO.bind();
+  static final MongoClient CLIENT =
+      MongoClients.create("mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort());
+  static final MongoDatabase DB = CLIENT.getDatabase("report-test");
+
+  static final ResourceExtension RESOURCES =
+      ResourceTests.api()
+          .addProvider(
+              new io.dropwizard.auth.AuthValueFactoryProvider.Binder<>(
+                  com.salesagent.api.auth.Operator.class))
+          .addProvider(ResourceTests.asOperator("ops"))
+          .addResource(new AnalyticsResource(DB))
+          .addResource(new VariantResource(DB, null))
+          .build();
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+    MONGO.shutdown();
+  }
+
+  @BeforeEach
+  void seed() {
+    DB.drop();
+    for (String v : List.of("v-no", "v-yes")) {
+      DB.getCollection(Collections.PROMPT_VARIANTS)
+          .insertOne(
+              new Document("variantId", v)
+                  .append("segments", List.of("smb"))
+                  .append("angle", v)
+                  .append("enabled", true));
+    }
+    // v-no: 40 replies, all "No thanks"; v-yes: 20 replies, 18 with interest.
+    DB.getCollection(VariantStats.COLLECTION)
+        .insertMany(
+            List.of(
+                new Document("variantId", "v-no")
+                    .append("segment", "smb")
+                    .append("day", "2026-11-24")
+                    .append("assigned", 100L)
+                    .append("replied", 40L),
+                new Document("variantId", "v-yes")
+                    .append("segment", "smb")
+                    .append("day", "2026-11-24")
+                    .append("assigned", 100L)
+                    .append("replied", 20L)
+                    .append("interested", 18L)));
+    DB.getCollection(Collections.AGENT_CONFIGURATIONS)
+        .insertOne(new Document("configId", "default").append("strategy", "thompson"));
+  }
+
+  private void reward(Object reward) {
+    DB.getCollection(Collections.AGENT_CONFIGURATIONS)
+        .updateOne(Filters.eq("configId", "default"), Updates.set("reward", reward));
+  }
+
+  private JsonNode report() throws Exception {
+    return new ObjectMapper()
+        .readTree(
+            RESOURCES
+                .target("/api/analytics/variants")
+                .queryParam("segment", "smb")
+                .request()
+                .get(String.class));
+  }
+
+  private static JsonNode row(JsonNode report, String variant) {
+    for (JsonNode r : report.path("variants")) {
+      if (r.path("variantId").asText().equals(variant)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no row " + variant + " in " + report);
+  }
+
+  @Test
+  void theReportShowsInterestBesideRepliesAndJudgesOnTheConfiguredReward() throws Exception {
+    JsonNode onReplies = report();
+
+    assertThat(onReplies.path("reward").asText()).isEqualTo("reply");
+    JsonNode yes = row(onReplies, "v-yes");
+    assertThat(yes.path("counts").path("interested").asLong()).isEqualTo(18);
+    assertThat(yes.path("interestRate").path("rate").asDouble()).isEqualTo(0.18);
+    assertThat(yes.path("interestRate").path("low").asDouble()).isBetween(0.1, 0.18);
+    assertThat(yes.path("replyRate").path("rate").asDouble()).isEqualTo(0.2);
+    assertThat(row(onReplies, "v-no").path("counts").path("interested").asLong()).isZero();
+    assertThat(row(onReplies, "v-no").path("interestRate").path("rate").asDouble()).isZero();
+    assertThat(row(onReplies, "v-no").path("probabilityToBeBest").asDouble()).isGreaterThan(0.95);
+
+    reward("interested");
+    JsonNode onInterest = report();
+
+    assertThat(onInterest.path("reward").asText()).isEqualTo("interested");
+    assertThat(row(onInterest, "v-yes").path("probabilityToBeBest").asDouble()).isGreaterThan(0.95);
+    assertThat(row(onInterest, "v-yes").path("posteriorMean").asDouble())
+        .isCloseTo(19.0 / 102, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(row(onInterest, "v-yes").path("replyRate").path("rate").asDouble())
+        .as("the reply rate stays what it is")
+        .isEqualTo(0.2);
+  }
+
+  @Test
+  void aRewardTheSystemDoesNotKnowIsAConflictNamingTheField() throws Exception {
+    reward("interest");
+    DB.getCollection(Collections.AGENT_CONFIGURATIONS)
+        .updateOne(
+            Filters.eq("configId", "default"),
+            Updates.set("autoDisable", new Document("enabled", true)));
+
+    for (Response answer :
+        List.of(
+            RESOURCES
+                .target("/api/analytics/variants")
+                .queryParam("segment", "smb")
+                .request()
+                .get(),
+            RESOURCES.target("/api/variants/auto-disable/check").request().post(Entity.json("")))) {
+      String body = answer.readEntity(String.class);
+      assertThat(answer.getStatus()).as(body).isEqualTo(409);
+      JsonNode error = new ObjectMapper().readTree(body);
+      assertThat(error.path("errors").get(0).path("field").asText()).isEqualTo("reward");
+      assertThat(error.path("errors").get(0).path("message").asText())
+          .contains("reply, interested or conversion")
+          .contains("\"interest\"");
+      assertThat(error.path("message").asText())
+          .contains("agent_configurations")
+          .contains("default");
+    }
+  }
+}
