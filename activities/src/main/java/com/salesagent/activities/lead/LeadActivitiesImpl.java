@@ -365,7 +365,7 @@ public class LeadActivitiesImpl implements LeadActivities {
               event.wamid(),
               event.detail(),
               now);
-      // Interested, and every outcome: queued for the outbound webhooks (once per lead and type).
+      // Interested, and every outcome: queued for the outbound webhooks (once per lead, type, run).
       String notice =
           com.salesagent.activities.notify.Notifications.eventType(event.type(), event.stage());
       if ("replied_again".equals(event.type()) && event.wamid() != null) {
@@ -384,12 +384,22 @@ public class LeadActivitiesImpl implements LeadActivities {
         }
       }
       if (notice != null) {
-        notifications.emit(
-            notice,
-            event.leadId(),
-            event.campaignId(),
-            event.stage(),
-            "outcome".equals(event.type()) ? event.detail() : null);
+        String reason = "outcome".equals(event.type()) ? event.detail() : null;
+        // Once per lead, event and run: a lead that wrote again after it ended has a new run of
+        // its workflow (its timeline's "reopened"), whose interest and outcome are news again.
+        long reopened = store.interactions().countInteractions(event.leadId(), "reopened");
+        if (reopened == 0) {
+          notifications.emit(notice, event.leadId(), event.campaignId(), event.stage(), reason);
+        } else {
+          notifications.emit(
+              notice,
+              event.leadId(),
+              event.campaignId(),
+              event.stage(),
+              reason,
+              null,
+              "run-" + (reopened + 1));
+        }
       }
     }
   }

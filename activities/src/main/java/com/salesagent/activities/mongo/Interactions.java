@@ -103,6 +103,12 @@ public class Interactions {
     return Filters.or(Filters.eq("variantId", variantId), Filters.eq("meta.variantId", variantId));
   }
 
+  /** How many events of this type the lead's history holds (indexed by lead). */
+  public long countInteractions(String leadId, String type) {
+    return collection()
+        .countDocuments(Filters.and(Filters.eq("meta.leadId", leadId), Filters.eq("type", type)));
+  }
+
   /** Whether the lead's history holds an event of this type (indexed by lead). */
   public boolean hasInteraction(String leadId, String type) {
     return collection()

@@ -54,6 +54,41 @@ class LeadEventNotificationsTest {
     assertThat(converted.getString("status")).isEqualTo(Notifications.PENDING);
   }
 
+  /**
+   * A lead that ended and wrote again gets a new run of its workflow (timeline {@code reopened}):
+   * its interest and its outcome in that run are news for the CRM (a deal lost, then back), queued
+   * once per run however often retried, not swallowed as the first run's events again.
+   */
+  @Test
+  void aReopenedLeadsInterestAndOutcomeAreQueuedAgainOncePerRun() {
+    MongoSchema.ensure(MONGO.database());
+    LeadStore store = new LeadStore(MONGO.database());
+    store.insertContact(new Document("leadId", "N-4").append("campaignId", "c-1"));
+    LeadActivitiesImpl leads = new LeadActivitiesImpl(store, Clock.systemUTC());
+
+    leads.record(event("N-4", "interested", "interested", "interested: waiting for an outcome"));
+    leads.record(event("N-4", "outcome", "lost", "lost by ana: went quiet"));
+    leads.record(event("N-4", "reopened", "awaiting_response", "wrote again after it ended lost"));
+    leads.record(event("N-4", "interested", "interested", "interested: waiting for an outcome"));
+    leads.record(event("N-4", "interested", "interested", "a retried record"));
+    leads.record(event("N-4", "outcome", "lost", "lost by ana: no budget"));
+    leads.record(event("N-4", "outcome", "lost", "lost by ana: no budget"));
+
+    List<Document> queued =
+        MONGO
+            .database()
+            .getCollection(Notifications.COLLECTION)
+            .find(new Document("leadId", "N-4"))
+            .into(new ArrayList<>());
+    assertThat(queued)
+        .extracting(d -> d.getString("type"))
+        .containsExactlyInAnyOrder("lead.interested", "lead.lost", "lead.interested", "lead.lost");
+    assertThat(queued)
+        .filteredOn(d -> "lead.lost".equals(d.getString("type")))
+        .extracting(d -> d.getString("reason"))
+        .containsExactlyInAnyOrder("lost by ana: went quiet", "lost by ana: no budget");
+  }
+
   @Test
   void aLeadWithAnOwnerWritingAgainTellsTheOwnerOncePerMessage() {
     MongoSchema.ensure(MONGO.database());
