@@ -258,6 +258,10 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
    * activity, an owner taking waiting leads, two owners at once) only the first writes; null for
    * the others.
    */
+  /** Stages of a lead an owner holds: a hand-off from one of them is a reassignment. */
+  private static final java.util.Set<String> REASSIGNED_FROM =
+      java.util.Set.of("handed_off", "in_conversation", "meeting_booked");
+
   private OwnerAssignment assigned(HandOffRequest request, Document owner, Instant now) {
     WorkingHours hours = Owners.hours(owner);
     Instant remindAt = hours.plusWorking(now, request.sla().dividedBy(2));
@@ -293,6 +297,11 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
       }
       throw e;
     }
+    // A later attempt is a reassignment when the lead is held (an owner's SLA passed, an owner
+    // left); a lead that ended and wrote again (a new run of its workflow) is handed off afresh.
+    Document held = contacts.find(Filters.eq("leadId", request.leadId())).first();
+    boolean reassigned =
+        request.attempt() > 1 && held != null && REASSIGNED_FROM.contains(held.getString("stage"));
     contacts.updateOne(
         Filters.eq("leadId", request.leadId()),
         Updates.combine(
@@ -302,7 +311,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
         request.leadId(),
         request.campaignId(),
         "handed_off",
-        request.attempt() == 1 ? null : "reassigned: the SLA passed",
+        reassigned ? "reassigned: the SLA passed" : null,
         ownerId,
         request.attempt());
     LOG.info(

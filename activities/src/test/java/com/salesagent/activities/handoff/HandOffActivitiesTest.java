@@ -281,6 +281,36 @@ class HandOffActivitiesTest {
     assertThat(events).allMatch(e -> e.getString("ownerId") != null);
   }
 
+  /**
+   * A lead its owner lost that wrote again with interest (a new run of its workflow, whose hand-off
+   * is the lead's next attempt) is handed off as news, not as a reassignment: the notice does not
+   * tell the CRM and the rep that somebody's SLA passed. A reassignment of a held lead still says
+   * so.
+   */
+  @Test
+  void aLeadHandedOffAgainAfterItEndedIsNoReassignment() {
+    owner("ana", "America/Sao_Paulo", 10, List.of());
+    owner("bruno", "America/Sao_Paulo", 10, List.of());
+    handOff("L-R", "smb", 1);
+    held("L-R");
+    store.setContactFields("L-R", new Document("stage", "lost"));
+    clock.advance(Duration.ofDays(3));
+    store.setContactFields("L-R", new Document("stage", "interested")); // wrote again: reopened
+    handOffs.handOff(new HandOffRequest("L-R", "c-1", "smb", 2, Duration.ofHours(2)));
+
+    handOff("L-S", "smb", 1);
+    held("L-S");
+    clock.advance(Duration.ofHours(2));
+    handOffs.handOff(new HandOffRequest("L-S", "c-1", "smb", 2, Duration.ofHours(2)));
+
+    var notices = MONGO.database().getCollection(Notifications.COLLECTION);
+    Document reopened = notices.find(new Document("_id", "L-R:lead.handed_off:2")).first();
+    assertThat(reopened).isNotNull();
+    assertThat(reopened.getString("reason")).isNull();
+    Document reassigned = notices.find(new Document("_id", "L-S:lead.handed_off:2")).first();
+    assertThat(reassigned.getString("reason")).isEqualTo("reassigned: the SLA passed");
+  }
+
   @Test
   void aLeadWhoseOwnerLeftAndNobodyElseCanTakeItIsUnassigned() {
     owner("ana", "America/Sao_Paulo", 10, List.of());
