@@ -536,6 +536,58 @@ final class WebhookApplicationTest extends AppTestHarness {
     }
   }
 
+  /**
+   * An operator's outcome belongs to a run of the lead's workflow: a lead lost that wrote again
+   * with interest (a new run) can be marked converted (or lost again) by its owner, audited as
+   * such, instead of 409 "already lost" for a lead being worked.
+   */
+  @Test
+  void aLostLeadThatWroteAgainCanBeMarkedConverted() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "lost-then-won-" + UUID.randomUUID();
+    String phone = phone();
+    enrolUntilInterested(leadId, phone);
+    String wamid = store().messages().messagesOf(leadId).get(0).getString("wamid");
+    HttpResponse<String> lost = outcome(leadId, "{\"outcome\":\"lost\",\"reason\":\"went quiet\"}");
+    assertThat(lost.statusCode()).as(lost.body()).isEqualTo(202);
+    await(
+        "lost",
+        Duration.ofSeconds(15),
+        () -> "lost".equals(store().contact(leadId).getString("stage")));
+
+    String again =
+        textReply(phone, wamid, "Sorry for the silence, I am interested again. Can we talk?");
+    assertThat(webhook(again, sign(again)).statusCode()).isEqualTo(200);
+    await(
+        "interested again",
+        Duration.ofSeconds(20),
+        () -> Stage.valueOf(store().contact(leadId).getString("stage").toUpperCase()).interested());
+
+    HttpResponse<String> converted =
+        outcome(leadId, "{\"outcome\":\"converted\",\"reason\":\"signed after all\"}");
+    assertThat(converted.statusCode()).as(converted.body()).isEqualTo(202);
+    await(
+        "converted",
+        Duration.ofSeconds(15),
+        () -> "converted".equals(store().contact(leadId).getString("stage")));
+    assertThat(store().contact(leadId).get("outcome", Document.class).getString("value"))
+        .isEqualTo("converted");
+    assertThat(store().interactions().timeline(leadId))
+        .extracting(e -> e.getString("type"))
+        .containsSubsequence("lost", "reopened", "converted");
+    assertThat(
+            app()
+                .connections()
+                .mongo()
+                .database()
+                .getCollection("audit_log")
+                .find(
+                    Filters.and(Filters.eq("action", "lead_outcome"), Filters.eq("leadId", leadId)))
+                .map(d -> d.getString("outcome"))
+                .into(new java.util.ArrayList<>()))
+        .containsExactlyInAnyOrder("lost", "converted");
+  }
+
   private String textReply(String phone, String wamid, String text) {
     return textReply(phone, wamid, text, Instant.now());
   }

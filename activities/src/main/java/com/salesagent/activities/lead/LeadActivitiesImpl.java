@@ -354,6 +354,9 @@ public class LeadActivitiesImpl implements LeadActivities {
     } else {
       store.setContactFields(event.leadId(), fields);
     }
+    if ("reopened".equals(event.type())) {
+      reopenOutcome(event.leadId());
+    }
     if (event.type() != null) {
       store
           .interactions()
@@ -387,20 +390,35 @@ public class LeadActivitiesImpl implements LeadActivities {
         String reason = "outcome".equals(event.type()) ? event.detail() : null;
         // Once per lead, event and run: a lead that wrote again after it ended has a new run of
         // its workflow (its timeline's "reopened"), whose interest and outcome are news again.
-        long reopened = store.interactions().countInteractions(event.leadId(), "reopened");
-        if (reopened == 0) {
-          notifications.emit(notice, event.leadId(), event.campaignId(), event.stage(), reason);
-        } else {
-          notifications.emit(
-              notice,
-              event.leadId(),
-              event.campaignId(),
-              event.stage(),
-              reason,
-              null,
-              "run-" + (reopened + 1));
-        }
+        notifications.emitInRun(
+            notice,
+            event.leadId(),
+            event.campaignId(),
+            event.stage(),
+            reason,
+            store.interactions().countInteractions(event.leadId(), "reopened"));
       }
+    }
+  }
+
+  /**
+   * A new run of the lead's workflow (the lead wrote again after it ended): an operator's outcome
+   * of the ended run (lost) is no longer the lead's, so its owner may set one again; it is kept in
+   * {@code pastOutcomes}. Safe to repeat: a retry finds no outcome.
+   */
+  private void reopenOutcome(String leadId) {
+    Document contact = store.contact(leadId);
+    Document outcome = contact == null ? null : contact.get("outcome", Document.class);
+    if (outcome != null) {
+      store
+          .contacts()
+          .updateOne(
+              com.mongodb.client.model.Filters.and(
+                  com.mongodb.client.model.Filters.eq("leadId", leadId),
+                  com.mongodb.client.model.Filters.eq("outcome", outcome)),
+              com.mongodb.client.model.Updates.combine(
+                  com.mongodb.client.model.Updates.unset("outcome"),
+                  com.mongodb.client.model.Updates.push("pastOutcomes", outcome)));
     }
   }
 

@@ -65,6 +65,19 @@ public final class Notifications {
   }
 
   /**
+   * {@link #emit(String, String, String, String, String)} once per run of the lead's workflow: a
+   * lead that wrote again after it ended ({@code reopened} runs since its first) is news again.
+   */
+  public void emitInRun(
+      String type, String leadId, String campaignId, String stage, String reason, long reopened) {
+    if (reopened == 0) {
+      emit(type, leadId, campaignId, stage, reason);
+    } else {
+      emit(type, leadId, campaignId, stage, reason, null, "run-" + (reopened + 1));
+    }
+  }
+
+  /**
    * Queues an event that may happen several times for a lead (a hand-off, a reminder), once per
    * {@code occurrence} (the hand-off's attempt), naming the sales rep concerned ({@code ownerId},
    * an id).

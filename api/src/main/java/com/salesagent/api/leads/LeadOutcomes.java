@@ -134,7 +134,9 @@ public final class LeadOutcomes {
     String operator = stored.getString("operator") == null ? by : stored.getString("operator");
     String reason = stored.getString("reason");
     java.util.Date at = stored.getDate("at");
-    if (!store.interactions().hasInteraction(leadId, outcome)) {
+    // Once per outcome, not per lead: a lead lost that wrote again (a new run) may be converted.
+    if (store.interactions().timeline(leadId).stream()
+        .noneMatch(e -> outcome.equals(e.getString("type")) && at.equals(e.getDate("ts")))) {
       store
           .interactions()
           .recordInteraction(
@@ -164,7 +166,8 @@ public final class LeadOutcomes {
             .find(
                 com.mongodb.client.model.Filters.and(
                     com.mongodb.client.model.Filters.eq("action", "lead_outcome"),
-                    com.mongodb.client.model.Filters.eq("leadId", leadId)))
+                    com.mongodb.client.model.Filters.eq("leadId", leadId),
+                    com.mongodb.client.model.Filters.eq("at", at)))
             .first()
         == null) {
       audit.insertOne(
@@ -191,12 +194,13 @@ public final class LeadOutcomes {
       store.setContactFields(leadId, new Document("stage", request.outcome()));
       new com.salesagent.activities.notify.Notifications(
               store.database(), java.time.Clock.systemUTC())
-          .emit(
+          .emitInRun(
               "lead." + request.outcome(),
               leadId,
               contact.getString("campaignId"),
               request.outcome(),
-              reason);
+              reason,
+              store.interactions().countInteractions(leadId, "reopened"));
       return "ended";
     }
   }
