@@ -56,6 +56,13 @@ final class AfterTheReply {
    */
   static final String AUTO_SEND_DRAFTS = "auto-send-drafts";
 
+  /**
+   * Version 1: a reply that lands while an earlier one's hand-off is being decided is kept for the
+   * loop to act on (it was cleared with the earlier one: "¿quién eres?" then "¿cuánto cuesta?" lost
+   * the interest).
+   */
+  static final String REPLY_DURING_HAND_OFF = "reply-during-hand-off";
+
   /** Intents of replies a person answers (opt-outs and "not now" have their own paths). */
   static final java.util.Set<String> PERSON_INTENTS =
       java.util.Set.of("objection", "other", "needs_review", "question");
@@ -113,6 +120,7 @@ final class AfterTheReply {
    */
   void toPerson() {
     String intent = run.lastReplyIntent;
+    String replyId = run.lastReplyMessageId;
     boolean again = run.conversationAt != null;
     if (run.ownerId == null) {
       OwnerAssignment assigned = handOffs.assign();
@@ -120,10 +128,18 @@ final class AfterTheReply {
         return; // replied stays: the loop ends the lead replied
       }
     }
-    draft();
-    run.replied = false;
-    run.endedBy = null;
-    run.lastReplyIntent = null;
+    // A newer reply that came while the hand-off was decided is the loop's next to act on: only
+    // the reply handed off here is cleared (runs before the version cleared the newer one too).
+    boolean newer =
+        !java.util.Objects.equals(replyId, run.lastReplyMessageId)
+            && Workflow.getVersion(REPLY_DURING_HAND_OFF, Workflow.DEFAULT_VERSION, 1)
+                != Workflow.DEFAULT_VERSION;
+    draft(newer ? replyId : run.lastReplyMessageId);
+    if (!newer) {
+      run.replied = false;
+      run.endedBy = null;
+      run.lastReplyIntent = null;
+    }
     run.conversationAt = stages.now();
     stages.set(
         handOffs.stage(),
@@ -131,7 +147,15 @@ final class AfterTheReply {
         handOffs.ownerClock() != null ? handOffs.ownerClock() : quietDeadline(),
         again ? "replied_again" : "handed_off",
         (again ? "" : "owner " + run.ownerId + ": ") + intent + " reply, a person answers",
-        run.lastReplyMessageId);
+        newer ? replyId : run.lastReplyMessageId);
+    if (newer) {
+      // Acted on now, before the loop would end the lead on it as a plain reply.
+      if (interestedReply()) {
+        interested();
+      } else if (personReply()) {
+        toPerson();
+      }
+    }
   }
 
   /**
@@ -139,7 +163,10 @@ final class AfterTheReply {
    * hand-off does not wait for the embedding queue); the draft and its record follow when ready.
    */
   private void draft() {
-    String replyId = run.lastReplyMessageId;
+    draft(run.lastReplyMessageId);
+  }
+
+  private void draft(String replyId) {
     if (replyId == null
         || Workflow.getVersion(DRAFT_ANSWERS, Workflow.DEFAULT_VERSION, 1)
             == Workflow.DEFAULT_VERSION) {

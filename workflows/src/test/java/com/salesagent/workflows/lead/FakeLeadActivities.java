@@ -88,11 +88,20 @@ class FakeLeadActivities
 
   volatile boolean ownersFull;
   final List<HandOffRequest> handOffs = new CopyOnWriteArrayList<>();
+
+  /** Runs once inside the next hand-off, as if something happened while it was being decided. */
+  volatile Runnable duringHandOff;
+
   final List<String> reminders = new CopyOnWriteArrayList<>();
 
   @Override
   public OwnerAssignment handOff(HandOffRequest request) {
     handOffs.add(request);
+    Runnable during = duringHandOff;
+    if (during != null) {
+      duringHandOff = null;
+      during.run();
+    }
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
     if (ownersFull) {
       return new OwnerAssignment(

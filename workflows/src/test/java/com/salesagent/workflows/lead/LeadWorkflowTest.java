@@ -1187,6 +1187,30 @@ class LeadWorkflowTest {
     assertThat(fake.sends.get(1).request().template()).isTrue();
   }
 
+  /**
+   * "Perdón, ¿quién eres?" then at once "¿Cuánto cuesta?": the second reply lands while the first
+   * one's hand-off is being decided. It was wiped when the hand-off finished (the lead stayed
+   * "other reply, a person answers", never interested); it is acted on next, as interest.
+   */
+  @Test
+  void aReplyThatLandsWhileTheFirstOnesHandOffIsDecidedIsNotLost() {
+    fake.owners.add("ana");
+    enrol();
+    fake.duringHandOff =
+        () ->
+            workflow.inboundMessage(
+                new InboundMessageSignal("in-2", fake.wamid(0), "text", now(), "interested", null));
+    replyWith("in-1", "other");
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(eventTypes()).containsSubsequence("handed_off", "interested");
+    assertThat(fake.events)
+        .anyMatch(e -> "handed_off".equals(e.type()) && "in-1".equals(e.wamid()))
+        .anyMatch(e -> "interested".equals(e.type()) && "in-2".equals(e.wamid()));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.handOffs).as("the same owner keeps it").hasSize(1);
+  }
+
   @Test
   void anObjectionGoesToAnOwnerWhoAnswersThenTheQuietConversationEndsReplied() {
     fake.owners.add("ana");

@@ -334,6 +334,29 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
           h.result();
         });
+    // Recorded before "reply-during-hand-off": a question handed to an owner while, during its
+    // hand-off, the lead writes again with interest (cleared then with the question); then an
+    // operator marks it converted.
+    SCENARIOS.put(
+        "reply-during-hand-off",
+        h -> {
+          h.fake.owners.add("ana");
+          h.start();
+          h.sends(1);
+          h.fake.duringHandOff =
+              () ->
+                  h.current()
+                      .inboundMessage(
+                          new InboundMessageSignal(
+                              "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "other", null));
+          h.env.sleep(Duration.ofMinutes(1));
+          h.current().outcome(new OutcomeSignal(OutcomeSignal.CONVERTED, "signed", "ana"));
+          h.result();
+        });
     // Recorded with version 1 of "person-for-replies": an objection handed to an owner, who
     // answers; the conversation then goes quiet and the lead ends replied.
     SCENARIOS.put(
