@@ -152,6 +152,16 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     if (SharedWords.applies(language)) {
       ranked = byWords(text, language, ranked);
     }
+    if ("interested".equals(intent)) {
+      // An interested lead has no objection to answer ("Agora sim, quero saber mais" drafted the
+      // timing objection's answer on the word "agora").
+      ranked =
+          ranked.stream().filter(r -> !"objection".equals(r.entry().getString("kind"))).toList();
+      if (ranked.isEmpty()) {
+        return store(
+            draftId, leadId, replyMessageId, null, 0, List.of(), "no entry answers interest");
+      }
+    }
     LeadContext context = LeadContext.of(db, leadId, query);
     // An objection the triage named (cost, competitor, timing) is answered by an entry of that
     // subtype, else by an objection entry that names none; never by another subtype's answer.

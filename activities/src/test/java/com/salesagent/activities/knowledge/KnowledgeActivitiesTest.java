@@ -99,6 +99,27 @@ class KnowledgeActivitiesTest {
   }
 
   /**
+   * "Agora sim, quero saber mais sobre o produto" is interest: it drafted the timing objection's
+   * answer ("we can start whenever it suits you, or I can check back later"), matched on the word
+   * "agora". An objection's answer answers only an objection.
+   */
+  @Test
+  void anInterestedReplyIsNeverAnsweredWithAnObjectionsAnswer() {
+    for (String[] r :
+        new String[][] {
+          {"I-pt", "Agora sim, quero saber mais sobre o produto", "pt-BR"},
+          {"I-es", "Ahora sí, quiero saber más del producto", "es"},
+          {"I-en", "Now is a good time, tell me more about the product", "en"}
+        }) {
+      reply(r[0], "m", r[1], "interested", r[2]);
+      knowledge.draftAnswer(r[0], "m");
+      assertThat(draft(r[0] + ":m").getList("citations", Document.class))
+          .as(r[1])
+          .noneMatch(c -> "objection".equals(c.getString("kind")));
+    }
+  }
+
+  /**
    * "Talk to my colleague Pedro" names someone else: its "talk" read as a call asked for, and the
    * draft proposed a call to the person who sent us elsewhere (auto-sent where the segment lets
    * drafts go). A referral gets no draft: a person follows up the name.
