@@ -192,6 +192,15 @@ public final class LeadRun {
 
   /** The answer to the state query. */
   public LeadState view() {
+    return view(null);
+  }
+
+  /** The run's result: its view, and the whole state for a run that may start from it. */
+  public LeadState result() {
+    return view(this);
+  }
+
+  private LeadState view(LeadRun ended) {
     return new LeadState(
         leadId,
         stage,
@@ -206,28 +215,8 @@ public final class LeadRun {
         outcomeReason,
         List.copyOf(messages),
         pendingApproval,
-        unknownSend == null ? null : unknownSend.idempotencyKey());
-  }
-
-  /** The run's result: its view, and the whole state for a run that may start from it. */
-  public LeadState result() {
-    LeadState v = view();
-    return new LeadState(
-        v.leadId(),
-        v.stage(),
-        v.segment(),
-        v.variantId(),
-        v.nextAction(),
-        v.nextActionAt(),
-        v.followUpsSent(),
-        v.sendAttempts(),
-        v.paused(),
-        v.lastInboundAt(),
-        v.outcomeReason(),
-        v.messages(),
-        v.pendingApproval(),
-        v.deliveryUnknown(),
-        this);
+        unknownSend == null ? null : unknownSend.idempotencyKey(),
+        ended);
   }
 
   /**
