@@ -588,6 +588,52 @@ final class WebhookApplicationTest extends AppTestHarness {
         .containsExactlyInAnyOrder("lost", "converted");
   }
 
+  /**
+   * A lead an operator stopped (or a customer, converted) writes again: no new run (an operator's
+   * decision, or no sales sequence for a customer), but the message is no longer only stored:
+   * {@code lead.replied_again} is queued for the outbound webhooks and the CRM, once per message.
+   */
+  @Test
+  void aStoppedLeadThatWritesAgainIsNotRestartedButTheTeamIsTold() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "stopped-writes-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    assertThat(
+            postJson("/api/leads/" + leadId + "/stop?reason=asked%20by%20phone", "").statusCode())
+        .isEqualTo(202);
+    await(
+        "stopped",
+        Duration.ofSeconds(15),
+        () -> "stopped".equals(store().contact(leadId).getString("stage")));
+    Thread.sleep(1000); // the run completes after recording its outcome
+    emulator().recipientWrote(phone);
+    String again = textReply(phone, wamid, "Can you send me the price list?");
+    assertThat(webhook(again, sign(again)).statusCode()).isEqualTo(200);
+    assertThat(webhook(again, sign(again)).statusCode()).as("a duplicate").isEqualTo(200);
+
+    var notices =
+        store().database().getCollection(com.salesagent.activities.notify.Notifications.COLLECTION);
+    await(
+        "the team told",
+        Duration.ofSeconds(15),
+        () ->
+            notices.countDocuments(
+                    Filters.and(
+                        Filters.eq("leadId", leadId), Filters.eq("type", "lead.replied_again")))
+                == 1);
+    Document notice =
+        notices
+            .find(
+                Filters.and(Filters.eq("leadId", leadId), Filters.eq("type", "lead.replied_again")))
+            .first();
+    assertThat(notice.getString("stage")).isEqualTo("stopped");
+    assertThat(notice.toJson()).doesNotContain(phone.substring(phone.length() - 6));
+    Thread.sleep(500);
+    assertThat(store().contact(leadId).getString("stage")).as("not restarted").isEqualTo("stopped");
+    assertThat(emulator().acceptedFor(phone)).isEqualTo(1);
+  }
+
   private String textReply(String phone, String wamid, String text) {
     return textReply(phone, wamid, text, Instant.now());
   }

@@ -38,6 +38,7 @@ final class MessageProcessor {
 
   private final LeadStore store;
   private final Interest interest;
+  private final com.salesagent.activities.notify.Notifications notifications;
   private final LeadSignaller signaller;
   private final OptOuts optOuts;
   private final ReplyClassifier classifier;
@@ -57,6 +58,8 @@ final class MessageProcessor {
     this.primaryId = primaryId;
     this.store = store;
     this.interest = new Interest(store.database());
+    this.notifications =
+        new com.salesagent.activities.notify.Notifications(store.database(), clock);
     this.signaller = signaller;
     this.optOuts = optOuts;
     this.classifier = classifier;
@@ -155,8 +158,27 @@ final class MessageProcessor {
               snoozeUntil(triage, contact.getString("timezone"), at));
       outcome =
           signaller.inbound(contact.getString("leadId"), contact.getString("campaignId"), signal);
+      if (LeadSignaller.CLOSED.equals(outcome) && signal.endsSequence()) {
+        toldAfterEnd(contact, item.getString("id"));
+      }
     }
     return outcome;
+  }
+
+  /**
+   * A lead whose run ended and that no new run takes up (stopped, converted, opted out, failed, or
+   * a reply that ends it again) wrote: the message is stored, and its owner and the CRM are told
+   * ({@code lead.replied_again}, once per message), instead of it waiting unseen on the lead page.
+   */
+  private void toldAfterEnd(Document contact, String messageId) {
+    notifications.emit(
+        "lead.replied_again",
+        contact.getString("leadId"),
+        contact.getString("campaignId"),
+        contact.getString("stage"),
+        "wrote after the lead ended " + contact.getString("stage"),
+        contact.getString("ownerId"),
+        messageId);
   }
 
   /**
