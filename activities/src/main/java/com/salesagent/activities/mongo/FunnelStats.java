@@ -72,20 +72,55 @@ public final class FunnelStats {
     return contact.get("funnel") instanceof Document funnel && funnel.containsKey(stage);
   }
 
-  /** Counts the lead at this stage unless it was counted there before; true when counted now. */
+  /**
+   * The earlier stages a stage proves the lead reached: a message read was delivered; a lead that
+   * replied had the message delivered and read. Meta sends no read receipt to a person who turned
+   * them off (and the emulator's {@code ack_only} mode sends none), so without this the funnel read
+   * "read 0" beside replies. Marked and counted with the stage, each only if it was not before; a
+   * receipt that comes afterwards finds it marked and counts nothing.
+   */
+  public static List<String> implied(String stage) {
+    return switch (stage) {
+      case "read" -> List.of("delivered");
+      case "replied" -> List.of("delivered", "read");
+      default -> List.of();
+    };
+  }
+
+  /**
+   * Counts the lead at this stage unless it was counted there before, and at the stages it implies
+   * ({@link #implied}) it had not reached; true when counted at this stage now. One write: the
+   * contact as it was tells which implied stages were unmarked.
+   */
   public boolean reach(String leadId, String stage, Instant at) {
     if (leadId == null || !STAGES.contains(stage)) {
       return false;
     }
+    List<String> implied = implied(stage);
+    List<Bson> marks = new ArrayList<>();
+    marks.add(Updates.set("funnel." + stage, Date.from(at)));
+    List<String> fields = new ArrayList<>(List.of("campaignId"));
+    for (String earlier : implied) {
+      marks.add(Updates.min("funnel." + earlier, Date.from(at)));
+      fields.add("funnel." + earlier);
+    }
     Document contact =
         contacts.findOneAndUpdate(
             Filters.and(Filters.eq("leadId", leadId), Filters.exists("funnel." + stage, false)),
-            Updates.set("funnel." + stage, Date.from(at)),
-            new FindOneAndUpdateOptions().projection(CAMPAIGN_ONLY));
+            marks.size() == 1 ? marks.get(0) : Updates.combine(marks),
+            new FindOneAndUpdateOptions()
+                .projection(implied.isEmpty() ? CAMPAIGN_ONLY : Projections.include(fields)));
     if (contact == null) {
       return false;
     }
-    count(contact.getString("campaignId"), stage, at);
+    List<String> counted = new ArrayList<>();
+    for (String earlier : implied) {
+      if (!reached(contact, earlier)) {
+        counted.add(earlier);
+      }
+    }
+    counted.add(stage);
+    count(contact.getString("campaignId"), counted, at);
     return true;
   }
 
@@ -124,11 +159,17 @@ public final class FunnelStats {
    * leaves the mark uncounted, which {@link #rebuild()} repairs.
    */
   public void count(String campaignId, String stage, Instant at) {
+    count(campaignId, List.of(stage), at);
+  }
+
+  private void count(String campaignId, List<String> stages, Instant at) {
+    List<Bson> incs = new ArrayList<>();
+    stages.forEach(stage -> incs.add(Updates.inc(stage, 1L)));
     stats.updateOne(
         Filters.and(
             Filters.eq("campaignId", campaignId == null ? "default" : campaignId),
             Filters.eq("day", day(at))),
-        Updates.inc(stage, 1L),
+        incs.size() == 1 ? incs.get(0) : Updates.combine(incs),
         new UpdateOptions().upsert(true));
   }
 

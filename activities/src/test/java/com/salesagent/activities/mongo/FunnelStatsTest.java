@@ -76,6 +76,39 @@ class FunnelStatsTest {
     assertThat(funnel.rebuild()).isZero();
   }
 
+  /**
+   * Issue 12: the funnel read "read 0" beside replies when no read receipt came (a person who
+   * turned them off; the emulator's ack_only mode). A reply proves the message was delivered and
+   * read; a read proves it was delivered. Each counts once, whichever comes first.
+   */
+  @Test
+  void aReplyCountsTheDeliveryAndTheReadNoReceiptToldAndALaterReceiptCountsNothing() {
+    assertThat(funnel.reach("L-0", "replied", day1)).isTrue();
+    assertThat(totals("spring", day1))
+        .containsEntry("delivered", 1L)
+        .containsEntry("read", 1L)
+        .containsEntry("replied", 1L);
+    // The receipts Meta sends late (or replays) find the marks.
+    assertThat(funnel.reach("L-0", "read", day1)).isFalse();
+    assertThat(funnel.reach("L-0", "delivered", day1)).isFalse();
+    assertThat(totals("spring", day1)).containsEntry("delivered", 1L).containsEntry("read", 1L);
+
+    // A lead whose delivery was told: its reply counts the read alone.
+    assertThat(funnel.reach("L-1", "delivered", day1)).isTrue();
+    assertThat(funnel.reach("L-1", "replied", day2)).isTrue();
+    assertThat(totals("spring", day1)).containsEntry("delivered", 2L).containsEntry("read", 1L);
+    assertThat(totals("spring", day2))
+        .containsEntry("delivered", 0L)
+        .containsEntry("read", 1L)
+        .containsEntry("replied", 1L);
+    // A read without its delivery receipt.
+    assertThat(funnel.reach("L-2", "read", day1)).isTrue();
+    assertThat(totals("spring", day1)).containsEntry("delivered", 3L).containsEntry("read", 2L);
+    assertThat(store.contact("L-2").get("funnel", Document.class).keySet())
+        .containsExactlyInAnyOrder("delivered", "read");
+    assertThat(funnel.rebuild()).isZero();
+  }
+
   @Test
   void aBatchCountsEachLeadOncePerStageOnTheDayItFirstReachedIt() {
     assertThat(funnel.reach("L-0", "delivered", day1)).isTrue(); // counted before the batch

@@ -332,9 +332,17 @@ final class StatusProcessor {
       // "sent" is counted by the send activity when the Cloud API accepts the message.
       if (!"sent".equals(status)) {
         if (contact != null && !FunnelStats.reached(contact, status)) {
-          reaches.add(new FunnelStats.Reach(leadId, contact.getString("campaignId"), status, at));
-          Document f = contact.get("funnel", Document.class);
-          contact.put("funnel", (f == null ? new Document() : f).append(status, at));
+          // With the stages it proves (a read message was delivered) the contact lacks.
+          List<String> stages = new ArrayList<>(FunnelStats.implied(status));
+          stages.add(status);
+          for (String stage : stages) {
+            if (!FunnelStats.reached(contact, stage)) {
+              reaches.add(
+                  new FunnelStats.Reach(leadId, contact.getString("campaignId"), stage, at));
+              Document f = contact.get("funnel", Document.class);
+              contact.put("funnel", (f == null ? new Document() : f).append(stage, at));
+            }
+          }
         }
         counts.add(
             new CountedOnce.Count(

@@ -325,6 +325,30 @@ class StatusProcessorTest {
     }
   }
 
+  /** Issue 12: a read whose delivery receipt never came still counts the lead delivered, once. */
+  @Test
+  void aReadWithoutItsDeliveryReceiptCountsTheLeadDeliveredOnce() {
+    store.insertContact(
+        new Document("leadId", "R-1")
+            .append("phone", "+5511910000099")
+            .append("campaignId", "autumn"));
+    message("R-1", "kr-1", "wamid.R-1");
+    processor.processBatch(List.of(event("wamid.R-1", "read", 1764072000)));
+    var funnel = new com.salesagent.activities.mongo.FunnelStats(MONGO.database());
+    var day = java.time.LocalDate.parse("2025-11-25");
+    assertThat(funnel.totals("autumn", day, day))
+        .containsEntry("delivered", 1L)
+        .containsEntry("read", 1L);
+
+    // The receipt, late, and the read relayed: nothing counted again.
+    processor.processBatch(List.of(event("wamid.R-1", "delivered", 1764071990)));
+    processor.processBatch(List.of(event("wamid.R-1", "read", 1764072000)));
+    assertThat(funnel.totals("autumn", day, day))
+        .containsEntry("delivered", 1L)
+        .containsEntry("read", 1L);
+    assertThat(funnel.rebuild()).isZero();
+  }
+
   /**
    * Issue 12: "sent" (one per message, the commonest status) changes neither the funnel nor the
    * counters, so a batch of them does not read the contacts; its timeline and the message's status
