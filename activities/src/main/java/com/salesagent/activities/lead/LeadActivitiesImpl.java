@@ -372,16 +372,19 @@ public class LeadActivitiesImpl implements LeadActivities {
       String notice =
           com.salesagent.activities.notify.Notifications.eventType(event.type(), event.stage());
       if ("replied_again".equals(event.type()) && event.wamid() != null) {
-        // The lead's owner hears at once that their lead wrote again.
+        // The lead's owner hears at once that their lead wrote again; a lead that had ended (its
+        // message landed while its run was ending) is news for the CRM too, owner or not, as the
+        // webhook tells one whose run had ended already.
         Document contact = store.contact(event.leadId());
         String ownerId = contact == null ? null : contact.getString("ownerId");
-        if (ownerId != null) {
+        boolean ended = terminal(event.stage());
+        if (ownerId != null || ended) {
           notifications.emit(
               "lead.replied_again",
               event.leadId(),
               event.campaignId(),
               event.stage(),
-              null,
+              ended ? event.detail() : null,
               ownerId,
               event.wamid());
         }

@@ -134,4 +134,42 @@ class LeadEventNotificationsTest {
     assertThat(queued.get(0).getString("_id")).isEqualTo("N-2:lead.replied_again:wamid.in-7");
     assertThat(queued.get(0).getString("ownerId")).isEqualTo("ana");
   }
+
+  /**
+   * A stopped lead's message that landed while its run was ending: the workflow records
+   * replied_again at its end stage, and the CRM is told with or without an owner, as the webhook
+   * tells it for a run that had ended already.
+   */
+  @Test
+  void anEndedLeadWritingAgainIsNewsWithoutAnOwner() {
+    MongoSchema.ensure(MONGO.database());
+    LeadStore store = new LeadStore(MONGO.database());
+    store.insertContact(new Document("leadId", "N-5").append("campaignId", "c-1"));
+    LeadActivitiesImpl leads = new LeadActivitiesImpl(store, Clock.systemUTC());
+    LeadEvent again =
+        new LeadEvent(
+            "N-5",
+            "c-1",
+            "replied_again",
+            "stopped",
+            "smb",
+            "v-cost",
+            "wamid.in-9",
+            null,
+            null,
+            "wrote after the lead ended stopped");
+    leads.record(again);
+    leads.record(again); // retried
+
+    List<Document> queued =
+        MONGO
+            .database()
+            .getCollection(Notifications.COLLECTION)
+            .find(new Document("type", "lead.replied_again").append("leadId", "N-5"))
+            .into(new ArrayList<>());
+    assertThat(queued).hasSize(1);
+    assertThat(queued.get(0).getString("stage")).isEqualTo("stopped");
+    assertThat(queued.get(0).getString("reason")).isEqualTo("wrote after the lead ended stopped");
+    assertThat(queued.get(0).getString("ownerId")).isNull();
+  }
 }

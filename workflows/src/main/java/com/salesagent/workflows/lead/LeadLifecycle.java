@@ -6,6 +6,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,6 +46,14 @@ final class LeadLifecycle implements LeadWorkflow {
    * variant) run as local activities, inside the workflow task that asks for them (see LeadStubs).
    */
   static final String LOCAL_LEAD_STEPS = "local-lead-steps";
+
+  /**
+   * Version 1: a message from the lead that lands while the run is ending (its outcome being
+   * recorded) is acted on before the run ends, as the webhook acts on one that finds the run ended
+   * ({@link LeadReopening}): the run reopens in place, or the team is told (replied_again). Before,
+   * the ending run took the signal in and ended: the message was stored and nothing followed.
+   */
+  static final String MESSAGE_AFTER_END = "message-after-end";
 
   /** People's messages waiting to go out at once, at most (more are dropped: a runaway client). */
   static final int MAX_PENDING_REPLIES = 20;
@@ -109,6 +118,9 @@ final class LeadLifecycle implements LeadWorkflow {
         reopened();
       }
       sequence();
+      while (reopenedInPlace()) {
+        sequence();
+      }
     } catch (ActivityFailure e) {
       // A step that cannot work for good (an unknown lead, no variant): the outcome says why,
       // instead of a failed workflow behind a live-looking stage.
@@ -195,6 +207,35 @@ final class LeadLifecycle implements LeadWorkflow {
       stages.variant(run.variantId);
     }
     stages.record("reopened", null, "the lead wrote again after it ended " + reopenedFrom.key());
+  }
+
+  /**
+   * The messages that landed while the run was ending ({@link #MESSAGE_AFTER_END}): one that would
+   * reopen the ended run ({@link LeadReopening#reopens}) reopens it here, with every such message
+   * applied in order as a live run applies them (true: the lifecycle goes on); otherwise each is
+   * recorded as replied_again (its owner and the CRM are told) and the run ends as it was.
+   */
+  private boolean reopenedInPlace() {
+    while (!run.afterEnd.isEmpty()) {
+      if (Workflow.getVersion(MESSAGE_AFTER_END, Workflow.DEFAULT_VERSION, 1)
+          == Workflow.DEFAULT_VERSION) {
+        return false;
+      }
+      List<InboundMessageSignal> late = new ArrayList<>(run.afterEnd);
+      run.afterEnd.clear();
+      Stage ended = run.stage;
+      if (late.stream().anyMatch(m -> LeadReopening.reopens(ended, m))) {
+        reopenedFrom = run.reopen();
+        reopened();
+        Instant now = stages.now();
+        late.forEach(m -> Signals.inbound(run, m, now));
+        return true;
+      }
+      for (InboundMessageSignal m : late) {
+        stages.record("replied_again", m.messageId(), "wrote after the lead ended " + ended.key());
+      }
+    }
+    return false;
   }
 
   /** A continued run: the policy is read again (an operator may have changed it). */
@@ -373,6 +414,9 @@ final class LeadLifecycle implements LeadWorkflow {
 
   @Override
   public void inboundMessage(InboundMessageSignal message) {
+    if (message != null && message.endsSequence() && run.stage.terminal()) {
+      run.afterEnd.add(message); // acted on before the run ends (MESSAGE_AFTER_END)
+    }
     Signals.inbound(run, message, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
   }
 

@@ -120,6 +120,12 @@ public final class LeadRun {
 
   public int ownerRepliesSent;
 
+  /**
+   * The lead's messages that landed while this run was ending (its outcome being recorded), which
+   * the run acts on before it ends ({@code LeadLifecycle}: version "message-after-end").
+   */
+  public ArrayList<InboundMessageSignal> afterEnd = new ArrayList<>();
+
   /** Keys of people's messages taken from the queue (the last 50): a repeated signal is dropped. */
   public ArrayList<String> ownerReplyKeys = new ArrayList<>();
 

@@ -209,7 +209,14 @@ class FakeLeadActivities
       throw new IllegalStateException("Timed out while waiting for a server (MongoDB)");
     }
     events.add(event);
+    java.util.function.Consumer<LeadEvent> during = duringRecord;
+    if (during != null) {
+      during.accept(event);
+    }
   }
+
+  /** Runs inside each record (e.g. a signal that lands while the outcome is being recorded). */
+  volatile java.util.function.Consumer<LeadEvent> duringRecord;
 
   @Override
   public void recordApproval(ApprovalRecord approval) {

@@ -41,15 +41,18 @@ final class Harness implements AutoCloseable {
     return new Harness(LeadWorkflowTest.START, LeadWorkflowImpl.CONTINUE_AS_NEW_AFTER_EVENTS);
   }
 
+  /** The started workflow's task timeout, when set (a short one lets a slow step span tasks). */
+  Duration workflowTaskTimeout;
+
   void start() {
-    workflow =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                LeadWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(LeadWorkflow.workflowId(leadId))
-                    .setTaskQueue(LeadWorkflowTest.QUEUE)
-                    .build());
+    WorkflowOptions.Builder options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(LeadWorkflow.workflowId(leadId))
+            .setTaskQueue(LeadWorkflowTest.QUEUE);
+    if (workflowTaskTimeout != null) {
+      options.setWorkflowTaskTimeout(workflowTaskTimeout);
+    }
+    workflow = env.getWorkflowClient().newWorkflowStub(LeadWorkflow.class, options.build());
     WorkflowClient.start(workflow::run, new LeadInput(leadId, "camp-1", null));
   }
 

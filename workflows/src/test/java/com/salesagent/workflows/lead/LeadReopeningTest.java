@@ -134,6 +134,108 @@ class LeadReopeningTest {
         .containsExactly(null, "ana");
   }
 
+  /**
+   * A second lead whose workflow task timeout is 1 s, so that a record that takes 1.5 s (MongoDB
+   * slow) is a local activity the worker keeps alive across workflow tasks: a signal that lands
+   * meanwhile is taken in by the run while it waits for it.
+   */
+  private LeadWorkflow slowRecordLead() {
+    LeadWorkflow lead =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                LeadWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(LeadWorkflow.workflowId("L-2"))
+                    .setTaskQueue(LeadWorkflowTest.QUEUE)
+                    .setWorkflowTaskTimeout(Duration.ofSeconds(1))
+                    .build());
+    WorkflowClient.start(lead::run, new LeadInput("L-2", "camp-1", null));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (fake.sends.size() < 2 && System.nanoTime() < deadline) {
+      env.sleep(Duration.ofSeconds(1));
+    }
+    assertThat(fake.sends).hasSize(2);
+    return lead;
+  }
+
+  /** Sends the message once while the lead's outcome is being recorded, which takes 1.5 s. */
+  private void whileTheOutcomeIsRecorded(LeadWorkflow lead, InboundMessageSignal message) {
+    java.util.concurrent.atomic.AtomicBoolean sent =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    fake.duringRecord =
+        e -> {
+          if ("L-2".equals(e.leadId())
+              && "outcome".equals(e.type())
+              && sent.compareAndSet(false, true)) {
+            lead.inboundMessage(message);
+            try {
+              Thread.sleep(1500);
+            } catch (InterruptedException x) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+  }
+
+  private InboundMessageSignal replyTo(String wamid, String id, String intent) {
+    return new InboundMessageSignal(id, wamid, "text", now(), intent, null);
+  }
+
+  private List<String> eventTypes(String leadId) {
+    return fake.events.stream()
+        .filter(e -> leadId.equals(e.leadId()))
+        .map(LeadEvent::type)
+        .toList();
+  }
+
+  /**
+   * A message that lands while the run ends (its outcome being recorded) was taken in by the ending
+   * run and lost: the webhook's signal had found the run open, so nothing reopened it.
+   */
+  @Test
+  void aMessageThatLandsWhileTheRunEndsReopensItInPlace() {
+    fake.owners.add("ana");
+    LeadWorkflow lead = slowRecordLead();
+    String wamid = fake.wamid(1);
+    whileTheOutcomeIsRecorded(lead, replyTo(wamid, "in-2", "interested"));
+    lead.inboundMessage(replyTo(wamid, "in-1", "not_interested"));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(eventTypes("L-2"))
+        .containsSubsequence("outcome", "reopened", "interested", "handed_off");
+    assertThat(lead.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.handOffs).hasSize(1);
+    assertThat(fake.sends).as("nothing resent").hasSize(2);
+    assertThat(
+            env.getWorkflowClient()
+                .newUntypedWorkflowStub(LeadWorkflow.workflowId("L-2"))
+                .describe()
+                .getWorkflowExecutionInfo()
+                .getStatus())
+        .isEqualTo(
+            io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+  }
+
+  /** A stopped lead's message while it ends is not acted on, but the team is told. */
+  @Test
+  void aMessageThatLandsWhileAStoppedRunEndsIsToldNotReopened() {
+    fake.owners.add("ana");
+    LeadWorkflow lead = slowRecordLead();
+    whileTheOutcomeIsRecorded(lead, replyTo(fake.wamid(1), "in-2", "interested"));
+    lead.stop("the rep called them");
+
+    LeadState ended = WorkflowStub.fromTyped(lead).getResult(LeadState.class);
+    assertThat(ended.stage()).isEqualTo(Stage.STOPPED);
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "replied_again".equals(e.type())
+                    && "in-2".equals(e.wamid())
+                    && "wrote after the lead ended stopped".equals(e.detail()));
+    assertThat(eventTypes("L-2")).doesNotContain("reopened");
+    assertThat(fake.handOffs).isEmpty();
+  }
+
   /** A result from before results carried the run (its view only) still reopens the lead. */
   @Test
   void aResultWithoutTheRunReopensFromItsView() {

@@ -357,6 +357,39 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal(OutcomeSignal.CONVERTED, "signed", "ana"));
           h.result();
         });
+    // Recorded before "message-after-end": a polite no ends the lead replied; while its outcome
+    // is being recorded (slowly: the record spans workflow tasks) the lead writes with interest,
+    // which the ending run took in and ended anyway.
+    SCENARIOS.put(
+        "message-while-ending",
+        h -> {
+          h.fake.owners.add("ana");
+          h.workflowTaskTimeout = Duration.ofSeconds(1);
+          h.start();
+          h.sends(1);
+          java.util.concurrent.atomic.AtomicBoolean sent =
+              new java.util.concurrent.atomic.AtomicBoolean();
+          h.fake.duringRecord =
+              e -> {
+                if ("outcome".equals(e.type()) && sent.compareAndSet(false, true)) {
+                  h.current()
+                      .inboundMessage(
+                          new InboundMessageSignal(
+                              "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+                  try {
+                    Thread.sleep(1500);
+                  } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              };
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "not_interested", null));
+          h.env.sleep(Duration.ofMinutes(1));
+          h.result();
+        });
     // Recorded with version 1 of "person-for-replies": an objection handed to an owner, who
     // answers; the conversation then goes quiet and the lead ends replied.
     SCENARIOS.put(
