@@ -238,6 +238,23 @@ final class LeadLifecycle implements LeadWorkflow {
     return false;
   }
 
+  /**
+   * An operator's stop and a message from the lead taken in together, the stop first: the run ends
+   * stopped (the operator's decision stands) and, from version 1 of {@link #MESSAGE_AFTER_END},
+   * records the message as replied_again, so its owner and the CRM are told, as when the message
+   * finds the run ended. Before, nobody was.
+   */
+  private void repliedAfterTheStop() {
+    if (run.stage == Stage.STOPPED
+        && run.endedBy == Stage.STOPPED
+        && run.replied
+        && run.lastReplyMessageId != null
+        && Workflow.getVersion(MESSAGE_AFTER_END, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION) {
+      stages.record("replied_again", run.lastReplyMessageId, "wrote after the lead ended stopped");
+    }
+  }
+
   /** A continued run: the policy is read again (an operator may have changed it). */
   private void resume(boolean fromFirstVersion) {
     if (fromFirstVersion) {
@@ -261,6 +278,7 @@ final class LeadLifecycle implements LeadWorkflow {
         afterTheReply.toPerson();
       }
       if (stages.finishIfEnded()) {
+        repliedAfterTheStop();
         return;
       }
       if (waits.historyFull()) {

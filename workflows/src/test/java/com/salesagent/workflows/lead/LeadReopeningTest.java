@@ -236,6 +236,46 @@ class LeadReopeningTest {
     assertThat(fake.handOffs).isEmpty();
   }
 
+  /**
+   * An operator's stop and the lead's message taken in by the run together (both landed while it
+   * waited for a slow record): the stop stands, and the message is told, not dropped.
+   */
+  @Test
+  void aMessageTakenInWithAStopIsToldAndTheStopStands() {
+    fake.owners.add("ana");
+    LeadWorkflow lead = slowRecordLead();
+    String wamid = fake.wamid(1);
+    java.util.concurrent.atomic.AtomicBoolean sent =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    fake.duringRecord =
+        e -> {
+          if ("L-2".equals(e.leadId())
+              && "follow_up_read".equals(e.nextAction())
+              && sent.compareAndSet(false, true)) {
+            lead.stop("the rep called them");
+            lead.inboundMessage(replyTo(wamid, "in-2", "interested"));
+            try {
+              Thread.sleep(1500);
+            } catch (InterruptedException x) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    lead.messageStatus(new MessageStatusSignal(wamid, "read", now(), null));
+
+    LeadState ended = WorkflowStub.fromTyped(lead).getResult(LeadState.class);
+    assertThat(ended.stage()).isEqualTo(Stage.STOPPED);
+    assertThat(sent).isTrue();
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "replied_again".equals(e.type())
+                    && "in-2".equals(e.wamid())
+                    && "wrote after the lead ended stopped".equals(e.detail()));
+    assertThat(fake.handOffs).isEmpty();
+    assertThat(fake.sends).hasSize(2);
+  }
+
   /** A result from before results carried the run (its view only) still reopens the lead. */
   @Test
   void aResultWithoutTheRunReopensFromItsView() {

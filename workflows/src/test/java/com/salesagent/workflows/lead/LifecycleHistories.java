@@ -390,6 +390,37 @@ final class LifecycleHistories {
           h.env.sleep(Duration.ofMinutes(1));
           h.result();
         });
+    // Recorded before "message-after-end" told of a message taken in with a stop: while the lead's
+    // stage after a read is being recorded (slowly: the record spans workflow tasks) an operator
+    // stops the lead and the lead writes with interest; the run ends stopped.
+    SCENARIOS.put(
+        "stop-with-message",
+        h -> {
+          h.fake.owners.add("ana");
+          h.workflowTaskTimeout = Duration.ofSeconds(1);
+          h.start();
+          h.sends(1);
+          java.util.concurrent.atomic.AtomicBoolean sent =
+              new java.util.concurrent.atomic.AtomicBoolean();
+          h.fake.duringRecord =
+              e -> {
+                if ("follow_up_read".equals(e.nextAction()) && sent.compareAndSet(false, true)) {
+                  h.current().stop("the rep called them");
+                  h.current()
+                      .inboundMessage(
+                          new InboundMessageSignal(
+                              "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+                  try {
+                    Thread.sleep(1500);
+                  } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              };
+          h.current()
+              .messageStatus(new MessageStatusSignal(h.fake.wamid(0), "read", h.now(), null));
+          h.result();
+        });
     // Recorded with version 1 of "person-for-replies": an objection handed to an owner, who
     // answers; the conversation then goes quiet and the lead ends replied.
     SCENARIOS.put(
