@@ -356,6 +356,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     }
     if ("reopened".equals(event.type())) {
       reopenOutcome(event.leadId());
+      store.activeAgain(event.leadId());
     }
     if (event.type() != null) {
       store

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lead's documents in MongoDB, shared by the activities (writes from workflows), the webhook
@@ -28,6 +30,8 @@ import org.bson.conversions.Bson;
  * time-series interaction_history.
  */
 public class LeadStore {
+  private static final Logger LOG = LoggerFactory.getLogger(LeadStore.class);
+
   private final MongoDatabase db;
   private final Messages messages;
   private final Interactions interactions;
@@ -130,6 +134,42 @@ public class LeadStore {
   /** The lead reached a terminal stage: its phone may be enrolled again in its campaign. */
   public void endActive(String leadId) {
     contacts().updateOne(Filters.eq("leadId", leadId), Updates.unset("activeKey"));
+  }
+
+  /**
+   * A lead that ended runs again (it wrote after it ended: a new run of its workflow): it is its
+   * number's active lead in its campaign again ({@code activeKey}), so enrolling the number again
+   * is refused while it runs, as before it ended. Unless another lead of the number was enrolled
+   * meanwhile (the unique index refuses the key): that one stays the active lead. True when set.
+   */
+  public boolean activeAgain(String leadId) {
+    Document contact =
+        contacts()
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include("campaignId", "phone", "activeKey", ERASURE))
+            .first();
+    if (contact == null
+        || contact.getString("phone") == null
+        || contact.get(ERASURE) != null
+        || contact.getString("activeKey") != null) {
+      return contact != null && contact.getString("activeKey") != null;
+    }
+    try {
+      contacts()
+          .updateOne(
+              Filters.eq("leadId", leadId),
+              Updates.set(
+                  "activeKey",
+                  activeKey(contact.getString("campaignId"), contact.getString("phone"))));
+      return true;
+    } catch (MongoWriteException e) {
+      if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+        throw e;
+      }
+      LOG.info(
+          "lead {} runs again; another lead of its number is the campaign's active one", leadId);
+      return false;
+    }
   }
 
   /** The lead active on this phone in this campaign, or null. */
