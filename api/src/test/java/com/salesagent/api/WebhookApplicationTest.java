@@ -470,6 +470,11 @@ final class WebhookApplicationTest extends AppTestHarness {
         .isEqualTo("workflow_reopened");
     // Nothing was sent again: the conversation went on, its first message counted once.
     assertThat(emulator().acceptedFor(phone)).isEqualTo(1);
+    // The reopened lead is its number's active lead again: a re-import of the number is refused
+    // instead of starting a second conversation with the person.
+    var again2 = postJson("/api/leads", leadJson("second-import-" + UUID.randomUUID(), phone));
+    assertThat(again2.statusCode()).isEqualTo(409);
+    assertThat(again2.body()).contains(leadId);
   }
 
   /**
