@@ -352,11 +352,16 @@ public class LeadActivitiesImpl implements LeadActivities {
         ownerHasRoom(ownerId);
       }
     } else {
-      store.setContactFields(event.leadId(), fields);
+      Document before = store.setContactFieldsWasHeldBy(event.leadId(), fields);
+      if (before != null && terminal(before.getString("stage"))) {
+        // Live again after an end: a new run (the lead wrote again, "reopened"), or a run whose
+        // ending record ran but whose end the server refused (a signal landed meanwhile; the run
+        // went on). The lead is its number's active one again.
+        store.activeAgain(event.leadId());
+      }
     }
     if ("reopened".equals(event.type())) {
       reopenOutcome(event.leadId());
-      store.activeAgain(event.leadId());
     }
     if (event.type() != null) {
       store

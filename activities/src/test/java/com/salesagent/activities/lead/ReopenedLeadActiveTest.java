@@ -74,6 +74,22 @@ class ReopenedLeadActiveTest {
     assertThat(active()).isNull();
   }
 
+  /**
+   * A run whose ending record ran (a local activity) but whose completion the server refused (the
+   * lead's message landed meanwhile): the retried workflow task goes on, and its next record makes
+   * the lead active again.
+   */
+  @Test
+  void aRunThatGoesOnAfterItsEndingRecordIsActiveAgain() {
+    enrolled("C-1");
+    leads.record(event("C-1", "outcome", "replied"));
+    leads.record(event("C-1", "interested", "interested"));
+
+    assertThat(active()).isEqualTo("C-1");
+    leads.record(event("C-1", "handed_off", "handed_off"));
+    assertThat(active()).isEqualTo("C-1");
+  }
+
   @Test
   void aLeadOfTheNumberEnrolledMeanwhileStaysTheActiveOne() {
     enrolled("B-1");
