@@ -6,7 +6,6 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,14 +46,6 @@ final class LeadLifecycle implements LeadWorkflow {
    */
   static final String LOCAL_LEAD_STEPS = "local-lead-steps";
 
-  /**
-   * Version 1: a message from the lead that lands while the run is ending (its outcome being
-   * recorded) is acted on before the run ends, as the webhook acts on one that finds the run ended
-   * ({@link LeadReopening}): the run reopens in place, or the team is told (replied_again). Before,
-   * the ending run took the signal in and ended: the message was stored and nothing followed.
-   */
-  static final String MESSAGE_AFTER_END = "message-after-end";
-
   /** People's messages waiting to go out at once, at most (more are dropped: a runaway client). */
   static final int MAX_PENDING_REPLIES = 20;
 
@@ -66,10 +57,8 @@ final class LeadLifecycle implements LeadWorkflow {
   private Approvals approvals;
   private Sending sending;
   private AfterTheReply afterTheReply;
+  private RunEnds ends;
   private LeadPolicy policy;
-
-  /** The stage the lead had ended in, when a new message from it started this run. */
-  private Stage reopenedFrom;
 
   LeadLifecycle(int continueAsNewAfterEvents) {
     this.continueAsNewAfterEvents = continueAsNewAfterEvents;
@@ -85,12 +74,6 @@ final class LeadLifecycle implements LeadWorkflow {
       run.leadId = input.leadId();
       run.campaignId = input.campaignId();
     }
-    // An ended run's state: the lead wrote again (LeadReopening). Made live before any signal is
-    // applied, so the message that started this run decides alone. A continue-as-new never
-    // carries an ended run, so no recorded run takes this path.
-    if (run.stage.terminal()) {
-      reopenedFrom = run.reopen();
-    }
     stubs =
         new LeadStubs(
             Workflow.getVersion(LOCAL_LEAD_STEPS, Workflow.DEFAULT_VERSION, 1)
@@ -101,6 +84,11 @@ final class LeadLifecycle implements LeadWorkflow {
     sending = new Sending(run, stubs, stages, waits, approvals);
     sending.onSegmentMatched(this::moved);
     afterTheReply = new AfterTheReply(run, stubs, stages, waits, sending);
+    ends = new RunEnds(run, stages);
+    // An ended run's state: the lead wrote again (LeadReopening). Made live before any signal is
+    // applied, so the message that started this run decides alone. A continue-as-new never
+    // carries an ended run, so no recorded run takes this path.
+    ends.reopenAtStart();
   }
 
   @Override
@@ -114,11 +102,9 @@ final class LeadLifecycle implements LeadWorkflow {
       } else {
         resume(input.carried() != null);
       }
-      if (reopenedFrom != null) {
-        reopened();
-      }
+      ends.recordReopened();
       sequence();
-      while (reopenedInPlace()) {
+      while (ends.reopenedInPlace()) {
         sequence();
       }
     } catch (ActivityFailure e) {
@@ -198,63 +184,6 @@ final class LeadLifecycle implements LeadWorkflow {
         assignment.strategy() + ": " + run.variantId);
   }
 
-  /** A new run from an ended one: its search attributes, and a record of why it began. */
-  private void reopened() {
-    if (run.segment != null) {
-      Workflow.upsertTypedSearchAttributes(LeadSearchAttributes.SEGMENT.valueSet(run.segment));
-    }
-    if (run.variantId != null) {
-      stages.variant(run.variantId);
-    }
-    stages.record("reopened", null, "the lead wrote again after it ended " + reopenedFrom.key());
-  }
-
-  /**
-   * The messages that landed while the run was ending ({@link #MESSAGE_AFTER_END}): one that would
-   * reopen the ended run ({@link LeadReopening#reopens}) reopens it here, with every such message
-   * applied in order as a live run applies them (true: the lifecycle goes on); otherwise each is
-   * recorded as replied_again (its owner and the CRM are told) and the run ends as it was.
-   */
-  private boolean reopenedInPlace() {
-    while (!run.afterEnd.isEmpty()) {
-      if (Workflow.getVersion(MESSAGE_AFTER_END, Workflow.DEFAULT_VERSION, 1)
-          == Workflow.DEFAULT_VERSION) {
-        return false;
-      }
-      List<InboundMessageSignal> late = new ArrayList<>(run.afterEnd);
-      run.afterEnd.clear();
-      Stage ended = run.stage;
-      if (late.stream().anyMatch(m -> LeadReopening.reopens(ended, m))) {
-        reopenedFrom = run.reopen();
-        reopened();
-        Instant now = stages.now();
-        late.forEach(m -> Signals.inbound(run, m, now));
-        return true;
-      }
-      for (InboundMessageSignal m : late) {
-        stages.record("replied_again", m.messageId(), "wrote after the lead ended " + ended.key());
-      }
-    }
-    return false;
-  }
-
-  /**
-   * An operator's stop and a message from the lead taken in together, the stop first: the run ends
-   * stopped (the operator's decision stands) and, from version 1 of {@link #MESSAGE_AFTER_END},
-   * records the message as replied_again, so its owner and the CRM are told, as when the message
-   * finds the run ended. Before, nobody was.
-   */
-  private void repliedAfterTheStop() {
-    if (run.stage == Stage.STOPPED
-        && run.endedBy == Stage.STOPPED
-        && run.replied
-        && run.lastReplyMessageId != null
-        && Workflow.getVersion(MESSAGE_AFTER_END, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION) {
-      stages.record("replied_again", run.lastReplyMessageId, "wrote after the lead ended stopped");
-    }
-  }
-
   /** A continued run: the policy is read again (an operator may have changed it). */
   private void resume(boolean fromFirstVersion) {
     if (fromFirstVersion) {
@@ -278,7 +207,7 @@ final class LeadLifecycle implements LeadWorkflow {
         afterTheReply.toPerson();
       }
       if (stages.finishIfEnded()) {
-        repliedAfterTheStop();
+        ends.repliedAfterTheStop();
         return;
       }
       if (waits.historyFull()) {
@@ -432,9 +361,7 @@ final class LeadLifecycle implements LeadWorkflow {
 
   @Override
   public void inboundMessage(InboundMessageSignal message) {
-    if (message != null && message.endsSequence() && run.stage.terminal()) {
-      run.afterEnd.add(message); // acted on before the run ends (MESSAGE_AFTER_END)
-    }
+    ends.taken(message);
     Signals.inbound(run, message, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
   }
 

@@ -122,7 +122,7 @@ public final class LeadRun {
 
   /**
    * The lead's messages that landed while this run was ending (its outcome being recorded), which
-   * the run acts on before it ends ({@code LeadLifecycle}: version "message-after-end").
+   * the run acts on before it ends ({@code RunEnds}: version "message-after-end").
    */
   public ArrayList<InboundMessageSignal> afterEnd = new ArrayList<>();
 

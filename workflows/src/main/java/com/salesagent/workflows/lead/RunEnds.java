@@ -1,0 +1,107 @@
+package com.salesagent.workflows.lead;
+
+import com.salesagent.temporal.LeadSearchAttributes;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A lead's run and its end: a new run started by a message from a lead whose run had ended ({@link
+ * LeadReopening}), and the messages a run takes in while it ends.
+ */
+final class RunEnds {
+  /**
+   * Version 1: a message from the lead that lands while the run is ending (its outcome being
+   * recorded) is acted on before the run ends, as the webhook acts on one that finds the run ended
+   * ({@link LeadReopening}): the run reopens in place, or the team is told (replied_again). Before,
+   * the ending run took the signal in and ended: the message was stored and nothing followed. A
+   * message taken in with an operator's stop (the stop first) is told too.
+   */
+  static final String MESSAGE_AFTER_END = "message-after-end";
+
+  private final LeadRun run;
+  private final Stages stages;
+
+  /** The stage the lead had ended in, when a message from it made this run live again. */
+  private Stage reopenedFrom;
+
+  RunEnds(LeadRun run, Stages stages) {
+    this.run = run;
+    this.stages = stages;
+  }
+
+  /** A run started with an ended run's state (the lead wrote again): made live. */
+  void reopenAtStart() {
+    if (run.stage.terminal()) {
+      reopenedFrom = run.reopen();
+    }
+  }
+
+  /** A new run from an ended one: its search attributes, and a record of why it began. */
+  void recordReopened() {
+    if (reopenedFrom == null) {
+      return;
+    }
+    if (run.segment != null) {
+      Workflow.upsertTypedSearchAttributes(LeadSearchAttributes.SEGMENT.valueSet(run.segment));
+    }
+    if (run.variantId != null) {
+      stages.variant(run.variantId);
+    }
+    stages.record("reopened", null, "the lead wrote again after it ended " + reopenedFrom.key());
+  }
+
+  /** A message the run takes in: kept when the run is ending, for {@link #reopenedInPlace}. */
+  void taken(InboundMessageSignal message) {
+    if (message != null && message.endsSequence() && run.stage.terminal()) {
+      run.afterEnd.add(message);
+    }
+  }
+
+  /**
+   * The messages that landed while the run was ending ({@link #MESSAGE_AFTER_END}): one that would
+   * reopen the ended run ({@link LeadReopening#reopens}) reopens it here, with every such message
+   * applied in order as a live run applies them (true: the lifecycle goes on); otherwise each is
+   * recorded as replied_again (its owner and the CRM are told) and the run ends as it was.
+   */
+  boolean reopenedInPlace() {
+    while (!run.afterEnd.isEmpty()) {
+      if (Workflow.getVersion(MESSAGE_AFTER_END, Workflow.DEFAULT_VERSION, 1)
+          == Workflow.DEFAULT_VERSION) {
+        return false;
+      }
+      List<InboundMessageSignal> late = new ArrayList<>(run.afterEnd);
+      run.afterEnd.clear();
+      Stage ended = run.stage;
+      if (late.stream().anyMatch(m -> LeadReopening.reopens(ended, m))) {
+        reopenedFrom = run.reopen();
+        recordReopened();
+        Instant now = stages.now();
+        late.forEach(m -> Signals.inbound(run, m, now));
+        return true;
+      }
+      for (InboundMessageSignal m : late) {
+        stages.record("replied_again", m.messageId(), "wrote after the lead ended " + ended.key());
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An operator's stop and a message from the lead taken in together, the stop first: the run ends
+   * stopped (the operator's decision stands) and, from version 1 of {@link #MESSAGE_AFTER_END},
+   * records the message as replied_again, so its owner and the CRM are told, as when the message
+   * finds the run ended. Before, nobody was.
+   */
+  void repliedAfterTheStop() {
+    if (run.stage == Stage.STOPPED
+        && run.endedBy == Stage.STOPPED
+        && run.replied
+        && run.lastReplyMessageId != null
+        && Workflow.getVersion(MESSAGE_AFTER_END, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION) {
+      stages.record("replied_again", run.lastReplyMessageId, "wrote after the lead ended stopped");
+    }
+  }
+}
