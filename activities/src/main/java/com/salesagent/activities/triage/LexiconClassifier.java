@@ -170,7 +170,7 @@ public final class LexiconClassifier {
           ? new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME)
           : new Triage("not_interested", null, negative(sentiment), keywords, null, NAME);
     }
-    if (containsAny(c, MEETING)
+    if (containsAnyUnnegated(c, MEETING)
         || (containsAny(c, PRICE_QUESTION) && !containsAny(c, COST_PROBLEM))) {
       return interested(keywords);
     }
@@ -178,11 +178,13 @@ public final class LexiconClassifier {
       return new Triage("not_now", null, sentiment, keywords, NamedDate.in(t, today), NAME);
     }
     for (String kind : List.of("cost", "competitor", "timing", "other")) {
-      if (containsAny(c, OBJECTIONS.get(kind))) {
+      if ("competitor".equals(kind)
+          ? containsAnyNotNamingUs(c, OBJECTIONS.get(kind))
+          : containsAny(c, OBJECTIONS.get(kind))) {
         return new Triage("objection", kind, sentiment, keywords, null, NAME);
       }
     }
-    if (containsAny(c, INTERESTED) || YES_ALONE.contains(c.replaceAll("[\\s.!]+$", ""))) {
+    if (containsAnyUnnegated(c, INTERESTED) || YES_ALONE.contains(c.replaceAll("[\\s.!]+$", ""))) {
       return interested(keywords);
     }
     return new Triage("other", null, sentiment, keywords, null, NAME);
@@ -244,6 +246,50 @@ public final class LexiconClassifier {
   /** Us named after a referral phrase: "fala com a gente", "hablar con usted", "talk to you". */
   private static final Pattern US_AFTER =
       Pattern.compile("\\s+(?:a gente|nos|voces?|vcs?|usted(?:es)?|ustedes|you|conosco)(?![a-z])");
+
+  /**
+   * {@link #containsAny}, but not where the phrase names us next: "Já fechamos com vocês", "We
+   * already work with you", "Ya usamos ustedes" say the lead is a customer of ours, not of a
+   * competitor (they were read as the competitor objection).
+   */
+  private static boolean containsAnyNotNamingUs(String c, List<String> phrases) {
+    for (String p : phrases) {
+      for (int at = c.indexOf(p); at >= 0; at = c.indexOf(p, at + 1)) {
+        int end = at + p.length();
+        if ((at == 0 || !Character.isLetterOrDigit(c.charAt(at - 1)))
+            && (end == c.length() || !Character.isLetterOrDigit(c.charAt(end)))
+            && !US_AFTER.matcher(c.substring(end)).lookingAt()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@link #containsAny}, but not where a negation stands up to two words before the phrase: "Don't
+   * call me", "Não precisa me ligar", "No hace falta llamarme" ask for no call (they were read as
+   * interest). A comma after the negation ends it ("No, call me tomorrow" asks for one).
+   */
+  private static boolean containsAnyUnnegated(String c, List<String> phrases) {
+    for (String p : phrases) {
+      for (int at = c.indexOf(p); at >= 0; at = c.indexOf(p, at + 1)) {
+        int end = at + p.length();
+        if ((at == 0 || !Character.isLetterOrDigit(c.charAt(at - 1)))
+            && (end == c.length() || !Character.isLetterOrDigit(c.charAt(end)))
+            && !NEGATION_BEFORE.matcher(c.substring(0, at)).find()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A negation just before a phrase, up to two words between ("don't", "não precisa", "no"). */
+  private static final Pattern NEGATION_BEFORE =
+      Pattern.compile(
+          "(?<![a-z0-9'’])(?:don['’]?t|do not|please don['’]?t|never|no need to|not|no|nao|nunca"
+              + "|sem|sin|jamais|jamas)\\s+(?:[a-z'’]+\\s+){0,2}$");
 
   /** Whether the lexicon read a reply as a referral: other, with {@link #REFERRAL} first. */
   static boolean isReferral(Triage t) {

@@ -32,7 +32,7 @@ public final class OptOutDetector {
               + "|para|pare|basta|no mas|baja|darme de baja|dar de baja"
               + "|sair|parar|cancelar|nao quero mais|descadastrar"
               + "|arret|arrete|arreter|desabonner|desinscrire"
-              + "|stopp|abmelden|abbestellen)"
+              + "|stopp|abmelden|abbestellen|spam)"
               + "( please| por favor| bitte| thanks| thank you| gracias| obrigad[oa]| merci"
               + "| danke)*$");
 
@@ -42,7 +42,7 @@ public final class OptOutDetector {
               ".*\\b(remove me|take me off|unsubscribe me|opt me out"
                   + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
                   + "|stop (messaging|texting|sending|contacting)|no more messages"
-                  + "|leave me alone"
+                  + "|leave me alone|(this|that) is spam|(isso|isto) e spam|(esto|eso) es spam"
                   // Meta's "Stop promotions" quick reply on marketing templates, and its kin
                   + "|stop (the |all |your )?(promotions?|promos?|marketing|offers|ads|advertising)"
                   + "( messages)?|no more (promotions|promos|marketing|offers|ads))\\b.*"),

@@ -220,4 +220,53 @@ class LexiconClassifierGapsTest {
   void everydayYesAndPrice(String text, String intent) {
     assertThat(triage(text).intent()).as(text).isEqualTo(intent);
   }
+
+  /**
+   * A call asked for in other words is interest; a call refused ("Don't call me", "Não precisa me
+   * ligar") is none (both "Don't call me" and "Please don't call me" were read as interest): a
+   * person reads it.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Pode me ligar amanhã às 10? | interested",
+        "Você pode me ligar depois? | interested",
+        "Me ligue amanhã | interested",
+        "¿Puedes llamarme mañana? | interested",
+        "¿Me puedes llamar el lunes? | interested",
+        "Give me a call tomorrow | interested",
+        "No, call me tomorrow | interested",
+        "Don't call me | other",
+        "Please don't call me, send it by email | other",
+        "Não precisa me ligar | other",
+        "Não precisa me ligar, manda por escrito | other",
+        "No hace falta llamarme | other",
+        "Never call me | other"
+      })
+  void aCallAskedForOrRefused(String text, String intent) {
+    assertThat(triage(text).intent()).as(text).isEqualTo(intent);
+  }
+
+  /**
+   * "We already work with you" names us: a customer of ours writing, for a person, not the
+   * competitor objection ("Já fechamos com vocês" drafted the answer to a competitor).
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Já fechamos com vocês | other | ",
+        "Já usamos vocês | other | ",
+        "We already work with you | other | ",
+        "Ya trabajamos con ustedes | other | ",
+        "Já trabalhamos com a Totvs | objection | competitor",
+        "We already use HubSpot | objection | competitor",
+        "Ya cerramos con otro proveedor | objection | competitor"
+      })
+  void aCustomerOfOursIsNoCompetitorObjection(String text, String intent, String objection) {
+    Triage t = triage(text);
+    assertThat(t.intent()).as(text).isEqualTo(intent);
+    assertThat(t.objection()).as(text).isEqualTo(objection);
+  }
 }

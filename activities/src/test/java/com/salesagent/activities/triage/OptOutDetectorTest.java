@@ -54,6 +54,12 @@ class OptOutDetectorTest {
         "Para!",
         "Bitte schreiben Sie mir nicht mehr",
         "Kontaktieren Sie mich bitte nicht mehr",
+        // Calling it spam (a person who feels so reports the number next: Meta's quality).
+        "Spam",
+        "SPAM!",
+        "This is spam",
+        "Isso é spam, obrigado",
+        "Esto es spam",
         // A long message that says it (over 120 characters: it used to be never read).
         "Olha, eu já recebi muitas mensagens de vocês nas últimas semanas e agradeço o interesse,"
             + " mas por favor, não me mande mais nada, obrigado."
@@ -82,7 +88,11 @@ class OptOutDetectorTest {
         "Sair da planilha seria ótimo, como funciona?",
         "Your promotions stopped working for us last year, what changed?",
         "",
-        "👍"
+        "👍",
+        // Spam named without saying that this is: a question, a worry.
+        "Não é spam? Quem é você?",
+        "Is this spam?",
+        "Your spam filter caught the first message"
       })
   void ordinaryRepliesAreNotOptOuts(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
