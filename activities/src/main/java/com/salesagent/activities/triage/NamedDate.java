@@ -192,6 +192,14 @@ final class NamedDate {
         return dayOf(month, 1, today);
       }
     }
+    Matcher dayAlone = DAY_ALONE.matcher(t);
+    if (dayAlone.find()) {
+      String n = dayAlone.group(1) != null ? dayAlone.group(1) : dayAlone.group(2);
+      LocalDate d = nextDayOfMonth(Integer.parseInt(n), today);
+      if (d != null) {
+        return d;
+      }
+    }
     Matcher some = IN_SOME.matcher(t);
     while (some.find()) {
       String n = some.group(2);
@@ -239,6 +247,30 @@ final class NamedDate {
         || t.contains("ano que vem")
         || t.contains("proximo ano")) {
       return LocalDate.of(today.getYear() + 1, 1, 1);
+    }
+    return null;
+  }
+
+  /**
+   * A day of the month named without its month ("volto dia 15", "el día 20", "back on the 3rd"):
+   * the next such day. Not a bare number ("the 15 people") nor a time ("dia 15:30" is no day).
+   */
+  private static final Pattern DAY_ALONE =
+      Pattern.compile("\\b(?:dia (\\d{1,2})|(?:on )?the (\\d{1,2})(?:st|nd|rd|th))\\b(?![:.]?\\d)");
+
+  /** The next day {@code day} of a month after today (this month's or a later one's); or null. */
+  private static LocalDate nextDayOfMonth(int day, LocalDate today) {
+    if (day < 1 || day > 31) {
+      return null;
+    }
+    for (int ahead = 0; ahead < 3; ahead++) {
+      LocalDate month = today.plusMonths(ahead).withDayOfMonth(1);
+      if (day <= month.lengthOfMonth()) {
+        LocalDate d = month.withDayOfMonth(day);
+        if (d.isAfter(today)) {
+          return d;
+        }
+      }
     }
     return null;
   }

@@ -188,6 +188,12 @@ class LexiconClassifierTest {
         "I'm on vacation until January 10 | 2027-01-10",
         "Ahora no, el 3 de febrero | 2027-02-03",
         "Agora não, dia 20 de janeiro | 2027-01-20",
+        // a day of the month named alone: the next such day (the reply came on the 25th)
+        "Estou de férias, volto dia 15 | 2026-12-15",
+        "Agora não, me chama no dia 28 | 2026-11-28",
+        "Estoy de vacaciones hasta el día 2 | 2026-12-02",
+        "On vacation, back on the 3rd | 2026-12-03",
+        "Not now, try me on the 31st | 2026-12-31",
         // so many days, weeks or months from the reply
         "Not now, call me in 2 weeks | 2026-12-09",
         "Not now, maybe in three months | 2027-02-25",
@@ -217,7 +223,9 @@ class LexiconClassifierTest {
         "Not now, I may be free later this year",
         "Not now, we march on with our current tool",
         "Agora não, fale com o Marco",
-        "Not now, maybe in a while"
+        "Not now, maybe in a while",
+        "Not now, the 15 of us are busy",
+        "Agora não, dia 15:30 talvez"
       })
   void notNowWithoutADayNamesNone(String text) {
     Triage t = LexiconClassifier.classify(text, false, TODAY);
