@@ -215,7 +215,13 @@ class LexiconClassifierGapsTest {
         "Me chama amanhã às 10 | interested",
         "Fala comigo amanhã | interested",
         "Vamos ver | other",
-        "No vamos a cambiar de proveedor | other"
+        "No vamos a cambiar de proveedor | other",
+        // asking for a trial is a buying question
+        "Tem teste grátis? | interested",
+        "Is there a free trial? | interested",
+        "¿Tienen prueba gratis? | interested",
+        "Vocês têm período de teste? | interested",
+        "We don't need a free trial | not_interested"
       })
   void everydayYesAndPrice(String text, String intent) {
     assertThat(triage(text).intent()).as(text).isEqualTo(intent);
