@@ -218,18 +218,11 @@ public final class LexiconClassifier {
     if (containsAny(c, NOT_NOW)) {
       return false;
     }
-    for (String p : REFERRALS) {
-      for (int at = c.indexOf(p); at >= 0; at = c.indexOf(p, at + 1)) {
-        int end = at + p.length();
-        if ((at == 0 || !Character.isLetterOrDigit(c.charAt(at - 1)))
-            && (end == c.length() || !Character.isLetterOrDigit(c.charAt(end)))
-            && !SELF_BEFORE.matcher(c.substring(0, at)).find()
-            && !US_AFTER.matcher(c.substring(end)).lookingAt()) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return containsAnyWhere(
+        c,
+        REFERRALS,
+        (before, after) ->
+            !SELF_BEFORE.matcher(before).find() && !US_AFTER.matcher(after).lookingAt());
   }
 
   /**
@@ -253,17 +246,7 @@ public final class LexiconClassifier {
    * competitor (they were read as the competitor objection).
    */
   private static boolean containsAnyNotNamingUs(String c, List<String> phrases) {
-    for (String p : phrases) {
-      for (int at = c.indexOf(p); at >= 0; at = c.indexOf(p, at + 1)) {
-        int end = at + p.length();
-        if ((at == 0 || !Character.isLetterOrDigit(c.charAt(at - 1)))
-            && (end == c.length() || !Character.isLetterOrDigit(c.charAt(end)))
-            && !US_AFTER.matcher(c.substring(end)).lookingAt()) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return containsAnyWhere(c, phrases, (before, after) -> !US_AFTER.matcher(after).lookingAt());
   }
 
   /**
@@ -272,12 +255,21 @@ public final class LexiconClassifier {
    * interest). A comma after the negation ends it ("No, call me tomorrow" asks for one).
    */
   private static boolean containsAnyUnnegated(String c, List<String> phrases) {
+    return containsAnyWhere(c, phrases, (before, after) -> !NEGATION_BEFORE.matcher(before).find());
+  }
+
+  /**
+   * Whether a phrase stands in the text as words at a place {@code keep} accepts, given the text
+   * before it and after it.
+   */
+  private static boolean containsAnyWhere(
+      String c, List<String> phrases, java.util.function.BiPredicate<String, String> keep) {
     for (String p : phrases) {
       for (int at = c.indexOf(p); at >= 0; at = c.indexOf(p, at + 1)) {
         int end = at + p.length();
         if ((at == 0 || !Character.isLetterOrDigit(c.charAt(at - 1)))
             && (end == c.length() || !Character.isLetterOrDigit(c.charAt(end)))
-            && !NEGATION_BEFORE.matcher(c.substring(0, at)).find()) {
+            && keep.test(c.substring(0, at), c.substring(end))) {
           return true;
         }
       }

@@ -218,6 +218,27 @@ class FakeLeadActivities
   /** Runs inside each record (e.g. a signal that lands while the outcome is being recorded). */
   volatile java.util.function.Consumer<LeadEvent> duringRecord;
 
+  /**
+   * Inside the first record {@code when} accepts: runs {@code signals}, then takes 1.5 s (a slow
+   * MongoDB), so that with a 1 s workflow task timeout the record spans workflow tasks and the
+   * signals land while the run waits for it.
+   */
+  void slowlyDuringRecord(java.util.function.Predicate<LeadEvent> when, Runnable signals) {
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    duringRecord =
+        e -> {
+          if (when.test(e) && done.compareAndSet(false, true)) {
+            signals.run();
+            try {
+              Thread.sleep(1500);
+            } catch (InterruptedException x) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+  }
+
   @Override
   public void recordApproval(ApprovalRecord approval) {
     approvals.add(approval);

@@ -160,21 +160,9 @@ class LeadReopeningTest {
 
   /** Sends the message once while the lead's outcome is being recorded, which takes 1.5 s. */
   private void whileTheOutcomeIsRecorded(LeadWorkflow lead, InboundMessageSignal message) {
-    java.util.concurrent.atomic.AtomicBoolean sent =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    fake.duringRecord =
-        e -> {
-          if ("L-2".equals(e.leadId())
-              && "outcome".equals(e.type())
-              && sent.compareAndSet(false, true)) {
-            lead.inboundMessage(message);
-            try {
-              Thread.sleep(1500);
-            } catch (InterruptedException x) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        };
+    fake.slowlyDuringRecord(
+        e -> "L-2".equals(e.leadId()) && "outcome".equals(e.type()),
+        () -> lead.inboundMessage(message));
   }
 
   private InboundMessageSignal replyTo(String wamid, String id, String intent) {
@@ -245,27 +233,16 @@ class LeadReopeningTest {
     fake.owners.add("ana");
     LeadWorkflow lead = slowRecordLead();
     String wamid = fake.wamid(1);
-    java.util.concurrent.atomic.AtomicBoolean sent =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    fake.duringRecord =
-        e -> {
-          if ("L-2".equals(e.leadId())
-              && "follow_up_read".equals(e.nextAction())
-              && sent.compareAndSet(false, true)) {
-            lead.stop("the rep called them");
-            lead.inboundMessage(replyTo(wamid, "in-2", "interested"));
-            try {
-              Thread.sleep(1500);
-            } catch (InterruptedException x) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        };
+    fake.slowlyDuringRecord(
+        e -> "L-2".equals(e.leadId()) && "follow_up_read".equals(e.nextAction()),
+        () -> {
+          lead.stop("the rep called them");
+          lead.inboundMessage(replyTo(wamid, "in-2", "interested"));
+        });
     lead.messageStatus(new MessageStatusSignal(wamid, "read", now(), null));
 
     LeadState ended = WorkflowStub.fromTyped(lead).getResult(LeadState.class);
     assertThat(ended.stage()).isEqualTo(Stage.STOPPED);
-    assertThat(sent).isTrue();
     assertThat(fake.events)
         .anyMatch(
             e ->

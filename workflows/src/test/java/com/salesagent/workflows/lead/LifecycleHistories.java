@@ -367,22 +367,13 @@ final class LifecycleHistories {
           h.workflowTaskTimeout = Duration.ofSeconds(1);
           h.start();
           h.sends(1);
-          java.util.concurrent.atomic.AtomicBoolean sent =
-              new java.util.concurrent.atomic.AtomicBoolean();
-          h.fake.duringRecord =
-              e -> {
-                if ("outcome".equals(e.type()) && sent.compareAndSet(false, true)) {
+          h.fake.slowlyDuringRecord(
+              e -> "outcome".equals(e.type()),
+              () ->
                   h.current()
                       .inboundMessage(
                           new InboundMessageSignal(
-                              "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
-                  try {
-                    Thread.sleep(1500);
-                  } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                  }
-                }
-              };
+                              "in-2", h.fake.wamid(0), "text", h.now(), "interested", null)));
           h.current()
               .inboundMessage(
                   new InboundMessageSignal(
@@ -400,23 +391,15 @@ final class LifecycleHistories {
           h.workflowTaskTimeout = Duration.ofSeconds(1);
           h.start();
           h.sends(1);
-          java.util.concurrent.atomic.AtomicBoolean sent =
-              new java.util.concurrent.atomic.AtomicBoolean();
-          h.fake.duringRecord =
-              e -> {
-                if ("follow_up_read".equals(e.nextAction()) && sent.compareAndSet(false, true)) {
-                  h.current().stop("the rep called them");
-                  h.current()
-                      .inboundMessage(
-                          new InboundMessageSignal(
-                              "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
-                  try {
-                    Thread.sleep(1500);
-                  } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                  }
-                }
-              };
+          h.fake.slowlyDuringRecord(
+              e -> "follow_up_read".equals(e.nextAction()),
+              () -> {
+                h.current().stop("the rep called them");
+                h.current()
+                    .inboundMessage(
+                        new InboundMessageSignal(
+                            "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+              });
           h.current()
               .messageStatus(new MessageStatusSignal(h.fake.wamid(0), "read", h.now(), null));
           h.result();
