@@ -204,6 +204,30 @@ class LeadReopeningTest {
             io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
+  /**
+   * A message that lands while a quick ending record runs (inside the workflow task that ends the
+   * run): the server refuses the run's completion, and the task tried again holds both messages,
+   * where the later one decides. The ending record has run by then (the timeline says "outcome").
+   */
+  @Test
+  void aMessageThatLandsDuringAQuickEndingRecordIsActedOn() {
+    fake.owners.add("ana");
+    java.util.concurrent.atomic.AtomicBoolean sent =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    fake.duringRecord =
+        e -> {
+          if ("outcome".equals(e.type()) && sent.compareAndSet(false, true)) {
+            workflow.inboundMessage(reply("in-2", "interested"));
+          }
+        };
+    workflow.inboundMessage(reply("in-1", "not_interested"));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(sent).isTrue();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(eventTypes()).containsSubsequence("outcome", "interested", "handed_off");
+  }
+
   /** A stopped lead's message while it ends is not acted on, but the team is told. */
   @Test
   void aMessageThatLandsWhileAStoppedRunEndsIsToldNotReopened() {
