@@ -46,6 +46,14 @@ final class LeadLifecycle implements LeadWorkflow {
    */
   static final String LOCAL_LEAD_STEPS = "local-lead-steps";
 
+  /**
+   * Version 1: a snoozed lead's reply that the lifecycle acts on (interest, a question for a
+   * person) ends the snooze, so the lead is not put back to sleep until the old date; and a
+   * person's message to a snoozed lead goes at once, the snooze going on after it. Before, both
+   * waited for the snooze's end: the reply's interest was recorded, then dropped by the snooze.
+   */
+  static final String SNOOZE_ANSWERED = "snooze-answered";
+
   /** People's messages waiting to go out at once, at most (more are dropped: a runaway client). */
   static final int MAX_PENDING_REPLIES = 20;
 
@@ -202,8 +210,10 @@ final class LeadLifecycle implements LeadWorkflow {
   private void sequence() {
     while (true) {
       if (afterTheReply.interestedReply()) {
+        snoozeAnswered();
         afterTheReply.interested();
       } else if (afterTheReply.personReply()) {
+        snoozeAnswered();
         afterTheReply.toPerson();
       }
       if (stages.finishIfEnded()) {
@@ -269,12 +279,27 @@ final class LeadLifecycle implements LeadWorkflow {
     sending.step(run.followUpsSent, action, false);
   }
 
+  /** A reply the lifecycle acts on came during the snooze: the snooze is over. */
+  private void snoozeAnswered() {
+    if (run.snoozeAnswered
+        && run.snoozeUntil != null
+        && Workflow.getVersion(SNOOZE_ANSWERED, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION) {
+      run.snoozeUntil = null;
+    }
+    run.snoozeAnswered = false;
+  }
+
   /**
    * "Not now, talk in 30 days": quiet until then, then the agreed follow-up (which counts). The
    * snooze stays in the state while it runs: a continue-as-new in between resumes it.
    */
   private void snooze() {
     Instant until = run.snoozeUntil;
+    // A person's message wakes the snooze (it goes now; the loop comes back here after it).
+    boolean ownerReplies =
+        Workflow.getVersion(SNOOZE_ANSWERED, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
     run.interestedAt = null; // "not now" from an interested lead: the sequence takes over again
     run.conversationAt = null;
     boolean recorded = run.stage == Stage.SNOOZED && until.equals(run.nextActionAt);
@@ -284,10 +309,15 @@ final class LeadLifecycle implements LeadWorkflow {
         until,
         recorded ? null : "snoozed",
         recorded ? null : "not now, until " + until);
-    if (!waits.until(until, () -> !until.equals(run.snoozeUntil) || waits.historyFull())
+    if (!waits.until(
+            until,
+            () ->
+                !until.equals(run.snoozeUntil)
+                    || waits.historyFull()
+                    || (ownerReplies && !run.ownerReplies.isEmpty()))
         || !until.equals(run.snoozeUntil)
         || stages.now().isBefore(until)) {
-      return; // ended, a new date, or time to continue as new
+      return; // ended, a new date, a person's message, or time to continue as new
     }
     run.snoozeUntil = null;
     if (Workflow.getVersion(SEGMENT_REMATCH, Workflow.DEFAULT_VERSION, 1)

@@ -53,6 +53,12 @@ public final class LeadRun {
   public Instant lastInboundAt;
   public Instant snoozeUntil;
 
+  /**
+   * The lead wrote a reply (not another "not now") after the snooze it is in was agreed: acted on,
+   * the reply ends the snooze ({@link LeadLifecycle#SNOOZE_ANSWERED}).
+   */
+  public boolean snoozeAnswered;
+
   /** The look at the latest message's read in MongoDB ({@link ReadReceipts}), or null. */
   public ReadLook readLook;
 
@@ -245,6 +251,7 @@ public final class LeadRun {
     endedBy = null;
     requestedOutcome = null;
     snoozeUntil = null;
+    snoozeAnswered = false;
     lastReplyIntent = null;
     lastReplyMessageId = null;
     interestedAt = null;

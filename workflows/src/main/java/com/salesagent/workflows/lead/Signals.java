@@ -131,8 +131,12 @@ final class Signals {
       run.changes++;
     } else if (message.snoozeUntil() != null && message.snoozeUntil().isAfter(now)) {
       run.snoozeUntil = message.snoozeUntil();
+      run.snoozeAnswered = false;
       run.changes++;
     } else {
+      if (run.snoozeUntil != null) {
+        run.snoozeAnswered = true; // the lifecycle decides (by its version) what that ends
+      }
       run.replied = true;
       run.lastReplyIntent = message.intent();
       run.lastReplyMessageId = id;

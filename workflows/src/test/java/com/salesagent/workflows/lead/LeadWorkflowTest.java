@@ -865,6 +865,80 @@ class LeadWorkflowTest {
     assertThat(workflow.state().stage()).isEqualTo(Stage.AWAITING_RESPONSE);
   }
 
+  /**
+   * A lead snoozed by its "not now" that writes again with interest ("we talked it over, can we
+   * talk this week?") is interested from then: handed to an owner, not put back to sleep until the
+   * old date (the snooze outlived the reply: the lead went back to snoozed at once, off the
+   * Hand-offs queue, its interest recorded and then dropped).
+   */
+  @Test
+  void aSnoozedLeadThatWritesWithInterestIsHandedOffNotSnoozedAgain() {
+    fake.owners.add("ana");
+    enrol();
+    Instant until = now().plus(Duration.ofDays(30));
+    workflow.inboundMessage(
+        new InboundMessageSignal("in-1", fake.wamid(0), "text", now(), "not_now", until));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.SNOOZED);
+
+    replyWith("in-2", "interested");
+    env.sleep(Duration.ofMinutes(1));
+
+    LeadState state = workflow.state();
+    assertThat(state.stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(state.nextAction()).isEqualTo("remind_owner");
+    assertThat(fake.handOffs).hasSize(1);
+    assertThat(eventTypes()).containsSubsequence("snoozed", "interested", "handed_off");
+    assertThat(eventTypes().subList(eventTypes().lastIndexOf("interested"), eventTypes().size()))
+        .doesNotContain("snoozed");
+  }
+
+  /**
+   * A question from a snoozed lead goes to a person, as from any lead, and the snooze is over: it
+   * was put back to sleep until the old date with nobody told.
+   */
+  @Test
+  void aSnoozedLeadThatAsksAQuestionGoesToAPersonNotBackToSleep() {
+    fake.owners.add("ana");
+    enrol();
+    workflow.inboundMessage(
+        new InboundMessageSignal(
+            "in-1", fake.wamid(0), "text", now(), "not_now", now().plus(Duration.ofDays(30))));
+    env.sleep(Duration.ofMinutes(1));
+    replyWith("in-2", "question");
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.handOffs).hasSize(1);
+  }
+
+  /**
+   * A rep answers the "not now" of a lead they hold ("Sure, I'll write in January") inside the 24 h
+   * window: the message goes now, and the snooze goes on until its date (the message waited for the
+   * snooze's end, a month later and outside the window).
+   */
+  @Test
+  void aPersonsMessageToASnoozedLeadGoesNowAndTheSnoozeGoesOn() {
+    fake.owners.add("ana");
+    interested();
+    Instant until = now().plus(Duration.ofDays(30));
+    workflow.inboundMessage(
+        new InboundMessageSignal("in-2", fake.wamid(0), "text", now(), "not_now", until));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.SNOOZED);
+
+    workflow.ownerReply(text("k-snooze"));
+    awaitSends(2);
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(fake.sends.get(1).request().idempotencyKey()).isEqualTo("lead-L-1-owner-k-snooze");
+    assertThat(fake.sends.get(1).request().template()).isFalse();
+    LeadState state = workflow.state();
+    assertThat(state.stage()).isEqualTo(Stage.SNOOZED);
+    assertThat(state.nextActionAt()).isEqualTo(until);
+    assertThat(eventTypes().stream().filter("snoozed"::equals)).hasSize(1);
+  }
+
   // ---- the hand-off to a sales rep, and people's messages
 
   private List<String> eventTypes() {

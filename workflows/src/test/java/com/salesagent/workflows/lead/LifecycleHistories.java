@@ -357,6 +357,43 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal(OutcomeSignal.CONVERTED, "signed", "ana"));
           h.result();
         });
+    // Recorded before "snooze-answered": an interested lead handed to ana says "not now" (a
+    // snooze); ana's message waits in the snooze, the lead then writes with interest (the message
+    // goes, the lead is snoozed again) and is marked converted.
+    SCENARIOS.put(
+        "snooze-answered",
+        h -> {
+          h.fake.owners.add("ana");
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofMinutes(1));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-2",
+                      h.fake.wamid(0),
+                      "text",
+                      h.now(),
+                      "not_now",
+                      h.now().plus(Duration.ofDays(30))));
+          h.env.sleep(Duration.ofMinutes(1));
+          h.current()
+              .ownerReply(
+                  new OwnerReply("lead-rec-owner-k1", OwnerReply.TEXT, "ana", "Ana Lima (ana)"));
+          h.env.sleep(Duration.ofMinutes(1));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-3", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofMinutes(1));
+          h.sends(2);
+          h.current().outcome(new OutcomeSignal(OutcomeSignal.CONVERTED, "signed", "ana"));
+          h.result();
+        });
     // Recorded before "message-after-end": a polite no ends the lead replied; while its outcome
     // is being recorded (slowly: the record spans workflow tasks) the lead writes with interest,
     // which the ending run took in and ended anyway.
