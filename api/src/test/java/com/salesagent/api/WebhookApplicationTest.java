@@ -542,6 +542,78 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A lead handed to an owner answers "not now, next month": the lead is snoozed (off the Hand-offs
+   * queue, no longer counted in the owner's load) and its owner is told, {@code lead.replied_again}
+   * for that message, as for any later message of a lead they hold (before, nobody was: the rep's
+   * lead vanished from the queue with no word until the snooze's end).
+   */
+  @Test
+  void aHandedOffLeadThatSaysNotNowIsToldToItsOwner() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String owner = "notnow-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(
+            put(
+                    "/api/owners/" + owner,
+                    "{\"name\":\"Nina\",\"timezone\":\"UTC\",\"capacity\":1000,\"segments\":[]}")
+                .statusCode())
+        .isEqualTo(201);
+    try {
+      String leadId = "not-now-held-" + UUID.randomUUID();
+      String phone = phone();
+      String wamid = enrolAndAwaitFirstSend(leadId, phone);
+      emulator().recipientWrote(phone);
+      String yes = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
+      assertThat(webhook(yes, sign(yes)).statusCode()).isEqualTo(200);
+      await(
+          "handed off",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      String holder = store().contact(leadId).getString("ownerId");
+      assertThat(holder).isNotNull();
+
+      String notNow = textReply(phone, wamid, "Actually not right now, maybe next month");
+      java.util.regex.Matcher id =
+          java.util.regex.Pattern.compile("wamid\\.in-[0-9a-f-]+").matcher(notNow);
+      assertThat(id.find()).isTrue();
+      String notNowId = id.group();
+      assertThat(webhook(notNow, sign(notNow)).statusCode()).isEqualTo(200);
+      assertThat(webhook(notNow, sign(notNow)).statusCode()).as("a duplicate").isEqualTo(200);
+      await(
+          "snoozed",
+          Duration.ofSeconds(15),
+          () -> "snoozed".equals(store().contact(leadId).getString("stage")));
+
+      var notices =
+          store()
+              .database()
+              .getCollection(com.salesagent.activities.notify.Notifications.COLLECTION);
+      await(
+          "the owner told",
+          Duration.ofSeconds(15),
+          () ->
+              notices.countDocuments(
+                      Filters.and(
+                          Filters.eq("leadId", leadId), Filters.eq("type", "lead.replied_again")))
+                  == 1);
+      Document notice =
+          notices
+              .find(
+                  Filters.and(
+                      Filters.eq("leadId", leadId), Filters.eq("type", "lead.replied_again")))
+              .first();
+      assertThat(notice.getString("ownerId")).isEqualTo(holder);
+      assertThat(notice.getString("_id")).isEqualTo(leadId + ":lead.replied_again:" + notNowId);
+      assertThat(notice.getString("reason")).startsWith("not now, until ");
+      assertThat(notice.toJson()).doesNotContain(phone.substring(phone.length() - 6));
+    } finally {
+      send(
+          HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
+              .header("Authorization", "Bearer " + TOKEN)
+              .DELETE());
+    }
+  }
+
+  /**
    * An operator's outcome belongs to a run of the lead's workflow: a lead lost that wrote again
    * with interest (a new run) can be marked converted (or lost again) by its owner, audited as
    * such, instead of 409 "already lost" for a lead being worked.

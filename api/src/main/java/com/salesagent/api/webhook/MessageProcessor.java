@@ -160,9 +160,33 @@ final class MessageProcessor {
           signaller.inbound(contact.getString("leadId"), contact.getString("campaignId"), signal);
       if (LeadSignaller.CLOSED.equals(outcome) && signal.endsSequence()) {
         toldAfterEnd(contact, item.getString("id"));
+      } else if (signal.snoozeUntil() != null) {
+        toldOwnerOfSnooze(contact, item.getString("id"), signal.snoozeUntil());
       }
     }
     return outcome;
+  }
+
+  /**
+   * A lead an owner holds said "not now": its workflow snoozes it (off the Hand-offs queue, out of
+   * the owner's load) and records no message of its own, so the owner hears it here, {@code
+   * lead.replied_again} as for any later message of their lead (once per message).
+   */
+  private void toldOwnerOfSnooze(Document contact, String messageId, Instant until) {
+    String ownerId = contact.getString("ownerId");
+    if (ownerId == null
+        || !com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(
+            contact.getString("stage"))) {
+      return;
+    }
+    notifications.emit(
+        "lead.replied_again",
+        contact.getString("leadId"),
+        contact.getString("campaignId"),
+        contact.getString("stage"),
+        "not now, until " + until,
+        ownerId,
+        messageId);
   }
 
   /**
