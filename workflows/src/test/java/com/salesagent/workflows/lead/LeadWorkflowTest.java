@@ -894,6 +894,31 @@ class LeadWorkflowTest {
   }
 
   /**
+   * The lead an owner took says "not now", then changes its mind: it goes back to that owner, in
+   * conversation as before, not to sleep until the old date.
+   */
+  @Test
+  void aHeldLeadThatSnoozesThenWritesWithInterestGoesBackToItsOwner() {
+    fake.owners.add("ana");
+    interested();
+    workflow.ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, "Ana Lima (ana)"));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+    workflow.inboundMessage(
+        new InboundMessageSignal(
+            "in-2", fake.wamid(0), "text", now(), "not_now", now().plus(Duration.ofDays(30))));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.SNOOZED);
+
+    replyWith("in-3", "interested");
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+    assertThat(workflow.state().nextAction()).isEqualTo("re_engage");
+    assertThat(fake.handOffs).hasSize(1);
+  }
+
+  /**
    * A question from a snoozed lead goes to a person, as from any lead, and the snooze is over: it
    * was put back to sleep until the old date with nobody told.
    */
