@@ -614,6 +614,75 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /**
+   * The lead an owner held, snoozed by its "not now", writes again with interest: it goes back to
+   * that owner (no new hand-off: they hold it), and the owner is told of that message, {@code
+   * lead.replied_again} (before, nobody was: the run's "interested" notice had gone out once
+   * already, and a snoozed lead was no lead the owner held).
+   */
+  @Test
+  void aSnoozedLeadItsOwnerHeldThatWritesAgainIsToldToTheOwner() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String owner = "snoozed-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(
+            put(
+                    "/api/owners/" + owner,
+                    "{\"name\":\"Sol\",\"timezone\":\"UTC\",\"capacity\":1000,\"segments\":[]}")
+                .statusCode())
+        .isEqualTo(201);
+    try {
+      String leadId = "snoozed-writes-" + UUID.randomUUID();
+      String phone = phone();
+      String wamid = enrolAndAwaitFirstSend(leadId, phone);
+      emulator().recipientWrote(phone);
+      String yes = textReply(phone, wamid, "Me interesa, ¿cuánto cuesta?");
+      assertThat(webhook(yes, sign(yes)).statusCode()).isEqualTo(200);
+      await(
+          "handed off",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      String holder = store().contact(leadId).getString("ownerId");
+      String notNow = textReply(phone, wamid, "Ahora no, hablamos el mes que viene");
+      assertThat(webhook(notNow, sign(notNow)).statusCode()).isEqualTo(200);
+      await(
+          "snoozed",
+          Duration.ofSeconds(15),
+          () -> "snoozed".equals(store().contact(leadId).getString("stage")));
+
+      String back =
+          textReply(phone, wamid, "Perdón, sí nos interesa ahora. ¿Hablamos esta semana?");
+      java.util.regex.Matcher id =
+          java.util.regex.Pattern.compile("wamid\\.in-[0-9a-f-]+").matcher(back);
+      assertThat(id.find()).isTrue();
+      assertThat(webhook(back, sign(back)).statusCode()).isEqualTo(200);
+
+      var notices =
+          store()
+              .database()
+              .getCollection(com.salesagent.activities.notify.Notifications.COLLECTION);
+      await(
+          "the owner told of the message after the snooze",
+          Duration.ofSeconds(15),
+          () ->
+              notices.find(Filters.eq("_id", leadId + ":lead.replied_again:" + id.group())).first()
+                  != null);
+      Document notice =
+          notices.find(Filters.eq("_id", leadId + ":lead.replied_again:" + id.group())).first();
+      assertThat(notice.getString("ownerId")).isEqualTo(holder);
+      assertThat(notice.getString("stage")).isEqualTo("snoozed");
+      await(
+          "back with its owner",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      assertThat(store().contact(leadId).getString("ownerId")).isEqualTo(holder);
+    } finally {
+      send(
+          HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
+              .header("Authorization", "Bearer " + TOKEN)
+              .DELETE());
+    }
+  }
+
+  /**
    * An operator's outcome belongs to a run of the lead's workflow: a lead lost that wrote again
    * with interest (a new run) can be marked converted (or lost again) by its owner, audited as
    * such, instead of 409 "already lost" for a lead being worked.

@@ -160,23 +160,25 @@ final class MessageProcessor {
           signaller.inbound(contact.getString("leadId"), contact.getString("campaignId"), signal);
       if (LeadSignaller.CLOSED.equals(outcome) && signal.endsSequence()) {
         toldAfterEnd(contact, item.getString("id"));
-      } else if (signal.snoozeUntil() != null) {
-        toldOwnerOfSnooze(contact, item.getString("id"), signal.snoozeUntil());
+      } else if (signal.endsSequence()) {
+        toldOwnerOfSnoozedLead(contact, item.getString("id"), signal.snoozeUntil());
       }
     }
     return outcome;
   }
 
   /**
-   * A lead an owner holds said "not now": its workflow snoozes it (off the Hand-offs queue, out of
-   * the owner's load) and records no message of its own, so the owner hears it here, {@code
-   * lead.replied_again} as for any later message of their lead (once per message).
+   * A lead an owner holds said "not now" (its workflow snoozes it: off the Hand-offs queue, out of
+   * the owner's load, and records no message of its own), or a lead an owner held, snoozed, wrote
+   * again (its workflow's "interested" is no news the second time in a run): the owner hears it
+   * here, {@code lead.replied_again} as for any later message of their lead (once per message).
    */
-  private void toldOwnerOfSnooze(Document contact, String messageId, Instant until) {
+  private void toldOwnerOfSnoozedLead(Document contact, String messageId, Instant until) {
     String ownerId = contact.getString("ownerId");
-    if (ownerId == null
-        || !com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(
-            contact.getString("stage"))) {
+    String stage = contact.getString("stage");
+    boolean held = com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(stage);
+    boolean snoozed = "snoozed".equals(stage);
+    if (ownerId == null || !(held && until != null || snoozed)) {
       return;
     }
     notifications.emit(
@@ -184,7 +186,7 @@ final class MessageProcessor {
         contact.getString("leadId"),
         contact.getString("campaignId"),
         contact.getString("stage"),
-        "not now, until " + until,
+        until == null ? null : "not now, until " + until,
         ownerId,
         messageId);
   }
