@@ -32,6 +32,16 @@ public final class JsonErrorHandler extends ErrorHandler {
     setDefaultResponseMimeType("application/json");
   }
 
+  /**
+   * Every method gets the JSON answer: Jetty's default writes a page for GET, POST and HEAD only,
+   * and leaves a DELETE, PUT, PATCH or OPTIONS it refuses (a path such as {@code /api//leads}) with
+   * an empty 400 naming nothing.
+   */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(
       Request request,

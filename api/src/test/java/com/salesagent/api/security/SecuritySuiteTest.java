@@ -819,29 +819,52 @@ class SecuritySuiteTest {
             "uri", new String[] {"GET " + longUri + " HTTP/1.1\r\n", "414"},
             "headers", new String[] {"GET /api/leads HTTP/1.1\r\n" + bigHeader, "431"});
     for (Map.Entry<String, String[]> c : cases.entrySet()) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", APP.getLocalPort()), 2000);
-        s.setSoTimeout(10_000);
-        String request =
-            c.getValue()[0]
-                + "Host: localhost\r\nAuthorization: Bearer "
-                + TOKEN
-                + "\r\nConnection: close\r\n\r\n";
-        s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
-        assertThat(answer).as(c.getKey()).startsWith("HTTP/1.1 " + c.getValue()[1]);
-        assertThat(answer.toLowerCase(java.util.Locale.ROOT))
-            .as(c.getKey())
-            .contains("content-type: application/json");
-        assertThat(body)
-            .as(c.getKey())
-            .contains("\"code\":" + c.getValue()[1])
-            .contains("\"field\":\"" + c.getKey() + "\"")
-            .doesNotContain("<html");
-      }
+      assertRefusedAsJson(c.getKey(), c.getValue()[0], c.getValue()[1]);
     }
     assertThat(healthy()).isTrue();
+  }
+
+  /**
+   * Jetty's error handler writes a page only for GET, POST and HEAD; the API's refusals of a path
+   * it will not route are JSON whatever the method (a DELETE or PUT client got an empty 400).
+   */
+  @Test
+  void pathRefusalsAreJsonForEveryMethod() throws Exception {
+    for (String line :
+        List.of(
+            "DELETE /api//leads HTTP/1.1\r\n",
+            "DELETE /api/leads/..%2F HTTP/1.1\r\n",
+            "PUT /api/owners/a%2Fb HTTP/1.1\r\n",
+            "PATCH /api/leads/%2e%2e HTTP/1.1\r\n",
+            "OPTIONS /api//leads HTTP/1.1\r\n")) {
+      assertRefusedAsJson("path", line, "400");
+    }
+    assertThat(healthy()).isTrue();
+  }
+
+  private void assertRefusedAsJson(String field, String requestLine, String code) throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", APP.getLocalPort()), 2000);
+      s.setSoTimeout(10_000);
+      String request =
+          requestLine
+              + "Host: localhost\r\nAuthorization: Bearer "
+              + TOKEN
+              + "\r\nConnection: close\r\n\r\n";
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+      String as = field + ": " + requestLine.strip();
+      assertThat(answer).as(as).startsWith("HTTP/1.1 " + code);
+      assertThat(answer.toLowerCase(java.util.Locale.ROOT))
+          .as(as)
+          .contains("content-type: application/json");
+      assertThat(body)
+          .as(as)
+          .contains("\"code\":" + code)
+          .contains("\"field\":\"" + field + "\"")
+          .doesNotContain("<html");
+    }
   }
 
   @Test
