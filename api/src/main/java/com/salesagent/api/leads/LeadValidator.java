@@ -54,6 +54,13 @@ public class LeadValidator {
   private static final Pattern BIDI =
       Pattern.compile("[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]");
 
+  /**
+   * What no one wrote: the replacement character a decoder leaves for bytes that are not UTF-8 (a
+   * CSV saved as Windows-1252, "Jo\uFFFDo"), or half of a surrogate pair (an emoji cut in two,
+   * escaped in JSON). Sent as it is, the lead would read it in our message.
+   */
+  private static final Pattern UNREADABLE = Pattern.compile("[\\uFFFD\\p{Cs}]");
+
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
   private static final Pattern CONTROL_BUT_LINES = Pattern.compile("[\\p{Cntrl}&&[^\\n\\t]]");
   private static final Pattern VISIBLE = Pattern.compile("[\\p{L}\\p{N}]");
@@ -133,6 +140,16 @@ public class LeadValidator {
     String leadId = blank(r.leadId()) ? UUID.randomUUID().toString() : r.leadId().trim();
     if (!LEAD_ID.matcher(leadId).matches()) {
       errors.add(new FieldError("leadId", "1-64 characters among letters, digits and . _ : -"));
+    }
+    readable(errors, "name", r.name());
+    readable(errors, "company", r.company());
+    readable(errors, "jobTitle", r.jobTitle());
+    readable(errors, "industry", r.industry());
+    readable(errors, "companySize", r.companySize());
+    readable(errors, "notes", r.notes());
+    readable(errors, "researchText", r.researchText());
+    if (r.consent() != null) {
+      readable(errors, "consent.source", r.consent().source());
     }
     String name = line(r.name());
     String company = line(r.company());
@@ -374,6 +391,16 @@ public class LeadValidator {
   private static void optional(List<FieldError> errors, String field, String value, int max) {
     if (value != null && value.length() > max) {
       errors.add(new FieldError(field, "at most " + max + " characters"));
+    }
+  }
+
+  private static void readable(List<FieldError> errors, String field, String raw) {
+    if (raw != null && UNREADABLE.matcher(raw).find()) {
+      errors.add(
+          new FieldError(
+              field,
+              "has a character that could not be read (not UTF-8: save the file as UTF-8; or half"
+                  + " of an emoji)"));
     }
   }
 

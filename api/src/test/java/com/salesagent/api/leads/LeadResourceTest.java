@@ -248,6 +248,56 @@ class LeadResourceTest {
     assertThat(STORE.contact("tz-2")).isNull();
   }
 
+  /**
+   * Text that could not be read is refused naming its field, never enrolled as the replacement
+   * character the decoder left (the first message went out as "Hi Jo\uFFFDo"): a CSV saved as
+   * Windows-1252 (Excel's "CSV" on Windows) whose "João" is not UTF-8, and a JSON lead whose name
+   * escapes half a surrogate pair (a client that cut an emoji in two); the file's other rows are
+   * enrolled.
+   */
+  @Test
+  void textThatIsNotUtf8Is422NamingTheFieldInAnImportRowAndInALead() {
+    byte[] csv =
+        ("leadId,name,phone,company,consentOptIn,consentSource,consentAt\n"
+                + "enc-1,Jo\u00e3o Gon\u00e7alves,+5511998765441,Acme,true,form,2026-11-20T10:00:00Z\n"
+                + "enc-2,Ana,+5511998765442,Caf\u00e9 Ltda,true,form,2026-11-20T10:00:00Z\n"
+                + "enc-3,Bo,+5511998765443,Acme,true,form,2026-11-20T10:00:00Z\n")
+            .getBytes(java.nio.charset.Charset.forName("windows-1252"));
+
+    Response imported =
+        RESOURCES.target("/api/leads/import").request().post(Entity.entity(csv, "text/csv"));
+
+    assertThat(imported.getStatus()).isEqualTo(200);
+    List<String> rows = imported.readEntity(String.class).lines().toList();
+    assertThat(rows.get(0))
+        .contains("\"line\":2")
+        .contains("\"status\":\"rejected\"")
+        .contains("\"field\":\"name\"")
+        .contains("UTF-8");
+    assertThat(rows.get(1))
+        .contains("\"line\":3")
+        .contains("\"status\":\"rejected\"")
+        .contains("\"field\":\"company\"");
+    assertThat(rows.get(2)).contains("\"line\":4").contains("\"status\":\"enrolled\"");
+    assertThat(STORE.contact("enc-1")).isNull();
+    assertThat(STORE.contact("enc-2")).isNull();
+
+    Response r =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(
+                Entity.json(
+                    "{\"leadId\":\"enc-4\",\"name\":\"Ana \\ud83d\",\"phone\":\"+5511998765444\","
+                        + "\"company\":\"Acme\",\"notes\":\"met \\udc00 there\","
+                        + "\"consent\":{\"whatsappOptIn\":true,"
+                        + "\"source\":\"form\",\"at\":\"2026-11-20T10:00:00Z\"}}"));
+
+    assertThat(r.getStatus()).isEqualTo(422);
+    assertThat(json(r).get("errors").toString()).contains("field=name").contains("field=notes");
+    assertThat(STORE.contact("enc-4")).isNull();
+  }
+
   /** A date of the view as JSON has it (an ISO-8601 string or epoch milliseconds). */
   private static Instant instant(Object v) {
     return v instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse((String) v);
