@@ -92,6 +92,8 @@ final class LeadConversation {
       errors.add(new FieldError("text", "must not be blank"));
     } else if (text != null && text.length() > MAX_TEXT) {
       errors.add(new FieldError("text", "at most " + MAX_TEXT + " characters"));
+    } else if (LeadValidator.unreadable(text)) {
+      errors.add(new FieldError("text", LeadValidator.UNREADABLE_MESSAGE));
     }
     if (template && !OwnerReply.TEMPLATE.equals(request.template())) {
       errors.add(

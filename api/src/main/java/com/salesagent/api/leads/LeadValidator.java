@@ -395,13 +395,18 @@ public class LeadValidator {
   }
 
   private static void readable(List<FieldError> errors, String field, String raw) {
-    if (raw != null && UNREADABLE.matcher(raw).find()) {
-      errors.add(
-          new FieldError(
-              field,
-              "has a character that could not be read (not UTF-8: save the file as UTF-8; or half"
-                  + " of an emoji)"));
+    if (unreadable(raw)) {
+      errors.add(new FieldError(field, UNREADABLE_MESSAGE));
     }
+  }
+
+  static final String UNREADABLE_MESSAGE =
+      "has a character that could not be read (not UTF-8: save the file as UTF-8; or half of an"
+          + " emoji)";
+
+  /** Whether {@code raw} holds what no one wrote: U+FFFD or half of a surrogate pair. */
+  static boolean unreadable(String raw) {
+    return raw != null && UNREADABLE.matcher(raw).find();
   }
 
   private static boolean blank(String s) {
