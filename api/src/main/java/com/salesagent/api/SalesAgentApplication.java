@@ -5,6 +5,7 @@ import com.salesagent.api.config.ApiConfiguration;
 import com.salesagent.api.dashboard.DashboardRedirect;
 import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.api.http.JsonErrorHandler;
+import com.salesagent.api.http.KnownQueryParameters;
 import com.salesagent.api.http.RequestJson;
 import com.salesagent.api.webhook.WebhookInbox;
 import com.salesagent.api.webhook.WhatsAppWebhookServlet;
@@ -105,6 +106,8 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     ApiWiring wiring = ApiWiring.build(config, env);
     this.wiring = wiring;
     ApiSecurity.register(env, token, config.getApi().getOperatorName());
+    // Query parameters: one a route does not take is refused (a misspelt filter filtered nothing).
+    env.jersey().register(new KnownQueryParameters());
     wiring.resources().forEach(env.jersey()::register);
     env.servlets()
         .addServlet("dashboard-redirect", new DashboardRedirect())

@@ -867,6 +867,50 @@ class SecuritySuiteTest {
     }
   }
 
+  /**
+   * A misspelt query parameter is 400 naming it on every route, as on the leads list: before, the
+   * routes that declare their parameters ignored any other, so {@code /api/handoffs?owner=ana}
+   * listed every owner's hand-offs as if it were Ana's queue, and a summary or a variant report
+   * read unfiltered as if filtered. The parameters a route takes still work.
+   */
+  @Test
+  void aQueryParameterARouteDoesNotTakeIs400NamingIt() throws Exception {
+    Map<String, String> misspelt =
+        Map.of(
+            "/api/handoffs?owner=ana", "owner",
+            "/api/dashboard/summary?campaign=spring", "campaign",
+            "/api/analytics/variants?segmnt=smb", "segmnt",
+            "/api/suppressions?activ=true", "activ",
+            "/api/webhooks/dead-letters?pagesize=1", "pagesize",
+            "/api/approvals?stage=x", "stage");
+    for (Map.Entry<String, String> c : misspelt.entrySet()) {
+      HttpResponse<String> r = request("GET", c.getKey(), null, TOKEN);
+      assertThat(r.statusCode()).as(c.getKey() + " " + r.body()).isEqualTo(400);
+      assertThat(r.body())
+          .as(c.getKey())
+          .contains("\"field\":\"" + c.getValue() + "\"")
+          .contains("unknown parameter");
+    }
+    HttpResponse<String> stop = request("POST", "/api/leads/nobody/stop?reasn=spam", null, TOKEN);
+    assertThat(stop.statusCode()).as(stop.body()).isEqualTo(400);
+    assertThat(stop.body()).contains("\"field\":\"reasn\"");
+    for (String fine :
+        List.of(
+            "/api/handoffs?ownerId=ana",
+            "/api/dashboard/summary?campaignId=spring",
+            "/api/analytics/variants?segment=smb",
+            "/api/suppressions?active=true",
+            "/api/webhooks/dead-letters?pageSize=1",
+            "/api/personas/search?industry=saas")) {
+      HttpResponse<String> r = request("GET", fine, null, TOKEN);
+      assertThat(r.statusCode()).as(fine + " " + r.body()).isEqualTo(200);
+    }
+    // The leads list keeps its own answer, naming the parameters it takes.
+    HttpResponse<String> leads = request("GET", "/api/leads?variant=v-1", null, TOKEN);
+    assertThat(leads.statusCode()).isEqualTo(400);
+    assertThat(leads.body()).contains("known: stage");
+  }
+
   @Test
   void theRequestLogHasNoQueryStrings() throws Exception {
     request(
