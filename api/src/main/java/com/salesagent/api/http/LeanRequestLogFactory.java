@@ -107,25 +107,48 @@ public final class LeanRequestLogFactory implements RequestLogFactory<RequestLog
     return new CustomRequestLog(new Writer(attached, context), format);
   }
 
-  /**
-   * A whole path segment of 8 to 15 digits, maybe after a '+' (or its escape): a phone number (the
-   * suppressions routes name one in the path). Digits inside a segment (a lead id's) are kept.
-   */
-  private static final Pattern NUMBER_SEGMENT =
-      Pattern.compile("(?<=/)(?:\\+|%2[Bb])?[0-9]{8,15}(?=[/ ?\"]|$)");
+  /** A whole path segment (between slashes, up to the space, query or quote that ends the path). */
+  private static final Pattern SEGMENT = Pattern.compile("(?<=/)[^/ ?\"]+(?=[/ ?\"]|$)");
 
-  /** The line with each phone number of its path masked as every other log masks one. */
+  /** A number as a person writes one: digits, spaces, dashes, dots, brackets, a leading '+'. */
+  private static final Pattern NUMBER_SPELLING = Pattern.compile("\\+?[0-9 ().-]+");
+
+  private static final Pattern ESCAPE = Pattern.compile("%(2[0389BbEe]|2[Dd])");
+
+  /**
+   * The line with each phone number of its path masked as every other log masks one: a whole path
+   * segment of 8 to 15 digits, maybe after a '+' and written with spaces, dashes, dots or brackets,
+   * escaped or not (the suppressions routes name a number in the path, and read {@code +55 11
+   * 99876-5470} as the number). Digits inside an id ({@code lead-20261204}, a UUID) are kept.
+   */
   static String maskNumbersInPath(String line) {
-    Matcher m = NUMBER_SEGMENT.matcher(line);
-    if (!m.find()) {
-      return line;
-    }
+    Matcher m = SEGMENT.matcher(line);
     StringBuilder out = new StringBuilder();
-    do {
-      String number = m.group().replace("%2B", "+").replace("%2b", "+");
-      m.appendReplacement(out, Matcher.quoteReplacement(Phones.mask(number)));
-    } while (m.find());
+    while (m.find()) {
+      String number = number(m.group());
+      m.appendReplacement(
+          out, Matcher.quoteReplacement(number == null ? m.group() : Phones.mask(number)));
+    }
     return m.appendTail(out).toString();
+  }
+
+  /** The number a path segment spells ("+" and its digits), or null when it spells none. */
+  private static String number(String segment) {
+    Matcher escapes = ESCAPE.matcher(segment);
+    StringBuilder decoded = new StringBuilder();
+    while (escapes.find()) {
+      char c = (char) Integer.parseInt(escapes.group(1), 16);
+      escapes.appendReplacement(decoded, Matcher.quoteReplacement(String.valueOf(c)));
+    }
+    String s = escapes.appendTail(decoded).toString();
+    if (!NUMBER_SPELLING.matcher(s).matches()) {
+      return null;
+    }
+    String digits = s.replaceAll("[^0-9]", "");
+    if (digits.length() < 8 || digits.length() > 15) {
+      return null;
+    }
+    return (s.startsWith("+") ? "+" : "") + digits;
   }
 
   /** Hands each formatted line to the appenders as an INFO event of {@code http.request}. */

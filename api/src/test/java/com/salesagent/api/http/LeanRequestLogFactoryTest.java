@@ -125,6 +125,39 @@ class LeanRequestLogFactoryTest {
             "\u009b");
   }
 
+  /**
+   * A number in the path is masked however the operator wrote it: as a person writes one, with
+   * spaces, dashes, dots or brackets (the suppressions routes normalise it, so {@code +55 11
+   * 99876-5470} finds the number), it was logged whole. Ids that are not numbers are kept.
+   */
+  @Test
+  void aNumberInThePathIsMaskedHoweverItIsWritten() {
+    Map<String, String> masked =
+        Map.of(
+            "\"GET /api/suppressions/+55%2011%2099876-5470 HTTP/1.1\" 200",
+            "\"GET /api/suppressions/+55*******5470 HTTP/1.1\" 200",
+            "\"POST /api/suppressions/%2B1%20(415)%20555-0101/lift HTTP/1.1\" 422",
+            "\"POST /api/suppressions/+14*****0101/lift HTTP/1.1\" 422",
+            "\"GET /api/suppressions/%2811%29%2099876-5470 HTTP/1.1\" 422",
+            "\"GET /api/suppressions/11*****5470 HTTP/1.1\" 422",
+            "\"GET /api/suppressions/+55.11.99876.5470 HTTP/1.1\" 200",
+            "\"GET /api/suppressions/+55*******5470 HTTP/1.1\" 200",
+            "\"GET /api/suppressions/%2B5511987654321 HTTP/1.1\" 200",
+            "\"GET /api/suppressions/+55*******4321 HTTP/1.1\" 200");
+    for (Map.Entry<String, String> c : masked.entrySet()) {
+      assertThat(LeanRequestLogFactory.maskNumbersInPath(c.getKey()))
+          .as(c.getKey())
+          .isEqualTo(c.getValue());
+    }
+    for (String kept :
+        List.of(
+            "\"GET /api/leads/lead-20261204 HTTP/1.1\" 200 5 3 ms \"curl/8.1\"",
+            "\"GET /api/leads/fb1587b9-1a0e-4e1b-9579-69f2b2ec330c HTTP/1.1\" 200",
+            "\"GET /api/leads/csv-1/erasure HTTP/1.1\" 200 \"Mozilla/5.0 (X11; Linux x86_64)\"")) {
+      assertThat(LeanRequestLogFactory.maskNumbersInPath(kept)).isEqualTo(kept);
+    }
+  }
+
   @Test
   void noAppendersMeansNoRequestLog() throws Exception {
     RequestLogFactory<?> factory =
