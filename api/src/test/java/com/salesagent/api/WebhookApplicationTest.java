@@ -1864,6 +1864,17 @@ final class WebhookApplicationTest extends AppTestHarness {
         java.util.List.of("entryId", "kind", "title", "text", "language", "extra")) {
       assertThat(bad.body()).contains("\"field\":\"" + field + "\"");
     }
+    // Half of an emoji (an unpaired surrogate) in what a drafted answer quotes to a lead: refused,
+    // the lead would read a replacement mark where it was.
+    HttpResponse<String> halfEmoji =
+        put(
+            "/api/knowledge/faq-half-emoji",
+            "{\"kind\":\"faq\",\"title\":\"Pricing \\ud83d\",\"text\":\"See \\udc00 you\"}");
+    assertThat(halfEmoji.statusCode()).as(halfEmoji.body()).isEqualTo(422);
+    assertThat(halfEmoji.body())
+        .contains("\"field\":\"title\"")
+        .contains("\"field\":\"text\"")
+        .contains("could not be read");
     String id = "faq-" + UUID.randomUUID().toString().substring(0, 8);
     String body =
         "{\"kind\":\"faq\",\"title\":\"Do you integrate with HubSpot?\","

@@ -10,6 +10,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
@@ -104,11 +105,15 @@ public class KnowledgeResource {
       errors.add(new FieldError("kind", "one of " + new java.util.TreeSet<>(KnowledgeBase.KINDS)));
     }
     String title = text(body.path("title"), KnowledgeBase.MAX_TITLE, false);
-    if (title == null) {
+    if (unreadable(body.path("title"))) {
+      errors.add(new FieldError("title", ReadableText.MESSAGE));
+    } else if (title == null) {
       errors.add(new FieldError("title", "required: 1-" + KnowledgeBase.MAX_TITLE + " characters"));
     }
     String text = text(body.path("text"), KnowledgeBase.MAX_TEXT, true);
-    if (text == null) {
+    if (unreadable(body.path("text"))) {
+      errors.add(new FieldError("text", ReadableText.MESSAGE));
+    } else if (text == null) {
       errors.add(new FieldError("text", "required: 1-" + KnowledgeBase.MAX_TEXT + " characters"));
     }
     String language =
@@ -207,9 +212,16 @@ public class KnowledgeResource {
     return out;
   }
 
-  /** Trimmed text within the cap, without control characters (new lines allowed in a text). */
+  private static boolean unreadable(JsonNode v) {
+    return v.isTextual() && ReadableText.unreadable(v.textValue());
+  }
+
+  /**
+   * Trimmed text within the cap, without control characters (new lines allowed in a text) or
+   * characters that could not be read.
+   */
   private static String text(JsonNode v, int max, boolean lines) {
-    if (!v.isTextual()) {
+    if (!v.isTextual() || unreadable(v)) {
       return null;
     }
     String t = v.textValue().strip();

@@ -10,6 +10,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerAction;
 import com.salesagent.workflows.lead.OwnerReply;
@@ -92,8 +93,8 @@ final class LeadConversation {
       errors.add(new FieldError("text", "must not be blank"));
     } else if (text != null && text.length() > MAX_TEXT) {
       errors.add(new FieldError("text", "at most " + MAX_TEXT + " characters"));
-    } else if (LeadValidator.unreadable(text)) {
-      errors.add(new FieldError("text", LeadValidator.UNREADABLE_MESSAGE));
+    } else if (ReadableText.unreadable(text)) {
+      errors.add(new FieldError("text", ReadableText.MESSAGE));
     }
     if (template && !OwnerReply.TEMPLATE.equals(request.template())) {
       errors.add(

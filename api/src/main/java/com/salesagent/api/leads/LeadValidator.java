@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import com.salesagent.activities.TimeZones;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,13 +54,6 @@ public class LeadValidator {
   /** Bidi overrides and isolates, and the marks that reorder text: they disguise what it says. */
   private static final Pattern BIDI =
       Pattern.compile("[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]");
-
-  /**
-   * What no one wrote: the replacement character a decoder leaves for bytes that are not UTF-8 (a
-   * CSV saved as Windows-1252, "Jo\uFFFDo"), or half of a surrogate pair (an emoji cut in two,
-   * escaped in JSON). Sent as it is, the lead would read it in our message.
-   */
-  private static final Pattern UNREADABLE = Pattern.compile("[\\uFFFD\\p{Cs}]");
 
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
   private static final Pattern CONTROL_BUT_LINES = Pattern.compile("[\\p{Cntrl}&&[^\\n\\t]]");
@@ -395,18 +389,9 @@ public class LeadValidator {
   }
 
   private static void readable(List<FieldError> errors, String field, String raw) {
-    if (unreadable(raw)) {
-      errors.add(new FieldError(field, UNREADABLE_MESSAGE));
+    if (ReadableText.unreadable(raw)) {
+      errors.add(new FieldError(field, ReadableText.MESSAGE));
     }
-  }
-
-  static final String UNREADABLE_MESSAGE =
-      "has a character that could not be read (not UTF-8: save the file as UTF-8; or half of an"
-          + " emoji)";
-
-  /** Whether {@code raw} holds what no one wrote: U+FFFD or half of a surrogate pair. */
-  static boolean unreadable(String raw) {
-    return raw != null && UNREADABLE.matcher(raw).find();
   }
 
   private static boolean blank(String s) {
