@@ -13,6 +13,7 @@ import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.workflows.variants.KillSwitchProgress;
 import com.salesagent.workflows.variants.KillSwitchWorkflow;
 import io.dropwizard.auth.Auth;
@@ -402,6 +403,9 @@ public class VariantResource {
                   + MAX_TEMPLATE_BODY
                   + " characters (WhatsApp's limit for a template body)"));
     }
+    if (ReadableText.unreadable(t.body())) {
+      errors.add(new FieldError(field + ".body", ReadableText.MESSAGE));
+    }
     String outsidePlaceholders = PLACEHOLDER.matcher(t.body()).replaceAll("");
     if (outsidePlaceholders.contains("{{") || outsidePlaceholders.contains("}}")) {
       errors.add(
@@ -428,6 +432,9 @@ public class VariantResource {
                           field + ".defaults." + placeholder,
                           "a lead field's placeholder: firstName, name, company,"
                               + " jobTitle or industry"));
+                } else if (ReadableText.unreadable(wording)) {
+                  errors.add(
+                      new FieldError(field + ".defaults." + placeholder, ReadableText.MESSAGE));
                 } else if (wording == null
                     || wording.isBlank()
                     || wording.length() > MAX_DEFAULT

@@ -100,7 +100,7 @@ class VariantResourceTest {
    * is not a finite number from 0 to 1,000 (NaN or 1e308 broke the weighted pick: a NaN share, an
    * infinite sum), a template name Meta cannot have (lower-case letters, digits and underscores), a
    * body longer than a template body may be (1,024 characters), and a brace that opens or closes no
-   * placeholder (the lead would read "Hi {{firstName").
+   * placeholder (the lead would read "Hi {{firstName"), or half of an emoji.
    */
   @Test
   void whatMetaOrThePickWouldFailOnLaterIs422() {
@@ -113,6 +113,8 @@ class VariantResourceTest {
       {"\"weight\":2.5", "intro", "Hi {{firstName", "templates.first_contact.body"},
       {"\"weight\":2.5", "intro", "Hi firstName}}", "templates.first_contact.body"},
       {"\"weight\":2.5", "intro", "Hi { {firstName}}", "templates.first_contact.body"},
+      // half of an emoji (an unpaired surrogate): the lead would read a replacement mark
+      {"\"weight\":2.5", "intro", "Hi {{firstName}} \\ud83d", "templates.first_contact.body"},
     };
     for (String[] c : cases) {
       String body =
