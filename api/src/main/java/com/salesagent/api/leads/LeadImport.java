@@ -121,8 +121,12 @@ class LeadImport {
 
   /** The records of a CSV body: a value at most MAX_LINE characters, a row at most MAX_ROW. */
   static CsvRecords csvRecords(InputStream body) {
+    return csvRecords(body, StandardCharsets.UTF_8);
+  }
+
+  static CsvRecords csvRecords(InputStream body, java.nio.charset.Charset charset) {
     return new CsvRecords(
-        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)), MAX_LINE, MAX_ROW);
+        new BufferedReader(new InputStreamReader(body, charset)), MAX_LINE, MAX_ROW);
   }
 
   private void readCsv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {

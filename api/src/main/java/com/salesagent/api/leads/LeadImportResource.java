@@ -79,7 +79,7 @@ public class LeadImportResource {
               + " ignore (its values are left out, and the summary names it)",
           new FieldError("unknownColumns", "refuse|ignore"));
     }
-    PushbackInputStream in = new PushbackInputStream(body, 1);
+    PushbackInputStream in = new PushbackInputStream(body, CsvCharset.SNIFF);
     int first;
     try {
       first = in.read();
@@ -103,7 +103,7 @@ public class LeadImportResource {
     LeadImport importer = new LeadImport(validator, enrolment, strict, LeadImport.MAX_ROWS);
     StreamingOutput output;
     if (csv) {
-      CsvRecords records = LeadImport.csvRecords(in);
+      CsvRecords records = LeadImport.csvRecords(in, CsvCharset.of(contentType, in));
       CsvHeader header = CsvHeader.read(records, ignoreUnknown);
       output = out -> importer.csv(records, header, out);
     } else {

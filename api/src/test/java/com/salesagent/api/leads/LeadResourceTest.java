@@ -264,8 +264,12 @@ class LeadResourceTest {
                 + "enc-3,Bo,+5511998765443,Acme,true,form,2026-11-20T10:00:00Z\n")
             .getBytes(java.nio.charset.Charset.forName("windows-1252"));
 
+    // Said to be UTF-8 (the file was saved otherwise): the rows it garbles are refused.
     Response imported =
-        RESOURCES.target("/api/leads/import").request().post(Entity.entity(csv, "text/csv"));
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(csv, "text/csv; charset=utf-8"));
 
     assertThat(imported.getStatus()).isEqualTo(200);
     List<String> rows = imported.readEntity(String.class).lines().toList();
@@ -296,6 +300,51 @@ class LeadResourceTest {
     assertThat(r.getStatus()).isEqualTo(422);
     assertThat(json(r).get("errors").toString()).contains("field=name").contains("field=notes");
     assertThat(STORE.contact("enc-4")).isNull();
+  }
+
+  /**
+   * Excel's "CSV" on Windows is Windows-1252: with no charset named, a body that is no UTF-8 is
+   * read as such, and "João Gonçalves" is enrolled as written (it was refused, or before that
+   * enrolled as "Jo\uFFFDo"). A charset named is honoured; one Java does not know is 415 naming the
+   * header.
+   */
+  @Test
+  void aCsvSavedAsWindows1252IsReadAsSuch() {
+    byte[] csv =
+        ("leadId,name,phone,company,consentOptIn,consentSource,consentAt\n"
+                + "w1252-1,Jo\u00e3o Gon\u00e7alves,+5511998765451,Acme,true,form,2026-11-20T10:00:00Z\n"
+                + "w1252-2,Ana,+5511998765452,Caf\u00e9 Ltda,true,form,2026-11-20T10:00:00Z\n")
+            .getBytes(java.nio.charset.Charset.forName("windows-1252"));
+
+    Response imported =
+        RESOURCES.target("/api/leads/import").request().post(Entity.entity(csv, "text/csv"));
+
+    assertThat(imported.getStatus()).isEqualTo(200);
+    List<String> rows = imported.readEntity(String.class).lines().toList();
+    assertThat(rows.get(0)).contains("\"line\":2").contains("\"status\":\"enrolled\"");
+    assertThat(rows.get(1)).contains("\"line\":3").contains("\"status\":\"enrolled\"");
+    assertThat(STORE.contact("w1252-1").getString("name")).isEqualTo("Jo\u00e3o Gon\u00e7alves");
+    assertThat(STORE.contact("w1252-2").getString("company")).isEqualTo("Caf\u00e9 Ltda");
+
+    byte[] latin1 =
+        ("leadId,name,phone,company,consentOptIn,consentSource,consentAt\n"
+                + "w1252-3,In\u00eas,+5511998765453,Acme,true,form,2026-11-20T10:00:00Z\n")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Response named =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(latin1, "text/csv; charset=ISO-8859-1"));
+    assertThat(named.getStatus()).isEqualTo(200);
+    assertThat(STORE.contact("w1252-3").getString("name")).isEqualTo("In\u00eas");
+
+    Response unknown =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(latin1, "text/csv; charset=klingon-8"));
+    assertThat(unknown.getStatus()).isEqualTo(415);
+    assertThat(json(unknown).get("errors").toString()).contains("field=Content-Type");
   }
 
   /** A date of the view as JSON has it (an ISO-8601 string or epoch milliseconds). */
