@@ -67,6 +67,15 @@ public final class Interest {
     count(leadId, variantId, segment, intent, at);
   }
 
+  /**
+   * A reaction to our message: the lead read it ({@code read}, and so {@code delivered}, in the
+   * funnel, each once per lead, whichever of this and the read receipt comes first). No reply, no
+   * interest: the variant's counters do not change.
+   */
+  public void countReaction(String leadId, Instant at) {
+    funnel.reach(leadId, "read", at);
+  }
+
   /** The history event of a reply with the reply's intent (none when null). */
   public static Document tagged(Document event, String intent) {
     return intent == null ? event : event.append(INTENT, intent);

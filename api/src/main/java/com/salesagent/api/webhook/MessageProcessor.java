@@ -363,6 +363,10 @@ final class MessageProcessor {
       // is a reply, not interest), each marked on the contact atomically so a replay after a
       // partial failure never counts it twice.
       interest.countReply(leadId, variantId, contact.getString("segment"), triage.intent(), at);
+    } else {
+      // A reaction to our message proves it was read (and delivered): the funnel counts the lead
+      // there when no read receipt said so (read receipts off; it showed read below replies).
+      interest.countReaction(leadId, at);
     }
     Document feedback =
         new Document("leadId", leadId)

@@ -173,6 +173,45 @@ class InterestCountsTest {
     return inbox.accept(MetaNotification.parse(new ObjectMapper().readTree(body), "123"));
   }
 
+  /** Meta's notification of a reaction from the lead's number to its first message. */
+  private WebhookInbox.Accepted reaction(String leadId, String id, Instant at) throws Exception {
+    String from = store.contact(leadId).getString("phone").substring(1);
+    String body =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"w\",\"changes\":[{"
+            + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+            + "\"metadata\":{\"phone_number_id\":\"123\"},\"messages\":[{\"from\":\""
+            + from
+            + "\",\"id\":\""
+            + id
+            + "\",\"timestamp\":\""
+            + at.getEpochSecond()
+            + "\",\"type\":\"reaction\",\"reaction\":{\"message_id\":\"wamid."
+            + leadId
+            + "\",\"emoji\":\"\\ud83d\\udc4d\"}}]}}]}]}";
+    return inbox.accept(MetaNotification.parse(new ObjectMapper().readTree(body), "123"));
+  }
+
+  /**
+   * A thumbs-up to our message proves the lead read it: with no read receipt (turned off) the
+   * funnel counted the lead neither read nor delivered. A reaction is no reply: the variant's reply
+   * and interest counters do not change.
+   */
+  @Test
+  void aReactionCountsTheLeadReadInTheFunnelAndNoReply() throws Exception {
+    reaction("yes-0", "wamid.in-react-1", T1);
+    reaction("yes-0", "wamid.in-react-2", T1.plusSeconds(5)); // a second emoji
+    awaitProcessed();
+
+    Document funnel = store.contact("yes-0").get("funnel", Document.class);
+    assertThat(funnel).containsKeys("delivered", "read").doesNotContainKey("replied");
+    assertThat(new FunnelStats(MONGO.database()).totals("c1", null, null))
+        .containsEntry("delivered", 1L)
+        .containsEntry("read", 1L)
+        .containsEntry("replied", 0L);
+    assertThat(totals("v-yes")).containsEntry("replied", 0L).containsEntry("interested", 0L);
+    assertTheCountersAgreeWithTheirRecount();
+  }
+
   private long unprocessed() {
     return store.webhookEvents().countDocuments(Filters.eq("processed", false));
   }
