@@ -176,7 +176,10 @@ final class MessageProcessor {
   private void toldOwnerOfSnoozedLead(Document contact, String messageId, Instant until) {
     String ownerId = contact.getString("ownerId");
     String stage = contact.getString("stage");
-    boolean held = com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(stage);
+    // A contact without a stage (written before its workflow's first record) is none an owner
+    // holds; Set.of's contains(null) would throw (every media message of such a lead failed).
+    boolean held =
+        stage != null && com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(stage);
     boolean snoozed = "snoozed".equals(stage);
     if (ownerId == null || !(held && until != null || snoozed)) {
       return;
