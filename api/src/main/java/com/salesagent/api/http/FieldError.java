@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +18,35 @@ public record FieldError(String field, String message) {
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
 
   private static final String GIVEN_TWICE = "given more than once";
+
+  /** What JSON a field of this Java type takes, in a client's words. */
+  static String jsonKind(Class<?> type) {
+    if (CharSequence.class.isAssignableFrom(type)
+        || type == char.class
+        || type == Character.class) {
+      return "text";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+      return "a number";
+    }
+    if (type.isEnum()) {
+      List<String> values = new ArrayList<>();
+      for (Object c : type.getEnumConstants()) {
+        values.add(c.toString().toLowerCase(java.util.Locale.ROOT));
+      }
+      return "one of: " + String.join(", ", values);
+    }
+    if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+      return "an ISO-8601 date-time text";
+    }
+    if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "an object";
+  }
 
   /** The field a JSON body could not be read at (its path, e.g. {@code consent.at}), and why. */
   public static FieldError ofJson(IOException e) {
@@ -39,6 +69,11 @@ public record FieldError(String field, String message) {
             known.isEmpty()
                 ? "unknown field"
                 : "unknown field; known: " + String.join(", ", known));
+      }
+      if (m instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+        // Jackson's own message names Java types ("Cannot construct instance of
+        // `com.salesagent...$Template`"): say what JSON the field takes instead.
+        return new FieldError(field.toString(), "expected " + jsonKind(mi.getTargetType()));
       }
       String message = m.getOriginalMessage().split("\n")[0];
       Matcher duplicate = DUPLICATE.matcher(message);

@@ -172,7 +172,21 @@ class LeadResourceTest {
             .post(Entity.json("{\"name\":\"A\",\"consent\":{\"whatsappOptIn\":\"sure\"}}"));
 
     assertThat(r.getStatus()).isEqualTo(400);
-    assertThat(json(r).get("errors").toString()).contains("field=consent.whatsappOptIn");
+    assertThat(json(r).get("errors").toString())
+        .contains("field=consent.whatsappOptIn")
+        .contains("expected true or false");
+
+    // An object given as text: the error says what JSON goes there, not the Java class it is read
+    // into ("Cannot construct instance of `com.salesagent...`").
+    Response object =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json("{\"name\":\"A\",\"consent\":\"yes\"}"));
+    assertThat(object.getStatus()).isEqualTo(400);
+    String body = object.readEntity(String.class);
+    assertThat(body).contains("consent").contains("expected an object");
+    assertThat(body).doesNotContain("com.salesagent").doesNotContain("java.");
   }
 
   /**
