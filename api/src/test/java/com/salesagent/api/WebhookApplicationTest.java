@@ -477,6 +477,39 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(again2.body()).contains(leadId);
   }
 
+  /** A sales rep for one test (any segment, room for 1,000), removed when the handle closes. */
+  private AutoCloseable owner(String ownerId, String name) throws Exception {
+    assertThat(
+            put(
+                    "/api/owners/" + ownerId,
+                    "{\"name\":\""
+                        + name
+                        + "\",\"timezone\":\"UTC\",\"capacity\":1000,\"segments\":[]}")
+                .statusCode())
+        .isEqualTo(201);
+    return () ->
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/owners/" + ownerId)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .DELETE());
+  }
+
+  /**
+   * A lead enrolled that answered its first message with {@code reply} (interest) and was handed
+   * off: that message's wamid.
+   */
+  private String handedOff(String leadId, String phone, String reply) throws Exception {
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    emulator().recipientWrote(phone);
+    String yes = textReply(phone, wamid, reply);
+    assertThat(webhook(yes, sign(yes)).statusCode()).isEqualTo(200);
+    await(
+        "handed off",
+        Duration.ofSeconds(15),
+        () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+    return wamid;
+  }
+
   /**
    * A lead handed to an owner, then lost, writes again with interest: its new run hands it off as a
    * new attempt (the hand-off's attempts go on from the ended run's), with a fresh SLA, not the old
@@ -486,23 +519,10 @@ final class WebhookApplicationTest extends AppTestHarness {
   void aLostLeadThatWritesAgainIsHandedOffAfreshWithANewSla() throws Exception {
     emulator().setBehaviour(ackOnly());
     String owner = "reopen-" + UUID.randomUUID().toString().substring(0, 8);
-    assertThat(
-            put(
-                    "/api/owners/" + owner,
-                    "{\"name\":\"Rui\",\"timezone\":\"UTC\",\"capacity\":1000,\"segments\":[]}")
-                .statusCode())
-        .isEqualTo(201);
-    try {
+    try (AutoCloseable rep = owner(owner, "Rui")) {
       String leadId = "lost-again-" + UUID.randomUUID();
       String phone = phone();
-      String wamid = enrolAndAwaitFirstSend(leadId, phone);
-      emulator().recipientWrote(phone);
-      String yes = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
-      assertThat(webhook(yes, sign(yes)).statusCode()).isEqualTo(200);
-      await(
-          "handed off",
-          Duration.ofSeconds(15),
-          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      String wamid = handedOff(leadId, phone, "Sounds great, I am interested. Send me the details");
       var handoffs =
           store()
               .database()
@@ -533,11 +553,6 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(h.getDate("assignedAt")).isAfterOrEqualTo(reopenedAfter);
       assertThat(h.getDate("dueAt")).isAfter(new java.util.Date());
       assertThat(store().contact(leadId).getString("ownerId")).isEqualTo(h.getString("ownerId"));
-    } finally {
-      send(
-          HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
-              .header("Authorization", "Bearer " + TOKEN)
-              .DELETE());
     }
   }
 
@@ -551,23 +566,10 @@ final class WebhookApplicationTest extends AppTestHarness {
   void aHandedOffLeadThatSaysNotNowIsToldToItsOwner() throws Exception {
     emulator().setBehaviour(ackOnly());
     String owner = "notnow-" + UUID.randomUUID().toString().substring(0, 8);
-    assertThat(
-            put(
-                    "/api/owners/" + owner,
-                    "{\"name\":\"Nina\",\"timezone\":\"UTC\",\"capacity\":1000,\"segments\":[]}")
-                .statusCode())
-        .isEqualTo(201);
-    try {
+    try (AutoCloseable rep = owner(owner, "Nina")) {
       String leadId = "not-now-held-" + UUID.randomUUID();
       String phone = phone();
-      String wamid = enrolAndAwaitFirstSend(leadId, phone);
-      emulator().recipientWrote(phone);
-      String yes = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
-      assertThat(webhook(yes, sign(yes)).statusCode()).isEqualTo(200);
-      await(
-          "handed off",
-          Duration.ofSeconds(15),
-          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      String wamid = handedOff(leadId, phone, "Sounds great, I am interested. Send me the details");
       String holder = store().contact(leadId).getString("ownerId");
       assertThat(holder).isNotNull();
 
@@ -605,11 +607,6 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(notice.getString("_id")).isEqualTo(leadId + ":lead.replied_again:" + notNowId);
       assertThat(notice.getString("reason")).startsWith("not now, until ");
       assertThat(notice.toJson()).doesNotContain(phone.substring(phone.length() - 6));
-    } finally {
-      send(
-          HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
-              .header("Authorization", "Bearer " + TOKEN)
-              .DELETE());
     }
   }
 
@@ -623,23 +620,10 @@ final class WebhookApplicationTest extends AppTestHarness {
   void aSnoozedLeadItsOwnerHeldThatWritesAgainIsToldToTheOwner() throws Exception {
     emulator().setBehaviour(ackOnly());
     String owner = "snoozed-" + UUID.randomUUID().toString().substring(0, 8);
-    assertThat(
-            put(
-                    "/api/owners/" + owner,
-                    "{\"name\":\"Sol\",\"timezone\":\"UTC\",\"capacity\":1000,\"segments\":[]}")
-                .statusCode())
-        .isEqualTo(201);
-    try {
+    try (AutoCloseable rep = owner(owner, "Sol")) {
       String leadId = "snoozed-writes-" + UUID.randomUUID();
       String phone = phone();
-      String wamid = enrolAndAwaitFirstSend(leadId, phone);
-      emulator().recipientWrote(phone);
-      String yes = textReply(phone, wamid, "Me interesa, ¿cuánto cuesta?");
-      assertThat(webhook(yes, sign(yes)).statusCode()).isEqualTo(200);
-      await(
-          "handed off",
-          Duration.ofSeconds(15),
-          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      String wamid = handedOff(leadId, phone, "Me interesa, ¿cuánto cuesta?");
       String holder = store().contact(leadId).getString("ownerId");
       String notNow = textReply(phone, wamid, "Ahora no, hablamos el mes que viene");
       assertThat(webhook(notNow, sign(notNow)).statusCode()).isEqualTo(200);
@@ -674,11 +658,6 @@ final class WebhookApplicationTest extends AppTestHarness {
           Duration.ofSeconds(15),
           () -> "handed_off".equals(store().contact(leadId).getString("stage")));
       assertThat(store().contact(leadId).getString("ownerId")).isEqualTo(holder);
-    } finally {
-      send(
-          HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
-              .header("Authorization", "Bearer " + TOKEN)
-              .DELETE());
     }
   }
 
