@@ -7,6 +7,7 @@ import com.salesagent.activities.diagnostics.DiagnosticsActivitiesImpl;
 import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
 import com.salesagent.activities.handoff.WaitingHandOffs;
 import com.salesagent.activities.lead.Admission;
+import com.salesagent.activities.lead.AfterEndActivitiesImpl;
 import com.salesagent.activities.lead.ComposeAndSendActivities;
 import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.lead.MessagingActivitiesImpl;
@@ -41,6 +42,7 @@ import com.salesagent.temporal.TaskQueues;
 import com.salesagent.worker.config.WorkerSettings;
 import com.salesagent.worker.observability.LogContextInterceptor;
 import com.salesagent.worker.observability.WorkflowTaskAdmission;
+import com.salesagent.workflows.afterend.AfterEndMessageWorkflowImpl;
 import com.salesagent.workflows.diagnostics.DiagnosticsWorkflowImpl;
 import com.salesagent.workflows.erasure.LeadErasureWorkflowImpl;
 import com.salesagent.workflows.lead.LeadWorkflowImpl;
@@ -156,7 +158,8 @@ public final class WorkerRuntime implements Managed {
           KillSwitchWorkflowImpl.class,
           ArmGuardWorkflowImpl.class,
           InboundMediaWorkflowImpl.class,
-          LeadErasureWorkflowImpl.class);
+          LeadErasureWorkflowImpl.class,
+          AfterEndMessageWorkflowImpl.class);
       WhatsAppSettings whatsappSettings =
           new WhatsAppSettings(
               whatsapp.baseUrl(),
@@ -261,6 +264,7 @@ public final class WorkerRuntime implements Managed {
           research,
           composer,
           messaging,
+          new AfterEndActivitiesImpl(store, clock),
           new ComposeAndSendActivities(composer, messaging, store),
           new InboundMediaActivitiesImpl(
                   store, connections.storage().storage(), senderClients, clock)

@@ -5,6 +5,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Messages;
@@ -358,6 +359,8 @@ public class LeadActivitiesImpl implements LeadActivities {
         // ending record ran but whose end the server refused (a signal landed meanwhile; the run
         // went on). The lead is its number's active one again.
         store.activeAgain(event.leadId());
+        // Its messages since the end are the new run's: off the "wrote after the end" list.
+        new AfterEndReplies(store).clear(event.leadId());
       }
     }
     if ("reopened".equals(event.type())) {
@@ -384,6 +387,9 @@ public class LeadActivitiesImpl implements LeadActivities {
         Document contact = store.contact(event.leadId());
         String ownerId = contact == null ? null : contact.getString("ownerId");
         boolean ended = terminal(event.stage());
+        if (ended) {
+          new AfterEndReplies(store).wrote(event.leadId(), now, event.wamid());
+        }
         if (ownerId != null || ended) {
           notifications.emit(
               "lead.replied_again",

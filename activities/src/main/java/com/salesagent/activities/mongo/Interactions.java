@@ -109,6 +109,21 @@ public class Interactions {
         .countDocuments(Filters.and(Filters.eq("meta.leadId", leadId), Filters.eq("type", type)));
   }
 
+  /**
+   * Whether the lead's history holds this event: its type and {@code field} equal to {@code value}.
+   */
+  public boolean hasInteraction(String leadId, String type, String field, String value) {
+    return collection()
+            .find(
+                Filters.and(
+                    Filters.eq("meta.leadId", leadId),
+                    Filters.eq("type", type),
+                    Filters.eq(field, value)))
+            .limit(1)
+            .first()
+        != null;
+  }
+
   /** Whether the lead's history holds an event of this type (indexed by lead). */
   public boolean hasInteraction(String leadId, String type) {
     return collection()

@@ -106,6 +106,12 @@ public final class MongoSchema {
     // A resumed number wakes the leads pinned to it that wait for it, in lead-id order.
     index(db, Collections.CONTACTS, Indexes.ascending("senderId", "stage", "leadId"));
     index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));
+    // The "wrote after the end" list: only the few leads marked, newest first.
+    index(
+        db,
+        Collections.CONTACTS,
+        Indexes.descending(AfterEndReplies.FIELD + ".wroteAt"),
+        new IndexOptions().sparse(true));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
     index(
         db,

@@ -1,0 +1,143 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.AfterEndReplies;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.workflows.afterend.AfterEndRecord;
+import com.salesagent.workflows.lead.LeadEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The "wrote after the end" list and the timeline of a person's message to an ended lead: a lead
+ * that wrote after its run ended is on the list until a person's message queued after its latest
+ * message went, or a new run takes it up; a retried record writes the timeline once; a lead erased
+ * meanwhile gets nothing written.
+ */
+class AfterEndActivitiesTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final Instant T0 = Instant.parse("2026-12-05T09:00:00Z");
+
+  private LeadStore store;
+  private AfterEndReplies list;
+  private AfterEndActivitiesImpl activities;
+  private String leadId;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    list = new AfterEndReplies(store);
+    activities = new AfterEndActivitiesImpl(store, Clock.systemUTC());
+    leadId = "L-" + UUID.randomUUID();
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "c-1")
+            .append("phone", "+5511987650002")
+            .append("stage", "converted")
+            .append("variantId", "v-1"));
+  }
+
+  private boolean listed() {
+    return store.contact(leadId).get(AfterEndReplies.FIELD) != null;
+  }
+
+  private AfterEndRecord sent(String wamid, Instant queuedAt) {
+    return new AfterEndRecord(leadId, "c-1", AfterEndRecord.SENT, wamid, "by Ana (ana)", queuedAt);
+  }
+
+  private long onTimeline(String type) {
+    return store.interactions().countInteractions(leadId, type);
+  }
+
+  @Test
+  void anAnswerQueuedAfterTheLatestMessageTakesTheLeadOffTheListOnce() {
+    list.wrote(leadId, T0, "wamid.in-1");
+    assertThat(listed()).isTrue();
+
+    activities.recorded(sent("wamid.out-1", T0.plusSeconds(60)));
+    activities.recorded(sent("wamid.out-1", T0.plusSeconds(60))); // a retried attempt
+
+    assertThat(listed()).isFalse();
+    assertThat(onTimeline("owner_replied")).isEqualTo(1);
+    Document event = store.interactions().timeline(leadId).get(0);
+    assertThat(event.getString("wamid")).isEqualTo("wamid.out-1");
+    assertThat(event.getString("detail")).isEqualTo("by Ana (ana)");
+    assertThat(store.contact(leadId).getString("stage"))
+        .as("the stage stays")
+        .isEqualTo("converted");
+  }
+
+  @Test
+  void aLeadThatWroteAgainAfterTheAnswerWasQueuedStaysOnTheList() {
+    list.wrote(leadId, T0, "wamid.in-1");
+    list.wrote(leadId, T0.plusSeconds(120), "wamid.in-2");
+    list.wrote(leadId, T0.plusSeconds(30), "wamid.in-late"); // an older message, delivered late
+
+    activities.recorded(sent("wamid.out-1", T0.plusSeconds(60)));
+
+    assertThat(listed()).isTrue();
+    Document marked = store.contact(leadId).get(AfterEndReplies.FIELD, Document.class);
+    assertThat(marked.getString("messageId")).isEqualTo("wamid.in-2");
+  }
+
+  @Test
+  void aFailedMessageLeavesTheLeadOnTheListAndIsRecordedOnce() {
+    list.wrote(leadId, T0, "wamid.in-1");
+    AfterEndRecord failed =
+        new AfterEndRecord(
+            leadId, "c-1", AfterEndRecord.FAILED, null, "k: WhatsApp error 131047", T0);
+
+    activities.recorded(failed);
+    activities.recorded(failed);
+
+    assertThat(listed()).isTrue();
+    assertThat(onTimeline("owner_reply_failed")).isEqualTo(1);
+  }
+
+  @Test
+  void aNewRunTakesTheLeadOffTheList() {
+    list.wrote(leadId, T0, "wamid.in-1");
+    new LeadActivitiesImpl(store, Clock.systemUTC())
+        .record(
+            new LeadEvent(
+                leadId, "c-1", "reopened", "interested", "smb", "v-1", null, null, null, null));
+    assertThat(listed()).isFalse();
+  }
+
+  @Test
+  void aMessageTakenInWhileTheRunEndedPutsTheLeadOnTheList() {
+    new LeadActivitiesImpl(store, Clock.systemUTC())
+        .record(
+            new LeadEvent(
+                leadId,
+                "c-1",
+                "replied_again",
+                "converted",
+                "smb",
+                "v-1",
+                "wamid.in-1",
+                null,
+                null,
+                "wrote while the run ended"));
+    assertThat(listed()).isTrue();
+  }
+
+  @Test
+  void nothingIsWrittenForALeadErasedMeanwhile() {
+    store.contacts().deleteOne(new Document("leadId", leadId));
+
+    activities.recorded(sent("wamid.out-1", T0));
+
+    assertThat(onTimeline("owner_replied")).isZero();
+  }
+}
