@@ -231,6 +231,7 @@ public final class ApiWiring {
             new com.salesagent.api.owners.OwnersResource(
                 connections.mongo().database(), client, clock),
             new com.salesagent.api.owners.HandOffsResource(connections.mongo().database(), clock),
+            new com.salesagent.api.owners.AfterEndResource(store, clock),
             new com.salesagent.api.knowledge.KnowledgeResource(
                 connections.mongo().database(), clock),
             new LeadMediaResource(store, connections.storage().storage()),

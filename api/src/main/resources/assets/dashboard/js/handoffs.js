@@ -10,10 +10,39 @@ const handoffs = { seq: 0 };
 export function loadHandOffs() {
   if (!session.running) return Promise.resolve();
   const mine = ++handoffs.seq;
-  return api('/api/handoffs').then((d) => {
-    if (mine !== handoffs.seq || !d) return;
-    renderHandOffs(d);
+  return Promise.all([api('/api/handoffs'), api('/api/handoffs/after-end')]).then(([d, after]) => {
+    if (mine !== handoffs.seq) return;
+    if (d) renderHandOffs(d);
+    if (after) renderAfterEnd(after);
   }).catch(reportError);
+}
+
+function dismiss(row, button) {
+  button.disabled = true;
+  api('/api/handoffs/after-end/' + encodeURIComponent(String(row.leadId)), { method: 'DELETE' })
+    .then(() => { toast('Dismissed: ' + str(row.name || row.leadId)); setTimeout(loadHandOffs, 300); })
+    .catch((e) => { button.disabled = false; reportError(e); });
+}
+
+/** Leads that wrote after their run ended: nobody holds them, so they wait here for a person. */
+function renderAfterEnd(d) {
+  const rows = Array.isArray(d.leads) ? d.leads : [];
+  const body = clear($('after-end-table').querySelector('tbody'));
+  $('after-end-count').textContent = String(d.total == null ? rows.length : d.total);
+  $('after-end-empty').hidden = rows.length > 0;
+  rows.forEach((r) => {
+    const button = h('button', { type: 'button', class: 'secondary small', 'data-dismiss': str(r.leadId), text: 'Dismiss' });
+    button.addEventListener('click', () => dismiss(r, button));
+    body.appendChild(h('tr', { 'data-lead': str(r.leadId) }, [
+      h('td', null, leadLink(r.leadId, r.name || r.leadId)),
+      h('td', { text: str(r.company) }),
+      h('td', null, h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) })),
+      h('td', { class: 'mono', text: r.ownerId ? r.ownerId : '–' }),
+      h('td', { text: r.wroteAt ? fmtDateTime(r.wroteAt) : '–' }),
+      h('td', { class: 'last-reply' }, lastReplyCell(r, true)),
+      h('td', null, button)
+    ]));
+  });
 }
 
 /** "in 1 h 20 min" or "overdue 10 min" from now to the deadline. */

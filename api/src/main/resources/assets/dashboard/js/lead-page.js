@@ -247,13 +247,21 @@ function windowNote(feedback) {
     : { open: false, text: 'The lead last wrote ' + fmtDateTime(last) + ', more than 24 h ago: only the re-engagement template can go.' };
 }
 
-/** A person writes to the lead (through its workflow's send path), while its lifecycle runs. */
+/**
+ * A person writes to the lead (through its workflow's send path) while its lifecycle runs, and,
+ * once it ended, free text inside the 24 h window to a lead that wrote (no template: a new
+ * conversation starts with a new enrolment). Never to a number that opted out.
+ */
 function renderConversation(l, feedback) {
   const box = $('lead-conversation');
-  box.hidden = !l.stage || ENDED.indexOf(l.stage) >= 0;
-  if (box.hidden) return;
+  const ended = ENDED.indexOf(l.stage) >= 0;
   const w = windowNote(feedback);
-  $('conversation-window').textContent = w.text;
+  box.hidden = !l.stage || l.stage === 'opted_out' || (ended && !w.open);
+  if (box.hidden) return;
+  $('conversation-template').hidden = ended;
+  $('conversation-window').textContent = ended
+    ? 'The lead\'s run ended (' + str(l.stage) + '); it wrote since. ' + w.text.replace(/: only the re-engagement template can go\.$/, '.')
+    : w.text;
   ['conversation-send', 'conversation-voice', 'conversation-recording', 'conversation-record'].forEach((x) => { $(x).disabled = !w.open; });
   if (box.dataset.bound) return;
   box.dataset.bound = '1';

@@ -45,7 +45,8 @@ abstract sealed class AppTestHarness
         EnrolmentApplicationTest,
         ErasureApplicationTest,
         VoiceNoteApplicationTest,
-        WebhookApplicationTest {
+        WebhookApplicationTest,
+        AfterEndApplicationTest {
   static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
 
   /** HubSpot's webhooks to us: the app's client secret and the public URL they are signed for. */
@@ -157,6 +158,35 @@ abstract sealed class AppTestHarness
   HttpResponse<String> get(String path) throws Exception {
     return send(
         HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + TOKEN));
+  }
+
+  /** Meta's notification, signed with the emulator's app secret, posted to the webhook. */
+  HttpResponse<String> metaWebhook(String body) throws Exception {
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return send(
+        HttpRequest.newBuilder(URI.create(url("/webhooks/whatsapp")))
+            .header("Content-Type", "application/json")
+            .header(
+                "X-Hub-Signature-256",
+                new com.salesagent.api.webhook.WebhookSignature(emulator().appSecret()).sign(bytes))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+  }
+
+  /** Meta's notification of a text from {@code phone} answering our {@code wamid}, sent now. */
+  String textFrom(String phone, String wamid, String text) {
+    return """
+        {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages",
+         "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000",
+         "phone_number_id":"%s"},"messages":[{"from":"%s","id":"wamid.in-%s","timestamp":"%d",
+         "type":"text","text":{"body":"%s"},"context":{"from":"15550000000","id":"%s"}}]}}]}]}
+        """
+        .formatted(
+            emulator().phoneNumberId(),
+            phone.substring(1),
+            UUID.randomUUID(),
+            java.time.Instant.now().getEpochSecond(),
+            text,
+            wamid);
   }
 
   static String leadJson(String leadId, String phone) {

@@ -824,6 +824,83 @@ class DashboardApplicationTest {
     }
   }
 
+  /**
+   * A stopped lead writes again: it is on the "Wrote after the end" list (nobody holds it); a rep
+   * opens its page, where free text (no template) can go inside the 24 h window, and answers it:
+   * the message reaches the Cloud API and the lead leaves the list, its run still ended.
+   */
+  @Test
+  void aRepAnswersALeadThatWroteAfterItsRunEndedInARealBrowser() throws Exception {
+    DashboardBrowser.Session browser = DashboardBrowser.open();
+    try (browser) {
+      String p = phone();
+      String leadId = "browser-after-end-" + UUID.randomUUID();
+      String wamid = enrolAndAwaitSend(leadId, p, "after-end", "Ana Ended");
+      assertThat(post("/api/leads/" + leadId + "/stop", "").statusCode()).isEqualTo(202);
+      await(
+          "stopped",
+          Duration.ofSeconds(15),
+          () -> "stopped".equals(store().contact(leadId).getString("stage")));
+      Thread.sleep(1000); // the run completes after recording its outcome
+      app().emulator().recipientWrote(p);
+      webhook(reply(wamid, p, "Hi again, can you resend the proposal?"));
+      await(
+          "wrote after the end",
+          Duration.ofSeconds(15),
+          () -> store().contact(leadId).get("afterEnd") != null);
+
+      var driver = browser.driver();
+      var wait =
+          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
+              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+      driver.get(url("/dashboard/"));
+      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
+      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      var row =
+          org.openqa.selenium.By.cssSelector(
+              "#after-end-table tbody tr[data-lead='" + leadId + "']");
+      wait.until(d -> !d.findElements(row).isEmpty());
+      var cells = driver.findElement(row).findElements(org.openqa.selenium.By.tagName("td"));
+      assertThat(cells.get(0).getText()).isEqualTo("Ana Ended");
+      assertThat(cells.get(2).getText()).isEqualTo("stopped");
+      assertThat(cells.get(5).getText()).contains("can you resend the proposal?");
+      ((org.openqa.selenium.JavascriptExecutor) driver)
+          .executeScript(
+              "document.getElementById('after-end').scrollIntoView({block: 'start'});"
+                  + " window.scrollBy(0, -80)");
+      browser.screenshot("dashboard-after-end.png");
+
+      driver.get(url("/dashboard/#/lead/" + leadId));
+      var box = org.openqa.selenium.By.id("lead-conversation");
+      wait.until(d -> d.findElement(box).isDisplayed());
+      assertThat(driver.findElement(org.openqa.selenium.By.id("conversation-window")).getText())
+          .startsWith("The lead's run ended (stopped); it wrote since.");
+      assertThat(
+              driver.findElement(org.openqa.selenium.By.id("conversation-template")).isDisplayed())
+          .as("no template to an ended lead")
+          .isFalse();
+      driver
+          .findElement(org.openqa.selenium.By.id("conversation-text"))
+          .sendKeys("Sure, sending it again now.");
+      driver.findElement(org.openqa.selenium.By.id("conversation-send")).click();
+      await(
+          "the answer at the Cloud API",
+          Duration.ofSeconds(15),
+          () -> "Sure, sending it again now.".equals(app().emulator().lastTextFor(p)));
+      await(
+          "off the list",
+          Duration.ofSeconds(15),
+          () -> store().contact(leadId).get("afterEnd") == null);
+      assertThat(store().contact(leadId).getString("stage")).isEqualTo("stopped");
+      // Back to the overview (the same page: the token stays), which loads the list again.
+      driver.get(url("/dashboard/#/"));
+      wait.until(
+          d ->
+              d.findElement(org.openqa.selenium.By.id("overview")).isDisplayed()
+                  && d.findElements(row).isEmpty());
+    }
+  }
+
   @Test
   void theDashboardWorksInARealBrowser() throws Exception {
     DashboardBrowser.Session browser = DashboardBrowser.open();

@@ -1461,10 +1461,21 @@ final class WebhookApplicationTest extends AppTestHarness {
                                   .equals(d.path("properties").path("dealstage").asText())));
       assertThat(HUBSPOT.all("contacts"))
           .anyMatch(c -> phone.equals(c.path("properties").path("phone").asText()));
+      // Converted, its run ended: the rep can still answer inside the 24 h window (the message
+      // goes in its own workflow, the lead stays converted), but no re-engagement template.
       HttpResponse<String> ended =
           postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"One more thing\"}");
-      assertThat(ended.statusCode()).isEqualTo(409);
-      assertThat(ended.body()).contains("stage converted");
+      assertThat(ended.statusCode()).as(ended.body()).isEqualTo(202);
+      String endedKey = json.readTree(ended.body()).get("idempotencyKey").asText();
+      await(
+          "the message to the converted lead accepted",
+          Duration.ofSeconds(15),
+          () -> store().messages().messageByKey(endedKey).getString("wamid") != null);
+      assertThat(store().contact(leadId).getString("stage")).isEqualTo("converted");
+      HttpResponse<String> template =
+          postJson("/api/leads/" + leadId + "/replies", "{\"template\":\"re_engagement\"}");
+      assertThat(template.statusCode()).isEqualTo(409);
+      assertThat(template.body()).contains("stage is converted");
 
       // An objection goes to a person too (an owner exists), who answers it from the dashboard.
       String objectorId = "objection-" + UUID.randomUUID();

@@ -11,10 +11,12 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.ReadableText;
+import com.salesagent.workflows.afterend.AfterEndMessage;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerAction;
 import com.salesagent.workflows.lead.OwnerReply;
 import com.salesagent.workflows.lead.Stage;
+import io.temporal.client.WorkflowNotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,11 +66,17 @@ final class LeadConversation {
   private final ObjectMapper strict;
   private final Owners owners;
   private final Clock clock;
+  private final AfterEndMessages afterEnd;
 
   LeadConversation(
-      LeadStore store, Function<String, LeadWorkflow> lead, ObjectMapper strict, Clock clock) {
+      LeadStore store,
+      Function<String, LeadWorkflow> lead,
+      AfterEndMessages afterEnd,
+      ObjectMapper strict,
+      Clock clock) {
     this.store = store;
     this.lead = lead;
+    this.afterEnd = afterEnd;
     this.strict = strict;
     this.owners = new Owners(store.database());
     this.clock = clock;
@@ -132,7 +140,24 @@ final class LeadConversation {
       BiFunction<Document, String, Document> media,
       String ownerId,
       String requestedId) {
-    Document contact = requireLive(leadId);
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    boolean ended = terminal(contact);
+    if (ended && template) {
+      // The variant's re-engagement template is a sales sequence's; a lead whose run ended is
+      // not in one. Outside the 24 h window a new conversation starts with a new enrolment.
+      throw new ApiException(
+          409,
+          "the lead's run has ended: only free text inside the 24 h window can go",
+          List.of(
+              new FieldError(
+                  "template",
+                  "the lead's stage is "
+                      + contact.getString("stage")
+                      + "; enrol the number again to start a new conversation")));
+    }
     ActingOwner actor = actor(operator, ownerId, contact);
     if (contact.getBoolean("doNotContact", false)) {
       throw new ApiException(
@@ -195,13 +220,29 @@ final class LeadConversation {
       store.messages().upsertComposed(key, fields);
       audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
     }
-    lead.apply(leadId)
-        .ownerReply(
-            new OwnerReply(
-                key,
-                template ? OwnerReply.TEMPLATE : OwnerReply.TEXT,
-                actor.ownerId(),
-                actor.label()));
+    AfterEndMessage afterTheEnd =
+        new AfterEndMessage(
+            leadId, contact.getString("campaignId"), key, actor.ownerId(), actor.label(), now);
+    if (ended) {
+      afterEnd.start(afterTheEnd);
+    } else {
+      try {
+        lead.apply(leadId)
+            .ownerReply(
+                new OwnerReply(
+                    key,
+                    template ? OwnerReply.TEMPLATE : OwnerReply.TEXT,
+                    actor.ownerId(),
+                    actor.label()));
+      } catch (WorkflowNotFoundException e) {
+        if (template) {
+          throw e;
+        }
+        // The run ended after the contact was read (its outcome not recorded yet): the message
+        // goes as to any lead whose run ended.
+        afterEnd.start(afterTheEnd);
+      }
+    }
     ReplyQueued queued =
         new ReplyQueued(
             leadId,
@@ -278,6 +319,12 @@ final class LeadConversation {
     return List.of();
   }
 
+  /** Whether the lead's run has ended (its stage is an outcome). */
+  private static boolean terminal(Document contact) {
+    String stage = contact.getString("stage");
+    return stage != null && Stage.valueOf(stage.toUpperCase(Locale.ROOT)).terminal();
+  }
+
   /** The contact, 404 when unknown, 409 when its lifecycle has ended. */
   private Document requireLive(String leadId) {
     Document contact = store.contact(leadId);
@@ -285,7 +332,7 @@ final class LeadConversation {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
     String stage = contact.getString("stage");
-    if (stage != null && Stage.valueOf(stage.toUpperCase(Locale.ROOT)).terminal()) {
+    if (terminal(contact)) {
       throw new ApiException(
           409,
           "the lead's lifecycle has ended",

@@ -86,7 +86,12 @@ public class LeadResource {
     this.meetings =
         new LeadMeetings(store, this::lead, strict, java.time.Clock.systemUTC(), outcomes);
     this.conversation =
-        new LeadConversation(store, this::lead, strict, java.time.Clock.systemUTC());
+        new LeadConversation(
+            store,
+            this::lead,
+            AfterEndMessages.temporal(temporal),
+            strict,
+            java.time.Clock.systemUTC());
   }
 
   /** What an enrolment answers: 202 started, or 200 when the lead was enrolled before. */

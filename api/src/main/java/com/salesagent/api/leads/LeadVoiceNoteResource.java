@@ -49,6 +49,7 @@ public class LeadVoiceNoteResource {
         new LeadConversation(
             store,
             leadId -> temporal.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId)),
+            AfterEndMessages.temporal(temporal),
             strict,
             Clock.systemUTC());
     this.voiceNotes = voiceNotes;

@@ -258,6 +258,11 @@ public class HandOffsResource {
 
   /** Each lead's latest message (its feedback), read in one query for the page of leads. */
   private Map<String, Document> lastReplies(List<Document> leads) {
+    return lastReplies(db, leads);
+  }
+
+  /** {@link #lastReplies(List)} in {@code db}. */
+  static Map<String, Document> lastReplies(MongoDatabase db, List<Document> leads) {
     Map<String, Document> latest = new HashMap<>();
     if (leads.isEmpty()) {
       return latest;
@@ -286,7 +291,7 @@ public class HandOffsResource {
     return latest;
   }
 
-  private static LastReply lastReply(Document f) {
+  static LastReply lastReply(Document f) {
     if (f == null) {
       return null;
     }
@@ -300,7 +305,7 @@ public class HandOffsResource {
         at == null ? null : at.toInstant().toString());
   }
 
-  private static final java.util.regex.Pattern LEAD_ID =
+  static final java.util.regex.Pattern LEAD_ID =
       java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private static String cut(String s) {

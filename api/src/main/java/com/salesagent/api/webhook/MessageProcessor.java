@@ -4,6 +4,7 @@ import com.mongodb.client.model.Filters;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.media.MediaTypes;
+import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
@@ -45,6 +46,7 @@ final class MessageProcessor {
   private final Clock clock;
   private final PersonaBuilder personas;
   private final String primaryId;
+  private final AfterEndReplies afterEnd;
   private Duration notNowSnooze = Triage.DEFAULT_NOT_NOW_SNOOZE;
 
   MessageProcessor(
@@ -65,6 +67,7 @@ final class MessageProcessor {
     this.classifier = classifier;
     this.clock = clock;
     this.personas = personas;
+    this.afterEnd = new AfterEndReplies(store);
   }
 
   /**
@@ -159,7 +162,7 @@ final class MessageProcessor {
       outcome =
           signaller.inbound(contact.getString("leadId"), contact.getString("campaignId"), signal);
       if (LeadSignaller.CLOSED.equals(outcome) && signal.endsSequence()) {
-        toldAfterEnd(contact, item.getString("id"));
+        toldAfterEnd(contact, item.getString("id"), at);
       } else if (signal.endsSequence()) {
         toldOwnerOfSnoozedLead(contact, item.getString("id"), signal.snoozeUntil());
       }
@@ -197,9 +200,12 @@ final class MessageProcessor {
   /**
    * A lead whose run ended and that no new run takes up (stopped, converted, opted out, failed, or
    * a reply that ends it again) wrote: the message is stored, and its owner and the CRM are told
-   * ({@code lead.replied_again}, once per message), instead of it waiting unseen on the lead page.
+   * ({@code lead.replied_again}, once per message), instead of it waiting unseen on the lead page;
+   * it is on the dashboard's "Wrote after the end" list until a person answers it ({@link
+   * AfterEndReplies}).
    */
-  private void toldAfterEnd(Document contact, String messageId) {
+  private void toldAfterEnd(Document contact, String messageId, Instant at) {
+    afterEnd.wrote(contact.getString("leadId"), at, messageId);
     notifications.emit(
         "lead.replied_again",
         contact.getString("leadId"),

@@ -1,0 +1,131 @@
+package com.salesagent.api.owners;
+
+import com.codahale.metrics.annotation.Timed;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.salesagent.activities.mongo.AfterEndReplies;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * Leads that wrote after their run ended (a customer with a question, a stopped lead writing back)
+ * and that nobody has answered: no run hands them to anyone, so they wait here, newest first, until
+ * a person's message to the lead goes ({@code POST /api/leads/{id}/replies}, which sends to an
+ * ended lead inside the 24 h window) or an operator dismisses the row.
+ */
+@Tag(name = "handoffs", description = "Interested leads and the sales reps who hold them")
+@Timed
+@Path("/api/handoffs/after-end")
+@Produces(MediaType.APPLICATION_JSON)
+public class AfterEndResource {
+  /** One lead that wrote after its run ended: where it ended, its owner, its latest message. */
+  public record AfterEndRow(
+      String leadId,
+      String name,
+      String company,
+      String stage,
+      String ownerId,
+      Object wroteAt,
+      HandOffsResource.LastReply lastReply) {}
+
+  public record AfterEndQueue(long total, List<AfterEndRow> leads) {}
+
+  public record Dismissed(String leadId, String status) {}
+
+  private final MongoDatabase db;
+  private final AfterEndReplies afterEnd;
+  private final Clock clock;
+
+  public AfterEndResource(LeadStore store, Clock clock) {
+    this.db = store.database();
+    this.afterEnd = new AfterEndReplies(store);
+    this.clock = clock;
+  }
+
+  /** {@code GET /api/handoffs/after-end?ownerId=...}: at most 500 rows, newest message first. */
+  @GET
+  public AfterEndQueue list(@QueryParam("ownerId") String ownerId) {
+    if (ownerId != null && !OwnersResource.ID.matcher(ownerId).matches()) {
+      throw new ApiException(
+          422,
+          "invalid owner",
+          List.of(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'")));
+    }
+    Bson waiting = Filters.exists(AfterEndReplies.FIELD + ".wroteAt", true);
+    Bson filter = ownerId == null ? waiting : Filters.and(waiting, Filters.eq("ownerId", ownerId));
+    var contacts = db.getCollection(Collections.CONTACTS);
+    long total = contacts.countDocuments(filter);
+    List<Document> leads =
+        contacts
+            .find(filter)
+            .projection(
+                new Document("leadId", 1)
+                    .append("name", 1)
+                    .append("company", 1)
+                    .append("stage", 1)
+                    .append("ownerId", 1)
+                    .append(AfterEndReplies.FIELD, 1))
+            .sort(Sorts.descending(AfterEndReplies.FIELD + ".wroteAt"))
+            .limit(HandOffsResource.MAX_ROWS)
+            .into(new ArrayList<>());
+    Map<String, Document> last = HandOffsResource.lastReplies(db, leads);
+    List<AfterEndRow> rows = new ArrayList<>();
+    for (Document c : leads) {
+      Date wrote = c.get(AfterEndReplies.FIELD, Document.class).getDate("wroteAt");
+      rows.add(
+          new AfterEndRow(
+              c.getString("leadId"),
+              c.getString("name"),
+              c.getString("company"),
+              c.getString("stage"),
+              c.getString("ownerId"),
+              wrote == null ? null : wrote.toInstant().toString(),
+              HandOffsResource.lastReply(last.get(c.getString("leadId")))));
+    }
+    return new AfterEndQueue(total, rows);
+  }
+
+  /**
+   * {@code DELETE /api/handoffs/after-end/{leadId}}: nothing to answer (a "thanks!"): off the list,
+   * audited. 404 when the lead is not on it.
+   */
+  @DELETE
+  @Path("/{leadId}")
+  public Response dismiss(@Auth Operator operator, @PathParam("leadId") String leadId) {
+    if (!HandOffsResource.LEAD_ID.matcher(leadId).matches()) {
+      throw new ApiException(
+          422, "invalid lead id", List.of(new FieldError("leadId", "1-64 letters, digits, ._:-")));
+    }
+    if (!afterEnd.clear(leadId)) {
+      throw ApiException.notFound("lead " + leadId + " on the after-the-end list", "leadId");
+    }
+    db.getCollection(Collections.AUDIT_LOG)
+        .insertOne(
+            new Document("action", "after_end_dismissed")
+                .append("by", operator.name())
+                .append("leadId", leadId)
+                .append("at", Date.from(clock.instant())));
+    return Response.ok(new Dismissed(leadId, "dismissed")).build();
+  }
+}

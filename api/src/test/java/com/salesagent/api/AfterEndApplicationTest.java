@@ -1,0 +1,142 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A lead that writes after its run ended waits on the "wrote after the end" list, and a person can
+ * answer it: the message goes through the send path once (its own workflow, the lead's run stays
+ * ended), its outcome is on the timeline, and the lead leaves the list.
+ */
+final class AfterEndApplicationTest extends AppTestHarness {
+
+  /** A stopped lead that wrote after the stop; returns its phone once the message is stored. */
+  private String stoppedLeadThatWrote(String leadId, String text) throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    assertThat(postJson("/api/leads/" + leadId + "/stop", "").statusCode()).isEqualTo(202);
+    await(
+        "stopped",
+        Duration.ofSeconds(15),
+        () -> "stopped".equals(store().contact(leadId).getString("stage")));
+    Thread.sleep(1000); // the run completes after recording its outcome
+    emulator().recipientWrote(phone);
+    assertThat(metaWebhook(textFrom(phone, wamid, text)).statusCode()).isEqualTo(200);
+    await(
+        "on the after-the-end list",
+        Duration.ofSeconds(15),
+        () -> store().contact(leadId).get("afterEnd") != null);
+    return phone;
+  }
+
+  private JsonNode afterEndList() throws Exception {
+    HttpResponse<String> list = get("/api/handoffs/after-end");
+    assertThat(list.statusCode()).isEqualTo(200);
+    return json.readTree(list.body());
+  }
+
+  private static JsonNode row(JsonNode list, String leadId) {
+    for (JsonNode r : list.get("leads")) {
+      if (leadId.equals(r.get("leadId").asText())) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void aPersonAnswersALeadThatWroteAfterItsRunEndedOnceAndTheRunStaysEnded() throws Exception {
+    String leadId = "after-end-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Can you send me the invoice again?");
+
+    JsonNode row = row(afterEndList(), leadId);
+    assertThat(row).as("listed").isNotNull();
+    assertThat(row.get("stage").asText()).isEqualTo("stopped");
+    assertThat(row.get("lastReply").get("text").asText())
+        .isEqualTo("Can you send me the invoice again?");
+    assertThat(row.toString()).doesNotContain(phone.substring(3));
+
+    String body = "{\"text\":\"Of course, sending it now.\",\"requestId\":\"invoice-1\"}";
+    HttpResponse<String> queued = postJson("/api/leads/" + leadId + "/replies", body);
+    assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+    String key = json.readTree(queued.body()).get("idempotencyKey").asText();
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> {
+          Document m = store().messages().messageByKey(key);
+          return m != null && m.getString("wamid") != null;
+        });
+    String wamid = store().messages().messageByKey(key).getString("wamid");
+    await(
+        "on the timeline",
+        Duration.ofSeconds(15),
+        () ->
+            store().interactions().timeline(leadId).stream()
+                .anyMatch(
+                    e ->
+                        "owner_replied".equals(e.getString("type"))
+                            && wamid.equals(e.getString("wamid"))));
+    assertThat(emulator().acceptedFor(phone)).as("the first message and the answer").isEqualTo(2);
+    assertThat(store().contact(leadId).getString("stage"))
+        .as("the run stays ended")
+        .isEqualTo("stopped");
+    assertThat(row(afterEndList(), leadId)).as("answered: off the list").isNull();
+
+    HttpResponse<String> again = postJson("/api/leads/" + leadId + "/replies", body);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(again.body()).get("status").asText()).isEqualTo("queued_before");
+    Thread.sleep(1000);
+    assertThat(emulator().acceptedFor(phone)).as("once").isEqualTo(2);
+    assertThat(
+            store().interactions().timeline(leadId).stream()
+                .filter(e -> "owner_replied".equals(e.getString("type")))
+                .count())
+        .isEqualTo(1);
+
+    HttpResponse<String> template =
+        postJson("/api/leads/" + leadId + "/replies", "{\"template\":\"re_engagement\"}");
+    assertThat(template.statusCode()).isEqualTo(409);
+    assertThat(json.readTree(template.body()).get("errors").get(0).get("field").asText())
+        .isEqualTo("template");
+  }
+
+  @Test
+  void anOperatorDismissesALeadThatNeedsNoAnswer() throws Exception {
+    String leadId = "after-end-thanks-" + UUID.randomUUID();
+    stoppedLeadThatWrote(leadId, "Thanks!");
+    assertThat(row(afterEndList(), leadId)).isNotNull();
+
+    HttpResponse<String> dismissed = delete("/api/handoffs/after-end/" + leadId);
+    assertThat(dismissed.statusCode()).isEqualTo(200);
+    assertThat(row(afterEndList(), leadId)).isNull();
+    assertThat(
+            store()
+                .database()
+                .getCollection("audit_log")
+                .countDocuments(
+                    Filters.and(
+                        Filters.eq("action", "after_end_dismissed"), Filters.eq("leadId", leadId))))
+        .isEqualTo(1);
+    HttpResponse<String> twice = delete("/api/handoffs/after-end/" + leadId);
+    assertThat(twice.statusCode()).isEqualTo(404);
+    assertThat(twice.body()).contains("\"field\":\"leadId\"");
+  }
+
+  private HttpResponse<String> delete(String path) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .DELETE());
+  }
+}
