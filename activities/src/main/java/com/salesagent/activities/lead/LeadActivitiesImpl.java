@@ -115,10 +115,15 @@ public class LeadActivitiesImpl implements LeadActivities {
                 Filters.and(Filters.eq("wamid", wamid), Filters.eq("leadId", leadId)),
                 Updates.set(Messages.READ_SIGNAL, true),
                 new FindOneAndUpdateOptions()
-                    .projection(Projections.include("statusAt.read"))
+                    .projection(Projections.include("statusAt.read", Messages.REACTED_AT))
                     .returnDocument(ReturnDocument.AFTER));
     Document at = message == null ? null : message.get("statusAt", Document.class);
     Date read = at == null ? null : at.getDate("read");
+    // A reaction to it proves it read too (read receipts can be off): the earlier of the two.
+    Date reacted = message == null ? null : message.getDate(Messages.REACTED_AT);
+    if (reacted != null && (read == null || reacted.before(read))) {
+      read = reacted;
+    }
     return read == null ? null : new MessageStatusSignal(wamid, "read", read.toInstant(), null);
   }
 

@@ -47,6 +47,12 @@ public class Messages {
    */
   public static final String READ_SIGNAL = "readSignal";
 
+  /**
+   * When the lead first reacted to the message (an emoji): it read it, whether or not a read
+   * receipt came (receipts can be turned off). Not one of Meta's statuses.
+   */
+  public static final String REACTED_AT = "reactedAt";
+
   private final MongoDatabase db;
 
   public Messages(MongoDatabase db) {

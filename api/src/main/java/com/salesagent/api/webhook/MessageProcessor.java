@@ -1,12 +1,14 @@
 package com.salesagent.api.webhook;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.media.MediaTypes;
 import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.triage.OptOutDetector;
@@ -14,6 +16,7 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.Interest;
 import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.media.InboundMedia;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,8 +97,7 @@ final class MessageProcessor {
     Instant at = event.at("timestamp");
     String type = item.getString("type");
     String text = textOf(item);
-    Document context = item.get("context", Document.class);
-    String contextWamid = context == null ? null : context.getString("id");
+    String contextWamid = answers(item);
     if (saysStop(item)) {
       return optOuts.optOut(
           event,
@@ -148,6 +150,9 @@ final class MessageProcessor {
               media.getString("declaredType"),
               media.getString("declaredSha256"),
               item.getString(MetaNotification.BUSINESS_NUMBER)));
+    }
+    if ("reaction".equals(type) && contextWamid != null) {
+      readByReaction(contextWamid);
     }
     String outcome = LeadSignaller.SIGNALLED;
     for (Document contact : contacts) {
@@ -376,6 +381,15 @@ final class MessageProcessor {
       // A reaction to our message proves it was read (and delivered): the funnel counts the lead
       // there when no read receipt said so (read receipts off; it showed read below replies).
       interest.countReaction(leadId, at);
+      if (contextWamid != null) {
+        // The message reacted to was read: the workflow's look reads the earliest reaction as
+        // its read when no receipt came (ReadReceipts); Meta's status fields stay Meta's.
+        store
+            .messages()
+            .collection()
+            .updateOne(
+                Filters.eq("wamid", contextWamid), Updates.min(Messages.REACTED_AT, Date.from(at)));
+      }
     }
     Document feedback =
         new Document("leadId", leadId)
@@ -426,6 +440,39 @@ final class MessageProcessor {
                         null,
                         at),
                     reaction ? null : triage.intent())));
+  }
+
+  /**
+   * The message this one answers: its {@code context}, or for a reaction (Meta sends it without
+   * one) the message it reacts to ({@code reaction.message_id}).
+   */
+  static String answers(Document item) {
+    Document context = item.get("context", Document.class);
+    if (context != null && context.getString("id") != null) {
+      return context.getString("id");
+    }
+    Document reaction = item.get("reaction", Document.class);
+    return reaction == null ? null : reaction.getString("message_id");
+  }
+
+  /**
+   * A reaction to our message without a read receipt for it: the lead's workflow is told the read
+   * when it would be told a receipt's ({@link StatusProcessor#changesNextAction}: it has looked
+   * already, or it does not look); a workflow still to look finds the reaction then. Repeated on a
+   * replayed event, which the workflow applies once.
+   */
+  private void readByReaction(String wamid) {
+    Document message = store.messages().messageByWamid(wamid);
+    Document statusAt = message == null ? null : message.get("statusAt", Document.class);
+    Date reacted = message == null ? null : message.getDate(Messages.REACTED_AT);
+    if (reacted == null
+        || (statusAt != null && statusAt.getDate("read") != null)
+        || !StatusProcessor.changesNextAction("read", message)) {
+      return;
+    }
+    signaller.status(
+        message.getString("leadId"),
+        new MessageStatusSignal(wamid, "read", reacted.toInstant(), null));
   }
 
   /** When a "not now" snoozes the lead ({@link Triage#snoozeUntil}). */

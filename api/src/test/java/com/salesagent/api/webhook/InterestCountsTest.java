@@ -212,6 +212,62 @@ class InterestCountsTest {
     assertTheCountersAgreeWithTheirRecount();
   }
 
+  /**
+   * Meta's reaction names the message it reacts to in {@code reaction.message_id} (it has no {@code
+   * context}): the feedback names that message, and the message keeps when it was first reacted to,
+   * which the lead's workflow reads as read when it looks (read receipts off). A workflow that has
+   * looked already ({@code readSignal}), or one recorded before it looked reads up, is told the
+   * read; one that will look is not woken.
+   */
+  @Test
+  void aReactionNamesTheMessageItReactsToWhichCountsAsRead() throws Exception {
+    var messages = store.messages().collection();
+    messages.updateOne(
+        Filters.eq("wamid", "wamid.yes-1"),
+        Updates.set(com.salesagent.activities.mongo.Messages.READS_LOOKED_UP, true));
+    messages.updateOne(
+        Filters.eq("wamid", "wamid.yes-2"),
+        Updates.combine(
+            Updates.set(com.salesagent.activities.mongo.Messages.READS_LOOKED_UP, true),
+            Updates.set(com.salesagent.activities.mongo.Messages.READ_SIGNAL, true)));
+
+    reaction("yes-1", "wamid.in-react-yes-1", T1);
+    reaction("yes-1", "wamid.in-react-yes-1b", T1.plusSeconds(60)); // another emoji, later
+    reaction("yes-2", "wamid.in-react-yes-2", T1);
+    reaction("yes-3", "wamid.in-react-yes-3", T1);
+    awaitProcessed();
+
+    assertThat(
+            store
+                .feedback()
+                .find(Filters.eq("messageId", "wamid.in-react-yes-1"))
+                .first()
+                .getString("wamid"))
+        .isEqualTo("wamid.yes-1");
+    assertThat(messages.find(Filters.eq("wamid", "wamid.yes-1")).first().getDate("reactedAt"))
+        .as("the first reaction's time")
+        .isEqualTo(java.util.Date.from(T1));
+    assertThat(messages.find(Filters.eq("wamid", "wamid.yes-1")).first().getString("status"))
+        .as("Meta's status stays Meta's")
+        .isNotEqualTo("read");
+    List<String> reads =
+        signals.stream()
+            .filter(MessageStatusSignal.class::isInstance)
+            .map(MessageStatusSignal.class::cast)
+            .filter(r -> "read".equals(r.status()))
+            .map(r -> r.wamid() + "@" + r.at())
+            .distinct()
+            .toList();
+    assertThat(reads).containsExactlyInAnyOrder("wamid.yes-2@" + T1, "wamid.yes-3@" + T1);
+    // The workflow that looks finds the reaction as the read: its follow-up is the read one.
+    MessageStatusSignal looked =
+        new com.salesagent.activities.lead.LeadActivitiesImpl(store, clock)
+            .readReceipt("yes-1", "wamid.yes-1");
+    assertThat(looked).isNotNull();
+    assertThat(looked.status()).isEqualTo("read");
+    assertThat(looked.at()).isEqualTo(T1);
+  }
+
   private long unprocessed() {
     return store.webhookEvents().countDocuments(Filters.eq("processed", false));
   }
