@@ -137,6 +137,8 @@ public final class ApiWiring {
             new MediaRetentionSweep(
                 new MediaRetention(store, connections.storage().storage(), clock),
                 config.getApi().getMediaRetention().toJavaDuration()));
+    env.lifecycle()
+        .manage(new com.salesagent.api.leads.PendingPersonMessages(store, client, clock));
     if (!config.getApi().getNotifyWebhookUrl().isBlank()) {
       env.lifecycle()
           .manage(

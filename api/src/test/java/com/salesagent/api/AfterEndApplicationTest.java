@@ -133,6 +133,93 @@ final class AfterEndApplicationTest extends AppTestHarness {
     assertThat(twice.body()).contains("\"field\":\"leadId\"");
   }
 
+  /**
+   * A rep's message queued while the lead's run waits (paused), then an operator marks the lead
+   * converted: the run ends without sending it (the API had answered 202). Before, it stayed
+   * "composed" for ever, unsent and untold; the sweep sends it on as a message to an ended lead,
+   * once. After a stop, it is held back instead, and the message and the timeline say so.
+   */
+  @Test
+  void aMessageTheRunEndedBeforeSendingGoesOnAfterAnOutcomeAndNotAfterAStop() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String converted = "left-behind-" + UUID.randomUUID();
+    String convertedPhone = phone();
+    String convertedKey = leftBehind(converted, convertedPhone, "/outcome", "converted");
+    String stopped = "left-behind-stop-" + UUID.randomUUID();
+    String stoppedPhone = phone();
+    String stoppedKey = leftBehind(stopped, stoppedPhone, "/stop", "stopped");
+    Thread.sleep(1000);
+    assertThat(store().messages().messageByKey(convertedKey).getString("status"))
+        .as("left behind by the run")
+        .isEqualTo("composed");
+
+    var sweep =
+        new com.salesagent.api.leads.PendingPersonMessages(
+            store(),
+            app().connections().temporal().client(),
+            java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(1)));
+    assertThat(sweep.sweep()).contains(convertedKey, stoppedKey);
+    assertThat(sweep.sweep()).as("each once").doesNotContain(convertedKey, stoppedKey);
+
+    await(
+        "sent on",
+        Duration.ofSeconds(20),
+        () -> store().messages().messageByKey(convertedKey).getString("wamid") != null);
+    assertThat(emulator().acceptedFor(convertedPhone)).isEqualTo(2);
+    assertThat(store().contact(converted).getString("stage")).isEqualTo("converted");
+    await(
+        "on the timeline",
+        Duration.ofSeconds(15),
+        () ->
+            store().interactions().timeline(converted).stream()
+                .anyMatch(e -> "owner_replied".equals(e.getString("type"))));
+
+    Document held = store().messages().messageByKey(stoppedKey);
+    assertThat(held.getString("status")).isEqualTo("not_sent");
+    assertThat(held.getString("notSentBecause")).contains("stopped");
+    assertThat(emulator().acceptedFor(stoppedPhone)).as("never after a stop").isEqualTo(1);
+    assertThat(store().interactions().timeline(stopped))
+        .anyMatch(
+            e ->
+                "owner_reply_failed".equals(e.getString("type"))
+                    && e.getString("detail").startsWith(stoppedKey));
+  }
+
+  /**
+   * An interested lead, paused, with a rep's message queued, then ended by {@code ending} ({@code
+   * /outcome} converted or {@code /stop}): the message's key.
+   */
+  private String leftBehind(String leadId, String phone, String ending, String stage)
+      throws Exception {
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    emulator().recipientWrote(phone);
+    assertThat(metaWebhook(textFrom(phone, wamid, "Sounds great, I am interested")).statusCode())
+        .isEqualTo(200);
+    await(
+        "interested",
+        Duration.ofSeconds(15),
+        () -> "interested".equals(store().contact(leadId).getString("stage")));
+    assertThat(postJson("/api/leads/" + leadId + "/pause", "").statusCode()).isEqualTo(202);
+    await("paused", Duration.ofSeconds(15), () -> state(leadId).paused());
+    HttpResponse<String> queued =
+        postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"Here are the details\"}");
+    assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+    String key = json.readTree(queued.body()).get("idempotencyKey").asText();
+    assertThat(
+            postJson(
+                    "/api/leads/" + leadId + ending,
+                    ending.equals("/outcome")
+                        ? "{\"outcome\":\"converted\",\"reason\":\"signed\"}"
+                        : "")
+                .statusCode())
+        .isEqualTo(202);
+    await(
+        stage,
+        Duration.ofSeconds(15),
+        () -> stage.equals(store().contact(leadId).getString("stage")));
+    return key;
+  }
+
   private HttpResponse<String> delete(String path) throws Exception {
     return send(
         HttpRequest.newBuilder(URI.create(url(path)))

@@ -120,6 +120,8 @@ public final class MongoSchema {
         new IndexOptions().unique(true));
     index(db, Collections.MESSAGES, Indexes.ascending("approval.status"));
     index(db, Collections.MESSAGES, Indexes.ascending("updatedAt"));
+    // People's messages left behind by a run that ended before sending them (the API's sweep).
+    index(db, Collections.MESSAGES, Indexes.ascending("composer", "status", "createdAt"));
     index(db, Collections.FEEDBACK, Indexes.ascending("storedAt"));
     index(db, Collections.FEEDBACK, Indexes.ascending("leadId", "receivedAt"));
     index(

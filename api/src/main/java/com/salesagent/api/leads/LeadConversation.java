@@ -217,6 +217,9 @@ final class LeadConversation {
       if (media != null) {
         fields.append("media", media.apply(contact, actor.label()));
       }
+      if (ended) {
+        fields.append(PendingPersonMessages.AFTER_END, true);
+      }
       store.messages().upsertComposed(key, fields);
       audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
     }
@@ -240,6 +243,7 @@ final class LeadConversation {
         }
         // The run ended after the contact was read (its outcome not recorded yet): the message
         // goes as to any lead whose run ended.
+        store.messages().setMessageFields(key, new Document(PendingPersonMessages.AFTER_END, true));
         afterEnd.start(afterTheEnd);
       }
     }

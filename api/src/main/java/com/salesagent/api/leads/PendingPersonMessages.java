@@ -1,0 +1,185 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.workflows.afterend.AfterEndMessage;
+import com.salesagent.workflows.afterend.AfterEndRecord;
+import com.salesagent.workflows.lead.Stage;
+import io.dropwizard.lifecycle.Managed;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A person's message queued for a lead's run that ended before sending it (an operator marked the
+ * lead converted as the rep wrote, or the run was ending when the message was signalled: the API
+ * answered 202 and the run never took it). Swept every {@link #EVERY}: a message still only
+ * composed {@link #GRACE} after it was queued, whose lead has ended, goes as a message to an ended
+ * lead ({@link AfterEndMessages}: once, by its key, the suppression list checked at the call) when
+ * the lead ended on its own terms or an outcome (replied, converted, lost, no response); when an
+ * operator stopped it, it opted out or it failed, it is not sent ("never after stop"), and the
+ * message and the lead's timeline say so ({@code owner_reply_failed}). Each message is looked at
+ * once; several API processes may sweep together (the workflow's id is the message's key).
+ */
+public final class PendingPersonMessages implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(PendingPersonMessages.class);
+
+  static final Duration EVERY = Duration.ofSeconds(30);
+
+  /** How long a run has to take its message before it counts as left behind. */
+  static final Duration GRACE = Duration.ofSeconds(30);
+
+  /** Older messages are left alone (a day: WhatsApp's window is long closed). */
+  static final Duration WITHIN = Duration.ofHours(24);
+
+  static final int BATCH = 200;
+
+  /** Ended here, a message queued before the end does not go. */
+  static final Set<Stage> NOT_AFTER = Set.of(Stage.STOPPED, Stage.OPTED_OUT, Stage.FAILED);
+
+  static final String SWEPT = "pendingSweptAt";
+
+  /** A message queued for a lead whose run had ended: its own workflow has it from the start. */
+  static final String AFTER_END = "afterEnd";
+
+  private final LeadStore store;
+  private final AfterEndMessages afterEnd;
+  private final Clock clock;
+  private ScheduledExecutorService sweeper;
+
+  /** The sweep of the running system: messages to ended leads start their own workflow. */
+  public PendingPersonMessages(
+      LeadStore store, io.temporal.client.WorkflowClient temporal, Clock clock) {
+    this(store, AfterEndMessages.temporal(temporal), clock);
+  }
+
+  PendingPersonMessages(LeadStore store, AfterEndMessages afterEnd, Clock clock) {
+    this.store = store;
+    this.afterEnd = afterEnd;
+    this.clock = clock;
+  }
+
+  @Override
+  public void start() {
+    sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pending-person-messages");
+              t.setDaemon(true);
+              return t;
+            });
+    sweeper.scheduleWithFixedDelay(
+        this::sweepLogged, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void stop() {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+  }
+
+  private void sweepLogged() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      LOG.warn("sweeping people's messages left by ended runs failed: {}", e.toString());
+    }
+  }
+
+  /** One pass; answers the keys it sent on or held back. */
+  public List<String> sweep() {
+    Instant now = clock.instant();
+    List<String> handled = new ArrayList<>();
+    List<Document> pending =
+        store
+            .messages()
+            .collection()
+            .find(
+                Filters.and(
+                    Filters.eq("composer", "person"),
+                    Filters.eq("status", "composed"),
+                    Filters.lt("createdAt", Date.from(now.minus(GRACE))),
+                    Filters.gt("createdAt", Date.from(now.minus(WITHIN))),
+                    Filters.exists("wamid", false),
+                    Filters.exists(SWEPT, false),
+                    Filters.ne(AFTER_END, true)))
+            .sort(Sorts.ascending("createdAt"))
+            .limit(BATCH)
+            .into(new ArrayList<>());
+    for (Document m : pending) {
+      Document contact = store.contact(m.getString("leadId"));
+      Stage stage = stage(contact);
+      if (stage == null || !stage.terminal()) {
+        continue; // the run has it (paused, waiting for its number), or the lead is gone
+      }
+      String key = m.getString("idempotencyKey");
+      if (NOT_AFTER.contains(stage) || contact.getBoolean("doNotContact", false)) {
+        held(m, contact, stage, now);
+      } else {
+        Date queued = m.getDate("createdAt");
+        afterEnd.start(
+            new AfterEndMessage(
+                m.getString("leadId"),
+                contact.getString("campaignId"),
+                key,
+                m.getString("ownerId"),
+                m.getString("by"),
+                queued.toInstant()));
+        LOG.info(
+            "message {} left by the ended run of lead {}: sent on", key, m.getString("leadId"));
+      }
+      store
+          .messages()
+          .collection()
+          .updateOne(Filters.eq("idempotencyKey", key), Updates.set(SWEPT, Date.from(now)));
+      handled.add(key);
+    }
+    return handled;
+  }
+
+  /** Not sent: the message and the lead's timeline say why. */
+  private void held(Document m, Document contact, Stage stage, Instant now) {
+    String key = m.getString("idempotencyKey");
+    String why = "the lead's run ended " + stage.key() + " before it went: not sent";
+    store
+        .messages()
+        .collection()
+        .updateOne(
+            Filters.and(Filters.eq("idempotencyKey", key), Filters.eq("status", "composed")),
+            Updates.combine(Updates.set("status", "not_sent"), Updates.set("notSentBecause", why)));
+    store
+        .interactions()
+        .recordInteraction(
+            m.getString("leadId"),
+            contact.getString("campaignId"),
+            contact.getString("variantId"),
+            AfterEndRecord.FAILED,
+            null,
+            key + ": " + why,
+            now);
+    LOG.info("message {} of lead {} not sent: {}", key, m.getString("leadId"), why);
+  }
+
+  private static Stage stage(Document contact) {
+    String stage = contact == null ? null : contact.getString("stage");
+    try {
+      return stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package com.salesagent.api.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.workflows.afterend.AfterEndMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Which people's messages the sweep takes: only one still composed after the grace, queued within
+ * the day, whose lead's run has ended; sent on after an outcome, held back after a stop, an opt-out
+ * or a failure; never one its own workflow has from the start, nor the agent's.
+ */
+class PendingPersonMessagesTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
+
+  private LeadStore store;
+  private final List<AfterEndMessage> started = new CopyOnWriteArrayList<>();
+  private PendingPersonMessages sweep;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    sweep = new PendingPersonMessages(store, started::add, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  private String lead(String stage) {
+    String leadId = "L-" + UUID.randomUUID();
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "c-1")
+            .append("phone", "+55119" + Math.abs(leadId.hashCode() % 100000000))
+            .append("stage", stage));
+    return leadId;
+  }
+
+  private String message(String leadId, Duration ago, Document extra) {
+    String key = "lead-" + leadId + "-owner-" + UUID.randomUUID();
+    Document fields =
+        new Document("leadId", leadId)
+            .append("composer", "person")
+            .append("by", "Ana (ana)")
+            .append("ownerId", "ana")
+            .append("status", "composed")
+            .append("text", "Here are the details")
+            .append("createdAt", Date.from(NOW.minus(ago)));
+    fields.putAll(extra);
+    store.messages().upsertComposed(key, fields);
+    return key;
+  }
+
+  @Test
+  void aMessageLeftByARunThatEndedWithAnOutcomeIsSentOnOnce() {
+    String leadId = lead("converted");
+    String key = message(leadId, Duration.ofMinutes(2), new Document());
+
+    assertThat(sweep.sweep()).containsExactly(key);
+    assertThat(sweep.sweep()).isEmpty();
+
+    assertThat(started)
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.idempotencyKey()).isEqualTo(key);
+              assertThat(m.leadId()).isEqualTo(leadId);
+              assertThat(m.campaignId()).isEqualTo("c-1");
+              assertThat(m.by()).isEqualTo("Ana (ana)");
+              assertThat(m.queuedAt()).isEqualTo(NOW.minus(Duration.ofMinutes(2)));
+            });
+    assertThat(store.messages().messageByKey(key).getString("status")).isEqualTo("composed");
+  }
+
+  @Test
+  void afterAStopAnOptOutOrAFailureItIsHeldBackAndSaidSo() {
+    for (String stage : List.of("stopped", "opted_out", "failed")) {
+      String leadId = lead(stage);
+      String key = message(leadId, Duration.ofMinutes(2), new Document());
+
+      assertThat(sweep.sweep()).containsExactly(key);
+
+      Document m = store.messages().messageByKey(key);
+      assertThat(m.getString("status")).isEqualTo("not_sent");
+      assertThat(m.getString("notSentBecause")).contains(stage);
+      assertThat(store.interactions().timeline(leadId))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getString("type")).isEqualTo("owner_reply_failed"));
+    }
+    assertThat(started).isEmpty();
+  }
+
+  @Test
+  void messagesTheRunOrTheirOwnWorkflowHasAreLeftAlone() {
+    message(lead("in_conversation"), Duration.ofMinutes(2), new Document()); // the run has it
+    message(lead("converted"), Duration.ofSeconds(10), new Document()); // within the grace
+    message(lead("converted"), Duration.ofDays(2), new Document()); // long past
+    message(lead("stopped"), Duration.ofMinutes(2), new Document("afterEnd", true)); // its own
+    String agent = message(lead("converted"), Duration.ofMinutes(2), new Document());
+    store.messages().setMessageFields(agent, new Document("composer", "llm:gpt"));
+    String sent = message(lead("converted"), Duration.ofMinutes(2), new Document());
+    store
+        .messages()
+        .setMessageFields(sent, new Document("wamid", "wamid.x").append("status", "sent"));
+
+    assertThat(sweep.sweep()).isEmpty();
+    assertThat(started).isEmpty();
+  }
+}
