@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.media.OggOpus;
-import com.salesagent.api.webhook.WebhookSignature;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -16,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import javax.sound.sampled.AudioFileFormat;
@@ -44,35 +42,10 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
-  private HttpResponse<String> webhook(String body) throws Exception {
-    return send(
-        HttpRequest.newBuilder(URI.create(url("/webhooks/whatsapp")))
-            .header("Content-Type", "application/json")
-            .header(
-                "X-Hub-Signature-256",
-                new WebhookSignature(emulator().appSecret())
-                    .sign(body.getBytes(StandardCharsets.UTF_8)))
-            .POST(HttpRequest.BodyPublishers.ofString(body)));
-  }
-
   /** The lead answers its first message, which opens WhatsApp's 24 h window. */
   private void leadWrites(String phone, String wamid, String text) throws Exception {
-    String body =
-        """
-        {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages",
-         "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000",
-         "phone_number_id":"%s"},"messages":[{"from":"%s","id":"wamid.in-%s","timestamp":"%d",
-         "type":"text","text":{"body":"%s"},"context":{"from":"15550000000","id":"%s"}}]}}]}]}
-        """
-            .formatted(
-                emulator().phoneNumberId(),
-                phone.substring(1),
-                UUID.randomUUID(),
-                Instant.now().getEpochSecond(),
-                text,
-                wamid);
     emulator().recipientWrote(phone);
-    assertThat(webhook(body).statusCode()).isEqualTo(200);
+    assertThat(metaWebhook(textFrom(phone, wamid, text)).statusCode()).isEqualTo(200);
   }
 
   static byte[] wav(double seconds) throws Exception {

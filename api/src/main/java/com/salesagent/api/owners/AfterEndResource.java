@@ -66,12 +66,7 @@ public class AfterEndResource {
   /** {@code GET /api/handoffs/after-end?ownerId=...}: at most 500 rows, newest message first. */
   @GET
   public AfterEndQueue list(@QueryParam("ownerId") String ownerId) {
-    if (ownerId != null && !OwnersResource.ID.matcher(ownerId).matches()) {
-      throw new ApiException(
-          422,
-          "invalid owner",
-          List.of(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'")));
-    }
+    HandOffsResource.requireOwnerFilter(ownerId);
     Bson waiting = Filters.exists(AfterEndReplies.FIELD + ".wroteAt", true);
     Bson filter = ownerId == null ? waiting : Filters.and(waiting, Filters.eq("ownerId", ownerId));
     var contacts = db.getCollection(Collections.CONTACTS);

@@ -96,12 +96,7 @@ public class HandOffsResource {
   /** {@code GET /api/handoffs?ownerId=...}: the queue, at most 500 rows (the total counts all). */
   @GET
   public HandOffQueue queue(@QueryParam("ownerId") String ownerId) {
-    if (ownerId != null && !OwnersResource.ID.matcher(ownerId).matches()) {
-      throw new ApiException(
-          422,
-          "invalid owner",
-          List.of(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'")));
-    }
+    requireOwnerFilter(ownerId);
     Bson filter =
         ownerId == null
             ? Filters.in("stage", Owners.HELD_STAGES)
@@ -254,6 +249,16 @@ public class HandOffsResource {
             .thenComparing(x -> "lead".equals(x.from())));
     return new Conversation(
         leadId, said.subList(Math.max(0, said.size() - CONVERSATION), said.size()));
+  }
+
+  /** A list's {@code ownerId} filter: absent, or an owner id (422 naming it otherwise). */
+  static void requireOwnerFilter(String ownerId) {
+    if (ownerId != null && !OwnersResource.ID.matcher(ownerId).matches()) {
+      throw new ApiException(
+          422,
+          "invalid owner",
+          List.of(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'")));
+    }
   }
 
   /** Each lead's latest message (its feedback), read in one query for the page of leads. */

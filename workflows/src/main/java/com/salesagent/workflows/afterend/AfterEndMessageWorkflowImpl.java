@@ -1,5 +1,6 @@
 package com.salesagent.workflows.afterend;
 
+import com.salesagent.workflows.lead.LeadStubs;
 import com.salesagent.workflows.lead.MessagingActivities;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
@@ -32,21 +33,9 @@ public class AfterEndMessageWorkflowImpl implements AfterEndMessageWorkflow {
   /** A busy number's slots are waited for at most this often (each wait is at most an hour). */
   static final int MAX_BUSY_WAITS = 200;
 
+  /** The send as the lead's run makes it: its timeouts, heartbeat and retries. */
   private final MessagingActivities messaging =
-      Workflow.newActivityStub(
-          MessagingActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setHeartbeatTimeout(Duration.ofSeconds(15))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(2))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofMinutes(10))
-                      .setMaximumAttempts(14)
-                      .setDoNotRetry(MessagingActivities.PERMANENT_ERROR)
-                      .build())
-              .build());
+      Workflow.newActivityStub(MessagingActivities.class, LeadStubs.sendOptions());
 
   private final AfterEndActivities records =
       Workflow.newActivityStub(

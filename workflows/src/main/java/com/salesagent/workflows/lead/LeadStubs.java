@@ -8,7 +8,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /** The activity stubs of the lead lifecycle, each with the timeouts and retries its work needs. */
-final class LeadStubs {
+public final class LeadStubs {
   /**
    * The lead's own MongoDB steps (timeline records, stage, profile, policy, segment and variant): a
    * few reads and writes each. As local activities (version 1 of "local-lead-steps") they run
@@ -164,18 +164,21 @@ final class LeadStubs {
    * is retried after {@link #SEND_HEARTBEAT_TIMEOUT}.
    */
   final MessagingActivities messaging =
-      Workflow.newActivityStub(
-          MessagingActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setHeartbeatTimeout(SEND_HEARTBEAT_TIMEOUT)
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(2))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofMinutes(10))
-                      .setMaximumAttempts(14)
-                      .setDoNotRetry(MessagingActivities.PERMANENT_ERROR)
-                      .build())
-              .build());
+      Workflow.newActivityStub(MessagingActivities.class, sendOptions());
+
+  /** The send's options ({@link #messaging}), for every workflow that sends. */
+  public static ActivityOptions sendOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setHeartbeatTimeout(SEND_HEARTBEAT_TIMEOUT)
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(2))
+                .setBackoffCoefficient(2)
+                .setMaximumInterval(Duration.ofMinutes(10))
+                .setMaximumAttempts(14)
+                .setDoNotRetry(MessagingActivities.PERMANENT_ERROR)
+                .build())
+        .build();
+  }
 }
