@@ -109,6 +109,12 @@ final class AfterEndApplicationTest extends AppTestHarness {
     assertThat(template.statusCode()).isEqualTo(409);
     assertThat(json.readTree(template.body()).get("errors").get(0).get("field").asText())
         .isEqualTo("template");
+
+    // Erased on request: the message's own workflow is stopped and listed with the lead's.
+    assertThat(delete("/api/leads/" + leadId).statusCode()).isEqualTo(202);
+    await("erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(leadId)));
+    JsonNode report = json.readTree(get("/api/leads/" + leadId + "/erasure").body()).path("report");
+    assertThat(report.path("first").path("workflowIds").toString()).contains(key);
   }
 
   @Test
@@ -218,6 +224,14 @@ final class AfterEndApplicationTest extends AppTestHarness {
         Duration.ofSeconds(15),
         () -> stage.equals(store().contact(leadId).getString("stage")));
     return key;
+  }
+
+  private String erasureStatus(String leadId) {
+    try {
+      return json.readTree(get("/api/leads/" + leadId + "/erasure").body()).path("status").asText();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private HttpResponse<String> delete(String path) throws Exception {

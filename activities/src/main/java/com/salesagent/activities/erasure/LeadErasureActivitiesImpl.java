@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.variants.ErasedCounts;
+import com.salesagent.workflows.afterend.AfterEndMessageWorkflow;
 import com.salesagent.workflows.erasure.Erased;
 import com.salesagent.workflows.erasure.ErasureReport;
 import com.salesagent.workflows.erasure.ErasureRequest;
@@ -80,6 +81,15 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
             .feedback()
             .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("media.mediaId")))) {
       ids.add(InboundMediaWorkflow.workflowId(f.get("media", Document.class).getString("mediaId")));
+    }
+    // A person's message to the lead after its run ended went in a workflow of its own.
+    for (Document m :
+        store
+            .messages()
+            .collection()
+            .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("composer", "person")))
+            .projection(new Document("idempotencyKey", 1))) {
+      ids.add(AfterEndMessageWorkflow.workflowId(m.getString("idempotencyKey")));
     }
     List<String> known = new ArrayList<>();
     for (String id : ids) {
