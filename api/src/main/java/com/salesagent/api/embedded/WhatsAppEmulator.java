@@ -512,7 +512,26 @@ public final class WhatsAppEmulator implements Managed {
    */
   @FunctionalInterface
   public interface ReplyModel {
+    /** The reply that shows interest when the model gives an interest probability. */
+    String INTERESTED_REPLY = "Sounds interesting, tell me more";
+
+    /**
+     * The polite no otherwise: the triage reads it {@code not_interested} (no "not now" snooze), so
+     * it ends the lead.
+     */
+    String POLITE_NO = "No thanks, not interested.";
+
     Double replyProbability(String waId, String templateName);
+
+    /**
+     * The probability that a reply of this recipient to this message (not an opt-out) shows
+     * interest ({@link #INTERESTED_REPLY}, else {@link #POLITE_NO}), or null (the default) for the
+     * behaviour's own reply texts. Drawn only when given, so seeded runs without it replay
+     * unchanged.
+     */
+    default Double interestProbability(String waId, String templateName) {
+      return null;
+    }
   }
 
   private volatile ReplyModel replyModel;
@@ -550,6 +569,7 @@ public final class WhatsAppEmulator implements Managed {
     boolean reply;
     boolean optOut;
     boolean asMedia;
+    Boolean interested;
     synchronized (rnd) {
       delivered = rnd.nextDouble() < b.deliverProbability();
       read = delivered && !b.ackOnly() && rnd.nextDouble() < b.readProbability();
@@ -565,6 +585,10 @@ public final class WhatsAppEmulator implements Managed {
       // drawn only when media replies are on, so seeded runs without them replay unchanged
       asMedia =
           reply && !optOut && b.mediaReplyShare() > 0 && rnd.nextDouble() < b.mediaReplyShare();
+      // drawn only when the model gives an interest probability, likewise
+      Double interest =
+          reply && !optOut && model != null ? model.interestProbability(waId, templateName) : null;
+      interested = interest == null ? null : rnd.nextDouble() < interest;
     }
     if (delivered) {
       webhooks.later(
@@ -578,11 +602,15 @@ public final class WhatsAppEmulator implements Managed {
     }
     if (reply) {
       String text;
-      synchronized (rnd) {
-        text =
-            optOut
-                ? b.optOutTexts().get(rnd.nextInt(b.optOutTexts().size()))
-                : b.replyTexts().get(rnd.nextInt(b.replyTexts().size()));
+      if (interested != null) {
+        text = interested ? ReplyModel.INTERESTED_REPLY : ReplyModel.POLITE_NO;
+      } else {
+        synchronized (rnd) {
+          text =
+              optOut
+                  ? b.optOutTexts().get(rnd.nextInt(b.optOutTexts().size()))
+                  : b.replyTexts().get(rnd.nextInt(b.replyTexts().size()));
+        }
       }
       if (optOut) {
         r.optedOut = true;
@@ -592,7 +620,8 @@ public final class WhatsAppEmulator implements Managed {
       webhooks.later(b.replyDelayMillis(), () -> inbound(from, waId, wamid, text, stop, withMedia));
       // drawn only when questions are on, so seeded runs without them replay unchanged
       String question = null;
-      if (!optOut && b.questionShare() > 0 && EmulatorBehaviour.interested(text)) {
+      boolean showsInterest = interested != null ? interested : EmulatorBehaviour.interested(text);
+      if (!optOut && b.questionShare() > 0 && showsInterest) {
         synchronized (rnd) {
           if (rnd.nextDouble() < b.questionShare()) {
             question =
