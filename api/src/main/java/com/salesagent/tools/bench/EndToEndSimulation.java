@@ -4,6 +4,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.variants.Interest;
 import com.salesagent.api.SalesAgentApplication;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.WhatsAppEmulator;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 import org.apache.commons.math3.random.MersenneTwister;
 import org.bson.Document;
@@ -31,8 +31,10 @@ import org.bson.Document;
  * embedded application, each one a real lead workflow (research, assignment by the configured
  * strategy, composition, the send to the WhatsApp emulator, follow-up timers). The emulator's
  * recipients reply to a variant's first-contact template with a hidden probability per segment and
- * variant; the replies come back through the signed webhook, triage and the incremental counters
- * that the bandit reads for the next assignments.
+ * variant (and, with interest rates, show interest or say a polite no: {@link
+ * SimulatedRecipients}); the replies come back through the signed webhook, triage and the
+ * incremental counters that the bandit reads for the next assignments. A lead counts as interested
+ * when the triage read one of its replies so (its feedback), whatever its stage.
  */
 public final class EndToEndSimulation {
   /** Company sizes that fall in each segment (see LeadSegments.sizeBand). */
@@ -60,7 +62,9 @@ public final class EndToEndSimulation {
 
   /**
    * What to run: hidden reply rates per segment and variant id, the strategy and its settings, how
-   * fast to enrol (leads per second), and how long to wait for every lead to finish.
+   * fast to enrol (leads per second), and how long to wait for every lead to finish; optionally
+   * hidden conversion rates and hidden interest rates (the probability that a reply shows interest,
+   * else it is a polite no; null: every reply interested), per segment and variant id.
    */
   public record Options(
       int leads,
@@ -74,7 +78,8 @@ public final class EndToEndSimulation {
       Map<String, Map<String, Double>> conversions,
       String reward,
       double questions,
-      int owners) {
+      int owners,
+      Map<String, Map<String, Double>> interest) {
     public Options(
         int leads,
         Map<String, Map<String, Double>> rates,
@@ -98,7 +103,8 @@ public final class EndToEndSimulation {
           conversions,
           reward,
           0.0,
-          0);
+          0,
+          null);
     }
 
     public Options(
@@ -129,9 +135,19 @@ public final class EndToEndSimulation {
       double oracleConversions,
       double expectedConversions,
       Map<String, Map<String, Long>> conversionsByArm,
-      Map<String, Map<String, Long>> handOffsByArm) {
+      Map<String, Map<String, Long>> handOffsByArm,
+      long interested,
+      double oracleInterested,
+      double expectedInterested,
+      Map<String, Map<String, Long>> interestedByArm) {
+    /** Cumulative regret on replies: the oracle's expected replies minus the allocation's. */
     public double regret() {
       return oracleReplies - expectedReplies;
+    }
+
+    /** Cumulative regret on interested leads (the measure of the {@code interested} reward). */
+    public double interestedRegret() {
+      return oracleInterested - expectedInterested;
     }
   }
 
@@ -163,7 +179,8 @@ public final class EndToEndSimulation {
       }
     }
     List<String> segments = new ArrayList<>(new TreeMap<>(o.rates()).keySet());
-    Map<String, String> segmentOfPhone = new ConcurrentHashMap<>();
+    SimulatedRecipients recipients =
+        new SimulatedRecipients(variantOfTemplate, o.rates(), o.interest());
     WhatsAppEmulator emulator = app.emulator();
     emulator.setBehaviour(
         new EmulatorBehaviour(
@@ -177,19 +194,11 @@ public final class EndToEndSimulation {
                 50,
                 100,
                 200,
-                List.of("Sounds interesting, tell me more"),
+                List.of(WhatsAppEmulator.ReplyModel.INTERESTED_REPLY),
                 List.of("STOP"),
                 o.seed())
             .withQuestionShare(o.questions()));
-    emulator.setReplyModel(
-        (waId, template) -> {
-          String segment = segmentOfPhone.get(waId);
-          String variant = template == null ? null : variantOfTemplate.get(template);
-          if (segment == null || variant == null) {
-            return 0.0; // follow-ups and strangers: no reply
-          }
-          return o.rates().get(segment).getOrDefault(variant, 0.0);
-        });
+    emulator.setReplyModel(recipients);
 
     HttpClient http = HttpClient.newHttpClient();
     for (int i = 0; i < o.owners(); i++) {
@@ -218,10 +227,10 @@ public final class EndToEndSimulation {
     for (int i = 0; i < o.leads(); i++) {
       String segment = segments.get(random.nextInt(segments.size()));
       String waId = String.format("55119%08d", (int) (System.nanoTime() % 100_000_000L + i));
-      while (segmentOfPhone.containsKey(waId)) {
+      while (recipients.knows(waId)) {
         waId = String.format("55119%08d", random.nextInt(100_000_000));
       }
-      segmentOfPhone.put(waId, segment);
+      recipients.add(waId, segment);
       String leadId = "sim-" + run + "-" + i;
       leadIds.add(leadId);
       segmentOfLead.put(leadId, segment);
@@ -278,10 +287,15 @@ public final class EndToEndSimulation {
     Map<String, Map<String, Long>> repliesByArm = new TreeMap<>();
     Map<String, Map<String, Long>> conversionsByArm = new TreeMap<>();
     Map<String, Map<String, Long>> handOffsByArm = new TreeMap<>();
+    Map<String, Map<String, Long>> interestedByArm = new TreeMap<>();
     java.util.Set<String> handedOff = new java.util.HashSet<>();
     db.getCollection(com.salesagent.activities.handoff.HandOffActivitiesImpl.HANDOFFS)
         .find(Filters.in("_id", leadIds))
         .forEach(h -> handedOff.add(h.getString("_id")));
+    java.util.Set<String> interestedLeads = interestedLeads(db, leadIds);
+    long interested = 0;
+    double oracleInterested = 0;
+    double expectedInterested = 0;
     long replies = 0;
     long conversions = 0;
     double oracle = 0;
@@ -298,6 +312,7 @@ public final class EndToEndSimulation {
       String variant = c.getString("variantId");
       Map<String, Double> rates = o.rates().get(segment);
       oracle += rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      oracleInterested += recipients.oracleInterested(segment);
       Map<String, Double> conv =
           o.conversions() == null ? Map.of() : o.conversions().getOrDefault(segment, Map.of());
       oracleConversions +=
@@ -309,6 +324,13 @@ public final class EndToEndSimulation {
         continue;
       }
       expected += rates.getOrDefault(variant, 0.0);
+      expectedInterested += recipients.expectedInterested(segment, variant);
+      if (interestedLeads.contains(c.getString("leadId"))) {
+        interested++;
+        interestedByArm
+            .computeIfAbsent(segment, k -> new TreeMap<>())
+            .merge(variant, 1L, Long::sum);
+      }
       expectedConversions += rates.getOrDefault(variant, 0.0) * conv.getOrDefault(variant, 0.0);
       if ("converted".equals(c.getString("stage"))) {
         conversions++;
@@ -342,7 +364,24 @@ public final class EndToEndSimulation {
         oracleConversions,
         expectedConversions,
         conversionsByArm,
-        handOffsByArm);
+        handOffsByArm,
+        interested,
+        oracleInterested,
+        expectedInterested,
+        interestedByArm);
+  }
+
+  /**
+   * Leads of the run that showed interest: one of their replies' feedback documents has the
+   * triage's intent {@code interested} (not their stage: with owners every reply goes to a person).
+   */
+  static java.util.Set<String> interestedLeads(MongoDatabase db, List<String> leadIds) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    db.getCollection(Collections.FEEDBACK)
+        .find(Filters.and(Filters.in("leadId", leadIds), Filters.eq("intent", Interest.INTERESTED)))
+        .projection(new Document("leadId", 1))
+        .forEach(f -> out.add(f.getString("leadId")));
+    return out;
   }
 
   /**

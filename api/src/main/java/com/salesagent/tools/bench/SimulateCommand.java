@@ -83,10 +83,19 @@ public class SimulateCommand extends Command {
             "e2e: hidden conversion rates of an interested lead, per segment and variant, as"
                 + " --rates; a simulated sales team marks each interested lead converted or lost");
     subparser
+        .addArgument("--interest-rates")
+        .dest("interestRates")
+        .help(
+            "e2e: hidden probability that a reply shows interest (else it is a polite no), per"
+                + " segment and variant, as --rates, for segments of --rates; without it every"
+                + " reply is interested");
+    subparser
         .addArgument("--reward")
-        .choices("reply", "conversion")
+        .choices("reply", "interested", "conversion")
         .setDefault("reply")
-        .help("e2e: what the bandit learns on (agent_configurations.reward)");
+        .help(
+            "e2e: what the bandit learns on (agent_configurations.reward); the report's headline"
+                + " and regret are on it (interested: interested leads)");
     subparser
         .addArgument("--questions")
         .type(Double.class)
@@ -111,6 +120,11 @@ public class SimulateCommand extends Command {
 
   /** Parses "0.1,0.2" (one segment, "default") or "a=0.1,0.2;b=0.3,0.1". */
   static Map<String, double[]> parseRates(String text) {
+    return parseRates(text, "--rates");
+  }
+
+  /** As {@link #parseRates(String)}; a problem's message names {@code flag}. */
+  static Map<String, double[]> parseRates(String text, String flag) {
     Map<String, double[]> out = new LinkedHashMap<>();
     for (String part : text.split(";")) {
       String p = part.strip();
@@ -128,18 +142,18 @@ public class SimulateCommand extends Command {
         rates =
             Arrays.stream(p.split(",")).mapToDouble(r -> Double.parseDouble(r.strip())).toArray();
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--rates: not a list of numbers: " + part);
+        throw new IllegalArgumentException(flag + ": not a list of numbers: " + part);
       }
       if (rates.length < 2 || Arrays.stream(rates).anyMatch(r -> r < 0 || r > 1)) {
         throw new IllegalArgumentException(
-            "--rates: each segment needs at least two rates between 0 and 1: " + part);
+            flag + ": each segment needs at least two rates between 0 and 1: " + part);
       }
       if (out.put(segment, rates) != null) {
-        throw new IllegalArgumentException("--rates: segment " + segment + " given twice");
+        throw new IllegalArgumentException(flag + ": segment " + segment + " given twice");
       }
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("--rates: no rates given");
+      throw new IllegalArgumentException(flag + ": no rates given");
     }
     return out;
   }
@@ -303,7 +317,10 @@ public class SimulateCommand extends Command {
     lines.forEach(System.out::println);
   }
 
-  /** Runs the end-to-end simulation and prints it; null (after the message) on bad rates. */
+  /**
+   * Runs the end-to-end simulation and prints it; null (after a message naming the option) on bad
+   * rates, checked before the stack starts where they can be.
+   */
   EndToEndSimulation.Outcome endToEnd(Namespace namespace, Map<String, double[]> rates, int leads)
       throws Exception {
     for (String segment : rates.keySet()) {
@@ -315,6 +332,21 @@ public class SimulateCommand extends Command {
                 + EndToEndSimulation.SIZE_OF.keySet());
         return null;
       }
+    }
+    Map<String, double[]> conversionRates;
+    Map<String, double[]> interestRates;
+    try {
+      conversionRates = optionalRates(namespace.getString("conversionRates"), "--conversion-rates");
+      interestRates = optionalRates(namespace.getString("interestRates"), "--interest-rates");
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return null;
+    }
+    if (interestRates != null && !rates.keySet().containsAll(interestRates.keySet())) {
+      System.err.printf(
+          "--interest-rates: segments %s are not all among the segments of --rates %s%n",
+          interestRates.keySet(), rates.keySet());
+      return null;
     }
     System.out.println("Starting the embedded stack for the end-to-end simulation...");
     EmbeddedStack stack =
@@ -338,20 +370,27 @@ public class SimulateCommand extends Command {
     variants.sort(String::compareTo);
     Map<String, Map<String, Double>> byVariant = byVariant(rates, variants, "--rates");
     Map<String, Map<String, Double>> conversions =
-        namespace.getString("conversionRates") == null
-            ? null
-            : byVariant(
-                parseRates(namespace.getString("conversionRates")), variants, "--conversion-rates");
+        conversionRates == null ? null : byVariant(conversionRates, variants, "--conversion-rates");
+    Map<String, Map<String, Double>> interest =
+        interestRates == null ? null : byVariant(interestRates, variants, "--interest-rates");
     if (byVariant == null
-        || (namespace.getString("conversionRates") != null && conversions == null)) {
+        || (conversionRates != null && conversions == null)
+        || (interestRates != null && interest == null)) {
       app.server().stop();
       return null;
     }
     String strategy = namespace.getString("strategy");
+    String reward = namespace.getString("reward") == null ? "reply" : namespace.getString("reward");
     int burnIn = namespace.getInt("burnIn") == null ? 10 : namespace.getInt("burnIn");
     System.out.printf(
-        "%d leads through the real workflows, strategy %s (burn-in %d), hidden reply rates %s%n",
-        leads, strategy, burnIn, byVariant);
+        "%d leads through the real workflows, strategy %s (burn-in %d, reward %s), hidden reply"
+            + " rates %s%s%n",
+        leads,
+        strategy,
+        burnIn,
+        reward,
+        byVariant,
+        interest == null ? "" : ", hidden interest rates " + interest);
     double questions =
         namespace.getDouble("questions") == null ? 0 : namespace.getDouble("questions");
     EndToEndSimulation.Outcome o;
@@ -371,50 +410,17 @@ public class SimulateCommand extends Command {
                   Duration.ofMinutes(5),
                   namespace.getLong("seed"),
                   conversions,
-                  namespace.getString("reward"),
+                  reward,
                   questions,
-                  namespace.getInt("owners") == null ? 0 : namespace.getInt("owners")),
+                  namespace.getInt("owners") == null ? 0 : namespace.getInt("owners"),
+                  interest),
               pb::stepTo);
     }
     if (questions > 0) {
       reportDrafts(app);
     }
-    System.out.printf(
-        "  %s: %d of %d leads finished (dev-server stalls %d) in %.1f s; replies %d vs oracle %.1f"
-            + " expected (%.1f%%); expected replies of the allocation %.1f; cumulative regret"
-            + " %.1f%n",
-        strategy,
-        o.finished(),
-        o.leads(),
-        o.devServerStalls(),
-        o.took().toMillis() / 1000.0,
-        o.replies(),
-        o.oracleReplies(),
-        100 * o.replies() / o.oracleReplies(),
-        o.expectedReplies(),
-        o.regret());
-    o.allocation()
-        .forEach(
-            (segment, arms) ->
-                System.out.printf(
-                    "  %-12s allocation %s, replies %s, hand-offs %s, conversions %s%n",
-                    segment,
-                    arms,
-                    o.repliesByArm().getOrDefault(segment, Map.of()),
-                    o.handOffsByArm().getOrDefault(segment, Map.of()),
-                    o.conversionsByArm().getOrDefault(segment, Map.of())));
-    if (conversions != null) {
-      System.out.printf(
-          "  reward %s: conversions %d vs oracle %.1f expected (%.1f%%); expected conversions of"
-              + " the allocation %.1f; replies -> conversions %d -> %d%n",
-          namespace.getString("reward"),
-          o.conversions(),
-          o.oracleConversions(),
-          100 * o.conversions() / o.oracleConversions(),
-          o.expectedConversions(),
-          o.replies(),
-          o.conversions());
-    }
+    EndToEndReport.lines(strategy, reward, conversions != null, interest != null, o)
+        .forEach(System.out::println);
     app.server().stop();
     return o;
   }
@@ -451,6 +457,11 @@ public class SimulateCommand extends Command {
     }
     System.out.printf(
         "  drafts %d (grounded %d); stages %s; entries cited %s%n", seen, grounded, stages, cited);
+  }
+
+  /** The rates of an optional option (null when not given). */
+  private static Map<String, double[]> optionalRates(String text, String flag) {
+    return text == null ? null : parseRates(text, flag);
   }
 
   /** Rates per segment by variant id (variants in id order); null after the message if wrong. */
