@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import net.sourceforge.argparse4j.ArgumentParsers;
+import net.sourceforge.argparse4j.inf.ArgumentParser;
 import net.sourceforge.argparse4j.inf.Namespace;
 import org.junit.jupiter.api.Test;
 
@@ -175,5 +177,27 @@ class SimulateCommandTest {
     Map<String, Object> args = new HashMap<>();
     args.put("interestRates", "enterprise=0.5,0.5,1");
     assertThat(new SimulateCommand().endToEnd(new Namespace(args), rates, 4)).isNull();
+  }
+
+  /** The command line as argparse reads it: --interest-rates and --reward interested. */
+  @Test
+  void theCommandLineTakesInterestRatesAndTheInterestedReward() throws Exception {
+    ArgumentParser parser = ArgumentParsers.newFor("sales-agent").build();
+    new SimulateCommand().configure(parser.addSubparsers().addParser("simulate"));
+    Namespace n =
+        parser.parseArgs(
+            new String[] {
+              "simulate",
+              "--mode",
+              "e2e",
+              "--interest-rates",
+              "smb=0.2,0.5,0.9",
+              "--reward",
+              "interested"
+            });
+    assertThat(n.getString("interestRates")).isEqualTo("smb=0.2,0.5,0.9");
+    assertThat(n.getString("reward")).isEqualTo("interested");
+    assertThatThrownBy(() -> parser.parseArgs(new String[] {"simulate", "--reward", "interest"}))
+        .hasMessageContaining("--reward");
   }
 }
