@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
@@ -57,7 +56,6 @@ public final class WhatsAppEmulator implements Managed {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(WhatsAppEmulator.class);
-  private static final Duration WINDOW = Duration.ofHours(24);
 
   private final int port;
   private final String phoneNumberId;
@@ -69,7 +67,6 @@ public final class WhatsAppEmulator implements Managed {
   private final String appSecret;
   private final String verifyToken;
   private final ObjectMapper json = new ObjectMapper();
-  private final Map<String, Recipient> recipients = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
   private volatile EmulatorBehaviour behaviour;
   private volatile EmulatorFaults faults = EmulatorFaults.none();
@@ -80,23 +77,7 @@ public final class WhatsAppEmulator implements Managed {
   private ExecutorService executor;
   private ScheduledExecutorService callbacks;
   private final EmulatorWebhooks webhooks;
-
-  private static final class Recipient {
-    final AtomicInteger accepted = new AtomicInteger();
-    final AtomicInteger acceptedAfterOptOut = new AtomicInteger();
-
-    /** When our STOP for this recipient reached the webhook (200): nothing may come after. */
-    volatile Instant optOutDelivered;
-
-    volatile String lastText;
-    volatile String lastType;
-    volatile String lastMediaId;
-    volatile boolean lastVoice;
-    volatile byte[] lastLinkBytes;
-    volatile int received;
-    volatile Instant lastInbound;
-    volatile boolean optedOut;
-  }
+  private final EmulatorRecipients people;
 
   public WhatsAppEmulator(
       int port,
@@ -114,6 +95,7 @@ public final class WhatsAppEmulator implements Managed {
     this.appSecret = orGenerated(appSecret, hex(16));
     this.verifyToken = orGenerated(verifyToken, "verify-" + hex(8));
     this.webhooks = new EmulatorWebhooks(json, this.appSecret, () -> faults);
+    this.people = new EmulatorRecipients(webhooks, media, counter, () -> this.behaviour);
     setBehaviour(behaviour);
   }
 
@@ -202,12 +184,12 @@ public final class WhatsAppEmulator implements Managed {
 
   /** Messages accepted for recipients after their STOP had reached the webhook. */
   public int acceptedAfterOptOut() {
-    return recipients.values().stream().mapToInt(r -> r.acceptedAfterOptOut.get()).sum();
+    return people.all().stream().mapToInt(r -> r.acceptedAfterOptOut.get()).sum();
   }
 
   /** Every message accepted, all recipients. */
   public int acceptedTotal() {
-    return recipients.values().stream().mapToInt(r -> r.accepted.get()).sum();
+    return people.all().stream().mapToInt(r -> r.accepted.get()).sum();
   }
 
   /**
@@ -215,15 +197,12 @@ public final class WhatsAppEmulator implements Managed {
    * posted): their 24 h customer-service window is open, free text reaches them.
    */
   public void recipientWrote(String waId) {
-    recipients.computeIfAbsent(
-                waId.startsWith("+") ? waId.substring(1) : waId, k -> new Recipient())
-            .lastInbound =
-        Instant.now();
+    people.of(EmulatorRecipients.digits(waId)).lastInbound = Instant.now();
   }
 
   /** The last free-text body the recipient got, or null. */
   public String lastTextFor(String waId) {
-    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    EmulatorRecipients.Recipient r = people.find(waId);
     return r == null ? null : r.lastText;
   }
 
@@ -231,7 +210,7 @@ public final class WhatsAppEmulator implements Managed {
    * The type ("text", "template", "image", "audio") of the last message accepted for them, or null.
    */
   public String lastMessageType(String waId) {
-    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    EmulatorRecipients.Recipient r = people.find(waId);
     return r == null ? null : r.lastType;
   }
 
@@ -240,7 +219,7 @@ public final class WhatsAppEmulator implements Managed {
    * header), or null if it had none or named its image by link.
    */
   public String lastMediaId(String waId) {
-    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    EmulatorRecipients.Recipient r = people.find(waId);
     return r == null ? null : r.lastMediaId;
   }
 
@@ -249,19 +228,19 @@ public final class WhatsAppEmulator implements Managed {
    * null: no link, or it could not be fetched (the message then failed with 131053).
    */
   public byte[] lastLinkedMedia(String waId) {
-    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    EmulatorRecipients.Recipient r = people.find(waId);
     return r == null || r.lastLinkBytes == null ? null : r.lastLinkBytes.clone();
   }
 
   /** Whether the last message accepted for them was audio sent as a voice note. */
   public boolean lastWasVoiceNote(String waId) {
-    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    EmulatorRecipients.Recipient r = people.find(waId);
     return r != null && r.lastVoice;
   }
 
   /** How many messages the emulator accepted for this recipient (wa_id digits): what they got. */
   public int acceptedFor(String waId) {
-    Recipient r = recipients.get(waId.startsWith("+") ? waId.substring(1) : waId);
+    EmulatorRecipients.Recipient r = people.find(waId);
     return r == null ? 0 : r.accepted.get();
   }
 
@@ -430,7 +409,7 @@ public final class WhatsAppEmulator implements Managed {
     if ("template".equals(type)) {
       message.put("message_status", "accepted");
     }
-    Recipient recipient = recipients.computeIfAbsent(waId, k -> new Recipient());
+    EmulatorRecipients.Recipient recipient = people.of(waId);
     recipient.accepted.incrementAndGet();
     if ("text".equals(type)) {
       recipient.lastText = body.path("text").path("body").asText();
@@ -459,7 +438,8 @@ public final class WhatsAppEmulator implements Managed {
           behaviour.sentDelayMillis(),
           () -> webhooks.status(from, waId, wamid, "failed", 131053, callbackData));
     } else {
-      react(
+      people.react(
+          random,
           from,
           waId,
           wamid,
@@ -534,142 +514,9 @@ public final class WhatsAppEmulator implements Managed {
     }
   }
 
-  private volatile ReplyModel replyModel;
-
   /** Installs (or, with null, removes) the simulation's reply model. */
   public void setReplyModel(ReplyModel replyModel) {
-    this.replyModel = replyModel;
-  }
-
-  /** Schedules what the recipient's phone and the recipient do after a send. */
-  private void react(
-      EmulatorNumbers.Number from,
-      String waId,
-      String wamid,
-      String type,
-      String templateName,
-      String callbackData) {
-    Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
-    EmulatorBehaviour b = behaviour;
-    Instant now = Instant.now();
-    // only a template opens a conversation: free text and images need the 24 h window
-    if (!"template".equals(type)
-        && (r.lastInbound == null || now.isAfter(r.lastInbound.plus(WINDOW)))) {
-      webhooks.later(
-          b.sentDelayMillis(),
-          () -> webhooks.status(from, waId, wamid, "failed", 131047, callbackData));
-      return;
-    }
-    r.received++;
-    webhooks.later(
-        b.sentDelayMillis(), () -> webhooks.status(from, waId, wamid, "sent", null, callbackData));
-    Random rnd = random;
-    boolean delivered;
-    boolean read;
-    boolean reply;
-    boolean optOut;
-    boolean asMedia;
-    Boolean interested;
-    synchronized (rnd) {
-      delivered = rnd.nextDouble() < b.deliverProbability();
-      read = delivered && !b.ackOnly() && rnd.nextDouble() < b.readProbability();
-      boolean scheduled = b.replyAfterMessages() > 0 && r.received == b.replyAfterMessages();
-      ReplyModel model = replyModel;
-      Double modelled = model == null ? null : model.replyProbability(waId, templateName);
-      double p = modelled != null ? modelled : b.replyProbability();
-      reply =
-          read
-              && !r.optedOut
-              && (scheduled || (b.replyAfterMessages() == 0 && rnd.nextDouble() < p));
-      optOut = reply && rnd.nextDouble() < b.optOutProbability();
-      // drawn only when media replies are on, so seeded runs without them replay unchanged
-      asMedia =
-          reply && !optOut && b.mediaReplyShare() > 0 && rnd.nextDouble() < b.mediaReplyShare();
-      // drawn only when the model gives an interest probability, likewise
-      Double interest =
-          reply && !optOut && model != null ? model.interestProbability(waId, templateName) : null;
-      interested = interest == null ? null : rnd.nextDouble() < interest;
-    }
-    if (delivered) {
-      webhooks.later(
-          b.deliveredDelayMillis(),
-          () -> webhooks.status(from, waId, wamid, "delivered", null, callbackData));
-    }
-    if (read) {
-      webhooks.later(
-          b.readDelayMillis(),
-          () -> webhooks.status(from, waId, wamid, "read", null, callbackData));
-    }
-    if (reply) {
-      String text;
-      if (interested != null) {
-        text = interested ? ReplyModel.INTERESTED_REPLY : ReplyModel.POLITE_NO;
-      } else {
-        synchronized (rnd) {
-          text =
-              optOut
-                  ? b.optOutTexts().get(rnd.nextInt(b.optOutTexts().size()))
-                  : b.replyTexts().get(rnd.nextInt(b.replyTexts().size()));
-        }
-      }
-      if (optOut) {
-        r.optedOut = true;
-      }
-      boolean stop = optOut;
-      boolean withMedia = asMedia;
-      webhooks.later(b.replyDelayMillis(), () -> inbound(from, waId, wamid, text, stop, withMedia));
-      // drawn only when questions are on, so seeded runs without them replay unchanged
-      String question = null;
-      boolean showsInterest = interested != null ? interested : EmulatorBehaviour.interested(text);
-      if (!optOut && b.questionShare() > 0 && showsInterest) {
-        synchronized (rnd) {
-          if (rnd.nextDouble() < b.questionShare()) {
-            question =
-                EmulatorBehaviour.QUESTIONS.get(rnd.nextInt(EmulatorBehaviour.QUESTIONS.size()));
-          }
-        }
-      }
-      if (question != null) {
-        String asked = question;
-        webhooks.later(
-            b.replyDelayMillis() * 2 + 1000, () -> inbound(from, waId, wamid, asked, false, false));
-      }
-    }
-  }
-
-  private void inbound(
-      EmulatorNumbers.Number from,
-      String waId,
-      String contextWamid,
-      String text,
-      boolean stop,
-      boolean withMedia) {
-    recipients.computeIfAbsent(waId, k -> new Recipient()).lastInbound = Instant.now();
-    ObjectNode value = webhooks.value(from);
-    value
-        .putArray("contacts")
-        .addObject()
-        .put("wa_id", waId)
-        .putObject("profile")
-        .put("name", "Lead");
-    ObjectNode m = value.putArray("messages").addObject();
-    m.put("from", waId);
-    m.put(
-        "id",
-        "wamid.IN"
-            + HexFormat.of()
-                .formatHex(
-                    (waId + ":" + counter.incrementAndGet()).getBytes(StandardCharsets.UTF_8)));
-    m.put("timestamp", String.valueOf(Instant.now().getEpochSecond()));
-    if (withMedia) {
-      media.mediaReply(m, text);
-    } else {
-      m.put("type", "text");
-      m.putObject("text").put("body", text);
-    }
-    m.putObject("context").put("from", from.displayNumber()).put("id", contextWamid);
-    Recipient r = recipients.computeIfAbsent(waId, k -> new Recipient());
-    webhooks.post(value, stop ? () -> r.optOutDelivered = Instant.now() : null);
+    people.setReplyModel(replyModel);
   }
 
   private String error(String message, String type, int code) {
