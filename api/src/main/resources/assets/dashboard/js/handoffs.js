@@ -39,7 +39,7 @@ function renderAfterEnd(d) {
       h('td', null, h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) })),
       h('td', { class: 'mono', text: r.ownerId ? r.ownerId : '–' }),
       h('td', { text: r.wroteAt ? fmtDateTime(r.wroteAt) : '–' }),
-      h('td', { class: 'last-reply' }, lastReplyCell(r, true)),
+      h('td', { class: 'last-reply' }, lastReplyCell(r, false)),
       h('td', null, button)
     ]));
   });

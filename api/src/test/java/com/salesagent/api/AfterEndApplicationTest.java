@@ -65,6 +65,26 @@ final class AfterEndApplicationTest extends AppTestHarness {
     assertThat(row.get("lastReply").get("text").asText())
         .isEqualTo("Can you send me the invoice again?");
     assertThat(row.toString()).doesNotContain(phone.substring(3));
+    // The agent drafted an answer to the question from the knowledge base, held for the rep.
+    String messageId =
+        store().contact(leadId).get("afterEnd", Document.class).getString("messageId");
+    await(
+        "a draft answer held",
+        Duration.ofSeconds(30),
+        () ->
+            store()
+                    .database()
+                    .getCollection("drafts")
+                    .find(Filters.eq("_id", leadId + ":" + messageId))
+                    .first()
+                != null);
+    await(
+        "answer_drafted on the timeline",
+        Duration.ofSeconds(15),
+        () ->
+            store().interactions().timeline(leadId).stream()
+                .anyMatch(e -> "answer_drafted".equals(e.getString("type"))));
+    assertThat(row(afterEndList(), leadId).get("draftWaiting").asBoolean()).isTrue();
 
     String body = "{\"text\":\"Of course, sending it now.\",\"requestId\":\"invoice-1\"}";
     HttpResponse<String> queued = postJson("/api/leads/" + leadId + "/replies", body);

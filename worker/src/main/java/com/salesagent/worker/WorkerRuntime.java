@@ -42,6 +42,7 @@ import com.salesagent.temporal.TaskQueues;
 import com.salesagent.worker.config.WorkerSettings;
 import com.salesagent.worker.observability.LogContextInterceptor;
 import com.salesagent.worker.observability.WorkflowTaskAdmission;
+import com.salesagent.workflows.afterend.AfterEndDraftWorkflowImpl;
 import com.salesagent.workflows.afterend.AfterEndMessageWorkflowImpl;
 import com.salesagent.workflows.diagnostics.DiagnosticsWorkflowImpl;
 import com.salesagent.workflows.erasure.LeadErasureWorkflowImpl;
@@ -159,7 +160,8 @@ public final class WorkerRuntime implements Managed {
           ArmGuardWorkflowImpl.class,
           InboundMediaWorkflowImpl.class,
           LeadErasureWorkflowImpl.class,
-          AfterEndMessageWorkflowImpl.class);
+          AfterEndMessageWorkflowImpl.class,
+          AfterEndDraftWorkflowImpl.class);
       WhatsAppSettings whatsappSettings =
           new WhatsAppSettings(
               whatsapp.baseUrl(),

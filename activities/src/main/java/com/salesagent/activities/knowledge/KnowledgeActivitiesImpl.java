@@ -496,8 +496,8 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       return null;
     }
     Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
-    if (contact == null) {
-      return null;
+    if (contact == null || ended(contact.getString("stage"))) {
+      return null; // a lead whose run ended has no run to send it: a person answers
     }
     Document definition =
         new com.salesagent.activities.lead.LeadSegments(new LeadStore(db))
@@ -527,6 +527,16 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
                 .append("text", text)
                 .append("createdAt", Date.from(clock.instant())));
     return key;
+  }
+
+  private static boolean ended(String stage) {
+    try {
+      return stage != null
+          && com.salesagent.workflows.lead.Stage.valueOf(stage.toUpperCase(java.util.Locale.ROOT))
+              .terminal();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static String digest(String s) {

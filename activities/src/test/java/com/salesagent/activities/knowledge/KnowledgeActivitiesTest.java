@@ -731,6 +731,25 @@ class KnowledgeActivitiesTest {
       assertThat(held.score()).isLessThan(0.8);
       assertThat(held.autoSendKey()).isNull();
       assertThat(draft("K-9:m-9").getString("status")).isEqualTo("held");
+
+      // A lead whose run ended (it wrote after it was converted): no run to send it, a person
+      // answers; the same good draft is held.
+      reply(
+          "K-11",
+          "m-11",
+          "Honestly this is too expensive, we have no budget for it",
+          "objection",
+          "en");
+      MONGO
+          .database()
+          .getCollection(Collections.CONTACTS)
+          .updateOne(
+              new Document("leadId", "K-11"),
+              new Document("$set", new Document("stage", "converted")));
+      DraftedAnswer ended = knowledge.draftAnswer("K-11", "m-11");
+      assertThat(ended.score()).isGreaterThanOrEqualTo(0.8);
+      assertThat(ended.autoSendKey()).as("ended: held").isNull();
+      assertThat(draft("K-11:m-11").getString("status")).isEqualTo("held");
     } finally {
       definitions.updateOne(
           new Document("segment", "default"),

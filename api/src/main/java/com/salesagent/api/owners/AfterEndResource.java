@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
+import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
@@ -47,7 +48,8 @@ public class AfterEndResource {
       String stage,
       String ownerId,
       Object wroteAt,
-      HandOffsResource.LastReply lastReply) {}
+      HandOffsResource.LastReply lastReply,
+      boolean draftWaiting) {}
 
   public record AfterEndQueue(long total, List<AfterEndRow> leads) {}
 
@@ -85,6 +87,22 @@ public class AfterEndResource {
             .limit(HandOffsResource.MAX_ROWS)
             .into(new ArrayList<>());
     Map<String, Document> last = HandOffsResource.lastReplies(db, leads);
+    // The agent's draft answer to the message that put the lead here, held for a person.
+    java.util.Set<String> drafted = new java.util.HashSet<>();
+    List<String> draftIds =
+        leads.stream()
+            .map(
+                c ->
+                    c.getString("leadId")
+                        + ":"
+                        + c.get(AfterEndReplies.FIELD, Document.class).getString("messageId"))
+            .toList();
+    if (!draftIds.isEmpty()) {
+      db.getCollection(KnowledgeActivitiesImpl.DRAFTS)
+          .find(Filters.and(Filters.in("_id", draftIds), Filters.eq("status", "held")))
+          .projection(new Document("leadId", 1))
+          .forEach(d -> drafted.add(d.getString("leadId")));
+    }
     List<AfterEndRow> rows = new ArrayList<>();
     for (Document c : leads) {
       Date wrote = c.get(AfterEndReplies.FIELD, Document.class).getDate("wroteAt");
@@ -96,7 +114,8 @@ public class AfterEndResource {
               c.getString("stage"),
               c.getString("ownerId"),
               wrote == null ? null : wrote.toInstant().toString(),
-              HandOffsResource.lastReply(last.get(c.getString("leadId")))));
+              HandOffsResource.lastReply(last.get(c.getString("leadId"))),
+              drafted.contains(c.getString("leadId"))));
     }
     return new AfterEndQueue(total, rows);
   }

@@ -2,6 +2,8 @@ package com.salesagent.api.webhook;
 
 import com.salesagent.temporal.LeadSearchAttributes;
 import com.salesagent.temporal.TaskQueues;
+import com.salesagent.workflows.afterend.AfterEndDraft;
+import com.salesagent.workflows.afterend.AfterEndDraftWorkflow;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.LeadReopening;
 import com.salesagent.workflows.lead.LeadState;
@@ -66,6 +68,13 @@ public interface LeadSignaller {
    * signaller), the feedback keeps the media as pending.
    */
   default void downloadMedia(InboundMedia media) {}
+
+  /**
+   * Has the agent draft an answer to a message from a lead whose run ended ({@link
+   * AfterEndDraftWorkflow}, one per message): held for the person who answers it. Where nothing
+   * runs workflows (a test's signaller), nothing is drafted.
+   */
+  default void draftAfterEnd(AfterEndDraft draft) {}
 
   /** The signaller of the running system. */
   static LeadSignaller temporal(WorkflowClient client) {
@@ -151,6 +160,24 @@ public interface LeadSignaller {
       @Override
       public String optOut(String leadId, OptOutSignal signal) {
         return send(leadId, w -> w.optOut(signal));
+      }
+
+      @Override
+      public void draftAfterEnd(AfterEndDraft draft) {
+        AfterEndDraftWorkflow workflow =
+            client.newWorkflowStub(
+                AfterEndDraftWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.LEADS)
+                    .setWorkflowId(AfterEndDraftWorkflow.workflowId(draft.messageId()))
+                    .setWorkflowIdReusePolicy(
+                        WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                    .build());
+        try {
+          WorkflowClient.start(workflow::draft, draft);
+        } catch (WorkflowExecutionAlreadyStarted e) {
+          // A duplicate webhook: one draft.
+        }
       }
 
       @Override

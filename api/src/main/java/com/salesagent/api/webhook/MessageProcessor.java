@@ -15,6 +15,7 @@ import com.salesagent.activities.triage.OptOutDetector;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.Interest;
+import com.salesagent.workflows.afterend.AfterEndDraft;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.media.InboundMedia;
@@ -168,6 +169,13 @@ final class MessageProcessor {
           signaller.inbound(contact.getString("leadId"), contact.getString("campaignId"), signal);
       if (LeadSignaller.CLOSED.equals(outcome) && signal.endsSequence()) {
         toldAfterEnd(contact, item.getString("id"), at);
+        if (DRAFTED_AFTER_END.contains(signal.intent())) {
+          signaller.draftAfterEnd(
+              new AfterEndDraft(
+                  contact.getString("leadId"),
+                  contact.getString("campaignId"),
+                  item.getString("id")));
+        }
       } else if (signal.endsSequence()) {
         toldOwnerOfSnoozedLead(contact, item.getString("id"), signal.snoozeUntil());
       }
@@ -209,6 +217,14 @@ final class MessageProcessor {
    * it is on the dashboard's "Wrote after the end" list until a person answers it ({@link
    * AfterEndReplies}).
    */
+  /**
+   * What a person answers after a lead's run ended, as its run would have had a draft for:
+   * interest, an objection, a question or anything else that needs a person (not a no, not "not
+   * now").
+   */
+  static final java.util.Set<String> DRAFTED_AFTER_END =
+      java.util.Set.of("interested", "objection", "other");
+
   private void toldAfterEnd(Document contact, String messageId, Instant at) {
     afterEnd.wrote(contact.getString("leadId"), at, messageId);
     notifications.emit(

@@ -1,6 +1,9 @@
 package com.salesagent.workflows.afterend;
 
 import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
 
 /** The MongoDB side of a person's message to a lead whose run ended. */
 @ActivityInterface
@@ -12,4 +15,17 @@ public interface AfterEndActivities {
    * meanwhile. Safe to repeat.
    */
   void recorded(AfterEndRecord record);
+
+  /** A few MongoDB writes: retried through an outage for a day. */
+  static ActivityOptions options() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setScheduleToCloseTimeout(Duration.ofDays(1))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(1))
+                .setMaximumInterval(Duration.ofMinutes(1))
+                .build())
+        .build();
+  }
 }

@@ -4,8 +4,6 @@ import com.salesagent.workflows.lead.LeadStubs;
 import com.salesagent.workflows.lead.MessagingActivities;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -38,17 +36,7 @@ public class AfterEndMessageWorkflowImpl implements AfterEndMessageWorkflow {
       Workflow.newActivityStub(MessagingActivities.class, LeadStubs.sendOptions());
 
   private final AfterEndActivities records =
-      Workflow.newActivityStub(
-          AfterEndActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setScheduleToCloseTimeout(Duration.ofDays(1))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .build())
-              .build());
+      Workflow.newActivityStub(AfterEndActivities.class, AfterEndActivities.options());
 
   @Override
   public String send(AfterEndMessage message) {

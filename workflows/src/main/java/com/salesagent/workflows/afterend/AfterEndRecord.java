@@ -4,7 +4,9 @@ import java.time.Instant;
 
 /**
  * What became of a person's message to an ended lead, for its timeline: {@code type} is {@link
- * #SENT} ({@code wamid}), {@link #FAILED} or {@link #UNKNOWN}; {@code detail} says who and why.
+ * #SENT} ({@code wamid}), {@link #FAILED} or {@link #UNKNOWN}; or of the agent's draft answer to a
+ * message from one ({@code answer_drafted}, {@code answer_draft_failed}). {@code detail} says who
+ * and why; {@code queuedAt} is the person's message's (null for a draft).
  */
 public record AfterEndRecord(
     String leadId, String campaignId, String type, String wamid, String detail, Instant queuedAt) {

@@ -87,8 +87,14 @@ public final class LeadStubs {
    * never takes the leads queue's slots from sends and follow-ups. Retried like research.
    */
   final KnowledgeActivities knowledge =
-      Workflow.newActivityStub(
-          KnowledgeActivities.class, researchOptions().setTaskQueue(TaskQueues.RESEARCH).build());
+      Workflow.newActivityStub(KnowledgeActivities.class, knowledgeOptions());
+
+  /**
+   * The drafts' options ({@link #knowledge}): the research queue's, for every workflow drafting.
+   */
+  public static ActivityOptions knowledgeOptions() {
+    return researchOptions().setTaskQueue(TaskQueues.RESEARCH).build();
+  }
 
   /**
    * Research reads the lead's website when enabled, whose failures yield nothing inside the
