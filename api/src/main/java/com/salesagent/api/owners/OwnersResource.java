@@ -13,6 +13,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
@@ -133,8 +134,11 @@ public class OwnersResource {
       }
     }
     String name = text(body.path("name"), 100);
-    if (name == null) {
-      errors.add(new FieldError("name", "required: 1-100 characters"));
+    if (!body.path("name").isTextual()
+        || !ReadableText.checkLine(errors, "name", body.path("name").textValue().strip())) {
+      if (name == null) {
+        errors.add(new FieldError("name", "required: 1-100 characters"));
+      }
     }
     String timezone =
         body.path("timezone").isMissingNode() ? "UTC" : text(body.path("timezone"), 64);
@@ -297,9 +301,7 @@ public class OwnersResource {
       return null;
     }
     String t = v.textValue().strip();
-    return t.isEmpty() || t.length() > max || t.codePoints().anyMatch(Character::isISOControl)
-        ? null
-        : t;
+    return t.isEmpty() || t.length() > max || ReadableText.lineProblem(t) != null ? null : t;
   }
 
   private void audit(String operator, String action, String ownerId, Instant at) {

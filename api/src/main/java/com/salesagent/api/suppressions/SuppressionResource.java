@@ -7,6 +7,7 @@ import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.api.leads.LeadValidator;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -105,13 +106,21 @@ public class SuppressionResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public Response suppress(@Auth Operator operator, SuppressRequest request) {
     String number = request == null ? null : phones.normalisePhone(request.number());
+    List<FieldError> errors = new ArrayList<>();
     if (number == null) {
-      return badNumber();
+      errors.add(NUMBER);
+    }
+    if (request != null) {
+      ReadableText.checkLine(errors, "reason", stripped(request.reason()));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(
+          422, number == null ? "not a phone number" : "invalid suppression", errors);
     }
     Instant now = clock.instant();
     suppressions.suppress(
         List.of(number), Suppressions.OPERATOR, now, reason(request.reason(), operator));
-    audit(operator, "suppression_added", number, request.reason(), null);
+    audit(operator, "suppression_added", number, kept(request.reason()), null);
     return Response.ok(view(suppressions.find(number))).build();
   }
 
@@ -133,6 +142,10 @@ public class SuppressionResource {
     } else {
       if (request.consent().source() == null || request.consent().source().isBlank()) {
         errors.add(new FieldError("consent.source", "required: where the lead opted in again"));
+      } else if (!ReadableText.checkLine(
+              errors, "consent.source", request.consent().source().strip())
+          && request.consent().source().strip().length() > 200) {
+        errors.add(new FieldError("consent.source", "at most 200 characters"));
       }
       try {
         consentAt = OffsetDateTime.parse(String.valueOf(request.consent().at())).toInstant();
@@ -142,6 +155,9 @@ public class SuppressionResource {
       } catch (DateTimeParseException e) {
         errors.add(new FieldError("consent.at", "an ISO-8601 time such as 2026-11-25T10:00:00Z"));
       }
+    }
+    if (request != null) {
+      ReadableText.checkLine(errors, "reason", stripped(request.reason()));
     }
     if (!errors.isEmpty()) {
       throw new ApiException(422, "a lift needs the lead's new consent", errors);
@@ -166,24 +182,39 @@ public class SuppressionResource {
         operator,
         "suppression_lifted",
         number,
-        request.reason(),
+        kept(request.reason()),
         new Document("source", request.consent().source().strip())
             .append("at", Date.from(consentAt)));
     return Response.ok(view(suppressions.find(number))).build();
   }
 
+  private static final FieldError NUMBER =
+      new FieldError("number", "a phone number in international format, e.g. +5511998765432");
+
   private Response badNumber() {
-    throw new ApiException(
-        422,
-        "not a phone number",
-        List.of(
-            new FieldError(
-                "number", "a phone number in international format, e.g. +5511998765432")));
+    throw new ApiException(422, "not a phone number", List.of(NUMBER));
   }
 
+  /** The suppression's detail: the reason as kept, else who suppressed it. */
   private static String reason(String reason, Operator operator) {
+    String r = kept(reason);
+    return r == null ? "by " + operator.name() : r;
+  }
+
+  /**
+   * A reason as kept (in the suppression and the audit log): at most 500 characters (never half an
+   * emoji), or null.
+   */
+  private static String kept(String reason) {
     String r = reason == null ? "" : reason.strip();
-    return r.length() > 500 ? r.substring(0, 500) : r.isEmpty() ? "by " + operator.name() : r;
+    if (r.length() > 500) {
+      r = r.substring(0, Character.isHighSurrogate(r.charAt(499)) ? 499 : 500);
+    }
+    return r.isEmpty() ? null : r;
+  }
+
+  private static String stripped(String text) {
+    return text == null ? null : text.strip();
   }
 
   private void audit(

@@ -100,4 +100,41 @@ class OwnersResourceTest {
         .contains("\"ownerId\":\"tz-legacy\"")
         .contains("\"timezone\":\"+05:30\"");
   }
+
+  /**
+   * An owner's name is shown on every lead they hold, in the dashboard and its CSV export: text
+   * that could not be read (U+FFFD, half an emoji), a control character (NUL, a line break) or a
+   * bidi override or isolate (which shows "Ana\u202Eatsoc" as "Anacosta") is refused naming {@code
+   * name}, and nothing is stored; a right-to-left name without those controls is taken.
+   */
+  @Test
+  void anOwnersNameWithUnreadableControlOrBidiOverrideCharactersIs422NamingName() {
+    for (String name :
+        List.of(
+            "Jo\\ufffdo",
+            "Ana \\ud83d",
+            "Ana\\u0000",
+            "Ana\\nSouza",
+            "Ana\\u001b[31m",
+            "Ana\\u202eatsoc",
+            "\\u2066Ana\\u2069")) {
+      Response r =
+          RESOURCES
+              .target("/api/owners/bad-name")
+              .request()
+              .put(Entity.json("{\"name\":\"" + name + "\",\"capacity\":5}"));
+      assertThat(r.getStatus()).as(name).isEqualTo(422);
+      assertThat(r.readEntity(String.class)).as(name).contains("\"field\":\"name\"");
+    }
+    assertThat(DB.getCollection(Owners.COLLECTION).countDocuments(new Document("_id", "bad-name")))
+        .isZero();
+
+    Response rtl =
+        RESOURCES
+            .target("/api/owners/rtl-name")
+            .request()
+            .put(Entity.json("{\"name\":\"\u0639\u0644\u064a Jos\u00e9\",\"capacity\":5}"));
+    assertThat(rtl.getStatus()).isEqualTo(201);
+    assertThat(rtl.readEntity(String.class)).contains("\u0639\u0644\u064a Jos\u00e9");
+  }
 }
