@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -328,6 +329,10 @@ class EmbeddedApplicationTest {
         .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(wrong.body()).contains("wrong bearer token");
+    // The one error shape, naming the header at fault.
+    for (HttpResponse<String> r : List.of(missing, wrong)) {
+      assertThat(r.body()).contains("\"errors\":[{\"field\":\"Authorization\"");
+    }
   }
 
   @Test

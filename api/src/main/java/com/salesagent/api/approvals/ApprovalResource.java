@@ -169,7 +169,10 @@ public class ApprovalResource {
     }
     Document pending = held.pendingApproval(leadId);
     if (pending == null) {
-      throw new ApiException(409, "no message of lead " + leadId + " is waiting for approval");
+      throw new ApiException(
+          409,
+          "no message of lead " + leadId + " is waiting for approval",
+          new FieldError("leadId", "no message waiting for approval"));
     }
     String key = pending.getString("idempotencyKey");
     if (request.idempotencyKey() != null && !request.idempotencyKey().equals(key)) {
@@ -179,7 +182,8 @@ public class ApprovalResource {
                   + request.idempotencyKey()
                   + " is not the one waiting for approval: "
                   + key
-                  + " is (read it before deciding)")
+                  + " is (read it before deciding)",
+              new FieldError("idempotencyKey", "not the message waiting for approval"))
           .with("idempotencyKey", key);
     }
     String variantId = pending.getString("variantId");
@@ -203,7 +207,8 @@ public class ApprovalResource {
                   + variantId
                   + " was switched off after this message was held, so its text will never go"
                   + " out. The decision released it: the lead's message is composed again on"
-                  + " another variant (and listed here again if the quality gate holds it).")
+                  + " another variant (and listed here again if the quality gate holds it).",
+              new FieldError("variantId", "switched off after this message was held"))
           .with("reason", VARIANT_SWITCHED_OFF)
           .with("leadId", leadId)
           .with("idempotencyKey", key)

@@ -1,5 +1,7 @@
 package com.salesagent.api.auth;
 
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.RequestGuard;
 import io.dropwizard.auth.AuthFilter;
 import io.dropwizard.auth.Authenticator;
@@ -12,8 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -81,10 +81,12 @@ public final class BearerTokenFilter extends AuthFilter<String, Operator> {
             .build());
   }
 
+  /** The API's error shape, naming the header at fault. */
   private static Response.ResponseBuilder refusal(int status, String message) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("code", status);
-    body.put("message", message);
-    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(
+            new ApiException(status, message, new FieldError(HttpHeaders.AUTHORIZATION, message))
+                .body());
   }
 }

@@ -290,7 +290,12 @@ public class DashboardResource {
     return Response.status(429)
         .type(MediaType.APPLICATION_JSON_TYPE)
         .header("Retry-After", 5)
-        .entity(Map.of("code", 429, "message", message + ": close another dashboard tab"))
+        .entity(
+            new ApiException(
+                    429,
+                    message + ": close another dashboard tab",
+                    new FieldError("stream", message))
+                .body())
         .build();
   }
 

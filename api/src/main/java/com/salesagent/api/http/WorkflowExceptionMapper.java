@@ -29,7 +29,9 @@ public class WorkflowExceptionMapper implements ExceptionMapper<WorkflowExceptio
           new ApiException(
               409, "the lead's workflow has ended", new FieldError("leadId", "closed"));
     } else if (e instanceof WorkflowUpdateException u) {
-      answer = new ApiException(409, reasonOf(u));
+      // The request was well formed: the lead (the path's leadId) is not in a state to take it.
+      String reason = reasonOf(u);
+      answer = new ApiException(409, reason, new FieldError("leadId", reason));
     } else {
       LOG.warn("workflow call failed: {}", e.toString());
       answer = new ApiException(503, "the lead's workflow did not answer: try again");

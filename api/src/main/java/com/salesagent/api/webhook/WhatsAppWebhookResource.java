@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.api.auth.PublicEndpoint;
 import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
 import com.salesagent.api.senders.SenderDirectory;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
@@ -102,19 +103,20 @@ public class WhatsAppWebhookResource {
    */
   public Answer notification(String header, byte[] body) {
     if (header == null) {
-      return error(401, "missing X-Hub-Signature-256");
+      return error(401, "missing X-Hub-Signature-256", SIGNATURE, "required");
     }
     if (!signature.verify(body, header)) {
-      return error(401, "X-Hub-Signature-256 does not match the body");
+      return error(
+          401, "X-Hub-Signature-256 does not match the body", SIGNATURE, "does not match the body");
     }
     JsonNode root;
     try {
       root = json.readTree(body);
     } catch (IOException e) {
-      return error(400, "body is not JSON");
+      return error(400, "body is not JSON", "body", "not JSON");
     }
     if (root == null || !root.isObject()) {
-      return error(400, "body is not a JSON object");
+      return error(400, "body is not a JSON object", "body", "not a JSON object");
     }
     numberLevel(root);
     WebhookInbox.Accepted accepted = inbox.accept(MetaNotification.parse(root, numbers::serves));
@@ -141,7 +143,13 @@ public class WhatsAppWebhookResource {
     }
   }
 
-  private static Answer error(int status, String message) {
-    return new Answer(status, MediaType.APPLICATION_JSON, new ApiException(status, message).body());
+  private static final String SIGNATURE = "X-Hub-Signature-256";
+
+  /** A refusal in the API's error shape, naming what is at fault (a header, the body). */
+  static Answer error(int status, String message, String field, String problem) {
+    return new Answer(
+        status,
+        MediaType.APPLICATION_JSON,
+        new ApiException(status, message, new FieldError(field, problem)).body());
   }
 }

@@ -61,7 +61,12 @@ public final class WhatsAppWebhookServlet extends HttpServlet {
         response.setStatus(200);
         return;
       }
-      write(response, error(405, "method not allowed: GET or POST"), start, false);
+      write(
+          response,
+          WhatsAppWebhookResource.error(
+              405, "method not allowed: GET or POST", "method", "GET or POST"),
+          start,
+          false);
       return;
     }
     boolean post = "POST".equals(method);
@@ -82,7 +87,9 @@ public final class WhatsAppWebhookServlet extends HttpServlet {
         answer = of(e.getResponse());
       } catch (IOException e) {
         // The body stopped short (a client gone or too slow, a broken chunk): nothing was read.
-        answer = error(400, "the request body could not be read: send it whole");
+        answer =
+            WhatsAppWebhookResource.error(
+                400, "the request body could not be read: send it whole", "body", "stopped short");
       } catch (MongoException e) {
         answer = of(unreachable.toResponse(e));
       } catch (RuntimeException e) {

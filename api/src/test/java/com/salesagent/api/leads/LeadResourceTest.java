@@ -578,6 +578,11 @@ class LeadResourceTest {
     assertThat(text)
         .contains("\"message\":\"no message is waiting for approval\"")
         .doesNotContain("IllegalArgumentException", "type=", "message='");
+    // The refusal names what is at fault: the lead (the path's leadId) in the state it is in.
+    assertThat(text)
+        .contains(
+            "\"errors\":[{\"field\":\"leadId\",\"message\":\"no message is waiting for"
+                + " approval\"}]");
   }
 
   @Test
@@ -943,7 +948,9 @@ class LeadResourceTest {
             .post(Entity.json("{\"decision\":\"approve\"}"));
 
     assertThat(r.getStatus()).isEqualTo(409);
-    assertThat(json(r).get("message").toString()).contains("is waiting for approval");
+    Map<?, ?> body = json(r);
+    assertThat(body.get("message").toString()).contains("is waiting for approval");
+    assertThat(body.get("errors").toString()).contains("field=leadId");
   }
 
   @Test

@@ -151,11 +151,17 @@ class WhatsAppWebhookServletTest {
     assertThat(unsigned.statusCode()).isEqualTo(401);
     assertThat(json.readTree(unsigned.body()).path("message").asText())
         .isEqualTo("missing X-Hub-Signature-256");
+    // Every refusal names what is at fault (the header, the body, the method), never errors: [].
+    assertThat(json.readTree(unsigned.body()).at("/errors/0/field").asText())
+        .isEqualTo("X-Hub-Signature-256");
     HttpResponse<String> notJson = post("{not json", true);
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(json.readTree(notJson.body()).path("message").asText())
         .isEqualTo("body is not JSON");
-    assertThat(post("[1,2]", true).statusCode()).isEqualTo(400);
+    assertThat(json.readTree(notJson.body()).at("/errors/0/field").asText()).isEqualTo("body");
+    HttpResponse<String> array = post("[1,2]", true);
+    assertThat(array.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(array.body()).at("/errors/0/field").asText()).isEqualTo("body");
 
     HttpResponse<String> put =
         http.send(
@@ -166,6 +172,7 @@ class WhatsAppWebhookServletTest {
     assertThat(put.statusCode()).isEqualTo(405);
     assertThat(put.headers().firstValue("Allow").orElse("")).contains("POST");
     assertThat(json.readTree(put.body()).path("code").asInt()).isEqualTo(405);
+    assertThat(json.readTree(put.body()).at("/errors/0/field").asText()).isEqualTo("method");
 
     // Past the cap without a declared length: the guard's 413, as JSON naming the body.
     byte[] big = new byte[80 * 1024];
