@@ -7,12 +7,12 @@ import com.salesagent.api.embedded.WhatsAppEmulator;
 import com.salesagent.api.http.JsonErrorHandler;
 import com.salesagent.api.http.KnownQueryParameters;
 import com.salesagent.api.http.RequestJson;
+import com.salesagent.api.http.StaticAssets;
 import com.salesagent.api.webhook.WebhookInbox;
 import com.salesagent.api.webhook.WhatsAppWebhookServlet;
 import com.salesagent.worker.Connections;
 import com.salesagent.worker.cli.ConfigSources;
 import com.salesagent.worker.cli.DefaultedServerCommand;
-import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.CheckCommand;
 import io.dropwizard.core.cli.Cli;
@@ -77,9 +77,9 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     ConfigSources.configure(bootstrap, environment);
     // The dashboard and its charting library, served from the jar: nothing from the internet.
     bootstrap.addBundle(
-        new AssetsBundle("/assets/dashboard", "/dashboard/", "index.html", "dashboard"));
+        new StaticAssets("/assets/dashboard", "/dashboard/", "index.html", "dashboard"));
     bootstrap.addBundle(
-        new AssetsBundle(
+        new StaticAssets(
             "/META-INF/resources/webjars/chart.js/"
                 + webjarVersion("org.webjars.npm", "chart.js")
                 + "/dist",
@@ -88,9 +88,9 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
             "chartjs"));
     // The API's browsable description (Swagger UI over /api/openapi.json).
     bootstrap.addBundle(
-        new AssetsBundle("/assets/api-docs", "/api-docs/", "index.html", "api-docs"));
+        new StaticAssets("/assets/api-docs", "/api-docs/", "index.html", "api-docs"));
     bootstrap.addBundle(
-        new AssetsBundle(
+        new StaticAssets(
             "/META-INF/resources/webjars/swagger-ui/" + webjarVersion("org.webjars", "swagger-ui"),
             "/api-docs/ui/",
             null,

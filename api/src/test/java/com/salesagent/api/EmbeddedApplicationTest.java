@@ -245,6 +245,46 @@ class EmbeddedApplicationTest {
   }
 
   /**
+   * A static file the dashboard does not have (a stale bookmark, a mistyped module) is the API's
+   * JSON 404 naming {@code path}, not an empty body; a browser asking for a page gets a short HTML
+   * one. Neither echoes the path asked for.
+   */
+  @Test
+  void aMissingDashboardFileIsTheJson404NamingPathOrAShortPageForABrowser() throws Exception {
+    URI missing =
+        URI.create("http://localhost:" + APP.getLocalPort() + "/dashboard/js/no-such-module.js");
+    HttpResponse<String> api =
+        http.send(
+            HttpRequest.newBuilder(missing).header("Accept", "application/json").build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> any =
+        http.send(HttpRequest.newBuilder(missing).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> browser =
+        http.send(
+            HttpRequest.newBuilder(missing)
+                .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    for (HttpResponse<String> r : List.of(api, any)) {
+      assertThat(r.statusCode()).isEqualTo(404);
+      assertThat(r.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+      JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+      assertThat(body.path("code").asInt()).isEqualTo(404);
+      assertThat(body.at("/errors/0/field").asText()).isEqualTo("path");
+      assertThat(r.body()).doesNotContain("no-such-module");
+    }
+    for (HttpResponse<String> r : List.of(api, any, browser)) {
+      assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    }
+    assertThat(browser.statusCode()).isEqualTo(404);
+    assertThat(browser.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(browser.body()).contains("<html").contains("404").doesNotContain("no-such-module");
+  }
+
+  /**
    * The dashboard and the API docs declare their icon (an SVG the dashboard's assets serve), so a
    * browser asks for no /favicon.ico (a 404 in its console on every load). The pages and the icon
    * load without the token, as the other static assets do.

@@ -79,7 +79,7 @@ public final class JsonErrorHandler extends ErrorHandler {
     return write(code, text, field(code));
   }
 
-  private static byte[] write(int code, String message, String field) {
+  static byte[] write(int code, String message, String field) {
     try {
       return JSON.writeValueAsBytes(
           new ErrorBody(code, message, List.of(new FieldError(field, message)), Map.of()));
