@@ -333,6 +333,32 @@ class DashboardApplicationTest {
         .isEqualTo(401);
   }
 
+  /**
+   * The summary's days are from 2000-01-01 to tomorrow (UTC): a probe such as -999999999-01-01 or a
+   * year like 5138 is 400 naming the parameter, not a query over a billion years.
+   */
+  @Test
+  void aSummaryDayBefore2000OrAfterTomorrowIs400NamingIt() throws Exception {
+    String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+    String dayAfter = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
+    String[][] cases = {
+      {"from=-999999999-01-01", "from"},
+      {"from=1999-12-31", "from"},
+      {"to=%2B999999999-12-31", "to"},
+      {"from=5138-11-16&to=5138-11-17", "from"},
+      {"to=" + dayAfter, "to"},
+    };
+    for (String[] c : cases) {
+      HttpResponse<String> r = get("/api/dashboard/summary?" + c[0]);
+      assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
+      assertThat(json.readTree(r.body()).path("errors").findValuesAsText("field"))
+          .as(c[0])
+          .contains(c[1]);
+    }
+    assertThat(get("/api/dashboard/summary?from=2000-01-01&to=" + tomorrow).statusCode())
+        .isEqualTo(200);
+  }
+
   @Test
   void theStreamPushesAStatusWithinASecond() throws Exception {
     String p = phone();

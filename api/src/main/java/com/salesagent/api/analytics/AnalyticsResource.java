@@ -12,6 +12,7 @@ import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.QueryDays;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -236,7 +237,9 @@ public class AnalyticsResource {
         out[i] = LocalDate.parse(values[i].strip());
       } catch (DateTimeParseException e) {
         errors.add(new FieldError(names[i], "not a day as YYYY-MM-DD: " + values[i]));
+        continue;
       }
+      QueryDays.outside(names[i], out[i], Clock.systemUTC(), errors);
     }
     if (errors.isEmpty() && out[0].isAfter(out[1])) {
       errors.add(new FieldError("to", "must not be before from"));

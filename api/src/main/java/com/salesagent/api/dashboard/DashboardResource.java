@@ -9,6 +9,7 @@ import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.QueryDays;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -211,12 +213,14 @@ public class DashboardResource {
     if (value == null || value.isBlank()) {
       return null;
     }
+    LocalDate day;
     try {
-      return LocalDate.parse(value.strip());
+      day = LocalDate.parse(value.strip());
     } catch (DateTimeParseException e) {
       errors.add(new FieldError(field, "a day as YYYY-MM-DD, not " + value));
       return null;
     }
+    return QueryDays.outside(field, day, Clock.systemUTC(), errors) ? null : day;
   }
 
   /** Live viewers at once, in all: each holds a server thread. */

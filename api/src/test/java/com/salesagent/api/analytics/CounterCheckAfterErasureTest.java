@@ -115,4 +115,63 @@ class CounterCheckAfterErasureTest {
     assertThat(row.path("recomputed").path("sent").asLong()).isEqualTo(2);
     assertThat(row.path("recomputed").path("replied").asLong()).isEqualTo(1);
   }
+
+  /**
+   * A day far outside any campaign (a typo, a placeholder, a probe such as -999999999-01-01) is 400
+   * naming the parameter, on the check and the rebuild: from 2000-01-01 to tomorrow (UTC).
+   */
+  @Test
+  void aDayBefore2000OrAfterTomorrowIs400NamingTheParameter() throws Exception {
+    String tomorrow = java.time.LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
+    String[][] cases = {
+      {"-999999999-01-01", "-999999999-01-02", "from"},
+      {"1999-12-30", "1999-12-31", "from"},
+      {"+10000-01-01", "+10000-01-02", "from"},
+      {"5138-11-16", "5138-11-17", "from"},
+    };
+    for (String[] c : cases) {
+      for (String method : java.util.List.of("GET", "POST")) {
+        jakarta.ws.rs.core.Response r =
+            RESOURCES
+                .target(method.equals("GET") ? PATH : PATH + "/rebuild")
+                .queryParam("from", c[0])
+                .queryParam("to", c[1])
+                .request()
+                .method(method);
+        assertThat(r.getStatus()).as(method + " " + c[0]).isEqualTo(400);
+        JsonNode body = new ObjectMapper().readTree(r.readEntity(String.class));
+        assertThat(body.path("errors").findValuesAsText("field"))
+            .as(method + " " + c[0])
+            .contains(c[2]);
+      }
+    }
+    jakarta.ws.rs.core.Response late =
+        RESOURCES
+            .target(PATH)
+            .queryParam("from", tomorrow)
+            .queryParam("to", java.time.LocalDate.parse(tomorrow).plusDays(1).toString())
+            .request()
+            .get();
+    assertThat(late.getStatus()).isEqualTo(400);
+    assertThat(late.readEntity(String.class)).contains("\"field\":\"to\"");
+    MongoSchema.ensure(DB);
+    assertThat(
+            RESOURCES
+                .target(PATH)
+                .queryParam("from", "2000-01-01")
+                .queryParam("to", "2000-01-02")
+                .request()
+                .get()
+                .getStatus())
+        .isEqualTo(200);
+    assertThat(
+            RESOURCES
+                .target(PATH)
+                .queryParam("from", tomorrow)
+                .queryParam("to", tomorrow)
+                .request()
+                .get()
+                .getStatus())
+        .isEqualTo(200);
+  }
 }
