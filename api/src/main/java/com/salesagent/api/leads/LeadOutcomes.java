@@ -5,6 +5,7 @@ import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OutcomeSignal;
 import jakarta.ws.rs.core.Response;
@@ -70,6 +71,8 @@ public final class LeadOutcomes {
     }
     if (request != null && request.reason() != null && request.reason().length() > MAX_REASON) {
       errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
+    } else if (request != null && request.reason() != null) {
+      ReadableText.checkLine(errors, "reason", request.reason().strip());
     }
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid outcome", errors);

@@ -12,6 +12,7 @@ import com.salesagent.activities.persona.Segments;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.api.http.RequestJson;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.Operation;
@@ -185,6 +186,8 @@ public class SegmentResource {
     }
     if (r.name() != null && r.name().length() > 100) {
       errors.add(new FieldError("name", "at most 100 characters"));
+    } else if (r.name() != null) {
+      ReadableText.checkLine(errors, "name", r.name().strip());
     }
     int order = r.order() == null ? 100 : r.order();
     if (order < 0 || order > 1_000_000) {

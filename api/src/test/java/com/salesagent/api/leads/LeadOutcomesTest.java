@@ -127,4 +127,36 @@ class LeadOutcomesTest {
     assertThat(timelineDetail("crm-1", "converted")).isEqualTo("by hubspot");
     assertThat(audit("crm-1").getString("by")).isEqualTo("hubspot");
   }
+
+  /**
+   * An outcome's reason is shown on the lead's timeline and in the dashboard: one line of readable
+   * text. Text that could not be read, a control character or a bidi override or isolate is 422
+   * naming {@code reason}; nothing is recorded, signalled or audited.
+   */
+  @Test
+  void aReasonWithUnreadableControlOrBidiOverrideCharactersIs422NamingReason() {
+    STORE.insertContact(new Document("leadId", "hostile-1").append("campaignId", "c"));
+    for (String reason :
+        List.of(
+            "price \\ufffd", "price \\ud83d", "price\\u0000", "price\\nby admin", "\\u202etsoc")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  outcomes.set(
+                      "operator",
+                      "hostile-1",
+                      body("{\"outcome\":\"lost\",\"reason\":\"" + reason + "\"}")))
+          .as(reason)
+          .isInstanceOfSatisfying(
+              com.salesagent.api.http.ApiException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(422);
+                assertThat(e.errors())
+                    .extracting(com.salesagent.api.http.FieldError::field)
+                    .containsExactly("reason");
+              });
+    }
+    assertThat(signalled).isEmpty();
+    assertThat(audit("hostile-1")).isNull();
+    assertThat(STORE.contact("hostile-1").get("outcome")).isNull();
+  }
 }

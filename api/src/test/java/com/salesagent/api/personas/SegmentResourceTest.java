@@ -197,4 +197,18 @@ class SegmentResourceTest {
                 .findValuesAsText("field"))
         .containsExactly("segmentId");
   }
+
+  /** A segment's name is shown in the dashboard: one line of readable text, else 422 naming it. */
+  @Test
+  void aSegmentNameWithUnreadableControlOrBidiOverrideCharactersIs422NamingName() throws Exception {
+    for (String name : List.of("SMB \\ufffd", "SMB\\u0000", "SMB\\nEnterprise", "\\u202ebms")) {
+      JsonNode bad =
+          call(
+              "POST",
+              "/api/segments",
+              "{\"segmentId\":\"named\",\"name\":\"" + name + "\",\"query\":{\"q\":\"x\"}}",
+              422);
+      assertThat(bad.path("errors").findValuesAsText("field")).as(name).containsExactly("name");
+    }
+  }
 }
