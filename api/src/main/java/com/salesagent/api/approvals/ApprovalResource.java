@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.workflows.lead.ApprovalDecision;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
@@ -162,6 +163,8 @@ public class ApprovalResource {
         errors.add(new FieldError("text", "required for edit: the text to send instead"));
       } else if (request.text().length() > 4096) {
         errors.add(new FieldError("text", "at most 4,096 characters (WhatsApp's limit)"));
+      } else if (ReadableText.textProblem(request.text()) != null) {
+        errors.add(new FieldError("text", ReadableText.textProblem(request.text())));
       }
     }
     if (!errors.isEmpty()) {

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  *       Right-to-left letters themselves are taken.
  * </ul>
  *
- * Free text (a message, notes) may hold lines, tabs and right-to-left text: only {@link
- * #unreadable} applies there.
+ * Free text (a message, notes) may hold lines, tabs and right-to-left text: {@link #textProblem}
+ * refuses only what could not be read and the other control characters (NUL, escape).
  */
 public final class ReadableText {
   private ReadableText() {}
@@ -28,6 +28,9 @@ public final class ReadableText {
 
   /** C0 controls, DEL and the C1 controls. */
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
+  /** Control characters but the line break, carriage return and tab of multi-line text. */
+  private static final Pattern CONTROL_BUT_LINES = Pattern.compile("[\\p{Cntrl}&&[^\\t\\n\\r]]");
 
   /** The explicit bidi overrides and isolates: embeddings, overrides, isolates and their pops. */
   private static final Pattern BIDI_CONTROL = Pattern.compile("[\\u202A-\\u202E\\u2066-\\u2069]");
@@ -41,6 +44,10 @@ public final class ReadableText {
   public static final String CONTROL_MESSAGE =
       "has a control character (such as NUL, escape, a tab or a line break): one line of plain"
           + " text";
+
+  /** The refusal's words for a control character in a multi-line text. */
+  public static final String TEXT_CONTROL_MESSAGE =
+      "has a control character (such as NUL or escape): only line breaks and tabs are taken";
 
   /** The refusal's words for a bidi override or isolate in a one-line text. */
   public static final String BIDI_MESSAGE =
@@ -70,6 +77,21 @@ public final class ReadableText {
       return BIDI_MESSAGE;
     }
     return null;
+  }
+
+  /**
+   * What is wrong with a free text sent or shown as written (a message, an edited reply), where
+   * lines, tabs and right-to-left text are legitimate — {@link #MESSAGE} or {@link
+   * #TEXT_CONTROL_MESSAGE} — or null when nothing is.
+   */
+  public static String textProblem(String text) {
+    if (text == null) {
+      return null;
+    }
+    if (unreadable(text)) {
+      return MESSAGE;
+    }
+    return CONTROL_BUT_LINES.matcher(text).find() ? TEXT_CONTROL_MESSAGE : null;
   }
 
   /**

@@ -939,6 +939,34 @@ class LeadResourceTest {
     }
   }
 
+  /**
+   * An edited text is sent to the lead as written: one that could not be read (U+FFFD, half an
+   * emoji) or holds a control character other than a line break or tab (NUL, escape) is 422 naming
+   * {@code text}, checked before anything is looked up; lines and right-to-left text are taken
+   * (nothing waits here, so a valid edit is the 409).
+   */
+  @Test
+  void anEditedTextThatCouldNotBeReadOrHoldsControlCharactersIs422NamingText() {
+    for (String text : List.of("Hi Jo\\ufffdo", "Hi \\ud83d", "Hi\\u0000 there", "Hi \\u001b[2J")) {
+      Response r =
+          RESOURCES
+              .target("/api/leads/lead-1/approval")
+              .request()
+              .post(Entity.json("{\"decision\":\"edit\",\"text\":\"" + text + "\"}"));
+      assertThat(r.getStatus()).as(text).isEqualTo(422);
+      assertThat(json(r).get("errors").toString()).as(text).contains("field=text");
+    }
+    Response lines =
+        RESOURCES
+            .target("/api/leads/lead-1/approval")
+            .request()
+            .post(
+                Entity.json(
+                    "{\"decision\":\"edit\",\"text\":\"Hi Ana,\\r\\n\\tsee"
+                        + " \u0645\u0631\u062d\u0628\u0627\"}"));
+    assertThat(lines.getStatus()).isEqualTo(409);
+  }
+
   @Test
   void anApprovalWithNothingWaitingIs409() {
     Response r =
