@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  *   <li>everywhere, the replacement character a decoder leaves for bytes that are not UTF-8 (a CSV
  *       saved as Windows-1252, "Jo\uFFFDo"), or half of a surrogate pair (an emoji cut in two,
  *       escaped in JSON, which MongoDB stores and WhatsApp shows as a replacement mark);
- *   <li>in a short identifying text ({@link #lineProblem}: an owner's name, a suppression's reason, a
- *       consent's source), any control character (NUL, escape, a line break, a tab) and the bidi
+ *   <li>in a short identifying text ({@link #lineProblem}: an owner's name, a suppression's reason,
+ *       a consent's source), any control character (NUL, escape, a line break, a tab) and the bidi
  *       overrides and isolates U+202A-U+202E and U+2066-U+2069, which make a name in the dashboard
  *       or a CSV export read otherwise than it is stored ("Ana\u202Eatsoc" shows as "Anacosta").
  *       Right-to-left letters themselves are taken.

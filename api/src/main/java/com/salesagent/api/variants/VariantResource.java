@@ -304,6 +304,8 @@ public class VariantResource {
     }
     if (r.angle() == null || r.angle().isBlank()) {
       errors.add(new FieldError("angle", "required: what the message is about, e.g. cost savings"));
+    } else {
+      ReadableText.checkLine(errors, "angle", r.angle().strip());
     }
     if (r.segments() == null || r.segments().isEmpty()) {
       errors.add(new FieldError("segments", "at least one segment, or [\"*\"] for all"));
@@ -317,6 +319,8 @@ public class VariantResource {
     }
     if (r.offer() != null && r.offer().length() > 120) {
       errors.add(new FieldError("offer", "at most 120 characters (it is drawn on the card)"));
+    } else if (r.offer() != null) {
+      ReadableText.checkLine(errors, "offer", r.offer().strip());
     }
     if (r.templates() == null || r.templates().get("first_contact") == null) {
       errors.add(new FieldError("templates.first_contact", "required"));

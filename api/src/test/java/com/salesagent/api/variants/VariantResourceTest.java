@@ -96,6 +96,34 @@ class VariantResourceTest {
   }
 
   /**
+   * A variant's angle (the dashboard's name for it) and offer (drawn on the image card a lead sees)
+   * are one line of readable text: a character that could not be read, a control character or a
+   * bidi override or isolate is 422 naming each; nothing is stored.
+   */
+  @Test
+  void anAngleOrOfferWithUnreadableControlOrBidiOverrideCharactersIs422NamingIt() {
+    for (String bad : List.of("cost \\ufffd", "cost\\u0000", "cost\\nsavings", "\\u202e%02 ffo")) {
+      Response r =
+          RESOURCES
+              .target("/api/variants")
+              .request()
+              .post(
+                  Entity.json(
+                      VALID
+                          .replace("v-test", "v-hostile")
+                          .replace(
+                              "\"cost savings\"", "\"" + bad + "\",\"offer\":\"" + bad + "\"")));
+      assertThat(r.getStatus()).as(bad).isEqualTo(422);
+      assertThat(json(r).get("errors").toString())
+          .as(bad)
+          .contains("field=angle")
+          .contains("field=offer");
+    }
+    assertThat(RESOURCES.target("/api/variants").request().get(String.class))
+        .doesNotContain("v-hostile");
+  }
+
+  /**
    * What Meta or the pick would fail on later is refused when the variant is written: a weight that
    * is not a finite number from 0 to 1,000 (NaN or 1e308 broke the weighted pick: a NaN share, an
    * infinite sum), a template name Meta cannot have (lower-case letters, digits and underscores), a
