@@ -245,6 +245,36 @@ class EmbeddedApplicationTest {
   }
 
   /**
+   * A route the API does not have, and a method a route does not take, name what is at fault in the
+   * API's error shape ({@code path}, {@code method}), as every other 4xx does; the 405 keeps its
+   * {@code Allow} header.
+   */
+  @Test
+  void anUnknownRouteOrMethodNamesPathOrMethod() throws Exception {
+    HttpResponse<String> nowhere = post("/api/no-such-route", TOKEN);
+    HttpResponse<String> wrongMethod =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + APP.getLocalPort() + "/api/suppressions"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(nowhere.statusCode()).isEqualTo(404);
+    JsonNode notFound = new com.fasterxml.jackson.databind.ObjectMapper().readTree(nowhere.body());
+    assertThat(notFound.path("code").asInt()).isEqualTo(404);
+    assertThat(notFound.at("/errors/0/field").asText()).isEqualTo("path");
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    JsonNode notAllowed =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(wrongMethod.body());
+    assertThat(notAllowed.path("code").asInt()).isEqualTo(405);
+    assertThat(notAllowed.at("/errors/0/field").asText()).isEqualTo("method");
+    assertThat(wrongMethod.headers().firstValue("Allow"))
+        .hasValueSatisfying(a -> assertThat(a).contains("GET", "POST"));
+  }
+
+  /**
    * A static file the dashboard does not have (a stale bookmark, a mistyped module) is the API's
    * JSON 404 naming {@code path}, not an empty body; a browser asking for a page gets a short HTML
    * one. Neither echoes the path asked for.

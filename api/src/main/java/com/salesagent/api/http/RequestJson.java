@@ -40,6 +40,7 @@ public final class RequestJson {
         new MongoExceptionMapper(),
         new InvalidRewardMapper(),
         new ParamExceptionMapper(),
-        new JsonExceptionMapper());
+        new JsonExceptionMapper(),
+        new ClientErrorMapper());
   }
 }
