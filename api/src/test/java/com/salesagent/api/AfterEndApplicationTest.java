@@ -134,7 +134,8 @@ final class AfterEndApplicationTest extends AppTestHarness {
     assertThat(delete("/api/leads/" + leadId).statusCode()).isEqualTo(202);
     await("erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(leadId)));
     JsonNode report = json.readTree(get("/api/leads/" + leadId + "/erasure").body()).path("report");
-    assertThat(report.path("first").path("workflowIds").toString()).contains(key);
+    assertThat(report.path("first").path("workflowIds").toString())
+        .contains(key, "after-end-draft-" + messageId);
   }
 
   @Test

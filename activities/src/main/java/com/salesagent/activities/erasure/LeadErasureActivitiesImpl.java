@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.variants.ErasedCounts;
+import com.salesagent.workflows.afterend.AfterEndDraftWorkflow;
 import com.salesagent.workflows.afterend.AfterEndMessageWorkflow;
 import com.salesagent.workflows.erasure.Erased;
 import com.salesagent.workflows.erasure.ErasureReport;
@@ -90,6 +91,17 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
             .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("composer", "person")))
             .projection(new Document("idempotencyKey", 1))) {
       ids.add(AfterEndMessageWorkflow.workflowId(m.getString("idempotencyKey")));
+    }
+    // So did the agent's draft answer to a message from it after its run ended.
+    for (Document d :
+        store
+            .database()
+            .getCollection(com.salesagent.activities.knowledge.KnowledgeActivitiesImpl.DRAFTS)
+            .find(Filters.eq("leadId", leadId))
+            .projection(new Document("replyMessageId", 1))) {
+      if (d.getString("replyMessageId") != null) {
+        ids.add(AfterEndDraftWorkflow.workflowId(d.getString("replyMessageId")));
+      }
     }
     List<String> known = new ArrayList<>();
     for (String id : ids) {

@@ -22,9 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Committed histories of each branch of a person's message to an ended lead (sent after a busy
- * number and a throttle, refused, reconciled after a lost answer) replayed against today's code: a
- * change the running workflows would replay differently fails here until it is behind
- * Workflow.getVersion. Recorded with {@code -DrecordHistories=after-end-<name>} (or {@code true}).
+ * number and a throttle, refused, reconciled after a lost answer) and of the agent's draft answer
+ * to one from such a lead (drafted, failed) replayed against today's code: a change the running
+ * workflows would replay differently fails here until it is behind Workflow.getVersion. Recorded
+ * with {@code -DrecordHistories=after-end-<name>} (or {@code true}).
  */
 class AfterEndMessageReplayTest {
   private static final Instant AT = Instant.parse("2026-12-05T09:00:00Z");
@@ -48,8 +49,11 @@ class AfterEndMessageReplayTest {
                 fake.reconcileKnownAfter = 2;
               });
 
+  /** The draft's scenarios: whether the knowledge base answers. */
+  static final Map<String, Boolean> DRAFTS = Map.of("draft-grounded", true, "draft-failed", false);
+
   static Stream<String> scenarios() {
-    return SCENARIOS.keySet().stream().sorted();
+    return Stream.concat(SCENARIOS.keySet().stream(), DRAFTS.keySet().stream()).sorted();
   }
 
   private static String resource(String name) {
@@ -72,11 +76,17 @@ class AfterEndMessageReplayTest {
     }
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       WorkflowReplayer.replayWorkflowExecution(
-          WorkflowExecutionHistory.fromJson(json), env, AfterEndMessageWorkflowImpl.class);
+          WorkflowExecutionHistory.fromJson(json),
+          env,
+          AfterEndMessageWorkflowImpl.class,
+          AfterEndDraftWorkflowImpl.class);
     }
   }
 
   private static String record(String name) throws Exception {
+    if (DRAFTS.containsKey(name)) {
+      return recordDraft(name);
+    }
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       AfterEndMessageWorkflowTest.Fake fake = new AfterEndMessageWorkflowTest.Fake();
       SCENARIOS.get(name).accept(fake);
@@ -90,6 +100,37 @@ class AfterEndMessageReplayTest {
               AfterEndMessageWorkflow.class,
               WorkflowOptions.newBuilder().setTaskQueue("q").setWorkflowId(id).build())
           .send(new AfterEndMessage("L1", "c1", "lead-L1-owner-" + name, "ana", "Ana (ana)", AT));
+      String json = env.getWorkflowClient().fetchHistory(id).toJson(true);
+      Path target = Path.of("src/test/resources", resource(name));
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, json);
+      return json;
+    }
+  }
+
+  private static String recordDraft(String name) throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker = env.newWorker("q");
+      worker.registerWorkflowImplementationTypes(AfterEndDraftWorkflowImpl.class);
+      worker.registerActivitiesImplementations((AfterEndActivities) record -> {});
+      env.newWorker(com.salesagent.temporal.TaskQueues.RESEARCH)
+          .registerActivitiesImplementations(
+              (com.salesagent.workflows.lead.KnowledgeActivities)
+                  (leadId, messageId) -> {
+                    if (!DRAFTS.get(name)) {
+                      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                          "no knowledge base", "X");
+                    }
+                    return new com.salesagent.workflows.lead.DraftedAnswer(
+                        leadId + ":" + messageId, true, 0.9, java.util.List.of("pricing"), "kb");
+                  });
+      env.start();
+      String id = AfterEndDraftWorkflow.workflowId("wamid.IN-" + name);
+      env.getWorkflowClient()
+          .newWorkflowStub(
+              AfterEndDraftWorkflow.class,
+              WorkflowOptions.newBuilder().setTaskQueue("q").setWorkflowId(id).build())
+          .draft(new AfterEndDraft("L1", "c1", "wamid.IN-" + name));
       String json = env.getWorkflowClient().fetchHistory(id).toJson(true);
       Path target = Path.of("src/test/resources", resource(name));
       Files.createDirectories(target.getParent());
