@@ -9,13 +9,24 @@ import org.bson.Document;
 
 /**
  * Leads that wrote after their run ended and that nobody has answered since: the contact's {@link
- * #FIELD} ({@code wroteAt}, {@code messageId}) marks them for the dashboard's "Wrote after the end"
- * list. Set by the message (the latest one wins), cleared when a person's message to the lead went
- * (unless the lead wrote again after it was queued), when a new run takes the lead up, or when an
- * operator dismisses it.
+ * #FIELD} ({@code waiting}, {@code wroteAt}, {@code messageId}) marks them for the dashboard's
+ * "Wrote after the end" list. Set by the message (the latest one wins), cleared when a person's
+ * message to the lead went (unless the lead wrote again after it was queued), when a new run takes
+ * the lead up, or when an operator dismisses it.
  */
 public final class AfterEndReplies {
   public static final String FIELD = "afterEnd";
+
+  /**
+   * Always true while marked: the list's query pins this value, so an index whose first key it is
+   * finds the few marked leads (the embedded server narrows by a pinned first key only).
+   */
+  public static final String WAITING = "waiting";
+
+  /** The list's filter: leads marked. */
+  public static org.bson.conversions.Bson waiting() {
+    return Filters.eq(FIELD + "." + WAITING, true);
+  }
 
   private final MongoCollection<Document> contacts;
 
@@ -31,7 +42,11 @@ public final class AfterEndReplies {
             Filters.or(
                 Filters.exists(FIELD + ".wroteAt", false),
                 Filters.lt(FIELD + ".wroteAt", Date.from(at)))),
-        Updates.set(FIELD, new Document("wroteAt", Date.from(at)).append("messageId", messageId)));
+        Updates.set(
+            FIELD,
+            new Document(WAITING, true)
+                .append("wroteAt", Date.from(at))
+                .append("messageId", messageId)));
   }
 
   /** A person's message queued at {@code queuedAt} went: off the list unless it wrote since. */

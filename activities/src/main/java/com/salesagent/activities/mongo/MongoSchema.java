@@ -110,7 +110,9 @@ public final class MongoSchema {
     index(
         db,
         Collections.CONTACTS,
-        Indexes.descending(AfterEndReplies.FIELD + ".wroteAt"),
+        Indexes.compoundIndex(
+            Indexes.ascending(AfterEndReplies.FIELD + "." + AfterEndReplies.WAITING),
+            Indexes.descending(AfterEndReplies.FIELD + ".wroteAt")),
         new IndexOptions().sparse(true));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
     index(

@@ -69,7 +69,7 @@ public class AfterEndResource {
   @GET
   public AfterEndQueue list(@QueryParam("ownerId") String ownerId) {
     HandOffsResource.requireOwnerFilter(ownerId);
-    Bson waiting = Filters.exists(AfterEndReplies.FIELD + ".wroteAt", true);
+    Bson waiting = AfterEndReplies.waiting();
     Bson filter = ownerId == null ? waiting : Filters.and(waiting, Filters.eq("ownerId", ownerId));
     var contacts = db.getCollection(Collections.CONTACTS);
     long total = contacts.countDocuments(filter);
