@@ -233,6 +233,19 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     assertThat(store().messages().messagesOf(leadId)).hasSize(1);
   }
 
+  /** Text to be spoken with a replacement mark or half an emoji is refused naming it. */
+  @Test
+  void unreadableTextToSpeakIsRefusedNamingIt() throws Exception {
+    for (String text : List.of("Hi Jo\\ufffdo", "Hi \\ud83d")) {
+      HttpResponse<String> refused =
+          postJson(
+              "/api/leads/voice-unreadable-" + UUID.randomUUID() + "/replies/voice-note",
+              "{\"text\":\"" + text + "\"}");
+      assertThat(refused.statusCode()).as(text + ": " + refused.body()).isEqualTo(422);
+      assertThat(refused.body()).contains("\"field\":\"text\"");
+    }
+  }
+
   @Test
   void aVoiceNoteVariantTakesAnOperatorsRecording() throws Exception {
     String variant = "voice-" + UUID.randomUUID().toString().substring(0, 8);

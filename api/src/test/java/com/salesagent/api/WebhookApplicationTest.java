@@ -1865,6 +1865,13 @@ final class WebhookApplicationTest extends AppTestHarness {
         .contains("\"field\":\"title\"")
         .contains("\"field\":\"text\"")
         .contains("could not be read");
+    // A bidi override in the title the dashboard lists (spoofing): refused, named.
+    HttpResponse<String> bidi =
+        put(
+            "/api/knowledge/faq-bidi",
+            "{\"kind\":\"faq\",\"title\":\"Pricing \\u202Egnicirp\",\"text\":\"See you\"}");
+    assertThat(bidi.statusCode()).as(bidi.body()).isEqualTo(422);
+    assertThat(bidi.body()).contains("\"field\":\"title\"");
     String id = "faq-" + UUID.randomUUID().toString().substring(0, 8);
     String body =
         "{\"kind\":\"faq\",\"title\":\"Do you integrate with HubSpot?\","

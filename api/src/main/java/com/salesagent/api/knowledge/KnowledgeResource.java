@@ -105,8 +105,14 @@ public class KnowledgeResource {
       errors.add(new FieldError("kind", "one of " + new java.util.TreeSet<>(KnowledgeBase.KINDS)));
     }
     String title = text(body.path("title"), KnowledgeBase.MAX_TITLE, false);
+    String titleProblem =
+        body.path("title").isTextual()
+            ? ReadableText.lineProblem(body.path("title").textValue().strip())
+            : null;
     if (unreadable(body.path("title"))) {
       errors.add(new FieldError("title", ReadableText.MESSAGE));
+    } else if (titleProblem != null) {
+      errors.add(new FieldError("title", titleProblem));
     } else if (title == null) {
       errors.add(new FieldError("title", "required: 1-" + KnowledgeBase.MAX_TITLE + " characters"));
     }

@@ -83,6 +83,10 @@ public class LeadVoiceNoteResource {
         throw new ApiException(
             422, "invalid voice note", new FieldError("text", "must not be blank"));
       }
+      String problem = com.salesagent.api.http.ReadableText.textProblem(text);
+      if (problem != null) {
+        throw new ApiException(422, "invalid voice note", new FieldError("text", problem));
+      }
       if (text.length() > VoiceNotes.MAX_TEXT) {
         throw new ApiException(
             422,
