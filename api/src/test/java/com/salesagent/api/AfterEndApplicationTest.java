@@ -161,6 +161,88 @@ final class AfterEndApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A lead being erased on request (its erasure accepted: the contact marked, then left as a
+   * tombstone whose stage is {@code erasing}) is answered by nobody and gets no outcome: 409 naming
+   * {@code leadId}. Before, a reply was queued (202: a message with the rep's text written for a
+   * lead being forgotten), the tombstone's stage answered 500 (no such stage), and an outcome set
+   * the tombstone's stage to converted and told the CRM {@code lead.converted}.
+   */
+  @Test
+  void aLeadBeingErasedIsNeitherAnsweredNorGivenAnOutcome() throws Exception {
+    String leadId = "after-end-erasing-" + UUID.randomUUID();
+    stoppedLeadThatWrote(leadId, "Please call me back");
+    store().markErasing(leadId, java.time.Instant.now());
+
+    HttpResponse<String> marked =
+        postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"Calling you now\"}");
+    assertThat(marked.statusCode()).as(marked.body()).isEqualTo(409);
+    assertThat(json.readTree(marked.body()).get("errors").get(0).get("field").asText())
+        .isEqualTo("leadId");
+    assertThat(
+            store()
+                .messages()
+                .collection()
+                .countDocuments(
+                    Filters.and(Filters.eq("leadId", leadId), Filters.eq("composer", "person"))))
+        .as("no message written for a lead being erased")
+        .isZero();
+
+    // The tombstone the erasure's first pass leaves.
+    store().setContactFields(leadId, new Document("stage", "erasing"));
+    for (String[] call :
+        new String[][] {
+          {"/replies", "{\"text\":\"Calling you now\"}"},
+          {"/replies/voice-note", "{\"text\":\"Calling you now\"}"},
+          {"/handoff/accept", ""},
+          {"/outcome", "{\"outcome\":\"converted\",\"reason\":\"paid\"}"}
+        }) {
+      HttpResponse<String> refused = postJson("/api/leads/" + leadId + call[0], call[1]);
+      assertThat(refused.statusCode()).as(call[0] + ": " + refused.body()).isEqualTo(409);
+      assertThat(json.readTree(refused.body()).get("errors").get(0).get("field").asText())
+          .as(call[0])
+          .isEqualTo("leadId");
+    }
+    assertThat(store().contact(leadId).getString("stage")).isEqualTo("erasing");
+    assertThat(store().contact(leadId).get("outcome")).isNull();
+    assertThat(
+            store()
+                .database()
+                .getCollection("notifications")
+                .countDocuments(
+                    Filters.and(
+                        Filters.eq("leadId", leadId), Filters.eq("type", "lead.converted"))))
+        .isZero();
+  }
+
+  /**
+   * A lead whose run ended and that wrote more than 24 h ago cannot be answered at all: the 409
+   * names {@code text} and does not send the rep to the template, which an ended lead is refused
+   * too (before, it said to send {@code {"template": "re_engagement"}} instead).
+   */
+  @Test
+  void anEndedLeadOutsideTheWindowIsNotToldToSendTheTemplate() throws Exception {
+    String leadId = "after-end-closed-" + UUID.randomUUID();
+    stoppedLeadThatWrote(leadId, "Are you still there?");
+    store()
+        .feedback()
+        .updateMany(
+            Filters.eq("leadId", leadId),
+            com.mongodb.client.model.Updates.set(
+                "receivedAt",
+                java.util.Date.from(java.time.Instant.now().minus(Duration.ofHours(25)))));
+
+    HttpResponse<String> refused =
+        postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"Yes, we are\"}");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+    JsonNode error = json.readTree(refused.body()).get("errors").get(0);
+    assertThat(error.get("field").asText()).isEqualTo("text");
+    assertThat(error.get("message").asText()).doesNotContain("re_engagement").contains("stopped");
+    HttpResponse<String> template =
+        postJson("/api/leads/" + leadId + "/replies", "{\"template\":\"re_engagement\"}");
+    assertThat(template.statusCode()).isEqualTo(409);
+  }
+
+  /**
    * A rep's message queued while the lead's run waits (paused), then an operator marks the lead
    * converted: the run ends without sending it (the API had answered 202). Before, it stayed
    * "composed" for ever, unsent and untold; the sweep sends it on as a message to an ended lead,

@@ -144,6 +144,7 @@ final class LeadConversation {
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
+    refuseErasing(contact);
     boolean ended = terminal(contact);
     if (ended && template) {
       // The variant's re-engagement template is a sales sequence's; a lead whose run ended is
@@ -180,7 +181,13 @@ final class LeadConversation {
                     (last == null
                             ? "the lead has not written yet"
                             : "the lead last wrote at " + last + ", more than " + window + " ago")
-                        + "; send {\"template\": \"re_engagement\"} instead")));
+                        + (ended
+                            // The template is refused to an ended lead too (above): say so.
+                            ? "; the lead's stage is "
+                                + contact.getString("stage")
+                                + ", so no template either: enrol the number again to start a new"
+                                + " conversation"
+                            : "; send {\"template\": \"re_engagement\"} instead"))));
       }
     }
     String requestId = requestedId == null ? UUID.randomUUID().toString() : requestedId;
@@ -323,6 +330,20 @@ final class LeadConversation {
     return List.of();
   }
 
+  /**
+   * 409 naming {@code leadId} for a lead whose erasure was accepted (marked, or the tombstone its
+   * first pass leaves, stage {@code erasing}): nobody writes to, takes or decides on a person who
+   * asked to be forgotten, and no message with a rep's text is written for them.
+   */
+  static void refuseErasing(Document contact) {
+    if (LeadStore.erasing(contact)) {
+      throw new ApiException(
+          409,
+          "the lead is being erased on request",
+          List.of(new FieldError("leadId", "being erased")));
+    }
+  }
+
   /** Whether the lead's run has ended (its stage is an outcome). */
   private static boolean terminal(Document contact) {
     String stage = contact.getString("stage");
@@ -335,6 +356,7 @@ final class LeadConversation {
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
+    refuseErasing(contact);
     String stage = contact.getString("stage");
     if (terminal(contact)) {
       throw new ApiException(

@@ -40,9 +40,10 @@ public final class LeadOutcomes {
    * timeline and the audit log; the lead's workflow ends with it, or, when it has ended already (a
    * reply without interest, no response), the stage becomes the outcome. The same outcome again is
    * 200 (a retry: the workflow is told again), another is 409; a bad body 400, a bad field 422, an
-   * unknown lead 404. The contact, the timeline and the workflow name the owner who acted, as an
-   * owner's reply or meeting does ({@link ActingOwner}: the lead's owner, "Ana Lima (ana)", or the
-   * operator on a lead nobody owns); the audit log the operator who called.
+   * unknown lead 404, a lead being erased 409 naming {@code leadId}. The contact, the timeline and
+   * the workflow name the owner who acted, as an owner's reply or meeting does ({@link
+   * ActingOwner}: the lead's owner, "Ana Lima (ana)", or the operator on a lead nobody owns); the
+   * audit log the operator who called.
    */
   public Response set(String operator, String leadId, byte[] body) {
     return set(operator, leadId, body, true);
@@ -81,6 +82,8 @@ public final class LeadOutcomes {
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
+    // A lead being erased: no outcome on its tombstone, its timeline or the CRM's feed.
+    LeadConversation.refuseErasing(contact);
     String by =
         byOwner
             ? ActingOwner.of(new Owners(store.database()), operator, null, contact).label()
