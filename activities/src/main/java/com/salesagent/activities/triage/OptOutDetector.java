@@ -42,6 +42,10 @@ public final class OptOutDetector {
               ".*\\b(remove me|take me off|unsubscribe me|opt me out"
                   + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
                   + "|stop (messaging|texting|sending|contacting)|no more messages"
+                  // "write", as escribir, escrever, schreiben and écrire are read; "don't write to
+                  // me" only with again/anymore ("don't write to me in Spanish" is no opt-out)
+                  + "|stop writing (to )?(me|us)"
+                  + "|(do not|don'?t) write (to )?(me|us) (again|anymore|any more)"
                   + "|leave me alone|(this|that) is spam|(isso|isto) e spam|(esto|eso) es spam"
                   // Meta's "Stop promotions" quick reply on marketing templates, and its kin
                   + "|stop (the |all |your )?(promotions?|promos?|marketing|offers|ads|advertising)"

@@ -54,6 +54,11 @@ class OptOutDetectorTest {
         "Para!",
         "Bitte schreiben Sie mir nicht mehr",
         "Kontaktieren Sie mich bitte nicht mehr",
+        // English "write" as the other languages' escribir, escrever, schreiben, écrire.
+        "Stop writing to me",
+        "Not interested, stop writing me please",
+        "Please don't write to me again",
+        "Do not write me anymore",
         // Calling it spam (a person who feels so reports the number next: Meta's quality).
         "Spam",
         "SPAM!",
@@ -87,6 +92,8 @@ class OptOutDetectorTest {
         "Basta una llamada de 10 minutos para verlo",
         "Sair da planilha seria ótimo, como funciona?",
         "Your promotions stopped working for us last year, what changed?",
+        "Don't write to me in Spanish, English is better",
+        "We never stop writing code, that's why we need help",
         "",
         "👍",
         // Spam named without saying that this is: a question, a worry.
