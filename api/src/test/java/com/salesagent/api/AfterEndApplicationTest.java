@@ -243,6 +243,64 @@ final class AfterEndApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A rep answered a live lead (request id R), the lead was then converted and wrote again after
+   * its end: the same request R again (a browser's retry, a double click) is 200 queued_before and
+   * changes nothing. Before, it started a workflow for the message, whose send found it sent and
+   * recorded it as the answer to the new message: the lead left the "wrote after the end" list
+   * unanswered.
+   */
+  @Test
+  void aRetriedRequestFromBeforeTheEndDoesNotTakeTheLeadOffTheList() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "after-end-retry-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    emulator().recipientWrote(phone);
+    assertThat(metaWebhook(textFrom(phone, wamid, "Sounds great, I am interested")).statusCode())
+        .isEqualTo(200);
+    await(
+        "interested",
+        Duration.ofSeconds(15),
+        () -> "interested".equals(store().contact(leadId).getString("stage")));
+    String body = "{\"text\":\"Happy to help\",\"requestId\":\"live-1\"}";
+    HttpResponse<String> live = postJson("/api/leads/" + leadId + "/replies", body);
+    assertThat(live.statusCode()).as(live.body()).isEqualTo(202);
+    String key = json.readTree(live.body()).get("idempotencyKey").asText();
+    await(
+        "sent by the run",
+        Duration.ofSeconds(20),
+        () -> store().messages().messageByKey(key).getString("wamid") != null);
+    assertThat(
+            postJson(
+                    "/api/leads/" + leadId + "/outcome",
+                    "{\"outcome\":\"converted\",\"reason\":\"signed\"}")
+                .statusCode())
+        .isEqualTo(202);
+    await(
+        "converted",
+        Duration.ofSeconds(15),
+        () -> "converted".equals(store().contact(leadId).getString("stage")));
+    Thread.sleep(1000); // the run completes after recording its outcome
+    assertThat(
+            metaWebhook(textFrom(phone, wamid, "Can you send me the contract copy?")).statusCode())
+        .isEqualTo(200);
+    await(
+        "on the after-the-end list",
+        Duration.ofSeconds(15),
+        () -> store().contact(leadId).get("afterEnd") != null);
+
+    HttpResponse<String> retried = postJson("/api/leads/" + leadId + "/replies", body);
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    assertThat(json.readTree(retried.body()).get("status").asText()).isEqualTo("queued_before");
+    Thread.sleep(5000);
+    assertThat(store().contact(leadId).get("afterEnd"))
+        .as("the contract question is still unanswered")
+        .isNotNull();
+    assertThat(row(afterEndList(), leadId)).isNotNull();
+    assertThat(emulator().acceptedFor(phone)).as("the first message and the answer").isEqualTo(2);
+  }
+
+  /**
    * A rep's message queued while the lead's run waits (paused), then an operator marks the lead
    * converted: the run ends without sending it (the API had answered 202). Before, it stayed
    * "composed" for ever, unsent and untold; the sweep sends it on as a message to an ended lead,

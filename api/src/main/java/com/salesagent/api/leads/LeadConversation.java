@@ -230,11 +230,20 @@ final class LeadConversation {
       store.messages().upsertComposed(key, fields);
       audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
     }
+    // The same request again is the message queued then: its time is what the "wrote after the
+    // end" list weighs an answer by (a retry must not answer what the lead wrote since).
+    Document stored = again && !template ? store.messages().messageByKey(key) : null;
+    Instant queuedAt =
+        stored != null && stored.getDate("createdAt") != null
+            ? stored.getDate("createdAt").toInstant()
+            : now;
     AfterEndMessage afterTheEnd =
         new AfterEndMessage(
-            leadId, contact.getString("campaignId"), key, actor.ownerId(), actor.label(), now);
+            leadId, contact.getString("campaignId"), key, actor.ownerId(), actor.label(), queuedAt);
     if (ended) {
-      afterEnd.start(afterTheEnd);
+      if (stored == null || stillToGo(stored)) {
+        afterEnd.start(afterTheEnd);
+      }
     } else {
       try {
         lead.apply(leadId)
@@ -342,6 +351,18 @@ final class LeadConversation {
           "the lead is being erased on request",
           List.of(new FieldError("leadId", "being erased")));
     }
+  }
+
+  /**
+   * Whether a message queued before to the ended lead still has to go (only composed: its first
+   * request's start failed); one that went, failed or is lost is never started again, and one
+   * queued for a live run that ended before sending it is the sweep's ({@link
+   * PendingPersonMessages}: sent on, or held back after a stop).
+   */
+  private static boolean stillToGo(Document message) {
+    return message.getBoolean(PendingPersonMessages.AFTER_END, false)
+        && "composed".equals(message.getString("status"))
+        && message.getString("wamid") == null;
   }
 
   /** Whether the lead's run has ended (its stage is an outcome). */
