@@ -1181,6 +1181,13 @@ final class WebhookApplicationTest extends AppTestHarness {
     HttpResponse<String> again = postJson(path, body);
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(again.body()).contains("recorded_before");
+    Thread.sleep(2000); // the workflow's turn, had it been told again
+    assertThat(
+            store().interactions().timeline(leadId).stream()
+                .filter(e -> "meeting_booked".equals(e.getString("type")))
+                .count())
+        .as("the same booking again: one meeting on the timeline")
+        .isEqualTo(1);
     await(
         "lead.meeting_booked notified",
         Duration.ofSeconds(15),

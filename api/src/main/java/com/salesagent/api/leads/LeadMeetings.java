@@ -164,8 +164,19 @@ final class LeadMeetings {
                   .append("detail", at + " " + source)
                   .append("at", Date.from(now)));
     }
+    MeetingBooked booked = new MeetingBooked(at, source, request.bookingId(), by);
+    // The same booking again: the workflow is told only if it has not recorded it (the first
+    // call's signal failed); told again, it recorded and applied the meeting a second time.
+    boolean applied =
+        again
+            && store
+                .interactions()
+                .hasInteraction(
+                    leadId, "meeting_booked", "detail", MeetingBooked.timelineDetail(booked));
     try {
-      lead.apply(leadId).meetingBooked(new MeetingBooked(at, source, request.bookingId(), by));
+      if (!applied) {
+        lead.apply(leadId).meetingBooked(booked);
+      }
     } catch (io.temporal.client.WorkflowNotFoundException e) {
       if (!again) {
         throw e; // a closed workflow: 409 (WorkflowExceptionMapper)

@@ -318,12 +318,7 @@ final class AfterTheReply {
         "re_engage",
         meeting.at().plus(policy.reEngagementDelay()),
         "meeting_booked",
-        "meeting at "
-            + meeting.at()
-            + " ("
-            + (meeting.source() == null ? "operator" : meeting.source())
-            + (meeting.bookingId() == null ? "" : " " + meeting.bookingId())
-            + ")",
+        MeetingBooked.timelineDetail(meeting),
         null);
   }
 

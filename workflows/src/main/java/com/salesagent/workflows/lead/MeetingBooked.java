@@ -10,4 +10,17 @@ import java.time.Instant;
  * interested lead is then MEETING_BOOKED: its owner has acted, and its re-engagement window counts
  * from the meeting.
  */
-public record MeetingBooked(Instant at, String source, String bookingId, String by) {}
+public record MeetingBooked(Instant at, String source, String bookingId, String by) {
+  /**
+   * What the lead's timeline says of the meeting ({@code meeting_booked}): its time, source and
+   * booking id. The API looks for it to tell whether the workflow has this meeting already.
+   */
+  public static String timelineDetail(MeetingBooked meeting) {
+    return "meeting at "
+        + meeting.at()
+        + " ("
+        + (meeting.source() == null ? "operator" : meeting.source())
+        + (meeting.bookingId() == null ? "" : " " + meeting.bookingId())
+        + ")";
+  }
+}
