@@ -196,7 +196,7 @@ function renderLead(d) {
   const fb = Array.isArray(d.feedback) ? d.feedback : (Array.isArray(d.replies) ? d.replies : []);
   fb.forEach((r) => {
     replies.appendChild(h('li', { class: 'item' + (r.intent === 'needs_review' ? ' needs-review' : '') }, [
-      r.text == null && r.media ? null : h('blockquote', { class: 'text', text: str(r.text) }),
+      r.text == null && r.media ? null : h('blockquote', { class: 'text', text: r.type === 'reaction' && !r.text ? '(reaction removed)' : str(r.text) }),
       mediaItem(d.lead && d.lead.leadId ? d.lead.leadId : lead.id, r.media),
       kvList(r, 0, ['intent', 'objection', 'sentiment', 'keywords', 'notBefore', 'classifier']
         .concat(['at', 'receivedAt'].filter((k) => r[k] != null)))

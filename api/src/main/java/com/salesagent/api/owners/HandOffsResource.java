@@ -225,8 +225,7 @@ public class HandOffsResource {
             .sort(Sorts.descending("receivedAt"))
             .limit(CONVERSATION)) {
       // A voice note's transcript is its text once made; without one, the kind of message.
-      String text =
-          f.getString("text") != null ? f.getString("text") : "(" + f.getString("type") + ")";
+      String text = said(f);
       Date at = f.getDate("receivedAt");
       said.add(
           new Said(
@@ -296,12 +295,23 @@ public class HandOffsResource {
     return latest;
   }
 
+  /**
+   * What the lead's message says: its text, else its kind; a reaction without an emoji is Meta's
+   * removal of one.
+   */
+  static String said(Document f) {
+    String text = f.getString("text");
+    if ("reaction".equals(f.getString("type")) && (text == null || text.isEmpty())) {
+      return "(reaction removed)";
+    }
+    return text != null ? text : "(" + f.getString("type") + ")";
+  }
+
   static LastReply lastReply(Document f) {
     if (f == null) {
       return null;
     }
-    String text =
-        f.getString("text") != null ? f.getString("text") : "(" + f.getString("type") + ")";
+    String text = said(f);
     Date at = f.getDate("receivedAt");
     return new LastReply(
         f.getString("intent"),

@@ -133,4 +133,47 @@ class HandOffsResourceTest {
     assertThat(talking.path("acted").asBoolean()).isTrue();
     assertThat(talking.path("lastReply").isNull()).as(talking.toString()).isTrue();
   }
+
+  /**
+   * Meta's removal of a reaction is a reaction without an emoji: the conversation and the latest
+   * reply say it was removed. Before, both said "(reaction)", as if the lead had reacted again.
+   */
+  @Test
+  void aRemovedReactionReadsAsRemoved() throws Exception {
+    lead("h-reacted", "handed_off", "ana", NOW.plusSeconds(3600));
+    DB.getCollection(Collections.FEEDBACK)
+        .insertOne(
+            new Document("leadId", "h-reacted")
+                .append("messageId", "in-r1")
+                .append("type", "reaction")
+                .append("text", "\uD83D\uDC4D")
+                .append("receivedAt", Date.from(NOW.minusSeconds(120))));
+    DB.getCollection(Collections.FEEDBACK)
+        .insertOne(
+            new Document("leadId", "h-reacted")
+                .append("messageId", "in-r2")
+                .append("type", "reaction")
+                .append("text", null)
+                .append("receivedAt", Date.from(NOW.minusSeconds(60))));
+
+    JsonNode conversation =
+        new ObjectMapper()
+            .readTree(
+                RESOURCES
+                    .target("/api/handoffs/h-reacted/conversation")
+                    .request()
+                    .get(String.class));
+    assertThat(conversation.path("messages").findValuesAsText("text"))
+        .containsExactly("\uD83D\uDC4D", "(reaction removed)");
+    JsonNode queue =
+        new ObjectMapper().readTree(RESOURCES.target("/api/handoffs").request().get(String.class));
+    JsonNode row = null;
+    for (JsonNode r : queue.path("handoffs")) {
+      if ("h-reacted".equals(r.path("leadId").asText())) {
+        row = r;
+      }
+    }
+    assertThat(row).isNotNull();
+    assertThat(row.path("lastReply").path("text").asText()).isEqualTo("(reaction removed)");
+  }
 }
