@@ -84,9 +84,10 @@ final class LeadConversation {
 
   /**
    * A person's message to the lead. 400 a body that is not JSON, 422 a bad field (named), 404 an
-   * unknown lead, 409 when it cannot go: the lifecycle ended, the number is suppressed, or free
-   * text outside the 24 h window (the error says to send the template). The same {@code requestId}
-   * again queues nothing more (200 with the same key).
+   * unknown lead, 409 when it cannot go: a template to a lead whose run ended, the number is
+   * suppressed, the lead is being erased, or free text outside the 24 h window (the error says to
+   * send the template to a live lead). The same {@code requestId} again queues nothing more (200
+   * with the same key).
    */
   Response reply(String operator, String leadId, byte[] body) {
     ReplyRequest request = read(body, ReplyRequest.class, "a JSON reply {text | template}");
