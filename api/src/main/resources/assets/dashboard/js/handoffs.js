@@ -36,7 +36,10 @@ function renderAfterEnd(d) {
     body.appendChild(h('tr', { 'data-lead': str(r.leadId) }, [
       h('td', null, leadLink(r.leadId, r.name || r.leadId)),
       h('td', { text: str(r.company) }),
-      h('td', null, h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) })),
+      h('td', null, [
+        h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) }),
+        r.doNotContact ? h('span', { class: 'pill status-opted_out', title: 'The number asked not to be contacted: nothing can be sent.', text: 'do not contact' }) : null
+      ]),
       h('td', { class: 'mono', text: r.ownerId ? r.ownerId : '–' }),
       h('td', { text: r.wroteAt ? fmtDateTime(r.wroteAt) : '–' }),
       h('td', { class: 'last-reply' }, lastReplyCell(r, false)),

@@ -301,6 +301,30 @@ final class AfterEndApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A lead on the "wrote after the end" list whose number then asked not to be contacted (a STOP
+   * after its question) cannot be answered: its row says so ({@code doNotContact}), and a reply is
+   * 409. Before, the row looked like any other lead to answer.
+   */
+  @Test
+  void aListedLeadThatOptedOutSaysItCannotBeAnswered() throws Exception {
+    String leadId = "after-end-optout-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Who are you?");
+    assertThat(row(afterEndList(), leadId).path("doNotContact").asBoolean()).isFalse();
+    String wamid = store().messages().messagesOf(leadId).get(0).getString("wamid");
+    assertThat(metaWebhook(textFrom(phone, wamid, "STOP")).statusCode()).isEqualTo(200);
+    await(
+        "suppressed",
+        Duration.ofSeconds(15),
+        () -> store().contact(leadId).getBoolean("doNotContact", false));
+
+    JsonNode row = row(afterEndList(), leadId);
+    assertThat(row).isNotNull();
+    assertThat(row.path("doNotContact").asBoolean()).as(row.toString()).isTrue();
+    assertThat(postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"Sorry\"}").statusCode())
+        .isEqualTo(409);
+  }
+
+  /**
    * A rep's message queued while the lead's run waits (paused), then an operator marks the lead
    * converted: the run ends without sending it (the API had answered 202). Before, it stayed
    * "composed" for ever, unsent and untold; the sweep sends it on as a message to an ended lead,

@@ -40,7 +40,10 @@ import org.bson.conversions.Bson;
 @Path("/api/handoffs/after-end")
 @Produces(MediaType.APPLICATION_JSON)
 public class AfterEndResource {
-  /** One lead that wrote after its run ended: where it ended, its owner, its latest message. */
+  /**
+   * One lead that wrote after its run ended: where it ended, its owner, its latest message, and
+   * whether its number asked not to be contacted (then nothing can answer it: dismiss the row).
+   */
   public record AfterEndRow(
       String leadId,
       String name,
@@ -49,7 +52,8 @@ public class AfterEndResource {
       String ownerId,
       Object wroteAt,
       HandOffsResource.LastReply lastReply,
-      boolean draftWaiting) {}
+      boolean draftWaiting,
+      boolean doNotContact) {}
 
   public record AfterEndQueue(long total, List<AfterEndRow> leads) {}
 
@@ -82,6 +86,7 @@ public class AfterEndResource {
                     .append("company", 1)
                     .append("stage", 1)
                     .append("ownerId", 1)
+                    .append("doNotContact", 1)
                     .append(AfterEndReplies.FIELD, 1))
             .sort(Sorts.descending(AfterEndReplies.FIELD + ".wroteAt"))
             .limit(HandOffsResource.MAX_ROWS)
@@ -115,7 +120,8 @@ public class AfterEndResource {
               c.getString("ownerId"),
               wrote == null ? null : wrote.toInstant().toString(),
               HandOffsResource.lastReply(last.get(c.getString("leadId"))),
-              drafted.contains(c.getString("leadId"))));
+              drafted.contains(c.getString("leadId")),
+              c.getBoolean("doNotContact", false)));
     }
     return new AfterEndQueue(total, rows);
   }
