@@ -6,8 +6,11 @@ import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.workflows.afterend.AfterEndMessage;
 import com.salesagent.workflows.afterend.AfterEndRecord;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OwnerReply;
 import com.salesagent.workflows.lead.Stage;
 import io.dropwizard.lifecycle.Managed;
+import io.temporal.client.WorkflowNotFoundException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * lead ({@link AfterEndMessages}: once, by its key, the suppression list checked at the call) when
  * the lead ended on its own terms or an outcome (replied, converted, lost, no response); when an
  * operator stopped it, it opted out or it failed, it is not sent ("never after stop"), and the
- * message and the lead's timeline say so ({@code owner_reply_failed}). Each message is looked at
- * once; several API processes may sweep together (the workflow's id is the message's key).
+ * message and the lead's timeline say so ({@code owner_reply_failed}). Each message is handled
+ * once; several API processes may sweep together (the workflow's id is the message's key). One
+ * whose lead is live is told to its run again, every {@link #LIVE_AGAIN} at most (a run reopened
+ * after the one that left it never heard of it; a run that has it ignores it by its key).
  */
 public final class PendingPersonMessages implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(PendingPersonMessages.class);
@@ -52,23 +58,46 @@ public final class PendingPersonMessages implements Managed {
 
   static final String SWEPT = "pendingSweptAt";
 
+  /** When a message of a live lead was last told to its run again ({@link #LIVE_AGAIN} apart). */
+  static final String LIVE_CHECKED = "pendingLiveCheckedAt";
+
+  static final Duration LIVE_AGAIN = Duration.ofMinutes(10);
+
   /** A message queued for a lead whose run had ended: its own workflow has it from the start. */
   static final String AFTER_END = "afterEnd";
 
   private final LeadStore store;
   private final AfterEndMessages afterEnd;
+  private final BiConsumer<String, OwnerReply> resignal;
   private final Clock clock;
   private ScheduledExecutorService sweeper;
 
   /** The sweep of the running system: messages to ended leads start their own workflow. */
   public PendingPersonMessages(
       LeadStore store, io.temporal.client.WorkflowClient temporal, Clock clock) {
-    this(store, AfterEndMessages.temporal(temporal), clock);
+    this(
+        store,
+        AfterEndMessages.temporal(temporal),
+        (leadId, reply) -> {
+          try {
+            temporal
+                .newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId))
+                .ownerReply(reply);
+          } catch (WorkflowNotFoundException e) {
+            // Ended since: the next pass finds the lead ended.
+          }
+        },
+        clock);
   }
 
-  PendingPersonMessages(LeadStore store, AfterEndMessages afterEnd, Clock clock) {
+  PendingPersonMessages(
+      LeadStore store,
+      AfterEndMessages afterEnd,
+      BiConsumer<String, OwnerReply> resignal,
+      Clock clock) {
     this.store = store;
     this.afterEnd = afterEnd;
+    this.resignal = resignal;
     this.clock = clock;
   }
 
@@ -116,17 +145,38 @@ public final class PendingPersonMessages implements Managed {
                     Filters.gt("createdAt", Date.from(now.minus(WITHIN))),
                     Filters.exists("wamid", false),
                     Filters.exists(SWEPT, false),
-                    Filters.ne(AFTER_END, true)))
+                    Filters.ne(AFTER_END, true),
+                    Filters.or(
+                        Filters.exists(LIVE_CHECKED, false),
+                        Filters.lt(LIVE_CHECKED, Date.from(now.minus(LIVE_AGAIN))))))
             .sort(Sorts.ascending("createdAt"))
             .limit(BATCH)
             .into(new ArrayList<>());
     for (Document m : pending) {
       Document contact = store.contact(m.getString("leadId"));
       Stage stage = stage(contact);
-      if (stage == null || !stage.terminal()) {
-        continue; // the run has it (paused, waiting for its number), or the lead is gone
-      }
       String key = m.getString("idempotencyKey");
+      if (stage == null) {
+        continue; // the lead is gone (erased)
+      }
+      if (!stage.terminal()) {
+        // Most likely the run has it (paused, waiting for its number); but a run that ended
+        // before sending it may have been reopened since (the lead wrote again), and the new run
+        // never heard of it: told again, which a run that has it ignores (by its key).
+        resignal.accept(
+            m.getString("leadId"),
+            new OwnerReply(
+                key,
+                m.getString("purpose") == null ? OwnerReply.TEXT : m.getString("purpose"),
+                m.getString("ownerId"),
+                m.getString("by")));
+        store
+            .messages()
+            .collection()
+            .updateOne(
+                Filters.eq("idempotencyKey", key), Updates.set(LIVE_CHECKED, Date.from(now)));
+        continue;
+      }
       if (NOT_AFTER.contains(stage) || contact.getBoolean("doNotContact", false)) {
         held(m, contact, stage, now);
       } else {

@@ -2,6 +2,7 @@ package com.salesagent.api.leads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
@@ -37,7 +38,18 @@ class PendingPersonMessagesTest {
   void setUp() {
     MongoSchema.ensure(MONGO.database());
     store = new LeadStore(MONGO.database());
-    sweep = new PendingPersonMessages(store, started::add, Clock.fixed(NOW, ZoneOffset.UTC));
+    sweep = sweepAt(NOW);
+  }
+
+  private final List<String> resignalled = new CopyOnWriteArrayList<>();
+
+  private PendingPersonMessages sweepAt(Instant at) {
+    return new PendingPersonMessages(
+        store,
+        started::add,
+        (leadId, reply) ->
+            resignalled.add(leadId + " " + reply.idempotencyKey() + " " + reply.by()),
+        Clock.fixed(at, ZoneOffset.UTC));
   }
 
   private String lead(String stage) {
@@ -104,9 +116,30 @@ class PendingPersonMessagesTest {
     assertThat(started).isEmpty();
   }
 
+  /**
+   * A live lead's message still composed: its run most likely has it (paused), but a run reopened
+   * after the one that left it never heard of it: told again, at most every ten minutes; once the
+   * lead has ended, sent on as any left-behind message.
+   */
+  @Test
+  void aLiveLeadsMessageIsToldToItsRunAgainEveryTenMinutesUntilTheLeadEnds() {
+    String leadId = lead("interested");
+    String key = message(leadId, Duration.ofMinutes(2), new Document());
+
+    assertThat(sweep.sweep()).isEmpty();
+    assertThat(resignalled).containsExactly(leadId + " " + key + " Ana (ana)");
+    assertThat(sweep.sweep()).isEmpty();
+    assertThat(resignalled).as("not again at once").hasSize(1);
+    assertThat(sweepAt(NOW.plus(Duration.ofMinutes(11))).sweep()).isEmpty();
+    assertThat(resignalled).as("again ten minutes later").hasSize(2);
+
+    store.contacts().updateOne(new Document("leadId", leadId), Updates.set("stage", "lost"));
+    assertThat(sweepAt(NOW.plus(Duration.ofMinutes(22))).sweep()).containsExactly(key);
+    assertThat(started).extracting(AfterEndMessage::idempotencyKey).containsExactly(key);
+  }
+
   @Test
   void messagesTheRunOrTheirOwnWorkflowHasAreLeftAlone() {
-    message(lead("in_conversation"), Duration.ofMinutes(2), new Document()); // the run has it
     message(lead("converted"), Duration.ofSeconds(10), new Document()); // within the grace
     message(lead("converted"), Duration.ofDays(2), new Document()); // long past
     message(lead("stopped"), Duration.ofMinutes(2), new Document("afterEnd", true)); // its own
