@@ -1,12 +1,9 @@
 package com.salesagent.api.leads;
 
-import com.salesagent.temporal.TaskQueues;
+import com.salesagent.temporal.StartOnce;
 import com.salesagent.workflows.afterend.AfterEndMessage;
 import com.salesagent.workflows.afterend.AfterEndMessageWorkflow;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 
 /**
  * Starts the workflow that sends a person's message to a lead whose run ended ({@link
@@ -18,20 +15,12 @@ interface AfterEndMessages {
 
   static AfterEndMessages temporal(WorkflowClient client) {
     return message -> {
+      // The same message queued again: it is on its way, or went.
       AfterEndMessageWorkflow workflow =
           client.newWorkflowStub(
               AfterEndMessageWorkflow.class,
-              WorkflowOptions.newBuilder()
-                  .setTaskQueue(TaskQueues.LEADS)
-                  .setWorkflowId(AfterEndMessageWorkflow.workflowId(message.idempotencyKey()))
-                  .setWorkflowIdReusePolicy(
-                      WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                  .build());
-      try {
-        WorkflowClient.start(workflow::send, message);
-      } catch (WorkflowExecutionAlreadyStarted e) {
-        // The same message queued again: it is on its way, or went.
-      }
+              StartOnce.options(AfterEndMessageWorkflow.workflowId(message.idempotencyKey())));
+      StartOnce.start(() -> WorkflowClient.start(workflow::send, message));
     };
   }
 }

@@ -1,6 +1,7 @@
 package com.salesagent.api.webhook;
 
 import com.salesagent.temporal.LeadSearchAttributes;
+import com.salesagent.temporal.StartOnce;
 import com.salesagent.temporal.TaskQueues;
 import com.salesagent.workflows.afterend.AfterEndDraft;
 import com.salesagent.workflows.afterend.AfterEndDraftWorkflow;
@@ -16,7 +17,6 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
@@ -164,38 +164,22 @@ public interface LeadSignaller {
 
       @Override
       public void draftAfterEnd(AfterEndDraft draft) {
+        // A duplicate webhook: one draft.
         AfterEndDraftWorkflow workflow =
             client.newWorkflowStub(
                 AfterEndDraftWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.LEADS)
-                    .setWorkflowId(AfterEndDraftWorkflow.workflowId(draft.messageId()))
-                    .setWorkflowIdReusePolicy(
-                        WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                    .build());
-        try {
-          WorkflowClient.start(workflow::draft, draft);
-        } catch (WorkflowExecutionAlreadyStarted e) {
-          // A duplicate webhook: one draft.
-        }
+                StartOnce.options(AfterEndDraftWorkflow.workflowId(draft.messageId())));
+        StartOnce.start(() -> WorkflowClient.start(workflow::draft, draft));
       }
 
       @Override
       public void downloadMedia(InboundMedia media) {
+        // A duplicate webhook, or the same media in another message: one download.
         InboundMediaWorkflow download =
             client.newWorkflowStub(
                 InboundMediaWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.LEADS)
-                    .setWorkflowId(InboundMediaWorkflow.workflowId(media.mediaId()))
-                    .setWorkflowIdReusePolicy(
-                        WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                    .build());
-        try {
-          WorkflowClient.start(download::download, media);
-        } catch (WorkflowExecutionAlreadyStarted e) {
-          // A duplicate webhook, or the same media in another message: one download.
-        }
+                StartOnce.options(InboundMediaWorkflow.workflowId(media.mediaId())));
+        StartOnce.start(() -> WorkflowClient.start(download::download, media));
       }
     };
   }
