@@ -5,7 +5,6 @@ import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.media.MediaTypes;
-import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Messages;
@@ -15,9 +14,7 @@ import com.salesagent.activities.triage.OptOutDetector;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.Interest;
-import com.salesagent.workflows.afterend.AfterEndDraft;
 import com.salesagent.workflows.lead.InboundMessageSignal;
-import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.media.InboundMedia;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +47,7 @@ final class MessageProcessor {
   private final Clock clock;
   private final PersonaBuilder personas;
   private final String primaryId;
-  private final AfterEndReplies afterEnd;
+  private final ToldOfMessages told;
   private Duration notNowSnooze = Triage.DEFAULT_NOT_NOW_SNOOZE;
 
   MessageProcessor(
@@ -71,7 +68,7 @@ final class MessageProcessor {
     this.classifier = classifier;
     this.clock = clock;
     this.personas = personas;
-    this.afterEnd = new AfterEndReplies(store);
+    this.told = new ToldOfMessages(store, signaller, notifications);
   }
 
   /**
@@ -153,7 +150,7 @@ final class MessageProcessor {
               item.getString(MetaNotification.BUSINESS_NUMBER)));
     }
     if ("reaction".equals(type) && contextWamid != null) {
-      readByReaction(contextWamid);
+      told.readByReaction(contextWamid);
     }
     String outcome = LeadSignaller.SIGNALLED;
     for (Document contact : contacts) {
@@ -168,73 +165,12 @@ final class MessageProcessor {
       outcome =
           signaller.inbound(contact.getString("leadId"), contact.getString("campaignId"), signal);
       if (LeadSignaller.CLOSED.equals(outcome) && signal.endsSequence()) {
-        toldAfterEnd(contact, item.getString("id"), at);
-        if (DRAFTED_AFTER_END.contains(signal.intent())) {
-          signaller.draftAfterEnd(
-              new AfterEndDraft(
-                  contact.getString("leadId"),
-                  contact.getString("campaignId"),
-                  item.getString("id")));
-        }
+        told.afterEnd(contact, item.getString("id"), signal.intent(), at);
       } else if (signal.endsSequence()) {
-        toldOwnerOfSnoozedLead(contact, item.getString("id"), signal.snoozeUntil());
+        told.ownerOfSnoozedLead(contact, item.getString("id"), signal.snoozeUntil());
       }
     }
     return outcome;
-  }
-
-  /**
-   * A lead an owner holds said "not now" (its workflow snoozes it: off the Hand-offs queue, out of
-   * the owner's load, and records no message of its own), or a lead an owner held, snoozed, wrote
-   * again (its workflow's "interested" is no news the second time in a run): the owner hears it
-   * here, {@code lead.replied_again} as for any later message of their lead (once per message).
-   */
-  private void toldOwnerOfSnoozedLead(Document contact, String messageId, Instant until) {
-    String ownerId = contact.getString("ownerId");
-    String stage = contact.getString("stage");
-    // A contact without a stage (written before its workflow's first record) is none an owner
-    // holds; Set.of's contains(null) would throw (every media message of such a lead failed).
-    boolean held =
-        stage != null && com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(stage);
-    boolean snoozed = "snoozed".equals(stage);
-    if (ownerId == null || !(held && until != null || snoozed)) {
-      return;
-    }
-    notifications.emit(
-        "lead.replied_again",
-        contact.getString("leadId"),
-        contact.getString("campaignId"),
-        contact.getString("stage"),
-        until == null ? null : "not now, until " + until,
-        ownerId,
-        messageId);
-  }
-
-  /**
-   * A lead whose run ended and that no new run takes up (stopped, converted, opted out, failed, or
-   * a reply that ends it again) wrote: the message is stored, and its owner and the CRM are told
-   * ({@code lead.replied_again}, once per message), instead of it waiting unseen on the lead page;
-   * it is on the dashboard's "Wrote after the end" list until a person answers it ({@link
-   * AfterEndReplies}).
-   */
-  /**
-   * What a person answers after a lead's run ended, as its run would have had a draft for:
-   * interest, an objection, a question or anything else that needs a person (not a no, not "not
-   * now").
-   */
-  static final java.util.Set<String> DRAFTED_AFTER_END =
-      java.util.Set.of("interested", "objection", "other");
-
-  private void toldAfterEnd(Document contact, String messageId, Instant at) {
-    afterEnd.wrote(contact.getString("leadId"), at, messageId);
-    notifications.emit(
-        "lead.replied_again",
-        contact.getString("leadId"),
-        contact.getString("campaignId"),
-        contact.getString("stage"),
-        "wrote after the lead ended " + contact.getString("stage"),
-        contact.getString("ownerId"),
-        messageId);
   }
 
   /**
@@ -469,26 +405,6 @@ final class MessageProcessor {
     }
     Document reaction = item.get("reaction", Document.class);
     return reaction == null ? null : reaction.getString("message_id");
-  }
-
-  /**
-   * A reaction to our message without a read receipt for it: the lead's workflow is told the read
-   * when it would be told a receipt's ({@link StatusProcessor#changesNextAction}: it has looked
-   * already, or it does not look); a workflow still to look finds the reaction then. Repeated on a
-   * replayed event, which the workflow applies once.
-   */
-  private void readByReaction(String wamid) {
-    Document message = store.messages().messageByWamid(wamid);
-    Document statusAt = message == null ? null : message.get("statusAt", Document.class);
-    Date reacted = message == null ? null : message.getDate(Messages.REACTED_AT);
-    if (reacted == null
-        || (statusAt != null && statusAt.getDate("read") != null)
-        || !StatusProcessor.changesNextAction("read", message)) {
-      return;
-    }
-    signaller.status(
-        message.getString("leadId"),
-        new MessageStatusSignal(wamid, "read", reacted.toInstant(), null));
   }
 
   /** When a "not now" snoozes the lead ({@link Triage#snoozeUntil}). */
