@@ -377,10 +377,50 @@ final class AfterEndApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A rep asks for the re-engagement template while the lead's run waits (paused), then an operator
+   * marks the lead converted: the run ends without composing it (the API had answered 202). Before,
+   * nothing said so (the API stores no message for a template: the run composes it); now the sweep
+   * finds the request untaken and tells the lead's timeline it did not go, once. A template the run
+   * did send is left alone.
+   */
+  @Test
+  void aTemplateTheRunEndedBeforeSendingIsSaidNotToHaveGone() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "left-template-" + UUID.randomUUID();
+    String phone = phone();
+    String key =
+        leftBehind(leadId, phone, "/outcome", "converted", "{\"template\":\"re_engagement\"}");
+    Thread.sleep(1000);
+
+    var sweep =
+        new com.salesagent.api.leads.PendingPersonMessages(
+            store(),
+            app().connections().temporal().client(),
+            java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(1)));
+    assertThat(sweep.sweep()).contains(key);
+    assertThat(sweep.sweep()).as("once").doesNotContain(key);
+    assertThat(emulator().acceptedFor(phone)).as("no template after the end").isEqualTo(1);
+    assertThat(store().interactions().timeline(leadId))
+        .filteredOn(e -> "owner_reply_failed".equals(e.getString("type")))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getString("detail"))
+                    .startsWith(key)
+                    .contains("template")
+                    .contains("converted"));
+  }
+
+  /**
    * An interested lead, paused, with a rep's message queued, then ended by {@code ending} ({@code
    * /outcome} converted or {@code /stop}): the message's key.
    */
   private String leftBehind(String leadId, String phone, String ending, String stage)
+      throws Exception {
+    return leftBehind(leadId, phone, ending, stage, "{\"text\":\"Here are the details\"}");
+  }
+
+  private String leftBehind(String leadId, String phone, String ending, String stage, String body)
       throws Exception {
     String wamid = enrolAndAwaitFirstSend(leadId, phone);
     emulator().recipientWrote(phone);
@@ -392,8 +432,7 @@ final class AfterEndApplicationTest extends AppTestHarness {
         () -> "interested".equals(store().contact(leadId).getString("stage")));
     assertThat(postJson("/api/leads/" + leadId + "/pause", "").statusCode()).isEqualTo(202);
     await("paused", Duration.ofSeconds(15), () -> state(leadId).paused());
-    HttpResponse<String> queued =
-        postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"Here are the details\"}");
+    HttpResponse<String> queued = postJson("/api/leads/" + leadId + "/replies", body);
     assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
     String key = json.readTree(queued.body()).get("idempotencyKey").asText();
     assertThat(

@@ -114,6 +114,12 @@ public final class MongoSchema {
             Indexes.ascending(AfterEndReplies.FIELD + "." + AfterEndReplies.WAITING),
             Indexes.descending(AfterEndReplies.FIELD + ".wroteAt")),
         new IndexOptions().sparse(true));
+    // A person's template request the run has not taken yet (the API's PendingTemplateRequests).
+    index(
+        db,
+        Collections.CONTACTS,
+        Indexes.ascending("templateRequest.at"),
+        new IndexOptions().sparse(true));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
     index(
         db,

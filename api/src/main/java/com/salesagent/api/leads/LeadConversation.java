@@ -203,8 +203,10 @@ final class LeadConversation {
                 != null
             : store.messages().messageByKey(key) != null;
     if (template && !again) {
-      // The template is composed by the workflow under its own key: this request is audited only.
+      // The template is composed by the workflow under its own key: this request is audited, and
+      // kept on the contact until the sweep sees the run take it (or says it did not go).
       audit(operator, leadId, "owner_template_requested", key, now);
+      PendingTemplateRequests.requested(store, leadId, key, actor.label(), actor.ownerId(), now);
     } else if (!again) {
       Document fields =
           new Document("leadId", leadId)
@@ -256,6 +258,7 @@ final class LeadConversation {
                     actor.label()));
       } catch (WorkflowNotFoundException e) {
         if (template) {
+          PendingTemplateRequests.withdrawn(store, leadId, key); // refused: nothing to watch
           throw e;
         }
         // The run ended after the contact was read (its outcome not recorded yet): the message

@@ -70,6 +70,7 @@ public final class PendingPersonMessages implements Managed {
   private final AfterEndMessages afterEnd;
   private final BiConsumer<String, OwnerReply> resignal;
   private final Clock clock;
+  private final PendingTemplateRequests templates;
   private ScheduledExecutorService sweeper;
 
   /** The sweep of the running system: messages to ended leads start their own workflow. */
@@ -99,6 +100,7 @@ public final class PendingPersonMessages implements Managed {
     this.afterEnd = afterEnd;
     this.resignal = resignal;
     this.clock = clock;
+    this.templates = new PendingTemplateRequests(store, resignal);
   }
 
   @Override
@@ -129,7 +131,10 @@ public final class PendingPersonMessages implements Managed {
     }
   }
 
-  /** One pass; answers the keys it sent on or held back. */
+  /**
+   * One pass; answers the keys it sent on or held back, and those of template requests it settled
+   * ({@link PendingTemplateRequests}).
+   */
   public List<String> sweep() {
     Instant now = clock.instant();
     List<String> handled = new ArrayList<>();
@@ -198,6 +203,7 @@ public final class PendingPersonMessages implements Managed {
           .updateOne(Filters.eq("idempotencyKey", key), Updates.set(SWEPT, Date.from(now)));
       handled.add(key);
     }
+    handled.addAll(templates.sweep(now));
     return handled;
   }
 
