@@ -393,7 +393,7 @@ public class LeadActivitiesImpl implements LeadActivities {
         String ownerId = contact == null ? null : contact.getString("ownerId");
         boolean ended = terminal(event.stage());
         if (ended) {
-          new AfterEndReplies(store).wrote(event.leadId(), now, event.wamid());
+          new AfterEndReplies(store).wrote(event.leadId(), now, event.wamid(), now);
         }
         if (ownerId != null || ended) {
           notifications.emit(

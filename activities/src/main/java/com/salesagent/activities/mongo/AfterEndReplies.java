@@ -23,6 +23,9 @@ public final class AfterEndReplies {
    */
   public static final String WAITING = "waiting";
 
+  /** When the latest message was stored: what a person answering could have seen. */
+  static final String STORED_AT = "storedAt";
+
   /** The list's filter: leads marked. */
   public static org.bson.conversions.Bson waiting() {
     return Filters.eq(FIELD + "." + WAITING, true);
@@ -34,26 +37,44 @@ public final class AfterEndReplies {
     this.contacts = store.contacts();
   }
 
-  /** The lead wrote at {@code at} after its run ended: on the list (a later message stays). */
-  public void wrote(String leadId, Instant at, String messageId) {
+  /**
+   * The lead wrote at {@code at} (Meta's time, whole seconds) after its run ended, stored at {@code
+   * storedAt} (when a person could first see it): on the list. A later message stays; a second one
+   * of the same second is the latest (Meta's whole seconds do not order them).
+   */
+  public void wrote(String leadId, Instant at, String messageId, Instant storedAt) {
     contacts.updateOne(
         Filters.and(
             Filters.eq("leadId", leadId),
             Filters.or(
                 Filters.exists(FIELD + ".wroteAt", false),
-                Filters.lt(FIELD + ".wroteAt", Date.from(at)))),
+                Filters.lt(FIELD + ".wroteAt", Date.from(at)),
+                Filters.and(
+                    Filters.eq(FIELD + ".wroteAt", Date.from(at)),
+                    Filters.ne(FIELD + ".messageId", messageId)))),
         Updates.set(
             FIELD,
             new Document(WAITING, true)
                 .append("wroteAt", Date.from(at))
-                .append("messageId", messageId)));
+                .append("messageId", messageId)
+                .append(STORED_AT, Date.from(storedAt))));
   }
 
-  /** A person's message queued at {@code queuedAt} went: off the list unless it wrote since. */
+  /**
+   * A person's message queued at {@code queuedAt} went: off the list unless the lead's latest
+   * message was stored after it was queued (nobody could have seen it). A mark from before {@link
+   * #STORED_AT} is weighed by Meta's time.
+   */
   public void answered(String leadId, Instant queuedAt) {
+    Date queued = Date.from(queuedAt);
     contacts.updateOne(
         Filters.and(
-            Filters.eq("leadId", leadId), Filters.lte(FIELD + ".wroteAt", Date.from(queuedAt))),
+            Filters.eq("leadId", leadId),
+            Filters.or(
+                Filters.lte(FIELD + "." + STORED_AT, queued),
+                Filters.and(
+                    Filters.exists(FIELD + "." + STORED_AT, false),
+                    Filters.lte(FIELD + ".wroteAt", queued)))),
         Updates.unset(FIELD));
   }
 

@@ -59,9 +59,33 @@ class AfterEndActivitiesTest {
     return store.interactions().countInteractions(leadId, type);
   }
 
+  /**
+   * Meta stamps a message with its whole second: one written at 09:00:00.2 that reached us at
+   * 09:00:00.9 reads 09:00:00, so an answer queued at 09:00:00.5, before anyone could see it, took
+   * the lead off the list. What a person could have seen is what was stored before the answer was
+   * queued; a second message in the same second is the latest too.
+   */
+  @Test
+  void aMessageStoredAfterTheAnswerWasQueuedKeepsTheLeadListedThoughStampedTheSameSecond() {
+    list.wrote(leadId, T0, "wamid.in-1", T0.plusMillis(900));
+    activities.recorded(sent("wamid.out-1", T0.plusMillis(500)));
+    assertThat(listed()).as("stored after the answer was queued").isTrue();
+
+    activities.recorded(sent("wamid.out-2", T0.plusMillis(950)));
+    assertThat(listed()).as("answered by a message queued after it was stored").isFalse();
+
+    list.wrote(leadId, T0.plusSeconds(5), "wamid.in-2", T0.plusMillis(5_100));
+    list.wrote(leadId, T0.plusSeconds(5), "wamid.in-3", T0.plusMillis(5_800));
+    activities.recorded(sent("wamid.out-3", T0.plusMillis(5_500)));
+    assertThat(listed()).as("the second message of that second came after the answer").isTrue();
+    assertThat(
+            store.contact(leadId).get(AfterEndReplies.FIELD, Document.class).getString("messageId"))
+        .isEqualTo("wamid.in-3");
+  }
+
   @Test
   void anAnswerQueuedAfterTheLatestMessageTakesTheLeadOffTheListOnce() {
-    list.wrote(leadId, T0, "wamid.in-1");
+    list.wrote(leadId, T0, "wamid.in-1", T0);
     assertThat(listed()).isTrue();
 
     activities.recorded(sent("wamid.out-1", T0.plusSeconds(60)));
@@ -79,9 +103,10 @@ class AfterEndActivitiesTest {
 
   @Test
   void aLeadThatWroteAgainAfterTheAnswerWasQueuedStaysOnTheList() {
-    list.wrote(leadId, T0, "wamid.in-1");
-    list.wrote(leadId, T0.plusSeconds(120), "wamid.in-2");
-    list.wrote(leadId, T0.plusSeconds(30), "wamid.in-late"); // an older message, delivered late
+    list.wrote(leadId, T0, "wamid.in-1", T0);
+    list.wrote(leadId, T0.plusSeconds(120), "wamid.in-2", T0.plusSeconds(120));
+    // an older message, delivered late
+    list.wrote(leadId, T0.plusSeconds(30), "wamid.in-late", T0.plusSeconds(130));
 
     activities.recorded(sent("wamid.out-1", T0.plusSeconds(60)));
 
@@ -92,7 +117,7 @@ class AfterEndActivitiesTest {
 
   @Test
   void aFailedMessageLeavesTheLeadOnTheListAndIsRecordedOnce() {
-    list.wrote(leadId, T0, "wamid.in-1");
+    list.wrote(leadId, T0, "wamid.in-1", T0);
     AfterEndRecord failed =
         new AfterEndRecord(
             leadId, "c-1", AfterEndRecord.FAILED, null, "k: WhatsApp error 131047", T0);
@@ -106,7 +131,7 @@ class AfterEndActivitiesTest {
 
   @Test
   void aNewRunTakesTheLeadOffTheList() {
-    list.wrote(leadId, T0, "wamid.in-1");
+    list.wrote(leadId, T0, "wamid.in-1", T0);
     new LeadActivitiesImpl(store, Clock.systemUTC())
         .record(
             new LeadEvent(

@@ -68,7 +68,7 @@ final class MessageProcessor {
     this.classifier = classifier;
     this.clock = clock;
     this.personas = personas;
-    this.told = new ToldOfMessages(store, signaller, notifications);
+    this.told = new ToldOfMessages(store, signaller, notifications, clock);
   }
 
   /**

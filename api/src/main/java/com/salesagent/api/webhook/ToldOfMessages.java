@@ -20,9 +20,15 @@ final class ToldOfMessages {
   private final LeadSignaller signaller;
   private final Notifications notifications;
   private final AfterEndReplies afterEnd;
+  private final java.time.Clock clock;
 
-  ToldOfMessages(LeadStore store, LeadSignaller signaller, Notifications notifications) {
+  ToldOfMessages(
+      LeadStore store,
+      LeadSignaller signaller,
+      Notifications notifications,
+      java.time.Clock clock) {
     this.store = store;
+    this.clock = clock;
     this.signaller = signaller;
     this.notifications = notifications;
     this.afterEnd = new AfterEndReplies(store);
@@ -71,7 +77,7 @@ final class ToldOfMessages {
    * AfterEndReplies}), with the agent's draft answer when a person answers such a message.
    */
   void afterEnd(Document contact, String messageId, String intent, Instant at) {
-    afterEnd.wrote(contact.getString("leadId"), at, messageId);
+    afterEnd.wrote(contact.getString("leadId"), at, messageId, clock.instant());
     if (DRAFTED_AFTER_END.contains(intent)) {
       signaller.draftAfterEnd(
           new AfterEndDraft(
