@@ -166,7 +166,7 @@ class EmulatorMediaTest {
     assertThat(m.path("mime_type").asText()).isEqualTo("image/png");
     byte[] first = download(m.path("url").asText(), token()).body();
     byte[] second = download(m.path("url").asText(), token()).body();
-    assertThat(EmulatorMedia.isPng(first)).isTrue();
+    assertThat(EmulatorMediaTypes.isPng(first)).isTrue();
     assertThat(first).isEqualTo(second).isEqualTo(EmulatorMedia.samplePng(id));
     assertThat(m.path("sha256").asText()).isEqualTo(EmulatorMedia.sha256(first));
     assertThat(m.path("file_size").asLong()).isEqualTo(first.length);
@@ -247,7 +247,7 @@ class EmulatorMediaTest {
   void theVoiceNoteIsOggOpus() {
     byte[] ogg = emulator.media().voiceNote();
     assertThat(new String(ogg, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("OggS");
-    assertThat(EmulatorMedia.isOggOpus(ogg)).isTrue();
+    assertThat(EmulatorMediaTypes.isOggOpus(ogg)).isTrue();
     assertThat(ogg.length).isBetween(500, 20_000);
   }
 
@@ -317,14 +317,14 @@ class EmulatorMediaTest {
     assertThat(image.path("image").path("mime_type").asText()).isEqualTo("image/png");
     String imageId = image.path("image").path("id").asText();
     byte[] png = emulator.media().bytes(imageId);
-    assertThat(EmulatorMedia.isPng(png)).isTrue();
+    assertThat(EmulatorMediaTypes.isPng(png)).isTrue();
     assertThat(image.path("image").path("sha256").asText()).isEqualTo(EmulatorMedia.sha256(png));
 
     assertThat(audio.path("audio").path("mime_type").asText()).isEqualTo("audio/ogg; codecs=opus");
     assertThat(audio.path("audio").path("voice").asBoolean()).isTrue();
     String audioId = audio.path("audio").path("id").asText();
     byte[] ogg = emulator.media().bytes(audioId);
-    assertThat(EmulatorMedia.isOggOpus(ogg)).isTrue();
+    assertThat(EmulatorMediaTypes.isOggOpus(ogg)).isTrue();
     assertThat(audio.path("audio").path("sha256").asText()).isEqualTo(EmulatorMedia.sha256(ogg));
 
     // the media the webhook names can be fetched as the worker would
