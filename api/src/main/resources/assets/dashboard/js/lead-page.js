@@ -1,6 +1,6 @@
 /* One lead's page (#/lead/<id>): profile, persona, workflow state, research, the messages table
  * and the message texts, replies, the timeline, and the Temporal Web UI link. Polled every 2 s while open. */
-import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl, toast, reportError } from './util.js';
+import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl, toast, reportError, leadLink } from './util.js';
 import { api, apiObjectUrl } from './api.js';
 import { session } from './state.js';
 
@@ -219,11 +219,14 @@ function renderLead(d) {
   }
 
   // Rebuilt only when it changes: the poll must not wipe a reason being typed.
-  const key = JSON.stringify([l.outcome || null, d.temporalUi || null]);
+  const key = JSON.stringify([l.outcome || null, d.temporalUi || null, l.stage || null,
+    l.previousLeadId || null, l.enrolledAgainAs || null]);
   if ($('lead-links').dataset.key === key && $('lead-links').children.length) return;
   const links = clear($('lead-links'));
   links.dataset.key = key;
   links.appendChild(outcomeControls(l));
+  const again = againControls(l);
+  if (again) links.appendChild(again);
   if (isHttpUrl(d.temporalUi)) {
     const a = h('a', { id: 'temporal-link', target: '_blank', rel: 'noopener noreferrer', text: 'Open in Temporal Web UI ↗' });
     a.href = d.temporalUi;
@@ -420,6 +423,35 @@ function outcomeControls(l) {
   box.appendChild(button('converted', 'Mark converted'));
   box.appendChild(button('lost', 'Mark lost'));
   return box;
+}
+
+/**
+ * The conversations before and after this one (a lead enrolled again from an ended one), and for an
+ * ended lead that may be written to again, a new conversation: a new lead from this one's contact,
+ * whose first message is the approved template (POST /api/leads/{id}/enrol-again).
+ */
+function againControls(l) {
+  const box = h('span', { id: 'lead-again' });
+  if (l.previousLeadId) box.appendChild(h('span', { class: 'meta' }, ['Earlier conversation: ', leadLink(l.previousLeadId)]));
+  const later = Array.isArray(l.enrolledAgainAs) ? l.enrolledAgainAs : [];
+  if (later.length) {
+    box.appendChild(h('span', { class: 'meta' }, ['Enrolled again as ', leadLink(later[later.length - 1])]));
+  }
+  if (ENDED.indexOf(l.stage) >= 0 && l.stage !== 'opted_out' && !l.doNotContact) {
+    const b = h('button', { id: 'enrol-again', type: 'button', text: 'Start a new conversation' });
+    b.title = 'Enrol this person again as a new lead: its first message is the approved template';
+    b.addEventListener('click', () => {
+      b.disabled = true;
+      api('/api/leads/' + encodeURIComponent(String(lead.id)) + '/enrol-again', { method: 'POST', body: {} })
+        .then((r) => {
+          toast('Enrolled again as ' + str(r && r.leadId));
+          if (r && r.leadId) window.location.hash = '#/lead/' + encodeURIComponent(String(r.leadId));
+        })
+        .catch((e) => { b.disabled = false; reportError(e); });
+    });
+    box.appendChild(b);
+  }
+  return box.children.length ? box : null;
 }
 
 /** The workflow's state with its message list as a count: the list is the messages table. */

@@ -377,6 +377,91 @@ final class AfterEndApplicationTest extends AppTestHarness {
   }
 
   /**
+   * Outside the 24 h window a lead whose run ended can only be written to by a new sales sequence:
+   * "Start a new conversation" enrols it again as a new lead made from its contact (no need to find
+   * the original row). The new lead sends its first message to the same number; the two leads name
+   * each other; the ended one leaves the "wrote after the end" list; a retried request answers the
+   * lead it made and sends nothing more.
+   */
+  @Test
+  void anEndedLeadIsEnrolledAgainAsANewConversationOnce() throws Exception {
+    String leadId = "again-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Hi, can we talk next month?");
+
+    HttpResponse<String> again = postJson("/api/leads/" + leadId + "/enrol-again", "");
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+    JsonNode made = json.readTree(again.body());
+    String newId = made.get("leadId").asText();
+    assertThat(newId).isEqualTo(leadId + ".again1");
+    assertThat(made.get("previousLeadId").asText()).isEqualTo(leadId);
+    await(
+        "the new lead's first message",
+        Duration.ofSeconds(30),
+        () -> emulator().acceptedFor(phone) == 2);
+
+    Document fresh = store().contact(newId);
+    assertThat(fresh.getString("previousLeadId")).isEqualTo(leadId);
+    assertThat(fresh.getString("phone")).isEqualTo(store().contact(leadId).getString("phone"));
+    assertThat(fresh.get("consent", Document.class).getString("source"))
+        .isEqualTo(store().contact(leadId).get("consent", Document.class).getString("source"));
+    Document ended = store().contact(leadId);
+    assertThat(ended.getList("enrolledAgainAs", String.class)).containsExactly(newId);
+    assertThat(ended.getString("stage")).isEqualTo("stopped");
+    assertThat(ended.get("afterEnd")).as("off the after-the-end list").isNull();
+    assertThat(
+            store()
+                .database()
+                .getCollection("audit_log")
+                .countDocuments(
+                    Filters.and(
+                        Filters.eq("action", "lead_enrolled_again"), Filters.eq("leadId", leadId))))
+        .isEqualTo(1);
+
+    HttpResponse<String> retried = postJson("/api/leads/" + leadId + "/enrol-again", "{}");
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    assertThat(json.readTree(retried.body()).get("leadId").asText()).isEqualTo(newId);
+    HttpResponse<String> live = postJson("/api/leads/" + newId + "/enrol-again", "");
+    assertThat(live.statusCode()).as("the new lead is live").isEqualTo(409);
+    assertThat(json.readTree(live.body()).get("errors").get(0).get("field").asText())
+        .isEqualTo("leadId");
+    Thread.sleep(500);
+    assertThat(emulator().acceptedFor(phone)).as("nothing more sent").isEqualTo(2);
+  }
+
+  /** Where no new conversation may start, or the request is wrong, it says which field. */
+  @Test
+  void enrollingAgainIsRefusedNamingWhatIsWrong() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String optedOut = "again-stop-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(optedOut, phone);
+    assertThat(metaWebhook(textFrom(phone, wamid, "STOP")).statusCode()).isEqualTo(200);
+    await(
+        "opted out",
+        Duration.ofSeconds(15),
+        () -> "opted_out".equals(store().contact(optedOut).getString("stage")));
+
+    assertThat(refusedField(optedOut, "", 409)).isEqualTo("phone");
+    assertThat(refusedField("no-such-lead-" + UUID.randomUUID(), "", 404)).isEqualTo("leadId");
+    String stopped = "again-bad-" + UUID.randomUUID();
+    stoppedLeadThatWrote(stopped, "hello again");
+    assertThat(refusedField(stopped, "{\"leadId\":\"has spaces\"}", 422)).isEqualTo("leadId");
+    assertThat(refusedField(stopped, "{\"campaignId\":\"bad campaign!\"}", 422))
+        .isEqualTo("campaignId");
+    assertThat(
+            postJson("/api/leads/" + stopped + "/enrol-again", "{\"phone\":\"+1\"}").statusCode())
+        .as("an unknown field")
+        .isEqualTo(400);
+    assertThat(store().contact(stopped).get("enrolledAgainAs")).as("nothing made").isNull();
+  }
+
+  private String refusedField(String leadId, String body, int status) throws Exception {
+    HttpResponse<String> r = postJson("/api/leads/" + leadId + "/enrol-again", body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    return json.readTree(r.body()).get("errors").get(0).get("field").asText();
+  }
+
+  /**
    * A rep asks for the re-engagement template while the lead's run waits (paused), then an operator
    * marks the lead converted: the run ends without composing it (the API had answered 202). Before,
    * nothing said so (the API stores no message for a template: the run composes it); now the sweep

@@ -62,6 +62,7 @@ public class LeadResource {
   private final LeadOutcomes outcomes;
   private final LeadMeetings meetings;
   private final LeadConversation conversation;
+  private final LeadAgain again;
 
   public LeadResource(
       LeadValidator validator,
@@ -92,6 +93,7 @@ public class LeadResource {
             AfterEndMessages.temporal(temporal),
             strict,
             java.time.Clock.systemUTC());
+    this.again = new LeadAgain(store, validator, enrolment, strict, java.time.Clock.systemUTC());
   }
 
   /** What an enrolment answers: 202 started, or 200 when the lead was enrolled before. */
@@ -330,6 +332,27 @@ public class LeadResource {
                       schema = @Schema(implementation = LeadConversation.ReplyRequest.class)))
           byte[] body) {
     return conversation.reply(operator.name(), leadId, body);
+  }
+
+  /**
+   * {@code POST /api/leads/{leadId}/enrol-again} (optional {@code {"leadId", "campaignId"}}): a new
+   * conversation with a lead whose run ended, as a new lead made from its contact ({@link
+   * LeadAgain}); 202 with the new lead, 200 for a retry, 409 when the lead is live, being erased,
+   * its number suppressed or another lead of the number live in the campaign.
+   */
+  @POST
+  @Path("/{leadId}/enrol-again")
+  @Consumes(MediaType.WILDCARD)
+  public Response enrolAgain(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = LeadAgain.AgainRequest.class)))
+          byte[] body) {
+    return again.enrolAgain(operator.name(), leadId, body);
   }
 
   /**
