@@ -918,6 +918,27 @@ class DashboardApplicationTest {
           Duration.ofSeconds(15),
           () -> store().contact(leadId).get("afterEnd") == null);
       assertThat(store().contact(leadId).getString("stage")).isEqualTo("stopped");
+      // Outside the window a new conversation is a new enrolment, one click from the page.
+      int sentBefore = app().emulator().acceptedFor(p);
+      wait.until(d -> d.findElement(org.openqa.selenium.By.id("enrol-again")).isDisplayed());
+      var enrolAgain = driver.findElement(org.openqa.selenium.By.id("enrol-again"));
+      ((org.openqa.selenium.JavascriptExecutor) driver)
+          .executeScript("arguments[0].scrollIntoView({block: 'center'})", enrolAgain);
+      enrolAgain.click();
+      String again = leadId + ".again1";
+      wait.until(
+          d ->
+              d.getCurrentUrl().endsWith("#/lead/" + again)
+                  && d.findElement(org.openqa.selenium.By.id("lead-again"))
+                      .getText()
+                      .contains("Earlier conversation: " + leadId));
+      await(
+          "the new lead's first message",
+          Duration.ofSeconds(30),
+          () -> app().emulator().acceptedFor(p) == sentBefore + 1);
+      assertThat(driver.findElements(org.openqa.selenium.By.id("enrol-again")))
+          .as("the new lead is live")
+          .isEmpty();
       // Back to the overview (the same page: the token stays), which loads the list again.
       driver.get(url("/dashboard/#/"));
       wait.until(
