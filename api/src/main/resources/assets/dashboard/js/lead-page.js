@@ -1,7 +1,8 @@
 /* One lead's page (#/lead/<id>): profile, persona, workflow state, research, the messages table
  * and the message texts, replies, the timeline, and the Temporal Web UI link. Polled every 2 s while open. */
-import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl, toast, reportError, leadLink } from './util.js';
+import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl, toast, reportError } from './util.js';
 import { api, apiObjectUrl } from './api.js';
+import { outcomeControls, againControls } from './lead-actions.js';
 import { session } from './state.js';
 
 const POLL_MS = 2000;
@@ -224,8 +225,8 @@ function renderLead(d) {
   if ($('lead-links').dataset.key === key && $('lead-links').children.length) return;
   const links = clear($('lead-links'));
   links.dataset.key = key;
-  links.appendChild(outcomeControls(l));
-  const again = againControls(l);
+  links.appendChild(outcomeControls(l, lead.id, fetchLead));
+  const again = againControls(l, lead.id, ENDED);
   if (again) links.appendChild(again);
   if (isHttpUrl(d.temporalUi)) {
     const a = h('a', { id: 'temporal-link', target: '_blank', rel: 'noopener noreferrer', text: 'Open in Temporal Web UI ↗' });
@@ -396,62 +397,6 @@ function draftContext(context) {
   if (facts.length) parts.push('persona: ' + facts.join(' · '));
   if (research.length) parts.push('research: ' + research.join(' '));
   return parts.length ? 'Knew of the lead: ' + parts.join('; ') : '';
-}
-
-/** The business outcome: set once by an operator (converted or lost, with a reason), then shown. */
-function outcomeControls(l) {
-  const o = l.outcome;
-  if (o && typeof o === 'object') {
-    return h('span', { id: 'lead-outcome', class: 'pill status-' + String(o.value).replace(/[^a-z_]/gi, ''),
-      text: str(o.value) + ' · ' + str(o.by) + (o.reason ? ': ' + o.reason : '') });
-  }
-  const box = h('span', { id: 'lead-outcome-form' });
-  const reason = h('input', { id: 'outcome-reason', type: 'text', maxlength: '500', placeholder: 'Reason (optional)', 'aria-label': 'Outcome reason' });
-  const button = (value, label) => {
-    const b = h('button', { type: 'button', 'data-outcome': value, text: label });
-    b.addEventListener('click', () => {
-      box.querySelectorAll('button').forEach((x) => { x.disabled = true; });
-      const body = { outcome: value };
-      if (reason.value.trim()) body.reason = reason.value.trim();
-      api('/api/leads/' + encodeURIComponent(String(lead.id)) + '/outcome', { method: 'POST', body: body })
-        .then(() => { toast('Marked ' + value); fetchLead(); })
-        .catch((e) => { box.querySelectorAll('button').forEach((x) => { x.disabled = false; }); reportError(e); });
-    });
-    return b;
-  };
-  box.appendChild(reason);
-  box.appendChild(button('converted', 'Mark converted'));
-  box.appendChild(button('lost', 'Mark lost'));
-  return box;
-}
-
-/**
- * The conversations before and after this one (a lead enrolled again from an ended one), and for an
- * ended lead that may be written to again, a new conversation: a new lead from this one's contact,
- * whose first message is the approved template (POST /api/leads/{id}/enrol-again).
- */
-function againControls(l) {
-  const box = h('span', { id: 'lead-again' });
-  if (l.previousLeadId) box.appendChild(h('span', { class: 'meta' }, ['Earlier conversation: ', leadLink(l.previousLeadId)]));
-  const later = Array.isArray(l.enrolledAgainAs) ? l.enrolledAgainAs : [];
-  if (later.length) {
-    box.appendChild(h('span', { class: 'meta' }, ['Enrolled again as ', leadLink(later[later.length - 1])]));
-  }
-  if (ENDED.indexOf(l.stage) >= 0 && l.stage !== 'opted_out' && !l.doNotContact) {
-    const b = h('button', { id: 'enrol-again', type: 'button', text: 'Start a new conversation' });
-    b.title = 'Enrol this person again as a new lead: its first message is the approved template';
-    b.addEventListener('click', () => {
-      b.disabled = true;
-      api('/api/leads/' + encodeURIComponent(String(lead.id)) + '/enrol-again', { method: 'POST', body: {} })
-        .then((r) => {
-          toast('Enrolled again as ' + str(r && r.leadId));
-          if (r && r.leadId) window.location.hash = '#/lead/' + encodeURIComponent(String(r.leadId));
-        })
-        .catch((e) => { b.disabled = false; reportError(e); });
-    });
-    box.appendChild(b);
-  }
-  return box.children.length ? box : null;
 }
 
 /** The workflow's state with its message list as a count: the list is the messages table. */
