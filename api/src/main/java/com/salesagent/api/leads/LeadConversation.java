@@ -204,9 +204,8 @@ final class LeadConversation {
             : store.messages().messageByKey(key) != null;
     if (template && !again) {
       // The template is composed by the workflow under its own key: this request is audited, and
-      // kept on the contact until the sweep sees the run take it (or says it did not go).
+      // once the run was told, kept on the contact until the sweep sees the run take it.
       audit(operator, leadId, "owner_template_requested", key, now);
-      PendingTemplateRequests.requested(store, leadId, key, actor.label(), actor.ownerId(), now);
     } else if (!again) {
       Document fields =
           new Document("leadId", leadId)
@@ -256,9 +255,14 @@ final class LeadConversation {
                     template ? OwnerReply.TEMPLATE : OwnerReply.TEXT,
                     actor.ownerId(),
                     actor.label()));
+        if (template) {
+          // Only a request the run was told of is watched: one whose signal failed (5xx) is the
+          // rep's to send again, and the sweep must not tell the run a second one.
+          PendingTemplateRequests.requested(
+              store, leadId, key, actor.label(), actor.ownerId(), now);
+        }
       } catch (WorkflowNotFoundException e) {
         if (template) {
-          PendingTemplateRequests.withdrawn(store, leadId, key); // refused: nothing to watch
           throw e;
         }
         // The run ended after the contact was read (its outcome not recorded yet): the message

@@ -53,28 +53,22 @@ final class PendingTemplateRequests {
     this.resignal = resignal;
   }
 
-  /** Keeps a person's template request on the lead's contact until the sweep sees it taken. */
+  /**
+   * Keeps a person's template request on the lead's contact until the sweep sees it taken (a
+   * retried request, same key, keeps the first's time).
+   */
   static void requested(
       LeadStore store, String leadId, String key, String by, String ownerId, Instant at) {
     store
         .contacts()
         .updateOne(
-            Filters.eq("leadId", leadId),
+            Filters.and(Filters.eq("leadId", leadId), Filters.ne(FIELD + ".key", key)),
             Updates.set(
                 FIELD,
                 new Document("key", key)
                     .append("at", Date.from(at))
                     .append("by", by)
                     .append("ownerId", ownerId)));
-  }
-
-  /** The request the run was never told of (its workflow was not found): nothing to watch. */
-  static void withdrawn(LeadStore store, String leadId, String key) {
-    store
-        .contacts()
-        .updateOne(
-            Filters.and(Filters.eq("leadId", leadId), Filters.eq(FIELD + ".key", key)),
-            Updates.unset(FIELD));
   }
 
   /** One pass at {@code now}; answers the keys it settled (taken, or said not to have gone). */

@@ -138,15 +138,15 @@ class PendingTemplateRequestsTest {
   }
 
   @Test
-  void aRequestWithinTheGraceOrWithdrawnIsLeftAlone() {
+  void aRequestWithinTheGraceIsLeftAloneAndARetryKeepsItsFirstTime() {
     String fresh = lead("converted");
     requested(fresh, Duration.ofSeconds(10));
-    String refused = lead("converted");
-    String key = requested(refused, Duration.ofMinutes(2));
-    PendingTemplateRequests.withdrawn(store, refused, key);
-
     assertThat(templates.sweep(NOW)).isEmpty();
-    assertThat(failures(fresh) + failures(refused)).isZero();
-    assertThat(store.contact(fresh).get(PendingTemplateRequests.FIELD)).isNotNull();
+    assertThat(failures(fresh)).isZero();
+
+    String retried = lead("converted");
+    String key = requested(retried, Duration.ofMinutes(2));
+    PendingTemplateRequests.requested(store, retried, key, "Ana (ana)", "ana", NOW);
+    assertThat(templates.sweep(NOW)).containsExactly(key);
   }
 }
