@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import org.bson.Document;
 
 /**
@@ -83,7 +82,7 @@ final class LeadAgain {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
     LeadConversation.refuseErasing(ended);
-    Stage stage = stage(ended);
+    Stage stage = Stage.of(ended.getString("stage"));
     if (stage == null || !stage.terminal()) {
       throw new ApiException(
           409,
@@ -95,7 +94,7 @@ final class LeadAgain {
       // A retried request: the lead it made, while that one is live, is the answer.
       String last = before.get(before.size() - 1);
       Document made = store.contact(last);
-      Stage madeStage = made == null ? null : stage(made);
+      Stage madeStage = made == null ? null : Stage.of(made.getString("stage"));
       if (madeStage != null && !madeStage.terminal()) {
         return Response.ok(
                 new EnrolledAgain(
@@ -179,14 +178,5 @@ final class LeadAgain {
                 consent.getBoolean("whatsappOptIn"),
                 consent.getString("source"),
                 consentAt == null ? null : consentAt.toInstant().toString()));
-  }
-
-  private static Stage stage(Document contact) {
-    String stage = contact.getString("stage");
-    try {
-      return stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 }

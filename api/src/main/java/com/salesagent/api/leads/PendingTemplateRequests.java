@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.BiConsumer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -94,7 +93,7 @@ final class PendingTemplateRequests {
       Document request = contact.get(FIELD, Document.class);
       String key = request.getString("key");
       Instant at = request.getDate("at").toInstant();
-      Stage stage = stage(contact);
+      Stage stage = Stage.of(contact.getString("stage"));
       boolean taken = stage != null && taken(leadId, at);
       if (stage == null || taken || at.isBefore(now.minus(PendingPersonMessages.WITHIN))) {
         // Erased, answered by the run, or a day old (the run had it or never will): done.
@@ -159,14 +158,5 @@ final class PendingTemplateRequests {
   private boolean settle(String leadId, String key) {
     Bson mine = Filters.and(Filters.eq("leadId", leadId), Filters.eq(FIELD + ".key", key));
     return store.contacts().updateOne(mine, Updates.unset(FIELD)).getModifiedCount() == 1;
-  }
-
-  private static Stage stage(Document contact) {
-    String stage = contact.getString("stage");
-    try {
-      return stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 }

@@ -67,4 +67,16 @@ public enum Stage {
   public String key() {
     return name().toLowerCase(Locale.ROOT);
   }
+
+  /** The stage of a {@link #key()}; null for none or one this build does not know. */
+  public static Stage of(String key) {
+    if (key == null) {
+      return null;
+    }
+    try {
+      return valueOf(key.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
 }
