@@ -50,8 +50,19 @@ final class LeadConversation {
 
   static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-  /** What a person sends: {@code text} or {@code template}, and optionally who and a request id. */
-  public record ReplyRequest(String text, String template, String ownerId, String requestId) {}
+  /**
+   * What a person sends: {@code text} or {@code template}, and optionally who, a request id, the
+   * latest lead message the rep saw ({@code seenMessageId}, its {@code messageId} as the lead's
+   * page shows it) and {@code force} (send though another person answered since: {@link
+   * ReplyCollisions}).
+   */
+  public record ReplyRequest(
+      String text,
+      String template,
+      String ownerId,
+      String requestId,
+      String seenMessageId,
+      Boolean force) {}
 
   /** What {@code POST /api/leads/{id}/handoff/accept} takes: the owner taking the lead. */
   public record AcceptRequest(String ownerId) {}
@@ -67,6 +78,7 @@ final class LeadConversation {
   private final Owners owners;
   private final Clock clock;
   private final AfterEndMessages afterEnd;
+  private final ReplyCollisions collisions;
 
   LeadConversation(
       LeadStore store,
@@ -80,6 +92,7 @@ final class LeadConversation {
     this.strict = strict;
     this.owners = new Owners(store.database());
     this.clock = clock;
+    this.collisions = new ReplyCollisions(store);
   }
 
   /**
@@ -116,10 +129,18 @@ final class LeadConversation {
         && !ID.matcher(request.requestId()).matches()) {
       errors.add(new FieldError("requestId", "1-64 letters, digits, '-' or '_'"));
     }
+    if (request != null) {
+      errors.addAll(ReplyCollisions.errors(request.seenMessageId()));
+    }
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid reply", errors);
     }
-    return queue(operator, leadId, text, template, null, ownerId, request.requestId());
+    ReplyCollisions.Seen seen =
+        request.seenMessageId() == null
+            ? null
+            : new ReplyCollisions.Seen(
+                request.seenMessageId(), Boolean.TRUE.equals(request.force()));
+    return queue(operator, leadId, text, template, null, ownerId, request.requestId(), seen);
   }
 
   /** Who acts on the lead, as its timeline and messages name them ({@link ActingOwner}). */
@@ -131,7 +152,10 @@ final class LeadConversation {
    * Checks that a message can go to the lead now and queues it for the lead's workflow once per
    * {@code requestId}: {@code media} (a voice note, from the contact and who made it) is made only
    * when the message is new, after every check passed. The message and the lead's timeline name the
-   * owner who wrote it ({@link ActingOwner}); the audit log, the operator who called.
+   * owner who wrote it ({@link ActingOwner}); the audit log, the operator who called. A new message
+   * is recorded on the contact as the lead's latest person's answer, refused (409) when {@code
+   * seen} names a lead message a different person answered since ({@link ReplyCollisions}); a
+   * retried request answers as the first did.
    */
   Response queue(
       String operator,
@@ -140,7 +164,8 @@ final class LeadConversation {
       boolean template,
       BiFunction<Document, String, Document> media,
       String ownerId,
-      String requestedId) {
+      String requestedId,
+      ReplyCollisions.Seen seen) {
     Document contact = store.contact(leadId);
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
@@ -203,6 +228,7 @@ final class LeadConversation {
                 != null
             : store.messages().messageByKey(key) != null;
     if (template && !again) {
+      collisions.claim(leadId, seen, actor, key, now);
       // The template is composed by the workflow under its own key: this request is audited, and
       // once the run was told, kept on the contact until the sweep sees the run take it.
       audit(operator, leadId, "owner_template_requested", key, now);
@@ -229,6 +255,7 @@ final class LeadConversation {
       if (ended) {
         fields.append(PendingPersonMessages.AFTER_END, true);
       }
+      collisions.claim(leadId, seen, actor, key, now);
       store.messages().upsertComposed(key, fields);
       audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
     }

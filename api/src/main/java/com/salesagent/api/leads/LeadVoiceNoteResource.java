@@ -110,7 +110,8 @@ public class LeadVoiceNoteResource {
         false,
         (contact, by) -> make(json ? text : null, body, contact.getString("locale"), by),
         owner,
-        request);
+        request,
+        null);
   }
 
   private org.bson.Document make(String text, byte[] recording, String locale, String by) {

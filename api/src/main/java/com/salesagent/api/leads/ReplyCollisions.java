@@ -1,0 +1,141 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * Collision detection, as help desks do it: two reps answering the same lead message at once must
+ * not both send. A rep's reply names the latest lead message they saw ({@code seenMessageId}, the
+ * {@code messageId} of the lead's stored reply); it is refused (409 naming that field, who answered
+ * and when) when a different person's message to the lead was queued after that message, unless it
+ * says {@code force} (the rep read the other answer and still sends).
+ *
+ * <p>Every person's message queued (text, voice note, template request) records itself on the
+ * contact as {@link #FIELD} ({@code by}, {@code ownerId}, {@code at}, {@code key}); a reply naming
+ * what its rep saw records itself only if that field is absent, older than the lead's message, or
+ * the same person's: one conditional write on one document, so of two reps sending at the very same
+ * moment one goes and the other is told. A request without the field (an automation client) checks
+ * nothing, as before, but still records itself.
+ */
+public final class ReplyCollisions {
+  /**
+   * The contact's latest person's message queued to the lead: {@code by} (the person's label),
+   * {@code ownerId}, {@code at}, {@code key}.
+   */
+  public static final String FIELD = "lastPersonAnswer";
+
+  /** The request's field naming the latest lead message its rep saw. */
+  static final String SEEN = "seenMessageId";
+
+  /** How long a {@link #SEEN} may be: Meta's wamids are well under it. */
+  static final int MAX_SEEN = 200;
+
+  private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9._:=+/-]+");
+
+  /** What the request says its rep saw: the lead message, and whether to send anyway. */
+  record Seen(String messageId, boolean force) {}
+
+  private final LeadStore store;
+
+  ReplyCollisions(LeadStore store) {
+    this.store = store;
+  }
+
+  /** The field's errors (its size and its characters), none when it is absent. */
+  static List<FieldError> errors(String seenMessageId) {
+    if (seenMessageId == null) {
+      return List.of();
+    }
+    if (seenMessageId.isEmpty() || seenMessageId.length() > MAX_SEEN) {
+      return List.of(new FieldError(SEEN, "1-" + MAX_SEEN + " characters"));
+    }
+    if (!MESSAGE_ID.matcher(seenMessageId).matches()) {
+      return List.of(new FieldError(SEEN, "a message id: letters, digits and . _ : = + / - only"));
+    }
+    return List.of();
+  }
+
+  /**
+   * Records the person's message {@code key} queued at {@code now} on the contact. With a {@code
+   * seen} message and no {@code force}, only if no different person's message was queued after it:
+   * 422 naming {@link #SEEN} when the lead has no such message, 409 naming who answered and when.
+   */
+  void claim(String leadId, Seen seen, ActingOwner actor, String key, Instant now) {
+    Document answer =
+        new Document("by", actor.label())
+            .append("ownerId", actor.ownerId())
+            .append("at", Date.from(now))
+            .append("key", key);
+    Bson lead = Filters.eq("leadId", leadId);
+    if (seen == null || seen.force()) {
+      store.contacts().updateOne(lead, Updates.set(FIELD, answer));
+      return;
+    }
+    Date seenAt = seenAt(leadId, seen.messageId());
+    Bson free =
+        Filters.or(
+            Filters.exists(FIELD + ".at", false),
+            Filters.lte(FIELD + ".at", seenAt),
+            samePerson(actor));
+    if (store
+            .contacts()
+            .updateOne(Filters.and(lead, free), Updates.set(FIELD, answer))
+            .getMatchedCount()
+        > 0) {
+      return;
+    }
+    Document contact = store.contacts().find(lead).projection(Projections.include(FIELD)).first();
+    Document other = contact == null ? null : contact.get(FIELD, Document.class);
+    String by = other == null ? "another person" : other.getString("by");
+    Date at = other == null ? null : other.getDate("at");
+    String when = at == null ? "" : " at " + at.toInstant();
+    throw new ApiException(
+            409,
+            "another person answered the lead after the message you saw",
+            List.of(
+                new FieldError(
+                    SEEN,
+                    by
+                        + " answered"
+                        + when
+                        + ", after the lead's message you saw; read it, and send with"
+                        + " \"force\": true to send anyway")))
+        .with("answeredBy", by)
+        .with("answeredAt", at == null ? null : at.toInstant().toString());
+  }
+
+  /** The contact's {@link #FIELD} is this person's: the same owner, or (no owner) label. */
+  private static Bson samePerson(ActingOwner actor) {
+    return actor.ownerId() != null
+        ? Filters.eq(FIELD + ".ownerId", actor.ownerId())
+        : Filters.and(
+            Filters.eq(FIELD + ".ownerId", null), Filters.eq(FIELD + ".by", actor.label()));
+  }
+
+  /** When the lead's message {@code messageId} was written; 422 when the lead has none such. */
+  private Date seenAt(String leadId, String messageId) {
+    Document message =
+        store
+            .feedback()
+            .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("messageId", messageId)))
+            .projection(Projections.include("receivedAt"))
+            .first();
+    if (message == null || message.getDate("receivedAt") == null) {
+      throw new ApiException(
+          422,
+          "invalid reply",
+          List.of(new FieldError(SEEN, "no message from this lead has this id")));
+    }
+    return message.getDate("receivedAt");
+  }
+}

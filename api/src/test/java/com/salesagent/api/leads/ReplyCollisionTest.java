@@ -1,0 +1,322 @@
+package com.salesagent.api.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.RequestJson;
+import com.salesagent.workflows.afterend.AfterEndMessage;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OwnerReply;
+import jakarta.ws.rs.core.Response;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Collision detection: a rep's reply that names the lead message they saw ({@code seenMessageId})
+ * is 409 when a different person's message to the lead was queued after that message, naming who
+ * and when, unless it says {@code force}; the same person twice, a retried request and a request
+ * without the field go as before. Two reps at the same moment: one goes, the other is 409.
+ */
+class ReplyCollisionTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final Instant START = Instant.parse("2026-12-05T10:00:00Z");
+
+  /** A clock the test moves. */
+  private static final class Moving extends Clock {
+    volatile Instant now = START;
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+  }
+
+  private final Moving clock = new Moving();
+  private final List<AfterEndMessage> started = new CopyOnWriteArrayList<>();
+  private final List<OwnerReply> signalled = new CopyOnWriteArrayList<>();
+  private final ObjectMapper strict = RequestJson.strict(new ObjectMapper());
+  private LeadStore store;
+  private LeadConversation conversation;
+  private ExecutorService pool;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    var owners = MONGO.database().getCollection(Owners.COLLECTION);
+    owners.deleteMany(new Document());
+    owners.insertOne(new Document("_id", "ana").append("name", "Ana Lima"));
+    owners.insertOne(new Document("_id", "bruno").append("name", "Bruno Reis"));
+    LeadWorkflow live =
+        (LeadWorkflow)
+            Proxy.newProxyInstance(
+                LeadWorkflow.class.getClassLoader(),
+                new Class<?>[] {LeadWorkflow.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("ownerReply")) {
+                    signalled.add((OwnerReply) args[0]);
+                    return null;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    conversation = new LeadConversation(store, id -> live, started::add, strict, clock);
+    pool = Executors.newFixedThreadPool(2);
+  }
+
+  @AfterEach
+  void tearDown() {
+    pool.shutdownNow();
+  }
+
+  /** A lead at {@code stage} that wrote a message a minute ago; returns its lead id. */
+  private String leadThatWrote(String stage, String messageId) {
+    String leadId = "L-" + UUID.randomUUID();
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "c-1")
+            .append(
+                "phone",
+                "+55119" + String.format("%08d", Math.floorMod(leadId.hashCode(), 100_000_000)))
+            .append("ownerId", "ana")
+            .append("stage", stage));
+    wrote(leadId, messageId);
+    return leadId;
+  }
+
+  private void wrote(String leadId, String messageId) {
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", messageId)
+                .append("type", "text")
+                .append("text", "Can you send me the price list?")
+                .append("receivedAt", Date.from(clock.instant().minusSeconds(60))));
+  }
+
+  private Response reply(String leadId, String body) {
+    return conversation.reply("ops", leadId, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private ApiException refused(String leadId, String body) {
+    return catchThrowableOfType(ApiException.class, () -> reply(leadId, body));
+  }
+
+  private long personMessages(String leadId) {
+    return store
+        .messages()
+        .collection()
+        .countDocuments(
+            Filters.and(Filters.eq("leadId", leadId), Filters.eq("composer", "person")));
+  }
+
+  @Test
+  void aSecondRepAnsweringAMessageAnotherAnsweredIs409NamingWhoAndWhenUnlessForced() {
+    String leadId = leadThatWrote("stopped", "wamid.in-1");
+    Response first =
+        reply(
+            leadId,
+            "{\"text\":\"Here it is\",\"ownerId\":\"ana\",\"seenMessageId\":\"wamid.in-1\"}");
+    assertThat(first.getStatus()).isEqualTo(202);
+    Instant answeredAt = clock.instant();
+    clock.advance(Duration.ofSeconds(20));
+
+    ApiException collision =
+        refused(
+            leadId,
+            "{\"text\":\"Sending it now\",\"ownerId\":\"bruno\",\"seenMessageId\":\"wamid.in-1\"}");
+    assertThat(collision).as("a second answer to the same message").isNotNull();
+    assertThat(collision.status()).isEqualTo(409);
+    assertThat(collision.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("seenMessageId");
+              assertThat(e.message()).contains("Ana Lima (ana)", answeredAt.toString(), "force");
+            });
+    assertThat(collision.details())
+        .containsEntry("answeredBy", "Ana Lima (ana)")
+        .containsEntry("answeredAt", answeredAt.toString());
+    assertThat(collision.body().toString()).doesNotContain("+55119");
+    assertThat(personMessages(leadId)).as("nothing queued for the second rep").isEqualTo(1);
+    assertThat(started).hasSize(1);
+
+    // Bruno read Ana's answer and still sends.
+    Response forced =
+        reply(
+            leadId,
+            "{\"text\":\"Sending it now\",\"ownerId\":\"bruno\",\"seenMessageId\":\"wamid.in-1\","
+                + "\"force\":true}");
+    assertThat(forced.getStatus()).isEqualTo(202);
+    assertThat(personMessages(leadId)).isEqualTo(2);
+    assertThat(started).hasSize(2);
+  }
+
+  @Test
+  void theSamePersonTwiceARetryAndARequestWithoutTheFieldGoAsBefore() {
+    String leadId = leadThatWrote("stopped", "wamid.in-2");
+    String bruno =
+        "{\"text\":\"Hi\",\"ownerId\":\"bruno\",\"seenMessageId\":\"wamid.in-2\","
+            + "\"requestId\":\"bruno-1\"}";
+    assertThat(reply(leadId, bruno).getStatus()).isEqualTo(202);
+    clock.advance(Duration.ofSeconds(5));
+    // Bruno again, a second message after the same lead message: his own, no collision.
+    assertThat(
+            reply(
+                    leadId,
+                    "{\"text\":\"One more thing\",\"ownerId\":\"bruno\","
+                        + "\"seenMessageId\":\"wamid.in-2\"}")
+                .getStatus())
+        .isEqualTo(202);
+    // Ana, who saw the same message, collides.
+    assertThat(
+            refused(
+                    leadId,
+                    "{\"text\":\"Hello\",\"ownerId\":\"ana\",\"seenMessageId\":\"wamid.in-2\"}")
+                .status())
+        .isEqualTo(409);
+    // Bruno's first request retried after Ana's attempt: the message queued then, never a 409.
+    Response retried = reply(leadId, bruno);
+    assertThat(retried.getStatus()).isEqualTo(200);
+    assertThat(((LeadConversation.ReplyQueued) retried.getEntity()).status())
+        .isEqualTo("queued_before");
+    // An automation client that names no message goes as today.
+    assertThat(reply(leadId, "{\"text\":\"Automated\",\"ownerId\":\"ana\"}").getStatus())
+        .isEqualTo(202);
+    assertThat(personMessages(leadId)).isEqualTo(3);
+  }
+
+  @Test
+  void anAnswerToAnEarlierMessageIsNoCollision() {
+    String leadId = leadThatWrote("stopped", "wamid.in-3");
+    assertThat(
+            reply(leadId, "{\"text\":\"Hi\",\"ownerId\":\"ana\",\"seenMessageId\":\"wamid.in-3\"}")
+                .getStatus())
+        .isEqualTo(202);
+    clock.advance(Duration.ofMinutes(2));
+    wrote(leadId, "wamid.in-4"); // the lead wrote again after Ana's answer
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(
+            reply(
+                    leadId,
+                    "{\"text\":\"About your new question\",\"ownerId\":\"bruno\","
+                        + "\"seenMessageId\":\"wamid.in-4\"}")
+                .getStatus())
+        .as("Ana answered the earlier message")
+        .isEqualTo(202);
+  }
+
+  @Test
+  void aTemplateRequestedByAnotherRepIsAnAnswerToo() {
+    String leadId = leadThatWrote("in_conversation", "wamid.in-5");
+    assertThat(
+            reply(
+                    leadId,
+                    "{\"template\":\"re_engagement\",\"ownerId\":\"ana\","
+                        + "\"seenMessageId\":\"wamid.in-5\"}")
+                .getStatus())
+        .isEqualTo(202);
+    assertThat(signalled).hasSize(1);
+    ApiException collision =
+        refused(leadId, "{\"text\":\"Hi\",\"ownerId\":\"bruno\",\"seenMessageId\":\"wamid.in-5\"}");
+    assertThat(collision).isNotNull();
+    assertThat(collision.status()).isEqualTo(409);
+    assertThat(collision.details()).containsEntry("answeredBy", "Ana Lima (ana)");
+    assertThat(signalled).hasSize(1);
+  }
+
+  /**
+   * Two reps at the very same moment, each having seen the lead's message: whatever the
+   * interleaving, one message is queued and the other rep is told (a read-then-insert check lets
+   * both through when both read before either writes).
+   */
+  @Test
+  void twoRepsAtTheSameMomentOneSendsTheOtherIs409() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      String leadId = leadThatWrote("stopped", "wamid.race-" + round);
+      String seen = "\"seenMessageId\":\"wamid.race-" + round + "\"}";
+      CyclicBarrier together = new CyclicBarrier(2);
+      List<Future<Integer>> outcomes = new ArrayList<>();
+      for (String owner : List.of("ana", "bruno")) {
+        outcomes.add(
+            pool.submit(
+                () -> {
+                  together.await();
+                  try {
+                    return reply(leadId, "{\"text\":\"Hi\",\"ownerId\":\"" + owner + "\"," + seen)
+                        .getStatus();
+                  } catch (ApiException e) {
+                    return e.status();
+                  }
+                }));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> f : outcomes) {
+        statuses.add(f.get());
+      }
+      assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(202, 409);
+      assertThat(personMessages(leadId)).as("round " + round).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aMalformedOrUnknownSeenMessageIsRefusedNamingTheField() {
+    String leadId = leadThatWrote("stopped", "wamid.in-6");
+    for (String bad :
+        List.of(
+            "\"" + "w".repeat(201) + "\"", "\"has space\"", "\"\"", "\"wamid.not-this-leads\"")) {
+      ApiException e = refused(leadId, "{\"text\":\"Hi\",\"seenMessageId\":" + bad + "}");
+      assertThat(e).as(bad).isNotNull();
+      assertThat(e.status()).as(bad).isEqualTo(422);
+      assertThat(e.errors()).extracting(f -> f.field()).containsExactly("seenMessageId");
+    }
+    ApiException number = refused(leadId, "{\"text\":\"Hi\",\"seenMessageId\":12}");
+    assertThat(number.status()).isBetween(400, 422);
+    assertThat(number.errors()).extracting(f -> f.field()).containsExactly("seenMessageId");
+    ApiException force = refused(leadId, "{\"text\":\"Hi\",\"force\":\"yes\"}");
+    assertThat(force.status()).isEqualTo(400);
+    assertThat(force.errors()).extracting(f -> f.field()).containsExactly("force");
+    assertThat(personMessages(leadId)).isZero();
+  }
+}
