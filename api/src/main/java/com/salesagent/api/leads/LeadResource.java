@@ -315,9 +315,11 @@ public class LeadResource {
 
   /**
    * {@code POST /api/leads/{leadId}/replies} {@code {"text": "..."}} inside WhatsApp's 24 h window,
-   * or {@code {"template": "re_engagement"}} outside it; optional {@code ownerId} (the sales rep)
-   * and {@code requestId} (a retry with the same id sends once). A person's message through the
-   * lead's own send path, audited with the operator's name ({@link LeadConversation}).
+   * or {@code {"template": "re_engagement"}} outside it; optional {@code ownerId} (the sales rep),
+   * {@code requestId} (a retry with the same id sends once), {@code seenMessageId} (the latest lead
+   * message the rep saw: 409 when a different person answered after it) and {@code force} (send
+   * anyway). A person's message through the lead's own send path, audited with the operator's name
+   * ({@link LeadConversation}, {@link ReplyCollisions}).
    */
   @POST
   @Path("/{leadId}/replies")
