@@ -7,7 +7,9 @@ import { session } from './state.js';
 
 const POLL_MS = 2000;
 
-const lead = { id: null, seq: 0, timer: null, lastJson: null };
+/* seenMessageId: the latest lead message the page shows, named in a reply (a 409 when another
+ * person answered after it: collision detection). */
+const lead = { id: null, seq: 0, timer: null, lastJson: null, seenMessageId: null };
 
 /** Object URLs of the open lead's media, by checksum: fetched once, revoked when the page closes. */
 const mediaUrls = new Map();
@@ -54,6 +56,8 @@ export function openLead(id) {
   stopLeadPolling();
   lead.id = id;
   lead.lastJson = null;
+  lead.seenMessageId = null;
+  hideCollision();
   ['lead-profile', 'lead-persona', 'lead-state', 'lead-research', 'lead-messages', 'lead-replies', 'lead-timeline', 'lead-links']
     .forEach((x) => { clear($(x)); });
   clear(messagesBody());
@@ -251,6 +255,41 @@ function windowNote(feedback) {
     : { open: false, text: 'The lead last wrote ' + fmtDateTime(last) + ', more than 24 h ago: only the re-engagement template can go.' };
 }
 
+/** The messageId of the lead's latest message (by when it was written), or null. */
+function latestMessageId(feedback) {
+  let latest = null;
+  let at = null;
+  feedback.forEach((r) => {
+    const when = toDate(r.receivedAt || r.at);
+    if (r.messageId && when && (!at || when >= at)) { at = when; latest = String(r.messageId); }
+  });
+  return latest;
+}
+
+function hideCollision() {
+  const box = $('conversation-collision');
+  if (box) { clear(box); box.hidden = true; }
+}
+
+/** Whether the refusal is another person's answer after the lead message this page showed. */
+function isCollision(e) {
+  return e && e.status === 409 && e.data && Array.isArray(e.data.errors) &&
+    e.data.errors.some((x) => x && x.field === 'seenMessageId');
+}
+
+/** Who answered and when, and Send anyway (the same request with force: true). */
+function showCollision(e, again) {
+  const box = clear($('conversation-collision'));
+  const who = e.data.answeredBy ? str(e.data.answeredBy) : 'Another person';
+  const when = e.data.answeredAt ? ' at ' + fmtDateTime(e.data.answeredAt) : '';
+  box.appendChild(h('p', { text: who + ' answered the lead' + when +
+    ', after the lead\'s message you saw. Read their answer in Messages; nothing was sent.' }));
+  const anyway = h('button', { id: 'conversation-send-anyway', type: 'button', class: 'secondary small', text: 'Send anyway' });
+  anyway.addEventListener('click', () => { hideCollision(); again(); });
+  box.appendChild(anyway);
+  box.hidden = false;
+}
+
 /**
  * A person writes to the lead (through its workflow's send path) while its lifecycle runs, and,
  * once it ended, free text inside the 24 h window to a lead that wrote (no template: a new
@@ -260,6 +299,7 @@ function renderConversation(l, feedback) {
   const box = $('lead-conversation');
   const ended = ENDED.indexOf(l.stage) >= 0;
   const w = windowNote(feedback);
+  lead.seenMessageId = latestMessageId(feedback);
   box.hidden = !l.stage || l.stage === 'opted_out' || (ended && !w.open);
   if (box.hidden) return;
   $('conversation-template').hidden = ended;
@@ -269,12 +309,21 @@ function renderConversation(l, feedback) {
   ['conversation-send', 'conversation-voice', 'conversation-recording', 'conversation-record'].forEach((x) => { $(x).disabled = !w.open; });
   if (box.dataset.bound) return;
   box.dataset.bound = '1';
+  // Names the lead message the page shows: another person's answer since is a 409 (who, when),
+  // then Send anyway repeats the request (same requestId) with force.
   const send = (body, done) => {
     ['conversation-send', 'conversation-template'].forEach((x) => { $(x).disabled = true; });
     const again = () => { ['conversation-send', 'conversation-template'].forEach((x) => { $(x).disabled = false; }); };
+    hideCollision();
+    if (lead.seenMessageId && body.seenMessageId === undefined) body = Object.assign({ seenMessageId: lead.seenMessageId }, body);
     api('/api/leads/' + encodeURIComponent(String(lead.id)) + '/replies', { method: 'POST', body: body })
       .then(() => { done(); again(); fetchLead(); })
-      .catch((e) => { again(); reportError(e); });
+      .catch((e) => {
+        again();
+        if (!isCollision(e)) { reportError(e); return; }
+        showCollision(e, () => send(Object.assign({}, body, { force: true }), done));
+        fetchLead();
+      });
   };
   $('conversation-send').addEventListener('click', () => {
     const text = $('conversation-text').value.trim();

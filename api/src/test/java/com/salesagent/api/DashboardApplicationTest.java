@@ -853,7 +853,8 @@ class DashboardApplicationTest {
   /**
    * A stopped lead writes again: it is on the "Wrote after the end" list (nobody holds it); a rep
    * opens its page, where free text (no template) can go inside the 24 h window, and answers it:
-   * the message reaches the Cloud API and the lead leaves the list, its run still ended.
+   * another rep answered the same message meanwhile, so the page says who and sends only on Send
+   * anyway; the message reaches the Cloud API and the lead leaves the list, its run still ended.
    */
   @Test
   void aRepAnswersALeadThatWroteAfterItsRunEndedInARealBrowser() throws Exception {
@@ -905,10 +906,52 @@ class DashboardApplicationTest {
               driver.findElement(org.openqa.selenium.By.id("conversation-template")).isDisplayed())
           .as("no template to an ended lead")
           .isFalse();
+      // Meanwhile another rep (an inactive owner: takes no leads) answered the same message
+      // through the API, naming it as seen: the page's send is refused and says who answered;
+      // Send anyway sends it.
+      String other = "bruno-" + UUID.randomUUID().toString().substring(0, 8);
+      HttpResponse<String> owner =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url("/api/owners/" + other)))
+                      .header("Authorization", "Bearer " + TOKEN)
+                      .header("Content-Type", "application/json")
+                      .PUT(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"name\":\"Bruno Reis\",\"timezone\":\"UTC\",\"capacity\":1,"
+                                  + "\"active\":false}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(owner.statusCode()).as(owner.body()).isIn(200, 201);
+      var wrote = store().feedbackOf(leadId);
+      String seen = wrote.get(wrote.size() - 1).getString("messageId");
+      HttpResponse<String> answered =
+          post(
+              "/api/leads/" + leadId + "/replies",
+              "{\"text\":\"Bruno here: the proposal is attached.\",\"ownerId\":\""
+                  + other
+                  + "\",\"seenMessageId\":\""
+                  + seen
+                  + "\"}");
+      assertThat(answered.statusCode()).as(answered.body()).isEqualTo(202);
+      await(
+          "the other rep's answer at the Cloud API",
+          Duration.ofSeconds(15),
+          () -> "Bruno here: the proposal is attached.".equals(app().emulator().lastTextFor(p)));
       driver
           .findElement(org.openqa.selenium.By.id("conversation-text"))
           .sendKeys("Sure, sending it again now.");
       driver.findElement(org.openqa.selenium.By.id("conversation-send")).click();
+      var collision = org.openqa.selenium.By.id("conversation-collision");
+      wait.until(d -> d.findElement(collision).isDisplayed());
+      assertThat(driver.findElement(collision).getText())
+          .contains("Bruno Reis (" + other + ") answered the lead at ")
+          .contains("Send anyway");
+      Thread.sleep(500);
+      assertThat(app().emulator().lastTextFor(p))
+          .as("nothing sent on the collision")
+          .isEqualTo("Bruno here: the proposal is attached.");
+      driver.findElement(org.openqa.selenium.By.id("conversation-send-anyway")).click();
       await(
           "the answer at the Cloud API",
           Duration.ofSeconds(15),
