@@ -42,7 +42,12 @@ function renderAfterEnd(d) {
       ]),
       h('td', { class: 'mono', text: r.ownerId ? r.ownerId : '–' }),
       h('td', { text: r.wroteAt ? fmtDateTime(r.wroteAt) : '–' }),
-      h('td', { class: 'last-reply' }, lastReplyCell(r, false)),
+      h('td', { class: 'last-reply' }, [
+        lastReplyCell(r, false),
+        // A person's answer is queued but has not gone yet: say who, so nobody answers twice.
+        r.answeredBy ? h('p', { class: 'small answered-by', text: 'answered by ' + str(r.answeredBy) +
+          (r.answeredAt ? ' at ' + fmtDateTime(r.answeredAt) : '') + ', not sent yet' }) : null
+      ].filter(Boolean)),
       h('td', null, button)
     ]));
   });

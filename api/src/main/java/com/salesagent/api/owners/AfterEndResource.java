@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.leads.ReplyCollisions;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.DELETE;
@@ -41,8 +42,10 @@ import org.bson.conversions.Bson;
 @Produces(MediaType.APPLICATION_JSON)
 public class AfterEndResource {
   /**
-   * One lead that wrote after its run ended: where it ended, its owner, its latest message, and
-   * whether its number asked not to be contacted (then nothing can answer it: dismiss the row).
+   * One lead that wrote after its run ended: where it ended, its owner, its latest message, whether
+   * its number asked not to be contacted (then nothing can answer it: dismiss the row), and who
+   * answered it and when when a person's message to it was queued since it wrote but has not gone
+   * yet ({@code answeredBy}, their name and id; null otherwise).
    */
   public record AfterEndRow(
       String leadId,
@@ -53,7 +56,9 @@ public class AfterEndResource {
       Object wroteAt,
       HandOffsResource.LastReply lastReply,
       boolean draftWaiting,
-      boolean doNotContact) {}
+      boolean doNotContact,
+      String answeredBy,
+      String answeredAt) {}
 
   public record AfterEndQueue(long total, List<AfterEndRow> leads) {}
 
@@ -87,6 +92,7 @@ public class AfterEndResource {
                     .append("stage", 1)
                     .append("ownerId", 1)
                     .append("doNotContact", 1)
+                    .append(ReplyCollisions.FIELD, 1)
                     .append(AfterEndReplies.FIELD, 1))
             .sort(Sorts.descending(AfterEndReplies.FIELD + ".wroteAt"))
             .limit(HandOffsResource.MAX_ROWS)
@@ -111,6 +117,12 @@ public class AfterEndResource {
     List<AfterEndRow> rows = new ArrayList<>();
     for (Document c : leads) {
       Date wrote = c.get(AfterEndReplies.FIELD, Document.class).getDate("wroteAt");
+      // A person's message queued since the lead wrote (not gone yet: the row stays until it does).
+      Document answer = c.get(ReplyCollisions.FIELD, Document.class);
+      if (answer != null
+          && (wrote == null || !(answer.get("at") instanceof Date at) || at.before(wrote))) {
+        answer = null;
+      }
       rows.add(
           new AfterEndRow(
               c.getString("leadId"),
@@ -121,7 +133,9 @@ public class AfterEndResource {
               wrote == null ? null : wrote.toInstant().toString(),
               HandOffsResource.lastReply(last.get(c.getString("leadId"))),
               drafted.contains(c.getString("leadId")),
-              c.getBoolean("doNotContact", false)));
+              c.getBoolean("doNotContact", false),
+              answer == null ? null : answer.getString("by"),
+              answer == null ? null : answer.getDate("at").toInstant().toString()));
     }
     return new AfterEndQueue(total, rows);
   }

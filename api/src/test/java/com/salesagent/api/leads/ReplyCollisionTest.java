@@ -319,4 +319,42 @@ class ReplyCollisionTest {
     assertThat(force.errors()).extracting(f -> f.field()).containsExactly("force");
     assertThat(personMessages(leadId)).isZero();
   }
+
+  /**
+   * A row of "Wrote after the end" a person already answered (the answer queued, not sent yet: the
+   * row stays until it goes) says who answered and when; a row whose lead wrote again since does
+   * not.
+   */
+  @Test
+  void aListedLeadAlreadyAnsweredSaysByWhom() {
+    String leadId = leadThatWrote("stopped", "wamid.in-7");
+    var afterEnd = new com.salesagent.activities.mongo.AfterEndReplies(store);
+    afterEnd.wrote(leadId, clock.instant().minusSeconds(60), "wamid.in-7");
+    var list = new com.salesagent.api.owners.AfterEndResource(store, clock);
+    assertThat(row(list, leadId).answeredBy()).as("nobody answered yet").isNull();
+
+    clock.advance(Duration.ofSeconds(10));
+    Instant answeredAt = clock.instant();
+    assertThat(
+            reply(leadId, "{\"text\":\"Hi\",\"ownerId\":\"ana\",\"seenMessageId\":\"wamid.in-7\"}")
+                .getStatus())
+        .isEqualTo(202);
+    var answered = row(list, leadId);
+    assertThat(answered).as("queued, not sent: still listed").isNotNull();
+    assertThat(answered.answeredBy()).isEqualTo("Ana Lima (ana)");
+    assertThat(answered.answeredAt()).isEqualTo(answeredAt.toString());
+
+    clock.advance(Duration.ofMinutes(2));
+    wrote(leadId, "wamid.in-8");
+    afterEnd.wrote(leadId, clock.instant().minusSeconds(60), "wamid.in-8");
+    assertThat(row(list, leadId).answeredBy()).as("the lead wrote again since").isNull();
+  }
+
+  private static com.salesagent.api.owners.AfterEndResource.AfterEndRow row(
+      com.salesagent.api.owners.AfterEndResource list, String leadId) {
+    return list.list(null).leads().stream()
+        .filter(r -> r.leadId().equals(leadId))
+        .findFirst()
+        .orElse(null);
+  }
 }
