@@ -535,6 +535,70 @@ final class AfterEndApplicationTest extends AppTestHarness {
     return key;
   }
 
+  /**
+   * Two reps answer the same message over HTTP: the second, naming the message it saw, is 409 in
+   * the one error shape (field {@code seenMessageId}, who answered and when, never the number) and
+   * nothing goes; the first rep's retried request is still 200; {@code force} sends. The lead gets
+   * the two answers the reps chose to send, no more.
+   */
+  @Test
+  void aSecondRepAnsweringTheSameMessageIsToldAndSendsOnlyWhenForced() throws Exception {
+    String leadId = "after-end-collide-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Is the offer still on?");
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String ana = "ana-" + suffix;
+    String bruno = "bruno-" + suffix;
+    for (String[] owner : new String[][] {{ana, "Ana Lima"}, {bruno, "Bruno Reis"}}) {
+      HttpResponse<String> put =
+          send(
+              HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner[0])))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .header("Content-Type", "application/json")
+                  .PUT(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"name\":\""
+                              + owner[1]
+                              + "\",\"timezone\":\"UTC\",\"capacity\":1,\"active\":false}")));
+      assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+    }
+    var wrote = store().feedbackOf(leadId);
+    String seen = wrote.get(wrote.size() - 1).getString("messageId");
+    String path = "/api/leads/" + leadId + "/replies";
+    String first =
+        "{\"text\":\"Yes, until Friday.\",\"ownerId\":\""
+            + ana
+            + "\",\"seenMessageId\":\""
+            + seen
+            + "\",\"requestId\":\"ana-1\"}";
+    assertThat(postJson(path, first).statusCode()).isEqualTo(202);
+
+    String second =
+        "{\"text\":\"It is!\",\"ownerId\":\"" + bruno + "\",\"seenMessageId\":\"" + seen + "\"";
+    HttpResponse<String> collision = postJson(path, second + "}");
+    assertThat(collision.statusCode()).as(collision.body()).isEqualTo(409);
+    JsonNode body = json.readTree(collision.body());
+    assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("seenMessageId");
+    assertThat(body.path("errors").get(0).path("message").asText())
+        .contains("Ana Lima (" + ana + ") answered at ");
+    assertThat(body.path("answeredBy").asText()).isEqualTo("Ana Lima (" + ana + ")");
+    assertThat(collision.body()).doesNotContain(phone.substring(3));
+
+    HttpResponse<String> retried = postJson(path, first);
+    assertThat(retried.statusCode()).as("the first rep's retry").isEqualTo(200);
+    assertThat(json.readTree(retried.body()).get("status").asText()).isEqualTo("queued_before");
+
+    HttpResponse<String> yes = postJson(path, second + ",\"force\":\"yes\"}");
+    assertThat(yes.statusCode()).isEqualTo(400);
+    assertThat(yes.body()).contains("\"field\":\"force\"");
+    assertThat(postJson(path, second + ",\"force\":true}").statusCode()).isEqualTo(202);
+    await(
+        "both answers at the Cloud API",
+        Duration.ofSeconds(20),
+        () -> emulator().acceptedFor(phone) == 3);
+    Thread.sleep(1000);
+    assertThat(emulator().acceptedFor(phone)).as("the first message and two answers").isEqualTo(3);
+  }
+
   private String erasureStatus(String leadId) {
     try {
       return json.readTree(get("/api/leads/" + leadId + "/erasure").body()).path("status").asText();
