@@ -255,6 +255,37 @@ function windowNote(feedback) {
     : { open: false, text: 'The lead last wrote ' + fmtDateTime(last) + ', more than 24 h ago: only the re-engagement template can go.' };
 }
 
+/* Who writes from this browser (an owner id, kept in localStorage): the dashboard shares one token,
+ * so without it every rep writes as the lead's owner and two reps look like one person. */
+const WRITING_AS = 'salesAgentWritingAs';
+
+function writingAs() {
+  try { return window.localStorage.getItem(WRITING_AS) || ''; } catch (e) { return ''; }
+}
+
+/** The owners in Writing as, the one this browser chose selected. */
+function fillWritingAs() {
+  const select = $('conversation-as');
+  api('/api/owners').then((d) => {
+    const chosen = writingAs();
+    while (select.options.length > 1) select.remove(1);
+    (d && Array.isArray(d.owners) ? d.owners : []).forEach((o) => {
+      select.appendChild(h('option', { value: str(o.ownerId), text: str(o.name) + ' (' + str(o.ownerId) + ')' }));
+    });
+    select.value = chosen;
+    if (select.value !== chosen) select.value = '';
+  }).catch(reportError);
+  select.addEventListener('change', () => {
+    try { window.localStorage.setItem(WRITING_AS, select.value); } catch (e) { /* kept for this page only */ }
+  });
+}
+
+/** The body with the chosen owner as ownerId (none chosen: the lead's owner, as before). */
+function asChosen(body) {
+  const owner = $('conversation-as').value;
+  return owner && body.ownerId === undefined ? Object.assign({ ownerId: owner }, body) : body;
+}
+
 /** The messageId of the lead's latest message (by when it was written), or null. */
 function latestMessageId(feedback) {
   let latest = null;
@@ -309,12 +340,14 @@ function renderConversation(l, feedback) {
   ['conversation-send', 'conversation-voice', 'conversation-recording', 'conversation-record'].forEach((x) => { $(x).disabled = !w.open; });
   if (box.dataset.bound) return;
   box.dataset.bound = '1';
+  fillWritingAs();
   // Names the lead message the page shows: another person's answer since is a 409 (who, when),
   // then Send anyway repeats the request (same requestId) with force.
   const send = (body, done) => {
     ['conversation-send', 'conversation-template'].forEach((x) => { $(x).disabled = true; });
     const again = () => { ['conversation-send', 'conversation-template'].forEach((x) => { $(x).disabled = false; }); };
     hideCollision();
+    body = asChosen(body);
     if (lead.seenMessageId && body.seenMessageId === undefined) body = Object.assign({ seenMessageId: lead.seenMessageId }, body);
     api('/api/leads/' + encodeURIComponent(String(lead.id)) + '/replies', { method: 'POST', body: body })
       .then(() => { done(); again(); fetchLead(); })
@@ -333,6 +366,9 @@ function renderConversation(l, feedback) {
   });
   const requestId = () => 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
   const voicePath = () => '/api/leads/' + encodeURIComponent(String(lead.id)) + '/replies/voice-note';
+  // A recording's query: its request id, and the owner chosen in Writing as.
+  const voiceQuery = () => '?requestId=' + requestId() +
+    ($('conversation-as').value ? '&ownerId=' + encodeURIComponent($('conversation-as').value) : '');
   const sendVoice = (options, done) => {
     ['conversation-voice', 'conversation-recording'].forEach((x) => { $(x).disabled = true; });
     const again = () => { ['conversation-voice', 'conversation-recording'].forEach((x) => { $(x).disabled = false; }); };
@@ -343,7 +379,7 @@ function renderConversation(l, feedback) {
   $('conversation-voice').addEventListener('click', () => {
     const text = $('conversation-text').value.trim();
     if (!text) { toast('Write what the voice note says first', true); return; }
-    sendVoice({ path: voicePath(), method: 'POST', body: { text: text, requestId: requestId() } },
+    sendVoice({ path: voicePath(), method: 'POST', body: asChosen({ text: text, requestId: requestId() }) },
       () => { $('conversation-text').value = ''; toast('Voice note queued'); });
   });
   // Recorded here: MediaRecorder's Ogg Opus (Firefox) or WebM Opus (Chrome), rewrapped by the
@@ -370,7 +406,7 @@ function renderConversation(l, feedback) {
         button.classList.remove('danger');
         const blob = new Blob(chunks, { type: type.split(';')[0] });
         if (!blob.size) { toast('Nothing was recorded', true); return; }
-        sendVoice({ path: voicePath() + '?requestId=' + requestId(), method: 'POST', raw: blob, contentType: blob.type },
+        sendVoice({ path: voicePath() + voiceQuery(), method: 'POST', raw: blob, contentType: blob.type },
           () => toast('Recorded voice note queued'));
       };
       recorder.start(1000);
@@ -381,7 +417,7 @@ function renderConversation(l, feedback) {
   $('conversation-recording').addEventListener('click', () => {
     const file = $('conversation-recording-file').files[0];
     if (!file) { toast('Choose a recording first (Ogg Opus or WAV)', true); return; }
-    sendVoice({ path: voicePath() + '?requestId=' + requestId(), method: 'POST', raw: file, contentType: file.type || 'application/octet-stream' },
+    sendVoice({ path: voicePath() + voiceQuery(), method: 'POST', raw: file, contentType: file.type || 'application/octet-stream' },
       () => { $('conversation-recording-file').value = ''; toast('Recording queued as a voice note'); });
   });
   $('meeting-book').addEventListener('click', () => {

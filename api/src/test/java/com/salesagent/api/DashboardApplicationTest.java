@@ -180,6 +180,24 @@ class DashboardApplicationTest {
         .formatted(wamid, status, Instant.now().getEpochSecond(), phone.substring(1));
   }
 
+  /** An owner who takes no leads (inactive): a rep who writes, nothing assigned to them. */
+  static void inactiveOwner(String ownerId, String name) throws Exception {
+    HttpResponse<String> owner =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url("/api/owners/" + ownerId)))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/json")
+                    .PUT(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\""
+                                + name
+                                + "\",\"timezone\":\"UTC\",\"capacity\":1,\"active\":false}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(owner.statusCode()).as(owner.body()).isIn(200, 201);
+  }
+
   static String reply(String wamid, String phone, String text) throws Exception {
     return ("\"messages\":[{\"from\":\"%s\",\"id\":\"wamid.in-%s\",\"timestamp\":\"%d\","
             + "\"type\":\"text\",\"text\":{\"body\":%s},"
@@ -897,6 +915,13 @@ class DashboardApplicationTest {
                   + " window.scrollBy(0, -80)");
       browser.screenshot("dashboard-after-end.png");
 
+      // Two reps (inactive owners: they take no leads).
+      String suffix = UUID.randomUUID().toString().substring(0, 8);
+      String other = "bruno-" + suffix;
+      String me = "carla-" + suffix;
+      inactiveOwner(other, "Bruno Reis");
+      inactiveOwner(me, "Carla Dias");
+
       driver.get(url("/dashboard/#/lead/" + leadId));
       var box = org.openqa.selenium.By.id("lead-conversation");
       wait.until(d -> d.findElement(box).isDisplayed());
@@ -906,23 +931,14 @@ class DashboardApplicationTest {
               driver.findElement(org.openqa.selenium.By.id("conversation-template")).isDisplayed())
           .as("no template to an ended lead")
           .isFalse();
-      // Meanwhile another rep (an inactive owner: takes no leads) answered the same message
-      // through the API, naming it as seen: the page's send is refused and says who answered;
-      // Send anyway sends it.
-      String other = "bruno-" + UUID.randomUUID().toString().substring(0, 8);
-      HttpResponse<String> owner =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(url("/api/owners/" + other)))
-                      .header("Authorization", "Bearer " + TOKEN)
-                      .header("Content-Type", "application/json")
-                      .PUT(
-                          HttpRequest.BodyPublishers.ofString(
-                              "{\"name\":\"Bruno Reis\",\"timezone\":\"UTC\",\"capacity\":1,"
-                                  + "\"active\":false}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(owner.statusCode()).as(owner.body()).isIn(200, 201);
+      // The rep says who they are (Writing as: the token is shared). Meanwhile another rep
+      // answered the same message through the API, naming it as seen: the page's send is refused
+      // and says who answered; Send anyway sends it, as the rep chosen.
+      var as = org.openqa.selenium.By.cssSelector("#conversation-as option[value='" + me + "']");
+      wait.until(d -> !d.findElements(as).isEmpty());
+      new org.openqa.selenium.support.ui.Select(
+              driver.findElement(org.openqa.selenium.By.id("conversation-as")))
+          .selectByValue(me);
       var wrote = store().feedbackOf(leadId);
       String seen = wrote.get(wrote.size() - 1).getString("messageId");
       HttpResponse<String> answered =
@@ -961,6 +977,10 @@ class DashboardApplicationTest {
           Duration.ofSeconds(15),
           () -> store().contact(leadId).get("afterEnd") == null);
       assertThat(store().contact(leadId).getString("stage")).isEqualTo("stopped");
+      assertThat(store().messages().messagesOf(leadId))
+          .filteredOn(m -> "Sure, sending it again now.".equals(m.getString("text")))
+          .singleElement()
+          .satisfies(m -> assertThat(m.getString("by")).isEqualTo("Carla Dias (" + me + ")"));
       // Outside the window a new conversation is a new enrolment, one click from the page.
       int sentBefore = app().emulator().acceptedFor(p);
       wait.until(d -> d.findElement(org.openqa.selenium.By.id("enrol-again")).isDisplayed());
