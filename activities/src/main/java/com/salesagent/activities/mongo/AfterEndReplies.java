@@ -24,7 +24,7 @@ public final class AfterEndReplies {
   public static final String WAITING = "waiting";
 
   /** When the latest message was stored: what a person answering could have seen. */
-  static final String STORED_AT = "storedAt";
+  public static final String STORED_AT = "storedAt";
 
   /** The list's filter: leads marked. */
   public static org.bson.conversions.Bson waiting() {

@@ -116,11 +116,17 @@ public class AfterEndResource {
     }
     List<AfterEndRow> rows = new ArrayList<>();
     for (Document c : leads) {
-      Date wrote = c.get(AfterEndReplies.FIELD, Document.class).getDate("wroteAt");
-      // A person's message queued since the lead wrote (not gone yet: the row stays until it does).
+      Document mark = c.get(AfterEndReplies.FIELD, Document.class);
+      Date wrote = mark.getDate("wroteAt");
+      // A person's message queued since the lead's message was stored (not gone yet: the row
+      // stays until it does); a mark from before storedAt is weighed by Meta's time.
+      Date seen =
+          mark.getDate(AfterEndReplies.STORED_AT) != null
+              ? mark.getDate(AfterEndReplies.STORED_AT)
+              : wrote;
       Document answer = c.get(ReplyCollisions.FIELD, Document.class);
       if (answer != null
-          && (wrote == null || !(answer.get("at") instanceof Date at) || at.before(wrote))) {
+          && (seen == null || !(answer.get("at") instanceof Date at) || at.before(seen))) {
         answer = null;
       }
       rows.add(

@@ -329,7 +329,7 @@ class ReplyCollisionTest {
   void aListedLeadAlreadyAnsweredSaysByWhom() {
     String leadId = leadThatWrote("stopped", "wamid.in-7");
     var afterEnd = new com.salesagent.activities.mongo.AfterEndReplies(store);
-    afterEnd.wrote(leadId, clock.instant().minusSeconds(60), "wamid.in-7");
+    afterEnd.wrote(leadId, clock.instant().minusSeconds(60), "wamid.in-7", clock.instant());
     var list = new com.salesagent.api.owners.AfterEndResource(store, clock);
     assertThat(row(list, leadId).answeredBy()).as("nobody answered yet").isNull();
 
@@ -346,7 +346,7 @@ class ReplyCollisionTest {
 
     clock.advance(Duration.ofMinutes(2));
     wrote(leadId, "wamid.in-8");
-    afterEnd.wrote(leadId, clock.instant().minusSeconds(60), "wamid.in-8");
+    afterEnd.wrote(leadId, clock.instant().minusSeconds(60), "wamid.in-8", clock.instant());
     assertThat(row(list, leadId).answeredBy()).as("the lead wrote again since").isNull();
   }
 
