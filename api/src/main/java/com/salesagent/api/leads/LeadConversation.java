@@ -254,6 +254,9 @@ final class LeadConversation {
       }
       if (ended) {
         fields.append(PendingPersonMessages.AFTER_END, true);
+      } else {
+        // The sweep's only once this request is answered (below): a failed one is sent again.
+        fields.append(PendingPersonMessages.REQUEST_OPEN, true);
       }
       collisions.claim(leadId, seen, actor, key, now);
       store.messages().upsertComposed(key, fields);
@@ -287,6 +290,8 @@ final class LeadConversation {
           // rep's to send again, and the sweep must not tell the run a second one.
           PendingTemplateRequests.requested(
               store, leadId, key, actor.label(), actor.ownerId(), now);
+        } else {
+          answered(key, null);
         }
       } catch (WorkflowNotFoundException e) {
         if (template) {
@@ -294,7 +299,7 @@ final class LeadConversation {
         }
         // The run ended after the contact was read (its outcome not recorded yet): the message
         // goes as to any lead whose run ended.
-        store.messages().setMessageFields(key, new Document(PendingPersonMessages.AFTER_END, true));
+        answered(key, Updates.set(PendingPersonMessages.AFTER_END, true));
         afterEnd.start(afterTheEnd);
       }
     }
@@ -398,6 +403,20 @@ final class LeadConversation {
     return message.getBoolean(PendingPersonMessages.AFTER_END, false)
         && "composed".equals(message.getString("status"))
         && message.getString("wamid") == null;
+  }
+
+  /**
+   * The request that queued the message is answered (202, or 200 for the same request again): the
+   * message is the sweep's from now ({@link PendingPersonMessages#REQUEST_OPEN}); {@code also} in
+   * the same write.
+   */
+  private void answered(String key, Bson also) {
+    Bson open = Updates.unset(PendingPersonMessages.REQUEST_OPEN);
+    store
+        .messages()
+        .collection()
+        .updateOne(
+            Filters.eq("idempotencyKey", key), also == null ? open : Updates.combine(also, open));
   }
 
   /** Whether the lead's run has ended (its stage is an outcome). */

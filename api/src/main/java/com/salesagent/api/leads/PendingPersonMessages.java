@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * message and the lead's timeline say so ({@code owner_reply_failed}). Each message is handled
  * once; several API processes may sweep together (the workflow's id is the message's key). One
  * whose lead is live is told to its run again, every {@link #LIVE_AGAIN} at most (a run reopened
- * after the one that left it never heard of it; a run that has it ignores it by its key).
+ * after the one that left it never heard of it; a run that has it ignores it by its key). One whose
+ * request the API did not answer 202 ({@link #REQUEST_OPEN}) is left alone.
  */
 public final class PendingPersonMessages implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(PendingPersonMessages.class);
@@ -65,6 +66,14 @@ public final class PendingPersonMessages implements Managed {
 
   /** A message queued for a lead whose run had ended: its own workflow has it from the start. */
   static final String AFTER_END = "afterEnd";
+
+  /**
+   * Set while the API has not answered the request that queued the message (202): a request that
+   * failed after storing it (Temporal did not take the signal) answered an error, and the rep sends
+   * the text again as a new request. Such a message is not the sweep's, or the lead would get the
+   * text twice; the same request sent again (its requestId) that is answered clears it.
+   */
+  static final String REQUEST_OPEN = "requestOpen";
 
   private final LeadStore store;
   private final AfterEndMessages afterEnd;
@@ -151,6 +160,7 @@ public final class PendingPersonMessages implements Managed {
                     Filters.exists("wamid", false),
                     Filters.exists(SWEPT, false),
                     Filters.ne(AFTER_END, true),
+                    Filters.ne(REQUEST_OPEN, true),
                     Filters.or(
                         Filters.exists(LIVE_CHECKED, false),
                         Filters.lt(LIVE_CHECKED, Date.from(now.minus(LIVE_AGAIN))))))

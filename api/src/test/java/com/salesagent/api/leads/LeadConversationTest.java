@@ -1,0 +1,172 @@
+package com.salesagent.api.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.workflows.afterend.AfterEndMessage;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OwnerReply;
+import io.dropwizard.jackson.Jackson;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowNotFoundException;
+import jakarta.ws.rs.core.Response;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A rep's message to a live lead when its request meets a fault: Temporal failing the signal after
+ * the message was stored, or the run ending (stopped, converted) as the message is signalled. What
+ * the lead gets then is decided with the sweep of messages left behind ({@link
+ * PendingPersonMessages}), which runs here beside the API.
+ */
+class LeadConversationTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
+
+  private LeadStore store;
+  private final List<AfterEndMessage> started = new CopyOnWriteArrayList<>();
+  private final List<String> resignalled = new CopyOnWriteArrayList<>();
+  private final List<OwnerReply> signalled = new CopyOnWriteArrayList<>();
+
+  /** What the lead's workflow does when signalled a person's message (records it by default). */
+  private Consumer<OwnerReply> run = signalled::add;
+
+  private LeadConversation conversation;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    conversation =
+        new LeadConversation(
+            store,
+            leadId ->
+                (LeadWorkflow)
+                    Proxy.newProxyInstance(
+                        LeadWorkflow.class.getClassLoader(),
+                        new Class<?>[] {LeadWorkflow.class},
+                        (proxy, method, args) -> {
+                          if (method.getName().equals("ownerReply")) {
+                            run.accept((OwnerReply) args[0]);
+                            return null;
+                          }
+                          throw new UnsupportedOperationException(method.getName());
+                        }),
+            started::add,
+            Jackson.newObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  private PendingPersonMessages sweepAt(Instant at) {
+    return new PendingPersonMessages(
+        store,
+        started::add,
+        (leadId, reply) -> resignalled.add(reply.idempotencyKey()),
+        Clock.fixed(at, ZoneOffset.UTC));
+  }
+
+  /** A lead at {@code stage} that wrote an hour ago (inside the 24 h window). */
+  private String lead(String stage) {
+    String leadId = "L-" + UUID.randomUUID();
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "c-1")
+            .append("phone", "+55119" + Math.abs(leadId.hashCode() % 100000000))
+            .append("stage", stage));
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", "wamid.in-" + leadId)
+                .append("text", "Tell me more")
+                .append("receivedAt", Date.from(NOW.minus(Duration.ofHours(1)))));
+    return leadId;
+  }
+
+  private Response reply(String leadId, String requestId) {
+    return conversation.reply(
+        "operator",
+        leadId,
+        ("{\"text\":\"Here are the details\",\"requestId\":\"" + requestId + "\"}")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String onlyKey(String leadId) {
+    List<Document> messages = store.messages().messagesOf(leadId);
+    assertThat(messages).hasSize(1);
+    return messages.get(0).getString("idempotencyKey");
+  }
+
+  /**
+   * Temporal failed the signal after the message was stored: the rep got an error (500), and the
+   * dashboard sends the text again as a new request. The first message is not the sweep's to send
+   * (the lead would get the text twice), neither to the live run nor once the lead has ended; the
+   * same request sent again (same requestId) that is answered makes it the sweep's as any other.
+   */
+  @Test
+  void aMessageWhoseRequestFailedIsNotSentLaterByTheSweep() {
+    String leadId = lead("interested");
+    run =
+        reply -> {
+          throw new IllegalStateException("UNAVAILABLE: the Temporal frontend did not answer");
+        };
+
+    assertThatThrownBy(() -> reply(leadId, "r-1")).isInstanceOf(IllegalStateException.class);
+    String key = onlyKey(leadId);
+
+    assertThat(sweepAt(NOW.plus(Duration.ofMinutes(1))).sweep()).isEmpty();
+    assertThat(resignalled).as("not told to the live run behind the rep's back").isEmpty();
+    store.contacts().updateOne(new Document("leadId", leadId), Updates.set("stage", "converted"));
+    assertThat(sweepAt(NOW.plus(Duration.ofMinutes(12))).sweep()).isEmpty();
+    assertThat(started).as("not sent on after the end either").isEmpty();
+    store.contacts().updateOne(new Document("leadId", leadId), Updates.set("stage", "interested"));
+
+    run = signalled::add;
+    Response again = reply(leadId, "r-1");
+    assertThat(again.getStatus()).isEqualTo(200);
+    assertThat(signalled).extracting(OwnerReply::idempotencyKey).containsExactly(key);
+    assertThat(sweepAt(NOW.plus(Duration.ofMinutes(24))).sweep()).isEmpty();
+    assertThat(resignalled).as("answered: the sweep's now").containsExactly(key);
+  }
+
+  /** The run ended converted as the message was signalled: it goes at once, in its own workflow. */
+  @Test
+  void aMessageSignalledAsTheRunEndedWithAnOutcomeGoesAtOnce() {
+    String leadId = lead("interested");
+    run =
+        reply -> {
+          store
+              .contacts()
+              .updateOne(new Document("leadId", leadId), Updates.set("stage", "converted"));
+          throw new WorkflowNotFoundException(
+              WorkflowExecution.newBuilder().setWorkflowId(LeadWorkflow.workflowId(leadId)).build(),
+              "LeadWorkflow",
+              null);
+        };
+
+    assertThat(reply(leadId, "r-converted").getStatus()).isEqualTo(202);
+    String key = onlyKey(leadId);
+    assertThat(started).extracting(AfterEndMessage::idempotencyKey).containsExactly(key);
+    assertThat(sweepAt(NOW.plus(Duration.ofMinutes(1))).sweep()).as("its own workflow's").isEmpty();
+    assertThat(started).hasSize(1);
+  }
+}
