@@ -297,10 +297,16 @@ final class LeadConversation {
         if (template) {
           throw e;
         }
-        // The run ended after the contact was read (its outcome not recorded yet): the message
-        // goes as to any lead whose run ended.
-        answered(key, Updates.set(PendingPersonMessages.AFTER_END, true));
-        afterEnd.start(afterTheEnd);
+        // The run ended after the contact was read: where it ended decides, as for a message a
+        // run left behind. After an outcome, the message goes as to any lead whose run ended;
+        // after a stop, an opt-out or a failure (or an end not recorded yet), the sweep holds it
+        // back or decides once the end is recorded ("never after stop").
+        if (PendingPersonMessages.goesOn(store.contact(leadId))) {
+          answered(key, Updates.set(PendingPersonMessages.AFTER_END, true));
+          afterEnd.start(afterTheEnd);
+        } else {
+          answered(key, null);
+        }
       }
     }
     ReplyQueued queued =

@@ -192,7 +192,7 @@ public final class PendingPersonMessages implements Managed {
                 Filters.eq("idempotencyKey", key), Updates.set(LIVE_CHECKED, Date.from(now)));
         continue;
       }
-      if (NOT_AFTER.contains(stage) || contact.getBoolean("doNotContact", false)) {
+      if (!goesOn(contact)) {
         held(m, contact, stage, now);
       } else {
         Date queued = m.getDate("createdAt");
@@ -238,6 +238,18 @@ public final class PendingPersonMessages implements Managed {
             key + ": " + why,
             now);
     LOG.info("message {} of lead {} not sent: {}", key, m.getString("leadId"), why);
+  }
+
+  /**
+   * Whether a person's message queued before the lead's run ended goes on now: the run ended with
+   * an outcome (not a stop, an opt-out or a failure) and the number may be contacted.
+   */
+  static boolean goesOn(Document contact) {
+    Stage stage = stage(contact);
+    return stage != null
+        && stage.terminal()
+        && !NOT_AFTER.contains(stage)
+        && !contact.getBoolean("doNotContact", false);
   }
 
   private static Stage stage(Document contact) {

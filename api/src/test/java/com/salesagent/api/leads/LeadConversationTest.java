@@ -148,6 +148,36 @@ class LeadConversationTest {
     assertThat(resignalled).as("answered: the sweep's now").containsExactly(key);
   }
 
+  /**
+   * An operator stopped the lead as the rep wrote: the contact read live, the signal found the run
+   * ended, and its stop is recorded. The message was written before the stop: it is held back, as
+   * the sweep holds one the stopped run left ("never after stop"), and never sent.
+   */
+  @Test
+  void aMessageSignalledAsTheRunStoppedIsHeldBackNotSent() {
+    String leadId = lead("interested");
+    run =
+        reply -> {
+          store
+              .contacts()
+              .updateOne(new Document("leadId", leadId), Updates.set("stage", "stopped"));
+          throw new WorkflowNotFoundException(
+              WorkflowExecution.newBuilder().setWorkflowId(LeadWorkflow.workflowId(leadId)).build(),
+              "LeadWorkflow",
+              null);
+        };
+
+    assertThat(reply(leadId, "r-stop").getStatus()).isEqualTo(202);
+    String key = onlyKey(leadId);
+    assertThat(started).as("not sent after the stop").isEmpty();
+
+    assertThat(sweepAt(NOW.plus(Duration.ofMinutes(1))).sweep()).containsExactly(key);
+    assertThat(started).isEmpty();
+    Document m = store.messages().messageByKey(key);
+    assertThat(m.getString("status")).isEqualTo("not_sent");
+    assertThat(m.getString("notSentBecause")).contains("stopped");
+  }
+
   /** The run ended converted as the message was signalled: it goes at once, in its own workflow. */
   @Test
   void aMessageSignalledAsTheRunEndedWithAnOutcomeGoesAtOnce() {
