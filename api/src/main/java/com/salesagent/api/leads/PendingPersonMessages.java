@@ -36,10 +36,11 @@ import org.slf4j.LoggerFactory;
  * the lead ended on its own terms or an outcome (replied, converted, lost, no response); when an
  * operator stopped it, it opted out or it failed, it is not sent ("never after stop"), and the
  * message and the lead's timeline say so ({@code owner_reply_failed}). Each message is handled
- * once; several API processes may sweep together (the workflow's id is the message's key). One
- * whose lead is live is told to its run again, every {@link #LIVE_AGAIN} at most (a run reopened
- * after the one that left it never heard of it; a run that has it ignores it by its key). One whose
- * request the API did not answer 202 ({@link #REQUEST_OPEN}) is left alone.
+ * once; several API processes may sweep together (the workflow's id is the message's key; the
+ * process whose write held a message back says so on the timeline). One whose lead is live is told
+ * to its run again, every {@link #LIVE_AGAIN} at most (a run reopened after the one that left it
+ * never heard of it; a run that has it ignores it by its key). One whose request the API did not
+ * answer 202 ({@link #REQUEST_OPEN}) is left alone.
  */
 public final class PendingPersonMessages implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(PendingPersonMessages.class);
@@ -221,12 +222,20 @@ public final class PendingPersonMessages implements Managed {
   private void held(Document m, Document contact, Stage stage, Instant now) {
     String key = m.getString("idempotencyKey");
     String why = "the lead's run ended " + stage.key() + " before it went: not sent";
-    store
-        .messages()
-        .collection()
-        .updateOne(
-            Filters.and(Filters.eq("idempotencyKey", key), Filters.eq("status", "composed")),
-            Updates.combine(Updates.set("status", "not_sent"), Updates.set("notSentBecause", why)));
+    boolean heldHere =
+        store
+                .messages()
+                .collection()
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("idempotencyKey", key), Filters.eq("status", "composed")),
+                    Updates.combine(
+                        Updates.set("status", "not_sent"), Updates.set("notSentBecause", why)))
+                .getModifiedCount()
+            > 0;
+    if (!heldHere) {
+      return; // another process sweeping at the same time held it back (and said so)
+    }
     store
         .interactions()
         .recordInteraction(

@@ -7,6 +7,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.workflows.afterend.AfterEndMessage;
+import com.salesagent.workflows.afterend.AfterEndRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,5 +156,52 @@ class PendingPersonMessagesTest {
 
     assertThat(sweep.sweep()).isEmpty();
     assertThat(started).isEmpty();
+  }
+
+  /**
+   * Two API processes sweep at once and both read the same messages: a message held back after a
+   * stop is said so once on the lead's timeline, not once per process. The first process is held up
+   * (starting the workflow of an earlier message) until the second has done its whole pass.
+   */
+  @Test
+  void twoProcessesSweepingTogetherHoldAMessageBackOnce() throws Exception {
+    String converted = lead("converted");
+    String earlier = message(converted, Duration.ofMinutes(3), new Document());
+    String stopped = lead("stopped");
+    String key = message(stopped, Duration.ofMinutes(2), new Document());
+    CountDownLatch secondDone = new CountDownLatch(1);
+    AtomicInteger starts = new AtomicInteger();
+    AfterEndMessages slowFirst =
+        m -> {
+          started.add(m);
+          if (starts.incrementAndGet() == 1) {
+            try {
+              secondDone.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    PendingPersonMessages one = new PendingPersonMessages(store, slowFirst, (l, r) -> {}, clock);
+    PendingPersonMessages two = new PendingPersonMessages(store, slowFirst, (l, r) -> {}, clock);
+
+    Thread first = new Thread(one::sweep);
+    first.start();
+    while (starts.get() == 0) {
+      Thread.sleep(10);
+    }
+    assertThat(two.sweep()).containsExactly(earlier, key);
+    secondDone.countDown();
+    first.join(10_000);
+
+    assertThat(store.messages().messageByKey(key).getString("status")).isEqualTo("not_sent");
+    assertThat(store.interactions().timeline(stopped))
+        .filteredOn(e -> AfterEndRecord.FAILED.equals(e.getString("type")))
+        .hasSize(1);
+    assertThat(started)
+        .as("its workflow's id is the key: started twice, one runs")
+        .extracting(AfterEndMessage::idempotencyKey)
+        .containsOnly(earlier);
   }
 }
