@@ -172,8 +172,10 @@ public final class PendingPersonMessages implements Managed {
       Document contact = store.contact(m.getString("leadId"));
       Stage stage = stage(contact);
       String key = m.getString("idempotencyKey");
-      if (stage == null) {
-        continue; // the lead is gone (erased)
+      if (stage == null || LeadStore.erasing(contact)) {
+        // The lead is gone, or its erasure was accepted: the erasure stops the workflows it
+        // listed and deletes what the lead left; one started now would outlive it.
+        continue;
       }
       if (!stage.terminal()) {
         // Most likely the run has it (paused, waiting for its number); but a run that ended
@@ -251,11 +253,13 @@ public final class PendingPersonMessages implements Managed {
 
   /**
    * Whether a person's message queued before the lead's run ended goes on now: the run ended with
-   * an outcome (not a stop, an opt-out or a failure) and the number may be contacted.
+   * an outcome (not a stop, an opt-out or a failure), the number may be contacted and the lead is
+   * not being erased.
    */
   static boolean goesOn(Document contact) {
     Stage stage = stage(contact);
     return stage != null
+        && !LeadStore.erasing(contact)
         && stage.terminal()
         && !NOT_AFTER.contains(stage)
         && !contact.getBoolean("doNotContact", false);

@@ -199,4 +199,30 @@ class LeadConversationTest {
     assertThat(sweepAt(NOW.plus(Duration.ofMinutes(1))).sweep()).as("its own workflow's").isEmpty();
     assertThat(started).hasSize(1);
   }
+
+  /**
+   * The lead's erasure was accepted as the rep wrote (after the request's check): the run ended,
+   * and no workflow of the message starts that the erasure did not list and would not stop.
+   */
+  @Test
+  void aMessageSignalledAsTheLeadsErasureWasAcceptedStartsNothing() {
+    String leadId = lead("interested");
+    run =
+        reply -> {
+          store
+              .contacts()
+              .updateOne(new Document("leadId", leadId), Updates.set("stage", "converted"));
+          store.markErasing(leadId, NOW);
+          throw new WorkflowNotFoundException(
+              WorkflowExecution.newBuilder().setWorkflowId(LeadWorkflow.workflowId(leadId)).build(),
+              "LeadWorkflow",
+              null);
+        };
+
+    reply(leadId, "r-erased");
+
+    assertThat(started).isEmpty();
+    assertThat(sweepAt(NOW.plus(Duration.ofMinutes(1))).sweep()).isEmpty();
+    assertThat(started).isEmpty();
+  }
 }

@@ -204,4 +204,25 @@ class PendingPersonMessagesTest {
         .extracting(AfterEndMessage::idempotencyKey)
         .containsOnly(earlier);
   }
+
+  /**
+   * A lead whose erasure was accepted: its messages are its erasure's (which stops the workflows it
+   * lists and deletes what the lead left); the sweep starts no workflow the erasure did not list,
+   * and writes nothing on the lead.
+   */
+  @Test
+  void aLeadBeingErasedIsLeftToItsErasure() {
+    String converted = lead("converted");
+    message(converted, Duration.ofMinutes(2), new Document());
+    String stopped = lead("stopped");
+    String held = message(stopped, Duration.ofMinutes(2), new Document());
+    store.markErasing(converted, NOW);
+    store.markErasing(stopped, NOW);
+
+    sweep.sweep();
+
+    assertThat(started).isEmpty();
+    assertThat(store.messages().messageByKey(held).getString("status")).isEqualTo("composed");
+    assertThat(store.interactions().timeline(stopped)).isEmpty();
+  }
 }
