@@ -115,16 +115,44 @@ public class LeadActivitiesImpl implements LeadActivities {
                 Filters.and(Filters.eq("wamid", wamid), Filters.eq("leadId", leadId)),
                 Updates.set(Messages.READ_SIGNAL, true),
                 new FindOneAndUpdateOptions()
-                    .projection(Projections.include("statusAt.read", Messages.REACTED_AT))
+                    .projection(
+                        Projections.include(
+                            "statusAt.read",
+                            Messages.REACTED_AT,
+                            Messages.AMBIGUOUS,
+                            "reconciledBy"))
                     .returnDocument(ReturnDocument.AFTER));
     Document at = message == null ? null : message.get("statusAt", Document.class);
     Date read = at == null ? null : at.getDate("read");
     // A reaction to it proves it read too (read receipts can be off): the earlier of the two.
     Date reacted = message == null ? null : message.getDate(Messages.REACTED_AT);
+    if (message != null
+        && reacted == null
+        && (message.getBoolean(Messages.AMBIGUOUS, false) || message.containsKey("reconciledBy"))) {
+      // Its send's answer was lost and its wamid stored late: a reaction that came before found
+      // no message to mark. Its feedback names the message.
+      reacted = firstReaction(leadId, wamid);
+    }
     if (reacted != null && (read == null || reacted.before(read))) {
       read = reacted;
     }
     return read == null ? null : new MessageStatusSignal(wamid, "read", read.toInstant(), null);
+  }
+
+  /** When the lead first reacted to this message, from the reactions stored as its feedback. */
+  private Date firstReaction(String leadId, String wamid) {
+    Document first =
+        store
+            .feedback()
+            .find(
+                Filters.and(
+                    Filters.eq("wamid", wamid),
+                    Filters.eq("leadId", leadId),
+                    Filters.eq("type", "reaction")))
+            .projection(Projections.include("receivedAt"))
+            .sort(com.mongodb.client.model.Sorts.ascending("receivedAt"))
+            .first();
+    return first == null ? null : first.getDate("receivedAt");
   }
 
   @Override

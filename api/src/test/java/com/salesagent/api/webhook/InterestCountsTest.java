@@ -268,6 +268,36 @@ class InterestCountsTest {
     assertThat(looked.at()).isEqualTo(T1);
   }
 
+  /**
+   * The lead reacted before its message's wamid was stored: the send's answer was lost and the
+   * status webhooks that bind it by the send's key came after the reaction (statuses wait in their
+   * own batches). The reaction still counts as the read when the workflow looks, once the wamid is
+   * bound: the lead that answered with an emoji gets the read follow-up, not the unread one.
+   */
+  @Test
+  void aReactionBeforeItsMessagesWamidWasStoredCountsAsReadOnceItIs() throws Exception {
+    lead("late-0", "v-yes", "+551199887790");
+    store
+        .messages()
+        .collection()
+        .updateOne(
+            Filters.eq("idempotencyKey", "k-late-0"),
+            Updates.combine(Updates.unset("wamid"), Updates.set("status", "unknown")));
+
+    reaction("late-0", "wamid.in-react-late-0", T1);
+    awaitProcessed();
+    assertThat(store.messages().bindWamid("k-late-0", "wamid.late-0", null, T1.plusSeconds(30)))
+        .as("bound by a status webhook after the reaction")
+        .isTrue();
+
+    MessageStatusSignal looked =
+        new com.salesagent.activities.lead.LeadActivitiesImpl(store, clock)
+            .readReceipt("late-0", "wamid.late-0");
+    assertThat(looked).as("the reaction is the read").isNotNull();
+    assertThat(looked.status()).isEqualTo("read");
+    assertThat(looked.at()).isEqualTo(T1);
+  }
+
   private long unprocessed() {
     return store.webhookEvents().countDocuments(Filters.eq("processed", false));
   }
