@@ -75,7 +75,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
 
   @Override
   public List<String> stopWorkflows(String leadId) {
-    List<String> ids = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
     ids.add(LeadWorkflow.workflowId(leadId));
     for (Document f :
         store
@@ -92,15 +92,15 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
             .projection(new Document("idempotencyKey", 1))) {
       ids.add(AfterEndMessageWorkflow.workflowId(m.getString("idempotencyKey")));
     }
-    // So did the agent's draft answer to a message from it after its run ended.
-    for (Document d :
+    // So did the agent's draft answer to a message from it after its run ended: named by the
+    // lead's message, not by the draft (one that failed, or is drafting still, left none).
+    for (Document f :
         store
-            .database()
-            .getCollection(com.salesagent.activities.knowledge.KnowledgeActivitiesImpl.DRAFTS)
+            .feedback()
             .find(Filters.eq("leadId", leadId))
-            .projection(new Document("replyMessageId", 1))) {
-      if (d.getString("replyMessageId") != null) {
-        ids.add(AfterEndDraftWorkflow.workflowId(d.getString("replyMessageId")));
+            .projection(new Document("messageId", 1))) {
+      if (f.getString("messageId") != null) {
+        ids.add(AfterEndDraftWorkflow.workflowId(f.getString("messageId")));
       }
     }
     List<String> known = new ArrayList<>();

@@ -16,6 +16,11 @@ import com.salesagent.activities.variants.ErasedCounts;
 import com.salesagent.activities.variants.Interest;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.erasure.ErasureRequest;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -293,5 +298,58 @@ class LeadErasureActivitiesTest {
     assertThat(recomputed.get(day1)).containsEntry("delivered", 2L);
     assertThat(stored.get(new VariantStats.Key("v1", "retail", "2026-11-25")))
         .isEqualTo(recomputed.get(new VariantStats.Key("v1", "retail", "2026-11-25")));
+  }
+
+  /**
+   * The agent's draft answer to a message the lead wrote after its run ended runs in a workflow of
+   * its own: one whose draft failed (or is still drafting) left no draft behind, and the erasure
+   * stops it and lists it for deletion all the same, found by the lead's messages.
+   */
+  @Test
+  void theDraftWorkflowOfAMessageAfterTheEndIsStoppedWithoutItsDraft() {
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", "erased")
+                .append("messageId", "wamid.after-end-1")
+                .append("text", "Can you send me the invoice again?")
+                .append("receivedAt", java.util.Date.from(T2)));
+    String draft = "after-end-draft-wamid.after-end-1";
+    Set<String> running = Set.of(draft);
+    List<String> terminated = new java.util.ArrayList<>();
+    WorkflowClient temporal =
+        (WorkflowClient)
+            Proxy.newProxyInstance(
+                WorkflowClient.class.getClassLoader(),
+                new Class<?>[] {WorkflowClient.class},
+                (proxy, method, args) -> {
+                  if (!method.getName().equals("newUntypedWorkflowStub")) {
+                    throw new UnsupportedOperationException(method.getName());
+                  }
+                  String id = (String) args[0];
+                  return Proxy.newProxyInstance(
+                      WorkflowStub.class.getClassLoader(),
+                      new Class<?>[] {WorkflowStub.class},
+                      (stub, call, callArgs) -> {
+                        if (!running.contains(id)) {
+                          throw new WorkflowNotFoundException(
+                              WorkflowExecution.newBuilder().setWorkflowId(id).build(), null, null);
+                        }
+                        if (call.getName().equals("terminate")) {
+                          terminated.add(id);
+                          return null;
+                        }
+                        throw new UnsupportedOperationException(call.getName());
+                      });
+                });
+    LeadErasureActivitiesImpl withWorkflows =
+        new LeadErasureActivitiesImpl(
+            store,
+            new ObjectStorage(null, null, "media", "us-east-1"),
+            temporal,
+            Clock.fixed(REQUESTED.plusSeconds(5), ZoneOffset.UTC));
+
+    assertThat(withWorkflows.stopWorkflows("erased")).contains(draft);
+    assertThat(terminated).containsExactly(draft);
   }
 }
