@@ -84,7 +84,9 @@ final class PendingTemplateRequests {
                         Filters.lt(
                             FIELD + ".checkedAt",
                             Date.from(now.minus(PendingPersonMessages.LIVE_AGAIN))))))
-            .projection(Projections.include("leadId", "campaignId", "variantId", "stage", FIELD))
+            .projection(
+                Projections.include(
+                    "leadId", "campaignId", "variantId", "stage", LeadStore.ERASURE, FIELD))
             .sort(Sorts.ascending(FIELD + ".at"))
             .limit(PendingPersonMessages.BATCH)
             .into(new ArrayList<>());
@@ -93,7 +95,8 @@ final class PendingTemplateRequests {
       Document request = contact.get(FIELD, Document.class);
       String key = request.getString("key");
       Instant at = request.getDate("at").toInstant();
-      Stage stage = Stage.of(contact.getString("stage"));
+      // A lead being erased is its erasure's: nothing is written on it.
+      Stage stage = LeadStore.erasing(contact) ? null : Stage.of(contact.getString("stage"));
       boolean taken = stage != null && taken(leadId, at);
       if (stage == null || taken || at.isBefore(now.minus(PendingPersonMessages.WITHIN))) {
         // Erased, answered by the run, or a day old (the run had it or never will): done.

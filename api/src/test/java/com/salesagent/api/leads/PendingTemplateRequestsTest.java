@@ -138,6 +138,16 @@ class PendingTemplateRequestsTest {
   }
 
   @Test
+  void aLeadBeingErasedIsLeftToItsErasure() {
+    String leadId = lead("converted");
+    String key = requested(leadId, Duration.ofMinutes(2));
+    store.markErasing(leadId, NOW);
+
+    assertThat(templates.sweep(NOW)).containsExactly(key);
+    assertThat(store.interactions().timeline(leadId)).as("nothing written on it").isEmpty();
+  }
+
+  @Test
   void aRequestWithinTheGraceIsLeftAloneAndARetryKeepsItsFirstTime() {
     String fresh = lead("converted");
     requested(fresh, Duration.ofSeconds(10));
