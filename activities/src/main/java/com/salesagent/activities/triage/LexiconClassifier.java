@@ -15,17 +15,19 @@ import java.util.regex.Pattern;
  * The offline reply classifier: deterministic lexicons in English, Spanish and Portuguese (accents
  * and case folded). Rules, first match wins: opt-out (the same keyword backstop the webhook uses);
  * in "X, but Y" the clause after the last "but" when it decides anything, unless the reply says
- * "not now" ({@link #afterTheLastBut}); then on the clause or the whole reply: someone else named
- * to talk to (a referral: other, keyword {@link #REFERRAL} first), wrong person, an explicit "not
- * now" (with the day it names, {@link NamedDate}; "I'll think about it" names none), a polite no
- * ("not interested", also with words between, and "I don't want it" alone: {@code not_interested},
- * or "not now" when it names a later time), a call asked for or the price asked (interested, unless
- * the price is called a problem), a later time named (not now), objection (cost, competitor,
- * timing, other), interested (also a yes that is the whole reply: "Bora!", "Claro"); anything else
- * is "other", a hedge alone ("Maybe", "Pode ser") included: a person answers it. Sentiment is a
- * word-list vote. Keywords are the reply's longer words minus stop words. The phrases of each rule
- * are data, {@code triage/lexicon.txt} ({@link Lexicon}); the rules, their order, the negation
- * patterns and word boundaries are here.
+ * "not now" ({@link #afterTheLastBut}), and a no said before it with interest after it is other (a
+ * request after a no, "not interested, but send me the invoice", is for a person, not interest);
+ * then on the clause or the whole reply: someone else named to talk to (a referral: other, keyword
+ * {@link #REFERRAL} first), wrong person, an explicit "not now" (with the day it names, {@link
+ * NamedDate}; "I'll think about it" names none), a polite no ("not interested", also with words
+ * between, and "I don't want it" alone: {@code not_interested}, or "not now" when it names a later
+ * time), a call asked for or the price asked (interested, unless the price is called a problem), a
+ * later time named (not now), objection (cost, competitor, timing, other), interested (also a yes
+ * that is the whole reply: "Bora!", "Claro"); anything else is "other", a hedge alone ("Maybe",
+ * "Pode ser") included: a person answers it. Sentiment is a word-list vote. Keywords are the
+ * reply's longer words minus stop words. The phrases of each rule are data, {@code
+ * triage/lexicon.txt} ({@link Lexicon}); the rules, their order, the negation patterns and word
+ * boundaries are here.
  */
 public final class LexiconClassifier {
   public static final String NAME = "lexicon-v1";
@@ -116,6 +118,11 @@ public final class LexiconClassifier {
     String after = afterTheLastBut(t);
     if (after != null && !containsAny(t, NOT_NOW)) {
       Triage decided = read(after, t, keywords, sentiment, today);
+      if ("interested".equals(decided.intent()) && declines(beforeTheLastBut(t))) {
+        // A no, then a request ("not interested, but send me the invoice"): a person answers
+        // the request; the lead is not interested.
+        return new Triage("other", null, sentiment, keywords, null, NAME);
+      }
       if (!"other".equals(decided.intent()) || referral(after)) {
         return decided;
       }
@@ -128,8 +135,9 @@ public final class LexiconClassifier {
    * as the Spanish "más" means more: "me interesa más adelante"), or null when there is none. When
    * that clause decides anything (any intent but {@code other}) it is the reply's reading: the
    * decision usually follows the "but" ("Interesting, but we're too small for this" is an
-   * objection, "No, pero nos interesa" interest). An explicit "not now" anywhere still wins ("Not
-   * now, but let's talk next month").
+   * objection, "No, pero nos interesa" interest), except interest after a no said in so many words
+   * ({@link #declines}: "No me interesa, pero mándame la factura" is other). An explicit "not now"
+   * anywhere still wins ("Not now, but let's talk next month").
    */
   static String afterTheLastBut(String t) {
     Matcher m = BUT.matcher(t);
@@ -142,6 +150,33 @@ public final class LexiconClassifier {
     }
     String after = t.substring(end).strip();
     return after.isEmpty() ? null : after;
+  }
+
+  /**
+   * A no said in so many words before a "but": a polite no ("not interested", "no thanks", "no me
+   * interesa"), interest denied ("not really interested"), or "I don't want it" ending the clause
+   * ("Não quero, mas ..."; not "No quiero molestar, pero ...", which asks leave to ask). A bare
+   * "No," is none: "No, pero nos interesa" turns round.
+   */
+  private static boolean declines(String before) {
+    int end = endOfFirst(before, DONT_WANT);
+    return containsAny(before, DECLINE)
+        || NEGATED_INTEREST.matcher(before).find()
+        || (end >= 0 && IT_AT_MOST.matcher(before.substring(end)).matches());
+  }
+
+  /** What may follow "I don't want" to end a clause that refuses: "it", "isso", "eso", nothing. */
+  private static final Pattern IT_AT_MOST =
+      Pattern.compile("\\s*(?:(?:it|this|that|isso|isto|disso|eso|esto|nada)\\b)?[\\s.,;!]*");
+
+  /** The reply before its last "but" ({@link #afterTheLastBut}), or the whole reply without one. */
+  static String beforeTheLastBut(String t) {
+    Matcher m = BUT.matcher(t);
+    int start = t.length();
+    while (m.find()) {
+      start = m.start();
+    }
+    return t.substring(0, start);
   }
 
   private static final Pattern BUT =

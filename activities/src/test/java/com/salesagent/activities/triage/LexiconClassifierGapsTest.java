@@ -275,4 +275,34 @@ class LexiconClassifierGapsTest {
     assertThat(t.intent()).as(text).isEqualTo(intent);
     assertThat(t.objection()).as(text).isEqualTo(objection);
   }
+
+  /**
+   * A no with a request after its "but" ("not interested, but send me the invoice") is no interest
+   * (the clause after the "but" read as interest): {@code other}, a person answers the request and
+   * the lead is not marked interested. A "but" that turns a no round in so many words ("No, pero
+   * nos interesa"), and a "not now" with a time, still decide as before.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "not interested, but send me the invoice | other",
+        "Not interested but please send me the invoice | other",
+        "No thanks, but send me your deck for later | other",
+        "We're not interested, but can you send me the contract copy? | other",
+        "No me interesa, pero mándame la factura | other",
+        "No estoy interesado, pero envíeme la factura | other",
+        "Não tenho interesse, mas me manda a nota fiscal | other",
+        "Não quero, mas pode enviar o boleto | other",
+        "No, pero nos interesa, ¿cómo funciona? | interested",
+        "No, but I'm interested | interested",
+        "I was not sure, but yes let's talk | interested",
+        "Not now, but in March | not_now",
+        "Not now, but let's talk next month | not_now",
+        "No estamos interesados, pero quizás el mes que viene | not_now",
+        "Not interested, but thanks | not_interested"
+      })
+  void aNoWithARequestIsNoInterest(String text, String intent) {
+    assertThat(triage(text).intent()).as(text).isEqualTo(intent);
+  }
 }
