@@ -103,7 +103,11 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                     com.mongodb.client.model.Filters.eq("awaitsTranscript", true)))) {
       String leadId = f.getString("leadId");
       org.bson.Document contact = store.contact(leadId);
-      String intent = f.getString("intent") == null ? "needs_review" : f.getString("intent");
+      // A spoken closing is told to the run as before (other), as a written one is.
+      String intent =
+          f.getString("intent") == null
+              ? "needs_review"
+              : com.salesagent.activities.triage.Triage.toldToTheRun(f.getString("intent"));
       java.time.LocalDate notBefore =
           f.getString("notBefore") == null
               ? null

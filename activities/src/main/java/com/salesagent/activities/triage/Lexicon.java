@@ -26,12 +26,16 @@ import java.util.regex.Pattern;
 final class Lexicon {
   static final String RESOURCE = "/triage/lexicon.txt";
 
-  /** The languages a phrase may be tagged with. */
-  static final Set<String> LANGUAGES = Set.of("en", "es", "pt");
+  /**
+   * The languages a phrase may be tagged with: every list is in English, Spanish and Portuguese; a
+   * list may have German and French phrases too (the closings do).
+   */
+  static final Set<String> LANGUAGES = Set.of("en", "es", "pt", "de", "fr");
 
   /** The lists the classifier reads, each in every language. */
   static final List<String> LISTS =
       List.of(
+          "closing",
           "referral",
           "wrong_person",
           "not_now",
@@ -106,7 +110,7 @@ final class Lexicon {
         String l = lang.strip();
         if (!LANGUAGES.contains(l)) {
           throw new IllegalStateException(
-              where + "unknown language '" + l + "', one or more of en, es, pt");
+              where + "unknown language '" + l + "', one or more of en, es, pt, de, fr");
         }
         langs.add(l);
       }

@@ -13,21 +13,22 @@ import java.util.regex.Pattern;
 
 /**
  * The offline reply classifier: deterministic lexicons in English, Spanish and Portuguese (accents
- * and case folded). Rules, first match wins: opt-out (the same keyword backstop the webhook uses);
- * in "X, but Y" the clause after the last "but" when it decides anything, unless the reply says
- * "not now" ({@link #afterTheLastBut}), and a no said before it with interest after it is other (a
- * request after a no, "not interested, but send me the invoice", is for a person, not interest);
- * then on the clause or the whole reply: someone else named to talk to (a referral: other, keyword
- * {@link #REFERRAL} first), wrong person, an explicit "not now" (with the day it names, {@link
- * NamedDate}; "I'll think about it" names none), a polite no ("not interested", also with words
- * between, and "I don't want it" alone: {@code not_interested}, or "not now" when it names a later
- * time), a call asked for or the price asked (interested, unless the price is called a problem), a
- * later time named (not now), objection (cost, competitor, timing, other), interested (also a yes
- * that is the whole reply: "Bora!", "Claro"); anything else is "other", a hedge alone ("Maybe",
- * "Pode ser") included: a person answers it. Sentiment is a word-list vote. Keywords are the
- * reply's longer words minus stop words. The phrases of each rule are data, {@code
- * triage/lexicon.txt} ({@link Lexicon}); the rules, their order, the negation patterns and word
- * boundaries are here.
+ * and case folded; closings in German and French too). Rules, first match wins: opt-out (the same
+ * keyword backstop the webhook uses); a closing, the whole reply thanks, bye, ok or acknowledging
+ * emoji ({@link Triage#CLOSING}, {@link #isClosing}); in "X, but Y" the clause after the last "but"
+ * when it decides anything, unless the reply says "not now" ({@link #afterTheLastBut}), and a no
+ * said before it with interest after it is other (a request after a no, "not interested, but send
+ * me the invoice", is for a person, not interest); then on the clause or the whole reply: someone
+ * else named to talk to (a referral: other, keyword {@link #REFERRAL} first), wrong person, an
+ * explicit "not now" (with the day it names, {@link NamedDate}; "I'll think about it" names none),
+ * a polite no ("not interested", also with words between, and "I don't want it" alone: {@code
+ * not_interested}, or "not now" when it names a later time), a call asked for or the price asked
+ * (interested, unless the price is called a problem), a later time named (not now), objection
+ * (cost, competitor, timing, other), interested (also a yes that is the whole reply: "Bora!",
+ * "Claro"); anything else is "other", a hedge alone ("Maybe", "Pode ser") included: a person
+ * answers it. Sentiment is a word-list vote. Keywords are the reply's longer words minus stop
+ * words. The phrases of each rule are data, {@code triage/lexicon.txt} ({@link Lexicon}); the
+ * rules, their order, the negation patterns and word boundaries are here.
  */
 public final class LexiconClassifier {
   public static final String NAME = "lexicon-v1";
@@ -36,6 +37,23 @@ public final class LexiconClassifier {
   public static final String REFERRAL = "referral";
 
   private static final Lexicon LEXICON = Lexicon.load();
+
+  /** Thanks, goodbyes and "ok"s, longest first: a reply made of these alone is a closing. */
+  private static final List<String> CLOSINGS =
+      LEXICON.phrases("closing").stream()
+          .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+          .toList();
+
+  /**
+   * Emoji that acknowledge (thumbs up, folded hands, OK hand, smiles, a wave, a handshake, a check
+   * mark, a heart), with their skin tones; a thumbs down or a thinking face is no acknowledgement.
+   */
+  private static final Pattern ACK_EMOJI =
+      Pattern.compile(
+          "(?:[\\x{1F44D}\\x{1F64F}\\x{1F44C}\\x{1F642}\\x{1F60A}\\x{263A}\\x{1F600}\\x{1F603}"
+              + "\\x{1F604}\\x{1F601}\\x{1F44B}\\x{1F91D}\\x{2705}\\x{2714}\\x{1F4AA}\\x{1F64C}"
+              + "\\x{2764}\\x{2665}\\x{1F609}\\x{1F44F}\\x{1F919}\\x{270C}\\x{1FAE1}]"
+              + "[\\x{1F3FB}-\\x{1F3FF}\\x{FE0F}]*)+");
 
   private static final List<String> WRONG_PERSON = LEXICON.phrases("wrong_person");
 
@@ -115,6 +133,9 @@ public final class LexiconClassifier {
     if (optOut) {
       return new Triage("opt_out", null, "negative", keywords, null, NAME);
     }
+    if (isClosing(t)) {
+      return new Triage(Triage.CLOSING, null, sentiment, keywords, null, NAME);
+    }
     String after = afterTheLastBut(t);
     if (after != null && !containsAny(t, NOT_NOW)) {
       Triage decided = read(after, t, keywords, sentiment, today);
@@ -150,6 +171,34 @@ public final class LexiconClassifier {
     }
     String after = t.substring(end).strip();
     return after.isEmpty() ? null : after;
+  }
+
+  /**
+   * Whether the reply (folded) is a closing and nothing else: acknowledging emoji and the phrases
+   * of the {@code closing} list ("ok", "thanks", "bye", "gracias", "saludos", "obrigado", "tchau",
+   * "danke", "merci", "au revoir"), with commas, full stops and exclamation marks between; a
+   * question mark, any other word or emoji makes it none.
+   */
+  static boolean isClosing(String t) {
+    boolean acknowledged = ACK_EMOJI.matcher(t).find();
+    String rest = ACK_EMOJI.matcher(t).replaceAll(" ");
+    rest = rest.replaceAll("[.,;:!\\-~…*]+", " ").replaceAll("\\s+", " ").strip();
+    boolean said = false;
+    while (!rest.isEmpty()) {
+      String next = null;
+      for (String p : CLOSINGS) {
+        if (rest.startsWith(p) && (rest.length() == p.length() || rest.charAt(p.length()) == ' ')) {
+          next = p;
+          break;
+        }
+      }
+      if (next == null) {
+        return false;
+      }
+      said = true;
+      rest = rest.substring(next.length()).strip();
+    }
+    return said || acknowledged;
   }
 
   /**

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * (it is recorded as {@code other} with the model's suggestion kept in the classifier label). A
  * reply the lexicon reads as a referral ("Fale com o João, ele cuida disso") is never a wrong
  * person, which would end the lead with nobody to follow the name up: {@code other}, keyword
- * referral first.
+ * referral first. A reply the lexicon reads as a closing (thanks, bye, ok and nothing else) is one
+ * without asking the model (its schema has no such intent).
  */
 public final class LlmClassifier implements ReplyClassifier {
   private static final Logger LOG = LoggerFactory.getLogger(LlmClassifier.class);
@@ -75,7 +76,8 @@ public final class LlmClassifier implements ReplyClassifier {
   @Override
   public Triage classify(String text, boolean optedOut, LocalDate today) {
     Triage offline = LexiconClassifier.classify(text, optedOut, today);
-    if (optedOut || text == null || text.isBlank()) {
+    if (optedOut || text == null || text.isBlank() || Triage.CLOSING.equals(offline.intent())) {
+      // A closing (the whole reply thanks, bye or ok) needs no model: it would call it other.
       return offline;
     }
     try {

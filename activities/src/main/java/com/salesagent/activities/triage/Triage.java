@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * What a reply says. {@code intent}: interested, not_now, objection, not_interested, wrong_person,
- * opt_out or other; {@code objection}: cost, timing, competitor or other (for objections); {@code
- * notBefore}: the date a "not now" names, if any.
+ * opt_out, closing or other; {@code objection}: cost, timing, competitor or other (for objections);
+ * {@code notBefore}: the date a "not now" names, if any.
  */
 public record Triage(
     String intent,
@@ -19,6 +19,24 @@ public record Triage(
     List<String> keywords,
     LocalDate notBefore,
     String classifier) {
+
+  /**
+   * A reply that is only thanks, a goodbye, an "ok" or an acknowledging emoji ("Ok, thanks. Bye",
+   * "👍", "gracias, saludos"): nothing for a person to answer. A live run is told it as {@code
+   * other} ({@link #toldToTheRun}).
+   */
+  public static final String CLOSING = "closing";
+
+  /**
+   * The intent a lead's live run is told for a reply triaged {@code intent}: a closing is told as
+   * {@code other}, as it was triaged before closings were read, so a running workflow acts as it
+   * always did (a lead in a conversation with a person is told it, a first reply goes to a person)
+   * and no workflow code branches on the new value (a history an older worker recorded replays the
+   * same); the feedback, the timeline and the rewards keep {@code closing}.
+   */
+  public static String toldToTheRun(String intent) {
+    return CLOSING.equals(intent) ? "other" : intent;
+  }
 
   /**
    * How long a "not now" that names no date snoozes the lead unless configured (NOT_NOW_SNOOZE).

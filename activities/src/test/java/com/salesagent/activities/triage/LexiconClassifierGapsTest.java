@@ -277,6 +277,49 @@ class LexiconClassifierGapsTest {
   }
 
   /**
+   * A reply that is only thanks, a goodbye, an "ok" or an acknowledging emoji ("Ok, thanks. Bye",
+   * "👍", "gracias, saludos", "danke, tschüss") is a {@code closing}: nothing for a person to
+   * answer (it read as other, and reopened a lead that had said no for a person to answer). Thanks
+   * with anything else in it is read by the rest ("thanks, what does it cost?" asks the price).
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Ok, thanks. Bye | closing",
+        "thanks | closing",
+        "Thank you! | closing",
+        "ok thank you | closing",
+        "👍 | closing",
+        "👍🏽👍🏽 | closing",
+        "🙏 | closing",
+        "Thanks 🙏 | closing",
+        "Ok | closing",
+        "gracias, saludos | closing",
+        "Muchas gracias. ¡Hasta luego! | closing",
+        "obrigado | closing",
+        "Valeu, tchau! | closing",
+        "Obrigada, abraço | closing",
+        "danke, tschüss | closing",
+        "Vielen Dank! | closing",
+        "merci, au revoir | closing",
+        "Merci beaucoup, bonne journée | closing",
+        "thanks, what does it cost? | interested",
+        "ok, let's talk | interested",
+        "Thanks, send me more info | interested",
+        "Gracias, ¿quién eres? | other",
+        "Obrigado, mas não tenho interesse | not_interested",
+        "No thanks | not_interested",
+        "Thanks? | other",
+        "Sure | interested",
+        "🤔 | other",
+        "👎 | other"
+      })
+  void aClosingAloneIsNothingToAnswer(String text, String intent) {
+    assertThat(triage(text).intent()).as(text).isEqualTo(intent);
+  }
+
+  /**
    * A no with a request after its "but" ("not interested, but send me the invoice") is no interest
    * (the clause after the "but" read as interest): {@code other}, a person answers the request and
    * the lead is not marked interested. A "but" that turns a no round in so many words ("No, pero

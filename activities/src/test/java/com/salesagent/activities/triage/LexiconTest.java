@@ -49,7 +49,7 @@ class LexiconTest {
         "interested | en ; two fields",
         "interested | en | yes | please ; four fields",
         "interestd | en | yes ; unknown list",
-        "interested | fr | oui ; unknown language",
+        "interested | it | sì ; unknown language",
         "interested | en, | yes ; empty language",
         "interested | en |   ; empty phrase",
         "sentiment.positive | en | very good ; two words in a word list"

@@ -111,6 +111,24 @@ class LlmClassifierTest {
     assertThat(bodies).isEmpty();
   }
 
+  /**
+   * A reply the lexicon reads as a closing ("Ok, thanks. Bye") stays one without asking the model,
+   * which would call it other (a person to answer): the lexicon's rule is narrow, the whole reply
+   * thanks, bye or ok.
+   */
+  @Test
+  void aClosingIsAClosingWithoutAskingTheModel() throws Exception {
+    openAiSays(
+        "{\"intent\":\"other\",\"objection\":\"none\",\"sentiment\":\"positive\","
+            + "\"keywords\":[],\"notBefore\":\"\"}");
+
+    Triage t = classifier("openai", "/v1", "m").classify("Ok, thanks. Bye 👍", false, TODAY);
+
+    assertThat(t.intent()).isEqualTo(Triage.CLOSING);
+    assertThat(t.classifier()).isEqualTo(LexiconClassifier.NAME);
+    assertThat(bodies).isEmpty();
+  }
+
   @Test
   void theModelAloneNeverOptsALeadOut() throws Exception {
     openAiSays(

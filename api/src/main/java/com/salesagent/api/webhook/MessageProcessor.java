@@ -160,7 +160,9 @@ final class MessageProcessor {
               contextWamid,
               type,
               at,
-              awaitsTranscript ? InboundMessageSignal.AWAITING_TRANSCRIPT : triage.intent(),
+              awaitsTranscript
+                  ? InboundMessageSignal.AWAITING_TRANSCRIPT
+                  : Triage.toldToTheRun(triage.intent()),
               snoozeUntil(triage, contact.getString("timezone"), at));
       outcome =
           signaller.inbound(contact.getString("leadId"), contact.getString("campaignId"), signal);

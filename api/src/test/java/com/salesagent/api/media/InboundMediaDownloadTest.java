@@ -294,6 +294,37 @@ class InboundMediaDownloadTest {
     }
   }
 
+  /**
+   * A spoken goodbye ("Obrigado, tchau!") is triaged closing, kept on the feedback, and told to the
+   * waiting run as other, as a written one is: no workflow code reads the new intent.
+   */
+  @Test
+  void aSpokenClosingIsToldToTheRunAsOther() throws Exception {
+    String id = emulator.media().put("audio/ogg; codecs=opus", voiceNote());
+    feedback("L-12", "wamid.IN12", id);
+    store.insertContact(
+        new Document("leadId", "L-12").append("phone", "+5511998760012").append("campaignId", "c"));
+    activities.withTranscription(
+        speaking("Obrigado, tchau!", "stub/speech", b -> {}, Duration.ZERO),
+        com.salesagent.activities.triage.ReplyClassifier.LEXICON);
+    InboundMedia media = new InboundMedia("wamid.IN12", id, "audio", null, null, null);
+    activities.transcribe(media, activities.store(media));
+    store
+        .feedback()
+        .updateOne(Filters.eq("messageId", "wamid.IN12"), Updates.set("awaitsTranscript", true));
+
+    assertThat(
+            store
+                .feedback()
+                .find(Filters.eq("messageId", "wamid.IN12"))
+                .first()
+                .getString("intent"))
+        .isEqualTo("closing");
+    assertThat(activities.replies(media))
+        .singleElement()
+        .satisfies(r -> assertThat(r.signal().intent()).isEqualTo("other"));
+  }
+
   /** The sample voice note (Ogg Opus). */
   private byte[] voiceNote() throws Exception {
     try (InputStream in = getClass().getResourceAsStream("/emulator/voice-note.ogg")) {

@@ -1,0 +1,67 @@
+package com.salesagent.api.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import java.time.Duration;
+import java.time.Instant;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A reply that is only thanks, a goodbye or an "ok" is stored as a closing, and a live run is told
+ * it as other, as before closings were read: no workflow code branches on the new intent (a run in
+ * a conversation with a person hears of it as it did; one an older worker recorded replays alike).
+ */
+class ClosingReplyTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private InboxFixture fixture;
+
+  @BeforeEach
+  void setUp() {
+    fixture =
+        new InboxFixture(
+            MONGO.database(),
+            store ->
+                store.insertContact(
+                    new Document("leadId", "L-1")
+                        .append("campaignId", "cmp")
+                        .append("phone", "+5511998765432")
+                        .append("variantId", "v-1")
+                        .append("segment", "smb")));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    fixture.close();
+  }
+
+  @Test
+  void aClosingIsStoredAsOneAndToldToTheLiveRunAsOther() {
+    fixture.post(
+        InboxFixture.envelope(
+            "messages",
+            "\"messages\":[{\"from\":\"5511998765432\",\"id\":\"wamid.BYE1\",\"timestamp\":\""
+                + Instant.now().getEpochSecond()
+                + "\",\"type\":\"text\",\"text\":{\"body\":\"Valeu, tchau! 👍\"}}]"));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.signals.isEmpty());
+    Document feedback =
+        fixture.store.feedback().find(Filters.eq("messageId", "wamid.BYE1")).first();
+    assertThat(feedback.getString("intent")).isEqualTo("closing");
+    assertThat(fixture.signals)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getKey()).isEqualTo("L-1");
+              assertThat(((InboundMessageSignal) e.getValue()).intent()).isEqualTo("other");
+            });
+  }
+}
