@@ -140,8 +140,9 @@ final class AfterEndApplicationTest extends AppTestHarness {
 
   @Test
   void anOperatorDismissesALeadThatNeedsNoAnswer() throws Exception {
-    String leadId = "after-end-thanks-" + UUID.randomUUID();
-    stoppedLeadThatWrote(leadId, "Thanks!");
+    String leadId = "after-end-noted-" + UUID.randomUUID();
+    // A thanks alone is on no list (a closing: nothing to answer); this needs no answer either.
+    stoppedLeadThatWrote(leadId, "Got the invoice, all sorted now");
     assertThat(row(afterEndList(), leadId)).isNotNull();
 
     HttpResponse<String> dismissed = delete("/api/handoffs/after-end/" + leadId);

@@ -477,6 +477,98 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(again2.body()).contains(leadId);
   }
 
+  /**
+   * A lead that said no and then only says goodbye ("Ok, thanks. Bye 👍") is not reopened (its
+   * goodbye was triaged other and started a new run for a person to answer) and makes nobody any
+   * work: not on the "wrote after the end" list, no drafted answer, no notice. The message is
+   * stored with its triage (closing) and is on the lead's timeline.
+   */
+  @Test
+  void aLeadThatSaidNoAndThenSaysGoodbyeIsNotReopened() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "goodbye-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    emulator().recipientWrote(phone);
+    String no = textReply(phone, wamid, "Not interested, thanks.");
+    assertThat(webhook(no, sign(no)).statusCode()).isEqualTo(200);
+    var workflow =
+        app()
+            .connections()
+            .temporal()
+            .client()
+            .newUntypedWorkflowStub(com.salesagent.workflows.lead.LeadWorkflow.workflowId(leadId));
+    await(
+        "the no ends the lead's workflow",
+        Duration.ofSeconds(15),
+        () ->
+            "replied".equals(store().contact(leadId).getString("stage"))
+                && workflow.describe().getStatus()
+                    == io.temporal.api.enums.v1.WorkflowExecutionStatus
+                        .WORKFLOW_EXECUTION_STATUS_COMPLETED);
+
+    String bye = textReply(phone, wamid, "Ok, thanks. Bye 👍");
+    assertThat(webhook(bye, sign(bye)).statusCode()).isEqualTo(200);
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("wamid\\.in-[0-9a-f-]+").matcher(bye);
+    assertThat(id.find()).isTrue();
+    String messageId = id.group();
+    await(
+        "the goodbye handled",
+        Duration.ofSeconds(15),
+        () -> {
+          Document event =
+              store().webhookEvents().find(Filters.eq("eventKey", "message:" + messageId)).first();
+          return event != null && event.getString("outcome") != null;
+        });
+    assertThat(
+            store()
+                .webhookEvents()
+                .find(Filters.eq("eventKey", "message:" + messageId))
+                .first()
+                .getString("outcome"))
+        .as("not reopened")
+        .isNotEqualTo("workflow_reopened");
+    Document feedback = store().feedback().find(Filters.eq("messageId", messageId)).first();
+    assertThat(feedback.getString("intent")).isEqualTo("closing");
+    assertThat(feedback.getString("text")).isEqualTo("Ok, thanks. Bye 👍");
+    Thread.sleep(1000); // a new run, a mark or a notice would have followed by now
+    assertThat(workflow.describe().getStatus())
+        .isEqualTo(
+            io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertThat(store().contact(leadId).getString("stage")).isEqualTo("replied");
+    assertThat(store().contact(leadId).get("afterEnd")).as("not on the after-end list").isNull();
+    assertThat(store().interactions().timeline(leadId))
+        .extracting(e -> e.getString("type"))
+        .doesNotContain("reopened", "handed_off", "replied_again");
+    // On the lead's page with its triage, as any message from it.
+    com.fasterxml.jackson.databind.JsonNode page =
+        json.readTree(get("/api/leads/" + leadId).body());
+    boolean shown = false;
+    for (com.fasterxml.jackson.databind.JsonNode f : page.path("feedback")) {
+      shown |=
+          "Ok, thanks. Bye 👍".equals(f.path("text").asText())
+              && "closing".equals(f.path("intent").asText());
+    }
+    assertThat(shown).as("on the lead's page").isTrue();
+    assertThat(
+            store()
+                .database()
+                .getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)
+                .countDocuments(
+                    Filters.and(
+                        Filters.eq("leadId", leadId), Filters.eq("type", "lead.replied_again"))))
+        .as("nobody told to answer it")
+        .isZero();
+    assertThat(
+            store()
+                .database()
+                .getCollection("drafts")
+                .countDocuments(Filters.regex("_id", "^" + java.util.regex.Pattern.quote(leadId))))
+        .as("no draft answer")
+        .isZero();
+  }
+
   /** A sales rep for one test (any segment, room for 1,000), removed when the handle closes. */
   private AutoCloseable owner(String ownerId, String name) throws Exception {
     assertThat(

@@ -22,7 +22,8 @@ public record Triage(
 
   /**
    * A reply that is only thanks, a goodbye, an "ok" or an acknowledging emoji ("Ok, thanks. Bye",
-   * "👍", "gracias, saludos"): nothing for a person to answer. A live run is told it as {@code
+   * "👍", "gracias, saludos"): nothing for a person to answer. It never starts a new run of an
+   * ended lead, nor puts it on the "wrote after the end" list; a live run is told it as {@code
    * other} ({@link #toldToTheRun}).
    */
   public static final String CLOSING = "closing";

@@ -153,6 +153,9 @@ final class MessageProcessor {
       told.readByReaction(contextWamid);
     }
     String outcome = LeadSignaller.SIGNALLED;
+    // Thanks, bye or ok alone: a live run is told it as before (Triage.toldToTheRun); an ended
+    // lead is not reopened for it, and nobody is given it to answer.
+    boolean closing = Triage.CLOSING.equals(triage.intent());
     for (Document contact : contacts) {
       InboundMessageSignal signal =
           new InboundMessageSignal(
@@ -165,9 +168,12 @@ final class MessageProcessor {
                   : Triage.toldToTheRun(triage.intent()),
               snoozeUntil(triage, contact.getString("timezone"), at));
       outcome =
-          signaller.inbound(contact.getString("leadId"), contact.getString("campaignId"), signal);
+          closing
+              ? signaller.inbound(contact.getString("leadId"), signal)
+              : signaller.inbound(
+                  contact.getString("leadId"), contact.getString("campaignId"), signal);
       if (LeadSignaller.CLOSED.equals(outcome) && signal.endsSequence()) {
-        told.afterEnd(contact, item.getString("id"), signal.intent(), at);
+        told.afterEnd(contact, item.getString("id"), triage.intent(), at);
       } else if (signal.endsSequence()) {
         told.ownerOfSnoozedLead(contact, item.getString("id"), signal.snoozeUntil());
       }

@@ -4,6 +4,7 @@ import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.notify.Notifications;
+import com.salesagent.activities.triage.Triage;
 import com.salesagent.workflows.afterend.AfterEndDraft;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import java.time.Instant;
@@ -74,9 +75,14 @@ final class ToldOfMessages {
    * a reply that ends it again) wrote: the message is stored, and its owner and the CRM are told
    * ({@code lead.replied_again}, once per message), instead of it waiting unseen on the lead page;
    * it is on the dashboard's "Wrote after the end" list until a person answers it ({@link
-   * AfterEndReplies}), with the agent's draft answer when a person answers such a message.
+   * AfterEndReplies}), with the agent's draft answer when a person answers such a message. A
+   * closing (thanks, bye, ok alone: {@link Triage#CLOSING}) is none of that: stored and on the
+   * lead's timeline, nothing to answer.
    */
   void afterEnd(Document contact, String messageId, String intent, Instant at) {
+    if (Triage.CLOSING.equals(intent)) {
+      return;
+    }
     afterEnd.wrote(contact.getString("leadId"), at, messageId, clock.instant());
     if (DRAFTED_AFTER_END.contains(intent)) {
       signaller.draftAfterEnd(

@@ -15,9 +15,10 @@ import java.util.Set;
  * re-engagements). Not for {@code opted_out} (the person asked for no more), {@code stopped} (an
  * operator's decision), {@code converted} (a customer: their owner reads it, no sales sequence) or
  * {@code failed}. Not for a reaction, nor for a reply that would end the new run at once (not
- * interested, wrong person). A voice note being transcribed opens the run as a reply a person
- * listens to ({@link #opening}); its transcript's triage reaches the new run later and decides
- * again, as a second reply would.
+ * interested, wrong person), nor for a closing (thanks, bye or ok alone: the webhook does not ask
+ * for a new run for one, and tells a live run it as other, so no workflow code reads that intent).
+ * A voice note being transcribed opens the run as a reply a person listens to ({@link #opening});
+ * its transcript's triage reaches the new run later and decides again, as a second reply would.
  */
 public final class LeadReopening {
   /** Stages a new message from the lead may start a new run from. */
