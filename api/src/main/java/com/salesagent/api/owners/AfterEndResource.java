@@ -147,8 +147,9 @@ public class AfterEndResource {
   }
 
   /**
-   * {@code DELETE /api/handoffs/after-end/{leadId}}: nothing to answer (a "thanks!"): off the list,
-   * audited. 404 when the lead is not on it.
+   * {@code DELETE /api/handoffs/after-end/{leadId}}: nothing to answer (a "got it, all sorted"; a
+   * thanks alone is a closing, never listed): off the list, audited. 404 when the lead is not on
+   * it.
    */
   @DELETE
   @Path("/{leadId}")
