@@ -15,6 +15,7 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.Interest;
 import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.Stage;
 import com.salesagent.workflows.media.InboundMedia;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,9 +155,11 @@ final class MessageProcessor {
     }
     String outcome = LeadSignaller.SIGNALLED;
     // Thanks, bye or ok alone: a live run is told it as before (Triage.toldToTheRun); an ended
-    // lead is not reopened for it, and nobody is given it to answer.
+    // lead is not reopened for it, and nobody is given it to answer, unless it never answered the
+    // sequence (no_response): its "ok" or 👍 is its first word to us, which a person reads.
     boolean closing = Triage.CLOSING.equals(triage.intent());
     for (Document contact : contacts) {
+      boolean quiet = closing && !Stage.NO_RESPONSE.key().equals(contact.getString("stage"));
       InboundMessageSignal signal =
           new InboundMessageSignal(
               item.getString("id"),
@@ -168,7 +171,7 @@ final class MessageProcessor {
                   : Triage.toldToTheRun(triage.intent()),
               snoozeUntil(triage, contact.getString("timezone"), at));
       outcome =
-          closing
+          quiet
               ? signaller.inbound(contact.getString("leadId"), signal)
               : signaller.inbound(
                   contact.getString("leadId"), contact.getString("campaignId"), signal);

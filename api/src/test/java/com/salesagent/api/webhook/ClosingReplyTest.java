@@ -64,4 +64,43 @@ class ClosingReplyTest {
               assertThat(((InboundMessageSignal) e.getValue()).intent()).isEqualTo("other");
             });
   }
+
+  /**
+   * A lead that never answered the sequence (it ended no_response) saying "ok" or 👍 is its first
+   * word to us: it may reopen the lead for a person, as any reply. One that said no already (or a
+   * customer, or a lost lead) saying thanks or bye is not reopened for it.
+   */
+  @Test
+  void aClosingReopensOnlyALeadThatNeverAnswered() {
+    fixture
+        .store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", "L-1"),
+            new Document("$set", new Document("stage", "no_response")));
+    fixture.post(closing("wamid.OK1", "Ok 👍"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.signals.isEmpty());
+    assertThat(fixture.mayReopen).containsExactly("L-1");
+
+    fixture
+        .store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", "L-1"), new Document("$set", new Document("stage", "replied")));
+    fixture.post(closing("wamid.BYE2", "Ok, thanks. Bye"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> fixture.signals.size() == 2);
+    assertThat(fixture.mayReopen).as("not for a lead that said no").containsExactly("L-1");
+  }
+
+  private static String closing(String id, String text) {
+    return InboxFixture.envelope(
+        "messages",
+        "\"messages\":[{\"from\":\"5511998765432\",\"id\":\""
+            + id
+            + "\",\"timestamp\":\""
+            + Instant.now().getEpochSecond()
+            + "\",\"type\":\"text\",\"text\":{\"body\":\""
+            + text
+            + "\"}}]");
+  }
 }

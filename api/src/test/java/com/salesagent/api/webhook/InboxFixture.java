@@ -25,6 +25,10 @@ final class InboxFixture implements AutoCloseable {
   static final String SECRET = "app-secret";
 
   final List<Map.Entry<String, Object>> signals = new CopyOnWriteArrayList<>();
+
+  /** Leads a message was signalled to in a way that may start a new run of an ended one. */
+  final List<String> mayReopen = new CopyOnWriteArrayList<>();
+
   final LeadStore store;
   final WebhookInbox inbox;
   final WhatsAppWebhookResource resource;
@@ -41,7 +45,7 @@ final class InboxFixture implements AutoCloseable {
     inbox =
         new WebhookInbox(
             store,
-            new RecordingSignaller(signals),
+            new RecordingSignaller(signals, mayReopen),
             NUMBER,
             clock,
             2,

@@ -10,8 +10,24 @@ import java.util.Map;
 final class RecordingSignaller implements LeadSignaller {
   private final List<Map.Entry<String, Object>> signals;
 
+  private final List<String> mayReopen;
+
   RecordingSignaller(List<Map.Entry<String, Object>> signals) {
+    this(signals, new java.util.ArrayList<>());
+  }
+
+  /**
+   * {@code mayReopen}: the leads signalled by the call that may start a new run of an ended one.
+   */
+  RecordingSignaller(List<Map.Entry<String, Object>> signals, List<String> mayReopen) {
     this.signals = signals;
+    this.mayReopen = mayReopen;
+  }
+
+  @Override
+  public String inbound(String leadId, String campaignId, InboundMessageSignal signal) {
+    mayReopen.add(leadId);
+    return inbound(leadId, signal);
   }
 
   @Override
