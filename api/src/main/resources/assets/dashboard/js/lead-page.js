@@ -358,13 +358,23 @@ function renderConversation(l, feedback) {
         fetchLead();
       });
   };
+  const requestId = () => 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+  // A request that failed (an error, a lost answer) is sent again with its first requestId while
+  // the text is the same, so the server takes it as the same message: Temporal may have taken the
+  // first one although the answer was an error, and the lead must not get it twice.
+  const attempts = new Map();
+  const attemptId = (kind, text) => {
+    const key = kind + '\u0000' + text;
+    if (!attempts.has(key)) attempts.set(key, requestId());
+    return attempts.get(key);
+  };
+  const attemptDone = (kind, text) => { attempts.delete(kind + '\u0000' + text); };
   $('conversation-send').addEventListener('click', () => {
     const text = $('conversation-text').value.trim();
     if (!text) { toast('Write a message first', true); return; }
-    send({ text: text, requestId: 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) },
-      () => { $('conversation-text').value = ''; toast('Message queued'); });
+    send({ text: text, requestId: attemptId('text', text) },
+      () => { attemptDone('text', text); $('conversation-text').value = ''; toast('Message queued'); });
   });
-  const requestId = () => 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
   const voicePath = () => '/api/leads/' + encodeURIComponent(String(lead.id)) + '/replies/voice-note';
   // A recording's query: its request id, and the owner chosen in Writing as.
   const voiceQuery = () => '?requestId=' + requestId() +
@@ -379,8 +389,8 @@ function renderConversation(l, feedback) {
   $('conversation-voice').addEventListener('click', () => {
     const text = $('conversation-text').value.trim();
     if (!text) { toast('Write what the voice note says first', true); return; }
-    sendVoice({ path: voicePath(), method: 'POST', body: asChosen({ text: text, requestId: requestId() }) },
-      () => { $('conversation-text').value = ''; toast('Voice note queued'); });
+    sendVoice({ path: voicePath(), method: 'POST', body: asChosen({ text: text, requestId: attemptId('voice', text) }) },
+      () => { attemptDone('voice', text); $('conversation-text').value = ''; toast('Voice note queued'); });
   });
   // Recorded here: MediaRecorder's Ogg Opus (Firefox) or WebM Opus (Chrome), rewrapped by the
   // server; the microphone is released as soon as the recording stops.
@@ -430,8 +440,8 @@ function renderConversation(l, feedback) {
       .catch(reportError);
   });
   $('conversation-template').addEventListener('click', () => {
-    send({ template: 're_engagement', requestId: 'ui-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) },
-      () => toast('Re-engagement template queued'));
+    send({ template: 're_engagement', requestId: attemptId('template', '') },
+      () => { attemptDone('template', ''); toast('Re-engagement template queued'); });
   });
 }
 

@@ -981,6 +981,47 @@ class DashboardApplicationTest {
           .filteredOn(m -> "Sure, sending it again now.".equals(m.getString("text")))
           .singleElement()
           .satisfies(m -> assertThat(m.getString("by")).isEqualTo("Carla Dias (" + me + ")"));
+      // A send whose answer is lost (the server took it; the page sees a network error): Send
+      // again repeats the same request, so the lead gets the text once.
+      int acceptedBefore = app().emulator().acceptedFor(p);
+      ((org.openqa.selenium.JavascriptExecutor) driver)
+          .executeScript(
+              "const f = window.fetch; let lose = 1;"
+                  + " window.fetch = function (url, init) {"
+                  + "   const answer = f.apply(this, arguments);"
+                  + "   if (lose > 0 && String(url).endsWith('/replies') && init"
+                  + "       && init.method === 'POST') {"
+                  + "     lose--; return answer.then(() => { throw new TypeError('lost'); });"
+                  + "   }"
+                  + "   return answer; };");
+      driver
+          .findElement(org.openqa.selenium.By.id("conversation-text"))
+          .sendKeys("And the price list too.");
+      var sendButton = org.openqa.selenium.By.id("conversation-send");
+      driver.findElement(sendButton).click();
+      await(
+          "the first request stored",
+          Duration.ofSeconds(15),
+          () ->
+              store().messages().messagesOf(leadId).stream()
+                  .anyMatch(m -> "And the price list too.".equals(m.getString("text"))));
+      wait.until(d -> d.findElement(sendButton).isEnabled());
+      driver.findElement(sendButton).click();
+      await(
+          "the text at the Cloud API",
+          Duration.ofSeconds(15),
+          () -> "And the price list too.".equals(app().emulator().lastTextFor(p)));
+      wait.until(
+          d ->
+              d.findElement(org.openqa.selenium.By.id("conversation-text"))
+                  .getAttribute("value")
+                  .isEmpty());
+      Thread.sleep(1000);
+      assertThat(store().messages().messagesOf(leadId))
+          .filteredOn(m -> "And the price list too.".equals(m.getString("text")))
+          .as("one message for the two clicks")
+          .hasSize(1);
+      assertThat(app().emulator().acceptedFor(p)).isEqualTo(acceptedBefore + 1);
       // Outside the window a new conversation is a new enrolment, one click from the page.
       int sentBefore = app().emulator().acceptedFor(p);
       wait.until(d -> d.findElement(org.openqa.selenium.By.id("enrol-again")).isDisplayed());
