@@ -2,7 +2,6 @@ package com.salesagent.api.leads;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.Owners;
@@ -73,6 +72,7 @@ final class LeadConversation {
   public record Accepted(String leadId, String ownerId, String status) {}
 
   private final LeadStore store;
+  private final CustomerServiceWindow windows;
   private final Function<String, LeadWorkflow> lead;
   private final ObjectMapper strict;
   private final Owners owners;
@@ -87,6 +87,7 @@ final class LeadConversation {
       ObjectMapper strict,
       Clock clock) {
     this.store = store;
+    this.windows = new CustomerServiceWindow(store);
     this.lead = lead;
     this.afterEnd = afterEnd;
     this.strict = strict;
@@ -195,8 +196,8 @@ final class LeadConversation {
     }
     Instant now = clock.instant();
     if (!template) {
-      Instant last = lastInbound(leadId);
-      Duration window = window(contact);
+      Instant last = windows.lastInbound(leadId);
+      Duration window = windows.of(contact);
       if (last == null || now.isAfter(last.plus(window))) {
         throw new ApiException(
             409,
@@ -446,39 +447,6 @@ final class LeadConversation {
           List.of(new FieldError("leadId", "stage " + stage)));
     }
     return contact;
-  }
-
-  /** When the lead last wrote (its latest stored reply), or null. */
-  private Instant lastInbound(String leadId) {
-    Document last =
-        store
-            .feedback()
-            .find(Filters.eq("leadId", leadId))
-            .sort(Sorts.descending("receivedAt"))
-            .limit(1)
-            .first();
-    Date at = last == null ? null : last.getDate("receivedAt");
-    return at == null ? null : at.toInstant();
-  }
-
-  /** The campaign's customer-service window (agent_configurations), 24 h by default. */
-  private Duration window(Document contact) {
-    for (String id : List.of("campaign:" + contact.getString("campaignId"), "default")) {
-      Document config =
-          store
-              .database()
-              .getCollection(Collections.AGENT_CONFIGURATIONS)
-              .find(Filters.eq("configId", id))
-              .first();
-      if (config != null && config.getString("customerServiceWindow") != null) {
-        try {
-          return Duration.parse(config.getString("customerServiceWindow"));
-        } catch (RuntimeException e) {
-          break;
-        }
-      }
-    }
-    return Duration.ofHours(24);
   }
 
   private void audit(String operator, String leadId, String action, String detail, Instant at) {
