@@ -13,6 +13,7 @@ import com.salesagent.activities.research.Retriever;
 import com.salesagent.workflows.lead.ComposeActivities;
 import com.salesagent.workflows.lead.ComposeRequest;
 import com.salesagent.workflows.lead.ComposedMessage;
+import com.salesagent.workflows.lead.OwnerReply;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -377,11 +378,13 @@ public class TemplateComposeActivities implements ComposeActivities {
   /**
    * The template for the purpose, in the wording for the lead's persona ({@link PersonaWording});
    * for a follow-up whose template this lead has already received, the other follow-up angle, so a
-   * lead never gets the same text twice when another exists.
+   * lead never gets the same text twice when another exists. Step 0 is the first contact, except
+   * for a re-engagement: a rep's request for the template to a lead that replied to the first
+   * contact goes at step 0 (no follow-up nor re-engagement before it) and is the re-engagement.
    */
   private PersonaWording.Chosen chooseTemplate(
       ComposeRequest request, Document templates, Document persona) {
-    if (request.step() == 0) {
+    if (request.step() == 0 && !OwnerReply.TEMPLATE.equals(request.purpose())) {
       return PersonaWording.choose(templates, "first_contact", persona);
     }
     Set<String> used = new HashSet<>();

@@ -126,6 +126,29 @@ class LocalizedComposeTest {
         .isEqualTo("followup_cost_angle");
   }
 
+  /**
+   * A rep's request for the re-engagement template ({@code {"template": "re_engagement"}}) to a
+   * lead that replied to the first contact: the run sends it at step 0 (no follow-up nor
+   * re-engagement went before it). It is the re-engagement template, never the first contact again,
+   * word for word, to a lead that already has it.
+   */
+  @Test
+  void aRepsReEngagementAtStepZeroIsTheReEngagementTemplateNotTheFirstContactAgain() {
+    lead("L-re-0", "en", "retail", "Acme", "They are opening three new stores next year.");
+    Document first = compose("L-re-0", "v-cost", 0, "first_contact");
+    store
+        .messages()
+        .setMessageFields(first.getString("idempotencyKey"), new Document("wamid", "w"));
+
+    Document again = compose("L-re-0", "v-cost", 0, "re_engagement");
+
+    assertThat(again.get("template", Document.class).getString("name"))
+        .isEqualTo("reengage_interested");
+    assertThat(again.getString("text"))
+        .startsWith("Hi Ana, you mentioned you were interested")
+        .isNotEqualTo(first.getString("text"));
+  }
+
   @Test
   void aSpanishLeadOfAnyRegionGetsSpanishAndAPortugueseOneOfAnotherRegionGetsBrazilian() {
     lead(
