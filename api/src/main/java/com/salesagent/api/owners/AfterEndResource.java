@@ -110,7 +110,7 @@ public class AfterEndResource {
             .toList();
     if (!draftIds.isEmpty()) {
       db.getCollection(KnowledgeActivitiesImpl.DRAFTS)
-          .find(Filters.and(Filters.in("_id", draftIds), Filters.eq("status", "held")))
+          .find(HandOffsResource.draftsReady(draftIds))
           .projection(new Document("leadId", 1))
           .forEach(d -> drafted.add(d.getString("leadId")));
     }

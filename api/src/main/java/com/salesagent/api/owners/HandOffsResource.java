@@ -129,7 +129,7 @@ public class HandOffsResource {
             .toList();
     if (!draftIds.isEmpty()) {
       db.getCollection(KnowledgeActivitiesImpl.DRAFTS)
-          .find(Filters.and(Filters.in("_id", draftIds), Filters.eq("status", "held")))
+          .find(draftsReady(draftIds))
           .projection(new Document("leadId", 1))
           .forEach(d -> waitingDrafts.put(d.getString("leadId"), d));
     }
@@ -263,6 +263,15 @@ public class HandOffsResource {
   /** Each lead's latest message (its feedback), read in one query for the page of leads. */
   private Map<String, Document> lastReplies(List<Document> leads) {
     return lastReplies(db, leads);
+  }
+
+  /**
+   * The drafts among {@code draftIds} a person can use: held, with an answer. A draft that found no
+   * grounded answer (no text: the lead page says "write it yourself") is no draft waiting.
+   */
+  static Bson draftsReady(List<String> draftIds) {
+    return Filters.and(
+        Filters.in("_id", draftIds), Filters.eq("status", "held"), Filters.ne("text", null));
   }
 
   /** {@link #lastReplies(List)} in {@code db}. */

@@ -45,6 +45,10 @@ class HandOffsResourceTest {
   static final ResourceExtension RESOURCES =
       ResourceTests.api()
           .addResource(new HandOffsResource(DB, Clock.fixed(NOW, ZoneOffset.UTC)))
+          .addResource(
+              new AfterEndResource(
+                  new com.salesagent.activities.mongo.LeadStore(DB),
+                  Clock.fixed(NOW, ZoneOffset.UTC)))
           .build();
 
   @AfterAll
@@ -175,5 +179,65 @@ class HandOffsResourceTest {
     }
     assertThat(row).isNotNull();
     assertThat(row.path("lastReply").path("text").asText()).isEqualTo("(reaction removed)");
+  }
+
+  /**
+   * A message the knowledge base had no answer for (a voice note nobody transcribed, a question no
+   * entry answers) gets a draft that says "no grounded answer" and has no text: the lead page says
+   * "Write it yourself". The Hand-offs and Wrote-after-the-end rows said "draft answer ready on the
+   * lead page" for it all the same (draftWaiting).
+   */
+  @Test
+  void aDraftWithNoGroundedAnswerIsNoDraftWaiting() throws Exception {
+    lead("h-question", "handed_off", "ana", NOW.plusSeconds(3600));
+    reply("h-question", "in-v1", "Do you work with Shopify?", "other", null, NOW.minusSeconds(60));
+    ungroundedDraft("h-question", "in-v1");
+    DB.getCollection(Collections.CONTACTS)
+        .insertOne(
+            new Document("leadId", "h-ended")
+                .append("name", "Lead h-ended")
+                .append("company", "Acme")
+                .append("stage", "converted")
+                .append("ownerId", "ana")
+                .append(
+                    "afterEnd",
+                    new Document("waiting", true)
+                        .append("wroteAt", Date.from(NOW.minusSeconds(30)))
+                        .append("messageId", "in-e1")
+                        .append("storedAt", Date.from(NOW.minusSeconds(30)))));
+    reply("h-ended", "in-e1", "Who do I send the invoice to?", "other", null, NOW.minusSeconds(30));
+    ungroundedDraft("h-ended", "in-e1");
+
+    JsonNode queue =
+        new ObjectMapper().readTree(RESOURCES.target("/api/handoffs").request().get(String.class));
+    JsonNode handedOff = null;
+    for (JsonNode r : queue.path("handoffs")) {
+      if ("h-question".equals(r.path("leadId").asText())) {
+        handedOff = r;
+      }
+    }
+    assertThat(handedOff).isNotNull();
+    assertThat(handedOff.path("draftWaiting").asBoolean()).as(handedOff.toString()).isFalse();
+    JsonNode afterEnd =
+        new ObjectMapper()
+            .readTree(RESOURCES.target("/api/handoffs/after-end").request().get(String.class));
+    assertThat(afterEnd.path("leads")).hasSize(1);
+    assertThat(afterEnd.path("leads").get(0).path("leadId").asText()).isEqualTo("h-ended");
+    assertThat(afterEnd.path("leads").get(0).path("draftWaiting").asBoolean())
+        .as(afterEnd.toString())
+        .isFalse();
+  }
+
+  /** What the knowledge base holds for a message no entry answers: no text, not grounded. */
+  private static void ungroundedDraft(String leadId, String messageId) {
+    DB.getCollection(KnowledgeActivitiesImpl.DRAFTS)
+        .insertOne(
+            new Document("_id", leadId + ":" + messageId)
+                .append("leadId", leadId)
+                .append("replyMessageId", messageId)
+                .append("grounded", false)
+                .append("text", null)
+                .append("why", "no entry answers it closely enough")
+                .append("status", "held"));
   }
 }
