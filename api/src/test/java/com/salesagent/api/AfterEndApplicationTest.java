@@ -453,7 +453,27 @@ final class AfterEndApplicationTest extends AppTestHarness {
             postJson("/api/leads/" + stopped + "/enrol-again", "{\"phone\":\"+1\"}").statusCode())
         .as("an unknown field")
         .isEqualTo(400);
+    // The ended lead's own id, or another lead of the number's, is no new lead: it answered 200
+    // already_enrolled, enrolled nothing, linked the lead to itself and took it off the list.
+    assertThat(refusedField(stopped, "{\"leadId\":\"" + stopped + "\"}", 422)).isEqualTo("leadId");
     assertThat(store().contact(stopped).get("enrolledAgainAs")).as("nothing made").isNull();
+    assertThat(store().contact(stopped).get("previousLeadId")).isNull();
+    assertThat(store().contact(stopped).get("afterEnd")).as("still to answer").isNotNull();
+    HttpResponse<String> made = postJson("/api/leads/" + stopped + "/enrol-again", "");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(202);
+    String newId = json.readTree(made.body()).get("leadId").asText();
+    await(
+        "the new lead is live",
+        Duration.ofSeconds(15),
+        () -> "awaiting_response".equals(store().contact(newId).getString("stage")));
+    assertThat(postJson("/api/leads/" + newId + "/stop", "").statusCode()).isEqualTo(202);
+    await(
+        "the new lead stopped",
+        Duration.ofSeconds(15),
+        () -> "stopped".equals(store().contact(newId).getString("stage")));
+    assertThat(refusedField(newId, "{\"leadId\":\"" + stopped + "\"}", 409)).isEqualTo("leadId");
+    assertThat(store().contact(newId).get("enrolledAgainAs")).as("nothing made").isNull();
+    assertThat(store().contact(stopped).get("previousLeadId")).isNull();
   }
 
   private String refusedField(String leadId, String body, int status) throws Exception {

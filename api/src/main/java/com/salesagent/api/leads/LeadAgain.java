@@ -111,6 +111,26 @@ final class LeadAgain {
           "this lead was enrolled again " + before.size() + " times already",
           List.of(new FieldError("leadId", "at most " + MAX_AGAIN + " new conversations")));
     }
+    if (leadId.equals(request.leadId())) {
+      throw new ApiException(
+          422,
+          "the new conversation needs a lead id of its own",
+          List.of(
+              new FieldError("leadId", "the ended lead's own id: leave it out or name a new one")));
+    }
+    if (request.leadId() != null && !before.contains(request.leadId())) {
+      // Another existing lead (an earlier lead of the number) would answer already_enrolled:
+      // nothing enrolled, the two linked as if one made the other, the row taken off the list.
+      Document taken = store.contact(request.leadId());
+      if (taken != null && !leadId.equals(taken.getString(PREVIOUS))) {
+        throw new ApiException(
+            409,
+            "lead " + request.leadId() + " exists: the new conversation needs a new lead id",
+            List.of(
+                new FieldError(
+                    "leadId", "names an existing lead: leave it out or name a new one")));
+      }
+    }
     String newId = request.leadId() != null ? request.leadId() : againId(leadId, before.size());
     LeadValidator.Result result = validator.validate(copy(ended, newId, request.campaignId()));
     if (!result.valid()) {
