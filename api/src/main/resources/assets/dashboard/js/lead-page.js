@@ -344,6 +344,19 @@ function workflowStatus(m) {
   return 'sent';
 }
 
+/** Status ranks as the store keeps them (Messages.RANK): a later status never reads as an earlier. */
+const STATUS_RANK = { composed: 0, accepted: 1, sent: 2, delivered: 3, failed: 4, read: 5 };
+
+/**
+ * The furthest of what the workflow saw and what the store holds: the workflow is not told of a
+ * delivery, nor of a read until it looks, so its view alone said "sent" for a delivered message.
+ */
+function furthestStatus(workflow, stored) {
+  const a = STATUS_RANK[workflow];
+  const b = typeof stored === 'string' ? STATUS_RANK[stored] : undefined;
+  return b !== undefined && (a === undefined || b > a) ? stored : workflow;
+}
+
 /** Error code and what Meta said (failed status: title; refused send: details or message). */
 function errorText(code, error, doc) {
   const details = isObject(error) ? (error.title || error.details || error.message) : null;
@@ -387,7 +400,7 @@ function messageRow(m, doc) {
     step: src.step != null ? src.step : doc.step,
     purpose: doc.purpose,
     kindTemplate: [kind, template].filter((x) => x != null && x !== '').map(String).join(' · '),
-    status: m ? workflowStatus(m) : doc.status,
+    status: m ? furthestStatus(workflowStatus(m), doc.status) : doc.status,
     wamid: src.wamid || doc.wamid,
     sentAt: src.sentAt || doc.sentAt || statusAt.accepted,
     error: errorText(src.errorCode != null ? src.errorCode : isObject(doc.error) ? doc.error.code : null, doc.error, doc),

@@ -210,6 +210,51 @@ class DashboardApplicationTest {
             wamid);
   }
 
+  /**
+   * The lead page's messages table shows how far a message got: its workflow is not told of a
+   * delivery (nor of a read until it looks), so the table, which showed the workflow's view alone,
+   * said "sent" for a message the card under it said was delivered.
+   */
+  @Test
+  void theMessagesTableShowsADeliveryTheWorkflowWasNotToldOf() throws Exception {
+    String p = phone();
+    String leadId = "browser-delivered-" + UUID.randomUUID();
+    String wamid = enrolAndAwaitSend(leadId, p, "delivered", "Dora");
+    await(
+        "delivered in the store",
+        Duration.ofSeconds(20),
+        () -> "delivered".equals(store().messages().messagesOf(leadId).get(0).getString("status")));
+    DashboardBrowser.Session browser = DashboardBrowser.open();
+    try (browser) {
+      var driver = browser.driver();
+      var wait =
+          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
+              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+      driver.get(url("/dashboard/"));
+      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
+      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      driver.get(url("/dashboard/#/lead/" + leadId));
+      var status =
+          org.openqa.selenium.By.cssSelector(
+              "#lead-messages-table tbody tr[data-wamid='" + wamid + "'] td.msg-status");
+      wait.until(d -> !d.findElements(status).isEmpty());
+      try {
+        wait.until(d -> "delivered".equals(d.findElement(status).getText()));
+      } catch (org.openqa.selenium.TimeoutException e) {
+        throw new AssertionError(
+            "the table says " + driver.findElement(status).getText() + ", the store delivered", e);
+      }
+      assertThat(
+              driver
+                  .findElement(
+                      org.openqa.selenium.By.cssSelector(
+                          "#lead-messages-table tbody tr[data-wamid='" + wamid + "']"))
+                  .getAttribute("data-source"))
+          .as("the workflow's row, joined with the stored message")
+          .isEqualTo("workflow");
+    }
+  }
+
   @Test
   void thePageAndItsChartingLibraryAreServedFromTheJar() throws Exception {
     HttpResponse<String> page =
