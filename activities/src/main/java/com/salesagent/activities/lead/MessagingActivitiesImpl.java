@@ -125,18 +125,30 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   @Override
   public SendResult send(SendRequest request) {
     SendResult result;
+    Document[] read = new Document[1];
     try (KeepAlive alive = KeepAlive.start()) {
-      result = sendOnce(request, alive);
+      result = sendOnce(request, alive, read);
     }
-    // sales_agent_sends_total{result, step}: first contacts apart from follow-ups.
-    Metrics.counter(
-            "sales_agent.sends",
-            "result",
-            result.outcome(),
-            "step",
-            request.step() == 0 ? "first_contact" : "follow_up")
+    // sales_agent_sends_total{result, step}: what went (first contact, follow-up, ...).
+    Metrics.counter("sales_agent.sends", "result", result.outcome(), "step", kind(request, read[0]))
         .increment();
     return result;
+  }
+
+  /**
+   * What a send was, for the metric: a person's message, the agent's answer, a re-engagement, the
+   * first contact or a follow-up. A person's message and a rep's re-engagement go at the step the
+   * lead is at (0 before any follow-up), so the step alone does not tell.
+   */
+  static String kind(SendRequest request, Document message) {
+    String purpose = message == null ? null : message.getString("purpose");
+    if (message != null && !whose(message).isEmpty()) {
+      return "agent_answer".equals(purpose) ? "agent_answer" : "person";
+    }
+    if (OwnerReply.TEMPLATE.equals(purpose)) {
+      return "re_engagement";
+    }
+    return request.step() == 0 ? "first_contact" : "follow_up";
   }
 
   /**
@@ -162,7 +174,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
    * send's heartbeat timeout instead of its whole start-to-close timeout; an attempt Temporal gave
    * up on stops before its claim (the next one may be calling already).
    */
-  private SendResult sendOnce(SendRequest request, KeepAlive alive) {
+  /** {@code read}: given the message the send read, for the metric. */
+  private SendResult sendOnce(SendRequest request, KeepAlive alive, Document[] read) {
     Instant now = clock.instant();
     String key = request.idempotencyKey();
     Document contact = store.contactForSteps(request.leadId());
@@ -175,6 +188,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           SendResult.DO_NOT_CONTACT, null, contact.getString("doNotContactSource"));
     }
     Document message = store.messages().messageByKey(key);
+    read[0] = message;
     if (message == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "nothing composed under " + key, PERMANENT_ERROR);

@@ -1,0 +1,113 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.whatsapp.StubCloudApi;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.activities.whatsapp.WhatsAppSettings;
+import com.salesagent.workflows.lead.SendRequest;
+import com.salesagent.workflows.lead.SendResult;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code sales_agent_sends_total{step}} says what went: the sequence's first contact, its
+ * follow-ups and re-engagements, a person's message, the agent's answer. A person's message and a
+ * rep's re-engagement go at the step the lead is at (0 before any follow-up), so the step alone
+ * counted them as first contacts.
+ */
+class SendMetricsTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private LeadStore store;
+  private StubCloudApi api;
+  private MessagingActivitiesImpl messaging;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    MongoSchema.ensure(MONGO.database());
+    Metrics.addRegistry(registry);
+    store = new LeadStore(MONGO.database());
+    api = new StubCloudApi().uniqueWamids();
+    WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");
+    messaging =
+        new MessagingActivitiesImpl(
+            store,
+            new WhatsAppClient(settings, Duration.ofMillis(800)),
+            settings,
+            Clock.systemUTC());
+    // A lead each: sends to one number are spaced 6 s apart, as Meta asks.
+    for (int i = 1; i <= 5; i++) {
+      store.insertContact(
+          new Document("leadId", "M-" + i)
+              .append("phone", "+551199876540" + i)
+              .append("campaignId", "c-1")
+              .append("enrolledAt", new Date()));
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    Metrics.removeRegistry(registry);
+    api.close();
+  }
+
+  private void composed(String leadId, String key, String purpose, String composer) {
+    store
+        .messages()
+        .upsertComposed(
+            key,
+            new Document("leadId", leadId)
+                .append("campaignId", "c-1")
+                .append("purpose", purpose)
+                .append("composer", composer)
+                .append("text", "Hello from " + purpose)
+                .append("status", "composed")
+                .append("approval", new Document("status", "approve")));
+  }
+
+  private double sent(String step) {
+    var counter =
+        registry.find("sales_agent.sends").tag("result", "sent").tag("step", step).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void eachSendIsCountedAsWhatItIs() {
+    composed("M-1", "k-first", "first_contact", "template");
+    composed("M-2", "k-person", "text", "person");
+    composed("M-3", "k-answer", "agent_answer", "llm:offline");
+    composed("M-4", "k-again", "re_engagement", "template");
+    composed("M-5", "k-follow", "follow_up_unread", "template");
+    String[][] sends = {
+      {"M-1", "k-first", "0"},
+      {"M-2", "k-person", "0"},
+      {"M-3", "k-answer", "0"},
+      {"M-4", "k-again", "0"},
+      {"M-5", "k-follow", "1"}
+    };
+    for (String[] send : sends) {
+      SendRequest request =
+          new SendRequest(send[0], send[1], Integer.parseInt(send[2]), false, false);
+      assertThat(messaging.send(request).outcome()).isEqualTo(SendResult.SENT);
+    }
+
+    assertThat(sent("first_contact")).isEqualTo(1);
+    assertThat(sent("person")).isEqualTo(1);
+    assertThat(sent("agent_answer")).isEqualTo(1);
+    assertThat(sent("re_engagement")).isEqualTo(1);
+    assertThat(sent("follow_up")).isEqualTo(1);
+  }
+}
