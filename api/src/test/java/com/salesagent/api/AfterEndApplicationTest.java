@@ -438,6 +438,22 @@ final class AfterEndApplicationTest extends AppTestHarness {
     assertThat(emulator().acceptedFor(phone)).as("nothing more sent").isEqualTo(2);
   }
 
+  /**
+   * The number enrolled again (a CSV row, the API) while its ended lead waits on the "wrote after
+   * the end" list: the new lead is its conversation now, so the ended one leaves the list, as it
+   * does when "Start a new conversation" makes the new lead.
+   */
+  @Test
+  void aNewLeadOfTheNumberTakesTheEndedOneOffTheList() throws Exception {
+    String leadId = "superseded-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Hello? Is this still on?");
+    String fresh = "superseding-" + UUID.randomUUID();
+    HttpResponse<String> enrolled = postJson("/api/leads", leadJson(fresh, phone));
+    assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(202);
+    assertThat(store().contact(leadId).get("afterEnd")).as("off the list").isNull();
+    assertThat(row(afterEndList(), leadId)).isNull();
+  }
+
   /** Where no new conversation may start, or the request is wrong, it says which field. */
   @Test
   void enrollingAgainIsRefusedNamingWhatIsWrong() throws Exception {

@@ -78,6 +78,17 @@ public final class AfterEndReplies {
         Updates.unset(FIELD));
   }
 
+  /**
+   * A new lead of the number was enrolled ({@code leadId}): its earlier leads that wrote after
+   * their run ended are off the list (the new lead is the person's conversation now; their messages
+   * go to it once it wrote). Narrowed by the list's index, then by the number.
+   */
+  public void supersededBy(String phone, String leadId) {
+    contacts.updateMany(
+        Filters.and(waiting(), Filters.eq("phone", phone), Filters.ne("leadId", leadId)),
+        Updates.unset(FIELD));
+  }
+
   /** A new run took the lead up, or an operator dismissed it: off the list. True when it was on. */
   public boolean clear(String leadId) {
     return contacts

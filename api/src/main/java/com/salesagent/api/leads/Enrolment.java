@@ -1,5 +1,6 @@
 package com.salesagent.api.leads;
 
+import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
@@ -104,6 +105,7 @@ public class Enrolment {
   private final FunnelStats funnel;
   private final Suppressions suppressions;
   private final Duration erasureSweepAfter;
+  private final AfterEndReplies afterEnd;
 
   /** {@code erasureSweepAfter}: {@code ERASURE_SWEEP_AFTER}, for when an erasure will be done. */
   public Enrolment(
@@ -114,6 +116,7 @@ public class Enrolment {
     this.temporal = temporal;
     this.clock = clock;
     this.suppressions = new Suppressions(store.database());
+    this.afterEnd = new AfterEndReplies(store);
   }
 
   public Outcome enrol(LeadValidator.Lead lead) {
@@ -161,6 +164,7 @@ public class Enrolment {
           .recordInteraction(lead.leadId(), lead.campaignId(), null, "enrolled", null, null, now);
       // The contact was inserted with its funnel's "enrolled" mark: the counter alone.
       funnel.count(lead.campaignId(), "enrolled", now);
+      afterEnd.supersededBy(lead.phone(), lead.leadId());
     }
     LeadInput input = new LeadInput(lead.leadId(), lead.campaignId(), null);
     try {
