@@ -162,7 +162,7 @@ function renderTimeline(box, events) {
   events.filter((e) => e != null && typeof e === 'object').forEach((e) => {
     box.appendChild(h('li', { class: 'item timeline-event', 'data-type': str(e.type), 'data-wamid': e.wamid }, [
       h('span', { class: 'meta nowrap', text: fmtDateTime(e.ts) + ' · ' }),
-      h('span', { class: 'timeline-type', text: str(e.type) }),
+      h('span', { class: 'timeline-type', text: str(e.type) + (e.type === 'outcome' && e.stage ? ' ' + String(e.stage).replace(/_/g, ' ') : '') }),
       e.detail != null && e.detail !== '' ? h('span', { class: 'muted', text: ' · ' + String(e.detail) }) : null
     ].filter(Boolean)));
   });

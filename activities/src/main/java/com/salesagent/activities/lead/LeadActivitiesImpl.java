@@ -7,6 +7,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.persona.PersonaBuilder;
@@ -400,9 +401,8 @@ public class LeadActivitiesImpl implements LeadActivities {
       reopenOutcome(event.leadId());
     }
     if (event.type() != null) {
-      store
-          .interactions()
-          .recordInteraction(
+      Document recorded =
+          Interactions.interaction(
               event.leadId(),
               event.campaignId(),
               event.variantId(),
@@ -410,6 +410,10 @@ public class LeadActivitiesImpl implements LeadActivities {
               event.wamid(),
               event.detail(),
               now);
+      if ("outcome".equals(event.type()) && event.stage() != null) {
+        recorded.append("stage", event.stage()); // which outcome: the detail is its reason
+      }
+      store.interactions().recordInteractions(List.of(recorded));
       // Interested, and every outcome: queued for the outbound webhooks (once per lead, type, run).
       String notice =
           com.salesagent.activities.notify.Notifications.eventType(event.type(), event.stage());
