@@ -18,14 +18,10 @@ import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.workflows.lead.MessagingActivities;
 import com.salesagent.workflows.lead.MetaErrors;
-import com.salesagent.workflows.lead.OwnerReply;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Timer;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -129,44 +125,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     try (KeepAlive alive = KeepAlive.start()) {
       result = sendOnce(request, alive, read);
     }
-    // sales_agent_sends_total{result, step}: what went (first contact, follow-up, ...).
-    Metrics.counter("sales_agent.sends", "result", result.outcome(), "step", kind(request, read[0]))
-        .increment();
+    SendRecords.count(request, read[0], result);
     return result;
-  }
-
-  /**
-   * What a send was, for the metric: a person's message, the agent's answer, a re-engagement, the
-   * first contact or a follow-up. A person's message and a rep's re-engagement go at the step the
-   * lead is at (0 before any follow-up), so the step alone does not tell.
-   */
-  static String kind(SendRequest request, Document message) {
-    String purpose = message == null ? null : message.getString("purpose");
-    if (message != null && !whose(message).isEmpty()) {
-      return "agent_answer".equals(purpose) ? "agent_answer" : "person";
-    }
-    if (OwnerReply.TEMPLATE.equals(purpose)) {
-      return "re_engagement";
-    }
-    return request.step() == 0 ? "first_contact" : "follow_up";
-  }
-
-  /**
-   * sales_agent_follow_up_lateness_seconds (a histogram): from the time the follow-up was due (the
-   * lead's next action time: the policy's delay, or the end of quiet hours it waited for) to the
-   * Cloud API accepting it. The contact is the one the send read (the workflow set its next action
-   * before the send began).
-   */
-  private static void recordLateness(Document contact, Instant acceptedAt) {
-    Date due = contact == null ? null : contact.getDate("nextActionAt");
-    if (due == null || acceptedAt == null || acceptedAt.isBefore(due.toInstant())) {
-      return;
-    }
-    Timer.builder("sales_agent.follow_up.lateness")
-        .description("due time of a follow-up to its acceptance by the Cloud API")
-        .publishPercentileHistogram()
-        .register(Metrics.globalRegistry)
-        .record(Duration.between(due.toInstant(), acceptedAt));
   }
 
   /**
@@ -403,7 +363,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
             message.getString("variantId"),
             "message_sent",
             wamid,
-            whose(message)
+            SendRecords.whose(message)
                 + (request.template()
                     ? "template "
                     : card != null ? (voice ? "voice note " : "image ") : "text ")
@@ -427,7 +387,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       stats.increment(message.getString("variantId"), contact.getString("segment"), sentAs, at);
     }
     if (request.step() > 0) {
-      recordLateness(contact, at);
+      SendRecords.recordLateness(contact, at);
     }
     LOG.info(
         "sent {} to {} as {}",
@@ -460,7 +420,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       WhatsAppApiException e) {
     String key = request.idempotencyKey();
     Instant now = clock.instant();
-    LOG.warn("{}", failureLine(key, phone, e));
+    LOG.warn("{}", SendRecords.failureLine(key, phone, e));
     if (e.kind() == WhatsAppApiException.Kind.AMBIGUOUS) {
       store.messages().markUnknown(key, e.getMessage(), now);
       return SendResult.notSent(SendResult.UNKNOWN, null, e.getMessage());
@@ -473,7 +433,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       // Nothing went out and trying again is safe: Temporal's retries (backing off for an hour).
       throw ApplicationFailure.newFailure(e.getMessage(), "WhatsAppUnavailable");
     }
-    store.messages().markRefused(key, error(e, now));
+    store.messages().markRefused(key, SendRecords.error(e, now));
     if (MetaErrors.RATE_LIMITS.contains(code) || e.httpStatus() == 429) {
       return SendResult.notSent(SendResult.RATE_LIMITED, code, e.details());
     }
@@ -494,45 +454,6 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         SendResult.REJECTED, code, e.details() == null ? e.getMessage() : e.details());
   }
 
-  /**
-   * The log line of a failed send: Meta's code, subcode, details (in the message) and trace id,
-   * what it proves; the number masked, in the line and in Meta's text.
-   */
-  static String failureLine(String key, String phone, WhatsAppApiException e) {
-    StringBuilder line =
-        new StringBuilder("send ")
-            .append(key)
-            .append(" to ")
-            .append(Phones.mask(phone))
-            .append(": ")
-            .append(Phones.scrub(e.getMessage()))
-            .append(" (")
-            .append(e.kind());
-    if (e.httpStatus() != 0) {
-      line.append(", HTTP ").append(e.httpStatus());
-    }
-    if (e.code() != 0) {
-      line.append(", code ").append(e.code());
-    }
-    if (e.subcode() != null) {
-      line.append(", subcode ").append(e.subcode());
-    }
-    if (e.fbtraceId() != null) {
-      line.append(", fbtrace ").append(e.fbtraceId());
-    }
-    return line.append(')').toString();
-  }
-
-  private static Document error(WhatsAppApiException e, Instant at) {
-    return new Document("code", e.code())
-        .append("httpStatus", e.httpStatus())
-        .append("subcode", e.subcode())
-        .append("details", e.details())
-        .append("fbtraceId", e.fbtraceId())
-        .append("message", e.getMessage())
-        .append("at", Date.from(at));
-  }
-
   @Override
   public SendResult reconcile(String leadId, String idempotencyKey) {
     // One read today; under the send's heartbeat timeout, it beats if it ever takes longer.
@@ -549,17 +470,5 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     Document at = message.get("statusAt", Document.class);
     Date accepted = at == null ? null : at.getDate("accepted");
     return accepted == null ? Instant.EPOCH : accepted.toInstant();
-  }
-
-  /**
-   * Whose message the timeline says went out: a person's (an owner's reply) or the agent's answer
-   * to a question are not the sequence's steps, whose number they carry.
-   */
-  static String whose(Document message) {
-    String purpose = message.getString("purpose");
-    if (OwnerReply.TEXT.equals(purpose) || "person".equals(message.getString("composer"))) {
-      return "owner reply, ";
-    }
-    return "agent_answer".equals(purpose) ? "agent answer, " : "";
   }
 }

@@ -376,7 +376,7 @@ class LeadActivitiesTest {
             "Add +55 11 99876-5432 to the allowed list",
             "A4O5a8RAgePwbcGSu");
 
-    String line = MessagingActivitiesImpl.failureLine("k-21", "+5511998765432", e);
+    String line = SendRecords.failureLine("k-21", "+5511998765432", e);
 
     assertThat(line)
         .contains("send k-21 to +55*******5432")
