@@ -5,9 +5,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
-import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.Collections;
-import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.persona.PersonaBuilder;
@@ -26,7 +24,6 @@ import com.salesagent.workflows.lead.LeadEvent;
 import com.salesagent.workflows.lead.LeadPolicy;
 import com.salesagent.workflows.lead.LeadProfile;
 import com.salesagent.workflows.lead.MessageStatusSignal;
-import com.salesagent.workflows.lead.Stage;
 import com.salesagent.workflows.lead.VariantAssignment;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
@@ -46,8 +43,6 @@ import org.bson.Document;
 
 /** Profile, persona, variant assignment, policy and the stage/timeline record, in MongoDB. */
 public class LeadActivitiesImpl implements LeadActivities {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(LeadActivitiesImpl.class);
   private static final Set<String> STOP_WORDS =
       Set.of("and", "the", "for", "with", "head", "from", "team", "of", "at", "&");
 
@@ -59,7 +54,7 @@ public class LeadActivitiesImpl implements LeadActivities {
   private final PersonaBuilder personas;
   private final ContextEvidence contextEvidence;
   private final LeadSegments segments;
-  private final com.salesagent.activities.notify.Notifications notifications;
+  private final LeadEventRecords events;
 
   /** Personas without topics (no embedding model): firmographics and replies only. */
   public LeadActivitiesImpl(LeadStore store, Clock clock) {
@@ -73,8 +68,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.awaiting = new AwaitingOutcome(store.database());
     this.contextEvidence = new ContextEvidence(store.database());
     this.segments = new LeadSegments(store);
-    this.notifications =
-        new com.salesagent.activities.notify.Notifications(store.database(), clock);
+    this.events = new LeadEventRecords(store, clock);
     this.personas = personas;
   }
 
@@ -346,8 +340,6 @@ public class LeadActivitiesImpl implements LeadActivities {
         com.salesagent.activities.handoff.HandOffActivitiesImpl.handOffSla(definition));
   }
 
-  private volatile java.util.function.Consumer<String> ownerFreed = id -> {};
-
   /**
    * Told an owner's id when a lead they held ended (converted, lost, stopped...: it no longer
    * counts against their capacity): the worker hands them the next lead waiting unassigned ({@code
@@ -355,140 +347,13 @@ public class LeadActivitiesImpl implements LeadActivities {
    * it must only queue the work; whatever it throws is logged, never the activity's.
    */
   public LeadActivitiesImpl whenOwnerFreed(java.util.function.Consumer<String> ownerFreed) {
-    this.ownerFreed = ownerFreed;
+    events.whenOwnerFreed(ownerFreed);
     return this;
   }
 
   @Override
   public void record(LeadEvent event) {
-    Instant now = clock.instant();
-    Document fields =
-        new Document("stage", event.stage())
-            .append("nextAction", event.nextAction())
-            .append(
-                "nextActionAt",
-                event.nextActionAt() == null ? null : Date.from(event.nextActionAt()))
-            .append("updatedAt", Date.from(now));
-    if (event.segment() != null) {
-      fields.append("segment", event.segment());
-    }
-    if (event.variantId() != null) {
-      fields.append("variantId", event.variantId());
-    }
-    if (terminal(event.stage())) {
-      // The stage it leaves, read in the same write: a held lead ending frees its owner's place.
-      Document before = store.setContactFieldsWasHeldBy(event.leadId(), fields);
-      // The lead has ended: its phone may be enrolled again in this campaign (unless suppressed).
-      store.endActive(event.leadId());
-      String ownerId = before == null ? null : before.getString("ownerId");
-      if (ownerId != null
-          && com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(
-              before.getString("stage"))) {
-        ownerHasRoom(ownerId);
-      }
-    } else {
-      Document before = store.setContactFieldsWasHeldBy(event.leadId(), fields);
-      if (before != null && terminal(before.getString("stage"))) {
-        // Live again after an end: a new run (the lead wrote again, "reopened"), or a run whose
-        // ending record ran but whose end the server refused (a signal landed meanwhile; the run
-        // went on). The lead is its number's active one again.
-        store.activeAgain(event.leadId());
-        // Its messages since the end are the new run's: off the "wrote after the end" list.
-        new AfterEndReplies(store).clear(event.leadId());
-      }
-    }
-    if ("reopened".equals(event.type())) {
-      reopenOutcome(event.leadId());
-    }
-    if (event.type() != null) {
-      Document recorded =
-          Interactions.interaction(
-              event.leadId(),
-              event.campaignId(),
-              event.variantId(),
-              event.type(),
-              event.wamid(),
-              event.detail(),
-              now);
-      if ("outcome".equals(event.type()) && event.stage() != null) {
-        recorded.append("stage", event.stage()); // which outcome: the detail is its reason
-      }
-      store.interactions().recordInteractions(List.of(recorded));
-      // Interested, and every outcome: queued for the outbound webhooks (once per lead, type, run).
-      String notice =
-          com.salesagent.activities.notify.Notifications.eventType(event.type(), event.stage());
-      if ("replied_again".equals(event.type()) && event.wamid() != null) {
-        // The lead's owner hears at once that their lead wrote again; a lead that had ended (its
-        // message landed while its run was ending) is news for the CRM too, owner or not, as the
-        // webhook tells one whose run had ended already.
-        Document contact = store.contact(event.leadId());
-        String ownerId = contact == null ? null : contact.getString("ownerId");
-        boolean ended = terminal(event.stage());
-        if (ended) {
-          new AfterEndReplies(store).wrote(event.leadId(), now, event.wamid(), now);
-        }
-        if (ownerId != null || ended) {
-          notifications.emit(
-              "lead.replied_again",
-              event.leadId(),
-              event.campaignId(),
-              event.stage(),
-              ended ? event.detail() : null,
-              ownerId,
-              event.wamid());
-        }
-      }
-      if (notice != null) {
-        String reason = "outcome".equals(event.type()) ? event.detail() : null;
-        // Once per lead, event and run: a lead that wrote again after it ended has a new run of
-        // its workflow (its timeline's "reopened"), whose interest and outcome are news again.
-        notifications.emitInRun(
-            notice,
-            event.leadId(),
-            event.campaignId(),
-            event.stage(),
-            reason,
-            store.interactions().countInteractions(event.leadId(), "reopened"));
-      }
-    }
-  }
-
-  /**
-   * A new run of the lead's workflow (the lead wrote again after it ended): an operator's outcome
-   * of the ended run (lost) is no longer the lead's, so its owner may set one again; it is kept in
-   * {@code pastOutcomes}. Safe to repeat: a retry finds no outcome.
-   */
-  private void reopenOutcome(String leadId) {
-    Document contact = store.contact(leadId);
-    Document outcome = contact == null ? null : contact.get("outcome", Document.class);
-    if (outcome != null) {
-      store
-          .contacts()
-          .updateOne(
-              com.mongodb.client.model.Filters.and(
-                  com.mongodb.client.model.Filters.eq("leadId", leadId),
-                  com.mongodb.client.model.Filters.eq("outcome", outcome)),
-              com.mongodb.client.model.Updates.combine(
-                  com.mongodb.client.model.Updates.unset("outcome"),
-                  com.mongodb.client.model.Updates.push("pastOutcomes", outcome)));
-    }
-  }
-
-  /** A lead the owner held ended: the next lead waiting for them is taken, off this thread. */
-  private void ownerHasRoom(String ownerId) {
-    try {
-      ownerFreed.accept(ownerId);
-    } catch (RuntimeException e) {
-      LOG.warn("handing waiting leads to owner {} not queued: {}", ownerId, e.toString());
-    }
-  }
-
-  private static boolean terminal(String stage) {
-    try {
-      return stage != null && Stage.valueOf(stage.toUpperCase(Locale.ROOT)).terminal();
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    events.record(event);
   }
 
   @Override
