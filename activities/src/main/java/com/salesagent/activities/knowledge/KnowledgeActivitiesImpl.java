@@ -75,16 +75,6 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     this.clock = clock;
   }
 
-  /**
-   * An entry's score for the reply, and in a language the embedding model does not cover the words
-   * it shares with the reply ({@link SharedWords}; null in English).
-   */
-  private record Scored(Document entry, double score, SharedWords.Match words) {
-    Scored(Document entry, double score) {
-      this(entry, score, null);
-    }
-  }
-
   private volatile DraftWriter writer;
 
   /**
@@ -150,7 +140,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     float[] query = embed.apply(List.of(text)).get(0);
     List<Scored> ranked = rank(query, entries);
     if (SharedWords.applies(language)) {
-      ranked = byWords(text, language, ranked);
+      ranked = Scored.byWords(text, language, ranked);
     }
     if ("interested".equals(intent)) {
       // An interested lead has no objection to answer ("Agora sim, quero saber mais" drafted the
@@ -170,7 +160,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
                 && KnowledgeBase.isObjection(reply.getString("objection"))
             ? reply.getString("objection")
             : null;
-    List<Scored> eligible = objection == null ? ranked : answering(ranked, objection);
+    List<Scored> eligible = objection == null ? ranked : Scored.answering(ranked, objection);
     if (eligible.isEmpty()) {
       return store(
           new Draft(draftId, leadId, replyMessageId, stage, null, 0, context, null, objection),
@@ -178,7 +168,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
           "no entry answers a " + objection + " objection",
           null);
     }
-    Scored best = objection == null ? preferred(ranked, stage) : eligible.get(0);
+    Scored best = objection == null ? Scored.preferred(ranked, stage) : eligible.get(0);
     boolean ofSubtype = objection != null && objection.equals(best.entry().getString("objection"));
     Document booking =
         entries.stream()
@@ -200,7 +190,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
           null);
     }
     if (offerBooking && cited.stream().noneMatch(c -> c.entry() == booking)) {
-      cited.add(scored(ranked, booking)); // a call proposed with the link
+      cited.add(Scored.of(ranked, booking)); // a call proposed with the link
     }
     StringBuilder answer = new StringBuilder();
     for (Scored c : cited) {
@@ -214,7 +204,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             stage,
             answer.toString(),
             cited.get(0).entry() == booking && best.score() < MIN_SCORE
-                ? score(ranked, booking)
+                ? Scored.scoreOf(ranked, booking)
                 : best.score(),
             context,
             cited.get(0).words(),
@@ -241,72 +231,6 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       LeadContext context,
       SharedWords.Match words,
       String objection) {}
-
-  /**
-   * In a language the embedding model does not cover its cosine is close to random, so an entry's
-   * score there rests on the content words it shares with the reply ({@link SharedWords}): {@link
-   * SharedWords#WEIGHT} of it the share of the reply's content words found in the entry's title or
-   * keywords, the rest the cosine (a tie-breaker). Best first.
-   */
-  private static List<Scored> byWords(String text, String language, List<Scored> ranked) {
-    SharedWords.Words reply = SharedWords.words(text, language);
-    List<Scored> out = new ArrayList<>();
-    for (Scored s : ranked) {
-      SharedWords.Match m =
-          SharedWords.match(
-              reply,
-              SharedWords.ofEntry(
-                  s.entry().getString("title"),
-                  s.entry().getList("keywords", String.class, List.of()),
-                  language));
-      out.add(new Scored(s.entry(), SharedWords.combined(m, s.score()), m));
-    }
-    out.sort(Comparator.comparingDouble(Scored::score).reversed());
-    return out;
-  }
-
-  /**
-   * The entries that may answer an objection of this subtype, best first: the objection entries of
-   * that subtype, then those that name no subtype (written before subtypes existed, or for any
-   * objection). Empty when none: another subtype's answer never answers it.
-   */
-  private static List<Scored> answering(List<Scored> ranked, String objection) {
-    List<Scored> typed = new ArrayList<>();
-    List<Scored> untyped = new ArrayList<>();
-    for (Scored s : ranked) {
-      if (!"objection".equals(s.entry().getString("kind"))) {
-        continue;
-      }
-      String subtype = s.entry().getString("objection");
-      if (objection.equals(subtype)) {
-        typed.add(s);
-      } else if (!KnowledgeBase.isObjection(subtype)) {
-        untyped.add(s);
-      }
-    }
-    typed.addAll(untyped);
-    return typed;
-  }
-
-  /**
-   * The best entry for the stage: the kinds that fit it get a small lift (0.03 per place in {@link
-   * ConversationStage#kinds}), so a near tie goes to the fitting kind (an objection's answer over
-   * the price list) while a clearly better match of another kind still wins.
-   */
-  private static Scored preferred(List<Scored> ranked, String stage) {
-    List<String> kinds = ConversationStage.kinds(stage);
-    Scored best = ranked.get(0);
-    double bestLifted = -1;
-    for (Scored s : ranked) {
-      int place = kinds.indexOf(s.entry().getString("kind"));
-      double lifted = s.score() + (place < 0 ? 0 : 0.03 * (kinds.size() - place));
-      if (lifted > bestLifted) {
-        bestLifted = lifted;
-        best = s;
-      }
-    }
-    return best;
-  }
 
   /**
    * The provider's answer from the cited entries and the next best ones (at most four), checked by
@@ -395,17 +319,6 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     List<Scored> ranked = new ArrayList<>(best.values());
     ranked.sort(Comparator.comparingDouble(Scored::score).reversed());
     return ranked;
-  }
-
-  private static double score(List<Scored> ranked, Document entry) {
-    return scored(ranked, entry).score();
-  }
-
-  private static Scored scored(List<Scored> ranked, Document entry) {
-    return ranked.stream()
-        .filter(s -> s.entry().get("_id").equals(entry.get("_id")))
-        .findFirst()
-        .orElse(new Scored(entry, 0));
   }
 
   private DraftedAnswer store(
