@@ -418,15 +418,15 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(state(leadId).nextAction()).isEqualTo("follow_up_read");
   }
 
-  @Test
-  void aLeadThatSaidNoAndWritesAgainWithInterestGetsANewRunOfItsWorkflow() throws Exception {
-    emulator().setBehaviour(ackOnly());
-    String leadId = "second-thought-" + UUID.randomUUID();
-    String phone = phone();
-    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+  /**
+   * The lead (enrolled, its first message sent) says {@code no}: its stage is replied and its
+   * workflow completed. Answers the workflow's stub.
+   */
+  private io.temporal.client.WorkflowStub saidNo(
+      String leadId, String phone, String wamid, String no) throws Exception {
     emulator().recipientWrote(phone);
-    String no = textReply(phone, wamid, "No me interesa, gracias.");
-    assertThat(webhook(no, sign(no)).statusCode()).isEqualTo(200);
+    String reply = textReply(phone, wamid, no);
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
     var workflow =
         app()
             .connections()
@@ -441,6 +441,16 @@ final class WebhookApplicationTest extends AppTestHarness {
                 && workflow.describe().getStatus()
                     == io.temporal.api.enums.v1.WorkflowExecutionStatus
                         .WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    return workflow;
+  }
+
+  @Test
+  void aLeadThatSaidNoAndWritesAgainWithInterestGetsANewRunOfItsWorkflow() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "second-thought-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    var workflow = saidNo(leadId, phone, wamid, "No me interesa, gracias.");
 
     String again = textReply(phone, wamid, "Perdón, lo pensé mejor. ¿Podemos hablar el lunes?");
     assertThat(webhook(again, sign(again)).statusCode()).isEqualTo(200);
@@ -489,23 +499,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     String leadId = "goodbye-" + UUID.randomUUID();
     String phone = phone();
     String wamid = enrolAndAwaitFirstSend(leadId, phone);
-    emulator().recipientWrote(phone);
-    String no = textReply(phone, wamid, "Not interested, thanks.");
-    assertThat(webhook(no, sign(no)).statusCode()).isEqualTo(200);
-    var workflow =
-        app()
-            .connections()
-            .temporal()
-            .client()
-            .newUntypedWorkflowStub(com.salesagent.workflows.lead.LeadWorkflow.workflowId(leadId));
-    await(
-        "the no ends the lead's workflow",
-        Duration.ofSeconds(15),
-        () ->
-            "replied".equals(store().contact(leadId).getString("stage"))
-                && workflow.describe().getStatus()
-                    == io.temporal.api.enums.v1.WorkflowExecutionStatus
-                        .WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    var workflow = saidNo(leadId, phone, wamid, "Not interested, thanks.");
 
     String bye = textReply(phone, wamid, "Ok, thanks. Bye 👍");
     assertThat(webhook(bye, sign(bye)).statusCode()).isEqualTo(200);
