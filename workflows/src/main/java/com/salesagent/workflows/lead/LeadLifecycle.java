@@ -54,6 +54,15 @@ final class LeadLifecycle implements LeadWorkflow {
    */
   static final String SNOOZE_ANSWERED = "snooze-answered";
 
+  /**
+   * Version 1: a person's message to a lead that has not replied (a rep wrote inside the window a
+   * reaction opened) times the sequence's next follow-up, and its close, as a message of the
+   * sequence would: from its read, or from its send while unread. Before, the automated "just
+   * following up" went on the old clock, hours after the rep's own message. The person's message
+   * does not count as a follow-up. A person's message that failed times nothing.
+   */
+  static final String PERSON_TIMES_FOLLOW_UP = "person-times-follow-up";
+
   /** People's messages waiting to go out at once, at most (more are dropped: a runaway client). */
   static final int MAX_PENDING_REPLIES = 20;
 
@@ -250,7 +259,8 @@ final class LeadLifecycle implements LeadWorkflow {
     }
   }
 
-  private void awaitNextFollowUp(MessageView last) {
+  private void awaitNextFollowUp(MessageView sequence) {
+    MessageView last = timedFrom(sequence);
     int seen = run.changes;
     boolean read = last.readAt() != null;
     Instant due =
@@ -260,7 +270,10 @@ final class LeadLifecycle implements LeadWorkflow {
     boolean closing = run.followUpsSent >= policy.maxFollowUps();
     String action = closing ? "close_no_response" : read ? "follow_up_read" : "follow_up_unread";
     stages.set(Stage.AWAITING_RESPONSE, action, due, null, null);
-    if (!read && ReadReceipts.lookedUp() && !ReadReceipts.looked(run, last)) {
+    if (!read
+        && !MessageView.isOwners(last.kind())
+        && ReadReceipts.lookedUp()
+        && !ReadReceipts.looked(run, last)) {
       // Reads before this run's look are not signalled: it looks once, in time for any of them.
       Instant look = ReadReceipts.lookAt(last, policy.readNoReplyDelay(), due);
       if (waits.undisturbedUntil(look, seen)) {
@@ -277,6 +290,21 @@ final class LeadLifecycle implements LeadWorkflow {
     }
     run.followUpsSent++;
     sending.step(run.followUpsSent, action, false);
+  }
+
+  /**
+   * The message the next follow-up is timed from: the sequence's last, or a person's message sent
+   * after it (version 1 of {@link #PERSON_TIMES_FOLLOW_UP}; its reads are signalled, never looked
+   * up).
+   */
+  private MessageView timedFrom(MessageView sequence) {
+    MessageView person = run.lastPersonMessage();
+    if (person == null
+        || Workflow.getVersion(PERSON_TIMES_FOLLOW_UP, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return sequence;
+    }
+    return person;
   }
 
   /** A reply the lifecycle acts on came during the snooze: the snooze is over. */

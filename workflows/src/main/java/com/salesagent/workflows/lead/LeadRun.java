@@ -202,6 +202,23 @@ public final class LeadRun {
     return null;
   }
 
+  /**
+   * The last person's message (kind {@code owner_*}) accepted since the sequence's last message and
+   * not failed, or null.
+   */
+  public MessageView lastPersonMessage() {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      MessageView m = messages.get(i);
+      if (!MessageView.isOwners(m.kind())) {
+        return null;
+      }
+      if (!"failed".equals(m.status())) {
+        return m;
+      }
+    }
+    return null;
+  }
+
   /** The answer to the state query. */
   public LeadState view() {
     return view(null);

@@ -1245,6 +1245,62 @@ class LeadWorkflowTest {
     assertThat(fake.sends.get(2).compose().purpose()).isEqualTo("re_engagement");
   }
 
+  /**
+   * The lead read the first message and reacted (the window is open) but has not replied; a rep
+   * writes to it at hour 3. The read follow-up was due at hour 25 (24 h after the read): it went,
+   * "just following up", 22 h after the rep's own message. The follow-up is timed from the rep's
+   * message now: 24 h after its read, as the sequence's own message would be, and it is still the
+   * sequence's first follow-up.
+   */
+  @Test
+  void aPersonsMessageToALeadThatHasNotRepliedTimesTheNextFollowUp() {
+    enrol();
+    env.sleep(Duration.ofHours(1));
+    status(0, "read", null);
+    env.sleep(Duration.ofHours(1));
+    workflow.inboundMessage(new InboundMessageSignal("r-1", fake.wamid(0), "reaction", now()));
+    env.sleep(Duration.ofHours(1));
+    workflow.ownerReply(text("k5"));
+    awaitSends(2);
+    env.sleep(Duration.ofHours(2));
+    Instant readAt = status(1, "read", null);
+
+    env.sleep(Duration.ofHours(23).plusMinutes(58));
+    assertThat(fake.sends).as("not 24 h after the first message's read").hasSize(2);
+    LeadState waiting = workflow.state();
+    assertThat(waiting.stage()).isEqualTo(Stage.AWAITING_RESPONSE);
+    assertThat(waiting.nextAction()).isEqualTo("follow_up_read");
+    assertThat(waiting.nextActionAt()).isEqualTo(readAt.plus(Duration.ofHours(24)));
+    env.sleep(Duration.ofMinutes(3));
+
+    awaitSends(3);
+    assertThat(fake.sends.get(2).at())
+        .isBetween(
+            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
+    assertThat(fake.sends.get(2).compose().purpose()).isEqualTo("follow_up_read");
+    assertThat(fake.sends.get(2).request().step()).isEqualTo(1);
+  }
+
+  /** A person's message that failed is not one the lead got: the sequence keeps its own clock. */
+  @Test
+  void aPersonsMessageThatFailedDoesNotMoveTheFollowUp() {
+    enrol();
+    env.sleep(Duration.ofHours(1));
+    Instant readAt = status(0, "read", null);
+    env.sleep(Duration.ofHours(2));
+    workflow.ownerReply(text("k6"));
+    awaitSends(2);
+    env.sleep(Duration.ofHours(1));
+    status(1, "failed", 131026);
+
+    env.sleep(Duration.ofHours(21).plusMinutes(2));
+    awaitSends(3);
+    assertThat(fake.sends.get(2).at())
+        .isBetween(
+            readAt.plus(Duration.ofHours(24)), readAt.plus(Duration.ofHours(24).plusMinutes(1)));
+    assertThat(fake.sends.get(2).compose().purpose()).isEqualTo("follow_up_read");
+  }
+
   @Test
   void aPersonsMessageToANumberThatOptedOutIsNotSent() {
     interested();

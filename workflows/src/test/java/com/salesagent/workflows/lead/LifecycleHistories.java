@@ -544,6 +544,28 @@ final class LifecycleHistories {
     // 5-minute check) and "sender-resumed" with it (the send went at once).
     SCENARIOS.put("sender-paused", LifecycleHistories::pausedNumberResumed);
     SCENARIOS.put("sender-resumed", LifecycleHistories::pausedNumberResumed);
+    // A rep writes to a lead that read the first message and reacted, but has not replied. Both
+    // histories come from this one script: "person-in-sequence" was recorded before version 1 of
+    // "person-times-follow-up" (the read follow-up went 24 h after the read, 21 h after the rep's
+    // message) and "person-times-follow-up" with it (the follow-up is timed from the rep's
+    // message: none within the script).
+    SCENARIOS.put("person-in-sequence", LifecycleHistories::personWritesDuringTheSequence);
+    SCENARIOS.put("person-times-follow-up", LifecycleHistories::personWritesDuringTheSequence);
+  }
+
+  private static void personWritesDuringTheSequence(Harness h) {
+    h.start();
+    h.sends(1);
+    h.status(0, "read", null);
+    h.env.sleep(Duration.ofHours(2));
+    h.current()
+        .inboundMessage(new InboundMessageSignal("r-1", h.fake.wamid(0), "reaction", h.now()));
+    h.env.sleep(Duration.ofHours(1));
+    h.current()
+        .ownerReply(new OwnerReply("lead-rec-person-owner-1", OwnerReply.TEXT, "ana", "ana"));
+    h.sends(2);
+    h.env.sleep(Duration.ofHours(22));
+    reply(h, 1);
   }
 
   private static void pausedNumberResumed(Harness h) {
