@@ -335,41 +335,10 @@ public final class WhatsAppEmulator implements Managed {
     }
     String to = body.path("to").asText("");
     String type = body.path("type").asText("");
-    boolean valid =
-        "whatsapp".equals(body.path("messaging_product").asText())
-            && to.matches("\\+?[1-9][0-9]{6,14}")
-            && (("text".equals(type) && !body.path("text").path("body").asText("").isEmpty())
-                || ("image".equals(type) && body.path("image").isObject())
-                || ("audio".equals(type) && body.path("audio").isObject())
-                || ("template".equals(type)
-                    && !body.path("template").path("name").asText("").isEmpty()
-                    && !body.path("template").path("language").path("code").asText("").isEmpty()));
-    if (!valid) {
-      respond(ex, 400, error("(#100) Invalid parameter", "OAuthException", 100));
-      return;
-    }
-    String parameterProblem = templateParameterProblem(body);
-    if (parameterProblem != null) {
+    EmulatorSendChecks.Refusal refusal = EmulatorSendChecks.refusal(body, media);
+    if (refusal != null) {
       respond(
-          ex,
-          400,
-          error(
-              "(#132018) There was an issue with the parameters in your template.",
-              "OAuthException",
-              132018,
-              parameterProblem));
-      return;
-    }
-    EmulatorImageChecks.Problem imageProblem = EmulatorImageChecks.problem(body, media);
-    if (imageProblem != null) {
-      respond(
-          ex,
-          400,
-          error(
-              imageProblem.message(),
-              "OAuthException",
-              imageProblem.code(),
-              imageProblem.details()));
+          ex, 400, error(refusal.message(), "OAuthException", refusal.code(), refusal.details()));
       return;
     }
     EmulatorFaults f = faults;
@@ -459,31 +428,6 @@ public final class WhatsAppEmulator implements Managed {
       }
     }
     respond(ex, 200, json.writeValueAsString(answer));
-  }
-
-  /**
-   * Meta refuses template parameters with new lines, tabs, more than four consecutive spaces or no
-   * text (132018, final): the same checks, so tests catch what Meta would.
-   */
-  static String templateParameterProblem(JsonNode body) {
-    for (JsonNode component : body.path("template").path("components")) {
-      for (JsonNode parameter : component.path("parameters")) {
-        if (!"text".equals(parameter.path("type").asText())) {
-          continue;
-        }
-        String text = parameter.path("text").asText("");
-        if (text.isBlank()) {
-          return "Param text cannot be empty";
-        }
-        if (text.contains("\n") || text.contains("\t")) {
-          return "Param text cannot have new-line/tab characters";
-        }
-        if (text.contains("     ")) {
-          return "Param text cannot have more than 4 consecutive spaces";
-        }
-      }
-    }
-    return null;
   }
 
   /**
