@@ -59,12 +59,13 @@ function asChosen(body) {
   return owner && body.ownerId === undefined ? Object.assign({ ownerId: owner }, body) : body;
 }
 
-/** The messageId of the lead's latest message (by when it was written), or null. */
+/** The messageId of the lead's latest message, or null: by when it was stored (what the server
+ * weighs answers by; Meta's receivedAt has whole seconds), else when it was written. */
 function latestMessageId(feedback) {
   let latest = null;
   let at = null;
   feedback.forEach((r) => {
-    const when = toDate(r.receivedAt || r.at);
+    const when = toDate(r.storedAt || r.receivedAt || r.at);
     if (r.messageId && when && (!at || when >= at)) { at = when; latest = String(r.messageId); }
   });
   return latest;

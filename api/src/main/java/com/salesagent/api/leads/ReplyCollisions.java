@@ -22,10 +22,10 @@ import org.bson.conversions.Bson;
  *
  * <p>Every person's message queued (text, voice note, template request) records itself on the
  * contact as {@link #FIELD} ({@code by}, {@code ownerId}, {@code at}, {@code key}); a reply naming
- * what its rep saw records itself only if that field is absent, older than the lead's message, or
- * the same person's: one conditional write on one document, so of two reps sending at the very same
- * moment one goes and the other is told. A request without the field (an automation client) checks
- * nothing, as before, but still records itself.
+ * what its rep saw records itself only if that field is absent, older than the lead's message (when
+ * it was stored), or the same person's: one conditional write on one document, so of two reps
+ * sending at the very same moment one goes and the other is told. A request without the field (an
+ * automation client) checks nothing, as before, but still records itself.
  */
 public final class ReplyCollisions {
   /**
@@ -122,20 +122,31 @@ public final class ReplyCollisions {
             Filters.eq(FIELD + ".ownerId", null), Filters.eq(FIELD + ".by", actor.label()));
   }
 
-  /** When the lead's message {@code messageId} was written; 422 when the lead has none such. */
+  /**
+   * When the lead's message {@code messageId} could first be seen: when it was stored ({@code
+   * storedAt}, our clock, the one {@link #FIELD}'s {@code at} is on), not Meta's time of it ({@code
+   * receivedAt}: whole seconds, and a webhook may come late), so an answer queued before the
+   * message was there is never taken for an answer to it, nor one queued after it for an earlier
+   * answer. A message stored without {@code storedAt} is weighed by Meta's time. 422 when the lead
+   * has no such message.
+   */
   private Date seenAt(String leadId, String messageId) {
     Document message =
         store
             .feedback()
             .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("messageId", messageId)))
-            .projection(Projections.include("receivedAt"))
+            .projection(Projections.include("receivedAt", "storedAt"))
             .first();
-    if (message == null || message.getDate("receivedAt") == null) {
+    Date at = message == null ? null : message.getDate("storedAt");
+    if (at == null && message != null) {
+      at = message.getDate("receivedAt");
+    }
+    if (at == null) {
       throw new ApiException(
           422,
           "invalid reply",
           List.of(new FieldError(SEEN, "no message from this lead has this id")));
     }
-    return message.getDate("receivedAt");
+    return at;
   }
 }

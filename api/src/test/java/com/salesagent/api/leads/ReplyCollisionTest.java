@@ -125,6 +125,14 @@ class ReplyCollisionTest {
   }
 
   private void wrote(String leadId, String messageId) {
+    wrote(leadId, messageId, clock.instant().minusSeconds(60), clock.instant().minusSeconds(59));
+  }
+
+  /**
+   * The lead's message as the webhook stores it: Meta's time ({@code receivedAt}, whole seconds)
+   * and ours ({@code storedAt}, when it could first be seen).
+   */
+  private void wrote(String leadId, String messageId, Instant receivedAt, Instant storedAt) {
     store
         .feedback()
         .insertOne(
@@ -132,7 +140,8 @@ class ReplyCollisionTest {
                 .append("messageId", messageId)
                 .append("type", "text")
                 .append("text", "Can you send me the price list?")
-                .append("receivedAt", Date.from(clock.instant().minusSeconds(60))));
+                .append("receivedAt", Date.from(receivedAt))
+                .append("storedAt", Date.from(storedAt)));
   }
 
   private Response reply(String leadId, String body) {
@@ -245,6 +254,57 @@ class ReplyCollisionTest {
                 .getStatus())
         .as("Ana answered the earlier message")
         .isEqualTo(202);
+  }
+
+  /**
+   * Meta stamps a lead's message with whole seconds, and its webhook may come later: Ana's answer
+   * to the lead's first message went at 10:00:05.300; the lead's next message, written in that same
+   * second (stamped 10:00:05), was stored at 10:00:06.100. Bruno, who saw it, answers something Ana
+   * could not have seen: no collision. Ana answering after it was stored is one.
+   */
+  @Test
+  void whatDecidesIsWhenTheLeadsMessageWasStoredNotMetasWholeSecond() {
+    String leadId = leadThatWrote("stopped", "wamid.sec-1");
+    clock.now = Instant.parse("2026-12-05T10:00:05.300Z");
+    assertThat(
+            reply(leadId, "{\"text\":\"Hi\",\"ownerId\":\"ana\",\"seenMessageId\":\"wamid.sec-1\"}")
+                .getStatus())
+        .isEqualTo(202);
+    wrote(
+        leadId,
+        "wamid.sec-2",
+        Instant.parse("2026-12-05T10:00:05Z"),
+        Instant.parse("2026-12-05T10:00:06.100Z"));
+    clock.now = Instant.parse("2026-12-05T10:00:20Z");
+    Response bruno =
+        reply(
+            leadId,
+            "{\"text\":\"About your new question\",\"ownerId\":\"bruno\","
+                + "\"seenMessageId\":\"wamid.sec-2\"}");
+    assertThat(bruno.getStatus())
+        .as("Ana answered before the lead's second message was stored")
+        .isEqualTo(202);
+
+    // The lead writes again in one second; Ana answers it after it was stored, Bruno is told.
+    wrote(
+        leadId,
+        "wamid.sec-3",
+        Instant.parse("2026-12-05T10:00:30Z"),
+        Instant.parse("2026-12-05T10:00:30.900Z"));
+    clock.now = Instant.parse("2026-12-05T10:00:30.950Z");
+    assertThat(
+            reply(
+                    leadId,
+                    "{\"text\":\"Yes\",\"ownerId\":\"ana\",\"seenMessageId\":\"wamid.sec-3\"}")
+                .getStatus())
+        .isEqualTo(202);
+    clock.now = Instant.parse("2026-12-05T10:00:31Z");
+    ApiException collision =
+        refused(
+            leadId, "{\"text\":\"No\",\"ownerId\":\"bruno\",\"seenMessageId\":\"wamid.sec-3\"}");
+    assertThat(collision).as("Ana answered after it was stored").isNotNull();
+    assertThat(collision.status()).isEqualTo(409);
+    assertThat(collision.details()).containsEntry("answeredBy", "Ana Lima (ana)");
   }
 
   @Test
