@@ -2,6 +2,7 @@ package com.salesagent.api.leads;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
@@ -25,7 +26,9 @@ import org.bson.conversions.Bson;
  * what its rep saw records itself only if that field is absent, older than the lead's message (when
  * it was stored), or the same person's: one conditional write on one document, so of two reps
  * sending at the very same moment one goes and the other is told. A request without the field (an
- * automation client) checks nothing, as before, but still records itself.
+ * automation client) checks nothing, as before, but still records itself. A contact from before
+ * this field has its latest person's message in {@code messages} recorded as it first (only while
+ * it is still absent).
  */
 public final class ReplyCollisions {
   /**
@@ -82,6 +85,7 @@ public final class ReplyCollisions {
       return;
     }
     Date seenAt = seenAt(leadId, seen.messageId());
+    recordEarlier(leadId);
     Bson free =
         Filters.or(
             Filters.exists(FIELD + ".at", false),
@@ -96,7 +100,8 @@ public final class ReplyCollisions {
     }
     Document contact = store.contacts().find(lead).projection(Projections.include(FIELD)).first();
     Document other = contact == null ? null : contact.get(FIELD, Document.class);
-    String by = other == null ? "another person" : other.getString("by");
+    String by =
+        other == null || other.getString("by") == null ? "another person" : other.getString("by");
     Date at = other == null ? null : other.getDate("at");
     String when = at == null ? "" : " at " + at.toInstant();
     throw new ApiException(
@@ -112,6 +117,43 @@ public final class ReplyCollisions {
                         + " \"force\": true to send anyway")))
         .with("answeredBy", by)
         .with("answeredAt", at == null ? null : at.toInstant().toString());
+  }
+
+  /**
+   * A contact written before {@link #FIELD} existed has none until its next person's message: its
+   * latest person's message in {@code messages} (a text or voice note queued by a person) is
+   * recorded as it, only while the field is still absent, so the one conditional write in {@link
+   * #claim} decides on it as on any other. Nothing when the field is there or nobody wrote.
+   */
+  private void recordEarlier(String leadId) {
+    Bson lead = Filters.eq("leadId", leadId);
+    Bson absent = Filters.and(lead, Filters.exists(FIELD, false));
+    if (store.contacts().find(absent).projection(Projections.include("_id")).first() == null) {
+      return;
+    }
+    Document latest =
+        store
+            .messages()
+            .collection()
+            .find(
+                Filters.and(
+                    lead, Filters.eq("composer", "person"), Filters.exists("createdAt", true)))
+            .projection(Projections.include("by", "ownerId", "createdAt", "idempotencyKey"))
+            .sort(Sorts.descending("createdAt"))
+            .first();
+    if (latest == null) {
+      return;
+    }
+    store
+        .contacts()
+        .updateOne(
+            absent,
+            Updates.set(
+                FIELD,
+                new Document("by", latest.getString("by"))
+                    .append("ownerId", latest.getString("ownerId"))
+                    .append("at", latest.getDate("createdAt"))
+                    .append("key", latest.getString("idempotencyKey"))));
   }
 
   /** The contact's {@link #FIELD} is this person's: the same owner, or (no owner) label. */

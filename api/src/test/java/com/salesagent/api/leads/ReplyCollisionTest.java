@@ -307,6 +307,64 @@ class ReplyCollisionTest {
     assertThat(collision.details()).containsEntry("answeredBy", "Ana Lima (ana)");
   }
 
+  /**
+   * A contact from before collision detection has no {@code lastPersonAnswer}: the latest person's
+   * message in {@code messages} stands for it, so the first collision on it is told too; an answer
+   * from before the lead's message is none, and the same person again is none.
+   */
+  @Test
+  void aContactFromBeforeTheFeatureIsCheckedAgainstItsLatestPersonsMessage() {
+    String leadId = leadThatWrote("stopped", "wamid.old-1");
+    assertThat(reply(leadId, "{\"text\":\"Hi\",\"ownerId\":\"ana\"}").getStatus()).isEqualTo(202);
+    Instant answeredAt = clock.instant();
+    forgetLastPersonAnswer(leadId);
+    clock.advance(Duration.ofSeconds(30));
+
+    ApiException collision =
+        refused(
+            leadId,
+            "{\"text\":\"Sending it now\",\"ownerId\":\"bruno\",\"seenMessageId\":\"wamid.old-1\"}");
+    assertThat(collision).as("Ana's message, queued before the field existed").isNotNull();
+    assertThat(collision.status()).isEqualTo(409);
+    assertThat(collision.errors()).extracting(e -> e.field()).containsExactly("seenMessageId");
+    assertThat(collision.details())
+        .containsEntry("answeredBy", "Ana Lima (ana)")
+        .containsEntry("answeredAt", answeredAt.toString());
+    assertThat(personMessages(leadId)).isEqualTo(1);
+
+    // Ana herself, again: her own message, no collision.
+    forgetLastPersonAnswer(leadId);
+    assertThat(
+            reply(
+                    leadId,
+                    "{\"text\":\"One more thing\",\"ownerId\":\"ana\","
+                        + "\"seenMessageId\":\"wamid.old-1\"}")
+                .getStatus())
+        .isEqualTo(202);
+
+    // The lead wrote after the last person's message: answering that is no collision.
+    forgetLastPersonAnswer(leadId);
+    clock.advance(Duration.ofMinutes(2));
+    wrote(leadId, "wamid.old-2");
+    assertThat(
+            reply(
+                    leadId,
+                    "{\"text\":\"About that\",\"ownerId\":\"bruno\","
+                        + "\"seenMessageId\":\"wamid.old-2\"}")
+                .getStatus())
+        .isEqualTo(202);
+    assertThat(personMessages(leadId)).isEqualTo(3);
+  }
+
+  /** The contact as before collision detection: no latest person's answer recorded. */
+  private void forgetLastPersonAnswer(String leadId) {
+    store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", leadId),
+            com.mongodb.client.model.Updates.unset(ReplyCollisions.FIELD));
+  }
+
   @Test
   void aTemplateRequestedByAnotherRepIsAnAnswerToo() {
     String leadId = leadThatWrote("in_conversation", "wamid.in-5");
