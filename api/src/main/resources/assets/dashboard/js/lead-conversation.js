@@ -150,20 +150,35 @@ export function renderConversation(l, feedback, page) {
       () => { attemptDone('text', text); $('conversation-text').value = ''; toast('Message queued'); });
   });
   const voicePath = () => '/api/leads/' + encodeURIComponent(String(page.id())) + '/replies/voice-note';
-  // A recording's query: its request id, and the owner chosen in Writing as.
+  // A recording's query: its request id, the owner chosen in Writing as, and the lead message the
+  // page showed (a voice note is checked for another person's answer as a text is).
   const voiceQuery = () => '?requestId=' + requestId() +
-    ($('conversation-as').value ? '&ownerId=' + encodeURIComponent($('conversation-as').value) : '');
+    ($('conversation-as').value ? '&ownerId=' + encodeURIComponent($('conversation-as').value) : '') +
+    (seen.messageId ? '&seenMessageId=' + encodeURIComponent(seen.messageId) : '');
+  // The same request with force: the spoken form's body, or the recording's query.
+  const forced = (options) => options.body
+    ? Object.assign({}, options, { body: Object.assign({}, options.body, { force: true }) })
+    : Object.assign({}, options, { path: options.path + '&force=true' });
+  // On another person's answer since (409): who and when, and Send anyway, as for a text.
   const sendVoice = (options, done) => {
     ['conversation-voice', 'conversation-recording'].forEach((x) => { $(x).disabled = true; });
     const again = () => { ['conversation-voice', 'conversation-recording'].forEach((x) => { $(x).disabled = false; }); };
+    hideCollision();
     api(options.path, options)
       .then(() => { done(); again(); page.refresh(); })
-      .catch((e) => { again(); reportError(e); });
+      .catch((e) => {
+        again();
+        if (!isCollision(e)) { reportError(e); return; }
+        showCollision(e, () => sendVoice(forced(options), done));
+        page.refresh();
+      });
   };
   $('conversation-voice').addEventListener('click', () => {
     const text = $('conversation-text').value.trim();
     if (!text) { toast('Write what the voice note says first', true); return; }
-    sendVoice({ path: voicePath(), method: 'POST', body: asChosen({ text: text, requestId: attemptId('voice', text) }) },
+    let body = asChosen({ text: text, requestId: attemptId('voice', text) });
+    if (seen.messageId) body = Object.assign({ seenMessageId: seen.messageId }, body);
+    sendVoice({ path: voicePath(), method: 'POST', body: body },
       () => { attemptDone('voice', text); $('conversation-text').value = ''; toast('Voice note queued'); });
   });
   // Recorded here: MediaRecorder's Ogg Opus (Firefox) or WebM Opus (Chrome), rewrapped by the

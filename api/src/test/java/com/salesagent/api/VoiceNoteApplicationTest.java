@@ -9,6 +9,7 @@ import com.salesagent.activities.media.OggOpus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -202,6 +203,117 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     assertThat(postJson(path, "{\"text\":\"hi\",\"volume\":11}").statusCode()).isEqualTo(400);
     assertThat(post(path, "audio/wav", new byte[0]).statusCode()).isEqualTo(422);
     assertThat(emulator().acceptedFor(phone)).isEqualTo(before + 1);
+  }
+
+  /**
+   * Two reps answering the same message, one with a voice note: the voice note names the lead
+   * message its rep saw as a text does ({@code seenMessageId}, in the JSON body or the recording's
+   * query), and after another rep's answer it is 409 in the same shape (the field, who answered and
+   * when, never the number): nothing is made nor queued. {@code force} sends it; a bad value is
+   * refused naming its field.
+   */
+  @Test
+  void aVoiceNoteAfterAnotherRepsAnswerIsToldAndGoesOnlyWhenForced() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "voice-collide-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String ana = "ana-" + suffix;
+    String bruno = "bruno-" + suffix;
+    for (String[] owner : new String[][] {{ana, "Ana Lima"}, {bruno, "Bruno Reis"}}) {
+      HttpResponse<String> put =
+          send(
+              HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner[0])))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .header("Content-Type", "application/json")
+                  .PUT(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"name\":\""
+                              + owner[1]
+                              + "\",\"timezone\":\"UTC\",\"capacity\":1,\"active\":false}")));
+      assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+    }
+    leadWrites(phone, wamid, "Sounds great, I am interested. Tell me more");
+    await(
+        "the reply recorded",
+        Duration.ofSeconds(15),
+        () -> store().feedback().countDocuments(Filters.eq("leadId", leadId)) > 0);
+    var wrote = store().feedbackOf(leadId);
+    String seen = wrote.get(wrote.size() - 1).getString("messageId");
+    String query = "&seenMessageId=" + URLEncoder.encode(seen, StandardCharsets.UTF_8);
+    HttpResponse<String> answered =
+        postJson(
+            "/api/leads/" + leadId + "/replies",
+            "{\"text\":\"Here is the price list.\",\"ownerId\":\""
+                + ana
+                + "\",\"seenMessageId\":\""
+                + seen
+                + "\"}");
+    assertThat(answered.statusCode()).as(answered.body()).isEqualTo(202);
+
+    String path = "/api/leads/" + leadId + "/replies/voice-note";
+    String spoken =
+        "{\"text\":\"I can show you the pricing tomorrow.\",\"ownerId\":\""
+            + bruno
+            + "\",\"seenMessageId\":\""
+            + seen
+            + "\"";
+    HttpResponse<String> toldSpoken = postJson(path, spoken + "}");
+    HttpResponse<String> toldRecorded =
+        post(path + "?ownerId=" + bruno + query, "audio/wav", wav(1));
+    for (HttpResponse<String> told : List.of(toldSpoken, toldRecorded)) {
+      assertThat(told.statusCode()).as(told.body()).isEqualTo(409);
+      JsonNode body = json.readTree(told.body());
+      assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("seenMessageId");
+      assertThat(body.path("errors").get(0).path("message").asText())
+          .contains("Ana Lima (" + ana + ") answered at ", "force");
+      assertThat(body.path("answeredBy").asText()).isEqualTo("Ana Lima (" + ana + ")");
+      assertThat(body.path("answeredAt").asText()).isNotBlank();
+      assertThat(told.body()).doesNotContain(phone.substring(3));
+    }
+    assertThat(personMessages(leadId)).as("nothing queued for Bruno").isEqualTo(1);
+
+    HttpResponse<String> badSeen = post(path + "?seenMessageId=has%20space", "audio/wav", wav(1));
+    assertThat(badSeen.statusCode()).as(badSeen.body()).isEqualTo(422);
+    assertThat(badSeen.body()).contains("\"field\":\"seenMessageId\"");
+    HttpResponse<String> unknown = post(path + "?seenMessageId=wamid.nope", "audio/wav", wav(1));
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(422);
+    assertThat(unknown.body()).contains("\"field\":\"seenMessageId\"");
+    HttpResponse<String> badForce = post(path + "?force=yes" + query, "audio/wav", wav(1));
+    assertThat(badForce.statusCode()).as(badForce.body()).isEqualTo(422);
+    assertThat(badForce.body()).contains("\"field\":\"force\"");
+    HttpResponse<String> badJsonForce = postJson(path, spoken + ",\"force\":\"yes\"}");
+    assertThat(badJsonForce.statusCode()).as(badJsonForce.body()).isEqualTo(400);
+    assertThat(badJsonForce.body()).contains("\"field\":\"force\"");
+    assertThat(personMessages(leadId)).isEqualTo(1);
+
+    // Bruno heard Ana's answer and sends anyway: both forms go.
+    HttpResponse<String> forcedSpoken = postJson(path, spoken + ",\"force\":true}");
+    assertThat(forcedSpoken.statusCode()).as(forcedSpoken.body()).isEqualTo(202);
+    HttpResponse<String> forcedRecorded =
+        post(path + "?ownerId=" + bruno + "&force=true" + query, "audio/wav", wav(1));
+    assertThat(forcedRecorded.statusCode()).as(forcedRecorded.body()).isEqualTo(202);
+    assertThat(json.readTree(forcedRecorded.body()).path("kind").asText()).isEqualTo("voice_note");
+    assertThat(personMessages(leadId)).isEqualTo(3);
+    // Ana, who saw the lead's message too, is told of Bruno's voice note.
+    HttpResponse<String> toAna =
+        postJson(
+            "/api/leads/" + leadId + "/replies",
+            "{\"text\":\"And a discount.\",\"ownerId\":\""
+                + ana
+                + "\",\"seenMessageId\":\""
+                + seen
+                + "\"}");
+    assertThat(toAna.statusCode()).as(toAna.body()).isEqualTo(409);
+    assertThat(json.readTree(toAna.body()).path("answeredBy").asText())
+        .isEqualTo("Bruno Reis (" + bruno + ")");
+  }
+
+  private long personMessages(String leadId) {
+    return store().messages().messagesOf(leadId).stream()
+        .filter(m -> "person".equals(m.getString("composer")))
+        .count();
   }
 
   @Test

@@ -251,6 +251,8 @@ final class LeadConversation {
               .append("text", text)
               .append("createdAt", Date.from(now));
       if (media != null) {
+        // Told before the voice note is made: one that cannot go is neither spoken nor stored.
+        collisions.check(leadId, seen, actor);
         fields.append("media", media.apply(contact, actor.label()));
       }
       if (ended) {

@@ -29,14 +29,18 @@ import java.util.List;
  * inside WhatsApp's 24 h window, through the lead's own send path (exactly once per {@code
  * requestId}, suppression checked before the call, audited) like a written reply. The body is
  * either a recording (any audio body: Ogg Opus as it is; WebM Opus rewrapped; MP3, M4A/AAC,
- * WAV/AIFF/AU transcoded; 16 MB) with {@code ?ownerId=&requestId=}, or JSON {@code {"text": "...",
- * "ownerId", "requestId"}} to have the text spoken ({@link VoiceNotes}: the configured provider, or
- * the offline English voice). The voice note is made only after the checks pass.
+ * WAV/AIFF/AU transcoded; 16 MB) with {@code ?ownerId=&requestId=&seenMessageId=&force=}, or JSON
+ * {@code {"text": "...", "ownerId", "requestId", "seenMessageId", "force"}} to have the text spoken
+ * ({@link VoiceNotes}: the configured provider, or the offline English voice). Like a written reply
+ * it may name the lead message its rep saw, and is then 409 when another person answered since,
+ * unless {@code force} ({@link ReplyCollisions}). The voice note is made only after the checks
+ * pass.
  */
 @Path("/api/leads/{leadId}/replies/voice-note")
 public class LeadVoiceNoteResource {
   /** What the JSON form takes. */
-  public record SpeakRequest(String text, String ownerId, String requestId) {}
+  public record SpeakRequest(
+      String text, String ownerId, String requestId, String seenMessageId, Boolean force) {}
 
   private final LeadConversation conversation;
   private final VoiceNotes voiceNotes;
@@ -63,6 +67,8 @@ public class LeadVoiceNoteResource {
       @HeaderParam("Content-Type") String contentType,
       @QueryParam("ownerId") String ownerId,
       @QueryParam("requestId") String requestId,
+      @QueryParam("seenMessageId") String seenMessageId,
+      @QueryParam("force") String force,
       byte[] body) {
     if (body == null || body.length == 0) {
       throw new ApiException(
@@ -74,11 +80,16 @@ public class LeadVoiceNoteResource {
     String text;
     String owner = ownerId;
     String request = requestId;
+    String seen = seenMessageId;
+    Boolean forced = null;
+    List<FieldError> errors = new ArrayList<>();
     if (json) {
       SpeakRequest speak = read(body);
       text = LeadConversation.clean(speak.text());
       owner = speak.ownerId();
       request = speak.requestId();
+      seen = speak.seenMessageId();
+      forced = speak.force();
       if (text == null || text.isEmpty()) {
         throw new ApiException(
             422, "invalid voice note", new FieldError("text", "must not be blank"));
@@ -95,11 +106,17 @@ public class LeadVoiceNoteResource {
       }
     } else {
       text = null;
+      if ("true".equals(force) || "false".equals(force)) {
+        forced = Boolean.valueOf(force);
+      } else if (force != null) {
+        errors.add(new FieldError("force", "true or false"));
+      }
     }
-    List<FieldError> errors = new ArrayList<>(conversation.ownerErrors(owner));
+    errors.addAll(conversation.ownerErrors(owner));
     if (request != null && !LeadConversation.ID.matcher(request).matches()) {
       errors.add(new FieldError("requestId", "1-64 letters, digits, '-' or '_'"));
     }
+    errors.addAll(ReplyCollisions.errors(seen));
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid voice note", errors);
     }
@@ -111,7 +128,7 @@ public class LeadVoiceNoteResource {
         (contact, by) -> make(json ? text : null, body, contact.getString("locale"), by),
         owner,
         request,
-        null);
+        seen == null ? null : new ReplyCollisions.Seen(seen, Boolean.TRUE.equals(forced)));
   }
 
   private org.bson.Document make(String text, byte[] recording, String locale, String by) {
@@ -143,7 +160,9 @@ public class LeadVoiceNoteResource {
       return request;
     } catch (IOException e) {
       throw new ApiException(
-          400, "the body is not a JSON object {text, ownerId, requestId}", FieldError.ofJson(e));
+          400,
+          "the body is not a JSON object {text, ownerId, requestId, seenMessageId, force}",
+          FieldError.ofJson(e));
     }
   }
 }

@@ -84,27 +84,59 @@ public final class ReplyCollisions {
       store.contacts().updateOne(lead, Updates.set(FIELD, answer));
       return;
     }
-    Date seenAt = seenAt(leadId, seen.messageId());
-    recordEarlier(leadId);
-    Bson free =
-        Filters.or(
-            Filters.exists(FIELD + ".at", false),
-            Filters.lte(FIELD + ".at", seenAt),
-            samePerson(actor));
     if (store
             .contacts()
-            .updateOne(Filters.and(lead, free), Updates.set(FIELD, answer))
+            .updateOne(Filters.and(lead, free(leadId, seen, actor)), Updates.set(FIELD, answer))
             .getMatchedCount()
         > 0) {
       return;
     }
+    throw collision(lead);
+  }
+
+  /**
+   * What {@link #claim} would refuse, refused before anything is made (a voice note is spoken or
+   * stored only for a message that can go), writing nothing: 422 naming {@link #SEEN} when the lead
+   * has no such message, 409 when a different person's message was queued after it. {@link #claim}
+   * still decides: of two at the same moment both may pass here, and one is told there.
+   */
+  void check(String leadId, Seen seen, ActingOwner actor) {
+    if (seen == null || seen.force()) {
+      return;
+    }
+    Bson lead = Filters.eq("leadId", leadId);
+    if (store
+            .contacts()
+            .find(Filters.and(lead, free(leadId, seen, actor)))
+            .projection(Projections.include("_id"))
+            .first()
+        == null) {
+      throw collision(lead);
+    }
+  }
+
+  /**
+   * The contact's {@link #FIELD} lets the person answer the lead message {@code seen}: absent, no
+   * newer than when that message was stored, or the person's own.
+   */
+  private Bson free(String leadId, Seen seen, ActingOwner actor) {
+    Date seenAt = seenAt(leadId, seen.messageId());
+    recordEarlier(leadId);
+    return Filters.or(
+        Filters.exists(FIELD + ".at", false),
+        Filters.lte(FIELD + ".at", seenAt),
+        samePerson(actor));
+  }
+
+  /** The 409: who answered (the contact's {@link #FIELD}) and when, naming {@link #SEEN}. */
+  private ApiException collision(Bson lead) {
     Document contact = store.contacts().find(lead).projection(Projections.include(FIELD)).first();
     Document other = contact == null ? null : contact.get(FIELD, Document.class);
     String by =
         other == null || other.getString("by") == null ? "another person" : other.getString("by");
     Date at = other == null ? null : other.getDate("at");
     String when = at == null ? "" : " at " + at.toInstant();
-    throw new ApiException(
+    return new ApiException(
             409,
             "another person answered the lead after the message you saw",
             List.of(

@@ -365,6 +365,46 @@ class ReplyCollisionTest {
             com.mongodb.client.model.Updates.unset(ReplyCollisions.FIELD));
   }
 
+  /**
+   * A voice note that would collide is refused before it is made (nothing spoken nor stored, which
+   * no message would then name for an erasure to find); sent anyway, it is made once.
+   */
+  @Test
+  void aVoiceNoteThatCollidesIsRefusedBeforeItIsMade() {
+    String leadId = leadThatWrote("stopped", "wamid.in-9");
+    assertThat(
+            reply(leadId, "{\"text\":\"Hi\",\"ownerId\":\"ana\",\"seenMessageId\":\"wamid.in-9\"}")
+                .getStatus())
+        .isEqualTo(202);
+    clock.advance(Duration.ofSeconds(10));
+    List<String> made = new CopyOnWriteArrayList<>();
+    java.util.function.Function<Boolean, Response> voiceNote =
+        force ->
+            conversation.queue(
+                "ops",
+                leadId,
+                "(voice note)",
+                false,
+                (contact, by) -> {
+                  made.add(by);
+                  return new Document("kind", "audio");
+                },
+                "bruno",
+                null,
+                new ReplyCollisions.Seen("wamid.in-9", force));
+
+    ApiException collision = catchThrowableOfType(ApiException.class, () -> voiceNote.apply(false));
+    assertThat(collision).isNotNull();
+    assertThat(collision.status()).isEqualTo(409);
+    assertThat(collision.details()).containsEntry("answeredBy", "Ana Lima (ana)");
+    assertThat(made).as("nothing made for a voice note that cannot go").isEmpty();
+    assertThat(personMessages(leadId)).isEqualTo(1);
+
+    assertThat(voiceNote.apply(true).getStatus()).isEqualTo(202);
+    assertThat(made).containsExactly("Bruno Reis (bruno)");
+    assertThat(personMessages(leadId)).isEqualTo(2);
+  }
+
   @Test
   void aTemplateRequestedByAnotherRepIsAnAnswerToo() {
     String leadId = leadThatWrote("in_conversation", "wamid.in-5");
