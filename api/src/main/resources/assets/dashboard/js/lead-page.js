@@ -357,11 +357,15 @@ function furthestStatus(workflow, stored) {
   return b !== undefined && (a === undefined || b > a) ? stored : workflow;
 }
 
-/** Error code and what Meta said (failed status: title; refused send: details or message). */
+/**
+ * Error code and what Meta said (failed status: title; refused send: details or message); for a
+ * message that was never sent (held back after a stop, or its request failed: send it again), why.
+ */
 function errorText(code, error, doc) {
   const details = isObject(error) ? (error.title || error.details || error.message) : null;
   if (code != null && code !== '') return String(code) + (details ? ' · ' + details : '');
   if (details) return String(details);
+  if (doc && doc.status === 'not_sent' && doc.notSentBecause) return 'not sent: ' + String(doc.notSentBecause);
   if (doc && doc.status === 'unknown' && isObject(doc.unknown)) {
     return 'fate unknown' + (doc.unknown.reason ? ': ' + doc.unknown.reason : '');
   }

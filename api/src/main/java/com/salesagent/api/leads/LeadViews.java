@@ -12,6 +12,7 @@ import com.salesagent.activities.persona.PersonaExplanation;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.workflows.lead.LeadState;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,6 +72,7 @@ final class LeadViews {
   private final ObjectMapper mapper;
   private final String temporalUiUrl;
   private final String namespace;
+  private final Clock clock;
 
   LeadViews(
       LeadStore store,
@@ -78,6 +80,17 @@ final class LeadViews {
       ObjectMapper mapper,
       String temporalUiUrl,
       String namespace) {
+    this(store, workflows, mapper, temporalUiUrl, namespace, Clock.systemUTC());
+  }
+
+  LeadViews(
+      LeadStore store,
+      Function<String, LeadWorkflow> workflows,
+      ObjectMapper mapper,
+      String temporalUiUrl,
+      String namespace,
+      Clock clock) {
+    this.clock = clock;
     this.store = store;
     this.explanation = new PersonaExplanation(store.database());
     this.workflows = workflows;
@@ -110,10 +123,16 @@ final class LeadViews {
       contact.put("waIds", waIds.stream().map(w -> Phones.mask(String.valueOf(w))).toList());
     }
     List<Document> messages = withoutIds(store.messages().messagesOf(leadId));
+    Instant now = clock.instant();
     messages.forEach(
         m -> {
           if (m.get("waId") != null) {
             m.put("waId", Phones.mask(String.valueOf(m.get("waId"))));
+          }
+          if (PendingPersonMessages.requestFailed(m, now)) {
+            // Nothing sends it: "composed" would read as on its way (shown, not stored).
+            m.put("status", "not_sent");
+            m.put("notSentBecause", PendingPersonMessages.REQUEST_FAILED);
           }
         });
     Document persona = store.persona(leadId);

@@ -76,6 +76,27 @@ public final class PendingPersonMessages implements Managed {
    */
   static final String REQUEST_OPEN = "requestOpen";
 
+  /** Why the lead's page says a message whose request failed was not sent. */
+  static final String REQUEST_FAILED = "the request failed; send it again";
+
+  /**
+   * Whether the lead's page says the message was not sent because its request failed: a person's
+   * message still only composed (no wamid) {@link #GRACE} after it was queued, its request never
+   * answered ({@link #REQUEST_OPEN}). Nothing sends it (the sweep leaves it, above; its run was
+   * never told), so "composed" would read as on its way. Only shown so, never stored: the same
+   * request sent again (its {@code requestId}) makes it the sweep's, and a run that was told after
+   * all (the answer, not the signal, failed) still sends it, and its status says so.
+   */
+  static boolean requestFailed(Document m, Instant now) {
+    Date queued = m.getDate("createdAt");
+    return "person".equals(m.getString("composer"))
+        && "composed".equals(m.getString("status"))
+        && m.getBoolean(REQUEST_OPEN, false)
+        && m.get("wamid") == null
+        && queued != null
+        && queued.toInstant().isBefore(now.minus(GRACE));
+  }
+
   private final LeadStore store;
   private final AfterEndMessages afterEnd;
   private final BiConsumer<String, OwnerReply> resignal;

@@ -149,6 +149,55 @@ class LeadConversationTest {
   }
 
   /**
+   * Nothing sends a message whose request failed (the rep was told, and sends it again), so once
+   * the sweep would have taken it the lead's page says it was not sent and why, rather than
+   * "composed" as if on its way; the stored message is left as the sweep's rules need it. The same
+   * request sent again makes it the run's and the sweep's: composed again on the page.
+   */
+  @Test
+  void theLeadsPageSaysAMessageWhoseRequestFailedWasNotSent() {
+    String leadId = lead("interested");
+    run =
+        reply -> {
+          throw new IllegalStateException("UNAVAILABLE: the Temporal frontend did not answer");
+        };
+    assertThatThrownBy(() -> reply(leadId, "r-page")).isInstanceOf(IllegalStateException.class);
+    String key = onlyKey(leadId);
+
+    assertThat(shown(leadId, NOW.plusSeconds(5)).getString("status"))
+        .as("its request may still be under way")
+        .isEqualTo("composed");
+    Document late = shown(leadId, NOW.plus(Duration.ofMinutes(1)));
+    assertThat(late.getString("status")).isEqualTo("not_sent");
+    assertThat(late.getString("notSentBecause")).isEqualTo("the request failed; send it again");
+    Document stored = store.messages().messageByKey(key);
+    assertThat(stored.getString("status")).as("shown, not stored").isEqualTo("composed");
+    assertThat(stored.getBoolean(PendingPersonMessages.REQUEST_OPEN)).isTrue();
+    assertThat(sweepAt(NOW.plus(Duration.ofMinutes(1))).sweep()).isEmpty();
+
+    run = signalled::add;
+    assertThat(reply(leadId, "r-page").getStatus()).isEqualTo(200);
+    Document again = shown(leadId, NOW.plus(Duration.ofMinutes(2)));
+    assertThat(again.getString("status")).as("the run's now").isEqualTo("composed");
+    assertThat(again.containsKey("notSentBecause")).isFalse();
+  }
+
+  /** The lead's one message as its page shows it at {@code at}. */
+  private Document shown(String leadId, Instant at) {
+    LeadViews views =
+        new LeadViews(
+            store,
+            id -> null,
+            Jackson.newObjectMapper(),
+            "",
+            "default",
+            Clock.fixed(at, ZoneOffset.UTC));
+    List<Document> messages = views.view(leadId).messages();
+    assertThat(messages).hasSize(1);
+    return messages.get(0);
+  }
+
+  /**
    * An operator stopped the lead as the rep wrote: the contact read live, the signal found the run
    * ended, and its stop is recorded. The message was written before the stop: it is held back, as
    * the sweep holds one the stopped run left ("never after stop"), and never sent.
