@@ -387,6 +387,101 @@ final class AfterEndApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A rep answers a lead that said no (its own workflow sends it: {@code owner_replied}), the lead
+   * then writes again with interest (a new run of its workflow), and the rep's request is sent
+   * again (the same requestId: a retry). The message went already: the live run is not told it,
+   * which sent it again as "replayed" and put a second {@code owner_replied} for it on the
+   * timeline. The rep's next message goes as any.
+   */
+  @Test
+  void aRetriedAnswerThatWentBeforeTheLeadWroteAgainIsOnTheTimelineOnce() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "retried-answer-" + UUID.randomUUID();
+    String phone = phone();
+    String first = enrolAndAwaitFirstSend(leadId, phone);
+    emulator().recipientWrote(phone);
+    assertThat(metaWebhook(textFrom(phone, first, "Not interested, thanks.")).statusCode())
+        .isEqualTo(200);
+    await(
+        "the no ends the run",
+        Duration.ofSeconds(15),
+        () ->
+            "replied".equals(store().contact(leadId).getString("stage"))
+                && app()
+                        .connections()
+                        .temporal()
+                        .client()
+                        .newUntypedWorkflowStub(
+                            com.salesagent.workflows.lead.LeadWorkflow.workflowId(leadId))
+                        .describe()
+                        .getStatus()
+                    == io.temporal.api.enums.v1.WorkflowExecutionStatus
+                        .WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    String body = "{\"text\":\"Understood, thanks for your time.\",\"requestId\":\"retried-1\"}";
+    HttpResponse<String> queued = postJson("/api/leads/" + leadId + "/replies", body);
+    assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+    String key = json.readTree(queued.body()).get("idempotencyKey").asText();
+    String answer = awaitOwnerReplied(leadId, key);
+
+    emulator().recipientWrote(phone);
+    assertThat(
+            metaWebhook(textFrom(phone, answer, "Actually, I am interested. Can we talk Monday?"))
+                .statusCode())
+        .isEqualTo(200);
+    await(
+        "a new run",
+        Duration.ofSeconds(20),
+        () ->
+            com.salesagent.workflows.lead.Stage.valueOf(
+                    store().contact(leadId).getString("stage").toUpperCase())
+                .interested());
+
+    HttpResponse<String> again = postJson("/api/leads/" + leadId + "/replies", body);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(json.readTree(again.body()).get("status").asText()).isEqualTo("queued_before");
+    // The run takes its people's messages in order: once the next one is on the timeline, the
+    // retried one was acted on too, had it been told.
+    HttpResponse<String> next =
+        postJson(
+            "/api/leads/" + leadId + "/replies",
+            "{\"text\":\"Great, Monday 10:00 works.\",\"requestId\":\"retried-2\"}");
+    assertThat(next.statusCode()).as(next.body()).isEqualTo(202);
+    awaitOwnerReplied(leadId, json.readTree(next.body()).get("idempotencyKey").asText());
+
+    assertThat(
+            store().interactions().timeline(leadId).stream()
+                .filter(
+                    e ->
+                        "owner_replied".equals(e.getString("type"))
+                            && answer.equals(e.getString("wamid"))))
+        .as("one person's message, once")
+        .hasSize(1);
+    assertThat(emulator().acceptedFor(phone)).as("the first, the answer and the next").isEqualTo(3);
+  }
+
+  /** Waits for the message of {@code key} to go and its {@code owner_replied}; its wamid. */
+  private String awaitOwnerReplied(String leadId, String key) {
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () -> {
+          Document m = store().messages().messageByKey(key);
+          return m != null && m.getString("wamid") != null;
+        });
+    String wamid = store().messages().messageByKey(key).getString("wamid");
+    await(
+        "owner_replied on the timeline",
+        Duration.ofSeconds(15),
+        () ->
+            store().interactions().timeline(leadId).stream()
+                .anyMatch(
+                    e ->
+                        "owner_replied".equals(e.getString("type"))
+                            && wamid.equals(e.getString("wamid"))));
+    return wamid;
+  }
+
+  /**
    * Outside the 24 h window a lead whose run ended can only be written to by a new sales sequence:
    * "Start a new conversation" enrols it again as a new lead made from its contact (no need to find
    * the original row). The new lead sends its first message to the same number; the two leads name

@@ -279,7 +279,10 @@ final class LeadConversation {
       if (stored == null || stillToGo(stored)) {
         afterEnd.start(afterTheEnd);
       }
-    } else {
+    } else if (stored == null || forTheRun(stored)) {
+      // The same request again for a message that went (or failed, or is its own workflow's) is
+      // not told to the live run, which sent it again as replayed and recorded it twice (a lead
+      // that wrote again since its message went to it after its run ended has a new run).
       try {
         lead.apply(leadId)
             .ownerReply(
@@ -410,6 +413,17 @@ final class LeadConversation {
    */
   private static boolean stillToGo(Document message) {
     return message.getBoolean(PendingPersonMessages.AFTER_END, false)
+        && "composed".equals(message.getString("status"))
+        && message.getString("wamid") == null;
+  }
+
+  /**
+   * Whether a message queued before may still be the live run's to send: only composed, not sent
+   * (no wamid), not an ended lead's message, which its own workflow sends ({@link
+   * AfterEndMessages}).
+   */
+  private static boolean forTheRun(Document message) {
+    return !message.getBoolean(PendingPersonMessages.AFTER_END, false)
         && "composed".equals(message.getString("status"))
         && message.getString("wamid") == null;
   }
