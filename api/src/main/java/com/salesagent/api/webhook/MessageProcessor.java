@@ -154,9 +154,10 @@ final class MessageProcessor {
       told.readByReaction(contextWamid);
     }
     String outcome = LeadSignaller.SIGNALLED;
-    // Thanks, bye or ok alone: a live run is told it as before (Triage.toldToTheRun); an ended
-    // lead is not reopened for it, and nobody is given it to answer, unless it never answered the
-    // sequence (no_response): its "ok" or 👍 is its first word to us, which a person reads.
+    // Thanks, bye or ok alone: a live run is told it as before (Triage.toldToTheRun), but for a
+    // snoozed one (below); an ended lead is not reopened for it, and nobody is given it to answer,
+    // unless it never answered the sequence (no_response): its "ok" or 👍 is its first word to us,
+    // which a person reads.
     boolean closing = Triage.CLOSING.equals(triage.intent());
     for (Document contact : contacts) {
       boolean quiet = closing && !Stage.NO_RESPONSE.key().equals(contact.getString("stage"));
@@ -170,6 +171,14 @@ final class MessageProcessor {
                   ? InboundMessageSignal.AWAITING_TRANSCRIPT
                   : Triage.toldToTheRun(triage.intent()),
               snoozeUntil(triage, contact.getString("timezone"), at));
+      if (closing && Stage.SNOOZED.key().equals(contact.getString("stage"))) {
+        // "Ok, thanks" after "not now, talk in 30 days": nothing for the run to act on, and told
+        // as other it would end the snooze (a reply for a person, or the lead's end with none).
+        // Stored and shown as any message, its owner told as of any; the snooze goes on.
+        told.ownerOfSnoozedLead(contact, item.getString("id"), signal.snoozeUntil());
+        outcome = SNOOZE_KEPT;
+        continue;
+      }
       outcome =
           quiet
               ? signaller.inbound(contact.getString("leadId"), signal)
@@ -305,6 +314,12 @@ final class MessageProcessor {
 
   /** The intent of a reply that only a person can read yet (a voice note offline). */
   static final String NEEDS_REVIEW = "needs_review";
+
+  /**
+   * The event's outcome for a closing from a snoozed lead: stored, not told to its run (told as
+   * other, it would end the snooze).
+   */
+  static final String SNOOZE_KEPT = "snooze_kept";
 
   /**
    * The variant whose message the reply answers: the quoted message's, else the lead's last one

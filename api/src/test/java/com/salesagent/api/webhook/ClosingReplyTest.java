@@ -92,6 +92,45 @@ class ClosingReplyTest {
     assertThat(fixture.mayReopen).as("not for a lead that said no").containsExactly("L-1");
   }
 
+  /**
+   * A snoozed lead ("not now, talk in 30 days") that then says "ok, thanks" keeps its snooze: told
+   * to the run as other, the closing ended the snooze (a reply for a person, or the lead's end with
+   * nobody to take it). It is stored as a closing and shown as any reply; a reply that says
+   * something is told to the run as before.
+   */
+  @Test
+  void aClosingFromASnoozedLeadIsStoredAndLeavesTheSnoozeAsItIs() {
+    fixture
+        .store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", "L-1"), new Document("$set", new Document("stage", "snoozed")));
+    fixture.post(closing("wamid.THX1", "Ok, thanks"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcome("wamid.THX1") != null);
+
+    assertThat(outcome("wamid.THX1")).isEqualTo(MessageProcessor.SNOOZE_KEPT);
+    assertThat(fixture.signals).as("not told to the snoozed run").isEmpty();
+    Document feedback =
+        fixture.store.feedback().find(Filters.eq("messageId", "wamid.THX1")).first();
+    assertThat(feedback.getString("intent")).isEqualTo("closing");
+    assertThat(feedback.getString("text")).isEqualTo("Ok, thanks");
+
+    fixture.post(closing("wamid.Q1", "How much does it cost?"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.signals.isEmpty());
+    assertThat(fixture.signals)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(((InboundMessageSignal) e.getValue()).messageId())
+                    .isEqualTo("wamid.Q1"));
+  }
+
+  private String outcome(String messageId) {
+    Document event =
+        fixture.store.webhookEvents().find(Filters.eq("eventKey", "message:" + messageId)).first();
+    return event == null ? null : event.getString("outcome");
+  }
+
   private static String closing(String id, String text) {
     return InboxFixture.envelope(
         "messages",
