@@ -80,6 +80,9 @@ final class LeadEventRecords {
       reopenOutcome(event.leadId());
     }
     if (event.type() != null) {
+      if (sentBefore(event)) {
+        return;
+      }
       Document recorded =
           Interactions.interaction(
               event.leadId(),
@@ -130,6 +133,23 @@ final class LeadEventRecords {
             store.interactions().countInteractions(event.leadId(), "reopened"));
       }
     }
+  }
+
+  /** Timeline types that name one sent message (its wamid): each is on the timeline once. */
+  static final java.util.Set<String> ONCE_PER_MESSAGE =
+      java.util.Set.of("owner_replied", "agent_answered");
+
+  /**
+   * Whether the timeline has this person's (or the agent's) message already: its own workflow
+   * recorded it when the lead's run had ended ({@code AfterEndRecord.SENT}), a run that sent it
+   * again as replayed records it again, and so does a retried record; one event per message.
+   */
+  private boolean sentBefore(LeadEvent event) {
+    return event.wamid() != null
+        && ONCE_PER_MESSAGE.contains(event.type())
+        && store
+            .interactions()
+            .hasInteraction(event.leadId(), event.type(), "wamid", event.wamid());
   }
 
   /**

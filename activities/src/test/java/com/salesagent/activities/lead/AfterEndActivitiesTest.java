@@ -60,6 +60,37 @@ class AfterEndActivitiesTest {
   }
 
   /**
+   * One person's message is on the timeline once, whoever records it: its own workflow's {@code
+   * owner_replied} (sent while the lead's run had ended), then a new run of the lead's workflow
+   * that sent it again as replayed, or a retried record. Another message is recorded as before.
+   */
+  @Test
+  void aPersonsMessageIsOnTheTimelineOnceWhoeverRecordsIt() {
+    activities.recorded(sent("wamid.out-9", T0));
+    LeadEventRecords events = new LeadEventRecords(store, Clock.systemUTC());
+    events.record(replied("wamid.out-9"));
+    events.record(replied("wamid.out-9"));
+    assertThat(onTimeline("owner_replied")).isEqualTo(1);
+
+    events.record(replied("wamid.out-10"));
+    assertThat(onTimeline("owner_replied")).isEqualTo(2);
+  }
+
+  private LeadEvent replied(String wamid) {
+    return new LeadEvent(
+        leadId,
+        "c-1",
+        "owner_replied",
+        "interested",
+        "smb",
+        "v-1",
+        wamid,
+        null,
+        null,
+        "by Ana (ana)");
+  }
+
+  /**
    * Meta stamps a message with its whole second: one written at 09:00:00.2 that reached us at
    * 09:00:00.9 reads 09:00:00, so an answer queued at 09:00:00.5, before anyone could see it, took
    * the lead off the list. What a person could have seen is what was stored before the answer was
