@@ -103,7 +103,7 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                     com.mongodb.client.model.Filters.eq("awaitsTranscript", true)))) {
       String leadId = f.getString("leadId");
       org.bson.Document contact = store.contact(leadId);
-      // A spoken closing is told to the run as before (other), as a written one is.
+      // A spoken closing is told to the run as before (other), with a snoozed lead's own date.
       String intent =
           f.getString("intent") == null
               ? "needs_review"
@@ -113,6 +113,16 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
               ? null
               : java.time.LocalDate.parse(f.getString("notBefore"));
       java.util.Date received = f.getDate("receivedAt");
+      java.time.Instant at = received == null ? clock.instant() : received.toInstant();
+      java.time.Instant snoozeUntil =
+          com.salesagent.activities.triage.Triage.CLOSING.equals(f.getString("intent"))
+              ? snoozeKept(contact, at)
+              : com.salesagent.activities.triage.Triage.snoozeUntil(
+                  intent,
+                  notBefore,
+                  contact == null ? null : contact.getString("timezone"),
+                  at,
+                  notNowSnooze);
       out.add(
           new com.salesagent.workflows.media.LeadReply(
               leadId,
@@ -120,16 +130,28 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                   media.messageId(),
                   f.getString("wamid"),
                   f.getString("type"),
-                  received == null ? clock.instant() : received.toInstant(),
+                  at,
                   intent,
-                  com.salesagent.activities.triage.Triage.snoozeUntil(
-                      intent,
-                      notBefore,
-                      contact == null ? null : contact.getString("timezone"),
-                      received == null ? clock.instant() : received.toInstant(),
-                      notNowSnooze))));
+                  snoozeUntil)));
     }
     return out;
+  }
+
+  /**
+   * A spoken "ok, thanks" from a snoozed lead ("not now, talk in 30 days"): its run waits for the
+   * transcript, and told it as other alone it would end the snooze (a reply for a person, or the
+   * lead's end with nobody to take it), as a written one would (the webhook tells a snoozed run no
+   * written closing). Told with the snooze's own date, the run takes the transcript and sleeps on
+   * until then. Null for any other lead: a closing snoozes nothing.
+   */
+  static java.time.Instant snoozeKept(org.bson.Document contact, java.time.Instant at) {
+    java.util.Date until = contact == null ? null : contact.getDate("nextActionAt");
+    return contact != null
+            && "snoozed".equals(contact.getString("stage"))
+            && until != null
+            && until.toInstant().isAfter(at)
+        ? until.toInstant()
+        : null;
   }
 
   @Override

@@ -1461,6 +1461,31 @@ class LeadWorkflowTest {
     awaitSends(2);
   }
 
+  /**
+   * A snoozed lead's voice note that only says "ok, thanks": its triage comes as other with the
+   * snooze's own date (InboundMediaActivitiesImpl), and the run sleeps on until then, though an
+   * owner could take a reply (told other alone, it went to a person, the snooze over).
+   */
+  @Test
+  void aSpokenClosingFromASnoozedLeadToldWithTheSnoozesDateLeavesItAsItIs() {
+    fake.owners.add("ana");
+    enrol();
+    Instant until = now().plus(Duration.ofDays(30));
+    workflow.inboundMessage(
+        new InboundMessageSignal("in-1", fake.wamid(0), "text", now(), "not_now", until));
+    env.sleep(Duration.ofMinutes(1));
+    workflow.inboundMessage(voiceNote(InboundMessageSignal.AWAITING_TRANSCRIPT, null));
+    env.sleep(Duration.ofMinutes(2));
+    workflow.inboundMessage(voiceNote("other", until));
+    env.sleep(Duration.ofMinutes(30));
+
+    assertThat(workflow.state().stage()).isEqualTo(Stage.SNOOZED);
+    assertThat(workflow.state().nextActionAt()).isEqualTo(until);
+    assertThat(fake.handOffs).isEmpty();
+    env.sleep(Duration.ofDays(30).plusMinutes(1));
+    awaitSends(2);
+  }
+
   @Test
   void aVoiceNoteWhoseTriageNeverComesIsAReplyAfterTenMinutes() {
     enrol();
