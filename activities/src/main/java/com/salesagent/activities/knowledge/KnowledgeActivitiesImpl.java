@@ -443,13 +443,8 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
   }
 
   private static boolean ended(String stage) {
-    try {
-      return stage != null
-          && com.salesagent.workflows.lead.Stage.valueOf(stage.toUpperCase(java.util.Locale.ROOT))
-              .terminal();
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    com.salesagent.workflows.lead.Stage known = com.salesagent.workflows.lead.Stage.of(stage);
+    return known != null && known.terminal();
   }
 
   private static String digest(String s) {

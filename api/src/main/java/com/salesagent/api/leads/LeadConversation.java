@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -340,7 +339,7 @@ final class LeadConversation {
     }
     Document contact = requireLive(leadId);
     String stage = contact.getString("stage");
-    if (stage == null || !Stage.valueOf(stage.toUpperCase(Locale.ROOT)).interested()) {
+    if (stage == null || !stageOf(contact).interested()) {
       // Nothing was handed off: the workflow would ignore the signal, and the lead must not get
       // an owner (nor the audit a hand-off) it never had.
       throw new ApiException(
@@ -444,8 +443,22 @@ final class LeadConversation {
 
   /** Whether the lead's run has ended (its stage is an outcome). */
   private static boolean terminal(Document contact) {
-    String stage = contact.getString("stage");
-    return stage != null && Stage.valueOf(stage.toUpperCase(Locale.ROOT)).terminal();
+    return contact.getString("stage") != null && stageOf(contact).terminal();
+  }
+
+  /**
+   * The contact's stage (not null); 409 naming {@code leadId} when it is none this version knows
+   * (written by a newer one, or damaged): what the lead may be sent cannot be told, so nothing is.
+   */
+  private static Stage stageOf(Document contact) {
+    Stage stage = Stage.of(contact.getString("stage"));
+    if (stage == null) {
+      throw new ApiException(
+          409,
+          "the lead's stage is not one this version knows: nothing can be sent to it",
+          List.of(new FieldError("leadId", "stage " + contact.getString("stage"))));
+    }
+    return stage;
   }
 
   /** The contact, 404 when unknown, 409 when its lifecycle has ended. */

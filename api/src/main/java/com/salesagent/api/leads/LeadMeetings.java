@@ -21,7 +21,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.bson.Document;
@@ -128,12 +127,7 @@ final class LeadMeetings {
             && request.bookingId().equals(previous.getString("bookingId"))
             && at.equals(previous.getDate("at").toInstant());
     String stage = contact.getString("stage");
-    Stage current;
-    try {
-      current = stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      current = null; // a stage of no workflow (being erased): no meeting to book
-    }
+    Stage current = Stage.of(stage); // null: a stage of no workflow (being erased), no meeting
     if (!again && (current == null || !current.interested())) {
       // A booking tool's retry of a booking recorded before is answered as before (200), even
       // once the lead converted with it.

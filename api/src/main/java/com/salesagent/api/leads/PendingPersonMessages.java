@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -287,11 +286,6 @@ public final class PendingPersonMessages implements Managed {
   }
 
   private static Stage stage(Document contact) {
-    String stage = contact == null ? null : contact.getString("stage");
-    try {
-      return stage == null ? null : Stage.valueOf(stage.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return Stage.of(contact == null ? null : contact.getString("stage"));
   }
 }

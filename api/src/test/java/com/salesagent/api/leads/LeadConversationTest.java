@@ -202,6 +202,35 @@ class LeadConversationTest {
    * ended, and its stop is recorded. The message was written before the stop: it is held back, as
    * the sweep holds one the stopped run left ("never after stop"), and never sent.
    */
+  /**
+   * A stage this version does not know (written by a newer version in a rolling deployment, or
+   * damaged): what the lead may be sent cannot be told. It was a 500 from an enum parse; now a 409
+   * naming the lead, and nothing stored or signalled.
+   */
+  @Test
+  void aLeadWhoseStageThisVersionDoesNotKnowIsRefusedNamingIt() {
+    String leadId = lead("awaiting_something_new");
+
+    assertThatThrownBy(() -> reply(leadId, "r-unknown"))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.errors())
+                  .singleElement()
+                  .satisfies(
+                      f -> {
+                        assertThat(f.field()).isEqualTo("leadId");
+                        assertThat(f.message()).contains("awaiting_something_new");
+                      });
+            });
+    assertThatThrownBy(() -> conversation.accept("operator", leadId, new byte[0]))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+    assertThat(store.messages().messagesOf(leadId)).isEmpty();
+    assertThat(signalled).isEmpty();
+  }
+
   @Test
   void aMessageSignalledAsTheRunStoppedIsHeldBackNotSent() {
     String leadId = lead("interested");
