@@ -15,6 +15,8 @@ import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerAction;
 import com.salesagent.workflows.lead.OwnerReply;
 import com.salesagent.workflows.lead.Stage;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowNotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -291,8 +293,9 @@ final class LeadConversation {
                     actor.ownerId(),
                     actor.label()));
         if (template) {
-          // Only a request the run was told of is watched: one whose signal failed (5xx) is the
-          // rep's to send again, and the sweep must not tell the run a second one.
+          // Only a request the run was told of (or may have been: below) is watched: one whose
+          // signal failed for sure (5xx) is the rep's to send again, and the sweep must not tell
+          // the run a second one.
           PendingTemplateRequests.requested(
               store, leadId, key, actor.label(), actor.ownerId(), now);
         } else {
@@ -312,6 +315,28 @@ final class LeadConversation {
         } else {
           answered(key, null);
         }
+      } catch (RuntimeException e) {
+        if (!template || !answerLost(e)) {
+          throw e;
+        }
+        // Temporal may have taken the signal and lost only its answer: the run may have the
+        // request. Watched under its key like one it was told of, so a run that ends before
+        // taking it is said not to have sent it; the sweep tells a live run the same key again,
+        // which a run that has it ignores. The rep is told so: the same request again (its
+        // requestId) is safe, a new one would be a second template.
+        PendingTemplateRequests.requested(store, leadId, key, actor.label(), actor.ownerId(), now);
+        throw new ApiException(
+                503,
+                "the lead's workflow did not confirm the template request: it may have gone; it"
+                    + " is watched (told to the run again until the run takes it, and the lead's"
+                    + " timeline says so if it does not go)",
+                List.of(
+                    new FieldError(
+                        "requestId",
+                        "send this request again with the same requestId to confirm it; a new"
+                            + " request could send a second template")))
+            .with("requestId", requestId)
+            .with("idempotencyKey", key);
       }
     }
     ReplyQueued queued =
@@ -439,6 +464,24 @@ final class LeadConversation {
         .collection()
         .updateOne(
             Filters.eq("idempotencyKey", key), also == null ? open : Updates.combine(also, open));
+  }
+
+  /**
+   * Whether a call to Temporal failed after the server may have acted on it (its answer was lost: a
+   * deadline, the connection gone, an internal or unknown error), rather than refused for sure.
+   */
+  static boolean answerLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s) {
+        Status.Code code = s.getStatus().getCode();
+        return code == Status.Code.DEADLINE_EXCEEDED
+            || code == Status.Code.UNAVAILABLE
+            || code == Status.Code.UNKNOWN
+            || code == Status.Code.CANCELLED
+            || code == Status.Code.INTERNAL;
+      }
+    }
+    return false;
   }
 
   /** Whether the lead's run has ended (its stage is an outcome). */

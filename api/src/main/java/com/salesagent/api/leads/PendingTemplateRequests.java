@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * key: the API stores no message for it, so a run that ended before taking it (an operator marked
  * the lead converted while it waited, or the signal reached a run that was ending) lost it without
  * a word, the API having answered 202. The request is kept on the contact ({@link #FIELD}: its key,
- * when, by whom) until a sweep ({@link PendingPersonMessages}) sees it taken: a re-engagement
- * message of the lead composed since. One not taken {@link PendingPersonMessages#GRACE} after it
- * was asked, whose lead's run has ended, is not sent (a template belongs to a live sales sequence:
- * a lead whose run ended gets free text only) and the lead's timeline says so ({@code
+ * when, by whom), also when the signal's answer was lost (the run may have it; the API answered 503
+ * saying so), until a sweep ({@link PendingPersonMessages}) sees it taken: a re-engagement message
+ * of the lead composed since. One not taken {@link PendingPersonMessages#GRACE} after it was asked,
+ * whose lead's run has ended, is not sent (a template belongs to a live sales sequence: a lead
+ * whose run ended gets free text only) and the lead's timeline says so ({@code
  * owner_reply_failed}), once, whichever API process sweeps; one whose lead is live is told to its
  * run again every {@link PendingPersonMessages#LIVE_AGAIN} at most (a run that has it ignores it by
  * its key). A later request replaces an earlier one untaken (one template covers both).
