@@ -46,7 +46,11 @@ function renderAfterEnd(d) {
         lastReplyCell(r, false),
         // A person's answer is queued but has not gone yet: say who, so nobody answers twice.
         r.answeredBy ? h('p', { class: 'small answered-by', text: 'answered by ' + str(r.answeredBy) +
-          (r.answeredAt ? ' at ' + fmtDateTime(r.answeredAt) : '') + ', not sent yet' }) : null
+          (r.answeredAt ? ' at ' + fmtDateTime(r.answeredAt) : '') + ', not sent yet' }) : null,
+        // A person's answer went, then Meta reported it failed: the lead still waits for one.
+        r.answerFailed ? h('p', { class: 'small failed answer-failed', text: 'answer by ' + str(r.answerFailed.by || 'a person') +
+          ' failed' + (r.answerFailed.at ? ' at ' + fmtDateTime(r.answerFailed.at) : '') +
+          (r.answerFailed.reason ? ' (' + str(r.answerFailed.reason) + ')' : '') }) : null
       ].filter(Boolean)),
       h('td', null, button)
     ]));

@@ -45,6 +45,15 @@ final class AfterEndApplicationTest extends AppTestHarness {
     return json.readTree(list.body());
   }
 
+  /** The lead's row on the list now, or null (for a condition awaited). */
+  private JsonNode listedRow(String leadId) {
+    try {
+      return row(afterEndList(), leadId);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static JsonNode row(JsonNode list, String leadId) {
     for (JsonNode r : list.get("leads")) {
       if (leadId.equals(r.get("leadId").asText())) {
@@ -738,6 +747,64 @@ final class AfterEndApplicationTest extends AppTestHarness {
         () -> emulator().acceptedFor(phone) == 3);
     Thread.sleep(1000);
     assertThat(emulator().acceptedFor(phone)).as("the first message and two answers").isEqualTo(3);
+  }
+
+  /**
+   * A person's answer to a lead on the "wrote after the end" list went (Meta accepted it: the lead
+   * left the list), then Meta reported it failed (a status webhook for its wamid). Before, the lead
+   * stayed off the list: its message counted as answered although the answer never arrived. Now it
+   * is back, the row saying whose answer failed and why, and not "answered, not sent yet".
+   */
+  @Test
+  void anAnswerMetaReportsFailedPutsTheLeadBackOnTheList() throws Exception {
+    String leadId = "after-end-failed-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Can I still get the discount?");
+    String messageId =
+        store().contact(leadId).get("afterEnd", Document.class).getString("messageId");
+
+    HttpResponse<String> queued =
+        postJson(
+            "/api/leads/" + leadId + "/replies",
+            "{\"text\":\"Yes, until Friday.\",\"requestId\":\"failed-1\"}");
+    assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+    String key = json.readTree(queued.body()).get("idempotencyKey").asText();
+    await(
+        "answered: off the list",
+        Duration.ofSeconds(20),
+        () -> {
+          Document m = store().messages().messageByKey(key);
+          return m != null && m.getString("wamid") != null && listedRow(leadId) == null;
+        });
+    String answer = store().messages().messageByKey(key).getString("wamid");
+
+    HttpResponse<String> failed =
+        metaWebhook(
+            """
+            {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages",
+             "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000",
+             "phone_number_id":"%s"},"statuses":[{"id":"%s","status":"failed","timestamp":"%d",
+             "recipient_id":"%s","errors":[{"code":131026,"title":"Message undeliverable"}]}]}}]}]}
+            """
+                .formatted(
+                    emulator().phoneNumberId(),
+                    answer,
+                    java.time.Instant.now().getEpochSecond(),
+                    phone.substring(1)));
+    assertThat(failed.statusCode()).isEqualTo(200);
+    await(
+        "the answer failed",
+        Duration.ofSeconds(15),
+        () -> "failed".equals(store().messages().messageByKey(key).getString("status")));
+    await("back on the list", Duration.ofSeconds(15), () -> listedRow(leadId) != null);
+
+    JsonNode row = row(afterEndList(), leadId);
+    assertThat(row.path("messageId").asText()).isEqualTo(messageId);
+    assertThat(row.path("answerFailed").path("reason").asText())
+        .as(row.toString())
+        .contains("131026");
+    assertThat(row.path("answerFailed").path("by").asText()).isNotEmpty();
+    assertThat(row.path("answeredBy").isNull()).as("nothing is on its way").isTrue();
+    assertThat(row.toString()).doesNotContain(phone.substring(3));
   }
 
   private String erasureStatus(String leadId) {

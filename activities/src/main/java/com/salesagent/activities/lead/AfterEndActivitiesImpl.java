@@ -41,7 +41,7 @@ public final class AfterEndActivitiesImpl implements AfterEndActivities {
                 .hasInteraction(record.leadId(), record.type(), "detail", record.detail());
     if (again) {
       if (AfterEndRecord.SENT.equals(record.type())) {
-        afterEnd.answered(record.leadId(), record.queuedAt());
+        afterEnd.answered(record.leadId(), record.queuedAt(), record.wamid());
       }
       return;
     }
@@ -56,7 +56,7 @@ public final class AfterEndActivitiesImpl implements AfterEndActivities {
             record.detail(),
             clock.instant());
     if (AfterEndRecord.SENT.equals(record.type())) {
-      afterEnd.answered(record.leadId(), record.queuedAt());
+      afterEnd.answered(record.leadId(), record.queuedAt(), record.wamid());
     }
   }
 }

@@ -196,4 +196,96 @@ class AfterEndActivitiesTest {
 
     assertThat(onTimeline("owner_replied")).isZero();
   }
+
+  /** A person's answer to the lead, as the send leaves it: its key, wamid and status. */
+  private void answer(String key, String wamid, Instant queuedAt) {
+    store
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("idempotencyKey", key)
+                .append("leadId", leadId)
+                .append("composer", "person")
+                .append("by", "Ana (ana)")
+                .append("wamid", wamid)
+                .append("status", "accepted")
+                .append("statusRank", 1)
+                .append("createdAt", java.util.Date.from(queuedAt)));
+  }
+
+  /** Meta's failed status for the message, as the status webhook applies it. */
+  private void metaSaysFailed(String wamid) {
+    store
+        .messages()
+        .applyStatus(wamid, "failed", T0.plusSeconds(30), 131026, "Message undeliverable");
+  }
+
+  private Document mark() {
+    return store.contact(leadId).get(AfterEndReplies.FIELD, Document.class);
+  }
+
+  /**
+   * An answer that went took the lead off the list; Meta then reports it failed: the lead is back
+   * on it, for the same message, saying whose answer failed and why (once). Before, it stayed off.
+   */
+  @Test
+  void anAnswerMetaReportsFailedAfterItWentPutsTheLeadBackSayingSo() {
+    list.wrote(leadId, T0, "wamid.in-1", T0.plusMillis(900));
+    answer("k-1", "wamid.out-1", T0.plusSeconds(1));
+    activities.recorded(sent("wamid.out-1", T0.plusSeconds(1)));
+    assertThat(listed()).isFalse();
+
+    metaSaysFailed("wamid.out-1");
+    assertThat(list.failed("wamid.out-1")).isTrue();
+    assertThat(mark().getString("messageId")).isEqualTo("wamid.in-1");
+    assertThat(mark().getBoolean(AfterEndReplies.WAITING)).isTrue();
+    Document failed = mark().get(AfterEndReplies.ANSWER_FAILED, Document.class);
+    assertThat(failed.getString("key")).isEqualTo("k-1");
+    assertThat(failed.getString("by")).isEqualTo("Ana (ana)");
+    assertThat(failed.getString("reason")).contains("131026");
+    assertThat(list.failed("wamid.out-1")).as("put back once").isFalse();
+  }
+
+  /** Meta's failure arrived before the send was recorded: the lead stays on the list. */
+  @Test
+  void aFailureReportedBeforeTheAnswerWasRecordedKeepsTheLeadListed() {
+    list.wrote(leadId, T0, "wamid.in-1", T0.plusMillis(900));
+    answer("k-1", "wamid.out-1", T0.plusSeconds(1));
+    metaSaysFailed("wamid.out-1");
+    assertThat(list.failed("wamid.out-1")).as("it had taken nothing off yet").isFalse();
+
+    activities.recorded(sent("wamid.out-1", T0.plusSeconds(1)));
+    assertThat(listed()).isTrue();
+    assertThat(mark().get(AfterEndReplies.ANSWER_FAILED, Document.class).getString("key"))
+        .isEqualTo("k-1");
+  }
+
+  /**
+   * A failed answer does not put back a lead another person's message answered since, nor one a new
+   * run took up.
+   */
+  @Test
+  void aFailedAnswerLeavesALeadAnsweredSinceOrLiveAgainOffTheList() {
+    list.wrote(leadId, T0, "wamid.in-1", T0.plusMillis(900));
+    answer("k-1", "wamid.out-1", T0.plusSeconds(1));
+    activities.recorded(sent("wamid.out-1", T0.plusSeconds(1)));
+    answer("k-2", "wamid.out-2", T0.plusSeconds(2));
+    activities.recorded(sent("wamid.out-2", T0.plusSeconds(2)));
+    metaSaysFailed("wamid.out-1");
+    assertThat(list.failed("wamid.out-1")).as("answered by k-2").isFalse();
+    assertThat(listed()).isFalse();
+
+    list.wrote(leadId, T0.plusSeconds(10), "wamid.in-2", T0.plusSeconds(11));
+    answer("k-3", "wamid.out-3", T0.plusSeconds(12));
+    activities.recorded(sent("wamid.out-3", T0.plusSeconds(12)));
+    assertThat(listed()).isFalse();
+    store
+        .contacts()
+        .updateOne(
+            new Document("leadId", leadId),
+            new Document("$set", new Document("stage", "interested")));
+    metaSaysFailed("wamid.out-3");
+    assertThat(list.failed("wamid.out-3")).as("a new run has the lead").isFalse();
+    assertThat(listed()).isFalse();
+  }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -45,7 +46,9 @@ public class AfterEndResource {
    * One lead that wrote after its run ended: where it ended, its owner, its latest message, whether
    * its number asked not to be contacted (then nothing can answer it: dismiss the row), and who
    * answered it and when when a person's message to it was queued since it wrote but has not gone
-   * yet ({@code answeredBy}, their name and id; null otherwise).
+   * yet ({@code answeredBy}, their name and id; null otherwise). {@code messageId} names the lead's
+   * message the row is for (a dismissal names it as {@code seenMessageId}); {@code answerFailed}, a
+   * person's answer to it that went and that Meta then reported failed (null otherwise).
    */
   public record AfterEndRow(
       String leadId,
@@ -58,7 +61,12 @@ public class AfterEndResource {
       boolean draftWaiting,
       boolean doNotContact,
       String answeredBy,
-      String answeredAt) {}
+      String answeredAt,
+      String messageId,
+      AnswerFailed answerFailed) {}
+
+  /** A person's answer that failed after it went: who, when Meta said so, and Meta's reason. */
+  public record AnswerFailed(String by, String at, String reason) {}
 
   public record AfterEndQueue(long total, List<AfterEndRow> leads) {}
 
@@ -125,8 +133,13 @@ public class AfterEndResource {
               ? mark.getDate(AfterEndReplies.STORED_AT)
               : wrote;
       Document answer = c.get(ReplyCollisions.FIELD, Document.class);
+      Document failed = mark.get(AfterEndReplies.ANSWER_FAILED, Document.class);
       if (answer != null
-          && (seen == null || !(answer.get("at") instanceof Date at) || at.before(seen))) {
+          && (seen == null
+              || !(answer.get("at") instanceof Date at)
+              || at.before(seen)
+              // The person's latest answer is the one that failed: nothing is on its way.
+              || (failed != null && Objects.equals(failed.getString("key"), answer.get("key"))))) {
         answer = null;
       }
       rows.add(
@@ -141,7 +154,16 @@ public class AfterEndResource {
               drafted.contains(c.getString("leadId")),
               c.getBoolean("doNotContact", false),
               answer == null ? null : answer.getString("by"),
-              answer == null ? null : answer.getDate("at").toInstant().toString()));
+              answer == null ? null : answer.getDate("at").toInstant().toString(),
+              mark.getString("messageId"),
+              failed == null
+                  ? null
+                  : new AnswerFailed(
+                      failed.getString("by"),
+                      failed.getDate("at") == null
+                          ? null
+                          : failed.getDate("at").toInstant().toString(),
+                      failed.getString("reason"))));
     }
     return new AfterEndQueue(total, rows);
   }

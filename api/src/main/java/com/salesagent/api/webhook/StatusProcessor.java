@@ -2,6 +2,7 @@ package com.salesagent.api.webhook;
 
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
+import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
@@ -28,10 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A status of one of our messages (sent, delivered, read, failed): the message document moves
  * forward, the timeline and counters get it once, and the lead's workflow is told when the status
- * changes its next action (read, failed) or its send's fate was unknown. A status may arrive before
- * its send's answer was stored, or for a send whose answer was lost: Meta echoes the send's
- * idempotency key (biz_opaque_callback_data), which binds the wamid to its message; without it, the
- * event stays pending for {@code grace} (the sweep retries it) before it is given up.
+ * changes its next action (read, failed) or its send's fate was unknown. A person's answer to a
+ * lead whose run ended that failed puts the lead back on the "wrote after the end" list ({@link
+ * AfterEndReplies#failed}). A status may arrive before its send's answer was stored, or for a send
+ * whose answer was lost: Meta echoes the send's idempotency key (biz_opaque_callback_data), which
+ * binds the wamid to its message; without it, the event stays pending for {@code grace} (the sweep
+ * retries it) before it is given up.
  */
 final class StatusProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(StatusProcessor.class);
@@ -56,6 +59,7 @@ final class StatusProcessor {
   private final FunnelStats funnel;
   private final VariantStats stats;
   private final CountedOnce counted;
+  private final AfterEndReplies afterEnd;
   private final LeadSignaller signaller;
   private final OptOuts optOuts;
   private final Clock clock;
@@ -68,6 +72,7 @@ final class StatusProcessor {
     this.funnel = new FunnelStats(store.database());
     this.stats = new VariantStats(store.database());
     this.counted = new CountedOnce(store.database());
+    this.afterEnd = new AfterEndReplies(store);
     this.signaller = signaller;
     this.optOuts = optOuts;
     this.clock = clock;
@@ -164,6 +169,9 @@ final class StatusProcessor {
               wamid,
               code == null ? null : code + " " + title,
               at);
+      if (FAILED.equals(status)) {
+        afterEnd.failed(wamid);
+      }
       event.markApplied().run();
     }
     return afterEffects(event, message, code, boundNow);
@@ -316,6 +324,7 @@ final class StatusProcessor {
     List<Document> timeline = new ArrayList<>();
     List<CountedOnce.Count> counts = new ArrayList<>();
     List<FunnelStats.Reach> reaches = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     for (int i : found) {
       InboxEvent e = events.get(i);
       if (e.effectsApplied()) {
@@ -352,6 +361,9 @@ final class StatusProcessor {
                 status,
                 at));
       }
+      if (FAILED.equals(status)) {
+        failed.add(wamid);
+      }
       timeline.add(
           Interactions.interaction(
               leadId,
@@ -365,6 +377,9 @@ final class StatusProcessor {
     funnel.reachAll(reaches);
     counted.incrementAll(counts, shard);
     store.interactions().recordInteractions(timeline);
+    for (String wamid : failed) {
+      afterEnd.failed(wamid);
+    }
     for (int i : found) {
       if (!events.get(i).effectsApplied()) {
         events.get(i).markApplied().run();
