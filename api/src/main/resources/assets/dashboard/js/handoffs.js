@@ -17,11 +17,21 @@ export function loadHandOffs() {
   }).catch(reportError);
 }
 
+/* Names the lead message the row showed: when the lead wrote again since, the server keeps the row
+ * (409 naming seenMessageId) and the list is loaded again to show the new message. */
 function dismiss(row, button) {
   button.disabled = true;
-  api('/api/handoffs/after-end/' + encodeURIComponent(String(row.leadId)), { method: 'DELETE' })
+  const seen = row.messageId ? '?seenMessageId=' + encodeURIComponent(String(row.messageId)) : '';
+  api('/api/handoffs/after-end/' + encodeURIComponent(String(row.leadId)) + seen, { method: 'DELETE' })
     .then(() => { toast('Dismissed: ' + str(row.name || row.leadId)); setTimeout(loadHandOffs, 300); })
-    .catch((e) => { button.disabled = false; reportError(e); });
+    .catch((e) => {
+      button.disabled = false;
+      const wroteAgain = e && e.status === 409 && e.data && Array.isArray(e.data.errors) &&
+        e.data.errors.some((x) => x && x.field === 'seenMessageId');
+      if (!wroteAgain) { reportError(e); return; }
+      toast('Not dismissed: ' + str(row.name || row.leadId) + ' wrote again since; read the new message', true);
+      loadHandOffs();
+    });
 }
 
 /** Leads that wrote after their run ended: nobody holds them, so they wait here for a person. */

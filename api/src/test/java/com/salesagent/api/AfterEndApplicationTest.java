@@ -807,6 +807,55 @@ final class AfterEndApplicationTest extends AppTestHarness {
     assertThat(row.toString()).doesNotContain(phone.substring(3));
   }
 
+  /**
+   * An operator dismisses a row naming the lead message they saw ({@code seenMessageId}); the lead
+   * wrote again since: 409 naming the field, and the row stays with the new message. Before, the
+   * row was cleared whatever the lead wrote since (and the parameter was refused, 400). Naming the
+   * latest message dismisses it; a message the lead never sent is 422.
+   */
+  @Test
+  void aDismissalNamingAnOlderMessageIsRefusedWhenTheLeadWroteSince() throws Exception {
+    String leadId = "after-end-seen-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Do you have a price list?");
+    String seen = store().contact(leadId).get("afterEnd", Document.class).getString("messageId");
+    String wamid = store().messages().messagesOf(leadId).get(0).getString("wamid");
+    assertThat(metaWebhook(textFrom(phone, wamid, "And do you ship to Chile?")).statusCode())
+        .isEqualTo(200);
+    await(
+        "the newer message listed",
+        Duration.ofSeconds(15),
+        () ->
+            !seen.equals(
+                store().contact(leadId).get("afterEnd", Document.class).getString("messageId")));
+    String newer = store().contact(leadId).get("afterEnd", Document.class).getString("messageId");
+
+    String path = "/api/handoffs/after-end/" + leadId + "?seenMessageId=";
+    HttpResponse<String> refused = delete(path + java.net.URLEncoder.encode(seen, "UTF-8"));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+    JsonNode body = json.readTree(refused.body());
+    assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("seenMessageId");
+    assertThat(body.path("messageId").asText()).isEqualTo(newer);
+    JsonNode row = row(afterEndList(), leadId);
+    assertThat(row).as("the row stays").isNotNull();
+    assertThat(row.path("messageId").asText()).isEqualTo(newer);
+
+    HttpResponse<String> unknown = delete(path + "wamid.never-sent");
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(422);
+    assertThat(unknown.body()).contains("\"field\":\"seenMessageId\"");
+
+    HttpResponse<String> dismissed = delete(path + java.net.URLEncoder.encode(newer, "UTF-8"));
+    assertThat(dismissed.statusCode()).as(dismissed.body()).isEqualTo(200);
+    assertThat(row(afterEndList(), leadId)).isNull();
+    assertThat(
+            store()
+                .database()
+                .getCollection("audit_log")
+                .countDocuments(
+                    Filters.and(
+                        Filters.eq("action", "after_end_dismissed"), Filters.eq("leadId", leadId))))
+        .isEqualTo(1);
+  }
+
   private String erasureStatus(String leadId) {
     try {
       return json.readTree(get("/api/leads/" + leadId + "/erasure").body()).path("status").asText();

@@ -236,4 +236,20 @@ public final class AfterEndReplies {
             .getModifiedCount()
         > 0;
   }
+
+  /**
+   * An operator dismissed the row for the lead's message {@code messageId}: off the list only while
+   * that is still its latest message. True when it was.
+   */
+  public boolean clear(String leadId, String messageId) {
+    return contacts
+            .updateOne(
+                Filters.and(
+                    Filters.eq("leadId", leadId),
+                    Filters.eq(FIELD + "." + WAITING, true),
+                    Filters.eq(FIELD + ".messageId", messageId)),
+                Updates.unset(FIELD))
+            .getModifiedCount()
+        > 0;
+  }
 }

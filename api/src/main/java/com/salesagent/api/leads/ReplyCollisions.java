@@ -38,7 +38,7 @@ public final class ReplyCollisions {
   public static final String FIELD = "lastPersonAnswer";
 
   /** The request's field naming the latest lead message its rep saw. */
-  static final String SEEN = "seenMessageId";
+  public static final String SEEN = "seenMessageId";
 
   /** How long a {@link #SEEN} may be: Meta's wamids are well under it. */
   static final int MAX_SEEN = 200;
@@ -55,7 +55,7 @@ public final class ReplyCollisions {
   }
 
   /** The field's errors (its size and its characters), none when it is absent. */
-  static List<FieldError> errors(String seenMessageId) {
+  public static List<FieldError> errors(String seenMessageId) {
     if (seenMessageId == null) {
       return List.of();
     }

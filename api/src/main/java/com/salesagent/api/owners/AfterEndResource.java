@@ -169,19 +169,50 @@ public class AfterEndResource {
   }
 
   /**
-   * {@code DELETE /api/handoffs/after-end/{leadId}}: nothing to answer (a "got it, all sorted"; a
-   * thanks alone is a closing, never listed): off the list, audited. 404 when the lead is not on
-   * it.
+   * {@code DELETE /api/handoffs/after-end/{leadId}?seenMessageId=}: nothing to answer (a "got it,
+   * all sorted"; a thanks alone is a closing, never listed): off the list, audited. 404 when the
+   * lead is not on it. {@code seenMessageId} (optional) names the lead's message the operator saw
+   * (the row's {@code messageId}): when the lead wrote a newer message since, 409 naming it (with
+   * the newer message's {@code messageId} and {@code wroteAt}) and the row stays; 422 naming it
+   * when the lead has no such message. Without it the row goes whatever the lead wrote since.
    */
   @DELETE
   @Path("/{leadId}")
-  public Response dismiss(@Auth Operator operator, @PathParam("leadId") String leadId) {
+  public Response dismiss(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @QueryParam("seenMessageId") String seenMessageId) {
     if (!HandOffsResource.LEAD_ID.matcher(leadId).matches()) {
       throw new ApiException(
           422, "invalid lead id", List.of(new FieldError("leadId", "1-64 letters, digits, ._:-")));
     }
-    if (!afterEnd.clear(leadId)) {
-      throw ApiException.notFound("lead " + leadId + " on the after-the-end list", "leadId");
+    List<FieldError> errors = ReplyCollisions.errors(seenMessageId);
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid dismissal", errors);
+    }
+    boolean cleared;
+    if (seenMessageId == null) {
+      cleared = afterEnd.clear(leadId);
+    } else {
+      Document mark = mark(leadId);
+      if (mark == null) {
+        throw notListed(leadId);
+      }
+      String listed = mark.getString("messageId");
+      if (!seenMessageId.equals(listed) && newerThanSeen(leadId, seenMessageId, listed, mark)) {
+        throw wroteSince(mark);
+      }
+      // Only the mark checked: the lead writing in between makes it another (409 below).
+      cleared = afterEnd.clear(leadId, listed);
+      if (!cleared) {
+        Document now = mark(leadId);
+        if (now != null) {
+          throw wroteSince(now);
+        }
+      }
+    }
+    if (!cleared) {
+      throw notListed(leadId);
     }
     db.getCollection(Collections.AUDIT_LOG)
         .insertOne(
@@ -190,5 +221,77 @@ public class AfterEndResource {
                 .append("leadId", leadId)
                 .append("at", Date.from(clock.instant())));
     return Response.ok(new Dismissed(leadId, "dismissed")).build();
+  }
+
+  private static ApiException notListed(String leadId) {
+    return ApiException.notFound("lead " + leadId + " on the after-the-end list", "leadId");
+  }
+
+  /** The lead's mark on the list, or null when it is not on it. */
+  private Document mark(String leadId) {
+    Document contact =
+        db.getCollection(Collections.CONTACTS)
+            .find(Filters.and(Filters.eq("leadId", leadId), AfterEndReplies.waiting()))
+            .projection(new Document(AfterEndReplies.FIELD, 1))
+            .first();
+    return contact == null ? null : contact.get(AfterEndReplies.FIELD, Document.class);
+  }
+
+  /**
+   * Whether the listed message {@code listed} came after the lead's message {@code seen} (a later
+   * message the operator saw, a closing say, is no newer one), by when each was stored (Meta's
+   * whole seconds cannot order two messages of one second; a tie keeps the row); 422 naming {@code
+   * seenMessageId} when the lead has no such message.
+   */
+  private boolean newerThanSeen(String leadId, String seen, String listed, Document mark) {
+    Date seenAt = storedAt(message(leadId, seen));
+    if (seenAt == null) {
+      throw new ApiException(
+          422,
+          "invalid dismissal",
+          List.of(new FieldError(ReplyCollisions.SEEN, "no message from this lead has this id")));
+    }
+    Date listedAt = listed == null ? null : storedAt(message(leadId, listed));
+    if (listedAt == null) {
+      listedAt =
+          mark.getDate(AfterEndReplies.STORED_AT) != null
+              ? mark.getDate(AfterEndReplies.STORED_AT)
+              : mark.getDate("wroteAt");
+    }
+    return listedAt == null || !listedAt.before(seenAt);
+  }
+
+  private Document message(String leadId, String messageId) {
+    return db.getCollection(Collections.FEEDBACK)
+        .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("messageId", messageId)))
+        .projection(new Document("receivedAt", 1).append("storedAt", 1))
+        .first();
+  }
+
+  /** When the lead's message was stored (Meta's time for one stored before that was kept). */
+  private static Date storedAt(Document message) {
+    if (message == null) {
+      return null;
+    }
+    return message.getDate("storedAt") != null
+        ? message.getDate("storedAt")
+        : message.getDate("receivedAt");
+  }
+
+  /** 409: the lead wrote a newer message than the one the operator saw; the row stays. */
+  private static ApiException wroteSince(Document mark) {
+    Date wrote = mark.getDate("wroteAt");
+    String when = wrote == null ? null : wrote.toInstant().toString();
+    return new ApiException(
+            409,
+            "the lead wrote again after the message you saw: the row stays",
+            List.of(
+                new FieldError(
+                    ReplyCollisions.SEEN,
+                    "the lead wrote"
+                        + (when == null ? "" : " at " + when)
+                        + ", after the message you saw; read it, then dismiss naming it")))
+        .with("messageId", mark.getString("messageId"))
+        .with("wroteAt", when);
   }
 }
