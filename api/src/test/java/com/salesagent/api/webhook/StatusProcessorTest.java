@@ -376,4 +376,54 @@ class StatusProcessorTest {
           .isNotNull();
     }
   }
+
+  /**
+   * A person's answer to a lead whose run ended took it off the "wrote after the end" list; Meta's
+   * failed status for it, applied one at a time or in a batch, puts the lead back on it.
+   */
+  @Test
+  void aFailedAfterEndAnswerPutsTheLeadBackOnTheListInBothPaths() {
+    var list = new com.salesagent.activities.mongo.AfterEndReplies(store);
+    for (String lead : List.of("L-single", "L-batch")) {
+      store.insertContact(
+          new Document("leadId", lead)
+              .append("phone", lead.equals("L-single") ? "+5511900000101" : "+5511900000102")
+              .append("stage", "stopped"));
+      list.wrote(lead, t0, "wamid.in-" + lead, t0);
+      store
+          .messages()
+          .upsertComposed(
+              "k-" + lead,
+              new Document("leadId", lead)
+                  .append("composer", "person")
+                  .append("by", "Ana (ana)")
+                  .append("status", "composed")
+                  .append("createdAt", java.util.Date.from(t0.plusSeconds(5))));
+      store.messages().markAccepted("k-" + lead, "wamid.out-" + lead, null, "text", t0);
+      list.answered(lead, t0.plusSeconds(5), "wamid.out-" + lead);
+      assertThat(store.contact(lead).get("afterEnd")).as("answered").isNull();
+    }
+
+    processor.process(failed("wamid.out-L-single"));
+    processor.processBatch(List.of(failed("wamid.out-L-batch")));
+
+    for (String lead : List.of("L-single", "L-batch")) {
+      Document mark = store.contact(lead).get("afterEnd", Document.class);
+      assertThat(mark).as(lead + " back on the list").isNotNull();
+      assertThat(mark.getString("messageId")).isEqualTo("wamid.in-" + lead);
+      assertThat(mark.get("answerFailed", Document.class).getString("reason")).contains("131026");
+    }
+  }
+
+  private InboxEvent failed(String wamid) {
+    Document item =
+        new Document("id", wamid)
+            .append("status", "failed")
+            .append("timestamp", String.valueOf(t0.plusSeconds(60).getEpochSecond()))
+            .append("recipient_id", "5511900000000")
+            .append(
+                "errors",
+                List.of(new Document("code", 131026).append("title", "Message undeliverable")));
+    return new InboxEvent(wamid + ":failed", item, t0, false, () -> {});
+  }
 }
