@@ -122,10 +122,50 @@ public final class ReplyCollisions {
   private Bson free(String leadId, Seen seen, ActingOwner actor) {
     Date seenAt = seenAt(leadId, seen.messageId());
     recordEarlier(leadId);
-    return Filters.or(
-        Filters.exists(FIELD + ".at", false),
-        Filters.lte(FIELD + ".at", seenAt),
-        samePerson(actor));
+    List<Bson> free =
+        new java.util.ArrayList<>(
+            List.of(
+                Filters.exists(FIELD + ".at", false),
+                Filters.lte(FIELD + ".at", seenAt),
+                samePerson(actor)));
+    String unsent = answerThatDidNotGo(leadId);
+    if (unsent != null) {
+      // Matched by its key: had another person answered in between, the write finds theirs.
+      free.add(Filters.eq(FIELD + ".key", unsent));
+    }
+    return Filters.or(free);
+  }
+
+  /**
+   * What the lead got of a message: Meta failed it, refused it, or it was held back (never sent).
+   */
+  static final List<String> DID_NOT_GO = List.of("failed", "refused", "not_sent");
+
+  /**
+   * The key of the contact's {@link #FIELD} when its message did not reach the lead ({@link
+   * #DID_NOT_GO}): it answered nothing, so it blocks nobody (the rep whose answer failed was told
+   * on the lead page; another may answer now). Null otherwise.
+   */
+  private String answerThatDidNotGo(String leadId) {
+    Document contact =
+        store
+            .contacts()
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include(FIELD + ".key"))
+            .first();
+    Document answer = contact == null ? null : contact.get(FIELD, Document.class);
+    String key = answer == null ? null : answer.getString("key");
+    if (key == null) {
+      return null;
+    }
+    Document message =
+        store
+            .messages()
+            .collection()
+            .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("idempotencyKey", key)))
+            .projection(Projections.include("status"))
+            .first();
+    return message != null && DID_NOT_GO.contains(message.getString("status")) ? key : null;
   }
 
   /** The 409: who answered (the contact's {@link #FIELD}) and when, naming {@link #SEEN}. */
@@ -169,7 +209,10 @@ public final class ReplyCollisions {
             .collection()
             .find(
                 Filters.and(
-                    lead, Filters.eq("composer", "person"), Filters.exists("createdAt", true)))
+                    lead,
+                    Filters.eq("composer", "person"),
+                    Filters.exists("createdAt", true),
+                    Filters.nin("status", DID_NOT_GO)))
             .projection(Projections.include("by", "ownerId", "createdAt", "idempotencyKey"))
             .sort(Sorts.descending("createdAt"))
             .first();

@@ -202,6 +202,46 @@ class ReplyCollisionTest {
     assertThat(started).hasSize(2);
   }
 
+  /**
+   * Ana's answer failed (Meta's failed status; refused, or held back after a stop, alike): the lead
+   * got nothing, so Bruno, who saw the same message, is not told "Ana answered" (it was a 409 he
+   * could only force). A collision with a message that went still holds after it.
+   */
+  @Test
+  void anAnswerThatDidNotReachTheLeadBlocksNobody() {
+    String leadId = leadThatWrote("stopped", "wamid.in-f");
+    assertThat(
+            reply(leadId, "{\"text\":\"Hi\",\"ownerId\":\"ana\",\"seenMessageId\":\"wamid.in-f\"}")
+                .getStatus())
+        .isEqualTo(202);
+    store
+        .messages()
+        .collection()
+        .updateOne(
+            Filters.and(Filters.eq("leadId", leadId), Filters.eq("composer", "person")),
+            new Document("$set", new Document("status", "failed")));
+    clock.advance(Duration.ofSeconds(30));
+
+    assertThat(
+            reply(
+                    leadId,
+                    "{\"text\":\"Here is the price list\",\"ownerId\":\"bruno\","
+                        + "\"seenMessageId\":\"wamid.in-f\"}")
+                .getStatus())
+        .as("Ana's answer never reached the lead")
+        .isEqualTo(202);
+    assertThat(personMessages(leadId)).isEqualTo(2);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(
+            refused(
+                leadId,
+                "{\"text\":\"Hello\",\"ownerId\":\"ana\",\"seenMessageId\":\"wamid.in-f\"}"))
+        .as("Bruno's answer did not fail: Ana is told")
+        .isNotNull()
+        .extracting(ApiException::status)
+        .isEqualTo(409);
+  }
+
   @Test
   void theSamePersonTwiceARetryAndARequestWithoutTheFieldGoAsBefore() {
     String leadId = leadThatWrote("stopped", "wamid.in-2");
