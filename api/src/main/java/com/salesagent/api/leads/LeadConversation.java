@@ -316,8 +316,23 @@ final class LeadConversation {
           answered(key, null);
         }
       } catch (RuntimeException e) {
-        if (!template || !answerLost(e)) {
+        if (!answerLost(e)) {
           throw e;
+        }
+        if (!template) {
+          // Temporal may have the signal: the run may send the message. The rep is told so, and
+          // that the same request again is safe (the run takes a key once); a new request could
+          // send the text twice. The message stays the rep's to confirm (the sweep leaves it).
+          throw new ApiException(
+                  503,
+                  "the lead's workflow did not confirm the message: it may go",
+                  List.of(
+                      new FieldError(
+                          "requestId",
+                          "send this request again with the same requestId: it goes once; a new"
+                              + " request could send the text twice")))
+              .with("requestId", requestId)
+              .with("idempotencyKey", key);
         }
         // Temporal may have taken the signal and lost only its answer: the run may have the
         // request. Watched under its key like one it was told of, so a run that ends before

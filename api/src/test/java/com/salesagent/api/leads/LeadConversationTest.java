@@ -149,6 +149,44 @@ class LeadConversationTest {
   }
 
   /**
+   * The signal reached Temporal but its answer was lost (a deadline): the run may send the text. It
+   * was a bare 500 ("There was an error processing your request"), so a rep would type it again as
+   * a new message; now a 503 naming requestId says it may go and that the same request again is
+   * safe, and that request goes once.
+   */
+  @Test
+  void aMessageWhoseSignalsAnswerWasLostIs503NamingTheRequestToSendAgain() {
+    String leadId = lead("interested");
+    run =
+        reply -> {
+          throw new io.temporal.client.WorkflowServiceException(
+              WorkflowExecution.newBuilder().setWorkflowId(LeadWorkflow.workflowId(leadId)).build(),
+              "LeadWorkflow",
+              io.grpc.Status.DEADLINE_EXCEEDED
+                  .withDescription("after the call was sent")
+                  .asRuntimeException());
+        };
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> reply(leadId, "r-l"));
+    assertThat(thrown)
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(503);
+              assertThat(e.errors())
+                  .singleElement()
+                  .satisfies(f -> assertThat(f.field()).isEqualTo("requestId"));
+              assertThat(e.details()).containsEntry("requestId", "r-l");
+            });
+    String key = onlyKey(leadId);
+
+    run = signalled::add;
+    assertThat(reply(leadId, "r-l").getStatus()).isEqualTo(200);
+    assertThat(signalled).extracting(OwnerReply::idempotencyKey).containsExactly(key);
+    assertThat(store.messages().messagesOf(leadId)).hasSize(1);
+  }
+
+  /**
    * Nothing sends a message whose request failed (the rep was told, and sends it again), so once
    * the sweep would have taken it the lead's page says it was not sent and why, rather than
    * "composed" as if on its way; the stored message is left as the sweep's rules need it. The same
