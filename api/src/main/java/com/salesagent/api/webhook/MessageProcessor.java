@@ -1,6 +1,7 @@
 package com.salesagent.api.webhook;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
@@ -15,6 +16,7 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.Interest;
 import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.LeadReopening;
 import com.salesagent.workflows.lead.Stage;
 import com.salesagent.workflows.media.InboundMedia;
 import java.time.Clock;
@@ -171,7 +173,7 @@ final class MessageProcessor {
                   ? InboundMessageSignal.AWAITING_TRANSCRIPT
                   : Triage.toldToTheRun(triage.intent()),
               snoozeUntil(triage, contact.getString("timezone"), at));
-      if (closing && Stage.SNOOZED.key().equals(contact.getString("stage"))) {
+      if (closing && snoozing(contact, item.getString("id"), at)) {
         // "Ok, thanks" after "not now, talk in 30 days": nothing for the run to act on, and told
         // as other it would end the snooze (a reply for a person, or the lead's end with none).
         // Stored and shown as any message, its owner told as of any; the snooze goes on.
@@ -434,6 +436,48 @@ final class MessageProcessor {
   }
 
   /** When a "not now" snoozes the lead ({@link Triage#snoozeUntil}). */
+  /**
+   * Whether the lead is snoozed, or about to be: its stage says so, or its latest reply before this
+   * one that was not a closing snoozes it still. The run sets the stage once it has taken that
+   * reply, so "not now, talk in 30 days" and "ok, thanks" a moment apart (two bubbles, often one
+   * webhook) found the stage from before and the closing ended the snooze. A lead that ended for
+   * good (converted, stopped, opted out, failed) is not snoozing: a "not now" reopens only a
+   * replied, lost or no-response one.
+   */
+  private boolean snoozing(Document contact, String messageId, Instant at) {
+    String stage = contact.getString("stage");
+    if (Stage.SNOOZED.key().equals(stage)) {
+      return true;
+    }
+    Stage known = Stage.of(stage);
+    if (known != null && known.terminal() && !LeadReopening.REOPENABLE.contains(known)) {
+      return false;
+    }
+    Document before =
+        store
+            .feedback()
+            .find(
+                Filters.and(
+                    Filters.eq("leadId", contact.getString("leadId")),
+                    Filters.ne("messageId", messageId),
+                    Filters.ne("intent", Triage.CLOSING)))
+            .sort(Sorts.descending("receivedAt", "storedAt"))
+            .first();
+    Date received = before == null ? null : before.getDate("receivedAt");
+    if (received == null || received.toInstant().isAfter(at)) {
+      return false;
+    }
+    String notBefore = before.getString("notBefore");
+    Instant until =
+        Triage.snoozeUntil(
+            before.getString("intent"),
+            notBefore == null ? null : LocalDate.parse(notBefore),
+            contact.getString("timezone"),
+            received.toInstant(),
+            notNowSnooze);
+    return until != null && until.isAfter(at);
+  }
+
   private Instant snoozeUntil(Triage triage, String timezone, Instant at) {
     return Triage.snoozeUntil(triage.intent(), triage.notBefore(), timezone, at, notNowSnooze);
   }

@@ -125,6 +125,38 @@ class ClosingReplyTest {
                     .isEqualTo("wamid.Q1"));
   }
 
+  /**
+   * "Not now, talk in 30 days" and "ok, thanks" a moment apart (two bubbles, often one webhook): the
+   * contact's stage is still the one before the snooze (the run sets "snoozed" when it has taken the
+   * first), so the closing was told to the run as other, which handed the lead to a person
+   * ("other reply, a person answers") or ended it: the snooze was lost. A closing after a reply
+   * that snoozes the lead keeps the snooze whatever the stage reads yet.
+   */
+  @Test
+  void aClosingRightAfterNotNowKeepsTheSnoozeBeforeTheStageSaysSnoozed() {
+    fixture.post(closing("wamid.NN1", "not now, talk in 30 days"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcome("wamid.NN1") != null);
+    fixture.post(closing("wamid.THX2", "ok, thanks"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcome("wamid.THX2") != null);
+
+    assertThat(fixture.signals)
+        .as("the run hears the not now, and not the closing that followed it")
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(((InboundMessageSignal) e.getValue()).messageId())
+                    .isEqualTo("wamid.NN1"));
+    assertThat(outcome("wamid.THX2")).isEqualTo(MessageProcessor.SNOOZE_KEPT);
+
+    fixture.post(closing("wamid.Q2", "Actually, how much does it cost?"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcome("wamid.Q2") != null);
+    fixture.post(closing("wamid.THX3", "thanks"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> outcome("wamid.THX3") != null);
+    assertThat(outcome("wamid.THX3"))
+        .as("a reply that says something ended the snooze: a closing after it is told as before")
+        .isNotEqualTo(MessageProcessor.SNOOZE_KEPT);
+  }
+
   private String outcome(String messageId) {
     Document event =
         fixture.store.webhookEvents().find(Filters.eq("eventKey", "message:" + messageId)).first();
