@@ -126,11 +126,11 @@ class ClosingReplyTest {
   }
 
   /**
-   * "Not now, talk in 30 days" and "ok, thanks" a moment apart (two bubbles, often one webhook): the
-   * contact's stage is still the one before the snooze (the run sets "snoozed" when it has taken the
-   * first), so the closing was told to the run as other, which handed the lead to a person
-   * ("other reply, a person answers") or ended it: the snooze was lost. A closing after a reply
-   * that snoozes the lead keeps the snooze whatever the stage reads yet.
+   * "Not now, talk in 30 days" and "ok, thanks" a moment apart (two bubbles, often one webhook):
+   * the contact's stage is still the one before the snooze (the run sets "snoozed" when it has
+   * taken the first), so the closing was told to the run as other, which handed the lead to a
+   * person ("other reply, a person answers") or ended it: the snooze was lost. A closing after a
+   * reply that snoozes the lead keeps the snooze whatever the stage reads yet.
    */
   @Test
   void aClosingRightAfterNotNowKeepsTheSnoozeBeforeTheStageSaysSnoozed() {
