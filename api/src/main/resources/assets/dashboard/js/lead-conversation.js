@@ -15,8 +15,8 @@ export function resetConversation() {
 }
 
 /** When free text can reach the lead: 24 h after its latest reply (the server checks the rule). */
-function windowNote(feedback) {
-  let last = null;
+function windowNote(feedback, numberWrote) {
+  let last = toDate(numberWrote) || null; // the window is the number's: it may have written to another of its leads
   feedback.forEach((r) => {
     const at = toDate(r.receivedAt || r.at);
     if (at && (!last || at > last)) last = at;
@@ -103,15 +103,19 @@ function showCollision(e, again) {
 export function renderConversation(l, feedback, page) {
   const box = $('lead-conversation');
   const ended = page.ended.indexOf(l.stage) >= 0;
-  const w = windowNote(feedback);
+  const w = windowNote(feedback, l.numberLastWroteAt);
   seen.messageId = latestMessageId(feedback);
-  box.hidden = !l.stage || l.stage === 'opted_out' || (ended && !w.open);
+  // Enrolled again: the live lead is the number's conversation (its run times the follow-ups).
+  const elsewhere = ended && l.liveLeadOfNumber ? String(l.liveLeadOfNumber) : null;
+  box.hidden = !l.stage || l.stage === 'opted_out' || (ended && !w.open && !elsewhere);
   if (box.hidden) return;
   $('conversation-template').hidden = ended;
-  $('conversation-window').textContent = ended
-    ? 'The lead\'s run ended (' + str(l.stage) + '); it wrote since. ' + w.text.replace(/: only the re-engagement template can go\.$/, '.')
-    : w.text;
-  ['conversation-send', 'conversation-voice', 'conversation-recording', 'conversation-record'].forEach((x) => { $(x).disabled = !w.open; });
+  $('conversation-window').textContent = elsewhere
+    ? 'The lead\'s run ended (' + str(l.stage) + '); the number\'s conversation is lead ' + elsewhere + ' now: write from its page.'
+    : ended
+      ? 'The lead\'s run ended (' + str(l.stage) + '); it wrote since. ' + w.text.replace(/: only the re-engagement template can go\.$/, '.')
+      : w.text;
+  ['conversation-send', 'conversation-voice', 'conversation-recording', 'conversation-record'].forEach((x) => { $(x).disabled = !w.open || !!elsewhere; });
   if (box.dataset.bound) return;
   box.dataset.bound = '1';
   fillWritingAs();

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -540,6 +541,61 @@ final class AfterEndApplicationTest extends AppTestHarness {
         .isEqualTo("leadId");
     Thread.sleep(500);
     assertThat(emulator().acceptedFor(phone)).as("nothing more sent").isEqualTo(2);
+  }
+
+  /**
+   * After "Start a new conversation" the new lead is the number's conversation: its run times its
+   * follow-ups and checks two reps' answers. A rep who wrote from the ended lead's page (still
+   * open, still offering the box) sent through the ended lead's own workflow: the new lead's run
+   * never heard of it, and its automated follow-up went on its own clock, right after the rep's
+   * message. A person's message to an ended lead whose number has a live lead now is 409 naming
+   * {@code leadId} and the lead to write from; nothing is queued or sent.
+   */
+  @Test
+  void anEndedLeadWhoseNumberHasALiveLeadNowIsNotWrittenToBesideIt() throws Exception {
+    String leadId = "again-write-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Hi, is the offer still on?");
+    HttpResponse<String> again = postJson("/api/leads/" + leadId + "/enrol-again", "");
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+    String newId = json.readTree(again.body()).get("leadId").asText();
+    await(
+        "the new lead's first message",
+        Duration.ofSeconds(30),
+        () -> emulator().acceptedFor(phone) == 2);
+
+    for (String path : List.of("/replies", "/replies/voice-note")) {
+      HttpResponse<String> written =
+          postJson(
+              "/api/leads/" + leadId + path,
+              "{\"text\":\"Yes, it is: shall we talk?\",\"requestId\":\"old-page"
+                  + path.replace('/', '-')
+                  + "\"}");
+      assertThat(written.statusCode()).as(path + ": " + written.body()).isEqualTo(409);
+      JsonNode error = json.readTree(written.body()).get("errors").get(0);
+      assertThat(error.get("field").asText()).isEqualTo("leadId");
+      assertThat(error.get("message").asText()).contains(newId);
+    }
+    assertThat(store().messages().messagesOf(leadId).stream().map(m -> m.getString("purpose")))
+        .as("nothing queued for the ended lead")
+        .doesNotContain("owner_reply");
+    JsonNode endedPage = json.readTree(get("/api/leads/" + leadId).body()).get("lead");
+    assertThat(endedPage.get("liveLeadOfNumber").asText()).isEqualTo(newId);
+
+    // The new lead takes the rep's free text: the number wrote inside WhatsApp's window (to the
+    // ended lead), and the window is the number's.
+    assertThat(
+            json.readTree(get("/api/leads/" + newId).body())
+                .get("lead")
+                .get("numberLastWroteAt")
+                .isNull())
+        .isFalse();
+    HttpResponse<String> there =
+        postJson(
+            "/api/leads/" + newId + "/replies",
+            "{\"text\":\"Yes, it is: shall we talk?\",\"requestId\":\"new-page\"}");
+    assertThat(there.statusCode()).as(there.body()).isEqualTo(202);
+    await(
+        "the rep's message went", Duration.ofSeconds(30), () -> emulator().acceptedFor(phone) == 3);
   }
 
   /**

@@ -197,7 +197,7 @@ final class LeadConversation {
     }
     Instant now = clock.instant();
     if (!template) {
-      Instant last = windows.lastInbound(leadId);
+      Instant last = windows.lastInbound(contact);
       Duration window = windows.of(contact);
       if (last == null || now.isAfter(last.plus(window))) {
         throw new ApiException(
@@ -229,6 +229,9 @@ final class LeadConversation {
                     .first()
                 != null
             : store.messages().messageByKey(key) != null;
+    if (ended && !again) {
+      refuseBesideALiveLead(contact);
+    }
     if (template && !again) {
       collisions.claim(leadId, seen, actor, key, now);
       // The template is composed by the workflow under its own key: this request is audited, and
@@ -497,6 +500,30 @@ final class LeadConversation {
       }
     }
     return false;
+  }
+
+  /**
+   * A lead whose run ended while its number has a live lead now ("Start a new conversation", a CSV
+   * row, the API): that lead is the number's conversation, whose run times its follow-ups and
+   * checks two reps' answers. A person's message beside it, sent by the ended lead's own workflow,
+   * was heard by neither, and the live lead's automated follow-up went on its own clock right after
+   * it. 409 naming {@code leadId} and the lead to write from.
+   */
+  private void refuseBesideALiveLead(Document contact) {
+    Document live = windows.liveLeadBeside(contact);
+    if (live != null) {
+      throw new ApiException(
+          409,
+          "the number has a live lead now: write to it there",
+          List.of(
+              new FieldError(
+                  "leadId",
+                  "the number's conversation is lead "
+                      + live.getString("leadId")
+                      + " now (stage "
+                      + live.getString("stage")
+                      + "): write from its page")));
+    }
   }
 
   /** Whether the lead's run has ended (its stage is an outcome). */

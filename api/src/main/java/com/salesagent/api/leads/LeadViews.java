@@ -106,6 +106,13 @@ final class LeadViews {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
     contact.remove("_id");
+    // WhatsApp's window is the number's: the page's write box reads it from here (before the
+    // number is masked below).
+    CustomerServiceWindow window = new CustomerServiceWindow(store);
+    Instant numberWrote = window.lastInbound(contact);
+    Document live = window.liveLeadBeside(contact);
+    contact.put("numberLastWroteAt", numberWrote == null ? null : Date.from(numberWrote));
+    contact.put("liveLeadOfNumber", live == null ? null : live.getString("leadId"));
     String timezone = contact.getString("timezone");
     String campaignId = contact.getString("campaignId");
     // Dashboards get screen-shared: the number is masked here too (MongoDB keeps it whole).
