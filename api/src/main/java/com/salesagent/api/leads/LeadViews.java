@@ -166,11 +166,61 @@ final class LeadViews {
         explanation.explain(persona, store.contact(leadId)),
         researchUsed(leadId, messages),
         withoutIds(store.feedbackOf(leadId)),
-        withoutIds(store.interactions().timeline(leadId)),
+        oneOwnerRepliedPerMessage(withoutIds(store.interactions().timeline(leadId)), messages),
         drafts(leadId),
         LeadWorkflow.workflowId(leadId),
         liveState(leadId, campaignId, timezone, quiet),
         temporalUi);
+  }
+
+  /**
+   * The timeline with one {@code owner_replied} per person's message. A rep's first answer to a
+   * lead handed to them is recorded twice: the hand-off's record that its owner acted (no wamid, as
+   * the run takes the message) and the message's own once it went (its wamid, same person); the
+   * page read "owner_replied · by Ana Lima (ana)" twice for one message. The acted record is left
+   * out when it was recorded between that message's queueing and its own record (shown, not
+   * stored); one for a template request (the run composes it: no owner_replied of its own) or for
+   * an answer that did not go stays.
+   */
+  static List<Document> oneOwnerRepliedPerMessage(
+      List<Document> timeline, List<Document> messages) {
+    Map<String, Date> queuedByWamid = new HashMap<>();
+    for (Document m : messages) {
+      if (m.getString("wamid") != null && m.getDate("createdAt") != null) {
+        queuedByWamid.put(m.getString("wamid"), m.getDate("createdAt"));
+      }
+    }
+    Set<Integer> twins = new java.util.HashSet<>();
+    for (int i = 0; i < timeline.size(); i++) {
+      Document sent = timeline.get(i);
+      Date queued = queuedByWamid.get(sent.getString("wamid"));
+      if (!"owner_replied".equals(sent.getString("type")) || queued == null) {
+        continue;
+      }
+      for (int j = i - 1; j >= 0; j--) {
+        Document acted = timeline.get(j);
+        Date at = acted.getDate("ts");
+        if (at == null || at.before(queued)) {
+          break;
+        }
+        if ("owner_replied".equals(acted.getString("type"))
+            && acted.getString("wamid") == null
+            && java.util.Objects.equals(acted.getString("detail"), sent.getString("detail"))) {
+          twins.add(j);
+          break;
+        }
+      }
+    }
+    if (twins.isEmpty()) {
+      return timeline;
+    }
+    List<Document> shown = new ArrayList<>();
+    for (int i = 0; i < timeline.size(); i++) {
+      if (!twins.contains(i)) {
+        shown.add(timeline.get(i));
+      }
+    }
+    return shown;
   }
 
   /**

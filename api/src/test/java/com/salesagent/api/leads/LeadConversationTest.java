@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
@@ -218,6 +219,83 @@ class LeadConversationTest {
     Document again = shown(leadId, NOW.plus(Duration.ofMinutes(2)));
     assertThat(again.getString("status")).as("the run's now").isEqualTo("composed");
     assertThat(again.containsKey("notSentBecause")).isFalse();
+  }
+
+  /**
+   * A rep's first answer to a lead handed to them was on its page's timeline twice, "owner_replied
+   * · by Ana Lima (ana)" and again: the hand-off's record that its owner acted (no wamid, as the
+   * run took the message) and the message's own once it went (its wamid). The page shows one per
+   * message; a request for the template (the run composes it: no owner_replied of its own) keeps
+   * its acted record, and so does an answer that did not go.
+   */
+  @Test
+  void aRepsFirstAnswerToAHandedOffLeadIsOnItsTimelineOnce() {
+    String leadId = lead("in_conversation");
+    Instant queued = NOW.minusSeconds(60);
+    store
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("idempotencyKey", "lead-" + leadId + "-owner-1")
+                .append("purpose", "owner_reply")
+                .append("composer", "person")
+                .append("status", "delivered")
+                .append("wamid", "wamid.OUT-1")
+                .append("createdAt", Date.from(queued)));
+    store
+        .interactions()
+        .recordInteractions(
+            List.of(
+                Interactions.interaction(
+                    leadId,
+                    "c-1",
+                    null,
+                    "owner_replied",
+                    null,
+                    "by Ana Lima (ana)",
+                    NOW.minusSeconds(90)),
+                Interactions.interaction(
+                    leadId,
+                    "c-1",
+                    null,
+                    "owner_replied",
+                    null,
+                    "by Ana Lima (ana)",
+                    queued.plusMillis(100)),
+                Interactions.interaction(
+                    leadId,
+                    "c-1",
+                    null,
+                    "message_sent",
+                    "wamid.OUT-1",
+                    "owner reply, text step 0",
+                    queued.plusMillis(150)),
+                Interactions.interaction(
+                    leadId,
+                    "c-1",
+                    null,
+                    "owner_replied",
+                    "wamid.OUT-1",
+                    "by Ana Lima (ana)",
+                    queued.plusMillis(200))));
+    LeadViews views =
+        new LeadViews(
+            store,
+            id -> null,
+            Jackson.newObjectMapper(),
+            "",
+            "default",
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    List<Document> replied =
+        views.view(leadId).interactions().stream()
+            .filter(e -> "owner_replied".equals(e.getString("type")))
+            .toList();
+    assertThat(replied)
+        .as("the template request's acted record, and the message once")
+        .extracting(e -> e.getString("wamid"))
+        .containsExactly(null, "wamid.OUT-1");
   }
 
   /** The lead's one message as its page shows it at {@code at}. */
