@@ -192,7 +192,10 @@ function renderLead(d) {
   renderMessagesTable(messageRows(d));
 
   const messages = clear($('lead-messages'));
-  (Array.isArray(d.messages) ? d.messages : []).forEach((m) => { messages.appendChild(messageItem(m)); });
+  // In the order they went (a person's message has no composedAt: the API lists it first).
+  const wentAt = (m) => { const t = toDate(sentAt(m) || m.composedAt || m.createdAt); return t ? t.getTime() : Number.MAX_SAFE_INTEGER; };
+  (Array.isArray(d.messages) ? d.messages.slice() : []).sort((a, b) => wentAt(a) - wentAt(b))
+    .forEach((m) => { messages.appendChild(messageItem(m)); });
   if (!messages.children.length) messages.appendChild(emptyNote('No messages yet.'));
 
   const replies = clear($('lead-replies'));
@@ -307,6 +310,11 @@ function sentMedia(m) {
   return item;
 }
 
+/** When the message went: Meta's acceptance of the send (the stored message has no sentAt). */
+function sentAt(m) {
+  return m.sentAt || (m.statusAt && typeof m.statusAt === 'object' ? m.statusAt.accepted : null);
+}
+
 function messageItem(m) {
   const statuses = h('ol', { class: 'statuses' });
   (Array.isArray(m.statuses) ? m.statuses : []).forEach((s) => {
@@ -317,7 +325,7 @@ function messageItem(m) {
       h('span', { class: 'pill', text: str(m.purpose) }),
       h('span', { class: 'mono muted', text: str(m.variantId) }),
       h('span', { class: 'pill status-' + String(m.status).replace(/[^a-z_]/gi, ''), text: str(m.status) }),
-      h('span', { class: 'muted', text: 'sent ' + fmtDateTime(m.sentAt) })
+      h('span', { class: 'muted', text: 'sent ' + fmtDateTime(sentAt(m)) })
     ]),
     h('p', { class: 'text', text: str(m.text) }),
     sentMedia(m),

@@ -821,6 +821,13 @@ class DashboardApplicationTest {
                   && !d.findElement(org.openqa.selenium.By.id("lead-messages"))
                       .getText()
                       .contains("composed"));
+      // The message cards read in the order the messages went, each saying when it went (the
+      // rep's answer was listed above the first contact, and every card read "sent –").
+      var cards =
+          driver.findElements(org.openqa.selenium.By.cssSelector("#lead-messages li.message"));
+      assertThat(cards.get(0).getText()).startsWith("first_contact");
+      assertThat(cards.get(cards.size() - 1).getText()).contains("Rita, from the sales team.");
+      assertThat(cards).noneSatisfy(c -> assertThat(c.getText()).contains("sent –"));
       js.executeScript(
           "document.getElementById('lead-conversation').scrollIntoView({block: 'start'});"
               + " window.scrollBy(0, -80)");
