@@ -197,18 +197,24 @@ final class LeadViews {
       if (!"owner_replied".equals(sent.getString("type")) || queued == null) {
         continue;
       }
+      // Backwards to the acted record; a status of the message (Meta's whole seconds, shown
+      // after its send) may read earlier than the queueing, so only another message's own record
+      // ends the search.
       for (int j = i - 1; j >= 0; j--) {
         Document acted = timeline.get(j);
-        Date at = acted.getDate("ts");
-        if (at == null || at.before(queued)) {
+        if (!"owner_replied".equals(acted.getString("type"))) {
+          continue;
+        }
+        if (acted.getString("wamid") != null) {
           break;
         }
-        if ("owner_replied".equals(acted.getString("type"))
-            && acted.getString("wamid") == null
+        Date at = acted.getDate("ts");
+        if (at != null
+            && !at.before(queued)
             && java.util.Objects.equals(acted.getString("detail"), sent.getString("detail"))) {
           twins.add(j);
-          break;
         }
+        break;
       }
     }
     if (twins.isEmpty()) {

@@ -231,7 +231,7 @@ class LeadConversationTest {
   @Test
   void aRepsFirstAnswerToAHandedOffLeadIsOnItsTimelineOnce() {
     String leadId = lead("in_conversation");
-    Instant queued = NOW.minusSeconds(60);
+    Instant queued = NOW.minusSeconds(60).plusMillis(413);
     store
         .messages()
         .collection()
@@ -271,6 +271,15 @@ class LeadConversationTest {
                     "wamid.OUT-1",
                     "owner reply, text step 0",
                     queued.plusMillis(150)),
+                // Meta's status, in whole seconds: it may read earlier than the queueing.
+                Interactions.interaction(
+                    leadId,
+                    "c-1",
+                    null,
+                    "sent",
+                    "wamid.OUT-1",
+                    null,
+                    queued.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
                 Interactions.interaction(
                     leadId,
                     "c-1",
