@@ -5,6 +5,7 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.lead.KeepAlive;
@@ -79,6 +80,29 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     }
   }
 
+  /**
+   * The owner who held the ended lead this one was enrolled again from ("Start a new conversation":
+   * its {@code previousLeadId}), asked first on the lead's first hand-off as a reopened lead's own
+   * owner is: the customer talks to the rep who knows them. Null when there is none.
+   */
+  private String ownerOfTheEarlierLead(String leadId) {
+    Document contact =
+        contacts
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include("previousLeadId"))
+            .first();
+    String previous = contact == null ? null : contact.getString("previousLeadId");
+    if (previous == null) {
+      return null;
+    }
+    Document earlier =
+        contacts
+            .find(Filters.eq("leadId", previous))
+            .projection(Projections.include("ownerId"))
+            .first();
+    return earlier == null ? null : earlier.getString("ownerId");
+  }
+
   private OwnerAssignment assign(HandOffRequest request) {
     Document before = handoffs.find(Filters.eq("_id", request.leadId())).first();
     if (before != null
@@ -91,6 +115,10 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     List<String> tried =
         before == null ? List.of() : before.getList("owners", String.class, List.of());
     String rule = rule(segment);
+    String known =
+        request.preferredOwnerId() != null
+            ? request.preferredOwnerId()
+            : request.attempt() == 1 ? ownerOfTheEarlierLead(request.leadId()) : null;
     for (int turn = 0; turn < 5; turn++) {
       List<Document> taking = owners.takingSegment(segment);
       if (taking.isEmpty()) {
@@ -116,9 +144,10 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
             now.plus(FULL_RETRY),
             "all " + taking.size() + " owner(s) of segment " + segment + " are at capacity");
       }
-      // The owner the lead knows (it wrote again after its run ended), when they have room.
+      // The owner the lead knows (it wrote again after its run ended, or it is a new conversation
+      // with a lead they held), when they have room.
       List<Document> preferred =
-          free.stream().filter(o -> o.getString("_id").equals(request.preferredOwnerId())).toList();
+          free.stream().filter(o -> o.getString("_id").equals(known)).toList();
       List<Document> fresh =
           free.stream().filter(o -> !tried.contains(o.getString("_id"))).toList();
       List<Document> pool = !preferred.isEmpty() ? preferred : fresh.isEmpty() ? free : fresh;

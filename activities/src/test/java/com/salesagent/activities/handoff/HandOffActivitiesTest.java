@@ -241,6 +241,45 @@ class HandOffActivitiesTest {
         .isEqualTo("bruno");
   }
 
+  /**
+   * "Start a new conversation" with a customer Bruno held: the new lead (its {@code
+   * previousLeadId}) went to whoever's turn it was when it showed interest, a stranger to the
+   * customer. Its first hand-off now asks Bruno first, when he has room; a reassignment goes by the
+   * segment's rule.
+   */
+  @Test
+  void aNewConversationWithALeadAnOwnerHeldGoesToThatOwnerFirst() {
+    owner("ana", "America/Sao_Paulo", 10, List.of());
+    clock.advance(Duration.ofSeconds(1));
+    owner("bruno", "America/Sao_Paulo", 10, List.of());
+    store.insertContact(
+        new Document("leadId", "L-old")
+            .append("campaignId", "c-1")
+            .append("segment", "smb")
+            .append("stage", "converted")
+            .append("ownerId", "bruno"));
+    store.insertContact(
+        new Document("leadId", "L-old.again1")
+            .append("campaignId", "c-1")
+            .append("segment", "smb")
+            .append("stage", "interested")
+            .append("previousLeadId", "L-old"));
+    clock.advance(Duration.ofSeconds(1));
+
+    OwnerAssignment first =
+        handOffs.handOff(new HandOffRequest("L-old.again1", "c-1", "smb", 1, Duration.ofHours(2)));
+    assertThat(first.ownerId()).as("the rep the customer knows, not ana's turn").isEqualTo("bruno");
+
+    lead("L-other", "smb");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(
+            handOffs
+                .handOff(new HandOffRequest("L-other", "c-1", "smb", 1, Duration.ofHours(2)))
+                .ownerId())
+        .as("a lead without an earlier one: the round robin")
+        .isEqualTo("ana");
+  }
+
   @Test
   void aReassignmentGoesToAnotherOwnerAndARetriedAttemptGetsTheSameAnswer() {
     owner("ana", "America/Sao_Paulo", 10, List.of());
