@@ -272,6 +272,12 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
       assertThat(body.path("answeredAt").asText()).isNotBlank();
       assertThat(told.body()).doesNotContain(phone.substring(3));
     }
+    // Each says "anyway" the way its request can: a recording is the body, so force is a query.
+    assertThat(json.readTree(toldSpoken.body()).path("errors").get(0).path("message").asText())
+        .contains("\"force\": true");
+    assertThat(json.readTree(toldRecorded.body()).path("errors").get(0).path("message").asText())
+        .contains("?force=true")
+        .doesNotContain("\"force\": true");
     assertThat(personMessages(leadId)).as("nothing queued for Bruno").isEqualTo(1);
 
     HttpResponse<String> badSeen = post(path + "?seenMessageId=has%20space", "audio/wav", wav(1));

@@ -128,7 +128,12 @@ public class LeadVoiceNoteResource {
         (contact, by) -> make(json ? text : null, body, contact.getString("locale"), by),
         owner,
         request,
-        seen == null ? null : new ReplyCollisions.Seen(seen, Boolean.TRUE.equals(forced)));
+        seen == null
+            ? null
+            : new ReplyCollisions.Seen(
+                seen,
+                Boolean.TRUE.equals(forced),
+                json ? ReplyCollisions.IN_BODY : ReplyCollisions.IN_QUERY));
   }
 
   private org.bson.Document make(String text, byte[] recording, String locale, String by) {

@@ -45,8 +45,22 @@ public final class ReplyCollisions {
 
   private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9._:=+/-]+");
 
-  /** What the request says its rep saw: the lead message, and whether to send anyway. */
-  record Seen(String messageId, boolean force) {}
+  /**
+   * What the request says its rep saw: the lead message, whether to send anyway, and how this
+   * request says "anyway" (the 409's hint: {@link #IN_BODY} for JSON, {@link #IN_QUERY} for a
+   * recording sent as the body).
+   */
+  record Seen(String messageId, boolean force, String forceHint) {
+    Seen(String messageId, boolean force) {
+      this(messageId, force, IN_BODY);
+    }
+  }
+
+  /** How a JSON request sends anyway. */
+  static final String IN_BODY = "send with \"force\": true";
+
+  /** How a request whose body is a recording sends anyway. */
+  static final String IN_QUERY = "send again with ?force=true";
 
   private final LeadStore store;
 
@@ -91,7 +105,7 @@ public final class ReplyCollisions {
         > 0) {
       return;
     }
-    throw collision(lead);
+    throw collision(lead, seen);
   }
 
   /**
@@ -111,7 +125,7 @@ public final class ReplyCollisions {
             .projection(Projections.include("_id"))
             .first()
         == null) {
-      throw collision(lead);
+      throw collision(lead, seen);
     }
   }
 
@@ -169,7 +183,7 @@ public final class ReplyCollisions {
   }
 
   /** The 409: who answered (the contact's {@link #FIELD}) and when, naming {@link #SEEN}. */
-  private ApiException collision(Bson lead) {
+  private ApiException collision(Bson lead, Seen seen) {
     Document contact = store.contacts().find(lead).projection(Projections.include(FIELD)).first();
     Document other = contact == null ? null : contact.get(FIELD, Document.class);
     String by =
@@ -185,8 +199,9 @@ public final class ReplyCollisions {
                     by
                         + " answered"
                         + when
-                        + ", after the lead's message you saw; read it, and send with"
-                        + " \"force\": true to send anyway")))
+                        + ", after the lead's message you saw; read it, and "
+                        + seen.forceHint()
+                        + " to send anyway")))
         .with("answeredBy", by)
         .with("answeredAt", at == null ? null : at.toInstant().toString());
   }
