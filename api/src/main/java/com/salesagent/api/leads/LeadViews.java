@@ -129,7 +129,11 @@ final class LeadViews {
     if (waIds != null) {
       contact.put("waIds", waIds.stream().map(w -> Phones.mask(String.valueOf(w))).toList());
     }
-    List<Document> messages = withoutIds(store.messages().messagesOf(leadId));
+    List<Document> messages = new ArrayList<>(withoutIds(store.messages().messagesOf(leadId)));
+    // In the order they were made: the sequence's by step would put every person's message (no
+    // step order of its own) before the first contact. Stable: ties keep the step order.
+    messages.sort(
+        Comparator.comparing(LeadViews::madeAt, Comparator.nullsLast(Comparator.naturalOrder())));
     Instant now = clock.instant();
     messages.forEach(
         m -> {
@@ -342,5 +346,11 @@ final class LeadViews {
       return Map.of("unavailable", "the workflow's state could not be queried");
     }
     return state == null ? null : workflowState(state, campaignId, timezone, quiet);
+  }
+
+  /** When a message was made: composed by the run, or queued by a person. */
+  private static Date madeAt(Document message) {
+    Date composed = message.getDate("composedAt");
+    return composed != null ? composed : message.getDate("createdAt");
   }
 }

@@ -308,6 +308,48 @@ class LeadConversationTest {
   }
 
   /** The lead's one message as its page shows it at {@code at}. */
+  /**
+   * The lead's messages in the order they were made: a rep's answer after the first contact, not
+   * above it (sorted by step, a person's message, which has none of its own, came first).
+   */
+  @Test
+  void theLeadsMessagesAreListedInTheOrderTheyWereMade() {
+    String leadId = lead("interested");
+    store
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("idempotencyKey", "lead-" + leadId + "-send-0")
+                .append("step", 0)
+                .append("purpose", "first_contact")
+                .append("status", "read")
+                .append("composedAt", Date.from(NOW.minus(Duration.ofHours(3)))));
+    reply(leadId, "r-order");
+
+    List<Document> messages =
+        new LeadViews(
+                store,
+                id -> null,
+                Jackson.newObjectMapper(),
+                "",
+                "default",
+                Clock.fixed(NOW, ZoneOffset.UTC))
+            .view(leadId)
+            .messages();
+    assertThat(messages)
+        .extracting(m -> m.getString("idempotencyKey"))
+        .containsExactly("lead-" + leadId + "-send-0", onlyPersonKey(leadId));
+  }
+
+  private String onlyPersonKey(String leadId) {
+    return store.messages().messagesOf(leadId).stream()
+        .filter(m -> "person".equals(m.getString("composer")))
+        .findFirst()
+        .orElseThrow()
+        .getString("idempotencyKey");
+  }
+
   private Document shown(String leadId, Instant at) {
     LeadViews views =
         new LeadViews(
