@@ -81,7 +81,7 @@ final class LeadAgain {
     if (ended == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
-    LeadConversation.refuseErasing(ended);
+    ReplyRefusals.erasing(ended);
     Stage stage = Stage.of(ended.getString("stage"));
     if (stage == null || !stage.terminal()) {
       throw new ApiException(

@@ -14,7 +14,6 @@ import com.salesagent.workflows.afterend.AfterEndMessage;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerAction;
 import com.salesagent.workflows.lead.OwnerReply;
-import com.salesagent.workflows.lead.Stage;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowNotFoundException;
@@ -24,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -73,7 +71,7 @@ final class LeadConversation {
   public record Accepted(String leadId, String ownerId, String status) {}
 
   private final LeadStore store;
-  private final CustomerServiceWindow windows;
+  private final ReplyRefusals refusals;
   private final Function<String, LeadWorkflow> lead;
   private final ObjectMapper strict;
   private final Owners owners;
@@ -88,7 +86,7 @@ final class LeadConversation {
       ObjectMapper strict,
       Clock clock) {
     this.store = store;
-    this.windows = new CustomerServiceWindow(store);
+    this.refusals = new ReplyRefusals(new CustomerServiceWindow(store));
     this.lead = lead;
     this.afterEnd = afterEnd;
     this.strict = strict;
@@ -172,51 +170,16 @@ final class LeadConversation {
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
-    refuseErasing(contact);
-    boolean ended = terminal(contact);
+    ReplyRefusals.erasing(contact);
+    boolean ended = ReplyRefusals.terminal(contact);
     if (ended && template) {
-      // The variant's re-engagement template is a sales sequence's; a lead whose run ended is
-      // not in one. Outside the 24 h window a new conversation starts with a new enrolment.
-      throw new ApiException(
-          409,
-          "the lead's run has ended: only free text inside the 24 h window can go",
-          List.of(
-              new FieldError(
-                  "template",
-                  "the lead's stage is "
-                      + contact.getString("stage")
-                      + "; enrol the number again to start a new conversation")));
+      ReplyRefusals.templateAfterTheEnd(contact);
     }
     ActingOwner actor = actor(operator, ownerId, contact);
-    if (contact.getBoolean("doNotContact", false)) {
-      throw new ApiException(
-          409,
-          "the lead's number asked not to be contacted",
-          List.of(
-              new FieldError("leadId", "suppressed: " + contact.getString("doNotContactSource"))));
-    }
+    ReplyRefusals.suppressed(contact);
     Instant now = clock.instant();
     if (!template) {
-      Instant last = windows.lastInbound(contact);
-      Duration window = windows.of(contact);
-      if (last == null || now.isAfter(last.plus(window))) {
-        throw new ApiException(
-            409,
-            "outside WhatsApp's customer-service window: free text cannot go",
-            List.of(
-                new FieldError(
-                    "text",
-                    (last == null
-                            ? "the lead has not written yet"
-                            : "the lead last wrote at " + last + ", more than " + window + " ago")
-                        + (ended
-                            // The template is refused to an ended lead too (above): say so.
-                            ? "; the lead's stage is "
-                                + contact.getString("stage")
-                                + ", so no template either: enrol the number again to start a new"
-                                + " conversation"
-                            : "; send {\"template\": \"re_engagement\"} instead"))));
-      }
+      refusals.outsideTheWindow(contact, ended, now);
     }
     String requestId = requestedId == null ? UUID.randomUUID().toString() : requestedId;
     String key = "lead-" + leadId + "-owner-" + digest(leadId + ":" + requestId);
@@ -230,7 +193,7 @@ final class LeadConversation {
                 != null
             : store.messages().messageByKey(key) != null;
     if (ended && !again) {
-      refuseBesideALiveLead(contact);
+      refusals.besideALiveLead(contact);
     }
     if (template && !again) {
       collisions.claim(leadId, seen, actor, key, now);
@@ -382,7 +345,7 @@ final class LeadConversation {
     }
     Document contact = requireLive(leadId);
     String stage = contact.getString("stage");
-    if (stage == null || !stageOf(contact).interested()) {
+    if (stage == null || !ReplyRefusals.stageOf(contact).interested()) {
       // Nothing was handed off: the workflow would ignore the signal, and the lead must not get
       // an owner (nor the audit a hand-off) it never had.
       throw new ApiException(
@@ -431,20 +394,6 @@ final class LeadConversation {
       return List.of(new FieldError("ownerId", "no such owner"));
     }
     return List.of();
-  }
-
-  /**
-   * 409 naming {@code leadId} for a lead whose erasure was accepted (marked, or the tombstone its
-   * first pass leaves, stage {@code erasing}): nobody writes to, takes or decides on a person who
-   * asked to be forgotten, and no message with a rep's text is written for them.
-   */
-  static void refuseErasing(Document contact) {
-    if (LeadStore.erasing(contact)) {
-      throw new ApiException(
-          409,
-          "the lead is being erased on request",
-          List.of(new FieldError("leadId", "being erased")));
-    }
   }
 
   /**
@@ -502,59 +451,15 @@ final class LeadConversation {
     return false;
   }
 
-  /**
-   * A lead whose run ended while its number has a live lead now ("Start a new conversation", a CSV
-   * row, the API): that lead is the number's conversation, whose run times its follow-ups and
-   * checks two reps' answers. A person's message beside it, sent by the ended lead's own workflow,
-   * was heard by neither, and the live lead's automated follow-up went on its own clock right after
-   * it. 409 naming {@code leadId} and the lead to write from.
-   */
-  private void refuseBesideALiveLead(Document contact) {
-    Document live = windows.liveLeadBeside(contact);
-    if (live != null) {
-      throw new ApiException(
-          409,
-          "the number has a live lead now: write to it there",
-          List.of(
-              new FieldError(
-                  "leadId",
-                  "the number's conversation is lead "
-                      + live.getString("leadId")
-                      + " now (stage "
-                      + live.getString("stage")
-                      + "): write from its page")));
-    }
-  }
-
-  /** Whether the lead's run has ended (its stage is an outcome). */
-  private static boolean terminal(Document contact) {
-    return contact.getString("stage") != null && stageOf(contact).terminal();
-  }
-
-  /**
-   * The contact's stage (not null); 409 naming {@code leadId} when it is none this version knows
-   * (written by a newer one, or damaged): what the lead may be sent cannot be told, so nothing is.
-   */
-  private static Stage stageOf(Document contact) {
-    Stage stage = Stage.of(contact.getString("stage"));
-    if (stage == null) {
-      throw new ApiException(
-          409,
-          "the lead's stage is not one this version knows: nothing can be sent to it",
-          List.of(new FieldError("leadId", "stage " + contact.getString("stage"))));
-    }
-    return stage;
-  }
-
   /** The contact, 404 when unknown, 409 when its lifecycle has ended. */
   private Document requireLive(String leadId) {
     Document contact = store.contact(leadId);
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
-    refuseErasing(contact);
+    ReplyRefusals.erasing(contact);
     String stage = contact.getString("stage");
-    if (terminal(contact)) {
+    if (ReplyRefusals.terminal(contact)) {
       throw new ApiException(
           409,
           "the lead's lifecycle has ended",

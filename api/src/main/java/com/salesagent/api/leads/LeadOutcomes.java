@@ -83,7 +83,7 @@ public final class LeadOutcomes {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
     // A lead being erased: no outcome on its tombstone, its timeline or the CRM's feed.
-    LeadConversation.refuseErasing(contact);
+    ReplyRefusals.erasing(contact);
     String by =
         byOwner
             ? ActingOwner.of(new Owners(store.database()), operator, null, contact).label()

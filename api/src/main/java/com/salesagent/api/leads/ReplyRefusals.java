@@ -1,0 +1,134 @@
+package com.salesagent.api.leads;
+
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.Stage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.bson.Document;
+
+/**
+ * Why a person's message cannot go to a lead, each a 409 naming the field to change: the lead is
+ * being erased, its stage is none this version knows, its run ended (no template), its number asked
+ * not to be contacted, WhatsApp's customer-service window is closed (no free text), or its number
+ * has a live lead now. Read from the contact and the number's messages, before anything is queued
+ * ({@link LeadConversation}).
+ */
+final class ReplyRefusals {
+  private final CustomerServiceWindow windows;
+
+  ReplyRefusals(CustomerServiceWindow windows) {
+    this.windows = windows;
+  }
+
+  /**
+   * 409 naming {@code leadId} for a lead whose erasure was accepted (marked, or the tombstone its
+   * first pass leaves, stage {@code erasing}): nobody writes to, takes or decides on a person who
+   * asked to be forgotten, and no message with a rep's text is written for them.
+   */
+  static void erasing(Document contact) {
+    if (LeadStore.erasing(contact)) {
+      throw new ApiException(
+          409,
+          "the lead is being erased on request",
+          List.of(new FieldError("leadId", "being erased")));
+    }
+  }
+
+  /**
+   * A lead whose run ended while its number has a live lead now ("Start a new conversation", a CSV
+   * row, the API): that lead is the number's conversation, whose run times its follow-ups and
+   * checks two reps' answers. A person's message beside it, sent by the ended lead's own workflow,
+   * was heard by neither, and the live lead's automated follow-up went on its own clock right after
+   * it. 409 naming {@code leadId} and the lead to write from.
+   */
+  void besideALiveLead(Document contact) {
+    Document live = windows.liveLeadBeside(contact);
+    if (live != null) {
+      throw new ApiException(
+          409,
+          "the number has a live lead now: write to it there",
+          List.of(
+              new FieldError(
+                  "leadId",
+                  "the number's conversation is lead "
+                      + live.getString("leadId")
+                      + " now (stage "
+                      + live.getString("stage")
+                      + "): write from its page")));
+    }
+  }
+
+  /** Whether the lead's run has ended (its stage is an outcome). */
+  static boolean terminal(Document contact) {
+    return contact.getString("stage") != null && stageOf(contact).terminal();
+  }
+
+  /**
+   * The contact's stage (not null); 409 naming {@code leadId} when it is none this version knows
+   * (written by a newer one, or damaged): what the lead may be sent cannot be told, so nothing is.
+   */
+  static Stage stageOf(Document contact) {
+    Stage stage = Stage.of(contact.getString("stage"));
+    if (stage == null) {
+      throw new ApiException(
+          409,
+          "the lead's stage is not one this version knows: nothing can be sent to it",
+          List.of(new FieldError("leadId", "stage " + contact.getString("stage"))));
+    }
+    return stage;
+  }
+
+  /**
+   * The variant's re-engagement template is a sales sequence's; a lead whose run ended is not in
+   * one. Outside the 24 h window a new conversation starts with a new enrolment.
+   */
+  static void templateAfterTheEnd(Document contact) {
+    throw new ApiException(
+        409,
+        "the lead's run has ended: only free text inside the 24 h window can go",
+        List.of(
+            new FieldError(
+                "template",
+                "the lead's stage is "
+                    + contact.getString("stage")
+                    + "; enrol the number again to start a new conversation")));
+  }
+
+  /** The lead's number asked not to be contacted. */
+  static void suppressed(Document contact) {
+    if (contact.getBoolean("doNotContact", false)) {
+      throw new ApiException(
+          409,
+          "the lead's number asked not to be contacted",
+          List.of(
+              new FieldError("leadId", "suppressed: " + contact.getString("doNotContactSource"))));
+    }
+  }
+
+  /** Free text only inside WhatsApp's customer-service window, the number's latest message on. */
+  void outsideTheWindow(Document contact, boolean ended, Instant now) {
+    Instant last = windows.lastInbound(contact);
+    Duration window = windows.of(contact);
+    if (last == null || now.isAfter(last.plus(window))) {
+      throw new ApiException(
+          409,
+          "outside WhatsApp's customer-service window: free text cannot go",
+          List.of(
+              new FieldError(
+                  "text",
+                  (last == null
+                          ? "the lead has not written yet"
+                          : "the lead last wrote at " + last + ", more than " + window + " ago")
+                      + (ended
+                          // The template is refused to an ended lead too (above): say so.
+                          ? "; the lead's stage is "
+                              + contact.getString("stage")
+                              + ", so no template either: enrol the number again to start a new"
+                              + " conversation"
+                          : "; send {\"template\": \"re_engagement\"} instead"))));
+    }
+  }
+}
