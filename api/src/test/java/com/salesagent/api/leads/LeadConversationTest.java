@@ -288,14 +288,7 @@ class LeadConversationTest {
                     "wamid.OUT-1",
                     "by Ana Lima (ana)",
                     queued.plusMillis(200))));
-    LeadViews views =
-        new LeadViews(
-            store,
-            id -> null,
-            Jackson.newObjectMapper(),
-            "",
-            "default",
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    LeadViews views = views(NOW);
 
     List<Document> replied =
         views.view(leadId).interactions().stream()
@@ -327,16 +320,7 @@ class LeadConversationTest {
                 .append("composedAt", Date.from(NOW.minus(Duration.ofHours(3)))));
     reply(leadId, "r-order");
 
-    List<Document> messages =
-        new LeadViews(
-                store,
-                id -> null,
-                Jackson.newObjectMapper(),
-                "",
-                "default",
-                Clock.fixed(NOW, ZoneOffset.UTC))
-            .view(leadId)
-            .messages();
+    List<Document> messages = views(NOW).view(leadId).messages();
     assertThat(messages)
         .extracting(m -> m.getString("idempotencyKey"))
         .containsExactly("lead-" + leadId + "-send-0", onlyPersonKey(leadId));
@@ -350,15 +334,19 @@ class LeadConversationTest {
         .getString("idempotencyKey");
   }
 
+  /** The lead page's view as at {@code at}. */
+  private LeadViews views(Instant at) {
+    return new LeadViews(
+        store,
+        id -> null,
+        Jackson.newObjectMapper(),
+        "",
+        "default",
+        Clock.fixed(at, ZoneOffset.UTC));
+  }
+
   private Document shown(String leadId, Instant at) {
-    LeadViews views =
-        new LeadViews(
-            store,
-            id -> null,
-            Jackson.newObjectMapper(),
-            "",
-            "default",
-            Clock.fixed(at, ZoneOffset.UTC));
+    LeadViews views = views(at);
     List<Document> messages = views.view(leadId).messages();
     assertThat(messages).hasSize(1);
     return messages.get(0);
