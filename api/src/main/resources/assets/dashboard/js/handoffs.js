@@ -60,7 +60,11 @@ function renderAfterEnd(d) {
         // A person's answer went, then Meta reported it failed: the lead still waits for one.
         r.answerFailed ? h('p', { class: 'small failed answer-failed', text: 'answer by ' + str(r.answerFailed.by || 'a person') +
           ' failed' + (r.answerFailed.at ? ' at ' + fmtDateTime(r.answerFailed.at) : '') +
-          (r.answerFailed.reason ? ' (' + str(r.answerFailed.reason) + ')' : '') }) : null
+          (r.answerFailed.reason ? ' (' + str(r.answerFailed.reason) + ')' : '') }) : null,
+        // The number has a live lead now (another campaign): a person writes to it there.
+        r.liveLeadOfNumber ? h('p', { class: 'small live-lead-of-number' }, [
+          'the number\'s conversation is ', leadLink(r.liveLeadOfNumber, r.liveLeadOfNumber), ' now: write from its page'
+        ]) : null
       ].filter(Boolean)),
       h('td', null, button)
     ]));

@@ -109,23 +109,7 @@ final class AfterEndApplicationTest extends AppTestHarness {
     HttpResponse<String> queued = postJson("/api/leads/" + leadId + "/replies", body);
     assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
     String key = json.readTree(queued.body()).get("idempotencyKey").asText();
-    await(
-        "sent",
-        Duration.ofSeconds(20),
-        () -> {
-          Document m = store().messages().messageByKey(key);
-          return m != null && m.getString("wamid") != null;
-        });
-    String wamid = store().messages().messageByKey(key).getString("wamid");
-    await(
-        "on the timeline",
-        Duration.ofSeconds(15),
-        () ->
-            store().interactions().timeline(leadId).stream()
-                .anyMatch(
-                    e ->
-                        "owner_replied".equals(e.getString("type"))
-                            && wamid.equals(e.getString("wamid"))));
+    String wamid = awaitOwnerReplied(leadId, key);
     assertThat(emulator().acceptedFor(phone)).as("the first message and the answer").isEqualTo(2);
     assertThat(store().contact(leadId).getString("stage"))
         .as("the run stays ended")
@@ -596,6 +580,27 @@ final class AfterEndApplicationTest extends AppTestHarness {
     assertThat(there.statusCode()).as(there.body()).isEqualTo(202);
     await(
         "the rep's message went", Duration.ofSeconds(30), () -> emulator().acceptedFor(phone) == 3);
+  }
+
+  /**
+   * The number was already live in another campaign when its ended lead wrote: the ended lead is on
+   * the list, but a message to it is refused (write from the live lead). The row said nothing of
+   * it, so a rep answered, got a 409 and had to find the other lead; it names it now.
+   */
+  @Test
+  void aRowWhoseNumberHasALiveLeadElsewhereNamesIt() throws Exception {
+    String leadId = "listed-beside-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Is this still available?");
+    assertThat(row(afterEndList(), leadId).path("liveLeadOfNumber").asText(null)).isNull();
+    String live = "live-elsewhere-" + UUID.randomUUID();
+    store()
+        .insertContact(
+            new Document("leadId", live)
+                .append("campaignId", "another-campaign")
+                .append("phone", phone)
+                .append("stage", "awaiting_response"));
+
+    assertThat(row(afterEndList(), leadId).path("liveLeadOfNumber").asText(null)).isEqualTo(live);
   }
 
   /**

@@ -48,7 +48,10 @@ public class AfterEndResource {
    * answered it and when when a person's message to it was queued since it wrote but has not gone
    * yet ({@code answeredBy}, their name and id; null otherwise). {@code messageId} names the lead's
    * message the row is for (a dismissal names it as {@code seenMessageId}); {@code answerFailed}, a
-   * person's answer to it that went and that Meta then reported failed (null otherwise).
+   * person's answer to it that went and that Meta then reported failed (null otherwise); {@code
+   * liveLeadOfNumber}, a live lead of its number on the same business number (enrolled in another
+   * campaign, say): the number's conversation, where a person writes to it (a message to this ended
+   * lead is refused, 409), null otherwise.
    */
   public record AfterEndRow(
       String leadId,
@@ -63,7 +66,8 @@ public class AfterEndResource {
       String answeredBy,
       String answeredAt,
       String messageId,
-      AnswerFailed answerFailed) {}
+      AnswerFailed answerFailed,
+      String liveLeadOfNumber) {}
 
   /** A person's answer that failed after it went: who, when Meta said so, and Meta's reason. */
   public record AnswerFailed(String by, String at, String reason) {}
@@ -100,6 +104,8 @@ public class AfterEndResource {
                     .append("stage", 1)
                     .append("ownerId", 1)
                     .append("doNotContact", 1)
+                    .append("phone", 1)
+                    .append("senderId", 1)
                     .append(ReplyCollisions.FIELD, 1)
                     .append(AfterEndReplies.FIELD, 1))
             .sort(Sorts.descending(AfterEndReplies.FIELD + ".wroteAt"))
@@ -122,6 +128,7 @@ public class AfterEndResource {
           .projection(new Document("leadId", 1))
           .forEach(d -> drafted.add(d.getString("leadId")));
     }
+    Map<String, String> liveBeside = liveLeadsBeside(contacts, leads);
     List<AfterEndRow> rows = new ArrayList<>();
     for (Document c : leads) {
       Document mark = c.get(AfterEndReplies.FIELD, Document.class);
@@ -163,9 +170,56 @@ public class AfterEndResource {
                       failed.getDate("at") == null
                           ? null
                           : failed.getDate("at").toInstant().toString(),
-                      failed.getString("reason"))));
+                      failed.getString("reason")),
+              liveBeside.get(c.getString("leadId"))));
     }
     return new AfterEndQueue(total, rows);
+  }
+
+  /**
+   * For each listed lead, a live lead of its number on the same business number (none: absent), in
+   * one query for all the rows' numbers (the rule of {@code CustomerServiceWindow}: another lead of
+   * the number, same sender or either unknown, a stage this version knows and not ended, not being
+   * erased).
+   */
+  private static Map<String, String> liveLeadsBeside(
+      com.mongodb.client.MongoCollection<Document> contacts, List<Document> leads) {
+    List<String> phones =
+        leads.stream().map(c -> c.getString("phone")).filter(Objects::nonNull).distinct().toList();
+    Map<String, String> live = new java.util.HashMap<>();
+    if (phones.isEmpty()) {
+      return live;
+    }
+    List<Document> others =
+        contacts
+            .find(Filters.in("phone", phones))
+            .projection(
+                new Document("leadId", 1)
+                    .append("phone", 1)
+                    .append("senderId", 1)
+                    .append("stage", 1)
+                    .append(LeadStore.ERASURE, 1))
+            .sort(Sorts.descending("enrolledAt"))
+            .limit(10_000)
+            .into(new ArrayList<>());
+    for (Document c : leads) {
+      String sender = c.getString("senderId");
+      for (Document o : others) {
+        com.salesagent.workflows.lead.Stage stage =
+            com.salesagent.workflows.lead.Stage.of(o.getString("stage"));
+        String theirs = o.getString("senderId");
+        if (Objects.equals(o.getString("phone"), c.getString("phone"))
+            && !Objects.equals(o.getString("leadId"), c.getString("leadId"))
+            && (sender == null || theirs == null || sender.equals(theirs))
+            && stage != null
+            && !stage.terminal()
+            && !LeadStore.erasing(o)) {
+          live.put(c.getString("leadId"), o.getString("leadId"));
+          break;
+        }
+      }
+    }
+    return live;
   }
 
   /**
