@@ -159,7 +159,8 @@ final class MessageProcessor {
     // Thanks, bye or ok alone: a live run is told it as before (Triage.toldToTheRun), but for a
     // snoozed one (below); an ended lead is not reopened for it, and nobody is given it to answer,
     // unless it never answered the sequence (no_response): its "ok" or 👍 is its first word to us,
-    // which a person reads.
+    // which a person reads. The signal says it is a closing, so a run that is ending as it lands
+    // does not reopen for it either (RunEnds.CLOSING_AFTER_END).
     boolean closing = Triage.CLOSING.equals(triage.intent());
     for (Document contact : contacts) {
       boolean quiet = closing && !Stage.NO_RESPONSE.key().equals(contact.getString("stage"));
@@ -172,7 +173,8 @@ final class MessageProcessor {
               awaitsTranscript
                   ? InboundMessageSignal.AWAITING_TRANSCRIPT
                   : Triage.toldToTheRun(triage.intent()),
-              snoozeUntil(triage, contact.getString("timezone"), at));
+              snoozeUntil(triage, contact.getString("timezone"), at),
+              closing);
       if (closing && snoozing(contact, item.getString("id"), at)) {
         // "Ok, thanks" after "not now, talk in 30 days": nothing for the run to act on, and told
         // as other it would end the snooze (a reply for a person, or the lead's end with none).

@@ -62,6 +62,8 @@ class ClosingReplyTest {
             e -> {
               assertThat(e.getKey()).isEqualTo("L-1");
               assertThat(((InboundMessageSignal) e.getValue()).intent()).isEqualTo("other");
+              // So a run that is ending as it lands does not reopen for it.
+              assertThat(((InboundMessageSignal) e.getValue()).closing()).isTrue();
             });
   }
 

@@ -38,6 +38,15 @@ public final class LeadReopening {
         && !ENDING_INTENTS.contains(message.intent());
   }
 
+  /**
+   * Whether a closing (thanks, bye, ok alone) that lands while a run ends leaves it ended, as the
+   * webhook leaves a run that ended ({@code MessageProcessor}): not for a lead that never answered
+   * the sequence ({@code no_response}), whose "ok" is its first word to us.
+   */
+  static boolean staysEnded(Stage ended, InboundMessageSignal message) {
+    return message.closing() && ended != Stage.NO_RESPONSE;
+  }
+
   /** The intent of a reply only a person can read yet (a voice note). */
   static final String NEEDS_REVIEW = "needs_review";
 

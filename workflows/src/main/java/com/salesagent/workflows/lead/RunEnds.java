@@ -20,6 +20,14 @@ final class RunEnds {
    */
   static final String MESSAGE_AFTER_END = "message-after-end";
 
+  /**
+   * Version 1: a closing (thanks, bye, ok alone: {@link InboundMessageSignal#closing}) that lands
+   * while the run is ending leaves it ended ({@link LeadReopening#staysEnded}) and tells nobody, as
+   * the webhook does with one that finds the run ended. Before, it was a reply like any other: it
+   * reopened a lead that had said no and made work for a person.
+   */
+  static final String CLOSING_AFTER_END = "closing-after-end";
+
   private final LeadRun run;
   private final Stages stages;
 
@@ -74,14 +82,20 @@ final class RunEnds {
       List<InboundMessageSignal> late = new ArrayList<>(run.afterEnd);
       run.afterEnd.clear();
       Stage ended = run.stage;
-      if (late.stream().anyMatch(m -> LeadReopening.reopens(ended, m))) {
+      List<InboundMessageSignal> weighed = late;
+      if (late.stream().anyMatch(m -> LeadReopening.staysEnded(ended, m))
+          && Workflow.getVersion(CLOSING_AFTER_END, Workflow.DEFAULT_VERSION, 1) == 1) {
+        weighed = late.stream().filter(m -> !LeadReopening.staysEnded(ended, m)).toList();
+      }
+      if (weighed.stream().anyMatch(m -> LeadReopening.reopens(ended, m))) {
         reopenedFrom = run.reopen();
         recordReopened();
         Instant now = stages.now();
+        // Every message in order, a closing too: a live run takes one in as other.
         late.forEach(m -> Signals.inbound(run, m, now));
         return true;
       }
-      for (InboundMessageSignal m : late) {
+      for (InboundMessageSignal m : weighed) {
         stages.record("replied_again", m.messageId(), "wrote after the lead ended " + ended.key());
       }
     }

@@ -205,6 +205,50 @@ class LeadReopeningTest {
   }
 
   /**
+   * "Ok, thanks" after a no, landing while the run records its end: told as other (as to any live
+   * run), it reopened the lead and handed it to a person for nothing, where the same closing a
+   * moment later (the run ended) reopens nothing. It leaves the run ended and tells nobody.
+   */
+  @Test
+  void aClosingThatLandsWhileTheRunEndsLeavesItEnded() {
+    fake.owners.add("ana");
+    LeadWorkflow lead = slowRecordLead();
+    String wamid = fake.wamid(1);
+    whileTheOutcomeIsRecorded(
+        lead, new InboundMessageSignal("in-2", wamid, "text", now(), "other", null, true));
+    lead.inboundMessage(replyTo(wamid, "in-1", "not_interested"));
+
+    LeadState ended = WorkflowStub.fromTyped(lead).getResult(LeadState.class);
+    assertThat(ended.stage()).isEqualTo(Stage.REPLIED);
+    assertThat(eventTypes("L-2")).doesNotContain("reopened", "replied_again");
+    assertThat(fake.handOffs).isEmpty();
+    assertThat(fake.sends).hasSize(2);
+  }
+
+  /**
+   * A closing beside a message that reopens the run: the run reopens and takes both in, in order,
+   * as a live run would.
+   */
+  @Test
+  void aClosingBesideAnInterestedMessageWhileTheRunEndsStillReopens() {
+    fake.owners.add("ana");
+    LeadWorkflow lead = slowRecordLead();
+    String wamid = fake.wamid(1);
+    fake.slowlyDuringRecord(
+        e -> "L-2".equals(e.leadId()) && "outcome".equals(e.type()),
+        () -> {
+          lead.inboundMessage(
+              new InboundMessageSignal("in-2", wamid, "text", now(), "other", null, true));
+          lead.inboundMessage(replyTo(wamid, "in-3", "interested"));
+        });
+    lead.inboundMessage(replyTo(wamid, "in-1", "not_interested"));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(eventTypes("L-2")).containsSubsequence("outcome", "reopened", "handed_off");
+    assertThat(lead.state().stage()).isEqualTo(Stage.HANDED_OFF);
+  }
+
+  /**
    * A message that lands while a quick ending record runs (inside the workflow task that ends the
    * run): the server refuses the run's completion, and the task tried again holds both messages,
    * where the later one decides. The ending record has run by then (the timeline says "outcome").

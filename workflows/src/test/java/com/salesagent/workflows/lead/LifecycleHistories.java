@@ -551,6 +551,30 @@ final class LifecycleHistories {
     // message: none within the script).
     SCENARIOS.put("person-in-sequence", LifecycleHistories::personWritesDuringTheSequence);
     SCENARIOS.put("person-times-follow-up", LifecycleHistories::personWritesDuringTheSequence);
+    // "Ok, thanks" lands while a no's outcome is being recorded. "closing-while-ending-reopened"
+    // was recorded before version 1 of "closing-after-end" (the run reopened and handed the lead
+    // to a person) and "closing-while-ending" with it (the run ends replied).
+    SCENARIOS.put("closing-while-ending-reopened", LifecycleHistories::closingWhileTheRunEnds);
+    SCENARIOS.put("closing-while-ending", LifecycleHistories::closingWhileTheRunEnds);
+  }
+
+  private static void closingWhileTheRunEnds(Harness h) {
+    h.fake.owners.add("ana");
+    h.workflowTaskTimeout = Duration.ofSeconds(1);
+    h.start();
+    h.sends(1);
+    h.fake.slowlyDuringRecord(
+        e -> "outcome".equals(e.type()),
+        () ->
+            h.current()
+                .inboundMessage(
+                    new InboundMessageSignal(
+                        "in-2", h.fake.wamid(0), "text", h.now(), "other", null, true)));
+    h.current()
+        .inboundMessage(
+            new InboundMessageSignal(
+                "in-1", h.fake.wamid(0), "text", h.now(), "not_interested", null));
+    h.env.sleep(Duration.ofMinutes(1));
   }
 
   private static void personWritesDuringTheSequence(Harness h) {
