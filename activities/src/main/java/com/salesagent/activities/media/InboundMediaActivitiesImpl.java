@@ -103,7 +103,8 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                     com.mongodb.client.model.Filters.eq("awaitsTranscript", true)))) {
       String leadId = f.getString("leadId");
       org.bson.Document contact = store.contact(leadId);
-      // A spoken closing is told to the run as before (other), with a snoozed lead's own date.
+      // A spoken closing is told to the run as before (other), with a snoozed lead's own date, and
+      // as a closing, so a run that is ending does not reopen for it.
       String intent =
           f.getString("intent") == null
               ? "needs_review"
@@ -132,7 +133,8 @@ public class InboundMediaActivitiesImpl implements InboundMediaActivities {
                   f.getString("type"),
                   at,
                   intent,
-                  snoozeUntil)));
+                  snoozeUntil,
+                  com.salesagent.activities.triage.Triage.CLOSING.equals(f.getString("intent")))));
     }
     return out;
   }

@@ -87,5 +87,6 @@ class SpokenClosingTest {
 
     assertThat(signal.intent()).isEqualTo("other");
     assertThat(signal.snoozeUntil()).isNull();
+    assertThat(signal.closing()).as("a run that is ending does not reopen for it").isTrue();
   }
 }
