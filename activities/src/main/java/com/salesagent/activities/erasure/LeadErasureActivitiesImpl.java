@@ -163,7 +163,8 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
             contact == null ? null : contact.getString("segment"),
             new ErasedCounts.Firsts(
                 mark != null && mark.getBoolean(REPLY_KEPT, false),
-                mark != null && mark.getBoolean(INTEREST_KEPT, false)));
+                mark != null && mark.getBoolean(INTEREST_KEPT, false),
+                mark != null && mark.getBoolean(ASSISTED_KEPT, false)));
     documents.put(
         Collections.INTERACTION_HISTORY,
         store
@@ -270,7 +271,8 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
                                 : Date.from(now))
                         .append(TOMBSTONE_AT, Date.from(now))
                         .append(REPLY_KEPT, kept.reply())
-                        .append(INTEREST_KEPT, kept.interest()));
+                        .append(INTEREST_KEPT, kept.interest())
+                        .append(ASSISTED_KEPT, kept.assisted()));
         if (contact.getString("segment") != null) {
           // For what the sweep keeps of the counts (ErasedCounts): a label, not the person.
           tombstone.append("segment", contact.getString("segment"));
@@ -306,6 +308,12 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
 
   /** Whether the first pass kept the lead's first reply with interest in {@link ErasedCounts}. */
   private static final String INTEREST_KEPT = "interestKept";
+
+  /**
+   * Whether the first pass kept the lead's assisted mark ({@code Assisted}): the sweep then keeps
+   * none of its replies, interest or conversions either.
+   */
+  private static final String ASSISTED_KEPT = "assistedKept";
 
   private static boolean tombstone(Document contact) {
     Document erasure = contact.get(LeadStore.ERASURE, Document.class);

@@ -9,6 +9,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.SenderRates;
 import com.salesagent.activities.mongo.Senders;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.variants.Assisted;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.activities.whatsapp.CloudMedia;
 import com.salesagent.activities.whatsapp.SendThrottle;
@@ -55,6 +56,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   private final Clock clock;
   private final FunnelStats funnel;
   private final VariantStats stats;
+  private final Assisted assisted;
   private final Suppressions suppressions;
   private final Senders senders;
   private volatile OutboundMedia media;
@@ -83,6 +85,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     this.store = store;
     this.funnel = new FunnelStats(store.database());
     this.stats = new VariantStats(store.database());
+    this.assisted = new Assisted(store.database());
     this.suppressions = new Suppressions(store.database());
     this.senders = new Senders(store.database());
     this.rates = new SenderRates(store.database());
@@ -385,6 +388,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     String sentAs = card == null ? null : VariantStats.sentAs(card.getString("contentType"));
     if (sentAs != null) {
       stats.increment(message.getString("variantId"), contact.getString("segment"), sentAs, at);
+    }
+    if (SendRecords.byPerson(message) && !FunnelStats.reached(contact, "replied")) {
+      // A person wrote to a lead that has not replied: its reply is no evidence for the variant.
+      // Only here (never on the sequence's sends): one conditional update, idempotent.
+      assisted.mark(request.leadId(), at);
     }
     if (request.step() > 0) {
       SendRecords.recordLateness(contact, at);

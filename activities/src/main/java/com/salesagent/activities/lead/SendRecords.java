@@ -99,6 +99,11 @@ final class SendRecords {
         .append("at", Date.from(at));
   }
 
+  /** Whether a person wrote the message (a rep's text or voice note), not the sequence or agent. */
+  static boolean byPerson(Document message) {
+    return message != null && "owner reply, ".equals(whose(message));
+  }
+
   /**
    * Whose message the timeline says went out: a person's (an owner's reply) or the agent's answer
    * to a question are not the sequence's steps, whose number they carry.

@@ -93,8 +93,18 @@ public final class FunnelStats {
    * contact as it was tells which implied stages were unmarked.
    */
   public boolean reach(String leadId, String stage, Instant at) {
+    return reachReading(leadId, stage, at) != null;
+  }
+
+  /**
+   * {@link #reach}, answering the contact as it was just before this write marked it ({@code
+   * campaignId} and {@code read}, e.g. a mark that decides what else counts), or null when it was
+   * not counted now. The same single write: what it reads cannot change between the mark and the
+   * read.
+   */
+  public Document reachReading(String leadId, String stage, Instant at, String... read) {
     if (leadId == null || !STAGES.contains(stage)) {
-      return false;
+      return null;
     }
     List<String> implied = implied(stage);
     List<Bson> marks = new ArrayList<>();
@@ -104,14 +114,15 @@ public final class FunnelStats {
       marks.add(Updates.min("funnel." + earlier, Date.from(at)));
       fields.add("funnel." + earlier);
     }
+    fields.addAll(List.of(read));
     Document contact =
         contacts.findOneAndUpdate(
             Filters.and(Filters.eq("leadId", leadId), Filters.exists("funnel." + stage, false)),
             marks.size() == 1 ? marks.get(0) : Updates.combine(marks),
             new FindOneAndUpdateOptions()
-                .projection(implied.isEmpty() ? CAMPAIGN_ONLY : Projections.include(fields)));
+                .projection(fields.size() == 1 ? CAMPAIGN_ONLY : Projections.include(fields)));
     if (contact == null) {
-      return false;
+      return null;
     }
     List<String> counted = new ArrayList<>();
     for (String earlier : implied) {
@@ -121,7 +132,7 @@ public final class FunnelStats {
     }
     counted.add(stage);
     count(contact.getString("campaignId"), counted, at);
-    return true;
+    return contact;
   }
 
   /**

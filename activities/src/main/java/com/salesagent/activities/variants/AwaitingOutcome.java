@@ -21,7 +21,9 @@ import org.bson.Document;
  * has the most such leads and looks worse than it is, for as long as replies take (hours in real
  * campaigns; in the simulator at 20 enrolments a second, 10-20 leads per segment, enough to keep
  * the right arm's share near a third). So a trial is a lead whose outcome is known: replied, or
- * ended (no response after the follow-ups, opted out, failed, stopped).
+ * ended (no response after the follow-ups, opted out, failed, stopped). A lead a person wrote to
+ * before its first reply ({@link Assisted}) is no trial at all: the variant's {@code assisted}
+ * counter is taken off its assigned leads and the count of waiting leads leaves them out.
  *
  * <p>The count comes from the contacts whose stage is not terminal, at most once a second per
  * segment; leads assigned since that count are added to it (they cannot have ended yet), so a burst
@@ -47,7 +49,11 @@ public final class AwaitingOutcome {
       Arrays.stream(Stage.values()).filter(Stage::terminal).map(Stage::key).toList();
 
   private record Snapshot(
-      long at, long cost, Map<String, Long> awaiting, Map<String, Long> assigned) {
+      long at,
+      long cost,
+      Map<String, Long> awaiting,
+      Map<String, Long> assigned,
+      Map<String, Long> assisted) {
     boolean staleAt(long now) {
       return now - at > Math.max(REFRESH_NANOS, Math.min(MAX_REFRESH_NANOS, COST_FACTOR * cost));
     }
@@ -113,14 +119,23 @@ public final class AwaitingOutcome {
     return observed(variantId, weight, totals, awaiting, "replied");
   }
 
-  /** An arm from its counters: {@code success} over the assigned leads with an outcome. */
+  /**
+   * An arm from its counters: {@code success} over the assigned leads with an outcome, the assisted
+   * leads ({@link Assisted}: a person wrote to them before their first reply) taken out.
+   */
   static Arm observed(
       String variantId, double weight, Map<String, Long> totals, long awaiting, String success) {
-    long assigned = totals.getOrDefault("assigned", 0L);
+    long assigned = measured(totals);
     long replied = Math.min(assigned, totals.getOrDefault(success, 0L));
     // A reply is counted when it arrives, the lead's stage a moment later: never fewer trials.
     long trials = Math.max(replied, assigned - Math.max(0, awaiting));
     return new Arm(variantId, weight, trials, replied, assigned - trials);
+  }
+
+  /** The assigned leads that are the variant's evidence: the assisted ones taken off. */
+  public static long measured(Map<String, Long> totals) {
+    long assigned = totals.getOrDefault("assigned", 0L);
+    return assigned - Math.max(0, Math.min(assigned, totals.getOrDefault(Assisted.COUNTER, 0L)));
   }
 
   private Map<String, Long> awaiting(
@@ -147,8 +162,14 @@ public final class AwaitingOutcome {
     for (Map.Entry<String, Map<String, Long>> e : totals.entrySet()) {
       long since =
           e.getValue().getOrDefault("assigned", 0L) - s.assigned().getOrDefault(e.getKey(), 0L);
-      if (since > 0) {
-        out.merge(e.getKey(), since, Long::sum);
+      // A lead marked assisted since the count was waiting then (it had not replied): it is off
+      // the assigned leads now, so it is off the waiting ones too.
+      long assistedSince =
+          e.getValue().getOrDefault(Assisted.COUNTER, 0L)
+              - s.assisted().getOrDefault(e.getKey(), 0L);
+      long change = Math.max(0, since) - Math.max(0, assistedSince);
+      if (change != 0) {
+        out.put(e.getKey(), Math.max(0, out.getOrDefault(e.getKey(), 0L) + change));
       }
     }
     return out;
@@ -157,12 +178,17 @@ public final class AwaitingOutcome {
   private Snapshot recount(
       String key, String segment, Map<String, Map<String, Long>> totals, boolean conversion) {
     Map<String, Long> assigned = new HashMap<>();
-    totals.forEach((v, t) -> assigned.put(v, t.getOrDefault("assigned", 0L)));
+    Map<String, Long> assisted = new HashMap<>();
+    totals.forEach(
+        (v, t) -> {
+          assigned.put(v, t.getOrDefault("assigned", 0L));
+          assisted.put(v, t.getOrDefault(Assisted.COUNTER, 0L));
+        });
     long start = nanos.getAsLong();
     Map<String, Long> awaiting = count(segment, conversion ? TERMINAL : ENDED);
     long end = nanos.getAsLong();
     counts.incrementAndGet();
-    Snapshot s = new Snapshot(end, end - start, awaiting, assigned);
+    Snapshot s = new Snapshot(end, end - start, awaiting, assigned, assisted);
     snapshots.put(key, s);
     return s;
   }
@@ -181,7 +207,9 @@ public final class AwaitingOutcome {
                     Filters.and(
                         Filters.eq("segment", segment),
                         Filters.exists("variantId", true),
-                        Filters.nin("stage", ended))),
+                        Filters.nin("stage", ended),
+                        // No trial at all, waiting or not: taken off the assigned leads.
+                        Filters.exists(Assisted.FIELD, false))),
                 Aggregates.group("$variantId", Accumulators.sum("n", 1))))) {
       if (d.getString("_id") != null) {
         out.put(d.getString("_id"), ((Number) d.get("n")).longValue());

@@ -19,13 +19,14 @@ import org.bson.conversions.Bson;
 /**
  * The evidence of the {@code contextual} strategy: every lead assigned by it keeps the persona
  * features it was assigned with ({@code contacts.variantContext}); a lead whose outcome is known
- * (it replied, or its stage ended) is one observation of its variant at those features. Counted
- * with two aggregations (leads with an outcome, leads that replied or, on the {@code interested}
- * reward, showed interest) grouped by variant and features, at most once a second per process, and
- * the model built from the groups is kept with them: an assignment costs no query within that
- * second. The aggregations read every assigned lead, so they are taken less often as they grow
- * dearer, as {@link AwaitingOutcome}'s count: at most once per twenty times their last duration, at
- * least once a minute.
+ * (it replied, or its stage ended) is one observation of its variant at those features, unless a
+ * person wrote to it before its first reply ({@link Assisted}: no observation at all). Counted with
+ * two aggregations (leads with an outcome, leads that replied or, on the {@code interested} reward,
+ * showed interest) grouped by variant and features, at most once a second per process, and the
+ * model built from the groups is kept with them: an assignment costs no query within that second.
+ * The aggregations read every assigned lead, so they are taken less often as they grow dearer, as
+ * {@link AwaitingOutcome}'s count: at most once per twenty times their last duration, at least once
+ * a minute.
  */
 public final class ContextEvidence {
   static final long REFRESH_NANOS = 1_000_000_000L;
@@ -114,8 +115,12 @@ public final class ContextEvidence {
   }
 
   private LinearThompson build(double lambda, double floor, String success) {
+    // A lead a person wrote to before its first reply is no observation of its variant (Assisted).
     Bson assigned =
-        Filters.and(Filters.exists("variantContext", true), Filters.exists("variantId", true));
+        Filters.and(
+            Filters.exists("variantContext", true),
+            Filters.exists("variantId", true),
+            Filters.exists(Assisted.FIELD, false));
     Map<Document, long[]> groups = new HashMap<>();
     count(
         Filters.and(

@@ -40,31 +40,49 @@ public final class ErasedCounts {
     this.history = db.getCollection(Collections.INTERACTION_HISTORY);
   }
 
-  /** Which of a lead's firsts a pass kept: its first reply, its first reply with interest. */
-  public record Firsts(boolean reply, boolean interest) {}
+  /**
+   * Which of a lead's firsts a pass kept: its first reply, its first reply with interest, its
+   * {@link Assisted} mark (after which none of its replies, interest or conversions count).
+   */
+  public record Firsts(boolean reply, boolean interest, boolean assisted) {}
 
   /**
    * Keeps the counts of the lead's events now in its history, as the recount makes them: each
    * counted event with a variant, the lead's first reply and its first event that shows interest
    * ({@link Interest}), unless {@code kept} says an earlier pass kept them (a later one is not a
-   * first one). {@code segment} is the lead's, as the recount reads it from the contact. Answers
-   * which firsts are kept now.
+   * first one); and, as the recount does, a lead's {@link Assisted} mark once and none of the
+   * replies, interest or conversions of a lead so marked (in this pass or an earlier one). {@code
+   * segment} is the lead's, as the recount reads it from the contact. Answers which firsts are kept
+   * now.
    */
   public Firsts keep(String leadId, String segment, Firsts kept) {
     Set<String> types = new HashSet<>(VariantStats.COUNTED.keySet());
     types.addAll(Interest.EVENTS);
+    types.add(Assisted.EVENT);
     String seg = segment == null ? "default" : segment;
+    List<Document> events =
+        history
+            .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.in("type", types)))
+            .sort(Sorts.ascending("ts"))
+            .into(new ArrayList<>());
+    // Out of the variant's evidence whenever the mark's event falls (the recount's rule).
+    boolean assisted =
+        kept.assisted()
+            || events.stream().anyMatch(e -> Assisted.EVENT.equals(e.getString("type")));
+    boolean assistedKept = kept.assisted();
     boolean replied = kept.reply();
     boolean interested = kept.interest();
     List<Document> counts = new ArrayList<>();
-    for (Document e :
-        history
-            .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.in("type", types)))
-            .sort(Sorts.ascending("ts"))) {
+    for (Document e : events) {
       String type = e.getString("type");
       String variant = variantOf(e);
       Document counters = new Document();
-      if (VariantStats.COUNTED.containsKey(type)) {
+      if (Assisted.EVENT.equals(type) && !assistedKept) {
+        assistedKept = true;
+        counters.append(Assisted.COUNTER, 1L);
+      }
+      // An assisted lead's conversion is not the variant's evidence.
+      if (VariantStats.COUNTED.containsKey(type) && !(assisted && "converted".equals(type))) {
         counters.append(VariantStats.COUNTED.get(type), 1L);
         String sentAs =
             "message_sent".equals(type) ? VariantStats.sentAs(e.getString("contentType")) : null;
@@ -75,11 +93,15 @@ public final class ErasedCounts {
       // A first counts for its variant, or for none.
       if ("replied".equals(type) && !replied) {
         replied = true;
-        counters.append("replied", 1L);
+        if (!assisted) {
+          counters.append("replied", 1L);
+        }
       }
       if (Interest.shown(e) && !interested) {
         interested = true;
-        counters.append(Interest.INTERESTED, 1L);
+        if (!assisted) {
+          counters.append(Interest.INTERESTED, 1L);
+        }
       }
       Date ts = e.getDate("ts");
       if (counters.isEmpty() || variant == null || ts == null) {
@@ -93,7 +115,7 @@ public final class ErasedCounts {
               .append("counts", counters));
     }
     insertNew(counts);
-    return new Firsts(replied, interested);
+    return new Firsts(replied, interested, assistedKept);
   }
 
   private static String variantOf(Document event) {

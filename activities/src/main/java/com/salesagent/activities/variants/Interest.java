@@ -22,6 +22,9 @@ import org.bson.conversions.Bson;
  * read), with the variant the reply answered. A lead's first such event with intent {@code
  * interested} is its interest, on that event's day; the counters count at the same instant. Events
  * stored before intents were recorded carry none: interest is counted from then on.
+ *
+ * <p>Neither counts for the variant when a person wrote to the lead before its first reply ({@link
+ * Assisted}); the funnel still counts both.
  */
 public final class Interest {
   /** The triage's intent, the funnel's stage and the variant counter. */
@@ -47,10 +50,17 @@ public final class Interest {
    * is null). True when counted now.
    */
   public boolean count(String leadId, String variantId, String segment, String intent, Instant at) {
-    if (!INTERESTED.equals(intent) || !funnel.reach(leadId, INTERESTED, at)) {
+    if (!INTERESTED.equals(intent)) {
       return false;
     }
-    stats.increment(variantId, segment, INTERESTED, at);
+    Document before = funnel.reachReading(leadId, INTERESTED, at, Assisted.FIELD);
+    if (before == null) {
+      return false;
+    }
+    // A lead a person wrote to before its first reply is no evidence for the variant (Assisted).
+    if (!Assisted.marked(before)) {
+      stats.increment(variantId, segment, INTERESTED, at);
+    }
     return true;
   }
 
@@ -61,7 +71,10 @@ public final class Interest {
    */
   public void countReply(
       String leadId, String variantId, String segment, String intent, Instant at) {
-    if (funnel.reach(leadId, "replied", at)) {
+    Document before = funnel.reachReading(leadId, "replied", at, Assisted.FIELD);
+    // The funnel counts every lead's reply; the variant not that of a lead a person wrote to
+    // first (Assisted: read in the same write that marks the reply, so no race).
+    if (before != null && !Assisted.marked(before)) {
       stats.increment(variantId, segment, "replied", at);
     }
     count(leadId, variantId, segment, intent, at);

@@ -40,7 +40,10 @@ import org.bson.conversions.Bson;
  * read, replied (a lead's first reply), interested (a lead's first reply with interest, {@link
  * Interest}: a polite no is a reply, not interest), opted_out, failed, converted (an operator's
  * outcome, counted once per lead), and of the sent, those that went as an image (sent_image) or a
- * voice note (sent_voice_note). A {@link Reward} is one of them.
+ * voice note (sent_voice_note); assisted: leads a person wrote to before their first reply, once
+ * per lead ({@link Assisted}): out of the variant's evidence, so their replies, interest and
+ * conversions are not counted and readers take them off the assigned leads. A {@link Reward} is one
+ * of them.
  */
 public final class VariantStats {
   public static final String COLLECTION = "variant_stats";
@@ -56,7 +59,8 @@ public final class VariantStats {
           "interested",
           "opted_out",
           "failed",
-          "converted");
+          "converted",
+          Assisted.COUNTER);
 
   /**
    * The counter of the modality a sent message actually went in, beside "sent": a voice-note
@@ -196,11 +200,12 @@ public final class VariantStats {
    * The counters of the days [from, to] (UTC) recomputed from interaction_history by aggregation:
    * the same events the activities count as they happen (assigned, message_sent -> sent, delivered,
    * read, failed, opted_out; replied = a lead's first reply, interested = a lead's first event that
-   * shows interest ({@link Interest#shown()}), each counted on its day), the segment taken from the
-   * lead's contact; plus what erased leads' events added, kept at their erasure without the lead
-   * ({@link ErasedCounts}: the counters keep those counts, the history does not). Costs O(events in
-   * range) plus two passes over the replies up to the range's end (firsts: a reply, an interest);
-   * meant for audits and repairs, never for a dashboard refresh.
+   * shows interest ({@link Interest#shown()}), each counted on its day; assisted = a lead's first
+   * {@link Assisted} event, and none of such a lead's replies, interest or conversions), the
+   * segment taken from the lead's contact; plus what erased leads' events added, kept at their
+   * erasure without the lead ({@link ErasedCounts}: the counters keep those counts, the history
+   * does not). Costs O(events in range) plus two passes over the replies up to the range's end
+   * (firsts: a reply, an interest); meant for audits and repairs, never for a dashboard refresh.
    */
   public Map<Key, Map<String, Long>> recompute(LocalDate from, LocalDate to) {
     Date start = Date.from(from.atStartOfDay(ZoneOffset.UTC).toInstant());
@@ -222,9 +227,15 @@ public final class VariantStats {
                     .append("d", DAY)
                     .append("c", "$contentType"),
                 Accumulators.sum("n", 1)));
+    // Leads taken out of their variant's evidence: none of their replies, interest or
+    // conversions count, whenever their events fall (the mark comes before all of them).
+    Set<String> assisted = assistedLeads(history);
     for (Document g :
         withSegments(Aggregations.withDiskUse(history, events, "variant counters rebuild"))) {
       Document id = g.get("_id", Document.class);
+      if ("converted".equals(id.getString("t")) && assisted.contains(id.getString("l"))) {
+        continue;
+      }
       add(
           out,
           id.getString("v"),
@@ -237,15 +248,39 @@ public final class VariantStats {
         add(out, id.getString("v"), g.getString("segment"), id.getString("d"), sentAs, g);
       }
     }
-    firsts(history, Filters.eq("type", "replied"), start, end, "replied", out);
-    firsts(history, Interest.shown(), start, end, Interest.INTERESTED, out);
+    firsts(history, Filters.eq("type", "replied"), start, end, "replied", out, assisted);
+    firsts(history, Interest.shown(), start, end, Interest.INTERESTED, out, assisted);
+    firsts(
+        history, Filters.eq("type", Assisted.EVENT), start, end, Assisted.COUNTER, out, Set.of());
     new ErasedCounts(db).addTo(out, from, to);
     return out;
   }
 
   /**
+   * The leads marked {@link Assisted} (their history event), whenever: the mark is set only while a
+   * lead has no reply and no conversion marked, so the counters skipped every reply, interest and
+   * conversion of theirs (the reply's own time, WhatsApp's, may read earlier than the mark).
+   */
+  private static Set<String> assistedLeads(MongoCollection<Document> history) {
+    Set<String> leads = new HashSet<>();
+    for (Document g :
+        Aggregations.withDiskUse(
+            history,
+            List.of(
+                Aggregates.match(Filters.eq("type", Assisted.EVENT)),
+                Aggregates.group("$meta.leadId")),
+            "variant counters rebuild")) {
+      if (g.getString("_id") != null) {
+        leads.add(g.getString("_id"));
+      }
+    }
+    return leads;
+  }
+
+  /**
    * Adds to {@code counter} each lead's first event of {@code events} (before {@code end}) that
-   * falls in [start, end), for the variant it names (none: not counted), on its day.
+   * falls in [start, end), for the variant it names (none: not counted), on its day; not for the
+   * leads in {@code skip}.
    */
   private void firsts(
       MongoCollection<Document> history,
@@ -253,7 +288,8 @@ public final class VariantStats {
       Date start,
       Date end,
       String counter,
-      Map<Key, Map<String, Long>> out) {
+      Map<Key, Map<String, Long>> out,
+      Set<String> skip) {
     List<Bson> pipeline =
         List.of(
             Aggregates.match(Filters.and(events, Filters.lt("ts", end))),
@@ -270,7 +306,7 @@ public final class VariantStats {
                     .append("l", "$_id")));
     for (Document g :
         withSegments(Aggregations.withDiskUse(history, pipeline, "variant counters rebuild"))) {
-      if (g.getString("v") != null) {
+      if (g.getString("v") != null && !skip.contains(g.getString("l"))) {
         add(out, g.getString("v"), g.getString("segment"), g.getString("d"), counter, g);
       }
     }

@@ -12,6 +12,7 @@ import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.activities.variants.Assisted;
 import com.salesagent.activities.variants.ErasedCounts;
 import com.salesagent.activities.variants.Interest;
 import com.salesagent.activities.variants.VariantStats;
@@ -199,6 +200,71 @@ class LeadErasureActivitiesTest {
     assertThat(kept).as("the erased lead's interest, kept once").isEqualTo(1);
     assertThat(stats.rebuild(DAY1, DAY2)).isZero();
     assertThat(stats.totals("retail").get("v1")).containsEntry("interested", 2L);
+  }
+
+  /**
+   * An erased lead a rep wrote to before its first reply (Assisted): the counters keep it as
+   * assisted and without its reply, interest or conversion, and the recount agrees before and after
+   * the erasure; a reply the history got after the first pass (a replay) is not kept by the sweep.
+   */
+  @Test
+  void anErasedAssistedLeadStaysAssistedWithoutItsReplyAndTheRecountStillAgrees() {
+    store.insertContact(
+        new Document("leadId", "helped")
+            .append("phone", "+5511998765434")
+            .append("segment", "retail")
+            .append("variantId", "v1"));
+    counted("helped", "assigned", "assigned", T1);
+    counted("helped", "message_sent", "sent", T1.plusSeconds(1));
+    assertThat(new Assisted(db).mark("helped", T1.plusSeconds(60))).isTrue();
+    new Interest(db).countReply("helped", "v1", "retail", "interested", T2);
+    store
+        .interactions()
+        .recordInteractions(
+            List.of(
+                Interest.tagged(
+                    Interactions.interaction("helped", "c1", "v1", "replied", null, null, T2),
+                    "interested")));
+    // Its conversion is history only: LeadOutcomes does not count an assisted lead's.
+    store
+        .interactions()
+        .recordInteraction("helped", "c1", "v1", "converted", null, null, T2.plusSeconds(30));
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+    Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
+    assertThat(before.get(new VariantStats.Key("v1", "retail", "2026-11-24")))
+        .containsEntry(Assisted.COUNTER, 1L);
+    ErasureRequest helped = new ErasureRequest("helped", "ops", "asked by email", false, 0);
+    store.markErasing("helped", REQUESTED);
+
+    erasure.erase(helped, false);
+    erasure.erase(helped, false); // a retried step counts nothing twice
+    store
+        .interactions()
+        .recordInteractions(
+            List.of(
+                Interest.tagged(
+                    Interactions.interaction(
+                        "helped", "c1", "v1", "replied", null, null, T2.plusSeconds(90)),
+                    "interested")));
+    erasure.erase(helped, true);
+
+    assertThat(store.interactions().timeline("helped")).isEmpty();
+    assertThat(stats.stored(DAY1, DAY2)).isEqualTo(before);
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(before);
+    Map<String, Long> kept = new TreeMap<>();
+    for (Document d : db.getCollection(ErasedCounts.COLLECTION).find()) {
+      d.get("counts", Document.class)
+          .forEach((c, n) -> kept.merge(c, ((Number) n).longValue(), Long::sum));
+    }
+    assertThat(kept)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("assigned", 1L, "sent", 1L, Assisted.COUNTER, 1L));
+    assertThat(stats.rebuild(DAY1, DAY2)).isZero();
+    assertThat(stats.totals("retail").get("v1"))
+        .containsEntry(Assisted.COUNTER, 1L)
+        .containsEntry("replied", 1L) // "erased"'s, which answered the variant
+        .containsEntry("interested", 0L)
+        .containsEntry("converted", 0L);
   }
 
   /**

@@ -154,7 +154,10 @@ public final class LeadOutcomes {
               "by " + by + (reason == null ? "" : ": " + reason),
               at.toInstant());
     }
-    if (OutcomeSignal.CONVERTED.equals(outcome)) {
+    // The contact read after the outcome's write: a lead a person wrote to before its first reply
+    // (marked only while it had no conversion) is no evidence for its variant (Assisted).
+    if (OutcomeSignal.CONVERTED.equals(outcome)
+        && !com.salesagent.activities.variants.Assisted.marked(store.contact(leadId))) {
       // The bandit's reward when it learns on conversions: counted once per lead, retries too.
       new com.salesagent.activities.variants.CountedOnce(store.database())
           .incrementAll(

@@ -103,6 +103,36 @@ class LeadOutcomesTest {
     assertThat(audit("won-1").getString("by")).isEqualTo("operator");
   }
 
+  /**
+   * A conversion is the variant's reward, except for a lead a rep wrote to before its first reply
+   * (Assisted): out of the variant's evidence, its conversion is on its timeline but not counted.
+   */
+  @Test
+  void aConversionCountsForTheVariantUnlessARepWroteToTheLeadBeforeItsFirstReply() {
+    for (String lead : List.of("sold-1", "sold-helped")) {
+      STORE.insertContact(
+          new Document("leadId", lead)
+              .append("campaignId", "c")
+              .append("segment", "assist-outcomes")
+              .append("variantId", "v-out"));
+    }
+    assertThat(
+            new com.salesagent.activities.variants.Assisted(STORE.database())
+                .mark("sold-helped", java.time.Instant.now()))
+        .isTrue();
+
+    outcomes.set("operator", "sold-1", body("{\"outcome\":\"converted\"}"));
+    outcomes.set("operator", "sold-helped", body("{\"outcome\":\"converted\"}"));
+
+    assertThat(timelineDetail("sold-helped", "converted")).isEqualTo("by operator");
+    assertThat(
+            new com.salesagent.activities.variants.VariantStats(STORE.database())
+                .totals("assist-outcomes")
+                .get("v-out"))
+        .containsEntry("converted", 1L)
+        .containsEntry("assisted", 1L);
+  }
+
   @Test
   void onALeadNobodyOwnsTheOperatorIsNamed() {
     STORE.insertContact(new Document("leadId", "lost-1").append("campaignId", "c"));

@@ -1,0 +1,101 @@
+package com.salesagent.activities.variants;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.Interactions;
+import java.time.Instant;
+import java.util.Date;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * A lead a person wrote to before its first reply: whatever it answers then answers the person's
+ * words, not the variant's, so it is no evidence about the variant. Leaving its reply uncounted
+ * would still leave its trial (the variant looks worse); so the lead is taken out of the variant's
+ * evidence altogether: marked once ({@code contacts.assistedAt}), counted once in the variant's
+ * {@code assisted} counter (every reader subtracts it from the leads it counts as trials), and its
+ * reply, interest and conversion are not counted for the variant ({@link Interest}, the outcome).
+ *
+ * <p>Order decides, on the contact, atomically: the mark is set only while the lead has no reply
+ * marked ({@code funnel.replied}) and no conversion; a reply counted a moment before the person's
+ * message leaves the lead the variant's (it answered the variant). The reply's mark reads the
+ * contact as it was in the same write, so a reply after the mark is never counted. A person's
+ * message after the first reply changes nothing: that is the conversation.
+ *
+ * <p>The history says it too ({@value #EVENT}, with the variant), so the recount ({@link
+ * VariantStats#recompute}) and an erasure's kept counts ({@link ErasedCounts}) take the same leads
+ * out: a lead with an {@value #EVENT} event counts once as assisted and none of its replies,
+ * interest or conversions count.
+ */
+public final class Assisted {
+  /** On the contact: when a person's message made the lead assisted. */
+  public static final String FIELD = "assistedAt";
+
+  /** The {@link VariantStats} counter: leads taken out of the variant's evidence. */
+  public static final String COUNTER = "assisted";
+
+  /** The history event that marks it, with the variant (once per lead). */
+  public static final String EVENT = "assisted";
+
+  private final MongoCollection<Document> contacts;
+  private final Interactions history;
+  private final VariantStats stats;
+
+  public Assisted(MongoDatabase db) {
+    this.contacts = db.getCollection(Collections.CONTACTS);
+    this.history = new Interactions(db);
+    this.stats = new VariantStats(db);
+  }
+
+  /** Whether the contact as read was marked assisted. */
+  public static boolean marked(Document contact) {
+    return contact != null && contact.get(FIELD) != null;
+  }
+
+  /**
+   * A person's message went to the lead at {@code at}: marks it assisted if it has not replied (nor
+   * converted) yet and was not marked before, then counts it for its variant and records the
+   * history event. One conditional update for a lead that replied before (the usual case); true
+   * when marked now.
+   */
+  public boolean mark(String leadId, Instant at) {
+    if (leadId == null) {
+      return false;
+    }
+    Bson unanswered =
+        Filters.and(
+            Filters.eq("leadId", leadId),
+            Filters.exists("variantId", true),
+            Filters.exists("funnel.replied", false),
+            Filters.exists(FIELD, false),
+            Filters.ne("outcome.value", "converted"));
+    Document before =
+        contacts.findOneAndUpdate(
+            unanswered,
+            Updates.set(FIELD, Date.from(at)),
+            new FindOneAndUpdateOptions()
+                .projection(Projections.include("campaignId", "variantId", "segment"))
+                .returnDocument(ReturnDocument.BEFORE));
+    if (before == null) {
+      return false;
+    }
+    String variantId = before.getString("variantId");
+    history.recordInteraction(
+        leadId,
+        before.getString("campaignId"),
+        variantId,
+        EVENT,
+        null,
+        "a person wrote before the lead's first reply: its replies are not evidence for "
+            + variantId,
+        at);
+    stats.increment(variantId, before.getString("segment"), COUNTER, at);
+    return true;
+  }
+}
