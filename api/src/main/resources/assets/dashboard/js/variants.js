@@ -72,7 +72,10 @@ function renderVariants(variants) {
       h('td', { class: 'mono', text: str(v.variantId) }),
       h('td', { text: str(v.angle) }),
       h('td', { class: 'modality', text: modalityLabel(v.modality, c) }),
-      h('td', { class: 'num', text: String(num(c.assigned)) }),
+      // Leads a rep wrote to before their first reply are out of the rates (assisted).
+      h('td', num(c.assisted) > 0
+        ? { class: 'num', text: num(c.assigned) + ' (' + num(c.assisted) + ' assisted)', title: num(c.assisted) + ' assisted: a person wrote before the lead\'s first reply; out of the rates and the bandit' }
+        : { class: 'num', text: String(num(c.assigned)) }),
       h('td', { class: 'num', text: String(num(c.sent)) }),
       h('td', { class: 'num', text: String(num(c.replied)) }),
       h('td', { class: 'nowrap', text: fmtInterval(pickInterval(v.replyRate)) }),

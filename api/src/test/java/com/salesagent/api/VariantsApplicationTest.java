@@ -429,6 +429,110 @@ final class VariantsApplicationTest extends AppTestHarness {
     assertThat(openDay.body()).contains("closed days");
   }
 
+  /**
+   * A rep writes to a lead during its sequence, before its first reply (its reaction to the first
+   * message opened WhatsApp's window), and the lead then replies: the reply answers the rep, not
+   * the variant. The variants report shows the lead as assisted, the variant's replies unchanged
+   * and no trial for it, and the stored counters agree with their recount. The lead's own segment
+   * (a phrase of its job title no other lead has) keeps the figures exact.
+   */
+  @Test
+  void aReplyToARepsMessageBeforeTheLeadsFirstReplyIsNotTheVariantsEvidence() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String segment = "assist-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created =
+        postJson(
+            "/api/segments",
+            """
+            {"segmentId":"%s","order":2,"query":{"q":"quokka"},"variants":["v-speed"],
+             "workflowDefinition":"default"}
+            """
+                .formatted(segment));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String leadId = "assist-" + UUID.randomUUID();
+    String phone = phone();
+    postJson(
+        "/api/leads",
+        leadJson(leadId, phone).replace("\"Head of Sales\"", "\"VP of Quokka Logistics\""));
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
+    assertThat(store().contact(leadId).getString("segment")).isEqualTo(segment);
+    String first = store().messages().messagesOf(leadId).get(0).getString("wamid");
+    // The lead reacts to the first message: the window is open, no reply yet.
+    assertThat(metaWebhook(reactionFrom(phone, first)).statusCode()).isEqualTo(200);
+    emulator().recipientWrote(phone);
+    await(
+        "the reaction taken in",
+        Duration.ofSeconds(15),
+        () ->
+            store().interactions().timeline(leadId).stream()
+                .anyMatch(e -> "reaction".equals(e.getString("type"))));
+
+    HttpResponse<String> queued =
+        postJson(
+            "/api/leads/" + leadId + "/replies",
+            "{\"text\":\"Hi, I run the Quokka rollouts here: shall I send you a case study?\"}");
+    assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+    String key = json.readTree(queued.body()).path("idempotencyKey").asText();
+    await(
+        "the rep's message sent",
+        Duration.ofSeconds(20),
+        () -> {
+          Document m = store().messages().messageByKey(key);
+          return m != null && m.getString("wamid") != null;
+        });
+    String repsMessage = store().messages().messageByKey(key).getString("wamid");
+    assertThat(metaWebhook(textFrom(phone, repsMessage, "Yes please, send it")).statusCode())
+        .isEqualTo(200);
+    await(
+        "the reply counted in the funnel",
+        Duration.ofSeconds(20),
+        () ->
+            com.salesagent.activities.mongo.FunnelStats.reached(
+                store().contact(leadId), "replied"));
+
+    JsonNode row = null;
+    for (JsonNode v :
+        json.readTree(get("/api/analytics/variants?segment=" + segment).body()).path("variants")) {
+      if ("v-speed".equals(v.path("variantId").asText())) {
+        row = v;
+      }
+    }
+    assertThat(row).as("v-speed in the segment's report").isNotNull();
+    assertThat(row.path("counts").path("assigned").asLong()).isEqualTo(1);
+    assertThat(row.path("counts").path("assisted").asLong()).as(row.toString()).isEqualTo(1);
+    assertThat(row.path("counts").path("replied").asLong()).as(row.toString()).isZero();
+    assertThat(row.path("measured").asLong()).isZero();
+    assertThat(row.path("replyRate").path("trials").asLong()).isZero();
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    JsonNode check =
+        json.readTree(
+            get("/api/analytics/variants/counters?from=" + today + "&to=" + today).body());
+    for (JsonNode d : check.path("differing")) {
+      assertThat(d.path("segment").asText()).as(d.toString()).isNotEqualTo(segment);
+    }
+  }
+
+  /** Meta's notification of a reaction from {@code phone} to our {@code wamid}, sent now. */
+  private String reactionFrom(String phone, String wamid) {
+    return """
+        {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages",
+         "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000",
+         "phone_number_id":"%s"},"messages":[{"from":"%s","id":"wamid.in-%s","timestamp":"%d",
+         "type":"reaction","reaction":{"message_id":"%s","emoji":"👍"}}]}}]}]}
+        """
+        .formatted(
+            emulator().phoneNumberId(),
+            phone.substring(1),
+            UUID.randomUUID(),
+            java.time.Instant.now().getEpochSecond(),
+            wamid);
+  }
+
   @Test
   void aLosingArmIsAutoDisabledOnRequestAuditedAndLiftedByAnOperatorEnable() throws Exception {
     var db = store().database();

@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
+import com.salesagent.activities.variants.AwaitingOutcome;
 import com.salesagent.activities.variants.Interest;
 import com.salesagent.activities.variants.Reward;
 import com.salesagent.activities.variants.VariantAnalytics;
@@ -39,10 +40,10 @@ import org.bson.Document;
 /**
  * {@code GET /api/analytics/variants?segment=}: per variant, from the incremental counters (cost
  * O(variants x days)): counts, rates with 95 % Wilson intervals (replies and interest over the
- * assigned leads, deliveries and reads over the sent, opt-outs), the posterior mean and probability
- * to be best on the bandit's reward (the default configuration's {@link Reward}, named in the
- * report), and a sample-ratio-mismatch check of the assignments against the variants' weights
- * (meaningful for fixed splits; alarm at p < 0.001).
+ * assigned leads but the assisted ones, deliveries and reads over the sent, opt-outs), the
+ * posterior mean and probability to be best on the bandit's reward (the default configuration's
+ * {@link Reward}, named in the report), and a sample-ratio-mismatch check of the assignments
+ * against the variants' weights (meaningful for fixed splits; alarm at p < 0.001).
  */
 @Tag(name = "analytics", description = "Variant performance and its counters")
 @Timed
@@ -66,16 +67,23 @@ public class AnalyticsResource {
     Reward reward = Reward.of(config);
     List<String> autoDisabled = ArmGuard.autoDisabled(config, segment);
     List<Arm> arms = new ArrayList<>();
+    List<Arm> split = new ArrayList<>();
     List<Function<Double, VariantRow>> rows = new ArrayList<>();
     for (Document v : variants) {
       String id = v.getString("variantId");
       Map<String, Long> t = totals.getOrDefault(id, Map.of());
       long assigned = t.getOrDefault("assigned", 0L);
+      // The variant's evidence: the leads a person wrote to before their first reply taken off
+      // (their replies, interest and conversions were not counted either).
+      long measured = AwaitingOutcome.measured(t);
       long sent = t.getOrDefault("sent", 0L);
-      long replied = Math.min(assigned, t.getOrDefault("replied", 0L));
-      long interested = Math.min(assigned, t.getOrDefault(Interest.INTERESTED, 0L));
-      long successes = Math.min(assigned, t.getOrDefault(reward.counter(), 0L));
-      arms.add(new Arm(id, ((Number) v.get("weight", 1)).doubleValue(), assigned, successes));
+      long replied = Math.min(measured, t.getOrDefault("replied", 0L));
+      long interested = Math.min(measured, t.getOrDefault(Interest.INTERESTED, 0L));
+      long successes = Math.min(measured, t.getOrDefault(reward.counter(), 0L));
+      double weight = ((Number) v.get("weight", 1)).doubleValue();
+      arms.add(new Arm(id, weight, measured, successes));
+      // The split is checked on every assignment: an assisted lead was assigned all the same.
+      split.add(new Arm(id, weight, assigned, 0));
       Map<String, Long> counts = new LinkedHashMap<>();
       VariantStats.COUNTERS.forEach(c -> counts.put(c, t.getOrDefault(c, 0L)));
       rows.add(
@@ -87,13 +95,14 @@ public class AnalyticsResource {
                   v.getBoolean("enabled", true),
                   autoDisabled.contains(id),
                   counts,
-                  VariantAnalytics.wilson(replied, assigned),
-                  VariantAnalytics.wilson(interested, assigned),
+                  measured,
+                  VariantAnalytics.wilson(replied, measured),
+                  VariantAnalytics.wilson(interested, measured),
                   VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("delivered", 0L)), sent),
                   VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("read", 0L)), sent),
                   VariantAnalytics.wilson(
                       Math.min(assigned, t.getOrDefault("opted_out", 0L)), assigned),
-                  VariantAnalytics.posteriorMean(successes, assigned),
+                  VariantAnalytics.posteriorMean(successes, measured),
                   best));
     }
     List<VariantRow> out = new ArrayList<>();
@@ -111,14 +120,17 @@ public class AnalyticsResource {
     }
     return Response.ok(
             new VariantReport(
-                segment, reward.value(), out, VariantAnalytics.sampleRatioMismatch(arms)))
+                segment, reward.value(), out, VariantAnalytics.sampleRatioMismatch(split)))
         .build();
   }
 
   /**
    * One variant of a segment: counts, rates with their 95 % intervals ({@code interestRate}: leads
-   * whose reply showed interest over the assigned, as {@code replyRate} counts any first reply),
-   * and the bandit's view on its reward.
+   * whose reply showed interest over the measured leads, as {@code replyRate} counts any first
+   * reply), and the bandit's view on its reward. {@code measured}: the assigned leads that are the
+   * variant's evidence, the rates' and the posterior's denominator: {@code counts.assigned} minus
+   * {@code counts.assisted}, the leads a person wrote to before their first reply (their replies,
+   * interest and conversions are not in the counts either).
    */
   public record VariantRow(
       String variantId,
@@ -127,6 +139,7 @@ public class AnalyticsResource {
       boolean enabled,
       boolean autoDisabled,
       Map<String, Long> counts,
+      long measured,
       Rate replyRate,
       Rate interestRate,
       Rate deliveryRate,
