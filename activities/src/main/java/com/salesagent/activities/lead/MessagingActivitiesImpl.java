@@ -468,6 +468,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     try (KeepAlive alive = KeepAlive.start()) {
       Document message = store.messages().messageByKey(idempotencyKey);
       if (message != null && message.getString("wamid") != null) {
+        if (SendRecords.byPerson(message)) {
+          // A person's message whose send answer was lost went all the same: as accepted() does.
+          Instant at = acceptedAt(message);
+          assisted.mark(leadId, Instant.EPOCH.equals(at) ? clock.instant() : at);
+        }
         return SendResult.sent(message.getString("wamid"), acceptedAt(message), false);
       }
       return SendResult.notSent(SendResult.UNKNOWN, null, "no status webhook carried this key");

@@ -10,6 +10,7 @@ import com.salesagent.activities.mongo.Seeds;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.Retriever;
+import com.salesagent.activities.variants.Assisted;
 import com.salesagent.activities.whatsapp.StubCloudApi;
 import com.salesagent.activities.whatsapp.WhatsAppApiException;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
@@ -194,6 +195,96 @@ class LeadActivitiesTest {
 
   private SendResult send(String key) {
     return messaging.send(new SendRequest("L-1", key, 0, true, false));
+  }
+
+  /** A person's message to L-1, stored as the API stores it (LeadConversation.queue). */
+  private void personsMessage(String key) {
+    store
+        .messages()
+        .upsertComposed(
+            key,
+            new Document("leadId", "L-1")
+                .append("campaignId", "c-1")
+                .append("purpose", "owner_reply")
+                .append("composer", "person")
+                .append("by", "Ana Lima (ana)")
+                .append("text", "Hi Ana, shall I send you a case study?")
+                .append("status", "composed")
+                .append("createdAt", Date.from(now.get())));
+  }
+
+  private SendResult sendText(String key) {
+    return messaging.send(new SendRequest("L-1", key, 0, false, false));
+  }
+
+  private Map<String, Long> variantCounts() {
+    return new com.salesagent.activities.variants.VariantStats(store.database())
+        .totals("smb")
+        .getOrDefault("v-cost", Map.of());
+  }
+
+  /**
+   * A person's message accepted by the Cloud API before the lead's first reply marks the lead
+   * assisted, once: the contact, the variant's counter and one history event; the sequence's own
+   * messages never do.
+   */
+  @Test
+  void aPersonsMessageBeforeTheLeadsFirstReplyMarksItAssistedOnce() {
+    api.uniqueWamids();
+    store.setContactFields("L-1", new Document("variantId", "v-cost").append("segment", "smb"));
+    composed("k-40");
+    send("k-40");
+    assertThat(store.contact("L-1").get(Assisted.FIELD)).as("the sequence's message").isNull();
+
+    now.updateAndGet(t -> t.plusSeconds(60)); // the number's pacing
+    personsMessage("k-41");
+    assertThat(sendText("k-41").outcome()).isEqualTo(SendResult.SENT);
+    Instant marked = now.get();
+    now.updateAndGet(t -> t.plusSeconds(60));
+    personsMessage("k-42");
+    assertThat(sendText("k-42").outcome()).isEqualTo(SendResult.SENT);
+
+    assertThat(store.contact("L-1").getDate(Assisted.FIELD)).isEqualTo(Date.from(marked));
+    assertThat(variantCounts()).containsEntry(Assisted.COUNTER, 1L);
+    assertThat(store.interactions().timeline("L-1"))
+        .filteredOn(e -> Assisted.EVENT.equals(e.getString("type")))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getString("variantId")).isEqualTo("v-cost"));
+  }
+
+  /** A person's message after the lead's first reply is the conversation: no mark. */
+  @Test
+  void aPersonsMessageAfterTheLeadsFirstReplyMarksNothing() {
+    store.setContactFields("L-1", new Document("variantId", "v-cost").append("segment", "smb"));
+    new com.salesagent.activities.mongo.FunnelStats(store.database())
+        .reach("L-1", "replied", now.get());
+
+    personsMessage("k-43");
+    assertThat(sendText("k-43").outcome()).isEqualTo(SendResult.SENT);
+
+    assertThat(store.contact("L-1").get(Assisted.FIELD)).isNull();
+    assertThat(variantCounts().getOrDefault(Assisted.COUNTER, 0L)).isZero();
+  }
+
+  /**
+   * A person's message whose send answer was lost (unknown) and that its status webhook reconciled
+   * went all the same: the reconciliation marks the lead.
+   */
+  @Test
+  void aPersonsMessageReconciledAfterAnUnknownSendMarksTheLead() {
+    store.setContactFields("L-1", new Document("variantId", "v-cost").append("segment", "smb"));
+    personsMessage("k-44");
+    api.fault(StubCloudApi.Fault.SLOW);
+    assertThat(sendText("k-44").outcome()).isEqualTo(SendResult.UNKNOWN);
+    api.fault(StubCloudApi.Fault.NONE);
+    assertThat(store.contact("L-1").get(Assisted.FIELD)).isNull();
+
+    assertThat(store.messages().bindWamid("k-44", "wamid.LATE", "5511998765432", now.get()))
+        .isTrue();
+    assertThat(messaging.reconcile("L-1", "k-44").outcome()).isEqualTo(SendResult.SENT);
+
+    assertThat(store.contact("L-1").get(Assisted.FIELD)).isNotNull();
+    assertThat(variantCounts()).containsEntry(Assisted.COUNTER, 1L);
   }
 
   @Test
