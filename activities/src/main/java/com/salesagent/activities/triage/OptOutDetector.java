@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * Two kinds, accents and case ignored:
  *
  * <ul>
- *   <li>a keyword that means stop only alone ("STOP", "para", "basta", "sair", "arrêter", "STOPP"),
- *       as the message's first sentence or clause, maybe with "please" or "thanks": "STOP. I'm not
+ *   <li>a keyword that means stop only alone ("STOP", "para", "basta", "sair", "arrêtez", "STOPP"),
+ *       maybe said again ("STOP STOP"), in any width or styled letters ("ＳＴＯＰ", "𝐒𝐓𝐎𝐏"), as the
+ *       message's first sentence or clause, maybe with "please" or "thanks": "STOP. I'm not
  *       interested" and "Basta, gracias" are opt-outs, but "End of next week works better" and
  *       "Para quando seria a conversa?" are ordinary replies (they were opt-outs, and the
  *       interested lead's number was suppressed for good);
@@ -25,14 +26,21 @@ public final class OptOutDetector {
   /** The longest message whose phrases are read (a long one may still say stop in the middle). */
   static final int PHRASE_TEXT = 600;
 
+  private static final String KEYWORD =
+      "(stop|stop all|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
+          + "|para|pare|parem|basta|no mas|baja|darme de baja|dar de baja"
+          + "|sair|parar|cancelar|nao quero mais|descadastrar"
+          + "|arret|arrete|arretez|arreter|desabonner|desinscrire"
+          + "|stopp|abmelden|abbestellen|spam)";
+
+  /** A keyword alone, maybe said again ("STOP STOP STOP"), maybe with please or thanks. */
   private static final Pattern ALONE =
       Pattern.compile(
           "^(please |pls |por favor |bitte |s'il vous plait )?"
-              + "(stop|stop all|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
-              + "|para|pare|basta|no mas|baja|darme de baja|dar de baja"
-              + "|sair|parar|cancelar|nao quero mais|descadastrar"
-              + "|arret|arrete|arreter|desabonner|desinscrire"
-              + "|stopp|abmelden|abbestellen|spam)"
+              + KEYWORD
+              + "( "
+              + KEYWORD
+              + ")*"
               + "( please| por favor| bitte| thanks| thank you| gracias| obrigad[oa]| merci"
               + "| danke)*$");
 
@@ -84,6 +92,9 @@ public final class OptOutDetector {
     if (text == null) {
       return false;
     }
+    // Compatibility forms read as the letters they show: a full-width keyboard's "ＳＴＯＰ！", an
+    // app's bold "𝐒𝐓𝐎𝐏" (they were no opt-out, and the number stayed on every list).
+    text = Normalizer.normalize(text, Normalizer.Form.NFKC);
     String first = normalise(firstClause(text));
     if (!first.isEmpty() && ALONE.matcher(first).matches()) {
       return true;
@@ -102,7 +113,7 @@ public final class OptOutDetector {
   }
 
   static String normalise(String text) {
-    String folded = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+    String folded = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
     return folded
         .toLowerCase(Locale.ROOT)
         .replaceAll("[^\\p{L}\\p{N}' -]+", " ")

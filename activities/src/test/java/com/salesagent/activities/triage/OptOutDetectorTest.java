@@ -39,6 +39,17 @@ class OptOutDetectorTest {
         "Arrêtez de m'écrire",
         "Je ne veux plus recevoir de messages",
         "STOP. I'm not interested",
+        // The polite French imperative, as "arrête" is the familiar one; the Portuguese plural.
+        "Arrêtez",
+        "Arrêtez !",
+        "Parem",
+        // A keyboard in full-width mode (Chinese, Japanese) or an app's styled letters.
+        "ＳＴＯＰ",
+        "Ｓｔｏｐ！",
+        "𝐒𝐓𝐎𝐏",
+        // Said twice or thrice, as people do when they mean it.
+        "Stop stop",
+        "STOP STOP STOP",
         // Meta's quick-reply label on marketing templates, typed or tapped, and its payload form
         "Stop promotions",
         "STOP_PROMOTIONS",
