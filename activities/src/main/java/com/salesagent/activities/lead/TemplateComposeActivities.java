@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -442,7 +443,7 @@ public class TemplateComposeActivities implements ComposeActivities {
    */
   static Map<String, String> values(Document c, Map<String, String> fallbacks, String language) {
     String name = orElse(c.getString("name"), "").strip();
-    String first = name.isEmpty() ? fallbacks.get("firstName") : name.split("\\s+")[0];
+    String first = name.isEmpty() ? fallbacks.get("firstName") : firstName(name);
     String industry = orElse(c.getString("industry"), null);
     String industryName =
         industry == null ? null : IndustryNames.in(industry, LocalizedTemplates.language(language));
@@ -457,6 +458,52 @@ public class TemplateComposeActivities implements ComposeActivities {
         orElse(c.getString("jobTitle"), fallbacks.get("jobTitle")),
         "industry",
         industryName == null ? fallbacks.get("industry") : industryName);
+  }
+
+  /** What follows a surname after a comma and is no given name ("Bob Lee, Jr."). */
+  private static final Set<String> SUFFIXES =
+      Set.of(
+          "jr", "sr", "ii", "iii", "iv", "phd", "md", "mba", "esq", "dds", "cpa", "junior", "filho",
+          "neto");
+
+  /** A title the greeting keeps with the surname ("Dr. Ana Souza": "Dr. Souza"). */
+  private static final Set<String> TITLES =
+      Set.of(
+          "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "sra", "srta", "dra", "herr", "frau",
+          "m", "mme", "mlle");
+
+  /**
+   * The given name of a name as people and CRMs write it: the first word of "Bob Lee", the word
+   * after the comma of "Lee, Bob" (Salesforce's and Outlook's order, a CSV's quoted field), the
+   * first word before a comma that only adds a suffix ("Bob Lee, Jr."), a title with the surname
+   * ("Dr. Souza"); never a trailing comma or semicolon ("Hi Lee,, ..." greeted such leads).
+   */
+  static String firstName(String name) {
+    String n = name.strip();
+    int comma = n.indexOf(',');
+    if (comma >= 0) {
+      String before = n.substring(0, comma).strip();
+      String after = n.substring(comma + 1).strip();
+      String afterWord = after.isEmpty() ? "" : after.split("[\\s,]+")[0];
+      boolean suffix = SUFFIXES.contains(bare(afterWord));
+      n = before.isEmpty() || (!afterWord.isEmpty() && !suffix) ? after : before;
+    }
+    String[] words = n.split("\\s+");
+    String first = words[0];
+    if (words.length > 1 && TITLES.contains(bare(first))) {
+      first = first + " " + trimPunctuation(words[words.length - 1]);
+    }
+    String out = trimPunctuation(first);
+    return out.isEmpty() ? name.strip() : out;
+  }
+
+  private static String bare(String word) {
+    return word.replaceAll("[^\\p{L}]", "").toLowerCase(Locale.ROOT);
+  }
+
+  /** Without the commas, semicolons and colons a name's word may end with ("Lee,"). */
+  private static String trimPunctuation(String word) {
+    return word.replaceAll("[,;:]+$", "").replaceAll("^[,;:]+", "");
   }
 
   /** The value, or the fallback when it is missing, blank or a stand-in such as "N/A". */
