@@ -174,6 +174,14 @@ public class LeadValidator {
               "a number of employees (0 or more) such as 40, 1,200, 5k or a range such as 11-50"));
     }
     String phone = phone(errors, r.phone(), leadRegions(r));
+    if (phone != null && !blank(r.leadId()) && holdsPhone(leadId, phone)) {
+      errors.add(
+          new FieldError(
+              "leadId",
+              "holds the lead's phone number: the lead id is the workflow id (lead-<leadId>) that"
+                  + " Temporal, its Web UI and the logs show, where no phone number may be; use"
+                  + " the CRM's record id, or leave it out for a generated one"));
+    }
     String timezone = blank(r.timezone()) ? defaultTimezone : r.timezone().trim();
     if (!TimeZones.isRegion(timezone)) {
       errors.add(new FieldError("timezone", TimeZones.EXPECTED));
@@ -269,6 +277,28 @@ public class LeadValidator {
     List<FieldError> errors = new ArrayList<>();
     String phone = phone(errors, raw);
     return errors.isEmpty() ? phone : null;
+  }
+
+  /**
+   * Whether a lead id carries the lead's number: its digits, as one run once separators are
+   * dropped, hold the number's national significant number (at least 7 digits), with or without the
+   * country code.
+   */
+  static boolean holdsPhone(String leadId, String e164) {
+    try {
+      String national = PHONES.getNationalSignificantNumber(PHONES.parse(e164, null));
+      if (national.length() < 7) {
+        return false;
+      }
+      for (String run : leadId.split("[^0-9._:\\-]+")) {
+        if (run.replaceAll("[^0-9]", "").contains(national)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (NumberParseException e) {
+      return false;
+    }
   }
 
   private String phone(List<FieldError> errors, String raw) {

@@ -351,4 +351,45 @@ class LeadValidatorTest {
       assertThat(validator.validate(named("Ana", plain, "CEO", null)).errors()).as(plain).isEmpty();
     }
   }
+
+  static LeadRequest withId(String leadId, String phone) {
+    return new LeadRequest(
+        leadId,
+        "Ana Souza",
+        phone,
+        "Acme",
+        null,
+        null,
+        null,
+        "America/Los_Angeles",
+        "en",
+        null,
+        null,
+        null,
+        "c-1",
+        CONSENT);
+  }
+
+  /**
+   * The lead id is the workflow id ({@code lead-<leadId>}: Temporal, its Web UI, every log line of
+   * the run), where no phone number may be. A CRM export whose id column is the phone
+   * ("14155550778", "wa-5511987654321") once enrolled {@code lead-14155550778}; an id that only
+   * shares a few digits with the number, or a CRM's numeric record id, is taken.
+   */
+  @Test
+  void aLeadIdThatHoldsTheLeadsPhoneNumberIsRefused() {
+    for (String id :
+        List.of(
+            "14155550778", "4155550778", "wa-14155550778", "lead_415-555-0778", "+14155550778")) {
+      LeadValidator.Result r = validator.validate(withId(id.replace("+", ""), "+1 415 555 0778"));
+      assertThat(r.errors()).as(id).extracting(FieldError::field).containsExactly("leadId");
+      assertThat(r.errors().get(0).message()).as(id).contains("phone number").contains("workflow");
+    }
+    assertThat(validator.validate(withId("5511987654321", "+55 11 98765-4321")).errors())
+        .extracting(FieldError::field)
+        .containsExactly("leadId");
+    for (String id : List.of("crm-0778", "51234567890", "hubspot-415555", "c4958")) {
+      assertThat(validator.validate(withId(id, "+1 415 555 0778")).errors()).as(id).isEmpty();
+    }
+  }
 }
