@@ -301,10 +301,17 @@ function workflowSummary(wf) {
   return Object.assign({}, wf, { messages: n + (n === 1 ? ' message' : ' messages') + (n ? ' (see Messages)' : '') });
 }
 
-/** The voice note or image card that went (or goes) with a message: played or shown from S3. */
+/**
+ * The voice note or image card that went (or goes) with a message: played or shown from S3. One
+ * made but not sent (a template without an image header, a voice note outside the window) is named
+ * with the reason, never shown as if the lead saw it.
+ */
 function sentMedia(m) {
   const media = m.media;
   if (!media || typeof media !== 'object' || !m.leadId) return null;
+  if (media.sentAs === 'not_sent') {
+    return h('p', { class: 'meta media-not-sent', text: 'the ' + (media.kind === 'audio' ? 'voice note' : 'image card') + ' did not go: ' + str(media.notSentBecause) });
+  }
   const item = mediaItem(m.leadId, Object.assign({}, media, { status: 'stored' }));
   if (item && media.madeBy) item.appendChild(h('p', { class: 'meta', text: 'made by ' + str(media.madeBy) + (media.sentAs ? ' · sent as ' + str(media.sentAs) : '') }));
   return item;

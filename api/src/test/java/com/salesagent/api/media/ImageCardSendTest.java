@@ -154,6 +154,34 @@ class ImageCardSendTest {
   }
 
   /**
+   * A follow-up outside the window goes as its template; one approved without an image header
+   * carries no card (WhatsApp would refuse it). The message says the card did not go and why, so
+   * the lead page does not show a card the lead never saw (it showed the card under every
+   * follow-up, as if sent), and the variant's counters do not count it.
+   */
+  @Test
+  void aTemplateWithoutAnImageHeaderSaysTheCardDidNotGo() {
+    compose("L-1", "k-h", 0, "first_contact", true);
+    messaging.send(new SendRequest("L-1", "k-h", 0, true, false));
+    Document followUp = compose("L-1", "k-f", 1, "follow_up_unread", true);
+    assertThat(followUp.get("media", Document.class)).isNotNull();
+
+    SendResult sent = messaging.send(new SendRequest("L-1", "k-f", 1, true, false));
+
+    assertThat(sent.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(emulator.lastMessageType("5511998765432")).isEqualTo("template");
+    Document media = store.messages().messageByKey("k-f").get("media", Document.class);
+    assertThat(media.getString("sentAs")).isEqualTo("not_sent");
+    assertThat(media.getString("notSentBecause"))
+        .contains("followup_cost_angle")
+        .contains("image header");
+    assertThat(media.get("mediaId")).isNull();
+    assertThat(TodaysCounters.of(MONGO.database(), "v-cost"))
+        .containsEntry("sent", 2L)
+        .containsEntry("sent_image", 1L);
+  }
+
+  /**
    * MEDIA_DELIVERY=link for image cards: the template's header and the image inside the window name
    * a presigned S3 URL the emulator downloads as Meta would (the card's own bytes); nothing is
    * uploaded and the URL is not kept on the message.
