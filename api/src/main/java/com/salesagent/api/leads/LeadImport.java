@@ -271,23 +271,35 @@ class LeadImport {
       }
       answer.put("status", outcome.status());
       answer.put("leadId", outcome.leadId());
+      // A row not enrolled names its field in errors, as a rejected row does.
       if (outcome.started()) {
         answer.put("workflowId", outcome.workflowId());
       } else if (Enrolment.LEAD_ID_TAKEN.equals(outcome.status())) {
-        answer.put(
-            "message",
+        String message =
             "this leadId is another lead's (another "
                 + String.join(" and ", outcome.differs())
-                + "): a new lead needs its own leadId");
+                + "): a new lead needs its own leadId";
+        answer.put("message", message);
+        answer.put("errors", List.of(new FieldError("leadId", message)));
       } else if (Enrolment.LEAD_ERASING.equals(outcome.status())) {
-        answer.put(
-            "message",
-            "this leadId's lead is being erased: enrol it again after retryAt, as a new lead");
+        String message =
+            "this leadId's lead is being erased: enrol it again after retryAt, as a new lead";
+        answer.put("message", message);
         answer.put("retryAt", outcome.retryAt().toString());
+        answer.put("errors", List.of(new FieldError("leadId", message)));
       } else if (outcome.suppression() != null) {
-        answer.put(
-            "message",
-            "this number asked not to be contacted (" + outcome.suppression().source() + ")");
+        String message =
+            "this number asked not to be contacted (" + outcome.suppression().source() + ")";
+        answer.put("message", message);
+        answer.put("errors", List.of(new FieldError("phone", "suppressed: " + message)));
+      } else if (Enrolment.PHONE_ACTIVE.equals(outcome.status())) {
+        String message =
+            "this number has a live lead in this campaign, "
+                + outcome.activeLeadId()
+                + " (a duplicate row, or enrolled before): one lead per number and campaign";
+        answer.put("activeLeadId", outcome.activeLeadId());
+        answer.put("message", message);
+        answer.put("errors", List.of(new FieldError("phone", message)));
       } else {
         answer.put("activeLeadId", outcome.activeLeadId());
       }

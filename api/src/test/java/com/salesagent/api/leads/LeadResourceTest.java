@@ -263,6 +263,45 @@ class LeadResourceTest {
   }
 
   /**
+   * Every import row that is not enrolled names its field in {@code errors}, as a rejected row and
+   * every 4xx do: a suppressed number and a number with a live lead in the campaign name {@code
+   * phone}, another lead's id names {@code leadId} (they said only a status, and the number's row
+   * no word at all: {@code "status":"phone_active","activeLeadId":"..."}).
+   */
+  @Test
+  void aRefusedImportRowNamesItsFieldInErrors() {
+    new com.salesagent.activities.mongo.Suppressions(STORE.database())
+        .suppress(List.of("+5511998765461"), "operator", Instant.now(), "asked by phone");
+    Response imported =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(
+                Entity.entity(
+                    "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt\n"
+                        + "ref-1,Ana,+5511998765461,Acme,ref,true,form,2026-11-20T10:00:00Z\n"
+                        + "ref-2,Bo,+5511998765462,Acme,ref,true,form,2026-11-20T10:00:00Z\n"
+                        + "ref-3,Cy,+5511998765462,Acme,ref,true,form,2026-11-20T10:00:00Z\n"
+                        + "ref-2,Di,+5511998765463,Acme,ref,true,form,2026-11-20T10:00:00Z\n",
+                    "text/csv"));
+
+    assertThat(imported.getStatus()).isEqualTo(200);
+    List<String> rows = imported.readEntity(String.class).lines().toList();
+    assertThat(rows.get(0))
+        .contains("\"status\":\"suppressed\"")
+        .contains("\"errors\":[{\"field\":\"phone\"");
+    assertThat(rows.get(1)).contains("\"status\":\"enrolled\"").doesNotContain("errors");
+    assertThat(rows.get(2))
+        .contains("\"status\":\"phone_active\"")
+        .contains("\"activeLeadId\":\"ref-2\"")
+        .contains("\"errors\":[{\"field\":\"phone\"")
+        .contains("ref-2");
+    assertThat(rows.get(3))
+        .contains("\"status\":\"lead_id_taken\"")
+        .contains("\"errors\":[{\"field\":\"leadId\"");
+  }
+
+  /**
    * Text that could not be read is refused naming its field, never enrolled as the replacement
    * character the decoder left (the first message went out as "Hi Jo\uFFFDo"): a CSV saved as
    * Windows-1252 (Excel's "CSV" on Windows) whose "João" is not UTF-8, and a JSON lead whose name
