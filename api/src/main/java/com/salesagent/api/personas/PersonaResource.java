@@ -199,6 +199,9 @@ public class PersonaResource {
     String q = params.getFirst("q");
     if (q != null && q.length() > MAX_QUERY) {
       errors.add(new FieldError("q", "at most " + MAX_QUERY + " characters"));
+    } else if (q != null && !q.isBlank() && PersonaFields.normaliseQuery(q).isEmpty()) {
+      // Symbols alone (".*", a NUL) normalise to nothing, which matched every persona.
+      errors.add(new FieldError("q", "has no letters or digits to search for"));
     }
     String campaignId = params.getFirst("campaignId");
     if (campaignId != null && (campaignId.isBlank() || campaignId.length() > 100)) {

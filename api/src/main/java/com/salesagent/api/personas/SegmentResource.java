@@ -247,8 +247,11 @@ public class SegmentResource {
   private static void clause(String key, Object value, Document query, List<FieldError> errors) {
     String field = "query." + key;
     if ("q".equals(key)) {
-      if (!(value instanceof String q) || q.isBlank() || q.length() > PersonaResource.MAX_QUERY) {
-        errors.add(new FieldError(field, "a phrase of 1 to 200 characters"));
+      if (!(value instanceof String q)
+          || q.length() > PersonaResource.MAX_QUERY
+          || PersonaFields.normaliseQuery(q).isEmpty()) {
+        // Blank, or symbols alone (".*"): normalised to nothing, it matched every persona.
+        errors.add(new FieldError(field, "a phrase of 1 to 200 characters with a letter or digit"));
       } else {
         query.append("q", q.strip());
       }

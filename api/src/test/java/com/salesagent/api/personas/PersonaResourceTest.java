@@ -240,6 +240,10 @@ class PersonaResourceTest {
     assertBad("size=abc", "size");
     assertBad("page=-1", "page");
     assertBad("q=" + "x".repeat(201), "q");
+    // Nothing to search for once normalised: it matched every persona.
+    assertBad("q=.*", "q");
+    assertBad("q=%00", "q");
+    assertBad("q=%22%3B%24", "q");
     assertBad("industy=saas", "industy");
     assertBad("industry=sa%24s", "industry");
     assertBad("industry=saas&industry=retail", "industry");

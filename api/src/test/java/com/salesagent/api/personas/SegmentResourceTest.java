@@ -158,6 +158,16 @@ class SegmentResourceTest {
             "workflowDefinition")
         .doesNotContain("variants[0]");
     assertThat(
+            call(
+                    "POST",
+                    "/api/segments",
+                    "{\"segmentId\":\"everyone\",\"query\":{\"q\":\".*\"}}",
+                    422)
+                .path("errors")
+                .findValuesAsText("field"))
+        .as("symbols alone search for nothing: they matched every persona")
+        .containsExactly("query.q");
+    assertThat(
             call("POST", "/api/segments", "{\"segmentId\":\"smb\",\"query\":{\"q\":\"x\"}}", 422)
                 .path("errors")
                 .toString())
