@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,10 @@ final class EmulatorRecipients {
 
     volatile String lastText;
     volatile String lastType;
+
+    /** The last template's name and body parameters, in order: what Meta renders to them. */
+    volatile List<String> lastTemplate;
+
     volatile String lastMediaId;
     volatile boolean lastVoice;
     volatile byte[] lastLinkBytes;

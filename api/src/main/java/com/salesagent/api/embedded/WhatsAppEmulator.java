@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -207,6 +208,15 @@ public final class WhatsAppEmulator implements Managed {
   }
 
   /**
+   * The last template accepted for them: its name, then its body's parameters in order (what Meta
+   * renders into the approved template), or null.
+   */
+  public List<String> lastTemplateFor(String waId) {
+    EmulatorRecipients.Recipient r = people.find(waId);
+    return r == null ? null : r.lastTemplate;
+  }
+
+  /**
    * The type ("text", "template", "image", "audio") of the last message accepted for them, or null.
    */
   public String lastMessageType(String waId) {
@@ -382,6 +392,16 @@ public final class WhatsAppEmulator implements Managed {
     recipient.accepted.incrementAndGet();
     if ("text".equals(type)) {
       recipient.lastText = body.path("text").path("body").asText();
+    }
+    if ("template".equals(type)) {
+      List<String> template = new java.util.ArrayList<>();
+      template.add(body.path("template").path("name").asText());
+      for (JsonNode component : body.path("template").path("components")) {
+        if ("body".equals(component.path("type").asText())) {
+          component.path("parameters").forEach(p -> template.add(p.path("text").asText()));
+        }
+      }
+      recipient.lastTemplate = List.copyOf(template);
     }
     recipient.lastType = type;
     recipient.lastMediaId = EmulatorImageChecks.mediaId(body);
