@@ -201,8 +201,12 @@ public class LeadActivitiesImpl implements LeadActivities {
   private VariantAssignment assign(
       Document contact, String segment, Segments.Snapshot segmentsRead) {
     String leadId = contact.getString("leadId");
-    List<Document> variants = segments.candidates(segment, segmentsRead);
     String sticky = contact.getString("variantId");
+    VariantAssignment returning = returning(contact, sticky, segment);
+    if (returning != null) {
+      return returning;
+    }
+    List<Document> variants = segments.candidates(segment, segmentsRead);
     for (Document v : variants) {
       if (v.getString("variantId").equals(sticky)) {
         return new VariantAssignment(sticky, v.getString("angle"), "sticky", segment);
@@ -285,6 +289,69 @@ public class LeadActivitiesImpl implements LeadActivities {
     stats.increment(variantId, segment, "assigned", at);
     return new VariantAssignment(variantId, chosen.getString("angle"), strategyLabel, segment);
   }
+
+  /**
+   * A number with a history with us (an earlier lead converted or replied, {@link
+   * ReturningContacts}) is assigned the returning-contact variant, whose first contact acknowledges
+   * the relationship, and never goes through the cold openers' bandit: its assignment, sends and
+   * replies are counted under that variant, never as a cold opener's trial. Null when the lead is
+   * to be assigned as any other: no history, the variant is off (an operator's choice: returning
+   * numbers then get the cold sequence and count as its trials), or the lead holds a cold variant
+   * already. The relationship is kept on the contact whenever one is found, for the wording.
+   */
+  private VariantAssignment returning(Document contact, String sticky, String segment) {
+    if (sticky != null && !ReturningContacts.VARIANT_ID.equals(sticky)) {
+      return null;
+    }
+    if (sticky != null) {
+      // A retry after the assignment, or a run resumed: the lead keeps it while it is on.
+      Document variant = returningVariant();
+      return variant == null
+          ? null
+          : new VariantAssignment(sticky, variant.getString("angle"), "sticky", segment);
+    }
+    // One indexed read of the number's earlier leads: a new lead's only added command.
+    ReturningContacts.History history = ReturningContacts.of(store.contacts(), contact);
+    if (history == null) {
+      return null;
+    }
+    Document variant = returningVariant();
+    String leadId = contact.getString("leadId");
+    Document fields = new Document(ReturningContacts.FIELD, history.toDocument());
+    if (variant == null) {
+      store.setContactFields(leadId, fields);
+      return null;
+    }
+    store.setContactFields(leadId, fields.append("variantId", ReturningContacts.VARIANT_ID));
+    Instant at = clock.instant();
+    store
+        .interactions()
+        .recordInteraction(
+            leadId,
+            contact.getString("campaignId"),
+            ReturningContacts.VARIANT_ID,
+            "assigned",
+            null,
+            RETURNING,
+            at);
+    stats.increment(ReturningContacts.VARIANT_ID, segment, "assigned", at);
+    return new VariantAssignment(
+        ReturningContacts.VARIANT_ID, variant.getString("angle"), RETURNING, segment);
+  }
+
+  /** The returning-contact variant while it is on, else null. */
+  private Document returningVariant() {
+    return store
+        .database()
+        .getCollection(Collections.PROMPT_VARIANTS)
+        .find(
+            Filters.and(
+                Filters.eq("variantId", ReturningContacts.VARIANT_ID), Filters.eq("enabled", true)))
+        .first();
+  }
+
+  /** The strategy named on a returning number's assignment. */
+  static final String RETURNING = "returning";
 
   @Override
   public VariantAssignment reassignVariant(String leadId, String segment) {

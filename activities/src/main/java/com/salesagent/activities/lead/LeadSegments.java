@@ -119,11 +119,15 @@ public final class LeadSegments {
         variants.stream().filter(v -> ofModality.contains(v.getString("variantId"))).toList());
   }
 
+  /**
+   * The variants of {@code filter}, never the returning-contact variant: it greets numbers with a
+   * history ({@link ReturningContacts}) and is no cold opener, so no pool and no bandit has it.
+   */
   private List<Document> enabled(Bson filter) {
     return store
         .database()
         .getCollection(Collections.PROMPT_VARIANTS)
-        .find(filter)
+        .find(Filters.and(filter, Filters.ne("variantId", ReturningContacts.VARIANT_ID)))
         .sort(Sorts.ascending("variantId"))
         .into(new ArrayList<>());
   }

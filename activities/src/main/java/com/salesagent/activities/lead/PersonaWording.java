@@ -19,9 +19,22 @@ import org.bson.Document;
  * before what research found, before what the title says), else the plain template.
  */
 public final class PersonaWording {
-  /** Facets an alternative may name, most specific first. */
+  /**
+   * Facets an alternative may name, most specific first. {@code relationship} is not the persona's
+   * but the number's history with us ({@link ReturningContacts}: {@code customer}, {@code
+   * conversation}), which the composer adds: {@code first_contact@relationship=customer} greets an
+   * existing customer.
+   */
   public static final List<String> FACETS =
-      List.of("objection", "intent", "topic", "seniority", "function", "industry", "sizeBand");
+      List.of(
+          "relationship",
+          "objection",
+          "intent",
+          "topic",
+          "seniority",
+          "function",
+          "industry",
+          "sizeBand");
 
   /** {@code purpose@facet=value}. */
   public static final Pattern KEY =

@@ -146,7 +146,16 @@ public class TemplateComposeActivities implements ComposeActivities {
         LocalizedTemplates.choose(
             variant, contact.getString("locale"), composeConfig.get("fallbackLocale", "en"));
     Document persona = store.persona(request.leadId());
-    PersonaWording.Chosen chosen = chooseTemplate(request, localized.templates(), persona);
+    // A number with a history with us: its wording says so (first_contact@relationship=customer).
+    String relationship = ReturningContacts.relationship(contact);
+    PersonaWording.Chosen chosen =
+        chooseTemplate(
+            request,
+            localized.templates(),
+            relationship == null
+                ? persona
+                : new Document(persona == null ? new Document() : persona)
+                    .append("relationship", relationship));
     Document template = chosen.template();
     if (template == null) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -203,7 +212,8 @@ public class TemplateComposeActivities implements ComposeActivities {
               persona(contact, persona),
               hits.stream().map(Retriever.Hit::text).toList(),
               contact.getString("locale"),
-              values.get("firstName"));
+              values.get("firstName"),
+              relationship);
       audit.append("promptHash", written.promptHash()).append("model", llmLabel);
       if (written.text() != null) {
         text = written.text();

@@ -97,7 +97,12 @@ public final class ArmGuard {
               .getCollection(Collections.PROMPT_VARIANTS)
               .find(
                   Filters.and(
-                      Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*"))))
+                      Filters.eq("enabled", true),
+                      Filters.in("segments", List.of(segment, "*")),
+                      // No cold opener: its arm is never in a segment's bandit.
+                      Filters.ne(
+                          "variantId",
+                          com.salesagent.activities.lead.ReturningContacts.VARIANT_ID)))
               .into(new ArrayList<>())
               .stream()
               .filter(v -> !off.contains(v.getString("variantId")))

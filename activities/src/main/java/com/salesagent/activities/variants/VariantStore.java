@@ -39,9 +39,18 @@ public final class VariantStore {
     return all;
   }
 
-  /** The variants a segment may use (its own and those for every segment). */
+  /**
+   * The variants a segment may use (its own and those for every segment): the cold openers its
+   * bandit compares, so not the returning-contact variant, which greets numbers with a history.
+   */
   public List<Document> forSegment(String segment) {
-    return variants.find(Filters.in("segments", List.of(segment, "*"))).into(new ArrayList<>());
+    return variants
+        .find(
+            Filters.and(
+                Filters.in("segments", List.of(segment, "*")),
+                Filters.ne(
+                    "variantId", com.salesagent.activities.lead.ReturningContacts.VARIANT_ID)))
+        .into(new ArrayList<>());
   }
 
   public Document find(String variantId) {

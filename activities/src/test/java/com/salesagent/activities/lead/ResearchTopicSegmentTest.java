@@ -121,9 +121,10 @@ class ResearchTopicSegmentTest {
   /**
    * Issue 12: a lead's steps ask MongoDB once for what they need once. Profile: the persona it
    * writes is the one it matches (no read after its write); the segments in one read. Research
-   * done: the contact, the persona as refreshed, the segments and the agent configurations, each
-   * read once (before: the contact twice, the segments three times, the persona counted then read
-   * twice, the configurations twice). Compose: the stored message comes back from its upsert.
+   * done: the contact (and its number's earlier leads), the persona as refreshed, the segments and
+   * the agent configurations, each read once (before: the contact twice, the segments three times,
+   * the persona counted then read twice, the configurations twice). Compose: the stored message
+   * comes back from its upsert.
    */
   @Test
   void aLeadsFirstStepsReadEachThingOnce() {
@@ -150,7 +151,12 @@ class ResearchTopicSegmentTest {
       VariantAssignment assignment = listened.matchAndAssign("T-3", "smb");
       assertThat(assignment.segment()).isEqualTo("scaling");
       assertThat(assignment.variantId()).isEqualTo("v-speed");
-      assertThat(count(commands, "find contacts")).isEqualTo(1);
+      // The lead, and its number's earlier leads (ReturningContacts: a number with a history with
+      // us is greeted as such, not with the cold opener).
+      assertThat(count(commands, "find contacts")).isEqualTo(2);
+      assertThat(count(commands, "find prompt_variants"))
+          .as("the returning variant is read only for a number with a history")
+          .isEqualTo(1);
       assertThat(count(commands, "find segments")).isEqualTo(1);
       assertThat(count(commands, "find personas")).isEqualTo(1);
       assertThat(count(commands, "aggregate personas")).isZero();
