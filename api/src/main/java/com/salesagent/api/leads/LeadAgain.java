@@ -21,7 +21,9 @@ import org.bson.Document;
  * message an approved template), and that is a new enrolment. The new lead is made from the ended
  * one's contact (the same person, number, company, research text and consent) without the operator
  * having to find the original row: the same checks as any enrolment (a suppressed number, another
- * live lead of the number in the campaign: 409), the same first message.
+ * live lead of the number in the campaign: 409), and the first message of any enrolment of a number
+ * we know: when the ended lead replied or converted, the returning-contact variant's greeting,
+ * never the cold introduction ({@code ReturningContacts}, at the variant's assignment).
  *
  * <p>The new lead's id is the caller's {@code leadId}, else the ended one's with {@code .again<n>}
  * (n: how many times it was enrolled again, plus one), so a retried request finds the lead it made
