@@ -3,6 +3,8 @@ package com.salesagent.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.model.Filters;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -140,6 +142,62 @@ final class ReturningContactApplicationTest extends AppTestHarness {
     assertThat(store().contact(newId).get("returning", Document.class))
         .containsEntry("relationship", "conversation")
         .containsEntry("leadId", leadId);
+    assertThat(coldAssigned()).isEqualTo(coldBefore);
+  }
+
+  /**
+   * A CSV row of a number whose lead replied (in another campaign, still live) is greeted with
+   * "good to talk again"; a bad row beside it is refused naming its field, and the good one is
+   * enrolled and sent all the same.
+   */
+  @Test
+  void aCsvRowOfANumberThatRepliedIsGreetedAsOneWeKnowBesideABadRow() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String phone = phone();
+    String first = "replied-" + UUID.randomUUID();
+    String wamid = enrolAndAwaitFirstSend(first, phone);
+    emulator().recipientWrote(phone);
+    assertThat(metaWebhook(textFrom(phone, wamid, "Hi, tell me more please")).statusCode())
+        .isEqualTo(200);
+    await(
+        "the reply counted",
+        Duration.ofSeconds(15),
+        () -> {
+          Document funnel = store().contact(first).get("funnel", Document.class);
+          return funnel != null && funnel.get("replied") != null;
+        });
+    String campaign = "returning-" + UUID.randomUUID();
+    String row = "csv-r-" + campaign;
+    String csv =
+        "leadId,name,phone,company,timezone,campaignId,consentOptIn,consentSource,consentAt\n"
+            + row
+            + ",Ana,"
+            + phone
+            + ",Acme,UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n"
+            + "csv-bad-"
+            + campaign
+            + ",Bo,not-a-phone,Beta,UTC,"
+            + campaign
+            + ",true,form,2026-11-20T10:00:00Z\n";
+    long coldBefore = coldAssigned();
+
+    HttpResponse<String> imported =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+
+    assertThat(imported.statusCode()).isEqualTo(200);
+    assertThat(imported.body()).contains("\"field\":\"phone\"");
+    Document message = awaitFirstSent(row);
+    assertThat(emulator().lastTemplateFor(phone)).containsExactly("welcome_back", "Ana", "Acme");
+    assertThat(message.getString("text")).startsWith("Hi Ana, good to talk again!");
+    assertThat(store().contact(row).get("returning", Document.class))
+        .containsEntry("relationship", "conversation")
+        .containsEntry("leadId", first);
     assertThat(coldAssigned()).isEqualTo(coldBefore);
   }
 }
