@@ -50,6 +50,7 @@ public class LeadImportResource {
   public Response importLeads(
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @QueryParam("unknownColumns") String unknownColumns,
+      @QueryParam("region") String region,
       @RequestBody(
               description =
                   "Leads as CSV (a header row, then one lead per row) or as JSON lines (one lead"
@@ -79,6 +80,10 @@ public class LeadImportResource {
               + " ignore (its values are left out, and the summary names it)",
           new FieldError("unknownColumns", "refuse|ignore"));
     }
+    // A file of one country's numbers written without their country code (a Brazilian export on a
+    // server whose DEFAULT_PHONE_REGION is US): read in that country after the lead's own.
+    String phoneRegion = LeadValidator.region(region);
+    LeadValidator rows = phoneRegion == null ? validator : validator.withRegion(phoneRegion);
     PushbackInputStream in = new PushbackInputStream(body, CsvCharset.SNIFF);
     int first;
     try {
@@ -100,7 +105,7 @@ public class LeadImportResource {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    LeadImport importer = new LeadImport(validator, enrolment, strict, LeadImport.MAX_ROWS);
+    LeadImport importer = new LeadImport(rows, enrolment, strict, LeadImport.MAX_ROWS);
     StreamingOutput output;
     if (csv) {
       CsvRecords records = LeadImport.csvRecords(in, CsvCharset.of(contentType, in));

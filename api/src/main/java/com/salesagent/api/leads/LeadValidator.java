@@ -74,6 +74,37 @@ public class LeadValidator {
   }
 
   /**
+   * This validator with {@code region} in place of DEFAULT_PHONE_REGION (an import's {@code
+   * ?region=}: a file of one country's numbers without their country code, on a server whose
+   * default is another's). The lead's own locale and time zone still come first.
+   */
+  public LeadValidator withRegion(String region) {
+    return new LeadValidator(defaultTimezone, region, clock);
+  }
+
+  /**
+   * The region an import names for numbers without their country code, upper-cased: two letters
+   * libphonenumber knows (US, BR), else a 400 naming {@code region}. Null when none is named.
+   */
+  public static String region(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    String region = raw.strip().toUpperCase(Locale.ROOT);
+    if (!region.matches("[A-Z]{2}") || !PHONES.getSupportedRegions().contains(region)) {
+      throw new com.salesagent.api.http.ApiException(
+          400,
+          "region is the two-letter country of numbers written without their country code, such"
+              + " as US or BR",
+          new FieldError(
+              "region",
+              "not a country libphonenumber knows: "
+                  + (raw.length() > 8 ? raw.substring(0, 8) + "…" : raw)));
+    }
+    return region;
+  }
+
+  /**
    * A one-line field without control or bidi characters (a newline or tab becomes a space, runs of
    * spaces one), or null when nothing visible is left.
    */

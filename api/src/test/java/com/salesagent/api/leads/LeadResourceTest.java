@@ -400,6 +400,50 @@ class LeadResourceTest {
     assertThat(json(unknown).get("errors").toString()).contains("field=Content-Type");
   }
 
+  /**
+   * A Brazilian export ("(11) 98765-4321", no country code, no locale or time zone column) on a
+   * server whose DEFAULT_PHONE_REGION is US: every row was rejected and nothing said how to import
+   * it but editing every number. The import names the file's country (?region=BR); a region
+   * libphonenumber does not know is 400 naming region, before any row is read.
+   */
+  @Test
+  void anImportNamesTheCountryOfNumbersWrittenWithoutTheirCountryCode() {
+    String csv =
+        "leadId,name,phone,company,consentOptIn,consentSource,consentAt\n"
+            + "%s,Ana,(11) 98765-4391,Acme,true,form,2026-11-20T10:00:00Z\n";
+
+    Response us =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(csv.formatted("region-us"), "text/csv"));
+    assertThat(us.getStatus()).isEqualTo(200);
+    assertThat(us.readEntity(String.class)).contains("\"status\":\"rejected\"").contains("phone");
+    assertThat(STORE.contact("region-us")).isNull();
+
+    Response br =
+        RESOURCES
+            .target("/api/leads/import")
+            .queryParam("region", "br")
+            .request()
+            .post(Entity.entity(csv.formatted("region-br"), "text/csv"));
+    assertThat(br.getStatus()).isEqualTo(200);
+    assertThat(br.readEntity(String.class)).contains("\"status\":\"enrolled\"");
+    assertThat(STORE.contact("region-br").getString("phone")).isEqualTo("+5511987654391");
+
+    for (String bad : List.of("XX", "Brazil", "")) {
+      Response refused =
+          RESOURCES
+              .target("/api/leads/import")
+              .queryParam("region", bad)
+              .request()
+              .post(Entity.entity(csv.formatted("region-bad"), "text/csv"));
+      assertThat(refused.getStatus()).as(bad).isEqualTo(400);
+      assertThat(json(refused).get("errors").toString()).as(bad).contains("field=region");
+    }
+    assertThat(STORE.contact("region-bad")).isNull();
+  }
+
   /** A date of the view as JSON has it (an ISO-8601 string or epoch milliseconds). */
   private static Instant instant(Object v) {
     return v instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse((String) v);
