@@ -150,8 +150,9 @@ export function renderConversation(l, feedback, page) {
   $('conversation-send').addEventListener('click', () => {
     const text = $('conversation-text').value.trim();
     if (!text) { toast('Write a message first', true); return; }
-    send({ text: text, requestId: attemptId('text', text) },
-      () => { attemptDone('text', text); $('conversation-text').value = ''; toast('Message queued'); });
+    const draftId = $('conversation-text').dataset.draftId;
+    send(Object.assign({ text: text, requestId: attemptId('text', text) }, draftId ? { draftId: draftId } : {}),
+      () => { attemptDone('text', text); $('conversation-text').value = ''; delete $('conversation-text').dataset.draftId; toast('Message queued'); });
   });
   const voicePath = () => '/api/leads/' + encodeURIComponent(String(page.id())) + '/replies/voice-note';
   // A recording's query: its request id, the owner chosen in Writing as, and the lead message the

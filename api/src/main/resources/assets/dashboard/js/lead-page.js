@@ -252,12 +252,22 @@ const page = { id: () => lead.id, refresh: () => fetchLead(), ended: ENDED };
  */
 function renderDraft(draft) {
   const box = $('conversation-draft');
-  const key = draft ? String(draft._id) : '';
+  const key = draft ? String(draft._id) + ':' + str(draft.status) : '';
   if (box.dataset.key === key) return;
   box.dataset.key = key;
   clear(box);
   box.hidden = !draft;
-  if (!draft) return;
+  if (!draft) { delete $('conversation-text').dataset.draftId; return; }
+  // Only a held draft is offered: a person answered, or the lead ended, since it was made (or it
+  // was sent); the server refuses it then (409 naming draftId).
+  if (draft.status !== 'held') {
+    delete $('conversation-text').dataset.draftId;
+    const why = draft.supersededBy && typeof draft.supersededBy === 'object' ? draft.supersededBy : null;
+    box.appendChild(h('p', { id: 'draft-superseded', class: 'meta', text: draft.status === 'superseded'
+      ? 'Agent draft superseded: ' + str(why && why.why) + (why && why.by ? ' (' + str(why.by) + ')' : '') + '.'
+      : 'Agent draft ' + str(draft.status).replace(/_/g, ' ') + '.' }));
+    return;
+  }
   const cites = (Array.isArray(draft.citations) ? draft.citations : [])
     .map((c) => str(c.entryId) + ' (' + (isNum(c.score) ? c.score.toFixed(2) : str(c.score)) +
       // Outside English the score rests on the words the reply shares with the entry: shown.
@@ -269,7 +279,11 @@ function renderDraft(draft) {
     return;
   }
   const use = h('button', { id: 'use-draft', type: 'button', class: 'secondary small', text: 'Use this draft' });
-  use.addEventListener('click', () => { $('conversation-text').value = String(draft.text || ''); $('conversation-text').focus(); });
+  use.addEventListener('click', () => {
+    $('conversation-text').value = String(draft.text || '');
+    $('conversation-text').dataset.draftId = String(draft._id); // sent with the text: refused if superseded
+    $('conversation-text').focus();
+  });
   const stage = draft.stage ? ' · stage: ' + String(draft.stage).replace(/_/g, ' ') : '';
   const llm = draft.llm && typeof draft.llm === 'object' ? draft.llm : null;
   const how = String(draft.composer || '').indexOf('llm:') === 0

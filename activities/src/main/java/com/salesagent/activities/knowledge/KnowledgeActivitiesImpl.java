@@ -33,10 +33,11 @@ import org.bson.Document;
  * SharedWords}), the cosine only breaking near ties, and such a draft is auto-sent only past a
  * lexical bar. An objection the triage named (cost, competitor, timing) is answered by the entry of
  * that subtype (else one naming no subtype), never by another subtype's answer: none, no draft. The
- * draft ({@code drafts}, held) never goes out on its own: a person sends it from the lead's page.
- * With an LLM configured ({@link #withWriter}) the provider writes the answer from those entries at
- * that stage, and {@link DraftGate} keeps it only if nothing in it goes beyond the entries
- * (numbers, links, promises, statements); otherwise the offline text stays and the draft says why.
+ * draft ({@code drafts}, held) never goes out on its own: a person sends it from the lead's page
+ * (superseded once a person answered or the lead ended: {@link HeldDrafts}). With an LLM configured
+ * ({@link #withWriter}) the provider writes the answer from those entries at that stage, and {@link
+ * DraftGate} keeps it only if nothing in it goes beyond the entries (numbers, links, promises,
+ * statements); otherwise the offline text stays and the draft says why.
  */
 public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
   public static final String DRAFTS = "drafts";
@@ -379,6 +380,13 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .append("createdAt", Date.from(clock.instant()));
     if (draft.getString("autoSendKey") != null) {
       draft.put("status", "auto_sent");
+    } else {
+      // A person answered the lead's message while the draft was being made: it comes too late.
+      Document answered = new HeldDrafts(db).answeredSince(leadId, replyMessageId);
+      if (answered != null) {
+        draft.put("status", HeldDrafts.SUPERSEDED);
+        draft.put(HeldDrafts.SUPERSEDED_BY, answered);
+      }
     }
     drafts.replaceOne(
         Filters.eq("_id", draftId),

@@ -57,6 +57,11 @@ final class LeadEventRecords {
     if (terminal(event.stage())) {
       // The stage it leaves, read in the same write: a held lead ending frees its owner's place.
       Document before = store.setContactFieldsWasHeldBy(event.leadId(), fields);
+      if (before != null && !terminal(before.getString("stage"))) {
+        // The run ended: a draft held for a person answers a conversation that is over.
+        new com.salesagent.activities.knowledge.HeldDrafts(store.database())
+            .ended(event.leadId(), event.stage(), now);
+      }
       // The lead has ended: its phone may be enrolled again in this campaign (unless suppressed).
       store.endActive(event.leadId());
       String ownerId = before == null ? null : before.getString("ownerId");

@@ -169,6 +169,40 @@ class KnowledgeActivitiesTest {
     assertThat(modelTexts.get()).as("nothing embedded again").isEqualTo(before);
   }
 
+  /**
+   * A rep answered the lead's question while its draft was being made (a provider takes seconds):
+   * the draft was stored held, offered on the lead page on top of the rep's answer. It is stored
+   * superseded, naming the rep's message.
+   */
+  @Test
+  void aDraftMadeAfterAPersonAnsweredTheMessageIsStoredSuperseded() {
+    reply("K-9", "m-9", "How much does it cost per month?", "question", "en");
+    java.util.Date stored = java.util.Date.from(java.time.Instant.now().minusSeconds(30));
+    var db = MONGO.database();
+    db.getCollection(Collections.FEEDBACK)
+        .updateOne(
+            new Document("leadId", "K-9"), new Document("$set", new Document("storedAt", stored)));
+    db.getCollection(Collections.CONTACTS)
+        .updateOne(
+            new Document("leadId", "K-9"),
+            new Document(
+                "$set",
+                new Document(
+                    "lastPersonAnswer",
+                    new Document("by", "Ana Lima (ana)")
+                        .append("ownerId", "ana")
+                        .append("key", "lead-K-9-owner-1")
+                        .append(
+                            "at", java.util.Date.from(java.time.Instant.now().minusSeconds(10))))));
+
+    knowledge.draftAnswer("K-9", "m-9");
+
+    Document draft = draft("K-9:m-9");
+    assertThat(draft.getString("status")).isEqualTo("superseded");
+    assertThat(draft.get("supersededBy", Document.class).getString("key"))
+        .isEqualTo("lead-K-9-owner-1");
+  }
+
   @Test
   void anObjectionGetsTheObjectionsAnswerWithoutTheBookingLink() {
     reply(

@@ -5,6 +5,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.knowledge.HeldDrafts;
+import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
@@ -51,8 +53,9 @@ final class LeadConversation {
   /**
    * What a person sends: {@code text} or {@code template}, and optionally who, a request id, the
    * latest lead message the rep saw ({@code seenMessageId}, its {@code messageId} as the lead's
-   * page shows it) and {@code force} (send though another person answered since: {@link
-   * ReplyCollisions}).
+   * page shows it), {@code force} (send though another person answered since: {@link
+   * ReplyCollisions}) and {@code draftId}, the agent's draft the text is from (refused once it was
+   * superseded: {@link HeldDrafts}).
    */
   public record ReplyRequest(
       String text,
@@ -60,7 +63,11 @@ final class LeadConversation {
       String ownerId,
       String requestId,
       String seenMessageId,
-      Boolean force) {}
+      Boolean force,
+      String draftId) {}
+
+  /** A draft's id: the lead's id and the message it answers. */
+  static final Pattern DRAFT_ID = Pattern.compile("[A-Za-z0-9._:=+/-]{1,300}");
 
   /** What {@code POST /api/leads/{id}/handoff/accept} takes: the owner taking the lead. */
   public record AcceptRequest(String ownerId) {}
@@ -78,6 +85,7 @@ final class LeadConversation {
   private final Clock clock;
   private final AfterEndMessages afterEnd;
   private final ReplyCollisions collisions;
+  private final HeldDrafts drafts;
 
   LeadConversation(
       LeadStore store,
@@ -93,6 +101,7 @@ final class LeadConversation {
     this.owners = new Owners(store.database());
     this.clock = clock;
     this.collisions = new ReplyCollisions(store);
+    this.drafts = new HeldDrafts(store.database());
   }
 
   /**
@@ -132,6 +141,13 @@ final class LeadConversation {
     if (request != null) {
       errors.addAll(ReplyCollisions.errors(request.seenMessageId()));
     }
+    if (request != null && request.draftId() != null) {
+      if (template) {
+        errors.add(new FieldError("draftId", "a draft is sent as text, not with the template"));
+      } else if (!DRAFT_ID.matcher(request.draftId()).matches()) {
+        errors.add(new FieldError("draftId", "a draft's id: 1-300 letters, digits and ._:=+/-"));
+      }
+    }
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid reply", errors);
     }
@@ -140,7 +156,16 @@ final class LeadConversation {
             ? null
             : new ReplyCollisions.Seen(
                 request.seenMessageId(), Boolean.TRUE.equals(request.force()));
-    return queue(operator, leadId, text, template, null, ownerId, request.requestId(), seen);
+    return queue(
+        operator,
+        leadId,
+        text,
+        template,
+        null,
+        ownerId,
+        request.requestId(),
+        seen,
+        request.draftId());
   }
 
   /** Who acts on the lead, as its timeline and messages name them ({@link ActingOwner}). */
@@ -166,6 +191,26 @@ final class LeadConversation {
       String ownerId,
       String requestedId,
       ReplyCollisions.Seen seen) {
+    return queue(operator, leadId, text, template, media, ownerId, requestedId, seen, null);
+  }
+
+  /**
+   * {@link #queue(String, String, String, boolean, BiFunction, String, String,
+   * ReplyCollisions.Seen)} sending the agent's draft {@code draftId} (null: none): 422 naming it
+   * when the lead has no such draft, 409 when it is no longer held (a person answered or the lead
+   * ended since it was made, or it was sent). A new message supersedes the lead's other drafts held
+   * by then ({@link HeldDrafts}).
+   */
+  Response queue(
+      String operator,
+      String leadId,
+      String text,
+      boolean template,
+      BiFunction<Document, String, Document> media,
+      String ownerId,
+      String requestedId,
+      ReplyCollisions.Seen seen,
+      String draftId) {
     Document contact = store.contact(leadId);
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
@@ -194,6 +239,9 @@ final class LeadConversation {
             : store.messages().messageByKey(key) != null;
     if (ended && !again) {
       refusals.besideALiveLead(contact);
+    }
+    if (draftId != null) {
+      stillHeld(leadId, draftId, key);
     }
     if (template && !again) {
       collisions.claim(leadId, seen, actor, key, now);
@@ -231,6 +279,13 @@ final class LeadConversation {
       collisions.claim(leadId, seen, actor, key, now);
       store.messages().upsertComposed(key, fields);
       audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
+    }
+    if (!again) {
+      // The drafts held for the lead answer what this person has answered now.
+      if (draftId != null) {
+        drafts.use(draftId, leadId, key, actor.label(), now);
+      }
+      drafts.answered(leadId, now, actor.label(), actor.ownerId(), key, draftId);
     }
     // The same request again is the message queued then: its time is what the "wrote after the
     // end" list weighs an answer by (a retry must not answer what the lead wrote since).
@@ -381,6 +436,65 @@ final class LeadConversation {
     audit(operator, leadId, "handoff_accepted", ownerId, now);
     lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
     return Response.accepted(new Accepted(leadId, ownerId, "signalled")).build();
+  }
+
+  /**
+   * The draft a person sends: 422 naming {@code draftId} when the lead has none of that id, 409
+   * when it is no longer held (superseded, sent by another message, or sent by the agent).
+   */
+  private void stillHeld(String leadId, String draftId, String key) {
+    Document draft =
+        store
+            .database()
+            .getCollection(KnowledgeActivitiesImpl.DRAFTS)
+            .find(Filters.and(Filters.eq("_id", draftId), Filters.eq("leadId", leadId)))
+            .first();
+    if (draft == null) {
+      throw new ApiException(
+          422,
+          "invalid reply",
+          List.of(new FieldError("draftId", "no draft of this lead has this id")));
+    }
+    String status = draft.getString("status");
+    Document usedBy = draft.get(HeldDrafts.USED_BY, Document.class);
+    if (HeldDrafts.HELD.equals(status)
+        || (HeldDrafts.USED.equals(status)
+            && usedBy != null
+            && key.equals(usedBy.getString("key")))) {
+      return;
+    }
+    Document why =
+        HeldDrafts.SUPERSEDED.equals(status)
+            ? draft.get(HeldDrafts.SUPERSEDED_BY, Document.class)
+            : usedBy;
+    String said =
+        HeldDrafts.SUPERSEDED.equals(status)
+            ? "superseded: "
+                + (why == null ? "a person answered or the lead ended" : why.getString("why"))
+                + (why != null && why.getString("by") != null
+                    ? " (" + why.getString("by") + ")"
+                    : "")
+                + (why != null && why.getDate("at") != null
+                    ? " at " + why.getDate("at").toInstant()
+                    : "")
+                + "; read the conversation and write again"
+            : HeldDrafts.USED.equals(status)
+                ? "sent already"
+                    + (usedBy != null && usedBy.getString("by") != null
+                        ? " by " + usedBy.getString("by")
+                        : "")
+                : "not held for a person (" + status + ")";
+    ApiException refused =
+        new ApiException(
+                409,
+                "the draft is no longer waiting to be sent",
+                List.of(new FieldError("draftId", said)))
+            .with("draftStatus", status);
+    if (HeldDrafts.SUPERSEDED.equals(status) && why != null) {
+      refused.with(
+          "supersededBy", why.getString("by") != null ? why.getString("by") : why.getString("why"));
+    }
+    throw refused;
   }
 
   List<FieldError> ownerErrors(String ownerId) {

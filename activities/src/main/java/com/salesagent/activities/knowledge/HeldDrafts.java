@@ -1,0 +1,142 @@
+package com.salesagent.activities.knowledge;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Updates;
+import java.time.Instant;
+import java.util.Date;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The agent's drafts held for a person ({@code drafts}, status {@link #HELD}) and what ends their
+ * wait. A draft answers the lead's message as things stood when it was made: once a person's
+ * message to the lead was queued after it was made (or after the message it answers was stored), or
+ * the lead's run ended after it was made, it is {@link #SUPERSEDED} ({@link #SUPERSEDED_BY}: why,
+ * and who or what), no longer offered as waiting, and sending it is refused. A draft a person sent
+ * is {@link #USED} ({@link #USED_BY}). A draft made for a message the lead wrote after its run
+ * ended is made after the end, so the end does not supersede it.
+ */
+public final class HeldDrafts {
+  public static final String HELD = "held";
+  public static final String SUPERSEDED = "superseded";
+  public static final String USED = "used";
+  public static final String SUPERSEDED_BY = "supersededBy";
+  public static final String USED_BY = "usedBy";
+
+  /** The contact's latest person's message queued to the lead (the API's ReplyCollisions). */
+  static final String LAST_PERSON_ANSWER = "lastPersonAnswer";
+
+  private final MongoDatabase db;
+  private final MongoCollection<Document> drafts;
+
+  public HeldDrafts(MongoDatabase db) {
+    this.db = db;
+    this.drafts = db.getCollection(KnowledgeActivitiesImpl.DRAFTS);
+  }
+
+  /**
+   * A person's message ({@code key}, by {@code by}) was queued to the lead at {@code at}: the
+   * drafts held for it by then are superseded, except {@code usedDraftId} (the one it sends, or
+   * null). The number of drafts superseded.
+   */
+  public long answered(
+      String leadId, Instant at, String by, String ownerId, String key, String usedDraftId) {
+    Document why =
+        new Document("why", "a person answered the lead")
+            .append("by", by)
+            .append("ownerId", ownerId)
+            .append("key", key)
+            .append("at", Date.from(at));
+    Bson held = heldBy(leadId, at);
+    if (usedDraftId != null) {
+      held = Filters.and(held, Filters.ne("_id", usedDraftId));
+    }
+    return supersede(held, why);
+  }
+
+  /** The lead's run ended at {@code stage} at {@code at}: the drafts held for it by then. */
+  public long ended(String leadId, String stage, Instant at) {
+    return supersede(
+        heldBy(leadId, at),
+        new Document("why", "the lead's run ended (" + stage + ")")
+            .append("stage", stage)
+            .append("at", Date.from(at)));
+  }
+
+  /**
+   * A person sends the draft {@code draftId} as message {@code key}: used, if it is still held.
+   * True when it was (or was used by this very message before: a retried request).
+   */
+  public boolean use(String draftId, String leadId, String key, String by, Instant at) {
+    return drafts
+            .updateOne(
+                Filters.and(
+                    Filters.eq("_id", draftId),
+                    Filters.eq("leadId", leadId),
+                    Filters.or(
+                        Filters.eq("status", HELD),
+                        Filters.and(
+                            Filters.eq("status", USED), Filters.eq(USED_BY + ".key", key)))),
+                Updates.combine(
+                    Updates.set("status", USED),
+                    Updates.set(
+                        USED_BY,
+                        new Document("by", by).append("key", key).append("at", Date.from(at)))))
+            .getMatchedCount()
+        > 0;
+  }
+
+  /**
+   * Why a draft about to be stored for the lead's message {@code replyMessageId} is superseded
+   * already: a person's message was queued to the lead after that message was stored (the draft,
+   * made later, would answer what a person answered). Null when none was.
+   */
+  Document answeredSince(String leadId, String replyMessageId) {
+    Document contact =
+        db.getCollection(com.salesagent.activities.mongo.Collections.CONTACTS)
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include(LAST_PERSON_ANSWER))
+            .first();
+    Document answer = contact == null ? null : contact.get(LAST_PERSON_ANSWER, Document.class);
+    Date answeredAt = answer == null ? null : answer.getDate("at");
+    if (answeredAt == null) {
+      return null;
+    }
+    Document reply =
+        db.getCollection(com.salesagent.activities.mongo.Collections.FEEDBACK)
+            .find(
+                Filters.and(Filters.eq("leadId", leadId), Filters.eq("messageId", replyMessageId)))
+            .projection(Projections.include("storedAt", "receivedAt"))
+            .first();
+    Date stored = reply == null ? null : reply.getDate("storedAt");
+    if (stored == null && reply != null) {
+      stored = reply.getDate("receivedAt");
+    }
+    if (stored == null || answeredAt.before(stored)) {
+      return null;
+    }
+    return new Document("why", "a person answered the lead")
+        .append("by", answer.getString("by"))
+        .append("ownerId", answer.getString("ownerId"))
+        .append("key", answer.getString("key"))
+        .append("at", answeredAt);
+  }
+
+  private static Bson heldBy(String leadId, Instant at) {
+    return Filters.and(
+        Filters.eq("leadId", leadId),
+        Filters.eq("status", HELD),
+        Filters.lte("createdAt", Date.from(at)));
+  }
+
+  private long supersede(Bson held, Document why) {
+    return drafts
+        .updateMany(
+            held,
+            Updates.combine(Updates.set("status", SUPERSEDED), Updates.set(SUPERSEDED_BY, why)))
+        .getModifiedCount();
+  }
+}
