@@ -46,6 +46,13 @@ public final class AfterEndReplies {
    */
   public static final String ANSWER_FAILED = "answerFailed";
 
+  /**
+   * On a person's message whose failure put the mark back: once per message (its one {@code failed}
+   * status), so the same status processed again (the inbox relays an event whose done-mark was
+   * lost, a retried activity) does not bring back a row an operator dismissed since.
+   */
+  public static final String RESTORED = "afterEndRestored";
+
   private final MongoCollection<Document> contacts;
   private final MongoCollection<Document> messages;
 
@@ -124,7 +131,8 @@ public final class AfterEndReplies {
    * Meta reported the person's message {@code wamid} failed: if it had taken the lead off the list
    * ({@link #CLEARED}), the lead is back on it, the mark saying the answer failed ({@link
    * #ANSWER_FAILED}), unless the lead wrote again since (its newer mark stays) or another person's
-   * message queued since the lead's message went. True when the mark was put back.
+   * message queued since the lead's message went. True when the mark was put back. Once per message
+   * ({@link #RESTORED}): a row dismissed after it came back stays dismissed.
    */
   public boolean failed(String wamid) {
     Document message =
@@ -133,7 +141,8 @@ public final class AfterEndReplies {
                 Filters.and(
                     Filters.eq("wamid", wamid),
                     Filters.eq("status", "failed"),
-                    Filters.exists(CLEARED, true)))
+                    Filters.exists(CLEARED, true),
+                    Filters.exists(RESTORED, false)))
             .first();
     if (message == null) {
       return false;
@@ -203,17 +212,27 @@ public final class AfterEndReplies {
                         error == null
                             ? null
                             : error.getInteger("code") + " " + error.getString("title")));
-    return contacts
-            .updateOne(
-                Filters.and(
-                    Filters.eq("leadId", leadId),
-                    Filters.eq("stage", stage),
-                    Filters.or(
-                        Filters.exists(FIELD + ".wroteAt", false),
-                        Filters.lt(FIELD + ".wroteAt", wrote))),
-                Updates.set(FIELD, back))
-            .getModifiedCount()
-        > 0;
+    boolean putBack =
+        contacts
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("leadId", leadId),
+                        Filters.eq("stage", stage),
+                        Filters.or(
+                            Filters.exists(FIELD + ".wroteAt", false),
+                            Filters.lt(FIELD + ".wroteAt", wrote))),
+                    Updates.set(FIELD, back))
+                .getModifiedCount()
+            > 0;
+    if (putBack) {
+      messages.updateOne(
+          Filters.eq("wamid", wamid),
+          Updates.set(
+              RESTORED,
+              new Document("messageId", mark.getString("messageId"))
+                  .append("at", Date.from(Instant.now()))));
+    }
+    return putBack;
   }
 
   /**

@@ -415,6 +415,50 @@ class StatusProcessorTest {
     }
   }
 
+  /**
+   * The restored row came back again after an operator dismissed it when the same failed status was
+   * processed again (the inbox relays an event whose done-mark was lost; the after-end message's
+   * activity, retried, applies the failure too): once per message and status, so a dismissal holds
+   * against a duplicate.
+   */
+  @Test
+  void aDismissedRowStaysDismissedWhenTheSameFailedStatusIsProcessedAgain() {
+    var list = new com.salesagent.activities.mongo.AfterEndReplies(store);
+    for (String lead : List.of("L-once", "L-once-batch")) {
+      store.insertContact(
+          new Document("leadId", lead)
+              .append("phone", lead.equals("L-once") ? "+5511900000201" : "+5511900000202")
+              .append("stage", "stopped"));
+      list.wrote(lead, t0, "wamid.in-" + lead, t0);
+      store
+          .messages()
+          .upsertComposed(
+              "k-" + lead,
+              new Document("leadId", lead)
+                  .append("composer", "person")
+                  .append("by", "Ana (ana)")
+                  .append("status", "composed")
+                  .append("createdAt", java.util.Date.from(t0.plusSeconds(5))));
+      store.messages().markAccepted("k-" + lead, "wamid.out-" + lead, null, "text", t0);
+      list.answered(lead, t0.plusSeconds(5), "wamid.out-" + lead);
+    }
+    processor.process(failed("wamid.out-L-once"));
+    processor.processBatch(List.of(failed("wamid.out-L-once-batch")));
+    for (String lead : List.of("L-once", "L-once-batch")) {
+      assertThat(store.contact(lead).get("afterEnd")).as(lead + " restored").isNotNull();
+      assertThat(list.clear(lead, "wamid.in-" + lead)).as(lead + " dismissed").isTrue();
+    }
+
+    // The same failed status again, both ways, and the activity's own look at the failure.
+    processor.process(failed("wamid.out-L-once"));
+    processor.processBatch(List.of(failed("wamid.out-L-once-batch")));
+    list.answered("L-once", t0.plusSeconds(5), "wamid.out-L-once");
+
+    for (String lead : List.of("L-once", "L-once-batch")) {
+      assertThat(store.contact(lead).get("afterEnd")).as(lead + " stays dismissed").isNull();
+    }
+  }
+
   private InboxEvent failed(String wamid) {
     Document item =
         new Document("id", wamid)
