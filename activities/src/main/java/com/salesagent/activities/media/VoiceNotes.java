@@ -107,6 +107,19 @@ public final class VoiceNotes {
    * lead whose language is another is refused (upload a recording, or configure a provider).
    */
   public Document speak(String text, String locale) {
+    return store(spoken(text, locale));
+  }
+
+  /**
+   * A voice note made (spoken or read through, every check passed) and not stored yet: its Ogg Opus
+   * bytes and the document naming where {@link #store} puts them. A caller that may still be
+   * refused (a person's message another rep's answer overtook) stores it only once it may go, so a
+   * refusal leaves nothing in the bucket.
+   */
+  public record Made(byte[] ogg, Document media) {}
+
+  /** {@link #speak} without storing: {@link #store} it once the message may go. */
+  public Made spoken(String text, String locale) {
     if (text == null || text.isBlank()) {
       throw new Refused(422, "nothing to say: the text is blank");
     }
@@ -126,7 +139,9 @@ public final class VoiceNotes {
     }
     byte[] ogg = speaker.speak(text.strip());
     try {
-      return stored(ogg, OggOpus.read(ogg), speaker.label()).append("script", text.strip());
+      Made made = made(ogg, OggOpus.read(ogg), speaker.label());
+      made.media().append("script", text.strip());
+      return made;
     } catch (OggOpus.Invalid e) {
       throw new CloudMedia.Refused(speaker.label() + " answered no Ogg Opus: " + e.getMessage());
     }
@@ -137,6 +152,11 @@ public final class VoiceNotes {
    * WAV, AIFF or AU transcoded; the type is what the bytes are, never the declared one.
    */
   public Document upload(byte[] bytes, String by) {
+    return store(uploaded(bytes, by));
+  }
+
+  /** {@link #upload} without storing: {@link #store} it once the message may go. */
+  public Made uploaded(byte[] bytes, String by) {
     if (bytes == null || bytes.length == 0) {
       throw new Refused(422, "the recording is empty");
     }
@@ -194,27 +214,35 @@ public final class VoiceNotes {
             : MATROSKA.contains(type)
                 ? " (rewrapped from WebM, not re-encoded)"
                 : " (transcoded from " + type + ")";
-    return stored(ogg, info, "upload by " + by + how);
+    return made(ogg, info, "upload by " + by + how);
   }
 
-  private Document stored(byte[] ogg, OggOpus.Info info, String madeBy) {
+  /** Stores a voice note made by {@link #spoken} or {@link #uploaded} once (by its checksum). */
+  public Document store(Made made) {
+    String key = PREFIX + made.media().getString("sha256") + ".ogg";
+    if (!storage.exists(key)) {
+      storage.put(key, made.ogg(), "audio/ogg; codecs=opus");
+    }
+    return made.media();
+  }
+
+  private Made made(byte[] ogg, OggOpus.Info info, String madeBy) {
     if (ogg.length > MAX_BYTES) {
       throw new Refused(413, "the voice note is over Meta's 16 MB");
     }
     String sha256 = InboundMediaActivitiesImpl.sha256(ogg);
     String key = PREFIX + sha256 + ".ogg";
-    if (!storage.exists(key)) {
-      storage.put(key, ogg, "audio/ogg; codecs=opus");
-    }
-    return new Document("kind", "audio")
-        .append("voice", true)
-        .append("url", "s3://" + storage.bucket() + "/" + key)
-        .append("contentType", "audio/ogg; codecs=opus")
-        .append("size", ogg.length)
-        .append("sha256", sha256)
-        .append("seconds", Math.round(info.seconds() * 10) / 10.0)
-        .append("playButton", ogg.length <= PLAY_ICON_BYTES)
-        .append("madeBy", madeBy);
+    Document media =
+        new Document("kind", "audio")
+            .append("voice", true)
+            .append("url", "s3://" + storage.bucket() + "/" + key)
+            .append("contentType", "audio/ogg; codecs=opus")
+            .append("size", ogg.length)
+            .append("sha256", sha256)
+            .append("seconds", Math.round(info.seconds() * 10) / 10.0)
+            .append("playButton", ogg.length <= PLAY_ICON_BYTES)
+            .append("madeBy", madeBy);
+    return new Made(ogg, media);
   }
 
   /**

@@ -69,6 +69,32 @@ final class LeadConversation {
   /** A draft's id: the lead's id and the message it answers. */
   static final Pattern DRAFT_ID = Pattern.compile("[A-Za-z0-9._:=+/-]{1,300}");
 
+  /**
+   * A voice note to send: {@link #make} checks and encodes it (a refusal, 4xx, costs nothing), and
+   * {@link #store} puts it in the bucket only once the message may go (its claim won), so a voice
+   * note refused as another rep's answer overtook it leaves no object behind.
+   */
+  interface Media {
+    /** The media document of the voice note for the contact, made by {@code by}; not stored. */
+    Document make(Document contact, String by);
+
+    /** Stores what {@link #make} made. */
+    void store();
+
+    /** Media made and stored in one step (nothing to store after the claim). */
+    static Media of(BiFunction<Document, String, Document> made) {
+      return new Media() {
+        @Override
+        public Document make(Document contact, String by) {
+          return made.apply(contact, by);
+        }
+
+        @Override
+        public void store() {}
+      };
+    }
+  }
+
   /** What {@code POST /api/leads/{id}/handoff/accept} takes: the owner taking the lead. */
   public record AcceptRequest(String ownerId) {}
 
@@ -191,22 +217,32 @@ final class LeadConversation {
       String ownerId,
       String requestedId,
       ReplyCollisions.Seen seen) {
-    return queue(operator, leadId, text, template, media, ownerId, requestedId, seen, null);
+    return queue(
+        operator,
+        leadId,
+        text,
+        template,
+        media == null ? null : Media.of(media),
+        ownerId,
+        requestedId,
+        seen,
+        null);
   }
 
   /**
    * {@link #queue(String, String, String, boolean, BiFunction, String, String,
-   * ReplyCollisions.Seen)} sending the agent's draft {@code draftId} (null: none): 422 naming it
-   * when the lead has no such draft, 409 when it is no longer held (a person answered or the lead
-   * ended since it was made, or it was sent). A new message supersedes the lead's other drafts held
-   * by then ({@link HeldDrafts}).
+   * ReplyCollisions.Seen)} with a voice note stored only once its message may go ({@link Media}),
+   * sending the agent's draft {@code draftId} (null: none): 422 naming it when the lead has no such
+   * draft, 409 when it is no longer held (a person answered or the lead ended since it was made, or
+   * it was sent). A new message supersedes the lead's other drafts held by then ({@link
+   * HeldDrafts}).
    */
   Response queue(
       String operator,
       String leadId,
       String text,
       boolean template,
-      BiFunction<Document, String, Document> media,
+      Media media,
       String ownerId,
       String requestedId,
       ReplyCollisions.Seen seen,
@@ -268,7 +304,7 @@ final class LeadConversation {
       if (media != null) {
         // Told before the voice note is made: one that cannot go is neither spoken nor stored.
         collisions.check(leadId, seen, actor);
-        fields.append("media", media.apply(contact, actor.label()));
+        fields.append("media", media.make(contact, actor.label()));
       }
       if (ended) {
         fields.append(PendingPersonMessages.AFTER_END, true);
@@ -276,7 +312,16 @@ final class LeadConversation {
         // The sweep's only once this request is answered (below): a failed one is sent again.
         fields.append(PendingPersonMessages.REQUEST_OPEN, true);
       }
-      collisions.claim(leadId, seen, actor, key, now);
+      Document before = collisions.claim(leadId, seen, actor, key, now);
+      if (media != null) {
+        // Stored once the claim won: a voice note another rep's answer overtook is not kept.
+        try {
+          media.store();
+        } catch (RuntimeException e) {
+          collisions.release(leadId, key, before);
+          throw e;
+        }
+      }
       store.messages().upsertComposed(key, fields);
       audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
     }

@@ -34,7 +34,8 @@ import java.util.List;
  * ({@link VoiceNotes}: the configured provider, or the offline English voice). Like a written reply
  * it may name the lead message its rep saw, and is then 409 when another person answered since,
  * unless {@code force} ({@link ReplyCollisions}). The voice note is made only after the checks
- * pass.
+ * pass, and stored in S3 only once its message won the collision check (two reps at the same
+ * moment: the refused one leaves no object).
  */
 @Path("/api/leads/{leadId}/replies/voice-note")
 public class LeadVoiceNoteResource {
@@ -120,12 +121,28 @@ public class LeadVoiceNoteResource {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid voice note", errors);
     }
+    String spoken = json ? text : null;
+    LeadConversation.Media media =
+        new LeadConversation.Media() {
+          private VoiceNotes.Made made;
+
+          @Override
+          public org.bson.Document make(org.bson.Document contact, String by) {
+            made = LeadVoiceNoteResource.this.make(spoken, body, contact.getString("locale"), by);
+            return made.media();
+          }
+
+          @Override
+          public void store() {
+            voiceNotes.store(made);
+          }
+        };
     return conversation.queue(
         operator.name(),
         leadId,
         text == null ? "(voice note)" : text,
         false,
-        (contact, by) -> make(json ? text : null, body, contact.getString("locale"), by),
+        media,
         owner,
         request,
         seen == null
@@ -133,12 +150,14 @@ public class LeadVoiceNoteResource {
             : new ReplyCollisions.Seen(
                 seen,
                 Boolean.TRUE.equals(forced),
-                json ? ReplyCollisions.IN_BODY : ReplyCollisions.IN_QUERY));
+                json ? ReplyCollisions.IN_BODY : ReplyCollisions.IN_QUERY),
+        null);
   }
 
-  private org.bson.Document make(String text, byte[] recording, String locale, String by) {
+  /** The voice note made and checked, not stored yet (stored once its message may go). */
+  private VoiceNotes.Made make(String text, byte[] recording, String locale, String by) {
     try {
-      return text != null ? voiceNotes.speak(text, locale) : voiceNotes.upload(recording, by);
+      return text != null ? voiceNotes.spoken(text, locale) : voiceNotes.uploaded(recording, by);
     } catch (VoiceNotes.Refused e) {
       throw new ApiException(
           e.status(),

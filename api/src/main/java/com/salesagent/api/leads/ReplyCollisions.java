@@ -86,26 +86,45 @@ public final class ReplyCollisions {
    * Records the person's message {@code key} queued at {@code now} on the contact. With a {@code
    * seen} message and no {@code force}, only if no different person's message was queued after it:
    * 422 naming {@link #SEEN} when the lead has no such message, 409 naming who answered and when.
+   * The contact's {@link #FIELD} before (null when it had none), for {@link #release}.
    */
-  void claim(String leadId, Seen seen, ActingOwner actor, String key, Instant now) {
+  Document claim(String leadId, Seen seen, ActingOwner actor, String key, Instant now) {
     Document answer =
         new Document("by", actor.label())
             .append("ownerId", actor.ownerId())
             .append("at", Date.from(now))
             .append("key", key);
     Bson lead = Filters.eq("leadId", leadId);
-    if (seen == null || seen.force()) {
-      store.contacts().updateOne(lead, Updates.set(FIELD, answer));
-      return;
-    }
-    if (store
+    Bson where = seen == null || seen.force() ? lead : Filters.and(lead, free(leadId, seen, actor));
+    Document before =
+        store
             .contacts()
-            .updateOne(Filters.and(lead, free(leadId, seen, actor)), Updates.set(FIELD, answer))
-            .getMatchedCount()
-        > 0) {
-      return;
+            .findOneAndUpdate(
+                where,
+                Updates.set(FIELD, answer),
+                new com.mongodb.client.model.FindOneAndUpdateOptions()
+                    .projection(Projections.include(FIELD))
+                    .returnDocument(com.mongodb.client.model.ReturnDocument.BEFORE));
+    if (before != null) {
+      return before.get(FIELD, Document.class);
+    }
+    if (seen == null || seen.force()) {
+      return null; // no such contact: nothing claimed, as before
     }
     throw collision(lead, seen);
+  }
+
+  /**
+   * The message {@code key} claimed by {@link #claim} could not be made after all (its voice note
+   * not stored): the contact's {@link #FIELD} goes back to {@code before}, only while it is still
+   * this message's (a later answer stays).
+   */
+  void release(String leadId, String key, Document before) {
+    store
+        .contacts()
+        .updateOne(
+            Filters.and(Filters.eq("leadId", leadId), Filters.eq(FIELD + ".key", key)),
+            before == null ? Updates.unset(FIELD) : Updates.set(FIELD, before));
   }
 
   /**

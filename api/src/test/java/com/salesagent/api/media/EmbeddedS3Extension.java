@@ -24,6 +24,13 @@ final class EmbeddedS3Extension implements BeforeAllCallback, AfterAllCallback {
     return connection.storage();
   }
 
+  /** The objects' files on the server's disk (the embedded server keeps one file per object). */
+  java.util.List<Path> files() throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      return paths.filter(Files::isRegularFile).toList();
+    }
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     dir = Files.createTempDirectory("s3-" + bucket);
