@@ -214,7 +214,7 @@ public class WebhookInbox implements Managed {
   private void suppressStopsNow(MetaNotification.Parsed parsed, Instant now) {
     for (MetaNotification.Item item : parsed.items()) {
       boolean keyword =
-          MetaNotification.MESSAGE.equals(item.kind()) && MessageProcessor.saysStop(item.payload());
+          MetaNotification.MESSAGE.equals(item.kind()) && InboundItem.saysStop(item.payload());
       boolean preference =
           MetaNotification.PREFERENCE.equals(item.kind())
               && "stop".equalsIgnoreCase(item.payload().getString("value"));
