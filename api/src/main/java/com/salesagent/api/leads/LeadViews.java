@@ -182,9 +182,11 @@ final class LeadViews {
    * lead handed to them is recorded twice: the hand-off's record that its owner acted (no wamid, as
    * the run takes the message) and the message's own once it went (its wamid, same person); the
    * page read "owner_replied · by Ana Lima (ana)" twice for one message. The acted record is left
-   * out when it was recorded between that message's queueing and its own record (shown, not
-   * stored); one for a template request (the run composes it: no owner_replied of its own) or for
-   * an answer that did not go stays.
+   * out when it was recorded between that message's queueing and its own record with no other
+   * message sent in between (shown, not stored); one for a template request (the run composes it:
+   * no owner_replied of its own, its send follows the acted record) or for an answer that did not
+   * go stays. This page is the one reader that counts owner_replied: the analytics (variant
+   * counters, funnel, interest) and the outbound notifications do not read it.
    */
   static List<Document> oneOwnerRepliedPerMessage(
       List<Document> timeline, List<Document> messages) {
@@ -206,6 +208,12 @@ final class LeadViews {
       // ends the search.
       for (int j = i - 1; j >= 0; j--) {
         Document acted = timeline.get(j);
+        if ("message_sent".equals(acted.getString("type"))
+            && !java.util.Objects.equals(acted.getString("wamid"), sent.getString("wamid"))) {
+          // Another message went in between: an acted record before it was that message's (a
+          // template request the run took first), never this one's.
+          break;
+        }
         if (!"owner_replied".equals(acted.getString("type"))) {
           continue;
         }

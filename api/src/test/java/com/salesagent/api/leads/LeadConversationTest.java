@@ -300,6 +300,76 @@ class LeadConversationTest {
         .containsExactly(null, "wamid.OUT-1");
   }
 
+  /**
+   * The hand-off's acted record and a message's own owner_replied are paired on the timeline (the
+   * only reader of owner_replied: analytics and notifications do not count it). A template request
+   * the run took first acts for the owner (its record, no wamid; the template's send follows); a
+   * text the same rep queued before the run took the request went next, and its owner_replied took
+   * the template's acted record for its own twin: the page showed no acted record at all. An acted
+   * record is a message's twin only when no other message was sent between them.
+   */
+  @Test
+  void anActedRecordFollowedByAnotherMessagesSendIsNotALaterTextsTwin() {
+    String leadId = lead("in_conversation");
+    Instant queued = NOW.minusSeconds(55);
+    store
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("idempotencyKey", "lead-" + leadId + "-owner-2")
+                .append("purpose", "owner_reply")
+                .append("composer", "person")
+                .append("status", "delivered")
+                .append("wamid", "wamid.OUT-2")
+                .append("createdAt", Date.from(queued)));
+    store
+        .interactions()
+        .recordInteractions(
+            List.of(
+                Interactions.interaction(
+                    leadId,
+                    "c-1",
+                    null,
+                    "owner_replied",
+                    null,
+                    "by Ana Lima (ana)",
+                    NOW.minusSeconds(50)),
+                Interactions.interaction(
+                    leadId,
+                    "c-1",
+                    "v-1",
+                    "message_sent",
+                    "wamid.TPL",
+                    "re_engagement, template step 1",
+                    NOW.minusSeconds(50).plusMillis(300)),
+                Interactions.interaction(
+                    leadId,
+                    "c-1",
+                    null,
+                    "message_sent",
+                    "wamid.OUT-2",
+                    "owner reply, text step 1",
+                    NOW.minusSeconds(40)),
+                Interactions.interaction(
+                    leadId,
+                    "c-1",
+                    null,
+                    "owner_replied",
+                    "wamid.OUT-2",
+                    "by Ana Lima (ana)",
+                    NOW.minusSeconds(40).plusMillis(100))));
+
+    List<Document> replied =
+        views(NOW).view(leadId).interactions().stream()
+            .filter(e -> "owner_replied".equals(e.getString("type")))
+            .toList();
+    assertThat(replied)
+        .as("the template request's acted record, and the text's own")
+        .extracting(e -> e.getString("wamid"))
+        .containsExactly(null, "wamid.OUT-2");
+  }
+
   /** The lead's one message as its page shows it at {@code at}. */
   /**
    * The lead's messages in the order they were made: a rep's answer after the first contact, not
