@@ -17,6 +17,7 @@ import com.salesagent.activities.variants.AwaitingOutcome;
 import com.salesagent.activities.variants.ContextEvidence;
 import com.salesagent.activities.variants.LinearThompson;
 import com.salesagent.activities.variants.Reward;
+import com.salesagent.activities.variants.Switched;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.ApprovalRecord;
 import com.salesagent.workflows.lead.LeadActivities;
@@ -49,6 +50,7 @@ public class LeadActivitiesImpl implements LeadActivities {
   private final LeadStore store;
   private final Clock clock;
   private final VariantStats stats;
+  private final Switched switched;
   private final AwaitingOutcome awaiting;
 
   private final PersonaBuilder personas;
@@ -65,6 +67,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.store = store;
     this.clock = clock;
     this.stats = new VariantStats(store.database());
+    this.switched = new Switched(store.database());
     this.awaiting = new AwaitingOutcome(store.database());
     this.contextEvidence = new ContextEvidence(store.database());
     this.segments = new LeadSegments(store);
@@ -175,7 +178,7 @@ public class LeadActivitiesImpl implements LeadActivities {
       now = contact.getString("segment");
     }
     // A move above writes only the contact's segment: its variant and campaign are as read.
-    VariantAssignment assignment = assign(contact, now, snapshot);
+    VariantAssignment assignment = assign(contact, now, snapshot, true);
     return new VariantAssignment(
         assignment.variantId(), assignment.angle(), assignment.strategy(), now);
   }
@@ -195,11 +198,16 @@ public class LeadActivitiesImpl implements LeadActivities {
 
   @Override
   public VariantAssignment assignVariant(String leadId, String segment) {
-    return assign(requireContact(leadId), segment, segments.snapshot());
+    return assign(requireContact(leadId), segment, segments.snapshot(), true);
   }
 
+  /**
+   * Assigns the lead a variant; {@code trial}: the assignment is a trial of the variant (counted as
+   * assigned), not a kill switch's reassignment of a lead that is no clean trial ({@link
+   * Switched}).
+   */
   private VariantAssignment assign(
-      Document contact, String segment, Segments.Snapshot segmentsRead) {
+      Document contact, String segment, Segments.Snapshot segmentsRead, boolean trial) {
     String leadId = contact.getString("leadId");
     String sticky = contact.getString("variantId");
     VariantAssignment returning = returning(contact, sticky, segment);
@@ -282,11 +290,13 @@ public class LeadActivitiesImpl implements LeadActivities {
             leadId,
             contact.getString("campaignId"),
             variantId,
-            "assigned",
+            trial ? "assigned" : Switched.REASSIGNED,
             null,
             strategyLabel,
             at);
-    stats.increment(variantId, segment, "assigned", at);
+    if (trial) {
+      stats.increment(variantId, segment, "assigned", at);
+    }
     return new VariantAssignment(variantId, chosen.getString("angle"), strategyLabel, segment);
   }
 
@@ -369,9 +379,11 @@ public class LeadActivitiesImpl implements LeadActivities {
       // Re-enabled meanwhile, or a retry after the switch: keep what the lead has.
       return new VariantAssignment(current, variant.getString("angle"), "sticky", segment);
     }
-    store.contacts().updateOne(Filters.eq("leadId", leadId), Updates.unset("variantId"));
+    // Takes the lead off the disabled variant's trials (Switched): a clean trial of the new one
+    // only if nothing of the old one was sent.
+    boolean trial = switched.switchOff(contact, current, segment, clock.instant());
     contact.remove("variantId");
-    return assign(contact, segment, segments.snapshot());
+    return assign(contact, segment, segments.snapshot(), trial);
   }
 
   @Override

@@ -23,7 +23,8 @@ import org.bson.Document;
  * the right arm's share near a third). So a trial is a lead whose outcome is known: replied, or
  * ended (no response after the follow-ups, opted out, failed, stopped). A lead a person wrote to
  * before its first reply ({@link Assisted}) is no trial at all: the variant's {@code assisted}
- * counter is taken off its assigned leads and the count of waiting leads leaves them out.
+ * counter is taken off its assigned leads and the count of waiting leads leaves them out; so is a
+ * lead the kill switch moved off the variant ({@link Switched}).
  *
  * <p>The count comes from the contacts whose stage is not terminal, at most once a second per
  * segment; leads assigned since that count are added to it (they cannot have ended yet), so a burst
@@ -132,10 +133,18 @@ public final class AwaitingOutcome {
     return new Arm(variantId, weight, trials, replied, assigned - trials);
   }
 
-  /** The assigned leads that are the variant's evidence: the assisted ones taken off. */
+  /**
+   * The assigned leads that are the variant's evidence: the assisted ones ({@link Assisted}) and
+   * those the kill switch moved off it ({@link Switched}) taken off.
+   */
   public static long measured(Map<String, Long> totals) {
     long assigned = totals.getOrDefault("assigned", 0L);
-    return assigned - Math.max(0, Math.min(assigned, totals.getOrDefault(Assisted.COUNTER, 0L)));
+    return assigned - Math.max(0, Math.min(assigned, takenOut(totals)));
+  }
+
+  /** The variant's assigned leads that are no trial of it: assisted or switched off it. */
+  static long takenOut(Map<String, Long> totals) {
+    return totals.getOrDefault(Assisted.COUNTER, 0L) + totals.getOrDefault(Switched.COUNTER, 0L);
   }
 
   private Map<String, Long> awaiting(
@@ -162,11 +171,9 @@ public final class AwaitingOutcome {
     for (Map.Entry<String, Map<String, Long>> e : totals.entrySet()) {
       long since =
           e.getValue().getOrDefault("assigned", 0L) - s.assigned().getOrDefault(e.getKey(), 0L);
-      // A lead marked assisted since the count was waiting then (it had not replied): it is off
-      // the assigned leads now, so it is off the waiting ones too.
-      long assistedSince =
-          e.getValue().getOrDefault(Assisted.COUNTER, 0L)
-              - s.assisted().getOrDefault(e.getKey(), 0L);
+      // A lead marked assisted or switched off the variant since the count was waiting then (it
+      // had not replied): it is off the assigned leads now, so it is off the waiting ones too.
+      long assistedSince = takenOut(e.getValue()) - s.assisted().getOrDefault(e.getKey(), 0L);
       long change = Math.max(0, since) - Math.max(0, assistedSince);
       if (change != 0) {
         out.put(e.getKey(), Math.max(0, out.getOrDefault(e.getKey(), 0L) + change));
@@ -182,7 +189,7 @@ public final class AwaitingOutcome {
     totals.forEach(
         (v, t) -> {
           assigned.put(v, t.getOrDefault("assigned", 0L));
-          assisted.put(v, t.getOrDefault(Assisted.COUNTER, 0L));
+          assisted.put(v, takenOut(t));
         });
     long start = nanos.getAsLong();
     Map<String, Long> awaiting = count(segment, conversion ? TERMINAL : ENDED);
@@ -209,7 +216,8 @@ public final class AwaitingOutcome {
                         Filters.exists("variantId", true),
                         Filters.nin("stage", ended),
                         // No trial at all, waiting or not: taken off the assigned leads.
-                        Filters.exists(Assisted.FIELD, false))),
+                        Filters.exists(Assisted.FIELD, false),
+                        Filters.exists(Switched.FIELD, false))),
                 Aggregates.group("$variantId", Accumulators.sum("n", 1))))) {
       if (d.getString("_id") != null) {
         out.put(d.getString("_id"), ((Number) d.get("n")).longValue());

@@ -115,12 +115,14 @@ public final class ContextEvidence {
   }
 
   private LinearThompson build(double lambda, double floor, String success) {
-    // A lead a person wrote to before its first reply is no observation of its variant (Assisted).
+    // A lead a person wrote to before its first reply is no observation of its variant (Assisted),
+    // nor one switched off a variant it had been sent (Switched).
     Bson assigned =
         Filters.and(
             Filters.exists("variantContext", true),
             Filters.exists("variantId", true),
-            Filters.exists(Assisted.FIELD, false));
+            Filters.exists(Assisted.FIELD, false),
+            Filters.exists(Switched.FIELD, false));
     Map<Document, long[]> groups = new HashMap<>();
     count(
         Filters.and(

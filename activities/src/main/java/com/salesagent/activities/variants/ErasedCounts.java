@@ -65,10 +65,9 @@ public final class ErasedCounts {
             .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.in("type", types)))
             .sort(Sorts.ascending("ts"))
             .into(new ArrayList<>());
-    // Out of the variant's evidence whenever the mark's event falls (the recount's rule).
-    boolean assisted =
-        kept.assisted()
-            || events.stream().anyMatch(e -> Assisted.EVENT.equals(e.getString("type")));
+    // Out of the variant's evidence whenever the mark's event falls (the recount's rule): assisted,
+    // or switched off a variant it had been sent (Switched).
+    boolean assisted = kept.assisted() || events.stream().anyMatch(Switched::takesOut);
     boolean assistedKept = kept.assisted();
     boolean replied = kept.reply();
     boolean interested = kept.interest();

@@ -24,7 +24,8 @@ import org.bson.conversions.Bson;
  * stored before intents were recorded carry none: interest is counted from then on.
  *
  * <p>Neither counts for the variant when a person wrote to the lead before its first reply ({@link
- * Assisted}); the funnel still counts both.
+ * Assisted}), nor when the kill switch moved it off a variant it had been sent ({@link Switched});
+ * the funnel still counts both.
  */
 public final class Interest {
   /** The triage's intent, the funnel's stage and the variant counter. */
@@ -53,12 +54,12 @@ public final class Interest {
     if (!INTERESTED.equals(intent)) {
       return false;
     }
-    Document before = funnel.reachReading(leadId, INTERESTED, at, Assisted.FIELD);
+    Document before = funnel.reachReading(leadId, INTERESTED, at, Assisted.FIELD, Switched.FIELD);
     if (before == null) {
       return false;
     }
     // A lead a person wrote to before its first reply is no evidence for the variant (Assisted).
-    if (!Assisted.marked(before)) {
+    if (!Switched.outOfEvidence(before)) {
       stats.increment(variantId, segment, INTERESTED, at);
     }
     return true;
@@ -71,10 +72,10 @@ public final class Interest {
    */
   public void countReply(
       String leadId, String variantId, String segment, String intent, Instant at) {
-    Document before = funnel.reachReading(leadId, "replied", at, Assisted.FIELD);
+    Document before = funnel.reachReading(leadId, "replied", at, Assisted.FIELD, Switched.FIELD);
     // The funnel counts every lead's reply; the variant not that of a lead a person wrote to
     // first (Assisted: read in the same write that marks the reply, so no race).
-    if (before != null && !Assisted.marked(before)) {
+    if (before != null && !Switched.outOfEvidence(before)) {
       stats.increment(variantId, segment, "replied", at);
     }
     count(leadId, variantId, segment, intent, at);

@@ -42,8 +42,11 @@ import org.bson.conversions.Bson;
  * outcome, counted once per lead), and of the sent, those that went as an image (sent_image) or a
  * voice note (sent_voice_note); assisted: leads a person wrote to before their first reply, once
  * per lead ({@link Assisted}): out of the variant's evidence, so their replies, interest and
- * conversions are not counted and readers take them off the assigned leads. A {@link Reward} is one
- * of them.
+ * conversions are not counted and readers take them off the assigned leads; switched: leads the
+ * kill switch moved off the variant before their first reply, once per lead ({@link Switched}):
+ * readers take them off the assigned leads too (a lead sent nothing yet is its new variant's trial;
+ * one sent the old variant's message is no variant's, its replies not counted). A {@link Reward} is
+ * one of them.
  */
 public final class VariantStats {
   public static final String COLLECTION = "variant_stats";
@@ -60,7 +63,8 @@ public final class VariantStats {
           "opted_out",
           "failed",
           "converted",
-          Assisted.COUNTER);
+          Assisted.COUNTER,
+          Switched.COUNTER);
 
   /**
    * The counter of the modality a sent message actually went in, beside "sent": a voice-note
@@ -163,13 +167,22 @@ public final class VariantStats {
   /** Interaction types that count, and the counter each feeds ("replied" is handled apart). */
   static final Map<String, String> COUNTED =
       Map.of(
-          "assigned", "assigned",
-          "message_sent", "sent",
-          "delivered", "delivered",
-          "read", "read",
-          "failed", "failed",
-          "opted_out", "opted_out",
-          "converted", "converted");
+          "assigned",
+          "assigned",
+          "message_sent",
+          "sent",
+          "delivered",
+          "delivered",
+          "read",
+          "read",
+          "failed",
+          "failed",
+          "opted_out",
+          "opted_out",
+          "converted",
+          "converted",
+          Switched.EVENT,
+          Switched.COUNTER);
 
   /** The incremental counters of the days [from, to] (UTC), as stored. */
   public Map<Key, Map<String, Long>> stored(LocalDate from, LocalDate to) {
@@ -201,11 +214,13 @@ public final class VariantStats {
    * the same events the activities count as they happen (assigned, message_sent -> sent, delivered,
    * read, failed, opted_out; replied = a lead's first reply, interested = a lead's first event that
    * shows interest ({@link Interest#shown()}), each counted on its day; assisted = a lead's first
-   * {@link Assisted} event, and none of such a lead's replies, interest or conversions), the
-   * segment taken from the lead's contact; plus what erased leads' events added, kept at their
-   * erasure without the lead ({@link ErasedCounts}: the counters keep those counts, the history
-   * does not). Costs O(events in range) plus two passes over the replies up to the range's end
-   * (firsts: a reply, an interest); meant for audits and repairs, never for a dashboard refresh.
+   * {@link Assisted} event, and none of such a lead's replies, interest or conversions; switched =
+   * each {@link Switched} event, and none of the replies, interest or conversions of a lead
+   * switched after a send), the segment taken from the lead's contact; plus what erased leads'
+   * events added, kept at their erasure without the lead ({@link ErasedCounts}: the counters keep
+   * those counts, the history does not). Costs O(events in range) plus two passes over the replies
+   * up to the range's end (firsts: a reply, an interest); meant for audits and repairs, never for a
+   * dashboard refresh.
    */
   public Map<Key, Map<String, Long>> recompute(LocalDate from, LocalDate to) {
     Date start = Date.from(from.atStartOfDay(ZoneOffset.UTC).toInstant());
@@ -257,9 +272,10 @@ public final class VariantStats {
   }
 
   /**
-   * The leads marked {@link Assisted} (their history event), whenever: the mark is set only while a
-   * lead has no reply and no conversion marked, so the counters skipped every reply, interest and
-   * conversion of theirs (the reply's own time, WhatsApp's, may read earlier than the mark).
+   * The leads marked {@link Assisted} or {@link Switched} after a send (their history event),
+   * whenever: the mark is set only while a lead has no reply and no conversion marked, so the
+   * counters skipped every reply, interest and conversion of theirs (the reply's own time,
+   * WhatsApp's, may read earlier than the mark).
    */
   private static Set<String> assistedLeads(MongoCollection<Document> history) {
     Set<String> leads = new HashSet<>();
@@ -267,8 +283,7 @@ public final class VariantStats {
         Aggregations.withDiskUse(
             history,
             List.of(
-                Aggregates.match(Filters.eq("type", Assisted.EVENT)),
-                Aggregates.group("$meta.leadId")),
+                Aggregates.match(Switched.outOfEvidenceEvents()), Aggregates.group("$meta.leadId")),
             "variant counters rebuild")) {
       if (g.getString("_id") != null) {
         leads.add(g.getString("_id"));
