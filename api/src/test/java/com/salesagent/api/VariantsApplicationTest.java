@@ -517,6 +517,92 @@ final class VariantsApplicationTest extends AppTestHarness {
     }
   }
 
+  /**
+   * The kill switch through the running system: a lead sent its first message on one variant of its
+   * segment's pool, the variant switched off while the lead waits for its follow-up, the follow-up
+   * goes on the other variant and the lead replies to it. The lead is no trial of either variant:
+   * the report shows it {@code switched} on the first, not assigned to the second, one assignment
+   * in all, the reply credited to neither; the recount agrees.
+   */
+  @Test
+  void aLeadSwitchedAfterItsFirstMessageIsNoVariantsTrial() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String segment = "switch-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created =
+        postJson(
+            "/api/segments",
+            """
+            {"segmentId":"%s","order":2,"query":{"q":"wombat"},"variants":["v-speed","v-cost"],
+             "workflowDefinition":"default"}
+            """
+                .formatted(segment));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String leadId = "switch-" + UUID.randomUUID();
+    String phone = phone();
+    postJson(
+        "/api/leads",
+        leadJson(leadId, phone).replace("\"Head of Sales\"", "\"VP of Wombat Logistics\""));
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
+    assertThat(store().contact(leadId).getString("segment")).isEqualTo(segment);
+    String old = store().contact(leadId).getString("variantId");
+    try {
+      assertThat(postJson("/api/variants/" + old + "/disable", "").statusCode()).isEqualTo(200);
+      await(
+          "the follow-up on the other variant",
+          Duration.ofSeconds(40),
+          () ->
+              store().messages().messagesOf(leadId).stream()
+                  .anyMatch(
+                      m -> m.getString("wamid") != null && !old.equals(m.getString("variantId"))));
+    } finally {
+      postJson("/api/variants/" + old + "/enable", "");
+    }
+    Document followUp =
+        store().messages().messagesOf(leadId).stream()
+            .filter(m -> m.getString("wamid") != null && !old.equals(m.getString("variantId")))
+            .findFirst()
+            .orElseThrow();
+    String now = followUp.getString("variantId");
+    assertThat(
+            metaWebhook(textFrom(phone, followUp.getString("wamid"), "Yes, tell me more"))
+                .statusCode())
+        .isEqualTo(200);
+    await(
+        "the reply counted in the funnel",
+        Duration.ofSeconds(20),
+        () ->
+            com.salesagent.activities.mongo.FunnelStats.reached(
+                store().contact(leadId), "replied"));
+
+    Map<String, JsonNode> rows = new java.util.HashMap<>();
+    for (JsonNode v :
+        json.readTree(get("/api/analytics/variants?segment=" + segment).body()).path("variants")) {
+      rows.put(v.path("variantId").asText(), v);
+    }
+    JsonNode before = rows.get(old);
+    JsonNode after = rows.get(now);
+    assertThat(before).as("%s in the segment's report", old).isNotNull();
+    assertThat(after).as("%s in the segment's report", now).isNotNull();
+    assertThat(before.path("counts").path("assigned").asLong()).as(before.toString()).isEqualTo(1);
+    assertThat(before.path("counts").path("switched").asLong()).as(before.toString()).isEqualTo(1);
+    assertThat(before.path("measured").asLong()).as(before.toString()).isZero();
+    assertThat(after.path("counts").path("assigned").asLong()).as(after.toString()).isZero();
+    assertThat(after.path("counts").path("replied").asLong()).as(after.toString()).isZero();
+    assertThat(after.path("measured").asLong()).as(after.toString()).isZero();
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    JsonNode check =
+        json.readTree(
+            get("/api/analytics/variants/counters?from=" + today + "&to=" + today).body());
+    for (JsonNode d : check.path("differing")) {
+      assertThat(d.path("segment").asText()).as(d.toString()).isNotEqualTo(segment);
+    }
+  }
+
   /** Meta's notification of a reaction from {@code phone} to our {@code wamid}, sent now. */
   private String reactionFrom(String phone, String wamid) {
     return """

@@ -42,8 +42,8 @@ import org.bson.Document;
  * O(variants x days)): counts, rates with 95 % Wilson intervals (replies and interest over the
  * assigned leads but the assisted ones, deliveries and reads over the sent, opt-outs), the
  * posterior mean and probability to be best on the bandit's reward (the default configuration's
- * {@link Reward}, named in the report), and a sample-ratio-mismatch check of the assignments
- * against the variants' weights (meaningful for fixed splits; alarm at p < 0.001).
+ * {@link Reward}, named in the report), and a sample-ratio-mismatch check of the assignments of the
+ * variants enabled now against their weights (meaningful for fixed splits; alarm at p < 0.001).
  */
 @Tag(name = "analytics", description = "Variant performance and its counters")
 @Timed
@@ -82,8 +82,12 @@ public class AnalyticsResource {
       long successes = Math.min(measured, t.getOrDefault(reward.counter(), 0L));
       double weight = ((Number) v.get("weight", 1)).doubleValue();
       arms.add(new Arm(id, weight, measured, successes));
-      // The split is checked on every assignment: an assisted lead was assigned all the same.
-      split.add(new Arm(id, weight, assigned, 0));
+      // The split is checked on every assignment of the variants enabled now: an assisted lead was
+      // assigned all the same; a disabled variant stopped taking leads when it was switched off,
+      // and the leads the switch moved went to the enabled ones by their weights (Switched).
+      if (v.getBoolean("enabled", true)) {
+        split.add(new Arm(id, weight, assigned, 0));
+      }
       Map<String, Long> counts = new LinkedHashMap<>();
       VariantStats.COUNTERS.forEach(c -> counts.put(c, t.getOrDefault(c, 0L)));
       rows.add(
@@ -130,7 +134,8 @@ public class AnalyticsResource {
    * reply), and the bandit's view on its reward. {@code measured}: the assigned leads that are the
    * variant's evidence, the rates' and the posterior's denominator: {@code counts.assigned} minus
    * {@code counts.assisted}, the leads a person wrote to before their first reply (their replies,
-   * interest and conversions are not in the counts either).
+   * interest and conversions are not in the counts either), minus {@code counts.switched}, the
+   * leads the kill switch moved off the variant before their first reply.
    */
   public record VariantRow(
       String variantId,

@@ -155,9 +155,10 @@ public final class LeadOutcomes {
               at.toInstant());
     }
     // The contact read after the outcome's write: a lead a person wrote to before its first reply
-    // (marked only while it had no conversion) is no evidence for its variant (Assisted).
+    // (marked only while it had no conversion) is no evidence for its variant (Assisted), nor one
+    // the kill switch moved off a variant it had been sent (Switched).
     if (OutcomeSignal.CONVERTED.equals(outcome)
-        && !com.salesagent.activities.variants.Assisted.marked(store.contact(leadId))) {
+        && !com.salesagent.activities.variants.Switched.outOfEvidence(store.contact(leadId))) {
       // The bandit's reward when it learns on conversions: counted once per lead, retries too.
       new com.salesagent.activities.variants.CountedOnce(store.database())
           .incrementAll(

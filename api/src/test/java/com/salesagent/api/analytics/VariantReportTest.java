@@ -136,6 +136,41 @@ class VariantReportTest {
         .isEqualTo(0.2);
   }
 
+  /**
+   * A variant switched off after 30 leads while the others took 100 each: its leads the kill switch
+   * moved ({@code switched}) are off its measured leads, and the sample-ratio check reads the
+   * variants enabled now, so the switch raises no alarm (before, 100:100:30 against equal weights
+   * alarmed at p far below 0.001, and the switched leads stayed the variant's trials).
+   */
+  @Test
+  void aVariantSwitchedOffRaisesNoSampleRatioAlarmAndItsSwitchedLeadsAreNotMeasured()
+      throws Exception {
+    DB.getCollection(Collections.PROMPT_VARIANTS)
+        .insertOne(
+            new Document("variantId", "v-off")
+                .append("segments", List.of("smb"))
+                .append("angle", "v-off")
+                .append("enabled", false));
+    DB.getCollection(VariantStats.COLLECTION)
+        .insertOne(
+            new Document("variantId", "v-off")
+                .append("segment", "smb")
+                .append("day", "2026-11-24")
+                .append("assigned", 30L)
+                .append("replied", 3L)
+                .append("switched", 12L));
+
+    JsonNode report = report();
+
+    assertThat(report.path("sampleRatioMismatch").path("alarm").asBoolean())
+        .as(report.path("sampleRatioMismatch").toString())
+        .isFalse();
+    JsonNode off = row(report, "v-off");
+    assertThat(off.path("counts").path("switched").asLong()).isEqualTo(12);
+    assertThat(off.path("measured").asLong()).isEqualTo(18);
+    assertThat(off.path("replyRate").path("trials").asLong()).isEqualTo(18);
+  }
+
   @Test
   void aRewardTheSystemDoesNotKnowIsAConflictNamingTheField() throws Exception {
     reward("interest");
