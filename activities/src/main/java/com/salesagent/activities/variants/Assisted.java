@@ -74,6 +74,9 @@ public final class Assisted {
             Filters.exists("variantId", true),
             Filters.exists("funnel.replied", false),
             Filters.exists(FIELD, false),
+            // Switched off a variant it had been sent: out of every variant's evidence already,
+            // and its new variant never counted it assigned (Switched).
+            Filters.exists(Switched.FIELD, false),
             Filters.ne("outcome.value", "converted"));
     Document before =
         contacts.findOneAndUpdate(

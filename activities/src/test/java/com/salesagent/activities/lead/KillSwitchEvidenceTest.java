@@ -12,6 +12,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.variants.Assisted;
 import com.salesagent.activities.variants.AwaitingOutcome;
 import com.salesagent.activities.variants.Interest;
 import com.salesagent.activities.variants.VariantStats;
@@ -93,7 +94,11 @@ class KillSwitchEvidenceTest {
     disable(old);
 
     VariantAssignment now = leads.reassignVariant("sent", "smb");
+    // A rep writing to it before its reply takes nothing more out: its new variant never counted
+    // it.
+    assertThat(new Assisted(db).mark("sent", NOW.plusSeconds(30))).isFalse();
     replied("sent", now.variantId(), NOW.plusSeconds(60));
+    assertThat(count(now.variantId(), "assisted")).isZero();
 
     assertThat(now.variantId()).isNotEqualTo(old);
     assertThat(totals(old)).containsEntry("assigned", 1L).containsEntry("switched", 1L);
