@@ -364,7 +364,12 @@ public class SimulateCommand extends Command {
             .mongo()
             .database()
             .getCollection("prompt_variants")
-            .find(new Document("enabled", true))
+            // The returning-contact variant is never in a pool: the rates name the bandit's arms.
+            .find(
+                com.mongodb.client.model.Filters.and(
+                    com.mongodb.client.model.Filters.eq("enabled", true),
+                    com.mongodb.client.model.Filters.ne(
+                        "variantId", com.salesagent.activities.lead.ReturningContacts.VARIANT_ID)))
             .map(d -> d.getString("variantId"))
             .into(new ArrayList<>());
     variants.sort(String::compareTo);
