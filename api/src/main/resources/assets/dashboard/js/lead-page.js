@@ -5,6 +5,7 @@ import { api, apiObjectUrl } from './api.js';
 import { outcomeControls, againControls } from './lead-actions.js';
 import { renderConversation, resetConversation } from './lead-conversation.js';
 import { session } from './state.js';
+import { mediaNotSentLines } from './media-notes.js';
 
 const POLL_MS = 2000;
 
@@ -323,12 +324,15 @@ function workflowSummary(wf) {
 function sentMedia(m) {
   const media = m.media;
   if (!media || typeof media !== 'object' || !m.leadId) return null;
-  if (media.sentAs === 'not_sent') {
-    return h('p', { class: 'meta media-not-sent', text: 'the ' + (media.kind === 'audio' ? 'voice note' : 'image card') + ' did not go: ' + str(media.notSentBecause) });
-  }
+  if (media.sentAs === 'not_sent') return null; // named once, with the reason (mediaNotes)
   const item = mediaItem(m.leadId, Object.assign({}, media, { status: 'stored' }));
   if (item && media.madeBy) item.appendChild(h('p', { class: 'meta', text: 'made by ' + str(media.madeBy) + (media.sentAs ? ' · sent as ' + str(media.sentAs) : '') }));
   return item;
+}
+
+/** Why media made for the message did not go, each reason once (a template voice note has two records). */
+function mediaNotes(m) {
+  return mediaNotSentLines(m).map((line) => h('p', { class: line.startsWith('no voice note') ? 'meta' : 'meta media-not-sent', text: line }));
 }
 
 /** When the message went: Meta's acceptance of the send (the stored message has no sentAt). */
@@ -350,7 +354,7 @@ function messageItem(m) {
     ]),
     h('p', { class: 'text', text: str(m.text) }),
     sentMedia(m),
-    m.voiceNote && m.voiceNote.why ? h('p', { class: 'meta', text: 'no voice note: ' + str(m.voiceNote.why) }) : null,
+    ...mediaNotes(m),
     statuses.children.length ? statuses : null,
     m.audit && typeof m.audit === 'object'
       ? h('div', { class: 'audit' }, [h('h4', { text: 'Why it was sent' }), kvList(m.audit, 0)])
