@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.bson.Document;
 
@@ -51,6 +52,23 @@ public class Enrolment {
    * enrolled again after {@code retryAt} (the erasure done) it is a new lead.
    */
   public static final String LEAD_ERASING = "lead_erasing";
+
+  /**
+   * Why a suppressed number is not enrolled, as POST /api/leads and an import row both say it: the
+   * suppression's source and when it was recorded.
+   */
+  static String suppressedMessage(Suppressions.Entry s) {
+    return "this number asked not to be contacted ("
+        + s.source()
+        + ", "
+        + s.at()
+        + "): no lead may message it until an operator lifts the suppression with a new consent";
+  }
+
+  /** The suppression's source and time, as the 409 and the import row name them. */
+  static Map<String, String> suppressionFacts(Suppressions.Entry s) {
+    return Map.of("source", s.source(), "at", String.valueOf(s.at()));
+  }
 
   /** What {@code retryAt} adds to an erasure's sweep: its last steps (histories, audit). */
   static final Duration ERASURE_MARGIN = Duration.ofMinutes(1);

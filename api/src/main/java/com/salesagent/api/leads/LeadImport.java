@@ -288,10 +288,13 @@ class LeadImport {
         answer.put("retryAt", outcome.retryAt().toString());
         answer.put("errors", List.of(new FieldError("leadId", message)));
       } else if (outcome.suppression() != null) {
-        String message =
-            "this number asked not to be contacted (" + outcome.suppression().source() + ")";
+        // The same facts as POST /api/leads says: the source and the date.
+        String message = Enrolment.suppressedMessage(outcome.suppression());
         answer.put("message", message);
-        answer.put("errors", List.of(new FieldError("phone", "suppressed: " + message)));
+        answer.put("suppression", Enrolment.suppressionFacts(outcome.suppression()));
+        answer.put(
+            "errors",
+            List.of(new FieldError("phone", "suppressed: " + outcome.suppression().source())));
       } else if (Enrolment.PHONE_ACTIVE.equals(outcome.status())) {
         String message =
             "this number has a live lead in this campaign, "

@@ -34,7 +34,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -172,16 +171,11 @@ public class LeadResource {
       Suppressions.Entry s = outcome.suppression();
       return new ApiException(
               409,
-              "this number asked not to be contacted ("
-                  + s.source()
-                  + ", "
-                  + s.at()
-                  + "): no lead may message it until an operator lifts the suppression with a"
-                  + " new consent",
+              Enrolment.suppressedMessage(s),
               new FieldError("phone", "suppressed: " + s.source()))
           .with("leadId", outcome.leadId())
           .with("status", outcome.status())
-          .with("suppression", Map.of("source", s.source(), "at", String.valueOf(s.at())));
+          .with("suppression", Enrolment.suppressionFacts(s));
     }
     return new ApiException(
             409,

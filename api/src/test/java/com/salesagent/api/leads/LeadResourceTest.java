@@ -302,6 +302,43 @@ class LeadResourceTest {
   }
 
   /**
+   * A suppressed number's import row says what POST /api/leads says of it: the source and the date
+   * of the suppression (the row named the source alone, "this number asked not to be contacted
+   * (operator)", so an operator could not tell an old opt-out from today's).
+   */
+  @Test
+  void aSuppressedImportRowNamesTheSourceAndTheDateAsASingleLeadDoes() {
+    Instant at = Instant.parse("2026-10-02T08:30:00Z");
+    new com.salesagent.activities.mongo.Suppressions(STORE.database())
+        .suppress(List.of("+5511998765471"), "operator", at, "asked by phone");
+    Response single =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("sup-single", "+5511998765471", "sup")));
+    assertThat(single.getStatus()).isEqualTo(409);
+    String message = String.valueOf(json(single).get("message"));
+    assertThat(message).contains("operator").contains(at.toString());
+
+    Response imported =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(
+                Entity.entity(
+                    "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt\n"
+                        + "sup-row,Ana,+5511998765471,Acme,sup,true,form,2026-11-20T10:00:00Z\n",
+                    "text/csv"));
+    assertThat(imported.getStatus()).isEqualTo(200);
+    String row = imported.readEntity(String.class).lines().toList().get(0);
+    assertThat(row)
+        .contains("\"status\":\"suppressed\"")
+        .contains("\"message\":\"" + message + "\"")
+        .contains("\"at\":\"" + at + "\"")
+        .contains("\"errors\":[{\"field\":\"phone\"");
+  }
+
+  /**
    * Text that could not be read is refused naming its field, never enrolled as the replacement
    * character the decoder left (the first message went out as "Hi Jo\uFFFDo"): a CSV saved as
    * Windows-1252 (Excel's "CSV" on Windows) whose "João" is not UTF-8, and a JSON lead whose name
