@@ -183,8 +183,11 @@ export function renderConversation(l, feedback, page) {
     if (!text) { toast('Write what the voice note says first', true); return; }
     let body = asChosen({ text: text, requestId: attemptId('voice', text) });
     if (seen.messageId) body = Object.assign({ seenMessageId: seen.messageId }, body);
+    // A drafted answer spoken is the draft sent, as with Send: used, or refused once superseded.
+    const draftId = $('conversation-text').dataset.draftId;
+    if (draftId) body = Object.assign(body, { draftId: draftId });
     sendVoice({ path: voicePath(), method: 'POST', body: body },
-      () => { attemptDone('voice', text); $('conversation-text').value = ''; toast('Voice note queued'); });
+      () => { attemptDone('voice', text); $('conversation-text').value = ''; delete $('conversation-text').dataset.draftId; toast('Voice note queued'); });
   });
   // Recorded here: MediaRecorder's Ogg Opus (Firefox) or WebM Opus (Chrome), rewrapped by the
   // server; the microphone is released as soon as the recording stops.

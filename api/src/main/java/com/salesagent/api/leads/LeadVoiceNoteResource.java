@@ -30,18 +30,25 @@ import java.util.List;
  * requestId}, suppression checked before the call, audited) like a written reply. The body is
  * either a recording (any audio body: Ogg Opus as it is; WebM Opus rewrapped; MP3, M4A/AAC,
  * WAV/AIFF/AU transcoded; 16 MB) with {@code ?ownerId=&requestId=&seenMessageId=&force=}, or JSON
- * {@code {"text": "...", "ownerId", "requestId", "seenMessageId", "force"}} to have the text spoken
- * ({@link VoiceNotes}: the configured provider, or the offline English voice). Like a written reply
- * it may name the lead message its rep saw, and is then 409 when another person answered since,
- * unless {@code force} ({@link ReplyCollisions}). The voice note is made only after the checks
- * pass, and stored in S3 only once its message won the collision check (two reps at the same
- * moment: the refused one leaves no object).
+ * {@code {"text": "...", "ownerId", "requestId", "seenMessageId", "force", "draftId"}} to have the
+ * text spoken ({@link VoiceNotes}: the configured provider, or the offline English voice). Like a
+ * written reply it may name the lead message its rep saw, and is then 409 when another person
+ * answered since, unless {@code force} ({@link ReplyCollisions}). The spoken form may name the
+ * agent's draft it speaks ({@code draftId}, as a written reply does): 422 naming it when the lead
+ * has no such draft, 409 once it is no longer held; sent, the draft is {@code used}. The voice note
+ * is made only after the checks pass, and stored in S3 only once its message won the collision
+ * check (two reps at the same moment: the refused one leaves no object).
  */
 @Path("/api/leads/{leadId}/replies/voice-note")
 public class LeadVoiceNoteResource {
   /** What the JSON form takes. */
   public record SpeakRequest(
-      String text, String ownerId, String requestId, String seenMessageId, Boolean force) {}
+      String text,
+      String ownerId,
+      String requestId,
+      String seenMessageId,
+      Boolean force,
+      String draftId) {}
 
   private final LeadConversation conversation;
   private final VoiceNotes voiceNotes;
@@ -83,6 +90,7 @@ public class LeadVoiceNoteResource {
     String request = requestId;
     String seen = seenMessageId;
     Boolean forced = null;
+    String draftId = null;
     List<FieldError> errors = new ArrayList<>();
     if (json) {
       SpeakRequest speak = read(body);
@@ -91,6 +99,10 @@ public class LeadVoiceNoteResource {
       request = speak.requestId();
       seen = speak.seenMessageId();
       forced = speak.force();
+      draftId = speak.draftId();
+      if (draftId != null && !LeadConversation.DRAFT_ID.matcher(draftId).matches()) {
+        errors.add(new FieldError("draftId", "a draft's id: 1-300 letters, digits and ._:=+/-"));
+      }
       if (text == null || text.isEmpty()) {
         throw new ApiException(
             422, "invalid voice note", new FieldError("text", "must not be blank"));
@@ -151,7 +163,7 @@ public class LeadVoiceNoteResource {
                 seen,
                 Boolean.TRUE.equals(forced),
                 json ? ReplyCollisions.IN_BODY : ReplyCollisions.IN_QUERY),
-        null);
+        draftId);
   }
 
   /** The voice note made and checked, not stored yet (stored once its message may go). */
@@ -185,7 +197,8 @@ public class LeadVoiceNoteResource {
     } catch (IOException e) {
       throw new ApiException(
           400,
-          "the body is not a JSON object {text, ownerId, requestId, seenMessageId, force}",
+          "the body is not a JSON object {text, ownerId, requestId, seenMessageId, force,"
+              + " draftId}",
           FieldError.ofJson(e));
     }
   }

@@ -1,0 +1,181 @@
+package com.salesagent.api.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
+import com.salesagent.activities.media.OggOpus;
+import com.salesagent.activities.media.VoiceNotes;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.api.leads.LeadVoiceNoteResource;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.dropwizard.jackson.Jackson;
+import io.temporal.client.WorkflowClient;
+import jakarta.ws.rs.core.Response;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The lead page's "Send as a voice note" speaks the agent's drafted answer: it names the draft
+ * ({@code draftId}) as Send does, so the draft is {@code used} (it stayed {@code held}, offered
+ * again after the lead had its answer), and a draft no longer held is refused as for a text (409
+ * naming draftId; 422 for one the lead does not have or a malformed id).
+ */
+class VoiceNoteDraftTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+  @RegisterExtension static final EmbeddedS3Extension S3 = new EmbeddedS3Extension("voice-drafts");
+
+  private LeadStore store;
+  private LeadVoiceNoteResource resource;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    var owners = MONGO.database().getCollection(Owners.COLLECTION);
+    owners.deleteMany(new Document());
+    owners.insertOne(new Document("_id", "ana").append("name", "Ana Lima"));
+    LeadWorkflow live =
+        (LeadWorkflow)
+            Proxy.newProxyInstance(
+                LeadWorkflow.class.getClassLoader(),
+                new Class<?>[] {LeadWorkflow.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("ownerReply")) {
+                    return null;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    WorkflowClient temporal =
+        (WorkflowClient)
+            Proxy.newProxyInstance(
+                WorkflowClient.class.getClassLoader(),
+                new Class<?>[] {WorkflowClient.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("newWorkflowStub") && args[0] == LeadWorkflow.class) {
+                    return live;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    VoiceNotes.Speaker speaker =
+        new VoiceNotes.Speaker() {
+          @Override
+          public byte[] speak(String text) {
+            short[] pcm = new short[16_000];
+            for (int i = 0; i < pcm.length; i++) {
+              pcm[i] = (short) (6000 * Math.sin(2 * Math.PI * 220 * i / 16_000));
+            }
+            return OggOpus.encode(pcm, 16_000);
+          }
+
+          @Override
+          public String label() {
+            return "test voice";
+          }
+        };
+    resource =
+        new LeadVoiceNoteResource(
+            store, temporal, Jackson.newObjectMapper(), new VoiceNotes(S3.storage(), speaker));
+  }
+
+  private MongoCollection<Document> drafts() {
+    return MONGO.database().getCollection(KnowledgeActivitiesImpl.DRAFTS);
+  }
+
+  /** A lead in conversation that asked a question a minute ago, with the agent's draft held. */
+  private String leadWithADraft(String status) {
+    String leadId = "LV-" + UUID.randomUUID();
+    Instant now = Instant.now();
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "c-1")
+            .append("phone", "+55119" + Math.abs(leadId.hashCode() % 100000000))
+            .append("locale", "en")
+            .append("ownerId", "ana")
+            .append("stage", "in_conversation"));
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", "wamid.in-1")
+                .append("text", "How much does it cost?")
+                .append("receivedAt", Date.from(now.minusSeconds(60)))
+                .append("storedAt", Date.from(now.minusSeconds(60))));
+    drafts()
+        .insertOne(
+            new Document("_id", leadId + ":wamid.in-1")
+                .append("leadId", leadId)
+                .append("replyMessageId", "wamid.in-1")
+                .append("grounded", true)
+                .append("text", "Our plans start at 49 a month.")
+                .append("status", status)
+                .append("createdAt", Date.from(now.minusSeconds(50))));
+    return leadId;
+  }
+
+  private Response speak(String leadId, String draftId) {
+    String body =
+        "{\"text\":\"Our plans start at 49 a month.\",\"ownerId\":\"ana\",\"draftId\":\""
+            + draftId
+            + "\"}";
+    return resource.voiceNote(
+        new Operator("ops"),
+        leadId,
+        "application/json",
+        null,
+        null,
+        null,
+        null,
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private long messages(String leadId) {
+    return store.messages().collection().countDocuments(Filters.eq("leadId", leadId));
+  }
+
+  @Test
+  void aDraftSpokenAsAVoiceNoteIsUsed() {
+    String leadId = leadWithADraft("held");
+
+    assertThat(speak(leadId, leadId + ":wamid.in-1").getStatus()).isEqualTo(202);
+
+    Document draft = drafts().find(Filters.eq("_id", leadId + ":wamid.in-1")).first();
+    assertThat(draft.getString("status")).as("the draft went, as a voice note").isEqualTo("used");
+    assertThat(messages(leadId)).isEqualTo(1);
+  }
+
+  @Test
+  void aDraftNoLongerHeldIs409AndAnUnknownOrMalformedOneIs422NamingDraftId() {
+    String leadId = leadWithADraft("superseded");
+    ApiException stale =
+        catchThrowableOfType(ApiException.class, () -> speak(leadId, leadId + ":wamid.in-1"));
+    assertThat(stale.status()).isEqualTo(409);
+    assertThat(stale.errors()).extracting(FieldError::field).contains("draftId");
+
+    ApiException unknown =
+        catchThrowableOfType(ApiException.class, () -> speak(leadId, leadId + ":wamid.other"));
+    assertThat(unknown.status()).isEqualTo(422);
+    assertThat(unknown.errors()).extracting(FieldError::field).containsExactly("draftId");
+
+    ApiException malformed =
+        catchThrowableOfType(ApiException.class, () -> speak(leadId, "no spaces allowed"));
+    assertThat(malformed.status()).isEqualTo(422);
+    assertThat(malformed.errors()).extracting(FieldError::field).containsExactly("draftId");
+    assertThat(messages(leadId)).as("nothing queued").isZero();
+  }
+}
