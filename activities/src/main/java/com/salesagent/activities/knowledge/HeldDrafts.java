@@ -6,6 +6,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -28,6 +29,9 @@ public final class HeldDrafts {
 
   /** The contact's latest person's message queued to the lead (the API's ReplyCollisions). */
   static final String LAST_PERSON_ANSWER = "lastPersonAnswer";
+
+  /** On a person's message queued after its lead's run ended (the API's PendingPersonMessages). */
+  static final String AFTER_END_MESSAGE = "afterEnd";
 
   private final MongoDatabase db;
   private final MongoCollection<Document> drafts;
@@ -55,6 +59,95 @@ public final class HeldDrafts {
       held = Filters.and(held, Filters.ne("_id", usedDraftId));
     }
     return supersede(held, why);
+  }
+
+  /**
+   * Meta reported the person's message {@code wamid} failed: the drafts it superseded are {@link
+   * #HELD} again (the lead has neither the answer nor a draft waiting otherwise), their {@link
+   * #SUPERSEDED_BY} kept as {@code restoredFrom}. Not when another person's message queued since
+   * went or may still go (it answers them: they stay superseded), and a draft of a run that ended
+   * since the message was queued during it is superseded by the end instead. A redelivered status
+   * finds none superseded by the message: nothing changes. The number of drafts held again.
+   */
+  public long answerFailed(String wamid) {
+    MongoCollection<Document> messages =
+        db.getCollection(com.salesagent.activities.mongo.Collections.MESSAGES);
+    Document message =
+        messages
+            .find(
+                Filters.and(
+                    Filters.eq("wamid", wamid),
+                    Filters.eq("composer", "person"),
+                    Filters.eq("status", "failed")))
+            .projection(
+                Projections.include("leadId", "idempotencyKey", "createdAt", AFTER_END_MESSAGE))
+            .first();
+    String key = message == null ? null : message.getString("idempotencyKey");
+    String leadId = message == null ? null : message.getString("leadId");
+    if (key == null || leadId == null) {
+      return 0;
+    }
+    Bson superseded =
+        Filters.and(
+            Filters.eq("leadId", leadId),
+            Filters.eq("status", SUPERSEDED),
+            Filters.eq(SUPERSEDED_BY + ".key", key));
+    Date queued = message.getDate("createdAt");
+    boolean answeredSince =
+        messages
+                .find(
+                    Filters.and(
+                        Filters.eq("leadId", leadId),
+                        Filters.eq("composer", "person"),
+                        Filters.ne("idempotencyKey", key),
+                        Filters.nin("status", "failed", "not_sent"),
+                        Filters.gte("createdAt", queued == null ? new Date(0) : queued)))
+                .projection(Projections.include("_id"))
+                .first()
+            != null;
+    if (answeredSince) {
+      return 0;
+    }
+    Document contact =
+        db.getCollection(com.salesagent.activities.mongo.Collections.CONTACTS)
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include("stage"))
+            .first();
+    if (contact == null) {
+      return 0;
+    }
+    String stage = contact.getString("stage");
+    com.salesagent.workflows.lead.Stage known = com.salesagent.workflows.lead.Stage.of(stage);
+    if (known != null && known.terminal() && !message.getBoolean(AFTER_END_MESSAGE, false)) {
+      // Queued while the run was live, failed after it ended: the end answers these drafts.
+      return drafts
+          .updateMany(
+              superseded,
+              Updates.set(
+                  SUPERSEDED_BY,
+                  new Document("why", "the lead's run ended (" + stage + ")")
+                      .append("stage", stage)
+                      .append("answerFailed", key)))
+          .getModifiedCount();
+    }
+    long restored = 0;
+    for (Document d :
+        drafts
+            .find(superseded)
+            .projection(Projections.include(SUPERSEDED_BY))
+            .into(new ArrayList<>())) {
+      // Each on the condition it was read under: a second look at the same status finds it held.
+      restored +=
+          drafts
+              .updateOne(
+                  Filters.and(Filters.eq("_id", d.get("_id")), superseded),
+                  Updates.combine(
+                      Updates.set("status", HELD),
+                      Updates.set("restoredFrom", d.get(SUPERSEDED_BY, Document.class)),
+                      Updates.unset(SUPERSEDED_BY)))
+              .getModifiedCount();
+    }
+    return restored;
   }
 
   /** The lead's run ended at {@code stage} at {@code at}: the drafts held for it by then. */

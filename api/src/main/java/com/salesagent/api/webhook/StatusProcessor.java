@@ -1,6 +1,7 @@
 package com.salesagent.api.webhook;
 
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.knowledge.HeldDrafts;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.FunnelStats;
@@ -31,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * forward, the timeline and counters get it once, and the lead's workflow is told when the status
  * changes its next action (read, failed) or its send's fate was unknown. A person's answer to a
  * lead whose run ended that failed puts the lead back on the "wrote after the end" list ({@link
- * AfterEndReplies#failed}). A status may arrive before its send's answer was stored, or for a send
- * whose answer was lost: Meta echoes the send's idempotency key (biz_opaque_callback_data), which
- * binds the wamid to its message; without it, the event stays pending for {@code grace} (the sweep
- * retries it) before it is given up.
+ * AfterEndReplies#failed}), and any person's answer that failed puts back the drafts it superseded
+ * ({@link HeldDrafts#answerFailed}). A status may arrive before its send's answer was stored, or
+ * for a send whose answer was lost: Meta echoes the send's idempotency key
+ * (biz_opaque_callback_data), which binds the wamid to its message; without it, the event stays
+ * pending for {@code grace} (the sweep retries it) before it is given up.
  */
 final class StatusProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(StatusProcessor.class);
@@ -60,6 +62,7 @@ final class StatusProcessor {
   private final VariantStats stats;
   private final CountedOnce counted;
   private final AfterEndReplies afterEnd;
+  private final HeldDrafts drafts;
   private final LeadSignaller signaller;
   private final OptOuts optOuts;
   private final Clock clock;
@@ -73,6 +76,7 @@ final class StatusProcessor {
     this.stats = new VariantStats(store.database());
     this.counted = new CountedOnce(store.database());
     this.afterEnd = new AfterEndReplies(store);
+    this.drafts = new HeldDrafts(store.database());
     this.signaller = signaller;
     this.optOuts = optOuts;
     this.clock = clock;
@@ -104,6 +108,15 @@ final class StatusProcessor {
         contact == null ? null : contact.getString("segment"),
         "sent",
         at);
+  }
+
+  /**
+   * A person's answer that failed: the lead back on the "wrote after the end" list, and the drafts
+   * it superseded held again ({@link HeldDrafts#answerFailed}); neither for another message.
+   */
+  private void answerFailed(String wamid) {
+    afterEnd.failed(wamid);
+    drafts.answerFailed(wamid);
   }
 
   /** The outcome, or null while the status waits for its message (kept pending). */
@@ -170,7 +183,7 @@ final class StatusProcessor {
               code == null ? null : code + " " + title,
               at);
       if (FAILED.equals(status)) {
-        afterEnd.failed(wamid);
+        answerFailed(wamid);
       }
       event.markApplied().run();
     }
@@ -378,7 +391,7 @@ final class StatusProcessor {
     counted.incrementAll(counts, shard);
     store.interactions().recordInteractions(timeline);
     for (String wamid : failed) {
-      afterEnd.failed(wamid);
+      answerFailed(wamid);
     }
     for (int i : found) {
       if (!events.get(i).effectsApplied()) {

@@ -2,6 +2,8 @@ package com.salesagent.api.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.salesagent.activities.knowledge.HeldDrafts;
+import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
@@ -457,6 +459,112 @@ class StatusProcessorTest {
     for (String lead : List.of("L-once", "L-once-batch")) {
       assertThat(store.contact(lead).get("afterEnd")).as(lead + " stays dismissed").isNull();
     }
+  }
+
+  /**
+   * A rep's answer supersedes the agent's draft held for the lead; when Meta then reports that
+   * answer failed, the lead had neither an answer nor a draft. The failed status (one at a time or
+   * in a batch) puts the drafts it superseded back to held; redelivered after another rep's answer
+   * superseded the draft again, it changes nothing.
+   */
+  @Test
+  void aFailedAnswerPutsTheDraftsItSupersededBackToHeldOnceInBothPaths() {
+    var drafts = MONGO.database().getCollection(KnowledgeActivitiesImpl.DRAFTS);
+    var held = new HeldDrafts(MONGO.database());
+    for (String lead : List.of("L-draft", "L-draft-batch")) {
+      store.insertContact(
+          new Document("leadId", lead)
+              .append("phone", lead.equals("L-draft") ? "+5511900000301" : "+5511900000302")
+              .append("stage", "in_conversation"));
+      drafts.insertOne(
+          new Document("_id", lead + ":wamid.in-1")
+              .append("leadId", lead)
+              .append("replyMessageId", "wamid.in-1")
+              .append("text", "Our plans start at 49 a month.")
+              .append("status", HeldDrafts.HELD)
+              .append("createdAt", java.util.Date.from(t0)));
+      store
+          .messages()
+          .upsertComposed(
+              "k-" + lead,
+              new Document("leadId", lead)
+                  .append("composer", "person")
+                  .append("by", "Ana (ana)")
+                  .append("status", "composed")
+                  .append("createdAt", java.util.Date.from(t0.plusSeconds(5))));
+      store.messages().markAccepted("k-" + lead, "wamid.out-" + lead, null, "text", t0);
+      held.answered(lead, t0.plusSeconds(5), "Ana (ana)", "ana", "k-" + lead, null);
+      assertThat(drafts.find(new Document("leadId", lead)).first().getString("status"))
+          .isEqualTo(HeldDrafts.SUPERSEDED);
+    }
+
+    processor.process(failed("wamid.out-L-draft"));
+    processor.processBatch(List.of(failed("wamid.out-L-draft-batch")));
+
+    for (String lead : List.of("L-draft", "L-draft-batch")) {
+      Document draft = drafts.find(new Document("leadId", lead)).first();
+      assertThat(draft.getString("status")).as(lead + " held again").isEqualTo(HeldDrafts.HELD);
+      assertThat(draft.get(HeldDrafts.SUPERSEDED_BY)).isNull();
+      assertThat(draft.get("restoredFrom", Document.class).getString("key")).isEqualTo("k-" + lead);
+      // Bruno answers again: the draft is superseded by his message.
+      store
+          .messages()
+          .upsertComposed(
+              "k2-" + lead,
+              new Document("leadId", lead)
+                  .append("composer", "person")
+                  .append("by", "Bruno (bruno)")
+                  .append("status", "composed")
+                  .append("createdAt", java.util.Date.from(t0.plusSeconds(90))));
+      held.answered(lead, t0.plusSeconds(90), "Bruno (bruno)", "bruno", "k2-" + lead, null);
+    }
+
+    // The first answer's failed status redelivered, both ways.
+    processor.process(failed("wamid.out-L-draft"));
+    processor.processBatch(List.of(failed("wamid.out-L-draft-batch")));
+
+    for (String lead : List.of("L-draft", "L-draft-batch")) {
+      Document draft = drafts.find(new Document("leadId", lead)).first();
+      assertThat(draft.getString("status")).as(lead).isEqualTo(HeldDrafts.SUPERSEDED);
+      assertThat(draft.get(HeldDrafts.SUPERSEDED_BY, Document.class).getString("key"))
+          .isEqualTo("k2-" + lead);
+    }
+  }
+
+  /**
+   * An answer queued while the run was live fails after the run ended: its drafts are not offered
+   * again (the end would have superseded them): they stay superseded, by the end.
+   */
+  @Test
+  void aFailedAnswerOfARunThatEndedSinceLeavesItsDraftsSupersededByTheEnd() {
+    var drafts = MONGO.database().getCollection(KnowledgeActivitiesImpl.DRAFTS);
+    store.insertContact(
+        new Document("leadId", "L-ended")
+            .append("phone", "+5511900000311")
+            .append("stage", "lost"));
+    drafts.insertOne(
+        new Document("_id", "L-ended:wamid.in-1")
+            .append("leadId", "L-ended")
+            .append("status", HeldDrafts.HELD)
+            .append("createdAt", java.util.Date.from(t0)));
+    store
+        .messages()
+        .upsertComposed(
+            "k-ended",
+            new Document("leadId", "L-ended")
+                .append("composer", "person")
+                .append("status", "composed")
+                .append("createdAt", java.util.Date.from(t0.plusSeconds(5))));
+    store.messages().markAccepted("k-ended", "wamid.out-L-ended", null, "text", t0);
+    new HeldDrafts(MONGO.database())
+        .answered("L-ended", t0.plusSeconds(5), "Ana (ana)", "ana", "k-ended", null);
+
+    processor.process(failed("wamid.out-L-ended"));
+
+    Document draft = drafts.find(new Document("leadId", "L-ended")).first();
+    assertThat(draft.getString("status")).isEqualTo(HeldDrafts.SUPERSEDED);
+    assertThat(draft.get(HeldDrafts.SUPERSEDED_BY, Document.class).getString("stage"))
+        .isEqualTo("lost");
   }
 
   private InboxEvent failed(String wamid) {
