@@ -6,7 +6,6 @@ import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.knowledge.HeldDrafts;
-import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
@@ -120,7 +119,7 @@ final class LeadConversation {
       ObjectMapper strict,
       Clock clock) {
     this.store = store;
-    this.refusals = new ReplyRefusals(new CustomerServiceWindow(store));
+    this.refusals = new ReplyRefusals(new CustomerServiceWindow(store), store);
     this.lead = lead;
     this.afterEnd = afterEnd;
     this.strict = strict;
@@ -277,7 +276,7 @@ final class LeadConversation {
       refusals.besideALiveLead(contact);
     }
     if (draftId != null) {
-      stillHeld(leadId, draftId, key);
+      refusals.draftNoLongerHeld(leadId, draftId, key);
     }
     if (template && !again) {
       collisions.claim(leadId, seen, actor, key, now);
@@ -481,65 +480,6 @@ final class LeadConversation {
     audit(operator, leadId, "handoff_accepted", ownerId, now);
     lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
     return Response.accepted(new Accepted(leadId, ownerId, "signalled")).build();
-  }
-
-  /**
-   * The draft a person sends: 422 naming {@code draftId} when the lead has none of that id, 409
-   * when it is no longer held (superseded, sent by another message, or sent by the agent).
-   */
-  private void stillHeld(String leadId, String draftId, String key) {
-    Document draft =
-        store
-            .database()
-            .getCollection(KnowledgeActivitiesImpl.DRAFTS)
-            .find(Filters.and(Filters.eq("_id", draftId), Filters.eq("leadId", leadId)))
-            .first();
-    if (draft == null) {
-      throw new ApiException(
-          422,
-          "invalid reply",
-          List.of(new FieldError("draftId", "no draft of this lead has this id")));
-    }
-    String status = draft.getString("status");
-    Document usedBy = draft.get(HeldDrafts.USED_BY, Document.class);
-    if (HeldDrafts.HELD.equals(status)
-        || (HeldDrafts.USED.equals(status)
-            && usedBy != null
-            && key.equals(usedBy.getString("key")))) {
-      return;
-    }
-    Document why =
-        HeldDrafts.SUPERSEDED.equals(status)
-            ? draft.get(HeldDrafts.SUPERSEDED_BY, Document.class)
-            : usedBy;
-    String said =
-        HeldDrafts.SUPERSEDED.equals(status)
-            ? "superseded: "
-                + (why == null ? "a person answered or the lead ended" : why.getString("why"))
-                + (why != null && why.getString("by") != null
-                    ? " (" + why.getString("by") + ")"
-                    : "")
-                + (why != null && why.getDate("at") != null
-                    ? " at " + why.getDate("at").toInstant()
-                    : "")
-                + "; read the conversation and write again"
-            : HeldDrafts.USED.equals(status)
-                ? "sent already"
-                    + (usedBy != null && usedBy.getString("by") != null
-                        ? " by " + usedBy.getString("by")
-                        : "")
-                : "not held for a person (" + status + ")";
-    ApiException refused =
-        new ApiException(
-                409,
-                "the draft is no longer waiting to be sent",
-                List.of(new FieldError("draftId", said)))
-            .with("draftStatus", status);
-    if (HeldDrafts.SUPERSEDED.equals(status) && why != null) {
-      refused.with(
-          "supersededBy", why.getString("by") != null ? why.getString("by") : why.getString("why"));
-    }
-    throw refused;
   }
 
   List<FieldError> ownerErrors(String ownerId) {

@@ -1,5 +1,8 @@
 package com.salesagent.api.leads;
 
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.knowledge.HeldDrafts;
+import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -13,14 +16,16 @@ import org.bson.Document;
  * Why a person's message cannot go to a lead, each a 409 naming the field to change: the lead is
  * being erased, its stage is none this version knows, its run ended (no template), its number asked
  * not to be contacted, WhatsApp's customer-service window is closed (no free text), or its number
- * has a live lead now. Read from the contact and the number's messages, before anything is queued
- * ({@link LeadConversation}).
+ * has a live lead now; or the draft it sends is no longer held. Read from the contact, the number's
+ * messages and the drafts, before anything is queued ({@link LeadConversation}).
  */
 final class ReplyRefusals {
   private final CustomerServiceWindow windows;
+  private final LeadStore store;
 
-  ReplyRefusals(CustomerServiceWindow windows) {
+  ReplyRefusals(CustomerServiceWindow windows, LeadStore store) {
     this.windows = windows;
+    this.store = store;
   }
 
   /**
@@ -130,5 +135,64 @@ final class ReplyRefusals {
                               + " conversation"
                           : "; send {\"template\": \"re_engagement\"} instead"))));
     }
+  }
+
+  /**
+   * The draft a person sends: 422 naming {@code draftId} when the lead has none of that id, 409
+   * when it is no longer held (superseded, sent by another message, or sent by the agent).
+   */
+  void draftNoLongerHeld(String leadId, String draftId, String key) {
+    Document draft =
+        store
+            .database()
+            .getCollection(KnowledgeActivitiesImpl.DRAFTS)
+            .find(Filters.and(Filters.eq("_id", draftId), Filters.eq("leadId", leadId)))
+            .first();
+    if (draft == null) {
+      throw new ApiException(
+          422,
+          "invalid reply",
+          List.of(new FieldError("draftId", "no draft of this lead has this id")));
+    }
+    String status = draft.getString("status");
+    Document usedBy = draft.get(HeldDrafts.USED_BY, Document.class);
+    if (HeldDrafts.HELD.equals(status)
+        || (HeldDrafts.USED.equals(status)
+            && usedBy != null
+            && key.equals(usedBy.getString("key")))) {
+      return;
+    }
+    Document why =
+        HeldDrafts.SUPERSEDED.equals(status)
+            ? draft.get(HeldDrafts.SUPERSEDED_BY, Document.class)
+            : usedBy;
+    String said =
+        HeldDrafts.SUPERSEDED.equals(status)
+            ? "superseded: "
+                + (why == null ? "a person answered or the lead ended" : why.getString("why"))
+                + (why != null && why.getString("by") != null
+                    ? " (" + why.getString("by") + ")"
+                    : "")
+                + (why != null && why.getDate("at") != null
+                    ? " at " + why.getDate("at").toInstant()
+                    : "")
+                + "; read the conversation and write again"
+            : HeldDrafts.USED.equals(status)
+                ? "sent already"
+                    + (usedBy != null && usedBy.getString("by") != null
+                        ? " by " + usedBy.getString("by")
+                        : "")
+                : "not held for a person (" + status + ")";
+    ApiException refused =
+        new ApiException(
+                409,
+                "the draft is no longer waiting to be sent",
+                List.of(new FieldError("draftId", said)))
+            .with("draftStatus", status);
+    if (HeldDrafts.SUPERSEDED.equals(status) && why != null) {
+      refused.with(
+          "supersededBy", why.getString("by") != null ? why.getString("by") : why.getString("why"));
+    }
+    throw refused;
   }
 }
