@@ -133,6 +133,52 @@ class LeadOutcomesTest {
         .containsEntry("assisted", 1L);
   }
 
+  /**
+   * A lead the kill switch moved off a variant after that variant's message was sent (Switched) is
+   * no trial of any variant: its conversion is on its timeline but counted for neither the old
+   * variant nor the one it was reassigned to.
+   */
+  @Test
+  void aConversionOfALeadSwitchedOffItsVariantAfterASendCountsForNoVariant() {
+    java.time.Instant sentAt = java.time.Instant.now().minusSeconds(600);
+    for (String lead : List.of("sold-clean", "sold-switched")) {
+      STORE.insertContact(
+          new Document("leadId", lead)
+              .append("campaignId", "c")
+              .append("segment", "switch-outcomes")
+              .append("variantId", "v-old")
+              .append("funnel", new Document("sent", java.util.Date.from(sentAt))));
+    }
+    assertThat(
+            new com.salesagent.activities.variants.Switched(STORE.database())
+                .switchOff(
+                    STORE.contact("sold-switched"),
+                    "v-old",
+                    "switch-outcomes",
+                    java.time.Instant.now()))
+        .as("a lead sent the old variant's message is no trial of the new one")
+        .isFalse();
+    // The workflow then assigns it the variant still enabled.
+    STORE
+        .database()
+        .getCollection(Collections.CONTACTS)
+        .updateOne(
+            Filters.eq("leadId", "sold-switched"),
+            com.mongodb.client.model.Updates.set("variantId", "v-new"));
+
+    outcomes.set("operator", "sold-clean", body("{\"outcome\":\"converted\"}"));
+    outcomes.set("operator", "sold-switched", body("{\"outcome\":\"converted\"}"));
+
+    assertThat(timelineDetail("sold-switched", "converted")).isEqualTo("by operator");
+    var totals =
+        new com.salesagent.activities.variants.VariantStats(STORE.database())
+            .totals("switch-outcomes");
+    assertThat(totals.get("v-old")).containsEntry("converted", 1L).containsEntry("switched", 1L);
+    assertThat(totals.getOrDefault("v-new", java.util.Map.of()).getOrDefault("converted", 0L))
+        .as("the variant it was reassigned to")
+        .isZero();
+  }
+
   @Test
   void onALeadNobodyOwnsTheOperatorIsNamed() {
     STORE.insertContact(new Document("leadId", "lost-1").append("campaignId", "c"));
