@@ -195,7 +195,11 @@ public final class ApiWiring {
                 config.getLlm().toSettings(), config.getWorker().getVoiceModel()));
     Enrolment enrolment =
         new Enrolment(
-            store, client, clock, config.getApi().getErasureSweepAfter().toJavaDuration());
+            store,
+            client,
+            clock,
+            config.getApi().getErasureSweepAfter().toJavaDuration(),
+            config.getApi().getRecontactAfter().toJavaDuration());
     List<Object> resources =
         List.of(
             new PersonaResource(

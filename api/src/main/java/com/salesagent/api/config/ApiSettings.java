@@ -138,6 +138,22 @@ public class ApiSettings {
     this.erasureSweepAfter = erasureSweepAfter;
   }
 
+  /**
+   * How long after our message reached a number that never answered no new lead may message it
+   * (RECONTACT_AFTER; 0: no such guard), unless an operator enrols it with recontact=true.
+   */
+  @NotNull private Duration recontactAfter = Duration.days(30);
+
+  @JsonProperty
+  public Duration getRecontactAfter() {
+    return recontactAfter;
+  }
+
+  @JsonProperty
+  public void setRecontactAfter(Duration recontactAfter) {
+    this.recontactAfter = recontactAfter;
+  }
+
   /** How long leads' inbound media stays in S3 (MEDIA_RETENTION); 0 keeps it until erasure. */
   @NotNull private Duration mediaRetention = Duration.days(180);
 

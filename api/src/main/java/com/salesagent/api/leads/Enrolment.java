@@ -54,6 +54,13 @@ public class Enrolment {
   public static final String LEAD_ERASING = "lead_erasing";
 
   /**
+   * An earlier lead of the number was delivered a message within {@code RECONTACT_AFTER} and never
+   * answered ({@link RecentContacts}): nothing was stored or started; {@code activeLeadId} names
+   * that lead, {@code retryAt} when the number may be contacted again.
+   */
+  public static final String RECENTLY_CONTACTED = "recently_contacted";
+
+  /**
    * Why a suppressed number is not enrolled, as POST /api/leads and an import row both say it: the
    * suppression's source and when it was recorded.
    */
@@ -76,7 +83,8 @@ public class Enrolment {
   /**
    * {@code status}: one of the constants above. {@code suppression} is set when SUPPRESSED; {@code
    * activeLeadId} when PHONE_ACTIVE; {@code differs} (the fields that differ) when LEAD_ID_TAKEN;
-   * {@code retryAt} (when the erasure will be done) when LEAD_ERASING.
+   * {@code retryAt} (when the erasure will be done) when LEAD_ERASING; the earlier lead and when
+   * the number is free again when RECENTLY_CONTACTED.
    */
   public record Outcome(
       String leadId,
@@ -124,10 +132,41 @@ public class Enrolment {
   private final Suppressions suppressions;
   private final Duration erasureSweepAfter;
   private final AfterEndReplies afterEnd;
+  private final RecentContacts recent;
 
-  /** {@code erasureSweepAfter}: {@code ERASURE_SWEEP_AFTER}, for when an erasure will be done. */
+  /** Without the {@link RecentContacts} guard: see the other constructor. */
   public Enrolment(
       LeadStore store, WorkflowClient temporal, Clock clock, Duration erasureSweepAfter) {
+    this(store, temporal, clock, erasureSweepAfter, Duration.ZERO);
+  }
+
+  /**
+   * {@code erasureSweepAfter}: {@code ERASURE_SWEEP_AFTER}, for when an erasure will be done;
+   * {@code recontactAfter}: {@code RECONTACT_AFTER} ({@link RecentContacts}; zero: no guard).
+   */
+  public Enrolment(
+      LeadStore store,
+      WorkflowClient temporal,
+      Clock clock,
+      Duration erasureSweepAfter,
+      Duration recontactAfter) {
+    this(
+        store,
+        temporal,
+        clock,
+        erasureSweepAfter,
+        recontactAfter.isZero() || recontactAfter.isNegative()
+            ? null
+            : new RecentContacts(store.database(), recontactAfter));
+  }
+
+  private Enrolment(
+      LeadStore store,
+      WorkflowClient temporal,
+      Clock clock,
+      Duration erasureSweepAfter,
+      RecentContacts recent) {
+    this.recent = recent;
     this.store = store;
     this.erasureSweepAfter = erasureSweepAfter;
     this.funnel = new FunnelStats(store.database());
@@ -137,12 +176,34 @@ public class Enrolment {
     this.afterEnd = new AfterEndReplies(store);
   }
 
+  /**
+   * The same enrolment without the {@link RecentContacts} guard: an operator's {@code
+   * recontact=true}, and "Start a new conversation" with a lead that wrote.
+   */
+  public Enrolment recontacting() {
+    return recent == null
+        ? this
+        : new Enrolment(store, temporal, clock, erasureSweepAfter, (RecentContacts) null);
+  }
+
   public Outcome enrol(LeadValidator.Lead lead) {
     Instant now = clock.instant();
     String workflowId = LeadWorkflow.workflowId(lead.leadId());
     Optional<Suppressions.Entry> suppressed = suppressions.active(List.of(lead.phone()));
     if (suppressed.isPresent()) {
       return new Outcome(lead.leadId(), null, SUPPRESSED, suppressed.get(), null);
+    }
+    Optional<RecentContacts.Earlier> earlier =
+        recent == null ? Optional.empty() : recent.unanswered(lead, now);
+    if (earlier.isPresent()) {
+      return new Outcome(
+          lead.leadId(),
+          null,
+          RECENTLY_CONTACTED,
+          null,
+          earlier.get().leadId(),
+          List.of(),
+          earlier.get().freeAt());
     }
     LeadStore.Inserted insert = store.insertContact(contact(lead, now));
     if (insert == LeadStore.Inserted.PHONE_ACTIVE) {

@@ -16,6 +16,7 @@ import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.time.Clock;
@@ -94,7 +95,11 @@ public class HubSpotImportResource {
 
   @POST
   @Consumes(MediaType.WILDCARD)
-  public Imported importList(@Auth Operator operator, byte[] body) throws InterruptedException {
+  public Imported importList(
+      @Auth Operator operator, @QueryParam("recontact") String recontact, byte[] body)
+      throws InterruptedException {
+    Enrolment enrolment =
+        RecentContacts.recontact(recontact) ? this.enrolment.recontacting() : this.enrolment;
     ImportRequest request;
     try {
       request = strict.readValue(body, ImportRequest.class);
@@ -165,6 +170,15 @@ public class HubSpotImportResource {
         } else {
           refused++;
           why.put("status", outcome.status());
+          if (Enrolment.RECENTLY_CONTACTED.equals(outcome.status())) {
+            why.put("retryAt", outcome.retryAt().toString());
+            why.put(
+                "errors",
+                List.of(
+                    new FieldError(
+                        "phone",
+                        RecentContacts.message(outcome.activeLeadId(), outcome.retryAt()))));
+          }
           notImported.add(why);
         }
       }

@@ -295,6 +295,12 @@ class LeadImport {
         answer.put(
             "errors",
             List.of(new FieldError("phone", "suppressed: " + outcome.suppression().source())));
+      } else if (Enrolment.RECENTLY_CONTACTED.equals(outcome.status())) {
+        String message = RecentContacts.message(outcome.activeLeadId(), outcome.retryAt());
+        answer.put("earlierLeadId", outcome.activeLeadId());
+        answer.put("retryAt", outcome.retryAt().toString());
+        answer.put("message", message);
+        answer.put("errors", List.of(new FieldError("phone", message)));
       } else if (Enrolment.PHONE_ACTIVE.equals(outcome.status())) {
         String message =
             "this number has a live lead in this campaign, "

@@ -51,6 +51,7 @@ public class LeadImportResource {
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @QueryParam("unknownColumns") String unknownColumns,
       @QueryParam("region") String region,
+      @QueryParam("recontact") String recontact,
       @RequestBody(
               description =
                   "Leads as CSV (a header row, then one lead per row) or as JSON lines (one lead"
@@ -105,7 +106,13 @@ public class LeadImportResource {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    LeadImport importer = new LeadImport(rows, enrolment, strict, LeadImport.MAX_ROWS);
+    // An operator's recontact=true enrols numbers our message reached lately that never answered.
+    LeadImport importer =
+        new LeadImport(
+            rows,
+            RecentContacts.recontact(recontact) ? enrolment.recontacting() : enrolment,
+            strict,
+            LeadImport.MAX_ROWS);
     StreamingOutput output;
     if (csv) {
       CsvRecords records = LeadImport.csvRecords(in, CsvCharset.of(contentType, in));

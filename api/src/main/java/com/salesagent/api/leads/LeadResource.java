@@ -92,7 +92,9 @@ public class LeadResource {
             AfterEndMessages.temporal(temporal),
             strict,
             java.time.Clock.systemUTC());
-    this.again = new LeadAgain(store, validator, enrolment, strict, java.time.Clock.systemUTC());
+    this.again =
+        new LeadAgain(
+            store, validator, enrolment.recontacting(), strict, java.time.Clock.systemUTC());
   }
 
   /** What an enrolment answers: 202 started, or 200 when the lead was enrolled before. */
@@ -105,6 +107,7 @@ public class LeadResource {
   @POST
   @Consumes(MediaType.WILDCARD)
   public Response enrol(
+      @QueryParam("recontact") String recontact,
       @RequestBody(
               content =
                   @Content(
@@ -121,7 +124,9 @@ public class LeadResource {
     if (!result.valid()) {
       throw new ApiException(422, "invalid lead", result.errors());
     }
-    Enrolment.Outcome outcome = enrolment.enrol(result.lead());
+    Enrolment.Outcome outcome =
+        (RecentContacts.recontact(recontact) ? enrolment.recontacting() : enrolment)
+            .enrol(result.lead());
     if (!outcome.started()) {
       throw refusal(outcome, request.leadId() != null && !request.leadId().isBlank());
     }
@@ -166,6 +171,14 @@ public class LeadResource {
                   .toList())
           .with("leadId", outcome.leadId())
           .with("status", outcome.status());
+    }
+    if (Enrolment.RECENTLY_CONTACTED.equals(outcome.status())) {
+      String message = RecentContacts.message(outcome.activeLeadId(), outcome.retryAt());
+      return new ApiException(409, message, new FieldError("phone", message))
+          .with("leadId", outcome.leadId())
+          .with("status", outcome.status())
+          .with("earlierLeadId", outcome.activeLeadId())
+          .with("retryAt", outcome.retryAt().toString());
     }
     if (Enrolment.SUPPRESSED.equals(outcome.status())) {
       Suppressions.Entry s = outcome.suppression();

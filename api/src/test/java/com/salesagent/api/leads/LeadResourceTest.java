@@ -68,6 +68,9 @@ class LeadResourceTest {
 
   static final WorkflowClient WORKFLOWS = TEMPORAL.getWorkflowClient();
 
+  /** RECONTACT_AFTER's default. */
+  static final Duration RECONTACT_AFTER = Duration.ofDays(30);
+
   static final ContainerRequestFilter AS_OPERATOR = ResourceTests.asOperator("ops");
 
   static final ResourceExtension RESOURCES =
@@ -77,7 +80,8 @@ class LeadResourceTest {
           .addResource(
               new LeadResource(
                   new LeadValidator("UTC", "US"),
-                  new Enrolment(STORE, WORKFLOWS, Clock.systemUTC(), Duration.ZERO),
+                  new Enrolment(
+                      STORE, WORKFLOWS, Clock.systemUTC(), Duration.ZERO, RECONTACT_AFTER),
                   STORE,
                   WORKFLOWS,
                   Jackson.newObjectMapper(),
@@ -88,7 +92,8 @@ class LeadResourceTest {
           .addResource(
               new LeadImportResource(
                   new LeadValidator("UTC", "US"),
-                  new Enrolment(STORE, WORKFLOWS, Clock.systemUTC(), Duration.ZERO),
+                  new Enrolment(
+                      STORE, WORKFLOWS, Clock.systemUTC(), Duration.ZERO, RECONTACT_AFTER),
                   Jackson.newObjectMapper()))
           .build();
 
@@ -299,6 +304,116 @@ class LeadResourceTest {
     assertThat(rows.get(3))
         .contains("\"status\":\"lead_id_taken\"")
         .contains("\"errors\":[{\"field\":\"leadId\"");
+  }
+
+  /** An earlier lead of {@code phone} in another campaign, ended, its message delivered then. */
+  private static void earlierLead(String leadId, String phone, Instant delivered, boolean replied) {
+    Document funnel = new Document("sent", java.util.Date.from(delivered));
+    funnel.append("delivered", java.util.Date.from(delivered));
+    if (replied) {
+      funnel.append("replied", java.util.Date.from(delivered.plusSeconds(60)));
+    }
+    STORE.insertContact(
+        new Document("leadId", leadId)
+            .append("phone", phone)
+            .append("campaignId", "spring")
+            .append("stage", replied ? "replied" : "no_response")
+            .append("funnel", funnel));
+  }
+
+  /**
+   * A number our message reached lately that never answered gets no second cold opener (a weekly
+   * re-import of a CRM list greeted every silent number again): 409 {@code recently_contacted}
+   * naming {@code phone}, the earlier lead and when the number is free, nothing stored; an
+   * operator's {@code ?recontact=true} enrols it. A number that answered, or reached longer ago
+   * than RECONTACT_AFTER, is enrolled as before; a bad {@code recontact} is 400 naming it.
+   */
+  @Test
+  void aNumberOurMessageReachedLatelyThatNeverAnsweredIsNotEnrolledAgainUnlessAnOperatorSaysSo() {
+    Instant delivered =
+        Instant.now().minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    earlierLead("silent-spring", "+5511998765481", delivered, false);
+    earlierLead("talked-spring", "+5511998765482", delivered, true);
+    earlierLead("old-spring", "+5511998765483", Instant.now().minus(Duration.ofDays(31)), false);
+
+    Response refused =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("silent-summer", "+5511998765481", "summer")));
+    assertThat(refused.getStatus()).isEqualTo(409);
+    Map<?, ?> body = json(refused);
+    assertThat(body.get("status")).isEqualTo("recently_contacted");
+    assertThat(body.get("earlierLeadId")).isEqualTo("silent-spring");
+    assertThat(Instant.parse((String) body.get("retryAt")))
+        .isEqualTo(delivered.plus(RECONTACT_AFTER));
+    assertThat(body.get("errors").toString()).contains("field=phone").contains("recontact=true");
+    assertThat(STORE.contact("silent-summer")).as("nothing stored").isNull();
+
+    Response maybe =
+        RESOURCES
+            .target("/api/leads")
+            .queryParam("recontact", "maybe")
+            .request()
+            .post(Entity.json(leadJson("silent-summer", "+5511998765481", "summer")));
+    assertThat(maybe.getStatus()).isEqualTo(400);
+    assertThat(json(maybe).get("errors").toString()).contains("field=recontact");
+
+    Response meant =
+        RESOURCES
+            .target("/api/leads")
+            .queryParam("recontact", "true")
+            .request()
+            .post(Entity.json(leadJson("silent-summer", "+5511998765481", "summer")));
+    assertThat(meant.getStatus()).as(String.valueOf(json(meant))).isEqualTo(202);
+    assertThat(STORE.contact("silent-summer")).isNotNull();
+
+    for (String[] lead :
+        new String[][] {{"talked-summer", "+5511998765482"}, {"old-summer", "+5511998765483"}}) {
+      Response enrolled =
+          RESOURCES
+              .target("/api/leads")
+              .request()
+              .post(Entity.json(leadJson(lead[0], lead[1], "summer")));
+      assertThat(enrolled.getStatus()).as(lead[0]).isEqualTo(202);
+    }
+  }
+
+  /**
+   * In an import the silent number's row is refused naming {@code phone} and the file's other rows
+   * are enrolled; the same file with {@code ?recontact=true} enrols it.
+   */
+  @Test
+  void anImportRowForANumberReachedLatelyThatNeverAnsweredNamesPhoneUnlessRecontactIsSaid() {
+    earlierLead("silent-row-spring", "+5511998765491", Instant.now().minusSeconds(3600), false);
+    String csv =
+        "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt\n"
+            + "silent-row,Ana,+5511998765491,Acme,summer,true,form,2026-11-20T10:00:00Z\n"
+            + "new-row,Bo,+5511998765492,Acme,summer,true,form,2026-11-20T10:00:00Z\n";
+    List<String> rows =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(csv, "text/csv"))
+            .readEntity(String.class)
+            .lines()
+            .toList();
+    assertThat(rows.get(0))
+        .contains("\"status\":\"recently_contacted\"")
+        .contains("\"earlierLeadId\":\"silent-row-spring\"")
+        .contains("\"errors\":[{\"field\":\"phone\"");
+    assertThat(rows.get(1)).contains("\"status\":\"enrolled\"");
+    assertThat(STORE.contact("silent-row")).isNull();
+
+    String again =
+        RESOURCES
+            .target("/api/leads/import")
+            .queryParam("recontact", "true")
+            .request()
+            .post(Entity.entity(csv, "text/csv"))
+            .readEntity(String.class);
+    assertThat(again.lines().toList().get(0)).contains("\"status\":\"enrolled\"");
+    assertThat(STORE.contact("silent-row")).isNotNull();
   }
 
   /**

@@ -1,0 +1,94 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import org.bson.Document;
+
+/**
+ * A number our message reached lately that never answered is not sent another cold opener: a team
+ * re-importing its CRM list every week would otherwise greet every silent number again, the same
+ * opener each time, and WhatsApp lowers a business number's quality rating (then its messaging
+ * limit) on the blocks and reports that follow. An earlier lead of the number (any campaign, not
+ * erased) whose message was delivered (or read) within {@code RECONTACT_AFTER} of now, with no
+ * reply and no conversion, refuses the new lead: 409 {@code recently_contacted} naming {@code
+ * phone}, the earlier lead and when the number may be contacted again. An operator who means it
+ * says so ({@code ?recontact=true}). The live lead of the same campaign is left to the insert's own
+ * check ({@code phone_active}), which names it. One indexed read by phone per enrolment.
+ */
+final class RecentContacts {
+  /** The number's earlier lead the new one would follow, and when the number is free again. */
+  record Earlier(String leadId, Instant deliveredAt, Instant freeAt) {}
+
+  private final MongoCollection<Document> contacts;
+  private final Duration window;
+
+  RecentContacts(com.mongodb.client.MongoDatabase db, Duration window) {
+    this.contacts = db.getCollection(Collections.CONTACTS);
+    this.window = window;
+  }
+
+  /** The earlier lead delivered a message within the window that never answered, if any. */
+  Optional<Earlier> unanswered(LeadValidator.Lead lead, Instant now) {
+    if (window.isZero() || window.isNegative()) {
+      return Optional.empty();
+    }
+    Document earlier =
+        contacts
+            .find(
+                Filters.and(
+                    Filters.eq("phone", lead.phone()),
+                    Filters.ne("leadId", lead.leadId()),
+                    Filters.ne("activeKey", LeadStore.activeKey(lead.campaignId(), lead.phone())),
+                    Filters.exists(LeadStore.ERASURE, false),
+                    Filters.gte("funnel.delivered", Date.from(now.minus(window))),
+                    Filters.exists("funnel.replied", false),
+                    Filters.ne("stage", "converted"),
+                    Filters.ne("outcome.value", "converted"),
+                    Filters.ne("pastOutcomes.value", "converted")))
+            .projection(Projections.include("leadId", "funnel.delivered"))
+            .sort(Sorts.descending("funnel.delivered"))
+            .first();
+    if (earlier == null
+        || !(earlier.get("leadId") instanceof String leadId)
+        || !(earlier.get("funnel") instanceof Document funnel)
+        || !(funnel.get("delivered") instanceof Date delivered)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Earlier(leadId, delivered.toInstant(), delivered.toInstant().plus(window)));
+  }
+
+  /** {@code ?recontact=}: absent or false keeps the guard, true lifts it; else 400 naming it. */
+  static boolean recontact(String raw) {
+    if (raw == null || raw.strip().equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (raw.strip().equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new ApiException(
+        400,
+        "recontact is true (enrol a number our message reached lately that never answered) or"
+            + " false (the default: refuse it)",
+        new FieldError("recontact", "true|false"));
+  }
+
+  /** What the 409 and an import row say: the earlier lead, and when the number is free again. */
+  static String message(String earlierLeadId, Instant freeAt) {
+    return "our message reached this number within RECONTACT_AFTER (lead "
+        + earlierLeadId
+        + ") and it never answered: no new lead may message it before "
+        + freeAt
+        + ", unless an operator enrols it with recontact=true";
+  }
+}
