@@ -10,7 +10,9 @@ import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
 
@@ -29,43 +31,78 @@ final class RecentContacts {
   /** The number's earlier lead the new one would follow, and when the number is free again. */
   record Earlier(String leadId, Instant deliveredAt, Instant freeAt) {}
 
+  /** The number's earlier leads read, newest first: a cap, not a sales team's history. */
+  static final int MAX_EARLIER = 50;
+
   private final MongoCollection<Document> contacts;
+  private final MongoCollection<Document> feedback;
   private final Duration window;
 
   RecentContacts(com.mongodb.client.MongoDatabase db, Duration window) {
     this.contacts = db.getCollection(Collections.CONTACTS);
+    this.feedback = db.getCollection(Collections.FEEDBACK);
     this.window = window;
   }
 
-  /** The earlier lead delivered a message within the window that never answered, if any. */
+  /**
+   * The earlier lead delivered a message within the window, if the number never answered any of its
+   * leads: no reply, no conversion (a returning contact is greeted as one instead), and no message
+   * stored from it (a lead that wrote only after its run ended).
+   */
   Optional<Earlier> unanswered(LeadValidator.Lead lead, Instant now) {
     if (window.isZero() || window.isNegative()) {
       return Optional.empty();
     }
-    Document earlier =
+    Instant since = now.minus(window);
+    String sameCampaign = LeadStore.activeKey(lead.campaignId(), lead.phone());
+    List<String> earlierIds = new ArrayList<>();
+    Earlier newest = null;
+    for (Document earlier :
         contacts
             .find(
                 Filters.and(
                     Filters.eq("phone", lead.phone()),
                     Filters.ne("leadId", lead.leadId()),
-                    Filters.ne("activeKey", LeadStore.activeKey(lead.campaignId(), lead.phone())),
-                    Filters.exists(LeadStore.ERASURE, false),
-                    Filters.gte("funnel.delivered", Date.from(now.minus(window))),
-                    Filters.exists("funnel.replied", false),
-                    Filters.ne("stage", "converted"),
-                    Filters.ne("outcome.value", "converted"),
-                    Filters.ne("pastOutcomes.value", "converted")))
-            .projection(Projections.include("leadId", "funnel.delivered"))
-            .sort(Sorts.descending("funnel.delivered"))
-            .first();
-    if (earlier == null
-        || !(earlier.get("leadId") instanceof String leadId)
-        || !(earlier.get("funnel") instanceof Document funnel)
-        || !(funnel.get("delivered") instanceof Date delivered)) {
+                    Filters.exists(LeadStore.ERASURE, false)))
+            .projection(
+                Projections.include(
+                    "leadId", "activeKey", "stage", "outcome", "pastOutcomes", "funnel"))
+            .sort(Sorts.descending("enrolledAt"))
+            .limit(MAX_EARLIER)) {
+      if (!(earlier.get("leadId") instanceof String leadId)) {
+        continue;
+      }
+      if (answered(earlier)) {
+        return Optional.empty();
+      }
+      earlierIds.add(leadId);
+      if (!sameCampaign.equals(earlier.get("activeKey"))
+          && earlier.get("funnel") instanceof Document funnel
+          && funnel.get("delivered") instanceof Date d
+          && !d.toInstant().isBefore(since)
+          && (newest == null || d.toInstant().isAfter(newest.deliveredAt()))) {
+        newest = new Earlier(leadId, d.toInstant(), d.toInstant().plus(window));
+      }
+    }
+    if (newest == null || feedback.find(Filters.in("leadId", earlierIds)).first() != null) {
       return Optional.empty();
     }
-    return Optional.of(
-        new Earlier(leadId, delivered.toInstant(), delivered.toInstant().plus(window)));
+    return Optional.of(newest);
+  }
+
+  private static boolean answered(Document c) {
+    if (c.get("funnel") instanceof Document f && f.get("replied") != null) {
+      return true;
+    }
+    if ("converted".equals(c.get("stage")) || converted(c.get("outcome"))) {
+      return true;
+    }
+    return c.get("pastOutcomes") instanceof List<?> past
+        && past.stream().anyMatch(RecentContacts::converted);
+  }
+
+  private static boolean converted(Object outcome) {
+    return outcome instanceof Document d && "converted".equals(d.get("value"));
   }
 
   /** {@code ?recontact=}: absent or false keeps the guard, true lifts it; else 400 naming it. */

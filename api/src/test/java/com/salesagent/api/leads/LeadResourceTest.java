@@ -325,8 +325,9 @@ class LeadResourceTest {
    * A number our message reached lately that never answered gets no second cold opener (a weekly
    * re-import of a CRM list greeted every silent number again): 409 {@code recently_contacted}
    * naming {@code phone}, the earlier lead and when the number is free, nothing stored; an
-   * operator's {@code ?recontact=true} enrols it. A number that answered, or reached longer ago
-   * than RECONTACT_AFTER, is enrolled as before; a bad {@code recontact} is 400 naming it.
+   * operator's {@code ?recontact=true} enrols it. A number that answered (a reply, or a message
+   * after its lead's run ended), or reached longer ago than RECONTACT_AFTER, is enrolled as before;
+   * a bad {@code recontact} is 400 naming it.
    */
   @Test
   void aNumberOurMessageReachedLatelyThatNeverAnsweredIsNotEnrolledAgainUnlessAnOperatorSaysSo() {
@@ -335,6 +336,13 @@ class LeadResourceTest {
     earlierLead("silent-spring", "+5511998765481", delivered, false);
     earlierLead("talked-spring", "+5511998765482", delivered, true);
     earlierLead("old-spring", "+5511998765483", Instant.now().minus(Duration.ofDays(31)), false);
+    // It wrote only after its run had ended (no reply marked): it answered all the same.
+    earlierLead("wrote-spring", "+5511998765484", delivered, false);
+    STORE
+        .feedback()
+        .insertOne(
+            new Document("leadId", "wrote-spring")
+                .append("receivedAt", java.util.Date.from(delivered.plusSeconds(3600))));
 
     Response refused =
         RESOURCES
@@ -369,7 +377,11 @@ class LeadResourceTest {
     assertThat(STORE.contact("silent-summer")).isNotNull();
 
     for (String[] lead :
-        new String[][] {{"talked-summer", "+5511998765482"}, {"old-summer", "+5511998765483"}}) {
+        new String[][] {
+          {"talked-summer", "+5511998765482"},
+          {"old-summer", "+5511998765483"},
+          {"wrote-summer", "+5511998765484"}
+        }) {
       Response enrolled =
           RESOURCES
               .target("/api/leads")
