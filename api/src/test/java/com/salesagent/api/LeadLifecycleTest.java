@@ -208,4 +208,53 @@ final class LeadLifecycleTest extends AppTestHarness {
     assertThat(store().feedback().find(Filters.eq("leadId", leadId)).first().getString("intent"))
         .isEqualTo("opt_out");
   }
+
+  /**
+   * Through the real path (the emulator's signed delivery report marks the lead delivered): the
+   * number, silent, is not enrolled by another campaign's lead (409 {@code recently_contacted}
+   * naming {@code phone}, nothing stored), and is with {@code ?recontact=true}.
+   */
+  @Test
+  void aNumberOurMessageReachedThatNeverAnsweredIsNotEnrolledAgainUnlessAnOperatorSaysSo()
+      throws Exception {
+    emulator()
+        .setBehaviour(
+            new EmulatorBehaviour(
+                "realistic",
+                1.0,
+                0.0,
+                0.0,
+                0.0,
+                1,
+                50,
+                100,
+                200,
+                300,
+                List.of("ok"),
+                List.of("STOP"),
+                7));
+    String leadId = "silent-" + UUID.randomUUID();
+    String phone = phone();
+    enrolAndAwaitFirstSend(leadId, phone);
+    await(
+        "delivered",
+        Duration.ofSeconds(20),
+        () -> store().contact(leadId).get("funnel", Document.class).get("delivered") != null);
+
+    String again = "silent-again-" + UUID.randomUUID();
+    String other =
+        leadJson(again, phone).replace("\"company\"", "\"campaignId\":\"autumn\",\"company\"");
+    HttpResponse<String> refused = postJson("/api/leads", other);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+    JsonNode body = json.readTree(refused.body());
+    assertThat(body.path("status").asText()).isEqualTo("recently_contacted");
+    assertThat(body.path("earlierLeadId").asText()).isEqualTo(leadId);
+    assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("phone");
+    assertThat(refused.body()).doesNotContain(phone.substring(3));
+    assertThat(store().contact(again)).isNull();
+
+    HttpResponse<String> meant = postJson("/api/leads?recontact=true", other);
+    assertThat(meant.statusCode()).as(meant.body()).isEqualTo(202);
+    assertThat(store().contact(again).getString("campaignId")).isEqualTo("autumn");
+  }
 }
