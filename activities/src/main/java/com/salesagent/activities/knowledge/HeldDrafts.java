@@ -62,12 +62,13 @@ public final class HeldDrafts {
   }
 
   /**
-   * Meta reported the person's message {@code wamid} failed: the drafts it superseded are {@link
-   * #HELD} again (the lead has neither the answer nor a draft waiting otherwise), their {@link
-   * #SUPERSEDED_BY} kept as {@code restoredFrom}. Not when another person's message queued since
-   * went or may still go (it answers them: they stay superseded), and a draft of a run that ended
+   * Meta reported the person's message {@code wamid} failed: the drafts it superseded, and the
+   * draft it sent ({@link #USED} by it), are {@link #HELD} again (the lead has neither the answer
+   * nor a draft waiting otherwise), their {@link #SUPERSEDED_BY} (or {@link #USED_BY}, with {@code
+   * status: used}) kept as {@code restoredFrom}. Not when another person's message queued since
+   * went or may still go (it answers them: they stay as they are), and a draft of a run that ended
    * since the message was queued during it is superseded by the end instead. A redelivered status
-   * finds none superseded by the message: nothing changes. The number of drafts held again.
+   * finds none superseded or used by the message: nothing changes. The number of drafts held again.
    */
   public long answerFailed(String wamid) {
     MongoCollection<Document> messages =
@@ -92,6 +93,11 @@ public final class HeldDrafts {
             Filters.eq("leadId", leadId),
             Filters.eq("status", SUPERSEDED),
             Filters.eq(SUPERSEDED_BY + ".key", key));
+    Bson used =
+        Filters.and(
+            Filters.eq("leadId", leadId),
+            Filters.eq("status", USED),
+            Filters.eq(USED_BY + ".key", key));
     Date queued = message.getDate("createdAt");
     boolean answeredSince =
         messages
@@ -120,15 +126,18 @@ public final class HeldDrafts {
     com.salesagent.workflows.lead.Stage known = com.salesagent.workflows.lead.Stage.of(stage);
     if (known != null && known.terminal() && !message.getBoolean(AFTER_END_MESSAGE, false)) {
       // Queued while the run was live, failed after it ended: the end answers these drafts.
-      return drafts
-          .updateMany(
-              superseded,
-              Updates.set(
-                  SUPERSEDED_BY,
-                  new Document("why", "the lead's run ended (" + stage + ")")
-                      .append("stage", stage)
-                      .append("answerFailed", key)))
-          .getModifiedCount();
+      Document end =
+          new Document("why", "the lead's run ended (" + stage + ")")
+              .append("stage", stage)
+              .append("answerFailed", key);
+      // The draft it sent (its usedBy kept: who sent it) is superseded by the end too.
+      return drafts.updateMany(superseded, Updates.set(SUPERSEDED_BY, end)).getModifiedCount()
+          + drafts
+              .updateMany(
+                  used,
+                  Updates.combine(
+                      Updates.set("status", SUPERSEDED), Updates.set(SUPERSEDED_BY, end)))
+              .getModifiedCount();
     }
     long restored = 0;
     for (Document d :
@@ -147,7 +156,32 @@ public final class HeldDrafts {
                       Updates.unset(SUPERSEDED_BY)))
               .getModifiedCount();
     }
+    for (Document d :
+        drafts.find(used).projection(Projections.include(USED_BY)).into(new ArrayList<>())) {
+      // The draft the failed message sent: on the same terms (usedBy is unset, so once).
+      restored +=
+          drafts
+              .updateOne(
+                  Filters.and(Filters.eq("_id", d.get("_id")), used),
+                  Updates.combine(
+                      Updates.set("status", HELD),
+                      Updates.set("restoredFrom", usedWhy(d)),
+                      Updates.unset(USED_BY)))
+              .getModifiedCount();
+    }
     return restored;
+  }
+
+  /**
+   * A used draft's {@link #USED_BY}, as {@code restoredFrom}: who sent it, and that it was used.
+   */
+  private static Document usedWhy(Document draft) {
+    Document usedBy = draft.get(USED_BY, Document.class);
+    return new Document("status", USED)
+        .append("why", "a person sent it; Meta failed the message")
+        .append("by", usedBy == null ? null : usedBy.get("by"))
+        .append("key", usedBy == null ? null : usedBy.get("key"))
+        .append("at", usedBy == null ? null : usedBy.get("at"));
   }
 
   /** The lead's run ended at {@code stage} at {@code at}: the drafts held for it by then. */

@@ -532,6 +532,93 @@ class StatusProcessorTest {
   }
 
   /**
+   * A rep sends the agent's draft (it is {@code used}); when Meta then reports that message failed,
+   * the lead had neither the answer nor the draft: it stayed used. The failed status (one at a time
+   * or in a batch) puts the draft it sent back to held once, why kept as {@code restoredFrom}; a
+   * redelivered status changes nothing. Not when another person's message was queued since (it
+   * stays used), nor when the run ended since (superseded by the end).
+   */
+  @Test
+  void aFailedAnswerThatSentADraftPutsItBackToHeldOnceUnlessAnsweredOrEndedSince() {
+    var drafts = MONGO.database().getCollection(KnowledgeActivitiesImpl.DRAFTS);
+    var held = new HeldDrafts(MONGO.database());
+    List<String> leads = List.of("L-used", "L-used-batch", "L-used-answered", "L-used-ended");
+    for (int i = 0; i < leads.size(); i++) {
+      String lead = leads.get(i);
+      store.insertContact(
+          new Document("leadId", lead)
+              .append("phone", "+551190000040" + i)
+              .append("stage", "in_conversation"));
+      drafts.insertOne(
+          new Document("_id", lead + ":wamid.in-1")
+              .append("leadId", lead)
+              .append("replyMessageId", "wamid.in-1")
+              .append("text", "Our plans start at 49 a month.")
+              .append("status", HeldDrafts.HELD)
+              .append("createdAt", java.util.Date.from(t0)));
+      store
+          .messages()
+          .upsertComposed(
+              "k-" + lead,
+              new Document("leadId", lead)
+                  .append("composer", "person")
+                  .append("by", "Ana (ana)")
+                  .append("status", "composed")
+                  .append("createdAt", java.util.Date.from(t0.plusSeconds(5))));
+      store.messages().markAccepted("k-" + lead, "wamid.out-" + lead, null, "text", t0);
+      assertThat(held.use(lead + ":wamid.in-1", lead, "k-" + lead, "Ana (ana)", t0.plusSeconds(5)))
+          .isTrue();
+      held.answered(lead, t0.plusSeconds(5), "Ana (ana)", "ana", "k-" + lead, lead + ":wamid.in-1");
+    }
+    // Bruno answers L-used-answered since; L-used-ended's run ends.
+    store
+        .messages()
+        .upsertComposed(
+            "k2-L-used-answered",
+            new Document("leadId", "L-used-answered")
+                .append("composer", "person")
+                .append("by", "Bruno (bruno)")
+                .append("status", "composed")
+                .append("createdAt", java.util.Date.from(t0.plusSeconds(30))));
+    store
+        .contacts()
+        .updateOne(
+            new Document("leadId", "L-used-ended"),
+            new Document("$set", new Document("stage", "lost")));
+
+    for (int round = 0; round < 2; round++) { // the second: every status redelivered
+      processor.process(failed("wamid.out-L-used"));
+      processor.processBatch(List.of(failed("wamid.out-L-used-batch")));
+      processor.process(failed("wamid.out-L-used-answered"));
+      processor.process(failed("wamid.out-L-used-ended"));
+
+      for (String lead : List.of("L-used", "L-used-batch")) {
+        Document draft = drafts.find(new Document("leadId", lead)).first();
+        assertThat(draft.getString("status")).as(lead + " held again").isEqualTo(HeldDrafts.HELD);
+        assertThat(draft.get(HeldDrafts.USED_BY)).isNull();
+        Document why = draft.get("restoredFrom", Document.class);
+        assertThat(why.getString("status")).isEqualTo(HeldDrafts.USED);
+        assertThat(why.getString("key")).isEqualTo("k-" + lead);
+        assertThat(why.getString("by")).isEqualTo("Ana (ana)");
+      }
+      Document answered = drafts.find(new Document("leadId", "L-used-answered")).first();
+      assertThat(answered.getString("status")).isEqualTo(HeldDrafts.USED);
+      Document ended = drafts.find(new Document("leadId", "L-used-ended")).first();
+      assertThat(ended.getString("status")).isEqualTo(HeldDrafts.SUPERSEDED);
+      assertThat(ended.get(HeldDrafts.SUPERSEDED_BY, Document.class).getString("stage"))
+          .isEqualTo("lost");
+    }
+    // Used again by Bruno's message, then the first one's failed status once more: still used.
+    assertThat(
+            held.use(
+                "L-used:wamid.in-1", "L-used", "k3-L-used", "Bruno (bruno)", t0.plusSeconds(90)))
+        .isTrue();
+    processor.process(failed("wamid.out-L-used"));
+    assertThat(drafts.find(new Document("leadId", "L-used")).first().getString("status"))
+        .isEqualTo(HeldDrafts.USED);
+  }
+
+  /**
    * An answer queued while the run was live fails after the run ended: its drafts are not offered
    * again (the end would have superseded them): they stay superseded, by the end.
    */
