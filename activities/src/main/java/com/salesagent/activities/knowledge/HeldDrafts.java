@@ -8,6 +8,7 @@ import com.mongodb.client.model.Updates;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -18,7 +19,8 @@ import org.bson.conversions.Bson;
  * the lead's run ended after it was made, it is {@link #SUPERSEDED} ({@link #SUPERSEDED_BY}: why,
  * and who or what), no longer offered as waiting, and sending it is refused. A draft a person sent
  * is {@link #USED} ({@link #USED_BY}). A draft made for a message the lead wrote after its run
- * ended is made after the end, so the end does not supersede it.
+ * ended is made after the end, so the end does not supersede it; a draft stored after the end for a
+ * message stored before it is stored superseded by the end.
  */
 public final class HeldDrafts {
   public static final String HELD = "held";
@@ -29,6 +31,12 @@ public final class HeldDrafts {
 
   /** The contact's latest person's message queued to the lead (the API's ReplyCollisions). */
   static final String LAST_PERSON_ANSWER = "lastPersonAnswer";
+
+  /**
+   * On the contact: when its run ended ({@code stage}, {@code at}), written by {@link #ending} as
+   * the run ends; kept while the stage is terminal, written again by the next run's end.
+   */
+  public static final String ENDED_AT = "endedAt";
 
   /** On a person's message queued after its lead's run ended (the API's PendingPersonMessages). */
   static final String AFTER_END_MESSAGE = "afterEnd";
@@ -184,6 +192,24 @@ public final class HeldDrafts {
         .append("at", usedBy == null ? null : usedBy.get("at"));
   }
 
+  /**
+   * The lead's run is ending at {@code stage} at {@code at} (before the stage is written): when, on
+   * the contact ({@link #ENDED_AT}), if it is live; the first end of a run is kept. A draft stored
+   * after the end for a message stored before it is superseded by it ({@link #endedSince}).
+   */
+  public void ending(String leadId, String stage, Instant at) {
+    List<String> terminal = new ArrayList<>();
+    for (com.salesagent.workflows.lead.Stage s : com.salesagent.workflows.lead.Stage.values()) {
+      if (s.terminal()) {
+        terminal.add(s.key());
+      }
+    }
+    db.getCollection(com.salesagent.activities.mongo.Collections.CONTACTS)
+        .updateOne(
+            Filters.and(Filters.eq("leadId", leadId), Filters.nin("stage", terminal)),
+            Updates.set(ENDED_AT, new Document("stage", stage).append("at", Date.from(at))));
+  }
+
   /** The lead's run ended at {@code stage} at {@code at}: the drafts held for it by then. */
   public long ended(String leadId, String stage, Instant at) {
     return supersede(
@@ -219,17 +245,19 @@ public final class HeldDrafts {
   /**
    * Why a draft about to be stored for the lead's message {@code replyMessageId} is superseded
    * already: a person's message was queued to the lead after that message was stored (the draft,
-   * made later, would answer what a person answered). Null when none was.
+   * made later, would answer what a person answered), or the lead's run ended after it was stored
+   * ({@link #endedSince}). Null when neither.
    */
   Document answeredSince(String leadId, String replyMessageId) {
     Document contact =
         db.getCollection(com.salesagent.activities.mongo.Collections.CONTACTS)
             .find(Filters.eq("leadId", leadId))
-            .projection(Projections.include(LAST_PERSON_ANSWER))
+            .projection(Projections.include(LAST_PERSON_ANSWER, ENDED_AT, "stage"))
             .first();
     Document answer = contact == null ? null : contact.get(LAST_PERSON_ANSWER, Document.class);
     Date answeredAt = answer == null ? null : answer.getDate("at");
-    if (answeredAt == null) {
+    Document end = endedSince(contact);
+    if (answeredAt == null && end == null) {
       return null;
     }
     Document reply =
@@ -242,14 +270,34 @@ public final class HeldDrafts {
     if (stored == null && reply != null) {
       stored = reply.getDate("receivedAt");
     }
-    if (stored == null || answeredAt.before(stored)) {
+    if (stored == null) {
       return null;
     }
-    return new Document("why", "a person answered the lead")
-        .append("by", answer.getString("by"))
-        .append("ownerId", answer.getString("ownerId"))
-        .append("key", answer.getString("key"))
-        .append("at", answeredAt);
+    if (answeredAt != null && !answeredAt.before(stored)) {
+      return new Document("why", "a person answered the lead")
+          .append("by", answer.getString("by"))
+          .append("ownerId", answer.getString("ownerId"))
+          .append("key", answer.getString("key"))
+          .append("at", answeredAt);
+    }
+    if (end != null && !end.getDate("at").before(stored)) {
+      // Stored during the run, drafted after its end: the end answers it, as it does a held one.
+      return new Document("why", "the lead's run ended (" + end.getString("stage") + ")")
+          .append("stage", end.getString("stage"))
+          .append("at", end.getDate("at"));
+    }
+    return null;
+  }
+
+  /**
+   * The end of the contact's run ({@link #ENDED_AT}: stage, at) while its stage is terminal; null
+   * for a live one, or one that ended before the end was recorded (its drafts are held as before).
+   */
+  private static Document endedSince(Document contact) {
+    com.salesagent.workflows.lead.Stage stage =
+        contact == null ? null : com.salesagent.workflows.lead.Stage.of(contact.getString("stage"));
+    Document end = stage != null && stage.terminal() ? contact.get(ENDED_AT, Document.class) : null;
+    return end == null || end.getDate("at") == null ? null : end;
   }
 
   private static Bson heldBy(String leadId, Instant at) {

@@ -55,6 +55,9 @@ final class LeadEventRecords {
       fields.append("variantId", event.variantId());
     }
     if (terminal(event.stage())) {
+      // When the run ended, before the stage says so: a draft stored after it sees the end.
+      new com.salesagent.activities.knowledge.HeldDrafts(store.database())
+          .ending(event.leadId(), event.stage(), now);
       // The stage it leaves, read in the same write: a held lead ending frees its owner's place.
       Document before = store.setContactFieldsWasHeldBy(event.leadId(), fields);
       if (before != null && !terminal(before.getString("stage"))) {

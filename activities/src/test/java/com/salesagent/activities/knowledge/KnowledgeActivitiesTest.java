@@ -203,6 +203,55 @@ class KnowledgeActivitiesTest {
         .isEqualTo("lead-K-9-owner-1");
   }
 
+  /**
+   * The lead's run ended (an operator marked it lost) while the draft for its question was being
+   * made: the end superseded the drafts held by then, and this one, stored after, stayed held and
+   * sendable on an ended run. It is stored superseded by the end. A draft for a message the lead
+   * wrote after the end is held as before.
+   */
+  @Test
+  void aDraftStoredAfterTheRunEndedForAMessageFromTheRunIsStoredSupersededByTheEnd() {
+    var db = MONGO.database();
+    var store = new com.salesagent.activities.mongo.LeadStore(db);
+    for (String lead : List.of("K-end", "K-after-end")) {
+      reply(lead, "m-1", "How much does it cost per month?", "question", "en");
+      db.getCollection(Collections.CONTACTS)
+          .updateOne(
+              new Document("leadId", lead),
+              new Document(
+                  "$set", new Document("stage", "in_conversation").append("campaignId", "c-1")));
+      db.getCollection(Collections.FEEDBACK)
+          .updateOne(
+              new Document("leadId", lead),
+              new Document(
+                  "$set",
+                  new Document(
+                      "storedAt",
+                      java.util.Date.from(
+                          java.time.Instant.now()
+                              .minusSeconds(lead.equals("K-end") ? 60 : 3600)))));
+      new com.salesagent.activities.lead.LeadActivitiesImpl(store, Clock.systemUTC())
+          .record(
+              new com.salesagent.workflows.lead.LeadEvent(
+                  lead, "c-1", "outcome", "lost", "smb", "v-1", null, null, null, "not now"));
+    }
+    // K-after-end's question was written after its end.
+    db.getCollection(Collections.FEEDBACK)
+        .updateOne(
+            new Document("leadId", "K-after-end"),
+            new Document(
+                "$set", new Document("storedAt", java.util.Date.from(java.time.Instant.now()))));
+
+    knowledge.draftAnswer("K-end", "m-1");
+    knowledge.draftAnswer("K-after-end", "m-1");
+
+    Document draft = draft("K-end:m-1");
+    assertThat(draft.getString("status")).isEqualTo("superseded");
+    assertThat(draft.get("supersededBy", Document.class).getString("stage")).isEqualTo("lost");
+    assertThat(draft.get("supersededBy", Document.class).getString("why")).contains("ended");
+    assertThat(draft("K-after-end:m-1").getString("status")).isEqualTo("held");
+  }
+
   @Test
   void anObjectionGetsTheObjectionsAnswerWithoutTheBookingLink() {
     reply(
