@@ -156,10 +156,12 @@ export function renderConversation(l, feedback, page) {
   });
   const voicePath = () => '/api/leads/' + encodeURIComponent(String(page.id())) + '/replies/voice-note';
   // A recording's query: its request id, the owner chosen in Writing as, and the lead message the
-  // page showed (a voice note is checked for another person's answer as a text is).
+  // page showed (a voice note is checked for another person's answer as a text is); the draft in
+  // the box, when there is one (a recording of it is the draft sent, as with Send).
   const voiceQuery = () => '?requestId=' + requestId() +
     ($('conversation-as').value ? '&ownerId=' + encodeURIComponent($('conversation-as').value) : '') +
-    (seen.messageId ? '&seenMessageId=' + encodeURIComponent(seen.messageId) : '');
+    (seen.messageId ? '&seenMessageId=' + encodeURIComponent(seen.messageId) : '') +
+    ($('conversation-text').dataset.draftId ? '&draftId=' + encodeURIComponent($('conversation-text').dataset.draftId) : '');
   // The same request with force: the spoken form's body, or the recording's query.
   const forced = (options) => options.body
     ? Object.assign({}, options, { body: Object.assign({}, options.body, { force: true }) })
@@ -214,7 +216,7 @@ export function renderConversation(l, feedback, page) {
         const blob = new Blob(chunks, { type: type.split(';')[0] });
         if (!blob.size) { toast('Nothing was recorded', true); return; }
         sendVoice({ path: voicePath() + voiceQuery(), method: 'POST', raw: blob, contentType: blob.type },
-          () => toast('Recorded voice note queued'));
+          () => { delete $('conversation-text').dataset.draftId; toast('Recorded voice note queued'); });
       };
       recorder.start(1000);
       button.textContent = 'Stop and send';
@@ -225,7 +227,7 @@ export function renderConversation(l, feedback, page) {
     const file = $('conversation-recording-file').files[0];
     if (!file) { toast('Choose a recording first (Ogg Opus or WAV)', true); return; }
     sendVoice({ path: voicePath() + voiceQuery(), method: 'POST', raw: file, contentType: file.type || 'application/octet-stream' },
-      () => { $('conversation-recording-file').value = ''; toast('Recording queued as a voice note'); });
+      () => { $('conversation-recording-file').value = ''; delete $('conversation-text').dataset.draftId; toast('Recording queued as a voice note'); });
   });
   $('meeting-book').addEventListener('click', () => {
     const value = $('meeting-at').value;

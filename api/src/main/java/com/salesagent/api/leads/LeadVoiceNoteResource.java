@@ -29,15 +29,15 @@ import java.util.List;
  * inside WhatsApp's 24 h window, through the lead's own send path (exactly once per {@code
  * requestId}, suppression checked before the call, audited) like a written reply. The body is
  * either a recording (any audio body: Ogg Opus as it is; WebM Opus rewrapped; MP3, M4A/AAC,
- * WAV/AIFF/AU transcoded; 16 MB) with {@code ?ownerId=&requestId=&seenMessageId=&force=}, or JSON
- * {@code {"text": "...", "ownerId", "requestId", "seenMessageId", "force", "draftId"}} to have the
- * text spoken ({@link VoiceNotes}: the configured provider, or the offline English voice). Like a
- * written reply it may name the lead message its rep saw, and is then 409 when another person
- * answered since, unless {@code force} ({@link ReplyCollisions}). The spoken form may name the
- * agent's draft it speaks ({@code draftId}, as a written reply does): 422 naming it when the lead
- * has no such draft, 409 once it is no longer held; sent, the draft is {@code used}. The voice note
- * is made only after the checks pass, and stored in S3 only once its message won the collision
- * check (two reps at the same moment: the refused one leaves no object).
+ * WAV/AIFF/AU transcoded; 16 MB) with {@code ?ownerId=&requestId=&seenMessageId=&force=&draftId=},
+ * or JSON {@code {"text": "...", "ownerId", "requestId", "seenMessageId", "force", "draftId"}} to
+ * have the text spoken ({@link VoiceNotes}: the configured provider, or the offline English voice).
+ * Like a written reply it may name the lead message its rep saw, and is then 409 when another
+ * person answered since, unless {@code force} ({@link ReplyCollisions}). Either form may name the
+ * agent's draft it says ({@code draftId}, as a written reply does; a recording in its query): 422
+ * naming it when the lead has no such draft, 409 once it is no longer held; sent, the draft is
+ * {@code used}. The voice note is made only after the checks pass, and stored in S3 only once its
+ * message won the collision check (two reps at the same moment: the refused one leaves no object).
  */
 @Path("/api/leads/{leadId}/replies/voice-note")
 public class LeadVoiceNoteResource {
@@ -77,6 +77,7 @@ public class LeadVoiceNoteResource {
       @QueryParam("requestId") String requestId,
       @QueryParam("seenMessageId") String seenMessageId,
       @QueryParam("force") String force,
+      @QueryParam("draftId") String draftIdQuery,
       byte[] body) {
     if (body == null || body.length == 0) {
       throw new ApiException(
@@ -100,9 +101,6 @@ public class LeadVoiceNoteResource {
       seen = speak.seenMessageId();
       forced = speak.force();
       draftId = speak.draftId();
-      if (draftId != null && !LeadConversation.DRAFT_ID.matcher(draftId).matches()) {
-        errors.add(new FieldError("draftId", "a draft's id: 1-300 letters, digits and ._:=+/-"));
-      }
       if (text == null || text.isEmpty()) {
         throw new ApiException(
             422, "invalid voice note", new FieldError("text", "must not be blank"));
@@ -119,11 +117,15 @@ public class LeadVoiceNoteResource {
       }
     } else {
       text = null;
+      draftId = draftIdQuery;
       if ("true".equals(force) || "false".equals(force)) {
         forced = Boolean.valueOf(force);
       } else if (force != null) {
         errors.add(new FieldError("force", "true or false"));
       }
+    }
+    if (draftId != null && !LeadConversation.DRAFT_ID.matcher(draftId).matches()) {
+      errors.add(new FieldError("draftId", "a draft's id: 1-300 letters, digits and ._:=+/-"));
     }
     errors.addAll(conversation.ownerErrors(owner));
     if (request != null && !LeadConversation.ID.matcher(request).matches()) {

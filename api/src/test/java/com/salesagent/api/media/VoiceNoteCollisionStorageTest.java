@@ -150,6 +150,7 @@ class VoiceNoteCollisionStorageTest {
               null,
               null,
               null,
+              null,
               body.getBytes(StandardCharsets.UTF_8));
       return r.getStatus();
     } catch (ApiException e) {

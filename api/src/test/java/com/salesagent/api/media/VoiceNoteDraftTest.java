@@ -141,7 +141,26 @@ class VoiceNoteDraftTest {
         null,
         null,
         null,
+        null,
         body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A recording (Ogg Opus, as Firefox records it) naming {@code draftId} in its query. */
+  private Response record(String leadId, String draftId) {
+    short[] pcm = new short[16_000];
+    for (int i = 0; i < pcm.length; i++) {
+      pcm[i] = (short) (6000 * Math.sin(2 * Math.PI * 330 * i / 16_000));
+    }
+    return resource.voiceNote(
+        new Operator("ops"),
+        leadId,
+        "audio/ogg",
+        "ana",
+        null,
+        null,
+        null,
+        draftId,
+        OggOpus.encode(pcm, 16_000));
   }
 
   private long messages(String leadId) {
@@ -177,5 +196,38 @@ class VoiceNoteDraftTest {
     assertThat(malformed.status()).isEqualTo(422);
     assertThat(malformed.errors()).extracting(FieldError::field).containsExactly("draftId");
     assertThat(messages(leadId)).as("nothing queued").isZero();
+  }
+
+  /**
+   * A rep who records the draft (or uploads a recording of it) could not name it: the draft stayed
+   * held beside the answer it was, or was superseded by it. A recording names it in its query, on
+   * the spoken form's terms.
+   */
+  @Test
+  void aRecordedVoiceNoteNamesItsDraftOnTheSameTerms() {
+    String leadId = leadWithADraft("held");
+    assertThat(record(leadId, leadId + ":wamid.in-1").getStatus()).isEqualTo(202);
+    Document draft = drafts().find(Filters.eq("_id", leadId + ":wamid.in-1")).first();
+    assertThat(draft.getString("status")).as("the draft went, recorded").isEqualTo("used");
+    assertThat(draft.get("usedBy", Document.class).getString("by")).isEqualTo("Ana Lima (ana)");
+    assertThat(messages(leadId)).isEqualTo(1);
+
+    String stale = leadWithADraft("superseded");
+    String other = leadWithADraft("held");
+    for (String[] refused :
+        new String[][] {
+          {stale + ":wamid.in-1", "409"},
+          {stale + ":wamid.other", "422"},
+          {other + ":wamid.in-1", "422"}, // another lead's draft
+          {"no spaces allowed", "422"}
+        }) {
+      ApiException e = catchThrowableOfType(ApiException.class, () -> record(stale, refused[0]));
+      assertThat(e).as(refused[0]).isNotNull();
+      assertThat(e.status()).as(refused[0]).isEqualTo(Integer.parseInt(refused[1]));
+      assertThat(e.errors()).extracting(FieldError::field).containsExactly("draftId");
+    }
+    assertThat(messages(stale)).as("nothing queued").isZero();
+    assertThat(drafts().find(Filters.eq("_id", other + ":wamid.in-1")).first().getString("status"))
+        .isEqualTo("held");
   }
 }
