@@ -206,6 +206,63 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A rep records the agent's draft (the lead page's Record, or Send the recording, with the draft
+   * in the box): the recording names it in its query ({@code ?draftId=}), which the route ignored,
+   * so the draft was superseded by the very answer it was. It is used, as when it is spoken; a
+   * draft id the lead has not is 422 naming it, nothing sent.
+   */
+  @Test
+  void aRecordingNamesTheDraftItSaysInItsQuery() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "voice-draft-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    leadWrites(phone, wamid, "Sounds great, I am interested. How much does it cost?");
+    await(
+        "the reply recorded",
+        Duration.ofSeconds(15),
+        () -> store().feedback().countDocuments(Filters.eq("leadId", leadId)) > 0);
+    // Its own id: the agent's draft of the reply (same id scheme) may land at any time.
+    String replyId = "wamid.recorded-draft";
+    String draftId = leadId + ":" + replyId;
+    var drafts =
+        app()
+            .connections()
+            .mongo()
+            .database()
+            .getCollection(com.salesagent.activities.knowledge.KnowledgeActivitiesImpl.DRAFTS);
+    drafts.replaceOne(
+        Filters.eq("_id", draftId),
+        new Document("_id", draftId)
+            .append("leadId", leadId)
+            .append("replyMessageId", replyId)
+            .append("grounded", true)
+            .append("text", "Our plans start at 49 a month.")
+            .append("status", "held")
+            .append("createdAt", java.util.Date.from(java.time.Instant.now())),
+        new com.mongodb.client.model.ReplaceOptions().upsert(true));
+    String path = "/api/leads/" + leadId + "/replies/voice-note";
+
+    HttpResponse<String> unknown =
+        post(path + "?requestId=rec-d0&draftId=" + leadId + ":wamid.nope", "audio/wav", wav(1));
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(422);
+    assertThat(unknown.body()).contains("\"field\":\"draftId\"");
+
+    HttpResponse<String> recorded =
+        post(
+            path
+                + "?requestId=rec-d1&draftId="
+                + URLEncoder.encode(draftId, StandardCharsets.UTF_8),
+            "audio/wav",
+            wav(1.5));
+    assertThat(recorded.statusCode()).as(recorded.body()).isEqualTo(202);
+    Document draft = drafts.find(Filters.eq("_id", draftId)).first();
+    assertThat(draft.getString("status")).as("the draft went, recorded").isEqualTo("used");
+    assertThat(draft.get("usedBy", Document.class).getString("key"))
+        .isEqualTo(json.readTree(recorded.body()).path("idempotencyKey").asText());
+  }
+
+  /**
    * Two reps answering the same message, one with a voice note: the voice note names the lead
    * message its rep saw as a text does ({@code seenMessageId}, in the JSON body or the recording's
    * query), and after another rep's answer it is 409 in the same shape (the field, who answered and
