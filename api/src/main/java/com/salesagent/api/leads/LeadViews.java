@@ -158,6 +158,7 @@ final class LeadViews {
                 + namespace
                 + "/workflows/"
                 + LeadWorkflow.workflowId(leadId);
+    readNotLookedUpYet(contact, messages);
     Map<String, QuietHours> quiet = new HashMap<>();
     sendsAt(contact, quiet);
     return new LeadView(
@@ -175,6 +176,52 @@ final class LeadViews {
         LeadWorkflow.workflowId(leadId),
         liveState(leadId, campaignId, timezone, quiet),
         temporalUi);
+  }
+
+  /**
+   * The unread follow-up the contact says is next, when the message it is timed from was read: the
+   * run does not hear of that read until it looks ({@code ReadReceipts}, readNoReplyDelay after the
+   * send), so until then the contact said "unread" and the unread due time. The page shows what the
+   * run will do: the read follow-up, readNoReplyDelay (the segment's) after the read (shown, not
+   * stored). A person's message's read is signalled, and a read looked up already was: theirs are
+   * the contact's.
+   */
+  void readNotLookedUpYet(Document contact, List<Document> messages) {
+    if (!"follow_up_unread".equals(contact.getString("nextAction"))) {
+      return;
+    }
+    Document last = null;
+    for (int i = messages.size() - 1; i >= 0 && last == null; i--) {
+      Document m = messages.get(i);
+      boolean person = "person".equals(m.getString("composer"));
+      if (m.getString("wamid") != null && !(person && "failed".equals(m.getString("status")))) {
+        last = m;
+      }
+    }
+    if (last == null
+        || "person".equals(last.getString("composer"))
+        || last.getBoolean(com.salesagent.activities.mongo.Messages.READ_SIGNAL, false)) {
+      return;
+    }
+    Document statusAt = last.get("statusAt", Document.class);
+    Date read = statusAt == null ? null : statusAt.getDate("read");
+    Date reacted = last.getDate(com.salesagent.activities.mongo.Messages.REACTED_AT);
+    if (reacted != null && (read == null || reacted.before(read))) {
+      read = reacted;
+    }
+    if (read == null) {
+      return;
+    }
+    Document definition =
+        new com.salesagent.activities.lead.LeadSegments(store)
+            .definition(
+                contact.getString("segment") == null ? "default" : contact.getString("segment"));
+    String delay = definition == null ? null : definition.getString("readNoReplyDelay");
+    if (delay == null) {
+      return;
+    }
+    contact.put("nextAction", "follow_up_read");
+    contact.put("nextActionAt", Date.from(read.toInstant().plus(java.time.Duration.parse(delay))));
   }
 
   /**

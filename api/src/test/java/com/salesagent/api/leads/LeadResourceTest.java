@@ -672,6 +672,57 @@ class LeadResourceTest {
   }
 
   /**
+   * The lead read the first contact two hours after it went, but the run looks at reads only
+   * readNoReplyDelay after the send (ReadReceipts): until then the lead page said the unread
+   * follow-up was next, due 72 h after the send. It shows the read follow-up, due 24 h after the
+   * read, as the run will; a message not read keeps the unread one.
+   */
+  @Test
+  void aReadTheRunHasNotLookedAtYetShowsTheReadFollowUpAsNext() {
+    STORE
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.WORKFLOW_DEFINITIONS)
+        .insertOne(
+            new Document("segment", "rd-seg")
+                .append("readNoReplyDelay", "PT24H")
+                .append("unreadDelay", "PT72H"));
+    Instant sent = Instant.parse("2026-12-01T10:00:00Z");
+    for (String leadId : List.of("rd-read", "rd-unread")) {
+      STORE.insertContact(
+          new Document("leadId", leadId)
+              .append("campaignId", "rd-cmp")
+              .append("segment", "rd-seg")
+              .append("timezone", "UTC")
+              .append("stage", "awaiting_response")
+              .append("nextAction", "follow_up_unread")
+              .append("nextActionAt", java.util.Date.from(sent.plus(Duration.ofHours(72)))));
+      Document statusAt = new Document("sent", java.util.Date.from(sent));
+      if (leadId.equals("rd-read")) {
+        statusAt.append("read", java.util.Date.from(sent.plus(Duration.ofHours(2))));
+      }
+      STORE
+          .messages()
+          .collection()
+          .insertOne(
+              new Document("leadId", leadId)
+                  .append("idempotencyKey", "lead-" + leadId + "-step-0")
+                  .append("step", 0)
+                  .append("status", leadId.equals("rd-read") ? "read" : "sent")
+                  .append("wamid", "wamid." + leadId)
+                  .append("statusAt", statusAt)
+                  .append("createdAt", java.util.Date.from(sent)));
+    }
+
+    Map<?, ?> read = json(RESOURCES.target("/api/leads/rd-read").request().get());
+    assertThat(read.get("nextAction")).isEqualTo("follow_up_read");
+    assertThat(instant(read.get("nextActionAt"))).isEqualTo(Instant.parse("2026-12-02T12:00:00Z"));
+    Map<?, ?> unread = json(RESOURCES.target("/api/leads/rd-unread").request().get());
+    assertThat(unread.get("nextAction")).isEqualTo("follow_up_unread");
+    assertThat(instant(unread.get("nextActionAt")))
+        .isEqualTo(Instant.parse("2026-12-04T10:00:00Z"));
+  }
+
+  /**
    * The leads list says how each lead last answered: "replied" alone hid whether it was a no, an
    * objection or interest, and a lead that said no and then wrote again asking for a call (its
    * workflow over) read as any other ended lead.
