@@ -6,6 +6,7 @@ import { outcomeControls, againControls } from './lead-actions.js';
 import { renderConversation, resetConversation } from './lead-conversation.js';
 import { session } from './state.js';
 import { mediaNotSentLines } from './media-notes.js';
+import { returningLine } from './returning.js';
 
 const POLL_MS = 2000;
 
@@ -176,6 +177,9 @@ function renderLead(d) {
 
   clear($('lead-profile')).appendChild(kvList(l, 0,
     ['name', 'company', 'phone', 'segment', 'stage', 'ownerId', 'meeting', 'nextAction', 'nextActionAt', 'campaignId', 'variantId']));
+  // A number we know (an earlier lead of it converted or replied): said, not left to the variant id.
+  const returning = returningLine(l);
+  if (returning) $('lead-profile').appendChild(h('p', { id: 'lead-returning', class: 'meta', text: returning }));
   renderConversation(l, Array.isArray(d.feedback) ? d.feedback : [], page);
   renderDraft(Array.isArray(d.drafts) ? d.drafts[0] : null);
 
