@@ -1473,6 +1473,26 @@ final class WebhookApplicationTest extends AppTestHarness {
       assertThat(json.readTree(get("/api/leads/" + leadId).body()).path("interactions").toString())
           .contains("by Ana Souza (ana)")
           .doesNotContain("by operator");
+      // Ana's first answer is one act: the hand-off's record that she acted and the message's own
+      // owner_replied (its wamid) are both stored; the lead page shows it once.
+      await(
+          "the message's own owner_replied",
+          Duration.ofSeconds(15),
+          () ->
+              store().interactions().timeline(leadId).stream()
+                  .anyMatch(
+                      e -> "owner_replied".equals(e.getString("type")) && e.get("wamid") != null));
+      java.util.List<String> replied = new java.util.ArrayList<>();
+      for (var e : json.readTree(get("/api/leads/" + leadId).body()).path("interactions")) {
+        if ("owner_replied".equals(e.path("type").asText())) {
+          replied.add(e.toString());
+        }
+      }
+      assertThat(replied).as("Ana's answer on the lead page's timeline").hasSize(1);
+      assertThat(store().interactions().timeline(leadId))
+          .as("both stored: the hand-off's acted record and the message's own")
+          .filteredOn(e -> "owner_replied".equals(e.getString("type")))
+          .hasSize(2);
       // The timeline says whose message went out: the rep's, not the agent's "step 0".
       assertThat(store().interactions().timeline(leadId))
           .filteredOn(
