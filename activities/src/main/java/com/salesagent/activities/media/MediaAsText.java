@@ -11,6 +11,7 @@ import com.salesagent.activities.triage.OptOutDetector;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.Interest;
+import com.salesagent.activities.variants.Switched;
 import com.salesagent.activities.whatsapp.CloudMedia;
 import com.salesagent.workflows.media.InboundMedia;
 import com.salesagent.workflows.media.StoredMedia;
@@ -123,7 +124,7 @@ final class MediaAsText {
           // The words show interest: the lead's first interest, unless a reply showed it before.
           Document contact = store.contact(leadId);
           if (variant == null && contact != null) {
-            variant = contact.getString("variantId");
+            variant = Switched.evidenceVariant(contact);
           }
           interest.count(
               leadId,

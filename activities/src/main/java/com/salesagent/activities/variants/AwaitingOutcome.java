@@ -218,7 +218,8 @@ public final class AwaitingOutcome {
                         // No trial at all, waiting or not: taken off the assigned leads.
                         Filters.exists(Assisted.FIELD, false),
                         Filters.exists(Switched.FIELD, false))),
-                Aggregates.group("$variantId", Accumulators.sum("n", 1))))) {
+                // A lead moved after its reply waits as the old variant's trial (Switched).
+                Aggregates.group(Switched.EVIDENCE_VARIANT, Accumulators.sum("n", 1))))) {
       if (d.getString("_id") != null) {
         out.put(d.getString("_id"), ((Number) d.get("n")).longValue());
       }

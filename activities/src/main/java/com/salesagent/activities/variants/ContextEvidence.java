@@ -157,7 +157,8 @@ public final class ContextEvidence {
             List.of(
                 Aggregates.match(filter),
                 Aggregates.group(
-                    new Document("v", "$variantId").append("c", "$variantContext"),
+                    // A lead moved after its reply is the old variant's evidence (Switched).
+                    new Document("v", Switched.EVIDENCE_VARIANT).append("c", "$variantContext"),
                     Accumulators.sum("n", 1))))) {
       Document key = d.get("_id", Document.class);
       if (key == null || key.getString("v") == null) {

@@ -27,7 +27,10 @@ import org.bson.conversions.Bson;
  *       assigned), and its reply, interest and conversion count for no variant, as an assisted
  *       lead's do. The event says so ({@value #AFTER_SEND}).
  *   <li>Replied, converted, assisted or switched after a send already: its evidence stays as it is;
- *       the new variant is {@value #REASSIGNED}, not assigned.
+ *       the new variant is {@value #REASSIGNED}, not assigned. A lead that replied or converted
+ *       stays the old variant's evidence: the contact keeps that variant ({@value #EVIDENCE}, the
+ *       first one only, when switched again), so its later interest and conversion count for it,
+ *       not for the variant it was moved to ({@link #evidenceVariant}).
  * </ul>
  *
  * <p>The decision is one conditional update of the contact (the variant unset only while the lead
@@ -50,6 +53,16 @@ public final class Switched {
   /** The history event of a new variant's assignment that is no trial of it (not counted). */
   public static final String REASSIGNED = "reassigned";
 
+  /**
+   * On the contact: the variant whose evidence the lead stays, set when the kill switch moved a
+   * lead that had replied or converted (its {@code variantId} is the new variant since).
+   */
+  public static final String EVIDENCE = "evidenceVariantId";
+
+  /** {@link #evidenceVariant} as an aggregation expression over contacts. */
+  public static final Document EVIDENCE_VARIANT =
+      new Document("$ifNull", List.of("$" + EVIDENCE, "$variantId"));
+
   private final MongoCollection<Document> contacts;
   private final Interactions history;
   private final VariantStats stats;
@@ -63,6 +76,18 @@ public final class Switched {
   /** Whether the contact as read was marked switched after a send. */
   public static boolean marked(Document contact) {
     return contact != null && contact.get(FIELD) != null;
+  }
+
+  /**
+   * The variant whose evidence the contact as read is: the one it stayed with when the kill switch
+   * moved it after its reply or conversion, else its own; null when none.
+   */
+  public static String evidenceVariant(Document contact) {
+    if (contact == null) {
+      return null;
+    }
+    String kept = contact.getString(EVIDENCE);
+    return kept != null ? kept : contact.getString("variantId");
   }
 
   /** Whether the contact as read is out of its variant's evidence: assisted or switched. */
@@ -127,7 +152,27 @@ public final class Switched {
       // A reply or a person's message came first: the lead stays the old variant's evidence.
       settled = true;
     }
-    contacts.updateOne(Filters.eq("leadId", leadId), Updates.unset("variantId"));
+    // A lead that replied or converted (not assisted, not switched after a send) stays the old
+    // variant's evidence: the contact keeps which (the first, when switched again).
+    boolean kept =
+        current != null
+            && contacts
+                    .updateOne(
+                        Filters.and(
+                            Filters.eq("leadId", leadId),
+                            Filters.eq("variantId", current),
+                            Filters.exists(EVIDENCE, false),
+                            Filters.exists(Assisted.FIELD, false),
+                            Filters.exists(FIELD, false),
+                            Filters.or(
+                                Filters.exists("funnel.replied", true),
+                                Filters.eq("outcome.value", "converted"))),
+                        Updates.combine(Updates.unset("variantId"), Updates.set(EVIDENCE, current)))
+                    .getModifiedCount()
+                == 1;
+    if (!kept) {
+      contacts.updateOne(Filters.eq("leadId", leadId), Updates.unset("variantId"));
+    }
     return !settled;
   }
 

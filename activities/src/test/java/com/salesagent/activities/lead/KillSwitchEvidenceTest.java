@@ -158,4 +158,30 @@ class KillSwitchEvidenceTest {
     assertThat(count(now.variantId(), "assigned")).isZero();
     assertThat(stats.recompute(DAY, DAY)).isEqualTo(stats.stored(DAY, DAY));
   }
+
+  /**
+   * On the conversion reward a lead that replied and is still in its conversation is a trial to
+   * come: switched after its reply, it is waiting as the old variant's (whose evidence it stays),
+   * not counted as a lost trial there nor as waiting for the variant it was moved to.
+   */
+  @Test
+  void aLeadThatRepliedAndWasSwitchedWaitsForItsConversionAsTheOldVariants() {
+    String old = leads.assignVariant("answered", "smb").variantId();
+    new FunnelStats(db).reach("answered", "sent", NOW);
+    replied("answered", old, NOW.plusSeconds(30));
+    disable(old);
+    String moved = leads.reassignVariant("answered", "smb").variantId();
+
+    Map<String, com.salesagent.activities.variants.Arm> arms =
+        new AwaitingOutcome(db)
+            .arms(
+                "smb",
+                stats.totals("smb"),
+                Map.of(old, 1.0, moved, 1.0),
+                com.salesagent.activities.variants.Reward.CONVERSION);
+
+    assertThat(arms.get(old).trials()).as("no conversion yet: not a lost trial").isZero();
+    assertThat(arms.get(old).awaiting()).isEqualTo(1L);
+    assertThat(arms.get(moved).awaiting()).as("never its trial").isZero();
+  }
 }

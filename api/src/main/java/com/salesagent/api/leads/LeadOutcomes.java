@@ -140,6 +140,9 @@ public final class LeadOutcomes {
     String operator = stored.getString("operator") == null ? by : stored.getString("operator");
     String reason = stored.getString("reason");
     java.util.Date at = stored.getDate("at");
+    // The variant whose evidence the lead is: the one it stayed with when the kill switch moved it
+    // after its reply (Switched.EVIDENCE), else its own.
+    String variantId = com.salesagent.activities.variants.Switched.evidenceVariant(contact);
     // Once per outcome, not per lead: a lead lost that wrote again (a new run) may be converted.
     if (store.interactions().timeline(leadId).stream()
         .noneMatch(e -> outcome.equals(e.getString("type")) && at.equals(e.getDate("ts")))) {
@@ -148,7 +151,7 @@ public final class LeadOutcomes {
           .recordInteraction(
               leadId,
               contact.getString("campaignId"),
-              contact.getString("variantId"),
+              variantId,
               outcome,
               null,
               "by " + by + (reason == null ? "" : ": " + reason),
@@ -165,7 +168,7 @@ public final class LeadOutcomes {
               List.of(
                   new com.salesagent.activities.variants.CountedOnce.Count(
                       "converted:" + leadId,
-                      contact.getString("variantId"),
+                      variantId,
                       contact.getString("segment"),
                       "converted",
                       at.toInstant())));

@@ -299,9 +299,16 @@ final class MessageProcessor {
    * The variant whose message the reply answers: the quoted message's, else the lead's last one
    * sent before the reply was written; the contact's only when none names one. The contact's may
    * have changed since (an operator switched its variant off before its next message went): the
-   * reply is the old variant's to count, not the one that sent nothing.
+   * reply is the old variant's to count, not the one that sent nothing. A lead the kill switch
+   * moved after its reply or conversion stays the old variant's evidence ({@link
+   * com.salesagent.activities.variants.Switched#EVIDENCE}): its later replies (its interest) are
+   * that variant's, whichever variant's message they answer.
    */
   private String answeredVariant(Document contact, String contextWamid, Instant at) {
+    String evidence = contact.getString(com.salesagent.activities.variants.Switched.EVIDENCE);
+    if (evidence != null) {
+      return evidence;
+    }
     List<Document> bySequence =
         store.messages().sentMessagesOf(List.of(contact.getString("leadId"))).stream()
             .filter(m -> m.getString("variantId") != null) // not an owner's message

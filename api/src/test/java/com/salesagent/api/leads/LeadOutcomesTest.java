@@ -179,6 +179,54 @@ class LeadOutcomesTest {
         .isZero();
   }
 
+  /**
+   * A lead that replied before the kill switch moved it stays the old variant's evidence (its reply
+   * counted there): its conversion counts for that variant too, not for the one it was moved to.
+   */
+  @Test
+  void aConversionOfALeadThatRepliedBeforeItsSwitchCountsForTheVariantItReplied() {
+    java.time.Instant sentAt = java.time.Instant.now().minusSeconds(600);
+    STORE.insertContact(
+        new Document("leadId", "sold-replied")
+            .append("campaignId", "c")
+            .append("segment", "replied-switch-outcomes")
+            .append("variantId", "v-old")
+            .append(
+                "funnel",
+                new Document("sent", java.util.Date.from(sentAt))
+                    .append("replied", java.util.Date.from(sentAt.plusSeconds(60)))));
+    new com.salesagent.activities.variants.Switched(STORE.database())
+        .switchOff(
+            STORE.contact("sold-replied"),
+            "v-old",
+            "replied-switch-outcomes",
+            java.time.Instant.now());
+    // The workflow then assigns it the variant still enabled (a reassignment, no trial of it).
+    STORE
+        .database()
+        .getCollection(Collections.CONTACTS)
+        .updateOne(
+            Filters.eq("leadId", "sold-replied"),
+            com.mongodb.client.model.Updates.set("variantId", "v-new"));
+
+    outcomes.set("operator", "sold-replied", body("{\"outcome\":\"converted\"}"));
+
+    var totals =
+        new com.salesagent.activities.variants.VariantStats(STORE.database())
+            .totals("replied-switch-outcomes");
+    assertThat(totals.getOrDefault("v-new", java.util.Map.of()).getOrDefault("converted", 0L))
+        .as("the variant it was reassigned to")
+        .isZero();
+    assertThat(totals.getOrDefault("v-old", java.util.Map.of()))
+        .as("the variant whose evidence it is")
+        .containsEntry("converted", 1L);
+    assertThat(STORE.interactions().timeline("sold-replied"))
+        .filteredOn(e -> "converted".equals(e.getString("type")))
+        .extracting(e -> e.getString("variantId"))
+        .as("the recount reads the event's variant")
+        .containsExactly("v-old");
+  }
+
   @Test
   void onALeadNobodyOwnsTheOperatorIsNamed() {
     STORE.insertContact(new Document("leadId", "lost-1").append("campaignId", "c"));

@@ -158,6 +158,54 @@ class OnePersonTwoCampaignsTest {
         .containsExactly("v-old");
   }
 
+  /**
+   * A lead that replied before the kill switch moved it stays the old variant's evidence: its later
+   * interest counts there, though it answers the new variant's message, and the recount agrees.
+   */
+  @Test
+  void anInterestAfterASwitchCountsForTheVariantTheLeadRepliedTo() {
+    sent("L-a", "wamid.OLD", FIRST, "v-old");
+    store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", "L-a"),
+            com.mongodb.client.model.Updates.set("variantId", "v-old"));
+    reply("wamid.IN6", "wamid.OLD", "Who is this?", FIRST.plusSeconds(60));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                store.contact("L-a").getEmbedded(List.of("funnel", "replied"), Object.class)
+                    != null);
+    // v-old switched off: the lead, which replied already, is moved to v-a.
+    new com.salesagent.activities.variants.Switched(MONGO.database())
+        .switchOff(store.contact("L-a"), "v-old", "smb", FIRST.plusSeconds(120));
+    store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", "L-a"), com.mongodb.client.model.Updates.set("variantId", "v-a"));
+    sent("L-a", "wamid.NEW", SECOND, "v-a");
+
+    reply("wamid.IN7", "wamid.NEW", "Sounds interesting, tell me more", SECOND.plusSeconds(60));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                store.contact("L-a").getEmbedded(List.of("funnel", "interested"), Object.class)
+                    != null);
+
+    var stats = new com.salesagent.activities.variants.VariantStats(MONGO.database());
+    Map<String, Map<String, Long>> totals = stats.totals("smb");
+    assertThat(totals.getOrDefault("v-a", Map.of()).getOrDefault("interested", 0L))
+        .as("the variant it was moved to")
+        .isZero();
+    assertThat(totals.getOrDefault("v-old", Map.of()))
+        .containsEntry("replied", 1L)
+        .containsEntry("interested", 1L);
+    java.time.LocalDate day = java.time.LocalDate.of(2026, 11, 25);
+    assertThat(stats.recompute(day, day)).isEqualTo(stats.stored(day, day));
+  }
+
   @Test
   void aStopStillReachesEveryLeadOfThePerson() {
     sent("L-a", "wamid.A", FIRST);
