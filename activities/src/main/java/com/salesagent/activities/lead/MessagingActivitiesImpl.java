@@ -488,7 +488,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         if (SendRecords.byPerson(message)) {
           // A person's message whose send answer was lost went all the same: as accepted() does.
           Instant at = acceptedAt(message);
-          assisted.mark(leadId, Instant.EPOCH.equals(at) ? clock.instant() : at);
+          // No acceptance time known: the mark's own time, never compared with a reply's.
+          boolean known = !Instant.EPOCH.equals(at);
+          assisted.mark(leadId, known ? at : clock.instant(), known);
         }
         return SendResult.sent(message.getString("wamid"), acceptedAt(message), false);
       }

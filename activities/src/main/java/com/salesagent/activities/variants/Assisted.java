@@ -28,6 +28,14 @@ import org.bson.conversions.Bson;
  * contact as it was in the same write, so a reply after the mark is never counted. A person's
  * message after the first reply changes nothing: that is the conversation.
  *
+ * <p>Webhooks come late: a reply the lead wrote before the person's message was accepted (its
+ * WhatsApp {@code timestamp}, whole seconds, in an earlier second than the acceptance) but
+ * processed after the mark answered the variant, not the person. The reply's mark reads {@code
+ * assistedAt} in its one write as before; only when it finds such a mark is it undone ({@link
+ * #undo}: conditional on the mark as read, so once, whatever retries), the {@code assisted} count
+ * taken back on the mark's day, and a history event ({@value #UNDONE}) says so. A mark whose
+ * acceptance time was not known ({@value #TIME_UNKNOWN}: reconciled without one) is never undone.
+ *
  * <p>The history says it too ({@value #EVENT}, with the variant), so the recount ({@link
  * VariantStats#recompute}) and an erasure's kept counts ({@link ErasedCounts}) take the same leads
  * out: a lead with an {@value #EVENT} event counts once as assisted and none of its replies,
@@ -42,6 +50,15 @@ public final class Assisted {
 
   /** The history event that marks it, with the variant (once per lead). */
   public static final String EVENT = "assisted";
+
+  /**
+   * The history event of a mark undone by a reply written before the person's message (at the
+   * mark's time, with the variant): the lead is its variant's evidence after all.
+   */
+  public static final String UNDONE = "assisted_undone";
+
+  /** On the contact, beside the mark: the person's message's acceptance time was not known. */
+  public static final String TIME_UNKNOWN = "assistedAtUnknown";
 
   private final MongoCollection<Document> contacts;
   private final Interactions history;
@@ -65,6 +82,14 @@ public final class Assisted {
    * when marked now.
    */
   public boolean mark(String leadId, Instant at) {
+    return mark(leadId, at, true);
+  }
+
+  /**
+   * {@link #mark}; {@code timeKnown} false when {@code at} is not the message's acceptance time
+   * (reconciled without one): no reply is then compared with it ({@link #undo}).
+   */
+  public boolean mark(String leadId, Instant at, boolean timeKnown) {
     if (leadId == null) {
       return false;
     }
@@ -81,7 +106,10 @@ public final class Assisted {
     Document before =
         contacts.findOneAndUpdate(
             unanswered,
-            Updates.set(FIELD, Date.from(at)),
+            timeKnown
+                ? Updates.set(FIELD, Date.from(at))
+                : Updates.combine(
+                    Updates.set(FIELD, Date.from(at)), Updates.set(TIME_UNKNOWN, true)),
             new FindOneAndUpdateOptions()
                 .projection(Projections.include("campaignId", "variantId", "segment"))
                 .returnDocument(ReturnDocument.BEFORE));
@@ -99,6 +127,57 @@ public final class Assisted {
             + variantId,
         at);
     stats.increment(variantId, before.getString("segment"), COUNTER, at);
+    return true;
+  }
+
+  /**
+   * Whether the contact as read ({@value #FIELD} and {@value #TIME_UNKNOWN} in it) was marked
+   * assisted by a person's message accepted in a later second than a reply the lead wrote at {@code
+   * writtenAt} (WhatsApp's time, whole seconds: the same second is no proof of which came first).
+   */
+  public static boolean markedAfter(Document contact, Instant writtenAt) {
+    Date marked = contact == null ? null : contact.getDate(FIELD);
+    return marked != null
+        && writtenAt != null
+        && contact.get(TIME_UNKNOWN) == null
+        && !marked.toInstant().isBefore(writtenAt.plusSeconds(1));
+  }
+
+  /**
+   * Undoes the mark of the contact as read ({@code asRead}: a reply written at {@code writtenAt}
+   * came first, {@link #markedAfter}): one update conditional on that very mark, so only one caller
+   * (a retry, another event) undoes it; then the {@code assisted} count is taken back on the mark's
+   * day and the history says so ({@value #UNDONE}). True when undone now.
+   */
+  public boolean undo(String leadId, Document asRead, Instant writtenAt) {
+    if (leadId == null || !markedAfter(asRead, writtenAt)) {
+      return false;
+    }
+    Date marked = asRead.getDate(FIELD);
+    Document before =
+        contacts.findOneAndUpdate(
+            Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.eq(FIELD, marked),
+                Filters.exists(TIME_UNKNOWN, false)),
+            Updates.unset(FIELD),
+            new FindOneAndUpdateOptions()
+                .projection(Projections.include("campaignId", "variantId", "segment")));
+    if (before == null) {
+      return false;
+    }
+    String variantId = before.getString("variantId");
+    history.recordInteraction(
+        leadId,
+        before.getString("campaignId"),
+        variantId,
+        UNDONE,
+        null,
+        "the lead's reply was written before the person's message: its evidence for "
+            + variantId
+            + " after all",
+        marked.toInstant());
+    stats.add(variantId, before.getString("segment"), COUNTER, marked.toInstant(), -1L);
     return true;
   }
 }

@@ -59,6 +59,7 @@ public final class ErasedCounts {
     Set<String> types = new HashSet<>(VariantStats.COUNTED.keySet());
     types.addAll(Interest.EVENTS);
     types.add(Assisted.EVENT);
+    types.add(Assisted.UNDONE);
     String seg = segment == null ? "default" : segment;
     List<Document> events =
         history
@@ -67,7 +68,10 @@ public final class ErasedCounts {
             .into(new ArrayList<>());
     // Out of the variant's evidence whenever the mark's event falls (the recount's rule): assisted,
     // or switched off a variant it had been sent (Switched).
-    boolean assisted = kept.assisted() || events.stream().anyMatch(Switched::takesOut);
+    // A mark undone by a reply written before the person's message (Assisted.UNDONE) takes
+    // nothing out, whenever its events fall; one an earlier pass kept is taken back.
+    boolean undone = events.stream().anyMatch(e -> Assisted.UNDONE.equals(e.getString("type")));
+    boolean assisted = !undone && (kept.assisted() || events.stream().anyMatch(Switched::takesOut));
     boolean assistedKept = kept.assisted();
     boolean replied = kept.reply();
     boolean interested = kept.interest();
@@ -76,9 +80,13 @@ public final class ErasedCounts {
       String type = e.getString("type");
       String variant = variantOf(e);
       Document counters = new Document();
-      if (Assisted.EVENT.equals(type) && !assistedKept) {
+      if (Assisted.EVENT.equals(type) && !assistedKept && !undone) {
         assistedKept = true;
         counters.append(Assisted.COUNTER, 1L);
+      }
+      if (Assisted.UNDONE.equals(type) && assistedKept) {
+        assistedKept = false;
+        counters.append(Assisted.COUNTER, -1L);
       }
       // An assisted lead's conversion is not the variant's evidence.
       if (VariantStats.COUNTED.containsKey(type) && !(assisted && "converted".equals(type))) {

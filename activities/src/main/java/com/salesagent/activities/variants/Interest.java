@@ -4,6 +4,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.FunnelStats;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -39,10 +40,12 @@ public final class Interest {
 
   private final FunnelStats funnel;
   private final VariantStats stats;
+  private final Assisted assisted;
 
   public Interest(MongoDatabase db) {
     this.funnel = new FunnelStats(db);
     this.stats = new VariantStats(db);
+    this.assisted = new Assisted(db);
   }
 
   /**
@@ -72,11 +75,34 @@ public final class Interest {
    */
   public void countReply(
       String leadId, String variantId, String segment, String intent, Instant at) {
-    Document before = funnel.reachReading(leadId, "replied", at, Assisted.FIELD, Switched.FIELD);
+    countReply(leadId, variantId, segment, intent, at, null);
+  }
+
+  /**
+   * {@link #countReply}, {@code asRead} the contact as the caller read it before this reply (or
+   * null): a retry whose first attempt marked the reply but did not undo an assisted mark the reply
+   * came before finishes it.
+   */
+  public void countReply(
+      String leadId, String variantId, String segment, String intent, Instant at, Document asRead) {
+    Document before =
+        funnel.reachReading(
+            leadId, "replied", at, Assisted.FIELD, Assisted.TIME_UNKNOWN, Switched.FIELD);
     // The funnel counts every lead's reply; the variant not that of a lead a person wrote to
     // first (Assisted: read in the same write that marks the reply, so no race).
-    if (before != null && !Switched.outOfEvidence(before)) {
-      stats.increment(variantId, segment, "replied", at);
+    boolean evidence = before != null && !Switched.outOfEvidence(before);
+    Instant repliedAt = at;
+    if (before != null && !evidence) {
+      // Written before the person's message, its webhook processed after: the variant's after all.
+      evidence = assisted.undo(leadId, before, at);
+    } else if (before == null && asRead != null && FunnelStats.reached(asRead, "replied")) {
+      // A retry (this reply marked, the undo not done) or a later reply: as of the first reply.
+      Date first = asRead.getEmbedded(List.of("funnel", "replied"), Date.class);
+      repliedAt = first.toInstant();
+      evidence = assisted.undo(leadId, asRead, repliedAt);
+    }
+    if (evidence) {
+      stats.increment(variantId, segment, "replied", repliedAt);
     }
     count(leadId, variantId, segment, intent, at);
   }

@@ -96,6 +96,11 @@ public final class VariantStats {
   }
 
   public void increment(String variantId, String segment, String counter, Instant at) {
+    add(variantId, segment, counter, at, 1L);
+  }
+
+  /** {@link #increment} by {@code n} (a count taken back: -1). */
+  public void add(String variantId, String segment, String counter, Instant at, long n) {
     if (variantId == null || !COUNTERS.contains(counter)) {
       return;
     }
@@ -106,7 +111,7 @@ public final class VariantStats {
             Filters.eq("segment", segment == null ? "default" : segment),
             Filters.eq("day", day),
             UNSHARDED),
-        Updates.inc(counter, 1L),
+        Updates.inc(counter, n),
         new UpdateOptions().upsert(true));
   }
 
@@ -266,7 +271,13 @@ public final class VariantStats {
     firsts(history, Filters.eq("type", "replied"), start, end, "replied", out, assisted);
     firsts(history, Interest.shown(), start, end, Interest.INTERESTED, out, assisted);
     firsts(
-        history, Filters.eq("type", Assisted.EVENT), start, end, Assisted.COUNTER, out, Set.of());
+        history,
+        Filters.eq("type", Assisted.EVENT),
+        start,
+        end,
+        Assisted.COUNTER,
+        out,
+        leadsWith(history, Filters.eq("type", Assisted.UNDONE)));
     new ErasedCounts(db).addTo(out, from, to);
     return out;
   }
@@ -278,12 +289,20 @@ public final class VariantStats {
    * WhatsApp's, may read earlier than the mark).
    */
   private static Set<String> assistedLeads(MongoCollection<Document> history) {
+    Set<String> leads = leadsWith(history, Switched.outOfEvidenceEvents());
+    // A mark undone by a reply written before the person's message (Assisted.UNDONE): the lead is
+    // its variant's evidence after all, and its assisted event counts for nothing.
+    leads.removeAll(leadsWith(history, Filters.eq("type", Assisted.UNDONE)));
+    return leads;
+  }
+
+  /** The leads with an event that {@code events} matches, whenever. */
+  private static Set<String> leadsWith(MongoCollection<Document> history, Bson events) {
     Set<String> leads = new HashSet<>();
     for (Document g :
         Aggregations.withDiskUse(
             history,
-            List.of(
-                Aggregates.match(Switched.outOfEvidenceEvents()), Aggregates.group("$meta.leadId")),
+            List.of(Aggregates.match(events), Aggregates.group("$meta.leadId")),
             "variant counters rebuild")) {
       if (g.getString("_id") != null) {
         leads.add(g.getString("_id"));

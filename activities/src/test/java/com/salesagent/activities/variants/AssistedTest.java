@@ -146,6 +146,64 @@ class AssistedTest {
     assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
   }
 
+  /**
+   * Webhooks come late: a reply the lead wrote (WhatsApp's timestamp) before the rep's message was
+   * accepted, processed after the mark, answered the variant: the mark is undone, the reply and its
+   * interest count for the variant, the assisted count is taken back; once, whatever retries (a
+   * retry that finds the reply marked but the mark not undone finishes it). In the same second it
+   * is no proof of which came first: the lead stays assisted. The recount agrees.
+   */
+  @Test
+  void aReplyWrittenBeforeTheRepsMessageButProcessedAfterItKeepsTheLeadTheVariants() {
+    // waiting: the rep's message accepted at +120 s, the reply written at +60 s, processed after.
+    assertThat(assisted.mark("waiting", T1.plusSeconds(120))).isTrue();
+    replied("waiting", "interested", T1.plusSeconds(60));
+    // The same event again (a retry): nothing more.
+    replied("waiting", "interested", T1.plusSeconds(60));
+    // helped: the reply written in the second the rep's message was accepted: no proof.
+    assertThat(assisted.mark("helped", T1.plusSeconds(60).plusMillis(400))).isTrue();
+    replied("helped", "interested", T1.plusSeconds(60));
+
+    assertThat(store.contact("waiting").get(Assisted.FIELD)).isNull();
+    assertThat(store.contact("helped").get(Assisted.FIELD)).isNotNull();
+    assertThat(stats.totals("retail").get("v1"))
+        .as("a reply written before the rep's message counts, one in the same second does not")
+        .containsEntry("replied", 1L)
+        .containsEntry("interested", 1L)
+        .containsEntry(Assisted.COUNTER, 1L);
+    Arm arm =
+        new AwaitingOutcome(db)
+            .arms("retail", stats.totals("retail"), Map.of("v1", 1.0), Reward.REPLY)
+            .get("v1");
+    assertThat(arm.trials()).isEqualTo(1);
+    assertThat(arm.successes()).isEqualTo(1);
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+  }
+
+  /**
+   * A retry whose first attempt marked the reply (written before the rep's message) but stopped
+   * before undoing the assisted mark: the contact as the inbox read it tells, and the retry
+   * finishes it, once.
+   */
+  @Test
+  void aRetryFinishesTheUndoOfAMarkTheReplyCameBefore() {
+    assertThat(assisted.mark("first", T1.plusSeconds(120))).isTrue();
+    new FunnelStats(db).reach("first", "replied", T1.plusSeconds(61));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      new Interest(db)
+          .countReply("first", "v1", "retail", "other", T1.plusSeconds(61), store.contact("first"));
+    }
+    store
+        .interactions()
+        .recordInteraction("first", "c1", "v1", "replied", null, null, T1.plusSeconds(61));
+
+    assertThat(store.contact("first").get(Assisted.FIELD)).isNull();
+    assertThat(stats.totals("retail").get("v1"))
+        .containsEntry("replied", 1L)
+        .containsEntry(Assisted.COUNTER, 0L);
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+  }
+
   /** The recount takes an assisted lead's conversion out, as the outcome's counting does. */
   @Test
   void anAssistedLeadsConversionIsNotTheVariantsInTheRecount() {

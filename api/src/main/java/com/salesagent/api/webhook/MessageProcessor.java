@@ -335,7 +335,8 @@ final class MessageProcessor {
       // The bandit's rewards: a lead's first reply, and its first reply with interest (a polite no
       // is a reply, not interest), each marked on the contact atomically so a replay after a
       // partial failure never counts it twice.
-      interest.countReply(leadId, variantId, contact.getString("segment"), triage.intent(), at);
+      interest.countReply(
+          leadId, variantId, contact.getString("segment"), triage.intent(), at, contact);
     } else {
       // A reaction to our message proves it was read (and delivered): the funnel counts the lead
       // there when no read receipt said so (read receipts off; it showed read below replies).
