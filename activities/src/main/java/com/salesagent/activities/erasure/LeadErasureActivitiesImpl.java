@@ -164,7 +164,11 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
             new ErasedCounts.Firsts(
                 mark != null && mark.getBoolean(REPLY_KEPT, false),
                 mark != null && mark.getBoolean(INTEREST_KEPT, false),
-                mark != null && mark.getBoolean(ASSISTED_KEPT, false)));
+                mark != null && mark.getBoolean(ASSISTED_KEPT, false),
+                // A tombstone from before this field: what it kept of the assisted mark.
+                mark != null
+                    && mark.getBoolean(
+                        OUT_OF_EVIDENCE_KEPT, mark.getBoolean(ASSISTED_KEPT, false))));
     documents.put(
         Collections.INTERACTION_HISTORY,
         store
@@ -272,7 +276,8 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
                         .append(TOMBSTONE_AT, Date.from(now))
                         .append(REPLY_KEPT, kept.reply())
                         .append(INTEREST_KEPT, kept.interest())
-                        .append(ASSISTED_KEPT, kept.assisted()));
+                        .append(ASSISTED_KEPT, kept.assisted())
+                        .append(OUT_OF_EVIDENCE_KEPT, kept.outOfEvidence()));
         if (contact.getString("segment") != null) {
           // For what the sweep keeps of the counts (ErasedCounts): a label, not the person.
           tombstone.append("segment", contact.getString("segment"));
@@ -314,6 +319,13 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
    * none of its replies, interest or conversions either.
    */
   private static final String ASSISTED_KEPT = "assistedKept";
+
+  /**
+   * Whether the first pass found the lead out of its variant's evidence: assisted, or switched off
+   * a variant it had been sent ({@code Switched}, whose event the pass deleted): the sweep keeps
+   * none of its replies, interest or conversions either.
+   */
+  private static final String OUT_OF_EVIDENCE_KEPT = "outOfEvidenceKept";
 
   private static boolean tombstone(Document contact) {
     Document erasure = contact.get(LeadStore.ERASURE, Document.class);

@@ -42,9 +42,11 @@ public final class ErasedCounts {
 
   /**
    * Which of a lead's firsts a pass kept: its first reply, its first reply with interest, its
-   * {@link Assisted} mark (after which none of its replies, interest or conversions count).
+   * {@link Assisted} mark (after which none of its replies, interest or conversions count); and
+   * whether the lead was out of its variant's evidence (assisted, or {@link Switched} after a send:
+   * its event is gone with the history the pass deleted, so a later pass must be told).
    */
-  public record Firsts(boolean reply, boolean interest, boolean assisted) {}
+  public record Firsts(boolean reply, boolean interest, boolean assisted, boolean outOfEvidence) {}
 
   /**
    * Keeps the counts of the lead's events now in its history, as the recount makes them: each
@@ -71,7 +73,11 @@ public final class ErasedCounts {
     // A mark undone by a reply written before the person's message (Assisted.UNDONE) takes
     // nothing out, whenever its events fall; one an earlier pass kept is taken back.
     boolean undone = events.stream().anyMatch(e -> Assisted.UNDONE.equals(e.getString("type")));
-    boolean assisted = !undone && (kept.assisted() || events.stream().anyMatch(Switched::takesOut));
+    boolean assisted =
+        !undone
+            && (kept.assisted()
+                || kept.outOfEvidence()
+                || events.stream().anyMatch(Switched::takesOut));
     boolean assistedKept = kept.assisted();
     boolean replied = kept.reply();
     boolean interested = kept.interest();
@@ -122,7 +128,7 @@ public final class ErasedCounts {
               .append("counts", counters));
     }
     insertNew(counts);
-    return new Firsts(replied, interested, assistedKept);
+    return new Firsts(replied, interested, assistedKept, assisted);
   }
 
   private static String variantOf(Document event) {

@@ -6,6 +6,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
@@ -15,6 +16,7 @@ import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.variants.Assisted;
 import com.salesagent.activities.variants.ErasedCounts;
 import com.salesagent.activities.variants.Interest;
+import com.salesagent.activities.variants.Switched;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.erasure.ErasureRequest;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -265,6 +267,85 @@ class LeadErasureActivitiesTest {
         .containsEntry("replied", 1L) // "erased"'s, which answered the variant
         .containsEntry("interested", 0L)
         .containsEntry("converted", 0L);
+  }
+
+  /**
+   * An erased lead the kill switch moved off a variant it had been sent (Switched): no variant's
+   * evidence, as an assisted lead is. The first pass deletes its switched event with the history,
+   * so the sweep must be told: a reply the history got between the passes (a replay) is not kept as
+   * the old variant's, and the recount agrees before and after the erasure.
+   */
+  @Test
+  void anErasedLeadSwitchedAfterASendStaysOutOfTheEvidenceBetweenThePasses() {
+    store.insertContact(
+        new Document("leadId", "moved")
+            .append("phone", "+5511998765435")
+            .append("segment", "retail")
+            .append("variantId", "v1"));
+    counted("moved", "assigned", "assigned", T1);
+    counted("moved", "message_sent", "sent", T1.plusSeconds(1));
+    new FunnelStats(db).reach("moved", "sent", T1.plusSeconds(1));
+    new Switched(db).switchOff(store.contact("moved"), "v1", "retail", T1.plusSeconds(60));
+    store.contacts().updateOne(Filters.eq("leadId", "moved"), Updates.set("variantId", "v2"));
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+    Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
+    ErasureRequest moved = new ErasureRequest("moved", "ops", "asked by email", false, 0);
+    store.markErasing("moved", REQUESTED);
+
+    erasure.erase(moved, false);
+    store
+        .interactions()
+        .recordInteractions(
+            List.of(
+                Interest.tagged(
+                    Interactions.interaction("moved", "c1", "v1", "replied", null, null, T2),
+                    "interested")));
+    erasure.erase(moved, true);
+
+    assertThat(store.interactions().timeline("moved")).isEmpty();
+    assertThat(stats.recompute(DAY1, DAY2))
+        .as("nothing of the reply between the passes kept")
+        .isEqualTo(before);
+    assertThat(stats.rebuild(DAY1, DAY2)).isZero();
+  }
+
+  /**
+   * An erased lead whose assisted mark a reply written before the rep's message undid ({@link
+   * Assisted#UNDONE}): its evidence for the variant after all; the erasure keeps its reply and no
+   * assisted count, and the recount agrees before and after.
+   */
+  @Test
+  void anErasedLeadWhoseAssistedMarkWasUndoneKeepsItsReply() {
+    store.insertContact(
+        new Document("leadId", "late")
+            .append("phone", "+5511998765436")
+            .append("segment", "retail")
+            .append("variantId", "v1"));
+    counted("late", "assigned", "assigned", T1);
+    counted("late", "message_sent", "sent", T1.plusSeconds(1));
+    assertThat(new Assisted(db).mark("late", T1.plusSeconds(120))).isTrue();
+    new Interest(db).countReply("late", "v1", "retail", "interested", T1.plusSeconds(60));
+    store
+        .interactions()
+        .recordInteractions(
+            List.of(
+                Interest.tagged(
+                    Interactions.interaction(
+                        "late", "c1", "v1", "replied", null, null, T1.plusSeconds(60)),
+                    "interested")));
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+    Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
+    ErasureRequest late = new ErasureRequest("late", "ops", "asked by email", false, 0);
+    store.markErasing("late", REQUESTED);
+
+    erasure.erase(late, false);
+    erasure.erase(late, true);
+
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(before);
+    assertThat(stats.totals("retail").get("v1"))
+        .containsEntry(Assisted.COUNTER, 0L)
+        .containsEntry("interested", 1L)
+        .containsEntry("replied", 2L);
   }
 
   /**
