@@ -273,6 +273,7 @@ final class LeadConversation {
                 != null
             : store.messages().messageByKey(key) != null;
     if (ended && !again) {
+      refusals.stoppedAndSilentSince(contact);
       refusals.besideALiveLead(contact);
     }
     if (draftId != null) {

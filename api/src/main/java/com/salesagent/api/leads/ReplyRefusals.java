@@ -9,6 +9,7 @@ import com.salesagent.api.http.FieldError;
 import com.salesagent.workflows.lead.Stage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import org.bson.Document;
 
@@ -64,6 +65,43 @@ final class ReplyRefusals {
                       + live.getString("stage")
                       + "): write from its page")));
     }
+  }
+
+  /**
+   * An operator stopped the lead and it has not written since: nothing is sent after a stop, as the
+   * sweep holds back a message queued before it ("never after stop"). A stopped lead that wrote
+   * again (its number's latest message came after the stop) may be answered inside the window, as
+   * any lead whose run ended. 409 naming {@code leadId}, with when it was stopped. The stop is the
+   * run's latest {@code outcome} record; a stopped lead without one is refused too.
+   */
+  void stoppedAndSilentSince(Document contact) {
+    if (!"stopped".equals(contact.getString("stage"))) {
+      return;
+    }
+    String leadId = contact.getString("leadId");
+    Document stop =
+        store
+            .interactions()
+            .collection()
+            .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.eq("type", "outcome")))
+            .sort(com.mongodb.client.model.Sorts.descending("ts"))
+            .limit(1)
+            .first();
+    Date stoppedAt = stop == null ? null : stop.getDate("ts");
+    Instant wrote = windows.lastInbound(contact);
+    if (stoppedAt != null && wrote != null && wrote.isAfter(stoppedAt.toInstant())) {
+      return;
+    }
+    throw new ApiException(
+        409,
+        "the lead was stopped: nothing is sent to it unless it writes again",
+        List.of(
+            new FieldError(
+                "leadId",
+                "stopped"
+                    + (stoppedAt == null ? "" : " at " + stoppedAt.toInstant())
+                    + " and the lead has not written since; enrol the number again to start a new"
+                    + " conversation")));
   }
 
   /** Whether the lead's run has ended (its stage is an outcome). */

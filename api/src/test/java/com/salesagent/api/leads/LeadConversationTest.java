@@ -481,6 +481,50 @@ class LeadConversationTest {
     assertThat(m.getString("notSentBecause")).contains("stopped");
   }
 
+  /**
+   * An operator stopped the lead (its run's {@code outcome} record, stage stopped) half an hour
+   * after it last wrote, and a rep then writes to it inside the 24 h window. It was sent, in its
+   * own workflow, as to any ended lead: the one message the product held back was one queued before
+   * the stop. Now it is 409 naming {@code leadId}, nothing stored or started; once the lead writes
+   * again after the stop it may be answered as any lead whose run ended.
+   */
+  @Test
+  void aMessageToALeadStoppedSinceItLastWroteIsRefusedNotSent() {
+    String leadId = lead("stopped");
+    store
+        .interactions()
+        .recordInteraction(
+            leadId, "c-1", null, "outcome", null, "asked us to stop", NOW.minusSeconds(1800));
+
+    assertThatThrownBy(() -> reply(leadId, "r-after-stop"))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.errors())
+                  .singleElement()
+                  .satisfies(
+                      f -> {
+                        assertThat(f.field()).isEqualTo("leadId");
+                        assertThat(f.message()).contains("stopped");
+                      });
+            });
+    assertThat(store.messages().messagesOf(leadId)).isEmpty();
+    assertThat(started).as("never sent after a stop").isEmpty();
+
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", "wamid.in-again-" + leadId)
+                .append("text", "Sorry, can we talk after all?")
+                .append("receivedAt", Date.from(NOW.minusSeconds(600))));
+    assertThat(reply(leadId, "r-wrote-again").getStatus()).isEqualTo(202);
+    assertThat(started)
+        .extracting(AfterEndMessage::idempotencyKey)
+        .containsExactly(onlyKey(leadId));
+  }
+
   /** The run ended converted as the message was signalled: it goes at once, in its own workflow. */
   @Test
   void aMessageSignalledAsTheRunEndedWithAnOutcomeGoesAtOnce() {

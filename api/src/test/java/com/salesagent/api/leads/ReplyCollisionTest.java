@@ -120,6 +120,20 @@ class ReplyCollisionTest {
                 "+55119" + String.format("%08d", Math.floorMod(leadId.hashCode(), 100_000_000)))
             .append("ownerId", "ana")
             .append("stage", stage));
+    if ("stopped".equals(stage)) {
+      // Stopped before it wrote (a day ago, before anything its window holds): a lead stopped
+      // since it last wrote takes no person's message.
+      store
+          .interactions()
+          .recordInteraction(
+              leadId,
+              "c-1",
+              null,
+              "outcome",
+              null,
+              "stopped",
+              clock.instant().minusSeconds(90_000));
+    }
     wrote(leadId, messageId);
     return leadId;
   }
