@@ -453,7 +453,36 @@ final class LeadConversation {
           "a lead is taken once it was handed off (it showed interest or needs a person)",
           List.of(new FieldError("leadId", "stage " + stage)));
     }
-    ActingOwner actor = actor(operator, request == null ? null : request.ownerId(), contact);
+    String holder = contact.getString("ownerId");
+    String named = request == null ? null : request.ownerId();
+    if (holder != null && named != null && !holder.equals(named)) {
+      // Another rep's lead: the run keeps its owner (its SLA, its load, its notifications), so a
+      // take by someone else would only have been recorded as theirs (the hand-off's acceptedBy,
+      // the audit, the timeline) while the lead stayed its owner's.
+      throw new ApiException(
+          409,
+          "the lead is another owner's: only its owner takes it",
+          List.of(
+              new FieldError(
+                  "ownerId",
+                  "the lead is held by "
+                      + actor(operator, holder, contact).label()
+                      + "; write to it to answer it, or ask its owner")));
+    }
+    Document handoff =
+        store
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(Filters.eq("_id", leadId))
+            .first();
+    if ("in_conversation".equals(stage)
+        || "meeting_booked".equals(stage)
+        || (handoff != null && "accepted".equals(handoff.getString("status")))) {
+      // Taken already (a double click, or its owner wrote to it): the first take stands; when and
+      // by whom it was taken are not overwritten, nor audited or signalled again.
+      return Response.ok(new Accepted(leadId, holder, "taken_before")).build();
+    }
+    ActingOwner actor = actor(operator, named, contact);
     String ownerId = actor.ownerId();
     Instant now = clock.instant();
     List<Bson> accepted =

@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.workflows.afterend.AfterEndMessage;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OwnerAction;
 import com.salesagent.workflows.lead.OwnerReply;
 import io.dropwizard.jackson.Jackson;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -47,6 +48,7 @@ class LeadConversationTest {
   private final List<AfterEndMessage> started = new CopyOnWriteArrayList<>();
   private final List<String> resignalled = new CopyOnWriteArrayList<>();
   private final List<OwnerReply> signalled = new CopyOnWriteArrayList<>();
+  private final List<OwnerAction> actions = new CopyOnWriteArrayList<>();
 
   /** What the lead's workflow does when signalled a person's message (records it by default). */
   private Consumer<OwnerReply> run = signalled::add;
@@ -68,6 +70,10 @@ class LeadConversationTest {
                         (proxy, method, args) -> {
                           if (method.getName().equals("ownerReply")) {
                             run.accept((OwnerReply) args[0]);
+                            return null;
+                          }
+                          if (method.getName().equals("ownerAction")) {
+                            actions.add((OwnerAction) args[0]);
                             return null;
                           }
                           throw new UnsupportedOperationException(method.getName());
@@ -523,6 +529,63 @@ class LeadConversationTest {
     assertThat(started)
         .extracting(AfterEndMessage::idempotencyKey)
         .containsExactly(onlyKey(leadId));
+  }
+
+  /**
+   * Two reps press Take on Ana's lead. Bob's take answered 202 "signalled" naming him, overwrote
+   * the hand-off's {@code acceptedBy} and {@code acceptedAt} and was audited as his, while the run
+   * kept Ana as the owner (or, before she acted, met her SLA in his name). Now it is 409 naming
+   * {@code ownerId} and the lead's owner, and nothing is written or signalled; Ana's take goes, and
+   * her second click answers 200 {@code taken_before} without moving when it was taken.
+   */
+  @Test
+  void aTakeByAnotherRepThanTheLeadsOwnerIsRefusedAndASecondTakeChangesNothing() {
+    store
+        .database()
+        .getCollection(com.salesagent.activities.handoff.Owners.COLLECTION)
+        .insertMany(
+            List.of(
+                new Document("_id", "ana").append("name", "Ana Lima").append("active", true),
+                new Document("_id", "bob").append("name", "Bob Reis").append("active", true)));
+    String leadId = lead("handed_off");
+    store.contacts().updateOne(new Document("leadId", leadId), Updates.set("ownerId", "ana"));
+    var handoffs =
+        store
+            .database()
+            .getCollection(com.salesagent.activities.handoff.HandOffActivitiesImpl.HANDOFFS);
+    handoffs.insertOne(
+        new Document("_id", leadId).append("ownerId", "ana").append("status", "open"));
+    byte[] bob = "{\"ownerId\":\"bob\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] ana = "{\"ownerId\":\"ana\"}".getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> conversation.accept("operator", leadId, bob))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.errors())
+                  .singleElement()
+                  .satisfies(
+                      f -> {
+                        assertThat(f.field()).isEqualTo("ownerId");
+                        assertThat(f.message()).contains("Ana Lima (ana)");
+                      });
+            });
+    assertThat(actions).isEmpty();
+    assertThat(handoffs.find(new Document("_id", leadId)).first().getString("status"))
+        .isEqualTo("open");
+
+    assertThat(conversation.accept("operator", leadId, ana).getStatus()).isEqualTo(202);
+    assertThat(actions).extracting(OwnerAction::ownerId).containsExactly("ana");
+    Date acceptedAt = handoffs.find(new Document("_id", leadId)).first().getDate("acceptedAt");
+
+    Response again = conversation.accept("operator", leadId, new byte[0]);
+    assertThat(again.getStatus()).isEqualTo(200);
+    assertThat(((LeadConversation.Accepted) again.getEntity()).status()).isEqualTo("taken_before");
+    assertThat(actions).hasSize(1);
+    Document handoff = handoffs.find(new Document("_id", leadId)).first();
+    assertThat(handoff.getDate("acceptedAt")).isEqualTo(acceptedAt);
+    assertThat(handoff.getString("acceptedBy")).isEqualTo("Ana Lima (ana)");
   }
 
   /** The run ended converted as the message was signalled: it goes at once, in its own workflow. */
