@@ -38,12 +38,12 @@ public final class LeadOutcomes {
   /**
    * Records the outcome an operator set: on the contact once (outcome, by whom, when), in the
    * timeline and the audit log; the lead's workflow ends with it, or, when it has ended already (a
-   * reply without interest, no response), the stage becomes the outcome. The same outcome again is
-   * 200 (a retry: the workflow is told again), another is 409; a bad body 400, a bad field 422, an
-   * unknown lead 404, a lead being erased 409 naming {@code leadId}. The contact, the timeline and
-   * the workflow name the owner who acted, as an owner's reply or meeting does ({@link
-   * ActingOwner}: the lead's owner, "Ana Lima (ana)", or the operator on a lead nobody owns); the
-   * audit log the operator who called.
+   * reply without interest, no response), the stage becomes the outcome (not of a lead stopped or
+   * opted out: {@link #KEEPS_ITS_STAGE}). The same outcome again is 200 (a retry: the workflow is
+   * told again), another is 409; a bad body 400, a bad field 422, an unknown lead 404, a lead being
+   * erased 409 naming {@code leadId}. The contact, the timeline and the workflow name the owner who
+   * acted, as an owner's reply or meeting does ({@link ActingOwner}: the lead's owner, "Ana Lima
+   * (ana)", or the operator on a lead nobody owns); the audit log the operator who called.
    */
   public Response set(String operator, String leadId, byte[] body) {
     return set(operator, leadId, body, true);
@@ -204,7 +204,11 @@ public final class LeadOutcomes {
       lead.apply(leadId).outcome(new OutcomeSignal(request.outcome(), reason, by));
       return "signalled";
     } catch (io.temporal.client.WorkflowNotFoundException e) {
-      store.setContactFields(leadId, new Document("stage", request.outcome()));
+      Document now = store.contact(leadId);
+      String ended = now == null ? null : now.getString("stage");
+      if (!KEEPS_ITS_STAGE.contains(ended)) {
+        store.setContactFields(leadId, new Document("stage", request.outcome()));
+      }
       new com.salesagent.activities.notify.Notifications(
               store.database(), java.time.Clock.systemUTC())
           .emitInRun(
@@ -217,6 +221,13 @@ public final class LeadOutcomes {
       return "ended";
     }
   }
+
+  /**
+   * Where a run ended that an outcome set afterwards does not replace: the lead's stage keeps
+   * saying it was stopped or opted out (the lists, the counts by stage and "never after stop",
+   * which a person's message is checked against, read it), and the outcome is recorded beside it.
+   */
+  static final java.util.Set<String> KEEPS_ITS_STAGE = java.util.Set.of("stopped", "opted_out");
 
   private String outcomeOf(String leadId) {
     Document c = store.contact(leadId);

@@ -34,6 +34,10 @@ class LeadOutcomesTest {
   static final LeadStore STORE = new LeadStore(CLIENT.getDatabase("outcomes-test"));
 
   final List<OutcomeSignal> signalled = new ArrayList<>();
+
+  /** Leads whose workflow has ended: the outcome's signal finds no run. */
+  final java.util.Set<String> ended = new java.util.HashSet<>();
+
   final LeadOutcomes outcomes =
       new LeadOutcomes(
           STORE,
@@ -43,6 +47,14 @@ class LeadOutcomesTest {
                       LeadWorkflow.class.getClassLoader(),
                       new Class<?>[] {LeadWorkflow.class},
                       (proxy, method, args) -> {
+                        if (method.getName().equals("outcome") && ended.contains(leadId)) {
+                          throw new io.temporal.client.WorkflowNotFoundException(
+                              io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                  .setWorkflowId(LeadWorkflow.workflowId(leadId))
+                                  .build(),
+                              "LeadWorkflow",
+                              null);
+                        }
                         if (method.getName().equals("outcome")) {
                           signalled.add((OutcomeSignal) args[0]);
                           return null;
@@ -101,6 +113,42 @@ class LeadOutcomesTest {
         .isEqualTo("Ana Lima (ana)");
     assertThat(signalled).extracting(OutcomeSignal::by).containsExactly("Ana Lima (ana)");
     assertThat(audit("won-1").getString("by")).isEqualTo("operator");
+  }
+
+  /**
+   * A lead that said STOP (or that an operator stopped) and whose run had ended was then marked
+   * converted or lost: its stage became the outcome, so it left the lists and counts of opted-out
+   * and stopped leads, and a rep could write to the stopped one again ("never after stop" reads the
+   * stage). The outcome is recorded beside it now; the stage stays. A lead that ended replied still
+   * takes the outcome as its stage.
+   */
+  @Test
+  void anOutcomeSetAfterAnOptOutOrAStopKeepsTheLeadsStage() {
+    for (String[] lead :
+        new String[][] {
+          {"said-stop", "opted_out", "converted"},
+          {"was-stopped", "stopped", "lost"},
+          {"just-replied", "replied", "lost"}
+        }) {
+      STORE.insertContact(
+          new Document("leadId", lead[0])
+              .append("campaignId", "c")
+              .append("stage", lead[1])
+              .append("doNotContact", "opted_out".equals(lead[1])));
+      ended.add(lead[0]);
+
+      outcomes.set(
+          "operator",
+          lead[0],
+          body("{\"outcome\":\"" + lead[2] + "\",\"reason\":\"closed by phone\"}"));
+
+      assertThat(STORE.contact(lead[0]).get("outcome", Document.class).getString("value"))
+          .isEqualTo(lead[2]);
+      assertThat(timelineDetail(lead[0], lead[2])).isEqualTo("by operator: closed by phone");
+    }
+    assertThat(STORE.contact("said-stop").getString("stage")).isEqualTo("opted_out");
+    assertThat(STORE.contact("was-stopped").getString("stage")).isEqualTo("stopped");
+    assertThat(STORE.contact("just-replied").getString("stage")).isEqualTo("lost");
   }
 
   /**
