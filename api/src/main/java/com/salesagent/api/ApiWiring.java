@@ -243,6 +243,7 @@ public final class ApiWiring {
             new LeadMediaResource(store, connections.storage().storage()),
             new com.salesagent.api.leads.LeadVoiceNoteResource(
                 store, client, env.getObjectMapper(), voiceNotes),
+            new com.salesagent.api.leads.DraftResource(store, clock),
             new com.salesagent.api.leads.HubSpotImportResource(
                 config.getApi().getHubspotAccessToken().isBlank()
                     ? null

@@ -1,6 +1,6 @@
 /* One lead's page (#/lead/<id>): profile, persona, workflow state, research, the messages table
  * and the message texts, replies, the timeline, and the Temporal Web UI link. Polled every 2 s while open. */
-import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl } from './util.js';
+import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl, toast, reportError } from './util.js';
 import { api, apiObjectUrl } from './api.js';
 import { outcomeControls, againControls } from './lead-actions.js';
 import { renderConversation, resetConversation } from './lead-conversation.js';
@@ -299,6 +299,17 @@ function renderDraft(draft) {
   const known = draftContext(draft.context);
   if (known) box.appendChild(h('p', { id: 'draft-context', class: 'meta', text: known }));
   box.appendChild(use);
+  // Set a wrong draft aside: superseded by the rep (the Writing as owner, else the lead's), so no
+  // list counts it as waiting; sending it afterwards is refused.
+  const dismiss = h('button', { id: 'dismiss-draft', type: 'button', class: 'secondary small', text: 'Dismiss draft' });
+  dismiss.addEventListener('click', () => {
+    const owner = $('conversation-as') ? $('conversation-as').value : '';
+    api('/api/leads/' + encodeURIComponent(lead.id) + '/drafts/' + encodeURIComponent(String(draft._id)) +
+      (owner ? '?ownerId=' + encodeURIComponent(owner) : ''), { method: 'DELETE' })
+      .then(() => { delete $('conversation-text').dataset.draftId; toast('Draft dismissed'); fetchLead(); })
+      .catch(reportError);
+  });
+  box.appendChild(dismiss);
 }
 
 /** What the draft knew of the lead: its persona's attributes and the research it was given. */

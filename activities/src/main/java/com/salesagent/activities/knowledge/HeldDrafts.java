@@ -69,6 +69,47 @@ public final class HeldDrafts {
     return supersede(held, why);
   }
 
+  /** {@link #SUPERSEDED_BY}'s {@code why} of a draft a person dismissed. */
+  public static final String DISMISSED = "dismissed by a person";
+
+  /**
+   * A person ({@code by}, {@code ownerId} or null) dismissed the lead's held draft {@code draftId}
+   * at {@code at}: it is {@link #SUPERSEDED} ({@link #DISMISSED}, with the {@code reason}), so no
+   * list counts it as waiting and a reply naming it is refused; one conditional update, so a
+   * repeated request changes nothing. The draft as it is after ({@code now}: this call dismissed
+   * it), or null when the lead has no draft of that id (held or not: the caller reads it to say
+   * why).
+   */
+  public Dismissal dismiss(
+      String leadId, String draftId, String by, String ownerId, String reason, Instant at) {
+    Document done =
+        drafts.findOneAndUpdate(
+            Filters.and(
+                Filters.eq("_id", draftId),
+                Filters.eq("leadId", leadId),
+                Filters.eq("status", HELD)),
+            Updates.combine(
+                Updates.set("status", SUPERSEDED),
+                Updates.set(
+                    SUPERSEDED_BY,
+                    new Document("why", DISMISSED)
+                        .append("by", by)
+                        .append("ownerId", ownerId)
+                        .append("reason", reason)
+                        .append("at", Date.from(at)))),
+            new com.mongodb.client.model.FindOneAndUpdateOptions()
+                .returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+    if (done != null) {
+      return new Dismissal(done, true);
+    }
+    Document as =
+        drafts.find(Filters.and(Filters.eq("_id", draftId), Filters.eq("leadId", leadId))).first();
+    return as == null ? null : new Dismissal(as, false);
+  }
+
+  /** A draft after a dismissal, and whether that dismissal changed it. */
+  public record Dismissal(Document draft, boolean now) {}
+
   /**
    * Meta reported the person's message {@code wamid} failed: the drafts it superseded, and the
    * draft it sent ({@link #USED} by it), are {@link #HELD} again (the lead has neither the answer

@@ -183,4 +183,95 @@ class HeldDraftTest {
     assertThat(unknown.errors()).extracting(FieldError::field).containsExactly("draftId");
     assertThat(personMessages(leadId)).isEqualTo(1);
   }
+
+  private Response dismiss(String leadId, String draftId, String ownerId, String reason) {
+    return new DraftResource(store, Clock.fixed(NOW, ZoneOffset.UTC))
+        .dismiss(new com.salesagent.api.auth.Operator("ops"), leadId, draftId, ownerId, reason);
+  }
+
+  /**
+   * A rep could not set a wrong draft aside: it stayed held (counted as waiting on the lists) until
+   * someone wrote to the lead. Dismissed, it is superseded by the rep, with the reason, and sending
+   * it is then 409 naming {@code draftId}; dismissing it again changes nothing (200
+   * dismissed_before); a used draft is 409, an unknown one 404, a bad owner or reason 422, each
+   * naming its field.
+   */
+  @Test
+  void aRepDismissesAHeldDraftOnceAndItCanNoLongerBeSent() {
+    String leadId = leadWithADraft();
+    String draftId = leadId + ":wamid.in-1";
+
+    Response done = dismiss(leadId, draftId, "bruno", "quotes last year's price");
+    assertThat(done.getStatus()).isEqualTo(200);
+    assertThat(((DraftResource.Dismissed) done.getEntity()).status()).isEqualTo("dismissed");
+    Document draft = draft(leadId);
+    assertThat(draft.getString("status")).isEqualTo("superseded");
+    Document why = draft.get("supersededBy", Document.class);
+    assertThat(why.getString("by")).isEqualTo("Bruno Reis (bruno)");
+    assertThat(why.getString("reason")).isEqualTo("quotes last year's price");
+    assertThat(why.getDate("at")).isEqualTo(Date.from(NOW));
+
+    Response again = dismiss(leadId, draftId, "ana", null);
+    assertThat(((DraftResource.Dismissed) again.getEntity()).status())
+        .isEqualTo("dismissed_before");
+    assertThat(draft(leadId).get("supersededBy", Document.class).getString("by"))
+        .as("the first dismissal stays")
+        .isEqualTo("Bruno Reis (bruno)");
+    assertThat(
+            MONGO
+                .database()
+                .getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG)
+                .countDocuments(
+                    Filters.and(
+                        Filters.eq("action", "draft_dismissed"), Filters.eq("leadId", leadId))))
+        .isEqualTo(1);
+
+    ApiException stale =
+        catchThrowableOfType(
+            ApiException.class,
+            () ->
+                reply(
+                    leadId,
+                    "{\"text\":\"Our plans start at 49 a month.\",\"ownerId\":\"ana\","
+                        + "\"draftId\":\""
+                        + draftId
+                        + "\"}"));
+    assertThat(stale.status()).isEqualTo(409);
+    assertThat(stale.errors().get(0).message()).contains("dismissed").contains("Bruno Reis");
+    assertThat(personMessages(leadId)).isZero();
+
+    ApiException unknown =
+        catchThrowableOfType(
+            ApiException.class, () -> dismiss(leadId, leadId + ":wamid.nope", null, null));
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.errors()).extracting(FieldError::field).containsExactly("draftId");
+    for (String[] bad :
+        new String[][] {{"no-such-rep", null, "ownerId"}, {null, "a\u202Eb", "reason"}}) {
+      ApiException refused =
+          catchThrowableOfType(ApiException.class, () -> dismiss(leadId, draftId, bad[0], bad[1]));
+      assertThat(refused.status()).as(bad[2]).isEqualTo(422);
+      assertThat(refused.errors()).extracting(FieldError::field).containsExactly(bad[2]);
+    }
+  }
+
+  @Test
+  void aDraftAlreadySentCannotBeDismissed() {
+    String leadId = leadWithADraft();
+    String draftId = leadId + ":wamid.in-1";
+    assertThat(
+            reply(
+                    leadId,
+                    "{\"text\":\"Our plans start at 49 a month.\",\"ownerId\":\"ana\","
+                        + "\"draftId\":\""
+                        + draftId
+                        + "\"}")
+                .getStatus())
+        .isEqualTo(202);
+
+    ApiException used =
+        catchThrowableOfType(ApiException.class, () -> dismiss(leadId, draftId, null, null));
+    assertThat(used.status()).isEqualTo(409);
+    assertThat(used.errors()).extracting(FieldError::field).containsExactly("draftId");
+    assertThat(draft(leadId).getString("status")).isEqualTo("used");
+  }
 }
