@@ -106,6 +106,8 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     ApiWiring wiring = ApiWiring.build(config, env);
     this.wiring = wiring;
     ApiSecurity.register(env, token, config.getApi().getOperatorName());
+    // The admin port has no token: no web page of another site may drive it from a browser.
+    com.salesagent.api.http.AdminBrowserGuard.register(env);
     // Query parameters: one a route does not take is refused (a misspelt filter filtered nothing).
     env.jersey().register(new KnownQueryParameters());
     wiring.resources().forEach(env.jersey()::register);
