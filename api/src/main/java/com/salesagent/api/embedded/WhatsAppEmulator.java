@@ -267,20 +267,56 @@ public final class WhatsAppEmulator implements Managed {
     callbacks = Executors.newScheduledThreadPool(2, named("whatsapp-emulator-callbacks-"));
     webhooks.start(callbacks);
     server.setExecutor(executor);
-    server.createContext("/health", ex -> respond(ex, 200, "{\"status\":\"ok\"}"));
-    server.createContext("/emulator/behaviour", this::behaviourEndpoint);
-    server.createContext("/emulator/media/", media::download);
-    server.createContext(
-        "/emulator/replay",
-        new EmulatorReplay(
-                json,
-                media,
-                webhooks::hasUrl,
-                body -> callbacks.execute(() -> webhooks.deliver(body, 1, null)),
-                this::recipientWrote)
-            ::handle);
-    server.createContext("/", this::messages);
+    guarded(server.createContext("/health", ex -> respond(ex, 200, "{\"status\":\"ok\"}")));
+    guarded(server.createContext("/emulator/behaviour", this::behaviourEndpoint));
+    guarded(server.createContext("/emulator/media/", media::download));
+    guarded(
+        server.createContext(
+            "/emulator/replay",
+            new EmulatorReplay(
+                    json,
+                    media,
+                    webhooks::hasUrl,
+                    body -> callbacks.execute(() -> webhooks.deliver(body, 1, null)),
+                    this::recipientWrote)
+                ::handle));
+    guarded(server.createContext("/", this::messages));
     server.start();
+  }
+
+  /**
+   * Loopback is no wall against the browser on this machine: a web page elsewhere could post a
+   * "recorded" payload to {@code /emulator/replay} (text/plain needs no preflight), which the
+   * emulator signs with the app secret and delivers as Meta would (a forged STOP, a forged reply),
+   * or read the emulator under a name rebound to 127.0.0.1. A browser's request is refused (403):
+   * the app, curl and the tests send no {@code Origin} and no {@code Sec-Fetch-Site}.
+   */
+  private com.sun.net.httpserver.HttpContext guarded(com.sun.net.httpserver.HttpContext context) {
+    context
+        .getFilters()
+        .add(
+            new com.sun.net.httpserver.Filter() {
+              @Override
+              public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+                String problem =
+                    com.salesagent.api.http.AdminBrowserGuard.problem(
+                        ex.getRequestHeaders()::getFirst);
+                if (problem == null) {
+                  chain.doFilter(ex);
+                  return;
+                }
+                respond(
+                    ex,
+                    403,
+                    error("The emulator answers no web page: " + problem, "OAuthException", 10));
+              }
+
+              @Override
+              public String description() {
+                return "refuses a web page's request";
+              }
+            });
+    return context;
   }
 
   /** Threads named for what they are (a profile tells the stand-in for Meta from the product). */

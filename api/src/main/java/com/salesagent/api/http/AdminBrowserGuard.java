@@ -55,8 +55,16 @@ public final class AdminBrowserGuard implements Filter {
 
   /** Why a browser's request is refused, or null when it passes (never quoting the request). */
   static String problem(HttpServletRequest request) {
-    String origin = request.getHeader("Origin");
-    String site = request.getHeader("Sec-Fetch-Site");
+    return problem(request::getHeader);
+  }
+
+  /**
+   * The same for any server (the embedded WhatsApp emulator's too), given its request headers by
+   * name: null when the request passes.
+   */
+  public static String problem(java.util.function.UnaryOperator<String> headers) {
+    String origin = headers.apply("Origin");
+    String site = headers.apply("Sec-Fetch-Site");
     boolean typed = site != null && "none".equalsIgnoreCase(site.trim());
     if (origin == null && (site == null || typed)) {
       return null; // not a page's request: a probe, a scraper, curl, an address typed by a person
@@ -64,20 +72,33 @@ public final class AdminBrowserGuard implements Filter {
     if (site != null && !typed && !"same-origin".equalsIgnoreCase(site.trim())) {
       return "Origin: a request from another site (Sec-Fetch-Site)";
     }
-    String host = request.getHeader("Host");
+    String host = headers.apply("Host");
     if (origin != null
         && (host == null
             || !(origin.equalsIgnoreCase("http://" + host)
                 || origin.equalsIgnoreCase("https://" + host)))) {
       return "Origin: not this port's own pages";
     }
-    String name = request.getServerName();
+    String name = hostName(host);
     if (name == null
         || !(addressLiteral(name) || "localhost".equals(name.toLowerCase(Locale.ROOT)))) {
-      return "Host: a browser reaches the admin port by an address or localhost only (DNS"
-          + " rebinding)";
+      return "Host: a browser reaches this port by an address or localhost only (DNS rebinding)";
     }
     return null;
+  }
+
+  /** The name or address of a Host header, without its port. */
+  private static String hostName(String host) {
+    if (host == null || host.isBlank()) {
+      return null;
+    }
+    String h = host.trim();
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      return end < 0 ? null : h.substring(0, end + 1);
+    }
+    int colon = h.indexOf(':');
+    return colon < 0 ? h : h.substring(0, colon);
   }
 
   private static boolean addressLiteral(String name) {
