@@ -85,6 +85,15 @@ public record FieldError(String field, String message) {
       }
       return new FieldError(field.toString(), message);
     }
+    if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+      // The body itself of the wrong kind ("[1]" for an object): Jackson's message names the Java
+      // class ("Cannot deserialize value of type `com.salesagent.api.leads.LeadRequest`").
+      return new FieldError("body", "expected " + jsonKind(mi.getTargetType()));
+    }
+    if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+      // Jackson's message names its own method ("from `StreamReadConstraints.get...()`").
+      return new FieldError("body", "beyond the parser's limits (nesting, number or text length)");
+    }
     String message =
         e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
     if (e instanceof StreamReadException r
