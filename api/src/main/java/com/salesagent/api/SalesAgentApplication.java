@@ -105,7 +105,11 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     RequestJson.strict(env.getObjectMapper());
     ApiWiring wiring = ApiWiring.build(config, env);
     this.wiring = wiring;
-    ApiSecurity.register(env, token, config.getApi().getOperatorName());
+    ApiSecurity.register(
+        env,
+        token,
+        config.getApi().getOperatorName(),
+        ApiSecurity.trustedProxies(config.getApi().getTrustedProxies()));
     // The admin port has no token: no web page of another site may drive it from a browser.
     com.salesagent.api.http.AdminBrowserGuard.register(env);
     // Query parameters: one a route does not take is refused (a misspelt filter filtered nothing).

@@ -48,7 +48,8 @@ abstract sealed class AppTestHarness
         WebhookApplicationTest,
         AfterEndApplicationTest,
         ReturningContactApplicationTest,
-        AdminPortApplicationTest {
+        AdminPortApplicationTest,
+        ProxiedClientsApplicationTest {
   static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
 
   /** HubSpot's webhooks to us: the app's client secret and the public URL they are signed for. */
@@ -119,6 +120,9 @@ abstract sealed class AppTestHarness
     env.put("FOLLOW_UP_READ_NO_REPLY", "3s");
     env.put("FOLLOW_UP_UNREAD", "6s");
     env.put("ERASURE_SWEEP_AFTER", "2s");
+    // The tests reach the port from loopback, as a reverse proxy would
+    // (ProxiedClientsApplicationTest).
+    env.put("TRUSTED_PROXIES", "127.0.0.1,::1");
     return env;
   }
 

@@ -55,13 +55,44 @@ public final class ApiSecurity {
   }
 
   public static void register(Environment env, String token, String operatorName) {
+    register(env, token, operatorName, java.util.Set.of());
+  }
+
+  /**
+   * {@code TRUSTED_PROXIES}: comma-separated addresses of the reverse proxies in front of the port;
+   * start-up refuses an entry that is not an IP address.
+   */
+  public static java.util.Set<java.net.InetAddress> trustedProxies(String setting) {
+    java.util.Set<java.net.InetAddress> out = new java.util.LinkedHashSet<>();
+    if (setting == null || setting.isBlank()) {
+      return out;
+    }
+    for (String raw : setting.split(",")) {
+      String entry = raw.trim();
+      if (entry.isEmpty()) {
+        continue;
+      }
+      if (!com.google.common.net.InetAddresses.isInetAddress(entry)) {
+        throw new StartupException(
+            "TRUSTED_PROXIES: '" + entry + "' is not an IP address (e.g. 10.0.0.5,::1)");
+      }
+      out.add(com.google.common.net.InetAddresses.forString(entry));
+    }
+    return out;
+  }
+
+  public static void register(
+      Environment env,
+      String token,
+      String operatorName,
+      java.util.Set<java.net.InetAddress> trustedProxies) {
     FailedAuthThrottle throttle =
         new FailedAuthThrottle(MAX_FAILED_AUTH_PER_MINUTE, Duration.ofMinutes(1));
     env.jersey()
         .register(new DenyByDefault(BearerTokenFilter.create(token, operatorName, throttle)));
     env.jersey().register(new AuthValueFactoryProvider.Binder<>(Operator.class));
     env.servlets()
-        .addFilter("request-guard", new RequestGuard(MAX_BODY, MAX_IMPORT_BODY))
+        .addFilter("request-guard", new RequestGuard(MAX_BODY, MAX_IMPORT_BODY, trustedProxies))
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
   }
 

@@ -89,6 +89,22 @@ public class ApiSettings {
   }
 
   /**
+   * The reverse proxies in front of the API port (comma-separated IP addresses): behind one, the
+   * failed-authentication throttle counts the client its {@code X-Forwarded-For} names.
+   */
+  private String trustedProxies = "";
+
+  @JsonProperty
+  public String getTrustedProxies() {
+    return trustedProxies;
+  }
+
+  @JsonProperty
+  public void setTrustedProxies(String trustedProxies) {
+    this.trustedProxies = trustedProxies == null ? "" : trustedProxies.trim();
+  }
+
+  /**
    * How long webhook events keep their raw payload (numbers, names, texts); the dedup key stays.
    */
   @NotNull private Duration webhookRetention = Duration.days(30);

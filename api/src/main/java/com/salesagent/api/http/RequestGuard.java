@@ -69,8 +69,56 @@ public final class RequestGuard implements Filter {
    * {@code importCap} applies to the streamed lead import; {@code defaultCap} to everything else.
    */
   public RequestGuard(long defaultCap, long importCap) {
+    this(defaultCap, importCap, java.util.Set.of());
+  }
+
+  /**
+   * {@code trustedProxies}: the addresses of the reverse proxies in front of the port (TLS for
+   * Meta's webhook), whose last {@code X-Forwarded-For} entry names the client.
+   */
+  public RequestGuard(
+      long defaultCap, long importCap, java.util.Set<java.net.InetAddress> trustedProxies) {
     this.defaultCap = defaultCap;
     this.importCap = importCap;
+    this.trustedProxies = java.util.Set.copyOf(trustedProxies);
+  }
+
+  private final java.util.Set<java.net.InetAddress> trustedProxies;
+
+  /**
+   * Who is asking, for the failed-authentication throttle: the connection's address, or, when it is
+   * a trusted proxy's, the last address of {@code X-Forwarded-For} (the one that proxy appended;
+   * those before it are the client's own word). Behind a proxy every client has the proxy's
+   * address, so twenty wrong tokens from anyone would otherwise block every operator.
+   */
+  static String clientAddress(
+      String remote,
+      java.util.Enumeration<String> forwarded,
+      java.util.Set<java.net.InetAddress> trustedProxies) {
+    if (trustedProxies.isEmpty()
+        || remote == null
+        || !com.google.common.net.InetAddresses.isInetAddress(remote)
+        || !trustedProxies.contains(com.google.common.net.InetAddresses.forString(remote))) {
+      return remote;
+    }
+    String last = null;
+    while (forwarded != null && forwarded.hasMoreElements()) {
+      String header = forwarded.nextElement();
+      if (header != null) {
+        for (String entry : header.split(",")) {
+          if (!entry.isBlank()) {
+            last = entry.trim();
+          }
+        }
+      }
+    }
+    if (last == null
+        || last.length() > 64
+        || !com.google.common.net.InetAddresses.isInetAddress(last)) {
+      return remote;
+    }
+    return com.google.common.net.InetAddresses.toAddrString(
+        com.google.common.net.InetAddresses.forString(last));
   }
 
   @Override
@@ -78,7 +126,10 @@ public final class RequestGuard implements Filter {
       throws IOException, ServletException {
     HttpServletRequest request = (HttpServletRequest) req;
     HttpServletResponse response = (HttpServletResponse) res;
-    request.setAttribute(CLIENT_ADDRESS, request.getRemoteAddr());
+    request.setAttribute(
+        CLIENT_ADDRESS,
+        clientAddress(
+            request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"), trustedProxies));
     response.setHeader("Content-Security-Policy", CSP);
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("X-Frame-Options", "DENY");
