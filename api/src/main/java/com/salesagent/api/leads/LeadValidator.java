@@ -213,6 +213,14 @@ public class LeadValidator {
                   + " Temporal, its Web UI and the logs show, where no phone number may be; use"
                   + " the CRM's record id, or leave it out for a generated one"));
     }
+    if (name != null && !blank(r.leadId()) && holdsName(leadId, name)) {
+      errors.add(
+          new FieldError(
+              "leadId",
+              "holds the lead's name: the lead id is the workflow id (lead-<leadId>) that"
+                  + " Temporal, its Web UI and the logs show, where no name may be; use the CRM's"
+                  + " record id, or leave it out for a generated one"));
+    }
     String timezone = blank(r.timezone()) ? defaultTimezone : r.timezone().trim();
     if (!TimeZones.isRegion(timezone)) {
       errors.add(new FieldError("timezone", TimeZones.EXPECTED));
@@ -315,6 +323,32 @@ public class LeadValidator {
    * dropped, hold the number's national significant number (at least 7 digits), with or without the
    * country code.
    */
+  /**
+   * Whether the lead id spells a word of the lead's name ("ana.souza", "souza-7", "asouza"): a word
+   * of two letters or more that is a whole word of the id (its letters between digits and . _ : -),
+   * or one of five letters or more anywhere in it; accents and case aside.
+   */
+  static boolean holdsName(String leadId, String name) {
+    String id = folded(leadId);
+    java.util.Set<String> idWords = new java.util.HashSet<>(List.of(id.split("[^a-z]+")));
+    for (String word : folded(name).split("[^a-z]+")) {
+      if (word.length() >= 2 && idWords.contains(word)) {
+        return true;
+      }
+      if (word.length() >= 5 && id.contains(word)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Lower case without accents ("Zoë Ñúñez" -> "zoe nunez"). */
+  private static String folded(String text) {
+    return java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFD)
+        .replaceAll("\\p{M}+", "")
+        .toLowerCase(java.util.Locale.ROOT);
+  }
+
   static boolean holdsPhone(String leadId, String e164) {
     try {
       String national = PHONES.getNationalSignificantNumber(PHONES.parse(e164, null));

@@ -392,4 +392,44 @@ class LeadValidatorTest {
       assertThat(validator.validate(withId(id, "+1 415 555 0778")).errors()).as(id).isEmpty();
     }
   }
+
+  static LeadRequest namedWithId(String leadId, String name) {
+    return new LeadRequest(
+        leadId,
+        name,
+        "+5511998765432",
+        "Acme",
+        null,
+        null,
+        null,
+        "UTC",
+        "en",
+        null,
+        null,
+        null,
+        "c-1",
+        CONSENT);
+  }
+
+  /**
+   * The lead id is the workflow id (lead-<leadId>) that Temporal, its Web UI and every log line of
+   * the lead show: a lead's name may not be in it, as its phone number may not.
+   */
+  @Test
+  void aLeadIdHoldingTheLeadsNameIsRefused() {
+    for (String id :
+        List.of("ana.souza", "souza-7", "ASouza", "ana_1", "crm:ana", "gretchen.zimmermann")) {
+      String name = id.startsWith("gretchen") ? "Gretchen Zimmermann" : "Ana Souza";
+      assertThat(validator.validate(namedWithId(id, name)).errors())
+          .as(id)
+          .extracting(FieldError::field)
+          .contains("leadId");
+    }
+    assertThat(validator.validate(namedWithId("zoe-nunez-2", "Zoë Ñúñez")).errors())
+        .extracting(FieldError::field)
+        .contains("leadId");
+    for (String id : List.of("crm-000123", "hs:98123", "3fa85f64-5717-4562-b3fc-2c963f66afa6")) {
+      assertThat(validator.validate(namedWithId(id, "Ana Souza")).errors()).as(id).isEmpty();
+    }
+  }
 }
