@@ -56,20 +56,52 @@ export function api(path, options) {
       throw Object.assign(new Error('Unauthorized'), { status: 401 });
     }
     return res.text().then((text) => {
-      let data = null;
-      if (text) { try { data = JSON.parse(text); } catch (e) { data = null; } }
-      if (!res.ok) {
-        let msg = (data && (data.message || data.error)) || (res.status + ' ' + res.statusText);
-        if (data && Array.isArray(data.errors) && data.errors.length) {
-          msg += ': ' + data.errors.map((e) => {
-            if (e && typeof e === 'object') return (e.field ? e.field + ': ' : '') + str(e.message);
-            return String(e);
-          }).join('; ');
-        }
-        throw Object.assign(new Error(msg), { status: res.status, data: data });
-      }
+      const data = parseJson(text);
+      if (!res.ok) throw failure(res, data);
       return data;
     });
+  });
+}
+
+function parseJson(text) {
+  if (!text) return null;
+  try { return JSON.parse(text); } catch (e) { return null; }
+}
+
+/** The error of a 4xx/5xx answer: its message and the fields its errors name. */
+function failure(res, data) {
+  let msg = (data && (data.message || data.error)) || (res.status + ' ' + res.statusText);
+  if (data && Array.isArray(data.errors) && data.errors.length) {
+    msg += ': ' + data.errors.map((e) => {
+      if (e && typeof e === 'object') return (e.field ? e.field + ': ' : '') + str(e.message);
+      return String(e);
+    }).join('; ');
+  }
+  return Object.assign(new Error(msg), { status: res.status, data: data });
+}
+
+/**
+ * Sends a body (a File or Blob as is) with the bearer token and resolves to the Response once its
+ * status is 2xx, for the caller to read its body as a stream (response.body.getReader()); a 401
+ * goes back to login and any other error status throws as api() does (message, status, data).
+ */
+export function apiStream(path, options) {
+  options = options || {};
+  if (!token) return Promise.reject(Object.assign(new Error('Not logged in'), { status: 401 }));
+  const headers = {
+    Authorization: 'Bearer ' + token,
+    Accept: options.accept || 'application/x-ndjson, application/json',
+    'Content-Type': options.contentType || 'application/octet-stream'
+  };
+  const init = { method: options.method || 'POST', headers: headers, cache: 'no-store', body: options.raw };
+  if (options.signal) init.signal = options.signal;
+  return fetch(path, init).then((res) => {
+    if (res.status === 401) {
+      unauthorized();
+      throw Object.assign(new Error('Unauthorized'), { status: 401 });
+    }
+    if (!res.ok) return res.text().then((text) => { throw failure(res, parseJson(text)); });
+    return res;
   });
 }
 

@@ -1,5 +1,6 @@
 /* Operator dashboard – native ES modules, no build step. The entry: login and logout, the
- * hash routing between the overview and a lead's page, and the wiring of the live stream.
+ * hash routing between the overview, a lead's page and the import screen, and the wiring of
+ * the live stream.
  * Security rule (every module): server-provided strings reach the DOM only via textContent,
  * element properties or setAttribute – never via innerHTML & co. */
 import { $, debounce } from './util.js';
@@ -14,6 +15,7 @@ import { loadApprovals, bindApprovals } from './approvals.js';
 import { loadHandOffs } from './handoffs.js';
 import { loadPersonas, bindPersonas, startPersonasPolling, stopPersonasPolling } from './personas.js';
 import { openLead, stopLeadPolling } from './lead-page.js';
+import { bindImport, stopImport } from './import.js';
 
 /* ---------- login / logout ---------- */
 
@@ -59,6 +61,7 @@ function stopApp() {
   stopSummaryPolling();
   stopPersonasPolling();
   stopLeadPolling();
+  stopImport();
   stopStream();
   hideConfirm();
   clearFeed();
@@ -73,6 +76,7 @@ function parseRoute() {
     try { id = decodeURIComponent(m[1]); } catch (e) { id = m[1]; }
     return { name: 'lead', id: id };
   }
+  if (/^#\/import\/?$/.test(location.hash || '')) return { name: 'import' };
   return { name: 'overview' };
 }
 
@@ -80,14 +84,17 @@ function route() {
   if (!session.running) return;
   const prev = session.route;
   session.route = parseRoute();
-  const onLead = session.route.name === 'lead';
-  $('overview').hidden = onLead;
-  $('lead').hidden = !onLead;
-  if (onLead) {
+  const name = session.route.name;
+  $('overview').hidden = name !== 'overview';
+  $('lead').hidden = name !== 'lead';
+  $('import').hidden = name !== 'import';
+  $('nav-overview').classList.toggle('current', name === 'overview');
+  $('nav-import').classList.toggle('current', name === 'import');
+  if (name === 'lead') {
     openLead(session.route.id);
   } else {
     stopLeadPolling();
-    if (prev.name === 'lead') { loadLeads(); loadApprovals(); loadHandOffs(); }
+    if (name === 'overview' && prev.name !== 'overview') { loadLeads(); loadApprovals(); loadHandOffs(); }
   }
 }
 
@@ -125,6 +132,7 @@ function bind() {
   bindLeads();
   bindApprovals();
   bindPersonas();
+  bindImport();
   $('toast').addEventListener('click', () => { $('toast').hidden = true; });
 }
 

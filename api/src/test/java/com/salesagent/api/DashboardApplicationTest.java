@@ -255,6 +255,156 @@ class DashboardApplicationTest {
     }
   }
 
+  /**
+   * The Import leads screen in a real browser: a file with a column the import does not know is
+   * refused before any row, the message naming the column; a CSV of a good row, a row with a bad
+   * consentOptIn and a second row of the good row's number is streamed with its counts, the summary
+   * and the two rows not enrolled, each naming its field, filterable by status; the good lead
+   * exists.
+   */
+  @Test
+  void salesOpsImportALeadsCsvFromTheDashboardInARealBrowser() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String campaign = "import-" + run;
+    String good = "import-good-" + run;
+    String p = phone();
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("dashboard-import");
+    java.nio.file.Path unknown = dir.resolve("crm-export.csv");
+    java.nio.file.Files.writeString(
+        unknown, "name,phone,company,Favourite Colour\nAna," + p + ",Acme,blue\n");
+    java.nio.file.Path leads = dir.resolve("leads.csv");
+    String consent = ",yes,web form,2026-11-20T10:00:00Z," + campaign + "\n";
+    java.nio.file.Files.writeString(
+        leads,
+        "leadId,name,phone,company,consentOptIn,consentSource,consentAt,campaignId\n"
+            + good
+            + ",Ana Importada,"
+            + p
+            + ",Acme"
+            + consent
+            + "import-bad-"
+            + run
+            + ",Bruno,"
+            + phone()
+            + ",Acme,maybe,web form,2026-11-20T10:00:00Z,"
+            + campaign
+            + "\n"
+            + "import-dup-"
+            + run
+            + ",Ana Again,"
+            + p
+            + ",Acme"
+            + consent,
+        StandardCharsets.UTF_8);
+    DashboardBrowser.Session browser = DashboardBrowser.open();
+    try (browser) {
+      var driver = browser.driver();
+      var wait =
+          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
+              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+      driver.get(url("/dashboard/"));
+      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
+      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      // Reached from the top bar, as every screen.
+      wait.until(d -> d.findElement(org.openqa.selenium.By.id("nav-import")).isDisplayed());
+      driver.findElement(org.openqa.selenium.By.id("nav-import")).click();
+      wait.until(d -> d.findElement(org.openqa.selenium.By.id("import-form")).isDisplayed());
+      assertThat(driver.findElement(org.openqa.selenium.By.id("overview")).isDisplayed()).isFalse();
+
+      var file = org.openqa.selenium.By.id("import-file");
+      var error = org.openqa.selenium.By.id("import-error");
+      driver.findElement(file).sendKeys(unknown.toAbsolutePath().toString());
+      driver.findElement(org.openqa.selenium.By.id("import-start")).click();
+      wait.until(d -> !d.findElement(error).getText().isBlank());
+      assertThat(driver.findElement(error).getText()).contains("Favourite Colour");
+      assertThat(
+              driver
+                  .findElement(org.openqa.selenium.By.cssSelector("#import-error li[data-field]"))
+                  .getAttribute("data-field"))
+          .as("the refusal names the column as its field")
+          .isEqualTo("Favourite Colour");
+
+      driver.findElement(file).sendKeys(leads.toAbsolutePath().toString());
+      wait.until(
+          d ->
+              d.findElement(org.openqa.selenium.By.id("import-file-name"))
+                  .getText()
+                  .contains("about 3 rows"));
+      driver.findElement(org.openqa.selenium.By.id("import-start")).click();
+      var state = org.openqa.selenium.By.id("import-state");
+      try {
+        wait.until(d -> d.findElement(state).getText().startsWith("Done: 3 rows"));
+      } catch (org.openqa.selenium.TimeoutException e) {
+        throw new AssertionError("the screen says: " + driver.findElement(state).getText(), e);
+      }
+      assertThat(driver.findElement(error).getText())
+          .as("the earlier refusal is cleared")
+          .isBlank();
+      java.util.function.Function<String, String> text =
+          id -> driver.findElement(org.openqa.selenium.By.id(id)).getText();
+      assertThat(List.of(text.apply("import-rows"), text.apply("import-enrolled")))
+          .containsExactly("3", "1");
+      assertThat(List.of(text.apply("import-refused"), text.apply("import-rejected")))
+          .containsExactly("1", "1");
+      assertThat(text.apply("import-summary")).startsWith("1 enrolled, 0 already enrolled");
+
+      var rows =
+          driver.findElements(
+              org.openqa.selenium.By.cssSelector("#import-failures-table tbody tr"));
+      assertThat(rows).hasSize(2);
+      var rejected =
+          driver.findElement(
+              org.openqa.selenium.By.cssSelector("#import-failures-table tr[data-line='3']"));
+      assertThat(rejected.getAttribute("data-status")).isEqualTo("rejected");
+      assertThat(
+              rejected.findElement(org.openqa.selenium.By.cssSelector("td.import-field")).getText())
+          .isEqualTo("consentOptIn");
+      assertThat(rejected.getText()).contains("maybe");
+      var duplicate =
+          driver.findElement(
+              org.openqa.selenium.By.cssSelector("#import-failures-table tr[data-line='4']"));
+      assertThat(duplicate.getAttribute("data-status")).isEqualTo("phone_active");
+      assertThat(
+              duplicate
+                  .findElement(org.openqa.selenium.By.cssSelector("td.import-field"))
+                  .getText())
+          .isEqualTo("phone");
+      assertThat(duplicate.getText()).contains(good);
+
+      new org.openqa.selenium.support.ui.Select(
+              driver.findElement(org.openqa.selenium.By.id("import-filter")))
+          .selectByValue("phone_active");
+      wait.until(
+          d ->
+              d.findElements(org.openqa.selenium.By.cssSelector("#import-failures-table tbody tr"))
+                      .size()
+                  == 1);
+      assertThat(
+              driver
+                  .findElement(
+                      org.openqa.selenium.By.cssSelector("#import-failures-table tbody tr"))
+                  .getAttribute("data-line"))
+          .isEqualTo("4");
+      assertThat(driver.findElement(org.openqa.selenium.By.id("import-download")).isDisplayed())
+          .isTrue();
+      browser.screenshot("dashboard-import.png");
+
+      HttpResponse<String> lead = get("/api/leads/" + good);
+      assertThat(lead.statusCode()).as(lead.body()).isEqualTo(200);
+      assertThat(json.readTree(lead.body()).toString()).contains(campaign);
+      assertThat(get("/api/leads/import-bad-" + run).statusCode()).isEqualTo(404);
+
+      // Nothing failed in the page but the 400 the refused file was answered.
+      List<String> severe =
+          driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+              .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+              .map(org.openqa.selenium.logging.LogEntry::getMessage)
+              .filter(m -> !m.contains("status of 400"))
+              .toList();
+      assertThat(severe).as("SEVERE entries in the browser console").isEmpty();
+    }
+  }
+
   @Test
   void thePageAndItsChartingLibraryAreServedFromTheJar() throws Exception {
     HttpResponse<String> page =

@@ -1,0 +1,139 @@
+/* The lead import's pure parts (no DOM, run in node by ImportCoreScriptTest): the answer's lines
+ * rebuilt from the response's chunks, the running counts, and the CSV of the rows not enrolled. */
+
+/** The statuses of a row that started a lead (the server's Outcome.started(), a duplicate aside). */
+const ENROLLED = ['enrolled', 'workflow_started'];
+
+/**
+ * Splits a byte stream into its lines: a chunk may end inside a line or inside a UTF-8 character
+ * (both are kept for the next chunk). push(chunk) returns the lines the chunk completed, end()
+ * the last one; a line's \r (CRLF) is dropped and blank lines are skipped.
+ */
+export function lineSplitter() {
+  const decoder = new TextDecoder('utf-8');
+  let rest = '';
+  function cut(text, last) {
+    const all = rest + text;
+    const parts = all.split('\n');
+    rest = last ? '' : parts.pop();
+    const lines = [];
+    parts.forEach((p) => {
+      const l = p.endsWith('\r') ? p.slice(0, -1) : p;
+      if (l.trim() !== '') lines.push(l);
+    });
+    return lines;
+  }
+  return {
+    push(chunk) { return cut(decoder.decode(chunk, { stream: true }), false); },
+    end() { return cut(decoder.decode(), true); }
+  };
+}
+
+/**
+ * One line of the answer: { kind: 'row', row } for a row's result, { kind: 'summary', summary }
+ * for the last line, { kind: 'bad', text } for a line that is neither (shown, never dropped).
+ */
+export function parseLine(text) {
+  let v;
+  try { v = JSON.parse(text); } catch (e) { return { kind: 'bad', text: text }; }
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    if (v.summary && typeof v.summary === 'object') return { kind: 'summary', summary: v.summary };
+    if (typeof v.status === 'string') return { kind: 'row', row: v };
+  }
+  return { kind: 'bad', text: text };
+}
+
+/** The counts as the summary names them: rows, enrolled, alreadyEnrolled, refused, rejected. */
+export function newTally() {
+  return { rows: 0, enrolled: 0, alreadyEnrolled: 0, refused: 0, rejected: 0, byStatus: {} };
+}
+
+/** Whether a row's status started its lead (a row the table of rows not enrolled leaves out). */
+export function isEnrolled(status) { return ENROLLED.indexOf(status) >= 0; }
+
+/** Counts a row's result as the server's summary does (error counts as rejected). */
+export function count(tally, row) {
+  const status = row && typeof row.status === 'string' ? row.status : 'error';
+  tally.rows++;
+  tally.byStatus[status] = (tally.byStatus[status] || 0) + 1;
+  if (isEnrolled(status)) tally.enrolled++;
+  else if (status === 'already_enrolled') tally.alreadyEnrolled++;
+  else if (status === 'rejected' || status === 'error') tally.rejected++;
+  else tally.refused++;
+  return tally;
+}
+
+const num = (v) => (typeof v === 'number' && isFinite(v) ? v : 0);
+
+/** The summary line's counts over the running ones (the server's word is the last). */
+export function applySummary(tally, summary) {
+  if (!summary || typeof summary !== 'object') return tally;
+  tally.rows = num(summary.rows);
+  tally.enrolled = num(summary.enrolled);
+  tally.alreadyEnrolled = num(summary.alreadyEnrolled);
+  tally.refused = num(summary.refused);
+  tally.rejected = num(summary.rejected);
+  return tally;
+}
+
+/** A row's errors as [{field, message}] (a row without errors: its message, no field). */
+export function rowErrors(row) {
+  const errors = row && Array.isArray(row.errors) ? row.errors : [];
+  const out = [];
+  errors.forEach((e) => {
+    if (e && typeof e === 'object') out.push({ field: text(e.field), message: text(e.message) });
+    else if (e != null) out.push({ field: '', message: String(e) });
+  });
+  if (!out.length) out.push({ field: '', message: text(row && row.message) });
+  return out;
+}
+
+function text(v) { return v == null ? '' : String(v); }
+
+/**
+ * A CSV cell: quoted when it holds a separator, a quote or a line break, and a value a spreadsheet
+ * would run as a formula (starting with = + - @, a tab or a carriage return) prefixed with '.
+ */
+export function csvCell(v) {
+  let s = text(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  if (/[",;\r\n\t]/.test(s)) s = '"' + s.replace(/"/g, '""') + '"';
+  return s;
+}
+
+export const FAILURE_COLUMNS = ['line', 'status', 'leadId', 'field', 'message'];
+
+/**
+ * The rows not enrolled as a CSV (a byte-order mark so Excel reads UTF-8; CRLF line ends): one line
+ * per error of a row, so a row with two bad fields is two lines with the same line number.
+ */
+export function failuresCsv(rows) {
+  const out = [FAILURE_COLUMNS.join(',')];
+  (rows || []).forEach((row) => {
+    rowErrors(row).forEach((e) => {
+      out.push([row.line, row.status, row.leadId, e.field, e.message].map(csvCell).join(','));
+    });
+  });
+  return '\uFEFF' + out.join('\r\n') + '\r\n';
+}
+
+/** The query of an import: region (two letters, upper case), unknownColumns, recontact. */
+export function importQuery(options) {
+  const o = options || {};
+  const parts = [];
+  const region = text(o.region).trim().toUpperCase();
+  if (region) parts.push('region=' + encodeURIComponent(region));
+  if (o.unknownColumns === 'ignore' || o.unknownColumns === 'refuse') {
+    parts.push('unknownColumns=' + o.unknownColumns);
+  }
+  if (o.recontact === true) parts.push('recontact=true');
+  return parts.length ? '?' + parts.join('&') : '';
+}
+
+/** The Content-Type to send a file as: JSON lines for .jsonl/.ndjson (or a JSON type), else CSV. */
+export function contentTypeOf(name, type) {
+  const n = text(name).toLowerCase();
+  const t = text(type).toLowerCase();
+  if (/\.(jsonl|ndjson)$/.test(n) || t.indexOf('json') >= 0) return 'application/x-ndjson';
+  return 'text/csv';
+}

@@ -1,0 +1,181 @@
+package com.salesagent.api.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Import leads screen's pure parts (js/import-core.js), run in node on a .mjs copy: the
+ * streamed answer's lines rebuilt from chunks cut anywhere (inside a line, inside a UTF-8
+ * character), the counts as the server's summary makes them, and the CSV of the rows not enrolled
+ * (quoting, and no cell a spreadsheet would run as a formula).
+ */
+class ImportCoreScriptTest {
+  private static final Path DASHBOARD_JS = Path.of("src/main/resources/assets/dashboard/js");
+
+  @TempDir Path dir;
+
+  /** Runs the script (with {@code core}, the module) and returns what it printed. */
+  private String run(String script) throws Exception {
+    assumeTrue(nodeAvailable(), "node is not installed");
+    Files.copy(
+        DASHBOARD_JS.resolve("import-core.js"),
+        dir.resolve("import-core.mjs"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Path file = dir.resolve("run.mjs");
+    Files.writeString(file, "import * as core from './import-core.mjs';\n" + script);
+    Process p = new ProcessBuilder("node", file.toString()).redirectErrorStream(true).start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  private static boolean nodeAvailable() {
+    try {
+      return new ProcessBuilder("node", "--version").start().waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void linesAreRebuiltFromChunksCutInsideALineAndInsideAUtf8Character() throws Exception {
+    // Every cut of the body into two chunks, and chunks of 1 to 9 bytes: "João" is 2 bytes for ã,
+    // the emoji 4, so many cuts fall inside a character; CRLF and a blank line too.
+    String out =
+        run(
+            """
+            const body = '{"line":2,"status":"rejected","errors":[{"field":"name","message":"João 😀"}]}\\r\\n'
+              + '\\n{"line":3,"status":"enrolled","leadId":"ação"}\\n{"summary":{"rows":2}}';
+            const bytes = new TextEncoder().encode(body);
+            const results = new Set();
+            function feed(chunks) {
+              const s = core.lineSplitter();
+              const lines = [];
+              chunks.forEach((c) => lines.push(...s.push(c)));
+              lines.push(...s.end());
+              results.add(JSON.stringify(lines));
+            }
+            for (let cut = 0; cut <= bytes.length; cut++) feed([bytes.slice(0, cut), bytes.slice(cut)]);
+            for (let size = 1; size < 10; size++) {
+              const chunks = [];
+              for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.slice(i, i + size));
+              feed(chunks);
+            }
+            console.log(JSON.stringify([...results]));
+            """);
+    JsonNode results = new ObjectMapper().readTree(out);
+    assertThat(results).as("every way of cutting gives the same lines").hasSize(1);
+    JsonNode lines = new ObjectMapper().readTree(results.get(0).asText());
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0).asText())
+        .isEqualTo(
+            "{\"line\":2,\"status\":\"rejected\",\"errors\":[{\"field\":\"name\",\"message\":\"João"
+                + " 😀\"}]}");
+    assertThat(lines.get(1).asText())
+        .isEqualTo("{\"line\":3,\"status\":\"enrolled\",\"leadId\":\"ação\"}");
+    assertThat(lines.get(2).asText()).isEqualTo("{\"summary\":{\"rows\":2}}");
+  }
+
+  @Test
+  void rowsAreCountedAsTheSummaryCountsThemAndTheSummaryHasTheLastWord() throws Exception {
+    String out =
+        run(
+            """
+            const t = core.newTally();
+            ['enrolled', 'workflow_started', 'already_enrolled', 'rejected', 'error', 'suppressed',
+             'phone_active', 'lead_id_taken', 'lead_erasing', 'recently_contacted', 'phone_active']
+              .forEach((status) => core.count(t, { line: 1, status: status }));
+            const lines = ['{"line":9,"status":"phone_active"}', '{"summary":{"rows":40,"enrolled":30,'
+              + '"alreadyEnrolled":1,"rejected":4,"refused":5}}', 'not json', '[1]']
+              .map((l) => core.parseLine(l).kind);
+            const counted = JSON.parse(JSON.stringify(t));
+            core.applySummary(t, core.parseLine('{"summary":{"rows":40,"enrolled":30,'
+              + '"alreadyEnrolled":1,"rejected":4,"refused":5}}').summary);
+            console.log(JSON.stringify({ counted, lines, summary: t }));
+            """);
+    JsonNode r = new ObjectMapper().readTree(out);
+    JsonNode counted = r.get("counted");
+    assertThat(counted.get("rows").asInt()).isEqualTo(11);
+    assertThat(counted.get("enrolled").asInt()).isEqualTo(2);
+    assertThat(counted.get("alreadyEnrolled").asInt()).isEqualTo(1);
+    assertThat(counted.get("rejected").asInt()).as("rejected and error").isEqualTo(2);
+    assertThat(counted.get("refused").asInt()).isEqualTo(6);
+    assertThat(counted.get("byStatus").get("phone_active").asInt()).isEqualTo(2);
+    assertThat(r.get("lines").toString()).isEqualTo("[\"row\",\"summary\",\"bad\",\"bad\"]");
+    JsonNode summary = r.get("summary");
+    assertThat(summary.get("rows").asInt()).isEqualTo(40);
+    assertThat(summary.get("enrolled").asInt()).isEqualTo(30);
+    assertThat(summary.get("refused").asInt()).isEqualTo(5);
+    assertThat(summary.get("rejected").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void theCsvOfRowsNotEnrolledQuotesCellsAndDisarmsFormulas() throws Exception {
+    String out =
+        run(
+            """
+            process.stdout.write(core.failuresCsv([
+              { line: 2, status: 'rejected', errors: [
+                { field: 'name', message: '=HYPERLINK("http://evil","x")' },
+                { field: 'phone', message: 'not a number: +1 (555), "call me"' }] },
+              { line: 3, status: 'phone_active', leadId: '@SUM(A1)', errors: [
+                { field: 'phone', message: '-2+3' }] },
+              { line: 4, status: 'error', leadId: 'lead-4', message: 'stored but not started,\\nenrol it again' },
+              { line: 5, status: 'rejected', errors: [{ field: 'company', message: '\\t=1+1' }] }
+            ]));
+            """);
+    assertThat(out).startsWith("\uFEFF");
+    assertThat(out.substring(1).split("\r\n", -1))
+        .containsExactly(
+            "line,status,leadId,field,message",
+            "2,rejected,,name,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"",
+            "2,rejected,,phone,\"not a number: +1 (555), \"\"call me\"\"\"",
+            "3,phone_active,'@SUM(A1),phone,'-2+3",
+            "4,error,lead-4,,\"stored but not started,\nenrol it again\"",
+            "5,rejected,,company,\"'\t=1+1\"",
+            "");
+  }
+
+  @Test
+  void theQueryAndTheContentTypeFollowTheOptionsAndTheFile() throws Exception {
+    String out =
+        run(
+            """
+            console.log(JSON.stringify([
+              core.importQuery({ region: ' br ', unknownColumns: 'ignore', recontact: true }),
+              core.importQuery({ region: '', unknownColumns: 'refuse', recontact: false }),
+              core.importQuery({}),
+              core.contentTypeOf('leads.CSV', ''),
+              core.contentTypeOf('leads.jsonl', ''),
+              core.contentTypeOf('export', 'application/x-ndjson'),
+              core.contentTypeOf('export.txt', 'text/plain')
+            ]));
+            """);
+    assertThat(out.strip())
+        .isEqualTo(
+            "[\"?region=BR&unknownColumns=ignore&recontact=true\",\"?unknownColumns=refuse\",\"\","
+                + "\"text/csv\",\"application/x-ndjson\",\"application/x-ndjson\",\"text/csv\"]");
+  }
+
+  @Test
+  void theScreenStreamsThroughTheApiClientAndWritesTextOnly() throws Exception {
+    String screen = Files.readString(DASHBOARD_JS.resolve("import.js"));
+    assertThat(screen).contains("apiStream(").contains("getReader()").contains("lineSplitter()");
+    assertThat(screen).doesNotContain("innerHTML").doesNotContain("insertAdjacentHTML");
+    assertThat(screen).as("auth and 401 stay in api.js").doesNotContain("Authorization");
+    assertThat(Files.readString(DASHBOARD_JS.resolve("api.js")))
+        .contains("export function apiStream(");
+  }
+}
