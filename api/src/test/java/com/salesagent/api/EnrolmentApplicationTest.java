@@ -195,6 +195,115 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     return importCsv(csv, "");
   }
 
+  /**
+   * The import's answer is streamed compressed too: a browser always asks for gzip, and Jetty's
+   * gzip buffered the rows' lines until its buffer filled or the answer ended, so the dashboard
+   * showed 0 rows done for the whole import and then every row at once. Here the second row is sent
+   * only once the first row's answer has arrived (a buffered answer never comes: the read times
+   * out).
+   */
+  @Test
+  void aGzipImportAnswerCarriesEachRowBeforeTheBodyEnds() throws Exception {
+    String campaign = "gzip" + UUID.randomUUID().toString().substring(0, 8);
+    String header = "name,phone,company,campaignId,consentOptIn,consentSource,consentAt\n";
+    byte[] first =
+        (header + "Ana," + phone() + ",Acme," + campaign + ",maybe,form,2026-11-20T10:00:00Z\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] second =
+        ("Bia," + phone() + ",Acme," + campaign + ",perhaps,form,2026-11-20T10:00:00Z\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    URI uri = URI.create(url("/api/leads/import"));
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(20_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /api/leads/import HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                  + TOKEN
+                  + "\r\nContent-Type: text/csv; charset=utf-8\r\nAccept-Encoding: gzip\r\n"
+                  + "Content-Length: "
+                  + (first.length + second.length)
+                  + "\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(first);
+      out.flush();
+      java.io.InputStream in = socket.getInputStream();
+      assertThat(lineOf(in)).startsWith("HTTP/1.1 200");
+      List<String> headers = new java.util.ArrayList<>();
+      for (String h = lineOf(in); !h.isEmpty(); h = lineOf(in)) {
+        headers.add(h.toLowerCase(java.util.Locale.ROOT));
+      }
+      assertThat(headers).contains("content-encoding: gzip", "transfer-encoding: chunked");
+      java.io.InputStream body = new java.util.zip.GZIPInputStream(new Chunked(in), 1);
+      JsonNode row2;
+      try {
+        row2 = parse(lineOf(body));
+      } catch (java.net.SocketTimeoutException e) {
+        throw new AssertionError("no answer line before the body's end: the answer is buffered", e);
+      }
+      assertThat(row2.path("line").asInt()).isEqualTo(2);
+      assertThat(row2.path("status").asText()).isEqualTo("rejected");
+      out.write(second);
+      out.flush();
+      JsonNode row3 = parse(lineOf(body));
+      assertThat(row3.path("line").asInt()).isEqualTo(3);
+      assertThat(row3.findValuesAsText("field")).containsExactly("consentOptIn");
+      assertThat(parse(lineOf(body)).path("summary").path("rejected").asInt()).isEqualTo(2);
+    }
+  }
+
+  /** A line read a byte at a time (nothing after its \n is consumed), without its line break. */
+  private static String lineOf(java.io.InputStream in) throws java.io.IOException {
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b == -1) {
+        throw new java.io.EOFException("the answer ended inside a line: " + line);
+      }
+      line.write(b);
+    }
+    String text = line.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  /** An HTTP/1.1 chunked body, read no further than the bytes a chunk announced. */
+  private static final class Chunked extends java.io.InputStream {
+    private final java.io.InputStream in;
+    private long left;
+    private boolean end;
+
+    Chunked(java.io.InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws java.io.IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws java.io.IOException {
+      if (end) {
+        return -1;
+      }
+      if (left == 0) {
+        String size = lineOf(in);
+        if (size.isEmpty()) {
+          size = lineOf(in); // the CRLF after the previous chunk's data
+        }
+        left = Long.parseLong(size.split(";")[0].trim(), 16);
+        if (left == 0) {
+          end = true;
+          return -1;
+        }
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+  }
+
   private HttpResponse<String> importCsv(String csv, String query) throws Exception {
     return send(
         HttpRequest.newBuilder(URI.create(url("/api/leads/import" + query)))
