@@ -319,27 +319,25 @@ public class LeadValidator {
   }
 
   /**
-   * Whether a lead id carries the lead's number: its digits, as one run once separators are
-   * dropped, hold the number's national significant number (at least 7 digits), with or without the
-   * country code.
-   */
-  /**
-   * Whether the lead id spells a word of the lead's name ("ana.souza", "souza-7", "asouza"): a word
-   * of two letters or more that is a whole word of the id (its letters between digits and . _ : -),
-   * or one of five letters or more anywhere in it; accents and case aside.
+   * Whether the lead id spells the lead's name ("ana.souza", "souza-7", "asouza"): two words of the
+   * name (two letters or more) that are whole words of the id (its letters between digits and . _ :
+   * -), or one word of five letters or more anywhere in it; accents and case aside. A short given
+   * name alone ("ana_1", "sim-3" for "Sim Lead 3") identifies nobody and is taken: refusing it
+   * refused ordinary ids that share a short word with a name.
    */
   static boolean holdsName(String leadId, String name) {
     String id = folded(leadId);
     java.util.Set<String> idWords = new java.util.HashSet<>(List.of(id.split("[^a-z]+")));
+    java.util.Set<String> whole = new java.util.HashSet<>();
     for (String word : folded(name).split("[^a-z]+")) {
-      if (word.length() >= 2 && idWords.contains(word)) {
-        return true;
-      }
       if (word.length() >= 5 && id.contains(word)) {
         return true;
       }
+      if (word.length() >= 2 && idWords.contains(word)) {
+        whole.add(word);
+      }
     }
-    return false;
+    return whole.size() >= 2;
   }
 
   /** Lower case without accents ("Zoë Ñúñez" -> "zoe nunez"). */
@@ -349,6 +347,11 @@ public class LeadValidator {
         .toLowerCase(java.util.Locale.ROOT);
   }
 
+  /**
+   * Whether a lead id carries the lead's number: its digits, as one run once separators are
+   * dropped, hold the number's national significant number (at least 7 digits), with or without the
+   * country code.
+   */
   static boolean holdsPhone(String leadId, String e164) {
     try {
       String national = PHONES.getNationalSignificantNumber(PHONES.parse(e164, null));
