@@ -19,6 +19,35 @@ public record SenderSpec(String phoneNumberId, String tokenRef, Integer tier) {
   /** An environment variable name: what a token reference must be. */
   public static final Pattern TOKEN_REF = Pattern.compile("[A-Z_][A-Z0-9_]{0,127}");
 
+  /**
+   * The application's own secrets and credentials, which a number's token reference must not name:
+   * the worker sends the variable's value to the Graph API as a bearer token, so {@code
+   * "tokenRef":"API_ADMIN_TOKEN"} (or an AWS key, the app secret, a database URI) would hand it to
+   * a third party on the next send.
+   */
+  static final Set<String> OWN_SECRETS =
+      Set.of(
+          "API_ADMIN_TOKEN",
+          "WHATSAPP_APP_SECRET",
+          "WHATSAPP_VERIFY_TOKEN",
+          "MONGODB_URI",
+          "HUBSPOT_ACCESS_TOKEN",
+          "HUBSPOT_CLIENT_SECRET",
+          "NOTIFY_WEBHOOK_SECRET",
+          "TEMPORAL_API_KEY",
+          "TEMPORAL_TLS_CERT",
+          "TEMPORAL_TLS_KEY",
+          "TEMPORAL_DB_PASSWORD",
+          "LLM_API_KEY");
+
+  private static final Pattern SECRET_SHAPED =
+      Pattern.compile("AWS_.*|.*(_SECRET|_PASSWORD|_API_KEY|_PRIVATE_KEY|_URI|_URL)");
+
+  /** Whether {@code tokenRef} names one of the application's own secrets, not a number's token. */
+  public static boolean namesOwnSecret(String tokenRef) {
+    return OWN_SECRETS.contains(tokenRef) || SECRET_SHAPED.matcher(tokenRef).matches();
+  }
+
   public static final Set<Integer> TIERS = Set.of(20, 80, 1000);
   public static final int MAX_SENDERS = 100;
 
@@ -30,6 +59,11 @@ public record SenderSpec(String phoneNumberId, String tokenRef, Integer tier) {
     if (tokenRef == null || !TOKEN_REF.matcher(tokenRef).matches()) {
       return "tokenRef must name the environment variable holding the access token"
           + " (A-Z, 0-9, _; not the token itself)";
+    }
+    if (namesOwnSecret(tokenRef)) {
+      return "tokenRef must not name one of the application's own secrets or credentials (its"
+          + " value is sent to the Graph API as the number's token): name the variable that holds"
+          + " this number's access token";
     }
     if (tier != null && !TIERS.contains(tier)) {
       return "tier must be 20, 80 or 1000 (messages per second)";

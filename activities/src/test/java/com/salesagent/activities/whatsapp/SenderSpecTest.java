@@ -24,4 +24,36 @@ class SenderSpecTest {
     assertThatThrownBy(() -> SenderSpec.parseList("123:T:81")).hasMessageContaining("tier");
     assertThatThrownBy(() -> SenderSpec.parseList("123:T,123:U")).hasMessageContaining("twice");
   }
+
+  /**
+   * The worker sends the named variable's value to the Graph API as the number's token: a reference
+   * to the app's own secrets would hand them to a third party on the next send.
+   */
+  @Test
+  void aTokenReferenceNamingTheApplicationsOwnSecretIsRefused() {
+    for (String secret :
+        java.util.List.of(
+            "API_ADMIN_TOKEN",
+            "WHATSAPP_APP_SECRET",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_ACCESS_KEY_ID",
+            "MONGODB_URI",
+            "LLM_API_KEY",
+            "OPENAI_API_KEY",
+            "HUBSPOT_CLIENT_SECRET")) {
+      org.assertj.core.api.Assertions.assertThat(SenderSpec.problem("123", secret, 80))
+          .as(secret)
+          .contains("tokenRef")
+          .contains("own secrets");
+      assertThatThrownBy(() -> SenderSpec.parseList("123:" + secret))
+          .as(secret)
+          .hasMessageContaining("tokenRef");
+    }
+    for (String token :
+        java.util.List.of("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_TOKEN_SALES", "TOKEN_B")) {
+      org.assertj.core.api.Assertions.assertThat(SenderSpec.problem("123", token, 80))
+          .as(token)
+          .isNull();
+    }
+  }
 }

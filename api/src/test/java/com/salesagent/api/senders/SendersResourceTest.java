@@ -87,6 +87,12 @@ class SendersResourceTest {
     assertThat(fields(token)).containsExactly("tokenRef");
     assertThat(SENDERS.get("456")).isNull();
 
+    // The app's own secret named as the number's token would go to the Graph API on a send.
+    Response secret = post("{\"phoneNumberId\":\"456\",\"tokenRef\":\"API_ADMIN_TOKEN\"}");
+    assertThat(secret.getStatus()).isEqualTo(400);
+    assertThat(fields(secret)).containsExactly("tokenRef");
+    assertThat(SENDERS.get("456")).isNull();
+
     Response tier = post("{\"phoneNumberId\":\"456\",\"tokenRef\":\"TOKEN_B\",\"tier\":500}");
     assertThat(tier.getStatus()).isEqualTo(400);
     assertThat(fields(tier)).containsExactly("tier");
