@@ -1,16 +1,11 @@
 package com.salesagent.api.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,32 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
  * (quoting, and no cell a spreadsheet would run as a formula).
  */
 class ImportCoreScriptTest {
-  private static final Path DASHBOARD_JS = Path.of("src/main/resources/assets/dashboard/js");
-
   @TempDir Path dir;
 
   /** Runs the script (with {@code core}, the module) and returns what it printed. */
   private String run(String script) throws Exception {
-    assumeTrue(nodeAvailable(), "node is not installed");
-    Files.copy(
-        DASHBOARD_JS.resolve("import-core.js"),
-        dir.resolve("import-core.mjs"),
-        StandardCopyOption.REPLACE_EXISTING);
-    Path file = dir.resolve("run.mjs");
-    Files.writeString(file, "import * as core from './import-core.mjs';\n" + script);
-    Process p = new ProcessBuilder("node", file.toString()).redirectErrorStream(true).start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
-  }
-
-  private static boolean nodeAvailable() {
-    try {
-      return new ProcessBuilder("node", "--version").start().waitFor(10, TimeUnit.SECONDS);
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
+    return DashboardScripts.run(
+        dir, "import-core", "import * as core from './import-core.mjs';\n" + script);
   }
 
   @Test
@@ -171,11 +146,11 @@ class ImportCoreScriptTest {
 
   @Test
   void theScreenStreamsThroughTheApiClientAndWritesTextOnly() throws Exception {
-    String screen = Files.readString(DASHBOARD_JS.resolve("import.js"));
+    String screen = Files.readString(DashboardScripts.DASHBOARD_JS.resolve("import.js"));
     assertThat(screen).contains("apiStream(").contains("getReader()").contains("lineSplitter()");
     assertThat(screen).doesNotContain("innerHTML").doesNotContain("insertAdjacentHTML");
     assertThat(screen).as("auth and 401 stay in api.js").doesNotContain("Authorization");
-    assertThat(Files.readString(DASHBOARD_JS.resolve("api.js")))
+    assertThat(Files.readString(DashboardScripts.DASHBOARD_JS.resolve("api.js")))
         .contains("export function apiStream(");
   }
 }

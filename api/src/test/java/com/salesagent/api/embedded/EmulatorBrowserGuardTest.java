@@ -2,10 +2,7 @@ package com.salesagent.api.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,60 +21,22 @@ import org.junit.jupiter.api.Test;
  * be able to deliver a forged STOP or reply through it; curl and the tests still replay.
  */
 class EmulatorBrowserGuardTest {
-  private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> delivered = new CopyOnWriteArrayList<>();
+  private EmulatorRig rig;
   private WhatsAppEmulator emulator;
-  private HttpServer webhook;
 
   @BeforeEach
   void start() throws IOException {
-    webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    webhook.createContext(
-        "/webhook",
-        ex -> {
-          byte[] body = EmulatorMultipart.readCapped(ex.getRequestBody(), 1024 * 1024);
-          json.readTree(body)
-              .path("entry")
-              .path(0)
-              .path("changes")
-              .path(0)
-              .path("value")
-              .path("messages")
-              .forEach(m -> delivered.add(m.path("id").asText()));
-          ex.sendResponseHeaders(200, -1);
-          ex.close();
-        });
-    webhook.start();
-    emulator =
-        new WhatsAppEmulator(
-            0,
-            null,
-            null,
-            null,
-            null,
-            new EmulatorBehaviour(
-                EmulatorBehaviour.ACK_ONLY,
-                1,
-                0,
-                0,
-                0,
-                0,
-                10,
-                10,
-                10,
-                10,
-                List.of("x"),
-                List.of("STOP"),
-                1));
-    emulator.setWebhookUrl("http://127.0.0.1:" + webhook.getAddress().getPort() + "/webhook");
-    emulator.start();
+    rig =
+        EmulatorRig.start(
+            value -> value.path("messages").forEach(m -> delivered.add(m.path("id").asText())));
+    emulator = rig.emulator;
   }
 
   @AfterEach
   void stop() {
-    emulator.stop();
-    webhook.stop(0);
+    rig.close();
   }
 
   private static String stopFrom(String waId, String wamid) {
