@@ -88,6 +88,14 @@ public final class ReturningContacts {
         : null;
   }
 
+  /**
+   * Whether the earlier lead as read (its stage, outcome, pastOutcomes and funnel) answered us: it
+   * converted (now or in an earlier run) or replied. The API's recontact guard reads the same.
+   */
+  public static boolean answered(Document c) {
+    return converted(c) || replied(c);
+  }
+
   private static boolean converted(Document c) {
     if ("converted".equals(c.get("stage")) || isConverted(c.get("outcome"))) {
       return true;

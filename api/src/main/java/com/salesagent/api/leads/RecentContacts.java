@@ -72,7 +72,7 @@ final class RecentContacts {
       if (!(earlier.get("leadId") instanceof String leadId)) {
         continue;
       }
-      if (answered(earlier)) {
+      if (com.salesagent.activities.lead.ReturningContacts.answered(earlier)) {
         return Optional.empty();
       }
       earlierIds.add(leadId);
@@ -88,21 +88,6 @@ final class RecentContacts {
       return Optional.empty();
     }
     return Optional.of(newest);
-  }
-
-  private static boolean answered(Document c) {
-    if (c.get("funnel") instanceof Document f && f.get("replied") != null) {
-      return true;
-    }
-    if ("converted".equals(c.get("stage")) || converted(c.get("outcome"))) {
-      return true;
-    }
-    return c.get("pastOutcomes") instanceof List<?> past
-        && past.stream().anyMatch(RecentContacts::converted);
-  }
-
-  private static boolean converted(Object outcome) {
-    return outcome instanceof Document d && "converted".equals(d.get("value"));
   }
 
   /** {@code ?recontact=}: absent or false keeps the guard, true lifts it; else 400 naming it. */
