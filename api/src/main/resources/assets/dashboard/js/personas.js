@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { session, overviewVisible } from './state.js';
 
 const FACETS = ['industry', 'sizeBand', 'seniority', 'function', 'topic', 'objection', 'intent'];
+const FACET_LABELS = { sizeBand: 'company size' };
 const filters = {};
 let seq = 0;
 
@@ -60,7 +61,7 @@ function renderFacets(d) {
       }, [h('span', { text: str(b.value) }), h('span', { class: 'muted small', text: ' ' + b.count + ' · ' + (b.shareOfReplies ? rate(b.shareOfReplies) + ' of replies' : rate(b.replyRate)) })]);
       list.appendChild(h('li', null, btn));
     });
-    box.appendChild(h('div', { class: 'facet' }, [h('h3', { text: f }), list]));
+    box.appendChild(h('div', { class: 'facet' }, [h('h3', { text: FACET_LABELS[f] || f }), list]));
   });
   if (!box.childNodes.length) box.appendChild(h('p', { class: 'muted', text: 'No personas yet.' }));
 }
@@ -106,10 +107,18 @@ function renderDiscovery(d) {
   $('discovery-baseline').textContent = 'baseline ' + rate(d.baseline);
   const rows = Array.isArray(d.above) ? d.above : [];
   rows.forEach((f) => {
-    const button = h('button', { type: 'button', class: 'secondary save-segment', text: 'Save as segment' });
+    // "unclear": the lift leans above 1 but its 95 % interval holds the baseline too; saving it
+    // as a segment tests a hunch, not a finding, and the row says so.
+    const unclear = f.evidence !== 'above';
+    const button = h('button', {
+      type: 'button',
+      class: 'secondary save-segment',
+      text: 'Save as segment',
+      title: unclear ? 'Not clear yet: the interval includes the baseline (1x); more leads will tell' : 'Replies above the baseline with 95 % confidence'
+    });
     button.addEventListener('click', () => saveAsSegment(f, button));
-    body.appendChild(h('tr', { 'data-finding': describe(f.facets) }, [
-      h('td', { text: describe(f.facets) }),
+    body.appendChild(h('tr', { 'data-finding': describe(f.facets), 'data-evidence': unclear ? 'unclear' : 'above', class: unclear ? 'unclear' : '' }, [
+      h('td', null, [h('span', { text: describe(f.facets) }), unclear ? h('span', { class: 'muted small', text: ' · not clear yet' }) : null]),
       h('td', { class: 'num', text: str(f.replyRate && f.replyRate.leads) }),
       h('td', { text: rate(f.replyRate) }),
       h('td', { class: 'num', text: str(f.lift) + 'x [' + str(f.liftLow) + '–' + str(f.liftHigh) + ']' }),

@@ -1713,10 +1713,17 @@ class DashboardApplicationTest {
       }
       var save = org.openqa.selenium.By.cssSelector("#discovery-table button.save-segment");
       wait.until(d -> !d.findElements(save).isEmpty());
-      String finding =
-          driver
-              .findElement(org.openqa.selenium.By.cssSelector("#discovery-table tbody tr"))
-              .getAttribute("data-finding");
+      var firstFinding =
+          driver.findElement(org.openqa.selenium.By.cssSelector("#discovery-table tbody tr"));
+      String finding = firstFinding.getAttribute("data-finding");
+      // A finding whose lift interval reaches down to 1x says it is not clear yet.
+      String lift =
+          firstFinding.findElements(org.openqa.selenium.By.tagName("td")).get(3).getText();
+      double liftLow = Double.parseDouble(lift.substring(lift.indexOf('[') + 1, lift.indexOf('–')));
+      assertThat(firstFinding.getAttribute("data-evidence"))
+          .as(lift)
+          .isEqualTo(liftLow > 1 ? "above" : "unclear");
+      assertThat(firstFinding.getText().contains("not clear yet")).as(lift).isEqualTo(liftLow <= 1);
       wait.until(
           d -> {
             d.findElement(save).click();

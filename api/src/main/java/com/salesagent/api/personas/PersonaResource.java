@@ -81,9 +81,18 @@ public class PersonaResource {
       List<Map<String, Object>> personas,
       Map<String, List<Bucket>> facets) {}
 
-  /** A group of personas that replies above or below the baseline. */
+  /**
+   * A group of personas that replies above or below the baseline. {@code evidence}: "above" or
+   * "below" when the lift's whole 95 % interval lies on that side of 1, else "unclear" (its point
+   * estimate leans one way, the interval holds the baseline too: more leads will tell).
+   */
   public record Finding(
-      Map<String, String> facets, Rate replyRate, double lift, double liftLow, double liftHigh) {}
+      Map<String, String> facets,
+      Rate replyRate,
+      double lift,
+      double liftLow,
+      double liftHigh,
+      String evidence) {}
 
   public record Discovery(Rate baseline, int minLeads, List<Finding> above, List<Finding> below) {}
 
@@ -150,7 +159,16 @@ public class PersonaResource {
         .map(
             f ->
                 new Finding(
-                    f.facets(), Rate.of(f.replyRate()), f.lift(), f.liftLow(), f.liftHigh()))
+                    f.facets(),
+                    Rate.of(f.replyRate()),
+                    f.lift(),
+                    f.liftLow(),
+                    f.liftHigh(),
+                    switch (f.direction()) {
+                      case 1 -> "above";
+                      case -1 -> "below";
+                      default -> "unclear";
+                    }))
         .toList();
   }
 

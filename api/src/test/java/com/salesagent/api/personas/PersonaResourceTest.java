@@ -283,6 +283,28 @@ class PersonaResourceTest {
   }
 
   @Test
+  void eachFindingSaysWhetherItsIntervalClearsTheBaseline() throws Exception {
+    JsonNode d = get("/api/personas/discover", "campaignId=disc&minLeads=5&limit=100", 200);
+    // 18 of 40 retail mid-market leads against 14.6 %: the whole interval is above.
+    JsonNode top = d.path("above").get(0);
+    assertThat(top.path("evidence").asText()).isEqualTo("above");
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String side : new String[] {"above", "below"}) {
+      d.path(side)
+          .forEach(
+              f -> {
+                double low = f.path("liftLow").asDouble();
+                double high = f.path("liftHigh").asDouble();
+                String expected = low > 1 ? "above" : high < 1 ? "below" : "unclear";
+                assertThat(f.path("evidence").asText()).as("%s", f).isEqualTo(expected);
+                seen.add(side + ":" + expected);
+              });
+    }
+    // A lift over 1 whose interval reaches under it is listed above, but says so.
+    assertThat(seen).as("%s", d).contains("above:above", "above:unclear", "below:below");
+  }
+
+  @Test
   void badDiscoveryParametersAre400sNamingTheField() throws Exception {
     for (String[] bad :
         new String[][] {
