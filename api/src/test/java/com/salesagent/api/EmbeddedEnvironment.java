@@ -24,7 +24,11 @@ final class EmbeddedEnvironment {
     env.put("EMBEDDED_MONGODB_PORT", "0");
     env.put("EMBEDDED_S3_PORT", "0");
     env.put("WHATSAPP_EMULATOR_PORT", "0");
-    env.put("DATA_DIR", Path.of("target", "embedded-data").toAbsolutePath().toString());
+    env.put(
+        "DATA_DIR",
+        Path.of("target", "embedded-data-" + ProcessHandle.current().pid())
+            .toAbsolutePath()
+            .toString());
     env.put("LOG_LEVEL", "WARN");
     if (token != null) {
       env.put("API_ADMIN_TOKEN", token);
