@@ -18,6 +18,7 @@ import java.util.Date;
 import java.util.List;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,17 +124,23 @@ final class InboxRecords {
     return events.countDocuments(Filters.eq("deadLetter", true));
   }
 
-  /** A dead letter made due again (attempts reset); null for no such dead letter. */
-  Document reopenDeadLetter(String eventKey) {
-    if (eventKey.startsWith("invalid:")) {
+  /**
+   * A dead letter made due again (attempts reset); null for no such dead letter. {@code key}: its
+   * eventKey, or the id the dead-letter list gives (which masks the number in a key).
+   */
+  Document reopenDeadLetter(String key) {
+    if (key.startsWith("invalid:")) {
       return null; // its shape is wrong: processing it again cannot succeed
     }
+    Bson which =
+        ObjectId.isValid(key)
+            ? Filters.and(
+                Filters.eq("_id", new ObjectId(key)),
+                Filters.not(Filters.regex("eventKey", "^invalid:")))
+            : Filters.eq("eventKey", key);
     Document event =
         events.findOneAndUpdate(
-            Filters.and(
-                Filters.eq("eventKey", eventKey),
-                Filters.eq("deadLetter", true),
-                Filters.exists("item", true)),
+            Filters.and(which, Filters.eq("deadLetter", true), Filters.exists("item", true)),
             Updates.combine(
                 Updates.set("deadLetter", false),
                 Updates.set("attempts", 0),
