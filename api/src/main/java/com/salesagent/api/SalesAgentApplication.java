@@ -114,6 +114,8 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     com.salesagent.api.http.AdminBrowserGuard.register(env);
     // Query parameters: one a route does not take is refused (a misspelt filter filtered nothing).
     env.jersey().register(new KnownQueryParameters());
+    // Request bodies are JSON (415 naming Content-Type otherwise) but where a route says not.
+    env.jersey().register(new com.salesagent.api.http.JsonBodies());
     wiring.resources().forEach(env.jersey()::register);
     env.servlets()
         .addServlet("dashboard-redirect", new DashboardRedirect())

@@ -825,4 +825,68 @@ final class EnrolmentApplicationTest extends AppTestHarness {
       assertThat(body.path("errors").findValuesAsText("field")).as(b[1]).contains(b[2]);
     }
   }
+
+  /** A body sent as {@code type} (none when null), with the token unless {@code token} is null. */
+  private HttpResponse<String> postAs(String path, String type, String body, String token)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (type != null) {
+      b.header("Content-Type", type);
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b);
+  }
+
+  @Test
+  void aJsonRouteRefusesABodyOfAnyOtherTypeAsABrowserCouldSendItAcrossSites() throws Exception {
+    String leadId = "ctype-" + UUID.randomUUID();
+    String lead = leadJson(leadId, phone());
+    String[][] refused = {
+      // the types a page of another site may send without a preflight, and no type at all
+      {"/api/leads", "text/plain;charset=UTF-8", lead},
+      {"/api/leads", "application/x-www-form-urlencoded", lead},
+      {"/api/leads", "multipart/form-data; boundary=x", lead},
+      {"/api/leads", null, lead},
+      {"/api/leads", "text/json", lead},
+      {"/api/leads/" + leadId + "/outcome", "text/plain", "{\"outcome\":\"lost\"}"},
+      {"/api/leads/" + leadId + "/replies", "text/plain", "{\"text\":\"hello\"}"},
+      {"/api/leads/" + leadId + "/meeting", "text/plain", "{\"at\":\"2026-12-10T15:00:00Z\"}"},
+      {"/api/leads/" + leadId + "/enrol-again", "text/plain", "{}"},
+      {"/api/leads/" + leadId + "/handoff/accept", "text/plain", "{}"},
+      {"/api/leads/import/hubspot", "text/plain", "{\"listId\":\"1\"}"},
+      {"/api/segments", "text/plain", "{\"segmentId\":\"s\",\"name\":\"S\"}"},
+      {"/api/suppressions", "text/plain", "{\"number\":\"+5511998760000\"}"},
+      {"/api/senders", "text/plain", "{\"phoneNumberId\":\"9990\",\"tokenRef\":\"T\"}"}
+    };
+    for (String[] r : refused) {
+      HttpResponse<String> answer = postAs(r[0], r[1], r[2], TOKEN);
+      String what = r[0] + " as " + r[1];
+      assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(415);
+      JsonNode body = json.readTree(answer.body());
+      assertThat(body.path("code").asInt()).as(what).isEqualTo(415);
+      assertThat(body.path("errors").get(0).path("field").asText())
+          .as(what)
+          .isEqualTo("Content-Type");
+    }
+    assertThat(store().contacts().find(Filters.eq("leadId", leadId)).first())
+        .as("nothing enrolled from a refused body")
+        .isNull();
+    // Without the token the answer says only that.
+    assertThat(postAs("/api/leads", "text/plain", lead, null).statusCode()).isEqualTo(401);
+    // JSON with its parameters, or a +json type, is read; an optional body may be left out.
+    assertThat(postAs("/api/leads", "application/json; charset=utf-8", lead, TOKEN).statusCode())
+        .isEqualTo(202);
+    assertThat(postAs("/api/leads/nobody-" + leadId + "/enrol-again", null, "", TOKEN).statusCode())
+        .isNotEqualTo(415);
+    // The import still takes its CSV and JSON lines (each row answered on its own line).
+    for (String[] i :
+        new String[][] {{"text/csv", "name,phone\n"}, {"application/x-ndjson", "{}\n"}}) {
+      HttpResponse<String> imported = postAs("/api/leads/import", i[0], i[1], TOKEN);
+      assertThat(imported.statusCode()).as(i[0] + ": " + imported.body()).isNotEqualTo(415);
+    }
+  }
 }

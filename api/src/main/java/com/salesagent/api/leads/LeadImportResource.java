@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.JsonBodies;
 import com.salesagent.api.http.RequestJson;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -46,6 +47,7 @@ public class LeadImportResource {
 
   @POST
   @Consumes(MediaType.WILDCARD)
+  @JsonBodies.RawBody
   @Produces("application/x-ndjson")
   public Response importLeads(
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,

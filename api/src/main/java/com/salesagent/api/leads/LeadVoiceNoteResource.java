@@ -7,6 +7,7 @@ import com.salesagent.activities.whatsapp.CloudMedia;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.JsonBodies;
 import com.salesagent.api.http.RequestJson;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.auth.Auth;
@@ -69,6 +70,7 @@ public class LeadVoiceNoteResource {
 
   @POST
   @Consumes(MediaType.WILDCARD)
+  @JsonBodies.RawBody
   public Response voiceNote(
       @Auth Operator operator,
       @PathParam("leadId") String leadId,

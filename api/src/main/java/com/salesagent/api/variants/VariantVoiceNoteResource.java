@@ -5,6 +5,7 @@ import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.JsonBodies;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -39,6 +40,7 @@ public class VariantVoiceNoteResource {
 
   @PUT
   @Consumes(MediaType.WILDCARD)
+  @JsonBodies.RawBody
   public Recorded put(
       @Auth Operator operator, @PathParam("variantId") String variantId, byte[] body) {
     if (variants.find(variantId) == null) {
