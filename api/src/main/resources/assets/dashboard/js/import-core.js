@@ -92,11 +92,14 @@ function text(v) { return v == null ? '' : String(v); }
 
 /**
  * A CSV cell: quoted when it holds a separator, a quote or a line break, and a value a spreadsheet
- * would run as a formula (starting with = + - @, a tab or a carriage return) prefixed with '.
+ * would run as a formula (= + - @, a tab or a carriage return) prefixed with ' — at the cell's start
+ * and after every separator inside it (, ; a tab or a line break, then any spaces or quotes): Excel
+ * where the list separator is ';' (pt-BR, de, fr...) splits this comma file at each ';' and takes a
+ * quote that does not open a field as a letter, so "x;=1+1" would be a cell =1+1 of its own there.
  */
 export function csvCell(v) {
   let s = text(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  s = s.replace(/(?<=^[ "]*|[,;\t\r\n][ "]*)(?=[=+\-@\t\r])/g, "'");
   if (/[",;\r\n\t]/.test(s)) s = '"' + s.replace(/"/g, '""') + '"';
   return s;
 }

@@ -119,8 +119,38 @@ class ImportCoreScriptTest {
             "2,rejected,,phone,\"not a number: +1 (555), \"\"call me\"\"\"",
             "3,phone_active,'@SUM(A1),phone,'-2+3",
             "4,error,lead-4,,\"stored but not started,\nenrol it again\"",
-            "5,rejected,,company,\"'\t=1+1\"",
+            "5,rejected,,company,\"'\t'=1+1\"",
             "");
+  }
+
+  @Test
+  void noPartOfACellIsAFormulaWhereTheSpreadsheetSplitsAtSemicolons() throws Exception {
+    // Excel in pt-BR, de or fr splits a CSV at ';' and reads a quote that does not open a field as
+    // a letter: "x;=1+1" is then a cell =1+1. A field name from a JSON line's unknown field, or a
+    // message, must not bring one.
+    String out =
+        run(
+            """
+            process.stdout.write(core.failuresCsv([
+              { line: 2, status: 'rejected', errors: [
+                { field: 'x;=HYPERLINK("http://evil";"open");', message: 'unknown field; known: name' },
+                { field: 'phone', message: 'a, -2+3;@SUM(A1)' }] },
+              { line: 3, status: 'rejected', errors: [{ field: 'notes', message: 'a;"=1+1"' }] },
+              { line: 4, status: 'rejected', errors: [{ field: 'notes', message: 'a; \\t=1+1\\n+1' }] }
+            ]));
+            """);
+    String[] lines = out.substring(1).split("\r\n");
+    assertThat(lines).hasSize(5);
+    for (String line : lines) {
+      for (String part : line.split("[,;\t\r\n]")) {
+        assertThat(part.replaceFirst("^[ \"]*", "")).as(line).doesNotMatch("(?s)[=+\\-@].*");
+      }
+    }
+    // What the cells said is still there to read.
+    assertThat(out)
+        .contains("HYPERLINK")
+        .contains("SUM(A1)")
+        .contains("unknown field; known: name");
   }
 
   @Test
