@@ -888,5 +888,25 @@ final class EnrolmentApplicationTest extends AppTestHarness {
       HttpResponse<String> imported = postAs("/api/leads/import", i[0], i[1], TOKEN);
       assertThat(imported.statusCode()).as(i[0] + ": " + imported.body()).isNotEqualTo(415);
     }
+    // A recording's routes take any audio (its type is sniffed), not what a form may send.
+    for (String type :
+        new String[] {
+          "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"
+        }) {
+      HttpResponse<String> voice =
+          postAs("/api/leads/" + leadId + "/replies/voice-note", type, "RIFF0000WAVEfmt ", TOKEN);
+      HttpResponse<String> variant =
+          send(
+              HttpRequest.newBuilder(URI.create(url("/api/variants/v-nobody/voice-note")))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .header("Content-Type", type)
+                  .PUT(HttpRequest.BodyPublishers.ofString("RIFF0000WAVEfmt ")));
+      for (HttpResponse<String> r : List.of(voice, variant)) {
+        assertThat(r.statusCode()).as(type + ": " + r.body()).isEqualTo(415);
+        assertThat(json.readTree(r.body()).path("errors").get(0).path("field").asText())
+            .as(type + ": " + r.body())
+            .isEqualTo("Content-Type");
+      }
+    }
   }
 }

@@ -28,8 +28,10 @@ import java.lang.reflect.Parameter;
  * Jersey to check the type. {@code application/json} and {@code application/*+json} pass, with any
  * parameters; a request with no body and no type (an optional body left out) passes. The routes
  * whose body is not JSON ({@link RawBody}: the lead import's CSV and JSON lines, a recording) check
- * their own types; Meta's and HubSpot's webhooks are public and signed. Runs after authentication,
- * so nothing is said to a caller without the token.
+ * their own types, but refuse the three a form may send ({@code text/plain}, {@code
+ * application/x-www-form-urlencoded}, {@code multipart/form-data}); Meta's and HubSpot's webhooks
+ * are public and signed. Runs after authentication, so nothing is said to a caller without the
+ * token.
  */
 public final class JsonBodies implements DynamicFeature {
 
@@ -43,16 +45,32 @@ public final class JsonBodies implements DynamicFeature {
 
   private static final Check CHECK = new Check();
 
+  private static final FormTypes FORM_TYPES = new FormTypes();
+
   @Override
   public void configure(ResourceInfo resource, FeatureContext context) {
     Method method = resource.getResourceMethod();
-    if (method == null
-        || DenyByDefault.isPublic(resource)
-        || method.isAnnotationPresent(RawBody.class)
-        || !readsABody(method)) {
+    if (method == null || DenyByDefault.isPublic(resource) || !readsABody(method)) {
       return;
     }
-    context.register(CHECK);
+    context.register(method.isAnnotationPresent(RawBody.class) ? FORM_TYPES : CHECK);
+  }
+
+  /**
+   * The types a web form or a page's script may send to another site without a preflight: refused
+   * on the routes that take other bodies too (a recording sent as text/plain is no recording).
+   */
+  static boolean isFormType(String contentType) {
+    MediaType type;
+    try {
+      type = MediaType.valueOf(contentType);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    String t = (type.getType() + "/" + type.getSubtype()).toLowerCase(java.util.Locale.ROOT);
+    return t.equals("text/plain")
+        || t.equals("application/x-www-form-urlencoded")
+        || t.equals("multipart/form-data");
   }
 
   /** A parameter that no JAX-RS or auth annotation binds is the request's body. */
@@ -107,11 +125,29 @@ public final class JsonBodies implements DynamicFeature {
       }
     }
 
-    private static ApiException refusal(String why) {
+    static ApiException refusal(String why) {
       return new ApiException(
           415,
           "this route takes a JSON body: send it as Content-Type: application/json",
           new FieldError("Content-Type", why));
+    }
+  }
+
+  @Priority(Priorities.HEADER_DECORATOR)
+  private static final class FormTypes implements ContainerRequestFilter {
+    @Override
+    public void filter(ContainerRequestContext request) {
+      String type = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
+      if (type != null && isFormType(type)) {
+        throw new ApiException(
+            415,
+            "this route does not take a form's or plain text's body",
+            new FieldError(
+                "Content-Type",
+                "unsupported: "
+                    + (type.length() > 100 ? type.substring(0, 100) + "..." : type)
+                    + "; send the file's own type"));
+      }
     }
   }
 }
