@@ -180,8 +180,12 @@ function renderLead(d) {
   // A number we know (an earlier lead of it converted or replied): said, not left to the variant id.
   const returning = returningLine(l);
   if (returning) $('lead-profile').appendChild(h('p', { id: 'lead-returning', class: 'meta', text: returning }));
+  // A number that said stop gets no sales draft: why, and how it may opt back in.
+  if (l.noDraftBecause) $('lead-profile').appendChild(h('p', { id: 'lead-no-draft', class: 'meta', text: 'No agent draft: ' + str(l.noDraftBecause) }));
   renderConversation(l, Array.isArray(d.feedback) ? d.feedback : [], page);
-  renderDraft(Array.isArray(d.drafts) ? d.drafts[0] : null);
+  // The draft still held, else the newest (a burst's older composition may finish last).
+  const drafts = Array.isArray(d.drafts) ? d.drafts.filter((x) => x && typeof x === 'object') : [];
+  renderDraft(drafts.find((x) => x.status === 'held') || drafts[0] || null);
 
   renderPersona(clear($('lead-persona')), d.persona, d.personaWhy);
 
@@ -270,7 +274,9 @@ function renderDraft(draft) {
     const why = draft.supersededBy && typeof draft.supersededBy === 'object' ? draft.supersededBy : null;
     box.appendChild(h('p', { id: 'draft-superseded', class: 'meta', text: draft.status === 'superseded'
       ? 'Agent draft superseded: ' + str(why && why.why) + (why && why.by ? ' (' + str(why.by) + ')' : '') + '.'
-      : 'Agent draft ' + str(draft.status).replace(/_/g, ' ') + '.' }));
+      : draft.status === 'withheld'
+        ? 'No agent draft: ' + str(draft.why) + '.'
+        : 'Agent draft ' + str(draft.status).replace(/_/g, ' ') + '.' }));
     return;
   }
   const cites = (Array.isArray(draft.citations) ? draft.citations : [])

@@ -23,6 +23,13 @@ public final class ConversationStage {
   public static final String PROPOSE_MEETING = "propose_meeting";
   public static final String CLOSE = "close";
 
+  /**
+   * The lead is a customer already (its outcome is {@code converted}): whatever it asks is answered
+   * as customer care, from the entries that explain the product (faq, product), never with a price
+   * list, an objection's answer or a booking link ("would you like a demo?").
+   */
+  public static final String CUSTOMER_CARE = "customer_care";
+
   private static final Pattern CLOSE_CUES =
       Pattern.compile(
           "\\b(sign( up)?|contract|invoice|purchase|buy|get started|start (now|today)|"
@@ -44,6 +51,15 @@ public final class ConversationStage {
               + "is it|do i)\\b");
 
   private ConversationStage() {}
+
+  /**
+   * The stage after a reply with this triage ({@code intent}) and text, from a lead that is a
+   * customer already or not (its lifecycle stage or outcome is {@code converted}): a customer's
+   * message is {@link #CUSTOMER_CARE} whatever it says.
+   */
+  public static String of(String intent, String text, boolean customer) {
+    return customer ? CUSTOMER_CARE : of(intent, text);
+  }
 
   /** The stage after a reply with this triage ({@code intent}) and text. */
   public static String of(String intent, String text) {
@@ -76,12 +92,16 @@ public final class ConversationStage {
       case HANDLE_OBJECTION -> List.of("objection", "pricing", "faq", "product");
       case CLOSE -> List.of("pricing", "booking", "faq", "product");
       case PROPOSE_MEETING -> List.of("booking", "faq", "product", "pricing");
+      case CUSTOMER_CARE -> List.of("faq", "product");
       default -> List.of("faq", "product", "pricing", "objection");
     };
   }
 
   /** Whether the booking entry goes with the answer (the lead is ready to talk or to start). */
   static boolean offersBooking(String stage, String intent) {
+    if (CUSTOMER_CARE.equals(stage)) {
+      return false;
+    }
     return Set.of(PROPOSE_MEETING, CLOSE).contains(stage)
         || (ANSWER.equals(stage) && "interested".equals(intent));
   }
@@ -99,6 +119,10 @@ public final class ConversationStage {
           "Propose a short call with the booking link from the entries, and answer anything they"
               + " asked from the entries.";
       case ANSWER -> "Answer the lead's question from the entries, briefly.";
+      case CUSTOMER_CARE ->
+          "The person is already our customer (they converted): answer as customer care, helpfully"
+              + " and briefly, from the entries; do not sell, propose a call or a demo, or quote"
+              + " prices.";
       default ->
           "Ask one short question to learn what the lead needs; state nothing the entries do"
               + " not say.";

@@ -37,7 +37,9 @@ final class DraftWriter {
       List<String> conversation,
       String language) {
     String system =
-        "You are a sales rep answering a lead on WhatsApp. "
+        (ConversationStage.CUSTOMER_CARE.equals(stage)
+                ? "You are customer care answering a customer on WhatsApp. "
+                : "You are a sales rep answering a lead on WhatsApp. ")
             + ConversationStage.instruction(stage)
             + " Use only what the knowledge entries below state: no price, number, link, promise"
             + " or claim they do not contain. If they do not answer the lead, reply exactly "

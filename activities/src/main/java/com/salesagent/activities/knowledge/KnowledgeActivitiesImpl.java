@@ -104,6 +104,9 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     String draftId = leadId + ":" + replyMessageId;
     Document done = drafts.find(Filters.eq("_id", draftId)).first();
     if (done != null) {
+      // A retry after the draft was stored: what its first attempt may not have finished (the
+      // older drafts it answers superseded; itself superseded if a newer draft answers it).
+      settleBurst(done);
       return answer(done);
     }
     Document reply =
@@ -114,6 +117,11 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     String text = reply == null ? null : reply.getString("text");
     Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
     String language = KnowledgeBase.language(contact == null ? null : contact.getString("locale"));
+    Document optedOut = optedOut(contact);
+    if (optedOut != null) {
+      // Never a sales draft for a number that said stop: nothing a person could send as one.
+      return withhold(draftId, leadId, replyMessageId, optedOut);
+    }
     if (text == null || text.isBlank()) {
       return store(draftId, leadId, replyMessageId, null, 0, List.of(), "the reply has no text");
     }
@@ -137,11 +145,30 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
           draftId, leadId, replyMessageId, null, 0, List.of(), "no knowledge entry in " + language);
     }
     String intent = reply.getString("intent");
-    String stage = ConversationStage.of(intent, text);
-    float[] query = embed.apply(List.of(text)).get(0);
+    // A burst: the lead's messages no person answered yet, up to this one, are answered together
+    // (the older drafts of them are superseded by this one once it is stored: settleBurst).
+    List<String> answers = new ArrayList<>();
+    String inView = unanswered(leadId, reply, contact, answers);
+    boolean customer = customer(contact);
+    String stage = ConversationStage.of(intent, inView, customer);
+    float[] query = embed.apply(List.of(inView)).get(0);
     List<Scored> ranked = rank(query, entries);
     if (SharedWords.applies(language)) {
       ranked = Scored.byWords(text, language, ranked);
+    }
+    if (customer) {
+      // A customer's question is customer care's: the entries that explain the product, never a
+      // price list, an objection's answer or the booking link.
+      List<String> care = ConversationStage.kinds(ConversationStage.CUSTOMER_CARE);
+      ranked = ranked.stream().filter(r -> care.contains(r.entry().getString("kind"))).toList();
+      if (ranked.isEmpty()) {
+        return store(
+            new Draft(draftId, leadId, replyMessageId, stage, null, 0, LeadContext.NONE, null, null)
+                .answering(answers),
+            List.of(),
+            CUSTOMER_NO_ENTRY,
+            null);
+      }
     }
     if ("interested".equals(intent)) {
       // An interested lead has no objection to answer ("Agora sim, quero saber mais" drafted the
@@ -164,7 +191,8 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     List<Scored> eligible = objection == null ? ranked : Scored.answering(ranked, objection);
     if (eligible.isEmpty()) {
       return store(
-          new Draft(draftId, leadId, replyMessageId, stage, null, 0, context, null, objection),
+          new Draft(draftId, leadId, replyMessageId, stage, null, 0, context, null, objection)
+              .answering(answers),
           ranked.subList(0, Math.min(3, ranked.size())),
           "no entry answers a " + objection + " objection",
           null);
@@ -183,19 +211,33 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     } else if (!ConversationStage.PROPOSE_MEETING.equals(stage) || booking == null) {
       return store(
           new Draft(
-              draftId, leadId, replyMessageId, stage, null, best.score(), context, null, objection),
+                  draftId,
+                  leadId,
+                  replyMessageId,
+                  stage,
+                  null,
+                  best.score(),
+                  context,
+                  null,
+                  objection)
+              .answering(answers),
           ranked.subList(0, Math.min(3, ranked.size())),
-          objection == null
-              ? "no entry answers it closely enough"
-              : "no entry answers a " + objection + " objection",
+          customer
+              ? CUSTOMER_NO_ENTRY
+              : objection == null
+                  ? "no entry answers it closely enough"
+                  : "no entry answers a " + objection + " objection",
           null);
     }
     if (offerBooking && cited.stream().noneMatch(c -> c.entry() == booking)) {
       cited.add(Scored.of(ranked, booking)); // a call proposed with the link
     }
-    StringBuilder answer = new StringBuilder();
+    // A customer is thanked as one before the answer (true of them: their outcome is converted).
+    StringBuilder answer = new StringBuilder(customer ? KnowledgeBase.careOpening(language) : "");
     for (Scored c : cited) {
-      answer.append(answer.length() == 0 ? "" : "\n\n").append(c.entry().getString("text"));
+      answer
+          .append(answer.length() == 0 || c == cited.get(0) ? "" : "\n\n")
+          .append(c.entry().getString("text"));
     }
     Draft draft =
         new Draft(
@@ -209,7 +251,8 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
                 : best.score(),
             context,
             cited.get(0).words(),
-            objection);
+            objection,
+            answers.isEmpty() ? List.of(replyMessageId) : List.copyOf(answers));
     DraftWriter w = writer;
     if (w == null) {
       return store(draft, cited, null, null);
@@ -231,7 +274,46 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
       double score,
       LeadContext context,
       SharedWords.Match words,
-      String objection) {}
+      String objection,
+      List<String> answers) {
+    Draft(
+        String draftId,
+        String leadId,
+        String replyMessageId,
+        String stage,
+        String text,
+        double score,
+        LeadContext context,
+        SharedWords.Match words,
+        String objection) {
+      this(
+          draftId,
+          leadId,
+          replyMessageId,
+          stage,
+          text,
+          score,
+          context,
+          words,
+          objection,
+          List.of(replyMessageId));
+    }
+
+    /** The same draft answering these lead messages (oldest first, ending with its own). */
+    Draft answering(List<String> messageIds) {
+      return new Draft(
+          draftId,
+          leadId,
+          replyMessageId,
+          stage,
+          text,
+          score,
+          context,
+          words,
+          objection,
+          messageIds.isEmpty() ? List.of(replyMessageId) : List.copyOf(messageIds));
+    }
+  }
 
   /**
    * The provider's answer from the cited entries and the next best ones (at most four), checked by
@@ -372,13 +454,20 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .append("llm", llm == null ? null : new Document(llm).append("text", null))
             .append("composer", llmWrote ? "llm:" + llm.getString("model") : COMPOSER)
             .append("status", "held")
-            .append(
-                "autoSendKey",
-                text == null
-                    ? null
-                    : autoSend(draftId, leadId, text, score, d.words(), llmWrote, llm))
+            .append(ANSWERS, d.answers())
             .append("createdAt", Date.from(clock.instant()));
-    if (draft.getString("autoSendKey") != null) {
+    // A newer draft answers this message already (this one was slower, or is retried): it comes
+    // too late, and neither waits nor goes.
+    Document newer = newerDraft(leadId, draftId, replyMessageId);
+    draft.append(
+        "autoSendKey",
+        text == null || newer != null
+            ? null
+            : autoSend(draftId, leadId, text, score, d.words(), llmWrote, llm));
+    if (newer != null) {
+      draft.put("status", HeldDrafts.SUPERSEDED);
+      draft.put(HeldDrafts.SUPERSEDED_BY, supersededByNewer(newer));
+    } else if (draft.getString("autoSendKey") != null) {
       draft.put("status", "auto_sent");
     } else {
       // A person answered the lead's message while the draft was being made: it comes too late.
@@ -392,7 +481,245 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
         Filters.eq("_id", draftId),
         draft,
         new com.mongodb.client.model.ReplaceOptions().upsert(true));
+    settleBurst(draft);
     return answer(draft);
+  }
+
+  /** On a draft: the lead messages it answers, oldest first, ending with its own. */
+  static final String ANSWERS = "answers";
+
+  /** At most this many unanswered lead messages are answered together, the latest kept. */
+  static final int BURST = 5;
+
+  /** Only the lead's messages written this long before the newest are answered with it. */
+  static final java.time.Duration BURST_WINDOW = java.time.Duration.ofHours(24);
+
+  /** At most this many characters of them are read together (the latest message's kept whole). */
+  static final int BURST_CHARS = 2000;
+
+  /**
+   * The text a draft answers: the lead's messages no person answered yet (stored after the
+   * contact's latest person's message was queued, written within {@link #BURST_WINDOW} before it
+   * and not before the end of an earlier run), up to and including {@code reply} in the order the
+   * lead wrote them (WhatsApp's time, then the message id), at most {@link #BURST} of them and
+   * {@link #BURST_CHARS} characters, oldest first, one a line. Their ids go into {@code answers}. A
+   * reply without a time (stored before times were kept) is answered alone.
+   */
+  private String unanswered(String leadId, Document reply, Document contact, List<String> answers) {
+    String own = reply.getString("text");
+    Date wrote = reply.getDate("receivedAt");
+    answers.add(reply.getString("messageId"));
+    if (wrote == null) {
+      return own;
+    }
+    Document person = contact == null ? null : contact.get("lastPersonAnswer", Document.class);
+    Date answeredAt = person == null ? null : person.getDate("at");
+    // A run that ended before this message was written answered the older ones by its end.
+    Document end = contact == null ? null : contact.get(HeldDrafts.ENDED_AT, Document.class);
+    Date endedAt = end == null ? null : end.getDate("at");
+    Date since = Date.from(wrote.toInstant().minus(BURST_WINDOW));
+    if (endedAt != null && endedAt.before(wrote) && endedAt.after(since)) {
+      since = endedAt;
+    }
+    List<Document> earlier =
+        feedback
+            .find(
+                Filters.and(
+                    Filters.eq("leadId", leadId),
+                    Filters.ne("messageId", reply.getString("messageId")),
+                    Filters.lte("receivedAt", wrote),
+                    Filters.gte("receivedAt", since),
+                    answeredAt == null ? new Document() : Filters.gt("storedAt", answeredAt)))
+            .sort(com.mongodb.client.model.Sorts.descending("receivedAt", "messageId"))
+            .limit(BURST * 4)
+            .into(new ArrayList<>());
+    StringBuilder text = new StringBuilder(own);
+    for (Document f : earlier) {
+      if (answers.size() >= BURST) {
+        break;
+      }
+      String t = f.getString("text");
+      boolean before =
+          f.getDate("receivedAt").before(wrote)
+              || f.getString("messageId").compareTo(reply.getString("messageId")) < 0;
+      if (t == null || t.isBlank() || !before || text.length() + t.length() + 1 > BURST_CHARS) {
+        continue;
+      }
+      text.insert(0, t + "\n");
+      answers.add(0, f.getString("messageId"));
+    }
+    return text.toString();
+  }
+
+  /**
+   * A draft of the lead, other than {@code draftId}, that answers {@code replyMessageId} as one of
+   * the messages of a later burst (its {@link #ANSWERS} name it): the newer draft, or null.
+   */
+  private Document newerDraft(String leadId, String draftId, String replyMessageId) {
+    return drafts
+        .find(
+            Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.ne("_id", draftId),
+                Filters.ne("replyMessageId", replyMessageId),
+                Filters.eq(ANSWERS, replyMessageId)))
+        .sort(com.mongodb.client.model.Sorts.descending("createdAt"))
+        .first();
+  }
+
+  /** {@link HeldDrafts#SUPERSEDED_BY} of an older draft a newer one answers. */
+  private Document supersededByNewer(Document newer) {
+    List<String> answered = newer.getList(ANSWERS, String.class, List.of());
+    String range =
+        answered.size() <= 1
+            ? String.join("", answered)
+            : answered.get(0) + ".." + answered.get(answered.size() - 1);
+    return new Document(
+            "why",
+            "superseded by a newer draft that answers messages "
+                + range
+                + " ("
+                + answered.size()
+                + (answered.size() == 1 ? " message)" : " messages)"))
+        .append("draftId", newer.get("_id"))
+        .append("messages", answered)
+        .append("at", Date.from(clock.instant()));
+  }
+
+  /**
+   * After a draft is stored (or found stored by a retry): the lead's older drafts still held for a
+   * message it answers are superseded by it, and it is itself superseded when a newer draft answers
+   * its message (stored meanwhile by a faster composition). Each one conditional write on {@code
+   * status: held}, so a retry, or the two compositions in either order, end the same: the newest
+   * draft held, the older ones superseded naming it; an older composition never supersedes a newer
+   * draft (it does not answer the newer one's message).
+   */
+  private void settleBurst(Document draft) {
+    String leadId = draft.getString("leadId");
+    Object id = draft.get("_id");
+    String replyMessageId = draft.getString("replyMessageId");
+    List<String> answered = draft.getList(ANSWERS, String.class, List.of());
+    List<String> older = answered.stream().filter(m -> !m.equals(replyMessageId)).toList();
+    if (!older.isEmpty() && !HeldDrafts.SUPERSEDED.equals(draft.getString("status"))) {
+      Document why = supersededByNewer(draft);
+      for (Document d :
+          drafts
+              .find(
+                  Filters.and(
+                      Filters.eq("leadId", leadId),
+                      Filters.in("replyMessageId", older),
+                      Filters.eq("status", HeldDrafts.HELD)))
+              .projection(com.mongodb.client.model.Projections.include("_id"))
+              .into(new ArrayList<>())) {
+        drafts.updateOne(
+            Filters.and(Filters.eq("_id", d.get("_id")), Filters.eq("status", HeldDrafts.HELD)),
+            com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.set("status", HeldDrafts.SUPERSEDED),
+                com.mongodb.client.model.Updates.set(HeldDrafts.SUPERSEDED_BY, why)));
+      }
+    }
+    Document newer = newerDraft(leadId, String.valueOf(id), replyMessageId);
+    if (newer != null) {
+      drafts.updateOne(
+          Filters.and(Filters.eq("_id", id), Filters.eq("status", HeldDrafts.HELD)),
+          com.mongodb.client.model.Updates.combine(
+              com.mongodb.client.model.Updates.set("status", HeldDrafts.SUPERSEDED),
+              com.mongodb.client.model.Updates.set(
+                  HeldDrafts.SUPERSEDED_BY, supersededByNewer(newer))));
+    }
+  }
+
+  /** Status of a draft not made: the lead opted out (no sales draft to an opted-out number). */
+  public static final String WITHHELD = "withheld";
+
+  /** Why an opted-out lead's message gets no draft, and how it may opt back in. */
+  public static final String OPTED_OUT_WHY =
+      "opted out: do not sell; they may opt back in by giving their consent again, which an"
+          + " operator records by lifting the number's suppression with it (POST"
+          + " /api/suppressions/{number}/lift) and then starting a new conversation (a new lead)";
+
+  /** Why a customer's message no entry answers gets no draft. */
+  static final String CUSTOMER_NO_ENTRY =
+      "a customer's question (converted) no product or faq entry answers: customer care writes it";
+
+  /**
+   * The lead's number said stop (its contact is marked do-not-contact, its run ended opted out, or
+   * the number is on the suppression list): the suppression's source and time; null otherwise.
+   */
+  private Document optedOut(Document contact) {
+    if (contact == null) {
+      return null;
+    }
+    if (contact.getBoolean("doNotContact", false)) {
+      return new Document("source", contact.getString("doNotContactSource"))
+          .append("at", contact.getDate("doNotContactAt"));
+    }
+    if ("opted_out".equals(contact.getString("stage"))) {
+      return new Document("source", "opted_out").append("at", null);
+    }
+    return new com.salesagent.activities.mongo.Suppressions(db)
+        .active(LeadStore.numbersOf(contact))
+        .map(e -> new Document("source", e.source()).append("at", Date.from(e.at())))
+        .orElse(null);
+  }
+
+  /**
+   * The draft of an opted-out lead's message: no text, nothing to use or send, status {@link
+   * #WITHHELD} with why ({@link #OPTED_OUT_WHY}) for the lead page. Its older held drafts are
+   * superseded by the opt-out's end as before ({@link HeldDrafts#ended}).
+   */
+  private DraftedAnswer withhold(
+      String draftId, String leadId, String replyMessageId, Document optedOut) {
+    Document draft =
+        new Document("_id", draftId)
+            .append("leadId", leadId)
+            .append("replyMessageId", replyMessageId)
+            .append("grounded", false)
+            .append("text", null)
+            .append("why", OPTED_OUT_WHY)
+            .append("score", 0.0)
+            .append("citations", List.of())
+            .append("composer", COMPOSER)
+            .append("status", WITHHELD)
+            .append(
+                WITHHELD,
+                new Document("why", "opted_out")
+                    .append("source", optedOut.get("source"))
+                    .append("at", optedOut.get("at")))
+            .append(ANSWERS, List.of(replyMessageId))
+            .append("createdAt", Date.from(clock.instant()));
+    drafts.replaceOne(
+        Filters.eq("_id", draftId),
+        draft,
+        new com.mongodb.client.model.ReplaceOptions().upsert(true));
+    // Nothing held for the lead waits any more: no sales answer goes to an opted-out number.
+    drafts.updateMany(
+        Filters.and(Filters.eq("leadId", leadId), Filters.eq("status", HeldDrafts.HELD)),
+        com.mongodb.client.model.Updates.combine(
+            com.mongodb.client.model.Updates.set("status", HeldDrafts.SUPERSEDED),
+            com.mongodb.client.model.Updates.set(
+                HeldDrafts.SUPERSEDED_BY,
+                new Document("why", OPTED_OUT_WHY).append("at", Date.from(clock.instant())))));
+    return answer(draft);
+  }
+
+  /**
+   * Whether the lead is a customer already: its stage, its recorded outcome or an outcome of an
+   * earlier run of it is converted.
+   */
+  private static boolean customer(Document contact) {
+    if (contact == null) {
+      return false;
+    }
+    if ("converted".equals(contact.getString("stage")) || converted(contact.get("outcome"))) {
+      return true;
+    }
+    return contact.get("pastOutcomes") instanceof List<?> past
+        && past.stream().anyMatch(KnowledgeActivitiesImpl::converted);
+  }
+
+  private static boolean converted(Object outcome) {
+    return outcome instanceof Document d && "converted".equals(d.get("value"));
   }
 
   /**

@@ -65,6 +65,18 @@ public final class KnowledgeBase {
         .into(new ArrayList<>());
   }
 
+  /**
+   * How a customer-care draft opens in the lead's language (a converted customer is thanked as one;
+   * nothing else is claimed): English where the language has no opening of its own.
+   */
+  static String careOpening(String language) {
+    return switch (language) {
+      case "es" -> "Gracias por escribirnos y por ser nuestro cliente. ";
+      case "pt" -> "Obrigado por escrever e por ser nosso cliente. ";
+      default -> "Thank you for writing, and for being our customer. ";
+    };
+  }
+
   /** The language part of a locale, lower case; "en" when none. */
   public static String language(String locale) {
     if (locale == null || locale.isBlank()) {

@@ -582,6 +582,33 @@ class KnowledgeActivitiesTest {
   }
 
   /**
+   * A converted customer's question went to the provider as a lead's, told to propose a call: the
+   * provider is told the stage, customer care, and given no booking or price entry.
+   */
+  @Test
+  void aProviderWritingToACustomerIsToldItIsCustomerCare() {
+    List<String> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    reply("K-C", "m-c", "How does it work? Which tools does it need? Show me", "interested", "en");
+    MONGO
+        .database()
+        .getCollection(Collections.CONTACTS)
+        .updateOne(
+            new Document("leadId", "K-C"),
+            new Document("$set", new Document("stage", "converted")));
+
+    writing(DraftWriter.NONE, prompts).draftAnswer("K-C", "m-c");
+
+    assertThat(prompts.get(0))
+        .contains("customer care")
+        .contains("do not sell")
+        .contains("[faq-how-it-works]")
+        .doesNotContain("[booking-link]")
+        .doesNotContain("[pricing-plans]")
+        .doesNotContain("Propose a short call");
+    assertThat(draft("K-C:m-c").getString("stage")).isEqualTo("customer_care");
+  }
+
+  /**
    * A provider slower than the activity's heartbeat timeout: the draft heartbeats while it waits,
    * so Temporal does not take it for a dead worker and ask the provider again.
    */
@@ -815,8 +842,8 @@ class KnowledgeActivitiesTest {
       assertThat(held.autoSendKey()).isNull();
       assertThat(draft("K-9:m-9").getString("status")).isEqualTo("held");
 
-      // A lead whose run ended (it wrote after it was converted): no run to send it, a person
-      // answers; the same good draft is held.
+      // A lead whose run ended (it wrote after it was lost): no run to send it, a person answers;
+      // the same good draft is held. (A converted lead is a customer: DraftForWhoWritesTest.)
       reply(
           "K-11",
           "m-11",
@@ -827,8 +854,7 @@ class KnowledgeActivitiesTest {
           .database()
           .getCollection(Collections.CONTACTS)
           .updateOne(
-              new Document("leadId", "K-11"),
-              new Document("$set", new Document("stage", "converted")));
+              new Document("leadId", "K-11"), new Document("$set", new Document("stage", "lost")));
       DraftedAnswer ended = knowledge.draftAnswer("K-11", "m-11");
       assertThat(ended.score()).isGreaterThanOrEqualTo(0.8);
       assertThat(ended.autoSendKey()).as("ended: held").isNull();

@@ -113,6 +113,13 @@ final class LeadViews {
     Document live = window.liveLeadBeside(contact);
     contact.put("numberLastWroteAt", numberWrote == null ? null : Date.from(numberWrote));
     contact.put("liveLeadOfNumber", live == null ? null : live.getString("leadId"));
+    // A number that said stop gets no sales draft, whatever it writes: the page says why, and how
+    // it may opt back in (KnowledgeActivitiesImpl withholds the draft).
+    contact.put(
+        "noDraftBecause",
+        contact.getBoolean("doNotContact", false) || "opted_out".equals(contact.getString("stage"))
+            ? KnowledgeActivitiesImpl.OPTED_OUT_WHY
+            : null);
     String timezone = contact.getString("timezone");
     String campaignId = contact.getString("campaignId");
     // Dashboards get screen-shared: the number is masked here too (MongoDB keeps it whole).
