@@ -100,6 +100,18 @@ function showCollision(e, again) {
  * once it ended, free text inside the 24 h window to a lead that wrote (no template: a new
  * conversation starts with a new enrolment). Never to a number that opted out.
  */
+/**
+ * A 202 that says the message waits for the lead's resume (an operator paused its run): said, not
+ * left as "queued".
+ */
+export function waitsForResume(queued) {
+  if (!queued || queued.waitsForResume !== true) return '';
+  const line = 'Queued: it waits until the lead is resumed' +
+    (queued.pausedAt ? ' (paused since ' + fmtDateTime(queued.pausedAt) + ')' : '') + '.';
+  toast(line);
+  return line;
+}
+
 export function renderConversation(l, feedback, page) {
   const box = $('lead-conversation');
   const ended = page.ended.indexOf(l.stage) >= 0;
@@ -110,6 +122,8 @@ export function renderConversation(l, feedback, page) {
   box.hidden = !l.stage || l.stage === 'opted_out' || (ended && !w.open && !elsewhere);
   if (box.hidden) return;
   $('conversation-template').hidden = ended;
+  // An operator paused the lead: what a rep writes is queued and goes only once it is resumed.
+  $('conversation-paused').hidden = l.stage !== 'paused';
   $('conversation-window').textContent = elsewhere
     ? 'The lead\'s run ended (' + str(l.stage) + '); the number\'s conversation is lead ' + elsewhere + ' now: write from its page.'
     : ended
@@ -128,7 +142,7 @@ export function renderConversation(l, feedback, page) {
     body = asChosen(body);
     if (seen.messageId && body.seenMessageId === undefined) body = Object.assign({ seenMessageId: seen.messageId }, body);
     api('/api/leads/' + encodeURIComponent(String(page.id())) + '/replies', { method: 'POST', body: body })
-      .then(() => { done(); again(); page.refresh(); })
+      .then((queued) => { done(); again(); page.refresh(); waitsForResume(queued); })
       .catch((e) => {
         again();
         if (!isCollision(e)) { reportError(e); return; }

@@ -97,8 +97,25 @@ final class LeadConversation {
   /** What {@code POST /api/leads/{id}/handoff/accept} takes: the owner taking the lead. */
   public record AcceptRequest(String ownerId) {}
 
-  /** The message queued for the lead's workflow (202): its key names it in {@code messages}. */
-  public record ReplyQueued(String leadId, String idempotencyKey, String kind, String status) {}
+  /**
+   * The message queued for the lead's workflow (202): its key names it in {@code messages}. {@code
+   * waitsForResume} (true, else left out) when an operator paused the lead's run: the message goes
+   * only once the lead is resumed ({@code POST /api/leads/{id}/resume}); {@code pausedAt}
+   * (ISO-8601), when the run recorded the pause.
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record ReplyQueued(
+      String leadId,
+      String idempotencyKey,
+      String kind,
+      String status,
+      Boolean waitsForResume,
+      String pausedAt) {
+    public ReplyQueued(String leadId, String idempotencyKey, String kind, String status) {
+      this(leadId, idempotencyKey, kind, status, null, null);
+    }
+  }
 
   public record Accepted(String leadId, String ownerId, String status) {}
 
@@ -420,12 +437,16 @@ final class LeadConversation {
             .with("idempotencyKey", key);
       }
     }
+    // A paused run sends nothing until it is resumed: the rep is told so, not only "queued".
+    Instant pausedAt = ended ? null : pausedAt(contact);
     ReplyQueued queued =
         new ReplyQueued(
             leadId,
             key,
             template ? "template" : media != null ? "voice_note" : "text",
-            again ? "queued_before" : "queued");
+            again ? "queued_before" : "queued",
+            pausedAt == null ? null : Boolean.TRUE,
+            pausedAt == null || pausedAt.equals(Instant.EPOCH) ? null : pausedAt.toString());
     return again ? Response.ok(queued).build() : Response.accepted(queued).build();
   }
 
@@ -578,6 +599,31 @@ final class LeadConversation {
       }
     }
     return false;
+  }
+
+  /**
+   * When an operator paused the lead's live run, as the run recorded it (its stage {@code paused},
+   * the timeline's latest {@code paused} event); {@link Instant#EPOCH} for a paused stage without
+   * the event; null when the run is not paused. A pause the run has not taken yet reads as none.
+   */
+  private Instant pausedAt(Document contact) {
+    if (!"paused".equals(contact.getString("stage"))) {
+      return null;
+    }
+    Document paused =
+        store
+            .interactions()
+            .collection()
+            .find(
+                Filters.and(
+                    Filters.eq("meta.leadId", contact.getString("leadId")),
+                    Filters.eq("type", "paused")))
+            .sort(com.mongodb.client.model.Sorts.descending("ts"))
+            .limit(1)
+            .first();
+    return paused == null || paused.getDate("ts") == null
+        ? Instant.EPOCH
+        : paused.getDate("ts").toInstant();
   }
 
   /** The contact, 404 when unknown, 409 when its lifecycle has ended. */
