@@ -329,6 +329,72 @@ final class AfterEndApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A number that said STOP and then asks a price question: the agent drafted the price list, held
+   * on the lead page, one click from a sales message to an opted-out number. Its draft is withheld
+   * (no text), and the lead page says why and how the number may opt back in.
+   */
+  @Test
+  void anOptedOutLeadThatWritesAgainGetsNoSalesDraft() throws Exception {
+    String leadId = "after-end-nodraft-" + UUID.randomUUID();
+    String phone = stoppedLeadThatWrote(leadId, "Who are you?");
+    String wamid = store().messages().messagesOf(leadId).get(0).getString("wamid");
+    assertThat(metaWebhook(textFrom(phone, wamid, "STOP")).statusCode()).isEqualTo(200);
+    await(
+        "suppressed",
+        Duration.ofSeconds(15),
+        () -> store().contact(leadId).getBoolean("doNotContact", false));
+
+    String question = "How much does it cost per month?";
+    assertThat(metaWebhook(textFrom(phone, wamid, question)).statusCode()).isEqualTo(200);
+    await(
+        "the question stored",
+        Duration.ofSeconds(15),
+        () ->
+            store()
+                    .feedback()
+                    .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("text", question)))
+                    .first()
+                != null);
+    String messageId =
+        store()
+            .feedback()
+            .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("text", question)))
+            .first()
+            .getString("messageId");
+    await(
+        "its draft decided",
+        Duration.ofSeconds(30),
+        () ->
+            store()
+                    .database()
+                    .getCollection("drafts")
+                    .find(Filters.eq("_id", leadId + ":" + messageId))
+                    .first()
+                != null);
+
+    Document draft =
+        store()
+            .database()
+            .getCollection("drafts")
+            .find(Filters.eq("_id", leadId + ":" + messageId))
+            .first();
+    assertThat(draft.getString("status")).as(draft.toJson()).isEqualTo("withheld");
+    assertThat(draft.getString("text")).isNull();
+    assertThat(
+            store()
+                .database()
+                .getCollection("drafts")
+                .countDocuments(
+                    Filters.and(Filters.eq("leadId", leadId), Filters.eq("status", "held"))))
+        .as("nothing held for an opted-out number")
+        .isZero();
+    HttpResponse<String> page = get("/api/leads/" + leadId);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(page.body()).get("lead").path("noDraftBecause").asText())
+        .startsWith("opted out: do not sell; they may opt back in by");
+  }
+
+  /**
    * A rep's message queued while the lead's run waits (paused), then an operator marks the lead
    * converted: the run ends without sending it (the API had answered 202). Before, it stayed
    * "composed" for ever, unsent and untold; the sweep sends it on as a message to an ended lead,
