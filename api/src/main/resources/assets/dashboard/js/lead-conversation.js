@@ -3,6 +3,7 @@
  * naming the lead message the page showed so another rep's answer since is told (collision), and a
  * failed request sent again as the same request. */
 import { $, h, clear, str, toDate, fmtDateTime, toast, reportError } from './util.js';
+import { waitsForResumeLine } from './paused.js';
 import { api } from './api.js';
 
 /** The latest lead message the page showed (its messageId), named by each reply. */
@@ -104,12 +105,9 @@ function showCollision(e, again) {
  * A 202 that says the message waits for the lead's resume (an operator paused its run): said, not
  * left as "queued".
  */
-export function waitsForResume(queued) {
-  if (!queued || queued.waitsForResume !== true) return '';
-  const line = 'Queued: it waits until the lead is resumed' +
-    (queued.pausedAt ? ' (paused since ' + fmtDateTime(queued.pausedAt) + ')' : '') + '.';
-  toast(line);
-  return line;
+function waitsForResume(queued) {
+  const line = waitsForResumeLine(queued, fmtDateTime);
+  if (line) toast(line);
 }
 
 export function renderConversation(l, feedback, page) {
