@@ -60,6 +60,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
   private final Function<List<String>, List<float[]>> embed;
   private final EmbeddingCache cache;
   private final Clock clock;
+  private final DraftBursts bursts;
 
   public KnowledgeActivitiesImpl(
       MongoDatabase db,
@@ -74,6 +75,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     this.embed = embed;
     this.cache = cache;
     this.clock = clock;
+    this.bursts = new DraftBursts(drafts, feedback, clock);
   }
 
   private volatile DraftWriter writer;
@@ -106,7 +108,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     if (done != null) {
       // A retry after the draft was stored: what its first attempt may not have finished (the
       // older drafts it answers superseded; itself superseded if a newer draft answers it).
-      settleBurst(done);
+      bursts.settle(done);
       return answer(done);
     }
     Document reply =
@@ -117,7 +119,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     String text = reply == null ? null : reply.getString("text");
     Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
     String language = KnowledgeBase.language(contact == null ? null : contact.getString("locale"));
-    Document optedOut = optedOut(contact);
+    Document optedOut = DraftAudience.optedOut(db, contact);
     if (optedOut != null) {
       // Never a sales draft for a number that said stop: nothing a person could send as one.
       return withhold(draftId, leadId, replyMessageId, optedOut);
@@ -146,10 +148,10 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     }
     String intent = reply.getString("intent");
     // A burst: the lead's messages no person answered yet, up to this one, are answered together
-    // (the older drafts of them are superseded by this one once it is stored: settleBurst).
+    // (the older drafts of them are superseded by this one once it is stored: DraftBursts.settle).
     List<String> answers = new ArrayList<>();
-    String inView = unanswered(leadId, reply, contact, answers);
-    boolean customer = customer(contact);
+    String inView = bursts.unanswered(leadId, reply, contact, answers);
+    boolean customer = DraftAudience.customer(contact);
     String stage = ConversationStage.of(intent, inView, customer);
     float[] query = embed.apply(List.of(inView)).get(0);
     List<Scored> ranked = rank(query, entries);
@@ -166,7 +168,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             new Draft(draftId, leadId, replyMessageId, stage, null, 0, LeadContext.NONE, null, null)
                 .answering(answers),
             List.of(),
-            CUSTOMER_NO_ENTRY,
+            DraftAudience.CUSTOMER_NO_ENTRY,
             null);
       }
     }
@@ -223,7 +225,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
               .answering(answers),
           ranked.subList(0, Math.min(3, ranked.size())),
           customer
-              ? CUSTOMER_NO_ENTRY
+              ? DraftAudience.CUSTOMER_NO_ENTRY
               : objection == null
                   ? "no entry answers it closely enough"
                   : "no entry answers a " + objection + " objection",
@@ -454,11 +456,11 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .append("llm", llm == null ? null : new Document(llm).append("text", null))
             .append("composer", llmWrote ? "llm:" + llm.getString("model") : COMPOSER)
             .append("status", "held")
-            .append(ANSWERS, d.answers())
+            .append(DraftBursts.ANSWERS, d.answers())
             .append("createdAt", Date.from(clock.instant()));
     // A newer draft answers this message already (this one was slower, or is retried): it comes
     // too late, and neither waits nor goes.
-    Document newer = newerDraft(leadId, draftId, replyMessageId);
+    Document newer = bursts.newer(leadId, draftId, replyMessageId);
     draft.append(
         "autoSendKey",
         text == null || newer != null
@@ -466,7 +468,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             : autoSend(draftId, leadId, text, score, d.words(), llmWrote, llm));
     if (newer != null) {
       draft.put("status", HeldDrafts.SUPERSEDED);
-      draft.put(HeldDrafts.SUPERSEDED_BY, supersededByNewer(newer));
+      draft.put(HeldDrafts.SUPERSEDED_BY, bursts.supersededBy(newer));
     } else if (draft.getString("autoSendKey") != null) {
       draft.put("status", "auto_sent");
     } else {
@@ -481,192 +483,14 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
         Filters.eq("_id", draftId),
         draft,
         new com.mongodb.client.model.ReplaceOptions().upsert(true));
-    settleBurst(draft);
+    bursts.settle(draft);
     return answer(draft);
-  }
-
-  /** On a draft: the lead messages it answers, oldest first, ending with its own. */
-  static final String ANSWERS = "answers";
-
-  /** At most this many unanswered lead messages are answered together, the latest kept. */
-  static final int BURST = 5;
-
-  /** Only the lead's messages written this long before the newest are answered with it. */
-  static final java.time.Duration BURST_WINDOW = java.time.Duration.ofHours(24);
-
-  /** At most this many characters of them are read together (the latest message's kept whole). */
-  static final int BURST_CHARS = 2000;
-
-  /**
-   * The text a draft answers: the lead's messages no person answered yet (stored after the
-   * contact's latest person's message was queued, written within {@link #BURST_WINDOW} before it
-   * and not before the end of an earlier run), up to and including {@code reply} in the order the
-   * lead wrote them (WhatsApp's time, then the message id), at most {@link #BURST} of them and
-   * {@link #BURST_CHARS} characters, oldest first, one a line. Their ids go into {@code answers}. A
-   * reply without a time (stored before times were kept) is answered alone.
-   */
-  private String unanswered(String leadId, Document reply, Document contact, List<String> answers) {
-    String own = reply.getString("text");
-    Date wrote = reply.getDate("receivedAt");
-    answers.add(reply.getString("messageId"));
-    if (wrote == null) {
-      return own;
-    }
-    Document person = contact == null ? null : contact.get("lastPersonAnswer", Document.class);
-    Date answeredAt = person == null ? null : person.getDate("at");
-    // A run that ended before this message was written answered the older ones by its end.
-    Document end = contact == null ? null : contact.get(HeldDrafts.ENDED_AT, Document.class);
-    Date endedAt = end == null ? null : end.getDate("at");
-    Date since = Date.from(wrote.toInstant().minus(BURST_WINDOW));
-    if (endedAt != null && endedAt.before(wrote) && endedAt.after(since)) {
-      since = endedAt;
-    }
-    List<Document> earlier =
-        feedback
-            .find(
-                Filters.and(
-                    Filters.eq("leadId", leadId),
-                    Filters.ne("messageId", reply.getString("messageId")),
-                    Filters.lte("receivedAt", wrote),
-                    Filters.gte("receivedAt", since),
-                    answeredAt == null ? new Document() : Filters.gt("storedAt", answeredAt)))
-            .sort(com.mongodb.client.model.Sorts.descending("receivedAt", "messageId"))
-            .limit(BURST * 4)
-            .into(new ArrayList<>());
-    StringBuilder text = new StringBuilder(own);
-    for (Document f : earlier) {
-      if (answers.size() >= BURST) {
-        break;
-      }
-      String t = f.getString("text");
-      boolean before =
-          f.getDate("receivedAt").before(wrote)
-              || f.getString("messageId").compareTo(reply.getString("messageId")) < 0;
-      if (t == null || t.isBlank() || !before || text.length() + t.length() + 1 > BURST_CHARS) {
-        continue;
-      }
-      text.insert(0, t + "\n");
-      answers.add(0, f.getString("messageId"));
-    }
-    return text.toString();
-  }
-
-  /**
-   * A draft of the lead, other than {@code draftId}, that answers {@code replyMessageId} as one of
-   * the messages of a later burst (its {@link #ANSWERS} name it): the newer draft, or null.
-   */
-  private Document newerDraft(String leadId, String draftId, String replyMessageId) {
-    return drafts
-        .find(
-            Filters.and(
-                Filters.eq("leadId", leadId),
-                Filters.ne("_id", draftId),
-                Filters.ne("replyMessageId", replyMessageId),
-                Filters.eq(ANSWERS, replyMessageId)))
-        .sort(com.mongodb.client.model.Sorts.descending("createdAt"))
-        .first();
-  }
-
-  /** {@link HeldDrafts#SUPERSEDED_BY} of an older draft a newer one answers. */
-  private Document supersededByNewer(Document newer) {
-    List<String> answered = newer.getList(ANSWERS, String.class, List.of());
-    String range =
-        answered.size() <= 1
-            ? String.join("", answered)
-            : answered.get(0) + ".." + answered.get(answered.size() - 1);
-    return new Document(
-            "why",
-            "superseded by a newer draft that answers messages "
-                + range
-                + " ("
-                + answered.size()
-                + (answered.size() == 1 ? " message)" : " messages)"))
-        .append("draftId", newer.get("_id"))
-        .append("messages", answered)
-        .append("at", Date.from(clock.instant()));
-  }
-
-  /**
-   * After a draft is stored (or found stored by a retry): the lead's older drafts still held for a
-   * message it answers are superseded by it, and it is itself superseded when a newer draft answers
-   * its message (stored meanwhile by a faster composition). Each one conditional write on {@code
-   * status: held}, so a retry, or the two compositions in either order, end the same: the newest
-   * draft held, the older ones superseded naming it; an older composition never supersedes a newer
-   * draft (it does not answer the newer one's message).
-   */
-  private void settleBurst(Document draft) {
-    String leadId = draft.getString("leadId");
-    Object id = draft.get("_id");
-    String replyMessageId = draft.getString("replyMessageId");
-    List<String> answered = draft.getList(ANSWERS, String.class, List.of());
-    List<String> older = answered.stream().filter(m -> !m.equals(replyMessageId)).toList();
-    if (!older.isEmpty() && !HeldDrafts.SUPERSEDED.equals(draft.getString("status"))) {
-      Document why = supersededByNewer(draft);
-      for (Document d :
-          drafts
-              .find(
-                  Filters.and(
-                      Filters.eq("leadId", leadId),
-                      Filters.in("replyMessageId", older),
-                      Filters.eq("status", HeldDrafts.HELD)))
-              .projection(com.mongodb.client.model.Projections.include("_id"))
-              .into(new ArrayList<>())) {
-        drafts.updateOne(
-            Filters.and(Filters.eq("_id", d.get("_id")), Filters.eq("status", HeldDrafts.HELD)),
-            com.mongodb.client.model.Updates.combine(
-                com.mongodb.client.model.Updates.set("status", HeldDrafts.SUPERSEDED),
-                com.mongodb.client.model.Updates.set(HeldDrafts.SUPERSEDED_BY, why)));
-      }
-    }
-    Document newer = newerDraft(leadId, String.valueOf(id), replyMessageId);
-    if (newer != null) {
-      drafts.updateOne(
-          Filters.and(Filters.eq("_id", id), Filters.eq("status", HeldDrafts.HELD)),
-          com.mongodb.client.model.Updates.combine(
-              com.mongodb.client.model.Updates.set("status", HeldDrafts.SUPERSEDED),
-              com.mongodb.client.model.Updates.set(
-                  HeldDrafts.SUPERSEDED_BY, supersededByNewer(newer))));
-    }
-  }
-
-  /** Status of a draft not made: the lead opted out (no sales draft to an opted-out number). */
-  public static final String WITHHELD = "withheld";
-
-  /** Why an opted-out lead's message gets no draft, and how it may opt back in. */
-  public static final String OPTED_OUT_WHY =
-      "opted out: do not sell; they may opt back in by giving their consent again, which an"
-          + " operator records by lifting the number's suppression with it (POST"
-          + " /api/suppressions/{number}/lift) and then starting a new conversation (a new lead)";
-
-  /** Why a customer's message no entry answers gets no draft. */
-  static final String CUSTOMER_NO_ENTRY =
-      "a customer's question (converted) no product or faq entry answers: customer care writes it";
-
-  /**
-   * The lead's number said stop (its contact is marked do-not-contact, its run ended opted out, or
-   * the number is on the suppression list): the suppression's source and time; null otherwise.
-   */
-  private Document optedOut(Document contact) {
-    if (contact == null) {
-      return null;
-    }
-    if (contact.getBoolean("doNotContact", false)) {
-      return new Document("source", contact.getString("doNotContactSource"))
-          .append("at", contact.getDate("doNotContactAt"));
-    }
-    if ("opted_out".equals(contact.getString("stage"))) {
-      return new Document("source", "opted_out").append("at", null);
-    }
-    return new com.salesagent.activities.mongo.Suppressions(db)
-        .active(LeadStore.numbersOf(contact))
-        .map(e -> new Document("source", e.source()).append("at", Date.from(e.at())))
-        .orElse(null);
   }
 
   /**
    * The draft of an opted-out lead's message: no text, nothing to use or send, status {@link
-   * #WITHHELD} with why ({@link #OPTED_OUT_WHY}) for the lead page. Its older held drafts are
-   * superseded by the opt-out's end as before ({@link HeldDrafts#ended}).
+   * DraftAudience#WITHHELD} with why ({@link DraftAudience#OPTED_OUT_WHY}) for the lead page. Its
+   * older held drafts are superseded by the opt-out's end as before ({@link HeldDrafts#ended}).
    */
   private DraftedAnswer withhold(
       String draftId, String leadId, String replyMessageId, Document optedOut) {
@@ -676,17 +500,17 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             .append("replyMessageId", replyMessageId)
             .append("grounded", false)
             .append("text", null)
-            .append("why", OPTED_OUT_WHY)
+            .append("why", DraftAudience.OPTED_OUT_WHY)
             .append("score", 0.0)
             .append("citations", List.of())
             .append("composer", COMPOSER)
-            .append("status", WITHHELD)
+            .append("status", DraftAudience.WITHHELD)
             .append(
-                WITHHELD,
+                DraftAudience.WITHHELD,
                 new Document("why", "opted_out")
                     .append("source", optedOut.get("source"))
                     .append("at", optedOut.get("at")))
-            .append(ANSWERS, List.of(replyMessageId))
+            .append(DraftBursts.ANSWERS, List.of(replyMessageId))
             .append("createdAt", Date.from(clock.instant()));
     drafts.replaceOne(
         Filters.eq("_id", draftId),
@@ -699,27 +523,9 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
             com.mongodb.client.model.Updates.set("status", HeldDrafts.SUPERSEDED),
             com.mongodb.client.model.Updates.set(
                 HeldDrafts.SUPERSEDED_BY,
-                new Document("why", OPTED_OUT_WHY).append("at", Date.from(clock.instant())))));
+                new Document("why", DraftAudience.OPTED_OUT_WHY)
+                    .append("at", Date.from(clock.instant())))));
     return answer(draft);
-  }
-
-  /**
-   * Whether the lead is a customer already: its stage, its recorded outcome or an outcome of an
-   * earlier run of it is converted.
-   */
-  private static boolean customer(Document contact) {
-    if (contact == null) {
-      return false;
-    }
-    if ("converted".equals(contact.getString("stage")) || converted(contact.get("outcome"))) {
-      return true;
-    }
-    return contact.get("pastOutcomes") instanceof List<?> past
-        && past.stream().anyMatch(KnowledgeActivitiesImpl::converted);
-  }
-
-  private static boolean converted(Object outcome) {
-    return outcome instanceof Document d && "converted".equals(d.get("value"));
   }
 
   /**

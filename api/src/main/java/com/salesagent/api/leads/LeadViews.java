@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.knowledge.DraftAudience;
 import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.lead.QuietHours;
 import com.salesagent.activities.mongo.LeadStore;
@@ -118,7 +119,7 @@ final class LeadViews {
     contact.put(
         "noDraftBecause",
         contact.getBoolean("doNotContact", false) || "opted_out".equals(contact.getString("stage"))
-            ? KnowledgeActivitiesImpl.OPTED_OUT_WHY
+            ? DraftAudience.OPTED_OUT_WHY
             : null);
     String timezone = contact.getString("timezone");
     String campaignId = contact.getString("campaignId");
