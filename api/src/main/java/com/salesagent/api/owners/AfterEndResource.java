@@ -89,7 +89,7 @@ public class AfterEndResource {
   /** {@code GET /api/handoffs/after-end?ownerId=...}: at most 500 rows, newest message first. */
   @GET
   public AfterEndQueue list(@QueryParam("ownerId") String ownerId) {
-    HandOffsResource.requireOwnerFilter(ownerId);
+    HandOffsResource.requireOwnerFilter(db, ownerId);
     Bson waiting = AfterEndReplies.waiting();
     Bson filter = ownerId == null ? waiting : Filters.and(waiting, Filters.eq("ownerId", ownerId));
     var contacts = db.getCollection(Collections.CONTACTS);

@@ -96,7 +96,7 @@ public class HandOffsResource {
   /** {@code GET /api/handoffs?ownerId=...}: the queue, at most 500 rows (the total counts all). */
   @GET
   public HandOffQueue queue(@QueryParam("ownerId") String ownerId) {
-    requireOwnerFilter(ownerId);
+    requireOwnerFilter(db, ownerId);
     Bson filter =
         ownerId == null
             ? Filters.in("stage", Owners.HELD_STAGES)
@@ -250,13 +250,23 @@ public class HandOffsResource {
         leadId, said.subList(Math.max(0, said.size() - CONVERSATION), said.size()));
   }
 
-  /** A list's {@code ownerId} filter: absent, or an owner id (422 naming it otherwise). */
-  static void requireOwnerFilter(String ownerId) {
-    if (ownerId != null && !OwnersResource.ID.matcher(ownerId).matches()) {
+  /**
+   * A list's {@code ownerId} filter: absent, or the id of a rep who was added (active or not): 422
+   * naming it when it is no id, 404 naming it when nobody has it (a typo or a stale link is not a
+   * rep with nothing waiting, which answers an empty 200).
+   */
+  static void requireOwnerFilter(MongoDatabase db, String ownerId) {
+    if (ownerId == null) {
+      return;
+    }
+    if (!OwnersResource.ID.matcher(ownerId).matches()) {
       throw new ApiException(
           422,
           "invalid owner",
           List.of(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'")));
+    }
+    if (new Owners(db).get(ownerId) == null) {
+      throw ApiException.notFound("owner " + ownerId, "ownerId");
     }
   }
 

@@ -228,6 +228,36 @@ class HandOffsResourceTest {
         .isFalse();
   }
 
+  /**
+   * A filter naming a rep nobody added is a mistake (a typo, a stale link), not a rep with nothing
+   * waiting: 404 naming ownerId, on the Hand-offs queue and the wrote-after-the-end list alike. A
+   * known rep with nothing waiting (also an inactive one) still answers an empty 200. Before, both
+   * answered the unknown rep an empty 200.
+   */
+  @Test
+  void anUnknownOwnerFilterIs404NamingOwnerId() throws Exception {
+    DB.getCollection(com.salesagent.activities.handoff.Owners.COLLECTION)
+        .insertOne(new Document("_id", "idle-rep").append("name", "Idle").append("active", true));
+    DB.getCollection(com.salesagent.activities.handoff.Owners.COLLECTION)
+        .insertOne(new Document("_id", "gone-rep").append("name", "Gone").append("active", false));
+    for (String path : new String[] {"/api/handoffs", "/api/handoffs/after-end"}) {
+      try (jakarta.ws.rs.core.Response unknown =
+          RESOURCES.target(path).queryParam("ownerId", "nobody-here").request().get()) {
+        assertThat(unknown.getStatus()).as(path).isEqualTo(404);
+        JsonNode body = new ObjectMapper().readTree(unknown.readEntity(String.class));
+        assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("ownerId");
+      }
+      for (String known : new String[] {"idle-rep", "gone-rep"}) {
+        try (jakarta.ws.rs.core.Response empty =
+            RESOURCES.target(path).queryParam("ownerId", known).request().get()) {
+          assertThat(empty.getStatus()).as(path + " " + known).isEqualTo(200);
+          JsonNode body = new ObjectMapper().readTree(empty.readEntity(String.class));
+          assertThat(body.path("total").asLong()).isZero();
+        }
+      }
+    }
+  }
+
   /** What the knowledge base holds for a message no entry answers: no text, not grounded. */
   private static void ungroundedDraft(String leadId, String messageId) {
     DB.getCollection(KnowledgeActivitiesImpl.DRAFTS)

@@ -894,6 +894,12 @@ class SecuritySuiteTest {
     HttpResponse<String> stop = request("POST", "/api/leads/nobody/stop?reasn=spam", null, TOKEN);
     assertThat(stop.statusCode()).as(stop.body()).isEqualTo(400);
     assertThat(stop.body()).contains("\"field\":\"reasn\"");
+    // A rep filter names a rep who was added (an unknown one is 404 naming ownerId).
+    HttpResponse<String> ana =
+        request("PUT", "/api/owners/ana", "{\"name\":\"Ana\",\"capacity\":5}", TOKEN);
+    assertThat(ana.statusCode()).as(ana.body()).isIn(200, 201);
+    // Inactive at once, so no other test's lead is handed to her; she stays a known rep.
+    assertThat(request("DELETE", "/api/owners/ana", null, TOKEN).statusCode()).isEqualTo(200);
     for (String fine :
         List.of(
             "/api/handoffs?ownerId=ana",
