@@ -68,14 +68,17 @@ final class ReplyRefusals {
   }
 
   /**
-   * An operator stopped the lead and it has not written since: nothing is sent after a stop, as the
-   * sweep holds back a message queued before it ("never after stop"). A stopped lead that wrote
-   * again (its number's latest message came after the stop) may be answered inside the window, as
-   * any lead whose run ended. 409 naming {@code leadId}, with when it was stopped. The stop is the
-   * run's latest {@code outcome} record; a stopped lead without one is refused too.
+   * An operator stopped the lead, or its run failed (a WhatsApp error, composing failed, every
+   * variant disabled), and it has not written since: nothing is sent after a stop or a failure, as
+   * the sweep holds back a message queued before either ({@link PendingPersonMessages#NOT_AFTER},
+   * "never after stop"; an opt-out is the suppression list's 409). A lead that wrote again (its
+   * number's latest message came after the end) may be answered inside the window, as any lead
+   * whose run ended. 409 naming {@code leadId}, with when it was stopped or failed. The end is the
+   * run's latest {@code outcome} record; a lead without one is refused too.
    */
   void stoppedAndSilentSince(Document contact) {
-    if (!"stopped".equals(contact.getString("stage"))) {
+    String stage = contact.getString("stage");
+    if (!"stopped".equals(stage) && !"failed".equals(stage)) {
       return;
     }
     String leadId = contact.getString("leadId");
@@ -94,11 +97,13 @@ final class ReplyRefusals {
     }
     throw new ApiException(
         409,
-        "the lead was stopped: nothing is sent to it unless it writes again",
+        "stopped".equals(stage)
+            ? "the lead was stopped: nothing is sent to it unless it writes again"
+            : "the lead's run failed: nothing is sent to it unless it writes again",
         List.of(
             new FieldError(
                 "leadId",
-                "stopped"
+                stage
                     + (stoppedAt == null ? "" : " at " + stoppedAt.toInstant())
                     + " and the lead has not written since; enrol the number again to start a new"
                     + " conversation")));

@@ -532,6 +532,51 @@ class LeadConversationTest {
   }
 
   /**
+   * A lead whose run failed (a WhatsApp error ended it) half an hour after it last wrote: the sweep
+   * holds back a person's message queued before the failure as it does one queued before a stop
+   * ("never after stop" covers a stop, an opt-out and a failure), but a rep's message sent after
+   * the failure was queued and sent in its own workflow, as to a lead that ended with an outcome.
+   * Now it is refused as for a stopped lead, 409 naming {@code leadId}, nothing stored or started,
+   * until the lead writes again after the failure.
+   */
+  @Test
+  void aMessageToALeadThatFailedSinceItLastWroteIsRefusedAsAfterAStop() {
+    String leadId = lead("failed");
+    store
+        .interactions()
+        .recordInteraction(
+            leadId, "c-1", null, "outcome", null, "WhatsApp error 131026", NOW.minusSeconds(1800));
+
+    assertThatThrownBy(() -> reply(leadId, "r-after-failure"))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.errors())
+                  .singleElement()
+                  .satisfies(
+                      f -> {
+                        assertThat(f.field()).isEqualTo("leadId");
+                        assertThat(f.message()).contains("failed");
+                      });
+            });
+    assertThat(store.messages().messagesOf(leadId)).isEmpty();
+    assertThat(started).as("never sent after a failure").isEmpty();
+
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", "wamid.in-again-" + leadId)
+                .append("text", "Hello? Did you send something?")
+                .append("receivedAt", Date.from(NOW.minusSeconds(600))));
+    assertThat(reply(leadId, "r-wrote-again").getStatus()).isEqualTo(202);
+    assertThat(started)
+        .extracting(AfterEndMessage::idempotencyKey)
+        .containsExactly(onlyKey(leadId));
+  }
+
+  /**
    * Two reps press Take on Ana's lead. Bob's take answered 202 "signalled" naming him, overwrote
    * the hand-off's {@code acceptedBy} and {@code acceptedAt} and was audited as his, while the run
    * kept Ana as the owner (or, before she acted, met her SLA in his name). Now it is 409 naming
