@@ -142,7 +142,9 @@ export function lastReplyCell(r, acted) {
 function renderHandOffs(d) {
   const rows = Array.isArray(d.handoffs) ? d.handoffs : [];
   const body = clear($('handoffs-table').querySelector('tbody'));
-  $('handoffs-count').textContent = String(d.total == null ? rows.length : d.total);
+  // Snoozed leads are off the queue until their time or until the lead writes: counted, not lost.
+  $('handoffs-count').textContent = String(d.total == null ? rows.length : d.total) +
+    (d.snoozed > 0 ? ' (+' + d.snoozed + ' snoozed)' : '');
   $('handoffs-empty').hidden = rows.length > 0;
   rows.forEach((r) => {
     // A person has acted (taken it, written, booked a meeting): the SLA is met, nothing to take.

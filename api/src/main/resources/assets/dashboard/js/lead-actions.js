@@ -1,7 +1,7 @@
 /* What an operator does to a lead from its page besides writing to it: set its business outcome,
  * and start a new conversation with it once its run ended (links to the conversations before and
  * after). */
-import { h, str, toast, reportError, leadLink } from './util.js';
+import { h, str, toast, reportError, leadLink, fmtDateTime } from './util.js';
 import { api } from './api.js';
 
 /** The business outcome: set once by an operator (converted or lost, with a reason), then shown. */
@@ -58,4 +58,66 @@ export function againControls(l, leadId, ended) {
     box.appendChild(b);
   }
   return box.children.length ? box : null;
+}
+
+const HELD = ['interested', 'handed_off', 'in_conversation', 'meeting_booked'];
+
+/**
+ * A held lead moved by hand: **Reassign** to another active rep (POST /api/leads/{id}/handoff/reassign;
+ * the new rep gets a fresh SLA), and for a lead its rep took, **Snooze** until a time, at most 30 days
+ * (POST .../handoff/snooze; off the Hand-offs queue until then or until the lead writes), or **End
+ * snooze** (DELETE). The rep chosen in Writing as asks as byOwnerId (only the lead's owner may);
+ * none chosen: the operator.
+ */
+export function handOffControls(l, leadId, refresh) {
+  if (!l.ownerId || HELD.indexOf(l.stage) < 0) return null;
+  const path = '/api/leads/' + encodeURIComponent(String(leadId)) + '/handoff/';
+  const asked = (body) => {
+    const as = document.getElementById('conversation-as');
+    return as && as.value ? Object.assign({ byOwnerId: as.value }, body) : body;
+  };
+  const box = h('span', { id: 'lead-handoff' });
+  const to = h('select', { id: 'reassign-to', 'aria-label': 'Reassign to' },
+    [h('option', { value: '', text: 'Reassign to…' })]);
+  api('/api/owners').then((d) => {
+    (d && Array.isArray(d.owners) ? d.owners : [])
+      .filter((o) => o.active && o.ownerId !== l.ownerId)
+      .forEach((o) => to.appendChild(h('option', { value: str(o.ownerId), text: str(o.name) + ' (' + str(o.ownerId) + ')' })));
+  }).catch(reportError);
+  const reassign = h('button', { id: 'reassign', type: 'button', class: 'secondary small', text: 'Reassign' });
+  reassign.addEventListener('click', () => {
+    if (!to.value) { toast('Choose the rep to hand the lead to'); return; }
+    reassign.disabled = true;
+    api(path + 'reassign', { method: 'POST', body: asked({ ownerId: to.value }) })
+      .then((r) => { toast(r && r.status === 'already_owner' ? 'Already theirs' : 'Reassigned to ' + to.value); refresh(); })
+      .catch((e) => { reassign.disabled = false; reportError(e); });
+  });
+  box.appendChild(to);
+  box.appendChild(reassign);
+  const s = l.repSnooze && typeof l.repSnooze === 'object' ? l.repSnooze : null;
+  if (s && l.repSnoozed) {
+    box.appendChild(h('span', { id: 'lead-snoozed', class: 'meta', text: 'Snoozed until ' + fmtDateTime(s.until) + ' · ' + str(s.by) }));
+    const wake = h('button', { id: 'unsnooze', type: 'button', class: 'secondary small', text: 'End snooze' });
+    wake.addEventListener('click', () => {
+      wake.disabled = true;
+      api(path + 'snooze', { method: 'DELETE' })
+        .then(() => { toast('Snooze ended'); refresh(); })
+        .catch((e) => { wake.disabled = false; reportError(e); });
+    });
+    box.appendChild(wake);
+  } else if (l.stage === 'in_conversation' || l.stage === 'meeting_booked') {
+    const until = h('input', { id: 'snooze-until', type: 'datetime-local', 'aria-label': 'Snooze until' });
+    const snooze = h('button', { id: 'snooze', type: 'button', class: 'secondary small', text: 'Snooze' });
+    snooze.addEventListener('click', () => {
+      const when = until.value ? new Date(until.value) : null;
+      if (!when || isNaN(when.getTime())) { toast('Choose until when'); return; }
+      snooze.disabled = true;
+      api(path + 'snooze', { method: 'POST', body: asked({ until: when.toISOString() }) })
+        .then(() => { toast('Snoozed until ' + fmtDateTime(when.toISOString())); refresh(); })
+        .catch((e) => { snooze.disabled = false; reportError(e); });
+    });
+    box.appendChild(until);
+    box.appendChild(snooze);
+  }
+  return box;
 }

@@ -2,7 +2,7 @@
  * and the message texts, replies, the timeline, and the Temporal Web UI link. Polled every 2 s while open. */
 import { $, h, clear, str, isNum, toDate, fmtDateTime, isHttpUrl, toast, reportError } from './util.js';
 import { api, apiObjectUrl } from './api.js';
-import { outcomeControls, againControls } from './lead-actions.js';
+import { outcomeControls, againControls, handOffControls } from './lead-actions.js';
 import { renderConversation, resetConversation } from './lead-conversation.js';
 import { session } from './state.js';
 import { mediaNotSentLines } from './media-notes.js';
@@ -235,13 +235,15 @@ function renderLead(d) {
 
   // Rebuilt only when it changes: the poll must not wipe a reason being typed.
   const key = JSON.stringify([l.outcome || null, d.temporalUi || null, l.stage || null,
-    l.previousLeadId || null, l.enrolledAgainAs || null]);
+    l.previousLeadId || null, l.enrolledAgainAs || null, l.ownerId || null, l.repSnooze || null, !!l.repSnoozed]);
   if ($('lead-links').dataset.key === key && $('lead-links').children.length) return;
   const links = clear($('lead-links'));
   links.dataset.key = key;
   links.appendChild(outcomeControls(l, lead.id, fetchLead));
   const again = againControls(l, lead.id, ENDED);
   if (again) links.appendChild(again);
+  const handOff = handOffControls(l, lead.id, fetchLead);
+  if (handOff) links.appendChild(handOff);
   if (isHttpUrl(d.temporalUi)) {
     const a = h('a', { id: 'temporal-link', target: '_blank', rel: 'noopener noreferrer', text: 'Open in Temporal Web UI ↗' });
     a.href = d.temporalUi;

@@ -48,6 +48,15 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
 
   public static final List<String> RULES = List.of(ROUND_ROBIN, LEAST_LOADED);
 
+  /**
+   * On a hand-off attempt an operator or the lead's owner decided by hand (the API's reassignment):
+   * the owner it was taken from, and the note the workflow's {@code handoff_reassigned} reads
+   * ("reassigned by Ana Lima (ana)"). Cleared by every other assignment.
+   */
+  public static final String BY_HAND_FROM = "reassignedFrom";
+
+  public static final String BY_HAND_NOTE = "reassignNote";
+
   /** Owners exist but none has capacity: try again this much later. */
   static final Duration FULL_RETRY = Duration.ofMinutes(15);
 
@@ -312,6 +321,8 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
               Updates.set("dueAt", Date.from(dueAt)),
               Updates.set("status", "open"),
               Updates.unset("remindedAt"),
+              Updates.unset(BY_HAND_FROM),
+              Updates.unset(BY_HAND_NOTE),
               Updates.addToSet("owners", ownerId),
               Updates.push(
                   "history",
@@ -359,7 +370,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
         h.getDate("remindAt").toInstant(),
         h.getDate("dueAt").toInstant(),
         null,
-        null);
+        h.getString(BY_HAND_NOTE));
   }
 
   @Override

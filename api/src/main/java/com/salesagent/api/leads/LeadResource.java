@@ -62,6 +62,7 @@ public class LeadResource {
   private final LeadMeetings meetings;
   private final LeadConversation conversation;
   private final LeadAgain again;
+  private final LeadHandOffs handOffs;
 
   public LeadResource(
       LeadValidator validator,
@@ -92,6 +93,7 @@ public class LeadResource {
             AfterEndMessages.temporal(temporal),
             strict,
             java.time.Clock.systemUTC());
+    this.handOffs = new LeadHandOffs(store, this::lead, strict, java.time.Clock.systemUTC());
     this.again =
         new LeadAgain(
             store, validator, enrolment.recontacting(), strict, java.time.Clock.systemUTC());
@@ -381,6 +383,52 @@ public class LeadResource {
                       schema = @Schema(implementation = LeadConversation.AcceptRequest.class)))
           byte[] body) {
     return conversation.accept(operator.name(), leadId, body);
+  }
+
+  /**
+   * {@code POST /api/leads/{leadId}/handoff/reassign} {@code {"ownerId": "bob", "byOwnerId":
+   * "ana"}}: an operator, or the lead's owner ({@code byOwnerId}), hands one held lead to another
+   * active rep, who must act on it within a fresh SLA ({@link LeadHandOffs#reassign}).
+   */
+  @POST
+  @Path("/{leadId}/handoff/reassign")
+  @Consumes(MediaType.WILDCARD)
+  public Response reassignHandOff(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = LeadHandOffs.ReassignRequest.class)))
+          byte[] body) {
+    return handOffs.reassign(operator.name(), leadId, body);
+  }
+
+  /**
+   * {@code POST /api/leads/{leadId}/handoff/snooze} {@code {"until": "2026-12-08T09:00:00Z"}}: the
+   * rep puts a lead they took aside until then, at most 30 days ({@link LeadHandOffs#snooze}).
+   */
+  @POST
+  @Path("/{leadId}/handoff/snooze")
+  @Consumes(MediaType.WILDCARD)
+  public Response snoozeHandOff(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = LeadHandOffs.SnoozeRequest.class)))
+          byte[] body) {
+    return handOffs.snooze(operator.name(), leadId, body);
+  }
+
+  /** {@code DELETE /api/leads/{leadId}/handoff/snooze}: the snooze ends now. */
+  @DELETE
+  @Path("/{leadId}/handoff/snooze")
+  public Response unsnoozeHandOff(@Auth Operator operator, @PathParam("leadId") String leadId) {
+    return handOffs.unsnooze(operator.name(), leadId);
   }
 
   /**

@@ -121,6 +121,11 @@ final class LeadViews {
         contact.getBoolean("doNotContact", false) || "opted_out".equals(contact.getString("stage"))
             ? DraftAudience.OPTED_OUT_WHY
             : null);
+    // A rep's snooze (its until, who set it) and whether it holds now: not over, and the lead has
+    // not written since it was set.
+    contact.put(
+        "repSnoozed",
+        com.salesagent.api.owners.SnoozedLeads.snoozed(store.database(), contact, clock.instant()));
     String timezone = contact.getString("timezone");
     String campaignId = contact.getString("campaignId");
     // Dashboards get screen-shared: the number is masked here too (MongoDB keeps it whole).

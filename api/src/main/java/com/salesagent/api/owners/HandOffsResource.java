@@ -58,7 +58,8 @@ public class HandOffsResource {
       boolean overdue,
       boolean acted,
       LastReply lastReply,
-      boolean draftWaiting) {}
+      boolean draftWaiting,
+      Object snoozedUntil) {}
 
   /**
    * Why the lead is on the queue: its latest message, as triaged (intent, objection), cut to
@@ -68,7 +69,11 @@ public class HandOffsResource {
 
   static final int REPLY_LIMIT = 160;
 
-  public record HandOffQueue(long total, List<HandOffRow> handoffs) {}
+  /**
+   * The queue: {@code total} leads (of the filter), {@code snoozed} more its reps put aside until a
+   * time (left out unless {@code ?snoozed=true}, which lists them alone).
+   */
+  public record HandOffQueue(long total, long snoozed, List<HandOffRow> handoffs) {}
 
   /** At most this many messages of a conversation (the newest), oldest first. */
   static final int CONVERSATION = 12;
@@ -95,13 +100,34 @@ public class HandOffsResource {
 
   /** {@code GET /api/handoffs?ownerId=...}: the queue, at most 500 rows (the total counts all). */
   @GET
-  public HandOffQueue queue(@QueryParam("ownerId") String ownerId) {
+  public HandOffQueue queue(
+      @QueryParam("ownerId") String ownerId, @QueryParam("snoozed") Boolean snoozedOnly) {
     requireOwnerFilter(db, ownerId);
-    Bson filter =
+    Bson held =
         ownerId == null
             ? Filters.in("stage", Owners.HELD_STAGES)
             : Filters.and(Filters.eq("ownerId", ownerId), Filters.in("stage", Owners.HELD_STAGES));
     var contacts = db.getCollection(Collections.CONTACTS);
+    Instant now = clock.instant();
+    // Snoozed leads, decided now: a snooze not over whose lead has not written since it was set.
+    List<Document> snoozing =
+        contacts
+            .find(Filters.and(held, Filters.gt(SnoozedLeads.FIELD + ".until", Date.from(now))))
+            .projection(new Document("leadId", 1).append(SnoozedLeads.FIELD, 1))
+            .into(new ArrayList<>());
+    Map<String, Document> wrote = lastReplies(snoozing);
+    List<String> snoozed = new ArrayList<>();
+    for (Document c : snoozing) {
+      Document last = wrote.get(c.getString("leadId"));
+      Date at = last == null ? null : last.getDate("receivedAt");
+      if (SnoozedLeads.snoozed(c, at == null ? null : at.toInstant(), now)) {
+        snoozed.add(c.getString("leadId"));
+      }
+    }
+    Bson filter =
+        Boolean.TRUE.equals(snoozedOnly)
+            ? Filters.and(held, Filters.in("leadId", snoozed))
+            : snoozed.isEmpty() ? held : Filters.and(held, Filters.nin("leadId", snoozed));
     long total = contacts.countDocuments(filter);
     List<Document> leads =
         contacts
@@ -112,7 +138,8 @@ public class HandOffsResource {
                     .append("company", 1)
                     .append("stage", 1)
                     .append("segment", 1)
-                    .append("ownerId", 1))
+                    .append("ownerId", 1)
+                    .append(SnoozedLeads.FIELD, 1))
             .sort(Sorts.ascending("updatedAt"))
             .limit(MAX_ROWS)
             .into(new ArrayList<>());
@@ -133,7 +160,6 @@ public class HandOffsResource {
           .projection(new Document("leadId", 1))
           .forEach(d -> waitingDrafts.put(d.getString("leadId"), d));
     }
-    Instant now = clock.instant();
     List<HandOffRow> rows = new ArrayList<>();
     for (Document c : leads) {
       Document h = handoffs.get(c.getString("leadId"));
@@ -158,12 +184,18 @@ public class HandOffsResource {
               !acted && due != null && now.isAfter(due.toInstant()),
               acted,
               lastReply(lastReplies.get(c.getString("leadId"))),
-              waitingDrafts.containsKey(c.getString("leadId"))));
+              waitingDrafts.containsKey(c.getString("leadId")),
+              snoozed.contains(c.getString("leadId"))
+                  ? c.get(SnoozedLeads.FIELD, Document.class)
+                      .getDate("until")
+                      .toInstant()
+                      .toString()
+                  : null));
     }
     rows.sort(
         java.util.Comparator.<HandOffRow, Boolean>comparing(r -> r.ownerId() != null)
             .thenComparing(r -> r.dueAt() == null ? "~" : (String) r.dueAt()));
-    return new HandOffQueue(total, rows);
+    return new HandOffQueue(total, snoozed.size(), rows);
   }
 
   /**

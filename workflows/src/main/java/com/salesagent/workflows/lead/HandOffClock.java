@@ -105,7 +105,12 @@ final class HandOffClock {
     if (before == null && reassignFrom != null) {
       before = reassignFrom;
     }
-    String why = reassignFrom == null ? "SLA passed" : reassignFrom + " inactive";
+    // An attempt decided by hand (an operator's or the owner's reassignment) says so in its note;
+    // every other assignment has none (so the histories recorded before read as they did).
+    String why =
+        assigned.note() != null
+            ? assigned.note()
+            : reassignFrom == null ? "SLA passed" : reassignFrom + " inactive";
     reassignFrom = null;
     String detail =
         before == null

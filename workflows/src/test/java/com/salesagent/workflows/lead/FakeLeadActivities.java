@@ -87,6 +87,13 @@ class FakeLeadActivities
   final List<String> owners = new CopyOnWriteArrayList<>();
 
   volatile boolean ownersFull;
+
+  /**
+   * An attempt decided before the workflow asked (the API's reassignment by hand claimed it): the
+   * activity answers it for its attempt, as the real one answers a claimed attempt.
+   */
+  volatile OwnerAssignment decided;
+
   final List<HandOffRequest> handOffs = new CopyOnWriteArrayList<>();
 
   /** Runs once inside the next hand-off, as if something happened while it was being decided. */
@@ -103,6 +110,10 @@ class FakeLeadActivities
       during.run();
     }
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    OwnerAssignment claimed = decided;
+    if (claimed != null && claimed.attempt() == request.attempt()) {
+      return claimed;
+    }
     if (ownersFull) {
       return new OwnerAssignment(
           null, request.attempt(), null, null, now.plus(Duration.ofMinutes(15)), "at capacity");

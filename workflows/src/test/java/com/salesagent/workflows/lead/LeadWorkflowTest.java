@@ -1128,6 +1128,36 @@ class LeadWorkflowTest {
     assertThat(fake.reminders).as("the new owner's SLA runs").containsExactly("bruno:2");
   }
 
+  /**
+   * An operator reassigned the lead by hand (the API claimed its next attempt for cleo, then told
+   * the run ana left it): the run takes the claimed attempt, cleo's SLA runs, and the timeline says
+   * who moved it. Before, it read "(ana inactive)", as if ana had been made inactive.
+   */
+  @Test
+  void aLeadReassignedByHandGoesToTheClaimedRepAndSaysWhoMovedIt() {
+    fake.owners.addAll(List.of("ana", "bruno", "cleo"));
+    interested();
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    fake.decided =
+        new OwnerAssignment(
+            "cleo",
+            2,
+            now.plus(Duration.ofHours(1)),
+            now.plus(Duration.ofHours(2)),
+            null,
+            "reassigned by Ops Lead");
+    workflow.ownerGone("ana");
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "handoff_reassigned".equals(e.type())
+                    && "owner ana -> cleo (reassigned by Ops Lead)".equals(e.detail()));
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.reminders).as("cleo's SLA runs").containsExactly("cleo:2");
+  }
+
   @Test
   void whenNobodyElseCanTakeItAtTheDeadlineTheOwnerKeepsItAndItIsTriedAgainLater() {
     fake.owners.add("ana");

@@ -1,0 +1,57 @@
+package com.salesagent.api.owners;
+
+import java.time.Instant;
+import java.util.Date;
+import org.bson.Document;
+
+/**
+ * A rep's snooze of a lead they took ("remind me Tuesday"), on the contact ({@value #FIELD}: {@code
+ * until}, {@code at} when it was set, {@code by}, {@code ownerId}). Whether it holds is decided
+ * when it is read, so nothing has to fire at the time: until it is over, and only while the lead
+ * has not written since it was set (a message from the lead needs an answer, and ends it).
+ */
+public final class SnoozedLeads {
+  public static final String FIELD = "repSnooze";
+
+  private SnoozedLeads() {}
+
+  /**
+   * Whether the contact's snooze holds at {@code now}: set, not over, and the lead's latest message
+   * ({@code wroteAt}, null: none) is not after the moment it was set.
+   */
+  public static boolean snoozed(Document contact, Instant wroteAt, Instant now) {
+    Document s = contact == null ? null : contact.get(FIELD, Document.class);
+    if (s == null) {
+      return false;
+    }
+    Instant until = instant(s.get("until"));
+    Instant at = instant(s.get("at"));
+    return until != null
+        && now.isBefore(until)
+        && (wroteAt == null || at == null || !wroteAt.isAfter(at));
+  }
+
+  /**
+   * {@link #snoozed(Document, Instant, Instant)} with the lead's latest message read from its
+   * feedback (as the Hand-offs queue reads it).
+   */
+  public static boolean snoozed(
+      com.mongodb.client.MongoDatabase db, Document contact, Instant now) {
+    if (contact == null || contact.get(FIELD) == null) {
+      return false;
+    }
+    Document last =
+        db.getCollection(com.salesagent.activities.mongo.Collections.FEEDBACK)
+            .find(com.mongodb.client.model.Filters.eq("leadId", contact.getString("leadId")))
+            .projection(new Document("receivedAt", 1))
+            .sort(com.mongodb.client.model.Sorts.descending("receivedAt"))
+            .limit(1)
+            .first();
+    Date at = last == null ? null : last.getDate("receivedAt");
+    return snoozed(contact, at == null ? null : at.toInstant(), now);
+  }
+
+  static Instant instant(Object o) {
+    return o instanceof Date d ? d.toInstant() : null;
+  }
+}

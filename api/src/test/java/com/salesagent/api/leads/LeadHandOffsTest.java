@@ -1,0 +1,298 @@
+package com.salesagent.api.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.notify.Notifications;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.owners.HandOffsResource;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.dropwizard.jackson.Jackson;
+import jakarta.ws.rs.core.Response;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A held lead moved by hand: reassigned to another rep (one lead, not every lead of a rep who
+ * left), or snoozed by its rep until a time, taken off the Hand-offs queue until then or until the
+ * lead writes.
+ */
+class LeadHandOffsTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
+
+  private LeadStore store;
+  private final List<String> gone = new CopyOnWriteArrayList<>();
+  private LeadHandOffs handOffs;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    var owners = MONGO.database().getCollection(Owners.COLLECTION);
+    owners.deleteMany(new Document());
+    owners.insertMany(
+        List.of(
+            new Document("_id", "ana").append("name", "Ana Lima").append("active", true),
+            new Document("_id", "bob").append("name", "Bob Reis").append("active", true),
+            new Document("_id", "zed").append("name", "Zed Old").append("active", false)));
+    handOffs = at(NOW);
+  }
+
+  private LeadHandOffs at(Instant now) {
+    return new LeadHandOffs(
+        store,
+        leadId ->
+            (LeadWorkflow)
+                Proxy.newProxyInstance(
+                    LeadWorkflow.class.getClassLoader(),
+                    new Class<?>[] {LeadWorkflow.class},
+                    (proxy, method, args) -> {
+                      if (method.getName().equals("ownerGone")) {
+                        gone.add(leadId + ":" + args[0]);
+                        return null;
+                      }
+                      throw new UnsupportedOperationException(method.getName());
+                    }),
+        Jackson.newObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
+        Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  /** A lead at {@code stage} held by {@code ownerId} on its first hand-off attempt. */
+  private String lead(String stage, String ownerId) {
+    String leadId = "H-" + UUID.randomUUID();
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "c-1")
+            .append("phone", "+55119" + Math.abs(leadId.hashCode() % 100000000))
+            .append("segment", "smb")
+            .append("stage", stage)
+            .append("ownerId", ownerId)
+            .append("updatedAt", Date.from(NOW)));
+    if (ownerId != null) {
+      MONGO
+          .database()
+          .getCollection(HandOffActivitiesImpl.HANDOFFS)
+          .insertOne(
+              new Document("_id", leadId)
+                  .append("ownerId", ownerId)
+                  .append("attempt", 1)
+                  .append("status", "open")
+                  .append("assignedAt", Date.from(NOW.minusSeconds(600)))
+                  .append("dueAt", Date.from(NOW.plusSeconds(3600))));
+    }
+    return leadId;
+  }
+
+  private static byte[] json(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void refused(Runnable call, int status, String field) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(status);
+              assertThat(e.errors()).extracting(f -> f.field()).contains(field);
+            });
+  }
+
+  private long audits(String leadId, String action) {
+    return MONGO
+        .database()
+        .getCollection(Collections.AUDIT_LOG)
+        .countDocuments(Filters.and(Filters.eq("leadId", leadId), Filters.eq("action", action)));
+  }
+
+  private long handedOffNotices(String leadId) {
+    return MONGO
+        .database()
+        .getCollection(Notifications.COLLECTION)
+        .countDocuments(Filters.eq("leadId", leadId));
+  }
+
+  @Test
+  void aLeadIsReassignedToAnotherActiveRepOnceWithAFreshSla() {
+    String leadId = lead("in_conversation", "ana");
+
+    refused(() -> handOffs.reassign("ops", leadId, json("{}")), 422, "ownerId");
+    refused(
+        () -> handOffs.reassign("ops", leadId, json("{\"ownerId\":\"nobody\"}")), 422, "ownerId");
+    refused(() -> handOffs.reassign("ops", leadId, json("{\"ownerId\":\"zed\"}")), 422, "ownerId");
+    refused(
+        () -> handOffs.reassign("ops", leadId, json("{\"ownerId\":\"bob\",\"byOwnerId\":\"bob\"}")),
+        409,
+        "byOwnerId");
+    assertThat(gone).isEmpty();
+
+    Response first = handOffs.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}"));
+    assertThat(first.getStatus()).isEqualTo(202);
+    assertThat(((LeadHandOffs.Reassigned) first.getEntity()).status()).isEqualTo("reassigned");
+    assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("bob");
+    Document h =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(Filters.eq("_id", leadId))
+            .first();
+    assertThat(h.getString("ownerId")).isEqualTo("bob");
+    assertThat(h.getInteger("attempt")).as("the run's next attempt, claimed").isEqualTo(2);
+    assertThat(h.getString(HandOffActivitiesImpl.BY_HAND_NOTE)).isEqualTo("reassigned by ops");
+    assertThat(h.getDate("dueAt").toInstant())
+        .as("bob's own SLA (the default 2 h, always working)")
+        .isEqualTo(NOW.plus(Duration.ofHours(2)));
+    assertThat(gone).containsExactly(leadId + ":ana");
+    assertThat(audits(leadId, "handoff_reassigned_by_hand")).isEqualTo(1);
+    assertThat(handedOffNotices(leadId)).isEqualTo(1);
+
+    // The same request again (a retry, a double click): 200 already, nothing written.
+    Response again = handOffs.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}"));
+    assertThat(again.getStatus()).isEqualTo(200);
+    assertThat(((LeadHandOffs.Reassigned) again.getEntity()).status()).isEqualTo("already_owner");
+    Document after =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(Filters.eq("_id", leadId))
+            .first();
+    assertThat(after).isEqualTo(h);
+    assertThat(audits(leadId, "handoff_reassigned_by_hand")).isEqualTo(1);
+    assertThat(handedOffNotices(leadId)).isEqualTo(1);
+
+    // Ana no longer holds it: she cannot move it on; bob, its owner now, can hand it back.
+    refused(
+        () -> handOffs.reassign("ops", leadId, json("{\"ownerId\":\"ana\",\"byOwnerId\":\"ana\"}")),
+        409,
+        "byOwnerId");
+    assertThat(
+            handOffs
+                .reassign("ops", leadId, json("{\"ownerId\":\"ana\",\"byOwnerId\":\"bob\"}"))
+                .getStatus())
+        .isEqualTo(202);
+    assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("ana");
+  }
+
+  @Test
+  void aLeadWithoutAHandOffOrThatEndedIsNotReassigned() {
+    String awaiting = lead("awaiting_response", null);
+    String converted = lead("converted", "ana");
+    String erasing = lead("handed_off", "ana");
+    store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", erasing),
+            new Document(
+                "$set", new Document(LeadStore.ERASURE, new Document("requestedAt", new Date()))));
+    for (String leadId : List.of(awaiting, converted, erasing)) {
+      refused(() -> handOffs.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}")), 409, "leadId");
+    }
+    refused(() -> handOffs.reassign("ops", "H-none", json("{\"ownerId\":\"bob\"}")), 404, "leadId");
+    assertThat(gone).isEmpty();
+    assertThat(store.contact(converted).getString("ownerId")).isEqualTo("ana");
+  }
+
+  @Test
+  void aSnoozedLeadLeavesTheQueueUntilItsTimeOrUntilTheLeadWrites() {
+    String snoozed = lead("in_conversation", "ana");
+    String other = lead("in_conversation", "ana");
+    String waiting = lead("handed_off", "ana");
+    Instant tuesday = NOW.plus(Duration.ofDays(3));
+
+    refused(
+        () -> handOffs.snooze("ops", snoozed, json("{\"until\":\"" + NOW.minusSeconds(60) + "\"}")),
+        422,
+        "until");
+    refused(
+        () ->
+            handOffs.snooze(
+                "ops", snoozed, json("{\"until\":\"" + NOW.plus(Duration.ofDays(31)) + "\"}")),
+        422,
+        "until");
+    refused(() -> handOffs.snooze("ops", snoozed, json("{\"until\":\"tuesday\"}")), 422, "until");
+    refused(
+        () -> handOffs.snooze("ops", waiting, json("{\"until\":\"" + tuesday + "\"}")),
+        409,
+        "leadId");
+    refused(
+        () ->
+            handOffs.snooze(
+                "ops", snoozed, json("{\"until\":\"" + tuesday + "\",\"byOwnerId\":\"bob\"}")),
+        409,
+        "byOwnerId");
+
+    Response set = handOffs.snooze("ops", snoozed, json("{\"until\":\"" + tuesday + "\"}"));
+    assertThat(((LeadHandOffs.Snoozed) set.getEntity()).status()).isEqualTo("snoozed");
+    Response again = handOffs.snooze("ops", snoozed, json("{\"until\":\"" + tuesday + "\"}"));
+    assertThat(((LeadHandOffs.Snoozed) again.getEntity()).status()).isEqualTo("snoozed_before");
+    assertThat(audits(snoozed, "handoff_snoozed")).isEqualTo(1);
+
+    HandOffsResource.HandOffQueue queue = queueAt(NOW.plus(Duration.ofDays(1)));
+    assertThat(queue.handoffs())
+        .extracting(HandOffsResource.HandOffRow::leadId)
+        .contains(other, waiting)
+        .doesNotContain(snoozed);
+    assertThat(queue.snoozed()).isEqualTo(1);
+    HandOffsResource.HandOffQueue aside =
+        new HandOffsResource(
+                MONGO.database(), Clock.fixed(NOW.plus(Duration.ofDays(1)), ZoneOffset.UTC))
+            .queue("ana", true);
+    assertThat(aside.handoffs())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.leadId()).isEqualTo(snoozed);
+              assertThat(r.snoozedUntil()).isEqualTo(tuesday.toString());
+            });
+
+    // Tuesday came: back on the queue, nothing had to fire.
+    assertThat(queueAt(tuesday.plusSeconds(1)).handoffs())
+        .extracting(HandOffsResource.HandOffRow::leadId)
+        .contains(snoozed);
+
+    // The lead wrote during the snooze: back at once.
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", snoozed)
+                .append("messageId", "wamid.in-" + snoozed)
+                .append("text", "Any news?")
+                .append("receivedAt", Date.from(NOW.plus(Duration.ofHours(2)))));
+    HandOffsResource.HandOffQueue woken = queueAt(NOW.plus(Duration.ofDays(1)));
+    assertThat(woken.handoffs()).extracting(HandOffsResource.HandOffRow::leadId).contains(snoozed);
+    assertThat(woken.snoozed()).isZero();
+
+    // Ended by hand: the snooze is gone; a second DELETE writes nothing.
+    assertThat(((LeadHandOffs.Snoozed) handOffs.unsnooze("ops", snoozed).getEntity()).status())
+        .isEqualTo("unsnoozed");
+    assertThat(((LeadHandOffs.Snoozed) handOffs.unsnooze("ops", snoozed).getEntity()).status())
+        .isEqualTo("not_snoozed");
+    assertThat(audits(snoozed, "handoff_unsnoozed")).isEqualTo(1);
+  }
+
+  private HandOffsResource.HandOffQueue queueAt(Instant at) {
+    return new HandOffsResource(MONGO.database(), Clock.fixed(at, ZoneOffset.UTC))
+        .queue("ana", null);
+  }
+}
