@@ -1774,6 +1774,85 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /**
+   * One lead moved to another rep by hand, through the real workflow and hand-off activity: the API
+   * claims the run's next attempt for Rex, tells the run its owner left, and the run's hand-off
+   * answers the claim (Rex keeps it, with the timeline saying who moved it and Rex's own SLA), not
+   * the segment's rule; Rex's Hand-offs list has it at once; the same request again is 200
+   * already_owner and records nothing more.
+   */
+  @Test
+  void anOperatorReassignsOneLeadToAnotherRepWhoGetsAFreshSla() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "reassigned-" + UUID.randomUUID();
+    enrolUntilInterested(leadId, phone());
+    await(
+        "waiting unassigned",
+        Duration.ofSeconds(15),
+        () -> store().interactions().hasInteraction(leadId, "handoff_waiting"));
+    HttpResponse<String> dia =
+        put("/api/owners/dia", "{\"name\":\"Dia Melo\",\"timezone\":\"UTC\",\"capacity\":1000}");
+    // Rex takes no lead's segment: nothing comes to him but what is handed to him by hand.
+    HttpResponse<String> rex =
+        put(
+            "/api/owners/rex",
+            "{\"name\":\"Rex Alves\",\"timezone\":\"UTC\",\"capacity\":5,"
+                + "\"segments\":[\"no-lead-has-it\"]}");
+    try {
+      assertThat(dia.statusCode()).as(dia.body()).isEqualTo(201);
+      assertThat(rex.statusCode()).as(rex.body()).isEqualTo(201);
+      await(
+          "handed to dia",
+          Duration.ofSeconds(15),
+          () ->
+              "handed_off".equals(store().contact(leadId).getString("stage"))
+                  && "dia".equals(store().contact(leadId).getString("ownerId")));
+
+      HttpResponse<String> inactive =
+          postJson("/api/leads/" + leadId + "/handoff/reassign", "{\"ownerId\":\"nobody\"}");
+      assertThat(inactive.statusCode()).as(inactive.body()).isEqualTo(422);
+      assertThat(inactive.body()).contains("\"field\":\"ownerId\"");
+
+      HttpResponse<String> moved =
+          postJson("/api/leads/" + leadId + "/handoff/reassign", "{\"ownerId\":\"rex\"}");
+      assertThat(moved.statusCode()).as(moved.body()).isEqualTo(202);
+      await(
+          "handoff_reassigned in the timeline",
+          Duration.ofSeconds(15),
+          () -> store().interactions().hasInteraction(leadId, "handoff_reassigned"));
+      assertThat(store().interactions().timeline(leadId))
+          .filteredOn(e -> "handoff_reassigned".equals(e.getString("type")))
+          .extracting(e -> e.getString("detail"))
+          .singleElement()
+          .satisfies(d -> assertThat(d).startsWith("owner dia -> rex (reassigned by "));
+      assertThat(store().contact(leadId).getString("ownerId")).isEqualTo("rex");
+      assertThat(store().contact(leadId).getString("stage")).isEqualTo("handed_off");
+      var rows = json.readTree(get("/api/handoffs?ownerId=rex").body()).path("handoffs");
+      assertThat(rows.toString()).contains(leadId);
+
+      HttpResponse<String> again =
+          postJson("/api/leads/" + leadId + "/handoff/reassign", "{\"ownerId\":\"rex\"}");
+      assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+      assertThat(again.body()).contains("already_owner");
+      assertThat(
+              store()
+                  .database()
+                  .getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG)
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("leadId", leadId),
+                          Filters.eq("action", "handoff_reassigned_by_hand"))))
+          .isEqualTo(1);
+    } finally {
+      for (String owner : java.util.List.of("dia", "rex")) {
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .DELETE());
+      }
+    }
+  }
+
+  /**
    * A lead that showed interest while no owner could take it waits unassigned; an owner added later
    * takes it at once (not only by Take): the PUT answers which waiting leads they took, and the
    * lead's workflow hands it off as any assignment does (stage, contact, timeline, the owner's SLA
