@@ -113,7 +113,8 @@ public class HandOffsResource {
     List<Document> snoozing =
         contacts
             .find(Filters.and(held, Filters.gt(SnoozedLeads.FIELD + ".until", Date.from(now))))
-            .projection(new Document("leadId", 1).append(SnoozedLeads.FIELD, 1))
+            .projection(
+                new Document("leadId", 1).append("ownerId", 1).append(SnoozedLeads.FIELD, 1))
             .into(new ArrayList<>());
     Map<String, Document> wrote = lastReplies(snoozing);
     List<String> snoozed = new ArrayList<>();

@@ -16,8 +16,9 @@ public final class SnoozedLeads {
   private SnoozedLeads() {}
 
   /**
-   * Whether the contact's snooze holds at {@code now}: set, not over, and the lead's latest message
-   * ({@code wroteAt}, null: none) is not after the moment it was set.
+   * Whether the contact's snooze holds at {@code now}: set, not over, set by the rep who holds the
+   * lead now, and the lead's latest message ({@code wroteAt}, null: none) is not after the moment
+   * it was set.
    */
   public static boolean snoozed(Document contact, Instant wroteAt, Instant now) {
     Document s = contact == null ? null : contact.get(FIELD, Document.class);
@@ -26,8 +27,12 @@ public final class SnoozedLeads {
     }
     Instant until = instant(s.get("until"));
     Instant at = instant(s.get("at"));
+    // A rep's snooze is theirs: a lead that changed hands since (its owner left, its SLA passed)
+    // is not put aside for the next rep.
+    String by = s.getString("ownerId");
     return until != null
         && now.isBefore(until)
+        && (by == null || by.equals(contact.getString("ownerId")))
         && (wroteAt == null || at == null || !wroteAt.isAfter(at));
   }
 

@@ -283,6 +283,25 @@ class LeadHandOffsTest {
     assertThat(woken.handoffs()).extracting(HandOffsResource.HandOffRow::leadId).contains(snoozed);
     assertThat(woken.snoozed()).isZero();
 
+    // A snooze is its rep's: the lead handed to another rep (ana left) is on their list.
+    store.feedback().deleteMany(Filters.eq("leadId", snoozed));
+    assertThat(queueAt(NOW.plus(Duration.ofDays(1))).snoozed()).isEqualTo(1);
+    store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", snoozed), new Document("$set", new Document("ownerId", "bob")));
+    assertThat(
+            new HandOffsResource(
+                    MONGO.database(), Clock.fixed(NOW.plus(Duration.ofDays(1)), ZoneOffset.UTC))
+                .queue("bob", null)
+                .handoffs())
+        .extracting(HandOffsResource.HandOffRow::leadId)
+        .contains(snoozed);
+    store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", snoozed), new Document("$set", new Document("ownerId", "ana")));
+
     // Ended by hand: the snooze is gone; a second DELETE writes nothing.
     assertThat(((LeadHandOffs.Snoozed) handOffs.unsnooze("ops", snoozed).getEntity()).status())
         .isEqualTo("unsnoozed");
