@@ -1059,14 +1059,65 @@ class DashboardApplicationTest {
           "document.getElementById('lead-messages').scrollIntoView({block: 'start'});"
               + " window.scrollBy(0, -80)");
       browser.screenshot("dashboard-lead-voice-notes.png");
+
+      // The rep snoozes the lead from its page until tomorrow, ends the snooze, then hands the
+      // lead to another rep: each through the page's controls, each seen on the contact.
+      HttpResponse<String> omar =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url("/api/owners/omar")))
+                      .header("Authorization", "Bearer " + TOKEN)
+                      .header("Content-Type", "application/json")
+                      .PUT(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"name\":\"Omar\",\"timezone\":\"UTC\",\"capacity\":3}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(omar.statusCode()).as(omar.body()).isIn(200, 201);
+      driver.navigate().refresh();
+      var snoozeUntil = org.openqa.selenium.By.id("snooze-until");
+      wait.until(d -> !d.findElements(snoozeUntil).isEmpty());
+      js.executeScript(
+          "const d = new Date(Date.now() + 86400000); const pad = (n) => String(n).padStart(2, '0');"
+              + " document.getElementById('snooze-until').value = d.getFullYear() + '-' +"
+              + " pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' +"
+              + " pad(d.getMinutes());");
+      driver.findElement(org.openqa.selenium.By.id("snooze")).click();
+      await(
+          "snoozed on the contact",
+          Duration.ofSeconds(10),
+          () -> store().contact(leadId).get("repSnooze") != null);
+      wait.until(
+          d ->
+              !d.findElements(org.openqa.selenium.By.id("lead-snoozed")).isEmpty()
+                  && d.findElement(org.openqa.selenium.By.id("lead-snoozed"))
+                      .getText()
+                      .startsWith("Snoozed until "));
+      driver.findElement(org.openqa.selenium.By.id("unsnooze")).click();
+      await(
+          "the snooze ended",
+          Duration.ofSeconds(10),
+          () -> store().contact(leadId).get("repSnooze") == null);
+      var reassignTo = org.openqa.selenium.By.cssSelector("#reassign-to option[value='omar']");
+      wait.until(d -> !d.findElements(reassignTo).isEmpty());
+      new org.openqa.selenium.support.ui.Select(
+              driver.findElement(org.openqa.selenium.By.id("reassign-to")))
+          .selectByValue("omar");
+      driver.findElement(org.openqa.selenium.By.id("reassign")).click();
+      await(
+          "the lead reassigned to omar",
+          Duration.ofSeconds(15),
+          () -> "omar".equals(store().contact(leadId).getString("ownerId")));
     } finally {
-      HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create(url("/api/owners/rita")))
-                  .header("Authorization", "Bearer " + TOKEN)
-                  .DELETE()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      for (String rep : new String[] {"rita", "omar"}) {
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url("/api/owners/" + rep)))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .DELETE()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+      }
     }
   }
 
