@@ -607,6 +607,7 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
         score instanceof Number n ? n.doubleValue() : 0,
         ids,
         d.getString("composer"),
-        d.getString("autoSendKey"));
+        d.getString("autoSendKey"),
+        DraftAudience.WITHHELD.equals(d.getString("status")) ? "opted out: no sales draft" : null);
   }
 }

@@ -114,6 +114,9 @@ class DraftForWhoWritesTest {
     assertThat(d.grounded()).isFalse();
     assertThat(d.entryIds()).isEmpty();
     assertThat(d.autoSendKey()).isNull();
+    // The workflow's timeline says no draft was made and why, not "a person writes it".
+    assertThat(d.withheld()).isEqualTo("opted out: no sales draft");
+    assertThat(d.timelineDetail()).isEqualTo("no draft: opted out: no sales draft");
     Document stored = draft(leadId, "m-1");
     assertThat(stored.getString("status")).isEqualTo("withheld");
     assertThat(stored.getString("text")).isNull();

@@ -26,10 +26,7 @@ public class AfterEndDraftWorkflowImpl implements AfterEndDraftWorkflow {
     try {
       DraftedAnswer d = knowledge.draftAnswer(request.leadId(), request.messageId());
       type = "answer_drafted";
-      detail =
-          d.grounded()
-              ? "from " + String.join(", ", d.entryIds())
-              : "no grounded answer: a person writes it";
+      detail = d.timelineDetail();
     } catch (ActivityFailure e) {
       type = "answer_draft_failed";
       detail =

@@ -176,12 +176,7 @@ final class AfterTheReply {
         () -> {
           try {
             DraftedAnswer d = stubs.knowledge.draftAnswer(run.leadId, replyId);
-            stages.record(
-                "answer_drafted",
-                null,
-                d.grounded()
-                    ? "from " + String.join(", ", d.entryIds())
-                    : "no grounded answer: a person writes it");
+            stages.record("answer_drafted", null, d.timelineDetail());
             if (d.autoSendKey() != null
                 && !run.stage.terminal()
                 && run.ownerReplies.size() < 20

@@ -78,6 +78,23 @@ class AfterEndDraftWorkflowTest {
   }
 
   @Test
+  void aDraftWithheldFromANumberThatSaidStopSaysSoNotThatAPersonWritesIt() {
+    answer =
+        new DraftedAnswer(
+            "L1:wamid.IN1", false, 0, List.of(), "kb", null, "opted out: no sales draft");
+
+    run();
+
+    assertThat(records)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.type()).isEqualTo("answer_drafted");
+              assertThat(r.detail()).isEqualTo("wamid.IN1: no draft: opted out: no sales draft");
+            });
+  }
+
+  @Test
   void aDraftThatFailsIsRecordedFailed() {
     run();
 

@@ -147,8 +147,12 @@ class FakeLeadActivities
         0.8,
         List.of("kb-pricing"),
         "knowledge-base",
-        autoSendDrafts ? "lead-" + leadId + "-agent-" + replyMessageId : null);
+        autoSendDrafts ? "lead-" + leadId + "-agent-" + replyMessageId : null,
+        withheldDrafts);
   }
+
+  /** Why the activity makes no draft (the number said stop), or null: it drafts. */
+  volatile String withheldDrafts;
 
   @Override
   public void remindOwner(String leadId, String ownerId, int attempt) {

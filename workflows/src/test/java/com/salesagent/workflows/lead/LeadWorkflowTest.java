@@ -1434,6 +1434,22 @@ class LeadWorkflowTest {
   }
 
   @Test
+  void aDraftWithheldBecauseTheNumberSaidStopIsNotRecordedAsOneAPersonWrites() {
+    fake.owners.add("ana");
+    fake.withheldDrafts = "opted out: no sales draft";
+    enrol();
+    replyWith("in-1", "objection");
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "answer_drafted".equals(e.type())
+                    && "no draft: opted out: no sales draft".equals(e.detail()));
+    assertThat(fake.events)
+        .noneMatch(e -> String.valueOf(e.detail()).contains("a person writes it"));
+  }
+
+  @Test
   void theAgentDraftsAnAnswerToEachReplyThatAPersonAnswers() {
     fake.owners.add("ana");
     enrol();
