@@ -131,6 +131,27 @@ public final class Assisted {
   }
 
   /**
+   * The variant the lead's mark was counted for: the one the kill switch kept as its evidence when
+   * it moved the lead ({@link Switched#EVIDENCE}), else the one its {@value #EVENT} event names
+   * (marks of leads switched before the evidence was kept), else its own.
+   */
+  private String markedVariant(String leadId, Document contact) {
+    String kept = contact.getString(Switched.EVIDENCE);
+    if (kept != null) {
+      return kept;
+    }
+    Document event =
+        history
+            .collection()
+            .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.eq("type", EVENT)))
+            .sort(com.mongodb.client.model.Sorts.descending("ts"))
+            .limit(1)
+            .first();
+    String named = event == null ? null : event.getString("variantId");
+    return named != null ? named : contact.getString("variantId");
+  }
+
+  /**
    * Whether the contact as read ({@value #FIELD} and {@value #TIME_UNKNOWN} in it) was marked
    * assisted by a person's message accepted in a later second than a reply the lead wrote at {@code
    * writtenAt} (WhatsApp's time, whole seconds: the same second is no proof of which came first).
@@ -162,11 +183,23 @@ public final class Assisted {
                 Filters.exists(TIME_UNKNOWN, false)),
             Updates.unset(FIELD),
             new FindOneAndUpdateOptions()
-                .projection(Projections.include("campaignId", "variantId", "segment")));
+                .projection(
+                    Projections.include("campaignId", "variantId", "segment", Switched.EVIDENCE)));
     if (before == null) {
       return false;
     }
-    String variantId = before.getString("variantId");
+    // The variant that holds the mark's count: the kill switch may have moved the lead since (its
+    // variantId is then the new variant, which never counted it).
+    String variantId = markedVariant(leadId, before);
+    if (variantId != null && before.getString(Switched.EVIDENCE) == null) {
+      // Its evidence after all: its later interest and conversion count for that variant too.
+      contacts.updateOne(
+          Filters.and(
+              Filters.eq("leadId", leadId),
+              Filters.ne("variantId", variantId),
+              Filters.exists(Switched.EVIDENCE, false)),
+          Updates.set(Switched.EVIDENCE, variantId));
+    }
     history.recordInteraction(
         leadId,
         before.getString("campaignId"),

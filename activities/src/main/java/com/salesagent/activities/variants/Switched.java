@@ -27,10 +27,12 @@ import org.bson.conversions.Bson;
  *       assigned), and its reply, interest and conversion count for no variant, as an assisted
  *       lead's do. The event says so ({@value #AFTER_SEND}).
  *   <li>Replied, converted, assisted or switched after a send already: its evidence stays as it is;
- *       the new variant is {@value #REASSIGNED}, not assigned. A lead that replied or converted
- *       stays the old variant's evidence: the contact keeps that variant ({@value #EVIDENCE}, the
- *       first one only, when switched again), so its later interest and conversion count for it,
- *       not for the variant it was moved to ({@link #evidenceVariant}).
+ *       the new variant is {@value #REASSIGNED}, not assigned. A lead that replied, converted or
+ *       was assisted stays the old variant's evidence: the contact keeps that variant ({@value
+ *       #EVIDENCE}, the first one only, when switched again), so its later interest and conversion
+ *       count for it, not for the variant it was moved to ({@link #evidenceVariant}), and an
+ *       assisted mark undone by a reply written before the person's message takes its count back
+ *       there ({@link Assisted#undo}).
  * </ul>
  *
  * <p>The decision is one conditional update of the contact (the variant unset only while the lead
@@ -152,8 +154,10 @@ public final class Switched {
       // A reply or a person's message came first: the lead stays the old variant's evidence.
       settled = true;
     }
-    // A lead that replied or converted (not assisted, not switched after a send) stays the old
-    // variant's evidence: the contact keeps which (the first, when switched again).
+    // A lead that replied or converted (not switched after a send) stays the old variant's
+    // evidence: the contact keeps which (the first, when switched again). So does an assisted one:
+    // the old variant holds its assisted count, which a reply written before the person's message
+    // takes back there (Assisted.undo), the lead then that variant's evidence.
     boolean kept =
         current != null
             && contacts
@@ -162,10 +166,10 @@ public final class Switched {
                             Filters.eq("leadId", leadId),
                             Filters.eq("variantId", current),
                             Filters.exists(EVIDENCE, false),
-                            Filters.exists(Assisted.FIELD, false),
                             Filters.exists(FIELD, false),
                             Filters.or(
                                 Filters.exists("funnel.replied", true),
+                                Filters.exists(Assisted.FIELD, true),
                                 Filters.eq("outcome.value", "converted"))),
                         Updates.combine(Updates.unset("variantId"), Updates.set(EVIDENCE, current)))
                     .getModifiedCount()

@@ -250,4 +250,40 @@ class AssistedTest {
 
     assertThat(model.posterior("ctx", Map.of("seniority", "vp"))[0]).isLessThan(0.1);
   }
+
+  /**
+   * The kill switch between the mark and a late reply: a lead marked assisted on v1 (v1 holds its
+   * {@code assisted} count) is moved to v2; the reply it wrote before the rep's message comes
+   * after. The undo takes the count back from v1, not v2; the reply counts for v1 and the lead
+   * stays v1's evidence (its later interest and conversion too). The recount agrees.
+   */
+  @Test
+  void aLateReplyAfterTheKillSwitchTakesTheAssistedCountBackFromTheVariantThatHoldsIt() {
+    assertThat(assisted.mark("waiting", T1.plusSeconds(120))).isTrue();
+    // The kill switch disables v1: the lead moves to v2 (LeadActivitiesImpl.reassignVariant).
+    new Switched(db).switchOff(store.contact("waiting"), "v1", "retail", T1.plusSeconds(200));
+    db.getCollection(Collections.CONTACTS)
+        .updateOne(Filters.eq("leadId", "waiting"), Updates.set("variantId", "v2"));
+    store
+        .interactions()
+        .recordInteraction("waiting", "c1", "v2", "reassigned", null, null, T1.plusSeconds(200));
+    // The reply written at +60 s answers v1's message (MessageProcessor.answeredVariant).
+    new Interest(db)
+        .countReply(
+            "waiting", "v1", "retail", "other", T1.plusSeconds(60), store.contact("waiting"));
+    store
+        .interactions()
+        .recordInteraction("waiting", "c1", "v1", "replied", null, null, T1.plusSeconds(60));
+
+    assertThat(store.contact("waiting").get(Assisted.FIELD)).isNull();
+    Map<String, Map<String, Long>> totals = stats.totals("retail");
+    assertThat(totals.get("v1")).containsEntry(Assisted.COUNTER, 0L).containsEntry("replied", 1L);
+    assertThat(totals.getOrDefault("v2", Map.of()).getOrDefault(Assisted.COUNTER, 0L))
+        .as("v2 never counted the lead assisted: nothing to take back there")
+        .isZero();
+    assertThat(Switched.evidenceVariant(store.contact("waiting")))
+        .as("the lead is v1's evidence after all")
+        .isEqualTo("v1");
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+  }
 }
