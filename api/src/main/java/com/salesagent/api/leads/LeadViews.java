@@ -184,11 +184,50 @@ final class LeadViews {
         explanation.explain(persona, store.contact(leadId)),
         researchUsed(leadId, messages),
         withoutIds(store.feedbackOf(leadId)),
-        oneOwnerRepliedPerMessage(withoutIds(store.interactions().timeline(leadId)), messages),
+        oneOwnerRepliedPerMessage(
+            answeredVariants(withoutIds(store.interactions().timeline(leadId)), messages),
+            messages),
         drafts(leadId),
         LeadWorkflow.workflowId(leadId),
         liveState(leadId, campaignId, timezone, quiet),
         temporalUi);
+  }
+
+  /** Timeline events of a lead's message to us that answer one of ours. */
+  private static final Set<String> ANSWERS = Set.of("replied", "reaction");
+
+  /**
+   * The timeline names, for a reply, the variant that composed the message it answers (the quoted
+   * one, else the sequence's last accepted before the reply was written: {@link
+   * com.salesagent.api.webhook.AnsweredMessage#among}). The inbox records a reply of a lead the
+   * kill switch moved after its reply with the variant it stays the evidence of (what the counters
+   * and their recount read); that one is shown beside it as {@code evidenceVariantId} (shown, not
+   * stored).
+   */
+  static List<Document> answeredVariants(List<Document> timeline, List<Document> messages) {
+    List<Document> sequence =
+        messages.stream().filter(m -> m.getString("variantId") != null).toList();
+    if (sequence.isEmpty()) {
+      return timeline;
+    }
+    for (Document e : timeline) {
+      Date at = e.getDate("ts");
+      if (!ANSWERS.contains(e.getString("type")) || at == null) {
+        continue;
+      }
+      Document answered =
+          com.salesagent.api.webhook.AnsweredMessage.among(
+              sequence, e.getString("wamid"), at.toInstant());
+      String composer = answered == null ? null : answered.getString("variantId");
+      String recorded = e.getString("variantId");
+      if (composer != null && !composer.equals(recorded)) {
+        e.put("variantId", composer);
+        if (recorded != null) {
+          e.put(com.salesagent.activities.variants.Switched.EVIDENCE, recorded);
+        }
+      }
+    }
+    return timeline;
   }
 
   /**

@@ -672,6 +672,69 @@ class LeadResourceTest {
   }
 
   /**
+   * A lead that replied to v-old's message, then was moved to v-new by the kill switch (v-old kept
+   * as its evidence, evidenceVariantId), answers v-new's message: the inbox records that reply with
+   * the evidence variant (what its interest counts for), but the timeline names the variant that
+   * composed the message answered (the quoted one, else the last accepted before the reply).
+   */
+  @Test
+  void theTimelineNamesTheVariantThatComposedTheMessageAReplyAnswers() {
+    Instant first = Instant.parse("2026-11-24T10:00:00Z");
+    Instant second = Instant.parse("2026-11-26T10:00:00Z");
+    STORE.insertContact(
+        new Document("leadId", "tl-switched")
+            .append("campaignId", "tl-cmp")
+            .append("segment", "tl-seg")
+            .append("variantId", "v-new")
+            .append("evidenceVariantId", "v-old")
+            .append("stage", "interested"));
+    int step = 0;
+    for (Object[] m :
+        new Object[][] {{"wamid.tl-old", "v-old", first}, {"wamid.tl-new", "v-new", second}}) {
+      STORE
+          .messages()
+          .collection()
+          .insertOne(
+              new Document("leadId", "tl-switched")
+                  .append("idempotencyKey", "lead-tl-switched-step-" + step)
+                  .append("step", step++)
+                  .append("variantId", m[1])
+                  .append("status", "delivered")
+                  .append("wamid", m[0])
+                  .append("statusAt", new Document("accepted", java.util.Date.from((Instant) m[2])))
+                  .append("createdAt", java.util.Date.from((Instant) m[2])));
+    }
+    // As MessageProcessor records them: both with the evidence variant.
+    STORE
+        .interactions()
+        .recordInteraction(
+            "tl-switched",
+            "tl-cmp",
+            "v-old",
+            "replied",
+            "wamid.tl-old",
+            null,
+            first.plusSeconds(60));
+    STORE
+        .interactions()
+        .recordInteraction(
+            "tl-switched", "tl-cmp", "v-old", "replied", null, null, second.plusSeconds(60));
+
+    Map<?, ?> page = json(RESOURCES.target("/api/leads/tl-switched").request().get());
+    List<?> replies =
+        ((List<?>) page.get("interactions"))
+            .stream().filter(e -> "replied".equals(((Map<?, ?>) e).get("type"))).toList();
+    assertThat(replies).hasSize(2);
+    assertThat(((Map<?, ?>) replies.get(0)).get("variantId")).isEqualTo("v-old");
+    assertThat(((Map<?, ?>) replies.get(1)).get("variantId"))
+        .as("the reply answers v-new's message")
+        .isEqualTo("v-new");
+    assertThat(((Map<?, ?>) replies.get(1)).get("evidenceVariantId"))
+        .as("what it counts for, said beside it")
+        .isEqualTo("v-old");
+  }
+
+  /**
    * The lead read the first contact two hours after it went, but the run looks at reads only
    * readNoReplyDelay after the send (ReadReceipts): until then the lead page said the unread
    * follow-up was next, due 72 h after the send. It shows the read follow-up, due 24 h after the
