@@ -115,7 +115,14 @@ final class LeadList {
     Map<String, QuietHours> quiet = new HashMap<>(); // read once per campaign of the page
     List<Document> contacts = store.contactList().listContacts(query, page, pageSize);
     Map<String, Document> lastReplies = lastReplies(contacts);
+    Map<String, List<Document>> unread = messagesOfUnread(contacts);
     for (Document c : contacts) {
+      // What the lead page says is next, by the same derivation: a read the run has not looked
+      // at yet makes the read follow-up next (LeadViews#readNotLookedUpYet).
+      List<Document> messages = unread.get(c.getString("leadId"));
+      if (messages != null) {
+        views.readNotLookedUpYet(c, messages);
+      }
       views.sendsAt(c, quiet);
       leads.add(
           new LeadRow(
@@ -137,6 +144,42 @@ final class LeadList {
             ? store.contactList().estimatedContacts()
             : store.contactList().countContacts(query);
     return new LeadPage(page, pageSize, total, leads);
+  }
+
+  /**
+   * The messages of the listed leads whose next action is the unread follow-up (only theirs can
+   * read otherwise), in the order the lead page reads them, in one query for the page.
+   */
+  private Map<String, List<Document>> messagesOfUnread(List<Document> contacts) {
+    List<String> leads =
+        contacts.stream()
+            .filter(c -> "follow_up_unread".equals(c.getString("nextAction")))
+            .map(c -> c.getString("leadId"))
+            .toList();
+    Map<String, List<Document>> out = new HashMap<>();
+    if (leads.isEmpty()) {
+      return out;
+    }
+    store
+        .messages()
+        .collection()
+        .find(Filters.in("leadId", leads))
+        .sort(com.mongodb.client.model.Sorts.ascending("step", "composedAt"))
+        .projection(
+            com.mongodb.client.model.Projections.include(
+                "leadId",
+                "wamid",
+                "composer",
+                "status",
+                "statusAt",
+                "step",
+                "composedAt",
+                "createdAt",
+                com.salesagent.activities.mongo.Messages.READ_SIGNAL,
+                com.salesagent.activities.mongo.Messages.REACTED_AT))
+        .forEach(m -> out.computeIfAbsent(m.getString("leadId"), k -> new ArrayList<>()).add(m));
+    out.values().forEach(LeadViews::inMadeOrder);
+    return out;
   }
 
   /** Each listed lead's latest message (its feedback), in one query for the page. */

@@ -145,8 +145,7 @@ final class LeadViews {
     List<Document> messages = new ArrayList<>(withoutIds(store.messages().messagesOf(leadId)));
     // In the order they were made: the sequence's by step would put every person's message (no
     // step order of its own) before the first contact. Stable: ties keep the step order.
-    messages.sort(
-        Comparator.comparing(LeadViews::madeAt, Comparator.nullsLast(Comparator.naturalOrder())));
+    inMadeOrder(messages);
     Instant now = clock.instant();
     messages.forEach(
         m -> {
@@ -456,6 +455,12 @@ final class LeadViews {
   }
 
   /** When a message was made: composed by the run, or queued by a person. */
+  /** A lead's messages in the order they were made (stable: ties keep the step order). */
+  static void inMadeOrder(List<Document> messages) {
+    messages.sort(
+        Comparator.comparing(LeadViews::madeAt, Comparator.nullsLast(Comparator.naturalOrder())));
+  }
+
   private static Date madeAt(Document message) {
     Date composed = message.getDate("composedAt");
     return composed != null ? composed : message.getDate("createdAt");

@@ -786,6 +786,67 @@ class LeadResourceTest {
   }
 
   /**
+   * The leads list says what the lead page says is next: a read stored that the run has not looked
+   * at yet makes the read follow-up next, due readNoReplyDelay after the read, on both (the list
+   * said the unread follow-up until the run's own look); a message not read keeps the unread one.
+   */
+  @Test
+  void theLeadsListShowsTheReadFollowUpAsTheLeadPageDoes() {
+    STORE
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.WORKFLOW_DEFINITIONS)
+        .insertOne(
+            new Document("segment", "rl-seg")
+                .append("readNoReplyDelay", "PT24H")
+                .append("unreadDelay", "PT72H"));
+    Instant sent = Instant.parse("2026-12-01T10:00:00Z");
+    for (String leadId : List.of("rl-read", "rl-unread")) {
+      STORE.insertContact(
+          new Document("leadId", leadId)
+              .append("campaignId", "rl-cmp")
+              .append("segment", "rl-seg")
+              .append("timezone", "UTC")
+              .append("stage", "awaiting_response")
+              .append("nextAction", "follow_up_unread")
+              .append("nextActionAt", java.util.Date.from(sent.plus(Duration.ofHours(72)))));
+      Document statusAt = new Document("sent", java.util.Date.from(sent));
+      if (leadId.equals("rl-read")) {
+        statusAt.append("read", java.util.Date.from(sent.plus(Duration.ofHours(2))));
+      }
+      STORE
+          .messages()
+          .collection()
+          .insertOne(
+              new Document("leadId", leadId)
+                  .append("idempotencyKey", "lead-" + leadId + "-step-0")
+                  .append("step", 0)
+                  .append("status", leadId.equals("rl-read") ? "read" : "sent")
+                  .append("wamid", "wamid." + leadId)
+                  .append("statusAt", statusAt)
+                  .append("createdAt", java.util.Date.from(sent)));
+    }
+
+    Map<?, ?> list =
+        json(RESOURCES.target("/api/leads").queryParam("campaignId", "rl-cmp").request().get());
+    Map<Object, Map<?, ?>> rows = new java.util.HashMap<>();
+    for (Object row : (List<?>) list.get("leads")) {
+      rows.put(((Map<?, ?>) row).get("leadId"), (Map<?, ?>) row);
+    }
+    assertThat(rows.get("rl-read").get("nextAction"))
+        .as(list.toString())
+        .isEqualTo("follow_up_read");
+    assertThat(instant(rows.get("rl-read").get("nextActionAt")))
+        .isEqualTo(Instant.parse("2026-12-02T12:00:00Z"));
+    assertThat(rows.get("rl-unread").get("nextAction")).isEqualTo("follow_up_unread");
+    for (String leadId : List.of("rl-read", "rl-unread")) {
+      Map<?, ?> page = json(RESOURCES.target("/api/leads/" + leadId).request().get());
+      assertThat(rows.get(leadId).get("nextAction")).isEqualTo(page.get("nextAction"));
+      assertThat(instant(rows.get(leadId).get("nextActionAt")))
+          .isEqualTo(instant(page.get("nextActionAt")));
+    }
+  }
+
+  /**
    * The leads list says how each lead last answered: "replied" alone hid whether it was a no, an
    * objection or interest, and a lead that said no and then wrote again asking for a call (its
    * workflow over) read as any other ended lead.
