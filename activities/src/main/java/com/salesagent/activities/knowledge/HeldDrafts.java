@@ -261,6 +261,24 @@ public final class HeldDrafts {
   }
 
   /**
+   * The lead's run-end record again, its stage written already (a retry of the record whose first
+   * attempt stopped after the stage and before {@link #ended}): the drafts held at the end the
+   * contact keeps ({@link #ENDED_AT}, the first attempt's), as of that end, so a retry supersedes
+   * what the first attempt would have and a draft made after the end stays held. Only held drafts
+   * change: once, whatever retries. Nothing without a kept end.
+   */
+  public long endedAgain(String leadId) {
+    Document contact =
+        db.getCollection(com.salesagent.activities.mongo.Collections.CONTACTS)
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include(ENDED_AT))
+            .first();
+    Document end = contact == null ? null : contact.get(ENDED_AT, Document.class);
+    Date at = end == null ? null : end.getDate("at");
+    return at == null ? 0 : ended(leadId, end.getString("stage"), at.toInstant());
+  }
+
+  /**
    * A person sends the draft {@code draftId} as message {@code key}: used, if it is still held.
    * True when it was (or was used by this very message before: a retried request).
    */

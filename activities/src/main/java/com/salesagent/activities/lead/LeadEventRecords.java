@@ -64,6 +64,11 @@ final class LeadEventRecords {
         // The run ended: a draft held for a person answers a conversation that is over.
         new com.salesagent.activities.knowledge.HeldDrafts(store.database())
             .ended(event.leadId(), event.stage(), now);
+      } else if (before != null) {
+        // Ended already: a retry of this record whose first attempt wrote the stage and stopped
+        // before the drafts. The drafts held at the end it wrote (endedAt) are superseded now.
+        new com.salesagent.activities.knowledge.HeldDrafts(store.database())
+            .endedAgain(event.leadId());
       }
       // The lead has ended: its phone may be enrolled again in this campaign (unless suppressed).
       store.endActive(event.leadId());
