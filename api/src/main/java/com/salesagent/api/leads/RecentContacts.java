@@ -17,19 +17,21 @@ import java.util.Optional;
 import org.bson.Document;
 
 /**
- * A number our message reached lately that never answered is not sent another cold opener: a team
- * re-importing its CRM list every week would otherwise greet every silent number again, the same
- * opener each time, and WhatsApp lowers a business number's quality rating (then its messaging
- * limit) on the blocks and reports that follow. An earlier lead of the number (any campaign, not
- * erased) whose message was delivered (or read) within {@code RECONTACT_AFTER} of now, with no
- * reply and no conversion, refuses the new lead: 409 {@code recently_contacted} naming {@code
- * phone}, the earlier lead and when the number may be contacted again. An operator who means it
- * says so ({@code ?recontact=true}). The live lead of the same campaign is left to the insert's own
- * check ({@code phone_active}), which names it. One indexed read by phone per enrolment.
+ * One cold opener per number per {@code RECONTACT_AFTER}: a number our message reached lately that
+ * never answered is not sent another: a team re-importing its CRM list every week would otherwise
+ * greet every silent number again, the same opener each time, and WhatsApp lowers a business
+ * number's quality rating (then its messaging limit) on the blocks and reports that follow. An
+ * earlier lead of the number (any campaign, not erased), with no reply and no conversion, whose
+ * opener holds the number within {@code RECONTACT_AFTER} of now ({@link #opener}: delivered,
+ * accepted and not failed, or live and enrolled in the window, e.g. the row above in the same
+ * import) refuses the new lead: 409 {@code recently_contacted} naming {@code phone}, the earlier
+ * lead and when the number may be contacted again. An operator who means it says so ({@code
+ * ?recontact=true}). The live lead of the same campaign is left to the insert's own check ({@code
+ * phone_active}), which names it. One indexed read by phone per enrolment.
  */
 final class RecentContacts {
   /** The number's earlier lead the new one would follow, and when the number is free again. */
-  record Earlier(String leadId, Instant deliveredAt, Instant freeAt) {}
+  record Earlier(String leadId, Instant at, Instant freeAt) {}
 
   /** The number's earlier leads read, newest first: a cap, not a sales team's history. */
   static final int MAX_EARLIER = 50;
@@ -66,7 +68,13 @@ final class RecentContacts {
                     Filters.exists(LeadStore.ERASURE, false)))
             .projection(
                 Projections.include(
-                    "leadId", "activeKey", "stage", "outcome", "pastOutcomes", "funnel"))
+                    "leadId",
+                    "activeKey",
+                    "stage",
+                    "outcome",
+                    "pastOutcomes",
+                    "funnel",
+                    "enrolledAt"))
             .sort(Sorts.descending("enrolledAt"))
             .limit(MAX_EARLIER)) {
       if (!(earlier.get("leadId") instanceof String leadId)) {
@@ -76,18 +84,43 @@ final class RecentContacts {
         return Optional.empty();
       }
       earlierIds.add(leadId);
-      if (!sameCampaign.equals(earlier.get("activeKey"))
-          && earlier.get("funnel") instanceof Document funnel
-          && funnel.get("delivered") instanceof Date d
-          && !d.toInstant().isBefore(since)
-          && (newest == null || d.toInstant().isAfter(newest.deliveredAt()))) {
-        newest = new Earlier(leadId, d.toInstant(), d.toInstant().plus(window));
+      Instant at = sameCampaign.equals(earlier.get("activeKey")) ? null : opener(earlier, since);
+      if (at != null && (newest == null || at.isAfter(newest.at()))) {
+        newest = new Earlier(leadId, at, at.plus(window));
       }
     }
     if (newest == null || feedback.find(Filters.in("leadId", earlierIds)).first() != null) {
       return Optional.empty();
     }
     return Optional.of(newest);
+  }
+
+  /**
+   * When the earlier lead's cold opener went to the number, or holds it, within the window (since
+   * {@code since}); null when it does not. Delivered (or read): the message reached it. Accepted
+   * ({@code sent}) and never reported delivered, unless the lead failed: WhatsApp keeps trying to
+   * deliver for up to 30 days, so it may still land beside a second opener, and a number it never
+   * reaches would not take the second either. Live (not ended) and enrolled within the window,
+   * nothing delivered yet: its opener is on its way (another row of the same import, another
+   * campaign's lead waiting for its send window).
+   */
+  private static Instant opener(Document earlier, Instant since) {
+    Document funnel = earlier.get("funnel") instanceof Document f ? f : new Document();
+    Instant delivered = within(funnel.get("delivered"), since);
+    if (delivered != null) {
+      return delivered;
+    }
+    com.salesagent.workflows.lead.Stage stage =
+        com.salesagent.workflows.lead.Stage.of(earlier.getString("stage"));
+    Instant sent = within(funnel.get("sent"), since);
+    if (sent != null && stage != com.salesagent.workflows.lead.Stage.FAILED) {
+      return sent;
+    }
+    return stage != null && stage.terminal() ? null : within(earlier.get("enrolledAt"), since);
+  }
+
+  private static Instant within(Object value, Instant since) {
+    return value instanceof Date d && !d.toInstant().isBefore(since) ? d.toInstant() : null;
   }
 
   /** {@code ?recontact=}: absent or false keeps the guard, true lifts it; else 400 naming it. */
@@ -107,7 +140,8 @@ final class RecentContacts {
 
   /** What the 409 and an import row say: the earlier lead, and when the number is free again. */
   static String message(String earlierLeadId, Instant freeAt) {
-    return "our message reached this number within RECONTACT_AFTER (lead "
+    return "a cold opener reached this number, went to it or is on its way to it within"
+        + " RECONTACT_AFTER (lead "
         + earlierLeadId
         + ") and it never answered: no new lead may message it before "
         + freeAt

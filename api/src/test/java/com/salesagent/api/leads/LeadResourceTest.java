@@ -429,6 +429,85 @@ class LeadResourceTest {
   }
 
   /**
+   * One cold opener per number per RECONTACT_AFTER: two rows of one import for the same number in
+   * two campaigns enrolled both (the guard read delivered messages only, and none had gone yet).
+   * The second row is refused naming {@code phone} and the first row's lead, nothing stored; the
+   * file again with {@code ?recontact=true} enrols it.
+   */
+  @Test
+  void twoRowsOfOneImportForOneNumberInTwoCampaignsEnrolOneUnlessRecontactIsSaid() {
+    String csv =
+        "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt\n"
+            + "twice-a,Ana,+5511998760161,Acme,autumn,true,form,2026-11-20T10:00:00Z\n"
+            + "twice-b,Ana,+5511998760161,Acme,winter,true,form,2026-11-20T10:00:00Z\n";
+    List<String> rows =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(csv, "text/csv"))
+            .readEntity(String.class)
+            .lines()
+            .toList();
+    assertThat(rows.get(0)).contains("\"status\":\"enrolled\"");
+    assertThat(rows.get(1))
+        .contains("\"status\":\"recently_contacted\"")
+        .contains("\"earlierLeadId\":\"twice-a\"")
+        .contains("\"errors\":[{\"field\":\"phone\"");
+    assertThat(STORE.contact("twice-b")).as("nothing stored").isNull();
+
+    String again =
+        RESOURCES
+            .target("/api/leads/import")
+            .queryParam("recontact", "true")
+            .request()
+            .post(Entity.entity(csv, "text/csv"))
+            .readEntity(String.class);
+    assertThat(again.lines().toList().get(1)).contains("\"status\":\"enrolled\"");
+    assertThat(STORE.contact("twice-b")).isNotNull();
+  }
+
+  /**
+   * A number whose opener WhatsApp accepted ({@code sent}) but never reported delivered is guarded
+   * as a delivered one (WhatsApp keeps trying for up to 30 days; it may still land): 409 naming the
+   * earlier lead. One whose lead failed (Meta said it never arrived) is not.
+   */
+  @Test
+  void aNumberOurOpenerWasSentToButNotReportedDeliveredIsGuardedUnlessItFailed() {
+    Instant sent =
+        Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    for (String[] lead :
+        new String[][] {
+          {"sent-only-spring", "+5511998760163", "no_response"},
+          {"failed-spring", "+5511998760164", "failed"}
+        }) {
+      STORE.insertContact(
+          new Document("leadId", lead[0])
+              .append("phone", lead[1])
+              .append("campaignId", "spring")
+              .append("stage", lead[2])
+              .append("funnel", new Document("sent", java.util.Date.from(sent))));
+    }
+
+    Response refused =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("sent-only-summer", "+5511998760163", "summer")));
+    assertThat(refused.getStatus()).isEqualTo(409);
+    Map<?, ?> body = json(refused);
+    assertThat(body.get("earlierLeadId")).isEqualTo("sent-only-spring");
+    assertThat(Instant.parse((String) body.get("retryAt"))).isEqualTo(sent.plus(RECONTACT_AFTER));
+    assertThat(body.get("errors").toString()).contains("field=phone");
+
+    Response failed =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("failed-summer", "+5511998760164", "summer")));
+    assertThat(failed.getStatus()).as(String.valueOf(json(failed))).isEqualTo(202);
+  }
+
+  /**
    * A suppressed number's import row says what POST /api/leads says of it: the source and the date
    * of the suppression (the row named the source alone, "this number asked not to be contacted
    * (operator)", so an operator could not tell an old opt-out from today's).

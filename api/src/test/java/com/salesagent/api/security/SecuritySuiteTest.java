@@ -698,10 +698,21 @@ class SecuritySuiteTest {
     assertThat(request("POST", "/api/leads", leadJson(first, phone, "c1"), TOKEN).statusCode())
         .as("the same leadId again is idempotent")
         .isEqualTo(200);
+    // Another campaign: one cold opener per number per RECONTACT_AFTER (RecentContacts), so the
+    // live lead of c1 refuses it unless an operator says recontact=true.
     assertThat(
             request("POST", "/api/leads", leadJson("one-" + UUID.randomUUID(), phone, "c2"), TOKEN)
                 .statusCode())
-        .as("another campaign")
+        .as("another campaign, the first lead's opener on its way")
+        .isEqualTo(409);
+    assertThat(
+            request(
+                    "POST",
+                    "/api/leads?recontact=true",
+                    leadJson("one-" + UUID.randomUUID(), phone, "c2"),
+                    TOKEN)
+                .statusCode())
+        .as("another campaign, recontact=true")
         .isEqualTo(202);
   }
 
