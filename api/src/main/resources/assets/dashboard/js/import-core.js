@@ -99,20 +99,52 @@ function text(v) { return v == null ? '' : String(v); }
  */
 export function csvCell(v) {
   let s = text(v);
-  s = s.replace(/(?<=^[ "]*|[,;\t\r\n][ "]*)(?=[=+\-@\t\r])/g, "'");
+  // A phone number (+, then digits, spaces, brackets, dots, dashes) runs nothing and must stay
+  // importable: a row's own columns go back into the import as they are.
+  if (!/^\+[0-9][0-9 ().\-]*$/.test(s)) s = s.replace(/(?<=^[ "]*|[,;\t\r\n][ "]*)(?=[=+\-@\t\r])/g, "'");
   if (/[",;\r\n\t]/.test(s)) s = '"' + s.replace(/"/g, '""') + '"';
   return s;
 }
 
 export const FAILURE_COLUMNS = ['line', 'status', 'leadId', 'field', 'message'];
 
+/** After a row's own columns: what the import said of it (named apart from any file's column). */
+export const ROW_FAILURE_COLUMNS = ['import line', 'import status', 'import fields', 'import message'];
+
+/** A row's own columns as the server echoed them (a CSV row not enrolled), else null. */
+function ownColumns(row) {
+  const c = row && row.columns;
+  return c && typeof c === 'object' && !Array.isArray(c) ? c : null;
+}
+
 /**
- * The rows not enrolled as a CSV (a byte-order mark so Excel reads UTF-8; CRLF line ends): one line
- * per error of a row, so a row with two bad fields is two lines with the same line number.
+ * The rows not enrolled as a CSV (a byte-order mark so Excel reads UTF-8; CRLF line ends). When the
+ * server echoed the rows' own columns (a CSV import), one line per row: its columns in the file's
+ * order (the union over the rows, first seen first), so the rows can be fixed and imported again
+ * in the same shape (import with unknown columns ignored, or drop the last four), then the import's
+ * line, status, fields and messages (several errors joined with "; "). Otherwise (JSON lines) one
+ * line per error of a row: line, status, leadId, field, message.
  */
 export function failuresCsv(rows) {
+  const list = rows || [];
+  const own = [];
+  list.forEach((row) => {
+    const c = ownColumns(row);
+    if (c) Object.keys(c).forEach((k) => { if (own.indexOf(k) < 0) own.push(k); });
+  });
+  if (own.length) {
+    const out = [own.concat(ROW_FAILURE_COLUMNS).map(csvCell).join(',')];
+    list.forEach((row) => {
+      const c = ownColumns(row) || {};
+      const errors = rowErrors(row);
+      const fields = errors.map((e) => e.field).filter((f) => f !== '').join('; ');
+      const messages = errors.map((e) => e.message).filter((m) => m !== '').join('; ');
+      out.push(own.map((k) => c[k]).concat([row.line, row.status, fields, messages]).map(csvCell).join(','));
+    });
+    return '\uFEFF' + out.join('\r\n') + '\r\n';
+  }
   const out = [FAILURE_COLUMNS.join(',')];
-  (rows || []).forEach((row) => {
+  list.forEach((row) => {
     rowErrors(row).forEach((e) => {
       out.push([row.line, row.status, row.leadId, e.field, e.message].map(csvCell).join(','));
     });

@@ -167,7 +167,7 @@ class LeadImport {
         records.rejectLast();
         continue;
       }
-      handle(record.line(), fromCsv(row), out, CsvOptIn.error(row.get(CsvOptIn.COLUMN)));
+      handle(record.line(), fromCsv(row), out, CsvOptIn.error(row.get(CsvOptIn.COLUMN)), row);
     }
     if (records.gaveUp() != null && truncated == null) {
       truncated = records.gaveUp();
@@ -206,7 +206,7 @@ class LeadImport {
         write(out, rejectedLine(line, List.of(FieldError.ofJson(e))));
         continue;
       }
-      handle(line, request, out, null);
+      handle(line, request, out, null, null);
     }
   }
 
@@ -240,7 +240,12 @@ class LeadImport {
    * row's error the request could not carry (a CSV consentOptIn that is neither yes nor no): it
    * rejects the row and stands for the validator's "not opted in" on the same value.
    */
-  private void handle(long line, LeadRequest request, OutputStream out, FieldError unread)
+  private void handle(
+      long line,
+      LeadRequest request,
+      OutputStream out,
+      FieldError unread,
+      Map<String, String> columns)
       throws IOException {
     rows++;
     LeadValidator.Result result = validator.validate(request);
@@ -250,12 +255,12 @@ class LeadImport {
           .filter(e -> !"consent.whatsappOptIn".equals(e.field()))
           .forEach(errors::add);
       rejected++;
-      write(out, rejectedLine(line, errors));
+      write(out, withColumns(rejectedLine(line, errors), columns));
       return;
     }
     if (!result.valid()) {
       rejected++;
-      write(out, rejectedLine(line, result.errors()));
+      write(out, withColumns(rejectedLine(line, result.errors()), columns));
       return;
     }
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -318,7 +323,50 @@ class LeadImport {
       answer.put("leadId", result.lead().leadId());
       answer.put("message", "stored but not started, enrol it again: " + e.getMessage());
     }
-    write(out, answer);
+    // A row whose lead exists (enrolled now or before) has nothing to fix: no columns back.
+    boolean started =
+        Enrolment.ENROLLED.equals(answer.get("status"))
+            || Enrolment.WORKFLOW_STARTED.equals(answer.get("status"))
+            || Enrolment.ALREADY_ENROLLED.equals(answer.get("status"));
+    write(out, started ? answer : withColumns(answer, columns));
+  }
+
+  /** The most columns of a row echoed in its answer, and the most characters of each. */
+  static final int MAX_ECHOED_COLUMNS = 100;
+
+  static final int MAX_ECHOED_VALUE = 4_000;
+
+  /**
+   * A CSV row refused or rejected carries its own columns back ({@code columns}, the header's names
+   * in the file's order), so the dashboard's failures CSV holds the rows to fix and import again in
+   * the same shape. Capped: {@value #MAX_ECHOED_COLUMNS} columns, {@value #MAX_ECHOED_VALUE}
+   * characters each ({@code columnsCut}: true when something was left out). The operator's own
+   * file, answered to the request that sent it; nothing of it is logged. JSON lines carry none.
+   */
+  private static Map<String, Object> withColumns(
+      Map<String, Object> answer, Map<String, String> columns) {
+    if (columns == null || columns.isEmpty()) {
+      return answer;
+    }
+    Map<String, String> echoed = new LinkedHashMap<>();
+    boolean cut = false;
+    for (Map.Entry<String, String> c : columns.entrySet()) {
+      if (echoed.size() == MAX_ECHOED_COLUMNS) {
+        cut = true;
+        break;
+      }
+      String v = c.getValue();
+      if (v != null && v.length() > MAX_ECHOED_VALUE) {
+        v = v.substring(0, MAX_ECHOED_VALUE);
+        cut = true;
+      }
+      echoed.put(c.getKey(), v);
+    }
+    answer.put("columns", echoed);
+    if (cut) {
+      answer.put("columnsCut", true);
+    }
+    return answer;
   }
 
   static LeadRequest fromCsv(Map<String, String> r) {

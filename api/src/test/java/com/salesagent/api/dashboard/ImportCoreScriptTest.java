@@ -123,6 +123,35 @@ class ImportCoreScriptTest {
             "");
   }
 
+  /**
+   * A CSV import's rows not enrolled carry their own columns (the server echoes them): the failures
+   * CSV holds each row once, its own columns in the file's order first (the union, first seen
+   * first), then what the import said, so the rows can be fixed and imported again in the same
+   * shape. Formula cells are still disarmed; a phone number is not (it must import again).
+   */
+  @Test
+  void theFailuresCsvCarriesEachRowsOwnColumnsToFixAndImportAgain() throws Exception {
+    String out =
+        run(
+            """
+            process.stdout.write(core.failuresCsv([
+              { line: 2, status: 'rejected',
+                columns: { leadId: 'a-1', name: '=cmd|calc', phone: '+55 11 91234-0000' },
+                errors: [{ field: 'name', message: 'bad name' }, { field: 'phone', message: 'bad, phone' }] },
+              { line: 4, status: 'recently_contacted', leadId: 'a-3',
+                columns: { leadId: 'a-3', name: 'Bo', phone: '+5511912340003', notes: 'hi' },
+                errors: [{ field: 'phone', message: 'earlier lead a-0' }] }
+            ]));
+            """);
+    assertThat(out).startsWith("\uFEFF");
+    assertThat(out.substring(1).split("\r\n", -1))
+        .containsExactly(
+            "leadId,name,phone,notes,import line,import status,import fields,import message",
+            "a-1,'=cmd|calc,+55 11 91234-0000,,2,rejected,\"name; phone\",\"bad name; bad, phone\"",
+            "a-3,Bo,+5511912340003,hi,4,recently_contacted,phone,earlier lead a-0",
+            "");
+  }
+
   @Test
   void noPartOfACellIsAFormulaWhereTheSpreadsheetSplitsAtSemicolons() throws Exception {
     // Excel in pt-BR, de or fr splits a CSV at ';' and reads a quote that does not open a field as

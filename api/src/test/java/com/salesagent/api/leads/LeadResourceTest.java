@@ -508,6 +508,41 @@ class LeadResourceTest {
   }
 
   /**
+   * A CSV row not enrolled carries its own columns back ({@code columns}, in the file's order), so
+   * the dashboard's failures CSV can hold the rows to fix and import again; an enrolled row does
+   * not (nothing to fix). A value past the cap is cut and says so ({@code columnsCut}).
+   */
+  @Test
+  void anImportRowNotEnrolledCarriesItsOwnColumnsBack() {
+    String longNotes = "n".repeat(4_000 + 10);
+    String csv =
+        "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt,notes\n"
+            + "echo-1,Ana,+5511998760171,Acme,echo,true,form,2026-11-20T10:00:00Z,ok\n"
+            + "echo-2,Bo,not-a-phone,Acme,echo,true,form,2026-11-20T10:00:00Z,"
+            + longNotes
+            + "\n";
+    List<String> rows =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(csv, "text/csv"))
+            .readEntity(String.class)
+            .lines()
+            .toList();
+    assertThat(rows.get(0)).contains("\"status\":\"enrolled\"").doesNotContain("columns");
+    assertThat(rows.get(1))
+        .contains("\"status\":\"rejected\"")
+        .contains(
+            "\"columns\":{\"leadId\":\"echo-2\",\"name\":\"Bo\",\"phone\":\"not-a-phone\","
+                + "\"company\":\"Acme\",\"campaignId\":\"echo\",\"consentOptIn\":\"true\","
+                + "\"consentSource\":\"form\",\"consentAt\":\"2026-11-20T10:00:00Z\","
+                + "\"notes\":\""
+                + "n".repeat(4_000)
+                + "\"}")
+        .contains("\"columnsCut\":true");
+  }
+
+  /**
    * A suppressed number's import row says what POST /api/leads says of it: the source and the date
    * of the suppression (the row named the source alone, "this number asked not to be contacted
    * (operator)", so an operator could not tell an old opt-out from today's).
