@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
-import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
@@ -15,7 +14,6 @@ import com.salesagent.workflows.afterend.AfterEndMessage;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerReply;
 import jakarta.ws.rs.core.Response;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,22 +82,8 @@ class ReplyCollisionTest {
   void setUp() {
     MongoSchema.ensure(MONGO.database());
     store = new LeadStore(MONGO.database());
-    var owners = MONGO.database().getCollection(Owners.COLLECTION);
-    owners.deleteMany(new Document());
-    owners.insertOne(new Document("_id", "ana").append("name", "Ana Lima"));
-    owners.insertOne(new Document("_id", "bruno").append("name", "Bruno Reis"));
-    LeadWorkflow live =
-        (LeadWorkflow)
-            Proxy.newProxyInstance(
-                LeadWorkflow.class.getClassLoader(),
-                new Class<?>[] {LeadWorkflow.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("ownerReply")) {
-                    signalled.add((OwnerReply) args[0]);
-                    return null;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
+    ConversationFixtures.owners(MONGO.database(), "ana=Ana Lima", "bruno=Bruno Reis");
+    LeadWorkflow live = ConversationFixtures.workflow(signalled::add);
     conversation = new LeadConversation(store, id -> live, started::add, strict, clock);
     pool = Executors.newFixedThreadPool(2);
   }

@@ -2,17 +2,13 @@ package com.salesagent.api.leads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
-import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.jackson.Jackson;
 import jakarta.ws.rs.core.Response;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,26 +38,12 @@ class ReplyNoticesTest {
   void setUp() {
     MongoSchema.ensure(MONGO.database());
     store = new LeadStore(MONGO.database());
-    var owners = MONGO.database().getCollection(Owners.COLLECTION);
-    owners.deleteMany(new Document());
-    owners.insertOne(new Document("_id", "ana").append("name", "Ana Lima"));
-    LeadWorkflow live =
-        (LeadWorkflow)
-            Proxy.newProxyInstance(
-                LeadWorkflow.class.getClassLoader(),
-                new Class<?>[] {LeadWorkflow.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("ownerReply")) {
-                    return null;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
+    ConversationFixtures.owners(MONGO.database(), "ana=Ana Lima");
     conversation =
-        new LeadConversation(
+        ConversationFixtures.conversation(
             store,
-            leadId -> live,
-            message -> {},
-            Jackson.newObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
+            ConversationFixtures.workflow(r -> {}),
+            m -> {},
             Clock.fixed(NOW, ZoneOffset.UTC));
   }
 

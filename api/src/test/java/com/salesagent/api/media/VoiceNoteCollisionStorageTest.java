@@ -11,12 +11,11 @@ import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
+import com.salesagent.api.leads.ConversationFixtures;
 import com.salesagent.api.leads.LeadVoiceNoteResource;
-import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.jackson.Jackson;
 import io.temporal.client.WorkflowClient;
 import jakarta.ws.rs.core.Response;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,28 +76,7 @@ class VoiceNoteCollisionStorageTest {
                 .append("text", "Can you tell me more?")
                 .append("receivedAt", Date.from(now.minusSeconds(60)))
                 .append("storedAt", Date.from(now.minusSeconds(60))));
-    LeadWorkflow live =
-        (LeadWorkflow)
-            Proxy.newProxyInstance(
-                LeadWorkflow.class.getClassLoader(),
-                new Class<?>[] {LeadWorkflow.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("ownerReply")) {
-                    return null;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
-    WorkflowClient temporal =
-        (WorkflowClient)
-            Proxy.newProxyInstance(
-                WorkflowClient.class.getClassLoader(),
-                new Class<?>[] {WorkflowClient.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("newWorkflowStub") && args[0] == LeadWorkflow.class) {
-                    return live;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
+    WorkflowClient temporal = ConversationFixtures.temporal(ConversationFixtures.workflow(r -> {}));
     List<Integer> statuses = new ArrayList<>();
     LeadVoiceNoteResource[] resource = new LeadVoiceNoteResource[1];
     // Bruno's voice note is being spoken when Ana's goes: both passed the check before anything

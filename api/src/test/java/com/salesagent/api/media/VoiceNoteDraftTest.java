@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.media.OggOpus;
 import com.salesagent.activities.media.VoiceNotes;
@@ -15,12 +14,11 @@ import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.leads.ConversationFixtures;
 import com.salesagent.api.leads.LeadVoiceNoteResource;
-import com.salesagent.workflows.lead.LeadWorkflow;
 import io.dropwizard.jackson.Jackson;
 import io.temporal.client.WorkflowClient;
 import jakarta.ws.rs.core.Response;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -47,31 +45,8 @@ class VoiceNoteDraftTest {
   void setUp() {
     MongoSchema.ensure(MONGO.database());
     store = new LeadStore(MONGO.database());
-    var owners = MONGO.database().getCollection(Owners.COLLECTION);
-    owners.deleteMany(new Document());
-    owners.insertOne(new Document("_id", "ana").append("name", "Ana Lima"));
-    LeadWorkflow live =
-        (LeadWorkflow)
-            Proxy.newProxyInstance(
-                LeadWorkflow.class.getClassLoader(),
-                new Class<?>[] {LeadWorkflow.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("ownerReply")) {
-                    return null;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
-    WorkflowClient temporal =
-        (WorkflowClient)
-            Proxy.newProxyInstance(
-                WorkflowClient.class.getClassLoader(),
-                new Class<?>[] {WorkflowClient.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("newWorkflowStub") && args[0] == LeadWorkflow.class) {
-                    return live;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
+    ConversationFixtures.owners(MONGO.database(), "ana=Ana Lima");
+    WorkflowClient temporal = ConversationFixtures.temporal(ConversationFixtures.workflow(r -> {}));
     VoiceNotes.Speaker speaker =
         new VoiceNotes.Speaker() {
           @Override
