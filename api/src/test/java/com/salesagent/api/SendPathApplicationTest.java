@@ -225,8 +225,11 @@ class SendPathApplicationTest {
     String phone = phone();
     String spring = "spring-" + UUID.randomUUID();
     String autumn = "autumn-" + UUID.randomUUID();
-    post("/api/leads", lead(spring, phone, "spring", "en"));
-    post("/api/leads", lead(autumn, phone, "autumn", "en"));
+    assertThat(post("/api/leads", lead(spring, phone, "spring", "en")).statusCode()).isEqualTo(202);
+    // A second campaign's cold opener to a number the first just greeted is refused unless an
+    // operator says so (the recontact guard): said here, so both campaigns run.
+    assertThat(post("/api/leads?recontact=true", lead(autumn, phone, "autumn", "en")).statusCode())
+        .isEqualTo(202);
     awaitSent(spring, 1);
     awaitSent(autumn, 1);
 
