@@ -742,6 +742,16 @@ final class EnrolmentApplicationTest extends AppTestHarness {
         .isEqualTo(422);
     assertThat(postJson("/api/leads/import/hubspot", "{\"listId\":\"999000999\"}").statusCode())
         .isEqualTo(404);
+    // A list whose paging never ends (HubSpot names a page it gave before) is a 502 naming the
+    // list, not a request that reads forever.
+    String looping = "7" + (System.nanoTime() % 1_000_000);
+    HUBSPOT.lists.put(looping, List.of(good));
+    HUBSPOT.loopingLists.add(looping);
+    HttpResponse<String> loop =
+        postJson("/api/leads/import/hubspot", "{\"listId\":\"" + looping + "\"}");
+    assertThat(loop.statusCode()).as(loop.body()).isEqualTo(502);
+    assertThat(json.readTree(loop.body()).path("errors").findValuesAsText("field"))
+        .containsExactly("listId");
   }
 
   /**

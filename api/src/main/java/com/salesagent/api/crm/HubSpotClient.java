@@ -15,8 +15,10 @@ import java.util.Map;
 
 /**
  * The few HubSpot CRM v3 calls the connector makes (contacts, deals, notes: search, create,
- * update), with a private app's token, 5 s to connect and 10 s per call. A refusal comes back as
- * {@link HubSpotException} with HubSpot's status, {@code category} and {@code correlationId}.
+ * update), with a private app's token, 5 s to connect and 10 s per call, its whole answer included
+ * (a server that drips its body slowly is cut at the deadline), and at most {@link
+ * #MAX_ANSWER_BYTES} of answer. A refusal comes back as {@link HubSpotException} with HubSpot's
+ * status, {@code category} and {@code correlationId}.
  */
 public final class HubSpotClient {
   /** Association type ids HubSpot defines: deal to contact, note to contact, note to deal. */
@@ -25,15 +27,38 @@ public final class HubSpotClient {
   static final int NOTE_TO_CONTACT = 202;
   static final int NOTE_TO_DEAL = 214;
 
+  /** The most of an answer read: a batch of 100 contacts' properties is a few hundred KiB. */
+  static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+  /** The most pages of one list read: 10,000 members are 40 pages of 250. */
+  static final int MAX_PAGES = 1_000;
+
   private final URI base;
   private final String token;
   private final HttpClient http;
+  private final Duration deadline;
+  private final int maxPages;
   private final ObjectMapper json = new ObjectMapper();
 
   public HubSpotClient(String baseUrl, String token) {
+    this(baseUrl, token, Duration.ofSeconds(10), MAX_PAGES);
+  }
+
+  HubSpotClient(String baseUrl, String token, Duration deadline, int maxPages) {
     this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
     this.token = token;
+    this.deadline = deadline;
+    this.maxPages = maxPages;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /**
+   * HubSpot's list paging did not end: a cursor it gave before, or more than {@link #MAX_PAGES}.
+   */
+  public static final class PagingException extends IOException {
+    PagingException(String message) {
+      super(message);
+    }
   }
 
   /** HubSpot refused or failed a call. */
@@ -104,6 +129,30 @@ public final class HubSpotClient {
   /** One page of a list's members: record ids, and where the next page starts (null: last). */
   public record Members(List<String> ids, String after) {}
 
+  /**
+   * Every member id of list {@code listId}, page by page, stopping once there are more than {@code
+   * max} (the caller refuses so many); a page cursor HubSpot gave before, or more than {@link
+   * #MAX_PAGES} pages, is a {@link PagingException} rather than a request that never ends.
+   */
+  public List<String> allMembers(String listId, int max) throws IOException, InterruptedException {
+    List<String> ids = new java.util.ArrayList<>();
+    java.util.Set<String> cursors = new java.util.HashSet<>();
+    String after = null;
+    int pages = 0;
+    do {
+      if (++pages > maxPages) {
+        throw new PagingException("HubSpot's list paging went past " + maxPages + " pages");
+      }
+      Members page = listMembers(listId, after);
+      ids.addAll(page.ids());
+      after = page.after();
+      if (after != null && !cursors.add(after)) {
+        throw new PagingException("HubSpot's list paging gave a page cursor again");
+      }
+    } while (after != null && ids.size() <= max);
+    return ids;
+  }
+
   /** A page of the members of list {@code listId} (at most 250), from {@code after}. */
   public Members listMembers(String listId, String after) throws IOException, InterruptedException {
     JsonNode page =
@@ -156,10 +205,10 @@ public final class HubSpotClient {
 
   private JsonNode call(String method, String path, JsonNode body)
       throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
+    java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> sent =
+        http.sendAsync(
             HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(deadline)
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .method(
@@ -168,10 +217,25 @@ public final class HubSpotClient {
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
                 .build(),
-            HttpResponse.BodyHandlers.ofString());
+            info -> new CappedBody(MAX_ANSWER_BYTES));
+    HttpResponse<byte[]> response;
+    try {
+      // The request's own timeout ends with the headers; this one holds the body to it too.
+      response = sent.get(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      sent.cancel(true);
+      throw new java.net.http.HttpTimeoutException(
+          "HubSpot's answer was not whole within " + deadline.toMillis() + " ms");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    }
     JsonNode answer;
     try {
-      answer = response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+      answer =
+          response.body().length == 0 ? json.createObjectNode() : json.readTree(response.body());
     } catch (IOException e) {
       answer = json.createObjectNode();
     }
@@ -185,5 +249,57 @@ public final class HubSpotClient {
                   : ""));
     }
     return answer;
+  }
+
+  /** A body read up to {@code max} bytes; one byte more cancels the exchange and fails it. */
+  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final int max;
+    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    private final java.util.concurrent.CompletableFuture<byte[]> body =
+        new java.util.concurrent.CompletableFuture<>();
+    private java.util.concurrent.Flow.Subscription subscription;
+
+    CappedBody(int max) {
+      this.max = max;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<byte[]> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<java.nio.ByteBuffer> items) {
+      for (java.nio.ByteBuffer b : items) {
+        if (body.isDone()) {
+          return;
+        }
+        if (out.size() + b.remaining() > max) {
+          subscription.cancel();
+          body.completeExceptionally(
+              new IOException("HubSpot's answer is longer than " + max + " bytes"));
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        out.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      body.completeExceptionally(error);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(out.toByteArray());
+    }
   }
 }

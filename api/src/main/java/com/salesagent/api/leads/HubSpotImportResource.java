@@ -194,20 +194,13 @@ public class HubSpotImportResource {
   }
 
   private List<String> members(String listId) throws InterruptedException {
-    List<String> ids = new ArrayList<>();
-    String after = null;
-    do {
-      String from = after;
-      HubSpotClient.Members page = hubspotCall(() -> hubspot.listMembers(listId, from));
-      ids.addAll(page.ids());
-      if (ids.size() > MAX_MEMBERS) {
-        throw new ApiException(
-            413,
-            "the list has more than " + MAX_MEMBERS + " members",
-            new FieldError("listId", "import at most " + MAX_MEMBERS + " members at a time"));
-      }
-      after = page.after();
-    } while (after != null);
+    List<String> ids = hubspotCall(() -> hubspot.allMembers(listId, MAX_MEMBERS));
+    if (ids.size() > MAX_MEMBERS) {
+      throw new ApiException(
+          413,
+          "the list has more than " + MAX_MEMBERS + " members",
+          new FieldError("listId", "import at most " + MAX_MEMBERS + " members at a time"));
+    }
     return ids;
   }
 
@@ -265,6 +258,9 @@ public class HubSpotImportResource {
           e.retryable() ? 503 : 502,
           "HubSpot answered " + e.status() + (e.retryable() ? ": try again later" : ""),
           new FieldError("listId", e.getMessage()));
+    } catch (HubSpotClient.PagingException e) {
+      throw new ApiException(
+          502, "HubSpot's list paging did not end", new FieldError("listId", e.getMessage()));
     } catch (IOException e) {
       throw new ApiException(
           503,

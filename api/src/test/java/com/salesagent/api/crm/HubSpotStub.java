@@ -63,6 +63,9 @@ public final class HubSpotStub implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** Lists whose paging never ends: every page names the same next cursor (a HubSpot fault). */
+  public final java.util.Set<String> loopingLists = ConcurrentHashMap.newKeySet();
+
   /** Lists (id -> member contact ids), served by the lists API two members a page. */
   public final Map<String, List<String>> lists = new ConcurrentHashMap<>();
 
@@ -103,7 +106,9 @@ public final class HubSpotStub implements AutoCloseable {
     for (String id : members.subList(from, to)) {
       results.addObject().put("recordId", id).put("membershipTimestamp", "2026-12-01T10:00:00Z");
     }
-    if (to < members.size()) {
+    if (loopingLists.contains(parts[0])) {
+      out.putObject("paging").putObject("next").put("after", "page-0");
+    } else if (to < members.size()) {
       out.putObject("paging").putObject("next").put("after", "page-" + to);
     }
     send(ex, 200, out);
