@@ -116,12 +116,11 @@ public class HandOffsResource {
             .projection(
                 new Document("leadId", 1).append("ownerId", 1).append(SnoozedLeads.FIELD, 1))
             .into(new ArrayList<>());
-    Map<String, Document> wrote = lastReplies(snoozing);
+    Map<String, Instant> wrote =
+        SnoozedLeads.lastWrote(db, snoozing.stream().map(c -> c.getString("leadId")).toList());
     List<String> snoozed = new ArrayList<>();
     for (Document c : snoozing) {
-      Document last = wrote.get(c.getString("leadId"));
-      Date at = last == null ? null : last.getDate("receivedAt");
-      if (SnoozedLeads.snoozed(c, at == null ? null : at.toInstant(), now)) {
+      if (SnoozedLeads.snoozed(c, wrote.get(c.getString("leadId")), now)) {
         snoozed.add(c.getString("leadId"));
       }
     }

@@ -45,15 +45,37 @@ public final class SnoozedLeads {
     if (contact == null || contact.get(FIELD) == null) {
       return false;
     }
-    Document last =
-        db.getCollection(com.salesagent.activities.mongo.Collections.FEEDBACK)
-            .find(com.mongodb.client.model.Filters.eq("leadId", contact.getString("leadId")))
-            .projection(new Document("receivedAt", 1))
-            .sort(com.mongodb.client.model.Sorts.descending("receivedAt"))
-            .limit(1)
-            .first();
-    Date at = last == null ? null : last.getDate("receivedAt");
-    return snoozed(contact, at == null ? null : at.toInstant(), now);
+    String leadId = contact.getString("leadId");
+    return snoozed(contact, lastWrote(db, java.util.List.of(leadId)).get(leadId), now);
+  }
+
+  /**
+   * When each lead's latest message reached us: the later of Meta's time ({@code receivedAt}, whole
+   * seconds, when the person wrote) and ours ({@code storedAt}, when the webhook brought it). A
+   * message whose webhook came after the snooze was set was never seen by the rep, though Meta
+   * timed it before: it ends the snooze as any later message does.
+   */
+  public static java.util.Map<String, Instant> lastWrote(
+      com.mongodb.client.MongoDatabase db, java.util.Collection<String> leadIds) {
+    java.util.Map<String, Instant> latest = new java.util.HashMap<>();
+    if (leadIds.isEmpty()) {
+      return latest;
+    }
+    db.getCollection(com.salesagent.activities.mongo.Collections.FEEDBACK)
+        .find(com.mongodb.client.model.Filters.in("leadId", leadIds))
+        .projection(new Document("leadId", 1).append("receivedAt", 1).append("storedAt", 1))
+        .forEach(
+            f -> {
+              Instant at = later(instant(f.get("receivedAt")), instant(f.get("storedAt")));
+              if (at != null) {
+                latest.merge(f.getString("leadId"), at, SnoozedLeads::later);
+              }
+            });
+    return latest;
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
   }
 
   static Instant instant(Object o) {

@@ -310,6 +310,36 @@ class LeadHandOffsTest {
     assertThat(audits(snoozed, "handoff_unsnoozed")).isEqualTo(1);
   }
 
+  /**
+   * A lead's message whose webhook came after the rep snoozed it, though Meta's timestamp (whole
+   * seconds, the moment the person wrote) is before: the rep never saw it, so it must end the
+   * snooze as any later message does, on the queue and on the lead page alike.
+   */
+  @Test
+  void aMessageStoredAfterTheSnoozeEndsItThoughMetaTimedItBefore() {
+    String snoozed = lead("in_conversation", "ana");
+    Instant tuesday = NOW.plus(Duration.ofDays(3));
+    handOffs.snooze("ops", snoozed, json("{\"until\":\"" + tuesday + "\"}"));
+    assertThat(queueAt(NOW.plus(Duration.ofHours(1))).snoozed()).isEqualTo(1);
+
+    // Written a minute before the snooze, its webhook delivered (stored) an hour after it.
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", snoozed)
+                .append("messageId", "wamid.late-" + snoozed)
+                .append("text", "Can we talk today?")
+                .append("receivedAt", Date.from(NOW.minusSeconds(60)))
+                .append("storedAt", Date.from(NOW.plus(Duration.ofHours(1)))));
+    HandOffsResource.HandOffQueue queue = queueAt(NOW.plus(Duration.ofHours(2)));
+    assertThat(queue.handoffs()).extracting(HandOffsResource.HandOffRow::leadId).contains(snoozed);
+    assertThat(queue.snoozed()).isZero();
+    assertThat(
+            com.salesagent.api.owners.SnoozedLeads.snoozed(
+                MONGO.database(), store.contact(snoozed), NOW.plus(Duration.ofHours(2))))
+        .isFalse();
+  }
+
   private HandOffsResource.HandOffQueue queueAt(Instant at) {
     return new HandOffsResource(MONGO.database(), Clock.fixed(at, ZoneOffset.UTC))
         .queue("ana", null);
