@@ -65,7 +65,15 @@ final class LeadAgain {
     this.clock = clock;
   }
 
-  Response enrolAgain(String operator, String leadId, byte[] body) {
+  /**
+   * {@code recontact}: an operator's {@code ?recontact=true}. Without it the new lead is guarded as
+   * any enrolment ({@link RecentContacts}): a lead that wrote, replied or converted is never
+   * refused so, but one that never answered the opener our message delivered (ended {@code
+   * no_response}, stopped, lost...) is 409 {@code recently_contacted} within {@code
+   * RECONTACT_AFTER}, as a CSV row or the API would be: one click must not send a second cold
+   * opener to a number that stayed silent.
+   */
+  Response enrolAgain(String operator, String leadId, byte[] body, boolean recontact) {
     AgainRequest request;
     try {
       request =
@@ -139,7 +147,8 @@ final class LeadAgain {
       // Only what the caller chose can be wrong: the rest passed these checks at enrolment.
       throw new ApiException(422, "invalid enrolment", result.errors());
     }
-    Enrolment.Outcome outcome = enrolment.enrol(result.lead());
+    Enrolment.Outcome outcome =
+        (recontact ? enrolment.recontacting() : enrolment).enrol(result.lead());
     if (!outcome.started()) {
       throw LeadResource.refusal(outcome, true);
     }

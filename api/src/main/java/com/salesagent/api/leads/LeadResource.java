@@ -94,9 +94,7 @@ public class LeadResource {
             strict,
             java.time.Clock.systemUTC());
     this.handOffs = new LeadHandOffs(store, this::lead, strict, java.time.Clock.systemUTC());
-    this.again =
-        new LeadAgain(
-            store, validator, enrolment.recontacting(), strict, java.time.Clock.systemUTC());
+    this.again = new LeadAgain(store, validator, enrolment, strict, java.time.Clock.systemUTC());
   }
 
   /** What an enrolment answers: 202 started, or 200 when the lead was enrolled before. */
@@ -349,7 +347,9 @@ public class LeadResource {
    * {@code POST /api/leads/{leadId}/enrol-again} (optional {@code {"leadId", "campaignId"}}): a new
    * conversation with a lead whose run ended, as a new lead made from its contact ({@link
    * LeadAgain}); 202 with the new lead, 200 for a retry, 409 when the lead is live, being erased,
-   * its number suppressed or another lead of the number live in the campaign.
+   * its number suppressed or another lead of the number live in the campaign, or {@code
+   * recently_contacted} when the number never answered the opener that reached it lately ({@code
+   * ?recontact=true} enrols it all the same).
    */
   @POST
   @Path("/{leadId}/enrol-again")
@@ -357,13 +357,14 @@ public class LeadResource {
   public Response enrolAgain(
       @Auth Operator operator,
       @PathParam("leadId") String leadId,
+      @QueryParam("recontact") String recontact,
       @RequestBody(
               content =
                   @Content(
                       mediaType = MediaType.APPLICATION_JSON,
                       schema = @Schema(implementation = LeadAgain.AgainRequest.class)))
           byte[] body) {
-    return again.enrolAgain(operator.name(), leadId, body);
+    return again.enrolAgain(operator.name(), leadId, body, RecentContacts.recontact(recontact));
   }
 
   /**

@@ -508,6 +508,52 @@ class LeadResourceTest {
   }
 
   /**
+   * "Start a new conversation" with a lead that never answered (its opener delivered days ago,
+   * ended no_response) is one click from a second cold opener to a number that stayed silent: it is
+   * refused as any enrolment would be (409 recently_contacted naming phone and the earlier lead,
+   * nothing made) unless the operator says recontact=true.
+   */
+  @Test
+  void aNewConversationWithALeadThatNeverAnsweredIsGuardedUnlessRecontactIsSaid() {
+    Instant delivered =
+        Instant.now().minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    STORE.insertContact(
+        new Document("leadId", "silent-again")
+            .append("name", "Ada")
+            .append("company", "Acme")
+            .append("phone", "+5511998760181")
+            .append("campaignId", "spring")
+            .append("stage", "no_response")
+            .append(
+                "consent",
+                new Document("whatsappOptIn", true)
+                    .append("source", "form")
+                    .append("at", java.util.Date.from(Instant.parse("2026-11-20T10:00:00Z"))))
+            .append(
+                "funnel",
+                new Document("sent", java.util.Date.from(delivered))
+                    .append("delivered", java.util.Date.from(delivered))));
+
+    Response refused =
+        RESOURCES.target("/api/leads/silent-again/enrol-again").request().post(Entity.json("{}"));
+    assertThat(refused.getStatus()).isEqualTo(409);
+    Map<?, ?> body = json(refused);
+    assertThat(body.get("earlierLeadId")).isEqualTo("silent-again");
+    assertThat(body.get("errors").toString()).contains("field=phone");
+    assertThat(STORE.contact("silent-again.again1")).as("nothing made").isNull();
+
+    Response meant =
+        RESOURCES
+            .target("/api/leads/silent-again/enrol-again")
+            .queryParam("recontact", "true")
+            .request()
+            .post(Entity.json("{}"));
+    Map<?, ?> made = json(meant);
+    assertThat(meant.getStatus()).as(String.valueOf(made)).isEqualTo(202);
+    assertThat(made.get("leadId")).isEqualTo("silent-again.again1");
+  }
+
+  /**
    * A CSV row not enrolled carries its own columns back ({@code columns}, in the file's order), so
    * the dashboard's failures CSV can hold the rows to fix and import again; an enrolled row does
    * not (nothing to fix). A value past the cap is cut and says so ({@code columnsCut}).
