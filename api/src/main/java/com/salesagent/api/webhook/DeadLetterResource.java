@@ -114,12 +114,36 @@ public class DeadLetterResource {
       Set.of("name", "formatted_name", "first_name", "last_name", "middle_name", "email");
 
   /**
+   * Fields that say where a person lives or is, when they were born, where they work or their
+   * links: a shared contact's card (addresses, birthday, org: company, department and job title,
+   * urls, a name's prefix and suffix) and a location message (its coordinates and address). Shown
+   * as {@code ***} whatever their type (an error's {@code title} stays: it says why).
+   */
+  private static final Set<String> PERSONAL =
+      Set.of(
+          "street",
+          "city",
+          "state",
+          "zip",
+          "address",
+          "birthday",
+          "org",
+          "url",
+          "prefix",
+          "suffix",
+          "latitude",
+          "longitude");
+
+  /**
    * A stored item (or a part of it under {@code key}) as the list shows it: numbers masked wherever
    * they are (a number field, digit runs in text, a malformed item's raw JSON), Meta's message ids
    * cut to their ends (their bytes hold the number), names of shared contacts left out; timestamps,
    * codes and the rest as stored.
    */
   static Object masked(String key, Object value) {
+    if (key != null && PERSONAL.contains(key) && value != null) {
+      return "***";
+    }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
       map.forEach((k, v) -> out.put(String.valueOf(k), masked(String.valueOf(k), v)));

@@ -166,4 +166,49 @@ class DeadLetterResourceTest {
       assertThat(e.status()).isEqualTo(404);
     }
   }
+
+  /**
+   * A shared contact is a third person's card, a location where the lead is: the list shows what
+   * they are (their keys, a masked value), not the address, birthday, workplace, links or the
+   * place.
+   */
+  @Test
+  void theListShowsNoSharedContactsAddressBirthdayWorkplaceOrLinkNorALeadsLocation()
+      throws Exception {
+    Document contactCard =
+        Document.parse(
+            "{\"from\":\""
+                + WA_ID
+                + "\",\"type\":\"contacts\",\"contacts\":[{\"name\":{\"formatted_name\":"
+                + "\"Dr. Maria Souza Jr.\",\"prefix\":\"Dr.\",\"suffix\":\"Jr.\"},"
+                + "\"addresses\":[{\"street\":\"Rua Augusta 1500\",\"city\":\"Sao Paulo\","
+                + "\"state\":\"SP\",\"zip\":\"01304-001\",\"country\":\"Brazil\","
+                + "\"country_code\":\"BR\",\"type\":\"HOME\"}],\"birthday\":\"1984-03-17\","
+                + "\"org\":{\"company\":\"Clinica Souza\",\"department\":\"Pediatria\","
+                + "\"title\":\"Pediatra\"},\"urls\":[{\"url\":\"https://souza.example/maria\","
+                + "\"type\":\"WORK\"}]}]}");
+    Document location =
+        Document.parse(
+            "{\"from\":\""
+                + WA_ID
+                + "\",\"type\":\"location\",\"location\":{\"latitude\":-23.5558,"
+                + "\"longitude\":-46.6623,\"name\":\"Home\",\"address\":"
+                + "\"Rua Haddock Lobo 595, Sao Paulo\"}}");
+    String shown =
+        json.writeValueAsString(DeadLetterResource.masked(null, contactCard))
+            + json.writeValueAsString(DeadLetterResource.masked(null, location));
+    assertThat(shown)
+        .doesNotContain("Rua Augusta")
+        .doesNotContain("01304")
+        .doesNotContain("1984-03-17")
+        .doesNotContain("Clinica Souza")
+        .doesNotContain("Pediatr")
+        .doesNotContain("souza.example")
+        .doesNotContain("Dr.")
+        .doesNotContain("Haddock")
+        .doesNotContain("-23.5558")
+        .doesNotContain("-46.6623");
+    // What kind of item it is stays readable.
+    assertThat(shown).contains("\"type\":\"contacts\"").contains("\"type\":\"HOME\"");
+  }
 }
