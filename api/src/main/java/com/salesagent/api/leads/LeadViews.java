@@ -115,10 +115,16 @@ final class LeadViews {
     contact.put("numberLastWroteAt", numberWrote == null ? null : Date.from(numberWrote));
     contact.put("liveLeadOfNumber", live == null ? null : live.getString("leadId"));
     // A number that said stop gets no sales draft, whatever it writes: the page says why, and how
-    // it may opt back in (KnowledgeActivitiesImpl withholds the draft).
+    // it may opt back in (KnowledgeActivitiesImpl withholds the draft). Its contact marked, its run
+    // ended opted out, or the number on the suppression list (an operator's, another lead's STOP),
+    // as DraftAudience reads it.
     contact.put(
         "noDraftBecause",
-        contact.getBoolean("doNotContact", false) || "opted_out".equals(contact.getString("stage"))
+        contact.getBoolean("doNotContact", false)
+                || "opted_out".equals(contact.getString("stage"))
+                || new com.salesagent.activities.mongo.Suppressions(store.database())
+                    .active(com.salesagent.activities.mongo.LeadStore.numbersOf(contact))
+                    .isPresent()
             ? DraftAudience.OPTED_OUT_WHY
             : null);
     // A rep's snooze (its until, who set it) and whether it holds now: not over, and the lead has

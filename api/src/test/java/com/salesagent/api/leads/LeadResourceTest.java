@@ -508,6 +508,33 @@ class LeadResourceTest {
   }
 
   /**
+   * A number an operator put on the suppression list (an opt-out by email, a complaint) while its
+   * lead is held: its drafts are withheld as for a STOP, and the lead page says why
+   * (noDraftBecause), not nothing, so the rep is not left wondering where the draft went.
+   */
+  @Test
+  void theLeadPageSaysWhyNoDraftForANumberOnTheSuppressionList() {
+    STORE.insertContact(
+        new Document("leadId", "supp-page")
+            .append("name", "Ada")
+            .append("company", "Acme")
+            .append("phone", "+5511998760191")
+            .append("campaignId", "spring")
+            .append("stage", "handed_off")
+            .append("ownerId", "ana"));
+    assertThat(
+            ((Map<?, ?>) json(RESOURCES.target("/api/leads/supp-page").request().get()).get("lead"))
+                .get("noDraftBecause"))
+        .isNull();
+    new com.salesagent.activities.mongo.Suppressions(STORE.database())
+        .suppress(List.of("+5511998760191"), "operator", Instant.now(), "asked by email");
+    Map<?, ?> lead =
+        (Map<?, ?>) json(RESOURCES.target("/api/leads/supp-page").request().get()).get("lead");
+    assertThat(lead.get("noDraftBecause"))
+        .isEqualTo(com.salesagent.activities.knowledge.DraftAudience.OPTED_OUT_WHY);
+  }
+
+  /**
    * "Start a new conversation" with a lead that never answered (its opener delivered days ago,
    * ended no_response) is one click from a second cold opener to a number that stayed silent: it is
    * refused as any enrolment would be (409 recently_contacted naming phone and the earlier lead,
