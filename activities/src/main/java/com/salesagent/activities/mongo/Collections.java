@@ -19,5 +19,11 @@ public final class Collections {
 
   public static final String AUDIT_LOG = "audit_log";
 
+  /**
+   * One guarded enrolment at a time per number (the API's {@code EnrolLeases}): {@code _id} the
+   * number's SHA-256, given back after the contact's insert; TTL on {@code expireAt}.
+   */
+  public static final String ENROL_LEASES = "enrol_leases";
+
   private Collections() {}
 }

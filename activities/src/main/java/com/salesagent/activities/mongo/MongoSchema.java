@@ -86,6 +86,12 @@ public final class MongoSchema {
         Indexes.ascending("activeKey"),
         new IndexOptions().unique(true).sparse(true));
     unique(db, Suppressions.COLLECTION, "number");
+    // A lease a crashed API process left on a number it was enrolling (taken over when stale).
+    index(
+        db,
+        Collections.ENROL_LEASES,
+        Indexes.ascending("expireAt"),
+        new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
     // Send slots and per-minute send counts of the business numbers: kept an hour or two.
     index(
         db,

@@ -33,7 +33,9 @@ import org.bson.Document;
  * second leadId for it is refused, naming the active one. A contact whose workflow could not be
  * started (Temporal down) is started by the next enrolment of the same leadId. The leadId of a lead
  * being erased is refused until its erasure has ended ({@link #LEAD_ERASING}); then it is a new
- * lead with a workflow run of its own.
+ * lead with a workflow run of its own. The {@link RecentContacts} guard and the insert hold the
+ * number's lease ({@link EnrolLeases}): one guarded enrolment of a number at a time, across threads
+ * and API processes ({@link #PHONE_ENROLLING} when another one held it too long).
  */
 public class Enrolment {
   public static final String ENROLLED = "enrolled";
@@ -59,6 +61,14 @@ public class Enrolment {
    * that lead, {@code retryAt} when the number may be contacted again.
    */
   public static final String RECENTLY_CONTACTED = "recently_contacted";
+
+  /**
+   * Another enrolment of the number (another import, another API process) held its lease ({@link
+   * EnrolLeases}) for all of {@link EnrolLeases#WAIT}: nothing was stored or started; enrol it
+   * again after {@code retryAt}, when that one is done (then it is refused {@link
+   * #RECENTLY_CONTACTED} if that one enrolled the number in another campaign).
+   */
+  public static final String PHONE_ENROLLING = "phone_enrolling";
 
   /**
    * Why a suppressed number is not enrolled, as POST /api/leads and an import row both say it: the
@@ -133,6 +143,7 @@ public class Enrolment {
   private final Duration erasureSweepAfter;
   private final AfterEndReplies afterEnd;
   private final RecentContacts recent;
+  private final EnrolLeases leases;
 
   /** Without the {@link RecentContacts} guard: see the other constructor. */
   public Enrolment(
@@ -157,7 +168,10 @@ public class Enrolment {
         erasureSweepAfter,
         recontactAfter.isZero() || recontactAfter.isNegative()
             ? null
-            : new RecentContacts(store.database(), recontactAfter));
+            : new RecentContacts(store.database(), recontactAfter),
+        recontactAfter.isZero() || recontactAfter.isNegative()
+            ? null
+            : new EnrolLeases(store.database(), clock));
   }
 
   private Enrolment(
@@ -165,8 +179,10 @@ public class Enrolment {
       WorkflowClient temporal,
       Clock clock,
       Duration erasureSweepAfter,
-      RecentContacts recent) {
+      RecentContacts recent,
+      EnrolLeases leases) {
     this.recent = recent;
+    this.leases = leases;
     this.store = store;
     this.erasureSweepAfter = erasureSweepAfter;
     this.funnel = new FunnelStats(store.database());
@@ -183,7 +199,7 @@ public class Enrolment {
   public Enrolment recontacting() {
     return recent == null
         ? this
-        : new Enrolment(store, temporal, clock, erasureSweepAfter, (RecentContacts) null);
+        : new Enrolment(store, temporal, clock, erasureSweepAfter, null, null);
   }
 
   public Outcome enrol(LeadValidator.Lead lead) {
@@ -193,19 +209,39 @@ public class Enrolment {
     if (suppressed.isPresent()) {
       return new Outcome(lead.leadId(), null, SUPPRESSED, suppressed.get(), null);
     }
-    Optional<RecentContacts.Earlier> earlier =
-        recent == null ? Optional.empty() : recent.unanswered(lead, now);
-    if (earlier.isPresent()) {
-      return new Outcome(
-          lead.leadId(),
-          null,
-          RECENTLY_CONTACTED,
-          null,
-          earlier.get().leadId(),
-          List.of(),
-          earlier.get().freeAt());
+    // The guard and the insert, one enrolment of the number at a time (threads and processes).
+    Optional<EnrolLeases.Lease> lease = Optional.empty();
+    if (recent != null) {
+      lease = leases.take(lead.phone());
+      if (lease.isEmpty()) {
+        return new Outcome(
+            lead.leadId(),
+            null,
+            PHONE_ENROLLING,
+            null,
+            null,
+            List.of(),
+            leases.retryAt(lead.phone()));
+      }
     }
-    LeadStore.Inserted insert = store.insertContact(contact(lead, now));
+    LeadStore.Inserted insert;
+    try {
+      Optional<RecentContacts.Earlier> earlier =
+          recent == null ? Optional.empty() : recent.unanswered(lead, now);
+      if (earlier.isPresent()) {
+        return new Outcome(
+            lead.leadId(),
+            null,
+            RECENTLY_CONTACTED,
+            null,
+            earlier.get().leadId(),
+            List.of(),
+            earlier.get().freeAt());
+      }
+      insert = store.insertContact(contact(lead, now));
+    } finally {
+      lease.ifPresent(EnrolLeases.Lease::close);
+    }
     if (insert == LeadStore.Inserted.PHONE_ACTIVE) {
       Document active = store.activeContact(lead.campaignId(), lead.phone());
       return new Outcome(

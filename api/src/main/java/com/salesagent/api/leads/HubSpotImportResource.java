@@ -178,6 +178,9 @@ public class HubSpotImportResource {
                     new FieldError(
                         "phone",
                         RecentContacts.message(outcome.activeLeadId(), outcome.retryAt()))));
+          } else if (Enrolment.PHONE_ENROLLING.equals(outcome.status())) {
+            why.put("retryAt", outcome.retryAt().toString());
+            why.put("errors", List.of(new FieldError("phone", RecentContacts.ENROLLING)));
           }
           notImported.add(why);
         }

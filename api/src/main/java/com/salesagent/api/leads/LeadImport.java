@@ -306,6 +306,10 @@ class LeadImport {
         answer.put("retryAt", outcome.retryAt().toString());
         answer.put("message", message);
         answer.put("errors", List.of(new FieldError("phone", message)));
+      } else if (Enrolment.PHONE_ENROLLING.equals(outcome.status())) {
+        answer.put("retryAt", outcome.retryAt().toString());
+        answer.put("message", RecentContacts.ENROLLING);
+        answer.put("errors", List.of(new FieldError("phone", RecentContacts.ENROLLING)));
       } else if (Enrolment.PHONE_ACTIVE.equals(outcome.status())) {
         String message =
             "this number has a live lead in this campaign, "

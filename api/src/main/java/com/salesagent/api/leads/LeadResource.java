@@ -180,6 +180,18 @@ public class LeadResource {
           .with("earlierLeadId", outcome.activeLeadId())
           .with("retryAt", outcome.retryAt().toString());
     }
+    if (Enrolment.PHONE_ENROLLING.equals(outcome.status())) {
+      long seconds =
+          Math.max(
+              1,
+              java.time.Duration.between(java.time.Instant.now(), outcome.retryAt()).toSeconds());
+      return new ApiException(
+              409, RecentContacts.ENROLLING, new FieldError("phone", RecentContacts.ENROLLING))
+          .with("leadId", outcome.leadId())
+          .with("status", outcome.status())
+          .with("retryAt", outcome.retryAt().toString())
+          .withHeader("Retry-After", seconds);
+    }
     if (Enrolment.SUPPRESSED.equals(outcome.status())) {
       Suppressions.Entry s = outcome.suppression();
       return new ApiException(

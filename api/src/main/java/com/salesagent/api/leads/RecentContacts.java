@@ -27,7 +27,9 @@ import org.bson.Document;
  * import) refuses the new lead: 409 {@code recently_contacted} naming {@code phone}, the earlier
  * lead and when the number may be contacted again. An operator who means it says so ({@code
  * ?recontact=true}). The live lead of the same campaign is left to the insert's own check ({@code
- * phone_active}), which names it. One indexed read by phone per enrolment.
+ * phone_active}), which names it. One indexed read by phone per enrolment. The read and the
+ * enrolment's insert hold the number's lease ({@link EnrolLeases}): two enrolments of one number at
+ * once (two imports, two API processes) cannot both pass it.
  */
 final class RecentContacts {
   /** The number's earlier lead the new one would follow, and when the number is free again. */
@@ -137,6 +139,15 @@ final class RecentContacts {
             + " false (the default: refuse it)",
         new FieldError("recontact", "true|false"));
   }
+
+  /**
+   * What the 409 and an import row say when another enrolment of the number held it ({@link
+   * EnrolLeases}): retryable.
+   */
+  static final String ENROLLING =
+      "another enrolment of this number (another import or API process) is under way: enrol it"
+          + " again after retryAt, when it will be refused recently_contacted if that one enrolled"
+          + " the number in another campaign";
 
   /** What the 409 and an import row say: the earlier lead, and when the number is free again. */
   static String message(String earlierLeadId, Instant freeAt) {

@@ -467,6 +467,72 @@ class LeadResourceTest {
   }
 
   /**
+   * A number another enrolment holds (its lease, {@link EnrolLeases}: another import or API process
+   * enrolling it now, or one that died doing so less than 30 s ago) is not enrolled past the wait:
+   * 409 {@code phone_enrolling} naming {@code phone}, with {@code retryAt} and {@code Retry-After};
+   * an import row says the same. Nothing stored; {@code ?recontact=true} takes no lease.
+   */
+  @Test
+  void aNumberAnotherEnrolmentHoldsIsRefusedRetryablyNamingPhone() {
+    String phone = "+5511998760341";
+    java.util.Date takenAt = new java.util.Date();
+    STORE
+        .database()
+        .getCollection(com.salesagent.activities.mongo.Collections.ENROL_LEASES)
+        .insertOne(
+            new Document("_id", EnrolLeases.key(phone))
+                .append("owner", "another-process")
+                .append("takenAt", takenAt)
+                .append("expireAt", new java.util.Date(takenAt.getTime() + 3_600_000)));
+    try {
+      Response held =
+          RESOURCES
+              .target("/api/leads")
+              .request()
+              .post(Entity.json(leadJson("held-summer", phone, "summer")));
+      assertThat(held.getStatus()).isEqualTo(409);
+      assertThat(held.getHeaderString("Retry-After")).isNotBlank();
+      Map<?, ?> body = json(held);
+      assertThat(body.get("status")).isEqualTo("phone_enrolling");
+      assertThat(Instant.parse((String) body.get("retryAt")))
+          .isEqualTo(takenAt.toInstant().plus(EnrolLeases.STALE_AFTER));
+      assertThat(body.get("errors").toString()).contains("field=phone").contains("retryAt");
+      assertThat(STORE.contact("held-summer")).as("nothing stored").isNull();
+
+      String row =
+          RESOURCES
+              .target("/api/leads/import")
+              .request()
+              .post(
+                  Entity.entity(
+                      "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt\n"
+                          + "held-row,Ana,"
+                          + phone
+                          + ",Acme,summer,true,form,2026-11-20T10:00:00Z\n",
+                      "text/csv"))
+              .readEntity(String.class);
+      assertThat(row)
+          .contains("\"status\":\"phone_enrolling\"")
+          .contains("\"retryAt\"")
+          .contains("\"errors\":[{\"field\":\"phone\"");
+      assertThat(STORE.contact("held-row")).isNull();
+
+      Response meant =
+          RESOURCES
+              .target("/api/leads")
+              .queryParam("recontact", "true")
+              .request()
+              .post(Entity.json(leadJson("held-summer", phone, "summer")));
+      assertThat(meant.getStatus()).as(String.valueOf(json(meant))).isEqualTo(202);
+    } finally {
+      STORE
+          .database()
+          .getCollection(com.salesagent.activities.mongo.Collections.ENROL_LEASES)
+          .deleteOne(com.mongodb.client.model.Filters.eq("_id", EnrolLeases.key(phone)));
+    }
+  }
+
+  /**
    * A number whose opener WhatsApp accepted ({@code sent}) but never reported delivered is guarded
    * as a delivered one (WhatsApp keeps trying for up to 30 days; it may still land): 409 naming the
    * earlier lead. One whose lead failed (Meta said it never arrived) is not.

@@ -1,0 +1,361 @@
+package com.salesagent.api.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.event.CommandSucceededEvent;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The recontact guard and the contact's insert are one step per number ({@link EnrolLeases}): two
+ * enrolments of one number in two campaigns at the same moment, from two API processes sharing one
+ * MongoDB, enrol one. A lease a crashed process left blocks the number until it is stale, no
+ * longer; an enrolment that fails between its lease and its insert gives the lease back.
+ */
+class EnrolmentRaceTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final String URI =
+      "mongodb://" + hostPort(MONGO.bind()) + "/?serverSelectionTimeoutMS=2000";
+
+  /** Every command on enrol_leases, by name, as the server was sent it. */
+  static final List<String> LEASE_COMMANDS = new CopyOnWriteArrayList<>();
+
+  /**
+   * The race in progress: its number, and the two enrolments' arrivals (at the contact's insert, or
+   * finding the number's lease held).
+   */
+  record Race(String phone, CountDownLatch arrivals) {}
+
+  static final AtomicReference<Race> RACE = new AtomicReference<>();
+
+  /** Two API processes: a client each. The first one counts its commands on enrol_leases. */
+  static final MongoClient PROCESS_A = client(true);
+
+  static final MongoClient PROCESS_B = client(false);
+
+  static final LeadStore STORE_A = new LeadStore(PROCESS_A.getDatabase("race-test"));
+  static final LeadStore STORE_B = new LeadStore(PROCESS_B.getDatabase("race-test"));
+
+  static {
+    com.salesagent.activities.mongo.MongoSchema.ensure(STORE_A.database(), Duration.ZERO);
+  }
+
+  static final TestWorkflowEnvironment TEMPORAL = temporal();
+
+  static final Duration RECONTACT_AFTER = Duration.ofDays(30);
+
+  static final MovableClock CLOCK = new MovableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+
+  @AfterAll
+  static void close() {
+    PROCESS_A.close();
+    PROCESS_B.close();
+    MONGO.shutdown();
+    TEMPORAL.close();
+  }
+
+  /**
+   * The race: both enrolments reach the contact's insert, past the guard, before either inserts
+   * (the listener holds the first insert until the other enrolment reaches its own, or finds the
+   * number's lease held). Before the lease both passed the guard and both were enrolled, a cold
+   * opener each; now the second waits for the first's insert and is refused {@code
+   * recently_contacted} naming it.
+   */
+  @Test
+  void twoEnrolmentsOfOneNumberInTwoCampaignsAtOnceFromTwoProcessesEnrolOne() throws Exception {
+    String phone = "+5511998760301";
+    Enrolment a = enrolment(STORE_A);
+    Enrolment b = enrolment(STORE_B);
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    RACE.set(new Race(phone, new CountDownLatch(2)));
+    try {
+      Future<Enrolment.Outcome> autumn =
+          threads.submit(
+              () -> {
+                go.await();
+                return a.enrol(lead("race-autumn", phone, "autumn"));
+              });
+      Future<Enrolment.Outcome> winter =
+          threads.submit(
+              () -> {
+                go.await();
+                return b.enrol(lead("race-winter", phone, "winter"));
+              });
+      go.countDown();
+      List<Enrolment.Outcome> outcomes =
+          List.of(autumn.get(30, TimeUnit.SECONDS), winter.get(30, TimeUnit.SECONDS));
+
+      assertThat(outcomes)
+          .extracting(Enrolment.Outcome::status)
+          .containsExactlyInAnyOrder("enrolled", "recently_contacted");
+      Enrolment.Outcome enrolled =
+          outcomes.stream().filter(o -> "enrolled".equals(o.status())).findFirst().get();
+      Enrolment.Outcome refused =
+          outcomes.stream().filter(o -> !"enrolled".equals(o.status())).findFirst().get();
+      assertThat(refused.activeLeadId()).as("names the lead enrolled").isEqualTo(enrolled.leadId());
+      assertThat(STORE_A.contacts().countDocuments(Filters.eq("phone", phone)))
+          .as("one contact of the number")
+          .isEqualTo(1);
+      assertThat(leaseOf(phone)).as("the lease was given back").isNull();
+    } finally {
+      RACE.set(null);
+      threads.shutdownNow();
+    }
+  }
+
+  /**
+   * The common path costs two commands more (the lease's insert and delete), and only when the
+   * guard applies: none with {@code recontact=true} or RECONTACT_AFTER 0.
+   */
+  @Test
+  void aGuardedEnrolmentCostsTwoLeaseCommandsAndAnUnguardedOneNone() {
+    LEASE_COMMANDS.clear();
+    Enrolment guarded = enrolment(STORE_A);
+    assertThat(guarded.enrol(lead("cost-1", "+5511998760311", "autumn")).status())
+        .isEqualTo("enrolled");
+    assertThat(LEASE_COMMANDS).containsExactly("insert", "delete");
+
+    LEASE_COMMANDS.clear();
+    assertThat(guarded.recontacting().enrol(lead("cost-2", "+5511998760312", "autumn")).status())
+        .isEqualTo("enrolled");
+    Enrolment unguarded =
+        new Enrolment(STORE_A, TEMPORAL.getWorkflowClient(), CLOCK, Duration.ZERO, Duration.ZERO);
+    assertThat(unguarded.enrol(lead("cost-3", "+5511998760313", "autumn")).status())
+        .isEqualTo("enrolled");
+    assertThat(LEASE_COMMANDS).isEmpty();
+  }
+
+  /**
+   * A process that died holding a number's lease (between the lease and the insert) blocks the
+   * number until the lease is stale, no longer: before, another enrolment of it tries again, then
+   * is refused {@code phone_enrolling} with the time the lease goes stale, nothing stored; after,
+   * it takes the lease over, is enrolled, and gives the lease back. The lease holds a hash, never
+   * the number.
+   */
+  @Test
+  void aLeaseACrashedProcessLeftIsTakenOverOnceStale() {
+    String phone = "+5511998760321";
+    Instant takenAt = CLOCK.instant();
+    STORE_B
+        .database()
+        .getCollection(Collections.ENROL_LEASES)
+        .insertOne(
+            new Document("_id", EnrolLeases.key(phone))
+                .append("owner", "a-process-that-died")
+                .append("takenAt", Date.from(takenAt))
+                .append("expireAt", Date.from(takenAt.plus(EnrolLeases.KEEP))));
+    assertThat(leaseOf(phone).toJson()).doesNotContain(phone.substring(1));
+    Enrolment enrolment = enrolment(STORE_A);
+
+    LEASE_COMMANDS.clear();
+    Enrolment.Outcome held = enrolment.enrol(lead("crash-winter", phone, "winter"));
+    assertThat(held.status()).isEqualTo("phone_enrolling");
+    assertThat(held.retryAt()).isEqualTo(takenAt.plus(EnrolLeases.STALE_AFTER));
+    assertThat(LEASE_COMMANDS.stream().filter("insert"::equals).count())
+        .as("it tried again before refusing")
+        .isGreaterThan(1);
+    assertThat(STORE_A.contact("crash-winter")).as("nothing stored").isNull();
+    ApiException refusal = LeadResource.refusal(held, true);
+    assertThat(refusal.status()).isEqualTo(409);
+    assertThat(refusal.errors()).extracting(e -> e.field()).containsExactly("phone");
+    assertThat(refusal.details()).containsEntry("status", "phone_enrolling");
+    assertThat(refusal.headers()).containsKey("Retry-After");
+
+    CLOCK.move(EnrolLeases.STALE_AFTER.plusSeconds(1));
+    assertThat(enrolment.enrol(lead("crash-winter", phone, "winter")).status())
+        .isEqualTo("enrolled");
+    assertThat(leaseOf(phone)).as("given back after the insert").isNull();
+  }
+
+  /**
+   * An enrolment that fails between its lease and its insert (here a lead the validator would have
+   * refused, its consent time missing: building the contact throws) gives the lease back: the next
+   * enrolment of the number takes it at once, without waiting.
+   */
+  @Test
+  void anEnrolmentThatFailsBetweenItsLeaseAndItsInsertGivesTheLeaseBack() {
+    String phone = "+5511998760331";
+    LeadValidator.Lead broken = lead("broken-autumn", phone, "autumn");
+    LeadValidator.Lead noConsentTime =
+        new LeadValidator.Lead(
+            broken.leadId(),
+            broken.name(),
+            broken.phone(),
+            broken.company(),
+            null,
+            null,
+            null,
+            "UTC",
+            null,
+            null,
+            null,
+            null,
+            broken.campaignId(),
+            "form",
+            null);
+    assertThatThrownBy(() -> enrolment(STORE_A).enrol(noConsentTime))
+        .isInstanceOf(NullPointerException.class);
+    assertThat(leaseOf(phone)).as("given back").isNull();
+
+    LEASE_COMMANDS.clear();
+    assertThat(enrolment(STORE_A).enrol(lead("broken-winter", phone, "winter")).status())
+        .isEqualTo("enrolled");
+    assertThat(LEASE_COMMANDS).as("taken at once").containsExactly("insert", "delete");
+  }
+
+  private static Document leaseOf(String phone) {
+    return STORE_A
+        .database()
+        .getCollection(Collections.ENROL_LEASES)
+        .find(Filters.eq("_id", EnrolLeases.key(phone)))
+        .first();
+  }
+
+  private static Enrolment enrolment(LeadStore store) {
+    return new Enrolment(
+        store, TEMPORAL.getWorkflowClient(), CLOCK, Duration.ZERO, RECONTACT_AFTER);
+  }
+
+  private static LeadValidator.Lead lead(String leadId, String phone, String campaignId) {
+    return new LeadValidator.Lead(
+        leadId,
+        "Ada",
+        phone,
+        "Acme",
+        null,
+        null,
+        null,
+        "UTC",
+        null,
+        null,
+        null,
+        null,
+        campaignId,
+        "form",
+        Instant.parse("2026-11-20T10:00:00Z"));
+  }
+
+  private static MongoClient client(boolean counted) {
+    MongoClientSettings.Builder settings =
+        MongoClientSettings.builder().applyConnectionString(new ConnectionString(URI));
+    settings.addCommandListener(
+        new CommandListener() {
+          @Override
+          public void commandStarted(CommandStartedEvent event) {
+            BsonValue target = event.getCommand().get(event.getCommandName());
+            String collection =
+                target != null && target.isString() ? target.asString().getValue() : "";
+            if (counted && Collections.ENROL_LEASES.equals(collection)) {
+              LEASE_COMMANDS.add(event.getCommandName());
+            }
+            Race race = RACE.get();
+            if (race != null
+                && "insert".equals(event.getCommandName())
+                && Collections.CONTACTS.equals(collection)
+                && event.getCommand().containsKey("documents")
+                && event
+                    .getCommand()
+                    .getArray("documents")
+                    .get(0)
+                    .asDocument()
+                    .getString("phone", new BsonString(""))
+                    .getValue()
+                    .equals(race.phone())) {
+              // Held here until the other enrolment is past its guard too, or finds the lease held.
+              race.arrivals().countDown();
+              try {
+                // Not an assertion: how long the first one holds the window open at most.
+                race.arrivals().await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+
+          @Override
+          public void commandSucceeded(CommandSucceededEvent event) {
+            Race race = RACE.get();
+            if (race != null
+                && "insert".equals(event.getCommandName())
+                && event.getResponse().containsKey("writeErrors")) {
+              // A duplicate key: the lease of the number is held by the other enrolment.
+              race.arrivals().countDown();
+            }
+          }
+        });
+    return MongoClients.create(settings.build());
+  }
+
+  private static TestWorkflowEnvironment temporal() {
+    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder();
+    com.salesagent.temporal.LeadSearchAttributes.CATALOGUE.forEach(
+        options::registerSearchAttribute);
+    return TestWorkflowEnvironment.newInstance(options.build());
+  }
+
+  private static String hostPort(java.net.InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  /** A clock the test moves on (a lease's age). */
+  static final class MovableClock extends Clock {
+    private final AtomicReference<Instant> now;
+
+    MovableClock(Instant start) {
+      this.now = new AtomicReference<>(start);
+    }
+
+    void move(Duration by) {
+      now.updateAndGet(t -> t.plus(by));
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}
