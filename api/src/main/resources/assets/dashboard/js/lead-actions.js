@@ -100,7 +100,8 @@ export function handOffControls(l, leadId, refresh) {
     const wake = h('button', { id: 'unsnooze', type: 'button', class: 'secondary small', text: 'End snooze' });
     wake.addEventListener('click', () => {
       wake.disabled = true;
-      api(path + 'snooze', { method: 'DELETE' })
+      const as = document.getElementById('conversation-as');
+      api(path + 'snooze' + (as && as.value ? '?byOwnerId=' + encodeURIComponent(as.value) : ''), { method: 'DELETE' })
         .then(() => { toast('Snooze ended'); refresh(); })
         .catch((e) => { wake.disabled = false; reportError(e); });
     });

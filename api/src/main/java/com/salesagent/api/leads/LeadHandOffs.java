@@ -269,13 +269,23 @@ final class LeadHandOffs {
     return Response.ok(new Snoozed(leadId, holder, until.toString(), "snoozed")).build();
   }
 
-  /** Ends a lead's snooze now ({@code DELETE}); none: 200 {@code not_snoozed}, nothing written. */
-  Response unsnooze(String operator, String leadId) {
+  /**
+   * Ends a lead's snooze now ({@code DELETE}); none: 200 {@code not_snoozed}, nothing written. A
+   * rep ({@code byOwnerId}) ends only a lead they hold: 409 naming {@code byOwnerId} otherwise.
+   */
+  Response unsnooze(String operator, String leadId, String by) {
+    List<FieldError> errors = new java.util.ArrayList<>();
+    byErrors(by, errors);
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid snooze end", errors);
+    }
     Document contact = store.contact(leadId);
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
     ReplyRefusals.erasing(contact);
+    // A rep ends only their own lead's snooze, as only they set it (an operator: any).
+    requireHolder(by, contact.getString("ownerId"));
     if (contact.get(SNOOZE) == null) {
       return Response.ok(new Snoozed(leadId, contact.getString("ownerId"), null, "not_snoozed"))
           .build();

@@ -437,11 +437,17 @@ public class LeadResource {
     return handOffs.snooze(operator.name(), leadId, body);
   }
 
-  /** {@code DELETE /api/leads/{leadId}/handoff/snooze}: the snooze ends now. */
+  /**
+   * {@code DELETE /api/leads/{leadId}/handoff/snooze?byOwnerId=}: the snooze ends now (a rep's own
+   * lead only; an operator's, any).
+   */
   @DELETE
   @Path("/{leadId}/handoff/snooze")
-  public Response unsnoozeHandOff(@Auth Operator operator, @PathParam("leadId") String leadId) {
-    return handOffs.unsnooze(operator.name(), leadId);
+  public Response unsnoozeHandOff(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @QueryParam("byOwnerId") String byOwnerId) {
+    return handOffs.unsnooze(operator.name(), leadId, byOwnerId);
   }
 
   /**

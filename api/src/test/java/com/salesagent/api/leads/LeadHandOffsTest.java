@@ -302,10 +302,17 @@ class LeadHandOffsTest {
         .updateOne(
             Filters.eq("leadId", snoozed), new Document("$set", new Document("ownerId", "ana")));
 
-    // Ended by hand: the snooze is gone; a second DELETE writes nothing.
-    assertThat(((LeadHandOffs.Snoozed) handOffs.unsnooze("ops", snoozed).getEntity()).status())
+    // Another rep cannot end ana's snooze (she set it for her lead), nor a rep nobody knows.
+    refused(() -> handOffs.unsnooze("ops", snoozed, "bob"), 409, "byOwnerId");
+    refused(() -> handOffs.unsnooze("ops", snoozed, "nobody"), 422, "byOwnerId");
+    assertThat(store.contact(snoozed).get("repSnooze")).as("still snoozed").isNotNull();
+
+    // Ended by hand, by its rep: the snooze is gone; a second DELETE writes nothing.
+    assertThat(
+            ((LeadHandOffs.Snoozed) handOffs.unsnooze("ops", snoozed, "ana").getEntity()).status())
         .isEqualTo("unsnoozed");
-    assertThat(((LeadHandOffs.Snoozed) handOffs.unsnooze("ops", snoozed).getEntity()).status())
+    assertThat(
+            ((LeadHandOffs.Snoozed) handOffs.unsnooze("ops", snoozed, null).getEntity()).status())
         .isEqualTo("not_snoozed");
     assertThat(audits(snoozed, "handoff_unsnoozed")).isEqualTo(1);
   }
