@@ -1075,39 +1075,47 @@ class DashboardApplicationTest {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(omar.statusCode()).as(omar.body()).isIn(200, 201);
       driver.navigate().refresh();
-      var snoozeUntil = org.openqa.selenium.By.id("snooze-until");
-      wait.until(d -> !d.findElements(snoozeUntil).isEmpty());
-      js.executeScript(
-          "const d = new Date(Date.now() + 86400000); const pad = (n) => String(n).padStart(2, '0');"
-              + " document.getElementById('snooze-until').value = d.getFullYear() + '-' +"
-              + " pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' +"
-              + " pad(d.getMinutes());");
-      driver.findElement(org.openqa.selenium.By.id("snooze")).click();
+      // The page's links are rebuilt whenever the lead changes (polled every 2 s): each control is
+      // set and clicked in one script, tried again until the contact shows it took.
       await(
           "snoozed on the contact",
-          Duration.ofSeconds(10),
-          () -> store().contact(leadId).get("repSnooze") != null);
+          Duration.ofSeconds(20),
+          () -> {
+            js.executeScript(
+                "const i = document.getElementById('snooze-until');"
+                    + " const b = document.getElementById('snooze'); if (!i || !b || b.disabled)"
+                    + " return; const d = new Date(Date.now() + 86400000);"
+                    + " const pad = (n) => String(n).padStart(2, '0');"
+                    + " i.value = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' +"
+                    + " pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());"
+                    + " b.click();");
+            return store().contact(leadId).get("repSnooze") != null;
+          });
       wait.until(
           d ->
               !d.findElements(org.openqa.selenium.By.id("lead-snoozed")).isEmpty()
                   && d.findElement(org.openqa.selenium.By.id("lead-snoozed"))
                       .getText()
                       .startsWith("Snoozed until "));
-      driver.findElement(org.openqa.selenium.By.id("unsnooze")).click();
       await(
           "the snooze ended",
-          Duration.ofSeconds(10),
-          () -> store().contact(leadId).get("repSnooze") == null);
-      var reassignTo = org.openqa.selenium.By.cssSelector("#reassign-to option[value='omar']");
-      wait.until(d -> !d.findElements(reassignTo).isEmpty());
-      new org.openqa.selenium.support.ui.Select(
-              driver.findElement(org.openqa.selenium.By.id("reassign-to")))
-          .selectByValue("omar");
-      driver.findElement(org.openqa.selenium.By.id("reassign")).click();
+          Duration.ofSeconds(20),
+          () -> {
+            js.executeScript(
+                "const b = document.getElementById('unsnooze'); if (b && !b.disabled) b.click();");
+            return store().contact(leadId).get("repSnooze") == null;
+          });
       await(
           "the lead reassigned to omar",
-          Duration.ofSeconds(15),
-          () -> "omar".equals(store().contact(leadId).getString("ownerId")));
+          Duration.ofSeconds(20),
+          () -> {
+            js.executeScript(
+                "const s = document.getElementById('reassign-to');"
+                    + " const b = document.getElementById('reassign');"
+                    + " if (!s || !b || b.disabled || !s.querySelector(\"option[value='omar']\"))"
+                    + " return; s.value = 'omar'; b.click();");
+            return "omar".equals(store().contact(leadId).getString("ownerId"));
+          });
     } finally {
       for (String rep : new String[] {"rita", "omar"}) {
         HttpClient.newHttpClient()
@@ -1764,22 +1772,26 @@ class DashboardApplicationTest {
       }
       var save = org.openqa.selenium.By.cssSelector("#discovery-table button.save-segment");
       wait.until(d -> !d.findElements(save).isEmpty());
-      var firstFinding =
-          driver.findElement(org.openqa.selenium.By.cssSelector("#discovery-table tbody tr"));
-      String finding = firstFinding.getAttribute("data-finding");
+      // Read the first row and click its Save in one script: the card re-renders every 15 s, and
+      // findings with the same figures may swap places between renders.
+      @SuppressWarnings("unchecked")
+      java.util.List<Object> firstFinding =
+          (java.util.List<Object>)
+              js.executeScript(
+                  "const tr = document.querySelector('#discovery-table tbody tr');"
+                      + " const cells = tr.querySelectorAll('td');"
+                      + " const out = [tr.getAttribute('data-finding'),"
+                      + " tr.getAttribute('data-evidence'), cells[3].textContent, tr.textContent];"
+                      + " tr.querySelector('button.save-segment').click(); return out;");
+      String finding = String.valueOf(firstFinding.get(0));
       // A finding whose lift interval reaches down to 1x says it is not clear yet.
-      String lift =
-          firstFinding.findElements(org.openqa.selenium.By.tagName("td")).get(3).getText();
-      double liftLow = Double.parseDouble(lift.substring(lift.indexOf('[') + 1, lift.indexOf('–')));
-      assertThat(firstFinding.getAttribute("data-evidence"))
+      String lift = String.valueOf(firstFinding.get(2));
+      double liftLow =
+          Double.parseDouble(lift.substring(lift.indexOf('[') + 1, lift.indexOf('\u2013')));
+      assertThat(firstFinding.get(1)).as(lift).isEqualTo(liftLow > 1 ? "above" : "unclear");
+      assertThat(String.valueOf(firstFinding.get(3)).contains("not clear yet"))
           .as(lift)
-          .isEqualTo(liftLow > 1 ? "above" : "unclear");
-      assertThat(firstFinding.getText().contains("not clear yet")).as(lift).isEqualTo(liftLow <= 1);
-      wait.until(
-          d -> {
-            d.findElement(save).click();
-            return true;
-          });
+          .isEqualTo(liftLow <= 1);
       await(
           "the finding saved as a segment",
           Duration.ofSeconds(10),
