@@ -235,12 +235,15 @@ class KnowledgeActivitiesTest {
               new com.salesagent.workflows.lead.LeadEvent(
                   lead, "c-1", "outcome", "lost", "smb", "v-1", null, null, null, "not now"));
     }
-    // K-after-end's question was written after its end.
+    // K-after-end's question was written after its end (a second after: in the same millisecond
+    // as the end's record it would not be after it, and the test failed once so).
     db.getCollection(Collections.FEEDBACK)
         .updateOne(
             new Document("leadId", "K-after-end"),
             new Document(
-                "$set", new Document("storedAt", java.util.Date.from(java.time.Instant.now()))));
+                "$set",
+                new Document(
+                    "storedAt", java.util.Date.from(java.time.Instant.now().plusSeconds(1)))));
 
     knowledge.draftAnswer("K-end", "m-1");
     knowledge.draftAnswer("K-after-end", "m-1");
