@@ -43,6 +43,16 @@ public class DashboardBenchCommand extends Command {
     subparser.addArgument("--events").type(Integer.class).setDefault(1_000_000);
     subparser.addArgument("--leads").type(Integer.class).setDefault(20_000);
     subparser.addArgument("--refreshes").type(Integer.class).setDefault(200);
+    subparser
+        .addArgument("--stream")
+        .type(Integer.class)
+        .setDefault(200)
+        .help("status changes timed from MongoDB write to the live stream's event (0: none)");
+    subparser
+        .addArgument("--live-feed")
+        .choices("auto", "polling", "change_streams")
+        .setDefault("auto")
+        .help("LIVE_FEED_SOURCE for the run (auto: polling on the embedded MongoDB-wire server)");
   }
 
   static final String[] TYPES = {
@@ -57,7 +67,8 @@ public class DashboardBenchCommand extends Command {
     int events = namespace.getInt("events");
     int leads = namespace.getInt("leads");
     int refreshes = namespace.getInt("refreshes");
-    EmbeddedStack stack = EmbeddedStack.start("bench", Map.of());
+    EmbeddedStack stack =
+        EmbeddedStack.start("bench", Map.of("LIVE_FEED_SOURCE", namespace.getString("live_feed")));
     MongoDatabase db = stack.app().connections().mongo().database();
     EmbeddedStack.printMachine();
     long loadStart = System.nanoTime();
@@ -79,6 +90,7 @@ public class DashboardBenchCommand extends Command {
             "/api/approvals");
     Map<String, List<Double>> times = new HashMap<>();
     List<Double> refresh = new ArrayList<>();
+    String liveSource = "?";
     List<Double> summaryServer = new ArrayList<>();
     Map<String, List<Double>> server = new HashMap<>();
     for (int i = 0; i < refreshes + 20; i++) {
@@ -104,6 +116,7 @@ public class DashboardBenchCommand extends Command {
           if (path.startsWith("/api/dashboard/summary")) {
             JsonNode s = json.readTree(r.body());
             summaryServer.add(s.path("serverMillis").asDouble());
+            liveSource = s.path("liveSource").asText();
           }
         }
         total += ms;
@@ -150,8 +163,86 @@ public class DashboardBenchCommand extends Command {
     }
     System.out.printf(
         "  %-40s server %s%n%n", "in-flight count (confirmation dialog)", describe(inFlight));
+    int stream = namespace.getInt("stream");
+    if (stream > 0) {
+      List<Double> pushed = streamLatency(http, base, stack.token(), db, stream);
+      System.out.printf(
+          "Live stream (/api/dashboard/stream, %s): a message's status stored -> its event read by"
+              + " the client, %d changes one at a time:%n  %-40s %s%n%n",
+          liveSource, stream, "stored -> pushed", describe(pushed));
+    }
     stack.app().server().stop();
     System.exit(0);
+  }
+
+  /**
+   * Times the live stream: each status change is written to MongoDB as the webhook inbox writes it
+   * and timed until the stream's client reads the event (how soon the inbox stores it is {@code
+   * bench-webhooks}' figure).
+   */
+  static List<Double> streamLatency(
+      HttpClient http, String base, String token, MongoDatabase db, int changes) throws Exception {
+    java.util.concurrent.BlockingQueue<String[]> events =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    HttpResponse<java.io.InputStream> sse =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/dashboard/stream"))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream")
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    Thread reader =
+        new Thread(
+            () -> {
+              try (java.io.BufferedReader in =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          sse.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  if (line.startsWith("data: ")) {
+                    events.add(new String[] {line.substring(6), String.valueOf(System.nanoTime())});
+                  }
+                }
+              } catch (java.io.IOException e) {
+                // closed at the end
+              }
+            },
+            "bench-stream-reader");
+    reader.setDaemon(true);
+    reader.start();
+    if (events.poll(10, java.util.concurrent.TimeUnit.SECONDS) == null) {
+      throw new IllegalStateException("the stream sent no counters on connect");
+    }
+    Thread.sleep(500); // the watchers are open before the first change
+    List<Double> latency = new ArrayList<>();
+    for (int i = 0; i < changes + 10; i++) {
+      String leadId = "bench-stream-" + i + "-" + System.nanoTime();
+      long start = System.nanoTime();
+      db.getCollection(Collections.MESSAGES)
+          .insertOne(
+              new Document("idempotencyKey", leadId + ":first")
+                  .append("leadId", leadId)
+                  .append("status", "delivered")
+                  .append("purpose", "first")
+                  .append("updatedAt", new Date()));
+      long seen = 0;
+      long deadline = start + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (seen == 0 && System.nanoTime() < deadline) {
+        String[] e =
+            events.poll(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (e != null && e[0].contains(leadId)) {
+          seen = Long.parseLong(e[1]);
+        }
+      }
+      if (seen == 0) {
+        throw new IllegalStateException("no event within 10 s for " + leadId);
+      }
+      if (i >= 10) {
+        latency.add((seen - start) / 1e6);
+      }
+    }
+    sse.body().close();
+    return latency;
   }
 
   private static String describe(List<Double> values) {
