@@ -48,10 +48,20 @@ final class EnrolLeases {
   private static final long FIRST_PAUSE_MS = 10;
   private static final long LONGEST_PAUSE_MS = 200;
 
-  /** A lease held: {@link #close} gives it back. */
+  /** A lease held: {@link #close} or {@link #giveBack} gives it back. */
   interface Lease extends AutoCloseable {
+    /**
+     * Gives the lease back; true when it was still this holder's until then. False when another
+     * enrolment took it over meanwhile (this holder was paused past {@link #STALE_AFTER}: a GC, a
+     * slow network), or when giving it back failed, so that nobody can tell: either way what this
+     * holder did under the lease may have raced the successor's guard.
+     */
+    boolean giveBack();
+
     @Override
-    void close();
+    default void close() {
+      giveBack();
+    }
   }
 
   private final MongoCollection<Document> leases;
@@ -135,13 +145,19 @@ final class EnrolLeases {
   private Lease lease(String id, String owner) {
     return () -> {
       try {
-        leases.deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("owner", owner)));
+        // Names its own owner: a successor's lease stays. The count says whether it was still
+        // ours, at no extra command.
+        return leases
+                .deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("owner", owner)))
+                .getDeletedCount()
+            == 1;
       } catch (MongoException e) {
-        // The enrolment is done either way; the lease goes stale and is taken over.
+        // The lease goes stale and is taken over; whether it was still ours is unknown.
         LOG.warn(
             "an enrolment lease was not given back ({}): taken over after {}",
             e.getClass().getSimpleName(),
             STALE_AFTER);
+        return false;
       }
     };
   }

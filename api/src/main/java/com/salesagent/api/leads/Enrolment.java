@@ -1,5 +1,6 @@
 package com.salesagent.api.leads;
 
+import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Enrols a valid lead: a suppressed number is refused; the contact is stored first (so nothing
@@ -35,9 +38,12 @@ import org.bson.Document;
  * being erased is refused until its erasure has ended ({@link #LEAD_ERASING}); then it is a new
  * lead with a workflow run of its own. The {@link RecentContacts} guard and the insert hold the
  * number's lease ({@link EnrolLeases}): one guarded enrolment of a number at a time, across threads
- * and API processes ({@link #PHONE_ENROLLING} when another one held it too long).
+ * and API processes ({@link #PHONE_ENROLLING} when another one held it too long, or took it over
+ * from this one before its insert: the contact is then taken back before any workflow starts).
  */
 public class Enrolment {
+  private static final Logger LOG = LoggerFactory.getLogger(Enrolment.class);
+
   public static final String ENROLLED = "enrolled";
   public static final String WORKFLOW_STARTED = "workflow_started";
   public static final String ALREADY_ENROLLED = "already_enrolled";
@@ -194,12 +200,14 @@ public class Enrolment {
 
   /**
    * The same enrolment without the {@link RecentContacts} guard: an operator's {@code
-   * recontact=true}, and "Start a new conversation" with a lead that wrote.
+   * recontact=true}, and "Start a new conversation" with a lead that wrote. It still takes the
+   * number's lease: a guarded enrolment of the number at the same moment (an import of another
+   * campaign) then sees this lead and is refused, instead of both sending a cold opener.
    */
   public Enrolment recontacting() {
     return recent == null
         ? this
-        : new Enrolment(store, temporal, clock, erasureSweepAfter, null, null);
+        : new Enrolment(store, temporal, clock, erasureSweepAfter, null, leases);
   }
 
   public Outcome enrol(LeadValidator.Lead lead) {
@@ -211,7 +219,7 @@ public class Enrolment {
     }
     // The guard and the insert, one enrolment of the number at a time (threads and processes).
     Optional<EnrolLeases.Lease> lease = Optional.empty();
-    if (recent != null) {
+    if (leases != null) {
       lease = leases.take(lead.phone());
       if (lease.isEmpty()) {
         return new Outcome(
@@ -225,6 +233,8 @@ public class Enrolment {
       }
     }
     LeadStore.Inserted insert;
+    Document contact;
+    boolean leaseLost;
     try {
       Optional<RecentContacts.Earlier> earlier =
           recent == null ? Optional.empty() : recent.unanswered(lead, now);
@@ -238,9 +248,26 @@ public class Enrolment {
             List.of(),
             earlier.get().freeAt());
       }
-      insert = store.insertContact(contact(lead, now));
+      contact = contact(lead, now);
+      insert = store.insertContact(contact);
     } finally {
-      lease.ifPresent(EnrolLeases.Lease::close);
+      leaseLost = lease.isPresent() && !lease.get().giveBack();
+    }
+    if (leaseLost && insert == LeadStore.Inserted.INSERTED) {
+      // Paused past the lease's staleness between the guard and the insert, this enrolment may
+      // have raced one that took the lease over and passed the guard before this insert: the
+      // contact is taken back before any workflow starts, and the enrolment is refused as one
+      // that met another enrolment of the number (retryable; the next try sees the other lead).
+      store.contacts().deleteOne(Filters.eq("_id", contact.get("_id")));
+      LOG.warn("an enrolment lost its number's lease before its insert: taken back, retryable");
+      return new Outcome(
+          lead.leadId(),
+          null,
+          PHONE_ENROLLING,
+          null,
+          null,
+          List.of(),
+          now.plus(Duration.ofSeconds(1)));
     }
     if (insert == LeadStore.Inserted.PHONE_ACTIVE) {
       Document active = store.activeContact(lead.campaignId(), lead.phone());

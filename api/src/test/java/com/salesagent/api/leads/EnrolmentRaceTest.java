@@ -61,6 +61,14 @@ class EnrolmentRaceTest {
 
   static final AtomicReference<Race> RACE = new AtomicReference<>();
 
+  /**
+   * A pause at the contact's insert of {@code phone} (once): {@code meanwhile} runs while the
+   * insert waits, as another process would while this one is paused.
+   */
+  record Pause(String phone, Runnable meanwhile) {}
+
+  static final AtomicReference<Pause> PAUSE = new AtomicReference<>();
+
   /** Two API processes: a client each. The first one counts its commands on enrol_leases. */
   static final MongoClient PROCESS_A = client(true);
 
@@ -138,8 +146,9 @@ class EnrolmentRaceTest {
   }
 
   /**
-   * The common path costs two commands more (the lease's insert and delete), and only when the
-   * guard applies: none with {@code recontact=true} or RECONTACT_AFTER 0.
+   * The common path costs two commands more (the lease's insert and delete; the delete also tells
+   * whether the lease was still the enrolment's), with the guard and with {@code recontact=true},
+   * which skips the guard but not the lease; none with RECONTACT_AFTER 0.
    */
   @Test
   void aGuardedEnrolmentCostsTwoLeaseCommandsAndAnUnguardedOneNone() {
@@ -152,11 +161,93 @@ class EnrolmentRaceTest {
     LEASE_COMMANDS.clear();
     assertThat(guarded.recontacting().enrol(lead("cost-2", "+5511998760312", "autumn")).status())
         .isEqualTo("enrolled");
+    assertThat(LEASE_COMMANDS).containsExactly("insert", "delete");
+
+    LEASE_COMMANDS.clear();
     Enrolment unguarded =
         new Enrolment(STORE_A, TEMPORAL.getWorkflowClient(), CLOCK, Duration.ZERO, Duration.ZERO);
     assertThat(unguarded.enrol(lead("cost-3", "+5511998760313", "autumn")).status())
         .isEqualTo("enrolled");
     assertThat(LEASE_COMMANDS).isEmpty();
+  }
+
+  /**
+   * An operator's {@code recontact=true} skips the guard, not the lease: a guarded enrolment of the
+   * number in another campaign at the same moment (an import) waits for it, then sees its lead and
+   * is refused. Without the lease both passed (the guarded one's guard before the other's insert)
+   * and both sent a cold opener.
+   */
+  @Test
+  void aRecontactingEnrolmentAndAGuardedOneAtOnceEnrolOne() {
+    String phone = "+5511998760341";
+    Enrolment operator = enrolment(STORE_A).recontacting();
+    Enrolment importer = enrolment(STORE_B);
+    List<Enrolment.Outcome> imported = new CopyOnWriteArrayList<>();
+    // The import's enrolment comes while the operator's is between its (skipped) guard and its
+    // insert.
+    PAUSE.set(
+        new Pause(
+            phone, () -> imported.add(importer.enrol(lead("import-summer", phone, "summer")))));
+    try {
+      assertThat(operator.enrol(lead("anyway-spring", phone, "spring")).status())
+          .isEqualTo("enrolled");
+      assertThat(imported)
+          .extracting(Enrolment.Outcome::status)
+          .as("it waited for the operator's enrolment")
+          .containsExactly("phone_enrolling");
+      assertThat(STORE_A.contacts().countDocuments(Filters.eq("phone", phone)))
+          .as("one contact of the number")
+          .isEqualTo(1);
+      Enrolment.Outcome again = importer.enrol(lead("import-summer", phone, "summer"));
+      assertThat(again.status())
+          .as("tried again, it sees the lead")
+          .isEqualTo("recently_contacted");
+      assertThat(again.activeLeadId()).isEqualTo("anyway-spring");
+    } finally {
+      PAUSE.set(null);
+    }
+  }
+
+  /**
+   * An enrolment paused between its guard and its insert for longer than the lease's staleness (a
+   * GC, a slow network) loses the lease to another enrolment of the number, which passes the guard
+   * before the paused one inserts. Before, both were enrolled (two contacts, two cold openers); now
+   * the paused one learns, when it gives the lease back, that it was no longer its own, takes its
+   * contact back before starting anything, and is refused {@code phone_enrolling} (retryable: the
+   * next try sees the other lead).
+   */
+  @Test
+  void anEnrolmentThatLostItsLeaseBeforeItsInsertTakesItsContactBack() {
+    String phone = "+5511998760351";
+    Enrolment paused = enrolment(STORE_A);
+    Enrolment other = enrolment(STORE_B);
+    List<Enrolment.Outcome> others = new CopyOnWriteArrayList<>();
+    PAUSE.set(
+        new Pause(
+            phone,
+            () -> {
+              // While the first one's insert is held: its lease goes stale and another
+              // enrolment of the number takes it over, passes the guard and inserts.
+              CLOCK.move(EnrolLeases.STALE_AFTER.plusSeconds(1));
+              others.add(other.enrol(lead("lost-winter", phone, "winter")));
+            }));
+    try {
+      Enrolment.Outcome outcome = paused.enrol(lead("lost-autumn", phone, "autumn"));
+
+      assertThat(others).extracting(Enrolment.Outcome::status).containsExactly("enrolled");
+      assertThat(outcome.status()).isEqualTo("phone_enrolling");
+      assertThat(outcome.retryAt()).isNotNull();
+      assertThat(STORE_A.contact("lost-autumn")).as("taken back").isNull();
+      assertThat(STORE_A.contacts().countDocuments(Filters.eq("phone", phone)))
+          .as("one contact of the number")
+          .isEqualTo(1);
+      assertThat(leaseOf(phone)).as("the successor gave its lease back").isNull();
+      assertThat(paused.enrol(lead("lost-autumn", phone, "autumn")).status())
+          .as("tried again, it sees the other lead")
+          .isEqualTo("recently_contacted");
+    } finally {
+      PAUSE.set(null);
+    }
   }
 
   /**
@@ -282,6 +373,14 @@ class EnrolmentRaceTest {
             if (counted && Collections.ENROL_LEASES.equals(collection)) {
               LEASE_COMMANDS.add(event.getCommandName());
             }
+            Pause pause = PAUSE.get();
+            if (pause != null
+                && "insert".equals(event.getCommandName())
+                && Collections.CONTACTS.equals(collection)
+                && pause.phone().equals(insertedPhone(event))
+                && PAUSE.compareAndSet(pause, null)) {
+              pause.meanwhile().run();
+            }
             Race race = RACE.get();
             if (race != null
                 && "insert".equals(event.getCommandName())
@@ -318,6 +417,18 @@ class EnrolmentRaceTest {
           }
         });
     return MongoClients.create(settings.build());
+  }
+
+  private static String insertedPhone(CommandStartedEvent event) {
+    return event.getCommand().containsKey("documents")
+        ? event
+            .getCommand()
+            .getArray("documents")
+            .get(0)
+            .asDocument()
+            .getString("phone", new BsonString(""))
+            .getValue()
+        : "";
   }
 
   private static TestWorkflowEnvironment temporal() {

@@ -523,7 +523,11 @@ class LeadResourceTest {
               .queryParam("recontact", "true")
               .request()
               .post(Entity.json(leadJson("held-summer", phone, "summer")));
-      assertThat(meant.getStatus()).as(String.valueOf(json(meant))).isEqualTo(202);
+      // recontact=true overrides the recontact window, not another enrolment under way.
+      Map<?, ?> meantBody = json(meant);
+      assertThat(meant.getStatus()).as(String.valueOf(meantBody)).isEqualTo(409);
+      assertThat(meantBody.get("status")).isEqualTo("phone_enrolling");
+      assertThat(STORE.contact("held-summer")).as("nothing stored").isNull();
     } finally {
       STORE
           .database()
