@@ -46,9 +46,18 @@ final class DraftBursts {
    * reply without a time (stored before times were kept) is answered alone.
    */
   String unanswered(String leadId, Document reply, Document contact, List<String> answers) {
+    return unanswered(leadId, reply, contact, answers, new ArrayList<>());
+  }
+
+  /**
+   * {@link #unanswered(String, Document, Document, List)}, each message's text into {@code texts}.
+   */
+  String unanswered(
+      String leadId, Document reply, Document contact, List<String> answers, List<String> texts) {
     String own = reply.getString("text");
     Date wrote = reply.getDate("receivedAt");
     answers.add(reply.getString("messageId"));
+    texts.add(own);
     if (wrote == null) {
       return own;
     }
@@ -87,6 +96,7 @@ final class DraftBursts {
       }
       text.insert(0, t + "\n");
       answers.add(0, f.getString("messageId"));
+      texts.add(0, t);
     }
     return text.toString();
   }

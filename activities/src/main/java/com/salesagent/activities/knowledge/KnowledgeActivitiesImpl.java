@@ -150,7 +150,8 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
     // A burst: the lead's messages no person answered yet, up to this one, are answered together
     // (the older drafts of them are superseded by this one once it is stored: DraftBursts.settle).
     List<String> answers = new ArrayList<>();
-    String inView = bursts.unanswered(leadId, reply, contact, answers);
+    List<String> burst = new ArrayList<>();
+    String inView = bursts.unanswered(leadId, reply, contact, answers, burst);
     boolean customer = DraftAudience.customer(contact);
     String stage = ConversationStage.of(intent, inView, customer);
     float[] query = embed.apply(List.of(inView)).get(0);
@@ -230,6 +231,18 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
                   ? "no entry answers it closely enough"
                   : "no entry answers a " + objection + " objection",
           null);
+    }
+    if (burst.size() > 1 && !cited.isEmpty()) {
+      // Each message of the burst is asked on its own too: "how much is it?" then "and how does
+      // it work?" read together was answered only by the stronger of the two.
+      for (Scored also : eachMessagesAnswer(burst, entries, language, customer)) {
+        if (cited.size() >= MAX_ANSWERS) {
+          break;
+        }
+        if (cited.stream().noneMatch(c -> c.entry().get("_id").equals(also.entry().get("_id")))) {
+          cited.add(also);
+        }
+      }
     }
     if (offerBooking && cited.stream().noneMatch(c -> c.entry() == booking)) {
       cited.add(Scored.of(ranked, booking)); // a call proposed with the link
@@ -382,6 +395,42 @@ public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
   }
 
   /** Every entry with its best chunk's similarity to the reply, best first. */
+  /** At most this many entries answer a burst's questions in one draft (the booking link aside). */
+  static final int MAX_ANSWERS = 3;
+
+  /**
+   * Each message's own best entry, in the order the lead wrote them: one that answers it closely
+   * enough ({@link #MIN_SCORE}), of the kinds the whole burst may be answered with (customer care
+   * for a customer; no objection's answer for an interested lead), never an objection's answer
+   * (those answer the objection the triage named, from the whole burst) nor the booking link
+   * (offered by the conversation's stage).
+   */
+  private List<Scored> eachMessagesAnswer(
+      List<String> texts, List<Document> entries, String language, boolean customer) {
+    List<float[]> queries = embed.apply(texts);
+    List<String> care = ConversationStage.kinds(ConversationStage.CUSTOMER_CARE);
+    List<Scored> answers = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      List<Scored> ranked = rank(queries.get(i), entries);
+      if (SharedWords.applies(language)) {
+        ranked = Scored.byWords(texts.get(i), language, ranked);
+      }
+      for (Scored r : ranked) {
+        String kind = r.entry().getString("kind");
+        if ("objection".equals(kind)
+            || "booking".equals(kind)
+            || (customer && !care.contains(kind))) {
+          continue;
+        }
+        if (r.score() >= MIN_SCORE) {
+          answers.add(r);
+        }
+        break; // the message's best eligible entry, or none
+      }
+    }
+    return answers;
+  }
+
   private List<Scored> rank(float[] query, List<Document> entries) {
     List<String> chunks = new ArrayList<>();
     List<Document> owners = new ArrayList<>();

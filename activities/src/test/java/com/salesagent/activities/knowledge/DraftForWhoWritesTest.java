@@ -239,6 +239,42 @@ class DraftForWhoWritesTest {
   }
 
   /**
+   * A burst of two questions ("how much is it?", then "how does it work, which tools does it
+   * need?") read together was answered from the one entry nearest to both: the draft answered one
+   * question and a rep had to notice the other. Each message is asked on its own too, and the draft
+   * answers both, from two entries, in one message.
+   */
+  @Test
+  void aBurstOfTwoQuestionsIsAnsweredOnBoth() {
+    String leadId = lead(new Document("stage", "in_conversation"));
+    wrote(leadId, "m-1", "How much does it cost per month?", "question", T0);
+    wrote(
+        leadId,
+        "m-2",
+        "And how does it work? Which tools does it need?",
+        "question",
+        T0.plusSeconds(20));
+    knowledge.draftAnswer(leadId, "m-1");
+    knowledge.draftAnswer(leadId, "m-2");
+
+    Document newest = draft(leadId, "m-2");
+    assertThat(newest.getString("status")).isEqualTo(HeldDrafts.HELD);
+    assertThat(newest.getList("answers", String.class)).containsExactly("m-1", "m-2");
+    assertThat(newest.getString("text"))
+        .as("the price question")
+        .contains("priced")
+        .as("the how-it-works question")
+        .contains("Each lead gets a personal WhatsApp message");
+    // Asked alone, each question still gets only its own answer.
+    String single = lead(new Document("stage", "in_conversation"));
+    wrote(single, "m-1", "How much does it cost per month?", "question", T0);
+    knowledge.draftAnswer(single, "m-1");
+    assertThat(draft(single, "m-1").getString("text"))
+        .contains("priced")
+        .doesNotContain("Each lead gets a personal WhatsApp message");
+  }
+
+  /**
    * The compositions finish out of order (the newest first) and the older one is retried: it must
    * not supersede the newer draft, nor wait beside it; it is stored superseded by it. Retrying any
    * of them changes nothing.
