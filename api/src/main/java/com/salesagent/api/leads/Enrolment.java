@@ -222,14 +222,7 @@ public class Enrolment {
     if (leases != null) {
       lease = leases.take(lead.phone());
       if (lease.isEmpty()) {
-        return new Outcome(
-            lead.leadId(),
-            null,
-            PHONE_ENROLLING,
-            null,
-            null,
-            List.of(),
-            leases.retryAt(lead.phone()));
+        return enrolling(lead, leases.retryAt(lead.phone()));
       }
     }
     LeadStore.Inserted insert;
@@ -260,14 +253,7 @@ public class Enrolment {
       // that met another enrolment of the number (retryable; the next try sees the other lead).
       store.contacts().deleteOne(Filters.eq("_id", contact.get("_id")));
       LOG.warn("an enrolment lost its number's lease before its insert: taken back, retryable");
-      return new Outcome(
-          lead.leadId(),
-          null,
-          PHONE_ENROLLING,
-          null,
-          null,
-          List.of(),
-          now.plus(Duration.ofSeconds(1)));
+      return enrolling(lead, now.plus(Duration.ofSeconds(1)));
     }
     if (insert == LeadStore.Inserted.PHONE_ACTIVE) {
       Document active = store.activeContact(lead.campaignId(), lead.phone());
@@ -329,6 +315,13 @@ public class Enrolment {
           input);
     }
     return new Outcome(lead.leadId(), workflowId, inserted ? ENROLLED : WORKFLOW_STARTED);
+  }
+
+  /**
+   * Refused {@link #PHONE_ENROLLING}: another enrolment of the number; again at {@code retryAt}.
+   */
+  private static Outcome enrolling(LeadValidator.Lead lead, Instant retryAt) {
+    return new Outcome(lead.leadId(), null, PHONE_ENROLLING, null, null, List.of(), retryAt);
   }
 
   private LeadWorkflow workflow(LeadValidator.Lead lead, WorkflowIdReusePolicy reuse) {

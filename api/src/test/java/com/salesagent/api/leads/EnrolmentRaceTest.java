@@ -385,15 +385,7 @@ class EnrolmentRaceTest {
             if (race != null
                 && "insert".equals(event.getCommandName())
                 && Collections.CONTACTS.equals(collection)
-                && event.getCommand().containsKey("documents")
-                && event
-                    .getCommand()
-                    .getArray("documents")
-                    .get(0)
-                    .asDocument()
-                    .getString("phone", new BsonString(""))
-                    .getValue()
-                    .equals(race.phone())) {
+                && race.phone().equals(insertedPhone(event))) {
               // Held here until the other enrolment is past its guard too, or finds the lease held.
               race.arrivals().countDown();
               try {
