@@ -155,12 +155,15 @@ function renderHandOffs(d) {
     const tr = h('tr', { 'data-lead': str(r.leadId), class: r.overdue ? 'overdue' : null }, [
       h('td', null, [leadLink(r.leadId, r.name || r.leadId), ' ', talk]),
       h('td', { text: str(r.company) }),
-      h('td', null, h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) })),
+      // A paused lead stays its rep's: marked, with when the run paused.
+      h('td', null, [h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) }),
+        r.paused && r.pausedAt ? h('span', { class: 'meta', text: ' since ' + fmtDateTime(r.pausedAt) }) : null]),
       h('td', { class: 'mono', text: r.ownerId ? r.ownerId : 'unassigned' }),
       h('td', { class: r.overdue ? 'warn' : null, text: acted ? 'met' : slaClock(r.dueAt) }),
       h('td', { class: 'last-reply' }, lastReplyCell(r, acted)),
       h('td', { text: r.remindedAt ? fmtDateTime(r.remindedAt) : '–' }),
-      h('td', null, acted ? h('span', { class: 'muted', text: 'taken' }) : button)
+      h('td', null, acted ? h('span', { class: 'muted', text: 'taken' })
+        : r.paused ? h('span', { class: 'muted', text: 'paused: take it once resumed' }) : button)
     ]);
     talk.addEventListener('click', () => toggleConversation(r, tr, talk));
     body.appendChild(tr);

@@ -70,7 +70,9 @@ const HELD = ['interested', 'handed_off', 'in_conversation', 'meeting_booked'];
  * none chosen: the operator.
  */
 export function handOffControls(l, leadId, refresh) {
-  if (!l.ownerId || HELD.indexOf(l.stage) < 0) return null;
+  // A paused lead is held as the stage its pause left (pausedFrom): still its rep's to move.
+  const held = l.stage === 'paused' ? l.pausedFrom : l.stage;
+  if (!l.ownerId || HELD.indexOf(held) < 0) return null;
   const path = '/api/leads/' + encodeURIComponent(String(leadId)) + '/handoff/';
   const asked = (body) => {
     const as = document.getElementById('conversation-as');
@@ -106,7 +108,7 @@ export function handOffControls(l, leadId, refresh) {
         .catch((e) => { wake.disabled = false; reportError(e); });
     });
     box.appendChild(wake);
-  } else if (l.stage === 'in_conversation' || l.stage === 'meeting_booked') {
+  } else if (held === 'in_conversation' || held === 'meeting_booked') {
     const until = h('input', { id: 'snooze-until', type: 'datetime-local', 'aria-label': 'Snooze until' });
     const snooze = h('button', { id: 'snooze', type: 'button', class: 'secondary small', text: 'Snooze' });
     snooze.addEventListener('click', () => {

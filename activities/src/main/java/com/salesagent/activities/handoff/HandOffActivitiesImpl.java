@@ -23,6 +23,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,13 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
   public static final String BY_HAND_FROM = "reassignedFrom";
 
   public static final String BY_HAND_NOTE = "reassignNote";
+
+  /**
+   * On a hand-off attempt decided by hand while the lead's run was paused: the new rep's SLA starts
+   * when the run takes the attempt (its resume), not at the reassignment, so a lead paused for days
+   * is not reminded and handed on the moment it resumes. Cleared once the times are set.
+   */
+  public static final String SLA_FROM_RESUME = "slaFromResume";
 
   /** Owners exist but none has capacity: try again this much later. */
   static final Duration FULL_RETRY = Duration.ofMinutes(15);
@@ -117,6 +125,9 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     if (before != null
         && before.getInteger("attempt", 0) == request.attempt()
         && before.getString("ownerId") != null) {
+      if (Boolean.TRUE.equals(before.getBoolean(SLA_FROM_RESUME))) {
+        before = slaFromNow(before, request);
+      }
       return assignment(before); // a retry of the attempt that decided already
     }
     Instant now = clock.instant();
@@ -323,6 +334,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
               Updates.unset("remindedAt"),
               Updates.unset(BY_HAND_FROM),
               Updates.unset(BY_HAND_NOTE),
+              Updates.unset(SLA_FROM_RESUME),
               Updates.addToSet("owners", ownerId),
               Updates.push(
                   "history",
@@ -361,6 +373,34 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
         request.attempt(),
         dueAt);
     return new OwnerAssignment(ownerId, request.attempt(), remindAt, dueAt, null, null);
+  }
+
+  /**
+   * An attempt claimed by hand while the run was paused ({@link #SLA_FROM_RESUME}): its reminder
+   * and deadline from now, in the owner's working hours, written once (conditional on the mark, so
+   * a retried activity answers the times the first one wrote).
+   */
+  private Document slaFromNow(Document claimed, HandOffRequest request) {
+    Document owner = owners.get(claimed.getString("ownerId"));
+    Instant now = clock.instant();
+    Bson times = Updates.unset(SLA_FROM_RESUME);
+    if (owner != null && request.sla() != null) {
+      WorkingHours hours = Owners.hours(owner);
+      times =
+          Updates.combine(
+              Updates.set(
+                  "remindAt", Date.from(hours.plusWorking(now, request.sla().dividedBy(2)))),
+              Updates.set("dueAt", Date.from(hours.plusWorking(now, request.sla()))),
+              times);
+    }
+    handoffs.updateOne(
+        Filters.and(
+            Filters.eq("_id", claimed.getString("_id")),
+            Filters.eq("attempt", claimed.getInteger("attempt")),
+            Filters.eq(SLA_FROM_RESUME, true)),
+        times);
+    Document now2 = handoffs.find(Filters.eq("_id", claimed.getString("_id"))).first();
+    return now2 != null && now2.getString("ownerId") != null ? now2 : claimed;
   }
 
   private static OwnerAssignment assignment(Document h) {

@@ -34,6 +34,34 @@ public final class Owners {
   public static final List<String> HELD_STAGES =
       List.of("interested", "handed_off", "in_conversation", "meeting_booked");
 
+  /**
+   * The stage a contact is held in: its own, or for a paused lead the one the pause left ({@link
+   * com.salesagent.activities.mongo.LeadStore#PAUSED_FROM}; null for a lead paused before that was
+   * kept). A paused lead its rep held is still theirs: on their list, counted in their load,
+   * reassignable, handed on when they leave.
+   */
+  public static String heldStage(Document contact) {
+    String stage = contact.getString("stage");
+    return com.salesagent.activities.mongo.LeadStore.PAUSED.equals(stage)
+        ? contact.getString(com.salesagent.activities.mongo.LeadStore.PAUSED_FROM)
+        : stage;
+  }
+
+  /** Whether the contact is in a held stage, or paused from one (see {@link #heldStage}). */
+  public static boolean held(Document contact) {
+    String stage = contact == null ? null : heldStage(contact);
+    return stage != null && HELD_STAGES.contains(stage);
+  }
+
+  /** {@link #held} as a query: a held stage, or paused from one. */
+  public static Bson heldFilter() {
+    return Filters.or(
+        Filters.in("stage", HELD_STAGES),
+        Filters.and(
+            Filters.eq("stage", com.salesagent.activities.mongo.LeadStore.PAUSED),
+            Filters.in(com.salesagent.activities.mongo.LeadStore.PAUSED_FROM, HELD_STAGES)));
+  }
+
   private final MongoCollection<Document> owners;
   private final MongoCollection<Document> contacts;
 
@@ -117,9 +145,7 @@ public final class Owners {
         contacts
             .find(
                 Filters.and(
-                    Filters.in("ownerId", ownerIds),
-                    Filters.in("stage", HELD_STAGES),
-                    Filters.ne("leadId", except)))
+                    Filters.in("ownerId", ownerIds), heldFilter(), Filters.ne("leadId", except)))
             .projection(new Document("ownerId", 1))) {
       loads.merge(c.getString("ownerId"), 1L, Long::sum);
     }

@@ -73,9 +73,8 @@ final class LeadEventRecords {
       // The lead has ended: its phone may be enrolled again in this campaign (unless suppressed).
       store.endActive(event.leadId());
       String ownerId = before == null ? null : before.getString("ownerId");
-      if (ownerId != null
-          && com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(
-              before.getString("stage"))) {
+      // Held: a held stage, or paused from one (the rep still held the paused lead).
+      if (ownerId != null && com.salesagent.activities.handoff.Owners.held(before)) {
         ownerHasRoom(ownerId);
       }
     } else {

@@ -206,13 +206,74 @@ public class LeadStore {
    * and {@code stage} as they were before this write (null: no such contact).
    */
   public Document setContactFieldsWasHeldBy(String leadId, Document fields) {
+    String stage = fields.getString("stage");
+    if (PAUSED.equals(stage)) {
+      return pausedWasHeldBy(leadId, fields);
+    }
+    Document update = new Document("$set", fields);
+    if (stage != null) {
+      // Not paused (any more): what the pause kept goes with it.
+      update.append("$unset", new Document(PAUSED_FROM, "").append(PAUSED_AT, ""));
+    }
     return contacts()
         .findOneAndUpdate(
             Filters.eq("leadId", leadId),
-            new Document("$set", fields),
+            update,
             new FindOneAndUpdateOptions()
-                .projection(Projections.include("ownerId", "stage"))
+                .projection(Projections.include("ownerId", "stage", PAUSED_FROM))
                 .returnDocument(ReturnDocument.BEFORE));
+  }
+
+  /** The stage of a lead whose run an operator paused. */
+  public static final String PAUSED = "paused";
+
+  /**
+   * While a lead's run is paused: the stage the pause left ({@code handed_off}, {@code
+   * in_conversation}...: a lead its rep held is still theirs) and when the run paused. Both go when
+   * the stage changes again (the resume, an end).
+   */
+  public static final String PAUSED_FROM = "pausedFrom";
+
+  public static final String PAUSED_AT = "pausedAt";
+
+  /**
+   * The paused stage, written with the stage it leaves ({@link #PAUSED_FROM}) and when ({@link
+   * #PAUSED_AT}, the record's {@code updatedAt}) in one write conditional on the stage read, so
+   * nothing between the read and the write is lost; a retried record of the same pause (the stage
+   * is paused already) keeps what the first one kept.
+   */
+  private Document pausedWasHeldBy(String leadId, Document fields) {
+    FindOneAndUpdateOptions before =
+        new FindOneAndUpdateOptions()
+            .projection(Projections.include("ownerId", "stage", PAUSED_FROM))
+            .returnDocument(ReturnDocument.BEFORE);
+    for (int turn = 0; turn < 5; turn++) {
+      Document seen =
+          contacts()
+              .find(Filters.eq("leadId", leadId))
+              .projection(Projections.include("stage"))
+              .first();
+      if (seen == null) {
+        return null;
+      }
+      String was = seen.getString("stage");
+      Document set = new Document(fields);
+      if (!PAUSED.equals(was)) {
+        set.append(PAUSED_FROM, was).append(PAUSED_AT, fields.get("updatedAt"));
+      }
+      Document written =
+          contacts()
+              .findOneAndUpdate(
+                  Filters.and(Filters.eq("leadId", leadId), Filters.eq("stage", was)),
+                  new Document("$set", set),
+                  before);
+      if (written != null) {
+        return written;
+      }
+    }
+    // The stage kept changing under the read: the pause is written without what it left.
+    return contacts()
+        .findOneAndUpdate(Filters.eq("leadId", leadId), new Document("$set", fields), before);
   }
 
   /**

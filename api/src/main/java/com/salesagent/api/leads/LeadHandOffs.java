@@ -126,6 +126,9 @@ final class LeadHandOffs {
     // The rep who asked, by name and id; else the operator (not the lead's owner: they lose it).
     String actor = by != null ? ActingOwner.of(owners, operator, by, contact).label() : operator;
     String note = "reassigned by " + actor;
+    // A paused run takes the claim when it resumes: the new rep's SLA starts then (the hand-off
+    // activity sets the times), not now, or a long pause would hand the lead on at its resume.
+    boolean paused = LeadStore.PAUSED.equals(contact.getString("stage"));
     long claimed =
         handoffs
             .updateOne(
@@ -142,6 +145,9 @@ final class LeadHandOffs {
                     Updates.set("status", "open"),
                     Updates.set(HandOffActivitiesImpl.BY_HAND_FROM, holder),
                     Updates.set(HandOffActivitiesImpl.BY_HAND_NOTE, note),
+                    paused
+                        ? Updates.set(HandOffActivitiesImpl.SLA_FROM_RESUME, true)
+                        : Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME),
                     Updates.unset("remindedAt"),
                     Updates.unset("acceptedAt"),
                     Updates.unset("acceptedBy"),
@@ -167,10 +173,17 @@ final class LeadHandOffs {
         .contacts()
         .updateOne(
             Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
-            Updates.combine(
-                Updates.set("ownerId", target),
-                Updates.set("ownerAssignedAt", Date.from(now)),
-                Updates.unset(SNOOZE)));
+            paused
+                ? Updates.combine(
+                    Updates.set("ownerId", target),
+                    Updates.set("ownerAssignedAt", Date.from(now)),
+                    // The new rep has not seen it: it resumes handed off to them.
+                    Updates.set(LeadStore.PAUSED_FROM, "handed_off"),
+                    Updates.unset(SNOOZE))
+                : Updates.combine(
+                    Updates.set("ownerId", target),
+                    Updates.set("ownerAssignedAt", Date.from(now)),
+                    Updates.unset(SNOOZE)));
     audit(operator, leadId, "handoff_reassigned_by_hand", holder + " -> " + target, now);
     notifications.emit(
         "lead.handed_off",
@@ -243,12 +256,19 @@ final class LeadHandOffs {
     Document contact = held(leadId);
     String holder = contact.getString("ownerId");
     requireHolder(by, holder);
-    if ("handed_off".equals(contact.getString("stage"))
-        || "interested".equals(contact.getString("stage"))) {
+    // A paused lead as the stage its pause left: one not taken yet still waits for its rep.
+    String stage = Owners.heldStage(contact);
+    if ("handed_off".equals(stage) || "interested".equals(stage)) {
       throw new ApiException(
           409,
           "a lead is snoozed once its rep has taken it: its SLA runs until a person acts",
-          List.of(new FieldError("leadId", "stage " + contact.getString("stage") + ": take it")));
+          List.of(
+              new FieldError(
+                  "leadId",
+                  "stage "
+                      + stage
+                      + (stage.equals(contact.getString("stage")) ? "" : " (paused)")
+                      + ": take it")));
     }
     Document before = contact.get(SNOOZE, Document.class);
     if (before != null && until.equals(toInstant(before.get("until")))) {
@@ -318,8 +338,8 @@ final class LeadHandOffs {
           "the lead's lifecycle has ended",
           List.of(new FieldError("leadId", "stage " + contact.getString("stage"))));
     }
-    if (contact.getString("ownerId") == null
-        || !Owners.HELD_STAGES.contains(contact.getString("stage"))) {
+    // A paused lead its rep held is still held (the stage its pause left): it can be moved.
+    if (contact.getString("ownerId") == null || !Owners.held(contact)) {
       throw new ApiException(
           409,
           "the lead has no hand-off: nobody holds it",

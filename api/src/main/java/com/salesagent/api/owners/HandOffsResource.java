@@ -8,6 +8,7 @@ import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -59,7 +60,9 @@ public class HandOffsResource {
       boolean acted,
       LastReply lastReply,
       boolean draftWaiting,
-      Object snoozedUntil) {}
+      Object snoozedUntil,
+      boolean paused,
+      Object pausedAt) {}
 
   /**
    * Why the lead is on the queue: its latest message, as triaged (intent, objection), cut to
@@ -103,10 +106,11 @@ public class HandOffsResource {
   public HandOffQueue queue(
       @QueryParam("ownerId") String ownerId, @QueryParam("snoozed") Boolean snoozedOnly) {
     requireOwnerFilter(db, ownerId);
+    // Held: a held stage, or paused from one (an operator's pause leaves the lead its rep's).
     Bson held =
         ownerId == null
-            ? Filters.in("stage", Owners.HELD_STAGES)
-            : Filters.and(Filters.eq("ownerId", ownerId), Filters.in("stage", Owners.HELD_STAGES));
+            ? Owners.heldFilter()
+            : Filters.and(Filters.eq("ownerId", ownerId), Owners.heldFilter());
     var contacts = db.getCollection(Collections.CONTACTS);
     Instant now = clock.instant();
     // Snoozed leads, decided now: a snooze not over whose lead has not written since it was set.
@@ -139,6 +143,8 @@ public class HandOffsResource {
                     .append("stage", 1)
                     .append("segment", 1)
                     .append("ownerId", 1)
+                    .append(LeadStore.PAUSED_FROM, 1)
+                    .append(LeadStore.PAUSED_AT, 1)
                     .append(SnoozedLeads.FIELD, 1))
             .sort(Sorts.ascending("updatedAt"))
             .limit(MAX_ROWS)
@@ -164,9 +170,11 @@ public class HandOffsResource {
     for (Document c : leads) {
       Document h = handoffs.get(c.getString("leadId"));
       Date due = h == null ? null : h.getDate("dueAt");
-      boolean acted =
-          "in_conversation".equals(c.getString("stage"))
-              || "meeting_booked".equals(c.getString("stage"));
+      // A paused lead is read as the stage its pause left: taken or not, the SLA as it stood.
+      String heldStage = Owners.heldStage(c);
+      boolean acted = "in_conversation".equals(heldStage) || "meeting_booked".equals(heldStage);
+      boolean paused = LeadStore.PAUSED.equals(c.getString("stage"));
+      Date pausedAt = paused ? c.getDate(LeadStore.PAUSED_AT) : null;
       rows.add(
           new HandOffRow(
               c.getString("leadId"),
@@ -181,7 +189,12 @@ public class HandOffsResource {
               iso(h, "dueAt"),
               iso(h, "remindedAt"),
               iso(h, "acceptedAt"),
-              !acted && due != null && now.isAfter(due.toInstant()),
+              // The SLA's deadline stands through a pause (passed, it is acted on at the resume),
+              // except a rep's given the lead while it was paused: theirs starts at the resume.
+              !acted
+                  && due != null
+                  && now.isAfter(due.toInstant())
+                  && !Boolean.TRUE.equals(h.getBoolean(HandOffActivitiesImpl.SLA_FROM_RESUME)),
               acted,
               lastReply(lastReplies.get(c.getString("leadId"))),
               waitingDrafts.containsKey(c.getString("leadId")),
@@ -190,7 +203,9 @@ public class HandOffsResource {
                       .getDate("until")
                       .toInstant()
                       .toString()
-                  : null));
+                  : null,
+              paused,
+              pausedAt == null ? null : pausedAt.toInstant().toString()));
     }
     rows.sort(
         java.util.Comparator.<HandOffRow, Boolean>comparing(r -> r.ownerId() != null)

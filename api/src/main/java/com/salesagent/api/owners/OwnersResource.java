@@ -227,9 +227,7 @@ public class OwnersResource {
     int handedOn = 0;
     for (Document lead :
         db.getCollection(Collections.CONTACTS)
-            .find(
-                Filters.and(
-                    Filters.eq("ownerId", ownerId), Filters.in("stage", Owners.HELD_STAGES)))
+            .find(Filters.and(Filters.eq("ownerId", ownerId), Owners.heldFilter()))
             .projection(new Document("leadId", 1))) {
       try {
         temporal

@@ -347,6 +347,98 @@ class LeadHandOffsTest {
         .isFalse();
   }
 
+  /** What the lead's run records when an operator pauses it, and when it resumes. */
+  private void runRecords(String leadId, String type, String stage, Instant at) {
+    new com.salesagent.activities.lead.LeadActivitiesImpl(store, Clock.fixed(at, ZoneOffset.UTC))
+        .record(
+            new com.salesagent.workflows.lead.LeadEvent(
+                leadId, "c-1", type, stage, null, null, null, "resume", null, null));
+  }
+
+  /**
+   * An operator paused a lead its rep held (the QA walk: it left ana's list and could not be
+   * reassigned, "nobody holds it"): it stays on her list, marked paused with the pause's time, its
+   * SLA as it stood; it is reassigned (the run told now, which it takes at its resume, with the new
+   * rep's SLA from then), snoozed as the stage its pause left, and counted in its rep's load.
+   */
+  @Test
+  void aPausedHeldLeadStaysOnItsRepsListAndCanBeReassigned() {
+    String taken = lead("in_conversation", "ana");
+    String waiting = lead("handed_off", "ana");
+    Instant pausedAt = NOW.minusSeconds(300);
+    runRecords(taken, "paused", "paused", pausedAt);
+    runRecords(waiting, "paused", "paused", pausedAt);
+    // A retried record of the same pause keeps what the first one kept.
+    runRecords(taken, "paused", "paused", NOW.minusSeconds(200));
+    assertThat(store.contact(taken).getString("stage")).isEqualTo("paused");
+
+    HandOffsResource.HandOffQueue queue = queueAt(NOW);
+    assertThat(queue.handoffs())
+        .extracting(HandOffsResource.HandOffRow::leadId)
+        .containsExactlyInAnyOrder(taken, waiting);
+    assertThat(queue.handoffs())
+        .allSatisfy(
+            r -> {
+              assertThat(r.paused()).isTrue();
+              assertThat(r.pausedAt()).isEqualTo(pausedAt.toString());
+            });
+    assertThat(queue.handoffs())
+        .filteredOn(r -> r.leadId().equals(taken))
+        .singleElement()
+        .satisfies(r -> assertThat(r.acted()).as("taken before the pause").isTrue());
+    assertThat(new Owners(MONGO.database()).loads(List.of("ana"), null))
+        .as("still in ana's load")
+        .containsEntry("ana", 2L);
+
+    // A rep's snooze goes by the stage the pause left: taken, yes; not taken yet, its SLA runs.
+    Instant tuesday = NOW.plus(Duration.ofDays(3));
+    assertThat(
+            handOffs
+                .snooze("ops", taken, json("{\"until\":\"" + tuesday + "\",\"byOwnerId\":\"ana\"}"))
+                .getStatus())
+        .isEqualTo(200);
+    refused(
+        () -> handOffs.snooze("ops", waiting, json("{\"until\":\"" + tuesday + "\"}")),
+        409,
+        "leadId");
+
+    Response moved =
+        handOffs.reassign("ops", taken, json("{\"ownerId\":\"bob\",\"byOwnerId\":\"ana\"}"));
+    assertThat(moved.getStatus()).isEqualTo(202);
+    assertThat(gone).containsExactly(taken + ":ana");
+    Document contact = store.contact(taken);
+    assertThat(contact.getString("ownerId")).isEqualTo("bob");
+    assertThat(contact.getString("stage")).isEqualTo("paused");
+    assertThat(contact.get(LeadHandOffs.SNOOZE))
+        .as("a rep's snooze ends with the reassignment")
+        .isNull();
+    assertThat(queueAt(NOW).handoffs())
+        .extracting(HandOffsResource.HandOffRow::leadId)
+        .containsExactly(waiting);
+    HandOffsResource.HandOffRow bobs =
+        new HandOffsResource(
+                MONGO.database(), Clock.fixed(NOW.plus(Duration.ofDays(2)), ZoneOffset.UTC))
+            .queue("bob", null)
+            .handoffs()
+            .get(0);
+    assertThat(bobs.leadId()).isEqualTo(taken);
+    assertThat(bobs.paused()).isTrue();
+    assertThat(bobs.acted()).as("bob has not seen it: handed off to him at the resume").isFalse();
+    assertThat(bobs.overdue()).as("bob's SLA starts at the resume").isFalse();
+
+    // The run resumes two days later and takes the claimed attempt: bob's SLA from then.
+    runRecords(taken, "resumed", "in_conversation", NOW.plus(Duration.ofDays(2)));
+    assertThat(store.contact(taken).get("pausedFrom")).isNull();
+    var assigned =
+        new HandOffActivitiesImpl(
+                MONGO.database(), Clock.fixed(NOW.plus(Duration.ofDays(2)), ZoneOffset.UTC))
+            .handOff(
+                new com.salesagent.workflows.lead.HandOffRequest(
+                    taken, "c-1", "smb", 2, Duration.ofHours(2), null));
+    assertThat(assigned.ownerId()).isEqualTo("bob");
+    assertThat(assigned.dueAt()).isEqualTo(NOW.plus(Duration.ofDays(2)).plus(Duration.ofHours(2)));
+  }
+
   private HandOffsResource.HandOffQueue queueAt(Instant at) {
     return new HandOffsResource(MONGO.database(), Clock.fixed(at, ZoneOffset.UTC))
         .queue("ana", null);
