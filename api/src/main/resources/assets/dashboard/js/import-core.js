@@ -76,6 +76,21 @@ export function applySummary(tally, summary) {
   return tally;
 }
 
+/**
+ * After an import sent without re-contact whose rows were refused recently_contacted (our cold
+ * opener reached the number lately and it never answered): the explicit way to enrol them anyway,
+ * the same file again with the re-contact box ticked (rows enrolled already are not enrolled twice).
+ * Null when there are none, or re-contact was on.
+ */
+export function recontactHint(tally, recontactOn) {
+  const n = tally && tally.byStatus ? num(tally.byStatus.recently_contacted) : 0;
+  if (!n || recontactOn === true) return null;
+  return n.toLocaleString('en') + (n === 1 ? ' row was' : ' rows were') +
+    ' refused as recently contacted: our message reached the number lately and it never answered. To enrol ' +
+    (n === 1 ? 'it' : 'them') + ' anyway, tick "Also enrol numbers we messaged lately that never answered"' +
+    ' (read its warning) and import the same file again: rows enrolled already are not enrolled twice.';
+}
+
 /** A row's errors as [{field, message}] (a row without errors: its message, no field). */
 export function rowErrors(row) {
   const errors = row && Array.isArray(row.errors) ? row.errors : [];

@@ -6,7 +6,7 @@ import { $, h, clear, append, leadLink } from './util.js';
 import { apiStream } from './api.js';
 import {
   lineSplitter, parseLine, newTally, count, applySummary, isEnrolled, rowErrors, failuresCsv,
-  importQuery, contentTypeOf
+  importQuery, contentTypeOf, recontactHint
 } from './import-core.js';
 
 /** Table rows drawn at most (the CSV holds every row not enrolled). */
@@ -79,6 +79,7 @@ function startImport() {
     recontact: $('import-recontact').checked
   });
   reset();
+  state.recontact = $('import-recontact').checked;
   setBusy(true);
   state.started = Date.now();
   state.controller = typeof AbortController === 'function' ? new AbortController() : null;
@@ -161,6 +162,8 @@ function finish(err) {
   append(summary, h('span', { text: t.enrolled.toLocaleString('en') + ' enrolled, '
     + t.alreadyEnrolled.toLocaleString('en') + ' already enrolled (not listed below), '
     + t.refused.toLocaleString('en') + ' refused, ' + t.rejected.toLocaleString('en') + ' rejected.' }));
+  const hint = recontactHint(t, state.recontact);
+  if (hint) append(summary, h('span', { id: 'import-recontact-hint', class: 'block warn', text: hint }));
   if (Array.isArray(s.ignoredColumns) && s.ignoredColumns.length) {
     append(summary, h('span', { class: 'block', text: 'Columns ignored: ' + s.ignoredColumns.map(String).join(', ') }));
   }

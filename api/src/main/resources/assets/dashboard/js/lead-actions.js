@@ -3,6 +3,7 @@
  * after). */
 import { h, str, toast, reportError, leadLink, fmtDateTime } from './util.js';
 import { api } from './api.js';
+import { recentlyContacted, enrolAnywayQuestion, enrolAgainPath } from './recontact.js';
 
 /** The business outcome: set once by an operator (converted or lost, with a reason), then shown. */
 export function outcomeControls(l, leadId, refresh) {
@@ -46,15 +47,31 @@ export function againControls(l, leadId, ended) {
   if (ended.indexOf(l.stage) >= 0 && l.stage !== 'opted_out' && !l.doNotContact) {
     const b = h('button', { id: 'enrol-again', type: 'button', text: 'Start a new conversation' });
     b.title = 'Enrol this person again as a new lead: its first message is the approved template';
-    b.addEventListener('click', () => {
-      b.disabled = true;
-      api('/api/leads/' + encodeURIComponent(String(leadId)) + '/enrol-again', { method: 'POST', body: {} })
+    let refused = null; // the "recently contacted" refusal shown, with its Enrol anyway
+    const enrol = (recontact, button) => {
+      button.disabled = true;
+      return api(enrolAgainPath(leadId, recontact), { method: 'POST', body: {} })
         .then((r) => {
           toast('Enrolled again as ' + str(r && r.leadId));
           if (r && r.leadId) window.location.hash = '#/lead/' + encodeURIComponent(String(r.leadId));
         })
-        .catch((e) => { b.disabled = false; reportError(e); });
-    });
+        .catch((e) => {
+          button.disabled = false;
+          const refusal = recentlyContacted(e);
+          if (!refusal || recontact) { reportError(e); return; }
+          // Refused as recently contacted: say why, and offer the override, never taken unasked.
+          if (refused) box.removeChild(refused);
+          const anyway = h('button', { id: 'enrol-anyway', type: 'button', class: 'secondary small', text: 'Enrol anyway' });
+          anyway.title = 'Enrol this number again now, though it was contacted lately (recontact=true)';
+          anyway.addEventListener('click', () => {
+            if (!window.confirm(enrolAnywayQuestion(refusal, fmtDateTime))) return;
+            enrol(true, anyway);
+          });
+          refused = h('span', { id: 'enrol-again-refused', class: 'meta' }, [refusal.message + ' ', anyway]);
+          box.appendChild(refused);
+        });
+    };
+    b.addEventListener('click', () => { enrol(false, b); });
     box.appendChild(b);
   }
   return box.children.length ? box : null;

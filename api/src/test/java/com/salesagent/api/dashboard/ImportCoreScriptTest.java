@@ -203,6 +203,42 @@ class ImportCoreScriptTest {
                 + "\"text/csv\",\"application/x-ndjson\",\"application/x-ndjson\",\"text/csv\"]");
   }
 
+  /**
+   * Rows refused {@code recently_contacted} were only counted as refused: the screen did not say
+   * that the re-contact box enrols them, so the override the API has was not found. The summary
+   * says it when such rows were refused with the box off, and only then.
+   */
+  @Test
+  void rowsRefusedAsRecentlyContactedSayHowToEnrolThemAnyway() throws Exception {
+    String out =
+        run(
+            """
+            const t = core.newTally();
+            core.count(t, { line: 2, status: 'enrolled' });
+            core.count(t, { line: 3, status: 'recently_contacted' });
+            core.count(t, { line: 4, status: 'recently_contacted' });
+            const one = core.newTally();
+            core.count(one, { line: 2, status: 'recently_contacted' });
+            const other = core.newTally();
+            core.count(other, { line: 2, status: 'suppressed' });
+            console.log(JSON.stringify([core.recontactHint(t, false), core.recontactHint(one, false),
+              core.recontactHint(t, true), core.recontactHint(other, false)]));
+            """);
+    assertThat(out.strip())
+        .isEqualTo(
+            "[\"2 rows were refused as recently contacted: our message reached the number lately"
+                + " and it never answered. To enrol them anyway, tick \\\"Also enrol numbers we"
+                + " messaged lately that never answered\\\" (read its warning) and import the"
+                + " same file again: rows enrolled already are not enrolled twice.\","
+                + "\"1 row was refused as recently contacted: our message reached the number"
+                + " lately and it never answered. To enrol it anyway, tick \\\"Also enrol"
+                + " numbers we messaged lately that never answered\\\" (read its warning) and"
+                + " import the same file again: rows enrolled already are not enrolled twice.\","
+                + "null,null]");
+    String screen = Files.readString(DashboardScripts.DASHBOARD_JS.resolve("import.js"));
+    assertThat(screen).contains("recontactHint(t, state.recontact)");
+  }
+
   @Test
   void theScreenStreamsThroughTheApiClientAndWritesTextOnly() throws Exception {
     String screen = Files.readString(DashboardScripts.DASHBOARD_JS.resolve("import.js"));
