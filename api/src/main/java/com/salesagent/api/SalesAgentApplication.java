@@ -116,6 +116,11 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     env.jersey().register(new KnownQueryParameters());
     // Request bodies are JSON (415 naming Content-Type otherwise) but where a route says not.
     env.jersey().register(new com.salesagent.api.http.JsonBodies());
+    // A Content-Type that is no media type: routed and authenticated, then 415 naming it.
+    env.servlets()
+        .addFilter("unparseable-types", new com.salesagent.api.http.JsonBodies.UnparseableTypes())
+        .addMappingForUrlPatterns(
+            java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/*");
     wiring.resources().forEach(env.jersey()::register);
     env.servlets()
         .addServlet("dashboard-redirect", new DashboardRedirect())

@@ -2,6 +2,13 @@ package com.salesagent.api.http;
 
 import com.salesagent.api.auth.DenyByDefault;
 import jakarta.annotation.Priority;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -10,6 +17,7 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -17,6 +25,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 
 /**
  * A route that reads a body reads JSON, and a body of any other type is refused (415 naming {@code
@@ -45,6 +56,15 @@ public final class JsonBodies implements DynamicFeature {
 
   private static final Check CHECK = new Check();
 
+  /**
+   * The request property of a request whose {@code Content-Type} is no media type at all ({@code
+   * text/csv; charset=x-<script>}: a character a type may not have): the header as sent. Jersey
+   * could not match such a request to its route and answered an empty 400, which read as a bad
+   * {@code path}; {@link UnparseableTypes} marks it instead, and the route's body check refuses it
+   * (415 naming {@code Content-Type}) after authentication, as any type it does not take.
+   */
+  static final String UNPARSEABLE = JsonBodies.class.getName() + ".unparseable";
+
   private static final FormTypes FORM_TYPES = new FormTypes();
 
   @Override
@@ -71,6 +91,98 @@ public final class JsonBodies implements DynamicFeature {
     return t.equals("text/plain")
         || t.equals("application/x-www-form-urlencoded")
         || t.equals("multipart/form-data");
+  }
+
+  /**
+   * A {@code Content-Type} as an answer may show it: at most 100 characters, and a control or bidi
+   * character, or one that means something in markup ({@code < > & " ' ` \}), as {@code ?}. What a
+   * caller sent is named, never echoed as markup.
+   */
+  public static String shown(String value) {
+    String cut = value.length() > 100 ? value.substring(0, 100) + "..." : value;
+    return cut.replaceAll("[\\p{Cntrl}\\u202A-\\u202E\\u2066-\\u2069<>&\"'`\\\\]", "?");
+  }
+
+  /** The 415 of a request whose Content-Type is no media type ({@link #UNPARSEABLE}), or null. */
+  static ApiException unparseable(ContainerRequestContext request, String expected) {
+    Object raw = request.getProperty(UNPARSEABLE);
+    if (raw == null) {
+      return null;
+    }
+    return new ApiException(
+        415,
+        "the Content-Type is no media type (type/subtype; parameters): " + expected,
+        new FieldError("Content-Type", "unsupported: " + shown(raw.toString())));
+  }
+
+  /**
+   * Before Jersey: a {@code Content-Type} that does not parse as a media type is set aside as the
+   * request's {@link #UNPARSEABLE} attribute (a Jersey request property) and read as {@code
+   * application/octet-stream}, so the request is routed and authenticated as any other (Jersey's
+   * servlet answered its own parse failure with an empty 400 before both), then refused by the
+   * route's body check naming {@code Content-Type}. A servlet filter: Jersey parses the type before
+   * its own filters run.
+   */
+  public static final class UnparseableTypes implements Filter {
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+        throws IOException, ServletException {
+      if (!(request instanceof HttpServletRequest http)) {
+        chain.doFilter(request, response);
+        return;
+      }
+      String type = http.getHeader(HttpHeaders.CONTENT_TYPE);
+      if (type == null || parses(http)) {
+        chain.doFilter(request, response);
+        return;
+      }
+      http.setAttribute(UNPARSEABLE, type);
+      chain.doFilter(new OctetStream(http), response);
+    }
+
+    /** Every Content-Type header the request has parses as a media type. */
+    private static boolean parses(HttpServletRequest http) {
+      for (Enumeration<String> types = http.getHeaders(HttpHeaders.CONTENT_TYPE);
+          types.hasMoreElements(); ) {
+        try {
+          MediaType.valueOf(types.nextElement());
+        } catch (IllegalArgumentException e) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** The request with {@code application/octet-stream} for the Content-Type it had. */
+  private static final class OctetStream extends HttpServletRequestWrapper {
+    OctetStream(HttpServletRequest request) {
+      super(request);
+    }
+
+    @Override
+    public String getContentType() {
+      return MediaType.APPLICATION_OCTET_STREAM;
+    }
+
+    @Override
+    public String getCharacterEncoding() {
+      return null;
+    }
+
+    @Override
+    public String getHeader(String name) {
+      return HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name)
+          ? MediaType.APPLICATION_OCTET_STREAM
+          : super.getHeader(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+      return HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name)
+          ? Collections.enumeration(List.of(MediaType.APPLICATION_OCTET_STREAM))
+          : super.getHeaders(name);
+    }
   }
 
   /** A parameter that no JAX-RS or auth annotation binds is the request's body. */
@@ -107,6 +219,10 @@ public final class JsonBodies implements DynamicFeature {
   private static final class Check implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
+      ApiException unparseable = unparseable(request, "send application/json");
+      if (unparseable != null) {
+        throw unparseable;
+      }
       String type = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
       if (type == null) {
         boolean body =
@@ -117,11 +233,7 @@ public final class JsonBodies implements DynamicFeature {
         return;
       }
       if (!isJson(type)) {
-        String shown = type.length() > 100 ? type.substring(0, 100) + "..." : type;
-        throw refusal(
-            "unsupported: "
-                + shown.replaceAll("[\\p{Cntrl}\\u202A-\\u202E\\u2066-\\u2069]", "?")
-                + "; send application/json");
+        throw refusal("unsupported: " + shown(type) + "; send application/json");
       }
     }
 
@@ -137,16 +249,17 @@ public final class JsonBodies implements DynamicFeature {
   private static final class FormTypes implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
+      ApiException unparseable = unparseable(request, "send the file's own type");
+      if (unparseable != null) {
+        throw unparseable;
+      }
       String type = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
       if (type != null && isFormType(type)) {
         throw new ApiException(
             415,
             "this route does not take a form's or plain text's body",
             new FieldError(
-                "Content-Type",
-                "unsupported: "
-                    + (type.length() > 100 ? type.substring(0, 100) + "..." : type)
-                    + "; send the file's own type"));
+                "Content-Type", "unsupported: " + shown(type) + "; send the file's own type"));
       }
     }
   }

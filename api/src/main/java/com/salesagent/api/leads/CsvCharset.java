@@ -65,7 +65,9 @@ final class CsvCharset {
               415,
               "the CSV's charset is not one this service reads: send UTF-8 or name the file's"
                   + " charset (windows-1252, ISO-8859-1...)",
-              new FieldError("Content-Type", "unknown charset: " + cut(name)));
+              new FieldError(
+                  "Content-Type",
+                  "unknown charset: " + com.salesagent.api.http.JsonBodies.shown(cut(name))));
         }
       }
     }

@@ -73,7 +73,11 @@ public class LeadImportResource {
       throw new ApiException(
           415,
           "send text/csv (with a header row) or application/x-ndjson (one JSON lead per line)",
-          List.of(new FieldError("Content-Type", "unsupported: " + contentType)));
+          List.of(
+              new FieldError(
+                  "Content-Type",
+                  "unsupported: "
+                      + (contentType == null ? "none" : JsonBodies.shown(contentType)))));
     }
     boolean ignoreUnknown = "ignore".equals(unknownColumns);
     if (unknownColumns != null && !ignoreUnknown && !"refuse".equals(unknownColumns)) {
