@@ -413,6 +413,31 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
         h.getString(BY_HAND_NOTE));
   }
 
+  /**
+   * The attempt's reminder and deadline as the paused run moved them (the pause does not count
+   * against the SLA): one write conditional on the attempt and its owner, so a retry writes the
+   * same and an attempt another one replaced meanwhile (a reassignment) is left as it is.
+   */
+  @Override
+  public void moveSla(String leadId, String ownerId, int attempt, Instant remindAt, Instant dueAt) {
+    List<Bson> times = new ArrayList<>();
+    if (remindAt != null) {
+      times.add(Updates.set("remindAt", Date.from(remindAt)));
+    }
+    if (dueAt != null) {
+      times.add(Updates.set("dueAt", Date.from(dueAt)));
+    }
+    if (times.isEmpty()) {
+      return;
+    }
+    handoffs.updateOne(
+        Filters.and(
+            Filters.eq("_id", leadId),
+            Filters.eq("attempt", attempt),
+            Filters.eq("ownerId", ownerId)),
+        Updates.combine(times));
+  }
+
   @Override
   public void remindOwner(String leadId, String ownerId, int attempt) {
     try (KeepAlive alive = KeepAlive.start()) {

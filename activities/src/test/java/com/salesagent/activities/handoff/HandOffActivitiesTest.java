@@ -80,6 +80,43 @@ class HandOffActivitiesTest {
     store.setContactFields(leadId, new Document("stage", "handed_off"));
   }
 
+  /**
+   * A paused run moves its owner's reminder and deadline on by the pause: the queue's times follow
+   * (retried, the same); an attempt a reassignment replaced meanwhile is left as it is.
+   */
+  @Test
+  void aPausedRunsSlaMoveReachesTheQueueForItsOwnAttemptOnly() {
+    owner("ana", "America/Sao_Paulo", 10, List.of("smb"));
+    owner("bruno", "America/Sao_Paulo", 10, List.of("smb"));
+    OwnerAssignment a = handOff("L-sla", "smb", 1);
+    java.time.Instant remind = a.remindAt().plus(Duration.ofHours(3));
+    java.time.Instant due = a.dueAt().plus(Duration.ofHours(3));
+
+    handOffs.moveSla("L-sla", a.ownerId(), 1, remind, due);
+    handOffs.moveSla("L-sla", a.ownerId(), 1, remind, due); // retried
+    Document doc =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(new Document("_id", "L-sla"))
+            .first();
+    assertThat(doc.getDate("remindAt").toInstant()).isEqualTo(remind);
+    assertThat(doc.getDate("dueAt").toInstant()).isEqualTo(due);
+
+    OwnerAssignment b =
+        handOffs.handOff(new HandOffRequest("L-sla", "c-1", "smb", 2, Duration.ofHours(2)));
+    handOffs.moveSla("L-sla", a.ownerId(), 1, remind.plusSeconds(60), due.plusSeconds(60));
+    Document after =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(new Document("_id", "L-sla"))
+            .first();
+    assertThat(after.getDate("dueAt").toInstant())
+        .as("the newer attempt's deadline stands")
+        .isEqualTo(b.dueAt());
+  }
+
   @Test
   void leadsGoRoundRobinAmongTheOwnersOfTheirSegment() {
     owner("ana", "America/Sao_Paulo", 10, List.of("smb"));

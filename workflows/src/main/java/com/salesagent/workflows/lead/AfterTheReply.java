@@ -388,4 +388,12 @@ final class AfterTheReply {
             reply.by(),
             agent);
   }
+
+  /**
+   * The lead resumed after a pause that began at {@code pausedAt}: see {@link
+   * HandOffClock#resumed}.
+   */
+  Instant resumed(Instant pausedAt) {
+    return handOffs.resumed(pausedAt);
+  }
 }

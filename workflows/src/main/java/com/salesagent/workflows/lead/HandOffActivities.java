@@ -1,6 +1,7 @@
 package com.salesagent.workflows.lead;
 
 import io.temporal.activity.ActivityInterface;
+import java.time.Instant;
 
 /**
  * The hand-off of an interested lead to a sales rep ({@code owners}): who takes it, and the
@@ -19,4 +20,11 @@ public interface HandOffActivities {
 
   /** Tells the owner again (outbound webhook {@code lead.handoff_reminder}), once per attempt. */
   void remindOwner(String leadId, String ownerId, int attempt);
+
+  /**
+   * The owner's reminder and deadline of this attempt moved (the lead was paused: the time it was
+   * paused does not count against the SLA): the Hand-offs queue shows them. Idempotent; an attempt
+   * another one replaced meanwhile is left as it is.
+   */
+  void moveSla(String leadId, String ownerId, int attempt, Instant remindAt, Instant dueAt);
 }

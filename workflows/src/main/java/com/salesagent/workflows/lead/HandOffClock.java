@@ -1,6 +1,7 @@
 package com.salesagent.workflows.lead;
 
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -15,6 +16,13 @@ final class HandOffClock {
    * Version 1: a lead whose owner left goes to another owner, who must act within the SLA again.
    */
   static final String OWNER_GONE = "owner-gone";
+
+  /**
+   * Version 1: the time a lead is paused does not count against its owner's SLA: at the resume the
+   * owner's reminder and deadline move on by the pause (before, a pause longer than the SLA was
+   * reminded and handed to another owner the moment it resumed).
+   */
+  static final String SLA_PAUSED = "sla-paused";
 
   private final LeadRun run;
   private final LeadStubs stubs;
@@ -73,6 +81,32 @@ final class HandOffClock {
     } else {
       run.handOffWanted = true; // the deadline passed: another owner
     }
+  }
+
+  /**
+   * The lead, paused at {@code pausedAt}, resumed now: an owner's running SLA (handed off, not
+   * acted yet) moves on by the pause ({@link #SLA_PAUSED}), and the queue is told. The owner
+   * clock's next instant when it moved, else null.
+   */
+  Instant resumed(Instant pausedAt) {
+    if (run.ownerId == null || run.ownerActedAt != null || run.ownerDueAt == null) {
+      return null;
+    }
+    Duration paused = Duration.between(pausedAt, stages.now());
+    if (paused.isNegative()
+        || paused.isZero()
+        || Workflow.getVersion(SLA_PAUSED, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return null;
+    }
+    if (!run.ownerReminded && run.ownerRemindAt != null) {
+      run.ownerRemindAt = run.ownerRemindAt.plus(paused);
+    }
+    run.ownerDueAt = run.ownerDueAt.plus(paused);
+    stubs.handOffs.moveSla(
+        run.leadId, run.ownerId, run.handOffAttempt, run.ownerRemindAt, run.ownerDueAt);
+    run.changes++; // the wait that held the old instant decides again
+    return ownerClock();
   }
 
   /**

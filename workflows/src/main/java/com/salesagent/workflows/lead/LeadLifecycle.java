@@ -85,6 +85,7 @@ final class LeadLifecycle implements LeadWorkflow {
     sending = new Sending(run, stubs, stages, waits, approvals);
     sending.onSegmentMatched(this::moved);
     afterTheReply = new AfterTheReply(run, stubs, stages, waits, sending);
+    waits.onResume(afterTheReply::resumed);
     followUps = new FollowUps(run, stubs, stages, waits, sending, this::moved);
     ends = new RunEnds(run, stages);
     // An ended run's state: the lead wrote again (LeadReopening). Made live before any signal is

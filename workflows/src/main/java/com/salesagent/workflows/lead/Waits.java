@@ -142,11 +142,25 @@ final class Waits {
     Stage before = run.stage;
     String action = run.nextAction;
     Instant at = run.nextActionAt;
+    Instant pausedAt = stages.now();
     stages.set(Stage.PAUSED, "resume", null, "paused", null);
     Workflow.await(() -> !run.paused || run.ended());
     if (!run.ended()) {
-      stages.set(before, action, at, "resumed", null);
+      // An owner's SLA does not run while the lead is paused: its clock moves on by the pause.
+      Instant moved = onResume == null ? null : onResume.apply(pausedAt);
+      boolean ownerClock = "remind_owner".equals(action) || "reassign_owner".equals(action);
+      stages.set(before, action, moved != null && ownerClock ? moved : at, "resumed", null);
     }
+  }
+
+  private java.util.function.Function<Instant, Instant> onResume;
+
+  /**
+   * What a resume does before the lead goes on: given when it was paused, the moved instant of the
+   * next action, or null.
+   */
+  void onResume(java.util.function.Function<Instant, Instant> resumed) {
+    this.onResume = resumed;
   }
 
   /** A timer raced against a condition; the timer is cancelled when the condition wins. */

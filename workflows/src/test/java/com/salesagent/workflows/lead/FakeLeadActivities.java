@@ -159,6 +159,14 @@ class FakeLeadActivities
     reminders.add(ownerId + ":" + attempt);
   }
 
+  /** The SLA moves the queue was told of (owner:attempt:remindAt:dueAt). */
+  final List<String> slaMoves = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void moveSla(String leadId, String ownerId, int attempt, Instant remindAt, Instant dueAt) {
+    slaMoves.add(ownerId + ":" + attempt + ":" + remindAt + ":" + dueAt);
+  }
+
   @Override
   public LeadProfile profile(String leadId) {
     return new LeadProfile("smb", timezone, "en");

@@ -1005,6 +1005,42 @@ class LeadWorkflowTest {
     assertThat(fake.sends).as("the hand-off sends nothing to the lead").hasSize(1);
   }
 
+  /**
+   * A lead paused while its owner's SLA runs: the pause does not count against the SLA. Before, a
+   * pause longer than the SLA was reminded and handed to another owner the moment it resumed; now
+   * the owner's reminder and deadline move on by the pause (the queue is told) and come that much
+   * later.
+   */
+  @Test
+  void aPauseDoesNotCountAgainstTheOwnersSla() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    interested();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    Instant remindAt = workflow.state().nextActionAt();
+    assertThat(remindAt).isNotNull();
+
+    workflow.pause();
+    env.sleep(Duration.ofHours(3));
+    workflow.resume();
+    env.sleep(Duration.ofSeconds(5));
+    assertThat(fake.reminders).as("not reminded at the resume").isEmpty();
+    assertThat(fake.handOffs).as("not handed on at the resume").hasSize(1);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(workflow.state().nextAction()).isEqualTo("remind_owner");
+    Instant moved = workflow.state().nextActionAt();
+    assertThat(Duration.between(remindAt, moved))
+        .as("the reminder moved on by the pause")
+        .isBetween(Duration.ofHours(3), Duration.ofHours(3).plusSeconds(5));
+    assertThat(fake.slaMoves).hasSize(1);
+    assertThat(fake.slaMoves.get(0)).startsWith("ana:1:" + moved + ":");
+
+    env.sleep(Duration.between(Instant.ofEpochMilli(env.currentTimeMillis()), moved));
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(fake.reminders).containsExactly("ana:1");
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.handOffs).as("handed on when the moved deadline passed").hasSize(2);
+  }
+
   @Test
   void anOwnerWhoTakesTheLeadStopsTheSlaClockAndTheReEngagementStillComes() {
     fake.owners.add("ana");

@@ -295,6 +295,28 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
           h.result();
         });
+    // Recorded before "sla-paused": an interested lead handed to ana is paused for 3 hours (its
+    // owner's SLA passes meanwhile) and resumed: ana is reminded and the lead handed to bruno at
+    // once; then it is marked converted.
+    SCENARIOS.put(
+        "pause-during-hand-off",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.until("handed off", () -> h.state().stage() == Stage.HANDED_OFF);
+          h.current().pause();
+          h.until("paused", () -> h.state().stage() == Stage.PAUSED);
+          h.env.sleep(Duration.ofHours(3));
+          h.current().resume();
+          h.env.sleep(Duration.ofMinutes(1));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+          h.result();
+        });
     // Recorded with version 1 of "auto-send-drafts": an interested reply whose draft the segment
     // lets go; the agent's answer is sent, the owner reminded, then the lead converted.
     SCENARIOS.put(
