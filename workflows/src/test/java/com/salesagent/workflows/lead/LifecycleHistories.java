@@ -317,6 +317,28 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
           h.result();
         });
+    // Recorded with version 1 of "sla-paused": the same pause; the owner's reminder and deadline
+    // move on by it (the queue told), ana is reminded 3 hours later than without the pause, then
+    // the lead is marked converted.
+    SCENARIOS.put(
+        "sla-paused",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.until("handed off", () -> h.state().stage() == Stage.HANDED_OFF);
+          h.current().pause();
+          h.until("paused", () -> h.state().stage() == Stage.PAUSED);
+          h.env.sleep(Duration.ofHours(3));
+          h.current().resume();
+          h.env.sleep(Duration.ofHours(1).plusMinutes(1));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+          h.result();
+        });
     // Recorded with version 1 of "auto-send-drafts": an interested reply whose draft the segment
     // lets go; the agent's answer is sent, the owner reminded, then the lead converted.
     SCENARIOS.put(
