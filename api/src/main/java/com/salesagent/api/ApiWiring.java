@@ -182,6 +182,12 @@ public final class ApiWiring {
                     .maxThreads(1)
                     .workQueue(new ArrayBlockingQueue<>(64))
                     .build()));
+    // Tells the live leads of a number suppressed while they run (by hand, or through another
+    // lead).
+    com.salesagent.api.suppressions.SuppressedLeads suppressedLeads =
+        new com.salesagent.api.suppressions.SuppressedLeads(
+            store, LeadSignaller.temporal(client), clock);
+    env.lifecycle().manage(suppressedLeads);
     LiveFeed feed = liveFeed(env);
     LeadValidator validator =
         new LeadValidator(
@@ -210,7 +216,8 @@ public final class ApiWiring {
             new ServerTiming(),
             new DiagnosticsResource(client),
             new DeadLetterResource(inbox),
-            new SuppressionResource(connections.mongo().database(), validator, clock),
+            new SuppressionResource(
+                connections.mongo().database(), validator, clock, suppressedLeads),
             new AnalyticsResource(connections.mongo().database()),
             new DashboardResource(connections.mongo().database(), feed),
             new VariantResource(connections.mongo().database(), client),

@@ -26,6 +26,15 @@ import org.bson.Document;
 public final class Suppressions {
   public static final String COLLECTION = "suppressions";
 
+  /**
+   * Numbers whose live leads are still to be told of their suppression (one small document per
+   * number, {@code _id} the number, {@code at} when first marked, by the process's clock): written
+   * before the suppression, removed once every live lead of the number was told (the API's {@code
+   * SuppressedLeads}). A process that dies between the two leaves the mark, so the telling is
+   * retried, never lost.
+   */
+  public static final String TO_TELL = "suppressions_to_tell";
+
   public static final String KEYWORD = "keyword";
   public static final String USER_PREFERENCES = "marketing_preference";
   public static final String OPERATOR = "operator";
@@ -40,9 +49,11 @@ public final class Suppressions {
   public record Entry(String number, String source, Instant at, String detail) {}
 
   private final MongoCollection<Document> collection;
+  private final MongoCollection<Document> toTell;
 
   public Suppressions(MongoDatabase db) {
     this.collection = db.getCollection(COLLECTION);
+    this.toTell = db.getCollection(TO_TELL);
   }
 
   /**
@@ -53,6 +64,14 @@ public final class Suppressions {
     for (String number : numbers) {
       if (number == null || number.isBlank()) {
         continue;
+      }
+      if (!ERASURE.equals(source)) {
+        // First the mark that the number's live leads are to be told, then the suppression.
+        toTell.updateOne(
+            Filters.eq("_id", number),
+            // When marked (the process's clock: the suppression's own time may be Meta's, older).
+            Updates.setOnInsert("at", new Date()),
+            new UpdateOptions().upsert(true));
       }
       try {
         collection.updateOne(
@@ -81,6 +100,22 @@ public final class Suppressions {
    */
   public void suppressErased(Collection<String> numbers, Instant at) {
     suppress(numbers, ERASURE, at, ERASED_DETAIL);
+  }
+
+  /** Up to {@code limit} numbers whose live leads are still to be told, the oldest marks first. */
+  public List<Document> toTell(int limit) {
+    return toTell.find().sort(Sorts.ascending("at")).limit(limit).into(new ArrayList<>());
+  }
+
+  /** Every live lead of the number was told (the mark read as {@code mark} goes). */
+  public void told(Document mark) {
+    toTell.deleteOne(
+        Filters.and(Filters.eq("_id", mark.get("_id")), Filters.eq("at", mark.get("at"))));
+  }
+
+  /** The mark of a number whose live leads are still to be told, or null. */
+  public Document toTellMark(String number) {
+    return toTell.find(Filters.eq("_id", number)).first();
   }
 
   /** The first active suppression among these numbers, if any. */

@@ -9,6 +9,7 @@ import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -24,8 +25,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -101,16 +104,34 @@ public class HandOffsResource {
     this.clock = clock;
   }
 
+  /** The numbers of these contacts that are suppressed, in one read. */
+  private Set<String> suppressedNumbers(List<Document> contacts) {
+    Set<String> numbers = new HashSet<>();
+    contacts.forEach(c -> numbers.addAll(LeadStore.numbersOf(c)));
+    Set<String> suppressed = new HashSet<>();
+    if (numbers.isEmpty()) {
+      return suppressed;
+    }
+    db.getCollection(Suppressions.COLLECTION)
+        .find(Filters.and(Filters.in("number", numbers), Filters.eq("active", true)))
+        .projection(new Document("number", 1))
+        .forEach(d -> suppressed.add(d.getString("number")));
+    return suppressed;
+  }
+
   /** {@code GET /api/handoffs?ownerId=...}: the queue, at most 500 rows (the total counts all). */
   @GET
   public HandOffQueue queue(
       @QueryParam("ownerId") String ownerId, @QueryParam("snoozed") Boolean snoozedOnly) {
     requireOwnerFilter(db, ownerId);
     // Held: a held stage, or paused from one (an operator's pause leaves the lead its rep's).
+    // A lead told that its number is suppressed (do-not-contact) is no work for anyone, even in
+    // the moment before its workflow ends.
+    Bson notSuppressed = Filters.ne("doNotContact", true);
     Bson held =
         ownerId == null
-            ? Owners.heldFilter()
-            : Filters.and(Filters.eq("ownerId", ownerId), Owners.heldFilter());
+            ? Filters.and(Owners.heldFilter(), notSuppressed)
+            : Filters.and(Filters.eq("ownerId", ownerId), Owners.heldFilter(), notSuppressed);
     var contacts = db.getCollection(Collections.CONTACTS);
     Instant now = clock.instant();
     // Snoozed leads, decided now: a snooze not over whose lead has not written since it was set.
@@ -145,10 +166,19 @@ public class HandOffsResource {
                     .append("ownerId", 1)
                     .append(LeadStore.PAUSED_FROM, 1)
                     .append(LeadStore.PAUSED_AT, 1)
+                    .append("phone", 1)
+                    .append("waIds", 1)
                     .append(SnoozedLeads.FIELD, 1))
             .sort(Sorts.ascending("updatedAt"))
             .limit(MAX_ROWS)
             .into(new ArrayList<>());
+    // A number suppressed whose leads are not told yet (the sweep tells them): left out on read.
+    Set<String> suppressed = suppressedNumbers(leads);
+    if (!suppressed.isEmpty()) {
+      int before = leads.size();
+      leads.removeIf(c -> LeadStore.numbersOf(c).stream().anyMatch(suppressed::contains));
+      total -= before - leads.size();
+    }
     Map<String, Document> handoffs = new HashMap<>();
     db.getCollection(HandOffActivitiesImpl.HANDOFFS)
         .find(Filters.in("_id", leads.stream().map(c -> c.getString("leadId")).toList()))

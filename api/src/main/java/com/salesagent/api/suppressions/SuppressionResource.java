@@ -52,12 +52,23 @@ public class SuppressionResource {
   private final MongoDatabase db;
   private final LeadValidator phones;
   private final Clock clock;
+  private final SuppressedLeads leads;
 
   public SuppressionResource(MongoDatabase db, LeadValidator phones, Clock clock) {
+    this(db, phones, clock, null);
+  }
+
+  /**
+   * With {@code leads}: a number suppressed by hand has its live leads told at once (their
+   * workflows end, they leave the Hand-offs queue); null where nothing runs workflows.
+   */
+  public SuppressionResource(
+      MongoDatabase db, LeadValidator phones, Clock clock, SuppressedLeads leads) {
     this.db = db;
     this.suppressions = new Suppressions(db);
     this.phones = phones;
     this.clock = clock;
+    this.leads = leads;
   }
 
   @GET
@@ -121,6 +132,10 @@ public class SuppressionResource {
     suppressions.suppress(
         List.of(number), Suppressions.OPERATOR, now, reason(request.reason(), operator));
     audit(operator, "suppression_added", number, kept(request.reason()), null);
+    // Stored (and marked to be told) first: a lead not told now is told by the sweep.
+    if (leads != null) {
+      leads.tellNow(number);
+    }
     return Response.ok(view(suppressions.find(number))).build();
   }
 

@@ -1,0 +1,204 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A number suppressed while a lead of it is handed to a rep: by hand, or by a STOP through another
+ * lead of the number (another campaign), or stored where nothing tells the leads (a voice note's
+ * STOP, an error 131050, an API that died between storing and telling). Every live lead of the
+ * number is told: its workflow ends, it leaves the Hand-offs queue and its rep's list (its SLA,
+ * reminders and reassignments end with the workflow), and its timeline says why.
+ */
+final class SuppressedLeadsApplicationTest extends AppTestHarness {
+
+  @Test
+  void aNumberSuppressedByHandEndsItsHandedOffLeadAndTakesItOffTheQueue() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String owner = "supp-" + UUID.randomUUID().toString().substring(0, 8);
+    String leadId = "supp-hand-" + UUID.randomUUID();
+    String phone = phone();
+    putOwner(owner);
+    try {
+      handedOff(leadId, phone);
+      String holder = store().contact(leadId).getString("ownerId");
+      assertThat(queue(null)).contains(leadId);
+      assertThat(queue(holder)).contains(leadId);
+
+      HttpResponse<String> suppressed =
+          postJson(
+              "/api/suppressions", "{\"number\":\"" + phone + "\",\"reason\":\"asked on a call\"}");
+      assertThat(suppressed.statusCode()).as(suppressed.body()).isEqualTo(200);
+
+      await(
+          "the handed-off lead ends",
+          Duration.ofSeconds(20),
+          () -> "opted_out".equals(store().contact(leadId).getString("stage")));
+      assertEnded(leadId, holder);
+      assertThat(store().interactions().timeline(leadId))
+          .filteredOn(e -> "suppressed".equals(e.getString("type")))
+          .extracting(e -> e.getString("detail"))
+          .containsExactly("number suppressed by an operator: asked on a call");
+      // Said again: nothing more is told or written.
+      assertThat(postJson("/api/suppressions", "{\"number\":\"" + phone + "\"}").statusCode())
+          .isEqualTo(200);
+      assertThat(store().interactions().timeline(leadId))
+          .filteredOn(e -> "suppressed".equals(e.getString("type")))
+          .hasSize(1);
+    } finally {
+      deleteOwner(owner);
+    }
+  }
+
+  @Test
+  void aStopThroughAnotherCampaignsLeadEndsTheHandedOffLeadOfTheNumber() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String owner = "supp-" + UUID.randomUUID().toString().substring(0, 8);
+    String leadId = "supp-held-" + UUID.randomUUID();
+    String otherId = "supp-other-" + UUID.randomUUID();
+    String phone = phone();
+    putOwner(owner);
+    try {
+      handedOff(leadId, phone);
+      String holder = store().contact(leadId).getString("ownerId");
+      HttpResponse<String> other =
+          postJson(
+              "/api/leads?recontact=true",
+              leadJson(otherId, phone)
+                  .replace("\"name\"", "\"campaignId\":\"supp-cmp-b\",\"name\""));
+      assertThat(other.statusCode()).as(other.body()).isBetween(200, 202);
+      await(
+          "the other lead's opener",
+          Duration.ofSeconds(20),
+          () ->
+              store().messages().messagesOf(otherId).stream()
+                  .anyMatch(m -> m.getString("wamid") != null));
+      String otherWamid = store().messages().messagesOf(otherId).get(0).getString("wamid");
+
+      assertThat(metaWebhook(textFrom(phone, otherWamid, "STOP")).statusCode()).isEqualTo(200);
+
+      await(
+          "the other lead opts out",
+          Duration.ofSeconds(20),
+          () -> "opted_out".equals(store().contact(otherId).getString("stage")));
+      await(
+          "the handed-off lead ends too",
+          Duration.ofSeconds(20),
+          () -> "opted_out".equals(store().contact(leadId).getString("stage")));
+      assertEnded(leadId, holder);
+    } finally {
+      deleteOwner(owner);
+    }
+  }
+
+  /**
+   * A suppression stored where nothing tells the number's leads (the worker's: a voice note saying
+   * stop or an error 131050 through another lead; or an API that died between storing and telling):
+   * the sweep tells them.
+   */
+  @Test
+  void aSuppressionNobodyToldIsToldByTheSweep() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String owner = "supp-" + UUID.randomUUID().toString().substring(0, 8);
+    String leadId = "supp-swept-" + UUID.randomUUID();
+    String phone = phone();
+    putOwner(owner);
+    try {
+      handedOff(leadId, phone);
+      String holder = store().contact(leadId).getString("ownerId");
+
+      new Suppressions(store().database())
+          .suppress(List.of(phone), Suppressions.KEYWORD, Instant.now(), "voice note wamid.x");
+
+      // Off the queue at once (filtered on read), before any lead is told.
+      assertThat(queue(null)).doesNotContain(leadId);
+      assertThat(queue(holder)).doesNotContain(leadId);
+      await(
+          "the sweep ends the handed-off lead",
+          Duration.ofSeconds(90),
+          () -> "opted_out".equals(store().contact(leadId).getString("stage")));
+      assertEnded(leadId, holder);
+      assertThat(store().interactions().timeline(leadId))
+          .filteredOn(e -> "suppressed".equals(e.getString("type")))
+          .extracting(e -> e.getString("detail"))
+          .containsExactly("the number opted out in another conversation (keyword)");
+      assertThat(
+              store()
+                  .database()
+                  .getCollection("suppressions_to_tell")
+                  .countDocuments(Filters.eq("_id", phone)))
+          .isZero();
+    } finally {
+      deleteOwner(owner);
+    }
+  }
+
+  /** The lead's workflow has completed, it is on nobody's queue, and no SLA step followed. */
+  private void assertEnded(String leadId, String holder) throws Exception {
+    assertThat(
+            app()
+                .connections()
+                .temporal()
+                .client()
+                .newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId))
+                .describe()
+                .getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertThat(queue(null)).doesNotContain(leadId);
+    assertThat(queue(holder)).doesNotContain(leadId);
+    assertThat(store().interactions().timeline(leadId))
+        .extracting(e -> e.getString("type"))
+        .doesNotContain("handoff_reminder", "handoff_reassigned", "handoff_kept");
+  }
+
+  private void handedOff(String leadId, String phone) throws Exception {
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    assertThat(
+            metaWebhook(
+                    textFrom(phone, wamid, "Sounds great, I am interested. Send me the details"))
+                .statusCode())
+        .isEqualTo(200);
+    await(
+        "handed off",
+        Duration.ofSeconds(20),
+        () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+  }
+
+  private String queue(String ownerId) throws Exception {
+    HttpResponse<String> queue =
+        get(ownerId == null ? "/api/handoffs" : "/api/handoffs?ownerId=" + ownerId);
+    assertThat(queue.statusCode()).as(queue.body()).isEqualTo(200);
+    return queue.body();
+  }
+
+  private void putOwner(String owner) throws Exception {
+    HttpResponse<String> put =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"Sol Reis\",\"timezone\":\"UTC\",\"capacity\":1000}")));
+    assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+  }
+
+  private void deleteOwner(String owner) throws Exception {
+    send(
+        HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .DELETE());
+  }
+}
