@@ -98,6 +98,10 @@ final class SuppressedLeadsApplicationTest extends AppTestHarness {
           Duration.ofSeconds(20),
           () -> "opted_out".equals(store().contact(leadId).getString("stage")));
       assertEnded(leadId, holder);
+      assertThat(store().interactions().timeline(leadId))
+          .filteredOn(e -> "opted_out".equals(e.getString("type")))
+          .extracting(e -> e.getString("detail"))
+          .containsExactly("keyword: opted out in another conversation of the number");
     } finally {
       deleteOwner(owner);
     }

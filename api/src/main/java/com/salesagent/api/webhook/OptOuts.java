@@ -43,6 +43,17 @@ final class OptOuts {
     this.clock = clock;
   }
 
+  /** The timeline's word for a lead whose number said stop in another lead's conversation. */
+  static final String ANOTHER_CONVERSATION = "opted out in another conversation of the number";
+
+  private String quotedLead(Reply reply) {
+    if (reply == null || reply.contextWamid() == null) {
+      return null;
+    }
+    Document quoted = store.messages().messageByWamid(reply.contextWamid());
+    return quoted == null ? null : quoted.getString("leadId");
+  }
+
   String optOut(InboxEvent event, String waId, String source, Instant at, Reply reply) {
     List<Document> reached = store.optOutContacts(waId);
     List<String> numbers = new ArrayList<>();
@@ -56,6 +67,9 @@ final class OptOuts {
     // A lead being erased lends its numbers to the suppression, nothing more: the stop is not
     // recorded on it, counted for it or signalled to it.
     List<Document> contacts = reached.stream().filter(c -> !LeadStore.erasing(c)).toList();
+    // The lead whose message the STOP quotes said it; the number's other leads learn it through
+    // that conversation, and their timelines say so (a STOP quoting nothing is everyone's).
+    String quoted = quotedLead(reply);
     if (!event.effectsApplied()) {
       store.markDoNotContact(
           contacts.stream().map(c -> c.getString("leadId")).toList(), source, at);
@@ -77,6 +91,7 @@ final class OptOuts {
                       .append("receivedAt", Date.from(at))
                       .append("storedAt", Date.from(clock.instant())));
         }
+        boolean elsewhere = quoted != null && !quoted.equals(leadId);
         store
             .interactions()
             .recordInteraction(
@@ -84,8 +99,8 @@ final class OptOuts {
                 contact.getString("campaignId"),
                 contact.getString("variantId"),
                 "opted_out",
-                reply == null ? null : reply.contextWamid(),
-                source,
+                reply == null || elsewhere ? null : reply.contextWamid(),
+                elsewhere ? source + ": " + ANOTHER_CONVERSATION : source,
                 at);
       }
       event.markApplied().run();

@@ -218,4 +218,30 @@ class OnePersonTwoCampaignsTest {
         .until(() -> signals.stream().map(Map.Entry::getKey).distinct().count() == 2);
     assertThat(signals).allMatch(e -> e.getValue() instanceof OptOutSignal);
   }
+
+  /**
+   * A STOP quoting one lead's message ends the number's other lead too, whose timeline says it came
+   * through another conversation (not a STOP to its own message).
+   */
+  @Test
+  void aStopInOneConversationSaysSoOnTheOtherLeadsTimeline() {
+    sent("L-a", "wamid.A", FIRST);
+    sent("L-b", "wamid.B", SECOND);
+
+    reply("wamid.IN5", "wamid.A", "STOP", SECOND.plusSeconds(60));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> store.interactions().hasInteraction("L-b", "opted_out"));
+    assertThat(store.interactions().timeline("L-a"))
+        .filteredOn(e -> "opted_out".equals(e.getString("type")))
+        .extracting(e -> e.getString("detail"), e -> e.getString("wamid"))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("keyword", "wamid.A"));
+    assertThat(store.interactions().timeline("L-b"))
+        .filteredOn(e -> "opted_out".equals(e.getString("type")))
+        .extracting(e -> e.getString("detail"), e -> e.getString("wamid"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "keyword: opted out in another conversation of the number", null));
+  }
 }
