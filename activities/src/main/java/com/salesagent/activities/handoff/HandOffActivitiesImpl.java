@@ -438,6 +438,20 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
         Updates.combine(times));
   }
 
+  /** Whether the lead is do-not-contact or its number is on the suppression list. */
+  private boolean suppressed(String leadId) {
+    Document contact =
+        contacts
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include("phone", "waIds", "doNotContact"))
+            .first();
+    return contact != null
+        && (contact.getBoolean("doNotContact", false)
+            || new com.salesagent.activities.mongo.Suppressions(db)
+                .active(com.salesagent.activities.mongo.LeadStore.numbersOf(contact))
+                .isPresent());
+  }
+
   @Override
   public void remindOwner(String leadId, String ownerId, int attempt) {
     try (KeepAlive alive = KeepAlive.start()) {
@@ -446,6 +460,12 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
   }
 
   private void remind(String leadId, String ownerId, int attempt) {
+    if (suppressed(leadId)) {
+      // The number asked not to be contacted: the lead is told to end (SuppressedLeads), nobody is
+      // asked to work it meanwhile.
+      LOG.info("lead {}: no hand-off reminder, its number is suppressed", leadId);
+      return;
+    }
     Document h = handoffs.find(Filters.eq("_id", leadId)).first();
     handoffs.updateOne(
         Filters.and(Filters.eq("_id", leadId), Filters.eq("attempt", attempt)),

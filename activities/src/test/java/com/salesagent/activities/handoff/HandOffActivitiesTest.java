@@ -358,6 +358,36 @@ class HandOffActivitiesTest {
   }
 
   /**
+   * A lead whose number was suppressed while it was handed off (its workflow not told yet) gets no
+   * SLA reminder: nobody is asked to work a number that may not be messaged.
+   */
+  @Test
+  void aLeadWhoseNumberIsSuppressedIsNotRemindedAbout() {
+    owner("ana", "America/Sao_Paulo", 10, List.of());
+    lead("L-9", "smb");
+    store.setContactFields("L-9", new Document("phone", "+5511998760009"));
+    OwnerAssignment a =
+        handOffs.handOff(new HandOffRequest("L-9", "c-1", "smb", 1, Duration.ofHours(2)));
+    new com.salesagent.activities.mongo.Suppressions(MONGO.database())
+        .suppress(
+            List.of("+5511998760009"),
+            com.salesagent.activities.mongo.Suppressions.OPERATOR,
+            clock.instant(),
+            "by ops");
+
+    handOffs.remindOwner("L-9", a.ownerId(), 1);
+
+    assertThat(
+            MONGO
+                .database()
+                .getCollection(Notifications.COLLECTION)
+                .find(new Document("leadId", "L-9"))
+                .into(new ArrayList<>()))
+        .extracting(e -> e.getString("_id"))
+        .containsExactly("L-9:lead.handed_off:1");
+  }
+
+  /**
    * A lead its owner lost that wrote again with interest (a new run of its workflow, whose hand-off
    * is the lead's next attempt) is handed off as news, not as a reassignment: the notice does not
    * tell the CRM and the rep that somebody's SLA passed. A reassignment of a held lead still says
