@@ -17,6 +17,22 @@ import org.junit.jupiter.api.Test;
  */
 final class EnrolmentApplicationTest extends AppTestHarness {
   /**
+   * A number given for a lead's name was enrolled as the text "12345" and greeted so ("Hi 12345");
+   * a scalar of another JSON type than the field's is refused naming the field (RequestJsonTest).
+   */
+  @Test
+  void aNumberForALeadsNameIsRefusedNotSentAsText() throws Exception {
+    HttpResponse<String> r =
+        postJson(
+            "/api/leads",
+            "{\"leadId\":\"num-name\",\"name\":12345,\"phone\":\"+5511998760901\","
+                + "\"company\":\"Acme\",\"campaignId\":\"c-num\",\"consent\":{"
+                + "\"whatsappOptIn\":true,\"source\":\"form\",\"at\":\"2026-11-20T10:00:00Z\"}}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(r.body()).contains("\"field\":\"name\"");
+  }
+
+  /**
    * A Content-Type that is no media type ({@code text/csv; charset=x-<script>}: characters a type
    * may not have) was refused by Jersey before any route or check as an empty 400, which the error
    * page named {@code path} (found by the QA walk). It is 415 naming {@code Content-Type}, after

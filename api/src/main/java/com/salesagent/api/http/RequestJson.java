@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * How the REST API reads request bodies, in one place so a new route cannot forget it: a field the
  * request type does not have, a field given twice, or a number for a yes/no, is refused (400 naming
- * it) rather than ignored or guessed. Applied to the application's mapper (which Jersey reads
+ * it) rather than ignored or guessed; so is a scalar of another JSON type (a number or a yes/no for
+ * text, text for a number or a yes/no). Applied to the application's mapper (which Jersey reads
  * entities with) and to the copies resources parse raw bodies with. Meta's and HubSpot's webhooks
  * parse with their own tolerant mappers into trees: they never go through this.
  */
@@ -28,7 +29,22 @@ public final class RequestJson {
     mapper
         .coercionConfigFor(LogicalType.Boolean)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    // Text is a JSON string: a number or a yes/no for a name, a company, a phone or a message's
+    // text was written as "12345" or "true" and sent to a person ("Hi 12345, ... like true").
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    // A number is a JSON number: "5" for a weight is a client's mistake, not a value to guess.
+    for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float)) {
+      mapper
+          .coercionConfigFor(number)
+          .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    }
     return mapper;
   }
 

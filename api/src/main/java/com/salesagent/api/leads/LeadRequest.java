@@ -1,6 +1,12 @@
 package com.salesagent.api.leads;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import java.io.IOException;
 
 /** {@code POST /api/leads} and one row of an import. Validated by {@link LeadValidator}. */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -11,7 +17,7 @@ public record LeadRequest(
     String company,
     String jobTitle,
     String industry,
-    String companySize,
+    @JsonDeserialize(using = LeadRequest.CountOrText.class) String companySize,
     String timezone,
     String locale,
     String notes,
@@ -21,4 +27,23 @@ public record LeadRequest(
     Consent consent) {
 
   public record Consent(Boolean whatsappOptIn, String source, String at) {}
+
+  /**
+   * {@code companySize}: a count of employees may come as a JSON number ({@code 40}) as well as
+   * text ({@code "1,200"}, {@code "11-50"}); any other type is refused as for every text field.
+   */
+  public static final class CountOrText extends StdDeserializer<String> {
+    public CountOrText() {
+      super(String.class);
+    }
+
+    @Override
+    public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT) {
+        return p.getText();
+      }
+      return (String) ctxt.handleUnexpectedToken(String.class, p);
+    }
+  }
 }
