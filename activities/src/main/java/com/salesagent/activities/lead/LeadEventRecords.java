@@ -48,6 +48,9 @@ final class LeadEventRecords {
                 "nextActionAt",
                 event.nextActionAt() == null ? null : Date.from(event.nextActionAt()))
             .append("updatedAt", Date.from(now));
+    if (event.at() != null) {
+      fields.append(LeadStore.STAGE_AT, Date.from(event.at()));
+    }
     if (event.segment() != null) {
       fields.append("segment", event.segment());
     }

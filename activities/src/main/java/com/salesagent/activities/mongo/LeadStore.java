@@ -217,11 +217,31 @@ public class LeadStore {
     }
     return contacts()
         .findOneAndUpdate(
-            Filters.eq("leadId", leadId),
+            notNewer(leadId, fields),
             update,
             new FindOneAndUpdateOptions()
                 .projection(Projections.include("ownerId", "stage", PAUSED_FROM))
                 .returnDocument(ReturnDocument.BEFORE));
+  }
+
+  /**
+   * On a stage written by a lead's run: the run's time when it decided it. A stage record that
+   * reaches MongoDB after one its run decided later (the local activity of a workflow task that
+   * timed out under load, finishing after the retried task went on and ended the lead) leaves the
+   * later stage in place, instead of showing an ended lead as still waiting.
+   */
+  public static final String STAGE_AT = "stageAt";
+
+  /**
+   * The contact, unless it holds a stage its run decided after {@code fields}' {@link #STAGE_AT}.
+   */
+  private static org.bson.conversions.Bson notNewer(String leadId, Document fields) {
+    Object at = fields.get(STAGE_AT);
+    return at == null
+        ? Filters.eq("leadId", leadId)
+        : Filters.and(
+            Filters.eq("leadId", leadId),
+            Filters.or(Filters.exists(STAGE_AT, false), Filters.lte(STAGE_AT, at)));
   }
 
   /** The stage of a lead whose run an operator paused. */
@@ -264,7 +284,7 @@ public class LeadStore {
       Document written =
           contacts()
               .findOneAndUpdate(
-                  Filters.and(Filters.eq("leadId", leadId), Filters.eq("stage", was)),
+                  Filters.and(notNewer(leadId, fields), Filters.eq("stage", was)),
                   new Document("$set", set),
                   before);
       if (written != null) {
@@ -273,7 +293,7 @@ public class LeadStore {
     }
     // The stage kept changing under the read: the pause is written without what it left.
     return contacts()
-        .findOneAndUpdate(Filters.eq("leadId", leadId), new Document("$set", fields), before);
+        .findOneAndUpdate(notNewer(leadId, fields), new Document("$set", fields), before);
   }
 
   /**

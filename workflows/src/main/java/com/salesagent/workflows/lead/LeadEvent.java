@@ -16,4 +16,37 @@ public record LeadEvent(
     String wamid,
     String nextAction,
     Instant nextActionAt,
-    String detail) {}
+    String detail,
+    Instant at) {
+
+  /**
+   * Without the run's time: recorded whatever the contact holds (the first version's records).
+   * {@code at}: the run's time when it decided this record; a record reaching MongoDB after one the
+   * run decided later (an attempt of a workflow task that timed out, finishing late) leaves the
+   * contact's stage to the later one.
+   */
+  public LeadEvent(
+      String leadId,
+      String campaignId,
+      String type,
+      String stage,
+      String segment,
+      String variantId,
+      String wamid,
+      String nextAction,
+      Instant nextActionAt,
+      String detail) {
+    this(
+        leadId,
+        campaignId,
+        type,
+        stage,
+        segment,
+        variantId,
+        wamid,
+        nextAction,
+        nextActionAt,
+        detail,
+        null);
+  }
+}

@@ -74,7 +74,8 @@ final class Stages {
             wamid,
             action,
             at,
-            detail));
+            detail,
+            now()));
   }
 
   /** A timeline event that leaves the stage as it is. */
@@ -96,7 +97,8 @@ final class Stages {
             wamid,
             run.nextAction,
             run.nextActionAt,
-            detail));
+            detail,
+            now()));
   }
 
   void finish(Stage outcome, String reason) {
