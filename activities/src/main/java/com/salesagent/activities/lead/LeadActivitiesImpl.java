@@ -214,7 +214,8 @@ public class LeadActivitiesImpl implements LeadActivities {
     if (returning != null) {
       return returning;
     }
-    List<Document> variants = segments.candidates(segment, segmentsRead);
+    LeadSegments.Candidates candidates = segments.candidates(segment, segmentsRead);
+    List<Document> variants = candidates.variants();
     for (Document v : variants) {
       if (v.getString("variantId").equals(sticky)) {
         return new VariantAssignment(sticky, v.getString("angle"), "sticky", segment);
@@ -228,6 +229,7 @@ public class LeadActivitiesImpl implements LeadActivities {
       variants = new ArrayList<>(kept);
     }
     if (variants.isEmpty()) {
+      waitForVariant(contact, segment);
       throw ApplicationFailure.newFailure(
           "no enabled prompt variant for segment " + segment + ": enable one in prompt_variants",
           "NoVariant");
@@ -281,7 +283,11 @@ public class LeadActivitiesImpl implements LeadActivities {
     String strategyLabel = contextual ? LinearThompson.NAME : strategy.name();
     Document chosen = variants.get(index);
     String variantId = chosen.getString("variantId");
-    store.setContactFields(leadId, fields.append("variantId", variantId));
+    Document update = new Document("$set", fields.append("variantId", variantId));
+    if (contact.get(WAITING_FOR_VARIANT) != null) {
+      update.append("$unset", new Document(WAITING_FOR_VARIANT, ""));
+    }
+    store.contacts().updateOne(Filters.eq("leadId", leadId), update);
     // The history is the record the counters can be rebuilt from: same event, same instant.
     Instant at = clock.instant();
     store
@@ -297,7 +303,48 @@ public class LeadActivitiesImpl implements LeadActivities {
     if (trial) {
       stats.increment(variantId, segment, "assigned", at);
     }
-    return new VariantAssignment(variantId, chosen.getString("angle"), strategyLabel, segment);
+    // The timeline's variant_assigned reads "<strategy>: <variant>": a variant from outside the
+    // segment's pool says so there (the workflow writes what this answers).
+    String said =
+        candidates.outsidePool()
+            ? strategyLabel + ", outside segment " + segment + "'s pool (all disabled)"
+            : strategyLabel;
+    return new VariantAssignment(variantId, chosen.getString("angle"), said, segment);
+  }
+
+  /** The contact field naming the segment a lead waits in for an enabled variant. */
+  public static final String WAITING_FOR_VARIANT = "waitingForVariant";
+
+  /** The timeline event a lead's first failed assignment records. */
+  public static final String WAITING_EVENT = "waiting_for_variant";
+
+  /**
+   * No enabled variant for the lead's segment: the activity fails and is retried with back-off
+   * until an operator enables one. The first failure (not each retry) records it where an operator
+   * looks: the contact's {@link #WAITING_FOR_VARIANT} (the lead list and page, the count of leads
+   * waiting) and a timeline event; the assignment that ends the wait clears the field.
+   */
+  private void waitForVariant(Document contact, String segment) {
+    String leadId = contact.getString("leadId");
+    long changed =
+        store
+            .contacts()
+            .updateOne(
+                Filters.and(Filters.eq("leadId", leadId), Filters.ne(WAITING_FOR_VARIANT, segment)),
+                Updates.set(WAITING_FOR_VARIANT, segment))
+            .getModifiedCount();
+    if (changed > 0) {
+      store
+          .interactions()
+          .recordInteraction(
+              leadId,
+              contact.getString("campaignId"),
+              null,
+              WAITING_EVENT,
+              null,
+              "waiting: no enabled prompt variant for segment " + segment,
+              clock.instant());
+    }
   }
 
   /**

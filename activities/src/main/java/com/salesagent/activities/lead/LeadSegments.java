@@ -1,5 +1,6 @@
 package com.salesagent.activities.lead;
 
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -80,28 +81,37 @@ public final class LeadSegments {
   }
 
   /**
+   * What a segment's leads are assigned from: {@code variants}, and whether they are the fallback
+   * outside the segment's own pool ({@code outsidePool}: an operator's segment whose {@code
+   * variants} name none that is enabled).
+   */
+  record Candidates(List<Document> variants, boolean outsidePool) {}
+
+  /**
    * The enabled variants a segment's leads are assigned from, by id: its pool (an operator's
    * segment's {@code variants}, else the variants that list the segment or {@code *}), falling back
-   * to the variants for every segment when nothing in the pool is enabled, then those of the
-   * modality its workflow definition names (any modality when none of those is enabled).
+   * to the variants for every segment when nothing in the pool is enabled (said: {@code
+   * outsidePool}), then those of the modality its workflow definition names (any modality when none
+   * of those is enabled).
    */
-  List<Document> candidates(String segment, Segments.Snapshot segments) {
+  Candidates candidates(String segment, Segments.Snapshot segments) {
     List<Document> variants =
-        enabled(Filters.and(Filters.eq("enabled", true), pool(segment, segments)));
-    if (variants.isEmpty()) {
+        enabled(
+            store.database(), Filters.and(Filters.eq("enabled", true), pool(segment, segments)));
+    boolean outsidePool = false;
+    if (variants.isEmpty() && ownPool(segment, segments).size() > 0) {
       // A segment's pool with nothing enabled left (disabled or deleted since): the variants for
-      // every segment, rather than no variant at all.
-      variants =
-          enabled(
-              Filters.and(
-                  Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*"))));
+      // every segment, rather than no variant at all; the assignment says it is outside the pool.
+      variants = enabled(store.database(), fallback(segment));
+      outsidePool = !variants.isEmpty();
     }
     Bson modality = modality(segment, segments);
     if (modality == null || variants.isEmpty()) {
-      return variants;
+      return new Candidates(variants, outsidePool);
     }
     List<String> ofModality =
         enabled(
+                store.database(),
                 Filters.and(
                     Filters.in(
                         "variantId", variants.stream().map(v -> v.getString("variantId")).toList()),
@@ -113,28 +123,65 @@ public final class LeadSegments {
       LOG.warn(
           "segment {}: no enabled variant of its definition's modality; any modality is used",
           segment);
-      return variants;
+      return new Candidates(variants, outsidePool);
     }
-    return new ArrayList<>(
-        variants.stream().filter(v -> ofModality.contains(v.getString("variantId"))).toList());
+    return new Candidates(
+        new ArrayList<>(
+            variants.stream().filter(v -> ofModality.contains(v.getString("variantId"))).toList()),
+        outsidePool);
+  }
+
+  /** Where a segment's new leads get their variant from, as {@link #candidates} would choose. */
+  public enum Coverage {
+    /** An enabled variant of the segment's pool. */
+    POOL,
+    /** Nothing of the segment's own pool is enabled: the variants for every segment. */
+    OUTSIDE_POOL,
+    /** No enabled variant at all: its leads wait until one is enabled. */
+    NONE
+  }
+
+  /**
+   * {@link Coverage} of {@code segment} now, for the API's warnings (a few indexed reads); {@code
+   * without}: a variant counted as disabled (what its disable would leave), or null.
+   */
+  public static Coverage coverage(
+      MongoDatabase db, String segment, Segments.Snapshot segments, String without) {
+    Bson on =
+        without == null
+            ? Filters.eq("enabled", true)
+            : Filters.and(Filters.eq("enabled", true), Filters.ne("variantId", without));
+    if (!enabled(db, Filters.and(on, pool(segment, segments))).isEmpty()) {
+      return Coverage.POOL;
+    }
+    return !ownPool(segment, segments).isEmpty()
+            && !enabled(db, Filters.and(on, fallback(segment))).isEmpty()
+        ? Coverage.OUTSIDE_POOL
+        : Coverage.NONE;
+  }
+
+  private static Bson fallback(String segment) {
+    return Filters.and(Filters.eq("enabled", true), Filters.in("segments", List.of(segment, "*")));
   }
 
   /**
    * The variants of {@code filter}, never the returning-contact variant: it greets numbers with a
    * history ({@link ReturningContacts}) and is no cold opener, so no pool and no bandit has it.
    */
-  private List<Document> enabled(Bson filter) {
-    return store
-        .database()
-        .getCollection(Collections.PROMPT_VARIANTS)
+  private static List<Document> enabled(MongoDatabase db, Bson filter) {
+    return db.getCollection(Collections.PROMPT_VARIANTS)
         .find(Filters.and(filter, Filters.ne("variantId", ReturningContacts.VARIANT_ID)))
         .sort(Sorts.ascending("variantId"))
         .into(new ArrayList<>());
   }
 
-  private static Bson pool(String segment, Segments.Snapshot segments) {
+  private static List<String> ownPool(String segment, Segments.Snapshot segments) {
     Document own = segments.find(segment);
-    List<String> pool = own == null ? List.of() : own.getList("variants", String.class, List.of());
+    return own == null ? List.of() : own.getList("variants", String.class, List.of());
+  }
+
+  private static Bson pool(String segment, Segments.Snapshot segments) {
+    List<String> pool = ownPool(segment, segments);
     return pool.isEmpty()
         ? Filters.in("segments", List.of(segment, "*"))
         : Filters.in("variantId", pool);

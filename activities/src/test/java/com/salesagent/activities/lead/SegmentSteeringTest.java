@@ -1,6 +1,7 @@
 package com.salesagent.activities.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.LeadStore;
@@ -250,6 +251,58 @@ class SegmentSteeringTest {
     contact("L-pool", "VP of Engineering", "SaaS");
     assertThat(leads.profile("L-pool").segment()).isEqualTo("vp-eng-saas");
     assertThat(leads.assignVariant("L-pool", "vp-eng-saas").variantId()).isIn("v-cost", "v-speed");
+  }
+
+  @Test
+  void aVariantFromOutsideTheSegmentsPoolSaysSoInItsAssignment() {
+    MONGO
+        .database()
+        .getCollection("prompt_variants")
+        .updateOne(
+            Filters.eq("variantId", "v-scaling"),
+            com.mongodb.client.model.Updates.set("enabled", false));
+    contact("L-out", "VP of Engineering", "SaaS");
+    assertThat(leads.profile("L-out").segment()).isEqualTo("vp-eng-saas");
+    // The workflow's variant_assigned event reads "<strategy>: <variant>".
+    assertThat(leads.assignVariant("L-out", "vp-eng-saas").strategy())
+        .isEqualTo("round_robin, outside segment vp-eng-saas's pool (all disabled)");
+    // A variant of the pool says nothing of the kind.
+    contact("L-in", "Director of Sales", "B2B software");
+    assertThat(leads.profile("L-in").segment()).isEqualTo("saas");
+    assertThat(leads.assignVariant("L-in", "saas").strategy()).isEqualTo("round_robin");
+  }
+
+  @Test
+  void aLeadWithNoEnabledVariantIsRecordedWaitingOnceAndNoLongerWhenAssigned() {
+    MONGO
+        .database()
+        .getCollection("prompt_variants")
+        .updateMany(Filters.empty(), com.mongodb.client.model.Updates.set("enabled", false));
+    contact("L-wait", "Director of Sales", "B2B software");
+    assertThat(leads.profile("L-wait").segment()).isEqualTo("saas");
+    // The activity fails and Temporal retries it: each retry fails the same way.
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> leads.matchAndAssign("L-wait", "saas"))
+          .isInstanceOf(io.temporal.failure.ApplicationFailure.class)
+          .hasMessageContaining("no enabled prompt variant for segment saas");
+    }
+    assertThat(store.contact("L-wait").getString("waitingForVariant")).isEqualTo("saas");
+    List<Document> waiting =
+        store.interactions().timeline("L-wait").stream()
+            .filter(e -> "waiting_for_variant".equals(e.getString("type")))
+            .toList();
+    assertThat(waiting)
+        .extracting(e -> e.getString("detail"))
+        .containsExactly("waiting: no enabled prompt variant for segment saas");
+
+    MONGO
+        .database()
+        .getCollection("prompt_variants")
+        .updateOne(
+            Filters.eq("variantId", "v-cost"),
+            com.mongodb.client.model.Updates.set("enabled", true));
+    assertThat(leads.matchAndAssign("L-wait", "saas").variantId()).isEqualTo("v-cost");
+    assertThat(store.contact("L-wait").containsKey("waitingForVariant")).isFalse();
   }
 
   @Test
