@@ -3,6 +3,7 @@
 import { $, h, clear, qs, num, isNum, pct, str, toast, reportError } from './util.js';
 import { api } from './api.js';
 import { session } from './state.js';
+import { gapsText, disableConfirmText, waitingLine } from './variant-gaps.js';
 
 let confirmAction = null;
 let seq = 0;
@@ -44,6 +45,14 @@ export function loadVariants() {
     renderVariants(Array.isArray(d.variants) ? d.variants : []);
     renderReward(d.reward);
     renderSrm(d.sampleRatioMismatch);
+  }).catch(reportError);
+  // The segments left without a variant of their own, and the leads that wait for one.
+  api('/api/variants/gaps').then((g) => {
+    if (mine !== seq || !g) return;
+    const el = $('variants-gaps');
+    const text = [waitingLine(g.waitingForVariant), gapsText(g.warnings)].filter(Boolean).join(' ');
+    el.textContent = text;
+    el.hidden = !text;
   }).catch(reportError);
 }
 
@@ -123,7 +132,7 @@ function askToggle(v, enable) {
     // Counted when asked, not on every refresh: it is the one figure that scans the leads.
     api('/api/variants/' + encodeURIComponent(String(v.variantId)) + '/in-flight').then((r) => {
       if (confirmAction && confirmAction.variantId === String(v.variantId)) {
-        $('confirm-text').textContent = question + ' It will reach ' + num(r && r.inFlight) + ' in-flight leads.';
+        $('confirm-text').textContent = disableConfirmText(String(v.variantId), num(r && r.inFlight), r && r.warnings);
       }
     }).catch(() => {
       $('confirm-text').textContent = question + ' Every in-flight lead on it will switch variant.';
@@ -151,7 +160,8 @@ function confirmToggle() {
     } else if (r.killSwitch) {
       msg += ' · telling its ' + r.killSwitch.inFlight + ' in-flight leads to switch (kill-switch ' + r.killSwitch.workflowId + ')';
     }
-    toast(msg + '.', false);
+    const gaps = gapsText(r.warnings);
+    toast(msg + '.' + (gaps ? ' Warning: ' + gaps : ''), !!gaps);
   }).catch(reportError).then(loadVariants);
 }
 

@@ -102,6 +102,68 @@ final class VariantsApplicationTest extends AppTestHarness {
   }
 
   /**
+   * Disabling every variant answered 200 with no warning, and a lead enrolled then stayed
+   * "researching" with no next action (its assignment retried in the worker's log only). The
+   * disable that leaves segments without a variant warns naming them (it still goes through: a kill
+   * switch), the waiting lead's page says why, the variants count it, and it goes on once a variant
+   * is enabled again.
+   */
+  @Test
+  void disablingEveryVariantWarnsAndALeadWaitingForOneSaysSoUntilOneIsEnabled() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    List<String> disabled = new java.util.ArrayList<>();
+    String leadId = "wait-" + UUID.randomUUID();
+    try {
+      JsonNode last = null;
+      for (JsonNode v : json.readTree(get("/api/variants").body()).path("variants")) {
+        if (v.path("enabled").asBoolean()) {
+          String id = v.path("variantId").asText();
+          disabled.add(id);
+          HttpResponse<String> off = postJson("/api/variants/" + id + "/disable", "");
+          assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+          last = json.readTree(off.body());
+        }
+      }
+      assertThat(last).isNotNull();
+      List<String> left = new java.util.ArrayList<>();
+      for (JsonNode w : last.path("warnings")) {
+        if ("no_enabled_variant".equals(w.path("problem").asText())) {
+          left.add(w.path("segment").asText());
+        }
+      }
+      assertThat(left).as(last.toString()).contains("smb", "mid_market", "enterprise", "default");
+
+      postJson("/api/leads", leadJson(leadId, phone()));
+      await(
+          "the lead waits for a variant",
+          Duration.ofSeconds(30),
+          () -> {
+            Document c = store().contact(leadId);
+            return c != null && c.getString("waitingForVariant") != null;
+          });
+      String segment = store().contact(leadId).getString("waitingForVariant");
+      JsonNode page = json.readTree(get("/api/leads/" + leadId).body());
+      assertThat(page.path("nextAction").asText())
+          .isEqualTo("waiting: no enabled prompt variant for segment " + segment);
+      assertThat(page.path("interactions").findValuesAsText("type"))
+          .contains("waiting_for_variant");
+      assertThat(json.readTree(get("/api/variants/gaps").body()).path("waitingForVariant").asLong())
+          .isGreaterThanOrEqualTo(1);
+    } finally {
+      for (String id : disabled) {
+        postJson("/api/variants/" + id + "/enable", "");
+      }
+    }
+    await(
+        "sent once a variant is enabled again",
+        Duration.ofSeconds(120),
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
+    assertThat(store().contact(leadId).containsKey("waitingForVariant")).isFalse();
+  }
+
+  /**
    * An image-card variant through the running system: the modality set through the API, a lead's
    * first contact goes as a template with the card as its image header (uploaded to the Cloud API
    * from S3), the timeline names the S3 object, and the variants report shows the modality.

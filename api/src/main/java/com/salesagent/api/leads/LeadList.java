@@ -133,7 +133,7 @@ final class LeadList {
               c.getString("stage"),
               c.getString("segment"),
               c.getString("variantId"),
-              c.getString("nextAction"),
+              LeadViews.nextAction(c),
               c.get("nextActionAt"),
               c.get("enrolledAt"),
               lastReply(lastReplies.get(c.getString("leadId")))));

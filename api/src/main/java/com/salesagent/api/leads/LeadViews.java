@@ -7,6 +7,7 @@ import com.mongodb.client.model.Sorts;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.knowledge.DraftAudience;
 import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
+import com.salesagent.activities.lead.LeadActivitiesImpl;
 import com.salesagent.activities.lead.QuietHours;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.persona.PersonaExplanation;
@@ -182,7 +183,7 @@ final class LeadViews {
     return new LeadView(
         contact,
         contact.get("stage"),
-        contact.get("nextAction"),
+        nextAction(contact),
         contact.get("nextActionAt"),
         messages,
         persona,
@@ -200,6 +201,18 @@ final class LeadViews {
 
   /** Timeline events of a lead's message to us that answer one of ours. */
   private static final Set<String> ANSWERS = Set.of("replied", "reaction");
+
+  /**
+   * What the lead does next as an operator reads it: a lead whose segment has no enabled variant
+   * waits for one (its assignment is retried with back-off, {@code contacts.waitingForVariant}),
+   * whatever its stored next action says.
+   */
+  static String nextAction(Document contact) {
+    String waiting = contact.getString(LeadActivitiesImpl.WAITING_FOR_VARIANT);
+    return waiting != null
+        ? "waiting: no enabled prompt variant for segment " + waiting
+        : contact.getString("nextAction");
+  }
 
   /**
    * The timeline names, for a reply, the variant that composed the message it answers (the quoted

@@ -14,6 +14,7 @@ import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.ReadableText;
 import com.salesagent.api.http.RequestJson;
+import com.salesagent.api.variants.VariantGaps;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -125,7 +126,13 @@ public class SegmentResource {
       throw e;
     }
     audit(operator, "segment_created", doc);
-    return Response.status(201).entity(Map.of("segmentId", doc.getString("segmentId"))).build();
+    Map<String, Object> created = new LinkedHashMap<>();
+    created.put("segmentId", doc.getString("segmentId"));
+    List<VariantGaps.Warning> warnings = warnings(doc);
+    if (!warnings.isEmpty()) {
+      created.put("warnings", warnings);
+    }
+    return Response.status(201).entity(created).build();
   }
 
   @PUT
@@ -143,7 +150,25 @@ public class SegmentResource {
     db.getCollection(Collections.SEGMENTS).replaceOne(Filters.eq("segmentId", segmentId), doc);
     audit(operator, "segment_replaced", doc);
     doc.remove("_id");
+    List<VariantGaps.Warning> warnings = warnings(doc);
+    if (!warnings.isEmpty()) {
+      doc.put("warnings", warnings);
+    }
     return doc;
+  }
+
+  /**
+   * The segment's gap as saved (an enabled one only: a disabled segment takes no leads): its pool
+   * has no enabled variant, so its leads get one outside it, or there is none at all and they wait.
+   * A warning, not a refusal: an operator may enable the pool's variants next.
+   */
+  private List<VariantGaps.Warning> warnings(Document segment) {
+    if (!segment.getBoolean("enabled", true)) {
+      return List.of();
+    }
+    VariantGaps.Warning gap =
+        VariantGaps.of(db, segment.getString("segmentId"), segments.snapshot());
+    return gap == null ? List.of() : List.of(gap);
   }
 
   @GET

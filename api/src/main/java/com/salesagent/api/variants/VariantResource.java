@@ -81,8 +81,12 @@ public class VariantResource {
 
   static final int MAX_DEFAULT = 60;
 
-  /** The variants, as stored. */
-  public record VariantList(List<Document> variants) {}
+  /**
+   * The variants, as stored; {@code waitingForVariant}: the running leads that wait for an enabled
+   * variant (their segment has none), {@code warnings}: the segments without one of their own now.
+   */
+  public record VariantList(
+      List<Document> variants, long waitingForVariant, List<VariantGaps.Warning> warnings) {}
 
   /** A created variant. */
   public record Created(String variantId) {}
@@ -92,20 +96,41 @@ public class VariantResource {
    * every in-flight lead (follow it at {@code GET /api/variants/kill-switches/{workflowId}}). A
    * disable of a variant that was off already changes nothing and starts nothing: {@code
    * alreadyDisabled} is true and {@code killSwitch} names the one that switched it off, if any.
+   * {@code warnings}: after a disable, the segments left with no enabled variant (their leads wait)
+   * or none of their pool's (their leads get one outside it); absent when there are none.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Switched(
-      String variantId, boolean enabled, KillSwitch killSwitch, Boolean alreadyDisabled) {
+      String variantId,
+      boolean enabled,
+      KillSwitch killSwitch,
+      Boolean alreadyDisabled,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<VariantGaps.Warning> warnings) {
     public Switched(String variantId, boolean enabled, KillSwitch killSwitch) {
-      this(variantId, enabled, killSwitch, null);
+      this(variantId, enabled, killSwitch, null, null);
+    }
+
+    public Switched(
+        String variantId, boolean enabled, KillSwitch killSwitch, Boolean alreadyDisabled) {
+      this(variantId, enabled, killSwitch, alreadyDisabled, null);
+    }
+
+    Switched warning(List<VariantGaps.Warning> gaps) {
+      return new Switched(variantId, enabled, killSwitch, alreadyDisabled, gaps);
     }
   }
 
   /** A kill-switch under way: its workflow and the in-flight leads it is to reach. */
   public record KillSwitch(String workflowId, long inFlight) {}
 
-  /** The leads a kill-switch would reach now. */
-  public record InFlight(String variantId, long inFlight) {}
+  /**
+   * The leads a kill-switch would reach now, and {@code warnings}: the segments its disable would
+   * leave with no enabled variant or none of their pool's (for the confirmation).
+   */
+  public record InFlight(
+      String variantId,
+      long inFlight,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<VariantGaps.Warning> warnings) {}
 
   /** The arms a manual arm-guard check took out. */
   public record ArmCheck(List<ArmGuard.Disabled> autoDisabled) {}
@@ -147,7 +172,7 @@ public class VariantResource {
 
   @GET
   public VariantList list() {
-    return new VariantList(variants.all());
+    return new VariantList(variants.all(), VariantGaps.waiting(db), VariantGaps.all(db));
   }
 
   @POST
@@ -181,7 +206,7 @@ public class VariantResource {
     // Switched off first, as the disable route does (the replacement keeps the switch's record).
     Switched switched = enabled ? null : killSwitches.switchOff(variantId, operator.name());
     variants.replace(variantId, toDocument(request, variantId));
-    return enabled ? new Switched(variantId, true, null) : switched;
+    return enabled ? new Switched(variantId, true, null) : switched.warning(VariantGaps.all(db));
   }
 
   @POST
@@ -208,9 +233,14 @@ public class VariantResource {
               + " lead on it to switch before its next send (killSwitch.workflowId; follow it at"
               + " GET /api/variants/kill-switches/{workflowId}). A variant that is off already is"
               + " left as it is: 200 with alreadyDisabled true and the kill-switch that switched"
-              + " it off; nothing is started and nothing audited.")
+              + " it off; nothing is started and nothing audited. Never refused: warnings names"
+              + " each segment left with no enabled variant (no_enabled_variant: its leads wait"
+              + " until one is enabled; liveLeads) or none of its pool's (pool_all_disabled: its"
+              + " leads get a variant outside the pool).")
   public Switched disable(@Auth Operator operator, @PathParam("variantId") String variantId) {
-    return killSwitches.switchOff(variantId, operator.name());
+    // Never refused (a variant that must stop stops): the answer warns of the segments it leaves
+    // without a variant of their own.
+    return killSwitches.switchOff(variantId, operator.name()).warning(VariantGaps.all(db));
   }
 
   /**
@@ -241,7 +271,21 @@ public class VariantResource {
     if (!variants.exists(variantId)) {
       throw ApiException.notFound("variant " + variantId, "variantId");
     }
-    return new InFlight(variantId, variants.inFlight(variantId));
+    return new InFlight(variantId, variants.inFlight(variantId), VariantGaps.all(db, variantId));
+  }
+
+  /** The running leads waiting for a variant, and the segments without one of their own. */
+  public record Gaps(long waitingForVariant, List<VariantGaps.Warning> warnings) {}
+
+  /**
+   * {@code GET /api/variants/gaps}: how many running leads wait for an enabled variant (their
+   * segment has none) and which segments have no enabled variant or none of their pool's.
+   */
+  @GET
+  @Path("/gaps")
+  @Operation(summary = "Leads waiting for a variant and segments without one of their own")
+  public Gaps gaps() {
+    return new Gaps(VariantGaps.waiting(db), VariantGaps.all(db));
   }
 
   /** {@code POST /api/variants/auto-disable/check}: runs the arm guard's check now. */

@@ -137,6 +137,61 @@ class SegmentResourceTest {
   }
 
   @Test
+  void aSegmentWhosePoolHasNoEnabledVariantIsSavedWithAWarningNamingIt() throws Exception {
+    DB.getCollection(Collections.PROMPT_VARIANTS)
+        .insertMany(
+            List.of(
+                new Document("variantId", "v-pool-off")
+                    .append("segments", List.of("*"))
+                    .append("enabled", false),
+                new Document("variantId", "v-pool-on")
+                    .append("segments", List.of("*"))
+                    .append("enabled", true)));
+    JsonNode created =
+        call(
+            "POST",
+            "/api/segments",
+            """
+            {"segmentId":"pool-off","query":{"industry":["mining"]},"variants":["v-pool-off"]}
+            """,
+            201);
+    assertThat(created.path("segmentId").asText()).isEqualTo("pool-off");
+    JsonNode warning = created.path("warnings").path(0);
+    assertThat(warning.path("segment").asText()).isEqualTo("pool-off");
+    assertThat(warning.path("problem").asText()).isEqualTo("pool_all_disabled");
+    assertThat(warning.path("message").asText())
+        .contains("segment pool-off's pool has no enabled variant (all disabled)")
+        .contains("outside it");
+
+    // A pool with an enabled variant: no warning.
+    JsonNode fine =
+        call(
+            "PUT",
+            "/api/segments/pool-off",
+            "{\"query\":{\"industry\":[\"mining\"]},\"variants\":[\"v-pool-on\"]}",
+            200);
+    assertThat(fine.has("warnings")).isFalse();
+    JsonNode again =
+        call(
+            "PUT",
+            "/api/segments/pool-off",
+            "{\"query\":{\"industry\":[\"mining\"]},\"variants\":[\"v-pool-off\"]}",
+            200);
+    assertThat(again.path("warnings").findValuesAsText("segment")).containsExactly("pool-off");
+    // Nothing of the warning is stored with the segment.
+    assertThat(
+            DB.getCollection(Collections.SEGMENTS)
+                .find(Filters.eq("segmentId", "pool-off"))
+                .first()
+                .containsKey("warnings"))
+        .isFalse();
+    // The other tests list the segments of this database and count its audit entries: this
+    // segment and its entries go.
+    DB.getCollection(Collections.SEGMENTS).deleteOne(Filters.eq("segmentId", "pool-off"));
+    DB.getCollection(Collections.AUDIT_LOG).deleteMany(Filters.eq("segmentId", "pool-off"));
+  }
+
+  @Test
   void badSegmentsAre422NamingEachField() throws Exception {
     JsonNode bad =
         call(

@@ -443,6 +443,61 @@ class VariantResourceTest {
   }
 
   @Test
+  void disablingTheLastEnabledVariantOfASegmentsPoolWarnsNamingTheSegmentAndItsLiveLeads() {
+    org.bson.Document segment =
+        new org.bson.Document("segmentId", "lone")
+            .append("order", 1)
+            .append("query", new org.bson.Document("industry", List.of("mining")))
+            .append("variants", List.of("v-lone"))
+            .append("enabled", true);
+    CLIENT.getDatabase("variants-test").getCollection(Collections.SEGMENTS).insertOne(segment);
+    RESOURCES
+        .target("/api/variants")
+        .request()
+        .post(Entity.json(VALID.replace("v-test", "v-lone").replace("\"*\"", "\"lone\"")));
+    // A variant for every segment stays enabled: the segment's leads get one outside its pool.
+    RESOURCES
+        .target("/api/variants")
+        .request()
+        .post(Entity.json(VALID.replace("v-test", "v-lone-star")));
+    CLIENT
+        .getDatabase("variants-test")
+        .getCollection(Collections.CONTACTS)
+        .insertOne(
+            new org.bson.Document("leadId", "L-lone")
+                .append("segment", "lone")
+                .append("variantId", "v-lone")
+                .append("stage", "sent"));
+
+    Response disabled = disable("v-lone");
+
+    assertThat(disabled.getStatus()).isEqualTo(200);
+    List<?> warnings = (List<?>) json(disabled).get("warnings");
+    assertThat(warnings).isNotNull();
+    Map<?, ?> lone =
+        warnings.stream()
+            .map(w -> (Map<?, ?>) w)
+            .filter(w -> "lone".equals(w.get("segment")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(lone.get("problem")).isEqualTo("pool_all_disabled");
+    assertThat(lone.get("liveLeads")).isEqualTo(1);
+    assertThat(String.valueOf(lone.get("message")))
+        .contains("segment lone's pool has no enabled variant (all disabled)");
+    // The variants list says the same.
+    Map<?, ?> list = RESOURCES.target("/api/variants").request().get(Map.class);
+    assertThat((List<?>) list.get("warnings"))
+        .anyMatch(w -> "lone".equals(((Map<?, ?>) w).get("segment")));
+    assertThat(list.get("waitingForVariant")).isEqualTo(0);
+
+    // Enabled again: no warning for the segment.
+    RESOURCES.target("/api/variants/v-lone/enable").request().post(Entity.json(""));
+    Map<?, ?> after = RESOURCES.target("/api/variants").request().get(Map.class);
+    assertThat(after.get("warnings") == null ? List.of() : (List<?>) after.get("warnings"))
+        .noneMatch(w -> "lone".equals(((Map<?, ?>) w).get("segment")));
+  }
+
+  @Test
   void disablingAVariantThatIsOffAlreadyStartsNothingAndSaysSo() {
     RESOURCES
         .target("/api/variants")
