@@ -145,6 +145,19 @@ final class VariantsApplicationTest extends AppTestHarness {
       JsonNode page = json.readTree(get("/api/leads/" + leadId).body());
       assertThat(page.path("nextAction").asText())
           .isEqualTo("waiting: no enabled prompt variant for segment " + segment);
+      // The page's profile (the contact as shown) and the lead list say it too.
+      assertThat(page.path("lead").path("nextAction").asText())
+          .isEqualTo("waiting: no enabled prompt variant for segment " + segment);
+      JsonNode row = null;
+      for (JsonNode l :
+          json.readTree(get("/api/leads?stage=researching&pageSize=100").body()).path("leads")) {
+        if (leadId.equals(l.path("leadId").asText())) {
+          row = l;
+        }
+      }
+      assertThat(row).as("the lead in the list").isNotNull();
+      assertThat(row.path("nextAction").asText())
+          .isEqualTo("waiting: no enabled prompt variant for segment " + segment);
       assertThat(page.path("interactions").findValuesAsText("type"))
           .contains("waiting_for_variant");
       assertThat(json.readTree(get("/api/variants/gaps").body()).path("waitingForVariant").asLong())

@@ -180,10 +180,12 @@ final class LeadViews {
     readNotLookedUpYet(contact, messages);
     Map<String, QuietHours> quiet = new HashMap<>();
     sendsAt(contact, quiet);
+    // The lead's profile on the page shows the contact's next action: a wait for a variant too.
+    contact.put("nextAction", nextAction(contact));
     return new LeadView(
         contact,
         contact.get("stage"),
-        nextAction(contact),
+        contact.get("nextAction"),
         contact.get("nextActionAt"),
         messages,
         persona,
