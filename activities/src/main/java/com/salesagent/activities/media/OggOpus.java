@@ -39,8 +39,12 @@ public final class OggOpus {
     }
   }
 
-  /** A stream's identification header and length. */
-  public record Info(int channels, int inputSampleRate, double seconds) {}
+  /**
+   * A stream's identification header, length, and loudness: {@code loudestRms}, the root mean
+   * square of the loudest decoded packet (a 20 ms frame as encoders write them), in 16-bit sample
+   * units (32768 is full scale), 0 for digital silence throughout.
+   */
+  public record Info(int channels, int inputSampleRate, double seconds, double loudestRms) {}
 
   /** Not an Ogg Opus stream, or a damaged one; the message says what is wrong. */
   public static final class Invalid extends Exception {
@@ -127,17 +131,23 @@ public final class OggOpus {
     if (channels < 1 || channels > 2) {
       throw new Invalid("Opus with " + channels + " channels (a voice note has one or two)");
     }
+    double loudest = 0;
     try {
       OpusDecoder decoder = new OpusDecoder(48_000, channels);
       short[] out = new short[5760 * channels];
       for (byte[] packet : packets.subList(2, packets.size())) {
-        decoder.decode(packet, 0, packet.length, out, 0, 5760, false);
+        int n = decoder.decode(packet, 0, packet.length, out, 0, 5760, false) * channels;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+          sum += (double) out[i] * out[i];
+        }
+        loudest = n == 0 ? loudest : Math.max(loudest, Math.sqrt(sum / n));
       }
     } catch (OpusException e) {
       throw new Invalid("an Opus packet does not decode: " + e.getMessage());
     }
     double seconds = Math.max(0, lastGranule - preSkip) / 48_000.0;
-    return new Info(channels, inputRate, seconds);
+    return new Info(channels, inputRate, seconds, loudest);
   }
 
   /** The packets of an Ogg stream's pages, every page's capture pattern and CRC checked. */

@@ -41,6 +41,14 @@ public final class VoiceNotes {
   /** Above this WhatsApp shows a download arrow instead of the play button (Meta's docs). */
   public static final long PLAY_ICON_BYTES = 512L * 1024;
 
+  /**
+   * A recording whose loudest 20 ms stays below this (-60 dBFS RMS, in 16-bit sample units) is
+   * silent: a muted microphone (digital zeros) or one that picked up nothing but its own noise
+   * floor. Speech, even whispered or recorded from across a room, is far above it (about -40 to -10
+   * dBFS).
+   */
+  public static final double SILENT_BELOW_RMS = 32768 * 0.001;
+
   static final String OFFLINE = "freetts/kevin16 (offline, robotic, English only)";
   static final String PREFIX = "media/outbound/";
 
@@ -207,6 +215,14 @@ public final class VoiceNotes {
               + " minutes; this is "
               + Math.round(info.seconds())
               + " s");
+    }
+    // Every type is decoded here (its Ogg Opus, read through): a silent recording of any of them
+    // would reach the lead as a mute voice note.
+    if (info.loudestRms() < SILENT_BELOW_RMS) {
+      throw new Refused(
+          422,
+          "the recording is silent (nothing in it reaches -60 dBFS): is the microphone muted?"
+              + " Record it again");
     }
     String how =
         ogg == bytes

@@ -334,4 +334,59 @@ class VoiceNotesTest {
             .status());
     assertFalse(VoiceNotes.OFFLINE.isBlank());
   }
+
+  private static byte[] pcmFile(short[] mono, int rate, AudioFileFormat.Type type)
+      throws Exception {
+    ByteBuffer pcm = ByteBuffer.allocate(mono.length * 2).order(ByteOrder.BIG_ENDIAN);
+    for (short s : mono) {
+      pcm.putShort(s);
+    }
+    AudioFormat format = new AudioFormat(rate, 16, 1, true, true);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AudioSystem.write(
+        new AudioInputStream(new ByteArrayInputStream(pcm.array()), format, mono.length),
+        type,
+        out);
+    return out.toByteArray();
+  }
+
+  /**
+   * A muted microphone (QA: 2 s of zero samples as WAV went out as a 2.0 s voice note) or one that
+   * picked up only its noise floor is refused (422, saying it is silent) in every type a recording
+   * comes in: each is decoded here. Quiet speech is not.
+   */
+  @Test
+  void aSilentRecordingIsRefusedInEveryTypeAndAQuietOneIsNot() throws Exception {
+    VoiceNotes notes = new VoiceNotes(null, null); // no storage: a refusal never reaches it
+    short[] zeros = new short[32_000];
+    java.util.Random random = new java.util.Random(7);
+    short[] noiseFloor = new short[32_000]; // about -70 dBFS
+    for (int i = 0; i < noiseFloor.length; i++) {
+      noiseFloor[i] = (short) Math.round(random.nextGaussian() * 10);
+    }
+    java.util.Map<String, byte[]> silent = new java.util.LinkedHashMap<>();
+    silent.put("WAV of zeros", pcmFile(zeros, 16_000, AudioFileFormat.Type.WAVE));
+    silent.put("WAV at the noise floor", pcmFile(noiseFloor, 16_000, AudioFileFormat.Type.WAVE));
+    silent.put("AIFF of zeros", pcmFile(zeros, 44_100, AudioFileFormat.Type.AIFF));
+    silent.put("AU of zeros", pcmFile(zeros, 8_000, AudioFileFormat.Type.AU));
+    silent.put("Ogg Opus of zeros", OggOpus.encode(zeros, 16_000));
+    silent.put("Ogg Opus at the noise floor", OggOpus.encode(noiseFloor, 48_000));
+    silent.forEach(
+        (what, recording) -> {
+          VoiceNotes.Refused refused =
+              assertThrows(VoiceNotes.Refused.class, () -> notes.uploaded(recording, "ana"), what);
+          assertEquals(422, refused.status(), what);
+          assertTrue(refused.getMessage().contains("silent"), what + ": " + refused.getMessage());
+        });
+
+    short[] quiet = tone(300, 16_000, 2);
+    for (int i = 0; i < quiet.length; i++) {
+      quiet[i] = (short) (quiet[i] / 50); // peak 160, about -46 dBFS: quiet, audible
+    }
+    // What upload checks, short of storing (no storage here): the WAV's Ogg Opus is loud enough.
+    OggOpus.Info info =
+        OggOpus.read(VoiceNotes.transcode(pcmFile(quiet, 16_000, AudioFileFormat.Type.WAVE)));
+    assertEquals(2.0, info.seconds(), 0.05);
+    assertTrue(info.loudestRms() > 2 * VoiceNotes.SILENT_BELOW_RMS, "rms " + info.loudestRms());
+  }
 }

@@ -1,0 +1,113 @@
+package com.salesagent.api.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.salesagent.activities.media.VoiceNotes;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.leads.ConversationFixtures;
+import com.salesagent.api.leads.LeadVoiceNoteResource;
+import com.salesagent.workflows.lead.OwnerReply;
+import io.dropwizard.jackson.Jackson;
+import io.temporal.client.WorkflowClient;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A rep's recording on {@code POST /api/leads/{id}/replies/voice-note} (found by the QA walk): a
+ * muted microphone's recording went out as a voice note.
+ */
+class RepVoiceNoteRecordingTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+  @RegisterExtension static final EmbeddedS3Extension S3 = new EmbeddedS3Extension("recordings");
+
+  private LeadStore store;
+  private final List<OwnerReply> signalled = new CopyOnWriteArrayList<>();
+  private LeadVoiceNoteResource resource;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+    Instant now = Instant.now();
+    store.insertContact(
+        new Document("leadId", "L-r")
+            .append("campaignId", "c-1")
+            .append("phone", "+5511998760002")
+            .append("locale", "en")
+            .append("stage", "in_conversation"));
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", "L-r")
+                .append("messageId", "wamid.in-r")
+                .append("text", "Can you tell me more?")
+                .append("receivedAt", Date.from(now.minusSeconds(60)))
+                .append("storedAt", Date.from(now.minusSeconds(60))));
+    WorkflowClient temporal =
+        ConversationFixtures.temporal(ConversationFixtures.workflow(signalled::add));
+    resource =
+        new LeadVoiceNoteResource(
+            store, temporal, Jackson.newObjectMapper(), new VoiceNotes(S3.storage(), null));
+  }
+
+  /** 16 kHz mono 16-bit WAV of these samples, as a browser or a phone saves it. */
+  private static byte[] wav(short[] samples) throws Exception {
+    ByteBuffer pcm = ByteBuffer.allocate(samples.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+    for (short s : samples) {
+      pcm.putShort(s);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AudioSystem.write(
+        new AudioInputStream(
+            new ByteArrayInputStream(pcm.array()),
+            new AudioFormat(16_000, 16, 1, true, false),
+            samples.length),
+        AudioFileFormat.Type.WAVE,
+        out);
+    return out.toByteArray();
+  }
+
+  private Response post(byte[] recording, String requestId) {
+    return resource.voiceNote(
+        new Operator("ops"), "L-r", "audio/wav", null, requestId, null, null, null, recording);
+  }
+
+  @Test
+  void aSilentRecordingIsRefusedNamingTheBodyAndNothingIsStoredOrSent() throws Exception {
+    ApiException refused =
+        catchThrowableOfType(() -> post(wav(new short[32_000]), "vn-sil"), ApiException.class);
+
+    assertThat(refused).as("2 s of zero samples must not go out").isNotNull();
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(refused.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("body");
+              assertThat(e.message()).contains("silent");
+            });
+    assertThat(store.messages().messagesOf("L-r")).isEmpty();
+    assertThat(signalled).isEmpty();
+    assertThat(S3.files()).isEmpty();
+  }
+}
