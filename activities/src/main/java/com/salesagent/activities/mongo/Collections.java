@@ -20,6 +20,14 @@ public final class Collections {
   public static final String AUDIT_LOG = "audit_log";
 
   /**
+   * A person's message sent without a {@code requestId} (the API's {@code UnkeyedRequests}): {@code
+   * _id} a SHA-256 of the lead, the person and the content, {@code requestId} the one derived for
+   * it, {@code at}; a double submit within the window is the same request. TTL on {@code expireAt};
+   * nothing readable of the lead or the text.
+   */
+  public static final String UNKEYED_REQUESTS = "unkeyed_requests";
+
+  /**
    * One guarded enrolment at a time per number (the API's {@code EnrolLeases}): {@code _id} the
    * number's SHA-256, given back after the contact's insert; TTL on {@code expireAt}.
    */

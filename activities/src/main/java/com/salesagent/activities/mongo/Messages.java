@@ -77,6 +77,27 @@ public class Messages {
             new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
   }
 
+  /**
+   * {@link #upsertComposed} telling whether this call stored the message: false when one was stored
+   * under the key already (the same request at the same moment: only one of them queues it).
+   */
+  public boolean composeOnce(String idempotencyKey, Document fields) {
+    try {
+      return collection()
+              .findOneAndUpdate(
+                  Filters.eq("idempotencyKey", idempotencyKey),
+                  new Document("$setOnInsert", fields.append("idempotencyKey", idempotencyKey))
+                      .append("$currentDate", new Document("updatedAt", true)),
+                  new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE))
+          == null;
+    } catch (com.mongodb.MongoException e) {
+      if (e.getCode() == 11000) {
+        return false; // two upserts at once: the unique key let the other one insert
+      }
+      throw e;
+    }
+  }
+
   /** Sets fields of the message stored under this key (dotted paths allowed). */
   public void setMessageFields(String idempotencyKey, Document fields) {
     collection()

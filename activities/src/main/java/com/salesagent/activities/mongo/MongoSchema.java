@@ -92,6 +92,12 @@ public final class MongoSchema {
         Collections.ENROL_LEASES,
         Indexes.ascending("expireAt"),
         new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+    // People's messages sent without a requestId: what a double submit is recognised by.
+    index(
+        db,
+        Collections.UNKEYED_REQUESTS,
+        Indexes.ascending("expireAt"),
+        new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
     // Send slots and per-minute send counts of the business numbers: kept an hour or two.
     index(
         db,

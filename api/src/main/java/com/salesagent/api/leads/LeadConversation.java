@@ -80,6 +80,14 @@ final class LeadConversation {
     /** Stores what {@link #make} made. */
     void store();
 
+    /**
+     * What the voice note says, for a request without {@code requestId} ({@link UnkeyedRequests}):
+     * the recording's checksum or the text to speak; null, every such request is a new message.
+     */
+    default String content() {
+      return null;
+    }
+
     /** Media made and stored in one step (nothing to store after the claim). */
     static Media of(BiFunction<Document, String, Document> made) {
       return new Media() {
@@ -101,7 +109,8 @@ final class LeadConversation {
    * The message queued for the lead's workflow (202): its key names it in {@code messages}. {@code
    * waitsForResume} (true, else left out) when an operator paused the lead's run: the message goes
    * only once the lead is resumed ({@code POST /api/leads/{id}/resume}); {@code pausedAt}
-   * (ISO-8601), when the run recorded the pause.
+   * (ISO-8601), when the run recorded the pause. {@code requestId} and {@code requestIdRule} when
+   * the request named none: the id derived for it ({@link UnkeyedRequests}), and the rule.
    */
   @com.fasterxml.jackson.annotation.JsonInclude(
       com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -111,9 +120,11 @@ final class LeadConversation {
       String kind,
       String status,
       Boolean waitsForResume,
-      String pausedAt) {
+      String pausedAt,
+      String requestId,
+      String requestIdRule) {
     public ReplyQueued(String leadId, String idempotencyKey, String kind, String status) {
-      this(leadId, idempotencyKey, kind, status, null, null);
+      this(leadId, idempotencyKey, kind, status, null, null, null, null);
     }
   }
 
@@ -128,6 +139,7 @@ final class LeadConversation {
   private final AfterEndMessages afterEnd;
   private final ReplyCollisions collisions;
   private final HeldDrafts drafts;
+  private final UnkeyedRequests unkeyed;
 
   LeadConversation(
       LeadStore store,
@@ -144,6 +156,7 @@ final class LeadConversation {
     this.clock = clock;
     this.collisions = new ReplyCollisions(store);
     this.drafts = new HeldDrafts(store.database());
+    this.unkeyed = new UnkeyedRequests(store.database());
   }
 
   /**
@@ -278,7 +291,25 @@ final class LeadConversation {
     if (!template) {
       refusals.outsideTheWindow(contact, ended, now);
     }
-    String requestId = requestedId == null ? UUID.randomUUID().toString() : requestedId;
+    String content =
+        template
+            ? "template:" + OwnerReply.TEMPLATE
+            : media == null ? "text:" + text : media.content();
+    // Without a requestId a double submit must not be two messages: the same content from the same
+    // person within UnkeyedRequests.WINDOW is the same request.
+    boolean derived = requestedId == null && content != null;
+    String requestId =
+        requestedId != null
+            ? requestedId
+            : content == null
+                ? UUID.randomUUID().toString()
+                : unkeyed.requestId(
+                    leadId,
+                    actor.ownerId() != null
+                        ? "owner:" + actor.ownerId()
+                        : "operator:" + operator + ":" + actor.label(),
+                    content,
+                    now);
     String key = "lead-" + leadId + "-owner-" + digest(leadId + ":" + requestId);
     boolean again =
         template
@@ -339,8 +370,13 @@ final class LeadConversation {
           throw e;
         }
       }
-      store.messages().upsertComposed(key, fields);
-      audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
+      // Of the same request at the same moment (one key), only the one that stores the message
+      // queues it; the other answers as a retry does.
+      if (store.messages().composeOnce(key, fields)) {
+        audit(operator, leadId, media == null ? "owner_reply" : "owner_voice_note", key, now);
+      } else {
+        again = true;
+      }
     }
     if (!again) {
       // The drafts held for the lead answer what this person has answered now.
@@ -446,7 +482,9 @@ final class LeadConversation {
             template ? "template" : media != null ? "voice_note" : "text",
             again ? "queued_before" : "queued",
             pausedAt == null ? null : Boolean.TRUE,
-            pausedAt == null || pausedAt.equals(Instant.EPOCH) ? null : pausedAt.toString());
+            pausedAt == null || pausedAt.equals(Instant.EPOCH) ? null : pausedAt.toString(),
+            derived ? requestId : null,
+            derived ? UnkeyedRequests.RULE : null);
     return again ? Response.ok(queued).build() : Response.accepted(queued).build();
   }
 

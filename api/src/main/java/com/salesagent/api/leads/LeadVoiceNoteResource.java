@@ -152,6 +152,11 @@ public class LeadVoiceNoteResource {
           public void store() {
             voiceNotes.store(made);
           }
+
+          @Override
+          public String content() {
+            return spoken != null ? "spoken:" + spoken : "recording:" + sha256(body);
+          }
         };
     return conversation.queue(
         operator.name(),
@@ -187,6 +192,15 @@ public class LeadVoiceNoteResource {
     } catch (CloudMedia.Refused e) {
       throw new ApiException(
           502, "the speech provider refused", new FieldError("text", e.getMessage()));
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -680,4 +680,97 @@ class LeadConversationTest {
     assertThat(sweepAt(NOW.plus(Duration.ofMinutes(1))).sweep()).isEmpty();
     assertThat(started).isEmpty();
   }
+
+  private Response replyWithoutRequestId(LeadConversation to, String leadId, String text) {
+    return to.reply(
+        "operator", leadId, ("{\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static LeadConversation.ReplyQueued queued(Response response) {
+    return (LeadConversation.ReplyQueued) response.getEntity();
+  }
+
+  /**
+   * An API client's double submit without requestId (a retry after a timeout, a double click in a
+   * CRM), the two requests at the same moment (QA: both answered 202 with different keys and the
+   * lead got the text twice): one message, one key; one is answered 202 queued, the other 200
+   * queued_before, and both say the derived requestId and the rule.
+   */
+  @Test
+  void twoRepliesWithoutARequestIdAtTheSameMomentAreOneMessage() throws Exception {
+    String leadId = lead("interested");
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    List<Response> answers = new java.util.ArrayList<>();
+    try {
+      List<java.util.concurrent.Future<Response>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                  return replyWithoutRequestId(
+                      conversation, leadId, "Hi Kara, here is the link to the plans");
+                }));
+      }
+      for (var future : futures) {
+        answers.add(future.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(answers).extracting(Response::getStatus).containsExactlyInAnyOrder(202, 200);
+    assertThat(answers)
+        .extracting(r -> queued(r).status())
+        .containsExactlyInAnyOrder("queued", "queued_before");
+    String key = onlyKey(leadId);
+    assertThat(answers).extracting(r -> queued(r).idempotencyKey()).containsOnly(key);
+    assertThat(answers).extracting(r -> queued(r).requestId()).doesNotContainNull().hasSize(2);
+    assertThat(queued(answers.get(0)).requestId()).isEqualTo(queued(answers.get(1)).requestId());
+    assertThat(queued(answers.get(0)).requestIdRule()).contains("2 minutes");
+    assertThat(signalled.stream().map(OwnerReply::idempotencyKey).distinct())
+        .as("the lead's run is told of one message")
+        .containsExactly(key);
+  }
+
+  /**
+   * The rule's edges: another text, another lead's or a text sent again after the window is a new
+   * message; the derived requestId sent again is the same message; a request naming its own
+   * requestId is as before (nothing derived, nothing said of it).
+   */
+  @Test
+  void aRequestIdIsDerivedOnlyForTheSameTextFromTheSamePersonWithinTheWindow() {
+    String leadId = lead("interested");
+    Response first = replyWithoutRequestId(conversation, leadId, "Here are the details");
+    assertThat(first.getStatus()).isEqualTo(202);
+    Response again = replyWithoutRequestId(conversation, leadId, "Here are the details");
+    assertThat(again.getStatus()).isEqualTo(200);
+    assertThat(queued(again).status()).isEqualTo("queued_before");
+    assertThat(queued(again).idempotencyKey()).isEqualTo(queued(first).idempotencyKey());
+    assertThat(replyWithoutRequestId(conversation, leadId, "And the price list").getStatus())
+        .isEqualTo(202);
+    assertThat(reply(leadId, queued(first).requestId()).getStatus())
+        .as("the derived requestId sent again")
+        .isEqualTo(200);
+    Response named = reply(leadId, "r-named");
+    assertThat(named.getStatus()).isEqualTo(202);
+    assertThat(queued(named).requestId()).isNull();
+    assertThat(queued(named).requestIdRule()).isNull();
+
+    LeadConversation later =
+        new LeadConversation(
+            store,
+            id -> {
+              throw new UnsupportedOperationException("not signalled here");
+            },
+            started::add,
+            Jackson.newObjectMapper(),
+            Clock.fixed(NOW.plus(UnkeyedRequests.WINDOW).plusSeconds(1), ZoneOffset.UTC));
+    assertThatThrownBy(() -> replyWithoutRequestId(later, leadId, "Here are the details"))
+        .as("after the window the same text is a new message, told to the run")
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(store.messages().messagesOf(leadId)).hasSize(4);
+  }
 }

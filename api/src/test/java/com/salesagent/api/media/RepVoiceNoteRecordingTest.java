@@ -20,9 +20,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -34,7 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A rep's recording on {@code POST /api/leads/{id}/replies/voice-note} (found by the QA walk): a
- * muted microphone's recording went out as a voice note.
+ * muted microphone's recording went out as a voice note, and a recording posted twice at once
+ * without a {@code requestId} reached the lead twice.
  */
 class RepVoiceNoteRecordingTest {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
@@ -109,5 +116,46 @@ class RepVoiceNoteRecordingTest {
     assertThat(store.messages().messagesOf("L-r")).isEmpty();
     assertThat(signalled).isEmpty();
     assertThat(S3.files()).isEmpty();
+  }
+
+  @Test
+  void theSameRecordingPostedTwiceAtOnceWithoutARequestIdIsOneVoiceNote() throws Exception {
+    short[] tone = new short[16_000];
+    for (int i = 0; i < tone.length; i++) {
+      tone[i] = (short) (6000 * Math.sin(2 * Math.PI * 220 * i / 16_000));
+    }
+    byte[] recording = wav(tone);
+    CyclicBarrier together = new CyclicBarrier(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<Future<Response>> answers = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        answers.add(
+            pool.submit(
+                () -> {
+                  together.await(10, TimeUnit.SECONDS);
+                  return post(recording, null);
+                }));
+      }
+      List<Response> responses = new ArrayList<>();
+      for (Future<Response> answer : answers) {
+        responses.add(answer.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(responses).extracting(Response::getStatus).containsExactlyInAnyOrder(202, 200);
+      var json = Jackson.newObjectMapper();
+      assertThat(responses)
+          .extracting(r -> json.convertValue(r.getEntity(), java.util.Map.class))
+          .extracting(m -> m.get("idempotencyKey"))
+          .as("one message, one key")
+          .doesNotContainNull()
+          .containsOnly(
+              json.convertValue(responses.get(0).getEntity(), java.util.Map.class)
+                  .get("idempotencyKey"));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.messages().messagesOf("L-r")).hasSize(1);
+    assertThat(signalled.stream().map(OwnerReply::idempotencyKey).distinct()).hasSize(1);
+    assertThat(S3.files()).hasSize(1);
   }
 }
