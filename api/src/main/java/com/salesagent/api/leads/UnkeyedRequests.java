@@ -7,14 +7,11 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.mongo.Collections;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -47,8 +44,9 @@ final class UnkeyedRequests {
 
   /** The request id for this content from this person to this lead, now. */
   String requestId(String leadId, String person, String content, Instant now) {
-    String id = sha256(leadId + "\n" + person + "\n" + content);
-    String mine = "auto-" + sha256(id + "\n" + now.toEpochMilli() + "\n" + UUID.randomUUID());
+    String id = LlmWriter.sha256(leadId + "\n" + person + "\n" + content);
+    String mine =
+        "auto-" + LlmWriter.sha256(id + "\n" + now.toEpochMilli() + "\n" + UUID.randomUUID());
     mine = mine.substring(0, 45);
     Date at = Date.from(now);
     Date cutoff = Date.from(now.minus(WINDOW));
@@ -85,15 +83,5 @@ final class UnkeyedRequests {
       // Expired in between: decide again.
     }
     return mine;
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

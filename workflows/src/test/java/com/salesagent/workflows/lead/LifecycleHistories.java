@@ -301,18 +301,7 @@ final class LifecycleHistories {
     SCENARIOS.put(
         "pause-during-hand-off",
         h -> {
-          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
-          h.start();
-          h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
-          h.until("handed off", () -> h.state().stage() == Stage.HANDED_OFF);
-          h.current().pause();
-          h.until("paused", () -> h.state().stage() == Stage.PAUSED);
-          h.env.sleep(Duration.ofHours(3));
-          h.current().resume();
+          handedToAnaThenPausedThreeHours(h);
           h.env.sleep(Duration.ofMinutes(1));
           h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
           h.result();
@@ -323,18 +312,7 @@ final class LifecycleHistories {
     SCENARIOS.put(
         "sla-paused",
         h -> {
-          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
-          h.start();
-          h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
-          h.until("handed off", () -> h.state().stage() == Stage.HANDED_OFF);
-          h.current().pause();
-          h.until("paused", () -> h.state().stage() == Stage.PAUSED);
-          h.env.sleep(Duration.ofHours(3));
-          h.current().resume();
+          handedToAnaThenPausedThreeHours(h);
           h.env.sleep(Duration.ofHours(1).plusMinutes(1));
           h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
           h.result();
@@ -700,5 +678,23 @@ final class LifecycleHistories {
       Files.writeString(target, json);
       return json;
     }
+  }
+
+  /**
+   * An interested lead handed to ana (bruno the other owner), paused for 3 hours (longer than the
+   * SLA), then resumed.
+   */
+  private static void handedToAnaThenPausedThreeHours(Harness h) {
+    h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+    h.start();
+    h.sends(1);
+    h.current()
+        .inboundMessage(
+            new InboundMessageSignal("in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+    h.until("handed off", () -> h.state().stage() == Stage.HANDED_OFF);
+    h.current().pause();
+    h.until("paused", () -> h.state().stage() == Stage.PAUSED);
+    h.env.sleep(Duration.ofHours(3));
+    h.current().resume();
   }
 }
