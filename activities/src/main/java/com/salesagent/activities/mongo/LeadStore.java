@@ -316,6 +316,18 @@ public class LeadStore {
     return contacts().find(Filters.and(byWhatsAppId(waId), NOT_ERASING)).into(new ArrayList<>());
   }
 
+  /**
+   * Every lead WhatsApp knows by this wa_id, leads being erased included (a STOP's fence waits for
+   * their sends too).
+   */
+  public List<String> allLeadIdsByWhatsAppId(String waId) {
+    return contacts()
+        .find(byWhatsAppId(waId))
+        .projection(Projections.include("leadId"))
+        .map(d -> d.getString("leadId"))
+        .into(new ArrayList<>());
+  }
+
   public List<String> leadIdsByWhatsAppId(String waId) {
     return contactsByWhatsAppId(waId).stream().map(d -> d.getString("leadId")).toList();
   }

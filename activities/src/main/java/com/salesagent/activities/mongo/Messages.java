@@ -137,6 +137,24 @@ public class Messages {
     return claimed != null;
   }
 
+  /**
+   * How many of these leads' messages an attempt claimed at or after {@code since} and has not
+   * finished: their calls may be under way (a send claims before its last suppression check, see
+   * MessagingActivitiesImpl). A claim left by an attempt that stopped mid-call counts until it is
+   * older than {@code since}.
+   */
+  public long sendsInFlight(Collection<String> leadIds, Instant since) {
+    if (leadIds.isEmpty()) {
+      return 0;
+    }
+    return collection()
+        .countDocuments(
+            Filters.and(
+                Filters.in("leadId", leadIds),
+                Filters.exists("sendingBy", true),
+                Filters.gte("sendingSince", Date.from(since))));
+  }
+
   /** The call provably did not reach Meta: the next attempt may make it. */
   public void releaseClaim(String idempotencyKey, String token) {
     collection()
