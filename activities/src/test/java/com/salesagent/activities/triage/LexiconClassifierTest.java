@@ -43,6 +43,14 @@ class LexiconClassifierTest {
         "Sure, book a call for Monday | interested | ",
         "Vamos marcar uma reunião na quinta? | interested | ",
         "Agendemos una llamada el lunes | interested | ",
+        // A call asked for with another verb (found by the QA walk: triaged other).
+        "can we do a call tomorrow? | interested | ",
+        "Could we have a quick call on Friday? | interested | ",
+        "Let's get on a call next week | interested | ",
+        "Can you do a call at 3pm? | interested | ",
+        "¿Podemos hacer una llamada mañana? | interested | ",
+        "Podemos fazer uma call amanhã? | interested | ",
+        "Dá pra fazer uma ligação amanhã? | interested | ",
         // Asking the price is a buying question; a price that is a problem is an objection.
         "How much does it cost? | interested | ",
         "What's the price for 50 users? | interested | ",
