@@ -447,7 +447,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     Instant now = clock.instant();
     LOG.warn("{}", SendRecords.failureLine(key, phone, e));
     if (e.kind() == WhatsAppApiException.Kind.AMBIGUOUS) {
-      store.messages().markUnknown(key, e.getMessage(), now);
+      store.messages().markUnknownAfterCall(key, token, e.getMessage(), now);
       return SendResult.notSent(SendResult.UNKNOWN, null, e.getMessage());
     }
     store.messages().releaseClaim(key, token);

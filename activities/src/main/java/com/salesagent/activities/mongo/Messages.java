@@ -180,6 +180,20 @@ public class Messages {
                 Updates.currentDate("updatedAt")));
   }
 
+  /**
+   * {@link #markUnknown} by the attempt {@code token} whose own call ended without an answer it
+   * could read: the claim stays, but no call of it is under way any more, so a STOP's fence ({@link
+   * #sendsInFlight}) does not wait for it.
+   */
+  public void markUnknownAfterCall(String idempotencyKey, String token, String reason, Instant at) {
+    markUnknown(idempotencyKey, reason, at);
+    collection()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.eq("sendingBy", token)),
+            Updates.unset("sendingSince"));
+  }
+
   /** Meta refused the message: its answer (code, details, trace id) stays on the document. */
   public void markRefused(String idempotencyKey, Document error) {
     collection()

@@ -632,7 +632,7 @@ class WebhookInboxTest {
   }
 
   @Test
-  void aStopDoesNotWaitForAClaimLeftByACallThatEndedAndAtMostItsFenceForOneThatNeverEnds()
+  void aStopDoesNotWaitForClaimsLeftByCallsThatEndedAndAtMostItsFenceForOneThatNeverEnds()
       throws Exception {
     store
         .messages()
@@ -641,6 +641,13 @@ class WebhookInboxTest {
     store
         .messages()
         .claimSend("k-old", "dead", t0.minus(WebhookInbox.CALL_WINDOW).minusSeconds(1), false);
+    // An attempt whose call just ended without a readable answer keeps its claim, no call.
+    store
+        .messages()
+        .upsertComposed("k-amb", new Document("leadId", "L-1").append("status", "composed"));
+    store.messages().claimSend("k-amb", "timed-out", t0, false);
+    store.messages().markUnknownAfterCall("k-amb", "timed-out", "read timed out", t0);
+    assertThat(store.messages().claimSend("k-amb", "another", t0, false)).isFalse();
     inbox.stopFence(Duration.ofSeconds(8));
     long started = System.nanoTime();
     assertThat(inbox.accept(parse(STOP)).stored()).isEqualTo(1);
