@@ -62,14 +62,52 @@ public final class MongoConnection implements Managed {
     }
     this.hosts = String.join(",", connectionString.getHosts());
     this.connectTimeoutSeconds = connectTimeoutSeconds;
-    this.client =
-        MongoClients.create(
-            MongoClientSettings.builder()
-                .applyConnectionString(connectionString)
-                .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
-                .applyToSocketSettings(b -> b.connectTimeout(5, TimeUnit.SECONDS))
-                .build());
+    this.settings = settings(connectionString, READ_TIMEOUT);
+    this.client = MongoClients.create(settings);
     this.database = client.getDatabase(databaseName);
+  }
+
+  /**
+   * How long one MongoDB operation may wait for the server's answer unless {@code MONGODB_URI} says
+   * otherwise ({@code socketTimeoutMS}): the driver's default is forever, so a server that stops
+   * answering without closing the connection (a partition that drops packets, a frozen host) held
+   * every request and activity thread on it until the operating system gave up, hours later. Long
+   * enough for the slowest legitimate operation here (an index build at start-up on a large
+   * collection, exact-cosine retrieval over many chunks); a change stream waits at most a second a
+   * round.
+   */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(120);
+
+  private final MongoClientSettings settings;
+
+  /**
+   * The client's settings: the URI's, with deadlines where it names none (5 s to select a server
+   * and to connect, {@code readTimeout}, {@link #READ_TIMEOUT} in a process, for an answer).
+   */
+  static MongoClientSettings settings(ConnectionString uri, Duration readTimeout) {
+    return MongoClientSettings.builder()
+        .applyConnectionString(uri)
+        .applyToClusterSettings(
+            b -> {
+              if (uri.getServerSelectionTimeout() == null) {
+                b.serverSelectionTimeout(5, TimeUnit.SECONDS);
+              }
+            })
+        .applyToSocketSettings(
+            b -> {
+              if (uri.getConnectTimeout() == null) {
+                b.connectTimeout(5, TimeUnit.SECONDS);
+              }
+              if (uri.getSocketTimeout() == null) {
+                b.readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+              }
+            })
+        .build();
+  }
+
+  /** How long an operation waits for the server's answer (0: forever). */
+  Duration readTimeout() {
+    return Duration.ofMillis(settings.getSocketSettings().getReadTimeout(TimeUnit.MILLISECONDS));
   }
 
   public MongoDatabase database() {
