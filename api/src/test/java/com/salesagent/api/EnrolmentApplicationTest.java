@@ -567,21 +567,27 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     emulator().setBehaviour(ackOnly());
     String campaign = "sep-" + UUID.randomUUID();
     String semicolons =
-        "\uFEFFLeadId;Name;Phone;Company;Timezone;CampaignId;ConsentOptIn;ConsentSource;ConsentAt\r\n"
-            + "sep-1-%s;Ana Souza;%s;\"Acme; Filial SP\";America/Sao_Paulo;%s;true;form;2026-11-20T10:00:00Z\r\n"
+        "\uFEFFLeadId;Name;Phone;Company;JobTitle;Timezone;CampaignId;ConsentOptIn;ConsentSource;ConsentAt\r\n"
+            + "sep-1-%s;Ana Souza;%s;\"Acme; Filial SP\";\"Head of\r\nSales\";America/Sao_Paulo;%s;true;form;2026-11-20T10:00:00Z\r\n"
                 .formatted(campaign, phone(), campaign);
+    // A quoted value with a line break, past the first column (found by the QA walk: the row was
+    // refused as an unclosed quote and its second line read as a row of its own).
     String tabs =
-        " leadId\tname \tPHONE\tcompany\ttimezone\tcampaignId\tconsentOptIn\tconsentSource\tconsentAt\n"
-            + "sep-2-%s\tBea\t%s\tBeta, Ltda\tUTC\t%s\ttrue\tform\t2026-11-20T10:00:00Z\n"
+        " leadId\tname \tPHONE\tcompany\tjobTitle\ttimezone\tcampaignId\tconsentOptIn\tconsentSource\tconsentAt\n"
+            + "sep-2-%s\tBea\t%s\tBeta, Ltda\t\"VP\nSales\"\tUTC\t%s\ttrue\tform\t2026-11-20T10:00:00Z\n"
                 .formatted(campaign, phone(), campaign);
 
     for (String csv : List.of(semicolons, tabs)) {
       HttpResponse<String> response = importCsv(csv);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.body()).as(response.body()).contains("\"enrolled\":1");
+      assertThat(response.body()).as(response.body()).contains("\"rows\":1");
     }
     assertThat(store().contact("sep-1-" + campaign).getString("company"))
         .isEqualTo("Acme; Filial SP");
+    assertThat(store().contact("sep-1-" + campaign).getString("jobTitle"))
+        .isEqualTo("Head of Sales");
+    assertThat(store().contact("sep-2-" + campaign).getString("jobTitle")).isEqualTo("VP Sales");
     assertThat(store().contact("sep-2-" + campaign).getString("company")).isEqualTo("Beta, Ltda");
     assertThat(store().contactList().countContacts(null, campaign)).isEqualTo(2);
 

@@ -39,6 +39,7 @@ final class CsvRecords {
   private Record last;
   private long replayed;
   private String gaveUp;
+  private char separator = ',';
 
   CsvRecords(Reader in, int maxField, int maxRecord) {
     this(in, maxField, maxRecord, MAX_REPLAYED);
@@ -49,6 +50,15 @@ final class CsvRecords {
     this.maxField = maxField;
     this.maxRecord = maxRecord;
     this.maxReplayed = maxReplayed;
+  }
+
+  /**
+   * The separator of the values from here on (',' until told: the header, read first, decides it).
+   * A quote opens a quoted value only at the start of a value, so a ';' or tab file's quoted values
+   * (a line break inside one) are only read right once the separator is known.
+   */
+  void separator(char separator) {
+    this.separator = separator;
   }
 
   /** The next record, or null at the end of the body (or once {@link #gaveUp()}). */
@@ -100,10 +110,10 @@ final class CsvRecords {
         buffer.append((char) c);
         field++;
         switch (state) {
-          case FIELD_START -> state = c == '"' ? QUOTED : c == ',' ? FIELD_START : UNQUOTED;
+          case FIELD_START -> state = c == '"' ? QUOTED : c == separator ? FIELD_START : UNQUOTED;
           case QUOTED -> state = c == '"' ? QUOTE_SEEN : QUOTED;
-          case QUOTE_SEEN -> state = c == '"' ? QUOTED : c == ',' ? FIELD_START : UNQUOTED;
-          default -> state = c == ',' ? FIELD_START : UNQUOTED;
+          case QUOTE_SEEN -> state = c == '"' ? QUOTED : c == separator ? FIELD_START : UNQUOTED;
+          default -> state = c == separator ? FIELD_START : UNQUOTED;
         }
         if (state == FIELD_START) {
           field = 0;

@@ -130,6 +130,7 @@ class LeadImport {
   }
 
   private void readCsv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
+    records.separator(header.separator());
     CsvSchema.Builder schema = CsvSchema.builder().setColumnSeparator(header.separator());
     header.columns().forEach(schema::addColumn);
     ObjectReader reader = CSV.readerForMapOf(String.class).with(schema.build());

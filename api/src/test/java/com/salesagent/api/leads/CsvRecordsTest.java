@@ -56,6 +56,19 @@ class CsvRecordsTest {
   }
 
   @Test
+  void aQuotedLineBreakStaysInItsRecordWhateverTheSeparator() throws IOException {
+    for (char separator : new char[] {';', '\t'}) {
+      String s = String.valueOf(separator);
+      CsvRecords records =
+          new CsvRecords(
+              new StringReader("h" + s + "t\na" + s + "\"one\ntwo\"\nb" + s + "c\n"), 100, 400);
+      assertThat(records.next().text()).isEqualTo("h" + s + "t");
+      records.separator(separator);
+      assertThat(all(records)).containsExactly("2:a" + s + "\"one\ntwo\"", "4:b" + s + "c");
+    }
+  }
+
+  @Test
   void aByteOrderMarkIsSkipped() throws IOException {
     assertThat(all("\uFEFFleadId,name\nx,y")).containsExactly("1:leadId,name", "2:x,y");
   }
