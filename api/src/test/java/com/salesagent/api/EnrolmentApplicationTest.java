@@ -599,6 +599,42 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   /**
+   * The weekly re-import of a CRM file without a leadId column (found by the QA walk): each row
+   * whose number already has this person's live lead in the campaign is that lead, already
+   * enrolled, named by its own id; it was refused as phone_active under a leadId made up for the
+   * row, a lead that does not exist. Another person's row on the same number stays refused.
+   */
+  @Test
+  void reimportingAFileWithoutLeadIdsAnswersItsLeadsAsAlreadyEnrolled() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "again-" + UUID.randomUUID();
+    String phone = phone();
+    String csv =
+        "name,phone,company,campaignId,consentOptIn,consentSource,consentAt\n"
+            + "Ana Souza,%s,Acme,%s,true,form,2026-11-20T10:00:00Z\n".formatted(phone, campaign);
+    HttpResponse<String> first = importCsv(csv);
+    assertThat(first.body()).as(first.body()).contains("\"enrolled\":1");
+    String leadId =
+        json.readTree(first.body().lines().findFirst().orElseThrow()).path("leadId").asText();
+
+    HttpResponse<String> again = importCsv(csv.replace("Ana Souza", "  ana  souza "));
+    List<String> lines = again.body().lines().toList();
+    JsonNode row = json.readTree(lines.get(0));
+    assertThat(row.path("status").asText()).as(again.body()).isEqualTo("already_enrolled");
+    assertThat(row.path("leadId").asText()).isEqualTo(leadId);
+    assertThat(row.has("errors")).isFalse();
+    JsonNode summary = json.readTree(lines.get(lines.size() - 1)).path("summary");
+    assertThat(summary.path("alreadyEnrolled").asInt()).isEqualTo(1);
+    assertThat(summary.path("refused").asInt()).isZero();
+
+    HttpResponse<String> other = importCsv(csv.replace("Ana Souza", "Bruno Lima"));
+    JsonNode refused = json.readTree(other.body().lines().findFirst().orElseThrow());
+    assertThat(refused.path("status").asText()).isEqualTo("phone_active");
+    assertThat(refused.path("activeLeadId").asText()).isEqualTo(leadId);
+    assertThat(store().contactList().countContacts(null, campaign)).isEqualTo(1);
+  }
+
+  /**
    * What CRMs and spreadsheets call the columns: HubSpot's or Salesforce's export ("First Name",
    * "Last Name", "Phone Number", "Job Title") and a Brazilian or Spanish sheet ("Nome", "Telefone",
    * "Empresa", "Cargo"; "Nombre", "Teléfono") are read as the import's columns; a first and last

@@ -210,6 +210,31 @@ public class Enrolment {
         : new Enrolment(store, temporal, clock, erasureSweepAfter, null, leases);
   }
 
+  /**
+   * Whether the live lead {@code activeLeadId} (of the lead's number and campaign) is this lead's
+   * person: the same name, case and spacing aside. One read by leadId.
+   */
+  boolean isLiveLeadOf(String activeLeadId, LeadValidator.Lead lead) {
+    if (activeLeadId == null || lead.name() == null) {
+      return false;
+    }
+    Document active =
+        store
+            .contacts()
+            .find(Filters.eq("leadId", activeLeadId))
+            .projection(new Document("name", 1).append("campaignId", 1))
+            .first();
+    return active != null
+        && lead.campaignId().equals(active.getString("campaignId"))
+        && folded(lead.name()).equals(folded(active.getString("name")));
+  }
+
+  private static String folded(String name) {
+    return name == null
+        ? ""
+        : name.strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+  }
+
   public Outcome enrol(LeadValidator.Lead lead) {
     Instant now = clock.instant();
     String workflowId = LeadWorkflow.workflowId(lead.leadId());

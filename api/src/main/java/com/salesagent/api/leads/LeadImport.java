@@ -268,6 +268,13 @@ class LeadImport {
     answer.put("line", line);
     try {
       Enrolment.Outcome outcome = enrolment.enrol(result.lead());
+      if (Enrolment.PHONE_ACTIVE.equals(outcome.status())
+          && (request.leadId() == null || request.leadId().isBlank())
+          && enrolment.isLiveLeadOf(outcome.activeLeadId(), result.lead())) {
+        // A row without a leadId of its own (the weekly re-import of a CRM file) whose number
+        // has this person's live lead in the campaign is that lead: already enrolled, by its id.
+        outcome = new Enrolment.Outcome(outcome.activeLeadId(), null, Enrolment.ALREADY_ENROLLED);
+      }
       if (Enrolment.ALREADY_ENROLLED.equals(outcome.status())) {
         duplicates++;
       } else if (outcome.started()) {
