@@ -167,12 +167,18 @@ final class VariantsApplicationTest extends AppTestHarness {
         postJson("/api/variants/" + id + "/enable", "");
       }
     }
+    // The wait ends at the lead's next look, within seconds (LeadActivitiesImpl.WAKE_DELAY, 3 s),
+    // not at its assignment's back-off (up to 30 s apart): measured, with a generous deadline.
+    long enabledAt = System.nanoTime();
     await(
         "sent once a variant is enabled again",
-        Duration.ofSeconds(120),
+        Duration.ofSeconds(45),
         () ->
             store().messages().messagesOf(leadId).stream()
                 .anyMatch(m -> m.getString("wamid") != null));
+    System.out.printf(
+        "a lead waiting for a variant was sent %d ms after the enable%n",
+        (System.nanoTime() - enabledAt) / 1_000_000);
     assertThat(store().contact(leadId).containsKey("waitingForVariant")).isFalse();
   }
 

@@ -26,6 +26,7 @@ import com.salesagent.workflows.lead.LeadPolicy;
 import com.salesagent.workflows.lead.LeadProfile;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import com.salesagent.workflows.lead.VariantAssignment;
+import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Duration;
@@ -230,9 +231,11 @@ public class LeadActivitiesImpl implements LeadActivities {
     }
     if (variants.isEmpty()) {
       waitForVariant(contact, segment);
-      throw ApplicationFailure.newFailure(
+      throw ApplicationFailure.newFailureWithCauseAndDelay(
           "no enabled prompt variant for segment " + segment + ": enable one in prompt_variants",
-          "NoVariant");
+          NO_VARIANT,
+          null,
+          nextLookForVariant(attempt()));
     }
     Document config = configs.effective();
     String strategyName = config.get("strategy", "round_robin");
@@ -310,6 +313,38 @@ public class LeadActivitiesImpl implements LeadActivities {
             ? strategyLabel + ", outside segment " + segment + "'s pool (all disabled)"
             : strategyLabel;
     return new VariantAssignment(variantId, chosen.getString("angle"), said, segment);
+  }
+
+  /** The failure of an assignment that found no enabled variant for the segment. */
+  public static final String NO_VARIANT = "NoVariant";
+
+  /**
+   * How soon a lead waiting for a variant looks again: an operator who enables (or creates) one for
+   * its segment sees the lead go on within seconds, not at the step's back-off (up to 30 s apart,
+   * {@code LeadStubs.LOCAL_STEP_BACKOFF}). The failure's next retry delay, so no workflow changes.
+   */
+  static final Duration WAKE_DELAY = Duration.ofSeconds(3);
+
+  /**
+   * The attempts that look every {@link #WAKE_DELAY}: the first hour of a wait. A lead's step has a
+   * bounded number of attempts (LeadStubs.LOCAL_STEP_ATTEMPTS, a week at the back-off), which short
+   * delays spend faster; after the first hour the step's back-off applies again, so a lead still
+   * waits about 6.6 days for a variant before it fails (7 before), and looks every 30 s from then.
+   */
+  static final int WAKE_ATTEMPTS = (int) (Duration.ofHours(1).toSeconds() / WAKE_DELAY.toSeconds());
+
+  /** The delay before the next look for a variant; null: the step's own back-off. */
+  static Duration nextLookForVariant(int attempt) {
+    return attempt <= WAKE_ATTEMPTS ? WAKE_DELAY : null;
+  }
+
+  /** The running activity's attempt (1 first); 1 when called outside an activity (tests). */
+  private static int attempt() {
+    try {
+      return Activity.getExecutionContext().getInfo().getAttempt();
+    } catch (IllegalStateException e) {
+      return 1;
+    }
   }
 
   /** The contact field naming the segment a lead waits in for an enabled variant. */

@@ -305,6 +305,36 @@ class SegmentSteeringTest {
     assertThat(store.contact("L-wait").containsKey("waitingForVariant")).isFalse();
   }
 
+  /**
+   * Found by the QA walk: enabling a variant did not wake the leads waiting for one; each went on
+   * only at its assignment's next retry, which backs off to 30 s apart. The failure now asks for
+   * its next look within {@link LeadActivitiesImpl#WAKE_DELAY} (its next retry delay: no workflow
+   * change) for the first hour of the wait, and leaves the step's back-off after that (a lead's
+   * step has a bounded number of attempts).
+   */
+  @Test
+  void aLeadWaitingForAVariantLooksAgainWithinSecondsForTheFirstHourOfItsWait() {
+    MONGO
+        .database()
+        .getCollection("prompt_variants")
+        .updateMany(Filters.empty(), com.mongodb.client.model.Updates.set("enabled", false));
+    contact("L-soon", "Director of Sales", "B2B software");
+    assertThat(leads.profile("L-soon").segment()).isEqualTo("saas");
+
+    io.temporal.failure.ApplicationFailure failure =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.temporal.failure.ApplicationFailure.class,
+            () -> leads.matchAndAssign("L-soon", "saas"));
+
+    assertThat(failure.getType()).isEqualTo("NoVariant");
+    assertThat(failure.getNextRetryDelay()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(LeadActivitiesImpl.nextLookForVariant(LeadActivitiesImpl.WAKE_ATTEMPTS))
+        .isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(LeadActivitiesImpl.nextLookForVariant(LeadActivitiesImpl.WAKE_ATTEMPTS + 1))
+        .as("after an hour, the step's own back-off")
+        .isNull();
+  }
+
   @Test
   void aLeadAlreadyAssignedKeepsItsSegmentWhenItsProfileIsAskedAgain() {
     contact("L-old", "VP of Engineering", "SaaS");
