@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The prompt variants as operators manage them: the documents, their switch, the auto-disable an
@@ -74,15 +75,54 @@ public final class VariantStore {
     }
   }
 
-  public void replace(String variantId, Document variant) {
-    Document existing = find(variantId);
-    // Its recording and its last kill-switch stay with it.
-    for (String kept : List.of("voiceNote", KILL_SWITCH)) {
-      if (existing != null && existing.get(kept) != null && !variant.containsKey(kept)) {
-        variant.append(kept, existing.get(kept));
+  /**
+   * Replaces the variant; {@code operator} is who did (named when the replacement enables it). Its
+   * recording and its kill-switches' history stay with it, and its last kill-switch while it stays
+   * off; a replacement that enables it moves that kill-switch to the history ({@link
+   * #KILL_SWITCH_HISTORY}), as an enable does. Conditional on the kill-switch read, so a disable
+   * between the read and the write is not lost: read again.
+   */
+  public void replace(String variantId, Document variant, String operator) {
+    for (int attempt = 0; ; attempt++) {
+      Document existing = find(variantId);
+      Document replacement = new Document(variant);
+      Document killSwitch = existing == null ? null : existing.get(KILL_SWITCH, Document.class);
+      if (existing != null && existing.get("voiceNote") != null) {
+        replacement.putIfAbsent("voiceNote", existing.get("voiceNote"));
+      }
+      List<Document> history =
+          existing == null
+              ? new ArrayList<>()
+              : new ArrayList<>(existing.getList(KILL_SWITCH_HISTORY, Document.class, List.of()));
+      if (killSwitch != null) {
+        if (replacement.getBoolean("enabled", true)) {
+          history.add(reenabled(killSwitch, operator));
+        } else {
+          replacement.put(KILL_SWITCH, killSwitch);
+        }
+      }
+      if (!history.isEmpty()) {
+        replacement.put(KILL_SWITCH_HISTORY, history);
+      }
+      Bson same =
+          killSwitch == null
+              ? Filters.and(Filters.eq("variantId", variantId), Filters.exists(KILL_SWITCH, false))
+              : Filters.and(
+                  Filters.eq("variantId", variantId),
+                  Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId")));
+      if (variants.replaceOne(same, replacement).getMatchedCount() > 0 || attempt >= 5) {
+        return;
       }
     }
-    variants.replaceOne(Filters.eq("variantId", variantId), variant);
+  }
+
+  /** The past kill-switches of a variant enabled again since: each with {@code reenabledAt}. */
+  public static final String KILL_SWITCH_HISTORY = "killSwitchHistory";
+
+  private Document reenabled(Document killSwitch, String operator) {
+    return new Document(killSwitch)
+        .append("reenabledAt", Date.from(clock.instant()))
+        .append("reenabledBy", operator);
   }
 
   /** The variant's recorded voice note (or none, with null); false when there is no variant. */
@@ -164,8 +204,22 @@ public final class VariantStore {
    * of the arm, in every segment.
    */
   public boolean setEnabled(String variantId, boolean enabled) {
-    if (variants
-            .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", enabled))
+    return setEnabled(variantId, enabled, null);
+  }
+
+  /**
+   * As {@link #setEnabled(String, boolean)}; switching on also moves the variant's last kill-switch
+   * to its history ({@link #KILL_SWITCH_HISTORY}, with {@code reenabledAt} and {@code reenabledBy}
+   * {@code operator}), so an enabled variant shows no live kill-switch. One write conditional on
+   * the kill-switch read: a disable in between (a new kill-switch) is read again, never moved.
+   */
+  public boolean setEnabled(String variantId, boolean enabled, String operator) {
+    if (enabled) {
+      if (!switchOn(variantId, operator)) {
+        return false;
+      }
+    } else if (variants
+            .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", false))
             .getMatchedCount()
         == 0) {
       return false;
@@ -183,6 +237,46 @@ public final class VariantStore {
     }
     ArmGuard.resetStrikes(configs, variantId);
     return true;
+  }
+
+  /** Switches the variant on, its last kill-switch moved to its history; false: no variant. */
+  private boolean switchOn(String variantId, String operator) {
+    for (int attempt = 0; ; attempt++) {
+      Document killSwitch = killSwitchOf(variantId);
+      if (killSwitch == null) {
+        if (variants
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("variantId", variantId), Filters.exists(KILL_SWITCH, false)),
+                    Updates.set("enabled", true))
+                .getMatchedCount()
+            > 0) {
+          return true;
+        }
+      } else if (variants
+              .updateOne(
+                  Filters.and(
+                      Filters.eq("variantId", variantId),
+                      Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId"))),
+                  Updates.combine(
+                      Updates.set("enabled", true),
+                      Updates.unset(KILL_SWITCH),
+                      Updates.push(KILL_SWITCH_HISTORY, reenabled(killSwitch, operator))))
+              .getMatchedCount()
+          > 0) {
+        return true;
+      }
+      if (!exists(variantId)) {
+        return false;
+      }
+      if (attempt >= 5) {
+        // Disabled and enabled again by others meanwhile, again and again: switched on as asked.
+        return variants
+                .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", true))
+                .getMatchedCount()
+            > 0;
+      }
+    }
   }
 
   /** The default agent configuration (strategy, auto-disable settings and state), or null. */

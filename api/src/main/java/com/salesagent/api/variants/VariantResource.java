@@ -205,14 +205,16 @@ public class VariantResource {
     boolean enabled = request.enabled() == null || request.enabled();
     // Switched off first, as the disable route does (the replacement keeps the switch's record).
     Switched switched = enabled ? null : killSwitches.switchOff(variantId, operator.name());
-    variants.replace(variantId, toDocument(request, variantId));
+    variants.replace(variantId, toDocument(request, variantId), operator.name());
     return enabled ? new Switched(variantId, true, null) : switched.warning(VariantGaps.all(db));
   }
 
   @POST
   @Path("/{variantId}/enable")
   public Switched enable(@Auth Operator operator, @PathParam("variantId") String variantId) {
-    if (!variants.setEnabled(variantId, true)) {
+    // Its last kill-switch moves to its history (killSwitchHistory, reenabledAt): no live
+    // kill-switch is shown on an enabled variant.
+    if (!variants.setEnabled(variantId, true, operator.name())) {
       throw ApiException.notFound("variant " + variantId, "variantId");
     }
     audit(operator, "variant_enabled", variantId, null);

@@ -543,6 +543,71 @@ class VariantResourceTest {
         .contains(killSwitch);
   }
 
+  /**
+   * Found by the QA walk: a variant enabled again kept the {@code killSwitch} its disable wrote, so
+   * the API showed a live kill-switch on an enabled variant. Enabling it (the enable route, or a
+   * replacement that enables it) moves the record to {@code killSwitchHistory} with {@code
+   * reenabledAt} and who did it; a later disable writes a new one and starts a new kill-switch.
+   */
+  @Test
+  void aVariantEnabledAgainKeepsItsKillSwitchInItsHistoryNotAsALiveOne() {
+    RESOURCES
+        .target("/api/variants")
+        .request()
+        .post(Entity.json(VALID.replace("v-test", "v-again")));
+    String first =
+        String.valueOf(((Map<?, ?>) json(disable("v-again")).get("killSwitch")).get("workflowId"));
+
+    assertThat(
+            RESOURCES
+                .target("/api/variants/v-again/enable")
+                .request()
+                .post(Entity.json(""))
+                .getStatus())
+        .isEqualTo(200);
+
+    Map<?, ?> enabled = variantOf("v-again");
+    assertThat(enabled.get("enabled")).isEqualTo(true);
+    assertThat(enabled.get("killSwitch")).as(enabled.toString()).isNull();
+    List<?> history = (List<?>) enabled.get("killSwitchHistory");
+    assertThat(history).as(enabled.toString()).hasSize(1);
+    Map<?, ?> past = (Map<?, ?>) history.get(0);
+    assertThat(past.get("workflowId")).isEqualTo(first);
+    assertThat(past.get("reenabledAt")).isNotNull();
+    assertThat(past.get("reenabledBy")).isEqualTo("ops");
+
+    // Disabled again: a new kill-switch, live; a replacement that enables it moves that one too.
+    String second =
+        String.valueOf(((Map<?, ?>) json(disable("v-again")).get("killSwitch")).get("workflowId"));
+    assertThat(second).isNotEqualTo(first);
+    assertThat(((Map<?, ?>) variantOf("v-again").get("killSwitch")).get("workflowId"))
+        .isEqualTo(second);
+    assertThat(
+            RESOURCES
+                .target("/api/variants/v-again")
+                .request()
+                .put(Entity.json(VALID.replace("v-test", "v-again")))
+                .getStatus())
+        .isEqualTo(200);
+    Map<?, ?> replaced = variantOf("v-again");
+    assertThat(replaced.get("enabled")).isEqualTo(true);
+    assertThat(replaced.get("killSwitch")).as(replaced.toString()).isNull();
+    assertThat(
+            ((List<?>) replaced.get("killSwitchHistory"))
+                .stream().<Object>map(h -> ((Map<?, ?>) h).get("workflowId")).toList())
+        .containsExactly(first, second);
+  }
+
+  private static Map<?, ?> variantOf(String variantId) {
+    Map<?, ?> list = RESOURCES.target("/api/variants").request().get(Map.class);
+    return ((List<?>) list.get("variants"))
+        .stream()
+            .map(v -> (Map<?, ?>) v)
+            .filter(v -> variantId.equals(v.get("variantId")))
+            .findFirst()
+            .orElseThrow();
+  }
+
   @Test
   void operatorsDisablingAtOnceStartOneKillSwitch() throws Exception {
     RESOURCES
