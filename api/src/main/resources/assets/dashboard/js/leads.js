@@ -49,7 +49,8 @@ function renderLeads(d) {
       h('td', null, h('span', { class: 'pill stage-' + String(l.stage).replace(/[^a-z_]/gi, ''), text: str(l.stage) })),
       h('td', { class: 'last-reply', text: replyLabel(l.lastReply) }),
       h('td', { text: str(l.segment) }),
-      h('td', { class: 'mono', text: str(l.variantId) }),
+      // A lead still on a variant switched off: its next message uses another (variantNote).
+      h('td', { class: 'mono', text: str(l.variantId) + (l.variantDisabled ? ' (off)' : ''), title: l.variantNote ? String(l.variantNote) : '' }),
       h('td', { text: str(l.nextAction) }),
       h('td', { class: 'nowrap', text: fmtDateTime(l.nextActionAt) }),
       h('td', { class: 'nowrap', text: fmtDateTime(l.enrolledAt) })

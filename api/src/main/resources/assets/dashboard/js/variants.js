@@ -158,7 +158,9 @@ function confirmToggle() {
       msg = 'Variant ' + id + ' was already disabled: nothing changed' +
         (r.killSwitch ? ' (its kill-switch: ' + r.killSwitch.workflowId + ')' : '');
     } else if (r.killSwitch) {
-      msg += ' · telling its ' + r.killSwitch.inFlight + ' in-flight leads to switch (kill-switch ' + r.killSwitch.workflowId + ')';
+      msg += ' · its ' + num(r.killSwitch.switching) + ' leads on it switch at their next message' +
+        (num(r.killSwitch.inFlight) > 0 ? ', ' + num(r.killSwitch.inFlight) + ' message(s) of it in their call to WhatsApp now' : '') +
+        ' (kill-switch ' + r.killSwitch.workflowId + ')';
     }
     const gaps = gapsText(r.warnings);
     toast(msg + '.' + (gaps ? ' Warning: ' + gaps : ''), !!gaps);

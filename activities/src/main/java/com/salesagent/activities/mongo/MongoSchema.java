@@ -195,6 +195,12 @@ public final class MongoSchema {
         new IndexOptions().unique(true).sparse(true));
     unique(db, Collections.MESSAGES, "idempotencyKey");
     index(db, Collections.MESSAGES, Indexes.ascending("leadId"));
+    // The sends in their call now (a claim): a disabled variant's messages still going out.
+    index(
+        db,
+        Collections.MESSAGES,
+        Indexes.ascending("sendingSince"),
+        new IndexOptions().sparse(true));
     unique(db, Collections.WEBHOOK_EVENTS, "eventKey");
     // One counter document per variant x segment x day x shard (CountedOnce): the shard's key
     // first, then the key of before shards dropped (it would refuse a second shard's document).

@@ -8,6 +8,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class VariantStore {
   private final MongoCollection<Document> contacts;
   private final MongoCollection<Document> configs;
   private final MongoCollection<Document> audit;
+  private final MongoCollection<Document> messages;
   private final Clock clock;
 
   public VariantStore(MongoDatabase db, Clock clock) {
@@ -30,6 +32,7 @@ public final class VariantStore {
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.configs = db.getCollection(Collections.AGENT_CONFIGURATIONS);
     this.audit = db.getCollection(Collections.AUDIT_LOG);
+    this.messages = db.getCollection(Collections.MESSAGES);
     this.clock = clock;
   }
 
@@ -284,9 +287,59 @@ public final class VariantStore {
     return configs.find(Filters.eq("configId", "default")).first();
   }
 
-  /** The leads a kill-switch of the variant reaches now. */
+  /** The leads a kill-switch of the variant reaches now: its running leads. */
   public long inFlight(String variantId) {
     return contacts.countDocuments(VariantActivitiesImpl.inFlight(variantId));
+  }
+
+  /**
+   * How long a send's call to the Cloud API may last, with room for clock skew (as the webhook's
+   * STOP fence reads a claim, {@code WebhookInbox.CALL_WINDOW}): an older claim is no call under
+   * way.
+   */
+  static final Duration CALL_WINDOW = Duration.ofSeconds(30);
+
+  /**
+   * What the variant's running leads still have of it. {@code inFlight}: the leads whose next
+   * message may be of it: while it is enabled, every running lead on it (what its kill-switch would
+   * reach); once it is off, only those whose message of it is in its call to the Cloud API now (it
+   * may still be accepted). {@code switching}: once it is off, the running leads still recorded on
+   * it whose next message uses another variant (the run replaces the variant before its next send;
+   * the contact names the old one until then); 0 while it is enabled.
+   */
+  public record Reach(boolean enabled, long inFlight, long switching) {}
+
+  /** {@link Reach} of the variant now; null when there is no such variant. */
+  public Reach reach(String variantId) {
+    Document variant =
+        variants
+            .find(Filters.eq("variantId", variantId))
+            .projection(new Document("enabled", 1))
+            .first();
+    if (variant == null) {
+      return null;
+    }
+    long running = inFlight(variantId);
+    if (variant.getBoolean("enabled", true) || running == 0) {
+      return new Reach(variant.getBoolean("enabled", true), running, 0);
+    }
+    List<String> sending =
+        messages
+            .distinct(
+                "leadId",
+                Filters.and(
+                    Filters.gte("sendingSince", Date.from(clock.instant().minus(CALL_WINDOW))),
+                    Filters.exists("sendingBy", true),
+                    Filters.eq("variantId", variantId)),
+                String.class)
+            .into(new ArrayList<>());
+    long inCall =
+        sending.isEmpty()
+            ? 0
+            : contacts.countDocuments(
+                Filters.and(
+                    VariantActivitiesImpl.inFlight(variantId), Filters.in("leadId", sending)));
+    return new Reach(false, inCall, Math.max(0, running - inCall));
   }
 
   /** An operator's action on a variant, with the kill-switch it started if any. */

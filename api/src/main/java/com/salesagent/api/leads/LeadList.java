@@ -27,7 +27,12 @@ final class LeadList {
   /** The deepest page a list reaches: skip-based paging costs the skipped rows. */
   static final long MAX_OFFSET = 1_000_000;
 
-  /** One row of {@code GET /api/leads}. */
+  /**
+   * One row of {@code GET /api/leads}. {@code variantDisabled}: the lead runs on a variant an
+   * operator switched off, so its next message uses another one ({@code variantNote} says which
+   * way: another variant, or a wait when its segment has none enabled); the row keeps the old
+   * {@code variantId} until that send replaces it.
+   */
   public record LeadRow(
       String leadId,
       String name,
@@ -39,7 +44,9 @@ final class LeadList {
       String nextAction,
       Object nextActionAt,
       Object enrolledAt,
-      LastReply lastReply) {}
+      LastReply lastReply,
+      boolean variantDisabled,
+      String variantNote) {}
 
   /**
    * How the lead last answered (its latest message, as triaged; null when it never wrote): a
@@ -116,6 +123,8 @@ final class LeadList {
     List<Document> contacts = store.contactList().listContacts(query, page, pageSize);
     Map<String, Document> lastReplies = lastReplies(contacts);
     Map<String, List<Document>> unread = messagesOfUnread(contacts);
+    // A lead still recorded on a variant switched off: its next message uses another one.
+    SwitchedVariants switched = new SwitchedVariants(store.database());
     for (Document c : contacts) {
       // What the lead page says is next, by the same derivation: a read the run has not looked
       // at yet makes the read follow-up next (LeadViews#readNotLookedUpYet).
@@ -136,7 +145,9 @@ final class LeadList {
               LeadViews.nextAction(c),
               c.get("nextActionAt"),
               c.get("enrolledAt"),
-              lastReply(lastReplies.get(c.getString("leadId")))));
+              lastReply(lastReplies.get(c.getString("leadId"))),
+              switched.disabled(c),
+              switched.note(c)));
     }
     // Unfiltered, the collection's count from its metadata: no scan.
     long total =

@@ -182,6 +182,8 @@ final class LeadViews {
     sendsAt(contact, quiet);
     // The lead's profile on the page shows the contact's next action: a wait for a variant too.
     contact.put("nextAction", nextAction(contact));
+    // Still on a variant switched off: marked, as on the lead list (SwitchedVariants).
+    new SwitchedVariants(store.database()).mark(contact);
     return new LeadView(
         contact,
         contact.get("stage"),

@@ -43,7 +43,7 @@ final class KillSwitches {
         // Its start may have failed (Temporal away): only then is it started now, under its id.
         KillSwitch killSwitch =
             earlier.getBoolean("started", false)
-                ? new KillSwitch(id, variants.inFlight(variantId))
+                ? KillSwitch.of(id, variants.reach(variantId))
                 : start(variantId, id, operator);
         return new Switched(variantId, false, killSwitch, true);
       }
@@ -77,6 +77,7 @@ final class KillSwitches {
       // Started by the request that switched the variant off.
     }
     variants.killSwitchStarted(variantId, workflowId);
-    return new KillSwitch(workflowId, variants.inFlight(variantId));
+    // Counted once it is off: its leads switch at their next message, not in flight on it.
+    return KillSwitch.of(workflowId, variants.reach(variantId));
   }
 }

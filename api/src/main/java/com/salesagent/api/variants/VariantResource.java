@@ -120,16 +120,33 @@ public class VariantResource {
     }
   }
 
-  /** A kill-switch under way: its workflow and the in-flight leads it is to reach. */
-  public record KillSwitch(String workflowId, long inFlight) {}
+  /**
+   * A kill-switch: its workflow, and the variant's leads now ({@link VariantStore.Reach}): {@code
+   * inFlight} the leads whose message of it is in its call to the Cloud API now (it may still go
+   * out), {@code switching} the running leads still recorded on it whose next message uses another
+   * variant (each run replaces it before its next send).
+   */
+  public record KillSwitch(String workflowId, long inFlight, long switching) {
+    static KillSwitch of(String workflowId, VariantStore.Reach reach) {
+      return reach == null
+          ? new KillSwitch(workflowId, 0, 0)
+          : new KillSwitch(workflowId, reach.inFlight(), reach.switching());
+    }
+  }
 
   /**
-   * The leads a kill-switch would reach now, and {@code warnings}: the segments its disable would
-   * leave with no enabled variant or none of their pool's (for the confirmation).
+   * The variant's leads now ({@link VariantStore.Reach}): while it is enabled, {@code inFlight} is
+   * every running lead on it (what its kill-switch would reach) and {@code switching} 0; once it is
+   * off, {@code inFlight} counts only the leads whose message of it is in its call to the Cloud API
+   * now, and {@code switching} the running leads still recorded on it whose next message uses
+   * another variant. {@code warnings}: the segments its disable would leave (or left) with no
+   * enabled variant or none of their pool's (for the confirmation).
    */
   public record InFlight(
       String variantId,
+      boolean enabled,
       long inFlight,
+      long switching,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<VariantGaps.Warning> warnings) {}
 
   /** The arms a manual arm-guard check took out. */
@@ -266,14 +283,32 @@ public class VariantResource {
     variants.audit(operator.name(), action, variantId, killSwitch);
   }
 
-  /** {@code GET /api/variants/{id}/in-flight}: the leads the kill-switch would reach now. */
+  /**
+   * {@code GET /api/variants/{id}/in-flight}: the leads the kill-switch would reach now, or, once
+   * the variant is off, the leads whose message of it is still in its call ({@code inFlight}) and
+   * those that switch at their next message ({@code switching}).
+   */
   @GET
   @Path("/{variantId}/in-flight")
+  @Operation(
+      summary = "A variant's leads now: in flight on it, or switching at their next message",
+      description =
+          "Enabled: inFlight is every running lead on the variant (what its kill-switch would"
+              + " reach), switching 0. Disabled: inFlight counts only the leads whose message of"
+              + " it is in its call to the Cloud API now (it may still be accepted); switching"
+              + " counts the running leads still recorded on it whose next message uses another"
+              + " variant (the run replaces it before its next send).")
   public InFlight inFlight(@PathParam("variantId") String variantId) {
-    if (!variants.exists(variantId)) {
+    VariantStore.Reach reach = variants.reach(variantId);
+    if (reach == null) {
       throw ApiException.notFound("variant " + variantId, "variantId");
     }
-    return new InFlight(variantId, variants.inFlight(variantId), VariantGaps.all(db, variantId));
+    return new InFlight(
+        variantId,
+        reach.enabled(),
+        reach.inFlight(),
+        reach.switching(),
+        VariantGaps.all(db, variantId));
   }
 
   /** The running leads waiting for a variant, and the segments without one of their own. */

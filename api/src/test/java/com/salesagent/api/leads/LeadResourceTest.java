@@ -1104,6 +1104,65 @@ class LeadResourceTest {
   }
 
   /**
+   * Found by the QA walk: after a variant's kill switch the leads list kept showing the old variant
+   * on its leads until each one's next send (up to 72 h), which read as if the switch had failed. A
+   * running lead still recorded on a disabled variant is marked {@code variantDisabled} and its
+   * {@code variantNote} says what its next message does (another variant, or a wait when its
+   * segment has none enabled); the lead page's profile says the same. An ended lead is not marked.
+   */
+  @Test
+  void theLeadsListSaysALeadOnADisabledVariantSwitchesAtItsNextMessage() {
+    var variants =
+        STORE.database().getCollection(com.salesagent.activities.mongo.Collections.PROMPT_VARIANTS);
+    variants.insertOne(
+        new Document("variantId", "v-sw-off")
+            .append("segments", List.of("sw-seg", "sw-none"))
+            .append("enabled", false));
+    variants.insertOne(
+        new Document("variantId", "v-sw-on")
+            .append("segments", List.of("sw-seg"))
+            .append("enabled", true));
+    String[][] leads = {
+      {"sw-moved", "sw-seg", "awaiting_response", "v-sw-off"},
+      {"sw-waits", "sw-none", "awaiting_response", "v-sw-off"},
+      {"sw-ended", "sw-seg", "no_response", "v-sw-off"},
+      {"sw-on", "sw-seg", "awaiting_response", "v-sw-on"}
+    };
+    for (String[] l : leads) {
+      STORE.insertContact(
+          new Document("leadId", l[0])
+              .append("campaignId", "sw-cmp")
+              .append("segment", l[1])
+              .append("stage", l[2])
+              .append("variantId", l[3]));
+    }
+
+    Map<?, ?> page =
+        json(RESOURCES.target("/api/leads").queryParam("campaignId", "sw-cmp").request().get());
+
+    Map<Object, Map<?, ?>> rows = new java.util.HashMap<>();
+    for (Object row : (List<?>) page.get("leads")) {
+      rows.put(((Map<?, ?>) row).get("leadId"), (Map<?, ?>) row);
+    }
+    assertThat(rows.get("sw-moved").get("variantDisabled")).as(page.toString()).isEqualTo(true);
+    assertThat(rows.get("sw-moved").get("variantNote"))
+        .isEqualTo("switched: v-sw-off is disabled; the next message uses another variant");
+    assertThat(rows.get("sw-waits").get("variantDisabled")).isEqualTo(true);
+    assertThat(rows.get("sw-waits").get("variantNote"))
+        .isEqualTo(
+            "switched: v-sw-off is disabled; the next message waits for an enabled variant of"
+                + " segment sw-none");
+    assertThat(rows.get("sw-ended").get("variantDisabled")).isEqualTo(false);
+    assertThat(rows.get("sw-ended").get("variantNote")).isNull();
+    assertThat(rows.get("sw-on").get("variantDisabled")).isEqualTo(false);
+    Map<?, ?> lead =
+        (Map<?, ?>) json(RESOURCES.target("/api/leads/sw-moved").request().get()).get("lead");
+    assertThat(lead.get("variantDisabled")).isEqualTo(true);
+    assertThat(lead.get("variantNote"))
+        .isEqualTo("switched: v-sw-off is disabled; the next message uses another variant");
+  }
+
+  /**
    * The leads list says how each lead last answered: "replied" alone hid whether it was a no, an
    * objection or interest, and a lead that said no and then wrote again asking for a call (its
    * workflow over) read as any other ended lead.

@@ -544,6 +544,79 @@ class VariantResourceTest {
   }
 
   /**
+   * Found by the QA walk: after the kill switch, its in-flight count kept counting every lead still
+   * recorded on the variant until each one's next send (up to 72 h), as if the switch had failed,
+   * though each of them would send its next message on another variant. Once the variant is off,
+   * {@code inFlight} counts only a lead whose message of it is in its call to the Cloud API now (it
+   * may still go out) and {@code switching} the leads whose next message uses another variant; the
+   * disable's answer and the in-flight route say the same.
+   */
+  @Test
+  void onceOffItsLeadsAreSwitchingAndOnlyAMessageInItsCallIsInFlight() {
+    RESOURCES
+        .target("/api/variants")
+        .request()
+        .post(Entity.json(VALID.replace("v-test", "v-moved")));
+    var db = CLIENT.getDatabase("variants-test");
+    for (String[] lead :
+        new String[][] {
+          {"L-moved-1", "awaiting_response"},
+          {"L-moved-2", "awaiting_response"},
+          {"L-moved-3", "no_response"}
+        }) {
+      db.getCollection(Collections.CONTACTS)
+          .insertOne(
+              new org.bson.Document("leadId", lead[0])
+                  .append("segment", "smb")
+                  .append("variantId", "v-moved")
+                  .append("stage", lead[1]));
+    }
+    // L-moved-2's message of the variant is in its call to the Cloud API now; an older claim of
+    // L-moved-1's is a call that stopped, not one under way.
+    java.util.Date now = new java.util.Date();
+    db.getCollection(Collections.MESSAGES)
+        .insertOne(
+            new org.bson.Document("idempotencyKey", "L-moved-2:1")
+                .append("leadId", "L-moved-2")
+                .append("variantId", "v-moved")
+                .append("sendingBy", "token-2")
+                .append("sendingSince", now));
+    db.getCollection(Collections.MESSAGES)
+        .insertOne(
+            new org.bson.Document("idempotencyKey", "L-moved-1:1")
+                .append("leadId", "L-moved-1")
+                .append("variantId", "v-moved")
+                .append("sendingBy", "token-1")
+                .append("sendingSince", new java.util.Date(now.getTime() - 120_000)));
+    Map<?, ?> before = inFlightOf("v-moved");
+    assertThat(before.get("inFlight")).as("what the kill switch would reach").isEqualTo(2);
+    assertThat(before.get("switching")).isEqualTo(0);
+
+    Map<?, ?> killSwitch = (Map<?, ?>) json(disable("v-moved")).get("killSwitch");
+
+    assertThat(killSwitch.get("switching")).as(killSwitch.toString()).isEqualTo(1);
+    assertThat(killSwitch.get("inFlight")).as(killSwitch.toString()).isEqualTo(1);
+    Map<?, ?> after = inFlightOf("v-moved");
+    assertThat(after.get("enabled")).isEqualTo(false);
+    assertThat(after.get("inFlight")).as(after.toString()).isEqualTo(1);
+    assertThat(after.get("switching")).as(after.toString()).isEqualTo(1);
+    // The call ended (its wamid bound, its claim cleared): nothing of the variant is in flight.
+    db.getCollection(Collections.MESSAGES)
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("idempotencyKey", "L-moved-2:1"),
+            com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.unset("sendingBy"),
+                com.mongodb.client.model.Updates.unset("sendingSince"),
+                com.mongodb.client.model.Updates.set("wamid", "wamid.moved-2")));
+    Map<?, ?> sent = inFlightOf("v-moved");
+    assertThat(sent.get("inFlight")).as(sent.toString()).isEqualTo(0);
+    assertThat(sent.get("switching")).as(sent.toString()).isEqualTo(2);
+    Map<?, ?> again = (Map<?, ?>) json(disable("v-moved")).get("killSwitch");
+    assertThat(again.get("inFlight")).as("a repeated disable counts the same way").isEqualTo(0);
+    assertThat(again.get("switching")).isEqualTo(2);
+  }
+
+  /**
    * Found by the QA walk: a variant enabled again kept the {@code killSwitch} its disable wrote, so
    * the API showed a live kill-switch on an enabled variant. Enabling it (the enable route, or a
    * replacement that enables it) moves the record to {@code killSwitchHistory} with {@code
@@ -596,6 +669,10 @@ class VariantResourceTest {
             ((List<?>) replaced.get("killSwitchHistory"))
                 .stream().<Object>map(h -> ((Map<?, ?>) h).get("workflowId")).toList())
         .containsExactly(first, second);
+  }
+
+  private static Map<?, ?> inFlightOf(String variantId) {
+    return RESOURCES.target("/api/variants/" + variantId + "/in-flight").request().get(Map.class);
   }
 
   private static Map<?, ?> variantOf(String variantId) {
