@@ -158,14 +158,12 @@ public class SegmentResource {
   }
 
   /**
-   * The segment's gap as saved (an enabled one only: a disabled segment takes no leads): its pool
-   * has no enabled variant, so its leads get one outside it, or there is none at all and they wait.
-   * A warning, not a refusal: an operator may enable the pool's variants next.
+   * The segment's gap as saved: its pool has no enabled variant, so its leads get one outside it,
+   * or there is none at all and they wait. A disabled segment takes no new leads: it is warned of
+   * only while running leads are still in it (VariantGaps). A warning, not a refusal: an operator
+   * may enable the pool's variants next.
    */
   private List<VariantGaps.Warning> warnings(Document segment) {
-    if (!segment.getBoolean("enabled", true)) {
-      return List.of();
-    }
     VariantGaps.Warning gap =
         VariantGaps.of(db, segment.getString("segmentId"), segments.snapshot());
     return gap == null ? List.of() : List.of(gap);

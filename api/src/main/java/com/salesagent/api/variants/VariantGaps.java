@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.bson.Document;
 
 /**
  * The segments whose leads cannot get a variant of their own pool now, as warnings for the answers
@@ -36,7 +37,12 @@ public final class VariantGaps {
 
   private VariantGaps() {}
 
-  /** Every gap now: the enabled operator segments (in order), then the company-size bands. */
+  /**
+   * Every gap now: the operator segments (in order), then the company-size bands. A disabled
+   * operator segment takes no new leads, so it is named only while running leads are still in it:
+   * they keep its pool until their next send matches them again, so a kill switch's reassignment of
+   * one of them draws from that pool (or waits when nothing is enabled for it).
+   */
   public static List<Warning> all(MongoDatabase db) {
     return all(db, null);
   }
@@ -48,9 +54,7 @@ public final class VariantGaps {
   public static List<Warning> all(MongoDatabase db, String without) {
     Segments.Snapshot snapshot = new Segments(db).snapshot();
     Set<String> ids = new LinkedHashSet<>();
-    snapshot.all().stream()
-        .filter(s -> s.getBoolean("enabled", true))
-        .forEach(s -> ids.add(s.getString("segmentId")));
+    snapshot.all().forEach(s -> ids.add(s.getString("segmentId")));
     ids.addAll(List.of("smb", "mid_market", "enterprise", "default"));
     List<Warning> out = new ArrayList<>();
     for (String id : ids) {
@@ -73,6 +77,18 @@ public final class VariantGaps {
     if (coverage == LeadSegments.Coverage.POOL) {
       return null;
     }
+    Document own = snapshot.find(segment);
+    boolean disabled = own != null && !own.getBoolean("enabled", true);
+    long running = disabled ? running(db, segment) : 0;
+    if (disabled && running == 0) {
+      return null; // it takes no leads and holds none: nothing can miss a variant there
+    }
+    String still =
+        disabled
+            ? " (the segment is disabled: it takes no new leads, but its "
+                + running
+                + " running leads keep its pool until their next send matches them again)"
+            : "";
     long live = liveWithoutVariant(db, segment, without);
     if (coverage == LeadSegments.Coverage.NONE) {
       return new Warning(
@@ -81,10 +97,12 @@ public final class VariantGaps {
           live,
           "segment "
               + segment
-              + " has no enabled prompt variant: its new leads wait (stage researching) until one"
-              + " is enabled; "
+              + " has no enabled prompt variant: its "
+              + (disabled ? "running leads whose variant is switched off" : "new leads")
+              + " wait (stage researching) until one is enabled; "
               + live
-              + " live leads of it have none");
+              + " live leads of it have none"
+              + still);
     }
     return new Warning(
         segment,
@@ -93,7 +111,17 @@ public final class VariantGaps {
         "segment "
             + segment
             + "'s pool has no enabled variant (all disabled): its leads get a variant outside it,"
-            + " from the enabled variants for every segment");
+            + " from the enabled variants for every segment"
+            + still);
+  }
+
+  /** The running leads in the segment. */
+  private static long running(MongoDatabase db, String segment) {
+    return db.getCollection(Collections.CONTACTS)
+        .countDocuments(
+            Filters.and(
+                Filters.eq("segment", segment),
+                Filters.nin("stage", VariantActivitiesImpl.TERMINAL)));
   }
 
   /** The running leads of the segment whose variant is none or not enabled. */

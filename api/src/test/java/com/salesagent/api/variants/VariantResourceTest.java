@@ -685,6 +685,63 @@ class VariantResourceTest {
             .orElseThrow();
   }
 
+  /**
+   * Found checking the QA walk's question: the gaps skipped every disabled operator segment, yet a
+   * lead already in one keeps its pool until its next send matches it again, and a kill switch
+   * reassigns it from that pool (or it waits when nothing is enabled for it). A disabled segment
+   * whose pool has no enabled variant is named while running leads are still in it, saying it is
+   * disabled; one that holds no running lead is not (nothing can miss a variant there).
+   */
+  @Test
+  void aDisabledSegmentStillHoldingRunningLeadsIsWarnedOfAndAnEmptyOneIsNot() {
+    var db = CLIENT.getDatabase("variants-test");
+    for (String id : List.of("dormant", "dormant-empty")) {
+      db.getCollection(Collections.SEGMENTS)
+          .insertOne(
+              new org.bson.Document("segmentId", id)
+                  .append("order", 5)
+                  .append("query", new org.bson.Document("industry", List.of("whaling")))
+                  .append("variants", List.of("v-dormant"))
+                  .append("enabled", false));
+    }
+    RESOURCES
+        .target("/api/variants")
+        .request()
+        .post(
+            Entity.json(
+                VALID
+                    .replace("v-test", "v-dormant")
+                    .replace("\"*\"", "\"dormant\"")
+                    .replace("{\"variantId\"", "{\"enabled\":false,\"variantId\"")));
+    db.getCollection(Collections.CONTACTS)
+        .insertOne(
+            new org.bson.Document("leadId", "L-dormant")
+                .append("segment", "dormant")
+                .append("variantId", "v-dormant")
+                .append("stage", "awaiting_response"));
+    db.getCollection(Collections.CONTACTS)
+        .insertOne(
+            new org.bson.Document("leadId", "L-dormant-ended")
+                .append("segment", "dormant-empty")
+                .append("variantId", "v-dormant")
+                .append("stage", "no_response"));
+
+    Map<?, ?> gaps = RESOURCES.target("/api/variants/gaps").request().get(Map.class);
+
+    List<Map<?, ?>> warnings =
+        ((List<?>) gaps.get("warnings")).stream().<Map<?, ?>>map(w -> (Map<?, ?>) w).toList();
+    Map<?, ?> dormant =
+        warnings.stream()
+            .filter(w -> "dormant".equals(w.get("segment")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no warning for segment dormant: " + gaps));
+    assertThat(dormant.get("liveLeads")).isEqualTo(1);
+    assertThat(String.valueOf(dormant.get("message")))
+        .contains("the segment is disabled")
+        .contains("1 running leads keep its pool");
+    assertThat(warnings).noneMatch(w -> "dormant-empty".equals(w.get("segment")));
+  }
+
   @Test
   void operatorsDisablingAtOnceStartOneKillSwitch() throws Exception {
     RESOURCES
