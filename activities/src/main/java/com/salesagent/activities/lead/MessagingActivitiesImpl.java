@@ -314,6 +314,10 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       String mediaId) {
     Instant at = clock.instant();
     String wamid = accepted.wamid();
+    Document card = mediaId == null ? null : message.get("media", Document.class);
+    boolean voice = isVoiceNote(message);
+    // What went, as the lead's conversation and the lead page read it: a voice note is "audio",
+    // as a lead's voice note is recorded (a rep's and a variant's alike), not "text".
     boolean boundHere =
         store
             .messages()
@@ -321,10 +325,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
                 request.idempotencyKey(),
                 wamid,
                 accepted.waId(),
-                request.template() ? "template" : "text",
+                request.template() ? "template" : card != null && voice ? "audio" : "text",
                 at);
-    Document card = mediaId == null ? null : message.get("media", Document.class);
-    boolean voice = isVoiceNote(message);
     if (card != null) {
       boolean link = OutboundMedia.isLink(mediaId); // a presigned URL: not kept (it grants access)
       store

@@ -150,6 +150,58 @@ class VoiceNoteSendTest {
     assertThat(costs).doesNotContainKey("sent_image");
   }
 
+  /**
+   * A rep's voice note (QA: its message said {@code kind: text}, so the lead's conversation showed
+   * it as a text): what went is recorded as a voice note, {@code audio} as a lead's voice note is,
+   * in the message and in the conversation; a variant's voice note the same, and a text stays text.
+   */
+  @Test
+  void aRepsVoiceNoteAndAVariantsAreRecordedAsAudioNotText() throws Exception {
+    emulator.recipientWrote("5511998765432");
+    short[] tone = new short[16_000];
+    for (int i = 0; i < tone.length; i++) {
+      tone[i] = (short) (6000 * Math.sin(2 * Math.PI * 220 * i / 16_000));
+    }
+    Document note = voiceNotes.upload(OggOpus.encode(tone, 16_000), "Ana (ana)");
+    Date now = new Date();
+    for (String key : List.of("rep-voice", "rep-text")) {
+      Document fields =
+          new Document("leadId", "L-1")
+              .append("campaignId", "c-1")
+              .append("purpose", com.salesagent.workflows.lead.OwnerReply.TEXT)
+              .append("composer", "person")
+              .append("by", "Ana (ana)")
+              .append("ownerId", "ana")
+              .append("approval", new Document("status", "approve"))
+              .append("status", "composed")
+              .append("text", key.equals("rep-voice") ? "(voice note)" : "Here is the link")
+              .append("createdAt", now);
+      if (key.equals("rep-voice")) {
+        fields.append("media", note);
+      }
+      store.messages().upsertComposed(key, fields);
+      assertThat(messaging.send(new SendRequest("L-1", key, 0, false, false)).outcome())
+          .isEqualTo(SendResult.SENT);
+    }
+    assertThat(emulator.lastMessageType("5511998765432")).isEqualTo("text");
+    assertThat(store.messages().messageByKey("rep-voice").getString("kind")).isEqualTo("audio");
+    assertThat(store.messages().messageByKey("rep-text").getString("kind")).isEqualTo("text");
+    Document variant = compose("L-1", "k-v", 1, "follow_up_read", false);
+    assertThat(variant.get("media", Document.class)).isNotNull();
+    messaging.send(new SendRequest("L-1", "k-v", 1, false, false));
+    assertThat(emulator.lastWasVoiceNote("5511998765432")).isTrue();
+    assertThat(store.messages().messageByKey("k-v").getString("kind")).isEqualTo("audio");
+
+    var said =
+        new com.salesagent.api.owners.HandOffsResource(MONGO.database(), Clock.systemUTC())
+            .conversation("L-1")
+            .messages();
+    assertThat(said)
+        .filteredOn(m -> "person".equals(m.from()))
+        .extracting(com.salesagent.api.owners.HandOffsResource.Said::kind)
+        .containsExactlyInAnyOrder("audio", "text");
+  }
+
   @Test
   void anOperatorsRecordingOfTheVariantGoesInsteadOfTheSpokenText() throws Exception {
     short[] tone = new short[16_000];
