@@ -328,10 +328,17 @@ final class LeadConversation {
       refusals.draftNoLongerHeld(leadId, draftId, key);
     }
     if (template && !again) {
-      collisions.claim(leadId, seen, actor, key, now);
-      // The template is composed by the workflow under its own key: this request is audited, and
-      // once the run was told, kept on the contact until the sweep sees the run take it.
-      audit(operator, leadId, "owner_template_requested", key, now);
+      Document before = collisions.claim(leadId, seen, actor, key, now);
+      if (before != null && key.equals(before.getString("key"))) {
+        // The same request at the same moment (a double submit without requestId derives one
+        // key): the claim is one write, and the one that found its own key there is the second.
+        // It answers as a retry does; only the first is audited.
+        again = true;
+      } else {
+        // The template is composed by the workflow under its own key: this request is audited,
+        // and once the run was told, kept on the contact until the sweep sees the run take it.
+        audit(operator, leadId, "owner_template_requested", key, now);
+      }
     } else if (!again) {
       Document fields =
           new Document("leadId", leadId)

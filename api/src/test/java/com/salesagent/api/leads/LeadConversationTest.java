@@ -736,6 +736,71 @@ class LeadConversationTest {
   }
 
   /**
+   * The same for the re-engagement template (QA: two identical template requests at once without
+   * requestId both answered 202 and were both audited): of two at the same moment one is queued
+   * (202) and the other answers 200 queued_before under the same key, one audit. Five leads, two
+   * requests each at the same moment, so that the race is met.
+   */
+  @Test
+  void twoTemplateRequestsWithoutARequestIdAtTheSameMomentAreOneRequest() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      String leadId = lead("interested");
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      List<Response> answers = new java.util.ArrayList<>();
+      try {
+        List<java.util.concurrent.Future<Response>> futures = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          futures.add(
+              pool.submit(
+                  () -> {
+                    together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    return conversation.reply(
+                        "operator",
+                        leadId,
+                        "{\"template\":\"re_engagement\"}".getBytes(StandardCharsets.UTF_8));
+                  }));
+        }
+        for (var future : futures) {
+          answers.add(future.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+
+      assertThat(answers)
+          .as("round %d", round)
+          .extracting(Response::getStatus)
+          .containsExactlyInAnyOrder(202, 200);
+      assertThat(answers)
+          .extracting(r -> queued(r).status())
+          .containsExactlyInAnyOrder("queued", "queued_before");
+      String key = queued(answers.get(0)).idempotencyKey();
+      assertThat(queued(answers.get(1)).idempotencyKey()).isEqualTo(key);
+      assertThat(answers).extracting(r -> queued(r).kind()).containsOnly("template");
+      assertThat(
+              MONGO
+                  .database()
+                  .getCollection("audit_log")
+                  .countDocuments(
+                      com.mongodb.client.model.Filters.and(
+                          com.mongodb.client.model.Filters.eq("leadId", leadId),
+                          com.mongodb.client.model.Filters.eq(
+                              "action", "owner_template_requested"))))
+          .as("one template request audited (round %d)", round)
+          .isEqualTo(1);
+      assertThat(
+              signalled.stream()
+                  .filter(r -> r.idempotencyKey().contains(leadId))
+                  .map(OwnerReply::idempotencyKey)
+                  .distinct())
+          .as("the lead's run is told of one template request")
+          .containsExactly(key);
+    }
+  }
+
+  /**
    * The rule's edges: another text, another lead's or a text sent again after the window is a new
    * message; the derived requestId sent again is the same message; a request naming its own
    * requestId is as before (nothing derived, nothing said of it).
