@@ -59,7 +59,7 @@ public final class VoiceNotes {
       Set.of("audio/vnd.wave", "audio/wav", "audio/x-wav", "audio/x-aiff", "audio/basic");
 
   /** A recording or text that cannot become a voice note; the message says why and what to do. */
-  public static final class Refused extends RuntimeException {
+  public static class Refused extends RuntimeException {
     private final int status;
 
     public Refused(int status, String message) {
@@ -70,6 +70,13 @@ public final class VoiceNotes {
     /** 413 too large, 415 a type that cannot be made a voice note, 422 anything else. */
     public int status() {
       return status;
+    }
+  }
+
+  /** A text spoken as silence: refused (422) as a silent recording is. */
+  public static final class Silent extends Refused {
+    Silent(String message) {
+      super(422, message);
     }
   }
 
@@ -145,14 +152,32 @@ public final class VoiceNotes {
               + locale
               + ": upload a recording, or set VOICE_MODEL with a speech provider");
     }
-    byte[] ogg = speaker.speak(text.strip());
+    return speakWith(speaker, text);
+  }
+
+  /**
+   * {@code text} spoken by {@code voice}, read through and checked as a recording is: a speaker
+   * that answers silence (a failing provider, or a text with nothing to say once its markup is
+   * stripped) is refused ({@link Silent}, 422), never sent as a mute voice note.
+   */
+  private Made speakWith(Speaker voice, String text) {
+    byte[] ogg = voice.speak(text.strip());
+    OggOpus.Info info;
     try {
-      Made made = made(ogg, OggOpus.read(ogg), speaker.label());
-      made.media().append("script", text.strip());
-      return made;
+      info = OggOpus.read(ogg);
     } catch (OggOpus.Invalid e) {
-      throw new CloudMedia.Refused(speaker.label() + " answered no Ogg Opus: " + e.getMessage());
+      throw new CloudMedia.Refused(voice.label() + " answered no Ogg Opus: " + e.getMessage());
     }
+    if (info.loudestRms() < SILENT_BELOW_RMS) {
+      throw new Silent(
+          voice.label()
+              + " spoke nothing audible for this text (no 20 ms of it reaches -60 dBFS): a text of"
+              + " symbols or markup only says nothing, or the speech provider is failing; write"
+              + " the text in words, or upload a recording");
+    }
+    Made made = made(ogg, info, voice.label());
+    made.media().append("script", text.strip());
+    return made;
   }
 
   /**

@@ -389,4 +389,44 @@ class VoiceNotesTest {
     assertEquals(2.0, info.seconds(), 0.05);
     assertTrue(info.loudestRms() > 2 * VoiceNotes.SILENT_BELOW_RMS, "rms " + info.loudestRms());
   }
+
+  /** A speaker that answers two seconds of Ogg Opus of these samples, whatever it is given. */
+  private static VoiceNotes.Speaker speaking(short[] samples, String label) {
+    return new VoiceNotes.Speaker() {
+      @Override
+      public byte[] speak(String text) {
+        return OggOpus.encode(samples, 16_000);
+      }
+
+      @Override
+      public String label() {
+        return label;
+      }
+    };
+  }
+
+  /**
+   * A spoken voice note is checked for silence as a recording is (QA: only recordings were): a
+   * speech provider that answers silence (a broken one, or a text with nothing to say once its
+   * markup is stripped) is refused 422, naming the provider and what to do, for a rep's voice note
+   * and a variant's alike, before anything is stored. A spoken tone is not.
+   */
+  @Test
+  void aSpeakerThatAnswersSilenceIsRefusedNamingItAndNothingIsStored() {
+    // A bucket's name and no S3 client: storing anything would fail.
+    com.salesagent.activities.storage.ObjectStorage nowhere =
+        new com.salesagent.activities.storage.ObjectStorage(null, null, "voices", "us-east-1");
+    VoiceNotes notes = new VoiceNotes(nowhere, speaking(new short[32_000], "openai/tts-broken"));
+    VoiceNotes.Refused refused =
+        assertThrows(VoiceNotes.Refused.class, () -> notes.spoken("Hi Ana, here it is", "en"));
+    assertEquals(422, refused.status());
+    assertTrue(refused.getMessage().contains("openai/tts-broken"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("nothing audible"), refused.getMessage());
+    assertThrows(VoiceNotes.Refused.class, () -> notes.speak("Hi Ana, here it is", "en"));
+
+    VoiceNotes.Made made =
+        new VoiceNotes(nowhere, speaking(tone(220, 16_000, 2.0), "openai/tts"))
+            .spoken("Hi Ana, here it is", "en");
+    assertEquals("openai/tts", made.media().getString("madeBy"));
+  }
 }

@@ -50,6 +50,7 @@ class RepVoiceNoteRecordingTest {
   private LeadStore store;
   private final List<OwnerReply> signalled = new CopyOnWriteArrayList<>();
   private LeadVoiceNoteResource resource;
+  private WorkflowClient temporal;
 
   @BeforeEach
   void setUp() {
@@ -70,8 +71,7 @@ class RepVoiceNoteRecordingTest {
                 .append("text", "Can you tell me more?")
                 .append("receivedAt", Date.from(now.minusSeconds(60)))
                 .append("storedAt", Date.from(now.minusSeconds(60))));
-    WorkflowClient temporal =
-        ConversationFixtures.temporal(ConversationFixtures.workflow(signalled::add));
+    temporal = ConversationFixtures.temporal(ConversationFixtures.workflow(signalled::add));
     resource =
         new LeadVoiceNoteResource(
             store, temporal, Jackson.newObjectMapper(), new VoiceNotes(S3.storage(), null));
@@ -157,5 +157,88 @@ class RepVoiceNoteRecordingTest {
     assertThat(store.messages().messagesOf("L-r")).hasSize(1);
     assertThat(signalled.stream().map(OwnerReply::idempotencyKey).distinct()).hasSize(1);
     assertThat(S3.files()).hasSize(1);
+  }
+
+  /** A speech provider that answers Ogg Opus of these samples, whatever the text. */
+  private static VoiceNotes.Speaker speaking(short[] samples, String label) {
+    return new VoiceNotes.Speaker() {
+      @Override
+      public byte[] speak(String text) {
+        return com.salesagent.activities.media.OggOpus.encode(samples, 16_000);
+      }
+
+      @Override
+      public String label() {
+        return label;
+      }
+    };
+  }
+
+  /** A lead inside its 24 h window whose language is {@code locale}. */
+  private void lead(String leadId, String locale) {
+    Instant now = Instant.now();
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "c-1")
+            .append("phone", "+55119987" + Math.abs(leadId.hashCode() % 100000))
+            .append("locale", locale)
+            .append("stage", "in_conversation"));
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("messageId", "wamid.in-" + leadId)
+                .append("text", "Pode me contar mais?")
+                .append("receivedAt", Date.from(now.minusSeconds(60)))
+                .append("storedAt", Date.from(now.minusSeconds(60))));
+  }
+
+  private static Response speak(LeadVoiceNoteResource to, String leadId, String json) {
+    return to.voiceNote(
+        new Operator("ops"),
+        leadId,
+        "application/json",
+        null,
+        null,
+        null,
+        null,
+        null,
+        json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A voice note spoken by the speech provider was not checked for silence, as a recording is (QA):
+   * a provider that answers silence (broken, or a text with nothing to say) is refused 422 naming
+   * the text and the provider, and nothing is stored, queued or sent. (A Portuguese lead: the
+   * offline voice, English only, cannot speak it instead.)
+   */
+  @Test
+  void aSilentSpokenVoiceNoteIsRefusedNamingTheTextAndTheProviderAndNothingIsStoredOrSent()
+      throws Exception {
+    lead("L-pt", "pt-BR");
+    LeadVoiceNoteResource broken =
+        new LeadVoiceNoteResource(
+            store,
+            temporal,
+            Jackson.newObjectMapper(),
+            new VoiceNotes(S3.storage(), speaking(new short[32_000], "openai/tts-broken")));
+
+    ApiException refused =
+        catchThrowableOfType(
+            () -> speak(broken, "L-pt", "{\"text\":\"Olá Ana, segue o link dos planos\"}"),
+            ApiException.class);
+
+    assertThat(refused).as("a silent spoken voice note must not go out").isNotNull();
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(refused.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("text");
+              assertThat(e.message()).contains("openai/tts-broken").contains("nothing audible");
+            });
+    assertThat(store.messages().messagesOf("L-pt")).isEmpty();
+    assertThat(signalled).isEmpty();
+    assertThat(S3.files()).isEmpty();
   }
 }
