@@ -50,6 +50,10 @@ public final class VoiceNotes {
   public static final double SILENT_BELOW_RMS = 32768 * 0.001;
 
   static final String OFFLINE = "freetts/kevin16 (offline, robotic, English only)";
+
+  /** How {@code madeBy} of a voice note the offline voice spoke begins. */
+  public static final String OFFLINE_PREFIX = "freetts/";
+
   static final String PREFIX = "media/outbound/";
 
   /** What tika-core names a WebM file (its magic number; the Opus track is checked on reading). */
@@ -154,6 +158,56 @@ public final class VoiceNotes {
     }
     return speakWith(speaker, text);
   }
+
+  /**
+   * A person's voice note spoken as by {@link #spoken}; when the configured speech provider fails
+   * (unreachable, refused, no Ogg Opus, or silence) and the lead's language is English, spoken by
+   * the offline voice instead and said so: {@code madeBy} the offline voice, {@code fallback} the
+   * provider and its failure ({@code from}, {@code because}). For a lead in another language (which
+   * the offline voice does not speak) the provider's failure, naming it and what to do; the offline
+   * voice itself (no provider configured) as {@link #spoken}.
+   */
+  public Made spokenOrOffline(String text, String locale) {
+    if (speaker instanceof OfflineVoice.Offline) {
+      return spoken(text, locale);
+    }
+    try {
+      return spoken(text, locale);
+    } catch (CloudMedia.Unavailable | CloudMedia.Refused | Silent e) {
+      String failure =
+          e.getMessage() != null && e.getMessage().startsWith(speaker.label())
+              ? e.getMessage()
+              : speaker.label() + ": " + e.getMessage();
+      if (locale != null
+          && !locale.isBlank()
+          && !locale.toLowerCase(Locale.ROOT).startsWith("en")) {
+        String what =
+            failure
+                + "; the offline voice speaks English only and this lead's language is "
+                + locale
+                + ": try again later, or upload a recording";
+        if (e instanceof Silent) {
+          throw new Silent(what);
+        }
+        if (e instanceof CloudMedia.Unavailable) {
+          throw new CloudMedia.Unavailable(what);
+        }
+        throw new CloudMedia.Refused(what);
+      }
+      Made made;
+      try {
+        made = speakWith(FALLBACK, text);
+      } catch (Silent offline) {
+        throw new Silent(failure + "; and " + offline.getMessage());
+      }
+      made.media()
+          .append("fallback", new Document("from", speaker.label()).append("because", failure));
+      return made;
+    }
+  }
+
+  /** The offline voice a person's voice note falls back to ({@link #spokenOrOffline}). */
+  private static final Speaker FALLBACK = new OfflineVoice.Offline();
 
   /**
    * {@code text} spoken by {@code voice}, read through and checked as a recording is: a speaker

@@ -88,6 +88,19 @@ final class LeadConversation {
       return null;
     }
 
+    /**
+     * Who spoke a voice note made from text, once {@link #make} made it: {@code offline} (the
+     * offline voice) or {@code provider}; null for a recording.
+     */
+    default String voice() {
+      return null;
+    }
+
+    /** Why the offline voice spoke it in the provider's place (its failure), else null. */
+    default String voiceFallback() {
+      return null;
+    }
+
     /** Media made and stored in one step (nothing to store after the claim). */
     static Media of(BiFunction<Document, String, Document> made) {
       return new Media() {
@@ -110,7 +123,10 @@ final class LeadConversation {
    * waitsForResume} (true, else left out) when an operator paused the lead's run: the message goes
    * only once the lead is resumed ({@code POST /api/leads/{id}/resume}); {@code pausedAt}
    * (ISO-8601), when the run recorded the pause. {@code requestId} and {@code requestIdRule} when
-   * the request named none: the id derived for it ({@link UnkeyedRequests}), and the rule.
+   * the request named none: the id derived for it ({@link UnkeyedRequests}), and the rule. {@code
+   * voice} for a voice note spoken from text ({@code offline} or {@code provider}), and {@code
+   * voiceFallback} when the offline voice spoke it because the speech provider failed (which, and
+   * why).
    */
   @com.fasterxml.jackson.annotation.JsonInclude(
       com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -122,9 +138,11 @@ final class LeadConversation {
       Boolean waitsForResume,
       String pausedAt,
       String requestId,
-      String requestIdRule) {
+      String requestIdRule,
+      String voice,
+      String voiceFallback) {
     public ReplyQueued(String leadId, String idempotencyKey, String kind, String status) {
-      this(leadId, idempotencyKey, kind, status, null, null, null, null);
+      this(leadId, idempotencyKey, kind, status, null, null, null, null, null, null);
     }
   }
 
@@ -491,7 +509,9 @@ final class LeadConversation {
             pausedAt == null ? null : Boolean.TRUE,
             pausedAt == null || pausedAt.equals(Instant.EPOCH) ? null : pausedAt.toString(),
             derived ? requestId : null,
-            derived ? UnkeyedRequests.RULE : null);
+            derived ? UnkeyedRequests.RULE : null,
+            media == null || again ? null : media.voice(),
+            media == null || again ? null : media.voiceFallback());
     return again ? Response.ok(queued).build() : Response.accepted(queued).build();
   }
 

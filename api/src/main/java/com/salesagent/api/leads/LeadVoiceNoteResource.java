@@ -157,6 +157,29 @@ public class LeadVoiceNoteResource {
           public String content() {
             return spoken != null ? "spoken:" + spoken : "recording:" + sha256(body);
           }
+
+          @Override
+          public String voice() {
+            if (made == null || spoken == null) {
+              return null;
+            }
+            String madeBy = made.media().getString("madeBy");
+            return madeBy != null && madeBy.startsWith(VoiceNotes.OFFLINE_PREFIX)
+                ? "offline"
+                : "provider";
+          }
+
+          @Override
+          public String voiceFallback() {
+            org.bson.Document fallback =
+                made == null ? null : made.media().get("fallback", org.bson.Document.class);
+            return fallback == null
+                ? null
+                : fallback.getString("because")
+                    + "; spoken by the offline voice instead ("
+                    + made.media().getString("madeBy")
+                    + ")";
+          }
         };
     return conversation.queue(
         operator.name(),
@@ -178,13 +201,16 @@ public class LeadVoiceNoteResource {
   /** The voice note made and checked, not stored yet (stored once its message may go). */
   private VoiceNotes.Made make(String text, byte[] recording, String locale, String by) {
     try {
-      return text != null ? voiceNotes.spoken(text, locale) : voiceNotes.uploaded(recording, by);
+      return text != null
+          ? voiceNotes.spokenOrOffline(text, locale)
+          : voiceNotes.uploaded(recording, by);
     } catch (VoiceNotes.Refused e) {
       throw new ApiException(
           e.status(),
           "cannot make a voice note",
           new FieldError(text != null ? "text" : "body", e.getMessage()));
     } catch (CloudMedia.Unavailable e) {
+      // Only for a lead the offline voice cannot speak to (another language): else it spoke.
       throw new ApiException(
           503,
           "the speech provider is unavailable: try again",

@@ -52,8 +52,12 @@ class RepVoiceNoteRecordingTest {
   private LeadVoiceNoteResource resource;
   private WorkflowClient temporal;
 
+  /** The objects in the bucket before the test (the embedded S3 server is the class's). */
+  private int stored;
+
   @BeforeEach
-  void setUp() {
+  void setUp() throws Exception {
+    stored = S3.files().size();
     MongoSchema.ensure(MONGO.database());
     store = new LeadStore(MONGO.database());
     Instant now = Instant.now();
@@ -115,7 +119,7 @@ class RepVoiceNoteRecordingTest {
             });
     assertThat(store.messages().messagesOf("L-r")).isEmpty();
     assertThat(signalled).isEmpty();
-    assertThat(S3.files()).isEmpty();
+    assertThat(S3.files()).as("nothing stored").hasSize(stored);
   }
 
   @Test
@@ -156,7 +160,7 @@ class RepVoiceNoteRecordingTest {
     }
     assertThat(store.messages().messagesOf("L-r")).hasSize(1);
     assertThat(signalled.stream().map(OwnerReply::idempotencyKey).distinct()).hasSize(1);
-    assertThat(S3.files()).hasSize(1);
+    assertThat(S3.files()).hasSize(stored + 1);
   }
 
   /** A speech provider that answers Ogg Opus of these samples, whatever the text. */
@@ -239,6 +243,119 @@ class RepVoiceNoteRecordingTest {
             });
     assertThat(store.messages().messagesOf("L-pt")).isEmpty();
     assertThat(signalled).isEmpty();
-    assertThat(S3.files()).isEmpty();
+    assertThat(S3.files()).as("nothing stored").hasSize(stored);
+  }
+
+  /** A speech provider that fails as OpenAI's does on a 4xx (the route's 502). */
+  private static VoiceNotes.Speaker refusing(String label) {
+    return new VoiceNotes.Speaker() {
+      @Override
+      public byte[] speak(String text) {
+        throw new com.salesagent.activities.whatsapp.CloudMedia.Refused("speech: HTTP 400");
+      }
+
+      @Override
+      public String label() {
+        return label;
+      }
+    };
+  }
+
+  private LeadVoiceNoteResource speakingBy(VoiceNotes.Speaker provider) {
+    return new LeadVoiceNoteResource(
+        store, temporal, Jackson.newObjectMapper(), new VoiceNotes(S3.storage(), provider));
+  }
+
+  /**
+   * A rep's voice note had no offline fallback (QA: the provider's failure was a 502 and nothing
+   * went, though the offline voice that speaks when no provider is configured is right there): to
+   * an English lead the offline voice speaks it, and says so, in the answer ({@code voice:
+   * offline}, {@code voiceFallback} naming the provider and its failure) and on the message ({@code
+   * madeBy}, {@code fallback}); a provider answering silence is such a failure too.
+   */
+  @Test
+  void whenTheSpeechProviderFailsTheOfflineVoiceSpeaksToAnEnglishLeadAndSaysSo() throws Exception {
+    var json = Jackson.newObjectMapper();
+    Response spoken =
+        speak(
+            speakingBy(refusing("openai/tts-down")),
+            "L-r",
+            "{\"text\":\"Thanks Ana, here is the link to the plans\"}");
+
+    assertThat(spoken.getStatus()).isEqualTo(202);
+    java.util.Map<?, ?> answer = json.convertValue(spoken.getEntity(), java.util.Map.class);
+    assertThat(answer.get("kind")).isEqualTo("voice_note");
+    assertThat(answer.get("voice")).isEqualTo("offline");
+    assertThat((String) answer.get("voiceFallback"))
+        .contains("openai/tts-down")
+        .contains("HTTP 400")
+        .contains("offline voice");
+    Document media =
+        store
+            .messages()
+            .messageByKey((String) answer.get("idempotencyKey"))
+            .get("media", Document.class);
+    assertThat(media.getString("madeBy")).startsWith("freetts/kevin16");
+    assertThat(media.get("fallback", Document.class).getString("from"))
+        .isEqualTo("openai/tts-down");
+    assertThat(signalled).hasSize(1);
+    assertThat(S3.files()).hasSize(stored + 1);
+
+    Response silent =
+        speak(
+            speakingBy(speaking(new short[32_000], "openai/tts-mute")),
+            "L-r",
+            "{\"text\":\"And the price list\"}");
+    assertThat(silent.getStatus()).isEqualTo(202);
+    answer = json.convertValue(silent.getEntity(), java.util.Map.class);
+    assertThat(answer.get("voice")).isEqualTo("offline");
+    assertThat((String) answer.get("voiceFallback")).contains("openai/tts-mute");
+    assertThat(signalled).hasSize(2);
+
+    short[] tone = new short[16_000];
+    for (int i = 0; i < tone.length; i++) {
+      tone[i] = (short) (5000 * Math.sin(2 * Math.PI * 330 * i / 16_000));
+    }
+    Response byProvider =
+        speak(speakingBy(speaking(tone, "openai/tts")), "L-r", "{\"text\":\"See you then\"}");
+    assertThat(byProvider.getStatus()).isEqualTo(202);
+    answer = json.convertValue(byProvider.getEntity(), java.util.Map.class);
+    assertThat(answer.get("voice")).isEqualTo("provider");
+    assertThat(answer.get("voiceFallback")).isNull();
+  }
+
+  /**
+   * To a lead the offline voice cannot speak to (another language), the provider's failure is the
+   * answer, 502 naming text, the provider and what to do; nothing is stored or sent.
+   */
+  @Test
+  void whenTheSpeechProviderFailsForALeadInAnotherLanguageTheErrorNamesItAndWhatToDo()
+      throws Exception {
+    lead("L-pt", "pt-BR");
+
+    ApiException failed =
+        catchThrowableOfType(
+            () ->
+                speak(
+                    speakingBy(refusing("openai/tts-down")),
+                    "L-pt",
+                    "{\"text\":\"Olá Ana, segue o link\"}"),
+            ApiException.class);
+
+    assertThat(failed).isNotNull();
+    assertThat(failed.status()).isEqualTo(502);
+    assertThat(failed.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("text");
+              assertThat(e.message())
+                  .contains("openai/tts-down")
+                  .contains("HTTP 400")
+                  .contains("upload a recording");
+            });
+    assertThat(store.messages().messagesOf("L-pt")).isEmpty();
+    assertThat(signalled).isEmpty();
+    assertThat(S3.files()).as("nothing stored").hasSize(stored);
   }
 }
