@@ -323,15 +323,19 @@ public class LeadActivitiesImpl implements LeadActivities {
    * its segment sees the lead go on within seconds, not at the step's back-off (up to 30 s apart,
    * {@code LeadStubs.LOCAL_STEP_BACKOFF}). The failure's next retry delay, so no workflow changes.
    */
-  static final Duration WAKE_DELAY = Duration.ofSeconds(3);
+  static final Duration WAKE_DELAY = Duration.ofSeconds(5);
 
   /**
-   * The attempts that look every {@link #WAKE_DELAY}: the first hour of a wait. A lead's step has a
-   * bounded number of attempts (LeadStubs.LOCAL_STEP_ATTEMPTS, a week at the back-off), which short
-   * delays spend faster; after the first hour the step's back-off applies again, so a lead still
-   * waits about 6.6 days for a variant before it fails (7 before), and looks every 30 s from then.
+   * The attempts that look every {@link #WAKE_DELAY}: the first ten minutes of a wait, when an
+   * operator who switched the last variant off is still there to switch one on. Each look costs a
+   * few reads (the contact, the segment's variants, the campaign's configuration), so a thousand
+   * waiting leads cost some 600-800 reads a second while they look this often: bounded to those ten
+   * minutes, after which the step's back-off (30 s apart) applies again. A lead's step has a
+   * bounded number of attempts (LeadStubs.LOCAL_STEP_ATTEMPTS, a week at the back-off): a lead
+   * still waits about a week for a variant before it fails.
    */
-  static final int WAKE_ATTEMPTS = (int) (Duration.ofHours(1).toSeconds() / WAKE_DELAY.toSeconds());
+  static final int WAKE_ATTEMPTS =
+      (int) (Duration.ofMinutes(10).toSeconds() / WAKE_DELAY.toSeconds());
 
   /** The delay before the next look for a variant; null: the step's own back-off. */
   static Duration nextLookForVariant(int attempt) {

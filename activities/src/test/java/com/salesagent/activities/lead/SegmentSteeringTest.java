@@ -309,11 +309,11 @@ class SegmentSteeringTest {
    * Found by the QA walk: enabling a variant did not wake the leads waiting for one; each went on
    * only at its assignment's next retry, which backs off to 30 s apart. The failure now asks for
    * its next look within {@link LeadActivitiesImpl#WAKE_DELAY} (its next retry delay: no workflow
-   * change) for the first hour of the wait, and leaves the step's back-off after that (a lead's
-   * step has a bounded number of attempts).
+   * change) for the first ten minutes of the wait, and leaves the step's back-off after that (a
+   * lead's step has a bounded number of attempts).
    */
   @Test
-  void aLeadWaitingForAVariantLooksAgainWithinSecondsForTheFirstHourOfItsWait() {
+  void aLeadWaitingForAVariantLooksAgainWithinSecondsForTheFirstMinutesOfItsWait() {
     MONGO
         .database()
         .getCollection("prompt_variants")
@@ -327,11 +327,12 @@ class SegmentSteeringTest {
             () -> leads.matchAndAssign("L-soon", "saas"));
 
     assertThat(failure.getType()).isEqualTo("NoVariant");
-    assertThat(failure.getNextRetryDelay()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(failure.getNextRetryDelay()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(LeadActivitiesImpl.WAKE_ATTEMPTS).isEqualTo(120);
     assertThat(LeadActivitiesImpl.nextLookForVariant(LeadActivitiesImpl.WAKE_ATTEMPTS))
-        .isEqualTo(java.time.Duration.ofSeconds(3));
+        .isEqualTo(java.time.Duration.ofSeconds(5));
     assertThat(LeadActivitiesImpl.nextLookForVariant(LeadActivitiesImpl.WAKE_ATTEMPTS + 1))
-        .as("after an hour, the step's own back-off")
+        .as("after ten minutes, the step's own back-off")
         .isNull();
   }
 
