@@ -599,6 +599,47 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A file without a column every row needs (found by the QA walk: 200 and every row rejected
+   * "phone required", 10,000 identical errors for a 10,000-row file; a binary file with
+   * ?unknownColumns=ignore answered 200 with its bytes as rejected rows) is refused before any row,
+   * naming the missing columns; rows that hold only separators are skipped as blank lines are.
+   */
+  @Test
+  void aHeaderWithoutARequiredColumnIsRefusedBeforeAnyRowAndSeparatorOnlyRowsAreSkipped()
+      throws Exception {
+    HttpResponse<String> noPhone =
+        importCsv(
+            "name,company,consentOptIn,consentSource,consentAt\n"
+                + "Ana,Acme,true,form,2026-11-20T10:00:00Z\n");
+    assertThat(noPhone.statusCode()).as(noPhone.body()).isEqualTo(400);
+    JsonNode body = json.readTree(noPhone.body());
+    assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("phone");
+    assertThat(body.path("errors").get(0).path("message").asText())
+        .isEqualTo("required column missing");
+    assertThat(body.path("errors")).hasSize(1);
+
+    HttpResponse<String> binary =
+        importCsv(
+            "PK\u0003\u0004\u0014\u0000META-INF/MANIFEST.MF\n\u0000\u0001\n",
+            "?unknownColumns=ignore");
+    assertThat(binary.statusCode()).as(binary.body()).isEqualTo(400);
+    assertThat(binary.body()).contains("\"phone\"").contains("\"name\"");
+
+    emulator().setBehaviour(ackOnly());
+    String campaign = "blank-" + UUID.randomUUID();
+    HttpResponse<String> trailing =
+        importCsv(
+            "name;phone;company;campaignId;consentOptIn;consentSource;consentAt\r\n"
+                + "Ana;%s;Acme;%s;true;form;2026-11-20T10:00:00Z\r\n;;;;;;\r\n ; ;;;;;\r\n;;;;;;\r\n"
+                    .formatted(phone(), campaign));
+    List<String> lines = trailing.body().lines().toList();
+    JsonNode summary = json.readTree(lines.get(lines.size() - 1)).path("summary");
+    assertThat(summary.path("rows").asInt()).as(trailing.body()).isEqualTo(1);
+    assertThat(summary.path("enrolled").asInt()).isEqualTo(1);
+    assertThat(summary.path("rejected").asInt()).isZero();
+  }
+
+  /**
    * The weekly re-import of a CRM file without a leadId column (found by the QA walk): each row
    * whose number already has this person's live lead in the campaign is that lead, already
    * enrolled, named by its own id; it was refused as phone_active under a leadId made up for the

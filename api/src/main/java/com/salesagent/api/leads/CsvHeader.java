@@ -140,8 +140,36 @@ record CsvHeader(List<String> columns, char separator, List<String> ignored) {
               errors)
           .with("columns", CsvColumns.COLUMNS);
     }
+    List<String> missing = new ArrayList<>();
+    if (!seen.contains("name")
+        && !seen.contains(CsvColumns.FIRST_NAME)
+        && !seen.contains(CsvColumns.LAST_NAME)) {
+      missing.add("name");
+    }
+    for (String column : REQUIRED) {
+      if (!seen.contains(column)) {
+        missing.add(column);
+      }
+    }
+    if (!missing.isEmpty()) {
+      // Every row would be refused for the same reason: one answer for the file, before any row.
+      throw new ApiException(
+              400,
+              "the CSV header has no "
+                  + String.join(", ", missing)
+                  + " column: every row needs "
+                  + (missing.size() == 1 ? "it" : "them")
+                  + " (any case; separated by ',', ';' or tabs); the columns are "
+                  + String.join(",", CsvColumns.COLUMNS),
+              missing.stream().map(m -> new FieldError(m, "required column missing")).toList())
+          .with("columns", CsvColumns.COLUMNS);
+    }
     return new CsvHeader(List.copyOf(canonical), separator, List.copyOf(ignored));
   }
+
+  /** The columns every row needs besides a name (whole, or first and last). */
+  private static final List<String> REQUIRED =
+      List.of("phone", "company", "consentOptIn", "consentSource", "consentAt");
 
   /** The name an ignored column's values are read under: no row field has it. */
   private static final String IGNORED = "(ignored) ";

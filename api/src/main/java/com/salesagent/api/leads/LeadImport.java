@@ -168,6 +168,10 @@ class LeadImport {
         records.rejectLast();
         continue;
       }
+      if (row.values().stream().allMatch(v -> v == null || v.isBlank())) {
+        // Only separators (a spreadsheet's trailing rows, ";;;;;;"): a blank line, not a row.
+        continue;
+      }
       handle(record.line(), fromCsv(row), out, CsvOptIn.error(row.get(CsvOptIn.COLUMN)), row);
     }
     if (records.gaveUp() != null && truncated == null) {
