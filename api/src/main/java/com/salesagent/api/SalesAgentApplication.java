@@ -114,6 +114,8 @@ public class SalesAgentApplication extends Application<ApiConfiguration> {
     com.salesagent.api.http.AdminBrowserGuard.register(env);
     // Query parameters: one a route does not take is refused (a misspelt filter filtered nothing).
     env.jersey().register(new KnownQueryParameters());
+    // Id filters (campaignId, segment, variantId) no id can match: 400 naming them, not 200 empty.
+    env.jersey().register(new com.salesagent.api.http.QueryIds());
     // Request bodies are JSON (415 naming Content-Type otherwise) but where a route says not.
     env.jersey().register(new com.salesagent.api.http.JsonBodies());
     // A Content-Type that is no media type: routed and authenticated, then 415 naming it.

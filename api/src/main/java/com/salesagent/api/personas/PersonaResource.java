@@ -7,6 +7,7 @@ import com.salesagent.activities.persona.SegmentDiscovery;
 import com.salesagent.activities.persona.Wilson;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.QueryIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
@@ -134,8 +135,8 @@ public class PersonaResource {
       }
     }
     String campaignId = params.getFirst("campaignId");
-    if (campaignId != null && (campaignId.isBlank() || campaignId.length() > 100)) {
-      errors.add(new FieldError("campaignId", "1 to 100 characters"));
+    if (campaignId != null && !QueryIds.CAMPAIGN_ID.matcher(campaignId).matches()) {
+      errors.add(new FieldError("campaignId", "1-64 letters, digits, '-' or '_'"));
     }
     List<String> facets = facets(params.getFirst("facets"), DISCOVERY_FACETS, errors);
     String pairs = params.getFirst("pairs");
@@ -222,8 +223,8 @@ public class PersonaResource {
       errors.add(new FieldError("q", "has no letters or digits to search for"));
     }
     String campaignId = params.getFirst("campaignId");
-    if (campaignId != null && (campaignId.isBlank() || campaignId.length() > 100)) {
-      errors.add(new FieldError("campaignId", "1 to 100 characters"));
+    if (campaignId != null && !QueryIds.CAMPAIGN_ID.matcher(campaignId).matches()) {
+      errors.add(new FieldError("campaignId", "1-64 letters, digits, '-' or '_'"));
     }
     int page = integer(params.getFirst("page"), 0, 0, MAX_PAGE, "page", errors);
     int size = integer(params.getFirst("size"), 20, 1, MAX_SIZE, "size", errors);

@@ -313,7 +313,9 @@ class PersonaResourceTest {
           {"pairs=maybe", "pairs"},
           {"facets=shoeSize", "facets"},
           {"q=x", "q"},
-          {"campaignId=" + "c".repeat(101), "campaignId"}
+          {"campaignId=" + "c".repeat(101), "campaignId"},
+          {"campaignId=" + "c".repeat(65), "campaignId"},
+          {"campaignId=spring%20sale", "campaignId"}
         }) {
       JsonNode body = get("/api/personas/discover", bad[0], 400);
       assertThat(body.path("errors").findValuesAsText("field")).as(bad[0]).contains(bad[1]);
