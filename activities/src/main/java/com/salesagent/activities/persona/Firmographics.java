@@ -2,6 +2,7 @@ package com.salesagent.activities.persona;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +35,20 @@ public final class Firmographics {
   /** The canonical industries of the vocabulary ({@link #OTHER} aside). */
   public static Set<String> industries() {
     return INDUSTRIES.keys();
+  }
+
+  /** The size bands {@link #sizeBand} answers, smallest first. */
+  public static final List<String> SIZE_BANDS =
+      List.of("1-9", "10-49", "50-199", "200-999", "1000-4999", "5000+");
+
+  /** The seniorities {@link #seniority} answers, in the vocabulary's order. */
+  public static Set<String> seniorities() {
+    return SENIORITY.keys();
+  }
+
+  /** The functions {@link #function} answers, in the vocabulary's order. */
+  public static Set<String> functions() {
+    return FUNCTION.keys();
   }
 
   /**

@@ -38,6 +38,75 @@ public final class PersonaFields {
   public static final List<String> DEFAULT_FACETS =
       List.of("industry", "sizeBand", "seniority", "function", "topic", "objection", "intent");
 
+  /**
+   * The values a facet can have where its vocabulary is closed, as they are stored: industry (the
+   * controlled vocabulary and {@link Firmographics#OTHER}), sizeBand, seniority, function (from the
+   * job title), and objection, intent and sentiment (as replies are triaged). {@code country} is
+   * closed too (a region code libphonenumber knows, stored upper case); {@code topic} is the
+   * operators' editable list ({@link Topics}), read from the database.
+   */
+  public static final Map<String, List<String>> CLOSED =
+      Map.of(
+          "industry",
+          List.copyOf(
+              new LinkedHashSet<>(
+                  concat(List.copyOf(Firmographics.industries()), List.of(Firmographics.OTHER)))),
+          "sizeBand",
+          Firmographics.SIZE_BANDS,
+          "seniority",
+          List.copyOf(Firmographics.seniorities()),
+          "function",
+          List.copyOf(Firmographics.functions()),
+          "objection",
+          com.salesagent.activities.triage.Triage.OBJECTIONS,
+          "intent",
+          com.salesagent.activities.triage.Triage.INTENTS,
+          "sentiment",
+          com.salesagent.activities.triage.Triage.SENTIMENTS);
+
+  /** The facet whose values are region codes ("BR"), stored upper case. */
+  public static final String COUNTRY = "country";
+
+  /** The facet whose values are the operators' topic ids ({@link Topics}). */
+  public static final String TOPIC = "topic";
+
+  /**
+   * A facet value of a request as it is stored, whatever its case: {@code seniority=VP} is {@code
+   * vp}, {@code country=br} is {@code BR}; null when the facet's vocabulary is closed and has no
+   * such value. A topic is left as given ({@link PersonaSearch} reads it against the topic list).
+   * Matching the stored spelling keeps the search on the facets' indexes (no case-insensitive
+   * regular expression scanning them).
+   */
+  public static String canonical(String facet, String value) {
+    if (value == null) {
+      return null;
+    }
+    List<String> closed = CLOSED.get(facet);
+    if (closed != null) {
+      for (String v : closed) {
+        if (v.equalsIgnoreCase(value)) {
+          return v;
+        }
+      }
+      return null;
+    }
+    if (COUNTRY.equals(facet)) {
+      String region = value.toUpperCase(java.util.Locale.ROOT);
+      return com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance()
+              .getSupportedRegions()
+              .contains(region)
+          ? region
+          : null;
+    }
+    return value;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
   private static final List<String> SINGLE =
       List.of("industry", "sizeBand", "seniority", "function", "country", "timezone", "sentiment");
 

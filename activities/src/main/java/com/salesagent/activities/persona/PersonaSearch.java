@@ -80,6 +80,7 @@ public final class PersonaSearch {
   private static final Logger LOG = LoggerFactory.getLogger(PersonaSearch.class);
 
   private final MongoCollection<Document> personas;
+  private final MongoCollection<Document> topics;
   private final BooleanSupplier atlasSearch;
   private final AtlasPersonaSearch atlas;
 
@@ -95,11 +96,13 @@ public final class PersonaSearch {
    */
   public PersonaSearch(MongoDatabase db, BooleanSupplier atlasSearch) {
     this.personas = db.getCollection(Collections.PERSONAS);
+    this.topics = db.getCollection(Topics.COLLECTION);
     this.atlasSearch = atlasSearch;
     this.atlas = new AtlasPersonaSearch(personas);
   }
 
-  public Result search(Query query) {
+  public Result search(Query given) {
+    Query query = withTopicsAsStored(given);
     if (atlasSearch.getAsBoolean()) {
       try {
         return atlas.search(query);
@@ -108,6 +111,45 @@ public final class PersonaSearch {
       }
     }
     return searchByFacetStage(query);
+  }
+
+  /**
+   * The query with each topic it filters on spelt as the topic list ({@link Topics}) spells it,
+   * whatever its case ({@code topic=Scaling_Challenges} is {@code scaling_challenges}): a persona
+   * stores the list's topic ids, so the filter stays an equality on the indexed field. A value the
+   * list lacks (a topic removed since) is kept as given and in lower case, as the seeded ids are.
+   */
+  Query withTopicsAsStored(Query query) {
+    List<String> wanted = query.filters().get(PersonaFields.TOPIC);
+    if (wanted == null || wanted.isEmpty()) {
+      return query;
+    }
+    List<String> ids = new ArrayList<>();
+    topics
+        .find()
+        .projection(new Document("topicId", 1).append("_id", 0))
+        .limit(Topics.MAX_TOPICS)
+        .forEach(
+            t -> {
+              if (t.get("topicId") instanceof String id) {
+                ids.add(id);
+              }
+            });
+    java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+    for (String value : wanted) {
+      stored.add(value);
+      // The seeded ids are lower case: one read before the list is seeded, or removed since.
+      stored.add(value.toLowerCase(java.util.Locale.ROOT));
+      for (String id : ids) {
+        if (id.equalsIgnoreCase(value)) {
+          stored.add(id);
+        }
+      }
+    }
+    Map<String, List<String>> filters = new LinkedHashMap<>(query.filters());
+    filters.put(PersonaFields.TOPIC, List.copyOf(stored));
+    return new Query(
+        query.q(), filters, query.campaignId(), query.page(), query.size(), query.facets());
   }
 
   /** The search with {@code $match} on indexed fields and one {@code $facet}. */

@@ -29,6 +29,31 @@ public record Triage(
   public static final String CLOSING = "closing";
 
   /**
+   * The intent of a reply only a person can read yet (a voice note or media without a caption,
+   * offline).
+   */
+  public static final String NEEDS_REVIEW = "needs_review";
+
+  /** Every intent a reply is stored with: the classifiers' ones, a closing, one for a person. */
+  public static final List<String> INTENTS =
+      List.of(
+          "interested",
+          "not_now",
+          "objection",
+          "not_interested",
+          "wrong_person",
+          "opt_out",
+          "other",
+          CLOSING,
+          NEEDS_REVIEW);
+
+  /** Every objection a reply is stored with (an objection's kind; none for other intents). */
+  public static final List<String> OBJECTIONS = List.of("cost", "timing", "competitor", "other");
+
+  /** Every sentiment a reply is stored with. */
+  public static final List<String> SENTIMENTS = List.of("positive", "neutral", "negative");
+
+  /**
    * The intent a lead's live run is told for a reply triaged {@code intent}: a closing is told as
    * {@code other}, as it was triaged before closings were read, so a running workflow acts as it
    * always did (a lead in a conversation with a person is told it, a first reply goes to a person)

@@ -276,11 +276,13 @@ public class PersonaResource {
 
   private static List<String> values(String raw, String field, List<FieldError> errors) {
     List<String> values = new ArrayList<>();
+    int given = 0;
     for (String v : raw.split(",", -1)) {
       String value = v.strip();
       if (value.isEmpty()) {
         continue;
       }
+      given++;
       if (value.length() > MAX_VALUE_LENGTH || !VALUE.matcher(value).matches()) {
         errors.add(
             new FieldError(
@@ -290,13 +292,37 @@ public class PersonaResource {
                     + " characters each"));
         return List.of();
       }
-      values.add(value);
+      String stored = PersonaFields.canonical(field, value);
+      if (stored == null) {
+        errors.add(new FieldError(field, unknownValue(field, value)));
+        return List.of();
+      }
+      if (!values.contains(stored)) {
+        values.add(stored);
+      }
     }
-    if (values.size() > MAX_VALUES) {
+    if (given > MAX_VALUES) {
       errors.add(new FieldError(field, "at most " + MAX_VALUES + " values"));
       return List.of();
     }
     return values;
+  }
+
+  /**
+   * Why {@code value} is no value of the closed facet {@code field}, with the values it has: any
+   * case is taken ({@code seniority=VP} is {@code vp}), an unknown value is not (it matched nothing
+   * and answered 200 as if no persona had it).
+   */
+  static String unknownValue(String field, String value) {
+    String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+    if (PersonaFields.COUNTRY.equals(field)) {
+      return "unknown value '" + shown + "': a two-letter country code such as BR or US";
+    }
+    return "unknown value '"
+        + shown
+        + "'; one of: "
+        + String.join(", ", PersonaFields.CLOSED.get(field))
+        + " (any case)";
   }
 
   private static int integer(

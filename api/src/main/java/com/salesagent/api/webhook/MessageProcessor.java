@@ -267,7 +267,7 @@ final class MessageProcessor {
   }
 
   /** The intent of a reply that only a person can read yet (a voice note offline). */
-  static final String NEEDS_REVIEW = "needs_review";
+  static final String NEEDS_REVIEW = Triage.NEEDS_REVIEW;
 
   /**
    * The event's outcome for a closing from a snoozed lead: stored, not told to its run (told as

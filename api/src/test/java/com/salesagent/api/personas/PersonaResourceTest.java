@@ -250,6 +250,54 @@ class PersonaResourceTest {
     assertBad("topic=" + "a,".repeat(21) + "b", "topic");
   }
 
+  /**
+   * A facet value is read in any case, as the stored values are written ({@code seniority=VP} is
+   * {@code vp}, {@code country=br} is {@code BR}, a topic as the topic list spells it), and a value
+   * a closed facet does not have is 400 naming the facet with the values it has: {@code
+   * seniority=VP} answered 200 and nothing, as if no VP were among the personas, and so did any
+   * misspelt value.
+   */
+  @Test
+  void facetValuesAreReadInAnyCaseAndAValueAClosedFacetLacksIs400ListingItsValues()
+      throws Exception {
+    Instant at = Instant.parse("2026-11-21T10:00:00Z");
+    Document mixed =
+        persona("caseless-1", "manager", "finance", "retail", "Pipeline_Gaps", true, at);
+    mixed.append("country", "BR").append("intents", List.of("interested"));
+    DB.getCollection(Collections.PERSONAS).insertOne(mixed);
+    DB.getCollection(com.salesagent.activities.persona.Topics.COLLECTION)
+        .insertOne(new Document("topicId", "Pipeline_Gaps").append("label", "pipeline gaps"));
+
+    JsonNode anyCase =
+        ok("seniority=VP&function=Engineering&industry=SaaS&topic=Scaling_Challenges");
+    assertThat(anyCase.path("total").asLong()).isEqualTo(2);
+    assertThat(anyCase.path("personas").findValuesAsText("leadId"))
+        .containsExactlyInAnyOrder("vp-saas-scaling-1", "vp-saas-scaling-2");
+    JsonNode caseless =
+        ok("country=br&intent=INTERESTED&seniority=Manager&industry=RETAIL&topic=pipeline_gaps");
+    assertThat(caseless.path("personas").findValuesAsText("leadId")).containsExactly("caseless-1");
+
+    for (String[] bad :
+        new String[][] {
+          {"seniority=chief", "seniority", "vp, c_level, head, director, manager, ic"},
+          {"sizeBand=huge", "sizeBand", "1-9, 10-49, 50-199, 200-999, 1000-4999, 5000+"},
+          {"intent=keen", "intent", "interested, not_now"},
+          {"sentiment=happy", "sentiment", "positive, neutral, negative"},
+          {"objection=price", "objection", "cost, timing, competitor, other"},
+          {"industry=saas,softwares", "industry", "saas, fintech"},
+          {"function=ENGINEERING,wizardry", "function", "engineering, it, product"},
+          {"country=zz", "country", "two-letter country code"}
+        }) {
+      try (Response r = search(bad[0]).request().get()) {
+        String body = r.readEntity(String.class);
+        assertThat(r.getStatus()).as(bad[0] + " -> " + body).isEqualTo(400);
+        JsonNode error = JSON.readTree(body).path("errors").get(0);
+        assertThat(error.path("field").asText()).as(bad[0]).isEqualTo(bad[1]);
+        assertThat(error.path("message").asText()).as(bad[0]).contains(bad[2]);
+      }
+    }
+  }
+
   @Test
   void discoveryRanksThePlantedSegmentFirstWithItsLiftAndInterval() throws Exception {
     JsonNode d = get("/api/personas/discover", "campaignId=disc&minLeads=30", 200);
