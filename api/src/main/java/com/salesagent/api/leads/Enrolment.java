@@ -240,6 +240,14 @@ public class Enrolment {
     String workflowId = LeadWorkflow.workflowId(lead.leadId());
     Optional<Suppressions.Entry> suppressed = suppressions.active(List.of(lead.phone()));
     if (suppressed.isPresent()) {
+      // The leadId of a lead being erased (whose erasure suppressed its number) is refused as
+      // such, naming leadId with when to enrol it again, as with keepSuppressed=false: not as a
+      // suppressed number, which would say that no lead may ever message it.
+      Document same = store.contactForSteps(lead.leadId());
+      if (LeadStore.erasing(same)) {
+        return new Outcome(
+            lead.leadId(), null, LEAD_ERASING, null, null, List.of(), retryAt(same, now));
+      }
       return new Outcome(lead.leadId(), null, SUPPRESSED, suppressed.get(), null);
     }
     // The guard and the insert, one enrolment of the number at a time (threads and processes).

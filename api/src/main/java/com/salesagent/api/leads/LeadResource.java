@@ -159,18 +159,18 @@ public class LeadResource {
       return LeadErasure.erasingRefusal(outcome, java.time.Instant.now());
     }
     if (Enrolment.LEAD_ID_TAKEN.equals(outcome.status())) {
-      return new ApiException(
-              409,
-              "leadId "
-                  + outcome.leadId()
-                  + " is another lead's (another "
-                  + String.join(" and ", outcome.differs())
-                  + "): a new lead needs its own leadId",
-              outcome.differs().stream()
-                  .map(f -> new FieldError(f, "differs from lead " + outcome.leadId() + "'s"))
-                  .toList())
+      // The field to change is leadId (as an import row says): the phone or campaign that
+      // differs is this lead's own, listed in differs.
+      String message =
+          "leadId "
+              + outcome.leadId()
+              + " is another lead's (another "
+              + String.join(" and ", outcome.differs())
+              + "): a new lead needs its own leadId";
+      return new ApiException(409, message, new FieldError("leadId", message))
           .with("leadId", outcome.leadId())
-          .with("status", outcome.status());
+          .with("status", outcome.status())
+          .with("differs", outcome.differs());
     }
     if (Enrolment.RECENTLY_CONTACTED.equals(outcome.status())) {
       String message = RecentContacts.message(outcome.activeLeadId(), outcome.retryAt());

@@ -1598,6 +1598,79 @@ class LeadResourceTest {
   }
 
   /**
+   * The leadId of a lead being erased enrolled again is 409 {@code lead_erasing} naming {@code
+   * leadId}, with when to retry, also when the erasure kept its number suppressed (the default): it
+   * was refused as a suppressed number, naming {@code phone} ("suppressed: erasure", no lead may
+   * ever message it), which is what another lead on the number is told.
+   */
+  @Test
+  void theLeadIdOfALeadBeingErasedIsRefusedAsErasingNotAsItsSuppressedNumber() {
+    String phone = "+5511912345681";
+    assertThat(
+            RESOURCES
+                .target("/api/leads")
+                .request()
+                .post(Entity.json(leadJson("same-2", phone, "cmp")))
+                .getStatus())
+        .isEqualTo(202);
+    assertThat(RESOURCES.target("/api/leads/same-2").request().delete().getStatus()).isEqualTo(202);
+
+    Response again =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("same-2", phone, "cmp")));
+
+    Map<?, ?> body = json(again);
+    assertThat(again.getStatus()).as("%s", body).isEqualTo(409);
+    assertThat(body.get("status")).isEqualTo("lead_erasing");
+    assertThat(body.get("errors"))
+        .isEqualTo(List.of(Map.of("field", "leadId", "message", "being erased")));
+    assertThat(body.get("retryAt")).isNotNull();
+    assertThat(again.getHeaderString("Retry-After")).matches("[1-9][0-9]*");
+    // Another lead on the number: its number is suppressed by the erasure.
+    Response other =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("same-2-other", phone, "cmp-other")));
+    Map<?, ?> otherBody = json(other);
+    assertThat(other.getStatus()).isEqualTo(409);
+    assertThat(otherBody.get("status")).isEqualTo("suppressed");
+    assertThat(otherBody.get("errors"))
+        .isEqualTo(List.of(Map.of("field", "phone", "message", "suppressed: erasure")));
+  }
+
+  /**
+   * Another lead's leadId (the same id, another phone or campaign) is 409 {@code lead_id_taken}
+   * naming {@code leadId}, the field to change, as an import row says it; the fields that differ
+   * are listed in {@code differs}. It named {@code phone}, this lead's own, correct number.
+   */
+  @Test
+  void anotherLeadsLeadIdIsRefusedNamingLeadId() {
+    assertThat(
+            RESOURCES
+                .target("/api/leads")
+                .request()
+                .post(Entity.json(leadJson("taken-1", "+5511912345682", "cmp")))
+                .getStatus())
+        .isEqualTo(202);
+
+    Response r =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("taken-1", "+5511912345683", "cmp")));
+
+    Map<?, ?> body = json(r);
+    assertThat(r.getStatus()).as("%s", body).isEqualTo(409);
+    assertThat(body.get("status")).isEqualTo("lead_id_taken");
+    assertThat(body.get("errors").toString()).startsWith("[{field=leadId, message=leadId taken-1");
+    assertThat(((List<?>) body.get("errors"))).hasSize(1);
+    assertThat(body.get("differs")).isEqualTo(List.of("phone"));
+  }
+
+  /**
    * An erasure whose workflow fails to start is not accepted, and its lead keeps the number's place
    * in its campaign throughout: the number enrolled again in the same campaign while the start was
    * under way is refused as the active lead's, so the lead that goes on is the number's only one.
