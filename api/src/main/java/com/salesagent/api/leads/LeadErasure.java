@@ -74,14 +74,11 @@ public final class LeadErasure {
       throw new ApiException(
           400, "keepSuppressed is true or false", new FieldError("keepSuppressed", "true|false"));
     }
+    String why = LeadResource.operatorReason(reason, "erasure requested by " + operator);
     Document contact = store.contact(leadId);
     if (contact == null) {
       throw ApiException.notFound("lead " + leadId, "leadId");
     }
-    String why =
-        reason == null || reason.isBlank()
-            ? "erasure requested by " + operator
-            : LeadValidator.line(reason.length() > 200 ? reason.substring(0, 200) : reason);
     String workflowId = LeadErasureWorkflow.workflowId(leadId);
     LeadErasureWorkflow erasure =
         temporal.newWorkflowStub(

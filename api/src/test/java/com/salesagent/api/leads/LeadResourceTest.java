@@ -1671,6 +1671,53 @@ class LeadResourceTest {
   }
 
   /**
+   * An operator's reason for a stop or an erasure ({@code ?reason=}) has a cap, 500 characters of
+   * one readable line, else 400 naming {@code reason} and nothing done: 5,000 characters were taken
+   * (cut to 200 without a word), as were control characters.
+   */
+  @Test
+  void aStopOrErasureReasonOverItsCapOrUnreadableIs400NamingReason() {
+    assertThat(
+            RESOURCES
+                .target("/api/leads")
+                .request()
+                .post(Entity.json(leadJson("reason-1", "+5511912345684", "cmp")))
+                .getStatus())
+        .isEqualTo(202);
+    for (String reason : List.of("x".repeat(5_000), "bell \u0007 rings", "  \u0000 ")) {
+      Response stop =
+          RESOURCES
+              .target("/api/leads/reason-1/stop")
+              .queryParam("reason", "{r}")
+              .resolveTemplate("r", reason)
+              .request()
+              .post(Entity.json("{}"));
+      Map<?, ?> body = json(stop);
+      assertThat(stop.getStatus()).as("%s", body).isEqualTo(400);
+      assertThat(((List<?>) body.get("errors"))).hasSize(1);
+      assertThat(body.get("errors").toString()).startsWith("[{field=reason");
+      Response erase =
+          RESOURCES
+              .target("/api/leads/reason-1")
+              .queryParam("reason", "{r}")
+              .resolveTemplate("r", reason)
+              .request()
+              .delete();
+      assertThat(erase.getStatus()).isEqualTo(400);
+      assertThat(json(erase).get("errors").toString()).startsWith("[{field=reason");
+    }
+    assertThat(LeadStore.erasing(STORE.contact("reason-1"))).isFalse();
+    Response kept =
+        RESOURCES
+            .target("/api/leads/reason-1/stop")
+            .queryParam("reason", "{r}")
+            .resolveTemplate("r", "y".repeat(500))
+            .request()
+            .post(Entity.json("{}"));
+    assertThat(kept.getStatus()).as("%s", kept.readEntity(String.class)).isEqualTo(202);
+  }
+
+  /**
    * An erasure whose workflow fails to start is not accepted, and its lead keeps the number's place
    * in its campaign throughout: the number enrolled again in the same campaign while the start was
    * under way is refused as the active lead's, so the lead that goes on is the number's only one.
