@@ -64,6 +64,14 @@ public final class LeadErasure {
   public record ErasureView(
       String leadId, String workflowId, String status, String step, ErasureReport report) {}
 
+  /**
+   * Why a lead being erased gets no draft, and what its page says of its workflow: the erasure
+   * ({@code GET /api/leads/{leadId}/erasure}) is under way, not the lead's run.
+   */
+  static final String ERASING_WHY =
+      "lead_erasing: the lead is being erased on request; nothing is drafted, sent or recorded for"
+          + " it (GET /api/leads/{leadId}/erasure shows how far the erasure got)";
+
   Response request(String leadId, String operator, String reason, String keepSuppressed) {
     boolean keep;
     if (keepSuppressed == null || keepSuppressed.equals("true")) {

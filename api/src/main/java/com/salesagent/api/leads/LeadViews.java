@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
 import com.salesagent.activities.knowledge.DraftAudience;
 import com.salesagent.activities.knowledge.KnowledgeActivitiesImpl;
 import com.salesagent.activities.lead.LeadActivitiesImpl;
@@ -12,6 +13,7 @@ import com.salesagent.activities.lead.QuietHours;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.persona.PersonaExplanation;
 import com.salesagent.api.http.ApiException;
+import com.salesagent.workflows.erasure.LeadErasureWorkflow;
 import com.salesagent.workflows.lead.LeadState;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import java.time.Clock;
@@ -128,6 +130,12 @@ final class LeadViews {
                     .isPresent()
             ? DraftAudience.OPTED_OUT_WHY
             : null);
+    // A lead whose erasure was accepted gets no draft, whatever its number: it is going (its number
+    // suppressed by the erasure read as an opt-out before).
+    boolean erasing = LeadStore.erasing(contact);
+    if (erasing) {
+      contact.put("noDraftBecause", LeadErasure.ERASING_WHY);
+    }
     // A rep's snooze (its until, who set it) and whether it holds now: not over, and the lead has
     // not written since it was set.
     contact.put(
@@ -184,6 +192,13 @@ final class LeadViews {
     contact.put("nextAction", nextAction(contact));
     // Still on a variant switched off: marked, as on the lead list (SwitchedVariants).
     new SwitchedVariants(store.database()).mark(contact);
+    if (erasing) {
+      // Its run is stopped by the erasure, or about to be: nothing is next, whatever the contact
+      // said when it was marked (shown, not stored).
+      contact.put("stage", LeadErasureActivitiesImpl.ERASING_STAGE);
+      contact.put("nextAction", LeadErasureActivitiesImpl.ERASING_STAGE);
+      contact.put("nextActionAt", null);
+    }
     return new LeadView(
         contact,
         contact.get("stage"),
@@ -199,7 +214,7 @@ final class LeadViews {
             messages),
         drafts(leadId),
         LeadWorkflow.workflowId(leadId),
-        liveState(leadId, campaignId, timezone, quiet),
+        erasing ? erasingState(leadId) : liveState(leadId, campaignId, timezone, quiet),
         temporalUi);
   }
 
@@ -461,6 +476,19 @@ final class LeadViews {
     }
     out.sort(Comparator.comparingDouble(ResearchUsed::score).reversed());
     return out;
+  }
+
+  /**
+   * The workflow of a lead being erased, as the page shows it: the erasure's, not the lead's run,
+   * whose last state (queried from a run being stopped, or from its history once stopped) looked
+   * live.
+   */
+  static Map<String, Object> erasingState(String leadId) {
+    Map<String, Object> state = new java.util.LinkedHashMap<>();
+    state.put("state", LeadErasureActivitiesImpl.ERASING_STAGE);
+    state.put("erasureWorkflowId", LeadErasureWorkflow.workflowId(leadId));
+    state.put("message", LeadErasure.ERASING_WHY);
+    return state;
   }
 
   private Object liveState(

@@ -1718,6 +1718,38 @@ class LeadResourceTest {
   }
 
   /**
+   * The page of a lead whose erasure was accepted says so: stage and next action {@code erasing},
+   * no draft because {@code lead_erasing}, and the erasure's workflow in place of the lead's run.
+   * It said the lead had opted out (the erasure suppressed its number) and showed its run's state
+   * as if it went on.
+   */
+  @Test
+  void thePageOfALeadBeingErasedSaysItIsBeingErased() {
+    assertThat(
+            RESOURCES
+                .target("/api/leads")
+                .request()
+                .post(Entity.json(leadJson("page-erasing-1", "+5511912345685", "cmp")))
+                .getStatus())
+        .isEqualTo(202);
+    assertThat(RESOURCES.target("/api/leads/page-erasing-1").request().delete().getStatus())
+        .isEqualTo(202);
+
+    Map<?, ?> page = json(RESOURCES.target("/api/leads/page-erasing-1").request().get());
+
+    Map<?, ?> lead = (Map<?, ?>) page.get("lead");
+    assertThat(String.valueOf(lead.get("noDraftBecause")))
+        .startsWith("lead_erasing: the lead is being erased on request");
+    assertThat(page.get("stage")).isEqualTo("erasing");
+    assertThat(lead.get("stage")).isEqualTo("erasing");
+    assertThat(page.get("nextAction")).isEqualTo("erasing");
+    assertThat(page.get("nextActionAt")).isNull();
+    Map<?, ?> workflow = (Map<?, ?>) page.get("workflow");
+    assertThat(workflow.get("state")).isEqualTo("erasing");
+    assertThat(workflow.get("erasureWorkflowId")).isEqualTo("erasure-page-erasing-1");
+  }
+
+  /**
    * An erasure whose workflow fails to start is not accepted, and its lead keeps the number's place
    * in its campaign throughout: the number enrolled again in the same campaign while the start was
    * under way is refused as the active lead's, so the lead that goes on is the number's only one.
