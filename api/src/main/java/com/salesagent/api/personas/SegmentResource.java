@@ -267,7 +267,7 @@ public class SegmentResource {
     return new Document(fields);
   }
 
-  private static void clause(String key, Object value, Document query, List<FieldError> errors) {
+  private void clause(String key, Object value, Document query, List<FieldError> errors) {
     String field = "query." + key;
     if ("q".equals(key)) {
       if (!(value instanceof String q)
@@ -300,9 +300,37 @@ public class SegmentResource {
         errors.add(new FieldError(field, "values are 1 to 64 letters, digits, '_', '+' or '-'"));
         return;
       }
-      out.add(s);
+      // As the search reads it: the stored spelling in any case, a value a closed facet lacks
+      // refused (a segment on seniority VP, stored vp, matched no lead and took none).
+      String stored = PersonaFields.canonical(key, s);
+      if (stored == null) {
+        errors.add(new FieldError(field, PersonaResource.unknownValue(key, s)));
+        return;
+      }
+      if (PersonaFields.TOPIC.equals(key)) {
+        stored = topicAsListed(s);
+      }
+      if (!out.contains(stored)) {
+        out.add(stored);
+      }
     }
     query.append(key, out);
+  }
+
+  /**
+   * A topic id as the topic list (at most a few hundred ids) spells it, in any case; else as given.
+   */
+  private String topicAsListed(String topic) {
+    for (Document t :
+        db.getCollection(com.salesagent.activities.persona.Topics.COLLECTION)
+            .find()
+            .projection(new Document("topicId", 1))
+            .limit(1_000)) {
+      if (t.get("topicId") instanceof String id && id.equalsIgnoreCase(topic)) {
+        return id;
+      }
+    }
+    return topic;
   }
 
   private void audit(Operator operator, String action, Document segment) {

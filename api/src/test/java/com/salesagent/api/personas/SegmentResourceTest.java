@@ -152,7 +152,7 @@ class SegmentResourceTest {
             "POST",
             "/api/segments",
             """
-            {"segmentId":"pool-off","query":{"industry":["mining"]},"variants":["v-pool-off"]}
+            {"segmentId":"pool-off","query":{"industry":["agriculture"]},"variants":["v-pool-off"]}
             """,
             201);
     assertThat(created.path("segmentId").asText()).isEqualTo("pool-off");
@@ -168,14 +168,14 @@ class SegmentResourceTest {
         call(
             "PUT",
             "/api/segments/pool-off",
-            "{\"query\":{\"industry\":[\"mining\"]},\"variants\":[\"v-pool-on\"]}",
+            "{\"query\":{\"industry\":[\"agriculture\"]},\"variants\":[\"v-pool-on\"]}",
             200);
     assertThat(fine.has("warnings")).isFalse();
     JsonNode again =
         call(
             "PUT",
             "/api/segments/pool-off",
-            "{\"query\":{\"industry\":[\"mining\"]},\"variants\":[\"v-pool-off\"]}",
+            "{\"query\":{\"industry\":[\"agriculture\"]},\"variants\":[\"v-pool-off\"]}",
             200);
     assertThat(again.path("warnings").findValuesAsText("segment")).containsExactly("pool-off");
     // Nothing of the warning is stored with the segment.
@@ -189,6 +189,60 @@ class SegmentResourceTest {
     // segment and its entries go.
     DB.getCollection(Collections.SEGMENTS).deleteOne(Filters.eq("segmentId", "pool-off"));
     DB.getCollection(Collections.AUDIT_LOG).deleteMany(Filters.eq("segmentId", "pool-off"));
+  }
+
+  /**
+   * A segment's facet values are read as the persona search reads them: in any case, saved as the
+   * personas store them ({@code VP} is {@code vp}, {@code br} is {@code BR}, a topic as the topic
+   * list spells it), and a value a closed facet lacks is 422 naming it with the facet's values. A
+   * segment on seniority VP was saved as written and matched no lead: persona values are lower
+   * case.
+   */
+  @Test
+  void aSegmentsFacetValuesAreSavedAsPersonasStoreThemAndOneNoPersonaCanHaveIs422()
+      throws Exception {
+    DB.getCollection(com.salesagent.activities.persona.Topics.COLLECTION)
+        .insertOne(new Document("topicId", "Pipeline_Gaps").append("label", "pipeline gaps"));
+    try {
+      call(
+          "POST",
+          "/api/segments",
+          """
+          {"segmentId":"caps","query":{"seniority":["VP","vp"],"industry":["SaaS"],
+           "country":["br"],"intent":["Interested"],"topic":["pipeline_gaps"]}}
+          """,
+          201);
+      Document saved =
+          DB.getCollection(Collections.SEGMENTS).find(Filters.eq("segmentId", "caps")).first();
+      Document query = saved.get("query", Document.class);
+      assertThat(query.getList("seniority", String.class)).containsExactly("vp");
+      assertThat(query.getList("industry", String.class)).containsExactly("saas");
+      assertThat(query.getList("country", String.class)).containsExactly("BR");
+      assertThat(query.getList("intent", String.class)).containsExactly("interested");
+      assertThat(query.getList("topic", String.class)).containsExactly("Pipeline_Gaps");
+      assertThat(
+              com.salesagent.activities.persona.Segments.matches(
+                  query,
+                  new Document("seniority", "vp")
+                      .append("industry", "saas")
+                      .append("country", "BR")
+                      .append("intents", List.of("interested"))
+                      .append("topics", List.of("Pipeline_Gaps"))))
+          .isTrue();
+      JsonNode bad =
+          call(
+              "POST",
+              "/api/segments",
+              "{\"segmentId\":\"chiefs\",\"query\":{\"seniority\":[\"chief\"]}}",
+              422);
+      assertThat(bad.path("errors").findValuesAsText("field")).containsExactly("query.seniority");
+      assertThat(bad.path("errors").get(0).path("message").asText())
+          .contains("vp, c_level, head, director, manager, ic");
+    } finally {
+      // The other tests list the segments of this database and count its audit entries.
+      DB.getCollection(Collections.SEGMENTS).deleteOne(Filters.eq("segmentId", "caps"));
+      DB.getCollection(Collections.AUDIT_LOG).deleteMany(Filters.eq("segmentId", "caps"));
+    }
   }
 
   @Test
