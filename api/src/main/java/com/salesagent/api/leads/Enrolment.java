@@ -240,10 +240,14 @@ public class Enrolment {
     String workflowId = LeadWorkflow.workflowId(lead.leadId());
     Optional<Suppressions.Entry> suppressed = suppressions.active(List.of(lead.phone()));
     if (suppressed.isPresent()) {
-      // The leadId of a lead being erased (whose erasure suppressed its number) is refused as
-      // such, naming leadId with when to enrol it again, as with keepSuppressed=false: not as a
-      // suppressed number, which would say that no lead may ever message it.
-      Document same = store.contactForSteps(lead.leadId());
+      // The leadId of a lead being erased whose erasure suppressed its number is refused as such,
+      // naming leadId with when to enrol it again, as with keepSuppressed=false: not as a
+      // suppressed number, which would say that no lead may ever message it. A number its person
+      // stopped (or an operator suppressed) stays refused as suppressed: that outlasts the erasure.
+      Document same =
+          Suppressions.ERASURE.equals(suppressed.get().source())
+              ? store.contactForSteps(lead.leadId())
+              : null;
       if (LeadStore.erasing(same)) {
         return new Outcome(
             lead.leadId(), null, LEAD_ERASING, null, null, List.of(), retryAt(same, now));

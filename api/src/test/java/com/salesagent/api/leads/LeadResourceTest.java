@@ -1642,6 +1642,36 @@ class LeadResourceTest {
   }
 
   /**
+   * The leadId of a lead being erased whose number its person stopped is refused as a suppressed
+   * number, naming {@code phone}: the stop outlasts the erasure, so "enrol it again after retryAt"
+   * would not hold.
+   */
+  @Test
+  void theLeadIdOfALeadBeingErasedWhoseNumberSaidStopIsRefusedAsSuppressed() {
+    String phone = "+5511912345686";
+    STORE.insertContact(
+        new Document("leadId", "same-3")
+            .append("campaignId", "cmp")
+            .append("phone", phone)
+            .append("stage", "opted_out"));
+    new com.salesagent.activities.mongo.Suppressions(STORE.database())
+        .suppress(List.of(phone), "keyword", Instant.now(), "STOP");
+    assertThat(STORE.markErasing("same-3", Instant.now())).isTrue();
+
+    Response again =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("same-3", phone, "cmp")));
+
+    Map<?, ?> body = json(again);
+    assertThat(again.getStatus()).as("%s", body).isEqualTo(409);
+    assertThat(body.get("status")).isEqualTo("suppressed");
+    assertThat(body.get("errors"))
+        .isEqualTo(List.of(Map.of("field", "phone", "message", "suppressed: keyword")));
+  }
+
+  /**
    * Another lead's leadId (the same id, another phone or campaign) is 409 {@code lead_id_taken}
    * naming {@code leadId}, the field to change, as an import row says it; the fields that differ
    * are listed in {@code differs}. It named {@code phone}, this lead's own, correct number.
