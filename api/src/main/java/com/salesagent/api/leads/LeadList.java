@@ -133,17 +133,20 @@ final class LeadList {
         views.readNotLookedUpYet(c, messages);
       }
       views.sendsAt(c, quiet);
+      // A lead whose erasure was accepted reads as its page does (its tombstone's stage already
+      // is erasing; a marked contact still had its live stage and next send).
+      boolean erasing = LeadStore.erasing(c);
       leads.add(
           new LeadRow(
               c.getString("leadId"),
               c.getString("name"),
               c.getString("company"),
               c.getString("campaignId"),
-              c.getString("stage"),
+              erasing ? LeadErasureActivitiesImpl.ERASING_STAGE : c.getString("stage"),
               c.getString("segment"),
               c.getString("variantId"),
-              LeadViews.nextAction(c),
-              c.get("nextActionAt"),
+              erasing ? LeadErasureActivitiesImpl.ERASING_STAGE : LeadViews.nextAction(c),
+              erasing ? null : c.get("nextActionAt"),
               c.get("enrolledAt"),
               lastReply(lastReplies.get(c.getString("leadId"))),
               switched.disabled(c),

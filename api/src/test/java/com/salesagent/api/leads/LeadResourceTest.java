@@ -1780,6 +1780,38 @@ class LeadResourceTest {
   }
 
   /**
+   * The leads list shows a lead whose erasure was accepted as its page does, stage and next action
+   * {@code erasing}, before the erasure's first pass writes its tombstone (stage erasing): it
+   * listed the stage and next send the lead had when it was marked.
+   */
+  @Test
+  void theLeadsListShowsALeadBeingErasedAsErasing() {
+    STORE.insertContact(
+        new Document("leadId", "list-erasing-1")
+            .append("campaignId", "list-erasing")
+            .append("phone", "+5511912345687")
+            .append("stage", "awaiting_response")
+            .append("nextAction", "follow_up_1")
+            .append("nextActionAt", java.util.Date.from(Instant.now().plusSeconds(3_600))));
+    assertThat(STORE.markErasing("list-erasing-1", Instant.now())).isTrue();
+
+    Map<?, ?> listed =
+        json(
+            RESOURCES
+                .target("/api/leads")
+                .queryParam("campaignId", "list-erasing")
+                .request()
+                .get());
+
+    List<?> leads = (List<?>) listed.get("leads");
+    assertThat(leads).hasSize(1);
+    Map<?, ?> row = (Map<?, ?>) leads.get(0);
+    assertThat(row.get("stage")).isEqualTo("erasing");
+    assertThat(row.get("nextAction")).isEqualTo("erasing");
+    assertThat(row.get("nextActionAt")).isNull();
+  }
+
+  /**
    * An erasure whose workflow fails to start is not accepted, and its lead keeps the number's place
    * in its campaign throughout: the number enrolled again in the same campaign while the start was
    * under way is refused as the active lead's, so the lead that goes on is the number's only one.
