@@ -127,15 +127,19 @@ final class EnrolmentApplicationTest extends AppTestHarness {
     HttpResponse<String> again = postJson("/api/leads", leadJson(leadId, phone));
 
     assertThat(first.statusCode()).isEqualTo(202);
-    // Another person under the same id: refused naming what differs, never their number.
+    // Another person under the same id: refused naming the leadId (the field to change) and what
+    // differs, never their number.
     assertThat(otherPerson.statusCode()).as(otherPerson.body()).isEqualTo(409);
+    JsonNode refused = json.readTree(otherPerson.body());
+    assertThat(refused.path("status").asText()).isEqualTo("lead_id_taken");
+    assertThat(refused.path("errors").get(0).path("field").asText()).isEqualTo("leadId");
+    assertThat(refused.path("differs").toString()).contains("phone").contains("campaignId");
     assertThat(otherPerson.body())
-        .contains("\"field\":\"phone\"")
-        .contains("\"field\":\"campaignId\"")
         .doesNotContain(other.substring(4))
         .doesNotContain(phone.substring(4));
     assertThat(otherCampaign.statusCode()).isEqualTo(409);
-    assertThat(otherCampaign.body()).contains("\"field\":\"campaignId\"");
+    assertThat(json.readTree(otherCampaign.body()).path("differs").toString())
+        .isEqualTo("[\"campaignId\"]");
     // The same lead again (a retry): idempotent; the first lead is unchanged.
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(store().contact(leadId).getString("phone")).isEqualTo(phone);
