@@ -25,14 +25,22 @@ import java.util.Set;
  * QueryParam}s; a method that reads the query itself ({@code @Context UriInfo}: the leads list, the
  * persona search) checks its own, and the public routes (Meta's and HubSpot's webhooks, the OpenAPI
  * description) stay tolerant. Runs after authentication, so nothing is said to a caller without the
- * token.
+ * token. A parameter given twice is 400 naming it on every operator route: each read its first
+ * value alone, so a filter given twice looked applied twice.
  */
 public final class KnownQueryParameters implements DynamicFeature {
 
   @Override
   public void configure(ResourceInfo resource, FeatureContext context) {
     Method method = resource.getResourceMethod();
-    if (method == null || DenyByDefault.isPublic(resource) || readsTheQueryItself(method)) {
+    if (method == null || DenyByDefault.isPublic(resource)) {
+      return;
+    }
+    // Every operator route, those reading the query themselves too: no route takes a parameter
+    // twice (a list is one value, separated by commas), and each read the first value alone, so
+    // ?stage=replied&stage=enrolled answered replied leads as if both were filtered on.
+    context.register(new Once());
+    if (readsTheQueryItself(method)) {
       return;
     }
     Set<String> known = new LinkedHashSet<>();
@@ -54,6 +62,28 @@ public final class KnownQueryParameters implements DynamicFeature {
       }
     }
     return false;
+  }
+
+  @Priority(Priorities.USER)
+  private static final class Once implements ContainerRequestFilter {
+    @Override
+    public void filter(ContainerRequestContext request) {
+      List<FieldError> twice =
+          request.getUriInfo().getQueryParameters().entrySet().stream()
+              .filter(e -> e.getValue().size() > 1)
+              .map(java.util.Map.Entry::getKey)
+              .sorted()
+              .map(
+                  p ->
+                      new FieldError(
+                          p.length() > 64 ? p.substring(0, 64) + "..." : p,
+                          "given more than once; give it once (a list: its values separated by"
+                              + " commas, where the parameter takes one)"))
+              .toList();
+      if (!twice.isEmpty()) {
+        throw new ApiException(400, "a parameter given more than once", twice);
+      }
+    }
   }
 
   @Priority(Priorities.USER)
