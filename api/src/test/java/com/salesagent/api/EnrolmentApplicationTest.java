@@ -644,6 +644,45 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   /**
+   * The failures download goes back into the import as it came out (found by the QA walk): the
+   * quote it puts before a value that would run as a formula ("-Lee", "@Home Realty") was stored
+   * ("Bob '-Lee"), and an ignored column came back headed "(ignored) 4", not "Email".
+   */
+  @Test
+  void aRowFixedFromTheFailuresDownloadGoesBackInAsItWas() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "fixed-" + UUID.randomUUID();
+    String phone = phone();
+    String header =
+        "First Name,Last Name,Phone,Company,Email,campaignId,consentOptIn,consentSource,consentAt\n";
+    HttpResponse<String> refused =
+        importCsv(
+            header
+                + "Bob,-Lee,%s,@Home Realty,bob@example.com,%s,maybe,form,2026-11-20T10:00:00Z\n"
+                    .formatted(phone, campaign),
+            "?unknownColumns=ignore");
+    JsonNode row = json.readTree(refused.body().lines().findFirst().orElseThrow());
+    assertThat(row.path("status").asText()).as(refused.body()).isEqualTo("rejected");
+    assertThat(row.path("columns").path("Email").asText()).isEqualTo("bob@example.com");
+    assertThat(row.path("columns").toString()).doesNotContain("(ignored)");
+
+    // The row as the download writes it (a quote before -Lee and @Home), its consent fixed.
+    HttpResponse<String> fixed =
+        importCsv(
+            header
+                + "Bob,'-Lee,%s,'@Home Realty,bob@example.com,%s,yes,form,2026-11-20T10:00:00Z\n"
+                    .formatted(phone, campaign),
+            "?unknownColumns=ignore");
+    JsonNode enrolled = json.readTree(fixed.body().lines().findFirst().orElseThrow());
+    assertThat(enrolled.path("status").asText())
+        .as(fixed.body())
+        .isIn("enrolled", "workflow_started");
+    var contact = store().contact(enrolled.path("leadId").asText());
+    assertThat(contact.getString("name")).isEqualTo("Bob -Lee");
+    assertThat(contact.getString("company")).isEqualTo("@Home Realty");
+  }
+
+  /**
    * The weekly re-import of a CRM file without a leadId column (found by the QA walk): each row
    * whose number already has this person's live lead in the campaign is that lead, already
    * enrolled, named by its own id; it was refused as phone_active under a leadId made up for the

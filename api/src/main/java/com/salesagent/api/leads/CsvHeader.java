@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -173,4 +174,22 @@ record CsvHeader(List<String> columns, char separator, List<String> ignored) {
 
   /** The name an ignored column's values are read under: no row field has it. */
   private static final String IGNORED = "(ignored) ";
+
+  /**
+   * The name a row's column is echoed under in its answer: the header's own for an ignored column
+   * (the failures download goes back into the import with the file's header), else the import's.
+   */
+  Map<String, String> echoNames() {
+    Map<String, String> names = new java.util.HashMap<>();
+    int k = 0;
+    for (String column : columns) {
+      if (column != null && column.startsWith(IGNORED) && k < ignored.size()) {
+        String original = ignored.get(k++);
+        if (!names.containsValue(original) && !columns.contains(original)) {
+          names.put(column, original);
+        }
+      }
+    }
+    return names;
+  }
 }

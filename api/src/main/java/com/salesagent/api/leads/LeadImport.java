@@ -131,6 +131,7 @@ class LeadImport {
 
   private void readCsv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
     records.separator(header.separator());
+    Map<String, String> echoNames = header.echoNames();
     CsvSchema.Builder schema = CsvSchema.builder().setColumnSeparator(header.separator());
     header.columns().forEach(schema::addColumn);
     ObjectReader reader = CSV.readerForMapOf(String.class).with(schema.build());
@@ -172,7 +173,13 @@ class LeadImport {
         // Only separators (a spreadsheet's trailing rows, ";;;;;;"): a blank line, not a row.
         continue;
       }
-      handle(record.line(), fromCsv(row), out, CsvOptIn.error(row.get(CsvOptIn.COLUMN)), row);
+      row = unguarded(row);
+      handle(
+          record.line(),
+          fromCsv(row),
+          out,
+          CsvOptIn.error(row.get(CsvOptIn.COLUMN)),
+          echoed(row, echoNames));
     }
     if (records.gaveUp() != null && truncated == null) {
       truncated = records.gaveUp();
@@ -345,6 +352,34 @@ class LeadImport {
             || Enrolment.WORKFLOW_STARTED.equals(answer.get("status"))
             || Enrolment.ALREADY_ENROLLED.equals(answer.get("status"));
     write(out, started ? answer : withColumns(answer, columns));
+  }
+
+  /**
+   * The quote a spreadsheet (and the dashboard's failures download) puts before a value that would
+   * run as a formula (= + - @, a tab or carriage return first, at the start or after a separator
+   * inside the value): taken off on import, so a fixed row goes back in as it was ("-Lee" came back
+   * "'-Lee").
+   */
+  private static final java.util.regex.Pattern FORMULA_GUARD =
+      java.util.regex.Pattern.compile("(?<=^[ \"]{0,16}|[,;\t\r\n][ \"]{0,16})'(?=[=+\\-@\t\r])");
+
+  static Map<String, String> unguarded(Map<String, String> row) {
+    Map<String, String> out = new LinkedHashMap<>();
+    row.forEach(
+        (k, v) ->
+            out.put(
+                k, v == null || v.indexOf('\'') < 0 ? v : FORMULA_GUARD.matcher(v).replaceAll("")));
+    return out;
+  }
+
+  /** The row as echoed in its answer: ignored columns under the header's own names. */
+  private static Map<String, String> echoed(Map<String, String> row, Map<String, String> names) {
+    if (names.isEmpty()) {
+      return row;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    row.forEach((k, v) -> out.put(names.getOrDefault(k, k), v));
+    return out;
   }
 
   /** The most columns of a row echoed in its answer, and the most characters of each. */
