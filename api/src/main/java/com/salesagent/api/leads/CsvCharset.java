@@ -20,8 +20,9 @@ import java.util.Locale;
  * The character set of an imported CSV: the one its Content-Type names ({@code text/csv;
  * charset=windows-1252}), else UTF-8 unless its first {@value #SNIFF} bytes are no UTF-8, which is
  * what Excel's "CSV" (not "CSV UTF-8") writes on Windows: Windows-1252, so "João" is not enrolled
- * as "Jo\uFFFDo" and refused. A UTF-8 byte order mark is UTF-8. A file UTF-8 at its start and not
- * further on still has those rows refused, naming the field.
+ * as "Jo\uFFFDo" and refused. A UTF-8 byte order mark is UTF-8, a UTF-16 one (Excel's "Unicode
+ * Text", tab-separated) UTF-16. A file UTF-8 at its start and not further on still has those rows
+ * refused, naming the field.
  */
 final class CsvCharset {
   static final int SNIFF = 64 * 1024;
@@ -45,6 +46,12 @@ final class CsvCharset {
     } catch (IOException e) {
       throw new ApiException(
           400, "the body could not be read", new FieldError("body", e.getMessage()));
+    }
+    if (n >= 2
+        && ((head[0] == (byte) 0xFF && head[1] == (byte) 0xFE)
+            || (head[0] == (byte) 0xFE && head[1] == (byte) 0xFF))) {
+      // Excel's "Unicode Text": UTF-16 with its byte order mark (the decoder reads and drops it).
+      return StandardCharsets.UTF_16;
     }
     return utf8(Arrays.copyOf(head, n), n < head.length) ? StandardCharsets.UTF_8 : WINDOWS_1252;
   }

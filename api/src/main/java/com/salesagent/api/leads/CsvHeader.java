@@ -44,8 +44,27 @@ record CsvHeader(List<String> columns, char separator, List<String> ignored) {
           "empty CSV: send a header row naming the columns, then one lead per row",
           new FieldError("body", "empty"));
     }
+    Character told = null;
+    if (first.error() == null && SEP_LINE.matcher(first.text()).matches()) {
+      // Excel's hint line ("sep=;", written first by some exports): the separator, then the header.
+      told = first.text().strip().charAt(4);
+      try {
+        first = records.next();
+      } catch (IOException e) {
+        throw new ApiException(
+            400, "the body could not be read", new FieldError("body", e.getMessage()));
+      }
+      if (first == null) {
+        throw new ApiException(
+            400,
+            "empty CSV: send a header row naming the columns, then one lead per row",
+            new FieldError("body", "only a sep= line"));
+      }
+    }
     CsvHeader best = null;
-    if (first.error() == null) {
+    if (first.error() == null && told != null) {
+      best = new CsvHeader(columns(first.text(), told), told, List.of());
+    } else if (first.error() == null) {
       // The separator is the one that makes the header known columns: ',' unless ';' (Excel where
       // the decimal mark is a comma) or a tab names more of them.
       int known = -1;
@@ -72,6 +91,11 @@ record CsvHeader(List<String> columns, char separator, List<String> ignored) {
   }
 
   private static final char[] SEPARATORS = {',', ';', '\t'};
+
+  /** Excel's first-line hint naming the separator: {@code sep=;}, {@code sep=,}, a tab. */
+  private static final java.util.regex.Pattern SEP_LINE =
+      java.util.regex.Pattern.compile(
+          "\\s*sep=[,;\t|]\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   private static List<String> columns(String header, char separator) {
     try {

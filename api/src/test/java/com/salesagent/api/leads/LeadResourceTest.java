@@ -777,6 +777,37 @@ class LeadResourceTest {
   }
 
   /**
+   * Two of Excel's other exports (found by the QA walk): "Unicode Text" is UTF-16 with a byte order
+   * mark and tabs (400 "unknown column \u00ff\u00fen\u0000a..."), and a first line "sep=;" names
+   * the separator (400 "unknown column sep=;"). Both are read as what they are.
+   */
+  @Test
+  void excelsUnicodeTextAndItsSepLineAreRead() {
+    byte[] utf16 =
+        ("leadId\tname\tphone\tcompany\tconsentOptIn\tconsentSource\tconsentAt\r\n"
+                + "u16-1\tJo\u00e3o Gon\u00e7alves\t+5511998765461\tAcme\ttrue\tform\t2026-11-20T10:00:00Z\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+    byte[] withMark = new byte[utf16.length + 2];
+    withMark[0] = (byte) 0xFF;
+    withMark[1] = (byte) 0xFE;
+    System.arraycopy(utf16, 0, withMark, 2, utf16.length);
+    Response unicode =
+        RESOURCES.target("/api/leads/import").request().post(Entity.entity(withMark, "text/csv"));
+    assertThat(unicode.getStatus()).isEqualTo(200);
+    assertThat(unicode.readEntity(String.class)).contains("\"enrolled\":1");
+    assertThat(STORE.contact("u16-1").getString("name")).isEqualTo("Jo\u00e3o Gon\u00e7alves");
+
+    String sep =
+        "sep=;\r\nleadId;name;phone;company;consentOptIn;consentSource;consentAt\r\n"
+            + "sep-line-1;Ana, Filha;+5511998765462;Acme;true;form;2026-11-20T10:00:00Z\r\n";
+    Response hinted =
+        RESOURCES.target("/api/leads/import").request().post(Entity.entity(sep, "text/csv"));
+    assertThat(hinted.getStatus()).isEqualTo(200);
+    assertThat(hinted.readEntity(String.class)).contains("\"enrolled\":1");
+    assertThat(STORE.contact("sep-line-1").getString("name")).isEqualTo("Ana, Filha");
+  }
+
+  /**
    * Excel's "CSV" on Windows is Windows-1252: with no charset named, a body that is no UTF-8 is
    * read as such, and "João Gonçalves" is enrolled as written (it was refused, or before that
    * enrolled as "Jo\uFFFDo"). A charset named is honoured; one Java does not know is 415 naming the
