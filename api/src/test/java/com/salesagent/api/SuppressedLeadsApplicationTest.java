@@ -2,8 +2,10 @@ package com.salesagent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.api.dashboard.LiveFeed;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.net.URI;
@@ -13,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,6 +109,93 @@ final class SuppressedLeadsApplicationTest extends AppTestHarness {
     } finally {
       deleteOwner(owner);
     }
+  }
+
+  /**
+   * A lead an operator's suppression ends opted_out counts as one in its campaign's funnel, as the
+   * leads list shows it (and stays one after a rebuild from the marks, and when told again), and
+   * the live feed shows it (polling here: the shared server has no change streams;
+   * LiveFeedResumeContract has the stream's). The variant's opt-out rate leaves it out.
+   */
+  @Test
+  void aLeadEndedByAHandSuppressionCountsInTheFunnelOnceAndInTheLiveFeed() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "supp-funnel-" + UUID.randomUUID().toString().substring(0, 8);
+    String leadId = "supp-count-" + UUID.randomUUID();
+    String phone = phone();
+    var db = store().database();
+    LiveFeed polling = new LiveFeed(db, () -> false, 100);
+    polling.start();
+    try {
+      BlockingQueue<LiveFeed.Event> polled = polling.subscribe();
+      HttpResponse<String> enrolled =
+          postJson(
+              "/api/leads",
+              leadJson(leadId, phone)
+                  .replace("\"name\"", "\"campaignId\":\"" + campaign + "\",\"name\""));
+      assertThat(enrolled.statusCode()).as(enrolled.body()).isBetween(200, 202);
+      await(
+          "sent",
+          Duration.ofSeconds(20),
+          () ->
+              store().messages().messagesOf(leadId).stream()
+                  .anyMatch(m -> m.getString("wamid") != null));
+      String variant = store().contact(leadId).getString("variantId");
+      long variantOptOuts = variantOptOuts(variant);
+
+      HttpResponse<String> suppressed =
+          postJson("/api/suppressions", "{\"number\":\"" + phone + "\",\"reason\":\"asked\"}");
+      assertThat(suppressed.statusCode()).as(suppressed.body()).isEqualTo(200);
+      await(
+          "the lead ends",
+          Duration.ofSeconds(20),
+          () -> "opted_out".equals(store().contact(leadId).getString("stage")));
+
+      JsonNode list =
+          json.readTree(get("/api/leads?campaignId=" + campaign + "&stage=opted_out").body());
+      assertThat(list.path("total").asLong()).isEqualTo(1);
+      assertThat(optedOut(campaign)).isEqualTo(1);
+      assertThat(feedEvent(polled, leadId)).as("polling").isEqualTo("opted_out");
+
+      // Told again, rebuilt: still one.
+      assertThat(postJson("/api/suppressions", "{\"number\":\"" + phone + "\"}").statusCode())
+          .isEqualTo(200);
+      assertThat(postJson("/api/dashboard/counters/rebuild", "{}").statusCode()).isEqualTo(200);
+      assertThat(optedOut(campaign)).isEqualTo(1);
+      assertThat(variantOptOuts(variant)).isEqualTo(variantOptOuts);
+    } finally {
+      polling.stop();
+    }
+  }
+
+  private long optedOut(String campaign) throws Exception {
+    HttpResponse<String> summary = get("/api/dashboard/summary?campaignId=" + campaign);
+    assertThat(summary.statusCode()).as(summary.body()).isEqualTo(200);
+    return json.readTree(summary.body()).path("funnel").path("opted_out").asLong();
+  }
+
+  private long variantOptOuts(String variant) {
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    return new com.salesagent.activities.variants.VariantStats(store().database())
+        .stored(today.minusDays(1), today.plusDays(1)).entrySet().stream()
+            .filter(e -> e.getKey().variantId().equals(variant))
+            .mapToLong(e -> e.getValue().getOrDefault("opted_out", 0L))
+            .sum();
+  }
+
+  /** "opted_out" when a feed event within 10 s says this lead opted out, else null. */
+  private String feedEvent(BlockingQueue<LiveFeed.Event> q, String leadId) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      LiveFeed.Event e = q.poll(200, TimeUnit.MILLISECONDS);
+      if (e != null && "feed".equals(e.event()) && e.data().contains(leadId)) {
+        JsonNode event = json.readTree(e.data());
+        if ("opted_out".equals(event.path("kind").asText())) {
+          return "opted_out";
+        }
+      }
+    }
+    return null;
   }
 
   /**

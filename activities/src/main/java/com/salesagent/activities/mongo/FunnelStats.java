@@ -369,9 +369,11 @@ public final class FunnelStats {
    * Recomputes every campaign's counters from the marks on the contacts ({@code funnel.<stage>}),
    * the record of when each lead first reached each stage, plus the marks erased leads had ({@link
    * #ERASED}); answers the number of (campaign, day) rows that differed. Repairs a counter lost
-   * between a mark and its $inc.
+   * between a mark and its $inc, and a lead that ended {@code opted_out} without its mark ({@link
+   * #markOptedOut}).
    */
   public int rebuild() {
+    markOptedOut();
     Map<List<String>, Map<String, Long>> fresh = new HashMap<>();
     for (String stage : STAGES) {
       for (Document g :
@@ -439,6 +441,50 @@ public final class FunnelStats {
       }
     }
     return differing;
+  }
+
+  /**
+   * Marks {@code funnel.opted_out} on the contacts whose stage is {@code opted_out} but that were
+   * never marked there (leads an operator's suppression ended before the suppression counted them),
+   * at the time their number's suppression reached them ({@code doNotContactAt}), else when the
+   * stage was written; answers how many. A lead marked meanwhile keeps its mark (the update is
+   * conditional), so {@link #rebuild()}, which counts from the marks, counts each lead once.
+   */
+  int markOptedOut() {
+    List<WriteModel<Document>> marks = new ArrayList<>();
+    int marked = 0;
+    for (Document c :
+        contacts
+            .find(
+                Filters.and(
+                    Filters.eq("stage", "opted_out"), Filters.exists("funnel.opted_out", false)))
+            .projection(
+                Projections.include("leadId", "doNotContactAt", LeadStore.STAGE_AT, "updatedAt"))) {
+      Date at = c.getDate("doNotContactAt");
+      at = at != null ? at : c.getDate(LeadStore.STAGE_AT);
+      at = at != null ? at : c.getDate("updatedAt");
+      if (at == null || c.getString("leadId") == null) {
+        continue;
+      }
+      marks.add(
+          new UpdateOneModel<>(
+              Filters.and(
+                  Filters.eq("leadId", c.getString("leadId")),
+                  Filters.exists("funnel.opted_out", false)),
+              Updates.set("funnel.opted_out", at)));
+      if (marks.size() == 500) {
+        marked +=
+            contacts.bulkWrite(marks, new BulkWriteOptions().ordered(false)).getModifiedCount();
+        marks.clear();
+      }
+    }
+    if (!marks.isEmpty()) {
+      marked += contacts.bulkWrite(marks, new BulkWriteOptions().ordered(false)).getModifiedCount();
+    }
+    if (marked > 0) {
+      LOG.info("funnel: {} lead(s) ended opted_out without their mark, marked now", marked);
+    }
+    return marked;
   }
 
   public List<String> campaigns() {

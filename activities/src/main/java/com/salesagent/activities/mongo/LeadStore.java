@@ -233,6 +233,13 @@ public class LeadStore {
   public static final String STAGE_AT = "stageAt";
 
   /**
+   * When a live lead was told that its number was suppressed (the API's {@code SuppressedLeads}: by
+   * an operator, or through another lead of the number), stored with its do-not-contact mark: the
+   * live feed's {@code opted_out} of such a lead.
+   */
+  public static final String SUPPRESSED_AT = "suppressedAt";
+
+  /**
    * The contact, unless it holds a stage its run decided after {@code fields}' {@link #STAGE_AT}.
    */
   private static org.bson.conversions.Bson notNewer(String leadId, Document fields) {

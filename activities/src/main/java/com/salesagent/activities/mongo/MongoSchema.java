@@ -126,6 +126,12 @@ public final class MongoSchema {
             Indexes.ascending(AfterEndReplies.FIELD + "." + AfterEndReplies.WAITING),
             Indexes.descending(AfterEndReplies.FIELD + ".wroteAt")),
         new IndexOptions().sparse(true));
+    // Leads told of their number's suppression, for the live feed's polling fallback.
+    index(
+        db,
+        Collections.CONTACTS,
+        Indexes.ascending(LeadStore.SUPPRESSED_AT),
+        new IndexOptions().sparse(true));
     // A person's template request the run has not taken yet (the API's PendingTemplateRequests).
     index(
         db,

@@ -177,4 +177,32 @@ class FunnelStatsTest {
         .isZero();
     assertThat(totals("spring", day1)).containsEntry("read", 2L);
   }
+
+  /**
+   * Leads an operator's suppression ended before it counted them: stage opted_out, no mark. The
+   * rebuild marks them (at their suppression's time) and counts them, once: a lead counted by a
+   * STOP keeps its own mark and count, and a later reach (or rebuild) counts nothing more.
+   */
+  @Test
+  void aRebuildCountsLeadsThatEndedOptedOutWithoutTheirMarkOnce() {
+    var contacts = MONGO.database().getCollection(Collections.CONTACTS);
+    contacts.updateOne(
+        com.mongodb.client.model.Filters.eq("leadId", "L-1"),
+        com.mongodb.client.model.Updates.combine(
+            com.mongodb.client.model.Updates.set("stage", "opted_out"),
+            com.mongodb.client.model.Updates.set("doNotContactAt", java.util.Date.from(day1)),
+            com.mongodb.client.model.Updates.set(LeadStore.STAGE_AT, java.util.Date.from(day2))));
+    contacts.updateOne(
+        com.mongodb.client.model.Filters.eq("leadId", "L-2"),
+        com.mongodb.client.model.Updates.set("stage", "opted_out"));
+    assertThat(funnel.reach("L-2", "opted_out", day1)).isTrue();
+
+    funnel.rebuild();
+
+    assertThat(totals("spring", day1)).containsEntry("opted_out", 2L);
+    assertThat(totals("spring", day2)).containsEntry("opted_out", 0L);
+    assertThat(funnel.reach("L-1", "opted_out", day2)).isFalse();
+    funnel.rebuild();
+    assertThat(totals("spring", day1)).containsEntry("opted_out", 2L);
+  }
 }

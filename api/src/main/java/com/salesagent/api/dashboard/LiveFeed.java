@@ -13,6 +13,7 @@ import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
+import com.salesagent.activities.mongo.LeadStore;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The dashboard's live events. With change streams (a replica set, or the embedded server's oplog)
  * it watches the regular collections {@code messages} (sent, delivered, read, failed), {@code
- * feedback} (replied, opted_out), {@code contacts} (enrolled) and {@code webhook_events} (Meta's
+ * feedback} (replied, opted_out), {@code contacts} (enrolled; and opted_out, a lead told of its
+ * number's suppression: {@link LeadStore#SUPPRESSED_AT}) and {@code webhook_events} (Meta's
  * marketing stop); time-series collections have no change streams, so interaction_history is not
  * watched. Without change streams (a standalone mongod) it tails the same collections by their
  * store-time fields every {@code pollMillis}. Each event goes to every subscriber's bounded queue
@@ -55,6 +57,12 @@ public final class LiveFeed implements Managed {
   public record Event(long id, String event, String data) {}
 
   static final Event END = new Event(-1, "end", "{}");
+
+  /**
+   * What the feed follows besides whole collections: contacts told of their number's suppression
+   * (an update of {@code contacts}; polled by {@link LeadStore#SUPPRESSED_AT}).
+   */
+  static final String SUPPRESSED = "contacts#suppressed";
 
   private final MongoDatabase db;
   private final BooleanSupplier changeStreamsAvailable;
@@ -152,6 +160,7 @@ public final class LiveFeed implements Managed {
             Collections.CONTACTS,
             Collections.WEBHOOK_EVENTS);
     if (changeStreams) {
+      // contacts' stream carries the suppressed leads too (updates that set SUPPRESSED_AT).
       for (String name : watched) {
         Thread t = new Thread(() -> watch(name), "live-feed-" + name);
         t.setDaemon(true);
@@ -162,6 +171,7 @@ public final class LiveFeed implements Managed {
       Map<String, Date> since = new LinkedHashMap<>();
       Date now = new Date();
       watched.forEach(n -> since.put(n, now));
+      since.put(SUPPRESSED, now);
       scheduler.scheduleWithFixedDelay(
           () -> tail(since), pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     }
@@ -211,11 +221,19 @@ public final class LiveFeed implements Managed {
           coll.watch(
                   List.of(
                       Aggregates.match(
-                          Filters.in(
-                              "operationType",
-                              Collections.MESSAGES.equals(name)
-                                  ? List.of("insert", "update", "replace")
-                                  : List.of("insert")))))
+                          Collections.CONTACTS.equals(name)
+                              ? Filters.or(
+                                  Filters.eq("operationType", "insert"),
+                                  Filters.and(
+                                      Filters.eq("operationType", "update"),
+                                      Filters.exists(
+                                          "updateDescription.updatedFields."
+                                              + LeadStore.SUPPRESSED_AT)))
+                              : Filters.in(
+                                  "operationType",
+                                  Collections.MESSAGES.equals(name)
+                                      ? List.of("insert", "update", "replace")
+                                      : List.of("insert")))))
               .fullDocument(FullDocument.UPDATE_LOOKUP);
       BsonDocument token = resume.token();
       if (token != null) {
@@ -343,7 +361,7 @@ public final class LiveFeed implements Managed {
         Date last = e.getValue();
         Map<String, Long> seen = delivered.computeIfAbsent(e.getKey(), k -> new HashMap<>());
         for (Document doc :
-            db.getCollection(e.getKey())
+            db.getCollection(SUPPRESSED.equals(e.getKey()) ? Collections.CONTACTS : e.getKey())
                 .find(Filters.gte(field, new Date(last.getTime() - OVERLAP_MILLIS)))
                 .sort(Sorts.ascending(field))
                 .limit(2_000)) {
@@ -387,6 +405,7 @@ public final class LiveFeed implements Managed {
       case Collections.MESSAGES -> "updatedAt";
       case Collections.FEEDBACK -> "storedAt";
       case Collections.CONTACTS -> "enrolledAt";
+      case SUPPRESSED -> LeadStore.SUPPRESSED_AT;
       default -> "receivedAt";
     };
   }
@@ -419,11 +438,17 @@ public final class LiveFeed implements Managed {
         e.put("intent", doc.getString("intent"));
         e.put("text", doc.getString("text"));
       }
-      case Collections.CONTACTS -> {
-        if (!inserted) {
-          return;
+      case Collections.CONTACTS, SUPPRESSED -> {
+        if (SUPPRESSED.equals(collection) || !inserted) {
+          // A lead told of its number's suppression (the only contacts update watched or polled).
+          if (doc.get(LeadStore.SUPPRESSED_AT) == null) {
+            return;
+          }
+          e.put("kind", "opted_out");
+          e.put("source", doc.getString("doNotContactSource"));
+        } else {
+          e.put("kind", "enrolled");
         }
-        e.put("kind", "enrolled");
         e.put("leadId", doc.getString("leadId"));
         e.put("campaignId", doc.getString("campaignId"));
       }

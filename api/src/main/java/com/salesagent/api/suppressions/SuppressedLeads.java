@@ -4,6 +4,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.webhook.LeadSignaller;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * operator by hand, a STOP or an error 131050 through another lead of the number, a voice note
  * saying stop), each live lead's workflow gets the opt-out signal, so it ends ({@code opted_out})
  * and leaves its rep's Hand-offs queue, its SLA clock, reminders, reassignments and drafts with it.
- * Its contact is marked do-not-contact and its timeline says why ({@code suppressed}: by an
- * operator, or the number opted out in another conversation).
+ * It is counted {@code opted_out} in its campaign's funnel, its contact is marked do-not-contact
+ * ({@link LeadStore#SUPPRESSED_AT}: the live feed's event) and its timeline says why ({@code
+ * suppressed}: by an operator, or the number opted out in another conversation).
  *
  * <p>Safe to run again: a lead is signalled (idempotent in the workflow), then marked, then its
  * timeline written once (the mark is conditional), and a marked lead is never taken again. At most
@@ -67,6 +69,7 @@ public final class SuppressedLeads implements Managed {
 
   private final LeadStore store;
   private final Suppressions suppressions;
+  private final FunnelStats funnel;
   private final LeadSignaller signaller;
   private final Clock clock;
   private ScheduledExecutorService sweeper;
@@ -74,6 +77,7 @@ public final class SuppressedLeads implements Managed {
   public SuppressedLeads(LeadStore store, LeadSignaller signaller, Clock clock) {
     this.store = store;
     this.suppressions = new Suppressions(store.database());
+    this.funnel = new FunnelStats(store.database());
     this.signaller = signaller;
     this.clock = clock;
   }
@@ -161,6 +165,11 @@ public final class SuppressedLeads implements Managed {
       String leadId = contact.getString("leadId");
       // The signal first: a failure leaves the lead unmarked, so it is taken again.
       signaller.optOut(leadId, new OptOutSignal(source, at));
+      // It ends opted_out, so the campaign's funnel counts it, as a STOP's lead (once: the mark
+      // funnel.opted_out is conditional), before the mark the live feed shows, so the counters
+      // that follow the feed's event include it. Not the variant's opt-out rate: the variant's
+      // message did not make this person ask (README "Suppressions").
+      funnel.reach(leadId, "opted_out", at);
       boolean marked =
           store
                   .contacts()
@@ -169,7 +178,8 @@ public final class SuppressedLeads implements Managed {
                       Updates.combine(
                           Updates.set("doNotContact", true),
                           Updates.set("doNotContactSource", source),
-                          Updates.set("doNotContactAt", Date.from(at))))
+                          Updates.set("doNotContactAt", Date.from(at)),
+                          Updates.set(LeadStore.SUPPRESSED_AT, Date.from(clock.instant()))))
                   .getModifiedCount()
               == 1;
       if (marked) {

@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
 import java.util.Date;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,14 @@ abstract class LiveFeedResumeContract {
 
   /** A connection string to a server with change streams, empty of the test's database. */
   abstract String connectionString();
+
+  /**
+   * Whether the server's change events of an update say which fields it set (a real MongoDB; the
+   * embedded MongoDB-wire server's do not, so it shows no suppressed lead on a stream).
+   */
+  boolean reportsUpdatedFields() {
+    return true;
+  }
 
   @BeforeEach
   void start() {
@@ -92,6 +101,51 @@ abstract class LiveFeedResumeContract {
         .isEqualTo("L-while-down");
     enrol("L-after");
     assertThat(nextEnrolled(q, "L-after")).isEqualTo("L-after");
+  }
+
+  /**
+   * A lead told of its number's suppression (its contact updated with suppressedAt) is an opted_out
+   * in the feed; another update of a contact is nothing.
+   */
+  @Test
+  void aLeadToldOfItsNumbersSuppressionIsAnOptOut() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        reportsUpdatedFields(), "no updateDescription in this server's change events");
+    BlockingQueue<LiveFeed.Event> q = feed.subscribe();
+    awaitOpenStreams();
+    enrol("L-told");
+    enrol("L-other");
+    assertThat(nextEnrolled(q, "L-told")).isEqualTo("L-told");
+    assertThat(nextEnrolled(q, "L-other")).isEqualTo("L-other");
+
+    var contacts = db.getCollection(Collections.CONTACTS);
+    contacts.updateOne(
+        new Document("leadId", "L-other"), new Document("$set", new Document("stage", "sent")));
+    contacts.updateOne(
+        new Document("leadId", "L-told"),
+        new Document(
+            "$set",
+            new Document("doNotContact", true)
+                .append("doNotContactSource", "operator")
+                .append(LeadStore.SUPPRESSED_AT, new Date())));
+
+    String told = nextFeed(q, "L-told");
+    assertThat(told).as("the suppressed lead's event").isNotNull();
+    assertThat(told).contains("\"kind\":\"opted_out\"").contains("\"source\":\"operator\"");
+    assertThat(nextFeed(q, "L-other")).as("another update is no event").isNull();
+  }
+
+  /** The data of the next feed event naming this lead, or null within the timeout. */
+  private static String nextFeed(BlockingQueue<LiveFeed.Event> q, String leadId)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      LiveFeed.Event e = q.poll(100, TimeUnit.MILLISECONDS);
+      if (e != null && "feed".equals(e.event()) && e.data().contains("\"" + leadId + "\"")) {
+        return e.data();
+      }
+    }
+    return null;
   }
 
   @Test

@@ -26,4 +26,9 @@ class LiveFeedResumeTest extends LiveFeedResumeContract {
   String connectionString() {
     return uri;
   }
+
+  @Override
+  boolean reportsUpdatedFields() {
+    return false;
+  }
 }
