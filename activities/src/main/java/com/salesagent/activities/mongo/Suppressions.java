@@ -136,13 +136,29 @@ public final class Suppressions {
     return collection.find(Filters.eq("number", number)).first();
   }
 
-  public List<Document> list(boolean activeOnly, int skip, int limit) {
+  /**
+   * A page of the list, newest first: the active suppressions ({@code active} true), the lifted
+   * ones (false) or all (null).
+   */
+  public List<Document> list(Boolean active, int skip, int limit) {
     return collection
-        .find(activeOnly ? Filters.eq("active", true) : new Document())
+        .find(listed(active))
         .sort(Sorts.descending("at"))
         .skip(skip)
         .limit(limit)
         .into(new ArrayList<>());
+  }
+
+  /** How many {@link #list} holds in all pages. */
+  public long count(Boolean active) {
+    return collection.countDocuments(listed(active));
+  }
+
+  private static org.bson.conversions.Bson listed(Boolean active) {
+    if (active == null) {
+      return new Document();
+    }
+    return active ? Filters.eq("active", true) : Filters.ne("active", true);
   }
 
   /**

@@ -40,8 +40,15 @@ import org.bson.Document;
 @Path("/api/suppressions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SuppressionResource {
-  /** {@code POST /api/suppressions}: {@code {"number": "+55...", "reason": "..."}}. */
-  public record SuppressRequest(String number, String reason) {}
+  /**
+   * {@code POST /api/suppressions}: {@code {"number": "+55...", "reason": "..."}}; {@code region}
+   * (or {@code ?region=}) is the two-letter country of a number written without its country code.
+   */
+  public record SuppressRequest(String number, String reason, String region) {
+    public SuppressRequest(String number, String reason) {
+      this(number, reason, null);
+    }
+  }
 
   /** {@code POST /api/suppressions/{number}/lift}: the new consent, required. */
   public record LiftRequest(Consent consent, String reason) {
@@ -71,40 +78,50 @@ public class SuppressionResource {
     this.leads = leads;
   }
 
+  /**
+   * {@code GET /api/suppressions?active=true|false|all}: the active suppressions (the default), the
+   * lifted ones, or both; a page of them, newest first, and how many there are in all.
+   */
   @GET
   public Response list(
       @QueryParam("active") @DefaultValue("true") String activeParam,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize) {
-    if (page < 0 || page > 10_000 || pageSize < 1 || pageSize > 500) {
-      throw new ApiException(
-          400,
-          "bad paging",
-          List.of(new FieldError("page", "0 <= page <= 10000, 1 <= pageSize <= 500")));
+    List<FieldError> paging = new ArrayList<>();
+    if (page < 0 || page > 10_000) {
+      paging.add(new FieldError("page", "0 <= page <= 10000"));
+    }
+    if (pageSize < 1 || pageSize > 500) {
+      paging.add(new FieldError("pageSize", "1 <= pageSize <= 500"));
+    }
+    if (!paging.isEmpty()) {
+      throw new ApiException(400, "bad paging", paging);
     }
     // Jersey reads anything but "true" as false for a boolean: "maybe" listed lifted ones.
-    boolean active;
+    Boolean active;
     if ("true".equalsIgnoreCase(activeParam)) {
       active = true;
     } else if ("false".equalsIgnoreCase(activeParam)) {
       active = false;
+    } else if ("all".equalsIgnoreCase(activeParam)) {
+      active = null;
     } else {
-      throw new ApiException(400, "bad filter", List.of(new FieldError("active", "true or false")));
+      throw new ApiException(
+          400,
+          "bad filter",
+          List.of(new FieldError("active", "true (active), false (lifted) or all")));
     }
     List<Suppression> rows = new ArrayList<>();
     for (Document d : suppressions.list(active, page * pageSize, pageSize)) {
       rows.add(view(d));
     }
-    return Response.ok(new SuppressionList(rows)).build();
+    return Response.ok(new SuppressionList(rows, suppressions.count(active))).build();
   }
 
   @GET
   @Path("/{number}")
-  public Response get(@PathParam("number") String raw) {
-    String number = phones.normalisePhone(raw);
-    if (number == null) {
-      return badNumber();
-    }
+  public Response get(@PathParam("number") String raw, @QueryParam("region") String regionParam) {
+    String number = number(raw, regionParam);
     Document d = suppressions.find(number);
     if (d == null) {
       throw new ApiException(
@@ -115,18 +132,17 @@ public class SuppressionResource {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response suppress(@Auth Operator operator, SuppressRequest request) {
-    String number = request == null ? null : phones.normalisePhone(request.number());
+  public Response suppress(
+      @Auth Operator operator, @QueryParam("region") String regionParam, SuppressRequest request) {
+    if (request == null) {
+      throw new ApiException(422, "not a phone number", List.of(NUMBER));
+    }
+    String number =
+        number(request.number(), request.region() != null ? request.region() : regionParam);
     List<FieldError> errors = new ArrayList<>();
-    if (number == null) {
-      errors.add(NUMBER);
-    }
-    if (request != null) {
-      ReadableText.checkLine(errors, "reason", stripped(request.reason()));
-    }
+    ReadableText.checkLine(errors, "reason", stripped(request.reason()));
     if (!errors.isEmpty()) {
-      throw new ApiException(
-          422, number == null ? "not a phone number" : "invalid suppression", errors);
+      throw new ApiException(422, "invalid suppression", errors);
     }
     Instant now = clock.instant();
     suppressions.suppress(
@@ -143,11 +159,11 @@ public class SuppressionResource {
   @Path("/{number}/lift")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response lift(
-      @Auth Operator operator, @PathParam("number") String raw, LiftRequest request) {
-    String number = phones.normalisePhone(raw);
-    if (number == null) {
-      return badNumber();
-    }
+      @Auth Operator operator,
+      @PathParam("number") String raw,
+      @QueryParam("region") String regionParam,
+      LiftRequest request) {
+    String number = number(raw, regionParam);
     List<FieldError> errors = new ArrayList<>();
     Instant consentAt = null;
     if (request == null || request.consent() == null) {
@@ -204,10 +220,53 @@ public class SuppressionResource {
   }
 
   private static final FieldError NUMBER =
-      new FieldError("number", "a phone number in international format, e.g. +5511998765432");
+      new FieldError(
+          "number", "required: a phone number with + and its country code, e.g. +5511998765432");
 
-  private Response badNumber() {
-    throw new ApiException(422, "not a phone number", List.of(NUMBER));
+  /**
+   * The number in E.164. Written with + and its country code, as is; without it, only in the {@code
+   * region} named (the two-letter country, e.g. BR: else 400 naming {@code region}), never in the
+   * server's default region: "(21) 3456-7890" is a Rio number to a Brazilian operator and a Los
+   * Angeles one under DEFAULT_PHONE_REGION=US. Else 422 naming {@code number}.
+   */
+  private String number(String raw, String regionParam) {
+    String region = LeadValidator.region(regionParam);
+    String written = raw == null ? "" : raw.strip();
+    if (written.isEmpty()) {
+      throw new ApiException(422, "not a phone number", List.of(NUMBER));
+    }
+    if (written.length() > 40) {
+      throw new ApiException(
+          422, "not a phone number", List.of(new FieldError("number", "at most 40 characters")));
+    }
+    boolean international = written.startsWith("+");
+    if (!international && region == null) {
+      throw new ApiException(
+          422,
+          "a number without its country code",
+          List.of(
+              new FieldError(
+                  "number",
+                  "write it with + and its country code, e.g. +5521934567890, or name its"
+                      + " country with region (e.g. region=BR)")));
+    }
+    String number =
+        international
+            ? phones.normalisePhone(written)
+            : phones.withRegion(region).normalisePhone(written);
+    if (number == null) {
+      throw new ApiException(
+          422,
+          "not a phone number",
+          List.of(
+              new FieldError(
+                  "number",
+                  region == null
+                      ? "not a valid phone number (with + and its country code, e.g."
+                          + " +5511998765432)"
+                      : "not a valid phone number of " + region)));
+    }
+    return number;
   }
 
   /** The suppression's detail: the reason as kept, else who suppressed it. */
@@ -250,8 +309,8 @@ public class SuppressionResource {
   public record Suppression(
       String number, boolean active, String source, Date at, String detail, Object lifted) {}
 
-  /** {@code GET /api/suppressions}. */
-  public record SuppressionList(List<Suppression> suppressions) {}
+  /** {@code GET /api/suppressions}: a page, and how many the filter holds in all. */
+  public record SuppressionList(List<Suppression> suppressions, long total) {}
 
   private static Suppression view(Document d) {
     return new Suppression(
