@@ -785,7 +785,7 @@ class LeadResourceTest {
   void excelsUnicodeTextAndItsSepLineAreRead() {
     byte[] utf16 =
         ("leadId\tname\tphone\tcompany\tconsentOptIn\tconsentSource\tconsentAt\r\n"
-                + "u16-1\tJo\u00e3o Gon\u00e7alves\t+5511998765461\tAcme\ttrue\tform\t2026-11-20T10:00:00Z\r\n")
+                + "u16-1\tJo\u00e3o Gon\u00e7alves\t+5511998769961\tAcme\ttrue\tform\t2026-11-20T10:00:00Z\r\n")
             .getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
     byte[] withMark = new byte[utf16.length + 2];
     withMark[0] = (byte) 0xFF;
@@ -799,7 +799,7 @@ class LeadResourceTest {
 
     String sep =
         "sep=;\r\nleadId;name;phone;company;consentOptIn;consentSource;consentAt\r\n"
-            + "sep-line-1;Ana, Filha;+5511998765462;Acme;true;form;2026-11-20T10:00:00Z\r\n";
+            + "sep-line-1;Ana, Filha;+5511998769962;Acme;true;form;2026-11-20T10:00:00Z\r\n";
     Response hinted =
         RESOURCES.target("/api/leads/import").request().post(Entity.entity(sep, "text/csv"));
     assertThat(hinted.getStatus()).isEqualTo(200);
