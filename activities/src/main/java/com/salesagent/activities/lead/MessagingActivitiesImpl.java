@@ -230,6 +230,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           request.leadId(),
           new Document("doNotContact", true)
               .append("doNotContactSource", suppressed.get().source()));
+      // It ends opted_out: counted once in the campaign's funnel, as the suppression's sweep
+      // would have counted it had it come first.
+      funnel.reach(request.leadId(), "opted_out", clock.instant());
       LOG.info(
           "send {} not made: number suppressed ({})",
           request.idempotencyKey(),
@@ -474,6 +477,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     if (code == MetaErrors.MARKETING_STOPPED) {
       suppressions.suppress(LeadStore.numbersOf(contact), Suppressions.MARKETING_STOPPED, now, key);
       store.markDoNotContact(List.of(request.leadId()), Suppressions.MARKETING_STOPPED, now);
+      // It ends opted_out: the campaign's funnel counts it once, as the sweep counts the number's
+      // other leads (not the variant's opt-out rate: Meta's stop need not answer this message).
+      funnel.reach(request.leadId(), "opted_out", now);
       return SendResult.notSent(
           SendResult.DO_NOT_CONTACT, code, "131050: the user stopped marketing messages");
     }

@@ -3,6 +3,7 @@ package com.salesagent.activities.media;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
+import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
@@ -12,6 +13,7 @@ import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.Interest;
 import com.salesagent.activities.variants.Switched;
+import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.activities.whatsapp.CloudMedia;
 import com.salesagent.workflows.media.InboundMedia;
 import com.salesagent.workflows.media.StoredMedia;
@@ -43,8 +45,13 @@ final class MediaAsText {
     this.storage = storage;
     this.suppressions = new Suppressions(store.database());
     this.interest = new Interest(store.database());
+    this.funnel = new FunnelStats(store.database());
+    this.stats = new VariantStats(store.database());
     this.clock = clock;
   }
+
+  private final FunnelStats funnel;
+  private final VariantStats stats;
 
   /**
    * The stored media as text through {@code reader}, recorded on the message's feedback as {@code
@@ -153,10 +160,12 @@ final class MediaAsText {
   private void suppressSpokenStop(InboundMedia media, List<Document> feedbacks, Instant now) {
     List<String> leadIds = new ArrayList<>();
     List<String> numbers = new ArrayList<>();
+    List<Document> stopped = new ArrayList<>();
     for (Document feedback : feedbacks) {
       Document contact = store.contact(feedback.getString("leadId"));
       if (contact != null) {
         leadIds.add(contact.getString("leadId"));
+        stopped.add(contact);
         LeadStore.numbersOf(contact).stream()
             .filter(n -> !numbers.contains(n))
             .forEach(numbers::add);
@@ -166,6 +175,16 @@ final class MediaAsText {
       suppressions.suppress(numbers, Suppressions.KEYWORD, now, "voice note " + media.messageId());
     }
     store.markDoNotContact(leadIds, Suppressions.KEYWORD, now);
+    // Counted as a written STOP is (webhook OptOuts): the campaign's funnel and the variant whose
+    // message the lead answered, once per lead (a retried transcription, or a STOP also written,
+    // finds the funnel's mark and counts nothing).
+    for (Document contact : stopped) {
+      if (!LeadStore.erasing(contact)
+          && funnel.reach(contact.getString("leadId"), "opted_out", now)) {
+        stats.increment(
+            contact.getString("variantId"), contact.getString("segment"), "opted_out", now);
+      }
+    }
     LOG.info(
         "voice note of message {} says stop: {} lead(s) suppressed",
         Phones.wamid(media.messageId()),

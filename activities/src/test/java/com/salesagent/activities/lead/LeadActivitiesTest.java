@@ -523,6 +523,20 @@ class LeadActivitiesTest {
             new com.salesagent.activities.mongo.Suppressions(store.database())
                 .active(List.of("+5511998765432")))
         .hasValueSatisfying(e -> assertThat(e.source()).isEqualTo("meta_131050"));
+    // The lead ends opted_out: the campaign's funnel counts it, once (its next send, refused by
+    // the suppression, counts nothing more). It was never counted.
+    assertThat(
+            com.salesagent.activities.mongo.FunnelStats.reached(store.contact("L-1"), "opted_out"))
+        .isTrue();
+    java.time.LocalDate from = java.time.LocalDate.of(2000, 1, 1);
+    java.time.LocalDate to = java.time.LocalDate.of(2100, 1, 1);
+    var funnel = new com.salesagent.activities.mongo.FunnelStats(store.database());
+    String campaign = store.contact("L-1").getString("campaignId");
+    long counted = funnel.totals(campaign, from, to).get("opted_out");
+    assertThat(counted).isEqualTo(1L);
+    composed("k-13");
+    assertThat(send("k-13").outcome()).isEqualTo(SendResult.DO_NOT_CONTACT);
+    assertThat(funnel.totals(campaign, from, to).get("opted_out")).isEqualTo(1L);
   }
 
   @Test

@@ -75,9 +75,12 @@ final class OptOuts {
           contacts.stream().map(c -> c.getString("leadId")).toList(), source, at);
       for (Document contact : contacts) {
         String leadId = contact.getString("leadId");
-        funnel.reach(leadId, "opted_out", at);
-        stats.increment(
-            contact.getString("variantId"), contact.getString("segment"), "opted_out", at);
+        // The variant's count once per lead, with the funnel's (a spoken stop counted first, or a
+        // processing retried after a crash between the two, counts nothing more).
+        if (funnel.reach(leadId, "opted_out", at)) {
+          stats.increment(
+              contact.getString("variantId"), contact.getString("segment"), "opted_out", at);
+        }
         if (reply != null) {
           store
               .feedback()

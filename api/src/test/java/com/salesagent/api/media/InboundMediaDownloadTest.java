@@ -189,7 +189,11 @@ class InboundMediaDownloadTest {
                 .toInstant());
     // A spoken stop suppresses the number like a written one.
     store.insertContact(
-        new Document("leadId", "L-8").append("phone", "+5511998760008").append("campaignId", "c"));
+        new Document("leadId", "L-8")
+            .append("phone", "+5511998760008")
+            .append("campaignId", "c")
+            .append("variantId", "v-stop")
+            .append("segment", "smb"));
     String stopId = emulator.media().put("audio/ogg; codecs=opus", ogg);
     feedback("L-8", "wamid.IN8", stopId);
     activities.withTranscription(
@@ -205,6 +209,21 @@ class InboundMediaDownloadTest {
     assertThat(
             store.feedback().find(Filters.eq("messageId", "wamid.IN8")).first().getString("intent"))
         .isEqualTo("opt_out");
+    // Counted as a written STOP is: the campaign's funnel and the variant, once (a transcription
+    // retried counts nothing more).
+    activities.transcribe(stopNote, activities.store(stopNote));
+    java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    assertThat(
+            new com.salesagent.activities.mongo.FunnelStats(MONGO.database())
+                .totals("c", day.minusDays(1), day.plusDays(1))
+                .get("opted_out"))
+        .isEqualTo(1L);
+    assertThat(
+            new com.salesagent.activities.variants.VariantStats(MONGO.database())
+                .totals("smb")
+                .get("v-stop")
+                .get("opted_out"))
+        .isEqualTo(1L);
     // Offline (no transcriber) nothing is transcribed: the reply stays for a person.
     activities.withTranscription(null, com.salesagent.activities.triage.ReplyClassifier.LEXICON);
     assertThat(activities.transcribe(media, stored)).isNull();
