@@ -36,16 +36,9 @@ public record Triage(
 
   /** Every intent a reply is stored with: the classifiers' ones, a closing, one for a person. */
   public static final List<String> INTENTS =
-      List.of(
-          "interested",
-          "not_now",
-          "objection",
-          "not_interested",
-          "wrong_person",
-          "opt_out",
-          "other",
-          CLOSING,
-          NEEDS_REVIEW);
+      java.util.stream.Stream.concat(
+              LlmClassifier.INTENTS.stream(), java.util.stream.Stream.of(CLOSING, NEEDS_REVIEW))
+          .toList();
 
   /** Every objection a reply is stored with (an objection's kind; none for other intents). */
   public static final List<String> OBJECTIONS = List.of("cost", "timing", "competitor", "other");

@@ -31,35 +31,12 @@ record CsvHeader(List<String> columns, char separator, List<String> ignored) {
    * that cannot be used is a plain 400.
    */
   static CsvHeader read(CsvRecords records, boolean ignoreUnknown) {
-    CsvRecords.Record first;
-    try {
-      first = records.next();
-    } catch (IOException e) {
-      throw new ApiException(
-          400, "the body could not be read", new FieldError("body", e.getMessage()));
-    }
-    if (first == null) {
-      throw new ApiException(
-          400,
-          "empty CSV: send a header row naming the columns, then one lead per row",
-          new FieldError("body", "empty"));
-    }
+    CsvRecords.Record first = firstRecord(records, "empty");
     Character told = null;
     if (first.error() == null && SEP_LINE.matcher(first.text()).matches()) {
       // Excel's hint line ("sep=;", written first by some exports): the separator, then the header.
       told = first.text().strip().charAt(4);
-      try {
-        first = records.next();
-      } catch (IOException e) {
-        throw new ApiException(
-            400, "the body could not be read", new FieldError("body", e.getMessage()));
-      }
-      if (first == null) {
-        throw new ApiException(
-            400,
-            "empty CSV: send a header row naming the columns, then one lead per row",
-            new FieldError("body", "only a sep= line"));
-      }
+      first = firstRecord(records, "only a sep= line");
     }
     CsvHeader best = null;
     if (first.error() == null && told != null) {
@@ -88,6 +65,24 @@ record CsvHeader(List<String> columns, char separator, List<String> ignored) {
               "header", first.error() != null ? first.error() : "not a CSV row of column names"));
     }
     return refuseUnknown(best.columns(), best.separator(), ignoreUnknown);
+  }
+
+  /** The next record, the header's; none is 400 saying {@code empty}. */
+  private static CsvRecords.Record firstRecord(CsvRecords records, String empty) {
+    CsvRecords.Record first;
+    try {
+      first = records.next();
+    } catch (IOException e) {
+      throw new ApiException(
+          400, "the body could not be read", new FieldError("body", e.getMessage()));
+    }
+    if (first == null) {
+      throw new ApiException(
+          400,
+          "empty CSV: send a header row naming the columns, then one lead per row",
+          new FieldError("body", empty));
+    }
+    return first;
   }
 
   private static final char[] SEPARATORS = {',', ';', '\t'};
