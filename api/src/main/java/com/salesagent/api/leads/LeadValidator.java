@@ -411,7 +411,7 @@ public class LeadValidator {
         break; // the lead's own countries read it: the default region is not asked
       }
       try {
-        Phonenumber.PhoneNumber number = PHONES.parse(written, region);
+        Phonenumber.PhoneNumber number = withoutMexicosOldMobileOne(PHONES.parse(written, region));
         read = true;
         if (PHONES.isValidNumber(number)) {
           valid.put(region, PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
@@ -454,6 +454,44 @@ public class LeadValidator {
                   + " as +5511998765432"));
     }
     return null;
+  }
+
+  /**
+   * Mexico's mobile numbers took a 1 after +52 until 2019 (+52 1 55 1234 5678); CRMs still hold
+   * them so and WhatsApp still reports many Mexican wa_ids with it, but the number is now the one
+   * without (+52 55 1234 5678), the only one libphonenumber calls valid. An invalid Mexican number
+   * of 11 digits after +52 that starts with that 1 is read without it when that makes it valid; any
+   * other number is as parsed.
+   */
+  /**
+   * The number as enrolled today of an E.164 number that may be in Mexico's old mobile form ({@link
+   * #withoutMexicosOldMobileOne}); any other number, or one that does not parse, as given.
+   */
+  public static String currentForm(String e164) {
+    try {
+      Phonenumber.PhoneNumber number = PHONES.parse(e164, null);
+      Phonenumber.PhoneNumber current = withoutMexicosOldMobileOne(number);
+      return current == number
+          ? e164
+          : PHONES.format(current, PhoneNumberUtil.PhoneNumberFormat.E164);
+    } catch (NumberParseException e) {
+      return e164;
+    }
+  }
+
+  static Phonenumber.PhoneNumber withoutMexicosOldMobileOne(Phonenumber.PhoneNumber number) {
+    if (number.getCountryCode() != 52 || PHONES.isValidNumber(number)) {
+      return number;
+    }
+    String national = PHONES.getNationalSignificantNumber(number);
+    if (national.length() != 11 || national.charAt(0) != '1') {
+      return number;
+    }
+    Phonenumber.PhoneNumber without =
+        new Phonenumber.PhoneNumber()
+            .setCountryCode(52)
+            .setNationalNumber(Long.parseLong(national.substring(1)));
+    return PHONES.isValidNumber(without) ? without : number;
   }
 
   private static void required(

@@ -5,6 +5,7 @@ import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.api.leads.LeadValidator;
 import com.salesagent.workflows.lead.OptOutSignal;
 import java.time.Clock;
 import java.time.Instant;
@@ -58,6 +59,11 @@ final class OptOuts {
     List<Document> reached = store.optOutContacts(waId);
     List<String> numbers = new ArrayList<>();
     numbers.add("+" + waId);
+    // Mexico's old mobile form (+52 1 …) is suppressed as enrolled today (+52 …) too.
+    String current = LeadValidator.currentForm("+" + waId);
+    if (!numbers.contains(current)) {
+      numbers.add(current);
+    }
     reached.forEach(
         c ->
             LeadStore.numbersOf(c).stream()

@@ -155,6 +155,34 @@ class LeadValidatorTest {
     }
   }
 
+  /**
+   * Mexico dropped the 1 its mobile numbers took after +52 in 2019, and CRMs still hold them so
+   * (+52 1 55 …); WhatsApp still reports many Mexican wa_ids with it. Such a number is the mobile
+   * number without the 1, stored once as E.164, never refused.
+   */
+  @Test
+  void anOldMexicanMobileNumberWithItsOneIsReadWithoutIt() {
+    for (String written :
+        List.of(
+            "+52 1 55 1234 5678", "+5215512345678", "+52 (1) 55-1234-5678", "+52 55 1234 5678")) {
+      assertThat(validator.validate(lead(written, "America/Mexico_City", CONSENT)).lead())
+          .as(written)
+          .extracting(LeadValidator.Lead::phone)
+          .isEqualTo("+525512345678");
+    }
+    assertThat(
+            validator
+                .validate(localNumber("1 55 1234 5678", "America/Mexico_City", "es-MX"))
+                .lead())
+        .extracting(LeadValidator.Lead::phone)
+        .isEqualTo("+525512345678");
+    assertThat(validator.normalisePhone("+52 1 33 1234 5678")).isEqualTo("+523312345678");
+    // A 1 that is not the old mobile prefix is not dropped: that number stays invalid.
+    assertThat(validator.validate(lead("+52 1 55 1234 567", null, CONSENT)).errors())
+        .extracting(FieldError::field)
+        .containsExactly("phone");
+  }
+
   @Test
   void aNationalNumberUsesTheDefaultRegion() {
     assertThat(validator.validate(lead("(202) 555-0143", null, CONSENT)).lead().phone())

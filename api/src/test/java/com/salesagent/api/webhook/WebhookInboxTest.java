@@ -589,6 +589,25 @@ class WebhookInboxTest {
         .hasValueSatisfying(e -> assertThat(e.source()).isEqualTo(Suppressions.KEYWORD));
   }
 
+  /**
+   * WhatsApp still reports many Mexican numbers with the 1 Mexico dropped after +52 in 2019: a STOP
+   * from such a wa_id suppresses the number as it is enrolled today too, so a later enrolment of
+   * +52 55 … is refused even when no lead of the number was found to learn it from.
+   */
+  @Test
+  void aStopFromAnOldMexicanWaIdSuppressesTheNumberWithoutItsOne() throws Exception {
+    mode.set(Mode.UP);
+    inbox.accept(
+        parse(
+            "\"messages\":[{\"id\":\"wamid.MX1\",\"from\":\"5215512345678\",\"timestamp\":\"1\","
+                + "\"type\":\"text\",\"text\":{\"body\":\"STOP\"}}]"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 1);
+    Suppressions suppressions = new Suppressions(store.database());
+    assertThat(suppressions.active(List.of("+525512345678"))).isPresent();
+    assertThat(suppressions.active(List.of("+5215512345678"))).isPresent();
+  }
+
   private static final String STOP =
       "\"messages\":[{\"id\":\"wamid.STOP\",\"from\":\"5511998765432\",\"timestamp\":\"1\","
           + "\"type\":\"text\",\"text\":{\"body\":\"STOP\"}}]";
