@@ -238,7 +238,8 @@ public class Enrolment {
   public Outcome enrol(LeadValidator.Lead lead) {
     Instant now = clock.instant();
     String workflowId = LeadWorkflow.workflowId(lead.leadId());
-    Optional<Suppressions.Entry> suppressed = suppressions.active(List.of(lead.phone()));
+    Optional<Suppressions.Entry> suppressed =
+        suppressions.active(LeadValidator.spellingsOf(lead.phone()));
     if (suppressed.isPresent()) {
       // The leadId of a lead being erased whose erasure suppressed its number is refused as such,
       // naming leadId with when to enrol it again, as with keepSuppressed=false: not as a

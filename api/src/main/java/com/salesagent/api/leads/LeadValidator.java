@@ -479,6 +479,19 @@ public class LeadValidator {
     }
   }
 
+  /**
+   * The spellings a suppression of this E.164 number may be stored under: the number, and for a
+   * Mexican mobile number the old form with its 1 after +52 too (a STOP from such a wa_id was
+   * suppressed under that form alone before the form without was added).
+   */
+  public static List<String> spellingsOf(String e164) {
+    if (e164 == null || !e164.startsWith("+52") || e164.length() != 13) {
+      return java.util.Collections.singletonList(e164);
+    }
+    String old = "+521" + e164.substring(3);
+    return currentForm(old).equals(e164) ? List.of(e164, old) : List.of(e164);
+  }
+
   static Phonenumber.PhoneNumber withoutMexicosOldMobileOne(Phonenumber.PhoneNumber number) {
     if (number.getCountryCode() != 52 || PHONES.isValidNumber(number)) {
       return number;

@@ -578,6 +578,25 @@ class LeadResourceTest {
   }
 
   /**
+   * A STOP from a Mexican wa_id in the form Mexico dropped in 2019 (521…) was suppressed under that
+   * form alone before this version: the number enrolled today (+52 55 …) is still refused, since a
+   * new lead's first send knows no wa_id of it yet and checks its enrolled number only.
+   */
+  @Test
+  void aMexicanNumberSuppressedInItsOldFormIsRefused() {
+    new com.salesagent.activities.mongo.Suppressions(STORE.database())
+        .suppress(List.of("+5213312340077"), "keyword", Instant.now(), "reply wamid.x");
+    Response refused =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(Entity.json(leadJson("mx-old-stop", "+52 33 1234 0077", "mx")));
+    Map<?, ?> body = json(refused);
+    assertThat(refused.getStatus()).as(String.valueOf(body)).isEqualTo(409);
+    assertThat(body.toString()).contains("suppressed");
+  }
+
+  /**
    * A number an operator put on the suppression list (an opt-out by email, a complaint) while its
    * lead is held: its drafts are withheld as for a STOP, and the lead page says why
    * (noDraftBecause), not nothing, so the rep is not left wondering where the draft went.
