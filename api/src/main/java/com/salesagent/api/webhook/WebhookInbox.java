@@ -6,10 +6,8 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.LeadStore;
-import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.triage.ReplyClassifier;
 import io.dropwizard.lifecycle.Managed;
@@ -55,7 +53,7 @@ public class WebhookInbox implements Managed {
   public record Accepted(int stored, int duplicates, int ignored, int invalid) {}
 
   private final LeadStore store;
-  private final Suppressions suppressions;
+  private final StopFence stops;
   private final String phoneNumberId;
   private final Clock clock;
   private final Duration retention;
@@ -136,7 +134,7 @@ public class WebhookInbox implements Managed {
       PersonaBuilder personas,
       int concurrency) {
     this.store = store;
-    this.suppressions = new Suppressions(store.database());
+    this.stops = new StopFence(store);
     this.phoneNumberId = phoneNumberId;
     this.clock = clock;
     this.retention = retention;
@@ -207,86 +205,10 @@ public class WebhookInbox implements Managed {
     partitions.stop(5_000);
   }
 
-  /**
-   * A STOP (a keyword reply, Meta's marketing preference) suppresses its number before the webhook
-   * answers: from the moment Meta has delivered it, no send passes the suppression check, even
-   * while the event waits for its turn to be processed.
-   */
-  private void suppressStopsNow(MetaNotification.Parsed parsed, Instant now) {
-    List<String> stopped = new ArrayList<>();
-    for (MetaNotification.Item item : parsed.items()) {
-      boolean keyword =
-          MetaNotification.MESSAGE.equals(item.kind()) && InboundItem.saysStop(item.payload());
-      boolean preference =
-          MetaNotification.PREFERENCE.equals(item.kind())
-              && "stop".equalsIgnoreCase(item.payload().getString("value"));
-      if (keyword || preference) {
-        suppressions.suppress(
-            List.of("+" + item.partitionKey()),
-            keyword ? Suppressions.KEYWORD : Suppressions.USER_PREFERENCES,
-            now,
-            item.eventKey());
-        if (!stopped.contains(item.partitionKey())) {
-          stopped.add(item.partitionKey());
-        }
-      }
-    }
-    for (String waId : stopped) {
-      awaitSendsInFlight(waId, now);
-    }
-  }
-
-  /**
-   * How long a send's call to the Cloud API may last (the client's 5 s connect and 15 s answer
-   * deadlines) with room for the clocks of the worker and this process to differ: a claim older
-   * than this is an attempt that stopped mid-call, not a call under way.
-   */
-  static final Duration CALL_WINDOW = Duration.ofSeconds(30);
-
-  /** How long a STOP's answer waits at most for the calls already under way to its number. */
-  static final Duration STOP_FENCE = Duration.ofSeconds(5);
-
-  private Duration stopFence = STOP_FENCE;
-
   /** Tests: a shorter wait for calls that never end. */
   WebhookInbox stopFence(Duration fence) {
-    this.stopFence = fence;
+    stops.fence(fence);
     return this;
-  }
-
-  /**
-   * The STOP's fence. A send claims its message, then checks the suppressions, then calls Meta
-   * (MessagingActivitiesImpl). A send that checked just before the suppression above was stored may
-   * still be in its call; were the webhook answered now, Meta could accept that message after the
-   * STOP was delivered. So the answer waits until no message of the number's leads is claimed by a
-   * call under way (a send that claims after this look sees the suppression), at most {@link
-   * #stopFence}: a call that outlasts it is logged, and the STOP is answered all the same (it is
-   * stored and the number suppressed; only that one call was already out).
-   */
-  private void awaitSendsInFlight(String waId, Instant now) {
-    List<String> leadIds = store.allLeadIdsByWhatsAppId(waId);
-    if (leadIds.isEmpty()) {
-      return;
-    }
-    Instant since = now.minus(CALL_WINDOW);
-    long deadline = System.nanoTime() + stopFence.toNanos();
-    long inFlight;
-    while ((inFlight = store.messages().sendsInFlight(leadIds, since)) > 0) {
-      if (System.nanoTime() >= deadline) {
-        LOG.warn(
-            "STOP from {} answered with {} send(s) to it still in their call after {}",
-            Phones.mask("+" + waId),
-            inFlight,
-            stopFence);
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
   }
 
   /**
@@ -306,7 +228,7 @@ public class WebhookInbox implements Managed {
   public Accepted accept(MetaNotification.Parsed parsed) {
     leases.tickIfNeverTicked();
     Instant now = clock.instant();
-    suppressStopsNow(parsed, now);
+    stops.suppressThenFence(parsed, now);
     List<Document> docs = new ArrayList<>();
     for (MetaNotification.Item item : parsed.items()) {
       Metrics.counter("sales_agent.webhook.events", "kind", item.kind(), "valid", "true")

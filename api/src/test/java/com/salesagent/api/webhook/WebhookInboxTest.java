@@ -659,7 +659,7 @@ class WebhookInboxTest {
     // An attempt that stopped mid-call long ago left its claim (its message is "unknown").
     store
         .messages()
-        .claimSend("k-old", "dead", t0.minus(WebhookInbox.CALL_WINDOW).minusSeconds(1), false);
+        .claimSend("k-old", "dead", t0.minus(StopFence.CALL_WINDOW).minusSeconds(1), false);
     // An attempt whose call just ended without a readable answer keeps its claim, no call.
     store
         .messages()
