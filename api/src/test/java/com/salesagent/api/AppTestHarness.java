@@ -215,6 +215,61 @@ abstract sealed class AppTestHarness
         .until(condition::getAsBoolean);
   }
 
+  /**
+   * {@link #await} for a lead's workflow; on a timeout the failure carries the workflow's history
+   * (each event's time and type, signals and timers named), to tell a run that waited on the dev
+   * server from one that waited on its own timer or never got the signal.
+   */
+  void awaitLead(String leadId, String what, Duration timeout, BooleanSupplier condition) {
+    try {
+      await(what, timeout, condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + history(leadId), e);
+    }
+  }
+
+  /** The lead's workflow history as one line per event, or why it could not be read. */
+  String history(String leadId) {
+    try {
+      var events =
+          app()
+              .connections()
+              .temporal()
+              .client()
+              .fetchHistory(LeadWorkflow.workflowId(leadId))
+              .getEvents();
+      StringBuilder out = new StringBuilder("history of " + leadId + ":");
+      for (var e : events) {
+        out.append("\n  ")
+            .append(
+                java.time.Instant.ofEpochSecond(
+                    e.getEventTime().getSeconds(), e.getEventTime().getNanos()))
+            .append(' ')
+            .append(e.getEventId())
+            .append(' ')
+            .append(e.getEventType());
+        if (e.hasWorkflowExecutionSignaledEventAttributes()) {
+          out.append(' ').append(e.getWorkflowExecutionSignaledEventAttributes().getSignalName());
+        } else if (e.hasTimerStartedEventAttributes()) {
+          var t = e.getTimerStartedEventAttributes();
+          out.append(" timer ")
+              .append(t.getTimerId())
+              .append(' ')
+              .append(t.getStartToFireTimeout().getSeconds())
+              .append('s');
+        } else if (e.hasActivityTaskScheduledEventAttributes()) {
+          out.append(' ')
+              .append(e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+        } else if (e.hasWorkflowTaskFailedEventAttributes()) {
+          out.append(' ').append(e.getWorkflowTaskFailedEventAttributes().getCause());
+        }
+      }
+      return out.toString();
+    } catch (RuntimeException e) {
+      return "history of " + leadId + " unreadable: " + e;
+    }
+  }
+
   LeadState state(String leadId) {
     return app()
         .connections()

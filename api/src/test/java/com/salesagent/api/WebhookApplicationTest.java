@@ -771,7 +771,8 @@ final class WebhookApplicationTest extends AppTestHarness {
     assertThat(webhook(again, sign(again)).statusCode()).isEqualTo(200);
     // A deadline, not a speed figure: once (CI on f191300) the run took over 20 s here, after
     // two completions that met the message (UnhandledCommand) on a loaded machine.
-    await(
+    awaitLead(
+        leadId,
         "interested again",
         Duration.ofSeconds(60),
         () -> Stage.valueOf(store().contact(leadId).getString("stage").toUpperCase()).interested());
