@@ -328,9 +328,9 @@ public class HandOffsResource {
   }
 
   /**
-   * A list's {@code ownerId} filter: absent, or the id of a rep who was added (active or not): 422
-   * naming it when it is no id, 404 naming it when nobody has it (a typo or a stale link is not a
-   * rep with nothing waiting, which answers an empty 200).
+   * A list's {@code ownerId} filter: absent, or the id of a rep who was added (active or not): 400
+   * naming it when it is no id (a bad query, as every list's id filters), 404 naming it when nobody
+   * has it (a typo or a stale link is not a rep with nothing waiting, which answers an empty 200).
    */
   static void requireOwnerFilter(MongoDatabase db, String ownerId) {
     if (ownerId == null) {
@@ -338,7 +338,7 @@ public class HandOffsResource {
     }
     if (!OwnersResource.ID.matcher(ownerId).matches()) {
       throw new ApiException(
-          422,
+          400,
           "invalid owner",
           List.of(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'")));
     }

@@ -247,6 +247,13 @@ class HandOffsResourceTest {
         JsonNode body = new ObjectMapper().readTree(unknown.readEntity(String.class));
         assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("ownerId");
       }
+      // A filter no rep's id can be is a bad query, 400 as every list's id filters (QueryIds).
+      try (jakarta.ws.rs.core.Response bad =
+          RESOURCES.target(path).queryParam("ownerId", "<b>x</b>").request().get()) {
+        assertThat(bad.getStatus()).as(path).isEqualTo(400);
+        JsonNode body = new ObjectMapper().readTree(bad.readEntity(String.class));
+        assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("ownerId");
+      }
       for (String known : new String[] {"idle-rep", "gone-rep"}) {
         try (jakarta.ws.rs.core.Response empty =
             RESOURCES.target(path).queryParam("ownerId", known).request().get()) {
