@@ -37,8 +37,9 @@ public final class ReadableText {
 
   /** The refusal's words. */
   public static final String MESSAGE =
-      "has a character that could not be read (not UTF-8: save the file as UTF-8; or half of an"
-          + " emoji)";
+      "has a character that could not be read (not UTF-8: save the file as UTF-8, or name its"
+          + " charset, Content-Type: text/csv; charset=windows-1252 for Excel's \"CSV\" on"
+          + " Windows; or half of an emoji)";
 
   /** The refusal's words for a control character in a one-line text. */
   public static final String CONTROL_MESSAGE =
