@@ -122,6 +122,39 @@ public final class VariantStore {
   /** The past kill-switches of a variant enabled again since: each with {@code reenabledAt}. */
   public static final String KILL_SWITCH_HISTORY = "killSwitchHistory";
 
+  /**
+   * Start-up: a variant enabled again before enabling moved its kill-switch to the history still
+   * holds it as live; each such kill-switch is moved now, with {@code movedAt} (when it was enabled
+   * again is not known). One conditional write per variant: safe with several processes starting.
+   */
+  public int retireKillSwitchesOfEnabledVariants() {
+    int moved = 0;
+    for (Document v :
+        variants.find(
+            Filters.and(Filters.eq("enabled", true), Filters.exists(KILL_SWITCH, true)))) {
+      Document killSwitch = v.get(KILL_SWITCH, Document.class);
+      if (killSwitch == null) {
+        continue;
+      }
+      moved +=
+          (int)
+              variants
+                  .updateOne(
+                      Filters.and(
+                          Filters.eq("variantId", v.getString("variantId")),
+                          Filters.eq("enabled", true),
+                          Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId"))),
+                      Updates.combine(
+                          Updates.unset(KILL_SWITCH),
+                          Updates.push(
+                              KILL_SWITCH_HISTORY,
+                              new Document(killSwitch)
+                                  .append("movedAt", Date.from(clock.instant())))))
+                  .getModifiedCount();
+    }
+    return moved;
+  }
+
   private Document reenabled(Document killSwitch, String operator) {
     return new Document(killSwitch)
         .append("reenabledAt", Date.from(clock.instant()))

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -669,6 +670,37 @@ class VariantResourceTest {
             ((List<?>) replaced.get("killSwitchHistory"))
                 .stream().<Object>map(h -> ((Map<?, ?>) h).get("workflowId")).toList())
         .containsExactly(first, second);
+  }
+
+  /**
+   * A variant enabled again before its kill-switch moved to the history on enabling (the version
+   * before last) still shows a live kill-switch: at start-up the API moves it, once, marked as
+   * moved then (no one knows when it was enabled again); a disabled variant's stays live.
+   */
+  @Test
+  void aKillSwitchLeftOnAVariantEnabledBeforeIsMovedToItsHistoryAtStartUp() {
+    var db = CLIENT.getDatabase("variants-test");
+    Document ks = new Document("workflowId", "kill-switch-old").append("by", "ops");
+    db.getCollection(Collections.PROMPT_VARIANTS)
+        .insertMany(
+            List.of(
+                Document.parse(VALID.replace("v-test", "v-stale"))
+                    .append("enabled", true)
+                    .append("killSwitch", ks),
+                Document.parse(VALID.replace("v-test", "v-still-off"))
+                    .append("enabled", false)
+                    .append("killSwitch", ks)));
+
+    new com.salesagent.activities.variants.VariantStore(db, java.time.Clock.systemUTC())
+        .retireKillSwitchesOfEnabledVariants();
+
+    Map<?, ?> stale = variantOf("v-stale");
+    assertThat(stale.get("killSwitch")).as(stale.toString()).isNull();
+    List<?> history = (List<?>) stale.get("killSwitchHistory");
+    assertThat(history).hasSize(1);
+    assertThat(((Map<?, ?>) history.get(0)).get("workflowId")).isEqualTo("kill-switch-old");
+    assertThat(((Map<?, ?>) variantOf("v-still-off").get("killSwitch")).get("workflowId"))
+        .isEqualTo("kill-switch-old");
   }
 
   private static Map<?, ?> inFlightOf(String variantId) {
