@@ -168,6 +168,121 @@ final class SuppressedLeadsApplicationTest extends AppTestHarness {
     }
   }
 
+  /**
+   * A compliance team's do-not-contact list uploaded as a CRM export (';' separated, the number in
+   * its Phone Number column, national numbers in ?region=): every line answered, the live lead of a
+   * listed number ends opted_out and counts once in its campaign's funnel, and the same list
+   * uploaded again changes nothing. A list refused whole (no number column, over the cap, an
+   * unknown region) names the field and suppresses nothing.
+   */
+  @Test
+  void anUploadedListEndsTheLiveLeadsOfItsNumbersOnceAndAgainChangesNothing() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "supp-list-" + UUID.randomUUID().toString().substring(0, 8);
+    String leadId = "supp-listed-" + UUID.randomUUID();
+    String phone = phone();
+    String national = phone();
+    HttpResponse<String> enrolled =
+        postJson(
+            "/api/leads",
+            leadJson(leadId, phone)
+                .replace("\"name\"", "\"campaignId\":\"" + campaign + "\",\"name\""));
+    assertThat(enrolled.statusCode()).as(enrolled.body()).isBetween(200, 202);
+    await(
+        "sent",
+        Duration.ofSeconds(20),
+        () ->
+            store().messages().messagesOf(leadId).stream()
+                .anyMatch(m -> m.getString("wamid") != null));
+    // (11) 9xxxx-xxxx: the national spelling of +55 11 9xxxx-xxxx.
+    String local = national.substring(3);
+    String written =
+        "(" + local.substring(0, 2) + ") " + local.substring(2, 7) + "-" + local.substring(7);
+    String csv =
+        "Name;Phone Number;Email\r\n"
+            + "Zoë;"
+            + phone
+            + ";zoe@example.com\r\n"
+            + "Rui;"
+            + written
+            + ";rui@example.com\r\n"
+            + "Bad;12;bad@example.com\r\n"
+            + "Zoë again;+55 "
+            + phone.substring(3, 5)
+            + " "
+            + phone.substring(5)
+            + ";\r\n";
+
+    HttpResponse<String> uploaded = upload("?region=BR&reason=compliance%20list", csv);
+    assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+    JsonNode answer = json.readTree(uploaded.body());
+    JsonNode results = answer.path("results");
+    assertThat(results).hasSize(4);
+    assertThat(results.get(0).path("status").asText()).isEqualTo("suppressed");
+    assertThat(results.get(0).path("number").asText()).isEqualTo(phone);
+    assertThat(results.get(1).path("status").asText()).isEqualTo("suppressed");
+    assertThat(results.get(1).path("number").asText()).isEqualTo(national);
+    assertThat(results.get(2).path("status").asText()).isEqualTo("invalid");
+    assertThat(results.get(2).path("line").asLong()).isEqualTo(4);
+    assertThat(results.get(2).path("errors").get(0).path("field").asText()).isEqualTo("number");
+    assertThat(results.get(3).path("status").asText()).isEqualTo("already_suppressed");
+    assertThat(results.get(3).path("duplicateOf").asLong()).isEqualTo(2);
+    assertThat(answer.path("summary").toString())
+        .isEqualTo(
+            "{\"lines\":4,\"suppressed\":2,\"alreadySuppressed\":1,\"invalid\":1,"
+                + "\"leadsTold\":1,\"column\":\"Phone Number\"}");
+
+    await(
+        "the listed number's lead ends",
+        Duration.ofSeconds(20),
+        () -> "opted_out".equals(store().contact(leadId).getString("stage")));
+    assertThat(store().interactions().timeline(leadId))
+        .filteredOn(e -> "suppressed".equals(e.getString("type")))
+        .extracting(e -> e.getString("detail"))
+        .containsExactly("number suppressed by an imported do-not-contact list");
+    assertThat(optedOut(campaign)).isEqualTo(1);
+
+    HttpResponse<String> again = upload("?region=BR", csv);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    JsonNode second = json.readTree(again.body());
+    assertThat(second.path("summary").path("suppressed").asInt()).isZero();
+    assertThat(second.path("summary").path("alreadySuppressed").asInt()).isEqualTo(3);
+    assertThat(second.path("results").get(0).path("status").asText())
+        .isEqualTo("already_suppressed");
+    assertThat(second.path("summary").path("leadsTold").asInt()).isZero();
+    assertThat(optedOut(campaign)).isEqualTo(1);
+    assertThat(store().interactions().timeline(leadId))
+        .filteredOn(e -> "suppressed".equals(e.getString("type")))
+        .hasSize(1);
+
+    String untouched = phone();
+    HttpResponse<String> noColumn =
+        upload("", "Name,Email\r\nAna," + untouched.substring(1) + "@example.com\r\n");
+    assertThat(noColumn.statusCode()).isEqualTo(400);
+    assertThat(noColumn.body()).contains("\"field\":\"number\"");
+    StringBuilder over = new StringBuilder(untouched).append('\n');
+    for (int i = 0; i < 100_000; i++) {
+      over.append("+1500555").append(String.format("%04d", i % 10_000)).append('\n');
+    }
+    HttpResponse<String> tooMany = upload("", over.toString());
+    assertThat(tooMany.statusCode()).as(tooMany.body()).isEqualTo(413);
+    assertThat(tooMany.body()).contains("\"field\":\"body\"");
+    HttpResponse<String> region = upload("?region=ZZ", untouched + "\n");
+    assertThat(region.statusCode()).isEqualTo(400);
+    assertThat(region.body()).contains("\"field\":\"region\"");
+    assertThat(get("/api/suppressions/" + untouched).statusCode())
+        .as("nothing of a refused list is suppressed")
+        .isEqualTo(404);
+  }
+
+  private HttpResponse<String> upload(String query, String csv) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(url("/api/suppressions/import" + query)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "text/csv; charset=utf-8")
+            .POST(HttpRequest.BodyPublishers.ofString(csv)));
+  }
+
   private long optedOut(String campaign) throws Exception {
     HttpResponse<String> summary = get("/api/dashboard/summary?campaignId=" + campaign);
     assertThat(summary.statusCode()).as(summary.body()).isEqualTo(200);

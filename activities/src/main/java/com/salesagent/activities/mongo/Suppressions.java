@@ -95,6 +95,77 @@ public final class Suppressions {
   }
 
   /**
+   * Suppresses many numbers at once (an imported do-not-contact list), as {@link #suppress} does
+   * each: first the marks that their live leads are to be told, then the suppressions, in two
+   * unordered bulk writes (and one read of those already active) instead of two commands a number.
+   * Returns the numbers this call suppressed; the others were active already (a number lifted
+   * earlier is suppressed again, and returned). Not for erasures ({@link #suppressErased}).
+   */
+  public java.util.Set<String> suppressAll(
+      Collection<String> numbers, String source, Instant at, String detail) {
+    if (ERASURE.equals(source)) {
+      throw new IllegalArgumentException("an erasure's numbers go through suppressErased");
+    }
+    java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+    for (String number : numbers) {
+      if (number != null && !number.isBlank()) {
+        wanted.add(number);
+      }
+    }
+    if (wanted.isEmpty()) {
+      return java.util.Set.of();
+    }
+    for (Document d :
+        collection
+            .find(Filters.and(Filters.in("number", wanted), Filters.eq("active", true)))
+            .projection(new Document("number", 1))) {
+      wanted.remove(d.getString("number"));
+    }
+    if (wanted.isEmpty()) {
+      return java.util.Set.of();
+    }
+    List<String> fresh = new ArrayList<>(wanted);
+    // First the marks that the numbers' live leads are to be told, then the suppressions.
+    Date marked = new Date();
+    List<com.mongodb.client.model.WriteModel<Document>> marks = new ArrayList<>();
+    for (String number : fresh) {
+      marks.add(
+          new com.mongodb.client.model.UpdateOneModel<>(
+              Filters.eq("_id", number),
+              Updates.setOnInsert("at", marked),
+              new UpdateOptions().upsert(true)));
+    }
+    toTell.bulkWrite(marks, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
+    List<com.mongodb.client.model.WriteModel<Document>> writes = new ArrayList<>();
+    for (String number : fresh) {
+      writes.add(
+          new com.mongodb.client.model.UpdateOneModel<>(
+              Filters.and(Filters.eq("number", number), Filters.ne("active", true)),
+              Updates.combine(
+                  Updates.set("active", true),
+                  Updates.set("source", source),
+                  Updates.set("at", Date.from(at)),
+                  Updates.set("detail", detail),
+                  Updates.unset("lifted"),
+                  Updates.setOnInsert("createdAt", Date.from(at))),
+              new UpdateOptions().upsert(true)));
+    }
+    java.util.Set<String> suppressed = new java.util.LinkedHashSet<>(fresh);
+    try {
+      collection.bulkWrite(writes, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
+    } catch (com.mongodb.MongoBulkWriteException e) {
+      for (com.mongodb.bulk.BulkWriteError error : e.getWriteErrors()) {
+        if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
+          throw e;
+        }
+        // Active meanwhile (another path suppressed it first): its upsert met the unique number.
+        suppressed.remove(fresh.get(error.getIndex()));
+      }
+    }
+    return suppressed;
+  }
+
+  /**
    * Suppresses the numbers of a lead whose erasure keeps them suppressed: at the erasure's
    * acceptance and again (changing nothing then) by its first pass, in this one form.
    */
@@ -111,6 +182,25 @@ public final class Suppressions {
   public void told(Document mark) {
     toTell.deleteOne(
         Filters.and(Filters.eq("_id", mark.get("_id")), Filters.eq("at", mark.get("at"))));
+  }
+
+  /** Every live lead of each of these numbers was told: their marks, as read, go. */
+  public void told(List<Document> marks) {
+    if (marks.isEmpty()) {
+      return;
+    }
+    List<com.mongodb.client.model.WriteModel<Document>> deletes = new ArrayList<>();
+    for (Document mark : marks) {
+      deletes.add(
+          new com.mongodb.client.model.DeleteOneModel<>(
+              Filters.and(Filters.eq("_id", mark.get("_id")), Filters.eq("at", mark.get("at")))));
+    }
+    toTell.bulkWrite(deletes, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
+  }
+
+  /** The marks of those of these numbers whose live leads are still to be told. */
+  public List<Document> toTellMarks(Collection<String> numbers) {
+    return toTell.find(Filters.in("_id", numbers)).into(new ArrayList<>());
   }
 
   /** The mark of a number whose live leads are still to be told, or null. */

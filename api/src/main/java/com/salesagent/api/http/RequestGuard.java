@@ -48,6 +48,12 @@ public final class RequestGuard implements Filter {
   /** A recording for a voice note: Meta's 16 MB for audio, and a little for the request. */
   public static final long MEDIA_CAP = 17L * 1024 * 1024;
 
+  /**
+   * An uploaded do-not-contact list ({@code POST /api/suppressions/import}): 100,000 numbers, or a
+   * CRM export of as many rows with its other columns (read a row at a time, never held whole).
+   */
+  public static final long SUPPRESSION_LIST_CAP = 64L * 1024 * 1024;
+
   /** The routes that take a recording (a lead's reply as a voice note, a variant's clip). */
   static final java.util.regex.Pattern VOICE_NOTE_UPLOAD =
       java.util.regex.Pattern.compile(
@@ -151,7 +157,9 @@ public final class RequestGuard implements Filter {
     long cap =
         path.equals("/api/leads/import")
             ? importCap
-            : VOICE_NOTE_UPLOAD.matcher(path).matches() ? MEDIA_CAP : defaultCap;
+            : path.equals("/api/suppressions/import")
+                ? SUPPRESSION_LIST_CAP
+                : VOICE_NOTE_UPLOAD.matcher(path).matches() ? MEDIA_CAP : defaultCap;
     long declared = request.getContentLengthLong();
     if (declared > cap) {
       refuse(response, 413, "the request body is larger than " + describe(cap), "body");

@@ -24,14 +24,14 @@ import java.util.Locale;
  * Text", tab-separated) UTF-16. A file UTF-8 at its start and not further on still has those rows
  * refused, naming the field.
  */
-final class CsvCharset {
-  static final int SNIFF = 64 * 1024;
+public final class CsvCharset {
+  public static final int SNIFF = 64 * 1024;
   static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
   private CsvCharset() {}
 
   /** The charset to read {@code in} with; its first bytes are read and pushed back. */
-  static Charset of(String contentType, PushbackInputStream in) {
+  public static Charset of(String contentType, PushbackInputStream in) {
     Charset named = named(contentType);
     if (named != null) {
       return named;

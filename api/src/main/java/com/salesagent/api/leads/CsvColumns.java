@@ -13,7 +13,7 @@ import java.util.Map;
  * whatever its case, accents, spaces, underscores and hyphens ("job_title", "Job Title", "WhatsApp
  * Opt-In"). A name some exports split in two ({@link #FIRST_NAME}, {@link #LAST_NAME}) is joined.
  */
-final class CsvColumns {
+public final class CsvColumns {
   /** The import's own names, as the README lists them (and any alias below). */
   static final List<String> COLUMNS =
       List.of(
@@ -128,7 +128,7 @@ final class CsvColumns {
   }
 
   /** The import's column a header names, or null for none. */
-  static String canonical(String header) {
+  public static String canonical(String header) {
     return ALIASES.get(key(header));
   }
 

@@ -18,7 +18,7 @@ import java.util.Set;
  * has), the separator its rows use, and the columns left out as the caller asked. Read ({@link
  * #read}) before the answer starts, so a header that cannot be used is a plain 400.
  */
-record CsvHeader(List<String> columns, char separator, List<String> ignored) {
+public record CsvHeader(List<String> columns, char separator, List<String> ignored) {
   private static final CsvMapper CSV =
       new CsvMapper(
           CsvFactory.builder()
@@ -31,13 +31,10 @@ record CsvHeader(List<String> columns, char separator, List<String> ignored) {
    * that cannot be used is a plain 400.
    */
   static CsvHeader read(CsvRecords records, boolean ignoreUnknown) {
-    CsvRecords.Record first = firstRecord(records, "empty");
-    Character told = null;
-    if (first.error() == null && SEP_LINE.matcher(first.text()).matches()) {
-      // Excel's hint line ("sep=;", written first by some exports): the separator, then the header.
-      told = first.text().strip().charAt(4);
-      first = firstRecord(records, "only a sep= line");
-    }
+    First header =
+        first(records, "empty CSV: send a header row naming the columns, then one lead per row");
+    CsvRecords.Record first = header.record();
+    Character told = header.separator();
     CsvHeader best = null;
     if (first.error() == null && told != null) {
       best = new CsvHeader(columns(first.text(), told), told, List.of());
@@ -67,8 +64,33 @@ record CsvHeader(List<String> columns, char separator, List<String> ignored) {
     return refuseUnknown(best.columns(), best.separator(), ignoreUnknown);
   }
 
+  /**
+   * A body's first record, after Excel's hint line ({@code sep=;}, written first by some exports)
+   * if any, and the separator that line named (else null).
+   */
+  public record First(CsvRecords.Record record, Character separator) {}
+
+  /**
+   * The first record of a CSV body as every import reads it (the header's, when it has one):
+   * Excel's {@code sep=} line read as the separator; no record is 400 naming {@code body}, with
+   * {@code message}.
+   */
+  public static First first(CsvRecords records, String message) {
+    CsvRecords.Record first = firstRecord(records, message, "empty");
+    if (first.error() == null && SEP_LINE.matcher(first.text()).matches()) {
+      char told = first.text().strip().charAt(4);
+      return new First(firstRecord(records, message, "only a sep= line"), told);
+    }
+    return new First(first, null);
+  }
+
+  /** The values of one record under this separator (quotes read as RFC 4180), or null. */
+  public static List<String> values(String record, char separator) {
+    return columns(record, separator);
+  }
+
   /** The next record, the header's; none is 400 saying {@code empty}. */
-  private static CsvRecords.Record firstRecord(CsvRecords records, String empty) {
+  private static CsvRecords.Record firstRecord(CsvRecords records, String message, String empty) {
     CsvRecords.Record first;
     try {
       first = records.next();
@@ -77,10 +99,7 @@ record CsvHeader(List<String> columns, char separator, List<String> ignored) {
           400, "the body could not be read", new FieldError("body", e.getMessage()));
     }
     if (first == null) {
-      throw new ApiException(
-          400,
-          "empty CSV: send a header row naming the columns, then one lead per row",
-          new FieldError("body", empty));
+      throw new ApiException(400, message, new FieldError("body", empty));
     }
     return first;
   }

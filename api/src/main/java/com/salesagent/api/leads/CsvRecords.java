@@ -17,9 +17,9 @@ import java.io.Reader;
  * byte-order mark (Excel writes one) is skipped: it would be part of the first column's name. Lines
  * are counted as Jackson does ({@code \n}, {@code \r\n} or {@code \r}); blank lines are skipped.
  */
-final class CsvRecords {
+public final class CsvRecords {
   /** A record's first line and its text (without its line break), or why it cannot be read. */
-  record Record(long line, String text, String error) {}
+  public record Record(long line, String text, String error) {}
 
   private static final int FIELD_START = 0;
   private static final int UNQUOTED = 1;
@@ -41,7 +41,7 @@ final class CsvRecords {
   private String gaveUp;
   private char separator = ',';
 
-  CsvRecords(Reader in, int maxField, int maxRecord) {
+  public CsvRecords(Reader in, int maxField, int maxRecord) {
     this(in, maxField, maxRecord, MAX_REPLAYED);
   }
 
@@ -57,12 +57,12 @@ final class CsvRecords {
    * A quote opens a quoted value only at the start of a value, so a ';' or tab file's quoted values
    * (a line break inside one) are only read right once the separator is known.
    */
-  void separator(char separator) {
+  public void separator(char separator) {
     this.separator = separator;
   }
 
   /** The next record, or null at the end of the body (or once {@link #gaveUp()}). */
-  Record next() throws IOException {
+  public Record next() throws IOException {
     if (gaveUp != null) {
       return null;
     }
@@ -132,7 +132,7 @@ final class CsvRecords {
    * The last record turned out unreadable (its values could not be parsed): reading goes on at the
    * line after its first line, as for a record this class could not read.
    */
-  void rejectLast() {
+  public void rejectLast() {
     if (last == null) {
       return;
     }
@@ -180,7 +180,7 @@ final class CsvRecords {
    * {@link #MAX_REPLAYED} characters an import (many unclosed quotes each followed by a megabyte
    * would otherwise read the body again and again).
    */
-  String gaveUp() {
+  public String gaveUp() {
     return gaveUp;
   }
 

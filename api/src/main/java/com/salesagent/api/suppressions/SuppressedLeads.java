@@ -102,6 +102,70 @@ public final class SuppressedLeads implements Managed {
     }
   }
 
+  /**
+   * Tells the live leads of many numbers just suppressed (an imported list), as {@link
+   * #tellNow(String)} does each: one read of their marks and one of their live leads, then each
+   * number with live leads told as one suppressed by hand; the marks of those without any go at
+   * once (unordered, in one bulk write). A failure is logged and left to the sweep. Returns how
+   * many leads were told.
+   */
+  public int tellNow(java.util.Collection<String> numbers) {
+    if (numbers.isEmpty()) {
+      return 0;
+    }
+    List<Document> marks;
+    java.util.Set<String> withLeads = new java.util.HashSet<>();
+    try {
+      marks = suppressions.toTellMarks(numbers);
+      List<String> waIds = numbers.stream().map(n -> n.substring(1)).toList();
+      for (Document contact :
+          store
+              .contacts()
+              .find(
+                  Filters.and(
+                      Filters.or(Filters.in("phone", numbers), Filters.in("waIds", waIds)),
+                      Filters.nin("stage", ENDED),
+                      Filters.ne("doNotContact", true),
+                      Filters.exists(LeadStore.ERASURE, false)))
+              .projection(Projections.include("phone", "waIds"))) {
+        withLeads.add(contact.getString("phone"));
+        Object ids = contact.get("waIds");
+        if (ids instanceof List<?> list) {
+          list.forEach(id -> withLeads.add("+" + id));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "leads of {} suppressed numbers not told yet (the sweep retries): {}",
+          numbers.size(),
+          e.getClass().getSimpleName());
+      return 0;
+    }
+    int told = 0;
+    List<Document> none = new ArrayList<>();
+    for (Document mark : marks) {
+      if (!withLeads.contains(mark.getString("_id"))) {
+        none.add(mark);
+        continue;
+      }
+      try {
+        told += tell(mark).leads();
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "leads of suppressed {} not told yet (the sweep retries): {}",
+            Phones.mask(mark.getString("_id")),
+            e.getClass().getSimpleName());
+      }
+    }
+    try {
+      // No live lead of these numbers: nothing to tell (as tell() finds, one number at a time).
+      suppressions.told(none);
+    } catch (RuntimeException e) {
+      LOG.warn("marks of suppressed numbers not cleared yet: {}", e.getClass().getSimpleName());
+    }
+    return told;
+  }
+
   /** One pass over the marks: each number's live leads told, the marks of the done ones gone. */
   public int sweep() {
     int told = 0;

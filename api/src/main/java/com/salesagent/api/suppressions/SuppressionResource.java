@@ -1,39 +1,62 @@
 package com.salesagent.api.suppressions;
 
 import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.JsonBodies;
 import com.salesagent.api.http.ReadableText;
+import com.salesagent.api.leads.CsvCharset;
+import com.salesagent.api.leads.CsvRecords;
 import com.salesagent.api.leads.LeadValidator;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 
 /**
- * The do-not-contact list for operators: look a number up, suppress one by hand, and lift a
- * suppression — only with the lead's new consent (where and when they opted in again), which is
- * kept with the suppression and in the audit log.
+ * The do-not-contact list for operators: look a number up, suppress one by hand or a whole list (a
+ * compliance team's upload, {@link SuppressionImport}), and lift a suppression — one at a time,
+ * only with the lead's new consent (where and when they opted in again), which is kept with the
+ * suppression and in the audit log.
  */
 @Tag(name = "suppressions", description = "Numbers that asked not to be contacted")
 @Timed
@@ -60,6 +83,7 @@ public class SuppressionResource {
   private final LeadValidator phones;
   private final Clock clock;
   private final SuppressedLeads leads;
+  private final int maxNumbers;
 
   public SuppressionResource(MongoDatabase db, LeadValidator phones, Clock clock) {
     this(db, phones, clock, null);
@@ -71,6 +95,13 @@ public class SuppressionResource {
    */
   public SuppressionResource(
       MongoDatabase db, LeadValidator phones, Clock clock, SuppressedLeads leads) {
+    this(db, phones, clock, leads, SuppressionImport.MAX_NUMBERS);
+  }
+
+  /** With {@code maxNumbers}: how many lines an uploaded list may hold. */
+  SuppressionResource(
+      MongoDatabase db, LeadValidator phones, Clock clock, SuppressedLeads leads, int maxNumbers) {
+    this.maxNumbers = maxNumbers;
     this.db = db;
     this.suppressions = new Suppressions(db);
     this.phones = phones;
@@ -155,6 +186,198 @@ public class SuppressionResource {
     return Response.ok(view(suppressions.find(number))).build();
   }
 
+  /** How many numbers of an upload are suppressed (and their leads told) in one bulk step. */
+  static final int BATCH = 1000;
+
+  private static final ObjectMapper JSON = SuppressionImport.capped(new ObjectMapper());
+
+  /**
+   * {@code POST /api/suppressions/import}: a do-not-contact list (a compliance team's, a CRM's
+   * export) suppressed in one request: a CSV ({@code text/csv}: one number per line, or a header
+   * naming the number's column among others), JSON lines or a JSON array. Every line is answered
+   * ({@code suppressed}, {@code already_suppressed}, {@code invalid} naming the field); an invalid
+   * line never stops the others. The numbers go through the store's path of a suppression by hand
+   * (each number's to-tell mark first, then the suppression), {@value #BATCH} at a time, and their
+   * live leads are told at once. Nothing is lifted: a lift needs the lead's new consent.
+   */
+  @POST
+  @Path("/import")
+  @Consumes(MediaType.WILDCARD)
+  @JsonBodies.RawBody
+  public Response importList(
+      @Auth Operator operator,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @QueryParam("region") String regionParam,
+      @QueryParam("reason") String reasonParam,
+      @QueryParam("column") String column,
+      @RequestBody(
+              description =
+                  "The numbers: CSV (one per line; a header naming the number's column is"
+                      + " optional), JSON lines or a JSON array (each a number, or {\"number\","
+                      + " \"region\"})",
+              content = {
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")),
+                @Content(mediaType = "application/json", schema = @Schema(type = "array"))
+              })
+          InputStream body) {
+    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).strip();
+    boolean csv = type.startsWith("text/csv") || type.startsWith("text/tab-separated-values");
+    boolean jsonLines =
+        type.contains("ndjson") || type.contains("jsonl") || type.contains("json-lines");
+    boolean jsonArray =
+        !jsonLines && (type.startsWith("application/json") || type.contains("+json"));
+    if (!csv && !jsonLines && !jsonArray) {
+      throw new ApiException(
+          415,
+          "send text/csv (one number per line, a header optional), application/x-ndjson or"
+              + " application/json (an array)",
+          new FieldError(
+              "Content-Type",
+              "unsupported: " + (contentType == null ? "none" : JsonBodies.shown(contentType))));
+    }
+    String region = LeadValidator.region(regionParam);
+    List<FieldError> errors = new ArrayList<>();
+    ReadableText.checkLine(errors, "reason", stripped(reasonParam));
+    if (column != null && (column.isBlank() || column.length() > 100)) {
+      errors.add(
+          new FieldError("column", "the header's name of the number column, 1-100 characters"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid upload", errors);
+    }
+    PushbackInputStream in = new PushbackInputStream(body, CsvCharset.SNIFF);
+    SuppressionImport list = new SuppressionImport(phones, region, maxNumbers);
+    String read;
+    try {
+      int first = in.read();
+      if (first == -1) {
+        throw new ApiException(
+            400, "empty list: send one number per line", new FieldError("body", "empty"));
+      }
+      in.unread(first);
+      if (csv) {
+        read =
+            list.csv(
+                new CsvRecords(
+                    new BufferedReader(new InputStreamReader(in, CsvCharset.of(contentType, in))),
+                    SuppressionImport.MAX_FIELD,
+                    SuppressionImport.MAX_ROW),
+                column == null ? null : column.strip());
+      } else if (jsonLines) {
+        read = null;
+        list.jsonLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), JSON);
+      } else {
+        read = null;
+        list.jsonArray(in, JSON);
+      }
+    } catch (IOException e) {
+      throw new ApiException(
+          400,
+          "the body could not be read",
+          new FieldError("body", String.valueOf(e.getMessage())));
+    }
+    return Response.ok(suppressAll(operator, list.lines(), reasonParam, read)).build();
+  }
+
+  /** One line's answer. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LineResult(
+      long line,
+      String number,
+      String status,
+      Long duplicateOf,
+      String value,
+      List<FieldError> errors) {}
+
+  /** An upload's answer: its counts, then every line's. */
+  public record ImportResult(Map<String, Object> summary, List<LineResult> results) {}
+
+  private ImportResult suppressAll(
+      Operator operator, List<SuppressionImport.Line> lines, String reason, String column) {
+    Instant now = clock.instant();
+    String detail = kept(reason) == null ? "imported by " + operator.name() : kept(reason);
+    LineResult[] results = new LineResult[lines.size()];
+    Map<String, Long> firstLine = new HashMap<>();
+    int suppressed = 0;
+    int already = 0;
+    int invalid = 0;
+    int told = 0;
+    for (int from = 0; from < lines.size(); from += BATCH) {
+      List<SuppressionImport.Line> batch =
+          lines.subList(from, Math.min(lines.size(), from + BATCH));
+      Set<String> numbers = new LinkedHashSet<>();
+      for (SuppressionImport.Line l : batch) {
+        if (l.number() != null && !firstLine.containsKey(l.number())) {
+          numbers.add(l.number());
+        }
+      }
+      Set<String> fresh = suppressions.suppressAll(numbers, Suppressions.IMPORT, now, detail);
+      if (!fresh.isEmpty()) {
+        List<Document> audits = new ArrayList<>();
+        for (String number : fresh) {
+          audits.add(
+              new Document("at", Date.from(now))
+                  .append("actor", operator.name())
+                  .append("action", "suppression_added")
+                  .append("number", number)
+                  .append("reason", kept(reason))
+                  .append("source", Suppressions.IMPORT));
+        }
+        db.getCollection(Collections.AUDIT_LOG).insertMany(audits);
+      }
+      // Stored (and marked to be told) first: a lead not told now is told by the sweep.
+      if (leads != null) {
+        told += leads.tellNow(fresh);
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        SuppressionImport.Line l = batch.get(i);
+        LineResult r;
+        if (l.number() == null) {
+          invalid++;
+          r = new LineResult(l.line(), null, "invalid", null, l.value(), l.errors());
+        } else if (firstLine.containsKey(l.number())) {
+          already++;
+          r =
+              new LineResult(
+                  l.line(),
+                  l.number(),
+                  "already_suppressed",
+                  firstLine.get(l.number()),
+                  null,
+                  null);
+        } else {
+          firstLine.put(l.number(), l.line());
+          boolean mine = fresh.contains(l.number());
+          if (mine) {
+            suppressed++;
+          } else {
+            already++;
+          }
+          r =
+              new LineResult(
+                  l.line(),
+                  l.number(),
+                  mine ? "suppressed" : "already_suppressed",
+                  null,
+                  null,
+                  null);
+        }
+        results[from + i] = r;
+      }
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("lines", lines.size());
+    summary.put("suppressed", suppressed);
+    summary.put("alreadySuppressed", already);
+    summary.put("invalid", invalid);
+    summary.put("leadsTold", told);
+    if (column != null) {
+      summary.put("column", column);
+    }
+    return new ImportResult(summary, List.of(results));
+  }
+
   @POST
   @Path("/{number}/lift")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -232,41 +455,18 @@ public class SuppressionResource {
   private String number(String raw, String regionParam) {
     String region = LeadValidator.region(regionParam);
     String written = raw == null ? "" : raw.strip();
-    if (written.isEmpty()) {
-      throw new ApiException(422, "not a phone number", List.of(NUMBER));
+    SuppressionImport.Read read =
+        SuppressionImport.read(
+            region == null ? phones : phones.withRegion(region), written, region);
+    if (read.error() == null) {
+      return read.number();
     }
-    if (written.length() > 40) {
-      throw new ApiException(
-          422, "not a phone number", List.of(new FieldError("number", "at most 40 characters")));
-    }
-    boolean international = written.startsWith("+");
-    if (!international && region == null) {
-      throw new ApiException(
-          422,
-          "a number without its country code",
-          List.of(
-              new FieldError(
-                  "number",
-                  "write it with + and its country code, e.g. +5521934567890, or name its"
-                      + " country with region (e.g. region=BR)")));
-    }
-    String number =
-        international
-            ? phones.normalisePhone(written)
-            : phones.withRegion(region).normalisePhone(written);
-    if (number == null) {
-      throw new ApiException(
-          422,
-          "not a phone number",
-          List.of(
-              new FieldError(
-                  "number",
-                  region == null
-                      ? "not a valid phone number (with + and its country code, e.g."
-                          + " +5511998765432)"
-                      : "not a valid phone number of " + region)));
-    }
-    return number;
+    boolean local =
+        !written.isEmpty() && written.length() <= 40 && !written.startsWith("+") && region == null;
+    throw new ApiException(
+        422,
+        local ? "a number without its country code" : "not a phone number",
+        List.of(read.error()));
   }
 
   /** The suppression's detail: the reason as kept, else who suppressed it. */
