@@ -1,6 +1,6 @@
 /* Operator dashboard – native ES modules, no build step. The entry: login and logout, the
- * hash routing between the overview, a lead's page and the import screen, and the wiring of
- * the live stream.
+ * hash routing between the overview, a lead's page, the import screen and the do-not-contact
+ * screen, and the wiring of the live stream.
  * Security rule (every module): server-provided strings reach the DOM only via textContent,
  * element properties or setAttribute – never via innerHTML & co. */
 import { $, debounce } from './util.js';
@@ -16,6 +16,7 @@ import { loadHandOffs } from './handoffs.js';
 import { loadPersonas, bindPersonas, startPersonasPolling, stopPersonasPolling } from './personas.js';
 import { openLead, stopLeadPolling } from './lead-page.js';
 import { bindImport, stopImport } from './import.js';
+import { bindSuppressions, loadSuppressions } from './suppressions.js';
 
 /* ---------- login / logout ---------- */
 
@@ -77,6 +78,7 @@ function parseRoute() {
     return { name: 'lead', id: id };
   }
   if (/^#\/import\/?$/.test(location.hash || '')) return { name: 'import' };
+  if (/^#\/suppressions\/?$/.test(location.hash || '')) return { name: 'suppressions' };
   return { name: 'overview' };
 }
 
@@ -88,13 +90,16 @@ function route() {
   $('overview').hidden = name !== 'overview';
   $('lead').hidden = name !== 'lead';
   $('import').hidden = name !== 'import';
+  $('suppressions').hidden = name !== 'suppressions';
   $('nav-overview').classList.toggle('current', name === 'overview');
   $('nav-import').classList.toggle('current', name === 'import');
+  $('nav-suppressions').classList.toggle('current', name === 'suppressions');
   if (name === 'lead') {
     openLead(session.route.id);
   } else {
     stopLeadPolling();
     if (name === 'overview' && prev.name !== 'overview') { loadLeads(); loadApprovals(); loadHandOffs(); }
+    if (name === 'suppressions') loadSuppressions();
   }
 }
 
@@ -133,6 +138,7 @@ function bind() {
   bindApprovals();
   bindPersonas();
   bindImport();
+  bindSuppressions();
   $('toast').addEventListener('click', () => { $('toast').hidden = true; });
 }
 

@@ -37,6 +37,30 @@ final class DashboardScripts {
     return out;
   }
 
+  /**
+   * Runs {@code script} beside several modules copied as they are ({@code js/<module>.js}, with a
+   * {@code package.json} saying they are ES modules), so a module that imports another ({@code
+   * ./util.js}) runs whole; the script imports them from {@code ./<module>.js}.
+   */
+  static String runModules(Path dir, java.util.List<String> modules, String script)
+      throws Exception {
+    assumeTrue(nodeAvailable(), "node is not installed");
+    Files.writeString(dir.resolve("package.json"), "{\"type\":\"module\"}");
+    for (String module : modules) {
+      Files.copy(
+          DASHBOARD_JS.resolve(module + ".js"),
+          dir.resolve(module + ".js"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    Path file = dir.resolve("run.js");
+    Files.writeString(file, script);
+    Process p = new ProcessBuilder("node", file.toString()).redirectErrorStream(true).start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
   private static boolean nodeAvailable() {
     try {
       return new ProcessBuilder("node", "--version").start().waitFor(10, TimeUnit.SECONDS);
