@@ -428,6 +428,16 @@ class SecuritySuiteTest {
       assertThat(declared.status()).as(path).isEqualTo(413);
       assertThat(json.readTree(declared.body()).at("/errors/0/field").asText()).isEqualTo("body");
     }
+    // An uploaded do-not-contact list has a cap of its own, refused the same way past it.
+    HeadOnly.Answer list =
+        HeadOnly.post(
+            APP.getLocalPort(),
+            "/api/suppressions/import",
+            Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "text/csv"),
+            com.salesagent.api.http.RequestGuard.SUPPRESSION_LIST_CAP + 1);
+    assertThat(list.status()).isEqualTo(413);
+    assertThat(json.readTree(list.body()).at("/errors/0/field").asText()).isEqualTo("body");
+    assertThat(list.body()).contains("64 MiB");
     // Without a declared length (chunked), the bytes read are counted: a little over the cap, so
     // what is left unread when the 413 goes out is small enough to be drained, not reset.
     byte[] overCap = java.util.Arrays.copyOf(big, (int) ApiSecurity.MAX_BODY + 16 * 1024);
