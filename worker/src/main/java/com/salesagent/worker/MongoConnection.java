@@ -162,6 +162,9 @@ public final class MongoConnection implements Managed {
         if (seeds != null) {
           Seeds.ensure(database, seeds);
         }
+        // Kill-switches left live on variants enabled again before enabling moved them.
+        new com.salesagent.activities.variants.VariantStore(database, java.time.Clock.systemUTC())
+            .retireKillSwitchesOfEnabledVariants();
         Reward.check(database);
         return;
       } catch (Reward.Invalid e) {

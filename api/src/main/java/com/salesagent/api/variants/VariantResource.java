@@ -183,8 +183,6 @@ public class VariantResource {
   public VariantResource(MongoDatabase db, WorkflowClient temporal) {
     this.db = db;
     this.variants = new VariantStore(db, Clock.systemUTC());
-    // Kill-switches left live on variants enabled again before enabling moved them.
-    variants.retireKillSwitchesOfEnabledVariants();
     this.temporal = temporal;
     this.killSwitches = new KillSwitches(variants, temporal);
   }
