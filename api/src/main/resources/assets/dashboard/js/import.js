@@ -2,7 +2,7 @@
  * its options, the answer read as a stream (one line per row, then the summary) with live counts,
  * and the rows not enrolled in a table filterable by status and as a CSV to download. The pure
  * parts (lines across chunks, counts, the CSV) are in import-core.js. */
-import { $, h, clear, append, leadLink } from './util.js';
+import { $, h, clear, append, leadLink, fieldErrorList } from './util.js';
 import { apiStream } from './api.js';
 import {
   lineSplitter, parseLine, newTally, count, applySummary, isEnrolled, rowErrors, failuresCsv,
@@ -185,17 +185,7 @@ function showError(message, errors) {
   const el = clear($('import-error'));
   append(el, h('p', { text: message }));
   if (errors.length) {
-    const ul = h('ul', { class: 'plain' });
-    errors.forEach((e) => {
-      const field = e && typeof e === 'object' ? e.field : null;
-      const msg = e && typeof e === 'object' ? e.message : e;
-      ul.appendChild(h('li', { 'data-field': field || '' }, [
-        field ? h('strong', { class: 'mono', text: String(field) }) : null,
-        field ? ': ' : null,
-        msg == null ? '' : String(msg)
-      ]));
-    });
-    el.appendChild(ul);
+    el.appendChild(fieldErrorList(errors));
   }
 }
 

@@ -2,7 +2,7 @@
  * added, a do-not-contact list uploaded (its summary and the lines not suppressed), and a lift with
  * the lead's new consent. Numbers, details and reasons are operators' (or a list's) input: they
  * reach the page as text only (h() and textContent), never as markup. */
-import { $, h, clear, append, fmtDateTime, toast, reportError } from './util.js';
+import { $, h, clear, append, fmtDateTime, toast, reportError, fieldErrorList } from './util.js';
 import { api } from './api.js';
 import { session } from './state.js';
 import { listPath, uploadPath, uploadType, suppressionCells, summaryText, invalidLines, liftBody } from './suppressions-core.js';
@@ -66,17 +66,7 @@ export function showError(id, err) {
   append(el, h('p', { text: data && data.message ? String(data.message) : String(err.message || err) }));
   const errors = data && Array.isArray(data.errors) ? data.errors : [];
   if (errors.length) {
-    const ul = h('ul', { class: 'plain' });
-    errors.forEach((e) => {
-      const field = e && typeof e === 'object' ? e.field : null;
-      const msg = e && typeof e === 'object' ? e.message : e;
-      ul.appendChild(h('li', { 'data-field': field || '' }, [
-        field ? h('strong', { class: 'mono', text: String(field) }) : null,
-        field ? ': ' : null,
-        msg == null ? '' : String(msg)
-      ]));
-    });
-    el.appendChild(ul);
+    el.appendChild(fieldErrorList(errors));
   }
 }
 

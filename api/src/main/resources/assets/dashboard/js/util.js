@@ -34,6 +34,21 @@ export function append(el, children) {
 
 export function clear(el) { el.textContent = ''; return el; }
 
+/** A refusal's errors ({field, message} or text) as a list, each field in bold: text only. */
+export function fieldErrorList(errors) {
+  const ul = h('ul', { class: 'plain' });
+  errors.forEach((e) => {
+    const field = e && typeof e === 'object' ? e.field : null;
+    const msg = e && typeof e === 'object' ? e.message : e;
+    ul.appendChild(h('li', { 'data-field': field || '' }, [
+      field ? h('strong', { class: 'mono', text: String(field) }) : null,
+      field ? ': ' : null,
+      msg == null ? '' : String(msg)
+    ]));
+  });
+  return ul;
+}
+
 export function leadLink(leadId, text) {
   const a = h('a', { class: 'lead-link', text: text == null || text === '' ? leadId : text });
   a.href = '#/lead/' + encodeURIComponent(String(leadId));
