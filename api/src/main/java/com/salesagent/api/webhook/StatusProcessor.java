@@ -119,6 +119,20 @@ final class StatusProcessor {
     drafts.answerFailed(wamid);
   }
 
+  /**
+   * A person's message (a rep's text or voice note, {@code composer: person}) that failed: the
+   * lead's campaign funnel and its variant's counters are the sequence's, which reached the lead or
+   * not on its own messages, so a rep's failed answer to a lead that was delivered, read and
+   * replied does not count the lead {@code failed} there (the QA walk saw "failed 2" beside
+   * "delivered 30" and no failed lead). The message, the timeline and the failed-answer handling
+   * still record it.
+   */
+  static boolean personsFailure(Document message, String status) {
+    return FAILED.equals(status)
+        && (com.salesagent.workflows.lead.OwnerReply.TEXT.equals(message.getString("purpose"))
+            || "person".equals(message.getString("composer")));
+  }
+
   /** The outcome, or null while the status waits for its message (kept pending). */
   String process(InboxEvent event) {
     Document item = event.item();
@@ -161,7 +175,7 @@ final class StatusProcessor {
     if (!event.effectsApplied()) {
       Document contact = store.contact(leadId);
       // "sent" is counted by the send activity when the Cloud API accepts the message.
-      if (!"sent".equals(status)) {
+      if (!"sent".equals(status) && !personsFailure(message, status)) {
         funnel.reach(leadId, status, at);
         counted.incrementAll(
             List.of(
@@ -269,6 +283,8 @@ final class StatusProcessor {
           "campaignId",
           "variantId",
           "idempotencyKey",
+          "purpose",
+          "composer",
           "status",
           "statusRank",
           Messages.AMBIGUOUS,
@@ -352,7 +368,7 @@ final class StatusProcessor {
       String leadId = message.getString("leadId");
       Document contact = contacts.get(leadId);
       // "sent" is counted by the send activity when the Cloud API accepts the message.
-      if (!"sent".equals(status)) {
+      if (!"sent".equals(status) && !personsFailure(message, status)) {
         if (contact != null && !FunnelStats.reached(contact, status)) {
           // With the stages it proves (a read message was delivered) the contact lacks.
           List<String> stages = new ArrayList<>(FunnelStats.implied(status));

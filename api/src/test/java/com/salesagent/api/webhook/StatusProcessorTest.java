@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
@@ -652,6 +653,57 @@ class StatusProcessorTest {
     assertThat(draft.getString("status")).isEqualTo(HeldDrafts.SUPERSEDED);
     assertThat(draft.get(HeldDrafts.SUPERSEDED_BY, Document.class).getString("stage"))
         .isEqualTo("lost");
+  }
+
+  /**
+   * Found by the QA walk: a rep's answer that Meta failed (131026) counted its lead {@code failed}
+   * in the campaign's funnel ("failed 2" beside "delivered 30", no lead failed) and against the
+   * variant. A person's message is not the sequence's: its failure is recorded on the message and
+   * the timeline, in both paths, and counted nowhere; the sequence's own failure still counts.
+   */
+  @Test
+  void aPersonsFailedAnswerCountsTheLeadFailedNowhereInBothPaths() {
+    Map<String, String> phones =
+        Map.of(
+            "P-single", "+5511900000221", "P-batch", "+5511900000222", "P-agent", "+5511900000223");
+    for (String lead : List.of("P-single", "P-batch", "P-agent")) {
+      store.insertContact(
+          new Document("leadId", lead)
+              .append("phone", phones.get(lead))
+              .append("campaignId", "qa-walk")
+              .append("segment", "smb")
+              .append("stage", "in_conversation"));
+      Document composed =
+          new Document("leadId", lead)
+              .append("campaignId", "qa-walk")
+              .append("variantId", "v-qa")
+              .append("status", "composed");
+      if (!lead.equals("P-agent")) {
+        composed.append("composer", "person").append("purpose", "owner_reply");
+      }
+      store.messages().upsertComposed("k-" + lead, composed);
+      store.messages().markAccepted("k-" + lead, "wamid.out-" + lead, null, "text", t0);
+    }
+
+    processor.process(failed("wamid.out-P-single"));
+    processor.processBatch(List.of(failed("wamid.out-P-batch")));
+
+    var funnel = new com.salesagent.activities.mongo.FunnelStats(MONGO.database());
+    assertThat(funnel.totals("qa-walk", null, null).getOrDefault("failed", 0L))
+        .as("a rep's failed answers count no lead failed")
+        .isEqualTo(0L);
+    assertThat(counter("v-qa", "failed")).as("nor against the variant").isZero();
+    for (String lead : List.of("P-single", "P-batch")) {
+      assertThat(store.messages().collection().find(new Document("wamid", "wamid.out-" + lead)))
+          .extracting(m -> m.getString("status"))
+          .as(lead + "'s message")
+          .containsExactly("failed");
+    }
+
+    // The sequence's own message failing still counts the lead failed, once.
+    processor.processBatch(List.of(failed("wamid.out-P-agent")));
+    assertThat(funnel.totals("qa-walk", null, null)).containsEntry("failed", 1L);
+    assertThat(counter("v-qa", "failed")).isEqualTo(1);
   }
 
   private InboxEvent failed(String wamid) {
