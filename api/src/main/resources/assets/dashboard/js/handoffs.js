@@ -159,10 +159,13 @@ function renderHandOffs(d) {
       h('td', null, [h('span', { class: 'pill status-' + String(r.stage).replace(/[^a-z_]/gi, ''), text: str(r.stage) }),
         r.paused && r.pausedAt ? h('span', { class: 'meta', text: ' since ' + fmtDateTime(r.pausedAt) }) : null]),
       h('td', { class: 'mono', text: r.ownerId ? r.ownerId : 'unassigned' }),
-      h('td', { class: r.overdue ? 'warn' : null, text: acted ? 'met' : slaClock(r.dueAt) }),
+      // A rep's answer that did not reach the lead (Meta failed it) met nothing: the lead waits.
+      r.answerFailed ? h('td', { class: 'warn', text: 'answer not delivered: ' + str(r.answerFailed) })
+        : h('td', { class: r.overdue ? 'warn' : null, text: acted ? 'met' : slaClock(r.dueAt) }),
       h('td', { class: 'last-reply' }, lastReplyCell(r, acted)),
       h('td', { text: r.remindedAt ? fmtDateTime(r.remindedAt) : '–' }),
-      h('td', null, acted ? h('span', { class: 'muted', text: 'taken' })
+      h('td', null, acted && r.answerFailed ? leadLink(r.leadId, 'write again')
+        : acted ? h('span', { class: 'muted', text: 'taken' })
         : r.paused ? h('span', { class: 'muted', text: 'paused: take it once resumed' }) : button)
     ]);
     talk.addEventListener('click', () => toggleConversation(r, tr, talk));

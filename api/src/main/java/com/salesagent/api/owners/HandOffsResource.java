@@ -65,7 +65,8 @@ public class HandOffsResource {
       boolean draftWaiting,
       Object snoozedUntil,
       boolean paused,
-      Object pausedAt) {}
+      Object pausedAt,
+      String answerFailed) {}
 
   /**
    * Why the lead is on the queue: its latest message, as triaged (intent, objection), cut to
@@ -168,6 +169,7 @@ public class HandOffsResource {
                     .append(LeadStore.PAUSED_AT, 1)
                     .append("phone", 1)
                     .append("waIds", 1)
+                    .append(LAST_PERSON_ANSWER, 1)
                     .append(SnoozedLeads.FIELD, 1))
             .sort(Sorts.ascending("updatedAt"))
             .limit(MAX_ROWS)
@@ -184,6 +186,7 @@ public class HandOffsResource {
         .find(Filters.in("_id", leads.stream().map(c -> c.getString("leadId")).toList()))
         .forEach(h -> handoffs.put(h.getString("_id"), h));
     Map<String, Document> lastReplies = lastReplies(leads);
+    Map<String, String> answersFailed = answersFailed(leads);
     Map<String, Document> waitingDrafts = new HashMap<>();
     List<String> draftIds =
         lastReplies.entrySet().stream()
@@ -235,13 +238,54 @@ public class HandOffsResource {
                       .toString()
                   : null,
               paused,
-              pausedAt == null ? null : pausedAt.toInstant().toString()));
+              pausedAt == null ? null : pausedAt.toInstant().toString(),
+              answersFailed.get(c.getString("leadId"))));
     }
     rows.sort(
         java.util.Comparator.<HandOffRow, Boolean>comparing(r -> r.ownerId() != null)
             .thenComparing(r -> r.dueAt() == null ? "~" : (String) r.dueAt()));
     return new HandOffQueue(total, snoozed.size(), rows);
   }
+
+  /** The contact's latest person's message queued to the lead ({@code ReplyCollisions.FIELD}). */
+  static final String LAST_PERSON_ANSWER = "lastPersonAnswer";
+
+  /**
+   * The leads whose latest person's message (a rep's text or voice note) did not reach them, with
+   * why ({@code failed}: Meta's code and title): such a lead reads {@code in_conversation}, its SLA
+   * met, yet nobody answered it (found by the QA walk: the list said "met" and "taken" while the
+   * rep's only answer had failed 131026). One read of those messages by their keys.
+   */
+  private Map<String, String> answersFailed(List<Document> contacts) {
+    Map<String, String> leadOfKey = new HashMap<>();
+    for (Document c : contacts) {
+      Document answer = c.get(LAST_PERSON_ANSWER, Document.class);
+      if (answer != null && answer.getString("key") != null) {
+        leadOfKey.put(answer.getString("key"), c.getString("leadId"));
+      }
+    }
+    Map<String, String> failed = new HashMap<>();
+    if (leadOfKey.isEmpty()) {
+      return failed;
+    }
+    db.getCollection(Collections.MESSAGES)
+        .find(
+            Filters.and(
+                Filters.in("idempotencyKey", leadOfKey.keySet()),
+                Filters.in("status", FAILED_ANSWER)))
+        .projection(new Document("idempotencyKey", 1).append("status", 1).append("error", 1))
+        .forEach(
+            m -> {
+              String why = failure(m);
+              failed.put(
+                  leadOfKey.get(m.getString("idempotencyKey")),
+                  why == null ? m.getString("status") : why);
+            });
+    return failed;
+  }
+
+  /** A person's message in one of these states did not reach the lead. */
+  static final List<String> FAILED_ANSWER = List.of("failed", "refused", "not_sent");
 
   /**
    * {@code GET /api/handoffs/{leadId}/conversation}: the conversation so far, for the person about

@@ -265,6 +265,59 @@ class HandOffsResourceTest {
     }
   }
 
+  /** A person's message queued to the lead ({@code lastPersonAnswer}) with its WhatsApp status. */
+  private static void answered(String leadId, String key, String status, Document error) {
+    DB.getCollection(Collections.CONTACTS)
+        .updateOne(
+            new Document("leadId", leadId),
+            new Document(
+                "$set",
+                new Document(
+                    "lastPersonAnswer",
+                    new Document("by", "Rafael Lima (rafa)")
+                        .append("ownerId", "rafa")
+                        .append("at", Date.from(NOW.minusSeconds(120)))
+                        .append("key", key))));
+    DB.getCollection(Collections.MESSAGES)
+        .insertOne(
+            new Document("idempotencyKey", key)
+                .append("leadId", leadId)
+                .append("composer", "person")
+                .append("purpose", "owner_reply")
+                .append("status", status)
+                .append("error", error));
+  }
+
+  /**
+   * Found by the QA walk: a rep's only answer that Meta failed (131026) left the lead {@code
+   * in_conversation}, and its row read "met" and "taken" as if the lead had been answered. The row
+   * says the answer did not reach the lead ({@code answerFailed}: Meta's code and title); an answer
+   * that went says nothing.
+   */
+  @Test
+  void aRowWhoseRepsAnswerFailedSaysSo() throws Exception {
+    lead("h-failed-answer", "in_conversation", "rafa", NOW.plusSeconds(3600));
+    answered(
+        "h-failed-answer",
+        "lead-h-failed-answer-owner-1",
+        "failed",
+        new Document("code", 131026).append("title", "Message undeliverable"));
+    lead("h-good-answer", "in_conversation", "rafa", NOW.plusSeconds(3600));
+    answered("h-good-answer", "lead-h-good-answer-owner-1", "delivered", null);
+
+    JsonNode queue =
+        new ObjectMapper().readTree(RESOURCES.target("/api/handoffs").request().get(String.class));
+    Map<String, JsonNode> rows = new HashMap<>();
+    queue.path("handoffs").forEach(r -> rows.put(r.path("leadId").asText(), r));
+
+    assertThat(rows.get("h-failed-answer").path("answerFailed").asText())
+        .as(rows.get("h-failed-answer").toString())
+        .isEqualTo("131026 Message undeliverable");
+    assertThat(rows.get("h-good-answer").path("answerFailed").isNull())
+        .as(rows.get("h-good-answer").toString())
+        .isTrue();
+  }
+
   /** What the knowledge base holds for a message no entry answers: no text, not grounded. */
   private static void ungroundedDraft(String leadId, String messageId) {
     DB.getCollection(KnowledgeActivitiesImpl.DRAFTS)
