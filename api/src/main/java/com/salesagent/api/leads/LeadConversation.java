@@ -189,7 +189,12 @@ final class LeadConversation {
     List<FieldError> errors = new ArrayList<>();
     String text = request == null ? null : clean(request.text());
     boolean template = request != null && request.template() != null;
-    if (request == null || (text == null) == !template) {
+    // Neither and both were one message, "..., not both", also to a body that gave neither.
+    if (request == null || (text == null && !template)) {
+      errors.add(
+          new FieldError(
+              "text", "required: text (inside the 24 h window) or template (\"re_engagement\")"));
+    } else if (text != null && template) {
       errors.add(
           new FieldError("text", "give text (inside the 24 h window) or template, not both"));
     }

@@ -438,6 +438,34 @@ class LeadConversationTest {
    * damaged): what the lead may be sent cannot be told. It was a 500 from an enum parse; now a 409
    * naming the lead, and nothing stored or signalled.
    */
+  /**
+   * Found by the QA walk: a reply with neither text nor template was refused as "give text ... or
+   * template, not both", as if both were given. Neither is "required", both is "not both"; each
+   * names {@code text} and nothing is queued.
+   */
+  @Test
+  void aReplyWithNeitherTextNorTemplateSaysOneIsRequired() {
+    String leadId = lead("handed_off");
+    java.util.Map<String, String> said = new java.util.LinkedHashMap<>();
+    for (String body :
+        List.of("{\"ownerId\":null}", "{\"text\":\"Oi\",\"template\":\"re_engagement\"}")) {
+      assertThatThrownBy(
+              () -> conversation.reply("operator", leadId, body.getBytes(StandardCharsets.UTF_8)))
+          .isInstanceOfSatisfying(
+              com.salesagent.api.http.ApiException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(422);
+                assertThat(e.errors())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.field()).isEqualTo("text"))
+                    .satisfies(f -> said.put(body, f.message()));
+              });
+    }
+    assertThat(said.get("{\"ownerId\":null}")).startsWith("required").doesNotContain("not both");
+    assertThat(said.get("{\"text\":\"Oi\",\"template\":\"re_engagement\"}")).contains("not both");
+    assertThat(store.messages().messagesOf(leadId)).isEmpty();
+  }
+
   @Test
   void aLeadWhoseStageThisVersionDoesNotKnowIsRefusedNamingIt() {
     String leadId = lead("awaiting_something_new");
