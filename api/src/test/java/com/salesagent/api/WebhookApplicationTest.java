@@ -1395,7 +1395,7 @@ final class WebhookApplicationTest extends AppTestHarness {
       String phone = phone();
       String wamid = enrolAndAwaitFirstSend(leadId, phone);
 
-      // Before the lead writes, free text cannot go: the error says what to send instead.
+      // Before the lead writes, free text cannot go, nor the template (it says the lead was keen).
       HttpResponse<String> early =
           postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"Hello\"}");
       assertThat(early.statusCode()).isEqualTo(409);

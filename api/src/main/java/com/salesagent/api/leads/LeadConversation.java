@@ -308,6 +308,9 @@ final class LeadConversation {
     if (ended && template) {
       ReplyRefusals.templateAfterTheEnd(contact);
     }
+    if (template) {
+      ReplyRefusals.templateBeforeInterest(contact);
+    }
     ActingOwner actor = actor(operator, ownerId, contact);
     ReplyRefusals.suppressed(contact);
     Instant now = clock.instant();

@@ -145,6 +145,41 @@ final class ReplyRefusals {
                     + "; enrol the number again to start a new conversation")));
   }
 
+  /**
+   * The variant's re-engagement template tells the lead they said they were interested ("you
+   * mentioned you were interested in ...", "você comentou que tinha interesse ..."): a lead that
+   * has not shown interest (it has not answered, said "not now", or is paused from such a stage) is
+   * 409 naming {@code template}; the agent's sequence writes to it until it answers. Found by the
+   * QA walk: a rep's template to a lead that never wrote went out as "você comentou que tinha
+   * interesse", and the 409 to a text for such a lead told the rep to send it. A lead paused before
+   * its stage was kept on the pause ({@code pausedFrom}) cannot be told, and is not refused.
+   */
+  static void templateBeforeInterest(Document contact) {
+    if (!templateFits(contact)) {
+      throw new ApiException(
+          409,
+          "the re-engagement template is for a lead that showed interest",
+          List.of(new FieldError("template", "not for this lead: " + noInterest(contact))));
+    }
+  }
+
+  /** Whether the re-engagement template may go to this lead ({@link #templateBeforeInterest}). */
+  static boolean templateFits(Document contact) {
+    String stage = contact.getString("stage");
+    String from = LeadStore.PAUSED.equals(stage) ? contact.getString(LeadStore.PAUSED_FROM) : stage;
+    Stage before = Stage.of(from);
+    return before == null || before.terminal() || before.interested();
+  }
+
+  /** Why the template is not offered to a lead that has shown no interest. */
+  private static String noInterest(Document contact) {
+    String stage = contact.getString("stage");
+    String from = contact.getString(LeadStore.PAUSED_FROM);
+    return "it tells the lead they said they were interested, and this lead is "
+        + (LeadStore.PAUSED.equals(stage) && from != null ? "paused from " + from : stage)
+        + ": the agent's sequence writes to it until it answers";
+  }
+
   /** The lead's number asked not to be contacted. */
   static void suppressed(Document contact) {
     if (contact.getBoolean("doNotContact", false)) {
@@ -176,7 +211,9 @@ final class ReplyRefusals {
                               + contact.getString("stage")
                               + ", so no template either: enrol the number again to start a new"
                               + " conversation"
-                          : "; send {\"template\": \"re_engagement\"} instead"))));
+                          : templateFits(contact)
+                              ? "; send {\"template\": \"re_engagement\"} instead"
+                              : "; nor the template re_engagement: " + noInterest(contact)))));
     }
   }
 

@@ -466,6 +466,69 @@ class LeadConversationTest {
     assertThat(store.messages().messagesOf(leadId)).isEmpty();
   }
 
+  /**
+   * Found by the QA walk: carla sent {@code {"template":"re_engagement"}} to a lead that had never
+   * written (awaiting_response), as the 409 to her text told her to, and the lead got "Olá Sofia,
+   * você comentou que tinha interesse na prospecção..." ("you mentioned you were interested"). The
+   * template goes only to a lead that showed interest (a paused one by the stage it paused from);
+   * to one that has not it is 409 naming {@code template}, nothing queued, and the text's 409 no
+   * longer sends the rep to it. An interested lead still gets it.
+   */
+  @Test
+  void theReEngagementTemplateGoesOnlyToALeadThatShowedInterest() {
+    String cold = "L-" + UUID.randomUUID();
+    store.insertContact(
+        new Document("leadId", cold)
+            .append("campaignId", "c-1")
+            .append("phone", "+5511977001234")
+            .append("stage", "awaiting_response"));
+    String pausedCold = lead("paused");
+    store
+        .contacts()
+        .updateOne(
+            new Document("leadId", pausedCold),
+            Updates.set(LeadStore.PAUSED_FROM, "awaiting_response"));
+    String notNow = lead("snoozed");
+    byte[] template = "{\"template\":\"re_engagement\"}".getBytes(StandardCharsets.UTF_8);
+
+    for (String leadId : List.of(cold, pausedCold, notNow)) {
+      assertThatThrownBy(() -> conversation.reply("operator", leadId, template))
+          .as(leadId)
+          .isInstanceOfSatisfying(
+              com.salesagent.api.http.ApiException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(409);
+                assertThat(e.errors())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.field()).isEqualTo("template"))
+                    .satisfies(f -> assertThat(f.message()).contains("said they were interested"));
+              });
+      assertThat(store.messages().messagesOf(leadId)).isEmpty();
+    }
+    assertThatThrownBy(
+            () ->
+                conversation.reply(
+                    "operator", cold, "{\"text\":\"Oi\"}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e ->
+                assertThat(e.errors())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.field()).isEqualTo("text"))
+                    .satisfies(
+                        f ->
+                            assertThat(f.message())
+                                .contains("has not written yet")
+                                .doesNotContain("instead")));
+    assertThat(signalled).isEmpty();
+
+    String interested = lead("handed_off");
+    assertThat(conversation.reply("operator", interested, template).getStatus()).isEqualTo(202);
+    assertThat(signalled)
+        .singleElement()
+        .satisfies(r -> assertThat(r.purpose()).isEqualTo(OwnerReply.TEMPLATE));
+  }
+
   @Test
   void aLeadWhoseStageThisVersionDoesNotKnowIsRefusedNamingIt() {
     String leadId = lead("awaiting_something_new");
