@@ -160,7 +160,8 @@ function renderHandOffs(d) {
         r.paused && r.pausedAt ? h('span', { class: 'meta', text: ' since ' + fmtDateTime(r.pausedAt) }) : null]),
       h('td', { class: 'mono', text: r.ownerId ? r.ownerId : 'unassigned' }),
       // A rep's answer that did not reach the lead (Meta failed it) met nothing: the lead waits.
-      r.answerFailed ? h('td', { class: 'warn', text: 'answer not delivered: ' + str(r.answerFailed) })
+      r.answerFailed ? h('td', { class: 'warn', text: 'answer by ' + str(r.answerFailed.by || 'a person') + ' not delivered' +
+          (r.answerFailed.reason ? ' (' + str(r.answerFailed.reason) + ')' : '') })
         : h('td', { class: r.overdue ? 'warn' : null, text: acted ? 'met' : slaClock(r.dueAt) }),
       h('td', { class: 'last-reply' }, lastReplyCell(r, acted)),
       h('td', { text: r.remindedAt ? fmtDateTime(r.remindedAt) : '–' }),

@@ -66,7 +66,7 @@ public class HandOffsResource {
       Object snoozedUntil,
       boolean paused,
       Object pausedAt,
-      String answerFailed) {}
+      AfterEndResource.AnswerFailed answerFailed) {}
 
   /**
    * Why the lead is on the queue: its latest message, as triaged (intent, objection), cut to
@@ -186,7 +186,7 @@ public class HandOffsResource {
         .find(Filters.in("_id", leads.stream().map(c -> c.getString("leadId")).toList()))
         .forEach(h -> handoffs.put(h.getString("_id"), h));
     Map<String, Document> lastReplies = lastReplies(leads);
-    Map<String, String> answersFailed = answersFailed(leads);
+    Map<String, AfterEndResource.AnswerFailed> answersFailed = answersFailed(leads);
     Map<String, Document> waitingDrafts = new HashMap<>();
     List<String> draftIds =
         lastReplies.entrySet().stream()
@@ -251,35 +251,50 @@ public class HandOffsResource {
   static final String LAST_PERSON_ANSWER = "lastPersonAnswer";
 
   /**
-   * The leads whose latest person's message (a rep's text or voice note) did not reach them, with
-   * why ({@code failed}: Meta's code and title): such a lead reads {@code in_conversation}, its SLA
-   * met, yet nobody answered it (found by the QA walk: the list said "met" and "taken" while the
-   * rep's only answer had failed 131026). One read of those messages by their keys.
+   * The leads whose latest person's message (a rep's text or voice note) did not reach them: who
+   * wrote it, when it failed and why (Meta's code and title, else its status), as the after-end
+   * list's {@code answerFailed}: such a lead reads {@code in_conversation}, its SLA met, yet nobody
+   * answered it (found by the QA walk: the list said "met" and "taken" while the rep's only answer
+   * had failed 131026). One read of those messages by their keys.
    */
-  private Map<String, String> answersFailed(List<Document> contacts) {
-    Map<String, String> leadOfKey = new HashMap<>();
+  private Map<String, AfterEndResource.AnswerFailed> answersFailed(List<Document> contacts) {
+    Map<String, Document> answerOfKey = new HashMap<>();
     for (Document c : contacts) {
       Document answer = c.get(LAST_PERSON_ANSWER, Document.class);
       if (answer != null && answer.getString("key") != null) {
-        leadOfKey.put(answer.getString("key"), c.getString("leadId"));
+        answerOfKey.put(answer.getString("key"), c);
       }
     }
-    Map<String, String> failed = new HashMap<>();
-    if (leadOfKey.isEmpty()) {
+    Map<String, AfterEndResource.AnswerFailed> failed = new HashMap<>();
+    if (answerOfKey.isEmpty()) {
       return failed;
     }
     db.getCollection(Collections.MESSAGES)
         .find(
             Filters.and(
-                Filters.in("idempotencyKey", leadOfKey.keySet()),
+                Filters.in("idempotencyKey", answerOfKey.keySet()),
                 Filters.in("status", FAILED_ANSWER)))
-        .projection(new Document("idempotencyKey", 1).append("status", 1).append("error", 1))
+        .projection(
+            new Document("idempotencyKey", 1)
+                .append("status", 1)
+                .append("error", 1)
+                .append("statusAt", 1)
+                .append("updatedAt", 1))
         .forEach(
             m -> {
+              Document contact = answerOfKey.get(m.getString("idempotencyKey"));
+              Document statusAt = m.get("statusAt", Document.class);
+              Date at =
+                  statusAt != null && statusAt.getDate("failed") != null
+                      ? statusAt.getDate("failed")
+                      : m.getDate("updatedAt");
               String why = failure(m);
               failed.put(
-                  leadOfKey.get(m.getString("idempotencyKey")),
-                  why == null ? m.getString("status") : why);
+                  contact.getString("leadId"),
+                  new AfterEndResource.AnswerFailed(
+                      contact.get(LAST_PERSON_ANSWER, Document.class).getString("by"),
+                      at == null ? null : at.toInstant().toString(),
+                      why == null ? m.getString("status") : why));
             });
     return failed;
   }

@@ -310,9 +310,11 @@ class HandOffsResourceTest {
     Map<String, JsonNode> rows = new HashMap<>();
     queue.path("handoffs").forEach(r -> rows.put(r.path("leadId").asText(), r));
 
-    assertThat(rows.get("h-failed-answer").path("answerFailed").asText())
+    JsonNode failed = rows.get("h-failed-answer").path("answerFailed");
+    assertThat(failed.path("reason").asText())
         .as(rows.get("h-failed-answer").toString())
         .isEqualTo("131026 Message undeliverable");
+    assertThat(failed.path("by").asText()).isEqualTo("Rafael Lima (rafa)");
     assertThat(rows.get("h-good-answer").path("answerFailed").isNull())
         .as(rows.get("h-good-answer").toString())
         .isTrue();
