@@ -135,7 +135,9 @@ export function lastReplyCell(r, acted) {
     h('span', { class: 'pill intent-' + String(last.intent || '').replace(/[^a-z_]/gi, ''), text: intent + (last.objection ? ': ' + str(last.objection) : '') }),
     ' ',
     h('span', { class: 'muted small', text: '“' + str(last.text) + '”' }),
-    r.draftWaiting && !acted ? h('span', { class: 'small', text: ' · draft answer ready on the lead page' }) : null
+    // Acted on, then the lead wrote again: its message waits for an answer (the draft too, if any).
+    acted && r.waitsForAnswer ? h('span', { class: 'small warn', text: ' · wrote since a person last acted: waits for an answer' }) : null,
+    r.draftWaiting && (!acted || r.waitsForAnswer) ? h('span', { class: 'small', text: ' · draft answer ready on the lead page' }) : null
   ].filter(Boolean));
 }
 

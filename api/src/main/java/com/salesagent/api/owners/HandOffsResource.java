@@ -66,7 +66,8 @@ public class HandOffsResource {
       Object snoozedUntil,
       boolean paused,
       Object pausedAt,
-      AfterEndResource.AnswerFailed answerFailed) {}
+      AfterEndResource.AnswerFailed answerFailed,
+      boolean waitsForAnswer) {}
 
   /**
    * Why the lead is on the queue: its latest message, as triaged (intent, objection), cut to
@@ -239,7 +240,8 @@ public class HandOffsResource {
                   : null,
               paused,
               pausedAt == null ? null : pausedAt.toInstant().toString(),
-              answersFailed.get(c.getString("leadId"))));
+              answersFailed.get(c.getString("leadId")),
+              acted && wroteSinceAnswer(c, lastReplies.get(c.getString("leadId")))));
     }
     rows.sort(
         java.util.Comparator.<HandOffRow, Boolean>comparing(r -> r.ownerId() != null)
@@ -297,6 +299,26 @@ public class HandOffsResource {
                       why == null ? m.getString("status") : why));
             });
     return failed;
+  }
+
+  /**
+   * Whether the lead's latest message came after the latest person's message to it (or no person
+   * wrote to it yet): a lead a rep has acted on (taken, answered, met) that wrote again waits for
+   * an answer, which the row said nothing of ("met", "taken"; found by the QA walk: "pode me ligar
+   * amanhã?" after the rep's answer). Compared on the clock people's messages are queued by, the
+   * lead message's {@code storedAt} (else Meta's whole-second {@code receivedAt}).
+   */
+  static boolean wroteSinceAnswer(Document contact, Document lastReply) {
+    if (lastReply == null) {
+      return false;
+    }
+    Date wrote =
+        lastReply.getDate("storedAt") != null
+            ? lastReply.getDate("storedAt")
+            : lastReply.getDate("receivedAt");
+    Document answer = contact.get(LAST_PERSON_ANSWER, Document.class);
+    Date answered = answer == null ? null : answer.getDate("at");
+    return wrote != null && (answered == null || wrote.after(answered));
   }
 
   /** A person's message in one of these states did not reach the lead. */
@@ -435,7 +457,8 @@ public class HandOffsResource {
                 .append("objection", 1)
                 .append("text", 1)
                 .append("type", 1)
-                .append("receivedAt", 1))
+                .append("receivedAt", 1)
+                .append("storedAt", 1))
         .forEach(
             f -> {
               Document seen = latest.get(f.getString("leadId"));

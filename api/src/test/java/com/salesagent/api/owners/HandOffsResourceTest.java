@@ -320,6 +320,37 @@ class HandOffsResourceTest {
         .isTrue();
   }
 
+  /**
+   * Found by the QA walk: rafa took a lead and answered it, then the lead wrote "pode me ligar
+   * amanhã?"; its row still read "met" and "taken", and the dashboard hid the draft waiting for it.
+   * A lead a person acted on whose latest message came after the latest person's message says it
+   * waits for an answer ({@code waitsForAnswer}); one answered since does not, nor one nobody has
+   * acted on yet (its SLA clock says so).
+   */
+  @Test
+  void aLeadThatWroteAfterItsRepsAnswerWaitsForOne() throws Exception {
+    lead("h-wrote-again", "in_conversation", "rafa", NOW.plusSeconds(3600));
+    answered("h-wrote-again", "lead-h-wrote-again-owner-1", "delivered", null);
+    reply(
+        "h-wrote-again", "in-9", "pode me ligar amanhã?", "interested", null, NOW.minusSeconds(60));
+    lead("h-answered", "in_conversation", "rafa", NOW.plusSeconds(3600));
+    reply("h-answered", "in-10", "Sounds good", "interested", null, NOW.minusSeconds(600));
+    answered("h-answered", "lead-h-answered-owner-1", "delivered", null);
+    lead("h-untaken", "handed_off", "rafa", NOW.plusSeconds(3600));
+    reply("h-untaken", "in-11", "Quero saber mais", "interested", null, NOW.minusSeconds(60));
+
+    JsonNode queue =
+        new ObjectMapper().readTree(RESOURCES.target("/api/handoffs").request().get(String.class));
+    Map<String, JsonNode> rows = new HashMap<>();
+    queue.path("handoffs").forEach(r -> rows.put(r.path("leadId").asText(), r));
+
+    assertThat(rows.get("h-wrote-again").path("waitsForAnswer").asBoolean())
+        .as(rows.get("h-wrote-again").toString())
+        .isTrue();
+    assertThat(rows.get("h-answered").path("waitsForAnswer").asBoolean()).isFalse();
+    assertThat(rows.get("h-untaken").path("waitsForAnswer").asBoolean()).isFalse();
+  }
+
   /** What the knowledge base holds for a message no entry answers: no text, not grounded. */
   private static void ungroundedDraft(String leadId, String messageId) {
     DB.getCollection(KnowledgeActivitiesImpl.DRAFTS)
