@@ -123,8 +123,13 @@ public class HandOffsResource {
 
   /** {@code GET /api/handoffs?ownerId=...}: the queue, at most 500 rows (the total counts all). */
   @GET
-  public HandOffQueue queue(
-      @QueryParam("ownerId") String ownerId, @QueryParam("snoozed") Boolean snoozedOnly) {
+  public HandOffQueue list(
+      @QueryParam("ownerId") String ownerId, @QueryParam("snoozed") String snoozedParam) {
+    return queue(ownerId, snoozedFilter(snoozedParam));
+  }
+
+  /** The queue of {@link #list}, with its {@code snoozed} filter read (null: absent). */
+  public HandOffQueue queue(String ownerId, Boolean snoozedOnly) {
     requireOwnerFilter(db, ownerId);
     // Held: a held stage, or paused from one (an operator's pause leaves the lead its rep's).
     // A lead told that its number is suppressed (do-not-contact) is no work for anyone, even in
@@ -247,6 +252,24 @@ public class HandOffsResource {
         java.util.Comparator.<HandOffRow, Boolean>comparing(r -> r.ownerId() != null)
             .thenComparing(r -> r.dueAt() == null ? "~" : (String) r.dueAt()));
     return new HandOffQueue(total, snoozed.size(), rows);
+  }
+
+  /**
+   * {@code ?snoozed=}: absent, {@code true} (the snoozed leads alone) or {@code false}; else 400
+   * naming it. Read as a Boolean it took anything ({@code ?snoozed=1}, {@code ?snoozed=yes}) as
+   * false and listed the queue without the snoozed leads, as if asked (found by the QA walk).
+   */
+  static Boolean snoozedFilter(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    if (raw.strip().equalsIgnoreCase("true") || raw.strip().equalsIgnoreCase("false")) {
+      return Boolean.valueOf(raw.strip());
+    }
+    throw new ApiException(
+        400,
+        "bad filter",
+        List.of(new FieldError("snoozed", "true (the snoozed leads alone) or false")));
   }
 
   /** The contact's latest person's message queued to the lead ({@code ReplyCollisions.FIELD}). */

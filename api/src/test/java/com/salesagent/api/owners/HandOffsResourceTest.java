@@ -351,6 +351,29 @@ class HandOffsResourceTest {
     assertThat(rows.get("h-untaken").path("waitsForAnswer").asBoolean()).isFalse();
   }
 
+  /**
+   * Found by the QA walk: {@code ?snoozed=maybe} (or {@code 1}, {@code yes}) answered 200 with the
+   * queue without its snoozed leads, read as false. Only {@code true} and {@code false} are taken;
+   * anything else is 400 naming {@code snoozed}.
+   */
+  @Test
+  void aSnoozedFilterOtherThanTrueOrFalseIs400NamingIt() throws Exception {
+    for (String bad : new String[] {"maybe", "1", "yes", ""}) {
+      try (jakarta.ws.rs.core.Response answer =
+          RESOURCES.target("/api/handoffs").queryParam("snoozed", bad).request().get()) {
+        assertThat(answer.getStatus()).as(bad).isEqualTo(400);
+        JsonNode body = new ObjectMapper().readTree(answer.readEntity(String.class));
+        assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("snoozed");
+      }
+    }
+    for (String good : new String[] {"true", "false", "TRUE"}) {
+      try (jakarta.ws.rs.core.Response answer =
+          RESOURCES.target("/api/handoffs").queryParam("snoozed", good).request().get()) {
+        assertThat(answer.getStatus()).as(good).isEqualTo(200);
+      }
+    }
+  }
+
   /** What the knowledge base holds for a message no entry answers: no text, not grounded. */
   private static void ungroundedDraft(String leadId, String messageId) {
     DB.getCollection(KnowledgeActivitiesImpl.DRAFTS)
