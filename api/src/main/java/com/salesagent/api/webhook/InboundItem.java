@@ -85,6 +85,66 @@ final class InboundItem {
     return button != null ? button : interactive.get("list_reply", Document.class);
   }
 
+  /** At most this many contact cards of one message are kept as text. */
+  static final int MAX_CARDS = 10;
+
+  /**
+   * What a shared location or contact card says, as text: the place's name, address and
+   * coordinates; each card's name, phone numbers and emails. Null for any other message. Found by
+   * the QA walk: a lead that shared a colleague's card (a referral) or its office's location was
+   * stored with no text, and the rep read "(contacts)" and "(location)": what the lead sent was
+   * lost. Not read for a stop ({@link #saysStop}): a place or a person may be named "Stop".
+   */
+  static String shared(Document item) {
+    String type = item.getString("type");
+    if ("location".equals(type) && item.get("location") instanceof Document place) {
+      java.util.List<String> parts = new java.util.ArrayList<>();
+      addText(parts, place.get("name"));
+      addText(parts, place.get("address"));
+      Object lat = place.get("latitude");
+      Object lon = place.get("longitude");
+      if (lat instanceof Number && lon instanceof Number) {
+        parts.add(lat + ", " + lon);
+      }
+      return parts.isEmpty() ? null : cap("Location: " + String.join(" · ", parts), 4096);
+    }
+    if ("contacts".equals(type) && item.get("contacts") instanceof java.util.List<?> cards) {
+      java.util.List<String> said = new java.util.ArrayList<>();
+      for (Object card : cards.subList(0, Math.min(cards.size(), MAX_CARDS))) {
+        if (!(card instanceof Document c)) {
+          continue;
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (c.get("name") instanceof Document name) {
+          addText(parts, name.get("formatted_name"));
+        }
+        if (c.get("org") instanceof Document org) {
+          addText(parts, org.get("company"));
+        }
+        for (String list : new String[] {"phones", "emails"}) {
+          if (c.get(list) instanceof java.util.List<?> entries) {
+            for (Object e : entries) {
+              if (e instanceof Document d) {
+                addText(parts, d.get("phones".equals(list) ? "phone" : "email"));
+              }
+            }
+          }
+        }
+        if (!parts.isEmpty()) {
+          said.add(String.join(" ", parts));
+        }
+      }
+      return said.isEmpty() ? null : cap("Contact: " + String.join("; ", said), 4096);
+    }
+    return null;
+  }
+
+  private static void addText(java.util.List<String> parts, Object value) {
+    if (value instanceof String s && !s.isBlank()) {
+      parts.add(s.strip());
+    }
+  }
+
   static String textOf(Document item) {
     Document text = item.get("text", Document.class);
     if (text != null) {

@@ -116,6 +116,9 @@ final class MessageProcessor {
       return "unknown_sender";
     }
     Document media = InboundItem.media(item, type);
+    // A shared location or contact card (a referral: "talk to Marcos") is kept as what it says;
+    // triaged as before (on its text: none), so a place or a person named "Stop" is no opt-out.
+    String said = text != null ? text : InboundItem.shared(item);
     Triage triage = triage(event, text, at, media);
     // A voice note that will be transcribed: the lead's workflow waits for what it says.
     boolean awaitsTranscript =
@@ -130,7 +133,7 @@ final class MessageProcessor {
             answeredVariant(contact, contextWamid, at),
             item,
             type,
-            text,
+            said,
             contextWamid,
             triage,
             at,
