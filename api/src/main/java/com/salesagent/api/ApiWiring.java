@@ -206,6 +206,11 @@ public final class ApiWiring {
             clock,
             config.getApi().getErasureSweepAfter().toJavaDuration(),
             config.getApi().getRecontactAfter().toJavaDuration());
+    com.salesagent.api.leads.ImportRecords imports =
+        new com.salesagent.api.leads.ImportRecords(
+            connections.mongo().database(),
+            clock,
+            config.getApi().getImportRetention().toJavaDuration());
     List<Object> resources =
         List.of(
             new PersonaResource(
@@ -234,7 +239,8 @@ public final class ApiWiring {
                 new LeadErasure(
                     store, client, config.getApi().getErasureSweepAfter().toJavaDuration(), clock)),
             new com.salesagent.api.leads.LeadImportResource(
-                validator, enrolment, env.getObjectMapper()),
+                validator, enrolment, env.getObjectMapper(), imports),
+            new com.salesagent.api.leads.ImportResource(imports),
             new WhatsAppWebhookResource(
                 endpoints.whatsapp().appSecret(),
                 endpoints.whatsapp().verifyToken(),

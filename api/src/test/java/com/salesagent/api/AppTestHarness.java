@@ -51,7 +51,8 @@ abstract sealed class AppTestHarness
         AdminPortApplicationTest,
         ProxiedClientsApplicationTest,
         SuppressedLeadsApplicationTest,
-        QueryIdsApplicationTest {
+        QueryIdsApplicationTest,
+        ImportRecordsApplicationTest {
   static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
 
   /** HubSpot's webhooks to us: the app's client secret and the public URL they are signed for. */

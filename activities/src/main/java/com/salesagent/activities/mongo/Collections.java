@@ -33,5 +33,19 @@ public final class Collections {
    */
   public static final String ENROL_LEASES = "enrol_leases";
 
+  /**
+   * One document per lead import (the API's {@code ImportRecords}): {@code _id} the import id, who
+   * and when, the file's name and options, {@code status} (running, done, interrupted, failed) and
+   * the counts as it goes. TTL on {@code expireAt} (IMPORT_RETENTION).
+   */
+  public static final String IMPORTS = "imports";
+
+  /**
+   * Each row's answer of an import, as its stream gave it: {@code importId}, {@code seq} (1, 2, ...
+   * in the order answered), {@code line}, {@code status}, {@code result} (the JSON line). TTL on
+   * {@code expireAt}, the import's own.
+   */
+  public static final String IMPORT_ROWS = "import_rows";
+
   private Collections() {}
 }

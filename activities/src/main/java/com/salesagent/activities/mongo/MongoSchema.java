@@ -109,6 +109,25 @@ public final class MongoSchema {
         SenderRates.COLLECTION,
         Indexes.ascending("expireAt"),
         new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+    // Lead imports, newest first, and their rows' answers in order (all of them or one status);
+    // both go when the import's expireAt passes (IMPORT_RETENTION).
+    index(db, Collections.IMPORTS, Indexes.descending("startedAt"));
+    index(
+        db,
+        Collections.IMPORTS,
+        Indexes.ascending("expireAt"),
+        new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+    index(
+        db,
+        Collections.IMPORT_ROWS,
+        Indexes.ascending("importId", "seq"),
+        new IndexOptions().unique(true));
+    index(db, Collections.IMPORT_ROWS, Indexes.ascending("importId", "status", "seq"));
+    index(
+        db,
+        Collections.IMPORT_ROWS,
+        Indexes.ascending("expireAt"),
+        new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "stage"));
     // The kill-switch pages through a variant's leads in lead-id order.
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "leadId"));

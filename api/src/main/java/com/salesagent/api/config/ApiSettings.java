@@ -170,6 +170,27 @@ public class ApiSettings {
     this.recontactAfter = recontactAfter;
   }
 
+  /**
+   * How long an import's record and its rows' answers are kept after it started (IMPORT_RETENTION):
+   * MongoDB's TTL monitor removes them then.
+   */
+  @NotNull
+  @io.dropwizard.validation.MinDuration(
+      value = 1,
+      unit = java.util.concurrent.TimeUnit.HOURS,
+      message = "must be at least 1h (IMPORT_RETENTION)")
+  private Duration importRetention = Duration.days(30);
+
+  @JsonProperty
+  public Duration getImportRetention() {
+    return importRetention;
+  }
+
+  @JsonProperty
+  public void setImportRetention(Duration importRetention) {
+    this.importRetention = importRetention;
+  }
+
   /** How long leads' inbound media stays in S3 (MEDIA_RETENTION); 0 keeps it until erasure. */
   @NotNull private Duration mediaRetention = Duration.days(180);
 

@@ -59,7 +59,10 @@ class LeadImport {
   private int refused;
   private String truncated;
   private int truncatedCode = 413;
+  private long lastLine;
+  private boolean clientGone;
   private List<String> ignoredColumns = List.of();
+  private ImportRecords.Recorder recorder;
 
   LeadImport(LeadValidator validator, Enrolment enrolment, ObjectMapper json, int maxRows) {
     this.validator = validator;
@@ -70,6 +73,16 @@ class LeadImport {
         .setStreamReadConstraints(
             StreamReadConstraints.builder().maxStringLength(MAX_LINE).build());
     this.maxRows = maxRows;
+  }
+
+  /**
+   * Records the import's rows and counts as it goes ({@link ImportRecords}), and its end; the
+   * summary line names it ({@code importId}).
+   */
+  LeadImport recordingTo(ImportRecords.Recorder recorder) {
+    this.recorder = recorder;
+    recorder.counting(this::counts);
+    return this;
   }
 
   /** Reads the rows of a body, answering each on {@code out}. */
@@ -88,18 +101,34 @@ class LeadImport {
   }
 
   private void run(Rows body, OutputStream out) throws IOException {
+    String status = ImportRecords.DONE;
+    String reason = null;
     try {
       body.read(out);
     } catch (WebApplicationException e) {
       // The body went past the request guard's cap while rows were being answered.
       truncated = "the body is larger than the import's cap: rows after line " + rows + " not read";
+    } catch (IOException e) {
+      // Answers no longer fail the import (write): this is the body, cut before its end (the
+      // connection closed during the upload). The rows received are answered and recorded.
+      status = ImportRecords.INTERRUPTED;
+      reason =
+          "the request's body ended before the end of the file (the connection closed during the"
+              + " upload): rows up to line "
+              + lastLine()
+              + " were processed, the rest never arrived; import the file again (rows enrolled"
+              + " already answer already_enrolled)";
+    } catch (RuntimeException | Error e) {
+      if (recorder != null) {
+        recorder.end(ImportRecords.FAILED, "failed after line " + lastLine() + ": " + e, null);
+      }
+      throw e;
     }
     Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("rows", rows);
-    summary.put("enrolled", enrolled);
-    summary.put("alreadyEnrolled", duplicates);
-    summary.put("rejected", rejected);
-    summary.put("refused", refused);
+    if (recorder != null) {
+      summary.put("importId", recorder.id());
+    }
+    summary.putAll(counts());
     if (!ignoredColumns.isEmpty()) {
       summary.put("ignoredColumns", ignoredColumns);
     }
@@ -108,7 +137,29 @@ class LeadImport {
       summary.put("code", truncatedCode);
       summary.put("message", truncated);
     }
+    if (reason != null) {
+      summary.put("interrupted", true);
+      summary.put("message", reason);
+    }
+    if (recorder != null) {
+      recorder.end(status, reason, summary);
+    }
     write(out, Map.of("summary", summary));
+  }
+
+  /** The counts so far, as the summary gives them. */
+  Map<String, Object> counts() {
+    Map<String, Object> counts = new LinkedHashMap<>();
+    counts.put("rows", rows);
+    counts.put("enrolled", enrolled);
+    counts.put("alreadyEnrolled", duplicates);
+    counts.put("rejected", rejected);
+    counts.put("refused", refused);
+    return counts;
+  }
+
+  private long lastLine() {
+    return recorder == null ? lastLine : recorder.lastLine();
   }
 
   private boolean full() {
@@ -143,7 +194,7 @@ class LeadImport {
       if (record.error() != null) {
         rows++;
         rejected++;
-        write(
+        answer(
             out,
             rejectedLine(
                 record.line(),
@@ -163,7 +214,7 @@ class LeadImport {
                 + (spans
                     ? " (a quoted value runs onto the next lines: is a closing quote missing?)"
                     : "");
-        write(out, rejectedLine(record.line(), List.of(new FieldError("row", why))));
+        answer(out, rejectedLine(record.line(), List.of(new FieldError("row", why))));
         // Its lines after the first are read again as rows (a quote it opened may have joined
         // them to it).
         records.rejectLast();
@@ -199,7 +250,7 @@ class LeadImport {
       if (next.tooLong()) {
         rows++;
         rejected++;
-        write(
+        answer(
             out,
             rejectedLine(
                 line, List.of(new FieldError("line", "longer than " + MAX_LINE + " bytes"))));
@@ -215,7 +266,7 @@ class LeadImport {
       } catch (IOException e) {
         rows++;
         rejected++;
-        write(out, rejectedLine(line, List.of(FieldError.ofJson(e))));
+        answer(out, rejectedLine(line, List.of(FieldError.ofJson(e))));
         continue;
       }
       handle(line, request, out, null, null);
@@ -267,12 +318,12 @@ class LeadImport {
           .filter(e -> !"consent.whatsappOptIn".equals(e.field()))
           .forEach(errors::add);
       rejected++;
-      write(out, withColumns(rejectedLine(line, errors), columns));
+      answer(out, withColumns(rejectedLine(line, errors), columns));
       return;
     }
     if (!result.valid()) {
       rejected++;
-      write(out, withColumns(rejectedLine(line, result.errors()), columns));
+      answer(out, withColumns(rejectedLine(line, result.errors()), columns));
       return;
     }
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -351,7 +402,7 @@ class LeadImport {
         Enrolment.ENROLLED.equals(answer.get("status"))
             || Enrolment.WORKFLOW_STARTED.equals(answer.get("status"))
             || Enrolment.ALREADY_ENROLLED.equals(answer.get("status"));
-    write(out, started ? answer : withColumns(answer, columns));
+    answer(out, started ? answer : withColumns(answer, columns));
   }
 
   /**
@@ -450,13 +501,48 @@ class LeadImport {
     return answer;
   }
 
+  /** A row's answer: recorded, then sent. */
+  private void answer(OutputStream out, Map<String, Object> answer) {
+    byte[] bytes = bytes(answer);
+    Object line = answer.get("line");
+    long number = line instanceof Number n ? n.longValue() : 0;
+    lastLine = Math.max(lastLine, number);
+    if (recorder != null) {
+      recorder.row(number, answer.get("status"), new String(bytes, StandardCharsets.UTF_8));
+    }
+    send(out, bytes);
+  }
+
   private void write(OutputStream out, Object value) {
+    send(out, bytes(value));
+  }
+
+  private byte[] bytes(Object value) {
     try {
-      out.write(json.writeValueAsBytes(value));
-      out.write('\n');
-      out.flush();
+      return json.writeValueAsBytes(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A line to the client. A connection that failed under it (the client went away: a proxy's
+   * timeout, a closed tab) does not end the import: the rows the body holds are still processed and
+   * recorded, and nothing more is written to it.
+   */
+  private void send(OutputStream out, byte[] bytes) {
+    if (clientGone) {
+      return;
+    }
+    try {
+      out.write(bytes);
+      out.write('\n');
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      clientGone = true;
+      if (recorder != null) {
+        recorder.clientGone();
+      }
     }
   }
 

@@ -94,7 +94,8 @@ class LeadResourceTest {
                   new LeadValidator("UTC", "US"),
                   new Enrolment(
                       STORE, WORKFLOWS, Clock.systemUTC(), Duration.ZERO, RECONTACT_AFTER),
-                  Jackson.newObjectMapper()))
+                  Jackson.newObjectMapper(),
+                  new ImportRecords(STORE.database(), Clock.systemUTC(), Duration.ofDays(1))))
           .build();
 
   static final MongoClient UNREACHABLE =

@@ -1,0 +1,328 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.FindIterable;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.MongoErrors;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's record of every lead import ({@code imports}) and of each row's answer ({@code
+ * import_rows}, one document a row, so 100,000 rows never make one document near MongoDB's 16 MiB):
+ * what an operator whose connection dropped in the middle of an import reads afterwards ({@code GET
+ * /api/imports/{importId}} and its {@code /rows}). A running import writes its rows and counts at
+ * most every {@link #FLUSH_ROWS} rows, {@link #FLUSH_BYTES} bytes of answers or {@link
+ * #FLUSH_EVERY}, and at its end; both collections forget an import {@code IMPORT_RETENTION} after
+ * it started (TTL on {@code expireAt}).
+ */
+public final class ImportRecords {
+  private static final Logger LOG = LoggerFactory.getLogger(ImportRecords.class);
+
+  static final String RUNNING = "running";
+  static final String DONE = "done";
+  static final String INTERRUPTED = "interrupted";
+  static final String FAILED = "failed";
+
+  static final int FLUSH_ROWS = 200;
+  static final int FLUSH_BYTES = 1024 * 1024;
+  static final Duration FLUSH_EVERY = Duration.ofSeconds(1);
+
+  /**
+   * A running import whose record has not moved for this long was left by a process that stopped (a
+   * running import writes at least every second, even while it waits for the body).
+   */
+  static final Duration STALE_AFTER = Duration.ofMinutes(2);
+
+  /** {@code imp_} and 24 hex digits. */
+  static final Pattern ID = Pattern.compile("imp_[0-9a-f]{24}");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final MongoCollection<Document> imports;
+  private final MongoCollection<Document> rows;
+  private final Clock clock;
+  private final Duration retention;
+
+  public ImportRecords(MongoDatabase db, Clock clock, Duration retention) {
+    this.imports = db.getCollection(Collections.IMPORTS);
+    this.rows = db.getCollection(Collections.IMPORT_ROWS);
+    this.clock = clock;
+    this.retention = retention;
+  }
+
+  static String newId() {
+    byte[] bytes = new byte[12];
+    RANDOM.nextBytes(bytes);
+    return "imp_" + HexFormat.of().formatHex(bytes);
+  }
+
+  /** Inserts the record of an import starting now: status running. */
+  Recorder start(String kind, String operator, String filename, Map<String, Object> options) {
+    String id = newId();
+    Instant now = clock.instant();
+    Document doc =
+        new Document("_id", id)
+            .append("kind", kind)
+            .append("operator", operator)
+            .append("filename", filename)
+            .append("options", new Document(options))
+            .append("status", RUNNING)
+            .append("startedAt", Date.from(now))
+            .append("updatedAt", Date.from(now))
+            .append("counts", new Document())
+            .append("bodyReceived", false)
+            .append("expireAt", Date.from(now.plus(retention)));
+    imports.insertOne(doc);
+    return new Recorder(id, Date.from(now.plus(retention)));
+  }
+
+  Document find(String id) {
+    return imports.find(Filters.eq("_id", id)).first();
+  }
+
+  long count() {
+    return imports.countDocuments();
+  }
+
+  List<Document> list(int skip, int limit) {
+    return imports
+        .find()
+        .sort(Sorts.descending("startedAt"))
+        .skip(skip)
+        .limit(limit)
+        .into(new ArrayList<>());
+  }
+
+  /** Rows of an import in the order answered, from {@code afterSeq} on; a status or all. */
+  FindIterable<Document> rows(String id, String status, long afterSeq, int limit) {
+    Bson filter =
+        status == null
+            ? Filters.and(Filters.eq("importId", id), Filters.gt("seq", afterSeq))
+            : Filters.and(
+                Filters.eq("importId", id),
+                Filters.eq("status", status),
+                Filters.gt("seq", afterSeq));
+    return rows.find(filter).sort(Sorts.ascending("seq")).limit(limit).batchSize(500);
+  }
+
+  /** The record as the API shows it: a running one whose process stopped is interrupted. */
+  Map<String, Object> view(Document d) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("importId", d.getString("_id"));
+    String status = d.getString("status");
+    String reason = d.getString("reason");
+    Date updated = d.getDate("updatedAt");
+    if (RUNNING.equals(status)
+        && updated != null
+        && updated.toInstant().plus(STALE_AFTER).isBefore(clock.instant())) {
+      status = INTERRUPTED;
+      reason =
+          "no progress since "
+              + updated.toInstant()
+              + ": the API process running it stopped; import the file again (rows enrolled"
+              + " already answer already_enrolled)";
+      out.put("stale", true);
+    }
+    out.put("status", status);
+    if (reason != null) {
+      out.put("reason", reason);
+    }
+    for (String key :
+        List.of(
+            "kind",
+            "operator",
+            "filename",
+            "options",
+            "startedAt",
+            "updatedAt",
+            "endedAt",
+            "counts",
+            "lastLine",
+            "rowsRecorded",
+            "unrecordedRows",
+            "bodyReceived",
+            "bodyBytes",
+            "clientDisconnected",
+            "clientDisconnectedAfterLine",
+            "summary",
+            "expireAt")) {
+      Object v = d.get(key);
+      if (v instanceof Date date) {
+        v = date.toInstant().toString();
+      }
+      if (v != null) {
+        out.put(key, v);
+      }
+    }
+    out.put("rows", "/api/imports/" + d.getString("_id") + "/rows");
+    return out;
+  }
+
+  /**
+   * One import's writes, from the thread that runs it (and {@link #bodyReceived} from the thread
+   * that reads its body).
+   */
+  final class Recorder {
+    private final String id;
+    private final Date expireAt;
+    private final List<Document> pending = new ArrayList<>();
+    private long pendingBytes;
+    private long seq;
+    private long recorded;
+    private long unrecorded;
+    private long lastLine;
+    private long lastFlush = System.nanoTime();
+    private Supplier<Map<String, Object>> counts = Map::of;
+    private Long disconnectedAfter;
+
+    private Recorder(String id, Date expireAt) {
+      this.id = id;
+      this.expireAt = expireAt;
+    }
+
+    String id() {
+      return id;
+    }
+
+    /** Where the record's counts come from at each write. */
+    void counting(Supplier<Map<String, Object>> counts) {
+      this.counts = counts;
+    }
+
+    /** A row's answer, the JSON line its stream carries. */
+    void row(long line, Object status, String json) {
+      seq++;
+      lastLine = Math.max(lastLine, line);
+      pending.add(
+          new Document("importId", id)
+              .append("seq", seq)
+              .append("line", line)
+              .append("status", status == null ? null : status.toString())
+              .append("result", json)
+              .append("expireAt", expireAt));
+      pendingBytes += json.length();
+      if (pending.size() >= FLUSH_ROWS || pendingBytes >= FLUSH_BYTES) {
+        flush(null);
+      } else {
+        tick();
+      }
+    }
+
+    /** Writes what waits when a second has gone by since the last write. */
+    void tick() {
+      if (System.nanoTime() - lastFlush >= FLUSH_EVERY.toNanos()) {
+        flush(null);
+      }
+    }
+
+    long lastLine() {
+      return lastLine;
+    }
+
+    /** The client's connection failed under the answer after this line: it reads no more. */
+    void clientGone() {
+      if (disconnectedAfter == null) {
+        disconnectedAfter = lastLine;
+      }
+    }
+
+    boolean clientIsGone() {
+      return disconnectedAfter != null;
+    }
+
+    /** The whole body is here (its bytes): the import runs to its end whatever the client does. */
+    void bodyReceived(long bytes) {
+      update(Updates.combine(Updates.set("bodyReceived", true), Updates.set("bodyBytes", bytes)));
+    }
+
+    /** Refused before any row (a 4xx to the request): failed, with the refusal. */
+    void refused(int code, String message) {
+      update(
+          Updates.combine(
+              Updates.set("status", FAILED),
+              Updates.set("reason", message),
+              Updates.set("code", code),
+              Updates.set("endedAt", Date.from(clock.instant())),
+              Updates.set("updatedAt", Date.from(clock.instant()))));
+    }
+
+    /** The end: the rows still waiting, the final counts and summary, and the status. */
+    void end(String status, String reason, Map<String, Object> summary) {
+      List<Bson> sets = new ArrayList<>();
+      sets.add(Updates.set("status", status));
+      if (reason != null) {
+        sets.add(Updates.set("reason", reason));
+      }
+      sets.add(Updates.set("endedAt", Date.from(clock.instant())));
+      if (summary != null) {
+        sets.add(Updates.set("summary", new Document(summary)));
+      }
+      flush(sets);
+    }
+
+    private void flush(List<Bson> more) {
+      lastFlush = System.nanoTime();
+      if (!pending.isEmpty()) {
+        List<Document> batch = new ArrayList<>(pending);
+        pending.clear();
+        pendingBytes = 0;
+        try {
+          rows.insertMany(batch, new InsertManyOptions().ordered(false));
+          recorded += batch.size();
+        } catch (MongoException e) {
+          unrecorded += batch.size();
+          LOG.warn(
+              "import {}: {} row answers not recorded ({})",
+              id,
+              batch.size(),
+              MongoErrors.summary(e));
+        }
+      }
+      List<Bson> sets = new ArrayList<>();
+      sets.add(Updates.set("counts", new Document(counts.get())));
+      sets.add(Updates.set("lastLine", lastLine));
+      sets.add(Updates.set("rowsRecorded", recorded));
+      if (unrecorded > 0) {
+        sets.add(Updates.set("unrecordedRows", unrecorded));
+      }
+      if (disconnectedAfter != null) {
+        sets.add(Updates.set("clientDisconnected", true));
+        sets.add(Updates.set("clientDisconnectedAfterLine", disconnectedAfter));
+      }
+      sets.add(Updates.set("updatedAt", Date.from(clock.instant())));
+      if (more != null) {
+        sets.addAll(more);
+      }
+      update(Updates.combine(sets));
+    }
+
+    private void update(Bson update) {
+      try {
+        imports.updateOne(Filters.eq("_id", id), update);
+      } catch (MongoException e) {
+        LOG.warn("import {}: its record not updated ({})", id, MongoErrors.summary(e));
+      }
+    }
+  }
+}
