@@ -239,7 +239,19 @@ public final class ApiWiring {
                 new LeadErasure(
                     store, client, config.getApi().getErasureSweepAfter().toJavaDuration(), clock)),
             new com.salesagent.api.leads.LeadImportResource(
-                validator, enrolment, env.getObjectMapper(), imports),
+                validator,
+                enrolment,
+                env.getObjectMapper(),
+                imports,
+                // ?async=true imports: two at once, eight waiting, then 503.
+                env.lifecycle()
+                    .executorService("lead-import-%d")
+                    .minThreads(com.salesagent.api.leads.LeadImportResource.BACKGROUND_THREADS)
+                    .maxThreads(com.salesagent.api.leads.LeadImportResource.BACKGROUND_THREADS)
+                    .workQueue(
+                        new ArrayBlockingQueue<>(
+                            com.salesagent.api.leads.LeadImportResource.BACKGROUND_QUEUE))
+                    .build()),
             new com.salesagent.api.leads.ImportResource(imports),
             new WhatsAppWebhookResource(
                 endpoints.whatsapp().appSecret(),

@@ -95,6 +95,63 @@ final class ImportRecordsApplicationTest extends AppTestHarness {
         .contains(id);
   }
 
+  /**
+   * {@code ?async=true} (or {@code Prefer: respond-async}): 202 once the body is here, naming the
+   * record; the import runs on the server and its record and rows say what it did.
+   */
+  @Test
+  void anAsyncImportAnswers202AndItsRecordSaysWhatItDid() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "async-" + UUID.randomUUID().toString().substring(0, 8);
+    String csv =
+        HEADER
+            + row("async-a-" + campaign, campaign, "yes")
+            + row("async-b-" + campaign, campaign, "maybe");
+    HttpResponse<String> accepted =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import?async=true")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    String id = accepted.headers().firstValue("Import-Id").orElseThrow();
+    assertThat(accepted.headers().firstValue("Location").orElseThrow())
+        .endsWith("/api/imports/" + id);
+    assertThat(json.readTree(accepted.body()).path("importId").asText()).isEqualTo(id);
+    await(
+        "the import's end",
+        Duration.ofSeconds(60),
+        () -> !"running".equals(record(id).path("status").asText()));
+    JsonNode r = record(id);
+    assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("done");
+    assertThat(r.path("options").path("async").asBoolean()).isTrue();
+    assertThat(r.path("counts").path("enrolled").asInt()).isEqualTo(1);
+    assertThat(r.path("counts").path("rejected").asInt()).isEqualTo(1);
+    List<String> rows = get("/api/imports/" + id + "/rows").body().lines().toList();
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0)).contains("async-a-" + campaign).contains("\"status\":\"enrolled\"");
+
+    HttpResponse<String> prefer =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/csv")
+                .header("Prefer", "respond-async")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        HEADER + row("async-c-" + campaign, campaign, "maybe"))));
+    assertThat(prefer.statusCode()).as(prefer.body()).isEqualTo(202);
+
+    HttpResponse<String> bad =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import?async=maybe")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+    assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+    assertThat(bad.body()).contains("\"field\":\"async\"");
+  }
+
   @Test
   void badImportIdsAre400UnknownOnes404AndTheRoutesNeedTheToken() throws Exception {
     HttpResponse<String> bad = get("/api/imports/not-an-id");

@@ -92,6 +92,33 @@ final class BodySpool implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the whole body is here; a body cut during its upload throws {@link BodyCut} (the
+   * request guard's cap is not thrown here: the import reads up to it and says so, as it streams).
+   */
+  void awaitEnd(Runnable whileWaiting) throws IOException {
+    while (true) {
+      synchronized (lock) {
+        if (ended || failure instanceof RuntimeException) {
+          return;
+        }
+        if (failure != null) {
+          throw new BodyCut((IOException) failure);
+        }
+        try {
+          lock.wait(1_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while waiting for the body");
+        }
+        if (ended || failure != null) {
+          continue;
+        }
+      }
+      whileWaiting.run();
+    }
+  }
+
   /** The bytes received so far. */
   long received() {
     synchronized (lock) {

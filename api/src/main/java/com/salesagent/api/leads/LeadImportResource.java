@@ -24,11 +24,16 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/leads/import}: many leads in one request, as CSV (a header row, then one lead
@@ -39,18 +44,34 @@ import java.util.Map;
 @Timed
 @Path("/api/leads/import")
 public class LeadImportResource {
+  private static final Logger LOG = LoggerFactory.getLogger(LeadImportResource.class);
   private final LeadValidator validator;
   private final Enrolment enrolment;
   private final ObjectMapper strict;
   private final ImportRecords records;
+  private final Executor background;
 
+  /**
+   * {@code background}: where asynchronous imports ({@code ?async=true}) run, a bounded executor (a
+   * full one refuses with 503).
+   */
   public LeadImportResource(
-      LeadValidator validator, Enrolment enrolment, ObjectMapper mapper, ImportRecords records) {
+      LeadValidator validator,
+      Enrolment enrolment,
+      ObjectMapper mapper,
+      ImportRecords records,
+      Executor background) {
     this.validator = validator;
     this.enrolment = enrolment;
     this.strict = RequestJson.strict(mapper.copy());
     this.records = records;
+    this.background = background;
   }
+
+  /** Asynchronous imports at once, and waiting, in one process. */
+  public static final int BACKGROUND_THREADS = 2;
+
+  public static final int BACKGROUND_QUEUE = 8;
 
   /** The response header that names the import's record before any row. */
   public static final String IMPORT_ID = "Import-Id";
@@ -70,6 +91,8 @@ public class LeadImportResource {
       @QueryParam("unknownColumns") String unknownColumns,
       @QueryParam("region") String region,
       @QueryParam("recontact") String recontact,
+      @QueryParam("async") String async,
+      @HeaderParam("Prefer") String prefer,
       @RequestBody(
               description =
                   "Leads as CSV (a header row, then one lead per row) or as JSON lines (one lead"
@@ -107,12 +130,14 @@ public class LeadImportResource {
     // server whose DEFAULT_PHONE_REGION is US): read in that country after the lead's own.
     String phoneRegion = LeadValidator.region(region);
     LeadValidator rows = phoneRegion == null ? validator : validator.withRegion(phoneRegion);
+    boolean inBackground = async(async, prefer);
     String name = filename(filename, disposition);
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("contentType", JsonBodies.shown(contentType));
     options.put("unknownColumns", ignoreUnknown ? "ignore" : "refuse");
     options.put("region", phoneRegion);
     options.put("recontact", RecentContacts.recontact(recontact));
+    options.put("async", inBackground);
     ImportRecords.Recorder recorder =
         records.start(
             csv ? "csv" : "json_lines", operator == null ? null : operator.name(), name, options);
@@ -120,7 +145,15 @@ public class LeadImportResource {
     // all and went away leaves every row to be imported and recorded.
     BodySpool spool = BodySpool.start(body, recorder::bodyReceived);
     try {
-      return started(csv, contentType, ignoreUnknown, rows, recontact, recorder, spool);
+      StreamingOutput output =
+          started(csv, contentType, ignoreUnknown, rows, recontact, recorder, spool);
+      if (inBackground) {
+        return inBackground(output, recorder, spool);
+      }
+      return Response.ok(output)
+          .header(IMPORT_ID, recorder.id())
+          .header(HttpHeaders.LOCATION, "/api/imports/" + recorder.id())
+          .build();
     } catch (ApiException e) {
       spool.close();
       recorder.refused(e.status(), e.getMessage());
@@ -132,7 +165,73 @@ public class LeadImportResource {
     }
   }
 
-  private Response started(
+  /**
+   * The whole body received, the import runs on the background executor and the answer is 202 at
+   * once, naming the record to read.
+   */
+  private Response inBackground(
+      StreamingOutput output, ImportRecords.Recorder recorder, BodySpool spool) {
+    try {
+      spool.awaitEnd(recorder::tick);
+    } catch (IOException e) {
+      spool.close();
+      recorder.end(
+          ImportRecords.INTERRUPTED,
+          "the request's body ended before the end of the file (the connection closed during the"
+              + " upload): no row was processed",
+          null);
+      throw new ApiException(
+          400,
+          "the body ended before its end: nothing imported",
+          new FieldError("body", e.getMessage()));
+    }
+    try {
+      background.execute(
+          () -> {
+            try {
+              output.write(OutputStream.nullOutputStream());
+            } catch (IOException | RuntimeException e) {
+              // LeadImport recorded it (failed); nobody waits for this thread.
+              LOG.warn("import {} failed: {}", recorder.id(), e.getClass().getSimpleName());
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      spool.close();
+      recorder.refused(503, "busy: too many imports run in the background");
+      throw new ApiException(
+              503,
+              "too many imports run in the background: try again later, or import without async",
+              new FieldError("async", "at most " + BACKGROUND_QUEUE + " imports wait"))
+          .withHeader("Retry-After", 30)
+          .withHeader(IMPORT_ID, recorder.id());
+    }
+    Map<String, Object> accepted = new LinkedHashMap<>();
+    accepted.put("importId", recorder.id());
+    accepted.put("status", ImportRecords.RUNNING);
+    accepted.put("location", "/api/imports/" + recorder.id());
+    return Response.accepted(accepted)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .header(IMPORT_ID, recorder.id())
+        .header(HttpHeaders.LOCATION, "/api/imports/" + recorder.id())
+        .build();
+  }
+
+  /** {@code ?async=true} or {@code Prefer: respond-async}. */
+  static boolean async(String async, String prefer) {
+    if (async != null && !"true".equals(async) && !"false".equals(async)) {
+      throw new ApiException(
+          400,
+          "async is true (answer 202 at once, the import runs on the server: read its record) or"
+              + " false (the default: the answer streams each row)",
+          new FieldError("async", "true|false"));
+    }
+    return "true".equals(async)
+        || (async == null
+            && prefer != null
+            && prefer.toLowerCase(java.util.Locale.ROOT).contains("respond-async"));
+  }
+
+  private StreamingOutput started(
       boolean csv,
       String contentType,
       boolean ignoreUnknown,
@@ -188,10 +287,7 @@ public class LeadImportResource {
             }
           };
     }
-    return Response.ok(output)
-        .header(IMPORT_ID, recorder.id())
-        .header(HttpHeaders.LOCATION, "/api/imports/" + recorder.id())
-        .build();
+    return output;
   }
 
   /**

@@ -95,7 +95,8 @@ class LeadResourceTest {
                   new Enrolment(
                       STORE, WORKFLOWS, Clock.systemUTC(), Duration.ZERO, RECONTACT_AFTER),
                   Jackson.newObjectMapper(),
-                  new ImportRecords(STORE.database(), Clock.systemUTC(), Duration.ofDays(1))))
+                  new ImportRecords(STORE.database(), Clock.systemUTC(), Duration.ofDays(1)),
+                  Runnable::run))
           .build();
 
   static final MongoClient UNREACHABLE =
