@@ -3,7 +3,7 @@
  * and the rows not enrolled in a table filterable by status and as a CSV to download. The pure
  * parts (lines across chunks, counts, the CSV) are in import-core.js. */
 import { $, h, clear, append, leadLink, fieldErrorList } from './util.js';
-import { apiStream } from './api.js';
+import { api, apiStream } from './api.js';
 import {
   lineSplitter, parseLine, newTally, count, applySummary, isEnrolled, rowErrors, failuresCsv,
   importQuery, contentTypeOf, recontactHint
@@ -25,7 +25,8 @@ const state = {
   summary: null,
   started: 0,
   drawn: { filter: null, scanned: 0, shown: 0, statuses: '' },
-  timer: null
+  timer: null,
+  importId: null
 };
 
 /** Stops an import under way (logging out). */
@@ -85,12 +86,17 @@ function startImport() {
   state.controller = typeof AbortController === 'function' ? new AbortController() : null;
   $('import-progress').hidden = false;
   $('import-state').textContent = 'Sending ' + state.file.name + '…';
-  apiStream('/api/leads/import' + query, {
+  state.importId = null;
+  // The file's name goes on the import's record (GET /api/imports/{importId}).
+  const named = (query ? query + '&' : '?') + 'filename=' + encodeURIComponent(recordName(state.file.name));
+  apiStream('/api/leads/import' + named, {
     raw: state.file,
     contentType: contentTypeOf(state.file.name, state.file.type),
     signal: state.controller ? state.controller.signal : undefined
   }).then((res) => {
-    $('import-state').textContent = 'Importing…';
+    const id = res.headers && res.headers.get('Import-Id');
+    state.importId = id && /^imp_[0-9a-f]{24}$/.test(id) ? id : null;
+    $('import-state').textContent = 'Importing…' + recordNote();
     return readAnswer(res.body.getReader());
   }).then(() => finish(null), (err) => finish(err));
 }
@@ -121,6 +127,29 @@ function onLine(text) {
   }
 }
 
+/** A file's name as the import's record takes it: at most 255 UTF-16 units, no control characters. */
+function recordName(name) {
+  let out = '';
+  for (const ch of String(name)) {
+    if (out.length + ch.length > 255) break;
+    out += /[\u0000-\u001f\u007f-\u009f]/.test(ch) ? '_' : ch;
+  }
+  return out;
+}
+
+/** The import's record on the server, named for the operator (GET /api/imports/{importId}). */
+function recordNote() {
+  return state.importId ? ' (import ' + state.importId + ')' : '';
+}
+
+/** Stop: the server is asked to stop the import (it goes on without the page otherwise). */
+function stopClicked() {
+  if (!state.controller) return;
+  const abort = () => { if (state.controller) state.controller.abort(); };
+  if (!state.importId) { abort(); return; }
+  api('/api/imports/' + state.importId + '/cancel', { method: 'POST' }).then(abort, abort);
+}
+
 function finish(err) {
   setBusy(false);
   clearTimeout(state.timer);
@@ -133,7 +162,8 @@ function finish(err) {
     if (err.status === 401) { $('import-state').textContent = 'Logged out: the import was not finished.'; return; }
     if (err.name === 'AbortError') {
       setState('Stopped after ' + rows + ' rows. The rows counted here were answered (the enrolled ones are'
-        + ' enrolled); the rest of the file was not imported.', true);
+        + ' enrolled); the rest of the file was not imported.' + (state.importId ? ' The import\'s record, ' + state.importId
+        + ', says where it stopped: GET /api/imports/' + state.importId + '.' : ''), true);
       return;
     }
     if (err.status) {
@@ -141,6 +171,13 @@ function finish(err) {
       $('import-progress').hidden = true;
       showError(err.data && err.data.message ? err.data.message : err.message,
         err.data && Array.isArray(err.data.errors) ? err.data.errors : []);
+      return;
+    }
+    if (state.importId) {
+      setState('The connection broke after ' + rows + ' rows (' + String(err.message || err) + '). The server'
+        + ' goes on with a file it received whole and keeps a record of the import: GET /api/imports/'
+        + state.importId + ' says its status and counts, and /api/imports/' + state.importId + '/rows each row\'s'
+        + ' answer. Sending the file again is safe too (rows enrolled already answer "already enrolled").', true);
       return;
     }
     setState('The connection broke after ' + rows + ' rows (' + String(err.message || err) + '). Rows after the'
@@ -157,7 +194,7 @@ function finish(err) {
   }
   const s = state.summary;
   const secs = Math.max(1, Math.round((Date.now() - state.started) / 1000));
-  setState('Done: ' + rows + ' rows in ' + secs + ' s.', false);
+  setState('Done: ' + rows + ' rows in ' + secs + ' s.' + recordNote(), false);
   const summary = clear($('import-summary'));
   append(summary, h('span', { text: t.enrolled.toLocaleString('en') + ' enrolled, '
     + t.alreadyEnrolled.toLocaleString('en') + ' already enrolled (not listed below), '
@@ -314,7 +351,7 @@ function download() {
 export function bindImport() {
   $('import-form').addEventListener('submit', (e) => { e.preventDefault(); startImport(); });
   $('import-file').addEventListener('change', (e) => setFile(e.target.files && e.target.files[0]));
-  $('import-stop').addEventListener('click', () => { if (state.controller) state.controller.abort(); });
+  $('import-stop').addEventListener('click', stopClicked);
   $('import-recontact').addEventListener('change', (e) => { $('import-recontact-warning').hidden = !e.target.checked; });
   $('import-filter').addEventListener('change', renderFailures);
   $('import-download').addEventListener('click', download);

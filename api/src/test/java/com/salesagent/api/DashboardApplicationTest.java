@@ -340,6 +340,14 @@ class DashboardApplicationTest {
       assertThat(driver.findElement(error).getText())
           .as("the earlier refusal is cleared")
           .isBlank();
+      // The import's id is shown, and its record on the server has the file's name.
+      java.util.regex.Matcher importId =
+          java.util.regex.Pattern.compile("import (imp_[0-9a-f]{24})")
+              .matcher(driver.findElement(state).getText());
+      assertThat(importId.find()).as(driver.findElement(state).getText()).isTrue();
+      assertThat(get("/api/imports/" + importId.group(1)).body())
+          .contains("\"filename\":\"leads.csv\"")
+          .contains("\"status\":\"done\"");
       java.util.function.Function<String, String> text =
           id -> driver.findElement(org.openqa.selenium.By.id(id)).getText();
       assertThat(List.of(text.apply("import-rows"), text.apply("import-enrolled")))

@@ -152,6 +152,57 @@ final class ImportRecordsApplicationTest extends AppTestHarness {
     assertThat(bad.body()).contains("\"field\":\"async\"");
   }
 
+  /**
+   * The dashboard's Stop: the server no longer stops an import whose file it received whole when
+   * the page goes away, so it is asked to ({@code POST /api/imports/{importId}/cancel}); the import
+   * stops within a second or 200 rows, interrupted naming the operator, and the rows after it are
+   * not imported. An import that has ended is 409.
+   */
+  @Test
+  void aRunningImportIsStoppedOnRequestAndSaysByWhom() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String campaign = "stop-" + UUID.randomUUID().toString().substring(0, 8);
+    int unreadable = 30_000;
+    StringBuilder csv = new StringBuilder(HEADER);
+    for (int i = 0; i < unreadable; i++) {
+      csv.append(row("stop-x" + i + "-" + campaign, campaign, "maybe"));
+    }
+    String last = "stop-last-" + campaign;
+    csv.append(row(last, campaign, "yes"));
+    HttpResponse<String> accepted =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import?async=true")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv.toString())));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    String id = accepted.headers().firstValue("Import-Id").orElseThrow();
+    HttpResponse<String> cancel = postJson("/api/imports/" + id + "/cancel", "");
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+    await(
+        "the import's end",
+        Duration.ofSeconds(60),
+        () -> !"running".equals(record(id).path("status").asText()));
+    JsonNode r = record(id);
+    assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("interrupted");
+    assertThat(r.path("reason").asText()).startsWith("stopped by ");
+    assertThat(r.path("counts").path("rows").asInt()).isLessThan(unreadable + 1);
+    assertThat(store().contacts().countDocuments(Filters.eq("leadId", last))).isZero();
+    assertThat(get("/api/imports/" + id + "/rows").body().lines().count())
+        .isEqualTo(r.path("counts").path("rows").asLong());
+
+    HttpResponse<String> again = postJson("/api/imports/" + id + "/cancel", "");
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(again.body()).contains("\"field\":\"importId\"");
+    assertThat(postJson("/api/imports/imp_000000000000000000000000/cancel", "").statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> anonymous =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/imports/" + id + "/cancel")))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+  }
+
   @Test
   void badImportIdsAre400UnknownOnes404AndTheRoutesNeedTheToken() throws Exception {
     HttpResponse<String> bad = get("/api/imports/not-an-id");

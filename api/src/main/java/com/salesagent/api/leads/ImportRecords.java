@@ -126,6 +126,24 @@ public final class ImportRecords {
     return rows.find(filter).sort(Sorts.ascending("seq")).limit(limit).batchSize(500);
   }
 
+  /**
+   * Asks a running import to stop ({@code POST /api/imports/{importId}/cancel}): it stops at its
+   * next write of the record (at most a second or 200 rows on), interrupted with the operator's
+   * name. False when the record is no longer running.
+   */
+  boolean cancel(String id, String operator) {
+    Instant now = clock.instant();
+    return imports
+            .updateOne(
+                Filters.and(Filters.eq("_id", id), Filters.eq("status", RUNNING)),
+                Updates.combine(
+                    Updates.set(
+                        "cancelRequested",
+                        new Document("by", operator).append("at", Date.from(now)))))
+            .getModifiedCount()
+        > 0;
+  }
+
   /** The record as the API shows it: a running one whose process stopped is interrupted. */
   Map<String, Object> view(Document d) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -166,10 +184,14 @@ public final class ImportRecords {
             "clientDisconnected",
             "clientDisconnectedAfterLine",
             "summary",
+            "cancelRequested",
             "expireAt")) {
       Object v = d.get(key);
       if (v instanceof Date date) {
         v = date.toInstant().toString();
+      }
+      if (v instanceof Document doc && doc.get("at") instanceof Date at) {
+        v = new Document(doc).append("at", at.toInstant().toString());
       }
       if (v != null) {
         out.put(key, v);
@@ -195,6 +217,7 @@ public final class ImportRecords {
     private long lastFlush = System.nanoTime();
     private Supplier<Map<String, Object>> counts = Map::of;
     private Long disconnectedAfter;
+    private volatile String cancelledBy;
 
     private Recorder(String id, Date expireAt) {
       this.id = id;
@@ -238,6 +261,11 @@ public final class ImportRecords {
 
     long lastLine() {
       return lastLine;
+    }
+
+    /** Who asked the import to stop (seen at the record's last write), or null. */
+    String cancelledBy() {
+      return cancelledBy;
     }
 
     /** The client's connection failed under the answer after this line: it reads no more. */
@@ -319,7 +347,16 @@ public final class ImportRecords {
 
     private void update(Bson update) {
       try {
-        imports.updateOne(Filters.eq("_id", id), update);
+        Document before =
+            imports.findOneAndUpdate(
+                Filters.eq("_id", id),
+                update,
+                new com.mongodb.client.model.FindOneAndUpdateOptions()
+                    .projection(com.mongodb.client.model.Projections.include("cancelRequested")));
+        Document cancel = before == null ? null : before.get("cancelRequested", Document.class);
+        if (cancel != null && cancelledBy == null) {
+          cancelledBy = String.valueOf(cancel.get("by"));
+        }
       } catch (MongoException e) {
         LOG.warn("import {}: its record not updated ({})", id, MongoErrors.summary(e));
       }

@@ -2,10 +2,14 @@ package com.salesagent.api.leads;
 
 import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoCursor;
+import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -28,7 +32,8 @@ import org.bson.Document;
  * The records of lead imports ({@link ImportRecords}): {@code GET /api/imports} (newest first, a
  * page), {@code GET /api/imports/{importId}} (status, counts, summary) and {@code GET
  * /api/imports/{importId}/rows} (each row's answer line as the import streamed it, NDJSON, all or
- * one {@code status}, from {@code afterSeq} on, at most {@code limit}).
+ * one {@code status}, from {@code afterSeq} on, at most {@code limit}); {@code POST
+ * /api/imports/{importId}/cancel} stops a running one.
  */
 @Tag(name = "leads")
 @Timed
@@ -111,6 +116,31 @@ public class ImportResource {
           }
         };
     return Response.ok(body).build();
+  }
+
+  /**
+   * Stops a running import at its next write of the record (within a second or 200 rows): it ends
+   * {@code interrupted}, naming the operator and the last line processed. The dashboard's Stop. An
+   * import that has ended is 409.
+   */
+  @POST
+  @Path("/{importId}/cancel")
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response cancel(
+      @Auth Operator operator, @Context UriInfo uri, @PathParam("importId") String importId) {
+    known(uri, Set.of());
+    Object status = records.view(record(importId)).get("status");
+    if (!ImportRecords.RUNNING.equals(status)
+        || !records.cancel(importId, operator == null ? null : operator.name())) {
+      Object now = records.view(record(importId)).get("status");
+      throw new ApiException(
+              409,
+              "this import is not running: it has ended (" + now + ")",
+              new FieldError("importId", "not running"))
+          .with("status", now);
+    }
+    return Response.accepted(records.view(record(importId))).build();
   }
 
   private Document record(String importId) {

@@ -61,6 +61,7 @@ class LeadImport {
   private int truncatedCode = 413;
   private long lastLine;
   private boolean clientGone;
+  private boolean cancelled;
   private List<String> ignoredColumns = List.of();
   private ImportRecords.Recorder recorder;
 
@@ -124,6 +125,15 @@ class LeadImport {
       }
       throw e;
     }
+    if (cancelled && reason == null) {
+      status = ImportRecords.INTERRUPTED;
+      reason =
+          "stopped by "
+              + recorder.cancelledBy()
+              + " after line "
+              + lastLine()
+              + ": the rows after it were not imported";
+    }
     Map<String, Object> summary = new LinkedHashMap<>();
     if (recorder != null) {
       summary.put("importId", recorder.id());
@@ -163,6 +173,10 @@ class LeadImport {
   }
 
   private boolean full() {
+    if (recorder != null && recorder.cancelledBy() != null) {
+      cancelled = true;
+      return true;
+    }
     if (rows >= maxRows) {
       truncated = "at most " + maxRows + " rows per import: the rest was not read";
       return true;
