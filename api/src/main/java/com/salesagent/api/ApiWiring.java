@@ -280,7 +280,8 @@ public final class ApiWiring {
                 enrolment,
                 store,
                 env.getObjectMapper(),
-                clock),
+                clock,
+                imports),
             new com.salesagent.api.crm.HubSpotWebhookResource(
                 config.getApi().getHubspotClientSecret(),
                 config.getApi().getHubspotWebhookUrl(),

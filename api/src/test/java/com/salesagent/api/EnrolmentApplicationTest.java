@@ -896,6 +896,16 @@ final class EnrolmentApplicationTest extends AppTestHarness {
         .contains("\"contactId\":\"" + badPhone + "\"")
         .contains("phone")
         .contains("not found in HubSpot");
+    // Every contact's answer is on the import's record, the ones imported too.
+    String importId = r.headers().firstValue("Import-Id").orElseThrow();
+    assertThat(result.path("importId").asText()).isEqualTo(importId);
+    JsonNode record = json.readTree(get("/api/imports/" + importId).body());
+    assertThat(record.path("status").asText()).isEqualTo("done");
+    assertThat(record.path("kind").asText()).isEqualTo("hubspot");
+    assertThat(record.path("counts").path("enrolled").asInt()).isEqualTo(1);
+    assertThat(get("/api/imports/" + importId + "/rows").body().lines()).hasSize(4);
+    assertThat(get("/api/imports/" + importId + "/rows?status=enrolled").body())
+        .contains("\"contactId\":\"" + good + "\"");
     String leadId = "hubspot-" + good;
     assertThat(store().contact(leadId).getString("name")).isEqualTo("Helena Prado");
     assertThat(store().contact(leadId).getString("campaignId")).isEqualTo("crm-list");

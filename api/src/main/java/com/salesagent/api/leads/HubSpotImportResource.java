@@ -18,6 +18,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -56,8 +57,12 @@ public class HubSpotImportResource {
   /** What the import takes. */
   public record ImportRequest(String listId, String campaignId) {}
 
-  /** What it did: counts, and each contact that did not become a lead, with why. */
+  /**
+   * What it did: counts, and each contact that did not become a lead, with why (the first 100;
+   * every contact's answer is on the import's record, {@code GET /api/imports/{importId}/rows}).
+   */
   public record Imported(
+      String importId,
       String listId,
       int members,
       int enrolled,
@@ -73,6 +78,7 @@ public class HubSpotImportResource {
   private final MongoCollection<Document> links;
   private final ObjectMapper strict;
   private final Clock clock;
+  private final ImportRecords records;
 
   /** {@code hubspot} null: not configured (HUBSPOT_ACCESS_TOKEN unset), the route answers 409. */
   public HubSpotImportResource(
@@ -82,7 +88,8 @@ public class HubSpotImportResource {
       Enrolment enrolment,
       LeadStore store,
       ObjectMapper mapper,
-      Clock clock) {
+      Clock clock,
+      ImportRecords records) {
     this.hubspot = hubspot;
     this.consentProperty =
         consentProperty == null || consentProperty.isBlank() ? "whatsapp_opt_in" : consentProperty;
@@ -91,11 +98,19 @@ public class HubSpotImportResource {
     this.links = store.database().getCollection(HubSpotSync.LINKS);
     this.strict = RequestJson.strict(mapper.copy());
     this.clock = clock;
+    this.records = records;
   }
 
   @POST
   @Consumes(MediaType.WILDCARD)
-  public Imported importList(
+  @io.swagger.v3.oas.annotations.responses.ApiResponse(
+      responseCode = "200",
+      content =
+          @io.swagger.v3.oas.annotations.media.Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema =
+                  @io.swagger.v3.oas.annotations.media.Schema(implementation = Imported.class)))
+  public Response importList(
       @Auth Operator operator, @QueryParam("recontact") String recontact, byte[] body)
       throws InterruptedException {
     Enrolment enrolment =
@@ -128,72 +143,121 @@ public class HubSpotImportResource {
           new FieldError("listId", "set HUBSPOT_ACCESS_TOKEN to import from HubSpot"));
     }
     List<String> members = members(request.listId());
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("listId", request.listId());
+    options.put("campaignId", request.campaignId());
+    options.put("recontact", RecentContacts.recontact(recontact));
+    ImportRecords.Recorder recorder =
+        records.start("hubspot", operator == null ? null : operator.name(), null, options);
+    Map<String, Object> tally = new LinkedHashMap<>();
+    recorder.counting(() -> new LinkedHashMap<>(tally));
     int enrolled = 0;
     int already = 0;
     int refused = 0;
     int rejected = 0;
+    int line = 0;
     List<Map<String, Object>> notImported = new ArrayList<>();
     List<String> props = new ArrayList<>(PROPERTIES);
     props.add(consentProperty);
-    for (int from = 0; from < members.size(); from += 100) {
-      List<String> batch = members.subList(from, Math.min(members.size(), from + 100));
-      Map<String, Map<String, String>> contacts =
-          hubspotCall(() -> hubspot.readContacts(batch, props));
-      for (String id : batch) {
-        Map<String, String> c = contacts.get(id);
-        Map<String, Object> why = new LinkedHashMap<>();
-        why.put("contactId", id);
-        if (c == null) {
-          rejected++;
-          why.put("status", "rejected");
-          why.put("errors", List.of(new FieldError("contactId", "not found in HubSpot")));
-          notImported.add(why);
-          continue;
-        }
-        LeadValidator.Result result = validator.validate(lead(id, c, request, operator));
-        if (!result.valid()) {
-          rejected++;
-          why.put("status", "rejected");
-          why.put("errors", result.errors());
-          notImported.add(why);
-          continue;
-        }
-        Enrolment.Outcome outcome = enrolment.enrol(result.lead());
-        if (Enrolment.ALREADY_ENROLLED.equals(outcome.status())) {
-          already++;
-        } else if (outcome.started()) {
-          enrolled++;
-          links.updateOne(
-              Filters.eq("_id", outcome.leadId()),
-              Updates.setOnInsert("contactId", id),
-              new UpdateOptions().upsert(true));
-        } else {
-          refused++;
-          why.put("status", outcome.status());
-          if (Enrolment.RECENTLY_CONTACTED.equals(outcome.status())) {
-            why.put("retryAt", outcome.retryAt().toString());
-            why.put(
-                "errors",
-                List.of(
-                    new FieldError(
-                        "phone",
-                        RecentContacts.message(outcome.activeLeadId(), outcome.retryAt()))));
-          } else if (Enrolment.PHONE_ENROLLING.equals(outcome.status())) {
-            why.put("retryAt", outcome.retryAt().toString());
-            why.put("errors", List.of(new FieldError("phone", RecentContacts.ENROLLING)));
+    try {
+      for (int from = 0; from < members.size(); from += 100) {
+        List<String> batch = members.subList(from, Math.min(members.size(), from + 100));
+        Map<String, Map<String, String>> contacts =
+            hubspotCall(() -> hubspot.readContacts(batch, props));
+        for (String id : batch) {
+          line++;
+          Map<String, String> c = contacts.get(id);
+          Map<String, Object> why = new LinkedHashMap<>();
+          why.put("line", line);
+          why.put("contactId", id);
+          LeadValidator.Result result =
+              c == null ? null : validator.validate(lead(id, c, request, operator));
+          if (c == null) {
+            rejected++;
+            why.put("status", "rejected");
+            why.put("errors", List.of(new FieldError("contactId", "not found in HubSpot")));
+            notImported.add(why);
+          } else if (!result.valid()) {
+            rejected++;
+            why.put("status", "rejected");
+            why.put("errors", result.errors());
+            notImported.add(why);
+          } else {
+            Enrolment.Outcome outcome = enrolment.enrol(result.lead());
+            why.put("leadId", outcome.leadId());
+            if (Enrolment.ALREADY_ENROLLED.equals(outcome.status())) {
+              already++;
+              why.put("status", outcome.status());
+            } else if (outcome.started()) {
+              enrolled++;
+              why.put("status", outcome.status());
+              links.updateOne(
+                  Filters.eq("_id", outcome.leadId()),
+                  Updates.setOnInsert("contactId", id),
+                  new UpdateOptions().upsert(true));
+            } else {
+              refused++;
+              why.put("status", outcome.status());
+              if (Enrolment.RECENTLY_CONTACTED.equals(outcome.status())) {
+                why.put("retryAt", outcome.retryAt().toString());
+                why.put(
+                    "errors",
+                    List.of(
+                        new FieldError(
+                            "phone",
+                            RecentContacts.message(outcome.activeLeadId(), outcome.retryAt()))));
+              } else if (Enrolment.PHONE_ENROLLING.equals(outcome.status())) {
+                why.put("retryAt", outcome.retryAt().toString());
+                why.put("errors", List.of(new FieldError("phone", RecentContacts.ENROLLING)));
+              }
+              notImported.add(why);
+            }
           }
-          notImported.add(why);
+          tally.put("rows", line);
+          tally.put("enrolled", enrolled);
+          tally.put("alreadyEnrolled", already);
+          tally.put("rejected", rejected);
+          tally.put("refused", refused);
+          recorder.row(line, why.get("status"), strict.writeValueAsString(why));
         }
       }
+    } catch (InterruptedException e) {
+      recorder.end(ImportRecords.INTERRUPTED, "interrupted after contact " + line, null);
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      recorder.end(
+          ImportRecords.FAILED,
+          "failed after contact "
+              + line
+              + " of "
+              + members.size()
+              + (e instanceof ApiException a ? ": " + a.getMessage() : ": " + e),
+          null);
+      if (e instanceof IOException io) {
+        throw new java.io.UncheckedIOException(io);
+      }
+      throw (RuntimeException) e;
     }
-    return new Imported(
-        request.listId(),
-        members.size(),
-        enrolled,
-        already,
-        refused,
-        rejected,
-        notImported.size() > 100 ? notImported.subList(0, 100) : notImported);
+    Imported imported =
+        new Imported(
+            recorder.id(),
+            request.listId(),
+            members.size(),
+            enrolled,
+            already,
+            refused,
+            rejected,
+            notImported.size() > 100 ? notImported.subList(0, 100) : notImported);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("importId", recorder.id());
+    summary.put("listId", request.listId());
+    summary.put("members", members.size());
+    summary.putAll(tally);
+    recorder.end(ImportRecords.DONE, null, summary);
+    return Response.ok(imported)
+        .header(LeadImportResource.IMPORT_ID, recorder.id())
+        .header(jakarta.ws.rs.core.HttpHeaders.LOCATION, "/api/imports/" + recorder.id())
+        .build();
   }
 
   private List<String> members(String listId) throws InterruptedException {
