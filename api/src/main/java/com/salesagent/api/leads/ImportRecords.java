@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ImportRecords {
   private static final Logger LOG = LoggerFactory.getLogger(ImportRecords.class);
 
+  static final String QUEUED = "queued";
   static final String RUNNING = "running";
   static final String DONE = "done";
   static final String INTERRUPTED = "interrupted";
@@ -49,10 +50,13 @@ public final class ImportRecords {
   static final Duration FLUSH_EVERY = Duration.ofSeconds(1);
 
   /**
-   * A running import whose record has not moved for this long was left by a process that stopped (a
-   * running import writes at least every second, even while it waits for the body).
+   * A running or queued import whose record has not moved for this long was left by a process that
+   * stopped: the process running it writes {@code heartbeatAt} every {@link #HEARTBEAT}, and a
+   * running import its counts at least every second.
    */
   static final Duration STALE_AFTER = Duration.ofMinutes(2);
+
+  static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
   /** {@code imp_} and 24 hex digits. */
   static final Pattern ID = Pattern.compile("imp_[0-9a-f]{24}");
@@ -63,6 +67,11 @@ public final class ImportRecords {
   private final MongoCollection<Document> rows;
   private final Clock clock;
   private final Duration retention;
+
+  /** This process, on the records of the imports it runs (their heartbeat). */
+  private final String process = newId().substring(4, 16);
+
+  private java.util.concurrent.ScheduledExecutorService heart;
 
   public ImportRecords(MongoDatabase db, Clock clock, Duration retention) {
     this.imports = db.getCollection(Collections.IMPORTS);
@@ -92,9 +101,39 @@ public final class ImportRecords {
             .append("updatedAt", Date.from(now))
             .append("counts", new Document())
             .append("bodyReceived", false)
+            .append("process", process)
+            .append("heartbeatAt", Date.from(now))
             .append("expireAt", Date.from(now.plus(retention)));
     imports.insertOne(doc);
+    beating();
     return new Recorder(id, Date.from(now.plus(retention)));
+  }
+
+  /** Every {@link #HEARTBEAT}, this process's running and queued imports say it is alive. */
+  private synchronized void beating() {
+    if (heart != null) {
+      return;
+    }
+    heart =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "import-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    heart.scheduleWithFixedDelay(
+        () -> {
+          try {
+            imports.updateMany(
+                Filters.and(Filters.eq("process", process), Filters.in("status", RUNNING, QUEUED)),
+                Updates.set("heartbeatAt", Date.from(clock.instant())));
+          } catch (RuntimeException e) {
+            LOG.warn("imports' heartbeat not written ({})", e.getClass().getSimpleName());
+          }
+        },
+        HEARTBEAT.toSeconds(),
+        HEARTBEAT.toSeconds(),
+        java.util.concurrent.TimeUnit.SECONDS);
   }
 
   Document find(String id) {
@@ -135,7 +174,7 @@ public final class ImportRecords {
     Instant now = clock.instant();
     return imports
             .updateOne(
-                Filters.and(Filters.eq("_id", id), Filters.eq("status", RUNNING)),
+                Filters.and(Filters.eq("_id", id), Filters.in("status", RUNNING, QUEUED)),
                 Updates.combine(
                     Updates.set(
                         "cancelRequested",
@@ -151,7 +190,11 @@ public final class ImportRecords {
     String status = d.getString("status");
     String reason = d.getString("reason");
     Date updated = d.getDate("updatedAt");
-    if (RUNNING.equals(status)
+    Date beat = d.getDate("heartbeatAt");
+    if (beat != null && (updated == null || beat.after(updated))) {
+      updated = beat;
+    }
+    if ((RUNNING.equals(status) || QUEUED.equals(status))
         && updated != null
         && updated.toInstant().plus(STALE_AFTER).isBefore(clock.instant())) {
       status = INTERRUPTED;
@@ -174,6 +217,7 @@ public final class ImportRecords {
             "options",
             "startedAt",
             "updatedAt",
+            "heartbeatAt",
             "endedAt",
             "counts",
             "lastLine",
@@ -282,6 +326,19 @@ public final class ImportRecords {
     /** The whole body is here (its bytes): the import runs to its end whatever the client does. */
     void bodyReceived(long bytes) {
       update(Updates.combine(Updates.set("bodyReceived", true), Updates.set("bodyBytes", bytes)));
+    }
+
+    /** Waits for a thread of the background executor (an asynchronous import). */
+    void queued() {
+      update(Updates.set("status", QUEUED));
+    }
+
+    /** Taken by a thread: running. */
+    void running() {
+      update(
+          Updates.combine(
+              Updates.set("status", RUNNING),
+              Updates.set("updatedAt", Date.from(clock.instant()))));
     }
 
     /** Refused before any row (a 4xx to the request): failed, with the refusal. */

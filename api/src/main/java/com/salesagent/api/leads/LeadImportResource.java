@@ -186,8 +186,10 @@ public class LeadImportResource {
           new FieldError("body", e.getMessage()));
     }
     try {
+      recorder.queued();
       background.execute(
           () -> {
+            recorder.running();
             try {
               output.write(OutputStream.nullOutputStream());
             } catch (IOException | RuntimeException e) {
@@ -207,7 +209,7 @@ public class LeadImportResource {
     }
     Map<String, Object> accepted = new LinkedHashMap<>();
     accepted.put("importId", recorder.id());
-    accepted.put("status", ImportRecords.RUNNING);
+    accepted.put("status", ImportRecords.QUEUED);
     accepted.put("location", "/api/imports/" + recorder.id());
     return Response.accepted(accepted)
         .type(MediaType.APPLICATION_JSON_TYPE)
