@@ -216,7 +216,14 @@ public final class PendingPersonMessages implements Managed {
         continue;
       }
       if (!goesOn(contact)) {
-        held(m, contact, stage, now);
+        held(m, contact, "the lead's run ended " + stage.key() + " before it went: not sent", now);
+      } else if (endedPaused(contact.getString("leadId"))) {
+        // The pause held it (the rep was told it waits for the resume): an outcome is no resume.
+        held(
+            m,
+            contact,
+            "the lead was paused when its run ended " + stage.key() + ", never resumed: not sent",
+            now);
       } else {
         Date queued = m.getDate("createdAt");
         afterEnd.start(
@@ -241,9 +248,8 @@ public final class PendingPersonMessages implements Managed {
   }
 
   /** Not sent: the message and the lead's timeline say why. */
-  private void held(Document m, Document contact, Stage stage, Instant now) {
+  private void held(Document m, Document contact, String why, Instant now) {
     String key = m.getString("idempotencyKey");
-    String why = "the lead's run ended " + stage.key() + " before it went: not sent";
     boolean heldHere =
         store
                 .messages()
@@ -269,6 +275,24 @@ public final class PendingPersonMessages implements Managed {
             key + ": " + why,
             now);
     LOG.info("message {} of lead {} not sent: {}", key, m.getString("leadId"), why);
+  }
+
+  /**
+   * Whether the lead's run ended paused: the latest of its timeline's pauses and resumes is a pause
+   * (an operator's pause holds every message until a resume; an outcome ends it, no resume).
+   */
+  private boolean endedPaused(String leadId) {
+    Document last =
+        store
+            .interactions()
+            .collection()
+            .find(
+                Filters.and(
+                    Filters.eq("meta.leadId", leadId), Filters.in("type", "paused", "resumed")))
+            .sort(Sorts.descending("ts"))
+            .limit(1)
+            .first();
+    return last != null && "paused".equals(last.getString("type"));
   }
 
   /**

@@ -121,6 +121,49 @@ class PendingPersonMessagesTest {
   }
 
   /**
+   * Found by the QA walk: a rep wrote to a paused lead (the API said it waits for the resume), then
+   * the lead was marked lost, never resumed; the sweep sent the message 55 s later. A run that
+   * ended paused sends nothing the pause held: held back and said so. One resumed before its
+   * outcome goes on as any left-behind message.
+   */
+  @Test
+  void aMessageHeldByAPauseIsNotSentWhenTheRunEndedPausedOnlyWhenResumedFirst() {
+    String paused = lead("lost");
+    store
+        .interactions()
+        .recordInteraction(
+            paused, "c-1", null, "paused", null, null, NOW.minus(Duration.ofMinutes(5)));
+    store
+        .interactions()
+        .recordInteraction(
+            paused, "c-1", null, "lost", null, null, NOW.minus(Duration.ofMinutes(1)));
+    String heldKey = message(paused, Duration.ofMinutes(3), new Document());
+    String resumed = lead("lost");
+    store
+        .interactions()
+        .recordInteraction(
+            resumed, "c-1", null, "paused", null, null, NOW.minus(Duration.ofMinutes(5)));
+    store
+        .interactions()
+        .recordInteraction(
+            resumed, "c-1", null, "resumed", null, null, NOW.minus(Duration.ofMinutes(4)));
+    store
+        .interactions()
+        .recordInteraction(
+            resumed, "c-1", null, "lost", null, null, NOW.minus(Duration.ofMinutes(1)));
+    String goesKey = message(resumed, Duration.ofMinutes(3), new Document());
+
+    assertThat(sweep.sweep()).containsExactlyInAnyOrder(heldKey, goesKey);
+
+    Document held = store.messages().messageByKey(heldKey);
+    assertThat(held.getString("status")).isEqualTo("not_sent");
+    assertThat(held.getString("notSentBecause")).contains("paused");
+    assertThat(started)
+        .singleElement()
+        .satisfies(m -> assertThat(m.idempotencyKey()).isEqualTo(goesKey));
+  }
+
+  /**
    * A live lead's message still composed: its run most likely has it (paused), but a run reopened
    * after the one that left it never heard of it: told again, at most every ten minutes; once the
    * lead has ended, sent on as any left-behind message.
