@@ -13,6 +13,7 @@ import com.salesagent.api.http.RequestJson;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.Stage;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -35,6 +36,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.util.function.Consumer;
+import org.bson.Document;
 
 /**
  * Enrolment, the leads list and the routes that act on one lead. Lists and counts come from MongoDB
@@ -274,12 +276,35 @@ public class LeadResource {
   @POST
   @Path("/{leadId}/pause")
   public Response pause(@PathParam("leadId") String leadId) {
+    Document contact = store.contact(leadId);
+    if (contact != null && LeadStore.PAUSED.equals(contact.getString("stage"))) {
+      // Paused already, as its run recorded: nothing to do, and the answer says so (it said 202
+      // and did nothing, as if a second pause had been taken).
+      return Response.ok(new Unchanged(leadId, "pause", "paused already")).build();
+    }
     return signal(leadId, "pause", LeadWorkflow::pause);
   }
+
+  /** A pause or resume that changed nothing: why. */
+  public record Unchanged(String leadId, String signal, String unchanged) {}
 
   @POST
   @Path("/{leadId}/resume")
   public Response resume(@PathParam("leadId") String leadId) {
+    Document contact = store.contact(leadId);
+    String stage = contact == null ? null : contact.getString("stage");
+    Stage known = Stage.of(stage);
+    if (known != null && !known.terminal() && !LeadStore.PAUSED.equals(stage)) {
+      // A resume of a lead that is not paused answered 202 and did nothing.
+      throw new ApiException(
+          409,
+          "the lead is not paused",
+          new FieldError(
+              "leadId",
+              "not paused: its run's stage is "
+                  + stage
+                  + " (a pause sent a moment ago may not be taken yet: try again)"));
+    }
     return signal(leadId, "resume", LeadWorkflow::resume);
   }
 

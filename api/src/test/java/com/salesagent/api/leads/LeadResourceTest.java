@@ -1341,6 +1341,28 @@ class LeadResourceTest {
     assertThat(json(r).get("errors").toString()).contains("field=pageSize");
   }
 
+  /**
+   * Found by the QA walk: resuming a lead that is not paused, or pausing one paused already,
+   * answered 202 and did nothing. A second pause is 200 saying it was paused already (nothing
+   * signalled); a resume of a live lead that is not paused is 409 naming leadId with its stage.
+   */
+  @Test
+  void aSecondPauseSaysSoAndAResumeOfALeadNotPausedIs409() {
+    STORE.contacts().insertOne(new Document("leadId", "paused-1").append("stage", "paused"));
+    STORE.contacts().insertOne(new Document("leadId", "live-1").append("stage", "interested"));
+
+    Response again =
+        RESOURCES.target("/api/leads/paused-1/pause").request().post(Entity.json("{}"));
+    assertThat(again.getStatus()).isEqualTo(200);
+    assertThat(json(again).get("unchanged")).isEqualTo("paused already");
+
+    Response resume =
+        RESOURCES.target("/api/leads/live-1/resume").request().post(Entity.json("{}"));
+    Map<?, ?> body = json(resume);
+    assertThat(resume.getStatus()).as(String.valueOf(body)).isEqualTo(409);
+    assertThat(body.get("errors").toString()).contains("field=leadId").contains("interested");
+  }
+
   @Test
   void aSignalToALeadWhoseWorkflowIsGoneIs409NotA500() {
     STORE.contacts().insertOne(new Document("leadId", "gone-1").append("stage", "replied"));
