@@ -4,11 +4,11 @@
 import { $, num } from './util.js';
 
 // `interested`: the leads whose reply showed interest (a polite no is a reply, not interest).
-export const FUNNEL_KEYS = ['enrolled', 'sent', 'delivered', 'read', 'replied', 'interested', 'opted_out', 'failed'];
+export const FUNNEL_KEYS = ['enrolled', 'sent', 'delivered', 'read', 'replied', 'interested', 'opted_out', 'failed', 'converted'];
 export const SERIES_KEYS = ['sent', 'delivered', 'read', 'replied'];
 export const COLORS = {
   enrolled: '#64748b', sent: '#2563eb', delivered: '#0891b2', read: '#7c3aed',
-  replied: '#16a34a', interested: '#15803d', opted_out: '#d97706', failed: '#dc2626'
+  replied: '#16a34a', interested: '#15803d', opted_out: '#d97706', failed: '#dc2626', converted: '#a21caf'
 };
 
 const charts = { funnel: null, series: null };

@@ -9,7 +9,7 @@ import { loadApprovals, pendingRendered } from './approvals.js';
 import { reloadLeadsFromFirstPage } from './leads.js';
 
 // Denominators used when the live `counters` event only carries counts (matches the summary's rates).
-const RATE_BASE = { sent: 'enrolled', delivered: 'sent', read: 'sent', replied: 'sent', interested: 'sent', opted_out: 'enrolled', failed: 'sent' };
+const RATE_BASE = { sent: 'enrolled', delivered: 'sent', read: 'sent', replied: 'sent', interested: 'sent', opted_out: 'enrolled', failed: 'sent', converted: 'sent' };
 const SUMMARY_EVERY_MS = 15000;
 
 const summary = { seq: 0, funnelBuilt: false, timer: null, segmentPicked: false };

@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The lead funnel per campaign and day (UTC), counted incrementally: a lead counts once per stage
  * (enrolled, sent, delivered, read, replied, interested: a reply with interest, which a polite no
- * is not, opted_out, failed), on the day it first reached it. The first time is marked on the
- * contact ({@code funnel.<stage>}) with a conditional update, so a duplicate or replayed event
- * never counts twice. Dashboards read O(campaigns x days) documents, never the events.
+ * is not, opted_out, failed, converted: an operator's outcome), on the day it first reached it. The
+ * first time is marked on the contact ({@code funnel.<stage>}) with a conditional update, so a
+ * duplicate or replayed event never counts twice. Dashboards read O(campaigns x days) documents,
+ * never the events.
  */
 public final class FunnelStats {
   private static final Logger LOG = LoggerFactory.getLogger(FunnelStats.class);
@@ -48,7 +49,15 @@ public final class FunnelStats {
 
   public static final List<String> STAGES =
       List.of(
-          "enrolled", "sent", "delivered", "read", "replied", "interested", "opted_out", "failed");
+          "enrolled",
+          "sent",
+          "delivered",
+          "read",
+          "replied",
+          "interested",
+          "opted_out",
+          "failed",
+          "converted");
 
   /**
    * The stages erased leads had reached: campaign, stage and day (UTC) of each mark, no lead id, no
@@ -374,6 +383,7 @@ public final class FunnelStats {
    */
   public int rebuild() {
     markOptedOut();
+    markConverted();
     Map<List<String>, Map<String, Long>> fresh = new HashMap<>();
     for (String stage : STAGES) {
       for (Document g :
@@ -483,6 +493,48 @@ public final class FunnelStats {
     }
     if (marked > 0) {
       LOG.info("funnel: {} lead(s) ended opted_out without their mark, marked now", marked);
+    }
+    return marked;
+  }
+
+  /**
+   * Marks {@code funnel.converted} on the contacts whose outcome is a conversion but that were
+   * never marked there (converted before the funnel counted conversions), at the outcome's time;
+   * answers how many. Conditional, as {@link #markOptedOut}: a lead marked meanwhile keeps its
+   * mark.
+   */
+  int markConverted() {
+    List<WriteModel<Document>> marks = new ArrayList<>();
+    for (Document c :
+        contacts
+            .find(
+                Filters.and(
+                    Filters.eq("outcome.value", "converted"),
+                    Filters.exists("funnel.converted", false)))
+            .projection(Projections.include("leadId", "outcome.at"))) {
+      Document outcome = c.get("outcome", Document.class);
+      Date at = outcome == null ? null : outcome.getDate("at");
+      if (at == null || c.getString("leadId") == null) {
+        continue;
+      }
+      marks.add(
+          new UpdateOneModel<>(
+              Filters.and(
+                  Filters.eq("leadId", c.getString("leadId")),
+                  Filters.exists("funnel.converted", false)),
+              Updates.set("funnel.converted", at)));
+    }
+    int marked = 0;
+    for (int i = 0; i < marks.size(); i += 500) {
+      marked +=
+          contacts
+              .bulkWrite(
+                  marks.subList(i, Math.min(marks.size(), i + 500)),
+                  new BulkWriteOptions().ordered(false))
+              .getModifiedCount();
+    }
+    if (marked > 0) {
+      LOG.info("funnel: {} converted lead(s) without their mark, marked now", marked);
     }
     return marked;
   }

@@ -205,4 +205,28 @@ class FunnelStatsTest {
     funnel.rebuild();
     assertThat(totals("spring", day1)).containsEntry("opted_out", 2L);
   }
+
+  /**
+   * Found by the QA walk: the funnel had no conversion, so a team lead marking deals won saw
+   * nothing move. A converted lead counts once, on the day of its conversion; leads converted
+   * before the funnel counted conversions are marked by the rebuild from their outcome, once.
+   */
+  @Test
+  void aConversionCountsOnceAndTheRebuildCountsEarlierOnes() {
+    var contacts = MONGO.database().getCollection(Collections.CONTACTS);
+    assertThat(funnel.reach("L-1", "converted", day1)).isTrue();
+    assertThat(funnel.reach("L-1", "converted", day2)).isFalse();
+    contacts.updateOne(
+        com.mongodb.client.model.Filters.eq("leadId", "L-2"),
+        com.mongodb.client.model.Updates.set(
+            "outcome",
+            new org.bson.Document("value", "converted").append("at", java.util.Date.from(day2))));
+
+    funnel.rebuild();
+
+    assertThat(totals("spring", day1)).containsEntry("converted", 1L);
+    assertThat(totals("spring", day2)).containsEntry("converted", 1L);
+    funnel.rebuild();
+    assertThat(totals("spring", day2)).containsEntry("converted", 1L);
+  }
 }

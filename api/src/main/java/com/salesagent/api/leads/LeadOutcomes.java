@@ -160,6 +160,11 @@ public final class LeadOutcomes {
     // The contact read after the outcome's write: a lead a person wrote to before its first reply
     // (marked only while it had no conversion) is no evidence for its variant (Assisted), nor one
     // the kill switch moved off a variant it had been sent (Switched).
+    if (OutcomeSignal.CONVERTED.equals(outcome)) {
+      // The campaign's funnel counts the lead converted once, on the day of its first conversion.
+      new com.salesagent.activities.mongo.FunnelStats(store.database())
+          .reach(leadId, "converted", at.toInstant());
+    }
     if (OutcomeSignal.CONVERTED.equals(outcome)
         && !com.salesagent.activities.variants.Switched.outOfEvidence(store.contact(leadId))) {
       // The bandit's reward when it learns on conversions: counted once per lead, retries too.

@@ -160,7 +160,7 @@ class LeadOutcomesTest {
     for (String lead : List.of("sold-1", "sold-helped")) {
       STORE.insertContact(
           new Document("leadId", lead)
-              .append("campaignId", "c")
+              .append("campaignId", "c-sold")
               .append("segment", "assist-outcomes")
               .append("variantId", "v-out"));
     }
@@ -179,6 +179,13 @@ class LeadOutcomesTest {
                 .get("v-out"))
         .containsEntry("converted", 1L)
         .containsEntry("assisted", 1L);
+    // The campaign's funnel counts both (assisted or not, they were converted), once each.
+    outcomes.set("operator", "sold-1", body("{\"outcome\":\"converted\"}"));
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    assertThat(
+            new com.salesagent.activities.mongo.FunnelStats(STORE.database())
+                .totals("c-sold", today.minusDays(1), today.plusDays(1)))
+        .containsEntry("converted", 2L);
   }
 
   /**
