@@ -2,9 +2,8 @@ package com.salesagent.activities.whatsapp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import com.salesagent.activities.http.WholeAnswer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +38,10 @@ public final class CloudMedia {
 
   static final Duration INFO_TIMEOUT = Duration.ofSeconds(15);
   static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The whole of a download (the activity has 3 minutes). */
+  static final Duration DOWNLOAD_DEADLINE = Duration.ofMinutes(2);
+
   private static final int MAX_INFO_BYTES = 64 * 1024;
 
   private final WhatsAppSettings settings;
@@ -56,8 +59,9 @@ public final class CloudMedia {
     }
     String url =
         settings.baseUrl().replaceAll("/+$", "") + "/" + settings.apiVersion() + "/" + mediaId;
-    HttpResponse<InputStream> response = get(URI.create(url), INFO_TIMEOUT);
-    byte[] body = read(response, MAX_INFO_BYTES, "media info");
+    HttpResponse<byte[]> response =
+        get(URI.create(url), INFO_TIMEOUT, MAX_INFO_BYTES, "media info");
+    byte[] body = response.body();
     if (response.statusCode() / 100 != 2) {
       throw failure(response.statusCode(), "media info", false);
     }
@@ -89,12 +93,11 @@ public final class CloudMedia {
     if (!trusted(uri)) {
       throw new Refused("media url on a host the token is not sent to: " + uri.getHost());
     }
-    HttpResponse<InputStream> response = get(uri, DOWNLOAD_TIMEOUT);
+    HttpResponse<byte[]> response = get(uri, DOWNLOAD_DEADLINE, maxBytes, "media");
     if (response.statusCode() / 100 != 2) {
-      read(response, MAX_INFO_BYTES, "media download");
       throw failure(response.statusCode(), "media download", true);
     }
-    return read(response, maxBytes, "media");
+    return response.body();
   }
 
   /**
@@ -131,24 +134,19 @@ public final class CloudMedia {
             + "/"
             + settings.phoneNumberId()
             + "/media";
-    HttpResponse<InputStream> response;
-    try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url))
-                  .timeout(DOWNLOAD_TIMEOUT)
-                  .header("Authorization", "Bearer " + settings.accessToken())
-                  .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw new Unavailable("Cloud API media upload unreachable: " + e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Unavailable("interrupted");
-    }
-    byte[] answer = read(response, MAX_INFO_BYTES, "media upload answer");
+    HttpResponse<byte[]> response =
+        call(
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(DOWNLOAD_TIMEOUT)
+                .header("Authorization", "Bearer " + settings.accessToken())
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(),
+            DOWNLOAD_TIMEOUT,
+            MAX_INFO_BYTES,
+            "media upload answer",
+            "Cloud API media upload unreachable: ");
+    byte[] answer = response.body();
     if (response.statusCode() / 100 != 2) {
       throw failure(response.statusCode(), "media upload", false);
     }
@@ -177,17 +175,33 @@ public final class CloudMedia {
     return sameAsBase || metaCdn;
   }
 
-  private HttpResponse<InputStream> get(URI uri, Duration timeout) {
+  private HttpResponse<byte[]> get(URI uri, Duration deadline, long max, String what) {
+    return call(
+        HttpRequest.newBuilder(uri)
+            .timeout(deadline)
+            .header("Authorization", "Bearer " + settings.accessToken())
+            .GET()
+            .build(),
+        deadline,
+        max,
+        what,
+        "Cloud API media unreachable: ");
+  }
+
+  /**
+   * The whole answer, at most {@code max} bytes, within the connect time and {@code deadline}: the
+   * request's own timeout ends with the headers, and a body that stalled after them held the
+   * activity's thread for good.
+   */
+  private HttpResponse<byte[]> call(
+      HttpRequest request, Duration deadline, long max, String what, String unreachable) {
     try {
-      return http.send(
-          HttpRequest.newBuilder(uri)
-              .timeout(timeout)
-              .header("Authorization", "Bearer " + settings.accessToken())
-              .GET()
-              .build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      return WholeAnswer.send(
+          http, request, http.connectTimeout().orElse(Duration.ZERO).plus(deadline), max);
+    } catch (WholeAnswer.TooLarge e) {
+      throw new Refused(what + " larger than " + max + " bytes");
     } catch (IOException e) {
-      throw new Unavailable("Cloud API media unreachable: " + e.getClass().getSimpleName());
+      throw new Unavailable(unreachable + e.getClass().getSimpleName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Unavailable("interrupted");
@@ -203,23 +217,5 @@ public final class CloudMedia {
       return new Unavailable(what + ": HTTP " + status + " (an expired URL; asked again)");
     }
     return new Refused(what + ": HTTP " + status);
-  }
-
-  private static byte[] read(HttpResponse<InputStream> response, long max, String what) {
-    try (InputStream in = response.body()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[64 * 1024];
-      long total = 0;
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        total += n;
-        if (total > max) {
-          throw new Refused(what + " larger than " + max + " bytes");
-        }
-        out.write(buffer, 0, n);
-      }
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new Unavailable(what + " cut off: " + e.getClass().getSimpleName());
-    }
   }
 }

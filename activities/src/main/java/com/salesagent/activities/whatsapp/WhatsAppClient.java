@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.salesagent.activities.http.WholeAnswer;
 import com.salesagent.activities.whatsapp.WhatsAppApiException.Kind;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLHandshakeException;
@@ -32,6 +34,9 @@ public class WhatsAppClient {
   private final HttpClient http;
   private final Duration timeout;
   private final ObjectMapper json = new ObjectMapper();
+
+  /** Meta's answer to a send is a few hundred bytes; a longer one is not Meta's. */
+  static final long MAX_ANSWER_BYTES = 256 * 1024;
 
   public WhatsAppClient(WhatsAppSettings settings) {
     this(settings, Duration.ofSeconds(15));
@@ -153,17 +158,22 @@ public class WhatsAppClient {
   }
 
   private Accepted send(ObjectNode body) {
-    HttpResponse<String> response;
+    HttpResponse<byte[]> response;
     try {
+      // The request's timeout ends with the headers; the whole answer (an answer whose body
+      // stalls after its headers held this thread, and its activity slot, for good) gets the
+      // connect time and the timeout, and at most MAX_ANSWER_BYTES.
       response =
-          http.send(
+          WholeAnswer.send(
+              http,
               HttpRequest.newBuilder(URI.create(settings.messagesUrl()))
                   .timeout(timeout)
                   .header("Authorization", "Bearer " + settings.accessToken())
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
                   .build(),
-              HttpResponse.BodyHandlers.ofString());
+              http.connectTimeout().orElse(Duration.ZERO).plus(timeout),
+              MAX_ANSWER_BYTES);
     } catch (IOException e) {
       throw transportFailure(e);
     } catch (InterruptedException e) {
@@ -171,7 +181,7 @@ public class WhatsAppClient {
       // Interrupted while waiting: the request may be out.
       throw new WhatsAppApiException("interrupted while sending", 0, 0, Kind.AMBIGUOUS);
     }
-    return parse(response.statusCode(), response.body());
+    return parse(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
   }
 
   /**

@@ -16,11 +16,15 @@ public final class StubCloudApi implements AutoCloseable {
   private final HttpServer server;
   private volatile int status = 200;
 
-  /** After reading a request: answer, answer late, or close the connection without a word. */
+  /**
+   * After reading a request: answer, answer late, close the connection without a word, or send the
+   * status, the headers and half the body, then nothing for {@link #slowFor} (a stalled proxy).
+   */
   public enum Fault {
     NONE,
     SLOW,
-    CLOSE
+    CLOSE,
+    STALL_BODY
   }
 
   private volatile Fault fault = Fault.NONE;
@@ -70,6 +74,19 @@ public final class StubCloudApi implements AutoCloseable {
             a = a.replace("wamid.STUB1", "wamid.STUB-" + sent.incrementAndGet());
           }
           byte[] out = a.getBytes(StandardCharsets.UTF_8);
+          if (fault == Fault.STALL_BODY) {
+            ex.sendResponseHeaders(status, out.length);
+            OutputStream o = ex.getResponseBody();
+            o.write(out, 0, out.length / 2);
+            o.flush();
+            try {
+              closing.await(slowMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            ex.close();
+            return;
+          }
           ex.sendResponseHeaders(status, out.length);
           try (OutputStream o = ex.getResponseBody()) {
             o.write(out);
@@ -108,8 +125,12 @@ public final class StubCloudApi implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  private final java.util.concurrent.CountDownLatch closing =
+      new java.util.concurrent.CountDownLatch(1);
+
   @Override
   public void close() {
+    closing.countDown();
     server.stop(0);
   }
 }

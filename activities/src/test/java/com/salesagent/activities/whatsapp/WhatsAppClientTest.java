@@ -145,6 +145,27 @@ class WhatsAppClientTest {
   }
 
   @Test
+  void anAnswerWhoseBodyStallsAfterItsHeadersIsCutAtTheDeadlineAsAmbiguous() {
+    // Headers and half of Meta's answer, then 20 s of nothing: the request's timeout (800 ms)
+    // ended with the headers, so the send waited for the rest as long as the peer liked.
+    api.slowFor(Duration.ofSeconds(20)).fault(StubCloudApi.Fault.STALL_BODY);
+
+    long started = System.nanoTime();
+    assertKind(() -> client.sendText("+5511998765432", "x", "k"), Kind.AMBIGUOUS);
+    // 5 s connect allowance + 800 ms; well under the stall.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    assertThat(api.requests).hasSize(1);
+  }
+
+  @Test
+  void anAnswerLongerThanAnyOfMetasIsNotReadWholeAndIsAmbiguous() {
+    api.answer(
+        200, "{\"messages\":[{\"id\":\"wamid.X\"}],\"pad\":\"" + "x".repeat(300_000) + "\"}");
+
+    assertKind(() -> client.sendText("+5511998765432", "x", "k"), Kind.AMBIGUOUS);
+  }
+
+  @Test
   void aConnectionClosedAfterTheRequestWentOutIsAmbiguous() {
     api.fault(StubCloudApi.Fault.CLOSE);
 
