@@ -50,8 +50,18 @@ public final class WholeAnswer {
   public static HttpResponse<byte[]> send(
       HttpClient http, HttpRequest request, Duration deadline, long maxBytes)
       throws IOException, InterruptedException {
-    CompletableFuture<HttpResponse<byte[]>> sent =
-        http.sendAsync(request, info -> new CappedBody(maxBytes));
+    return send(http, request, info -> new CappedBody(maxBytes), deadline);
+  }
+
+  /**
+   * Sends {@code request} and hands its body to {@code body} (e.g. {@code
+   * BodyHandlers.discarding()}), the whole exchange within {@code deadline}, as {@link
+   * #send(HttpClient, HttpRequest, Duration, long)}.
+   */
+  public static <T> HttpResponse<T> send(
+      HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> body, Duration deadline)
+      throws IOException, InterruptedException {
+    CompletableFuture<HttpResponse<T>> sent = http.sendAsync(request, body);
     try {
       return sent.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

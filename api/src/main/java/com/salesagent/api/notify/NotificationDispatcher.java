@@ -2,6 +2,7 @@ package com.salesagent.api.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoDatabase;
+import com.salesagent.activities.http.WholeAnswer;
 import com.salesagent.activities.notify.Notifications;
 import io.dropwizard.lifecycle.Managed;
 import java.net.URI;
@@ -29,6 +30,9 @@ import org.bson.Document;
  */
 public final class NotificationDispatcher implements Managed {
   static final Duration LEASE = OutboxConsumer.LEASE;
+
+  /** One attempt, connect to the last byte of the receiver's answer. */
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** Where and how: the receiver's URL and secret, the retry schedule. */
   public record Settings(
@@ -84,17 +88,22 @@ public final class NotificationDispatcher implements Managed {
   private OutboxConsumer.Outcome post(Document event, int attempt) throws InterruptedException {
     try {
       byte[] body = body(event, attempt);
+      // The whole answer within TIMEOUT: the request's own timeout ends with the headers, and a
+      // receiver that drips its body after them held this one dispatcher thread (every later
+      // notification waited) for as long as it liked.
       HttpResponse<Void> response =
-          http.send(
+          WholeAnswer.send(
+              http,
               HttpRequest.newBuilder(settings.url())
-                  .timeout(Duration.ofSeconds(10))
+                  .timeout(TIMEOUT)
                   .header("Content-Type", "application/json")
                   .header("User-Agent", "sales-agent-notifications")
                   .header("X-Event-Id", event.getString("_id"))
                   .header("X-Signature-256", "sha256=" + sign(body))
                   .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                   .build(),
-              HttpResponse.BodyHandlers.discarding());
+              HttpResponse.BodyHandlers.discarding(),
+              TIMEOUT);
       return response.statusCode() / 100 == 2
           ? new OutboxConsumer.Outcome.Delivered()
           : new OutboxConsumer.Outcome.Retry("HTTP " + response.statusCode(), null);

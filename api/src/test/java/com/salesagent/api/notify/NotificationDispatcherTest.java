@@ -61,8 +61,12 @@ class NotificationDispatcherTest {
     server.start();
   }
 
+  private final java.util.concurrent.CountDownLatch closing =
+      new java.util.concurrent.CountDownLatch(1);
+
   @AfterEach
   void tearDown() {
+    closing.countDown();
     server.stop(0);
   }
 
@@ -132,6 +136,49 @@ class NotificationDispatcherTest {
     clock.advance(Duration.ofDays(1));
     assertThat(dispatcher.deliverDue()).isZero();
     assertThat(bodies).hasSize(3);
+  }
+
+  @Test
+  void aReceiverThatStallsItsAnswerAfterTheHeadersIsCutAtTheTimeoutAndTriedAgain()
+      throws Exception {
+    // 200, a declared length, two bytes, then a minute of nothing: the request's timeout ended
+    // with the headers, so the one dispatcher thread (and every later notification) waited.
+    server.createContext(
+        "/stalls",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, 100);
+          exchange.getResponseBody().write("ok".getBytes(StandardCharsets.UTF_8));
+          exchange.getResponseBody().flush();
+          try {
+            closing.await(60, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    notifications.emit("lead.interested", "L-9", "c-1", "interested", null);
+    NotificationDispatcher dispatcher =
+        new NotificationDispatcher(
+            MONGO.database(),
+            new NotificationDispatcher.Settings(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/stalls"),
+                SECRET,
+                3,
+                Duration.ofSeconds(10),
+                Duration.ofHours(1)),
+            clock);
+
+    long started = System.nanoTime();
+    assertThat(dispatcher.deliverDue()).isEqualTo(1);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(NotificationDispatcher.TIMEOUT.plusSeconds(10))
+        .as("an attempt ends before its 60 s lease, so no other process sends it meanwhile")
+        .isLessThan(NotificationDispatcher.LEASE);
+    Document pending = stored("L-9:lead.interested");
+    assertThat(pending.getString("status")).isNotEqualTo(Notifications.DELIVERED);
+    assertThat(pending.getString("lastError")).contains("HttpTimeoutException");
   }
 
   @Test
