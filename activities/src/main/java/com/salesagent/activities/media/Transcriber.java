@@ -2,6 +2,7 @@ package com.salesagent.activities.media;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.compose.LlmSettings;
+import com.salesagent.activities.http.WholeAnswer;
 import com.salesagent.activities.whatsapp.CloudMedia;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,7 +59,18 @@ public interface Transcriber {
   static HttpResponse<String> call(HttpClient http, HttpRequest request) {
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      // The request's timeout ends with the headers: the whole answer gets the connect time and
+      // it, and at most MAX_ANSWER_BYTES (an answer that stalled after its headers held the
+      // activity's thread for good).
+      HttpResponse<byte[]> whole =
+          WholeAnswer.send(
+              http,
+              request,
+              http.connectTimeout()
+                  .orElse(Duration.ZERO)
+                  .plus(request.timeout().orElse(Duration.ofMinutes(1))),
+              MAX_ANSWER_BYTES);
+      response = new Decoded(whole);
     } catch (IOException e) {
       throw new CloudMedia.Unavailable(
           "transcription unreachable: " + e.getClass().getSimpleName());
@@ -74,6 +86,52 @@ public interface Transcriber {
       throw new CloudMedia.Refused("transcription: HTTP " + status);
     }
     return response;
+  }
+
+  /** A transcription or description answer: a few KiB of JSON. */
+  static final long MAX_ANSWER_BYTES = 1024 * 1024;
+
+  /** An answer read whole as bytes, seen as text (what the providers' parsers take). */
+  record Decoded(HttpResponse<byte[]> raw) implements HttpResponse<String> {
+    @Override
+    public int statusCode() {
+      return raw.statusCode();
+    }
+
+    @Override
+    public HttpRequest request() {
+      return raw.request();
+    }
+
+    @Override
+    public java.util.Optional<HttpResponse<String>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return raw.headers();
+    }
+
+    @Override
+    public String body() {
+      return new String(raw.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return raw.sslSession();
+    }
+
+    @Override
+    public java.net.URI uri() {
+      return raw.uri();
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return raw.version();
+    }
   }
 
   static String capped(String text) {

@@ -106,9 +106,46 @@ class TranscriberTest {
         .isInstanceOf(CloudMedia.Refused.class);
   }
 
+  private final java.util.concurrent.CountDownLatch closing =
+      new java.util.concurrent.CountDownLatch(1);
+
   @AfterEach
   void stop() {
+    closing.countDown();
     server.stop(0);
+  }
+
+  @Test
+  void aProviderAnswerThatStallsAfterItsHeadersIsUnavailableAtTheRequestsTimeout() {
+    // 200, a declared length, two bytes, then a minute of nothing: the request's timeout ended
+    // with the headers, so the activity's thread waited for the rest as long as the peer liked.
+    server.createContext(
+        "/stalls",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          ex.sendResponseHeaders(200, 100);
+          ex.getResponseBody().write("{\"".getBytes(StandardCharsets.UTF_8));
+          ex.getResponseBody().flush();
+          try {
+            closing.await(60, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.close();
+        });
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/stalls"))
+            .timeout(Duration.ofSeconds(1))
+            .GET()
+            .build();
+
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> Transcriber.call(java.net.http.HttpClient.newHttpClient(), request))
+        .isInstanceOf(CloudMedia.Unavailable.class)
+        .hasMessageContaining("HttpTimeoutException");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
   }
 
   private Transcriber openAi() {
