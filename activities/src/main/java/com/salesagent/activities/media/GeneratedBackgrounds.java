@@ -57,14 +57,29 @@ public final class GeneratedBackgrounds {
           });
   private final Map<String, Long> inFlightOrFailedAt = new ConcurrentHashMap<>();
 
+  /** The connection's deadline, added to the request's timeout for the whole answer's. */
+  static final Duration CONNECT = Duration.ofSeconds(5);
+
+  private final Duration timeout;
+
   public GeneratedBackgrounds(
       ObjectStorage storage, String baseUrl, String key, String model, HttpClient http) {
+    this(storage, baseUrl, key, model, http, TIMEOUT);
+  }
+
+  GeneratedBackgrounds(
+      ObjectStorage storage,
+      String baseUrl,
+      String key,
+      String model,
+      HttpClient http,
+      Duration timeout) {
+    this.timeout = timeout;
     this.storage = storage;
     this.url = baseUrl.replaceAll("/+$", "") + "/images/generations";
     this.key = key;
     this.model = model;
-    this.http =
-        http != null ? http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = http != null ? http : HttpClient.newBuilder().connectTimeout(CONNECT).build();
   }
 
   /** Who made the background, for the message's {@code madeBy}. */
@@ -126,21 +141,22 @@ public final class GeneratedBackgrounds {
               .put("prompt", prompt(offer))
               .put("size", "1536x1024")
               .put("n", 1);
-      HttpResponse<String> response =
-          http.send(
+      // The whole answer within the deadline and the cap: the request's timeout ends with the
+      // headers, and an answer that stalled after them held the one generating thread for good
+      // (no card background generated again); a longer one is not read (WholeAnswer.TooLarge).
+      HttpResponse<byte[]> response =
+          com.salesagent.activities.http.WholeAnswer.send(
+              http,
               HttpRequest.newBuilder(URI.create(url))
-                  .timeout(TIMEOUT)
+                  .timeout(timeout)
                   .header("Authorization", "Bearer " + key)
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                   .build(),
-              HttpResponse.BodyHandlers.ofString());
+              CONNECT.plus(timeout),
+              MAX_ANSWER_CHARS);
       if (response.statusCode() / 100 != 2) {
         LOG.warn("card background not generated: HTTP {}", response.statusCode());
-        return false;
-      }
-      if (response.body().length() > MAX_ANSWER_CHARS) {
-        LOG.warn("card background not generated: answer over {} characters", MAX_ANSWER_CHARS);
         return false;
       }
       String b64 = json.readTree(response.body()).path("data").path(0).path("b64_json").asText("");

@@ -22,16 +22,25 @@ public final class SpeechProviders {
     private final String key;
     private final String model;
     private final HttpClient http;
+    private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
 
+    /** How long the provider has to answer whole, from the connection (besides its 5 s). */
+    static final Duration TIMEOUT = Duration.ofMinutes(1);
+
+    /** The connection's deadline, added to {@link #TIMEOUT} for the whole answer's. */
+    static final Duration CONNECT = Duration.ofSeconds(5);
+
     public OpenAiSpeech(String baseUrl, String key, String model, HttpClient http) {
+      this(baseUrl, key, model, http, TIMEOUT);
+    }
+
+    OpenAiSpeech(String baseUrl, String key, String model, HttpClient http, Duration timeout) {
+      this.timeout = timeout;
       this.url = baseUrl.replaceAll("/+$", "") + "/audio/speech";
       this.key = key;
       this.model = model;
-      this.http =
-          http != null
-              ? http
-              : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      this.http = http != null ? http : HttpClient.newBuilder().connectTimeout(CONNECT).build();
     }
 
     @Override
@@ -49,15 +58,21 @@ public final class SpeechProviders {
               .put("response_format", "opus");
       HttpResponse<byte[]> response;
       try {
+        // The whole answer within the deadline (the request's timeout ends with the headers: a
+        // body that stalled after them held the activity's thread for good), at most 16 MB read.
         response =
-            http.send(
+            com.salesagent.activities.http.WholeAnswer.send(
+                http,
                 HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofMinutes(1))
+                    .timeout(timeout)
                     .header("Authorization", "Bearer " + key)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                     .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+                CONNECT.plus(timeout),
+                VoiceNotes.MAX_BYTES);
+      } catch (com.salesagent.activities.http.WholeAnswer.TooLarge e) {
+        throw new CloudMedia.Refused("speech: the answer is over 16 MB");
       } catch (IOException e) {
         throw new CloudMedia.Unavailable("speech unreachable: " + e.getClass().getSimpleName());
       } catch (InterruptedException e) {
