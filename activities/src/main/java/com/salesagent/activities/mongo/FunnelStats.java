@@ -461,36 +461,16 @@ public final class FunnelStats {
    * conditional), so {@link #rebuild()}, which counts from the marks, counts each lead once.
    */
   int markOptedOut() {
-    List<WriteModel<Document>> marks = new ArrayList<>();
-    int marked = 0;
-    for (Document c :
-        contacts
-            .find(
-                Filters.and(
-                    Filters.eq("stage", "opted_out"), Filters.exists("funnel.opted_out", false)))
-            .projection(
-                Projections.include("leadId", "doNotContactAt", LeadStore.STAGE_AT, "updatedAt"))) {
-      Date at = c.getDate("doNotContactAt");
-      at = at != null ? at : c.getDate(LeadStore.STAGE_AT);
-      at = at != null ? at : c.getDate("updatedAt");
-      if (at == null || c.getString("leadId") == null) {
-        continue;
-      }
-      marks.add(
-          new UpdateOneModel<>(
-              Filters.and(
-                  Filters.eq("leadId", c.getString("leadId")),
-                  Filters.exists("funnel.opted_out", false)),
-              Updates.set("funnel.opted_out", at)));
-      if (marks.size() == 500) {
-        marked +=
-            contacts.bulkWrite(marks, new BulkWriteOptions().ordered(false)).getModifiedCount();
-        marks.clear();
-      }
-    }
-    if (!marks.isEmpty()) {
-      marked += contacts.bulkWrite(marks, new BulkWriteOptions().ordered(false)).getModifiedCount();
-    }
+    int marked =
+        markMissing(
+            "opted_out",
+            Filters.eq("stage", "opted_out"),
+            Projections.include("leadId", "doNotContactAt", LeadStore.STAGE_AT, "updatedAt"),
+            c -> {
+              Date at = c.getDate("doNotContactAt");
+              at = at != null ? at : c.getDate(LeadStore.STAGE_AT);
+              return at != null ? at : c.getDate("updatedAt");
+            });
     if (marked > 0) {
       LOG.info("funnel: {} lead(s) ended opted_out without their mark, marked now", marked);
     }
@@ -500,41 +480,53 @@ public final class FunnelStats {
   /**
    * Marks {@code funnel.converted} on the contacts whose outcome is a conversion but that were
    * never marked there (converted before the funnel counted conversions), at the outcome's time;
-   * answers how many. Conditional, as {@link #markOptedOut}: a lead marked meanwhile keeps its
-   * mark.
+   * answers how many. Conditional, as {@link #markOptedOut}.
    */
   int markConverted() {
+    int marked =
+        markMissing(
+            "converted",
+            Filters.eq("outcome.value", "converted"),
+            Projections.include("leadId", "outcome.at"),
+            c -> {
+              Document outcome = c.get("outcome", Document.class);
+              return outcome == null ? null : outcome.getDate("at");
+            });
+    if (marked > 0) {
+      LOG.info("funnel: {} converted lead(s) without their mark, marked now", marked);
+    }
+    return marked;
+  }
+
+  /**
+   * Marks {@code funnel.<stage>} at {@code at(contact)} on the contacts {@code which} selects that
+   * have no such mark (none where {@code at} has no time), in unordered bulk writes of 500, each
+   * conditional on the mark's absence; answers how many were marked.
+   */
+  private int markMissing(
+      String stage, Bson which, Bson projection, java.util.function.Function<Document, Date> at) {
+    String field = "funnel." + stage;
     List<WriteModel<Document>> marks = new ArrayList<>();
+    int marked = 0;
     for (Document c :
-        contacts
-            .find(
-                Filters.and(
-                    Filters.eq("outcome.value", "converted"),
-                    Filters.exists("funnel.converted", false)))
-            .projection(Projections.include("leadId", "outcome.at"))) {
-      Document outcome = c.get("outcome", Document.class);
-      Date at = outcome == null ? null : outcome.getDate("at");
-      if (at == null || c.getString("leadId") == null) {
+        contacts.find(Filters.and(which, Filters.exists(field, false))).projection(projection)) {
+      Date when = at.apply(c);
+      if (when == null || c.getString("leadId") == null) {
         continue;
       }
       marks.add(
           new UpdateOneModel<>(
               Filters.and(
-                  Filters.eq("leadId", c.getString("leadId")),
-                  Filters.exists("funnel.converted", false)),
-              Updates.set("funnel.converted", at)));
+                  Filters.eq("leadId", c.getString("leadId")), Filters.exists(field, false)),
+              Updates.set(field, when)));
+      if (marks.size() == 500) {
+        marked +=
+            contacts.bulkWrite(marks, new BulkWriteOptions().ordered(false)).getModifiedCount();
+        marks.clear();
+      }
     }
-    int marked = 0;
-    for (int i = 0; i < marks.size(); i += 500) {
-      marked +=
-          contacts
-              .bulkWrite(
-                  marks.subList(i, Math.min(marks.size(), i + 500)),
-                  new BulkWriteOptions().ordered(false))
-              .getModifiedCount();
-    }
-    if (marked > 0) {
-      LOG.info("funnel: {} converted lead(s) without their mark, marked now", marked);
+    if (!marks.isEmpty()) {
+      marked += contacts.bulkWrite(marks, new BulkWriteOptions().ordered(false)).getModifiedCount();
     }
     return marked;
   }

@@ -205,32 +205,29 @@ public final class HubSpotClient {
 
   private JsonNode call(String method, String path, JsonNode body)
       throws IOException, InterruptedException {
-    java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> sent =
-        http.sendAsync(
-            HttpRequest.newBuilder(base.resolve(path))
-                .timeout(deadline)
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(
-                    method,
-                    body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
-                .build(),
-            info -> new CappedBody(MAX_ANSWER_BYTES));
     HttpResponse<byte[]> response;
     try {
-      // The request's own timeout ends with the headers; this one holds the body to it too.
-      response = sent.get(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      sent.cancel(true);
+      // The whole answer within the deadline (the request's own timeout ends with the headers).
+      response =
+          com.salesagent.activities.http.WholeAnswer.send(
+              http,
+              HttpRequest.newBuilder(base.resolve(path))
+                  .timeout(deadline)
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .method(
+                      method,
+                      body == null
+                          ? HttpRequest.BodyPublishers.noBody()
+                          : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                  .build(),
+              deadline,
+              MAX_ANSWER_BYTES);
+    } catch (java.net.http.HttpTimeoutException e) {
       throw new java.net.http.HttpTimeoutException(
           "HubSpot's answer was not whole within " + deadline.toMillis() + " ms");
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException(e.getCause());
+    } catch (com.salesagent.activities.http.WholeAnswer.TooLarge e) {
+      throw new IOException("HubSpot's answer is longer than " + e.max() + " bytes");
     }
     JsonNode answer;
     try {
@@ -249,57 +246,5 @@ public final class HubSpotClient {
                   : ""));
     }
     return answer;
-  }
-
-  /** A body read up to {@code max} bytes; one byte more cancels the exchange and fails it. */
-  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final int max;
-    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    private final java.util.concurrent.CompletableFuture<byte[]> body =
-        new java.util.concurrent.CompletableFuture<>();
-    private java.util.concurrent.Flow.Subscription subscription;
-
-    CappedBody(int max) {
-      this.max = max;
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<byte[]> getBody() {
-      return body;
-    }
-
-    @Override
-    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-      this.subscription = subscription;
-      subscription.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<java.nio.ByteBuffer> items) {
-      for (java.nio.ByteBuffer b : items) {
-        if (body.isDone()) {
-          return;
-        }
-        if (out.size() + b.remaining() > max) {
-          subscription.cancel();
-          body.completeExceptionally(
-              new IOException("HubSpot's answer is longer than " + max + " bytes"));
-          return;
-        }
-        byte[] chunk = new byte[b.remaining()];
-        b.get(chunk);
-        out.write(chunk, 0, chunk.length);
-      }
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      body.completeExceptionally(error);
-    }
-
-    @Override
-    public void onComplete() {
-      body.complete(out.toByteArray());
-    }
   }
 }
