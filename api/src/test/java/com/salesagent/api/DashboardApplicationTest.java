@@ -1742,12 +1742,14 @@ class DashboardApplicationTest {
       new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
           .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
           .until(d -> !d.findElements(facetValue).isEmpty());
-      String industry = driver.findElement(facetValue).getAttribute("data-value");
-      wait.until(
-          d -> {
-            d.findElement(facetValue).click();
-            return true;
-          });
+      // Read the value and click its button in one script: the card re-renders every 15 s, and
+      // an element found before a render is stale after it (CI saw it between find and read).
+      String industry =
+          String.valueOf(
+              js.executeScript(
+                  "const b = document.querySelector("
+                      + "\"#persona-facets button.facet-value[data-facet='industry']\");"
+                      + " b.click(); return b.getAttribute('data-value');"));
       wait.until(
           d -> {
             var rows =
