@@ -63,6 +63,14 @@ final class AfterTheReply {
    */
   static final String REPLY_DURING_HAND_OFF = "reply-during-hand-off";
 
+  /**
+   * Version 1: an interested lead's re-engagement window (and, after the last re-engagement, its
+   * close as lost) counts from the last message it was sent that did not fail, a rep's or the
+   * agent's, when that is later than the interest, the meeting or the last re-engagement: the agent
+   * no longer nudges a lead a day after its rep wrote to it.
+   */
+  static final String MESSAGE_TIMES_RE_ENGAGEMENT = "message-times-re-engagement";
+
   /** Intents of replies a person answers (opt-outs and "not now" have their own paths). */
   static final java.util.Set<String> PERSON_INTENTS =
       java.util.Set.of("objection", "other", "needs_review", "question");
@@ -261,6 +269,13 @@ final class AfterTheReply {
     Instant since = run.lastReEngagementAt != null ? run.lastReEngagementAt : run.interestedAt;
     if (run.meetingAt != null && run.meetingAt.isAfter(since)) {
       since = run.meetingAt; // no re-engagement before the meeting, the window from it
+    }
+    Instant lastSent = run.lastMessageSentAt();
+    if (lastSent != null
+        && lastSent.isAfter(since)
+        && Workflow.getVersion(MESSAGE_TIMES_RE_ENGAGEMENT, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION) {
+      since = lastSent; // a rep's (or the agent's) message: the window starts again
     }
     Instant due = since.plus(policy.reEngagementDelay());
     boolean closing = run.reEngagementsSent >= policy.reEngagements();

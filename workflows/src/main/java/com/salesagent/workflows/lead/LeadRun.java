@@ -189,6 +189,17 @@ public final class LeadRun {
     return messages.isEmpty() ? null : messages.get(messages.size() - 1);
   }
 
+  /** When the last message the lead was sent that did not fail was accepted, or null. */
+  public Instant lastMessageSentAt() {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      MessageView m = messages.get(i);
+      if (!"failed".equals(m.status()) && m.sentAt() != null) {
+        return m.sentAt();
+      }
+    }
+    return null;
+  }
+
   /**
    * The last message of the automated sequence: people's messages (kind {@code owner_*}) neither
    * start a follow-up clock nor are resent by it.

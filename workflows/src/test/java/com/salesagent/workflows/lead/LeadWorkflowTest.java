@@ -1305,10 +1305,55 @@ class LeadWorkflowTest {
     assertThat(fake.attempts.stream().filter(r -> r.idempotencyKey().endsWith("-owner-k1")))
         .hasSize(1);
 
-    // The sequence's clock is not the person's message's: the re-engagement comes as before.
+    // The re-engagement comes the window after the person's message (below).
     env.sleep(Duration.ofDays(3));
     awaitSends(3);
     assertThat(fake.sends.get(2).compose().purpose()).isEqualTo("re_engagement");
+  }
+
+  /**
+   * An interested lead's rep writes to it on day 2 of its 3-day re-engagement window. The agent's
+   * "just checking in" went on day 3, a day after the rep's own message (the window counted from
+   * the interest only). The window now counts from the last message the lead was sent that did not
+   * fail: the re-engagement goes 3 days after the rep's message; a rep's message Meta failed does
+   * not move it.
+   */
+  @Test
+  void aPersonsMessageToAnInterestedLeadTimesTheReEngagement() {
+    fake.owners.add("ana");
+    interested();
+    env.sleep(Duration.ofDays(2));
+    workflow.ownerReply(text("k7"));
+    awaitSends(2);
+    Instant repAt = fake.sends.get(1).at();
+
+    env.sleep(Duration.ofDays(1).plusHours(1));
+    assertThat(fake.sends).as("no re-engagement a day after the rep's message").hasSize(2);
+    assertThat(workflow.state().nextActionAt())
+        .isBetween(
+            repAt.plus(LeadPolicy.DEFAULT_RE_ENGAGE_AFTER),
+            repAt.plus(LeadPolicy.DEFAULT_RE_ENGAGE_AFTER).plusSeconds(60));
+
+    env.sleep(Duration.ofDays(2));
+    awaitSends(3);
+    assertThat(fake.sends.get(2).compose().purpose()).isEqualTo("re_engagement");
+    assertThat(fake.sends.get(2).at())
+        .isBetween(
+            repAt.plus(LeadPolicy.DEFAULT_RE_ENGAGE_AFTER),
+            repAt.plus(LeadPolicy.DEFAULT_RE_ENGAGE_AFTER).plusSeconds(60));
+
+    // A rep's message that Meta failed does not move it: the next one is the window after the
+    // re-engagement.
+    Instant reEngagedAt = fake.sends.get(2).at();
+    env.sleep(Duration.ofHours(1));
+    workflow.ownerReply(text("k8"));
+    awaitSends(4);
+    status(3, "failed", 131026);
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().nextActionAt())
+        .isBetween(
+            reEngagedAt.plus(LeadPolicy.DEFAULT_RE_ENGAGE_AFTER),
+            reEngagedAt.plus(LeadPolicy.DEFAULT_RE_ENGAGE_AFTER).plusSeconds(60));
   }
 
   /**

@@ -567,6 +567,31 @@ final class LifecycleHistories {
     // to a person) and "closing-while-ending" with it (the run ends replied).
     SCENARIOS.put("closing-while-ending-reopened", LifecycleHistories::closingWhileTheRunEnds);
     SCENARIOS.put("closing-while-ending", LifecycleHistories::closingWhileTheRunEnds);
+    // A rep writes to an interested lead on day 2 of its 3-day re-engagement window.
+    // "re-engagement-from-interest" was recorded before version 1 of "message-times-re-engagement"
+    // (the re-engagement went on day 3, a day after the rep's message) and
+    // "message-times-re-engagement" with it (on day 5, 3 days after the rep's message).
+    SCENARIOS.put("re-engagement-from-interest", LifecycleHistories::repWritesToAnInterestedLead);
+    SCENARIOS.put("message-times-re-engagement", LifecycleHistories::repWritesToAnInterestedLead);
+  }
+
+  private static void repWritesToAnInterestedLead(Harness h) {
+    h.fake.owners.add("ana");
+    h.start();
+    h.sends(1);
+    h.current()
+        .inboundMessage(
+            new InboundMessageSignal("in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+    h.env.sleep(Duration.ofDays(2));
+    h.current()
+        .ownerReply(
+            new OwnerReply("lead-rec-re-engagement-owner-1", OwnerReply.TEXT, "ana", "ana"));
+    h.sends(2);
+    h.env.sleep(Duration.ofDays(1).plusHours(1));
+    h.env.sleep(Duration.ofDays(2));
+    h.sends(3);
+    h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+    h.result();
   }
 
   private static void closingWhileTheRunEnds(Harness h) {
