@@ -86,7 +86,7 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     // Before the lead writes, no voice note can go (nothing is made).
     HttpResponse<String> early = post(path, "audio/wav", wav(1));
     assertThat(early.statusCode()).as(early.body()).isEqualTo(409);
-    assertThat(early.body()).contains("\"field\":\"text\"");
+    assertThat(early.body()).contains("\"field\":\"body\"").contains("a voice note cannot go");
 
     leadWrites(phone, wamid, "Sounds great, I am interested. Tell me more");
     await(

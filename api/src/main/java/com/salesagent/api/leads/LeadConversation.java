@@ -96,6 +96,11 @@ final class LeadConversation {
       return null;
     }
 
+    /** The request's field that carried the voice note: the recording's {@code body}. */
+    default String field() {
+      return "body";
+    }
+
     /** Why the offline voice spoke it in the provider's place (its failure), else null. */
     default String voiceFallback() {
       return null;
@@ -314,8 +319,10 @@ final class LeadConversation {
     ActingOwner actor = actor(operator, ownerId, contact);
     ReplyRefusals.suppressed(contact);
     Instant now = clock.instant();
-    if (!template) {
+    if (!template && media == null) {
       refusals.outsideTheWindow(contact, ended, now);
+    } else if (!template) {
+      refusals.outsideTheWindow(contact, ended, now, "a voice note", media.field());
     }
     String content =
         template

@@ -154,6 +154,11 @@ public class LeadVoiceNoteResource {
           }
 
           @Override
+          public String field() {
+            return spoken != null ? "text" : "body";
+          }
+
+          @Override
           public String content() {
             return spoken != null ? "spoken:" + spoken : "recording:" + sha256(body);
           }

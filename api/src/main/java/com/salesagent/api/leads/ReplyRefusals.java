@@ -193,15 +193,23 @@ final class ReplyRefusals {
 
   /** Free text only inside WhatsApp's customer-service window, the number's latest message on. */
   void outsideTheWindow(Document contact, boolean ended, Instant now) {
+    outsideTheWindow(contact, ended, now, "free text", "text");
+  }
+
+  /**
+   * As {@link #outsideTheWindow(Document, boolean, Instant)} for {@code what} ("free text", "a
+   * voice note"), the refusal naming {@code field}: what the request carried.
+   */
+  void outsideTheWindow(Document contact, boolean ended, Instant now, String what, String field) {
     Instant last = windows.lastInbound(contact);
     Duration window = windows.of(contact);
     if (last == null || now.isAfter(last.plus(window))) {
       throw new ApiException(
           409,
-          "outside WhatsApp's customer-service window: free text cannot go",
+          "outside WhatsApp's customer-service window: " + what + " cannot go",
           List.of(
               new FieldError(
-                  "text",
+                  field,
                   (last == null
                           ? "the lead has not written yet"
                           : "the lead last wrote at " + last + ", more than " + window + " ago")

@@ -163,6 +163,70 @@ class RepVoiceNoteRecordingTest {
     assertThat(S3.files()).hasSize(stored + 1);
   }
 
+  /**
+   * A voice note to a lead whose 24 h window closed was refused naming {@code text} and saying
+   * "free text cannot go" (QA), though a recording has no text: the refusal now names the
+   * recording's {@code body} (a spoken note's {@code text}) and says a voice note cannot go.
+   */
+  @Test
+  void aVoiceNoteOutsideTheWindowIsRefusedNamingWhatWasSent() throws Exception {
+    store.insertContact(
+        new Document("leadId", "L-old")
+            .append("campaignId", "c-1")
+            .append("phone", "+5511998760003")
+            .append("locale", "en")
+            .append("stage", "in_conversation"));
+    Instant twoDaysAgo = Instant.now().minus(java.time.Duration.ofDays(2));
+    store
+        .feedback()
+        .insertOne(
+            new Document("leadId", "L-old")
+                .append("messageId", "wamid.in-old")
+                .append("text", "Can you tell me more?")
+                .append("receivedAt", Date.from(twoDaysAgo))
+                .append("storedAt", Date.from(twoDaysAgo)));
+    short[] tone = new short[16_000];
+    for (int i = 0; i < tone.length; i++) {
+      tone[i] = (short) (6000 * Math.sin(2 * Math.PI * 220 * i / 16_000));
+    }
+    byte[] recording = wav(tone);
+
+    ApiException recorded =
+        catchThrowableOfType(
+            () ->
+                resource.voiceNote(
+                    new Operator("ops"),
+                    "L-old",
+                    "audio/wav",
+                    null,
+                    "vn-old",
+                    null,
+                    null,
+                    null,
+                    recording),
+            ApiException.class);
+    assertThat(recorded.status()).isEqualTo(409);
+    assertThat(recorded.getMessage()).contains("voice note").doesNotContain("free text");
+    assertThat(recorded.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("body");
+              assertThat(e.message()).contains("more than PT24H ago");
+            });
+
+    ApiException spoken =
+        catchThrowableOfType(
+            () -> speak(resource, "L-old", "{\"text\":\"Hello again\"}"), ApiException.class);
+    assertThat(spoken.status()).isEqualTo(409);
+    assertThat(spoken.getMessage()).contains("voice note");
+    assertThat(spoken.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.field()).isEqualTo("text"));
+    assertThat(store.messages().messagesOf("L-old")).isEmpty();
+    assertThat(signalled).isEmpty();
+  }
+
   /** A speech provider that answers Ogg Opus of these samples, whatever the text. */
   private static VoiceNotes.Speaker speaking(short[] samples, String label) {
     return new VoiceNotes.Speaker() {
