@@ -151,6 +151,9 @@ public final class MongoSchema {
         Collections.CONTACTS,
         Indexes.ascending(LeadStore.SUPPRESSED_AT),
         new IndexOptions().sparse(true));
+    // Leads given an outcome (converted, lost), for the live feed's polling fallback.
+    index(
+        db, Collections.CONTACTS, Indexes.ascending("outcome.at"), new IndexOptions().sparse(true));
     // A person's template request the run has not taken yet (the API's PendingTemplateRequests).
     index(
         db,

@@ -64,6 +64,12 @@ public final class LiveFeed implements Managed {
    */
   static final String SUPPRESSED = "contacts#suppressed";
 
+  /**
+   * Leads given an outcome (converted, lost: an update of {@code contacts} that sets {@code
+   * outcome}; polled by {@code outcome.at}).
+   */
+  static final String OUTCOME = "contacts#outcome";
+
   private final MongoDatabase db;
   private final BooleanSupplier changeStreamsAvailable;
   private volatile boolean changeStreams;
@@ -172,6 +178,7 @@ public final class LiveFeed implements Managed {
       Date now = new Date();
       watched.forEach(n -> since.put(n, now));
       since.put(SUPPRESSED, now);
+      since.put(OUTCOME, now);
       scheduler.scheduleWithFixedDelay(
           () -> tail(since), pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     }
@@ -226,9 +233,12 @@ public final class LiveFeed implements Managed {
                                   Filters.eq("operationType", "insert"),
                                   Filters.and(
                                       Filters.eq("operationType", "update"),
-                                      Filters.exists(
-                                          "updateDescription.updatedFields."
-                                              + LeadStore.SUPPRESSED_AT)))
+                                      Filters.or(
+                                          Filters.exists(
+                                              "updateDescription.updatedFields."
+                                                  + LeadStore.SUPPRESSED_AT),
+                                          Filters.exists(
+                                              "updateDescription.updatedFields.outcome"))))
                               : Filters.in(
                                   "operationType",
                                   Collections.MESSAGES.equals(name)
@@ -293,12 +303,23 @@ public final class LiveFeed implements Managed {
         doc = coll.find(new Document("_id", key.get("_id"))).first();
       }
       if (doc != null) {
-        onChange(name, "insert".equals(change.getOperationType().getValue()), doc);
+        boolean inserted = "insert".equals(change.getOperationType().getValue());
+        onChange(!inserted && setsOutcome(name, change) ? OUTCOME : name, inserted, doc);
       }
       // After delivering: a break before this line delivers the change again, never loses it.
       resume.advance(
           change.getResumeToken() != null ? change.getResumeToken() : cursor.getResumeToken());
     }
+  }
+
+  /**
+   * An update of a contact that set its outcome (the other contacts updates watched: SUPPRESSED).
+   */
+  private static boolean setsOutcome(String name, ChangeStreamDocument<Document> change) {
+    return Collections.CONTACTS.equals(name)
+        && change.getUpdateDescription() != null
+        && change.getUpdateDescription().getUpdatedFields() != null
+        && change.getUpdateDescription().getUpdatedFields().containsKey("outcome");
   }
 
   /** Test hook: breaks every open change stream as a network failure would. */
@@ -361,11 +382,14 @@ public final class LiveFeed implements Managed {
         Date last = e.getValue();
         Map<String, Long> seen = delivered.computeIfAbsent(e.getKey(), k -> new HashMap<>());
         for (Document doc :
-            db.getCollection(SUPPRESSED.equals(e.getKey()) ? Collections.CONTACTS : e.getKey())
+            db.getCollection(
+                    SUPPRESSED.equals(e.getKey()) || OUTCOME.equals(e.getKey())
+                        ? Collections.CONTACTS
+                        : e.getKey())
                 .find(Filters.gte(field, new Date(last.getTime() - OVERLAP_MILLIS)))
                 .sort(Sorts.ascending(field))
                 .limit(2_000)) {
-          Date t = doc.getDate(field);
+          Date t = dateAt(doc, field);
           if (t == null
               || seen.putIfAbsent(doc.get("_id") + "|" + t.getTime(), t.getTime()) != null) {
             continue;
@@ -400,12 +424,19 @@ public final class LiveFeed implements Managed {
     return polls.get();
   }
 
+  /** The date at a dotted path of the document ({@code outcome.at}), or null. */
+  private static Date dateAt(Document doc, String path) {
+    Object v = doc.getEmbedded(List.of(path.split("\\.")), Object.class);
+    return v instanceof Date d ? d : null;
+  }
+
   static String timeField(String collection) {
     return switch (collection) {
       case Collections.MESSAGES -> "updatedAt";
       case Collections.FEEDBACK -> "storedAt";
       case Collections.CONTACTS -> "enrolledAt";
       case SUPPRESSED -> LeadStore.SUPPRESSED_AT;
+      case OUTCOME -> "outcome.at";
       default -> "receivedAt";
     };
   }
@@ -449,6 +480,16 @@ public final class LiveFeed implements Managed {
         } else {
           e.put("kind", "enrolled");
         }
+        e.put("leadId", doc.getString("leadId"));
+        e.put("campaignId", doc.getString("campaignId"));
+      }
+      case OUTCOME -> {
+        Document outcome = doc.get("outcome", Document.class);
+        String value = outcome == null ? null : outcome.getString("value");
+        if (!"converted".equals(value) && !"lost".equals(value)) {
+          return;
+        }
+        e.put("kind", value);
         e.put("leadId", doc.getString("leadId"));
         e.put("campaignId", doc.getString("campaignId"));
       }

@@ -135,6 +135,28 @@ abstract class LiveFeedResumeContract {
     assertThat(nextFeed(q, "L-other")).as("another update is no event").isNull();
   }
 
+  /** A lead given an outcome (its contact updated with outcome) is a converted or lost event. */
+  @Test
+  void aLeadGivenAnOutcomeIsItsEvent() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        reportsUpdatedFields(), "no updateDescription in this server's change events");
+    BlockingQueue<LiveFeed.Event> q = feed.subscribe();
+    awaitOpenStreams();
+    enrol("L-won");
+    assertThat(nextEnrolled(q, "L-won")).isEqualTo("L-won");
+
+    db.getCollection(Collections.CONTACTS)
+        .updateOne(
+            new Document("leadId", "L-won"),
+            new Document(
+                "$set",
+                new Document(
+                    "outcome", new Document("value", "converted").append("at", new Date()))));
+
+    String won = nextFeed(q, "L-won");
+    assertThat(won).as("the conversion's event").isNotNull().contains("\"kind\":\"converted\"");
+  }
+
   /** The data of the next feed event naming this lead, or null within the timeout. */
   private static String nextFeed(BlockingQueue<LiveFeed.Event> q, String leadId)
       throws InterruptedException {
