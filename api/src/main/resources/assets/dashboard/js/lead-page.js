@@ -7,6 +7,7 @@ import { renderConversation, resetConversation } from './lead-conversation.js';
 import { session } from './state.js';
 import { mediaNotSentLines } from './media-notes.js';
 import { returningLine } from './returning.js';
+import { nextActionText } from './next-action.js';
 
 const POLL_MS = 2000;
 
@@ -175,7 +176,9 @@ function renderLead(d) {
   const l = d.lead || {};
   $('lead-title').textContent = l.name ? l.name + (l.company ? ' · ' + l.company : '') : str(l.leadId || lead.id);
 
-  clear($('lead-profile')).appendChild(kvList(l, 0,
+  // The next action in words; its code stays in the API's JSON.
+  const shown = Object.assign({}, l, { nextAction: l.nextAction == null ? l.nextAction : nextActionText(l.nextAction) });
+  clear($('lead-profile')).appendChild(kvList(shown, 0,
     ['name', 'company', 'phone', 'segment', 'stage', 'ownerId', 'meeting', 'nextAction', 'nextActionAt', 'campaignId', 'variantId']));
   // A number we know (an earlier lead of it converted or replied): said, not left to the variant id.
   const returning = returningLine(l);

@@ -3,6 +3,7 @@
 import { $, h, clear, qs, num, isNum, str, fmtDateTime, leadLink, reportError } from './util.js';
 import { api } from './api.js';
 import { session } from './state.js';
+import { nextActionText } from './next-action.js';
 
 export const PAGE_SIZE = 25;
 
@@ -51,7 +52,7 @@ function renderLeads(d) {
       h('td', { text: str(l.segment) }),
       // A lead still on a variant switched off: its next message uses another (variantNote).
       h('td', { class: 'mono', text: str(l.variantId) + (l.variantDisabled ? ' (off)' : ''), title: l.variantNote ? String(l.variantNote) : '' }),
-      h('td', { text: str(l.nextAction) }),
+      h('td', { text: nextActionText(l.nextAction), title: str(l.nextAction) }),
       h('td', { class: 'nowrap', text: fmtDateTime(l.nextActionAt) }),
       h('td', { class: 'nowrap', text: fmtDateTime(l.enrolledAt) })
     ]));
