@@ -261,6 +261,16 @@ public final class HeldDrafts {
   }
 
   /**
+   * The lead's number opted out (its message drafted at {@code at} is withheld): every draft still
+   * held for the lead is superseded, none of them ever sent ({@link DraftAudience#OPTED_OUT_WHY}).
+   */
+  long optedOut(String leadId, Instant at) {
+    return supersede(
+        Filters.and(Filters.eq("leadId", leadId), Filters.eq("status", HELD)),
+        new Document("why", DraftAudience.OPTED_OUT_WHY).append("at", Date.from(at)));
+  }
+
+  /**
    * The lead's run-end record again, its stage written already (a retry of the record whose first
    * attempt stopped after the stage and before {@link #ended}): the drafts held at the end the
    * contact keeps ({@link #ENDED_AT}, the first attempt's), as of that end, so a retry supersedes

@@ -156,7 +156,7 @@ class KnowledgeActivitiesTest {
 
     assertThat(d.grounded()).isTrue();
     assertThat(d.entryIds()).containsExactly("pricing-plans", "booking-link");
-    assertThat(d.score()).isGreaterThanOrEqualTo(KnowledgeActivitiesImpl.MIN_SCORE);
+    assertThat(d.score()).isGreaterThanOrEqualTo(EntryRanking.MIN_SCORE);
     Document stored = draft("K-1:m-1");
     assertThat(stored.getString("text"))
         .startsWith("Our plans are priced per active lead")

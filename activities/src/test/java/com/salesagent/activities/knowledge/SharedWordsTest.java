@@ -57,9 +57,9 @@ class SharedWordsTest {
   @Test
   void anEntrySharingNoWordScoresBelowTheCutOff() {
     assertThat(SharedWords.combined(SharedWords.Match.NONE, 1.0))
-        .isLessThan(KnowledgeActivitiesImpl.MIN_SCORE);
+        .isLessThan(EntryRanking.MIN_SCORE);
     assertThat(SharedWords.combined(new SharedWords.Match(List.of("falar"), 2), 0.2))
-        .isGreaterThanOrEqualTo(KnowledgeActivitiesImpl.MIN_SCORE);
+        .isGreaterThanOrEqualTo(EntryRanking.MIN_SCORE);
   }
 
   @Test
