@@ -46,7 +46,7 @@ public final class HeldDrafts {
 
   public HeldDrafts(MongoDatabase db) {
     this.db = db;
-    this.drafts = db.getCollection(KnowledgeActivitiesImpl.DRAFTS);
+    this.drafts = db.getCollection(com.salesagent.activities.mongo.Collections.DRAFTS);
   }
 
   /**

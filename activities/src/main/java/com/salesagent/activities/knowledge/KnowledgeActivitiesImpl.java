@@ -34,7 +34,7 @@ import org.bson.Document;
  * statements); otherwise the offline text stays and the draft says why ({@link GatedWriter}).
  */
 public final class KnowledgeActivitiesImpl implements KnowledgeActivities {
-  public static final String DRAFTS = "drafts";
+  public static final String DRAFTS = Collections.DRAFTS;
 
   /** At most this many entries answer a burst's questions in one draft (the booking link aside). */
   static final int MAX_ANSWERS = 3;

@@ -14,6 +14,12 @@ public final class Collections {
   public static final String INTERACTION_HISTORY = "interaction_history";
   public static final String WEBHOOK_EVENTS = "webhook_events";
 
+  /**
+   * The agent's drafted answers, one per lead message ({@code KnowledgeActivitiesImpl} writes them,
+   * {@code HeldDrafts} ends their wait).
+   */
+  public static final String DRAFTS = "drafts";
+
   /** Written by the diagnostics probe; each document is removed by the probe that wrote it. */
   public static final String DIAGNOSTICS = "diagnostics";
 
