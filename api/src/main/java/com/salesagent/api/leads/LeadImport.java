@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +28,8 @@ import java.util.Map;
  * quote, is rejected by its first line and the lines after it are read as rows: {@link
  * CsvRecords}); good rows are enrolled. Limits: {@link #MAX_ROWS} rows (the rest is not read: the
  * summary says so with a 413 code), {@link #MAX_LINE} bytes per JSON line or CSV field, and the
- * body cap of the request guard.
+ * body cap of the request guard. Each row's answer ({@link RowAnswers}; a CSV row read by {@link
+ * CsvRows}) is recorded and sent by {@link ImportAnswers}: a client gone does not stop the import.
  */
 class LeadImport {
   static final int MAX_ROWS = 100_000;
@@ -59,8 +59,6 @@ class LeadImport {
   private int refused;
   private String truncated;
   private int truncatedCode = 413;
-  private long lastLine;
-  private boolean clientGone;
   private boolean cancelled;
   private List<String> ignoredColumns = List.of();
   private ImportRecords.Recorder recorder;
@@ -86,26 +84,27 @@ class LeadImport {
     return this;
   }
 
-  /** Reads the rows of a body, answering each on {@code out}. */
+  /** Reads the rows of a body, answering each ({@link ImportAnswers}). */
   private interface Rows {
-    void read(OutputStream out) throws IOException;
+    void read(ImportAnswers answers) throws IOException;
   }
 
   void jsonLines(InputStream body, OutputStream out) throws IOException {
-    run(o -> readJsonLines(body, o), out);
+    run(answers -> readJsonLines(body, answers), out);
   }
 
   /** The rows after the header ({@link #header}) of a CSV body. */
   void csv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
     ignoredColumns = header.ignored();
-    run(o -> readCsv(records, header, o), out);
+    run(answers -> readCsv(records, header, answers), out);
   }
 
   private void run(Rows body, OutputStream out) throws IOException {
+    ImportAnswers answers = new ImportAnswers(json, recorder, out);
     String status = ImportRecords.DONE;
     String reason = null;
     try {
-      body.read(out);
+      body.read(answers);
     } catch (WebApplicationException e) {
       // The body went past the request guard's cap while rows were being answered.
       truncated = "the body is larger than the import's cap: rows after line " + rows + " not read";
@@ -116,12 +115,13 @@ class LeadImport {
       reason =
           "the request's body ended before the end of the file (the connection closed during the"
               + " upload): rows up to line "
-              + lastLine()
+              + answers.lastLine()
               + " were processed, the rest never arrived; import the file again (rows enrolled"
               + " already answer already_enrolled)";
     } catch (RuntimeException | Error e) {
       if (recorder != null) {
-        recorder.end(ImportRecords.FAILED, "failed after line " + lastLine() + ": " + e, null);
+        recorder.end(
+            ImportRecords.FAILED, "failed after line " + answers.lastLine() + ": " + e, null);
       }
       throw e;
     }
@@ -131,7 +131,7 @@ class LeadImport {
           "stopped by "
               + recorder.cancelledBy()
               + " after line "
-              + lastLine()
+              + answers.lastLine()
               + ": the rows after it were not imported";
     }
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -154,7 +154,7 @@ class LeadImport {
     if (recorder != null) {
       recorder.end(status, reason, summary);
     }
-    write(out, Map.of("summary", summary));
+    answers.summary(summary);
   }
 
   /** The counts so far, as the summary gives them. */
@@ -166,10 +166,6 @@ class LeadImport {
     counts.put("rejected", rejected);
     counts.put("refused", refused);
     return counts;
-  }
-
-  private long lastLine() {
-    return recorder == null ? lastLine : recorder.lastLine();
   }
 
   private boolean full() {
@@ -194,7 +190,8 @@ class LeadImport {
         new BufferedReader(new InputStreamReader(body, charset)), MAX_LINE, MAX_ROW);
   }
 
-  private void readCsv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
+  private void readCsv(CsvRecords records, CsvHeader header, ImportAnswers answers)
+      throws IOException {
     records.separator(header.separator());
     Map<String, String> echoNames = header.echoNames();
     CsvSchema.Builder schema = CsvSchema.builder().setColumnSeparator(header.separator());
@@ -208,9 +205,8 @@ class LeadImport {
       if (record.error() != null) {
         rows++;
         rejected++;
-        answer(
-            out,
-            rejectedLine(
+        answers.row(
+            RowAnswers.rejected(
                 record.line(),
                 List.of(new FieldError("row", "unreadable CSV: " + record.error()))));
         continue;
@@ -228,7 +224,7 @@ class LeadImport {
                 + (spans
                     ? " (a quoted value runs onto the next lines: is a closing quote missing?)"
                     : "");
-        answer(out, rejectedLine(record.line(), List.of(new FieldError("row", why))));
+        answers.row(RowAnswers.rejected(record.line(), List.of(new FieldError("row", why))));
         // Its lines after the first are read again as rows (a quote it opened may have joined
         // them to it).
         records.rejectLast();
@@ -238,13 +234,13 @@ class LeadImport {
         // Only separators (a spreadsheet's trailing rows, ";;;;;;"): a blank line, not a row.
         continue;
       }
-      row = unguarded(row);
+      row = CsvRows.unguarded(row);
       handle(
           record.line(),
-          fromCsv(row),
-          out,
+          CsvRows.lead(row),
+          answers,
           CsvOptIn.error(row.get(CsvOptIn.COLUMN)),
-          echoed(row, echoNames));
+          CsvRows.echoed(row, echoNames));
     }
     if (records.gaveUp() != null && truncated == null) {
       truncated = records.gaveUp();
@@ -252,7 +248,7 @@ class LeadImport {
     }
   }
 
-  private void readJsonLines(InputStream body, OutputStream out) throws IOException {
+  private void readJsonLines(InputStream body, ImportAnswers answers) throws IOException {
     long line = 0;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     while (!full()) {
@@ -264,9 +260,8 @@ class LeadImport {
       if (next.tooLong()) {
         rows++;
         rejected++;
-        answer(
-            out,
-            rejectedLine(
+        answers.row(
+            RowAnswers.rejected(
                 line, List.of(new FieldError("line", "longer than " + MAX_LINE + " bytes"))));
         continue;
       }
@@ -280,10 +275,10 @@ class LeadImport {
       } catch (IOException e) {
         rows++;
         rejected++;
-        answer(out, rejectedLine(line, List.of(FieldError.ofJson(e))));
+        answers.row(RowAnswers.rejected(line, List.of(FieldError.ofJson(e))));
         continue;
       }
-      handle(line, request, out, null, null);
+      handle(line, request, answers, null, null);
     }
   }
 
@@ -320,10 +315,9 @@ class LeadImport {
   private void handle(
       long line,
       LeadRequest request,
-      OutputStream out,
+      ImportAnswers answers,
       FieldError unread,
-      Map<String, String> columns)
-      throws IOException {
+      Map<String, String> columns) {
     rows++;
     LeadValidator.Result result = validator.validate(request);
     if (unread != null) {
@@ -332,12 +326,12 @@ class LeadImport {
           .filter(e -> !"consent.whatsappOptIn".equals(e.field()))
           .forEach(errors::add);
       rejected++;
-      answer(out, withColumns(rejectedLine(line, errors), columns));
+      answers.row(RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns));
       return;
     }
     if (!result.valid()) {
       rejected++;
-      answer(out, withColumns(rejectedLine(line, result.errors()), columns));
+      answers.row(RowAnswers.withColumns(RowAnswers.rejected(line, result.errors()), columns));
       return;
     }
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -358,53 +352,7 @@ class LeadImport {
       } else {
         refused++;
       }
-      answer.put("status", outcome.status());
-      answer.put("leadId", outcome.leadId());
-      // A row not enrolled names its field in errors, as a rejected row does.
-      if (outcome.started()) {
-        answer.put("workflowId", outcome.workflowId());
-      } else if (Enrolment.LEAD_ID_TAKEN.equals(outcome.status())) {
-        String message =
-            "this leadId is another lead's (another "
-                + String.join(" and ", outcome.differs())
-                + "): a new lead needs its own leadId";
-        answer.put("message", message);
-        answer.put("errors", List.of(new FieldError("leadId", message)));
-      } else if (Enrolment.LEAD_ERASING.equals(outcome.status())) {
-        String message =
-            "this leadId's lead is being erased: enrol it again after retryAt, as a new lead";
-        answer.put("message", message);
-        answer.put("retryAt", outcome.retryAt().toString());
-        answer.put("errors", List.of(new FieldError("leadId", message)));
-      } else if (outcome.suppression() != null) {
-        // The same facts as POST /api/leads says: the source and the date.
-        String message = Enrolment.suppressedMessage(outcome.suppression());
-        answer.put("message", message);
-        answer.put("suppression", Enrolment.suppressionFacts(outcome.suppression()));
-        answer.put(
-            "errors",
-            List.of(new FieldError("phone", "suppressed: " + outcome.suppression().source())));
-      } else if (Enrolment.RECENTLY_CONTACTED.equals(outcome.status())) {
-        String message = RecentContacts.message(outcome.activeLeadId(), outcome.retryAt());
-        answer.put("earlierLeadId", outcome.activeLeadId());
-        answer.put("retryAt", outcome.retryAt().toString());
-        answer.put("message", message);
-        answer.put("errors", List.of(new FieldError("phone", message)));
-      } else if (Enrolment.PHONE_ENROLLING.equals(outcome.status())) {
-        answer.put("retryAt", outcome.retryAt().toString());
-        answer.put("message", RecentContacts.ENROLLING);
-        answer.put("errors", List.of(new FieldError("phone", RecentContacts.ENROLLING)));
-      } else if (Enrolment.PHONE_ACTIVE.equals(outcome.status())) {
-        String message =
-            "this number has a live lead in this campaign, "
-                + outcome.activeLeadId()
-                + " (a duplicate row, or enrolled before): one lead per number and campaign";
-        answer.put("activeLeadId", outcome.activeLeadId());
-        answer.put("message", message);
-        answer.put("errors", List.of(new FieldError("phone", message)));
-      } else {
-        answer.put("activeLeadId", outcome.activeLeadId());
-      }
+      RowAnswers.outcome(answer, outcome);
     } catch (RuntimeException e) {
       rejected++;
       answer.put("status", "error");
@@ -412,152 +360,7 @@ class LeadImport {
       answer.put("message", "stored but not started, enrol it again: " + e.getMessage());
     }
     // A row whose lead exists (enrolled now or before) has nothing to fix: no columns back.
-    boolean started =
-        Enrolment.ENROLLED.equals(answer.get("status"))
-            || Enrolment.WORKFLOW_STARTED.equals(answer.get("status"))
-            || Enrolment.ALREADY_ENROLLED.equals(answer.get("status"));
-    answer(out, started ? answer : withColumns(answer, columns));
-  }
-
-  /**
-   * The quote a spreadsheet (and the dashboard's failures download) puts before a value that would
-   * run as a formula (= + - @, a tab or carriage return first, at the start or after a separator
-   * inside the value): taken off on import, so a fixed row goes back in as it was ("-Lee" came back
-   * "'-Lee").
-   */
-  private static final java.util.regex.Pattern FORMULA_GUARD =
-      java.util.regex.Pattern.compile("(?<=^[ \"]{0,16}|[,;\t\r\n][ \"]{0,16})'(?=[=+\\-@\t\r])");
-
-  static Map<String, String> unguarded(Map<String, String> row) {
-    Map<String, String> out = new LinkedHashMap<>();
-    row.forEach(
-        (k, v) ->
-            out.put(
-                k, v == null || v.indexOf('\'') < 0 ? v : FORMULA_GUARD.matcher(v).replaceAll("")));
-    return out;
-  }
-
-  /** The row as echoed in its answer: ignored columns under the header's own names. */
-  private static Map<String, String> echoed(Map<String, String> row, Map<String, String> names) {
-    if (names.isEmpty()) {
-      return row;
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    row.forEach((k, v) -> out.put(names.getOrDefault(k, k), v));
-    return out;
-  }
-
-  /** The most columns of a row echoed in its answer, and the most characters of each. */
-  static final int MAX_ECHOED_COLUMNS = 100;
-
-  static final int MAX_ECHOED_VALUE = 4_000;
-
-  /**
-   * A CSV row refused or rejected carries its own columns back ({@code columns}, the header's names
-   * in the file's order), so the dashboard's failures CSV holds the rows to fix and import again in
-   * the same shape. Capped: {@value #MAX_ECHOED_COLUMNS} columns, {@value #MAX_ECHOED_VALUE}
-   * characters each ({@code columnsCut}: true when something was left out). The operator's own
-   * file, answered to the request that sent it; nothing of it is logged. JSON lines carry none.
-   */
-  private static Map<String, Object> withColumns(
-      Map<String, Object> answer, Map<String, String> columns) {
-    if (columns == null || columns.isEmpty()) {
-      return answer;
-    }
-    Map<String, String> echoed = new LinkedHashMap<>();
-    boolean cut = false;
-    for (Map.Entry<String, String> c : columns.entrySet()) {
-      if (echoed.size() == MAX_ECHOED_COLUMNS) {
-        cut = true;
-        break;
-      }
-      String v = c.getValue();
-      if (v != null && v.length() > MAX_ECHOED_VALUE) {
-        v = v.substring(0, MAX_ECHOED_VALUE);
-        cut = true;
-      }
-      echoed.put(c.getKey(), v);
-    }
-    answer.put("columns", echoed);
-    if (cut) {
-      answer.put("columnsCut", true);
-    }
-    return answer;
-  }
-
-  static LeadRequest fromCsv(Map<String, String> r) {
-    String optIn = r.get("consentOptIn");
-    return new LeadRequest(
-        r.get("leadId"),
-        CsvColumns.name(r),
-        r.get("phone"),
-        r.get("company"),
-        r.get("jobTitle"),
-        r.get("industry"),
-        r.get("companySize"),
-        r.get("timezone"),
-        r.get("locale"),
-        r.get("notes"),
-        r.get("website"),
-        r.get("researchText"),
-        r.get("campaignId"),
-        optIn == null && r.get("consentSource") == null && r.get("consentAt") == null
-            ? null
-            : new LeadRequest.Consent(
-                CsvOptIn.value(optIn), r.get("consentSource"), r.get("consentAt")));
-  }
-
-  private static Map<String, Object> rejectedLine(long line, List<FieldError> errors) {
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("line", line);
-    answer.put("status", "rejected");
-    answer.put("errors", errors);
-    return answer;
-  }
-
-  /** A row's answer: recorded, then sent. */
-  private void answer(OutputStream out, Map<String, Object> answer) {
-    byte[] bytes = bytes(answer);
-    Object line = answer.get("line");
-    long number = line instanceof Number n ? n.longValue() : 0;
-    lastLine = Math.max(lastLine, number);
-    if (recorder != null) {
-      recorder.row(number, answer.get("status"), new String(bytes, StandardCharsets.UTF_8));
-    }
-    send(out, bytes);
-  }
-
-  private void write(OutputStream out, Object value) {
-    send(out, bytes(value));
-  }
-
-  private byte[] bytes(Object value) {
-    try {
-      return json.writeValueAsBytes(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * A line to the client. A connection that failed under it (the client went away: a proxy's
-   * timeout, a closed tab) does not end the import: the rows the body holds are still processed and
-   * recorded, and nothing more is written to it.
-   */
-  private void send(OutputStream out, byte[] bytes) {
-    if (clientGone) {
-      return;
-    }
-    try {
-      out.write(bytes);
-      out.write('\n');
-      out.flush();
-    } catch (IOException | RuntimeException e) {
-      clientGone = true;
-      if (recorder != null) {
-        recorder.clientGone();
-      }
-    }
+    answers.row(RowAnswers.hasLead(answer) ? answer : RowAnswers.withColumns(answer, columns));
   }
 
   private static String firstLine(Exception e) {
