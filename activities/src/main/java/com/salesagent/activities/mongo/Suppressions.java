@@ -6,6 +6,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
@@ -67,24 +68,13 @@ public final class Suppressions {
       }
       if (!ERASURE.equals(source)) {
         // First the mark that the number's live leads are to be told, then the suppression.
-        toTell.updateOne(
-            Filters.eq("_id", number),
-            // When marked (the process's clock: the suppression's own time may be Meta's, older).
-            Updates.setOnInsert("at", new Date()),
-            new UpdateOptions().upsert(true));
+        UpdateOneModel<Document> mark = toTellMark(number, new Date());
+        toTell.updateOne(mark.getFilter(), mark.getUpdate(), mark.getOptions());
       }
       try {
+        UpdateOneModel<Document> suppression = suppression(number, source, at, detail);
         collection.updateOne(
-            Filters.and(Filters.eq("number", number), Filters.ne("active", true)),
-            Updates.combine(
-                Updates.set("active", true),
-                Updates.set("source", source),
-                Updates.set("at", Date.from(at)),
-                Updates.set("detail", detail),
-                // A lift ended the earlier suppression; liftHistory keeps it.
-                Updates.unset("lifted"),
-                Updates.setOnInsert("createdAt", Date.from(at))),
-            new UpdateOptions().upsert(true));
+            suppression.getFilter(), suppression.getUpdate(), suppression.getOptions());
       } catch (MongoWriteException e) {
         // Active already: the upsert collided with the unique number. Nothing to change.
         if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
@@ -129,26 +119,12 @@ public final class Suppressions {
     Date marked = new Date();
     List<com.mongodb.client.model.WriteModel<Document>> marks = new ArrayList<>();
     for (String number : fresh) {
-      marks.add(
-          new com.mongodb.client.model.UpdateOneModel<>(
-              Filters.eq("_id", number),
-              Updates.setOnInsert("at", marked),
-              new UpdateOptions().upsert(true)));
+      marks.add(toTellMark(number, marked));
     }
     toTell.bulkWrite(marks, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
     List<com.mongodb.client.model.WriteModel<Document>> writes = new ArrayList<>();
     for (String number : fresh) {
-      writes.add(
-          new com.mongodb.client.model.UpdateOneModel<>(
-              Filters.and(Filters.eq("number", number), Filters.ne("active", true)),
-              Updates.combine(
-                  Updates.set("active", true),
-                  Updates.set("source", source),
-                  Updates.set("at", Date.from(at)),
-                  Updates.set("detail", detail),
-                  Updates.unset("lifted"),
-                  Updates.setOnInsert("createdAt", Date.from(at))),
-              new UpdateOptions().upsert(true)));
+      writes.add(suppression(number, source, at, detail));
     }
     java.util.Set<String> suppressed = new java.util.LinkedHashSet<>(fresh);
     try {
@@ -163,6 +139,36 @@ public final class Suppressions {
       }
     }
     return suppressed;
+  }
+
+  /**
+   * The mark that the number's live leads are to be told, {@code marked} when first written (the
+   * process's clock: the suppression's own time may be Meta's, older); kept as it is when there.
+   */
+  private static UpdateOneModel<Document> toTellMark(String number, Date marked) {
+    return new UpdateOneModel<>(
+        Filters.eq("_id", number),
+        Updates.setOnInsert("at", marked),
+        new UpdateOptions().upsert(true));
+  }
+
+  /**
+   * The number's suppression from {@code source} at {@code at}, unless it is active already (then
+   * the upsert meets the unique number: a duplicate key). A lift ended the earlier suppression;
+   * liftHistory keeps it.
+   */
+  private static UpdateOneModel<Document> suppression(
+      String number, String source, Instant at, String detail) {
+    return new UpdateOneModel<>(
+        Filters.and(Filters.eq("number", number), Filters.ne("active", true)),
+        Updates.combine(
+            Updates.set("active", true),
+            Updates.set("source", source),
+            Updates.set("at", Date.from(at)),
+            Updates.set("detail", detail),
+            Updates.unset("lifted"),
+            Updates.setOnInsert("createdAt", Date.from(at))),
+        new UpdateOptions().upsert(true));
   }
 
   /**
