@@ -211,6 +211,24 @@ public final class ApiWiring {
             connections.mongo().database(),
             clock,
             config.getApi().getImportRetention().toJavaDuration());
+    com.salesagent.api.leads.LeadImportResource leadImports =
+        new com.salesagent.api.leads.LeadImportResource(
+            validator,
+            enrolment,
+            env.getObjectMapper(),
+            imports,
+            // ?async=true imports: two at once, eight waiting, then 503.
+            env.lifecycle()
+                .executorService("lead-import-%d")
+                .minThreads(com.salesagent.api.leads.LeadImportResource.BACKGROUND_THREADS)
+                .maxThreads(com.salesagent.api.leads.LeadImportResource.BACKGROUND_THREADS)
+                .workQueue(
+                    new ArrayBlockingQueue<>(
+                        com.salesagent.api.leads.LeadImportResource.BACKGROUND_QUEUE))
+                .build(),
+            // Their bodies are kept from the 202 to the end: another process resumes them.
+            connections.storage().storage());
+    env.lifecycle().manage(new com.salesagent.api.leads.ImportResumer(imports, leadImports));
     List<Object> resources =
         List.of(
             new PersonaResource(
@@ -238,20 +256,7 @@ public final class ApiWiring {
                 approvals,
                 new LeadErasure(
                     store, client, config.getApi().getErasureSweepAfter().toJavaDuration(), clock)),
-            new com.salesagent.api.leads.LeadImportResource(
-                validator,
-                enrolment,
-                env.getObjectMapper(),
-                imports,
-                // ?async=true imports: two at once, eight waiting, then 503.
-                env.lifecycle()
-                    .executorService("lead-import-%d")
-                    .minThreads(com.salesagent.api.leads.LeadImportResource.BACKGROUND_THREADS)
-                    .maxThreads(com.salesagent.api.leads.LeadImportResource.BACKGROUND_THREADS)
-                    .workQueue(
-                        new ArrayBlockingQueue<>(
-                            com.salesagent.api.leads.LeadImportResource.BACKGROUND_QUEUE))
-                    .build()),
+            leadImports,
             new com.salesagent.api.leads.ImportResource(imports),
             new WhatsAppWebhookResource(
                 endpoints.whatsapp().appSecret(),

@@ -85,6 +85,18 @@ public final class ObjectStorage implements AutoCloseable {
         RequestBody.fromBytes(bytes));
   }
 
+  /** Stores a file's bytes under {@code key} (streamed from the file, never whole in memory). */
+  public void putFile(String key, java.nio.file.Path file, String contentType) {
+    s3.putObject(
+        PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
+        RequestBody.fromFile(file));
+  }
+
+  /** The object under {@code key} as a stream (close it). */
+  public java.io.InputStream open(String key) {
+    return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
+  }
+
   /** Whether an object is stored under {@code key}. */
   public boolean exists(String key) {
     try {

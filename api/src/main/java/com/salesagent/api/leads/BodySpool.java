@@ -119,6 +119,11 @@ final class BodySpool implements AutoCloseable {
     }
   }
 
+  /** The file the body is copied into (whole once {@link #awaitEnd} returned). */
+  Path file() {
+    return file;
+  }
+
   /** The bytes received so far. */
   long received() {
     synchronized (lock) {

@@ -136,6 +136,64 @@ public final class ImportRecords {
         java.util.concurrent.TimeUnit.SECONDS);
   }
 
+  /**
+   * Claims an asynchronous import whose body is kept ({@code bodyKey}) and whose process stopped
+   * (neither its counts nor its heartbeat moved for {@link #STALE_AFTER}): this process runs it
+   * from the line after its last recorded one ({@link LeadImportResource#resume}). One process wins
+   * the claim; null when there is none.
+   */
+  Document claimStale() {
+    Date before = Date.from(clock.instant().minus(STALE_AFTER));
+    Instant now = clock.instant();
+    return imports.findOneAndUpdate(
+        Filters.and(
+            Filters.in("status", RUNNING, QUEUED),
+            Filters.exists("bodyKey"),
+            Filters.lt("updatedAt", before),
+            Filters.or(Filters.exists("heartbeatAt", false), Filters.lt("heartbeatAt", before))),
+        Updates.combine(
+            Updates.set("status", QUEUED),
+            Updates.set("process", process),
+            Updates.set("heartbeatAt", Date.from(now)),
+            Updates.set("updatedAt", Date.from(now)),
+            Updates.inc("resumes", 1)),
+        new com.mongodb.client.model.FindOneAndUpdateOptions()
+            .returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+  }
+
+  /**
+   * A claimed import this process could not take after all (its background queue is full): left for
+   * the next claim once {@link #STALE_AFTER} has passed.
+   */
+  void release(String id) {
+    imports.updateOne(
+        Filters.and(Filters.eq("_id", id), Filters.eq("process", process)),
+        Updates.combine(Updates.set("process", "released"), Updates.inc("resumes", -1)));
+  }
+
+  /**
+   * The recorder of a claimed import ({@link #claimStale}), going on after its last recorded row:
+   * its rows' numbering and counts continue; {@code resumedAfterLine} says where it took over.
+   */
+  Recorder resume(Document record) {
+    String id = record.getString("_id");
+    Document last =
+        rows.find(Filters.eq("importId", id))
+            .sort(Sorts.descending("seq"))
+            .projection(com.mongodb.client.model.Projections.include("seq"))
+            .first();
+    Date expireAt = record.getDate("expireAt");
+    Recorder recorder =
+        new Recorder(id, expireAt != null ? expireAt : Date.from(clock.instant().plus(retention)));
+    recorder.seq = last == null ? 0 : ((Number) last.get("seq")).longValue();
+    recorder.recorded =
+        record.get("rowsRecorded") instanceof Number n ? n.longValue() : recorder.seq;
+    recorder.lastLine = record.get("lastLine") instanceof Number n ? n.longValue() : 0;
+    beating();
+    recorder.update(Updates.set("resumedAfterLine", recorder.lastLine));
+    return recorder;
+  }
+
   Document find(String id) {
     return imports.find(Filters.eq("_id", id)).first();
   }
@@ -194,9 +252,20 @@ public final class ImportRecords {
     if (beat != null && (updated == null || beat.after(updated))) {
       updated = beat;
     }
-    if ((RUNNING.equals(status) || QUEUED.equals(status))
-        && updated != null
-        && updated.toInstant().plus(STALE_AFTER).isBefore(clock.instant())) {
+    boolean stale =
+        (RUNNING.equals(status) || QUEUED.equals(status))
+            && updated != null
+            && updated.toInstant().plus(STALE_AFTER).isBefore(clock.instant());
+    if (stale && d.getString("bodyKey") != null) {
+      // An asynchronous import's body is kept: a running API process takes it over.
+      reason =
+          "no progress since "
+              + updated.toInstant()
+              + ": the API process running it stopped; an API process resumes it after line "
+              + (d.get("lastLine") instanceof Number n ? n : 0)
+              + " (within a minute of its start, or of this moment if one runs)";
+      out.put("stale", true);
+    } else if (stale) {
       status = INTERRUPTED;
       reason =
           "no progress since "
@@ -225,6 +294,8 @@ public final class ImportRecords {
             "unrecordedRows",
             "bodyReceived",
             "bodyBytes",
+            "resumes",
+            "resumedAfterLine",
             "clientDisconnected",
             "clientDisconnectedAfterLine",
             "summary",
@@ -326,6 +397,19 @@ public final class ImportRecords {
     /** The whole body is here (its bytes): the import runs to its end whatever the client does. */
     void bodyReceived(long bytes) {
       update(Updates.combine(Updates.set("bodyReceived", true), Updates.set("bodyBytes", bytes)));
+    }
+
+    /**
+     * The body is kept in the object store under {@code key}: a process that stops while the import
+     * waits or runs leaves it to another ({@link #claimStale}).
+     */
+    void bodyKept(String key) {
+      update(Updates.set("bodyKey", key));
+    }
+
+    /** The kept body is deleted (the import ended). */
+    void bodyDropped() {
+      update(Updates.unset("bodyKey"));
     }
 
     /** Waits for a thread of the background executor (an asynchronous import). */

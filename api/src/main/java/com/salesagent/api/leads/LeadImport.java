@@ -63,6 +63,9 @@ class LeadImport {
   private List<String> ignoredColumns = List.of();
   private ImportRecords.Recorder recorder;
 
+  /** A resumed import: the rows through this line were handled before (their answers recorded). */
+  private long handledThrough;
+
   LeadImport(LeadValidator validator, Enrolment enrolment, ObjectMapper json, int maxRows) {
     this.validator = validator;
     this.enrolment = enrolment;
@@ -82,6 +85,33 @@ class LeadImport {
     this.recorder = recorder;
     recorder.counting(this::counts);
     return this;
+  }
+
+  /**
+   * Goes on with an import another process stopped ({@link ImportRecords#claimStale}): the rows
+   * through {@code line} are read again (a CSV's rows are found as before) but neither enrolled nor
+   * answered, and the counts go on from the record's. A row handled after the record's last write
+   * is handled again: its lead answers already_enrolled.
+   */
+  LeadImport resumingAfter(long line, org.bson.Document counts) {
+    handledThrough = line;
+    if (counts != null) {
+      rows = count(counts, "rows");
+      enrolled = count(counts, "enrolled");
+      duplicates = count(counts, "alreadyEnrolled");
+      rejected = count(counts, "rejected");
+      refused = count(counts, "refused");
+    }
+    return this;
+  }
+
+  private static int count(org.bson.Document counts, String key) {
+    return counts.get(key) instanceof Number n ? n.intValue() : 0;
+  }
+
+  /** A row the import handled before it was resumed: skipped. */
+  private boolean handledBefore(long line) {
+    return line <= handledThrough;
   }
 
   /** Reads the rows of a body, answering each ({@link ImportAnswers}). */
@@ -202,6 +232,9 @@ class LeadImport {
       if (record == null) {
         break;
       }
+      if (handledBefore(record.line()) && record.error() != null) {
+        continue;
+      }
       if (record.error() != null) {
         rows++;
         rejected++;
@@ -215,6 +248,10 @@ class LeadImport {
       try {
         row = reader.readValue(record.text());
       } catch (IOException | RuntimeException e) {
+        if (handledBefore(record.line())) {
+          records.rejectLast(); // as the first run did, so the rows after it are the same
+          continue;
+        }
         rows++;
         rejected++;
         boolean spans = record.text().indexOf('\n') >= 0 || record.text().indexOf('\r') >= 0;
@@ -257,6 +294,9 @@ class LeadImport {
         break;
       }
       line++;
+      if (handledBefore(line)) {
+        continue;
+      }
       if (next.tooLong()) {
         rows++;
         rejected++;
@@ -318,6 +358,9 @@ class LeadImport {
       ImportAnswers answers,
       FieldError unread,
       Map<String, String> columns) {
+    if (handledBefore(line)) {
+      return;
+    }
     rows++;
     LeadValidator.Result result = validator.validate(request);
     if (unread != null) {

@@ -2,6 +2,7 @@ package com.salesagent.api.leads;
 
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +52,12 @@ public class LeadImportResource {
   private final ObjectMapper strict;
   private final ImportRecords records;
   private final Executor background;
+  private final ObjectStorage bodies;
 
   /**
    * {@code background}: where asynchronous imports ({@code ?async=true}) run, a bounded executor (a
-   * full one refuses with 503).
+   * full one refuses with 503). Their bodies are not kept: a process that stops leaves them
+   * interrupted.
    */
   public LeadImportResource(
       LeadValidator validator,
@@ -61,11 +65,32 @@ public class LeadImportResource {
       ObjectMapper mapper,
       ImportRecords records,
       Executor background) {
+    this(validator, enrolment, mapper, records, background, null);
+  }
+
+  /**
+   * As above, an asynchronous import's body kept in {@code bodies} (the object store) from its 202
+   * to its end: a process that stops while it waits or runs leaves it to another ({@link
+   * ImportResumer}).
+   */
+  public LeadImportResource(
+      LeadValidator validator,
+      Enrolment enrolment,
+      ObjectMapper mapper,
+      ImportRecords records,
+      Executor background,
+      ObjectStorage bodies) {
     this.validator = validator;
     this.enrolment = enrolment;
     this.strict = RequestJson.strict(mapper.copy());
     this.records = records;
     this.background = background;
+    this.bodies = bodies;
+  }
+
+  /** Where an asynchronous import's body is kept. */
+  static String bodyKey(String importId) {
+    return "imports/" + importId + ".body";
   }
 
   /** Asynchronous imports at once, and waiting, in one process. */
@@ -146,7 +171,16 @@ public class LeadImportResource {
     BodySpool spool = BodySpool.start(body, recorder::bodyReceived);
     try {
       StreamingOutput output =
-          started(csv, contentType, ignoreUnknown, rows, recontact, recorder, spool);
+          started(
+              csv,
+              contentType,
+              ignoreUnknown,
+              rows,
+              RecentContacts.recontact(recontact),
+              recorder,
+              spool.reader(recorder::tick),
+              spool,
+              null);
       if (inBackground) {
         return inBackground(output, recorder, spool);
       }
@@ -185,20 +219,13 @@ public class LeadImportResource {
           "the body ended before its end: nothing imported",
           new FieldError("body", e.getMessage()));
     }
+    String key = keep(recorder, spool);
     try {
       recorder.queued();
-      background.execute(
-          () -> {
-            recorder.running();
-            try {
-              output.write(OutputStream.nullOutputStream());
-            } catch (IOException | RuntimeException e) {
-              // LeadImport recorded it (failed); nobody waits for this thread.
-              LOG.warn("import {} failed: {}", recorder.id(), e.getClass().getSimpleName());
-            }
-          });
+      background.execute(() -> runInBackground(output, recorder, key));
     } catch (RejectedExecutionException e) {
       spool.close();
+      drop(recorder, key);
       recorder.refused(503, "busy: too many imports run in the background");
       throw new ApiException(
               503,
@@ -216,6 +243,131 @@ public class LeadImportResource {
         .header(IMPORT_ID, recorder.id())
         .header(HttpHeaders.LOCATION, "/api/imports/" + recorder.id())
         .build();
+  }
+
+  /**
+   * Keeps the whole body in the object store before the 202 (its key, or null without a store): a
+   * body that cannot be kept is a 503, nothing imported, rather than an accepted import a restart
+   * would lose.
+   */
+  private String keep(ImportRecords.Recorder recorder, BodySpool spool) {
+    if (bodies == null) {
+      return null;
+    }
+    String key = bodyKey(recorder.id());
+    try {
+      bodies.putFile(key, spool.file(), "application/octet-stream");
+    } catch (RuntimeException e) {
+      spool.close();
+      LOG.warn("import {}: body not kept ({})", recorder.id(), e.getClass().getSimpleName());
+      recorder.refused(503, "the body could not be kept in the object store: " + e);
+      throw new ApiException(
+              503,
+              "the import's body could not be kept for it to survive a restart: try again later,"
+                  + " or import without async",
+              new FieldError("async", "the object store did not take the body"))
+          .withHeader("Retry-After", 30)
+          .withHeader(IMPORT_ID, recorder.id());
+    }
+    recorder.bodyKept(key);
+    return key;
+  }
+
+  /** Runs an import on a background thread; its kept body is deleted at its end. */
+  private void runInBackground(
+      StreamingOutput output, ImportRecords.Recorder recorder, String key) {
+    recorder.running();
+    try {
+      output.write(OutputStream.nullOutputStream());
+    } catch (IOException | RuntimeException e) {
+      // LeadImport recorded it (failed); nobody waits for this thread.
+      LOG.warn("import {} failed: {}", recorder.id(), e.getClass().getSimpleName());
+    } finally {
+      drop(recorder, key);
+    }
+  }
+
+  private void drop(ImportRecords.Recorder recorder, String key) {
+    if (key == null) {
+      return;
+    }
+    try {
+      bodies.delete(key);
+      recorder.bodyDropped();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "import {}: kept body not deleted ({})", recorder.id(), e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * Takes over an asynchronous import whose process stopped ({@link ImportRecords#claimStale}): its
+   * kept body read again with the same options, the rows through its last recorded line skipped,
+   * the rest imported and recorded on the background executor. False when the executor is full (the
+   * claim is released for a later try).
+   */
+  boolean resume(Document record) {
+    String id = record.getString("_id");
+    String key = record.getString("bodyKey");
+    Document stored = record.get("options", Document.class);
+    Document options = stored == null ? new Document() : stored;
+    String contentType = options.getString("contentType");
+    boolean csv = contentType != null && contentType.toLowerCase().startsWith("text/csv");
+    String region = options.getString("region");
+    LeadValidator rows = region == null ? validator : validator.withRegion(region);
+    ImportRecords.Recorder recorder = records.resume(record);
+    Runnable task =
+        () -> {
+          StreamingOutput output;
+          InputStream body;
+          try {
+            body = bodies.open(key);
+          } catch (RuntimeException e) {
+            recorder.end(
+                ImportRecords.FAILED,
+                "its kept body could not be read to resume it after line "
+                    + recorder.lastLine()
+                    + ": "
+                    + e,
+                null);
+            return;
+          }
+          try {
+            output =
+                started(
+                    csv,
+                    contentType,
+                    "ignore".equals(options.getString("unknownColumns")),
+                    rows,
+                    Boolean.TRUE.equals(options.getBoolean("recontact")),
+                    recorder,
+                    body,
+                    body,
+                    record);
+          } catch (RuntimeException e) {
+            closeQuietly(body);
+            recorder.end(ImportRecords.FAILED, "could not be resumed: " + e.getMessage(), null);
+            drop(recorder, key);
+            return;
+          }
+          runInBackground(output, recorder, key);
+        };
+    try {
+      background.execute(task);
+      LOG.info("import {} resumed after line {}", id, recorder.lastLine());
+      return true;
+    } catch (RejectedExecutionException e) {
+      records.release(id);
+      return false;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // read only
+    }
   }
 
   /** {@code ?async=true} or {@code Prefer: respond-async}. */
@@ -238,11 +390,12 @@ public class LeadImportResource {
       String contentType,
       boolean ignoreUnknown,
       LeadValidator rows,
-      String recontact,
+      boolean recontact,
       ImportRecords.Recorder recorder,
-      BodySpool spool) {
-    PushbackInputStream in =
-        new PushbackInputStream(spool.reader(recorder::tick), CsvCharset.SNIFF);
+      InputStream source,
+      AutoCloseable spool,
+      Document resumed) {
+    PushbackInputStream in = new PushbackInputStream(source, CsvCharset.SNIFF);
     int first;
     try {
       first = in.read();
@@ -266,26 +419,30 @@ public class LeadImportResource {
     // An operator's recontact=true enrols numbers our message reached lately that never answered.
     LeadImport importer =
         new LeadImport(
-                rows,
-                RecentContacts.recontact(recontact) ? enrolment.recontacting() : enrolment,
-                strict,
-                LeadImport.MAX_ROWS)
+                rows, recontact ? enrolment.recontacting() : enrolment, strict, LeadImport.MAX_ROWS)
             .recordingTo(recorder);
+    if (resumed != null) {
+      importer.resumingAfter(recorder.lastLine(), resumed.get("counts", Document.class));
+    }
     StreamingOutput output;
     if (csv) {
       CsvRecords records = LeadImport.csvRecords(in, CsvCharset.of(contentType, in));
       CsvHeader header = CsvHeader.read(records, ignoreUnknown);
       output =
           out -> {
-            try (spool) {
+            try {
               importer.csv(records, header, out);
+            } finally {
+              closeQuietly(spool);
             }
           };
     } else {
       output =
           out -> {
-            try (spool) {
+            try {
               importer.jsonLines(in, out);
+            } finally {
+              closeQuietly(spool);
             }
           };
     }

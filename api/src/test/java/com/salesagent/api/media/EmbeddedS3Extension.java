@@ -10,22 +10,22 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** The embedded S3 server and one bucket on it, for a test class (register it statically). */
-final class EmbeddedS3Extension implements BeforeAllCallback, AfterAllCallback {
+public final class EmbeddedS3Extension implements BeforeAllCallback, AfterAllCallback {
   private final String bucket;
   private Path dir;
   private EmbeddedS3Server server;
   private StorageConnection connection;
 
-  EmbeddedS3Extension(String bucket) {
+  public EmbeddedS3Extension(String bucket) {
     this.bucket = bucket;
   }
 
-  ObjectStorage storage() {
+  public ObjectStorage storage() {
     return connection.storage();
   }
 
   /** The objects' files on the server's disk (the embedded server keeps one file per object). */
-  java.util.List<Path> files() throws java.io.IOException {
+  public java.util.List<Path> files() throws java.io.IOException {
     try (var paths = Files.walk(dir)) {
       return paths.filter(Files::isRegularFile).toList();
     }
