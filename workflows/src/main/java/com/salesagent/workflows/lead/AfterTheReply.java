@@ -71,6 +71,13 @@ final class AfterTheReply {
    */
   static final String MESSAGE_TIMES_RE_ENGAGEMENT = "message-times-re-engagement";
 
+  /**
+   * Version 1: a person's message that met the owner's SLA and that WhatsApp then failed (the lead
+   * never got it) reopens the SLA: handed off again, from the failure (see {@link
+   * HandOffClock#answerFailed}).
+   */
+  static final String ANSWER_FAILED_REOPENS = "answer-failed-reopens";
+
   /** Intents of replies a person answers (opt-outs and "not now" have their own paths). */
   static final java.util.Set<String> PERSON_INTENTS =
       java.util.Set.of("objection", "other", "needs_review", "question");
@@ -249,6 +256,7 @@ final class AfterTheReply {
     if (run.ownerGone != null) {
       handOffs.ownerGone();
     }
+    handOffs.answerFailed();
     if (run.pendingMeeting != null) {
       meeting(run.pendingMeeting);
       return;
@@ -376,6 +384,8 @@ final class AfterTheReply {
       return;
     }
     boolean agent = OwnerReply.AGENT.equals(reply.purpose()); // not a person: the SLA still runs
+    boolean unmet = run.ownerActedAt == null;
+    int before = run.messages.size();
     if (!agent && run.interestedAt != null && run.ownerActedAt == null) {
       handOffs.acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
     }
@@ -388,20 +398,27 @@ final class AfterTheReply {
     }
     if (OwnerReply.TEMPLATE.equals(reply.purpose())) {
       sending.step(run.followUpsSent + run.reEngagementsSent, OwnerReply.TEMPLATE, true);
-      return;
+    } else {
+      sending
+          .outcomes()
+          .deliverOwnerReply(
+              new SendRequest(
+                  run.leadId,
+                  reply.idempotencyKey(),
+                  run.followUpsSent + run.reEngagementsSent,
+                  false,
+                  false,
+                  false),
+              reply.by(),
+              agent);
     }
-    sending
-        .outcomes()
-        .deliverOwnerReply(
-            new SendRequest(
-                run.leadId,
-                reply.idempotencyKey(),
-                run.followUpsSent + run.reEngagementsSent,
-                false,
-                false,
-                false),
-            reply.by(),
-            agent);
+    if (unmet
+        && run.ownerActedAt != null
+        && Workflow.getVersion(ANSWER_FAILED_REOPENS, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION) {
+      // This message met the SLA: if it fails, the SLA is open again.
+      run.slaMetByWamid = run.messages.size() > before ? run.lastMessage().wamid() : null;
+    }
   }
 
   /**

@@ -201,6 +201,57 @@ final class HandOffClock {
     reassignFrom = gone;
   }
 
+  /**
+   * The person's message that met the SLA failed (WhatsApp's failed status: the lead never got it)
+   * and no person's message after it went through, nor was a meeting booked: the SLA is open again,
+   * from now (its reminder halfway, its deadline a whole SLA on; the queue is told), the lead
+   * handed off again. A later message that went through meets it again.
+   */
+  void answerFailed() {
+    if (run.slaMetByWamid == null) {
+      return;
+    }
+    if (run.ownerActedAt == null || run.meetingAt != null || run.ownerId == null) {
+      run.slaMetByWamid = null;
+      return;
+    }
+    int at = -1;
+    for (int i = run.messages.size() - 1; i >= 0 && at < 0; i--) {
+      if (run.messages.get(i).wamid().equals(run.slaMetByWamid)) {
+        at = i;
+      }
+    }
+    if (at < 0 || !"failed".equals(run.messages.get(at).status())) {
+      return; // not failed (yet)
+    }
+    MessageView failed = run.messages.get(at);
+    for (int i = at + 1; i < run.messages.size(); i++) {
+      MessageView later = run.messages.get(i);
+      if (MessageView.isOwners(later.kind()) && !"failed".equals(later.status())) {
+        run.slaMetByWamid = later.wamid(); // a later person's message holds the SLA now
+        return;
+      }
+    }
+    run.slaMetByWamid = null;
+    run.ownerActedAt = null;
+    run.ownerReminded = false;
+    Instant now = stages.now();
+    run.ownerRemindAt = now.plus(policy.ownerSla().dividedBy(2));
+    run.ownerDueAt = now.plus(policy.ownerSla());
+    stubs.handOffs.moveSla(
+        run.leadId, run.ownerId, run.handOffAttempt, run.ownerRemindAt, run.ownerDueAt);
+    stages.set(
+        Stage.HANDED_OFF,
+        "remind_owner",
+        run.ownerRemindAt,
+        "owner_answer_failed",
+        "owner "
+            + run.ownerId
+            + ": the answer did not reach the lead"
+            + (failed.errorCode() == null ? "" : " (WhatsApp error " + failed.errorCode() + ")")
+            + ": the SLA runs again");
+  }
+
   /** A person took the lead: the SLA is met, the lead is in conversation. */
   void acted(OwnerAction action) {
     run.ownerAction = null;

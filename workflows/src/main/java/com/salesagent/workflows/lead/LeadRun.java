@@ -112,6 +112,12 @@ public final class LeadRun {
   /** When a person first acted on the lead (accepted it, wrote to it): the SLA is met. */
   public Instant ownerActedAt;
 
+  /**
+   * The person's message whose sending met the SLA (version "answer-failed-reopens"), while it may
+   * still fail: null when the SLA was met otherwise (the lead taken, a meeting) or not at all.
+   */
+  public String slaMetByWamid;
+
   /** A person's action signalled, until the lifecycle records it. */
   public OwnerAction ownerAction;
 

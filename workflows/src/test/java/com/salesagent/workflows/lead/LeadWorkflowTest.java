@@ -1312,6 +1312,43 @@ class LeadWorkflowTest {
   }
 
   /**
+   * A rep's answer to a lead handed to her met the SLA when it was queued; then Meta failed it
+   * (131026: the lead never got it). The lead sat "in conversation", nobody reminded, nobody else
+   * given it (QA). Now an answer that met the SLA and failed reopens it: handed off again, the
+   * timeline says why, the SLA runs again from the failure (reminder halfway, the queue told); an
+   * answer that goes through then meets it again.
+   */
+  @Test
+  void aRepsAnswerThatFailedReopensTheSla() {
+    fake.owners.add("ana");
+    interested();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    workflow.ownerReply(text("k10"));
+    awaitSends(2);
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+
+    Instant failedAt = status(1, "failed", 131026);
+    env.sleep(Duration.ofMinutes(1));
+    LeadState reopened = workflow.state();
+    assertThat(reopened.stage()).as("the SLA is open again").isEqualTo(Stage.HANDED_OFF);
+    assertThat(reopened.nextAction()).isEqualTo("remind_owner");
+    Duration half = LeadPolicy.DEFAULT_HAND_OFF_SLA.dividedBy(2);
+    assertThat(reopened.nextActionAt())
+        .isBetween(failedAt.plus(half), failedAt.plus(half).plusSeconds(60));
+    assertThat(fake.events).anyMatch(e -> "owner_answer_failed".equals(e.type()));
+    assertThat(fake.slaMoves).hasSize(1);
+
+    env.sleep(half.plusMinutes(1));
+    assertThat(fake.reminders).as("reminded: her answer did not arrive").hasSize(1);
+
+    workflow.ownerReply(text("k11"));
+    awaitSends(3);
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+  }
+
+  /**
    * An interested lead's rep writes to it on day 2 of its 3-day re-engagement window. The agent's
    * "just checking in" went on day 3, a day after the rep's own message (the window counted from
    * the interest only). The window now counts from the last message the lead was sent that did not
@@ -1343,7 +1380,7 @@ class LeadWorkflowTest {
             repAt.plus(LeadPolicy.DEFAULT_RE_ENGAGE_AFTER).plusSeconds(60));
 
     // A rep's message that Meta failed does not move it: the next one is the window after the
-    // re-engagement.
+    // re-engagement (nor does it reopen the SLA: her first message reached the lead).
     Instant reEngagedAt = fake.sends.get(2).at();
     env.sleep(Duration.ofHours(1));
     workflow.ownerReply(text("k8"));
@@ -1354,6 +1391,7 @@ class LeadWorkflowTest {
         .isBetween(
             reEngagedAt.plus(LeadPolicy.DEFAULT_RE_ENGAGE_AFTER),
             reEngagedAt.plus(LeadPolicy.DEFAULT_RE_ENGAGE_AFTER).plusSeconds(60));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
   }
 
   /**

@@ -573,6 +573,35 @@ final class LifecycleHistories {
     // "message-times-re-engagement" with it (on day 5, 3 days after the rep's message).
     SCENARIOS.put("re-engagement-from-interest", LifecycleHistories::repWritesToAnInterestedLead);
     SCENARIOS.put("message-times-re-engagement", LifecycleHistories::repWritesToAnInterestedLead);
+    // Recorded with version 1 of "answer-failed-reopens": ana's answer met the SLA, then WhatsApp
+    // failed it; the SLA runs again (reminded halfway), her next answer meets it; converted.
+    SCENARIOS.put(
+        "answer-failed-reopens",
+        h -> {
+          h.fake.owners.add("ana");
+          h.start();
+          h.sends(1);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofMinutes(5));
+          h.current()
+              .ownerReply(
+                  new OwnerReply("lead-rec-answer-failed-owner-1", OwnerReply.TEXT, "ana", "ana"));
+          h.sends(2);
+          h.env.sleep(Duration.ofMinutes(1));
+          h.current()
+              .messageStatus(new MessageStatusSignal(h.fake.wamid(1), "failed", h.now(), 131026));
+          h.env.sleep(Duration.ofMinutes(61));
+          h.current()
+              .ownerReply(
+                  new OwnerReply("lead-rec-answer-failed-owner-2", OwnerReply.TEXT, "ana", "ana"));
+          h.sends(3);
+          h.env.sleep(Duration.ofMinutes(1));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+          h.result();
+        });
   }
 
   private static void repWritesToAnInterestedLead(Harness h) {
