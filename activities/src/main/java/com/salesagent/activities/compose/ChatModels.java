@@ -1,12 +1,18 @@
 package com.salesagent.activities.compose;
 
+import com.salesagent.activities.http.WholeAnswerHttpClient;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 
-/** LangChain4j chat models by configuration; LangChain4j retries timeouts and 429s with backoff. */
+/**
+ * LangChain4j chat models by configuration; LangChain4j retries timeouts and 429s with backoff.
+ * Each one's HTTP client is {@link WholeAnswerHttpClient}: the whole answer within the connect time
+ * plus the timeout (LangChain4j's own client's timeout ends with the headers, so a provider that
+ * stalled the body after them held the activity's thread for good).
+ */
 public final class ChatModels {
   private ChatModels() {}
 
@@ -15,6 +21,7 @@ public final class ChatModels {
       case "openai" -> {
         var b =
             OpenAiChatModel.builder()
+                .httpClientBuilder(WholeAnswerHttpClient.builder())
                 .apiKey(s.apiKey())
                 .modelName(s.model())
                 .timeout(s.timeout())
@@ -30,6 +37,7 @@ public final class ChatModels {
       case "gemini" -> {
         var b =
             GoogleAiGeminiChatModel.builder()
+                .httpClientBuilder(WholeAnswerHttpClient.builder())
                 .apiKey(s.apiKey())
                 .modelName(s.model())
                 .timeout(s.timeout())
@@ -42,6 +50,7 @@ public final class ChatModels {
       }
       case "ollama" ->
           OllamaChatModel.builder()
+              .httpClientBuilder(WholeAnswerHttpClient.builder())
               .baseUrl(
                   s.baseUrl() == null || s.baseUrl().isBlank()
                       ? "http://localhost:11434"
