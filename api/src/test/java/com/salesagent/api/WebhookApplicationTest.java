@@ -293,25 +293,32 @@ final class WebhookApplicationTest extends AppTestHarness {
           request.header("X-Hub-Signature-256", c[1]);
         }
         HttpResponse<String> r = send(request);
-        lane.add(r.statusCode() + " " + json.readTree(r.body()).path("message").asText());
+        lane.add(
+            r.statusCode() + " " + json.readTree(r.body()).path("message").asText() + timed(r));
       }
       HttpResponse<String> ok = send(HttpRequest.newBuilder(URI.create(url(path + challenge))));
-      lane.add(ok.statusCode() + " " + ok.body());
+      lane.add(ok.statusCode() + " " + ok.body() + timed(ok));
       HttpResponse<String> wrong =
           send(
               HttpRequest.newBuilder(
                   URI.create(url(path + "?hub.mode=subscribe&hub.challenge=1"))));
-      lane.add(wrong.statusCode() + " " + wrong.body());
+      lane.add(
+          wrong.statusCode()
+              + " "
+              + json.readTree(wrong.body()).path("message").asText()
+              + " "
+              + json.readTree(wrong.body()).at("/errors/0/field").asText()
+              + timed(wrong));
       answers.put(path, lane);
     }
     assertThat(answers.get("/webhooks/whatsapp"))
         .containsExactly(
             "401 missing X-Hub-Signature-256",
             "401 X-Hub-Signature-256 does not match the body",
-            "400 body is not JSON",
-            "400 body is not a JSON object",
-            "200 77",
-            "403 verification failed");
+            "400 body is not JSON (timed)",
+            "400 body is not a JSON object (timed)",
+            "200 77 (timed)",
+            "403 webhook verification failed: hub.verify_token required hub.verify_token");
     assertThat(answers.get("/webhooks/whatsapp/")).isEqualTo(answers.get("/webhooks/whatsapp"));
 
     HttpResponse<String> stored = webhook(body, sign(body));
@@ -323,8 +330,14 @@ final class WebhookApplicationTest extends AppTestHarness {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     assertThat(json.readTree(stored.body()).path("stored").asInt()).isEqualTo(1);
     assertThat(json.readTree(again.body()).path("duplicates").asInt()).isEqualTo(1);
+    assertThat(timed(stored) + timed(again)).isEqualTo(" (timed) (timed)");
     assertThat(store().webhookEvents().countDocuments(Filters.regex("eventKey", wamid)))
         .isEqualTo(1);
+  }
+
+  /** Server-Timing goes only on answers to a caller that signed or gave the verify token. */
+  private static String timed(HttpResponse<String> r) {
+    return r.headers().firstValue("Server-Timing").isPresent() ? " (timed)" : "";
   }
 
   @Test

@@ -3,6 +3,7 @@ package com.salesagent.api.webhook;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.salesagent.api.ServerTiming;
 import com.salesagent.api.auth.PublicEndpoint;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -15,6 +16,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -53,10 +56,31 @@ public class WhatsAppWebhookResource {
     this.numbers = numbers;
   }
 
-  /** An answer of the webhook whichever lane served it (Jersey, or the servlet's fast lane). */
-  public record Answer(int status, String type, Object body, Map<String, String> headers) {
+  /**
+   * An answer of the webhook whichever lane served it (Jersey, or the servlet's fast lane); {@code
+   * proven}: the caller proved it is Meta (the signature or the verify token matched), so the
+   * answer may carry {@code Server-Timing}.
+   */
+  public record Answer(
+      int status, String type, Object body, Map<String, String> headers, boolean proven) {
     public Answer(int status, String type, Object body) {
-      this(status, type, body, Map.of());
+      this(status, type, body, Map.of(), false);
+    }
+
+    public Answer(int status, String type, Object body, Map<String, String> headers) {
+      this(status, type, body, headers, false);
+    }
+
+    Answer asProven() {
+      return new Answer(status, type, body, headers, true);
+    }
+
+    /** Marks a Jersey request whose caller proved itself, for {@link ServerTiming}. */
+    Response response(ContainerRequestContext request) {
+      if (proven) {
+        request.setProperty(ServerTiming.PROVEN, Boolean.TRUE);
+      }
+      return response();
     }
 
     Response response() {
@@ -67,34 +91,57 @@ public class WhatsAppWebhookResource {
   }
 
   @GET
-  @Produces(MediaType.TEXT_PLAIN)
+  @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
   public Response verify(
       @QueryParam("hub.mode") String mode,
       @QueryParam("hub.verify_token") String token,
-      @QueryParam("hub.challenge") String challenge) {
-    return verification(mode, token, challenge).response();
+      @QueryParam("hub.challenge") String challenge,
+      @Context ContainerRequestContext request) {
+    return verification(mode, token, challenge).response(request);
   }
 
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response receive(@HeaderParam("X-Hub-Signature-256") String header, byte[] body) {
-    return notification(header, body).response();
+  public Response receive(
+      @HeaderParam("X-Hub-Signature-256") String header,
+      byte[] body,
+      @Context ContainerRequestContext request) {
+    return notification(header, body).response(request);
   }
 
-  /** Meta's subscription handshake: the challenge back when the verify token matches. */
+  /**
+   * Meta's subscription handshake: the challenge back, as bare text (Meta compares the body), when
+   * the mode is {@code subscribe} and the verify token matches. A refusal is the API's JSON error
+   * naming the field: 403 for the mode or the token, 400 for a missing or over-long challenge
+   * (checked only once the token matched).
+   */
   public Answer verification(String mode, String token, String challenge) {
-    boolean ok =
-        "subscribe".equals(mode)
-            && token != null
-            && !verifyToken.isEmpty()
+    if (!"subscribe".equals(mode)) {
+      return refusedHandshake(403, "hub.mode", "must be subscribe");
+    }
+    if (token == null || token.isEmpty()) {
+      return refusedHandshake(403, "hub.verify_token", "required");
+    }
+    boolean matches =
+        !verifyToken.isEmpty()
             && MessageDigest.isEqual(
                 token.getBytes(StandardCharsets.UTF_8),
                 verifyToken.getBytes(StandardCharsets.UTF_8));
-    if (!ok || challenge == null || challenge.length() > 256) {
-      return new Answer(403, MediaType.TEXT_PLAIN, "verification failed");
+    if (!matches) {
+      return refusedHandshake(403, "hub.verify_token", "does not match");
     }
-    return new Answer(200, MediaType.TEXT_PLAIN, challenge);
+    if (challenge == null || challenge.isEmpty()) {
+      return refusedHandshake(400, "hub.challenge", "required").asProven();
+    }
+    if (challenge.length() > 256) {
+      return refusedHandshake(400, "hub.challenge", "at most 256 characters").asProven();
+    }
+    return new Answer(200, MediaType.TEXT_PLAIN, challenge).asProven();
+  }
+
+  private static Answer refusedHandshake(int status, String field, String problem) {
+    return error(status, "webhook verification failed: " + field + " " + problem, field, problem);
   }
 
   /**
@@ -113,14 +160,14 @@ public class WhatsAppWebhookResource {
     try {
       root = json.readTree(body);
     } catch (IOException e) {
-      return error(400, "body is not JSON", "body", "not JSON");
+      return error(400, "body is not JSON", "body", "not JSON").asProven();
     }
     if (root == null || !root.isObject()) {
-      return error(400, "body is not a JSON object", "body", "not a JSON object");
+      return error(400, "body is not a JSON object", "body", "not a JSON object").asProven();
     }
     numberLevel(root);
     WebhookInbox.Accepted accepted = inbox.accept(MetaNotification.parse(root, numbers::serves));
-    return new Answer(200, MediaType.APPLICATION_JSON, accepted);
+    return new Answer(200, MediaType.APPLICATION_JSON, accepted).asProven();
   }
 
   /**

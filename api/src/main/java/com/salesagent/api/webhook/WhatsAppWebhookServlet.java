@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * same {@link WhatsAppWebhookResource}, which Jersey still serves for the path's other spellings (a
  * trailing slash) and which describes the route in OpenAPI and in the security audit's allow-list.
  * This lane keeps what the Jersey one had: the request guard's caps and headers (a servlet filter),
- * the resource's timers under the same names, {@code Server-Timing}, JSON errors (405 for other
- * methods, 413 past the cap, 503 when MongoDB is out of reach, 500 with a logged id otherwise).
+ * the resource's timers under the same names, {@code Server-Timing} (on answers to a caller that
+ * signed or gave the verify token), JSON errors (405 for other methods, 413 past the cap, 503 when
+ * MongoDB is out of reach, 500 with a logged id otherwise).
  */
 public final class WhatsAppWebhookServlet extends HttpServlet {
   public static final String PATH = "/webhooks/whatsapp";
@@ -122,7 +123,10 @@ public final class WhatsAppWebhookServlet extends HttpServlet {
             : MediaType.APPLICATION_JSON);
     answer.headers().forEach(response::setHeader);
     response.setContentLength(bytes.length);
-    response.setHeader("Server-Timing", ServerTiming.value(System.nanoTime() - start));
+    if (answer.proven()) {
+      // Only a caller that proved it is Meta learns how long the server worked.
+      response.setHeader("Server-Timing", ServerTiming.value(System.nanoTime() - start));
+    }
     if (!headOnly) {
       response.getOutputStream().write(bytes);
     }

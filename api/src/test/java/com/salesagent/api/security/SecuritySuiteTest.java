@@ -962,6 +962,45 @@ class SecuritySuiteTest {
     assertThat(request("GET", "/api/leads?stage=replied", null, TOKEN).statusCode()).isEqualTo(200);
   }
 
+  /**
+   * Server-Timing tells the caller how long the server worked: an answer to a request that did not
+   * prove who it is (no or a wrong bearer token, an unsigned webhook, a wrong verify token, a
+   * public route) carries none.
+   */
+  @Test
+  void serverTimingIsOnlyOnAnswersToAuthenticatedRequests() throws Exception {
+    java.util.Map<String, HttpResponse<String>> unauthenticated = new java.util.LinkedHashMap<>();
+    unauthenticated.put("no token", request("GET", "/api/leads", null, null));
+    unauthenticated.put("wrong token", request("GET", "/api/leads", null, "not-the-token"));
+    unauthenticated.put("no token, a write", request("POST", "/api/leads", "{\"leads\":[]}", null));
+    unauthenticated.put("the OpenAPI description", request("GET", "/api/openapi.json", null, null));
+    unauthenticated.put(
+        "an unsigned webhook", request("POST", "/webhooks/whatsapp", "{\"object\":1}", null));
+    unauthenticated.put(
+        "an unsigned webhook, Jersey's lane",
+        request("POST", "/webhooks/whatsapp/", "{\"object\":1}", null));
+    unauthenticated.put(
+        "a wrong verify token",
+        request(
+            "GET",
+            "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1",
+            null,
+            null));
+    for (var e : unauthenticated.entrySet()) {
+      assertThat(e.getValue().headers().firstValue("Server-Timing")).as(e.getKey()).isEmpty();
+    }
+    assertThat(unauthenticated.get("no token").statusCode()).isEqualTo(401);
+    assertThat(unauthenticated.get("wrong token").statusCode()).isEqualTo(401);
+
+    HttpResponse<String> operator = request("GET", "/api/leads", null, TOKEN);
+    assertThat(operator.statusCode()).isEqualTo(200);
+    assertThat(operator.headers().firstValue("Server-Timing").orElse("")).startsWith("app;dur=");
+    HttpResponse<String> refusedButAuthenticated =
+        request("GET", "/api/leads?pageSize=100000", null, TOKEN);
+    assertThat(refusedButAuthenticated.statusCode()).isEqualTo(400);
+    assertThat(refusedButAuthenticated.headers().firstValue("Server-Timing")).isPresent();
+  }
+
   @Test
   void theRequestLogHasNoQueryStrings() throws Exception {
     request(

@@ -59,7 +59,7 @@ final class InboxFixture implements AutoCloseable {
   /** Meta's POST of {@code body}, signed: answered 200. */
   void post(String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    assertThat(resource.receive(new WebhookSignature(SECRET).sign(bytes), bytes).getStatus())
+    assertThat(resource.notification(new WebhookSignature(SECRET).sign(bytes), bytes).status())
         .isEqualTo(200);
   }
 

@@ -109,7 +109,7 @@ class SenderPoolWebhookTest {
             + value
             + "}}]}]}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return resource.receive(new WebhookSignature(SECRET).sign(bytes), bytes);
+    return resource.notification(new WebhookSignature(SECRET).sign(bytes), bytes).response();
   }
 
   private static String reply(String id, String contextWamid) {

@@ -148,6 +148,9 @@ class WhatsAppWebhookServletTest {
   void refusalsAreJsonNamingTheReasonAndStoreNothing() throws Exception {
     serve(null);
     HttpResponse<String> unsigned = post(status("wamid.servlet-2"), false);
+    assertThat(unsigned.headers().firstValue("Server-Timing"))
+        .as("no timings for a caller that did not sign")
+        .isEmpty();
     assertThat(unsigned.statusCode()).isEqualTo(401);
     assertThat(json.readTree(unsigned.body()).path("message").asText())
         .isEqualTo("missing X-Hub-Signature-256");
@@ -190,10 +193,25 @@ class WhatsAppWebhookServletTest {
   }
 
   private HttpResponse<String> handshake(String token) throws Exception {
-    String query = "?hub.mode=subscribe&hub.challenge=42&hub.verify_token=" + token;
+    return verify("?hub.mode=subscribe&hub.challenge=42&hub.verify_token=" + token);
+  }
+
+  private HttpResponse<String> verify(String query) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(base + WhatsAppWebhookServlet.PATH + query)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A refusal's status, content type, and its error's field and message. */
+  private String refusal(HttpResponse<String> r) throws Exception {
+    var body = json.readTree(r.body());
+    return r.statusCode()
+        + " "
+        + r.headers().firstValue("Content-Type").orElse("")
+        + " "
+        + body.at("/errors/0/field").asText()
+        + ": "
+        + body.at("/errors/0/message").asText();
   }
 
   @Test
@@ -205,7 +223,33 @@ class WhatsAppWebhookServletTest {
     assertThat(ok.body()).isEqualTo("42");
     assertThat(ok.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     assertThat(wrong.statusCode()).isEqualTo(403);
-    assertThat(wrong.body()).isEqualTo("verification failed");
+    assertThat(ok.headers().firstValue("Server-Timing").orElse("")).startsWith("app;dur=");
+    assertThat(wrong.headers().firstValue("Server-Timing"))
+        .as("no timings for a caller with a wrong verify token")
+        .isEmpty();
+  }
+
+  @Test
+  void aRefusedHandshakeIsJsonNamingTheField() throws Exception {
+    serve(null);
+    assertThat(refusal(handshake("nope")))
+        .isEqualTo("403 application/json hub.verify_token: does not match");
+    assertThat(refusal(verify("?hub.mode=subscribe&hub.challenge=42")))
+        .isEqualTo("403 application/json hub.verify_token: required");
+    assertThat(refusal(verify("?hub.mode=unsubscribe&hub.challenge=42&hub.verify_token=verify-me")))
+        .isEqualTo("403 application/json hub.mode: must be subscribe");
+    assertThat(refusal(verify("?hub.challenge=42&hub.verify_token=verify-me")))
+        .isEqualTo("403 application/json hub.mode: must be subscribe");
+    assertThat(refusal(verify("?hub.mode=subscribe&hub.verify_token=verify-me")))
+        .isEqualTo("400 application/json hub.challenge: required");
+    assertThat(
+            refusal(
+                verify(
+                    "?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge="
+                        + "9".repeat(257))))
+        .isEqualTo("400 application/json hub.challenge: at most 256 characters");
+    assertThat(json.readTree(handshake("nope").body()).path("message").asText())
+        .isEqualTo("webhook verification failed: hub.verify_token does not match");
   }
 
   @Test
