@@ -471,10 +471,17 @@ function messageRow(m, doc) {
   };
 }
 
-/** Long wamids shortened in the middle; the whole one is the cell's tooltip. */
+/**
+ * A wamid as the logs show it (Phones.wamid): its end only, `wamid.…` and the last ten characters;
+ * short ids whole. Meta's ids are base64 whose bytes hold the lead's number (the emulator's hold it
+ * in hex), and a dashboard gets screen-shared: the page masks the number, so neither the cell nor a
+ * tooltip shows the whole id. The end finds it in the logs and the messages collection; the API
+ * (an operator's, for Meta's support and the status webhook) keeps it whole.
+ */
 function shortWamid(w) {
   const s = String(w);
-  return s.length <= 18 ? s : s.slice(0, 10) + '…' + s.slice(-6);
+  const start = s.indexOf('.') + 1;
+  return s.length - start <= 16 ? s : s.slice(0, start) + '…' + s.slice(-10);
 }
 
 function renderMessagesTable(rows) {
@@ -487,7 +494,7 @@ function renderMessagesTable(rows) {
       h('td', { class: 'msg-kind', text: str(r.kindTemplate) }),
       h('td', { class: 'msg-status' },
         h('span', { class: 'pill status-' + String(status).replace(/[^a-z_]/gi, ''), text: str(status) })),
-      h('td', { class: 'msg-wamid mono nowrap', title: r.wamid, text: r.wamid ? shortWamid(r.wamid) : '–' }),
+      h('td', { class: 'msg-wamid mono nowrap', text: r.wamid ? shortWamid(r.wamid) : '–' }),
       h('td', { class: 'msg-sent nowrap', text: fmtDateTime(r.sentAt) }),
       h('td', { class: 'msg-error' + (r.error ? ' has-error' : ' muted'), text: str(r.error) })
     ]));

@@ -1492,12 +1492,17 @@ class DashboardApplicationTest {
       assertThat(row.findElement(org.openqa.selenium.By.cssSelector("td.msg-status")).getText())
           .isNotBlank()
           .isNotEqualTo("–");
+      // The wamid holds the lead's number (the emulator's in hex, Meta's in base64): the page shows
+      // its end only, as the logs do, and no tooltip the whole id.
       assertThat(row.findElement(org.openqa.selenium.By.cssSelector("td.msg-wamid")).getText())
-          .isNotBlank();
+          .isEqualTo(com.salesagent.activities.Phones.wamid(wamid))
+          .isNotEqualTo(wamid);
       assertThat(
               row.findElement(org.openqa.selenium.By.cssSelector("td.msg-wamid"))
                   .getAttribute("title"))
-          .isEqualTo(wamid);
+          .isNullOrEmpty();
+      assertThat(driver.findElement(org.openqa.selenium.By.tagName("body")).getText())
+          .doesNotContain(wamid);
       assertThat(row.findElement(org.openqa.selenium.By.cssSelector("td.msg-sent")).getText())
           .matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
       assertThat(driver.findElement(org.openqa.selenium.By.id("lead-messages-section")).getText())
