@@ -15,6 +15,7 @@ function leadsParams() {
     campaignId: $('campaign').value,
     segment: $('filter-segment').value.trim(),
     variantId: $('filter-variant').value.trim(),
+    ownerId: $('filter-owner').value.trim(),
     page: leads.page,
     pageSize: PAGE_SIZE
   };
@@ -52,19 +53,20 @@ function renderLeads(d) {
       h('td', { text: str(l.segment) }),
       // A lead still on a variant switched off: its next message uses another (variantNote).
       h('td', { class: 'mono', text: str(l.variantId) + (l.variantDisabled ? ' (off)' : ''), title: l.variantNote ? String(l.variantNote) : '' }),
+      h('td', { class: 'mono', text: str(l.ownerId) }),
       h('td', { text: nextActionText(l.nextAction), title: str(l.nextAction) }),
       h('td', { class: 'nowrap', text: fmtDateTime(l.nextActionAt) }),
       h('td', { class: 'nowrap', text: fmtDateTime(l.enrolledAt) })
     ]));
   });
-  if (!rows.length) tbody.appendChild(h('tr', null, h('td', { colspan: 9, class: 'muted', text: 'No leads match.' })));
+  if (!rows.length) tbody.appendChild(h('tr', null, h('td', { colspan: 10, class: 'muted', text: 'No leads match.' })));
   $('page-info').textContent = 'page ' + (page + 1) + ' of ' + pages + ' · ' + total + ' leads';
   $('prev').disabled = page <= 0;
   $('next').disabled = page + 1 >= pages;
 }
 
 function applyLeadFilters() {
-  const key = JSON.stringify([$('filter-stage').value, $('filter-segment').value.trim(), $('filter-variant').value.trim()]);
+  const key = JSON.stringify([$('filter-stage').value, $('filter-segment').value.trim(), $('filter-variant').value.trim(), $('filter-owner').value.trim()]);
   if (key === leads.lastFilter) return;
   leads.lastFilter = key;
   leads.page = 0;
@@ -73,7 +75,7 @@ function applyLeadFilters() {
 
 export function bindLeads() {
   $('filter-stage').addEventListener('change', applyLeadFilters);
-  ['filter-segment', 'filter-variant'].forEach((id) => {
+  ['filter-segment', 'filter-variant', 'filter-owner'].forEach((id) => {
     $(id).addEventListener('change', applyLeadFilters);
     $(id).addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); applyLeadFilters(); } });
   });

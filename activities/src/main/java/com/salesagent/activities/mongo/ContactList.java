@@ -24,8 +24,13 @@ public class ContactList {
     return db.getCollection(Collections.CONTACTS);
   }
 
-  /** Filters: stage, campaignId, segment, variantId (each optional). */
-  public record ContactQuery(String stage, String campaignId, String segment, String variantId) {}
+  /** Filters: stage, campaignId, segment, variantId, ownerId (each optional). */
+  public record ContactQuery(
+      String stage, String campaignId, String segment, String variantId, String ownerId) {
+    public ContactQuery(String stage, String campaignId, String segment, String variantId) {
+      this(stage, campaignId, segment, variantId, null);
+    }
+  }
 
   public List<Document> listContacts(String stage, String campaignId, int page, int pageSize) {
     return listContacts(new ContactQuery(stage, campaignId, null, null), page, pageSize);
@@ -73,6 +78,9 @@ public class ContactList {
     }
     if (stage != null && !stage.isBlank()) {
       filters.add(Filters.eq("stage", stage));
+    }
+    if (q.ownerId() != null && !q.ownerId().isBlank()) {
+      filters.add(Filters.eq("ownerId", q.ownerId()));
     }
     if (campaignId != null && !campaignId.isBlank()) {
       filters.add(Filters.eq("campaignId", campaignId));

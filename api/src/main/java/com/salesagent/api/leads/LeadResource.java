@@ -221,11 +221,19 @@ public class LeadResource {
       @QueryParam("campaignId") String campaignId,
       @QueryParam("segment") String segment,
       @QueryParam("variantId") String variantId,
+      @QueryParam("ownerId") String ownerId,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize,
       @Context UriInfo uri) {
     return leadList.page(
-        uri.getQueryParameters().keySet(), stage, campaignId, segment, variantId, page, pageSize);
+        uri.getQueryParameters().keySet(),
+        stage,
+        campaignId,
+        segment,
+        variantId,
+        ownerId,
+        page,
+        pageSize);
   }
 
   @GET

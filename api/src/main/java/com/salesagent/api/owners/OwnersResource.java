@@ -49,7 +49,7 @@ import org.bson.Document;
 @Path("/api/owners")
 @Produces(MediaType.APPLICATION_JSON)
 public class OwnersResource {
-  static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   static final int MAX_OWNERS = 1000;
   static final int MAX_SEGMENTS = 50;
   static final int MAX_CAPACITY = 10_000;

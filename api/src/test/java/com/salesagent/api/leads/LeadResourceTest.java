@@ -1221,6 +1221,43 @@ class LeadResourceTest {
    * objection or interest, and a lead that said no and then wrote again asking for a call (its
    * workflow over) read as any other ended lead.
    */
+  /**
+   * A rep had no list of her own leads (QA): the leads list took no owner. {@code ownerId} lists
+   * the leads handed to that rep (each row names its owner); a malformed one is 400 naming it.
+   */
+  @Test
+  void theLeadsListFiltersByOwner() {
+    for (String id : List.of("ow-ana-1", "ow-ana-2", "ow-bruno")) {
+      STORE.insertContact(
+          new Document("leadId", id)
+              .append("campaignId", "ow-cmp")
+              .append("stage", "in_conversation")
+              .append("ownerId", id.startsWith("ow-ana") ? "ana-ow" : "bruno-ow"));
+    }
+    STORE.insertContact(
+        new Document("leadId", "ow-none").append("campaignId", "ow-cmp").append("stage", "sent"));
+
+    Map<?, ?> page =
+        json(
+            RESOURCES
+                .target("/api/leads")
+                .queryParam("campaignId", "ow-cmp")
+                .queryParam("ownerId", "ana-ow")
+                .request()
+                .get());
+    assertThat(page.get("total")).as(page.toString()).isEqualTo(2);
+    assertThat(
+            ((List<?>) page.get("leads"))
+                .stream().map(r -> String.valueOf(((Map<?, ?>) r).get("leadId"))).toList())
+        .containsExactlyInAnyOrder("ow-ana-1", "ow-ana-2");
+    assertThat((List<?>) page.get("leads"))
+        .allSatisfy(r -> assertThat(((Map<?, ?>) r).get("ownerId")).isEqualTo("ana-ow"));
+
+    Response bad = RESOURCES.target("/api/leads").queryParam("ownerId", "ana ow!").request().get();
+    assertThat(bad.getStatus()).isEqualTo(400);
+    assertThat(bad.readEntity(String.class)).contains("\"field\":\"ownerId\"");
+  }
+
   @Test
   void theLeadsListSaysHowEachLeadLastReplied() {
     Instant t = Instant.parse("2026-12-04T10:00:00Z");
