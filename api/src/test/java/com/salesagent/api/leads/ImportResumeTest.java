@@ -176,6 +176,26 @@ class ImportResumeTest {
     assertThat(resumer.resumeStale()).as("claimed once").isZero();
   }
 
+  /** An import an operator stopped while its process was gone is not resumed into enrolments. */
+  @Test
+  void anImportCancelledWhileItsProcessWasGoneEnrolsNothingWhenTakenOver() throws Exception {
+    List<Runnable> neverRun = new ArrayList<>();
+    ImportRecords first = new ImportRecords(db, Clock.systemUTC(), Duration.ofDays(1));
+    Response accepted = post(process(first, neverRun::add), csv(1, 10));
+    String id = accepted.getHeaderString(LeadImportResource.IMPORT_ID);
+    assertThat(first.cancel(id, "ops")).isTrue();
+
+    ImportRecords second = later(db);
+    assertThat(new ImportResumer(second, process(second, Runnable::run)).resumeStale())
+        .isEqualTo(1);
+
+    Document ended = record(id);
+    assertThat(ended.getString("status")).isEqualTo(ImportRecords.INTERRUPTED);
+    assertThat(ended.getString("reason")).contains("stopped by ops");
+    assertThat(contacts()).isZero();
+    assertThat(S3.storage().exists(LeadImportResource.bodyKey(id))).isFalse();
+  }
+
   /**
    * The process stopped after line 41 of 61, its last write of the record at line 31 (the rows of
    * lines 32-41 enrolled, their answers not recorded yet): the import goes on after line 31, those
