@@ -265,10 +265,7 @@ final class LifecycleHistories {
         h -> {
           h.start();
           h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          interestedReply(h);
           h.env.sleep(Duration.ofDays(3).plusMinutes(1));
           h.sends(2);
           h.current().outcome(new OutcomeSignal("converted", "signed", "maria"));
@@ -282,10 +279,7 @@ final class LifecycleHistories {
           h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
           h.start();
           h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          interestedReply(h);
           h.env.sleep(Duration.ofHours(2).plusMinutes(1));
           h.current()
               .ownerReply(
@@ -326,10 +320,7 @@ final class LifecycleHistories {
           h.fake.autoSendDrafts = true;
           h.start();
           h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          interestedReply(h);
           h.sends(2);
           h.env.sleep(Duration.ofHours(1).plusMinutes(1));
           h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
@@ -343,10 +334,7 @@ final class LifecycleHistories {
           h.fake.owners.add("ana");
           h.start();
           h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          interestedReply(h);
           h.env.sleep(Duration.ofMinutes(30));
           h.current()
               .meetingBooked(
@@ -388,10 +376,7 @@ final class LifecycleHistories {
           h.fake.owners.add("ana");
           h.start();
           h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          interestedReply(h);
           h.env.sleep(Duration.ofMinutes(1));
           h.current()
               .inboundMessage(
@@ -481,10 +466,7 @@ final class LifecycleHistories {
           h.fake.owners.add("ana");
           h.start();
           h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          interestedReply(h);
           h.env.sleep(Duration.ofMinutes(10));
           h.current()
               .inboundMessage(
@@ -501,10 +483,7 @@ final class LifecycleHistories {
           h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
           h.start();
           h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+          interestedReply(h);
           h.env.sleep(Duration.ofMinutes(10));
           h.current().ownerGone("ana");
           h.env.sleep(Duration.ofMinutes(10));
@@ -578,18 +557,7 @@ final class LifecycleHistories {
     SCENARIOS.put(
         "answer-failed-reopens",
         h -> {
-          h.fake.owners.add("ana");
-          h.start();
-          h.sends(1);
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
-          h.env.sleep(Duration.ofMinutes(5));
-          h.current()
-              .ownerReply(
-                  new OwnerReply("lead-rec-answer-failed-owner-1", OwnerReply.TEXT, "ana", "ana"));
-          h.sends(2);
+          anaAnswersTheInterest(h, Duration.ofMinutes(5), "lead-rec-answer-failed-owner-1");
           h.env.sleep(Duration.ofMinutes(1));
           h.current()
               .messageStatus(new MessageStatusSignal(h.fake.wamid(1), "failed", h.now(), 131026));
@@ -604,18 +572,26 @@ final class LifecycleHistories {
         });
   }
 
-  private static void repWritesToAnInterestedLead(Harness h) {
-    h.fake.owners.add("ana");
-    h.start();
-    h.sends(1);
+  /** The lead answers its first message with interest. */
+  private static void interestedReply(Harness h) {
     h.current()
         .inboundMessage(
             new InboundMessageSignal("in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
-    h.env.sleep(Duration.ofDays(2));
-    h.current()
-        .ownerReply(
-            new OwnerReply("lead-rec-re-engagement-owner-1", OwnerReply.TEXT, "ana", "ana"));
+  }
+
+  /** The lead replies with interest; {@code after} that, its rep ana answers (key {@code key}). */
+  private static void anaAnswersTheInterest(Harness h, Duration after, String key) {
+    h.fake.owners.add("ana");
+    h.start();
+    h.sends(1);
+    interestedReply(h);
+    h.env.sleep(after);
+    h.current().ownerReply(new OwnerReply(key, OwnerReply.TEXT, "ana", "ana"));
     h.sends(2);
+  }
+
+  private static void repWritesToAnInterestedLead(Harness h) {
+    anaAnswersTheInterest(h, Duration.ofDays(2), "lead-rec-re-engagement-owner-1");
     h.env.sleep(Duration.ofDays(1).plusHours(1));
     h.env.sleep(Duration.ofDays(2));
     h.sends(3);
@@ -742,9 +718,7 @@ final class LifecycleHistories {
     h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
     h.start();
     h.sends(1);
-    h.current()
-        .inboundMessage(
-            new InboundMessageSignal("in-1", h.fake.wamid(0), "text", h.now(), "interested", null));
+    interestedReply(h);
     h.until("handed off", () -> h.state().stage() == Stage.HANDED_OFF);
     h.current().pause();
     h.until("paused", () -> h.state().stage() == Stage.PAUSED);
