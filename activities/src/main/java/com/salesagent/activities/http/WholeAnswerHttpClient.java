@@ -42,11 +42,6 @@ public final class WholeAnswerHttpClient implements HttpClient {
     return new Builder();
   }
 
-  /** The deadline of one call: the connect timeout plus the read timeout. */
-  public Duration deadline() {
-    return deadline;
-  }
-
   @Override
   public SuccessfulHttpResponse execute(HttpRequest request) {
     if (!request.formDataFields().isEmpty() || !request.formDataFiles().isEmpty()) {
