@@ -15,7 +15,6 @@ import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.QueryDays;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -59,8 +58,17 @@ public class AnalyticsResource {
     this.stats = new VariantStats(db);
   }
 
+  /**
+   * The report of {@code segment}; without it, of the busiest segment (the most assignments), as
+   * the dashboard opens on it: the catch-all {@code default} read all zeros while the leads were in
+   * another segment. {@code segments} names every segment with counters, busiest first.
+   */
   @GET
-  public Response variants(@QueryParam("segment") @DefaultValue("default") String segment) {
+  public Response variants(@QueryParam("segment") String segment) {
+    List<String> segments = stats.segmentsBusiestFirst();
+    if (segment == null || segment.isBlank()) {
+      segment = segments.get(0);
+    }
     Map<String, Map<String, Long>> totals = stats.totals(segment);
     List<Document> variants = variantStore.forSegment(segment);
     Document config = variantStore.defaultConfig();
@@ -124,7 +132,11 @@ public class AnalyticsResource {
     }
     return Response.ok(
             new VariantReport(
-                segment, reward.value(), out, VariantAnalytics.sampleRatioMismatch(split)))
+                segment,
+                reward.value(),
+                out,
+                VariantAnalytics.sampleRatioMismatch(split),
+                segments))
         .build();
   }
 
@@ -154,15 +166,17 @@ public class AnalyticsResource {
       Double probabilityToBeBest) {}
 
   /**
-   * {@code GET /api/analytics/variants}; {@code reward}: what the posterior mean and the
-   * probability to be best are on (agent_configurations.reward of the default configuration, as the
-   * arm guard).
+   * {@code GET /api/analytics/variants}; {@code segment}: the one reported (the busiest when none
+   * was asked for); {@code reward}: what the posterior mean and the probability to be best are on
+   * (agent_configurations.reward of the default configuration, as the arm guard); {@code segments}:
+   * every segment with counters, the most assigned first ("default" always among them).
    */
   public record VariantReport(
       String segment,
       String reward,
       List<VariantRow> variants,
-      Map<String, Object> sampleRatioMismatch) {}
+      Map<String, Object> sampleRatioMismatch,
+      List<String> segments) {}
 
   /** One (variant, segment, day) whose stored counters differ from the recomputed ones. */
   public record CounterDifference(

@@ -199,4 +199,30 @@ class VariantReportTest {
           .contains("default");
     }
   }
+
+  /**
+   * Without {@code segment} the report is the busiest segment's (the most assignments), as the
+   * dashboard opens on it, and names the segments with counters, busiest first: before, it was the
+   * catch-all {@code default}'s, all zeros while every lead was in {@code smb}, as if the variants
+   * had taken no lead.
+   */
+  @Test
+  void withoutASegmentTheReportIsTheBusiestSegmentsAndNamesTheOthers() throws Exception {
+    DB.getCollection(VariantStats.COLLECTION)
+        .insertOne(
+            new Document("variantId", "v-yes")
+                .append("segment", "enterprise")
+                .append("day", "2026-11-24")
+                .append("assigned", 7L));
+
+    JsonNode report =
+        new ObjectMapper()
+            .readTree(RESOURCES.target("/api/analytics/variants").request().get(String.class));
+
+    assertThat(report.path("segment").asText()).isEqualTo("smb");
+    assertThat(row(report, "v-yes").path("counts").path("assigned").asLong()).isEqualTo(100);
+    assertThat(report.path("segments").toString())
+        .isEqualTo("[\"smb\",\"enterprise\",\"default\"]");
+    assertThat(report().path("segments")).isEqualTo(report.path("segments"));
+  }
 }
