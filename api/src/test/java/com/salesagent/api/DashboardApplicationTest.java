@@ -1617,7 +1617,9 @@ class DashboardApplicationTest {
                               + "\"modality\":\"image_card\",\"offer\":\"Cut your cost per lead\","
                               + "\"templates\":{\"first_contact\":{\"name\":\"intro_bc\","
                               + "\"language\":\"en\",\"header\":\"image\",\"body\":"
-                              + "\"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?\"}}}")
+                              + "\"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?\"},"
+                              + "\"follow_up_read\":{\"name\":\"fu_bc\",\"language\":\"en\","
+                              + "\"body\":\"Hi {{firstName}}, any thoughts?\"}}}")
                           .formatted(cardVariant))
                   .statusCode())
           .isEqualTo(201);

@@ -297,7 +297,8 @@ final class VariantsApplicationTest extends AppTestHarness {
         {"variantId":"%s","segments":["*"],"angle":"cost savings","weight":1,
          "modality":"%s","offer":"Cut your cost per lead",
          "templates":{"first_contact":{"name":"intro_card","language":"en","header":"image",
-           "body":"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?"}}}
+           "body":"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?"},
+          "follow_up_read":{"name":"fu_card","language":"en","body":"Hi {{firstName}}, any thoughts?"}}}
         """;
     HttpResponse<String> bad = postJson("/api/variants", body.formatted(variant, "hologram"));
     assertThat(bad.statusCode()).isEqualTo(422);

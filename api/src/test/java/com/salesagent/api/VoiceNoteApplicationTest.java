@@ -429,7 +429,8 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
         {"variantId":"%s","segments":["*"],"angle":"a personal hello","weight":1,
          "modality":"voice_note","enabled":false,
          "templates":{"first_contact":{"name":"intro_voice","language":"en",
-           "body":"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?"}}}
+           "body":"Hi {{firstName}}, I saw that {{fact}}. Shall we talk?"},
+          "follow_up_read":{"name":"fu_voice","language":"en","body":"Hi {{firstName}}, any thoughts?"}}}
         """
             .formatted(variant);
     assertThat(postJson("/api/variants", body).statusCode()).isEqualTo(201);

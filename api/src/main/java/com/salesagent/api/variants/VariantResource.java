@@ -405,6 +405,15 @@ public class VariantResource {
     }
     if (r.templates() == null || r.templates().get("first_contact") == null) {
       errors.add(new FieldError("templates.first_contact", "required"));
+    } else if (r.templates().get("follow_up_read") == null
+        && r.templates().get("follow_up_unread") == null) {
+      // Each follow-up falls back to the other, and a re-engagement to either: with neither, every
+      // lead on the variant failed at its first follow-up (or a rep's re-engagement).
+      errors.add(
+          new FieldError(
+              "templates.follow_up_read",
+              "required, or follow_up_unread: the follow-ups and re-engagements use it (each"
+                  + " falls back to the other)"));
     }
     if (r.templates() != null) {
       r.templates().forEach((purpose, t) -> validate("templates." + purpose, purpose, t, errors));

@@ -64,7 +64,8 @@ class VariantResourceTest {
   static final String VALID =
       """
       {"variantId":"v-test","segments":["*"],"angle":"cost savings",
-       "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}"}}}
+       "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}"},
+                    "follow_up_read":{"name":"nudge","body":"Any thoughts, {{firstName}}?"}}}
       """;
 
   private static Map<?, ?> json(Response r) {
@@ -164,7 +165,8 @@ class VariantResourceTest {
                 Entity.json(
                     """
                     {"variantId":"v-late","weight":1000,"segments":["*"],"angle":"cost savings",
-                     "templates":{"first_contact":{"name":"intro_v2","body":"%s {{firstName}}"}}}
+                     "templates":{"first_contact":{"name":"intro_v2","body":"%s {{firstName}}"},
+                                  "follow_up_read":{"name":"nudge","body":"Any thoughts?"}}}
                     """
                         .formatted("y".repeat(1000))));
     assertThat(fine.getStatus()).isEqualTo(201);
@@ -227,7 +229,8 @@ class VariantResourceTest {
                     """
                     {"variantId":"v-tr","segments":["*"],"angle":"cost savings",
                      "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}",
-                                                   "defaults":{"firstName":"there"}}},
+                                                   "defaults":{"firstName":"there"}},
+                                  "follow_up_read":{"name":"nudge","body":"Any thoughts?"}},
                      "translations":{
                        "pt_BR":{"first_contact":{"name":"intro","body":"Oi {{firstName}}"}}}}
                     """));
@@ -282,6 +285,7 @@ class VariantResourceTest {
                     """
                     {"variantId":"v-pw","segments":["*"],"angle":"cost savings",
                      "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}"},
+                       "follow_up_read":{"name":"nudge","body":"Any thoughts?"},
                        "first_contact@seniority=c_level":{"name":"intro_exec",
                                                           "body":"{{firstName}}, one line"}}}
                     """));
@@ -857,5 +861,39 @@ class VariantResourceTest {
                         .replace("{\"variantId\"", "{\"colour\":\"red\",\"variantId\"")));
     assertThat(replaced.getStatus()).isEqualTo(400);
     assertThat(json(replaced).get("errors").toString()).contains("field=colour");
+  }
+
+  /**
+   * A variant without a follow-up template is 422 naming {@code templates.follow_up_read}: it was
+   * stored, and every lead it was assigned failed at its first follow-up (or at a rep's
+   * re-engagement) with "composing failed: defaultValue can not be null", after ten attempts.
+   * Either follow-up is enough (each falls back to the other, a re-engagement to both).
+   */
+  @Test
+  void aVariantWithoutAFollowUpTemplateIs422NamingIt() {
+    String firstContactOnly =
+        """
+        {"variantId":"v-opener-only","segments":["*"],"angle":"cost savings",
+         "templates":{"first_contact":{"name":"intro","body":"Hi {{firstName}}"}%s}}
+        """;
+    Response refused =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(Entity.json(firstContactOnly.formatted("")));
+
+    assertThat(refused.getStatus()).isEqualTo(422);
+    assertThat(json(refused).get("errors").toString())
+        .contains("field=templates.follow_up_read")
+        .contains("follow_up_unread");
+    Response unreadOnly =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    firstContactOnly.formatted(
+                        ",\"follow_up_unread\":{\"name\":\"nudge\",\"body\":\"Still there?\"}")));
+    assertThat(unreadOnly.getStatus()).as(unreadOnly.readEntity(String.class)).isEqualTo(201);
   }
 }
