@@ -75,6 +75,7 @@ public class AnalyticsResource {
     Reward reward = Reward.of(config);
     List<String> autoDisabled = ArmGuard.autoDisabled(config, segment);
     List<Arm> arms = new ArrayList<>();
+    List<Integer> armOfRow = new ArrayList<>();
     List<Arm> split = new ArrayList<>();
     List<Function<Double, VariantRow>> rows = new ArrayList<>();
     for (Document v : variants) {
@@ -89,7 +90,13 @@ public class AnalyticsResource {
       long interested = Math.min(measured, t.getOrDefault(Interest.INTERESTED, 0L));
       long successes = Math.min(measured, t.getOrDefault(reward.counter(), 0L));
       double weight = ((Number) v.get("weight", 1)).doubleValue();
-      arms.add(new Arm(id, weight, measured, successes));
+      // The probability to be best is among the variants that can be picked now (enabled, not
+      // auto-disabled here): disabled ones that never took a lead (a flat prior) took most of it.
+      boolean competing = v.getBoolean("enabled", true) && !autoDisabled.contains(id);
+      armOfRow.add(competing ? arms.size() : -1);
+      if (competing) {
+        arms.add(new Arm(id, weight, measured, successes));
+      }
       // The split is checked on every assignment of the variants enabled now: an assisted lead was
       // assigned all the same; a disabled variant stopped taking leads when it was switched off,
       // and the leads the switch moved went to the enabled ones by their weights (Switched).
@@ -118,17 +125,18 @@ public class AnalyticsResource {
                   best));
     }
     List<VariantRow> out = new ArrayList<>();
-    if (!arms.isEmpty()) {
-      // Seeded, so the same counters always give the same answer: computed once per state.
-      double[] best =
-          bestCache.computeIfAbsent(
-              List.copyOf(arms), a -> VariantAnalytics.probabilityToBeBest(a, 10_000, 1));
-      if (bestCache.size() > 1_000) {
-        bestCache.clear();
-      }
-      for (int i = 0; i < rows.size(); i++) {
-        out.add(rows.get(i).apply(best[i]));
-      }
+    // Seeded, so the same counters always give the same answer: computed once per state.
+    double[] best =
+        arms.isEmpty()
+            ? new double[0]
+            : bestCache.computeIfAbsent(
+                List.copyOf(arms), a -> VariantAnalytics.probabilityToBeBest(a, 10_000, 1));
+    if (bestCache.size() > 1_000) {
+      bestCache.clear();
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      int arm = armOfRow.get(i);
+      out.add(rows.get(i).apply(arm < 0 ? null : best[arm]));
     }
     return Response.ok(
             new VariantReport(
@@ -147,7 +155,9 @@ public class AnalyticsResource {
    * variant's evidence, the rates' and the posterior's denominator: {@code counts.assigned} minus
    * {@code counts.assisted}, the leads a person wrote to before their first reply (their replies,
    * interest and conversions are not in the counts either), minus {@code counts.switched}, the
-   * leads the kill switch moved off the variant before their first reply.
+   * leads the kill switch moved off the variant before their first reply. {@code
+   * probabilityToBeBest}: among the variants that can be picked now (enabled, not auto-disabled in
+   * the segment); null for the others.
    */
   public record VariantRow(
       String variantId,

@@ -225,4 +225,35 @@ class VariantReportTest {
         .isEqualTo("[\"smb\",\"enterprise\",\"default\"]");
     assertThat(report().path("segments")).isEqualTo(report.path("segments"));
   }
+
+  /**
+   * The probability to be best is among the variants that can be picked now: enabled, and not
+   * auto-disabled in the segment. A disabled variant keeps its counts and rates but has no
+   * probability (null: the dashboard shows "–"). Before, five disabled variants that never took a
+   * lead (a flat prior, mean 0.5) took most of it: the enabled variant with 40 replies in 100 was
+   * shown 0.7 % likely to be best.
+   */
+  @Test
+  void onlyTheVariantsThatCanBePickedCompeteToBeBest() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      DB.getCollection(Collections.PROMPT_VARIANTS)
+          .insertOne(
+              new Document("variantId", "v-off-" + i)
+                  .append("segments", List.of("*"))
+                  .append("angle", "never used")
+                  .append("enabled", false));
+    }
+
+    JsonNode report = report();
+
+    assertThat(row(report, "v-no").path("probabilityToBeBest").asDouble()).isGreaterThan(0.95);
+    assertThat(row(report, "v-off-0").path("probabilityToBeBest").isNumber())
+        .as(row(report, "v-off-0").toString())
+        .isFalse();
+    assertThat(row(report, "v-off-0").path("replyRate").path("trials").asLong()).isZero();
+    assertThat(
+            row(report, "v-no").path("probabilityToBeBest").asDouble()
+                + row(report, "v-yes").path("probabilityToBeBest").asDouble())
+        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+  }
 }
