@@ -172,6 +172,18 @@ public class VariantResource {
   /** The most characters a template's body may have in WhatsApp Manager. */
   static final int MAX_TEMPLATE_BODY = 1024;
 
+  /** The longest angle: one line, the variant's name on the dashboard (an offer takes 120). */
+  static final int MAX_ANGLE = 120;
+
+  /** The most segments a variant may list. */
+  static final int MAX_SEGMENTS = 100;
+
+  /**
+   * The language of a variant's own templates: a language, optionally with its region (en, pt-BR,
+   * pt_BR), as the template choice reads it; another value matched no lead's language.
+   */
+  static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}([-_][A-Za-z]{2})?");
+
   /** The largest weight: a share among the pool's variants, not an amount. */
   static final double MAX_WEIGHT = 1000;
 
@@ -385,11 +397,25 @@ public class VariantResource {
     }
     if (r.angle() == null || r.angle().isBlank()) {
       errors.add(new FieldError("angle", "required: what the message is about, e.g. cost savings"));
+    } else if (r.angle().strip().length() > MAX_ANGLE) {
+      errors.add(
+          new FieldError(
+              "angle",
+              "at most " + MAX_ANGLE + " characters (the variant's name on the dashboard)"));
     } else {
       ReadableText.checkLine(errors, "angle", r.angle().strip());
     }
+    if (r.locale() != null && !LOCALE.matcher(r.locale()).matches()) {
+      errors.add(
+          new FieldError(
+              "locale",
+              "the language of the variant's own templates, such as en, pt-BR or pt_BR (default"
+                  + " en)"));
+    }
     if (r.segments() == null || r.segments().isEmpty()) {
       errors.add(new FieldError("segments", "at least one segment, or [\"*\"] for all"));
+    } else if (r.segments().size() > MAX_SEGMENTS) {
+      errors.add(new FieldError("segments", "at most " + MAX_SEGMENTS + " segments"));
     }
     if (r.weight() != null
         && !(Double.isFinite(r.weight()) && r.weight() >= 0 && r.weight() <= MAX_WEIGHT)) {

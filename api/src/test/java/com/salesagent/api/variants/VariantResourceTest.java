@@ -896,4 +896,39 @@ class VariantResourceTest {
                         ",\"follow_up_unread\":{\"name\":\"nudge\",\"body\":\"Still there?\"}")));
     assertThat(unreadOnly.getStatus()).as(unreadOnly.readEntity(String.class)).isEqualTo(201);
   }
+
+  /**
+   * An angle over 120 characters, a locale that is no language tag, and a list of more than 100
+   * segments are 422 naming each: a 100,000-character angle, a locale "&lt;script&gt;" and 50,000
+   * segments were stored (the angle listed on every read of the variants; the locale matched no
+   * lead's language, so every lead got the fallback's choice).
+   */
+  @Test
+  void aHugeAngleAJunkLocaleOrTooManySegmentsIs422NamingIt() {
+    String[][] cases = {
+      {"\"angle\":\"" + "a".repeat(121) + "\"", "angle"},
+      {"\"angle\":\"cost\",\"locale\":\"<script>\"", "locale"},
+      {"\"angle\":\"cost\",\"locale\":\"english\"", "locale"},
+      {"\"angle\":\"cost\",\"segments\":[" + "\"smb\",".repeat(100) + "\"*\"]", "segments"},
+    };
+    for (String[] c : cases) {
+      String body =
+          VALID
+              .replace("\"v-test\"", "\"v-big\"")
+              .replace(
+                  "\"segments\":[\"*\"],\"angle\":\"cost savings\"",
+                  c[0].contains("segments") ? c[0] : "\"segments\":[\"*\"]," + c[0]);
+      Response r = RESOURCES.target("/api/variants").request().post(Entity.json(body));
+      assertThat(r.getStatus()).as(body).isEqualTo(422);
+      assertThat(json(r).get("errors").toString()).as(body).contains("field=" + c[1] + ",");
+    }
+    for (String fine : List.of("en", "pt-BR", "pt_BR", "fil")) {
+      String body =
+          VALID
+              .replace("\"v-test\"", "\"v-locale-" + fine + "\"")
+              .replace("\"cost savings\"", "\"cost savings\",\"locale\":\"" + fine + "\"");
+      Response r = RESOURCES.target("/api/variants").request().post(Entity.json(body));
+      assertThat(r.getStatus()).as(body).isEqualTo(201);
+    }
+  }
 }
