@@ -2,6 +2,9 @@ package com.salesagent.api.analytics;
 
 import com.codahale.metrics.annotation.Timed;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.persona.Segments;
 import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.ArmGuard;
 import com.salesagent.activities.variants.AwaitingOutcome;
@@ -49,11 +52,13 @@ import org.bson.Document;
 @Path("/api/analytics/variants")
 @Produces(MediaType.APPLICATION_JSON)
 public class AnalyticsResource {
+  private final MongoDatabase db;
   private final VariantStore variantStore;
   private final VariantStats stats;
   private final Map<List<Arm>, double[]> bestCache = new ConcurrentHashMap<>();
 
   public AnalyticsResource(MongoDatabase db) {
+    this.db = db;
     this.variantStore = new VariantStore(db, Clock.systemUTC());
     this.stats = new VariantStats(db);
   }
@@ -68,6 +73,19 @@ public class AnalyticsResource {
     List<String> segments = stats.segmentsBusiestFirst();
     if (segment == null || segment.isBlank()) {
       segment = segments.get(0);
+    } else if (!segments.contains(segment)
+        && !Segments.BUILT_IN.contains(segment)
+        && db.getCollection(Collections.SEGMENTS).countDocuments(Filters.eq("segmentId", segment))
+            == 0) {
+      // A segment no lead can be in (a typo): it answered 200 with every variant at zero.
+      throw new ApiException(
+          404,
+          "no segment " + segment,
+          new FieldError(
+              "segment",
+              "unknown: neither an operator's segment nor a company-size band; segments with"
+                  + " counters: "
+                  + String.join(", ", segments)));
     }
     Map<String, Map<String, Long>> totals = stats.totals(segment);
     List<Document> variants = variantStore.forSegment(segment);

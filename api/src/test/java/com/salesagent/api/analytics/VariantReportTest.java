@@ -256,4 +256,28 @@ class VariantReportTest {
                 + row(report, "v-yes").path("probabilityToBeBest").asDouble())
         .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
   }
+
+  /**
+   * A segment no lead can be in (a typo: neither an operator's segment nor a company-size band, and
+   * no counters) is 404 naming {@code segment} and the segments with counters: it answered 200 with
+   * every variant at zero, as if they had taken no lead. A company-size band or an operator's
+   * segment without counters yet is a report of zeros.
+   */
+  @Test
+  void aSegmentNoLeadCanBeInIs404NamingIt() throws Exception {
+    Response typo =
+        RESOURCES.target("/api/analytics/variants").queryParam("segment", "smbb").request().get();
+    String body = typo.readEntity(String.class);
+
+    assertThat(typo.getStatus()).as(body).isEqualTo(404);
+    JsonNode error = new ObjectMapper().readTree(body).path("errors").get(0);
+    assertThat(error.path("field").asText()).isEqualTo("segment");
+    assertThat(error.path("message").asText()).contains("smb");
+    DB.getCollection(Collections.SEGMENTS).insertOne(new Document("segmentId", "vp-saas"));
+    for (String known : List.of("enterprise", "vp-saas")) {
+      Response zeros =
+          RESOURCES.target("/api/analytics/variants").queryParam("segment", known).request().get();
+      assertThat(zeros.getStatus()).as(known).isEqualTo(200);
+    }
+  }
 }
