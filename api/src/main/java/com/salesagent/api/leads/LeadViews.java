@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +163,13 @@ final class LeadViews {
     // step order of its own) before the first contact. Stable: ties keep the step order.
     inMadeOrder(messages);
     Instant now = clock.instant();
+    List<Document> timeline = withoutIds(store.interactions().timeline(leadId));
+    Set<String> switchedBeforeSend = new HashSet<>();
+    for (Document e : timeline) {
+      if (SWITCHED_BEFORE_SEND.equals(e.getString("type")) && e.getString("detail") != null) {
+        switchedBeforeSend.add(e.getString("detail"));
+      }
+    }
     messages.forEach(
         m -> {
           if (m.get("waId") != null) {
@@ -171,6 +179,17 @@ final class LeadViews {
             // Nothing sends it: "composed" would read as on its way (shown, not stored).
             m.put("status", "not_sent");
             m.put("notSentBecause", PendingPersonMessages.REQUEST_FAILED);
+          } else if (m.get("wamid") == null
+              && switchedBeforeSend.contains(m.getString("idempotencyKey"))) {
+            // Its variant was switched off while it was held (or before its send): its run
+            // dropped it and composes the message again on another variant. "composed", approved,
+            // read as on its way (shown, not stored).
+            m.put("status", "not_sent");
+            m.put(
+                "notSentBecause",
+                "its variant "
+                    + m.getString("variantId")
+                    + " was switched off before it went: composed again on another variant");
           }
         });
     Document persona = store.persona(leadId);
@@ -209,14 +228,18 @@ final class LeadViews {
         explanation.explain(persona, store.contact(leadId)),
         researchUsed(leadId, messages),
         withoutIds(store.feedbackOf(leadId)),
-        oneOwnerRepliedPerMessage(
-            answeredVariants(withoutIds(store.interactions().timeline(leadId)), messages),
-            messages),
+        oneOwnerRepliedPerMessage(answeredVariants(timeline, messages), messages),
         drafts(leadId),
         LeadWorkflow.workflowId(leadId),
         erasing ? erasingState(leadId) : liveState(leadId, campaignId, timezone, quiet),
         temporalUi);
   }
+
+  /**
+   * The timeline event of a message its run dropped because its variant was switched off (its
+   * detail: the message's key); the run composes it again on another variant.
+   */
+  static final String SWITCHED_BEFORE_SEND = "variant_switched_before_send";
 
   /** Timeline events of a lead's message to us that answer one of ours. */
   private static final Set<String> ANSWERS = Set.of("replied", "reaction");

@@ -2117,4 +2117,62 @@ class LeadResourceTest {
     assertThat(delivery.getStatus()).isEqualTo(400);
     assertThat(json(delivery).get("errors").toString()).contains("field=decision,");
   }
+
+  /**
+   * A message held for approval whose variant was switched off meanwhile is dropped by its run
+   * (timeline {@code variant_switched_before_send} naming its key) and composed again on another
+   * variant: the page shows it {@code not_sent} with why. Before, the live walk's page kept it
+   * "composed", approved, beside the message that did go, as if it were still on its way.
+   */
+  @Test
+  void aHeldMessageWhoseVariantWasSwitchedOffShowsAsNotSentWithWhy() {
+    Instant held = Instant.parse("2026-12-06T12:03:38Z");
+    STORE.insertContact(
+        new Document("leadId", "ks-held")
+            .append("campaignId", "ks-cmp")
+            .append("segment", "smb")
+            .append("variantId", "v-cost")
+            .append("stage", "awaiting_response"));
+    STORE
+        .messages()
+        .collection()
+        .insertMany(
+            List.of(
+                new Document("leadId", "ks-held")
+                    .append("idempotencyKey", "lead-ks-held-send-1")
+                    .append("step", 0)
+                    .append("variantId", "v-test1")
+                    .append("status", "composed")
+                    .append("approval", new Document("status", "approve"))
+                    .append("createdAt", java.util.Date.from(held)),
+                new Document("leadId", "ks-held")
+                    .append("idempotencyKey", "lead-ks-held-send-2")
+                    .append("step", 0)
+                    .append("variantId", "v-cost")
+                    .append("status", "delivered")
+                    .append("wamid", "wamid.ks-held-2")
+                    .append("createdAt", java.util.Date.from(held.plusSeconds(60)))));
+    STORE
+        .interactions()
+        .recordInteraction(
+            "ks-held",
+            "ks-cmp",
+            null,
+            "variant_switched_before_send",
+            null,
+            "lead-ks-held-send-1",
+            held.plusSeconds(30));
+
+    Map<?, ?> page = json(RESOURCES.target("/api/leads/ks-held").request().get());
+    Map<Object, Map<?, ?>> byKey = new java.util.HashMap<>();
+    for (Object m : (List<?>) page.get("messages")) {
+      byKey.put(((Map<?, ?>) m).get("idempotencyKey"), (Map<?, ?>) m);
+    }
+    assertThat(byKey.get("lead-ks-held-send-1").get("status")).isEqualTo("not_sent");
+    assertThat(String.valueOf(byKey.get("lead-ks-held-send-1").get("notSentBecause")))
+        .contains("v-test1")
+        .contains("switched off");
+    assertThat(byKey.get("lead-ks-held-send-2").get("status")).isEqualTo("delivered");
+    assertThat(byKey.get("lead-ks-held-send-2").get("notSentBecause")).isNull();
+  }
 }
