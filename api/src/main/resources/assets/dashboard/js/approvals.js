@@ -80,6 +80,9 @@ function renderApprovals(pending) {
         h('span', { class: 'pill', text: str(p.purpose) }),
         h('span', { class: 'sla' + (sla && sla.getTime() < Date.now() ? ' overdue' : ''), text: 'SLA ' + fmtDateTime(p.slaAt) })
       ]),
+      p.variantSwitchedOff === true
+        ? h('p', { class: 'muted switched-off', text: 'Variant ' + str(p.variantId) + ' was switched off after this message was held: its text will not go out; a decision composes the lead\'s message again on another variant.' })
+        : null,
       h('code', { class: 'gate', text: p.gate == null ? 'gate: –' : 'gate: ' + JSON.stringify(p.gate) }),
       preview(p),
       ta,

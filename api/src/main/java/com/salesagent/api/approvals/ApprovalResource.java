@@ -16,7 +16,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 
 /**
@@ -47,6 +49,8 @@ public class ApprovalResource {
   /**
    * A message the quality gate held, waiting for a person until {@code slaAt}. {@code editable}:
    * free text a reviewer may edit; false for an approved WhatsApp template (approve or reject it).
+   * {@code variantSwitchedOff}: its variant was switched off since it was held, so its text will
+   * never go out (any decision composes the lead's message again on another variant).
    */
   public record PendingApproval(
       String leadId,
@@ -57,7 +61,8 @@ public class ApprovalResource {
       Object gate,
       Object slaAt,
       Media media,
-      boolean editable) {}
+      boolean editable,
+      boolean variantSwitchedOff) {}
 
   /**
    * The image card or voice note that goes with a held message (served by {@code GET
@@ -101,6 +106,7 @@ public class ApprovalResource {
   @GET
   public Queue pending() {
     List<PendingApproval> pending = new ArrayList<>();
+    Map<String, Boolean> switchedOff = new HashMap<>();
     for (Document m : held.pendingApprovals(LIMIT)) {
       pending.add(
           new PendingApproval(
@@ -112,7 +118,10 @@ public class ApprovalResource {
               m.get("gate"),
               m.get("approval", Document.class).get("slaAt"),
               Media.of(m),
-              m.get("template") == null));
+              m.get("template") == null,
+              // A reviewer read a text that would never go; the decision's 409 said so after.
+              switchedOff.computeIfAbsent(
+                  String.valueOf(m.getString("variantId")), v -> held.variantSwitchedOff(m))));
     }
     List<DeliveryUnknown> unknown = new ArrayList<>();
     for (Document m : held.deliveryUnknown(LIMIT)) {

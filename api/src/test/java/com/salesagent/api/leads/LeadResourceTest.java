@@ -2175,4 +2175,49 @@ class LeadResourceTest {
     assertThat(byKey.get("lead-ks-held-send-2").get("status")).isEqualTo("delivered");
     assertThat(byKey.get("lead-ks-held-send-2").get("notSentBecause")).isNull();
   }
+
+  /**
+   * The approvals queue says of a held message whose variant was switched off since that its text
+   * will never go ({@code variantSwitchedOff}): before, it was listed as any other (the live walk's
+   * wk1-061, held on v-test1 after its disable), and the reviewer learnt it only from the 409 that
+   * answered their decision.
+   */
+  @Test
+  void theApprovalsQueueMarksAHeldMessageWhoseVariantWasSwitchedOff() {
+    var variants =
+        STORE.database().getCollection(com.salesagent.activities.mongo.Collections.PROMPT_VARIANTS);
+    variants.insertOne(new Document("variantId", "v-held-off").append("enabled", false));
+    variants.insertOne(new Document("variantId", "v-held-on").append("enabled", true));
+    for (String v : List.of("v-held-off", "v-held-on")) {
+      STORE
+          .messages()
+          .collection()
+          .insertOne(
+              new Document("leadId", "aq-" + v)
+                  .append("idempotencyKey", "lead-aq-" + v + "-send-1")
+                  .append("variantId", v)
+                  .append("purpose", "first_contact")
+                  .append("text", "Hi")
+                  .append("status", "composed")
+                  .append(
+                      "approval",
+                      new Document("status", "pending")
+                          .append("slaAt", java.util.Date.from(Instant.now().plusSeconds(3600)))));
+    }
+
+    // GET /api/approvals, as its JSON reads.
+    Map<?, ?> queue =
+        Jackson.newObjectMapper()
+            .convertValue(
+                new ApprovalResource(new HeldMessages(STORE.database()), WORKFLOWS).pending(),
+                Map.class);
+    Map<Object, Map<?, ?>> byVariant = new java.util.HashMap<>();
+    for (Object p : (List<?>) queue.get("pending")) {
+      byVariant.put(((Map<?, ?>) p).get("variantId"), (Map<?, ?>) p);
+    }
+    assertThat(byVariant.get("v-held-off").get("variantSwitchedOff"))
+        .as(queue.toString())
+        .isEqualTo(true);
+    assertThat(byVariant.get("v-held-on").get("variantSwitchedOff")).isEqualTo(false);
+  }
 }
