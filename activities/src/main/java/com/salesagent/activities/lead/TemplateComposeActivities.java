@@ -418,8 +418,18 @@ public class TemplateComposeActivities implements ComposeActivities {
         return candidate;
       }
     }
-    return new PersonaWording.Chosen(
-        templates.get(request.purpose(), templates.get("follow_up_read", Document.class)), null);
+    // Every candidate went already: one again, the purpose's own first. A variant with one
+    // follow-up template sends it again (Document.get with a null default threw here, ten attempts,
+    // and the lead ended FAILED at its second follow-up).
+    List<String> again = new ArrayList<>(List.of(request.purpose(), "follow_up_read"));
+    again.addAll(purposes);
+    for (String purpose : again) {
+      Document template = templates.get(purpose, Document.class);
+      if (template != null) {
+        return new PersonaWording.Chosen(template, null);
+      }
+    }
+    return new PersonaWording.Chosen(null, null); // none at all: MissingTemplate, not retried
   }
 
   record Filled(String text, List<String> parameters) {}

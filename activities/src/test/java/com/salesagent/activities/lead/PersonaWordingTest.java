@@ -216,4 +216,43 @@ class PersonaWordingTest {
         .isSameAs(plain);
     assertThat(PersonaWording.choose(templates, "follow_up_read", null).template()).isSameAs(plain);
   }
+
+  /**
+   * A variant with one follow-up template (the API takes follow_up_read or follow_up_unread alone)
+   * sends it again once it went: before, the second follow-up (and a re-engagement after it) threw
+   * "defaultValue can not be null" (Document.get with a null default) ten times and the lead ended
+   * FAILED.
+   */
+  @Test
+  void aVariantWithOneFollowUpTemplateSendsItAgainWhenItWentAlready() {
+    Document oneFollowUp =
+        MONGO
+            .database()
+            .getCollection(Collections.PROMPT_VARIANTS)
+            .find(Filters.eq("variantId", "v-cost"))
+            .first();
+    oneFollowUp.remove("_id");
+    Document templates = oneFollowUp.get("templates", Document.class);
+    Document unread = templates.get("follow_up_unread", Document.class);
+    oneFollowUp
+        .append("variantId", "v-one")
+        .append(
+            "templates",
+            new Document("first_contact", templates.get("first_contact"))
+                .append("follow_up_unread", unread))
+        .append("translations", new Document());
+    MONGO.database().getCollection(Collections.PROMPT_VARIANTS).insertOne(oneFollowUp);
+    lead("W-one", "en", "Head of Sales", null);
+
+    Document first = compose("W-one", "v-one", 1, "follow_up_read");
+    assertThat(template(first).getString("name")).isEqualTo(unread.getString("name"));
+    store
+        .messages()
+        .setMessageFields(first.getString("idempotencyKey"), new Document("wamid", "w1"));
+    Document second = compose("W-one", "v-one", 2, "follow_up_unread");
+    Document reEngagement = compose("W-one", "v-one", 2, "re_engagement");
+
+    assertThat(template(second).getString("name")).isEqualTo(unread.getString("name"));
+    assertThat(template(reEngagement).getString("name")).isEqualTo(unread.getString("name"));
+  }
 }
