@@ -338,9 +338,49 @@ public final class WhatsAppEmulator implements Managed {
     }
   }
 
+  /**
+   * GET shows the recipients' behaviour, PUT replaces it whole. A body it cannot read is a 400
+   * naming the field (or the body) and changes nothing: it closed the connection without an answer.
+   */
   private void behaviourEndpoint(HttpExchange ex) throws IOException {
     if ("PUT".equals(ex.getRequestMethod())) {
-      setBehaviour(json.readValue(ex.getRequestBody(), EmulatorBehaviour.class));
+      EmulatorBehaviour given;
+      try {
+        given = json.readValue(ex.getRequestBody(), EmulatorBehaviour.class);
+      } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+        String field =
+            e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(java.util.stream.Collectors.joining("."));
+        String problem =
+            e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
+                ? "unknown field "
+                    + field
+                    + "; PUT the whole JSON that GET /emulator/behaviour shows"
+                : field.isEmpty()
+                    ? "the body is not the JSON that GET /emulator/behaviour shows"
+                    : "field " + field + " is not of its type (see GET /emulator/behaviour)";
+        respond(ex, 400, error(problem, "OAuthException", 100, field.isEmpty() ? "body" : field));
+        return;
+      } catch (IOException e) {
+        respond(
+            ex,
+            400,
+            error(
+                "the body is not JSON: PUT the whole JSON that GET /emulator/behaviour shows",
+                "OAuthException",
+                100,
+                "body"));
+        return;
+      }
+      if (given == null) {
+        respond(
+            ex,
+            400,
+            error("no behaviour given: PUT the whole JSON", "OAuthException", 100, "body"));
+        return;
+      }
+      setBehaviour(given);
     }
     respond(ex, 200, json.writeValueAsString(behaviour));
   }
