@@ -412,4 +412,81 @@ final class ErasureApplicationTest extends AppTestHarness {
     assertThat(afterErasure.statusCode()).as(afterErasure.body()).isEqualTo(409);
     assertThat(afterErasure.body()).contains("suppressed");
   }
+
+  /**
+   * An import's row answers ({@code GET /api/imports/{importId}/rows}, kept IMPORT_RETENTION) echo
+   * the rows not enrolled: after the lead's erasure neither the row that enrolled it, nor a
+   * duplicate row of its number, nor a row of its number refused for its consent (no lead of its
+   * own) holds its name, number, notes or id; another person's row is left whole.
+   */
+  @Test
+  void anErasedLeadsImportRowsNoLongerHoldItsNameNumberOrId() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    String leadId = "imp-erase-" + tag;
+    String otherId = "imp-keep-" + tag;
+    String phone = phone();
+    // Written as a spreadsheet would: spaces, no "+55" grouping as the lead holds it.
+    String written = "+55 " + phone.substring(3, 5) + " " + phone.substring(5);
+    String csv =
+        "leadId,name,phone,company,notes,consentOptIn,consentSource,consentAt\n"
+            + leadId
+            + ",Greta Erasmussen,"
+            + written
+            + ",Vergessen GmbH,Met at the fair "
+            + tag
+            + ",yes,web form,2026-11-20T10:00:00Z\n"
+            + "dup-"
+            + tag
+            + ",Greta Erasmussen,"
+            + written
+            + ",Vergessen GmbH,A duplicate row "
+            + tag
+            + ",yes,web form,2026-11-20T10:00:00Z\n"
+            + ",Greta Erasmussen,"
+            + written
+            + ",Vergessen GmbH,No consent "
+            + tag
+            + ",no,web form,2026-11-20T10:00:00Z\n"
+            + otherId
+            + ",Otto Bleibt,"
+            + phone()
+            + ",Bleibt AG,Other person "
+            + tag
+            + ",maybe,web form,2026-11-20T10:00:00Z\n";
+    HttpResponse<String> imported =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+    assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+    assertThat(imported.body()).contains("\"status\":\"enrolled\"", "phone_active", "Greta");
+    String importId = imported.headers().firstValue("Import-Id").orElseThrow();
+    String rowsPath = "/api/imports/" + importId + "/rows";
+    await("the rows recorded", Duration.ofSeconds(10), () -> rows(rowsPath).size() == 4);
+
+    HttpResponse<String> accepted = delete("/api/leads/" + leadId, TOKEN);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    await("erased", Duration.ofSeconds(60), () -> "erased".equals(erasureStatus(leadId)));
+
+    List<String> rows = rows(rowsPath);
+    assertThat(rows).hasSize(4);
+    for (String row : rows.subList(0, 3)) {
+      assertThat(row)
+          .doesNotContain("Greta", "Erasmussen", "Vergessen", tag, phone.substring(5))
+          .contains("erased on request");
+    }
+    assertThat(rows.get(3)).contains("Otto Bleibt", otherId);
+  }
+
+  private List<String> rows(String path) {
+    try {
+      HttpResponse<String> r = get(path);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      return r.body().lines().filter(l -> !l.isBlank()).toList();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -4,11 +4,13 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.notify.Notifications;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.variants.ErasedCounts;
 import com.salesagent.workflows.afterend.AfterEndDraftWorkflow;
@@ -35,6 +37,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -193,6 +196,18 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
             .deleteMany(Filters.eq("_id", leadId))
             .getDeletedCount());
 
+    // The outbox's events of the lead (pending ones are not told any more; a CRM's error kept on
+    // one may quote the person) and its HubSpot contact and deal ids.
+    documents.put(
+        Notifications.COLLECTION,
+        db.getCollection(Notifications.COLLECTION).deleteMany(ofLead).getDeletedCount());
+    documents.put(
+        Collections.CRM_LINKS,
+        db.getCollection(Collections.CRM_LINKS)
+            .deleteMany(Filters.eq("_id", leadId))
+            .getDeletedCount());
+    documents.put(Collections.IMPORT_ROWS, importRows(leadId, numbers, now));
+
     List<String> objects = new ArrayList<>();
     String prefix = "s3://" + storage.bucket() + "/";
     for (String url : urls) {
@@ -303,6 +318,46 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     }
     documents.put(Collections.CONTACTS, contacts);
     return new Erased(documents, objects, payloads, suppressed, List.of());
+  }
+
+  /**
+   * The import rows' answers that name the lead or echo a row with one of its numbers, rewritten to
+   * their line and status only ({@code erased}): the import's record keeps its shape and counts,
+   * nothing of the person. Rows recorded before rows kept their keys are found by the lead's id in
+   * their answer.
+   */
+  private long importRows(String leadId, List<String> numbers, Instant now) {
+    List<Bson> naming = new ArrayList<>();
+    naming.add(Filters.eq(Collections.IMPORT_ROW_LEAD_IDS, leadId));
+    if (!numbers.isEmpty()) {
+      naming.add(
+          Filters.in(
+              Collections.IMPORT_ROW_NUMBER_HASHES,
+              numbers.stream().map(LlmWriter::sha256).toList()));
+    }
+    naming.add(
+        Filters.and(
+            Filters.exists(Collections.IMPORT_ROW_LEAD_IDS, false),
+            Filters.regex("result", Pattern.quote("\"" + leadId + "\""))));
+    MongoCollection<Document> rows = db.getCollection(Collections.IMPORT_ROWS);
+    long rewritten = 0;
+    for (Document row :
+        rows.find(Filters.or(naming)).projection(new Document("line", 1).append("status", 1))) {
+      Document erased =
+          new Document("line", row.get("line"))
+              .append("status", row.getString("status"))
+              .append("erased", "erased on request");
+      rewritten +=
+          rows.updateOne(
+                  Filters.eq("_id", row.get("_id")),
+                  Updates.combine(
+                      Updates.set("result", erased.toJson()),
+                      Updates.set(Collections.IMPORT_ROW_LEAD_IDS, List.of()),
+                      Updates.unset(Collections.IMPORT_ROW_NUMBER_HASHES),
+                      Updates.set("erasedAt", Date.from(now))))
+              .getModifiedCount();
+    }
+    return rewritten;
   }
 
   /** When the first pass left the contact as a tombstone (in {@link LeadStore#ERASURE}). */

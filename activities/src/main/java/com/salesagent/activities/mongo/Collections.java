@@ -48,10 +48,29 @@ public final class Collections {
 
   /**
    * Each row's answer of an import, as its stream gave it: {@code importId}, {@code seq} (1, 2, ...
-   * in the order answered), {@code line}, {@code status}, {@code result} (the JSON line). TTL on
-   * {@code expireAt}, the import's own.
+   * in the order answered), {@code line}, {@code status}, {@code result} (the JSON line), {@link
+   * #IMPORT_ROW_LEAD_IDS} and {@link #IMPORT_ROW_NUMBER_HASHES} (what an erasure finds the rows of
+   * its lead by, and rewrites to their line and status). TTL on {@code expireAt}, the import's own.
    */
   public static final String IMPORT_ROWS = "import_rows";
+
+  /**
+   * An {@link #IMPORT_ROWS} row's lead ids (its answer's {@code leadId}, {@code activeLeadId},
+   * {@code earlierLeadId} and echoed {@code leadId} column): what an erasure finds the lead's rows
+   * by.
+   */
+  public static final String IMPORT_ROW_LEAD_IDS = "leadIds";
+
+  /**
+   * An {@link #IMPORT_ROWS} row's SHA-256 of the E.164 number its echoed columns hold (never the
+   * number): what an erasure finds the person's rows by, also those of no lead.
+   */
+  public static final String IMPORT_ROW_NUMBER_HASHES = "numberHashes";
+
+  /**
+   * HubSpot's ids of a lead's contact and deal ({@code _id} the lead id; the API's HubSpotSync).
+   */
+  public static final String CRM_LINKS = "crm_links";
 
   private Collections() {}
 }

@@ -123,6 +123,9 @@ public final class MongoSchema {
         Indexes.ascending("importId", "seq"),
         new IndexOptions().unique(true));
     index(db, Collections.IMPORT_ROWS, Indexes.ascending("importId", "status", "seq"));
+    // An erasure's rows: those naming the lead, and those echoing a row with one of its numbers.
+    index(db, Collections.IMPORT_ROWS, Indexes.ascending(Collections.IMPORT_ROW_LEAD_IDS));
+    index(db, Collections.IMPORT_ROWS, Indexes.ascending(Collections.IMPORT_ROW_NUMBER_HASHES));
     index(
         db,
         Collections.IMPORT_ROWS,
@@ -198,6 +201,12 @@ public final class MongoSchema {
         db,
         com.salesagent.activities.notify.Notifications.COLLECTION,
         Indexes.ascending("crm.status", "crm.nextAttemptAt"),
+        new IndexOptions());
+    // An erasure's events of the lead.
+    index(
+        db,
+        com.salesagent.activities.notify.Notifications.COLLECTION,
+        Indexes.ascending("leadId"),
         new IndexOptions());
     index(
         db,

@@ -499,4 +499,87 @@ class LeadErasureActivitiesTest {
     assertThat(withWorkflows.stopWorkflows("erased")).contains(draft);
     assertThat(terminated).containsExactly(draft);
   }
+
+  /**
+   * An import's row answers hold the rows it echoed (name, number, company, notes) for 30 days:
+   * those naming the erased lead, those echoing a row with its number (a duplicate row, one refused
+   * for its consent) and one recorded before rows kept their keys are rewritten to their line and
+   * status; another lead's row is left whole. Its outbox events and HubSpot ids go too.
+   */
+  @Test
+  void theLeadsImportRowsOutboxEventsAndCrmIdsKeepNothingOfThePerson() {
+    com.mongodb.client.MongoCollection<Document> rows = db.getCollection(Collections.IMPORT_ROWS);
+    String greta = ",\"columns\":{\"name\":\"Greta Erasmussen\",\"phone\":\"+55 11 99876-5432\"}}";
+    rows.insertMany(
+        List.of(
+            row(1, "enrolled", "{\"line\":2,\"status\":\"enrolled\",\"leadId\":\"erased\"}")
+                .append(Collections.IMPORT_ROW_LEAD_IDS, List.of("erased")),
+            row(2, "phone_active", "{\"line\":3,\"activeLeadId\":\"erased\"" + greta)
+                .append(Collections.IMPORT_ROW_LEAD_IDS, List.of("dup", "erased"))
+                .append(
+                    Collections.IMPORT_ROW_NUMBER_HASHES,
+                    List.of(com.salesagent.activities.compose.LlmWriter.sha256("+5511998765432"))),
+            row(3, "rejected", "{\"line\":4,\"status\":\"rejected\"" + greta)
+                .append(Collections.IMPORT_ROW_LEAD_IDS, List.of())
+                .append(
+                    Collections.IMPORT_ROW_NUMBER_HASHES,
+                    List.of(com.salesagent.activities.compose.LlmWriter.sha256("+5511998765432"))),
+            // Recorded before rows kept their keys: found by the lead's id in the answer.
+            row(4, "suppressed", "{\"line\":5,\"leadId\":\"erased\"" + greta),
+            row(5, "enrolled", "{\"line\":6,\"status\":\"enrolled\",\"leadId\":\"kept\"}")
+                .append(Collections.IMPORT_ROW_LEAD_IDS, List.of("kept"))));
+    db.getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)
+        .insertMany(
+            List.of(
+                new Document("_id", "erased:lead.interested")
+                    .append("leadId", "erased")
+                    .append("crm", new Document("lastError", "contact Greta Erasmussen exists")),
+                new Document("_id", "kept:lead.interested").append("leadId", "kept")));
+    db.getCollection(Collections.CRM_LINKS)
+        .insertMany(
+            List.of(
+                new Document("_id", "erased").append("contactId", "901"),
+                new Document("_id", "kept").append("contactId", "902")));
+    store.markErasing("erased", REQUESTED);
+
+    var first = erasure.erase(request(), false);
+
+    for (Document row : rows.find(Filters.ne("seq", 5))) {
+      Document result = Document.parse(row.getString("result"));
+      assertThat(result.keySet())
+          .as("row " + row.get("seq"))
+          .containsExactly("line", "status", "erased");
+      assertThat(((Number) result.get("line")).longValue())
+          .isEqualTo(((Number) row.get("line")).longValue());
+      assertThat(result.getString("status")).isEqualTo(row.getString("status"));
+      assertThat(row.getList(Collections.IMPORT_ROW_LEAD_IDS, String.class)).isEmpty();
+      assertThat(row.get(Collections.IMPORT_ROW_NUMBER_HASHES)).isNull();
+    }
+    assertThat(rows.find(Filters.eq("seq", 5)).first().getString("result")).contains("kept");
+    assertThat(first.documents()).containsEntry(Collections.IMPORT_ROWS, 4L);
+    assertThat(
+            db.getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)
+                .find()
+                .map(d -> d.getString("_id"))
+                .into(new java.util.ArrayList<>()))
+        .containsExactly("kept:lead.interested");
+    assertThat(
+            db.getCollection(Collections.CRM_LINKS)
+                .find()
+                .map(d -> d.getString("_id"))
+                .into(new java.util.ArrayList<>()))
+        .containsExactly("kept");
+
+    // The sweep finds nothing more (a rewritten row is not rewritten again).
+    assertThat(erasure.erase(request(), true).documents())
+        .containsEntry(Collections.IMPORT_ROWS, 0L);
+  }
+
+  private static Document row(long seq, String status, String result) {
+    return new Document("importId", "imp_000000000000000000000001")
+        .append("seq", seq)
+        .append("line", seq + 1)
+        .append("status", status)
+        .append("result", result);
+  }
 }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class HubSpotSync implements CrmConnector {
   private static final Logger LOG = LoggerFactory.getLogger(HubSpotSync.class);
 
-  public static final String LINKS = "crm_links";
+  public static final String LINKS = Collections.CRM_LINKS;
 
   /** The default pipeline's stages the lead's events move its deal to (HUBSPOT_DEAL_STAGES). */
   public static final Map<String, String> DEFAULT_STAGES =

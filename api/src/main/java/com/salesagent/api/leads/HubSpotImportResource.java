@@ -218,7 +218,12 @@ public class HubSpotImportResource {
           tally.put("alreadyEnrolled", already);
           tally.put("rejected", rejected);
           tally.put("refused", refused);
-          recorder.row(line, why.get("status"), strict.writeValueAsString(why));
+          recorder.row(
+              line,
+              why.get("status"),
+              strict.writeValueAsString(why),
+              ImportRecords.leadIdsOf(why),
+              null);
         }
       }
     } catch (InterruptedException e) {

@@ -30,12 +30,25 @@ final class ImportAnswers {
 
   /** A row's answer ({@code line}: its line in the body): recorded, then sent. */
   void row(Map<String, Object> answer) {
+    row(answer, null);
+  }
+
+  /**
+   * A row's answer: recorded (with the lead ids it names and, when it echoes the row's columns,
+   * their {@code phone} in E.164, so an erasure finds it), then sent.
+   */
+  void row(Map<String, Object> answer, String phone) {
     byte[] bytes = bytes(answer);
     Object line = answer.get("line");
     long number = line instanceof Number n ? n.longValue() : 0;
     lastLine = Math.max(lastLine, number);
     if (recorder != null) {
-      recorder.row(number, answer.get("status"), new String(bytes, StandardCharsets.UTF_8));
+      recorder.row(
+          number,
+          answer.get("status"),
+          new String(bytes, StandardCharsets.UTF_8),
+          ImportRecords.leadIdsOf(answer),
+          answer.containsKey("columns") ? phone : null);
     }
     send(bytes);
   }

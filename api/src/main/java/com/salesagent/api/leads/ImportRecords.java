@@ -8,6 +8,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.MongoErrors;
 import java.security.SecureRandom;
@@ -57,6 +58,32 @@ public final class ImportRecords {
   static final Duration STALE_AFTER = Duration.ofMinutes(2);
 
   static final Duration HEARTBEAT = Duration.ofSeconds(30);
+
+  /** A row's field: the lead ids its answer names ({@link #leadIdsOf}), for an erasure. */
+  public static final String LEAD_IDS = Collections.IMPORT_ROW_LEAD_IDS;
+
+  /** A row's field: the SHA-256 of the number its echoed columns hold, for an erasure. */
+  public static final String NUMBER_HASHES = Collections.IMPORT_ROW_NUMBER_HASHES;
+
+  /**
+   * The lead ids a row's answer names: its own {@code leadId}, the live lead of its number ({@code
+   * activeLeadId}), the one whose opener reached it ({@code earlierLeadId}) and the {@code leadId}
+   * column it echoes.
+   */
+  static List<String> leadIdsOf(Map<String, Object> answer) {
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    for (String key : List.of("leadId", "activeLeadId", "earlierLeadId")) {
+      if (answer.get(key) instanceof String s && !s.isBlank()) {
+        ids.add(s);
+      }
+    }
+    if (answer.get("columns") instanceof Map<?, ?> columns
+        && columns.get("leadId") instanceof String s
+        && !s.isBlank()) {
+      ids.add(s.strip());
+    }
+    return List.copyOf(ids);
+  }
 
   /** {@code imp_} and 24 hex digits. */
   static final Pattern ID = Pattern.compile("imp_[0-9a-f]{24}");
@@ -348,17 +375,27 @@ public final class ImportRecords {
       this.counts = counts;
     }
 
-    /** A row's answer, the JSON line its stream carries. */
-    void row(long line, Object status, String json) {
+    /**
+     * A row's answer, the JSON line its stream carries, with what an erasure finds it by (the
+     * erasure's pass rewrites it without the person, {@code LeadErasureActivitiesImpl}): the lead
+     * ids it names ({@link #leadIdsOf}) and, when it echoes the row's columns, the SHA-256 of the
+     * row's number in E.164 ({@code number}; null when it has none or echoes no columns).
+     */
+    void row(long line, Object status, String json, List<String> leadIds, String number) {
       seq++;
       lastLine = Math.max(lastLine, line);
-      pending.add(
+      Document row =
           new Document("importId", id)
               .append("seq", seq)
               .append("line", line)
               .append("status", status == null ? null : status.toString())
               .append("result", json)
-              .append("expireAt", expireAt));
+              .append(LEAD_IDS, leadIds)
+              .append("expireAt", expireAt);
+      if (number != null) {
+        row.append(NUMBER_HASHES, List.of(LlmWriter.sha256(number)));
+      }
+      pending.add(row);
       pendingBytes += json.length();
       if (pending.size() >= FLUSH_ROWS || pendingBytes >= FLUSH_BYTES) {
         flush(null);

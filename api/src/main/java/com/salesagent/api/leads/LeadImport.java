@@ -363,18 +363,24 @@ class LeadImport {
     }
     rows++;
     LeadValidator.Result result = validator.validate(request);
+    // The row's number as its lead would hold it: what an erasure finds its echoed columns by.
+    String phone =
+        columns == null
+            ? null
+            : result.lead() != null ? result.lead().phone() : validator.phoneOf(request);
     if (unread != null) {
       List<FieldError> errors = new ArrayList<>(List.of(unread));
       result.errors().stream()
           .filter(e -> !"consent.whatsappOptIn".equals(e.field()))
           .forEach(errors::add);
       rejected++;
-      answers.row(RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns));
+      answers.row(RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns), phone);
       return;
     }
     if (!result.valid()) {
       rejected++;
-      answers.row(RowAnswers.withColumns(RowAnswers.rejected(line, result.errors()), columns));
+      answers.row(
+          RowAnswers.withColumns(RowAnswers.rejected(line, result.errors()), columns), phone);
       return;
     }
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -403,7 +409,8 @@ class LeadImport {
       answer.put("message", "stored but not started, enrol it again: " + e.getMessage());
     }
     // A row whose lead exists (enrolled now or before) has nothing to fix: no columns back.
-    answers.row(RowAnswers.hasLead(answer) ? answer : RowAnswers.withColumns(answer, columns));
+    answers.row(
+        RowAnswers.hasLead(answer) ? answer : RowAnswers.withColumns(answer, columns), phone);
   }
 
   private static String firstLine(Exception e) {

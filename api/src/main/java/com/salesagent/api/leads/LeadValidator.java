@@ -311,6 +311,19 @@ public class LeadValidator {
         List.of());
   }
 
+  /**
+   * The request's number in E.164 as {@link #validate} reads it (in the lead's own countries, then
+   * the default region), or null when it reads none; whatever else the request gets wrong.
+   */
+  public String phoneOf(LeadRequest r) {
+    if (r == null) {
+      return null;
+    }
+    List<FieldError> errors = new ArrayList<>();
+    String phone = phone(errors, r.phone(), leadRegions(r));
+    return errors.isEmpty() ? phone : null;
+  }
+
   /** The number in E.164, or null when it is not a valid phone number. */
   public String normalisePhone(String raw) {
     List<FieldError> errors = new ArrayList<>();
