@@ -478,6 +478,29 @@ final class ErasureApplicationTest extends AppTestHarness {
           .contains("erased on request");
     }
     assertThat(rows.get(3)).contains("Otto Bleibt", otherId);
+
+    // The same file imported again (a CRM's weekly export still holds the person): the operator's
+    // answer echoes the refused rows to fix, the import's record keeps nothing of the person.
+    HttpResponse<String> again =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/import")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(again.body()).contains("\"source\":\"erasure\"", "Greta");
+    String againRows = "/api/imports/" + again.headers().firstValue("Import-Id").orElseThrow();
+    await(
+        "the rows recorded again",
+        Duration.ofSeconds(10),
+        () -> rows(againRows + "/rows").size() == 4);
+    List<String> recorded = rows(againRows + "/rows");
+    for (String row : recorded.subList(0, 3)) {
+      assertThat(row)
+          .doesNotContain("Greta", "Erasmussen", "Vergessen", phone.substring(5))
+          .contains("asked to be erased");
+    }
+    assertThat(recorded.get(3)).contains("Otto Bleibt");
   }
 
   private List<String> rows(String path) {

@@ -235,6 +235,17 @@ public class Enrolment {
         : name.strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
   }
 
+  /**
+   * Whether an erasure suppressed this number (E.164): its person asked to be forgotten, so an
+   * import's record of a row refused for anything keeps none of the row ({@link LeadImport}).
+   */
+  boolean erasedNumber(String phone) {
+    return suppressions
+        .active(LeadValidator.spellingsOf(phone))
+        .filter(s -> Suppressions.ERASURE.equals(s.source()))
+        .isPresent();
+  }
+
   public Outcome enrol(LeadValidator.Lead lead) {
     Instant now = clock.instant();
     String workflowId = LeadWorkflow.workflowId(lead.leadId());

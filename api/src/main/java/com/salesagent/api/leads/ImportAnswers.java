@@ -38,17 +38,34 @@ final class ImportAnswers {
    * their {@code phone} in E.164, so an erasure finds it), then sent.
    */
   void row(Map<String, Object> answer, String phone) {
+    row(answer, phone, null);
+  }
+
+  /**
+   * A row's answer, recorded without its columns when {@code columnsNotRecorded} says why (the
+   * answer sent still has them).
+   */
+  void row(Map<String, Object> answer, String phone, String columnsNotRecorded) {
     byte[] bytes = bytes(answer);
     Object line = answer.get("line");
     long number = line instanceof Number n ? n.longValue() : 0;
     lastLine = Math.max(lastLine, number);
     if (recorder != null) {
+      Map<String, Object> recorded = answer;
+      byte[] recordedBytes = bytes;
+      if (columnsNotRecorded != null && answer.containsKey("columns")) {
+        recorded = new java.util.LinkedHashMap<>(answer);
+        recorded.remove("columns");
+        recorded.remove("columnsCut");
+        recorded.put("columnsNotRecorded", columnsNotRecorded);
+        recordedBytes = bytes(recorded);
+      }
       recorder.row(
           number,
           answer.get("status"),
-          new String(bytes, StandardCharsets.UTF_8),
+          new String(recordedBytes, StandardCharsets.UTF_8),
           ImportRecords.leadIdsOf(answer),
-          answer.containsKey("columns") ? phone : null);
+          recorded.get("columns") instanceof Map<?, ?> ? phone : null);
     }
     send(bytes);
   }

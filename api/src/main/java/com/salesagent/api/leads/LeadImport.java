@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.RequestJson;
 import jakarta.ws.rs.WebApplicationException;
@@ -374,13 +375,18 @@ class LeadImport {
           .filter(e -> !"consent.whatsappOptIn".equals(e.field()))
           .forEach(errors::add);
       rejected++;
-      answers.row(RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns), phone);
+      answers.row(
+          RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns),
+          phone,
+          erasedPerson(phone));
       return;
     }
     if (!result.valid()) {
       rejected++;
       answers.row(
-          RowAnswers.withColumns(RowAnswers.rejected(line, result.errors()), columns), phone);
+          RowAnswers.withColumns(RowAnswers.rejected(line, result.errors()), columns),
+          phone,
+          erasedPerson(phone));
       return;
     }
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -409,8 +415,34 @@ class LeadImport {
       answer.put("message", "stored but not started, enrol it again: " + e.getMessage());
     }
     // A row whose lead exists (enrolled now or before) has nothing to fix: no columns back.
+    if (erased(answer)) {
+      // The person asked to be erased: the operator's answer echoes the row, its record does not
+      // (a CRM file imported again every week would keep it on the server for IMPORT_RETENTION).
+      answers.row(RowAnswers.withColumns(answer, columns), phone, ERASED_NOT_RECORDED);
+      return;
+    }
     answers.row(
         RowAnswers.hasLead(answer) ? answer : RowAnswers.withColumns(answer, columns), phone);
+  }
+
+  /** What a row's record says in place of the columns of a person who asked to be erased. */
+  static final String ERASED_NOT_RECORDED = "not recorded: this number's person asked to be erased";
+
+  /**
+   * {@link #ERASED_NOT_RECORDED} for a rejected row (never enrolled, so never told the number's
+   * suppression) whose number an erasure suppressed; else null.
+   */
+  private String erasedPerson(String phone) {
+    return phone != null && recorder != null && enrolment.erasedNumber(phone)
+        ? ERASED_NOT_RECORDED
+        : null;
+  }
+
+  /** A row refused because its lead is being erased or its number was suppressed by an erasure. */
+  private static boolean erased(Map<String, Object> answer) {
+    return Enrolment.LEAD_ERASING.equals(answer.get("status"))
+        || (answer.get("suppression") instanceof Map<?, ?> s
+            && Suppressions.ERASURE.equals(s.get("source")));
   }
 
   private static String firstLine(Exception e) {
