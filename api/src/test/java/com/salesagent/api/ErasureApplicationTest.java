@@ -512,4 +512,39 @@ final class ErasureApplicationTest extends AppTestHarness {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * An erasure is one lead's: the same person enrolled in another campaign keeps its lead, so the
+   * 202 names the other leads of the erased lead's number for the operator to erase too (else
+   * nothing said they exist: no route finds leads by number).
+   */
+  @Test
+  void theErasuresAnswerNamesTheOtherLeadsOfItsNumber() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    String leadId = "erase-first-" + tag;
+    String otherId = "same-person-" + tag;
+    String aloneId = "alone-" + tag;
+    String phone = phone();
+    enrolAndAwaitFirstSend(leadId, phone);
+    HttpResponse<String> second =
+        postJson(
+            "/api/leads?recontact=true",
+            leadJson(otherId, phone)
+                .replace("\"name\"", "\"campaignId\":\"cmp-" + tag + "\",\"name\""));
+    assertThat(second.statusCode()).as(second.body()).isIn(200, 202);
+    assertThat(store().contact(otherId)).isNotNull();
+    HttpResponse<String> third = postJson("/api/leads", leadJson(aloneId, phone()));
+    assertThat(third.statusCode()).as(third.body()).isEqualTo(202);
+
+    HttpResponse<String> accepted = delete("/api/leads/" + leadId + "?keepSuppressed=false", TOKEN);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    JsonNode body = json.readTree(accepted.body());
+    assertThat(body.path("otherLeads").toString()).isEqualTo("[\"" + otherId + "\"]");
+    assertThat(body.path("otherLeadsNote").asText()).contains("erase each of them");
+
+    HttpResponse<String> alone = delete("/api/leads/" + aloneId, TOKEN);
+    assertThat(alone.statusCode()).as(alone.body()).isEqualTo(202);
+    assertThat(json.readTree(alone.body()).has("otherLeads")).isFalse();
+  }
 }

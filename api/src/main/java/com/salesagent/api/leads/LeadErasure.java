@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import org.bson.Document;
 
 /**
@@ -62,7 +63,43 @@ public final class LeadErasure {
   /** What {@code DELETE} and {@code GET .../erasure} answer. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ErasureView(
-      String leadId, String workflowId, String status, String step, ErasureReport report) {}
+      String leadId,
+      String workflowId,
+      String status,
+      String step,
+      ErasureReport report,
+      List<String> otherLeads,
+      String otherLeadsNote) {
+    ErasureView(
+        String leadId, String workflowId, String status, String step, ErasureReport report) {
+      this(leadId, workflowId, status, step, report, null, null);
+    }
+
+    /** The same view naming the other leads of the erased lead's numbers, when there are any. */
+    ErasureView naming(List<String> others) {
+      return others.isEmpty()
+          ? this
+          : new ErasureView(leadId, workflowId, status, step, report, others, OTHER_LEADS);
+    }
+  }
+
+  /**
+   * What the 202 says of the other leads of the erased lead's numbers (other campaigns, a new
+   * conversation): an erasure is one lead's, and the same person's other leads keep their data.
+   */
+  static final String OTHER_LEADS =
+      "other leads of this lead's numbers (the same person, in another campaign or conversation)"
+          + " keep their data: erase each of them too when the person asked to be forgotten";
+
+  /** The leads of the contact's numbers besides {@code leadId}, less those being erased. */
+  private List<String> otherLeads(String leadId, Document contact) {
+    java.util.Set<String> others = new java.util.TreeSet<>();
+    for (String number : LeadStore.numbersOf(contact)) {
+      others.addAll(store.leadIdsByWhatsAppId(number));
+    }
+    others.remove(leadId);
+    return List.copyOf(others);
+  }
 
   /**
    * Why a lead being erased gets no draft, and what its page says of its workflow: the erasure
@@ -118,7 +155,9 @@ public final class LeadErasure {
               : mark.getBoolean("keepSuppressed");
       accepted(leadId, contact, first, now);
       audit(leadId, operator, why, first, requested);
-      return Response.accepted(new ErasureView(leadId, workflowId, "erasing already", null, null))
+      return Response.accepted(
+              new ErasureView(leadId, workflowId, "erasing already", null, null)
+                  .naming(otherLeads(leadId, contact)))
           .build();
     } catch (RuntimeException e) {
       if (marked) {
@@ -128,7 +167,10 @@ public final class LeadErasure {
     }
     accepted(leadId, contact, keep, now);
     audit(leadId, operator, why, keep, marked ? now : requestedAt(erasureMark(leadId), now));
-    return Response.accepted(new ErasureView(leadId, workflowId, "erasing", null, null)).build();
+    return Response.accepted(
+            new ErasureView(leadId, workflowId, "erasing", null, null)
+                .naming(otherLeads(leadId, contact)))
+        .build();
   }
 
   private Document erasureMark(String leadId) {
