@@ -127,16 +127,25 @@ public final class LiveFeed implements Managed {
   /**
    * A new subscriber's queue. With the id of the last event a reconnecting browser saw, the feed
    * events it missed come first (from the last {@value #REPLAY} kept here; ids of an earlier
-   * process are ignored), then the current counters.
+   * process are ignored), less those of a lead whose erasure was requested since (a reply's text),
+   * then the current counters.
    */
   public BlockingQueue<Event> subscribe(Long lastEventId) {
     BlockingQueue<Event> q = new ArrayBlockingQueue<>(1000);
     Event counters = countersEvent(); // a MongoDB read: not under the lock
+    java.util.Set<String> erased = java.util.Set.of();
+    if (lastEventId != null) {
+      List<Event> missed = new ArrayList<>();
+      synchronized (recent) {
+        recent.stream().filter(e -> e.id() > lastEventId).forEach(missed::add);
+      }
+      erased = erased(missed); // a MongoDB read too
+    }
     synchronized (recent) {
       long newest = recent.isEmpty() ? 0 : recent.peekLast().id();
       if (lastEventId != null && lastEventId <= newest) {
         for (Event e : recent) {
-          if (e.id() > lastEventId && q.remainingCapacity() > 1) {
+          if (e.id() > lastEventId && !erased.contains(leadIdOf(e)) && q.remainingCapacity() > 1) {
             q.offer(e);
           }
         }
@@ -145,6 +154,63 @@ public final class LiveFeed implements Managed {
       subscribers.add(q);
     }
     return q;
+  }
+
+  /**
+   * The leads of these events whose erasure was requested: their contact is marked ({@link
+   * LeadStore#ERASURE}) or, once the erasure's last pass removed it, the request is in {@code
+   * audit_log} (read from the oldest event's time on, by its index on {@code at}).
+   */
+  private java.util.Set<String> erased(List<Event> events) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    Instant oldest = null;
+    for (Event e : events) {
+      String leadId = leadIdOf(e);
+      if (leadId != null) {
+        ids.add(leadId);
+        Instant at = atOf(e);
+        if (at != null && (oldest == null || at.isBefore(oldest))) {
+          oldest = at;
+        }
+      }
+    }
+    if (ids.isEmpty()) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> erased = new java.util.HashSet<>();
+    db.getCollection(Collections.CONTACTS)
+        .find(Filters.and(Filters.in("leadId", ids), Filters.exists(LeadStore.ERASURE, true)))
+        .projection(new Document("leadId", 1))
+        .forEach(d -> erased.add(d.getString("leadId")));
+    db.getCollection(Collections.AUDIT_LOG)
+        .find(
+            Filters.and(
+                Filters.gte("at", Date.from(oldest == null ? Instant.EPOCH : oldest)),
+                Filters.eq("action", "lead_erasure_requested"),
+                Filters.in("leadId", ids)))
+        .projection(new Document("leadId", 1))
+        .forEach(d -> erased.add(d.getString("leadId")));
+    return erased;
+  }
+
+  /** When a feed event was published, or null. */
+  private Instant atOf(Event e) {
+    try {
+      String at = json.readTree(e.data()).path("at").asText(null);
+      return at == null ? null : Instant.parse(at);
+    } catch (JsonProcessingException | java.time.format.DateTimeParseException ex) {
+      return null;
+    }
+  }
+
+  /** The lead a feed event names, or null. */
+  private String leadIdOf(Event e) {
+    try {
+      String leadId = json.readTree(e.data()).path("leadId").asText(null);
+      return leadId == null || leadId.isEmpty() ? null : leadId;
+    } catch (JsonProcessingException ex) {
+      return null;
+    }
   }
 
   static final int REPLAY = 500;
