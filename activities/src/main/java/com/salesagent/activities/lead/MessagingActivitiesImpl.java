@@ -405,11 +405,13 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     // A status webhook that overtook this answer bound the wamid and counted the send already.
     if (boundHere) {
       store.interactions().recordInteractions(List.of(sent));
-      stats.increment(message.getString("variantId"), contact.getString("segment"), "sent", at);
+      stats.increment(
+          SendRecords.countedVariant(message), contact.getString("segment"), "sent", at);
     }
     String sentAs = card == null ? null : VariantStats.sentAs(card.getString("contentType"));
     if (sentAs != null) {
-      stats.increment(message.getString("variantId"), contact.getString("segment"), sentAs, at);
+      stats.increment(
+          SendRecords.countedVariant(message), contact.getString("segment"), sentAs, at);
     }
     if (SendRecords.byPerson(message) && !FunnelStats.reached(contact, "replied")) {
       // A person wrote to a lead that has not replied: its reply is no evidence for the variant.

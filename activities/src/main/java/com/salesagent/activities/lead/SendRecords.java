@@ -99,6 +99,14 @@ final class SendRecords {
         .append("at", Date.from(at));
   }
 
+  /**
+   * The variant whose counters the message moves: its own, except for a re-engagement template a
+   * rep asked for ({@code requestedBy}), which is a person's message, not the sequence's.
+   */
+  static String countedVariant(Document message) {
+    return message.getString("requestedBy") != null ? null : message.getString("variantId");
+  }
+
   /** Whether a person wrote the message (a rep's text or voice note), not the sequence or agent. */
   static boolean byPerson(Document message) {
     return message != null && "owner reply, ".equals(whose(message));
@@ -110,7 +118,9 @@ final class SendRecords {
    */
   static String whose(Document message) {
     String purpose = message.getString("purpose");
-    if (OwnerReply.TEXT.equals(purpose) || "person".equals(message.getString("composer"))) {
+    if (OwnerReply.TEXT.equals(purpose)
+        || "person".equals(message.getString("composer"))
+        || message.getString("requestedBy") != null) {
       return "owner reply, ";
     }
     return "agent_answer".equals(purpose) ? "agent answer, " : "";

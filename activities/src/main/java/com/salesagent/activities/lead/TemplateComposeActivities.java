@@ -285,6 +285,7 @@ public class TemplateComposeActivities implements ComposeActivities {
                     .append("media", media)
                     .append("voiceNote", voice[1])
                     .append("composer", composer)
+                    .append("requestedBy", request.requestedBy())
                     .append("llm", audit.isEmpty() ? null : audit)
                     .append(
                         "promptHash",

@@ -252,6 +252,32 @@ class LeadActivitiesTest {
         .satisfies(e -> assertThat(e.getString("variantId")).isEqualTo("v-cost"));
   }
 
+  /**
+   * The re-engagement template a rep asked for (the workflow's requestedBy) is a person's message:
+   * stored with who asked, not counted in the variant's sends, and it marks a lead that has not
+   * replied assisted as a rep's text does; the sequence's own send still counts.
+   */
+  @Test
+  void aTemplateARepAskedForIsAPersonsMessageNotTheVariantsSend() {
+    api.uniqueWamids();
+    store.setContactFields("L-1", new Document("variantId", "v-cost").append("segment", "smb"));
+    composed("k-50");
+    send("k-50");
+    long sent = variantCounts().getOrDefault("sent", 0L);
+    assertThat(sent).as("the sequence's message").isEqualTo(1L);
+
+    now.updateAndGet(t -> t.plusSeconds(60)); // the number's pacing
+    composer.compose(
+        new ComposeRequest(
+            "L-1", "c-1", "v-cost", 0, "re_engagement", "k-51", 0, true, false, "ana"));
+    assertThat(store.messages().messageByKey("k-51").getString("requestedBy")).isEqualTo("ana");
+    assertThat(messaging.send(new SendRequest("L-1", "k-51", 0, true, false)).outcome())
+        .isEqualTo(SendResult.SENT);
+
+    assertThat(variantCounts().getOrDefault("sent", 0L)).as("the rep's template").isEqualTo(sent);
+    assertThat(store.contact("L-1").get(Assisted.FIELD)).isNotNull();
+  }
+
   /** A person's message after the lead's first reply is the conversation: no mark. */
   @Test
   void aPersonsMessageAfterTheLeadsFirstReplyMarksNothing() {

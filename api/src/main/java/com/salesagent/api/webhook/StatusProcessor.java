@@ -104,10 +104,7 @@ final class StatusProcessor {
             at);
     funnel.reach(leadId, "sent", at);
     stats.increment(
-        message.getString("variantId"),
-        contact == null ? null : contact.getString("segment"),
-        "sent",
-        at);
+        countedVariant(message), contact == null ? null : contact.getString("segment"), "sent", at);
   }
 
   /**
@@ -130,7 +127,17 @@ final class StatusProcessor {
   static boolean personsFailure(Document message, String status) {
     return FAILED.equals(status)
         && (com.salesagent.workflows.lead.OwnerReply.TEXT.equals(message.getString("purpose"))
-            || "person".equals(message.getString("composer")));
+            || "person".equals(message.getString("composer"))
+            // The re-engagement template a rep asked for (the workflow's requestedBy).
+            || message.getString("requestedBy") != null);
+  }
+
+  /**
+   * The variant whose counters a status of the message moves: its own, except for a re-engagement
+   * template a rep asked for ({@code requestedBy}: a person's message, not the sequence's).
+   */
+  static String countedVariant(Document message) {
+    return message.getString("requestedBy") != null ? null : message.getString("variantId");
   }
 
   /** The outcome, or null while the status waits for its message (kept pending). */
@@ -181,7 +188,7 @@ final class StatusProcessor {
             List.of(
                 new CountedOnce.Count(
                     event.eventKey(),
-                    message.getString("variantId"),
+                    countedVariant(message),
                     contact == null ? null : contact.getString("segment"),
                     status,
                     at)));
@@ -285,6 +292,7 @@ final class StatusProcessor {
           "idempotencyKey",
           "purpose",
           "composer",
+          "requestedBy",
           "status",
           "statusRank",
           Messages.AMBIGUOUS,
@@ -385,7 +393,7 @@ final class StatusProcessor {
         counts.add(
             new CountedOnce.Count(
                 e.eventKey(),
-                message.getString("variantId"),
+                countedVariant(message),
                 contact == null ? null : contact.getString("segment"),
                 status,
                 at));

@@ -234,6 +234,19 @@ class StatusProcessorTest {
     store.messages().markAccepted(key, wamid, null, "text", t0);
   }
 
+  /** A variant's counter summed over its documents (days, shards, segments). */
+  private long total(String variant, String counter) {
+    long sum = 0;
+    for (Document d :
+        store
+            .database()
+            .getCollection("variant_stats")
+            .find(com.mongodb.client.model.Filters.eq("variantId", variant))) {
+      sum += d.get(counter) instanceof Number n ? n.longValue() : 0;
+    }
+    return sum;
+  }
+
   private long counter(String variant, String counter) {
     Document d =
         store
@@ -242,6 +255,44 @@ class StatusProcessorTest {
             .find(com.mongodb.client.model.Filters.eq("variantId", variant))
             .first();
     return d == null ? 0 : d.get(counter, Number.class).longValue();
+  }
+
+  /**
+   * The re-engagement template a rep asked for (composed on the lead's variant, {@code requestedBy}
+   * her) counted in the variant's delivered and read, and its failure counted the lead failed in
+   * the funnel and the variant (the variants walk: funnel failed 0 to 1 for wk1-001). It is a
+   * person's message: neither, in both paths; the sequence's own message still counts.
+   */
+  @Test
+  void aTemplateARepAskedForMovesNoVariantCounterNorTheFunnelsFailed() {
+    store.insertContact(
+        new Document("leadId", "R-1").append("phone", "+5511900000031").append("campaignId", "rq"));
+    store.insertContact(
+        new Document("leadId", "R-2").append("phone", "+5511900000032").append("campaignId", "rq"));
+    message("R-1", "kr-seq", "wamid.R-seq", "v-rq");
+    for (String lead : List.of("R-1", "R-2")) {
+      store
+          .messages()
+          .upsertComposed(
+              "kr-rep-" + lead,
+              new Document("leadId", lead)
+                  .append("variantId", "v-rq")
+                  .append("purpose", "re_engagement")
+                  .append("requestedBy", "ana")
+                  .append("status", "composed"));
+      store.messages().markAccepted("kr-rep-" + lead, "wamid.R-rep-" + lead, null, "template", t0);
+    }
+
+    processor.process(event("wamid.R-seq", "delivered", 1764072000));
+    processor.process(event("wamid.R-rep-R-1", "read", 1764072060));
+    processor.processBatch(List.of(event("wamid.R-rep-R-2", "failed", 1764072060)));
+
+    assertThat(total("v-rq", "delivered")).as("the sequence's own message").isEqualTo(1);
+    assertThat(total("v-rq", "read")).as("the rep's template").isZero();
+    assertThat(total("v-rq", "failed")).isZero();
+    var funnel = new com.salesagent.activities.mongo.FunnelStats(MONGO.database());
+    var day = java.time.LocalDate.parse("2025-11-25");
+    assertThat(funnel.totals("rq", day, day).getOrDefault("failed", 0L)).isEqualTo(0L);
   }
 
   /**

@@ -397,7 +397,8 @@ final class AfterTheReply {
       run.conversationAt = stages.now(); // the person's message: the quiet window starts again
     }
     if (OwnerReply.TEMPLATE.equals(reply.purpose())) {
-      sending.step(run.followUpsSent + run.reEngagementsSent, OwnerReply.TEMPLATE, true);
+      sending.requested(
+          run.followUpsSent + run.reEngagementsSent, OwnerReply.TEMPLATE, true, reply.ownerId());
     } else {
       sending
           .outcomes()

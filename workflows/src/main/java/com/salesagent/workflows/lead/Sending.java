@@ -58,6 +58,22 @@ final class Sending {
     outcomes.policy(policy);
   }
 
+  /** The owner whose request the step being sent is ({@link #requested}), else null. */
+  private String requestedBy;
+
+  /**
+   * Composes and sends step {@code step} as {@link #step} does, at a person's request ({@code
+   * ownerId}: a rep asked for the re-engagement template): its message says so.
+   */
+  void requested(int step, String purpose, boolean forceTemplate, String ownerId) {
+    requestedBy = ownerId == null ? "person" : ownerId;
+    try {
+      step(step, purpose, forceTemplate);
+    } finally {
+      requestedBy = null;
+    }
+  }
+
   /** Composes and sends step {@code step}; {@code forceTemplate} for the 131047 fallback. */
   void step(int step, String purpose, boolean forceTemplate) {
     if (!awaitWindow(purpose)) {
@@ -219,7 +235,8 @@ final class Sending {
         key,
         attempt,
         template,
-        ReadReceipts.lookedUp());
+        ReadReceipts.lookedUp(),
+        requestedBy);
   }
 
   /** The live kill-switch: the disabled variant is replaced before this send. */

@@ -1489,6 +1489,10 @@ class LeadWorkflowTest {
     awaitSends(2);
     assertThat(fake.composed.get(1).purpose()).isEqualTo("re_engagement");
     assertThat(fake.sends.get(1).request().template()).isTrue();
+    // A person's request, said on its message (counted as a person's, not the sequence's: the
+    // variants walk saw a rep's failed template count the lead failed in the funnel and variant).
+    assertThat(fake.composed.get(1).requestedBy()).isEqualTo("ana");
+    assertThat(fake.composed.get(0).requestedBy()).as("the sequence's own").isNull();
   }
 
   /**
