@@ -83,12 +83,18 @@ const HELD = ['interested', 'handed_off', 'in_conversation', 'meeting_booked'];
  * A held lead moved by hand: **Reassign** to another active rep (POST /api/leads/{id}/handoff/reassign;
  * the new rep gets a fresh SLA), and for a lead its rep took, **Snooze** until a time, at most 30 days
  * (POST .../handoff/snooze; off the Hand-offs queue until then or until the lead writes), or **End
- * snooze** (DELETE). The rep chosen in Writing as asks as byOwnerId (only the lead's owner may);
- * none chosen: the operator.
+ * snooze** (DELETE); an interested lead not ready to talk, **Give back to the agent** (POST
+ * .../handoff/release: nobody holds it, its next reply with interest goes to a person again). The
+ * rep chosen in Writing as asks as byOwnerId (only the lead's owner may); none chosen: the operator.
  */
 export function handOffControls(l, leadId, refresh) {
   // A paused lead is held as the stage its pause left (pausedFrom): still its rep's to move.
   const held = l.stage === 'paused' ? l.pausedFrom : l.stage;
+  const r = l.releasedToAgent && typeof l.releasedToAgent === 'object' ? l.releasedToAgent : null;
+  if (!l.ownerId && r) {
+    return h('span', { id: 'lead-released', class: 'meta',
+      text: 'Given back to the agent by ' + str(r.by) + ' · ' + fmtDateTime(r.at) + (r.reason ? ': ' + str(r.reason) : '') });
+  }
   if (!l.ownerId || HELD.indexOf(held) < 0) return null;
   const path = '/api/leads/' + encodeURIComponent(String(leadId)) + '/handoff/';
   const asked = (body) => {
@@ -113,6 +119,19 @@ export function handOffControls(l, leadId, refresh) {
   });
   box.appendChild(to);
   box.appendChild(reassign);
+  if ((held === 'handed_off' || held === 'in_conversation') && l.funnel && l.funnel.interested) {
+    const why = h('input', { id: 'release-reason', type: 'text', maxlength: '200', placeholder: 'Why (optional)', 'aria-label': 'Why give it back' });
+    const release = h('button', { id: 'release', type: 'button', class: 'secondary small', text: 'Give back to the agent' });
+    release.title = 'Nobody holds the lead: the agent re-engages it; when it writes with interest again, a rep gets it';
+    release.addEventListener('click', () => {
+      release.disabled = true;
+      api(path + 'release', { method: 'POST', body: asked(why.value.trim() ? { reason: why.value.trim() } : {}) })
+        .then(() => { toast('Given back to the agent'); refresh(); })
+        .catch((e) => { release.disabled = false; reportError(e); });
+    });
+    box.appendChild(why);
+    box.appendChild(release);
+  }
   const s = l.repSnooze && typeof l.repSnooze === 'object' ? l.repSnooze : null;
   if (s && l.repSnoozed) {
     box.appendChild(h('span', { id: 'lead-snoozed', class: 'meta', text: 'Snoozed until ' + fmtDateTime(s.until) + ' · ' + str(s.by) }));

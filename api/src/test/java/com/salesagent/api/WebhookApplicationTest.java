@@ -1869,6 +1869,118 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A rep gives an interested lead that is not ready back to the agent, through the real workflow:
+   * the lead has no owner (its place in the rep's capacity is free), the timeline, audit log and
+   * outbound webhooks say who and why, the Hand-offs queue and a rep added later leave it alone (it
+   * waits for nobody), the same release again is 200; when the lead writes with interest again it
+   * is handed to a person again.
+   */
+  @Test
+  void aRepGivesAnInterestedLeadBackToTheAgentUntilItWritesAgain() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "released-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
+    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+    await(
+        "waiting unassigned",
+        Duration.ofSeconds(15),
+        () -> store().interactions().hasInteraction(leadId, "handoff_waiting"));
+    HttpResponse<String> rae =
+        put("/api/owners/rae", "{\"name\":\"Rae Cruz\",\"timezone\":\"UTC\",\"capacity\":1000}");
+    try {
+      assertThat(rae.statusCode()).as(rae.body()).isEqualTo(201);
+      await(
+          "handed to rae",
+          Duration.ofSeconds(15),
+          () -> "rae".equals(store().contact(leadId).getString("ownerId")));
+
+      HttpResponse<String> tooLong =
+          postJson(
+              "/api/leads/" + leadId + "/handoff/release",
+              "{\"byOwnerId\":\"rae\",\"reason\":\"" + "x".repeat(201) + "\"}");
+      assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(422);
+      assertThat(tooLong.body()).contains("\"field\":\"reason\"");
+
+      HttpResponse<String> released =
+          postJson(
+              "/api/leads/" + leadId + "/handoff/release",
+              "{\"byOwnerId\":\"rae\",\"reason\":\"not before Q2\"}");
+      assertThat(released.statusCode()).as(released.body()).isEqualTo(202);
+      assertThat(released.body()).contains("\"status\":\"released\"");
+      await(
+          "handoff_released in the timeline",
+          Duration.ofSeconds(15),
+          () -> store().interactions().hasInteraction(leadId, "handoff_released"));
+      assertThat(store().interactions().timeline(leadId))
+          .filteredOn(e -> "handoff_released".equals(e.getString("type")))
+          .extracting(e -> e.getString("detail"))
+          .containsExactly("owner rae -> the agent (by Rae Cruz (rae)): not before Q2");
+      Document contact = store().contact(leadId);
+      assertThat(contact.getString("ownerId")).isNull();
+      assertThat(contact.getString("stage")).isEqualTo("interested");
+      assertThat(contact.get("releasedToAgent", Document.class).getString("ownerId"))
+          .isEqualTo("rae");
+      assertThat(state(leadId).nextAction()).isEqualTo("re_engage");
+      assertThat(
+              store()
+                  .database()
+                  .getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG)
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("leadId", leadId), Filters.eq("action", "handoff_released"))))
+          .isEqualTo(1);
+      await(
+          "lead.handoff_released notified",
+          Duration.ofSeconds(15),
+          () ->
+              NOTIFIED.stream()
+                  .anyMatch(
+                      n ->
+                          n[0].contains("\"leadId\":\"" + leadId + "\"")
+                              && n[0].contains("\"type\":\"lead.handoff_released\"")));
+      assertThat(get("/api/handoffs").body()).doesNotContain(leadId);
+      // The lead page shows who gave it back and why.
+      assertThat(json.readTree(get("/api/leads/" + leadId).body()).toString())
+          .contains("\"releasedToAgent\"")
+          .contains("not before Q2");
+
+      HttpResponse<String> again =
+          postJson("/api/leads/" + leadId + "/handoff/release", "{\"byOwnerId\":\"rae\"}");
+      assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+      assertThat(again.body()).contains("released_before");
+
+      // A rep added now takes the leads that wait for one: not this one, it waits for nobody.
+      HttpResponse<String> tia =
+          put("/api/owners/tia", "{\"name\":\"Tia\",\"timezone\":\"UTC\",\"capacity\":1000}");
+      assertThat(tia.statusCode()).as(tia.body()).isEqualTo(201);
+      assertThat(json.readTree(tia.body()).path("tookWaiting").toString()).doesNotContain(leadId);
+      Thread.sleep(1000); // a wrong hand-off would show by now (the run is signalled at once)
+      assertThat(store().contact(leadId).getString("ownerId")).isNull();
+
+      String more = textReply(phone, wamid, "OK, I am ready now, interested, call me");
+      assertThat(webhook(more, sign(more)).statusCode()).isEqualTo(200);
+      await(
+          "handed to a person again",
+          Duration.ofSeconds(15),
+          () -> store().contact(leadId).getString("ownerId") != null);
+      assertThat(store().contact(leadId).get("releasedToAgent")).isNull();
+      await(
+          "handed_off again",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+    } finally {
+      for (String owner : java.util.List.of("rae", "tia")) {
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .DELETE());
+      }
+    }
+  }
+
+  /**
    * A lead that showed interest while no owner could take it waits unassigned; an owner added later
    * takes it at once (not only by Take): the PUT answers which waiting leads they took, and the
    * lead's workflow hands it off as any assignment does (stage, contact, timeline, the owner's SLA

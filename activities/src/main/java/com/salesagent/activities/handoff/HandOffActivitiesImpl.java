@@ -54,6 +54,13 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
    * the owner it was taken from, and the note the workflow's {@code handoff_reassigned} reads
    * ("reassigned by Ana Lima (ana)"). Cleared by every other assignment.
    */
+  /**
+   * The contact's mark of an interested lead its rep gave back to the agent (the API's release):
+   * nobody holds it, it waits for no rep (not on the queue, not taken by a rep added or freed); its
+   * next hand-off (the lead wrote with interest again) clears it.
+   */
+  public static final String RELEASED_TO_AGENT = "releasedToAgent";
+
   public static final String BY_HAND_FROM = "reassignedFrom";
 
   public static final String BY_HAND_NOTE = "reassignNote";
@@ -246,8 +253,9 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
     if (contact == null
         || !"interested".equals(contact.getString("stage"))
-        || contact.getString("ownerId") != null) {
-      return null;
+        || contact.getString("ownerId") != null
+        || contact.get(RELEASED_TO_AGENT) != null) {
+      return null; // held, or given back to the agent by its rep: it waits for nobody
     }
     Document before = handoffs.find(Filters.eq("_id", leadId)).first();
     if (before != null && before.getString("ownerId") != null) {
@@ -357,7 +365,9 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     contacts.updateOne(
         Filters.eq("leadId", request.leadId()),
         Updates.combine(
-            Updates.set("ownerId", ownerId), Updates.set("ownerAssignedAt", Date.from(now))));
+            Updates.set("ownerId", ownerId),
+            Updates.set("ownerAssignedAt", Date.from(now)),
+            Updates.unset(RELEASED_TO_AGENT)));
     notifications.emit(
         "lead.handed_off",
         request.leadId(),

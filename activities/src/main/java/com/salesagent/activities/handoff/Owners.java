@@ -114,7 +114,12 @@ public final class Owners {
   /** {@link #waitingFor(Document, int)} but for the leads {@code except} (looked at already). */
   public List<Document> waitingFor(Document owner, int limit, java.util.Collection<String> except) {
     List<Bson> filters =
-        new ArrayList<>(List.of(Filters.eq("stage", "interested"), Filters.eq("ownerId", null)));
+        new ArrayList<>(
+            List.of(
+                Filters.eq("stage", "interested"),
+                Filters.eq("ownerId", null),
+                // Given back to the agent by its rep: it waits for nobody until it writes again.
+                Filters.exists(HandOffActivitiesImpl.RELEASED_TO_AGENT, false)));
     if (!except.isEmpty()) {
       filters.add(Filters.nin("leadId", except));
     }

@@ -14,6 +14,7 @@ import org.bson.Document;
  * The outbox of lead events that other tools (a CRM, the sales reps' chat) are told about through
  * signed outbound webhooks: {@code lead.interested}, {@code lead.handed_off} and {@code
  * lead.handoff_reminder} (naming the sales rep by id, once per hand-off attempt), {@code
+ * lead.handoff_released} (the rep gave the lead back to the agent, once per attempt), {@code
  * lead.replied_again} (a lead with an owner wrote again: once per message, to its owner), and the
  * outcomes {@code lead.replied}, {@code lead.converted}, {@code lead.lost}, {@code lead.opted_out},
  * {@code lead.no_response}, {@code lead.failed}, {@code lead.stopped}. Written where the event is

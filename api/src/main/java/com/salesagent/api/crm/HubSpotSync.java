@@ -196,6 +196,8 @@ public final class HubSpotSync implements CrmConnector {
         switch (event.getString("type")) {
           case "lead.interested" -> "Replied with interest on WhatsApp";
           case "lead.handed_off" -> "Handed to sales rep " + event.getString("ownerId");
+          case "lead.handoff_released" ->
+              "Sales rep " + event.getString("ownerId") + " gave it back to the sales agent";
           case "lead.meeting_booked" -> "Meeting booked on WhatsApp";
           case "lead.converted" -> "Converted";
           case "lead.lost" -> "Lost";

@@ -14,6 +14,7 @@ import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.owners.SnoozedLeads;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OwnerRelease;
 import io.temporal.client.WorkflowNotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -47,6 +48,17 @@ final class LeadHandOffs {
   public record SnoozeRequest(String until, String byOwnerId) {}
 
   public record Snoozed(String leadId, String ownerId, String until, String status) {}
+
+  /** {@code POST /api/leads/{id}/handoff/release}: who gives the lead back, and why. */
+  public record ReleaseRequest(String byOwnerId, String reason) {}
+
+  public record Released(String leadId, String from, String status) {}
+
+  /** The contact's mark of a lead its rep gave back to the agent (cleared by its next hand-off). */
+  public static final String RELEASED = HandOffActivitiesImpl.RELEASED_TO_AGENT;
+
+  /** The longest reason a release keeps. */
+  static final int MAX_REASON = 200;
 
   private final LeadStore store;
   private final Function<String, LeadWorkflow> lead;
@@ -199,6 +211,147 @@ final class LeadHandOffs {
       // Ended as it was reassigned: nothing more to hand on.
     }
     return Response.accepted(new Reassigned(leadId, target, holder, "reassigned")).build();
+  }
+
+  /**
+   * Gives an interested lead its rep holds back to the agent (a lead not ready to talk, a rep at
+   * capacity): the rep ({@code byOwnerId}: 409 naming it when another holds the lead) or an
+   * operator. Only a lead that showed interest ({@code handed_off} or {@code in_conversation}, or
+   * paused from one): one that asked a question or objected needs a person (409 naming {@code
+   * leadId}: reassign it or set its outcome), and a booked meeting stays with its rep. The hand-off
+   * is closed in one conditional write (the attempt and owner read: of two requests, or a request
+   * and the SLA's own reassignment, one decides; the other is 409), then the contact (no owner, its
+   * snooze ended, {@value #RELEASED} with who, when and why: it is not on the Hand-offs queue, nor
+   * given to a rep added or freed), the audit log ({@code handoff_released}), {@code
+   * lead.handoff_released} to the outbound webhooks, and the lead's workflow ({@code
+   * ownerReleased}: no SLA runs, the agent's re-engagements go on, its next reply with interest is
+   * handed to a person again). The same release again answers 200 {@code released_before}.
+   */
+  Response release(String operator, String leadId, byte[] body) {
+    ReleaseRequest request = read(body, ReleaseRequest.class, "a JSON object {byOwnerId, reason}");
+    String by = request == null ? null : request.byOwnerId();
+    String reason = request == null ? null : request.reason();
+    List<FieldError> errors = new java.util.ArrayList<>();
+    byErrors(by, errors);
+    if (reason != null && reason.length() > MAX_REASON) {
+      errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "invalid release", errors);
+    }
+    Document contact = store.contact(leadId);
+    Document before = contact == null ? null : contact.get(RELEASED, Document.class);
+    if (before != null && contact.getString("ownerId") == null) {
+      ReplyRefusals.erasing(contact);
+      String from = before.getString("ownerId");
+      if (by == null || by.equals(from)) {
+        tellReleased(leadId, from, before.getString("by"), before.getString("reason"));
+        return Response.ok(new Released(leadId, from, "released_before")).build();
+      }
+    }
+    contact = held(leadId);
+    String holder = contact.getString("ownerId");
+    requireHolder(by, holder);
+    String stage = Owners.heldStage(contact);
+    String paused = stage.equals(contact.getString("stage")) ? "" : " (paused)";
+    if ("meeting_booked".equals(stage)) {
+      throw new ApiException(
+          409,
+          "a booked meeting stays with its rep: set the lead's outcome or reassign it",
+          List.of(new FieldError("leadId", "stage meeting_booked" + paused)));
+    }
+    Document funnel = contact.get("funnel", Document.class);
+    if (funnel == null || funnel.get("interested") == null) {
+      throw new ApiException(
+          409,
+          "only a lead that showed interest goes back to the agent: a question or an objection"
+              + " needs a person (reassign it or set its outcome)",
+          List.of(new FieldError("leadId", "stage " + stage + paused + ", no interest shown")));
+    }
+    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    if (handoff == null || !holder.equals(handoff.getString("ownerId"))) {
+      throw new ApiException(
+          409,
+          "the lead's hand-off is changing: load it again",
+          List.of(new FieldError("leadId", "its hand-off names another owner than the lead")));
+    }
+    Instant now = clock.instant();
+    int attempt = handoff.getInteger("attempt", 1);
+    String actor = ActingOwner.of(owners, operator, by, contact).label();
+    String text = reason == null || reason.isBlank() ? null : reason.strip();
+    long closed =
+        handoffs
+            .updateOne(
+                Filters.and(
+                    Filters.eq("_id", leadId),
+                    Filters.eq("ownerId", holder),
+                    Filters.eq("attempt", attempt)),
+                Updates.combine(
+                    Updates.unset("ownerId"),
+                    Updates.set("status", "released"),
+                    Updates.set("releasedAt", Date.from(now)),
+                    Updates.unset(HandOffActivitiesImpl.BY_HAND_FROM),
+                    Updates.unset(HandOffActivitiesImpl.BY_HAND_NOTE),
+                    Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME),
+                    Updates.push(
+                        "history",
+                        new Document("releasedBy", holder)
+                            .append("attempt", attempt)
+                            .append("at", Date.from(now))
+                            .append("by", operator))))
+            .getModifiedCount();
+    if (closed == 0) {
+      throw new ApiException(
+          409,
+          "the lead's hand-off changed meanwhile: load it again",
+          List.of(new FieldError("leadId", "its owner or attempt changed as this was asked")));
+    }
+    Document mark =
+        new Document("at", Date.from(now))
+            .append("by", actor)
+            .append("ownerId", holder)
+            .append("reason", text);
+    store
+        .contacts()
+        .updateOne(
+            Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
+            LeadStore.PAUSED.equals(contact.getString("stage"))
+                ? Updates.combine(
+                    Updates.unset("ownerId"),
+                    Updates.unset("ownerAssignedAt"),
+                    Updates.unset(SNOOZE),
+                    Updates.set(LeadStore.PAUSED_FROM, "interested"),
+                    Updates.set(RELEASED, mark))
+                : Updates.combine(
+                    Updates.unset("ownerId"),
+                    Updates.unset("ownerAssignedAt"),
+                    Updates.unset(SNOOZE),
+                    Updates.set(RELEASED, mark)));
+    audit(
+        operator,
+        leadId,
+        "handoff_released",
+        holder + " -> the agent" + (text == null ? "" : ": " + text),
+        now);
+    notifications.emit(
+        "lead.handoff_released",
+        leadId,
+        contact.getString("campaignId"),
+        "interested",
+        "released by " + actor,
+        holder,
+        attempt);
+    tellReleased(leadId, holder, actor, text);
+    return Response.accepted(new Released(leadId, holder, "released")).build();
+  }
+
+  /** The lead's workflow is told (again: it ignores a release once its owner changed). */
+  private void tellReleased(String leadId, String from, String by, String reason) {
+    try {
+      lead.apply(leadId).ownerReleased(new OwnerRelease(from, by, reason));
+    } catch (WorkflowNotFoundException e) {
+      // Ended as it was released: nothing more to do.
+    }
   }
 
   /**

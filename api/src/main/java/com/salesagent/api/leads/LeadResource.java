@@ -475,6 +475,26 @@ public class LeadResource {
   }
 
   /**
+   * {@code POST /api/leads/{leadId}/handoff/release} {@code {"byOwnerId": "ana", "reason": "..."}}:
+   * the rep (or an operator) gives an interested lead back to the agent: nobody holds it, no SLA
+   * runs, its next reply with interest goes to a person again ({@link LeadHandOffs#release}).
+   */
+  @POST
+  @Path("/{leadId}/handoff/release")
+  @Consumes(MediaType.WILDCARD)
+  public Response releaseHandOff(
+      @Auth Operator operator,
+      @PathParam("leadId") String leadId,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = LeadHandOffs.ReleaseRequest.class)))
+          byte[] body) {
+    return handOffs.release(operator.name(), leadId, body);
+  }
+
+  /**
    * {@code POST /api/leads/{leadId}/handoff/snooze} {@code {"until": "2026-12-08T09:00:00Z"}}: the
    * rep puts a lead they took aside until then, at most 30 days ({@link LeadHandOffs#snooze}).
    */

@@ -134,7 +134,11 @@ public class HandOffsResource {
     // Held: a held stage, or paused from one (an operator's pause leaves the lead its rep's).
     // A lead told that its number is suppressed (do-not-contact) is no work for anyone, even in
     // the moment before its workflow ends.
-    Bson notSuppressed = Filters.ne("doNotContact", true);
+    Bson notSuppressed =
+        Filters.and(
+            Filters.ne("doNotContact", true),
+            // Given back to the agent by its rep: no person's work until it writes again.
+            Filters.exists(HandOffActivitiesImpl.RELEASED_TO_AGENT, false));
     Bson held =
         ownerId == null
             ? Filters.and(Owners.heldFilter(), notSuppressed)

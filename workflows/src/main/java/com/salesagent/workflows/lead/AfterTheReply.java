@@ -236,6 +236,10 @@ final class AfterTheReply {
         && run.ownerId == null
         && Workflow.getVersion(HAND_OFF, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
       run.handOffWanted = true;
+    } else if (again && run.ownerId == null && run.releasedAt != null) {
+      // Given back to the agent, the lead wrote with interest again: a person answers it
+      // (releasedAt is only ever set under HandOffClock's OWNER_RELEASE version).
+      run.handOffWanted = true;
     }
     stages.set(
         handOffs.stage(),
@@ -255,6 +259,9 @@ final class AfterTheReply {
   void awaitConversion() {
     if (run.ownerGone != null) {
       handOffs.ownerGone();
+    }
+    if (run.ownerReleased != null) {
+      handOffs.released();
     }
     handOffs.answerFailed();
     if (run.pendingMeeting != null) {

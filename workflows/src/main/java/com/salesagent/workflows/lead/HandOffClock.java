@@ -24,6 +24,12 @@ final class HandOffClock {
    */
   static final String SLA_PAUSED = "sla-paused";
 
+  /**
+   * Version 1: the rep holding an interested lead may give it back to the agent ({@link
+   * #released}): nobody holds it, no SLA runs, and its next reply with interest is handed off.
+   */
+  static final String OWNER_RELEASE = "owner-release";
+
   private final LeadRun run;
   private final LeadStubs stubs;
   private final Stages stages;
@@ -172,6 +178,7 @@ final class HandOffClock {
                 run.previousOwnerId));
     run.previousOwnerId = null; // asked first once: a reassignment is the segment's rule
     if (assigned.ownerId() != null) {
+      run.releasedAt = null; // a person has it again
       run.handOffAttempt = attempt;
       run.handOffRetryAt = null;
       run.ownerId = assigned.ownerId();
@@ -199,6 +206,49 @@ final class HandOffClock {
     run.ownerId = null; // unassigned until another owner takes it (the retry clock applies)
     run.handOffWanted = true;
     reassignFrom = gone;
+  }
+
+  /**
+   * The owner gave the interested lead back to the agent (the API released their hand-off first):
+   * nobody holds it, so no reminder, deadline or retry runs and it is no longer counted against
+   * anyone; the agent's re-engagements go on as they did while the rep held it; its next reply with
+   * interest is handed to a person again ({@link AfterTheReply#interested}). A release naming
+   * another owner than the lead's (it moved meanwhile) changes nothing.
+   */
+  void released() {
+    OwnerRelease release = run.ownerReleased;
+    run.ownerReleased = null;
+    if (!release.ownerId().equals(run.ownerId)
+        || run.interestedAt == null
+        || Workflow.getVersion(OWNER_RELEASE, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    run.ownerId = null;
+    run.ownerActedAt = null;
+    run.ownerReminded = false;
+    run.ownerRemindAt = null;
+    run.ownerDueAt = null;
+    run.handOffWanted = false;
+    run.handOffRetryAt = null;
+    run.slaMetByWamid = null;
+    run.releasedAt = stages.now();
+    String reason = release.reason();
+    if (reason != null && reason.length() > 200) {
+      reason = reason.substring(0, 200);
+    }
+    // The wait that follows sets the re-engagement's time (or the close's).
+    stages.set(
+        stage(),
+        "re_engage",
+        run.nextActionAt,
+        "handoff_released",
+        "owner "
+            + release.ownerId()
+            + " -> the agent (by "
+            + release.by()
+            + ")"
+            + (reason == null || reason.isBlank() ? "" : ": " + reason));
   }
 
   /**

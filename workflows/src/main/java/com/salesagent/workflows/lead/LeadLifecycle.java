@@ -310,6 +310,20 @@ final class LeadLifecycle implements LeadWorkflow {
     run.changes++;
   }
 
+  /** Only for an interested lead its owner holds: the release names them. */
+  @Override
+  public void ownerReleased(OwnerRelease release) {
+    if (release == null
+        || release.ownerId() == null
+        || run.stage.terminal()
+        || run.interestedAt == null
+        || !release.ownerId().equals(run.ownerId)) {
+      return;
+    }
+    run.ownerReleased = release;
+    run.changes++;
+  }
+
   /** Only for an interested lead nobody holds (a person has not taken it either). */
   @Override
   public void ownerAvailable(String ownerId) {

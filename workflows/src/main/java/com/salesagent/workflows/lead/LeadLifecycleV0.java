@@ -515,6 +515,11 @@ class LeadLifecycleV0 implements LeadWorkflow {
   }
 
   @Override
+  public void ownerReleased(OwnerRelease release) {
+    // The first version predates owners.
+  }
+
+  @Override
   public void meetingBooked(MeetingBooked meeting) {
     // The first version predates meetings.
   }

@@ -109,6 +109,15 @@ public final class LeadRun {
   /** The lead's owner left (made inactive), until the lifecycle hands the lead on. */
   public String ownerGone;
 
+  /** Its owner gave the interested lead back to the agent, until the lifecycle records it. */
+  public OwnerRelease ownerReleased;
+
+  /**
+   * When its owner last gave the lead back to the agent (version "owner-release"), until it is
+   * handed to a person again: its next reply with interest is handed off (not only the first).
+   */
+  public Instant releasedAt;
+
   /** When a person first acted on the lead (accepted it, wrote to it): the SLA is met. */
   public Instant ownerActedAt;
 
@@ -305,6 +314,8 @@ public final class LeadRun {
     ownerReminded = false;
     handOffRetryAt = null;
     ownerGone = null;
+    ownerReleased = null;
+    releasedAt = null;
     ownerActedAt = null;
     ownerAction = null;
     pendingMeeting = null;

@@ -60,6 +60,14 @@ public interface LeadWorkflow {
   @SignalMethod
   void ownerAvailable(String ownerId);
 
+  /**
+   * The rep holding the interested lead gave it back to the agent ({@link OwnerRelease}): nobody
+   * holds it and no SLA runs; its next reply is handed to a person again. Added after the other
+   * signals: workers must be deployed before the API that sends it.
+   */
+  @SignalMethod
+  void ownerReleased(OwnerRelease release);
+
   /** A meeting with the interested lead was booked: the lead is MEETING_BOOKED. */
   @SignalMethod
   void meetingBooked(MeetingBooked meeting);

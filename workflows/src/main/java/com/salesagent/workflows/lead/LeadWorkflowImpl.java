@@ -99,6 +99,11 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
+  public void ownerReleased(OwnerRelease release) {
+    deliver(w -> w.ownerReleased(release));
+  }
+
+  @Override
   public void meetingBooked(MeetingBooked meeting) {
     deliver(w -> w.meetingBooked(meeting));
   }

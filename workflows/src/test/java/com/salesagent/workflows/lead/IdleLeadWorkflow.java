@@ -35,6 +35,9 @@ public abstract class IdleLeadWorkflow implements LeadWorkflow {
   public void ownerAvailable(String ownerId) {}
 
   @Override
+  public void ownerReleased(OwnerRelease release) {}
+
+  @Override
   public void meetingBooked(MeetingBooked meeting) {}
 
   @Override

@@ -1165,6 +1165,42 @@ class LeadWorkflowTest {
   }
 
   /**
+   * Ana, holding an interested lead that is not ready, gives it back to the agent: nobody holds it
+   * (no reminder, no reassignment), the timeline says who and why, and its next reply with interest
+   * is handed to a person again. A release naming another rep (the lead moved meanwhile) is
+   * ignored.
+   */
+  @Test
+  void aRepGivesAnInterestedLeadBackToTheAgentAndItsNextReplyGoesToAPersonAgain() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    interested();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+
+    workflow.ownerReleased(new OwnerRelease("bruno", "Bruno (bruno)", "not mine"));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).as("bruno does not hold it").isEqualTo(Stage.HANDED_OFF);
+
+    workflow.ownerReleased(new OwnerRelease("ana", "Ana Lima (ana)", "not before Q2"));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(workflow.state().nextAction()).isEqualTo("re_engage");
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "handoff_released".equals(e.type())
+                    && "owner ana -> the agent (by Ana Lima (ana)): not before Q2"
+                        .equals(e.detail()));
+    env.sleep(Duration.ofHours(3));
+    assertThat(fake.reminders).as("no SLA runs").isEmpty();
+    assertThat(fake.handOffs).as("nobody else is given it").hasSize(1);
+
+    replyWith("in-2", "interested");
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(fake.handOffs).as("its new interest goes to a person").hasSize(2);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+  }
+
+  /**
    * An operator reassigned the lead by hand (the API claimed its next attempt for cleo, then told
    * the run ana left it): the run takes the claimed attempt, cleo's SLA runs, and the timeline says
    * who moved it. Before, it read "(ana inactive)", as if ana had been made inactive.

@@ -570,6 +570,26 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
           h.result();
         });
+    // Recorded with version 1 of "owner-release": ana gives the interested lead back to the agent;
+    // it writes with interest again and goes to bruno; converted.
+    SCENARIOS.put(
+        "owner-release",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          interestedReply(h);
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().ownerReleased(new OwnerRelease("ana", "ana", "not before Q2"));
+          h.env.sleep(Duration.ofHours(3));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
+          h.result();
+        });
   }
 
   /** The lead answers its first message with interest. */
