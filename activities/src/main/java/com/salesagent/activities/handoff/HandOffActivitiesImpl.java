@@ -153,6 +153,19 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
         return new OwnerAssignment(
             null, request.attempt(), null, null, null, "no active owner takes segment " + segment);
       }
+      // A rep on time off is given nothing; all of them away: tried again (they come back).
+      List<Document> away = taking.stream().filter(o -> Owners.offAt(o, now)).toList();
+      if (away.size() == taking.size()) {
+        releaseIfGone(request.leadId());
+        return new OwnerAssignment(
+            null,
+            request.attempt(),
+            null,
+            null,
+            now.plus(FULL_RETRY),
+            "all " + taking.size() + " owner(s) of segment " + segment + " are on time off");
+      }
+      taking = taking.stream().filter(o -> !away.contains(o)).toList();
       Map<String, Long> loads =
           owners.loads(taking.stream().map(o -> o.getString("_id")).toList(), request.leadId());
       List<Document> free = new ArrayList<>();
@@ -276,12 +289,13 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
               .filter(o -> ownerId.equals(o.getString("_id")))
               .findFirst()
               .orElse(null);
+      Instant now = clock.instant();
       if (owner == null
+          || Owners.offAt(owner, now)
           || owners.loads(List.of(ownerId), leadId).get(ownerId)
               >= owner.getInteger("capacity", 0)) {
         return null;
       }
-      Instant now = clock.instant();
       if (owners.takeTurn(owner, now)) {
         return assigned(request, owner, now);
       }

@@ -175,6 +175,39 @@ public final class Owners {
   }
 
   /** The owner's working hours (always working when none are stored or they cannot be read). */
+  /**
+   * Whether the owner is on time off at {@code now}: its {@code timeOff} ranges ({@code from},
+   * {@code to}: ISO dates, both included) hold today's date in the owner's time zone. An owner on
+   * time off is given no lead (the hand-off picks another, or tries again later); the leads they
+   * hold stay theirs, and their SLA runs on their working hours as usual (a lead they have not
+   * taken goes to another rep at its deadline).
+   */
+  public static boolean offAt(Document owner, Instant now) {
+    List<Document> ranges = owner.getList("timeOff", Document.class, List.of());
+    if (ranges.isEmpty()) {
+      return false;
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(owner.getString("timezone") == null ? "UTC" : owner.getString("timezone"));
+    } catch (RuntimeException e) {
+      zone = java.time.ZoneOffset.UTC;
+    }
+    java.time.LocalDate today = now.atZone(zone).toLocalDate();
+    for (Document r : ranges) {
+      try {
+        java.time.LocalDate from = java.time.LocalDate.parse(r.getString("from"));
+        java.time.LocalDate to = java.time.LocalDate.parse(r.getString("to"));
+        if (!today.isBefore(from) && !today.isAfter(to)) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        // A range the API did not write: ignored.
+      }
+    }
+    return false;
+  }
+
   public static WorkingHours hours(Document owner) {
     Document h = owner.get("workingHours", Document.class);
     if (h == null) {

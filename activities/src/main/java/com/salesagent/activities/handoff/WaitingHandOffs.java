@@ -54,6 +54,7 @@ public final class WaitingHandOffs {
   private final Signal signal;
   private final int batch;
   private final int batches;
+  private final Clock clock;
 
   public WaitingHandOffs(MongoDatabase db, WorkflowClient temporal, Clock clock) {
     this(
@@ -77,6 +78,7 @@ public final class WaitingHandOffs {
     this.signal = signal;
     this.batch = batch;
     this.batches = batches;
+    this.clock = clock;
   }
 
   /** The owner the lead's latest hand-off names, or null. */
@@ -125,8 +127,10 @@ public final class WaitingHandOffs {
 
   public Taken takeFor(String ownerId) {
     Document owner = owners.get(ownerId);
-    if (owner == null || !Boolean.TRUE.equals(owner.getBoolean("active"))) {
-      return new Taken(List.of(), false);
+    if (owner == null
+        || !Boolean.TRUE.equals(owner.getBoolean("active"))
+        || Owners.offAt(owner, clock.instant())) {
+      return new Taken(List.of(), false); // on time off: the leads wait for their own retry
     }
     long room = owner.getInteger("capacity", 0) - owners.loads(List.of(ownerId), "").get(ownerId);
     List<String> taken = new ArrayList<>();

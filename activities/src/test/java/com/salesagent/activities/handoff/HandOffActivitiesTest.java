@@ -117,6 +117,46 @@ class HandOffActivitiesTest {
         .isEqualTo(b.dueAt());
   }
 
+  private void timeOff(String ownerId, String from, String to) {
+    new Owners(MONGO.database())
+        .collection()
+        .updateOne(
+            new Document("_id", ownerId),
+            new Document(
+                "$push", new Document("timeOff", new Document("from", from).append("to", to))));
+  }
+
+  /**
+   * A rep on time off (today's date in their zone within a range) is given no lead, though it is
+   * their turn; with every rep of the segment away, the lead waits and is tried again in 15
+   * minutes, and a rep on time off takes no waiting lead either.
+   */
+  @Test
+  void anOwnerOnTimeOffIsGivenNoLeadAndWithEveryOneAwayTheLeadIsTriedAgain() {
+    owner("ana", "America/Sao_Paulo", 10, List.of("smb"));
+    owner("bruno", "America/Sao_Paulo", 10, List.of("smb"));
+    timeOff("ana", "2026-11-20", "2026-11-30"); // over: she is back
+    timeOff("ana", "2026-12-01", "2026-12-05"); // TUESDAY is 2026-12-01 in São Paulo
+
+    List<String> got = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      got.add(handOff("L-off-" + i, "smb", 1).ownerId());
+    }
+    assertThat(got).containsExactly("bruno", "bruno", "bruno");
+
+    timeOff("bruno", "2026-12-01", "2026-12-01");
+    OwnerAssignment none = handOff("L-off-4", "smb", 1);
+    assertThat(none.ownerId()).isNull();
+    assertThat(none.retryAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
+    assertThat(none.note()).isEqualTo("all 2 owner(s) of segment smb are on time off");
+    assertThat(handOffs.assignWaiting("L-off-4", "ana")).isNull();
+    assertThat(store.contact("L-off-4").getString("ownerId")).isNull();
+
+    clock.advance(Duration.ofDays(1)); // Wednesday: bruno is back, ana still away
+    assertThat(handOffs.assignWaiting("L-off-4", "bruno").ownerId()).isEqualTo("bruno");
+  }
+
   @Test
   void leadsGoRoundRobinAmongTheOwnersOfTheirSegment() {
     owner("ana", "America/Sao_Paulo", 10, List.of("smb"));

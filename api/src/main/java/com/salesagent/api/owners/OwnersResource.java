@@ -55,6 +55,11 @@ public class OwnersResource {
   static final int MAX_CAPACITY = 10_000;
   static final Pattern HH_MM = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d");
 
+  /** At most this many time-off ranges per owner, each at most {@link #MAX_TIME_OFF_DAYS} days. */
+  static final int MAX_TIME_OFF = 20;
+
+  static final int MAX_TIME_OFF_DAYS = 366;
+
   /** One owner as the API shows it, with the leads they hold now and whether they work now. */
   public record OwnerView(
       String ownerId,
@@ -66,7 +71,9 @@ public class OwnersResource {
       boolean active,
       long load,
       boolean workingNow,
-      Object lastAssignedAt) {}
+      Object lastAssignedAt,
+      Object timeOff,
+      boolean offNow) {}
 
   public record OwnerList(List<OwnerView> owners) {}
 
@@ -105,11 +112,11 @@ public class OwnersResource {
   /**
    * {@code PUT /api/owners/{ownerId}} {@code {"name": "Ana", "timezone": "America/Sao_Paulo",
    * "workingHours": {"start": "09:00", "end": "18:00", "days": [1,2,3,4,5]}, "capacity": 20,
-   * "segments": ["smb"], "active": true}}: creates or replaces the owner (its round-robin turn
-   * kept). 422 names every bad field. An active owner then takes the interested leads that wait
-   * unassigned and that they may take (their segments, their capacity), longest waiting first, at
-   * most {@value WaitingHandOffs#BATCHES} batches of {@value WaitingHandOffs#MAX} looked at per
-   * call ({@code tookWaiting}).
+   * "segments": ["smb"], "active": true, "timeOff": [{"from": "2026-12-24", "to": "2027-01-01"}]}}:
+   * creates or replaces the owner (its round-robin turn kept). 422 names every bad field. An active
+   * owner then takes the interested leads that wait unassigned and that they may take (their
+   * segments, their capacity), longest waiting first, at most {@value WaitingHandOffs#BATCHES}
+   * batches of {@value WaitingHandOffs#MAX} looked at per call ({@code tookWaiting}).
    */
   @PUT
   @Path("/{ownerId}")
@@ -128,7 +135,7 @@ public class OwnersResource {
     }
     for (var names = body.fieldNames(); names.hasNext(); ) {
       String field = names.next();
-      if (!Set.of("name", "timezone", "workingHours", "capacity", "segments", "active")
+      if (!Set.of("name", "timezone", "workingHours", "capacity", "segments", "active", "timeOff")
           .contains(field)) {
         errors.add(new FieldError(field, "unknown field"));
       }
@@ -167,6 +174,7 @@ public class OwnersResource {
         }
       }
     }
+    List<Document> timeOff = timeOff(body.path("timeOff"), errors);
     JsonNode active = body.path("active");
     if (!active.isMissingNode() && !active.isBoolean()) {
       errors.add(new FieldError("active", "true or false"));
@@ -187,6 +195,7 @@ public class OwnersResource {
             .append("capacity", cap.intValue())
             .append("segments", List.copyOf(new LinkedHashSet<>(segments)))
             .append("active", active.isMissingNode() || active.booleanValue())
+            .append("timeOff", timeOff)
             .append("createdAt", before == null ? Date.from(now) : before.getDate("createdAt"))
             .append("updatedAt", Date.from(now));
     if (before != null && before.getDate("lastAssignedAt") != null) {
@@ -294,6 +303,64 @@ public class OwnersResource {
     return new Document("start", start).append("end", end).append("days", days);
   }
 
+  /**
+   * {@code timeOff}: a list of at most {@link #MAX_TIME_OFF} {@code {"from": "2026-12-24", "to":
+   * "2027-01-01"}} (ISO dates in the owner's time zone, both included, {@code to} not before {@code
+   * from}, at most {@link #MAX_TIME_OFF_DAYS} days); each error names its entry ({@code
+   * timeOff[1].to}). Absent or null: none.
+   */
+  private static List<Document> timeOff(JsonNode t, List<FieldError> errors) {
+    List<Document> out = new ArrayList<>();
+    if (t.isMissingNode() || t.isNull()) {
+      return out;
+    }
+    if (!t.isArray() || t.size() > MAX_TIME_OFF) {
+      errors.add(
+          new FieldError(
+              "timeOff", "a list of at most " + MAX_TIME_OFF + " {from, to} date ranges"));
+      return out;
+    }
+    for (int i = 0; i < t.size(); i++) {
+      JsonNode r = t.get(i);
+      String at = "timeOff[" + i + "]";
+      if (!r.isObject()) {
+        errors.add(new FieldError(at, "{from, to}: ISO dates, e.g. 2026-12-24"));
+        continue;
+      }
+      for (var names = r.fieldNames(); names.hasNext(); ) {
+        String field = names.next();
+        if (!Set.of("from", "to").contains(field)) {
+          errors.add(new FieldError(at + "." + field, "unknown field"));
+        }
+      }
+      java.time.LocalDate from = date(r.path("from"), at + ".from", errors);
+      java.time.LocalDate to = date(r.path("to"), at + ".to", errors);
+      if (from == null || to == null) {
+        continue;
+      }
+      if (to.isBefore(from)) {
+        errors.add(new FieldError(at + ".to", "must not be before from"));
+      } else if (java.time.temporal.ChronoUnit.DAYS.between(from, to) >= MAX_TIME_OFF_DAYS) {
+        errors.add(new FieldError(at + ".to", "at most " + MAX_TIME_OFF_DAYS + " days"));
+      } else {
+        out.add(new Document("from", from.toString()).append("to", to.toString()));
+      }
+    }
+    return out;
+  }
+
+  private static java.time.LocalDate date(JsonNode v, String field, List<FieldError> errors) {
+    if (v.isTextual() && v.textValue().length() == 10) {
+      try {
+        return java.time.LocalDate.parse(v.textValue());
+      } catch (DateTimeParseException e) {
+        // reported below
+      }
+    }
+    errors.add(new FieldError(field, "required: an ISO date, e.g. 2026-12-24"));
+    return null;
+  }
+
   private static String text(JsonNode v, int max) {
     if (!v.isTextual()) {
       return null;
@@ -323,7 +390,9 @@ public class OwnersResource {
         o.getList("segments", String.class, List.of()),
         Boolean.TRUE.equals(o.getBoolean("active")),
         loads.getOrDefault(id, 0L),
-        Owners.hours(o).at(now),
-        last == null ? null : last.toInstant().toString());
+        Owners.hours(o).at(now) && !Owners.offAt(o, now),
+        last == null ? null : last.toInstant().toString(),
+        o.getList("timeOff", Document.class, List.of()),
+        Owners.offAt(o, now));
   }
 }

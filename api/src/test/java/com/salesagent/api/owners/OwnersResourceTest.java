@@ -61,6 +61,73 @@ class OwnersResourceTest {
                     + "\"workingHours\":{\"start\":\"09:00\",\"end\":\"18:00\"}}"));
   }
 
+  private static Response putTimeOff(String ownerId, String timeOff) {
+    return RESOURCES
+        .target("/api/owners/" + ownerId)
+        .request()
+        .put(
+            Entity.json(
+                "{\"name\":\"Ana\",\"timezone\":\"UTC\",\"capacity\":5,\"timeOff\":"
+                    + timeOff
+                    + "}"));
+  }
+
+  /**
+   * An owner's time off is stored and shown (offNow, and not working now while away); every bad
+   * range is 422 naming its entry and field, and nothing is stored.
+   */
+  @Test
+  void anOwnersTimeOffIsStoredAndEachBadRangeIs422NamingIt() {
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    Response ok =
+        putTimeOff(
+            "away",
+            "[{\"from\":\""
+                + today.minusDays(1)
+                + "\",\"to\":\""
+                + today.plusDays(1)
+                + "\"},{\"from\":\"2027-08-01\",\"to\":\"2027-08-15\"}]");
+    String body = ok.readEntity(String.class);
+    assertThat(ok.getStatus()).as(body).isEqualTo(201);
+    assertThat(body).contains("\"offNow\":true").contains("\"workingNow\":false");
+    assertThat(body).contains("{\"from\":\"2027-08-01\",\"to\":\"2027-08-15\"}");
+    assertThat(
+            DB.getCollection(Owners.COLLECTION)
+                .find(new Document("_id", "away"))
+                .first()
+                .getList("timeOff", Document.class))
+        .hasSize(2);
+
+    java.util.Map<String, String> bad =
+        java.util.Map.of(
+            "[{\"from\":\"2026-12-24\",\"to\":\"2026-12-20\"}]",
+            "timeOff[0].to",
+            "[{\"from\":\"24/12/2026\",\"to\":\"2026-12-30\"}]",
+            "timeOff[0].from",
+            "[{\"from\":\"2026-12-24\"}]",
+            "timeOff[0].to",
+            "[{\"from\":\"2026-12-24\",\"to\":\"2026-12-30\",\"note\":\"x\"}]",
+            "timeOff[0].note",
+            "[{\"from\":\"2026-01-01\",\"to\":\"2027-06-01\"}]",
+            "timeOff[0].to",
+            "[\"2026-12-24\"]",
+            "timeOff[0]",
+            "{\"from\":\"2026-12-24\"}",
+            "timeOff",
+            "["
+                + "{\"from\":\"2026-12-24\",\"to\":\"2026-12-25\"},".repeat(20)
+                + "{\"from\":\"2026-12-24\",\"to\":\"2026-12-25\"}]",
+            "timeOff");
+    bad.forEach(
+        (value, field) -> {
+          Response r = putTimeOff("away-bad", value);
+          assertThat(r.getStatus()).as(value).isEqualTo(422);
+          assertThat(r.readEntity(String.class)).as(value).contains("\"field\":\"" + field + "\"");
+        });
+    assertThat(DB.getCollection(Owners.COLLECTION).countDocuments(new Document("_id", "away-bad")))
+        .isZero();
+  }
+
   @Test
   void anOwnersTimeZoneMustBeARegionNotAnOffset() {
     for (String offset : List.of("+05:30", "GMT+1", "UTC+2", "Etc/GMT-2")) {
