@@ -103,7 +103,7 @@ abstract class MongoSchemaContract {
   void everyCollectionTheLiveFeedPollsHasAnIndexLedByItsStoreTime() {
     MongoSchema.ensure(db());
 
-    // LiveFeed.tail: find(field >= t).sort(field), per collection.
+    // The live feed's polling (PollingSource.tail): find(field >= t).sort(field), per collection.
     for (String[] polled :
         new String[][] {
           {Collections.MESSAGES, "updatedAt"},
