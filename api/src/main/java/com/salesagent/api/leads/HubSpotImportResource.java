@@ -147,7 +147,7 @@ public class HubSpotImportResource {
     options.put("listId", request.listId());
     options.put("campaignId", request.campaignId());
     options.put("recontact", RecentContacts.recontact(recontact));
-    ImportRecords.Recorder recorder =
+    ImportRecorder recorder =
         records.start("hubspot", operator == null ? null : operator.name(), null, options);
     Map<String, Object> tally = new LinkedHashMap<>();
     recorder.counting(() -> new LinkedHashMap<>(tally));
@@ -222,16 +222,16 @@ public class HubSpotImportResource {
               line,
               why.get("status"),
               strict.writeValueAsString(why),
-              ImportRecords.leadIdsOf(why),
+              ImportRows.leadIdsOf(why),
               null);
         }
       }
     } catch (InterruptedException e) {
-      recorder.end(ImportRecords.INTERRUPTED, "interrupted after contact " + line, null);
+      recorder.end(ImportStatus.INTERRUPTED, "interrupted after contact " + line, null);
       throw e;
     } catch (IOException | RuntimeException e) {
       recorder.end(
-          ImportRecords.FAILED,
+          ImportStatus.FAILED,
           "failed after contact "
               + line
               + " of "
@@ -258,7 +258,7 @@ public class HubSpotImportResource {
     summary.put("listId", request.listId());
     summary.put("members", members.size());
     summary.putAll(tally);
-    recorder.end(ImportRecords.DONE, null, summary);
+    recorder.end(ImportStatus.DONE, null, summary);
     return Response.ok(imported)
         .header(LeadImportResource.IMPORT_ID, recorder.id())
         .header(jakarta.ws.rs.core.HttpHeaders.LOCATION, "/api/imports/" + recorder.id())

@@ -8,21 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The lines an import answers on its response: each row's answer recorded ({@link
- * ImportRecords.Recorder}, when the import is recorded) and then sent, one JSON line each, the
- * summary last. A connection that failed under a line (the client went away: a proxy's timeout, a
- * closed tab) does not end the import: the rows the body holds are still processed and recorded,
- * and nothing more is written to it ({@link ImportRecords.Recorder#clientGone}).
+ * The lines an import answers on its response: each row's answer recorded ({@link ImportRecorder},
+ * when the import is recorded) and then sent, one JSON line each, the summary last. A connection
+ * that failed under a line (the client went away: a proxy's timeout, a closed tab) does not end the
+ * import: the rows the body holds are still processed and recorded, and nothing more is written to
+ * it ({@link ImportRecorder#clientGone}).
  */
 final class ImportAnswers {
   private final ObjectMapper json;
-  private final ImportRecords.Recorder recorder;
+  private final ImportRecorder recorder;
   private final OutputStream out;
   private long lastLine;
   private boolean clientGone;
 
   /** {@code recorder}: null when the import is not recorded. */
-  ImportAnswers(ObjectMapper json, ImportRecords.Recorder recorder, OutputStream out) {
+  ImportAnswers(ObjectMapper json, ImportRecorder recorder, OutputStream out) {
     this.json = json;
     this.recorder = recorder;
     this.out = out;
@@ -64,7 +64,7 @@ final class ImportAnswers {
           number,
           answer.get("status"),
           new String(recordedBytes, StandardCharsets.UTF_8),
-          ImportRecords.leadIdsOf(answer),
+          ImportRows.leadIdsOf(answer),
           recorded.get("columns") instanceof Map<?, ?> ? phone : null);
     }
     send(bytes);

@@ -131,7 +131,7 @@ public class ImportResource {
       @Auth Operator operator, @Context UriInfo uri, @PathParam("importId") String importId) {
     known(uri, Set.of());
     Object status = records.view(record(importId)).get("status");
-    if (!(ImportRecords.RUNNING.equals(status) || ImportRecords.QUEUED.equals(status))
+    if (!(ImportStatus.RUNNING.equals(status) || ImportStatus.QUEUED.equals(status))
         || !records.cancel(importId, operator == null ? null : operator.name())) {
       Object now = records.view(record(importId)).get("status");
       throw new ApiException(

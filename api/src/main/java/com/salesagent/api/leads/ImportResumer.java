@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes over the asynchronous imports whose API process stopped (a deploy, a crash) after their
  * 202: at start and every {@link #EVERY}, each import whose body is kept and whose record has not
- * moved for {@link ImportRecords#STALE_AFTER} is claimed (one process wins) and resumed after its
+ * moved for {@link ImportClaims#STALE_AFTER} is claimed (one process wins) and resumed after its
  * last recorded line ({@link LeadImportResource#resume}).
  */
 public final class ImportResumer implements Managed {

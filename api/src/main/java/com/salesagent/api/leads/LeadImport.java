@@ -62,7 +62,7 @@ class LeadImport {
   private int truncatedCode = 413;
   private boolean cancelled;
   private List<String> ignoredColumns = List.of();
-  private ImportRecords.Recorder recorder;
+  private ImportRecorder recorder;
 
   /** A resumed import: the rows through this line were handled before (their answers recorded). */
   private long handledThrough;
@@ -79,10 +79,10 @@ class LeadImport {
   }
 
   /**
-   * Records the import's rows and counts as it goes ({@link ImportRecords}), and its end; the
+   * Records the import's rows and counts as it goes ({@link ImportRecorder}), and its end; the
    * summary line names it ({@code importId}).
    */
-  LeadImport recordingTo(ImportRecords.Recorder recorder) {
+  LeadImport recordingTo(ImportRecorder recorder) {
     this.recorder = recorder;
     recorder.counting(this::counts);
     return this;
@@ -132,7 +132,7 @@ class LeadImport {
 
   private void run(Rows body, OutputStream out) throws IOException {
     ImportAnswers answers = new ImportAnswers(json, recorder, out);
-    String status = ImportRecords.DONE;
+    String status = ImportStatus.DONE;
     String reason = null;
     try {
       body.read(answers);
@@ -142,7 +142,7 @@ class LeadImport {
     } catch (IOException e) {
       // Answers no longer fail the import (write): this is the body, cut before its end (the
       // connection closed during the upload). The rows received are answered and recorded.
-      status = ImportRecords.INTERRUPTED;
+      status = ImportStatus.INTERRUPTED;
       reason =
           "the request's body ended before the end of the file (the connection closed during the"
               + " upload): rows up to line "
@@ -152,12 +152,12 @@ class LeadImport {
     } catch (RuntimeException | Error e) {
       if (recorder != null) {
         recorder.end(
-            ImportRecords.FAILED, "failed after line " + answers.lastLine() + ": " + e, null);
+            ImportStatus.FAILED, "failed after line " + answers.lastLine() + ": " + e, null);
       }
       throw e;
     }
     if (cancelled && reason == null) {
-      status = ImportRecords.INTERRUPTED;
+      status = ImportStatus.INTERRUPTED;
       reason =
           "stopped by "
               + recorder.cancelledBy()

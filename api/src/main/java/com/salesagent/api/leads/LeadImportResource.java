@@ -163,7 +163,7 @@ public class LeadImportResource {
     options.put("region", phoneRegion);
     options.put("recontact", RecentContacts.recontact(recontact));
     options.put("async", inBackground);
-    ImportRecords.Recorder recorder =
+    ImportRecorder recorder =
         records.start(
             csv ? "csv" : "json_lines", operator == null ? null : operator.name(), name, options);
     // The body is read ahead into a file as fast as it comes (BodySpool): a client that sent it
@@ -203,14 +203,13 @@ public class LeadImportResource {
    * The whole body received, the import runs on the background executor and the answer is 202 at
    * once, naming the record to read.
    */
-  private Response inBackground(
-      StreamingOutput output, ImportRecords.Recorder recorder, BodySpool spool) {
+  private Response inBackground(StreamingOutput output, ImportRecorder recorder, BodySpool spool) {
     try {
       spool.awaitEnd(recorder::tick);
     } catch (IOException e) {
       spool.close();
       recorder.end(
-          ImportRecords.INTERRUPTED,
+          ImportStatus.INTERRUPTED,
           "the request's body ended before the end of the file (the connection closed during the"
               + " upload): no row was processed",
           null);
@@ -236,7 +235,7 @@ public class LeadImportResource {
     }
     Map<String, Object> accepted = new LinkedHashMap<>();
     accepted.put("importId", recorder.id());
-    accepted.put("status", ImportRecords.QUEUED);
+    accepted.put("status", ImportStatus.QUEUED);
     accepted.put("location", "/api/imports/" + recorder.id());
     return Response.accepted(accepted)
         .type(MediaType.APPLICATION_JSON_TYPE)
@@ -250,7 +249,7 @@ public class LeadImportResource {
    * body that cannot be kept is a 503, nothing imported, rather than an accepted import a restart
    * would lose.
    */
-  private String keep(ImportRecords.Recorder recorder, BodySpool spool) {
+  private String keep(ImportRecorder recorder, BodySpool spool) {
     if (bodies == null) {
       return null;
     }
@@ -274,8 +273,7 @@ public class LeadImportResource {
   }
 
   /** Runs an import on a background thread; its kept body is deleted at its end. */
-  private void runInBackground(
-      StreamingOutput output, ImportRecords.Recorder recorder, String key) {
+  private void runInBackground(StreamingOutput output, ImportRecorder recorder, String key) {
     recorder.running();
     try {
       output.write(OutputStream.nullOutputStream());
@@ -287,7 +285,7 @@ public class LeadImportResource {
     }
   }
 
-  private void drop(ImportRecords.Recorder recorder, String key) {
+  private void drop(ImportRecorder recorder, String key) {
     if (key == null) {
       return;
     }
@@ -315,7 +313,7 @@ public class LeadImportResource {
     boolean csv = contentType != null && contentType.toLowerCase().startsWith("text/csv");
     String region = options.getString("region");
     LeadValidator rows = region == null ? validator : validator.withRegion(region);
-    ImportRecords.Recorder recorder = records.resume(record);
+    ImportRecorder recorder = records.resume(record);
     Runnable task =
         () -> {
           StreamingOutput output;
@@ -324,7 +322,7 @@ public class LeadImportResource {
             body = bodies.open(key);
           } catch (RuntimeException e) {
             recorder.end(
-                ImportRecords.FAILED,
+                ImportStatus.FAILED,
                 "its kept body could not be read to resume it after line "
                     + recorder.lastLine()
                     + ": "
@@ -346,7 +344,7 @@ public class LeadImportResource {
                     record);
           } catch (RuntimeException e) {
             closeQuietly(body);
-            recorder.end(ImportRecords.FAILED, "could not be resumed: " + e.getMessage(), null);
+            recorder.end(ImportStatus.FAILED, "could not be resumed: " + e.getMessage(), null);
             drop(recorder, key);
             return;
           }
@@ -391,7 +389,7 @@ public class LeadImportResource {
       boolean ignoreUnknown,
       LeadValidator rows,
       boolean recontact,
-      ImportRecords.Recorder recorder,
+      ImportRecorder recorder,
       InputStream source,
       AutoCloseable spool,
       Document resumed) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The record of an import as the API shows it: a running or queued one that its process stopped
- * writing (no counts, no heartbeat for {@link ImportRecords#STALE_AFTER}) is interrupted and says
+ * writing (no counts, no heartbeat for {@link ImportClaims#STALE_AFTER}) is interrupted and says
  * why; one whose process still beats is running, however long its current row takes.
  */
 class ImportRecordsTest {
@@ -47,9 +47,9 @@ class ImportRecordsTest {
     Instant start = Instant.parse("2026-12-06T09:00:00Z");
     ImportRecords at =
         new ImportRecords(DB, Clock.fixed(start, ZoneOffset.UTC), Duration.ofDays(1));
-    ImportRecords.Recorder recorder = at.start("csv", "ops", "a.csv", Map.of());
-    ImportRecords.Recorder beating = at.start("csv", "ops", "b.csv", Map.of());
-    Instant later = start.plus(ImportRecords.STALE_AFTER).plusSeconds(1);
+    ImportRecorder recorder = at.start("csv", "ops", "a.csv", Map.of());
+    ImportRecorder beating = at.start("csv", "ops", "b.csv", Map.of());
+    Instant later = start.plus(ImportClaims.STALE_AFTER).plusSeconds(1);
     DB.getCollection(Collections.IMPORTS)
         .updateOne(
             Filters.eq("_id", beating.id()),
@@ -71,10 +71,10 @@ class ImportRecordsTest {
     Instant start = Instant.parse("2026-12-06T09:00:00Z");
     ImportRecords at =
         new ImportRecords(DB, Clock.fixed(start, ZoneOffset.UTC), Duration.ofDays(1));
-    ImportRecords.Recorder recorder = at.start("csv", "ops", null, Map.of());
+    ImportRecorder recorder = at.start("csv", "ops", null, Map.of());
     assertThat(at.cancel(recorder.id(), "ops")).isTrue();
     recorder.tick();
-    recorder.end(ImportRecords.DONE, null, Map.of("rows", 0));
+    recorder.end(ImportStatus.DONE, null, Map.of("rows", 0));
     ImportRecords later =
         new ImportRecords(
             DB, Clock.fixed(start.plus(Duration.ofHours(1)), ZoneOffset.UTC), Duration.ofDays(1));

@@ -90,7 +90,7 @@ class ImportResumeTest {
   private static ImportRecords later(MongoDatabase db) {
     return new ImportRecords(
         db,
-        Clock.fixed(Instant.now().plus(ImportRecords.STALE_AFTER).plusSeconds(30), ZoneOffset.UTC),
+        Clock.fixed(Instant.now().plus(ImportClaims.STALE_AFTER).plusSeconds(30), ZoneOffset.UTC),
         Duration.ofDays(1));
   }
 
@@ -147,7 +147,7 @@ class ImportResumeTest {
     Response accepted = post(process(first, neverRun::add), csv(1, 30));
     assertThat(accepted.getStatus()).isEqualTo(202);
     String id = accepted.getHeaderString(LeadImportResource.IMPORT_ID);
-    assertThat(record(id).getString("status")).isEqualTo(ImportRecords.QUEUED);
+    assertThat(record(id).getString("status")).isEqualTo(ImportStatus.QUEUED);
     assertThat(record(id).getString("bodyKey")).isEqualTo(LeadImportResource.bodyKey(id));
     assertThat(S3.storage().exists(LeadImportResource.bodyKey(id))).isTrue();
     // The process stops here: its queued task never runs.
@@ -160,7 +160,7 @@ class ImportResumeTest {
     assertThat(resumer.resumeStale()).isEqualTo(1);
 
     Document done = record(id);
-    assertThat(done.getString("status")).isEqualTo(ImportRecords.DONE);
+    assertThat(done.getString("status")).isEqualTo(ImportStatus.DONE);
     assertThat(done.get("counts", Document.class))
         .containsEntry("rows", 30)
         .containsEntry("enrolled", 30)
@@ -190,7 +190,7 @@ class ImportResumeTest {
         .isEqualTo(1);
 
     Document ended = record(id);
-    assertThat(ended.getString("status")).isEqualTo(ImportRecords.INTERRUPTED);
+    assertThat(ended.getString("status")).isEqualTo(ImportStatus.INTERRUPTED);
     assertThat(ended.getString("reason")).contains("stopped by ops");
     assertThat(contacts()).isZero();
     assertThat(S3.storage().exists(LeadImportResource.bodyKey(id))).isFalse();
@@ -222,7 +222,7 @@ class ImportResumeTest {
         .updateOne(
             Filters.eq("_id", id),
             Updates.combine(
-                Updates.set("status", ImportRecords.RUNNING),
+                Updates.set("status", ImportStatus.RUNNING),
                 Updates.set("lastLine", 31L),
                 Updates.set("rowsRecorded", 30L),
                 Updates.set(
@@ -243,7 +243,7 @@ class ImportResumeTest {
         .isEqualTo(1);
 
     Document done = record(id);
-    assertThat(done.getString("status")).isEqualTo(ImportRecords.DONE);
+    assertThat(done.getString("status")).isEqualTo(ImportStatus.DONE);
     assertThat(done.get("resumedAfterLine", Number.class).longValue()).isEqualTo(31);
     assertThat(done.get("counts", Document.class))
         .containsEntry("rows", 60)
