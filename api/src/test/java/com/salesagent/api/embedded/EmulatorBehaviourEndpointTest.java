@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,37 +21,18 @@ import org.junit.jupiter.api.Test;
 class EmulatorBehaviourEndpointTest {
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
+  private EmulatorRig rig;
   private WhatsAppEmulator emulator;
 
   @BeforeEach
   void start() throws IOException {
-    emulator =
-        new WhatsAppEmulator(
-            0,
-            null,
-            null,
-            null,
-            null,
-            new EmulatorBehaviour(
-                EmulatorBehaviour.ACK_ONLY,
-                1,
-                0,
-                0.25,
-                0,
-                0,
-                10,
-                10,
-                10,
-                10,
-                List.of("x"),
-                List.of("STOP"),
-                1));
-    emulator.start();
+    rig = EmulatorRig.start(value -> {}, 0.25);
+    emulator = rig.emulator;
   }
 
   @AfterEach
   void stop() {
-    emulator.stop();
+    rig.close();
   }
 
   private HttpResponse<String> put(String body) throws Exception {

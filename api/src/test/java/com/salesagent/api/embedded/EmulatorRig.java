@@ -26,6 +26,13 @@ final class EmulatorRig implements AutoCloseable {
   }
 
   static EmulatorRig start(Consumer<JsonNode> values) throws IOException {
+    return start(values, 0);
+  }
+
+  /**
+   * The same, with the emulator's {@code replyProbability} (ack_only sends no reply either way).
+   */
+  static EmulatorRig start(Consumer<JsonNode> values, double replyProbability) throws IOException {
     HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     webhook.createContext(
         "/webhook",
@@ -48,7 +55,7 @@ final class EmulatorRig implements AutoCloseable {
                 EmulatorBehaviour.ACK_ONLY,
                 1,
                 0,
-                0,
+                replyProbability,
                 0,
                 0,
                 10,
