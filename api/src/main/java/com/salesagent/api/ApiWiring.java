@@ -161,7 +161,8 @@ public final class ApiWiring {
                           config.getApi().getHubspotAccessToken()),
                       config.getApi().getHubspotPipeline(),
                       com.salesagent.api.crm.HubSpotSync.stages(
-                          config.getApi().getHubspotDealStages())),
+                          config.getApi().getHubspotDealStages()),
+                      "delete".equals(config.getApi().getHubspotOnErasure())),
                   clock));
       LOG.info(
           "CRM: lead events are written to HubSpot at {}", config.getApi().getHubspotBaseUrl());

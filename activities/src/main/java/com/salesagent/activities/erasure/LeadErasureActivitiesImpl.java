@@ -198,9 +198,20 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
 
     // The outbox's events of the lead (pending ones are not told any more; a CRM's error kept on
     // one may quote the person) and its HubSpot contact and deal ids.
+    // Those the lead's events reached (an outbound webhook's receiver, the CRM) are told of the
+    // erasure by lead.erased (no personal data; for the CRM, its ids of the lead), which the
+    // erasure's later pass leaves in the outbox.
+    Bson itsEvents = Filters.and(ofLead, Filters.ne("type", Notifications.ERASED));
+    Document crmLink =
+        db.getCollection(Collections.CRM_LINKS).find(Filters.eq("_id", leadId)).first();
+    if (crmLink != null
+        || db.getCollection(Notifications.COLLECTION).countDocuments(itsEvents) > 0) {
+      new Notifications(db, clock)
+          .emitErased(leadId, contact == null ? null : contact.getString("campaignId"), crmLink);
+    }
     documents.put(
         Notifications.COLLECTION,
-        db.getCollection(Notifications.COLLECTION).deleteMany(ofLead).getDeletedCount());
+        db.getCollection(Notifications.COLLECTION).deleteMany(itsEvents).getDeletedCount());
     documents.put(
         Collections.CRM_LINKS,
         db.getCollection(Collections.CRM_LINKS)

@@ -14,13 +14,14 @@ import org.bson.Document;
  * The outbox of lead events that other tools (a CRM, the sales reps' chat) are told about through
  * signed outbound webhooks: {@code lead.interested}, {@code lead.handed_off} and {@code
  * lead.handoff_reminder} (naming the sales rep by id, once per hand-off attempt), {@code
- * lead.handoff_released} (the rep gave the lead back to the agent, once per attempt), {@code
- * lead.replied_again} (a lead with an owner wrote again: once per message, to its owner), and the
- * outcomes {@code lead.replied}, {@code lead.converted}, {@code lead.lost}, {@code lead.opted_out},
- * {@code lead.no_response}, {@code lead.failed}, {@code lead.stopped}. Written where the event is
- * recorded (the timeline), once per lead and type whatever the retries (the id is {@code
- * <leadId>:<type>}); delivered by the API processes' dispatcher. Ids, stages and the operator's
- * reason only: no phone number, no name.
+ * lead.erased} (the lead was erased on request: its recipients are told to erase their copy, with
+ * the CRM's ids of the lead, see {@link #emitErased}), {@code lead.handoff_released} (the rep gave
+ * the lead back to the agent, once per attempt), {@code lead.replied_again} (a lead with an owner
+ * wrote again: once per message, to its owner), and the outcomes {@code lead.replied}, {@code
+ * lead.converted}, {@code lead.lost}, {@code lead.opted_out}, {@code lead.no_response}, {@code
+ * lead.failed}, {@code lead.stopped}. Written where the event is recorded (the timeline), once per
+ * lead and type whatever the retries (the id is {@code <leadId>:<type>}); delivered by the API
+ * processes' dispatcher. Ids, stages and the operator's reason only: no phone number, no name.
  */
 public final class Notifications {
   public static final String COLLECTION = "notifications";
@@ -105,6 +106,34 @@ public final class Notifications {
       String occurrence) {
     insert(
         leadId + ":" + type + ":" + occurrence, type, leadId, campaignId, stage, reason, ownerId);
+  }
+
+  /** The erased lead's CRM ids on its {@code lead.erased} event ({@link #emitErased}). */
+  public static final String ERASED_CRM_IDS = "erasedCrmIds";
+
+  public static final String ERASED = "lead.erased";
+
+  /**
+   * Tells the recipients the lead's events reached that it was erased on request (GDPR articles
+   * 17(2) and 19): {@code lead.erased}, once per lead, with no personal data (its id, campaign,
+   * stage {@code erased}), and, for the CRM connector, the ids the CRM gave the lead's contact and
+   * deal ({@code crmLink}: the {@code crm_links} document, which the erasure deletes next; null
+   * when the CRM never heard of the lead).
+   */
+  public void emitErased(String leadId, String campaignId, Document crmLink) {
+    insert(leadId + ":" + ERASED, ERASED, leadId, campaignId, "erased", null, null);
+    if (crmLink != null) {
+      Document ids = new Document();
+      for (String field : java.util.List.of("contactId", "dealId", "contactCreated")) {
+        if (crmLink.get(field) != null) {
+          ids.append(field, crmLink.get(field));
+        }
+      }
+      outbox.updateOne(
+          new Document("_id", leadId + ":" + ERASED)
+              .append(ERASED_CRM_IDS, new Document("$exists", false)),
+          new Document("$set", new Document(ERASED_CRM_IDS, ids)));
+    }
   }
 
   private void insert(

@@ -562,7 +562,19 @@ class LeadErasureActivitiesTest {
                 .find()
                 .map(d -> d.getString("_id"))
                 .into(new java.util.ArrayList<>()))
-        .containsExactly("kept:lead.interested");
+        .containsExactlyInAnyOrder("kept:lead.interested", "erased:lead.erased");
+    // Those the lead's events reached are told it was erased: its id and, for the CRM, the CRM's
+    // ids of it; nothing of the person.
+    Document told =
+        db.getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)
+            .find(Filters.eq("_id", "erased:lead.erased"))
+            .first();
+    assertThat(told.getString("type")).isEqualTo("lead.erased");
+    assertThat(told.getString("stage")).isEqualTo("erased");
+    assertThat(told.getString("reason")).isNull();
+    assertThat(told.get("erasedCrmIds", Document.class))
+        .isEqualTo(new Document("contactId", "901"));
+    assertThat(told.toJson()).doesNotContain("Greta").doesNotContain("99876");
     assertThat(
             db.getCollection(Collections.CRM_LINKS)
                 .find()
@@ -570,9 +582,25 @@ class LeadErasureActivitiesTest {
                 .into(new java.util.ArrayList<>()))
         .containsExactly("kept");
 
-    // The sweep finds nothing more (a rewritten row is not rewritten again).
+    // The sweep finds nothing more (a rewritten row is not rewritten again), and leaves the
+    // erasure's own event to be told.
     assertThat(erasure.erase(request(), true).documents())
         .containsEntry(Collections.IMPORT_ROWS, 0L);
+    assertThat(
+            db.getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)
+                .countDocuments(Filters.eq("_id", "erased:lead.erased")))
+        .isEqualTo(1);
+  }
+
+  /** A lead no event of which went anywhere (never interested, no CRM): nobody is told. */
+  @Test
+  void aLeadWhoseEventsReachedNobodyTellsNobodyOfItsErasure() {
+    store.markErasing("erased", REQUESTED);
+    erasure.erase(request(), false);
+    assertThat(
+            db.getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)
+                .countDocuments(Filters.eq("leadId", "erased")))
+        .isZero();
   }
 
   private static Document row(long seq, String status, String result) {

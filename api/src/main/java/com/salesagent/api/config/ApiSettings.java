@@ -300,6 +300,24 @@ public class ApiSettings {
     this.hubspotWebhookUrl = url == null ? "" : url.strip();
   }
 
+  /**
+   * What the CRM connector does when a lead it wrote to HubSpot is erased on request: {@code
+   * delete} (archive the lead's deal; GDPR-delete its contact when the agent created it, else a
+   * note on the contact) or {@code keep} (only a note on the contact and the deal).
+   */
+  @Pattern(regexp = "delete|keep", message = "must be delete or keep (HUBSPOT_ON_ERASURE)")
+  private String hubspotOnErasure = "delete";
+
+  @JsonProperty
+  public String getHubspotOnErasure() {
+    return hubspotOnErasure;
+  }
+
+  @JsonProperty
+  public void setHubspotOnErasure(String onErasure) {
+    this.hubspotOnErasure = onErasure == null || onErasure.isBlank() ? "delete" : onErasure.strip();
+  }
+
   @JsonProperty
   public String getHubspotDealStages() {
     return hubspotDealStages;

@@ -194,6 +194,36 @@ public final class HubSpotClient {
     return out;
   }
 
+  /**
+   * Archives the object (HubSpot keeps it restorable for 90 days); one already gone (404) is done.
+   */
+  public void archive(String objectType, String id) throws IOException, InterruptedException {
+    try {
+      call("DELETE", "crm/v3/objects/" + objectType + "/" + id, null);
+    } catch (HubSpotException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Permanently deletes the contact and its associated content, as a GDPR erasure ({@code POST
+   * crm/v3/objects/contacts/gdpr-delete}); one already gone (404) is done.
+   */
+  public void gdprDeleteContact(String id) throws IOException, InterruptedException {
+    try {
+      call(
+          "POST",
+          "crm/v3/objects/contacts/gdpr-delete",
+          json.createObjectNode().put("objectId", id));
+    } catch (HubSpotException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+    }
+  }
+
   /** Sets properties of an existing object. */
   public void update(String objectType, String id, Map<String, String> properties)
       throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.notify.Notifications;
 import com.salesagent.api.notify.OutboxConsumer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +62,24 @@ public final class HubSpotSync implements CrmConnector {
   private final MongoCollection<Document> contacts;
   private final String pipeline;
   private final Map<String, String> stages;
+  private final boolean deleteOnErasure;
 
   public HubSpotSync(
       MongoDatabase db, HubSpotClient hubspot, String pipeline, Map<String, String> stages) {
+    this(db, hubspot, pipeline, stages, true);
+  }
+
+  /**
+   * {@code deleteOnErasure} ({@code HUBSPOT_ON_ERASURE=delete}): an erased lead's deal is archived
+   * and its contact GDPR-deleted when the agent created it; else only notes say it was erased.
+   */
+  public HubSpotSync(
+      MongoDatabase db,
+      HubSpotClient hubspot,
+      String pipeline,
+      Map<String, String> stages,
+      boolean deleteOnErasure) {
+    this.deleteOnErasure = deleteOnErasure;
     this.hubspot = hubspot;
     this.links = db.getCollection(LINKS);
     this.contacts = db.getCollection(Collections.CONTACTS);
@@ -95,6 +111,10 @@ public final class HubSpotSync implements CrmConnector {
     String type = event.getString("type");
     String leadId = event.getString("leadId");
     try {
+      if (Notifications.ERASED.equals(type)) {
+        erased(event);
+        return new OutboxConsumer.Outcome.Delivered();
+      }
       Document link = links.find(Filters.eq("_id", leadId)).first();
       if (link == null && !CREATING.contains(type)) {
         return new OutboxConsumer.Outcome
@@ -106,7 +126,7 @@ public final class HubSpotSync implements CrmConnector {
       }
       String contactId = link == null ? null : link.getString("contactId");
       if (contactId == null) {
-        contactId = contact(contact);
+        contactId = contact(leadId, contact);
         save(leadId, "contactId", contactId);
       }
       String dealId = link == null ? null : link.getString("dealId");
@@ -137,7 +157,43 @@ public final class HubSpotSync implements CrmConnector {
     }
   }
 
-  private String contact(Document contact) throws IOException, InterruptedException {
+  /**
+   * The lead was erased on request (its {@code lead.erased} event carries the ids HubSpot gave its
+   * contact and deal; the links are deleted already): with {@code deleteOnErasure} its deal (the
+   * agent's, "WhatsApp lead <id>") is archived, and its contact GDPR-deleted when the agent created
+   * it; a contact HubSpot held before the agent linked it (found by its number) is the customer's:
+   * a note on it says the person was erased here and asks for the same there. Without it, notes on
+   * the contact and the deal say so and nothing is deleted. Each step may run again (an archived or
+   * deleted object is done; a note is found by its token).
+   */
+  private void erased(Document event) throws IOException, InterruptedException {
+    Document ids = event.get(Notifications.ERASED_CRM_IDS, Document.class);
+    if (ids == null) {
+      return; // HubSpot never heard of the lead
+    }
+    String contactId = ids.getString("contactId");
+    String dealId = ids.getString("dealId");
+    boolean created = Boolean.TRUE.equals(ids.getBoolean("contactCreated"));
+    if (deleteOnErasure && dealId != null) {
+      hubspot.archive("deals", dealId);
+    }
+    if (deleteOnErasure && created && contactId != null) {
+      hubspot.gdprDeleteContact(contactId);
+      return;
+    }
+    Map<String, Integer> assoc = new LinkedHashMap<>();
+    if (contactId != null) {
+      assoc.put(contactId, HubSpotClient.NOTE_TO_CONTACT);
+    }
+    if (!deleteOnErasure && dealId != null) {
+      assoc.put(dealId, HubSpotClient.NOTE_TO_DEAL);
+    }
+    if (!assoc.isEmpty()) {
+      noteOn(event, assoc);
+    }
+  }
+
+  private String contact(String leadId, Document contact) throws IOException, InterruptedException {
     String phone = contact.getString("phone");
     String found = phone == null ? null : hubspot.search("contacts", "phone", "EQ", phone);
     if (found != null) {
@@ -154,7 +210,10 @@ public final class HubSpotSync implements CrmConnector {
     if (contact.getString("company") != null) {
       props.put("company", contact.getString("company"));
     }
-    return hubspot.create("contacts", props, Map.of());
+    String created = hubspot.create("contacts", props, Map.of());
+    // Created by the agent: an erasure may delete it (one found by its number was the customer's).
+    save(leadId, "contactCreated", true);
+    return created;
   }
 
   private String deal(String leadId, String contactId, Document contact)
@@ -174,6 +233,15 @@ public final class HubSpotSync implements CrmConnector {
   /** One note per event, found again by its token if an earlier attempt wrote it already. */
   private void note(Document event, String contactId, String dealId)
       throws IOException, InterruptedException {
+    Map<String, Integer> assoc = new LinkedHashMap<>();
+    assoc.put(contactId, HubSpotClient.NOTE_TO_CONTACT);
+    assoc.put(dealId, HubSpotClient.NOTE_TO_DEAL);
+    noteOn(event, assoc);
+  }
+
+  /** {@link #note} on these objects. */
+  private void noteOn(Document event, Map<String, Integer> assoc)
+      throws IOException, InterruptedException {
     String token = "sa" + sha(event.getString("_id")).substring(0, 16);
     if (hubspot.search("notes", "hs_note_body", "CONTAINS_TOKEN", token) != null) {
       return;
@@ -184,9 +252,6 @@ public final class HubSpotSync implements CrmConnector {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("hs_timestamp", (at == null ? new Date() : at).toInstant().toString());
     props.put("hs_note_body", body);
-    Map<String, Integer> assoc = new LinkedHashMap<>();
-    assoc.put(contactId, HubSpotClient.NOTE_TO_CONTACT);
-    assoc.put(dealId, HubSpotClient.NOTE_TO_DEAL);
     hubspot.create("notes", props, assoc);
   }
 
@@ -203,12 +268,16 @@ public final class HubSpotSync implements CrmConnector {
           case "lead.lost" -> "Lost";
           case "lead.opted_out" -> "Opted out: do not contact on WhatsApp";
           case "lead.replied_again" -> "Wrote again on WhatsApp";
+          case Notifications.ERASED ->
+              "Erased on request in the sales agent (its WhatsApp messages, replies and research"
+                  + " are deleted there): erase this person here too if their request covers"
+                  + " HubSpot";
           default -> "Stage " + event.getString("stage");
         };
     return reason == null || reason.isBlank() ? what : what + ": " + Phones.scrub(reason);
   }
 
-  private void save(String leadId, String field, String id) {
+  private void save(String leadId, String field, Object id) {
     links.updateOne(
         Filters.eq("_id", leadId),
         Updates.combine(Updates.set(field, id), Updates.setOnInsert("createdAt", new Date())),

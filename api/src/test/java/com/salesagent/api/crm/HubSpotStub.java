@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A local HubSpot CRM v3 for tests, answering in HubSpot's format: objects (contacts, deals, notes)
  * created, searched (EQ, CONTAINS_TOKEN) and patched; errors as HubSpot's JSON ({@code status},
  * {@code message}, {@code correlationId}, {@code category}); a bearer token checked (401); the
- * ten-secondly rate limit (429, {@code policyName}); a deal stage outside the pipeline refused (400
+ * ten-secondly rate limit (429, {@code policyName}); archived (DELETE: {@code archived} true) and
+ * GDPR-deleted (contacts, removed); a deal stage outside the pipeline refused (400
  * VALIDATION_ERROR); and a fault that creates the object, then drops the connection before
  * answering (a lost answer).
  */
@@ -158,6 +159,24 @@ public final class HubSpotStub implements AutoCloseable {
         }
       }
       send(ex, 200, out);
+      return;
+    }
+    if ("POST".equals(method) && parts.length == 2 && "gdpr-delete".equals(parts[1])) {
+      if (store.remove(in.path("objectId").asText()) == null) {
+        error(ex, 404, "OBJECT_NOT_FOUND", "Object not found.");
+        return;
+      }
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+      return;
+    }
+    if ("DELETE".equals(method) && parts.length == 2) {
+      ObjectNode o = store.get(parts[1]);
+      if (o != null) {
+        o.put("archived", true);
+      }
+      ex.sendResponseHeaders(204, -1); // HubSpot answers 204 for an id it does not have too
+      ex.close();
       return;
     }
     if ("POST".equals(method) && parts.length == 2 && "search".equals(parts[1])) {

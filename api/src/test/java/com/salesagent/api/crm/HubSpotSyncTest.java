@@ -140,6 +140,102 @@ class HubSpotSyncTest {
     assertThat(hubspot.all("notes")).hasSize(1);
   }
 
+  /** What the erasure does to the outbox and the links (LeadErasureActivitiesImpl.erase). */
+  private void erase(String leadId) {
+    Document link =
+        MONGO.database().getCollection(HubSpotSync.LINKS).find(Filters.eq("_id", leadId)).first();
+    MONGO
+        .database()
+        .getCollection(Notifications.COLLECTION)
+        .deleteMany(Filters.eq("leadId", leadId));
+    notifications.emitErased(leadId, "c-1", link);
+    MONGO.database().getCollection(HubSpotSync.LINKS).deleteMany(Filters.eq("_id", leadId));
+    MONGO.database().getCollection(Collections.CONTACTS).deleteMany(Filters.eq("leadId", leadId));
+  }
+
+  private ObjectNode only(String type) {
+    assertThat(hubspot.all(type)).hasSize(1);
+    return hubspot.all(type).get(0);
+  }
+
+  /**
+   * A lead erased on request: the deal the agent made for it is archived and the contact the agent
+   * created is GDPR-deleted (HubSpot's permanent delete); delivered once, a retry changes nothing.
+   */
+  @Test
+  void anErasedLeadsDealIsArchivedAndTheContactTheAgentCreatedIsGdprDeleted() throws Exception {
+    notifications.emit("lead.interested", "L-1", "c-1", "interested", null);
+    crm.deliverDue();
+    String contactId = only("contacts").path("id").asText();
+    String dealId = only("deals").path("id").asText();
+
+    erase("L-1");
+    crm.deliverDue();
+
+    assertThat(hubspot.all("contacts")).as("GDPR-deleted").isEmpty();
+    assertThat(only("deals").path("archived").asBoolean()).isTrue();
+    assertThat(hubspot.calls)
+        .contains("POST contacts/gdpr-delete", "DELETE deals/" + dealId)
+        .doesNotContain("DELETE contacts/" + contactId);
+    assertThat(crmOf("L-1:lead.erased").getString("status")).isEqualTo("delivered");
+  }
+
+  /**
+   * A contact HubSpot held before the agent linked the lead to it (found by its number) is the
+   * customer's: it is kept, with a note that the person was erased in the agent; the deal is the
+   * agent's and is archived.
+   */
+  @Test
+  void anErasedLeadsContactThatHubSpotHeldBeforeIsKeptWithANote() throws Exception {
+    String theirs = hubspot.contact(Map.of("firstname", "Maria", "phone", "+5511987654321"));
+    notifications.emit("lead.interested", "L-1", "c-1", "interested", null);
+    crm.deliverDue();
+
+    erase("L-1");
+    crm.deliverDue();
+
+    assertThat(hubspot.all("contacts"))
+        .extracting(o -> o.path("id").asText())
+        .containsExactly(theirs);
+    assertThat(only("deals").path("archived").asBoolean()).isTrue();
+    assertThat(hubspot.all("notes"))
+        .anyMatch(
+            n ->
+                prop(n, "hs_note_body").startsWith("Erased on request in the sales agent")
+                    && n.path("associations").toString().contains(theirs));
+    assertThat(hubspot.calls).doesNotContain("POST contacts/gdpr-delete");
+  }
+
+  /** HUBSPOT_ON_ERASURE=keep: nothing is deleted, notes on the contact and the deal say it. */
+  @Test
+  void withKeepAnErasedLeadOnlyLeavesNotes() throws Exception {
+    OutboxConsumer keeping =
+        HubSpotSync.consumer(
+            MONGO.database(),
+            new HubSpotSync(
+                MONGO.database(),
+                new HubSpotClient(hubspot.baseUrl(), "pat-na1-test"),
+                "default",
+                HubSpotSync.DEFAULT_STAGES,
+                false),
+            clock);
+    notifications.emit("lead.interested", "L-1", "c-1", "interested", null);
+    keeping.deliverDue();
+    String dealId = only("deals").path("id").asText();
+
+    erase("L-1");
+    keeping.deliverDue();
+
+    assertThat(hubspot.all("contacts")).hasSize(1);
+    assertThat(only("deals").path("archived").asBoolean()).isFalse();
+    assertThat(hubspot.all("notes"))
+        .anyMatch(
+            n ->
+                prop(n, "hs_note_body").startsWith("Erased on request in the sales agent")
+                    && n.path("associations").toString().contains(dealId));
+    assertThat(hubspot.calls).noneMatch(c -> c.startsWith("DELETE") || c.contains("gdpr-delete"));
+  }
+
   @Test
   void theRateLimitWaitsTenSecondsAndTriesAgain() throws Exception {
     hubspot.throttleNext.set(1);
