@@ -4,17 +4,36 @@
 import { $, h, clear, str, fmtDateTime, leadLink, toast, reportError } from './util.js';
 import { api } from './api.js';
 import { session } from './state.js';
+import { repStatus, repLoad, takesLeadsNow } from './reps.js';
 
 const handoffs = { seq: 0 };
 
 export function loadHandOffs() {
   if (!session.running) return Promise.resolve();
   const mine = ++handoffs.seq;
-  return Promise.all([api('/api/handoffs'), api('/api/handoffs/after-end')]).then(([d, after]) => {
+  return Promise.all([api('/api/handoffs'), api('/api/handoffs/after-end'), api('/api/owners')]).then(([d, after, reps]) => {
     if (mine !== handoffs.seq) return;
     if (d) renderHandOffs(d);
     if (after) renderAfterEnd(after);
+    if (reps) renderReps(reps);
   }).catch(reportError);
+}
+
+/** The sales reps: load against capacity, at work or away, their segments. */
+function renderReps(d) {
+  const rows = Array.isArray(d.owners) ? d.owners : [];
+  const body = clear($('reps-table').querySelector('tbody'));
+  $('reps-count').textContent = String(rows.filter(takesLeadsNow).length) + ' / ' + String(rows.length);
+  $('reps-empty').hidden = rows.length > 0;
+  rows.forEach((o) => {
+    const load = repLoad(o);
+    body.appendChild(h('tr', { 'data-owner': str(o.ownerId) }, [
+      h('td', { text: str(o.name) + ' (' + str(o.ownerId) + ')' }),
+      h('td', { class: load.full ? 'failed' : null, text: load.text + (load.full ? ' full' : '') }),
+      h('td', { class: 'rep-status', text: repStatus(o) }),
+      h('td', { class: 'small', text: Array.isArray(o.segments) && o.segments.length ? o.segments.join(', ') : 'every segment' })
+    ]));
+  });
 }
 
 /* Names the lead message the row showed: when the lead wrote again since, the server keeps the row
