@@ -230,6 +230,15 @@ public final class ApiWiring {
             // Their bodies are kept from the 202 to the end: another process resumes them.
             connections.storage().storage());
     env.lifecycle().manage(new com.salesagent.api.leads.ImportResumer(imports, leadImports));
+    // LEAD_RETENTION: ended leads inactive that long are erased (off at 0, the default).
+    env.lifecycle()
+        .manage(
+            new com.salesagent.api.leads.LeadRetentionSweep(
+                store,
+                client,
+                config.getApi().getErasureSweepAfter().toJavaDuration(),
+                config.getApi().leadRetention().toJavaDuration(),
+                clock));
     List<Object> resources =
         List.of(
             new PersonaResource(

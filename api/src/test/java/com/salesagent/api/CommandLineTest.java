@@ -110,6 +110,33 @@ class CommandLineTest {
   }
 
   @Test
+  void aLeadRetentionThatIsNoDurationOrUnderADayIsRefusedNamingIt() throws Exception {
+    Outcome notADuration = run(realStack("LEAD_RETENTION", "one year"), "server");
+
+    assertThat(notADuration.failure()).isPresent();
+    assertThat(String.join("\n", notADuration.errLines()))
+        .startsWith("error: ")
+        .contains("api.leadRetention")
+        .contains("LEAD_RETENTION");
+    assertThat(notADuration.errLines()).noneMatch(l -> l.trim().startsWith("at "));
+
+    // 30m for 30d would erase leads half an hour after their end.
+    for (String value : List.of("30m", "23h", "-1d")) {
+      Outcome outcome = run(realStack("LEAD_RETENTION", value), "server");
+
+      assertThat(outcome.failure()).as(value).isPresent();
+      assertThat(String.join("\n", outcome.errLines()))
+          .as(value)
+          .startsWith("error: ")
+          .contains("LEAD_RETENTION");
+      assertThat(outcome.errLines()).noneMatch(l -> l.trim().startsWith("at "));
+    }
+    Outcome underADay = run(realStack("LEAD_RETENTION", "30m"), "server");
+    assertThat(String.join("\n", underADay.errLines()))
+        .contains("LEAD_RETENTION must be 0 (off) or at least 1d, e.g. 365d");
+  }
+
+  @Test
   void anUnreachableTemporalIsOneLineNamingTheSetting() throws Exception {
     Outcome outcome = run(realStack("TEMPORAL_ADDRESS", "127.0.0.1:" + Ports.freePort()), "server");
 

@@ -140,6 +140,9 @@ public final class MongoSchema {
     // A resumed number wakes the leads pinned to it that wait for it, in lead-id order.
     index(db, Collections.CONTACTS, Indexes.ascending("senderId", "stage", "leadId"));
     index(db, Collections.CONTACTS, Indexes.descending("enrolledAt"));
+    // LEAD_RETENTION (the API's LeadRetentionSweep): the ended leads of one stage by their last
+    // stage event, oldest first.
+    index(db, Collections.CONTACTS, Indexes.ascending("stage", "updatedAt"));
     // The "wrote after the end" list: only the few leads marked, newest first.
     index(
         db,

@@ -191,6 +191,36 @@ public class ApiSettings {
     this.importRetention = importRetention;
   }
 
+  /**
+   * How long an ended lead is kept after its last activity before it is erased (LEAD_RETENTION);
+   * zero (the default) erases nothing by age. Read as a duration ({@code 365d}); a bare {@code 0}
+   * is zero.
+   */
+  private Duration leadRetention = Duration.days(0);
+
+  /** LEAD_RETENTION: zero is off. */
+  public Duration leadRetention() {
+    return leadRetention;
+  }
+
+  @JsonProperty("leadRetention")
+  public void setLeadRetention(String value) {
+    String v = value == null ? "" : value.strip();
+    this.leadRetention = v.isEmpty() || v.equals("0") ? Duration.days(0) : Duration.parse(v);
+  }
+
+  /**
+   * An ended lead is erased only a day or more after its last activity: a retention in minutes or
+   * hours is a typo (30m for 30d), and erasing is not undone.
+   */
+  @io.dropwizard.validation.ValidationMethod(
+      message = "LEAD_RETENTION must be 0 (off) or at least 1d, e.g. 365d")
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isLeadRetentionValid() {
+    long seconds = leadRetention.toSeconds();
+    return seconds == 0 || seconds >= 24 * 3600;
+  }
+
   /** How long leads' inbound media stays in S3 (MEDIA_RETENTION); 0 keeps it until erasure. */
   @NotNull private Duration mediaRetention = Duration.days(180);
 

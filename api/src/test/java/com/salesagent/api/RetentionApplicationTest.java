@@ -1,0 +1,259 @@
+package com.salesagent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.api.leads.LeadRetentionSweep;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LEAD_RETENTION on the embedded stack: an ended lead whose last activity is older than the
+ * retention is erased through the erasure on request (audited by {@code system:retention}); a
+ * younger one, one in flight, and one that wrote after its end within the retention are not; zero
+ * erases nothing. Time is driven by moving the lead's stored times back (no waiting).
+ */
+final class RetentionApplicationTest extends AppTestHarness {
+  private static final Duration YEAR = Duration.ofDays(365);
+
+  private MongoDatabase db() {
+    return app().connections().mongo().database();
+  }
+
+  private LeadRetentionSweep sweeper(Duration retention) {
+    // No pacing between starts: the test's sweeps start a handful.
+    return new LeadRetentionSweep(
+        store(),
+        app().connections().temporal().client(),
+        Duration.ofSeconds(2),
+        retention,
+        Clock.systemUTC(),
+        LeadRetentionSweep.BATCH,
+        0);
+  }
+
+  private boolean runs(String leadId) {
+    return app()
+            .connections()
+            .temporal()
+            .client()
+            .newUntypedWorkflowStub(LeadWorkflow.workflowId(leadId))
+            .describe()
+            .getStatus()
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  /** A lead stopped by an operator whose run has completed; returns the wamid of its opener. */
+  private String endedLead(String leadId, String phone) throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    assertThat(postJson("/api/leads/" + leadId + "/stop", "").statusCode()).isEqualTo(202);
+    await(
+        "stopped",
+        Duration.ofSeconds(15),
+        () -> "stopped".equals(store().contact(leadId).getString("stage")));
+    await("the run completed", Duration.ofSeconds(15), () -> !runs(leadId));
+    return wamid;
+  }
+
+  /** Every time stored on the lead's documents moved {@code back} into the past. */
+  private void age(String leadId, Duration back) {
+    Map<String, Bson> ofLead =
+        Map.of(
+            Collections.CONTACTS, Filters.eq("leadId", leadId),
+            Collections.MESSAGES, Filters.eq("leadId", leadId),
+            Collections.FEEDBACK, Filters.eq("leadId", leadId),
+            Collections.INTERACTION_HISTORY, Filters.eq("meta.leadId", leadId),
+            Collections.DRAFTS, Filters.eq("leadId", leadId),
+            HandOffActivitiesImpl.HANDOFFS, Filters.eq("_id", leadId));
+    ofLead.forEach(
+        (name, filter) -> {
+          MongoCollection<Document> c = db().getCollection(name);
+          for (Document d : c.find(filter).into(new ArrayList<>())) {
+            c.replaceOne(Filters.eq("_id", d.get("_id")), (Document) shifted(d, back));
+          }
+        });
+  }
+
+  private static Object shifted(Object value, Duration back) {
+    if (value instanceof Date d) {
+      return Date.from(d.toInstant().minus(back));
+    }
+    if (value instanceof Document doc) {
+      Document out = new Document();
+      doc.forEach((k, v) -> out.append(k, shifted(v, back)));
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>();
+      list.forEach(v -> out.add(shifted(v, back)));
+      return out;
+    }
+    return value;
+  }
+
+  private List<Document> erasureRequests(String leadId) {
+    return db().getCollection(Collections.AUDIT_LOG)
+        .find(
+            Filters.and(
+                Filters.eq("action", "lead_erasure_requested"), Filters.eq("leadId", leadId)))
+        .into(new ArrayList<>());
+  }
+
+  private boolean untouched(String leadId) {
+    Document contact = store().contact(leadId);
+    return contact != null && !LeadStore.erasing(contact) && erasureRequests(leadId).isEmpty();
+  }
+
+  private String erasureStatus(String leadId) {
+    try {
+      return json.readTree(get("/api/leads/" + leadId + "/erasure").body()).path("status").asText();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void awaitErased(String leadId) {
+    await(
+        "erased",
+        Duration.ofSeconds(45),
+        () -> "erased".equals(erasureStatus(leadId)) && store().contact(leadId) == null);
+  }
+
+  @Test
+  void anEndedLeadInactiveLongerThanTheRetentionIsErasedOnceBySystemRetention() throws Exception {
+    String leadId = "retention-old-" + UUID.randomUUID();
+    String phone = phone();
+    endedLead(leadId, phone);
+    age(leadId, YEAR.plusDays(35));
+
+    LeadRetentionSweep sweep = sweeper(YEAR);
+    sweep.sweep();
+
+    assertThat(LeadStore.erasing(store().contact(leadId))).as("marked for erasure").isTrue();
+    List<Document> audited = erasureRequests(leadId);
+    assertThat(audited).hasSize(1);
+    assertThat(audited.get(0).getString("actor")).isEqualTo("system:retention");
+    assertThat(audited.get(0).getString("reason")).isEqualTo("retention: older than 365d");
+    assertThat(audited.get(0).getBoolean("keepSuppressed")).isFalse();
+    // Another API process sweeping the same leads starts nothing more, nor audits it again.
+    sweeper(YEAR).sweep();
+    sweep.sweep();
+    assertThat(erasureRequests(leadId)).hasSize(1);
+
+    awaitErased(leadId);
+    assertThat(
+            db().getCollection(Collections.MESSAGES).countDocuments(Filters.eq("leadId", leadId)))
+        .isZero();
+    // Aged out, not a person asking to be forgotten: the number is not suppressed for it.
+    assertThat(new Suppressions(db()).active(List.of(phone))).isEmpty();
+  }
+
+  @Test
+  void anOptedOutLeadErasedByAgeKeepsItsNumbersOptOut() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "retention-stop-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    assertThat(metaWebhook(textFrom(phone, wamid, "STOP")).statusCode()).isEqualTo(200);
+    await(
+        "opted out",
+        Duration.ofSeconds(20),
+        () -> "opted_out".equals(store().contact(leadId).getString("stage")));
+    await("the run completed", Duration.ofSeconds(15), () -> !runs(leadId));
+    String source = new Suppressions(db()).active(List.of(phone)).orElseThrow().source();
+    age(leadId, YEAR.plusDays(1));
+
+    sweeper(YEAR).sweep();
+    awaitErased(leadId);
+
+    Suppressions.Entry kept = new Suppressions(db()).active(List.of(phone)).orElseThrow();
+    assertThat(kept.source()).isEqualTo(source).isNotEqualTo(Suppressions.ERASURE);
+  }
+
+  @Test
+  void anEndedLeadYoungerThanTheRetentionIsKept() throws Exception {
+    String leadId = "retention-young-" + UUID.randomUUID();
+    endedLead(leadId, phone());
+    age(leadId, YEAR.minusDays(30));
+
+    sweeper(YEAR).sweep();
+
+    assertThat(untouched(leadId)).isTrue();
+  }
+
+  @Test
+  void aLeadInFlightIsKeptHoweverOld() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "retention-live-" + UUID.randomUUID();
+    enrolAndAwaitFirstSend(leadId, phone());
+    age(leadId, YEAR.plusDays(100));
+
+    sweeper(YEAR).sweep();
+
+    assertThat(untouched(leadId)).isTrue();
+    assertThat(postJson("/api/leads/" + leadId + "/stop", "").statusCode()).isEqualTo(202);
+  }
+
+  @Test
+  void anEndedLeadThatWroteAfterItsEndWithinTheRetentionIsKept() throws Exception {
+    String leadId = "retention-wrote-" + UUID.randomUUID();
+    String phone = phone();
+    String wamid = endedLead(leadId, phone);
+    age(leadId, YEAR.plusDays(35));
+    // A year after its run ended the person writes again: the run stays ended (stopped).
+    emulator().recipientWrote(phone);
+    assertThat(metaWebhook(textFrom(phone, wamid, "Is the offer still on?")).statusCode())
+        .isEqualTo(200);
+    await(
+        "on the after-the-end list",
+        Duration.ofSeconds(15),
+        () -> store().contact(leadId).get("afterEnd") != null);
+    await(
+        "the answer drafted",
+        Duration.ofSeconds(30),
+        () ->
+            store().interactions().timeline(leadId).stream()
+                .anyMatch(e -> "answer_drafted".equals(e.getString("type"))));
+    assertThat(store().contact(leadId).getString("stage")).isEqualTo("stopped");
+
+    sweeper(YEAR).sweep();
+    assertThat(untouched(leadId)).as("it wrote seconds ago").isTrue();
+
+    // A year after that message, nothing since: erased.
+    age(leadId, YEAR.plusDays(1));
+    sweeper(YEAR).sweep();
+    awaitErased(leadId);
+  }
+
+  @Test
+  void zeroErasesNothing() throws Exception {
+    String leadId = "retention-off-" + UUID.randomUUID();
+    endedLead(leadId, phone());
+    age(leadId, YEAR.multipliedBy(5));
+
+    LeadRetentionSweep off = sweeper(Duration.ZERO);
+    assertThat(off.on()).isFalse();
+    assertThat(off.sweep()).isZero();
+
+    assertThat(untouched(leadId)).isTrue();
+    // The shared application runs with LEAD_RETENTION unset: off.
+    assertThat(APP.getConfiguration().getApi().leadRetention().toSeconds()).isZero();
+  }
+}
