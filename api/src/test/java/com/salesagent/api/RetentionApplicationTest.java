@@ -12,6 +12,9 @@ import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.leads.LeadRetentionSweep;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -243,6 +246,34 @@ final class RetentionApplicationTest extends AppTestHarness {
   }
 
   @Test
+  void aSweepStartsNoMoreErasuresThanItsBatch() throws Exception {
+    String first = "retention-batch-a-" + UUID.randomUUID();
+    String second = "retention-batch-b-" + UUID.randomUUID();
+    endedLead(first, phone());
+    endedLead(second, phone());
+    age(first, YEAR.plusDays(10));
+    age(second, YEAR.plusDays(10));
+
+    LeadRetentionSweep oneAtATime =
+        new LeadRetentionSweep(
+            store(),
+            app().connections().temporal().client(),
+            Duration.ofSeconds(2),
+            YEAR,
+            Clock.systemUTC(),
+            1,
+            0);
+
+    // This class's other tests leave no ended lead idle that long (they are erased or younger).
+    assertThat(oneAtATime.sweep()).isEqualTo(1);
+    assertThat(List.of(first, second).stream().filter(this::untouched).count())
+        .as("one of the two left for the next sweep")
+        .isEqualTo(1);
+    assertThat(oneAtATime.sweep()).isEqualTo(1);
+    assertThat(untouched(first) || untouched(second)).isFalse();
+  }
+
+  @Test
   void zeroErasesNothing() throws Exception {
     String leadId = "retention-off-" + UUID.randomUUID();
     endedLead(leadId, phone());
@@ -255,5 +286,12 @@ final class RetentionApplicationTest extends AppTestHarness {
     assertThat(untouched(leadId)).isTrue();
     // The shared application runs with LEAD_RETENTION unset: off.
     assertThat(APP.getConfiguration().getApi().leadRetention().toSeconds()).isZero();
+    // Erased by hand: no old ended lead left for this class's other sweeps to count.
+    HttpResponse<String> erased =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/leads/" + leadId)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .DELETE());
+    assertThat(erased.statusCode()).isEqualTo(202);
   }
 }
