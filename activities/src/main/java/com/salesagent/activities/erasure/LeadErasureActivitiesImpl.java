@@ -130,6 +130,12 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     }
   }
 
+  /**
+   * Who asks for the erasures of leads whose retention period ended ({@code LEAD_RETENTION}): their
+   * {@code lead.erased} says so and asks no CRM to delete anything.
+   */
+  public static final String BY_RETENTION = "system:retention";
+
   @Override
   public Erased erase(ErasureRequest request, boolean last) {
     String leadId = request.leadId();
@@ -207,7 +213,11 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     if (crmLink != null
         || db.getCollection(Notifications.COLLECTION).countDocuments(itsEvents) > 0) {
       new Notifications(db, clock)
-          .emitErased(leadId, contact == null ? null : contact.getString("campaignId"), crmLink);
+          .emitErased(
+              leadId,
+              contact == null ? null : contact.getString("campaignId"),
+              crmLink,
+              BY_RETENTION.equals(request.requestedBy()));
     }
     documents.put(
         Notifications.COLLECTION,

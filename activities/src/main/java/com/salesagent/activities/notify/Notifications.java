@@ -118,11 +118,21 @@ public final class Notifications {
    * 17(2) and 19): {@code lead.erased}, once per lead, with no personal data (its id, campaign,
    * stage {@code erased}), and, for the CRM connector, the ids the CRM gave the lead's contact and
    * deal ({@code crmLink}: the {@code crm_links} document, which the erasure deletes next; null
-   * when the CRM never heard of the lead).
+   * when the CRM never heard of the lead). The reason says why: {@code on request}, or {@code
+   * retention period} ({@code byAge}: the lead's own retention ended, not the person's request;
+   * such an event carries no CRM ids: the CRM's records are the customer's, kept by its own
+   * retention).
    */
-  public void emitErased(String leadId, String campaignId, Document crmLink) {
-    insert(leadId + ":" + ERASED, ERASED, leadId, campaignId, "erased", null, null);
-    if (crmLink != null) {
+  public void emitErased(String leadId, String campaignId, Document crmLink, boolean byAge) {
+    insert(
+        leadId + ":" + ERASED,
+        ERASED,
+        leadId,
+        campaignId,
+        "erased",
+        byAge ? "retention period" : "on request",
+        null);
+    if (crmLink != null && !byAge) {
       Document ids = new Document();
       for (String field : java.util.List.of("contactId", "dealId", "contactCreated")) {
         if (crmLink.get(field) != null) {

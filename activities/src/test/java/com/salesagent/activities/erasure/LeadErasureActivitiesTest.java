@@ -571,7 +571,7 @@ class LeadErasureActivitiesTest {
             .first();
     assertThat(told.getString("type")).isEqualTo("lead.erased");
     assertThat(told.getString("stage")).isEqualTo("erased");
-    assertThat(told.getString("reason")).isNull();
+    assertThat(told.getString("reason")).isEqualTo("on request");
     assertThat(told.get("erasedCrmIds", Document.class))
         .isEqualTo(new Document("contactId", "901"));
     assertThat(told.toJson()).doesNotContain("Greta").doesNotContain("99876");
@@ -590,6 +590,26 @@ class LeadErasureActivitiesTest {
             db.getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)
                 .countDocuments(Filters.eq("_id", "erased:lead.erased")))
         .isEqualTo(1);
+  }
+
+  /**
+   * A lead erased because its retention period ended: its recipients are told so, and the CRM is
+   * given no ids (its records are the customer's, kept by its own retention).
+   */
+  @Test
+  void aLeadErasedByItsRetentionPeriodSaysSoAndAsksTheCrmForNothing() {
+    db.getCollection(Collections.CRM_LINKS)
+        .insertOne(new Document("_id", "erased").append("contactId", "901"));
+    store.markErasing("erased", REQUESTED);
+    erasure.erase(
+        new ErasureRequest("erased", LeadErasureActivitiesImpl.BY_RETENTION, "retention", false, 0),
+        false);
+    Document told =
+        db.getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)
+            .find(Filters.eq("_id", "erased:lead.erased"))
+            .first();
+    assertThat(told.getString("reason")).isEqualTo("retention period");
+    assertThat(told.get("erasedCrmIds")).isNull();
   }
 
   /** A lead no event of which went anywhere (never interested, no CRM): nobody is told. */

@@ -75,7 +75,8 @@ public final class LeadRetentionSweep implements Managed {
   static final int EXAMINED = 2000;
 
   /** Who the audit log names for these erasures. */
-  public static final String OPERATOR = "system:retention";
+  public static final String OPERATOR =
+      com.salesagent.activities.erasure.LeadErasureActivitiesImpl.BY_RETENTION;
 
   /** The stages of a run that has ended. */
   static final List<String> ENDED =

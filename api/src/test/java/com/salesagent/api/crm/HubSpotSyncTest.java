@@ -148,7 +148,7 @@ class HubSpotSyncTest {
         .database()
         .getCollection(Notifications.COLLECTION)
         .deleteMany(Filters.eq("leadId", leadId));
-    notifications.emitErased(leadId, "c-1", link);
+    notifications.emitErased(leadId, "c-1", link, false);
     MONGO.database().getCollection(HubSpotSync.LINKS).deleteMany(Filters.eq("_id", leadId));
     MONGO.database().getCollection(Collections.CONTACTS).deleteMany(Filters.eq("leadId", leadId));
   }
@@ -204,6 +204,25 @@ class HubSpotSyncTest {
                 prop(n, "hs_note_body").startsWith("Erased on request in the sales agent")
                     && n.path("associations").toString().contains(theirs));
     assertThat(hubspot.calls).doesNotContain("POST contacts/gdpr-delete");
+  }
+
+  /**
+   * A lead erased because its retention period ended (not the person's request): HubSpot's records
+   * are the customer's, kept by its own retention; nothing is deleted there.
+   */
+  @Test
+  void aLeadErasedByItsRetentionPeriodDeletesNothingInHubSpot() throws Exception {
+    notifications.emit("lead.interested", "L-1", "c-1", "interested", null);
+    crm.deliverDue();
+    Document link =
+        MONGO.database().getCollection(HubSpotSync.LINKS).find(Filters.eq("_id", "L-1")).first();
+    notifications.emitErased("L-1", "c-1", link, true);
+    crm.deliverDue();
+
+    assertThat(hubspot.all("contacts")).hasSize(1);
+    assertThat(only("deals").path("archived").asBoolean()).isFalse();
+    assertThat(hubspot.calls).noneMatch(c -> c.startsWith("DELETE") || c.contains("gdpr-delete"));
+    assertThat(crmOf("L-1:lead.erased").getString("status")).isEqualTo("delivered");
   }
 
   /** HUBSPOT_ON_ERASURE=keep: nothing is deleted, notes on the contact and the deal say it. */
