@@ -497,7 +497,8 @@ public class TemplateComposeActivities implements ComposeActivities {
    * The given name of a name as people and CRMs write it: the first word of "Bob Lee", the word
    * after the comma of "Lee, Bob" (Salesforce's and Outlook's order, a CSV's quoted field), the
    * first word before a comma that only adds a suffix ("Bob Lee, Jr."), a title with the surname
-   * ("Dr. Souza"); never a trailing comma or semicolon ("Hi Lee,, ..." greeted such leads).
+   * ("Dr. Souza"); never a trailing comma or semicolon ("Hi Lee,, ..." greeted such leads), nor a
+   * word without a letter (an emoji before the name).
    */
   static String firstName(String name) {
     String n = name.strip();
@@ -509,7 +510,16 @@ public class TemplateComposeActivities implements ComposeActivities {
       boolean suffix = SUFFIXES.contains(bare(afterWord));
       n = before.isEmpty() || (!afterWord.isEmpty() && !suffix) ? after : before;
     }
-    String[] words = n.split("\\s+");
+    // Words without a letter (an emoji, a symbol a CRM's name field was decorated with) are no
+    // name: a lead named "<technologist emoji> Zoe <rocket emoji>" was greeted with the emoji.
+    String[] all = n.split("\\s+");
+    String[] words =
+        java.util.Arrays.stream(all)
+            .filter(w -> w.codePoints().anyMatch(Character::isLetter))
+            .toArray(String[]::new);
+    if (words.length == 0) {
+      words = all;
+    }
     String first = words[0];
     if (words.length > 1 && TITLES.contains(bare(first))) {
       first = first + " " + trimPunctuation(words[words.length - 1]);

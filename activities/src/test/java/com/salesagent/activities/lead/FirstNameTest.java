@@ -32,7 +32,11 @@ class FirstNameTest {
         "Ana; Bob|Ana",
         "O'Brien, Seán|Seán",
         "Jean-Luc Picard|Jean-Luc",
-        "Ana|Ana"
+        "Ana|Ana",
+        "\uD83D\uDC69\uD83C\uDFFD\u200D\uD83D\uDCBB Zo\u00eb \uD83D\uDE80|Zo\u00eb",
+        "\uD83D\uDE80 \u2605 Dr. Ana Souza|Dr. Souza",
+        "\u0645\u062d\u0645\u062f \u0639\u0628\u062f \u0627\u0644\u0644\u0647|\u0645\u062d\u0645\u062f",
+        "\u2605 \u2606|\u2605"
       })
   void theFirstNameIsTheGivenNameWhateverTheOrder(String name, String first) {
     Map<String, String> values =
