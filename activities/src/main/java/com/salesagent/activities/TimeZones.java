@@ -43,6 +43,41 @@ public final class TimeZones {
     return id == null ? null : COUNTRIES.get(id.strip());
   }
 
+  /**
+   * The one time zone of a country (ISO 3166: {@code IN} is Asia/Kolkata, {@code AE} Asia/Dubai),
+   * or null when it has none or several that keep different local times: a country whose zones all
+   * keep the same offsets over the coming year ({@code DE}: Berlin and Busingen; {@code AR}) is the
+   * first of them, one whose zones differ ({@code US}, {@code BR}, {@code CN}: Shanghai and Urumqi)
+   * has no one time zone and is null (its number does not say which part it is in).
+   */
+  public static String onlyZoneOf(String country, java.time.Instant now) {
+    if (country == null) {
+      return null;
+    }
+    java.util.List<String> zones =
+        COUNTRIES.entrySet().stream()
+            .filter(e -> e.getValue().equals(country))
+            .map(Map.Entry::getKey)
+            .filter(REGIONS::contains)
+            .sorted()
+            .toList();
+    if (zones.isEmpty()) {
+      return null;
+    }
+    java.time.zone.ZoneRules first = ZoneId.of(zones.get(0)).getRules();
+    for (String zone : zones.subList(1, zones.size())) {
+      java.time.zone.ZoneRules rules = ZoneId.of(zone).getRules();
+      // Twice a month over a year: the same offsets through winter and summer time.
+      for (int day = 0; day <= 366; day += 15) {
+        java.time.Instant at = now.plus(java.time.Duration.ofDays(day));
+        if (!first.getOffset(at).equals(rules.getOffset(at))) {
+          return null;
+        }
+      }
+    }
+    return zones.get(0);
+  }
+
   private static Map<String, String> countries() {
     Map<String, String> countries = new HashMap<>();
     try (InputStream in = TimeZones.class.getResourceAsStream("/tz/zone-countries.tab")) {

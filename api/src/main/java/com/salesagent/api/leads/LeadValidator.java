@@ -221,7 +221,7 @@ public class LeadValidator {
                   + " Temporal, its Web UI and the logs show, where no name may be; use the CRM's"
                   + " record id, or leave it out for a generated one"));
     }
-    String timezone = blank(r.timezone()) ? defaultTimezone : r.timezone().trim();
+    String timezone = blank(r.timezone()) ? timezoneOf(phone) : r.timezone().trim();
     if (!TimeZones.isRegion(timezone)) {
       errors.add(new FieldError("timezone", TimeZones.EXPECTED));
     }
@@ -309,6 +309,30 @@ public class LeadValidator {
             consentSource,
             consentAt),
         List.of());
+  }
+
+  /**
+   * The time zone of a lead enrolled without one: its number's country's, when the country has one
+   * ({@link TimeZones#onlyZoneOf}: +91 is Asia/Kolkata, +81 Asia/Tokyo), else DEFAULT_TIMEZONE, as
+   * it also is for a number of DEFAULT_TIMEZONE's own country. Quiet hours are held in it: an
+   * Japanese lead enrolled without a time zone on a server whose default is UTC was sent its first
+   * contact at 23:00 in Tokyo, and an Indian lead's send window was 13:30 to 01:30 its time.
+   */
+  private String timezoneOf(String e164) {
+    if (e164 == null) {
+      return defaultTimezone;
+    }
+    String country;
+    try {
+      country = PHONES.getRegionCodeForNumber(PHONES.parse(e164, null));
+    } catch (NumberParseException e) {
+      return defaultTimezone;
+    }
+    if (country == null || country.equals(TimeZones.country(defaultTimezone))) {
+      return defaultTimezone;
+    }
+    String zone = TimeZones.onlyZoneOf(country, clock.instant());
+    return zone == null ? defaultTimezone : zone;
   }
 
   /**

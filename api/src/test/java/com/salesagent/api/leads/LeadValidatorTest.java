@@ -243,6 +243,43 @@ class LeadValidatorTest {
     }
   }
 
+  /**
+   * A lead enrolled without a time zone has its number's country's, where the country has one: on a
+   * server whose DEFAULT_TIMEZONE is UTC an Indian lead got UTC and quiet hours (20:00-08:00) held
+   * in UTC, so its first contact went out at 01:30 in India, a Japanese lead's at 23:00 in Tokyo
+   * (the QA walk). A country of several zones (US, Brazil) keeps the default, as does a number of
+   * the default's own country; a time zone given is kept whatever the number.
+   */
+  @Test
+  void aLeadWithoutATimeZoneHasItsNumbersCountrysWhereItHasOne() {
+    java.util.Map<String, String> expected =
+        java.util.Map.of(
+            "+91 98765 43210", "Asia/Kolkata",
+            "+81 90 1234 5678", "Asia/Tokyo",
+            "+971 50 123 4567", "Asia/Dubai",
+            "+234 803 123 4567", "Africa/Lagos",
+            "+49 151 23456789", "Europe/Berlin",
+            "+44 20 7123 4567", "Europe/London",
+            "+1 415 555 0101", "UTC",
+            "+55 11 99876-5432", "UTC");
+    expected.forEach(
+        (phone, zone) -> {
+          LeadValidator.Result r = validator.validate(localNumber(phone, null, "en"));
+          assertThat(r.errors()).as(phone).isEmpty();
+          assertThat(r.lead().timezone()).as(phone).isEqualTo(zone);
+        });
+    assertThat(validator.validate(localNumber("+91 98765 43210", "America/New_York", "en")).lead())
+        .extracting(LeadValidator.Lead::timezone)
+        .isEqualTo("America/New_York");
+    // DEFAULT_TIMEZONE in the number's own country is kept (the operator's choice for it).
+    assertThat(
+            new LeadValidator("Europe/Busingen", "DE")
+                .validate(localNumber("+49 151 23456789", null, "de"))
+                .lead())
+        .extracting(LeadValidator.Lead::timezone)
+        .isEqualTo("Europe/Busingen");
+  }
+
   @Test
   void consentIsRequired() {
     assertThat(validator.validate(lead("+5511998765432", null, null)).errors())
