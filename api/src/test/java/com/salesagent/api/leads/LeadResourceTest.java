@@ -876,6 +876,68 @@ class LeadResourceTest {
   }
 
   /**
+   * Excel's "CSV" on a Mac is Mac Roman, no UTF-8: read as Windows-1252, a row whose letters fell
+   * on bytes Windows-1252 has (J\u00fcrgen M\u00fcller, B\u00e4ckerei) was enrolled as "J\u0178rgen
+   * M\u0178ller", "B\u0160ckerei" and sent so, while the rows with a byte it leaves undefined
+   * (Jo\u00e3o Concei\u00e7\u00e3o) were rejected (the QA walk). Such a file is now refused whole,
+   * 415 naming Content-Type, before any row; named as Mac Roman it is read. UTF-16 without a byte
+   * order mark had every other character a NUL and every row rejected: it is read.
+   */
+  @Test
+  void aCsvThatIsNeitherUtf8NorWindows1252IsRefusedAndUtf16WithoutItsMarkIsRead() {
+    String file =
+        "leadId;name;phone;company;consentOptIn;consentSource;consentAt\r\n"
+            + "mac-1;J\u00fcrgen M\u00fcller;+4915123456711;B\u00e4ckerei Gr\u00f6\u00dfe;true;form;"
+            + "2026-11-20T10:00:00Z\r\n"
+            + "mac-2;Jo\u00e3o Concei\u00e7\u00e3o;+5511998769471;A\u00e7\u00e3o;true;form;"
+            + "2026-11-20T10:00:00Z\r\n";
+    for (String text : List.of(file, file.substring(0, file.indexOf("mac-2")))) {
+      byte[] macRoman = text.getBytes(java.nio.charset.Charset.forName("x-MacRoman"));
+      Response refused =
+          RESOURCES.target("/api/leads/import").request().post(Entity.entity(macRoman, "text/csv"));
+      assertThat(refused.getStatus()).isEqualTo(415);
+      assertThat(json(refused).get("errors").toString())
+          .contains("field=Content-Type")
+          .contains("line 2");
+      assertThat(STORE.contact("mac-1")).isNull();
+      assertThat(STORE.contact("mac-2")).isNull();
+    }
+
+    byte[] macRoman = file.getBytes(java.nio.charset.Charset.forName("x-MacRoman"));
+    Response named =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(macRoman, "text/csv; charset=x-MacRoman"));
+    assertThat(named.getStatus()).isEqualTo(200);
+    assertThat(named.readEntity(String.class)).contains("\"enrolled\":2");
+    assertThat(STORE.contact("mac-1").getString("name")).isEqualTo("J\u00fcrgen M\u00fcller");
+
+    for (java.nio.charset.Charset utf16 :
+        List.of(
+            java.nio.charset.StandardCharsets.UTF_16LE,
+            java.nio.charset.StandardCharsets.UTF_16BE)) {
+      String id = "nomark-" + utf16.name().toLowerCase(java.util.Locale.ROOT);
+      String unmarked =
+          "leadId,name,phone,company,consentOptIn,consentSource,consentAt\r\n"
+              + id
+              + ",Fran\u00e7ois Lef\u00e8vre,+3361234567"
+              + (utf16.name().endsWith("LE") ? "1" : "2")
+              + ",\u4e00\u4e01 Soci\u00e9t\u00e9,true,form,2026-11-20T10:00:00Z\r\n";
+      Response read =
+          RESOURCES
+              .target("/api/leads/import")
+              .request()
+              .post(Entity.entity(unmarked.getBytes(utf16), "text/csv"));
+      assertThat(read.getStatus()).as(utf16.name()).isEqualTo(200);
+      assertThat(read.readEntity(String.class)).as(utf16.name()).contains("\"enrolled\":1");
+      assertThat(STORE.contact(id).getString("name")).isEqualTo("Fran\u00e7ois Lef\u00e8vre");
+      assertThat(STORE.contact(id).getString("company"))
+          .isEqualTo("\u4e00\u4e01 Soci\u00e9t\u00e9");
+    }
+  }
+
+  /**
    * A Brazilian export ("(11) 98765-4321", no country code, no locale or time zone column) on a
    * server whose DEFAULT_PHONE_REGION is US: every row was rejected and nothing said how to import
    * it but editing every number. The import names the file's country (?region=BR); a region
