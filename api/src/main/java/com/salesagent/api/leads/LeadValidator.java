@@ -460,6 +460,30 @@ public class LeadValidator {
         break; // its country code says where it is: no region reads it otherwise
       }
     }
+    if (valid.isEmpty()) {
+      String international = withoutInternationalPrefix(written);
+      if (international != null) {
+        try {
+          Phonenumber.PhoneNumber number =
+              withoutMexicosOldMobileOne(PHONES.parse(international, null));
+          if (PHONES.isValidNumber(number)) {
+            read = true;
+            valid.put("00", PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+          }
+        } catch (NumberParseException e) {
+          // not one either: the refusal below says what was tried
+        }
+      }
+    }
+    if (!valid.isEmpty() && hasExtension(written, regions)) {
+      errors.add(
+          new FieldError(
+              "phone",
+              "has an extension: WhatsApp reaches a mobile number, never a desk phone's"
+                  + " extension (the message would go to the switchboard's number); give the"
+                  + " lead's own number without it"));
+      return null;
+    }
     java.util.Set<String> numbers = new java.util.LinkedHashSet<>(valid.values());
     if (numbers.size() > 1) {
       // Two of the lead's countries read different numbers (a US number without +1 is a valid
@@ -491,6 +515,34 @@ public class LeadValidator {
                   + " as +5511998765432"));
     }
     return null;
+  }
+
+  /**
+   * A number written with 00, the international call prefix of most of the world, before its
+   * country code ("0049 30 901820", as Europe writes it) as "+49 30 901820", or null. It is tried
+   * only when no region reads the number as written (a US default read "0049..." as no number and
+   * refused it as "not a valid phone number of US").
+   */
+  private static String withoutInternationalPrefix(String written) {
+    String s = written.replaceFirst("^[^0-9+]+", "");
+    return s.startsWith("00") && s.length() > 2 && s.charAt(2) != '0' ? "+" + s.substring(2) : null;
+  }
+
+  /** Whether a region the number is read in finds an extension on it ("ext. 12", "x33"). */
+  private static boolean hasExtension(String written, java.util.Collection<String> regions) {
+    for (String region : regions) {
+      try {
+        if (PHONES.parse(written, region).hasExtension()) {
+          return true;
+        }
+      } catch (NumberParseException e) {
+        // not read in this region
+      }
+      if (written.startsWith("+")) {
+        break;
+      }
+    }
+    return false;
   }
 
   /**

@@ -280,6 +280,38 @@ class LeadValidatorTest {
         .isEqualTo("Europe/Busingen");
   }
 
+  /**
+   * Numbers as people paste them (the QA walk): 00 before the country code, as Europe, Africa and
+   * Asia write it, was refused on a US default as "not a valid phone number of US"; a desk phone's
+   * extension was dropped and the switchboard's number enrolled, to be messaged as the lead.
+   */
+  @Test
+  void aNumberWith00BeforeItsCountryCodeIsReadAndOneWithAnExtensionRefused() {
+    java.util.Map<String, String> read =
+        java.util.Map.of(
+            "0049 30 901820", "+4930901820",
+            "0049 151 23456789", "+4915123456789",
+            "'0044 20 7123 4567", "+442071234567",
+            "00971 50 123 4567", "+971501234567",
+            "011 49 30 901820", "+4930901820");
+    read.forEach(
+        (phone, e164) -> {
+          LeadValidator.Result r = validator.validate(localNumber(phone, null, "en"));
+          assertThat(r.errors()).as(phone).isEmpty();
+          assertThat(r.lead().phone()).as(phone).isEqualTo(e164);
+        });
+    // A number its own country reads as written keeps that reading.
+    assertThat(validator.validate(localNumber("0049 30 901820", "Europe/Berlin", "de")).lead())
+        .extracting(LeadValidator.Lead::phone)
+        .isEqualTo("+4930901820");
+    for (String phone :
+        List.of("+1 415 555 0104 ext. 12", "(415) 555-0105 x33", "+44 20 7123 4567 ext 5")) {
+      List<FieldError> errors = validator.validate(localNumber(phone, null, "en")).errors();
+      assertThat(errors).as(phone).extracting(FieldError::field).containsExactly("phone");
+      assertThat(errors.get(0).message()).as(phone).contains("extension");
+    }
+  }
+
   @Test
   void consentIsRequired() {
     assertThat(validator.validate(lead("+5511998765432", null, null)).errors())
