@@ -55,6 +55,10 @@ public class LeadValidator {
   private static final Pattern BIDI =
       Pattern.compile("[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]");
 
+  /** Invisible characters a copied number carries: direction marks, zero-width characters. */
+  private static final Pattern INVISIBLE_IN_NUMBERS =
+      Pattern.compile("[\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF\\u061C\\u00AD]");
+
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
   private static final Pattern CONTROL_BUT_LINES = Pattern.compile("[\\p{Cntrl}&&[^\\n\\t]]");
   private static final Pattern VISIBLE = Pattern.compile("[\\p{L}\\p{N}]");
@@ -436,7 +440,9 @@ public class LeadValidator {
           new FieldError("phone", "required, in international format such as +5511998765432"));
       return null;
     }
-    String written = raw.trim();
+    // Direction marks and zero-width characters a number copied from a right-to-left page, a chat
+    // or a spreadsheet carries ("+91\u200E9876543210" was "not a phone number").
+    String written = INVISIBLE_IN_NUMBERS.matcher(raw).replaceAll("").trim();
     java.util.LinkedHashSet<String> regions = new java.util.LinkedHashSet<>(leadRegions);
     regions.add(defaultRegion);
     NumberParseException unreadable = null;

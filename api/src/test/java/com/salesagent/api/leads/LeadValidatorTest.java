@@ -312,6 +312,27 @@ class LeadValidatorTest {
     }
   }
 
+  /**
+   * A number copied from a right-to-left page or a chat carries direction marks and zero-width
+   * characters, inside it as well as around it: "+91\u200E9876543213" was 422 "not a phone number".
+   */
+  @Test
+  void invisibleCharactersInACopiedNumberAreNotPartOfIt() {
+    for (String phone :
+        List.of(
+            "+91\u200E9876543213",
+            "\u200F+91 98765\u200F 43213\u200F",
+            "\u202A+91\u2066 98765 43213\u2069\u202C",
+            "+91\u00a098765\u200B43213",
+            "\uFEFF+91 98765\u2060 43213",
+            "\uff0b\uff19\uff11\uff19\uff18\uff17\uff16\uff15\uff14\uff13\uff12\uff11\uff13",
+            "+\u0669\u0661 \u0669\u0668\u0667\u0666\u0665 \u0664\u0663\u0662\u0661\u0663")) {
+      LeadValidator.Result r = validator.validate(localNumber(phone, null, "en"));
+      assertThat(r.errors()).as(phone).isEmpty();
+      assertThat(r.lead().phone()).as(phone).isEqualTo("+919876543213");
+    }
+  }
+
   @Test
   void consentIsRequired() {
     assertThat(validator.validate(lead("+5511998765432", null, null)).errors())
