@@ -77,8 +77,34 @@ final class DraftWriter {
     if (text.startsWith(NONE)) {
       return new Written(null, "the provider found no grounded answer", answer.promptHash());
     }
-    return new Written(
-        text.length() > 1000 ? text.substring(0, 1000) : text, null, answer.promptHash());
+    return new Written(atMost(text, MAX_CHARS), null, answer.promptHash());
+  }
+
+  /** The longest draft kept (the prompt asks for 700 characters). */
+  static final int MAX_CHARS = 1000;
+
+  /**
+   * The text, or when it is longer than {@code max} its whole sentences that fit (else its whole
+   * words): a provider's answer over the limit was cut at character 1,000, mid-word and, an emoji
+   * across the cut, with half a surrogate pair, in the draft a rep sends or a segment lets go
+   * without a person.
+   */
+  static String atMost(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    String head = text.substring(0, Character.isLowSurrogate(text.charAt(max)) ? max - 1 : max);
+    java.util.regex.Matcher end =
+        java.util.regex.Pattern.compile("[.!?\u2026](?=\\s)").matcher(head + " ");
+    int sentences = -1;
+    while (end.find()) {
+      sentences = end.end();
+    }
+    if (sentences > 0) {
+      return head.substring(0, Math.min(sentences, head.length())).strip();
+    }
+    int space = head.lastIndexOf(' ');
+    return (space > 0 ? head.substring(0, space) : head).strip();
   }
 
   private static String quoted(String s) {
