@@ -281,6 +281,13 @@ public final class ApiWiring {
             new com.salesagent.api.knowledge.KnowledgeResource(
                 connections.mongo().database(), clock),
             new LeadMediaResource(store, connections.storage().storage()),
+            new com.salesagent.api.leads.SubjectAccessResource(
+                new com.salesagent.api.leads.SubjectAccess(
+                    store,
+                    validator,
+                    env.getObjectMapper(),
+                    connections.storage().storage().bucket(),
+                    clock)),
             new com.salesagent.api.leads.LeadVoiceNoteResource(
                 store, client, env.getObjectMapper(), voiceNotes),
             new com.salesagent.api.leads.DraftResource(store, clock),

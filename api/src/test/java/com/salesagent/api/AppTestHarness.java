@@ -53,7 +53,8 @@ abstract sealed class AppTestHarness
         SuppressedLeadsApplicationTest,
         QueryIdsApplicationTest,
         ImportRecordsApplicationTest,
-        RetentionApplicationTest {
+        RetentionApplicationTest,
+        SubjectAccessApplicationTest {
   static final String TOKEN = "lifecycle-token-0123456789abcdef01234";
 
   /** HubSpot's webhooks to us: the app's client secret and the public URL they are signed for. */

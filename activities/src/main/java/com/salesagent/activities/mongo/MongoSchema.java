@@ -167,6 +167,11 @@ public final class MongoSchema {
         Indexes.ascending("templateRequest.at"),
         new IndexOptions().sparse(true));
     index(db, Collections.AUDIT_LOG, Indexes.descending("at"));
+    // A subject access request's entries of the person (the API's SubjectAccess): by lead, by the
+    // leads of an earlier export, by a number suppressed or lifted by hand.
+    for (String field : List.of("leadId", "leadIds", "number")) {
+      index(db, Collections.AUDIT_LOG, Indexes.ascending(field), new IndexOptions().sparse(true));
+    }
     index(
         db,
         FunnelStats.COLLECTION,
