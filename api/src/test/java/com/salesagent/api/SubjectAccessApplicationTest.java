@@ -372,4 +372,39 @@ final class SubjectAccessApplicationTest extends AppTestHarness {
         .contains("lead_erasure_requested", "lead_erased");
     assertThat(byId.toString()).doesNotContain(reply, phone.substring(5));
   }
+
+  /**
+   * A lead with more replies than one MongoDB reply message holds (15,000 replies of WhatsApp's
+   * longest text, 4,096 characters: about 61 MB; the embedded MongoDB-wire server answered the
+   * sorted find in one message past the driver's 48 MB, and the export was cut off as invalid
+   * JSON): read in batches, the whole document comes back.
+   */
+  @Test
+  void aLeadWithMoreDataThanOneMongoReplyIsExportedWhole() throws Exception {
+    String leadId = "sar-big-" + UUID.randomUUID().toString().substring(0, 8);
+    String phone = phone();
+    store().contacts().insertOne(new Document("leadId", leadId).append("phone", phone));
+    String text = "y".repeat(4096);
+    try {
+      for (int i = 0; i < 15_000; i += 1_000) {
+        List<Document> batch = new ArrayList<>();
+        for (int j = i; j < i + 1_000; j++) {
+          batch.add(
+              new Document("leadId", leadId)
+                  .append("text", j + " " + text)
+                  .append("receivedAt", new java.util.Date()));
+        }
+        store().feedback().insertMany(batch);
+      }
+
+      HttpResponse<String> r = export("{\"phone\":\"" + phone + "\"}", TOKEN);
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).endsWith("\"complete\":true}");
+      assertThat(lead(json.readTree(r.body()), leadId).path("feedback")).hasSize(15_000);
+    } finally {
+      store().feedback().deleteMany(Filters.eq("leadId", leadId));
+      store().contacts().deleteOne(Filters.eq("leadId", leadId));
+    }
+  }
 }

@@ -68,6 +68,13 @@ public final class SubjectAccess {
   /** The most lead ids {@code leadsNotExported} names (the count is always whole). */
   static final int MAX_NAMED = 1_000;
 
+  /**
+   * Documents per cursor batch: a lead with a long history is read in batches of this many, never
+   * as one reply (the embedded MongoDB-wire server answered a sorted find of 100,000 replies in one
+   * 49 MB message, past the driver's 48 MB limit, and the export was cut off).
+   */
+  static final int BATCH = 500;
+
   /** Rounds of "the numbers of the leads of the numbers" followed (a wa_id unlike the number). */
   private static final int ROUNDS = 3;
 
@@ -439,7 +446,8 @@ public final class SubjectAccess {
       FindIterable<Document> found =
           ("message".equals(from) ? store.messages().collection() : store.feedback())
               .find(withMedia)
-              .projection(Projections.include("media", "wamid", "messageId", "idempotencyKey"));
+              .projection(Projections.include("media", "wamid", "messageId", "idempotencyKey"))
+              .batchSize(BATCH);
       for (Document d : found) {
         Document m = d.get("media", Document.class);
         if (m == null) {
@@ -507,7 +515,8 @@ public final class SubjectAccess {
       for (Document row :
           db.getCollection(Collections.IMPORT_ROWS)
               .find(Filters.or(naming))
-              .sort(Sorts.ascending("importId", "seq"))) {
+              .sort(Sorts.ascending("importId", "seq"))
+              .batchSize(BATCH)) {
         row.remove("_id");
         Object result = row.get("result");
         if (result instanceof String json) {
@@ -561,7 +570,8 @@ public final class SubjectAccess {
               .projection(
                   Projections.include(
                       "eventKey", "kind", "item", "receivedAt", "processed", "deadLetter"))
-              .sort(Sorts.ascending("receivedAt"))) {
+              .sort(Sorts.ascending("receivedAt"))
+              .batchSize(BATCH)) {
         e.remove("_id");
         value(g, e);
       }
@@ -572,7 +582,7 @@ public final class SubjectAccess {
   private void array(JsonGenerator g, String name, FindIterable<Document> found)
       throws IOException {
     g.writeArrayFieldStart(name);
-    for (Document d : found) {
+    for (Document d : found.batchSize(BATCH)) {
       d.remove("_id");
       value(g, d);
     }
