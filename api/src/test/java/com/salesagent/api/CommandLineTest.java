@@ -109,6 +109,36 @@ class CommandLineTest {
     assertThat(outcome.errLines()).noneMatch(l -> l.trim().startsWith("at "));
   }
 
+  /**
+   * Each of these started with a stack trace ("unexpected failure at start-up", the outbound
+   * webhooks' and HubSpot's stage map refused when the application was wired), or started at all: a
+   * HubSpot URL that is no URL (every CRM write failing later), a port out of range named only by
+   * its YAML key. Now each is a line naming its variable, before anything connects.
+   */
+  @Test
+  void aBadNotificationHubSpotOrPortSettingIsALineNamingItsVariable() throws Exception {
+    String[][] cases = {
+      {"NOTIFY_WEBHOOK_URL", "ftp://hooks.example.com", "NOTIFY_WEBHOOK_SECRET", "s3cret"},
+      {"NOTIFY_WEBHOOK_SECRET", "", "NOTIFY_WEBHOOK_URL", "https://hooks.example.com/in"},
+      {"HUBSPOT_BASE_URL", "api.hubapi.com", "HUBSPOT_ACCESS_TOKEN", "pat-na1-x"},
+      {"HUBSPOT_WEBHOOK_URL", "agent.example.com/webhooks/hubspot", "HUBSPOT_CLIENT_SECRET", "x"},
+      {"HUBSPOT_DEAL_STAGES", "converted:closedwon", "HUBSPOT_ACCESS_TOKEN", "pat-na1-x"},
+      {"HTTP_PORT", "99999", "ADMIN_PORT", "0"},
+    };
+    for (String[] c : cases) {
+      Outcome outcome = run(realStack(c[0], c[1], c[2], c[3]), "server");
+
+      String printed = String.join("\n", outcome.errLines());
+      assertThat(outcome.failure()).as(c[0]).isPresent();
+      assertThat(printed)
+          .as(c[0])
+          .startsWith("error: server.yml has an error")
+          .contains(c[0])
+          .doesNotContain("unexpected failure");
+      assertThat(outcome.errLines()).as(c[0]).noneMatch(l -> l.trim().startsWith("at "));
+    }
+  }
+
   @Test
   void aLeadRetentionThatIsNoDurationOrUnderADayIsRefusedNamingIt() throws Exception {
     Outcome notADuration = run(realStack("LEAD_RETENTION", "one year"), "server");

@@ -179,6 +179,31 @@ class WorkerConfigurationTest {
         .hasMessageContaining("* LLM_API_KEY ");
   }
 
+  /**
+   * An LLM base URL that is no URL, or a log level Logback does not know, started the process: the
+   * first failed every LLM call, the second logged at INFO as if nothing had been asked.
+   */
+  @Test
+  void aMalformedLlmBaseUrlOrAnUnknownLogLevelStopsStartUpNamingItsVariable() throws Exception {
+    assertThatThrownBy(() -> load(env("LLM_PROVIDER", "ollama", "LLM_BASE_URL", "::bad")))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("* LLM_BASE_URL ");
+    for (String level : new String[] {"LOUD", "DEBUGG", "verbose", "on"}) {
+      assertThatThrownBy(() -> load(env("LOG_LEVEL", level)))
+          .as(level)
+          .isInstanceOf(ConfigurationValidationException.class)
+          .hasMessageContaining("* LOG_LEVEL ");
+    }
+    for (String level : new String[] {"debug", "WARN", "Info", "OFF", "trace"}) {
+      load(env("LOG_LEVEL", level));
+    }
+    assertThat(
+            load(env("LLM_PROVIDER", "ollama", "LLM_BASE_URL", "http://ollama:11434"))
+                .getLlm()
+                .getBaseUrl())
+        .isEqualTo("http://ollama:11434");
+  }
+
   @Test
   void aMalformedTemporalAddressNamesTheVariable() {
     assertThatThrownBy(() -> load(env("TEMPORAL_ADDRESS", "temporal-without-port")))

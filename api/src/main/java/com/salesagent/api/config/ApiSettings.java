@@ -1,7 +1,10 @@
 package com.salesagent.api.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.salesagent.worker.config.HttpUrls;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -356,6 +359,51 @@ public class ApiSettings {
   @JsonProperty
   public void setHubspotDealStages(String stages) {
     this.hubspotDealStages = stages == null ? "" : stages;
+  }
+
+  // Checked with the other settings, so that a bad one is a line naming its variable under
+  // "server.yml has an error:": the notification dispatcher and HubSpot's stage map refused them
+  // only when the application was wired (a 20-line stack trace), and a HubSpot URL that was no URL
+  // started the process, every CRM write then failing.
+
+  @ValidationMethod(message = "NOTIFY_WEBHOOK_URL must be an http(s) URL or empty (none)")
+  @JsonIgnore
+  public boolean isNotifyWebhookUrlValid() {
+    return notifyWebhookUrl.isBlank() || HttpUrls.isHttpUrl(notifyWebhookUrl.strip());
+  }
+
+  @ValidationMethod(
+      message =
+          "NOTIFY_WEBHOOK_SECRET is required with NOTIFY_WEBHOOK_URL (the webhooks are signed)")
+  @JsonIgnore
+  public boolean isNotifyWebhookSecretPresent() {
+    return notifyWebhookUrl.isBlank() || !notifyWebhookSecret.isBlank();
+  }
+
+  @ValidationMethod(message = "HUBSPOT_BASE_URL must be an http(s) URL")
+  @JsonIgnore
+  public boolean isHubspotBaseUrlValid() {
+    return HttpUrls.isHttpUrl(hubspotBaseUrl.strip());
+  }
+
+  @ValidationMethod(message = "HUBSPOT_WEBHOOK_URL must be an http(s) URL or empty")
+  @JsonIgnore
+  public boolean isHubspotWebhookUrlValid() {
+    return hubspotWebhookUrl.isBlank() || HttpUrls.isHttpUrl(hubspotWebhookUrl);
+  }
+
+  @ValidationMethod(
+      message =
+          "HUBSPOT_DEAL_STAGES must be stage=dealstage pairs, comma separated"
+              + " (interested=appointmentscheduled,converted=closedwon)")
+  @JsonIgnore
+  public boolean isHubspotDealStagesValid() {
+    try {
+      com.salesagent.api.crm.HubSpotSync.stages(hubspotDealStages);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   public Duration getMediaRetention() {

@@ -83,12 +83,16 @@ final class SettingVariables {
       }
       String annotated = line;
       if (line.stripLeading().startsWith("* ")) {
+        // A constraint's line writes a list index without the dot a parse error's line has
+        // ("server.applicationConnectors[0].port must be between 1 and 65535"), so both spell
+        // the key the same way before it is looked up.
+        String keyed = line.replace("[", ".[").replace("..[", ".[");
         for (String key : keys) {
-          int at = line.indexOf(key);
+          int at = keyed.indexOf(key);
           int end = at + key.length();
           if (at >= 0
-              && (end == line.length() || !isKeyChar(line.charAt(end)))
-              && (at == 0 || !isKeyChar(line.charAt(at - 1)))) {
+              && (end == keyed.length() || !isKeyChar(keyed.charAt(end)))
+              && (at == 0 || !isKeyChar(keyed.charAt(at - 1)))) {
             String variable = byKey.get(key);
             if (!line.contains(variable)) {
               annotated = line + " (" + variable + ")";

@@ -3,10 +3,10 @@ package com.salesagent.worker.config;
 import java.net.URI;
 
 /** The URL check the configuration factories share. */
-final class HttpUrls {
+public final class HttpUrls {
   private HttpUrls() {}
 
-  static boolean isHttpUrl(String value) {
+  public static boolean isHttpUrl(String value) {
     try {
       URI uri = URI.create(value);
       return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))

@@ -95,6 +95,13 @@ public class LlmFactory {
     return !("openai".equals(provider) || "gemini".equals(provider)) || !apiKey.isBlank();
   }
 
+  /** A base URL that is no http(s) URL started the process, and every LLM call then failed. */
+  @ValidationMethod(message = "LLM_BASE_URL must be an http(s) URL or empty (the provider's own)")
+  @JsonIgnore
+  public boolean isBaseUrlValid() {
+    return baseUrl.isBlank() || HttpUrls.isHttpUrl(baseUrl.strip());
+  }
+
   public LlmSettings toSettings() {
     String m =
         !model.isBlank()

@@ -1,8 +1,11 @@
 package com.salesagent.worker.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.salesagent.temporal.TemporalSettings;
 import io.dropwizard.core.Configuration;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -15,6 +18,24 @@ public class WorkerConfiguration extends Configuration {
   @Valid @NotNull private WorkerSettings worker = new WorkerSettings();
   @Valid @NotNull private LifecycleSettings lifecycle = new LifecycleSettings();
   @Valid @NotNull private LlmFactory llm = new LlmFactory();
+
+  /** The root log levels Logback knows (shared.yml quotes LOG_LEVEL: OFF is not YAML's false). */
+  private static final java.util.Set<String> LOG_LEVELS =
+      java.util.Set.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL");
+
+  /**
+   * Dropwizard reads a level it does not know as INFO without a word, so LOG_LEVEL=DEBUGG (or
+   * VERBOSE) started the process at INFO and the operator saw none of the lines asked for.
+   */
+  @ValidationMethod(message = "LOG_LEVEL must be OFF, ERROR, WARN, INFO, DEBUG, TRACE or ALL")
+  @JsonIgnore
+  public boolean isLogLevelKnown() {
+    if (!(getLoggingFactory() instanceof DefaultLoggingFactory logging)) {
+      return true;
+    }
+    String level = logging.getLevel();
+    return level != null && LOG_LEVELS.contains(level.strip().toUpperCase(java.util.Locale.ROOT));
+  }
 
   @JsonProperty
   public LlmFactory getLlm() {

@@ -41,6 +41,34 @@ class SettingVariablesTest {
             "  * MONGODB_URI is not a MongoDB connection string");
   }
 
+  /**
+   * A range check's line writes the list index without a dot ({@code applicationConnectors[0]}), as
+   * a parse error's line does not ({@code applicationConnectors.[0]}): both name HTTP_PORT. It
+   * printed "server.applicationConnectors[0].port must be between 1 and 65535" and nothing more,
+   * though HTTP_PORT=99999 was what to fix.
+   */
+  @Test
+  void aPortOutOfRangeNamesItsVariableThoughTheIndexHasNoDot() {
+    // The keys as server.yml fills them (that file is the api module's, not on this class path).
+    SettingVariables variables =
+        new SettingVariables(
+            java.util.Map.of(
+                "server.applicationConnectors.[0].port", "HTTP_PORT",
+                "server.adminConnectors.[0].port", "ADMIN_PORT"));
+    assertThat(
+            variables.annotate(
+                "  * server.applicationConnectors[0].port must be between 1 and 65535"))
+        .isEqualTo(
+            "  * server.applicationConnectors[0].port must be between 1 and 65535 (HTTP_PORT)");
+    assertThat(variables.annotate("  * server.adminConnectors[0].port must be between 1 and 65535"))
+        .isEqualTo("  * server.adminConnectors[0].port must be between 1 and 65535 (ADMIN_PORT)");
+    assertThat(
+            variables.annotate(
+                "  * Incorrect type of value at: server.applicationConnectors.[0].port; is of"
+                    + " type: String, expected: int"))
+        .endsWith("expected: int (HTTP_PORT)");
+  }
+
   @Test
   void aKeyThatIsOnlyThePrefixOfAnotherIsNotTakenForIt() {
     SettingVariables variables =
