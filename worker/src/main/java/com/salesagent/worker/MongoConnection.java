@@ -140,6 +140,18 @@ public final class MongoConnection implements Managed {
     database.runCommand(new Document("ping", 1));
   }
 
+  /**
+   * Ping that gives up after {@code within} (the driver's per-operation timeout: server selection,
+   * a pooled connection and the answer together), for health checks: a server that went silent
+   * without closing the connection held a plain ping for the read deadline, two minutes, and the
+   * {@code /healthcheck} that waited on it answered nothing for that long.
+   */
+  public void ping(Duration within) {
+    database
+        .withTimeout(within.toMillis(), TimeUnit.MILLISECONDS)
+        .runCommand(new Document("ping", 1));
+  }
+
   /** Pause between attempts while the server is unreachable or electing a primary. */
   static final long RETRY_PAUSE_MILLIS = 750;
 

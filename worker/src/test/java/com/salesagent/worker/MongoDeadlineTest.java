@@ -91,6 +91,39 @@ class MongoDeadlineTest {
     }
   }
 
+  /**
+   * The health checks answer within seconds while the server is silent: they waited on the read
+   * deadline (two minutes) with the ping and the senders' reads, and {@code /healthcheck} (what a
+   * load balancer or an orchestrator probes, with a timeout of seconds) answered nothing for that
+   * long (the ops walk: a frozen MongoDB, no answer in 30 s).
+   */
+  @Test
+  void theHealthChecksAnswerUnhealthyWithinSecondsWhileTheServerIsSilent() {
+    MongoConnection mongo = new MongoConnection("mongodb://127.0.0.1:" + proxy.port(), "db", 1);
+    try {
+      com.salesagent.worker.health.MongoHealthCheck ping =
+          new com.salesagent.worker.health.MongoHealthCheck(mongo);
+      com.salesagent.worker.health.SendersHealthCheck senders =
+          new com.salesagent.worker.health.SendersHealthCheck(mongo);
+      assertThat(ping.execute().isHealthy()).isTrue();
+      assertThat(senders.execute().isHealthy()).isTrue();
+
+      proxy.freeze();
+      for (com.codahale.metrics.health.HealthCheck check :
+          List.<com.codahale.metrics.health.HealthCheck>of(ping, senders)) {
+        long started = System.nanoTime();
+        com.codahale.metrics.health.HealthCheck.Result result =
+            assertTimeoutPreemptively(Duration.ofSeconds(20), check::execute);
+        assertThat(result.isHealthy()).as(check.getClass().getSimpleName()).isFalse();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+            .as(check.getClass().getSimpleName())
+            .isLessThan(10_000);
+      }
+    } finally {
+      mongo.stop();
+    }
+  }
+
   /** Forwards bytes both ways until frozen; then keeps every connection open and silent. */
   private static final class FreezingProxy implements AutoCloseable {
     private final ServerSocket listener = new ServerSocket(0);

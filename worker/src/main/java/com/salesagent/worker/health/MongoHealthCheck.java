@@ -3,7 +3,7 @@ package com.salesagent.worker.health;
 import com.codahale.metrics.health.HealthCheck;
 import com.salesagent.worker.MongoConnection;
 
-/** Healthy when the server answers ping. */
+/** Healthy when the server answers ping within 3 s. */
 public class MongoHealthCheck extends HealthCheck {
   private final MongoConnection mongo;
 
@@ -11,9 +11,12 @@ public class MongoHealthCheck extends HealthCheck {
     this.mongo = mongo;
   }
 
+  /** How long the check waits for the server (as the Temporal check does). */
+  static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(3);
+
   @Override
   protected Result check() {
-    mongo.ping();
+    mongo.ping(DEADLINE);
     return Result.healthy("database %s at %s", mongo.database().getName(), mongo.hosts());
   }
 }

@@ -40,8 +40,19 @@ public class SendersHealthCheck extends HealthCheck {
   private final Clock clock;
   private final Instant started;
 
+  /**
+   * Its reads give up after 3 s, as the MongoDB check's ping: a silent server held them for the
+   * read deadline (two minutes) and the whole {@code /healthcheck} with them.
+   */
   public SendersHealthCheck(MongoConnection mongo) {
-    this(mongo::database, Clock.systemUTC());
+    this(
+        () ->
+            mongo
+                .database()
+                .withTimeout(
+                    MongoHealthCheck.DEADLINE.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS),
+        Clock.systemUTC());
   }
 
   /** {@code clock}: its instant now is this process's start (the grace for token reports). */
