@@ -127,8 +127,13 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     Document[] read = new Document[1];
     try (KeepAlive alive = KeepAlive.start()) {
       result = sendOnce(request, alive, read);
+    } catch (RuntimeException e) {
+      // Not sent, left to Temporal's retries (Meta's 5xx, the network, MongoDB): counted, or an
+      // alert on the sends' results saw nothing while every send was failing.
+      SendRecords.count(request, read[0], SendRecords.RETRYING);
+      throw e;
     }
-    SendRecords.count(request, read[0], result);
+    SendRecords.count(request, read[0], result.outcome());
     return result;
   }
 

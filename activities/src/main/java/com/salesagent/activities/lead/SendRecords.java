@@ -20,9 +20,19 @@ import org.bson.Document;
 final class SendRecords {
   private SendRecords() {}
 
-  /** sales_agent_sends_total{result, step}: what went (first contact, follow-up, ...). */
-  static void count(SendRequest request, Document message, SendResult result) {
-    Metrics.counter("sales_agent.sends", "result", result.outcome(), "step", kind(request, message))
+  /**
+   * The result of a send attempt that threw: nothing went, Temporal retries it (a {@link
+   * SendResult} outcome otherwise).
+   */
+  static final String RETRYING = "retrying";
+
+  /**
+   * sales_agent_sends_total{result, step}: what went (first contact, follow-up, ...) and how:
+   * {@code result} is the send's outcome, or {@link #RETRYING} for an attempt that failed and is
+   * retried.
+   */
+  static void count(SendRequest request, Document message, String result) {
+    Metrics.counter("sales_agent.sends", "result", result, "step", kind(request, message))
         .increment();
   }
 

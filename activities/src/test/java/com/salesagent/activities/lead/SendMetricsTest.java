@@ -84,6 +84,35 @@ class SendMetricsTest {
     return counter == null ? 0 : counter.count();
   }
 
+  /**
+   * An attempt Meta answers with a 5xx (or that the network fails) throws for Temporal's retries:
+   * it was counted nowhere, so an alert on {@code sales_agent_sends_total{result!="sent"}} stayed
+   * quiet while every send failed (the ops walk: the emulator's http_500 fault, retries in the log,
+   * nothing in the metric).
+   */
+  @Test
+  void anAttemptLeftToTheRetriesIsCountedRetrying() {
+    composed("M-1", "k-first", "first_contact", "template");
+    api.answer(
+        500,
+        "{\"error\":{\"message\":\"An unknown error occurred\",\"type\":\"OAuthException\","
+            + "\"code\":131000,\"fbtrace_id\":\"t\"}}");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> messaging.send(new SendRequest("M-1", "k-first", 0, false, false)))
+        .isInstanceOf(io.temporal.failure.ApplicationFailure.class);
+
+    var retrying =
+        registry
+            .find("sales_agent.sends")
+            .tag("result", "retrying")
+            .tag("step", "first_contact")
+            .counter();
+    assertThat(retrying).isNotNull();
+    assertThat(retrying.count()).isEqualTo(1);
+    assertThat(sent("first_contact")).isZero();
+  }
+
   @Test
   void eachSendIsCountedAsWhatItIs() {
     composed("M-1", "k-first", "first_contact", "template");
