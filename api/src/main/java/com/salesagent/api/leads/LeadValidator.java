@@ -217,6 +217,17 @@ public class LeadValidator {
                   + " Temporal, its Web UI and the logs show, where no phone number may be; use"
                   + " the CRM's record id, or leave it out for a generated one"));
     }
+    if (phone != null
+        && campaignId != null
+        && CAMPAIGN_ID.matcher(campaignId).matches()
+        && holdsPhone(campaignId, phone)) {
+      errors.add(
+          new FieldError(
+              "campaignId",
+              "holds the lead's phone number: the campaign id is a search attribute of the lead's"
+                  + " workflow (CampaignId) that Temporal and its Web UI show, where no phone"
+                  + " number may be (a CRM column mapped to the wrong field?)"));
+    }
     if (name != null && !blank(r.leadId()) && holdsName(leadId, name)) {
       errors.add(
           new FieldError(

@@ -511,6 +511,42 @@ class LeadValidatorTest {
     }
   }
 
+  static LeadRequest inCampaign(String campaignId, String phone) {
+    return new LeadRequest(
+        null,
+        "Ana Souza",
+        phone,
+        "Acme",
+        null,
+        null,
+        null,
+        "UTC",
+        "en",
+        null,
+        null,
+        null,
+        campaignId,
+        CONSENT);
+  }
+
+  /**
+   * The campaign id is the lead workflow's CampaignId search attribute, shown by Temporal and its
+   * Web UI: the lead's number in it (a CRM export's phone column mapped to the campaign) was
+   * enrolled (the ops walk: campaignId "5511987650030" for +55 11 98765-0030, 202), as it is
+   * refused in the lead id. A campaign id that only shares digits with the number is taken.
+   */
+  @Test
+  void aCampaignIdThatHoldsTheLeadsPhoneNumberIsRefused() {
+    for (String id : List.of("5511987650030", "11987650030", "wa-5511987650030")) {
+      LeadValidator.Result r = validator.validate(inCampaign(id, "+55 11 98765-0030"));
+      assertThat(r.errors()).as(id).extracting(FieldError::field).containsExactly("campaignId");
+      assertThat(r.errors().get(0).message()).as(id).contains("phone number");
+    }
+    for (String id : List.of("spring-2026", "c-0030", "1198765")) {
+      assertThat(validator.validate(inCampaign(id, "+55 11 98765-0030")).errors()).as(id).isEmpty();
+    }
+  }
+
   static LeadRequest namedWithId(String leadId, String name) {
     return new LeadRequest(
         leadId,
