@@ -7,6 +7,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.variants.CountedOnce;
 import io.grpc.Status;
@@ -61,7 +62,9 @@ final class InboxRecords {
    */
   void failed(String key, RuntimeException e, boolean effectsApplied) {
     boolean transientFailure = isTransient(e);
-    String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+    // An exception's message may quote what it failed on (a number, a driver's duplicate key):
+    // masked as every log masks a number, in the line and in the stored lastError.
+    String reason = Phones.scrub(e.getClass().getSimpleName() + ": " + e.getMessage());
     LOG.warn("webhook event {} not processed yet: {}", LogContext.safe(key), reason);
     try {
       List<Bson> updates = new ArrayList<>();
@@ -84,6 +87,7 @@ final class InboxRecords {
                     Updates.set("deadLetter", true))
                 .getModifiedCount();
         if (moved > 0) {
+          deadLetterCounted(DEAD_LETTER_FAILED);
           LOG.error(
               "webhook event {} is a dead letter after {} attempts",
               LogContext.safe(key),
@@ -93,6 +97,16 @@ final class InboxRecords {
     } catch (RuntimeException ignored) {
       // MongoDB is down too: the effects may be applied again, which only duplicates history.
     }
+  }
+
+  /** sales_agent_webhook_dead_letters_total{reason}: events set aside for an operator. */
+  static final String DEAD_LETTER_METRIC = "sales_agent.webhook.dead_letters";
+
+  static final String DEAD_LETTER_FAILED = "failed";
+  static final String DEAD_LETTER_INVALID = "invalid";
+
+  static void deadLetterCounted(String reason) {
+    io.micrometer.core.instrument.Metrics.counter(DEAD_LETTER_METRIC, "reason", reason).increment();
   }
 
   static boolean isTransient(Throwable e) {

@@ -266,6 +266,8 @@ public class WebhookInbox implements Managed {
       if (!d.getBoolean("deadLetter", false)) {
         fresh++;
         submit(d);
+      } else {
+        InboxRecords.deadLetterCounted(InboxRecords.DEAD_LETTER_INVALID);
       }
     }
     return new Accepted(
