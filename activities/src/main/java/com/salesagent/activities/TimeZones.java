@@ -61,21 +61,39 @@ public final class TimeZones {
             .filter(REGIONS::contains)
             .sorted()
             .toList();
-    if (zones.isEmpty()) {
+    return commonZone(zones, now);
+  }
+
+  /**
+   * The first of these zones when they all keep the same local time over the coming year (the zones
+   * libphonenumber gives a number's area code: {@code +1 415} is America/Los_Angeles; a mobile
+   * prefix of Australia is six zones that differ), or null: none, an unknown one ({@code
+   * Etc/Unknown}), or zones that differ.
+   */
+  public static String commonZone(java.util.List<String> zones, java.time.Instant now) {
+    java.util.List<String> known = zones.stream().filter(REGIONS::contains).toList();
+    if (known.isEmpty() || known.size() < zones.size()) {
       return null;
     }
-    java.time.zone.ZoneRules first = ZoneId.of(zones.get(0)).getRules();
-    for (String zone : zones.subList(1, zones.size())) {
-      java.time.zone.ZoneRules rules = ZoneId.of(zone).getRules();
-      // Twice a month over a year: the same offsets through winter and summer time.
-      for (int day = 0; day <= 366; day += 15) {
-        java.time.Instant at = now.plus(java.time.Duration.ofDays(day));
-        if (!first.getOffset(at).equals(rules.getOffset(at))) {
-          return null;
-        }
+    for (String zone : known.subList(1, known.size())) {
+      if (!sameLocalTime(known.get(0), zone, now)) {
+        return null;
       }
     }
-    return zones.get(0);
+    return known.get(0);
+  }
+
+  /** Whether two zones keep the same offsets, twice a month over the coming year. */
+  public static boolean sameLocalTime(String a, String b, java.time.Instant now) {
+    java.time.zone.ZoneRules first = ZoneId.of(a).getRules();
+    java.time.zone.ZoneRules rules = ZoneId.of(b).getRules();
+    for (int day = 0; day <= 366; day += 15) {
+      java.time.Instant at = now.plus(java.time.Duration.ofDays(day));
+      if (!first.getOffset(at).equals(rules.getOffset(at))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Map<String, String> countries() {

@@ -253,15 +253,19 @@ class LeadValidatorTest {
   @Test
   void aLeadWithoutATimeZoneHasItsNumbersCountrysWhereItHasOne() {
     java.util.Map<String, String> expected =
-        java.util.Map.of(
-            "+91 98765 43210", "Asia/Kolkata",
-            "+81 90 1234 5678", "Asia/Tokyo",
-            "+971 50 123 4567", "Asia/Dubai",
-            "+234 803 123 4567", "Africa/Lagos",
-            "+49 151 23456789", "Europe/Berlin",
-            "+44 20 7123 4567", "Europe/London",
-            "+1 415 555 0101", "UTC",
-            "+55 11 99876-5432", "UTC");
+        java.util.Map.ofEntries(
+            java.util.Map.entry("+91 98765 43210", "Asia/Kolkata"),
+            java.util.Map.entry("+81 90 1234 5678", "Asia/Tokyo"),
+            java.util.Map.entry("+971 50 123 4567", "Asia/Dubai"),
+            java.util.Map.entry("+234 803 123 4567", "Africa/Lagos"),
+            java.util.Map.entry("+49 151 23456789", "Europe/Berlin"),
+            java.util.Map.entry("+44 20 7123 4567", "Europe/London"),
+            java.util.Map.entry("+1 415 555 0101", "America/Los_Angeles"),
+            java.util.Map.entry("+1 212 555 0101", "America/New_York"),
+            java.util.Map.entry("+55 11 99876-5432", "America/Sao_Paulo"),
+            java.util.Map.entry("+55 92 98765-4321", "America/Manaus"),
+            java.util.Map.entry("+86 138 1234 5678", "Asia/Shanghai"),
+            java.util.Map.entry("+61 412 345 678", "UTC"));
     expected.forEach(
         (phone, zone) -> {
           LeadValidator.Result r = validator.validate(localNumber(phone, null, "en"));
@@ -271,6 +275,20 @@ class LeadValidatorTest {
     assertThat(validator.validate(localNumber("+91 98765 43210", "America/New_York", "en")).lead())
         .extracting(LeadValidator.Lead::timezone)
         .isEqualTo("America/New_York");
+    // A country of several zones whose number's area code says which: not the default's zone.
+    assertThat(
+            new LeadValidator("America/New_York", "US")
+                .validate(localNumber("+1 415 555 0101", null, "en"))
+                .lead())
+        .extracting(LeadValidator.Lead::timezone)
+        .isEqualTo("America/Los_Angeles");
+    // An Australian mobile says nothing of its zone: the default in its own country.
+    assertThat(
+            new LeadValidator("Australia/Sydney", "AU")
+                .validate(localNumber("+61 412 345 678", null, "en"))
+                .lead())
+        .extracting(LeadValidator.Lead::timezone)
+        .isEqualTo("Australia/Sydney");
     // DEFAULT_TIMEZONE in the number's own country is kept (the operator's choice for it).
     assertThat(
             new LeadValidator("Europe/Busingen", "DE")
