@@ -876,6 +876,16 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /** The signed outbound webhook told that the lead was handed off to the owner. */
+  /** Makes the owners inactive (DELETE /api/owners/{id}), as each test leaves the app. */
+  private void deactivate(String... ownerIds) throws Exception {
+    for (String owner : ownerIds) {
+      send(
+          HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
+              .header("Authorization", "Bearer " + TOKEN)
+              .DELETE());
+    }
+  }
+
   private void awaitHandedOffNotice(String leadId, String ownerId) {
     await(
         "lead.handed_off notified",
@@ -1700,7 +1710,8 @@ final class WebhookApplicationTest extends AppTestHarness {
   }
 
   /** Enrols a lead, answers its first message with interest, and waits until it is interested. */
-  private void enrolUntilInterested(String leadId, String phone) throws Exception {
+  /** Enrols the lead and has it reply with interest; the wamid of its first message. */
+  private String enrolUntilInterested(String leadId, String phone) throws Exception {
     String wamid = enrolAndAwaitFirstSend(leadId, phone);
     String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
     assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
@@ -1708,6 +1719,7 @@ final class WebhookApplicationTest extends AppTestHarness {
         "interested",
         Duration.ofSeconds(15),
         () -> "interested".equals(store().contact(leadId).getString("stage")));
+    return wamid;
   }
 
   /** The key of the message a timeline event names by its wamid (null when another's). */
@@ -1859,12 +1871,7 @@ final class WebhookApplicationTest extends AppTestHarness {
                           Filters.eq("action", "handoff_reassigned_by_hand"))))
           .isEqualTo(1);
     } finally {
-      for (String owner : java.util.List.of("dia", "rex")) {
-        send(
-            HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
-                .header("Authorization", "Bearer " + TOKEN)
-                .DELETE());
-      }
+      deactivate("dia", "rex");
     }
   }
 
@@ -1880,9 +1887,7 @@ final class WebhookApplicationTest extends AppTestHarness {
     emulator().setBehaviour(ackOnly());
     String leadId = "released-" + UUID.randomUUID();
     String phone = phone();
-    String wamid = enrolAndAwaitFirstSend(leadId, phone);
-    String reply = textReply(phone, wamid, "Sounds great, I am interested. Send me the details");
-    assertThat(webhook(reply, sign(reply)).statusCode()).isEqualTo(200);
+    String wamid = enrolUntilInterested(leadId, phone);
     await(
         "waiting unassigned",
         Duration.ofSeconds(15),
@@ -1971,12 +1976,7 @@ final class WebhookApplicationTest extends AppTestHarness {
           Duration.ofSeconds(15),
           () -> "handed_off".equals(store().contact(leadId).getString("stage")));
     } finally {
-      for (String owner : java.util.List.of("rae", "tia")) {
-        send(
-            HttpRequest.newBuilder(URI.create(url("/api/owners/" + owner)))
-                .header("Authorization", "Bearer " + TOKEN)
-                .DELETE());
-      }
+      deactivate("rae", "tia");
     }
   }
 

@@ -123,12 +123,7 @@ final class LeadHandOffs {
       tellAgain(leadId, handoff, target);
       return Response.ok(new Reassigned(leadId, target, holder, "already_owner")).build();
     }
-    if (handoff == null || !holder.equals(handoff.getString("ownerId"))) {
-      throw new ApiException(
-          409,
-          "the lead's hand-off is changing: load it again",
-          List.of(new FieldError("leadId", "its hand-off names another owner than the lead")));
-    }
+    requireHandOffOf(handoff, holder);
     Instant now = clock.instant();
     int attempt = handoff.getInteger("attempt", 1);
     Duration sla = HandOffActivitiesImpl.handOffSla(definition(contact.getString("segment")));
@@ -269,12 +264,7 @@ final class LeadHandOffs {
           List.of(new FieldError("leadId", "stage " + stage + paused + ", no interest shown")));
     }
     Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
-    if (handoff == null || !holder.equals(handoff.getString("ownerId"))) {
-      throw new ApiException(
-          409,
-          "the lead's hand-off is changing: load it again",
-          List.of(new FieldError("leadId", "its hand-off names another owner than the lead")));
-    }
+    requireHandOffOf(handoff, holder);
     Instant now = clock.instant();
     int attempt = handoff.getInteger("attempt", 1);
     String actor = ActingOwner.of(owners, operator, by, contact).label();
@@ -514,6 +504,16 @@ final class LeadHandOffs {
       errors.add(new FieldError("byOwnerId", "1-64 letters, digits, '-' or '_'"));
     } else if (owners.get(by) == null) {
       errors.add(new FieldError("byOwnerId", "no such owner"));
+    }
+  }
+
+  /** The lead's hand-off record names its holder; 409 naming {@code leadId} while it changes. */
+  private static void requireHandOffOf(Document handoff, String holder) {
+    if (handoff == null || !holder.equals(handoff.getString("ownerId"))) {
+      throw new ApiException(
+          409,
+          "the lead's hand-off is changing: load it again",
+          List.of(new FieldError("leadId", "its hand-off names another owner than the lead")));
     }
   }
 
