@@ -115,22 +115,26 @@ public final class EmbeddedRuntime {
             w.getThroughputShare());
     WhatsAppEmulator emulator = null;
     if (w.isEmulator()) {
+      // Its numbers as at the last start on this DATA_DIR (a MongoDB that outlives the process
+      // remembers the senders and the leads pinned to them), or new ones kept for the next.
       emulator =
-          new WhatsAppEmulator(
-              e.getWhatsappEmulatorPort(),
-              w.getPhoneNumberId(),
-              w.getAccessToken(),
-              w.getAppSecret(),
-              w.getVerifyToken(),
-              e.getEmulatorBehaviour());
+          new EmulatorIdentity(Path.of(e.getDataDir()))
+              .emulator(
+                  e.getWhatsappEmulatorPort(),
+                  w.getPhoneNumberId(),
+                  w.getAccessToken(),
+                  w.getAppSecret(),
+                  w.getVerifyToken(),
+                  e.getEmulatorBehaviour(),
+                  e.getEmulatorNumbers());
       emulator.setFaults(EmulatorFaults.parse(e.getEmulatorFaults(), 7));
       env.lifecycle().manage(emulator);
       // The pool: the emulator's further numbers, their tokens resolved in process.
       List<SenderSpec> senders = new ArrayList<>(whatsapp.senders());
+      List<EmulatorNumbers.Number> served = emulator.numbers().all();
       for (int i = 2; i <= e.getEmulatorNumbers(); i++) {
         senders.add(
-            new SenderSpec(
-                emulator.addNumber().phoneNumberId(), EmulatorNumbers.tokenRef(i), null));
+            new SenderSpec(served.get(i - 1).phoneNumberId(), EmulatorNumbers.tokenRef(i), null));
       }
       EmulatorNumbers numbers = emulator.numbers();
       whatsapp =

@@ -47,6 +47,14 @@ public final class EmulatorNumbers {
     return n;
   }
 
+  /** A further number with a known id and token (kept from an earlier start). */
+  synchronized Number addKept(String phoneNumberId, String accessToken) {
+    Number n =
+        new Number(phoneNumberId, accessToken, "1555000" + String.format("%04d", numbers.size()));
+    add(n);
+    return n;
+  }
+
   Number get(String phoneNumberId) {
     return byId.get(phoneNumberId);
   }

@@ -127,6 +127,11 @@ public final class WhatsAppEmulator implements Managed {
     return numbers.addGenerated();
   }
 
+  /** A further number with this id and token (kept from an earlier start). */
+  public EmulatorNumbers.Number addNumber(String phoneNumberId, String accessToken) {
+    return numbers.addKept(phoneNumberId, accessToken);
+  }
+
   /** Meta's per-number throughput limit, when a number is given one, and what each number sent. */
   public EmulatorThroughput throughput() {
     return throughput;
