@@ -239,6 +239,9 @@ public final class ApiWiring {
                 config.getApi().getErasureSweepAfter().toJavaDuration(),
                 config.getApi().leadRetention().toJavaDuration(),
                 clock));
+    LeadErasure erasure =
+        new LeadErasure(
+            store, client, config.getApi().getErasureSweepAfter().toJavaDuration(), clock);
     List<Object> resources =
         List.of(
             new PersonaResource(
@@ -264,8 +267,7 @@ public final class ApiWiring {
                 config.getApi().getTemporalUiUrl(),
                 config.getTemporal().getNamespace(),
                 approvals,
-                new LeadErasure(
-                    store, client, config.getApi().getErasureSweepAfter().toJavaDuration(), clock)),
+                erasure),
             leadImports,
             new com.salesagent.api.leads.ImportResource(imports),
             new WhatsAppWebhookResource(
@@ -287,7 +289,8 @@ public final class ApiWiring {
                     validator,
                     env.getObjectMapper(),
                     connections.storage().storage().bucket(),
-                    clock)),
+                    clock),
+                erasure),
             new com.salesagent.api.leads.LeadVoiceNoteResource(
                 store, client, env.getObjectMapper(), voiceNotes),
             new com.salesagent.api.leads.DraftResource(store, clock),

@@ -250,6 +250,71 @@ final class SubjectAccessApplicationTest extends AppTestHarness {
     assertThat(texts(lead(doc, a).path("messages"), "leadId")).allMatch(a::equals);
   }
 
+  /**
+   * "Erase me": a person with leads in two campaigns is erased in one request by their number
+   * (before, one DELETE per lead, and no route found their leads by number): each lead's own
+   * erasure runs (202, erasing), the call is audited once without the number, asking again says
+   * erasing already; a bad keepSuppressed is 400 naming it; a number nobody holds answers 200 with
+   * no lead.
+   */
+  @Test
+  void aPersonsLeadsInEveryCampaignAreErasedByOneRequest() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    String phone = phone();
+    String z = "z-erase-" + tag;
+    String a = "a-erase-" + tag;
+    // No send needed: the leads exist once enrolled (202), whatever their runs have done.
+    HttpResponse<String> first = postJson("/api/leads", leadJson(z, phone));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    HttpResponse<String> second =
+        postJson(
+            "/api/leads?recontact=true",
+            leadJson(a, phone)
+                .replace("\"name\"", "\"campaignId\":\"cmp-e-" + tag + "\",\"name\""));
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
+
+    HttpResponse<String> bad =
+        postJson(ROUTE + "/erasure", "{\"phone\":\"" + phone + "\",\"keepSuppressed\":\"maybe\"}");
+    assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+    assertThat(bad.body()).contains("keepSuppressed");
+    assertThat(store().contact(z).get("erasure")).as("nothing erased on a bad request").isNull();
+
+    HttpResponse<String> erased =
+        postJson(ROUTE + "/erasure", "{\"phone\":\"" + phone + "\",\"reason\":\"asked by email\"}");
+    assertThat(erased.statusCode()).as(erased.body()).isEqualTo(202);
+    JsonNode answer = json.readTree(erased.body());
+    assertThat(texts(answer.path("leads"), "leadId")).containsExactlyInAnyOrder(z, a);
+    assertThat(texts(answer.path("leads"), "status")).containsOnly("erasing");
+    assertThat(answer.path("more").asBoolean()).isFalse();
+    for (String leadId : List.of(z, a)) {
+      await(
+          leadId + " erased",
+          Duration.ofSeconds(60),
+          () -> {
+            try {
+              return json.readTree(get("/api/leads/" + leadId + "/erasure").body())
+                  .path("status")
+                  .asText()
+                  .equals("erased");
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+    }
+    List<Document> audited =
+        db().getCollection(Collections.AUDIT_LOG)
+            .find(Filters.eq("action", "subject_erasure_requested"))
+            .into(new ArrayList<>());
+    assertThat(audited)
+        .anyMatch(d -> d.getList("leadIds", String.class).containsAll(List.of(z, a)));
+    assertThat(audited.toString()).doesNotContain(phone.substring(3));
+
+    HttpResponse<String> nobody = postJson(ROUTE + "/erasure", "{\"phone\":\"" + phone() + "\"}");
+    assertThat(nobody.statusCode()).as(nobody.body()).isEqualTo(200);
+    assertThat(json.readTree(nobody.body()).path("leads")).isEmpty();
+  }
+
   /** Refusals name the field; none of them exports or audits anything. */
   @Test
   void badRequestsAreRefusedNamingTheFieldAndAuditNothing() throws Exception {

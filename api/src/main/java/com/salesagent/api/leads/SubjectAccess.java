@@ -182,6 +182,90 @@ public final class SubjectAccess {
       throw new ApiException(
           400, "the body is not a JSON subject access request", FieldError.ofJson(e));
     }
+    return valid(request);
+  }
+
+  /** {@code POST /api/subject-access/erasure}: the person, and the erasure's own choices. */
+  public record ErasureOfPerson(
+      String phone, String leadId, String region, String reason, Boolean keepSuppressed) {}
+
+  /** The erasure of a person's leads: each one's answer, and whether more leads remain. */
+  public record PersonErased(List<LeadErased> leads, int leadCount, boolean more, String note) {}
+
+  public record LeadErased(String leadId, String status) {}
+
+  /**
+   * Erases every lead of the person ({@link #find}, as the export finds them: the asked number and
+   * lead, every number their leads are known by, all campaigns) through each lead's own erasure
+   * ({@link LeadErasure#request}: 202 per lead, its workflow, its audit line), at most {@link
+   * #MAX_LEADS} plus the named rest per call ({@code more}: call again). Audited once as {@code
+   * subject_erasure_requested} (lead ids and the numbers' SHA-256, never a number). 202 with each
+   * lead's status ({@code erasing}, {@code erasing already}, {@code gone}: erased meanwhile); 200
+   * with none when no lead holds the person. 400 naming the field for a bad request.
+   */
+  public Response erase(String operator, byte[] body, LeadErasure erasure) {
+    ErasureOfPerson asked;
+    try {
+      asked =
+          body == null || body.length == 0 ? null : strict.readValue(body, ErasureOfPerson.class);
+    } catch (IOException e) {
+      throw new ApiException(
+          400, "the body is not a JSON erasure of a person", FieldError.ofJson(e));
+    }
+    Request request =
+        valid(asked == null ? null : new Request(asked.phone(), asked.leadId(), asked.region()));
+    String keep = asked.keepSuppressed() == null ? null : String.valueOf(asked.keepSuppressed());
+    Subject subject = find(request);
+    List<String> leads = new ArrayList<>(subject.exported());
+    leads.addAll(subject.notExported());
+    Instant now = clock.instant();
+    db.getCollection(Collections.AUDIT_LOG)
+        .insertOne(
+            new Document("at", Date.from(now))
+                .append("actor", operator)
+                .append("action", "subject_erasure_requested")
+                .append("leadIds", leads)
+                .append("numberHashes", subject.numbers().stream().map(LlmWriter::sha256).toList())
+                .append("askedBy", askedBy(subject))
+                .append("leadCount", subject.leadCount()));
+    List<LeadErased> answers = new ArrayList<>();
+    for (String leadId : leads) {
+      try {
+        Object view = erasure.request(leadId, operator, asked.reason(), keep).getEntity();
+        answers.add(
+            new LeadErased(
+                leadId, view instanceof LeadErasure.ErasureView v ? v.status() : "erasing"));
+      } catch (ApiException e) {
+        if (e.status() != 404) {
+          throw e;
+        }
+        answers.add(new LeadErased(leadId, "gone")); // erased meanwhile
+      }
+    }
+    boolean more = subject.leadCount() > leads.size();
+    if (answers.isEmpty()) {
+      return Response.ok(
+              new PersonErased(
+                  answers,
+                  0,
+                  false,
+                  "no lead holds this person; a suppression of the number is kept (it is what"
+                      + " keeps them from being messaged): GET /api/suppressions"))
+          .build();
+    }
+    return Response.accepted(
+            new PersonErased(
+                answers,
+                subject.leadCount(),
+                more,
+                more
+                    ? "more leads hold this person than one call erases: ask again"
+                    : "every lead of the person is being erased: GET /api/leads/{leadId}/erasure"
+                        + " shows each"))
+        .build();
+  }
+
+  private Request valid(Request request) {
     if (request == null || (blank(request.phone()) && blank(request.leadId()))) {
       throw new ApiException(
           400,

@@ -28,9 +28,35 @@ import jakarta.ws.rs.core.Response;
 @Produces(MediaType.APPLICATION_JSON)
 public class SubjectAccessResource {
   private final SubjectAccess access;
+  private final LeadErasure erasure;
 
-  public SubjectAccessResource(SubjectAccess access) {
+  public SubjectAccessResource(SubjectAccess access, LeadErasure erasure) {
     this.access = access;
+    this.erasure = erasure;
+  }
+
+  @POST
+  @Path("/erasure")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(
+      summary = "Erase every lead of one person, found by number and/or lead id",
+      description =
+          "Body {phone, leadId, region, reason, keepSuppressed}: the person as the export finds"
+              + " them (every lead of their numbers, all campaigns); each lead is erased as DELETE"
+              + " /api/leads/{leadId} erases it (reason and keepSuppressed the same). 202 with"
+              + " each lead's status (erasing, erasing already, gone) and more: true when more"
+              + " leads remain than one call erases (ask again); 200 with no lead when none holds"
+              + " the person. 400 naming phone, leadId, region or keepSuppressed. Audited as"
+              + " subject_erasure_requested (lead ids and the number's SHA-256).")
+  public Response erase(
+      @Auth Operator operator,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = SubjectAccess.ErasureOfPerson.class)))
+          byte[] body) {
+    return access.erase(operator.name(), body, erasure);
   }
 
   @POST
