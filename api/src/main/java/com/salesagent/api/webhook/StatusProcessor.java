@@ -204,6 +204,7 @@ final class StatusProcessor {
               code == null ? null : code + " " + title,
               at);
       if (FAILED.equals(status)) {
+        failureCounted(code);
         answerFailed(wamid);
       }
       event.markApplied().run();
@@ -256,6 +257,31 @@ final class StatusProcessor {
       return null;
     }
     return new MessageStatusSignal(wamid, status, at, code, message.getString("idempotencyKey"));
+  }
+
+  /**
+   * sales_agent_messages_failed_total{code}: our messages WhatsApp reported failed, by Meta's error
+   * code (131026 undeliverable, 131049 the marketing limit, 131047 outside the window...; {@code
+   * none} without one): an SRE alerts on a code's rate. At most {@value #MAX_FAILURE_CODES} codes
+   * are tags; the rest count as {@code other}.
+   */
+  static final String FAILED_METRIC = "sales_agent.messages.failed";
+
+  static final int MAX_FAILURE_CODES = 100;
+
+  private static final java.util.Set<String> FAILURE_CODES =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static void failureCounted(Integer code) {
+    String tag = code == null ? "none" : String.valueOf(code);
+    if (!FAILURE_CODES.contains(tag)) {
+      if (FAILURE_CODES.size() >= MAX_FAILURE_CODES) {
+        tag = "other";
+      } else {
+        FAILURE_CODES.add(tag);
+      }
+    }
+    io.micrometer.core.instrument.Metrics.counter(FAILED_METRIC, "code", tag).increment();
   }
 
   /** One event's end in {@link #processBatch}: its outcome, or the failure of its signal. */
@@ -399,6 +425,7 @@ final class StatusProcessor {
                 at));
       }
       if (FAILED.equals(status)) {
+        failureCounted(code);
         failed.add(wamid);
       }
       timeline.add(

@@ -757,6 +757,47 @@ class StatusProcessorTest {
     assertThat(counter("v-qa", "failed")).isEqualTo(1);
   }
 
+  /**
+   * An SRE could not alert on WhatsApp's failures (the ops walk: no metric split statuses):
+   * sales_agent_messages_failed_total{code} counts each failed status once by Meta's code, in both
+   * paths; the same event processed again is not counted again.
+   */
+  @Test
+  void aFailedStatusIsCountedByItsCodeOnceInBothPaths() {
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.micrometer.core.instrument.Metrics.addRegistry(registry);
+    try {
+      for (String lead : List.of("M-single", "M-batch")) {
+        store.insertContact(
+            new Document("leadId", lead)
+                .append("phone", lead.equals("M-single") ? "+5511900000231" : "+5511900000232")
+                .append("campaignId", "sre")
+                .append("stage", "awaiting_response"));
+        store
+            .messages()
+            .upsertComposed(
+                "k-" + lead,
+                new Document("leadId", lead)
+                    .append("campaignId", "sre")
+                    .append("variantId", "v-sre")
+                    .append("status", "composed"));
+        store.messages().markAccepted("k-" + lead, "wamid.out-" + lead, null, "text", t0);
+      }
+      processor.process(failed("wamid.out-M-single"));
+      processor.processBatch(List.of(failed("wamid.out-M-batch")));
+      // Retried after its effects were applied (a later step failed): not counted again.
+      InboxEvent f = failed("wamid.out-M-batch");
+      processor.processBatch(
+          List.of(new InboxEvent(f.eventKey(), f.item(), f.receivedAt(), true, () -> {})));
+
+      var counter = registry.find("sales_agent.messages.failed").tag("code", "131026").counter();
+      assertThat(counter).as("counted by Meta's code").isNotNull();
+      assertThat(counter.count()).isEqualTo(2.0);
+    } finally {
+      io.micrometer.core.instrument.Metrics.removeRegistry(registry);
+    }
+  }
+
   private InboxEvent failed(String wamid) {
     Document item =
         new Document("id", wamid)
