@@ -71,7 +71,17 @@ class LeanRequestLogFactoryTest {
             return true;
           }
         });
-    server.setRequestLog(factory.build("test"));
+    // Jetty logs a request after its answer completed, on the thread that served it: the client
+    // can have its answer (and the test stop the server, with the log's appenders) before the last
+    // line was handed to the log (CI lost the fifth line so). The test waits for the five calls.
+    org.eclipse.jetty.server.RequestLog log = factory.build("test");
+    java.util.concurrent.CountDownLatch logged = new java.util.concurrent.CountDownLatch(5);
+    server.addBean(log); // started and stopped with the server: its appenders write at the stop
+    server.setRequestLog(
+        (request, response) -> {
+          log.log(request, response);
+          logged.countDown();
+        });
     server.start();
     try {
       // A tab and a C1 control (CSI, 0x9b) in the user agent: both legal bytes in a header value.
@@ -84,6 +94,9 @@ class LeanRequestLogFactoryTest {
       get(connector.getLocalPort(), "/api/suppressions/%2B5511987654321/lift", "curl/8");
       get(connector.getLocalPort(), "/api/suppressions/5511976543210", "curl/8");
       get(connector.getLocalPort(), "/api/leads/lead-20261204", "curl/8");
+      assertThat(logged.await(10, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the five requests handed to the log")
+          .isTrue();
     } finally {
       server.stop(); // stops the appenders: the asynchronous one writes what it holds
     }
