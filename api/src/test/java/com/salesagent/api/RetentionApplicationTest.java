@@ -273,6 +273,127 @@ final class RetentionApplicationTest extends AppTestHarness {
     assertThat(untouched(first) || untouched(second)).isFalse();
   }
 
+  /**
+   * PER_MINUTE paces the starts: with 120 a minute, each erasure is requested at least 500 ms after
+   * the one before (the audit lines' times, which the erasure takes at its request), so switching
+   * retention on over a large history does not start a burst.
+   */
+  @Test
+  void erasuresStartNoFasterThanThePerMinuteLimit() throws Exception {
+    List<String> leads = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String leadId = "retention-paced-" + i + "-" + UUID.randomUUID();
+      endedLead(leadId, phone());
+      age(leadId, YEAR.plusDays(20));
+      leads.add(leadId);
+    }
+    LeadRetentionSweep paced =
+        new LeadRetentionSweep(
+            store(),
+            app().connections().temporal().client(),
+            Duration.ofSeconds(2),
+            YEAR,
+            Clock.systemUTC(),
+            LeadRetentionSweep.BATCH,
+            120);
+
+    long began = System.nanoTime();
+    assertThat(paced.sweep()).isEqualTo(3);
+    assertThat(Duration.ofNanos(System.nanoTime() - began))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+
+    List<Long> requested =
+        leads.stream()
+            .map(id -> erasureRequests(id).get(0).getDate("at").getTime())
+            .sorted()
+            .toList();
+    assertThat(requested.get(1) - requested.get(0)).isGreaterThanOrEqualTo(499);
+    assertThat(requested.get(2) - requested.get(1)).isGreaterThanOrEqualTo(499);
+    leads.forEach(this::awaitErased);
+  }
+
+  /**
+   * A lead held by a rep (interested, handed off, in conversation, a meeting booked), one paused
+   * from a held stage and one paused from its first send are not ended: however old, the sweep
+   * leaves them (and their workflows) alone.
+   */
+  @Test
+  void aHeldLeadAndPausedLeadsAreKeptHoweverOld() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String held = "retention-held-" + UUID.randomUUID();
+    String pausedHeld = "retention-paused-held-" + UUID.randomUUID();
+    String paused = "retention-paused-" + UUID.randomUUID();
+    interested(held, phone());
+    interested(pausedHeld, phone());
+    enrolAndAwaitFirstSend(paused, phone());
+    for (String leadId : List.of(pausedHeld, paused)) {
+      assertThat(postJson("/api/leads/" + leadId + "/pause", "").statusCode()).isEqualTo(202);
+      await("paused", Duration.ofSeconds(15), () -> state(leadId).paused());
+    }
+    await(
+        "the pauses recorded",
+        Duration.ofSeconds(15),
+        () ->
+            "paused".equals(store().contact(pausedHeld).getString("stage"))
+                && "paused".equals(store().contact(paused).getString("stage")));
+    assertThat(com.salesagent.activities.handoff.Owners.held(store().contact(pausedHeld))).isTrue();
+    for (String leadId : List.of(held, pausedHeld, paused)) {
+      age(leadId, YEAR.plusDays(200));
+    }
+
+    assertThat(sweeper(YEAR).sweep()).isZero();
+
+    for (String leadId : List.of(held, pausedHeld, paused)) {
+      assertThat(untouched(leadId)).as(leadId).isTrue();
+      assertThat(runs(leadId)).as(leadId + " still runs").isTrue();
+      assertThat(postJson("/api/leads/" + leadId + "/stop", "").statusCode()).isEqualTo(202);
+    }
+  }
+
+  /**
+   * A lead whose stage says its run ended while its workflow still runs (the stage is written
+   * before the run's last steps, or a run went on past it) is not erased under its running
+   * workflow: the sweep leaves it until the run has ended.
+   */
+  @Test
+  void anEndedLeadWhoseWorkflowStillRunsIsKept() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "retention-running-" + UUID.randomUUID();
+    enrolAndAwaitFirstSend(leadId, phone());
+    String stage = store().contact(leadId).getString("stage");
+    db().getCollection(Collections.CONTACTS)
+        .updateOne(
+            Filters.eq("leadId", leadId),
+            com.mongodb.client.model.Updates.set("stage", "no_response"));
+    age(leadId, YEAR.plusDays(60));
+    assertThat(runs(leadId)).isTrue();
+
+    assertThat(sweeper(YEAR).sweep()).isZero();
+
+    assertThat(untouched(leadId)).isTrue();
+    assertThat(runs(leadId)).isTrue();
+    db().getCollection(Collections.CONTACTS)
+        .updateOne(
+            Filters.eq("leadId", leadId), com.mongodb.client.model.Updates.set("stage", stage));
+    assertThat(postJson("/api/leads/" + leadId + "/stop", "").statusCode()).isEqualTo(202);
+    await(
+        "stopped",
+        Duration.ofSeconds(15),
+        () -> "stopped".equals(store().contact(leadId).getString("stage")));
+  }
+
+  /** Enrols the lead and has its person answer with interest: a held stage. */
+  private void interested(String leadId, String phone) throws Exception {
+    String wamid = enrolAndAwaitFirstSend(leadId, phone);
+    emulator().recipientWrote(phone);
+    assertThat(metaWebhook(textFrom(phone, wamid, "Sounds great, I am interested")).statusCode())
+        .isEqualTo(200);
+    await(
+        "interested",
+        Duration.ofSeconds(15),
+        () -> "interested".equals(store().contact(leadId).getString("stage")));
+  }
+
   @Test
   void zeroErasesNothing() throws Exception {
     String leadId = "retention-off-" + UUID.randomUUID();
