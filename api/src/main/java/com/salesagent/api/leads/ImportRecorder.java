@@ -64,6 +64,26 @@ final class ImportRecorder {
     return id;
   }
 
+  /**
+   * Whether the person of {@code phone} asked to be erased (without suppression) while this import
+   * was under way ({@link ImportRecords#forgetNumbers}): read from the record for each row, so a
+   * request made a moment ago counts.
+   */
+  boolean forgotten(String phone) {
+    if (phone == null) {
+      return false;
+    }
+    List<String> hashes = ImportRecords.hashes(List.of(phone));
+    return !hashes.isEmpty()
+        && imports
+                .find(
+                    Filters.and(
+                        Filters.eq("_id", id), Filters.in(ImportRecords.ERASED_NUMBERS, hashes)))
+                .projection(Projections.include("_id"))
+                .first()
+            != null;
+  }
+
   /** Where the record's counts come from at each write. */
   void counting(Supplier<Map<String, Object>> counts) {
     this.counts = counts;

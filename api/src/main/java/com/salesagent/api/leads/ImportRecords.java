@@ -37,6 +37,15 @@ public final class ImportRecords {
   /** A row's field: the SHA-256 of the number its echoed columns hold, for an erasure. */
   public static final String NUMBER_HASHES = Collections.IMPORT_ROW_NUMBER_HASHES;
 
+  /**
+   * An import's field: the SHA-256 of the numbers (each spelling, {@link
+   * LeadValidator#spellingsOf}) whose person asked to be erased, without their numbers being
+   * suppressed ({@code keepSuppressed=false}), while the import was under way ({@link
+   * #forgetNumbers}): its rows of those numbers, still to come or handled again when it is resumed,
+   * are not enrolled ({@link ImportRecorder#forgotten}).
+   */
+  static final String ERASED_NUMBERS = "erasedNumbers";
+
   /** {@code imp_} and 24 hex digits. */
   static final Pattern ID = Pattern.compile("imp_[0-9a-f]{24}");
 
@@ -84,6 +93,39 @@ public final class ImportRecords {
     claims.beating();
     return new ImportRecorder(
         imports, clock, id, rows.batch(id, Date.from(now.plus(retention)), 0, 0), 0);
+  }
+
+  /**
+   * A person asked to be erased on request ({@code keepSuppressed=false}): every import under way
+   * (queued, running, or whose process stopped and that another will resume, all of which hold
+   * their file's rows still to come) is told the SHA-256 of their numbers, so that none of its rows
+   * of them enrols the person again. An import started afterwards is not: with the number not
+   * suppressed, a later enrolment (a new consent) is the operator's to make. Returns how many
+   * imports were told.
+   */
+  public static long forgetNumbers(MongoDatabase db, java.util.Collection<String> numbers) {
+    List<String> hashes = hashes(numbers);
+    if (hashes.isEmpty()) {
+      return 0;
+    }
+    return db.getCollection(Collections.IMPORTS)
+        .updateMany(
+            Filters.in("status", ImportStatus.QUEUED, ImportStatus.RUNNING),
+            Updates.addEachToSet(ERASED_NUMBERS, hashes))
+        .getModifiedCount();
+  }
+
+  /** The SHA-256 of each spelling of each number. */
+  static List<String> hashes(java.util.Collection<String> numbers) {
+    java.util.Set<String> hashes = new java.util.LinkedHashSet<>();
+    for (String number : numbers) {
+      if (number != null && !number.isBlank()) {
+        for (String spelling : LeadValidator.spellingsOf(number)) {
+          hashes.add(com.salesagent.activities.compose.LlmWriter.sha256(spelling));
+        }
+      }
+    }
+    return List.copyOf(hashes);
   }
 
   /** {@link ImportClaims#claimStale}: an import whose process stopped, now this one's; or null. */

@@ -31,6 +31,9 @@ import org.bson.Document;
  * /api/leads/{leadId}/erasure} says how far it got and, once done, what it removed.
  */
 public final class LeadErasure {
+  private static final String BY_RETENTION =
+      com.salesagent.activities.erasure.LeadErasureActivitiesImpl.BY_RETENTION;
+
   private final LeadStore store;
   private final WorkflowClient temporal;
   private final Duration sweepAfter;
@@ -153,7 +156,7 @@ public final class LeadErasure {
           mark == null || mark.getBoolean("keepSuppressed") == null
               ? keep
               : mark.getBoolean("keepSuppressed");
-      accepted(leadId, contact, first, now);
+      accepted(leadId, contact, operator, first, now);
       audit(leadId, operator, why, first, requested);
       return Response.accepted(
               new ErasureView(leadId, workflowId, "erasing already", null, null)
@@ -165,7 +168,7 @@ public final class LeadErasure {
       }
       throw e;
     }
-    accepted(leadId, contact, keep, now);
+    accepted(leadId, contact, operator, keep, now);
     audit(leadId, operator, why, keep, marked ? now : requestedAt(erasureMark(leadId), now));
     return Response.accepted(
             new ErasureView(leadId, workflowId, "erasing", null, null)
@@ -205,7 +208,14 @@ public final class LeadErasure {
   }
 
   /** What follows an erasure's start: the numbers suppressed, the lead's place given up. */
-  private void accepted(String leadId, Document contact, boolean keep, Instant now) {
+  private void accepted(
+      String leadId, Document contact, String operator, boolean keep, Instant now) {
+    if (!keep && !BY_RETENTION.equals(operator)) {
+      // Asked to be forgotten, the number not suppressed: an import under way (or to be resumed)
+      // that holds a row of it must not enrol the person again. An erasure by LEAD_RETENTION is
+      // no request of the person's: their row in an import is a new enrolment like any.
+      ImportRecords.forgetNumbers(store.database(), LeadStore.numbersOf(contact));
+    }
     if (keep) {
       // Suppressed now, not only by the first pass seconds later: the number enrolled again
       // meanwhile (any campaign) is refused, and a send already composed for another lead on it

@@ -391,6 +391,16 @@ class LeadImport {
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("line", line);
+    if (recorder != null && recorder.forgotten(result.lead().phone())) {
+      // The person asked to be erased while this import was under way (this row still to come, or
+      // handled again after a resume): their file's row does not enrol them again, though the
+      // erasure (keepSuppressed=false) suppressed nothing. A later import may, as a new consent.
+      refused++;
+      answer.put("status", ERASED_ON_REQUEST);
+      answer.put("message", FORGOTTEN);
+      answers.row(RowAnswers.withColumns(answer, columns), phone, ERASED_NOT_RECORDED);
+      return;
+    }
     try {
       Enrolment.Outcome outcome = enrolment.enrol(result.lead());
       if (Enrolment.PHONE_ACTIVE.equals(outcome.status())
@@ -425,6 +435,14 @@ class LeadImport {
         RowAnswers.hasLead(answer) ? answer : RowAnswers.withColumns(answer, columns), phone);
   }
 
+  /** A row's status: its person asked to be erased while the import was under way. */
+  static final String ERASED_ON_REQUEST = "erased_on_request";
+
+  static final String FORGOTTEN =
+      "not enrolled: this number's person asked to be erased while the import was under way"
+          + " (their number is not suppressed: a later import or enrolment, with their new"
+          + " consent, may enrol them)";
+
   /** What a row's record says in place of the columns of a person who asked to be erased. */
   static final String ERASED_NOT_RECORDED = "not recorded: this number's person asked to be erased";
 
@@ -433,7 +451,9 @@ class LeadImport {
    * suppression) whose number an erasure suppressed; else null.
    */
   private String erasedPerson(String phone) {
-    return phone != null && recorder != null && enrolment.erasedNumber(phone)
+    return phone != null
+            && recorder != null
+            && (enrolment.erasedNumber(phone) || recorder.forgotten(phone))
         ? ERASED_NOT_RECORDED
         : null;
   }

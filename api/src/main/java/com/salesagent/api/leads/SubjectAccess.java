@@ -218,6 +218,10 @@ public final class SubjectAccess {
     Subject subject = find(request);
     List<String> leads = new ArrayList<>(subject.exported());
     leads.addAll(subject.notExported());
+    // Asked to be forgotten: no import under way (or to be resumed) enrols the person again, also
+    // one holding a row of a number no lead holds yet, which no lead's erasure suppresses whatever
+    // keepSuppressed says (ImportRecords#forgetNumbers).
+    ImportRecords.forgetNumbers(db, subject.numbers());
     Instant now = clock.instant();
     db.getCollection(Collections.AUDIT_LOG)
         .insertOne(

@@ -264,6 +264,149 @@ class ImportResumeTest {
     assertThat(S3.storage().exists(LeadImportResource.bodyKey(id))).isFalse();
   }
 
+  /** The number of the CSV's {@code row}th row (1 the first after the header). */
+  private static String phoneOfRow(String csv, int row) {
+    return csv.split("\n")[row].split(",")[2];
+  }
+
+  private String oneRow(String leadId, String phone, String campaignId) {
+    return HEADER
+        + leadId
+        + ",Ana Souza,"
+        + phone
+        + ",Acme,"
+        + campaignId
+        + ",yes,web form,2026-11-20T10:00:00Z\n";
+  }
+
+  private long contactsOf(String phone) {
+    return db.getCollection(Collections.CONTACTS).countDocuments(Filters.eq("phone", phone));
+  }
+
+  /** Erasures whose workflow is not run here: what they do at the request is what counts. */
+  private LeadErasure erasure() {
+    return new LeadErasure(
+        new LeadStore(db),
+        TEMPORAL.getWorkflowClient(),
+        Duration.ofMinutes(10),
+        Clock.systemUTC(),
+        (workflow, request) -> {});
+  }
+
+  /**
+   * A queued import whose process stopped holds a row of a person who has a lead in another
+   * campaign. The person asks to be forgotten and the operator erases that lead with
+   * keepSuppressed=false (the number not suppressed): the import, resumed by another process, must
+   * not enrol them again from the file it was given before the request. Its row says so and keeps
+   * no columns; the number stays unsuppressed, and an import started after the request enrols it.
+   */
+  @Test
+  void aPersonErasedOnRequestIsNotEnrolledAgainByTheImportResumedAfter() throws Exception {
+    String file = csv(1, 10);
+    String phone = phoneOfRow(file, 5);
+    String earlier = "earlier-" + UUID.randomUUID();
+    ImportRecords first = new ImportRecords(db, Clock.systemUTC(), Duration.ofDays(1));
+    assertThat(
+            post(process(first, Runnable::run), oneRow(earlier, phone, campaign + "-a"))
+                .getStatus())
+        .isEqualTo(202);
+    assertThat(contactsOf(phone)).isEqualTo(1);
+    List<Runnable> neverRun = new ArrayList<>();
+    String id =
+        post(process(first, neverRun::add), file).getHeaderString(LeadImportResource.IMPORT_ID);
+
+    assertThat(erasure().request(earlier, "dpo", "forget me", "false").getStatus()).isEqualTo(202);
+
+    ImportRecords second = later(db);
+    assertThat(new ImportResumer(second, process(second, Runnable::run)).resumeStale())
+        .isEqualTo(1);
+    Document done = record(id);
+    assertThat(done.getString("status")).isEqualTo(ImportStatus.DONE);
+    assertThat(done.get("counts", Document.class))
+        .containsEntry("enrolled", 9)
+        .containsEntry("refused", 1);
+    assertThat(contacts()).as("the forgotten person's row not enrolled").isEqualTo(9);
+    Document row = rows(id).get(4);
+    assertThat(row.getString("status")).isEqualTo("erased_on_request");
+    assertThat(row.toJson()).doesNotContain(phone.substring(1)).doesNotContain("Ana Souza");
+    assertThat(new com.salesagent.activities.mongo.Suppressions(db).active(List.of(phone)))
+        .as("keepSuppressed=false suppresses nothing")
+        .isEmpty();
+
+    // A new import (a new consent) after the request is the operator's to make: it enrols them.
+    Response later =
+        post(
+            process(first, Runnable::run),
+            oneRow("again-" + UUID.randomUUID(), phone, campaign + "-b"));
+    String again = later.getHeaderString(LeadImportResource.IMPORT_ID);
+    assertThat(rows(again).get(0).getString("status")).isEqualTo("enrolled");
+  }
+
+  /**
+   * The person has no lead yet: only the queued import holds their number. Asked to be forgotten,
+   * the erasure of the person finds no lead to erase (200), and the import must still not enrol
+   * them when it is resumed, whatever keepSuppressed says.
+   */
+  @Test
+  void aPersonWithOnlyAQueuedImportRowIsNotEnrolledAfterAskingToBeForgotten() throws Exception {
+    String file = csv(1, 6);
+    String phone = phoneOfRow(file, 3);
+    ImportRecords first = new ImportRecords(db, Clock.systemUTC(), Duration.ofDays(1));
+    List<Runnable> neverRun = new ArrayList<>();
+    String id =
+        post(process(first, neverRun::add), file).getHeaderString(LeadImportResource.IMPORT_ID);
+
+    SubjectAccess access =
+        new SubjectAccess(
+            new LeadStore(db),
+            new LeadValidator("UTC", "US"),
+            Jackson.newObjectMapper(),
+            "bucket",
+            Clock.systemUTC());
+    byte[] body =
+        ("{\"phone\":\"" + phone + "\",\"reason\":\"forget me\",\"keepSuppressed\":true}")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(access.erase("dpo", body, erasure()).getStatus())
+        .as("no lead holds them")
+        .isEqualTo(200);
+
+    ImportRecords second = later(db);
+    assertThat(new ImportResumer(second, process(second, Runnable::run)).resumeStale())
+        .isEqualTo(1);
+    assertThat(contacts()).isEqualTo(5);
+    assertThat(contactsOf(phone)).isZero();
+    assertThat(rows(id).get(2).getString("status")).isEqualTo("erased_on_request");
+  }
+
+  /**
+   * LEAD_RETENTION's erasure is no request of the person's: an import under way that holds their
+   * number enrols it as a new lead (the erasure suppressed nothing, and nobody asked to forget).
+   */
+  @Test
+  void aLeadErasedByRetentionDoesNotKeepAnImportUnderWayFromEnrollingItsNumber() throws Exception {
+    String file = csv(1, 4);
+    String phone = phoneOfRow(file, 2);
+    String earlier = "aged-" + UUID.randomUUID();
+    ImportRecords first = new ImportRecords(db, Clock.systemUTC(), Duration.ofDays(1));
+    post(process(first, Runnable::run), oneRow(earlier, phone, campaign + "-a"));
+    List<Runnable> neverRun = new ArrayList<>();
+    String id =
+        post(process(first, neverRun::add), file).getHeaderString(LeadImportResource.IMPORT_ID);
+
+    assertThat(
+            erasure()
+                .request(
+                    earlier, LeadRetentionSweep.OPERATOR, "retention: older than 365d", "false")
+                .getStatus())
+        .isEqualTo(202);
+
+    ImportRecords second = later(db);
+    assertThat(new ImportResumer(second, process(second, Runnable::run)).resumeStale())
+        .isEqualTo(1);
+    assertThat(contacts()).isEqualTo(4);
+    assertThat(rows(id).get(1).getString("status")).isEqualTo("enrolled");
+  }
+
   private static int nthNewline(String s, int n) {
     int at = -1;
     for (int i = 0; i < n; i++) {
