@@ -1,6 +1,6 @@
 /* Operator dashboard – native ES modules, no build step. The entry: login and logout, the
- * hash routing between the overview, a lead's page, the import screen and the do-not-contact
- * screen, and the wiring of the live stream.
+ * hash routing between the overview, a lead's page, the import screen, the do-not-contact
+ * screen and the subject access screen, and the wiring of the live stream.
  * Security rule (every module): server-provided strings reach the DOM only via textContent,
  * element properties or setAttribute – never via innerHTML & co. */
 import { $, debounce } from './util.js';
@@ -17,6 +17,7 @@ import { loadPersonas, bindPersonas, startPersonasPolling, stopPersonasPolling }
 import { openLead, stopLeadPolling } from './lead-page.js';
 import { bindImport, stopImport } from './import.js';
 import { bindSuppressions, loadSuppressions } from './suppressions.js';
+import { bindSubjectAccess, clearSubjectAccess } from './subject-access.js';
 
 /* ---------- login / logout ---------- */
 
@@ -63,6 +64,7 @@ function stopApp() {
   stopPersonasPolling();
   stopLeadPolling();
   stopImport();
+  clearSubjectAccess();
   stopStream();
   hideConfirm();
   clearFeed();
@@ -79,6 +81,7 @@ function parseRoute() {
   }
   if (/^#\/import\/?$/.test(location.hash || '')) return { name: 'import' };
   if (/^#\/suppressions\/?$/.test(location.hash || '')) return { name: 'suppressions' };
+  if (/^#\/subject-access\/?$/.test(location.hash || '')) return { name: 'subject-access' };
   return { name: 'overview' };
 }
 
@@ -91,9 +94,11 @@ function route() {
   $('lead').hidden = name !== 'lead';
   $('import').hidden = name !== 'import';
   $('suppressions').hidden = name !== 'suppressions';
+  $('subject-access').hidden = name !== 'subject-access';
   $('nav-overview').classList.toggle('current', name === 'overview');
   $('nav-import').classList.toggle('current', name === 'import');
   $('nav-suppressions').classList.toggle('current', name === 'suppressions');
+  $('nav-subject-access').classList.toggle('current', name === 'subject-access');
   if (name === 'lead') {
     openLead(session.route.id);
   } else {
@@ -139,6 +144,7 @@ function bind() {
   bindPersonas();
   bindImport();
   bindSuppressions();
+  bindSubjectAccess();
   $('toast').addEventListener('click', () => { $('toast').hidden = true; });
 }
 

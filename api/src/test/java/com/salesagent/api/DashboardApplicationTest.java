@@ -256,6 +256,153 @@ class DashboardApplicationTest {
   }
 
   /**
+   * The Subject access screen in a real browser, as a data-protection officer walks it: the
+   * person's number entered, what is held summed up (their lead in its campaign, the counts), the
+   * full export downloadable as a file named by its time, then the person erased with a reason and
+   * keepSuppressed=false after a confirmation naming one lead, and the lead's erasure status shown.
+   * No address the page asked (its own, a fetch, the download) holds the number.
+   */
+  @Test
+  void aDataProtectionOfficerLooksUpAndErasesAPersonInARealBrowser() throws Exception {
+    String p = phone();
+    String digits = p.substring(1);
+    String campaign = "dpo-" + UUID.randomUUID().toString().substring(0, 8);
+    String leadId = "dpo-lead-" + UUID.randomUUID();
+    HttpResponse<String> enrolled = post("/api/leads", lead(leadId, p, campaign, "Dora Dados"));
+    assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(202);
+    await("the contact", Duration.ofSeconds(15), () -> store().contact(leadId) != null);
+    DashboardBrowser.Session browser = DashboardBrowser.open();
+    try (browser) {
+      var driver = browser.driver();
+      var wait =
+          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
+              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+      java.util.function.Function<String, org.openqa.selenium.WebElement> byId =
+          id -> driver.findElement(org.openqa.selenium.By.id(id));
+      driver.get(url("/dashboard/"));
+      byId.apply("token").sendKeys(TOKEN);
+      byId.apply("login").click();
+      wait.until(d -> byId.apply("nav-subject-access").isDisplayed());
+      byId.apply("nav-subject-access").click();
+      wait.until(d -> byId.apply("sa-form").isDisplayed());
+
+      byId.apply("sa-phone").sendKeys(p);
+      byId.apply("sa-lookup").click();
+      try {
+        wait.until(d -> byId.apply("sa-headline").getText().startsWith("1 lead in 1 campaign"));
+      } catch (org.openqa.selenium.TimeoutException e) {
+        throw new AssertionError(
+            "the screen says: "
+                + byId.apply("sa-headline").getText()
+                + " / "
+                + byId.apply("sa-error").getText(),
+            e);
+      }
+      var row =
+          driver.findElement(
+              org.openqa.selenium.By.cssSelector("#sa-leads tr[data-lead-id='" + leadId + "']"));
+      assertThat(row.getText()).contains(campaign);
+      assertThat(
+              driver
+                  .findElement(org.openqa.selenium.By.cssSelector("#sa-campaigns tbody"))
+                  .getText())
+          .contains(campaign);
+      assertThat(byId.apply("sa-held").getText()).contains("audit log");
+
+      var download = byId.apply("sa-download");
+      assertThat(download.isDisplayed()).isTrue();
+      assertThat(download.getAttribute("href")).startsWith("blob:");
+      assertThat(download.getAttribute("download"))
+          .startsWith("subject-access-")
+          .endsWith(".json")
+          .doesNotContain(digits);
+      // Downloaded as a person would (the browser saves the file; the page's CSP lets it fetch
+      // nothing but its own origin, so the test reads the saved file).
+      java.nio.file.Path saved = java.nio.file.Files.createTempDirectory("dpo-download");
+      ((org.openqa.selenium.chrome.ChromeDriver) driver)
+          .executeCdpCommand(
+              "Browser.setDownloadBehavior",
+              Map.of("behavior", "allow", "downloadPath", saved.toAbsolutePath().toString()));
+      String name = download.getAttribute("download");
+      download.click();
+      java.nio.file.Path file = saved.resolve(name);
+      await(
+          "the export saved",
+          Duration.ofSeconds(15),
+          () -> java.nio.file.Files.isRegularFile(file));
+      JsonNode exported = json.readTree(java.nio.file.Files.readString(file));
+      assertThat(exported.get("complete").asBoolean()).isTrue();
+      assertThat(exported.at("/leads/0/leadId").asText()).isEqualTo(leadId);
+      browser.screenshot("dashboard-subject-access.png");
+
+      byId.apply("sa-erase").click();
+      wait.until(d -> byId.apply("sa-erase-panel").isDisplayed());
+      assertThat(byId.apply("sa-confirm-text").getText())
+          .startsWith("Erase 1 lead of this person (" + campaign + ": 1)?");
+      byId.apply("sa-keep-false").click();
+      assertThat(byId.apply("sa-confirm-text").getText()).contains("NOT suppressed");
+      byId.apply("sa-erase-ok").click();
+      wait.until(d -> !byId.apply("sa-erase-error").getText().isBlank());
+      assertThat(byId.apply("sa-erase-error").getText()).contains("reason");
+      assertThat(store().contact(leadId)).as("nothing erased without a reason").isNotNull();
+      byId.apply("sa-reason").sendKeys("asked to be forgotten by email");
+      byId.apply("sa-erase-ok").click();
+      var status =
+          org.openqa.selenium.By.cssSelector(
+              "#sa-erased-table tr[data-lead-id='" + leadId + "'] td.sa-erasure-status");
+      wait.until(d -> !d.findElements(status).isEmpty());
+      assertThat(driver.findElement(status).getText()).isEqualTo("erasing");
+      assertThat(byId.apply("sa-erase-panel").isDisplayed()).isFalse();
+      byId.apply("sa-refresh").click();
+      wait.until(d -> d.findElement(status).getText().startsWith("eras"));
+      browser.screenshot("dashboard-subject-erasure.png");
+
+      HttpResponse<String> erasure = get("/api/leads/" + leadId + "/erasure");
+      assertThat(erasure.statusCode()).as(erasure.body()).isEqualTo(200);
+      MongoDatabase db = app().connections().mongo().database();
+      Document audited =
+          db.getCollection("audit_log")
+              .find(
+                  Filters.and(
+                      Filters.eq("action", "lead_erasure_requested"), Filters.eq("leadId", leadId)))
+              .first();
+      assertThat(audited).isNotNull();
+      assertThat(audited.getString("reason")).isEqualTo("asked to be forgotten by email");
+      assertThat(audited.getBoolean("keepSuppressed")).isFalse();
+      assertThat(
+              new com.salesagent.activities.mongo.Suppressions(db).active(List.of(p)).isPresent())
+          .as("keepSuppressed=false")
+          .isFalse();
+
+      // No address the page asked holds the number: its own, nor any request it made.
+      assertThat(driver.getCurrentUrl()).endsWith("#/subject-access").doesNotContain(digits);
+      @SuppressWarnings("unchecked")
+      List<Object> asked =
+          (List<Object>)
+              ((org.openqa.selenium.JavascriptExecutor) driver)
+                  .executeScript(
+                      "return performance.getEntriesByType('resource').map((e) => e.name);");
+      assertThat(asked).isNotEmpty();
+      assertThat(asked).allSatisfy(u -> assertThat(String.valueOf(u)).doesNotContain(digits));
+      assertThat(asked.stream().map(String::valueOf).toList())
+          .anySatisfy(u -> assertThat(u).endsWith("/api/subject-access"))
+          .anySatisfy(u -> assertThat(u).endsWith("/api/subject-access/erasure"));
+
+      // Logging out forgets the person: the number is not left in the form.
+      byId.apply("logout").click();
+      wait.until(d -> byId.apply("login-view").isDisplayed());
+      assertThat(byId.apply("sa-phone").getAttribute("value")).isEmpty();
+
+      List<String> severe =
+          driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+              .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+              .map(org.openqa.selenium.logging.LogEntry::getMessage)
+              .toList();
+      assertThat(severe).as("SEVERE entries in the browser console").isEmpty();
+    }
+  }
+
+  /**
    * The Import leads screen in a real browser: a file with a column the import does not know is
    * refused before any row, the message naming the column; a CSV of a good row, a row with a bad
    * consentOptIn and a second row of the good row's number is streamed with its counts, the summary
