@@ -297,9 +297,11 @@ abstract sealed class AppTestHarness
   /** Enrols a lead and returns the wamid of its first message once the emulator accepted it. */
   String enrolAndAwaitFirstSend(String leadId, String phone) throws Exception {
     postJson("/api/leads", leadJson(leadId, phone));
+    // A wait, not a speed check: a test JVM's first lead (cold JIT, the other fork busy on 2
+    // cores) has taken over 20 s to reach its first send.
     await(
         "sent",
-        Duration.ofSeconds(20),
+        Duration.ofSeconds(60),
         () ->
             store().messages().messagesOf(leadId).stream()
                 .anyMatch(m -> m.getString("wamid") != null));
