@@ -30,6 +30,15 @@ final class HandOffClock {
    */
   static final String OWNER_RELEASE = "owner-release";
 
+  /**
+   * Version 1: a reply with interest the run recorded after the rep pressed release ({@link
+   * OwnerRelease#at}) but before it handled the release (the signal comes after the API's writes)
+   * is handed to a person again, not released with the lead: before, the rep's release cleared the
+   * owner of a lead whose newest message asked for one, and only the agent's re-engagements
+   * followed.
+   */
+  static final String RELEASE_AFTER_INTEREST = "release-after-interest";
+
   private final LeadRun run;
   private final LeadStubs stubs;
   private final Stages stages;
@@ -237,6 +246,14 @@ final class HandOffClock {
     if (reason != null && reason.length() > 200) {
       reason = reason.substring(0, 200);
     }
+    // The lead showed interest as its rep gave it back (its reply was recorded after the rep
+    // pressed release, while the lead was still theirs): a person answers it, as a reply with
+    // interest after the release would be handed off.
+    boolean interestMeanwhile =
+        release.at() != null
+            && !run.interestedAt.isBefore(release.at())
+            && Workflow.getVersion(RELEASE_AFTER_INTEREST, Workflow.DEFAULT_VERSION, 1)
+                != Workflow.DEFAULT_VERSION;
     // The wait that follows sets the re-engagement's time (or the close's).
     stages.set(
         stage(),
@@ -248,7 +265,13 @@ final class HandOffClock {
             + " -> the agent (by "
             + release.by()
             + ")"
-            + (reason == null || reason.isBlank() ? "" : ": " + reason));
+            + (reason == null || reason.isBlank() ? "" : ": " + reason)
+            + (interestMeanwhile
+                ? " (the lead showed interest meanwhile: handed to a person again)"
+                : ""));
+    if (interestMeanwhile) {
+      run.handOffWanted = true;
+    }
   }
 
   /**

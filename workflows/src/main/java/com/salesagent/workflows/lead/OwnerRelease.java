@@ -1,10 +1,19 @@
 package com.salesagent.workflows.lead;
 
+import java.time.Instant;
+
 /**
  * The rep holding an interested lead gave it back to the agent ({@code POST
  * /api/leads/{id}/handoff/release}): nobody holds it, no SLA runs, the agent's re-engagements go
  * on, and the lead's next reply is handed to a person again. {@code ownerId} the rep who held it (a
  * release naming another holder is ignored); {@code by} who the timeline names; {@code reason} the
- * rep's note (at most 200 characters, may be null).
+ * rep's note (at most 200 characters, may be null); {@code at} when the rep pressed it (the API's
+ * clock; null in signals from before it existed): interest the lead showed from then on, before the
+ * run handled the release, is handed to a person again (version {@code release-after-interest}).
  */
-public record OwnerRelease(String ownerId, String by, String reason) {}
+public record OwnerRelease(String ownerId, String by, String reason, Instant at) {
+  /** A release as signalled before {@code at} existed (the time the rep pressed it unknown). */
+  public OwnerRelease(String ownerId, String by, String reason) {
+    this(ownerId, by, reason, null);
+  }
+}

@@ -1201,6 +1201,59 @@ class LeadWorkflowTest {
   }
 
   /**
+   * Ana presses release; before the run handles it (the API signals after its writes), the lead
+   * writes with interest, recorded while ana still holds it (told to her as a reply). The release
+   * stands, but the interest is not released with it: the lead goes to a person again (bruno, the
+   * next attempt), and the timeline says why. Before (version "release-after-interest"), it was
+   * released with the lead and only the agent's re-engagements followed.
+   */
+  @Test
+  void aReplyWithInterestAsTheRepGivesTheLeadBackGoesToAPersonAgain() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    interested();
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    env.sleep(Duration.ofMinutes(5));
+    Instant pressed = now();
+    env.sleep(Duration.ofSeconds(20));
+    replyWith("in-2", "interested");
+    env.sleep(Duration.ofSeconds(20));
+    assertThat(fake.handOffs).as("ana still holds it").hasSize(1);
+
+    workflow.ownerReleased(new OwnerRelease("ana", "Ana Lima (ana)", "not before Q2", pressed));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(fake.handOffs).as("its interest goes to a person").hasSize(2);
+    assertThat(fake.handOffs.get(1).attempt()).isEqualTo(2);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "handoff_released".equals(e.type())
+                    && ("owner ana -> the agent (by Ana Lima (ana)): not before Q2 (the lead showed"
+                            + " interest meanwhile: handed to a person again)")
+                        .equals(e.detail()));
+    assertThat(fake.events)
+        .anyMatch(e -> "handed_off".equals(e.type()) && "owner bruno".equals(e.detail()));
+    env.sleep(Duration.ofHours(1).plusMinutes(1));
+    assertThat(fake.reminders).as("bruno's SLA runs").containsExactly("bruno:2");
+  }
+
+  /** Interest recorded before the rep pressed release was there to see: released with the lead. */
+  @Test
+  void aReplyWithInterestBeforeTheRepPressedReleaseIsReleasedWithTheLead() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    interested();
+    replyWith("in-2", "interested");
+    env.sleep(Duration.ofMinutes(5));
+
+    workflow.ownerReleased(new OwnerRelease("ana", "Ana Lima (ana)", null, now()));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(fake.handOffs).as("nobody else is given it").hasSize(1);
+  }
+
+  /**
    * An operator reassigned the lead by hand (the API claimed its next attempt for cleo, then told
    * the run ana left it): the run takes the claimed attempt, cleo's SLA runs, and the timeline says
    * who moved it. Before, it read "(ana inactive)", as if ana had been made inactive.

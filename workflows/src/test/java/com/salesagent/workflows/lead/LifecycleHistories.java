@@ -590,6 +590,29 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
           h.result();
         });
+    // Recorded with version 1 of "release-after-interest": ana presses release; the lead writes
+    // with interest before the run handles it (recorded while ana holds it); the release stands
+    // and the lead goes to bruno; converted.
+    SCENARIOS.put(
+        "release-after-interest",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          interestedReply(h);
+          h.env.sleep(Duration.ofMinutes(10));
+          Instant pressed = h.now();
+          h.env.sleep(Duration.ofSeconds(20));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofSeconds(20));
+          h.current().ownerReleased(new OwnerRelease("ana", "ana", "not before Q2", pressed));
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
+          h.result();
+        });
   }
 
   /** The lead answers its first message with interest. */
