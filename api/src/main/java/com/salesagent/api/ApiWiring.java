@@ -259,15 +259,28 @@ public final class ApiWiring {
             new VariantResource(connections.mongo().database(), client),
             approvals,
             new LeadResource(
-                validator,
-                enrolment,
-                store,
-                client,
-                env.getObjectMapper(),
-                config.getApi().getTemporalUiUrl(),
-                config.getTemporal().getNamespace(),
-                approvals,
-                erasure),
+                    validator,
+                    enrolment,
+                    store,
+                    client,
+                    env.getObjectMapper(),
+                    config.getApi().getTemporalUiUrl(),
+                    config.getTemporal().getNamespace(),
+                    approvals,
+                    erasure)
+                // A rep's place a release or a reassignment frees goes at once to the oldest lead
+                // waiting for them, on one background thread (the request answers at once); a
+                // rep is queued at most once at a time.
+                .whenOwnerFreed(
+                    new com.salesagent.activities.handoff.WaitingHandOffs(
+                            connections.mongo().database(), client, clock)
+                        .inBackground(
+                            env.lifecycle()
+                                .executorService("owner-take-%d")
+                                .minThreads(1)
+                                .maxThreads(1)
+                                .workQueue(new ArrayBlockingQueue<>(64))
+                                .build())),
             leadImports,
             new com.salesagent.api.leads.ImportResource(imports),
             new WhatsAppWebhookResource(

@@ -2060,19 +2060,8 @@ final class WebhookApplicationTest extends AppTestHarness {
           "handed off",
           Duration.ofSeconds(15),
           () -> "handed_off".equals(store().contact(first).getString("stage")));
-      com.mongodb.client.MongoCollection<Document> contacts =
-          store().database().getCollection(com.salesagent.activities.mongo.Collections.CONTACTS);
-      org.bson.conversions.Bson waitingForDina =
-          com.mongodb.client.model.Filters.and(
-              com.mongodb.client.model.Filters.eq("stage", "interested"),
-              com.mongodb.client.model.Filters.eq("ownerId", null));
-      Document next =
-          contacts
-              .find(waitingForDina)
-              .sort(com.mongodb.client.model.Sorts.ascending("funnel.replied", "leadId"))
-              .first();
-      assertThat(next).as("a lead still waits").isNotNull();
-      String nextId = next.getString("leadId");
+      String nextId = oldestWaiting();
+      assertThat(nextId).as("a lead still waits").isNotNull();
 
       assertThat(outcome(first, "{\"outcome\":\"lost\",\"reason\":\"no budget\"}").statusCode())
           .isEqualTo(202);
@@ -2090,6 +2079,106 @@ final class WebhookApplicationTest extends AppTestHarness {
               .header("Authorization", "Bearer " + TOKEN)
               .DELETE());
     }
+  }
+
+  /**
+   * A rep at capacity leaves interested leads waiting. The rep gives a lead back to the agent: the
+   * place it frees goes at once to the lead that waited longest (signalled, claimed, handed off as
+   * a PUT hands it), not at that lead's own retry 15 minutes later; the released lead is not taken
+   * again. The same when the rep's lead is reassigned by hand to another rep.
+   */
+  @Test
+  void aRepWhoGivesALeadBackOrHasItReassignedTakesTheNextLeadThatWaitedAtOnce() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    for (int i = 0; i < 3; i++) {
+      String leadId = "freed-" + i + "-" + UUID.randomUUID();
+      enrolUntilInterested(leadId, phone());
+      await(
+          "waiting unassigned",
+          Duration.ofSeconds(15),
+          () -> store().interactions().hasInteraction(leadId, "handoff_waiting"));
+    }
+    HttpResponse<String> lia =
+        put("/api/owners/lia", "{\"name\":\"Lia\",\"timezone\":\"UTC\",\"capacity\":1}");
+    // Max takes no lead's segment: only what is handed to him by hand.
+    HttpResponse<String> max =
+        put(
+            "/api/owners/max",
+            "{\"name\":\"Max\",\"timezone\":\"UTC\",\"capacity\":5,"
+                + "\"segments\":[\"no-lead-has-it\"]}");
+    try {
+      assertThat(lia.statusCode()).as(lia.body()).isEqualTo(201);
+      assertThat(max.statusCode()).as(max.body()).isEqualTo(201);
+      var took = json.readTree(lia.body()).path("tookWaiting").path("leadIds");
+      assertThat(took).hasSize(1);
+      String first = took.get(0).asText();
+      await(
+          "handed off to lia",
+          Duration.ofSeconds(15),
+          () -> "handed_off".equals(store().contact(first).getString("stage")));
+      String second = oldestWaiting();
+      assertThat(second).as("a lead still waits").isNotNull();
+
+      HttpResponse<String> released =
+          postJson(
+              "/api/leads/" + first + "/handoff/release",
+              "{\"byOwnerId\":\"lia\",\"reason\":\"not before Q2\"}");
+      assertThat(released.statusCode()).as(released.body()).isEqualTo(202);
+
+      await(
+          "the next lead handed to lia at once",
+          Duration.ofSeconds(20),
+          () ->
+              "handed_off".equals(store().contact(second).getString("stage"))
+                  && "lia".equals(store().contact(second).getString("ownerId")));
+      awaitHandedOffNotice(second, "lia");
+      assertThat(store().contact(first).getString("ownerId")).as("released: nobody's").isNull();
+      String third = oldestWaiting();
+      assertThat(third).as("a lead still waits").isNotNull();
+
+      HttpResponse<String> moved =
+          postJson(
+              "/api/leads/" + second + "/handoff/reassign",
+              "{\"ownerId\":\"max\",\"byOwnerId\":\"lia\"}");
+      assertThat(moved.statusCode()).as(moved.body()).isEqualTo(202);
+
+      await(
+          "the next lead handed to lia at once after the reassignment",
+          Duration.ofSeconds(20),
+          () ->
+              "handed_off".equals(store().contact(third).getString("stage"))
+                  && "lia".equals(store().contact(third).getString("ownerId")));
+      assertThat(store().contact(second).getString("ownerId")).isEqualTo("max");
+      // One place, one lead: lia holds one lead, as her capacity says.
+      assertThat(
+              store()
+                  .contacts()
+                  .countDocuments(
+                      Filters.and(
+                          Filters.eq("ownerId", "lia"),
+                          com.salesagent.activities.handoff.Owners.heldFilter())))
+          .isEqualTo(1);
+    } finally {
+      deactivate("lia", "max");
+    }
+  }
+
+  /**
+   * The lead that waited longest for any rep (what a freed rep takes first, as {@code
+   * Owners.waitingFor} reads them: a lead given back to the agent waits for nobody), or null.
+   */
+  private String oldestWaiting() {
+    Document next =
+        store()
+            .contacts()
+            .find(
+                Filters.and(
+                    Filters.eq("stage", "interested"),
+                    Filters.eq("ownerId", null),
+                    Filters.exists("releasedToAgent", false)))
+            .sort(com.mongodb.client.model.Sorts.ascending("funnel.replied", "leadId"))
+            .first();
+    return next == null ? null : next.getString("leadId");
   }
 
   /**

@@ -246,6 +246,11 @@ public final class WorkerRuntime implements Managed {
               });
       messaging.whenNumberBack(
           new WaitingLeads(store.database(), this.client).inBackground(senderWakes));
+      // A place a rep's lead freed (it ended, was reassigned at its SLA's deadline, or was erased)
+      // goes at once to the next lead waiting for that rep (the PUT's WaitingHandOffs), on one
+      // background thread, not the activity's; one queue, so a rep is queued once at a time.
+      java.util.function.Consumer<String> ownerHasRoom =
+          new WaitingHandOffs(store.database(), this.client, clock).inBackground(ownerTakes);
       worker.registerActivitiesImplementations(
           new DiagnosticsActivitiesImpl(
               connections.mongo().database(), connections.storage().storage()),
@@ -256,12 +261,8 @@ public final class WorkerRuntime implements Managed {
                       connections.mongo().database(),
                       new Topics(connections.mongo().database(), embeddings),
                       clock))
-              // A lead its owner held ends: the place it frees goes to the next lead waiting for
-              // that owner (the PUT's WaitingHandOffs), on one background thread, not the
-              // activity's.
-              .whenOwnerFreed(
-                  new WaitingHandOffs(store.database(), this.client, clock)
-                      .inBackground(ownerTakes)),
+              // A lead its owner held ends: the place it frees goes to the next lead waiting.
+              .whenOwnerFreed(ownerHasRoom),
           // Runs recorded before the research queue still schedule research here.
           research,
           composer,
@@ -279,9 +280,11 @@ public final class WorkerRuntime implements Managed {
               .withUndatedNotNowSnooze(notNowSnooze),
           new VariantActivitiesImpl(connections.mongo().database(), clock),
           new com.salesagent.activities.handoff.HandOffActivitiesImpl(
-              connections.mongo().database(), clock),
+                  connections.mongo().database(), clock)
+              .whenOwnerFreed(ownerHasRoom),
           new LeadErasureActivitiesImpl(
-              store, connections.storage().storage(), connections.temporal().client(), clock));
+                  store, connections.storage().storage(), connections.temporal().client(), clock)
+              .whenOwnerFreed(ownerHasRoom));
     }
     if (queues.contains(WorkerSettings.RESEARCH)) {
       // Bounded: one embedding call already keeps both cores of a small machine busy, so more

@@ -40,6 +40,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Erasure on request. The first pass leaves the contact as a tombstone (lead id, numbers, segment,
@@ -54,6 +56,8 @@ import org.bson.conversions.Bson;
  * the same card): an object is deleted only when no remaining message or feedback names it.
  */
 public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
+  private static final Logger LOG = LoggerFactory.getLogger(LeadErasureActivitiesImpl.class);
+
   /** The stage a lead's tombstone shows in the leads list until the sweep removes it. */
   public static final String ERASING_STAGE = "erasing";
 
@@ -74,6 +78,18 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     this.clock = clock;
     this.erasedCounts = new ErasedCounts(db);
     this.funnel = new FunnelStats(db);
+  }
+
+  private volatile java.util.function.Consumer<String> ownerFreed = id -> {};
+
+  /**
+   * Told the owner an erased lead was held by (the tombstone or the deletion frees their place):
+   * the next lead waiting for them is taken at once ({@link
+   * com.salesagent.activities.handoff.WaitingHandOffs#inBackground}). Must not block.
+   */
+  public LeadErasureActivitiesImpl whenOwnerFreed(java.util.function.Consumer<String> ownerFreed) {
+    this.ownerFreed = ownerFreed;
+    return this;
   }
 
   @Override
@@ -335,6 +351,15 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
         tombstone.append("waIds", contact.getList("waIds", String.class, List.of()));
         store.contacts().replaceOne(Filters.eq("_id", contact.get("_id")), tombstone);
         contacts = 1;
+      }
+    }
+    String holder = contact == null ? null : contact.getString("ownerId");
+    if (contacts > 0 && holder != null && com.salesagent.activities.handoff.Owners.held(contact)) {
+      // The lead its rep held is gone: their place goes to the next lead waiting for them.
+      try {
+        ownerFreed.accept(holder);
+      } catch (RuntimeException e) {
+        LOG.warn("handing waiting leads to owner {} not queued: {}", holder, e.toString());
       }
     }
     documents.put(Collections.CONTACTS, contacts);

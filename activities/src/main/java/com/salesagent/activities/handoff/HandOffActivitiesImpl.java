@@ -83,6 +83,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
   private final Notifications notifications;
   private final Clock clock;
   private final MongoDatabase db;
+  private volatile java.util.function.Consumer<String> ownerFreed = id -> {};
 
   public HandOffActivitiesImpl(MongoDatabase db, Clock clock) {
     this.db = db;
@@ -91,6 +92,17 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.notifications = new Notifications(db, clock);
     this.clock = clock;
+  }
+
+  /**
+   * Told the owner a reassignment took a lead from (its SLA passed and another rep took it): the
+   * place it frees goes at once to the next lead waiting for them ({@link
+   * WaitingHandOffs#inBackground}), not at that lead's own retry. Called after the contact names
+   * the new owner, on the activity's thread: the consumer must not block.
+   */
+  public HandOffActivitiesImpl whenOwnerFreed(java.util.function.Consumer<String> ownerFreed) {
+    this.ownerFreed = ownerFreed;
+    return this;
   }
 
   /**
@@ -382,6 +394,15 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
             Updates.set("ownerId", ownerId),
             Updates.set("ownerAssignedAt", Date.from(now)),
             Updates.unset(RELEASED_TO_AGENT)));
+    String previous = held == null ? null : held.getString("ownerId");
+    if (previous != null && !previous.equals(ownerId) && Owners.held(held)) {
+      // The lead left its rep (reassigned at its SLA's deadline): their place is free now.
+      try {
+        ownerFreed.accept(previous);
+      } catch (RuntimeException e) {
+        LOG.warn("handing waiting leads to owner {} not queued: {}", previous, e.toString());
+      }
+    }
     notifications.emit(
         "lead.handed_off",
         request.leadId(),

@@ -122,6 +122,29 @@ class LeadErasureActivitiesTest {
     assertThat(store.contact("erased")).isNull();
   }
 
+  /**
+   * An erased lead its rep held frees their place (the tombstone holds nobody): the rep is told
+   * once, at the pass that writes the tombstone, so the next lead waiting for them is taken at
+   * once; a lead nobody held frees nobody.
+   */
+  @Test
+  void anErasedLeadItsRepHeldFreesTheirPlaceOnce() {
+    store.setContactFields("erased", new Document("stage", "handed_off").append("ownerId", "ana"));
+    store.setContactFields("kept", new Document("stage", "interested"));
+    List<String> freed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    erasure.whenOwnerFreed(freed::add);
+    store.markErasing("erased", REQUESTED);
+
+    erasure.erase(request(), false);
+    assertThat(freed).containsExactly("ana");
+    erasure.erase(request(), false); // a retried pass
+    erasure.erase(request(), true);
+    assertThat(freed).containsExactly("ana");
+
+    erasure.erase(new ErasureRequest("kept", "ops", "asked by email", false, 0), false);
+    assertThat(freed).containsExactly("ana");
+  }
+
   @Test
   void theCountersAgreeWithTheirRecountAfterAnErasureAndStillKeepItsCounts() {
     assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));

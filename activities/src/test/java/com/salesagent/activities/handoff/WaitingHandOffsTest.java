@@ -173,6 +173,84 @@ class WaitingHandOffsTest {
     assertThat(told).hasSize(2);
   }
 
+  /**
+   * A lead its rep had not acted on goes to another rep at its SLA's deadline (the workflow's next
+   * hand-off attempt): the place it frees in the first rep's capacity goes at once to the lead that
+   * waited longest, as a lead ending frees one, not at that lead's own retry 15 minutes later.
+   */
+  @Test
+  void aLeadReassignedAtItsSlaFreesThePlaceOfTheRepItLeft() {
+    owner("gil", 1);
+    assertThat(waiting(this::tell, 100).takeFor("gil").leadIds()).containsExactly("w-0");
+    store.setContactFields("w-0", new Document("stage", "handed_off"));
+    owner("hal", 1); // added without a PUT: takes nothing waiting until a hand-off asks
+    HandOffActivitiesImpl handOffs =
+        new HandOffActivitiesImpl(MONGO.database(), clock)
+            .whenOwnerFreed(waiting(this::tell, 100).inBackground(Runnable::run));
+
+    // Gil's SLA passed: the run's next attempt goes to the rep who has not had it.
+    assertThat(
+            handOffs
+                .handOff(new HandOffRequest("w-0", "c-1", "smb", 3, Duration.ofHours(2)))
+                .ownerId())
+        .isEqualTo("hal");
+
+    assertThat(store.contact("w-0").getString("ownerId")).isEqualTo("hal");
+    assertThat(told).containsExactly("w-0:gil", "w-1:gil");
+    assertThat(store.contact("w-1").getString("ownerId")).isEqualTo("gil");
+    assertThat(store.contact("w-2").getString("ownerId")).isNull();
+    // A retry of the same attempt (the activity's answer lost) frees nobody again.
+    handOffs.handOff(new HandOffRequest("w-0", "c-1", "smb", 3, Duration.ofHours(2)));
+    assertThat(told).hasSize(2);
+  }
+
+  /**
+   * Two reps freed at the same moment (a release in the API and a lead ending in the worker) both
+   * look at the one lead that waits: its attempt is claimed once, so exactly one of them takes it,
+   * and the other keeps their place.
+   */
+  @Test
+  void twoRepsFreedAtOnceNeverTakeTheSameWaitingLead() throws Exception {
+    for (int i = 1; i < 5; i++) {
+      store.setContactFields("w-" + i, new Document("stage", "lost"));
+    }
+    owner("ivo", 1);
+    owner("joy", 1);
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    WaitingHandOffs.Signal atOnce =
+        (leadId, ownerId) -> {
+          told.add(leadId + ":" + ownerId);
+          try {
+            together.await(10, java.util.concurrent.TimeUnit.SECONDS); // both read it waiting
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var ivo = two.submit(() -> waiting(atOnce, 100).takeFor("ivo"));
+      var joy = two.submit(() -> waiting(atOnce, 100).takeFor("joy"));
+      List<String> taken =
+          new java.util.ArrayList<>(ivo.get(20, java.util.concurrent.TimeUnit.SECONDS).leadIds());
+      taken.addAll(joy.get(20, java.util.concurrent.TimeUnit.SECONDS).leadIds());
+
+      assertThat(told).containsExactlyInAnyOrder("w-0:ivo", "w-0:joy");
+      assertThat(taken).containsExactly("w-0");
+      String holder = store.contact("w-0").getString("ownerId");
+      assertThat(holder).isIn("ivo", "joy");
+      Document handoff =
+          MONGO
+              .database()
+              .getCollection(HandOffActivitiesImpl.HANDOFFS)
+              .find(new Document("_id", "w-0"))
+              .first();
+      assertThat(handoff.getString("ownerId")).isEqualTo(holder);
+      assertThat(handoff.getList("history", Document.class)).hasSize(1);
+    } finally {
+      two.shutdownNow();
+    }
+  }
+
   private static LeadEvent event(String leadId, String stage) {
     return new LeadEvent(
         leadId, "c-1", "outcome", stage, null, null, null, null, null, "by an operator");

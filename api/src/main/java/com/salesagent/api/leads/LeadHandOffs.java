@@ -67,6 +67,7 @@ final class LeadHandOffs {
   private final Clock clock;
   private final MongoCollection<Document> handoffs;
   private final Notifications notifications;
+  private volatile java.util.function.Consumer<String> ownerFreed = id -> {};
 
   LeadHandOffs(
       LeadStore store, Function<String, LeadWorkflow> lead, ObjectMapper strict, Clock clock) {
@@ -77,6 +78,24 @@ final class LeadHandOffs {
     this.clock = clock;
     this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
     this.notifications = new Notifications(store.database(), clock);
+  }
+
+  /**
+   * Told the rep a release or a reassignment took a lead from: the place it frees goes at once to
+   * the oldest lead waiting for them ({@link
+   * com.salesagent.activities.handoff.WaitingHandOffs#inBackground}: signalled and claimed as an
+   * owner's {@code PUT} does), not at that lead's own retry. Must not block the request.
+   */
+  void whenOwnerFreed(java.util.function.Consumer<String> ownerFreed) {
+    this.ownerFreed = ownerFreed;
+  }
+
+  private void freed(String ownerId) {
+    try {
+      ownerFreed.accept(ownerId);
+    } catch (RuntimeException e) {
+      // The waiting leads go at their own retry or the next PUT, as before.
+    }
   }
 
   /**
@@ -205,6 +224,7 @@ final class LeadHandOffs {
     } catch (WorkflowNotFoundException e) {
       // Ended as it was reassigned: nothing more to hand on.
     }
+    freed(holder);
     return Response.accepted(new Reassigned(leadId, target, holder, "reassigned")).build();
   }
 
@@ -240,7 +260,12 @@ final class LeadHandOffs {
       ReplyRefusals.erasing(contact);
       String from = before.getString("ownerId");
       if (by == null || by.equals(from)) {
-        tellReleased(leadId, from, before.getString("by"), before.getString("reason"));
+        tellReleased(
+            leadId,
+            from,
+            before.getString("by"),
+            before.getString("reason"),
+            before.getDate("at") == null ? null : before.getDate("at").toInstant());
         return Response.ok(new Released(leadId, from, "released_before")).build();
       }
     }
@@ -331,14 +356,19 @@ final class LeadHandOffs {
         "released by " + actor,
         holder,
         attempt);
-    tellReleased(leadId, holder, actor, text);
+    tellReleased(leadId, holder, actor, text, now);
+    freed(holder);
     return Response.accepted(new Released(leadId, holder, "released")).build();
   }
 
-  /** The lead's workflow is told (again: it ignores a release once its owner changed). */
-  private void tellReleased(String leadId, String from, String by, String reason) {
+  /**
+   * The lead's workflow is told (again: it ignores a release once its owner changed), with when the
+   * rep pressed it: interest the run records from then on, before it handles the release, is handed
+   * to a person again.
+   */
+  private void tellReleased(String leadId, String from, String by, String reason, Instant at) {
     try {
-      lead.apply(leadId).ownerReleased(new OwnerRelease(from, by, reason));
+      lead.apply(leadId).ownerReleased(new OwnerRelease(from, by, reason, at));
     } catch (WorkflowNotFoundException e) {
       // Ended as it was released: nothing more to do.
     }

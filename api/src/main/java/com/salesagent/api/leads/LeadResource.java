@@ -99,6 +99,15 @@ public class LeadResource {
     this.again = new LeadAgain(store, validator, enrolment, strict, java.time.Clock.systemUTC());
   }
 
+  /**
+   * Where a rep's freed place goes (a lead released or reassigned away from them): the oldest lead
+   * waiting for them is taken at once, off the request's thread.
+   */
+  public LeadResource whenOwnerFreed(java.util.function.Consumer<String> ownerFreed) {
+    handOffs.whenOwnerFreed(ownerFreed);
+    return this;
+  }
+
   /** What an enrolment answers: 202 started, or 200 when the lead was enrolled before. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Enrolled(String leadId, String workflowId, String status, String message) {}

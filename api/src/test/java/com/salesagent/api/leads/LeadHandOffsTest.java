@@ -44,6 +44,8 @@ class LeadHandOffsTest {
 
   private LeadStore store;
   private final List<String> gone = new CopyOnWriteArrayList<>();
+  private final List<com.salesagent.workflows.lead.OwnerRelease> released =
+      new CopyOnWriteArrayList<>();
   private LeadHandOffs handOffs;
 
   @BeforeEach
@@ -71,6 +73,10 @@ class LeadHandOffsTest {
                     (proxy, method, args) -> {
                       if (method.getName().equals("ownerGone")) {
                         gone.add(leadId + ":" + args[0]);
+                        return null;
+                      }
+                      if (method.getName().equals("ownerReleased")) {
+                        released.add((com.salesagent.workflows.lead.OwnerRelease) args[0]);
                         return null;
                       }
                       throw new UnsupportedOperationException(method.getName());
@@ -107,6 +113,40 @@ class LeadHandOffsTest {
 
   private static byte[] json(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A release tells the run when the rep pressed it (interest it records from then on goes to a
+   * person again), and a release or a reassignment frees the rep's place at once (the oldest lead
+   * waiting for them is taken, off the request's thread); the same release again frees nothing.
+   */
+  @Test
+  void aReleaseOrAReassignmentFreesTheRepsPlaceAndTheReleaseSaysWhenItWasPressed() {
+    List<String> freed = new CopyOnWriteArrayList<>();
+    handOffs.whenOwnerFreed(freed::add);
+    String leadId = lead("handed_off", "ana");
+    store.setContactFields(
+        leadId, new Document("funnel", new Document("interested", Date.from(NOW))));
+
+    Response first =
+        handOffs.release(
+            "ops", leadId, json("{\"byOwnerId\":\"ana\",\"reason\":\"not before Q2\"}"));
+
+    assertThat(first.getStatus()).isEqualTo(202);
+    assertThat(released)
+        .containsExactly(
+            new com.salesagent.workflows.lead.OwnerRelease(
+                "ana", "Ana Lima (ana)", "not before Q2", NOW));
+    assertThat(freed).containsExactly("ana");
+    Response again = handOffs.release("ops", leadId, json("{\"byOwnerId\":\"ana\"}"));
+    assertThat(again.getStatus()).isEqualTo(200);
+    assertThat(released).hasSize(2).last().extracting(r -> r.at()).isEqualTo(NOW);
+    assertThat(freed).as("freed once").containsExactly("ana");
+
+    String moved = lead("in_conversation", "ana");
+    assertThat(handOffs.reassign("ops", moved, json("{\"ownerId\":\"bob\"}")).getStatus())
+        .isEqualTo(202);
+    assertThat(freed).containsExactly("ana", "ana");
   }
 
   private static void refused(Runnable call, int status, String field) {
