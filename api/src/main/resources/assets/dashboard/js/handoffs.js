@@ -5,6 +5,7 @@ import { $, h, clear, str, fmtDateTime, leadLink, toast, reportError } from './u
 import { api } from './api.js';
 import { session } from './state.js';
 import { repStatus, repLoad, takesLeadsNow } from './reps.js';
+import { MAX_REASON, canRelease, releaseBody, releaseFailure, staleRow } from './handoff-release.js';
 
 const handoffs = { seq: 0 };
 
@@ -109,6 +110,26 @@ function take(row, button) {
     .catch((e) => { button.disabled = false; reportError(e); });
 }
 
+/* Gives the row's lead back to the agent (POST .../handoff/release, as its rep: byOwnerId), asking
+ * why first; a refusal (409: it changed hands or stage; 422: a field) says the server's words, and
+ * a 409 loads the queue again. Released, the lead leaves the queue (it waits for nobody). */
+function release(row, button) {
+  const who = str(row.name || row.leadId);
+  const reason = window.prompt('Give ' + who + ' back to the agent? Why (optional, at most ' + MAX_REASON + ' characters):', '');
+  if (reason === null) return;
+  const body = releaseBody(row, reason);
+  if (!body) { toast('Not given back: ' + who + ': the reason is at most ' + MAX_REASON + ' characters', true); return; }
+  button.disabled = true;
+  api('/api/leads/' + encodeURIComponent(String(row.leadId)) + '/handoff/release', { method: 'POST', body: body })
+    .then(() => { toast('Given back to the agent: ' + who); loadHandOffs(); })
+    .catch((e) => {
+      button.disabled = false;
+      if (e && e.status === 401) return; // back to login
+      toast(releaseFailure(e, who), true);
+      if (staleRow(e)) loadHandOffs();
+    });
+}
+
 /** Leads whose conversation is open: a refresh of the queue opens them again, up to date. */
 const openConversations = new Set();
 
@@ -172,6 +193,12 @@ function renderHandOffs(d) {
     const acted = r.acted != null ? !!r.acted : r.stage === 'in_conversation';
     const button = h('button', { type: 'button', class: 'secondary small', 'data-take': str(r.leadId), text: 'Take' });
     button.addEventListener('click', () => take(r, button));
+    // Its rep may give an interested lead that is not ready back to the agent, from the queue too.
+    const giveBack = canRelease(r)
+      ? h('button', { type: 'button', class: 'secondary small', 'data-release': str(r.leadId), text: 'Give back to the agent',
+        title: 'Nobody holds the lead: the agent re-engages it; when it writes with interest again, a rep gets it' })
+      : null;
+    if (giveBack) giveBack.addEventListener('click', () => release(r, giveBack));
     const talk = h('button', { type: 'button', class: 'secondary small', 'data-conversation-of': str(r.leadId), text: 'Conversation' });
     const tr = h('tr', { 'data-lead': str(r.leadId), class: r.overdue ? 'overdue' : null }, [
       h('td', null, [leadLink(r.leadId, r.name || r.leadId), ' ', talk]),
@@ -186,9 +213,10 @@ function renderHandOffs(d) {
         : h('td', { class: r.overdue ? 'warn' : null, text: acted ? 'met' : slaClock(r.dueAt) }),
       h('td', { class: 'last-reply' }, lastReplyCell(r, acted)),
       h('td', { text: r.remindedAt ? fmtDateTime(r.remindedAt) : '–' }),
-      h('td', null, acted && r.answerFailed ? leadLink(r.leadId, 'write again')
+      h('td', null, [acted && r.answerFailed ? leadLink(r.leadId, 'write again')
         : acted ? h('span', { class: 'muted', text: 'taken' })
-        : r.paused ? h('span', { class: 'muted', text: 'paused: take it once resumed' }) : button)
+        : r.paused ? h('span', { class: 'muted', text: 'paused: take it once resumed' }) : button,
+      giveBack ? ' ' : null, giveBack].filter(Boolean))
     ]);
     talk.addEventListener('click', () => toggleConversation(r, tr, talk));
     body.appendChild(tr);

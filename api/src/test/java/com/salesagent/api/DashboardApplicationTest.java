@@ -979,6 +979,103 @@ class DashboardApplicationTest {
    * (CI), where a missing browser fails it.
    */
   /**
+   * A rep gives a lead back to the agent from the Hand-offs queue in a real browser: the row's
+   * button asks why and sends the release as the row's rep. A row another rep took meanwhile is
+   * refused (409 naming byOwnerId): the toast says the server's words and the queue loads again,
+   * showing the new rep; their button then gives the lead back and the row leaves the queue.
+   */
+  @Test
+  void aRepGivesALeadBackFromTheHandOffsQueueInARealBrowser() throws Exception {
+    for (String body :
+        List.of(
+            "gia:{\"name\":\"Gia\",\"timezone\":\"UTC\",\"capacity\":3}",
+            "gus:{\"name\":\"Gus\",\"timezone\":\"UTC\",\"capacity\":3,"
+                + "\"segments\":[\"no-lead-has-it\"]}")) {
+      String id = body.substring(0, body.indexOf(':'));
+      HttpResponse<String> owner =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url("/api/owners/" + id)))
+                      .header("Authorization", "Bearer " + TOKEN)
+                      .header("Content-Type", "application/json")
+                      .PUT(HttpRequest.BodyPublishers.ofString(body.substring(id.length() + 1)))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(owner.statusCode()).as(owner.body()).isIn(200, 201);
+    }
+    DashboardBrowser.Session browser = DashboardBrowser.open();
+    try (browser) {
+      String p = phone();
+      String leadId = "browser-release-" + UUID.randomUUID();
+      String wamid = enrolAndAwaitSend(leadId, p, "handoff", "Rui Lead");
+      app().emulator().recipientWrote(p);
+      webhook(reply(wamid, p, "Sounds great, I am interested. Send me the details"));
+      await(
+          "handed off",
+          Duration.ofSeconds(20),
+          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      String holder = store().contact(leadId).getString("ownerId");
+      assertThat(holder).isNotEqualTo("gus");
+
+      var driver = browser.driver();
+      var wait =
+          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
+              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+      driver.get(url("/dashboard/"));
+      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
+      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      var row =
+          org.openqa.selenium.By.cssSelector(
+              "#handoffs-table tbody tr[data-lead='" + leadId + "']");
+      var giveBack =
+          org.openqa.selenium.By.cssSelector(
+              "#handoffs-table button[data-release='" + leadId + "']");
+      wait.until(d -> !d.findElements(giveBack).isEmpty());
+      var js = (org.openqa.selenium.JavascriptExecutor) driver;
+      js.executeScript(
+          "document.getElementById('handoffs').scrollIntoView({block: 'start'});"
+              + " window.scrollBy(0, -80);"
+              // The reason the button asks for (a prompt), answered here.
+              + " window.prompt = () => '  not before Q2 ';");
+
+      // Another rep took it meanwhile: the row still names the first one.
+      HttpResponse<String> moved =
+          post("/api/leads/" + leadId + "/handoff/reassign", "{\"ownerId\":\"gus\"}");
+      assertThat(moved.statusCode()).as(moved.body()).isEqualTo(202);
+      driver.findElement(giveBack).click();
+      var toast = org.openqa.selenium.By.id("toast");
+      wait.until(d -> d.findElement(toast).getText().startsWith("Not given back: Rui Lead: "));
+      assertThat(driver.findElement(toast).getText()).contains("byOwnerId: ");
+      assertThat(store().contact(leadId).getString("ownerId")).isEqualTo("gus");
+      // The queue was loaded again: the row names gus now.
+      wait.until(
+          d ->
+              d.findElement(row)
+                  .findElements(org.openqa.selenium.By.tagName("td"))
+                  .get(3)
+                  .getText()
+                  .equals("gus"));
+      browser.screenshot("dashboard-handoffs-release.png");
+
+      driver.findElement(giveBack).click();
+      await(
+          "given back to the agent",
+          Duration.ofSeconds(15),
+          () -> store().contact(leadId).get("releasedToAgent") != null);
+      Document mark = store().contact(leadId).get("releasedToAgent", Document.class);
+      assertThat(mark.getString("ownerId")).isEqualTo("gus");
+      assertThat(mark.getString("reason")).isEqualTo("not before Q2");
+      assertThat(store().contact(leadId).getString("ownerId")).isNull();
+      wait.until(d -> d.findElements(row).isEmpty());
+      assertThat(driver.findElement(toast).getText())
+          .isEqualTo("Given back to the agent: Rui Lead");
+    } finally {
+      inactiveOwner("gia", "Gia");
+      inactiveOwner("gus", "Gus");
+    }
+  }
+
+  /**
    * The Hand-offs view in a real browser: an interested lead handed to the only owner shows with
    * its SLA clock; Take meets the SLA (the lead is in conversation); the lead page's box sends the
    * rep's message through the lead's send path to the Cloud API.

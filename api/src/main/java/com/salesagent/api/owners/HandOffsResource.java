@@ -67,7 +67,9 @@ public class HandOffsResource {
       boolean paused,
       Object pausedAt,
       AfterEndResource.AnswerFailed answerFailed,
-      boolean waitsForAnswer) {}
+      boolean waitsForAnswer,
+      String heldStage,
+      boolean interestShown) {}
 
   /**
    * Why the lead is on the queue: its latest message, as triaged (intent, objection), cut to
@@ -180,6 +182,7 @@ public class HandOffsResource {
                     .append("phone", 1)
                     .append("waIds", 1)
                     .append(LAST_PERSON_ANSWER, 1)
+                    .append("funnel.interested", 1)
                     .append(SnoozedLeads.FIELD, 1))
             .sort(Sorts.ascending("updatedAt"))
             .limit(MAX_ROWS)
@@ -250,7 +253,11 @@ public class HandOffsResource {
               paused,
               pausedAt == null ? null : pausedAt.toInstant().toString(),
               answersFailed.get(c.getString("leadId")),
-              acted && wroteSinceAnswer(c, lastReplies.get(c.getString("leadId")))));
+              acted && wroteSinceAnswer(c, lastReplies.get(c.getString("leadId"))),
+              heldStage,
+              // What a release asks (the dashboard's Give back to the agent on the row).
+              c.get("funnel", Document.class) != null
+                  && c.get("funnel", Document.class).get("interested") != null));
     }
     rows.sort(
         java.util.Comparator.<HandOffRow, Boolean>comparing(r -> r.ownerId() != null)
