@@ -4,6 +4,7 @@ import { $, h, clear, str, toDate, fmtDateTime, leadLink, toast, reportError } f
 import { api, apiObjectUrl } from './api.js';
 import { session, overviewVisible } from './state.js';
 import { loadLeads } from './leads.js';
+import { approvalKey, mediaKind, slaOverdue, decisionBody, decidedText, switchedOff } from './approvals-core.js';
 
 const approvals = { seq: 0, deferred: false, rendered: -1 };
 
@@ -31,15 +32,15 @@ const previews = new Map();
 
 /** The image card or voice note the lead would get with this message, if it has one. */
 function preview(p) {
+  const kind = mediaKind(p);
+  if (!kind) return null;
   const m = p.media;
-  const type = String((m && m.contentType) || '');
-  if (!m || !/^[0-9a-f]{64}$/.test(String(m.sha256 || '')) || (type.indexOf('image/') !== 0 && type.indexOf('audio/') !== 0)) return null;
   const box = h('div', { class: 'approval-media', 'data-sha256': m.sha256 });
   if (!previews.has(m.sha256)) {
     previews.set(m.sha256, apiObjectUrl('/api/leads/' + encodeURIComponent(p.leadId) + '/media/' + m.sha256));
   }
   previews.get(m.sha256).then((url) => {
-    box.appendChild(type.indexOf('audio/') === 0
+    box.appendChild(kind === 'audio'
       ? h('audio', { class: 'media-audio', controls: true, preload: 'metadata', src: url, title: 'Voice note sent as this message (' + str(m.madeBy) + ')' })
       : h('img', { class: 'media-image', alt: 'Image card sent with this message', src: url }));
   }, (e) => { box.appendChild(h('p', { class: 'warn', text: 'card not available (' + str(e.message) + ')' })); });
@@ -53,8 +54,6 @@ function releasePreviews(pending) {
     if (!listed.has(sha)) { u.then((url) => URL.revokeObjectURL(url), () => {}); previews.delete(sha); }
   });
 }
-
-function approvalKey(p) { return String(p.leadId) + '\u0000' + String(p.idempotencyKey); }
 
 function renderApprovals(pending) {
   const list = $('approvals-list');
@@ -78,7 +77,7 @@ function renderApprovals(pending) {
         leadLink(p.leadId),
         h('span', { class: 'mono muted', text: str(p.variantId) }),
         h('span', { class: 'pill', text: str(p.purpose) }),
-        h('span', { class: 'sla' + (sla && sla.getTime() < Date.now() ? ' overdue' : ''), text: 'SLA ' + fmtDateTime(p.slaAt) })
+        h('span', { class: 'sla' + (slaOverdue(sla, Date.now()) ? ' overdue' : ''), text: 'SLA ' + fmtDateTime(p.slaAt) })
       ]),
       p.variantSwitchedOff === true
         ? h('p', { class: 'muted switched-off', text: 'Variant ' + str(p.variantId) + ' was switched off after this message was held: its text will not go out; a decision composes the lead\'s message again on another variant.' })
@@ -107,20 +106,18 @@ function renderApprovals(pending) {
 
 function decide(p, decision, li, ta) {
   // The message the reviewer saw: a decision never lands on another one (e.g. its recomposition).
-  const body = { decision: decision, idempotencyKey: p.idempotencyKey };
-  if (decision === 'edit') body.text = ta.value;
+  const body = decisionBody(p, decision, ta.value);
   const buttons = li.querySelectorAll('button');
   buttons.forEach((b) => { b.disabled = true; });
   api('/api/leads/' + encodeURIComponent(String(p.leadId)) + '/approval', { method: 'POST', body: body })
     .then(() => {
-      toast((decision === 'approve' ? 'Approved' : decision === 'edit' ? 'Edited and approved' : 'Rejected') +
-        ' message for lead ' + p.leadId + '.', false);
+      toast(decidedText(decision, p.leadId), false);
       if (li.parentNode) li.parentNode.removeChild(li);
       loadApprovals();
       if (overviewVisible()) loadLeads();
     })
     .catch((err) => {
-      if (err && err.status === 409 && err.data && err.data.reason === 'variant_switched_off') {
+      if (switchedOff(err)) {
         // Not sent: its variant was switched off. The message is released and composed again.
         toast(err.message, true);
         if (li.parentNode) li.parentNode.removeChild(li);
