@@ -1,0 +1,91 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.MongoDatabase;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.leads.SubjectSearch.Subject;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The erasure of a person ({@code POST /api/subject-access/erasure}): every lead of the person, as
+ * the export finds them ({@link SubjectSearch}: the asked number and lead, every number their leads
+ * are known by, all campaigns), erased through each lead's own erasure ({@link
+ * LeadErasure#request}: 202 per lead, its workflow, its audit line), at most {@link
+ * SubjectAccess#MAX_LEADS} plus the named rest per call ({@code more}: call again).
+ */
+final class SubjectErasure {
+  /** The erasure of a person's leads: each one's answer, and whether more leads remain. */
+  public record PersonErased(List<LeadErased> leads, int leadCount, boolean more, String note) {}
+
+  public record LeadErased(String leadId, String status) {}
+
+  private final MongoDatabase db;
+  private final Clock clock;
+
+  SubjectErasure(MongoDatabase db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /**
+   * Audited once as {@code subject_erasure_requested} (lead ids and the numbers' SHA-256, never a
+   * number), then each lead erased. 202 with each lead's status ({@code erasing}, {@code erasing
+   * already}, {@code gone}: erased meanwhile); 200 with none when no lead holds the person. {@code
+   * reason} and {@code keepSuppressed} are each lead's erasure's.
+   */
+  Response erase(
+      String operator,
+      Subject subject,
+      String reason,
+      Boolean keepSuppressed,
+      LeadErasure erasure) {
+    String keep = keepSuppressed == null ? null : String.valueOf(keepSuppressed);
+    List<String> leads = new ArrayList<>(subject.exported());
+    leads.addAll(subject.notExported());
+    // Asked to be forgotten: no import under way (or to be resumed) enrols the person again, also
+    // one holding a row of a number no lead holds yet, which no lead's erasure suppresses whatever
+    // keepSuppressed says (ImportRecords#forgetNumbers).
+    ImportRecords.forgetNumbers(db, subject.numbers());
+    db.getCollection(Collections.AUDIT_LOG)
+        .insertOne(
+            subject.auditEntry(operator, "subject_erasure_requested", leads, clock.instant()));
+    List<LeadErased> answers = new ArrayList<>();
+    for (String leadId : leads) {
+      try {
+        Object view = erasure.request(leadId, operator, reason, keep).getEntity();
+        answers.add(
+            new LeadErased(
+                leadId, view instanceof LeadErasure.ErasureView v ? v.status() : "erasing"));
+      } catch (ApiException e) {
+        if (e.status() != 404) {
+          throw e;
+        }
+        answers.add(new LeadErased(leadId, "gone")); // erased meanwhile
+      }
+    }
+    boolean more = subject.leadCount() > leads.size();
+    if (answers.isEmpty()) {
+      return Response.ok(
+              new PersonErased(
+                  answers,
+                  0,
+                  false,
+                  "no lead holds this person; a suppression of the number is kept (it is what"
+                      + " keeps them from being messaged): GET /api/suppressions"))
+          .build();
+    }
+    return Response.accepted(
+            new PersonErased(
+                answers,
+                subject.leadCount(),
+                more,
+                more
+                    ? "more leads hold this person than one call erases: ask again"
+                    : "every lead of the person is being erased: GET /api/leads/{leadId}/erasure"
+                        + " shows each"))
+        .build();
+  }
+}
