@@ -138,8 +138,8 @@ public class LeadVoiceNoteResource {
       throw new ApiException(422, "invalid voice note", errors);
     }
     String spoken = json ? text : null;
-    LeadConversation.Media media =
-        new LeadConversation.Media() {
+    ReplyMedia media =
+        new ReplyMedia() {
           private VoiceNotes.Made made;
 
           @Override

@@ -1,0 +1,128 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OwnerAction;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Function;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * A sales rep takes a lead handed to them ({@code POST /api/leads/{id}/handoff/accept}, read by
+ * {@link LeadConversation}): the hand-off is accepted, a lead nobody owned gets its owner, the take
+ * is audited and the lead's run told ({@code ownerAction}: the SLA is met, the lead is in
+ * conversation). A lead taken already answers as taken before, unchanged.
+ */
+final class HandOffAcceptance {
+  /** Who took the lead, and whether it was taken before (nothing written, nothing signalled). */
+  record Taken(String ownerId, boolean before) {}
+
+  private final LeadStore store;
+  private final Owners owners;
+  private final Function<String, LeadWorkflow> lead;
+  private final Clock clock;
+  private final MongoCollection<Document> handoffs;
+
+  HandOffAcceptance(
+      LeadStore store, Owners owners, Function<String, LeadWorkflow> lead, Clock clock) {
+    this.store = store;
+    this.owners = owners;
+    this.lead = lead;
+    this.clock = clock;
+    this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+  }
+
+  /**
+   * The lead taken by the owner {@code named} (null: its assigned owner). 404 an unknown lead, 409
+   * when its lifecycle ended, it was never handed off, or it is another owner's.
+   */
+  Taken take(String operator, String leadId, String named) {
+    Document contact = requireLive(leadId);
+    String stage = contact.getString("stage");
+    if (stage == null || !ReplyRefusals.stageOf(contact).interested()) {
+      // Nothing was handed off: the workflow would ignore the signal, and the lead must not get
+      // an owner (nor the audit a hand-off) it never had.
+      throw new ApiException(
+          409,
+          "a lead is taken once it was handed off (it showed interest or needs a person)",
+          List.of(new FieldError("leadId", "stage " + stage)));
+    }
+    String holder = contact.getString("ownerId");
+    if (holder != null && named != null && !holder.equals(named)) {
+      // Another rep's lead: the run keeps its owner (its SLA, its load, its notifications), so a
+      // take by someone else would only have been recorded as theirs (the hand-off's acceptedBy,
+      // the audit, the timeline) while the lead stayed its owner's.
+      throw new ApiException(
+          409,
+          "the lead is another owner's: only its owner takes it",
+          List.of(
+              new FieldError(
+                  "ownerId",
+                  "the lead is held by "
+                      + ActingOwner.of(owners, operator, holder, contact).label()
+                      + "; write to it to answer it, or ask its owner")));
+    }
+    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    if ("in_conversation".equals(stage)
+        || "meeting_booked".equals(stage)
+        || (handoff != null && "accepted".equals(handoff.getString("status")))) {
+      // Taken already (a double click, or its owner wrote to it): the first take stands; when and
+      // by whom it was taken are not overwritten, nor audited or signalled again.
+      return new Taken(holder, true);
+    }
+    ActingOwner actor = ActingOwner.of(owners, operator, named, contact);
+    String ownerId = actor.ownerId();
+    Instant now = clock.instant();
+    List<Bson> accepted =
+        new ArrayList<>(
+            List.of(
+                Updates.set("status", "accepted"),
+                Updates.set("acceptedAt", Date.from(now)),
+                Updates.set("acceptedBy", actor.label())));
+    if (contact.getString("ownerId") == null && ownerId != null) {
+      // A lead nobody had (no owner was free): the owner who takes it is its owner from now, as
+      // the workflow makes it; without this the contact and the Hand-offs queue said unassigned.
+      store
+          .contacts()
+          .updateOne(
+              Filters.and(Filters.eq("leadId", leadId), Filters.exists("ownerId", false)),
+              Updates.combine(
+                  Updates.set("ownerId", ownerId), Updates.set("ownerAssignedAt", Date.from(now))));
+      accepted.add(Updates.set("ownerId", ownerId));
+      accepted.add(Updates.addToSet("owners", ownerId));
+    }
+    handoffs.updateOne(Filters.eq("_id", leadId), Updates.combine(accepted));
+    LeadAuditLog.record(store, operator, leadId, "handoff_accepted", ownerId, now);
+    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
+    return new Taken(ownerId, false);
+  }
+
+  /** The contact, 404 when unknown, 409 when its lifecycle has ended. */
+  private Document requireLive(String leadId) {
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    ReplyRefusals.erasing(contact);
+    String stage = contact.getString("stage");
+    if (ReplyRefusals.terminal(contact)) {
+      throw new ApiException(
+          409,
+          "the lead's lifecycle has ended",
+          List.of(new FieldError("leadId", "stage " + stage)));
+    }
+    return contact;
+  }
+}
