@@ -1,36 +1,32 @@
 package com.salesagent.api.leads;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.Owners;
-import com.salesagent.activities.lead.LeadSegments;
-import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
-import com.salesagent.activities.notify.Notifications;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.owners.SnoozedLeads;
 import com.salesagent.workflows.lead.LeadWorkflow;
-import com.salesagent.workflows.lead.OwnerRelease;
-import io.temporal.client.WorkflowNotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Date;
 import java.util.List;
 import java.util.function.Function;
 import org.bson.Document;
 
 /**
- * A held lead moved by hand: reassigned to another rep ({@link #reassign}), or snoozed by its rep
- * until a time ({@link #snooze}). Both write the contact and the hand-off record conditionally, so
- * a retried request changes nothing more, and are audited with the operator's name.
+ * A held lead moved by hand: reassigned to another rep ({@link #reassign}), given back to the agent
+ * ({@link #release}), or snoozed by its rep until a time ({@link #snooze}). Each writes the contact
+ * and the hand-off record conditionally, so a retried request changes nothing more, and is audited
+ * with the operator's name.
+ *
+ * <p>This class reads and checks the requests (422 naming the field) and shapes the answers; the
+ * lead is moved by {@link HandOffReassignment}, {@link HandOffRelease} or {@link LeadSnoozes}
+ * ({@link HeldLeadMove}).
  */
 final class LeadHandOffs {
   /** The longest a rep may snooze a lead. */
@@ -60,24 +56,22 @@ final class LeadHandOffs {
   /** The longest reason a release keeps. */
   static final int MAX_REASON = 200;
 
-  private final LeadStore store;
-  private final Function<String, LeadWorkflow> lead;
   private final ObjectMapper strict;
-  private final Owners owners;
   private final Clock clock;
-  private final MongoCollection<Document> handoffs;
-  private final Notifications notifications;
+  private final Owners owners;
+  private final HandOffReassignment reassignment;
+  private final HandOffRelease releases;
+  private final LeadSnoozes snoozes;
   private volatile java.util.function.Consumer<String> ownerFreed = id -> {};
 
   LeadHandOffs(
       LeadStore store, Function<String, LeadWorkflow> lead, ObjectMapper strict, Clock clock) {
-    this.store = store;
-    this.lead = lead;
     this.strict = strict;
-    this.owners = new Owners(store.database());
     this.clock = clock;
-    this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
-    this.notifications = new Notifications(store.database(), clock);
+    this.owners = new Owners(store.database());
+    this.reassignment = new HandOffReassignment(store, lead, owners, clock);
+    this.releases = new HandOffRelease(store, lead, owners, clock);
+    this.snoozes = new LeadSnoozes(store, owners, clock);
   }
 
   /**
@@ -134,98 +128,12 @@ final class LeadHandOffs {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid reassignment", errors);
     }
-    Document contact = held(leadId);
-    String holder = contact.getString("ownerId");
-    requireHolder(by, holder);
-    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
-    if (target.equals(holder)) {
-      tellAgain(leadId, handoff, target);
-      return Response.ok(new Reassigned(leadId, target, holder, "already_owner")).build();
+    HandOffReassignment.Outcome done = reassignment.reassign(operator, leadId, target, owner, by);
+    if (done.already()) {
+      return Response.ok(new Reassigned(leadId, target, done.from(), "already_owner")).build();
     }
-    requireHandOffOf(handoff, holder);
-    Instant now = clock.instant();
-    int attempt = handoff.getInteger("attempt", 1);
-    Duration sla = HandOffActivitiesImpl.handOffSla(definition(contact.getString("segment")));
-    var hours = Owners.hours(owner);
-    Instant remindAt = hours.plusWorking(now, sla.dividedBy(2));
-    Instant dueAt = hours.plusWorking(now, sla);
-    // The rep who asked, by name and id; else the operator (not the lead's owner: they lose it).
-    String actor = by != null ? ActingOwner.of(owners, operator, by, contact).label() : operator;
-    String note = "reassigned by " + actor;
-    // A paused run takes the claim when it resumes: the new rep's SLA starts then (the hand-off
-    // activity sets the times), not now, or a long pause would hand the lead on at its resume.
-    boolean paused = LeadStore.PAUSED.equals(contact.getString("stage"));
-    long claimed =
-        handoffs
-            .updateOne(
-                Filters.and(
-                    Filters.eq("_id", leadId),
-                    Filters.eq("ownerId", holder),
-                    Filters.eq("attempt", attempt)),
-                Updates.combine(
-                    Updates.set("ownerId", target),
-                    Updates.set("attempt", attempt + 1),
-                    Updates.set("assignedAt", Date.from(now)),
-                    Updates.set("remindAt", Date.from(remindAt)),
-                    Updates.set("dueAt", Date.from(dueAt)),
-                    Updates.set("status", "open"),
-                    Updates.set(HandOffActivitiesImpl.BY_HAND_FROM, holder),
-                    Updates.set(HandOffActivitiesImpl.BY_HAND_NOTE, note),
-                    paused
-                        ? Updates.set(HandOffActivitiesImpl.SLA_FROM_RESUME, true)
-                        : Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME),
-                    Updates.unset("remindedAt"),
-                    Updates.unset("acceptedAt"),
-                    Updates.unset("acceptedBy"),
-                    Updates.addToSet("owners", target),
-                    Updates.push(
-                        "history",
-                        new Document("ownerId", target)
-                            .append("attempt", attempt + 1)
-                            .append("at", Date.from(now))
-                            .append("by", operator))))
-            .getModifiedCount();
-    if (claimed == 0) {
-      Document now2 = handoffs.find(Filters.eq("_id", leadId)).first();
-      if (now2 != null && target.equals(now2.getString("ownerId"))) {
-        return Response.ok(new Reassigned(leadId, target, holder, "already_owner")).build();
-      }
-      throw new ApiException(
-          409,
-          "the lead's hand-off changed meanwhile: load it again",
-          List.of(new FieldError("leadId", "its owner or attempt changed as this was asked")));
-    }
-    store
-        .contacts()
-        .updateOne(
-            Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
-            paused
-                ? Updates.combine(
-                    Updates.set("ownerId", target),
-                    Updates.set("ownerAssignedAt", Date.from(now)),
-                    // The new rep has not seen it: it resumes handed off to them.
-                    Updates.set(LeadStore.PAUSED_FROM, "handed_off"),
-                    Updates.unset(SNOOZE))
-                : Updates.combine(
-                    Updates.set("ownerId", target),
-                    Updates.set("ownerAssignedAt", Date.from(now)),
-                    Updates.unset(SNOOZE)));
-    audit(operator, leadId, "handoff_reassigned_by_hand", holder + " -> " + target, now);
-    notifications.emit(
-        "lead.handed_off",
-        leadId,
-        contact.getString("campaignId"),
-        "handed_off",
-        note,
-        target,
-        attempt + 1);
-    try {
-      lead.apply(leadId).ownerGone(holder);
-    } catch (WorkflowNotFoundException e) {
-      // Ended as it was reassigned: nothing more to hand on.
-    }
-    freed(holder);
-    return Response.accepted(new Reassigned(leadId, target, holder, "reassigned")).build();
+    freed(done.from());
+    return Response.accepted(new Reassigned(leadId, target, done.from(), "reassigned")).build();
   }
 
   /**
@@ -254,140 +162,12 @@ final class LeadHandOffs {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid release", errors);
     }
-    Document contact = store.contact(leadId);
-    Document before = contact == null ? null : contact.get(RELEASED, Document.class);
-    if (before != null && contact.getString("ownerId") == null) {
-      ReplyRefusals.erasing(contact);
-      String from = before.getString("ownerId");
-      if (by == null || by.equals(from)) {
-        tellReleased(
-            leadId,
-            from,
-            before.getString("by"),
-            before.getString("reason"),
-            before.getDate("at") == null ? null : before.getDate("at").toInstant());
-        return Response.ok(new Released(leadId, from, "released_before")).build();
-      }
+    HandOffRelease.Outcome done = releases.release(operator, leadId, by, reason);
+    if (done.before()) {
+      return Response.ok(new Released(leadId, done.from(), "released_before")).build();
     }
-    contact = held(leadId);
-    String holder = contact.getString("ownerId");
-    requireHolder(by, holder);
-    String stage = Owners.heldStage(contact);
-    String paused = stage.equals(contact.getString("stage")) ? "" : " (paused)";
-    if ("meeting_booked".equals(stage)) {
-      throw new ApiException(
-          409,
-          "a booked meeting stays with its rep: set the lead's outcome or reassign it",
-          List.of(new FieldError("leadId", "stage meeting_booked" + paused)));
-    }
-    Document funnel = contact.get("funnel", Document.class);
-    if (funnel == null || funnel.get("interested") == null) {
-      throw new ApiException(
-          409,
-          "only a lead that showed interest goes back to the agent: a question or an objection"
-              + " needs a person (reassign it or set its outcome)",
-          List.of(new FieldError("leadId", "stage " + stage + paused + ", no interest shown")));
-    }
-    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
-    requireHandOffOf(handoff, holder);
-    Instant now = clock.instant();
-    int attempt = handoff.getInteger("attempt", 1);
-    String actor = ActingOwner.of(owners, operator, by, contact).label();
-    String text = reason == null || reason.isBlank() ? null : reason.strip();
-    long closed =
-        handoffs
-            .updateOne(
-                Filters.and(
-                    Filters.eq("_id", leadId),
-                    Filters.eq("ownerId", holder),
-                    Filters.eq("attempt", attempt)),
-                Updates.combine(
-                    Updates.unset("ownerId"),
-                    Updates.set("status", "released"),
-                    Updates.set("releasedAt", Date.from(now)),
-                    Updates.unset(HandOffActivitiesImpl.BY_HAND_FROM),
-                    Updates.unset(HandOffActivitiesImpl.BY_HAND_NOTE),
-                    Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME),
-                    Updates.push(
-                        "history",
-                        new Document("releasedBy", holder)
-                            .append("attempt", attempt)
-                            .append("at", Date.from(now))
-                            .append("by", operator))))
-            .getModifiedCount();
-    if (closed == 0) {
-      throw new ApiException(
-          409,
-          "the lead's hand-off changed meanwhile: load it again",
-          List.of(new FieldError("leadId", "its owner or attempt changed as this was asked")));
-    }
-    Document mark =
-        new Document("at", Date.from(now))
-            .append("by", actor)
-            .append("ownerId", holder)
-            .append("reason", text);
-    store
-        .contacts()
-        .updateOne(
-            Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
-            LeadStore.PAUSED.equals(contact.getString("stage"))
-                ? Updates.combine(
-                    Updates.unset("ownerId"),
-                    Updates.unset("ownerAssignedAt"),
-                    Updates.unset(SNOOZE),
-                    Updates.set(LeadStore.PAUSED_FROM, "interested"),
-                    Updates.set(RELEASED, mark))
-                : Updates.combine(
-                    Updates.unset("ownerId"),
-                    Updates.unset("ownerAssignedAt"),
-                    Updates.unset(SNOOZE),
-                    Updates.set(RELEASED, mark)));
-    audit(
-        operator,
-        leadId,
-        "handoff_released",
-        holder + " -> the agent" + (text == null ? "" : ": " + text),
-        now);
-    notifications.emit(
-        "lead.handoff_released",
-        leadId,
-        contact.getString("campaignId"),
-        "interested",
-        "released by " + actor,
-        holder,
-        attempt);
-    tellReleased(leadId, holder, actor, text, now);
-    freed(holder);
-    return Response.accepted(new Released(leadId, holder, "released")).build();
-  }
-
-  /**
-   * The lead's workflow is told (again: it ignores a release once its owner changed), with when the
-   * rep pressed it: interest the run records from then on, before it handles the release, is handed
-   * to a person again.
-   */
-  private void tellReleased(String leadId, String from, String by, String reason, Instant at) {
-    try {
-      lead.apply(leadId).ownerReleased(new OwnerRelease(from, by, reason, at));
-    } catch (WorkflowNotFoundException e) {
-      // Ended as it was released: nothing more to do.
-    }
-  }
-
-  /**
-   * A retried reassignment whose first answer was lost after its claim (Temporal did not take the
-   * signal): the workflow is told again; once it has moved it ignores the signal.
-   */
-  private void tellAgain(String leadId, Document handoff, String target) {
-    String from = handoff == null ? null : handoff.getString(HandOffActivitiesImpl.BY_HAND_FROM);
-    if (from == null || !target.equals(handoff.getString("ownerId"))) {
-      return;
-    }
-    try {
-      lead.apply(leadId).ownerGone(from);
-    } catch (RuntimeException e) {
-      // Told already, or Temporal away: the claimed attempt stands for the run's next hand-off.
-    }
+    freed(done.from());
+    return Response.accepted(new Released(leadId, done.from(), "released")).build();
   }
 
   /**
@@ -426,40 +206,14 @@ final class LeadHandOffs {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid snooze", errors);
     }
-    Document contact = held(leadId);
-    String holder = contact.getString("ownerId");
-    requireHolder(by, holder);
-    // A paused lead as the stage its pause left: one not taken yet still waits for its rep.
-    String stage = Owners.heldStage(contact);
-    if ("handed_off".equals(stage) || "interested".equals(stage)) {
-      throw new ApiException(
-          409,
-          "a lead is snoozed once its rep has taken it: its SLA runs until a person acts",
-          List.of(
-              new FieldError(
-                  "leadId",
-                  "stage "
-                      + stage
-                      + (stage.equals(contact.getString("stage")) ? "" : " (paused)")
-                      + ": take it")));
-    }
-    Document before = contact.get(SNOOZE, Document.class);
-    if (before != null && until.equals(toInstant(before.get("until")))) {
-      return Response.ok(new Snoozed(leadId, holder, until.toString(), "snoozed_before")).build();
-    }
-    String actor = ActingOwner.of(owners, operator, by, contact).label();
-    store
-        .contacts()
-        .updateOne(
-            Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
-            Updates.set(
-                SNOOZE,
-                new Document("until", Date.from(until))
-                    .append("at", Date.from(now))
-                    .append("by", actor)
-                    .append("ownerId", holder)));
-    audit(operator, leadId, "handoff_snoozed", "until " + until, now);
-    return Response.ok(new Snoozed(leadId, holder, until.toString(), "snoozed")).build();
+    LeadSnoozes.Outcome done = snoozes.snooze(operator, leadId, by, until, now);
+    return Response.ok(
+            new Snoozed(
+                leadId,
+                done.ownerId(),
+                until.toString(),
+                done.changed() ? "snoozed" : "snoozed_before"))
+        .build();
   }
 
   /**
@@ -472,58 +226,10 @@ final class LeadHandOffs {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid snooze end", errors);
     }
-    Document contact = store.contact(leadId);
-    if (contact == null) {
-      throw ApiException.notFound("lead " + leadId, "leadId");
-    }
-    ReplyRefusals.erasing(contact);
-    // A rep ends only their own lead's snooze, as only they set it (an operator: any).
-    requireHolder(by, contact.getString("ownerId"));
-    if (contact.get(SNOOZE) == null) {
-      return Response.ok(new Snoozed(leadId, contact.getString("ownerId"), null, "not_snoozed"))
-          .build();
-    }
-    Instant now = clock.instant();
-    store
-        .contacts()
-        .updateOne(
-            Filters.and(Filters.eq("leadId", leadId), Filters.exists(SNOOZE)),
-            Updates.unset(SNOOZE));
-    audit(operator, leadId, "handoff_unsnoozed", null, now);
-    return Response.ok(new Snoozed(leadId, contact.getString("ownerId"), null, "unsnoozed"))
+    LeadSnoozes.Outcome done = snoozes.unsnooze(operator, leadId, by);
+    return Response.ok(
+            new Snoozed(leadId, done.ownerId(), null, done.changed() ? "unsnoozed" : "not_snoozed"))
         .build();
-  }
-
-  private static Instant toInstant(Object o) {
-    return o instanceof Date d ? d.toInstant() : null;
-  }
-
-  /** A lead someone holds, live and not being erased; 404/409 naming {@code leadId} otherwise. */
-  private Document held(String leadId) {
-    Document contact = store.contact(leadId);
-    if (contact == null) {
-      throw ApiException.notFound("lead " + leadId, "leadId");
-    }
-    ReplyRefusals.erasing(contact);
-    if (ReplyRefusals.terminal(contact)) {
-      throw new ApiException(
-          409,
-          "the lead's lifecycle has ended",
-          List.of(new FieldError("leadId", "stage " + contact.getString("stage"))));
-    }
-    // A paused lead its rep held is still held (the stage its pause left): it can be moved.
-    if (contact.getString("ownerId") == null || !Owners.held(contact)) {
-      throw new ApiException(
-          409,
-          "the lead has no hand-off: nobody holds it",
-          List.of(
-              new FieldError(
-                  "leadId",
-                  "stage "
-                      + contact.getString("stage")
-                      + (contact.getString("ownerId") == null ? ", no owner" : ""))));
-    }
-    return contact;
   }
 
   private void byErrors(String by, List<FieldError> errors) {
@@ -537,30 +243,6 @@ final class LeadHandOffs {
     }
   }
 
-  /** The lead's hand-off record names its holder; 409 naming {@code leadId} while it changes. */
-  private static void requireHandOffOf(Document handoff, String holder) {
-    if (handoff == null || !holder.equals(handoff.getString("ownerId"))) {
-      throw new ApiException(
-          409,
-          "the lead's hand-off is changing: load it again",
-          List.of(new FieldError("leadId", "its hand-off names another owner than the lead")));
-    }
-  }
-
-  /** A rep asking for a lead must hold it (an operator, no {@code byOwnerId}, may ask for any). */
-  private void requireHolder(String by, String holder) {
-    if (by != null && !by.equals(holder)) {
-      throw new ApiException(
-          409,
-          "the lead is another owner's: only its owner or an operator moves it",
-          List.of(new FieldError("byOwnerId", "the lead is held by " + holder)));
-    }
-  }
-
-  private Document definition(String segment) {
-    return new LeadSegments(store).definition(segment == null ? "default" : segment);
-  }
-
   private <T> T read(byte[] body, Class<T> type, String expected) {
     if (body == null || body.length == 0) {
       return null;
@@ -570,17 +252,5 @@ final class LeadHandOffs {
     } catch (IOException e) {
       throw new ApiException(400, "the body is not " + expected, FieldError.ofJson(e));
     }
-  }
-
-  private void audit(String operator, String leadId, String action, String detail, Instant at) {
-    store
-        .database()
-        .getCollection(Collections.AUDIT_LOG)
-        .insertOne(
-            new Document("action", action)
-                .append("by", operator)
-                .append("leadId", leadId)
-                .append("detail", detail)
-                .append("at", Date.from(at)));
   }
 }

@@ -1,0 +1,149 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.lead.LeadSegments;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.owners.SnoozedLeads;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import io.temporal.client.WorkflowNotFoundException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.function.Function;
+import org.bson.Document;
+
+/**
+ * A held lead handed to another rep by hand ({@code POST /api/leads/{id}/handoff/reassign}, read by
+ * {@link LeadHandOffs}): the lead's next hand-off attempt claimed for the new rep in one
+ * conditional write (it matches the attempt and owner read, so of two requests, or a request and
+ * the SLA's own reassignment, one decides; the other is told it changed), with a fresh SLA in the
+ * new rep's working hours; then the contact, the audit log, {@code lead.handed_off} to the new rep,
+ * and the lead's workflow ({@code ownerGone} of the previous owner).
+ */
+final class HandOffReassignment extends HeldLeadMove {
+  /** The rep who held the lead, and whether the new rep held it already (nothing written). */
+  record Outcome(String from, boolean already) {}
+
+  HandOffReassignment(
+      LeadStore store, Function<String, LeadWorkflow> lead, Owners owners, Clock clock) {
+    super(store, lead, owners, clock);
+  }
+
+  /**
+   * Hands the lead to the rep {@code target} (its {@code owner} document, checked active), asked by
+   * an operator or by the lead's own owner {@code by}. 409 naming {@code leadId} for a lead nobody
+   * holds, that ended or is being erased, or whose hand-off changed meanwhile.
+   */
+  Outcome reassign(String operator, String leadId, String target, Document owner, String by) {
+    Document contact = held(leadId);
+    String holder = contact.getString("ownerId");
+    requireHolder(by, holder);
+    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    if (target.equals(holder)) {
+      tellAgain(leadId, handoff, target);
+      return new Outcome(holder, true);
+    }
+    requireHandOffOf(handoff, holder);
+    Instant now = clock.instant();
+    int attempt = handoff.getInteger("attempt", 1);
+    Duration sla = HandOffActivitiesImpl.handOffSla(definition(contact.getString("segment")));
+    var hours = Owners.hours(owner);
+    Instant remindAt = hours.plusWorking(now, sla.dividedBy(2));
+    Instant dueAt = hours.plusWorking(now, sla);
+    // The rep who asked, by name and id; else the operator (not the lead's owner: they lose it).
+    String actor = by != null ? ActingOwner.of(owners, operator, by, contact).label() : operator;
+    String note = "reassigned by " + actor;
+    // A paused run takes the claim when it resumes: the new rep's SLA starts then (the hand-off
+    // activity sets the times), not now, or a long pause would hand the lead on at its resume.
+    boolean paused = LeadStore.PAUSED.equals(contact.getString("stage"));
+    long claimed =
+        claim(
+            leadId,
+            holder,
+            attempt,
+            Updates.combine(
+                Updates.set("ownerId", target),
+                Updates.set("attempt", attempt + 1),
+                Updates.set("assignedAt", Date.from(now)),
+                Updates.set("remindAt", Date.from(remindAt)),
+                Updates.set("dueAt", Date.from(dueAt)),
+                Updates.set("status", "open"),
+                Updates.set(HandOffActivitiesImpl.BY_HAND_FROM, holder),
+                Updates.set(HandOffActivitiesImpl.BY_HAND_NOTE, note),
+                paused
+                    ? Updates.set(HandOffActivitiesImpl.SLA_FROM_RESUME, true)
+                    : Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME),
+                Updates.unset("remindedAt"),
+                Updates.unset("acceptedAt"),
+                Updates.unset("acceptedBy"),
+                Updates.addToSet("owners", target),
+                Updates.push(
+                    "history",
+                    new Document("ownerId", target)
+                        .append("attempt", attempt + 1)
+                        .append("at", Date.from(now))
+                        .append("by", operator))));
+    if (claimed == 0) {
+      Document now2 = handoffs.find(Filters.eq("_id", leadId)).first();
+      if (now2 != null && target.equals(now2.getString("ownerId"))) {
+        return new Outcome(holder, true);
+      }
+      throw changedMeanwhile();
+    }
+    store
+        .contacts()
+        .updateOne(
+            Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
+            paused
+                ? Updates.combine(
+                    Updates.set("ownerId", target),
+                    Updates.set("ownerAssignedAt", Date.from(now)),
+                    // The new rep has not seen it: it resumes handed off to them.
+                    Updates.set(LeadStore.PAUSED_FROM, "handed_off"),
+                    Updates.unset(SnoozedLeads.FIELD))
+                : Updates.combine(
+                    Updates.set("ownerId", target),
+                    Updates.set("ownerAssignedAt", Date.from(now)),
+                    Updates.unset(SnoozedLeads.FIELD)));
+    LeadAuditLog.record(
+        store, operator, leadId, "handoff_reassigned_by_hand", holder + " -> " + target, now);
+    notifications.emit(
+        "lead.handed_off",
+        leadId,
+        contact.getString("campaignId"),
+        "handed_off",
+        note,
+        target,
+        attempt + 1);
+    try {
+      lead.apply(leadId).ownerGone(holder);
+    } catch (WorkflowNotFoundException e) {
+      // Ended as it was reassigned: nothing more to hand on.
+    }
+    return new Outcome(holder, false);
+  }
+
+  /**
+   * A retried reassignment whose first answer was lost after its claim (Temporal did not take the
+   * signal): the workflow is told again; once it has moved it ignores the signal.
+   */
+  private void tellAgain(String leadId, Document handoff, String target) {
+    String from = handoff == null ? null : handoff.getString(HandOffActivitiesImpl.BY_HAND_FROM);
+    if (from == null || !target.equals(handoff.getString("ownerId"))) {
+      return;
+    }
+    try {
+      lead.apply(leadId).ownerGone(from);
+    } catch (RuntimeException e) {
+      // Told already, or Temporal away: the claimed attempt stands for the run's next hand-off.
+    }
+  }
+
+  private Document definition(String segment) {
+    return new LeadSegments(store).definition(segment == null ? "default" : segment);
+  }
+}

@@ -1,0 +1,159 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.api.owners.SnoozedLeads;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OwnerRelease;
+import io.temporal.client.WorkflowNotFoundException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Function;
+import org.bson.Document;
+
+/**
+ * An interested lead its rep holds given back to the agent ({@code POST
+ * /api/leads/{id}/handoff/release}, read by {@link LeadHandOffs}): the hand-off closed in one
+ * conditional write (the attempt and owner read: of two requests, or a request and the SLA's own
+ * reassignment, one decides; the other is 409), then the contact (no owner, its snooze ended, the
+ * release mark with who, when and why), the audit log ({@code handoff_released}), {@code
+ * lead.handoff_released} to the outbound webhooks, and the lead's workflow ({@code ownerReleased}).
+ */
+final class HandOffRelease extends HeldLeadMove {
+  /** The rep who held the lead, and whether it was released before (nothing written). */
+  record Outcome(String from, boolean before) {}
+
+  HandOffRelease(LeadStore store, Function<String, LeadWorkflow> lead, Owners owners, Clock clock) {
+    super(store, lead, owners, clock);
+  }
+
+  /**
+   * Gives the lead back to the agent, asked by its rep {@code by} or an operator (null), with the
+   * rep's {@code reason} (null: none). 409 naming {@code leadId} for a lead that did not show
+   * interest, has a booked meeting, nobody holds, or whose hand-off changed meanwhile.
+   */
+  Outcome release(String operator, String leadId, String by, String reason) {
+    Document contact = store.contact(leadId);
+    Document before =
+        contact == null
+            ? null
+            : contact.get(HandOffActivitiesImpl.RELEASED_TO_AGENT, Document.class);
+    if (before != null && contact.getString("ownerId") == null) {
+      ReplyRefusals.erasing(contact);
+      String from = before.getString("ownerId");
+      if (by == null || by.equals(from)) {
+        tellReleased(
+            leadId,
+            from,
+            before.getString("by"),
+            before.getString("reason"),
+            before.getDate("at") == null ? null : before.getDate("at").toInstant());
+        return new Outcome(from, true);
+      }
+    }
+    contact = held(leadId);
+    String holder = contact.getString("ownerId");
+    requireHolder(by, holder);
+    String stage = Owners.heldStage(contact);
+    String paused = stage.equals(contact.getString("stage")) ? "" : " (paused)";
+    if ("meeting_booked".equals(stage)) {
+      throw new ApiException(
+          409,
+          "a booked meeting stays with its rep: set the lead's outcome or reassign it",
+          List.of(new FieldError("leadId", "stage meeting_booked" + paused)));
+    }
+    Document funnel = contact.get("funnel", Document.class);
+    if (funnel == null || funnel.get("interested") == null) {
+      throw new ApiException(
+          409,
+          "only a lead that showed interest goes back to the agent: a question or an objection"
+              + " needs a person (reassign it or set its outcome)",
+          List.of(new FieldError("leadId", "stage " + stage + paused + ", no interest shown")));
+    }
+    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    requireHandOffOf(handoff, holder);
+    Instant now = clock.instant();
+    int attempt = handoff.getInteger("attempt", 1);
+    String actor = ActingOwner.of(owners, operator, by, contact).label();
+    String text = reason == null || reason.isBlank() ? null : reason.strip();
+    long closed =
+        claim(
+            leadId,
+            holder,
+            attempt,
+            Updates.combine(
+                Updates.unset("ownerId"),
+                Updates.set("status", "released"),
+                Updates.set("releasedAt", Date.from(now)),
+                Updates.unset(HandOffActivitiesImpl.BY_HAND_FROM),
+                Updates.unset(HandOffActivitiesImpl.BY_HAND_NOTE),
+                Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME),
+                Updates.push(
+                    "history",
+                    new Document("releasedBy", holder)
+                        .append("attempt", attempt)
+                        .append("at", Date.from(now))
+                        .append("by", operator))));
+    if (closed == 0) {
+      throw changedMeanwhile();
+    }
+    Document mark =
+        new Document("at", Date.from(now))
+            .append("by", actor)
+            .append("ownerId", holder)
+            .append("reason", text);
+    store
+        .contacts()
+        .updateOne(
+            Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
+            LeadStore.PAUSED.equals(contact.getString("stage"))
+                ? Updates.combine(
+                    Updates.unset("ownerId"),
+                    Updates.unset("ownerAssignedAt"),
+                    Updates.unset(SnoozedLeads.FIELD),
+                    Updates.set(LeadStore.PAUSED_FROM, "interested"),
+                    Updates.set(HandOffActivitiesImpl.RELEASED_TO_AGENT, mark))
+                : Updates.combine(
+                    Updates.unset("ownerId"),
+                    Updates.unset("ownerAssignedAt"),
+                    Updates.unset(SnoozedLeads.FIELD),
+                    Updates.set(HandOffActivitiesImpl.RELEASED_TO_AGENT, mark)));
+    LeadAuditLog.record(
+        store,
+        operator,
+        leadId,
+        "handoff_released",
+        holder + " -> the agent" + (text == null ? "" : ": " + text),
+        now);
+    notifications.emit(
+        "lead.handoff_released",
+        leadId,
+        contact.getString("campaignId"),
+        "interested",
+        "released by " + actor,
+        holder,
+        attempt);
+    tellReleased(leadId, holder, actor, text, now);
+    return new Outcome(holder, false);
+  }
+
+  /**
+   * The lead's workflow is told (again: it ignores a release once its owner changed), with when the
+   * rep pressed it: interest the run records from then on, before it handles the release, is handed
+   * to a person again.
+   */
+  private void tellReleased(String leadId, String from, String by, String reason, Instant at) {
+    try {
+      lead.apply(leadId).ownerReleased(new OwnerRelease(from, by, reason, at));
+    } catch (WorkflowNotFoundException e) {
+      // Ended as it was released: nothing more to do.
+    }
+  }
+}

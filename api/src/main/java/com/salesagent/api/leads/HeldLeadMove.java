@@ -1,0 +1,113 @@
+package com.salesagent.api.leads;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.notify.Notifications;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Function;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * A move by hand of a lead someone holds ({@link LeadHandOffs}: {@link HandOffReassignment}, {@link
+ * HandOffRelease}, {@link LeadSnoozes}): what each works with, and how each finds the lead and
+ * refuses it: 404 an unknown lead, 409 one that ended, is being erased or that nobody holds, 409
+ * naming {@code byOwnerId} when a rep asks for another rep's lead, 409 while its hand-off record
+ * names another owner or changes as it is written.
+ */
+abstract class HeldLeadMove {
+  final LeadStore store;
+  final Function<String, LeadWorkflow> lead;
+  final Owners owners;
+  final Clock clock;
+  final MongoCollection<Document> handoffs;
+  final Notifications notifications;
+
+  HeldLeadMove(LeadStore store, Function<String, LeadWorkflow> lead, Owners owners, Clock clock) {
+    this.store = store;
+    this.lead = lead;
+    this.owners = owners;
+    this.clock = clock;
+    this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    this.notifications = new Notifications(store.database(), clock);
+  }
+
+  /** A lead someone holds, live and not being erased; 404/409 naming {@code leadId} otherwise. */
+  Document held(String leadId) {
+    Document contact = store.contact(leadId);
+    if (contact == null) {
+      throw ApiException.notFound("lead " + leadId, "leadId");
+    }
+    ReplyRefusals.erasing(contact);
+    if (ReplyRefusals.terminal(contact)) {
+      throw new ApiException(
+          409,
+          "the lead's lifecycle has ended",
+          List.of(new FieldError("leadId", "stage " + contact.getString("stage"))));
+    }
+    // A paused lead its rep held is still held (the stage its pause left): it can be moved.
+    if (contact.getString("ownerId") == null || !Owners.held(contact)) {
+      throw new ApiException(
+          409,
+          "the lead has no hand-off: nobody holds it",
+          List.of(
+              new FieldError(
+                  "leadId",
+                  "stage "
+                      + contact.getString("stage")
+                      + (contact.getString("ownerId") == null ? ", no owner" : ""))));
+    }
+    return contact;
+  }
+
+  /** The lead's hand-off record names its holder; 409 naming {@code leadId} while it changes. */
+  static void requireHandOffOf(Document handoff, String holder) {
+    if (handoff == null || !holder.equals(handoff.getString("ownerId"))) {
+      throw new ApiException(
+          409,
+          "the lead's hand-off is changing: load it again",
+          List.of(new FieldError("leadId", "its hand-off names another owner than the lead")));
+    }
+  }
+
+  /** A rep asking for a lead must hold it (an operator, no {@code byOwnerId}, may ask for any). */
+  static void requireHolder(String by, String holder) {
+    if (by != null && !by.equals(holder)) {
+      throw new ApiException(
+          409,
+          "the lead is another owner's: only its owner or an operator moves it",
+          List.of(new FieldError("byOwnerId", "the lead is held by " + holder)));
+    }
+  }
+
+  /**
+   * Writes the lead's hand-off record only as it was read (its holder and attempt), so that of two
+   * requests, or a request and the SLA's own reassignment, one decides: 1 when written, 0 when it
+   * changed meanwhile.
+   */
+  long claim(String leadId, String holder, int attempt, Bson update) {
+    return handoffs
+        .updateOne(
+            Filters.and(
+                Filters.eq("_id", leadId),
+                Filters.eq("ownerId", holder),
+                Filters.eq("attempt", attempt)),
+            update)
+        .getModifiedCount();
+  }
+
+  /** The lead's hand-off was written by another request between its read and this one's write. */
+  static ApiException changedMeanwhile() {
+    return new ApiException(
+        409,
+        "the lead's hand-off changed meanwhile: load it again",
+        List.of(new FieldError("leadId", "its owner or attempt changed as this was asked")));
+  }
+}
