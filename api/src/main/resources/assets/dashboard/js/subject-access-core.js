@@ -163,8 +163,11 @@ export function confirmText(s, keepSuppressed) {
   const n = s ? s.leadCount : 0;
   const campaigns = s && s.campaigns.length ? ' (' + s.campaigns.map((c) => c.campaignId + ': ' + c.leads).join(', ') + ')' : '';
   if (!n) {
-    return 'No lead holds this person: nothing is deleted or suppressed, but imports under way will not enrol them.'
-      + ' To keep them from ever being messaged, add their number on the Do not contact screen.';
+    return keepSuppressed !== false
+      ? 'No lead holds this person: nothing is deleted. Their numbers go on the do-not-contact list, so they are'
+        + ' never enrolled or messaged again, and imports under way will not enrol them.'
+      : 'No lead holds this person: nothing is deleted or suppressed, but imports under way will not enrol them.'
+        + ' Their numbers are NOT suppressed: a later enrolment with their new consent may contact them.';
   }
   const lead = 'Erase ' + plural(n, 'lead') + ' of this person' + campaigns + '? Their messages, replies, timeline,'
     + ' research, drafts and media are deleted for good; this cannot be undone.';

@@ -315,6 +315,37 @@ final class SubjectAccessApplicationTest extends AppTestHarness {
     assertThat(json.readTree(nobody.body()).path("leads")).isEmpty();
   }
 
+  /**
+   * A person no lead holds who asks to be forgotten (keepSuppressed true, the default) is not
+   * messaged when their number is enrolled afterwards: the number is suppressed as an erasure's
+   * (before, nothing was, and the next enrolment messaged them); with keepSuppressed=false nothing
+   * is, and a later enrolment (a new consent) goes.
+   */
+  @Test
+  void aPersonNoLeadHoldsIsSuppressedUnlessKeepSuppressedIsFalse() throws Exception {
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    String kept = phone();
+    HttpResponse<String> forgotten =
+        postJson(ROUTE + "/erasure", "{\"phone\":\"" + kept + "\",\"reason\":\"by phone\"}");
+    assertThat(forgotten.statusCode()).as(forgotten.body()).isEqualTo(200);
+    assertThat(json.readTree(forgotten.body()).path("leads")).isEmpty();
+    HttpResponse<String> again = postJson("/api/leads", leadJson("forgot-" + tag, kept));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(again.body()).contains("suppress");
+    assertThat(store().contact("forgot-" + tag)).isNull();
+    assertThat(json.readTree(forgotten.body()).path("note").asText()).contains("suppressed");
+
+    String free = phone();
+    HttpResponse<String> notKept =
+        postJson(
+            ROUTE + "/erasure",
+            "{\"phone\":\"" + free + "\",\"reason\":\"by phone\",\"keepSuppressed\":false}");
+    assertThat(notKept.statusCode()).as(notKept.body()).isEqualTo(200);
+    assertThat(json.readTree(notKept.body()).path("note").asText()).contains("not suppressed");
+    HttpResponse<String> consented = postJson("/api/leads", leadJson("consent-" + tag, free));
+    assertThat(consented.statusCode()).as(consented.body()).isEqualTo(202);
+  }
+
   /** Refusals name the field; none of them exports or audits anything. */
   @Test
   void badRequestsAreRefusedNamingTheFieldAndAuditNothing() throws Exception {

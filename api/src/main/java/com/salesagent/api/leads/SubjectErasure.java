@@ -2,6 +2,7 @@ package com.salesagent.api.leads;
 
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.leads.SubjectSearch.Subject;
 import jakarta.ws.rs.core.Response;
@@ -49,6 +50,13 @@ final class SubjectErasure {
     // one holding a row of a number no lead holds yet, which no lead's erasure suppresses whatever
     // keepSuppressed says (ImportRecords#forgetNumbers).
     ImportRecords.forgetNumbers(db, subject.numbers());
+    boolean suppress = !Boolean.FALSE.equals(keepSuppressed);
+    if (suppress) {
+      // Their numbers are suppressed as each lead's erasure suppresses its own, also a number no
+      // lead holds (nothing else would keep the person from being enrolled and messaged later),
+      // and before the leads' erasures: a send composed meanwhile is refused by its check.
+      new Suppressions(db).suppressErased(subject.numbers(), clock.instant());
+    }
     db.getCollection(Collections.AUDIT_LOG)
         .insertOne(
             subject.auditEntry(operator, "subject_erasure_requested", leads, clock.instant()));
@@ -73,8 +81,12 @@ final class SubjectErasure {
                   answers,
                   0,
                   false,
-                  "no lead holds this person; a suppression of the number is kept (it is what"
-                      + " keeps them from being messaged): GET /api/suppressions"))
+                  suppress
+                      ? "no lead holds this person; their numbers are suppressed (source erasure),"
+                          + " so they are not enrolled or messaged again: GET /api/suppressions"
+                      : "no lead holds this person; their numbers are not suppressed"
+                          + " (keepSuppressed=false): a later enrolment, with their new consent,"
+                          + " may contact them"))
           .build();
     }
     return Response.accepted(

@@ -120,6 +120,7 @@ class SubjectAccessScriptTest {
               name: core.downloadName(exported.generatedAt),
               keep: core.confirmText(s, true), dontKeep: core.confirmText(s, false),
               nobody: core.confirmText(core.summarize({ leads: [], leadCount: 0 }), true),
+              nobodyNotKept: core.confirmText(core.summarize({ leads: [], leadCount: 0 }), false),
               body: core.erasureBody({ phone: PHONE }, ' asked by email ', false),
               defaultKeep: core.erasureBody({ leadId: 'lead-a' }, '', undefined),
               erased: core.erasedRows({ leads: [{ leadId: 'lead-a', status: 'erasing' }, { leadId: 'b', status: 'gone' }],
@@ -159,7 +160,12 @@ class SubjectAccessScriptTest {
     assertThat(out.get("dontKeep").asText()).contains("NOT suppressed");
     assertThat(out.get("nobody").asText())
         .startsWith("No lead holds this person")
+        .contains("nothing is deleted")
+        .contains("go on the do-not-contact list");
+    assertThat(out.get("nobodyNotKept").asText())
+        .startsWith("No lead holds this person")
         .contains("nothing is deleted or suppressed")
+        .contains("NOT suppressed")
         .doesNotContain("go on the do-not-contact list");
     assertThat(out.get("body").toString())
         .isEqualTo(
