@@ -605,12 +605,15 @@ final class VariantsApplicationTest extends AppTestHarness {
   /**
    * The kill switch through the running system: a lead sent its first message on one variant of its
    * segment's pool, the variant switched off while the lead waits for its follow-up, the follow-up
-   * goes on the other variant and the lead replies to it. The lead is no trial of either variant:
-   * the report shows it {@code switched} on the first, not assigned to the second, one assignment
-   * in all, the reply credited to neither; the recount agrees.
+   * goes on the other variant and the lead replies to it. The lead received the first variant's
+   * message, so it stays that variant's trial (measured there, not {@code switched}), its reply
+   * credited there whichever message it answers, and it is no trial of the second (not assigned);
+   * the recount agrees. Before, it was taken off the first variant's trials and its reply credited
+   * to neither, while the leads that had replied before the switch stayed: the switched-off variant
+   * kept its replies and lost its non-replies.
    */
   @Test
-  void aLeadSwitchedAfterItsFirstMessageIsNoVariantsTrial() throws Exception {
+  void aLeadSwitchedAfterItsFirstMessageStaysTheOldVariantsTrial() throws Exception {
     emulator().setBehaviour(ackOnly());
     String segment = "switch-" + UUID.randomUUID().toString().substring(0, 8);
     HttpResponse<String> created =
@@ -674,8 +677,9 @@ final class VariantsApplicationTest extends AppTestHarness {
     assertThat(before).as("%s in the segment's report", old).isNotNull();
     assertThat(after).as("%s in the segment's report", now).isNotNull();
     assertThat(before.path("counts").path("assigned").asLong()).as(before.toString()).isEqualTo(1);
-    assertThat(before.path("counts").path("switched").asLong()).as(before.toString()).isEqualTo(1);
-    assertThat(before.path("measured").asLong()).as(before.toString()).isZero();
+    assertThat(before.path("counts").path("switched").asLong()).as(before.toString()).isZero();
+    assertThat(before.path("measured").asLong()).as(before.toString()).isEqualTo(1);
+    assertThat(before.path("counts").path("replied").asLong()).as(before.toString()).isEqualTo(1);
     assertThat(after.path("counts").path("assigned").asLong()).as(after.toString()).isZero();
     assertThat(after.path("counts").path("replied").asLong()).as(after.toString()).isZero();
     assertThat(after.path("measured").asLong()).as(after.toString()).isZero();

@@ -99,8 +99,8 @@ public final class Assisted {
             Filters.exists("variantId", true),
             Filters.exists("funnel.replied", false),
             Filters.exists(FIELD, false),
-            // Switched off a variant it had been sent: out of every variant's evidence already,
-            // and its new variant never counted it assigned (Switched).
+            // Switched off a variant it had been sent by an earlier version: out of every
+            // variant's evidence already, and its new variant never counted it assigned.
             Filters.exists(Switched.FIELD, false),
             Filters.ne("outcome.value", "converted"));
     Document before =
@@ -111,12 +111,14 @@ public final class Assisted {
                 : Updates.combine(
                     Updates.set(FIELD, Date.from(at)), Updates.set(TIME_UNKNOWN, true)),
             new FindOneAndUpdateOptions()
-                .projection(Projections.include("campaignId", "variantId", "segment"))
+                .projection(
+                    Projections.include("campaignId", "variantId", "segment", Switched.EVIDENCE))
                 .returnDocument(ReturnDocument.BEFORE));
     if (before == null) {
       return false;
     }
-    String variantId = before.getString("variantId");
+    // Moved by the kill switch after its first message: the old variant's trial, so its count.
+    String variantId = Switched.evidenceVariant(before);
     history.recordInteraction(
         leadId,
         before.getString("campaignId"),

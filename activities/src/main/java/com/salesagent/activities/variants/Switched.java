@@ -8,39 +8,41 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.Interactions;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * A lead the kill switch moved off a disabled variant before its first reply is no clean trial of
- * the variant it was assigned: the old variant's {@code switched} counter takes it off its assigned
- * leads (readers subtract it as they subtract {@link Assisted}), counted once per lead and variant,
- * with a history event ({@value #EVENT}, the old variant) for the recount and an erasure's kept
- * counts.
+ * A lead the kill switch moves off a disabled variant, and the variants' evidence. The variant's
+ * trial is a lead that received its first message, whatever it answers later: taking off its trials
+ * only the leads that had not replied when it went off (as before) kept its replies and dropped its
+ * non-replies, so a switched-off variant's reply rate jumped.
  *
  * <ul>
- *   <li>Sent nothing yet: a clean trial of the new variant, whose {@code assigned} counts it.
- *   <li>Sent a message of the old variant: a trial of neither. The contact is marked ({@value
- *       #FIELD}), the new variant's assignment is recorded as {@value #REASSIGNED} (not counted as
- *       assigned), and its reply, interest and conversion count for no variant, as an assisted
- *       lead's do. The event says so ({@value #AFTER_SEND}).
- *   <li>Replied, converted, assisted or switched after a send already: its evidence stays as it is;
- *       the new variant is {@value #REASSIGNED}, not assigned. A lead that replied, converted or
- *       was assisted stays the old variant's evidence: the contact keeps that variant ({@value
- *       #EVIDENCE}, the first one only, when switched again), so its later interest and conversion
- *       count for it, not for the variant it was moved to ({@link #evidenceVariant}), and an
- *       assisted mark undone by a reply written before the person's message takes its count back
- *       there ({@link Assisted#undo}).
+ *   <li>Sent nothing yet: a clean trial of the new variant, whose {@code assigned} counts it; the
+ *       old variant's {@code switched} counter takes it off its assigned leads (readers subtract it
+ *       as they subtract {@link Assisted}), once per lead and variant, with a history event
+ *       ({@value #EVENT}, the old variant) for the recount and an erasure's kept counts.
+ *   <li>Sent a message of the old variant, replied, converted or assisted: the old variant's trial
+ *       and evidence. The contact keeps that variant ({@value #EVIDENCE}, the first one only, when
+ *       switched again), the new variant's assignment is recorded as {@value #REASSIGNED} (not
+ *       counted as assigned), and the lead's wait for an outcome, its reply, interest, conversion
+ *       and a person's message before its reply ({@link Assisted}) count for the old variant, not
+ *       for the one it was moved to ({@link #evidenceVariant}).
+ *   <li>Switched after a send by an earlier version ({@value #FIELD}, a {@value #EVENT} event
+ *       {@value #AFTER_SEND}): a trial of neither, its reply, interest and conversion counted for
+ *       no variant; such data is still read so.
  * </ul>
  *
  * <p>The decision is one conditional update of the contact (the variant unset only while the lead
- * has no reply, no mark and still the old variant), so a reply racing the switch is counted for the
- * old variant (it came first) or for none (the mark came first), never for the new one.
+ * has no send, no reply, no mark and still the old variant), so a send or reply racing the switch
+ * leaves the lead the old variant's.
  */
 public final class Switched {
-  /** On the contact: when the kill switch moved the lead off a variant it had been sent. */
+  /**
+   * On the contact: when the kill switch of an earlier version moved the lead off a variant it had
+   * been sent (out of every variant's evidence); no longer written.
+   */
   public static final String FIELD = "switchedAt";
 
   /** The {@link VariantStats} counter of the old variant: leads taken off its trials. */
@@ -49,7 +51,10 @@ public final class Switched {
   /** The history event, with the old variant. */
   public static final String EVENT = "switched";
 
-  /** On the {@value #EVENT} event: the lead had been sent the old variant (out of all evidence). */
+  /**
+   * On the {@value #EVENT} event: the lead had been sent the old variant (out of all evidence;
+   * written by earlier versions, false now).
+   */
   public static final String AFTER_SEND = "afterSend";
 
   /** The history event of a new variant's assignment that is no trial of it (not counted). */
@@ -121,19 +126,22 @@ public final class Switched {
         outOfEvidence(contact)
             || FunnelStats.reached(contact, "replied")
             || "converted".equals(contact.getEmbedded(List.of("outcome", "value"), String.class));
-    if (current != null && !settled) {
-      boolean sent = FunnelStats.reached(contact, "sent");
-      Bson unset = Updates.unset("variantId");
+    // A lead sent the old variant's message received it: it stays that variant's trial (below),
+    // whatever it answers later. Taking off only the leads that had not replied yet when the
+    // variant went off kept its replies and dropped its non-replies, so a switched-off variant's
+    // reply rate jumped (6 of 30 read 6 of 16 on the walk of a campaign).
+    if (current != null && !settled && !FunnelStats.reached(contact, "sent")) {
       Document before =
           contacts.findOneAndUpdate(
               Filters.and(
                   Filters.eq("leadId", leadId),
                   Filters.eq("variantId", current),
+                  Filters.exists("funnel.sent", false),
                   Filters.exists("funnel.replied", false),
                   Filters.exists(Assisted.FIELD, false),
                   Filters.exists(FIELD, false),
                   Filters.ne("outcome.value", "converted")),
-              sent ? Updates.combine(unset, Updates.set(FIELD, Date.from(at))) : unset);
+              Updates.unset("variantId"));
       if (before != null) {
         history.recordInteractions(
             List.of(
@@ -143,19 +151,18 @@ public final class Switched {
                         current,
                         EVENT,
                         null,
-                        current
-                            + " disabled "
-                            + (sent ? "after a send: no trial of any variant" : "before a send"),
+                        current + " disabled before a send",
                         at)
-                    .append(AFTER_SEND, sent)));
+                    .append(AFTER_SEND, false)));
         stats.increment(current, segment(before, segment), COUNTER, at);
-        return !sent;
+        return true;
       }
-      // A reply or a person's message came first: the lead stays the old variant's evidence.
-      settled = true;
+      // Sent meanwhile, replied or a person's message came first: the old variant's evidence.
     }
-    // A lead that replied or converted (not switched after a send) stays the old variant's
-    // evidence: the contact keeps which (the first, when switched again). So does an assisted one:
+    // A lead sent the old variant's message, or that replied or converted (not switched after a
+    // send by an earlier version), stays the old variant's evidence: the contact keeps which (the
+    // first, when switched again), and the new variant's assignment is no trial (reassigned), so
+    // its reply, interest and conversion count for the old variant. So does an assisted one:
     // the old variant holds its assisted count, which a reply written before the person's message
     // takes back there (Assisted.undo), the lead then that variant's evidence.
     boolean kept =
@@ -168,6 +175,7 @@ public final class Switched {
                             Filters.exists(EVIDENCE, false),
                             Filters.exists(FIELD, false),
                             Filters.or(
+                                Filters.exists("funnel.sent", true),
                                 Filters.exists("funnel.replied", true),
                                 Filters.exists(Assisted.FIELD, true),
                                 Filters.eq("outcome.value", "converted"))),
@@ -177,7 +185,8 @@ public final class Switched {
     if (!kept) {
       contacts.updateOne(Filters.eq("leadId", leadId), Updates.unset("variantId"));
     }
-    return !settled;
+    // A lead that had no variant yet is a trial of the one it gets now.
+    return current == null && !settled;
   }
 
   private static String segment(Document contact, String fallback) {

@@ -293,10 +293,12 @@ class LeadErasureActivitiesTest {
   }
 
   /**
-   * An erased lead the kill switch moved off a variant it had been sent (Switched): no variant's
-   * evidence, as an assisted lead is. The first pass deletes its switched event with the history,
-   * so the sweep must be told: a reply the history got between the passes (a replay) is not kept as
-   * the old variant's, and the recount agrees before and after the erasure.
+   * An erased lead the kill switch of an earlier version moved off a variant it had been sent
+   * (Switched: {@code switchedAt} and a {@code switched} event {@code afterSend}; the kill switch
+   * now keeps such a lead the old variant's trial, but the data stays): no variant's evidence, as
+   * an assisted lead is. The first pass deletes its switched event with the history, so the sweep
+   * must be told: a reply the history got between the passes (a replay) is not kept as the old
+   * variant's, and the recount agrees before and after the erasure.
    */
   @Test
   void anErasedLeadSwitchedAfterASendStaysOutOfTheEvidenceBetweenThePasses() {
@@ -308,8 +310,23 @@ class LeadErasureActivitiesTest {
     counted("moved", "assigned", "assigned", T1);
     counted("moved", "message_sent", "sent", T1.plusSeconds(1));
     new FunnelStats(db).reach("moved", "sent", T1.plusSeconds(1));
-    new Switched(db).switchOff(store.contact("moved"), "v1", "retail", T1.plusSeconds(60));
-    store.contacts().updateOne(Filters.eq("leadId", "moved"), Updates.set("variantId", "v2"));
+    // What the earlier kill switch wrote.
+    Instant switchedAt = T1.plusSeconds(60);
+    store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", "moved"),
+            Updates.combine(
+                Updates.set("variantId", "v2"),
+                Updates.set(Switched.FIELD, java.util.Date.from(switchedAt))));
+    store
+        .interactions()
+        .recordInteractions(
+            List.of(
+                Interactions.interaction(
+                        "moved", "c1", "v1", Switched.EVENT, null, null, switchedAt)
+                    .append(Switched.AFTER_SEND, true)));
+    stats.increment("v1", "retail", Switched.COUNTER, switchedAt);
     assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
     Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
     ErasureRequest moved = new ErasureRequest("moved", "ops", "asked by email", false, 0);

@@ -12,9 +12,11 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.variants.Arm;
 import com.salesagent.activities.variants.Assisted;
 import com.salesagent.activities.variants.AwaitingOutcome;
 import com.salesagent.activities.variants.Interest;
+import com.salesagent.activities.variants.Switched;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.VariantAssignment;
 import java.time.Clock;
@@ -30,9 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The kill switch ({@code reassignVariant}) and the variants' evidence: a lead moved off a disabled
- * variant is taken off its trials ({@code switched}); sent nothing yet, it is a clean trial of the
- * new variant; sent the old variant's message, it is a trial of neither and its reply counts for no
- * variant; a lead that replied already stays the old variant's. The recount agrees.
+ * variant before its first message is taken off its trials ({@code switched}) and is a clean trial
+ * of the new variant; sent the old variant's message, or replied already, it stays the old
+ * variant's trial and evidence, never the new one's. The recount agrees.
  */
 class KillSwitchEvidenceTest {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
@@ -87,36 +89,66 @@ class KillSwitchEvidenceTest {
     return totals(variantId).getOrDefault(counter, 0L);
   }
 
+  /**
+   * A lead sent the old variant's message received it: it stays that variant's trial, waiting for
+   * its reply as the variant's, and its reply (whichever variant's follow-up it answers: the inbox
+   * counts it for the evidence variant) is the old variant's. Before, it was taken off the old
+   * variant's trials while the leads that had replied before the switch stayed: the variant kept
+   * its replies and lost its non-replies, and its reply rate jumped when it was switched off.
+   */
   @Test
-  void aLeadSwitchedAfterItsFirstMessageIsNoTrialOfEitherVariant() {
+  void aLeadSwitchedAfterItsFirstMessageStaysTheOldVariantsTrial() {
     String old = leads.assignVariant("sent", "smb").variantId();
     new FunnelStats(db).reach("sent", "sent", NOW);
     disable(old);
 
     VariantAssignment now = leads.reassignVariant("sent", "smb");
-    // A rep writing to it before its reply takes nothing more out: its new variant never counted
-    // it.
-    assertThat(new Assisted(db).mark("sent", NOW.plusSeconds(30))).isFalse();
-    replied("sent", now.variantId(), NOW.plusSeconds(60));
-    assertThat(count(now.variantId(), "assisted")).isZero();
 
     assertThat(now.variantId()).isNotEqualTo(old);
-    assertThat(totals(old)).containsEntry("assigned", 1L).containsEntry("switched", 1L);
-    assertThat(count(old, "replied")).isZero();
-    assertThat(AwaitingOutcome.measured(totals(old))).isZero();
-    assertThat(List.of("assigned", "replied", "interested"))
-        .as("no trial, no reply of the variant it was moved to")
-        .allSatisfy(c -> assertThat(count(now.variantId(), c)).as(c).isZero());
-    assertThat(store.contact("sent").get("switchedAt")).isNotNull();
-    // The funnel still counts the reply: it happened.
-    assertThat(new FunnelStats(db).totals(null, null, null)).containsEntry("replied", 1L);
+    Document contact = store.contact("sent");
+    assertThat(contact.getString(Switched.EVIDENCE)).isEqualTo(old);
+    assertThat(contact.get("switchedAt")).isNull();
+    assertThat(count(old, "switched")).as("not taken off its trials").isZero();
+    assertThat(AwaitingOutcome.measured(totals(old))).isEqualTo(1L);
+    assertThat(count(now.variantId(), "assigned")).as("no trial of the new variant").isZero();
+    Map<String, Arm> arms =
+        new AwaitingOutcome(db)
+            .arms("smb", stats.totals("smb"), Map.of(old, 1.0, now.variantId(), 1.0));
+    assertThat(arms.get(old).awaiting()).as("waits for its reply as the old variant's").isOne();
+    assertThat(arms.get(now.variantId()).assigned()).isZero();
 
-    // Its new variant switched off too: counted once per lead, nothing more.
+    // Its reply, as the inbox counts it: for the variant whose evidence the lead is.
+    replied("sent", Switched.evidenceVariant(store.contact("sent")), NOW.plusSeconds(60));
+    assertThat(totals(old)).containsEntry("replied", 1L).containsEntry("interested", 1L);
+    assertThat(List.of("assigned", "replied", "interested"))
+        .allSatisfy(c -> assertThat(count(now.variantId(), c)).as(c).isZero());
+
+    // Its new variant switched off too: nothing more is counted, it stays the first one's.
     disable(now.variantId());
     String third = leads.reassignVariant("sent", "smb").variantId();
     assertThat(count(now.variantId(), "switched") + count(now.variantId(), "assigned")).isZero();
     assertThat(count(third, "switched") + count(third, "assigned")).isZero();
+    assertThat(store.contact("sent").getString(Switched.EVIDENCE)).isEqualTo(old);
 
+    assertThat(stats.recompute(DAY, DAY)).isEqualTo(stats.stored(DAY, DAY));
+  }
+
+  /**
+   * A rep who writes to a lead moved after its first message, before its reply, takes it out of the
+   * evidence of the variant whose trial it is (the old one), not of the one that never counted it.
+   */
+  @Test
+  void aLeadSwitchedAfterItsFirstMessageAndThenAssistedLeavesTheOldVariantsTrials() {
+    String old = leads.assignVariant("sent", "smb").variantId();
+    new FunnelStats(db).reach("sent", "sent", NOW);
+    disable(old);
+    String moved = leads.reassignVariant("sent", "smb").variantId();
+
+    assertThat(new Assisted(db).mark("sent", NOW.plusSeconds(30))).isTrue();
+
+    assertThat(totals(old)).containsEntry("assigned", 1L).containsEntry("assisted", 1L);
+    assertThat(AwaitingOutcome.measured(totals(old))).isZero();
+    assertThat(count(moved, "assisted")).isZero();
     assertThat(stats.recompute(DAY, DAY)).isEqualTo(stats.stored(DAY, DAY));
   }
 
