@@ -40,3 +40,39 @@ export function waitingLine(waitingForVariant) {
     ' no enabled prompt variant. Enable one to let ' +
     (n === 1 ? 'it' : 'them') + ' go on.';
 }
+
+function count(n) {
+  return typeof n === 'number' && isFinite(n) ? n : 0;
+}
+
+/**
+ * What a row of the variants table is: live (it takes new leads) or not (switched off, or
+ * auto-disabled in the segment), and what of its figures still moves: the leads it was sent to
+ * that await an outcome count for it as they reply, whatever variant follows them up.
+ */
+export function stateNote(v) {
+  if (!v || typeof v !== 'object') return '';
+  const waiting = count(v.awaitingOutcome);
+  const moving = waiting > 0
+    ? waiting + ' of its leads still await an outcome and count for it as they reply or end.'
+    : 'its figures no longer change.';
+  if (v.enabled === false) {
+    const since = typeof v.offSince === 'string'
+      ? ' since ' + v.offSince.slice(0, 16).replace('T', ' ') + ' UTC' : '';
+    return 'Switched off' + since + ': not live, it takes no new leads; ' + moving;
+  }
+  if (v.autoDisabled === true) {
+    return 'Auto-disabled in this segment: not live here, it takes no new leads; ' + moving;
+  }
+  return 'Live: it takes new leads' + (waiting > 0
+    ? '; ' + waiting + ' lead' + (waiting === 1 ? '' : 's') +
+      ' await an outcome (no failures in the posterior and P(best) until they end).'
+    : '.');
+}
+
+/** The days the sample-ratio check reads, when the variants' traffic changed: null otherwise. */
+export function srmNote(srm) {
+  if (!srm || typeof srm.from !== 'string') return null;
+  return 'Sample ratio checked on the assignments from ' + srm.from +
+    ' (UTC), after a variant of this segment was last switched, created or reweighted.';
+}

@@ -3,7 +3,7 @@
 import { $, h, clear, qs, num, isNum, pct, str, toast, reportError } from './util.js';
 import { api } from './api.js';
 import { session } from './state.js';
-import { gapsText, disableConfirmText, waitingLine } from './variant-gaps.js';
+import { gapsText, disableConfirmText, waitingLine, stateNote, srmNote } from './variant-gaps.js';
 
 let confirmAction = null;
 let seq = 0;
@@ -81,9 +81,10 @@ function renderVariants(variants) {
       h('td', { class: 'mono', text: str(v.variantId) }),
       h('td', { text: str(v.angle) }),
       h('td', { class: 'modality', text: modalityLabel(v.modality, c) }),
-      // Leads a rep wrote to before their first reply are out of the rates (assisted).
-      h('td', num(c.assisted) > 0
-        ? { class: 'num', text: num(c.assigned) + ' (' + num(c.assisted) + ' assisted)', title: num(c.assisted) + ' assisted: a person wrote before the lead\'s first reply; out of the rates and the bandit' }
+      // Leads a rep wrote to before their first reply, and leads the kill switch moved before
+      // their first message, are out of the rates (assisted, switched).
+      h('td', num(c.assisted) > 0 || num(c.switched) > 0
+        ? { class: 'num', text: num(c.assigned) + ' (' + [num(c.assisted) > 0 ? num(c.assisted) + ' assisted' : null, num(c.switched) > 0 ? num(c.switched) + ' switched' : null].filter(Boolean).join(', ') + ')', title: 'out of the rates and the bandit: assisted, a person wrote before the lead\'s first reply; switched, moved to another variant before its first message' }
         : { class: 'num', text: String(num(c.assigned)) }),
       h('td', { class: 'num', text: String(num(c.sent)) }),
       h('td', { class: 'num', text: String(num(c.replied)) }),
@@ -93,7 +94,11 @@ function renderVariants(variants) {
       h('td', { class: 'num', text: pct(v.posteriorMean) }),
       h('td', { class: 'num', text: pct(v.probabilityToBeBest) }),
       h('td', { class: 'num', text: total > 0 ? pct(num(c.assigned) / total) : '–' }),
-      h('td', null, h('span', { class: 'pill ' + (enabled && !auto ? 'pill-on' : 'pill-off'), text: auto ? 'auto-disabled here' : enabled ? 'enabled' : 'disabled' })),
+      // Which figures are live: a switched-off row takes no new leads, its in-flight leads still count.
+      h('td', { title: stateNote(v) }, [
+        h('span', { class: 'pill ' + (enabled && !auto ? 'pill-on' : 'pill-off'), text: auto ? 'auto-disabled here' : enabled ? 'enabled' : 'disabled' }),
+        enabled && !auto ? null : h('div', { class: 'muted small state-note', text: stateNote(v) })
+      ]),
       h('td', null, btn)
     ]));
   });
@@ -109,6 +114,9 @@ function renderReward(reward) {
 }
 
 function renderSrm(srm) {
+  const note = srmNote(srm);
+  $('srm-note').textContent = note || '';
+  $('srm-note').hidden = !note;
   const el = $('srm-alarm');
   if (srm && srm.alarm === true) {
     el.textContent = 'Sample ratio mismatch: the observed allocation deviates from the expected split' +

@@ -142,6 +142,11 @@ public final class ArmGuard {
         configs.updateOne(
             Filters.eq("configId", "default"),
             Updates.addToSet("autoDisabled." + field(segment), arm.variantId()));
+        // Its share of the segment's traffic changed: the sample-ratio check starts again.
+        db.getCollection(Collections.PROMPT_VARIANTS)
+            .updateOne(
+                Filters.eq("variantId", arm.variantId()),
+                Updates.set(VariantStore.TRAFFIC_CHANGED_AT, Date.from(clock.instant())));
         db.getCollection(Collections.AUDIT_LOG)
             .insertOne(
                 new Document("at", Date.from(clock.instant()))

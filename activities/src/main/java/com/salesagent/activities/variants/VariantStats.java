@@ -456,6 +456,24 @@ public final class VariantStats {
     return out;
   }
 
+  /**
+   * Assignments per variant of one segment on the days after {@code day} (YYYY-MM-DD, UTC): every
+   * day when {@code day} is null.
+   */
+  public Map<String, Long> assignedAfter(String segment, String day) {
+    Map<String, Long> out = new HashMap<>();
+    Bson filter =
+        day == null
+            ? Filters.eq("segment", segment)
+            : Filters.and(Filters.eq("segment", segment), Filters.gt("day", day));
+    for (Document d :
+        stats.find(filter).projection(new Document("variantId", 1).append("assigned", 1))) {
+      Number n = d.get("assigned", Number.class);
+      out.merge(d.getString("variantId"), n == null ? 0L : n.longValue(), Long::sum);
+    }
+    return out;
+  }
+
   /** Every segment with counters, the most assigned first ("default" always among them). */
   public List<String> segmentsBusiestFirst() {
     Map<String, Long> assigned = new HashMap<>();

@@ -65,10 +65,18 @@ public final class VariantStore {
     return variants.countDocuments(Filters.eq("variantId", variantId)) > 0;
   }
 
+  /**
+   * On a variant: when its share of its segments' traffic last changed (created, switched on or
+   * off, auto-disabled, its weight or segments replaced). The sample-ratio check reads the
+   * assignments of the days after the latest of its pool's: a variant switched off and on again has
+   * fewer assignments than its weight's share of all days, which is no mismatch of the split.
+   */
+  public static final String TRAFFIC_CHANGED_AT = "trafficChangedAt";
+
   /** False when a variant with that id exists already. */
   public boolean insert(Document variant) {
     try {
-      variants.insertOne(variant);
+      variants.insertOne(new Document(variant).append(TRAFFIC_CHANGED_AT, now()));
       return true;
     } catch (MongoWriteException e) {
       if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
@@ -107,6 +115,11 @@ public final class VariantStore {
       if (!history.isEmpty()) {
         replacement.put(KILL_SWITCH_HISTORY, history);
       }
+      replacement.put(
+          TRAFFIC_CHANGED_AT,
+          existing != null && sameTraffic(existing, replacement)
+              ? existing.get(TRAFFIC_CHANGED_AT)
+              : now());
       Bson same =
           killSwitch == null
               ? Filters.and(Filters.eq("variantId", variantId), Filters.exists(KILL_SWITCH, false))
@@ -117,6 +130,22 @@ public final class VariantStore {
         return;
       }
     }
+  }
+
+  /** Whether a replacement leaves the variant's traffic as it was: on or off, weight, segments. */
+  private static boolean sameTraffic(Document existing, Document replacement) {
+    return existing.getBoolean("enabled", true) == replacement.getBoolean("enabled", true)
+        && weight(existing) == weight(replacement)
+        && java.util.Objects.equals(existing.get("segments"), replacement.get("segments"));
+  }
+
+  private static double weight(Document variant) {
+    Object w = variant.get("weight");
+    return w instanceof Number n ? n.doubleValue() : 1.0;
+  }
+
+  private Date now() {
+    return Date.from(clock.instant());
   }
 
   /** The past kill-switches of a variant enabled again since: each with {@code reenabledAt}. */
@@ -198,6 +227,7 @@ public final class VariantStore {
                     Filters.and(Filters.eq("variantId", variantId), Filters.ne("enabled", false)),
                     Updates.combine(
                         Updates.set("enabled", false),
+                        Updates.set(TRAFFIC_CHANGED_AT, now()),
                         Updates.set(
                             KILL_SWITCH,
                             new Document("workflowId", killSwitchId)
@@ -255,7 +285,10 @@ public final class VariantStore {
         return false;
       }
     } else if (variants
-            .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", false))
+            .updateOne(
+                Filters.eq("variantId", variantId),
+                Updates.combine(
+                    Updates.set("enabled", false), Updates.set(TRAFFIC_CHANGED_AT, now())))
             .getMatchedCount()
         == 0) {
       return false;
@@ -284,7 +317,8 @@ public final class VariantStore {
                 .updateOne(
                     Filters.and(
                         Filters.eq("variantId", variantId), Filters.exists(KILL_SWITCH, false)),
-                    Updates.set("enabled", true))
+                    Updates.combine(
+                        Updates.set("enabled", true), Updates.set(TRAFFIC_CHANGED_AT, now())))
                 .getMatchedCount()
             > 0) {
           return true;
@@ -296,6 +330,7 @@ public final class VariantStore {
                       Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId"))),
                   Updates.combine(
                       Updates.set("enabled", true),
+                      Updates.set(TRAFFIC_CHANGED_AT, now()),
                       Updates.unset(KILL_SWITCH),
                       Updates.push(KILL_SWITCH_HISTORY, reenabled(killSwitch, operator))))
               .getMatchedCount()
@@ -308,7 +343,10 @@ public final class VariantStore {
       if (attempt >= 5) {
         // Disabled and enabled again by others meanwhile, again and again: switched on as asked.
         return variants
-                .updateOne(Filters.eq("variantId", variantId), Updates.set("enabled", true))
+                .updateOne(
+                    Filters.eq("variantId", variantId),
+                    Updates.combine(
+                        Updates.set("enabled", true), Updates.set(TRAFFIC_CHANGED_AT, now())))
                 .getMatchedCount()
             > 0;
       }

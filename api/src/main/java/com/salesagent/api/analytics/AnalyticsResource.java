@@ -45,7 +45,8 @@ import org.bson.Document;
  * assigned leads but the assisted ones, deliveries and reads over the sent, opt-outs), the
  * posterior mean and probability to be best on the bandit's reward (the default configuration's
  * {@link Reward}, named in the report), and a sample-ratio-mismatch check of the assignments of the
- * variants enabled now against their weights (meaningful for fixed splits; alarm at p < 0.001).
+ * variants that can be picked now against their weights, on the days after the pool's traffic last
+ * changed ({@code sampleRatioMismatch.from}; meaningful for fixed splits; alarm at p < 0.001).
  */
 @Tag(name = "analytics", description = "Variant performance and its counters")
 @Timed
@@ -55,12 +56,14 @@ public class AnalyticsResource {
   private final MongoDatabase db;
   private final VariantStore variantStore;
   private final VariantStats stats;
+  private final AwaitingOutcome awaiting;
   private final Map<List<Arm>, double[]> bestCache = new ConcurrentHashMap<>();
 
   public AnalyticsResource(MongoDatabase db) {
     this.db = db;
     this.variantStore = new VariantStore(db, Clock.systemUTC());
     this.stats = new VariantStats(db);
+    this.awaiting = new AwaitingOutcome(db);
   }
 
   /**
@@ -92,6 +95,28 @@ public class AnalyticsResource {
     Document config = variantStore.defaultConfig();
     Reward reward = Reward.of(config);
     List<String> autoDisabled = ArmGuard.autoDisabled(config, segment);
+    // The split is checked on the days after its pool's traffic last changed (a variant created,
+    // switched on or off, auto-disabled, reweighted): a variant switched off and on again has
+    // fewer assignments than its weight's share of all days, and that is no mismatch.
+    java.util.Date changed =
+        variants.stream()
+            .map(v -> v.get(VariantStore.TRAFFIC_CHANGED_AT))
+            .filter(java.util.Date.class::isInstance)
+            .map(java.util.Date.class::cast)
+            .max(java.util.Comparator.naturalOrder())
+            .orElse(null);
+    LocalDate changedDay =
+        changed == null ? null : changed.toInstant().atOffset(ZoneOffset.UTC).toLocalDate();
+    Map<String, Long> assignedSince =
+        stats.assignedAfter(segment, changedDay == null ? null : changedDay.toString());
+    // The bandit's and the arm guard's view: a trial is a lead with an outcome; a lead still
+    // waiting for its reply is no failure (a variant switched off stops taking fresh leads, so
+    // counting the waiting ones as failures made it look better than the live arms, and P(best)
+    // disagreed with the arm guard that acts on it).
+    Map<String, Double> weights = new LinkedHashMap<>();
+    variants.forEach(
+        v -> weights.put(v.getString("variantId"), ((Number) v.get("weight", 1)).doubleValue()));
+    Map<String, Arm> observed = awaiting.arms(segment, totals, weights, reward);
     List<Arm> arms = new ArrayList<>();
     List<Integer> armOfRow = new ArrayList<>();
     List<Arm> split = new ArrayList<>();
@@ -106,20 +131,19 @@ public class AnalyticsResource {
       long sent = t.getOrDefault("sent", 0L);
       long replied = Math.min(measured, t.getOrDefault("replied", 0L));
       long interested = Math.min(measured, t.getOrDefault(Interest.INTERESTED, 0L));
-      long successes = Math.min(measured, t.getOrDefault(reward.counter(), 0L));
-      double weight = ((Number) v.get("weight", 1)).doubleValue();
+      double weight = weights.get(id);
+      Arm outcomes = observed.get(id);
       // The probability to be best is among the variants that can be picked now (enabled, not
       // auto-disabled here): disabled ones that never took a lead (a flat prior) took most of it.
       boolean competing = v.getBoolean("enabled", true) && !autoDisabled.contains(id);
       armOfRow.add(competing ? arms.size() : -1);
       if (competing) {
-        arms.add(new Arm(id, weight, measured, successes));
+        arms.add(outcomes);
       }
-      // The split is checked on every assignment of the variants enabled now: an assisted lead was
-      // assigned all the same; a disabled variant stopped taking leads when it was switched off,
-      // and the leads the switch moved went to the enabled ones by their weights (Switched).
-      if (v.getBoolean("enabled", true)) {
-        split.add(new Arm(id, weight, assigned, 0));
+      // The split is checked on the assignments of the variants that can be picked now (an
+      // assisted lead was assigned all the same), since the pool's traffic last changed.
+      if (competing) {
+        split.add(new Arm(id, weight, assignedSince.getOrDefault(id, 0L), 0));
       }
       Map<String, Long> counts = new LinkedHashMap<>();
       VariantStats.COUNTERS.forEach(c -> counts.put(c, t.getOrDefault(c, 0L)));
@@ -139,7 +163,10 @@ public class AnalyticsResource {
                   VariantAnalytics.wilson(Math.min(sent, t.getOrDefault("read", 0L)), sent),
                   VariantAnalytics.wilson(
                       Math.min(assigned, t.getOrDefault("opted_out", 0L)), assigned),
-                  VariantAnalytics.posteriorMean(successes, measured),
+                  outcomes.trials(),
+                  outcomes.awaiting(),
+                  offSince(v),
+                  VariantAnalytics.posteriorMean(outcomes.successes(), outcomes.trials()),
                   best));
     }
     List<VariantRow> out = new ArrayList<>();
@@ -156,14 +183,9 @@ public class AnalyticsResource {
       int arm = armOfRow.get(i);
       out.add(rows.get(i).apply(arm < 0 ? null : best[arm]));
     }
-    return Response.ok(
-            new VariantReport(
-                segment,
-                reward.value(),
-                out,
-                VariantAnalytics.sampleRatioMismatch(split),
-                segments))
-        .build();
+    Map<String, Object> srm = new LinkedHashMap<>(VariantAnalytics.sampleRatioMismatch(split));
+    srm.put("from", changedDay == null ? null : changedDay.plusDays(1).toString());
+    return Response.ok(new VariantReport(segment, reward.value(), out, srm, segments)).build();
   }
 
   /**
@@ -175,7 +197,12 @@ public class AnalyticsResource {
    * interest and conversions are not in the counts either), minus {@code counts.switched}, the
    * leads the kill switch moved off the variant before their first reply. {@code
    * probabilityToBeBest}: among the variants that can be picked now (enabled, not auto-disabled in
-   * the segment); null for the others.
+   * the segment); null for the others. {@code withOutcome}: the measured leads whose outcome is
+   * known (replied, or ended), the posterior's and the probability's trials, as the bandit and the
+   * arm guard count them; {@code awaitingOutcome}: the measured leads still waiting for theirs (no
+   * failure yet: a variant switched off stops taking fresh leads, while its in-flight leads still
+   * reply). {@code offSince}: when a switched-off variant went off (its kill switch; null while it
+   * is enabled): its row is no longer live, it takes no new leads.
    */
   public record VariantRow(
       String variantId,
@@ -190,8 +217,24 @@ public class AnalyticsResource {
       Rate deliveryRate,
       Rate readRate,
       Rate optOutRate,
+      long withOutcome,
+      long awaitingOutcome,
+      String offSince,
       double posteriorMean,
       Double probabilityToBeBest) {}
+
+  /** When a switched-off variant went off (ISO-8601, UTC); null for an enabled one or unknown. */
+  private static String offSince(Document variant) {
+    if (variant.getBoolean("enabled", true)) {
+      return null;
+    }
+    Document killSwitch = variant.get(VariantStore.KILL_SWITCH, Document.class);
+    Object at =
+        killSwitch != null && killSwitch.get("at") != null
+            ? killSwitch.get("at")
+            : variant.get(VariantStore.TRAFFIC_CHANGED_AT);
+    return at instanceof java.util.Date d ? d.toInstant().toString() : null;
+  }
 
   /**
    * {@code GET /api/analytics/variants}; {@code segment}: the one reported (the busiest when none

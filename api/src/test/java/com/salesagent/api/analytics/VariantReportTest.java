@@ -92,11 +92,15 @@ class VariantReportTest {
   }
 
   private JsonNode report() throws Exception {
+    return report("smb");
+  }
+
+  private JsonNode report(String segment) throws Exception {
     return new ObjectMapper()
         .readTree(
             RESOURCES
                 .target("/api/analytics/variants")
-                .queryParam("segment", "smb")
+                .queryParam("segment", segment)
                 .request()
                 .get(String.class));
   }
@@ -169,6 +173,128 @@ class VariantReportTest {
     assertThat(off.path("counts").path("switched").asLong()).isEqualTo(12);
     assertThat(off.path("measured").asLong()).isEqualTo(18);
     assertThat(off.path("replyRate").path("trials").asLong()).isEqualTo(18);
+  }
+
+  private static void assigned(String variant, String day, long n) {
+    DB.getCollection(VariantStats.COLLECTION)
+        .insertOne(
+            new Document("variantId", variant)
+                .append("segment", "smb")
+                .append("day", day)
+                .append("assigned", n));
+  }
+
+  private static java.util.Date at(String instant) {
+    return java.util.Date.from(java.time.Instant.parse(instant));
+  }
+
+  /**
+   * A variant switched off and on again took no leads while it was off: over all days it has fewer
+   * assignments than its weight's share, which is no mismatch of the split. The check reads the
+   * days after the pool's traffic last changed ({@code from}); a real mismatch after it still
+   * alarms. Before, the variant enabled again set the alarm off (80 against 150 and 150).
+   */
+  @Test
+  void aVariantSwitchedOffAndOnAgainRaisesNoSampleRatioAlarm() throws Exception {
+    DB.getCollection(Collections.PROMPT_VARIANTS)
+        .insertOne(
+            new Document("variantId", "v-back")
+                .append("segments", List.of("smb"))
+                .append("angle", "v-back")
+                .append("enabled", true)
+                .append("trafficChangedAt", at("2026-11-24T15:00:00Z")));
+    assigned("v-back", "2026-11-24", 30);
+    for (String v : List.of("v-no", "v-yes", "v-back")) {
+      assigned(v, "2026-11-25", 50);
+    }
+
+    JsonNode srm = report().path("sampleRatioMismatch");
+
+    assertThat(srm.path("alarm").asBoolean()).as(srm.toString()).isFalse();
+    assertThat(srm.path("from").asText()).isEqualTo("2026-11-25");
+
+    assigned("v-no", "2026-11-26", 60);
+    assigned("v-yes", "2026-11-26", 60);
+    assigned("v-back", "2026-11-26", 5);
+    JsonNode skewed = report().path("sampleRatioMismatch");
+    assertThat(skewed.path("alarm").asBoolean()).as(skewed.toString()).isTrue();
+  }
+
+  /**
+   * An arm the arm guard took out of the segment takes no new leads: it is out of the split, as a
+   * disabled variant is. Before, it stayed in and set the alarm off.
+   */
+  @Test
+  void anAutoDisabledArmIsOutOfTheSampleRatioCheck() throws Exception {
+    DB.getCollection(Collections.AGENT_CONFIGURATIONS)
+        .updateOne(
+            Filters.eq("configId", "default"),
+            Updates.set("autoDisabled", new Document("smb", List.of("v-no"))));
+    assigned("v-yes", "2026-11-25", 100);
+
+    JsonNode srm = report().path("sampleRatioMismatch");
+
+    assertThat(srm.path("alarm").asBoolean()).as(srm.toString()).isFalse();
+  }
+
+  /**
+   * The posterior and the probability to be best are the bandit's and the arm guard's view: over
+   * the leads with an outcome, a lead still waiting for its reply being no failure. v-yes has 20
+   * replies of 100 leads of which 60 still wait (its recent traffic), v-no 40 of 100 all ended:
+   * v-yes leads on outcomes (20 of 40). Before, the report counted the 60 waiting leads as failures
+   * and showed v-no over 95 % likely to be best, the opposite of what the bandit and the arm guard
+   * saw; a variant switched off (no fresh leads) looked better than the live ones so.
+   */
+  @Test
+  void theBanditsViewCountsNoWaitingLeadAsAFailure() throws Exception {
+    // In a segment of its own: the waiting leads' count is kept per segment for a second, and the
+    // other tests' smb has none.
+    DB.getCollection(Collections.PROMPT_VARIANTS)
+        .updateMany(Filters.exists("variantId"), Updates.set("segments", List.of("enterprise")));
+    DB.getCollection(VariantStats.COLLECTION)
+        .updateMany(Filters.eq("segment", "smb"), Updates.set("segment", "enterprise"));
+    for (int i = 0; i < 60; i++) {
+      DB.getCollection(Collections.CONTACTS)
+          .insertOne(
+              new Document("leadId", "waiting-" + i)
+                  .append("segment", "enterprise")
+                  .append("variantId", "v-yes")
+                  .append("stage", "awaiting_response"));
+    }
+
+    // The waiting leads are counted at most once a second per segment (AwaitingOutcome).
+    JsonNode[] report = new JsonNode[1];
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(
+            () -> {
+              report[0] = report("enterprise");
+              return row(report[0], "v-yes").path("awaitingOutcome").asLong() == 60;
+            });
+
+    JsonNode yes = row(report[0], "v-yes");
+    assertThat(yes.path("withOutcome").asLong()).isEqualTo(40);
+    assertThat(yes.path("posteriorMean").asDouble())
+        .isCloseTo(21.0 / 42, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(yes.path("probabilityToBeBest").asDouble()).isGreaterThan(0.8);
+    assertThat(yes.path("replyRate").path("trials").asLong())
+        .as("the reply rate stays over the measured leads")
+        .isEqualTo(100);
+  }
+
+  /** The routes that change a variant's share of the traffic mark when they did. */
+  @Test
+  void switchingAVariantMarksWhenItsTrafficChanged() {
+    Response enabled =
+        RESOURCES.target("/api/variants/v-no/enable").request().post(Entity.json(""));
+    assertThat(enabled.getStatus()).isEqualTo(200);
+
+    assertThat(
+            DB.getCollection(Collections.PROMPT_VARIANTS)
+                .find(Filters.eq("variantId", "v-no"))
+                .first()
+                .getDate("trafficChangedAt"))
+        .isNotNull();
   }
 
   @Test

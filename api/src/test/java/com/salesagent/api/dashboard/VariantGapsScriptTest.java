@@ -23,7 +23,7 @@ class VariantGapsScriptTest {
     return DashboardScripts.run(
             dir,
             "variant-gaps",
-            "import { disableConfirmText, waitingLine } from './variant-gaps.mjs';\n"
+            "import { disableConfirmText, waitingLine, stateNote, srmNote } from './variant-gaps.mjs';\n"
                 + "console.log(JSON.stringify("
                 + call
                 + "));\n")
@@ -60,5 +60,37 @@ class VariantGapsScriptTest {
         .contains("api('/api/variants/gaps')");
     String html = Files.readString(DashboardScripts.DASHBOARD_JS.getParent().resolve("index.html"));
     assertThat(html).contains("id=\"variants-gaps\"");
+  }
+
+  /**
+   * The variants table says which figures are live: a switched-off variant's row said "disabled"
+   * and nothing of its numbers, which still moved as its in-flight leads replied, nor when it went
+   * off; the sample-ratio check did not say which days it read.
+   */
+  @Test
+  void theVariantsTableSaysWhichFiguresAreLive() throws Exception {
+    assertThat(
+            run(
+                "stateNote({enabled: false, offSince: '2026-12-06T17:02:11.5Z', awaitingOutcome:"
+                    + " 12})"))
+        .isEqualTo(
+            "\"Switched off since 2026-12-06 17:02 UTC: not live, it takes no new leads; 12 of its"
+                + " leads still await an outcome and count for it as they reply or end.\"");
+    assertThat(run("stateNote({enabled: false, awaitingOutcome: 0})"))
+        .isEqualTo(
+            "\"Switched off: not live, it takes no new leads; its figures no longer change.\"");
+    assertThat(run("stateNote({enabled: true, autoDisabled: true, awaitingOutcome: 0})"))
+        .startsWith("\"Auto-disabled in this segment: not live here");
+    assertThat(run("stateNote({enabled: true, awaitingOutcome: 1})"))
+        .isEqualTo(
+            "\"Live: it takes new leads; 1 lead await an outcome (no failures in the posterior"
+                + " and P(best) until they end).\"");
+    assertThat(run("srmNote({pValue: null, alarm: false, from: '2026-12-07'})"))
+        .contains("from 2026-12-07 (UTC)");
+    assertThat(run("srmNote({pValue: 0.5, alarm: false, from: null})")).isEqualTo("null");
+    String variants = Files.readString(DashboardScripts.DASHBOARD_JS.resolve("variants.js"));
+    assertThat(variants).contains("stateNote(v)").contains("srmNote(srm)");
+    String html = Files.readString(DashboardScripts.DASHBOARD_JS.getParent().resolve("index.html"));
+    assertThat(html).contains("id=\"srm-note\"");
   }
 }
