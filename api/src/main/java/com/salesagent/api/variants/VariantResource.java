@@ -212,7 +212,8 @@ public class VariantResource {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid variant", errors);
     }
-    if (!variants.insert(toDocument(request, request.variantId()))) {
+    if (!variants.insert(
+        toDocument(request, request.variantId(), request.enabled() == null || request.enabled()))) {
       throw new ApiException(409, "variant exists", new FieldError("variantId", "already exists"));
     }
     return Response.status(201).entity(new Created(request.variantId())).build();
@@ -228,13 +229,20 @@ public class VariantResource {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid variant", errors);
     }
-    if (!variants.exists(variantId)) {
+    Document existing = variants.find(variantId);
+    if (existing == null) {
       throw ApiException.notFound("variant " + variantId, "variantId");
     }
-    boolean enabled = request.enabled() == null || request.enabled();
+    // Without "enabled" the variant stays as it is: an operator correcting the text of a variant
+    // they switched off turned it back on (new leads on it at once, no audit of an enable).
+    boolean wasEnabled = existing.getBoolean("enabled", true);
+    boolean enabled = request.enabled() == null ? wasEnabled : request.enabled();
     // Switched off first, as the disable route does (the replacement keeps the switch's record).
     Switched switched = enabled ? null : killSwitches.switchOff(variantId, operator.name());
-    variants.replace(variantId, toDocument(request, variantId), operator.name());
+    variants.replace(variantId, toDocument(request, variantId, enabled), operator.name());
+    if (enabled && !wasEnabled) {
+      audit(operator, "variant_enabled", variantId, null);
+    }
     return enabled ? new Switched(variantId, true, null) : switched.warning(VariantGaps.all(db));
   }
 
@@ -584,7 +592,7 @@ public class VariantResource {
     return d;
   }
 
-  private static Document toDocument(VariantRequest r, String variantId) {
+  private static Document toDocument(VariantRequest r, String variantId, boolean enabled) {
     Document templates = new Document();
     r.templates().forEach((purpose, t) -> templates.append(purpose, template(t, "en")));
     Document translations = new Document();
@@ -602,7 +610,7 @@ public class VariantResource {
     fields.put("segments", r.segments());
     fields.put("angle", r.angle());
     fields.put("locale", r.locale() == null ? "en" : r.locale());
-    fields.put("enabled", r.enabled() == null || r.enabled());
+    fields.put("enabled", enabled);
     fields.put("weight", r.weight() == null ? 1.0 : r.weight());
     fields.put("templates", templates);
     fields.put("translations", translations);

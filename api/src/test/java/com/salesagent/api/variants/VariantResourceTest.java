@@ -664,7 +664,11 @@ class VariantResourceTest {
             RESOURCES
                 .target("/api/variants/v-again")
                 .request()
-                .put(Entity.json(VALID.replace("v-test", "v-again")))
+                .put(
+                    Entity.json(
+                        VALID
+                            .replace("v-test", "v-again")
+                            .replace("{\"variantId\"", "{\"enabled\":true,\"variantId\"")))
                 .getStatus())
         .isEqualTo(200);
     Map<?, ?> replaced = variantOf("v-again");
@@ -674,6 +678,58 @@ class VariantResourceTest {
             ((List<?>) replaced.get("killSwitchHistory"))
                 .stream().<Object>map(h -> ((Map<?, ?>) h).get("workflowId")).toList())
         .containsExactly(first, second);
+  }
+
+  /**
+   * Found by the variants walk: a PUT that corrected the text of a variant switched off, without
+   * {@code enabled}, switched it back on (new leads on it at once, its kill-switch moved to the
+   * history, no audit of an enable). Without {@code enabled} a replacement keeps the variant as it
+   * is; {@code "enabled": true} enables it, audited as the enable route is.
+   */
+  @Test
+  void aReplacementWithoutEnabledKeepsASwitchedOffVariantOff() {
+    RESOURCES
+        .target("/api/variants")
+        .request()
+        .post(Entity.json(VALID.replace("v-test", "v-kept-off")));
+    disable("v-kept-off");
+
+    Response edited =
+        RESOURCES
+            .target("/api/variants/v-kept-off")
+            .request()
+            .put(
+                Entity.json(
+                    VALID
+                        .replace("v-test", "v-kept-off")
+                        .replace("Hi {{firstName}}", "Hello {{firstName}}")));
+
+    assertThat(edited.getStatus()).isEqualTo(200);
+    assertThat(json(edited).get("enabled")).isEqualTo(false);
+    Map<?, ?> off = variantOf("v-kept-off");
+    assertThat(off.get("enabled")).isEqualTo(false);
+    assertThat(off.get("killSwitch")).as(off.toString()).isNotNull();
+    assertThat(off.toString()).contains("Hello {{firstName}}");
+
+    assertThat(
+            RESOURCES
+                .target("/api/variants/v-kept-off")
+                .request()
+                .put(
+                    Entity.json(
+                        VALID
+                            .replace("v-test", "v-kept-off")
+                            .replace("{\"variantId\"", "{\"enabled\":true,\"variantId\"")))
+                .getStatus())
+        .isEqualTo(200);
+    assertThat(variantOf("v-kept-off").get("enabled")).isEqualTo(true);
+    assertThat(
+            CLIENT
+                .getDatabase("variants-test")
+                .getCollection(Collections.AUDIT_LOG)
+                .countDocuments(
+                    new Document("action", "variant_enabled").append("variantId", "v-kept-off")))
+        .isEqualTo(1);
   }
 
   /**
