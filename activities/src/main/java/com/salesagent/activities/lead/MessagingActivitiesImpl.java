@@ -131,7 +131,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       // Not sent, left to Temporal's retries (Meta's 5xx, the network, MongoDB): counted, or an
       // alert on the sends' results saw nothing while every send was failing.
       SendRecords.count(request, read[0], SendRecords.RETRYING);
-      throw e;
+      throw RetriedSends.quieted(e, request.idempotencyKey());
     }
     SendRecords.count(request, read[0], result.outcome());
     return result;
@@ -457,8 +457,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       WhatsAppApiException e) {
     String key = request.idempotencyKey();
     Instant now = clock.instant();
-    LOG.warn("{}", SendRecords.failureLine(key, phone, e));
+    String line = SendRecords.failureLine(key, phone, e);
     if (e.kind() == WhatsAppApiException.Kind.AMBIGUOUS) {
+      LOG.warn("{}", line);
       store.messages().markUnknownAfterCall(key, token, e.getMessage(), now);
       return SendResult.notSent(SendResult.UNKNOWN, null, e.getMessage());
     }
@@ -468,8 +469,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         || (e.kind() == WhatsAppApiException.Kind.RETRYABLE
             && !MetaErrors.RATE_LIMITS.contains(code))) {
       // Nothing went out and trying again is safe: Temporal's retries (backing off for an hour).
-      throw ApplicationFailure.newFailure(e.getMessage(), "WhatsAppUnavailable");
+      // The line is the failure's message, number masked: a retried attempt logs it once
+      // (RetriedSends), the last one with the SDK's trace.
+      throw ApplicationFailure.newFailure(line, "WhatsAppUnavailable");
     }
+    LOG.warn("{}", line);
     store.messages().markRefused(key, SendRecords.error(e, now));
     if (MetaErrors.RATE_LIMITS.contains(code) || e.httpStatus() == 429) {
       return SendResult.notSent(SendResult.RATE_LIMITED, code, e.details());
