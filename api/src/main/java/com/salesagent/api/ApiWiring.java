@@ -132,6 +132,9 @@ public final class ApiWiring {
         com.salesagent.activities.media.Transcriber.from(config.getLlm().toSettings(), null)
             != null);
     env.lifecycle().manage(inbox);
+    // What waits in MongoDB (webhook backlog, sends held unknown): the same from every API process.
+    new com.salesagent.api.system.BacklogGauges(connections.mongo().database(), clock)
+        .register(io.micrometer.core.instrument.Metrics.globalRegistry);
     env.lifecycle()
         .manage(
             new MediaRetentionSweep(

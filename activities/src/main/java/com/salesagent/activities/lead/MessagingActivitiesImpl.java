@@ -197,7 +197,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     alive.checkAlive();
     if (!store.messages().claimSend(key, token, now, request.resendUnknown())) {
       // An earlier attempt claimed it and never finished: it may have reached Meta.
-      store.messages().markUnknown(key, "an earlier attempt stopped during the call", now);
+      if (store.messages().markUnknown(key, "an earlier attempt stopped during the call", now)) {
+        SendRecords.ambiguous(SendRecords.CLAIM_LEFT);
+      }
       LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);
       return SendResult.notSent(SendResult.UNKNOWN, null, "an earlier attempt stopped mid-call");
     }
@@ -460,7 +462,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     String line = SendRecords.failureLine(key, phone, e);
     if (e.kind() == WhatsAppApiException.Kind.AMBIGUOUS) {
       LOG.warn("{}", line);
-      store.messages().markUnknownAfterCall(key, token, e.getMessage(), now);
+      if (store.messages().markUnknownAfterCall(key, token, e.getMessage(), now)) {
+        SendRecords.ambiguous(SendRecords.NO_ANSWER);
+      }
       return SendResult.notSent(SendResult.UNKNOWN, null, e.getMessage());
     }
     store.messages().releaseClaim(key, token);

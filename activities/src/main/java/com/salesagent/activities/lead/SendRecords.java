@@ -37,6 +37,22 @@ final class SendRecords {
   }
 
   /**
+   * sales_agent_sends_ambiguous_total{reason}: sends whose outcome became unknown, held (not
+   * resent) until a status webhook or a person decides: {@link #NO_ANSWER}, the call's answer was
+   * lost (a timeout after the request went out, a reset); {@link #CLAIM_LEFT}, an attempt died
+   * during its call and the next found its claim. Counted when the message is marked unknown, once
+   * per send and reason (a send already unknown returns before either), not when a status webhook
+   * bound its wamid before the answer was lost (it went, nothing is held); the API's
+   * sales_agent_sends_unknown gauge says how many are held now.
+   */
+  static void ambiguous(String reason) {
+    Metrics.counter("sales_agent.sends.ambiguous", "reason", reason).increment();
+  }
+
+  static final String NO_ANSWER = "no_answer";
+  static final String CLAIM_LEFT = "claim_left";
+
+  /**
    * What a send was, for the metric: a person's message, the agent's answer, a re-engagement, the
    * first contact or a follow-up. A person's message and a rep's re-engagement go at the step the
    * lead is at (0 before any follow-up), so the step alone does not tell.

@@ -166,32 +166,38 @@ public class Messages {
 
   /**
    * The call may have reached Meta (its answer was lost): the claim stays, the message is marked
-   * unknown until a status webhook (or a late answer) binds its wamid.
+   * unknown until a status webhook (or a late answer) binds its wamid. False when a status webhook
+   * bound its wamid first: the message went, nothing is held.
    */
-  public void markUnknown(String idempotencyKey, String reason, Instant at) {
-    collection()
-        .updateOne(
-            Filters.and(
-                Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
-            Updates.combine(
-                Updates.set("status", "unknown"),
-                Updates.set(AMBIGUOUS, true),
-                Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
-                Updates.currentDate("updatedAt")));
+  public boolean markUnknown(String idempotencyKey, String reason, Instant at) {
+    return collection()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
+                Updates.combine(
+                    Updates.set("status", "unknown"),
+                    Updates.set(AMBIGUOUS, true),
+                    Updates.set(
+                        "unknown", new Document("at", Date.from(at)).append("reason", reason)),
+                    Updates.currentDate("updatedAt")))
+            .getMatchedCount()
+        == 1;
   }
 
   /**
    * {@link #markUnknown} by the attempt {@code token} whose own call ended without an answer it
    * could read: the claim stays, but no call of it is under way any more, so a STOP's fence ({@link
-   * #sendsInFlight}) does not wait for it.
+   * #sendsInFlight}) does not wait for it. False as {@link #markUnknown}.
    */
-  public void markUnknownAfterCall(String idempotencyKey, String token, String reason, Instant at) {
-    markUnknown(idempotencyKey, reason, at);
+  public boolean markUnknownAfterCall(
+      String idempotencyKey, String token, String reason, Instant at) {
+    boolean held = markUnknown(idempotencyKey, reason, at);
     collection()
         .updateOne(
             Filters.and(
                 Filters.eq("idempotencyKey", idempotencyKey), Filters.eq("sendingBy", token)),
             Updates.unset("sendingSince"));
+    return held;
   }
 
   /** Meta refused the message: its answer (code, details, trace id) stays on the document. */

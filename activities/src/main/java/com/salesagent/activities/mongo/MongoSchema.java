@@ -246,6 +246,14 @@ public final class MongoSchema {
         Collections.MESSAGES,
         Indexes.ascending("sendingSince"),
         new IndexOptions().sparse(true));
+    // The sends held unknown, and the oldest of them (the API's sales_agent_sends_unknown gauges):
+    // an index of those alone, read every few seconds.
+    index(
+        db,
+        Collections.MESSAGES,
+        Indexes.ascending("status", "unknown.at"),
+        new IndexOptions()
+            .partialFilterExpression(com.mongodb.client.model.Filters.eq("status", "unknown")));
     unique(db, Collections.WEBHOOK_EVENTS, "eventKey");
     // One counter document per variant x segment x day x shard (CountedOnce): the shard's key
     // first, then the key of before shards dropped (it would refuse a second shard's document).

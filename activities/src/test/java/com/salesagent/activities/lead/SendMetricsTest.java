@@ -139,4 +139,64 @@ class SendMetricsTest {
     assertThat(sent("re_engagement")).isEqualTo(1);
     assertThat(sent("follow_up")).isEqualTo(1);
   }
+
+  /**
+   * A send whose answer was lost (a timeout after the request went out) is held unknown, not
+   * resent; nothing counted it as such once: {@code sales_agent_sends_total{result="unknown"}}
+   * counts every attempt that finds it unknown again. sales_agent_sends_ambiguous_total{reason}
+   * counts the moment it became unknown, once, and an attempt that found an earlier one's claim.
+   */
+  @Test
+  void aSendWhoseOutcomeBecameUnknownIsCountedOnceByWhy() {
+    composed("M-1", "k-lost", "first_contact", "template");
+    api.fault(StubCloudApi.Fault.SLOW);
+    api.slowFor(Duration.ofSeconds(3));
+
+    SendRequest lost = new SendRequest("M-1", "k-lost", 0, false, false);
+    assertThat(messaging.send(lost).outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(messaging.send(lost).outcome()).as("held, not resent").isEqualTo(SendResult.UNKNOWN);
+
+    composed("M-2", "k-died", "first_contact", "template");
+    assertThat(store.messages().claimSend("k-died", "attempt-1", java.time.Instant.now(), false))
+        .isTrue();
+    assertThat(messaging.send(new SendRequest("M-2", "k-died", 0, false, false)).outcome())
+        .isEqualTo(SendResult.UNKNOWN);
+
+    assertThat(ambiguous("no_answer")).isEqualTo(1);
+    assertThat(ambiguous("claim_left")).isEqualTo(1);
+    assertThat(api.requests).as("the lost one called once").hasSize(1);
+  }
+
+  /**
+   * A status webhook that bound the wamid (Meta echoes the key) before the send's answer was lost:
+   * the message went, nothing is held, and it is not counted ambiguous (the jar's walk counted such
+   * sends while sales_agent_sends_unknown stayed 0).
+   */
+  @Test
+  void aSendTheWebhookBoundBeforeItsAnswerWasLostIsNotCountedAmbiguous() {
+    composed("M-1", "k-bound", "first_contact", "template");
+    // The webhook binds the wamid while the call waits, then the answer comes too late.
+    api.beforeAnswer(
+        () -> {
+          store
+              .messages()
+              .bindWamid("k-bound", "wamid.BOUND", "5511998765401", java.time.Instant.now());
+          try {
+            Thread.sleep(2_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+
+    messaging.send(new SendRequest("M-1", "k-bound", 0, false, false));
+
+    assertThat(store.messages().messageByKey("k-bound").getString("status"))
+        .isNotEqualTo("unknown");
+    assertThat(ambiguous("no_answer")).isZero();
+  }
+
+  private double ambiguous(String reason) {
+    var counter = registry.find("sales_agent.sends.ambiguous").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
 }

@@ -1,0 +1,131 @@
+package com.salesagent.api.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Nothing measured what waits in MongoDB: sales_agent_webhook_inbox_queued is one process's queue
+ * (0 in a process that holds no partition, and nothing once the process died), and no metric
+ * counted the sends held unknown. The gauges read the database, so every API process tells the
+ * same; they read it at most every 5 s whatever the scrapes.
+ */
+class BacklogGaugesTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final Instant T0 = Instant.parse("2026-12-06T12:00:00Z");
+
+  /** A clock the test moves. */
+  static final class MovingClock extends Clock {
+    final AtomicReference<Instant> now = new AtomicReference<>(T0);
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+  }
+
+  private final MovingClock clock = new MovingClock();
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    MONGO.database().getCollection("webhook_events").deleteMany(new Document());
+    MONGO.database().getCollection("messages").deleteMany(new Document());
+  }
+
+  private void event(String key, boolean processed, boolean deadLetter, Instant received) {
+    Document d =
+        new Document("eventKey", key)
+            .append("kind", "status")
+            .append("processed", processed)
+            .append("attempts", 0)
+            .append("receivedAt", Date.from(received));
+    if (deadLetter) {
+      d.append("deadLetter", true);
+    }
+    MONGO.database().getCollection("webhook_events").insertOne(d);
+  }
+
+  private void message(String key, String status, Instant unknownAt) {
+    Document d = new Document("idempotencyKey", key).append("status", status);
+    if (unknownAt != null) {
+      d.append("unknown", new Document("at", Date.from(unknownAt)).append("reason", "timeout"));
+    }
+    MONGO.database().getCollection("messages").insertOne(d);
+  }
+
+  private static double value(SimpleMeterRegistry registry, String name) {
+    Gauge gauge = registry.find(name).gauge();
+    assertThat(gauge).as(name).isNotNull();
+    return gauge.value();
+  }
+
+  @Test
+  void theBacklogAndTheSendsHeldUnknownAreReadFromTheDatabaseTheSameByEveryProcess() {
+    event("status:a", false, false, T0.minusSeconds(90));
+    event("status:b", false, false, T0.minusSeconds(30));
+    event("status:c", true, false, T0.minusSeconds(600)); // processed
+    event("invalid:d", false, true, T0.minusSeconds(900)); // a dead letter: counted elsewhere
+    message("k-1", "unknown", T0.minusSeconds(120));
+    message("k-2", "delivered", T0.minusSeconds(300)); // once unknown, bound since
+    message("k-3", "accepted", null);
+
+    SimpleMeterRegistry one = new SimpleMeterRegistry();
+    SimpleMeterRegistry other = new SimpleMeterRegistry();
+    new BacklogGauges(MONGO.database(), clock).register(one);
+    new BacklogGauges(MONGO.database(), clock).register(other);
+
+    for (SimpleMeterRegistry registry : new SimpleMeterRegistry[] {one, other}) {
+      assertThat(value(registry, "sales_agent.webhook.backlog")).isEqualTo(2);
+      assertThat(value(registry, "sales_agent.webhook.backlog.oldest.age.seconds")).isEqualTo(90);
+      assertThat(value(registry, "sales_agent.sends.unknown")).isEqualTo(1);
+      assertThat(value(registry, "sales_agent.sends.unknown.oldest.age.seconds")).isEqualTo(120);
+    }
+  }
+
+  @Test
+  void theDatabaseIsReadAtMostEveryFiveSecondsAndNothingWaitingIsZero() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new BacklogGauges(MONGO.database(), clock).register(registry);
+    assertThat(value(registry, "sales_agent.webhook.backlog")).isZero();
+    assertThat(value(registry, "sales_agent.webhook.backlog.oldest.age.seconds")).isZero();
+    assertThat(value(registry, "sales_agent.sends.unknown")).isZero();
+    assertThat(value(registry, "sales_agent.sends.unknown.oldest.age.seconds")).isZero();
+
+    event("status:a", false, false, T0);
+    message("k-1", "unknown", T0);
+    clock.now.set(T0.plusSeconds(4));
+    assertThat(value(registry, "sales_agent.webhook.backlog")).as("the last reading").isZero();
+    assertThat(value(registry, "sales_agent.sends.unknown")).isZero();
+
+    clock.now.set(T0.plusSeconds(5));
+    assertThat(value(registry, "sales_agent.webhook.backlog")).isEqualTo(1);
+    assertThat(value(registry, "sales_agent.webhook.backlog.oldest.age.seconds")).isEqualTo(5);
+    assertThat(value(registry, "sales_agent.sends.unknown")).isEqualTo(1);
+    assertThat(value(registry, "sales_agent.sends.unknown.oldest.age.seconds")).isEqualTo(5);
+  }
+}
