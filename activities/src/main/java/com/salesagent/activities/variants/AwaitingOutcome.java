@@ -162,7 +162,13 @@ public final class AwaitingOutcome {
       }
     } else if (s.staleAt(now) && counting.add(key)) {
       try {
-        return recount(key, segment, totals, conversion).awaiting();
+        // Another thread may have counted between this one's read and its turn (it read the stale
+        // count too, then gave the turn back): its fresh count serves, not a second one.
+        Snapshot latest = snapshots.get(key);
+        if (latest == s || latest.staleAt(now)) {
+          return recount(key, segment, totals, conversion).awaiting();
+        }
+        s = latest;
       } finally {
         counting.remove(key);
       }
