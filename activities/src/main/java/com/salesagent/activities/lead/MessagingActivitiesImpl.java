@@ -28,6 +28,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -193,6 +194,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     // Before the claim: an upload that fails leaves nothing ambiguous (nothing was sent).
     String mediaId = mediaIdFor(request, message, senderId, whatsapp, now);
+    String phone = contact.getString("phone");
+    // Before the claim too: a message that cannot be sent (a template send without its template)
+    // fails here, nothing claimed, so its retry fails the same way instead of finding a claim
+    // and holding as unknown a message that never left.
+    Supplier<WhatsAppClient.Accepted> call = call(whatsapp, request, message, phone, mediaId);
     String token = UUID.randomUUID().toString();
     alive.checkAlive();
     if (!store.messages().claimSend(key, token, now, request.resendUnknown())) {
@@ -203,13 +209,26 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);
       return SendResult.notSent(SendResult.UNKNOWN, null, "an earlier attempt stopped mid-call");
     }
-    SendResult refusal = refusedBeforeCalling(request, contact, token);
+    SendResult refusal;
+    try {
+      refusal = refusedBeforeCalling(request, contact, token);
+    } catch (ApplicationFailure e) {
+      throw e; // the lead is being erased: its claim was given back
+    } catch (RuntimeException e) {
+      // MongoDB failed between the claim and the call: nothing went, the claim goes back, so the
+      // retry sends rather than holding the message as unknown.
+      try {
+        store.messages().releaseClaim(key, token);
+      } catch (RuntimeException notReleased) {
+        e.addSuppressed(notReleased);
+      }
+      throw e;
+    }
     if (refusal != null) {
       return refusal;
     }
-    String phone = contact.getString("phone");
     try {
-      WhatsAppClient.Accepted accepted = call(whatsapp, request, message, phone, mediaId);
+      WhatsAppClient.Accepted accepted = call.get();
       return accepted(senderId, request, contact, message, accepted, mediaId);
     } catch (WhatsAppApiException e) {
       return failed(senderId, request, contact, token, phone, e);
@@ -252,7 +271,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   /** Error type: the lead's erasure was accepted, nothing is sent to it. */
   static final String LEAD_ERASING = "LeadErasing";
 
-  private static WhatsAppClient.Accepted call(
+  /**
+   * The Cloud API call the send makes, read from the message before anything is claimed: a message
+   * it cannot be made from fails here ({@link IllegalStateException}).
+   */
+  private static Supplier<WhatsAppClient.Accepted> call(
       WhatsAppClient whatsapp,
       SendRequest request,
       Document message,
@@ -261,21 +284,21 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     String key = request.idempotencyKey();
     if (request.template()) {
       Document template = message.get("template", Document.class);
-      return whatsapp.sendTemplate(
-          phone,
-          template.getString("name"),
-          template.getString("language"),
-          template.getList("parameters", String.class, List.of()),
-          key,
-          mediaId);
+      if (template == null || template.getString("name") == null) {
+        throw new IllegalStateException("send " + key + ": a template send without its template");
+      }
+      String name = template.getString("name");
+      String language = template.getString("language");
+      List<String> parameters = template.getList("parameters", String.class, List.of());
+      return () -> whatsapp.sendTemplate(phone, name, language, parameters, key, mediaId);
     }
     String text = text(request, message);
     if (mediaId != null && isVoiceNote(message)) {
-      return whatsapp.sendVoiceNote(phone, mediaId, key);
+      return () -> whatsapp.sendVoiceNote(phone, mediaId, key);
     }
     return mediaId == null
-        ? whatsapp.sendText(phone, text, key)
-        : whatsapp.sendImage(phone, mediaId, text, key);
+        ? () -> whatsapp.sendText(phone, text, key)
+        : () -> whatsapp.sendImage(phone, mediaId, text, key);
   }
 
   private static boolean isVoiceNote(Document message) {

@@ -195,6 +195,29 @@ class SendMetricsTest {
     assertThat(ambiguous("no_answer")).isZero();
   }
 
+  /**
+   * A send that fails before its call (a template send whose message holds no template: nothing can
+   * go out) leaves no claim behind: its retry fails the same way, and the send is not held as
+   * unknown (before, the key was claimed first, so the retry found the claim, marked the send
+   * unknown and counted it ambiguous, for the workflow to reconcile a message that never left).
+   */
+  @Test
+  void aSendThatFailsBeforeItsCallLeavesNoClaim() {
+    composed("M-3", "k-broken", "first_contact", "template");
+    SendRequest broken = new SendRequest("M-3", "k-broken", 0, true, false);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> messaging.send(broken))
+        .isInstanceOf(RuntimeException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> messaging.send(broken))
+        .as("the retry fails as the first attempt did")
+        .isInstanceOf(RuntimeException.class);
+
+    assertThat(store.messages().messageByKey("k-broken").getString("status"))
+        .isNotEqualTo("unknown");
+    assertThat(ambiguous("claim_left")).isZero();
+    assertThat(api.requests).as("nothing called").isEmpty();
+  }
+
   private double ambiguous(String reason) {
     var counter = registry.find("sales_agent.sends.ambiguous").tag("reason", reason).counter();
     return counter == null ? 0 : counter.count();
