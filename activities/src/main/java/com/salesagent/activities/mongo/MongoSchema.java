@@ -254,7 +254,24 @@ public final class MongoSchema {
         Indexes.ascending("status", "unknown.at"),
         new IndexOptions()
             .partialFilterExpression(com.mongodb.client.model.Filters.eq("status", "unknown")));
+    // The approvals queue's sends whose delivery Meta never told (HeldMessages.deliveryUnknown),
+    // read at every refresh of the approvals card: an index of those alone, not a scan of every
+    // message.
+    index(
+        db,
+        Collections.MESSAGES,
+        Indexes.ascending("delivery.status"),
+        new IndexOptions()
+            .partialFilterExpression(
+                com.mongodb.client.model.Filters.eq("delivery.status", "unknown")));
     unique(db, Collections.WEBHOOK_EVENTS, "eventKey");
+    // The dead letters (InboxRecords: the list, newest first, and its count): those alone.
+    index(
+        db,
+        Collections.WEBHOOK_EVENTS,
+        Indexes.compoundIndex(Indexes.ascending("deadLetter"), Indexes.descending("receivedAt")),
+        new IndexOptions()
+            .partialFilterExpression(com.mongodb.client.model.Filters.eq("deadLetter", true)));
     // One counter document per variant x segment x day x shard (CountedOnce): the shard's key
     // first, then the key of before shards dropped (it would refuse a second shard's document).
     index(

@@ -117,6 +117,25 @@ abstract class MongoSchemaContract {
     }
   }
 
+  /**
+   * The queries read at every refresh of an operator's screen have an index of their few documents
+   * (before, each scanned its collection: every message for the approvals card's unknown
+   * deliveries, every webhook event for the dead letters' list and count).
+   */
+  @Test
+  void theApprovalsUnknownDeliveriesAndTheDeadLettersAreIndexed() {
+    MongoSchema.ensure(db());
+
+    for (String[] read :
+        new String[][] {
+          {Collections.MESSAGES, "delivery.status"}, {Collections.WEBHOOK_EVENTS, "deadLetter"}
+        }) {
+      assertThat(db().getCollection(read[0]).listIndexes().into(new ArrayList<>()))
+          .as("an index on %s led by %s", read[0], read[1])
+          .anyMatch(i -> i.get("key", Document.class).keySet().iterator().next().equals(read[1]));
+    }
+  }
+
   @Test
   void aLeadIdIsUnique() {
     MongoSchema.ensure(db());
