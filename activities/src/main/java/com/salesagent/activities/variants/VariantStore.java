@@ -73,10 +73,27 @@ public final class VariantStore {
    */
   public static final String TRAFFIC_CHANGED_AT = "trafficChangedAt";
 
+  /**
+   * On a variant: how many times it was replaced ({@code PUT}), 0 when created; its ETag. A
+   * replacement sent with the revision it read ({@code If-Match}) is refused when another replaced
+   * the variant since ({@link #replace(String, Document, String, Integer)}): an edit is never lost
+   * to one made from an older read. A variant from before has none, read as 0.
+   */
+  public static final String REVISION = "revision";
+
+  /** A replacement's outcome: done, and the variant's revision after it (or now, when refused). */
+  public record Replaced(boolean done, int revision) {}
+
+  /** A variant's revision ({@link #REVISION}); 0 when it has none (stored before it existed). */
+  public static int revisionOf(Document variant) {
+    return variant.get(REVISION) instanceof Number n ? n.intValue() : 0;
+  }
+
   /** False when a variant with that id exists already. */
   public boolean insert(Document variant) {
     try {
-      variants.insertOne(new Document(variant).append(TRAFFIC_CHANGED_AT, now()));
+      variants.insertOne(
+          new Document(variant).append(TRAFFIC_CHANGED_AT, now()).append(REVISION, 0));
       return true;
     } catch (MongoWriteException e) {
       if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
@@ -94,9 +111,24 @@ public final class VariantStore {
    * between the read and the write is not lost: read again.
    */
   public void replace(String variantId, Document variant, String operator) {
+    replace(variantId, variant, operator, null);
+  }
+
+  /**
+   * As {@link #replace(String, Document, String)}, only if the variant is still at {@code expected}
+   * ({@link #REVISION}; null: whatever it is): refused, with the revision it is at, when another
+   * replacement came since that read, also one that comes between this one's read and write. The
+   * replacement's revision is one more.
+   */
+  public Replaced replace(String variantId, Document variant, String operator, Integer expected) {
     for (int attempt = 0; ; attempt++) {
       Document existing = find(variantId);
+      int revision = existing == null ? 0 : revisionOf(existing);
+      if (expected != null && expected != revision) {
+        return new Replaced(false, revision);
+      }
       Document replacement = new Document(variant);
+      replacement.put(REVISION, revision + 1);
       Document killSwitch = existing == null ? null : existing.get(KILL_SWITCH, Document.class);
       if (existing != null && existing.get("voiceNote") != null) {
         replacement.putIfAbsent("voiceNote", existing.get("voiceNote"));
@@ -121,13 +153,16 @@ public final class VariantStore {
               ? existing.get(TRAFFIC_CHANGED_AT)
               : now());
       Bson same =
-          killSwitch == null
-              ? Filters.and(Filters.eq("variantId", variantId), Filters.exists(KILL_SWITCH, false))
-              : Filters.and(
-                  Filters.eq("variantId", variantId),
-                  Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId")));
+          Filters.and(
+              Filters.eq("variantId", variantId),
+              killSwitch == null
+                  ? Filters.exists(KILL_SWITCH, false)
+                  : Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId")),
+              existing == null || existing.get(REVISION) == null
+                  ? Filters.exists(REVISION, false)
+                  : Filters.eq(REVISION, existing.get(REVISION)));
       if (variants.replaceOne(same, replacement).getMatchedCount() > 0 || attempt >= 5) {
-        return;
+        return new Replaced(true, revision + 1);
       }
     }
   }

@@ -23,11 +23,13 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -222,8 +224,12 @@ public class VariantResource {
   @PUT
   @Path("/{variantId}")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Switched replace(
-      @Auth Operator operator, @PathParam("variantId") String variantId, VariantRequest request) {
+  public Response replace(
+      @Auth Operator operator,
+      @PathParam("variantId") String variantId,
+      @HeaderParam("If-Match") String ifMatch,
+      VariantRequest request) {
+    Integer expected = revisionAsked(ifMatch);
     List<FieldError> errors = validate(request, variantId);
     errors.addAll(unknownSegments(request));
     if (!errors.isEmpty()) {
@@ -233,17 +239,64 @@ public class VariantResource {
     if (existing == null) {
       throw ApiException.notFound("variant " + variantId, "variantId");
     }
+    if (expected != null && expected != VariantStore.revisionOf(existing)) {
+      throw stale(expected, VariantStore.revisionOf(existing));
+    }
     // Without "enabled" the variant stays as it is: an operator correcting the text of a variant
     // they switched off turned it back on (new leads on it at once, no audit of an enable).
     boolean wasEnabled = existing.getBoolean("enabled", true);
     boolean enabled = request.enabled() == null ? wasEnabled : request.enabled();
     // Switched off first, as the disable route does (the replacement keeps the switch's record).
     Switched switched = enabled ? null : killSwitches.switchOff(variantId, operator.name());
-    variants.replace(variantId, toDocument(request, variantId, enabled), operator.name());
+    VariantStore.Replaced replaced =
+        variants.replace(
+            variantId, toDocument(request, variantId, enabled), operator.name(), expected);
+    if (!replaced.done()) {
+      // Another replacement came between this one's read and its write.
+      throw stale(expected, replaced.revision());
+    }
     if (enabled && !wasEnabled) {
       audit(operator, "variant_enabled", variantId, null);
     }
-    return enabled ? new Switched(variantId, true, null) : switched.warning(VariantGaps.all(db));
+    return Response.ok(
+            enabled ? new Switched(variantId, true, null) : switched.warning(VariantGaps.all(db)))
+        .tag(new EntityTag(String.valueOf(replaced.revision())))
+        .build();
+  }
+
+  /**
+   * The revision an edit was made from ({@code If-Match: "3"}, the variant's {@code revision} in
+   * the list; {@code *} or none: whatever it is now), or 400 naming {@code If-Match}.
+   */
+  static Integer revisionAsked(String ifMatch) {
+    if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+      return null;
+    }
+    String tag = ifMatch.strip();
+    if (tag.startsWith("W/")) {
+      tag = tag.substring(2);
+    }
+    if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+      tag = tag.substring(1, tag.length() - 1);
+    }
+    if (!tag.matches("[0-9]{1,9}")) {
+      throw new ApiException(
+          400,
+          "bad If-Match",
+          new FieldError(
+              "If-Match",
+              "the variant's revision as read, e.g. \"3\" (its revision in GET /api/variants)"));
+    }
+    return Integer.valueOf(tag);
+  }
+
+  /** 412 naming {@code If-Match}: the variant was replaced since the edit's read. */
+  private static ApiException stale(int read, int now) {
+    return new ApiException(
+        412,
+        "the variant was changed since it was read: load it again and redo the edit",
+        new FieldError(
+            "If-Match", "read at revision " + read + "; the variant is at revision " + now));
   }
 
   @POST

@@ -733,6 +733,60 @@ class VariantResourceTest {
   }
 
   /**
+   * Two operators edit one variant from what each read: the second edit, sent with the revision it
+   * read ({@code If-Match}), is 412 naming {@code If-Match} and changes nothing, instead of
+   * silently replacing the first (before, every PUT answered 200 and the last one won). The answer
+   * and the list carry the revision (ETag); a PUT without If-Match still replaces, as before; a
+   * malformed If-Match is 400 naming it.
+   */
+  @Test
+  void anEditFromAStaleReadIsRefusedNotLost() {
+    String body = VALID.replace("v-test", "v-rev");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+    Object read = variantOf("v-rev").get("revision");
+    assertThat(read).as("a new variant's revision").isEqualTo(0);
+
+    Response first =
+        RESOURCES
+            .target("/api/variants/v-rev")
+            .request()
+            .header("If-Match", "\"0\"")
+            .put(Entity.json(body.replace("Hi {{firstName}}", "Hello {{firstName}}")));
+    assertThat(first.getStatus()).isEqualTo(200);
+    assertThat(first.getHeaderString("ETag")).isEqualTo("\"1\"");
+
+    Response stale =
+        RESOURCES
+            .target("/api/variants/v-rev")
+            .request()
+            .header("If-Match", "\"0\"")
+            .put(Entity.json(body.replace("Hi {{firstName}}", "Howdy {{firstName}}")));
+    assertThat(stale.getStatus()).isEqualTo(412);
+    assertThat(stale.readEntity(String.class)).contains("If-Match").contains("revision 1");
+    Map<?, ?> kept = variantOf("v-rev");
+    assertThat(kept.toString()).contains("Hello {{firstName}}").doesNotContain("Howdy");
+    assertThat(kept.get("revision")).isEqualTo(1);
+
+    Response bad =
+        RESOURCES
+            .target("/api/variants/v-rev")
+            .request()
+            .header("If-Match", "yesterday")
+            .put(Entity.json(body));
+    assertThat(bad.getStatus()).isEqualTo(400);
+    assertThat(bad.readEntity(String.class)).contains("If-Match");
+
+    Response blind =
+        RESOURCES
+            .target("/api/variants/v-rev")
+            .request()
+            .put(Entity.json(body.replace("Hi {{firstName}}", "Hey {{firstName}}")));
+    assertThat(blind.getStatus()).isEqualTo(200);
+    assertThat(variantOf("v-rev").get("revision")).isEqualTo(2);
+    assertThat(variantOf("v-rev").toString()).contains("Hey {{firstName}}");
+  }
+
+  /**
    * A variant enabled again before its kill-switch moved to the history on enabling (the version
    * before last) still shows a live kill-switch: at start-up the API moves it, once, marked as
    * moved then (no one knows when it was enabled again); a disabled variant's stays live.
