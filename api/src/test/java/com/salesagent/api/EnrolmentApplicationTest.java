@@ -957,6 +957,78 @@ final class EnrolmentApplicationTest extends AppTestHarness {
   }
 
   /**
+   * A person who asks to be forgotten (keepSuppressed=false: their number is not suppressed) while
+   * a HubSpot list holding them is being imported is not enrolled by that import: their row answers
+   * erased_on_request, as a CSV import's does (before, the HubSpot import never read the import's
+   * erased numbers and enrolled and messaged them); the list's other contact is enrolled.
+   */
+  @Test
+  void aPersonForgottenWhileTheirHubSpotListIsImportedIsNotEnrolled() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String keptPhone = phone();
+    String forgottenPhone = phone();
+    String kept =
+        HUBSPOT.contact(
+            java.util.Map.of(
+                "firstname",
+                "Iara",
+                "company",
+                "Iara Foods",
+                "mobilephone",
+                keptPhone,
+                "whatsapp_opt_in",
+                "true"));
+    String forgotten =
+        HUBSPOT.contact(
+            java.util.Map.of(
+                "firstname",
+                "Otto",
+                "company",
+                "Otto Tools",
+                "mobilephone",
+                forgottenPhone,
+                "whatsapp_opt_in",
+                "true"));
+    String list = Long.toString(System.nanoTime() % 1_000_000_000L);
+    HUBSPOT.lists.put(list, List.of(kept, forgotten));
+    java.util.concurrent.atomic.AtomicInteger erasure =
+        new java.util.concurrent.atomic.AtomicInteger();
+    HUBSPOT.onBatchRead =
+        () -> {
+          try {
+            // The person's request comes as the import reads the list's contacts.
+            erasure.set(
+                postJson(
+                        "/api/subject-access/erasure",
+                        "{\"phone\":\""
+                            + forgottenPhone
+                            + "\",\"reason\":\"asked by phone\",\"keepSuppressed\":false}")
+                    .statusCode());
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    try {
+      HttpResponse<String> r =
+          postJson(
+              "/api/leads/import/hubspot",
+              "{\"listId\":\"" + list + "\",\"campaignId\":\"crm-forget\"}");
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(erasure.get()).as("the person's erasure, no lead holding them").isEqualTo(200);
+      JsonNode result = json.readTree(r.body());
+      assertThat(result.path("enrolled").asInt()).as(r.body()).isEqualTo(1);
+      assertThat(result.path("notImported").toString())
+          .contains("\"contactId\":\"" + forgotten + "\"")
+          .contains("erased_on_request");
+      assertThat(store().contact("hubspot-" + forgotten)).isNull();
+      assertThat(store().contact("hubspot-" + kept)).isNotNull();
+    } finally {
+      HUBSPOT.onBatchRead = () -> {};
+    }
+  }
+
+  /**
    * A filter whose values are a fixed list refuses a value outside it with a 400 naming the field
    * and the values it takes, instead of answering an empty page (a mistyped stage looked like "no
    * leads there") or reading anything but "true" as false (which listed lifted suppressions).

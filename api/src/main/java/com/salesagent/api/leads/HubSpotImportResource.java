@@ -182,6 +182,13 @@ public class HubSpotImportResource {
             why.put("status", "rejected");
             why.put("errors", result.errors());
             notImported.add(why);
+          } else if (recorder.forgotten(result.lead().phone())) {
+            // The person asked to be forgotten while this import ran (their number not
+            // suppressed: keepSuppressed=false, or no lead held them): as a CSV import's row.
+            refused++;
+            why.put("status", LeadImport.ERASED_ON_REQUEST);
+            why.put("message", LeadImport.FORGOTTEN);
+            notImported.add(why);
           } else {
             Enrolment.Outcome outcome = enrolment.enrol(result.lead());
             why.put("leadId", outcome.leadId());

@@ -70,6 +70,9 @@ public final class HubSpotStub implements AutoCloseable {
   /** Lists (id -> member contact ids), served by the lists API two members a page. */
   public final Map<String, List<String>> lists = new ConcurrentHashMap<>();
 
+  /** Run as a batch read of objects is answered (what happens while an import reads a list). */
+  public volatile Runnable onBatchRead = () -> {};
+
   /** A contact as HubSpot holds it (its id), for a list to name. */
   public String contact(Map<String, String> properties) {
     ObjectNode o = json.createObjectNode().put("id", String.valueOf(ids.incrementAndGet()));
@@ -144,6 +147,7 @@ public final class HubSpotStub implements AutoCloseable {
     String type = parts[0];
     Map<String, ObjectNode> store = objects.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
     if ("POST".equals(method) && parts.length == 3 && "batch".equals(parts[1])) {
+      onBatchRead.run();
       ObjectNode out = json.createObjectNode().put("status", "COMPLETE");
       var results = out.putArray("results");
       for (JsonNode input : in.path("inputs")) {
