@@ -149,6 +149,15 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
       }
       return assignment(before); // a retry of the attempt that decided already
     }
+    // The lead asks for a person again (it showed interest after its rep gave it back): it waits
+    // for one as any interested lead does (the queue, the next rep freed), not as a lead given
+    // back, which waits for nobody.
+    contacts.updateOne(
+        Filters.and(
+            Filters.eq("leadId", request.leadId()),
+            Filters.eq("ownerId", null),
+            Filters.exists(RELEASED_TO_AGENT, true)),
+        Updates.unset(RELEASED_TO_AGENT));
     Instant now = clock.instant();
     String segment = request.segment() == null ? "default" : request.segment();
     List<String> tried =

@@ -157,6 +157,39 @@ class HandOffActivitiesTest {
     assertThat(handOffs.assignWaiting("L-off-4", "bruno").ownerId()).isEqualTo("bruno");
   }
 
+  /**
+   * A lead its rep gave back to the agent that shows interest again asks for a person: while every
+   * rep is full it waits for one like any interested lead (on the Hand-offs queue, given to the
+   * first rep freed), not as a lead given back, which waits for nobody (before, the mark stayed
+   * until an assignment, so the freed place went to another lead and this one waited for its
+   * 15-minute retry).
+   */
+  @Test
+  void aGivenBackLeadThatAsksForAPersonAgainWaitsForTheNextFreedRep() {
+    owner("ana", "America/Sao_Paulo", 1, List.of("smb"));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(handOff("L-full", "smb", 1).ownerId()).isEqualTo("ana");
+    held("L-full");
+    lead("L-back", "smb");
+    store.setContactFields(
+        "L-back",
+        new Document(
+            HandOffActivitiesImpl.RELEASED_TO_AGENT,
+            new Document("ownerId", "ana").append("by", "ana")));
+    Document ana = new Owners(MONGO.database()).get("ana");
+    assertThat(new Owners(MONGO.database()).waitingFor(ana, 10))
+        .as("given back: it waits for nobody")
+        .noneMatch(d -> "L-back".equals(d.getString("leadId")));
+
+    OwnerAssignment none =
+        handOffs.handOff(new HandOffRequest("L-back", "c-1", "smb", 2, Duration.ofHours(2)));
+
+    assertThat(none.ownerId()).as("ana is full").isNull();
+    assertThat(store.contact("L-back").get(HandOffActivitiesImpl.RELEASED_TO_AGENT)).isNull();
+    assertThat(new Owners(MONGO.database()).waitingFor(ana, 10))
+        .anyMatch(d -> "L-back".equals(d.getString("leadId")));
+  }
+
   @Test
   void leadsGoRoundRobinAmongTheOwnersOfTheirSegment() {
     owner("ana", "America/Sao_Paulo", 10, List.of("smb"));
