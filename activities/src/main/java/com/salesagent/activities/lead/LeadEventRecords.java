@@ -75,6 +75,8 @@ final class LeadEventRecords {
       }
       // The lead has ended: its phone may be enrolled again in this campaign (unless suppressed).
       store.endActive(event.leadId());
+      // A send of it still unknown is decided by nobody now.
+      store.messages().abandonUnknown(event.leadId(), event.stage(), now);
       String ownerId = before == null ? null : before.getString("ownerId");
       // Held: a held stage, or paused from one (the rep still held the paused lead).
       if (ownerId != null && com.salesagent.activities.handoff.Owners.held(before)) {

@@ -176,12 +176,35 @@ public class Messages {
                     Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
                 Updates.combine(
                     Updates.set("status", "unknown"),
+                    // Undecided again (a resend an operator chose may be unknown in turn).
+                    Updates.unset("delivery"),
                     Updates.set(AMBIGUOUS, true),
                     Updates.set(
                         "unknown", new Document("at", Date.from(at)).append("reason", reason)),
                     Updates.currentDate("updatedAt")))
             .getMatchedCount()
         == 1;
+  }
+
+  /**
+   * The lead's run ended ({@code stage}) with a send of it still unknown and undecided: nobody will
+   * decide it any more (the run that would reconcile it or hold it for an operator is over), so it
+   * leaves the sends held unknown (the approvals card, {@code sales_agent_sends_unknown}) as {@code
+   * delivery.status: abandoned}; its status stays {@code unknown}, what is known of it.
+   */
+  public void abandonUnknown(String leadId, String stage, Instant at) {
+    collection()
+        .updateMany(
+            Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.eq("status", "unknown"),
+                Filters.or(
+                    Filters.exists("delivery", false), Filters.eq("delivery.status", "unknown"))),
+            Updates.set(
+                "delivery",
+                new Document("status", "abandoned")
+                    .append("at", Date.from(at))
+                    .append("why", "the lead's run ended: " + stage)));
   }
 
   /**

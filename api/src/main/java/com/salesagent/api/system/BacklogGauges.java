@@ -118,7 +118,13 @@ public final class BacklogGauges {
   private Reading read(Instant now) {
     try {
       Bson waiting = Filters.and(Filters.eq("processed", false), Filters.ne("deadLetter", true));
-      Bson unknown = Filters.eq("status", "unknown");
+      // Held: not decided by an operator (resend, assume sent, stop) nor left by a run that ended
+      // (Messages.abandonUnknown), which would stay unknown, and grow old, for good.
+      Bson unknown =
+          Filters.and(
+              Filters.eq("status", "unknown"),
+              Filters.or(
+                  Filters.exists("delivery", false), Filters.eq("delivery.status", "unknown")));
       return new Reading(
           now,
           count(events, waiting),

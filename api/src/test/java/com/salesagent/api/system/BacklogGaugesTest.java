@@ -107,6 +107,37 @@ class BacklogGaugesTest {
     }
   }
 
+  /**
+   * A send an operator decided (assumed sent, stopped) or whose lead's run ended stays unknown in
+   * its status for good, but nobody holds it any more: not counted, so the oldest age does not grow
+   * for ever and an alert on it clears (the session review); one waiting for an operator is.
+   */
+  @Test
+  void onlySendsStillHeldAreCountedNotThoseDecidedOrLeftByAnEndedRun() {
+    message("k-held", "unknown", T0.minusSeconds(60));
+    message("k-waits", "unknown", T0.minusSeconds(300));
+    message("k-assumed", "unknown", T0.minusSeconds(900));
+    message("k-ended", "unknown", T0.minusSeconds(1200));
+    var messages = MONGO.database().getCollection("messages");
+    messages.updateOne(
+        new Document("idempotencyKey", "k-waits"),
+        new Document("$set", new Document("delivery", new Document("status", "unknown"))));
+    messages.updateOne(
+        new Document("idempotencyKey", "k-assumed"),
+        new Document("$set", new Document("delivery", new Document("status", "assume_sent"))));
+    messages.updateOne(
+        new Document("idempotencyKey", "k-ended"),
+        new Document("$set", new Document("leadId", "L-end")));
+    new com.salesagent.activities.mongo.LeadStore(MONGO.database())
+        .messages()
+        .abandonUnknown("L-end", "opted_out", T0);
+
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new BacklogGauges(MONGO.database(), clock).register(registry);
+    assertThat(value(registry, "sales_agent.sends.unknown")).isEqualTo(2);
+    assertThat(value(registry, "sales_agent.sends.unknown.oldest.age.seconds")).isEqualTo(300);
+  }
+
   @Test
   void theDatabaseIsReadAtMostEveryFiveSecondsAndNothingWaitingIsZero() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
