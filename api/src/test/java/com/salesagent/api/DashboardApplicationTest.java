@@ -182,17 +182,20 @@ class DashboardApplicationTest {
 
   /** An owner who takes no leads (inactive): a rep who writes, nothing assigned to them. */
   static void inactiveOwner(String ownerId, String name) throws Exception {
+    putOwner(
+        ownerId,
+        "{\"name\":\"" + name + "\",\"timezone\":\"UTC\",\"capacity\":1,\"active\":false}");
+  }
+
+  /** {@code PUT /api/owners/{ownerId}} with {@code json}: created or replaced. */
+  static void putOwner(String ownerId, String json) throws Exception {
     HttpResponse<String> owner =
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(URI.create(url("/api/owners/" + ownerId)))
                     .header("Authorization", "Bearer " + TOKEN)
                     .header("Content-Type", "application/json")
-                    .PUT(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"name\":\""
-                                + name
-                                + "\",\"timezone\":\"UTC\",\"capacity\":1,\"active\":false}"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(json))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(owner.statusCode()).as(owner.body()).isIn(200, 201);
@@ -992,16 +995,7 @@ class DashboardApplicationTest {
             "gus:{\"name\":\"Gus\",\"timezone\":\"UTC\",\"capacity\":3,"
                 + "\"segments\":[\"no-lead-has-it\"]}")) {
       String id = body.substring(0, body.indexOf(':'));
-      HttpResponse<String> owner =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(url("/api/owners/" + id)))
-                      .header("Authorization", "Bearer " + TOKEN)
-                      .header("Content-Type", "application/json")
-                      .PUT(HttpRequest.BodyPublishers.ofString(body.substring(id.length() + 1)))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(owner.statusCode()).as(owner.body()).isIn(200, 201);
+      putOwner(id, body.substring(id.length() + 1));
     }
     DashboardBrowser.Session browser = DashboardBrowser.open();
     try (browser) {
@@ -1082,18 +1076,7 @@ class DashboardApplicationTest {
    */
   @Test
   void aRepTakesAHandOffAndWritesToTheLeadInARealBrowser() throws Exception {
-    HttpResponse<String> owner =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(url("/api/owners/rita")))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "application/json")
-                    .PUT(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"name\":\"Rita\",\"timezone\":\"UTC\",\"capacity\":3}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(owner.statusCode()).as(owner.body()).isIn(200, 201);
+    putOwner("rita", "{\"name\":\"Rita\",\"timezone\":\"UTC\",\"capacity\":3}");
     DashboardBrowser.Session browser = DashboardBrowser.open();
     try (browser) {
       String p = phone();
@@ -1314,18 +1297,7 @@ class DashboardApplicationTest {
 
       // The rep snoozes the lead from its page until tomorrow, ends the snooze, then hands the
       // lead to another rep: each through the page's controls, each seen on the contact.
-      HttpResponse<String> omar =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(url("/api/owners/omar")))
-                      .header("Authorization", "Bearer " + TOKEN)
-                      .header("Content-Type", "application/json")
-                      .PUT(
-                          HttpRequest.BodyPublishers.ofString(
-                              "{\"name\":\"Omar\",\"timezone\":\"UTC\",\"capacity\":3}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(omar.statusCode()).as(omar.body()).isIn(200, 201);
+      putOwner("omar", "{\"name\":\"Omar\",\"timezone\":\"UTC\",\"capacity\":3}");
       driver.navigate().refresh();
       // The page's links are rebuilt whenever the lead changes (polled every 2 s): each control is
       // set and clicked in one script, tried again until the contact shows it took.
