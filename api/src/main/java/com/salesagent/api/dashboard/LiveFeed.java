@@ -101,6 +101,7 @@ public final class LiveFeed implements Managed {
    * then the current counters.
    */
   public BlockingQueue<Event> subscribe(Long lastEventId) {
+    polling.watched(); // what is stored from now on is news to this subscriber
     BlockingQueue<Event> q = new ArrayBlockingQueue<>(1000);
     Event counters = countersEvent(); // a MongoDB read: not under the lock
     java.util.Set<String> erased = java.util.Set.of();

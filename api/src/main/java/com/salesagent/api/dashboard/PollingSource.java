@@ -43,6 +43,9 @@ final class PollingSource implements FeedSource {
   // Nobody has watched yet: nothing to tail (a browser of an earlier process replays nothing).
   private boolean paused = true;
   private ScheduledFuture<?> polling;
+  // When the first dashboard since the pause subscribed (wall clock ms; 0: none): what is stored
+  // from then on is news to it, also what the pass that resumes the tail finds.
+  private final AtomicLong watchedAt = new AtomicLong();
 
   PollingSource(
       MongoDatabase db,
@@ -55,6 +58,11 @@ final class PollingSource implements FeedSource {
     this.nobodyWatches = nobodyWatches;
     this.pollMillis = pollMillis;
     this.idleGrace = idleGrace;
+  }
+
+  /** A dashboard subscribes ({@link LiveFeed#subscribe}): called before it is told anything. */
+  void watched() {
+    watchedAt.compareAndSet(0, System.currentTimeMillis());
   }
 
   @Override
@@ -88,9 +96,11 @@ final class PollingSource implements FeedSource {
    * skips what it has delivered (by id and time, so a message's later status still counts).
    */
   private void tail(Map<String, Date> since) {
-    boolean deliver = true;
+    // Stored from this time on is news, also in the pass that resumes the tail (MIN_VALUE: all).
+    long newsFrom = Long.MIN_VALUE;
     if (nobodyWatches.getAsBoolean()) {
       if (paused) {
+        watchedAt.set(0); // a dashboard that came and went before this pass: nobody to tell
         return;
       }
       long now = System.nanoTime();
@@ -106,12 +116,15 @@ final class PollingSource implements FeedSource {
       if (paused) {
         // Someone watches again: from now on (what happened meanwhile is in the pages' data).
         paused = false;
-        // This pass only notes what is stored already (within the overlap), so a writer that
-        // stamped its document before this moment and commits after is still news.
-        Date now = new Date();
-        since.replaceAll((collection, last) -> now);
+        // This pass notes what was stored before the dashboard came (within the overlap, so a
+        // writer that stamped its document before this moment and commits after is still news)
+        // and pushes what was stored since it came: up to a poll interval before this pass.
+        long now = System.currentTimeMillis();
+        long came = watchedAt.getAndSet(0);
+        newsFrom = came == 0 ? now : Math.min(came, now);
+        Date start = new Date(newsFrom);
+        since.replaceAll((collection, last) -> start);
         delivered.clear();
-        deliver = false;
       }
     }
     polls.incrementAndGet();
@@ -133,8 +146,8 @@ final class PollingSource implements FeedSource {
               || seen.putIfAbsent(doc.get("_id") + "|" + t.getTime(), t.getTime()) != null) {
             continue;
           }
-          if (!deliver) {
-            continue; // known before the watcher came: not news to it (last stays: now)
+          if (t.getTime() < newsFrom) {
+            continue; // stored before the watcher came: not news to it (last stays)
           }
           if (t.after(last)) {
             last = t;
