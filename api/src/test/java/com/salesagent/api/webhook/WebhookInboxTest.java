@@ -337,7 +337,7 @@ class WebhookInboxTest {
     assertThat(count(Filters.eq("processed", true))).isEqualTo(1); // not due yet
     now.set(now.get().plusSeconds(11));
     inbox.leases().tick(); // the clock jumped past the leases' expiry: renew them first
-    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> count(Filters.eq("processed", true)) == 2);
     assertThat(store.messages().messageByWamid("wamid.LATE").getString("status"))
         .isEqualTo("delivered");
 
