@@ -125,7 +125,10 @@ final class RetriedSends {
     Duration scheduleToClose = info.getScheduleToCloseTimeout();
     if (scheduleToClose != null && !scheduleToClose.isZero()) {
       Instant deadline = Instant.ofEpochMilli(info.getScheduledTimestamp()).plus(scheduleToClose);
-      return !now.plus(nextDelay(retry, attempt, failure)).isAfter(deadline);
+      // The deadline is the server's; a worker's clock behind it would quiet the last attempt. It
+      // is at least when the server scheduled this attempt.
+      Instant serverNow = later(now, info.getCurrentAttemptScheduledTimestamp());
+      return !serverNow.plus(nextDelay(retry, attempt, failure)).isAfter(deadline);
     }
     return true;
   }
@@ -146,6 +149,11 @@ final class RetriedSends {
       return given;
     }
     return LeadStubs.sendOptions().getRetryOptions();
+  }
+
+  private static Instant later(Instant now, long serverMillis) {
+    Instant server = Instant.ofEpochMilli(serverMillis);
+    return server.isAfter(now) ? server : now;
   }
 
   /** The backoff before the next attempt, as the server computes it. */

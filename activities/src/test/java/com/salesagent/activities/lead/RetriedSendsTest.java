@@ -21,13 +21,26 @@ class RetriedSendsTest {
   private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
 
   private static ActivityInfo info(int attempt, RetryOptions retry, Duration scheduleToClose) {
+    return info(attempt, retry, scheduleToClose, NOW.minusSeconds(1));
+  }
+
+  /** {@code attemptScheduled}: when the server scheduled this attempt, by the server's clock. */
+  private static ActivityInfo info(
+      int attempt, RetryOptions retry, Duration scheduleToClose, Instant attemptScheduled) {
     Map<String, Object> answers =
         Map.of(
-            "getActivityType", "Send",
-            "getAttempt", attempt,
-            "getRetryOptions", retry,
-            "getScheduleToCloseTimeout", scheduleToClose,
-            "getScheduledTimestamp", NOW.minusSeconds(60).toEpochMilli());
+            "getActivityType",
+            "Send",
+            "getAttempt",
+            attempt,
+            "getRetryOptions",
+            retry,
+            "getScheduleToCloseTimeout",
+            scheduleToClose,
+            "getScheduledTimestamp",
+            NOW.minusSeconds(60).toEpochMilli(),
+            "getCurrentAttemptScheduledTimestamp",
+            attemptScheduled.toEpochMilli());
     return (ActivityInfo)
         Proxy.newProxyInstance(
             ActivityInfo.class.getClassLoader(),
@@ -93,6 +106,23 @@ class RetriedSendsTest {
         .isSameAs(UNAVAILABLE);
     assertThat(
             RetriedSends.quieted(UNAVAILABLE, KEY, info(4, policy(0), Duration.ofSeconds(70)), NOW))
+        .isNotSameAs(UNAVAILABLE);
+  }
+
+  @Test
+  void aWorkerWhoseClockIsBehindTheServersStillKnowsTheLastAttempt() {
+    // Scheduled 60 s ago by the server's clock, 65 s to close: the 4th attempt's 8 s backoff
+    // leaves no room. The worker's clock reads a minute early; the attempt's own schedule time,
+    // from the server, says when it is at least.
+    Instant workerClock = NOW.minusSeconds(60);
+    assertThat(
+            RetriedSends.quieted(
+                UNAVAILABLE, KEY, info(4, policy(0), Duration.ofSeconds(65), NOW), workerClock))
+        .isSameAs(UNAVAILABLE);
+    assertThat(
+            RetriedSends.quieted(
+                UNAVAILABLE, KEY, info(4, policy(0), Duration.ofSeconds(70), NOW), workerClock))
+        .as("time left by the server's clock too")
         .isNotSameAs(UNAVAILABLE);
   }
 
