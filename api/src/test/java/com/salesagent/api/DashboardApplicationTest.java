@@ -153,6 +153,36 @@ class DashboardApplicationTest {
     return store().messages().messagesOf(leadId).get(0).getString("wamid");
   }
 
+  /**
+   * Enrols the lead in the hand-off campaign, has it write {@code text} (interest) to its first
+   * message, and waits until a rep holds it.
+   */
+  static void interestedAndHandedOff(String leadId, String phone, String name, String text)
+      throws Exception {
+    String wamid = enrolAndAwaitSend(leadId, phone, "handoff", name);
+    app().emulator().recipientWrote(phone);
+    webhook(reply(wamid, phone, text));
+    await(
+        "handed off",
+        Duration.ofSeconds(20),
+        () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+  }
+
+  /**
+   * Opens the dashboard and signs in with the admin token; the wait ignores elements gone stale
+   * (the page re-renders tables on live updates).
+   */
+  static org.openqa.selenium.support.ui.FluentWait<org.openqa.selenium.WebDriver> signIn(
+      org.openqa.selenium.WebDriver driver, Duration timeout) {
+    var wait =
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, timeout)
+            .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    driver.get(url("/dashboard/"));
+    driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
+    driver.findElement(org.openqa.selenium.By.id("login")).click();
+    return wait;
+  }
+
   static HttpResponse<String> webhook(String valueFields) throws Exception {
     String body =
         """
@@ -230,12 +260,7 @@ class DashboardApplicationTest {
     DashboardBrowser.Session browser = DashboardBrowser.open();
     try (browser) {
       var driver = browser.driver();
-      var wait =
-          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
-              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-      driver.get(url("/dashboard/"));
-      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
-      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      var wait = signIn(driver, Duration.ofSeconds(15));
       driver.get(url("/dashboard/#/lead/" + leadId));
       var status =
           org.openqa.selenium.By.cssSelector(
@@ -449,12 +474,7 @@ class DashboardApplicationTest {
     DashboardBrowser.Session browser = DashboardBrowser.open();
     try (browser) {
       var driver = browser.driver();
-      var wait =
-          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
-              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-      driver.get(url("/dashboard/"));
-      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
-      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      var wait = signIn(driver, Duration.ofSeconds(30));
       // Reached from the top bar, as every screen.
       wait.until(d -> d.findElement(org.openqa.selenium.By.id("nav-import")).isDisplayed());
       driver.findElement(org.openqa.selenium.By.id("nav-import")).click();
@@ -1034,23 +1054,13 @@ class DashboardApplicationTest {
     try (browser) {
       String p = phone();
       String leadId = "browser-release-" + UUID.randomUUID();
-      String wamid = enrolAndAwaitSend(leadId, p, "handoff", "Rui Lead");
-      app().emulator().recipientWrote(p);
-      webhook(reply(wamid, p, "Sounds great, I am interested. Send me the details"));
-      await(
-          "handed off",
-          Duration.ofSeconds(20),
-          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      interestedAndHandedOff(
+          leadId, p, "Rui Lead", "Sounds great, I am interested. Send me the details");
       String holder = store().contact(leadId).getString("ownerId");
       assertThat(holder).isNotEqualTo("gus");
 
       var driver = browser.driver();
-      var wait =
-          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
-              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-      driver.get(url("/dashboard/"));
-      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
-      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      var wait = signIn(driver, Duration.ofSeconds(15));
       var row =
           org.openqa.selenium.By.cssSelector(
               "#handoffs-table tbody tr[data-lead='" + leadId + "']");
@@ -1114,21 +1124,11 @@ class DashboardApplicationTest {
     try (browser) {
       String p = phone();
       String leadId = "browser-handoff-" + UUID.randomUUID();
-      String wamid = enrolAndAwaitSend(leadId, p, "handoff", "Hana Lead");
-      app().emulator().recipientWrote(p);
-      webhook(reply(wamid, p, "Sounds great, I am interested. How much does it cost?"));
-      await(
-          "handed off",
-          Duration.ofSeconds(20),
-          () -> "handed_off".equals(store().contact(leadId).getString("stage")));
+      interestedAndHandedOff(
+          leadId, p, "Hana Lead", "Sounds great, I am interested. How much does it cost?");
 
       var driver = browser.driver();
-      var wait =
-          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
-              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-      driver.get(url("/dashboard/"));
-      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
-      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      var wait = signIn(driver, Duration.ofSeconds(15));
       var row =
           org.openqa.selenium.By.cssSelector(
               "#handoffs-table tbody tr[data-lead='" + leadId + "']");
@@ -1413,12 +1413,7 @@ class DashboardApplicationTest {
           () -> store().contact(leadId).get("afterEnd") != null);
 
       var driver = browser.driver();
-      var wait =
-          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
-              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-      driver.get(url("/dashboard/"));
-      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
-      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      var wait = signIn(driver, Duration.ofSeconds(15));
       var row =
           org.openqa.selenium.By.cssSelector(
               "#after-end-table tbody tr[data-lead='" + leadId + "']");
@@ -1576,12 +1571,7 @@ class DashboardApplicationTest {
     try (browser) {
       var driver = browser.driver();
       // The page re-renders tables on live updates: an element can go stale between two calls.
-      var wait =
-          new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
-              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-      driver.get(url("/dashboard/"));
-      driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(TOKEN);
-      driver.findElement(org.openqa.selenium.By.id("login")).click();
+      var wait = signIn(driver, Duration.ofSeconds(15));
       var enrolled = org.openqa.selenium.By.cssSelector("[data-funnel='enrolled']");
       var replied = org.openqa.selenium.By.cssSelector("[data-funnel='replied']");
       // The stage after replied: the leads whose reply showed interest (a polite no does not).
