@@ -346,6 +346,42 @@ final class SubjectAccessApplicationTest extends AppTestHarness {
     assertThat(consented.statusCode()).as(consented.body()).isEqualTo(202);
   }
 
+  /**
+   * An erasure of a person whose reason is refused (400 naming reason) does nothing: before, the
+   * person's numbers were suppressed, the imports told to forget them and the request audited as
+   * subject_erasure_requested before the first lead's erasure refused the reason, and a person no
+   * lead holds was answered 200 with the bad reason never read.
+   */
+  @Test
+  void anErasureWithABadReasonIsRefusedBeforeAnythingIsDone() throws Exception {
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    String phone = phone();
+    String leadId = "bad-reason-" + tag;
+    HttpResponse<String> enrolled = postJson("/api/leads", leadJson(leadId, phone));
+    assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(202);
+    long audited =
+        db().getCollection(Collections.AUDIT_LOG)
+            .countDocuments(Filters.eq("action", "subject_erasure_requested"));
+    String nobody = phone();
+    for (String asked : List.of(phone, nobody)) {
+      for (String reason : List.of("by \\u202Eliame", "x".repeat(501))) {
+        HttpResponse<String> bad =
+            postJson(
+                ROUTE + "/erasure", "{\"phone\":\"" + asked + "\",\"reason\":\"" + reason + "\"}");
+        assertThat(bad.statusCode()).as(asked + " " + bad.body()).isEqualTo(400);
+        assertThat(texts(json.readTree(bad.body()).path("errors"), "field"))
+            .containsExactly("reason");
+      }
+      assertThat(new Suppressions(db()).find(asked)).as("suppression of " + asked).isNull();
+    }
+    assertThat(store().contact(leadId).get("erasure")).as("nothing erased").isNull();
+    assertThat(
+            db().getCollection(Collections.AUDIT_LOG)
+                .countDocuments(Filters.eq("action", "subject_erasure_requested")))
+        .as("nothing audited")
+        .isEqualTo(audited);
+  }
+
   /** Refusals name the field; none of them exports or audits anything. */
   @Test
   void badRequestsAreRefusedNamingTheFieldAndAuditNothing() throws Exception {

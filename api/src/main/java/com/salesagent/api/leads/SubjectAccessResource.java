@@ -46,7 +46,7 @@ public class SubjectAccessResource {
               + " /api/leads/{leadId} erases it (reason and keepSuppressed the same). 202 with"
               + " each lead's status (erasing, erasing already, gone) and more: true when more"
               + " leads remain than one call erases (ask again); 200 with no lead when none holds"
-              + " the person. 400 naming phone, leadId, region or keepSuppressed. Audited as"
+              + " the person. 400 naming phone, leadId, region, reason or keepSuppressed (before anything is done). Audited as"
               + " subject_erasure_requested (lead ids and the number's SHA-256).")
   public Response erase(
       @Auth Operator operator,

@@ -44,6 +44,10 @@ final class SubjectErasure {
       Boolean keepSuppressed,
       LeadErasure erasure) {
     String keep = keepSuppressed == null ? null : String.valueOf(keepSuppressed);
+    // The reason is each lead's erasure's: refused here (400 naming it) before anything is done,
+    // not by the first lead's erasure after the numbers were suppressed and the request audited,
+    // nor left unread when no lead holds the person.
+    LeadResource.operatorReason(reason, "");
     List<String> leads = new ArrayList<>(subject.exported());
     leads.addAll(subject.notExported());
     // Asked to be forgotten: no import under way (or to be resumed) enrols the person again, also
