@@ -1907,6 +1907,18 @@ final class WebhookApplicationTest extends AppTestHarness {
               "{\"byOwnerId\":\"rae\",\"reason\":\"" + "x".repeat(201) + "\"}");
       assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(422);
       assertThat(tooLong.body()).contains("\"field\":\"reason\"");
+      // The reason is shown on the timeline and the lead page and sent on the outbound webhooks:
+      // one readable line, as an outcome's or a stop's reason (it was taken with a bidi override
+      // or a line break, and the lead released).
+      for (String unreadable : java.util.List.of("by \\u202Eliame", "two\\nlines", "nul\\u0000")) {
+        HttpResponse<String> refused =
+            postJson(
+                "/api/leads/" + leadId + "/handoff/release",
+                "{\"byOwnerId\":\"rae\",\"reason\":\"" + unreadable + "\"}");
+        assertThat(refused.statusCode()).as(unreadable + " " + refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("\"field\":\"reason\"");
+        assertThat(store().contact(leadId).getString("ownerId")).isEqualTo("rae");
+      }
 
       HttpResponse<String> released =
           postJson(

@@ -158,6 +158,10 @@ final class LeadHandOffs {
     byErrors(by, errors);
     if (reason != null && reason.length() > MAX_REASON) {
       errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
+    } else if (reason != null && !reason.isBlank()) {
+      // Shown on the timeline and the lead page, sent on the outbound webhooks: one readable line,
+      // as an outcome's or a stop's reason (no control character, no bidi override).
+      com.salesagent.api.http.ReadableText.checkLine(errors, "reason", reason.strip());
     }
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid release", errors);
