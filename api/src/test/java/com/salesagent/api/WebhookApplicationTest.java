@@ -1760,6 +1760,38 @@ final class WebhookApplicationTest extends AppTestHarness {
     }
   }
 
+  /**
+   * An owner made inactive by a PUT with "active": false hands on the leads they hold, as DELETE
+   * does: before, the lead stayed theirs, held for good by a rep who takes nothing any more.
+   */
+  @Test
+  void anOwnerMadeInactiveByAPutHandsOnTheLeadsTheyHold() throws Exception {
+    emulator().setBehaviour(ackOnly());
+    String leadId = "inactive-put-" + UUID.randomUUID();
+    enrolUntilInterested(leadId, phone());
+    HttpResponse<String> created =
+        put("/api/owners/ivy", "{\"name\":\"Ivy Rocha\",\"timezone\":\"UTC\",\"capacity\":1000}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    try {
+      await(
+          "handed to ivy",
+          Duration.ofSeconds(15),
+          () -> "ivy".equals(store().contact(leadId).getString("ownerId")));
+      HttpResponse<String> off =
+          put(
+              "/api/owners/ivy",
+              "{\"name\":\"Ivy Rocha\",\"timezone\":\"UTC\",\"capacity\":1000,\"active\":false}");
+      assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+      assertThat(off.body()).contains("\"active\":false");
+      await(
+          "handed on from ivy",
+          Duration.ofSeconds(15),
+          () -> !"ivy".equals(store().contact(leadId).getString("ownerId")));
+    } finally {
+      deactivate("ivy");
+    }
+  }
+
   @Test
   void anOperatorTakingAnUnassignedLeadForAnOwnerMakesThatOwnerTheLeads() throws Exception {
     emulator().setBehaviour(ackOnly());

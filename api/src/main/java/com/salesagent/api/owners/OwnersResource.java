@@ -116,7 +116,9 @@ public class OwnersResource {
    * creates or replaces the owner (its round-robin turn kept). 422 names every bad field. An active
    * owner then takes the interested leads that wait unassigned and that they may take (their
    * segments, their capacity), longest waiting first, at most {@value WaitingHandOffs#BATCHES}
-   * batches of {@value WaitingHandOffs#MAX} looked at per call ({@code tookWaiting}).
+   * batches of {@value WaitingHandOffs#MAX} looked at per call ({@code tookWaiting}). An owner made
+   * inactive ({@code "active": false}) hands on the interested leads they hold, as {@code DELETE}
+   * does.
    */
   @PUT
   @Path("/{ownerId}")
@@ -205,6 +207,11 @@ public class OwnersResource {
         .collection()
         .replaceOne(Filters.eq("_id", ownerId), owner, new ReplaceOptions().upsert(true));
     audit(operator.name(), before == null ? "owner_added" : "owner_changed", ownerId, now);
+    if (!owner.getBoolean("active")) {
+      // Made inactive as DELETE makes them: their interested leads go to another owner (or wait
+      // on the queue), not held for good by a rep who takes nothing any more.
+      handOn(ownerId);
+    }
     WaitingHandOffs.Taken took = waiting.takeFor(ownerId);
     Map<String, Long> loads = owners.loads(List.of(ownerId), "");
     return (before == null ? Response.status(201) : Response.ok())
@@ -233,6 +240,16 @@ public class OwnersResource {
             Filters.eq("_id", ownerId),
             new Document("$set", new Document("active", false).append("updatedAt", new Date())));
     audit(operator.name(), "owner_deactivated", ownerId, clock.instant());
+    int handedOn = handOn(ownerId);
+    Instant now = clock.instant();
+    return Response.ok(
+            new Deactivated(
+                view(owners.get(ownerId), owners.loads(List.of(ownerId), ""), now), handedOn))
+        .build();
+  }
+
+  /** Tells the run of every interested lead the owner holds that its owner left; how many. */
+  private int handOn(String ownerId) {
     int handedOn = 0;
     for (Document lead :
         db.getCollection(Collections.CONTACTS)
@@ -249,11 +266,7 @@ public class OwnersResource {
         // Ended meanwhile: nothing to hand on.
       }
     }
-    Instant now = clock.instant();
-    return Response.ok(
-            new Deactivated(
-                view(owners.get(ownerId), owners.loads(List.of(ownerId), ""), now), handedOn))
-        .build();
+    return handedOn;
   }
 
   private static Document hours(JsonNode h, ZoneId zone, List<FieldError> errors) {
