@@ -199,18 +199,21 @@ public class VariantResource {
     // they switched off turned it back on (new leads on it at once, no audit of an enable).
     boolean wasEnabled = existing.getBoolean("enabled", true);
     boolean enabled = request.enabled() == null ? wasEnabled : request.enabled();
-    // Switched off first, as the disable route does (the replacement keeps the switch's record).
-    Switched switched = enabled ? null : killSwitches.switchOff(variantId, operator.name());
+    // Replaced first, on or off as it is, and only then switched off as the disable route does
+    // (the switch's record stays on the replacement): a replacement refused because another came
+    // between this one's read and its write (412) changes nothing. Switched off first, the refused
+    // PUT had switched the variant off, started its kill-switch and audited it.
     VariantStore.Replaced replaced =
         variants.replace(
             variantId,
-            VariantRequests.toDocument(request, variantId, enabled),
+            VariantRequests.toDocument(request, variantId, enabled || wasEnabled),
             operator.name(),
             expected);
     if (!replaced.done()) {
       // Another replacement came between this one's read and its write.
       throw stale(expected, replaced.revision());
     }
+    Switched switched = enabled ? null : killSwitches.switchOff(variantId, operator.name());
     if (enabled && !wasEnabled) {
       audit(operator, "variant_enabled", variantId, null);
     }

@@ -2,16 +2,24 @@ package com.salesagent.api.variants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.variants.VariantStore;
+import com.salesagent.activities.variants.VariantStore.Replaced;
 import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.ResourceTests;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.jackson.Jackson;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -19,8 +27,10 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -784,6 +794,72 @@ class VariantResourceTest {
     assertThat(blind.getStatus()).isEqualTo(200);
     assertThat(variantOf("v-rev").get("revision")).isEqualTo(2);
     assertThat(variantOf("v-rev").toString()).contains("Hey {{firstName}}");
+  }
+
+  /**
+   * A switch-off by PUT from a stale read is refused and switches nothing off (the QA walk: a PUT
+   * of the variant with "enabled": true and one with "enabled": false, both from revision 6, were
+   * answered 200 and 412, yet the variant was left off). Another operator's PUT lands between this
+   * one's If-Match check and its first write to MongoDB: before, that write was the switch-off (the
+   * variant off, its kill-switch started and audited), and only then was the replacement refused,
+   * 412 "changes nothing".
+   */
+  @Test
+  void aSwitchOffFromAStaleReadIsRefusedAndSwitchesNothingOff() {
+    String body = VALID.replace("v-test", "v-stale-off");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+    VariantStore other = new VariantStore(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
+    AtomicBoolean raced = new AtomicBoolean();
+    CommandListener otherPutFirst =
+        new CommandListener() {
+          @Override
+          public void commandStarted(CommandStartedEvent e) {
+            if (List.of("update", "findAndModify", "insert", "delete").contains(e.getCommandName())
+                && raced.compareAndSet(false, true)) {
+              Replaced put =
+                  other.replace(
+                      "v-stale-off",
+                      Document.parse(body).append("enabled", true).append("angle", "theirs"),
+                      "ana",
+                      0);
+              assertThat(put.done()).isTrue();
+            }
+          }
+        };
+    try (MongoClient racing =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(
+                    new ConnectionString(
+                        "mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort()))
+                .addCommandListener(otherPutFirst)
+                .build())) {
+      VariantResource resource =
+          new VariantResource(racing.getDatabase("variants-test"), TEMPORAL.getWorkflowClient());
+      VariantResource.VariantRequest off;
+      try {
+        off =
+            Jackson.newObjectMapper()
+                .readValue(
+                    body.replace("\"segments\"", "\"enabled\":false,\"segments\""),
+                    VariantResource.VariantRequest.class);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+      try {
+        resource.replace(new Operator("ops"), "v-stale-off", "\"0\"", off);
+        throw new AssertionError("the stale switch-off was taken");
+      } catch (ApiException e) {
+        assertThat(e.status()).isEqualTo(412);
+      }
+    }
+    assertThat(raced).as("the other PUT came between").isTrue();
+    Map<?, ?> now = variantOf("v-stale-off");
+    assertThat(now.get("angle")).isEqualTo("theirs");
+    assertThat(now.get("revision")).isEqualTo(1);
+    assertThat(now.get("enabled")).as("switched off by a refused PUT").isEqualTo(true);
+    assertThat(now.get("killSwitch")).as(now.toString()).isNull();
+    assertThat(audited("v-stale-off", "variant_disabled")).isZero();
   }
 
   /**
