@@ -1,6 +1,8 @@
 package com.salesagent.api.leads;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -20,6 +22,62 @@ final class CsvRows {
       Pattern.compile("(?<=^[ \"]{0,16}|[,;\t\r\n][ \"]{0,16})'(?=[=+\\-@\t\r])");
 
   private CsvRows() {}
+
+  /**
+   * A record's values as RFC 4180 reads them (a quoted value may hold the separator, line breaks
+   * and doubled quotes), or null when its quotes are not well formed (Jackson then says why).
+   */
+  static List<String> values(String record, char separator) {
+    List<String> out = new ArrayList<>();
+    StringBuilder value = new StringBuilder();
+    boolean quoted = false;
+    boolean wasQuoted = false;
+    int i = 0;
+    int n = record.length();
+    while (i <= n) {
+      if (i == n) {
+        if (quoted) {
+          return null;
+        }
+        out.add(value.toString());
+        break;
+      }
+      char c = record.charAt(i);
+      if (quoted) {
+        if (c == '"') {
+          if (i + 1 < n && record.charAt(i + 1) == '"') {
+            value.append('"');
+            i += 2;
+            continue;
+          }
+          quoted = false;
+        } else {
+          value.append(c);
+        }
+      } else if (c == separator) {
+        out.add(value.toString());
+        value.setLength(0);
+        wasQuoted = false;
+      } else if (c == '"' && !wasQuoted && value.toString().isBlank()) {
+        quoted = true;
+        wasQuoted = true;
+        value.setLength(0);
+      } else {
+        value.append(c);
+      }
+      i++;
+    }
+    return out;
+  }
+
+  /** The row of these values under the header's columns (the first value the first column's). */
+  static Map<String, String> byColumns(List<String> columns, List<String> values) {
+    Map<String, String> row = new LinkedHashMap<>();
+    for (int i = 0; i < values.size(); i++) {
+      row.put(columns.get(i), values.get(i));
+    }
+    return row;
+  }
 
   static Map<String, String> unguarded(Map<String, String> row) {
     Map<String, String> out = new LinkedHashMap<>();

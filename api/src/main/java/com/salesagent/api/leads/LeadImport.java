@@ -246,9 +246,30 @@ class LeadImport {
         continue;
       }
       Map<String, String> row;
+      String tooWide = null;
+      Exception failure = null;
       try {
         row = reader.readValue(record.text());
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException jackson) {
+        // More values than the header has columns (Jackson takes one empty value past the last).
+        List<String> values = CsvRows.values(record.text(), header.separator());
+        int width = header.columns().size();
+        if (values == null || values.size() <= width) {
+          row = null;
+        } else if (values.subList(width, values.size()).stream().allMatch(String::isBlank)) {
+          // A spreadsheet's padding (empty cells past the header's last column, "...,,,") holds
+          // nothing: the row is read without it (it was rejected, although nothing would be lost).
+          row = CsvRows.byColumns(header.columns(), values.subList(0, width));
+        } else {
+          tooWide = tooManyValues(values.size(), width, header.separator());
+          row = null;
+        }
+        if (row == null) {
+          failure = jackson;
+        }
+      }
+      if (failure != null) {
+        Exception e = failure;
         if (handledBefore(record.line())) {
           records.rejectLast(); // as the first run did, so the rows after it are the same
           continue;
@@ -257,8 +278,7 @@ class LeadImport {
         rejected++;
         boolean spans = record.text().indexOf('\n') >= 0 || record.text().indexOf('\r') >= 0;
         String why =
-            "unreadable CSV: "
-                + firstLine(e)
+            (tooWide != null ? tooWide : "unreadable CSV: " + firstLine(e))
                 + (spans
                     ? " (a quoted value runs onto the next lines: is a closing quote missing?)"
                     : "");
@@ -284,6 +304,25 @@ class LeadImport {
       truncated = records.gaveUp();
       truncatedCode = 422;
     }
+  }
+
+  /**
+   * Why a row with more values than the header has columns is not read, in the file's terms: a
+   * value holding the separator and not quoted ("Acme, Inc.") shifts every value after it. Jackson
+   * said "Too many entries: expected at most 16 (value #16 ...)", counting from 0 and quoting the
+   * row's last value, which sent the operator looking at that value.
+   */
+  static String tooManyValues(int values, int columns, char separator) {
+    String sep = separator == '\t' ? "a tab" : "'" + separator + "'";
+    return "this row has "
+        + values
+        + " values but the header names "
+        + columns
+        + " columns: a value that holds "
+        + sep
+        + " must be in double quotes"
+        + (separator == '\t' ? "" : " (\"Acme" + separator + " Inc.\")")
+        + ", or the row has a value too many; nothing of it was imported";
   }
 
   private void readJsonLines(InputStream body, ImportAnswers answers) throws IOException {

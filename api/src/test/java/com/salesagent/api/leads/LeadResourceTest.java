@@ -707,6 +707,42 @@ class LeadResourceTest {
   }
 
   /**
+   * A row with more values than the header has columns (found by the new operator's walk): a
+   * company written "Acme, Inc." without quotes was rejected with Jackson's "unreadable CSV: Too
+   * many entries: expected at most 8 (value #8 (20 chars) "2026-...")", which counts from 0 and
+   * quotes the row's last value, so the operator looked at the date; it now says how many values
+   * the row has against the header's columns and to quote a value holding the separator. A row
+   * whose extra cells are empty (a spreadsheet's padding, "...,,,") was rejected the same way
+   * although nothing of it would be lost: it is enrolled.
+   */
+  @Test
+  void aRowWithMoreValuesThanTheHeaderSaysSoAndEmptyPaddingIsRead() {
+    String csv =
+        "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt\n"
+            + "wide-1,Carla Mendes,+5511998760181,Acme, Inc.,wide,true,form,2026-11-20T10:00:00Z\n"
+            + "wide-2,Dario Costa,+5511998760182,Acme,wide,true,form,2026-11-20T10:00:00Z,,,\n"
+            + "wide-3,Elena Ruiz,+5511998760183,\"Acme, Inc.\",wide,true,form,2026-11-20T10:00:00Z,\n";
+    List<String> rows =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(csv, "text/csv"))
+            .readEntity(String.class)
+            .lines()
+            .toList();
+    assertThat(rows.get(0))
+        .contains("\"line\":2", "\"status\":\"rejected\"", "\"field\":\"row\"")
+        .contains("this row has 9 values but the header names 8 columns")
+        .contains("must be in double quotes")
+        .doesNotContain("Too many entries");
+    assertThat(rows.get(1)).contains("\"line\":3", "\"status\":\"enrolled\"");
+    assertThat(rows.get(2)).contains("\"line\":4", "\"status\":\"enrolled\"");
+    assertThat(STORE.contact("wide-2").getString("company")).isEqualTo("Acme");
+    assertThat(STORE.contact("wide-3").getString("company")).isEqualTo("Acme, Inc.");
+    assertThat(STORE.contact("wide-1")).isNull();
+  }
+
+  /**
    * A suppressed number's import row says what POST /api/leads says of it: the source and the date
    * of the suppression (the row named the source alone, "this number asked not to be contacted
    * (operator)", so an operator could not tell an old opt-out from today's).
