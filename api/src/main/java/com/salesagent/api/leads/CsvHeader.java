@@ -139,17 +139,22 @@ public record CsvHeader(List<String> columns, char separator, List<String> ignor
       String column = columns.get(i);
       String name = column.length() > 100 ? column.substring(0, 100) + "..." : column;
       String known = CsvColumns.canonical(column);
-      if (known == null && ignoreUnknown && !column.isBlank()) {
-        ignored.add(name);
+      // A column without a name (a spreadsheet's padding: "...,consentAt,,") is named by its
+      // place: in the errors (the field was "", naming nothing) and, ignored, in ignoredColumns
+      // (?unknownColumns=ignore, which the refusal offers, refused it all the same).
+      String unnamed = "(column " + (i + 1) + ", no name)";
+      if (known == null && ignoreUnknown) {
+        ignored.add(column.isBlank() ? unnamed : name);
         canonical.add(IGNORED + i);
         continue;
       }
       canonical.add(known);
       if (known == null) {
         errors.add(
-            new FieldError(
-                name, column.isBlank() ? "column " + (i + 1) + " has no name" : "unknown column"));
-        named.add(column.isBlank() ? "(column " + (i + 1) + ", no name)" : name);
+            column.isBlank()
+                ? new FieldError("column " + (i + 1), "has no name")
+                : new FieldError(name, "unknown column"));
+        named.add(column.isBlank() ? unnamed : name);
       } else if (!seen.add(known)) {
         errors.add(new FieldError(name, "named twice"));
         named.add(name + " (named twice)");

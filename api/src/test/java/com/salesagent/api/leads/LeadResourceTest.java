@@ -743,6 +743,38 @@ class LeadResourceTest {
   }
 
   /**
+   * A header with columns without a name (a spreadsheet's padding, "...,consentAt,,": found by the
+   * new operator's walk) was refused with errors naming the field "" and a message offering
+   * ?unknownColumns=ignore, which refused it the same way. The errors name the columns by place and
+   * ?unknownColumns=ignore imports the rows without them, named in ignoredColumns.
+   */
+  @Test
+  void aHeaderWithUnnamedColumnsNamesThemAndIsImportedWhenUnknownColumnsAreIgnored() {
+    String csv =
+        "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt,,\r\n"
+            + "pad-1,Carol Xu,+5511998760191,Acme,pad,true,form,2026-11-20T10:00:00Z,,\r\n";
+    Response refused =
+        RESOURCES.target("/api/leads/import").request().post(Entity.entity(csv, "text/csv"));
+    assertThat(refused.getStatus()).isEqualTo(400);
+    String body = refused.readEntity(String.class);
+    assertThat(body)
+        .contains("{\"field\":\"column 9\",\"message\":\"has no name\"}")
+        .contains("{\"field\":\"column 10\",\"message\":\"has no name\"}")
+        .doesNotContain("\"field\":\"\"");
+    Response ignored =
+        RESOURCES
+            .target("/api/leads/import")
+            .queryParam("unknownColumns", "ignore")
+            .request()
+            .post(Entity.entity(csv, "text/csv"));
+    assertThat(ignored.getStatus()).isEqualTo(200);
+    assertThat(ignored.readEntity(String.class))
+        .contains("\"status\":\"enrolled\"")
+        .contains("\"ignoredColumns\":[\"(column 9, no name)\",\"(column 10, no name)\"]");
+    assertThat(STORE.contact("pad-1").getString("company")).isEqualTo("Acme");
+  }
+
+  /**
    * A suppressed number's import row says what POST /api/leads says of it: the source and the date
    * of the suppression (the row named the source alone, "this number asked not to be contacted
    * (operator)", so an operator could not tell an old opt-out from today's).
