@@ -70,9 +70,16 @@ export function stateNote(v) {
     : '.');
 }
 
-/** The days the sample-ratio check reads, when the variants' traffic changed: null otherwise. */
+/**
+ * The days the sample-ratio check reads, when the variants' traffic changed: null otherwise. Before
+ * the first such day is over there is nothing to check (pValue null): it says so, rather than
+ * "checked on the assignments from <tomorrow>" beside no alarm, which read as a check passed.
+ */
 export function srmNote(srm) {
   if (!srm || typeof srm.from !== 'string') return null;
-  return 'Sample ratio checked on the assignments from ' + srm.from +
-    ' (UTC), after a variant of this segment was last switched, created or reweighted.';
+  const why = ' (UTC), after a variant of this segment was last switched, created or reweighted.';
+  if (typeof srm.pValue !== 'number') {
+    return 'Sample ratio not checked yet: the check reads the assignments from ' + srm.from + why;
+  }
+  return 'Sample ratio checked on the assignments from ' + srm.from + why;
 }

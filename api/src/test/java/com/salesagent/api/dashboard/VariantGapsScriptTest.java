@@ -93,4 +93,19 @@ class VariantGapsScriptTest {
     String html = Files.readString(DashboardScripts.DASHBOARD_JS.getParent().resolve("index.html"));
     assertThat(html).contains("id=\"srm-note\"");
   }
+
+  /**
+   * Found by the new operator's walk: on the day a variant was created the dashboard said "Sample
+   * ratio checked on the assignments from 2026-12-07 (UTC)" on 2026-12-06, with no alarm, while the
+   * API's {@code pValue} was null: nothing had been checked. It says it is not checked yet.
+   */
+  @Test
+  void theSampleRatioNoteSaysNotCheckedYetBeforeItsFirstDay() throws Exception {
+    assertThat(run("srmNote({pValue: null, alarm: false, from: '2026-12-07'})"))
+        .isEqualTo(
+            "\"Sample ratio not checked yet: the check reads the assignments from 2026-12-07 (UTC),"
+                + " after a variant of this segment was last switched, created or reweighted.\"");
+    assertThat(run("srmNote({pValue: 0.42, alarm: false, from: '2026-12-07'})"))
+        .startsWith("\"Sample ratio checked on the assignments from 2026-12-07 (UTC)");
+  }
 }
