@@ -292,13 +292,17 @@ class LeadImport {
         // Only separators (a spreadsheet's trailing rows, ";;;;;;"): a blank line, not a row.
         continue;
       }
+      int width = header.columns().size();
+      FieldError shortRow =
+          row.size() < width ? new FieldError("row", fewerValues(row.size(), width)) : null;
       row = CsvRows.unguarded(row);
       handle(
           record.line(),
           CsvRows.lead(row),
           answers,
           CsvOptIn.error(row.get(CsvOptIn.COLUMN)),
-          CsvRows.echoed(row, echoNames));
+          CsvRows.echoed(row, echoNames),
+          shortRow);
     }
     if (records.gaveUp() != null && truncated == null) {
       truncated = records.gaveUp();
@@ -323,6 +327,23 @@ class LeadImport {
         + " must be in double quotes"
         + (separator == '\t' ? "" : " (\"Acme" + separator + " Inc.\")")
         + ", or the row has a value too many; nothing of it was imported";
+  }
+
+  /**
+   * Said beside a rejected row's errors when it has fewer values than the header has columns: its
+   * "required" errors alone ("company: required", "consent: required: {whatsappOptIn: true, ...}")
+   * did not say that the row was cut, most often by a line break inside a value not in quotes (the
+   * rest of the row is then the next line, rejected too).
+   */
+  static String fewerValues(int values, int columns) {
+    return "this row has "
+        + values
+        + " value"
+        + (values == 1 ? "" : "s")
+        + " but the header names "
+        + columns
+        + " columns: is a line break inside a value that is not in double quotes (the rest of"
+        + " the row is then the next line)?";
   }
 
   private void readJsonLines(InputStream body, ImportAnswers answers) throws IOException {
@@ -358,7 +379,7 @@ class LeadImport {
         answers.row(RowAnswers.rejected(line, List.of(FieldError.ofJson(e))));
         continue;
       }
-      handle(line, request, answers, null, null);
+      handle(line, request, answers, null, null, null);
     }
   }
 
@@ -397,7 +418,8 @@ class LeadImport {
       LeadRequest request,
       ImportAnswers answers,
       FieldError unread,
-      Map<String, String> columns) {
+      Map<String, String> columns,
+      FieldError shortRow) {
     if (handledBefore(line)) {
       return;
     }
@@ -413,6 +435,9 @@ class LeadImport {
       result.errors().stream()
           .filter(e -> !"consent.whatsappOptIn".equals(e.field()))
           .forEach(errors::add);
+      if (shortRow != null) {
+        errors.add(shortRow);
+      }
       rejected++;
       answers.row(
           RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns),
@@ -422,8 +447,12 @@ class LeadImport {
     }
     if (!result.valid()) {
       rejected++;
+      List<FieldError> errors = new ArrayList<>(result.errors());
+      if (shortRow != null) {
+        errors.add(shortRow);
+      }
       answers.row(
-          RowAnswers.withColumns(RowAnswers.rejected(line, result.errors()), columns),
+          RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns),
           phone,
           erasedPerson(phone));
       return;

@@ -743,6 +743,35 @@ class LeadResourceTest {
   }
 
   /**
+   * A row with fewer values than the header has columns (found by the new operator's walk: a notes
+   * value with a line break and no quotes cuts its row in two) was rejected with "company:
+   * required" and "consent: required: {whatsappOptIn: true, source, at} ..." alone, nothing saying
+   * the row was cut. A rejected short row now says how many values it has against the header's
+   * columns; a short row that is valid (only optional columns missing) is enrolled as before.
+   */
+  @Test
+  void aRejectedRowWithFewerValuesThanTheHeaderSaysSo() {
+    String csv =
+        "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt,notes\n"
+            + "short-1,Ana Lopes,+5511998760195\n"
+            + "short-2,Bia Curta,+5511998760196,Acme,short,true,form,2026-11-20T10:00:00Z\n";
+    List<String> rows =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(csv, "text/csv"))
+            .readEntity(String.class)
+            .lines()
+            .toList();
+    assertThat(rows.get(0))
+        .contains("\"line\":2", "\"status\":\"rejected\"", "\"field\":\"company\"")
+        .contains(
+            "{\"field\":\"row\",\"message\":\"this row has 3 values but the header names 9"
+                + " columns: is a line break inside a value that is not in double quotes");
+    assertThat(rows.get(1)).contains("\"line\":3", "\"status\":\"enrolled\"");
+  }
+
+  /**
    * A header with columns without a name (a spreadsheet's padding, "...,consentAt,,": found by the
    * new operator's walk) was refused with errors naming the field "" and a message offering
    * ?unknownColumns=ignore, which refused it the same way. The errors name the columns by place and
