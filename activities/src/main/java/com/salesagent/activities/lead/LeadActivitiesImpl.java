@@ -19,6 +19,8 @@ import com.salesagent.activities.variants.LinearThompson;
 import com.salesagent.activities.variants.Reward;
 import com.salesagent.activities.variants.Switched;
 import com.salesagent.activities.variants.VariantStats;
+import com.salesagent.activities.variants.VariantStore;
+import com.salesagent.activities.variants.WordingStats;
 import com.salesagent.workflows.lead.ApprovalRecord;
 import com.salesagent.workflows.lead.LeadActivities;
 import com.salesagent.workflows.lead.LeadEvent;
@@ -51,6 +53,7 @@ public class LeadActivitiesImpl implements LeadActivities {
   private final LeadStore store;
   private final Clock clock;
   private final VariantStats stats;
+  private final WordingStats wordings;
   private final Switched switched;
   private final AwaitingOutcome awaiting;
 
@@ -68,6 +71,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.store = store;
     this.clock = clock;
     this.stats = new VariantStats(store.database());
+    this.wordings = new WordingStats(store.database());
     this.switched = new Switched(store.database());
     this.awaiting = new AwaitingOutcome(store.database());
     this.contextEvidence = new ContextEvidence(store.database());
@@ -260,7 +264,9 @@ public class LeadActivitiesImpl implements LeadActivities {
       weights.put(v.getString("variantId"), ((Number) v.get("weight", 1)).doubleValue());
     }
     Reward reward = Reward.of(config);
-    Map<String, Arm> observed = awaiting.arms(segment, stats.totals(segment), weights, reward);
+    // A rewritten variant's arm is its current wording's evidence (WordingStats).
+    Map<String, Arm> observed =
+        awaiting.arms(segment, variants, stats.totals(segment), weights, reward, wordings);
     List<Arm> arms = new ArrayList<>();
     for (Document v : variants) {
       arms.add(observed.get(v.getString("variantId")));
@@ -286,7 +292,13 @@ public class LeadActivitiesImpl implements LeadActivities {
     String strategyLabel = contextual ? LinearThompson.NAME : strategy.name();
     Document chosen = variants.get(index);
     String variantId = chosen.getString("variantId");
-    Document update = new Document("$set", fields.append("variantId", variantId));
+    fields.append("variantId", variantId);
+    // The wording it is a trial of; a reassignment that is no trial keeps the old variant's.
+    int revision = VariantStore.wordingRevisionOf(chosen);
+    if (trial) {
+      fields.append(VariantStore.LEAD_REVISION, revision);
+    }
+    Document update = new Document("$set", fields);
     if (contact.get(WAITING_FOR_VARIANT) != null) {
       update.append("$unset", new Document(WAITING_FOR_VARIANT, ""));
     }
@@ -305,6 +317,7 @@ public class LeadActivitiesImpl implements LeadActivities {
             at);
     if (trial) {
       stats.increment(variantId, segment, "assigned", at);
+      wordings.add(variantId, revision, segment, "assigned", 1);
     }
     // The timeline's variant_assigned reads "<strategy>: <variant>": a variant from outside the
     // segment's pool says so there (the workflow writes what this answers).

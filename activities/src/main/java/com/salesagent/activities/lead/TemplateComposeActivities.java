@@ -272,6 +272,10 @@ public class TemplateComposeActivities implements ComposeActivities {
                 new Document("leadId", request.leadId())
                     .append("campaignId", request.campaignId())
                     .append("variantId", request.variantId())
+                    // The wording it was composed from (the variant's revision of it).
+                    .append(
+                        com.salesagent.activities.variants.VariantStore.LEAD_REVISION,
+                        com.salesagent.activities.variants.VariantStore.wordingRevisionOf(variant))
                     .append("step", request.step())
                     .append("purpose", request.purpose())
                     .append("text", text)

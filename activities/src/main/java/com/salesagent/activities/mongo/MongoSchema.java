@@ -280,6 +280,12 @@ public final class MongoSchema {
         Indexes.ascending("variantId", "segment", "day", "shard"),
         new IndexOptions().unique(true));
     dropIndex(db, VariantStats.COLLECTION, Indexes.ascending("variantId", "segment", "day"));
+    // One counter document per variant x wording revision x segment (WordingStats).
+    index(
+        db,
+        com.salesagent.activities.variants.WordingStats.COLLECTION,
+        Indexes.ascending("variantId", "revision", "segment"),
+        new IndexOptions().unique(true));
     index(db, ErasedCounts.COLLECTION, Indexes.ascending("day"));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
     // A retried status finds the other events of its counting batch (CountedOnce).

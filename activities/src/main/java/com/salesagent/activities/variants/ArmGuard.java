@@ -116,7 +116,9 @@ public final class ArmGuard {
       }
       // Judged on outcomes: a lead still waiting for its reply is no evidence against its arm.
       Map<String, Arm> observed =
-          new AwaitingOutcome(db).arms(segment, stats.totals(segment), weights, reward);
+          new AwaitingOutcome(db)
+              .arms(
+                  segment, variants, stats.totals(segment), weights, reward, new WordingStats(db));
       List<Arm> arms = new ArrayList<>();
       for (Document v : variants) {
         arms.add(observed.get(v.getString("variantId")));

@@ -63,11 +63,13 @@ public final class Assisted {
   private final MongoCollection<Document> contacts;
   private final Interactions history;
   private final VariantStats stats;
+  private final WordingStats wordings;
 
   public Assisted(MongoDatabase db) {
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.history = new Interactions(db);
     this.stats = new VariantStats(db);
+    this.wordings = new WordingStats(db);
   }
 
   /** Whether the contact as read was marked assisted. */
@@ -112,7 +114,12 @@ public final class Assisted {
                     Updates.set(FIELD, Date.from(at)), Updates.set(TIME_UNKNOWN, true)),
             new FindOneAndUpdateOptions()
                 .projection(
-                    Projections.include("campaignId", "variantId", "segment", Switched.EVIDENCE))
+                    Projections.include(
+                        "campaignId",
+                        "variantId",
+                        "segment",
+                        Switched.EVIDENCE,
+                        VariantStore.LEAD_REVISION))
                 .returnDocument(ReturnDocument.BEFORE));
     if (before == null) {
       return false;
@@ -129,6 +136,8 @@ public final class Assisted {
             + variantId,
         at);
     stats.increment(variantId, before.getString("segment"), COUNTER, at);
+    wordings.add(
+        variantId, WordingStats.revisionOf(before), before.getString("segment"), COUNTER, 1);
     return true;
   }
 
@@ -186,7 +195,12 @@ public final class Assisted {
             Updates.unset(FIELD),
             new FindOneAndUpdateOptions()
                 .projection(
-                    Projections.include("campaignId", "variantId", "segment", Switched.EVIDENCE)));
+                    Projections.include(
+                        "campaignId",
+                        "variantId",
+                        "segment",
+                        Switched.EVIDENCE,
+                        VariantStore.LEAD_REVISION)));
     if (before == null) {
       return false;
     }
@@ -213,6 +227,8 @@ public final class Assisted {
             + " after all",
         marked.toInstant());
     stats.add(variantId, before.getString("segment"), COUNTER, marked.toInstant(), -1L);
+    wordings.add(
+        variantId, WordingStats.revisionOf(before), before.getString("segment"), COUNTER, -1L);
     return true;
   }
 }

@@ -98,8 +98,40 @@ public final class AwaitingOutcome {
       Map<String, Map<String, Long>> totals,
       Map<String, Double> weights,
       Reward reward) {
+    return arms(segment, totals, weights, reward, Map.of());
+  }
+
+  /**
+   * The arms of a segment's variants as a bandit should see them, each variant rewritten since
+   * revisions were recorded on the evidence of its current wording alone ({@link WordingStats}).
+   */
+  public Map<String, Arm> arms(
+      String segment,
+      List<Document> variants,
+      Map<String, Map<String, Long>> totals,
+      Map<String, Double> weights,
+      Reward reward,
+      WordingStats wordings) {
+    return arms(
+        segment,
+        wordings.current(segment, variants, totals),
+        weights,
+        reward,
+        WordingStats.currentRevisions(variants));
+  }
+
+  /**
+   * {@link #arms}, the waiting leads of each variant in {@code revisions} only those assigned with
+   * that wording revision ({@link VariantStore#LEAD_REVISION}).
+   */
+  Map<String, Arm> arms(
+      String segment,
+      Map<String, Map<String, Long>> totals,
+      Map<String, Double> weights,
+      Reward reward,
+      Map<String, Integer> revisions) {
     boolean conversion = reward.awaitsTheEnd();
-    Map<String, Long> awaiting = awaiting(segment, totals, conversion);
+    Map<String, Long> awaiting = awaiting(segment, totals, conversion, revisions);
     Map<String, Arm> arms = new HashMap<>();
     for (Map.Entry<String, Double> w : weights.entrySet()) {
       Map<String, Long> t = totals.getOrDefault(w.getKey(), Map.of());
@@ -148,16 +180,23 @@ public final class AwaitingOutcome {
   }
 
   private Map<String, Long> awaiting(
-      String segment, Map<String, Map<String, Long>> totals, boolean conversion) {
+      String segment,
+      Map<String, Map<String, Long>> totals,
+      boolean conversion,
+      Map<String, Integer> revisions) {
     long now = nanos.getAsLong();
-    String key = (conversion ? "conversion:" : "reply:") + segment;
+    // A rewritten variant's count is of its current wording's leads: a new wording, a new count.
+    String key =
+        (conversion ? "conversion:" : "reply:")
+            + segment
+            + (revisions.isEmpty() ? "" : ":" + new java.util.TreeMap<>(revisions));
     Snapshot s = snapshots.get(key);
     if (s == null) {
       // The first count: every thread needs one, one thread takes it.
       synchronized (firstCounts.computeIfAbsent(key, k -> new Object())) {
         s = snapshots.get(key);
         if (s == null) {
-          return recount(key, segment, totals, conversion).awaiting();
+          return recount(key, segment, totals, conversion, revisions).awaiting();
         }
       }
     } else if (s.staleAt(now) && counting.add(key)) {
@@ -166,7 +205,7 @@ public final class AwaitingOutcome {
         // count too, then gave the turn back): its fresh count serves, not a second one.
         Snapshot latest = snapshots.get(key);
         if (latest == s || latest.staleAt(now)) {
-          return recount(key, segment, totals, conversion).awaiting();
+          return recount(key, segment, totals, conversion, revisions).awaiting();
         }
         s = latest;
       } finally {
@@ -189,7 +228,11 @@ public final class AwaitingOutcome {
   }
 
   private Snapshot recount(
-      String key, String segment, Map<String, Map<String, Long>> totals, boolean conversion) {
+      String key,
+      String segment,
+      Map<String, Map<String, Long>> totals,
+      boolean conversion,
+      Map<String, Integer> revisions) {
     Map<String, Long> assigned = new HashMap<>();
     Map<String, Long> assisted = new HashMap<>();
     totals.forEach(
@@ -198,7 +241,7 @@ public final class AwaitingOutcome {
           assisted.put(v, takenOut(t));
         });
     long start = nanos.getAsLong();
-    Map<String, Long> awaiting = count(segment, conversion ? TERMINAL : ENDED);
+    Map<String, Long> awaiting = count(segment, conversion ? TERMINAL : ENDED, revisions);
     long end = nanos.getAsLong();
     counts.incrementAndGet();
     Snapshot s = new Snapshot(end, end - start, awaiting, assigned, assisted);
@@ -211,7 +254,8 @@ public final class AwaitingOutcome {
     return counts.get();
   }
 
-  private Map<String, Long> count(String segment, List<String> ended) {
+  private Map<String, Long> count(
+      String segment, List<String> ended, Map<String, Integer> revisions) {
     Map<String, Long> out = new HashMap<>();
     for (Document d :
         contacts.aggregate(
@@ -225,9 +269,21 @@ public final class AwaitingOutcome {
                         Filters.exists(Assisted.FIELD, false),
                         Filters.exists(Switched.FIELD, false))),
                 // A lead moved after its reply waits as the old variant's trial (Switched).
-                Aggregates.group(Switched.EVIDENCE_VARIANT, Accumulators.sum("n", 1))))) {
-      if (d.getString("_id") != null) {
-        out.put(d.getString("_id"), ((Number) d.get("n")).longValue());
+                Aggregates.group(
+                    new Document("v", Switched.EVIDENCE_VARIANT)
+                        .append("r", "$" + VariantStore.LEAD_REVISION),
+                    Accumulators.sum("n", 1))))) {
+      Document id = d.get("_id", Document.class);
+      String v = id.getString("v");
+      if (v == null) {
+        continue;
+      }
+      Integer wording = revisions.get(v);
+      // A rewritten variant waits only for its current wording's leads (none without a revision:
+      // they were assigned before it was rewritten).
+      if (wording == null
+          || (id.get("r") instanceof Number r && r.intValue() == wording.intValue())) {
+        out.merge(v, ((Number) d.get("n")).longValue(), Long::sum);
       }
     }
     return out;

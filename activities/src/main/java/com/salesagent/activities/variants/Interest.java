@@ -40,11 +40,13 @@ public final class Interest {
 
   private final FunnelStats funnel;
   private final VariantStats stats;
+  private final WordingStats wordings;
   private final Assisted assisted;
 
   public Interest(MongoDatabase db) {
     this.funnel = new FunnelStats(db);
     this.stats = new VariantStats(db);
+    this.wordings = new WordingStats(db);
     this.assisted = new Assisted(db);
   }
 
@@ -57,13 +59,16 @@ public final class Interest {
     if (!INTERESTED.equals(intent)) {
       return false;
     }
-    Document before = funnel.reachReading(leadId, INTERESTED, at, Assisted.FIELD, Switched.FIELD);
+    Document before =
+        funnel.reachReading(
+            leadId, INTERESTED, at, Assisted.FIELD, Switched.FIELD, VariantStore.LEAD_REVISION);
     if (before == null) {
       return false;
     }
     // A lead a person wrote to before its first reply is no evidence for the variant (Assisted).
     if (!Switched.outOfEvidence(before)) {
       stats.increment(variantId, segment, INTERESTED, at);
+      wordings.add(variantId, WordingStats.revisionOf(before), segment, INTERESTED, 1);
     }
     return true;
   }
@@ -87,7 +92,13 @@ public final class Interest {
       String leadId, String variantId, String segment, String intent, Instant at, Document asRead) {
     Document before =
         funnel.reachReading(
-            leadId, "replied", at, Assisted.FIELD, Assisted.TIME_UNKNOWN, Switched.FIELD);
+            leadId,
+            "replied",
+            at,
+            Assisted.FIELD,
+            Assisted.TIME_UNKNOWN,
+            Switched.FIELD,
+            VariantStore.LEAD_REVISION);
     // The funnel counts every lead's reply; the variant not that of a lead a person wrote to
     // first (Assisted: read in the same write that marks the reply, so no race).
     boolean evidence = before != null && !Switched.outOfEvidence(before);
@@ -103,6 +114,12 @@ public final class Interest {
     }
     if (evidence) {
       stats.increment(variantId, segment, "replied", repliedAt);
+      wordings.add(
+          variantId,
+          WordingStats.revisionOf(before != null ? before : asRead),
+          segment,
+          "replied",
+          1);
     }
     count(leadId, variantId, segment, intent, at);
   }

@@ -73,11 +73,13 @@ public final class Switched {
   private final MongoCollection<Document> contacts;
   private final Interactions history;
   private final VariantStats stats;
+  private final WordingStats wordings;
 
   public Switched(MongoDatabase db) {
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.history = new Interactions(db);
     this.stats = new VariantStats(db);
+    this.wordings = new WordingStats(db);
   }
 
   /** Whether the contact as read was marked switched after a send. */
@@ -155,6 +157,8 @@ public final class Switched {
                         at)
                     .append(AFTER_SEND, false)));
         stats.increment(current, segment(before, segment), COUNTER, at);
+        wordings.add(
+            current, WordingStats.revisionOf(before), segment(before, segment), COUNTER, 1);
         return true;
       }
       // Sent meanwhile, replied or a person's message came first: the old variant's evidence.

@@ -14,6 +14,7 @@ import com.salesagent.activities.variants.VariantAnalytics;
 import com.salesagent.activities.variants.VariantAnalytics.Rate;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.activities.variants.VariantStore;
+import com.salesagent.activities.variants.WordingStats;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.QueryDays;
@@ -56,6 +57,7 @@ public class AnalyticsResource {
   private final MongoDatabase db;
   private final VariantStore variantStore;
   private final VariantStats stats;
+  private final WordingStats wordings;
   private final AwaitingOutcome awaiting;
   private final Map<List<Arm>, double[]> bestCache = new ConcurrentHashMap<>();
 
@@ -63,6 +65,7 @@ public class AnalyticsResource {
     this.db = db;
     this.variantStore = new VariantStore(db, Clock.systemUTC());
     this.stats = new VariantStats(db);
+    this.wordings = new WordingStats(db);
     this.awaiting = new AwaitingOutcome(db);
   }
 
@@ -116,7 +119,10 @@ public class AnalyticsResource {
     Map<String, Double> weights = new LinkedHashMap<>();
     variants.forEach(
         v -> weights.put(v.getString("variantId"), ((Number) v.get("weight", 1)).doubleValue()));
-    Map<String, Arm> observed = awaiting.arms(segment, totals, weights, reward);
+    // A rewritten variant's evidence is its current wording's (WordingStats): the old text's
+    // replies and non-replies stay in its counts and in its wordings, not in its rates.
+    Map<String, Map<String, Long>> evidence = wordings.current(segment, variants, totals);
+    Map<String, Arm> observed = awaiting.arms(segment, variants, totals, weights, reward, wordings);
     List<Arm> arms = new ArrayList<>();
     List<Integer> armOfRow = new ArrayList<>();
     List<Arm> split = new ArrayList<>();
@@ -127,10 +133,12 @@ public class AnalyticsResource {
       long assigned = t.getOrDefault("assigned", 0L);
       // The variant's evidence: the leads a person wrote to before their first reply taken off
       // (their replies, interest and conversions were not counted either).
-      long measured = AwaitingOutcome.measured(t);
+      Map<String, Long> e = evidence.getOrDefault(id, Map.of());
+      long measured = AwaitingOutcome.measured(e);
       long sent = t.getOrDefault("sent", 0L);
-      long replied = Math.min(measured, t.getOrDefault("replied", 0L));
-      long interested = Math.min(measured, t.getOrDefault(Interest.INTERESTED, 0L));
+      long replied = Math.min(measured, e.getOrDefault("replied", 0L));
+      long interested = Math.min(measured, e.getOrDefault(Interest.INTERESTED, 0L));
+      List<Document> byWording = wordings.byRevision(v, segment, t);
       double weight = weights.get(id);
       Arm outcomes = observed.get(id);
       // The probability to be best is among the variants that can be picked now (enabled, not
@@ -167,7 +175,9 @@ public class AnalyticsResource {
                   outcomes.awaiting(),
                   offSince(v),
                   VariantAnalytics.posteriorMean(outcomes.successes(), outcomes.trials()),
-                  best));
+                  best,
+                  VariantStore.wordingRevisionOf(v),
+                  byWording));
     }
     List<VariantRow> out = new ArrayList<>();
     // Seeded, so the same counters always give the same answer: computed once per state.
@@ -202,7 +212,12 @@ public class AnalyticsResource {
    * arm guard count them; {@code awaitingOutcome}: the measured leads still waiting for theirs (no
    * failure yet: a variant switched off stops taking fresh leads, while its in-flight leads still
    * reply). {@code offSince}: when a switched-off variant went off (its kill switch; null while it
-   * is enabled): its row is no longer live, it takes no new leads.
+   * is enabled): its row is no longer live, it takes no new leads. {@code wordingRevision}: the
+   * revision whose wording the variant has now; {@code measured}, the rates, {@code withOutcome},
+   * {@code awaitingOutcome} and the posterior are of that wording's leads alone ({@link
+   * WordingStats}), {@code counts} of every wording's; {@code wordings}: each wording's counters
+   * ({@code revision}, {@code current}, assigned, replied, interested, converted, assisted,
+   * switched), oldest first, leads stored without a revision as the first wording's.
    */
   public record VariantRow(
       String variantId,
@@ -221,7 +236,9 @@ public class AnalyticsResource {
       long awaitingOutcome,
       String offSince,
       double posteriorMean,
-      Double probabilityToBeBest) {}
+      Double probabilityToBeBest,
+      int wordingRevision,
+      List<Document> wordings) {}
 
   /** When a switched-off variant went off (ISO-8601, UTC); null for an enabled one or unknown. */
   private static String offSince(Document variant) {

@@ -177,6 +177,9 @@ public final class LeadOutcomes {
                       contact.getString("segment"),
                       "converted",
                       at.toInstant())));
+      // And for the wording the lead was assigned with (WordingStats), once per lead.
+      new com.salesagent.activities.variants.WordingStats(store.database())
+          .convertedOnce(store.contacts(), leadId, variantId, at.toInstant());
     }
     var audit =
         store.database().getCollection(com.salesagent.activities.mongo.Collections.AUDIT_LOG);

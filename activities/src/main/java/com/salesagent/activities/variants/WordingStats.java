@@ -1,0 +1,191 @@
+package com.salesagent.activities.variants;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bson.Document;
+
+/**
+ * A variant's evidence per wording ({@link VariantStore#WORDING_REVISION}): the counters the bandit
+ * learns on (assigned, replied, interested, converted, assisted, switched) per variant x wording
+ * revision x segment, all days, counted beside {@link VariantStats} for the leads that recorded the
+ * wording they were assigned with ({@link VariantStore#LEAD_REVISION}). Once an operator rewrites a
+ * variant, the bandit, the arm guard and the report read its current wording's counters here, so
+ * the old text's replies and non-replies are no evidence for the new one ({@link #current}); the
+ * per-day counters keep every wording's, and {@link #byRevision} shows each wording apart (those of
+ * leads without a revision as {@link VariantStore#unrevisedAs}). A variant never rewritten since
+ * revisions were recorded reads {@link VariantStats} as before (every lead of it had its wording).
+ */
+public final class WordingStats {
+  public static final String COLLECTION = "variant_wording_stats";
+
+  /** The counters kept per wording: what a {@link Reward} and the measured leads read. */
+  public static final List<String> COUNTERS =
+      List.of(
+          "assigned",
+          "replied",
+          Interest.INTERESTED,
+          "converted",
+          Assisted.COUNTER,
+          Switched.COUNTER);
+
+  private final MongoCollection<Document> stats;
+
+  public WordingStats(MongoDatabase db) {
+    this.stats = db.getCollection(COLLECTION);
+  }
+
+  /** The wording revision a lead recorded ({@link VariantStore#LEAD_REVISION}), or null. */
+  public static Integer revisionOf(Document contact) {
+    return contact != null && contact.get(VariantStore.LEAD_REVISION) instanceof Number n
+        ? n.intValue()
+        : null;
+  }
+
+  /**
+   * Adds {@code n} to the counter of the lead's wording; nothing for a lead without a revision
+   * (stored before revisions: {@link VariantStats} has it, as the first wording's) or a counter not
+   * kept here.
+   */
+  public void add(String variantId, Integer revision, String segment, String counter, long n) {
+    if (variantId == null || revision == null || !COUNTERS.contains(counter)) {
+      return;
+    }
+    stats.updateOne(
+        Filters.and(
+            Filters.eq("variantId", variantId),
+            Filters.eq("revision", revision),
+            Filters.eq("segment", segment == null ? "default" : segment)),
+        Updates.inc(counter, n),
+        new UpdateOptions().upsert(true));
+  }
+
+  /** On a contact: its conversion was counted for its wording ({@link #convertedOnce}). */
+  public static final String CONVERTED_MARK = "wordingConvertedAt";
+
+  /**
+   * Counts the lead's conversion for its wording once per lead: the contact is marked first, so a
+   * retried outcome counts nothing (a crash between the mark and the count loses that one count,
+   * never counts it twice). Nothing for a lead without a revision.
+   */
+  public void convertedOnce(
+      MongoCollection<Document> contacts, String leadId, String variantId, java.time.Instant at) {
+    Document before =
+        contacts.findOneAndUpdate(
+            Filters.and(Filters.eq("leadId", leadId), Filters.exists(CONVERTED_MARK, false)),
+            Updates.set(CONVERTED_MARK, java.util.Date.from(at)),
+            new com.mongodb.client.model.FindOneAndUpdateOptions()
+                .projection(
+                    com.mongodb.client.model.Projections.include(
+                        "segment", VariantStore.LEAD_REVISION)));
+    if (before != null) {
+      add(variantId, revisionOf(before), before.getString("segment"), "converted", 1);
+    }
+  }
+
+  /** One wording's counters in one segment. */
+  public Map<String, Long> of(String variantId, int revision, String segment) {
+    Map<String, Long> out = new HashMap<>();
+    for (Document d :
+        stats.find(
+            Filters.and(
+                Filters.eq("variantId", variantId),
+                Filters.eq("revision", revision),
+                Filters.eq("segment", segment)))) {
+      addCounters(out, d);
+    }
+    return out;
+  }
+
+  /**
+   * {@code totals} ({@link VariantStats#totals}) with each rewritten variant's replaced by its
+   * current wording's counters: the evidence the bandit reads.
+   */
+  public Map<String, Map<String, Long>> current(
+      String segment, List<Document> variants, Map<String, Map<String, Long>> totals) {
+    Map<String, Map<String, Long>> out = new HashMap<>(totals);
+    for (Document v : variants) {
+      if (VariantStore.rewritten(v)) {
+        out.put(
+            v.getString("variantId"),
+            of(v.getString("variantId"), VariantStore.wordingRevisionOf(v), segment));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The wording revision whose leads are each rewritten variant's evidence (the others absent): the
+   * leads the bandit counts as waiting are those of it.
+   */
+  public static Map<String, Integer> currentRevisions(List<Document> variants) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (Document v : variants) {
+      if (VariantStore.rewritten(v)) {
+        out.put(v.getString("variantId"), VariantStore.wordingRevisionOf(v));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One variant's wordings in one segment, oldest first: each revision's counters ({@code
+   * revision}, {@code current}, the {@link #COUNTERS}); the leads without a revision ({@code
+   * variantTotals} minus what the wordings counted) added to {@link VariantStore#unrevisedAs}'s.
+   */
+  public List<Document> byRevision(
+      Document variant, String segment, Map<String, Long> variantTotals) {
+    String variantId = variant.getString("variantId");
+    Map<Integer, Map<String, Long>> rows = new TreeMap<>();
+    for (Document d :
+        stats.find(
+            Filters.and(Filters.eq("variantId", variantId), Filters.eq("segment", segment)))) {
+      addCounters(
+          rows.computeIfAbsent(((Number) d.get("revision")).intValue(), r -> new HashMap<>()), d);
+    }
+    Map<String, Long> unrevised = new HashMap<>();
+    for (String c : COUNTERS) {
+      long recorded = rows.values().stream().mapToLong(m -> m.getOrDefault(c, 0L)).sum();
+      long rest = variantTotals.getOrDefault(c, 0L) - recorded;
+      if (rest != 0) {
+        unrevised.put(c, rest);
+      }
+    }
+    if (!unrevised.isEmpty()) {
+      Map<String, Long> first =
+          rows.computeIfAbsent(VariantStore.unrevisedAs(variant), r -> new HashMap<>());
+      unrevised.forEach((c, n) -> first.merge(c, n, Long::sum));
+    }
+    for (Document past : variant.getList(VariantStore.WORDING_HISTORY, Document.class, List.of())) {
+      rows.computeIfAbsent(((Number) past.get("revision")).intValue(), r -> new HashMap<>());
+    }
+    rows.computeIfAbsent(VariantStore.wordingRevisionOf(variant), r -> new HashMap<>());
+    int current = VariantStore.wordingRevisionOf(variant);
+    List<Document> out = new ArrayList<>();
+    rows.forEach(
+        (revision, counters) -> {
+          Document row = new Document("revision", revision).append("current", revision == current);
+          for (String c : COUNTERS) {
+            row.append(c, counters.getOrDefault(c, 0L));
+          }
+          out.add(row);
+        });
+    return out;
+  }
+
+  private static void addCounters(Map<String, Long> out, Document d) {
+    for (String c : COUNTERS) {
+      Number n = d.get(c, Number.class);
+      if (n != null) {
+        out.merge(c, n.longValue(), Long::sum);
+      }
+    }
+  }
+}
