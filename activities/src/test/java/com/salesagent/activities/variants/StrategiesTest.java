@@ -38,6 +38,38 @@ class StrategiesTest {
     assertThat(counts).containsExactly(20, 20, 20);
   }
 
+  /**
+   * An arm switched off at 5 of its 30 burn-in leads and on again, while the others took 1,000
+   * each: its remaining burn-in is spread (one lead in three), never 25 leads in a row; it still
+   * gets its burn-in. Before, every next lead went to it until it had 30.
+   */
+  @Test
+  void anArmSwitchedOnAgainMidBurnInGetsItsBurnInSpreadNotInARow() {
+    ThompsonSampling strategy = new ThompsonSampling(30, 0.0);
+    List<Arm> arms =
+        new ArrayList<>(
+            List.of(
+                new Arm("a", 1, 1_000, 300), new Arm("b", 1, 1_000, 250), new Arm("c", 1, 5, 0)));
+    MersenneTwister random = new MersenneTwister(3);
+    int run = 0;
+    int longestRun = 0;
+    int toC = 0;
+    for (long n = 2_005; n < 2_035; n++) {
+      int i = strategy.choose(arms, n, random);
+      arms.set(i, arms.get(i).withOutcome(false));
+      run = i == 2 ? run + 1 : 0;
+      longestRun = Math.max(longestRun, run);
+      toC += i == 2 ? 1 : 0;
+    }
+    assertThat(longestRun).as("leads in a row to the arm back in burn-in").isLessThanOrEqualTo(2);
+    assertThat(toC).as("its share of the 30 leads, at least").isBetween(10, 20);
+    for (long n = 2_035; arms.get(2).assigned() < 30 && n < 2_200; n++) {
+      int i = strategy.choose(arms, n, random);
+      arms.set(i, arms.get(i).withOutcome(false));
+    }
+    assertThat(arms.get(2).assigned()).as("its burn-in done, spread").isEqualTo(30);
+  }
+
   @Test
   void theTrafficFloorKeepsEveryArmAlive() {
     Simulator.Result r = Simulator.run(new ThompsonSampling(10, 0.02), RATES, 20_000, 7);
