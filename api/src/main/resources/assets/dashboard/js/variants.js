@@ -1,5 +1,5 @@
-/* The variants table of a segment, the sample-ratio-mismatch alarm, and enabling/disabling a
- * variant behind the confirmation dialog. */
+/* The variants table of a segment, the sample-ratio-mismatch alarm, and enabling/disabling and
+ * archiving a variant behind the confirmation dialog. */
 import { $, h, clear, qs, num, isNum, pct, str, toast, reportError } from './util.js';
 import { api } from './api.js';
 import { session } from './state.js';
@@ -60,6 +60,9 @@ function renderVariants(variants) {
   const tbody = clear(document.querySelector('#variants-table tbody'));
   let total = 0;
   variants.forEach((v) => { total += num(v.counts && v.counts.assigned); });
+  // Archived variants (off for good, history kept) only when asked for.
+  const showArchived = $('variants-show-archived') && $('variants-show-archived').checked;
+  variants = variants.filter((v) => showArchived || v.archived !== true);
   if (!variants.length) {
     tbody.appendChild(h('tr', null, h('td', { colspan: 14, class: 'muted', text: 'No variants for this segment.' })));
     return;
@@ -77,8 +80,14 @@ function renderVariants(variants) {
     const auto = enabled && v.autoDisabled === true;
     const btn = h('button', { type: 'button', class: 'toggle' + (enabled && !auto ? ' danger' : ''), text: enabled && !auto ? 'Disable' : 'Enable' });
     btn.addEventListener('click', () => { askToggle(v, !enabled || auto); });
+    const archived = v.archived === true;
+    const archiveBtn = h('button', { type: 'button', class: 'toggle secondary', text: archived ? 'Unarchive' : 'Archive' });
+    archiveBtn.addEventListener('click', () => { askArchive(v, !archived); });
     tbody.appendChild(h('tr', { 'data-variant': v.variantId, class: enabled ? '' : 'is-disabled' }, [
-      h('td', { class: 'mono', text: str(v.variantId) }),
+      h('td', { class: 'mono', title: wordingsNote(v) }, [
+        h('span', { text: str(v.variantId) }),
+        wordingsNote(v) ? h('div', { class: 'muted small wordings', text: wordingsNote(v) }) : null
+      ]),
       h('td', { text: str(v.angle) }),
       h('td', { class: 'modality', text: modalityLabel(v.modality, c) }),
       // Leads a rep wrote to before their first reply, and leads the kill switch moved before
@@ -96,10 +105,10 @@ function renderVariants(variants) {
       h('td', { class: 'num', text: total > 0 ? pct(num(c.assigned) / total) : '–' }),
       // Which figures are live: a switched-off row takes no new leads, its in-flight leads still count.
       h('td', { title: stateNote(v) }, [
-        h('span', { class: 'pill ' + (enabled && !auto ? 'pill-on' : 'pill-off'), text: auto ? 'auto-disabled here' : enabled ? 'enabled' : 'disabled' }),
+        h('span', { class: 'pill ' + (enabled && !auto ? 'pill-on' : 'pill-off'), text: archived ? 'archived' : auto ? 'auto-disabled here' : enabled ? 'enabled' : 'disabled' }),
         enabled && !auto ? null : h('div', { class: 'muted small state-note', text: stateNote(v) })
       ]),
-      h('td', null, btn)
+      h('td', null, [archived ? null : btn, archiveBtn])
     ]));
   });
 }
@@ -128,9 +137,32 @@ function renderSrm(srm) {
   }
 }
 
+/**
+ * A rewritten variant: its rates and bandit figures are of its current wording alone; the earlier
+ * wordings' results, one per revision. Empty for a variant never rewritten.
+ */
+function wordingsNote(v) {
+  const ws = Array.isArray(v.wordings) ? v.wordings : [];
+  if (ws.length < 2) return '';
+  const past = ws.filter((w) => w.current !== true)
+    .map((w) => 'r' + w.revision + ': ' + num(w.replied) + '/' + num(w.assigned) + ' replied');
+  return 'wording r' + v.wordingRevision + ' (rates of it alone) · earlier ' + past.join(', ');
+}
+
+function askArchive(v, archive) {
+  const verb = archive ? 'Archive' : 'Unarchive';
+  confirmAction = { variantId: String(v.variantId), action: archive ? 'archive' : 'unarchive' };
+  $('confirm-text').textContent = archive
+    ? 'Archive variant ' + v.variantId + '? It is switched off (its in-flight leads switch at their next message), gets no new leads and leaves the list; its history stays.'
+    : 'Unarchive variant ' + v.variantId + '? It comes back to the list, still disabled.';
+  $('confirm-ok').textContent = verb;
+  $('confirm').hidden = false;
+  $('confirm-ok').focus();
+}
+
 function askToggle(v, enable) {
   const verb = enable ? 'Enable' : 'Disable';
-  confirmAction = { variantId: String(v.variantId), enable: enable };
+  confirmAction = { variantId: String(v.variantId), enable: enable, action: enable ? 'enable' : 'disable' };
   const question = verb + ' variant ' + v.variantId + '?';
   $('confirm-text').textContent = question + (enable ? '' : ' Counting its in-flight leads…');
   $('confirm-ok').textContent = verb;
@@ -157,12 +189,15 @@ function confirmToggle() {
   const action = confirmAction;
   hideConfirm();
   if (!action) return;
-  const path = '/api/variants/' + encodeURIComponent(action.variantId) + (action.enable ? '/enable' : '/disable');
+  const path = '/api/variants/' + encodeURIComponent(action.variantId) + '/' + action.action;
   api(path, { method: 'POST' }).then((r) => {
     r = r || {};
     const id = r.variantId || action.variantId;
-    let msg = 'Variant ' + id + (action.enable ? ' enabled' : ' disabled');
-    if (r.alreadyDisabled) {
+    const done = { enable: ' enabled', disable: ' disabled', archive: ' archived', unarchive: ' unarchived (still disabled)' };
+    let msg = 'Variant ' + id + done[action.action];
+    if (r.alreadyArchived) {
+      msg = 'Variant ' + id + ' was already archived: nothing changed';
+    } else if (r.alreadyDisabled) {
       msg = 'Variant ' + id + ' was already disabled: nothing changed' +
         (r.killSwitch ? ' (its kill-switch: ' + r.killSwitch.workflowId + ')' : '');
     } else if (r.killSwitch) {
@@ -177,6 +212,7 @@ function confirmToggle() {
 
 export function bindVariants() {
   $('segment').addEventListener('change', loadVariants);
+  if ($('variants-show-archived')) $('variants-show-archived').addEventListener('change', loadVariants);
   $('confirm-ok').addEventListener('click', confirmToggle);
   $('confirm-cancel').addEventListener('click', hideConfirm);
   $('confirm').addEventListener('click', (e) => { if (e.target === $('confirm')) hideConfirm(); });

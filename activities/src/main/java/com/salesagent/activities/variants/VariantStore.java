@@ -38,9 +38,85 @@ public final class VariantStore {
 
   /** Every variant, without MongoDB's ids. */
   public List<Document> all() {
-    List<Document> all = variants.find().into(new ArrayList<>());
+    return all(true);
+  }
+
+  /** Every variant, the archived ones only when {@code archived} ({@link #ARCHIVED}). */
+  public List<Document> all(boolean archived) {
+    List<Document> all =
+        variants
+            .find(archived ? new Document() : Filters.ne(ARCHIVED, true))
+            .into(new ArrayList<>());
     all.forEach(d -> d.remove("_id"));
     return all;
+  }
+
+  /**
+   * On a variant: archived by an operator ({@code archivedAt}, {@code archivedBy}): off for good
+   * (switched off first, its kill-switch reaching its in-flight leads as a disable's does), out of
+   * the default list, its history kept. Not enabled, not replaced while archived; {@link
+   * #unarchive} brings it back, still off.
+   */
+  public static final String ARCHIVED = "archived";
+
+  public static boolean archived(Document variant) {
+    return variant != null && variant.getBoolean(ARCHIVED, false);
+  }
+
+  /**
+   * Archives the (switched off) variant if it is still at revision {@code expected}: one
+   * conditional write, the revision one more (an edit read before is refused, If-Match), its
+   * wording revision kept. Refused, with the revision it is at, when another change came since.
+   */
+  public Replaced archive(String variantId, String operator, int expected) {
+    return setArchived(variantId, operator, expected, true);
+  }
+
+  /** Takes the variant out of the archive, still switched off; as {@link #archive}. */
+  public Replaced unarchive(String variantId, String operator, int expected) {
+    return setArchived(variantId, operator, expected, false);
+  }
+
+  private Replaced setArchived(String variantId, String operator, int expected, boolean archive) {
+    Document existing = find(variantId);
+    if (existing == null) {
+      return new Replaced(false, -1);
+    }
+    if (revisionOf(existing) != expected) {
+      return new Replaced(false, revisionOf(existing));
+    }
+    Bson change =
+        archive
+            ? Updates.combine(
+                Updates.set(ARCHIVED, true),
+                Updates.set("enabled", false),
+                Updates.set("archivedAt", now()),
+                Updates.set("archivedBy", operator))
+            : Updates.combine(
+                Updates.unset(ARCHIVED),
+                Updates.unset("archivedAt"),
+                Updates.unset("archivedBy"),
+                Updates.set("unarchivedAt", now()),
+                Updates.set("unarchivedBy", operator));
+    boolean done =
+        variants
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("variantId", variantId),
+                        existing.get(REVISION) == null
+                            ? Filters.exists(REVISION, false)
+                            : Filters.eq(REVISION, existing.get(REVISION))),
+                    Updates.combine(
+                        change,
+                        Updates.set(REVISION, expected + 1),
+                        Updates.set(WORDING_REVISION, wordingRevisionOf(existing))))
+                .getMatchedCount()
+            > 0;
+    if (!done) {
+      Document now = find(variantId);
+      return new Replaced(false, now == null ? -1 : revisionOf(now));
+    }
+    return new Replaced(true, expected + 1);
   }
 
   /**
@@ -445,7 +521,10 @@ public final class VariantStore {
     return true;
   }
 
-  /** Switches the variant on, its last kill-switch moved to its history; false: no variant. */
+  /**
+   * Switches the variant on, its last kill-switch moved to its history; false: no variant, or an
+   * archived one ({@link #ARCHIVED}: never switched on).
+   */
   private boolean switchOn(String variantId, String operator) {
     for (int attempt = 0; ; attempt++) {
       Document killSwitch = killSwitchOf(variantId);
@@ -453,7 +532,9 @@ public final class VariantStore {
         if (variants
                 .updateOne(
                     Filters.and(
-                        Filters.eq("variantId", variantId), Filters.exists(KILL_SWITCH, false)),
+                        Filters.eq("variantId", variantId),
+                        Filters.ne(ARCHIVED, true),
+                        Filters.exists(KILL_SWITCH, false)),
                     Updates.combine(
                         Updates.set("enabled", true), Updates.set(TRAFFIC_CHANGED_AT, now())))
                 .getMatchedCount()
@@ -464,6 +545,7 @@ public final class VariantStore {
               .updateOne(
                   Filters.and(
                       Filters.eq("variantId", variantId),
+                      Filters.ne(ARCHIVED, true),
                       Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId"))),
                   Updates.combine(
                       Updates.set("enabled", true),
@@ -481,7 +563,7 @@ public final class VariantStore {
         // Disabled and enabled again by others meanwhile, again and again: switched on as asked.
         return variants
                 .updateOne(
-                    Filters.eq("variantId", variantId),
+                    Filters.and(Filters.eq("variantId", variantId), Filters.ne(ARCHIVED, true)),
                     Updates.combine(
                         Updates.set("enabled", true), Updates.set(TRAFFIC_CHANGED_AT, now())))
                 .getMatchedCount()

@@ -177,7 +177,8 @@ public class AnalyticsResource {
                   VariantAnalytics.posteriorMean(outcomes.successes(), outcomes.trials()),
                   best,
                   VariantStore.wordingRevisionOf(v),
-                  byWording));
+                  byWording,
+                  VariantStore.archived(v)));
     }
     List<VariantRow> out = new ArrayList<>();
     // Seeded, so the same counters always give the same answer: computed once per state.
@@ -217,7 +218,9 @@ public class AnalyticsResource {
    * {@code awaitingOutcome} and the posterior are of that wording's leads alone ({@link
    * WordingStats}), {@code counts} of every wording's; {@code wordings}: each wording's counters
    * ({@code revision}, {@code current}, assigned, replied, interested, converted, assisted,
-   * switched), oldest first, leads stored without a revision as the first wording's.
+   * switched), oldest first, leads stored without a revision as the first wording's. {@code
+   * archived}: archived by an operator (off for good; the dashboard hides it unless asked), its
+   * history shown all the same.
    */
   public record VariantRow(
       String variantId,
@@ -238,7 +241,8 @@ public class AnalyticsResource {
       double posteriorMean,
       Double probabilityToBeBest,
       int wordingRevision,
-      List<Document> wordings) {}
+      List<Document> wordings,
+      boolean archived) {}
 
   /** When a switched-off variant went off (ISO-8601, UTC); null for an enabled one or unknown. */
   private static String offSince(Document variant) {

@@ -23,6 +23,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -153,9 +154,132 @@ public class VariantResource {
     this.killSwitches = new KillSwitches(variants, temporal);
   }
 
+  /**
+   * {@code GET /api/variants}: the variants but the archived ones; {@code ?archived=true}: with
+   * them ({@code archived: true} on each). Any other value is a 400 naming {@code archived}.
+   */
   @GET
-  public VariantList list() {
-    return new VariantList(variants.all(), VariantGaps.waiting(db), VariantGaps.all(db));
+  public VariantList list(@QueryParam("archived") String archived) {
+    if (archived != null && !archived.equals("true") && !archived.equals("false")) {
+      throw new ApiException(
+          400,
+          "bad archived",
+          new FieldError("archived", "true (archived variants too) or false (the default)"));
+    }
+    return new VariantList(
+        variants.all("true".equals(archived)), VariantGaps.waiting(db), VariantGaps.all(db));
+  }
+
+  /**
+   * A variant archived ({@code archived} true) or brought back (false). {@code killSwitch}: the one
+   * the archive of an enabled variant started (its in-flight leads switch at their next message, as
+   * on a disable); {@code alreadyArchived}: it was archived already, nothing changed. {@code
+   * warnings}: the segments left with no enabled variant or none of their pool's.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Archived(
+      String variantId,
+      boolean archived,
+      KillSwitch killSwitch,
+      Boolean alreadyArchived,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<VariantGaps.Warning> warnings) {}
+
+  /**
+   * {@code POST /api/variants/{id}/archive}: switches the variant off (the kill-switch of a
+   * disable, when it was on) and archives it: no new leads, hidden from the default list, its
+   * stats, history and in-flight leads kept. {@code If-Match} as on a PUT (412 when stale).
+   */
+  @POST
+  @Path("/{variantId}/archive")
+  @Operation(
+      summary = "Archive a variant: off for good, hidden from the default list, history kept",
+      description =
+          "An enabled variant is switched off first, as POST /{id}/disable does (its kill-switch"
+              + " tells every in-flight lead to switch before its next send; killSwitch names it)."
+              + " Archived: not enabled, not replaced (409 naming archived) until POST"
+              + " /{id}/unarchive. Idempotent: an archived variant answers alreadyArchived."
+              + " If-Match: the revision read (412 when the variant changed since). Never refused"
+              + " for being a segment's last variant: warnings name the segments it leaves.")
+  public Response archive(
+      @Auth Operator operator,
+      @PathParam("variantId") String variantId,
+      @HeaderParam("If-Match") String ifMatch) {
+    Integer expected = revisionAsked(ifMatch);
+    Document existing = variants.find(variantId);
+    if (existing == null) {
+      throw ApiException.notFound("variant " + variantId, "variantId");
+    }
+    int revision = VariantStore.revisionOf(existing);
+    if (expected != null && expected != revision) {
+      throw stale(expected, revision);
+    }
+    if (VariantStore.archived(existing)) {
+      return Response.ok(new Archived(variantId, true, null, true, null))
+          .tag(new EntityTag(String.valueOf(revision)))
+          .build();
+    }
+    // Switched off as a disable does: its in-flight leads switch before their next send.
+    Switched off =
+        existing.getBoolean("enabled", true)
+            ? killSwitches.switchOff(variantId, operator.name())
+            : null;
+    VariantStore.Replaced done = variants.archive(variantId, operator.name(), revision);
+    if (!done.done()) {
+      throw stale(expected == null ? revision : expected, done.revision());
+    }
+    audit(operator, "variant_archived", variantId, null);
+    return Response.ok(
+            new Archived(
+                variantId,
+                true,
+                off == null || Boolean.TRUE.equals(off.alreadyDisabled()) ? null : off.killSwitch(),
+                null,
+                VariantGaps.all(db)))
+        .tag(new EntityTag(String.valueOf(done.revision())))
+        .build();
+  }
+
+  /**
+   * {@code POST /api/variants/{id}/unarchive}: back in the default list, still switched off (enable
+   * it to give it leads). {@code If-Match} as on a PUT.
+   */
+  @POST
+  @Path("/{variantId}/unarchive")
+  public Response unarchive(
+      @Auth Operator operator,
+      @PathParam("variantId") String variantId,
+      @HeaderParam("If-Match") String ifMatch) {
+    Integer expected = revisionAsked(ifMatch);
+    Document existing = variants.find(variantId);
+    if (existing == null) {
+      throw ApiException.notFound("variant " + variantId, "variantId");
+    }
+    int revision = VariantStore.revisionOf(existing);
+    if (expected != null && expected != revision) {
+      throw stale(expected, revision);
+    }
+    if (!VariantStore.archived(existing)) {
+      return Response.ok(new Archived(variantId, false, null, null, null))
+          .tag(new EntityTag(String.valueOf(revision)))
+          .build();
+    }
+    VariantStore.Replaced done = variants.unarchive(variantId, operator.name(), revision);
+    if (!done.done()) {
+      throw stale(expected == null ? revision : expected, done.revision());
+    }
+    audit(operator, "variant_unarchived", variantId, null);
+    return Response.ok(new Archived(variantId, false, null, null, null))
+        .tag(new EntityTag(String.valueOf(done.revision())))
+        .build();
+  }
+
+  /** 409 naming {@code archived}: an archived variant is neither enabled nor replaced. */
+  private static ApiException archivedConflict(String variantId) {
+    return new ApiException(
+        409,
+        "variant " + variantId + " is archived",
+        new FieldError(
+            "archived", "unarchive it first (POST /api/variants/" + variantId + "/unarchive)"));
   }
 
   @POST
@@ -194,6 +318,9 @@ public class VariantResource {
     }
     if (expected != null && expected != VariantStore.revisionOf(existing)) {
       throw stale(expected, VariantStore.revisionOf(existing));
+    }
+    if (VariantStore.archived(existing)) {
+      throw archivedConflict(variantId);
     }
     // Without "enabled" the variant stays as it is: an operator correcting the text of a variant
     // they switched off turned it back on (new leads on it at once, no audit of an enable).
@@ -261,6 +388,9 @@ public class VariantResource {
   @POST
   @Path("/{variantId}/enable")
   public Switched enable(@Auth Operator operator, @PathParam("variantId") String variantId) {
+    if (VariantStore.archived(variants.find(variantId))) {
+      throw archivedConflict(variantId);
+    }
     // Its last kill-switch moves to its history (killSwitchHistory, reenabledAt): no live
     // kill-switch is shown on an enabled variant.
     if (!variants.setEnabled(variantId, true, operator.name())) {

@@ -1117,4 +1117,96 @@ class VariantResourceTest {
       assertThat(r.getStatus()).as(body).isEqualTo(201);
     }
   }
+
+  private static Response archive(String variantId, String action, String ifMatch) {
+    var request = RESOURCES.target("/api/variants/" + variantId + "/" + action).request();
+    if (ifMatch != null) {
+      request = request.header("If-Match", ifMatch);
+    }
+    return request.post(Entity.json(""));
+  }
+
+  private static List<String> listed(String query) {
+    var target = RESOURCES.target("/api/variants");
+    if (query != null) {
+      target = target.queryParam("archived", query);
+    }
+    return ((List<?>) target.request().get(Map.class).get("variants"))
+        .stream().map(v -> String.valueOf(((Map<?, ?>) v).get("variantId"))).toList();
+  }
+
+  /**
+   * Archiving: an enabled variant is switched off as a disable does (a kill-switch for its
+   * in-flight leads, which keep their record), then archived: out of the default list, listed with
+   * {@code ?archived=true}, never enabled nor replaced until brought back (409 naming archived),
+   * its revision one more (a stale If-Match is a 412), idempotent, audited.
+   */
+  @Test
+  void anArchivedVariantIsOffOutOfTheListAndKeptUntilBroughtBack() {
+    var db = CLIENT.getDatabase("variants-test");
+    String body = VALID.replace("v-test", "v-arch");
+    assertThat(RESOURCES.target("/api/variants").request().post(Entity.json(body)).getStatus())
+        .isEqualTo(201);
+    db.getCollection(Collections.CONTACTS)
+        .insertOne(
+            new Document("leadId", "L-arch")
+                .append("variantId", "v-arch")
+                .append("stage", "awaiting_response"));
+
+    Response stale = archive("v-arch", "archive", "\"4\"");
+    assertThat(stale.getStatus()).isEqualTo(412);
+    assertThat(stale.readEntity(String.class)).contains("If-Match");
+    assertThat(variantOf("v-arch").get("enabled")).as("nothing done").isEqualTo(true);
+
+    Response done = archive("v-arch", "archive", "\"0\"");
+    assertThat(done.getStatus()).isEqualTo(200);
+    assertThat(done.getHeaderString("ETag")).isEqualTo("\"1\"");
+    Map<?, ?> answer = json(done);
+    assertThat(answer.get("archived")).isEqualTo(true);
+    assertThat(((Map<?, ?>) answer.get("killSwitch")).get("switching"))
+        .as("its in-flight lead switches at its next message, as on a disable")
+        .isEqualTo(1);
+    Document stored =
+        db.getCollection(Collections.PROMPT_VARIANTS)
+            .find(com.mongodb.client.model.Filters.eq("variantId", "v-arch"))
+            .first();
+    assertThat(stored.getBoolean("enabled")).isFalse();
+    assertThat(stored.getBoolean("archived")).isTrue();
+    assertThat(stored.getString("archivedBy")).isEqualTo("ops");
+    assertThat(db.getCollection(Collections.CONTACTS).countDocuments()).isOne();
+    assertThat(audited("v-arch", "variant_archived")).isOne();
+    assertThat(audited("v-arch", "variant_disabled")).isOne();
+
+    assertThat(listed(null)).doesNotContain("v-arch");
+    assertThat(listed("false")).doesNotContain("v-arch");
+    assertThat(listed("true")).contains("v-arch");
+    Response bad = RESOURCES.target("/api/variants").queryParam("archived", "yes").request().get();
+    assertThat(bad.getStatus()).isEqualTo(400);
+    assertThat(json(bad).get("errors").toString()).contains("field=archived,");
+
+    Response enable = archive("v-arch", "enable", null);
+    assertThat(enable.getStatus()).isEqualTo(409);
+    assertThat(json(enable).get("errors").toString()).contains("field=archived,");
+    Response edit =
+        RESOURCES
+            .target("/api/variants/v-arch")
+            .request()
+            .put(Entity.json(body.replace("Hi {{firstName}}", "Hello {{firstName}}")));
+    assertThat(edit.getStatus()).isEqualTo(409);
+    assertThat(json(edit).get("errors").toString()).contains("field=archived,");
+
+    Response again = archive("v-arch", "archive", null);
+    assertThat(again.getStatus()).isEqualTo(200);
+    assertThat(json(again).get("alreadyArchived")).isEqualTo(true);
+    assertThat(audited("v-arch", "variant_archived")).as("nothing done twice").isOne();
+
+    assertThat(archive("v-arch", "unarchive", "\"0\"").getStatus()).isEqualTo(412);
+    Response back = archive("v-arch", "unarchive", "\"1\"");
+    assertThat(back.getStatus()).isEqualTo(200);
+    assertThat(back.getHeaderString("ETag")).isEqualTo("\"2\"");
+    assertThat(listed(null)).contains("v-arch");
+    assertThat(variantOf("v-arch").get("enabled")).as("still off").isEqualTo(false);
+    assertThat(archive("v-arch", "enable", null).getStatus()).isEqualTo(200);
+    assertThat(archive("v-nobody", "archive", null).getStatus()).isEqualTo(404);
+  }
 }
