@@ -110,12 +110,20 @@ public final class WordingStats {
    */
   public Map<String, Map<String, Long>> current(
       String segment, List<Document> variants, Map<String, Map<String, Long>> totals) {
+    Map<String, Integer> revisions = currentRevisions(variants);
+    if (revisions.isEmpty()) {
+      return totals;
+    }
     Map<String, Map<String, Long>> out = new HashMap<>(totals);
-    for (Document v : variants) {
-      if (VariantStore.rewritten(v)) {
-        out.put(
-            v.getString("variantId"),
-            of(v.getString("variantId"), VariantStore.wordingRevisionOf(v), segment));
+    revisions.keySet().forEach(v -> out.put(v, new HashMap<>()));
+    // One read for every rewritten variant of the segment (an assignment's cost).
+    for (Document d :
+        stats.find(
+            Filters.and(
+                Filters.eq("segment", segment), Filters.in("variantId", revisions.keySet())))) {
+      Integer wanted = revisions.get(d.getString("variantId"));
+      if (d.get("revision") instanceof Number r && wanted != null && r.intValue() == wanted) {
+        addCounters(out.get(d.getString("variantId")), d);
       }
     }
     return out;
