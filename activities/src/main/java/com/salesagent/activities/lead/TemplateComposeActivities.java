@@ -315,6 +315,16 @@ public class TemplateComposeActivities implements ComposeActivities {
                     .append("statusRank", 0)
                     .append(Messages.READS_LOOKED_UP, request.readsLookedUp())
                     .append("composedAt", Date.from(clock.instant())));
+    // A lead's first message is of the wording it is a trial of: rewritten since its assignment,
+    // the lead moves to the wording it gets (WordingStats), as the stored message says.
+    if (request.step() == 0
+        && stored != null
+        && stored.get(com.salesagent.activities.variants.VariantStore.LEAD_REVISION)
+            instanceof Number composedFrom) {
+      new com.salesagent.activities.variants.WordingStats(store.database())
+          .composedWith(
+              store.contacts(), request.leadId(), request.variantId(), composedFrom.intValue());
+    }
     // Another attempt may have stored its composition first (the upsert keeps the first text):
     // answer what is stored, whose text is the one that will be sent.
     return stored(request, stored);

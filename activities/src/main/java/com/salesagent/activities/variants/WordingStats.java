@@ -90,6 +90,34 @@ public final class WordingStats {
     }
   }
 
+  /**
+   * The lead's first message was composed from {@code revision} of its variant: a lead assigned
+   * with an older wording (rewritten between its assignment and its first message) is a trial of
+   * the wording it gets, its {@link VariantStore#LEAD_REVISION} and its assigned count moved. Only
+   * before anything was sent to it (one conditional write, so once); nothing for a lead without a
+   * revision.
+   */
+  public void composedWith(
+      MongoCollection<Document> contacts, String leadId, String variantId, int revision) {
+    Document before =
+        contacts.findOneAndUpdate(
+            Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.eq("variantId", variantId),
+                Filters.exists(VariantStore.LEAD_REVISION, true),
+                Filters.ne(VariantStore.LEAD_REVISION, revision),
+                Filters.exists("funnel.sent", false)),
+            Updates.set(VariantStore.LEAD_REVISION, revision),
+            new com.mongodb.client.model.FindOneAndUpdateOptions()
+                .projection(
+                    com.mongodb.client.model.Projections.include(
+                        "segment", VariantStore.LEAD_REVISION)));
+    if (before != null) {
+      add(variantId, revisionOf(before), before.getString("segment"), "assigned", -1);
+      add(variantId, revision, before.getString("segment"), "assigned", 1);
+    }
+  }
+
   /** One wording's counters in one segment. */
   public Map<String, Long> of(String variantId, int revision, String segment) {
     Map<String, Long> out = new HashMap<>();
