@@ -280,7 +280,8 @@ public final class VariantStore {
    * As {@link #replace(String, Document, String)}, only if the variant is still at {@code expected}
    * ({@link #REVISION}; null: whatever it is): refused, with the revision it is at, when another
    * replacement came since that read, also one that comes between this one's read and write. The
-   * replacement's revision is one more.
+   * replacement's revision is one more. Without {@code expected}, read again after a lost write,
+   * and refused after six lost in a row (others keep editing it).
    */
   public Replaced replace(String variantId, Document variant, String operator, Integer expected) {
     for (int attempt = 0; ; attempt++) {
@@ -339,8 +340,14 @@ public final class VariantStore {
               existing == null || existing.get(REVISION) == null
                   ? Filters.exists(REVISION, false)
                   : Filters.eq(REVISION, existing.get(REVISION)));
-      if (variants.replaceOne(same, replacement).getMatchedCount() > 0 || attempt >= 5) {
+      if (variants.replaceOne(same, replacement).getMatchedCount() > 0) {
         return new Replaced(true, revision + 1);
+      }
+      if (attempt >= 5) {
+        // Lost to other replacements six times: refused, nothing written (reported done before,
+        // the edit was lost).
+        Document now = find(variantId);
+        return new Replaced(false, now == null ? -1 : revisionOf(now));
       }
     }
   }

@@ -337,6 +337,17 @@ public class VariantResource {
             operator.name(),
             expected);
     if (!replaced.done()) {
+      if (expected == null) {
+        // Without If-Match: lost every race to other edits, nothing of this one written.
+        throw new ApiException(
+            409,
+            "variant " + variantId + " changed by other edits meanwhile: nothing was changed",
+            new FieldError(
+                "variantId",
+                "being edited by others (revision "
+                    + replaced.revision()
+                    + " now): read it again and send the edit with If-Match"));
+      }
       // Another replacement came between this one's read and its write.
       throw stale(expected, replaced.revision());
     }

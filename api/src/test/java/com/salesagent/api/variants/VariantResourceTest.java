@@ -863,6 +863,64 @@ class VariantResourceTest {
   }
 
   /**
+   * An edit without If-Match that loses every race to other edits (each of its conditional writes
+   * preceded by another PUT) is refused with 409, not answered 200 with an ETag while nothing of it
+   * was written: before, the sixth lost write was reported done.
+   */
+  @Test
+  void anEditThatLosesEveryRaceIsRefusedNotReportedDone() {
+    String body = VALID.replace("v-test", "v-contended");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+    VariantStore other = new VariantStore(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
+    java.util.concurrent.atomic.AtomicInteger raced =
+        new java.util.concurrent.atomic.AtomicInteger();
+    CommandListener anotherPutEachTime =
+        new CommandListener() {
+          @Override
+          public void commandStarted(CommandStartedEvent e) {
+            if (e.getCommandName().equals("update")) {
+              other.replace(
+                  "v-contended",
+                  Document.parse(body).append("angle", "theirs-" + raced.incrementAndGet()),
+                  "ana",
+                  null);
+            }
+          }
+        };
+    try (MongoClient racing =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(
+                    new ConnectionString(
+                        "mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort()))
+                .addCommandListener(anotherPutEachTime)
+                .build())) {
+      VariantResource resource =
+          new VariantResource(racing.getDatabase("variants-test"), TEMPORAL.getWorkflowClient());
+      VariantResource.VariantRequest mine;
+      try {
+        mine =
+            Jackson.newObjectMapper()
+                .readValue(
+                    body.replace("\"segments\"", "\"angle\":\"mine\",\"segments\""),
+                    VariantResource.VariantRequest.class);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+      try {
+        Response answered = resource.replace(new Operator("ops"), "v-contended", null, mine);
+        throw new AssertionError(
+            "answered " + answered.getStatus() + " though: " + variantOf("v-contended"));
+      } catch (ApiException e) {
+        assertThat(e.status()).isEqualTo(409);
+        assertThat(e.getMessage()).isNotBlank();
+      }
+    }
+    assertThat(raced.get()).as("other PUTs came between").isGreaterThanOrEqualTo(6);
+    assertThat(variantOf("v-contended").get("angle")).isEqualTo("theirs-" + raced.get());
+  }
+
+  /**
    * A variant enabled again before its kill-switch moved to the history on enabling (the version
    * before last) still shows a live kill-switch: at start-up the API moves it, once, marked as
    * moved then (no one knows when it was enabled again); a disabled variant's stays live.
