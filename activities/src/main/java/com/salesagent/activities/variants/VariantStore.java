@@ -47,7 +47,11 @@ public final class VariantStore {
         variants
             .find(archived ? new Document() : Filters.ne(ARCHIVED, true))
             .into(new ArrayList<>());
-    all.forEach(d -> d.remove("_id"));
+    all.forEach(
+        d -> {
+          d.remove("_id");
+          d.putIfAbsent(REVISION, revisionOf(d)); // stored before revisions: 0, its ETag
+        });
     return all;
   }
 

@@ -863,6 +863,20 @@ class VariantResourceTest {
   }
 
   /**
+   * A variant stored before revisions existed (the seeds, an older version's variants) is listed
+   * with revision 0, its ETag, as README says: before, it had none, and an operator had no value to
+   * send as If-Match.
+   */
+  @Test
+  void aVariantStoredWithoutARevisionIsListedAtRevisionZero() {
+    CLIENT
+        .getDatabase("variants-test")
+        .getCollection(Collections.PROMPT_VARIANTS)
+        .insertOne(Document.parse(VALID.replace("v-test", "v-seeded")));
+    assertThat(variantOf("v-seeded").get("revision")).isEqualTo(0);
+  }
+
+  /**
    * An edit without If-Match that loses every race to other edits (each of its conditional writes
    * preceded by another PUT) is refused with 409, not answered 200 with an ETag while nothing of it
    * was written: before, the sixth lost write was reported done.
