@@ -167,6 +167,8 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
         request.preferredOwnerId() != null
             ? request.preferredOwnerId()
             : request.attempt() == 1 ? ownerOfTheEarlierLead(request.leadId()) : null;
+    // Owners whose last place another assigner claimed while this one read their load.
+    java.util.Set<String> filled = new java.util.HashSet<>();
     for (int turn = 0; turn < 5; turn++) {
       List<Document> taking = owners.takingSegment(segment);
       if (taking.isEmpty()) {
@@ -191,7 +193,8 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
           owners.loads(taking.stream().map(o -> o.getString("_id")).toList(), request.leadId());
       List<Document> free = new ArrayList<>();
       for (Document o : taking) {
-        if (loads.getOrDefault(o.getString("_id"), 0L) < o.getInteger("capacity", 0)) {
+        if (!filled.contains(o.getString("_id"))
+            && loads.getOrDefault(o.getString("_id"), 0L) < o.getInteger("capacity", 0)) {
           free.add(o);
         }
       }
@@ -225,12 +228,22 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
       if (!owners.takeTurn(chosen, now)) {
         continue; // another hand-off took this turn meanwhile: read the turns again
       }
+      String chosenId = chosen.getString("_id");
+      // The load read above may be stale (another process assigning to them now): the place is
+      // claimed atomically on the owner (Owners#claim) before the lead is given to them.
+      if (!owners.claim(chosenId, request.leadId(), now)) {
+        filled.add(chosenId);
+        continue;
+      }
       OwnerAssignment assigned = assigned(request, chosen, now);
       if (assigned != null) {
         return assigned;
       }
       // An owner added meanwhile took the lead as this attempt (assignWaiting): that decision.
       Document decided = handoffs.find(Filters.eq("_id", request.leadId())).first();
+      if (decided == null || !chosenId.equals(decided.getString("ownerId"))) {
+        owners.release(chosenId, request.leadId()); // not theirs: the place is free again
+      }
       if (decided != null
           && decided.getInteger("attempt", 0) == request.attempt()
           && decided.getString("ownerId") != null) {
@@ -318,7 +331,18 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
         return null;
       }
       if (owners.takeTurn(owner, now)) {
-        return assigned(request, owner, now);
+        // The load read above may be stale: the place is claimed atomically (Owners#claim).
+        if (!owners.claim(ownerId, leadId, now)) {
+          return null;
+        }
+        OwnerAssignment assigned = assigned(request, owner, now);
+        if (assigned == null) {
+          Document decided = handoffs.find(Filters.eq("_id", leadId)).first();
+          if (decided == null || !ownerId.equals(decided.getString("ownerId"))) {
+            owners.release(ownerId, leadId);
+          }
+        }
+        return assigned;
       }
     }
     return null; // the owner's turns are being taken fast: the caller's next call tries again

@@ -25,7 +25,9 @@ import org.bson.conversions.Bson;
  * timezone}, {@code workingHours} ({@code start}, {@code end} "HH:mm", {@code days} 1-7, Monday 1),
  * {@code capacity} (leads they can hold at once), {@code segments} they take (empty: every one),
  * {@code active}, and {@code lastAssignedAt} (the round robin's turn). A rep's load is counted from
- * the contacts they hold that are still interested, so it cannot drift.
+ * the contacts they hold that are still interested, so it cannot drift; an assignment also claims
+ * its place on the owner document ({@link #claim}: {@value #HOLDING}, settled against the contacts
+ * at every claim), so two processes assigning at once cannot both take a rep's last place.
  */
 public final class Owners {
   public static final String COLLECTION = "owners";
@@ -155,6 +157,179 @@ public final class Owners {
       loads.merge(c.getString("ownerId"), 1L, Long::sum);
     }
     return loads;
+  }
+
+  /**
+   * The owner document's claims on their capacity ({@code holding}: {@code {lead, at}} per lead
+   * they hold or are being handed), and its version ({@code holdingVersion}, incremented by every
+   * write of the list: the compare-and-set that makes a claim atomic across processes).
+   */
+  public static final String HOLDING = "holding";
+
+  public static final String HOLDING_VERSION = "holdingVersion";
+
+  /**
+   * How long a claim whose lead's contact does not name the owner yet is kept: the assignment that
+   * claimed it writes the contact within milliseconds; a claim whose writer died is dropped after
+   * this (its place is held that long at most).
+   */
+  public static final java.time.Duration CLAIM_GRACE = java.time.Duration.ofMinutes(2);
+
+  /** Compare-and-set rounds a claim tries before it gives up (contended: the caller retries). */
+  private static final int CLAIM_ROUNDS = 20;
+
+  /**
+   * Claims one place of the owner's capacity for the lead, atomically across processes: true when
+   * the owner holds the lead already or had room and now holds this claim; false when they are full
+   * (or gone, or the owner document was changed by others on every round). The claims are the
+   * owner's {@value #HOLDING} list, written with one conditional update on {@value
+   * #HOLDING_VERSION}, so of two assigners that read the same room one writes and the other reads
+   * again. The list cannot drift: each claim first settles it against the leads collection ({@link
+   * #settled}): every lead the contacts say the owner holds counts (those assigned before the list
+   * existed, or by hand), and a claim whose lead left them (outcome, release, reassignment,
+   * erasure, end) is dropped; so nothing has to release a place when a lead leaves.
+   */
+  public boolean claim(String ownerId, String leadId, Instant now) {
+    return claim(ownerId, leadId, now, false);
+  }
+
+  /**
+   * Records that the owner holds the lead whatever their room (a lead given by hand: an operator's
+   * reassignment, a rep taking a waiting lead), so a concurrent {@link #claim} counts it. False
+   * only when the owner is gone or the list stayed contended (the contacts still count it at the
+   * next claim).
+   */
+  public boolean hold(String ownerId, String leadId, Instant now) {
+    return claim(ownerId, leadId, now, true);
+  }
+
+  /**
+   * Drops the owner's claim for the lead when the lead did not become theirs (its attempt was
+   * decided by another assigner); a lead the contact says they hold keeps counting. Best effort: a
+   * claim left behind is dropped by the next {@link #claim} after {@link #CLAIM_GRACE}.
+   */
+  public void release(String ownerId, String leadId) {
+    for (int round = 0; round < CLAIM_ROUNDS; round++) {
+      Document owner = owners.find(Filters.eq("_id", ownerId)).first();
+      if (owner == null) {
+        return;
+      }
+      List<Document> holding = new ArrayList<>(owner.getList(HOLDING, Document.class, List.of()));
+      if (!holding.removeIf(h -> leadId.equals(h.getString("lead")))) {
+        return;
+      }
+      Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
+      if (contact != null && ownerId.equals(contact.getString("ownerId")) && held(contact)) {
+        return; // theirs after all (another path gave it to them)
+      }
+      if (write(owner, holding)) {
+        return;
+      }
+    }
+  }
+
+  private boolean claim(String ownerId, String leadId, Instant now, boolean force) {
+    for (int round = 0; round < CLAIM_ROUNDS; round++) {
+      Document owner = owners.find(Filters.eq("_id", ownerId)).first();
+      if (owner == null) {
+        return false;
+      }
+      List<Document> holding = settled(owner, now);
+      if (holding.stream().anyMatch(h -> leadId.equals(h.getString("lead")))) {
+        return true; // theirs already: it takes no second place
+      }
+      if (!force && holding.size() >= owner.getInteger("capacity", 0)) {
+        if (!leads(holding).equals(leads(owner.getList(HOLDING, Document.class, List.of())))) {
+          write(owner, holding); // the settled list, for the next reader (a lost race is harmless)
+        }
+        return false;
+      }
+      holding.add(new Document("lead", leadId).append("at", Date.from(now)));
+      if (write(owner, holding)) {
+        return true;
+      }
+      // Another claim (or release) wrote the list since it was read: read it again.
+    }
+    return false;
+  }
+
+  /**
+   * The owner's claims settled against the contacts: every lead the contacts say they hold (a held
+   * stage, or paused from one), marked {@code held}; and of the other claims only those never seen
+   * held, younger than {@link #CLAIM_GRACE}, whose lead's contact has not been assigned since the
+   * claim (its assignment is still being written). A claim whose lead was seen held and left them,
+   * was assigned since (to them and then left, or to someone else), was erased, or that is older is
+   * dropped.
+   */
+  List<Document> settled(Document owner, Instant now) {
+    String ownerId = owner.getString("_id");
+    List<Document> stored = owner.getList(HOLDING, Document.class, List.of());
+    Map<String, Document> byLead = new java.util.LinkedHashMap<>();
+    for (Document h : stored) {
+      byLead.putIfAbsent(h.getString("lead"), h);
+    }
+    List<Document> settled = new ArrayList<>();
+    java.util.Set<String> holds = new java.util.HashSet<>();
+    for (Document c :
+        contacts
+            .find(Filters.and(Filters.eq("ownerId", ownerId), heldFilter()))
+            .projection(new Document("leadId", 1).append("ownerAssignedAt", 1))) {
+      String leadId = c.getString("leadId");
+      if (leadId == null || !holds.add(leadId)) {
+        continue;
+      }
+      Document claimed = byLead.get(leadId);
+      Date at = claimed != null ? claimed.getDate("at") : c.getDate("ownerAssignedAt");
+      settled.add(
+          new Document("lead", leadId)
+              .append("at", at == null ? Date.from(now) : at)
+              .append("held", true));
+    }
+    List<String> pending = new ArrayList<>();
+    for (Document h : byLead.values()) {
+      Date at = h.getDate("at");
+      if (!holds.contains(h.getString("lead"))
+          && !Boolean.TRUE.equals(h.getBoolean("held"))
+          && at != null
+          && at.toInstant().isAfter(now.minus(CLAIM_GRACE))) {
+        pending.add(h.getString("lead"));
+      }
+    }
+    if (!pending.isEmpty()) {
+      Map<String, Document> leads = new java.util.HashMap<>();
+      for (Document c :
+          contacts
+              .find(Filters.in("leadId", pending))
+              .projection(new Document("leadId", 1).append("ownerAssignedAt", 1))) {
+        leads.put(c.getString("leadId"), c);
+      }
+      for (String leadId : pending) {
+        Document c = leads.get(leadId);
+        Date claimedAt = byLead.get(leadId).getDate("at");
+        Date assignedAt = c == null ? null : c.getDate("ownerAssignedAt");
+        if (c != null && (assignedAt == null || assignedAt.before(claimedAt))) {
+          settled.add(byLead.get(leadId)); // its assignment is being written
+        }
+      }
+    }
+    return settled;
+  }
+
+  private static java.util.Set<String> leads(List<Document> holding) {
+    return holding.stream().map(h -> h.getString("lead")).collect(Collectors.toSet());
+  }
+
+  /** Writes the owner's claims if nobody wrote them since {@code owner} was read. */
+  private boolean write(Document owner, List<Document> holding) {
+    Object version = owner.get(HOLDING_VERSION);
+    return owners
+            .updateOne(
+                Filters.and(
+                    Filters.eq("_id", owner.getString("_id")),
+                    Filters.eq(HOLDING_VERSION, version)),
+                Updates.combine(Updates.set(HOLDING, holding), Updates.inc(HOLDING_VERSION, 1)))
+            .getModifiedCount()
+        == 1;
   }
 
   /**

@@ -1,0 +1,254 @@
+package com.salesagent.activities.handoff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.workflows.lead.HandOffRequest;
+import com.salesagent.workflows.lead.OwnerAssignment;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two processes (two MongoClients, two threads) assigning leads to one rep at once never put the
+ * rep over their capacity. The interleaving is forced, not left to luck: each client's first {@link
+ * #LOCKSTEP} writes to the owners or hand-offs collections wait until the other client reached the
+ * same write, so both have read the rep's load before either wrote an assignment. On the code that
+ * counted the load and then assigned, both got the rep (load 2, capacity 1).
+ */
+class CapacityRaceTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private static final Instant NOW = Instant.parse("2026-12-01T13:00:00Z");
+
+  /** Writes per client done in lockstep with the other client. */
+  private static final int LOCKSTEP = 2;
+
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  private final Phaser lockstep = new Phaser(2);
+  private final List<MongoClient> clients = new ArrayList<>();
+  private LeadStore store;
+
+  @BeforeEach
+  void setUp() {
+    MongoSchema.ensure(MONGO.database());
+    store = new LeadStore(MONGO.database());
+  }
+
+  @AfterEach
+  void tearDown() {
+    clients.forEach(MongoClient::close);
+  }
+
+  /**
+   * A client of the same server standing for one process: its first {@link #LOCKSTEP} updates of
+   * {@code owners} or {@code handoffs} wait (up to 10 s) for the other process's same write.
+   */
+  private MongoDatabase process() {
+    AtomicInteger writes = new AtomicInteger();
+    Set<String> watched = Set.of(Owners.COLLECTION, HandOffActivitiesImpl.HANDOFFS);
+    CommandListener inStep =
+        new CommandListener() {
+          @Override
+          public void commandStarted(CommandStartedEvent e) {
+            var target = e.getCommand().get(e.getCommandName());
+            boolean write =
+                Set.of("update", "findAndModify").contains(e.getCommandName())
+                    && target != null
+                    && target.isString()
+                    && watched.contains(target.asString().getValue());
+            if (write && writes.incrementAndGet() <= LOCKSTEP) {
+              int phase = lockstep.arrive();
+              try {
+                lockstep.awaitAdvanceInterruptibly(phase, 10, TimeUnit.SECONDS);
+              } catch (InterruptedException | TimeoutException ex) {
+                // The other process wrote less: go on alone.
+              }
+            }
+          }
+        };
+    MongoClient client =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(MONGO.connectionString()))
+                .addCommandListener(inStep)
+                .build());
+    clients.add(client);
+    return MONGO.database(client);
+  }
+
+  private Document owner(String id, int capacity) {
+    Document owner =
+        new Document("_id", id)
+            .append("name", id)
+            .append("timezone", "UTC")
+            .append("capacity", capacity)
+            .append("segments", List.of())
+            .append("active", true);
+    new Owners(MONGO.database()).collection().insertOne(owner);
+    return owner;
+  }
+
+  private void interested(String leadId, Instant repliedAt) {
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("campaignId", "c-1")
+            .append("segment", "smb")
+            .append("stage", "interested")
+            .append("funnel", new Document("replied", Date.from(repliedAt))));
+  }
+
+  private long held(String ownerId) {
+    return MONGO
+        .database()
+        .getCollection(Collections.CONTACTS)
+        .countDocuments(Filters.and(Filters.eq("ownerId", ownerId), Owners.heldFilter()));
+  }
+
+  private static <T> List<T> together(List<Callable<T>> calls) throws Exception {
+    ExecutorService two = Executors.newFixedThreadPool(calls.size());
+    try {
+      List<Future<T>> running = new ArrayList<>();
+      for (Callable<T> c : calls) {
+        running.add(two.submit(c));
+      }
+      List<T> done = new ArrayList<>();
+      for (Future<T> f : running) {
+        done.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return done;
+    } finally {
+      two.shutdownNow();
+    }
+  }
+
+  /**
+   * Two workers hand off two leads asking for a person, one rep with room for one. The rep's last
+   * turn was taken in this same millisecond, so both round-robin turns succeed (as two turns in one
+   * millisecond do) and both assigners go on to their next write having read the same load (and,
+   * with the claims, the same claims list).
+   */
+  @Test
+  void twoHandOffsAtOnceGiveARepWithOnePlaceOneLead() throws Exception {
+    new Owners(MONGO.database())
+        .collection()
+        .replaceOne(
+            Filters.eq("_id", "ana"), owner("ana", 1).append("lastAssignedAt", Date.from(NOW)));
+    interested("r-1", NOW.minusSeconds(60));
+    interested("r-2", NOW.minusSeconds(30));
+    HandOffActivitiesImpl first = new HandOffActivitiesImpl(process(), clock);
+    HandOffActivitiesImpl second = new HandOffActivitiesImpl(process(), clock);
+
+    List<OwnerAssignment> answers =
+        together(
+            List.of(
+                () ->
+                    first.handOff(new HandOffRequest("r-1", "c-1", "smb", 1, Duration.ofHours(2))),
+                () ->
+                    second.handOff(
+                        new HandOffRequest("r-2", "c-1", "smb", 1, Duration.ofHours(2)))));
+
+    assertThat(answers.stream().filter(a -> "ana".equals(a.ownerId())).count())
+        .as("assignments to ana")
+        .isEqualTo(1);
+    assertThat(held("ana")).as("ana's load").isEqualTo(1);
+    OwnerAssignment other =
+        answers.stream().filter(a -> a.ownerId() == null).findFirst().orElseThrow();
+    assertThat(other.retryAt()).as("the other lead waits and is tried again").isNotNull();
+    assertThat(other.note()).contains("at capacity");
+  }
+
+  /**
+   * A rep freed (the API's PUT, or the worker told a lead ended) takes the waiting leads while a
+   * worker hands another lead to them: one place, one lead.
+   */
+  @Test
+  void aFreedRepTakingWaitingLeadsWhileAWorkerHandsThemOneStaysWithinCapacity() throws Exception {
+    interested("w-1", NOW.minusSeconds(60));
+    HandOffActivitiesImpl quiet = new HandOffActivitiesImpl(MONGO.database(), clock);
+    // Nobody to take it yet: it waits unassigned.
+    assertThat(
+            quiet
+                .handOff(new HandOffRequest("w-1", "c-1", "smb", 1, Duration.ofHours(2)))
+                .ownerId())
+        .isNull();
+    owner("bia", 1);
+    interested("r-3", NOW.minusSeconds(10));
+    WaitingHandOffs freed =
+        new WaitingHandOffs(process(), (leadId, ownerId) -> {}, clock, WaitingHandOffs.MAX);
+    HandOffActivitiesImpl worker = new HandOffActivitiesImpl(process(), clock);
+
+    List<Object> answers =
+        together(
+            List.of(
+                () -> freed.takeFor("bia"),
+                () ->
+                    worker.handOff(
+                        new HandOffRequest("r-3", "c-1", "smb", 1, Duration.ofHours(2)))));
+
+    assertThat(held("bia")).as("bia's load").isEqualTo(1);
+    WaitingHandOffs.Taken taken = (WaitingHandOffs.Taken) answers.get(0);
+    OwnerAssignment handed = (OwnerAssignment) answers.get(1);
+    assertThat(taken.leadIds().size() + ("bia".equals(handed.ownerId()) ? 1 : 0))
+        .as("leads given to bia")
+        .isEqualTo(1);
+  }
+
+  /**
+   * Leads a rep held before the claims existed (no list on the owner document) still count: a rep
+   * at capacity by the contacts alone is given nothing more; and a claim whose lead left them
+   * (outcome recorded) frees its place without anything releasing it.
+   */
+  @Test
+  void leadsHeldBeforeTheClaimsCountAndALeadThatLeftFreesItsPlace() {
+    owner("caio", 1);
+    store.insertContact(
+        new Document("leadId", "old-1")
+            .append("campaignId", "c-1")
+            .append("segment", "smb")
+            .append("stage", "in_conversation")
+            .append("ownerId", "caio"));
+    Owners owners = new Owners(MONGO.database());
+
+    assertThat(owners.claim("caio", "new-1", NOW)).as("full by the contacts").isFalse();
+    assertThat(owners.claim("caio", "old-1", NOW)).as("its own lead").isTrue();
+
+    store.setContactFields("old-1", new Document("stage", "converted"));
+    interested("new-1", NOW);
+    assertThat(owners.claim("caio", "new-1", NOW)).as("the place freed by the outcome").isTrue();
+    assertThat(owners.claim("caio", "new-2", NOW))
+        .as("the claim in flight counts before its contact is written")
+        .isFalse();
+    // Its writer died before writing the contact: the claim lapses after the grace.
+    assertThat(owners.claim("caio", "new-2", NOW.plus(Owners.CLAIM_GRACE).plusSeconds(1))).isTrue();
+  }
+}
