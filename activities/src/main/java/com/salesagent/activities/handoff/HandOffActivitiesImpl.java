@@ -427,6 +427,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
             Updates.set("ownerId", ownerId),
             Updates.set("ownerAssignedAt", Date.from(now)),
             Updates.unset(RELEASED_TO_AGENT)));
+    owners.confirm(ownerId, request.leadId());
     String previous = held == null ? null : held.getString("ownerId");
     if (previous != null && !previous.equals(ownerId) && Owners.held(held)) {
       // The lead left its rep (reassigned at its SLA's deadline): their place is free now.

@@ -228,6 +228,32 @@ public final class Owners {
     }
   }
 
+  /**
+   * Marks the owner's claim for the lead {@code held} once its contact names them (called by the
+   * assignment right after that write): from then on the claim lasts only while the contacts say
+   * they hold it, so a lead given back or ended within {@link #CLAIM_GRACE} of its assignment frees
+   * its place at once. Best effort: the next {@link #claim} marks it as well when it sees the lead
+   * held.
+   */
+  public void confirm(String ownerId, String leadId) {
+    for (int round = 0; round < CLAIM_ROUNDS; round++) {
+      Document owner = owners.find(Filters.eq("_id", ownerId)).first();
+      if (owner == null) {
+        return;
+      }
+      List<Document> holding = new ArrayList<>(owner.getList(HOLDING, Document.class, List.of()));
+      Document claimed =
+          holding.stream().filter(h -> leadId.equals(h.getString("lead"))).findFirst().orElse(null);
+      if (claimed == null || Boolean.TRUE.equals(claimed.getBoolean("held"))) {
+        return;
+      }
+      claimed.put("held", true);
+      if (write(owner, holding)) {
+        return;
+      }
+    }
+  }
+
   private boolean claim(String ownerId, String leadId, Instant now, boolean force) {
     for (int round = 0; round < CLAIM_ROUNDS; round++) {
       Document owner = owners.find(Filters.eq("_id", ownerId)).first();

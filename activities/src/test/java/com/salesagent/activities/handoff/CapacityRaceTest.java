@@ -251,4 +251,53 @@ class CapacityRaceTest {
     // Its writer died before writing the contact: the claim lapses after the grace.
     assertThat(owners.claim("caio", "new-2", NOW.plus(Owners.CLAIM_GRACE).plusSeconds(1))).isTrue();
   }
+
+  /**
+   * A lead given by hand (an operator's reassignment, a rep taking a waiting lead) is held whatever
+   * the rep's room, and is claimed before its contact is written, so an automatic assignment
+   * running meanwhile counts it; one that did not become theirs is released.
+   */
+  @Test
+  void aLeadGivenByHandCountsAgainstAnAssignmentRunningMeanwhile() {
+    owner("dora", 1);
+    interested("hand-1", NOW);
+    interested("hand-2", NOW);
+    interested("auto-1", NOW);
+    Owners owners = new Owners(MONGO.database());
+
+    assertThat(owners.hold("dora", "hand-1", NOW)).isTrue();
+    assertThat(owners.claim("dora", "auto-1", NOW)).as("the hand's claim counts").isFalse();
+    assertThat(owners.hold("dora", "hand-2", NOW)).as("by hand: over capacity").isTrue();
+
+    owners.release("dora", "hand-1");
+    owners.release("dora", "hand-2");
+    assertThat(owners.claim("dora", "auto-1", NOW)).as("released: room again").isTrue();
+  }
+
+  /**
+   * A lead handed to a rep and given back at once (the release unsets its owner and assignment
+   * time) frees its place at once, not after the claims' grace: the assignment confirmed its claim
+   * when it wrote the contact.
+   */
+  @Test
+  void aLeadGivenBackRightAfterItsAssignmentFreesItsPlaceAtOnce() {
+    owner("eli", 1);
+    interested("given-back", NOW);
+    interested("next", NOW);
+    HandOffActivitiesImpl handOffs = new HandOffActivitiesImpl(MONGO.database(), clock);
+    assertThat(
+            handOffs
+                .handOff(new HandOffRequest("given-back", "c-1", "smb", 1, Duration.ofHours(2)))
+                .ownerId())
+        .isEqualTo("eli");
+
+    MONGO
+        .database()
+        .getCollection(Collections.CONTACTS)
+        .updateOne(
+            Filters.eq("leadId", "given-back"),
+            new Document("$unset", new Document("ownerId", "").append("ownerAssignedAt", "")));
+
+    assertThat(new Owners(MONGO.database()).claim("eli", "next", NOW)).isTrue();
+  }
 }
