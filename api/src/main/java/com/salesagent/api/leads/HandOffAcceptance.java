@@ -94,12 +94,23 @@ final class HandOffAcceptance {
     if (contact.getString("ownerId") == null && ownerId != null) {
       // A lead nobody had (no owner was free): the owner who takes it is its owner from now, as
       // the workflow makes it; without this the contact and the Hand-offs queue said unassigned.
-      store
-          .contacts()
-          .updateOne(
-              Filters.and(Filters.eq("leadId", leadId), Filters.exists("ownerId", false)),
-              Updates.combine(
-                  Updates.set("ownerId", ownerId), Updates.set("ownerAssignedAt", Date.from(now))));
+      // A person's choice, not checked against their capacity, but claimed on it (Owners#hold)
+      // first, so an assignment to them running meanwhile counts it.
+      owners.hold(ownerId, leadId, now);
+      long owned =
+          store
+              .contacts()
+              .updateOne(
+                  Filters.and(Filters.eq("leadId", leadId), Filters.exists("ownerId", false)),
+                  Updates.combine(
+                      Updates.set("ownerId", ownerId),
+                      Updates.set("ownerAssignedAt", Date.from(now))))
+              .getMatchedCount();
+      if (owned == 0) {
+        owners.release(ownerId, leadId); // another owner's meanwhile: not theirs
+      } else {
+        owners.confirm(ownerId, leadId);
+      }
       accepted.add(Updates.set("ownerId", ownerId));
       accepted.add(Updates.addToSet("owners", ownerId));
     }

@@ -60,6 +60,9 @@ final class HandOffReassignment extends HeldLeadMove {
     // A paused run takes the claim when it resumes: the new rep's SLA starts then (the hand-off
     // activity sets the times), not now, or a long pause would hand the lead on at its resume.
     boolean paused = LeadStore.PAUSED.equals(contact.getString("stage"));
+    // A person's choice, not checked against the rep's capacity; but recorded as a claim on it
+    // (Owners#hold) before it is written, so an assignment running meanwhile counts it.
+    owners.hold(target, leadId, now);
     long claimed =
         claim(
             leadId,
@@ -92,6 +95,7 @@ final class HandOffReassignment extends HeldLeadMove {
       if (now2 != null && target.equals(now2.getString("ownerId"))) {
         return new Outcome(holder, true);
       }
+      owners.release(target, leadId);
       throw changedMeanwhile();
     }
     store
@@ -109,6 +113,7 @@ final class HandOffReassignment extends HeldLeadMove {
                     Updates.set("ownerId", target),
                     Updates.set("ownerAssignedAt", Date.from(now)),
                     Updates.unset(SnoozedLeads.FIELD)));
+    owners.confirm(target, leadId);
     LeadAuditLog.record(
         store, operator, leadId, "handoff_reassigned_by_hand", holder + " -> " + target, now);
     notifications.emit(

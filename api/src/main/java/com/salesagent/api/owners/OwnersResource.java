@@ -4,7 +4,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
 import com.salesagent.activities.TimeZones;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.WaitingHandOffs;
@@ -200,12 +200,20 @@ public class OwnersResource {
             .append("timeOff", timeOff)
             .append("createdAt", before == null ? Date.from(now) : before.getDate("createdAt"))
             .append("updatedAt", Date.from(now));
+    // The fields an operator sets, and no others: the round-robin turn and the claims on the
+    // owner's capacity (Owners.claim: holding, holdingVersion) are the assignments', written by
+    // them meanwhile; a replace would drop a claim in flight (its lead then not counted).
+    Document fields = new Document(owner);
+    fields.remove("_id");
+    owners
+        .collection()
+        .updateOne(
+            Filters.eq("_id", ownerId),
+            new Document("$set", fields),
+            new UpdateOptions().upsert(true));
     if (before != null && before.getDate("lastAssignedAt") != null) {
       owner.append("lastAssignedAt", before.getDate("lastAssignedAt"));
     }
-    owners
-        .collection()
-        .replaceOne(Filters.eq("_id", ownerId), owner, new ReplaceOptions().upsert(true));
     audit(operator.name(), before == null ? "owner_added" : "owner_changed", ownerId, now);
     if (!owner.getBoolean("active")) {
       // Made inactive as DELETE makes them: their interested leads go to another owner (or wait
