@@ -218,9 +218,13 @@ class CapacityRaceTest {
     assertThat(held("bia")).as("bia's load").isEqualTo(1);
     WaitingHandOffs.Taken taken = (WaitingHandOffs.Taken) answers.get(0);
     OwnerAssignment handed = (OwnerAssignment) answers.get(1);
-    assertThat(taken.leadIds().size() + ("bia".equals(handed.ownerId()) ? 1 : 0))
-        .as("leads given to bia")
-        .isEqualTo(1);
+    // Both may report the same lead: the freed rep's pass also finds r-3 waiting and, its claim
+    // already made by the worker, answers it as theirs. One place, one lead.
+    Set<String> given = new java.util.HashSet<>(taken.leadIds());
+    if ("bia".equals(handed.ownerId())) {
+      given.add("r-3");
+    }
+    assertThat(given).as("leads given to bia").hasSize(1);
   }
 
   /**
