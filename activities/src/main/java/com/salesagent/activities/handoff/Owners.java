@@ -326,14 +326,23 @@ public final class Owners {
       for (Document c :
           contacts
               .find(Filters.in("leadId", pending))
-              .projection(new Document("leadId", 1).append("ownerAssignedAt", 1))) {
+              .projection(
+                  new Document("leadId", 1)
+                      .append("ownerAssignedAt", 1)
+                      .append("ownerId", 1)
+                      .append("stage", 1)
+                      .append(com.salesagent.activities.mongo.LeadStore.PAUSED_FROM, 1))) {
         leads.put(c.getString("leadId"), c);
       }
       for (String leadId : pending) {
         Document c = leads.get(leadId);
         Date claimedAt = byLead.get(leadId).getDate("at");
         Date assignedAt = c == null ? null : c.getDate("ownerAssignedAt");
-        if (c != null && (assignedAt == null || assignedAt.before(claimedAt))) {
+        if (c != null && ownerId.equals(c.getString("ownerId")) && held(c)) {
+          // Its assignment wrote the contact since the read above (at the claim's own time):
+          // theirs, held.
+          settled.add(new Document(byLead.get(leadId)).append("held", true));
+        } else if (c != null && (assignedAt == null || assignedAt.before(claimedAt))) {
           settled.add(byLead.get(leadId)); // its assignment is being written
         }
       }

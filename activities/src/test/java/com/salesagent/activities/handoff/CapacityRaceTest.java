@@ -257,6 +257,49 @@ class CapacityRaceTest {
   }
 
   /**
+   * A claim whose assignment writes the lead's contact between the two reads that settle the claims
+   * (the contacts the rep holds, then the contacts of the claims not seen held) still counts: the
+   * contact is written with the claim's own time, so "assigned since the claim" does not hold and
+   * the claim is this assignment's. Before, it was dropped between the two reads and the rep got a
+   * second lead past capacity (CapacityRaceTest's freed-rep test, one run in four).
+   */
+  @Test
+  void aClaimWhoseContactIsWrittenBetweenTheTwoReadsStillCounts() {
+    owner("fay", 1);
+    interested("mine", NOW);
+    interested("late", NOW);
+    Owners owners = new Owners(MONGO.database());
+    assertThat(owners.claim("fay", "mine", NOW)).isTrue();
+    AtomicInteger contactReads = new AtomicInteger();
+    CommandListener assignmentLandsBetween =
+        new CommandListener() {
+          @Override
+          public void commandStarted(CommandStartedEvent e) {
+            var target = e.getCommand().get("find");
+            if (target != null
+                && target.isString()
+                && Collections.CONTACTS.equals(target.asString().getValue())
+                && contactReads.incrementAndGet() == 2) {
+              store.setContactFields(
+                  "mine", new Document("ownerId", "fay").append("ownerAssignedAt", Date.from(NOW)));
+            }
+          }
+        };
+    MongoClient client =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(MONGO.connectionString()))
+                .addCommandListener(assignmentLandsBetween)
+                .build());
+    clients.add(client);
+
+    assertThat(new Owners(MONGO.database(client)).claim("fay", "late", NOW))
+        .as("fay holds 'mine' already")
+        .isFalse();
+    assertThat(contactReads.get()).as("the assignment landed between the reads").isEqualTo(2);
+  }
+
+  /**
    * A lead given by hand (an operator's reassignment, a rep taking a waiting lead) is held whatever
    * the rep's room, and is claimed before its contact is written, so an automatic assignment
    * running meanwhile counts it; one that did not become theirs is released.
