@@ -12,6 +12,7 @@ import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.persona.PersonaSearch;
 import com.salesagent.activities.persona.SegmentDiscovery;
 import com.salesagent.activities.persona.Topics;
+import com.salesagent.activities.privacy.PiiHash;
 import com.salesagent.activities.research.Embeddings;
 import com.salesagent.activities.triage.LlmClassifier;
 import com.salesagent.activities.triage.ReplyClassifier;
@@ -88,6 +89,12 @@ public final class ApiWiring {
   private ApiWiring(ApiConfiguration config, Environment env) {
     this.config = config;
     this.embedded = config.getEmbedded().isEnabled();
+    // Before anything hashes a number: PII_HASH_KEY, else (the embedded default) the key kept in
+    // DATA_DIR, made at the first start, so that the hashes stored still match after a restart.
+    PiiHash.configure(
+        embedded && config.getPiiHashKey().isBlank()
+            ? PiiHash.keptIn(java.nio.file.Path.of(config.getEmbedded().getDataDir()))
+            : PiiHash.decode(config.getPiiHashKey()));
     if (embedded) {
       EmbeddedRuntime runtime = EmbeddedRuntime.register(config, env);
       endpoints = runtime.endpoints();

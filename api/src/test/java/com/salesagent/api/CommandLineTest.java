@@ -45,6 +45,7 @@ class CommandLineTest {
     env.put("WHATSAPP_ACCESS_TOKEN", "command-line-access-token");
     env.put("WHATSAPP_APP_SECRET", "command-line-app-secret");
     env.put("WHATSAPP_VERIFY_TOKEN", "command-line-verify-token");
+    env.put("PII_HASH_KEY", PII_HASH_KEY);
     for (int i = 0; i < keyValues.length; i += 2) {
       env.put(keyValues[i], keyValues[i + 1]);
     }
@@ -52,6 +53,35 @@ class CommandLineTest {
   }
 
   static final String LONG_TOKEN = "command-line-token-0123456789abcdef0123";
+
+  /** 36 bytes in base64. */
+  static final String PII_HASH_KEY = "Y29tbWFuZC1saW5lLXBpaS1oYXNoLWtleS0wMTIzNDU2Nzg5";
+
+  /**
+   * The real stack hashes phone numbers with PII_HASH_KEY: without one (or with one too short, or
+   * no base64) it does not start, with a line naming the variable and how to make one, never the
+   * value given.
+   */
+  @Test
+  void aMissingShortOrMalformedPiiHashKeyStopsTheRealStackNamingIt() throws Exception {
+    String[] bad = {"", "c2hvcnQta2V5", "not base64 at all!"};
+    for (String key : bad) {
+      Outcome outcome = run(realStack("PII_HASH_KEY", key), "server");
+
+      String printed = String.join("\n", outcome.errLines());
+      assertThat(outcome.failure()).as("'" + key + "'").isPresent();
+      assertThat(printed)
+          .as(printed)
+          .startsWith("error: server.yml has an error")
+          .contains("PII_HASH_KEY must be a base64 key of at least 32 bytes")
+          .contains("openssl rand -base64 32")
+          .doesNotContain("unexpected failure");
+      if (!key.isEmpty()) {
+        assertThat(printed).doesNotContain(key);
+      }
+      assertThat(outcome.errLines()).noneMatch(l -> l.trim().startsWith("at "));
+    }
+  }
 
   @Test
   void aShortAdminTokenIsRefusedAtStart() throws Exception {

@@ -79,6 +79,7 @@ class SeparateProcessesTest {
     env.put("WHATSAPP_APP_SECRET", "real-secret");
     env.put("WHATSAPP_VERIFY_TOKEN", "real-verify");
     env.put("API_ADMIN_TOKEN", "split-token-0123456789abcdef0123456789");
+    env.put("PII_HASH_KEY", "c3BsaXQta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5");
     env.put("HTTP_PORT", "0");
     env.put("ADMIN_PORT", "0");
     env.put("WORKER_ADMIN_PORT", "0");

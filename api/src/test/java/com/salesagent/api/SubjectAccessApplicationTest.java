@@ -222,7 +222,18 @@ final class SubjectAccessApplicationTest extends AppTestHarness {
     Document entry = audited.get(audited.size() - 1);
     assertThat(entry.getString("actor")).isEqualTo("operator");
     assertThat(entry.getList("leadIds", String.class)).containsExactlyInAnyOrder(leadId, otherId);
-    assertThat(entry.getList("numberHashes", String.class)).contains(LlmWriter.sha256(phone));
+    // Keyed hashes (PII_HASH_KEY; on the embedded default the key kept in DATA_DIR): a plain
+    // SHA-256 of a number is reversed by hashing every number.
+    assertThat(entry.getList("numberHashes", String.class))
+        .contains(com.salesagent.activities.privacy.PiiHash.of(phone))
+        .doesNotContain(LlmWriter.sha256(phone));
+    List<String> rowHashes = new ArrayList<>();
+    doc.path("importRows")
+        .forEach(r -> r.path("numberHashes").forEach(h -> rowHashes.add(h.asText())));
+    assertThat(rowHashes)
+        .as("the duplicate row found by its number's hash")
+        .contains(com.salesagent.activities.privacy.PiiHash.of(phone))
+        .doesNotContain(LlmWriter.sha256(phone));
     String national = phone.substring(5);
     assertThat(entry.toJson()).doesNotContain(national, "Greta");
   }

@@ -50,6 +50,9 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
 
   @Override
   public void run(WorkerConfiguration configuration, Environment environment) {
+    // Before anything hashes a number: the deployment's key (checked with the settings).
+    com.salesagent.activities.privacy.PiiHash.configure(
+        com.salesagent.activities.privacy.PiiHash.decode(configuration.getPiiHashKey()));
     Endpoints endpoints =
         Endpoints.fromConfiguration(configuration, Endpoints.forWorker(configuration));
     Connections connections = Connections.open(configuration, environment, endpoints);

@@ -29,10 +29,31 @@ class WorkerConfigurationTest {
 
   private static Map<String, String> env(String... keyValues) {
     Map<String, String> env = new HashMap<>();
+    env.put("PII_HASH_KEY", KEY);
     for (int i = 0; i < keyValues.length; i += 2) {
       env.put(keyValues[i], keyValues[i + 1]);
     }
     return env;
+  }
+
+  /** 36 bytes in base64: what every case but the key's own starts from. */
+  private static final String KEY = "d29ya2VyLWNvbmZpZ3VyYXRpb24tdGVzdC1rZXktMDEyMzQ1";
+
+  /**
+   * The worker hashes phone numbers (an erasure finds import rows by them) with the API's key:
+   * none, one under 32 bytes or one that is no base64 stops start-up naming PII_HASH_KEY, never
+   * quoting the value; a good one is read.
+   */
+  @Test
+  void aMissingShortOrMalformedPiiHashKeyStopsTheWorkerNamingIt() throws Exception {
+    for (String bad : new String[] {"", "c2hvcnQta2V5", "not base64 at all!"}) {
+      assertThatThrownBy(() -> load(env("PII_HASH_KEY", bad)))
+          .as("'" + bad + "'")
+          .isInstanceOf(ConfigurationValidationException.class)
+          .hasMessageContaining("* PII_HASH_KEY must be a base64 key of at least 32 bytes")
+          .hasMessageNotContaining(bad.isEmpty() ? "\u0000" : bad);
+    }
+    assertThat(load(env()).getPiiHashKey()).isEqualTo(KEY);
   }
 
   /**

@@ -4,13 +4,13 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.notify.Notifications;
+import com.salesagent.activities.privacy.PiiHash;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.variants.ErasedCounts;
 import com.salesagent.workflows.afterend.AfterEndDraftWorkflow;
@@ -379,7 +379,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
       naming.add(
           Filters.in(
               Collections.IMPORT_ROW_NUMBER_HASHES,
-              numbers.stream().map(LlmWriter::sha256).toList()));
+              numbers.stream().flatMap(n -> PiiHash.forms(n).stream()).toList()));
     }
     naming.add(
         Filters.and(

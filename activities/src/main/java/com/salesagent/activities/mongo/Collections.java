@@ -35,7 +35,8 @@ public final class Collections {
 
   /**
    * One guarded enrolment at a time per number (the API's {@code EnrolLeases}): {@code _id} the
-   * number's SHA-256, given back after the contact's insert; TTL on {@code expireAt}.
+   * number's keyed hash ({@code PiiHash}), given back after the contact's insert; TTL on {@code
+   * expireAt}.
    */
   public static final String ENROL_LEASES = "enrol_leases";
 
@@ -62,7 +63,8 @@ public final class Collections {
   public static final String IMPORT_ROW_LEAD_IDS = "leadIds";
 
   /**
-   * An {@link #IMPORT_ROWS} row's SHA-256 of the E.164 number its echoed columns hold (never the
+   * An {@link #IMPORT_ROWS} row's keyed hash ({@code PiiHash}; a row stored before the key holds
+   * the plain SHA-256, still matched) of the E.164 number its echoed columns hold (never the
    * number): what an erasure finds the person's rows by, also those of no lead.
    */
   public static final String IMPORT_ROW_NUMBER_HASHES = "numberHashes";

@@ -9,7 +9,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
-import com.salesagent.activities.compose.LlmWriter;
+import com.salesagent.activities.privacy.PiiHash;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -83,10 +83,13 @@ public final class SendThrottle {
     return "tier:" + phoneNumberId;
   }
 
-  /** The document key of one number-recipient pair: the recipient only as a hash. */
+  /**
+   * The document key of one number-recipient pair: the recipient only as a keyed hash ({@link
+   * PiiHash}).
+   */
   public static String pairKey(String phoneNumberId, String recipient) {
     String digits = recipient.startsWith("+") ? recipient.substring(1) : recipient;
-    return "pair:" + phoneNumberId + ":" + LlmWriter.sha256(digits).substring(0, 24);
+    return "pair:" + phoneNumberId + ":" + PiiHash.of(digits).substring(0, 24);
   }
 
   /** One message per {@code 1 s / (tier × share)}: the interval of a number's throughput slots. */

@@ -38,7 +38,8 @@ public record SenderSpec(String phoneNumberId, String tokenRef, Integer tier) {
           "TEMPORAL_TLS_CERT",
           "TEMPORAL_TLS_KEY",
           "TEMPORAL_DB_PASSWORD",
-          "LLM_API_KEY");
+          "LLM_API_KEY",
+          "PII_HASH_KEY");
 
   private static final Pattern SECRET_SHAPED =
       Pattern.compile("AWS_.*|.*(_SECRET|_PASSWORD|_API_KEY|_PRIVATE_KEY|_URI|_URL)");

@@ -544,7 +544,8 @@ class LeadErasureActivitiesTest {
    * An import's row answers hold the rows it echoed (name, number, company, notes) for 30 days:
    * those naming the erased lead, those echoing a row with its number (a duplicate row, one refused
    * for its consent) and one recorded before rows kept their keys are rewritten to their line and
-   * status; another lead's row is left whole. Its outbox events and HubSpot ids go too.
+   * status (a row stored before the key, with the number's plain SHA-256, too); another lead's row
+   * is left whole. Its outbox events and HubSpot ids go too.
    */
   @Test
   void theLeadsImportRowsOutboxEventsAndCrmIdsKeepNothingOfThePerson() {
@@ -558,8 +559,14 @@ class LeadErasureActivitiesTest {
                 .append(Collections.IMPORT_ROW_LEAD_IDS, List.of("dup", "erased"))
                 .append(
                     Collections.IMPORT_ROW_NUMBER_HASHES,
-                    List.of(com.salesagent.activities.compose.LlmWriter.sha256("+5511998765432"))),
+                    List.of(com.salesagent.activities.privacy.PiiHash.of("+5511998765432"))),
             row(3, "rejected", "{\"line\":4,\"status\":\"rejected\"" + greta)
+                .append(Collections.IMPORT_ROW_LEAD_IDS, List.of())
+                .append(
+                    Collections.IMPORT_ROW_NUMBER_HASHES,
+                    List.of(com.salesagent.activities.privacy.PiiHash.of("+5511998765432"))),
+            // Stored before the number's hash was keyed (its plain SHA-256): still found.
+            row(6, "rejected", "{\"line\":7,\"status\":\"rejected\"" + greta)
                 .append(Collections.IMPORT_ROW_LEAD_IDS, List.of())
                 .append(
                     Collections.IMPORT_ROW_NUMBER_HASHES,
@@ -596,7 +603,7 @@ class LeadErasureActivitiesTest {
       assertThat(row.get(Collections.IMPORT_ROW_NUMBER_HASHES)).isNull();
     }
     assertThat(rows.find(Filters.eq("seq", 5)).first().getString("result")).contains("kept");
-    assertThat(first.documents()).containsEntry(Collections.IMPORT_ROWS, 4L);
+    assertThat(first.documents()).containsEntry(Collections.IMPORT_ROWS, 5L);
     assertThat(
             db.getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)
                 .find()

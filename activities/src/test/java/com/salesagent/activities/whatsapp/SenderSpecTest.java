@@ -40,7 +40,8 @@ class SenderSpecTest {
             "MONGODB_URI",
             "LLM_API_KEY",
             "OPENAI_API_KEY",
-            "HUBSPOT_CLIENT_SECRET")) {
+            "HUBSPOT_CLIENT_SECRET",
+            "PII_HASH_KEY")) {
       org.assertj.core.api.Assertions.assertThat(SenderSpec.problem("123", secret, 80))
           .as(secret)
           .contains("tokenRef")

@@ -10,6 +10,12 @@ public class ApiConfiguration extends WorkerConfiguration {
   @Valid @NotNull private ApiSettings api = new ApiSettings();
   @Valid @NotNull private EmbeddedSettings embedded = new EmbeddedSettings();
 
+  /** The embedded default keeps its own PII hash key in DATA_DIR when PII_HASH_KEY is not set. */
+  @Override
+  protected boolean piiHashKeyKeptLocally() {
+    return embedded.isEnabled();
+  }
+
   @JsonProperty
   public ApiSettings getApi() {
     return api;

@@ -7,8 +7,8 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.privacy.PiiHash;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * sharing one MongoDB: the {@link RecentContacts} guard reads the number's earlier leads and the
  * enrolment then inserts the new contact, so two enrolments of one number in two campaigns at the
  * same moment (two imports, two processes) both passed the guard and both got a cold opener. An
- * enrolment takes the number's lease (an insert into {@code enrol_leases}, {@code _id} the SHA-256
- * of the number, never the number itself) before the guard and gives it back after the insert: two
- * commands on the common path. A duplicate key is another enrolment of the number under way: it is
- * tried again for up to {@link #WAIT} (the holder needs a few milliseconds), then the enrolment is
- * answered {@code phone_enrolling} (retryable). A lease older than {@link #STALE_AFTER} is a
- * crashed or hung holder's and is taken over with a conditional update (one process wins it); a
- * holder taken over deletes nothing of its successor's (the delete names its own {@code owner}).
- * {@code expireAt} (TTL) removes what a crashed process left.
+ * enrolment takes the number's lease (an insert into {@code enrol_leases}, {@code _id} the keyed
+ * hash of the number ({@link PiiHash}), never the number itself) before the guard and gives it back
+ * after the insert: two commands on the common path. A duplicate key is another enrolment of the
+ * number under way: it is tried again for up to {@link #WAIT} (the holder needs a few
+ * milliseconds), then the enrolment is answered {@code phone_enrolling} (retryable). A lease older
+ * than {@link #STALE_AFTER} is a crashed or hung holder's and is taken over with a conditional
+ * update (one process wins it); a holder taken over deletes nothing of its successor's (the delete
+ * names its own {@code owner}). {@code expireAt} (TTL) removes what a crashed process left.
  */
 final class EnrolLeases {
   private static final Logger LOG = LoggerFactory.getLogger(EnrolLeases.class);
@@ -74,7 +74,7 @@ final class EnrolLeases {
 
   /** The lease's {@code _id}: the number only as a hash. */
   static String key(String phone) {
-    return LlmWriter.sha256(phone);
+    return PiiHash.of(phone);
   }
 
   /**

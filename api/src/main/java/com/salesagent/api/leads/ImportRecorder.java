@@ -73,7 +73,7 @@ final class ImportRecorder {
     if (phone == null) {
       return false;
     }
-    List<String> hashes = ImportRecords.hashes(List.of(phone));
+    List<String> hashes = ImportRecords.matching(List.of(phone));
     return !hashes.isEmpty()
         && imports
                 .find(

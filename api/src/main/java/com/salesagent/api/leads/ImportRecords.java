@@ -7,6 +7,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.privacy.PiiHash;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,15 +35,19 @@ public final class ImportRecords {
    */
   public static final String LEAD_IDS = Collections.IMPORT_ROW_LEAD_IDS;
 
-  /** A row's field: the SHA-256 of the number its echoed columns hold, for an erasure. */
+  /**
+   * A row's field: the keyed hash ({@link PiiHash}) of the number its echoed columns hold, for an
+   * erasure.
+   */
   public static final String NUMBER_HASHES = Collections.IMPORT_ROW_NUMBER_HASHES;
 
   /**
-   * An import's field: the SHA-256 of the numbers (each spelling, {@link
-   * LeadValidator#spellingsOf}) whose person asked to be erased, without their numbers being
-   * suppressed ({@code keepSuppressed=false}), while the import was under way ({@link
-   * #forgetNumbers}): its rows of those numbers, still to come or handled again when it is resumed,
-   * are not enrolled ({@link ImportRecorder#forgotten}).
+   * An import's field: the keyed hash ({@link PiiHash}; the plain SHA-256 on a record told before
+   * the key, still matched) of the numbers (each spelling, {@link LeadValidator#spellingsOf}) whose
+   * person asked to be erased, without their numbers being suppressed ({@code
+   * keepSuppressed=false}), while the import was under way ({@link #forgetNumbers}): its rows of
+   * those numbers, still to come or handled again when it is resumed, are not enrolled ({@link
+   * ImportRecorder#forgotten}).
    */
   static final String ERASED_NUMBERS = "erasedNumbers";
 
@@ -98,8 +103,8 @@ public final class ImportRecords {
   /**
    * A person asked to be erased on request ({@code keepSuppressed=false}): every import under way
    * (queued, running, or whose process stopped and that another will resume, all of which hold
-   * their file's rows still to come) is told the SHA-256 of their numbers, so that none of its rows
-   * of them enrols the person again. An import started afterwards is not: with the number not
+   * their file's rows still to come) is told the keyed hash of their numbers, so that none of its
+   * rows of them enrols the person again. An import started afterwards is not: with the number not
    * suppressed, a later enrolment (a new consent) is the operator's to make. Returns how many
    * imports were told.
    */
@@ -115,13 +120,29 @@ public final class ImportRecords {
         .getModifiedCount();
   }
 
-  /** The SHA-256 of each spelling of each number. */
+  /** The keyed hash ({@link PiiHash}) of each spelling of each number: what is written. */
   static List<String> hashes(java.util.Collection<String> numbers) {
+    return hashes(numbers, false);
+  }
+
+  /**
+   * What {@link #ERASED_NUMBERS} is matched against: the keyed hash of each spelling and its plain
+   * SHA-256, which an import under way before the key was told (and still holds when it is resumed
+   * after the upgrade).
+   */
+  static List<String> matching(java.util.Collection<String> numbers) {
+    return hashes(numbers, true);
+  }
+
+  private static List<String> hashes(java.util.Collection<String> numbers, boolean legacy) {
     java.util.Set<String> hashes = new java.util.LinkedHashSet<>();
     for (String number : numbers) {
       if (number != null && !number.isBlank()) {
         for (String spelling : LeadValidator.spellingsOf(number)) {
-          hashes.add(com.salesagent.activities.compose.LlmWriter.sha256(spelling));
+          hashes.add(PiiHash.of(spelling));
+          if (legacy) {
+            hashes.add(PiiHash.legacy(spelling));
+          }
         }
       }
     }

@@ -8,9 +8,9 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
-import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.MongoErrors;
+import com.salesagent.activities.privacy.PiiHash;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
@@ -107,8 +107,9 @@ final class ImportRows {
     /**
      * A row's answer, the JSON line its stream carries, with what an erasure finds it by (the
      * erasure's pass rewrites it without the person, {@code LeadErasureActivitiesImpl}): the lead
-     * ids it names ({@link #leadIdsOf}) and, when it echoes the row's columns, the SHA-256 of the
-     * row's number in E.164 ({@code number}; null when it has none or echoes no columns).
+     * ids it names ({@link #leadIdsOf}) and, when it echoes the row's columns, the keyed hash
+     * ({@link PiiHash}) of the row's number in E.164 ({@code number}; null when it has none or
+     * echoes no columns).
      */
     void add(long line, Object status, String json, List<String> leadIds, String number) {
       seq++;
@@ -121,7 +122,7 @@ final class ImportRows {
               .append(Collections.IMPORT_ROW_LEAD_IDS, leadIds)
               .append("expireAt", expireAt);
       if (number != null) {
-        row.append(Collections.IMPORT_ROW_NUMBER_HASHES, List.of(LlmWriter.sha256(number)));
+        row.append(Collections.IMPORT_ROW_NUMBER_HASHES, List.of(PiiHash.of(number)));
       }
       pending.add(row);
       pendingBytes += json.length();

@@ -6,10 +6,10 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
-import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.activities.privacy.PiiHash;
 import com.salesagent.api.leads.SubjectSearch.Subject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -169,9 +169,10 @@ final class SubjectExport {
   }
 
   /**
-   * The import rows that name one of the leads or echo one of the numbers (by its SHA-256), and
-   * rows recorded before rows kept their keys that name a lead in their answer; each row's answer
-   * parsed back to JSON.
+   * The import rows that name one of the leads or echo one of the numbers (by its keyed hash, or
+   * the plain SHA-256 a row stored before the key holds: {@link PiiHash#forms}), and rows recorded
+   * before rows kept their keys that name a lead in their answer; each row's answer parsed back to
+   * JSON.
    */
   private void importRows(JsonGenerator g, Subject subject) throws IOException {
     List<Bson> naming = new ArrayList<>();
@@ -188,7 +189,7 @@ final class SubjectExport {
       naming.add(
           Filters.in(
               Collections.IMPORT_ROW_NUMBER_HASHES,
-              subject.numbers().stream().map(LlmWriter::sha256).toList()));
+              subject.numbers().stream().flatMap(n -> PiiHash.forms(n).stream()).toList()));
     }
     g.writeArrayFieldStart("importRows");
     if (!naming.isEmpty()) {

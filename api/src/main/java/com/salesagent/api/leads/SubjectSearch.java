@@ -3,8 +3,8 @@ package com.salesagent.api.leads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
-import com.salesagent.activities.compose.LlmWriter;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.privacy.PiiHash;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.RequestJson;
@@ -50,16 +50,16 @@ final class SubjectSearch {
     }
 
     /**
-     * An audit entry of a request about this person: who, which leads, and the SHA-256 of the
-     * numbers (as import rows keep them: the number can be confirmed from it, not read), never a
-     * number.
+     * An audit entry of a request about this person: who, which leads, and the keyed hash of the
+     * numbers ({@link PiiHash}, as import rows keep them: the number can be confirmed from it with
+     * the key, not read), never a number.
      */
     Document auditEntry(String operator, String action, List<String> leadIds, Instant now) {
       return new Document("at", Date.from(now))
           .append("actor", operator)
           .append("action", action)
           .append("leadIds", leadIds)
-          .append("numberHashes", numbers.stream().map(LlmWriter::sha256).toList())
+          .append("numberHashes", numbers.stream().map(PiiHash::of).toList())
           .append("askedBy", askedBy())
           .append("leadCount", leadCount);
     }

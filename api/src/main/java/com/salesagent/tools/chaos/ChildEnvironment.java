@@ -11,7 +11,16 @@ import java.util.Map;
  * emulator, with the operator token and quiet hours off. Callers add their own.
  */
 public final class ChildEnvironment {
+  /** The PII hash key of the stacks this JVM starts: made once, the same for all their children. */
+  private static final String KEY = newKey();
+
   private ChildEnvironment() {}
+
+  private static String newKey() {
+    byte[] key = new byte[com.salesagent.activities.privacy.PiiHash.MIN_KEY_BYTES];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
+  }
 
   public static Map<String, String> of(
       String temporalTarget,
@@ -37,6 +46,8 @@ public final class ChildEnvironment {
     env.put("WORKER_IN_PROCESS", "false");
     env.put("QUIET_HOURS_START", "00:00");
     env.put("QUIET_HOURS_END", "00:00");
+    // One key for every process of the stack (each its own DATA_DIR): their hashes must match.
+    env.put("PII_HASH_KEY", KEY);
     return env;
   }
 }

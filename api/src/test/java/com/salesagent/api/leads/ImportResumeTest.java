@@ -343,6 +343,44 @@ class ImportResumeTest {
   }
 
   /**
+   * An import queued before the upgrade that keyed the numbers' hashes was told of an erasure
+   * (keepSuppressed=false) with the plain SHA-256 of the number's spellings, as the old version
+   * wrote {@code erasedNumbers}; resumed after the upgrade, it must still not enrol the person. A
+   * person forgotten after the upgrade is told by the keyed hash only: no plain SHA-256 stored.
+   */
+  @Test
+  void anImportToldOfAnErasureBeforeTheKeyStillHonoursItWhenResumedAfter() throws Exception {
+    String file = csv(1, 6);
+    String before = phoneOfRow(file, 2);
+    String after = phoneOfRow(file, 4);
+    ImportRecords first = new ImportRecords(db, Clock.systemUTC(), Duration.ofDays(1));
+    List<Runnable> neverRun = new ArrayList<>();
+    String id =
+        post(process(first, neverRun::add), file).getHeaderString(LeadImportResource.IMPORT_ID);
+    List<String> legacy =
+        LeadValidator.spellingsOf(before).stream()
+            .map(com.salesagent.activities.compose.LlmWriter::sha256)
+            .toList();
+    db.getCollection(Collections.IMPORTS)
+        .updateOne(Filters.eq("_id", id), Updates.addEachToSet("erasedNumbers", legacy));
+
+    assertThat(ImportRecords.forgetNumbers(db, List.of(after))).isEqualTo(1);
+    List<String> told = record(id).getList("erasedNumbers", String.class);
+    assertThat(told)
+        .contains(com.salesagent.activities.privacy.PiiHash.of(after))
+        .doesNotContain(com.salesagent.activities.compose.LlmWriter.sha256(after));
+
+    ImportRecords second = later(db);
+    assertThat(new ImportResumer(second, process(second, Runnable::run)).resumeStale())
+        .isEqualTo(1);
+    assertThat(contactsOf(before)).as("told before the key").isZero();
+    assertThat(contactsOf(after)).as("told after the key").isZero();
+    assertThat(contacts()).isEqualTo(4);
+    assertThat(rows(id).get(1).getString("status")).isEqualTo("erased_on_request");
+    assertThat(rows(id).get(3).getString("status")).isEqualTo("erased_on_request");
+  }
+
+  /**
    * The person has no lead yet: only the queued import holds their number. Asked to be forgotten,
    * the erasure of the person finds no lead to erase (200), and the import must still not enrol
    * them when it is resumed, whatever keepSuppressed says.

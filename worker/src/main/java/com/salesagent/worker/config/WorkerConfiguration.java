@@ -2,6 +2,7 @@ package com.salesagent.worker.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.salesagent.activities.privacy.PiiHash;
 import com.salesagent.temporal.TemporalSettings;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.logging.common.DefaultLoggingFactory;
@@ -35,6 +36,38 @@ public class WorkerConfiguration extends Configuration {
     }
     String level = logging.getLevel();
     return level != null && LOG_LEVELS.contains(level.strip().toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * PII_HASH_KEY: the base64 key of the hashes that stand for phone numbers in MongoDB ({@link
+   * PiiHash}). Read, never written back out (a configuration dumped shows no key).
+   */
+  private String piiHashKey = "";
+
+  @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+  public void setPiiHashKey(String key) {
+    this.piiHashKey = key == null ? "" : key;
+  }
+
+  @JsonIgnore
+  public String getPiiHashKey() {
+    return piiHashKey;
+  }
+
+  /** Whether a missing PII_HASH_KEY is made and kept by the process (the embedded default). */
+  @JsonIgnore
+  protected boolean piiHashKeyKeptLocally() {
+    return false;
+  }
+
+  /**
+   * The key is checked with the other settings: a worker with none (or another process's) would
+   * hash numbers differently from the API, and an erasure would miss the rows it must find.
+   */
+  @ValidationMethod(message = PiiHash.REQUIREMENT)
+  @JsonIgnore
+  public boolean isPiiHashKeyValid() {
+    return piiHashKey.isBlank() ? piiHashKeyKeptLocally() : PiiHash.valid(piiHashKey);
   }
 
   @JsonProperty
