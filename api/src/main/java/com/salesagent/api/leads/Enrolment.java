@@ -77,6 +77,14 @@ public class Enrolment {
   public static final String PHONE_ENROLLING = "phone_enrolling";
 
   /**
+   * The person asked to be erased while the import enrolling them was under way, the number not
+   * suppressed ({@code keepSuppressed=false}), and the request came between the import's check and
+   * this enrolment's insert: the contact was taken back, nothing started ({@link #enrol(
+   * LeadValidator.Lead, java.util.function.BooleanSupplier)}).
+   */
+  public static final String ERASED_ON_REQUEST = "erased_on_request";
+
+  /**
    * Why a suppressed number is not enrolled, as POST /api/leads and an import row both say it: the
    * suppression's source and when it was recorded.
    */
@@ -247,6 +255,20 @@ public class Enrolment {
   }
 
   public Outcome enrol(LeadValidator.Lead lead) {
+    return enrol(lead, () -> false);
+  }
+
+  /**
+   * {@link #enrol(LeadValidator.Lead)}, with what else forbids the number, asked again after the
+   * contact's insert ({@code forgotten}: an import's {@code ImportRecorder#forgotten}).
+   *
+   * <p>The number's suppression (and {@code forgotten}) is read before the insert and again after
+   * it, before anything starts: an erasure of the person blocks the number first and looks for
+   * their leads after ({@link SubjectErasure}), so either its search finds this contact or this
+   * second read finds its block, and the contact is taken back. Read only before, an enrolment that
+   * read just before the block and inserted just after the erasure's search was erased by nobody.
+   */
+  public Outcome enrol(LeadValidator.Lead lead, java.util.function.BooleanSupplier forgotten) {
     Instant now = clock.instant();
     String workflowId = LeadWorkflow.workflowId(lead.leadId());
     Optional<Suppressions.Entry> suppressed =
@@ -303,6 +325,19 @@ public class Enrolment {
       store.contacts().deleteOne(Filters.eq("_id", contact.get("_id")));
       LOG.warn("an enrolment lost its number's lease before its insert: taken back, retryable");
       return enrolling(lead, now.plus(Duration.ofSeconds(1)));
+    }
+    if (insert == LeadStore.Inserted.INSERTED) {
+      Optional<Suppressions.Entry> since =
+          suppressions.active(LeadValidator.spellingsOf(lead.phone()));
+      boolean forgot = since.isEmpty() && forgotten.getAsBoolean();
+      if (since.isPresent() || forgot) {
+        // Blocked between the check above and the insert (an erasure of the person, a stop): the
+        // contact is taken back before anything of it starts, and refused as the check would have.
+        store.contacts().deleteOne(Filters.eq("_id", contact.get("_id")));
+        return forgot
+            ? new Outcome(lead.leadId(), null, ERASED_ON_REQUEST, null, null)
+            : new Outcome(lead.leadId(), null, SUPPRESSED, since.get(), null);
+      }
     }
     if (insert == LeadStore.Inserted.PHONE_ACTIVE) {
       Document active = store.activeContact(lead.campaignId(), lead.phone());

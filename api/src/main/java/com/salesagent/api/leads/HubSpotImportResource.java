@@ -190,7 +190,9 @@ public class HubSpotImportResource {
             why.put("message", LeadImport.FORGOTTEN);
             notImported.add(why);
           } else {
-            Enrolment.Outcome outcome = enrolment.enrol(result.lead());
+            String number = result.lead().phone();
+            Enrolment.Outcome outcome =
+                enrolment.enrol(result.lead(), () -> recorder.forgotten(number));
             why.put("leadId", outcome.leadId());
             if (Enrolment.ALREADY_ENROLLED.equals(outcome.status())) {
               already++;
@@ -216,6 +218,8 @@ public class HubSpotImportResource {
               } else if (Enrolment.PHONE_ENROLLING.equals(outcome.status())) {
                 why.put("retryAt", outcome.retryAt().toString());
                 why.put("errors", List.of(new FieldError("phone", RecentContacts.ENROLLING)));
+              } else if (Enrolment.ERASED_ON_REQUEST.equals(outcome.status())) {
+                why.put("message", LeadImport.FORGOTTEN);
               }
               notImported.add(why);
             }

@@ -470,7 +470,17 @@ class LeadImport {
       return;
     }
     try {
-      Enrolment.Outcome outcome = enrolment.enrol(result.lead());
+      String number = result.lead().phone();
+      Enrolment.Outcome outcome =
+          enrolment.enrol(result.lead(), () -> recorder != null && recorder.forgotten(number));
+      if (Enrolment.ERASED_ON_REQUEST.equals(outcome.status())) {
+        // Asked to be forgotten between the check above and the enrolment's insert: taken back.
+        refused++;
+        answer.put("status", ERASED_ON_REQUEST);
+        answer.put("message", FORGOTTEN);
+        answers.row(RowAnswers.withColumns(answer, columns), phone, ERASED_NOT_RECORDED);
+        return;
+      }
       if (Enrolment.PHONE_ACTIVE.equals(outcome.status())
           && (request.leadId() == null || request.leadId().isBlank())
           && enrolment.isLiveLeadOf(outcome.activeLeadId(), result.lead())) {

@@ -44,7 +44,8 @@ final class SubjectSearch {
       List<String> numbers,
       List<String> exported,
       List<String> notExported,
-      int leadCount) {
+      int leadCount,
+      int maxLeads) {
     boolean truncated() {
       return !notExported.isEmpty();
     }
@@ -77,10 +78,19 @@ final class SubjectSearch {
   private final ObjectMapper strict;
   private final int maxLeads;
 
+  /**
+   * The person found again, as {@link #find} found them: what an erasure reads once it has blocked
+   * their numbers, so that a lead enrolled between the first search and the block is theirs too.
+   */
+  static Subject again(LeadStore store, Subject subject) {
+    return new SubjectSearch(store, null, null, subject.maxLeads())
+        .find(new Asked(subject.phone(), subject.leadId()));
+  }
+
   SubjectSearch(LeadStore store, LeadValidator phones, ObjectMapper mapper, int maxLeads) {
     this.store = store;
     this.phones = phones;
-    this.strict = RequestJson.strict(mapper.copy());
+    this.strict = mapper == null ? null : RequestJson.strict(mapper.copy());
     this.maxLeads = maxLeads;
   }
 
@@ -206,6 +216,7 @@ final class SubjectSearch {
         List.copyOf(numbers),
         List.copyOf(ordered.subList(0, cut)),
         List.copyOf(rest.subList(0, Math.min(MAX_NAMED, rest.size()))),
-        ordered.size());
+        ordered.size(),
+        maxLeads);
   }
 }

@@ -336,6 +336,111 @@ class EnrolmentRaceTest {
         .first();
   }
 
+  /** The erasure of a person by another API process (B): what {@code SubjectAccess.erase} does. */
+  private static SubjectSearch.Subject search(String phone) {
+    return new SubjectSearch(
+            STORE_B,
+            new LeadValidator("UTC", "US"),
+            io.dropwizard.jackson.Jackson.newObjectMapper(),
+            100)
+        .find(new SubjectSearch.Asked(phone, null));
+  }
+
+  private static SubjectErasure.PersonErased erase(SubjectSearch.Subject subject, boolean keep) {
+    LeadErasure leads =
+        new LeadErasure(
+            STORE_B, TEMPORAL.getWorkflowClient(), Duration.ofMinutes(10), CLOCK, (w, r) -> {});
+    return (SubjectErasure.PersonErased)
+        new SubjectErasure(STORE_B.database(), CLOCK)
+            .erase("dpo", subject, "forget me", keep, leads)
+            .getEntity();
+  }
+
+  /**
+   * A person asks to be erased; their leads are found, and another lead of their number is enrolled
+   * before the erasure blocks the number (suppression, imports told). Before, the erasure erased
+   * the leads it had found and the new one went on, its cold opener to come: the person asked to be
+   * forgotten and was messaged. Now the erasure blocks the number first and finds the person again:
+   * the lead enrolled in the window is erased too, with keepSuppressed=false also.
+   */
+  @Test
+  void aLeadEnrolledBetweenAnErasuresSearchAndItsBlockIsErasedToo() {
+    for (boolean keep : new boolean[] {true, false}) {
+      String phone = keep ? "+5511998760401" : "+5511998760402";
+      Enrolment operator = enrolment(STORE_A).recontacting();
+      assertThat(operator.enrol(lead("window-first-" + keep, phone, "spring")).status())
+          .isEqualTo("enrolled");
+      SubjectSearch.Subject found = search(phone);
+      assertThat(found.exported()).containsExactly("window-first-" + keep);
+
+      // The window: enrolled after the erasure's search, before its block.
+      assertThat(operator.enrol(lead("window-second-" + keep, phone, "summer")).status())
+          .isEqualTo("enrolled");
+      SubjectErasure.PersonErased erased = erase(found, keep);
+
+      assertThat(erased.leads())
+          .as("keepSuppressed=" + keep)
+          .extracting(SubjectErasure.LeadErased::leadId)
+          .containsExactlyInAnyOrder("window-first-" + keep, "window-second-" + keep);
+      assertThat(LeadStore.erasing(STORE_A.contactForSteps("window-second-" + keep)))
+          .as("keepSuppressed=" + keep + ": the lead enrolled in the window is being erased")
+          .isTrue();
+    }
+  }
+
+  /**
+   * An enrolment reads the number's suppression, and before its insert a whole erasure of the
+   * person (keepSuppressed=true) blocks the number and searches for their leads: its search cannot
+   * see a contact not yet inserted. Before, the enrolment inserted and started its lead: the person
+   * who asked to be forgotten was enrolled, and messaged. Now the enrolment reads the suppression
+   * again after its insert and takes its contact back, refused as suppressed.
+   */
+  @Test
+  void anEnrolmentWhoseInsertFollowsAnErasuresSearchIsTakenBack() {
+    String phone = "+5511998760411";
+    Enrolment operator = enrolment(STORE_A).recontacting();
+    assertThat(operator.enrol(lead("late-first", phone, "spring")).status()).isEqualTo("enrolled");
+    List<SubjectErasure.PersonErased> erasures = new CopyOnWriteArrayList<>();
+    PAUSE.set(new Pause(phone, () -> erasures.add(erase(search(phone), true))));
+    try {
+      Enrolment.Outcome outcome = operator.enrol(lead("late-second", phone, "summer"));
+
+      assertThat(erasures).hasSize(1);
+      assertThat(erasures.get(0).leads())
+          .extracting(SubjectErasure.LeadErased::leadId)
+          .containsExactly("late-first");
+      assertThat(outcome.status()).isEqualTo("suppressed");
+      assertThat(outcome.started()).isFalse();
+      assertThat(STORE_A.contact("late-second")).as("taken back").isNull();
+    } finally {
+      PAUSE.set(null);
+    }
+  }
+
+  /**
+   * keepSuppressed=false suppresses nothing: an import under way is told the number instead ({@code
+   * ImportRecorder#forgotten}, what the enrolment is given to ask). Told between the import's own
+   * check and the insert, the enrolment asks again after its insert and takes its contact back,
+   * refused {@code erased_on_request}.
+   */
+  @Test
+  void anImportsEnrolmentToldToForgetTheNumberBeforeItsInsertEndsTakesItsContactBack() {
+    String phone = "+5511998760421";
+    java.util.concurrent.atomic.AtomicBoolean forgotten =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    PAUSE.set(new Pause(phone, () -> forgotten.set(true)));
+    try {
+      Enrolment.Outcome outcome =
+          enrolment(STORE_A).enrol(lead("forgot-first", phone, "spring"), forgotten::get);
+
+      assertThat(outcome.status()).isEqualTo(Enrolment.ERASED_ON_REQUEST);
+      assertThat(outcome.started()).isFalse();
+      assertThat(STORE_A.contact("forgot-first")).as("taken back").isNull();
+    } finally {
+      PAUSE.set(null);
+    }
+  }
+
   private static Enrolment enrolment(LeadStore store) {
     return new Enrolment(
         store, TEMPORAL.getWorkflowClient(), CLOCK, Duration.ZERO, RECONTACT_AFTER);
