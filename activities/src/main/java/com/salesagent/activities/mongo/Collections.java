@@ -67,6 +67,15 @@ public final class Collections {
    * the plain SHA-256, still matched) of the E.164 number its echoed columns hold (never the
    * number): what an erasure finds the person's rows by, also those of no lead.
    */
+  /**
+   * A {@link #WEBHOOK_EVENTS} event that is no dead letter: {@code deadLetter} false or absent. Not
+   * {@code $ne: true}, whose index bounds are two open ranges, so that the index (processed,
+   * deadLetter, receivedAt) gives the live events as two points, in time order, with no dead letter
+   * read.
+   */
+  public static final org.bson.conversions.Bson NOT_DEAD_LETTER =
+      com.mongodb.client.model.Filters.in("deadLetter", false, null);
+
   public static final String IMPORT_ROW_NUMBER_HASHES = "numberHashes";
 
   /**

@@ -288,6 +288,17 @@ public final class MongoSchema {
         new IndexOptions().unique(true));
     index(db, ErasedCounts.COLLECTION, Indexes.ascending("day"));
     index(db, Collections.WEBHOOK_EVENTS, Indexes.ascending("processed", "receivedAt"));
+    // What waits to be processed, dead letters apart (the relay's poll, the backlog gauges): dead
+    // letters stay processed=false, so in (processed, receivedAt) the query walked every dead
+    // letter older than the oldest live event at each poll and each scrape. Only unprocessed
+    // events are in this index, and deadLetter before receivedAt: the live ones ({@link
+    // Collections#NOT_DEAD_LETTER}: false or none) are two ranges of their own, each in time order.
+    index(
+        db,
+        Collections.WEBHOOK_EVENTS,
+        Indexes.ascending("processed", "deadLetter", "receivedAt"),
+        new IndexOptions()
+            .partialFilterExpression(com.mongodb.client.model.Filters.eq("processed", false)));
     // A retried status finds the other events of its counting batch (CountedOnce).
     index(db, com.salesagent.activities.variants.CountedOnce.LEDGER, Indexes.ascending("batch"));
     // The live feed's polling fallback (a standalone mongod) reads receivedAt >= t sorted by

@@ -136,6 +136,76 @@ abstract class MongoSchemaContract {
     }
   }
 
+  /**
+   * Dead letters stay processed=false: in (processed, receivedAt) the relay's poll and the backlog
+   * gauges walked every dead letter older than the oldest live event, at each poll and each scrape.
+   * A partial index of the unprocessed events, deadLetter before receivedAt, gives them the live
+   * ones alone.
+   */
+  @Test
+  void theBacklogOfUnprocessedEventsIsIndexedWithoutItsDeadLetters() {
+    MongoSchema.ensure(db());
+
+    assertThat(db().getCollection(Collections.WEBHOOK_EVENTS).listIndexes().into(new ArrayList<>()))
+        .anySatisfy(
+            i -> {
+              assertThat(new ArrayList<>(i.get("key", Document.class).keySet()))
+                  .containsExactly("processed", "deadLetter", "receivedAt");
+              assertThat(i.get("partialFilterExpression", Document.class).toBsonDocument())
+                  .isEqualTo(Filters.eq("processed", false).toBsonDocument());
+            });
+  }
+
+  /**
+   * On a real MongoDB (where Docker exists; the embedded server has no query plans) the plan of the
+   * backlog's count and of its oldest event reads no dead letter among two hundred older ones.
+   */
+  @Test
+  void theBacklogsPlanReadsNoDeadLetter() {
+    assumeTrue(!mongo().isEmbedded(), "explain() needs a real MongoDB");
+    MongoSchema.ensure(db());
+    MongoCollection<Document> events = db().getCollection(Collections.WEBHOOK_EVENTS);
+    List<Document> docs = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      docs.add(
+          new Document("eventKey", "dead:" + i)
+              .append("processed", false)
+              .append("deadLetter", true)
+              .append("receivedAt", new Date(1_000L + i)));
+    }
+    docs.add(
+        new Document("eventKey", "live:a")
+            .append("processed", false)
+            .append("receivedAt", new Date(500_000L)));
+    docs.add(
+        new Document("eventKey", "live:b")
+            .append("processed", false)
+            .append("deadLetter", false)
+            .append("receivedAt", new Date(600_000L)));
+    events.insertMany(docs);
+    org.bson.conversions.Bson waiting =
+        Filters.and(Filters.eq("processed", false), Collections.NOT_DEAD_LETTER);
+    for (Document command :
+        List.of(
+            new Document("count", Collections.WEBHOOK_EVENTS)
+                .append("query", waiting)
+                .append("limit", 10_000),
+            new Document("find", Collections.WEBHOOK_EVENTS)
+                .append("filter", waiting)
+                .append("sort", new Document("receivedAt", 1))
+                .append("limit", 1))) {
+      Document stats =
+          db().runCommand(new Document("explain", command).append("verbosity", "executionStats"))
+              .get("executionStats", Document.class);
+      assertThat(stats.get("totalKeysExamined", Number.class).longValue())
+          .as(command.toJson())
+          .isLessThanOrEqualTo(4);
+      assertThat(stats.get("totalDocsExamined", Number.class).longValue())
+          .as(command.toJson())
+          .isLessThanOrEqualTo(2);
+    }
+  }
+
   @Test
   void aLeadIdIsUnique() {
     MongoSchema.ensure(db());

@@ -117,7 +117,8 @@ public final class BacklogGauges {
 
   private Reading read(Instant now) {
     try {
-      Bson waiting = Filters.and(Filters.eq("processed", false), Filters.ne("deadLetter", true));
+      // Through the partial index (processed, deadLetter, receivedAt): no dead letter is read.
+      Bson waiting = Filters.and(Filters.eq("processed", false), Collections.NOT_DEAD_LETTER);
       // Held: not decided by an operator (resend, assume sent, stop) nor left by a run that ended
       // (Messages.abandonUnknown), which would stay unknown, and grow old, for good.
       Bson unknown =

@@ -398,7 +398,7 @@ public class WebhookInbox implements Managed {
       Bson due =
           Filters.and(
               Filters.eq("processed", false),
-              Filters.ne("deadLetter", true),
+              com.salesagent.activities.mongo.Collections.NOT_DEAD_LETTER,
               Filters.or(
                   Filters.exists("nextAttemptAt", false), Filters.lte("nextAttemptAt", now)));
       int read = 0;

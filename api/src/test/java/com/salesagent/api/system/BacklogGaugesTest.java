@@ -10,7 +10,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +107,45 @@ class BacklogGaugesTest {
       assertThat(value(registry, "sales_agent.sends.unknown")).isEqualTo(1);
       assertThat(value(registry, "sales_agent.sends.unknown.oldest.age.seconds")).isEqualTo(120);
     }
+  }
+
+  /**
+   * Dead letters stay processed=false, and there may be thousands (an invalid payload stored per
+   * webhook from a misconfigured sender): none is counted or aged, older than every live event or
+   * not; an event retried out of the dead letters (deadLetter false) counts again.
+   */
+  @Test
+  void thousandsOfDeadLettersAreNeitherCountedNorAgedWhateverTheirAge() {
+    List<Document> dead = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      dead.add(
+          new Document("eventKey", "invalid:" + i)
+              .append("kind", "status")
+              .append("processed", false)
+              .append("deadLetter", true)
+              .append("attempts", 0)
+              .append("receivedAt", Date.from(T0.minusSeconds(86_400 - i))));
+    }
+    MONGO.database().getCollection("webhook_events").insertMany(dead);
+    event("status:a", false, false, T0.minusSeconds(40));
+    event("status:b", false, false, T0.minusSeconds(10));
+    MONGO
+        .database()
+        .getCollection("webhook_events")
+        .insertOne(
+            new Document("eventKey", "status:retried")
+                .append("kind", "status")
+                .append("processed", false)
+                .append("deadLetter", false)
+                .append("attempts", 0)
+                .append("receivedAt", Date.from(T0.minusSeconds(70))));
+    event("status:done", true, false, T0.minusSeconds(3_600));
+
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new BacklogGauges(MONGO.database(), clock).register(registry);
+
+    assertThat(value(registry, "sales_agent.webhook.backlog")).isEqualTo(3);
+    assertThat(value(registry, "sales_agent.webhook.backlog.oldest.age.seconds")).isEqualTo(70);
   }
 
   /**
