@@ -62,6 +62,7 @@ class ImportAtScaleTest {
       env.put("WHATSAPP_APP_SECRET", "s");
       env.put("WHATSAPP_VERIFY_TOKEN", "v");
       env.put("API_ADMIN_TOKEN", "import-token-0123456789abcdef0123456789");
+      env.put("PII_HASH_KEY", "aW1wb3J0LWF0LXNjYWxlLWtleS0wMTIzNDU2Nzg5YWJjZGVm");
       env.put("WORKER_IN_PROCESS", "false");
       env.put("HTTP_PORT", String.valueOf(port));
       env.put("ADMIN_PORT", String.valueOf(Ports.freePort()));
