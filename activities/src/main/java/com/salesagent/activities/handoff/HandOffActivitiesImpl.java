@@ -231,8 +231,14 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
       String chosenId = chosen.getString("_id");
       // The load read above may be stale (another process assigning to them now): the place is
       // claimed atomically on the owner (Owners#claim) before the lead is given to them.
-      if (!owners.claim(chosenId, request.leadId(), now)) {
+      Owners.Place place = owners.claimPlace(chosenId, request.leadId(), now);
+      if (place == Owners.Place.FULL) {
         filled.add(chosenId);
+        continue;
+      }
+      if (place == Owners.Place.BUSY) {
+        // Not full, only contended (a burst of hand-offs to them): another turn, and after five
+        // "owners busy" in a minute, not "at capacity" in FULL_RETRY.
         continue;
       }
       OwnerAssignment assigned = assigned(request, chosen, now);

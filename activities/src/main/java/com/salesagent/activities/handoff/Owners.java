@@ -190,7 +190,25 @@ public final class Owners {
    * erasure, end) is dropped; so nothing has to release a place when a lead leaves.
    */
   public boolean claim(String ownerId, String leadId, Instant now) {
-    return claim(ownerId, leadId, now, false);
+    return place(ownerId, leadId, now, false) == Place.CLAIMED;
+  }
+
+  /** A claim's outcome ({@link #claimPlace}). */
+  public enum Place {
+    /** The owner holds the lead now (or held it already). */
+    CLAIMED,
+    /** The owner is full (or gone). */
+    FULL,
+    /**
+     * Other claims wrote the owner's list on every round: not known to be full, try again shortly
+     * (a burst of hand-offs to one rep with room, not a reason to wait as for a full one).
+     */
+    BUSY
+  }
+
+  /** As {@link #claim}, telling a full owner from one whose claims stayed contended. */
+  public Place claimPlace(String ownerId, String leadId, Instant now) {
+    return place(ownerId, leadId, now, false);
   }
 
   /**
@@ -200,7 +218,7 @@ public final class Owners {
    * next claim).
    */
   public boolean hold(String ownerId, String leadId, Instant now) {
-    return claim(ownerId, leadId, now, true);
+    return place(ownerId, leadId, now, true) == Place.CLAIMED;
   }
 
   /**
@@ -254,29 +272,29 @@ public final class Owners {
     }
   }
 
-  private boolean claim(String ownerId, String leadId, Instant now, boolean force) {
+  private Place place(String ownerId, String leadId, Instant now, boolean force) {
     for (int round = 0; round < CLAIM_ROUNDS; round++) {
       Document owner = owners.find(Filters.eq("_id", ownerId)).first();
       if (owner == null) {
-        return false;
+        return Place.FULL;
       }
       List<Document> holding = settled(owner, now);
       if (holding.stream().anyMatch(h -> leadId.equals(h.getString("lead")))) {
-        return true; // theirs already: it takes no second place
+        return Place.CLAIMED; // theirs already: it takes no second place
       }
       if (!force && holding.size() >= owner.getInteger("capacity", 0)) {
         if (!leads(holding).equals(leads(owner.getList(HOLDING, Document.class, List.of())))) {
           write(owner, holding); // the settled list, for the next reader (a lost race is harmless)
         }
-        return false;
+        return Place.FULL;
       }
       holding.add(new Document("lead", leadId).append("at", Date.from(now)));
       if (write(owner, holding)) {
-        return true;
+        return Place.CLAIMED;
       }
       // Another claim (or release) wrote the list since it was read: read it again.
     }
-    return false;
+    return Place.BUSY;
   }
 
   /**

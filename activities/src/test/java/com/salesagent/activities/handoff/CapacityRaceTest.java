@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import com.salesagent.activities.mongo.Collections;
@@ -254,6 +255,46 @@ class CapacityRaceTest {
         .isFalse();
     // Its writer died before writing the contact: the claim lapses after the grace.
     assertThat(owners.claim("caio", "new-2", NOW.plus(Owners.CLAIM_GRACE).plusSeconds(1))).isTrue();
+  }
+
+  /**
+   * Found by the review: a rep with room whose claims stayed contended (other hand-offs wrote their
+   * list on every round, as in a burst to one rep) was answered "at capacity" and the lead waited
+   * the full 15 minutes. Now contended is not full: "owners busy", tried again in a minute.
+   */
+  @Test
+  void aRepWithRoomWhoseClaimsStayContendedIsBusyNotFull() {
+    owner("gil", 100);
+    interested("burst-1", NOW);
+    CommandListener anotherClaimEachTime =
+        new CommandListener() {
+          @Override
+          public void commandStarted(CommandStartedEvent e) {
+            var target = e.getCommand().get("update");
+            if (target != null
+                && target.isString()
+                && Owners.COLLECTION.equals(target.asString().getValue())) {
+              new Owners(MONGO.database())
+                  .collection()
+                  .updateOne(Filters.eq("_id", "gil"), Updates.inc(Owners.HOLDING_VERSION, 1));
+            }
+          }
+        };
+    MongoClient client =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(MONGO.connectionString()))
+                .addCommandListener(anotherClaimEachTime)
+                .build());
+    clients.add(client);
+
+    OwnerAssignment answer =
+        new HandOffActivitiesImpl(MONGO.database(client), clock)
+            .handOff(new HandOffRequest("burst-1", "c-1", "smb", 1, Duration.ofHours(2)));
+
+    assertThat(answer.ownerId()).isNull();
+    assertThat(answer.note()).doesNotContain("at capacity").contains("busy");
+    assertThat(answer.retryAt()).isEqualTo(NOW.plus(Duration.ofMinutes(1)));
   }
 
   /**
