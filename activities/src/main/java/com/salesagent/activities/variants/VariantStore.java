@@ -68,9 +68,10 @@ public final class VariantStore {
   }
 
   /**
-   * Archives the (switched off) variant if it is still at revision {@code expected}: one
-   * conditional write, the revision one more (an edit read before is refused, If-Match), its
-   * wording revision kept. Refused, with the revision it is at, when another change came since.
+   * Archives the variant if it is still at revision {@code expected} (the caller then switches an
+   * enabled one off, as a disable does): one conditional write, the revision one more (an edit read
+   * before is refused, If-Match), its wording revision kept. Refused, with the revision it is at,
+   * when another change came since.
    */
   public Replaced archive(String variantId, String operator, int expected) {
     return setArchived(variantId, operator, expected, true);
@@ -93,7 +94,6 @@ public final class VariantStore {
         archive
             ? Updates.combine(
                 Updates.set(ARCHIVED, true),
-                Updates.set("enabled", false),
                 Updates.set("archivedAt", now()),
                 Updates.set("archivedBy", operator))
             : Updates.combine(
@@ -294,6 +294,9 @@ public final class VariantStore {
       if (expected != null && expected != revision) {
         return new Replaced(false, revision);
       }
+      if (archived(existing)) {
+        return new Replaced(false, revision); // archived meanwhile: not replaced (or enabled)
+      }
       Document replacement = new Document(variant);
       replacement.put(REVISION, revision + 1);
       if (existing != null) {
@@ -338,6 +341,7 @@ public final class VariantStore {
       Bson same =
           Filters.and(
               Filters.eq("variantId", variantId),
+              Filters.ne(ARCHIVED, true),
               killSwitch == null
                   ? Filters.exists(KILL_SWITCH, false)
                   : Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId")),

@@ -218,15 +218,28 @@ public class VariantResource {
           .tag(new EntityTag(String.valueOf(revision)))
           .build();
     }
-    // Switched off as a disable does: its in-flight leads switch before their next send.
+    // Archived first (one conditional write), and only then switched off as a disable does (its
+    // in-flight leads switch before their next send): an archive refused because another change
+    // came between its read and its write switches nothing off. Switched off first, a refused
+    // archive had switched the variant off, started its kill-switch and audited it.
+    VariantStore.Replaced done = variants.archive(variantId, operator.name(), revision);
+    if (!done.done()) {
+      Document now = variants.find(variantId);
+      if (VariantStore.archived(now)) {
+        // Another archive came first (a double click): the same answer as when it was archived.
+        return Response.ok(new Archived(variantId, true, null, true, null))
+            .tag(new EntityTag(String.valueOf(VariantStore.revisionOf(now))))
+            .build();
+      }
+      if (expected == null) {
+        throw changedMeanwhile(variantId, done.revision());
+      }
+      throw stale(expected, done.revision());
+    }
     Switched off =
         existing.getBoolean("enabled", true)
             ? killSwitches.switchOff(variantId, operator.name())
             : null;
-    VariantStore.Replaced done = variants.archive(variantId, operator.name(), revision);
-    if (!done.done()) {
-      throw stale(expected == null ? revision : expected, done.revision());
-    }
     audit(operator, "variant_archived", variantId, null);
     return Response.ok(
             new Archived(
@@ -274,6 +287,18 @@ public class VariantResource {
   }
 
   /** 409 naming {@code archived}: an archived variant is neither enabled nor replaced. */
+  /** 409 naming {@code variantId}: a change without If-Match lost to others, nothing written. */
+  private static ApiException changedMeanwhile(String variantId, int revision) {
+    return new ApiException(
+        409,
+        "variant " + variantId + " changed by other edits meanwhile: nothing was changed",
+        new FieldError(
+            "variantId",
+            "being edited by others (revision "
+                + revision
+                + " now): read it again and send the change with If-Match"));
+  }
+
   private static ApiException archivedConflict(String variantId) {
     return new ApiException(
         409,
@@ -337,16 +362,12 @@ public class VariantResource {
             operator.name(),
             expected);
     if (!replaced.done()) {
+      if (VariantStore.archived(variants.find(variantId))) {
+        throw archivedConflict(variantId); // archived between this one's read and its write
+      }
       if (expected == null) {
         // Without If-Match: lost every race to other edits, nothing of this one written.
-        throw new ApiException(
-            409,
-            "variant " + variantId + " changed by other edits meanwhile: nothing was changed",
-            new FieldError(
-                "variantId",
-                "being edited by others (revision "
-                    + replaced.revision()
-                    + " now): read it again and send the edit with If-Match"));
+        throw changedMeanwhile(variantId, replaced.revision());
       }
       // Another replacement came between this one's read and its write.
       throw stale(expected, replaced.revision());

@@ -862,6 +862,120 @@ class VariantResourceTest {
     assertThat(audited("v-stale-off", "variant_disabled")).isZero();
   }
 
+  /** A resource on a client whose first write to MongoDB runs {@code first} just before it. */
+  private static <T> T racing(
+      Runnable first, java.util.function.Function<VariantResource, T> call) {
+    AtomicBoolean raced = new AtomicBoolean();
+    CommandListener otherFirst =
+        new CommandListener() {
+          @Override
+          public void commandStarted(CommandStartedEvent e) {
+            if (List.of("update", "findAndModify").contains(e.getCommandName())
+                && raced.compareAndSet(false, true)) {
+              first.run();
+            }
+          }
+        };
+    try (MongoClient client =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(
+                    new ConnectionString(
+                        "mongodb://" + ADDRESS.getHostString() + ":" + ADDRESS.getPort()))
+                .addCommandListener(otherFirst)
+                .build())) {
+      T answer =
+          call.apply(
+              new VariantResource(
+                  client.getDatabase("variants-test"), TEMPORAL.getWorkflowClient()));
+      assertThat(raced).as("the other change came between").isTrue();
+      return answer;
+    }
+  }
+
+  /**
+   * Found by the review: an archive refused because a PUT came between its read and its write (412)
+   * had already switched the variant off, started its kill-switch and audited it, as the PUT's
+   * switch-off did before a89bbf6e. Now the archive is written first and the variant switched off
+   * only after.
+   */
+  @Test
+  void anArchiveFromAStaleReadIsRefusedAndSwitchesNothingOff() {
+    String body = VALID.replace("v-test", "v-stale-archive");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+    VariantStore other = new VariantStore(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
+    ApiException refused =
+        racing(
+            () ->
+                assertThat(
+                        other
+                            .replace(
+                                "v-stale-archive",
+                                Document.parse(body).append("angle", "theirs"),
+                                "ana",
+                                0)
+                            .done())
+                    .isTrue(),
+            resource -> {
+              try {
+                resource.archive(new Operator("ops"), "v-stale-archive", "\"0\"");
+                return null;
+              } catch (ApiException e) {
+                return e;
+              }
+            });
+    assertThat(refused).as("the stale archive was taken").isNotNull();
+    assertThat(refused.status()).isEqualTo(412);
+    Map<?, ?> now = variantOf("v-stale-archive");
+    assertThat(now.get("angle")).isEqualTo("theirs");
+    // Stored without "enabled" (on, the default), as the other PUT sent it.
+    assertThat(now.get("enabled")).as("switched off by a refused archive").isNotEqualTo(false);
+    assertThat(now.get("archived")).isNull();
+    assertThat(now.get("killSwitch")).as(now.toString()).isNull();
+    assertThat(audited("v-stale-archive", "variant_disabled")).isZero();
+  }
+
+  /**
+   * Found by the review: a PUT without If-Match that read the variant before an archive wrote it
+   * again enabled and without its archive mark (its write matched the archive's revision on its
+   * second read). Now it is refused, 409 naming archived, and the variant stays archived.
+   */
+  @Test
+  void aPutRacingAnArchiveDoesNotBringTheVariantBack() throws Exception {
+    String body = VALID.replace("v-test", "v-put-archive");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+    VariantStore other = new VariantStore(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
+    VariantResource.VariantRequest edit =
+        Jackson.newObjectMapper()
+            .readValue(
+                body.replace("\"segments\"", "\"angle\":\"mine\",\"segments\""),
+                VariantResource.VariantRequest.class);
+    ApiException refused =
+        racing(
+            () -> assertThat(other.archive("v-put-archive", "ana", 0).done()).isTrue(),
+            resource -> {
+              try {
+                resource.replace(new Operator("ops"), "v-put-archive", null, edit);
+                return null;
+              } catch (ApiException e) {
+                return e;
+              }
+            });
+    assertThat(refused).as("the PUT was taken over the archive").isNotNull();
+    assertThat(refused.status()).isEqualTo(409);
+    Map<?, ?> all =
+        RESOURCES.target("/api/variants").queryParam("archived", "true").request().get(Map.class);
+    Map<?, ?> now =
+        ((List<?>) all.get("variants"))
+            .stream()
+                .map(v -> (Map<?, ?>) v)
+                .filter(v -> "v-put-archive".equals(v.get("variantId")))
+                .findFirst()
+                .orElseThrow();
+    assertThat(now.get("archived")).isEqualTo(true);
+    assertThat(now.get("angle")).isNotEqualTo("mine");
+  }
+
   /**
    * A variant stored before revisions existed (the seeds, an older version's variants) is listed
    * with revision 0, its ETag, as README says: before, it had none, and an operator had no value to
