@@ -205,14 +205,8 @@ public class VariantResource {
       @PathParam("variantId") String variantId,
       @HeaderParam("If-Match") String ifMatch) {
     Integer expected = revisionAsked(ifMatch);
-    Document existing = variants.find(variantId);
-    if (existing == null) {
-      throw ApiException.notFound("variant " + variantId, "variantId");
-    }
+    Document existing = readAt(variantId, expected);
     int revision = VariantStore.revisionOf(existing);
-    if (expected != null && expected != revision) {
-      throw stale(expected, revision);
-    }
     if (VariantStore.archived(existing)) {
       return Response.ok(new Archived(variantId, true, null, true, null))
           .tag(new EntityTag(String.valueOf(revision)))
@@ -263,14 +257,8 @@ public class VariantResource {
       @PathParam("variantId") String variantId,
       @HeaderParam("If-Match") String ifMatch) {
     Integer expected = revisionAsked(ifMatch);
-    Document existing = variants.find(variantId);
-    if (existing == null) {
-      throw ApiException.notFound("variant " + variantId, "variantId");
-    }
+    Document existing = readAt(variantId, expected);
     int revision = VariantStore.revisionOf(existing);
-    if (expected != null && expected != revision) {
-      throw stale(expected, revision);
-    }
     if (!VariantStore.archived(existing)) {
       return Response.ok(new Archived(variantId, false, null, null, null))
           .tag(new EntityTag(String.valueOf(revision)))
@@ -287,6 +275,19 @@ public class VariantResource {
   }
 
   /** 409 naming {@code archived}: an archived variant is neither enabled nor replaced. */
+  /** The variant, 404 naming variantId when there is none, 412 when not at {@code expected}. */
+  private Document readAt(String variantId, Integer expected) {
+    Document existing = variants.find(variantId);
+    if (existing == null) {
+      throw ApiException.notFound("variant " + variantId, "variantId");
+    }
+    int revision = VariantStore.revisionOf(existing);
+    if (expected != null && expected != revision) {
+      throw stale(expected, revision);
+    }
+    return existing;
+  }
+
   /** 409 naming {@code variantId}: a change without If-Match lost to others, nothing written. */
   private static ApiException changedMeanwhile(String variantId, int revision) {
     return new ApiException(
