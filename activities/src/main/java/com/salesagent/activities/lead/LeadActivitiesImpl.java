@@ -19,7 +19,7 @@ import com.salesagent.activities.variants.LinearThompson;
 import com.salesagent.activities.variants.Reward;
 import com.salesagent.activities.variants.Switched;
 import com.salesagent.activities.variants.VariantStats;
-import com.salesagent.activities.variants.VariantStore;
+import com.salesagent.activities.variants.VariantWordings;
 import com.salesagent.activities.variants.WordingStats;
 import com.salesagent.workflows.lead.ApprovalRecord;
 import com.salesagent.workflows.lead.LeadActivities;
@@ -294,9 +294,9 @@ public class LeadActivitiesImpl implements LeadActivities {
     String variantId = chosen.getString("variantId");
     fields.append("variantId", variantId);
     // The wording it is a trial of; a reassignment that is no trial keeps the old variant's.
-    int revision = VariantStore.wordingRevisionOf(chosen);
+    int revision = VariantWordings.wordingRevisionOf(chosen);
     if (trial) {
-      fields.append(VariantStore.LEAD_REVISION, revision);
+      fields.append(VariantWordings.LEAD_REVISION, revision);
     }
     Document update = new Document("$set", fields);
     if (contact.get(WAITING_FOR_VARIANT) != null) {

@@ -274,8 +274,9 @@ public class TemplateComposeActivities implements ComposeActivities {
                     .append("variantId", request.variantId())
                     // The wording it was composed from (the variant's revision of it).
                     .append(
-                        com.salesagent.activities.variants.VariantStore.LEAD_REVISION,
-                        com.salesagent.activities.variants.VariantStore.wordingRevisionOf(variant))
+                        com.salesagent.activities.variants.VariantWordings.LEAD_REVISION,
+                        com.salesagent.activities.variants.VariantWordings.wordingRevisionOf(
+                            variant))
                     .append("step", request.step())
                     .append("purpose", request.purpose())
                     .append("text", text)
@@ -319,7 +320,7 @@ public class TemplateComposeActivities implements ComposeActivities {
     // the lead moves to the wording it gets (WordingStats), as the stored message says.
     if (request.step() == 0
         && stored != null
-        && stored.get(com.salesagent.activities.variants.VariantStore.LEAD_REVISION)
+        && stored.get(com.salesagent.activities.variants.VariantWordings.LEAD_REVISION)
             instanceof Number composedFrom) {
       new com.salesagent.activities.variants.WordingStats(store.database())
           .composedWith(

@@ -119,7 +119,7 @@ public final class Assisted {
                         "variantId",
                         "segment",
                         Switched.EVIDENCE,
-                        VariantStore.LEAD_REVISION))
+                        VariantWordings.LEAD_REVISION))
                 .returnDocument(ReturnDocument.BEFORE));
     if (before == null) {
       return false;
@@ -200,7 +200,7 @@ public final class Assisted {
                         "variantId",
                         "segment",
                         Switched.EVIDENCE,
-                        VariantStore.LEAD_REVISION)));
+                        VariantWordings.LEAD_REVISION)));
     if (before == null) {
       return false;
     }

@@ -122,7 +122,7 @@ public final class AwaitingOutcome {
 
   /**
    * {@link #arms}, the waiting leads of each variant in {@code revisions} only those assigned with
-   * that wording revision ({@link VariantStore#LEAD_REVISION}).
+   * that wording revision ({@link VariantWordings#LEAD_REVISION}).
    */
   Map<String, Arm> arms(
       String segment,
@@ -271,7 +271,7 @@ public final class AwaitingOutcome {
                 // A lead moved after its reply waits as the old variant's trial (Switched).
                 Aggregates.group(
                     new Document("v", Switched.EVIDENCE_VARIANT)
-                        .append("r", "$" + VariantStore.LEAD_REVISION),
+                        .append("r", "$" + VariantWordings.LEAD_REVISION),
                     Accumulators.sum("n", 1))))) {
       Document id = d.get("_id", Document.class);
       String v = id.getString("v");

@@ -61,7 +61,7 @@ public final class Interest {
     }
     Document before =
         funnel.reachReading(
-            leadId, INTERESTED, at, Assisted.FIELD, Switched.FIELD, VariantStore.LEAD_REVISION);
+            leadId, INTERESTED, at, Assisted.FIELD, Switched.FIELD, VariantWordings.LEAD_REVISION);
     if (before == null) {
       return false;
     }
@@ -98,7 +98,7 @@ public final class Interest {
             Assisted.FIELD,
             Assisted.TIME_UNKNOWN,
             Switched.FIELD,
-            VariantStore.LEAD_REVISION);
+            VariantWordings.LEAD_REVISION);
     // The funnel counts every lead's reply; the variant not that of a lead a person wrote to
     // first (Assisted: read in the same write that marks the reply, so no race).
     boolean evidence = before != null && !Switched.outOfEvidence(before);

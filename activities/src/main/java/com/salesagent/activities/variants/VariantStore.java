@@ -41,11 +41,13 @@ public final class VariantStore {
     return all(true);
   }
 
-  /** Every variant, the archived ones only when {@code archived} ({@link #ARCHIVED}). */
+  /**
+   * Every variant, the archived ones only when {@code archived} ({@link VariantArchive#ARCHIVED}).
+   */
   public List<Document> all(boolean archived) {
     List<Document> all =
         variants
-            .find(archived ? new Document() : Filters.ne(ARCHIVED, true))
+            .find(archived ? new Document() : Filters.ne(VariantArchive.ARCHIVED, true))
             .into(new ArrayList<>());
     all.forEach(
         d -> {
@@ -53,74 +55,6 @@ public final class VariantStore {
           d.putIfAbsent(REVISION, revisionOf(d)); // stored before revisions: 0, its ETag
         });
     return all;
-  }
-
-  /**
-   * On a variant: archived by an operator ({@code archivedAt}, {@code archivedBy}): off for good
-   * (switched off first, its kill-switch reaching its in-flight leads as a disable's does), out of
-   * the default list, its history kept. Not enabled, not replaced while archived; {@link
-   * #unarchive} brings it back, still off.
-   */
-  public static final String ARCHIVED = "archived";
-
-  public static boolean archived(Document variant) {
-    return variant != null && variant.getBoolean(ARCHIVED, false);
-  }
-
-  /**
-   * Archives the variant if it is still at revision {@code expected} (the caller then switches an
-   * enabled one off, as a disable does): one conditional write, the revision one more (an edit read
-   * before is refused, If-Match), its wording revision kept. Refused, with the revision it is at,
-   * when another change came since.
-   */
-  public Replaced archive(String variantId, String operator, int expected) {
-    return setArchived(variantId, operator, expected, true);
-  }
-
-  /** Takes the variant out of the archive, still switched off; as {@link #archive}. */
-  public Replaced unarchive(String variantId, String operator, int expected) {
-    return setArchived(variantId, operator, expected, false);
-  }
-
-  private Replaced setArchived(String variantId, String operator, int expected, boolean archive) {
-    Document existing = find(variantId);
-    if (existing == null) {
-      return new Replaced(false, -1);
-    }
-    if (revisionOf(existing) != expected) {
-      return new Replaced(false, revisionOf(existing));
-    }
-    Bson change =
-        archive
-            ? Updates.combine(
-                Updates.set(ARCHIVED, true),
-                Updates.set("archivedAt", now()),
-                Updates.set("archivedBy", operator))
-            : Updates.combine(
-                Updates.unset(ARCHIVED),
-                Updates.unset("archivedAt"),
-                Updates.unset("archivedBy"),
-                Updates.set("unarchivedAt", now()),
-                Updates.set("unarchivedBy", operator));
-    boolean done =
-        variants
-                .updateOne(
-                    Filters.and(
-                        Filters.eq("variantId", variantId),
-                        existing.get(REVISION) == null
-                            ? Filters.exists(REVISION, false)
-                            : Filters.eq(REVISION, existing.get(REVISION))),
-                    Updates.combine(
-                        change,
-                        Updates.set(REVISION, expected + 1),
-                        Updates.set(WORDING_REVISION, wordingRevisionOf(existing))))
-                .getMatchedCount()
-            > 0;
-    if (!done) {
-      Document now = find(variantId);
-      return new Replaced(false, now == null ? -1 : revisionOf(now));
-    }
-    return new Replaced(true, expected + 1);
   }
 
   /**
@@ -160,92 +94,6 @@ public final class VariantStore {
    * to one made from an older read. A variant from before has none, read as 0.
    */
   public static final String REVISION = "revision";
-
-  /**
-   * On a variant: the revision ({@link #REVISION}) whose wording it has now, the wording being
-   * {@link #WORDING_FIELDS}. Stays when a replacement changes only its traffic (enabled, weight,
-   * segments, locale); becomes the replacement's revision when the wording changes. Each lead
-   * records the wording revision it was assigned with ({@link #LEAD_REVISION}) and each message the
-   * one it was composed from: the bandit's and the stats' evidence of the variant is that of its
-   * current wording ({@link WordingStats}). A variant from before has none: its revision is read.
-   */
-  public static final String WORDING_REVISION = "wordingRevision";
-
-  /**
-   * On a variant: its past wordings, oldest first, each {@code revision}, {@code until}, {@code
-   * by}. The first one's revision is also the wording of every lead and message stored without a
-   * revision (before revisions were recorded): they count as that wording's.
-   */
-  public static final String WORDING_HISTORY = "wordingHistory";
-
-  /** On a contact and a message: the wording revision of its variant it was assigned/composed. */
-  public static final String LEAD_REVISION = "variantRevision";
-
-  /**
-   * What a variant's messages say and how: a change of any of them is a new wording, whose evidence
-   * starts fresh. Not the traffic (enabled, weight, segments) nor the locale a lead is matched by.
-   */
-  public static final List<String> WORDING_FIELDS =
-      List.of("templates", "translations", "angle", "offer", "modality");
-
-  /** The revision whose wording the variant has now ({@link #WORDING_REVISION}). */
-  public static int wordingRevisionOf(Document variant) {
-    return variant.get(WORDING_REVISION) instanceof Number n ? n.intValue() : revisionOf(variant);
-  }
-
-  /**
-   * The wording revision leads and messages stored without one count as: the first past wording's
-   * ({@link #WORDING_HISTORY}), or the current one when the wording never changed since.
-   */
-  public static int unrevisedAs(Document variant) {
-    List<Document> history = variant.getList(WORDING_HISTORY, Document.class, List.of());
-    return history.isEmpty()
-        ? wordingRevisionOf(variant)
-        : ((Number) history.get(0).get("revision")).intValue();
-  }
-
-  /** Whether the variant's wording changed since revisions were recorded (it has past wordings). */
-  public static boolean rewritten(Document variant) {
-    return !variant.getList(WORDING_HISTORY, Document.class, List.of()).isEmpty();
-  }
-
-  /**
-   * Whether two variants say the same: their {@link #WORDING_FIELDS} alike, an absent field, a null
-   * and an empty one alike (a seeded variant has no translations, a replacement an empty set), no
-   * modality read as text.
-   */
-  static boolean sameWording(Document existing, Document replacement) {
-    for (String f : WORDING_FIELDS) {
-      Object a = normalized(existing.get(f));
-      Object b = normalized(replacement.get(f));
-      if ("modality".equals(f)) {
-        a = a == null ? "text" : a;
-        b = b == null ? "text" : b;
-      }
-      if (!java.util.Objects.equals(a, b)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Object normalized(Object value) {
-    if (value instanceof java.util.Map<?, ?> map) {
-      java.util.Map<String, Object> out = new java.util.TreeMap<>();
-      map.forEach(
-          (k, v) -> {
-            Object n = normalized(v);
-            if (n != null) {
-              out.put(String.valueOf(k), n);
-            }
-          });
-      return out.isEmpty() ? null : out;
-    }
-    if (value instanceof List<?> list) {
-      return list.isEmpty() ? null : list.stream().map(VariantStore::normalized).toList();
-    }
-    return value;
-  }
 
   /** A replacement's outcome: done, and the variant's revision after it (or now, when refused). */
   public record Replaced(boolean done, int revision) {}
@@ -294,26 +142,13 @@ public final class VariantStore {
       if (expected != null && expected != revision) {
         return new Replaced(false, revision);
       }
-      if (archived(existing)) {
+      if (VariantArchive.archived(existing)) {
         return new Replaced(false, revision); // archived meanwhile: not replaced (or enabled)
       }
       Document replacement = new Document(variant);
       replacement.put(REVISION, revision + 1);
       if (existing != null) {
-        List<Document> wordings =
-            new ArrayList<>(existing.getList(WORDING_HISTORY, Document.class, List.of()));
-        if (sameWording(existing, replacement)) {
-          replacement.put(WORDING_REVISION, wordingRevisionOf(existing));
-        } else {
-          wordings.add(
-              new Document("revision", wordingRevisionOf(existing))
-                  .append("until", now())
-                  .append("by", operator));
-          replacement.put(WORDING_REVISION, revision + 1);
-        }
-        if (!wordings.isEmpty()) {
-          replacement.put(WORDING_HISTORY, wordings);
-        }
+        VariantWordings.reword(existing, replacement, revision + 1, operator, now());
       }
       Document killSwitch = existing == null ? null : existing.get(KILL_SWITCH, Document.class);
       if (existing != null && existing.get("voiceNote") != null) {
@@ -341,7 +176,7 @@ public final class VariantStore {
       Bson same =
           Filters.and(
               Filters.eq("variantId", variantId),
-              Filters.ne(ARCHIVED, true),
+              Filters.ne(VariantArchive.ARCHIVED, true),
               killSwitch == null
                   ? Filters.exists(KILL_SWITCH, false)
                   : Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId")),
@@ -538,7 +373,7 @@ public final class VariantStore {
 
   /**
    * Switches the variant on, its last kill-switch moved to its history; false: no variant, or an
-   * archived one ({@link #ARCHIVED}: never switched on).
+   * archived one ({@link VariantArchive#ARCHIVED}: never switched on).
    */
   private boolean switchOn(String variantId, String operator) {
     for (int attempt = 0; ; attempt++) {
@@ -548,7 +383,7 @@ public final class VariantStore {
                 .updateOne(
                     Filters.and(
                         Filters.eq("variantId", variantId),
-                        Filters.ne(ARCHIVED, true),
+                        Filters.ne(VariantArchive.ARCHIVED, true),
                         Filters.exists(KILL_SWITCH, false)),
                     Updates.combine(
                         Updates.set("enabled", true), Updates.set(TRAFFIC_CHANGED_AT, now())))
@@ -560,7 +395,7 @@ public final class VariantStore {
               .updateOne(
                   Filters.and(
                       Filters.eq("variantId", variantId),
-                      Filters.ne(ARCHIVED, true),
+                      Filters.ne(VariantArchive.ARCHIVED, true),
                       Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId"))),
                   Updates.combine(
                       Updates.set("enabled", true),
@@ -578,7 +413,9 @@ public final class VariantStore {
         // Disabled and enabled again by others meanwhile, again and again: switched on as asked.
         return variants
                 .updateOne(
-                    Filters.and(Filters.eq("variantId", variantId), Filters.ne(ARCHIVED, true)),
+                    Filters.and(
+                        Filters.eq("variantId", variantId),
+                        Filters.ne(VariantArchive.ARCHIVED, true)),
                     Updates.combine(
                         Updates.set("enabled", true), Updates.set(TRAFFIC_CHANGED_AT, now())))
                 .getMatchedCount()

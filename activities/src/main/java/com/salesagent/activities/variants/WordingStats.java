@@ -13,15 +13,16 @@ import java.util.TreeMap;
 import org.bson.Document;
 
 /**
- * A variant's evidence per wording ({@link VariantStore#WORDING_REVISION}): the counters the bandit
- * learns on (assigned, replied, interested, converted, assisted, switched) per variant x wording
- * revision x segment, all days, counted beside {@link VariantStats} for the leads that recorded the
- * wording they were assigned with ({@link VariantStore#LEAD_REVISION}). Once an operator rewrites a
- * variant, the bandit, the arm guard and the report read its current wording's counters here, so
- * the old text's replies and non-replies are no evidence for the new one ({@link #current}); the
- * per-day counters keep every wording's, and {@link #byRevision} shows each wording apart (those of
- * leads without a revision as {@link VariantStore#unrevisedAs}). A variant never rewritten since
- * revisions were recorded reads {@link VariantStats} as before (every lead of it had its wording).
+ * A variant's evidence per wording ({@link VariantWordings#WORDING_REVISION}): the counters the
+ * bandit learns on (assigned, replied, interested, converted, assisted, switched) per variant x
+ * wording revision x segment, all days, counted beside {@link VariantStats} for the leads that
+ * recorded the wording they were assigned with ({@link VariantWordings#LEAD_REVISION}). Once an
+ * operator rewrites a variant, the bandit, the arm guard and the report read its current wording's
+ * counters here, so the old text's replies and non-replies are no evidence for the new one ({@link
+ * #current}); the per-day counters keep every wording's, and {@link #byRevision} shows each wording
+ * apart (those of leads without a revision as {@link VariantWordings#unrevisedAs}). A variant never
+ * rewritten since revisions were recorded reads {@link VariantStats} as before (every lead of it
+ * had its wording).
  */
 public final class WordingStats {
   public static final String COLLECTION = "variant_wording_stats";
@@ -42,9 +43,9 @@ public final class WordingStats {
     this.stats = db.getCollection(COLLECTION);
   }
 
-  /** The wording revision a lead recorded ({@link VariantStore#LEAD_REVISION}), or null. */
+  /** The wording revision a lead recorded ({@link VariantWordings#LEAD_REVISION}), or null. */
   public static Integer revisionOf(Document contact) {
-    return contact != null && contact.get(VariantStore.LEAD_REVISION) instanceof Number n
+    return contact != null && contact.get(VariantWordings.LEAD_REVISION) instanceof Number n
         ? n.intValue()
         : null;
   }
@@ -84,7 +85,7 @@ public final class WordingStats {
             new com.mongodb.client.model.FindOneAndUpdateOptions()
                 .projection(
                     com.mongodb.client.model.Projections.include(
-                        "segment", VariantStore.LEAD_REVISION)));
+                        "segment", VariantWordings.LEAD_REVISION)));
     if (before != null) {
       add(variantId, revisionOf(before), before.getString("segment"), "converted", 1);
     }
@@ -93,9 +94,9 @@ public final class WordingStats {
   /**
    * The lead's first message was composed from {@code revision} of its variant: a lead assigned
    * with an older wording (rewritten between its assignment and its first message) is a trial of
-   * the wording it gets, its {@link VariantStore#LEAD_REVISION} and its assigned count moved. Only
-   * before anything was sent to it (one conditional write, so once); nothing for a lead without a
-   * revision.
+   * the wording it gets, its {@link VariantWordings#LEAD_REVISION} and its assigned count moved.
+   * Only before anything was sent to it (one conditional write, so once); nothing for a lead
+   * without a revision.
    */
   public void composedWith(
       MongoCollection<Document> contacts, String leadId, String variantId, int revision) {
@@ -104,14 +105,14 @@ public final class WordingStats {
             Filters.and(
                 Filters.eq("leadId", leadId),
                 Filters.eq("variantId", variantId),
-                Filters.exists(VariantStore.LEAD_REVISION, true),
-                Filters.ne(VariantStore.LEAD_REVISION, revision),
+                Filters.exists(VariantWordings.LEAD_REVISION, true),
+                Filters.ne(VariantWordings.LEAD_REVISION, revision),
                 Filters.exists("funnel.sent", false)),
-            Updates.set(VariantStore.LEAD_REVISION, revision),
+            Updates.set(VariantWordings.LEAD_REVISION, revision),
             new com.mongodb.client.model.FindOneAndUpdateOptions()
                 .projection(
                     com.mongodb.client.model.Projections.include(
-                        "segment", VariantStore.LEAD_REVISION)));
+                        "segment", VariantWordings.LEAD_REVISION)));
     if (before != null) {
       add(variantId, revisionOf(before), before.getString("segment"), "assigned", -1);
       add(variantId, revision, before.getString("segment"), "assigned", 1);
@@ -164,8 +165,8 @@ public final class WordingStats {
   public static Map<String, Integer> currentRevisions(List<Document> variants) {
     Map<String, Integer> out = new TreeMap<>();
     for (Document v : variants) {
-      if (VariantStore.rewritten(v)) {
-        out.put(v.getString("variantId"), VariantStore.wordingRevisionOf(v));
+      if (VariantWordings.rewritten(v)) {
+        out.put(v.getString("variantId"), VariantWordings.wordingRevisionOf(v));
       }
     }
     return out;
@@ -174,7 +175,7 @@ public final class WordingStats {
   /**
    * One variant's wordings in one segment, oldest first: each revision's counters ({@code
    * revision}, {@code current}, the {@link #COUNTERS}); the leads without a revision ({@code
-   * variantTotals} minus what the wordings counted) added to {@link VariantStore#unrevisedAs}'s.
+   * variantTotals} minus what the wordings counted) added to {@link VariantWordings#unrevisedAs}'s.
    */
   public List<Document> byRevision(
       Document variant, String segment, Map<String, Long> variantTotals) {
@@ -196,14 +197,15 @@ public final class WordingStats {
     }
     if (!unrevised.isEmpty()) {
       Map<String, Long> first =
-          rows.computeIfAbsent(VariantStore.unrevisedAs(variant), r -> new HashMap<>());
+          rows.computeIfAbsent(VariantWordings.unrevisedAs(variant), r -> new HashMap<>());
       unrevised.forEach((c, n) -> first.merge(c, n, Long::sum));
     }
-    for (Document past : variant.getList(VariantStore.WORDING_HISTORY, Document.class, List.of())) {
+    for (Document past :
+        variant.getList(VariantWordings.WORDING_HISTORY, Document.class, List.of())) {
       rows.computeIfAbsent(((Number) past.get("revision")).intValue(), r -> new HashMap<>());
     }
-    rows.computeIfAbsent(VariantStore.wordingRevisionOf(variant), r -> new HashMap<>());
-    int current = VariantStore.wordingRevisionOf(variant);
+    rows.computeIfAbsent(VariantWordings.wordingRevisionOf(variant), r -> new HashMap<>());
+    int current = VariantWordings.wordingRevisionOf(variant);
     List<Document> out = new ArrayList<>();
     rows.forEach(
         (revision, counters) -> {

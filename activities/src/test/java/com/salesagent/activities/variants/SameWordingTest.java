@@ -7,7 +7,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which replacement is a new wording ({@link VariantStore#WORDING_FIELDS}): a seeded variant (no
+ * Which replacement is a new wording ({@link VariantWordings#WORDING_FIELDS}): a seeded variant (no
  * translations, no modality, no header) replaced by the API's document of the same text (an empty
  * translations set, modality text, a null header) says the same; a changed body, angle or offer
  * does not; the traffic (enabled, weight, segments) is no wording.
@@ -39,18 +39,19 @@ class SameWordingTest {
 
   @Test
   void theSameTextInAnotherShapeIsTheSameWordingAndTrafficIsNone() {
-    assertThat(VariantStore.sameWording(seeded(), replacement("Hi"))).isTrue();
+    assertThat(VariantWordings.sameWording(seeded(), replacement("Hi"))).isTrue();
   }
 
   @Test
   void aChangedBodyAngleOfferOrModalityIsANewWording() {
-    assertThat(VariantStore.sameWording(seeded(), replacement("Hello"))).isFalse();
-    assertThat(VariantStore.sameWording(seeded(), replacement("Hi").append("angle", "speed")))
+    assertThat(VariantWordings.sameWording(seeded(), replacement("Hello"))).isFalse();
+    assertThat(VariantWordings.sameWording(seeded(), replacement("Hi").append("angle", "speed")))
         .isFalse();
-    assertThat(VariantStore.sameWording(seeded(), replacement("Hi").append("offer", "10 % off")))
+    assertThat(VariantWordings.sameWording(seeded(), replacement("Hi").append("offer", "10 % off")))
         .isFalse();
     assertThat(
-            VariantStore.sameWording(seeded(), replacement("Hi").append("modality", "voice_note")))
+            VariantWordings.sameWording(
+                seeded(), replacement("Hi").append("modality", "voice_note")))
         .isFalse();
   }
 }

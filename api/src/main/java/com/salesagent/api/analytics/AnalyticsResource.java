@@ -12,8 +12,10 @@ import com.salesagent.activities.variants.Interest;
 import com.salesagent.activities.variants.Reward;
 import com.salesagent.activities.variants.VariantAnalytics;
 import com.salesagent.activities.variants.VariantAnalytics.Rate;
+import com.salesagent.activities.variants.VariantArchive;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.activities.variants.VariantStore;
+import com.salesagent.activities.variants.VariantWordings;
 import com.salesagent.activities.variants.WordingStats;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -176,9 +178,9 @@ public class AnalyticsResource {
                   offSince(v),
                   VariantAnalytics.posteriorMean(outcomes.successes(), outcomes.trials()),
                   best,
-                  VariantStore.wordingRevisionOf(v),
+                  VariantWordings.wordingRevisionOf(v),
                   byWording,
-                  VariantStore.archived(v)));
+                  VariantArchive.archived(v)));
     }
     List<VariantRow> out = new ArrayList<>();
     // Seeded, so the same counters always give the same answer: computed once per state.

@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.variants.ArmGuard;
+import com.salesagent.activities.variants.VariantArchive;
 import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
@@ -143,6 +144,7 @@ public class VariantResource {
   public record ArmCheck(List<ArmGuard.Disabled> autoDisabled) {}
 
   private final VariantStore variants;
+  private final VariantArchive archive;
   private final MongoDatabase db;
   private final WorkflowClient temporal;
   private final KillSwitches killSwitches;
@@ -150,6 +152,7 @@ public class VariantResource {
   public VariantResource(MongoDatabase db, WorkflowClient temporal) {
     this.db = db;
     this.variants = new VariantStore(db, Clock.systemUTC());
+    this.archive = new VariantArchive(db, Clock.systemUTC());
     this.temporal = temporal;
     this.killSwitches = new KillSwitches(variants, temporal);
   }
@@ -207,7 +210,7 @@ public class VariantResource {
     Integer expected = revisionAsked(ifMatch);
     Document existing = readAt(variantId, expected);
     int revision = VariantStore.revisionOf(existing);
-    if (VariantStore.archived(existing)) {
+    if (VariantArchive.archived(existing)) {
       return Response.ok(new Archived(variantId, true, null, true, null))
           .tag(new EntityTag(String.valueOf(revision)))
           .build();
@@ -216,10 +219,10 @@ public class VariantResource {
     // in-flight leads switch before their next send): an archive refused because another change
     // came between its read and its write switches nothing off. Switched off first, a refused
     // archive had switched the variant off, started its kill-switch and audited it.
-    VariantStore.Replaced done = variants.archive(variantId, operator.name(), revision);
+    VariantStore.Replaced done = archive.archive(variantId, operator.name(), revision);
     if (!done.done()) {
       Document now = variants.find(variantId);
-      if (VariantStore.archived(now)) {
+      if (VariantArchive.archived(now)) {
         // Another archive came first (a double click): the same answer as when it was archived.
         return Response.ok(new Archived(variantId, true, null, true, null))
             .tag(new EntityTag(String.valueOf(VariantStore.revisionOf(now))))
@@ -259,12 +262,12 @@ public class VariantResource {
     Integer expected = revisionAsked(ifMatch);
     Document existing = readAt(variantId, expected);
     int revision = VariantStore.revisionOf(existing);
-    if (!VariantStore.archived(existing)) {
+    if (!VariantArchive.archived(existing)) {
       return Response.ok(new Archived(variantId, false, null, null, null))
           .tag(new EntityTag(String.valueOf(revision)))
           .build();
     }
-    VariantStore.Replaced done = variants.unarchive(variantId, operator.name(), revision);
+    VariantStore.Replaced done = archive.unarchive(variantId, operator.name(), revision);
     if (!done.done()) {
       throw stale(expected == null ? revision : expected, done.revision());
     }
@@ -345,7 +348,7 @@ public class VariantResource {
     if (expected != null && expected != VariantStore.revisionOf(existing)) {
       throw stale(expected, VariantStore.revisionOf(existing));
     }
-    if (VariantStore.archived(existing)) {
+    if (VariantArchive.archived(existing)) {
       throw archivedConflict(variantId);
     }
     // Without "enabled" the variant stays as it is: an operator correcting the text of a variant
@@ -363,7 +366,7 @@ public class VariantResource {
             operator.name(),
             expected);
     if (!replaced.done()) {
-      if (VariantStore.archived(variants.find(variantId))) {
+      if (VariantArchive.archived(variants.find(variantId))) {
         throw archivedConflict(variantId); // archived between this one's read and its write
       }
       if (expected == null) {
@@ -421,7 +424,7 @@ public class VariantResource {
   @POST
   @Path("/{variantId}/enable")
   public Switched enable(@Auth Operator operator, @PathParam("variantId") String variantId) {
-    if (VariantStore.archived(variants.find(variantId))) {
+    if (VariantArchive.archived(variants.find(variantId))) {
       throw archivedConflict(variantId);
     }
     // Its last kill-switch moves to its history (killSwitchHistory, reenabledAt): no live

@@ -11,6 +11,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.variants.VariantArchive;
 import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
@@ -930,13 +931,14 @@ class VariantResourceTest {
   void theSecondOfTwoArchivesAtOnceIsToldItIsArchivedAlready() {
     String body = VALID.replace("v-test", "v-double-click");
     RESOURCES.target("/api/variants").request().post(Entity.json(body));
-    VariantStore other = new VariantStore(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
+    VariantArchive archive =
+        new VariantArchive(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
     java.util.concurrent.atomic.AtomicReference<Response> answer =
         new java.util.concurrent.atomic.AtomicReference<>();
     ApiException refused =
         racing(
             1,
-            () -> assertThat(other.archive("v-double-click", "ana", 0).done()).isTrue(),
+            () -> assertThat(archive.archive("v-double-click", "ana", 0).done()).isTrue(),
             resource -> answer.set(resource.archive(new Operator("ops"), "v-double-click", null)));
     assertThat(refused).as("the second archive was refused").isNull();
     assertThat(answer.get().getStatus()).isEqualTo(200);
@@ -952,12 +954,13 @@ class VariantResourceTest {
   void aPutRacingAnArchiveDoesNotBringTheVariantBack() {
     String body = VALID.replace("v-test", "v-put-archive");
     RESOURCES.target("/api/variants").request().post(Entity.json(body));
-    VariantStore other = new VariantStore(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
+    VariantArchive archive =
+        new VariantArchive(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
     VariantResource.VariantRequest edit = request(body, "\"angle\":\"mine\"");
     ApiException refused =
         racing(
             1,
-            () -> assertThat(other.archive("v-put-archive", "ana", 0).done()).isTrue(),
+            () -> assertThat(archive.archive("v-put-archive", "ana", 0).done()).isTrue(),
             resource -> resource.replace(new Operator("ops"), "v-put-archive", null, edit));
     assertThat(refused).as("the PUT was taken over the archive").isNotNull();
     assertThat(refused.status()).isEqualTo(409);
