@@ -95,8 +95,16 @@ public final class VariantStore {
    */
   public static final String REVISION = "revision";
 
-  /** A replacement's outcome: done, and the variant's revision after it (or now, when refused). */
-  public record Replaced(boolean done, int revision) {}
+  /**
+   * A replacement's outcome: done, and the variant's revision after it (or now, when refused);
+   * {@code switchedOff}: this replacement switched an enabled variant off, recording the
+   * kill-switch it was given ({@link #replace(String, Document, String, Integer, String)}).
+   */
+  public record Replaced(boolean done, int revision, boolean switchedOff) {
+    public Replaced(boolean done, int revision) {
+      this(done, revision, false);
+    }
+  }
 
   /** A variant's revision ({@link #REVISION}); 0 when it has none (stored before it existed). */
   public static int revisionOf(Document variant) {
@@ -136,6 +144,19 @@ public final class VariantStore {
    * and refused after six lost in a row (others keep editing it).
    */
   public Replaced replace(String variantId, Document variant, String operator, Integer expected) {
+    return replace(variantId, variant, operator, expected, null);
+  }
+
+  /**
+   * As {@link #replace(String, Document, String, Integer)}; with {@code killSwitchId}, the
+   * replacement is written switched off in the same write: a variant on is switched off there, its
+   * kill-switch {@code killSwitchId} recorded as {@link #disable} does ({@link
+   * Replaced#switchedOff}: the caller starts it and clears the arm guard's strikes), so its new
+   * wording is never on for new leads, not even for a moment. A variant already off stays off, its
+   * kill-switch kept.
+   */
+  public Replaced replace(
+      String variantId, Document variant, String operator, Integer expected, String killSwitchId) {
     for (int attempt = 0; ; attempt++) {
       Document existing = find(variantId);
       int revision = existing == null ? 0 : revisionOf(existing);
@@ -147,6 +168,11 @@ public final class VariantStore {
       }
       Document replacement = new Document(variant);
       replacement.put(REVISION, revision + 1);
+      boolean switchingOff =
+          killSwitchId != null && existing != null && existing.getBoolean("enabled", true);
+      if (killSwitchId != null) {
+        replacement.put("enabled", false);
+      }
       if (existing != null) {
         VariantWordings.reword(existing, replacement, revision + 1, operator, now());
       }
@@ -161,9 +187,20 @@ public final class VariantStore {
       if (killSwitch != null) {
         if (replacement.getBoolean("enabled", true)) {
           history.add(reenabled(killSwitch, operator));
+        } else if (switchingOff) {
+          history.add(new Document(killSwitch).append("movedAt", now()));
         } else {
           replacement.put(KILL_SWITCH, killSwitch);
         }
+      }
+      if (switchingOff) {
+        // Its own kill-switch, as a disable records it (an older one on an enabled variant, from
+        // before enabling moved it, went to the history above).
+        replacement.put(
+            KILL_SWITCH,
+            new Document("workflowId", killSwitchId)
+                .append("by", operator)
+                .append("at", Date.from(clock.instant())));
       }
       if (!history.isEmpty()) {
         replacement.put(KILL_SWITCH_HISTORY, history);
@@ -184,7 +221,7 @@ public final class VariantStore {
                   ? Filters.exists(REVISION, false)
                   : Filters.eq(REVISION, existing.get(REVISION)));
       if (variants.replaceOne(same, replacement).getMatchedCount() > 0) {
-        return new Replaced(true, revision + 1);
+        return new Replaced(true, revision + 1, switchingOff);
       }
       if (attempt >= 5) {
         // Lost to other replacements six times: refused, nothing written (reported done before,
@@ -299,10 +336,15 @@ public final class VariantStore {
                 .getMatchedCount()
             > 0;
     if (now) {
-      ArmGuard.resetStrikes(configs, variantId);
+      clearStrikes(variantId);
       return Disabled.NOW;
     }
     return exists(variantId) ? Disabled.ALREADY : Disabled.NO_SUCH_VARIANT;
+  }
+
+  /** An operator switched the variant off: the arm guard's strikes against it are cleared. */
+  public void clearStrikes(String variantId) {
+    ArmGuard.resetStrikes(configs, variantId);
   }
 
   /**

@@ -31,7 +31,7 @@ final class KillSwitches {
   }
 
   Switched switchOff(String variantId, String operator) {
-    String killSwitchId = KillSwitchWorkflow.workflowId(variantId, UUID.randomUUID().toString());
+    String killSwitchId = newId(variantId);
     switch (variants.disable(variantId, killSwitchId, operator)) {
       case NO_SUCH_VARIANT -> throw ApiException.notFound("variant " + variantId, "variantId");
       case ALREADY -> {
@@ -53,6 +53,23 @@ final class KillSwitches {
         return new Switched(variantId, false, killSwitch);
       }
     }
+  }
+
+  /**
+   * The variant was switched off with kill-switch {@code killSwitchId} recorded by the write that
+   * replaced it ({@link VariantStore#replace(String, Document, String, Integer, String)}): started
+   * and audited as {@link #switchOff} does after its own switch-off.
+   */
+  Switched switchedOff(String variantId, String killSwitchId, String operator) {
+    variants.clearStrikes(variantId);
+    KillSwitch killSwitch = start(variantId, killSwitchId, operator);
+    variants.audit(operator, "variant_disabled", variantId, killSwitchId);
+    return new Switched(variantId, false, killSwitch);
+  }
+
+  /** A new kill-switch's workflow id for the variant. */
+  static String newId(String variantId) {
+    return KillSwitchWorkflow.workflowId(variantId, UUID.randomUUID().toString());
   }
 
   /**

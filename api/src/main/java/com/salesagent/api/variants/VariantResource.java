@@ -355,16 +355,20 @@ public class VariantResource {
     // they switched off turned it back on (new leads on it at once, no audit of an enable).
     boolean wasEnabled = existing.getBoolean("enabled", true);
     boolean enabled = request.enabled() == null ? wasEnabled : request.enabled();
-    // Replaced first, on or off as it is, and only then switched off as the disable route does
-    // (the switch's record stays on the replacement): a replacement refused because another came
-    // between this one's read and its write (412) changes nothing. Switched off first, the refused
-    // PUT had switched the variant off, started its kill-switch and audited it.
+    // Asked off: replaced and switched off in one write, its kill-switch recorded there as the
+    // disable route records it, and only then started: a replacement refused because another came
+    // between this one's read and its write (412) changes nothing (switched off first, the refused
+    // PUT had switched the variant off, started its kill-switch and audited it), and the new
+    // wording is never on for new leads (written on and switched off after, it was, between the
+    // two writes).
+    String killSwitchId = enabled ? null : KillSwitches.newId(variantId);
     VariantStore.Replaced replaced =
         variants.replace(
             variantId,
-            VariantRequests.toDocument(request, variantId, enabled || wasEnabled),
+            VariantRequests.toDocument(request, variantId, enabled),
             operator.name(),
-            expected);
+            expected,
+            killSwitchId);
     if (!replaced.done()) {
       if (VariantArchive.archived(variants.find(variantId))) {
         throw archivedConflict(variantId); // archived between this one's read and its write
@@ -376,7 +380,13 @@ public class VariantResource {
       // Another replacement came between this one's read and its write.
       throw stale(expected, replaced.revision());
     }
-    Switched switched = enabled ? null : killSwitches.switchOff(variantId, operator.name());
+    // Off already before (its kill-switch kept): as the disable route answers a variant off.
+    Switched switched =
+        enabled
+            ? null
+            : replaced.switchedOff()
+                ? killSwitches.switchedOff(variantId, killSwitchId, operator.name())
+                : killSwitches.switchOff(variantId, operator.name());
     if (enabled && !wasEnabled) {
       audit(operator, "variant_enabled", variantId, null);
     }

@@ -836,6 +836,44 @@ class VariantResourceTest {
   }
 
   /**
+   * Found in session 45: a PUT asking an enabled variant off with a new wording wrote the new
+   * wording switched on and switched it off only in a second write (the disable route's), so
+   * between the two writes an assignment could give a new lead the wording the operator had asked
+   * off, and its first message be composed from it. The state the variant is in before each of the
+   * PUT's writes is read (as an assignment would read it): never on with the new wording. Now the
+   * replacement is written off, its kill-switch recorded, in one write, and started after.
+   */
+  @Test
+  void aSwitchOffWithANewWordingIsNeverOnWithIt() {
+    String body = VALID.replace("v-test", "v-off-reworded");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+    com.mongodb.client.MongoCollection<Document> stored =
+        CLIENT.getDatabase("variants-test").getCollection(Collections.PROMPT_VARIANTS);
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    VariantResource.VariantRequest off =
+        request(body.replace("cost savings", "new words"), "\"enabled\":false");
+    ApiException refused =
+        racing(
+            50,
+            () -> {
+              Document v =
+                  stored
+                      .find(com.mongodb.client.model.Filters.eq("variantId", "v-off-reworded"))
+                      .first();
+              seen.add((v.getBoolean("enabled", true) ? "on" : "off") + " with " + v.get("angle"));
+            },
+            resource -> resource.replace(new Operator("ops"), "v-off-reworded", null, off));
+    assertThat(refused).isNull();
+    assertThat(seen).as("what assignments read meanwhile").doesNotContain("on with new words");
+    Map<?, ?> now = variantOf("v-off-reworded");
+    assertThat(now.get("angle")).isEqualTo("new words");
+    assertThat(now.get("enabled")).isEqualTo(false);
+    assertThat(now.get("killSwitch")).as(now.toString()).isNotNull();
+    assertThat(((Map<?, ?>) now.get("killSwitch")).get("started")).isEqualTo(true);
+    assertThat(audited("v-off-reworded", "variant_disabled")).isEqualTo(1);
+  }
+
+  /**
    * A call on a resource whose client runs {@code before} just before each of its first {@code
    * times} writes to MongoDB (another operator's change landing there); the refusal it answered, or
    * null when it was taken.
