@@ -94,9 +94,12 @@ public final class WordingStats {
   /**
    * The lead's first message was composed from {@code revision} of its variant: a lead assigned
    * with an older wording (rewritten between its assignment and its first message) is a trial of
-   * the wording it gets, its {@link VariantWordings#LEAD_REVISION} and its assigned count moved.
-   * Only before anything was sent to it (one conditional write, so once); nothing for a lead
-   * without a revision.
+   * the wording it gets, its {@link VariantWordings#LEAD_REVISION} moved and, with it, every count
+   * its wording holds of it ({@link #heldBy}): assigned, and an assisted mark, a reply, interest or
+   * a conversion that came before its first send. Only before anything was sent to it (one
+   * conditional write, so once); nothing for a lead without a revision. A count whose mark is set
+   * but not yet counted when the lead moves is counted later for the revision its mark's write read
+   * (the old one): taken off there now, it comes out right either way.
    */
   public void composedWith(
       MongoCollection<Document> contacts, String leadId, String variantId, int revision) {
@@ -112,11 +115,48 @@ public final class WordingStats {
             new com.mongodb.client.model.FindOneAndUpdateOptions()
                 .projection(
                     com.mongodb.client.model.Projections.include(
-                        "segment", VariantWordings.LEAD_REVISION)));
+                        "segment",
+                        VariantWordings.LEAD_REVISION,
+                        "funnel",
+                        Assisted.FIELD,
+                        Switched.FIELD,
+                        Switched.EVIDENCE,
+                        CONVERTED_MARK)));
     if (before != null) {
-      add(variantId, revisionOf(before), before.getString("segment"), "assigned", -1);
-      add(variantId, revision, before.getString("segment"), "assigned", 1);
+      for (String counter : heldBy(before, variantId)) {
+        add(variantId, revisionOf(before), before.getString("segment"), counter, -1);
+        add(variantId, revision, before.getString("segment"), counter, 1);
+      }
     }
+  }
+
+  /**
+   * The counters of {@code variantId}'s wording that hold the lead, as its contact's marks say:
+   * assigned; assisted (its mark); replied and interested (their funnel marks, unless a person's
+   * message or the kill switch took it out of the evidence); converted ({@link #CONVERTED_MARK}).
+   * None but assigned when another variant keeps its evidence ({@link Switched#EVIDENCE}).
+   */
+  static List<String> heldBy(Document contact, String variantId) {
+    List<String> out = new ArrayList<>(List.of("assigned"));
+    String evidence = contact.getString(Switched.EVIDENCE);
+    if (evidence != null && !evidence.equals(variantId)) {
+      return out;
+    }
+    if (Assisted.marked(contact)) {
+      out.add(Assisted.COUNTER);
+    }
+    if (!Switched.outOfEvidence(contact)) {
+      if (com.salesagent.activities.mongo.FunnelStats.reached(contact, "replied")) {
+        out.add("replied");
+      }
+      if (com.salesagent.activities.mongo.FunnelStats.reached(contact, Interest.INTERESTED)) {
+        out.add(Interest.INTERESTED);
+      }
+    }
+    if (contact.get(CONVERTED_MARK) != null) {
+      out.add("converted");
+    }
+    return out;
   }
 
   /** One wording's counters in one segment. */

@@ -10,6 +10,7 @@ import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
 import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.Retriever;
+import com.salesagent.activities.variants.Assisted;
 import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.workflows.lead.ComposeRequest;
 import java.time.Clock;
@@ -66,13 +67,17 @@ class WordingAtComposeTest {
   }
 
   private long assigned(String variantId, int revision) {
+    return counted(variantId, revision, "assigned");
+  }
+
+  private long counted(String variantId, int revision, String counter) {
     Document d =
         MONGO
             .database()
             .getCollection("variant_wording_stats")
             .find(Filters.and(Filters.eq("variantId", variantId), Filters.eq("revision", revision)))
             .first();
-    return d == null || d.get("assigned") == null ? 0 : ((Number) d.get("assigned")).longValue();
+    return d == null || d.get(counter) == null ? 0 : ((Number) d.get(counter)).longValue();
   }
 
   private Document compose(String leadId, String variant, int step, String purpose) {
@@ -121,5 +126,37 @@ class WordingAtComposeTest {
     assertThat(store.contact("L-rewritten").get("variantRevision")).isEqualTo(1);
     assertThat(assigned(variant, 1)).isOne();
     assertThat(assigned(variant, 2)).isZero();
+  }
+
+  /**
+   * Found in session 45: a lead a person wrote to before its first message (assisted, out of the
+   * evidence, counted so for its wording) kept that count on the wording it was assigned with when
+   * its first message moved it to the rewritten one: the old wording read one assisted lead too
+   * many (taken off its trials), the new one none, and the undo of the mark (a reply written before
+   * the person's message) took it off the new wording, which never had it (-1).
+   */
+  @Test
+  void aLeadMovedToItsFirstMessagesWordingTakesItsAssistedCountAlong() {
+    store.insertContact(
+        new Document("leadId", "L-assisted")
+            .append("name", "Bia Lima")
+            .append("phone", "+5511998765402")
+            .append("company", "Acme")
+            .append("industry", "retail")
+            .append("jobTitle", "Head of Sales")
+            .append("campaignId", "c-1")
+            .append("enrolledAt", new Date()));
+    research.research("L-assisted");
+    String variant = leads.assignVariant("L-assisted", "default").variantId();
+    assertThat(new Assisted(MONGO.database()).mark("L-assisted", clock.instant())).isTrue();
+    assertThat(counted(variant, 0, Assisted.COUNTER)).isOne();
+
+    rewrite(variant, "Hello {{firstName}}, a rewritten opener.");
+    compose("L-assisted", variant, 0, "first_contact");
+
+    assertThat(store.contact("L-assisted").get("variantRevision")).isEqualTo(1);
+    assertThat(assigned(variant, 1)).isOne();
+    assertThat(counted(variant, 0, Assisted.COUNTER)).as("left on the old wording").isZero();
+    assertThat(counted(variant, 1, Assisted.COUNTER)).isOne();
   }
 }
