@@ -20,13 +20,17 @@ import org.bson.conversions.Bson;
  * The evidence of the {@code contextual} strategy: every lead assigned by it keeps the persona
  * features it was assigned with ({@code contacts.variantContext}); a lead whose outcome is known
  * (it replied, or its stage ended) is one observation of its variant at those features, unless a
- * person wrote to it before its first reply ({@link Assisted}: no observation at all). Counted with
- * two aggregations (leads with an outcome, leads that replied or, on the {@code interested} reward,
- * showed interest) grouped by variant and features, at most once a second per process, and the
- * model built from the groups is kept with them: an assignment costs no query within that second.
- * The aggregations read every assigned lead, so they are taken less often as they grow dearer, as
- * {@link AwaitingOutcome}'s count: at most once per twenty times their last duration, at least once
- * a minute.
+ * person wrote to it before its first reply ({@link Assisted}: no observation at all). A variant an
+ * operator rewrote is observed through the leads of its current wording alone ({@link
+ * WordingStats#currentRevisions}, read at each rebuild; a lead's wording is {@link
+ * VariantWordings#LEAD_REVISION}, one stored without it is of an older wording), as the bandit's
+ * arms are: the old text's replies are no evidence for the new one. Counted with two aggregations
+ * (leads with an outcome, leads that replied or, on the {@code interested} reward, showed interest)
+ * grouped by variant and features, at most once a second per process, and the model built from the
+ * groups is kept with them: an assignment costs no query within that second. The aggregations read
+ * every assigned lead, so they are taken less often as they grow dearer, as {@link
+ * AwaitingOutcome}'s count: at most once per twenty times their last duration, at least once a
+ * minute.
  */
 public final class ContextEvidence {
   static final long REFRESH_NANOS = 1_000_000_000L;
@@ -43,6 +47,7 @@ public final class ContextEvidence {
 
   private final MongoCollection<Document> contacts;
   private final MongoCollection<Document> personas;
+  private final MongoCollection<Document> variants;
   private final LongSupplier nanos;
   private volatile Snapshot snapshot;
 
@@ -53,6 +58,7 @@ public final class ContextEvidence {
   ContextEvidence(MongoDatabase db, LongSupplier nanos) {
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.personas = db.getCollection(Collections.PERSONAS);
+    this.variants = db.getCollection(Collections.PROMPT_VARIANTS);
     this.nanos = nanos;
   }
 
@@ -124,13 +130,25 @@ public final class ContextEvidence {
             Filters.exists(Assisted.FIELD, false),
             Filters.exists(Switched.FIELD, false));
     Map<Document, long[]> groups = new HashMap<>();
+    // The rewritten variants' current wordings: their evidence is those leads' alone.
+    Map<String, Integer> current =
+        WordingStats.currentRevisions(
+            variants
+                .find()
+                .projection(
+                    new Document("variantId", 1)
+                        .append(VariantStore.REVISION, 1)
+                        .append(VariantWordings.WORDING_REVISION, 1)
+                        .append(VariantWordings.WORDING_HISTORY, 1))
+                .into(new java.util.ArrayList<>()));
     count(
         Filters.and(
             assigned,
             Filters.or(Filters.in("stage", ENDED), Filters.exists("funnel.replied", true))),
+        current,
         groups,
         0);
-    count(Filters.and(assigned, Filters.exists(success, true)), groups, 1);
+    count(Filters.and(assigned, Filters.exists(success, true)), current, groups, 1);
     LinearThompson.Builder b = new LinearThompson.Builder(lambda, floor);
     groups.forEach(
         (key, n) -> {
@@ -151,19 +169,28 @@ public final class ContextEvidence {
     return b.build();
   }
 
-  private void count(Bson filter, Map<Document, long[]> groups, int slot) {
+  private void count(
+      Bson filter, Map<String, Integer> current, Map<Document, long[]> groups, int slot) {
     for (Document d :
         contacts.aggregate(
             List.of(
                 Aggregates.match(filter),
                 Aggregates.group(
-                    // A lead moved after its reply is the old variant's evidence (Switched).
-                    new Document("v", Switched.EVIDENCE_VARIANT).append("c", "$variantContext"),
+                    // A lead moved after its reply is the old variant's evidence (Switched), its
+                    // wording revision that variant's.
+                    new Document("v", Switched.EVIDENCE_VARIANT)
+                        .append("c", "$variantContext")
+                        .append("r", "$" + VariantWordings.LEAD_REVISION),
                     Accumulators.sum("n", 1))))) {
-      Document key = d.get("_id", Document.class);
-      if (key == null || key.getString("v") == null) {
+      Document id = d.get("_id", Document.class);
+      if (id == null || id.getString("v") == null) {
         continue;
       }
+      Integer wanted = current.get(id.getString("v"));
+      if (wanted != null && !(id.get("r") instanceof Number r && r.intValue() == wanted)) {
+        continue; // a lead of an older wording of a rewritten variant
+      }
+      Document key = new Document("v", id.getString("v")).append("c", id.get("c"));
       groups.computeIfAbsent(key, k -> new long[2])[slot] += ((Number) d.get("n")).longValue();
     }
   }
