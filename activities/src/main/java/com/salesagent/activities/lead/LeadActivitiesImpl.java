@@ -6,6 +6,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.persona.PersonaBuilder;
@@ -305,9 +306,8 @@ public class LeadActivitiesImpl implements LeadActivities {
     store.contacts().updateOne(Filters.eq("leadId", leadId), update);
     // The history is the record the counters can be rebuilt from: same event, same instant.
     Instant at = clock.instant();
-    store
-        .interactions()
-        .recordInteraction(
+    Document event =
+        Interactions.interaction(
             leadId,
             contact.getString("campaignId"),
             variantId,
@@ -315,6 +315,11 @@ public class LeadActivitiesImpl implements LeadActivities {
             null,
             strategyLabel,
             at);
+    if (trial) {
+      // The wording the trial counts for (WordingStats): the recount reads it here.
+      event.append(VariantWordings.LEAD_REVISION, revision);
+    }
+    store.interactions().recordInteractions(List.of(event));
     if (trial) {
       stats.increment(variantId, segment, "assigned", at);
       wordings.add(variantId, revision, segment, "assigned", 1);

@@ -434,7 +434,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     // A status webhook that overtook this answer bound the wamid and counted the send already.
     if (boundHere) {
-      store.interactions().recordInteractions(List.of(sent));
+      // With the wording the lead counts for (WordingStats), as its other variant events.
+      store
+          .interactions()
+          .recordInteractions(
+              List.of(com.salesagent.activities.variants.WordingStats.withRevision(sent, contact)));
       stats.increment(
           SendRecords.countedVariant(message), contact.getString("segment"), "sent", at);
     }

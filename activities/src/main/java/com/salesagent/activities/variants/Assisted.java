@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.Interactions;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -126,15 +127,19 @@ public final class Assisted {
     }
     // Moved by the kill switch after its first message: the old variant's trial, so its count.
     String variantId = Switched.evidenceVariant(before);
-    history.recordInteraction(
-        leadId,
-        before.getString("campaignId"),
-        variantId,
-        EVENT,
-        null,
-        "a person wrote before the lead's first reply: its replies are not evidence for "
-            + variantId,
-        at);
+    history.recordInteractions(
+        List.of(
+            WordingStats.tagged(
+                Interactions.interaction(
+                    leadId,
+                    before.getString("campaignId"),
+                    variantId,
+                    EVENT,
+                    null,
+                    "a person wrote before the lead's first reply: its replies are not evidence for "
+                        + variantId,
+                    at),
+                WordingStats.revisionOf(before))));
     stats.increment(variantId, before.getString("segment"), COUNTER, at);
     wordings.add(
         variantId, WordingStats.revisionOf(before), before.getString("segment"), COUNTER, 1);
@@ -216,16 +221,20 @@ public final class Assisted {
               Filters.exists(Switched.EVIDENCE, false)),
           Updates.set(Switched.EVIDENCE, variantId));
     }
-    history.recordInteraction(
-        leadId,
-        before.getString("campaignId"),
-        variantId,
-        UNDONE,
-        null,
-        "the lead's reply was written before the person's message: its evidence for "
-            + variantId
-            + " after all",
-        marked.toInstant());
+    history.recordInteractions(
+        List.of(
+            WordingStats.tagged(
+                Interactions.interaction(
+                    leadId,
+                    before.getString("campaignId"),
+                    variantId,
+                    UNDONE,
+                    null,
+                    "the lead's reply was written before the person's message: its evidence for "
+                        + variantId
+                        + " after all",
+                    marked.toInstant()),
+                WordingStats.revisionOf(before))));
     stats.add(variantId, before.getString("segment"), COUNTER, marked.toInstant(), -1L);
     wordings.add(
         variantId, WordingStats.revisionOf(before), before.getString("segment"), COUNTER, -1L);

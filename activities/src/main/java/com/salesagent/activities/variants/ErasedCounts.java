@@ -120,12 +120,17 @@ public final class ErasedCounts {
       if (counters.isEmpty() || variant == null || ts == null) {
         continue;
       }
-      counts.add(
+      Document count =
           new Document("_id", e.get("_id"))
               .append("variantId", variant)
               .append("segment", seg)
               .append("day", ts.toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString())
-              .append("counts", counters));
+              .append("counts", counters);
+      // The wording its count was kept for (WordingRecount), when the event recorded it.
+      if (e.get(VariantWordings.LEAD_REVISION) instanceof Number r) {
+        count.append("revision", r.intValue());
+      }
+      counts.add(count);
     }
     insertNew(counts);
     return new Firsts(replied, interested, assistedKept, assisted);
@@ -152,6 +157,35 @@ public final class ErasedCounts {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * Adds every kept count of a counter kept per wording ({@link WordingStats#COUNTERS}) to {@code
+   * out}, for the wording its event recorded, else for {@link VariantWordings#unrevisedAs} of its
+   * variant ({@code variants} by id; one no longer stored: not counted).
+   */
+  void addWordingsTo(
+      Map<WordingRecount.Key, Map<String, Long>> out, Map<String, Document> variants) {
+    for (Document d : kept.find()) {
+      Document variant = variants.get(d.getString("variantId"));
+      Integer revision =
+          d.get("revision") instanceof Number r
+              ? Integer.valueOf(r.intValue())
+              : variant == null ? null : VariantWordings.unrevisedAs(variant);
+      if (revision == null) {
+        continue;
+      }
+      WordingRecount.Key key =
+          new WordingRecount.Key(d.getString("variantId"), revision, d.getString("segment"));
+      d.get("counts", new Document())
+          .forEach(
+              (counter, n) -> {
+                if (WordingStats.COUNTERS.contains(counter)) {
+                  out.computeIfAbsent(key, k -> new TreeMap<>())
+                      .merge(counter, ((Number) n).longValue(), Long::sum);
+                }
+              });
     }
   }
 

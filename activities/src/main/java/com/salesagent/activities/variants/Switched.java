@@ -147,15 +147,17 @@ public final class Switched {
       if (before != null) {
         history.recordInteractions(
             List.of(
-                Interactions.interaction(
-                        leadId,
-                        contact.getString("campaignId"),
-                        current,
-                        EVENT,
-                        null,
-                        current + " disabled before a send",
-                        at)
-                    .append(AFTER_SEND, false)));
+                WordingStats.tagged(
+                    Interactions.interaction(
+                            leadId,
+                            contact.getString("campaignId"),
+                            current,
+                            EVENT,
+                            null,
+                            current + " disabled before a send",
+                            at)
+                        .append(AFTER_SEND, false),
+                    WordingStats.revisionOf(before))));
         stats.increment(current, segment(before, segment), COUNTER, at);
         wordings.add(
             current, WordingStats.revisionOf(before), segment(before, segment), COUNTER, 1);

@@ -230,8 +230,47 @@ public final class VariantStats {
   public Map<Key, Map<String, Long>> recompute(LocalDate from, LocalDate to) {
     Date start = Date.from(from.atStartOfDay(ZoneOffset.UTC).toInstant());
     Date end = Date.from(to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-    MongoCollection<Document> history = db.getCollection(Collections.INTERACTION_HISTORY);
     Map<Key, Map<String, Long>> out = new TreeMap<>(KEY_ORDER);
+    recount(
+        start,
+        end,
+        (c, n) ->
+            out.computeIfAbsent(new Key(c.variantId(), c.segment(), c.day()), k -> new TreeMap<>())
+                .merge(c.counter(), n, Long::sum));
+    new ErasedCounts(db).addTo(out, from, to);
+    return out;
+  }
+
+  /**
+   * One count of the recount: of {@code leadId}'s events, for {@code variantId}, {@code counter},
+   * on {@code day}; {@code revision} the wording revision its event recorded ({@link
+   * VariantWordings#LEAD_REVISION}, or null), {@code contactVariant} and {@code contactRevision}
+   * the lead's contact's variant holding its evidence ({@link Switched#evidenceVariant}) and its
+   * wording revision (null: none, or no contact).
+   */
+  record Count(
+      String leadId,
+      String variantId,
+      Integer revision,
+      String segment,
+      String contactVariant,
+      Integer contactRevision,
+      String day,
+      String counter) {}
+
+  /** What {@link #recount} counts into. */
+  interface Counts {
+    void add(Count count, long n);
+  }
+
+  /**
+   * The counts of {@link #recompute} of the events in [start, end) from interaction_history (not
+   * the erased leads': {@link ErasedCounts}), one by one into {@code counts}, each with its lead
+   * ({@link Count}): {@link VariantStats} sums them per variant x segment x day, {@link
+   * WordingRecount} per wording.
+   */
+  void recount(Date start, Date end, Counts counts) {
+    MongoCollection<Document> history = db.getCollection(Collections.INTERACTION_HISTORY);
     List<Bson> events =
         List.of(
             Aggregates.match(
@@ -243,6 +282,7 @@ public final class VariantStats {
             Aggregates.group(
                 new Document("l", "$meta.leadId")
                     .append("v", Interactions.EVENT_VARIANT)
+                    .append("r", "$" + VariantWordings.LEAD_REVISION)
                     .append("t", "$type")
                     .append("d", DAY)
                     .append("c", "$contentType"),
@@ -256,30 +296,22 @@ public final class VariantStats {
       if ("converted".equals(id.getString("t")) && assisted.contains(id.getString("l"))) {
         continue;
       }
-      add(
-          out,
-          id.getString("v"),
-          g.getString("segment"),
-          id.getString("d"),
-          COUNTED.get(id.getString("t")),
-          g);
+      add(counts, id, g, COUNTED.get(id.getString("t")));
       String sentAs = "message_sent".equals(id.getString("t")) ? sentAs(id.getString("c")) : null;
       if (sentAs != null) {
-        add(out, id.getString("v"), g.getString("segment"), id.getString("d"), sentAs, g);
+        add(counts, id, g, sentAs);
       }
     }
-    firsts(history, Filters.eq("type", "replied"), start, end, "replied", out, assisted);
-    firsts(history, Interest.shown(), start, end, Interest.INTERESTED, out, assisted);
+    firsts(history, Filters.eq("type", "replied"), start, end, "replied", counts, assisted);
+    firsts(history, Interest.shown(), start, end, Interest.INTERESTED, counts, assisted);
     firsts(
         history,
         Filters.eq("type", Assisted.EVENT),
         start,
         end,
         Assisted.COUNTER,
-        out,
+        counts,
         leadsWith(history, Filters.eq("type", Assisted.UNDONE)));
-    new ErasedCounts(db).addTo(out, from, to);
-    return out;
   }
 
   /**
@@ -322,7 +354,7 @@ public final class VariantStats {
       Date start,
       Date end,
       String counter,
-      Map<Key, Map<String, Long>> out,
+      Counts counts,
       Set<String> skip) {
     List<Bson> pipeline =
         List.of(
@@ -331,17 +363,19 @@ public final class VariantStats {
             Aggregates.group(
                 "$meta.leadId",
                 Accumulators.first("ts", "$ts"),
-                Accumulators.first("v", Interactions.EVENT_VARIANT)),
+                Accumulators.first("v", Interactions.EVENT_VARIANT),
+                Accumulators.first("r", "$" + VariantWordings.LEAD_REVISION)),
             Aggregates.match(Filters.gte("ts", start)),
             Aggregates.project(
                 new Document("v", 1)
+                    .append("r", 1)
                     .append("d", DAY)
                     .append("n", new Document("$literal", 1))
                     .append("l", "$_id")));
     for (Document g :
         withSegments(Aggregations.withDiskUse(history, pipeline, "variant counters rebuild"))) {
       if (g.getString("v") != null && !skip.contains(g.getString("l"))) {
-        add(out, g.getString("v"), g.getString("segment"), g.getString("d"), counter, g);
+        add(counts, g, g, counter);
       }
     }
   }
@@ -411,15 +445,24 @@ public final class VariantStats {
       leadIds.add(id instanceof Document d ? d.getString("l") : g.getString("l"));
     }
     Map<String, String> segments = new HashMap<>();
+    Map<String, Document> wordings = new HashMap<>();
     List<String> ids = new ArrayList<>(leadIds);
     for (int i = 0; i < ids.size(); i += 5_000) {
       // In slices: one $in of every lead of a long range would pass MongoDB's 16 MB limit.
       for (Document c :
           db.getCollection(Collections.CONTACTS)
               .find(Filters.in("leadId", ids.subList(i, Math.min(ids.size(), i + 5_000))))
-              .projection(new Document("leadId", 1).append("segment", 1))) {
+              .projection(
+                  new Document("leadId", 1)
+                      .append("segment", 1)
+                      .append("variantId", 1)
+                      .append(Switched.EVIDENCE, 1)
+                      .append(VariantWordings.LEAD_REVISION, 1))) {
         if (c.getString("segment") != null) {
           segments.put(c.getString("leadId"), c.getString("segment"));
+        }
+        if (WordingStats.revisionOf(c) != null) {
+          wordings.put(c.getString("leadId"), c);
         }
       }
     }
@@ -427,20 +470,29 @@ public final class VariantStats {
       Object id = g.get("_id");
       String lead = id instanceof Document d ? d.getString("l") : g.getString("l");
       g.put("segment", segments.getOrDefault(lead, "default"));
+      Document contact = wordings.get(lead);
+      if (contact != null) {
+        g.put("contactVariant", Switched.evidenceVariant(contact));
+        g.put("contactRevision", WordingStats.revisionOf(contact));
+      }
     }
     return list;
   }
 
-  private static void add(
-      Map<Key, Map<String, Long>> out,
-      String v,
-      String segment,
-      String day,
-      String counter,
-      Document g) {
+  /** One group's count: its lead, variant, revision and day from {@code id}, the rest from g. */
+  private static void add(Counts counts, Document id, Document g, String counter) {
     long n = ((Number) g.get("n")).longValue();
-    out.computeIfAbsent(new Key(v, segment, day), k -> new TreeMap<>())
-        .merge(counter, n, Long::sum);
+    counts.add(
+        new Count(
+            id.getString("l"),
+            id.getString("v"),
+            id.get("r") instanceof Number r ? r.intValue() : null,
+            g.getString("segment"),
+            g.getString("contactVariant"),
+            g.get("contactRevision") instanceof Number r ? r.intValue() : null,
+            id.getString("d"),
+            counter),
+        n);
   }
 
   /** Totals per variant for one segment, all days. */

@@ -51,6 +51,31 @@ public final class WordingStats {
   }
 
   /**
+   * {@code event} (an interaction history entry of the lead) with the wording revision its
+   * variant's counts of the lead are kept for ({@link VariantWordings#LEAD_REVISION}): the
+   * contact's, when the event names the variant that holds the lead's evidence ({@link
+   * Switched#evidenceVariant}), whose wording the contact's revision is. The counters' recount
+   * ({@link WordingRecount}) reads it; an event without one (stored before, or of another variant)
+   * is read as the contact says or, the lead gone, as {@link VariantWordings#unrevisedAs}.
+   */
+  public static Document withRevision(Document event, Document contact) {
+    Integer revision = revisionOf(contact);
+    String variant = event.getString("variantId");
+    if (revision != null && variant != null && variant.equals(Switched.evidenceVariant(contact))) {
+      event.append(VariantWordings.LEAD_REVISION, revision);
+    }
+    return event;
+  }
+
+  /** {@code event} with {@code revision}, the wording its count was kept for (none: as it is). */
+  public static Document tagged(Document event, Integer revision) {
+    if (revision != null) {
+      event.append(VariantWordings.LEAD_REVISION, revision);
+    }
+    return event;
+  }
+
+  /**
    * Adds {@code n} to the counter of the lead's wording; nothing for a lead without a revision
    * (stored before revisions: {@link VariantStats} has it, as the first wording's) or a counter not
    * kept here.

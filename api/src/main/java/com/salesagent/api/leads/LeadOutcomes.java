@@ -146,16 +146,21 @@ public final class LeadOutcomes {
     // Once per outcome, not per lead: a lead lost that wrote again (a new run) may be converted.
     if (store.interactions().timeline(leadId).stream()
         .noneMatch(e -> outcome.equals(e.getString("type")) && at.equals(e.getDate("ts")))) {
+      // With the wording the lead counts for (WordingStats): what the recount reads.
       store
           .interactions()
-          .recordInteraction(
-              leadId,
-              contact.getString("campaignId"),
-              variantId,
-              outcome,
-              null,
-              "by " + by + (reason == null ? "" : ": " + reason),
-              at.toInstant());
+          .recordInteractions(
+              List.of(
+                  com.salesagent.activities.variants.WordingStats.withRevision(
+                      com.salesagent.activities.mongo.Interactions.interaction(
+                          leadId,
+                          contact.getString("campaignId"),
+                          variantId,
+                          outcome,
+                          null,
+                          "by " + by + (reason == null ? "" : ": " + reason),
+                          at.toInstant()),
+                      contact)));
     }
     // The contact read after the outcome's write: a lead a person wrote to before its first reply
     // (marked only while it had no conversion) is no evidence for its variant (Assisted), nor one

@@ -13,6 +13,7 @@ import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.triage.ReplyClassifier;
 import com.salesagent.activities.triage.Triage;
 import com.salesagent.activities.variants.Interest;
+import com.salesagent.activities.variants.WordingStats;
 import com.salesagent.workflows.lead.InboundMessageSignal;
 import com.salesagent.workflows.lead.LeadReopening;
 import com.salesagent.workflows.lead.Stage;
@@ -373,16 +374,18 @@ final class MessageProcessor {
         .interactions()
         .recordInteractions(
             List.of(
-                Interest.tagged(
-                    Interactions.interaction(
-                        leadId,
-                        contact.getString("campaignId"),
-                        variantId,
-                        reaction ? "reaction" : "replied",
-                        contextWamid,
-                        null,
-                        at),
-                    reaction ? null : triage.intent())));
+                WordingStats.withRevision(
+                    Interest.tagged(
+                        Interactions.interaction(
+                            leadId,
+                            contact.getString("campaignId"),
+                            variantId,
+                            reaction ? "reaction" : "replied",
+                            contextWamid,
+                            null,
+                            at),
+                        reaction ? null : triage.intent()),
+                    contact)));
   }
 
   /** When a "not now" snoozes the lead ({@link Triage#snoozeUntil}). */

@@ -228,6 +228,125 @@ class VariantWordingEvidenceTest {
         .satisfies(past -> assertThat(past.get("by")).isEqualTo("ops"));
   }
 
+  /** A lead's reply as the webhook records it: its history event, then its counts. */
+  private void replied(String lead) {
+    store
+        .interactions()
+        .recordInteractions(
+            List.of(
+                Interest.tagged(
+                    com.salesagent.activities.mongo.Interactions.interaction(
+                        lead, "c-1", "v-a", "replied", null, null, NOW),
+                    "interested")));
+    new Interest(DB).countReply(lead, "v-a", "smb", "interested", NOW);
+  }
+
+  private JsonNode counters(String method) throws Exception {
+    var target =
+        RESOURCES
+            .target("/api/analytics/variants/counters" + ("POST".equals(method) ? "/rebuild" : ""))
+            .queryParam("from", "2026-12-01")
+            .queryParam("to", "2026-12-01")
+            .request();
+    return new ObjectMapper()
+        .readTree(
+            "POST".equals(method)
+                ? target.post(jakarta.ws.rs.client.Entity.json(""), String.class)
+                : target.get(String.class));
+  }
+
+  /**
+   * Leads of both wordings: 3 of the first that replied, 1 assigned with it whose first message was
+   * composed from the new one (its assigned event still names the old), 1 stored before revisions
+   * (its contact and event without one: the first wording's); 2 of the new that replied, 2 silent.
+   */
+  private void bothWordings() {
+    leads("old-", 3, false, false).forEach(this::replied);
+    List<String> moved = leads("moved-", 1, false, false);
+    store.insertContact(
+        new Document("leadId", "unrevised-0")
+            .append("phone", "+15559990000")
+            .append("campaignId", "c-1")
+            .append("segment", "smb")
+            .append("variantId", "v-a"));
+    store
+        .interactions()
+        .recordInteraction("unrevised-0", "c-1", "v-a", "assigned", null, "round_robin", NOW);
+    new VariantStats(DB).increment("v-a", "smb", "assigned", NOW);
+
+    variants.replace("v-a", variant("Hello {{name}}, a new offer for your shop."), "ops", null);
+    new com.salesagent.activities.variants.WordingStats(DB)
+        .composedWith(DB.getCollection(Collections.CONTACTS), moved.get(0), "v-a", 1);
+    leads("new-", 2, false, false).forEach(this::replied);
+    leads("new-silent-", 2, false, true);
+  }
+
+  /** The wording rows drift (a crash between a count and its wording's), variant_stats too. */
+  private static void drift() {
+    DB.getCollection("variant_wording_stats")
+        .updateOne(
+            Filters.and(Filters.eq("variantId", "v-a"), Filters.eq("revision", 1)),
+            Updates.inc("assigned", 5L));
+    DB.getCollection("variant_wording_stats")
+        .deleteOne(Filters.and(Filters.eq("variantId", "v-a"), Filters.eq("revision", 0)));
+    DB.getCollection(VariantStats.COLLECTION)
+        .updateOne(Filters.eq("variantId", "v-a"), Updates.inc("replied", 2L));
+  }
+
+  /**
+   * Found in session 45: the per-wording counters could not be rebuilt. The counters' rebuild
+   * replaced variant_stats only, so wording rows that had drifted stayed wrong, and the first
+   * wording's row, which the report derives from the variant's counters less the rows of leads with
+   * a revision, moved with every rebuild of those counters. Now the rebuild also rewrites each
+   * wording's rows from a recount of the history: the lead moved by its first message with the new
+   * wording, the lead stored before revisions with the first.
+   */
+  @Test
+  void theCountersRebuildRepairsEachWordingsRows() throws Exception {
+    bothWordings();
+    drift();
+
+    JsonNode rebuilt = counters("POST");
+    assertThat(rebuilt.path("rowsRepaired").asInt()).isOne();
+
+    JsonNode wordings = row().path("wordings");
+    assertThat(wordings).hasSize(2);
+    assertThat(wordings.get(0).path("revision").asInt()).isZero();
+    assertThat(wordings.get(0).path("assigned").asLong()).as(wordings.toString()).isEqualTo(4);
+    assertThat(wordings.get(0).path("replied").asLong()).isEqualTo(3);
+    assertThat(wordings.get(1).path("revision").asInt()).isEqualTo(1);
+    assertThat(wordings.get(1).path("assigned").asLong()).as(wordings.toString()).isEqualTo(5);
+    assertThat(wordings.get(1).path("replied").asLong()).isEqualTo(2);
+    assertThat(row().path("measured").asLong()).as("the bandit's evidence").isEqualTo(5);
+    JsonNode check = counters("GET");
+    assertThat(check.path("agree").asBoolean()).as(check.toString()).isTrue();
+    assertThat(check.path("wordingsAgree").asBoolean()).as(check.toString()).isTrue();
+
+    // A rebuild of counters that agree moves no wording row.
+    counters("POST");
+    assertThat(row().path("wordings")).isEqualTo(wordings);
+  }
+
+  /**
+   * Found in session 45: the counter check compared variant_stats only; a drift of a wording's row
+   * went unseen. Now it compares each wording's row, as the report shows it, with the recount:
+   * counters kept as they happened agree (the lead stored before revisions too, which the live
+   * counts leave to the variant's counters), a drift shows.
+   */
+  @Test
+  void theCounterCheckComparesEachWordingsRows() throws Exception {
+    bothWordings();
+    JsonNode check = counters("GET");
+    assertThat(check.path("wordingsAgree").asBoolean()).as(check.toString()).isTrue();
+
+    drift();
+    check = counters("GET");
+    assertThat(check.path("wordingsAgree").asBoolean()).isFalse();
+    assertThat(check.path("wordingsDiffering").toString())
+        .contains("\"revision\":0")
+        .contains("\"revision\":1");
+  }
+
   private static org.assertj.core.data.Offset<Double> within() {
     return org.assertj.core.data.Offset.offset(1e-9);
   }

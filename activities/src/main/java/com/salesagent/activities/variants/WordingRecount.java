@@ -1,0 +1,196 @@
+package com.salesagent.activities.variants;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+import com.salesagent.activities.mongo.Collections;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The per-wording counters ({@link WordingStats}, variant_wording_stats) recounted from
+ * interaction_history, as {@link VariantStats#recompute} recounts variant_stats, checked and
+ * rebuilt beside them. The same events count, the same firsts and exclusions (assisted, switched),
+ * each for the wording its lead counts for: the lead's contact's revision while the contact still
+ * holds that variant's evidence ({@link Switched#evidenceVariant}: what the live counts read, also
+ * after its first message moved it, {@link WordingStats#composedWith}); else the revision its event
+ * recorded (a lead the kill switch moved on, an erased one's kept counts); else, an event stored
+ * before events recorded one, the wording the variant had when it was first rewritten ({@link
+ * VariantWordings#unrevisedAs}, the rule for messages and contacts without one). The wording rows
+ * hold every day: the recount reads the whole history.
+ */
+public final class WordingRecount {
+  /** One wording's counters in one segment. */
+  public record Key(String variantId, int revision, String segment) {}
+
+  /** One wording row whose counters, as the report reads them, differ from the recount. */
+  public record Difference(
+      String variantId,
+      int revision,
+      String segment,
+      Map<String, Long> stored,
+      Map<String, Long> recomputed) {}
+
+  private static final Comparator<Key> ORDER =
+      Comparator.comparing(Key::variantId).thenComparing(Key::segment).thenComparing(Key::revision);
+
+  private final MongoDatabase db;
+  private final MongoCollection<Document> rows;
+
+  public WordingRecount(MongoDatabase db) {
+    this.db = db;
+    this.rows = db.getCollection(WordingStats.COLLECTION);
+  }
+
+  /** Every wording's counters recounted from the whole history (and erased leads' kept counts). */
+  public Map<Key, Map<String, Long>> recompute() {
+    Map<String, Document> variants = variants();
+    Map<Key, Map<String, Long>> out = new TreeMap<>(ORDER);
+    new VariantStats(db)
+        .recount(
+            new Date(0),
+            new Date(Long.MAX_VALUE / 2),
+            (c, n) -> {
+              if (!WordingStats.COUNTERS.contains(c.counter())) {
+                return;
+              }
+              Integer revision = revisionOf(c, variants.get(c.variantId()));
+              if (revision != null) {
+                out.computeIfAbsent(
+                        new Key(c.variantId(), revision, c.segment()), k -> new TreeMap<>())
+                    .merge(c.counter(), n, Long::sum);
+              }
+            });
+    new ErasedCounts(db).addWordingsTo(out, variants);
+    out.values().forEach(m -> m.values().removeIf(n -> n == 0));
+    out.values().removeIf(Map::isEmpty);
+    return out;
+  }
+
+  /** The wording a count is of (see the class); null for a variant no longer stored. */
+  static Integer revisionOf(VariantStats.Count c, Document variant) {
+    if (c.contactRevision() != null && c.variantId().equals(c.contactVariant())) {
+      return c.contactRevision();
+    }
+    if (c.revision() != null) {
+      return c.revision();
+    }
+    return variant == null ? null : VariantWordings.unrevisedAs(variant);
+  }
+
+  /**
+   * The wording rows as the report shows them ({@link WordingStats#byRevision}: the counts of leads
+   * without a revision, the variant's counters less its rows, as its first wording's) next to the
+   * recount: the rows that differ. A drift of a wording row, or of variant_stats, shows here.
+   */
+  public List<Difference> check() {
+    Map<Key, Map<String, Long>> recomputed = recompute();
+    VariantStats stats = new VariantStats(db);
+    WordingStats wordings = new WordingStats(db);
+    Set<String> segments = new LinkedHashSet<>(stats.segmentsBusiestFirst());
+    recomputed.keySet().forEach(k -> segments.add(k.segment()));
+    List<Difference> out = new ArrayList<>();
+    for (String segment : segments) {
+      Map<String, Map<String, Long>> totals = stats.totals(segment);
+      for (Document variant : variants().values()) {
+        String variantId = variant.getString("variantId");
+        Map<Integer, Map<String, Long>> shown = new TreeMap<>();
+        for (Document row :
+            wordings.byRevision(variant, segment, totals.getOrDefault(variantId, Map.of()))) {
+          Map<String, Long> counters = new TreeMap<>();
+          for (String c : WordingStats.COUNTERS) {
+            long n = ((Number) row.get(c)).longValue();
+            if (n != 0) {
+              counters.put(c, n);
+            }
+          }
+          shown.put(row.getInteger("revision"), counters);
+        }
+        recomputed.keySet().stream()
+            .filter(k -> k.variantId().equals(variantId) && k.segment().equals(segment))
+            .forEach(k -> shown.putIfAbsent(k.revision(), Map.of()));
+        shown.forEach(
+            (revision, counters) -> {
+              Map<String, Long> fresh =
+                  recomputed.getOrDefault(new Key(variantId, revision, segment), Map.of());
+              if (!counters.equals(fresh)) {
+                out.add(new Difference(variantId, revision, segment, counters, fresh));
+              }
+            });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replaces every wording row with the recount; answers how many rows differed. The rows hold
+   * every day, today's too: an event counted while the rebuild runs may be missed (a later check
+   * shows it, a later rebuild repairs it), so rebuild when little is happening.
+   */
+  public int rebuild() {
+    Map<Key, Map<String, Long>> fresh = recompute();
+    Map<Key, Map<String, Long>> old = new TreeMap<>(ORDER);
+    for (Document d : rows.find()) {
+      if (!(d.get("revision") instanceof Number r)) {
+        continue;
+      }
+      Map<String, Long> counters = new TreeMap<>();
+      for (String c : WordingStats.COUNTERS) {
+        Number n = d.get(c, Number.class);
+        if (n != null && n.longValue() != 0) {
+          counters.put(c, n.longValue());
+        }
+      }
+      old.put(new Key(d.getString("variantId"), r.intValue(), d.getString("segment")), counters);
+    }
+    int differing = 0;
+    Set<Key> keys = new java.util.TreeSet<>(ORDER);
+    keys.addAll(fresh.keySet());
+    keys.addAll(old.keySet());
+    for (Key k : keys) {
+      if (!fresh.getOrDefault(k, Map.of()).equals(old.getOrDefault(k, Map.of()))) {
+        differing++;
+      }
+    }
+    for (Map.Entry<Key, Map<String, Long>> e : fresh.entrySet()) {
+      Key k = e.getKey();
+      Document d =
+          new Document("variantId", k.variantId())
+              .append("revision", k.revision())
+              .append("segment", k.segment());
+      e.getValue().forEach(d::append);
+      rows.replaceOne(filter(k), d, new ReplaceOptions().upsert(true));
+    }
+    for (Key k : old.keySet()) {
+      if (!fresh.containsKey(k)) {
+        rows.deleteMany(filter(k));
+      }
+    }
+    return differing;
+  }
+
+  private static Bson filter(Key k) {
+    return Filters.and(
+        Filters.eq("variantId", k.variantId()),
+        Filters.eq("revision", k.revision()),
+        Filters.eq("segment", k.segment()));
+  }
+
+  private Map<String, Document> variants() {
+    Map<String, Document> out = new HashMap<>();
+    for (Document v : db.getCollection(Collections.PROMPT_VARIANTS).find()) {
+      out.put(v.getString("variantId"), v);
+    }
+    return out;
+  }
+}
