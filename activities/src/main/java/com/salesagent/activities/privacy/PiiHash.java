@@ -48,7 +48,7 @@ public final class PiiHash {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** The process's key: configured at start; a random one until then (tests, tools). */
+  /** The process's key: configured at start; none until then (a hash refused). */
   private static volatile SecretKeySpec key;
 
   private PiiHash() {}
@@ -154,17 +154,17 @@ public final class PiiHash {
     return List.of(of(value), legacy(value));
   }
 
+  /**
+   * The configured key. None configured is a mistake of the entry point (every process that stores
+   * or looks up a hash configures it at start): refused, never a random key, whose hashes nothing
+   * would match (an erasure, an enrolment's lease, a send slot).
+   */
   private static SecretKeySpec key() {
     SecretKeySpec k = key;
     if (k == null) {
-      synchronized (PiiHash.class) {
-        if (key == null) {
-          byte[] bytes = new byte[MIN_KEY_BYTES];
-          RANDOM.nextBytes(bytes);
-          key = new SecretKeySpec(bytes, "HmacSHA256");
-        }
-        k = key;
-      }
+      throw new IllegalStateException(
+          "no PII hash key configured in this process (PiiHash.configure at start): "
+              + REQUIREMENT);
     }
     return k;
   }

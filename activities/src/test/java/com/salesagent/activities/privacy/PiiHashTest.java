@@ -63,6 +63,38 @@ class PiiHashTest {
     assertThat(Files.readString(dataDir.resolve(PiiHash.FILE))).isEqualTo("c2hvcnQ=");
   }
 
+  /**
+   * A process whose entry point configured no key refuses to hash (it made a random key: its hashes
+   * matched nothing stored, so an erasure, an enrolment's lease or a send slot missed silently).
+   * PiiHash is loaded afresh, apart from this JVM's tests (which have their fixture's key).
+   */
+  @Test
+  void hashingWithoutAConfiguredKeyIsRefusedNamingPiiHashKey() throws Exception {
+    java.net.URL classes = PiiHash.class.getProtectionDomain().getCodeSource().getLocation();
+    try (java.net.URLClassLoader fresh =
+        new java.net.URLClassLoader(
+            new java.net.URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
+      Class<?> unconfigured = fresh.loadClass(PiiHash.class.getName());
+      assertThat(unconfigured).isNotSameAs(PiiHash.class);
+      for (String method : new String[] {"of", "forms"}) {
+        java.lang.reflect.Method m = unconfigured.getMethod(method, String.class);
+        assertThatThrownBy(() -> m.invoke(null, "+5511998765432"))
+            .as(method)
+            .isInstanceOf(java.lang.reflect.InvocationTargetException.class)
+            .cause()
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("PII_HASH_KEY")
+            .hasMessageNotContaining("5511998765432");
+      }
+      // Configured, it hashes as the process's PiiHash does under the same key.
+      byte[] key = new byte[PiiHash.MIN_KEY_BYTES];
+      unconfigured.getMethod("configure", byte[].class).invoke(null, (Object) key);
+      PiiHash.configure(key);
+      assertThat(unconfigured.getMethod("of", String.class).invoke(null, "+5511998765432"))
+          .isEqualTo(PiiHash.of("+5511998765432"));
+    }
+  }
+
   @Test
   void aKeyUnder32BytesOrNoBase64IsRefusedWithoutQuotingIt() {
     assertThat(PiiHash.valid(Base64.getEncoder().encodeToString(new byte[32]))).isTrue();
