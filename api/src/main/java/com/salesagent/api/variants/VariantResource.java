@@ -398,14 +398,17 @@ public class VariantResource {
 
   /**
    * The revision an edit was made from ({@code If-Match: "3"}, the variant's {@code revision} in
-   * the list; {@code *} or none: whatever it is now), or 400 naming {@code If-Match}.
+   * the list; {@code *} or none: whatever it is now), or 400 naming {@code If-Match}; a weak tag
+   * ({@code W/"3"}) 412 naming it, as a stale one (If-Match compares strongly, RFC 9110 13.1.1).
    */
   static Integer revisionAsked(String ifMatch) {
     if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
       return null;
     }
     String tag = ifMatch.strip();
-    if (tag.startsWith("W/")) {
+    // If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches, whatever it names.
+    boolean weak = tag.startsWith("W/");
+    if (weak) {
       tag = tag.substring(2);
     }
     if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
@@ -418,6 +421,12 @@ public class VariantResource {
           new FieldError(
               "If-Match",
               "the variant's revision as read, e.g. \"3\" (its revision in GET /api/variants)"));
+    }
+    if (weak) {
+      throw new ApiException(
+          412,
+          "a weak entity tag never matches an If-Match: send the revision read as a strong tag",
+          new FieldError("If-Match", "send \"" + tag + "\", not W/\"" + tag + "\""));
     }
     return Integer.valueOf(tag);
   }

@@ -796,6 +796,39 @@ class VariantResourceTest {
   }
 
   /**
+   * If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches. Before, {@code W/"0"}
+   * was read as {@code "0"} and the PUT or archive went through; now it is 412 with the JSON body
+   * of a stale If-Match, naming it, and nothing changes. The strong tag of the same revision works.
+   */
+  @Test
+  void aWeakEntityTagInIfMatchNeverMatches() {
+    String body = VALID.replace("v-test", "v-weak");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+
+    Response put =
+        RESOURCES
+            .target("/api/variants/v-weak")
+            .request()
+            .header("If-Match", "W/\"0\"")
+            .put(Entity.json(body.replace("Hi {{firstName}}", "Hello {{firstName}}")));
+    assertThat(put.getStatus()).isEqualTo(412);
+    assertThat(put.getMediaType().toString()).startsWith("application/json");
+    assertThat(put.readEntity(String.class)).contains("\"field\":\"If-Match\"");
+    for (String action : List.of("archive", "unarchive")) {
+      Response r = archive("v-weak", action, "W/\"0\"");
+      assertThat(r.getStatus()).as(action).isEqualTo(412);
+      assertThat(r.readEntity(String.class)).as(action).contains("\"field\":\"If-Match\"");
+    }
+    Map<?, ?> kept = variantOf("v-weak");
+    assertThat(kept.get("revision")).isEqualTo(0);
+    assertThat(kept.toString()).doesNotContain("Hello {{firstName}}");
+    assertThat(listed(null)).contains("v-weak");
+
+    assertThat(archive("v-weak", "archive", "\"0\"").getStatus()).isEqualTo(200);
+    assertThat(listed(null)).doesNotContain("v-weak");
+  }
+
+  /**
    * A switch-off by PUT from a stale read is refused and switches nothing off (the QA walk: a PUT
    * of the variant with "enabled": true and one with "enabled": false, both from revision 6, were
    * answered 200 and 412, yet the variant was left off). Another operator's PUT lands between this
