@@ -37,11 +37,18 @@ export function onUnauthorized(fn) { unauthorizedHandler = fn; }
 
 export function unauthorized() { unauthorizedHandler(); }
 
-/** Calls the API with the bearer token; resolves to the parsed JSON (or null). */
+/**
+ * Calls the API with the bearer token; resolves to the parsed JSON (or null). options: method,
+ * body (JSON) or raw (with contentType), headers (e.g. If-Match).
+ */
 export function api(path, options) {
   options = options || {};
   if (!token) return Promise.reject(Object.assign(new Error('Not logged in'), { status: 401 }));
   const headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+  // A request's own headers (If-Match of an edit); never the token's.
+  Object.keys(options.headers || {}).forEach((k) => {
+    if (k.toLowerCase() !== 'authorization') headers[k] = options.headers[k];
+  });
   const init = { method: options.method || 'GET', headers: headers, cache: 'no-store' };
   if (options.raw !== undefined) {
     headers['Content-Type'] = options.contentType || 'application/octet-stream';

@@ -83,3 +83,18 @@ export function srmNote(srm) {
   }
   return 'Sample ratio checked on the assignments from ' + srm.from + why;
 }
+
+/**
+ * The request of a confirmed action on a variant row: its path, and for archive and unarchive the
+ * row's revision as If-Match (a strong tag), so an archive decided on what the screen showed is
+ * refused (412) when the variant changed since, as an edit is. Enable and disable take none.
+ */
+export function variantActionRequest(action) {
+  const path = '/api/variants/' + encodeURIComponent(String(action.variantId)) + '/' + action.action;
+  const options = { method: 'POST' };
+  const edits = action.action === 'archive' || action.action === 'unarchive';
+  if (edits && Number.isInteger(action.revision) && action.revision >= 0) {
+    options.headers = { 'If-Match': '"' + action.revision + '"' };
+  }
+  return { path: path, options: options };
+}

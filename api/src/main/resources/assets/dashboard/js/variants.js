@@ -3,7 +3,7 @@
 import { $, h, clear, qs, num, isNum, pct, str, toast, reportError } from './util.js';
 import { api } from './api.js';
 import { session } from './state.js';
-import { gapsText, disableConfirmText, waitingLine, stateNote, srmNote } from './variant-gaps.js';
+import { gapsText, disableConfirmText, waitingLine, stateNote, srmNote, variantActionRequest } from './variant-gaps.js';
 
 let confirmAction = null;
 let seq = 0;
@@ -151,7 +151,8 @@ function wordingsNote(v) {
 
 function askArchive(v, archive) {
   const verb = archive ? 'Archive' : 'Unarchive';
-  confirmAction = { variantId: String(v.variantId), action: archive ? 'archive' : 'unarchive' };
+  // The revision the row showed: sent as If-Match, a change since is refused (412), not undone.
+  confirmAction = { variantId: String(v.variantId), action: archive ? 'archive' : 'unarchive', revision: v.revision };
   $('confirm-text').textContent = archive
     ? 'Archive variant ' + v.variantId + '? It is switched off (its in-flight leads switch at their next message), gets no new leads and leaves the list; its history stays.'
     : 'Unarchive variant ' + v.variantId + '? It comes back to the list, still disabled.';
@@ -189,8 +190,8 @@ function confirmToggle() {
   const action = confirmAction;
   hideConfirm();
   if (!action) return;
-  const path = '/api/variants/' + encodeURIComponent(action.variantId) + '/' + action.action;
-  api(path, { method: 'POST' }).then((r) => {
+  const request = variantActionRequest(action);
+  api(request.path, request.options).then((r) => {
     r = r || {};
     const id = r.variantId || action.variantId;
     const done = { enable: ' enabled', disable: ' disabled', archive: ' archived', unarchive: ' unarchived (still disabled)' };

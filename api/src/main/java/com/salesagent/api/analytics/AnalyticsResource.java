@@ -181,7 +181,8 @@ public class AnalyticsResource {
                   best,
                   VariantWordings.wordingRevisionOf(v),
                   byWording,
-                  VariantArchive.archived(v)));
+                  VariantArchive.archived(v),
+                  VariantStore.revisionOf(v)));
     }
     List<VariantRow> out = new ArrayList<>();
     // Seeded, so the same counters always give the same answer: computed once per state.
@@ -223,7 +224,8 @@ public class AnalyticsResource {
    * ({@code revision}, {@code current}, assigned, replied, interested, converted, assisted,
    * switched), oldest first, leads stored without a revision as the first wording's. {@code
    * archived}: archived by an operator (off for good; the dashboard hides it unless asked), its
-   * history shown all the same.
+   * history shown all the same. {@code revision}: the variant's revision (its ETag), what an edit
+   * of the row (archive, unarchive) sends as {@code If-Match}.
    */
   public record VariantRow(
       String variantId,
@@ -245,7 +247,8 @@ public class AnalyticsResource {
       Double probabilityToBeBest,
       int wordingRevision,
       List<Document> wordings,
-      boolean archived) {}
+      boolean archived,
+      int revision) {}
 
   /** When a switched-off variant went off (ISO-8601, UTC); null for an enabled one or unknown. */
   private static String offSince(Document variant) {

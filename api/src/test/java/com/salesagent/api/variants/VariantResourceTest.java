@@ -61,6 +61,10 @@ class VariantResourceTest {
           .addResource(
               new VariantResource(
                   CLIENT.getDatabase("variants-test"), TEMPORAL.getWorkflowClient()))
+          // The dashboard's variants table (its rows' revision is what Archive sends).
+          .addResource(
+              new com.salesagent.api.analytics.AnalyticsResource(
+                  CLIENT.getDatabase("variants-test")))
           .build();
 
   @AfterAll
@@ -826,6 +830,53 @@ class VariantResourceTest {
 
     assertThat(archive("v-weak", "archive", "\"0\"").getStatus()).isEqualTo(200);
     assertThat(listed(null)).doesNotContain("v-weak");
+  }
+
+  /**
+   * The dashboard's Archive and Unarchive send the revision of the row the operator saw: the
+   * variants table ({@code /api/analytics/variants}) carries it (before, it carried none, and the
+   * buttons sent no If-Match: an archive decided on an old screen went through after another
+   * operator's rewrite). With the row's revision the archive is done; from a row older than a
+   * rewrite it is 412 naming If-Match and nothing is archived.
+   */
+  @Test
+  void theVariantsTableCarriesTheRevisionArchiveSends() {
+    String body = VALID.replace("v-test", "v-row");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+    Object shown = analyticsRowOf("v-row").get("revision");
+    assertThat(shown).isEqualTo(0).isEqualTo(variantOf("v-row").get("revision"));
+
+    RESOURCES
+        .target("/api/variants/v-row")
+        .request()
+        .put(Entity.json(body.replace("Hi {{firstName}}", "Hello {{firstName}}")));
+    Response stale = archive("v-row", "archive", "\"" + shown + "\"");
+    assertThat(stale.getStatus()).isEqualTo(412);
+    assertThat(stale.readEntity(String.class)).contains("\"field\":\"If-Match\"");
+    assertThat(listed(null)).contains("v-row");
+
+    Object now = analyticsRowOf("v-row").get("revision");
+    assertThat(now).isEqualTo(1);
+    Response archived = archive("v-row", "archive", "\"" + now + "\"");
+    assertThat(archived.getStatus()).isEqualTo(200);
+    assertThat(archived.getHeaderString("ETag")).isEqualTo("\"2\"");
+    assertThat(analyticsRowOf("v-row").get("revision")).isEqualTo(2);
+    assertThat(archive("v-row", "unarchive", "\"2\"").getStatus()).isEqualTo(200);
+  }
+
+  private static Map<?, ?> analyticsRowOf(String variantId) {
+    Map<?, ?> report =
+        RESOURCES
+            .target("/api/analytics/variants")
+            .queryParam("segment", "default")
+            .request()
+            .get(Map.class);
+    return ((List<?>) report.get("variants"))
+        .stream()
+            .map(v -> (Map<?, ?>) v)
+            .filter(v -> variantId.equals(v.get("variantId")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(variantId + " not in " + report));
   }
 
   /**
