@@ -269,7 +269,18 @@ public class VariantResource {
     }
     VariantStore.Replaced done = archive.unarchive(variantId, operator.name(), revision);
     if (!done.done()) {
-      throw stale(expected == null ? revision : expected, done.revision());
+      Document now = variants.find(variantId);
+      if (now != null && !VariantStore.archived(now)) {
+        // Another unarchive came first (a double click): the same answer as when it was not
+        // archived, not a 412 naming an If-Match this call may never have sent.
+        return Response.ok(new Archived(variantId, false, null, null, null))
+            .tag(new EntityTag(String.valueOf(VariantStore.revisionOf(now))))
+            .build();
+      }
+      if (expected == null) {
+        throw changedMeanwhile(variantId, done.revision());
+      }
+      throw stale(expected, done.revision());
     }
     audit(operator, "variant_unarchived", variantId, null);
     return Response.ok(new Archived(variantId, false, null, null, null))

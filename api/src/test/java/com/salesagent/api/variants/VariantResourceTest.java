@@ -1068,6 +1068,32 @@ class VariantResourceTest {
   }
 
   /**
+   * Found by the walk of the archive routes: the second of two unarchives at once (a double click)
+   * lost the conditional write to the first and was answered 412 naming an If-Match it never sent,
+   * though the variant was unarchived as asked. Now it is answered as a variant not archived is:
+   * 200, archived false.
+   */
+  @Test
+  void theSecondOfTwoUnarchivesAtOnceIsToldItIsNotArchived() {
+    String body = VALID.replace("v-test", "v-double-unarchive");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+    VariantStore other = new VariantStore(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
+    assertThat(other.archive("v-double-unarchive", "ana", 0).done()).isTrue();
+    java.util.concurrent.atomic.AtomicReference<Response> answer =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    ApiException refused =
+        racing(
+            1,
+            () -> assertThat(other.unarchive("v-double-unarchive", "ana", 1).done()).isTrue(),
+            resource ->
+                answer.set(resource.unarchive(new Operator("ops"), "v-double-unarchive", null)));
+    assertThat(refused).as("the second unarchive was refused").isNull();
+    assertThat(answer.get().getStatus()).isEqualTo(200);
+    assertThat(((VariantResource.Archived) answer.get().getEntity()).archived()).isFalse();
+    assertThat(listed(null)).contains("v-double-unarchive");
+  }
+
+  /**
    * Found by the review: a PUT without If-Match that read the variant before an archive wrote it
    * again enabled and without its archive mark (its write matched the archive's revision on its
    * second read). Now it is refused, 409 naming archived, and the variant stays archived.
