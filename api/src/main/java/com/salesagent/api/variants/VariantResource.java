@@ -270,7 +270,7 @@ public class VariantResource {
     VariantStore.Replaced done = archive.unarchive(variantId, operator.name(), revision);
     if (!done.done()) {
       Document now = variants.find(variantId);
-      if (now != null && !VariantStore.archived(now)) {
+      if (now != null && !VariantArchive.archived(now)) {
         // Another unarchive came first (a double click): the same answer as when it was not
         // archived, not a 412 naming an If-Match this call may never have sent.
         return Response.ok(new Archived(variantId, false, null, null, null))

@@ -1077,7 +1077,8 @@ class VariantResourceTest {
   void theSecondOfTwoUnarchivesAtOnceIsToldItIsNotArchived() {
     String body = VALID.replace("v-test", "v-double-unarchive");
     RESOURCES.target("/api/variants").request().post(Entity.json(body));
-    VariantStore other = new VariantStore(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
+    VariantArchive other =
+        new VariantArchive(CLIENT.getDatabase("variants-test"), Clock.systemUTC());
     assertThat(other.archive("v-double-unarchive", "ana", 0).done()).isTrue();
     java.util.concurrent.atomic.AtomicReference<Response> answer =
         new java.util.concurrent.atomic.AtomicReference<>();
