@@ -242,7 +242,7 @@ class CapacityRaceTest {
             .append("segment", "smb")
             .append("stage", "in_conversation")
             .append("ownerId", "caio"));
-    Owners owners = new Owners(MONGO.database());
+    OwnerClaims owners = new OwnerClaims(MONGO.database());
 
     assertThat(owners.claim("caio", "new-1", NOW)).as("full by the contacts").isFalse();
     assertThat(owners.claim("caio", "old-1", NOW)).as("its own lead").isTrue();
@@ -254,7 +254,8 @@ class CapacityRaceTest {
         .as("the claim in flight counts before its contact is written")
         .isFalse();
     // Its writer died before writing the contact: the claim lapses after the grace.
-    assertThat(owners.claim("caio", "new-2", NOW.plus(Owners.CLAIM_GRACE).plusSeconds(1))).isTrue();
+    assertThat(owners.claim("caio", "new-2", NOW.plus(OwnerClaims.CLAIM_GRACE).plusSeconds(1)))
+        .isTrue();
   }
 
   /**
@@ -276,7 +277,7 @@ class CapacityRaceTest {
                 && Owners.COLLECTION.equals(target.asString().getValue())) {
               new Owners(MONGO.database())
                   .collection()
-                  .updateOne(Filters.eq("_id", "gil"), Updates.inc(Owners.HOLDING_VERSION, 1));
+                  .updateOne(Filters.eq("_id", "gil"), Updates.inc(OwnerClaims.HOLDING_VERSION, 1));
             }
           }
         };
@@ -309,7 +310,7 @@ class CapacityRaceTest {
     owner("fay", 1);
     interested("mine", NOW);
     interested("late", NOW);
-    Owners owners = new Owners(MONGO.database());
+    OwnerClaims owners = new OwnerClaims(MONGO.database());
     assertThat(owners.claim("fay", "mine", NOW)).isTrue();
     AtomicInteger contactReads = new AtomicInteger();
     CommandListener assignmentLandsBetween =
@@ -334,7 +335,7 @@ class CapacityRaceTest {
                 .build());
     clients.add(client);
 
-    assertThat(new Owners(MONGO.database(client)).claim("fay", "late", NOW))
+    assertThat(new OwnerClaims(MONGO.database(client)).claim("fay", "late", NOW))
         .as("fay holds 'mine' already")
         .isFalse();
     assertThat(contactReads.get()).as("the assignment landed between the reads").isEqualTo(2);
@@ -351,7 +352,7 @@ class CapacityRaceTest {
     interested("hand-1", NOW);
     interested("hand-2", NOW);
     interested("auto-1", NOW);
-    Owners owners = new Owners(MONGO.database());
+    OwnerClaims owners = new OwnerClaims(MONGO.database());
 
     assertThat(owners.hold("dora", "hand-1", NOW)).isTrue();
     assertThat(owners.claim("dora", "auto-1", NOW)).as("the hand's claim counts").isFalse();
@@ -386,6 +387,6 @@ class CapacityRaceTest {
             Filters.eq("leadId", "given-back"),
             new Document("$unset", new Document("ownerId", "").append("ownerAssignedAt", "")));
 
-    assertThat(new Owners(MONGO.database()).claim("eli", "next", NOW)).isTrue();
+    assertThat(new OwnerClaims(MONGO.database()).claim("eli", "next", NOW)).isTrue();
   }
 }

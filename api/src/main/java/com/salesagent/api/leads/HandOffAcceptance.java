@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
@@ -31,6 +32,7 @@ final class HandOffAcceptance {
 
   private final LeadStore store;
   private final Owners owners;
+  private final OwnerClaims claims;
   private final Function<String, LeadWorkflow> lead;
   private final Clock clock;
   private final MongoCollection<Document> handoffs;
@@ -39,6 +41,7 @@ final class HandOffAcceptance {
       LeadStore store, Owners owners, Function<String, LeadWorkflow> lead, Clock clock) {
     this.store = store;
     this.owners = owners;
+    this.claims = new OwnerClaims(store.database());
     this.lead = lead;
     this.clock = clock;
     this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
@@ -94,9 +97,9 @@ final class HandOffAcceptance {
     if (contact.getString("ownerId") == null && ownerId != null) {
       // A lead nobody had (no owner was free): the owner who takes it is its owner from now, as
       // the workflow makes it; without this the contact and the Hand-offs queue said unassigned.
-      // A person's choice, not checked against their capacity, but claimed on it (Owners#hold)
+      // A person's choice, not checked against their capacity, but claimed on it (OwnerClaims#hold)
       // first, so an assignment to them running meanwhile counts it.
-      owners.hold(ownerId, leadId, now);
+      claims.hold(ownerId, leadId, now);
       long owned =
           store
               .contacts()
@@ -107,9 +110,9 @@ final class HandOffAcceptance {
                       Updates.set("ownerAssignedAt", Date.from(now))))
               .getMatchedCount();
       if (owned == 0) {
-        owners.release(ownerId, leadId); // another owner's meanwhile: not theirs
+        claims.release(ownerId, leadId); // another owner's meanwhile: not theirs
       } else {
-        owners.confirm(ownerId, leadId);
+        claims.confirm(ownerId, leadId);
       }
       accepted.add(Updates.set("ownerId", ownerId));
       accepted.add(Updates.addToSet("owners", ownerId));

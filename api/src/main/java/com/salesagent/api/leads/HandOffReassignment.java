@@ -61,8 +61,8 @@ final class HandOffReassignment extends HeldLeadMove {
     // activity sets the times), not now, or a long pause would hand the lead on at its resume.
     boolean paused = LeadStore.PAUSED.equals(contact.getString("stage"));
     // A person's choice, not checked against the rep's capacity; but recorded as a claim on it
-    // (Owners#hold) before it is written, so an assignment running meanwhile counts it.
-    owners.hold(target, leadId, now);
+    // (OwnerClaims#hold) before it is written, so an assignment running meanwhile counts it.
+    claims.hold(target, leadId, now);
     long claimed =
         claim(
             leadId,
@@ -95,7 +95,7 @@ final class HandOffReassignment extends HeldLeadMove {
       if (now2 != null && target.equals(now2.getString("ownerId"))) {
         return new Outcome(holder, true);
       }
-      owners.release(target, leadId);
+      claims.release(target, leadId);
       throw changedMeanwhile();
     }
     store
@@ -113,7 +113,7 @@ final class HandOffReassignment extends HeldLeadMove {
                     Updates.set("ownerId", target),
                     Updates.set("ownerAssignedAt", Date.from(now)),
                     Updates.unset(SnoozedLeads.FIELD)));
-    owners.confirm(target, leadId);
+    claims.confirm(target, leadId);
     LeadAuditLog.record(
         store, operator, leadId, "handoff_reassigned_by_hand", holder + " -> " + target, now);
     notifications.emit(

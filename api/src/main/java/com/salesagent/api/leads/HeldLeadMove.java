@@ -3,6 +3,7 @@ package com.salesagent.api.leads;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.notify.Notifications;
@@ -26,6 +27,7 @@ abstract class HeldLeadMove {
   final LeadStore store;
   final Function<String, LeadWorkflow> lead;
   final Owners owners;
+  final OwnerClaims claims;
   final Clock clock;
   final MongoCollection<Document> handoffs;
   final Notifications notifications;
@@ -34,6 +36,7 @@ abstract class HeldLeadMove {
     this.store = store;
     this.lead = lead;
     this.owners = owners;
+    this.claims = new OwnerClaims(store.database());
     this.clock = clock;
     this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
     this.notifications = new Notifications(store.database(), clock);

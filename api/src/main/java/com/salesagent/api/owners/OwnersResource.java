@@ -201,7 +201,7 @@ public class OwnersResource {
             .append("createdAt", before == null ? Date.from(now) : before.getDate("createdAt"))
             .append("updatedAt", Date.from(now));
     // The fields an operator sets, and no others: the round-robin turn and the claims on the
-    // owner's capacity (Owners.claim: holding, holdingVersion) are the assignments', written by
+    // owner's capacity (OwnerClaims: holding, holdingVersion) are the assignments', written by
     // them meanwhile; a replace would drop a claim in flight (its lead then not counted).
     Document fields = new Document(owner);
     fields.remove("_id");

@@ -146,13 +146,15 @@ class OwnersResourceTest {
 
   /**
    * An owner's PUT (a name or hours changed) while an assignment to them is being written keeps
-   * that assignment's claim on their capacity (Owners.claim): the rep with one place and a claim in
-   * flight is still full after it, and their round-robin turn is kept.
+   * that assignment's claim on their capacity (OwnerClaims.claim): the rep with one place and a
+   * claim in flight is still full after it, and their round-robin turn is kept.
    */
   @Test
   void anOwnersPutKeepsTheClaimsOnTheirCapacityMadeMeanwhile() {
     java.time.Instant now = java.time.Instant.now();
     Owners owners = new Owners(DB);
+    com.salesagent.activities.handoff.OwnerClaims claims =
+        new com.salesagent.activities.handoff.OwnerClaims(DB);
     // Of another segment: not one the owner's PUT hands them (no workflow to signal here).
     DB.getCollection(com.salesagent.activities.mongo.Collections.CONTACTS)
         .insertOne(
@@ -166,7 +168,7 @@ class OwnersResourceTest {
                         "{\"name\":\"Ana\",\"timezone\":\"UTC\",\"capacity\":1,\"segments\":[\"y\"]}"))
                 .getStatus())
         .isEqualTo(201);
-    assertThat(owners.claim("claims", "claim-1", now)).as("the one place, claimed").isTrue();
+    assertThat(claims.claim("claims", "claim-1", now)).as("the one place, claimed").isTrue();
     owners.takeTurn(owners.get("claims"), now);
 
     Response r =
@@ -180,7 +182,7 @@ class OwnersResourceTest {
     assertThat(r.getStatus()).as(r.readEntity(String.class)).isEqualTo(200);
     assertThat(owners.get("claims").getString("name")).isEqualTo("Ana Lima");
     assertThat(owners.get("claims").getDate("lastAssignedAt")).isNotNull();
-    assertThat(owners.claim("claims", "claim-2", now))
+    assertThat(claims.claim("claims", "claim-2", now))
         .as("full: the claim in flight still counts")
         .isFalse();
   }

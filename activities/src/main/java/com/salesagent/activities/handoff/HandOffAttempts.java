@@ -1,0 +1,222 @@
+package com.salesagent.activities.handoff;
+
+import static com.salesagent.activities.handoff.HandOffFields.BY_HAND_FROM;
+import static com.salesagent.activities.handoff.HandOffFields.BY_HAND_NOTE;
+import static com.salesagent.activities.handoff.HandOffFields.RELEASED_TO_AGENT;
+import static com.salesagent.activities.handoff.HandOffFields.SLA_FROM_RESUME;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.notify.Notifications;
+import com.salesagent.workflows.lead.HandOffRequest;
+import com.salesagent.workflows.lead.LeadPolicy;
+import com.salesagent.workflows.lead.OwnerAssignment;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lead's hand-off attempts as written in {@value HandOffFields#HANDOFFS}: the decision of an
+ * attempt (claimed once, so a retried activity answers what the first one decided), the contact
+ * that names the owner, the owner told; and the attempt's SLA times (the owner's working hours,
+ * moved by a pause, started at a resume for an attempt decided by hand while paused).
+ */
+final class HandOffAttempts {
+  private static final Logger LOG = LoggerFactory.getLogger(HandOffAttempts.class);
+
+  /** Stages of a lead an owner holds: a hand-off from one of them is a reassignment. */
+  private static final java.util.Set<String> REASSIGNED_FROM =
+      java.util.Set.of("handed_off", "in_conversation", "meeting_booked");
+
+  private final Owners owners;
+  private final OwnerClaims claims;
+  private final MongoCollection<Document> handoffs;
+  private final MongoCollection<Document> contacts;
+  private final Notifications notifications;
+  private final Clock clock;
+  private volatile java.util.function.Consumer<String> ownerFreed = id -> {};
+
+  HandOffAttempts(MongoDatabase db, Owners owners, OwnerClaims claims, Clock clock) {
+    this.owners = owners;
+    this.claims = claims;
+    this.handoffs = db.getCollection(HandOffFields.HANDOFFS);
+    this.contacts = db.getCollection(Collections.CONTACTS);
+    this.notifications = new Notifications(db, clock);
+    this.clock = clock;
+  }
+
+  /** See {@link HandOffActivitiesImpl#whenOwnerFreed}. */
+  void whenOwnerFreed(java.util.function.Consumer<String> ownerFreed) {
+    this.ownerFreed = ownerFreed;
+  }
+
+  /**
+   * The time an owner has to act on a lead of this definition's segment ({@code handOffSla}, {@link
+   * LeadPolicy#DEFAULT_HAND_OFF_SLA} when none): the lead's policy, as the workflow reads it.
+   */
+  static Duration handOffSla(Document definition) {
+    return Duration.parse(
+        definition == null
+            ? LeadPolicy.DEFAULT_HAND_OFF_SLA.toString()
+            : definition.get("handOffSla", LeadPolicy.DEFAULT_HAND_OFF_SLA.toString()));
+  }
+
+  /**
+   * Writes the owner as the lead's attempt {@code request.attempt()}, then the contact, and tells
+   * the owner. The attempt is claimed atomically: the write matches only a hand-off document of an
+   * earlier attempt (or none: it is inserted), so of two deciders of one attempt (the workflow's
+   * activity, an owner taking waiting leads, two owners at once) only the first writes; null for
+   * the others.
+   */
+  OwnerAssignment assigned(HandOffRequest request, Document owner, Instant now) {
+    WorkingHours hours = Owners.hours(owner);
+    Instant remindAt = hours.plusWorking(now, request.sla().dividedBy(2));
+    Instant dueAt = hours.plusWorking(now, request.sla());
+    String ownerId = owner.getString("_id");
+    try {
+      handoffs.updateOne(
+          Filters.and(
+              Filters.eq("_id", request.leadId()),
+              Filters.or(
+                  Filters.exists("attempt", false), Filters.lt("attempt", request.attempt()))),
+          Updates.combine(
+              Updates.set("campaignId", request.campaignId()),
+              Updates.set("segment", request.segment()),
+              Updates.set("ownerId", ownerId),
+              Updates.set("attempt", request.attempt()),
+              Updates.set("assignedAt", Date.from(now)),
+              Updates.set("remindAt", Date.from(remindAt)),
+              Updates.set("dueAt", Date.from(dueAt)),
+              Updates.set("status", "open"),
+              Updates.unset("remindedAt"),
+              Updates.unset(BY_HAND_FROM),
+              Updates.unset(BY_HAND_NOTE),
+              Updates.unset(SLA_FROM_RESUME),
+              Updates.addToSet("owners", ownerId),
+              Updates.push(
+                  "history",
+                  new Document("ownerId", ownerId)
+                      .append("attempt", request.attempt())
+                      .append("at", Date.from(now))),
+              Updates.setOnInsert("createdAt", Date.from(now))),
+          new UpdateOptions().upsert(true));
+    } catch (MongoWriteException e) {
+      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        return null; // the document exists at this attempt or a later one: another decided
+      }
+      throw e;
+    }
+    // A later attempt is a reassignment when the lead is held (an owner's SLA passed, an owner
+    // left); a lead that ended and wrote again (a new run of its workflow) is handed off afresh.
+    Document held = contacts.find(Filters.eq("leadId", request.leadId())).first();
+    boolean reassigned =
+        request.attempt() > 1 && held != null && REASSIGNED_FROM.contains(held.getString("stage"));
+    contacts.updateOne(
+        Filters.eq("leadId", request.leadId()),
+        Updates.combine(
+            Updates.set("ownerId", ownerId),
+            Updates.set("ownerAssignedAt", Date.from(now)),
+            Updates.unset(RELEASED_TO_AGENT)));
+    claims.confirm(ownerId, request.leadId());
+    String previous = held == null ? null : held.getString("ownerId");
+    if (previous != null && !previous.equals(ownerId) && Owners.held(held)) {
+      // The lead left its rep (reassigned at its SLA's deadline): their place is free now.
+      try {
+        ownerFreed.accept(previous);
+      } catch (RuntimeException e) {
+        LOG.warn("handing waiting leads to owner {} not queued: {}", previous, e.toString());
+      }
+    }
+    notifications.emit(
+        "lead.handed_off",
+        request.leadId(),
+        request.campaignId(),
+        "handed_off",
+        reassigned ? "reassigned: the SLA passed" : null,
+        ownerId,
+        request.attempt());
+    LOG.info(
+        "lead {} handed to owner {} (attempt {}, due {})",
+        request.leadId(),
+        ownerId,
+        request.attempt(),
+        dueAt);
+    return new OwnerAssignment(ownerId, request.attempt(), remindAt, dueAt, null, null);
+  }
+
+  /**
+   * An attempt claimed by hand while the run was paused ({@link HandOffFields#SLA_FROM_RESUME}):
+   * its reminder and deadline from now, in the owner's working hours, written once (conditional on
+   * the mark, so a retried activity answers the times the first one wrote).
+   */
+  Document slaFromNow(Document claimed, HandOffRequest request) {
+    Document owner = owners.get(claimed.getString("ownerId"));
+    Instant now = clock.instant();
+    Bson times = Updates.unset(SLA_FROM_RESUME);
+    if (owner != null && request.sla() != null) {
+      WorkingHours hours = Owners.hours(owner);
+      times =
+          Updates.combine(
+              Updates.set(
+                  "remindAt", Date.from(hours.plusWorking(now, request.sla().dividedBy(2)))),
+              Updates.set("dueAt", Date.from(hours.plusWorking(now, request.sla()))),
+              times);
+    }
+    handoffs.updateOne(
+        Filters.and(
+            Filters.eq("_id", claimed.getString("_id")),
+            Filters.eq("attempt", claimed.getInteger("attempt")),
+            Filters.eq(SLA_FROM_RESUME, true)),
+        times);
+    Document now2 = handoffs.find(Filters.eq("_id", claimed.getString("_id"))).first();
+    return now2 != null && now2.getString("ownerId") != null ? now2 : claimed;
+  }
+
+  /** The decision stored for an attempt, as the activity answers it. */
+  static OwnerAssignment assignment(Document h) {
+    return new OwnerAssignment(
+        h.getString("ownerId"),
+        h.getInteger("attempt", 1),
+        h.getDate("remindAt").toInstant(),
+        h.getDate("dueAt").toInstant(),
+        null,
+        h.getString(BY_HAND_NOTE));
+  }
+
+  /**
+   * The attempt's reminder and deadline as the paused run moved them (the pause does not count
+   * against the SLA): one write conditional on the attempt and its owner, so a retry writes the
+   * same and an attempt another one replaced meanwhile (a reassignment) is left as it is.
+   */
+  void moveSla(String leadId, String ownerId, int attempt, Instant remindAt, Instant dueAt) {
+    List<Bson> times = new ArrayList<>();
+    if (remindAt != null) {
+      times.add(Updates.set("remindAt", Date.from(remindAt)));
+    }
+    if (dueAt != null) {
+      times.add(Updates.set("dueAt", Date.from(dueAt)));
+    }
+    if (times.isEmpty()) {
+      return;
+    }
+    handoffs.updateOne(
+        Filters.and(
+            Filters.eq("_id", leadId),
+            Filters.eq("attempt", attempt),
+            Filters.eq("ownerId", ownerId)),
+        Updates.combine(times));
+  }
+}

@@ -1,0 +1,36 @@
+package com.salesagent.activities.handoff;
+
+/**
+ * The names the hand-offs share: the {@value #HANDOFFS} collection (one document per lead, its
+ * current attempt), the marks an attempt decided by hand carries, and the contact's mark of a lead
+ * given back to the agent. {@link HandOffActivitiesImpl} names them too, for the code that read
+ * them there.
+ */
+public final class HandOffFields {
+  private HandOffFields() {}
+
+  public static final String HANDOFFS = "handoffs";
+
+  /**
+   * The contact's mark of an interested lead its rep gave back to the agent (the API's release):
+   * nobody holds it, it waits for no rep (not on the queue, not taken by a rep added or freed); its
+   * next hand-off (the lead wrote with interest again) clears it.
+   */
+  public static final String RELEASED_TO_AGENT = "releasedToAgent";
+
+  /**
+   * On a hand-off attempt an operator or the lead's owner decided by hand (the API's reassignment):
+   * the owner it was taken from, and the note the workflow's {@code handoff_reassigned} reads
+   * ("reassigned by Ana Lima (ana)"). Cleared by every other assignment.
+   */
+  public static final String BY_HAND_FROM = "reassignedFrom";
+
+  public static final String BY_HAND_NOTE = "reassignNote";
+
+  /**
+   * On a hand-off attempt decided by hand while the lead's run was paused: the new rep's SLA starts
+   * when the run takes the attempt (its resume), not at the reassignment, so a lead paused for days
+   * is not reminded and handed on the moment it resumes. Cleared once the times are set.
+   */
+  public static final String SLA_FROM_RESUME = "slaFromResume";
+}
