@@ -353,6 +353,8 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
         contacts = 1;
       }
     }
+    // Its id leaves every rep's claims on their capacity (the owners' holding lists), at each pass.
+    new com.salesagent.activities.handoff.OwnerClaims(db).forget(leadId);
     String holder = contact == null ? null : contact.getString("ownerId");
     if (contacts > 0 && holder != null && com.salesagent.activities.handoff.Owners.held(contact)) {
       // The lead its rep held is gone: their place goes to the next lead waiting for them.

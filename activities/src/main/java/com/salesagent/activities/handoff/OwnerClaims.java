@@ -145,6 +145,40 @@ public final class OwnerClaims {
     }
   }
 
+  /**
+   * Drops the lead from every owner's claims, whatever the contacts say: the lead is erased, so its
+   * id is kept on no owner document and its place is free at once, not at that owner's next claim.
+   * One compare-and-set on {@value #HOLDING_VERSION} per owner (read again when another claim wrote
+   * first), so a claim that read the list before sees the version moved and reads it again instead
+   * of writing the erased lead back. Best effort as {@link #release}: a claim left behind is
+   * dropped by the next claim (the erased contact holds nobody). How many owners' lists it left.
+   */
+  public int forget(String leadId) {
+    List<String> holders = new ArrayList<>();
+    for (Document o :
+        owners.find(Filters.eq(HOLDING + ".lead", leadId)).projection(new Document("_id", 1))) {
+      holders.add(o.getString("_id"));
+    }
+    int forgotten = 0;
+    for (String ownerId : holders) {
+      for (int round = 0; round < CLAIM_ROUNDS; round++) {
+        Document owner = owners.find(Filters.eq("_id", ownerId)).first();
+        if (owner == null) {
+          break;
+        }
+        List<Document> holding = new ArrayList<>(owner.getList(HOLDING, Document.class, List.of()));
+        if (!holding.removeIf(h -> leadId.equals(h.getString("lead")))) {
+          break;
+        }
+        if (write(owner, holding)) {
+          forgotten++;
+          break;
+        }
+      }
+    }
+    return forgotten;
+  }
+
   private Place place(String ownerId, String leadId, Instant now, boolean force) {
     for (int round = 0; round < CLAIM_ROUNDS; round++) {
       Document owner = owners.find(Filters.eq("_id", ownerId)).first();

@@ -145,6 +145,73 @@ class LeadErasureActivitiesTest {
     assertThat(freed).containsExactly("ana");
   }
 
+  /**
+   * An erased lead's id leaves the claims on its rep's capacity at the first pass (before, it
+   * stayed in their {@code holding} until their next claim), and a claim another rep had in flight
+   * for it too; each list written with its {@code holdingVersion} moved, so a claim that read the
+   * list before writes nothing back.
+   */
+  @Test
+  void anErasedLeadLeavesTheClaimsOnItsRepsCapacity() {
+    store.setContactFields("erased", new Document("stage", "handed_off").append("ownerId", "ana"));
+    store.setContactFields("kept", new Document("stage", "handed_off").append("ownerId", "ana"));
+    var owners = db.getCollection(com.salesagent.activities.handoff.Owners.COLLECTION);
+    owners.insertOne(
+        new Document("_id", "ana")
+            .append("active", true)
+            .append("capacity", 2)
+            .append(
+                com.salesagent.activities.handoff.OwnerClaims.HOLDING,
+                List.of(
+                    new Document("lead", "erased")
+                        .append("at", java.util.Date.from(T2))
+                        .append("held", true),
+                    new Document("lead", "kept")
+                        .append("at", java.util.Date.from(T2))
+                        .append("held", true)))
+            .append(com.salesagent.activities.handoff.OwnerClaims.HOLDING_VERSION, 7));
+    owners.insertOne(
+        new Document("_id", "bia")
+            .append("active", true)
+            .append("capacity", 1)
+            .append(
+                com.salesagent.activities.handoff.OwnerClaims.HOLDING,
+                List.of(
+                    new Document("lead", "erased").append("at", java.util.Date.from(REQUESTED))))
+            .append(com.salesagent.activities.handoff.OwnerClaims.HOLDING_VERSION, 3));
+    store.markErasing("erased", REQUESTED);
+
+    erasure.erase(request(), false);
+
+    assertThat(claimedLeads("ana")).containsExactly("kept");
+    assertThat(claimedLeads("bia")).isEmpty();
+    assertThat(
+            owners
+                .find(Filters.eq("_id", "ana"))
+                .first()
+                .get(com.salesagent.activities.handoff.OwnerClaims.HOLDING_VERSION, Number.class)
+                .intValue())
+        .isEqualTo(8);
+    assertThat(
+            owners
+                .find(Filters.eq("_id", "bia"))
+                .first()
+                .get(com.salesagent.activities.handoff.OwnerClaims.HOLDING_VERSION, Number.class)
+                .intValue())
+        .isEqualTo(4);
+  }
+
+  private List<String> claimedLeads(String ownerId) {
+    return db
+        .getCollection(com.salesagent.activities.handoff.Owners.COLLECTION)
+        .find(Filters.eq("_id", ownerId))
+        .first()
+        .getList(com.salesagent.activities.handoff.OwnerClaims.HOLDING, Document.class, List.of())
+        .stream()
+        .map(h -> h.getString("lead"))
+        .toList();
+  }
+
   @Test
   void theCountersAgreeWithTheirRecountAfterAnErasureAndStillKeepItsCounts() {
     assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
