@@ -6,11 +6,13 @@ import static com.salesagent.activities.handoff.HandOffFields.RELEASED_TO_AGENT;
 import static com.salesagent.activities.handoff.HandOffFields.SLA_FROM_RESUME;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.notify.Notifications;
@@ -86,35 +88,39 @@ final class HandOffAttempts {
     Instant remindAt = hours.plusWorking(now, request.sla().dividedBy(2));
     Instant dueAt = hours.plusWorking(now, request.sla());
     String ownerId = owner.getString("_id");
+    Document earlier; // the lead's hand-off before this attempt's write (null: none)
     try {
-      handoffs.updateOne(
-          Filters.and(
-              Filters.eq("_id", request.leadId()),
-              Filters.or(
-                  Filters.exists("attempt", false), Filters.lt("attempt", request.attempt()))),
-          Updates.combine(
-              Updates.set("campaignId", request.campaignId()),
-              Updates.set("segment", request.segment()),
-              Updates.set("ownerId", ownerId),
-              Updates.set("attempt", request.attempt()),
-              Updates.set("assignedAt", Date.from(now)),
-              Updates.set("remindAt", Date.from(remindAt)),
-              Updates.set("dueAt", Date.from(dueAt)),
-              Updates.set("status", "open"),
-              Updates.unset("remindedAt"),
-              Updates.unset(BY_HAND_FROM),
-              Updates.unset(BY_HAND_NOTE),
-              Updates.unset(SLA_FROM_RESUME),
-              Updates.addToSet("owners", ownerId),
-              Updates.push(
-                  "history",
-                  new Document("ownerId", ownerId)
-                      .append("attempt", request.attempt())
-                      .append("at", Date.from(now))),
-              Updates.setOnInsert("createdAt", Date.from(now))),
-          new UpdateOptions().upsert(true));
-    } catch (MongoWriteException e) {
-      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+      earlier =
+          handoffs.findOneAndUpdate(
+              Filters.and(
+                  Filters.eq("_id", request.leadId()),
+                  Filters.or(
+                      Filters.exists("attempt", false), Filters.lt("attempt", request.attempt()))),
+              Updates.combine(
+                  Updates.set("campaignId", request.campaignId()),
+                  Updates.set("segment", request.segment()),
+                  Updates.set("ownerId", ownerId),
+                  Updates.set("attempt", request.attempt()),
+                  Updates.set("assignedAt", Date.from(now)),
+                  Updates.set("remindAt", Date.from(remindAt)),
+                  Updates.set("dueAt", Date.from(dueAt)),
+                  Updates.set("status", "open"),
+                  Updates.unset("remindedAt"),
+                  Updates.unset(BY_HAND_FROM),
+                  Updates.unset(BY_HAND_NOTE),
+                  Updates.unset(SLA_FROM_RESUME),
+                  Updates.addToSet("owners", ownerId),
+                  Updates.push(
+                      "history",
+                      new Document("ownerId", ownerId)
+                          .append("attempt", request.attempt())
+                          .append("at", Date.from(now))),
+                  Updates.setOnInsert("createdAt", Date.from(now))),
+              new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
+    } catch (MongoException e) {
+      if (ErrorCategory.fromErrorCode(e.getCode()) == ErrorCategory.DUPLICATE_KEY
+          || (e instanceof MongoWriteException w
+              && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY)) {
         return null; // the document exists at this attempt or a later one: another decided
       }
       throw e;
@@ -130,6 +136,15 @@ final class HandOffAttempts {
             Updates.set("ownerId", ownerId),
             Updates.set("ownerAssignedAt", Date.from(now)),
             Updates.unset(RELEASED_TO_AGENT)));
+    if (!OwnerClaims.active(owners.get(ownerId))) {
+      // Made inactive since the owners were read (DELETE, or a PUT with active false): their
+      // hand-on read the leads they hold before this contact named them, or reads it now and is
+      // told of a lead whose run has no owner yet; either way nobody would hand it on before its
+      // SLA. Read after the contact's write, so a deactivation that this read does not see comes
+      // after it, and its hand-on finds the lead. The attempt is taken back for another owner.
+      takeBack(request, ownerId, earlier, held, now);
+      return OWNER_LEFT;
+    }
     claims.confirm(ownerId, request.leadId());
     String previous = held == null ? null : held.getString("ownerId");
     if (previous != null && !previous.equals(ownerId) && Owners.held(held)) {
@@ -155,6 +170,51 @@ final class HandOffAttempts {
         request.attempt(),
         dueAt);
     return new OwnerAssignment(ownerId, request.attempt(), remindAt, dueAt, null, null);
+  }
+
+  /**
+   * What {@link #assigned} answers when the owner was made inactive while the attempt was written:
+   * the attempt, the contact and the claim are taken back, the caller picks another owner.
+   */
+  static final OwnerAssignment OWNER_LEFT =
+      new OwnerAssignment(null, 0, null, null, null, "owner made inactive meanwhile");
+
+  /**
+   * Undoes this assignment's writes, each only while it is still this one's: the hand-off as it was
+   * before ({@code earlier}; none: removed), the contact's owner as it was ({@code held}), and the
+   * owner's claim.
+   */
+  private void takeBack(
+      HandOffRequest request, String ownerId, Document earlier, Document held, Instant now) {
+    String leadId = request.leadId();
+    Bson ours =
+        Filters.and(
+            Filters.eq("_id", leadId),
+            Filters.eq("attempt", request.attempt()),
+            Filters.eq("ownerId", ownerId),
+            Filters.eq("assignedAt", Date.from(now)));
+    if (earlier == null) {
+      handoffs.deleteOne(ours);
+    } else {
+      handoffs.replaceOne(ours, earlier);
+    }
+    List<Bson> back = new ArrayList<>();
+    for (String field : List.of("ownerId", "ownerAssignedAt", RELEASED_TO_AGENT)) {
+      Object was = held == null ? null : held.get(field);
+      back.add(was == null ? Updates.unset(field) : Updates.set(field, was));
+    }
+    contacts.updateOne(
+        Filters.and(
+            Filters.eq("leadId", leadId),
+            Filters.eq("ownerId", ownerId),
+            Filters.eq("ownerAssignedAt", Date.from(now))),
+        Updates.combine(back));
+    claims.release(ownerId, leadId);
+    LOG.info(
+        "lead {}: owner {} was made inactive meanwhile; attempt {} taken back",
+        leadId,
+        ownerId,
+        request.attempt());
   }
 
   /**

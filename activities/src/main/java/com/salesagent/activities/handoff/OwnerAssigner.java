@@ -191,6 +191,10 @@ final class OwnerAssigner {
         continue;
       }
       OwnerAssignment assigned = attempts.assigned(request, chosen, now);
+      if (assigned == HandOffAttempts.OWNER_LEFT) {
+        filled.add(chosenId); // made inactive meanwhile: another owner
+        continue;
+      }
       if (assigned != null) {
         return assigned;
       }
@@ -271,6 +275,9 @@ final class OwnerAssigner {
           return null;
         }
         OwnerAssignment assigned = attempts.assigned(request, owner, now);
+        if (assigned == HandOffAttempts.OWNER_LEFT) {
+          return null; // made inactive meanwhile
+        }
         if (assigned == null) {
           Document decided = handoffs.find(Filters.eq("_id", leadId)).first();
           if (decided == null || !ownerId.equals(decided.getString("ownerId"))) {

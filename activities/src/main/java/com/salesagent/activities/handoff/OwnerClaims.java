@@ -182,8 +182,8 @@ public final class OwnerClaims {
   private Place place(String ownerId, String leadId, Instant now, boolean force) {
     for (int round = 0; round < CLAIM_ROUNDS; round++) {
       Document owner = owners.find(Filters.eq("_id", ownerId)).first();
-      if (owner == null) {
-        return Place.FULL;
+      if (owner == null || (!force && !active(owner))) {
+        return Place.FULL; // gone, or made inactive since the assigner read the owners
       }
       List<Document> holding = settled(owner, now);
       if (holding.stream().anyMatch(h -> leadId.equals(h.getString("lead")))) {
@@ -196,10 +196,13 @@ public final class OwnerClaims {
         return Place.FULL;
       }
       holding.add(new Document("lead", leadId).append("at", Date.from(now)));
-      if (write(owner, holding)) {
+      // An automatic claim is written only while the owner is active: made inactive since the
+      // read above, the write matches nothing and the next round reads them inactive.
+      if (force ? write(owner, holding) : write(owner, holding, Filters.eq("active", true))) {
         return Place.CLAIMED;
       }
-      // Another claim (or release) wrote the list since it was read: read it again.
+      // Another claim (or release) wrote the list since it was read, or the owner was made
+      // inactive: read it again.
     }
     return Place.BUSY;
   }
@@ -275,18 +278,36 @@ public final class OwnerClaims {
     return settled;
   }
 
+  /** Whether the owner takes leads now (an inactive one is given none automatically). */
+  static boolean active(Document owner) {
+    return owner != null && Boolean.TRUE.equals(owner.getBoolean("active"));
+  }
+
   private static java.util.Set<String> leads(List<Document> holding) {
     return holding.stream().map(h -> h.getString("lead")).collect(Collectors.toSet());
   }
 
   /** Writes the owner's claims if nobody wrote them since {@code owner} was read. */
   private boolean write(Document owner, List<Document> holding) {
+    return write(owner, holding, null);
+  }
+
+  /**
+   * {@link #write(Document, List)}, only while the owner document also matches {@code also} (when
+   * not null).
+   */
+  private boolean write(Document owner, List<Document> holding, org.bson.conversions.Bson also) {
     Object version = owner.get(HOLDING_VERSION);
+    List<org.bson.conversions.Bson> match =
+        new ArrayList<>(
+            List.of(
+                Filters.eq("_id", owner.getString("_id")), Filters.eq(HOLDING_VERSION, version)));
+    if (also != null) {
+      match.add(also);
+    }
     return owners
             .updateOne(
-                Filters.and(
-                    Filters.eq("_id", owner.getString("_id")),
-                    Filters.eq(HOLDING_VERSION, version)),
+                Filters.and(match),
                 Updates.combine(Updates.set(HOLDING, holding), Updates.inc(HOLDING_VERSION, 1)))
             .getModifiedCount()
         == 1;

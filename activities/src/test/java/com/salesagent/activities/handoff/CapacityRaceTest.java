@@ -389,4 +389,109 @@ class CapacityRaceTest {
 
     assertThat(new OwnerClaims(MONGO.database()).claim("eli", "next", NOW)).isTrue();
   }
+
+  /**
+   * A rep made inactive (DELETE, or a PUT with active false) while an automatic assignment to them
+   * is under way. The deactivation is another process: it sets {@code active: false}, then hands on
+   * the leads the contacts say the rep holds (OwnersResource#handOn), here at the assigner's {@code
+   * nth} write to {@code collection}, the assigner held until it is done. Before, the assigner,
+   * having read the rep active, claimed the place and gave them the lead after the hand-on's read:
+   * the lead sat with an inactive rep until its SLA's deadline.
+   */
+  private void deactivatedDuringAnAssignment(String collection, int nth) throws Exception {
+    owner("ivo", 5);
+    new Owners(MONGO.database())
+        .collection()
+        .replaceOne(
+            Filters.eq("_id", "jon"),
+            owner("jon", 5).append("lastAssignedAt", Date.from(NOW.minusSeconds(60))));
+    interested("left-1", NOW);
+    java.util.concurrent.CountDownLatch atWrite = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch deactivated = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger writes = new AtomicInteger();
+    CommandListener heldAtTheWrite =
+        new CommandListener() {
+          @Override
+          public void commandStarted(CommandStartedEvent e) {
+            var target = e.getCommand().get(e.getCommandName());
+            if (Set.of("update", "findAndModify").contains(e.getCommandName())
+                && target != null
+                && target.isString()
+                && collection.equals(target.asString().getValue())
+                && writes.incrementAndGet() == nth) {
+              atWrite.countDown();
+              try {
+                deactivated.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    MongoClient client =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(MONGO.connectionString()))
+                .addCommandListener(heldAtTheWrite)
+                .build());
+    clients.add(client);
+    HandOffActivitiesImpl assigner = new HandOffActivitiesImpl(MONGO.database(client), clock);
+    MongoDatabase api = MONGO.database();
+    List<String> handedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    List<Object> answers =
+        together(
+            List.of(
+                () ->
+                    assigner.handOff(
+                        new HandOffRequest("left-1", "c-1", "smb", 1, Duration.ofHours(2))),
+                () -> {
+                  assertThat(atWrite.await(10, TimeUnit.SECONDS)).isTrue();
+                  new Owners(api)
+                      .collection()
+                      .updateOne(Filters.eq("_id", "ivo"), Updates.set("active", false));
+                  for (Document held :
+                      api.getCollection(Collections.CONTACTS)
+                          .find(Filters.and(Filters.eq("ownerId", "ivo"), Owners.heldFilter()))) {
+                    handedOn.add(held.getString("leadId"));
+                  }
+                  deactivated.countDown();
+                  return null;
+                }));
+
+    OwnerAssignment answer = (OwnerAssignment) answers.get(0);
+    assertThat(writes.get()).as("the assigner reached the write").isGreaterThanOrEqualTo(nth);
+    assertThat(handedOn).as("the hand-on found nothing of ivo's yet").isEmpty();
+    assertThat(answer.ownerId()).as("the lead goes to the active rep").isEqualTo("jon");
+    assertThat(store.contact("left-1").getString("ownerId")).isEqualTo("jon");
+    Document handOff =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(Filters.eq("_id", "left-1"))
+            .first();
+    assertThat(handOff.getString("ownerId")).isEqualTo("jon");
+    assertThat(handOff.getInteger("attempt")).isEqualTo(1);
+    assertThat(
+            new Owners(MONGO.database())
+                .get("ivo").getList(OwnerClaims.HOLDING, Document.class, List.of()).stream()
+                    .map(h -> h.getString("lead")))
+        .as("ivo's claims")
+        .doesNotContain("left-1");
+  }
+
+  /** Made inactive after the rep's turn was taken, before the claim's write. */
+  @Test
+  void aRepMadeInactiveBeforeTheClaimIsNotGivenTheLead() throws Exception {
+    deactivatedDuringAnAssignment(Owners.COLLECTION, 2);
+  }
+
+  /**
+   * Made inactive after the claim, as the attempt is written: the assigner finds the rep inactive
+   * once the contact names them, takes the attempt back and gives the lead to another rep.
+   */
+  @Test
+  void aRepMadeInactiveAfterTheClaimIsNotLeftHoldingTheLead() throws Exception {
+    deactivatedDuringAnAssignment(HandOffActivitiesImpl.HANDOFFS, 1);
+  }
 }
