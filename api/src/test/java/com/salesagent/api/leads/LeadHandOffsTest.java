@@ -63,6 +63,10 @@ class LeadHandOffsTest {
   }
 
   private LeadHandOffs at(Instant now) {
+    return at(now, store);
+  }
+
+  private LeadHandOffs at(Instant now, LeadStore store) {
     return new LeadHandOffs(
         store,
         leadId ->
@@ -147,6 +151,131 @@ class LeadHandOffsTest {
     assertThat(handOffs.reassign("ops", moved, json("{\"ownerId\":\"bob\"}")).getStatus())
         .isEqualTo(202);
     assertThat(freed).containsExactly("ana", "ana");
+  }
+
+  /**
+   * A client of the same server standing for one process: its first write ({@code update} or {@code
+   * findAndModify}) to {@code collection} first lets {@code arrived} go, then waits (up to 10 s)
+   * for {@code go}.
+   */
+  private com.mongodb.client.MongoDatabase process(
+      List<com.mongodb.client.MongoClient> clients,
+      String collection,
+      java.util.concurrent.CountDownLatch arrived,
+      java.util.concurrent.CountDownLatch go) {
+    java.util.concurrent.atomic.AtomicBoolean first =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    com.mongodb.event.CommandListener held =
+        new com.mongodb.event.CommandListener() {
+          @Override
+          public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+            var target = e.getCommand().get(e.getCommandName());
+            if (List.of("update", "findAndModify").contains(e.getCommandName())
+                && target != null
+                && target.isString()
+                && collection.equals(target.asString().getValue())
+                && first.compareAndSet(true, false)) {
+              arrived.countDown();
+              try {
+                go.await(10, java.util.concurrent.TimeUnit.SECONDS);
+              } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    com.mongodb.client.MongoClient client =
+        com.mongodb.client.MongoClients.create(
+            com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(MONGO.connectionString()))
+                .addCommandListener(held)
+                .build());
+    clients.add(client);
+    return MONGO.database(client);
+  }
+
+  /**
+   * A lead reassigned by hand to a rep with one free place while the worker hands another lead to
+   * that rep, at once (two processes). The interleaving is forced: the worker has read the rep's
+   * load (none) and waits at its first write until the reassignment has claimed the lead on the
+   * rep's capacity (OwnerClaims#hold), and the reassignment waits at its hand-off write, before the
+   * contact names the rep, until the worker is done. As README says: the person's choice is not
+   * refused (202, the rep holds the lead), and the automatic assignment counts it (the rep is at
+   * capacity; its lead waits and is tried again).
+   */
+  @Test
+  void aReassignmentByHandAndAnAutomaticAssignmentToARepWithOnePlaceAtOnce() throws Exception {
+    var owners = MONGO.database().getCollection(Owners.COLLECTION);
+    owners.updateOne(Filters.eq("_id", "bob"), new Document("$set", new Document("capacity", 1)));
+    owners.updateOne(Filters.eq("_id", "ana"), new Document("$set", new Document("capacity", 0)));
+    String byHand = lead("in_conversation", "ana");
+    String automatic = "W-" + UUID.randomUUID();
+    store.insertContact(
+        new Document("leadId", automatic)
+            .append("campaignId", "c-1")
+            .append("segment", "smb")
+            .append("stage", "interested")
+            .append("updatedAt", Date.from(NOW)));
+    List<com.mongodb.client.MongoClient> clients = new CopyOnWriteArrayList<>();
+    var heldClaimed = new java.util.concurrent.CountDownLatch(1);
+    var workerDone = new java.util.concurrent.CountDownLatch(1);
+    var workerAtWrite = new java.util.concurrent.CountDownLatch(1);
+    LeadHandOffs api =
+        at(
+            NOW,
+            new LeadStore(
+                process(clients, HandOffActivitiesImpl.HANDOFFS, heldClaimed, workerDone)));
+    HandOffActivitiesImpl worker =
+        new HandOffActivitiesImpl(
+            process(clients, Owners.COLLECTION, workerAtWrite, heldClaimed),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    var two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var handed =
+          two.submit(
+              () -> {
+                try {
+                  return worker.handOff(
+                      new com.salesagent.workflows.lead.HandOffRequest(
+                          automatic, "c-1", "smb", 1, Duration.ofHours(2)));
+                } finally {
+                  workerDone.countDown();
+                }
+              });
+      var reassigned =
+          two.submit(
+              () -> {
+                assertThat(workerAtWrite.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the worker read the rep's load first")
+                    .isTrue();
+                return handOffs_reassign(api, byHand);
+              });
+
+      assertThat(reassigned.get(60, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the reassignment by hand")
+          .isEqualTo(202);
+      var answer = handed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.ownerId()).as("the automatic assignment").isNull();
+      assertThat(answer.note()).contains("at capacity");
+      assertThat(answer.retryAt()).isNotNull();
+    } finally {
+      two.shutdownNow();
+      clients.forEach(com.mongodb.client.MongoClient::close);
+    }
+    assertThat(heldClaimed.getCount()).as("the interleaving was forced").isZero();
+    assertThat(store.contact(byHand).getString("ownerId")).isEqualTo("bob");
+    assertThat(store.contact(automatic).getString("ownerId")).isNull();
+    assertThat(
+            MONGO
+                .database()
+                .getCollection(Collections.CONTACTS)
+                .countDocuments(Filters.and(Filters.eq("ownerId", "bob"), Owners.heldFilter())))
+        .as("bob's load")
+        .isEqualTo(1);
+  }
+
+  private static int handOffs_reassign(LeadHandOffs api, String leadId) {
+    return api.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}")).getStatus();
   }
 
   private static void refused(Runnable call, int status, String field) {
