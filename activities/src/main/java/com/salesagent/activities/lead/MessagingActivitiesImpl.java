@@ -496,9 +496,12 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     store.messages().releaseClaim(key, token);
     int code = e.code();
+    // Throttling, whatever code it carries: Meta's rate-limit codes, or an HTTP 429 (a gateway's
+    // without Meta's error body, or another code). It was thrown to Temporal's retries, which
+    // called the throttled number again within seconds and failed the lead after 14 attempts.
+    boolean throttled = MetaErrors.RATE_LIMITS.contains(code) || e.httpStatus() == 429;
     if (e.kind() == WhatsAppApiException.Kind.NOT_SENT
-        || (e.kind() == WhatsAppApiException.Kind.RETRYABLE
-            && !MetaErrors.RATE_LIMITS.contains(code))) {
+        || (e.kind() == WhatsAppApiException.Kind.RETRYABLE && !throttled)) {
       // Nothing went out and trying again is safe: Temporal's retries (backing off for an hour).
       // The line is the failure's message, number masked: a retried attempt logs it once
       // (RetriedSends), the last one with the SDK's trace.
@@ -506,7 +509,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     LOG.warn("{}", line);
     store.messages().markRefused(key, SendRecords.error(e, now));
-    if (MetaErrors.RATE_LIMITS.contains(code) || e.httpStatus() == 429) {
+    if (throttled) {
       return SendResult.notSent(SendResult.RATE_LIMITED, code, e.details());
     }
     if (e.kind() == WhatsAppApiException.Kind.ACCOUNT) {

@@ -455,6 +455,31 @@ class LeadActivitiesTest {
     assertThat(store.messages().messageByKey("k-8").get("sendingBy")).isNull();
   }
 
+  @Test
+  void anHttp429WithoutMetasRateLimitCodeIsThrottlingTooNotATemporalRetry() {
+    // A gateway's 429 in front of the Cloud API (no Meta error body), and a 429 whose error code
+    // is none of Meta's rate-limit codes: the request was refused, so nothing went out, and the
+    // lead backs off durably (RATE_LIMIT_BACKOFF, pause-aware) as for 130429. Before, both were
+    // thrown to Temporal's retries, which hammered the throttled number every few seconds and
+    // failed the lead after 14 attempts.
+    composed("k-429a");
+    api.answer(429, "<html>Too Many Requests</html>");
+
+    SendResult bare = send("k-429a");
+
+    assertThat(bare.outcome()).isEqualTo(SendResult.RATE_LIMITED);
+    assertThat(store.messages().messageByKey("k-429a").get("sendingBy")).isNull();
+
+    composed("k-429b");
+    api.answer(429, "{\"error\":{\"message\":\"Too many calls\",\"code\":17}}");
+
+    SendResult coded = send("k-429b");
+
+    assertThat(coded.outcome()).isEqualTo(SendResult.RATE_LIMITED);
+    assertThat(coded.errorCode()).isEqualTo(17);
+    assertThat(store.messages().messageByKey("k-429b").get("sendingBy")).isNull();
+  }
+
   /** Meta's Graph error shape as the Cloud API sends it (pair rate limit, with a subcode). */
   static final String PAIR_RATE_LIMIT =
       "{\"error\":{\"message\":\"(#131056) (Business Account, Consumer Account) pair rate limit"
