@@ -77,7 +77,10 @@ public final class LeadSegments {
         .database()
         .getCollection(Collections.PERSONAS)
         .updateOne(Filters.eq("leadId", leadId), Updates.set("segment", segment));
-    store.setContactFields(leadId, new Document("segment", segment));
+    // The move's time with it (SegmentMoves): the counters' recount counts each event in the
+    // segment the lead was in when it happened, as the live counters did.
+    com.salesagent.activities.variants.SegmentMoves.move(
+        store.contacts(), leadId, segment, new java.util.Date());
   }
 
   /**

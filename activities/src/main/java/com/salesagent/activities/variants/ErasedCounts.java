@@ -34,10 +34,12 @@ public final class ErasedCounts {
 
   private final MongoCollection<Document> kept;
   private final MongoCollection<Document> history;
+  private final MongoCollection<Document> contacts;
 
   public ErasedCounts(MongoDatabase db) {
     this.kept = db.getCollection(COLLECTION);
     this.history = db.getCollection(Collections.INTERACTION_HISTORY);
+    this.contacts = db.getCollection(Collections.CONTACTS);
   }
 
   /**
@@ -68,6 +70,20 @@ public final class ErasedCounts {
             .find(Filters.and(Filters.eq("meta.leadId", leadId), Filters.in("type", types)))
             .sort(Sorts.ascending("ts"))
             .into(new ArrayList<>());
+    // The wording the lead counts for, as the live rows and the recount read it (WordingRecount):
+    // its contact's revision for the variant holding its evidence, also once its first message
+    // moved it to a rewritten wording (WordingStats#composedWith), whose events recorded the old.
+    Document contact =
+        contacts
+            .find(Filters.eq("leadId", leadId))
+            .projection(
+                new Document("variantId", 1)
+                    .append(Switched.EVIDENCE, 1)
+                    .append(SegmentMoves.FIELD, 1)
+                    .append(VariantWordings.LEAD_REVISION, 1))
+            .first();
+    Integer contactRevision = WordingStats.revisionOf(contact);
+    String contactVariant = Switched.evidenceVariant(contact);
     // Out of the variant's evidence whenever the mark's event falls (the recount's rule): assisted,
     // or switched off a variant it had been sent (Switched).
     // A mark undone by a reply written before the person's message (Assisted.UNDONE) takes
@@ -123,11 +139,15 @@ public final class ErasedCounts {
       Document count =
           new Document("_id", e.get("_id"))
               .append("variantId", variant)
-              .append("segment", seg)
+              // The segment it was counted in: where the lead was then (SegmentMoves).
+              .append("segment", SegmentMoves.at(contact, seg, ts))
               .append("day", ts.toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString())
               .append("counts", counters);
-      // The wording its count was kept for (WordingRecount), when the event recorded it.
-      if (e.get(VariantWordings.LEAD_REVISION) instanceof Number r) {
+      // The wording its count was kept for (WordingRecount): the contact's for the variant holding
+      // its evidence, else the one its event recorded.
+      if (contactRevision != null && variant.equals(contactVariant)) {
+        count.append("revision", contactRevision);
+      } else if (e.get(VariantWordings.LEAD_REVISION) instanceof Number r) {
         count.append("revision", r.intValue());
       }
       counts.add(count);

@@ -286,7 +286,9 @@ public final class VariantStats {
                     .append("t", "$type")
                     .append("d", DAY)
                     .append("c", "$contentType"),
-                Accumulators.sum("n", 1)));
+                Accumulators.sum("n", 1),
+                // Each event's time: a lead that moved segment counts it where it was then.
+                Accumulators.push("at", "$ts")));
     // Leads taken out of their variant's evidence: none of their replies, interest or
     // conversions count, whenever their events fall (the mark comes before all of them).
     Set<String> assisted = assistedLeads(history);
@@ -371,6 +373,7 @@ public final class VariantStats {
                     .append("r", 1)
                     .append("d", DAY)
                     .append("n", new Document("$literal", 1))
+                    .append("at", "$ts")
                     .append("l", "$_id")));
     for (Document g :
         withSegments(Aggregations.withDiskUse(history, pipeline, "variant counters rebuild"))) {
@@ -446,6 +449,7 @@ public final class VariantStats {
     }
     Map<String, String> segments = new HashMap<>();
     Map<String, Document> wordings = new HashMap<>();
+    Map<String, Document> moves = new HashMap<>();
     List<String> ids = new ArrayList<>(leadIds);
     for (int i = 0; i < ids.size(); i += 5_000) {
       // In slices: one $in of every lead of a long range would pass MongoDB's 16 MB limit.
@@ -457,26 +461,57 @@ public final class VariantStats {
                       .append("segment", 1)
                       .append("variantId", 1)
                       .append(Switched.EVIDENCE, 1)
+                      .append(SegmentMoves.FIELD, 1)
                       .append(VariantWordings.LEAD_REVISION, 1))) {
         if (c.getString("segment") != null) {
           segments.put(c.getString("leadId"), c.getString("segment"));
+        }
+        if (SegmentMoves.moved(c)) {
+          moves.put(c.getString("leadId"), c);
         }
         if (WordingStats.revisionOf(c) != null) {
           wordings.put(c.getString("leadId"), c);
         }
       }
     }
+    List<Document> out = new ArrayList<>(list.size());
     for (Document g : list) {
       Object id = g.get("_id");
       String lead = id instanceof Document d ? d.getString("l") : g.getString("l");
-      g.put("segment", segments.getOrDefault(lead, "default"));
+      String current = segments.getOrDefault(lead, "default");
+      g.put("segment", current);
       Document contact = wordings.get(lead);
       if (contact != null) {
         g.put("contactVariant", Switched.evidenceVariant(contact));
         g.put("contactRevision", WordingStats.revisionOf(contact));
       }
+      Document moved = moves.get(lead);
+      if (moved == null) {
+        out.add(g);
+        continue;
+      }
+      // A lead that moved segment (SegmentMoves): each event in the segment it was in then.
+      Object at = g.get("at");
+      List<?> times = at instanceof List<?> l ? l : at == null ? List.of() : List.of(at);
+      Map<String, Long> bySegment = new TreeMap<>();
+      for (Object t : times) {
+        bySegment.merge(
+            SegmentMoves.at(moved, current, t instanceof Date d ? d : null), 1L, Long::sum);
+      }
+      if (bySegment.size() <= 1 || times.size() != ((Number) g.get("n")).longValue()) {
+        g.put("segment", bySegment.isEmpty() ? current : bySegment.keySet().iterator().next());
+        out.add(g);
+        continue;
+      }
+      bySegment.forEach(
+          (segment, n) -> {
+            Document part = new Document(g);
+            part.put("segment", segment);
+            part.put("n", n);
+            out.add(part);
+          });
     }
-    return list;
+    return out;
   }
 
   /** One group's count: its lead, variant, revision and day from {@code id}, the rest from g. */

@@ -3,6 +3,7 @@ package com.salesagent.activities.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.model.Filters;
+import com.salesagent.activities.erasure.LeadErasureActivitiesImpl;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
@@ -10,10 +11,14 @@ import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
 import com.salesagent.activities.research.EnrolmentSource;
 import com.salesagent.activities.research.Retriever;
+import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.variants.Assisted;
 import com.salesagent.activities.variants.VariantStore;
+import com.salesagent.activities.variants.WordingRecount;
+import com.salesagent.workflows.erasure.ErasureRequest;
 import com.salesagent.workflows.lead.ComposeRequest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
@@ -158,5 +163,46 @@ class WordingAtComposeTest {
     assertThat(assigned(variant, 1)).isOne();
     assertThat(counted(variant, 0, Assisted.COUNTER)).as("left on the old wording").isZero();
     assertThat(counted(variant, 1, Assisted.COUNTER)).isOne();
+  }
+
+  /**
+   * Found in session 45 (the numbers walk): a lead moved to its first message's wording and then
+   * erased kept its counts for the wording its events had recorded (its {@code assigned} event
+   * names the wording it was assigned with), while the live rows, and the recount while the lead
+   * was there, count it for the wording its contact moved it to: after the erasure the counter
+   * check read the old wording one assigned lead too many and the new one one too few, and a
+   * rebuild would have moved the count to the old text.
+   */
+  @Test
+  void anErasedLeadMovedToItsFirstMessagesWordingKeepsItsCountsThere() {
+    store.insertContact(
+        new Document("leadId", "L-moved-erased")
+            .append("name", "Caio Reis")
+            .append("phone", "+5511998765403")
+            .append("company", "Acme")
+            .append("industry", "retail")
+            .append("jobTitle", "Head of Sales")
+            .append("campaignId", "c-1")
+            .append("enrolledAt", new Date()));
+    research.research("L-moved-erased");
+    String variant = leads.assignVariant("L-moved-erased", "default").variantId();
+    rewrite(variant, "Hello {{firstName}}, a rewritten opener.");
+    compose("L-moved-erased", variant, 0, "first_contact");
+    assertThat(assigned(variant, 1)).isOne();
+    WordingRecount recount = new WordingRecount(MONGO.database());
+    assertThat(recount.check()).as("before the erasure").isEmpty();
+
+    Instant requested = clock.instant();
+    store.markErasing("L-moved-erased", requested);
+    LeadErasureActivitiesImpl erasure =
+        new LeadErasureActivitiesImpl(
+            store, new ObjectStorage(null, null, "media", "us-east-1"), null, clock);
+    ErasureRequest request = new ErasureRequest("L-moved-erased", "ops", "asked", false, 0);
+    erasure.erase(request, false);
+    erasure.erase(request, true);
+
+    assertThat(store.interactions().timeline("L-moved-erased")).isEmpty();
+    assertThat(assigned(variant, 1)).as("the live row keeps the lead").isOne();
+    assertThat(recount.check()).as("after the erasure").isEmpty();
   }
 }

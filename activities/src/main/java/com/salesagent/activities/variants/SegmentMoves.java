@@ -1,0 +1,71 @@
+package com.salesagent.activities.variants;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Updates;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+
+/**
+ * When a lead moved from one segment to another ({@code contacts.segmentMoves}: {@code from},
+ * {@code to}, {@code at}), so that the counters' recount ({@link VariantStats#recompute}, {@link
+ * WordingRecount}) and an erasure's kept counts ({@link ErasedCounts}) count each event in the
+ * segment the live counters counted it in: the segment the lead was in when it happened. The live
+ * counters read the contact's segment as each event is counted, so a lead an operator's new segment
+ * took at its next send keeps its assignment, first message and replies before the move in its old
+ * segment; the recount read the contact's segment now for every event of the lead, and the counter
+ * check disagreed (a rebuild would have moved the old segment's counts into the new one).
+ */
+public final class SegmentMoves {
+  /** On a contact: its moves between segments, oldest first. */
+  public static final String FIELD = "segmentMoves";
+
+  private SegmentMoves() {}
+
+  /**
+   * Sets the lead's segment and, when it had another, records the move at {@code at}: one write,
+   * the contact as it was telling where it came from.
+   */
+  public static void move(MongoCollection<Document> contacts, String leadId, String to, Date at) {
+    Document before =
+        contacts.findOneAndUpdate(
+            Filters.eq("leadId", leadId),
+            Updates.set("segment", to),
+            new FindOneAndUpdateOptions().projection(Projections.include("segment")));
+    String from = before == null ? null : before.getString("segment");
+    if (from != null && !from.equals(to)) {
+      contacts.updateOne(
+          Filters.eq("leadId", leadId),
+          Updates.push(FIELD, new Document("from", from).append("to", to).append("at", at)));
+    }
+  }
+
+  /**
+   * The segment the lead was in at {@code ts}: the {@code from} of its first move after it, else
+   * {@code current} (its contact's segment now; also for an event without a time). A move is read
+   * to the second, as WhatsApp stamps its statuses: a receipt of the message sent right after the
+   * move, stamped in the move's second, is counted after it, as it was.
+   */
+  public static String at(Document contact, String current, Date ts) {
+    if (contact == null || ts == null) {
+      return current;
+    }
+    for (Document move : contact.getList(FIELD, Document.class, List.of())) {
+      Date when = move.getDate("at");
+      if (when != null
+          && new Date(when.getTime() - Math.floorMod(when.getTime(), 1000L)).after(ts)
+          && move.getString("from") != null) {
+        return move.getString("from");
+      }
+    }
+    return current;
+  }
+
+  /** Whether the contact as read records a move. */
+  public static boolean moved(Document contact) {
+    return contact != null && !contact.getList(FIELD, Document.class, List.of()).isEmpty();
+  }
+}
