@@ -2,6 +2,7 @@ package com.salesagent.workflows.lead;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decisions a person makes inside the lifecycle: a message the quality gate held (approve, edit,
@@ -14,6 +15,9 @@ final class Approvals {
   private final Stages stages;
   private final Waits waits;
   private final LeadActivities leads;
+
+  /** A status of the held send came and what it proves is being asked: no decision meanwhile. */
+  private boolean checking;
 
   Approvals(LeadRun run, Stages stages, Waits waits, LeadActivities leads) {
     this.run = run;
@@ -105,8 +109,20 @@ final class Approvals {
     return new ApprovalResult(run.pendingApproval, decision.decision(), approver, outcome);
   }
 
-  /** Holds an unknown send for an operator's decision; null when the lead ended meanwhile. */
-  DeliveryDecision awaitDelivery() {
+  /**
+   * What {@link #awaitDelivery} answers when a status echoing the held send's key came instead of
+   * an operator's decision (never an operator's: {@link #validateDelivery} refuses it).
+   */
+  static final String STATUS_CAME = "status_came";
+
+  /**
+   * Holds an unknown send for an operator's decision; null when the lead ended meanwhile. With
+   * {@code statusCame} (version 1 of "late-status-releases-held-send") a status echoing the send's
+   * key, come after the reconciliation window, wakes the hold too: the answer is then {@link
+   * #STATUS_CAME}, the hold still open, and the caller asks what is known ({@link #released} closes
+   * it, or {@link #awaitDelivery} waits on for the operator).
+   */
+  DeliveryDecision awaitDelivery(BooleanSupplier statusCame) {
     run.deliveryDecision = null;
     stages.set(
         Stage.DELIVERY_UNKNOWN,
@@ -117,8 +133,20 @@ final class Approvals {
     leads.recordApproval(
         new ApprovalRecord(
             run.leadId, run.unknownSend.idempotencyKey(), "delivery_unknown", null, null));
-    if (!waits.forever(() -> run.deliveryDecision != null)) {
+    return awaitDecision(statusCame);
+  }
+
+  /** Waits on for the operator after a status that did not tell the send accepted. */
+  DeliveryDecision awaitOperator() {
+    return awaitDecision(() -> false);
+  }
+
+  private DeliveryDecision awaitDecision(BooleanSupplier statusCame) {
+    if (!waits.forever(() -> run.deliveryDecision != null || statusCame.getAsBoolean())) {
       return null;
+    }
+    if (run.deliveryDecision == null) {
+      return new DeliveryDecision(run.unknownSend.idempotencyKey(), STATUS_CAME, null);
     }
     DeliveryDecision decision = run.deliveryDecision;
     run.deliveryDecision = null;
@@ -132,6 +160,18 @@ final class Approvals {
     return decision;
   }
 
+  /** While a status that came is being checked ({@link #validateDelivery} refuses decisions). */
+  void checking(boolean now) {
+    checking = now;
+  }
+
+  /** The held send proved accepted by its status: the hold is closed, by no operator. */
+  void released(String idempotencyKey) {
+    leads.recordApproval(
+        new ApprovalRecord(
+            run.leadId, idempotencyKey, "delivery_confirmed", "status webhook", null));
+  }
+
   void validateDelivery(DeliveryDecision decision) {
     if (run.unknownSend == null
         || !Stage.DELIVERY_UNKNOWN.equals(run.stage)
@@ -140,6 +180,11 @@ final class Approvals {
     }
     if (run.deliveryDecision != null) {
       throw new IllegalStateException("this send was decided already");
+    }
+    if (checking) {
+      throw new IllegalStateException(
+          "a status of this send came: checking whether Meta accepted it; if it is still held in a"
+              + " moment, decide again");
     }
     if (decision.idempotencyKey() != null
         && !decision.idempotencyKey().equals(run.unknownSend.idempotencyKey())) {

@@ -22,6 +22,8 @@ final class SendOutcomes {
   /** Version 1: a lead waiting for its paused business number wakes when an operator resumes it. */
   static final String SENDER_RESUME_WAKES = "sender-resume-wakes";
 
+  static final String LATE_STATUS = "late-status-releases-held-send";
+
   private final LeadRun run;
   private final LeadStubs stubs;
   private final Stages stages;
@@ -270,15 +272,13 @@ final class SendOutcomes {
     waits.until(until, () -> Signals.statusFor(run, key) != null);
     SendResult known = stubs.messaging.reconcile(run.leadId, key);
     if (known.accepted()) {
-      run.unknownSend = null;
-      stages.record("delivery_reconciled", known.wamid(), key);
-      accepted(request, known.wamid(), known.acceptedAt(), kind(request, purpose));
+      reconciled(request, known, purpose);
       return null;
     }
     if (run.ended()) {
       return null;
     }
-    String decision = policy.resendUnknown() ? DeliveryDecision.RESEND : decide();
+    String decision = policy.resendUnknown() ? DeliveryDecision.RESEND : decide(request, purpose);
     if (decision == null) {
       return null;
     }
@@ -302,8 +302,39 @@ final class SendOutcomes {
     }
   }
 
-  private String decide() {
-    DeliveryDecision d = approvals.awaitDelivery();
+  /** The lost answer is known after all: the message joins the list. */
+  private void reconciled(SendRequest request, SendResult known, String purpose) {
+    run.unknownSend = null;
+    stages.record("delivery_reconciled", known.wamid(), request.idempotencyKey());
+    accepted(request, known.wamid(), known.acceptedAt(), kind(request, purpose));
+  }
+
+  /**
+   * The operator's decision on a held send, or null when it was settled otherwise (the lead ended;
+   * from version 1 of {@link #LATE_STATUS}, its status came and proved it accepted). Before that
+   * version a status come after the window left the lead held, its message delivered, until an
+   * operator decided (the faults QA walk: webhooks delayed past UNKNOWN_SEND_WINDOW). A status come
+   * before the hold does not wake it: the window's reconcile saw it and found nothing.
+   */
+  private String decide(SendRequest request, String purpose) {
+    String key = request.idempotencyKey();
+    boolean statusReleases =
+        Workflow.getVersion(LATE_STATUS, Workflow.DEFAULT_VERSION, 1) == 1
+            && Signals.statusFor(run, key) == null;
+    DeliveryDecision d =
+        approvals.awaitDelivery(
+            statusReleases ? () -> Signals.statusFor(run, key) != null : () -> false);
+    if (d != null && Approvals.STATUS_CAME.equals(d.decision())) {
+      approvals.checking(true);
+      SendResult known = stubs.messaging.reconcile(run.leadId, key);
+      approvals.checking(false);
+      if (known.accepted()) {
+        approvals.released(key);
+        reconciled(request, known, purpose);
+        return null;
+      }
+      d = run.ended() ? null : approvals.awaitOperator();
+    }
     return d == null ? null : d.decision();
   }
 }

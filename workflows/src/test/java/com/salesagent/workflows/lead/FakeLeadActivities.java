@@ -42,6 +42,9 @@ class FakeLeadActivities
   /** Keys the reconciliation finds bound to a wamid (a status webhook or a late answer did it). */
   final java.util.Map<String, String> reconciled = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** How many times the workflow asked what is known of a lost send. */
+  final AtomicInteger reconcileCalls = new AtomicInteger();
+
   /** When set, composition fails for good with this message. */
   volatile String composeFailure;
 
@@ -424,6 +427,7 @@ class FakeLeadActivities
 
   @Override
   public SendResult reconcile(String leadId, String idempotencyKey) {
+    reconcileCalls.incrementAndGet();
     String wamid = reconciled.get(idempotencyKey);
     return wamid == null
         ? SendResult.notSent(SendResult.UNKNOWN, null, null)

@@ -366,6 +366,60 @@ class LeadSendPathTest {
   }
 
   @Test
+  void aStatusThatEchoesTheKeyAfterTheWindowReleasesTheHeldLeadWithoutAnOperator() {
+    // Seen on the jar (faults QA walk): timeout_after_accept with webhooks delayed past
+    // UNKNOWN_SEND_WINDOW. The inbox bound the wamid and signalled the status, the message reads
+    // "delivered", sales_agent_sends_unknown went back to 0, yet the lead stayed in
+    // delivery_unknown / operator_decides_delivery (on the approvals card) with no follow-up timer.
+    h.fake.sendAnswers.add("unknown");
+    h.start();
+    h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+    String key = h.state().deliveryUnknown();
+
+    h.fake.reconciled.put(key, "wamid.late");
+    h.current()
+        .messageStatus(new MessageStatusSignal("wamid.late", "delivered", h.now(), null, key));
+    h.until("reconciled", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+
+    assertThat(h.state().messages())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.wamid()).isEqualTo("wamid.late");
+              assertThat(m.deliveredAt()).isNotNull();
+            });
+    assertThat(h.fake.attempts).hasSize(1);
+    assertThat(h.fake.approvals)
+        .extracting(ApprovalRecord::status)
+        .containsSubsequence("delivery_unknown", "delivery_confirmed");
+  }
+
+  @Test
+  void aLateStatusThatDoesNotProveTheSendLeavesItHeldForTheOperator() {
+    h.fake.sendAnswers.add("unknown");
+    h.start();
+    h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+    String key = h.state().deliveryUnknown();
+    int asked = h.fake.reconcileCalls.get();
+
+    // The status echoes the key, but what is known of the send still says nothing was accepted.
+    h.current()
+        .messageStatus(new MessageStatusSignal("wamid.odd", "delivered", h.now(), null, key));
+    h.until("asked again", () -> h.fake.reconcileCalls.get() == asked + 1);
+    h.env.sleep(Duration.ofMinutes(10));
+
+    assertThat(h.fake.reconcileCalls.get()).isEqualTo(asked + 1); // asked once, not in a loop
+    assertThat(h.state().nextAction()).isEqualTo("operator_decides_delivery");
+    h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops"));
+    h.sends(1);
+    assertThat(h.fake.attempts).hasSize(2);
+    assertThat(h.fake.approvals)
+        .extracting(ApprovalRecord::status)
+        .contains("delivery_unknown", "delivery_resend")
+        .doesNotContain("delivery_confirmed");
+  }
+
+  @Test
   void anOperatorMayAssumeTheUnknownSendArrivedAndTheSequenceGoesOn() {
     h.fake.sendAnswers.add("unknown");
     h.start();

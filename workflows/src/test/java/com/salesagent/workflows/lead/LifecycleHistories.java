@@ -148,6 +148,41 @@ final class LifecycleHistories {
               .inboundMessage(new InboundMessageSignal("in-1", "wamid.found", "text", h.now()));
           h.result();
         });
+    // Recorded before version 1 of "late-status-releases-held-send": a status echoing the key of
+    // a send held for an operator did not release it; the operator's resend did.
+    SCENARIOS.put(
+        "unknown-delivery-held-status-then-resend",
+        h -> {
+          h.fake.sendAnswers.add("unknown");
+          h.start();
+          h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+          String key = h.state().deliveryUnknown();
+          h.fake.reconciled.put(key, "wamid.late");
+          h.current()
+              .messageStatus(
+                  new MessageStatusSignal("wamid.late", "delivered", h.now(), null, key));
+          h.env.sleep(Duration.ofMinutes(5));
+          h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops"));
+          h.sends(1);
+          reply(h, 0);
+        });
+    // Recorded with version 1 of "late-status-releases-held-send": the status released the hold.
+    SCENARIOS.put(
+        "unknown-delivery-released-by-late-status",
+        h -> {
+          h.fake.sendAnswers.add("unknown");
+          h.start();
+          h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+          String key = h.state().deliveryUnknown();
+          h.fake.reconciled.put(key, "wamid.late");
+          h.current()
+              .messageStatus(
+                  new MessageStatusSignal("wamid.late", "delivered", h.now(), null, key));
+          h.until("released", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+          h.current()
+              .inboundMessage(new InboundMessageSignal("in-1", "wamid.late", "text", h.now()));
+          h.result();
+        });
     // Recorded after research moved to its own task queue (version 1 of "research-queue"); the
     // histories above were recorded before, with research on the workflow's own queue.
     SCENARIOS.put(
