@@ -79,6 +79,20 @@ class LeadSendPathTest {
     h.start();
     // The test server skips no time while the silent attempt runs: the timeout passes in real time.
     h.until("the first send", () -> h.fake.sends.size() == 1, Duration.ofSeconds(60));
+    // The fake counts the send inside the activity; the attempt's started event is written with
+    // its completion, a moment later (read before it, the history had none).
+    h.until(
+        "the send's attempt in the history",
+        () -> {
+          List<HistoryEvent> now = h.history();
+          long id = firstScheduled(now, "ComposeAndSendInSegment").getEventId();
+          return now.stream()
+              .anyMatch(
+                  e ->
+                      e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+                          && e.getActivityTaskStartedEventAttributes().getScheduledEventId() == id);
+        },
+        Duration.ofSeconds(30));
 
     List<HistoryEvent> events = h.history();
     HistoryEvent scheduled = firstScheduled(events, "ComposeAndSendInSegment");
