@@ -270,6 +270,9 @@ final class SendOutcomes {
     Instant until = since.plus(policy.reconciliationWindow());
     stages.set(Stage.DELIVERY_UNKNOWN, "reconcile", until, "delivery_unknown", key);
     waits.until(until, () -> Signals.statusFor(run, key) != null);
+    // Whether the reconcile below sees a status already: one that comes while it runs has not been
+    // asked about, and wakes the hold that follows (version 1 of LATE_STATUS).
+    boolean statusAsked = Signals.statusFor(run, key) != null;
     SendResult known = stubs.messaging.reconcile(run.leadId, key);
     if (known.accepted()) {
       reconciled(request, known, purpose);
@@ -278,7 +281,8 @@ final class SendOutcomes {
     if (run.ended()) {
       return null;
     }
-    String decision = policy.resendUnknown() ? DeliveryDecision.RESEND : decide(request, purpose);
+    String decision =
+        policy.resendUnknown() ? DeliveryDecision.RESEND : decide(request, purpose, statusAsked);
     if (decision == null) {
       return null;
     }
@@ -313,14 +317,14 @@ final class SendOutcomes {
    * The operator's decision on a held send, or null when it was settled otherwise (the lead ended;
    * from version 1 of {@link #LATE_STATUS}, its status came and proved it accepted). Before that
    * version a status come after the window left the lead held, its message delivered, until an
-   * operator decided (the faults QA walk: webhooks delayed past UNKNOWN_SEND_WINDOW). A status come
-   * before the hold does not wake it: the window's reconcile saw it and found nothing.
+   * operator decided (the faults QA walk: webhooks delayed past UNKNOWN_SEND_WINDOW). A status the
+   * window's reconcile was asked with ({@code statusAsked}) does not wake it: that reconcile found
+   * nothing all the same, and asking again would loop; one that came while it ran does.
    */
-  private String decide(SendRequest request, String purpose) {
+  private String decide(SendRequest request, String purpose, boolean statusAsked) {
     String key = request.idempotencyKey();
     boolean statusReleases =
-        Workflow.getVersion(LATE_STATUS, Workflow.DEFAULT_VERSION, 1) == 1
-            && Signals.statusFor(run, key) == null;
+        Workflow.getVersion(LATE_STATUS, Workflow.DEFAULT_VERSION, 1) == 1 && !statusAsked;
     DeliveryDecision d =
         approvals.awaitDelivery(
             statusReleases ? () -> Signals.statusFor(run, key) != null : () -> false);

@@ -45,6 +45,9 @@ class FakeLeadActivities
   /** How many times the workflow asked what is known of a lost send. */
   final AtomicInteger reconcileCalls = new AtomicInteger();
 
+  /** Run once inside the next reconcile, after its answer is read (a status arriving meanwhile). */
+  volatile java.util.function.Consumer<String> duringReconcile;
+
   /** When set, composition fails for good with this message. */
   volatile String composeFailure;
 
@@ -429,9 +432,16 @@ class FakeLeadActivities
   public SendResult reconcile(String leadId, String idempotencyKey) {
     reconcileCalls.incrementAndGet();
     String wamid = reconciled.get(idempotencyKey);
-    return wamid == null
-        ? SendResult.notSent(SendResult.UNKNOWN, null, null)
-        : SendResult.sent(wamid, Instant.ofEpochMilli(env.currentTimeMillis()), false);
+    SendResult known =
+        wamid == null
+            ? SendResult.notSent(SendResult.UNKNOWN, null, null)
+            : SendResult.sent(wamid, Instant.ofEpochMilli(env.currentTimeMillis()), false);
+    java.util.function.Consumer<String> during = duringReconcile;
+    if (during != null) {
+      duringReconcile = null;
+      during.accept(idempotencyKey);
+    }
+    return known;
   }
 
   String wamid(int index) {

@@ -408,6 +408,34 @@ class LeadSendPathTest {
         .containsSubsequence("delivery_unknown", "delivery_confirmed");
   }
 
+  /**
+   * The review's case: the status comes while the window's last reconcile runs (it read nothing
+   * yet); the hold that follows took it for one that reconcile had been asked with, and waited for
+   * an operator whose resend would have sent the message twice.
+   */
+  @Test
+  void aStatusThatComesWhileTheWindowsLastCheckRunsReleasesTheHold() {
+    h.fake.sendAnswers.add("unknown");
+    h.fake.duringReconcile =
+        key -> {
+          h.fake.reconciled.put(key, "wamid.during");
+          h.current()
+              .messageStatus(
+                  new MessageStatusSignal("wamid.during", "delivered", h.now(), null, key));
+        };
+    h.start();
+    h.until("released", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+
+    assertThat(h.state().messages())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.wamid()).isEqualTo("wamid.during");
+            });
+    assertThat(h.fake.attempts).hasSize(1);
+    assertThat(h.fake.reconcileCalls.get()).isEqualTo(2);
+  }
+
   @Test
   void aLateStatusThatDoesNotProveTheSendLeavesItHeldForTheOperator() {
     h.fake.sendAnswers.add("unknown");
