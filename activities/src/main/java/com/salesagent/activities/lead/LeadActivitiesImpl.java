@@ -76,7 +76,7 @@ public class LeadActivitiesImpl implements LeadActivities {
     this.switched = new Switched(store.database());
     this.awaiting = new AwaitingOutcome(store.database());
     this.contextEvidence = new ContextEvidence(store.database());
-    this.segments = new LeadSegments(store);
+    this.segments = new LeadSegments(store, clock);
     this.events = new LeadEventRecords(store, clock);
     this.personas = personas;
   }

@@ -28,10 +28,19 @@ public final class LeadSegments {
 
   private final LeadStore store;
   private final Segments segments;
+  private final java.time.Clock clock;
 
   public LeadSegments(LeadStore store) {
+    this(store, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * With the clock the lead's events are stamped with: a segment move's time is read against them.
+   */
+  public LeadSegments(LeadStore store, java.time.Clock clock) {
     this.store = store;
     this.segments = new Segments(store.database());
+    this.clock = clock;
   }
 
   /** smb below 50 people, mid_market below 1,000, enterprise above; default when unknown. */
@@ -80,7 +89,7 @@ public final class LeadSegments {
     // The move's time with it (SegmentMoves): the counters' recount counts each event in the
     // segment the lead was in when it happened, as the live counters did.
     com.salesagent.activities.variants.SegmentMoves.move(
-        store.contacts(), leadId, segment, new java.util.Date());
+        store.contacts(), leadId, segment, java.util.Date.from(clock.instant()));
   }
 
   /**

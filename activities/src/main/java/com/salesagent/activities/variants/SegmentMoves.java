@@ -25,11 +25,39 @@ public final class SegmentMoves {
 
   private SegmentMoves() {}
 
+  /** Conditional writes lost to other moves of the same lead before one is written regardless. */
+  private static final int ATTEMPTS = 5;
+
   /**
-   * Sets the lead's segment and, when it had another, records the move at {@code at}: one write,
-   * the contact as it was telling where it came from.
+   * Sets the lead's segment and, when it had another, records the move at {@code at}, in one write
+   * conditional on the segment read: a crash (or a retried activity) never leaves the segment set
+   * without its move, which the retry, reading the new segment, would not record again; and two
+   * moves at once are recorded in the order they were made.
    */
   public static void move(MongoCollection<Document> contacts, String leadId, String to, Date at) {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Document now =
+          contacts
+              .find(Filters.eq("leadId", leadId))
+              .projection(Projections.include("segment"))
+              .first();
+      if (now == null) {
+        return;
+      }
+      String from = now.getString("segment");
+      if (java.util.Objects.equals(from, to)) {
+        return;
+      }
+      if (contacts
+              .updateOne(
+                  Filters.and(Filters.eq("leadId", leadId), Filters.eq("segment", from)),
+                  moveFrom(from, to, at))
+              .getMatchedCount()
+          > 0) {
+        return;
+      }
+    }
+    // Other moves kept winning: this one is the latest asked, written as the last of them.
     Document before =
         contacts.findOneAndUpdate(
             Filters.eq("leadId", leadId),
@@ -37,10 +65,16 @@ public final class SegmentMoves {
             new FindOneAndUpdateOptions().projection(Projections.include("segment")));
     String from = before == null ? null : before.getString("segment");
     if (from != null && !from.equals(to)) {
-      contacts.updateOne(
-          Filters.eq("leadId", leadId),
-          Updates.push(FIELD, new Document("from", from).append("to", to).append("at", at)));
+      contacts.updateOne(Filters.eq("leadId", leadId), moveFrom(from, to, at));
     }
+  }
+
+  private static org.bson.conversions.Bson moveFrom(String from, String to, Date at) {
+    return from == null
+        ? Updates.set("segment", to)
+        : Updates.combine(
+            Updates.set("segment", to),
+            Updates.push(FIELD, new Document("from", from).append("to", to).append("at", at)));
   }
 
   /**
