@@ -4,37 +4,11 @@ import { $, h, clear, qs, num, isNum, pct, str, toast, reportError } from './uti
 import { api } from './api.js';
 import { session } from './state.js';
 import { gapsText, disableConfirmText, waitingLine, stateNote, srmNote, variantActionRequest } from './variant-gaps.js';
+import { pickInterval, fmtInterval } from './rates.js';
 
 let confirmAction = null;
 let seq = 0;
 
-function pickInterval(o) {
-  if (isNum(o)) return { rate: o, low: null, high: null };
-  if (!o || typeof o !== 'object') return null;
-  const first = (keys) => {
-    for (let i = 0; i < keys.length; i++) if (isNum(o[keys[i]])) return o[keys[i]];
-    return null;
-  };
-  const iv = {
-    rate: first(['rate', 'estimate', 'mean', 'value', 'point']),
-    low: first(['low', 'lower', 'lo', 'lowerBound', 'ciLow']),
-    high: first(['high', 'upper', 'hi', 'upperBound', 'ciHigh'])
-  };
-  const arr = o.interval || o.ci;
-  if ((iv.low == null || iv.high == null) && Array.isArray(arr) && arr.length === 2) {
-    iv.low = num(arr[0]); iv.high = num(arr[1]);
-  }
-  return iv.rate == null ? null : iv;
-}
-
-function fmtInterval(iv) {
-  if (!iv) return '–';
-  let s = pct(iv.rate);
-  if (iv.low != null && iv.high != null) {
-    s += ' [' + (iv.low * 100).toFixed(1) + '–' + (iv.high * 100).toFixed(1) + ']';
-  }
-  return s;
-}
 
 export function loadVariants() {
   if (!session.running) return Promise.resolve();
