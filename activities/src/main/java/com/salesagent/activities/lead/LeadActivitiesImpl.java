@@ -100,7 +100,7 @@ public class LeadActivitiesImpl implements LeadActivities {
       if (segment.equals(band)) {
         store.setContactFields(leadId, new Document("segment", segment)); // the persona has it
       } else {
-        segments.moveTo(leadId, segment);
+        segments.moveTo(leadId, contact.getString("segment"), segment);
       }
     }
     return new LeadProfile(segment, contact.getString("timezone"), contact.getString("locale"));

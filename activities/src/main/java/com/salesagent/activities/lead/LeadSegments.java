@@ -75,13 +75,16 @@ public final class LeadSegments {
   String rematch(Document contact, Document persona, String current, Segments.Snapshot segments) {
     String now = matching(contact, persona, segments);
     if (!now.equals(current)) {
-      moveTo(contact.getString("leadId"), now);
+      moveTo(contact.getString("leadId"), contact.getString("segment"), now);
     }
     return now;
   }
 
-  /** Records the lead's segment on its persona and contact. */
-  void moveTo(String leadId, String segment) {
+  /**
+   * Records the lead's segment on its persona and contact. {@code read}: the contact's segment as
+   * the caller read it.
+   */
+  void moveTo(String leadId, String read, String segment) {
     store
         .database()
         .getCollection(Collections.PERSONAS)
@@ -89,7 +92,7 @@ public final class LeadSegments {
     // The move's time with it (SegmentMoves): the counters' recount counts each event in the
     // segment the lead was in when it happened, as the live counters did.
     com.salesagent.activities.variants.SegmentMoves.move(
-        store.contacts(), leadId, segment, java.util.Date.from(clock.instant()));
+        store.contacts(), leadId, read, segment, java.util.Date.from(clock.instant()));
   }
 
   /**

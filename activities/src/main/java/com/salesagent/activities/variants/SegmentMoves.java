@@ -30,23 +30,33 @@ public final class SegmentMoves {
 
   /**
    * Sets the lead's segment and, when it had another, records the move at {@code at}, in one write
-   * conditional on the segment read: a crash (or a retried activity) never leaves the segment set
-   * without its move, which the retry, reading the new segment, would not record again; and two
-   * moves at once are recorded in the order they were made.
+   * conditional on the segment read ({@code read}: the contact's segment as the caller read it;
+   * read again when another write came between): a crash (or a retried activity) never leaves the
+   * segment set without its move, which the retry, reading the new segment, would not record again;
+   * and two moves at once are recorded in the order they were made.
    */
-  public static void move(MongoCollection<Document> contacts, String leadId, String to, Date at) {
+  public static void move(
+      MongoCollection<Document> contacts, String leadId, String read, String to, Date at) {
+    // The segment the caller read first (no command more than the write when nothing came
+    // between), then the contact's as read again.
+    String from = read;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Document now =
-          contacts
-              .find(Filters.eq("leadId", leadId))
-              .projection(Projections.include("segment"))
-              .first();
-      if (now == null) {
-        return;
+      if (attempt > 0) {
+        Document now =
+            contacts
+                .find(Filters.eq("leadId", leadId))
+                .projection(Projections.include("segment"))
+                .first();
+        if (now == null) {
+          return;
+        }
+        from = now.getString("segment");
       }
-      String from = now.getString("segment");
       if (java.util.Objects.equals(from, to)) {
-        return;
+        if (attempt > 0) {
+          return;
+        }
+        continue; // read as there already: whether it still is, is read again
       }
       if (contacts
               .updateOne(
@@ -63,9 +73,9 @@ public final class SegmentMoves {
             Filters.eq("leadId", leadId),
             Updates.set("segment", to),
             new FindOneAndUpdateOptions().projection(Projections.include("segment")));
-    String from = before == null ? null : before.getString("segment");
-    if (from != null && !from.equals(to)) {
-      contacts.updateOne(Filters.eq("leadId", leadId), moveFrom(from, to, at));
+    String was = before == null ? null : before.getString("segment");
+    if (was != null && !was.equals(to)) {
+      contacts.updateOne(Filters.eq("leadId", leadId), moveFrom(was, to, at));
     }
   }
 

@@ -61,7 +61,7 @@ class SegmentMoveRecountTest {
     counted("message_sent", "sent", "smb", before.plusSeconds(1));
     counted("delivered", "delivered", "smb", before.plusSeconds(2));
     // The operator's new segment takes the lead at its next send.
-    new LeadSegments(store).moveTo("L-moved", "retail-heads");
+    new LeadSegments(store).moveTo("L-moved", "smb", "retail-heads");
     after = Instant.now().plusSeconds(1);
     counted("message_sent", "sent", "retail-heads", after);
     counted("replied", "replied", "retail-heads", after.plusSeconds(1));

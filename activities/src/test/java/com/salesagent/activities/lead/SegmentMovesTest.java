@@ -74,9 +74,11 @@ class SegmentMovesTest {
     MongoCollection<Document> contacts = losingTheFirstUpdate();
     Date at = Date.from(Instant.parse("2026-12-07T00:50:00Z"));
 
-    assertThatThrownBy(() -> SegmentMoves.move(contacts, "L-1", "retail-heads", at))
+    assertThatThrownBy(() -> SegmentMoves.move(contacts, "L-1", "smb", "retail-heads", at))
         .isInstanceOf(MongoSocketReadException.class);
-    SegmentMoves.move(contacts, "L-1", "retail-heads", at); // the activity's retry
+    // The activity's retry, reading the contact again.
+    String read = store.contacts().find(new Document("leadId", "L-1")).first().getString("segment");
+    SegmentMoves.move(contacts, "L-1", read, "retail-heads", at);
 
     Document contact = store.contacts().find(new Document("leadId", "L-1")).first();
     assertThat(contact.getString("segment")).isEqualTo("retail-heads");
@@ -88,9 +90,26 @@ class SegmentMovesTest {
   }
 
   @Test
+  void aMoveFromASegmentReadBeforeAnotherMoveReadsTheContactAgain() {
+    Date first = Date.from(Instant.parse("2026-12-07T00:50:00Z"));
+    Date second = Date.from(Instant.parse("2026-12-07T00:51:00Z"));
+    SegmentMoves.move(store.contacts(), "L-1", "smb", "enterprise", first);
+    // Read "smb" before the first move was written: its conditional write misses, the contact is
+    // read again, and the move is recorded from where the lead was.
+    SegmentMoves.move(store.contacts(), "L-1", "smb", "retail-heads", second);
+
+    Document contact = store.contacts().find(new Document("leadId", "L-1")).first();
+    assertThat(contact.getString("segment")).isEqualTo("retail-heads");
+    assertThat(contact.getList(SegmentMoves.FIELD, Document.class))
+        .containsExactly(
+            new Document("from", "smb").append("to", "enterprise").append("at", first),
+            new Document("from", "enterprise").append("to", "retail-heads").append("at", second));
+  }
+
+  @Test
   void aMoveIsStampedWithTheClockOfTheLeadsEvents() {
     Instant then = Instant.parse("2026-03-01T09:30:00Z");
-    new LeadSegments(store, Clock.fixed(then, ZoneOffset.UTC)).moveTo("L-1", "enterprise");
+    new LeadSegments(store, Clock.fixed(then, ZoneOffset.UTC)).moveTo("L-1", "smb", "enterprise");
 
     Document contact = store.contacts().find(new Document("leadId", "L-1")).first();
     assertThat(contact.getList(SegmentMoves.FIELD, Document.class))
