@@ -39,6 +39,14 @@ final class HandOffClock {
    */
   static final String RELEASE_AFTER_INTEREST = "release-after-interest";
 
+  /**
+   * Version 1: a rep made inactive while the assignment that picks them is decided (the API's
+   * signal came before the run recorded them as the owner, and was dropped as naming another rep)
+   * is gone as soon as the assignment names them: the lead goes to another owner at once instead of
+   * waiting for the departed rep's SLA.
+   */
+  static final String OWNER_GONE_WHILE_ASSIGNING = "owner-gone-while-assigning";
+
   private final LeadRun run;
   private final LeadStubs stubs;
   private final Stages stages;
@@ -176,15 +184,22 @@ final class HandOffClock {
   /** The next hand-off attempt; an owner found is the lead's from here (its SLA starts). */
   OwnerAssignment assign() {
     int attempt = run.handOffAttempt + 1;
-    OwnerAssignment assigned =
-        stubs.handOffs.handOff(
-            new HandOffRequest(
-                run.leadId,
-                run.campaignId,
-                run.segment,
-                attempt,
-                policy.ownerSla(),
-                run.previousOwnerId));
+    run.goneMeanwhile.clear();
+    run.assigning = true;
+    OwnerAssignment assigned;
+    try {
+      assigned =
+          stubs.handOffs.handOff(
+              new HandOffRequest(
+                  run.leadId,
+                  run.campaignId,
+                  run.segment,
+                  attempt,
+                  policy.ownerSla(),
+                  run.previousOwnerId));
+    } finally {
+      run.assigning = false;
+    }
     run.previousOwnerId = null; // asked first once: a reassignment is the segment's rule
     if (assigned.ownerId() != null) {
       run.releasedAt = null; // a person has it again
@@ -194,7 +209,14 @@ final class HandOffClock {
       run.ownerRemindAt = assigned.remindAt();
       run.ownerDueAt = assigned.dueAt();
       run.ownerReminded = false;
+      if (run.goneMeanwhile.contains(assigned.ownerId())
+          && Workflow.getVersion(OWNER_GONE_WHILE_ASSIGNING, Workflow.DEFAULT_VERSION, 1)
+              != Workflow.DEFAULT_VERSION) {
+        run.ownerGone = assigned.ownerId(); // as if the signal had come just after
+        run.changes++;
+      }
     }
+    run.goneMeanwhile.clear();
     return assigned;
   }
 

@@ -303,7 +303,13 @@ final class LeadLifecycle implements LeadWorkflow {
 
   @Override
   public void ownerGone(String ownerId) {
-    if (ownerId == null || run.stage.terminal() || !ownerId.equals(run.ownerId)) {
+    if (ownerId == null || run.stage.terminal()) {
+      return;
+    }
+    if (!ownerId.equals(run.ownerId)) {
+      if (run.assigning) {
+        run.goneMeanwhile.add(ownerId); // the assignment under way may name them
+      }
       return;
     }
     run.ownerGone = ownerId;

@@ -109,6 +109,16 @@ public final class LeadRun {
   /** The lead's owner left (made inactive), until the lifecycle hands the lead on. */
   public String ownerGone;
 
+  /** A hand-off's assignment is being decided (its activity runs): see {@link #goneMeanwhile}. */
+  public boolean assigning;
+
+  /**
+   * Owners made inactive while the assignment was decided (version "owner-gone-while-assigning"):
+   * the API signals a rep's leads once the assignment's writes are in, which can be before the run
+   * records the rep as the owner; the assignment that names one of them hands the lead on.
+   */
+  public LinkedHashSet<String> goneMeanwhile = new LinkedHashSet<>();
+
   /** Its owner gave the interested lead back to the agent, until the lifecycle records it. */
   public OwnerRelease ownerReleased;
 
@@ -314,6 +324,8 @@ public final class LeadRun {
     ownerReminded = false;
     handOffRetryAt = null;
     ownerGone = null;
+    assigning = false;
+    goneMeanwhile.clear();
     ownerReleased = null;
     releasedAt = null;
     ownerActedAt = null;

@@ -1165,6 +1165,43 @@ class LeadWorkflowTest {
   }
 
   /**
+   * Ana is made inactive while the hand-off that picks her is decided: the API finds the lead (the
+   * assignment's writes are in) and signals before the workflow has recorded ana as its owner. The
+   * signal was dropped ("not this lead's owner") and the lead waited for ana's SLA; it now goes to
+   * bruno at once, the timeline naming why.
+   */
+  @Test
+  void aLeadWhoseOwnerLeftWhileItsHandOffWasDecidedGoesToAnother() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    fake.duringHandOff = () -> workflow.ownerGone("ana");
+    interested();
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(fake.handOffs).hasSize(2);
+    assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
+    assertThat(fake.events)
+        .anyMatch(
+            e ->
+                "handoff_reassigned".equals(e.type())
+                    && "owner ana -> bruno (ana inactive)".equals(e.detail()));
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.reminders).as("bruno's SLA runs, not ana's").containsExactly("bruno:2");
+  }
+
+  /** A signal naming another rep while the hand-off is decided changes nothing. */
+  @Test
+  void anotherRepLeavingWhileTheHandOffIsDecidedChangesNothing() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    fake.duringHandOff = () -> workflow.ownerGone("bruno");
+    interested();
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(fake.handOffs).hasSize(1);
+    env.sleep(Duration.ofHours(1));
+    assertThat(fake.reminders).containsExactly("ana:1");
+  }
+
+  /**
    * Ana, holding an interested lead that is not ready, gives it back to the agent: nobody holds it
    * (no reminder, no reassignment), the timeline says who and why, and its next reply with interest
    * is handed to a person again. A release naming another rep (the lead moved meanwhile) is

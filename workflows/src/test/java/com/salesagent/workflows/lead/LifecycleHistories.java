@@ -525,6 +525,34 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
           h.result();
         });
+    // Recorded before "owner-gone-while-assigning": ana is made inactive while the hand-off that
+    // picks her runs (the API signals after the assignment's writes, the workflow has not recorded
+    // it yet): the signal was dropped and ana kept the lead; then an operator marks it converted.
+    SCENARIOS.put(
+        "owner-gone-during-hand-off",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          h.fake.duringHandOff = () -> h.current().ownerGone("ana");
+          interestedReply(h);
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+          h.result();
+        });
+    // Recorded with version 1 of "owner-gone-while-assigning": the same, ana's lead goes to bruno.
+    SCENARIOS.put(
+        "owner-gone-while-assigning",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          h.fake.duringHandOff = () -> h.current().ownerGone("ana");
+          interestedReply(h);
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
+          h.result();
+        });
     SCENARIOS.put(
         "local-lead-steps",
         h -> {
