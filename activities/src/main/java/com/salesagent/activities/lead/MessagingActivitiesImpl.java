@@ -156,18 +156,6 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       return SendResult.notSent(
           SendResult.DO_NOT_CONTACT, null, contact.getString("doNotContactSource"));
     }
-    Document message = store.messages().messageByKey(key);
-    read[0] = message;
-    if (message == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "nothing composed under " + key, PERMANENT_ERROR);
-    }
-    if (message.getString("wamid") != null) {
-      return SendResult.sent(message.getString("wamid"), acceptedAt(message), true);
-    }
-    if ("unknown".equals(message.getString("status")) && !request.resendUnknown()) {
-      return SendResult.notSent(SendResult.UNKNOWN, null, "reconciling");
-    }
     SenderChoice.Chosen chosen = choice.choose(contact);
     String senderId = chosen.senderId();
     Document sender = chosen.sender() != null ? chosen.sender() : senders.get(senderId);
@@ -176,6 +164,10 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     if (whatsapp == null) {
       // Not the lead's fault and not Meta's answer: this worker lacks the number's token.
       LOG.warn("send {}: no access token for number {} in this worker", key, senderId);
+      SendResult settled = settled(request, read);
+      if (settled != null) {
+        return settled;
+      }
       return SendResult.notSent(
           SendResult.ACCOUNT_PAUSED,
           null,
@@ -185,29 +177,59 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     Document paused = senders.pausedNow(senderId, sender, now);
     if (paused != null) {
+      SendResult settled = settled(request, read);
+      if (settled != null) {
+        return settled;
+      }
       return SendResult.notSent(
           SendResult.ACCOUNT_PAUSED, paused.getInteger("code"), paused.getString("detail"));
     }
     SendResult busy = pacing.await(senderId, SenderChoice.tier(sender), contact.getString("phone"));
     if (busy != null) {
-      return busy;
+      SendResult settled = settled(request, read);
+      return settled != null ? settled : busy;
     }
-    // Before the claim: an upload that fails leaves nothing ambiguous (nothing was sent).
-    String mediaId = mediaIdFor(request, message, senderId, whatsapp, now);
     String phone = contact.getString("phone");
-    // Before the claim too: a message that cannot be sent (a template send without its template)
-    // fails here, nothing claimed, so its retry fails the same way instead of finding a claim
-    // and holding as unknown a message that never left.
-    Supplier<WhatsAppClient.Accepted> call = call(whatsapp, request, message, phone, mediaId);
     String token = UUID.randomUUID().toString();
     alive.checkAlive();
-    if (!store.messages().claimSend(key, token, now, request.resendUnknown())) {
-      // An earlier attempt claimed it and never finished: it may have reached Meta.
-      if (store.messages().markUnknown(key, "an earlier attempt stopped during the call", now)) {
-        SendRecords.ambiguous(SendRecords.CLAIM_LEFT);
+    // The message is read through its claim (one command where a read and the claim were two): a
+    // message already sent, held unknown or claimed by an earlier attempt is not claimed, and is
+    // read then to say which.
+    Document message = store.messages().claimSendReading(key, token, now, request.resendUnknown());
+    if (message == null) {
+      return notClaimed(request, read);
+    }
+    read[0] = message;
+    String mediaId = null;
+    Supplier<WhatsAppClient.Accepted> call;
+    boolean held = true;
+    try {
+      if (media != null && message.get("media") instanceof Document) {
+        // A card or a voice note is uploaded before the claim, as it always was: an upload that
+        // fails, or a worker that stops during it, leaves nothing ambiguous (nothing was sent).
+        store.messages().releaseClaim(key, token);
+        held = false;
+        mediaId = mediaIdFor(request, message, senderId, whatsapp, now);
       }
-      LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);
-      return SendResult.notSent(SendResult.UNKNOWN, null, "an earlier attempt stopped mid-call");
+      // A message that cannot be sent (a template send without its template) fails here, its
+      // claim given back, so its retry fails the same way instead of finding a claim and holding
+      // as unknown a message that never left.
+      call = call(whatsapp, request, message, phone, mediaId);
+    } catch (RuntimeException e) {
+      if (held) {
+        try {
+          store.messages().releaseClaim(key, token);
+        } catch (RuntimeException notReleased) {
+          e.addSuppressed(notReleased);
+        }
+      }
+      throw e;
+    }
+    if (!held) {
+      alive.checkAlive();
+      if (store.messages().claimSendReading(key, token, now, request.resendUnknown()) == null) {
+        return notClaimed(request, read);
+      }
     }
     SendResult refusal;
     try {
@@ -233,6 +255,51 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     } catch (WhatsAppApiException e) {
       return failed(senderId, request, contact, token, phone, e);
     }
+  }
+
+  /**
+   * A send that does not go now (its number busy or paused, or not claimed) reads its message: one
+   * already sent answers its wamid, one held unknown answers so, as when the send read its message
+   * first (before any of these checks); null for one still to send. The message is given to the
+   * metric ({@code read}).
+   */
+  private SendResult settled(SendRequest request, Document[] read) {
+    String key = request.idempotencyKey();
+    Document message = store.messages().messageByKey(key);
+    read[0] = message;
+    if (message == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "nothing composed under " + key, PERMANENT_ERROR);
+    }
+    if (message.getString("wamid") != null) {
+      return SendResult.sent(message.getString("wamid"), acceptedAt(message), true);
+    }
+    if ("unknown".equals(message.getString("status")) && !request.resendUnknown()) {
+      return SendResult.notSent(SendResult.UNKNOWN, null, "reconciling");
+    }
+    return null;
+  }
+
+  /**
+   * The claim was not taken: the message is read to say why. Nothing composed (the attempt fails
+   * for good), sent already (its wamid), held unknown while it is reconciled, or claimed by an
+   * earlier attempt that never finished: that one may have reached Meta, so the message is held
+   * unknown.
+   */
+  private SendResult notClaimed(SendRequest request, Document[] read) {
+    String key = request.idempotencyKey();
+    SendResult settled = settled(request, read);
+    if (settled != null) {
+      return settled;
+    }
+    // An earlier attempt claimed it and never finished: it may have reached Meta.
+    if (store
+        .messages()
+        .markUnknown(key, "an earlier attempt stopped during the call", clock.instant())) {
+      SendRecords.ambiguous(SendRecords.CLAIM_LEFT);
+    }
+    LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);
+    return SendResult.notSent(SendResult.UNKNOWN, null, "an earlier attempt stopped mid-call");
   }
 
   /**

@@ -120,21 +120,28 @@ public class Messages {
    */
   public boolean claimSend(
       String idempotencyKey, String token, Instant now, boolean resendUnknown) {
+    return claimSendReading(idempotencyKey, token, now, resendUnknown) != null;
+  }
+
+  /**
+   * {@link #claimSend}, answering the message as claimed (null: not claimed): the send reads its
+   * message through its claim, one command where a read and the claim were two (issue 12). Without
+   * {@code resendUnknown} a message held unknown is never claimed, even with no claim on it (the
+   * send answers it "unknown" as it did when it read the message first).
+   */
+  public Document claimSendReading(
+      String idempotencyKey, String token, Instant now, boolean resendUnknown) {
     Bson free =
         resendUnknown
             ? Filters.or(Filters.exists("sendingBy", false), Filters.eq("status", "unknown"))
-            : Filters.exists("sendingBy", false);
-    Document claimed =
-        collection()
-            .findOneAndUpdate(
-                Filters.and(
-                    Filters.eq("idempotencyKey", idempotencyKey),
-                    Filters.exists("wamid", false),
-                    free),
-                Updates.combine(
-                    Updates.set("sendingBy", token), Updates.set("sendingSince", Date.from(now))),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-    return claimed != null;
+            : Filters.and(Filters.exists("sendingBy", false), Filters.ne("status", "unknown"));
+    return collection()
+        .findOneAndUpdate(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false), free),
+            Updates.combine(
+                Updates.set("sendingBy", token), Updates.set("sendingSince", Date.from(now))),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
   }
 
   /**

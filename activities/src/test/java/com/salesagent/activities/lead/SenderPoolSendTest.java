@@ -364,4 +364,101 @@ class SenderPoolSendTest {
           .isEqualTo(afterFirst.getList("waIds", String.class));
     }
   }
+
+  /**
+   * Issue 12: one send's MongoDB commands, each named (the pacing's writes to {@code
+   * sender_throttle} apart: one or two per slot, as the number was idle or busy). The message is
+   * read through its claim ({@code findAndModify messages}), not by a {@code find} before it: on
+   * the old code the first send and the follow-up each had a {@code find messages} more.
+   */
+  @Test
+  void aSendReadsItsMessageThroughItsClaimAndIssuesNoOtherCommand() {
+    List<String> commands = new CopyOnWriteArrayList<>();
+    try (var client = MONGO.recordingClient(commands)) {
+      WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v24.0", A, "token-a");
+      MessagingActivitiesImpl listened =
+          new MessagingActivitiesImpl(
+              new LeadStore(MONGO.database(client)),
+              new SenderClients(
+                  settings,
+                  new WhatsAppClient(settings, Duration.ofSeconds(5)),
+                  Map.of("TOKEN_B", "token-b")::get),
+              0.8,
+              clock,
+              slept::add);
+      lead("L-C", "+5511998765488");
+      SendRequest first = message("L-C", "kc-1");
+      commands.clear();
+      assertThat(listened.send(first).accepted()).isTrue();
+      assertThat(withoutPacing(commands))
+          .as("a first send's commands")
+          .containsExactlyInAnyOrder(
+              "find contacts", // the contact
+              "find senders", // the pool, for the lead's number
+              "update contacts", // the number pinned on the lead
+              "findAndModify messages", // the claim, answering the message
+              "find contacts", // the erasure mark, after the claim
+              "find suppressions", // the number's opt-out, after the claim
+              "update messages", // the wamid
+              "findAndModify contacts", // the wa_id and the funnel's "sent"
+              "update campaign_stats", // the funnel's counter
+              "update senders", // a pause begun during the send ends
+              "update sender_minutes", // the number's sends this minute
+              "insert interaction_history"); // the timeline
+      assertThat(commands).filteredOn(c -> c.endsWith(" sender_throttle")).hasSizeBetween(2, 4);
+
+      SendRequest followUp = new SendRequest("L-C", "kc-2", 1, false, false);
+      MONGO
+          .database()
+          .getCollection(Collections.MESSAGES)
+          .insertOne(
+              new Document("idempotencyKey", "kc-2")
+                  .append("leadId", "L-C")
+                  .append("text", "Still there?")
+                  .append("status", "composed"));
+      commands.clear();
+      assertThat(listened.send(followUp).accepted()).isTrue();
+      assertThat(withoutPacing(commands))
+          .as("a follow-up's commands")
+          .containsExactlyInAnyOrder(
+              "find contacts",
+              "find senders", // its pinned number
+              "findAndModify messages",
+              "find contacts",
+              "find suppressions",
+              "update messages",
+              "update senders",
+              "update sender_minutes",
+              "insert interaction_history");
+    }
+    assertThat(api.requests).hasSize(2);
+  }
+
+  /**
+   * A message held unknown with no claim on it (its claim given back) is not claimed by a send that
+   * is not a decided resend: it is answered unknown, and Meta is not called.
+   */
+  @Test
+  void aMessageHeldUnknownWithoutAClaimIsNotSentAgain() {
+    lead("L-U", "+5511998765477");
+    SendRequest request = message("L-U", "ku-1");
+    MONGO
+        .database()
+        .getCollection(Collections.MESSAGES)
+        .updateOne(
+            new Document("idempotencyKey", "ku-1"),
+            new Document("$set", new Document("status", "unknown")));
+
+    SendResult result = messaging.send(request);
+
+    assertThat(result.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).isEmpty();
+    Document msg = MONGO.database().getCollection(Collections.MESSAGES).find().first();
+    assertThat(msg.get("sendingBy")).isNull();
+    assertThat(msg.getString("status")).isEqualTo("unknown");
+  }
+
+  private static List<String> withoutPacing(List<String> commands) {
+    return commands.stream().filter(c -> !c.endsWith(" sender_throttle")).toList();
+  }
 }
