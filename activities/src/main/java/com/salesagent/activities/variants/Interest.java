@@ -113,11 +113,14 @@ public final class Interest {
       evidence = assisted.undo(leadId, asRead, repliedAt);
     }
     if (evidence) {
-      stats.increment(variantId, segment, "replied", repliedAt);
+      // Counted as of the first reply: in the segment the lead was in then (SegmentMoves).
+      String repliedIn =
+          asRead != null && !repliedAt.equals(at) ? SegmentMoves.of(asRead, repliedAt) : segment;
+      stats.increment(variantId, repliedIn, "replied", repliedAt);
       wordings.add(
           variantId,
           WordingStats.revisionOf(before != null ? before : asRead),
-          segment,
+          repliedIn,
           "replied",
           1);
     }

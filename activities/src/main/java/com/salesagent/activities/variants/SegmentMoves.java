@@ -108,6 +108,18 @@ public final class SegmentMoves {
     return current;
   }
 
+  /**
+   * The segment the lead of {@code contact} (read with its {@code segment} and {@link #FIELD}) was
+   * in at {@code ts}: what the live counters count an event in, the recount's rule ({@link #at}).
+   * Null for no contact (the counters' "default").
+   */
+  public static String of(Document contact, java.time.Instant ts) {
+    if (contact == null) {
+      return null;
+    }
+    return at(contact, contact.getString("segment"), ts == null ? null : Date.from(ts));
+  }
+
   /** Whether the contact as read records a move. */
   public static boolean moved(Document contact) {
     return contact != null && !contact.getList(FIELD, Document.class, List.of()).isEmpty();

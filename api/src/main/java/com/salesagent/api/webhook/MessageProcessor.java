@@ -320,7 +320,13 @@ final class MessageProcessor {
       // is a reply, not interest), each marked on the contact atomically so a replay after a
       // partial failure never counts it twice.
       interest.countReply(
-          leadId, variantId, contact.getString("segment"), triage.intent(), at, contact);
+          leadId,
+          variantId,
+          // The segment the lead was in when it wrote, as the recount counts the reply.
+          com.salesagent.activities.variants.SegmentMoves.of(contact, at),
+          triage.intent(),
+          at,
+          contact);
     } else {
       // A reaction to our message proves it was read (and delivered): the funnel counts the lead
       // there when no read receipt said so (read receipts off; it showed read below replies).

@@ -85,7 +85,10 @@ final class OptOuts {
         // processing retried after a crash between the two, counts nothing more).
         if (funnel.reach(leadId, "opted_out", at)) {
           stats.increment(
-              contact.getString("variantId"), contact.getString("segment"), "opted_out", at);
+              contact.getString("variantId"),
+              com.salesagent.activities.variants.SegmentMoves.of(contact, at),
+              "opted_out",
+              at);
         }
         if (reply != null) {
           store

@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.mongo.StatusBatches;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.variants.CountedOnce;
+import com.salesagent.activities.variants.SegmentMoves;
 import com.salesagent.activities.variants.VariantStats;
 import com.salesagent.workflows.lead.MessageStatusSignal;
 import java.time.Clock;
@@ -103,8 +104,7 @@ final class StatusProcessor {
             "reconciled by its status webhook",
             at);
     funnel.reach(leadId, "sent", at);
-    stats.increment(
-        countedVariant(message), contact == null ? null : contact.getString("segment"), "sent", at);
+    stats.increment(countedVariant(message), SegmentMoves.of(contact, at), "sent", at);
   }
 
   /**
@@ -189,7 +189,8 @@ final class StatusProcessor {
                 new CountedOnce.Count(
                     event.eventKey(),
                     countedVariant(message),
-                    contact == null ? null : contact.getString("segment"),
+                    // The segment the lead was in when it happened, as the recount counts it.
+                    SegmentMoves.of(contact, at),
                     status,
                     at)));
       }
@@ -329,7 +330,8 @@ final class StatusProcessor {
           LeadStore.ERASURE);
 
   /** What the batch reads of a contact. */
-  static final List<String> CONTACT_FIELDS = List.of("leadId", "campaignId", "segment", "funnel");
+  static final List<String> CONTACT_FIELDS =
+      List.of("leadId", "campaignId", "segment", SegmentMoves.FIELD, "funnel");
 
   List<Done> processBatch(List<InboxEvent> events) {
     return processBatch(events, CountedOnce.OUTSIDE);
@@ -420,7 +422,8 @@ final class StatusProcessor {
             new CountedOnce.Count(
                 e.eventKey(),
                 countedVariant(message),
-                contact == null ? null : contact.getString("segment"),
+                // The segment the lead was in when it happened, as the recount counts it.
+                SegmentMoves.of(contact, at),
                 status,
                 at));
       }

@@ -315,6 +315,49 @@ class InterestCountsTest {
     assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
   }
 
+  /** Meta's notification of a status of the lead's first message, stamped {@code at}. */
+  private WebhookInbox.Accepted status(String leadId, String status, Instant at) throws Exception {
+    String body =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"w\",\"changes\":[{"
+            + "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+            + "\"metadata\":{\"phone_number_id\":\"123\"},\"statuses\":[{\"id\":\"wamid."
+            + leadId
+            + "\",\"status\":\""
+            + status
+            + "\",\"timestamp\":\""
+            + at.getEpochSecond()
+            + "\",\"recipient_id\":\""
+            + store.contact(leadId).getString("phone").substring(1)
+            + "\"}]}}]}]}";
+    return inbox.accept(MetaNotification.parse(new ObjectMapper().readTree(body), "123"));
+  }
+
+  /**
+   * Session 46: an operator's new segment took the lead (SegmentMoves) after its message was
+   * delivered and read and after it replied, but those webhooks were processed after the move (Meta
+   * delivers late, the inbox was behind). The live counters counted them in the lead's segment at
+   * processing time, the recount in the segment it was in when they happened: the counter check
+   * disagreed. Now both count where the lead was when the event happened.
+   */
+  @Test
+  void aLateStatusAndReplyAfterASegmentMoveCountWhereTheLeadWasWhenTheyHappened() throws Exception {
+    com.salesagent.activities.variants.SegmentMoves.move(
+        store.contacts(), "yes-0", "smb", "retail", java.util.Date.from(T1.plusSeconds(600)));
+
+    status("yes-0", "delivered", T1.minusSeconds(60));
+    status("yes-0", "read", T1.minusSeconds(30));
+    reply("yes-0", "wamid.in-late", "Sounds great, tell me more", T1);
+    awaitProcessed();
+
+    assertThat(totals("v-yes"))
+        .containsEntry("delivered", 1L)
+        .containsEntry("read", 1L)
+        .containsEntry("replied", 1L)
+        .containsEntry("interested", 1L);
+    assertThat(stats.totals("retail")).doesNotContainKey("v-yes");
+    assertTheCountersAgreeWithTheirRecount();
+  }
+
   @Test
   void onTheInterestedRewardTheVariantThatEarnsInterestBeatsTheOneThatEarnsPoliteNoes()
       throws Exception {

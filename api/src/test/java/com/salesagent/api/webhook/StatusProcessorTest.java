@@ -258,6 +258,40 @@ class StatusProcessorTest {
   }
 
   /**
+   * Session 46: a status processed after its lead moved segment (SegmentMoves) for an event before
+   * the move is counted in the segment the lead was in then, as the recount counts it, in both
+   * paths (one status, a batch): the counter check agrees.
+   */
+  @Test
+  void aLateStatusOfAnEventBeforeASegmentMoveCountsInTheOldSegmentInBothPaths() {
+    store.insertContact(
+        new Document("leadId", "M-1")
+            .append("phone", "+5511900000041")
+            .append("campaignId", "cm")
+            .append("segment", "smb")
+            .append("variantId", "v-m"));
+    message("M-1", "km-1", "wamid.M-1", "v-m");
+    message("M-1", "km-2", "wamid.M-2", "v-m");
+    Instant move = Instant.ofEpochSecond(1764072600);
+    com.salesagent.activities.variants.SegmentMoves.move(
+        store.contacts(), "M-1", "smb", "retail", java.util.Date.from(move));
+
+    processor.process(event("wamid.M-1", "delivered", 1764072000));
+    processor.processBatch(
+        List.of(
+            event("wamid.M-1", "read", 1764072010),
+            event("wamid.M-2", "delivered", 1764072700))); // after the move: the new segment
+
+    var stats = new com.salesagent.activities.variants.VariantStats(MONGO.database());
+    assertThat(stats.totals("smb").get("v-m"))
+        .containsEntry("delivered", 1L)
+        .containsEntry("read", 1L);
+    assertThat(stats.totals("retail").get("v-m")).containsEntry("delivered", 1L);
+    var day = java.time.LocalDate.parse("2025-11-25");
+    assertThat(stats.recompute(day, day)).isEqualTo(stats.stored(day, day));
+  }
+
+  /**
    * The re-engagement template a rep asked for (composed on the lead's variant, {@code requestedBy}
    * her) counted in the variant's delivered and read, and its failure counted the lead failed in
    * the funnel and the variant (the variants walk: funnel failed 0 to 1 for wk1-001). It is a
