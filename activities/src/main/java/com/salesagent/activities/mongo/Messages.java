@@ -292,14 +292,25 @@ public class Messages {
     return before != null && before.getString("wamid") == null;
   }
 
+  /** On a message whose send was unknown and is known now: when and why it was unknown. */
+  public static final String WAS_UNKNOWN = "wasUnknown";
+
   /**
    * Binds a wamid to the message sent under this idempotency key when the send's own answer was
    * lost (Meta echoes the key as biz_opaque_callback_data in status webhooks); false when the key
-   * is unknown or the message has its wamid already.
+   * is unknown or the message has its wamid already. The message then reads what is known: its
+   * {@code unknown} (when and why its outcome was unknown) goes, in the binding write, and is kept
+   * as {@link #WAS_UNKNOWN} with {@code boundAt}; a send a run that ended left as {@code
+   * delivery.status: abandoned} ({@link #abandonUnknown}) reads {@code confirmed} by the status
+   * webhook, as a live run's hold released by the status reads ({@code delivery_confirmed}), with
+   * what it was ({@code abandoned}: its time and why). A hold a live run still has ({@code
+   * delivery.status: unknown}) is left to that run, which the status is signalled to, and an
+   * operator's decision stays as decided. (A crash between the two writes loses only the notes.)
    */
   public boolean bindWamid(String idempotencyKey, String wamid, String waId, Instant at) {
-    return collection()
-            .updateOne(
+    Document before =
+        collection()
+            .findOneAndUpdate(
                 Filters.and(
                     Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
                 Updates.combine(
@@ -310,10 +321,39 @@ public class Messages {
                     Updates.set("statusAt.accepted", Date.from(at)),
                     Updates.set("reconciledBy", "status_webhook"),
                     Updates.currentDate("updatedAt"),
+                    Updates.unset("unknown"),
                     Updates.unset("sendingBy"),
-                    Updates.unset("sendingSince")))
-            .getModifiedCount()
-        == 1;
+                    Updates.unset("sendingSince")),
+                new FindOneAndUpdateOptions()
+                    .projection(Projections.include("unknown", "delivery"))
+                    .returnDocument(ReturnDocument.BEFORE));
+    if (before == null) {
+      return false;
+    }
+    List<Bson> notes = new ArrayList<>();
+    Document unknown = before.get("unknown", Document.class);
+    if (unknown != null) {
+      notes.add(Updates.set(WAS_UNKNOWN, new Document(unknown).append("boundAt", Date.from(at))));
+    }
+    Document delivery = before.get("delivery", Document.class);
+    if (delivery != null && "abandoned".equals(delivery.getString("status"))) {
+      Document was = new Document(delivery);
+      was.remove("status");
+      notes.add(
+          Updates.set(
+              "delivery",
+              new Document("status", "confirmed")
+                  .append("at", Date.from(at))
+                  .append("by", "status webhook")
+                  .append("abandoned", was)));
+    }
+    if (!notes.isEmpty()) {
+      collection()
+          .updateOne(
+              Filters.and(Filters.eq("idempotencyKey", idempotencyKey), Filters.eq("wamid", wamid)),
+              Updates.combine(notes));
+    }
+    return true;
   }
 
   /**

@@ -76,6 +76,61 @@ abstract class LeadStoreContract {
         .isEqualTo(Date.from(t.plusSeconds(2)));
   }
 
+  /**
+   * Session 46: a send whose outcome was unknown, left by its lead's ended run as {@code
+   * delivery.status: abandoned}, then bound by a late status webhook: the message said {@code
+   * delivered} beside {@code unknown} (its old reason) and {@code delivery.status: abandoned}. Now
+   * it reads what is known (confirmed by the status webhook), with a note of when and why it was
+   * unknown and abandoned; a hold a live run still has is that run's to release.
+   */
+  @Test
+  void aLateStatusBindingAnAbandonedUnknownSendLeavesItsDeliveryConsistent() {
+    for (String key : List.of("k-ab", "k-held")) {
+      // k-held's lead (L-1) still runs.
+      String lead = key.equals("k-ab") ? "L-2" : "L-1";
+      store
+          .messages()
+          .upsertComposed(key, new Document("leadId", lead).append("status", "composed"));
+      store.messages().markUnknown(key, "no_answer", t);
+    }
+    store
+        .messages()
+        .collection()
+        .updateOne(
+            Filters.eq("idempotencyKey", "k-held"),
+            new Document("$set", new Document("delivery", new Document("status", "unknown"))));
+    store.messages().abandonUnknown("L-2", "no_response", t.plusSeconds(60));
+
+    assertThat(store.messages().bindWamid("k-ab", "wamid.ab", "5511998765432", t.plusSeconds(90)))
+        .isTrue();
+    store.messages().applyStatus("wamid.ab", "delivered", t.plusSeconds(91), null, null);
+    assertThat(
+            store.messages().bindWamid("k-held", "wamid.held", "5511998765432", t.plusSeconds(90)))
+        .isTrue();
+
+    Document m = store.messages().messageByKey("k-ab");
+    assertThat(m.getString("status")).isEqualTo("delivered");
+    assertThat(m).doesNotContainKey("unknown");
+    assertThat(m.get(Messages.WAS_UNKNOWN, Document.class))
+        .containsEntry("reason", "no_answer")
+        .containsEntry("at", Date.from(t))
+        .containsEntry("boundAt", Date.from(t.plusSeconds(90)));
+    Document delivery = m.get("delivery", Document.class);
+    assertThat(delivery.getString("status")).isEqualTo("confirmed");
+    assertThat(delivery.getString("by")).isEqualTo("status webhook");
+    assertThat(delivery.get("abandoned", Document.class).getString("why"))
+        .isEqualTo("the lead's run ended: no_response");
+    // Bound twice (a replayed status): nothing more changes.
+    assertThat(store.messages().bindWamid("k-ab", "wamid.ab", "5511998765432", t.plusSeconds(99)))
+        .isFalse();
+    assertThat(store.messages().messageByKey("k-ab").get("delivery", Document.class))
+        .isEqualTo(delivery);
+
+    Document held = store.messages().messageByKey("k-held");
+    assertThat(held).doesNotContainKey("unknown").containsKey(Messages.WAS_UNKNOWN);
+    assertThat(held.get("delivery", Document.class).getString("status")).isEqualTo("unknown");
+  }
+
   @Test
   void batchReadsReturnOnlyTheFieldsAskedFor() {
     store
