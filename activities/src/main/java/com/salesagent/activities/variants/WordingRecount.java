@@ -1,9 +1,12 @@
 package com.salesagent.activities.variants;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -132,13 +135,109 @@ public final class WordingRecount {
     return out;
   }
 
+  /** Attempts of {@link #rebuild} before it gives up on a change that keeps coming. */
+  static final int ATTEMPTS = 3;
+
   /**
-   * Replaces every wording row with the recount; answers how many rows differed. The rows hold
-   * every day, today's too: an event counted while the rebuild runs may be missed (a later check
-   * shows it, a later rebuild repairs it), so rebuild when little is happening.
+   * Live counts (or the history) kept changing the wording rows through every attempt of {@link
+   * #rebuild}: no live count was overwritten, but a row may not hold its recount (a check shows it;
+   * a rebuild when it is quieter repairs it).
+   */
+  public static final class ConcurrentChange extends RuntimeException {
+    public ConcurrentChange(int attempts) {
+      super(
+          "live counts changed the wording rows while they were rebuilt, "
+              + attempts
+              + " attempts: rebuild again when it is quieter");
+    }
+  }
+
+  /**
+   * Brings every wording row to the recount; answers how many rows differed (in the first attempt).
+   * The rows hold every day, today's too, and live counts {@code $inc} them while the rebuild runs,
+   * so the rebuild never replaces a row: it adds to each counter the recount less what it read
+   * ({@code $inc}), which keeps a live count that came since, and deletes a row the recount does
+   * not have only when no live count touched it since it was read ({@link WordingStats#WRITES},
+   * which every live count moves and the rebuild never writes; else it takes off what it read).
+   * Then it compares what it read first with what is there now (the rows' writes, the history's and
+   * the erased leads' kept counts' sizes): a change means an event came while it ran, which the
+   * recount may have missed or counted beside its live count, and it starts again ({@value
+   * #ATTEMPTS} attempts, then {@link ConcurrentChange}).
    */
   public int rebuild() {
-    Map<Key, Map<String, Long>> fresh = recompute();
+    return rebuild(() -> {});
+  }
+
+  /** {@link #rebuild}, {@code beforeWrites} run in each attempt between the recount and writes. */
+  int rebuild(Runnable beforeWrites) {
+    Integer first = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      long[] before = version();
+      Map<Key, Long> writes = new HashMap<>();
+      Map<Key, Map<String, Long>> old = storedRows(writes);
+      Map<Key, Map<String, Long>> fresh = recompute();
+      Set<Key> keys = new java.util.TreeSet<>(ORDER);
+      keys.addAll(fresh.keySet());
+      keys.addAll(old.keySet());
+      int differing = 0;
+      for (Key k : keys) {
+        if (!fresh.getOrDefault(k, Map.of()).equals(old.getOrDefault(k, Map.of()))) {
+          differing++;
+        }
+      }
+      if (first == null) {
+        first = differing;
+      }
+      beforeWrites.run();
+      long deletedWrites = 0; // the writes of the rows deleted, gone from the version
+      for (Key k : keys) {
+        Map<String, Long> was = old.getOrDefault(k, Map.of());
+        if (!fresh.containsKey(k)
+            && rows.deleteOne(Filters.and(filter(k), unchanged(writes.getOrDefault(k, 0L))))
+                    .getDeletedCount()
+                == 1) {
+          deletedWrites += writes.getOrDefault(k, 0L);
+          continue;
+        }
+        List<Bson> incs = new ArrayList<>();
+        for (String c : WordingStats.COUNTERS) {
+          long delta =
+              fresh.getOrDefault(k, Map.of()).getOrDefault(c, 0L) - was.getOrDefault(c, 0L);
+          if (delta != 0) {
+            incs.add(Updates.inc(c, delta));
+          }
+        }
+        if (incs.isEmpty()) {
+          continue;
+        }
+        try {
+          rows.updateOne(filter(k), Updates.combine(incs), new UpdateOptions().upsert(true));
+        } catch (MongoWriteException clash) {
+          // A live count created the row meanwhile: it is there to add to now.
+          if (clash.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+            throw clash;
+          }
+          rows.updateOne(filter(k), Updates.combine(incs));
+        }
+      }
+      long[] after = version();
+      after[0] += deletedWrites;
+      if (java.util.Arrays.equals(before, after)) {
+        return first;
+      }
+    }
+    throw new ConcurrentChange(ATTEMPTS);
+  }
+
+  /** A row no live count touched since its {@link WordingStats#WRITES} read {@code n}. */
+  private static Bson unchanged(long n) {
+    return n == 0
+        ? Filters.or(Filters.exists(WordingStats.WRITES, false), Filters.eq(WordingStats.WRITES, 0))
+        : Filters.eq(WordingStats.WRITES, n);
+  }
+
+  /** The wording rows' counters as stored, and each row's {@link WordingStats#WRITES}. */
+  private Map<Key, Map<String, Long>> storedRows(Map<Key, Long> writes) {
     Map<Key, Map<String, Long>> old = new TreeMap<>(ORDER);
     for (Document d : rows.find()) {
       if (!(d.get("revision") instanceof Number r)) {
@@ -151,32 +250,29 @@ public final class WordingRecount {
           counters.put(c, n.longValue());
         }
       }
-      old.put(new Key(d.getString("variantId"), r.intValue(), d.getString("segment")), counters);
+      Key k = new Key(d.getString("variantId"), r.intValue(), d.getString("segment"));
+      old.put(k, counters);
+      Number n = d.get(WordingStats.WRITES, Number.class);
+      writes.put(k, n == null ? 0L : n.longValue());
     }
-    int differing = 0;
-    Set<Key> keys = new java.util.TreeSet<>(ORDER);
-    keys.addAll(fresh.keySet());
-    keys.addAll(old.keySet());
-    for (Key k : keys) {
-      if (!fresh.getOrDefault(k, Map.of()).equals(old.getOrDefault(k, Map.of()))) {
-        differing++;
-      }
+    return old;
+  }
+
+  /**
+   * What a live count or an event changes: the wording rows' writes, the history's size and the
+   * erased leads' kept counts' (an erasure moves the lead's events from one to the other).
+   */
+  private long[] version() {
+    long writes = 0;
+    for (Document d : rows.find().projection(new Document(WordingStats.WRITES, 1))) {
+      Number n = d.get(WordingStats.WRITES, Number.class);
+      writes += n == null ? 0 : n.longValue();
     }
-    for (Map.Entry<Key, Map<String, Long>> e : fresh.entrySet()) {
-      Key k = e.getKey();
-      Document d =
-          new Document("variantId", k.variantId())
-              .append("revision", k.revision())
-              .append("segment", k.segment());
-      e.getValue().forEach(d::append);
-      rows.replaceOne(filter(k), d, new ReplaceOptions().upsert(true));
-    }
-    for (Key k : old.keySet()) {
-      if (!fresh.containsKey(k)) {
-        rows.deleteMany(filter(k));
-      }
-    }
-    return differing;
+    return new long[] {
+      writes,
+      db.getCollection(Collections.INTERACTION_HISTORY).countDocuments(),
+      db.getCollection(ErasedCounts.COLLECTION).countDocuments()
+    };
   }
 
   private static Bson filter(Key k) {

@@ -37,6 +37,12 @@ public final class WordingStats {
           Assisted.COUNTER,
           Switched.COUNTER);
 
+  /**
+   * On a wording row: how many live counts ({@link #add}) it took, whatever their sign; {@link
+   * WordingRecount#rebuild} never writes it, so a count that came while it ran shows as a change.
+   */
+  public static final String WRITES = "writes";
+
   private final MongoCollection<Document> stats;
 
   public WordingStats(MongoDatabase db) {
@@ -89,7 +95,8 @@ public final class WordingStats {
             Filters.eq("variantId", variantId),
             Filters.eq("revision", revision),
             Filters.eq("segment", segment == null ? "default" : segment)),
-        Updates.inc(counter, n),
+        // Each live count also moves the row's WRITES: a rebuild sees it came while it ran.
+        Updates.combine(Updates.inc(counter, n), Updates.inc(WRITES, 1L)),
         new UpdateOptions().upsert(true));
   }
 

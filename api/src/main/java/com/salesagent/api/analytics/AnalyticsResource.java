@@ -344,7 +344,10 @@ public class AnalyticsResource {
 
   /**
    * {@code POST /api/analytics/variants/counters/rebuild?from=&to=}: replaces the stored counters
-   * of those days with the recomputed ones. Rebuild closed days; today's still moves.
+   * of those days with the recomputed ones. Rebuild closed days; today's still moves. The wording
+   * rows (every day) are rebuilt beside live counts; when those kept changing them through every
+   * attempt ({@link WordingRecount#rebuild}), 409 with {@code rowsRepaired} (the days' rows were
+   * rebuilt) and {@code Retry-After}.
    */
   @POST
   @Path("/counters/rebuild")
@@ -366,7 +369,20 @@ public class AnalyticsResource {
     int differing = stats.rebuild(range[0], range[1]);
     // And the per-wording rows, whose days are not kept apart: recounted from the whole history,
     // after variant_stats (the report reads a wording row against the variant's totals).
-    int wordingRows = new WordingRecount(db).rebuild();
+    int wordingRows;
+    try {
+      wordingRows = new WordingRecount(db).rebuild();
+    } catch (WordingRecount.ConcurrentChange busy) {
+      // Live counts kept coming: none is lost, but the rows are not the settled recount.
+      throw new ApiException(
+              409,
+              "wording rows changed while rebuilt",
+              new FieldError("wordingRows", busy.getMessage()))
+          .with("from", range[0].toString())
+          .with("to", range[1].toString())
+          .with("rowsRepaired", differing)
+          .withHeader("Retry-After", 60);
+    }
     return Response.ok(
             new CountersRebuilt(range[0].toString(), range[1].toString(), differing, wordingRows))
         .build();
