@@ -23,15 +23,20 @@ class PiiHashTest {
     byte[] one = new byte[32];
     byte[] two = new byte[32];
     two[0] = 1;
-    PiiHash.configure(one);
-    String keyed = PiiHash.of("+5511998765432");
+    try {
+      PiiHash.configure(one);
+      String keyed = PiiHash.of("+5511998765432");
 
-    assertThat(keyed).hasSize(64).isNotEqualTo(LlmWriter.sha256("+5511998765432"));
-    assertThat(PiiHash.of("+5511998765432")).isEqualTo(keyed);
-    assertThat(PiiHash.forms("+5511998765432"))
-        .containsExactly(keyed, LlmWriter.sha256("+5511998765432"));
-    PiiHash.configure(two);
-    assertThat(PiiHash.of("+5511998765432")).isNotEqualTo(keyed);
+      assertThat(keyed).hasSize(64).isNotEqualTo(LlmWriter.sha256("+5511998765432"));
+      assertThat(PiiHash.of("+5511998765432")).isEqualTo(keyed);
+      assertThat(PiiHash.forms("+5511998765432"))
+          .containsExactly(keyed, LlmWriter.sha256("+5511998765432"));
+      PiiHash.configure(two);
+      assertThat(PiiHash.of("+5511998765432")).isNotEqualTo(keyed);
+    } finally {
+      // The tests after this one in the JVM hash under the test key, whatever the order.
+      PiiHash.configure(com.salesagent.activities.testing.TestPiiHashKey.KEY);
+    }
   }
 
   /**
