@@ -55,6 +55,23 @@ public final class ReadableText {
       "has a bidi override or isolate control (U+202A-U+202E, U+2066-U+2069), which makes it read"
           + " otherwise than written";
 
+  /**
+   * A text's length as its caps count it: in code points (what a person sees as one character: an
+   * emoji or a CJK extension letter is one, not the two UTF-16 chars Java's {@code length()}
+   * counts), so a name of 100 emoji is within a cap of 100 as a name of 100 letters is.
+   */
+  public static int length(String text) {
+    return text == null ? 0 : text.codePointCount(0, text.length());
+  }
+
+  /** At most {@code max} code points of {@code text} (never half an emoji), or text itself. */
+  public static String cut(String text, int max) {
+    if (text == null || text.length() <= max || length(text) <= max) {
+      return text;
+    }
+    return text.substring(0, text.offsetByCodePoints(0, max));
+  }
+
   /** Whether {@code text} holds U+FFFD or half of a surrogate pair. */
   public static boolean unreadable(String text) {
     return text != null && UNREADABLE.matcher(text).find();

@@ -234,7 +234,7 @@ public class KnowledgeResource {
     boolean control =
         t.codePoints()
             .anyMatch(c -> Character.isISOControl(c) && !(lines && (c == '\n' || c == '\t')));
-    return t.isEmpty() || t.length() > max || control ? null : t;
+    return t.isEmpty() || ReadableText.length(t) > max || control ? null : t;
   }
 
   private static Entry view(Document d) {

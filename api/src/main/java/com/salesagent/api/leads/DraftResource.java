@@ -65,7 +65,7 @@ public class DraftResource {
     if (ownerId != null && !LeadConversation.ID.matcher(ownerId).matches()) {
       errors.add(new FieldError("ownerId", "1-64 letters, digits, '-' or '_'"));
     }
-    if (reason != null && reason.length() > LeadOutcomes.MAX_REASON) {
+    if (reason != null && ReadableText.length(reason) > LeadOutcomes.MAX_REASON) {
       errors.add(new FieldError("reason", "at most " + LeadOutcomes.MAX_REASON + " characters"));
     } else if (reason != null) {
       ReadableText.checkLine(errors, "reason", reason.strip());

@@ -130,7 +130,7 @@ final class LeadConversation {
     }
     if (request != null && request.text() != null && (text == null || text.isEmpty())) {
       errors.add(new FieldError("text", "must not be blank"));
-    } else if (text != null && text.length() > MAX_TEXT) {
+    } else if (text != null && ReadableText.length(text) > MAX_TEXT) {
       errors.add(new FieldError("text", "at most " + MAX_TEXT + " characters"));
     } else if (ReadableText.unreadable(text)) {
       errors.add(new FieldError("text", ReadableText.MESSAGE));

@@ -99,7 +99,7 @@ final class LeadFields {
     } else if (value == null) {
       errors.add(
           new FieldError(field, "required: only invisible or control characters were given"));
-    } else if (value.length() > max) {
+    } else if (ReadableText.length(value) > max) {
       errors.add(new FieldError(field, "at most " + max + " characters"));
     }
   }
@@ -113,7 +113,7 @@ final class LeadFields {
   }
 
   static void optional(List<FieldError> errors, String field, String value, int max) {
-    if (value != null && value.length() > max) {
+    if (value != null && ReadableText.length(value) > max) {
       errors.add(new FieldError(field, "at most " + max + " characters"));
     }
   }

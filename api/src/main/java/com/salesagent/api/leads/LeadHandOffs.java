@@ -6,6 +6,7 @@ import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.api.owners.SnoozedLeads;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import jakarta.ws.rs.core.Response;
@@ -156,7 +157,7 @@ final class LeadHandOffs {
     String reason = request == null ? null : request.reason();
     List<FieldError> errors = new java.util.ArrayList<>();
     byErrors(by, errors);
-    if (reason != null && reason.length() > MAX_REASON) {
+    if (reason != null && ReadableText.length(reason) > MAX_REASON) {
       errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
     } else if (reason != null && !reason.isBlank()) {
       // Shown on the timeline and the lead page, sent on the outbound webhooks: one readable line,

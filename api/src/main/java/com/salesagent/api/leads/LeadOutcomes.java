@@ -70,7 +70,9 @@ public final class LeadOutcomes {
             || OutcomeSignal.LOST.equals(request.outcome()))) {
       errors.add(new FieldError("outcome", "converted or lost"));
     }
-    if (request != null && request.reason() != null && request.reason().length() > MAX_REASON) {
+    if (request != null
+        && request.reason() != null
+        && ReadableText.length(request.reason()) > MAX_REASON) {
       errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
     } else if (request != null && request.reason() != null) {
       ReadableText.checkLine(errors, "reason", request.reason().strip());

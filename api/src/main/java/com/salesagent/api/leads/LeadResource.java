@@ -9,6 +9,7 @@ import com.salesagent.api.approvals.ApprovalResource;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.api.http.RequestJson;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
@@ -343,7 +344,7 @@ public class LeadResource {
       return fallback;
     }
     java.util.List<FieldError> errors = new java.util.ArrayList<>();
-    if (reason.length() > LeadOutcomes.MAX_REASON) {
+    if (ReadableText.length(reason) > LeadOutcomes.MAX_REASON) {
       errors.add(new FieldError("reason", "at most " + LeadOutcomes.MAX_REASON + " characters"));
     } else {
       com.salesagent.api.http.ReadableText.checkLine(errors, "reason", reason.strip());

@@ -2,6 +2,7 @@ package com.salesagent.api.leads;
 
 import com.salesagent.activities.TimeZones;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -232,7 +233,7 @@ public class LeadValidator {
       consentSource = LeadFields.line(r.consent().source());
       if (consentSource == null) {
         errors.add(new FieldError("consent.source", "required: where the lead opted in"));
-      } else if (consentSource.length() > 200) {
+      } else if (ReadableText.length(consentSource) > 200) {
         errors.add(new FieldError("consent.source", "at most 200 characters"));
       }
       if (LeadFields.blank(r.consent().at())) {

@@ -207,7 +207,7 @@ public class SegmentResource {
     } else if (pathId != null && !pathId.equals(id)) {
       errors.add(new FieldError("segmentId", "differs from the path"));
     }
-    if (r.name() != null && r.name().length() > 100) {
+    if (r.name() != null && ReadableText.length(r.name()) > 100) {
       errors.add(new FieldError("name", "at most 100 characters"));
     } else if (r.name() != null) {
       ReadableText.checkLine(errors, "name", r.name().strip());

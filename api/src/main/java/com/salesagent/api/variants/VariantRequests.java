@@ -121,7 +121,7 @@ final class VariantRequests {
     }
     if (r.angle() == null || r.angle().isBlank()) {
       errors.add(new FieldError("angle", "required: what the message is about, e.g. cost savings"));
-    } else if (r.angle().strip().length() > MAX_ANGLE) {
+    } else if (ReadableText.length(r.angle().strip()) > MAX_ANGLE) {
       errors.add(
           new FieldError(
               "angle",
@@ -148,7 +148,7 @@ final class VariantRequests {
     if (r.modality() != null && !MODALITIES.contains(r.modality())) {
       errors.add(new FieldError("modality", "one of " + MODALITIES));
     }
-    if (r.offer() != null && r.offer().length() > 120) {
+    if (r.offer() != null && ReadableText.length(r.offer()) > 120) {
       errors.add(new FieldError("offer", "at most 120 characters (it is drawn on the card)"));
     } else if (r.offer() != null) {
       ReadableText.checkLine(errors, "offer", r.offer().strip());

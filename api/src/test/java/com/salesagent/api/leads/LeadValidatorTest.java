@@ -608,4 +608,51 @@ class LeadValidatorTest {
     assertThat(validator.validate(namedWithId("sim-4-12", "Sim Lead 12")).errors()).isEmpty();
     assertThat(validator.validate(namedWithId("dash-page-7", "Page")).errors()).isEmpty();
   }
+
+  /**
+   * A lead's name and company caps count code points, what a person sees: a name of 200 with 196
+   * emoji, or 200 CJK extension letters (non-BMP, two UTF-16 chars each) are within the cap of 200,
+   * 201 are not. Before, 101 of them (202 chars) were refused as "at most 200 characters".
+   */
+  @Test
+  void aNamesCapCountsCodePointsNotUtf16Chars() {
+    String emoji = new String(Character.toChars(0x1F600));
+    String cjk = new String(Character.toChars(0x20000));
+    LeadRequest at =
+        new LeadRequest(
+            null,
+            "Ana " + emoji.repeat(196),
+            "+5511998765432",
+            cjk.repeat(200),
+            null,
+            null,
+            null,
+            "UTC",
+            "en",
+            null,
+            null,
+            null,
+            "c-1",
+            CONSENT);
+    assertThat(validator.validate(at).errors()).isEmpty();
+    LeadRequest past =
+        new LeadRequest(
+            null,
+            "Ana " + emoji.repeat(197),
+            "+5511998765432",
+            cjk.repeat(200) + "a",
+            null,
+            null,
+            null,
+            "UTC",
+            "en",
+            null,
+            null,
+            null,
+            "c-1",
+            CONSENT);
+    assertThat(validator.validate(past).errors())
+        .extracting(FieldError::field)
+        .containsExactlyInAnyOrder("name", "company");
+  }
 }
