@@ -9,6 +9,7 @@ import com.salesagent.activities.variants.VariantStore;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.IfMatch;
 import com.salesagent.workflows.variants.KillSwitchProgress;
 import com.salesagent.workflows.variants.KillSwitchWorkflow;
 import io.dropwizard.auth.Auth;
@@ -206,10 +207,11 @@ public class VariantResource {
   public Response archive(
       @Auth Operator operator,
       @PathParam("variantId") String variantId,
-      @HeaderParam("If-Match") String ifMatch) {
-    Integer expected = revisionAsked(ifMatch);
-    Document existing = readAt(variantId, expected);
+      @HeaderParam("If-Match") List<String> ifMatch) {
+    IfMatch asked = revisionAsked(ifMatch);
+    Document existing = readAt(variantId);
     int revision = VariantStore.revisionOf(existing);
+    Integer expected = asked.expect(revision, read -> stale(read, revision));
     if (VariantArchive.archived(existing)) {
       return Response.ok(new Archived(variantId, true, null, true, null))
           .tag(new EntityTag(String.valueOf(revision)))
@@ -231,7 +233,7 @@ public class VariantResource {
       if (expected == null) {
         throw changedMeanwhile(variantId, done.revision());
       }
-      throw stale(expected, done.revision());
+      throw stale(String.valueOf(expected), done.revision());
     }
     Switched off =
         existing.getBoolean("enabled", true)
@@ -258,10 +260,11 @@ public class VariantResource {
   public Response unarchive(
       @Auth Operator operator,
       @PathParam("variantId") String variantId,
-      @HeaderParam("If-Match") String ifMatch) {
-    Integer expected = revisionAsked(ifMatch);
-    Document existing = readAt(variantId, expected);
+      @HeaderParam("If-Match") List<String> ifMatch) {
+    IfMatch asked = revisionAsked(ifMatch);
+    Document existing = readAt(variantId);
     int revision = VariantStore.revisionOf(existing);
+    Integer expected = asked.expect(revision, read -> stale(read, revision));
     if (!VariantArchive.archived(existing)) {
       return Response.ok(new Archived(variantId, false, null, null, null))
           .tag(new EntityTag(String.valueOf(revision)))
@@ -280,7 +283,7 @@ public class VariantResource {
       if (expected == null) {
         throw changedMeanwhile(variantId, done.revision());
       }
-      throw stale(expected, done.revision());
+      throw stale(String.valueOf(expected), done.revision());
     }
     audit(operator, "variant_unarchived", variantId, null);
     return Response.ok(new Archived(variantId, false, null, null, null))
@@ -289,15 +292,11 @@ public class VariantResource {
   }
 
   /** 409 naming {@code archived}: an archived variant is neither enabled nor replaced. */
-  /** The variant, 404 naming variantId when there is none, 412 when not at {@code expected}. */
-  private Document readAt(String variantId, Integer expected) {
+  /** The variant, 404 naming variantId when there is none. */
+  private Document readAt(String variantId) {
     Document existing = variants.find(variantId);
     if (existing == null) {
       throw ApiException.notFound("variant " + variantId, "variantId");
-    }
-    int revision = VariantStore.revisionOf(existing);
-    if (expected != null && expected != revision) {
-      throw stale(expected, revision);
     }
     return existing;
   }
@@ -344,9 +343,9 @@ public class VariantResource {
   public Response replace(
       @Auth Operator operator,
       @PathParam("variantId") String variantId,
-      @HeaderParam("If-Match") String ifMatch,
+      @HeaderParam("If-Match") List<String> ifMatch,
       VariantRequest request) {
-    Integer expected = revisionAsked(ifMatch);
+    IfMatch asked = revisionAsked(ifMatch);
     List<FieldError> errors = VariantRequests.validate(request, variantId);
     errors.addAll(VariantRequests.unknownSegments(db, request));
     if (!errors.isEmpty()) {
@@ -356,9 +355,8 @@ public class VariantResource {
     if (existing == null) {
       throw ApiException.notFound("variant " + variantId, "variantId");
     }
-    if (expected != null && expected != VariantStore.revisionOf(existing)) {
-      throw stale(expected, VariantStore.revisionOf(existing));
-    }
+    int read = VariantStore.revisionOf(existing);
+    Integer expected = asked.expect(read, tags -> stale(tags, read));
     if (VariantArchive.archived(existing)) {
       throw archivedConflict(variantId);
     }
@@ -389,7 +387,7 @@ public class VariantResource {
         throw changedMeanwhile(variantId, replaced.revision());
       }
       // Another replacement came between this one's read and its write.
-      throw stale(expected, replaced.revision());
+      throw stale(String.valueOf(expected), replaced.revision());
     }
     // Off already before (its kill-switch kept): as the disable route answers a variant off.
     Switched switched =
@@ -408,42 +406,18 @@ public class VariantResource {
   }
 
   /**
-   * The revision an edit was made from ({@code If-Match: "3"}, the variant's {@code revision} in
-   * the list; {@code *} or none: whatever it is now), or 400 naming {@code If-Match}; a weak tag
-   * ({@code W/"3"}) 412 naming it, as a stale one (If-Match compares strongly, RFC 9110 13.1.1).
+   * The revisions an edit was made from ({@code If-Match: "3"}, the variant's {@code revision} in
+   * the list, or a list of them, {@code "3", "4"}: any one matches; {@code *} or none: whatever it
+   * is now), read by {@link IfMatch}: 400 naming {@code If-Match} when malformed; a weak tag
+   * ({@code W/"3"}) never matches (If-Match compares strongly, RFC 9110 13.1.1).
    */
-  static Integer revisionAsked(String ifMatch) {
-    if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
-      return null;
-    }
-    String tag = ifMatch.strip();
-    // If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches, whatever it names.
-    boolean weak = tag.startsWith("W/");
-    if (weak) {
-      tag = tag.substring(2);
-    }
-    if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
-      tag = tag.substring(1, tag.length() - 1);
-    }
-    if (!tag.matches("[0-9]{1,9}")) {
-      throw new ApiException(
-          400,
-          "bad If-Match",
-          new FieldError(
-              "If-Match",
-              "the variant's revision as read, e.g. \"3\" (its revision in GET /api/variants)"));
-    }
-    if (weak) {
-      throw new ApiException(
-          412,
-          "a weak entity tag never matches an If-Match: send the revision read as a strong tag",
-          new FieldError("If-Match", "send \"" + tag + "\", not W/\"" + tag + "\""));
-    }
-    return Integer.valueOf(tag);
+  static IfMatch revisionAsked(List<String> ifMatch) {
+    return IfMatch.parse(
+        ifMatch, "the variant's revision as read: its revision in GET /api/variants");
   }
 
   /** 412 naming {@code If-Match}: the variant was replaced since the edit's read. */
-  private static ApiException stale(int read, int now) {
+  private static ApiException stale(String read, int now) {
     return new ApiException(
         412,
         "the variant was changed since it was read: load it again and redo the edit",

@@ -800,6 +800,84 @@ class VariantResourceTest {
   }
 
   /**
+   * A variant's angle (its name on the dashboard, at most 120) counts code points: 120 emoji
+   * (non-BMP, 240 UTF-16 chars) are taken, 121 are 422 naming angle. Before, 61 emoji were refused.
+   */
+  @Test
+  void aVariantsNameCapCountsCodePoints() {
+    String emoji = new String(Character.toChars(0x1F680));
+    Response at =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    VALID.replace("v-test", "v-emoji").replace("cost savings", emoji.repeat(120))));
+    assertThat(at.getStatus()).as(at.readEntity(String.class)).isEqualTo(201);
+    Response past =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    VALID
+                        .replace("v-test", "v-emoji-past")
+                        .replace("cost savings", emoji.repeat(121))));
+    assertThat(past.getStatus()).isEqualTo(422);
+    assertThat(past.readEntity(String.class)).contains("\"field\":\"angle\"");
+  }
+
+  /**
+   * {@code If-Match} takes a list of entity tags (RFC 9110 13.1.1): it matches when any strong tag
+   * names the variant's revision. Before, {@code "3", "4"} was 400 (read as one malformed tag). A
+   * list naming none of it is 412 naming If-Match and changes nothing; a weak tag in a list never
+   * matches; several header lines are one list; a list with a stray value is still 400.
+   */
+  @Test
+  void anIfMatchListMatchesWhenAnyStrongTagDoes() {
+    String body = VALID.replace("v-test", "v-list");
+    RESOURCES.target("/api/variants").request().post(Entity.json(body));
+
+    Response listed =
+        RESOURCES
+            .target("/api/variants/v-list")
+            .request()
+            .header("If-Match", "\"7\", \"0\"")
+            .put(Entity.json(body.replace("Hi {{firstName}}", "Hello {{firstName}}")));
+    assertThat(listed.getStatus()).isEqualTo(200);
+    assertThat(listed.getHeaderString("ETag")).isEqualTo("\"1\"");
+
+    Response none =
+        RESOURCES
+            .target("/api/variants/v-list")
+            .request()
+            .header("If-Match", "\"0\", W/\"1\", \"abc\"")
+            .put(Entity.json(body.replace("Hi {{firstName}}", "Howdy {{firstName}}")));
+    assertThat(none.getStatus()).isEqualTo(412);
+    assertThat(none.readEntity(String.class)).contains("\"field\":\"If-Match\"");
+    assertThat(variantOf("v-list").get("revision")).isEqualTo(1);
+    assertThat(variantOf("v-list").toString()).doesNotContain("Howdy");
+
+    Response lines =
+        RESOURCES
+            .target("/api/variants/v-list/archive")
+            .request()
+            .header("If-Match", "\"5\"")
+            .header("If-Match", "\"1\"")
+            .post(Entity.json(""));
+    assertThat(lines.getStatus()).isEqualTo(200);
+    assertThat(lines.getHeaderString("ETag")).isEqualTo("\"2\"");
+    assertThat(archive("v-list", "unarchive", "\"9\",,\"2\"").getStatus()).isEqualTo(200);
+
+    for (String bad : List.of("\"3\", yesterday", "\"3\" \"4\"", "*, \"3\"", "\"3")) {
+      Response r = archive("v-list", "archive", bad);
+      assertThat(r.getStatus()).as(bad).isEqualTo(400);
+      assertThat(r.readEntity(String.class)).as(bad).contains("\"field\":\"If-Match\"");
+    }
+    assertThat(variantOf("v-list").get("revision")).isEqualTo(3);
+  }
+
+  /**
    * If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches. Before, {@code W/"0"}
    * was read as {@code "0"} and the PUT or archive went through; now it is 412 with the JSON body
    * of a stale If-Match, naming it, and nothing changes. The strong tag of the same revision works.
@@ -908,7 +986,8 @@ class VariantResourceTest {
                                 0)
                             .done())
                     .isTrue(),
-            resource -> resource.replace(new Operator("ops"), "v-stale-off", "\"0\"", off));
+            resource ->
+                resource.replace(new Operator("ops"), "v-stale-off", List.of("\"0\""), off));
     assertThat(refused).as("the stale switch-off was taken").isNotNull();
     assertThat(refused.status()).isEqualTo(412);
     Map<?, ?> now = variantOf("v-stale-off");
@@ -1032,7 +1111,7 @@ class VariantResourceTest {
                                 0)
                             .done())
                     .isTrue(),
-            resource -> resource.archive(new Operator("ops"), "v-stale-archive", "\"0\""));
+            resource -> resource.archive(new Operator("ops"), "v-stale-archive", List.of("\"0\"")));
     assertThat(refused).as("the stale archive was taken").isNotNull();
     assertThat(refused.status()).isEqualTo(412);
     Map<?, ?> now = variantOf("v-stale-archive");
