@@ -4,7 +4,6 @@ import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.UpdateOptions;
 import com.salesagent.activities.TimeZones;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.WaitingHandOffs;
@@ -84,6 +83,7 @@ public class OwnersResource {
   public record Saved(@JsonUnwrapped OwnerView owner, WaitingHandOffs.Taken tookWaiting) {}
 
   private final Owners owners;
+  private final OwnerSlots slots;
   private final com.mongodb.client.MongoDatabase db;
   private final java.time.Clock clock;
 
@@ -96,6 +96,7 @@ public class OwnersResource {
       java.time.Clock clock) {
     this.db = db;
     this.owners = new Owners(db);
+    this.slots = new OwnerSlots(db, MAX_OWNERS);
     this.temporal = temporal;
     this.clock = clock;
     this.waiting = new WaitingHandOffs(db, temporal, clock);
@@ -181,40 +182,61 @@ public class OwnersResource {
     if (!active.isMissingNode() && !active.isBoolean()) {
       errors.add(new FieldError("active", "true or false"));
     }
-    if (errors.isEmpty() && owners.get(ownerId) == null && owners.all().size() >= MAX_OWNERS) {
-      errors.add(new FieldError("ownerId", "at most " + MAX_OWNERS + " owners"));
-    }
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid owner", errors);
     }
     Document before = owners.get(ownerId);
     Instant now = clock.instant();
+    boolean created = false;
+    if (before == null) {
+      // A new owner takes one of the MAX_OWNERS slots first (one conditional write), so that
+      // creates at the same time cannot all pass a count and go past the limit.
+      if (!slots.claim()) {
+        throw new ApiException(
+            422, "invalid owner", new FieldError("ownerId", "at most " + MAX_OWNERS + " owners"));
+      }
+      try {
+        owners
+            .collection()
+            .insertOne(
+                newOwner(ownerId, name, zone, hours, cap, segments, active, timeOff, now, null));
+        created = true;
+      } catch (com.mongodb.MongoWriteException e) {
+        slots.release();
+        if (e.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+          throw e;
+        }
+        before = owners.get(ownerId); // created by another PUT meanwhile: this one replaces it
+      } catch (RuntimeException e) {
+        slots.release();
+        throw e;
+      }
+    }
     Document owner =
-        new Document("_id", ownerId)
-            .append("name", name)
-            .append("timezone", zone.getId())
-            .append("workingHours", hours)
-            .append("capacity", cap.intValue())
-            .append("segments", List.copyOf(new LinkedHashSet<>(segments)))
-            .append("active", active.isMissingNode() || active.booleanValue())
-            .append("timeOff", timeOff)
-            .append("createdAt", before == null ? Date.from(now) : before.getDate("createdAt"))
-            .append("updatedAt", Date.from(now));
-    // The fields an operator sets, and no others: the round-robin turn and the claims on the
-    // owner's capacity (OwnerClaims: holding, holdingVersion) are the assignments', written by
-    // them meanwhile; a replace would drop a claim in flight (its lead then not counted).
-    Document fields = new Document(owner);
-    fields.remove("_id");
-    owners
-        .collection()
-        .updateOne(
-            Filters.eq("_id", ownerId),
-            new Document("$set", fields),
-            new UpdateOptions().upsert(true));
+        newOwner(
+            ownerId,
+            name,
+            zone,
+            hours,
+            cap,
+            segments,
+            active,
+            timeOff,
+            now,
+            created ? null : before);
+    if (!created) {
+      // The fields an operator sets, and no others: the round-robin turn and the claims on the
+      // owner's capacity (OwnerClaims: holding, holdingVersion) are the assignments', written by
+      // them meanwhile; a replace would drop a claim in flight (its lead then not counted). Owners
+      // are never deleted: no upsert, which would make an owner without a slot.
+      Document fields = new Document(owner);
+      fields.remove("_id");
+      owners.collection().updateOne(Filters.eq("_id", ownerId), new Document("$set", fields));
+    }
     if (before != null && before.getDate("lastAssignedAt") != null) {
       owner.append("lastAssignedAt", before.getDate("lastAssignedAt"));
     }
-    audit(operator.name(), before == null ? "owner_added" : "owner_changed", ownerId, now);
+    audit(operator.name(), created ? "owner_added" : "owner_changed", ownerId, now);
     if (!owner.getBoolean("active")) {
       // Made inactive as DELETE makes them: their interested leads go to another owner (or wait
       // on the queue), not held for good by a rep who takes nothing any more.
@@ -222,9 +244,35 @@ public class OwnersResource {
     }
     WaitingHandOffs.Taken took = waiting.takeFor(ownerId);
     Map<String, Long> loads = owners.loads(List.of(ownerId), "");
-    return (before == null ? Response.status(201) : Response.ok())
+    return (created ? Response.status(201) : Response.ok())
         .entity(new Saved(view(owner, loads, now), took))
         .build();
+  }
+
+  /**
+   * The owner's document as an operator sets it; {@code before}: the owner it replaces, or null.
+   */
+  private static Document newOwner(
+      String ownerId,
+      String name,
+      ZoneId zone,
+      Document hours,
+      JsonNode cap,
+      List<String> segments,
+      JsonNode active,
+      List<Document> timeOff,
+      Instant now,
+      Document before) {
+    return new Document("_id", ownerId)
+        .append("name", name)
+        .append("timezone", zone.getId())
+        .append("workingHours", hours)
+        .append("capacity", cap.intValue())
+        .append("segments", List.copyOf(new LinkedHashSet<>(segments)))
+        .append("active", active.isMissingNode() || active.booleanValue())
+        .append("timeOff", timeOff)
+        .append("createdAt", before == null ? Date.from(now) : before.getDate("createdAt"))
+        .append("updatedAt", Date.from(now));
   }
 
   /** What deactivating an owner did: the owner, and how many of their leads were handed on. */
@@ -387,7 +435,9 @@ public class OwnersResource {
       return null;
     }
     String t = v.textValue().strip();
-    return t.isEmpty() || t.length() > max || ReadableText.lineProblem(t) != null ? null : t;
+    return t.isEmpty() || ReadableText.length(t) > max || ReadableText.lineProblem(t) != null
+        ? null
+        : t;
   }
 
   private void audit(String operator, String action, String ownerId, Instant at) {

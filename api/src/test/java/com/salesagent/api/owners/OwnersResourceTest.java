@@ -39,6 +39,16 @@ class OwnersResourceTest {
           .addResource(new OwnersResource(DB, null, Clock.systemUTC()))
           .build();
 
+  /** A database of its own for the owners' limit (the other tests' owners count in theirs). */
+  static final MongoDatabase LIMIT_DB = CLIENT.getDatabase("owners-limit-test");
+
+  static final ResourceExtension LIMITED =
+      ResourceTests.api()
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(ResourceTests.asOperator("ops"))
+          .addResource(new OwnersResource(LIMIT_DB, null, Clock.systemUTC()))
+          .build();
+
   private static String hostPort(InetSocketAddress a) {
     return a.getHostString() + ":" + a.getPort();
   }
@@ -246,5 +256,102 @@ class OwnersResourceTest {
             .put(Entity.json("{\"name\":\"\u0639\u0644\u064a Jos\u00e9\",\"capacity\":5}"));
     assertThat(rtl.getStatus()).isEqualTo(201);
     assertThat(rtl.readEntity(String.class)).contains("\u0639\u0644\u064a Jos\u00e9");
+  }
+
+  /**
+   * The owners' limit holds when new owners are created at the same time. Before, each PUT counted
+   * the owners and then upserted: with 990 owners, 40 creates at once each counted fewer than 1,000
+   * and all went through (the limit exceeded by up to 30). Now exactly the 10 free slots are taken
+   * (201), the others are 422 naming ownerId, and there are 1,000 owners; replacing an owner still
+   * works at the limit, and a new one is still refused.
+   */
+  @Test
+  void theOwnersLimitHoldsUnderConcurrentCreates() throws Exception {
+    List<Document> there = new java.util.ArrayList<>();
+    for (int i = 0; i < OwnersResource.MAX_OWNERS - 10; i++) {
+      there.add(
+          new Document("_id", "seed-" + i)
+              .append("name", "Seed")
+              .append("timezone", "UTC")
+              .append("capacity", 1)
+              .append("active", true));
+    }
+    LIMIT_DB.getCollection(Owners.COLLECTION).insertMany(there);
+
+    int creates = 40;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(creates);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < creates; i++) {
+        String id = "new-" + i;
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  Response r = limited(id, "Ana");
+                  r.bufferEntity();
+                  return r;
+                }));
+      }
+      start.countDown();
+      int created = 0;
+      for (var answer : answers) {
+        Response r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (r.getStatus() == 201) {
+          created++;
+        } else {
+          assertThat(r.getStatus()).isEqualTo(422);
+          assertThat(r.readEntity(String.class))
+              .contains("\"field\":\"ownerId\"")
+              .contains("at most " + OwnersResource.MAX_OWNERS + " owners");
+        }
+      }
+      assertThat(LIMIT_DB.getCollection(Owners.COLLECTION).countDocuments())
+          .isEqualTo(OwnersResource.MAX_OWNERS);
+      assertThat(created).isEqualTo(10);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(limited("seed-0", "Bea").getStatus()).isEqualTo(200);
+    assertThat(limited("one-more", "Ana").getStatus()).isEqualTo(422);
+    assertThat(LIMIT_DB.getCollection(Owners.COLLECTION).countDocuments())
+        .isEqualTo(OwnersResource.MAX_OWNERS);
+  }
+
+  private static Response limited(String ownerId, String name) {
+    return LIMITED
+        .target("/api/owners/" + ownerId)
+        .request()
+        .put(Entity.json("{\"name\":\"" + name + "\",\"timezone\":\"UTC\",\"capacity\":5}"));
+  }
+
+  /**
+   * A name's cap counts what a person sees (code points), not Java's UTF-16 chars: 100 emoji
+   * (non-BMP, two chars each) are a name of 100, taken; 101 are 422 naming name. Before, 51 emoji
+   * (102 chars) were refused as longer than 100.
+   */
+  @Test
+  void anOwnersNameCapCountsCodePoints() {
+    String emoji = new String(Character.toChars(0x1F600));
+    Response hundred = putNamed("emoji-100", emoji.repeat(100));
+    assertThat(hundred.getStatus()).as(hundred.readEntity(String.class)).isEqualTo(201);
+    assertThat(
+            DB.getCollection(Owners.COLLECTION)
+                .find(new Document("_id", "emoji-100"))
+                .first()
+                .getString("name"))
+        .isEqualTo(emoji.repeat(100));
+    Response more = putNamed("emoji-101", emoji.repeat(100) + "\uD840\uDC00");
+    assertThat(more.getStatus()).isEqualTo(422);
+    assertThat(more.readEntity(String.class)).contains("\"field\":\"name\"");
+  }
+
+  private static Response putNamed(String ownerId, String name) {
+    return RESOURCES
+        .target("/api/owners/" + ownerId)
+        .request()
+        .put(Entity.json("{\"name\":\"" + name + "\",\"timezone\":\"UTC\",\"capacity\":5}"));
   }
 }
