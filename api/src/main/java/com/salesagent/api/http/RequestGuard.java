@@ -227,7 +227,7 @@ public final class RequestGuard implements Filter {
     return jetty.getConnectionMetaData().getConnection().getEndPoint();
   }
 
-  static String describe(long bytes) {
+  public static String describe(long bytes) {
     if (bytes % (1024 * 1024) == 0) {
       return bytes / (1024 * 1024) + " MiB";
     }

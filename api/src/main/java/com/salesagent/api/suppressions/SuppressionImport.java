@@ -25,8 +25,11 @@ import java.util.Map;
  * one: a CSV (one number per line, or a header naming the number's column among others, as a CRM
  * export: the lead import's reading, {@link CsvRecords} and {@link CsvHeader}), JSON lines or a
  * JSON array (each a number, or an object with {@code number} or {@code phone} and {@code region}).
- * The whole list is read before anything is suppressed, so a list over the cap, or one whose number
- * column cannot be found, is refused and changes nothing.
+ * The lines go to the upload's sink {@code batch} at a time as they are read (only one batch is
+ * held), so a long list is never held whole; a list whose number column cannot be found is refused
+ * before any line. Past the cap ({@link #full}) the lines read so far stay in the buffer for the
+ * caller's last {@link #flush}: they are suppressed, never lost, and the answer says where reading
+ * stopped.
  */
 final class SuppressionImport {
   /** How many lines (numbers, valid or not) one upload may hold. */
@@ -51,16 +54,45 @@ final class SuppressionImport {
   private final int maxNumbers;
   private final Map<String, LeadValidator> byRegion = new HashMap<>();
   private final List<Line> lines = new ArrayList<>();
+  private final int batch;
+  private final java.util.function.Consumer<List<Line>> sink;
+  private long read;
+  private long lastLine;
 
-  /** {@code region}: the country of the numbers written without their code (checked), or null. */
-  SuppressionImport(LeadValidator phones, String region, int maxNumbers) {
+  /**
+   * {@code region}: the country of the numbers written without their code (checked), or null;
+   * {@code sink} takes the lines {@code batch} at a time (a list it may keep only while called).
+   */
+  SuppressionImport(
+      LeadValidator phones,
+      String region,
+      int maxNumbers,
+      int batch,
+      java.util.function.Consumer<List<Line>> sink) {
     this.phones = phones;
     this.region = region;
     this.maxNumbers = maxNumbers;
+    this.batch = batch;
+    this.sink = sink;
   }
 
-  List<Line> lines() {
-    return lines;
+  /** Gives the sink the lines read and not given yet. */
+  void flush() {
+    if (!lines.isEmpty()) {
+      List<Line> given = List.copyOf(lines);
+      lines.clear();
+      sink.accept(given);
+    }
+  }
+
+  /** How many lines were read (numbers, valid or not). */
+  long read() {
+    return read;
+  }
+
+  /** The last line (of the body; an array's item) read, 0 before the first. */
+  long lastLine() {
+    return lastLine;
   }
 
   /**
@@ -140,7 +172,7 @@ final class SuppressionImport {
       records.separator(separator);
     }
     while (true) {
-      // Past the body's cap, the read throws the guard's 413: nothing is suppressed.
+      // Past the body's cap, the read throws the guard's 413: the lines before it are kept.
       CsvRecords.Record record = records.next();
       if (record == null) {
         break;
@@ -233,7 +265,9 @@ final class SuppressionImport {
       } catch (com.fasterxml.jackson.core.JacksonException e) {
         throw new ApiException(
             400,
-            "the JSON array could not be read after item " + line + ": nothing was suppressed",
+            "the JSON array could not be read after item "
+                + (line - 1)
+                + ": the items before it are answered in results, the rest was not read",
             new FieldError("body", firstLine(e)));
       }
     }
@@ -277,13 +311,13 @@ final class SuppressionImport {
 
   /** Reads one value as a number (in {@code itemRegion}, else the upload's region). */
   private void add(long line, String written, String itemRegion) {
-    full();
+    full(line);
     String regionOf = region;
     if (itemRegion != null) {
       try {
         regionOf = LeadValidator.region(itemRegion);
       } catch (ApiException e) {
-        lines.add(
+        keep(
             new Line(
                 line,
                 null,
@@ -295,26 +329,44 @@ final class SuppressionImport {
     }
     Read read = read(phones(regionOf), written, regionOf);
     if (read.error() != null) {
-      lines.add(new Line(line, null, shown(written), List.of(read.error())));
+      keep(new Line(line, null, shown(written), List.of(read.error())));
     } else {
-      lines.add(new Line(line, read.number(), null, null));
+      keep(new Line(line, read.number(), null, null));
     }
   }
 
   private void invalid(long line, String written, FieldError error) {
-    full();
-    lines.add(new Line(line, null, shown(written), List.of(error)));
+    full(line);
+    keep(new Line(line, null, shown(written), List.of(error)));
   }
 
-  /** One line more than the cap is 413 naming {@code body}: nothing was suppressed. */
-  private void full() {
-    if (lines.size() >= maxNumbers) {
+  private void keep(Line line) {
+    lines.add(line);
+    read++;
+    lastLine = line.line();
+    if (lines.size() >= batch) {
+      flush();
+    }
+  }
+
+  /**
+   * One line more than the cap is 413 naming {@code body} and the cap: the lines before it were
+   * read (and are suppressed by the caller's last flush), this one and the rest are not.
+   */
+  private void full(long line) {
+    if (read >= maxNumbers) {
       throw new ApiException(
           413,
           "at most "
               + maxNumbers
-              + " numbers per upload: split the list (nothing of this one was suppressed)",
-          new FieldError("body", "more than " + maxNumbers + " numbers"));
+              + " numbers per upload: the first "
+              + maxNumbers
+              + " were read and are answered in results; line "
+              + line
+              + " and the rest were not read: upload them as another list",
+          new FieldError(
+              "body",
+              "more than " + maxNumbers + " numbers (the limit): not read from line " + line));
     }
   }
 

@@ -11,6 +11,7 @@ import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.JsonBodies;
 import com.salesagent.api.http.ReadableText;
+import com.salesagent.api.http.RequestGuard;
 import com.salesagent.api.leads.CsvCharset;
 import com.salesagent.api.leads.CsvRecords;
 import com.salesagent.api.leads.LeadValidator;
@@ -247,8 +248,9 @@ public class SuppressionResource {
       throw new ApiException(422, "invalid upload", errors);
     }
     PushbackInputStream in = new PushbackInputStream(body, CsvCharset.SNIFF);
-    SuppressionImport list = new SuppressionImport(phones, region, maxNumbers);
-    String read;
+    Upload upload = new Upload(operator, reasonParam);
+    SuppressionImport list = new SuppressionImport(phones, region, maxNumbers, BATCH, upload::add);
+    String read = null;
     try {
       int first = in.read();
       if (first == -1) {
@@ -265,19 +267,42 @@ public class SuppressionResource {
                     SuppressionImport.MAX_ROW),
                 column == null ? null : column.strip());
       } else if (jsonLines) {
-        read = null;
         list.jsonLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), JSON);
       } else {
-        read = null;
         list.jsonArray(in, JSON);
       }
+      list.flush();
+    } catch (ApiException e) {
+      // Over the cap of numbers, or unreadable after some lines: the lines read are suppressed
+      // (a do-not-contact list's numbers are never dropped once read), and the answer says so.
+      throw upload.stopped(list, e);
+    } catch (RequestGuard.TooLarge e) {
+      throw upload.stopped(
+          list,
+          new ApiException(
+                  413,
+                  "the list is larger than "
+                      + RequestGuard.describe(RequestGuard.SUPPRESSION_LIST_CAP)
+                      + " (the limit): the lines before line "
+                      + (list.lastLine() + 1)
+                      + " were read and are answered in results; upload the rest as another list",
+                  new FieldError(
+                      "body",
+                      "larger than "
+                          + RequestGuard.describe(RequestGuard.SUPPRESSION_LIST_CAP)
+                          + " (the limit)"))
+              .withHeader("Connection", "close"));
     } catch (IOException e) {
-      throw new ApiException(
-          400,
-          "the body could not be read",
-          new FieldError("body", String.valueOf(e.getMessage())));
+      throw upload.stopped(
+          list,
+          new ApiException(
+              400,
+              "the body could not be read to its end: the lines before line "
+                  + (list.lastLine() + 1)
+                  + " were read and are answered in results",
+              new FieldError("body", String.valueOf(e.getMessage()))));
     }
-    return Response.ok(suppressAll(operator, list.lines(), reasonParam, read)).build();
+    return Response.ok(new ImportResult(upload.summary(read), upload.results)).build();
   }
 
   /** One line's answer. */
@@ -293,19 +318,30 @@ public class SuppressionResource {
   /** An upload's answer: its counts, then every line's. */
   public record ImportResult(Map<String, Object> summary, List<LineResult> results) {}
 
-  private ImportResult suppressAll(
-      Operator operator, List<SuppressionImport.Line> lines, String reason, String column) {
-    Instant now = clock.instant();
-    String detail = kept(reason) == null ? "imported by " + operator.name() : kept(reason);
-    LineResult[] results = new LineResult[lines.size()];
-    Map<String, Long> firstLine = new HashMap<>();
-    int suppressed = 0;
-    int already = 0;
-    int invalid = 0;
-    int told = 0;
-    for (int from = 0; from < lines.size(); from += BATCH) {
-      List<SuppressionImport.Line> batch =
-          lines.subList(from, Math.min(lines.size(), from + BATCH));
+  /**
+   * One upload's suppressions, made a batch at a time as its lines are read ({@link #add}): the
+   * answer's line results and counts so far.
+   */
+  private final class Upload {
+    private final Operator operator;
+    private final String reason;
+    private final String detail;
+    private final Instant now = clock.instant();
+    private final List<LineResult> results = new ArrayList<>();
+    private final Map<String, Long> firstLine = new HashMap<>();
+    private int suppressed;
+    private int already;
+    private int invalid;
+    private int told;
+
+    Upload(Operator operator, String reason) {
+      this.operator = operator;
+      this.reason = reason;
+      this.detail = kept(reason) == null ? "imported by " + operator.name() : kept(reason);
+    }
+
+    /** Suppresses one batch of lines (their leads told) and answers each. */
+    void add(List<SuppressionImport.Line> batch) {
       Set<String> numbers = new LinkedHashSet<>();
       for (SuppressionImport.Line l : batch) {
         if (l.number() != null && !firstLine.containsKey(l.number())) {
@@ -330,8 +366,7 @@ public class SuppressionResource {
       if (leads != null) {
         told += leads.tellNow(fresh);
       }
-      for (int i = 0; i < batch.size(); i++) {
-        SuppressionImport.Line l = batch.get(i);
+      for (SuppressionImport.Line l : batch) {
         LineResult r;
         if (l.number() == null) {
           invalid++;
@@ -363,19 +398,36 @@ public class SuppressionResource {
                   null,
                   null);
         }
-        results[from + i] = r;
+        results.add(r);
       }
     }
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("lines", lines.size());
-    summary.put("suppressed", suppressed);
-    summary.put("alreadySuppressed", already);
-    summary.put("invalid", invalid);
-    summary.put("leadsTold", told);
-    if (column != null) {
-      summary.put("column", column);
+
+    Map<String, Object> summary(String column) {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("lines", results.size());
+      summary.put("suppressed", suppressed);
+      summary.put("alreadySuppressed", already);
+      summary.put("invalid", invalid);
+      summary.put("leadsTold", told);
+      if (column != null) {
+        summary.put("column", column);
+      }
+      return summary;
     }
-    return new ImportResult(summary, List.of(results));
+
+    /**
+     * The refusal of an upload stopped while read: the lines read before it suppressed (flushed),
+     * and, when there were any, the answer's summary ({@code stopped: true}) and results with it.
+     */
+    ApiException stopped(SuppressionImport list, ApiException e) {
+      list.flush();
+      if (results.isEmpty()) {
+        return e;
+      }
+      Map<String, Object> summary = summary(null);
+      summary.put("stopped", true);
+      return e.with("summary", summary).with("results", List.copyOf(results));
+    }
   }
 
   @POST
@@ -398,7 +450,7 @@ public class SuppressionResource {
         errors.add(new FieldError("consent.source", "required: where the lead opted in again"));
       } else if (!ReadableText.checkLine(
               errors, "consent.source", request.consent().source().strip())
-          && request.consent().source().strip().length() > 200) {
+          && ReadableText.length(request.consent().source().strip()) > 200) {
         errors.add(new FieldError("consent.source", "at most 200 characters"));
       }
       try {
@@ -481,9 +533,7 @@ public class SuppressionResource {
    */
   private static String kept(String reason) {
     String r = reason == null ? "" : reason.strip();
-    if (r.length() > 500) {
-      r = r.substring(0, Character.isHighSurrogate(r.charAt(499)) ? 499 : 500);
-    }
+    r = ReadableText.cut(r, 500);
     return r.isEmpty() ? null : r;
   }
 

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -217,13 +218,15 @@ class SuppressionImportTest {
   }
 
   /**
-   * A list refused whole changes nothing: no number column (400 naming number), two of them (400
-   * naming column; ?column= chooses), over the cap (413 naming body), an unknown region (400 naming
-   * region), a reason that is no readable line (422 naming reason), a type it does not take (415
-   * naming Content-Type).
+   * A list refused before its lines changes nothing: no number column (400 naming number), two of
+   * them (400 naming column; ?column= chooses), an unknown region (400 naming region), a reason
+   * that is no readable line (422 naming reason), a type it does not take (415 naming
+   * Content-Type). A list over the cap of numbers is 413 naming body and the limit, and the lines
+   * read before the cap are suppressed and answered (summary, results): before, they were dropped,
+   * nothing of a compliance team's list was suppressed.
    */
   @Test
-  void aListThatCannotBeReadOrIsOverTheCapIsRefusedWholeNamingTheField() throws Exception {
+  void aListThatCannotBeReadOrIsOverTheCapIsRefusedNamingTheField() throws Exception {
     Response noColumn = upload(null, "text/csv", "name,email\nAna,ana@example.com\n".getBytes());
     assertThat(noColumn.getStatus()).isEqualTo(400);
     assertThat(noColumn.readEntity(String.class)).contains("\"field\":\"number\"");
@@ -242,8 +245,21 @@ class SuppressionImportTest {
     }
     Response tooMany = upload(null, "text/csv", over.toString().getBytes());
     assertThat(tooMany.getStatus()).isEqualTo(413);
-    assertThat(tooMany.readEntity(String.class)).contains("\"field\":\"body\"");
-    assertThat(active("+15005550300")).as("nothing of it suppressed").isFalse();
+    String refused = tooMany.readEntity(String.class);
+    assertThat(refused)
+        .contains("\"field\":\"body\"")
+        .contains("at most " + CAP + " numbers")
+        .contains("line " + (CAP + 2));
+    // The lines read before the cap are suppressed and answered, never dropped; the one past it
+    // is not read.
+    Map<?, ?> stopped = JSON.readValue(refused, Map.class);
+    assertThat(((Map<?, ?>) stopped.get("summary")).get("suppressed")).isEqualTo(CAP);
+    assertThat(((Map<?, ?>) stopped.get("summary")).get("stopped")).isEqualTo(true);
+    assertThat((List<?>) stopped.get("results")).hasSize(CAP);
+    for (int i = 0; i < CAP; i++) {
+      assertThat(active("+1500555030" + i)).as("read before the cap: suppressed").isTrue();
+    }
+    assertThat(active("+1500555030" + CAP)).as("past the cap: not read").isFalse();
 
     Response region = upload("region=ZZ", "text/csv", "2134567010\n".getBytes());
     assertThat(region.getStatus()).isEqualTo(400);
