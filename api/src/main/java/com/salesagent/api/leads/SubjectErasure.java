@@ -34,7 +34,10 @@ final class SubjectErasure {
 
   public record LeadErased(String leadId, String status) {}
 
-  /** Searches again after blocking numbers the last search added (a lead's other numbers). */
+  /**
+   * Rounds of blocking the numbers the last search added (a lead's other numbers), each followed by
+   * a search.
+   */
   private static final int ROUNDS = 3;
 
   private final MongoDatabase db;
@@ -92,9 +95,14 @@ final class SubjectErasure {
     // the new search adds (a new lead's other number) are blocked in their turn.
     Set<String> blocked = new LinkedHashSet<>();
     block(subject.numbers(), suppress, blocked);
-    for (int round = 0; round < ROUNDS; round++) {
+    // Every block is followed by a search, the last one too: a lead enrolled on a number as it was
+    // blocked (its own second read of the suppression came just before) is found by the search
+    // after it. The last round's block was followed by none, and such a lead went on. After the
+    // last round a search that adds numbers still erases their leads (whose erasures suppress
+    // those numbers in turn); it blocks no more.
+    for (int round = 0; ; round++) {
       subject = SubjectSearch.again(new LeadStore(db), subject);
-      if (blocked.containsAll(subject.numbers())) {
+      if (blocked.containsAll(subject.numbers()) || round == ROUNDS) {
         break;
       }
       block(subject.numbers(), suppress, blocked);

@@ -83,6 +83,16 @@ class EnrolmentRaceTest {
 
   static final TestWorkflowEnvironment TEMPORAL = temporal();
 
+  /**
+   * Run at each block of a person's numbers by an erasure in process B (its {@code imports} write,
+   * before the suppression), with how many blocks it made so far, as another process enrolling then
+   * would.
+   */
+  static final AtomicReference<java.util.function.IntConsumer> AT_BLOCK = new AtomicReference<>();
+
+  static final java.util.concurrent.atomic.AtomicInteger BLOCKS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   static final Duration RECONTACT_AFTER = Duration.ofDays(30);
 
   static final MovableClock CLOCK = new MovableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -418,6 +428,61 @@ class EnrolmentRaceTest {
   }
 
   /**
+   * The erasure's rounds: each block of the person's numbers is followed by a search, so a lead
+   * enrolled on a number while it was being blocked is found. Here every block brings a new number
+   * (a lead enrolled on it whose wa_id is the person's first number), so the rounds run out; at the
+   * last block (the fourth: the request's numbers and three rounds) a lead is enrolled on the
+   * number being blocked, past its own second suppression read. Before, the last round blocked that
+   * number and searched no more: the lead went on, its cold opener to come. Now a search follows
+   * the last block: it is erased too.
+   */
+  @Test
+  void aLeadEnrolledWhileTheLastRoundBlocksItsNumberIsErasedToo() {
+    String first = "+5511998760431";
+    String[] chain = {"+5511998760432", "+5511998760433", "+5511998760434"};
+    Enrolment operator = enrolment(STORE_A).recontacting();
+    assertThat(operator.enrol(lead("rounds-first", first, "spring")).status())
+        .isEqualTo("enrolled");
+    SubjectSearch.Subject found = search(first);
+    BLOCKS.set(0);
+    AT_BLOCK.set(
+        block -> {
+          if (block <= chain.length) {
+            // A lead on a new number, known by the person's first one too: the next round finds
+            // the new number and blocks it.
+            String leadId = "rounds-chain-" + block;
+            assertThat(operator.enrol(lead(leadId, chain[block - 1], "c-" + block)).status())
+                .isEqualTo("enrolled");
+            STORE_A
+                .contacts()
+                .updateOne(
+                    Filters.eq("leadId", leadId),
+                    com.mongodb.client.model.Updates.set("waIds", List.of(first.substring(1))));
+          } else if (block == chain.length + 1) {
+            // The last round's block of the chain's last number: enrolled as it is blocked.
+            assertThat(
+                    operator.enrol(lead("rounds-late", chain[chain.length - 1], "late")).status())
+                .isEqualTo("enrolled");
+          }
+        });
+    SubjectErasure.PersonErased erased;
+    try {
+      erased = erase(found, true);
+    } finally {
+      AT_BLOCK.set(null);
+    }
+
+    assertThat(BLOCKS.get()).as("the request's numbers and three rounds").isEqualTo(4);
+    assertThat(erased.leads())
+        .extracting(SubjectErasure.LeadErased::leadId)
+        .contains("rounds-first", "rounds-chain-1", "rounds-chain-2", "rounds-chain-3")
+        .contains("rounds-late");
+    assertThat(LeadStore.erasing(STORE_A.contactForSteps("rounds-late")))
+        .as("the lead enrolled while the last round blocked its number is being erased")
+        .isTrue();
+  }
+
+  /**
    * keepSuppressed=false suppresses nothing: an import under way is told the number instead ({@code
    * ImportRecorder#forgotten}, what the enrolment is given to ask). Told between the import's own
    * check and the insert, the enrolment asks again after its insert and takes its contact back,
@@ -477,6 +542,13 @@ class EnrolmentRaceTest {
                 target != null && target.isString() ? target.asString().getValue() : "";
             if (counted && Collections.ENROL_LEASES.equals(collection)) {
               LEASE_COMMANDS.add(event.getCommandName());
+            }
+            java.util.function.IntConsumer atBlock = AT_BLOCK.get();
+            if (!counted
+                && atBlock != null
+                && "update".equals(event.getCommandName())
+                && Collections.IMPORTS.equals(collection)) {
+              atBlock.accept(BLOCKS.incrementAndGet());
             }
             Pause pause = PAUSE.get();
             if (pause != null
