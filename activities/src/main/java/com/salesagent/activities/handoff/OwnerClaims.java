@@ -60,7 +60,10 @@ public final class OwnerClaims {
    * again. The list cannot drift: each claim first settles it against the leads collection ({@link
    * #settled}): every lead the contacts say the owner holds counts (those assigned before the list
    * existed, or by hand), and a claim whose lead left them (outcome, release, reassignment,
-   * erasure, end) is dropped; so nothing has to release a place when a lead leaves.
+   * erasure, end) is dropped; so nothing has to release a place when a lead leaves. A claim is
+   * stamped, and its age read, on MongoDB's clock ({@code $$NOW}, read with the owner), never on
+   * {@code now} (the caller's clock, used only if the server gave no time): two processes whose
+   * clocks differ agree on when a claim lapses.
    */
   public boolean claim(String ownerId, String leadId, Instant now) {
     return place(ownerId, leadId, now, false) == Place.CLAIMED;
@@ -179,9 +182,14 @@ public final class OwnerClaims {
     return forgotten;
   }
 
-  private Place place(String ownerId, String leadId, Instant now, boolean force) {
+  private Place place(String ownerId, String leadId, Instant callerNow, boolean force) {
     for (int round = 0; round < CLAIM_ROUNDS; round++) {
-      Document owner = owners.find(Filters.eq("_id", ownerId)).first();
+      Document owner = withServerTime(ownerId);
+      // The claim's time and its age are read on MongoDB's clock, the same for every process: the
+      // caller's clock (callerNow) may be minutes off another process's, and a claim stamped by a
+      // process whose clock is behind looked older than the grace to one whose clock is right
+      // (dropped at once: the rep's last place given twice), ahead, younger (held too long).
+      Instant now = owner == null ? callerNow : serverNow(owner, callerNow);
       if (owner == null || (!force && !active(owner))) {
         return Place.FULL; // gone, or made inactive since the assigner read the owners
       }
@@ -276,6 +284,28 @@ public final class OwnerClaims {
       }
     }
     return settled;
+  }
+
+  /** The field {@link #withServerTime} adds to the owner it reads: MongoDB's time of the read. */
+  static final String SERVER_NOW = "_serverNow";
+
+  /**
+   * The owner document with MongoDB's time of the read ({@code $$NOW}, in {@value #SERVER_NOW}), in
+   * the one command that reads it; null when there is no such owner.
+   */
+  private Document withServerTime(String ownerId) {
+    return owners
+        .aggregate(
+            List.of(
+                new Document("$match", new Document("_id", ownerId)),
+                new Document("$addFields", new Document(SERVER_NOW, "$$NOW"))))
+        .first();
+  }
+
+  /** The server's time of the owner's read, taken off the document ({@code fallback}: none). */
+  private static Instant serverNow(Document owner, Instant fallback) {
+    Object at = owner.remove(SERVER_NOW);
+    return at instanceof Date d ? d.toInstant() : fallback;
   }
 
   /** Whether the owner takes leads now (an inactive one is given none automatically). */

@@ -253,9 +253,54 @@ class CapacityRaceTest {
     assertThat(owners.claim("caio", "new-2", NOW))
         .as("the claim in flight counts before its contact is written")
         .isFalse();
-    // Its writer died before writing the contact: the claim lapses after the grace.
-    assertThat(owners.claim("caio", "new-2", NOW.plus(OwnerClaims.CLAIM_GRACE).plusSeconds(1)))
-        .isTrue();
+    // Its writer died before writing the contact: the claim lapses after the grace, on the
+    // server's clock (the claim aged here as if written that long ago).
+    ageClaims("caio", OwnerClaims.CLAIM_GRACE.plusSeconds(1));
+    assertThat(owners.claim("caio", "new-2", NOW)).isTrue();
+  }
+
+  /** Moves the owner's claims back by {@code by}, as if they were written that long ago. */
+  private void ageClaims(String ownerId, Duration by) {
+    var owners = new Owners(MONGO.database()).collection();
+    Document owner = owners.find(Filters.eq("_id", ownerId)).first();
+    List<Document> holding = owner.getList(OwnerClaims.HOLDING, Document.class, List.of());
+    for (Document h : holding) {
+      h.put("at", Date.from(h.getDate("at").toInstant().minus(by)));
+    }
+    owners.updateOne(Filters.eq("_id", ownerId), Updates.set(OwnerClaims.HOLDING, holding));
+  }
+
+  /**
+   * Two processes whose clocks differ by five minutes claim a rep's last place (capacity 1) one
+   * after the other, for two leads. The first process's clock is behind: its claim, stamped with
+   * it, looked seven minutes old to the second and was dropped as a dead writer's (older than the
+   * two minutes' grace), so the rep got both leads. Now claims are stamped and aged on MongoDB's
+   * clock: the second is full. The other way round (the first ahead), its claim outlived its grace
+   * by the skew: written as the server sees it, it lapses after the grace alone.
+   */
+  @Test
+  void aClaimFromAProcessWhoseClockIsBehindStillHoldsThePlace() {
+    owner("kai", 1);
+    interested("skew-1", NOW);
+    interested("skew-2", NOW);
+    Instant real = Instant.now();
+    OwnerClaims behind = new OwnerClaims(MONGO.database());
+    OwnerClaims right = new OwnerClaims(MONGO.database());
+
+    assertThat(behind.claim("kai", "skew-1", real.minus(Duration.ofMinutes(5)))).isTrue();
+    assertThat(right.claim("kai", "skew-2", real))
+        .as("the place claimed a moment ago by the process whose clock is behind")
+        .isFalse();
+
+    owner("lia", 1);
+    interested("skew-3", NOW);
+    interested("skew-4", NOW);
+    OwnerClaims ahead = new OwnerClaims(MONGO.database());
+    assertThat(ahead.claim("lia", "skew-3", real.plus(Duration.ofMinutes(5)))).isTrue();
+    // Its writer died: past the grace on the server's clock, the place is free, whatever the
+    // clock of the process that wrote it said.
+    ageClaims("lia", OwnerClaims.CLAIM_GRACE.plusSeconds(1));
+    assertThat(right.claim("lia", "skew-4", real)).isTrue();
   }
 
   /**
