@@ -33,6 +33,24 @@ export function decisionBody(p, decision, text) {
   return body;
 }
 
+/**
+ * The decision's request: its body, and the held message's revision as listed as If-Match (a strong
+ * tag), so a decision taken on what the screen showed is refused (412) when another reviewer
+ * decided or edited the message since, never laid over their edit. No revision listed: none sent.
+ */
+export function decisionRequest(p, decision, text) {
+  const options = { method: 'POST', body: decisionBody(p, decision, text) };
+  if (p && Number.isInteger(p.revision) && p.revision >= 1) {
+    options.headers = { 'If-Match': '"' + p.revision + '"' };
+  }
+  return options;
+}
+
+/** A 412: the held message was decided or edited by another reviewer since it was listed. */
+export function staleDecision(err) {
+  return !!(err && err.status === 412);
+}
+
 /** What the toast says once the decision was taken. */
 export function decidedText(decision, leadId) {
   return (decision === 'approve' ? 'Approved' : decision === 'edit' ? 'Edited and approved' : 'Rejected') +

@@ -4,7 +4,7 @@ import { $, h, clear, str, toDate, fmtDateTime, leadLink, toast, reportError } f
 import { api, apiObjectUrl } from './api.js';
 import { session, overviewVisible } from './state.js';
 import { loadLeads } from './leads.js';
-import { approvalKey, mediaKind, slaOverdue, decisionBody, decidedText, switchedOff } from './approvals-core.js';
+import { approvalKey, mediaKind, slaOverdue, decisionRequest, decidedText, switchedOff, staleDecision } from './approvals-core.js';
 
 const approvals = { seq: 0, deferred: false, rendered: -1 };
 
@@ -105,11 +105,12 @@ function renderApprovals(pending) {
 }
 
 function decide(p, decision, li, ta) {
-  // The message the reviewer saw: a decision never lands on another one (e.g. its recomposition).
-  const body = decisionBody(p, decision, ta.value);
+  // The message the reviewer saw (a decision never lands on another one, e.g. its recomposition),
+  // at the revision listed: another reviewer's decision or edit since is a 412, not overwritten.
+  const request = decisionRequest(p, decision, ta.value);
   const buttons = li.querySelectorAll('button');
   buttons.forEach((b) => { b.disabled = true; });
-  api('/api/leads/' + encodeURIComponent(String(p.leadId)) + '/approval', { method: 'POST', body: body })
+  api('/api/leads/' + encodeURIComponent(String(p.leadId)) + '/approval', request)
     .then(() => {
       toast(decidedText(decision, p.leadId), false);
       if (li.parentNode) li.parentNode.removeChild(li);
@@ -123,6 +124,13 @@ function decide(p, decision, li, ta) {
         if (li.parentNode) li.parentNode.removeChild(li);
         loadApprovals();
         if (overviewVisible()) loadLeads();
+        return;
+      }
+      if (staleDecision(err)) {
+        // Another reviewer decided or edited it since it was listed: their decision stands; the
+        // list is loaded again to show it (this reviewer's text is not sent).
+        toast(err.message, true);
+        loadApprovals();
         return;
       }
       buttons.forEach((b) => { b.disabled = false; });

@@ -70,7 +70,13 @@ final class ApprovalsApplicationTest extends AppTestHarness {
     assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
     assertThat(json.readTree(approved.body()).path("approver").asText()).isEqualTo("operator");
     assertThat(json.readTree(approved.body()).path("outcome").asText()).isEqualTo("send");
-    assertThat(again.statusCode()).isEqualTo(409);
+    // The same decision sent again (a retry, a double click) answers as the first.
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(again.body()).isEqualTo(approved.body());
+    HttpResponse<String> otherwise =
+        postJson("/api/leads/" + leadId + "/approval", "{\"decision\":\"reject\"}");
+    assertThat(otherwise.statusCode()).isEqualTo(409);
+    assertThat(otherwise.body()).contains("decided already");
     await(
         "sent",
         Duration.ofSeconds(20),

@@ -56,6 +56,27 @@ public final class HeldMessages {
   }
 
   /**
+   * The lead's send held with its fate unknown, else the one an operator's delivery decision was
+   * last recorded on (resend, assume_sent, stop), or null.
+   */
+  public Document deliveryHeldOrDecided(String leadId) {
+    Document unknown =
+        messages()
+            .find(
+                Filters.and(Filters.eq("leadId", leadId), Filters.eq("delivery.status", "unknown")))
+            .first();
+    return unknown != null
+        ? unknown
+        : messages()
+            .find(
+                Filters.and(
+                    Filters.eq("leadId", leadId),
+                    Filters.in("delivery.status", "resend", "assume_sent", "stop")))
+            .sort(Sorts.descending("delivery.at"))
+            .first();
+  }
+
+  /**
    * Whether the held message's variant was switched off (an operator's kill-switch) since it was
    * composed: its text must not go out, whatever the reviewer decides.
    */
@@ -72,9 +93,104 @@ public final class HeldMessages {
     return variant != null && Boolean.FALSE.equals(variant.getBoolean("enabled"));
   }
 
-  /** An approver's edit, stored before the workflow accepts it (the send reads it only then). */
-  public void setEditedText(String idempotencyKey, String text) {
+  /**
+   * A person's decision on a held message, claimed on it before the lead's workflow is told ({@code
+   * review}: {@code decision}, {@code by}, {@code at}, {@code revision}, and once the workflow
+   * answered {@code outcome}): of two decisions at once one is claimed, so an edit never overwrites
+   * the text another reviewer's decision was taken on, and a decision sent again is recognised.
+   */
+  public static final String REVIEW = "review";
+
+  /**
+   * The held message's revision (its ETag, what an edit sends as {@code If-Match}): 1 as held, one
+   * more at each decision claimed on it (and at each claim given back).
+   */
+  public static int revisionOf(Document message) {
+    Document review = message == null ? null : message.get(REVIEW, Document.class);
+    return review == null ? 1 : review.getInteger("revision", 1);
+  }
+
+  /** The lead's message with this idempotency key, or null. */
+  public Document message(String leadId, String idempotencyKey) {
+    return messages()
+        .find(
+            Filters.and(Filters.eq("leadId", leadId), Filters.eq("idempotencyKey", idempotencyKey)))
+        .first();
+  }
+
+  /** The lead's message a person's decision was last claimed on, or null. */
+  public Document lastReviewed(String leadId) {
+    return messages()
+        .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists(REVIEW + ".decision")))
+        .sort(Sorts.descending(REVIEW + ".at"))
+        .first();
+  }
+
+  /**
+   * Claims {@code decision} by {@code by} on the held message as read ({@code message}): one write,
+   * only while it is still waiting for approval, no other decision is claimed on it, and it is at
+   * the revision read; an edit's text is stored in the same write (the send reads it only once the
+   * workflow took the edit). False when another decision or edit came first.
+   */
+  public boolean claimDecision(
+      Document message, String decision, String editedText, String by, java.time.Instant at) {
+    int revision = revisionOf(message);
+    org.bson.conversions.Bson atRevision =
+        revision == 1
+            ? Filters.or(
+                Filters.exists(REVIEW + ".revision", false), Filters.eq(REVIEW + ".revision", 1))
+            : Filters.eq(REVIEW + ".revision", revision);
+    List<org.bson.conversions.Bson> set =
+        new ArrayList<>(
+            List.of(
+                Updates.set(REVIEW + ".decision", decision),
+                Updates.set(REVIEW + ".by", by),
+                Updates.set(REVIEW + ".at", java.util.Date.from(at)),
+                Updates.inc(REVIEW + ".revision", 1)));
+    if (editedText != null) {
+      set.add(Updates.set("editedText", editedText));
+    }
+    return messages()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("idempotencyKey", message.getString("idempotencyKey")),
+                    Filters.eq("leadId", message.getString("leadId")),
+                    Filters.eq("approval.status", "pending"),
+                    Filters.exists(REVIEW + ".decision", false),
+                    atRevision),
+                Updates.combine(set))
+            .getModifiedCount()
+        == 1;
+  }
+
+  /**
+   * Gives back a claimed decision the lead's workflow refused (it decided otherwise meanwhile, or
+   * the lead ended): the message may be decided again, at the next revision.
+   */
+  public void releaseDecision(String idempotencyKey, String decision, String by) {
     messages()
-        .updateOne(Filters.eq("idempotencyKey", idempotencyKey), Updates.set("editedText", text));
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey),
+                Filters.eq(REVIEW + ".decision", decision),
+                Filters.eq(REVIEW + ".by", by),
+                Filters.exists(REVIEW + ".outcome", false)),
+            Updates.combine(
+                Updates.unset(REVIEW + ".decision"),
+                Updates.unset(REVIEW + ".by"),
+                Updates.unset(REVIEW + ".at"),
+                Updates.inc(REVIEW + ".revision", 1)));
+  }
+
+  /** What the lead's workflow answered the claimed decision: a decision sent again answers it. */
+  public void decided(String idempotencyKey, String decision, String approver, String outcome) {
+    messages()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey),
+                Filters.eq(REVIEW + ".decision", decision)),
+            Updates.combine(
+                Updates.set(REVIEW + ".approver", approver),
+                Updates.set(REVIEW + ".outcome", outcome)));
   }
 }

@@ -4,17 +4,24 @@ import com.codahale.metrics.annotation.Timed;
 import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.IfMatch;
 import com.salesagent.api.http.ReadableText;
 import com.salesagent.workflows.lead.ApprovalDecision;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,14 +50,18 @@ public class ApprovalResource {
   public record ApprovalRequest(
       String decision, String text, String approver, String idempotencyKey) {}
 
-  /** {@code POST /api/leads/{leadId}/delivery}: resend, assume_sent or stop. */
-  public record DeliveryRequest(String decision) {}
+  /**
+   * {@code POST /api/leads/{leadId}/delivery}: resend, assume_sent or stop; {@code idempotencyKey}
+   * (optional) the send the operator saw (a decision on another one is 409).
+   */
+  public record DeliveryRequest(String decision, String idempotencyKey) {}
 
   /**
    * A message the quality gate held, waiting for a person until {@code slaAt}. {@code editable}:
    * free text a reviewer may edit; false for an approved WhatsApp template (approve or reject it).
    * {@code variantSwitchedOff}: its variant was switched off since it was held, so its text will
-   * never go out (any decision composes the lead's message again on another variant).
+   * never go out (any decision composes the lead's message again on another variant). {@code
+   * revision}: what a decision sends as {@code If-Match} (412 when another one was taken since).
    */
   public record PendingApproval(
       String leadId,
@@ -62,7 +73,8 @@ public class ApprovalResource {
       Object slaAt,
       Media media,
       boolean editable,
-      boolean variantSwitchedOff) {}
+      boolean variantSwitchedOff,
+      int revision) {}
 
   /**
    * The image card or voice note that goes with a held message (served by {@code GET
@@ -121,7 +133,8 @@ public class ApprovalResource {
               m.get("template") == null,
               // A reviewer read a text that would never go; the decision's 409 said so after.
               switchedOff.computeIfAbsent(
-                  String.valueOf(m.getString("variantId")), v -> held.variantSwitchedOff(m))));
+                  String.valueOf(m.getString("variantId")), v -> held.variantSwitchedOff(m)),
+              HeldMessages.revisionOf(m)));
     }
     List<DeliveryUnknown> unknown = new ArrayList<>();
     for (Document m : held.deliveryUnknown(LIMIT)) {
@@ -137,7 +150,14 @@ public class ApprovalResource {
     return new Queue(pending, unknown);
   }
 
-  /** {@code POST /api/leads/{leadId}/delivery}, routed here by the lead resource. */
+  /**
+   * {@code POST /api/leads/{leadId}/delivery}, routed here by the lead resource. The same decision
+   * sent again by the same operator (a retried request, a double click) answers as the first: 200
+   * with the same body, read from the message once the workflow recorded it, and before that from
+   * Temporal (the update's id is the send's key, the hold's time and the decision, so a retry is
+   * never applied twice); another decision on a send decided already is 409 naming {@code
+   * decision}. {@code idempotencyKey} (optional) names the send the operator saw.
+   */
   public DeliveryDecision decideDelivery(String leadId, DeliveryRequest request, String operator) {
     if (request == null
         || request.decision() == null
@@ -148,11 +168,71 @@ public class ApprovalResource {
           "invalid delivery decision",
           new FieldError("decision", "must be resend, assume_sent or stop"));
     }
-    return lead(leadId).resolveDelivery(new DeliveryDecision(null, request.decision(), operator));
+    String asked = request.idempotencyKey();
+    Document seen =
+        asked != null ? held.message(leadId, asked) : held.deliveryHeldOrDecided(leadId);
+    Document delivery = seen == null ? null : seen.get("delivery", Document.class);
+    String status = delivery == null ? null : delivery.getString("status");
+    if (seen != null && !"unknown".equals(status)) {
+      if (request.decision().equals(status) && operator.equals(delivery.getString("by"))) {
+        // Sent again: the first one's answer, as the workflow recorded it.
+        return new DeliveryDecision(seen.getString("idempotencyKey"), status, operator);
+      }
+      if (List.of(DeliveryDecision.RESEND, DeliveryDecision.ASSUME_SENT, DeliveryDecision.STOP)
+          .contains(status)) {
+        throw new ApiException(
+                409,
+                "send "
+                    + seen.getString("idempotencyKey")
+                    + " was decided already: "
+                    + status
+                    + (delivery.getString("by") == null ? "" : " by " + delivery.getString("by"))
+                    + " (the same decision again answers as the first)",
+                new FieldError("decision", "decided already: " + status))
+            .with("idempotencyKey", seen.getString("idempotencyKey"))
+            .with("decided", status);
+      }
+    }
+    DeliveryDecision decision =
+        new DeliveryDecision(
+            seen == null ? asked : seen.getString("idempotencyKey"), request.decision(), operator);
+    if (seen == null || !"unknown".equals(status)) {
+      // Nothing held that MongoDB knows of: the workflow says what it holds (409 when nothing).
+      return lead(leadId).resolveDelivery(decision);
+    }
+    java.util.Date heldAt = delivery.getDate("at");
+    return WorkflowStub.fromTyped(lead(leadId))
+        .startUpdate(
+            UpdateOptions.newBuilder(DeliveryDecision.class)
+                .setUpdateName("resolveDelivery")
+                .setUpdateId(
+                    "delivery-"
+                        + decision.idempotencyKey()
+                        + "-"
+                        + (heldAt == null ? 0 : heldAt.getTime())
+                        + "-"
+                        + request.decision())
+                .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                .build(),
+            decision)
+        .getResult();
   }
 
-  /** {@code POST /api/leads/{leadId}/approval}, routed here by the lead resource. */
-  public ApprovalResult decide(String leadId, ApprovalRequest request, String approver) {
+  /**
+   * {@code POST /api/leads/{leadId}/approval}, routed here by the lead resource. {@code ifMatch}:
+   * the held message's {@code revision} as the reviewer read it (null: whatever it is now).
+   *
+   * <p>The decision is claimed on the message in MongoDB before the workflow is told ({@link
+   * HeldMessages#claimDecision}): of two decisions at once one is claimed and the other is 409 (or
+   * 412 when it named the revision it read), so a second reviewer's edit never overwrites the text
+   * the first one's decision was taken on. The same decision sent again by the same operator (a
+   * retried request, a double click; an edit with the same text) answers as the first one did, 200
+   * with the same body (or the same 409 for a switched-off variant); the workflow's update carries
+   * an id made of the message, the decision and the text, so a retry whose first attempt reached
+   * the workflow is answered by Temporal with the first outcome, never applied twice.
+   */
+  public ApprovalResult decide(
+      String leadId, ApprovalRequest request, String approver, String ifMatch) {
     List<FieldError> errors = new ArrayList<>();
     if (request != null && request.approver() != null) {
       errors.add(
@@ -179,40 +259,165 @@ public class ApprovalResource {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid approval", errors);
     }
-    Document pending = held.pendingApproval(leadId);
-    if (pending == null) {
-      throw new ApiException(
-          409,
-          "no message of lead " + leadId + " is waiting for approval",
-          new FieldError("leadId", "no message waiting for approval"));
+    IfMatch expected = revisionAsked(ifMatch);
+    boolean edit = ApprovalDecision.EDIT.equals(request.decision());
+    String asked = request.idempotencyKey();
+    for (int round = 0; round < 3; round++) {
+      Document pending = held.pendingApproval(leadId);
+      Document seen =
+          asked != null
+              ? held.message(leadId, asked)
+              : pending != null ? pending : held.lastReviewed(leadId);
+      Document review = seen == null ? null : seen.get(HeldMessages.REVIEW, Document.class);
+      if (review != null && review.getString("decision") != null) {
+        if (sameDecision(seen, review, request, approver)) {
+          return replay(leadId, seen, review, request, approver);
+        }
+        if (!expected.matches(HeldMessages.revisionOf(seen))) {
+          // Read before another reviewer's decision was claimed on it.
+          throw stale(expected.describe(), HeldMessages.revisionOf(seen), review);
+        }
+        throw decidedAlready(seen, review.getString("decision"), review.getString("by"));
+      }
+      Document approval = seen == null ? null : seen.get("approval", Document.class);
+      String status = approval == null ? null : approval.getString("status");
+      if (!"pending".equals(status)) {
+        if (asked != null && pending != null) {
+          throw notTheOneWaiting(asked, pending.getString("idempotencyKey"));
+        }
+        if (seen != null && status != null && List.of(DECIDED).contains(status)) {
+          throw decidedAlready(seen, status, approval.getString("by"));
+        }
+        throw new ApiException(
+            409,
+            "no message of lead " + leadId + " is waiting for approval",
+            new FieldError("leadId", "no message waiting for approval"));
+      }
+      String key = seen.getString("idempotencyKey");
+      int revision = HeldMessages.revisionOf(seen);
+      if (!expected.matches(revision)) {
+        throw stale(expected.describe(), revision, null);
+      }
+      if (edit && seen.get("template") != null) {
+        throw new ApiException(
+            409,
+            "this message must go as an approved WhatsApp template: approve or reject it, or change"
+                + " the template in prompt_variants",
+            new FieldError("decision", "a template is not edited: approve or reject it"));
+      }
+      String variantId = seen.getString("variantId");
+      boolean reject = ApprovalDecision.REJECT.equals(request.decision());
+      boolean switchedOff = !reject && held.variantSwitchedOff(seen);
+      if (!held.claimDecision(
+          seen, request.decision(), edit ? request.text() : null, approver, Instant.now())) {
+        continue; // another decision (or edit) came since the read: read it again
+      }
+      if (switchedOff) {
+        // The kill-switch's signal may still be on its way to this lead: without it, an approval
+        // would send the text of a variant an operator switched off.
+        lead(leadId).variantDisabled(variantId);
+      }
+      ApprovalResult result;
+      try {
+        result =
+            approvalUpdate(
+                leadId, new ApprovalDecision(key, request.decision(), approver), request.text());
+      } catch (WorkflowUpdateException | WorkflowNotFoundException e) {
+        // Refused (decided otherwise meanwhile, e.g. by its SLA's default; the lead ended): the
+        // claim goes, the message may be decided again if it still waits.
+        held.releaseDecision(key, request.decision(), approver);
+        throw e;
+      }
+      held.decided(key, request.decision(), result.approver(), result.outcome());
+      return answer(
+          leadId,
+          key,
+          variantId,
+          request.decision(),
+          result,
+          result.outcome() == null && switchedOff);
     }
-    String key = pending.getString("idempotencyKey");
-    if (request.idempotencyKey() != null && !request.idempotencyKey().equals(key)) {
-      throw new ApiException(
-              409,
-              "message "
-                  + request.idempotencyKey()
-                  + " is not the one waiting for approval: "
-                  + key
-                  + " is (read it before deciding)",
-              new FieldError("idempotencyKey", "not the message waiting for approval"))
-          .with("idempotencyKey", key);
+    throw new ApiException(
+        409,
+        "the message waiting for approval kept changing: read it again",
+        new FieldError("leadId", "decided by others meanwhile"));
+  }
+
+  /** The approval statuses a decision records on the message. */
+  private static final String[] DECIDED = {
+    ApprovalDecision.APPROVE, ApprovalDecision.EDIT, ApprovalDecision.REJECT
+  };
+
+  /** The same decision by the same operator (an edit with the same text): a request sent again. */
+  private static boolean sameDecision(
+      Document message, Document review, ApprovalRequest request, String approver) {
+    return request.decision().equals(review.getString("decision"))
+        && approver.equals(review.getString("by"))
+        && (!ApprovalDecision.EDIT.equals(request.decision())
+            || request.text().equals(message.getString("editedText")));
+  }
+
+  /**
+   * A decision sent again: the first one's answer. Its outcome once the workflow gave it; else the
+   * update is sent again with the same id (Temporal answers a retry of an update it took with its
+   * outcome, and applies one it never got), and when the workflow has moved on it is read from the
+   * message as recorded.
+   */
+  private ApprovalResult replay(
+      String leadId, Document message, Document review, ApprovalRequest request, String approver) {
+    String key = message.getString("idempotencyKey");
+    String variantId = message.getString("variantId");
+    String outcome = review.getString("outcome");
+    ApprovalResult result;
+    if (outcome != null) {
+      result =
+          new ApprovalResult(
+              key,
+              request.decision(),
+              review.get("approver") instanceof String a ? a : approver,
+              outcome);
+    } else {
+      Document approval = message.get("approval", Document.class);
+      String status = approval == null ? null : approval.getString("status");
+      boolean recorded = status != null && !"pending".equals(status);
+      if (recorded && !request.decision().equals(status)) {
+        // The workflow took another decision (its SLA's default) before this one reached it.
+        throw decidedAlready(message, status, approval.getString("by"));
+      }
+      try {
+        result =
+            approvalUpdate(
+                leadId, new ApprovalDecision(key, request.decision(), approver), request.text());
+      } catch (WorkflowUpdateException e) {
+        if (!recorded) {
+          throw e;
+        }
+        boolean reject = ApprovalDecision.REJECT.equals(request.decision());
+        result =
+            new ApprovalResult(
+                key,
+                request.decision(),
+                approval.getString("by"),
+                reject
+                    ? ApprovalResult.STOP
+                    : held.variantSwitchedOff(message)
+                        ? ApprovalResult.RECOMPOSE
+                        : ApprovalResult.SEND);
+      }
+      held.decided(key, request.decision(), result.approver(), result.outcome());
     }
-    String variantId = pending.getString("variantId");
-    boolean reject = ApprovalDecision.REJECT.equals(request.decision());
-    boolean switchedOff = !reject && held.variantSwitchedOff(pending);
-    if (switchedOff) {
-      // The kill-switch's signal may still be on its way to this lead: without it, an approval
-      // would send the text of a variant an operator switched off.
-      lead(leadId).variantDisabled(variantId);
-    }
-    if (ApprovalDecision.EDIT.equals(request.decision())) {
-      held.setEditedText(key, request.text());
-    }
-    ApprovalResult result =
-        lead(leadId).approval(new ApprovalDecision(key, request.decision(), approver));
-    if (ApprovalResult.RECOMPOSE.equals(result.outcome())
-        || (result.outcome() == null && switchedOff)) {
+    return answer(leadId, key, variantId, request.decision(), result, false);
+  }
+
+  /** The decision's answer: the result, or the 409 of a switched-off variant's message. */
+  private static ApprovalResult answer(
+      String leadId,
+      String key,
+      String variantId,
+      String decision,
+      ApprovalResult result,
+      boolean switchedOffUnsaid) {
+    if (ApprovalResult.RECOMPOSE.equals(result.outcome()) || switchedOffUnsaid) {
       throw new ApiException(
               409,
               "not sent: variant "
@@ -225,10 +430,90 @@ public class ApprovalResource {
           .with("leadId", leadId)
           .with("idempotencyKey", key)
           .with("variantId", variantId)
-          .with("decision", request.decision())
+          .with("decision", decision)
           .with("outcome", ApprovalResult.RECOMPOSE);
     }
     return result;
+  }
+
+  /** The workflow's approval update, with an id a retry of the same decision repeats. */
+  private ApprovalResult approvalUpdate(String leadId, ApprovalDecision decision, String text) {
+    String id = "approval-" + decision.idempotencyKey() + "-" + decision.decision();
+    if (ApprovalDecision.EDIT.equals(decision.decision())) {
+      id += "-" + digest(text);
+    }
+    return WorkflowStub.fromTyped(lead(leadId))
+        .startUpdate(
+            UpdateOptions.newBuilder(ApprovalResult.class)
+                .setUpdateName("approval")
+                .setUpdateId(id)
+                .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                .build(),
+            decision)
+        .getResult();
+  }
+
+  /** The first 16 hex digits of the text's SHA-256: an edit's text in its update's id. */
+  private static String digest(String text) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ApiException notTheOneWaiting(String asked, String key) {
+    return new ApiException(
+            409,
+            "message "
+                + asked
+                + " is not the one waiting for approval: "
+                + key
+                + " is (read it before deciding)",
+            new FieldError("idempotencyKey", "not the message waiting for approval"))
+        .with("idempotencyKey", key);
+  }
+
+  /** 409 naming {@code decision}: another decision was taken on the message. */
+  private static ApiException decidedAlready(Document message, String decision, String by) {
+    return new ApiException(
+            409,
+            "message "
+                + message.getString("idempotencyKey")
+                + " was decided already: "
+                + decision
+                + (by == null ? "" : " by " + by)
+                + " (the same decision again answers as the first)",
+            new FieldError("decision", "decided already: " + decision))
+        .with("idempotencyKey", message.getString("idempotencyKey"))
+        .with("decided", decision);
+  }
+
+  /** 412 naming {@code If-Match}: the held message changed (another decision) since it was read. */
+  private static ApiException stale(String read, int now, Document review) {
+    return new ApiException(
+            412,
+            "the held message changed since it was read"
+                + (review == null
+                    ? ""
+                    : ": " + review.getString("decision") + " by " + review.getString("by"))
+                + ". Load the approvals again",
+            new FieldError(
+                "If-Match", "read at revision " + read + "; the message is at revision " + now))
+        .with("revision", now);
+  }
+
+  /**
+   * The revisions an {@code If-Match} names (the held message's {@code revision}, or a list of
+   * them; none or {@code *}: any), read as a variant's are ({@link IfMatch}); 400 naming {@code
+   * If-Match} when malformed, 412 when every tag is weak.
+   */
+  private static IfMatch revisionAsked(String ifMatch) {
+    return IfMatch.parse(
+        ifMatch, "the held message's revision as read: its revision in GET /api/approvals");
   }
 
   /** The {@code reason} of the 409 that answers a decision on a switched-off variant's message. */

@@ -26,6 +26,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -268,13 +269,17 @@ public class LeadResource {
               + " reason variant_switched_off when the message's variant was switched off after"
               + " it was held: its text is never sent; the decision released it and the lead's"
               + " message is composed again on another variant (listed again if the gate holds"
-              + " it). 409 too when no message waits, another one does, or it was decided"
-              + " already.")
+              + " it). 409 too when no message waits, another one does, or another decision"
+              + " was taken on it. The same decision sent again (a retry, a double click; an"
+              + " edit with the same text) answers as the first, 200 with the same body."
+              + " If-Match: the held message's revision as listed (412 with a JSON body when"
+              + " another decision was taken on it since).")
   public ApprovalResult approval(
       @Auth Operator operator,
       @PathParam("leadId") String leadId,
+      @HeaderParam("If-Match") String ifMatch,
       ApprovalResource.ApprovalRequest request) {
-    return approvals.decide(leadId, request, operator.name());
+    return approvals.decide(leadId, request, operator.name(), ifMatch);
   }
 
   /**

@@ -22,12 +22,36 @@ class ApprovalsScriptTest {
     return DashboardScripts.run(
             dir,
             "approvals-core",
-            "import { approvalKey, mediaKind, slaOverdue, decisionBody, decidedText, switchedOff }"
-                + " from './approvals-core.mjs';\n"
+            "import { approvalKey, mediaKind, slaOverdue, decisionBody, decidedText, switchedOff,"
+                + " decisionRequest, staleDecision } from './approvals-core.mjs';\n"
                 + "console.log(JSON.stringify("
                 + expression
                 + "));\n")
         .strip();
+  }
+
+  /**
+   * Two reviewers editing one held message: the decision sends the revision the card was listed at
+   * as If-Match, so the second one's edit is refused (412, told apart) instead of overwriting the
+   * first one's text. Before, the edit sent no revision and the last edit's text won.
+   */
+  @Test
+  void aDecisionSendsTheRevisionItWasListedAtAsIfMatch() throws Exception {
+    assertThat(
+            eval(
+                "decisionRequest({leadId: 'l-1', idempotencyKey: 'k-1', revision: 2}, 'edit',"
+                    + " 'Hi Ana')"))
+        .isEqualTo(
+            "{\"method\":\"POST\",\"body\":{\"decision\":\"edit\",\"idempotencyKey\":\"k-1\","
+                + "\"text\":\"Hi Ana\"},\"headers\":{\"If-Match\":\"\\\"2\\\"\"}}");
+    assertThat(
+            eval(
+                "decisionRequest({leadId: 'l-1', idempotencyKey: 'k-1'}, 'approve').headers ==="
+                    + " undefined"))
+        .as("no revision listed (an older server): none sent")
+        .isEqualTo("true");
+    assertThat(eval("staleDecision({status: 412, data: {}})")).isEqualTo("true");
+    assertThat(eval("staleDecision({status: 409, data: {}})")).isEqualTo("false");
   }
 
   @Test
@@ -98,7 +122,8 @@ class ApprovalsScriptTest {
   void theCardUsesTheHelpers() throws Exception {
     assertThat(Files.readString(DashboardScripts.DASHBOARD_JS.resolve("approvals.js")))
         .contains("from './approvals-core.js'")
-        .contains("decisionBody(p, decision, ta.value)")
-        .contains("switchedOff(err)");
+        .contains("decisionRequest(p, decision, ta.value)")
+        .contains("switchedOff(err)")
+        .contains("staleDecision(err)");
   }
 }

@@ -1,0 +1,394 @@
+package com.salesagent.api.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.salesagent.activities.mongo.HeldMessages;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.approvals.ApprovalResource;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.http.ResourceTests;
+import com.salesagent.workflows.lead.ApprovalDecision;
+import com.salesagent.workflows.lead.ApprovalResult;
+import com.salesagent.workflows.lead.DeliveryDecision;
+import com.salesagent.workflows.lead.InboundMessageSignal;
+import com.salesagent.workflows.lead.LeadInput;
+import com.salesagent.workflows.lead.LeadState;
+import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.MeetingBooked;
+import com.salesagent.workflows.lead.MessageStatusSignal;
+import com.salesagent.workflows.lead.OptOutSignal;
+import com.salesagent.workflows.lead.OutcomeSignal;
+import com.salesagent.workflows.lead.OwnerAction;
+import com.salesagent.workflows.lead.OwnerRelease;
+import com.salesagent.workflows.lead.OwnerReply;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.workflow.Workflow;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A person's decision on a held message, and on a send whose fate is unknown, sent twice (a retried
+ * request, a double click) or by two reviewers at once, against a lead workflow that validates
+ * decisions as the real one does (one decision per message) and records nothing in MongoDB itself:
+ * the moment between the workflow taking a decision and its record landing, where a second request
+ * found the message still pending.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class ApprovalDecisionsTest {
+  static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final java.net.InetSocketAddress ADDRESS = MONGO.bind();
+  static final MongoClient CLIENT =
+      MongoClients.create(
+          "mongodb://"
+              + ADDRESS.getHostString()
+              + ":"
+              + ADDRESS.getPort()
+              + "/?serverSelectionTimeoutMS=2000");
+  static final LeadStore STORE = new LeadStore(CLIENT.getDatabase("approval-decisions"));
+
+  static {
+    com.salesagent.activities.mongo.MongoSchema.ensure(STORE.database(), Duration.ZERO);
+  }
+
+  static final TestWorkflowEnvironment TEMPORAL = TestWorkflowEnvironment.newInstance();
+  static final String QUEUE = "approval-decisions";
+
+  static {
+    TEMPORAL.newWorker(QUEUE).registerWorkflowImplementationTypes(HeldLead.class);
+    TEMPORAL.start();
+  }
+
+  static final WorkflowClient WORKFLOWS = TEMPORAL.getWorkflowClient();
+
+  /** Decisions each lead's workflow took, by workflow id. */
+  static final Map<String, AtomicInteger> TAKEN = new ConcurrentHashMap<>();
+
+  static final ResourceExtension RESOURCES =
+      ResourceTests.api()
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(ResourceTests.asOperator("ops"))
+          .addResource(new ApprovalResource(new HeldMessages(STORE.database()), WORKFLOWS))
+          .addResource(
+              new LeadResource(
+                  new LeadValidator("UTC", "US"),
+                  new Enrolment(STORE, WORKFLOWS, Clock.systemUTC(), Duration.ZERO),
+                  STORE,
+                  WORKFLOWS,
+                  Jackson.newObjectMapper(),
+                  "",
+                  "default",
+                  new ApprovalResource(new HeldMessages(STORE.database()), WORKFLOWS),
+                  new LeadErasure(STORE, WORKFLOWS, Duration.ZERO, Clock.systemUTC())))
+          .build();
+
+  @AfterAll
+  static void close() {
+    TEMPORAL.close();
+    CLIENT.close();
+    MONGO.shutdown();
+  }
+
+  /**
+   * A lead holding one message for approval ({@code msg-<workflow id>}) and one send whose fate is
+   * unknown ({@code send-<workflow id>}); each takes one decision, as the real lead's validators
+   * allow, and records nothing in MongoDB.
+   */
+  public static class HeldLead implements LeadWorkflow {
+    private ApprovalDecision approved;
+    private DeliveryDecision delivered;
+
+    private static String id() {
+      return Workflow.getInfo().getWorkflowId();
+    }
+
+    @Override
+    public LeadState run(LeadInput input) {
+      Workflow.await(() -> false);
+      return null;
+    }
+
+    @Override
+    public void validateApproval(ApprovalDecision decision) {
+      if (approved != null) {
+        throw new IllegalStateException("message was decided already: " + approved.decision());
+      }
+      if (!("msg-" + id()).equals(decision.idempotencyKey())) {
+        throw new IllegalStateException("not the one waiting");
+      }
+    }
+
+    @Override
+    public ApprovalResult approval(ApprovalDecision decision) {
+      approved = decision;
+      TAKEN.computeIfAbsent(id(), k -> new AtomicInteger()).incrementAndGet();
+      return new ApprovalResult(
+          decision.idempotencyKey(),
+          decision.decision(),
+          decision.approver(),
+          ApprovalDecision.REJECT.equals(decision.decision())
+              ? ApprovalResult.STOP
+              : ApprovalResult.SEND);
+    }
+
+    @Override
+    public void validateDelivery(DeliveryDecision decision) {
+      if (delivered != null) {
+        throw new IllegalStateException("this send was decided already");
+      }
+    }
+
+    @Override
+    public DeliveryDecision resolveDelivery(DeliveryDecision decision) {
+      delivered = new DeliveryDecision("send-" + id(), decision.decision(), decision.operator());
+      TAKEN.computeIfAbsent(id(), k -> new AtomicInteger()).incrementAndGet();
+      return delivered;
+    }
+
+    @Override
+    public LeadState state() {
+      return null;
+    }
+
+    @Override
+    public void messageStatus(MessageStatusSignal status) {}
+
+    @Override
+    public void messageStatuses(List<MessageStatusSignal> statuses) {}
+
+    @Override
+    public void inboundMessage(InboundMessageSignal message) {}
+
+    @Override
+    public void outcome(OutcomeSignal outcome) {}
+
+    @Override
+    public void optOut(OptOutSignal optOut) {}
+
+    @Override
+    public void ownerAction(OwnerAction action) {}
+
+    @Override
+    public void ownerGone(String ownerId) {}
+
+    @Override
+    public void ownerAvailable(String ownerId) {}
+
+    @Override
+    public void ownerReleased(OwnerRelease release) {}
+
+    @Override
+    public void meetingBooked(MeetingBooked meeting) {}
+
+    @Override
+    public void ownerReply(OwnerReply reply) {}
+
+    @Override
+    public void variantDisabled(String variantId) {}
+
+    @Override
+    public void senderResumed(String phoneNumberId) {}
+
+    @Override
+    public void pause() {}
+
+    @Override
+    public void resume() {}
+
+    @Override
+    public void stop(String reason) {}
+  }
+
+  /** A lead whose workflow holds a free-text message for approval, and a send of unknown fate. */
+  private static String heldLead() {
+    String leadId = "held-" + UUID.randomUUID();
+    String workflowId = LeadWorkflow.workflowId(leadId);
+    WorkflowClient.start(
+        WORKFLOWS.newWorkflowStub(
+                LeadWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(QUEUE).build())
+            ::run,
+        null);
+    STORE
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("idempotencyKey", "msg-" + workflowId)
+                .append("purpose", "follow_up")
+                .append("text", "Hi Ana, a follow-up")
+                .append(
+                    "approval",
+                    new Document("status", "pending")
+                        .append("slaAt", Date.from(java.time.Instant.now().plusSeconds(3600)))));
+    STORE
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("idempotencyKey", "send-" + workflowId)
+                .append("purpose", "follow_up")
+                .append("text", "Hi Ana, sent?")
+                .append("delivery", new Document("status", "unknown").append("at", new Date())));
+    return leadId;
+  }
+
+  private static Response decide(String leadId, String body, String ifMatch) {
+    var request = RESOURCES.target("/api/leads/" + leadId + "/approval").request();
+    if (ifMatch != null) {
+      request = request.header("If-Match", ifMatch);
+    }
+    return request.post(Entity.json(body));
+  }
+
+  private static Response delivery(String leadId, String body) {
+    return RESOURCES.target("/api/leads/" + leadId + "/delivery").request().post(Entity.json(body));
+  }
+
+  private static int taken(String leadId) {
+    AtomicInteger n = TAKEN.get(LeadWorkflow.workflowId(leadId));
+    return n == null ? 0 : n.get();
+  }
+
+  /** The message as the workflow's record (recordApproval) leaves it once it landed. */
+  private static void recorded(String leadId, String field, String status) {
+    STORE
+        .messages()
+        .collection()
+        .updateOne(
+            Filters.and(Filters.eq("leadId", leadId), Filters.exists(field + ".status")),
+            Updates.set(field, new Document("status", status).append("by", "ops")));
+  }
+
+  /**
+   * An approval sent twice: before the workflow's record landed (the message still pending in
+   * MongoDB) and after. Before, the second answered 409 "decided already" (the workflow refused it,
+   * or nothing was pending any more): a retried request or a double click looked like a failure.
+   * Now the same decision answers 200 with the first one's body, taken once; a different decision
+   * is 409 naming {@code decision}.
+   */
+  @Test
+  void theSameApprovalSentTwiceAnswersAsTheFirstAndAnotherDecisionIs409() {
+    String leadId = heldLead();
+    String key = "msg-" + LeadWorkflow.workflowId(leadId);
+    String approve = "{\"decision\":\"approve\",\"idempotencyKey\":\"" + key + "\"}";
+
+    Response first = decide(leadId, approve, null);
+    String firstBody = first.readEntity(String.class);
+    assertThat(first.getStatus()).as(firstBody).isEqualTo(200);
+
+    Response again = decide(leadId, approve, null);
+    assertThat(again.getStatus()).as("sent again before the record landed").isEqualTo(200);
+    assertThat(again.readEntity(String.class)).isEqualTo(firstBody);
+
+    recorded(leadId, "approval", "approve");
+    Response later = decide(leadId, approve, null);
+    assertThat(later.getStatus()).as("sent again after the record landed").isEqualTo(200);
+    assertThat(later.readEntity(String.class)).isEqualTo(firstBody);
+    Response withoutKey = decide(leadId, "{\"decision\":\"approve\"}", null);
+    assertThat(withoutKey.getStatus()).as("the same, naming no message").isEqualTo(200);
+    assertThat(withoutKey.readEntity(String.class)).isEqualTo(firstBody);
+
+    Response reject = decide(leadId, "{\"decision\":\"reject\"}", null);
+    assertThat(reject.getStatus()).isEqualTo(409);
+    assertThat(reject.readEntity(String.class))
+        .contains("decided already")
+        .contains("\"field\":\"decision\"");
+    assertThat(taken(leadId)).as("the workflow took one decision").isEqualTo(1);
+  }
+
+  /**
+   * Two reviewers edit the same held message, both from its listing (revision 1). Before, the
+   * second edit wrote its text over the first one's (the edit is stored before the workflow is
+   * told, and the message still looked pending) and then got a 409: the lead was sent the second
+   * reviewer's words under the first one's decision. Now the decision is claimed on the message at
+   * the revision read: the second edit is 412 with a JSON body naming If-Match, the first text
+   * stays; without If-Match it is 409 naming {@code decision}. The first edit sent again (same
+   * text, same If-Match) answers as the first.
+   */
+  @Test
+  void aSecondReviewersEditOfTheSameRevisionIs412AndTheFirstTextStays() {
+    String leadId = heldLead();
+    String key = "msg-" + LeadWorkflow.workflowId(leadId);
+    String listed = RESOURCES.target("/api/approvals").request().get(String.class);
+    String edit = "{\"decision\":\"edit\",\"idempotencyKey\":\"" + key + "\",\"text\":\"";
+
+    Response first = decide(leadId, edit + "Hi Ana, from Bia\"}", "\"1\"");
+    String firstBody = first.readEntity(String.class);
+    assertThat(first.getStatus()).as(firstBody).isEqualTo(200);
+    Response second = decide(leadId, edit + "Hi Ana, from Caio\"}", "\"1\"");
+    Response third = decide(leadId, edit + "Hi Ana, from Duda\"}", null);
+    Response retried = decide(leadId, edit + "Hi Ana, from Bia\"}", "\"1\"");
+
+    assertThat(second.getStatus()).isEqualTo(412);
+    assertThat(second.getMediaType().toString()).startsWith("application/json");
+    assertThat(second.readEntity(String.class)).contains("\"field\":\"If-Match\"");
+    assertThat(third.getStatus()).isEqualTo(409);
+    assertThat(third.readEntity(String.class)).contains("\"field\":\"decision\"");
+    assertThat(retried.getStatus()).isEqualTo(200);
+    assertThat(retried.readEntity(String.class)).isEqualTo(firstBody);
+    assertThat(
+            STORE
+                .messages()
+                .collection()
+                .find(Filters.eq("idempotencyKey", key))
+                .first()
+                .getString("editedText"))
+        .isEqualTo("Hi Ana, from Bia");
+    assertThat(taken(leadId)).isEqualTo(1);
+    assertThat(listed).as("the listing's revision, what an edit sends").contains("\"revision\":1");
+    assertThat(decide(leadId, "{\"decision\":\"approve\"}", "W/\"1\"").getStatus())
+        .as("a weak tag never matches")
+        .isEqualTo(412);
+    assertThat(decide(leadId, "{\"decision\":\"approve\"}", "one").getStatus()).isEqualTo(400);
+  }
+
+  /**
+   * A delivery decision (resend) sent twice, before and after its record. Before, the second was
+   * 409 ("decided already", or nothing held any more). Now it answers as the first, the send
+   * decided once; another decision is 409 naming {@code decision}.
+   */
+  @Test
+  void theSameDeliveryDecisionSentTwiceAnswersAsTheFirst() {
+    String leadId = heldLead();
+    Response first = delivery(leadId, "{\"decision\":\"resend\"}");
+    String firstBody = first.readEntity(String.class);
+    assertThat(first.getStatus()).as(firstBody).isEqualTo(200);
+
+    Response again = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(again.getStatus()).as("sent again before the record landed").isEqualTo(200);
+    assertThat(again.readEntity(String.class)).isEqualTo(firstBody);
+
+    recorded(leadId, "delivery", "resend");
+    Response later = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(later.getStatus()).as("sent again after the record landed").isEqualTo(200);
+    assertThat(later.readEntity(String.class)).isEqualTo(firstBody);
+    Response stop = delivery(leadId, "{\"decision\":\"stop\"}");
+    assertThat(stop.getStatus()).isEqualTo(409);
+    assertThat(stop.readEntity(String.class)).contains("\"field\":\"decision\"");
+    assertThat(taken(leadId)).isEqualTo(1);
+  }
+}
