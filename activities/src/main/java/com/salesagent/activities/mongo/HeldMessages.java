@@ -146,7 +146,8 @@ public final class HeldMessages {
                 Updates.set(REVIEW + ".decision", decision),
                 Updates.set(REVIEW + ".by", by),
                 Updates.set(REVIEW + ".at", java.util.Date.from(at)),
-                Updates.inc(REVIEW + ".revision", 1)));
+                // Set, not incremented: $inc of a missing field makes it 1, the revision as held.
+                Updates.set(REVIEW + ".revision", revision + 1)));
     if (editedText != null) {
       set.add(Updates.set("editedText", editedText));
     }
