@@ -170,7 +170,7 @@ final class VariantsApplicationTest extends AppTestHarness {
         postJson("/api/variants/" + id + "/enable", "");
       }
     }
-    // The wait ends at the lead's next look, within seconds (LeadActivitiesImpl.WAKE_DELAY, 5 s),
+    // The wait ends at the lead's next look, within seconds (VariantAssigner.WAKE_DELAY, 5 s),
     // not at its assignment's back-off (up to 30 s apart): measured, with a generous deadline.
     long enabledAt = System.nanoTime();
     await(

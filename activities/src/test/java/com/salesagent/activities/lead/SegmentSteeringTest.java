@@ -308,7 +308,7 @@ class SegmentSteeringTest {
   /**
    * Found by the QA walk: enabling a variant did not wake the leads waiting for one; each went on
    * only at its assignment's next retry, which backs off to 30 s apart. The failure now asks for
-   * its next look within {@link LeadActivitiesImpl#WAKE_DELAY} (its next retry delay: no workflow
+   * its next look within {@link VariantAssigner#WAKE_DELAY} (its next retry delay: no workflow
    * change) for the first ten minutes of the wait, and leaves the step's back-off after that (a
    * lead's step has a bounded number of attempts).
    */
@@ -328,10 +328,10 @@ class SegmentSteeringTest {
 
     assertThat(failure.getType()).isEqualTo("NoVariant");
     assertThat(failure.getNextRetryDelay()).isEqualTo(java.time.Duration.ofSeconds(5));
-    assertThat(LeadActivitiesImpl.WAKE_ATTEMPTS).isEqualTo(120);
-    assertThat(LeadActivitiesImpl.nextLookForVariant(LeadActivitiesImpl.WAKE_ATTEMPTS))
+    assertThat(VariantAssigner.WAKE_ATTEMPTS).isEqualTo(120);
+    assertThat(VariantAssigner.nextLookForVariant(VariantAssigner.WAKE_ATTEMPTS))
         .isEqualTo(java.time.Duration.ofSeconds(5));
-    assertThat(LeadActivitiesImpl.nextLookForVariant(LeadActivitiesImpl.WAKE_ATTEMPTS + 1))
+    assertThat(VariantAssigner.nextLookForVariant(VariantAssigner.WAKE_ATTEMPTS + 1))
         .as("after ten minutes, the step's own back-off")
         .isNull();
   }
