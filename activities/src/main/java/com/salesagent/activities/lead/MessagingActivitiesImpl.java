@@ -1,10 +1,10 @@
 package com.salesagent.activities.lead;
 
-import com.mongodb.client.model.Updates;
-import com.salesagent.activities.Phones;
+import static com.salesagent.activities.lead.SendCalls.call;
+import static com.salesagent.activities.lead.SendCalls.text;
+
 import com.salesagent.activities.media.OutboundMedia;
 import com.salesagent.activities.mongo.FunnelStats;
-import com.salesagent.activities.mongo.Interactions;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.SenderRates;
 import com.salesagent.activities.mongo.Senders;
@@ -18,19 +18,16 @@ import com.salesagent.activities.whatsapp.WhatsAppApiException;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
 import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.workflows.lead.MessagingActivities;
-import com.salesagent.workflows.lead.MetaErrors;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,15 +50,14 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   private final SenderClients clients;
   private final SenderChoice choice;
   private final SendPacing pacing;
-  private final SenderRates rates;
   private final Clock clock;
   private final FunnelStats funnel;
-  private final VariantStats stats;
   private final Assisted assisted;
   private final Suppressions suppressions;
   private final Senders senders;
   private volatile OutboundMedia media;
-  private volatile Consumer<String> numberBack = id -> {};
+  private final SendAcceptance acceptance;
+  private final SendFailures failures;
 
   /** The configured number alone (its token from the settings), sends paced at 80 % of 80/s. */
   public MessagingActivitiesImpl(
@@ -85,11 +81,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       SendPacing.Sleeper sleeper) {
     this.store = store;
     this.funnel = new FunnelStats(store.database());
-    this.stats = new VariantStats(store.database());
     this.assisted = new Assisted(store.database());
     this.suppressions = new Suppressions(store.database());
     this.senders = new Senders(store.database());
-    this.rates = new SenderRates(store.database());
     this.clients = clients;
     this.choice =
         new SenderChoice(
@@ -100,6 +94,16 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     this.pacing =
         new SendPacing(new SendThrottle(store.database()), throughputShare, clock, sleeper);
     this.clock = clock;
+    this.acceptance =
+        new SendAcceptance(
+            store,
+            clock,
+            funnel,
+            new VariantStats(store.database()),
+            assisted,
+            senders,
+            new SenderRates(store.database()));
+    this.failures = new SendFailures(store, clock, senders, suppressions, funnel);
   }
 
   /**
@@ -118,7 +122,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
    * recorded, so it must only queue the work; whatever it throws is logged, never the send's.
    */
   public MessagingActivitiesImpl whenNumberBack(Consumer<String> numberBack) {
-    this.numberBack = numberBack;
+    acceptance.whenNumberBack(numberBack);
     return this;
   }
 
@@ -251,9 +255,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     try {
       WhatsAppClient.Accepted accepted = call.get();
-      return accepted(senderId, request, contact, message, accepted, mediaId);
+      return acceptance.accepted(senderId, request, contact, message, accepted, mediaId);
     } catch (WhatsAppApiException e) {
-      return failed(senderId, request, contact, token, phone, e);
+      return failures.failed(senderId, request, contact, token, phone, e);
     }
   }
 
@@ -338,47 +342,6 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   /** Error type: the lead's erasure was accepted, nothing is sent to it. */
   static final String LEAD_ERASING = "LeadErasing";
 
-  /**
-   * The Cloud API call the send makes, read from the message before anything is claimed: a message
-   * it cannot be made from fails here ({@link IllegalStateException}).
-   */
-  private static Supplier<WhatsAppClient.Accepted> call(
-      WhatsAppClient whatsapp,
-      SendRequest request,
-      Document message,
-      String phone,
-      String mediaId) {
-    String key = request.idempotencyKey();
-    if (request.template()) {
-      Document template = message.get("template", Document.class);
-      if (template == null || template.getString("name") == null) {
-        throw new IllegalStateException("send " + key + ": a template send without its template");
-      }
-      String name = template.getString("name");
-      String language = template.getString("language");
-      List<String> parameters = template.getList("parameters", String.class, List.of());
-      return () -> whatsapp.sendTemplate(phone, name, language, parameters, key, mediaId);
-    }
-    String text = text(request, message);
-    if (mediaId != null && isVoiceNote(message)) {
-      return () -> whatsapp.sendVoiceNote(phone, mediaId, key);
-    }
-    return mediaId == null
-        ? () -> whatsapp.sendText(phone, text, key)
-        : () -> whatsapp.sendImage(phone, mediaId, text, key);
-  }
-
-  private static boolean isVoiceNote(Document message) {
-    Document media = message.get("media", Document.class);
-    return media != null && "audio".equals(media.getString("kind"));
-  }
-
-  private static String text(SendRequest request, Document message) {
-    return request.useEditedText() && message.getString("editedText") != null
-        ? message.getString("editedText")
-        : message.getString("text");
-  }
-
   /** The Cloud API media id of the message's image card for this send ({@link OutboundMedia}). */
   private String mediaIdFor(
       SendRequest request,
@@ -399,204 +362,6 @@ public class MessagingActivitiesImpl implements MessagingActivities {
       throw ApplicationFailure.newNonRetryableFailure(
           "media refused by the Cloud API: " + e.getMessage(), PERMANENT_ERROR);
     }
-  }
-
-  /**
-   * The acceptance's writes. What the contact read before the send shows done already is not
-   * written again: a follow-up's lead has its wa_id and its funnel's "sent" (both only ever added).
-   */
-  private SendResult accepted(
-      String senderId,
-      SendRequest request,
-      Document contact,
-      Document message,
-      WhatsAppClient.Accepted accepted,
-      String mediaId) {
-    Instant at = clock.instant();
-    String wamid = accepted.wamid();
-    Document card = mediaId == null ? null : message.get("media", Document.class);
-    boolean voice = isVoiceNote(message);
-    // What went, as the lead's conversation and the lead page read it: a voice note is "audio",
-    // as a lead's voice note is recorded (a rep's and a variant's alike), not "text".
-    boolean boundHere =
-        store
-            .messages()
-            .markAccepted(
-                request.idempotencyKey(),
-                wamid,
-                accepted.waId(),
-                request.template() ? "template" : card != null && voice ? "audio" : "text",
-                at);
-    if (card != null) {
-      boolean link = OutboundMedia.isLink(mediaId); // a presigned URL: not kept (it grants access)
-      store
-          .messages()
-          .setMessageFields(
-              request.idempotencyKey(),
-              new Document(
-                      link ? "media.delivery" : "media.mediaId", link ? "presigned_link" : mediaId)
-                  .append(
-                      "media.sentAs",
-                      voice ? "voice_note" : request.template() ? "template_header" : "image"));
-    } else if (voice) {
-      store
-          .messages()
-          .setMessageFields(
-              request.idempotencyKey(),
-              new Document("media.sentAs", "not_sent")
-                  .append(
-                      "media.notSentBecause",
-                      "a template went (outside the 24 h window): WhatsApp has no audio template"));
-    } else if (message.get("media") instanceof Document image
-        && "image".equals(image.getString("kind"))) {
-      // The card was made but did not go: the lead page must not show it as sent.
-      Document approved = message.get("template", Document.class);
-      store
-          .messages()
-          .setMessageFields(
-              request.idempotencyKey(),
-              new Document("media.sentAs", "not_sent")
-                  .append(
-                      "media.notSentBecause",
-                      request.template()
-                          ? "the template "
-                              + (approved == null ? "" : approved.getString("name") + " ")
-                              + "is not approved with an image header: its text went alone"
-                          : "the text is over 1,024 characters, WhatsApp's caption limit: it"
-                              + " went alone"));
-    }
-    // The wa_id and the funnel's "sent" in one write when both are new (a lead's first message).
-    boolean newWaId = LeadStore.isNewWaId(contact, accepted.waId());
-    if (!FunnelStats.reached(contact, "sent")) {
-      Bson learned = newWaId ? Updates.addToSet("waIds", accepted.waId()) : null;
-      funnel.reachWith(request.leadId(), "sent", at, learned);
-    } else if (newWaId) {
-      store.addWhatsAppId(request.leadId(), accepted.waId());
-    }
-    // Unconditional: an account pause that began during this send ends with its success.
-    if (senders.active(senderId, at)) {
-      numberIsBack(senderId);
-    }
-    rates.countSent(senderId, at);
-    Document sent =
-        Interactions.interaction(
-            request.leadId(),
-            contact.getString("campaignId"),
-            message.getString("variantId"),
-            "message_sent",
-            wamid,
-            SendRecords.whose(message)
-                + (request.template()
-                    ? "template "
-                    : card != null ? (voice ? "voice note " : "image ") : "text ")
-                + "step "
-                + request.step(),
-            at);
-    if (card != null) {
-      sent.append("media_url", card.getString("url"))
-          .append("contentType", card.getString("contentType"))
-          .append("size", card.get("size"))
-          .append("sha256", card.getString("sha256"))
-          .append("madeBy", card.getString("madeBy"));
-    }
-    // A status webhook that overtook this answer bound the wamid and counted the send already.
-    if (boundHere) {
-      // With the wording the lead counts for (WordingStats), as its other variant events.
-      store
-          .interactions()
-          .recordInteractions(
-              List.of(com.salesagent.activities.variants.WordingStats.withRevision(sent, contact)));
-      stats.increment(
-          SendRecords.countedVariant(message), contact.getString("segment"), "sent", at);
-    }
-    String sentAs = card == null ? null : VariantStats.sentAs(card.getString("contentType"));
-    if (sentAs != null) {
-      stats.increment(
-          SendRecords.countedVariant(message), contact.getString("segment"), sentAs, at);
-    }
-    if (SendRecords.byPerson(message) && !FunnelStats.reached(contact, "replied")) {
-      // A person wrote to a lead that has not replied: its reply is no evidence for the variant.
-      // Only here (never on the sequence's sends): one conditional update, idempotent.
-      assisted.mark(request.leadId(), at);
-    }
-    if (request.step() > 0) {
-      SendRecords.recordLateness(contact, at);
-    }
-    LOG.info(
-        "sent {} to {} as {}",
-        request.idempotencyKey(),
-        Phones.mask(contact.getString("phone")),
-        Phones.wamid(wamid));
-    return SendResult.sent(wamid, at, false);
-  }
-
-  /**
-   * This send ended its number's pause: the leads waiting for it are woken (queued, off this
-   * thread). The send is accepted already; nothing here may fail it: they keep their own check.
-   */
-  private void numberIsBack(String senderId) {
-    LOG.info("number {} sends again (a probe was accepted): waking its waiting leads", senderId);
-    try {
-      numberBack.accept(senderId);
-    } catch (RuntimeException e) {
-      LOG.warn("waking the leads of number {} not queued: {}", senderId, e.toString());
-    }
-  }
-
-  /** What the failure proves decides: release and retry, keep and reconcile, or report. */
-  private SendResult failed(
-      String senderId,
-      SendRequest request,
-      Document contact,
-      String token,
-      String phone,
-      WhatsAppApiException e) {
-    String key = request.idempotencyKey();
-    Instant now = clock.instant();
-    String line = SendRecords.failureLine(key, phone, e);
-    if (e.kind() == WhatsAppApiException.Kind.AMBIGUOUS) {
-      LOG.warn("{}", line);
-      if (store.messages().markUnknownAfterCall(key, token, e.getMessage(), now)) {
-        SendRecords.ambiguous(SendRecords.NO_ANSWER);
-      }
-      return SendResult.notSent(SendResult.UNKNOWN, null, e.getMessage());
-    }
-    store.messages().releaseClaim(key, token);
-    int code = e.code();
-    // Throttling, whatever code it carries: Meta's rate-limit codes, or an HTTP 429 (a gateway's
-    // without Meta's error body, or another code). It was thrown to Temporal's retries, which
-    // called the throttled number again within seconds and failed the lead after 14 attempts.
-    boolean throttled = MetaErrors.RATE_LIMITS.contains(code) || e.httpStatus() == 429;
-    if (e.kind() == WhatsAppApiException.Kind.NOT_SENT
-        || (e.kind() == WhatsAppApiException.Kind.RETRYABLE && !throttled)) {
-      // Nothing went out and trying again is safe: Temporal's retries (backing off for an hour).
-      // The line is the failure's message, number masked: a retried attempt logs it once
-      // (RetriedSends), the last one with the SDK's trace.
-      throw ApplicationFailure.newFailure(line, "WhatsAppUnavailable");
-    }
-    LOG.warn("{}", line);
-    store.messages().markRefused(key, SendRecords.error(e, now));
-    if (throttled) {
-      return SendResult.notSent(SendResult.RATE_LIMITED, code, e.details());
-    }
-    if (e.kind() == WhatsAppApiException.Kind.ACCOUNT) {
-      senders.pause(senderId, code, e.getMessage(), now);
-      return SendResult.notSent(SendResult.ACCOUNT_PAUSED, code, e.getMessage());
-    }
-    if (code == MetaErrors.MARKETING_LIMIT) {
-      return SendResult.notSent(SendResult.RETRY_LATER, code, e.details());
-    }
-    if (code == MetaErrors.MARKETING_STOPPED) {
-      suppressions.suppress(LeadStore.numbersOf(contact), Suppressions.MARKETING_STOPPED, now, key);
-      store.markDoNotContact(List.of(request.leadId()), Suppressions.MARKETING_STOPPED, now);
-      // It ends opted_out: the campaign's funnel counts it once, as the sweep counts the number's
-      // other leads (not the variant's opt-out rate: Meta's stop need not answer this message).
-      funnel.reach(request.leadId(), "opted_out", now);
-      return SendResult.notSent(
-          SendResult.DO_NOT_CONTACT, code, "131050: the user stopped marketing messages");
-    }
-    return SendResult.notSent(
-        SendResult.REJECTED, code, e.details() == null ? e.getMessage() : e.details());
   }
 
   @Override
