@@ -61,6 +61,13 @@ public final class Assisted {
   /** On the contact, beside the mark: the person's message's acceptance time was not known. */
   public static final String TIME_UNKNOWN = "assistedAtUnknown";
 
+  /**
+   * What a mark's write answers of the contact: where its count goes (campaign, variant, segment).
+   */
+  private static final Bson COUNTED_FOR =
+      Projections.include(
+          "campaignId", "variantId", "segment", Switched.EVIDENCE, VariantWordings.LEAD_REVISION);
+
   private final MongoCollection<Document> contacts;
   private final Interactions history;
   private final VariantStats stats;
@@ -114,36 +121,46 @@ public final class Assisted {
                 : Updates.combine(
                     Updates.set(FIELD, Date.from(at)), Updates.set(TIME_UNKNOWN, true)),
             new FindOneAndUpdateOptions()
-                .projection(
-                    Projections.include(
-                        "campaignId",
-                        "variantId",
-                        "segment",
-                        Switched.EVIDENCE,
-                        VariantWordings.LEAD_REVISION))
+                .projection(COUNTED_FOR)
                 .returnDocument(ReturnDocument.BEFORE));
     if (before == null) {
       return false;
     }
     // Moved by the kill switch after its first message: the old variant's trial, so its count.
     String variantId = Switched.evidenceVariant(before);
+    count(
+        leadId,
+        before,
+        variantId,
+        EVENT,
+        "a person wrote before the lead's first reply: its replies are not evidence for "
+            + variantId,
+        at,
+        1L);
+    return true;
+  }
+
+  /**
+   * The history line of a mark ({@code n} 1) or of its undoing (-1), and the {@code assisted} count
+   * it adds or takes back on that day, for the variant and wording the lead counted for.
+   */
+  private void count(
+      String leadId,
+      Document before,
+      String variantId,
+      String event,
+      String detail,
+      Instant at,
+      long n) {
     history.recordInteractions(
         List.of(
             WordingStats.tagged(
                 Interactions.interaction(
-                    leadId,
-                    before.getString("campaignId"),
-                    variantId,
-                    EVENT,
-                    null,
-                    "a person wrote before the lead's first reply: its replies are not evidence for "
-                        + variantId,
-                    at),
+                    leadId, before.getString("campaignId"), variantId, event, null, detail, at),
                 WordingStats.revisionOf(before))));
-    stats.increment(variantId, before.getString("segment"), COUNTER, at);
+    stats.add(variantId, before.getString("segment"), COUNTER, at, n);
     wordings.add(
-        variantId, WordingStats.revisionOf(before), before.getString("segment"), COUNTER, 1);
-    return true;
+        variantId, WordingStats.revisionOf(before), before.getString("segment"), COUNTER, n);
   }
 
   /**
@@ -198,14 +215,7 @@ public final class Assisted {
                 Filters.eq(FIELD, marked),
                 Filters.exists(TIME_UNKNOWN, false)),
             Updates.unset(FIELD),
-            new FindOneAndUpdateOptions()
-                .projection(
-                    Projections.include(
-                        "campaignId",
-                        "variantId",
-                        "segment",
-                        Switched.EVIDENCE,
-                        VariantWordings.LEAD_REVISION)));
+            new FindOneAndUpdateOptions().projection(COUNTED_FOR));
     if (before == null) {
       return false;
     }
@@ -221,23 +231,16 @@ public final class Assisted {
               Filters.exists(Switched.EVIDENCE, false)),
           Updates.set(Switched.EVIDENCE, variantId));
     }
-    history.recordInteractions(
-        List.of(
-            WordingStats.tagged(
-                Interactions.interaction(
-                    leadId,
-                    before.getString("campaignId"),
-                    variantId,
-                    UNDONE,
-                    null,
-                    "the lead's reply was written before the person's message: its evidence for "
-                        + variantId
-                        + " after all",
-                    marked.toInstant()),
-                WordingStats.revisionOf(before))));
-    stats.add(variantId, before.getString("segment"), COUNTER, marked.toInstant(), -1L);
-    wordings.add(
-        variantId, WordingStats.revisionOf(before), before.getString("segment"), COUNTER, -1L);
+    count(
+        leadId,
+        before,
+        variantId,
+        UNDONE,
+        "the lead's reply was written before the person's message: its evidence for "
+            + variantId
+            + " after all",
+        marked.toInstant(),
+        -1L);
     return true;
   }
 }
