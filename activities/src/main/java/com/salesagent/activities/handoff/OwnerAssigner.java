@@ -128,14 +128,7 @@ final class OwnerAssigner {
       // A rep on time off is given nothing; all of them away: tried again (they come back).
       List<Document> away = taking.stream().filter(o -> Owners.offAt(o, now)).toList();
       if (away.size() == taking.size()) {
-        releaseIfGone(request.leadId());
-        return new OwnerAssignment(
-            null,
-            request.attempt(),
-            null,
-            null,
-            now.plus(FULL_RETRY),
-            "all " + taking.size() + " owner(s) of segment " + segment + " are on time off");
+        return noneFree(request, now, taking.size(), segment, "on time off");
       }
       taking = taking.stream().filter(o -> !away.contains(o)).toList();
       Map<String, Long> loads =
@@ -148,14 +141,7 @@ final class OwnerAssigner {
         }
       }
       if (free.isEmpty()) {
-        releaseIfGone(request.leadId());
-        return new OwnerAssignment(
-            null,
-            request.attempt(),
-            null,
-            null,
-            now.plus(FULL_RETRY),
-            "all " + taking.size() + " owner(s) of segment " + segment + " are at capacity");
+        return noneFree(request, now, taking.size(), segment, "at capacity");
       }
       // The owner the lead knows (it wrote again after its run ended, or it is a new conversation
       // with a lead they held), when they have room.
@@ -288,6 +274,22 @@ final class OwnerAssigner {
       }
     }
     return null; // the owner's turns are being taken fast: the caller's next call tries again
+  }
+
+  /**
+   * Every active owner of the segment is {@code why} (on time off, at capacity): nobody now, the
+   * whole search again after {@link #FULL_RETRY}.
+   */
+  private OwnerAssignment noneFree(
+      HandOffRequest request, Instant now, int owners, String segment, String why) {
+    releaseIfGone(request.leadId());
+    return new OwnerAssignment(
+        null,
+        request.attempt(),
+        null,
+        null,
+        now.plus(FULL_RETRY),
+        "all " + owners + " owner(s) of segment " + segment + " are " + why);
   }
 
   /**
