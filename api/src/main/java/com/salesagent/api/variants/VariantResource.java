@@ -26,7 +26,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -149,6 +148,7 @@ public class VariantResource {
   private final MongoDatabase db;
   private final WorkflowClient temporal;
   private final KillSwitches killSwitches;
+  private final VariantEdits edits;
 
   public VariantResource(MongoDatabase db, WorkflowClient temporal) {
     this.db = db;
@@ -156,6 +156,7 @@ public class VariantResource {
     this.archive = new VariantArchive(db, Clock.systemUTC());
     this.temporal = temporal;
     this.killSwitches = new KillSwitches(variants, temporal);
+    this.edits = new VariantEdits(variants, archive, db, killSwitches);
   }
 
   /**
@@ -208,47 +209,7 @@ public class VariantResource {
       @Auth Operator operator,
       @PathParam("variantId") String variantId,
       @HeaderParam("If-Match") List<String> ifMatch) {
-    IfMatch asked = revisionAsked(ifMatch);
-    Document existing = readAt(variantId);
-    int revision = VariantStore.revisionOf(existing);
-    Integer expected = asked.expect(revision, read -> stale(read, revision));
-    if (VariantArchive.archived(existing)) {
-      return Response.ok(new Archived(variantId, true, null, true, null))
-          .tag(new EntityTag(String.valueOf(revision)))
-          .build();
-    }
-    // Archived first (one conditional write), and only then switched off as a disable does (its
-    // in-flight leads switch before their next send): an archive refused because another change
-    // came between its read and its write switches nothing off. Switched off first, a refused
-    // archive had switched the variant off, started its kill-switch and audited it.
-    VariantStore.Replaced done = archive.archive(variantId, operator.name(), revision);
-    if (!done.done()) {
-      Document now = variants.find(variantId);
-      if (VariantArchive.archived(now)) {
-        // Another archive came first (a double click): the same answer as when it was archived.
-        return Response.ok(new Archived(variantId, true, null, true, null))
-            .tag(new EntityTag(String.valueOf(VariantStore.revisionOf(now))))
-            .build();
-      }
-      if (expected == null) {
-        throw changedMeanwhile(variantId, done.revision());
-      }
-      throw stale(String.valueOf(expected), done.revision());
-    }
-    Switched off =
-        existing.getBoolean("enabled", true)
-            ? killSwitches.switchOff(variantId, operator.name())
-            : null;
-    audit(operator, "variant_archived", variantId, null);
-    return Response.ok(
-            new Archived(
-                variantId,
-                true,
-                off == null || Boolean.TRUE.equals(off.alreadyDisabled()) ? null : off.killSwitch(),
-                null,
-                VariantGaps.all(db)))
-        .tag(new EntityTag(String.valueOf(done.revision())))
-        .build();
+    return edits.archive(operator, variantId, revisionAsked(ifMatch));
   }
 
   /**
@@ -261,64 +222,7 @@ public class VariantResource {
       @Auth Operator operator,
       @PathParam("variantId") String variantId,
       @HeaderParam("If-Match") List<String> ifMatch) {
-    IfMatch asked = revisionAsked(ifMatch);
-    Document existing = readAt(variantId);
-    int revision = VariantStore.revisionOf(existing);
-    Integer expected = asked.expect(revision, read -> stale(read, revision));
-    if (!VariantArchive.archived(existing)) {
-      return Response.ok(new Archived(variantId, false, null, null, null))
-          .tag(new EntityTag(String.valueOf(revision)))
-          .build();
-    }
-    VariantStore.Replaced done = archive.unarchive(variantId, operator.name(), revision);
-    if (!done.done()) {
-      Document now = variants.find(variantId);
-      if (now != null && !VariantArchive.archived(now)) {
-        // Another unarchive came first (a double click): the same answer as when it was not
-        // archived, not a 412 naming an If-Match this call may never have sent.
-        return Response.ok(new Archived(variantId, false, null, null, null))
-            .tag(new EntityTag(String.valueOf(VariantStore.revisionOf(now))))
-            .build();
-      }
-      if (expected == null) {
-        throw changedMeanwhile(variantId, done.revision());
-      }
-      throw stale(String.valueOf(expected), done.revision());
-    }
-    audit(operator, "variant_unarchived", variantId, null);
-    return Response.ok(new Archived(variantId, false, null, null, null))
-        .tag(new EntityTag(String.valueOf(done.revision())))
-        .build();
-  }
-
-  /** 409 naming {@code archived}: an archived variant is neither enabled nor replaced. */
-  /** The variant, 404 naming variantId when there is none. */
-  private Document readAt(String variantId) {
-    Document existing = variants.find(variantId);
-    if (existing == null) {
-      throw ApiException.notFound("variant " + variantId, "variantId");
-    }
-    return existing;
-  }
-
-  /** 409 naming {@code variantId}: a change without If-Match lost to others, nothing written. */
-  private static ApiException changedMeanwhile(String variantId, int revision) {
-    return new ApiException(
-        409,
-        "variant " + variantId + " changed by other edits meanwhile: nothing was changed",
-        new FieldError(
-            "variantId",
-            "being edited by others (revision "
-                + revision
-                + " now): read it again and send the change with If-Match"));
-  }
-
-  private static ApiException archivedConflict(String variantId) {
-    return new ApiException(
-        409,
-        "variant " + variantId + " is archived",
-        new FieldError(
-            "archived", "unarchive it first (POST /api/variants/" + variantId + "/unarchive)"));
+    return edits.unarchive(operator, variantId, revisionAsked(ifMatch));
   }
 
   @POST
@@ -345,64 +249,7 @@ public class VariantResource {
       @PathParam("variantId") String variantId,
       @HeaderParam("If-Match") List<String> ifMatch,
       VariantRequest request) {
-    IfMatch asked = revisionAsked(ifMatch);
-    List<FieldError> errors = VariantRequests.validate(request, variantId);
-    errors.addAll(VariantRequests.unknownSegments(db, request));
-    if (!errors.isEmpty()) {
-      throw new ApiException(422, "invalid variant", errors);
-    }
-    Document existing = variants.find(variantId);
-    if (existing == null) {
-      throw ApiException.notFound("variant " + variantId, "variantId");
-    }
-    int read = VariantStore.revisionOf(existing);
-    Integer expected = asked.expect(read, tags -> stale(tags, read));
-    if (VariantArchive.archived(existing)) {
-      throw archivedConflict(variantId);
-    }
-    // Without "enabled" the variant stays as it is: an operator correcting the text of a variant
-    // they switched off turned it back on (new leads on it at once, no audit of an enable).
-    boolean wasEnabled = existing.getBoolean("enabled", true);
-    boolean enabled = request.enabled() == null ? wasEnabled : request.enabled();
-    // Asked off: replaced and switched off in one write, its kill-switch recorded there as the
-    // disable route records it, and only then started: a replacement refused because another came
-    // between this one's read and its write (412) changes nothing (switched off first, the refused
-    // PUT had switched the variant off, started its kill-switch and audited it), and the new
-    // wording is never on for new leads (written on and switched off after, it was, between the
-    // two writes).
-    String killSwitchId = enabled ? null : KillSwitches.newId(variantId);
-    VariantStore.Replaced replaced =
-        variants.replace(
-            variantId,
-            VariantRequests.toDocument(request, variantId, enabled),
-            operator.name(),
-            expected,
-            killSwitchId);
-    if (!replaced.done()) {
-      if (VariantArchive.archived(variants.find(variantId))) {
-        throw archivedConflict(variantId); // archived between this one's read and its write
-      }
-      if (expected == null) {
-        // Without If-Match: lost every race to other edits, nothing of this one written.
-        throw changedMeanwhile(variantId, replaced.revision());
-      }
-      // Another replacement came between this one's read and its write.
-      throw stale(String.valueOf(expected), replaced.revision());
-    }
-    // Off already before (its kill-switch kept): as the disable route answers a variant off.
-    Switched switched =
-        enabled
-            ? null
-            : replaced.switchedOff()
-                ? killSwitches.switchedOff(variantId, killSwitchId, operator.name())
-                : killSwitches.switchOff(variantId, operator.name());
-    if (enabled && !wasEnabled) {
-      audit(operator, "variant_enabled", variantId, null);
-    }
-    return Response.ok(
-            enabled ? new Switched(variantId, true, null) : switched.warning(VariantGaps.all(db)))
-        .tag(new EntityTag(String.valueOf(replaced.revision())))
-        .build();
+    return edits.replace(operator, variantId, revisionAsked(ifMatch), request);
   }
 
   /**
@@ -417,7 +264,7 @@ public class VariantResource {
   }
 
   /** 412 naming {@code If-Match}: the variant was replaced since the edit's read. */
-  private static ApiException stale(String read, int now) {
+  static ApiException stale(String read, int now) {
     return new ApiException(
         412,
         "the variant was changed since it was read: load it again and redo the edit",
@@ -429,7 +276,7 @@ public class VariantResource {
   @Path("/{variantId}/enable")
   public Switched enable(@Auth Operator operator, @PathParam("variantId") String variantId) {
     if (VariantArchive.archived(variants.find(variantId))) {
-      throw archivedConflict(variantId);
+      throw VariantEdits.archivedConflict(variantId);
     }
     // Its last kill-switch moves to its history (killSwitchHistory, reenabledAt): no live
     // kill-switch is shown on an enabled variant.
