@@ -24,13 +24,34 @@ public class ContactList {
     return db.getCollection(Collections.CONTACTS);
   }
 
-  /** Filters: stage, campaignId, segment, variantId, ownerId (each optional). */
+  /**
+   * Filters: stage, campaignId, segment, variantId, ownerId, evidenceVariantId (each optional).
+   * {@code evidenceVariantId}: the variant whose evidence the lead is, the one the variants report
+   * counts it under: the variant it kept as {@value #EVIDENCE} when the kill switch moved it after
+   * its first message (or reply), else its own {@code variantId} (as {@code
+   * Switched.evidenceVariant} reads a contact).
+   */
   public record ContactQuery(
-      String stage, String campaignId, String segment, String variantId, String ownerId) {
+      String stage,
+      String campaignId,
+      String segment,
+      String variantId,
+      String ownerId,
+      String evidenceVariantId) {
+    public ContactQuery(
+        String stage, String campaignId, String segment, String variantId, String ownerId) {
+      this(stage, campaignId, segment, variantId, ownerId, null);
+    }
+
     public ContactQuery(String stage, String campaignId, String segment, String variantId) {
-      this(stage, campaignId, segment, variantId, null);
+      this(stage, campaignId, segment, variantId, null, null);
     }
   }
+
+  /**
+   * The contact's field naming the variant it stayed the evidence of ({@code Switched.EVIDENCE}).
+   */
+  public static final String EVIDENCE = "evidenceVariantId";
 
   public List<Document> listContacts(String stage, String campaignId, int page, int pageSize) {
     return listContacts(new ContactQuery(stage, campaignId, null, null), page, pageSize);
@@ -75,6 +96,14 @@ public class ContactList {
     }
     if (q.variantId() != null && !q.variantId().isBlank()) {
       filters.add(Filters.eq("variantId", q.variantId()));
+    }
+    if (q.evidenceVariantId() != null && !q.evidenceVariantId().isBlank()) {
+      filters.add(
+          Filters.or(
+              Filters.eq(EVIDENCE, q.evidenceVariantId()),
+              Filters.and(
+                  Filters.eq(EVIDENCE, null), // missing or null, as $ifNull reads it
+                  Filters.eq("variantId", q.evidenceVariantId()))));
     }
     if (stage != null && !stage.isBlank()) {
       filters.add(Filters.eq("stage", stage));

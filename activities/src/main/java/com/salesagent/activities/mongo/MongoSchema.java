@@ -135,6 +135,13 @@ public final class MongoSchema {
     // The kill-switch pages through a variant's leads in lead-id order.
     index(db, Collections.CONTACTS, Indexes.ascending("variantId", "leadId"));
     index(db, Collections.CONTACTS, Indexes.ascending("segment", "stage"));
+    // The leads list by the variant a lead is the evidence of (only leads the kill switch moved
+    // after their first message carry it).
+    index(
+        db,
+        Collections.CONTACTS,
+        Indexes.ascending(ContactList.EVIDENCE, "stage"),
+        new IndexOptions().sparse(true));
     // Owners' loads (Owners.loads) and the Hand-offs queue.
     index(db, Collections.CONTACTS, Indexes.ascending("ownerId", "stage"));
     // A resumed number wakes the leads pinned to it that wait for it, in lead-id order.

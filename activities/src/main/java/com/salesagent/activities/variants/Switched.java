@@ -64,7 +64,7 @@ public final class Switched {
    * On the contact: the variant whose evidence the lead stays, set when the kill switch moved a
    * lead that had replied or converted (its {@code variantId} is the new variant since).
    */
-  public static final String EVIDENCE = "evidenceVariantId";
+  public static final String EVIDENCE = com.salesagent.activities.mongo.ContactList.EVIDENCE;
 
   /** {@link #evidenceVariant} as an aggregation expression over contacts. */
   public static final Document EVIDENCE_VARIANT =

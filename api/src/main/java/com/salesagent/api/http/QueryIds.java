@@ -41,7 +41,8 @@ public final class QueryIds implements DynamicFeature {
           "campaignId", Map.entry(CAMPAIGN_ID, CAMPAIGN_RULE),
           "segment",
               Map.entry(SEGMENT, "1-40 of a-z, 0-9, '_' or '-', starting with a letter or digit"),
-          "variantId", Map.entry(VARIANT_ID, "1-64 letters, digits, '.', '_' or '-'"));
+          "variantId", Map.entry(VARIANT_ID, "1-64 letters, digits, '.', '_' or '-'"),
+          "evidenceVariantId", Map.entry(VARIANT_ID, "1-64 letters, digits, '.', '_' or '-'"));
 
   @Override
   public void configure(ResourceInfo resource, FeatureContext context) {

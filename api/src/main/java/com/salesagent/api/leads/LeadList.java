@@ -6,6 +6,7 @@ import com.salesagent.activities.lead.QuietHours;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.ContactList;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.variants.Switched;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.workflows.lead.Stage;
@@ -31,7 +32,9 @@ final class LeadList {
    * One row of {@code GET /api/leads}. {@code variantDisabled}: the lead runs on a variant an
    * operator switched off, so its next message uses another one ({@code variantNote} says which
    * way: another variant, or a wait when its segment has none enabled); the row keeps the old
-   * {@code variantId} until that send replaces it.
+   * {@code variantId} until that send replaces it. {@code evidenceVariantId}: the variant the lead
+   * is the evidence of, the one the variants report counts it under (the variant it kept when the
+   * kill switch moved it after its first message, else its own).
    */
   public record LeadRow(
       String leadId,
@@ -41,6 +44,7 @@ final class LeadList {
       String stage,
       String segment,
       String variantId,
+      String evidenceVariantId,
       String ownerId,
       String nextAction,
       Object nextActionAt,
@@ -68,7 +72,15 @@ final class LeadList {
   }
 
   private static final List<String> LIST_PARAMETERS =
-      List.of("stage", "campaignId", "segment", "variantId", "ownerId", "page", "pageSize");
+      List.of(
+          "stage",
+          "campaignId",
+          "segment",
+          "variantId",
+          "evidenceVariantId",
+          "ownerId",
+          "page",
+          "pageSize");
 
   /** The stages a lead can be listed by: the workflow's, and an erased lead's tombstone. */
   private static final List<String> LIST_STAGES =
@@ -87,6 +99,7 @@ final class LeadList {
       String campaignId,
       String segment,
       String variantId,
+      String evidenceVariantId,
       String ownerId,
       int page,
       int pageSize) {
@@ -126,7 +139,8 @@ final class LeadList {
     }
     List<LeadRow> leads = new ArrayList<>();
     ContactList.ContactQuery query =
-        new ContactList.ContactQuery(stage, campaignId, segment, variantId, ownerId);
+        new ContactList.ContactQuery(
+            stage, campaignId, segment, variantId, ownerId, evidenceVariantId);
     Map<String, QuietHours> quiet = new HashMap<>(); // read once per campaign of the page
     List<Document> contacts = store.contactList().listContacts(query, page, pageSize);
     Map<String, Document> lastReplies = lastReplies(contacts);
@@ -153,6 +167,7 @@ final class LeadList {
               erasing ? LeadErasureActivitiesImpl.ERASING_STAGE : c.getString("stage"),
               c.getString("segment"),
               c.getString("variantId"),
+              Switched.evidenceVariant(c),
               c.getString("ownerId"),
               erasing ? LeadErasureActivitiesImpl.ERASING_STAGE : LeadViews.nextAction(c),
               erasing ? null : c.get("nextActionAt"),
@@ -163,7 +178,12 @@ final class LeadList {
     }
     // Unfiltered, the collection's count from its metadata: no scan.
     long total =
-        blank(stage) && blank(campaignId) && blank(segment) && blank(variantId) && blank(ownerId)
+        blank(stage)
+                && blank(campaignId)
+                && blank(segment)
+                && blank(variantId)
+                && blank(evidenceVariantId)
+                && blank(ownerId)
             ? store.contactList().estimatedContacts()
             : store.contactList().countContacts(query);
     return new LeadPage(page, pageSize, total, leads);

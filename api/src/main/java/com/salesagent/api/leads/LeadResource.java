@@ -232,6 +232,7 @@ public class LeadResource {
       @QueryParam("campaignId") String campaignId,
       @QueryParam("segment") String segment,
       @QueryParam("variantId") String variantId,
+      @QueryParam("evidenceVariantId") String evidenceVariantId,
       @QueryParam("ownerId") String ownerId,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("pageSize") @DefaultValue("50") int pageSize,
@@ -242,6 +243,7 @@ public class LeadResource {
         campaignId,
         segment,
         variantId,
+        evidenceVariantId,
         ownerId,
         page,
         pageSize);

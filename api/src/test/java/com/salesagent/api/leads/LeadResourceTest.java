@@ -144,6 +144,70 @@ class LeadResourceTest {
     return r.readEntity(Map.class);
   }
 
+  /**
+   * After a kill switch the leads list could only filter on a lead's current variant: a lead moved
+   * off {@code ev-old} after its first message (its evidence kept there) was listed under the
+   * variant it moved to, so the list could not be matched to the variants report. {@code
+   * evidenceVariantId} lists the leads a variant is the evidence of, and each row says which.
+   */
+  @Test
+  void theLeadsListFiltersOnTheVariantALeadIsTheEvidenceOf() {
+    var contacts = STORE.database().getCollection("contacts");
+    java.util.Date at = java.util.Date.from(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+    contacts.insertMany(
+        List.of(
+            new Document("leadId", "ev-moved")
+                .append("campaignId", "ev-campaign")
+                .append("stage", "awaiting_response")
+                .append("variantId", "ev-new")
+                .append("evidenceVariantId", "ev-old")
+                .append("enrolledAt", at),
+            new Document("leadId", "ev-stayed")
+                .append("campaignId", "ev-campaign")
+                .append("stage", "awaiting_response")
+                .append("variantId", "ev-old")
+                .append("enrolledAt", at),
+            new Document("leadId", "ev-fresh")
+                .append("campaignId", "ev-campaign")
+                .append("stage", "awaiting_response")
+                .append("variantId", "ev-new")
+                .append("enrolledAt", at)));
+
+    assertThat(listed("variantId", "ev-old")).containsExactly("ev-stayed");
+    assertThat(listed("evidenceVariantId", "ev-old"))
+        .containsExactlyInAnyOrder("ev-moved", "ev-stayed");
+    assertThat(listed("evidenceVariantId", "ev-new")).containsExactly("ev-fresh");
+
+    Map<?, ?> page =
+        json(
+            RESOURCES
+                .target("/api/leads")
+                .queryParam("campaignId", "ev-campaign")
+                .queryParam("evidenceVariantId", "ev-old")
+                .request()
+                .get());
+    assertThat(page.get("total")).isEqualTo(2);
+    for (Object row : (List<?>) page.get("leads")) {
+      Map<?, ?> lead = (Map<?, ?>) row;
+      assertThat(lead.get("evidenceVariantId"))
+          .as(lead.get("leadId").toString())
+          .isEqualTo("ev-old");
+    }
+  }
+
+  private static List<String> listed(String filter, String value) {
+    Response r =
+        RESOURCES
+            .target("/api/leads")
+            .queryParam("campaignId", "ev-campaign")
+            .queryParam(filter, value)
+            .request()
+            .get();
+    assertThat(r.getStatus()).isEqualTo(200);
+    return ((List<?>) json(r).get("leads"))
+        .stream().map(row -> (String) ((Map<?, ?>) row).get("leadId")).toList();
+  }
+
   @Test
   void aBodyThatIsNotJsonIs400NamingTheBody() {
     Response r =
