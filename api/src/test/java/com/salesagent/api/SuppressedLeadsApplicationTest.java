@@ -260,18 +260,24 @@ final class SuppressedLeadsApplicationTest extends AppTestHarness {
         upload("", "Name,Email\r\nAna," + untouched.substring(1) + "@example.com\r\n");
     assertThat(noColumn.statusCode()).isEqualTo(400);
     assertThat(noColumn.body()).contains("\"field\":\"number\"");
-    StringBuilder over = new StringBuilder(untouched).append('\n');
+    // Over the cap: the lines read before it are suppressed all the same (never dropped once
+    // read), the first one too.
+    String readBeforeTheCap = phone();
+    StringBuilder over = new StringBuilder(readBeforeTheCap).append('\n');
     for (int i = 0; i < 100_000; i++) {
       over.append("+1500555").append(String.format("%04d", i % 10_000)).append('\n');
     }
     HttpResponse<String> tooMany = upload("", over.toString());
     assertThat(tooMany.statusCode()).as(tooMany.body()).isEqualTo(413);
     assertThat(tooMany.body()).contains("\"field\":\"body\"");
+    assertThat(get("/api/suppressions/" + readBeforeTheCap).statusCode())
+        .as("a line read before the cap is suppressed")
+        .isEqualTo(200);
     HttpResponse<String> region = upload("?region=ZZ", untouched + "\n");
     assertThat(region.statusCode()).isEqualTo(400);
     assertThat(region.body()).contains("\"field\":\"region\"");
     assertThat(get("/api/suppressions/" + untouched).statusCode())
-        .as("nothing of a refused list is suppressed")
+        .as("nothing of a list refused before its first number is suppressed")
         .isEqualTo(404);
   }
 

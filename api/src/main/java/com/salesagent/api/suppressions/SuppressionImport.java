@@ -147,6 +147,7 @@ final class SuppressionImport {
           new FieldError("column", "several number columns: " + shown(String.join(", ", several))));
     }
     boolean header = index >= 0;
+    String headerOnly = null;
     if (!header) {
       if (column != null) {
         throw new ApiException(
@@ -166,8 +167,10 @@ final class SuppressionImport {
       }
       if (digits) {
         add(head.line(), unquoted(text), null);
+      } else {
+        // One value without a digit: the header of a list of one column.
+        headerOnly = text;
       }
-      // Else one value without a digit: the header of a list of one column.
     } else {
       records.separator(separator);
     }
@@ -185,6 +188,7 @@ final class SuppressionImport {
         String text = record.text().strip();
         if (!text.isEmpty()) {
           add(record.line(), unquoted(text), null);
+          headerOnly = null;
         }
         continue;
       }
@@ -203,7 +207,34 @@ final class SuppressionImport {
       throw new ApiException(
           422, "the list could not be read", new FieldError("body", records.gaveUp()));
     }
+    if (headerOnly != null && undecoded(headerOnly)) {
+      // One line, no digit, nothing after, and not text: a list sent in another charset than it
+      // names (charset=utf-32 for ASCII) reads as such a line, and was answered 200 with nothing
+      // suppressed, as if the list had been taken. (A header alone, an empty day's export, is
+      // still a list of no number.)
+      throw new ApiException(
+          422,
+          "the list holds no number: its only line does not read as text in the charset it was"
+              + " read with: name the one it is written in (text/csv; charset=...), or send UTF-8",
+          new FieldError("body", "no number: one line that is not text"));
+    }
     return named;
+  }
+
+  /**
+   * Whether {@code text} is what bytes read in the wrong charset look like: a replacement character
+   * (bytes the charset has no character for), a control character, or a code point no script
+   * assigns.
+   */
+  static boolean undecoded(String text) {
+    return text.codePoints()
+        .anyMatch(
+            c ->
+                c == 0xFFFD
+                    || (Character.isISOControl(c) && c != '\t')
+                    || Character.getType(c) == Character.UNASSIGNED
+                    || Character.getType(c) == Character.PRIVATE_USE
+                    || Character.getType(c) == Character.SURROGATE);
   }
 
   /** JSON lines: each a number (a JSON text) or {@code {"number": ..., "region": ...}}. */

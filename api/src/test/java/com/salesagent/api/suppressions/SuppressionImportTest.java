@@ -280,6 +280,36 @@ class SuppressionImportTest {
   }
 
   /**
+   * A list written in ASCII but sent as {@code charset=utf-32} reads as one line of replacement
+   * characters, no digit: it was taken as the header of a one-column list and answered 200 with
+   * nothing suppressed, as if the list had been taken. It is 422 naming the body; a header and its
+   * numbers, or one line of a number, are read as before.
+   */
+  @Test
+  void aListThatReadsAsOneLineWithoutADigitIsRefusedNotAnsweredAsTaken() throws Exception {
+    Response wrongCharset =
+        upload(
+            null, "text/csv; charset=utf-32", "+15005550220\n".getBytes(StandardCharsets.US_ASCII));
+    String body = wrongCharset.readEntity(String.class);
+    assertThat(wrongCharset.getStatus()).as(body).isEqualTo(422);
+    assertThat(body).contains("\"field\":\"body\"").contains("charset");
+    assertThat(active("+15005550220")).isFalse();
+
+    Response headerAlone =
+        upload(null, "text/csv", "do not contact\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(statuses(ok(headerAlone))).as("a header alone: a list of no number").isEmpty();
+
+    assertThat(
+            statuses(
+                ok(
+                    upload(
+                        null,
+                        "text/csv",
+                        "do not contact\n+15005550221\n".getBytes(StandardCharsets.UTF_8)))))
+        .containsExactly("2 suppressed +15005550221");
+  }
+
+  /**
    * A number an operator lifted (with the lead's new consent) and a later list names again is
    * suppressed again: the list is the newer ask. Nothing in an upload lifts anything.
    */
