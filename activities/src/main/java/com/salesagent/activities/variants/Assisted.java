@@ -66,7 +66,12 @@ public final class Assisted {
    */
   private static final Bson COUNTED_FOR =
       Projections.include(
-          "campaignId", "variantId", "segment", Switched.EVIDENCE, VariantWordings.LEAD_REVISION);
+          "campaignId",
+          "variantId",
+          "segment",
+          SegmentMoves.FIELD,
+          Switched.EVIDENCE,
+          VariantWordings.LEAD_REVISION);
 
   private final MongoCollection<Document> contacts;
   private final Interactions history;
@@ -158,9 +163,10 @@ public final class Assisted {
                 Interactions.interaction(
                     leadId, before.getString("campaignId"), variantId, event, null, detail, at),
                 WordingStats.revisionOf(before))));
-    stats.add(variantId, before.getString("segment"), COUNTER, at, n);
-    wordings.add(
-        variantId, WordingStats.revisionOf(before), before.getString("segment"), COUNTER, n);
+    // In the segment the lead was in at the mark's time, the recount's rule (SegmentMoves.at).
+    String segment = SegmentMoves.of(before, at);
+    stats.add(variantId, segment, COUNTER, at, n);
+    wordings.add(variantId, WordingStats.revisionOf(before), segment, COUNTER, n);
   }
 
   /**

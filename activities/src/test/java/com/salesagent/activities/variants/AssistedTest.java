@@ -131,6 +131,27 @@ class AssistedTest {
   }
 
   /**
+   * A lead moved to another segment after a rep wrote to it, whose mark is counted after the move
+   * (the acceptance time of the rep's message known late): the mark counted in the segment the lead
+   * was in at processing time while the recount puts it in the one it was in at the mark's time, so
+   * the counters check disagreed. It is counted where the recount counts it.
+   */
+  @Test
+  void aMarkCountedAfterASegmentMoveCountsInTheSegmentOfItsTime() {
+    SegmentMoves.move(
+        db.getCollection(Collections.CONTACTS),
+        "helped",
+        "retail",
+        "smb",
+        Date.from(T1.plusSeconds(30)));
+    assertThat(assisted.mark("helped", T1.plusSeconds(10))).isTrue();
+
+    assertThat(stats.totals("retail").get("v1")).containsEntry(Assisted.COUNTER, 1L);
+    assertThat(stats.totals("smb")).doesNotContainKey("v1");
+    assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
+  }
+
+  /**
    * The order the counters see decides: a reply counted a moment before the rep's message leaves
    * the lead the variant's (it answered the variant); the mark is refused. The other order is the
    * test above: a reply after the mark is not counted.
