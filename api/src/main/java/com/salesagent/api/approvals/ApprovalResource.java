@@ -13,7 +13,6 @@ import com.salesagent.workflows.lead.LeadWorkflow;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
@@ -298,13 +297,10 @@ public class ApprovalResource {
       if (!expected.matches(revision)) {
         throw stale(expected.describe(), revision, null);
       }
-      if (edit && seen.get("template") != null) {
-        throw new ApiException(
-            409,
-            "this message must go as an approved WhatsApp template: approve or reject it, or change"
-                + " the template in prompt_variants",
-            new FieldError("decision", "a template is not edited: approve or reject it"));
-      }
+      // Whether the message goes as a template (not to be edited) is the workflow's to say: a
+      // message composed from a template goes as free text inside the 24 h window, and the
+      // workflow's validator refuses an edit only of one that goes as a template (the claim is then
+      // released below).
       String variantId = seen.getString("variantId");
       boolean reject = ApprovalDecision.REJECT.equals(request.decision());
       boolean switchedOff = !reject && held.variantSwitchedOff(seen);
@@ -312,19 +308,22 @@ public class ApprovalResource {
           seen, request.decision(), edit ? request.text() : null, approver, Instant.now())) {
         continue; // another decision (or edit) came since the read: read it again
       }
-      if (switchedOff) {
-        // The kill-switch's signal may still be on its way to this lead: without it, an approval
-        // would send the text of a variant an operator switched off.
-        lead(leadId).variantDisabled(variantId);
-      }
       ApprovalResult result;
       try {
+        if (switchedOff) {
+          // The kill-switch's signal may still be on its way to this lead: without it, an approval
+          // would send the text of a variant an operator switched off.
+          lead(leadId).variantDisabled(variantId);
+        }
         result =
             approvalUpdate(
                 leadId, new ApprovalDecision(key, request.decision(), approver), request.text());
-      } catch (WorkflowUpdateException | WorkflowNotFoundException e) {
-        // Refused (decided otherwise meanwhile, e.g. by its SLA's default; the lead ended): the
-        // claim goes, the message may be decided again if it still waits.
+      } catch (RuntimeException e) {
+        // Refused (decided otherwise meanwhile, e.g. by its SLA's default; the lead ended), or
+        // Temporal did not answer (a deadline, unavailable): the claim goes, so the message is not
+        // left "decided" by a decision the workflow may never have had; the workflow stays the
+        // judge (a second decision is refused by it if the first one did land, and the same one
+        // sent again carries the same update id: Temporal answers it with the first outcome).
         held.releaseDecision(key, request.decision(), approver);
         throw e;
       }
@@ -383,6 +382,13 @@ public class ApprovalResource {
       if (recorded && !request.decision().equals(status)) {
         // The workflow took another decision (its SLA's default) before this one reached it.
         throw decidedAlready(message, status, approval.getString("by"));
+      }
+      if (!recorded
+          && !ApprovalDecision.REJECT.equals(request.decision())
+          && held.variantSwitchedOff(message)) {
+        // As the first attempt did: the kill-switch's signal before the decision, which the first
+        // attempt may have failed to send.
+        lead(leadId).variantDisabled(variantId);
       }
       try {
         result =

@@ -321,6 +321,47 @@ class ApprovalDecisionsTest {
   }
 
   /**
+   * A decision whose call to Temporal fails otherwise than by a refusal (here the kill-switch
+   * signal sent before an approval of a switched-off variant's message, to a lead whose workflow is
+   * gone): the claim on the message was left, so every other reviewer got 409 "decided already" for
+   * a decision no workflow ever had. The claim now goes with the failure.
+   */
+  @Test
+  void aDecisionThatNeverReachedTheWorkflowLeavesNoClaimBehind() {
+    String leadId = "gone-" + UUID.randomUUID(); // no workflow runs for it
+    String key = "msg-" + LeadWorkflow.workflowId(leadId);
+    String variantId = "v-off-" + leadId.substring(5, 13);
+    STORE
+        .database()
+        .getCollection("prompt_variants")
+        .insertOne(new Document("variantId", variantId).append("enabled", false));
+    STORE
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("idempotencyKey", key)
+                .append("purpose", "follow_up")
+                .append("variantId", variantId)
+                .append("text", "Hi Ana, a follow-up")
+                .append(
+                    "approval",
+                    new Document("status", "pending")
+                        .append("slaAt", Date.from(java.time.Instant.now().plusSeconds(3600)))));
+
+    Response r =
+        decide(leadId, "{\"decision\":\"approve\",\"idempotencyKey\":\"" + key + "\"}", null);
+    assertThat(r.getStatus()).as(r.readEntity(String.class)).isGreaterThanOrEqualTo(400);
+
+    Document message =
+        STORE.messages().collection().find(Filters.eq("idempotencyKey", key)).first();
+    Document review = message.get(HeldMessages.REVIEW, Document.class);
+    assertThat(review == null ? null : review.getString("decision"))
+        .as("no decision left claimed by a call that failed")
+        .isNull();
+  }
+
+  /**
    * Two reviewers edit the same held message, both from its listing (revision 1). Before, the
    * second edit wrote its text over the first one's (the edit is stored before the workflow is
    * told, and the message still looked pending) and then got a 409: the lead was sent the second
