@@ -91,12 +91,16 @@ export function recontactHint(tally, recontactOn) {
     ' (read its warning) and import the same file again: rows enrolled already are not enrolled twice.';
 }
 
-/** A row's errors as [{field, message}] (a row without errors: its message, no field). */
+/**
+ * A row's errors as [{field, message}] (a row without errors: its message, no field). A CSV row's
+ * error names the file's column (consentAt) where the server gave one, not the lead's field
+ * (consent.at): the operator fixes a cell of the sheet.
+ */
 export function rowErrors(row) {
   const errors = row && Array.isArray(row.errors) ? row.errors : [];
   const out = [];
   errors.forEach((e) => {
-    if (e && typeof e === 'object') out.push({ field: text(e.field), message: text(e.message) });
+    if (e && typeof e === 'object') out.push({ field: text(e.column || e.field), message: text(e.message) });
     else if (e != null) out.push({ field: '', message: String(e) });
   });
   if (!out.length) out.push({ field: '', message: text(row && row.message) });

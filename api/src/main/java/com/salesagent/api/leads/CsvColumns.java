@@ -127,6 +127,24 @@ public final class CsvColumns {
     }
   }
 
+  /**
+   * The column of the import a lead's field is read from ({@code consent.at} is {@code consentAt}),
+   * or null for a field no column gives ({@code row}, a name given in parts).
+   */
+  static String ofField(String field) {
+    if (field == null) {
+      return null;
+    }
+    String column =
+        switch (field) {
+          case "consent.whatsappOptIn" -> "consentOptIn";
+          case "consent.source" -> "consentSource";
+          case "consent.at" -> "consentAt";
+          default -> field;
+        };
+    return COLUMNS.contains(column) ? column : null;
+  }
+
   /** The import's column a header names, or null for none. */
   public static String canonical(String header) {
     return ALIASES.get(key(header));

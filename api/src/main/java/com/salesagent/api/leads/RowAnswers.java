@@ -1,6 +1,7 @@
 package com.salesagent.api.leads;
 
 import com.salesagent.api.http.FieldError;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * An import row's answer, as its result line gives it: {@code line}, {@code status}, and for a row
  * not enrolled the field to fix ({@code errors}, as a rejected row names them) with the message; a
- * CSV row not enrolled carries its own columns back ({@link #withColumns}).
+ * CSV row not enrolled carries its own columns back ({@link #withColumns}), and its errors name the
+ * column beside the field.
  */
 final class RowAnswers {
   /** The most columns of a row echoed in its answer, and the most characters of each. */
@@ -114,9 +116,36 @@ final class RowAnswers {
       echoed.put(c.getKey(), v);
     }
     answer.put("columns", echoed);
+    if (answer.get("errors") instanceof List<?> errors) {
+      answer.put("errors", byColumn(errors, echoed));
+    }
     if (cut) {
       answer.put("columnsCut", true);
     }
     return answer;
+  }
+
+  /**
+   * A CSV row's errors naming the file's column beside the lead's field ({@code "field":
+   * "consent.at", "column": "consentAt"}): the operator fixes a cell of the sheet, not a JSON path.
+   * A field no column of the row gives (a name given in parts, {@code row}) has no {@code column}.
+   */
+  private static List<Object> byColumn(List<?> errors, Map<String, String> echoed) {
+    List<Object> out = new ArrayList<>(errors.size());
+    for (Object e : errors) {
+      if (e instanceof FieldError f) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("field", f.field());
+        String column = CsvColumns.ofField(f.field());
+        if (column != null && echoed.containsKey(column)) {
+          error.put("column", column);
+        }
+        error.put("message", f.message());
+        out.add(error);
+      } else {
+        out.add(e);
+      }
+    }
+    return out;
   }
 }

@@ -239,6 +239,33 @@ class ImportCoreScriptTest {
     assertThat(screen).contains("recontactHint(t, state.recontact)");
   }
 
+  /**
+   * A CSV row's errors name the file's column where the server gave one ({@code consentAt}), not
+   * the lead's JSON path ({@code consent.at}): the table and the failures CSV say which cell to
+   * fix. A JSON line's error (no column) keeps its field.
+   */
+  @Test
+  void aCsvRowsErrorsNameTheFilesColumnNotTheLeadsField() throws Exception {
+    String out =
+        run(
+            """
+            const csvRow = { line: 2, status: 'rejected', columns: { name: 'Ana', consentAt: 'x' },
+              errors: [{ field: 'consent.at', column: 'consentAt', message: 'not a time' },
+                       { field: 'row', message: 'short' }] };
+            const jsonRow = { line: 3, status: 'rejected',
+              errors: [{ field: 'consent.at', message: 'not a time' }] };
+            console.log(JSON.stringify([core.rowErrors(csvRow), core.rowErrors(jsonRow)]));
+            process.stdout.write(core.failuresCsv([csvRow]));
+            """);
+    String[] lines = out.split("\\n", 2);
+    assertThat(lines[0].strip())
+        .isEqualTo(
+            "[[{\"field\":\"consentAt\",\"message\":\"not a time\"},"
+                + "{\"field\":\"row\",\"message\":\"short\"}],"
+                + "[{\"field\":\"consent.at\",\"message\":\"not a time\"}]]");
+    assertThat(lines[1]).contains("Ana,x,2,rejected,\"consentAt; row\",\"not a time; short\"");
+  }
+
   @Test
   void theScreenStreamsThroughTheApiClientAndWritesTextOnly() throws Exception {
     String screen = Files.readString(DashboardScripts.DASHBOARD_JS.resolve("import.js"));

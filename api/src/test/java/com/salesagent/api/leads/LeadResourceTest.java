@@ -771,6 +771,31 @@ class LeadResourceTest {
   }
 
   /**
+   * A CSV row's errors name the file's column beside the lead's field (the QA walk: a rejected row
+   * said {@code consent.at}, a JSON path, where the sheet's column is {@code consentAt}); a field
+   * no column of the row gives (the name, given in parts) has none.
+   */
+  @Test
+  void aCsvRowsErrorsNameTheColumnToFix() throws Exception {
+    String csv =
+        "leadId,First Name,Last Name,phone,company,campaignId,consentOptIn,consentSource,Consent Date\n"
+            + "col-1,,,+5511998760191,Acme,col,true,form,yesterday\n";
+    List<String> rows =
+        RESOURCES
+            .target("/api/leads/import")
+            .request()
+            .post(Entity.entity(csv, "text/csv"))
+            .readEntity(String.class)
+            .lines()
+            .toList();
+    com.fasterxml.jackson.databind.JsonNode errors =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(rows.get(0)).get("errors");
+    java.util.Map<String, String> columns = new java.util.HashMap<>();
+    errors.forEach(e -> columns.put(e.get("field").asText(), e.path("column").asText(null)));
+    assertThat(columns).containsEntry("consent.at", "consentAt").containsEntry("name", null);
+  }
+
+  /**
    * A row with more values than the header has columns (found by the new operator's walk): a
    * company written "Acme, Inc." without quotes was rejected with Jackson's "unreadable CSV: Too
    * many entries: expected at most 8 (value #8 (20 chars) "2026-...")", which counts from 0 and
