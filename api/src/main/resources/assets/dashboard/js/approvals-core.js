@@ -24,8 +24,9 @@ export function slaOverdue(sla, now) {
 }
 
 /**
- * The decision's body: the message the reviewer saw (its idempotency key: a decision never lands
- * on another one) and, for an edit, the text as edited.
+ * The decision's body: the message the reviewer saw (its idempotency key, the hold's identity: a
+ * decision, or its retry, never lands on another one, e.g. the lead's next message held since) and,
+ * for an edit, the text as edited.
  */
 export function decisionBody(p, decision, text) {
   const body = { decision: decision, idempotencyKey: p.idempotencyKey };
@@ -49,6 +50,16 @@ export function decisionRequest(p, decision, text) {
 /** A 412: the held message was decided or edited by another reviewer since it was listed. */
 export function staleDecision(err) {
   return !!(err && err.status === 412);
+}
+
+/**
+ * A 409 saying the message the decision named is no longer the one waiting (decided, e.g. by this
+ * reviewer's own earlier click whose answer was lost, and the lead's next message held since):
+ * nothing was decided by this request; the list is loaded again to show the message waiting now.
+ */
+export function supersededHold(err) {
+  return !!(err && err.status === 409 && err.data &&
+    (err.data.reason === 'hold_superseded' || err.data.reason === 'hold_required'));
 }
 
 /** What the toast says once the decision was taken. */

@@ -4,7 +4,7 @@ import { $, h, clear, str, toDate, fmtDateTime, leadLink, toast, reportError } f
 import { api, apiObjectUrl } from './api.js';
 import { session, overviewVisible } from './state.js';
 import { loadLeads } from './leads.js';
-import { approvalKey, mediaKind, slaOverdue, decisionRequest, decidedText, switchedOff, staleDecision } from './approvals-core.js';
+import { approvalKey, mediaKind, slaOverdue, decisionRequest, decidedText, switchedOff, staleDecision, supersededHold } from './approvals-core.js';
 
 const approvals = { seq: 0, deferred: false, rendered: -1 };
 
@@ -124,6 +124,15 @@ function decide(p, decision, li, ta) {
         if (li.parentNode) li.parentNode.removeChild(li);
         loadApprovals();
         if (overviewVisible()) loadLeads();
+        return;
+      }
+      if (supersededHold(err)) {
+        // The message it named is not the one waiting any more (decided: a retried click whose
+        // first answer was lost, and the lead's next message held since): nothing decided now;
+        // the list is loaded again to show the one waiting.
+        toast(err.message, true);
+        if (li.parentNode) li.parentNode.removeChild(li);
+        loadApprovals();
         return;
       }
       if (staleDecision(err)) {

@@ -183,6 +183,44 @@ public final class HeldMessages {
                 Updates.inc(REVIEW + ".revision", 1)));
   }
 
+  /**
+   * The last operator's decision on a send of unknown fate that the lead's workflow took, as the
+   * API recorded it ({@code heldAt}: the hold it decided, the {@code delivery.at} it was listed
+   * with; {@code decision}, {@code by}, {@code at}). Kept apart from {@code delivery}, which the
+   * workflow's record replaces and a resend held unknown again unsets: a decision sent again is
+   * told from one on the send's next hold by it.
+   */
+  public static final String DELIVERY_REVIEW = "deliveryReview";
+
+  /**
+   * Records that the lead's workflow took {@code decision} by {@code by} on the hold {@code
+   * heldAt}.
+   */
+  public void deliveryDecided(
+      String idempotencyKey,
+      java.util.Date heldAt,
+      String decision,
+      String by,
+      java.time.Instant at) {
+    messages()
+        .updateOne(
+            Filters.eq("idempotencyKey", idempotencyKey),
+            Updates.set(
+                DELIVERY_REVIEW,
+                new Document("heldAt", heldAt)
+                    .append("decision", decision)
+                    .append("by", by)
+                    .append("at", java.util.Date.from(at))));
+  }
+
+  /** The lead's message an operator's delivery decision was last recorded on, or null. */
+  public Document lastDeliveryReviewed(String leadId) {
+    return messages()
+        .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists(DELIVERY_REVIEW + ".at")))
+        .sort(Sorts.descending(DELIVERY_REVIEW + ".at"))
+        .first();
+  }
+
   /** What the lead's workflow answered the claimed decision: a decision sent again answers it. */
   public void decided(String idempotencyKey, String decision, String approver, String outcome) {
     messages()

@@ -46,6 +46,14 @@ final class ApprovalDecisions {
    * with the same body (or the same 409 for a switched-off variant); the workflow's update carries
    * an id made of the message, the decision and the text, so a retry whose first attempt reached
    * the workflow is answered by Temporal with the first outcome, never applied twice.
+   *
+   * <p>The message a decision names ({@code idempotencyKey}) is the hold it decides: once another
+   * message of the lead waits, a decision naming the earlier one, the same decision sent again
+   * included (a retry come late), is 409 naming {@code idempotencyKey} ({@code hold_superseded}),
+   * never a decision on the message held since. Naming none, a decision is taken on the waiting
+   * message as before, unless the same one by the same operator was taken on the lead's previous
+   * message: that may be it sent again, so it is 409 naming {@code idempotencyKey} ({@code
+   * hold_required}).
    */
   public ApprovalResult decide(
       String leadId, ApprovalRequest request, String approver, String ifMatch) {
@@ -85,6 +93,22 @@ final class ApprovalDecisions {
               ? held.message(leadId, asked)
               : pending != null ? pending : held.lastReviewed(leadId);
       Document review = seen == null ? null : seen.get(HeldMessages.REVIEW, Document.class);
+      if (asked != null && pending != null && !asked.equals(pending.getString("idempotencyKey"))) {
+        // The message it names is not the one waiting (decided, its next one held since): never
+        // a decision on the next one; the same decision sent again too (a retry come late).
+        throw notTheOneWaiting(asked, seen, pending.getString("idempotencyKey"));
+      }
+      if (asked == null && pending != null) {
+        Document last = held.lastReviewed(leadId);
+        Document lastReview = last == null ? null : last.get(HeldMessages.REVIEW, Document.class);
+        if (lastReview != null
+            && !pending.getString("idempotencyKey").equals(last.getString("idempotencyKey"))
+            && sameDecision(last, lastReview, request, approver)) {
+          // Naming no message, it may be the decision taken on the lead's previous one sent
+          // again: applied, it would decide the message held since, which nobody saw.
+          throw holdRequired(last, pending.getString("idempotencyKey"), request.decision());
+        }
+      }
       if (review != null && review.getString("decision") != null) {
         if (sameDecision(seen, review, request, approver)) {
           return replay(leadId, seen, review, request, approver);
@@ -98,9 +122,6 @@ final class ApprovalDecisions {
       Document approval = seen == null ? null : seen.get("approval", Document.class);
       String status = approval == null ? null : approval.getString("status");
       if (!"pending".equals(status)) {
-        if (asked != null && pending != null) {
-          throw notTheOneWaiting(asked, pending.getString("idempotencyKey"));
-        }
         if (seen != null && status != null && List.of(DECIDED).contains(status)) {
           throw decidedAlready(seen, status, approval.getString("by"));
         }
@@ -288,15 +309,62 @@ final class ApprovalDecisions {
     }
   }
 
-  private static ApiException notTheOneWaiting(String asked, String key) {
+  /**
+   * 409 naming {@code idempotencyKey} ({@code reason: hold_superseded}): the message a decision
+   * names is not the one waiting; with the decision taken on it, if one was.
+   */
+  private static ApiException notTheOneWaiting(String asked, Document named, String key) {
+    Document review = named == null ? null : named.get(HeldMessages.REVIEW, Document.class);
+    Document approval = named == null ? null : named.get("approval", Document.class);
+    String decided = review == null ? null : review.getString("decision");
+    String by = review == null ? null : review.getString("by");
+    if (decided == null
+        && approval != null
+        && approval.get("status") instanceof String st
+        && List.of(DECIDED).contains(st)) {
+      decided = approval.getString("status");
+      by = approval.getString("by");
+    }
+    ApiException e =
+        new ApiException(
+                409,
+                "message "
+                    + asked
+                    + " is not the one waiting for approval"
+                    + (decided == null
+                        ? ""
+                        : " (" + decided + (by == null ? "" : " by " + by) + " was taken on it)")
+                    + ": "
+                    + key
+                    + " is (read it before deciding)",
+                new FieldError("idempotencyKey", "not the message waiting for approval"))
+            .with("reason", ApprovalResource.HOLD_SUPERSEDED)
+            .with("idempotencyKey", key);
+    if (decided != null) {
+      e = e.with("decided", decided).with("by", by);
+    }
+    return e;
+  }
+
+  /**
+   * 409 naming {@code idempotencyKey} ({@code reason: hold_required}): a decision naming no
+   * message, the same as the one {@code by} took on the lead's previous message.
+   */
+  private static ApiException holdRequired(Document last, String key, String decision) {
     return new ApiException(
             409,
             "message "
-                + asked
-                + " is not the one waiting for approval: "
                 + key
-                + " is (read it before deciding)",
-            new FieldError("idempotencyKey", "not the message waiting for approval"))
+                + " waits for approval, and "
+                + decision
+                + " by you was taken on the lead's previous message "
+                + last.getString("idempotencyKey")
+                + ": this request may be that decision sent again. Name the message to decide:"
+                + " idempotencyKey as listed in GET /api/approvals",
+            new FieldError(
+                "idempotencyKey",
+                "required: the same decision by you was taken on the lead's previous message"))
+        .with("reason", ApprovalResource.HOLD_REQUIRED)
         .with("idempotencyKey", key);
   }
 

@@ -23,7 +23,7 @@ class ApprovalsScriptTest {
             dir,
             "approvals-core",
             "import { approvalKey, mediaKind, slaOverdue, decisionBody, decidedText, switchedOff,"
-                + " decisionRequest, staleDecision } from './approvals-core.mjs';\n"
+                + " decisionRequest, staleDecision, supersededHold } from './approvals-core.mjs';\n"
                 + "console.log(JSON.stringify("
                 + expression
                 + "));\n")
@@ -118,12 +118,34 @@ class ApprovalsScriptTest {
     assertThat(eval("switchedOff(null)")).isEqualTo("false");
   }
 
+  /**
+   * A decision (a retried click whose first answer was lost) naming a message that is not the one
+   * waiting any more, the lead's next one held since: the server refuses it (409, reason
+   * hold_superseded, or hold_required for a request naming none), and the card tells it apart and
+   * loads the list again instead of offering the buttons of a message already decided. Before, it
+   * was reported as any error, the buttons enabled again.
+   */
+  @Test
+  void aDecisionOnAMessageNoLongerWaitingIsToldApart() throws Exception {
+    assertThat(eval("supersededHold({status: 409, data: {reason: 'hold_superseded'}})"))
+        .isEqualTo("true");
+    assertThat(eval("supersededHold({status: 409, data: {reason: 'hold_required'}})"))
+        .isEqualTo("true");
+    assertThat(eval("supersededHold({status: 409, data: {reason: 'variant_switched_off'}})"))
+        .isEqualTo("false");
+    assertThat(eval("supersededHold({status: 412, data: {reason: 'hold_superseded'}})"))
+        .isEqualTo("false");
+    assertThat(eval("supersededHold({status: 409, data: null})")).isEqualTo("false");
+    assertThat(eval("supersededHold(null)")).isEqualTo("false");
+  }
+
   @Test
   void theCardUsesTheHelpers() throws Exception {
     assertThat(Files.readString(DashboardScripts.DASHBOARD_JS.resolve("approvals.js")))
         .contains("from './approvals-core.js'")
         .contains("decisionRequest(p, decision, ta.value)")
         .contains("switchedOff(err)")
-        .contains("staleDecision(err)");
+        .contains("staleDecision(err)")
+        .contains("supersededHold(err)");
   }
 }

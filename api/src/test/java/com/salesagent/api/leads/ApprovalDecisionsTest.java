@@ -113,12 +113,13 @@ class ApprovalDecisionsTest {
   }
 
   /**
-   * A lead holding one message for approval ({@code msg-<workflow id>}) and one send whose fate is
-   * unknown ({@code send-<workflow id>}); each takes one decision, as the real lead's validators
-   * allow, and records nothing in MongoDB.
+   * A lead holding one message for approval ({@code msg-<workflow id>}, and later its next one,
+   * {@code msg-<workflow id>-2}) and one send whose fate is unknown ({@code send-<workflow id>});
+   * each message takes one decision, the send one per hold ({@link #resume}: it was resent and held
+   * unknown again), as the real lead's validators allow, and records nothing in MongoDB.
    */
   public static class HeldLead implements LeadWorkflow {
-    private ApprovalDecision approved;
+    private final java.util.Set<String> approved = new java.util.HashSet<>();
     private DeliveryDecision delivered;
 
     private static String id() {
@@ -133,17 +134,17 @@ class ApprovalDecisionsTest {
 
     @Override
     public void validateApproval(ApprovalDecision decision) {
-      if (approved != null) {
-        throw new IllegalStateException("message was decided already: " + approved.decision());
+      if (approved.contains(decision.idempotencyKey())) {
+        throw new IllegalStateException("message was decided already");
       }
-      if (!("msg-" + id()).equals(decision.idempotencyKey())) {
+      if (!List.of("msg-" + id(), "msg-" + id() + "-2").contains(decision.idempotencyKey())) {
         throw new IllegalStateException("not the one waiting");
       }
     }
 
     @Override
     public ApprovalResult approval(ApprovalDecision decision) {
-      approved = decision;
+      approved.add(decision.idempotencyKey());
       TAKEN.computeIfAbsent(id(), k -> new AtomicInteger()).incrementAndGet();
       return new ApprovalResult(
           decision.idempotencyKey(),
@@ -215,8 +216,11 @@ class ApprovalDecisionsTest {
     @Override
     public void pause() {}
 
+    /** Stands for the send resent and held unknown again: a new hold, decided again. */
     @Override
-    public void resume() {}
+    public void resume() {
+      delivered = null;
+    }
 
     @Override
     public void stop(String reason) {}
@@ -431,5 +435,188 @@ class ApprovalDecisionsTest {
     assertThat(stop.getStatus()).isEqualTo(409);
     assertThat(stop.readEntity(String.class)).contains("\"field\":\"decision\"");
     assertThat(taken(leadId)).isEqualTo(1);
+  }
+
+  /** The {@code heldAt} GET /api/approvals lists for the lead's send of unknown fate. */
+  private static String listedHeldAt(String leadId) throws Exception {
+    var listed =
+        Jackson.newObjectMapper()
+            .readTree(RESOURCES.target("/api/approvals").request().get(String.class));
+    for (var d : listed.path("deliveryUnknown")) {
+      if (leadId.equals(d.path("leadId").asText())) {
+        return d.path("heldAt").asText(null);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The send resent by an operator and held unknown again, minutes later: a new hold of the same
+   * message, as the workflow's markUnknown and its hold leave it ({@code delivery} unset, then held
+   * again at {@code at}); the workflow takes a decision on it again.
+   */
+  private static void heldAgain(String leadId, Date at) {
+    STORE
+        .messages()
+        .collection()
+        .updateOne(
+            Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.eq("idempotencyKey", "send-" + LeadWorkflow.workflowId(leadId))),
+            Updates.set("delivery", new Document("status", "unknown").append("at", at)));
+    WORKFLOWS.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId)).resume();
+  }
+
+  /**
+   * One press of resend, its request retried after the resent send was held unknown again (a new
+   * hold of the same message). Before, the retry was a decision on the new hold, with a new update
+   * id (the hold's time is in it): 200 and a second resend. Now a decision names the hold it
+   * decides ({@code heldAt}, listed by GET /api/approvals): one naming a hold that is not open is
+   * 409 with a JSON body naming {@code heldAt} (with what was decided on it), and one naming none
+   * whose same decision by the same operator was taken on an earlier hold is 409 naming {@code
+   * heldAt} too; the new hold, named, is decided. The same decision on the same hold, sent again
+   * before the send was held again, still answers 200 as the first.
+   */
+  @Test
+  void aResendSentAgainAfterTheSendWasHeldAgainDecidesNothingMore() throws Exception {
+    String leadId = heldLead();
+    String key = "send-" + LeadWorkflow.workflowId(leadId);
+    String heldAt = listedHeldAt(leadId);
+    assertThat(heldAt).as("the hold's identity is listed").isNotNull();
+    String resend =
+        "{\"decision\":\"resend\",\"idempotencyKey\":\""
+            + key
+            + "\",\"heldAt\":\""
+            + heldAt
+            + "\"}";
+
+    Response first = delivery(leadId, resend);
+    String firstBody = first.readEntity(String.class);
+    assertThat(first.getStatus()).as(firstBody).isEqualTo(200);
+    Response again = delivery(leadId, resend);
+    assertThat(again.getStatus()).as("the same decision on the same hold").isEqualTo(200);
+    assertThat(again.readEntity(String.class)).isEqualTo(firstBody);
+    recorded(leadId, "delivery", "resend");
+    Response recordedAgain = delivery(leadId, resend);
+    assertThat(recordedAgain.getStatus()).isEqualTo(200);
+    assertThat(recordedAgain.readEntity(String.class)).isEqualTo(firstBody);
+
+    Date newHold = new Date(System.currentTimeMillis() + 60_000);
+    heldAgain(leadId, newHold);
+    Response retried = delivery(leadId, resend);
+
+    String retriedBody = retried.readEntity(String.class);
+    assertThat(retried.getStatus()).as(retriedBody).isEqualTo(409);
+    assertThat(retried.getMediaType().toString()).startsWith("application/json");
+    assertThat(retriedBody)
+        .contains("\"field\":\"heldAt\"")
+        .contains("\"reason\":\"hold_superseded\"")
+        .contains("\"decided\":\"resend\"")
+        .contains("\"heldAt\":\"" + newHold.toInstant() + "\"");
+    assertThat(taken(leadId)).as("one press, one resend").isEqualTo(1);
+
+    Response second =
+        delivery(
+            leadId,
+            "{\"decision\":\"resend\",\"idempotencyKey\":\""
+                + key
+                + "\",\"heldAt\":\""
+                + listedHeldAt(leadId)
+                + "\"}");
+    assertThat(second.getStatus()).as("the new hold, named").isEqualTo(200);
+    assertThat(taken(leadId)).isEqualTo(2);
+
+    Response unreadable = delivery(leadId, "{\"decision\":\"resend\",\"heldAt\":\"yesterday\"}");
+    assertThat(unreadable.getStatus()).isEqualTo(422);
+    assertThat(unreadable.readEntity(String.class)).contains("\"field\":\"heldAt\"");
+  }
+
+  /**
+   * The same, from an API client that names no hold (as before {@code heldAt}): one resend, its
+   * request retried after the resent send was held unknown again. Before, the retry (naming the
+   * send or nothing) was 200 and the workflow resent a second time; now, the same decision by the
+   * same operator having been taken on an earlier hold, it is 409 naming {@code heldAt} ({@code
+   * hold_required}): it may be that decision sent again. Another decision is taken as before.
+   */
+  @Test
+  void aResendNamingNoHoldSentAgainAfterTheSendWasHeldAgainIs409() {
+    String leadId = heldLead();
+    String key = "send-" + LeadWorkflow.workflowId(leadId);
+    String resend = "{\"decision\":\"resend\",\"idempotencyKey\":\"" + key + "\"}";
+    Response first = delivery(leadId, resend);
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
+    recorded(leadId, "delivery", "resend");
+
+    heldAgain(leadId, new Date(System.currentTimeMillis() + 60_000));
+    Response retried = delivery(leadId, resend);
+    Response namingNothing = delivery(leadId, "{\"decision\":\"resend\"}");
+
+    for (Response legacy : List.of(retried, namingNothing)) {
+      String body = legacy.readEntity(String.class);
+      assertThat(legacy.getStatus()).as(body).isEqualTo(409);
+      assertThat(legacy.getMediaType().toString()).startsWith("application/json");
+      assertThat(body).contains("\"field\":\"heldAt\"").contains("\"reason\":\"hold_required\"");
+    }
+    assertThat(taken(leadId)).as("one press, one resend").isEqualTo(1);
+    Response stop = delivery(leadId, "{\"decision\":\"stop\"}");
+    assertThat(stop.getStatus()).as("another decision on the new hold").isEqualTo(200);
+    assertThat(taken(leadId)).isEqualTo(2);
+  }
+
+  /**
+   * An approval naming no message, retried after the lead's next message was held. Before, the
+   * retry approved that next message, which nobody had read (200, the workflow took a second
+   * decision). Now it is 409 naming {@code idempotencyKey} ({@code hold_required}); the same retry
+   * naming the first message is 409 naming {@code idempotencyKey} ({@code hold_superseded}, with
+   * the decision taken on it); the next message, named, is decided.
+   */
+  @Test
+  void anApprovalSentAgainAfterTheNextMessageWasHeldDoesNotDecideIt() {
+    String leadId = heldLead();
+    String workflowId = LeadWorkflow.workflowId(leadId);
+    String approve = "{\"decision\":\"approve\"}";
+    Response first = decide(leadId, approve, null);
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
+    recorded(leadId, "approval", "approve");
+    STORE
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("idempotencyKey", "msg-" + workflowId + "-2")
+                .append("purpose", "follow_up")
+                .append("text", "Hi Ana, the next follow-up")
+                .append(
+                    "approval",
+                    new Document("status", "pending")
+                        .append("slaAt", Date.from(java.time.Instant.now().plusSeconds(3600)))));
+
+    Response retried = decide(leadId, approve, null);
+    Response named =
+        decide(
+            leadId,
+            "{\"decision\":\"approve\",\"idempotencyKey\":\"msg-" + workflowId + "\"}",
+            null);
+
+    String retriedBody = retried.readEntity(String.class);
+    assertThat(retried.getStatus()).as(retriedBody).isEqualTo(409);
+    assertThat(retriedBody)
+        .contains("\"field\":\"idempotencyKey\"")
+        .contains("\"reason\":\"hold_required\"");
+    String namedBody = named.readEntity(String.class);
+    assertThat(named.getStatus()).as(namedBody).isEqualTo(409);
+    assertThat(namedBody)
+        .contains("\"field\":\"idempotencyKey\"")
+        .contains("\"reason\":\"hold_superseded\"")
+        .contains("\"decided\":\"approve\"");
+    assertThat(taken(leadId)).as("the next message was not decided").isEqualTo(1);
+
+    Response next =
+        decide(
+            leadId,
+            "{\"decision\":\"approve\",\"idempotencyKey\":\"msg-" + workflowId + "-2\"}",
+            null);
+    assertThat(next.getStatus()).as(next.readEntity(String.class)).isEqualTo(200);
+    assertThat(taken(leadId)).isEqualTo(2);
   }
 }
