@@ -275,7 +275,13 @@ public class LeadResource {
               + " was taken on it. The same decision sent again (a retry, a double click; an"
               + " edit with the same text) answers as the first, 200 with the same body."
               + " If-Match: the held message's revision as listed (412 with a JSON body when"
-              + " another decision was taken on it since).")
+              + " another decision was taken on it since). idempotencyKey is the hold's identity:"
+              + " a decision naming a message that is not the one waiting (decided, the lead's"
+              + " next one held since), the same decision sent again included, is 409 naming"
+              + " idempotencyKey (reason hold_superseded, with the decision taken on it); one"
+              + " naming none, when the same decision by the same operator was taken on the"
+              + " lead's previous message and another one waits now, is 409 naming"
+              + " idempotencyKey (reason hold_required): it may be that decision sent again.")
   public ApprovalResult approval(
       @Auth Operator operator,
       @PathParam("leadId") String leadId,
@@ -291,6 +297,20 @@ public class LeadResource {
   @POST
   @Path("/{leadId}/delivery")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Decide on a send whose fate stayed unknown: resend, assume_sent or stop",
+      description =
+          "Body {decision, idempotencyKey (optional: the send the operator saw), heldAt"
+              + " (optional: the hold the operator saw, as GET /api/approvals lists it in"
+              + " deliveryUnknown; an ISO-8601 instant or epoch milliseconds)}. 200 {idempotencyKey,"
+              + " decision, operator}. The same decision on the same hold sent again answers as"
+              + " the first. A send resent and held unknown again is a new hold: a decision"
+              + " naming an earlier one (a retry come late) is 409 naming heldAt (reason"
+              + " hold_superseded, with the decision taken on it and the open hold's heldAt),"
+              + " never applied to the new hold; one naming no hold when the same decision by"
+              + " the same operator was taken on an earlier hold is 409 naming heldAt (reason"
+              + " hold_required). 422 naming heldAt when it is not a time; 409 naming decision"
+              + " when another decision was taken on the hold.")
   public DeliveryDecision delivery(
       @Auth Operator operator,
       @PathParam("leadId") String leadId,
