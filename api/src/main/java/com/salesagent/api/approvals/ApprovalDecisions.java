@@ -52,8 +52,9 @@ final class ApprovalDecisions {
    * included (a retry come late), is 409 naming {@code idempotencyKey} ({@code hold_superseded}),
    * never a decision on the message held since. Naming none, a decision is taken on the waiting
    * message as before, unless the same one by the same operator was taken on the lead's previous
-   * message: that may be it sent again, so it is 409 naming {@code idempotencyKey} ({@code
-   * hold_required}).
+   * message less than {@link ApprovalResource#RETRY_WINDOW} ago: that may be it sent again, so it
+   * is 409 naming {@code idempotencyKey} ({@code hold_required}); later, it is a new decision (an
+   * API client approving each of a lead's messages in turn without naming them).
    */
   public ApprovalResult decide(
       String leadId, ApprovalRequest request, String approver, String ifMatch) {
@@ -103,7 +104,8 @@ final class ApprovalDecisions {
         Document lastReview = last == null ? null : last.get(HeldMessages.REVIEW, Document.class);
         if (lastReview != null
             && !pending.getString("idempotencyKey").equals(last.getString("idempotencyKey"))
-            && sameDecision(last, lastReview, request, approver)) {
+            && sameDecision(last, lastReview, request, approver)
+            && ApprovalResource.withinRetryWindow(lastReview.getDate("at"))) {
           // Naming no message, it may be the decision taken on the lead's previous one sent
           // again: applied, it would decide the message held since, which nobody saw.
           throw holdRequired(last, pending.getString("idempotencyKey"), request.decision());

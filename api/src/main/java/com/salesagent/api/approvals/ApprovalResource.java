@@ -174,9 +174,9 @@ public class ApprovalResource {
    * the open hold's {@code heldAt}); the same decision on the same hold, while no new hold opened,
    * still answers 200 as the first. Without {@code heldAt} (API clients of before), a request is
    * decided as before unless the same decision by the same operator was taken on an earlier hold
-   * (of this send, or with no {@code idempotencyKey} of the lead's): it may be that decision's
-   * retry, so it is 409 naming {@code heldAt} ({@code reason: hold_required}) rather than applied
-   * to the open hold.
+   * (of this send, or with no {@code idempotencyKey} of the lead's) less than {@link #RETRY_WINDOW}
+   * ago: it may be that decision's retry, so it is 409 naming {@code heldAt} ({@code reason:
+   * hold_required}) rather than applied to the open hold.
    */
   public DeliveryDecision decideDelivery(String leadId, DeliveryRequest request, String operator) {
     if (request == null
@@ -228,7 +228,8 @@ public class ApprovalResource {
       if (review != null
           && !sameHold
           && request.decision().equals(review.getString("decision"))
-          && operator.equals(review.getString("by"))) {
+          && operator.equals(review.getString("by"))
+          && withinRetryWindow(review.getDate("at"))) {
         throw new ApiException(
                 409,
                 "send "
@@ -301,6 +302,19 @@ public class ApprovalResource {
   private static boolean decided(String status) {
     // List.of(...).contains(null) throws.
     return status != null && DECIDED.contains(status);
+  }
+
+  /**
+   * How long after a decision the same one by the same operator, naming no hold, is taken for that
+   * decision sent again (a client's retry after a lost answer, a double click) rather than a new
+   * decision on the hold opened since: {@code hold_required} within it, decided after it (an API
+   * client deciding each of a lead's holds in turn without naming them keeps working).
+   */
+  static final java.time.Duration RETRY_WINDOW = java.time.Duration.ofMinutes(10);
+
+  /** Whether a decision taken {@code at} (null: not recorded, so unknown) may still be retried. */
+  static boolean withinRetryWindow(java.util.Date at) {
+    return at == null || at.toInstant().isAfter(Instant.now().minus(RETRY_WINDOW));
   }
 
   /** The {@code reason} of the 409 that answers a decision naming a hold no longer open. */

@@ -619,4 +619,67 @@ class ApprovalDecisionsTest {
     assertThat(next.getStatus()).as(next.readEntity(String.class)).isEqualTo(200);
     assertThat(taken(leadId)).isEqualTo(2);
   }
+
+  /** Dates the lead's last recorded decision ({@code field}.at) {@code minutes} back. */
+  private static void decidedMinutesAgo(String leadId, String field, long minutes) {
+    STORE
+        .messages()
+        .collection()
+        .updateMany(
+            Filters.and(Filters.eq("leadId", leadId), Filters.exists(field + ".at")),
+            Updates.set(
+                field + ".at",
+                Date.from(java.time.Instant.now().minus(java.time.Duration.ofMinutes(minutes)))));
+  }
+
+  /**
+   * An API client deciding each of a lead's messages in turn without naming them: the same decision
+   * as on the lead's previous message, taken more than the retry window (10 minutes) after it, is a
+   * new decision on the message waiting, not refused as a possible retry.
+   */
+  @Test
+  void theSameApprovalNamingNoMessageLongAfterThePreviousOneDecidesTheNext() {
+    String leadId = heldLead();
+    String workflowId = LeadWorkflow.workflowId(leadId);
+    String approve = "{\"decision\":\"approve\"}";
+    Response first = decide(leadId, approve, null);
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
+    recorded(leadId, "approval", "approve");
+    STORE
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("idempotencyKey", "msg-" + workflowId + "-2")
+                .append("purpose", "follow_up")
+                .append("text", "Hi Ana, the next follow-up")
+                .append(
+                    "approval",
+                    new Document("status", "pending")
+                        .append("slaAt", Date.from(java.time.Instant.now().plusSeconds(3600)))));
+    decidedMinutesAgo(leadId, HeldMessages.REVIEW, 11);
+
+    Response next = decide(leadId, approve, null);
+    assertThat(next.getStatus()).as(next.readEntity(String.class)).isEqualTo(200);
+    assertThat(taken(leadId)).as("the next message decided").isEqualTo(2);
+  }
+
+  /**
+   * A resend naming no hold, pressed again on a send held unknown again more than the retry window
+   * after the first resend: a new decision on the new hold (the operator saw it held again), not
+   * refused as a possible retry.
+   */
+  @Test
+  void theSameResendNamingNoHoldLongAfterTheFirstDecidesTheNewHold() {
+    String leadId = heldLead();
+    Response first = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
+    recorded(leadId, "delivery", "resend");
+    heldAgain(leadId, new Date(System.currentTimeMillis() + 60_000));
+    decidedMinutesAgo(leadId, HeldMessages.DELIVERY_REVIEW, 11);
+
+    Response again = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(again.getStatus()).as(again.readEntity(String.class)).isEqualTo(200);
+    assertThat(taken(leadId)).as("a second press, a second resend").isEqualTo(2);
+  }
 }
