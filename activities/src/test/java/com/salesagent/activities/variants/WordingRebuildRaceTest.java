@@ -64,6 +64,15 @@ class WordingRebuildRaceTest {
 
   /** A lead assigned as the activities do it: its contact, its history event, its live counts. */
   private void assign() {
+    historyOfAssignment();
+    liveCountOfAssignment();
+  }
+
+  /**
+   * The first half of an assignment ({@code VariantAssigner}): the lead's contact and its history
+   * event, which the recount reads, and its variant_stats count; its wording row not yet counted.
+   */
+  private void historyOfAssignment() {
     String leadId = "L-" + leads.incrementAndGet();
     store.insertContact(
         new Document("leadId", leadId)
@@ -74,6 +83,10 @@ class WordingRebuildRaceTest {
     Instant at = Instant.now();
     store.interactions().recordInteraction(leadId, "c1", "v1", "assigned", null, null, at);
     new VariantStats(MONGO.database()).increment("v1", "smb", "assigned", at);
+  }
+
+  /** The second half: the live {@code $inc} of the lead's wording row. */
+  private void liveCountOfAssignment() {
     wordings.add("v1", 0, "smb", "assigned", 1);
   }
 
@@ -121,6 +134,70 @@ class WordingRebuildRaceTest {
     assertThat(once.get()).as("the live count came during the rebuild's writes").isPositive();
     assertThat(repaired).isEqualTo(1);
     assertThat(assigned()).as("both leads, the one assigned while it wrote too").isEqualTo(2);
+    assertThat(new WordingRecount(MONGO.database()).check()).isEmpty();
+  }
+
+  /**
+   * Session 47: a live count whose history line the rebuild recounts and whose {@code $inc} lands
+   * after the rebuild read the rows, while it still runs: the row's {@link WordingStats#WRITES}
+   * moved, so the round check sees it and the next attempt takes the second count off.
+   */
+  @Test
+  void aLiveIncThatLandsAfterTheRowsWereReadIsNotCountedTwice() {
+    historyOfAssignment(); // lead 2: its history line is there before the rebuild reads
+    AtomicInteger rowReads = new AtomicInteger();
+    AtomicInteger once = new AtomicInteger();
+    CommandListener incAfterRowsRead =
+        new CommandListener() {
+          @Override
+          public void commandStarted(CommandStartedEvent e) {
+            if (on(e, "find", WordingStats.COLLECTION)) {
+              rowReads.incrementAndGet();
+            }
+            // The first attempt read the rows' writes (its version), then the rows: the next
+            // read of the history is its recount's, the rows already read without this count.
+            if (rowReads.get() == 2
+                && on(e, "aggregate", Collections.INTERACTION_HISTORY)
+                && once.getAndIncrement() == 0) {
+              liveCountOfAssignment();
+            }
+          }
+        };
+    client =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(MONGO.connectionString()))
+                .addCommandListener(incAfterRowsRead)
+                .build());
+
+    new WordingRecount(MONGO.database(client)).rebuild();
+
+    assertThat(once.get()).as("the live $inc landed during the rebuild").isPositive();
+    assertThat(assigned()).as("two leads, each counted once").isEqualTo(2);
+    assertThat(new WordingRecount(MONGO.database()).check()).isEmpty();
+  }
+
+  /**
+   * Session 47, known defect (low): a live count whose history line is stored before the rebuild
+   * reads and whose {@code $inc} lands after the rebuild ended (an activity between its two writes,
+   * {@code VariantAssigner}: history, then counters) is counted twice: the rebuild's recount holds
+   * it and wrote it into the row, then the live {@code $inc} adds it again. Nothing the rebuild
+   * reads (the rows' {@link WordingStats#WRITES}, the history's size) can show a count that has not
+   * come yet; a fix needs the live paths to mark on the history line that their count landed (or to
+   * count from the history line), which touches every live count of a wording row. A later rebuild
+   * (or a check) repairs it: more, never fewer.
+   */
+  @org.junit.jupiter.api.Disabled(
+      "known defect (low): a live $inc that lands after the rebuild ended, for a history line it"
+          + " recounted, is counted twice; needs the live counts to mark their history line")
+  @Test
+  void aLiveIncThatLandsAfterTheRebuildForAHistoryLineItRecountedIsNotCountedTwice() {
+    historyOfAssignment(); // lead 2: history stored, its wording row not yet counted
+
+    new WordingRecount(MONGO.database()).rebuild();
+    liveCountOfAssignment(); // the activity's second write, after the rebuild ended
+
+    assertThat(assigned()).as("two leads, each counted once").isEqualTo(2);
     assertThat(new WordingRecount(MONGO.database()).check()).isEmpty();
   }
 
