@@ -75,7 +75,8 @@ final class ApprovalDecisions {
     if (request != null && ApprovalDecision.EDIT.equals(request.decision())) {
       if (request.text() == null || request.text().isBlank()) {
         errors.add(new FieldError("text", "required for edit: the text to send instead"));
-      } else if (request.text().length() > 4096) {
+      } else if (ReadableText.length(request.text()) > 4096) {
+        // Characters as a person sees them (an emoji is one), as a rep's message counts them.
         errors.add(new FieldError("text", "at most 4,096 characters (WhatsApp's limit)"));
       } else if (ReadableText.textProblem(request.text()) != null) {
         errors.add(new FieldError("text", ReadableText.textProblem(request.text())));

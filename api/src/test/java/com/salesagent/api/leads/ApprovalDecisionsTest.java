@@ -412,6 +412,52 @@ class ApprovalDecisionsTest {
   }
 
   /**
+   * An edit's text is capped at WhatsApp's 4,096 characters counted as a person sees them (code
+   * points, as a rep's message is): 4,096 emoji (non-BMP, 8,192 UTF-16 chars) are taken and stored
+   * whole; 4,097 are 422 naming text, nothing claimed. Before, the cap counted UTF-16 chars: 2,049
+   * emoji were refused.
+   */
+  @Test
+  void anEditsTextCapCountsCodePoints() {
+    String emoji = new String(Character.toChars(0x1F600));
+    String atCap = heldLead();
+    String key = "msg-" + LeadWorkflow.workflowId(atCap);
+    Response taken =
+        decide(
+            atCap,
+            "{\"decision\":\"edit\",\"idempotencyKey\":\""
+                + key
+                + "\",\"text\":\""
+                + emoji.repeat(4096)
+                + "\"}",
+            null);
+    assertThat(taken.getStatus()).as(taken.readEntity(String.class)).isEqualTo(200);
+    assertThat(
+            STORE
+                .messages()
+                .collection()
+                .find(Filters.eq("idempotencyKey", key))
+                .first()
+                .getString("editedText"))
+        .isEqualTo(emoji.repeat(4096));
+
+    String past = heldLead();
+    String pastKey = "msg-" + LeadWorkflow.workflowId(past);
+    Response refused =
+        decide(
+            past,
+            "{\"decision\":\"edit\",\"idempotencyKey\":\""
+                + pastKey
+                + "\",\"text\":\""
+                + emoji.repeat(4096)
+                + "\uD840\uDC00\"}",
+            null);
+    assertThat(refused.getStatus()).isEqualTo(422);
+    assertThat(refused.readEntity(String.class)).contains("\"field\":\"text\"");
+    assertThat(taken(past)).isZero();
+  }
+
+  /**
    * A delivery decision (resend) sent twice, before and after its record. Before, the second was
    * 409 ("decided already", or nothing held any more). Now it answers as the first, the send
    * decided once; another decision is 409 naming {@code decision}.
