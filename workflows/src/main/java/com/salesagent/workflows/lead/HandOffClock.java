@@ -39,6 +39,9 @@ final class HandOffClock {
    */
   static final String RELEASE_AFTER_INTEREST = "release-after-interest";
 
+  /** A release's reason is cut at 200 code points, not 200 UTF-16 chars. */
+  static final String RELEASE_REASON_CODE_POINTS = "release-reason-code-points";
+
   /**
    * Version 1: a rep made inactive while the assignment that picks them is decided (the API's
    * signal came before the run recorded them as the owner, and was dropped as naming another rep)
@@ -266,7 +269,14 @@ final class HandOffClock {
     run.releasedAt = stages.now();
     String reason = release.reason();
     if (reason != null && reason.length() > 200) {
-      reason = reason.substring(0, 200);
+      // At most 200 characters as a person sees them, as the API caps it (code points): before,
+      // 200 UTF-16 chars, which lost half of a reason in emoji and could cut one in two.
+      if (Workflow.getVersion(RELEASE_REASON_CODE_POINTS, Workflow.DEFAULT_VERSION, 1)
+          == Workflow.DEFAULT_VERSION) {
+        reason = reason.substring(0, 200);
+      } else if (reason.codePointCount(0, reason.length()) > 200) {
+        reason = reason.substring(0, reason.offsetByCodePoints(0, 200));
+      }
     }
     // The lead showed interest as its rep gave it back (its reply was recorded after the rep
     // pressed release, while the lead was still theirs): a person answers it, as a reply with

@@ -1275,6 +1275,54 @@ class LeadWorkflowTest {
     assertThat(fake.reminders).as("bruno's SLA runs").containsExactly("bruno:2");
   }
 
+  /**
+   * A release's reason, capped at 200 characters by the API counting code points, reaches the
+   * timeline whole: 200 letters of CJK extension B (non-BMP, 400 UTF-16 chars). Before (version
+   * "release-reason-code-points"), the run cut it at 200 UTF-16 chars: half of it was lost, and a
+   * reason with a BMP character first ("a" and 199 emoji) was cut through an emoji, half of it
+   * left.
+   */
+  @Test
+  void aReleasesReasonOf200NonBmpCharactersReachesTheTimelineWhole() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    interested();
+    String letters = new String(Character.toChars(0x20000)).repeat(200);
+
+    workflow.ownerReleased(new OwnerRelease("ana", "Ana Lima (ana)", letters));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(workflow.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(fake.events)
+        .filteredOn(e -> "handoff_released".equals(e.type()))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.detail())
+                    .isEqualTo("owner ana -> the agent (by Ana Lima (ana)): " + letters));
+  }
+
+  /**
+   * A reason longer than the API takes (a signal from elsewhere) is cut, never through an emoji.
+   */
+  @Test
+  void aReleasesReasonOverTheCapIsCutBetweenCharacters() {
+    fake.owners.addAll(List.of("ana", "bruno"));
+    interested();
+    String emoji = new String(Character.toChars(0x1F600));
+
+    workflow.ownerReleased(new OwnerRelease("ana", "Ana Lima (ana)", "a" + emoji.repeat(250)));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(fake.events)
+        .filteredOn(e -> "handoff_released".equals(e.type()))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.detail())
+                    .isEqualTo(
+                        "owner ana -> the agent (by Ana Lima (ana)): a" + emoji.repeat(199)));
+  }
+
   /** Interest recorded before the rep pressed release was there to see: released with the lead. */
   @Test
   void aReplyWithInterestBeforeTheRepPressedReleaseIsReleasedWithTheLead() {

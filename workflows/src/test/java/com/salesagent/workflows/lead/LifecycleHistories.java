@@ -676,6 +676,26 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
           h.result();
         });
+    // Recorded before version 1 of "release-reason-code-points": ana gives the lead back with a
+    // reason of 250 emoji (500 UTF-16 chars, a signal from elsewhere than the API), cut at 200
+    // chars; converted.
+    SCENARIOS.put("release-long-reason-before-code-points", LifecycleHistories::longReason);
+    // Recorded with version 1 of "release-reason-code-points": the same, cut at 200 code points.
+    SCENARIOS.put("release-long-reason", LifecycleHistories::longReason);
+  }
+
+  /** ana releases the interested lead with a reason of 250 emoji; bruno converts it. */
+  private static void longReason(Harness h) {
+    h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+    h.start();
+    h.sends(1);
+    interestedReply(h);
+    h.env.sleep(Duration.ofMinutes(10));
+    String emoji = new String(Character.toChars(0x1F600));
+    h.current().ownerReleased(new OwnerRelease("ana", "ana", "a" + emoji.repeat(250)));
+    h.env.sleep(Duration.ofMinutes(10));
+    h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
+    h.result();
   }
 
   /** The lead answers its first message with interest. */
