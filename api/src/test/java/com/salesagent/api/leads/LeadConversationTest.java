@@ -439,6 +439,44 @@ class LeadConversationTest {
    * naming the lead, and nothing stored or signalled.
    */
   /**
+   * A rep's message is capped at 4,096 characters counted as a person sees them (code points):
+   * 4,096 emoji (non-BMP, 8,192 UTF-16 chars) are taken whole and signalled; 4,097 are 422 naming
+   * text and nothing is queued.
+   */
+  @Test
+  void aRepsMessageCapCountsCodePoints() {
+    String emoji = new String(Character.toChars(0x1F600));
+    String atCap = lead("handed_off");
+    Response taken =
+        conversation.reply(
+            "operator",
+            atCap,
+            ("{\"text\":\"" + emoji.repeat(4096) + "\"}").getBytes(StandardCharsets.UTF_8));
+    assertThat(taken.getStatus()).isEqualTo(202);
+    assertThat(store.messages().messagesOf(atCap))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getString("text")).isEqualTo(emoji.repeat(4096)));
+
+    String past = lead("handed_off");
+    assertThatThrownBy(
+            () ->
+                conversation.reply(
+                    "operator",
+                    past,
+                    ("{\"text\":\"" + emoji.repeat(4096) + "\uD840\uDC00\"}")
+                        .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(422);
+              assertThat(e.errors())
+                  .singleElement()
+                  .satisfies(f -> assertThat(f.field()).isEqualTo("text"));
+            });
+    assertThat(store.messages().messagesOf(past)).isEmpty();
+  }
+
+  /**
    * Found by the QA walk: a reply with neither text nor template was refused as "give text ... or
    * template, not both", as if both were given. Neither is "required", both is "not both"; each
    * names {@code text} and nothing is queued.

@@ -154,6 +154,42 @@ class LeadHandOffsTest {
   }
 
   /**
+   * A release's reason is capped at 200 characters counted as a person sees them (code points): 200
+   * letters of CJK extension B (non-BMP, 400 UTF-16 chars) are taken and reach the run whole; 201
+   * are 422 naming reason, nothing released.
+   */
+  @Test
+  void aReleasesReasonCapCountsCodePoints() {
+    String letter = new String(Character.toChars(0x20000));
+    String atCap = lead("handed_off", "ana");
+    store.setContactFields(
+        atCap, new Document("funnel", new Document("interested", Date.from(NOW))));
+    Response taken =
+        handOffs.release(
+            "ops",
+            atCap,
+            json("{\"byOwnerId\":\"ana\",\"reason\":\"" + letter.repeat(200) + "\"}"));
+    assertThat(taken.getStatus()).isEqualTo(202);
+    assertThat(released).singleElement().extracting(r -> r.reason()).isEqualTo(letter.repeat(200));
+
+    String past = lead("handed_off", "ana");
+    store.setContactFields(
+        past, new Document("funnel", new Document("interested", Date.from(NOW))));
+    refused(
+        () ->
+            handOffs.release(
+                "ops",
+                past,
+                json(
+                    "{\"byOwnerId\":\"ana\",\"reason\":\""
+                        + letter.repeat(200)
+                        + "\uD840\uDC00\"}")),
+        422,
+        "reason");
+    assertThat(released).hasSize(1);
+  }
+
+  /**
    * A client of the same server standing for one process: its first write ({@code update} or {@code
    * findAndModify}) to {@code collection} first lets {@code arrived} go, then waits (up to 10 s)
    * for {@code go}.

@@ -340,4 +340,42 @@ class LeadOutcomesTest {
     assertThat(audit("hostile-1")).isNull();
     assertThat(STORE.contact("hostile-1").get("outcome")).isNull();
   }
+
+  /**
+   * An outcome's reason is capped at 500 characters counted as a person sees them (code points):
+   * 500 letters of CJK extension B (non-BMP, 1,000 UTF-16 chars) are taken and kept whole; 501 are
+   * 422 naming reason and nothing is signalled.
+   */
+  @Test
+  void aReasonsCapCountsCodePoints() {
+    String letter = new String(Character.toChars(0x20000));
+    STORE.insertContact(new Document("leadId", "emoji-500").append("campaignId", "c"));
+    STORE.insertContact(new Document("leadId", "emoji-501").append("campaignId", "c"));
+    outcomes.set(
+        "operator",
+        "emoji-500",
+        body("{\"outcome\":\"lost\",\"reason\":\"" + letter.repeat(500) + "\"}"));
+    assertThat(STORE.contact("emoji-500").get("outcome", Document.class).getString("reason"))
+        .isEqualTo(letter.repeat(500));
+    int before = signalled.size();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                outcomes.set(
+                    "operator",
+                    "emoji-501",
+                    body(
+                        "{\"outcome\":\"lost\",\"reason\":\""
+                            + letter.repeat(500)
+                            + "\uD840\uDC00\"}")))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(422);
+              assertThat(e.errors())
+                  .extracting(com.salesagent.api.http.FieldError::field)
+                  .containsExactly("reason");
+            });
+    assertThat(signalled).hasSize(before);
+    assertThat(audit("emoji-501")).isNull();
+  }
 }

@@ -2468,4 +2468,26 @@ class LeadResourceTest {
         .isEqualTo(true);
     assertThat(byVariant.get("v-held-on").get("variantSwitchedOff")).isEqualTo(false);
   }
+
+  /**
+   * A stop's or an erasure's reason ({@code ?reason=}) is capped at 500 characters counted as a
+   * person sees them (code points): 500 letters of CJK extension B (non-BMP, 1,000 UTF-16 chars)
+   * are kept whole; 501 are 400 naming reason.
+   */
+  @Test
+  void anOperatorsReasonCapCountsCodePoints() {
+    String letter = new String(Character.toChars(0x20000));
+    assertThat(LeadResource.operatorReason(letter.repeat(500), "none"))
+        .isEqualTo(letter.repeat(500));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> LeadResource.operatorReason(letter.repeat(501), "none"))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.errors())
+                  .extracting(com.salesagent.api.http.FieldError::field)
+                  .containsExactly("reason");
+            });
+  }
 }

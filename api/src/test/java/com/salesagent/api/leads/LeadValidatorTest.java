@@ -655,4 +655,36 @@ class LeadValidatorTest {
         .extracting(FieldError::field)
         .containsExactlyInAnyOrder("name", "company");
   }
+
+  /**
+   * A consent's source is capped at 200 characters counted as a person sees them (code points): 200
+   * CJK extension letters (non-BMP, 400 UTF-16 chars) are taken whole, 201 are refused naming
+   * consent.source.
+   */
+  @Test
+  void aConsentSourcesCapCountsCodePoints() {
+    String cjk = new String(Character.toChars(0x20000));
+    java.util.function.Function<String, LeadRequest> withSource =
+        source ->
+            new LeadRequest(
+                null,
+                "Ana Souza",
+                "+5511998765432",
+                "Acme",
+                null,
+                null,
+                null,
+                "UTC",
+                "en",
+                null,
+                null,
+                null,
+                "c-1",
+                new LeadRequest.Consent(true, source, "2026-11-20T10:00:00Z"));
+    LeadValidator.Result at = validator.validate(withSource.apply(cjk.repeat(200)));
+    assertThat(at.errors()).isEmpty();
+    assertThat(validator.validate(withSource.apply(cjk.repeat(201))).errors())
+        .extracting(FieldError::field)
+        .containsExactly("consent.source");
+  }
 }

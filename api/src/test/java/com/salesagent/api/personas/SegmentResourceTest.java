@@ -330,4 +330,31 @@ class SegmentResourceTest {
       assertThat(bad.path("errors").findValuesAsText("field")).as(name).containsExactly("name");
     }
   }
+
+  /**
+   * A segment's name is capped at 100 characters counted as a person sees them (code points): 100
+   * emoji (non-BMP, 200 UTF-16 chars) are taken and listed whole; 101 are 422 naming name.
+   */
+  @Test
+  void aSegmentNamesCapCountsCodePoints() throws Exception {
+    String emoji = new String(Character.toChars(0x1F600));
+    call(
+        "POST",
+        "/api/segments",
+        "{\"segmentId\":\"emoji-name\",\"name\":\""
+            + emoji.repeat(100)
+            + "\",\"query\":{\"q\":\"x\"}}",
+        201);
+    JsonNode list = call("GET", "/api/segments", null, 200).path("segments");
+    assertThat(list.findValuesAsText("name")).contains(emoji.repeat(100));
+    JsonNode past =
+        call(
+            "POST",
+            "/api/segments",
+            "{\"segmentId\":\"emoji-name-past\",\"name\":\""
+                + emoji.repeat(100)
+                + "\uD840\uDC00\",\"query\":{\"q\":\"x\"}}",
+            422);
+    assertThat(past.path("errors").findValuesAsText("field")).containsExactly("name");
+  }
 }

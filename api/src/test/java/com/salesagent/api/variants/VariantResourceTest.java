@@ -828,6 +828,41 @@ class VariantResourceTest {
   }
 
   /**
+   * A variant's offer (drawn on the image card, at most 120) counts code points as its angle does:
+   * 120 emoji (non-BMP, 240 UTF-16 chars) are taken and stored whole, 121 are 422 naming offer.
+   */
+  @Test
+  void aVariantsOfferCapCountsCodePoints() {
+    String emoji = new String(Character.toChars(0x1F680));
+    Response at =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    VALID
+                        .replace("v-test", "v-offer-emoji")
+                        .replace(
+                            "\"cost savings\"",
+                            "\"cost savings\",\"offer\":\"" + emoji.repeat(120) + "\"")));
+    assertThat(at.getStatus()).as(at.readEntity(String.class)).isEqualTo(201);
+    assertThat(variantOf("v-offer-emoji").get("offer")).isEqualTo(emoji.repeat(120));
+    Response past =
+        RESOURCES
+            .target("/api/variants")
+            .request()
+            .post(
+                Entity.json(
+                    VALID
+                        .replace("v-test", "v-offer-emoji-past")
+                        .replace(
+                            "\"cost savings\"",
+                            "\"cost savings\",\"offer\":\"" + emoji.repeat(121) + "\"")));
+    assertThat(past.getStatus()).isEqualTo(422);
+    assertThat(past.readEntity(String.class)).contains("\"field\":\"offer\"");
+  }
+
+  /**
    * {@code If-Match} takes a list of entity tags (RFC 9110 13.1.1): it matches when any strong tag
    * names the variant's revision. Before, {@code "3", "4"} was 400 (read as one malformed tag). A
    * list naming none of it is 412 naming If-Match and changes nothing; a weak tag in a list never
