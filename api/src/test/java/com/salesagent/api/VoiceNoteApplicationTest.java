@@ -421,6 +421,28 @@ final class VoiceNoteApplicationTest extends AppTestHarness {
     }
   }
 
+  /**
+   * Text to be spoken is capped at 1,500 characters counted as a person sees them (code points):
+   * 1,500 emoji (non-BMP, 3,000 UTF-16 chars) pass the cap (here on to the next check: no such
+   * lead, 404); 1,501 are 422 naming text. Before, 751 emoji were refused as over the cap.
+   */
+  @Test
+  void theCapOfTextToSpeakCountsCodePoints() throws Exception {
+    String emoji = new String(Character.toChars(0x1F600));
+    HttpResponse<String> atCap =
+        postJson(
+            "/api/leads/voice-cap-" + UUID.randomUUID() + "/replies/voice-note",
+            "{\"text\":\"" + emoji.repeat(1500) + "\"}");
+    assertThat(atCap.body()).doesNotContain("characters to speak");
+    assertThat(atCap.statusCode()).as(atCap.body()).isEqualTo(404);
+    HttpResponse<String> past =
+        postJson(
+            "/api/leads/voice-cap-" + UUID.randomUUID() + "/replies/voice-note",
+            "{\"text\":\"" + emoji.repeat(1501) + "\"}");
+    assertThat(past.statusCode()).as(past.body()).isEqualTo(422);
+    assertThat(past.body()).contains("\"field\":\"text\"").contains("characters to speak");
+  }
+
   @Test
   void aVoiceNoteVariantTakesAnOperatorsRecording() throws Exception {
     String variant = "voice-" + UUID.randomUUID().toString().substring(0, 8);

@@ -142,9 +142,11 @@ public final class VoiceNotes {
     if (text == null || text.isBlank()) {
       throw new Refused(422, "nothing to say: the text is blank");
     }
-    if (text.length() > MAX_TEXT) {
+    // Characters as a person sees them (code points: an emoji is one), as every text cap counts.
+    int characters = text.codePointCount(0, text.length());
+    if (characters > MAX_TEXT) {
       throw new Refused(
-          422, "a voice note speaks at most " + MAX_TEXT + " characters (" + text.length() + ")");
+          422, "a voice note speaks at most " + MAX_TEXT + " characters (" + characters + ")");
     }
     if (speaker instanceof OfflineVoice.Offline
         && locale != null

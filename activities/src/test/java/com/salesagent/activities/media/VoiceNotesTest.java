@@ -333,6 +333,20 @@ class VoiceNotesTest {
                 () -> notes.speak("x".repeat(VoiceNotes.MAX_TEXT + 1), "en"))
             .status());
     assertFalse(VoiceNotes.OFFLINE.isBlank());
+
+    // The cap counts code points: 1,500 emoji (3,000 UTF-16 chars) pass it, on to the next check
+    // (the offline voice speaks English only); 1,501 are over it. Before, both were over it.
+    String emoji = new String(Character.toChars(0x1F600));
+    VoiceNotes.Refused atCap =
+        assertThrows(
+            VoiceNotes.Refused.class,
+            () -> notes.speak(emoji.repeat(VoiceNotes.MAX_TEXT), "pt-BR"));
+    assertTrue(atCap.getMessage().contains("English only"), atCap.getMessage());
+    VoiceNotes.Refused past =
+        assertThrows(
+            VoiceNotes.Refused.class,
+            () -> notes.speak(emoji.repeat(VoiceNotes.MAX_TEXT + 1), "pt-BR"));
+    assertTrue(past.getMessage().contains("at most"), past.getMessage());
   }
 
   private static byte[] pcmFile(short[] mono, int rate, AudioFileFormat.Type type)

@@ -111,7 +111,7 @@ public class LeadVoiceNoteResource {
       if (problem != null) {
         throw new ApiException(422, "invalid voice note", new FieldError("text", problem));
       }
-      if (text.length() > VoiceNotes.MAX_TEXT) {
+      if (com.salesagent.api.http.ReadableText.length(text) > VoiceNotes.MAX_TEXT) {
         throw new ApiException(
             422,
             "invalid voice note",
