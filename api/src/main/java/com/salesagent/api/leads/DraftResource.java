@@ -68,7 +68,7 @@ public class DraftResource {
     if (reason != null && ReadableText.length(reason) > LeadOutcomes.MAX_REASON) {
       errors.add(new FieldError("reason", "at most " + LeadOutcomes.MAX_REASON + " characters"));
     } else if (reason != null) {
-      ReadableText.checkLine(errors, "reason", reason.strip());
+      LeadOutcomes.checkReadable(errors, reason);
     }
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid dismissal", errors);

@@ -57,6 +57,21 @@ public final class LeadOutcomes {
     return set(system, leadId, body, false);
   }
 
+  /**
+   * A reason's line as {@link ReadableText#checkLine} reads it, and one the timeline can keep: a
+   * reason with no letter or digit ("👍", "...") was accepted and then stored as none (the line
+   * kept only what is readable), so the operator's answer said taken and the reason was lost; it is
+   * refused naming {@code reason}, as a stop's is ({@code LeadResource.operatorReason}). A blank
+   * reason is none.
+   */
+  static void checkReadable(List<FieldError> errors, String reason) {
+    int before = errors.size();
+    ReadableText.checkLine(errors, "reason", reason.strip());
+    if (errors.size() == before && !reason.isBlank() && LeadValidator.line(reason) == null) {
+      errors.add(new FieldError("reason", "has no letters or digits"));
+    }
+  }
+
   private Response set(String operator, String leadId, byte[] body, boolean byOwner) {
     OutcomeRequest request;
     try {
@@ -75,7 +90,7 @@ public final class LeadOutcomes {
         && ReadableText.length(request.reason()) > MAX_REASON) {
       errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
     } else if (request != null && request.reason() != null) {
-      ReadableText.checkLine(errors, "reason", request.reason().strip());
+      checkReadable(errors, request.reason());
     }
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid outcome", errors);

@@ -226,7 +226,9 @@ class HeldDraftTest {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.errors()).extracting(FieldError::field).containsExactly("draftId");
     for (String[] bad :
-        new String[][] {{"no-such-rep", null, "ownerId"}, {null, "a\u202Eb", "reason"}}) {
+        new String[][] {
+          {"no-such-rep", null, "ownerId"}, {null, "a\u202Eb", "reason"}, {null, "👍", "reason"}
+        }) {
       ApiException refused =
           catchThrowableOfType(ApiException.class, () -> dismiss(leadId, draftId, bad[0], bad[1]));
       assertThat(refused.status()).as(bad[2]).isEqualTo(422);

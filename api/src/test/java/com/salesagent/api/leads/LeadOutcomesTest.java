@@ -378,4 +378,32 @@ class LeadOutcomesTest {
     assertThat(signalled).hasSize(before);
     assertThat(audit("emoji-501")).isNull();
   }
+
+  /**
+   * A reason with no letter or digit ("👍") was answered as taken and stored as none: the
+   * operator's reason lost. It is 422 naming {@code reason}, nothing stored or signalled; a blank
+   * reason is still none.
+   */
+  @Test
+  void aReasonWithNoLetterOrDigitIsRefusedNotDropped() {
+    STORE.insertContact(new Document("leadId", "thumbs").append("campaignId", "c"));
+    int before = signalled.size();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                outcomes.set(
+                    "operator", "thumbs", body("{\"outcome\":\"lost\",\"reason\":\"👍 ...\"}")))
+        .isInstanceOfSatisfying(
+            com.salesagent.api.http.ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(422);
+              assertThat(e.errors())
+                  .extracting(com.salesagent.api.http.FieldError::field)
+                  .containsExactly("reason");
+            });
+    assertThat(STORE.contact("thumbs").get("outcome")).isNull();
+    assertThat(signalled).hasSize(before);
+    outcomes.set("operator", "thumbs", body("{\"outcome\":\"lost\",\"reason\":\"  \"}"));
+    assertThat(STORE.contact("thumbs").get("outcome", Document.class).getString("value"))
+        .isEqualTo("lost");
+  }
 }
