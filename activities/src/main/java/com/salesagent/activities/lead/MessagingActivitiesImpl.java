@@ -198,8 +198,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     alive.checkAlive();
     // The message is read through its claim (one command where a read and the claim were two): a
     // message already sent, held unknown or claimed by an earlier attempt is not claimed, and is
-    // read then to say which.
-    Document message = store.messages().claimSendReading(key, token, now, request.resendUnknown());
+    // read then to say which. The claim carries the time it is made, not the send's start (its
+    // turn above, an upload below may take seconds): its age tells the STOP's fence (StopFence)
+    // and a variant's reach a call under way from a dead attempt's.
+    Document message =
+        store.messages().claimSendReading(key, token, clock.instant(), request.resendUnknown());
     if (message == null) {
       return notClaimed(request, read);
     }
@@ -231,7 +234,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     if (!held) {
       alive.checkAlive();
-      if (store.messages().claimSendReading(key, token, now, request.resendUnknown()) == null) {
+      if (store.messages().claimSendReading(key, token, clock.instant(), request.resendUnknown())
+          == null) {
         return notClaimed(request, read);
       }
     }

@@ -263,6 +263,86 @@ class SenderPoolSendTest {
         .anySatisfy(d -> assertThat(d).isBetween(Duration.ofMillis(5500), Duration.ofSeconds(6)));
   }
 
+  /**
+   * A send's claim is stamped with the time it is made. Before, it carried the time the send began,
+   * before its turn (pacing: here the six seconds to the same recipient) and any upload: a claim
+   * made after a long wait looked that much older to the STOP's fence (StopFence: a claim older
+   * than its call window is a dead attempt's, not a call under way), which then answered the STOP
+   * while the call was being made. The clock here moves only while the send waits for its turn.
+   */
+  @Test
+  void aClaimMadeAfterWaitingForItsTurnCarriesTheTimeOfTheClaim() {
+    java.util.concurrent.atomic.AtomicReference<Instant> time =
+        new java.util.concurrent.atomic.AtomicReference<>(Instant.parse("2026-12-07T10:00:00Z"));
+    Clock moving =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return time.get();
+          }
+        };
+    List<Instant[]> claims = new CopyOnWriteArrayList<>(); // {stamped, the clock at the claim}
+    com.mongodb.event.CommandListener claimed =
+        new com.mongodb.event.CommandListener() {
+          @Override
+          public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+            var target = e.getCommand().get("findAndModify");
+            if (target == null
+                || !target.isString()
+                || !Collections.MESSAGES.equals(target.asString().getValue())) {
+              return;
+            }
+            var set = e.getCommand().getDocument("update").getDocument("$set", null);
+            if (set != null && set.containsKey("sendingSince")) {
+              claims.add(
+                  new Instant[] {
+                    Instant.ofEpochMilli(set.getDateTime("sendingSince").getValue()), time.get()
+                  });
+            }
+          }
+        };
+    try (var client =
+        com.mongodb.client.MongoClients.create(
+            com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(MONGO.connectionString()))
+                .addCommandListener(claimed)
+                .build())) {
+      WhatsAppSettings settings = new WhatsAppSettings(api.baseUrl(), "v24.0", A, "token-a");
+      MessagingActivitiesImpl waiting =
+          new MessagingActivitiesImpl(
+              new LeadStore(MONGO.database(client)),
+              new SenderClients(
+                  settings, new WhatsAppClient(settings, Duration.ofSeconds(5)), name -> null),
+              0.8,
+              moving,
+              d -> {
+                slept.add(d);
+                time.updateAndGet(t -> t.plus(d));
+              });
+      lead("L-w", "+5511998765402");
+      assertThat(waiting.send(message("L-w", "kw1")).accepted()).isTrue();
+      assertThat(waiting.send(message("L-w", "kw2")).accepted()).isTrue();
+    }
+
+    assertThat(slept)
+        .as("the second send waited its turn")
+        .anySatisfy(d -> assertThat(d).isGreaterThan(Duration.ofSeconds(5)));
+    assertThat(claims).hasSize(2);
+    for (Instant[] claim : claims) {
+      assertThat(claim[0]).as("the claim's stamp").isEqualTo(claim[1]);
+    }
+  }
+
   @Test
   void aNumberWithoutAFreeSlotSoonAnswersBusyWithoutClaimingOrCalling() {
     senders.register(A, SenderClients.PRIMARY_TOKEN_REF, 20, true);
