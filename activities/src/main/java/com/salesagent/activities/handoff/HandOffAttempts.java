@@ -83,7 +83,7 @@ final class HandOffAttempts {
    * activity, an owner taking waiting leads, two owners at once) only the first writes; null for
    * the others.
    */
-  OwnerAssignment assigned(HandOffRequest request, Document owner, Instant now) {
+  OwnerAssignment assigned(HandOffRequest request, Document owner, Instant now, Instant claimedAt) {
     WorkingHours hours = Owners.hours(owner);
     Instant remindAt = hours.plusWorking(now, request.sla().dividedBy(2));
     Instant dueAt = hours.plusWorking(now, request.sla());
@@ -134,7 +134,8 @@ final class HandOffAttempts {
         Filters.eq("leadId", request.leadId()),
         Updates.combine(
             Updates.set("ownerId", ownerId),
-            Updates.set("ownerAssignedAt", Date.from(now)),
+            // On MongoDB's clock, its claim's time: the claims it is compared with are.
+            Updates.set("ownerAssignedAt", Date.from(claimedAt)),
             Updates.unset(RELEASED_TO_AGENT)));
     if (!OwnerClaims.active(owners.get(ownerId))) {
       // Made inactive since the owners were read (DELETE, or a PUT with active false): their
@@ -142,7 +143,7 @@ final class HandOffAttempts {
       // told of a lead whose run has no owner yet; either way nobody would hand it on before its
       // SLA. Read after the contact's write, so a deactivation that this read does not see comes
       // after it, and its hand-on finds the lead. The attempt is taken back for another owner.
-      takeBack(request, ownerId, earlier, held, now);
+      takeBack(request, ownerId, earlier, held, now, claimedAt);
       return OWNER_LEFT;
     }
     claims.confirm(ownerId, request.leadId());
@@ -185,7 +186,12 @@ final class HandOffAttempts {
    * owner's claim.
    */
   private void takeBack(
-      HandOffRequest request, String ownerId, Document earlier, Document held, Instant now) {
+      HandOffRequest request,
+      String ownerId,
+      Document earlier,
+      Document held,
+      Instant now,
+      Instant claimedAt) {
     String leadId = request.leadId();
     Bson ours =
         Filters.and(
@@ -207,7 +213,7 @@ final class HandOffAttempts {
         Filters.and(
             Filters.eq("leadId", leadId),
             Filters.eq("ownerId", ownerId),
-            Filters.eq("ownerAssignedAt", Date.from(now))),
+            Filters.eq("ownerAssignedAt", Date.from(claimedAt))),
         Updates.combine(back));
     claims.release(ownerId, leadId);
     LOG.info(

@@ -166,7 +166,8 @@ final class OwnerAssigner {
       String chosenId = chosen.getString("_id");
       // The load read above may be stale (another process assigning to them now): the place is
       // claimed atomically on the owner (OwnerClaims#claim) before the lead is given to them.
-      OwnerClaims.Place place = claims.claimPlace(chosenId, request.leadId(), now);
+      OwnerClaims.Claimed claimed = claims.claimTimed(chosenId, request.leadId(), now);
+      OwnerClaims.Place place = claimed.place();
       if (place == OwnerClaims.Place.FULL) {
         filled.add(chosenId);
         continue;
@@ -176,7 +177,7 @@ final class OwnerAssigner {
         // "owners busy" in a minute, not "at capacity" in FULL_RETRY.
         continue;
       }
-      OwnerAssignment assigned = attempts.assigned(request, chosen, now);
+      OwnerAssignment assigned = attempts.assigned(request, chosen, now, claimed.at());
       if (assigned == HandOffAttempts.OWNER_LEFT) {
         filled.add(chosenId); // made inactive meanwhile: another owner
         continue;
@@ -257,10 +258,11 @@ final class OwnerAssigner {
       }
       if (owners.takeTurn(owner, now)) {
         // The load read above may be stale: the place is claimed atomically (OwnerClaims#claim).
-        if (!claims.claim(ownerId, leadId, now)) {
+        OwnerClaims.Claimed claimed = claims.claimTimed(ownerId, leadId, now);
+        if (claimed.place() != OwnerClaims.Place.CLAIMED) {
           return null;
         }
-        OwnerAssignment assigned = attempts.assigned(request, owner, now);
+        OwnerAssignment assigned = attempts.assigned(request, owner, now, claimed.at());
         if (assigned == HandOffAttempts.OWNER_LEFT) {
           return null; // made inactive meanwhile
         }

@@ -66,7 +66,7 @@ public final class OwnerClaims {
    * clocks differ agree on when a claim lapses.
    */
   public boolean claim(String ownerId, String leadId, Instant now) {
-    return place(ownerId, leadId, now, false) == Place.CLAIMED;
+    return place(ownerId, leadId, now, false).place() == Place.CLAIMED;
   }
 
   /** A claim's outcome ({@link #claimPlace}). */
@@ -84,7 +84,27 @@ public final class OwnerClaims {
 
   /** As {@link #claim}, telling a full owner from one whose claims stayed contended. */
   public Place claimPlace(String ownerId, String leadId, Instant now) {
+    return place(ownerId, leadId, now, false).place();
+  }
+
+  /**
+   * A claim's outcome and its time on MongoDB's clock ({@code at}; the caller's {@code now} only if
+   * the server gave none): the time the assignment that made the claim writes as the lead's {@code
+   * ownerAssignedAt}, which {@link #settled} compares with claims' times. Written on the assigner's
+   * own clock, an assignment by a process whose clock was ahead looked later than a claim made
+   * after it (the claim dropped as "assigned since": the rep's last place given twice); one whose
+   * clock was behind kept a claim its lead had left.
+   */
+  public record Claimed(Place place, Instant at) {}
+
+  /** {@link #claimPlace}, with the claim's time on MongoDB's clock ({@link Claimed}). */
+  public Claimed claimTimed(String ownerId, String leadId, Instant now) {
     return place(ownerId, leadId, now, false);
+  }
+
+  /** {@link #hold}, with the claim's time on MongoDB's clock ({@link Claimed}). */
+  public Claimed holdTimed(String ownerId, String leadId, Instant now) {
+    return place(ownerId, leadId, now, true);
   }
 
   /**
@@ -94,7 +114,7 @@ public final class OwnerClaims {
    * next claim).
    */
   public boolean hold(String ownerId, String leadId, Instant now) {
-    return place(ownerId, leadId, now, true) == Place.CLAIMED;
+    return place(ownerId, leadId, now, true).place() == Place.CLAIMED;
   }
 
   /**
@@ -182,37 +202,39 @@ public final class OwnerClaims {
     return forgotten;
   }
 
-  private Place place(String ownerId, String leadId, Instant callerNow, boolean force) {
+  private Claimed place(String ownerId, String leadId, Instant callerNow, boolean force) {
+    Instant now = callerNow;
     for (int round = 0; round < CLAIM_ROUNDS; round++) {
       Document owner = withServerTime(ownerId);
       // The claim's time and its age are read on MongoDB's clock, the same for every process: the
       // caller's clock (callerNow) may be minutes off another process's, and a claim stamped by a
       // process whose clock is behind looked older than the grace to one whose clock is right
       // (dropped at once: the rep's last place given twice), ahead, younger (held too long).
-      Instant now = owner == null ? callerNow : serverNow(owner, callerNow);
+      now = owner == null ? callerNow : serverNow(owner, callerNow);
       if (owner == null || (!force && !active(owner))) {
-        return Place.FULL; // gone, or made inactive since the assigner read the owners
+        return new Claimed(
+            Place.FULL, now); // gone, or made inactive since the assigner read the owners
       }
       List<Document> holding = settled(owner, now);
       if (holding.stream().anyMatch(h -> leadId.equals(h.getString("lead")))) {
-        return Place.CLAIMED; // theirs already: it takes no second place
+        return new Claimed(Place.CLAIMED, now); // theirs already: it takes no second place
       }
       if (!force && holding.size() >= owner.getInteger("capacity", 0)) {
         if (!leads(holding).equals(leads(owner.getList(HOLDING, Document.class, List.of())))) {
           write(owner, holding); // the settled list, for the next reader (a lost race is harmless)
         }
-        return Place.FULL;
+        return new Claimed(Place.FULL, now);
       }
       holding.add(new Document("lead", leadId).append("at", Date.from(now)));
       // An automatic claim is written only while the owner is active: made inactive since the
       // read above, the write matches nothing and the next round reads them inactive.
       if (force ? write(owner, holding) : write(owner, holding, Filters.eq("active", true))) {
-        return Place.CLAIMED;
+        return new Claimed(Place.CLAIMED, now);
       }
       // Another claim (or release) wrote the list since it was read, or the owner was made
       // inactive: read it again.
     }
-    return Place.BUSY;
+    return new Claimed(Place.BUSY, now);
   }
 
   /**
@@ -278,8 +300,10 @@ public final class OwnerClaims {
           // Its assignment wrote the contact since the read above (at the claim's own time):
           // theirs, held.
           settled.add(new Document(byLead.get(leadId)).append("held", true));
-        } else if (c != null && (assignedAt == null || assignedAt.before(claimedAt))) {
-          settled.add(byLead.get(leadId)); // its assignment is being written
+        } else if (c != null && (assignedAt == null || !assignedAt.after(claimedAt))) {
+          // Its assignment is being written (both times on MongoDB's clock; one in the claim's
+          // own millisecond came before it or is its own, so it is kept till it is seen held).
+          settled.add(byLead.get(leadId));
         }
       }
     }

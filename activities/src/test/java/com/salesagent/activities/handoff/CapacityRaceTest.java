@@ -304,6 +304,38 @@ class CapacityRaceTest {
   }
 
   /**
+   * A lead's assignment time ({@code ownerAssignedAt}) is set on MongoDB's clock, as the claims it
+   * is compared with are. A process whose clock was five minutes ahead handed a lead to one rep; an
+   * assignment of that lead to another rep (its SLA passed, or an operator's choice) has claimed
+   * that rep's last place and is writing the lead's contact. Another claim on that rep meanwhile
+   * must count it. Before, the contact carried the ahead clock's time, later than the claim's on
+   * MongoDB's clock: "assigned since the claim", the claim was dropped, and the rep was given a
+   * second lead past their capacity of one.
+   */
+  @Test
+  void anAssignmentWrittenByAProcessWhoseClockIsAheadDoesNotDropALaterClaim() {
+    owner("ned", 1);
+    interested("moving", NOW);
+    interested("other", NOW);
+    Clock ahead = Clock.fixed(Instant.now().plus(Duration.ofMinutes(5)), ZoneOffset.UTC);
+    assertThat(
+            new HandOffActivitiesImpl(MONGO.database(), ahead)
+                .handOff(new HandOffRequest("moving", "c-1", "smb", 1, Duration.ofHours(2)))
+                .ownerId())
+        .isEqualTo("ned");
+    owner("mia", 1);
+    OwnerClaims claims = new OwnerClaims(MONGO.database());
+    Instant real = Instant.now();
+
+    // The lead's next assignment, to mia: her place is claimed, the contact not written yet.
+    assertThat(claims.claim("mia", "moving", real)).isTrue();
+
+    assertThat(claims.claim("mia", "other", real))
+        .as("mia's only place, claimed a moment ago for the lead moving to her")
+        .isFalse();
+  }
+
+  /**
    * Found by the review: a rep with room whose claims stayed contended (other hand-offs wrote their
    * list on every round, as in a burst to one rep) was answered "at capacity" and the lead waited
    * the full 15 minutes. Now contended is not full: "owners busy", tried again in a minute.

@@ -99,7 +99,8 @@ final class HandOffAcceptance {
       // the workflow makes it; without this the contact and the Hand-offs queue said unassigned.
       // A person's choice, not checked against their capacity, but claimed on it (OwnerClaims#hold)
       // first, so an assignment to them running meanwhile counts it.
-      claims.hold(ownerId, leadId, now);
+      // Its assignment time is the claim's, on MongoDB's clock as the claims it is compared with.
+      Instant assignedAt = claims.holdTimed(ownerId, leadId, now).at();
       long owned =
           store
               .contacts()
@@ -107,7 +108,7 @@ final class HandOffAcceptance {
                   Filters.and(Filters.eq("leadId", leadId), Filters.exists("ownerId", false)),
                   Updates.combine(
                       Updates.set("ownerId", ownerId),
-                      Updates.set("ownerAssignedAt", Date.from(now))))
+                      Updates.set("ownerAssignedAt", Date.from(assignedAt))))
               .getMatchedCount();
       if (owned == 0) {
         claims.release(ownerId, leadId); // another owner's meanwhile: not theirs

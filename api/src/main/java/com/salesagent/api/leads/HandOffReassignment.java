@@ -62,7 +62,8 @@ final class HandOffReassignment extends HeldLeadMove {
     boolean paused = LeadStore.PAUSED.equals(contact.getString("stage"));
     // A person's choice, not checked against the rep's capacity; but recorded as a claim on it
     // (OwnerClaims#hold) before it is written, so an assignment running meanwhile counts it.
-    claims.hold(target, leadId, now);
+    // Its assignment time is the claim's, on MongoDB's clock as the claims it is compared with.
+    Instant assignedAt = claims.holdTimed(target, leadId, now).at();
     long claimed =
         claim(
             leadId,
@@ -105,13 +106,13 @@ final class HandOffReassignment extends HeldLeadMove {
             paused
                 ? Updates.combine(
                     Updates.set("ownerId", target),
-                    Updates.set("ownerAssignedAt", Date.from(now)),
+                    Updates.set("ownerAssignedAt", Date.from(assignedAt)),
                     // The new rep has not seen it: it resumes handed off to them.
                     Updates.set(LeadStore.PAUSED_FROM, "handed_off"),
                     Updates.unset(SnoozedLeads.FIELD))
                 : Updates.combine(
                     Updates.set("ownerId", target),
-                    Updates.set("ownerAssignedAt", Date.from(now)),
+                    Updates.set("ownerAssignedAt", Date.from(assignedAt)),
                     Updates.unset(SnoozedLeads.FIELD)));
     claims.confirm(target, leadId);
     LeadAuditLog.record(
