@@ -20,6 +20,12 @@ import org.bson.Document;
  * counter only grows; it is made from the owners there are the first time it is needed. A process
  * stopped between a claim and its insert leaves one slot taken (the limit one lower), never one too
  * many.
+ *
+ * <p>Owners written straight into MongoDB (an operator's edit) take no slot: every claim first
+ * brings the counter up to the owners there are ({@link #reconcile}; never down, so the slots of
+ * creates under way are kept), and a create checks after its insert that the owners are within the
+ * limit ({@link #over}): an edit made while creates were under way could still let one pass the
+ * counter, and that create takes its owner back.
  */
 final class OwnerSlots {
   static final String COLLECTION = "owner_slots";
@@ -38,12 +44,35 @@ final class OwnerSlots {
   /** One slot for a new owner; false when all {@code max} are taken. */
   boolean claim() {
     seed();
+    reconcile();
     return slots
             .updateOne(
                 Filters.and(Filters.eq("_id", ID), Filters.lt("taken", max)),
                 Updates.inc("taken", 1))
             .getModifiedCount()
         == 1;
+  }
+
+  /**
+   * Brings the counter up to the owners there are, when it counts fewer (owners written straight
+   * into MongoDB took no slot): one count and, only then, one conditional write. Never down: the
+   * counter also holds the slots of creates that have not inserted their owner yet.
+   */
+  private void reconcile() {
+    long there = owners.countDocuments();
+    slots.updateOne(
+        Filters.and(Filters.eq("_id", ID), Filters.lt("taken", there)),
+        Updates.set("taken", there));
+  }
+
+  /**
+   * Whether there are more owners than the limit, read after a create's insert: owners written
+   * straight into MongoDB while creates were under way may have let one pass the counter ({@link
+   * #reconcile} took their slots for the edit's owners). The last insert over the limit always sees
+   * it.
+   */
+  boolean over() {
+    return owners.countDocuments() > max;
   }
 
   /** Gives back a slot claimed for an owner that was not created. */

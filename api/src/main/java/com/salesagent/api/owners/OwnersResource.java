@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.TimeZones;
+import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.WaitingHandOffs;
 import com.salesagent.activities.handoff.WorkingHours;
@@ -210,6 +211,25 @@ public class OwnersResource {
       } catch (RuntimeException e) {
         slots.release();
         throw e;
+      }
+      if (created && slots.over()) {
+        // Owners written straight into MongoDB meanwhile filled the limit (OwnerSlots#over): this
+        // owner is taken back, unless another request has changed it or given it a lead since.
+        long back =
+            owners
+                .collection()
+                .deleteOne(
+                    Filters.and(
+                        Filters.eq("_id", ownerId),
+                        Filters.eq("updatedAt", Date.from(now)),
+                        Filters.exists(OwnerClaims.HOLDING, false),
+                        Filters.exists("lastAssignedAt", false)))
+                .getDeletedCount();
+        if (back == 1) {
+          slots.release();
+          throw new ApiException(
+              422, "invalid owner", new FieldError("ownerId", "at most " + MAX_OWNERS + " owners"));
+        }
       }
     }
     Document owner =

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class OwnersResourceTest {
   static final MongoServer MONGO = new MongoServer(new MemoryBackend());
+  static final String ADDRESS = hostPort(MONGO.bind());
   static final MongoClient CLIENT =
-      MongoClients.create(
-          "mongodb://" + hostPort(MONGO.bind()) + "/?serverSelectionTimeoutMS=2000");
+      MongoClients.create("mongodb://" + ADDRESS + "/?serverSelectionTimeoutMS=2000");
   static final MongoDatabase DB = CLIENT.getDatabase("owners-test");
 
   static final ResourceExtension RESOURCES =
@@ -49,12 +49,77 @@ class OwnersResourceTest {
           .addResource(new OwnersResource(LIMIT_DB, null, Clock.systemUTC()))
           .build();
 
+  /** A database of its own for owners written straight into MongoDB. */
+  static final MongoDatabase EDITED_DB = CLIENT.getDatabase("owners-edited-test");
+
+  static final ResourceExtension EDITED =
+      ResourceTests.api()
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(ResourceTests.asOperator("ops"))
+          .addResource(new OwnersResource(EDITED_DB, null, Clock.systemUTC()))
+          .build();
+
+  /**
+   * Set: the next create's slot claim (its {@code $inc} on {@code owner_slots}) is preceded by an
+   * operator's edit that fills the owners' limit straight in MongoDB ({@link #RACED_DB}).
+   */
+  static final java.util.concurrent.atomic.AtomicBoolean EDIT_AT_CLAIM =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  static final MongoClient RACED_CLIENT =
+      MongoClients.create(
+          com.mongodb.MongoClientSettings.builder()
+              .applyConnectionString(new com.mongodb.ConnectionString("mongodb://" + ADDRESS))
+              .addCommandListener(
+                  new com.mongodb.event.CommandListener() {
+                    @Override
+                    public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+                      var target = e.getCommand().get("update");
+                      if (target != null
+                          && target.isString()
+                          && "owner_slots".equals(target.asString().getValue())
+                          && e.getCommand()
+                              .getArray("updates")
+                              .get(0)
+                              .asDocument()
+                              .getDocument("u")
+                              .containsKey("$inc")
+                          && EDIT_AT_CLAIM.compareAndSet(true, false)) {
+                        var owners =
+                            CLIENT
+                                .getDatabase("owners-raced-test")
+                                .getCollection(Owners.COLLECTION);
+                        List<Document> byHand = new java.util.ArrayList<>();
+                        for (long i = owners.countDocuments(); i < OwnersResource.MAX_OWNERS; i++) {
+                          byHand.add(
+                              new Document("_id", "hand-" + i)
+                                  .append("name", "Seed")
+                                  .append("timezone", "UTC")
+                                  .append("capacity", 1)
+                                  .append("active", true));
+                        }
+                        owners.insertMany(byHand);
+                      }
+                    }
+                  })
+              .build());
+
+  static final MongoDatabase RACED_DB = RACED_CLIENT.getDatabase("owners-raced-test");
+
+  static final ResourceExtension RACED =
+      ResourceTests.api()
+          .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
+          .addProvider(ResourceTests.asOperator("ops"))
+          .addResource(new OwnersResource(RACED_DB, null, Clock.systemUTC()))
+          .build();
+
   private static String hostPort(InetSocketAddress a) {
     return a.getHostString() + ":" + a.getPort();
   }
 
   @AfterAll
   static void close() {
+    RACED_CLIENT.close();
     CLIENT.close();
     MONGO.shutdown();
   }
@@ -318,6 +383,73 @@ class OwnersResourceTest {
     assertThat(limited("one-more", "Ana").getStatus()).isEqualTo(422);
     assertThat(LIMIT_DB.getCollection(Owners.COLLECTION).countDocuments())
         .isEqualTo(OwnersResource.MAX_OWNERS);
+  }
+
+  /**
+   * Owners written straight into MongoDB (an operator's edit) after the slot counter exists count
+   * against the limit. Before, the counter was made once from the owners there were and only
+   * counted the API's creates: with it at one and 999 owners inserted by hand, a create through the
+   * API made the 1,001st owner. Now a create brings the counter up to the owners there are first.
+   */
+  @Test
+  void ownersWrittenStraightIntoMongoDbCountAgainstTheLimit() {
+    assertThat(edited("first").getStatus()).as("the counter made, one slot taken").isEqualTo(201);
+    List<Document> byHand = new java.util.ArrayList<>();
+    for (int i = 0; i < OwnersResource.MAX_OWNERS - 1; i++) {
+      byHand.add(
+          new Document("_id", "hand-" + i)
+              .append("name", "Seed")
+              .append("timezone", "UTC")
+              .append("capacity", 1)
+              .append("active", true));
+    }
+    EDITED_DB.getCollection(Owners.COLLECTION).insertMany(byHand);
+
+    Response refused = edited("one-more");
+    assertThat(refused.getStatus()).isEqualTo(422);
+    assertThat(refused.readEntity(String.class))
+        .contains("\"field\":\"ownerId\"")
+        .contains("at most " + OwnersResource.MAX_OWNERS + " owners");
+    assertThat(EDITED_DB.getCollection(Owners.COLLECTION).countDocuments())
+        .isEqualTo(OwnersResource.MAX_OWNERS);
+    assertThat(edited("hand-0").getStatus()).as("an owner is still changed").isEqualTo(200);
+  }
+
+  /**
+   * An operator's edit that fills the limit straight in MongoDB while a create is between its slot
+   * and its insert: the counter had room when the create claimed, so only the count after the
+   * insert sees the limit passed; the create takes its owner back and answers 422. Before, it
+   * answered 201 and there were 1,001 owners.
+   */
+  @Test
+  void anOwnerCreatedWhileAnEditFillsTheLimitIsTakenBack() {
+    assertThat(raced("first").getStatus()).as("the counter made, one slot taken").isEqualTo(201);
+    EDIT_AT_CLAIM.set(true);
+
+    Response refused = raced("second");
+
+    assertThat(EDIT_AT_CLAIM.get()).as("the edit was made at the claim").isFalse();
+    assertThat(refused.getStatus()).isEqualTo(422);
+    assertThat(refused.readEntity(String.class)).contains("\"field\":\"ownerId\"");
+    assertThat(RACED_DB.getCollection(Owners.COLLECTION).countDocuments())
+        .isEqualTo(OwnersResource.MAX_OWNERS);
+    assertThat(
+            RACED_DB.getCollection(Owners.COLLECTION).countDocuments(new Document("_id", "second")))
+        .isZero();
+  }
+
+  private static Response raced(String ownerId) {
+    return RACED
+        .target("/api/owners/" + ownerId)
+        .request()
+        .put(Entity.json("{\"name\":\"Ana\",\"timezone\":\"UTC\",\"capacity\":5}"));
+  }
+
+  private static Response edited(String ownerId) {
+    return EDITED
+        .target("/api/owners/" + ownerId)
+        .request()
+        .put(Entity.json("{\"name\":\"Ana\",\"timezone\":\"UTC\",\"capacity\":5}"));
   }
 
   private static Response limited(String ownerId, String name) {
