@@ -86,12 +86,20 @@ public final class OptOutDetector {
                   + "|je ne veux plus (recevoir|de messages)|desabonnez-? ?moi"
                   + "|desinscrivez-? ?moi|(arreter|stopper) les (promotions|promos|offres))\\b.*"));
 
+  /** Characters phones and apps send for an apostrophe (’ ‘ ‛ ʼ ʻ ` ´ ′ ＇). */
+  private static final Pattern APOSTROPHES =
+      Pattern.compile("[\\u2018\\u2019\\u201B\\u02BC\\u02BB`\\u00B4\\u2032\\uFF07]");
+
   private OptOutDetector() {}
 
   public static boolean isOptOut(String text) {
     if (text == null) {
       return false;
     }
+    // A typographic apostrophe is an apostrophe: iOS's keyboard sends "don’t" (smart
+    // punctuation), others U+2018, U+02BC, a backtick or an acute accent; every phrase with an
+    // apostrophe missed them. Before NFKC, which makes the acute a space and a combining mark.
+    text = APOSTROPHES.matcher(text).replaceAll("'");
     // Compatibility forms read as the letters they show: a full-width keyboard's "ＳＴＯＰ！", an
     // app's bold "𝐒𝐓𝐎𝐏" (they were no opt-out, and the number stayed on every list).
     text = Normalizer.normalize(text, Normalizer.Form.NFKC);

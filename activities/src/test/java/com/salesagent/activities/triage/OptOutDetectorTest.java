@@ -115,4 +115,26 @@ class OptOutDetectorTest {
   void ordinaryRepliesAreNotOptOuts(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /**
+   * Phones type typographic apostrophes: iOS's keyboard turns "don't" into "don\u2019t" (smart
+   * punctuation, on by default), others send U+2018, U+02BC or a backtick. They read as "'":
+   * before, every phrase with an apostrophe ("don\u2019t message me", "Arr\u00eatez de
+   * m\u2019\u00e9crire") was read as an ordinary reply and the number was never suppressed.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Don\u2019t message me again",
+        "Please don\u2019t contact me",
+        "Don\u2019t write to me anymore",
+        "Don\u2018t contact me",
+        "Don\u02BCt contact me",
+        "Don`t contact me",
+        "Don\u00B4t text me",
+        "Arr\u00eatez de m\u2019\u00e9crire",
+      })
+  void typographicApostrophesReadAsApostrophes(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
 }
