@@ -82,7 +82,9 @@ public final class OptOutDetector {
                   + "|werbung (stoppen|beenden|abbestellen))\\b.*"),
           Pattern.compile(
               ".*\\b(ne (plus )?me (contactez|contacter|ecrivez|ecrire) plus|ne plus me (contacter"
-                  + "|ecrire)|(arretez|arrete|cessez) de (m'ecrire|m'envoyer|me contacter)"
+                  + "|ecrire)"
+                  // "me" elided before a vowel, as French writes it: "Ne m'écrivez plus"
+                  + "|ne m'(ecrivez|ecris|envoyez|envoie) plus|ne plus m'(ecrire|envoyer)|(arretez|arrete|cessez) de (m'ecrire|m'envoyer|me contacter)"
                   + "|je ne veux plus (recevoir|de messages)|desabonnez-? ?moi"
                   + "|desinscrivez-? ?moi|(arreter|stopper) les (promotions|promos|offres))\\b.*"));
 

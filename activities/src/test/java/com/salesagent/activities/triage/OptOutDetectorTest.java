@@ -137,4 +137,22 @@ class OptOutDetectorTest {
   void typographicApostrophesReadAsApostrophes(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
   }
+
+  /**
+   * French elides "me" before a vowel: "Ne m'\u00e9crivez plus", never "ne me \u00e9crivez plus".
+   * The phrases knew only the unelided form, so the way a French lead writes it was an ordinary
+   * reply.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Ne m'\u00e9crivez plus",
+        "Merci de ne plus m'\u00e9crire",
+        "Ne m'envoyez plus de messages",
+        "Merci de ne plus m'envoyer de messages",
+        "Ne m\u2019\u00e9cris plus"
+      })
+  void frenchElidedFormsAreOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
 }
