@@ -92,6 +92,8 @@ public final class OptOutDetector {
   private static final Pattern APOSTROPHES =
       Pattern.compile("[\\u2018\\u2019\\u201B\\u02BC\\u02BB`\\u00B4\\u2032\\uFF07]");
 
+  private static final Pattern FORMAT = Pattern.compile("\\p{Cf}");
+
   private OptOutDetector() {}
 
   public static boolean isOptOut(String text) {
@@ -105,6 +107,9 @@ public final class OptOutDetector {
     // Compatibility forms read as the letters they show: a full-width keyboard's "ＳＴＯＰ！", an
     // app's bold "𝐒𝐓𝐎𝐏" (they were no opt-out, and the number stayed on every list).
     text = Normalizer.normalize(text, Normalizer.Form.NFKC);
+    // Invisible format characters (a zero-width space or joiner, a soft hyphen, a word joiner)
+    // are not there for the reader: "S\u200BTOP" is STOP (it read as "s top", no opt-out).
+    text = FORMAT.matcher(text).replaceAll("");
     String first = normalise(firstClause(text));
     if (!first.isEmpty() && ALONE.matcher(first).matches()) {
       return true;
@@ -119,13 +124,17 @@ public final class OptOutDetector {
   /** The text up to its first sentence or clause end ("STOP. I'm..." -> "STOP"). */
   static String firstClause(String text) {
     String trimmed = text.strip().replaceFirst("^[\\p{Punct}¡¿\\s]+", "");
-    return trimmed.split("[.!?;,:\\n]| - ", 2)[0];
+    // Line and paragraph separators (U+2028, U+2029, NEL) and the ideographic full stop end a
+    // clause as a line break and a full stop do.
+    return trimmed.split("[.!?;,:\\n\\r\\u0085\\u2028\\u2029\\u3002]| - ", 2)[0];
   }
 
   static String normalise(String text) {
     String folded = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
     return folded
         .toLowerCase(Locale.ROOT)
+        // an apostrophe inside a word stays ("don't", "m'ecrire"); quotes around one go ("'STOP'")
+        .replaceAll("(?<![\\p{L}\\p{N}])'|'(?![\\p{L}\\p{N}])", " ")
         .replaceAll("[^\\p{L}\\p{N}' -]+", " ")
         .replaceAll("\\s+", " ")
         .trim();

@@ -155,4 +155,38 @@ class OptOutDetectorTest {
   void frenchElidedFormsAreOptOuts(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
   }
+
+  /**
+   * Characters one does not see: a zero-width space, joiner or soft hyphen inside "STOP" (pasted,
+   * or put there by a keyboard), a line separator (U+2028) or an ideographic full stop ending the
+   * first clause, quotes around the word. Each left a stop unread.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "S\u200BTOP",
+        "Sto\u200Cp",
+        "S\u2060TOP",
+        "S\u00ADTOP",
+        "UNSUB\u200DSCRIBE",
+        "STOP\u2028I'm not interested",
+        "STOP\u2029Not interested",
+        "Stop\u3002\u8c22\u8c22",
+        "'STOP'",
+        "\u2018STOP\u2019"
+      })
+  void invisibleCharactersAndOtherClauseEndsKeepAStop(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Stop\u200Bping by our booth next week?",
+        "'Stop' is what my last vendor said, yours looks better",
+        "Let's talk\u2028STOP by Friday"
+      })
+  void neitherMakesAnOrdinaryReplyAStop(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
