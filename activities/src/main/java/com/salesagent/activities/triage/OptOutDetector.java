@@ -44,6 +44,25 @@ public final class OptOutDetector {
               + "( please| por favor| bitte| thanks| thank you| gracias| obrigad[oa]| merci"
               + "| danke)*$");
 
+  /** Words that mean nothing but stop, unlike cancel, end, quit, para or spam. */
+  private static final String ONLY_STOP =
+      "(stop|stop all|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner|desinscrire"
+          + "|abmelden|abbestellen|descadastrar)";
+
+  /**
+   * Such a word alone, in any clause ("No thanks. STOP", "Who is this? STOP"), maybe with "it",
+   * "this" or "now" ("Stop it") and a please or thanks, short ones too ("Stop pls", "Stop thx").
+   */
+  private static final Pattern STOP_CLAUSE =
+      Pattern.compile(
+          "^(please |pls |plz |por favor |bitte |s'il vous plait )?"
+              + ONLY_STOP
+              + "( "
+              + ONLY_STOP
+              + ")*( it| this| now)?"
+              + "( please| pls| plz| por favor| bitte| thanks| thank you| thx| gracias"
+              + "| obrigad[oa]| merci| danke)*$");
+
   private static final List<Pattern> PHRASES =
       List.of(
           Pattern.compile(
@@ -118,6 +137,12 @@ public final class OptOutDetector {
     if (t.isEmpty() || t.length() > PHRASE_TEXT) {
       return false;
     }
+    for (String clause : CLAUSE_END.split(text)) {
+      String c = normalise(clause);
+      if (!c.isEmpty() && STOP_CLAUSE.matcher(c).matches()) {
+        return true;
+      }
+    }
     return PHRASES.stream().anyMatch(p -> p.matcher(t).matches());
   }
 
@@ -126,8 +151,11 @@ public final class OptOutDetector {
     String trimmed = text.strip().replaceFirst("^[\\p{Punct}¡¿\\s]+", "");
     // Line and paragraph separators (U+2028, U+2029, NEL) and the ideographic full stop end a
     // clause as a line break and a full stop do.
-    return trimmed.split("[.!?;,:\\n\\r\\u0085\\u2028\\u2029\\u3002]| - ", 2)[0];
+    return CLAUSE_END.split(trimmed, 2)[0];
   }
+
+  private static final Pattern CLAUSE_END =
+      Pattern.compile("[.!?;,:\\n\\r\\u0085\\u2028\\u2029\\u3002]| - ");
 
   static String normalise(String text) {
     String folded = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");

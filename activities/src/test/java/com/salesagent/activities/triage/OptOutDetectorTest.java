@@ -189,4 +189,46 @@ class OptOutDetectorTest {
   void neitherMakesAnOrdinaryReplyAStop(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /**
+   * STOP as a later sentence or clause ("No thanks. STOP", "Who is this? STOP") and "stop" with
+   * "it", "now" or a short please or thanks: each was an ordinary reply, since a keyword was read
+   * only as the first clause. A later clause counts when it is only a word that means nothing but
+   * stop (stop, unsubscribe, opt out and their kin), not cancel, end, quit, para or spam.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "No thanks. STOP",
+        "Not interested, please stop",
+        "Not interested. Stop.",
+        "Who is this? STOP",
+        "I'm not interested. Unsubscribe",
+        "Wrong number. Stop",
+        "Thanks but no thanks - STOP",
+        "Stop pls",
+        "Stop thx",
+        "Stop it",
+        "Stop now",
+        "Stop this please"
+      })
+  void stopAsALaterClauseOrWithAFewWordsIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Booked for Tuesday. Cancel the Thursday one",
+        "I have two slots booked. Cancel.",
+        "Which plan would fit? Quit asking me about budget, it's approved",
+        "Got it. End of story, we buy",
+        "Is it spam? Spam filters caught it",
+        "Tudo certo? Para mim sim",
+        "Cancel it",
+        "We tried, it didn't work. Stop and think about why"
+      })
+  void aLaterClauseThatMayMeanSomethingElseIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
