@@ -76,11 +76,17 @@ public final class OptOutDetector {
                   + "|leave me alone|(this|that) is spam|(isso|isto) e spam|(esto|eso) es spam"
                   // Meta's "Stop promotions" quick reply on marketing templates, and its kin
                   + "|stop (the |all |your )?(promotions?|promos?|marketing|offers|ads|advertising)"
-                  + "( messages)?|no more (promotions|promos|marketing|offers|ads))\\b.*"),
+                  + "( messages)?|no more (promotions|promos|marketing|offers|ads)"
+                  + "|unsubscribe( me)? from|(delete|remove|erase) my (number|contact|details)"
+                  + "|(i )?(don'?t|do not) want (these|your|any more|any) (messages|texts))\\b.*"),
           Pattern.compile(
               ".*\\b(no me (escribas|escriba|escriban|contactes|contacte|contacten|mandes|mande"
                   + "|manden|envies|envie|envien) mas|no me escribas"
-                  + "|(deja|dejen|dejad) de (escribirme|contactarme|enviarme|mandarme)"
+                  + "|(deja|dejen|dejad|deje) de (escribirme|contactarme|enviarme|mandarme"
+                  + "|(mandar|enviar) mensajes)"
+                  + "|no quiero que me (escriban|escribas|contacten|contactes|manden|mandes|envien)"
+                  + "|(quitame|quitenme|borrame|borrenme|sacame|saquenme|eliminame|eliminenme)"
+                  + " de (la|su|tu|esta|vuestra) lista"
                   + "|no (quiero|deseo) (recibir )?mas mensajes|no mas mensajes"
                   + "|darme de baja|dar de baja|dame de baja|denme de baja"
                   + "|(detener|parar|cancelar) (las )?promociones"
@@ -88,7 +94,12 @@ public final class OptOutDetector {
           Pattern.compile(
               ".*\\b(nao me (mande|mandem|envie|enviem|escreva|escrevam|contate|contatem|chame)"
                   + " mais|(pare|parem|para) de me (enviar|mandar|escrever|contatar)"
-                  + "|(me )?(tire|tirem|remova|removam) (d[ae]ss?a|da) lista"
+                  + "|(pare|parem) de (enviar|mandar|escrever|chamar)"
+                  + "|para de (mandar|enviar) mensage(m|ns)"
+                  + "|nao me (mande|mandem|envie|enviem) mensage(m|ns)"
+                  + "|(me )?(tire|tira|tirem|remova|remove|removam|exclua|exclui)"
+                  + " (d[ae]ss?a|da|desta|da sua|de sua) lista"
+                  + "|(remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato)"
                   + "|nao (quero|desejo) (receber )?mais mensagens|nao quero mais receber"
                   + "|me descadastr[ae]\\w*"
                   + "|(parar|interromper|cancelar) (as )?promocoes"
@@ -98,12 +109,17 @@ public final class OptOutDetector {
                   + "|nicht mehr (kontaktieren|anschreiben|schreiben)"
                   + "|(schreiben|kontaktieren|kontaktiere|schreib|schreibt) (sie )?(mir|mich|uns)"
                   + " (bitte )?nicht mehr|(melden|tragen) sie mich (ab|aus)"
-                  + "|werbung (stoppen|beenden|abbestellen))\\b.*"),
+                  + "|werbung (stoppen|beenden|abbestellen)"
+                  + "|keine weiteren (nachrichten|werbung|sms|mails|e-mails)"
+                  + "|(horen|hort|hor) (sie )?auf (mir|mich|uns) zu (schreiben|kontaktieren)"
+                  + "|(entfernen|loschen) sie (mich|meine nummer))\\b.*"),
           Pattern.compile(
               ".*\\b(ne (plus )?me (contactez|contacter|ecrivez|ecrire) plus|ne plus me (contacter"
                   + "|ecrire)"
                   // "me" elided before a vowel, as French writes it: "Ne m'écrivez plus"
-                  + "|ne m'(ecrivez|ecris|envoyez|envoie) plus|ne plus m'(ecrire|envoyer)|(arretez|arrete|cessez) de (m'ecrire|m'envoyer|me contacter)"
+                  + "|ne m'(ecrivez|ecris|envoyez|envoie) plus|ne plus m'(ecrire|envoyer)"
+                  + "|(arretez|arrete|cessez) de (m'ecrire|m'envoyer|me contacter)"
+                  + "|(retirez|supprimez|enlevez)-? ?moi de (votre|vos|la|cette) listes?"
                   + "|je ne veux plus (recevoir|de messages)|desabonnez-? ?moi"
                   + "|desinscrivez-? ?moi|(arreter|stopper) les (promotions|promos|offres))\\b.*"));
 

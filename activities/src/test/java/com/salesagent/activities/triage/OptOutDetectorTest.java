@@ -231,4 +231,51 @@ class OptOutDetectorTest {
   void aLaterClauseThatMayMeanSomethingElseIsNoOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /**
+   * How leads say stop in their own words, each read before as an ordinary reply: Brazil's "Pare de
+   * mandar mensagem" and "Me tira dessa lista", Spain's "Quítame de la lista", "Hören Sie auf, mir
+   * zu schreiben", "Retirez-moi de votre liste", "Delete my number".
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Pare de mandar mensagem",
+        "Não tenho interesse, pare de mandar mensagem",
+        "Para de mandar mensagens",
+        "Não me mande mensagens",
+        "Me remove da lista",
+        "Me tira dessa lista por favor",
+        "Remova meu número",
+        "No me interesa, dejen de mandar mensajes",
+        "No quiero que me escriban",
+        "Bórrame de la lista",
+        "Quítame de la lista",
+        "Sácame de tu lista",
+        "Hören Sie auf, mir zu schreiben",
+        "Bitte entfernen Sie mich",
+        "Keine weiteren Nachrichten",
+        "Retirez-moi de votre liste",
+        "I don't want these messages",
+        "Delete my number",
+        "Unsubscribe from this list"
+      })
+  void commonPhrasingsInEveryLanguageAreOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Para mandar mensagem ao time, qual número uso?",
+        "Remova o item 3 da proposta, o resto está ok",
+        "Quítame la duda: ¿cuánto cuesta?",
+        "Hören Sie, wann können wir sprechen?",
+        "Keine weiteren Fragen, schicken Sie den Vertrag",
+        "I don't want these features, only the CRM sync",
+        "Delete my old e-mail from the invoice please"
+      })
+  void wordsNearThosePhrasingsAreNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
