@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +51,36 @@ final class StopFence {
         }
       }
     }
+    // A message refused for its shape (a text past 8,192 characters: a person may send 65,536)
+    // is a dead letter, never processed; one that says stop still suppresses its sender, when
+    // the sender is a wa_id, or the stop was lost with it.
+    for (MetaNotification.Invalid bad : parsed.invalid()) {
+      Document item = bad.payload();
+      Object from = item.get("from");
+      if (MetaNotification.MESSAGE.equals(bad.kind())
+          && from instanceof String waId
+          && WA_ID.matcher(waId).matches()
+          && saysStop(item)) {
+        suppressions.suppress(List.of("+" + waId), Suppressions.KEYWORD, now, bad.eventKey());
+        if (!stopped.contains(waId)) {
+          stopped.add(waId);
+        }
+      }
+    }
     for (String waId : stopped) {
       awaitSendsInFlight(waId, now);
+    }
+  }
+
+  private static final java.util.regex.Pattern WA_ID =
+      java.util.regex.Pattern.compile("[0-9]{5,20}");
+
+  /** Whether a refused item says stop; an item of the wrong shape reads as not. */
+  private static boolean saysStop(Document item) {
+    try {
+      return InboundItem.saysStop(item);
+    } catch (ClassCastException e) {
+      return false;
     }
   }
 

@@ -590,6 +590,31 @@ class WebhookInboxTest {
   }
 
   /**
+   * A person may send up to 65,536 characters; a text past the webhook's shape limit (8,192) is a
+   * dead letter, never processed. One that says stop ("STOP" and a pasted page) was lost with it:
+   * the number stayed contactable. Its stop is read and the number suppressed all the same, and the
+   * item is still kept as a dead letter for an operator to see.
+   */
+  @Test
+  void aStopInAMessageTooLongToProcessStillSuppressesTheNumber() throws Exception {
+    mode.set(Mode.UP);
+    String page = "x ".repeat(5000);
+    MetaNotification.Parsed parsed =
+        parse(
+            "\"messages\":[{\"id\":\"wamid.LONG\",\"from\":\"14155550123\",\"timestamp\":\"1\","
+                + "\"type\":\"text\",\"text\":{\"body\":\"STOP\\n"
+                + page
+                + "\"}}]");
+    assertThat(parsed.invalid()).hasSize(1);
+
+    inbox.accept(parsed);
+
+    assertThat(new Suppressions(store.database()).active(List.of("+14155550123")))
+        .hasValueSatisfying(e -> assertThat(e.source()).isEqualTo(Suppressions.KEYWORD));
+    assertThat(count(Filters.eq("deadLetter", true))).isEqualTo(1);
+  }
+
+  /**
    * WhatsApp still reports many Mexican numbers with the 1 Mexico dropped after +52 in 2019: a STOP
    * from such a wa_id suppresses the number as it is enrolled today too, so a later enrolment of
    * +52 55 … is refused even when no lead of the number was found to learn it from.
