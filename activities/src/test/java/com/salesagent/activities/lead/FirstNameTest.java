@@ -40,7 +40,7 @@ class FirstNameTest {
       })
   void theFirstNameIsTheGivenNameWhateverTheOrder(String name, String first) {
     Map<String, String> values =
-        TemplateComposeActivities.values(
+        TemplateValues.values(
             new Document("name", name).append("company", "Acme"),
             LocalizedTemplates.fallbacks(new Document("language", "en")),
             "en");

@@ -106,8 +106,7 @@ class QualityGateTest {
         .doesNotContain("<b>")
         .doesNotContain("\u202e")
         .isEqualTo("Acme opens 12 stores in the south");
-    assertThat(TemplateComposeActivities.parameter("line one\n\tline     two"))
-        .isEqualTo("line one line two");
+    assertThat(TemplateValues.parameter("line one\n\tline     two")).isEqualTo("line one line two");
   }
 
   @Test
