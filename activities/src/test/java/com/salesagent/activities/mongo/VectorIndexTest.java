@@ -122,7 +122,7 @@ class VectorIndexTest {
   void losingTheCreateRaceCountsAsPresent() {
     ServerAddress host = new ServerAddress();
     assertThat(
-            MongoSchema.isDuplicateSearchIndex(
+            AtlasSearchIndexes.isDuplicateSearchIndex(
                 new MongoCommandException(
                     BsonDocument.parse(
                         "{ok: 0, code: 68, codeName: 'IndexAlreadyExists', errmsg: 'Duplicate"
@@ -130,7 +130,7 @@ class VectorIndexTest {
                     host)))
         .isTrue();
     assertThat(
-            MongoSchema.isDuplicateSearchIndex(
+            AtlasSearchIndexes.isDuplicateSearchIndex(
                 new MongoCommandException(
                     BsonDocument.parse(
                         "{ok: 0, code: 8, codeName: 'UnknownError', errmsg: 'Index research_vector"
@@ -138,7 +138,7 @@ class VectorIndexTest {
                     host)))
         .isTrue();
     assertThat(
-            MongoSchema.isDuplicateSearchIndex(
+            AtlasSearchIndexes.isDuplicateSearchIndex(
                 new MongoCommandException(
                     BsonDocument.parse(
                         "{ok: 0, code: 8000, codeName: 'AtlasError', errmsg: 'not allowed'}"),
