@@ -175,7 +175,7 @@ class StatusProcessorTest {
   void aLookBetweenTheBatchsReadAndItsWriteStillGetsTheReadSignalled() {
     lookingUp("L-1", "k-race", "wamid.race");
     java.util.Map<String, Document> before =
-        store.messages().messagesByWamid(List.of("wamid.race"), StatusProcessor.MESSAGE_FIELDS);
+        store.messages().messagesByWamid(List.of("wamid.race"), StatusBatch.MESSAGE_FIELDS);
     assertThat(
             new com.salesagent.activities.lead.LeadActivitiesImpl(store, clock)
                 .readReceipt("L-1", "wamid.race"))
