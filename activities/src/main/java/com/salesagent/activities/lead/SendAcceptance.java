@@ -102,31 +102,19 @@ final class SendAcceptance {
                       "media.sentAs",
                       voice ? "voice_note" : request.template() ? "template_header" : "image"));
     } else if (voice) {
-      store
-          .messages()
-          .setMessageFields(
-              request.idempotencyKey(),
-              new Document("media.sentAs", "not_sent")
-                  .append(
-                      "media.notSentBecause",
-                      "a template went (outside the 24 h window): WhatsApp has no audio template"));
+      mediaNotSent(
+          request, "a template went (outside the 24 h window): WhatsApp has no audio template");
     } else if (message.get("media") instanceof Document image
         && "image".equals(image.getString("kind"))) {
       // The card was made but did not go: the lead page must not show it as sent.
       Document approved = message.get("template", Document.class);
-      store
-          .messages()
-          .setMessageFields(
-              request.idempotencyKey(),
-              new Document("media.sentAs", "not_sent")
-                  .append(
-                      "media.notSentBecause",
-                      request.template()
-                          ? "the template "
-                              + (approved == null ? "" : approved.getString("name") + " ")
-                              + "is not approved with an image header: its text went alone"
-                          : "the text is over 1,024 characters, WhatsApp's caption limit: it"
-                              + " went alone"));
+      mediaNotSent(
+          request,
+          request.template()
+              ? "the template "
+                  + (approved == null ? "" : approved.getString("name") + " ")
+                  + "is not approved with an image header: its text went alone"
+              : "the text is over 1,024 characters, WhatsApp's caption limit: it went alone");
     }
     // The wa_id and the funnel's "sent" in one write when both are new (a lead's first message).
     boolean newWaId = LeadStore.isNewWaId(contact, accepted.waId());
@@ -191,6 +179,15 @@ final class SendAcceptance {
         Phones.mask(contact.getString("phone")),
         Phones.wamid(wamid));
     return SendResult.sent(wamid, at, false);
+  }
+
+  /** The message's media was made but did not go: the lead page must not show it as sent. */
+  private void mediaNotSent(SendRequest request, String because) {
+    store
+        .messages()
+        .setMessageFields(
+            request.idempotencyKey(),
+            new Document("media.sentAs", "not_sent").append("media.notSentBecause", because));
   }
 
   /**
