@@ -184,19 +184,25 @@ public final class HeldMessages {
   }
 
   /**
-   * The last operator's decision on a send of unknown fate that the lead's workflow took, as the
-   * API recorded it ({@code heldAt}: the hold it decided, the {@code delivery.at} it was listed
-   * with; {@code decision}, {@code by}, {@code at}). Kept apart from {@code delivery}, which the
-   * workflow's record replaces and a resend held unknown again unsets: a decision sent again is
-   * told from one on the send's next hold by it.
+   * The last operator's decision on a send of unknown fate, as the API recorded it ({@code heldAt}:
+   * the hold it decides, the {@code delivery.at} it was listed with; {@code decision}, {@code by},
+   * {@code at}; {@code pending} until the lead's workflow answered it). Kept apart from {@code
+   * delivery}, which the workflow's record replaces and a resend held unknown again unsets: a
+   * decision sent again is told from one on the send's next hold by it. Written before the workflow
+   * is told, so a decision whose answer was lost (the API stopped, the call failed after the
+   * workflow took it) is still known when its request comes again.
    */
   public static final String DELIVERY_REVIEW = "deliveryReview";
 
+  /** Set on a {@link #DELIVERY_REVIEW} until the lead's workflow answered it. */
+  public static final String PENDING = "pending";
+
   /**
-   * Records that the lead's workflow took {@code decision} by {@code by} on the hold {@code
-   * heldAt}.
+   * Records that {@code by} decides {@code decision} on the hold {@code heldAt}, the workflow not
+   * told yet ({@link #PENDING}). Never over the record of a later hold: a slow request's write
+   * landing after the next hold's would make the retry of that one look like another decision.
    */
-  public void deliveryDecided(
+  public void deliveryDeciding(
       String idempotencyKey,
       java.util.Date heldAt,
       String decision,
@@ -204,13 +210,31 @@ public final class HeldMessages {
       java.time.Instant at) {
     messages()
         .updateOne(
-            Filters.eq("idempotencyKey", idempotencyKey),
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey),
+                Filters.or(
+                    Filters.exists(DELIVERY_REVIEW + ".heldAt", false),
+                    Filters.lte(DELIVERY_REVIEW + ".heldAt", heldAt))),
             Updates.set(
                 DELIVERY_REVIEW,
                 new Document("heldAt", heldAt)
                     .append("decision", decision)
                     .append("by", by)
-                    .append("at", java.util.Date.from(at))));
+                    .append("at", java.util.Date.from(at))
+                    .append(PENDING, true)));
+  }
+
+  /**
+   * The workflow took {@code decision} on the hold {@code heldAt}: its record is no longer pending.
+   */
+  public void deliveryDecided(String idempotencyKey, java.util.Date heldAt, String decision) {
+    messages()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey),
+                Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt),
+                Filters.eq(DELIVERY_REVIEW + ".decision", decision)),
+            Updates.unset(DELIVERY_REVIEW + "." + PENDING));
   }
 
   /** The lead's message an operator's delivery decision was last recorded on, or null. */

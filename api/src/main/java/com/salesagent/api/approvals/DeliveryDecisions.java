@@ -67,9 +67,16 @@ final class DeliveryDecisions {
     java.util.Date open = "unknown".equals(status) ? delivery.getDate("at") : null;
     Document reviewed =
         seen == null ? null : seen.get(HeldMessages.DELIVERY_REVIEW, Document.class);
-    if (named != null && seen != null && (open == null || open.getTime() != named)) {
+    if (named != null && seen == null) {
+      // No send of the lead is held, or decided, in MongoDB: the hold it names is not one that
+      // is open (the workflow may hold one MongoDB has not recorded yet; its listing names it).
+      throw holdNotOpen(leadId, named);
+    }
+    boolean pending = reviewed != null && Boolean.TRUE.equals(reviewed.get(HeldMessages.PENDING));
+    if (named != null && (open == null || open.getTime() != named)) {
       java.util.Date decidedHold = reviewed == null ? null : reviewed.getDate("heldAt");
-      boolean decidedThis = decidedHold != null && decidedHold.getTime() == named;
+      // A decision whose answer never came is not said to be taken: the hold is only not open.
+      boolean decidedThis = decidedHold != null && decidedHold.getTime() == named && !pending;
       if (decidedThis && open == null) {
         // The hold it names is the one last decided, and no other opened since: as before.
         if (request.decision().equals(reviewed.getString("decision"))
@@ -85,12 +92,16 @@ final class DeliveryDecisions {
       }
       // Decided before holds were recorded: which hold it was is not known; as before.
     }
-    if (named == null && open != null) {
+    // The send held again, and MongoDB not told yet (the workflow unset its delivery when it held
+    // it again; the hold's record comes with the next activity): no hold to compare with.
+    boolean notListed = status == null;
+    if (named == null && (open != null || notListed)) {
       Document last = asked != null ? seen : held.lastDeliveryReviewed(leadId);
       Document review =
           last == null ? null : last.get(HeldMessages.DELIVERY_REVIEW, Document.class);
       boolean sameHold =
           review != null
+              && open != null
               && seen.getString("idempotencyKey").equals(last.getString("idempotencyKey"))
               && review.getDate("heldAt") != null
               && review.getDate("heldAt").getTime() == open.getTime();
@@ -99,18 +110,20 @@ final class DeliveryDecisions {
           && request.decision().equals(review.getString("decision"))
           && operator.equals(review.getString("by"))
           && ApprovalResource.withinRetryWindow(review.getDate("at"))) {
+        String key = (seen != null ? seen : last).getString("idempotencyKey");
         throw new ApiException(
                 409,
                 "send "
-                    + seen.getString("idempotencyKey")
-                    + " is held again since "
-                    + iso(open)
+                    + key
+                    + (open != null
+                        ? " is held again since " + iso(open)
+                        : " is being held again (not listed yet)")
                     + ", and "
                     + review.getString("decision")
                     + " by "
                     + operator
                     + " was taken on an earlier hold"
-                    + (last.getString("idempotencyKey").equals(seen.getString("idempotencyKey"))
+                    + (last.getString("idempotencyKey").equals(key)
                         ? " of it"
                         : " of the lead's send " + last.getString("idempotencyKey"))
                     + ": this request may be that decision sent again. Name the hold to decide:"
@@ -118,13 +131,18 @@ final class DeliveryDecisions {
                 new FieldError(
                     "heldAt", "required: the same decision by you was taken on an earlier hold"))
             .with("reason", ApprovalResource.HOLD_REQUIRED)
-            .with("idempotencyKey", seen.getString("idempotencyKey"))
+            .with("idempotencyKey", key)
             .with("heldAt", iso(open));
       }
     }
     if (seen != null && !"unknown".equals(status)) {
       if (request.decision().equals(status) && operator.equals(delivery.getString("by"))) {
-        // Sent again: the first one's answer, as the workflow recorded it.
+        // Sent again: the first one's answer, as the workflow recorded it (and the hold's record
+        // no longer pending, when the first request stopped before saying so).
+        if (pending && status.equals(reviewed.getString("decision"))) {
+          held.deliveryDecided(
+              seen.getString("idempotencyKey"), reviewed.getDate("heldAt"), status);
+        }
         return new DeliveryDecision(seen.getString("idempotencyKey"), status, operator);
       }
       if (decided(status)) {
@@ -139,6 +157,12 @@ final class DeliveryDecisions {
       return lead(leadId).resolveDelivery(decision);
     }
     java.util.Date heldAt = delivery.getDate("at");
+    if (heldAt != null) {
+      // Which hold it decides, before the workflow is told: a retry once the send is held again
+      // is told from a new decision even when this request never hears the answer.
+      held.deliveryDeciding(
+          decision.idempotencyKey(), heldAt, request.decision(), operator, Instant.now());
+    }
     DeliveryDecision taken =
         WorkflowStub.fromTyped(lead(leadId))
             .startUpdate(
@@ -156,9 +180,7 @@ final class DeliveryDecisions {
                 decision)
             .getResult();
     if (heldAt != null) {
-      // Which hold it decided: a retry once the send is held again is told from a new decision.
-      held.deliveryDecided(
-          decision.idempotencyKey(), heldAt, request.decision(), operator, Instant.now());
+      held.deliveryDecided(decision.idempotencyKey(), heldAt, request.decision());
     }
     return taken;
   }
@@ -225,6 +247,19 @@ final class DeliveryDecisions {
               .with("by", decidedOnIt.getString("by"));
     }
     return e;
+  }
+
+  /** 409 naming {@code heldAt}: no send of the lead is held or decided in MongoDB. */
+  private static ApiException holdNotOpen(String leadId, long named) {
+    return new ApiException(
+            409,
+            "no send of lead "
+                + leadId
+                + " is held at "
+                + iso(new java.util.Date(named))
+                + " (it may be held again and not listed yet). Load the approvals again",
+            new FieldError("heldAt", "not the send's open hold"))
+        .with("reason", ApprovalResource.HOLD_SUPERSEDED);
   }
 
   /**

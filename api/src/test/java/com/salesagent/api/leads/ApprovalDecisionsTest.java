@@ -84,6 +84,9 @@ class ApprovalDecisionsTest {
 
   static final WorkflowClient WORKFLOWS = TEMPORAL.getWorkflowClient();
 
+  /** Workflows whose delivery decisions are taken and then fail (their answer lost). */
+  static final java.util.Set<String> ANSWER_LOST = ConcurrentHashMap.newKeySet();
+
   /** Decisions each lead's workflow took, by workflow id. */
   static final Map<String, AtomicInteger> TAKEN = new ConcurrentHashMap<>();
 
@@ -166,6 +169,10 @@ class ApprovalDecisionsTest {
     public DeliveryDecision resolveDelivery(DeliveryDecision decision) {
       delivered = new DeliveryDecision("send-" + id(), decision.decision(), decision.operator());
       TAKEN.computeIfAbsent(id(), k -> new AtomicInteger()).incrementAndGet();
+      if (ANSWER_LOST.contains(id())) {
+        // Taken, and its answer lost on the way back (the API stopped, the call failed).
+        throw io.temporal.failure.ApplicationFailure.newFailure("the answer was lost", "Lost");
+      }
       return delivered;
     }
 
@@ -727,5 +734,71 @@ class ApprovalDecisionsTest {
     Response again = delivery(leadId, "{\"decision\":\"resend\"}");
     assertThat(again.getStatus()).as(again.readEntity(String.class)).isEqualTo(200);
     assertThat(taken(leadId)).as("a second press, a second resend").isEqualTo(2);
+  }
+
+  /**
+   * A resend the workflow took whose answer never reached the API (the process stopped, the call
+   * failed after the update was applied), then the send held unknown again, then the request sent
+   * again naming no hold. Before, the hold was recorded only after the answer, so nothing told the
+   * retry from a new decision: the workflow resent a second time for one press. Now the hold is
+   * recorded before the workflow is told, so the retry is 409 naming {@code heldAt}.
+   */
+  @Test
+  void aResendWhoseAnswerWasLostIsNotTakenAgainOnTheNextHold() {
+    String leadId = heldLead();
+    ANSWER_LOST.add(LeadWorkflow.workflowId(leadId));
+    Response first = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isNotEqualTo(200);
+    assertThat(taken(leadId)).isEqualTo(1);
+    ANSWER_LOST.remove(LeadWorkflow.workflowId(leadId));
+
+    heldAgain(leadId, new Date(System.currentTimeMillis() + 60_000));
+    Response retried = delivery(leadId, "{\"decision\":\"resend\"}");
+    String body = retried.readEntity(String.class);
+    assertThat(retried.getStatus()).as(body).isEqualTo(409);
+    assertThat(body).contains("\"field\":\"heldAt\"").contains("\"reason\":\"hold_required\"");
+    assertThat(taken(leadId)).as("one press, one resend").isEqualTo(1);
+  }
+
+  /**
+   * The send resent and held unknown again by the workflow before its hold is in MongoDB (the
+   * workflow unsets the send's delivery as it holds it; the record comes with its next activity).
+   * Before, a retry of the resend then found no hold to compare with and was sent to the workflow
+   * as a new decision, naming the send or not, and a decision naming its hold with {@code heldAt}
+   * but no send had {@code heldAt} ignored: each resent again. Now each is 409 naming {@code
+   * heldAt}.
+   */
+  @Test
+  void aRetryWhileTheNewHoldIsNotRecordedYetDecidesNothing() {
+    String leadId = heldLead();
+    String key = "send-" + LeadWorkflow.workflowId(leadId);
+    Response first = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
+    Date heldAt =
+        STORE
+            .messages()
+            .collection()
+            .find(Filters.eq("idempotencyKey", key))
+            .first()
+            .get(HeldMessages.DELIVERY_REVIEW, Document.class)
+            .getDate("heldAt");
+    // Held again by the workflow; MongoDB's record not written yet.
+    STORE
+        .messages()
+        .collection()
+        .updateOne(Filters.eq("idempotencyKey", key), Updates.unset("delivery"));
+    WORKFLOWS.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId)).resume();
+
+    for (String retry :
+        List.of(
+            "{\"decision\":\"resend\"}",
+            "{\"decision\":\"resend\",\"idempotencyKey\":\"" + key + "\"}",
+            "{\"decision\":\"resend\",\"heldAt\":\"" + heldAt.toInstant() + "\"}")) {
+      Response retried = delivery(leadId, retry);
+      String body = retried.readEntity(String.class);
+      assertThat(retried.getStatus()).as(retry + " -> " + body).isEqualTo(409);
+      assertThat(body).as(retry).contains("\"field\":\"heldAt\"");
+    }
+    assertThat(taken(leadId)).as("one press, one resend").isEqualTo(1);
   }
 }
