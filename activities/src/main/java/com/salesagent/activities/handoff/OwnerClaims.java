@@ -89,11 +89,13 @@ public final class OwnerClaims {
 
   /**
    * A claim's outcome and its time on MongoDB's clock ({@code at}; the caller's {@code now} only if
-   * the server gave none): the time the assignment that made the claim writes as the lead's {@code
-   * ownerAssignedAt}, which {@link #settled} compares with claims' times. Written on the assigner's
-   * own clock, an assignment by a process whose clock was ahead looked later than a claim made
-   * after it (the claim dropped as "assigned since": the rep's last place given twice); one whose
-   * clock was behind kept a claim its lead had left.
+   * the server gave none; for a lead the owner held or had claimed already, that claim's stored
+   * time, so a retried assignment writes the time of the claim it retries): the time the assignment
+   * that made the claim writes as the lead's {@code ownerAssignedAt}, which {@link #settled}
+   * compares with claims' times. Written on the assigner's own clock, an assignment by a process
+   * whose clock was ahead looked later than a claim made after it (the claim dropped as "assigned
+   * since": the rep's last place given twice); one whose clock was behind kept a claim its lead had
+   * left.
    */
   public record Claimed(Place place, Instant at) {}
 
@@ -216,8 +218,15 @@ public final class OwnerClaims {
             Place.FULL, now); // gone, or made inactive since the assigner read the owners
       }
       List<Document> holding = settled(owner, now);
-      if (holding.stream().anyMatch(h -> leadId.equals(h.getString("lead")))) {
-        return new Claimed(Place.CLAIMED, now); // theirs already: it takes no second place
+      Document theirs =
+          holding.stream().filter(h -> leadId.equals(h.getString("lead"))).findFirst().orElse(null);
+      if (theirs != null) {
+        // Theirs already: it takes no second place, and its time is the claim's own, not now's.
+        // A retried assignment (its first run claimed, then died before writing the contact)
+        // writes it as ownerAssignedAt; now's time, later than the claim's, read as "assigned
+        // since the claim" (settled), and the pending claim was dropped: the place given twice.
+        Date at = theirs.getDate("at");
+        return new Claimed(Place.CLAIMED, at == null ? now : at.toInstant());
       }
       if (!force && holding.size() >= owner.getInteger("capacity", 0)) {
         if (!leads(holding).equals(leads(owner.getList(HOLDING, Document.class, List.of())))) {

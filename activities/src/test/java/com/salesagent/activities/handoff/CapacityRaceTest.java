@@ -336,6 +336,58 @@ class CapacityRaceTest {
   }
 
   /**
+   * Found by the review: an assignment that claimed a rep's only place and died before writing the
+   * lead's contact is retried (Temporal) while its claim is still pending; the retry's claim finds
+   * the lead theirs already and answered the server's time now, not the claim's. The retry wrote
+   * that later time as the contact's {@code ownerAssignedAt}, and until the contact was seen held
+   * (its stage not a held one yet, or before the retry confirmed the claim) every other claim on
+   * the rep read it as "assigned since the claim", dropped the claim and was given the rep's only
+   * place: two leads at capacity one. Now the retry gets the stored claim's time.
+   */
+  @Test
+  void aRetriedAssignmentWritesItsClaimsOwnTimeAndKeepsThePlace() {
+    owner("rui", 1);
+    store.insertContact(
+        new Document("leadId", "retried")
+            .append("campaignId", "c-1")
+            .append("segment", "smb")
+            .append("stage", "enrolled"));
+    interested("other", NOW);
+    OwnerClaims claims = new OwnerClaims(MONGO.database());
+    Instant real = Instant.now();
+
+    assertThat(claims.claimTimed("rui", "retried", real).place())
+        .isEqualTo(OwnerClaims.Place.CLAIMED);
+    // Its run died there; the retry comes 30 s later on the server's clock (the claim aged as if
+    // written that long ago), within the claims' grace.
+    ageClaims("rui", Duration.ofSeconds(30));
+    Date claimedAt =
+        new Owners(MONGO.database())
+            .collection()
+            .find(Filters.eq("_id", "rui"))
+            .first()
+            .getList(OwnerClaims.HOLDING, Document.class)
+            .get(0)
+            .getDate("at");
+    OwnerClaims.Claimed retry = claims.claimTimed("rui", "retried", real);
+    assertThat(retry.place()).isEqualTo(OwnerClaims.Place.CLAIMED);
+    // The retry writes the contact as HandOffAttempts#assigned does; it has not confirmed yet.
+    MONGO
+        .database()
+        .getCollection(Collections.CONTACTS)
+        .updateOne(
+            Filters.eq("leadId", "retried"),
+            Updates.combine(
+                Updates.set("ownerId", "rui"),
+                Updates.set("ownerAssignedAt", Date.from(retry.at()))));
+
+    assertThat(claims.claim("rui", "other", real))
+        .as("rui's only place, claimed for the lead whose assignment is being retried")
+        .isFalse();
+    assertThat(retry.at()).as("the claim's own time").isEqualTo(claimedAt.toInstant());
+  }
+
+  /**
    * Found by the review: a rep with room whose claims stayed contended (other hand-offs wrote their
    * list on every round, as in a burst to one rep) was answered "at capacity" and the lead waited
    * the full 15 minutes. Now contended is not full: "owners busy", tried again in a minute.
