@@ -26,8 +26,11 @@ public final class OptOutDetector {
   /** The longest message whose phrases are read (a long one may still say stop in the middle). */
   static final int PHRASE_TEXT = 600;
 
+  /** The longest text (stripped, before normalising) whose clauses are read one by one. */
+  static final int CLAUSE_TEXT = 4 * PHRASE_TEXT;
+
   private static final String KEYWORD =
-      "(stop|stop all|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
+      "(stop|stop all|stopall|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
           + "|para|pare|parem|basta|no mas|baja|darme de baja|dar de baja"
           + "|sair|parar|cancelar|nao quero mais|descadastrar"
           + "|arret|arrete|arretez|arreter|desabonner|desinscrire"
@@ -46,8 +49,8 @@ public final class OptOutDetector {
 
   /** Words that mean nothing but stop, unlike cancel, end, quit, para or spam. */
   private static final String ONLY_STOP =
-      "(stop|stop all|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner|desinscrire"
-          + "|abmelden|abbestellen|descadastrar)";
+      "(stop|stop all|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
+          + "|desinscrire|abmelden|abbestellen|descadastrar)";
 
   /**
    * Such a word alone, in any clause ("No thanks. STOP", "Who is this? STOP"), maybe with "it",
@@ -69,6 +72,7 @@ public final class OptOutDetector {
               ".*\\b(remove me|take me off|unsubscribe me|opt me out"
                   + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
                   + "|stop (messaging|texting|sending|contacting)|no more messages"
+                  + "|stop (spamming|bothering|harassing|pestering|msging|msg'?ing) (me|us)"
                   // "write", as escribir, escrever, schreiben and écrire are read; "don't write to
                   // me" only with again/anymore ("don't write to me in Spanish" is no opt-out)
                   + "|stop writing (to )?(me|us)"
@@ -77,14 +81,23 @@ public final class OptOutDetector {
                   // Meta's "Stop promotions" quick reply on marketing templates, and its kin
                   + "|stop (the |all |your )?(promotions?|promos?|marketing|offers|ads|advertising)"
                   + "( messages)?|no more (promotions|promos|marketing|offers|ads)"
-                  + "|unsubscribe( me)? from|(delete|remove|erase) my (number|contact|details)"
+                  // from us, not from another vendor ("unsubscribe from HubSpot and move to you")
+                  + "|unsubscribe( me| us)? from (this|these|your|you|here|all|everything|it|them"
+                  + "|the (list|mailing list|messages|texts|promotions|marketing|campaign))"
+                  // a number deleted from a list, not "my number ending 1234 from the old account"
+                  + "|(delete|remove|erase) my (phone number|number|contact details|contact|details)"
+                  + " from (your|the|this|all|every) (\\p{L}+ )?(list|lists|database|db|system"
+                  + "|records|crm|contacts)"
                   + "|(i )?(don'?t|do not) want (these|your|any more|any) (messages|texts))\\b.*"),
           Pattern.compile(
               ".*\\b(no me (escribas|escriba|escriban|contactes|contacte|contacten|mandes|mande"
                   + "|manden|envies|envie|envien) mas|no me escribas"
                   + "|(deja|dejen|dejad|deje) de (escribirme|contactarme|enviarme|mandarme"
-                  + "|(mandar|enviar) mensajes)"
-                  + "|no quiero que me (escriban|escribas|contacten|contactes|manden|mandes|envien)"
+                  + "|(mandar|enviar) mensajes(?! de (audio|voz)))"
+                  // what they send, not "que me manden la factura por correo"
+                  + "|no quiero que me (escriban|escribas|contacten|contactes|manden|mandes|envien"
+                  + "|envies) (mas|nada|mensajes(?! de (audio|voz))|ningun mensaje|publicidad"
+                  + "|promociones)"
                   + "|(quitame|quitenme|borrame|borrenme|sacame|saquenme|eliminame|eliminenme)"
                   + " de (la|su|tu|esta|vuestra) lista"
                   + "|no (quiero|deseo) (recibir )?mas mensajes|no mas mensajes"
@@ -94,12 +107,18 @@ public final class OptOutDetector {
           Pattern.compile(
               ".*\\b(nao me (mande|mandem|envie|enviem|escreva|escrevam|contate|contatem|chame)"
                   + " mais|(pare|parem|para) de me (enviar|mandar|escrever|contatar)"
-                  + "|(pare|parem) de (enviar|mandar|escrever|chamar)"
-                  + "|para de (mandar|enviar) mensage(m|ns)"
-                  + "|nao me (mande|mandem|envie|enviem) mensage(m|ns)"
+                  // what they send, not "Pare de enviar áudio, prefiro texto"
+                  + "|(pare|parem) de (enviar|mandar|escrever|chamar)(-me| me| pra mim| para mim"
+                  + "|( mais| essas?| tantas?)? (mensage(m|ns)(?! de (audio|voz))|msgs?|isso|isto"
+                  + "|nada|propagandas?|promocoes|spam))"
+                  + "|para de (mandar|enviar) mensage(m|ns)(?! de (audio|voz))"
+                  + "|nao me (mande|mandem|envie|enviem) mensage(m|ns)(?! de (audio|voz))"
                   + "|(me )?(tire|tira|tirem|remova|remove|removam|exclua|exclui)"
                   + " (d[ae]ss?a|da|desta|da sua|de sua) lista"
-                  + "|(remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato)"
+                  // from a list, not "Remova meu número antigo, o novo é..."
+                  + "|(remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato|telefone)"
+                  + " (da|de|desta|dessa|do|deste|desse) (sua |seu |vossa )?(lista|base|cadastro"
+                  + "|banco de dados|sistema|contatos|mailing)"
                   + "|nao (quero|desejo) (receber )?mais mensagens|nao quero mais receber"
                   + "|me descadastr[ae]\\w*"
                   + "|(parar|interromper|cancelar) (as )?promocoes"
@@ -112,7 +131,10 @@ public final class OptOutDetector {
                   + "|werbung (stoppen|beenden|abbestellen)"
                   + "|keine weiteren (nachrichten|werbung|sms|mails|e-mails)"
                   + "|(horen|hort|hor) (sie )?auf (mir|mich|uns) zu (schreiben|kontaktieren)"
-                  + "|(entfernen|loschen) sie (mich|meine nummer))\\b.*"),
+                  // from a list, not "Bitte entfernen Sie mich aus dem CC"
+                  + "|(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten) (bitte )?"
+                  + "(aus|von) (\\p{L}+ )?(\\p{L}*liste|\\p{L}*verteiler|\\p{L}*datenbank"
+                  + "|kartei|system))\\b.*"),
           Pattern.compile(
               ".*\\b(ne (plus )?me (contactez|contacter|ecrivez|ecrire) plus|ne plus me (contacter"
                   + "|ecrire)"
@@ -122,6 +144,40 @@ public final class OptOutDetector {
                   + "|(retirez|supprimez|enlevez)-? ?moi de (votre|vos|la|cette) listes?"
                   + "|je ne veux plus (recevoir|de messages)|desabonnez-? ?moi"
                   + "|desinscrivez-? ?moi|(arreter|stopper) les (promotions|promos|offres))\\b.*"));
+
+  /** What a clause may end with after a phrase of {@link #CLAUSE_PHRASES}. */
+  private static final String COURTESY =
+      "( (please|pls|plz|now|asap|already|thanks|thank you|thx|por favor|pfv|pf|agora|ja"
+          + "|obrigad[oa]|gracias|ya|bitte|danke|sofort|merci))*";
+
+  /**
+   * Phrases that say stop only as the end of a clause: "Delete my number" or "Remova meu número,
+   * por favor" but not "Delete my number ending 1234 from the old account" or "Remova meu número
+   * antigo, o novo é..."; "Bitte entfernen Sie mich" but not "... aus dem CC"; "Pare de enviar" but
+   * not "Pare de enviar áudio"; "No quiero que me escriban" but not "... que me manden la factura".
+   * Each is matched against one normalised clause.
+   */
+  private static final List<Pattern> CLAUSE_PHRASES =
+      List.of(
+          Pattern.compile(
+              ".*\\b((delete|remove|erase) my (phone number|number|contact details|contact"
+                  + "|details)|stop calling (me|us)( again| anymore| any more| every day"
+                  + "| all the time)?)"
+                  + COURTESY),
+          Pattern.compile(
+              "^(please |pls |plz |just )?stop (spamming|bothering|harassing|pestering|msging"
+                  + "|messaging|texting)( me| us)?"
+                  + COURTESY),
+          Pattern.compile(
+              ".*\\b((remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato|telefone)"
+                  + "|(pare|parem) de (enviar|mandar|escrever|chamar))"
+                  + COURTESY),
+          Pattern.compile(
+              ".*\\bno quiero que me (escriban|escribas|contacten|contactes|manden|mandes|envien"
+                  + "|envies)"
+                  + COURTESY),
+          Pattern.compile(
+              ".*\\b(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten)" + COURTESY));
 
   /** Characters phones and apps send for an apostrophe (’ ‘ ‛ ʼ ʻ ` ´ ′ ＇). */
   private static final Pattern APOSTROPHES =
@@ -153,18 +209,37 @@ public final class OptOutDetector {
     if (t.isEmpty() || t.length() > PHRASE_TEXT) {
       return false;
     }
-    for (String clause : CLAUSE_END.split(text)) {
+    if (PHRASES.stream().anyMatch(p -> p.matcher(t).matches())) {
+      return true;
+    }
+    // The clauses one by one, of a text whose normalised form is short (above) and whose own
+    // length (runs of spaces as one) is bounded too: a refused message of 65,536 punctuation
+    // marks and a few letters normalises short, and was split into tens of thousands of
+    // clauses, each normalised.
+    String raw = SPACE_RUN.matcher(text.strip()).replaceAll(" ");
+    if (raw.length() > CLAUSE_TEXT) {
+      return false;
+    }
+    String last = "";
+    for (String clause : CLAUSE_END.split(raw)) {
+      if (!WORD.matcher(clause).find()) {
+        continue;
+      }
       String c = normalise(clause);
-      if (!c.isEmpty() && STOP_CLAUSE.matcher(c).matches()) {
+      if (CLAUSE_PHRASES.stream().anyMatch(p -> p.matcher(c).matches())) {
         return true;
       }
+      last = c;
     }
-    return PHRASES.stream().anyMatch(p -> p.matcher(t).matches());
+    // STOP with a few words only as the last clause ("No thanks. STOP", "Stop it"): as the first
+    // or a middle one it is often no opt-out ("Stop it, you're making me blush", "Wait, stop, I
+    // meant Tuesday"), and the keyword alone as the first clause is read above.
+    return STOP_CLAUSE.matcher(last).matches();
   }
 
   /** The text up to its first sentence or clause end ("STOP. I'm..." -> "STOP"). */
   static String firstClause(String text) {
-    String trimmed = text.strip().replaceFirst("^[\\p{Punct}¡¿\\s]+", "");
+    String trimmed = LEADING_PUNCT.matcher(text.strip()).replaceFirst("");
     // Line and paragraph separators (U+2028, U+2029, NEL) and the ideographic full stop end a
     // clause as a line break and a full stop do.
     return CLAUSE_END.split(trimmed, 2)[0];
@@ -173,14 +248,20 @@ public final class OptOutDetector {
   private static final Pattern CLAUSE_END =
       Pattern.compile("[.!?;,:\\n\\r\\u0085\\u2028\\u2029\\u3002]| - ");
 
+  private static final Pattern LEADING_PUNCT = Pattern.compile("^[\\p{Punct}¡¿\\s]+");
+  private static final Pattern SPACE_RUN = Pattern.compile("\\h{2,}");
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]");
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+  private static final Pattern QUOTE = Pattern.compile("(?<![\\p{L}\\p{N}])'|'(?![\\p{L}\\p{N}])");
+  private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}' -]+");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+
   static String normalise(String text) {
-    String folded = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
-    return folded
-        .toLowerCase(Locale.ROOT)
-        // an apostrophe inside a word stays ("don't", "m'ecrire"); quotes around one go ("'STOP'")
-        .replaceAll("(?<![\\p{L}\\p{N}])'|'(?![\\p{L}\\p{N}])", " ")
-        .replaceAll("[^\\p{L}\\p{N}' -]+", " ")
-        .replaceAll("\\s+", " ")
-        .trim();
+    String folded = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFKD)).replaceAll("");
+    String lower = folded.toLowerCase(Locale.ROOT);
+    // an apostrophe inside a word stays ("don't", "m'ecrire"); quotes around one go ("'STOP'")
+    String unquoted = QUOTE.matcher(lower).replaceAll(" ");
+    String words = NOT_WORD.matcher(unquoted).replaceAll(" ");
+    return SPACES.matcher(words).replaceAll(" ").trim();
   }
 }

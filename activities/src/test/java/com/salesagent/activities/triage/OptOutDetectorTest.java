@@ -278,4 +278,94 @@ class OptOutDetectorTest {
   void wordsNearThosePhrasingsAreNoOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /**
+   * Ordinary replies the widened detector read as opt-outs, each suppressing the number for good:
+   * another vendor unsubscribed from, audio instead of text, an invoice by mail, an old number, a
+   * CC, and "stop" as the first or a middle clause of a sentence that goes on.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "We want to unsubscribe from HubSpot and move to you",
+        "N\u00e3o me mande mensagens de \u00e1udio, s\u00f3 texto",
+        "Pare de enviar \u00e1udio, prefiro texto",
+        "No quiero que me manden la factura por correo",
+        "Remova meu n\u00famero antigo, o novo \u00e9 11 98765-4321",
+        "Please delete my number ending 1234 from the old account",
+        "Bitte entfernen Sie mich aus dem CC",
+        "Stop it, you're making me blush",
+        "Wait, stop, I meant Tuesday",
+        "I can't... stop... laughing"
+      })
+  void whatTheWideningMisreadIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /** The carrier keyword STOPALL and English "stop spamming / calling / bothering me". */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "STOPALL",
+        "stopall",
+        "stop spamming me",
+        "stop calling me",
+        "stop bothering me",
+        "stop msging me",
+        "stop messaging me",
+        "Not interested. STOPALL",
+        "Please stop calling me again",
+        "Stop spamming us, we are not interested"
+      })
+  void carrierKeywordAndPlainEnglishStopsAreOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * The same phrases with what makes them a stop: the list or database a number is removed from,
+   * the messages not to send, the end of the clause; STOP as the last clause or the first alone.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Unsubscribe me from your list",
+        "Please unsubscribe from the mailing list",
+        "Delete my number from your database",
+        "Delete my number please",
+        "Please delete my number, thanks",
+        "Remova meu n\u00famero, por favor",
+        "Remova meu n\u00famero da lista",
+        "Bitte entfernen Sie mich aus Ihrem Verteiler",
+        "Bitte entfernen Sie mich aus der Liste",
+        "Entfernen Sie mich bitte",
+        "Pare de enviar mensagens",
+        "Pare de enviar",
+        "Parem de mandar isso",
+        "N\u00e3o me mande mensagens de propaganda",
+        "No quiero que me manden m\u00e1s mensajes",
+        "No quiero que me contacten m\u00e1s",
+        "STOP. Not interested",
+        "Stop, not interested",
+        "Who is this? Stop it"
+      })
+  void thePhrasesWithTheirObjectStayOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * A refused message can be 65,536 characters (the webhook's StopFence reads it): one that
+   * normalises short but is mostly punctuation is not split into tens of thousands of clauses, and
+   * a STOP after it still counts when the text is within bounds.
+   */
+  @org.junit.jupiter.api.Test
+  void aLongPunctuatedTextIsReadInBoundedTime() {
+    String noise = "a!".repeat(20) + "!".repeat(65_000) + " ok";
+    long start = System.nanoTime();
+    for (int i = 0; i < 50; i++) {
+      assertThat(OptOutDetector.isOptOut(noise)).isFalse();
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertThat(millis).as("50 reads of a 65,000-character text").isLessThan(2_000);
+    assertThat(OptOutDetector.isOptOut("No thanks." + " ".repeat(5_000) + "STOP")).isTrue();
+  }
 }
