@@ -174,6 +174,83 @@ final class HandOffAttempts {
   }
 
   /**
+   * Finishes an attempt whose decision is written ({@code decided}, this attempt's hand-off) when
+   * the run that wrote it died before the rest (a worker crash after the hand-off's write): the
+   * retried activity answers the stored decision, and without this the contact named nobody (the
+   * rep's list and dashboard, read by the contact's owner, never showed the lead), the claim stayed
+   * unconfirmed and the rep was never told, until the SLA reassigned the lead. The contact is given
+   * the owner only while it names nobody and was not given back to the agent since (a lead that
+   * moved since is left as it is; one that names this owner already: nothing is written), at the
+   * owner's claim's time on MongoDB's clock ({@link OwnerClaims#claimTimed}: the first run's claim
+   * when it is still there); the claim is confirmed and the owner told only when this call wrote
+   * the contact, so a retry of a run that finished tells nobody twice. An owner made inactive (or
+   * full, the first run's claim lapsed) is not given the lead: it is left to the SLA, as before.
+   */
+  void finish(HandOffRequest request, Document decided) {
+    String ownerId = decided.getString("ownerId");
+    String leadId = request.leadId();
+    Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
+    if (contact == null
+        || contact.getString("ownerId") != null
+        || contact.get(RELEASED_TO_AGENT) != null) {
+      return; // the first run wrote it, or the lead moved since
+    }
+    OwnerClaims.Claimed claimed = claims.claimTimed(ownerId, leadId, clock.instant());
+    if (claimed.place() != OwnerClaims.Place.CLAIMED) {
+      LOG.warn(
+          "lead {}: attempt {} decided for owner {}, whose place is gone ({}); left to the SLA",
+          leadId,
+          request.attempt(),
+          ownerId,
+          claimed.place());
+      return;
+    }
+    Bson unowned =
+        Filters.and(
+            Filters.eq("leadId", leadId),
+            Filters.eq("ownerId", null),
+            Filters.exists(RELEASED_TO_AGENT, false));
+    if (contacts
+            .updateOne(
+                unowned,
+                Updates.combine(
+                    Updates.set("ownerId", ownerId),
+                    Updates.set("ownerAssignedAt", Date.from(claimed.at()))))
+            .getModifiedCount()
+        == 0) {
+      claims.release(ownerId, leadId); // moved meanwhile (kept if the contact names them now)
+      return;
+    }
+    if (!OwnerClaims.active(owners.get(ownerId))) {
+      // Made inactive since the claim (as in assigned): their hand-on may not see this lead.
+      contacts.updateOne(
+          Filters.and(
+              Filters.eq("leadId", leadId),
+              Filters.eq("ownerId", ownerId),
+              Filters.eq("ownerAssignedAt", Date.from(claimed.at()))),
+          Updates.combine(Updates.unset("ownerId"), Updates.unset("ownerAssignedAt")));
+      claims.release(ownerId, leadId);
+      return;
+    }
+    claims.confirm(ownerId, leadId);
+    boolean reassigned =
+        request.attempt() > 1 && REASSIGNED_FROM.contains(contact.getString("stage"));
+    notifications.emit(
+        "lead.handed_off",
+        leadId,
+        request.campaignId(),
+        "handed_off",
+        reassigned ? "reassigned: the SLA passed" : null,
+        ownerId,
+        request.attempt());
+    LOG.info(
+        "lead {} handed to owner {} (attempt {}, finished at its retry)",
+        leadId,
+        ownerId,
+        request.attempt());
+  }
+
+  /**
    * What {@link #assigned} answers when the owner was made inactive while the attempt was written:
    * the attempt, the contact and the claim are taken back, the caller picks another owner.
    */

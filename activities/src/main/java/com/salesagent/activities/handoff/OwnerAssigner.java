@@ -96,7 +96,10 @@ final class OwnerAssigner {
       if (Boolean.TRUE.equals(before.getBoolean(SLA_FROM_RESUME))) {
         before = attempts.slaFromNow(before, request);
       }
-      return HandOffAttempts.assignment(before); // a retry of the attempt that decided already
+      // A retry of the attempt that decided already: what its first run may have left undone (it
+      // died after the hand-off's write) is done now, once.
+      attempts.finish(request, before);
+      return HandOffAttempts.assignment(before);
     }
     // The lead asks for a person again (it showed interest after its rep gave it back): it waits
     // for one as any interested lead does (the queue, the next rep freed), not as a lead given

@@ -431,6 +431,125 @@ class HandOffActivitiesTest {
   }
 
   /**
+   * The database as a worker that dies right after the hand-off's write sees it: the update that
+   * names the owner on the contact ({@code ownerAssignedAt} set) throws, as the process's end would
+   * have cut it off; every other call goes through.
+   */
+  private static com.mongodb.client.MongoDatabase diesBeforeTheContact(
+      com.mongodb.client.MongoDatabase db) {
+    return (com.mongodb.client.MongoDatabase)
+        java.lang.reflect.Proxy.newProxyInstance(
+            HandOffActivitiesTest.class.getClassLoader(),
+            new Class<?>[] {com.mongodb.client.MongoDatabase.class},
+            (proxy, method, args) -> {
+              Object real = invoke(method, db, args);
+              if (!"getCollection".equals(method.getName())
+                  || !com.salesagent.activities.mongo.Collections.CONTACTS.equals(args[0])) {
+                return real;
+              }
+              return java.lang.reflect.Proxy.newProxyInstance(
+                  HandOffActivitiesTest.class.getClassLoader(),
+                  new Class<?>[] {com.mongodb.client.MongoCollection.class},
+                  (p, m, a) -> {
+                    if ("updateOne".equals(m.getName())
+                        && a.length >= 2
+                        && a[1] instanceof org.bson.conversions.Bson update
+                        && update
+                            .toBsonDocument(
+                                Document.class,
+                                com.mongodb.MongoClientSettings.getDefaultCodecRegistry())
+                            .toJson()
+                            .contains("ownerAssignedAt")) {
+                      throw new IllegalStateException("the worker died");
+                    }
+                    return invoke(m, real, a);
+                  });
+            });
+  }
+
+  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args)
+      throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * Found by the review: a hand-off whose first run died after writing the attempt's decision and
+   * before the contact was retried by Temporal; the retry answered the stored decision and wrote
+   * nothing, so the contact named nobody (the rep's list never showed the lead), the claim was not
+   * confirmed and the rep was never told, until the SLA reassigned the lead hours later. Now the
+   * retry finishes it, once: a further retry tells nobody twice; a lead another owner took since is
+   * left to them.
+   */
+  @Test
+  void aRetryAfterTheFirstRunDiedBetweenItsWritesGivesTheContactItsOwnerOnce() {
+    owner("ana", "America/Sao_Paulo", 10, List.of());
+    lead("L-crash", "smb");
+    lead("L-moved", "smb");
+    HandOffActivitiesImpl dying =
+        new HandOffActivitiesImpl(diesBeforeTheContact(MONGO.database()), clock);
+    HandOffRequest crash = new HandOffRequest("L-crash", "c-1", "smb", 1, Duration.ofHours(2));
+    HandOffRequest moved = new HandOffRequest("L-moved", "c-1", "smb", 1, Duration.ofHours(2));
+    for (HandOffRequest request : List.of(crash, moved)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> dying.handOff(request))
+          .hasMessageContaining("the worker died");
+    }
+    var contacts =
+        MONGO.database().getCollection(com.salesagent.activities.mongo.Collections.CONTACTS);
+    var handoffDocs = MONGO.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    assertThat(handoffDocs.find(new Document("_id", "L-crash")).first().getString("ownerId"))
+        .as("the first run wrote the decision")
+        .isEqualTo("ana");
+    assertThat(contacts.find(new Document("leadId", "L-crash")).first().getString("ownerId"))
+        .as("and died before the contact")
+        .isNull();
+    // Another rep took L-moved by hand meanwhile.
+    contacts.updateOne(
+        new Document("leadId", "L-moved"),
+        new Document("$set", new Document("ownerId", "bruno").append("stage", "handed_off")));
+
+    clock.advance(Duration.ofSeconds(30)); // Temporal's retry, within the claim's grace
+    OwnerAssignment retried = handOffs.handOff(crash);
+    handOffs.handOff(moved);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(handOffs.handOff(crash)).as("retried again: the same answer").isEqualTo(retried);
+
+    assertThat(retried.ownerId()).isEqualTo("ana");
+    Document contact = contacts.find(new Document("leadId", "L-crash")).first();
+    assertThat(contact.getString("ownerId")).as("the rep's list shows the lead").isEqualTo("ana");
+    Document claim =
+        new Owners(MONGO.database())
+                .collection()
+                .find(new Document("_id", "ana"))
+                .first()
+                .getList(OwnerClaims.HOLDING, Document.class)
+                .stream()
+                .filter(h -> "L-crash".equals(h.getString("lead")))
+                .findFirst()
+                .orElseThrow();
+    assertThat(claim.getBoolean("held")).as("the claim confirmed").isTrue();
+    assertThat(contact.getDate("ownerAssignedAt"))
+        .as("the first run's claim's time, on MongoDB's clock")
+        .isEqualTo(claim.getDate("at"));
+    assertThat(contacts.find(new Document("leadId", "L-moved")).first().getString("ownerId"))
+        .as("a lead taken since is left to its owner")
+        .isEqualTo("bruno");
+    List<Document> events =
+        MONGO
+            .database()
+            .getCollection(Notifications.COLLECTION)
+            .find(new Document("type", "lead.handed_off"))
+            .into(new ArrayList<>());
+    assertThat(events)
+        .extracting(e -> e.getString("_id") + "/" + e.getString("ownerId"))
+        .as("ana told once, of the lead that is hers")
+        .containsExactly("L-crash:lead.handed_off:1/ana");
+  }
+
+  /**
    * A lead whose number was suppressed while it was handed off (its workflow not told yet) gets no
    * SLA reminder: nobody is asked to work a number that may not be messaged.
    */
