@@ -628,21 +628,7 @@ class ApprovalDecisionsTest {
     String leadId = heldLead();
     String workflowId = LeadWorkflow.workflowId(leadId);
     String approve = "{\"decision\":\"approve\"}";
-    Response first = decide(leadId, approve, null);
-    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
-    recorded(leadId, "approval", "approve");
-    STORE
-        .messages()
-        .collection()
-        .insertOne(
-            new Document("leadId", leadId)
-                .append("idempotencyKey", "msg-" + workflowId + "-2")
-                .append("purpose", "follow_up")
-                .append("text", "Hi Ana, the next follow-up")
-                .append(
-                    "approval",
-                    new Document("status", "pending")
-                        .append("slaAt", Date.from(java.time.Instant.now().plusSeconds(3600)))));
+    approvedThenNextHeld(leadId, approve);
 
     Response retried = decide(leadId, approve, null);
     Response named =
@@ -673,6 +659,28 @@ class ApprovalDecisionsTest {
     assertThat(taken(leadId)).isEqualTo(2);
   }
 
+  /**
+   * The lead's first held message approved ({@code approve}, naming none) and recorded, then its
+   * next message ({@code msg-<workflow id>-2}) held.
+   */
+  private static void approvedThenNextHeld(String leadId, String approve) {
+    Response first = decide(leadId, approve, null);
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
+    recorded(leadId, "approval", "approve");
+    STORE
+        .messages()
+        .collection()
+        .insertOne(
+            new Document("leadId", leadId)
+                .append("idempotencyKey", "msg-" + LeadWorkflow.workflowId(leadId) + "-2")
+                .append("purpose", "follow_up")
+                .append("text", "Hi Ana, the next follow-up")
+                .append(
+                    "approval",
+                    new Document("status", "pending")
+                        .append("slaAt", Date.from(java.time.Instant.now().plusSeconds(3600)))));
+  }
+
   /** Dates the lead's last recorded decision ({@code field}.at) {@code minutes} back. */
   private static void decidedMinutesAgo(String leadId, String field, long minutes) {
     STORE
@@ -693,23 +701,8 @@ class ApprovalDecisionsTest {
   @Test
   void theSameApprovalNamingNoMessageLongAfterThePreviousOneDecidesTheNext() {
     String leadId = heldLead();
-    String workflowId = LeadWorkflow.workflowId(leadId);
     String approve = "{\"decision\":\"approve\"}";
-    Response first = decide(leadId, approve, null);
-    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
-    recorded(leadId, "approval", "approve");
-    STORE
-        .messages()
-        .collection()
-        .insertOne(
-            new Document("leadId", leadId)
-                .append("idempotencyKey", "msg-" + workflowId + "-2")
-                .append("purpose", "follow_up")
-                .append("text", "Hi Ana, the next follow-up")
-                .append(
-                    "approval",
-                    new Document("status", "pending")
-                        .append("slaAt", Date.from(java.time.Instant.now().plusSeconds(3600)))));
+    approvedThenNextHeld(leadId, approve);
     decidedMinutesAgo(leadId, HeldMessages.REVIEW, 11);
 
     Response next = decide(leadId, approve, null);
