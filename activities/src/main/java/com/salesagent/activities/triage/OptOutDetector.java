@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *       "Para quando seria a conversa?" are ordinary replies (they were opt-outs, and the
  *       interested lead's number was suppressed for good);
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
- *       characters, polite and plural forms included ("please remove me", "No me escriban más",
+ *       characters, polite and plural forms included ("unsubscribe me", "No me escriban más",
  *       "Bitte schreiben Sie mir nicht mehr", "não me mande mais nada", "ne plus me contacter"),
  *       and Meta's "Stop promotions" quick reply on marketing templates in its languages.
  * </ul>
@@ -69,7 +69,8 @@ public final class OptOutDetector {
   private static final List<Pattern> PHRASES =
       List.of(
           Pattern.compile(
-              ".*\\b(remove me|take me off|unsubscribe me|opt me out"
+              // "remove me" and "take me off" are in CLAUSE_PHRASES ("remove me from the CC")
+              ".*\\b(unsubscribe me|opt me out"
                   + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
                   + "|stop (messaging|texting|sending|contacting)|no more messages"
                   + "|stop (spamming|bothering|harassing|pestering|msging|msg'?ing) (me|us)"
@@ -150,6 +151,20 @@ public final class OptOutDetector {
       "( (please|pls|plz|now|asap|already|thanks|thank you|thx|por favor|pfv|pf|agora|ja"
           + "|obrigad[oa]|gracias|ya|bitte|danke|sofort|merci))*";
 
+  /** Someone saying they are not to be removed: "Please don't remove me, I'm interested". */
+  private static final String NOT_NEGATED = "(?<!(don't|dont|do not|never|not) )";
+
+  /**
+   * A list or database a number is kept on: "your list", "this mailing list", "your WhatsApp list",
+   * "your database", "your contacts"; not "the CC list", "the invoice" or "the 9am call".
+   */
+  private static final String LIST_OBJECT =
+      "((your|ur|the|this|that|these|all|all your|all of your|every|any|our) )?"
+          + "((mailing|whatsapp|contact|marketing|sms|text|texting|messaging|message|broadcast"
+          + "|call|calling|sales|email|e-mail|promo|promotion|promotional|newsletter|subscriber"
+          + "|subscription|distribution|spam) )?"
+          + "(list|lists|database|databases|db|system|records|crm|contacts)";
+
   /**
    * Phrases that say stop only as the end of a clause: "Delete my number" or "Remova meu número,
    * por favor" but not "Delete my number ending 1234 from the old account" or "Remova meu número
@@ -177,7 +192,28 @@ public final class OptOutDetector {
                   + "|envies)"
                   + COURTESY),
           Pattern.compile(
-              ".*\\b(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten)" + COURTESY));
+              ".*\\b(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten)" + COURTESY),
+          // "Please remove me", "Take me off", "remove me from here"; "remove me from your list",
+          // "take me off of your mailing list and stop texting"; not "Remove me from the CC
+          // please", "Take me off the 9am call" or "remove me from the invoice and add ..."
+          Pattern.compile(
+              ".*\\b"
+                  + NOT_NEGATED
+                  + "(remove me( (from|off|off of) (here|this|there))?"
+                  + "|take me off( of)?( (here|this|there))?)"
+                  + "( (too|also|as well|immediately|right now|right away|permanently|for good))*"
+                  + COURTESY
+                  + "( (too|also|as well|immediately|right now|right away|permanently|for good))*"),
+          Pattern.compile(
+              ".*\\b"
+                  + NOT_NEGATED
+                  + "(remove|take|get) me (off of|off|from|out of) "
+                  + LIST_OBJECT
+                  // then the clause's end or a word that starts no other noun ("your system
+                  // integration call" is none)
+                  + "( (and|or|of|i|i'm|im|i am|we|we're|as|because|since|cause|pls|plz|please"
+                  + "|now|asap|immediately|forever|permanently|for good|right now|right away"
+                  + "|too|also|already|thanks|thank you|thx)\\b.*)?"));
 
   /** Characters phones and apps send for an apostrophe (’ ‘ ‛ ʼ ʻ ` ´ ′ ＇). */
   private static final Pattern APOSTROPHES =

@@ -353,6 +353,60 @@ class OptOutDetectorTest {
   }
 
   /**
+   * English "remove me" and "take me off" about something else than our messages: the CC, an
+   * invoice, a call, a meeting invite. They matched anywhere and suppressed the number for good.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Remove me from the CC please",
+        "take me off the CC",
+        "Can you remove me from the invoice and add my colleague",
+        "Take me off the 9am call, I'll join at 10",
+        "Remove me from the CC list, Maria handles this now",
+        "Please take me off the meeting invite and send it to Ana",
+        "Remove me from the system integration call, Joe will join",
+        "Please don't remove me from your list, I'm interested"
+      })
+  void removeMeFromSomethingElseIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
+   * "Remove me" and "take me off" ending a clause (maybe with please, now or thanks) or with a
+   * list, database, contacts or records as their object, anything after it.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Please remove me",
+        "Remove me please",
+        "Remove me now!",
+        "Take me off",
+        "Who is this? Take me off, thanks",
+        "Not interested, please remove me",
+        "remove me from your list",
+        "take me off your mailing list",
+        "take me off this list",
+        "Remove me from your database",
+        "Remove me from your contacts",
+        "remove me from your system",
+        "Remove me from your records",
+        "Remove me from your WhatsApp list",
+        "remove me from here",
+        "take me off of your list",
+        "Take me off your list and stop texting",
+        "Please remove me from your list, I'm not interested",
+        "remove me from your list im not interested",
+        "Take me off your mailing list permanently",
+        "Unsubscribe me",
+        "Opt me out"
+      })
+  void removeMeEndingAClauseOrFromAListIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
    * A refused message can be 65,536 characters (the webhook's StopFence reads it): one that
    * normalises short but is mostly punctuation is read as no stop, and a STOP after a run of spaces
    * still counts. (Its cost, no longer split into tens of thousands of clauses, is not timed here:
