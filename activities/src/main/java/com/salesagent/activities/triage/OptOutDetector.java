@@ -159,10 +159,12 @@ public final class OptOutDetector {
    * "your database", "your contacts"; not "the CC list", "the invoice" or "the 9am call".
    */
   private static final String LIST_OBJECT =
-      "((your|ur|the|this|that|these|all|all your|all of your|every|any|our) )?"
-          + "((mailing|whatsapp|contact|marketing|sms|text|texting|messaging|message|broadcast"
-          + "|call|calling|sales|email|e-mail|promo|promotion|promotional|newsletter|subscriber"
-          + "|subscription|distribution|spam) )?"
+      // the sender's own list, however they call it: "your leads list", "this prospect list"
+      "(((your|ur|this|these|all|all your|all of your|every|any) )(\\p{L}+ )?"
+          // "the" list only as a list of messages: not "the CC list"
+          + "|((the|that|our) )?((mailing|whatsapp|contact|marketing|sms|text|texting|messaging"
+          + "|message|broadcast|call|calling|sales|email|e-mail|promo|promotion|promotional"
+          + "|newsletter|subscriber|subscription|distribution|spam) )?)"
           + "(list|lists|database|databases|db|system|records|crm|contacts)";
 
   /**

@@ -399,6 +399,8 @@ class OptOutDetectorTest {
         "Please remove me from your list, I'm not interested",
         "remove me from your list im not interested",
         "Take me off your mailing list permanently",
+        "Remove me from your leads list",
+        "take me off your prospect list please",
         "Unsubscribe me",
         "Opt me out"
       })
