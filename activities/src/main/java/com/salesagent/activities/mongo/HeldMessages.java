@@ -199,8 +199,10 @@ public final class HeldMessages {
 
   /**
    * Records that {@code by} decides {@code decision} on the hold {@code heldAt}, the workflow not
-   * told yet ({@link #PENDING}). Never over the record of a later hold: a slow request's write
-   * landing after the next hold's would make the retry of that one look like another decision.
+   * told yet ({@link #PENDING}). Never over the record of a later hold (a slow request's write
+   * landing after the next hold's would make the retry of that one look like another decision), nor
+   * over a decision the workflow took on this hold (another operator's, refused by the workflow,
+   * would hide it from its retry).
    */
   public void deliveryDeciding(
       String idempotencyKey,
@@ -214,7 +216,10 @@ public final class HeldMessages {
                 Filters.eq("idempotencyKey", idempotencyKey),
                 Filters.or(
                     Filters.exists(DELIVERY_REVIEW + ".heldAt", false),
-                    Filters.lte(DELIVERY_REVIEW + ".heldAt", heldAt))),
+                    Filters.lt(DELIVERY_REVIEW + ".heldAt", heldAt),
+                    Filters.and(
+                        Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt),
+                        Filters.eq(DELIVERY_REVIEW + "." + PENDING, true)))),
             Updates.set(
                 DELIVERY_REVIEW,
                 new Document("heldAt", heldAt)
@@ -225,16 +230,20 @@ public final class HeldMessages {
   }
 
   /**
-   * The workflow took {@code decision} on the hold {@code heldAt}: its record is no longer pending.
+   * The workflow took {@code decision} by {@code by} on the hold {@code heldAt} (as it answered,
+   * whatever request's pending record is there): the record says so, no longer pending.
    */
-  public void deliveryDecided(String idempotencyKey, java.util.Date heldAt, String decision) {
+  public void deliveryDecided(
+      String idempotencyKey, java.util.Date heldAt, String decision, String by) {
     messages()
         .updateOne(
             Filters.and(
                 Filters.eq("idempotencyKey", idempotencyKey),
-                Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt),
-                Filters.eq(DELIVERY_REVIEW + ".decision", decision)),
-            Updates.unset(DELIVERY_REVIEW + "." + PENDING));
+                Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt)),
+            Updates.combine(
+                Updates.set(DELIVERY_REVIEW + ".decision", decision),
+                Updates.set(DELIVERY_REVIEW + ".by", by),
+                Updates.unset(DELIVERY_REVIEW + "." + PENDING)));
   }
 
   /** The lead's message an operator's delivery decision was last recorded on, or null. */

@@ -75,6 +75,20 @@ final class DeliveryDecisions {
     boolean pending = reviewed != null && Boolean.TRUE.equals(reviewed.get(HeldMessages.PENDING));
     if (named != null && (open == null || open.getTime() != named)) {
       java.util.Date decidedHold = reviewed == null ? null : reviewed.getDate("heldAt");
+      if (pending
+          && decidedHold != null
+          && decidedHold.getTime() == named
+          && open == null
+          && decided(status)) {
+        // The hold it names was decided, and this request's first attempt never heard it (its
+        // record still pending): the workflow's record says which decision, by whom.
+        held.deliveryDecided(
+            seen.getString("idempotencyKey"), decidedHold, status, delivery.getString("by"));
+        if (request.decision().equals(status) && operator.equals(delivery.getString("by"))) {
+          return new DeliveryDecision(seen.getString("idempotencyKey"), status, operator);
+        }
+        throw decidedAlready(seen, status, delivery.getString("by"));
+      }
       // A decision whose answer never came is not said to be taken: the hold is only not open.
       boolean decidedThis = decidedHold != null && decidedHold.getTime() == named && !pending;
       if (decidedThis && open == null) {
@@ -139,9 +153,9 @@ final class DeliveryDecisions {
       if (request.decision().equals(status) && operator.equals(delivery.getString("by"))) {
         // Sent again: the first one's answer, as the workflow recorded it (and the hold's record
         // no longer pending, when the first request stopped before saying so).
-        if (pending && status.equals(reviewed.getString("decision"))) {
+        if (pending) {
           held.deliveryDecided(
-              seen.getString("idempotencyKey"), reviewed.getDate("heldAt"), status);
+              seen.getString("idempotencyKey"), reviewed.getDate("heldAt"), status, operator);
         }
         return new DeliveryDecision(seen.getString("idempotencyKey"), status, operator);
       }
@@ -180,7 +194,7 @@ final class DeliveryDecisions {
                 decision)
             .getResult();
     if (heldAt != null) {
-      held.deliveryDecided(decision.idempotencyKey(), heldAt, request.decision());
+      held.deliveryDecided(decision.idempotencyKey(), heldAt, taken.decision(), taken.operator());
     }
     return taken;
   }

@@ -794,4 +794,83 @@ class ApprovalDecisionsTest {
     }
     assertThat(taken(leadId)).as("one press, one resend").isEqualTo(1);
   }
+
+  /**
+   * A resend whose answer was lost, recorded by the workflow, then sent again naming its hold
+   * ({@code heldAt}). Before, its pending record made it 409 ("not open") and stayed pending for
+   * good; now it answers 200 as the first, and the record says the decision was taken.
+   */
+  @Test
+  void aResendWhoseAnswerWasLostNamingItsHoldAnswersAsTheFirst() {
+    String leadId = heldLead();
+    String key = "send-" + LeadWorkflow.workflowId(leadId);
+    ANSWER_LOST.add(LeadWorkflow.workflowId(leadId));
+    Response first = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isNotEqualTo(200);
+    ANSWER_LOST.remove(LeadWorkflow.workflowId(leadId));
+    Document review =
+        STORE
+            .messages()
+            .collection()
+            .find(Filters.eq("idempotencyKey", key))
+            .first()
+            .get(HeldMessages.DELIVERY_REVIEW, Document.class);
+    assertThat(review.getBoolean(HeldMessages.PENDING)).isTrue();
+    recorded(leadId, "delivery", "resend");
+
+    Response retried =
+        delivery(
+            leadId,
+            "{\"decision\":\"resend\",\"idempotencyKey\":\""
+                + key
+                + "\",\"heldAt\":\""
+                + review.getDate("heldAt").toInstant()
+                + "\"}");
+    assertThat(retried.getStatus()).as(retried.readEntity(String.class)).isEqualTo(200);
+    assertThat(
+            STORE
+                .messages()
+                .collection()
+                .find(Filters.eq("idempotencyKey", key))
+                .first()
+                .get(HeldMessages.DELIVERY_REVIEW, Document.class)
+                .get(HeldMessages.PENDING))
+        .as("no longer pending")
+        .isNull();
+    assertThat(taken(leadId)).isEqualTo(1);
+  }
+
+  /**
+   * Another operator's decision on a hold the workflow already decided (refused by it) writes its
+   * pending record before it is told: before, that record replaced the decision taken, so the first
+   * operator's retry after the next hold was not recognised and resent again. Now a taken
+   * decision's record is kept.
+   */
+  @Test
+  void anotherOperatorsLateDecisionDoesNotHideTheOneTaken() {
+    String leadId = heldLead();
+    String key = "send-" + LeadWorkflow.workflowId(leadId);
+    Response first = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
+    Date heldAt =
+        STORE
+            .messages()
+            .collection()
+            .find(Filters.eq("idempotencyKey", key))
+            .first()
+            .get(HeldMessages.DELIVERY_REVIEW, Document.class)
+            .getDate("heldAt");
+    // Bob's "stop", read while the send was still listed unknown, records itself before the
+    // workflow refuses it.
+    new HeldMessages(STORE.database())
+        .deliveryDeciding(key, heldAt, "stop", "bob", java.time.Instant.now());
+    recorded(leadId, "delivery", "resend");
+
+    heldAgain(leadId, new Date(System.currentTimeMillis() + 60_000));
+    Response retried = delivery(leadId, "{\"decision\":\"resend\"}");
+    String body = retried.readEntity(String.class);
+    assertThat(retried.getStatus()).as(body).isEqualTo(409);
+    assertThat(body).contains("\"reason\":\"hold_required\"");
+    assertThat(taken(leadId)).as("one press, one resend").isEqualTo(1);
+  }
 }
