@@ -185,14 +185,22 @@ final class HandOffAttempts {
    * when it is still there); the claim is confirmed and the owner told only when this call wrote
    * the contact, so a retry of a run that finished tells nobody twice. An owner made inactive (or
    * full, the first run's claim lapsed) is not given the lead: it is left to the SLA, as before.
+   *
+   * <p>A reassignment that died so ({@link #previousOwner}: the contact still names the owner the
+   * lead had before this attempt) is finished the same way: the contact moves from them to the new
+   * owner only while it names them with the stage and assignment time read here, their place is
+   * freed as {@link #assigned} frees it, and the new owner is told of a reassignment.
    */
   void finish(HandOffRequest request, Document decided) {
     String ownerId = decided.getString("ownerId");
     String leadId = request.leadId();
     Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
-    if (contact == null
-        || contact.getString("ownerId") != null
-        || contact.get(RELEASED_TO_AGENT) != null) {
+    if (contact == null || contact.get(RELEASED_TO_AGENT) != null) {
+      return; // the lead moved since
+    }
+    String named = contact.getString("ownerId");
+    String previous = named == null ? null : previousOwner(request, decided, named);
+    if (named != null && previous == null) {
       return; // the first run wrote it, or the lead moved since
     }
     OwnerClaims.Claimed claimed = claims.claimTimed(ownerId, leadId, clock.instant());
@@ -205,14 +213,23 @@ final class HandOffAttempts {
           claimed.place());
       return;
     }
-    Bson unowned =
-        Filters.and(
-            Filters.eq("leadId", leadId),
-            Filters.eq("ownerId", null),
-            Filters.exists(RELEASED_TO_AGENT, false));
+    Bson unfinished =
+        previous == null
+            ? Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.eq("ownerId", null),
+                Filters.exists(RELEASED_TO_AGENT, false))
+            // Still as read: a lead its previous owner took on (a stage), or that was handed to
+            // them again, is theirs.
+            : Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.eq("ownerId", previous),
+                Filters.eq("ownerAssignedAt", contact.get("ownerAssignedAt")),
+                Filters.eq("stage", contact.getString("stage")),
+                Filters.exists(RELEASED_TO_AGENT, false));
     if (contacts
             .updateOne(
-                unowned,
+                unfinished,
                 Updates.combine(
                     Updates.set("ownerId", ownerId),
                     Updates.set("ownerAssignedAt", Date.from(claimed.at()))))
@@ -222,17 +239,30 @@ final class HandOffAttempts {
       return;
     }
     if (!OwnerClaims.active(owners.get(ownerId))) {
-      // Made inactive since the claim (as in assigned): their hand-on may not see this lead.
+      // Made inactive since the claim (as in assigned): their hand-on may not see this lead. The
+      // contact is given back as it was (nobody, or the previous owner), for the SLA.
       contacts.updateOne(
           Filters.and(
               Filters.eq("leadId", leadId),
               Filters.eq("ownerId", ownerId),
               Filters.eq("ownerAssignedAt", Date.from(claimed.at()))),
-          Updates.combine(Updates.unset("ownerId"), Updates.unset("ownerAssignedAt")));
+          previous == null
+              ? Updates.combine(Updates.unset("ownerId"), Updates.unset("ownerAssignedAt"))
+              : Updates.combine(
+                  Updates.set("ownerId", previous),
+                  Updates.set("ownerAssignedAt", contact.get("ownerAssignedAt"))));
       claims.release(ownerId, leadId);
       return;
     }
     claims.confirm(ownerId, leadId);
+    if (previous != null && Owners.held(contact)) {
+      // The lead left its rep (as in assigned): their place is free now.
+      try {
+        ownerFreed.accept(previous);
+      } catch (RuntimeException e) {
+        LOG.warn("handing waiting leads to owner {} not queued: {}", previous, e.toString());
+      }
+    }
     boolean reassigned =
         request.attempt() > 1 && REASSIGNED_FROM.contains(contact.getString("stage"));
     notifications.emit(
@@ -248,6 +278,36 @@ final class HandOffAttempts {
         leadId,
         ownerId,
         request.attempt());
+  }
+
+  /**
+   * The owner the contact still names ({@code named}) when it is the one the lead had before this
+   * attempt, so this attempt is a reassignment whose first run died before the contact's write;
+   * null otherwise (the first run wrote it, or the lead moved since). Only for an attempt this
+   * activity decided (no {@value HandOffFields#BY_HAND_FROM}) that is still open (not accepted
+   * since): the owner of the attempt before in the hand-off's {@code history}; when that attempt
+   * has no owner there (it waited, and a rep took it: {@code HandOffAcceptance} names them in
+   * {@code owners} only), one of the lead's earlier owners. The API moves no held lead by hand
+   * while its hand-off names another owner than its contact (HeldLeadMove#requireHandOffOf).
+   */
+  private static String previousOwner(HandOffRequest request, Document decided, String named) {
+    if (request.attempt() < 2
+        || named.equals(decided.getString("ownerId"))
+        || decided.get(BY_HAND_FROM) != null
+        || !"open".equals(decided.getString("status"))) {
+      return null;
+    }
+    String before = null;
+    for (Document entry : decided.getList("history", Document.class, List.of())) {
+      if (entry.getString("ownerId") != null
+          && entry.getInteger("attempt", 0) == request.attempt() - 1) {
+        before = entry.getString("ownerId");
+      }
+    }
+    if (before != null) {
+      return named.equals(before) ? named : null;
+    }
+    return decided.getList("owners", String.class, List.of()).contains(named) ? named : null;
   }
 
   /**

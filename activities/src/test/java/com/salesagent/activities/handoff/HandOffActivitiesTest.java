@@ -550,6 +550,110 @@ class HandOffActivitiesTest {
   }
 
   /**
+   * Found by the review: the same crash at a reassignment (attempt 2, the first owner's SLA
+   * passed): the contact still named the first owner, so the retry left it as it was; the new owner
+   * was never named on the contact nor told, and the first owner kept the lead in their list. Now
+   * the retry finishes it, once: the contact names the new owner, their claim is confirmed, the
+   * first owner's place is freed and the new owner told of a reassignment; a lead taken by hand
+   * since is left.
+   */
+  @Test
+  void aRetryAfterAReassignmentDiedBetweenItsWritesMovesTheContactToItsNewOwnerOnce() {
+    owner("ana", "America/Sao_Paulo", 10, List.of());
+    owner("bruno", "America/Sao_Paulo", 10, List.of());
+    List<String> freed = new ArrayList<>();
+    handOffs.whenOwnerFreed(freed::add);
+    java.util.Map<String, String> first = new java.util.HashMap<>();
+    for (String leadId : List.of("L-re", "L-taken", "L-accepted")) {
+      lead(leadId, "smb");
+      first.put(
+          leadId,
+          handOffs
+              .handOff(new HandOffRequest(leadId, "c-1", "smb", 1, Duration.ofHours(2)))
+              .ownerId());
+      held(leadId);
+    }
+    clock.advance(Duration.ofHours(2)); // the SLA passed: attempt 2, another owner
+    HandOffActivitiesImpl dying =
+        new HandOffActivitiesImpl(diesBeforeTheContact(MONGO.database()), clock);
+    HandOffRequest re = new HandOffRequest("L-re", "c-1", "smb", 2, Duration.ofHours(2));
+    HandOffRequest taken = new HandOffRequest("L-taken", "c-1", "smb", 2, Duration.ofHours(2));
+    HandOffRequest accepted =
+        new HandOffRequest("L-accepted", "c-1", "smb", 2, Duration.ofHours(2));
+    for (HandOffRequest request : List.of(re, taken, accepted)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> dying.handOff(request))
+          .hasMessageContaining("the worker died");
+    }
+    var contacts =
+        MONGO.database().getCollection(com.salesagent.activities.mongo.Collections.CONTACTS);
+    var handoffDocs = MONGO.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    String previous = first.get("L-re");
+    String next = handoffDocs.find(new Document("_id", "L-re")).first().getString("ownerId");
+    assertThat(next).as("the first run decided another owner").isNotEqualTo(previous);
+    assertThat(contacts.find(new Document("leadId", "L-re")).first().getString("ownerId"))
+        .as("and died before the contact: it names the previous owner")
+        .isEqualTo(previous);
+    // A rep took L-taken by hand meanwhile.
+    owner("carla", "America/Sao_Paulo", 10, List.of());
+    contacts.updateOne(
+        new Document("leadId", "L-taken"),
+        new Document("$set", new Document("ownerId", "carla").append("stage", "handed_off")));
+    // Its rep accepted L-accepted meanwhile (HandOffAcceptance: the hand-off's status only).
+    handoffDocs.updateOne(
+        new Document("_id", "L-accepted"),
+        new Document("$set", new Document("status", "accepted").append("acceptedBy", "x")));
+
+    clock.advance(Duration.ofSeconds(30)); // Temporal's retry, within the claim's grace
+    OwnerAssignment retried = handOffs.handOff(re);
+    handOffs.handOff(taken);
+    handOffs.handOff(accepted);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(handOffs.handOff(re)).as("retried again: the same answer").isEqualTo(retried);
+    handOffs.handOff(taken);
+
+    assertThat(retried.ownerId()).isEqualTo(next);
+    Document contact = contacts.find(new Document("leadId", "L-re")).first();
+    assertThat(contact.getString("ownerId"))
+        .as("the new rep's list shows the lead, the previous rep's no longer")
+        .isEqualTo(next);
+    Document claim =
+        new Owners(MONGO.database())
+                .collection()
+                .find(new Document("_id", next))
+                .first()
+                .getList(OwnerClaims.HOLDING, Document.class)
+                .stream()
+                .filter(h -> "L-re".equals(h.getString("lead")))
+                .findFirst()
+                .orElseThrow();
+    assertThat(claim.getBoolean("held")).as("the new rep's claim confirmed").isTrue();
+    assertThat(contact.getDate("ownerAssignedAt"))
+        .as("the claim's time, on MongoDB's clock")
+        .isEqualTo(claim.getDate("at"));
+    assertThat(freed).as("the previous rep's place freed, once").containsExactly(previous);
+    assertThat(contacts.find(new Document("leadId", "L-taken")).first().getString("ownerId"))
+        .as("a lead taken by hand since is left to its rep")
+        .isEqualTo("carla");
+    assertThat(contacts.find(new Document("leadId", "L-accepted")).first().getString("ownerId"))
+        .as("a lead its rep accepted since is left to them")
+        .isEqualTo(first.get("L-accepted"));
+    List<Document> events =
+        MONGO
+            .database()
+            .getCollection(Notifications.COLLECTION)
+            .find(new Document("type", "lead.handed_off"))
+            .into(new ArrayList<Document>())
+            .stream()
+            .filter(e -> e.getString("_id").endsWith(":2"))
+            .toList();
+    assertThat(events)
+        .extracting(e -> e.getString("_id") + "/" + e.getString("ownerId"))
+        .as("the new rep told once, of the lead that is theirs")
+        .containsExactly("L-re:lead.handed_off:2/" + next);
+    assertThat(events.get(0).getString("reason")).isEqualTo("reassigned: the SLA passed");
+  }
+
+  /**
    * A lead whose number was suppressed while it was handed off (its workflow not told yet) gets no
    * SLA reminder: nobody is asked to work a number that may not be messaged.
    */
