@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  *       message's first sentence or clause, maybe with "please" or "thanks": "STOP. I'm not
  *       interested" and "Basta, gracias" are opt-outs, but "End of next week works better" and
  *       "Para quando seria a conversa?" are ordinary replies (they were opt-outs, and the
- *       interested lead's number was suppressed for good);
+ *       interested lead's number was suppressed for good); a word that means only stop with "it",
+ *       "this" or "now" as the whole first sentence ("STOP IT. Not interested", ended by ". ! ?" or
+ *       the text's end, not by a comma: "Stop it, you're making me blush" is none), or as the last
+ *       clause with words but thanks or a sign-off ("Hi, STOP. Thanks");
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
  *       characters, polite and plural forms included ("unsubscribe me", "No me escriban más",
  *       "Bitte schreiben Sie mir nicht mehr", "não me mande mais nada", "ne plus me contacter"),
@@ -66,6 +69,9 @@ public final class OptOutDetector {
               + "( please| pls| plz| por favor| bitte| thanks| thank you| thx| gracias"
               + "| obrigad[oa]| merci| danke)*$");
 
+  /** Someone saying they are not to be removed: "Please don't remove me, I'm interested". */
+  private static final String NOT_NEGATED = "(?<!(don't|dont|do not|never|not) )";
+
   private static final List<Pattern> PHRASES =
       List.of(
           Pattern.compile(
@@ -73,7 +79,8 @@ public final class OptOutDetector {
               ".*\\b(unsubscribe me|opt me out"
                   + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
                   + "|stop (messaging|texting|sending|contacting)|no more messages"
-                  + "|stop (spamming|bothering|harassing|pestering|msging|msg'?ing) (me|us)"
+                  // "stop bothering me" only starting a clause (CLAUSE_PHRASES): not "My kids
+                  // won't stop bothering me, can we talk at 8?"
                   // "write", as escribir, escrever, schreiben and écrire are read; "don't write to
                   // me" only with again/anymore ("don't write to me in Spanish" is no opt-out)
                   + "|stop writing (to )?(me|us)"
@@ -84,11 +91,28 @@ public final class OptOutDetector {
                   + "( messages)?|no more (promotions|promos|marketing|offers|ads)"
                   // from us, not from another vendor ("unsubscribe from HubSpot and move to you")
                   + "|unsubscribe( me| us)? from (this|these|your|you|here|all|everything|it|them"
-                  + "|the (list|mailing list|messages|texts|promotions|marketing|campaign))"
+                  + "|the (list|mailing list|messages|texts|promotions|marketing|campaign"
+                  + "|newsletters?|updates)"
+                  // what we send, by channel: "unsubscribe from WhatsApp marketing"; not "from
+                  // marketing automation tools"
+                  + "|((whatsapp|email|e-mail|sms|text) )?(marketing|promotions|promos|newsletters?"
+                  + "|updates|messages|texts)(?! (automation|platform|tools?|software|suite|cloud"
+                  + "|hub|apps?|provider|vendor|api)\\b))"
+                  // leaving another tool for us: "unsubscribe from them and move to you"
+                  + "(?!.*\\b(move|moving|switch|switching|migrate|migrating|come|coming)"
+                  + " (over )?to (you|your|u)\\b)"
                   // a number deleted from a list, not "my number ending 1234 from the old account"
-                  + "|(delete|remove|erase) my (phone number|number|contact details|contact|details)"
+                  // not "Please don't delete my number from your list, I'm interested"
+                  + "|"
+                  + NOT_NEGATED
+                  + "(delete|remove|erase) my (phone number|number|contact details|contact|details)"
                   + " from (your|the|this|all|every) (\\p{L}+ )?(list|lists|database|db|system"
                   + "|records|crm|contacts)"
+                  + "|"
+                  + NOT_NEGATED
+                  + "(delete|remove|erase) my (phone number|number|contact details|contact|details)"
+                  + " from (your|ur|this|these|all|all your) (\\p{L}+ )?(whatsapp|channel|channels"
+                  + "|newsletter|newsletters|updates|marketing|promotions|messages)"
                   + "|(i )?(don'?t|do not) want (these|your|any more|any) (messages|texts))\\b.*"),
           Pattern.compile(
               ".*\\b(no me (escribas|escriba|escriban|contactes|contacte|contacten|mandes|mande"
@@ -97,7 +121,9 @@ public final class OptOutDetector {
                   + "|(mandar|enviar) mensajes(?! de (audio|voz)))"
                   // what they send, not "que me manden la factura por correo"
                   + "|no quiero que me (escriban|escribas|contacten|contactes|manden|mandes|envien"
-                  + "|envies) (mas|nada|mensajes(?! de (audio|voz))|ningun mensaje|publicidad"
+                  // not another channel: "que me manden nada por correo, prefiero WhatsApp"
+                  + "|envies) ((mas|nada)(?! (por|al|a mi) (correo|email|e-mail|mail|sms))"
+                  + "|mensajes(?! de (audio|voz))|ningun mensaje|publicidad"
                   + "|promociones)"
                   + "|(quitame|quitenme|borrame|borrenme|sacame|saquenme|eliminame|eliminenme)"
                   + " de (la|su|tu|esta|vuestra) lista"
@@ -114,12 +140,14 @@ public final class OptOutDetector {
                   + "|nada|propagandas?|promocoes|spam))"
                   + "|para de (mandar|enviar) mensage(m|ns)(?! de (audio|voz))"
                   + "|nao me (mande|mandem|envie|enviem) mensage(m|ns)(?! de (audio|voz))"
-                  + "|(me )?(tire|tira|tirem|remova|remove|removam|exclua|exclui)"
+                  // not "Não me tire da lista" or "Não remova meu número da lista"
+                  + "|(?<!nao )(me )?(?<!nao me )(tire|tira|tirem|remova|remove|removam|exclua|exclui)"
                   + " (d[ae]ss?a|da|desta|da sua|de sua) lista"
                   // from a list, not "Remova meu número antigo, o novo é..."
-                  + "|(remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato|telefone)"
-                  + " (da|de|desta|dessa|do|deste|desse) (sua |seu |vossa )?(lista|base|cadastro"
-                  + "|banco de dados|sistema|contatos|mailing)"
+                  + "|(?<!nao )(remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato"
+                  + "|telefone) (da|de|desta|dessa|do|deste|desse|dos|das|nos|nas|na|no)"
+                  + " (sua |seu |suas |seus |vossa |vossas )?(listas?|bases?|cadastros?"
+                  + "|banco de dados|sistemas?|contatos|mailing)"
                   + "|nao (quero|desejo) (receber )?mais mensagens|nao quero mais receber"
                   + "|me descadastr[ae]\\w*"
                   + "|(parar|interromper|cancelar) (as )?promocoes"
@@ -134,8 +162,9 @@ public final class OptOutDetector {
                   + "|(horen|hort|hor) (sie )?auf (mir|mich|uns) zu (schreiben|kontaktieren)"
                   // from a list, not "Bitte entfernen Sie mich aus dem CC"
                   + "|(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten) (bitte )?"
-                  + "(aus|von) (\\p{L}+ )?(\\p{L}*liste|\\p{L}*verteiler|\\p{L}*datenbank"
-                  + "|kartei|system))\\b.*"),
+                  // a compound with a hyphen too: "aus der WhatsApp-Liste"
+                  + "(aus|von) (\\p{L}+ )?([\\p{L}-]*liste|[\\p{L}-]*verteiler"
+                  + "|[\\p{L}-]*datenbank|[\\p{L}-]*newsletter|kartei|system))\\b.*"),
           Pattern.compile(
               ".*\\b(ne (plus )?me (contactez|contacter|ecrivez|ecrire) plus|ne plus me (contacter"
                   + "|ecrire)"
@@ -150,9 +179,6 @@ public final class OptOutDetector {
   private static final String COURTESY =
       "( (please|pls|plz|now|asap|already|thanks|thank you|thx|por favor|pfv|pf|agora|ja"
           + "|obrigad[oa]|gracias|ya|bitte|danke|sofort|merci))*";
-
-  /** Someone saying they are not to be removed: "Please don't remove me, I'm interested". */
-  private static final String NOT_NEGATED = "(?<!(don't|dont|do not|never|not) )";
 
   /**
    * A list or database a number is kept on: "your list", "this mailing list", "your WhatsApp list",
@@ -176,17 +202,22 @@ public final class OptOutDetector {
    */
   private static final List<Pattern> CLAUSE_PHRASES =
       List.of(
+          // at the clause's start, maybe asked politely: not "Did you delete my number?" or
+          // "Please don't delete my number"
           Pattern.compile(
-              ".*\\b((delete|remove|erase) my (phone number|number|contact details|contact"
-                  + "|details)|stop calling (me|us)( again| anymore| any more| every day"
-                  + "| all the time)?)"
+              "^((.* )?(and|so|then|also|i said|(i )?(want|need|would like|'d like) you to) )?"
+                  + NOT_NEGATED
+                  + "(please |pls |plz |kindly |just |(can|could|would) you (please |pls |kindly )?)*"
+                  + "(delete|remove|erase) my (phone number|number|contact details|contact"
+                  + "|details)"
                   + COURTESY),
           Pattern.compile(
               "^(please |pls |plz |just )?stop (spamming|bothering|harassing|pestering|msging"
                   + "|messaging|texting)( me| us)?"
                   + COURTESY),
           Pattern.compile(
-              ".*\\b((remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato|telefone)"
+              ".*\\b((?<!nao )(remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato"
+                  + "|telefone)"
                   + "|(pare|parem) de (enviar|mandar|escrever|chamar))"
                   + COURTESY),
           Pattern.compile(
@@ -217,6 +248,25 @@ public final class OptOutDetector {
                   + "|now|asap|immediately|forever|permanently|for good|right now|right away"
                   + "|too|also|already|thanks|thank you|thx)\\b.*)?"));
 
+  /**
+   * "Stop calling me" only as the last clause with words: not "Stop calling me, text me here
+   * instead".
+   */
+  private static final Pattern STOP_CALLING =
+      Pattern.compile(
+          "^(please |pls |plz |kindly |just )?stop calling (me|us)( again| anymore| any more"
+              + "| every day| all the time)?"
+              + COURTESY);
+
+  /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
+  private static final String SIGN_OFF_WORD =
+      "(thanks|thank you|thank u|thx|ty|tks|many|a lot|very much|so much|obrigad[oa]|muito"
+          + "|valeu|gracias|muchas|danke|schon|vielen dank|merci|beaucoup|bye|goodbye|ok|okay"
+          + "|cheers|regards|best|kind|tchau|adios|ciao|au revoir|tschuss|saludos)";
+
+  private static final Pattern SIGN_OFF =
+      Pattern.compile("^" + SIGN_OFF_WORD + "( " + SIGN_OFF_WORD + ")*$");
+
   /** Characters phones and apps send for an apostrophe (’ ‘ ‛ ʼ ʻ ` ´ ′ ＇). */
   private static final Pattern APOSTROPHES =
       Pattern.compile("[\\u2018\\u2019\\u201B\\u02BC\\u02BB`\\u00B4\\u2032\\uFF07]");
@@ -243,6 +293,11 @@ public final class OptOutDetector {
     if (!first.isEmpty() && ALONE.matcher(first).matches()) {
       return true;
     }
+    // "Stop it" or "Stop now" as the whole first sentence ("STOP IT. Not interested"), not as a
+    // clause that goes on after a comma or a dash ("Stop it, you're making me blush").
+    if (!first.isEmpty() && STOP_CLAUSE.matcher(first).matches() && firstEndsSentence(text)) {
+      return true;
+    }
     String t = normalise(text);
     if (t.isEmpty() || t.length() > PHRASE_TEXT) {
       return false;
@@ -267,12 +322,17 @@ public final class OptOutDetector {
       if (CLAUSE_PHRASES.stream().anyMatch(p -> p.matcher(c).matches())) {
         return true;
       }
-      last = c;
+      // a sign-off after the stop does not hide it: "Hi, STOP. Thanks"
+      if (!SIGN_OFF.matcher(c).matches()) {
+        last = c;
+      }
     }
-    // STOP with a few words only as the last clause ("No thanks. STOP", "Stop it"): as the first
-    // or a middle one it is often no opt-out ("Stop it, you're making me blush", "Wait, stop, I
-    // meant Tuesday"), and the keyword alone as the first clause is read above.
-    return STOP_CLAUSE.matcher(last).matches();
+    // STOP with a few words, or "stop calling me", only as the last clause with words but thanks
+    // or a sign-off ("No thanks. STOP", "Stop it", "Hi, STOP. Thanks"): as the first or a middle
+    // one it is often no opt-out ("Stop it, you're making me blush", "Wait, stop, I meant
+    // Tuesday", "Stop calling me, text me here instead"), and the keyword alone as the first
+    // clause is read above.
+    return STOP_CLAUSE.matcher(last).matches() || STOP_CALLING.matcher(last).matches();
   }
 
   /** The text up to its first sentence or clause end ("STOP. I'm..." -> "STOP"). */
@@ -281,6 +341,23 @@ public final class OptOutDetector {
     // Line and paragraph separators (U+2028, U+2029, NEL) and the ideographic full stop end a
     // clause as a line break and a full stop do.
     return CLAUSE_END.split(trimmed, 2)[0];
+  }
+
+  /**
+   * Whether the first clause ends a sentence: the text's end, a full stop (not an ellipsis), "!",
+   * "?" or a line break; not a comma, colon, semicolon or dash.
+   */
+  static boolean firstEndsSentence(String text) {
+    String trimmed = LEADING_PUNCT.matcher(text.strip()).replaceFirst("");
+    java.util.regex.Matcher m = CLAUSE_END.matcher(trimmed);
+    if (!m.find()) {
+      return true;
+    }
+    String end = m.group();
+    if (end.equals(".")) {
+      return !trimmed.startsWith(".", m.end());
+    }
+    return !end.equals(",") && !end.equals(";") && !end.equals(":") && !end.equals(" - ");
   }
 
   private static final Pattern CLAUSE_END =

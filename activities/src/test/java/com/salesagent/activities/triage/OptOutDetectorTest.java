@@ -409,6 +409,75 @@ class OptOutDetectorTest {
   }
 
   /**
+   * STOP followed by a sign-off ("Hi, STOP. Thanks") or by a sentence after "stop it / now" as the
+   * whole first sentence ("STOP IT. Not interested"): each was an ordinary reply, since only the
+   * last clause with words was read, and the first only for a keyword alone.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Hi, STOP. Thanks",
+        "Who is this?? STOP!! Thank you",
+        "Hallo, bitte abmelden. Danke!",
+        "Stop now. Who gave you my number?",
+        "STOP IT. Not interested",
+        "Not interested. Stop. Ok bye",
+        "Stop calling me. Thanks"
+      })
+  void stopBeforeASignOffOrStopItAsTheFirstSentenceIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * A number or a person removed from our channel, newsletter or marketing, however it is named:
+   * each was an ordinary reply, since the phrase wanted a list or database as its object.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Remova meu n\u00famero dos seus contatos",
+        "Remova meu n\u00famero das suas listas",
+        "Delete my number from your WhatsApp",
+        "I want to unsubscribe from WhatsApp marketing",
+        "Unsubscribe from marketing",
+        "Bitte entfernen Sie mich aus dem Newsletter",
+        "Bitte entfernen Sie mich aus der WhatsApp-Liste",
+        "Unsubscribe from the newsletter",
+        // "delete my number" asked for after other words still is one
+        "I want you to delete my number",
+        "Not interested and delete my number",
+        "Can you please delete my number?"
+      })
+  void aNumberRemovedFromOurChannelOrMarketingIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * Ordinary replies read as opt-outs: "won't stop bothering me" anywhere, "delete my number" asked
+   * about or refused, "stop calling me" followed by a wish to be messaged, another vendor left for
+   * us, another channel preferred.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "My kids won't stop bothering me, can we talk at 8?",
+        "Did you delete my number?",
+        "Please don't delete my number",
+        "Stop calling me, text me here instead",
+        "We want to unsubscribe from them and move to you",
+        "We will unsubscribe from it all and switch to you next month",
+        "No quiero que me manden nada por correo, prefiero WhatsApp",
+        "Unsubscribe from marketing automation tools is hard, can you help?",
+        "Stop it... you're making me blush",
+        "Please don't delete my number from your list, I'm interested",
+        "N\u00e3o remova meu n\u00famero",
+        "Por favor, n\u00e3o me tire da lista"
+      })
+  void questionsRefusalsAndOtherChannelsAreNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
    * A refused message can be 65,536 characters (the webhook's StopFence reads it): one that
    * normalises short but is mostly punctuation is read as no stop, and a STOP after a run of spaces
    * still counts. (Its cost, no longer split into tens of thousands of clauses, is not timed here:
