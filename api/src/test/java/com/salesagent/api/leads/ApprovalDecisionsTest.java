@@ -681,6 +681,16 @@ class ApprovalDecisionsTest {
                         .append("slaAt", Date.from(java.time.Instant.now().plusSeconds(3600)))));
   }
 
+  /** The send's record of the hold a delivery decision was taken on ({@code deliveryReview}). */
+  private static Document deliveryReview(String key) {
+    return STORE
+        .messages()
+        .collection()
+        .find(Filters.eq("idempotencyKey", key))
+        .first()
+        .get(HeldMessages.DELIVERY_REVIEW, Document.class);
+  }
+
   /** Dates the lead's last recorded decision ({@code field}.at) {@code minutes} back. */
   private static void decidedMinutesAgo(String leadId, String field, long minutes) {
     STORE
@@ -767,14 +777,7 @@ class ApprovalDecisionsTest {
     String key = "send-" + LeadWorkflow.workflowId(leadId);
     Response first = delivery(leadId, "{\"decision\":\"resend\"}");
     assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
-    Date heldAt =
-        STORE
-            .messages()
-            .collection()
-            .find(Filters.eq("idempotencyKey", key))
-            .first()
-            .get(HeldMessages.DELIVERY_REVIEW, Document.class)
-            .getDate("heldAt");
+    Date heldAt = deliveryReview(key).getDate("heldAt");
     // Held again by the workflow; MongoDB's record not written yet.
     STORE
         .messages()
@@ -808,13 +811,7 @@ class ApprovalDecisionsTest {
     Response first = delivery(leadId, "{\"decision\":\"resend\"}");
     assertThat(first.getStatus()).as(first.readEntity(String.class)).isNotEqualTo(200);
     ANSWER_LOST.remove(LeadWorkflow.workflowId(leadId));
-    Document review =
-        STORE
-            .messages()
-            .collection()
-            .find(Filters.eq("idempotencyKey", key))
-            .first()
-            .get(HeldMessages.DELIVERY_REVIEW, Document.class);
+    Document review = deliveryReview(key);
     assertThat(review.getBoolean(HeldMessages.PENDING)).isTrue();
     recorded(leadId, "delivery", "resend");
 
@@ -827,16 +824,7 @@ class ApprovalDecisionsTest {
                 + review.getDate("heldAt").toInstant()
                 + "\"}");
     assertThat(retried.getStatus()).as(retried.readEntity(String.class)).isEqualTo(200);
-    assertThat(
-            STORE
-                .messages()
-                .collection()
-                .find(Filters.eq("idempotencyKey", key))
-                .first()
-                .get(HeldMessages.DELIVERY_REVIEW, Document.class)
-                .get(HeldMessages.PENDING))
-        .as("no longer pending")
-        .isNull();
+    assertThat(deliveryReview(key).get(HeldMessages.PENDING)).as("no longer pending").isNull();
     assertThat(taken(leadId)).isEqualTo(1);
   }
 
@@ -852,14 +840,7 @@ class ApprovalDecisionsTest {
     String key = "send-" + LeadWorkflow.workflowId(leadId);
     Response first = delivery(leadId, "{\"decision\":\"resend\"}");
     assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
-    Date heldAt =
-        STORE
-            .messages()
-            .collection()
-            .find(Filters.eq("idempotencyKey", key))
-            .first()
-            .get(HeldMessages.DELIVERY_REVIEW, Document.class)
-            .getDate("heldAt");
+    Date heldAt = deliveryReview(key).getDate("heldAt");
     // Bob's "stop", read while the send was still listed unknown, records itself before the
     // workflow refuses it.
     new HeldMessages(STORE.database())
