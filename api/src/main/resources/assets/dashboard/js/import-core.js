@@ -93,15 +93,25 @@ export function recontactHint(tally, recontactOn) {
 
 /**
  * A row's errors as [{field, message}] (a row without errors: its message, no field). A CSV row's
- * error names the file's column (consentAt) where the server gave one, not the lead's field
- * (consent.at): the operator fixes a cell of the sheet.
+ * error names the import's column (consentAt) where the server gave one, not the lead's field
+ * (consent.at): the operator fixes a cell of the sheet. Where the file's own header of that column
+ * is another name ("Consent Date", "Phone Number"), the error also has {header} and its field is
+ * that header with the import's column after it, "Consent Date (consentAt)": the column as the
+ * operator's file names it, and as the failures download does.
  */
 export function rowErrors(row) {
   const errors = row && Array.isArray(row.errors) ? row.errors : [];
   const out = [];
   errors.forEach((e) => {
-    if (e && typeof e === 'object') out.push({ field: text(e.column || e.field), message: text(e.message) });
-    else if (e != null) out.push({ field: '', message: String(e) });
+    if (e && typeof e === 'object') {
+      const column = text(e.column || e.field);
+      const header = e.column && e.header != null ? text(e.header) : '';
+      if (header !== '' && header !== column) {
+        out.push({ field: header + ' (' + column + ')', header: header, message: text(e.message) });
+      } else {
+        out.push({ field: column, message: text(e.message) });
+      }
+    } else if (e != null) out.push({ field: '', message: String(e) });
   });
   if (!out.length) out.push({ field: '', message: text(row && row.message) });
   return out;

@@ -15,10 +15,13 @@ import java.util.Set;
 
 /**
  * A CSV body's header: the import's names of its columns (an ignored one under a name no row field
- * has), the separator its rows use, and the columns left out as the caller asked. Read ({@link
- * #read}) before the answer starts, so a header that cannot be used is a plain 400.
+ * has), the separator its rows use, the columns left out as the caller asked, and the header's
+ * names as the file wrote them ({@code written}, in the same order as {@code columns}: "Phone
+ * Number" where the import reads {@code phone}). Read ({@link #read}) before the answer starts, so
+ * a header that cannot be used is a plain 400.
  */
-public record CsvHeader(List<String> columns, char separator, List<String> ignored) {
+public record CsvHeader(
+    List<String> columns, char separator, List<String> ignored, List<String> written) {
   private static final CsvMapper CSV =
       new CsvMapper(
           CsvFactory.builder()
@@ -37,7 +40,7 @@ public record CsvHeader(List<String> columns, char separator, List<String> ignor
     Character told = header.separator();
     CsvHeader best = null;
     if (first.error() == null && told != null) {
-      best = new CsvHeader(columns(first.text(), told), told, List.of());
+      best = new CsvHeader(columns(first.text(), told), told, List.of(), List.of());
     } else if (first.error() == null) {
       // The separator is the one that makes the header known columns: ',' unless ';' (Excel where
       // the decimal mark is a comma) or a tab names more of them.
@@ -50,7 +53,7 @@ public record CsvHeader(List<String> columns, char separator, List<String> ignor
                 : (int) columns.stream().filter(c -> CsvColumns.canonical(c) != null).count();
         if (count > known) {
           known = count;
-          best = new CsvHeader(columns, separator, List.of());
+          best = new CsvHeader(columns, separator, List.of(), List.of());
         }
       }
     }
@@ -208,7 +211,8 @@ public record CsvHeader(List<String> columns, char separator, List<String> ignor
               missing.stream().map(m -> new FieldError(m, "required column missing")).toList())
           .with("columns", CsvColumns.COLUMNS);
     }
-    return new CsvHeader(List.copyOf(canonical), separator, List.copyOf(ignored));
+    return new CsvHeader(
+        List.copyOf(canonical), separator, List.copyOf(ignored), List.copyOf(columns));
   }
 
   /** The columns every row needs besides a name (whole, or first and last). */
@@ -217,6 +221,31 @@ public record CsvHeader(List<String> columns, char separator, List<String> ignor
 
   /** The name an ignored column's values are read under: no row field has it. */
   private static final String IGNORED = "(ignored) ";
+
+  /** The most characters of a header's own name said beside a row's error. */
+  static final int MAX_HEADER = 100;
+
+  /**
+   * The file's own header of each of the import's columns ({@code phone} -> {@code Phone Number},
+   * {@code consentAt} -> {@code Consent Date}): what a row's error names beside the import's
+   * column, so the operator finds the column in their own file. As written, without the spaces
+   * around it (a quoted header without its quotes; the byte-order mark is not part of it), at most
+   * {@value #MAX_HEADER} characters. An ignored column has none (no error names it).
+   */
+  Map<String, String> fileHeaders() {
+    Map<String, String> headers = new java.util.HashMap<>();
+    for (int i = 0; i < columns.size() && i < written.size(); i++) {
+      String column = columns.get(i);
+      String header = written.get(i);
+      if (column == null || column.startsWith(IGNORED) || header == null) {
+        continue;
+      }
+      String stripped = header.strip();
+      String cut = com.salesagent.api.http.ReadableText.cut(stripped, MAX_HEADER);
+      headers.putIfAbsent(column, cut.equals(stripped) ? stripped : cut + "...");
+    }
+    return headers;
+  }
 
   /**
    * The name a row's column is echoed under in its answer: the header's own for an ignored column

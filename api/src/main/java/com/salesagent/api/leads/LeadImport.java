@@ -62,6 +62,10 @@ class LeadImport {
   private int truncatedCode = 413;
   private boolean cancelled;
   private List<String> ignoredColumns = List.of();
+
+  /** The file's own header of each of the import's columns (a CSV import), named by row errors. */
+  private Map<String, String> fileHeaders = Map.of();
+
   private ImportRecorder recorder;
 
   /** A resumed import: the rows through this line were handled before (their answers recorded). */
@@ -127,6 +131,7 @@ class LeadImport {
   /** The rows after the header ({@link #header}) of a CSV body. */
   void csv(CsvRecords records, CsvHeader header, OutputStream out) throws IOException {
     ignoredColumns = header.ignored();
+    fileHeaders = header.fileHeaders();
     run(answers -> readCsv(records, header, answers), out);
   }
 
@@ -440,7 +445,7 @@ class LeadImport {
       }
       rejected++;
       answers.row(
-          RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns),
+          RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns, fileHeaders),
           phone,
           erasedPerson(phone));
       return;
@@ -452,7 +457,7 @@ class LeadImport {
         errors.add(shortRow);
       }
       answers.row(
-          RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns),
+          RowAnswers.withColumns(RowAnswers.rejected(line, errors), columns, fileHeaders),
           phone,
           erasedPerson(phone));
       return;
@@ -466,7 +471,7 @@ class LeadImport {
       refused++;
       answer.put("status", ERASED_ON_REQUEST);
       answer.put("message", FORGOTTEN);
-      answers.row(RowAnswers.withColumns(answer, columns), phone, ERASED_NOT_RECORDED);
+      answers.row(RowAnswers.withColumns(answer, columns, fileHeaders), phone, ERASED_NOT_RECORDED);
       return;
     }
     try {
@@ -478,7 +483,8 @@ class LeadImport {
         refused++;
         answer.put("status", ERASED_ON_REQUEST);
         answer.put("message", FORGOTTEN);
-        answers.row(RowAnswers.withColumns(answer, columns), phone, ERASED_NOT_RECORDED);
+        answers.row(
+            RowAnswers.withColumns(answer, columns, fileHeaders), phone, ERASED_NOT_RECORDED);
         return;
       }
       if (Enrolment.PHONE_ACTIVE.equals(outcome.status())
@@ -506,11 +512,12 @@ class LeadImport {
     if (erased(answer)) {
       // The person asked to be erased: the operator's answer echoes the row, its record does not
       // (a CRM file imported again every week would keep it on the server for IMPORT_RETENTION).
-      answers.row(RowAnswers.withColumns(answer, columns), phone, ERASED_NOT_RECORDED);
+      answers.row(RowAnswers.withColumns(answer, columns, fileHeaders), phone, ERASED_NOT_RECORDED);
       return;
     }
     answers.row(
-        RowAnswers.hasLead(answer) ? answer : RowAnswers.withColumns(answer, columns), phone);
+        RowAnswers.hasLead(answer) ? answer : RowAnswers.withColumns(answer, columns, fileHeaders),
+        phone);
   }
 
   /** A row's status: its person asked to be erased while the import was under way. */

@@ -10,7 +10,7 @@ import java.util.Map;
  * An import row's answer, as its result line gives it: {@code line}, {@code status}, and for a row
  * not enrolled the field to fix ({@code errors}, as a rejected row names them) with the message; a
  * CSV row not enrolled carries its own columns back ({@link #withColumns}), and its errors name the
- * column beside the field.
+ * column beside the field, and the file's own header of that column.
  */
 final class RowAnswers {
   /** The most columns of a row echoed in its answer, and the most characters of each. */
@@ -98,6 +98,16 @@ final class RowAnswers {
    * file, answered to the request that sent it; nothing of it is logged. JSON lines carry none.
    */
   static Map<String, Object> withColumns(Map<String, Object> answer, Map<String, String> columns) {
+    return withColumns(answer, columns, Map.of());
+  }
+
+  /**
+   * As {@link #withColumns(Map, Map)}, each error naming beside its {@code column} the file's own
+   * header of it ({@code headers}: {@code phone} -> {@code Phone Number}; {@link
+   * CsvHeader#fileHeaders}).
+   */
+  static Map<String, Object> withColumns(
+      Map<String, Object> answer, Map<String, String> columns, Map<String, String> headers) {
     if (columns == null || columns.isEmpty()) {
       return answer;
     }
@@ -117,7 +127,7 @@ final class RowAnswers {
     }
     answer.put("columns", echoed);
     if (answer.get("errors") instanceof List<?> errors) {
-      answer.put("errors", byColumn(errors, echoed));
+      answer.put("errors", byColumn(errors, echoed, headers));
     }
     if (cut) {
       answer.put("columnsCut", true);
@@ -126,11 +136,14 @@ final class RowAnswers {
   }
 
   /**
-   * A CSV row's errors naming the file's column beside the lead's field ({@code "field":
-   * "consent.at", "column": "consentAt"}): the operator fixes a cell of the sheet, not a JSON path.
-   * A field no column of the row gives (a name given in parts, {@code row}) has no {@code column}.
+   * A CSV row's errors naming the import's column beside the lead's field ({@code "field":
+   * "consent.at", "column": "consentAt"}), and the file's own header of that column ({@code
+   * "header": "Consent Date"}, the same as {@code column} when the file used the import's name):
+   * the operator fixes a cell of their sheet, not a JSON path. A field no column of the row gives
+   * (a name given in parts, {@code row}) has neither.
    */
-  private static List<Object> byColumn(List<?> errors, Map<String, String> echoed) {
+  private static List<Object> byColumn(
+      List<?> errors, Map<String, String> echoed, Map<String, String> headers) {
     List<Object> out = new ArrayList<>(errors.size());
     for (Object e : errors) {
       if (e instanceof FieldError f) {
@@ -139,6 +152,10 @@ final class RowAnswers {
         String column = CsvColumns.ofField(f.field());
         if (column != null && echoed.containsKey(column)) {
           error.put("column", column);
+          String header = headers.get(column);
+          if (header != null) {
+            error.put("header", header);
+          }
         }
         error.put("message", f.message());
         out.add(error);

@@ -266,6 +266,33 @@ class ImportCoreScriptTest {
     assertThat(lines[1]).contains("Ana,x,2,rejected,\"consentAt; row\",\"not a time; short\"");
   }
 
+  /**
+   * A CSV row's error whose column the file names otherwise ({@code "header": "Phone Number"}
+   * beside {@code "column": "phone"}) names the file's own header first, then the import's column:
+   * in the table and in the failures CSV's {@code import fields}. A header the same as the column
+   * is said once.
+   */
+  @Test
+  void aCsvRowsErrorsNameTheFilesOwnHeader() throws Exception {
+    String out =
+        run(
+            """
+            const row = { line: 2, status: 'rejected', columns: { phone: 'x', consentAt: 'y' },
+              errors: [{ field: 'phone', column: 'phone', header: 'Phone Number', message: 'bad' },
+                       { field: 'consent.at', column: 'consentAt', header: 'consentAt',
+                         message: 'not a time' }] };
+            console.log(JSON.stringify(core.rowErrors(row)));
+            process.stdout.write(core.failuresCsv([row]));
+            """);
+    String[] lines = out.split("\\n", 2);
+    assertThat(lines[0].strip())
+        .isEqualTo(
+            "[{\"field\":\"Phone Number (phone)\",\"header\":\"Phone Number\","
+                + "\"message\":\"bad\"},{\"field\":\"consentAt\",\"message\":\"not a time\"}]");
+    assertThat(lines[1])
+        .contains("x,y,2,rejected,\"Phone Number (phone); consentAt\",\"bad; not a time\"");
+  }
+
   @Test
   void theScreenStreamsThroughTheApiClientAndWritesTextOnly() throws Exception {
     String screen = Files.readString(DashboardScripts.DASHBOARD_JS.resolve("import.js"));

@@ -796,6 +796,64 @@ class LeadResourceTest {
   }
 
   /**
+   * A CSV row's errors name the file's own header beside the import's column: a file whose headers
+   * are its CRM's ("Phone Number", "Consent Date"), quoted, after a byte-order mark, says {@code
+   * "header": "Phone Number"} with {@code "column": "phone"} (it said only {@code phone}, a name
+   * the operator's 10,000-row file does not have); a header written as the import names it says
+   * that name. Duplicate ignored headers ({@code Email} twice, ?unknownColumns=ignore) change
+   * nothing.
+   */
+  @Test
+  void aCsvRowsErrorsNameTheFilesOwnHeader() throws Exception {
+    String csv =
+        "\uFEFF\"Lead ID\",\"Full Name\",\"Phone Number\",Email,\"Company Name\",campaignId,"
+            + "\"WhatsApp Opt-In\",\"Consent Source\",\" Consent Date \",Email\n"
+            + "hdr-1,Ana Souza,not-a-phone,a@x.io,Acme,hdr,true,form,yesterday,b@x.io\n";
+    List<String> rows =
+        RESOURCES
+            .target("/api/leads/import")
+            .queryParam("unknownColumns", "ignore")
+            .request()
+            .post(
+                Entity.entity(
+                    csv.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "text/csv; charset=utf-8"))
+            .readEntity(String.class)
+            .lines()
+            .toList();
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode row = mapper.readTree(rows.get(0));
+    assertThat(row.path("status").asText()).isEqualTo("rejected");
+    Map<String, com.fasterxml.jackson.databind.JsonNode> byField = new java.util.HashMap<>();
+    row.get("errors").forEach(e -> byField.put(e.get("field").asText(), e));
+    assertThat(byField.get("phone").path("column").asText()).isEqualTo("phone");
+    assertThat(byField.get("phone").path("header").asText()).isEqualTo("Phone Number");
+    assertThat(byField.get("consent.at").path("column").asText()).isEqualTo("consentAt");
+    assertThat(byField.get("consent.at").path("header").asText()).isEqualTo("Consent Date");
+    // The echoed columns keep the import's names (the failures download goes back in as it is).
+    assertThat(row.get("columns").has("phone")).isTrue();
+
+    String plain =
+        "leadId,name,phone,company,campaignId,consentOptIn,consentSource,consentAt\n"
+            + "hdr-2,Bo Lima,+5511998760192,Acme,hdr,true,form,yesterday\n";
+    com.fasterxml.jackson.databind.JsonNode same =
+        mapper.readTree(
+            RESOURCES
+                .target("/api/leads/import")
+                .request()
+                .post(Entity.entity(plain, "text/csv"))
+                .readEntity(String.class)
+                .lines()
+                .findFirst()
+                .orElseThrow());
+    com.fasterxml.jackson.databind.JsonNode consentAt = same.get("errors").get(0);
+    assertThat(consentAt.path("field").asText()).isEqualTo("consent.at");
+    assertThat(consentAt.path("column").asText()).isEqualTo("consentAt");
+    assertThat(consentAt.path("header").asText()).isEqualTo("consentAt");
+  }
+
+  /**
    * A row with more values than the header has columns (found by the new operator's walk): a
    * company written "Acme, Inc." without quotes was rejected with Jackson's "unreadable CSV: Too
    * many entries: expected at most 8 (value #8 (20 chars) "2026-...")", which counts from 0 and
