@@ -50,7 +50,12 @@ final class VariantRequests {
   /** Meta's template names: lower-case letters, digits and underscores, at most 512. */
   private static final Pattern TEMPLATE_NAME = Pattern.compile("[a-z0-9_]{1,512}");
 
-  /** The most characters a template's body may have in WhatsApp Manager. */
+  /**
+   * The most characters a template's body may have in WhatsApp Manager, counted in code points as
+   * every other capped text is ({@link ReadableText#length}: an emoji or a CJK extension letter is
+   * one, a combining mark one of its own). Meta says "1024 characters" without saying what it
+   * counts.
+   */
   static final int MAX_TEMPLATE_BODY = 1024;
 
   /** The longest angle: one line, the variant's name on the dashboard (an offer takes 120). */
@@ -239,13 +244,13 @@ final class VariantRequests {
       errors.add(new FieldError(field + ".body", "required"));
       return;
     }
-    if (t.body().length() > MAX_TEMPLATE_BODY) {
+    if (ReadableText.length(t.body()) > MAX_TEMPLATE_BODY) {
       errors.add(
           new FieldError(
               field + ".body",
               "at most "
                   + MAX_TEMPLATE_BODY
-                  + " characters (WhatsApp's limit for a template body)"));
+                  + " characters (WhatsApp's limit for a template body; an emoji is one)"));
     }
     if (ReadableText.unreadable(t.body())) {
       errors.add(new FieldError(field + ".body", ReadableText.MESSAGE));
@@ -281,7 +286,7 @@ final class VariantRequests {
                       new FieldError(field + ".defaults." + placeholder, ReadableText.MESSAGE));
                 } else if (wording == null
                     || wording.isBlank()
-                    || wording.length() > MAX_DEFAULT
+                    || ReadableText.length(wording) > MAX_DEFAULT
                     || wording.contains("{{")) {
                   errors.add(
                       new FieldError(

@@ -67,7 +67,10 @@ public class VariantResource {
   public record Template(
       String name, String language, String body, String header, Map<String, String> defaults) {}
 
-  /** Most translations per variant, and the longest fallback wording. */
+  /**
+   * Most translations per variant, and the longest fallback wording (in code points, as every
+   * capped text: an emoji is one).
+   */
   static final int MAX_TRANSLATIONS = 20;
 
   static final int MAX_DEFAULT = 60;

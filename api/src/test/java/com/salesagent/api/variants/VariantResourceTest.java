@@ -828,6 +828,71 @@ class VariantResourceTest {
   }
 
   /**
+   * A template's body (at most 1,024) and a placeholder's default wording (at most 60) count code
+   * points, as every other capped text does: at the cap, emoji (non-BMP, two UTF-16 chars each),
+   * CJK (BMP and extension B) and letters with a combining mark (two code points each) are taken;
+   * one code point past it is 422 naming the field. Before, they counted UTF-16 chars: 1,008 emoji
+   * after "Hi {{firstName}}" (1,024 code points) were refused, as were 60 emoji of wording.
+   */
+  @Test
+  void aTemplatesBodyAndDefaultCapsCountCodePoints() {
+    String emoji = new String(Character.toChars(0x1F680));
+    String cjkB = new String(Character.toChars(0x20000));
+    String combined = "e\u0301";
+    // Each filler, k times, is `count` code points; the `past` char makes it one more.
+    Object[][] fillers = {
+      {"emoji", emoji, 1, emoji}, {"cjk", "\u4e2d", 1, "\u4e2d"},
+      {"cjkb", cjkB, 1, cjkB}, {"mark", combined, 2, "\u0301"},
+    };
+    String prefix = "Hi {{firstName}}"; // 16 code points
+    for (Object[] f : fillers) {
+      String name = (String) f[0];
+      String unit = (String) f[1];
+      int each = (Integer) f[2];
+      String past = (String) f[3];
+      String body = prefix + unit.repeat((1024 - 16) / each);
+      assertThat(body.codePointCount(0, body.length())).isEqualTo(1024);
+      String wording = unit.repeat(60 / each);
+      assertThat(wording.codePointCount(0, wording.length())).isEqualTo(60);
+
+      Response at = postTemplate("v-cap-" + name, body, wording);
+      assertThat(at.getStatus()).as(name + ": " + at.readEntity(String.class)).isEqualTo(201);
+
+      Response longBody = postTemplate("v-cap-body-" + name, body + past, wording);
+      assertThat(longBody.getStatus()).as(name).isEqualTo(422);
+      assertThat(longBody.readEntity(String.class))
+          .as(name)
+          .contains("\"field\":\"templates.first_contact.body\"");
+
+      Response longWording = postTemplate("v-cap-default-" + name, body, wording + past);
+      assertThat(longWording.getStatus()).as(name).isEqualTo(422);
+      assertThat(longWording.readEntity(String.class))
+          .as(name)
+          .contains("\"field\":\"templates.first_contact.defaults.company\"");
+    }
+  }
+
+  /** A variant whose first contact's template has this body and {{company}}'s default wording. */
+  private static Response postTemplate(String variantId, String body, String companyDefault) {
+    Map<String, Object> variant =
+        Map.of(
+            "variantId",
+            variantId,
+            "segments",
+            List.of("*"),
+            "angle",
+            "cost savings",
+            "templates",
+            Map.of(
+                "first_contact",
+                Map.of(
+                    "name", "intro", "body", body, "defaults", Map.of("company", companyDefault)),
+                "follow_up_read",
+                Map.of("name", "nudge", "body", "Any thoughts, {{firstName}}?")));
+    return RESOURCES.target("/api/variants").request().post(Entity.json(variant));
+  }
+
+  /**
    * A variant's offer (drawn on the image card, at most 120) counts code points as its angle does:
    * 120 emoji (non-BMP, 240 UTF-16 chars) are taken and stored whole, 121 are 422 naming offer.
    */
