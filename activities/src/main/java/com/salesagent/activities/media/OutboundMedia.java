@@ -8,6 +8,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.whatsapp.CloudMedia;
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -88,7 +89,8 @@ public final class OutboundMedia {
    * The media id of the message's voice note when it goes as one (free text inside the 24 h window;
    * never with a template), or of its image card when it goes with this send: as the header of a
    * template approved with an image header, or as an image whose caption is the text (at most 1,024
-   * characters, Meta's caption limit; a longer text goes alone). Null otherwise.
+   * characters, Meta's caption limit, counted in code points as {@link WhatsAppLimits} counts an
+   * approval's edit; a longer text goes alone). Null otherwise.
    */
   public String forSend(
       Document message,
@@ -109,7 +111,7 @@ public final class OutboundMedia {
     boolean attach =
         template
             ? approved != null && "image".equals(approved.getString("header"))
-            : text != null && text.length() <= 1024;
+            : text != null && WhatsAppLimits.fits(text, WhatsAppLimits.CAPTION);
     return attach ? mediaId(phoneNumberId, cloud, card, now) : null;
   }
 

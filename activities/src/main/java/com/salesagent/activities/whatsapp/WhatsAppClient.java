@@ -115,7 +115,8 @@ public class WhatsAppClient {
     ObjectNode image = media(mediaId);
     body.set("image", image);
     if (caption != null && !caption.isBlank()) {
-      image.put("caption", caption.length() > 1024 ? caption.substring(0, 1024) : caption);
+      // Never more than WhatsApp takes, never half an emoji: counted as OutboundMedia decides.
+      image.put("caption", WhatsAppLimits.cut(caption, WhatsAppLimits.CAPTION));
     }
     return send(body);
   }

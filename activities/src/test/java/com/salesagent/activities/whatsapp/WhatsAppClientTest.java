@@ -73,6 +73,25 @@ class WhatsAppClientTest {
     assertThat(body.at("/text/preview_url").asBoolean()).isFalse();
   }
 
+  /**
+   * An image's caption is at most 1,024 characters counted as the send decides to attach it (code
+   * points, {@link WhatsAppLimits}): 1,024 emoji go whole (they were cut to 512), and a longer one
+   * is cut at a whole emoji, never half of one (the cut at 1,024 UTF-16 chars left a lone
+   * surrogate).
+   */
+  @Test
+  void aCaptionIsCutInCodePointsNeverHalfAnEmoji() throws Exception {
+    String emoji = new String(Character.toChars(0x1F680));
+    client.sendImage("+5511998765432", "media-1", emoji.repeat(1024), "k1");
+    client.sendImage("+5511998765432", "media-1", "a".repeat(1023) + emoji + "b", "k2");
+
+    ObjectMapper json = new ObjectMapper();
+    assertThat(json.readTree(api.requests.get(0).body()).at("/image/caption").asText())
+        .isEqualTo(emoji.repeat(1024));
+    assertThat(json.readTree(api.requests.get(1).body()).at("/image/caption").asText())
+        .isEqualTo("a".repeat(1023) + emoji);
+  }
+
   @Test
   void metasThrottlingAndTemporaryErrorsAreRetryableAndKeepTheirDetails() {
     api.answer(

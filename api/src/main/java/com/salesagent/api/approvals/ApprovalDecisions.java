@@ -1,6 +1,7 @@
 package com.salesagent.api.approvals;
 
 import com.salesagent.activities.mongo.HeldMessages;
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 import com.salesagent.api.approvals.ApprovalResource.ApprovalRequest;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
@@ -75,8 +76,8 @@ final class ApprovalDecisions {
     if (request != null && ApprovalDecision.EDIT.equals(request.decision())) {
       if (request.text() == null || request.text().isBlank()) {
         errors.add(new FieldError("text", "required for edit: the text to send instead"));
-      } else if (ReadableText.length(request.text()) > 4096) {
-        // Characters as a person sees them (an emoji is one), as a rep's message counts them.
+      } else if (!WhatsAppLimits.fits(request.text(), WhatsAppLimits.TEXT_BODY)) {
+        // Counted as the send counts what goes to Meta (an emoji is one), as a rep's message is.
         errors.add(new FieldError("text", "at most 4,096 characters (WhatsApp's limit)"));
       } else if (ReadableText.textProblem(request.text()) != null) {
         errors.add(new FieldError("text", ReadableText.textProblem(request.text())));

@@ -1,17 +1,19 @@
 package com.salesagent.api.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * How the emulator checks images in sends, as Meta's Cloud API does: an {@code image} object names
  * either an uploaded media {@code id} (which must be one the emulator stores, else 131053) or an
- * https {@code link} (not fetched), and a caption of at most 1,024 characters (else 100). The same
- * media check applies to a template's image header parameter.
+ * https {@code link} (not fetched), and a caption of at most 1,024 characters (counted as {@link
+ * WhatsAppLimits} counts them, an emoji is one; else 100). The same media check applies to a
+ * template's image header parameter.
  */
 final class EmulatorImageChecks {
-  static final int MAX_CAPTION = 1024;
+  static final int MAX_CAPTION = WhatsAppLimits.CAPTION;
 
   /** A refusal: Meta's error code, message and details. */
   record Problem(int code, String message, String details) {}
@@ -77,7 +79,7 @@ final class EmulatorImageChecks {
     if (!link.isEmpty() && !validLink(link)) {
       return invalid("Param " + field + "['link'] must be a valid https URL");
     }
-    if (image.path("caption").asText("").length() > MAX_CAPTION) {
+    if (!WhatsAppLimits.fits(image.path("caption").asText(""), MAX_CAPTION)) {
       return invalid(
           "Param " + field + "['caption'] must be at most " + MAX_CAPTION + " characters long");
     }

@@ -1,10 +1,12 @@
 package com.salesagent.api.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 
 /**
  * The emulator's checks of a send request's body, as Meta makes them and in its order: the message
- * itself (#100), a template's parameters (#132018), an image's link or id ({@link
+ * itself (#100; a text message's body of at most 4,096 characters, counted as {@link
+ * WhatsAppLimits} counts them), a template's parameters (#132018), an image's link or id ({@link
  * EmulatorImageChecks}). What Meta would refuse, tests see refused.
  */
 final class EmulatorSendChecks {
@@ -28,6 +30,14 @@ final class EmulatorSendChecks {
                     && !body.path("template").path("language").path("code").asText("").isEmpty()));
     if (!valid) {
       return new Refusal("(#100) Invalid parameter", 100, null);
+    }
+    if ("text".equals(type)
+        && !WhatsAppLimits.fits(
+            body.path("text").path("body").asText(""), WhatsAppLimits.TEXT_BODY)) {
+      return new Refusal(
+          "(#100) Invalid parameter",
+          100,
+          "Param text['body'] must be at most " + WhatsAppLimits.TEXT_BODY + " characters long");
     }
     String parameterProblem = templateParameterProblem(body);
     if (parameterProblem != null) {

@@ -33,7 +33,7 @@ import org.bson.Document;
  */
 final class LeadConversation {
   /** WhatsApp's limit for a text message body. */
-  static final int MAX_TEXT = 4096;
+  static final int MAX_TEXT = com.salesagent.activities.whatsapp.WhatsAppLimits.TEXT_BODY;
 
   static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 

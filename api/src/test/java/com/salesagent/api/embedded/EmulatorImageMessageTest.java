@@ -116,6 +116,36 @@ class EmulatorImageMessageTest {
     assertThat(emulator.acceptedFor(waId)).isEqualTo(1);
   }
 
+  /**
+   * A text message's body (at most 4,096) and an image's caption (at most 1,024) count code points,
+   * as the approval's edit and the send do ({@code WhatsAppLimits}): 4,096 emoji (8,192 UTF-16
+   * chars) go, one code point more is 100 naming text['body'] (the emulator took any length); a
+   * caption of 1,024 emoji goes (it was refused as 2,048), one more is 100.
+   */
+  @Test
+  void aTextBodyAndACaptionAreCountedInCodePoints() throws Exception {
+    String emoji = new String(Character.toChars(0x1F680));
+    String id = uploadPng();
+    String waId = "4915112345009";
+    emulator.recipientWrote(waId);
+
+    HttpResponse<String> atCap = send(text(waId, emoji.repeat(4096)));
+    assertThat(atCap.statusCode()).as(atCap.body()).isEqualTo(200);
+    assertThat(emulator.lastTextFor(waId)).isEqualTo(emoji.repeat(4096));
+    HttpResponse<String> past = send(text(waId, emoji.repeat(4096) + "a"));
+    assertThat(past.statusCode()).isEqualTo(400);
+    assertThat(errorCode(past)).isEqualTo(100);
+    assertThat(json.readTree(past.body()).at("/error/error_data/details").asText())
+        .contains("text['body']");
+
+    HttpResponse<String> caption = send(image(waId, id, null, emoji.repeat(1024)));
+    assertThat(caption.statusCode()).as(caption.body()).isEqualTo(200);
+    HttpResponse<String> longCaption = send(image(waId, id, null, emoji.repeat(1024) + "a"));
+    assertThat(longCaption.statusCode()).isEqualTo(400);
+    assertThat(errorCode(longCaption)).isEqualTo(100);
+    assertThat(emulator.acceptedFor(waId)).isEqualTo(2);
+  }
+
   @Test
   void anImageOutsideTheWindowFailsWith131047() throws Exception {
     String id = uploadPng();

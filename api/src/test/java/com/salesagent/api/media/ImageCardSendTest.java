@@ -154,6 +154,41 @@ class ImageCardSendTest {
   }
 
   /**
+   * An approval's edit goes to Meta as the approval counted it (code points, {@code
+   * WhatsAppLimits}): an edit of 600 emoji (1,200 UTF-16 chars) inside the window is a caption of
+   * 600 characters, so the card goes with it (it went alone, "over 1,024 characters", and the card
+   * was not sent); an edit of 4,096 emoji, the most the approval takes, goes whole as a text
+   * message the emulator takes as Meta would (at most 4,096), the card not sent (over the caption
+   * limit).
+   */
+  @Test
+  void anEditGoesAsTheApprovalCountedIt() {
+    String emoji = new String(Character.toChars(0x1F680));
+    compose("L-1", "k-e0", 0, "first_contact", true);
+    messaging.send(new SendRequest("L-1", "k-e0", 0, true, false));
+    emulator.recipientWrote("5511998765432");
+
+    compose("L-1", "k-e1", 1, "follow_up_read", false);
+    store.messages().setMessageFields("k-e1", new Document("editedText", emoji.repeat(600)));
+    SendResult captioned = messaging.send(new SendRequest("L-1", "k-e1", 1, false, true));
+    assertThat(captioned.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(emulator.lastMessageType("5511998765432")).isEqualTo("image");
+    assertThat(
+            store.messages().messageByKey("k-e1").get("media", Document.class).getString("sentAs"))
+        .isEqualTo("image");
+
+    compose("L-1", "k-e2", 2, "follow_up_read", false);
+    store.messages().setMessageFields("k-e2", new Document("editedText", emoji.repeat(4096)));
+    SendResult whole = messaging.send(new SendRequest("L-1", "k-e2", 2, false, true));
+    assertThat(whole.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(emulator.lastMessageType("5511998765432")).isEqualTo("text");
+    assertThat(emulator.lastTextFor("5511998765432")).isEqualTo(emoji.repeat(4096));
+    Document media = store.messages().messageByKey("k-e2").get("media", Document.class);
+    assertThat(media.getString("sentAs")).isEqualTo("not_sent");
+    assertThat(media.getString("notSentBecause")).contains("1,024");
+  }
+
+  /**
    * A follow-up outside the window goes as its template; one approved without an image header
    * carries no card (WhatsApp would refuse it). The message says the card did not go and why, so
    * the lead page does not show a card the lead never saw (it showed the card under every
