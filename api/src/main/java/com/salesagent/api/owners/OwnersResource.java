@@ -192,7 +192,8 @@ public class OwnersResource {
     if (before == null) {
       // A new owner takes one of the MAX_OWNERS slots first (one conditional write), so that
       // creates at the same time cannot all pass a count and go past the limit.
-      if (!slots.claim()) {
+      String slot = slots.claim();
+      if (slot == null) {
         throw new ApiException(
             422, "invalid owner", new FieldError("ownerId", "at most " + MAX_OWNERS + " owners"));
       }
@@ -203,14 +204,17 @@ public class OwnersResource {
                 newOwner(ownerId, name, zone, hours, cap, segments, active, timeOff, now, null));
         created = true;
       } catch (com.mongodb.MongoWriteException e) {
-        slots.release();
+        slots.release(slot);
         if (e.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
           throw e;
         }
         before = owners.get(ownerId); // created by another PUT meanwhile: this one replaces it
       } catch (RuntimeException e) {
-        slots.release();
+        slots.release(slot);
         throw e;
+      }
+      if (created) {
+        slots.settle(slot); // counted as an owner from now
       }
       if (created && slots.over()) {
         // Owners written straight into MongoDB meanwhile filled the limit (OwnerSlots#over): this
@@ -226,7 +230,7 @@ public class OwnersResource {
                         Filters.exists("lastAssignedAt", false)))
                 .getDeletedCount();
         if (back == 1) {
-          slots.release();
+          slots.release(slot);
           throw new ApiException(
               422, "invalid owner", new FieldError("ownerId", "at most " + MAX_OWNERS + " owners"));
         }
