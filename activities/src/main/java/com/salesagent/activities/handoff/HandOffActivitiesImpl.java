@@ -32,6 +32,9 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
   /** {@link HandOffFields#BY_HAND_NOTE}. */
   public static final String BY_HAND_NOTE = HandOffFields.BY_HAND_NOTE;
 
+  /** {@link HandOffFields#OWNER_ACCEPTED_AT}. */
+  public static final String OWNER_ACCEPTED_AT = HandOffFields.OWNER_ACCEPTED_AT;
+
   /** {@link HandOffFields#SLA_FROM_RESUME}. */
   public static final String SLA_FROM_RESUME = HandOffFields.SLA_FROM_RESUME;
 

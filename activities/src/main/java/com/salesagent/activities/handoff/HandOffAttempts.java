@@ -176,8 +176,59 @@ final class HandOffAttempts {
   }
 
   /** See {@link UnfinishedHandOffs#finish}. */
-  void finish(HandOffRequest request, Document decided) {
-    unfinished.finish(request, decided, ownerFreed);
+  UnfinishedHandOffs.Finished finish(HandOffRequest request, Document decided) {
+    return unfinished.finish(request, decided, ownerFreed, null);
+  }
+
+  /**
+   * Takes back the attempt {@code decided} (this request's, its contact never written: {@link
+   * UnfinishedHandOffs.Outcome#NOT_THEIRS} or {@link UnfinishedHandOffs.Outcome#KEPT}) so the
+   * hand-off reads as before the attempt: at the attempt before (none for a first one), naming
+   * {@code holder} (the owner the contact names, who held the lead before: their acceptance, if
+   * any, kept) or nobody ({@code unassigned}, on the Hand-offs queue, taken by a rep added or freed
+   * as the attempt). One write conditional on the decision as read, so a retry or another decider
+   * that changed it meanwhile is left as it is; true when written. The decided owner stays in
+   * {@code owners} and {@code history} (tried: a fresh choice passes them over).
+   */
+  boolean undecide(HandOffRequest request, Document decided, String holder) {
+    List<Bson> back = new ArrayList<>();
+    int before = request.attempt() - 1;
+    back.add(before > 0 ? Updates.set("attempt", before) : Updates.unset("attempt"));
+    if (holder != null) {
+      back.add(Updates.set("ownerId", holder));
+      for (Document entry : decided.getList("history", Document.class, List.of())) {
+        if (holder.equals(entry.getString("ownerId"))
+            && entry.getInteger("attempt", 0) == before
+            && entry.getDate("at") != null) {
+          back.add(Updates.set("assignedAt", entry.getDate("at")));
+        }
+      }
+    } else {
+      back.add(Updates.unset("ownerId"));
+      back.add(Updates.set("status", "unassigned"));
+    }
+    back.add(Updates.unset(BY_HAND_FROM));
+    back.add(Updates.unset(BY_HAND_NOTE));
+    back.add(Updates.unset(SLA_FROM_RESUME));
+    long written =
+        handoffs
+            .updateOne(
+                Filters.and(
+                    Filters.eq("_id", request.leadId()),
+                    Filters.eq("attempt", request.attempt()),
+                    Filters.eq("ownerId", decided.getString("ownerId")),
+                    Filters.eq("assignedAt", decided.get("assignedAt"))),
+                Updates.combine(back))
+            .getModifiedCount();
+    if (written == 1) {
+      LOG.info(
+          "lead {}: attempt {} of owner {} taken back ({})",
+          request.leadId(),
+          request.attempt(),
+          decided.getString("ownerId"),
+          holder == null ? "nobody holds it" : "its owner keeps it");
+    }
+    return written == 1;
   }
 
   /**

@@ -28,6 +28,13 @@ public final class HandOffFields {
   public static final String BY_HAND_NOTE = "reassignNote";
 
   /**
+   * The contact's mark of its owner's acceptance (the API's accept, written on the contact first,
+   * conditional on the owner it read): a retried reassignment moves the contact from that owner
+   * only while the mark is as it read it, so of an acceptance and the move one wins.
+   */
+  public static final String OWNER_ACCEPTED_AT = "ownerAcceptedAt";
+
+  /**
    * On a hand-off attempt decided by hand while the lead's run was paused: the new rep's SLA starts
    * when the run takes the attempt (its resume), not at the reassignment, so a lead paused for days
    * is not reminded and handed on the moment it resumes. Cleared once the times are set.

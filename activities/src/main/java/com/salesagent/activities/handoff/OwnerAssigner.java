@@ -89,6 +89,9 @@ final class OwnerAssigner {
   }
 
   OwnerAssignment assign(HandOffRequest request) {
+    // Owners whose last place another assigner claimed while this one read their load (or whose
+    // decision for this attempt, taken back at its retry, they could not take).
+    java.util.Set<String> filled = new java.util.HashSet<>();
     Document before = handoffs.find(Filters.eq("_id", request.leadId())).first();
     if (before != null
         && before.getInteger("attempt", 0) == request.attempt()
@@ -98,8 +101,27 @@ final class OwnerAssigner {
       }
       // A retry of the attempt that decided already: what its first run may have left undone (it
       // died after the hand-off's write) is done now, once.
-      attempts.finish(request, before);
-      return HandOffAttempts.assignment(before);
+      UnfinishedHandOffs.Finished done = attempts.finish(request, before);
+      if (done.outcome() == UnfinishedHandOffs.Outcome.DONE) {
+        return HandOffAttempts.assignment(before);
+      }
+      // Its owner cannot take it (made inactive, full) or the rep who held it accepted it
+      // meanwhile: the run must not believe the decided owner holds the lead till its SLA. The
+      // attempt is taken back and, unless kept, decided again as a first one would be.
+      String decidedOwner = before.getString("ownerId");
+      boolean undone = attempts.undecide(request, before, done.holder());
+      before = handoffs.find(Filters.eq("_id", request.leadId())).first();
+      if (!undone
+          && before != null
+          && before.getInteger("attempt", 0) == request.attempt()
+          && before.getString("ownerId") != null) {
+        return HandOffAttempts.assignment(before); // decided meanwhile by another: that decision
+      }
+      if (done.outcome() == UnfinishedHandOffs.Outcome.KEPT) {
+        return new OwnerAssignment(
+            null, request.attempt(), null, null, null, "accepted by its owner meanwhile");
+      }
+      filled.add(decidedOwner);
     }
     // The lead asks for a person again (it showed interest after its rep gave it back): it waits
     // for one as any interested lead does (the queue, the next rep freed), not as a lead given
@@ -119,8 +141,6 @@ final class OwnerAssigner {
         request.preferredOwnerId() != null
             ? request.preferredOwnerId()
             : request.attempt() == 1 ? ownerOfTheEarlierLead(request.leadId()) : null;
-    // Owners whose last place another assigner claimed while this one read their load.
-    java.util.Set<String> filled = new java.util.HashSet<>();
     for (int turn = 0; turn < 5; turn++) {
       List<Document> taking = owners.takingSegment(segment);
       if (taking.isEmpty()) {

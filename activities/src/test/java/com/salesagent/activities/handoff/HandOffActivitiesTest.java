@@ -654,6 +654,136 @@ class HandOffActivitiesTest {
   }
 
   /**
+   * Known defect (note of session 47): a retry whose first run decided an owner and died before the
+   * contact, the owner made inactive (or full, the first run's claim lapsed) since, answered that
+   * owner anyway: the run believed an inactive rep held the lead until its SLA passed. Now the
+   * retry decides the attempt again as a first hand-off would (another owner with room); with
+   * nobody, the lead waits unassigned (no hand-off names the inactive rep) or, at a reassignment,
+   * stays with the rep who held it.
+   */
+  @Test
+  void aRetryWhoseDecidedOwnerLeftOrFilledMeanwhileDecidesTheAttemptAgain() {
+    owner("ana", "America/Sao_Paulo", 10, List.of("smb"));
+    owner("bruno", "America/Sao_Paulo", 10, List.of("smb"));
+    owner("carla", "America/Sao_Paulo", 10, List.of("smb"));
+    owner("solo", "America/Sao_Paulo", 10, List.of("ent"));
+    var contacts =
+        MONGO.database().getCollection(com.salesagent.activities.mongo.Collections.CONTACTS);
+    var handoffDocs = MONGO.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    var ownerDocs = new Owners(MONGO.database()).collection();
+    HandOffActivitiesImpl dying =
+        new HandOffActivitiesImpl(diesBeforeTheContact(MONGO.database()), clock);
+    java.util.Map<String, HandOffRequest> requests = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String> decided = new java.util.HashMap<>();
+    for (String leadId : List.of("L-left", "L-full", "L-alone")) {
+      String segment = leadId.equals("L-alone") ? "ent" : "smb";
+      lead(leadId, segment);
+      HandOffRequest request = new HandOffRequest(leadId, "c-1", segment, 1, Duration.ofHours(2));
+      requests.put(leadId, request);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> dying.handOff(request))
+          .hasMessageContaining("the worker died");
+      decided.put(
+          leadId, handoffDocs.find(new Document("_id", leadId)).first().getString("ownerId"));
+    }
+    assertThat(decided.get("L-left")).isNotEqualTo(decided.get("L-full"));
+    // L-left's owner is made inactive; L-full's is given no room (their claim lapsed).
+    ownerDocs.updateOne(
+        new Document("_id", decided.get("L-left")),
+        new Document("$set", new Document("active", false)));
+    ownerDocs.updateOne(
+        new Document("_id", decided.get("L-full")),
+        new Document("$set", new Document("capacity", 0).append(OwnerClaims.HOLDING, List.of())));
+    ownerDocs.updateOne(
+        new Document("_id", "solo"), new Document("$set", new Document("active", false)));
+
+    clock.advance(Duration.ofSeconds(30)); // Temporal's retry
+    OwnerAssignment left = handOffs.handOff(requests.get("L-left"));
+    OwnerAssignment full = handOffs.handOff(requests.get("L-full"));
+    OwnerAssignment alone = handOffs.handOff(requests.get("L-alone"));
+
+    String third =
+        List.of("ana", "bruno", "carla").stream()
+            .filter(o -> !o.equals(decided.get("L-left")) && !o.equals(decided.get("L-full")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(left.ownerId())
+        .as("the owner who can take it, as a first hand-off would")
+        .isEqualTo(third);
+    assertThat(full.ownerId()).as("the full owner's lead too").isEqualTo(third);
+    for (String leadId : List.of("L-left", "L-full")) {
+      OwnerAssignment answer = leadId.equals("L-left") ? left : full;
+      assertThat(contacts.find(new Document("leadId", leadId)).first().getString("ownerId"))
+          .as(leadId + ": the contact names the owner the run is told")
+          .isEqualTo(answer.ownerId());
+      assertThat(handoffDocs.find(new Document("_id", leadId)).first().getString("ownerId"))
+          .isEqualTo(answer.ownerId());
+      assertThat(answer.attempt()).isEqualTo(1);
+      assertThat(handOffs.handOff(requests.get(leadId)))
+          .as(leadId + ": retried again, the same answer")
+          .isEqualTo(answer);
+    }
+    assertThat(alone.ownerId()).as("nobody else takes segment ent").isNull();
+    assertThat(handoffDocs.find(new Document("_id", "L-alone")).first().getString("ownerId"))
+        .as("no hand-off names the inactive rep")
+        .isNull();
+    assertThat(contacts.find(new Document("leadId", "L-alone")).first().getString("ownerId"))
+        .isNull();
+    // A rep added later takes it as its first attempt, which the run then finds.
+    owner("dora", "America/Sao_Paulo", 10, List.of("ent"));
+    OwnerAssignment waiting = handOffs.assignWaiting("L-alone", "dora");
+    assertThat(waiting).isNotNull();
+    assertThat(waiting.attempt()).isEqualTo(1);
+    assertThat(handOffs.handOff(requests.get("L-alone")).ownerId()).isEqualTo("dora");
+  }
+
+  /**
+   * The same at a reassignment (attempt 2): the decided owner made inactive before the retry and no
+   * other owner free, the lead stays with the rep who held it (the run keeps them: its hand-off
+   * names them again, not the inactive rep).
+   */
+  @Test
+  void aReassignmentRetryWhoseDecidedOwnerLeftKeepsTheLeadWithItsRepWhenNobodyElseIsFree() {
+    owner("ana", "America/Sao_Paulo", 10, List.of("pk"));
+    owner("bruno", "America/Sao_Paulo", 10, List.of("pk"));
+    lead("L-kept", "pk");
+    String first =
+        handOffs
+            .handOff(new HandOffRequest("L-kept", "c-1", "pk", 1, Duration.ofHours(2)))
+            .ownerId();
+    held("L-kept");
+    clock.advance(Duration.ofHours(2));
+    HandOffActivitiesImpl dying =
+        new HandOffActivitiesImpl(diesBeforeTheContact(MONGO.database()), clock);
+    HandOffRequest second = new HandOffRequest("L-kept", "c-1", "pk", 2, Duration.ofHours(2));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dying.handOff(second))
+        .hasMessageContaining("the worker died");
+    var handoffDocs = MONGO.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    String next = handoffDocs.find(new Document("_id", "L-kept")).first().getString("ownerId");
+    assertThat(next).isNotEqualTo(first);
+    var ownerDocs = new Owners(MONGO.database()).collection();
+    ownerDocs.updateOne(
+        new Document("_id", next), new Document("$set", new Document("active", false)));
+    // Its rep moved to another team: nobody else takes segment pk now.
+    ownerDocs.updateOne(
+        new Document("_id", first), new Document("$set", new Document("segments", List.of("x"))));
+
+    OwnerAssignment retried = handOffs.handOff(second);
+
+    assertThat(retried.ownerId()).as("not the inactive rep").isNull();
+    Document h = handoffDocs.find(new Document("_id", "L-kept")).first();
+    assertThat(h.getString("ownerId")).as("the hand-off names its rep again").isEqualTo(first);
+    assertThat(h.getInteger("attempt")).isEqualTo(1);
+    assertThat(
+            MONGO
+                .database()
+                .getCollection(com.salesagent.activities.mongo.Collections.CONTACTS)
+                .find(new Document("leadId", "L-kept"))
+                .first()
+                .getString("ownerId"))
+        .isEqualTo(first);
+  }
+
+  /**
    * A lead whose number was suppressed while it was handed off (its workflow not told yet) gets no
    * SLA reminder: nobody is asked to work a number that may not be messaged.
    */

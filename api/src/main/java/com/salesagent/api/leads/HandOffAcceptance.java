@@ -94,6 +94,24 @@ final class HandOffAcceptance {
                 Updates.set("status", "accepted"),
                 Updates.set("acceptedAt", Date.from(now)),
                 Updates.set("acceptedBy", actor.label())));
+    if (holder != null) {
+      // The acceptance marks the contact first, only while it names the owner read: a retried
+      // reassignment moving the lead from them (UnfinishedHandOffs#finish) writes only while the
+      // mark is as it read it, so of the two one wins. Moved meanwhile: refused, nothing written.
+      long marked =
+          store
+              .contacts()
+              .updateOne(
+                  Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
+                  Updates.set(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, Date.from(now)))
+              .getMatchedCount();
+      if (marked == 0) {
+        throw new ApiException(
+            409,
+            "the lead was handed to another owner meanwhile: load it again",
+            List.of(new FieldError("leadId", "its owner changed as it was taken")));
+      }
+    }
     if (contact.getString("ownerId") == null && ownerId != null) {
       // A lead nobody had (no owner was free): the owner who takes it is its owner from now, as
       // the workflow makes it; without this the contact and the Hand-offs queue said unassigned.

@@ -399,6 +399,143 @@ class LeadHandOffsTest {
     assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("ana");
   }
 
+  /**
+   * Known defect (note of session 47): a rep accepting their lead while a retried reassignment (its
+   * first run died after deciding another rep) was between its read of the contact and its write
+   * lost the lead: the write matched the contact as read, which an acceptance did not change. Now
+   * the acceptance marks the contact first and the retry's write is conditional on that mark: the
+   * rep who accepted keeps the lead, the hand-off names them again, and the run is told that nobody
+   * new took it.
+   */
+  @Test
+  void aRepWhoAcceptsWhileARetriedReassignmentWritesTheContactKeepsTheLead() {
+    var db = MONGO.database();
+    for (String id : List.of("ana", "bob")) {
+      db.getCollection(Owners.COLLECTION)
+          .updateOne(
+              Filters.eq("_id", id),
+              new Document(
+                  "$set",
+                  new Document("capacity", 10)
+                      .append("segments", List.of())
+                      .append("timezone", "UTC")
+                      .append(
+                          "workingHours",
+                          new Document("start", "00:00")
+                              .append("end", "23:59")
+                              .append("days", List.of(1, 2, 3, 4, 5, 6, 7)))));
+    }
+    String leadId = lead("interested", null);
+    var clock = new com.salesagent.activities.MutableClock(NOW);
+    var sla = Duration.ofHours(2);
+    String first =
+        new HandOffActivitiesImpl(db, clock)
+            .handOff(new com.salesagent.workflows.lead.HandOffRequest(leadId, "c-1", "smb", 1, sla))
+            .ownerId();
+    store.setContactFields(leadId, new Document("stage", "handed_off"));
+    clock.advance(sla);
+    var second = new com.salesagent.workflows.lead.HandOffRequest(leadId, "c-1", "smb", 2, sla);
+    assertThatThrownBy(
+            () ->
+                new HandOffActivitiesImpl(
+                        beforeTheContactsOwner(
+                            db,
+                            () -> {
+                              throw new IllegalStateException("the worker died");
+                            }),
+                        clock)
+                    .handOff(second))
+        .hasMessageContaining("the worker died");
+    var handoffs = db.getCollection(HandOffActivitiesImpl.HANDOFFS);
+    String decided = handoffs.find(Filters.eq("_id", leadId)).first().getString("ownerId");
+    assertThat(decided).isNotEqualTo(first);
+    List<String> actions = new CopyOnWriteArrayList<>();
+    HandOffAcceptance acceptance =
+        new HandOffAcceptance(
+            store,
+            new Owners(db),
+            id ->
+                (LeadWorkflow)
+                    Proxy.newProxyInstance(
+                        LeadWorkflow.class.getClassLoader(),
+                        new Class<?>[] {LeadWorkflow.class},
+                        (proxy, method, args) -> {
+                          actions.add(method.getName() + ":" + args[0]);
+                          return null;
+                        }),
+            Clock.fixed(NOW.plus(sla), ZoneOffset.UTC));
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    var retried =
+        new HandOffActivitiesImpl(
+                beforeTheContactsOwner(
+                    db,
+                    () -> {
+                      if (once.compareAndSet(false, true)) {
+                        acceptance.take("ops", leadId, first); // the rep accepts, right now
+                      }
+                    }),
+                clock)
+            .handOff(second);
+
+    assertThat(once).as("the acceptance came between the retry's read and its write").isTrue();
+    assertThat(actions).hasSize(1);
+    assertThat(store.contact(leadId).getString("ownerId"))
+        .as("the rep who accepted keeps the lead")
+        .isEqualTo(first);
+    assertThat(retried.ownerId()).as("the run is told nobody new took it").isNull();
+    Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+    assertThat(h.getString("ownerId")).isEqualTo(first);
+    assertThat(h.getString("status")).isEqualTo("accepted");
+    assertThat(handedOffNotices(leadId)).as("only the first hand-off was told").isEqualTo(1);
+  }
+
+  /**
+   * The database, its contacts' owner writes ({@code updateOne} setting {@code ownerAssignedAt})
+   * preceded by {@code before}: a hand-off that dies there, or a request that comes right then.
+   */
+  private static com.mongodb.client.MongoDatabase beforeTheContactsOwner(
+      com.mongodb.client.MongoDatabase db, Runnable before) {
+    return (com.mongodb.client.MongoDatabase)
+        Proxy.newProxyInstance(
+            LeadHandOffsTest.class.getClassLoader(),
+            new Class<?>[] {com.mongodb.client.MongoDatabase.class},
+            (proxy, method, args) -> {
+              Object real = invoke(method, db, args);
+              if (!"getCollection".equals(method.getName())
+                  || !Collections.CONTACTS.equals(args[0])) {
+                return real;
+              }
+              return Proxy.newProxyInstance(
+                  LeadHandOffsTest.class.getClassLoader(),
+                  new Class<?>[] {com.mongodb.client.MongoCollection.class},
+                  (p, m, a) -> {
+                    if ("updateOne".equals(m.getName())
+                        && a.length >= 2
+                        && a[1] instanceof org.bson.conversions.Bson update
+                        && update
+                            .toBsonDocument(
+                                Document.class,
+                                com.mongodb.MongoClientSettings.getDefaultCodecRegistry())
+                            .toJson()
+                            .contains("ownerAssignedAt")) {
+                      before.run();
+                    }
+                    return invoke(m, real, a);
+                  });
+            });
+  }
+
+  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args)
+      throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
   @Test
   void aLeadWithoutAHandOffOrThatEndedIsNotReassigned() {
     String awaiting = lead("awaiting_response", null);
