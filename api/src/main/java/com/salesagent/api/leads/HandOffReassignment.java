@@ -25,8 +25,15 @@ import org.bson.Document;
  * and the lead's workflow ({@code ownerGone} of the previous owner).
  */
 final class HandOffReassignment extends HeldLeadMove {
-  /** The rep who held the lead, and whether the new rep held it already (nothing written). */
-  record Outcome(String from, boolean already) {}
+  /**
+   * The rep who held the lead, whether the new rep held it already (nothing written), and the rep
+   * an unfinished earlier move by hand took it from, finished now (null: none).
+   */
+  record Outcome(String from, boolean already, String finishedFrom) {
+    Outcome(String from, boolean already) {
+      this(from, already, null);
+    }
+  }
 
   HandOffReassignment(
       LeadStore store, Function<String, LeadWorkflow> lead, Owners owners, Clock clock) {
@@ -40,13 +47,22 @@ final class HandOffReassignment extends HeldLeadMove {
    */
   Outcome reassign(String operator, String leadId, String target, Document owner, String by) {
     Document contact = held(leadId);
+    requireHolder(by, contact.getString("ownerId"));
+    // An earlier move that died between its writes (this request's own first run, or another's)
+    // is finished first: its retry answers as the move would have, a new move moves it on.
+    Current current = finishingUnfinished(operator, leadId, contact);
+    contact = current.contact();
     String holder = contact.getString("ownerId");
-    requireHolder(by, holder);
-    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    Document handoff = current.handoff();
+    String finished = current.finishedFrom();
     if (target.equals(holder)) {
+      if (finished != null) {
+        return new Outcome(finished, false);
+      }
       tellAgain(leadId, handoff, target);
       return new Outcome(holder, true);
     }
+    requireHolder(by, holder);
     requireHandOffOf(handoff, holder);
     Instant now = clock.instant();
     int attempt = handoff.getInteger("attempt", 1);
@@ -130,7 +146,7 @@ final class HandOffReassignment extends HeldLeadMove {
     } catch (WorkflowNotFoundException e) {
       // Ended as it was reassigned: nothing more to hand on.
     }
-    return new Outcome(holder, false);
+    return new Outcome(holder, false, finished);
   }
 
   /**

@@ -58,7 +58,8 @@ final class HandOffRelease extends HeldLeadMove {
         return new Outcome(from, true);
       }
     }
-    contact = held(leadId);
+    // A move by hand that died between its writes is finished first: the lead is its new rep's.
+    contact = finishingUnfinished(operator, leadId, held(leadId)).contact();
     String holder = contact.getString("ownerId");
     requireHolder(by, holder);
     String stage = Owners.heldStage(contact);

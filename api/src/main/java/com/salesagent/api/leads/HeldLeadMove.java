@@ -2,13 +2,16 @@ package com.salesagent.api.leads;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.handoff.UnfinishedHandOffs;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.notify.Notifications;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.owners.SnoozedLeads;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import java.time.Clock;
 import java.util.List;
@@ -21,7 +24,8 @@ import org.bson.conversions.Bson;
  * HandOffRelease}, {@link LeadSnoozes}): what each works with, and how each finds the lead and
  * refuses it: 404 an unknown lead, 409 one that ended, is being erased or that nobody holds, 409
  * naming {@code byOwnerId} when a rep asks for another rep's lead, 409 while its hand-off record
- * names another owner or changes as it is written.
+ * names another owner or changes as it is written. A move by hand that died between its writes is
+ * finished first ({@link #finishingUnfinished}).
  */
 abstract class HeldLeadMove {
   final LeadStore store;
@@ -31,6 +35,7 @@ abstract class HeldLeadMove {
   final Clock clock;
   final MongoCollection<Document> handoffs;
   final Notifications notifications;
+  final UnfinishedHandOffs unfinished;
 
   HeldLeadMove(LeadStore store, Function<String, LeadWorkflow> lead, Owners owners, Clock clock) {
     this.store = store;
@@ -40,6 +45,7 @@ abstract class HeldLeadMove {
     this.clock = clock;
     this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
     this.notifications = new Notifications(store.database(), clock);
+    this.unfinished = new UnfinishedHandOffs(store.database(), clock);
   }
 
   /** A lead someone holds, live and not being erased; 404/409 naming {@code leadId} otherwise. */
@@ -68,6 +74,57 @@ abstract class HeldLeadMove {
                       + (contact.getString("ownerId") == null ? ", no owner" : ""))));
     }
     return contact;
+  }
+
+  /**
+   * The lead as it is once a move by hand whose request died between its two writes is finished:
+   * its contact, its hand-off, and the owner the finished move took it from (null: none was
+   * unfinished, or it could not be finished: its new owner was made inactive since).
+   */
+  record Current(Document contact, Document handoff, String finishedFrom) {}
+
+  /**
+   * A move by hand writes the hand-off (the new owner, {@value HandOffActivitiesImpl#BY_HAND_FROM}
+   * the holder), then the contact: a request that died between the two left the hand-off naming
+   * another owner than the contact, and every later move was refused ({@link #requireHandOffOf}).
+   * Such a move is finished here as the hand-off activity's retry finishes its own ({@link
+   * UnfinishedHandOffs#finishByHand}: the contact, the claim, the new owner told), then audited and
+   * the lead's run told ({@code ownerGone}) as the request would have; its retry then finds the
+   * lead moved, the next move moves it on.
+   */
+  Current finishingUnfinished(String operator, String leadId, Document contact) {
+    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    String holder = contact.getString("ownerId");
+    String to = handoff == null ? null : handoff.getString("ownerId");
+    if (holder == null
+        || to == null
+        || to.equals(holder)
+        || !holder.equals(handoff.getString(HandOffActivitiesImpl.BY_HAND_FROM))
+        || !"open".equals(handoff.getString("status"))) {
+      return new Current(contact, handoff, null);
+    }
+    Bson also =
+        LeadStore.PAUSED.equals(contact.getString("stage"))
+            ? Updates.combine(
+                Updates.set(LeadStore.PAUSED_FROM, "handed_off"), Updates.unset(SnoozedLeads.FIELD))
+            : Updates.unset(SnoozedLeads.FIELD);
+    if (!unfinished.finishByHand(handoff, contact.getString("campaignId"), also)) {
+      return new Current(contact, handoff, null);
+    }
+    String by = operator;
+    for (Document entry : handoff.getList("history", Document.class, List.of())) {
+      if (to.equals(entry.getString("ownerId")) && entry.getString("by") != null) {
+        by = entry.getString("by"); // the operator of the request that died
+      }
+    }
+    LeadAuditLog.record(
+        store, by, leadId, "handoff_reassigned_by_hand", holder + " -> " + to, clock.instant());
+    try {
+      lead.apply(leadId).ownerGone(holder);
+    } catch (RuntimeException e) {
+      // Ended meanwhile, or Temporal away: the run's next hand-off finds the attempt.
+    }
+    return new Current(held(leadId), handoffs.find(Filters.eq("_id", leadId)).first(), holder);
   }
 
   /** The lead's hand-off record names its holder; 409 naming {@code leadId} while it changes. */

@@ -133,6 +133,9 @@ final class LeadHandOffs {
     if (done.already()) {
       return Response.ok(new Reassigned(leadId, target, done.from(), "already_owner")).build();
     }
+    if (done.finishedFrom() != null) {
+      freed(done.finishedFrom());
+    }
     freed(done.from());
     return Response.accepted(new Reassigned(leadId, target, done.from(), "reassigned")).build();
   }
