@@ -4,17 +4,12 @@ import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.mongo.LeadStore;
-import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.approvals.ApprovalResource;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
-import com.salesagent.api.http.FieldError;
-import com.salesagent.api.http.ReadableText;
 import com.salesagent.api.http.RequestJson;
 import com.salesagent.workflows.lead.ApprovalResult;
 import com.salesagent.workflows.lead.DeliveryDecision;
-import com.salesagent.workflows.lead.LeadWorkflow;
-import com.salesagent.workflows.lead.Stage;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -36,9 +31,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.IOException;
-import java.util.function.Consumer;
-import org.bson.Document;
 
 /**
  * Enrolment, the leads list and the routes that act on one lead. Lists and counts come from MongoDB
@@ -53,11 +45,8 @@ import org.bson.Document;
 @Path("/api/leads")
 @Produces(MediaType.APPLICATION_JSON)
 public class LeadResource {
-  private final LeadValidator validator;
-  private final Enrolment enrolment;
-  private final LeadStore store;
-  private final WorkflowClient temporal;
-  private final ObjectMapper strict;
+  private final EnrolRequests enrolRequests;
+  private final LeadSignals signals;
   private final ApprovalResource approvals;
   private final LeadErasure erasure;
   private final LeadViews views;
@@ -80,24 +69,22 @@ public class LeadResource {
       LeadErasure erasure) {
     this.approvals = approvals;
     this.erasure = erasure;
-    this.validator = validator;
-    this.enrolment = enrolment;
-    this.store = store;
-    this.temporal = temporal;
-    this.views = new LeadViews(store, this::lead, mapper, temporalUiUrl, namespace);
+    this.signals = new LeadSignals(store, temporal);
+    this.views = new LeadViews(store, signals::lead, mapper, temporalUiUrl, namespace);
     this.leadList = new LeadList(store, views);
-    this.strict = RequestJson.strict(mapper.copy());
-    this.outcomes = new LeadOutcomes(store, this::lead, strict);
+    ObjectMapper strict = RequestJson.strict(mapper.copy());
+    this.enrolRequests = new EnrolRequests(validator, enrolment, strict);
+    this.outcomes = new LeadOutcomes(store, signals::lead, strict);
     this.meetings =
-        new LeadMeetings(store, this::lead, strict, java.time.Clock.systemUTC(), outcomes);
+        new LeadMeetings(store, signals::lead, strict, java.time.Clock.systemUTC(), outcomes);
     this.conversation =
         new LeadConversation(
             store,
-            this::lead,
+            signals::lead,
             AfterEndMessages.temporal(temporal),
             strict,
             java.time.Clock.systemUTC());
-    this.handOffs = new LeadHandOffs(store, this::lead, strict, java.time.Clock.systemUTC());
+    this.handOffs = new LeadHandOffs(store, signals::lead, strict, java.time.Clock.systemUTC());
     this.again = new LeadAgain(store, validator, enrolment, strict, java.time.Clock.systemUTC());
   }
 
@@ -127,103 +114,12 @@ public class LeadResource {
                       mediaType = MediaType.APPLICATION_JSON,
                       schema = @Schema(implementation = LeadRequest.class)))
           byte[] body) {
-    LeadRequest request;
-    try {
-      request = strict.readValue(body, LeadRequest.class);
-    } catch (IOException e) {
-      throw new ApiException(400, "the body is not a JSON lead", FieldError.ofJson(e));
-    }
-    LeadValidator.Result result = validator.validate(request);
-    if (!result.valid()) {
-      throw new ApiException(422, "invalid lead", result.errors());
-    }
-    Enrolment.Outcome outcome =
-        (RecentContacts.recontact(recontact) ? enrolment.recontacting() : enrolment)
-            .enrol(result.lead());
-    if (!outcome.started()) {
-      throw refusal(outcome, request.leadId() != null && !request.leadId().isBlank());
-    }
-    if ("already_enrolled".equals(outcome.status())) {
-      return Response.ok(
-              new Enrolled(
-                  outcome.leadId(),
-                  outcome.workflowId(),
-                  outcome.status(),
-                  "this leadId is enrolled already: no second workflow was started"))
-          .build();
-    }
-    return Response.accepted(
-            new Enrolled(outcome.leadId(), outcome.workflowId(), outcome.status(), null))
-        .build();
+    return enrolRequests.enrol(recontact, body);
   }
 
-  /** 409 for a suppressed number or a phone with another active lead in the campaign. */
-  /**
-   * {@code named}: the client chose the leadId, which the answer then echoes; a generated one is
-   * left out (nothing was stored under it).
-   */
+  /** The 409 of an enrolment refused: {@link EnrolRefusals}. */
   static ApiException refusal(Enrolment.Outcome outcome, boolean named) {
-    ApiException refused = refusal(outcome);
-    return named ? refused : refused.without("leadId");
-  }
-
-  static ApiException refusal(Enrolment.Outcome outcome) {
-    if (Enrolment.LEAD_ERASING.equals(outcome.status())) {
-      return LeadErasure.erasingRefusal(outcome, java.time.Instant.now());
-    }
-    if (Enrolment.LEAD_ID_TAKEN.equals(outcome.status())) {
-      // The field to change is leadId (as an import row says): the phone or campaign that
-      // differs is this lead's own, listed in differs.
-      String message =
-          "leadId "
-              + outcome.leadId()
-              + " is another lead's (another "
-              + String.join(" and ", outcome.differs())
-              + "): a new lead needs its own leadId";
-      return new ApiException(409, message, new FieldError("leadId", message))
-          .with("leadId", outcome.leadId())
-          .with("status", outcome.status())
-          .with("differs", outcome.differs());
-    }
-    if (Enrolment.RECENTLY_CONTACTED.equals(outcome.status())) {
-      String message = RecentContacts.message(outcome.activeLeadId(), outcome.retryAt());
-      return new ApiException(409, message, new FieldError("phone", message))
-          .with("leadId", outcome.leadId())
-          .with("status", outcome.status())
-          .with("earlierLeadId", outcome.activeLeadId())
-          .with("retryAt", outcome.retryAt().toString());
-    }
-    if (Enrolment.PHONE_ENROLLING.equals(outcome.status())) {
-      long seconds =
-          Math.max(
-              1,
-              java.time.Duration.between(java.time.Instant.now(), outcome.retryAt()).toSeconds());
-      return new ApiException(
-              409, RecentContacts.ENROLLING, new FieldError("phone", RecentContacts.ENROLLING))
-          .with("leadId", outcome.leadId())
-          .with("status", outcome.status())
-          .with("retryAt", outcome.retryAt().toString())
-          .withHeader("Retry-After", seconds);
-    }
-    if (Enrolment.SUPPRESSED.equals(outcome.status())) {
-      Suppressions.Entry s = outcome.suppression();
-      return new ApiException(
-              409,
-              Enrolment.suppressedMessage(s),
-              new FieldError("phone", "suppressed: " + s.source()))
-          .with("leadId", outcome.leadId())
-          .with("status", outcome.status())
-          .with("suppression", Enrolment.suppressionFacts(s));
-    }
-    return new ApiException(
-            409,
-            "this phone already has an active lead in this campaign: "
-                + outcome.activeLeadId()
-                + " (one lead per phone per campaign; enrol again once it has ended)",
-            new FieldError("phone", "active lead " + outcome.activeLeadId()))
-        .with("leadId", outcome.leadId())
-        .with("status", outcome.status())
-        .with("activeLeadId", outcome.activeLeadId());
+    return EnrolRefusals.refusal(outcome, named);
   }
 
   @GET
@@ -253,10 +149,6 @@ public class LeadResource {
   @Path("/{leadId}")
   public LeadViews.LeadView get(@PathParam("leadId") String leadId) {
     return views.view(leadId);
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
   }
 
   @POST
@@ -321,13 +213,7 @@ public class LeadResource {
   @POST
   @Path("/{leadId}/pause")
   public Response pause(@PathParam("leadId") String leadId) {
-    Document contact = store.contact(leadId);
-    if (contact != null && LeadStore.PAUSED.equals(contact.getString("stage"))) {
-      // Paused already, as its run recorded: nothing to do, and the answer says so (it said 202
-      // and did nothing, as if a second pause had been taken).
-      return Response.ok(new Unchanged(leadId, "pause", "paused already")).build();
-    }
-    return signal(leadId, "pause", LeadWorkflow::pause);
+    return signals.pause(leadId);
   }
 
   /** A pause or resume that changed nothing: why. */
@@ -336,54 +222,18 @@ public class LeadResource {
   @POST
   @Path("/{leadId}/resume")
   public Response resume(@PathParam("leadId") String leadId) {
-    Document contact = store.contact(leadId);
-    String stage = contact == null ? null : contact.getString("stage");
-    Stage known = Stage.of(stage);
-    if (known != null && !known.terminal() && !LeadStore.PAUSED.equals(stage)) {
-      // A resume of a lead that is not paused answered 202 and did nothing.
-      throw new ApiException(
-          409,
-          "the lead is not paused",
-          new FieldError(
-              "leadId",
-              "not paused: its run's stage is "
-                  + stage
-                  + " (a pause sent a moment ago may not be taken yet: try again)"));
-    }
-    return signal(leadId, "resume", LeadWorkflow::resume);
+    return signals.resume(leadId);
   }
 
   @POST
   @Path("/{leadId}/stop")
   public Response stop(@PathParam("leadId") String leadId, @QueryParam("reason") String reason) {
-    String why = operatorReason(reason, "stopped by an operator");
-    return signal(leadId, "stop", w -> w.stop(why));
+    return signals.stop(leadId, reason);
   }
 
-  /**
-   * An operator's reason given as {@code ?reason=} (a stop, an erasure), as the timeline and the
-   * audit log keep it, else {@code fallback}: at most {@link LeadOutcomes#MAX_REASON} characters of
-   * one readable line, or 400 naming {@code reason}. It was cut to 200 characters without a word,
-   * and a reason of control characters alone was stored as none.
-   */
+  /** An operator's {@code ?reason=} as kept, else {@code fallback}: {@link OperatorReasons}. */
   static String operatorReason(String reason, String fallback) {
-    if (reason == null || reason.isBlank()) {
-      return fallback;
-    }
-    java.util.List<FieldError> errors = new java.util.ArrayList<>();
-    if (ReadableText.length(reason) > LeadOutcomes.MAX_REASON) {
-      errors.add(new FieldError("reason", "at most " + LeadOutcomes.MAX_REASON + " characters"));
-    } else {
-      com.salesagent.api.http.ReadableText.checkLine(errors, "reason", reason.strip());
-    }
-    String line = errors.isEmpty() ? LeadValidator.line(reason) : null;
-    if (errors.isEmpty() && line == null) {
-      errors.add(new FieldError("reason", "has no letters or digits"));
-    }
-    if (!errors.isEmpty()) {
-      throw new ApiException(400, "bad reason", errors);
-    }
-    return line;
+    return OperatorReasons.operatorReason(reason, fallback);
   }
 
   /**
@@ -583,18 +433,5 @@ public class LeadResource {
   @Path("/{leadId}/erasure")
   public LeadErasure.ErasureView erasure(@PathParam("leadId") String leadId) {
     return erasure.status(leadId);
-  }
-
-  private LeadWorkflow lead(String leadId) {
-    return temporal.newWorkflowStub(LeadWorkflow.class, LeadWorkflow.workflowId(leadId));
-  }
-
-  /** 202 once the workflow took the signal; a closed workflow answers 409 (see the mapper). */
-  private Response signal(String leadId, String name, Consumer<LeadWorkflow> send) {
-    if (store.contact(leadId) == null) {
-      throw ApiException.notFound("lead " + leadId, "leadId");
-    }
-    send.accept(lead(leadId));
-    return Response.accepted(new Signalled(leadId, name)).build();
   }
 }
