@@ -1,17 +1,13 @@
 package com.salesagent.api.embedded;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static com.salesagent.api.embedded.EmulatorBrowserGuard.guarded;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.salesagent.activities.Phones;
 import com.salesagent.temporal.Ports;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,8 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The local WhatsApp Business Cloud API emulator, on its own port so the worker reaches it over
@@ -56,8 +50,6 @@ public final class WhatsAppEmulator implements Managed {
     }
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger(WhatsAppEmulator.class);
-
   private final int port;
   private final String phoneNumberId;
   private final String accessToken;
@@ -79,6 +71,7 @@ public final class WhatsAppEmulator implements Managed {
   private ScheduledExecutorService callbacks;
   private final EmulatorWebhooks webhooks;
   private final EmulatorRecipients people;
+  private final EmulatorSends sends;
 
   public WhatsAppEmulator(
       int port,
@@ -97,6 +90,22 @@ public final class WhatsAppEmulator implements Managed {
     this.verifyToken = orGenerated(verifyToken, "verify-" + hex(8));
     this.webhooks = new EmulatorWebhooks(json, this.appSecret, () -> faults);
     this.people = new EmulatorRecipients(webhooks, media, counter, () -> this.behaviour);
+    this.sends =
+        new EmulatorSends(
+            this.accessToken,
+            numbers,
+            throughput,
+            media,
+            webhooks,
+            people,
+            json,
+            counter,
+            acceptedByNumber,
+            acceptedByKey,
+            () -> faults,
+            () -> this.behaviour,
+            () -> random,
+            () -> sendListener);
     setBehaviour(behaviour);
   }
 
@@ -272,8 +281,13 @@ public final class WhatsAppEmulator implements Managed {
     callbacks = Executors.newScheduledThreadPool(2, named("whatsapp-emulator-callbacks-"));
     webhooks.start(callbacks);
     server.setExecutor(executor);
-    guarded(server.createContext("/health", ex -> respond(ex, 200, "{\"status\":\"ok\"}")));
-    guarded(server.createContext("/emulator/behaviour", this::behaviourEndpoint));
+    guarded(
+        server.createContext(
+            "/health", ex -> EmulatorHttp.respond(ex, 200, "{\"status\":\"ok\"}")));
+    guarded(
+        server.createContext(
+            "/emulator/behaviour",
+            new EmulatorBehaviourEndpoint(json, () -> behaviour, this::setBehaviour)::handle));
     guarded(server.createContext("/emulator/media/", media::download));
     guarded(
         server.createContext(
@@ -285,43 +299,8 @@ public final class WhatsAppEmulator implements Managed {
                     body -> callbacks.execute(() -> webhooks.deliver(body, 1, null)),
                     this::recipientWrote)
                 ::handle));
-    guarded(server.createContext("/", this::messages));
+    guarded(server.createContext("/", sends::handle));
     server.start();
-  }
-
-  /**
-   * Loopback is no wall against the browser on this machine: a web page elsewhere could post a
-   * "recorded" payload to {@code /emulator/replay} (text/plain needs no preflight), which the
-   * emulator signs with the app secret and delivers as Meta would (a forged STOP, a forged reply),
-   * or read the emulator under a name rebound to 127.0.0.1. A browser's request is refused (403):
-   * the app, curl and the tests send no {@code Origin} and no {@code Sec-Fetch-Site}.
-   */
-  private com.sun.net.httpserver.HttpContext guarded(com.sun.net.httpserver.HttpContext context) {
-    context
-        .getFilters()
-        .add(
-            new com.sun.net.httpserver.Filter() {
-              @Override
-              public void doFilter(HttpExchange ex, Chain chain) throws IOException {
-                String problem =
-                    com.salesagent.api.http.AdminBrowserGuard.problem(
-                        ex.getRequestHeaders()::getFirst);
-                if (problem == null) {
-                  chain.doFilter(ex);
-                  return;
-                }
-                respond(
-                    ex,
-                    403,
-                    error("The emulator answers no web page: " + problem, "OAuthException", 10));
-              }
-
-              @Override
-              public String description() {
-                return "refuses a web page's request";
-              }
-            });
-    return context;
   }
 
   /** Threads named for what they are (a profile tells the stand-in for Meta from the product). */
@@ -341,194 +320,6 @@ public final class WhatsAppEmulator implements Managed {
       callbacks.shutdownNow();
       executor.shutdownNow();
     }
-  }
-
-  /**
-   * GET shows the recipients' behaviour, PUT replaces it whole. A body it cannot read is a 400
-   * naming the field (or the body) and changes nothing: it closed the connection without an answer.
-   */
-  private void behaviourEndpoint(HttpExchange ex) throws IOException {
-    if ("PUT".equals(ex.getRequestMethod())) {
-      EmulatorBehaviour given;
-      try {
-        given = json.readValue(ex.getRequestBody(), EmulatorBehaviour.class);
-      } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-        String field =
-            e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(java.util.stream.Collectors.joining("."));
-        String problem =
-            e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
-                ? "unknown field "
-                    + field
-                    + "; PUT the whole JSON that GET /emulator/behaviour shows"
-                : field.isEmpty()
-                    ? "the body is not the JSON that GET /emulator/behaviour shows"
-                    : "field " + field + " is not of its type (see GET /emulator/behaviour)";
-        respond(ex, 400, error(problem, "OAuthException", 100, field.isEmpty() ? "body" : field));
-        return;
-      } catch (IOException e) {
-        respond(
-            ex,
-            400,
-            error(
-                "the body is not JSON: PUT the whole JSON that GET /emulator/behaviour shows",
-                "OAuthException",
-                100,
-                "body"));
-        return;
-      }
-      if (given == null) {
-        respond(
-            ex,
-            400,
-            error("no behaviour given: PUT the whole JSON", "OAuthException", 100, "body"));
-        return;
-      }
-      setBehaviour(given);
-    }
-    respond(ex, 200, json.writeValueAsString(behaviour));
-  }
-
-  private void messages(HttpExchange ex) throws IOException {
-    if (media.handles(ex)) {
-      media.handle(ex);
-      return;
-    }
-    String path = ex.getRequestURI().getPath();
-    String[] parts = path.split("/");
-    if (!"POST".equals(ex.getRequestMethod())
-        || parts.length != 4
-        || !"messages".equals(parts[3])) {
-      respond(ex, 404, error("Unknown path components: " + path, "OAuthException", 2500));
-      return;
-    }
-    String auth = ex.getRequestHeaders().getFirst("Authorization");
-    EmulatorNumbers.Number from = numbers.get(parts[2]);
-    if (auth == null
-        || !auth.equals("Bearer " + (from == null ? accessToken : from.accessToken()))) {
-      respond(ex, 401, error("Invalid OAuth access token.", "OAuthException", 190));
-      return;
-    }
-    if (from == null) {
-      respond(
-          ex,
-          400,
-          error("Object with ID '" + parts[2] + "' does not exist", "GraphMethodException", 100));
-      return;
-    }
-    JsonNode body;
-    try (InputStream in = ex.getRequestBody()) {
-      body = json.readTree(in);
-    } catch (IOException e) {
-      respond(ex, 400, error("Invalid JSON", "OAuthException", 100));
-      return;
-    }
-    String to = body.path("to").asText("");
-    String type = body.path("type").asText("");
-    EmulatorSendChecks.Refusal refusal = EmulatorSendChecks.refusal(body, media);
-    if (refusal != null) {
-      respond(
-          ex, 400, error(refusal.message(), "OAuthException", refusal.code(), refusal.details()));
-      return;
-    }
-    EmulatorFaults f = faults;
-    if (f.roll(EmulatorFaults.HTTP_500)) {
-      respond(ex, 500, error("An unknown error occurred", "OAuthException", 131000));
-      return;
-    }
-    if (f.roll(EmulatorFaults.RATE_LIMIT)) {
-      respond(ex, 400, error("(#130429) Rate limit hit", "OAuthException", 130429));
-      return;
-    }
-    if (f.roll(EmulatorFaults.PAIR_LIMIT)) {
-      respond(
-          ex,
-          400,
-          error(
-              "(#131056) (Business Account, Consumer Account) pair rate limit hit",
-              "OAuthException",
-              131056));
-      return;
-    }
-    if (!throughput.admit(from.phoneNumberId())) {
-      respond(ex, 400, error("(#130429) Rate limit hit", "OAuthException", 130429));
-      return;
-    }
-    String waId = to.startsWith("+") ? to.substring(1) : to;
-    String callbackData = body.path("biz_opaque_callback_data").asText(null);
-    String wamid =
-        "wamid.EMU"
-            + HexFormat.of()
-                .formatHex(
-                    (waId + ":" + counter.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
-    ObjectNode answer = json.createObjectNode();
-    answer.put("messaging_product", "whatsapp");
-    answer.putArray("contacts").addObject().put("input", to).put("wa_id", waId);
-    ObjectNode message = answer.putArray("messages").addObject().put("id", wamid);
-    if ("template".equals(type)) {
-      message.put("message_status", "accepted");
-    }
-    EmulatorRecipients.Recipient recipient = people.of(waId);
-    recipient.accepted.incrementAndGet();
-    if ("text".equals(type)) {
-      recipient.lastText = body.path("text").path("body").asText();
-    }
-    if ("template".equals(type)) {
-      List<String> template = new java.util.ArrayList<>();
-      template.add(body.path("template").path("name").asText());
-      for (JsonNode component : body.path("template").path("components")) {
-        if ("body".equals(component.path("type").asText())) {
-          component.path("parameters").forEach(p -> template.add(p.path("text").asText()));
-        }
-      }
-      recipient.lastTemplate = List.copyOf(template);
-    }
-    recipient.lastType = type;
-    recipient.lastMediaId = EmulatorImageChecks.mediaId(body);
-    recipient.lastVoice = "audio".equals(type) && body.path("audio").path("voice").asBoolean(false);
-    if (recipient.optOutDelivered != null) {
-      recipient.acceptedAfterOptOut.incrementAndGet();
-      LOG.warn("accepted a message for {} after its STOP was delivered", Phones.mask(waId));
-    }
-    if (callbackData != null) {
-      acceptedByKey.computeIfAbsent(callbackData, k -> new AtomicInteger()).incrementAndGet();
-    }
-    acceptedByNumber
-        .computeIfAbsent(from.phoneNumberId(), k -> new AtomicInteger())
-        .incrementAndGet();
-    sendListener.accept(waId, wamid);
-    String link = EmulatorImageChecks.link(body);
-    byte[] linked = link == null ? null : EmulatorImageChecks.download(link);
-    recipient.lastLinkBytes = linked;
-    if (link != null && linked == null) {
-      // Meta downloads a media link after accepting the send; a link it cannot fetch fails the
-      // message with 131053 in a status webhook.
-      webhooks.later(
-          behaviour.sentDelayMillis(),
-          () -> webhooks.status(from, waId, wamid, "failed", 131053, callbackData));
-    } else {
-      people.react(
-          random,
-          from,
-          waId,
-          wamid,
-          type,
-          "template".equals(type) ? body.path("template").path("name").asText() : null,
-          callbackData);
-    }
-    if (f.roll(EmulatorFaults.RESET_AFTER_ACCEPT)) {
-      ex.close(); // accepted, and the connection drops without an answer
-      return;
-    }
-    if (f.roll(EmulatorFaults.TIMEOUT_AFTER_ACCEPT)) {
-      try {
-        Thread.sleep(20_000); // longer than any sane client waits
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    respond(ex, 200, json.writeValueAsString(answer));
   }
 
   /**
@@ -562,18 +353,6 @@ public final class WhatsAppEmulator implements Managed {
   /** Installs (or, with null, removes) the simulation's reply model. */
   public void setReplyModel(ReplyModel replyModel) {
     people.setReplyModel(replyModel);
-  }
-
-  private String error(String message, String type, int code) {
-    return error(message, type, code, null);
-  }
-
-  private static String error(String message, String type, int code, String details) {
-    return EmulatorHttp.error(message, type, code, details);
-  }
-
-  private static void respond(HttpExchange ex, int status, String body) throws IOException {
-    EmulatorHttp.respond(ex, status, body);
   }
 
   private static String orGenerated(String value, String generated) {
