@@ -78,9 +78,9 @@ public final class OptOutDetector {
               // "remove me" and "take me off" are in CLAUSE_PHRASES ("remove me from the CC")
               ".*\\b(unsubscribe me|opt me out"
                   + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
-                  + "|stop (messaging|texting|sending|contacting)|no more messages"
-                  // "stop bothering me" only starting a clause (CLAUSE_PHRASES): not "My kids
-                  // won't stop bothering me, can we talk at 8?"
+                  + "|no more messages"
+                  // "stop bothering / texting me" only as a clause of its own (CLAUSE_PHRASES):
+                  // not "My kids won't stop texting me" or "I can't stop sending memes lol"
                   // "write", as escribir, escrever, schreiben and écrire are read; "don't write to
                   // me" only with again/anymore ("don't write to me in Spanish" is no opt-out)
                   + "|stop writing (to )?(me|us)"
@@ -211,9 +211,20 @@ public final class OptOutDetector {
                   + "(delete|remove|erase) my (phone number|number|contact details|contact"
                   + "|details)"
                   + COURTESY),
+          // said to us as a clause of its own, maybe asked: "Please stop texting me", "Can you
+          // stop texting me?", "I need you to stop messaging me", "stop sending me these
+          // messages"; not "My kids won't stop texting me", "Please don't stop messaging me",
+          // "Can you stop texting me at night?" or "Stop sending me the PDF, I have it"
           Pattern.compile(
-              "^(please |pls |plz |just )?stop (spamming|bothering|harassing|pestering|msging"
-                  + "|messaging|texting)( me| us)?"
+              "^((.* )?(and|so|then|also|i said|(i )?(want|need|would like|'d like) you to) )?"
+                  + "(please |pls |plz |kindly |just |(can|could|would|will) you (please |pls "
+                  + "|plz |kindly |just )?)*"
+                  + "stop (spamming|bothering|harassing|pestering|msging|messaging|texting"
+                  + "|sending|contacting)( me| us)?"
+                  + "( (these|those|the|your|all|all these|all those|all the|all your|any|more"
+                  + "|any more|so many))?"
+                  + "( (messages|message|msgs|texts|stuff|spam|promotions|promos|offers|ads))?"
+                  + "( (again|anymore|any more))?"
                   + COURTESY),
           Pattern.compile(
               ".*\\b((?<!nao )(remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato"

@@ -478,6 +478,49 @@ class OptOutDetectorTest {
   }
 
   /**
+   * "Stop texting me" and its kin said to us: as a clause of its own, maybe asked ("can you stop
+   * texting me", "I need you to stop messaging me"), with our messages as its object.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Please stop texting me",
+        "stop messaging me",
+        "Can you stop texting me?",
+        "Could you please stop contacting me",
+        "Not interested, stop sending me messages",
+        "Stop sending me these messages, thanks",
+        "Who is this? Stop texting me",
+        "I need you to stop messaging me",
+        "Stop texting me, call me instead",
+        "Stop sending",
+        "I said stop texting me!"
+      })
+  void stopTextingMeSaidToUsIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * "stop texting / sending / messaging" about someone else or going on with something else: it
+   * matched anywhere in the message, and each of these suppressed the number for good.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "My kids won't stop texting me",
+        "I can't stop sending memes lol",
+        "My kids won't stop texting me, can we talk at 8?",
+        "Can you stop texting me at night? Mornings are fine",
+        "Please don't stop messaging me, I love the updates",
+        "Stop sending me the PDF, I have it already",
+        "Our clients never stop contacting support, can you help with that?",
+        "Why would I stop messaging you? Send the proposal"
+      })
+  void stopTextingSaidAboutSomethingElseIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
    * A refused message can be 65,536 characters (the webhook's StopFence reads it): one that
    * normalises short but is mostly punctuation is read as no stop, and a STOP after a run of spaces
    * still counts. (Its cost, no longer split into tens of thousands of clauses, is not timed here:
