@@ -1,28 +1,31 @@
 package com.salesagent.activities.triage;
 
-import java.text.Normalizer;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Deterministic opt-outs in common languages: the backstop that stays whatever a classifier says.
- * Two kinds, accents and case ignored:
+ * The text is read as it shows ({@link OptOutText}: full-width, styled, small-capital and
+ * look-alike letters as Latin ones). Two kinds, accents and case ignored:
  *
  * <ul>
- *   <li>a keyword that means stop only alone ("STOP", "para", "basta", "sair", "arrêtez", "STOPP"),
- *       maybe said again ("STOP STOP"), in any width or styled letters ("ＳＴＯＰ", "𝐒𝐓𝐎𝐏"), as the
- *       message's first sentence or clause, maybe with "please" or "thanks": "STOP. I'm not
- *       interested" and "Basta, gracias" are opt-outs, but "End of next week works better" and
- *       "Para quando seria a conversa?" are ordinary replies (they were opt-outs, and the
- *       interested lead's number was suppressed for good); a word that means only stop with "it",
- *       "this" or "now" as the whole first sentence ("STOP IT. Not interested", ended by ". ! ?" or
- *       the text's end, not by a comma: "Stop it, you're making me blush" is none), or as the last
- *       clause with words but thanks or a sign-off ("Hi, STOP. Thanks");
+ *   <li>a keyword that means stop only alone ("STOP", "para", "basta", "sair", "arrêtez", "STOPP",
+ *       "отписаться", "退订"), maybe said again ("STOP STOP"), in any width or styled letters
+ *       ("ＳＴＯＰ", "𝐒𝐓𝐎𝐏", "ꜱᴛᴏᴘ", "🆂🆃🅾🅿", "SТОР" with Cyrillic letters), as the message's
+ *       first sentence or clause (the stop sign "🛑" only as the whole message), maybe with
+ *       "please" or "thanks": "STOP. I'm not interested" and "Basta, gracias" are opt-outs, but
+ *       "End of next week works better" and "Para quando seria a conversa?" are ordinary replies
+ *       (they were opt-outs, and the interested lead's number was suppressed for good); a word that
+ *       means only stop with "it", "this" or "now" as the whole first sentence ("STOP IT. Not
+ *       interested", ended by ". ! ?" or the text's end, not by a comma: "Stop it, you're making me
+ *       blush" is none), or as the last clause with words but thanks or a sign-off ("Hi, STOP.
+ *       Thanks");
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
  *       characters, polite and plural forms included ("unsubscribe me", "No me escriban más",
- *       "Bitte schreiben Sie mir nicht mehr", "não me mande mais nada", "ne plus me contacter"),
- *       and Meta's "Stop promotions" quick reply on marketing templates in its languages.
+ *       "Bitte schreiben Sie mir nicht mehr", "não me mande mais nada", "ne plus me contacter",
+ *       "non scrivermi più"), and Meta's "Stop promotions" quick reply on marketing templates in
+ *       its languages; Russian "стоп" counts as "stop it" does, Russian, Chinese and Italian
+ *       phrases that name no list as a clause of their own ("не пишите мне", "别再发了", "cancellami").
  * </ul>
  */
 public final class OptOutDetector {
@@ -37,7 +40,10 @@ public final class OptOutDetector {
           + "|para|pare|parem|basta|no mas|baja|darme de baja|dar de baja"
           + "|sair|parar|cancelar|nao quero mais|descadastrar"
           + "|arret|arrete|arretez|arreter|desabonner|desinscrire"
-          + "|stopp|abmelden|abbestellen|spam)";
+          + "|stopp|abmelden|abbestellen|spam"
+          // Russian "unsubscribe", Chinese "unsubscribe" (the carriers' keyword) and "cancel the
+          // subscription"; not Russian "стоп", which is also "wait" (ONLY_STOP)
+          + "|отписаться|退订|取消订阅)";
 
   /** A keyword alone, maybe said again ("STOP STOP STOP"), maybe with please or thanks. */
   private static final Pattern ALONE =
@@ -48,12 +54,15 @@ public final class OptOutDetector {
               + KEYWORD
               + ")*"
               + "( please| por favor| bitte| thanks| thank you| gracias| obrigad[oa]| merci"
-              + "| danke)*$");
+              + "| danke| grazie| пожалуиста| спасибо)*$");
 
   /** Words that mean nothing but stop, unlike cancel, end, quit, para or spam. */
   private static final String ONLY_STOP =
       "(stop|stop all|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
-          + "|desinscrire|abmelden|abbestellen|descadastrar)";
+          + "|desinscrire|abmelden|abbestellen|descadastrar"
+          // Russian "стоп" only so: the whole first sentence or the last clause ("Стоп, я
+          // перепутал время" is "wait", as "Wait, stop, I meant Tuesday")
+          + "|стоп|отписаться|退订|取消订阅)";
 
   /**
    * Such a word alone, in any clause ("No thanks. STOP", "Who is this? STOP"), maybe with "it",
@@ -61,13 +70,13 @@ public final class OptOutDetector {
    */
   private static final Pattern STOP_CLAUSE =
       Pattern.compile(
-          "^(please |pls |plz |por favor |bitte |s'il vous plait )?"
+          "^(please |pls |plz |por favor |bitte |s'il vous plait |пожалуиста )?"
               + ONLY_STOP
               + "( "
               + ONLY_STOP
               + ")*( it| this| now)?"
               + "( please| pls| plz| por favor| bitte| thanks| thank you| thx| gracias"
-              + "| obrigad[oa]| merci| danke)*$");
+              + "| obrigad[oa]| merci| danke| grazie| пожалуиста| спасибо)*$");
 
   /** Someone saying they are not to be removed: "Please don't remove me, I'm interested". */
   private static final String NOT_NEGATED = "(?<!(don't|dont|do not|never|not) )";
@@ -173,7 +182,22 @@ public final class OptOutDetector {
                   + "|(arretez|arrete|cessez) de (m'ecrire|m'envoyer|me contacter)"
                   + "|(retirez|supprimez|enlevez)-? ?moi de (votre|vos|la|cette) listes?"
                   + "|je ne veux plus (recevoir|de messages)|desabonnez-? ?moi"
-                  + "|desinscrivez-? ?moi|(arreter|stopper) les (promotions|promos|offres))\\b.*"));
+                  + "|desinscrivez-? ?moi|(arreter|stopper) les (promotions|promos|offres))\\b.*"),
+          Pattern.compile(
+              // Italian: "non scrivermi più" but not "... più tardi delle 18", "... più di una
+              // volta" or "... più su email, usa WhatsApp"
+              ".*\\b(non (scrivermi|scrivetemi|mi scrivete|mi scriva|mi scrivere|contattarmi"
+                  + "|contattatemi|mi contattate|mi contatti|mandarmi messaggi|mandatemi messaggi"
+                  + "|inviarmi messaggi) (mai )?piu"
+                  + "(?! (tardi|presto|di|del|della|dello|dei|delle|degli|spesso|volte|che)\\b)"
+                  + "(?! (per|via|su|sulla|alla|a|al|tramite|con) (email|e-mail|mail|posta|sms"
+                  + "|telefono)\\b)"
+                  // not "Basta messaggi vocali, scrivimi pure"
+                  + "|basta (con )?(i |questi |tutti questi )?messaggi(?! (vocali|audio))"
+                  + "|non (voglio|desidero) (piu )?ricevere (piu )?(messaggi|promozioni|pubblicita)"
+                  + "|(cancellami|cancellatemi|toglimi|toglietemi|rimuovimi|rimuovetemi)"
+                  + " (dalla|dalle|da questa|dalla vostra|dalla tua|dalla sua|dalle vostre)"
+                  + " (lista|liste|mailing list|rubrica|newsletter|contatti))\\b.*"));
 
   /** What a clause may end with after a phrase of {@link #CLAUSE_PHRASES}. */
   private static final String COURTESY =
@@ -237,6 +261,23 @@ public final class OptOutDetector {
                   + COURTESY),
           Pattern.compile(
               ".*\\b(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten)" + COURTESY),
+          // Russian "I want to unsubscribe", "unsubscribe me", "don't write to me (anymore)"; not
+          // "Не пишите мне на почту" (by e-mail) or "Как отписаться от ...?"
+          Pattern.compile(
+              "^((я )?(хочу|хотел бы|хотела бы|прошу) |пожалуиста )*(отписаться|отпишите меня"
+                  + "|отпиши меня)( (пожалуиста|спасибо|срочно))*"),
+          Pattern.compile(
+              "^(пожалуиста )?(больше |никогда )?не (пишите|пиши|присылаите|присылаи|шлите|шли)"
+                  + "( мне)?( больше| сюда)?( ничего)?( (пожалуиста|спасибо))*"),
+          // Chinese, written without spaces: "请退订", "我要取消订阅", "别再发了", "不要再给我发消息了";
+          // not "报价单别再发了" (the quote) or "怎么退订" (a question)
+          Pattern.compile("^(你|你们|请|请你|请你们|我要|我想|帮我|麻烦|麻烦你)*(退订|取消订阅)(吧|了|谢谢)*"),
+          Pattern.compile("^(你|你们|请|请你|请你们)*(别|不要)再(给我)?(发|发送)(消息|信息|短信|广告)?(了|啦)?(谢谢)?"),
+          // Italian "cancel / remove me", as a clause of its own: not "Cancellami l'appuntamento"
+          Pattern.compile(
+              "^(per favore |per piacere |ti prego )?(cancellami|cancellatemi|toglimi|toglietemi"
+                  + "|rimuovimi|rimuovetemi|disiscrivimi|disiscrivetemi)( (subito|per favore"
+                  + "|per piacere|grazie))*"),
           // "Please remove me", "Take me off", "remove me from here"; "remove me from your list",
           // "take me off of your mailing list and stop texting"; not "Remove me from the CC
           // please", "Take me off the 9am call" or "remove me from the invoice and add ..."
@@ -278,11 +319,9 @@ public final class OptOutDetector {
   private static final Pattern SIGN_OFF =
       Pattern.compile("^" + SIGN_OFF_WORD + "( " + SIGN_OFF_WORD + ")*$");
 
-  /** Characters phones and apps send for an apostrophe (’ ‘ ‛ ʼ ʻ ` ´ ′ ＇). */
-  private static final Pattern APOSTROPHES =
-      Pattern.compile("[\\u2018\\u2019\\u201B\\u02BC\\u02BB`\\u00B4\\u2032\\uFF07]");
-
-  private static final Pattern FORMAT = Pattern.compile("\\p{Cf}");
+  /** The stop sign emoji (U+1F6D1, maybe as an emoji: U+FE0F), alone or said again. */
+  private static final Pattern STOP_SIGNS =
+      Pattern.compile("[\\s\\p{P}]*(\\x{1F6D1}\\x{FE0F}?[\\s\\p{P}]*)+");
 
   private OptOutDetector() {}
 
@@ -290,16 +329,13 @@ public final class OptOutDetector {
     if (text == null) {
       return false;
     }
-    // A typographic apostrophe is an apostrophe: iOS's keyboard sends "don’t" (smart
-    // punctuation), others U+2018, U+02BC, a backtick or an acute accent; every phrase with an
-    // apostrophe missed them. Before NFKC, which makes the acute a space and a combining mark.
-    text = APOSTROPHES.matcher(text).replaceAll("'");
-    // Compatibility forms read as the letters they show: a full-width keyboard's "ＳＴＯＰ！", an
-    // app's bold "𝐒𝐓𝐎𝐏" (they were no opt-out, and the number stayed on every list).
-    text = Normalizer.normalize(text, Normalizer.Form.NFKC);
-    // Invisible format characters (a zero-width space or joiner, a soft hyphen, a word joiner)
-    // are not there for the reader: "S\u200BTOP" is STOP (it read as "s top", no opt-out).
-    text = FORMAT.matcher(text).replaceAll("");
+    // As it reads: typographic apostrophes, full-width, styled, small-capital and look-alike
+    // letters, invisible characters (OptOutText).
+    text = OptOutText.readable(text);
+    // The stop sign alone, maybe said again: "🛑", "🛑🛑".
+    if (STOP_SIGNS.matcher(text).matches()) {
+      return true;
+    }
     String first = normalise(firstClause(text));
     if (!first.isEmpty() && ALONE.matcher(first).matches()) {
       return true;
@@ -372,22 +408,13 @@ public final class OptOutDetector {
   }
 
   private static final Pattern CLAUSE_END =
-      Pattern.compile("[.!?;,:\\n\\r\\u0085\\u2028\\u2029\\u3002]| - ");
+      Pattern.compile("[.!?;,:\\n\\r\\u0085\\u2028\\u2029\\u3001\\u3002]| - ");
 
   private static final Pattern LEADING_PUNCT = Pattern.compile("^[\\p{Punct}¡¿\\s]+");
   private static final Pattern SPACE_RUN = Pattern.compile("\\h{2,}");
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]");
-  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-  private static final Pattern QUOTE = Pattern.compile("(?<![\\p{L}\\p{N}])'|'(?![\\p{L}\\p{N}])");
-  private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}' -]+");
-  private static final Pattern SPACES = Pattern.compile("\\s+");
 
   static String normalise(String text) {
-    String folded = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFKD)).replaceAll("");
-    String lower = folded.toLowerCase(Locale.ROOT);
-    // an apostrophe inside a word stays ("don't", "m'ecrire"); quotes around one go ("'STOP'")
-    String unquoted = QUOTE.matcher(lower).replaceAll(" ");
-    String words = NOT_WORD.matcher(unquoted).replaceAll(" ");
-    return SPACES.matcher(words).replaceAll(" ").trim();
+    return OptOutText.normalise(text);
   }
 }

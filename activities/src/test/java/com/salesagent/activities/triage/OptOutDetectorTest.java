@@ -521,6 +521,132 @@ class OptOutDetectorTest {
   }
 
   /**
+   * Letters that look like Latin ones: small capitals, negative squared and circled letters (no
+   * compatibility form: NFKC leaves them), squared and circled ones (NFKC reads them already), and
+   * Cyrillic, Greek or Lisu look-alikes inside or as a Latin word ("S\u0422\u041e\u0420" with
+   * Cyrillic Te, O, Er). Each was an ordinary reply.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\uA731\u1D1B\u1D0F\u1D18",
+        "\uD83C\uDD82\uD83C\uDD83\uD83C\uDD7E\uD83C\uDD7F",
+        "\uD83C\uDD62\uD83C\uDD63\uD83C\uDD5E\uD83C\uDD5F",
+        "\uD83C\uDD42\uD83C\uDD43\uD83C\uDD3E\uD83C\uDD3F",
+        "\u24C8\u24C9\u24C4\u24C5",
+        "S\u0422\u041e\u0420",
+        "s\u0442\u043e\u0440",
+        "\u0405\u0422\u041e\u0420",
+        "Not interested. S\u0422\u041e\u0420",
+        "unsubs\u0441ribe",
+        "\u1D1C\u0274\uA731\u1D1C\u0299\uA731\u1D04\u0280\u026A\u0299\u1D07",
+        "\uA4E2\uA4D4\uA4F3\uA4D1",
+        "r\u0435move me from your list"
+      })
+  void lookAlikeLettersReadAsTheLatinOnes(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * The look-alikes read as Latin letters change no rule: Russian and Greek that are no stop, a
+   * Cyrillic letter in an ordinary English word, small capitals that go on after a comma.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u0421\u043f\u0430\u0441\u0438\u0431\u043e, \u0438\u043d\u0442\u0435\u0440"
+            + "\u0435\u0441\u043d\u043e",
+        "\u0421\u0422\u041e\u041f\u0420\u041e\u0426\u0415\u041d\u0422\u041d\u042b\u0419"
+            + " \u0440\u0435\u0437\u0443\u043b\u044c\u0442\u0430\u0442?",
+        "\u0395\u03c5\u03c7\u03b1\u03c1\u03b9\u03c3\u03c4\u03ce, \u03b5\u03bd\u03b4"
+            + "\u03b9\u03b1\u03c6\u03ad\u03c1\u03bf\u03bc\u03b1\u03b9",
+        "\u03a4\u039f \u03a0\u03a1\u039f\u03aa\u039f\u039d \u03a3\u0391\u03a3",
+        "Send me the \u0420DF please",
+        "\u1D1B\u029C\u1D00\u0274\u1D0B\uA731, \u026A\u0274\u1D1B\u1D07\u0280\u1D07\uA731"
+            + "\u1D1B\u1D07\u1D05",
+        "\uA731\u1D1B\u1D0F\u1D18 \u026A\u1D1B, \u028F\u1D0F\u1D1C'\u0280\u1D07 \u1D0D"
+            + "\u1D00\u1D0B\u026A\u0274\u0262 \u1D0D\u1D07 \u0299\u029F\u1D1C\uA731\u029C"
+      })
+  void lookAlikesReadAsLatinMakeNoOrdinaryReplyAStop(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
+   * Russian, Chinese and Italian stops, and the stop sign emoji alone: each was an ordinary reply.
+   * Russian "\u0441\u0442\u043e\u043f" counts as "stop it" does: the whole first sentence or the
+   * last clause, since it is also "wait" ("\u0421\u0442\u043e\u043f, \u044f ...").
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u0441\u0442\u043e\u043f",
+        "\u0421\u0422\u041e\u041f!",
+        "\u041d\u0435 \u0438\u043d\u0442\u0435\u0440\u0435\u0441\u043d\u043e. \u0421"
+            + "\u0442\u043e\u043f",
+        "\u043e\u0442\u043f\u0438\u0441\u0430\u0442\u044c\u0441\u044f",
+        "\u0425\u043e\u0447\u0443 \u043e\u0442\u043f\u0438\u0441\u0430\u0442\u044c\u0441"
+            + "\u044f",
+        "\u043d\u0435 \u043f\u0438\u0448\u0438\u0442\u0435 \u043c\u043d\u0435",
+        "\u041f\u043e\u0436\u0430\u043b\u0443\u0439\u0441\u0442\u0430, \u043d\u0435 \u043f"
+            + "\u0438\u0448\u0438\u0442\u0435 \u043c\u043d\u0435 \u0431\u043e\u043b\u044c"
+            + "\u0448\u0435",
+        "\u9000\u8ba2",
+        "\u53d6\u6d88\u8ba2\u9605",
+        "\u522b\u518d\u53d1\u4e86",
+        "\u8bf7\u9000\u8ba2",
+        "\u9000\u8ba2\uff0c\u8c22\u8c22",
+        "\u4e0d\u8981\u518d\u7ed9\u6211\u53d1\u6d88\u606f\u4e86",
+        "non scrivermi pi\u00f9",
+        "Non scrivermi pi\u00f9, grazie",
+        "cancellami",
+        "Cancellami dalla vostra lista",
+        "basta messaggi",
+        "Basta con i messaggi!",
+        "Non voglio pi\u00f9 ricevere messaggi",
+        "\uD83D\uDED1",
+        "\uD83D\uDED1\uD83D\uDED1",
+        "\uD83D\uDED1\uFE0F \uD83D\uDED1\uFE0F"
+      })
+  void russianChineseItalianAndTheStopSignAreOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * Their words in ordinary replies: Russian "\u0441\u0442\u043e\u043f" as "wait", writing asked
+   * for elsewhere or later, the quote not to be sent again, a booking cancelled, voice messages,
+   * the stop sign among other things.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u0421\u0442\u043e\u043f, \u044f \u043f\u0435\u0440\u0435\u043f\u0443\u0442"
+            + "\u0430\u043b \u0432\u0440\u0435\u043c\u044f",
+        "\u041f\u043e\u0434\u043e\u0436\u0434\u0438\u0442\u0435, \u0441\u0442\u043e\u043f,"
+            + " \u044f \u0438\u043c\u0435\u043b \u0432 \u0432\u0438\u0434\u0443 \u0432"
+            + "\u0442\u043e\u0440\u043d\u0438\u043a",
+        "\u041d\u0435 \u043f\u0438\u0448\u0438\u0442\u0435 \u043c\u043d\u0435 \u043d"
+            + "\u0430 \u043f\u043e\u0447\u0442\u0443, \u043b\u0443\u0447\u0448\u0435 \u0441"
+            + "\u044e\u0434\u0430",
+        "\u041a\u0430\u043a \u043e\u0442\u043f\u0438\u0441\u0430\u0442\u044c\u0441\u044f"
+            + " \u043e\u0442 \u043a\u043e\u043d\u043a\u0443\u0440\u0435\u043d\u0442\u043e"
+            + "\u0432?",
+        "\u62a5\u4ef7\u5355\u522b\u518d\u53d1\u4e86\uff0c\u6211\u5df2\u7ecf\u6536\u5230" + "\u4e86",
+        "\u6211\u60f3\u8ba2\u9605",
+        "\u8c22\u8c22\uff0c\u6211\u5f88\u611f\u5174\u8da3",
+        "Non scrivermi pi\u00f9 tardi delle 18",
+        "Non scrivermi pi\u00f9 di una volta a settimana",
+        "Non scrivermi pi\u00f9 su email, usa WhatsApp",
+        "Cancellami l'appuntamento di gioved\u00ec, grazie",
+        "Basta messaggi vocali, scrivimi pure",
+        "Basta una chiamata di 10 minuti",
+        "The \uD83D\uDED1 sign at the corner, meet there?",
+        "\uD83D\uDEA6\uD83D\uDED1"
+      })
+  void theirWordsInOrdinaryRepliesAreNoOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
    * A refused message can be 65,536 characters (the webhook's StopFence reads it): one that
    * normalises short but is mostly punctuation is read as no stop, and a STOP after a run of spaces
    * still counts. (Its cost, no longer split into tens of thousands of clauses, is not timed here:
