@@ -35,6 +35,9 @@ public final class OptOutDetector {
   /** The longest text (stripped, before normalising) whose clauses are read one by one. */
   static final int CLAUSE_TEXT = 4 * PHRASE_TEXT;
 
+  /** The end of a longer text whose whole clauses are read, as a short text's are. */
+  static final int TAIL_TEXT = PHRASE_TEXT;
+
   private static final String KEYWORD =
       "(stop|stop all|stopall|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
           + "|para|pare|parem|basta|no mas|baja|darme de baja|dar de baja"
@@ -346,22 +349,22 @@ public final class OptOutDetector {
       return true;
     }
     String t = normalise(text);
-    if (t.isEmpty() || t.length() > PHRASE_TEXT) {
+    if (t.isEmpty()) {
       return false;
     }
-    if (PHRASES.stream().anyMatch(p -> p.matcher(t).matches())) {
+    boolean phrasesRead = t.length() <= PHRASE_TEXT;
+    if (phrasesRead && PHRASES.stream().anyMatch(p -> p.matcher(t).matches())) {
       return true;
     }
     // The clauses one by one, of a text whose normalised form is short (above) and whose own
     // length (runs of spaces as one) is bounded too: a refused message of 65,536 punctuation
     // marks and a few letters normalises short, and was split into tens of thousands of
-    // clauses, each normalised.
+    // clauses, each normalised. Of a longer text, the whole clauses of its end: "... STOP" or
+    // "... Please remove me" after a long paragraph was read as an ordinary reply.
     String raw = SPACE_RUN.matcher(text.strip()).replaceAll(" ");
-    if (raw.length() > CLAUSE_TEXT) {
-      return false;
-    }
+    String clauses = phrasesRead && raw.length() <= CLAUSE_TEXT ? raw : lastClauses(raw);
     String last = "";
-    for (String clause : CLAUSE_END.split(raw)) {
+    for (String clause : CLAUSE_END.split(clauses)) {
       if (!WORD.matcher(clause).find()) {
         continue;
       }
@@ -380,6 +383,23 @@ public final class OptOutDetector {
     // Tuesday", "Stop calling me, text me here instead"), and the keyword alone as the first
     // clause is read above.
     return STOP_CLAUSE.matcher(last).matches() || STOP_CALLING.matcher(last).matches();
+  }
+
+  /**
+   * The whole clauses in the last {@value #TAIL_TEXT} characters of a text: not the one the cut
+   * falls in ("My kids won't [cut]stop texting me" is no "stop texting me").
+   */
+  static String lastClauses(String raw) {
+    if (raw.length() <= TAIL_TEXT) {
+      return raw;
+    }
+    int cut = raw.length() - TAIL_TEXT;
+    String tail = raw.substring(cut);
+    if (CLAUSE_END.matcher(raw.substring(cut - 1, cut)).matches()) {
+      return tail;
+    }
+    java.util.regex.Matcher end = CLAUSE_END.matcher(tail);
+    return end.find() ? tail.substring(end.end()) : "";
   }
 
   /** The text up to its first sentence or clause end ("STOP. I'm..." -> "STOP"). */

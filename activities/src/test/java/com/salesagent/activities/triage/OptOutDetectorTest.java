@@ -646,6 +646,64 @@ class OptOutDetectorTest {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
 
+  /** An ordinary paragraph past the bounds of the clause loop (600 characters normalised). */
+  private static final String LONG =
+      "Thanks for the message about the new pricing, we looked at it with the team and the"
+          + " numbers are not far from what we pay today, but the contract terms matter more. "
+              .repeat(8);
+
+  /**
+   * A long message ending with a stop: its last clauses are read from its end, as a short one's
+   * are. Past {@value OptOutDetector#PHRASE_TEXT} characters only the first clause was read, and
+   * "... STOP" was an ordinary reply; a refused message of 65,536 characters too.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        ". STOP",
+        " Not interested. Unsubscribe",
+        " Please remove me",
+        " No thanks. STOP. Thanks",
+        " Stop texting me!"
+      })
+  void aLongMessageEndingWithAStopIsAnOptOut(String end) {
+    assertThat(OptOutDetector.normalise(LONG).length()).isGreaterThan(OptOutDetector.PHRASE_TEXT);
+    assertThat(OptOutDetector.isOptOut(LONG + end)).as(end).isTrue();
+    String refused = "word, ".repeat(11_000) + LONG + end;
+    assertThat(refused.length()).isGreaterThan(65_536);
+    assertThat(OptOutDetector.isOptOut(refused)).as(end).isTrue();
+  }
+
+  /** The same rules read the end of a long message: a stop that goes on, or is not said to us. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        " Wait, stop, I meant Tuesday",
+        " Stop calling me, text me here instead",
+        " My kids won't stop texting me",
+        " And honestly we could never stop",
+        " Stop it, you're making me blush"
+      })
+  void aLongMessageEndingWithAnOrdinaryClauseIsNoOptOut(String end) {
+    assertThat(OptOutDetector.isOptOut(LONG + end)).as(end).isFalse();
+    assertThat(OptOutDetector.isOptOut("word, ".repeat(11_000) + LONG + end)).as(end).isFalse();
+  }
+
+  /**
+   * Only whole clauses are read from a long message's end: the clause its cut falls in is not ("My
+   * kids won't [cut]stop texting me" is no "stop texting me").
+   */
+  @org.junit.jupiter.api.Test
+  void theEndOfALongMessageIsReadInWholeClauses() {
+    String end = "stop texting me. STOP";
+    String text = "My kids won't " + "x".repeat(5_000) + " " + end;
+    String cut = "x".repeat(OptOutDetector.TAIL_TEXT - end.length() - 1) + " " + end;
+    assertThat(OptOutDetector.lastClauses(text)).isEqualTo(" STOP");
+    assertThat(OptOutDetector.lastClauses("a. " + cut)).isEqualTo(" STOP");
+    // a cut right after a clause's end keeps the clause after it
+    assertThat(OptOutDetector.lastClauses("a." + cut)).isEqualTo(cut);
+  }
+
   /**
    * A refused message can be 65,536 characters (the webhook's StopFence reads it): one that
    * normalises short but is mostly punctuation is read as no stop, and a STOP after a run of spaces
