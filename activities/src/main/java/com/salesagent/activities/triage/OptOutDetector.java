@@ -194,7 +194,7 @@ public final class OptOutDetector {
                   + "|inviarmi messaggi) (mai )?piu"
                   + "(?! (tardi|presto|di|del|della|dello|dei|delle|degli|spesso|volte|che)\\b)"
                   + "(?! (per|via|su|sulla|alla|a|al|tramite|con) (email|e-mail|mail|posta|sms"
-                  + "|telefono)\\b)"
+                  + "|telefono)\\b)(?! (messaggi )?(vocali|audio)\\b)"
                   // not "Basta messaggi vocali, scrivimi pure"
                   + "|basta (con )?(i |questi |tutti questi )?messaggi(?! (vocali|audio))"
                   + "|non (voglio|desidero) (piu )?ricevere (piu )?(messaggi|promozioni|pubblicita)"

@@ -638,6 +638,8 @@ class OptOutDetectorTest {
         "Non scrivermi pi\u00f9 su email, usa WhatsApp",
         "Cancellami l'appuntamento di gioved\u00ec, grazie",
         "Basta messaggi vocali, scrivimi pure",
+        "Non scrivermi pi\u00f9 messaggi vocali, preferisco il testo",
+        "Toglimi una curiosit\u00e0: quanto costa?",
         "Basta una chiamata di 10 minuti",
         "The \uD83D\uDED1 sign at the corner, meet there?",
         "\uD83D\uDEA6\uD83D\uDED1"
