@@ -615,6 +615,52 @@ class WebhookInboxTest {
   }
 
   /**
+   * A pasted page then "STOP" at its end, too long to process: only its first clause was read, and
+   * the number stayed contactable. A page ending with an ordinary clause that only names stopping
+   * ("My kids won't stop texting me") suppresses nothing.
+   */
+  @Test
+  void aStopAtTheEndOfAMessageTooLongToProcessSuppressesTheNumber() throws Exception {
+    mode.set(Mode.UP);
+    String page = "x ".repeat(5000);
+    inbox.accept(
+        parse(
+            "\"messages\":[{\"id\":\"wamid.LONGEND\",\"from\":\"14155550124\",\"timestamp\":\"1\","
+                + "\"type\":\"text\",\"text\":{\"body\":\""
+                + page
+                + "\\n\\nSTOP\"}},{\"id\":\"wamid.LONGKIDS\",\"from\":\"14155550125\","
+                + "\"timestamp\":\"1\",\"type\":\"text\",\"text\":{\"body\":\""
+                + page
+                + "\\n\\nMy kids won't stop texting me\"}}]"));
+
+    Suppressions suppressions = new Suppressions(store.database());
+    assertThat(suppressions.active(List.of("+14155550124")))
+        .hasValueSatisfying(e -> assertThat(e.source()).isEqualTo(Suppressions.KEYWORD));
+    assertThat(suppressions.active(List.of("+14155550125"))).isEmpty();
+    assertThat(count(Filters.eq("deadLetter", true))).isEqualTo(2);
+  }
+
+  /**
+   * STOP in look-alike letters (Cyrillic Te, O, Er after a Latin S; small capitals) is suppressed
+   * before the webhook answers, as a plain STOP is.
+   */
+  @Test
+  void aStopInLookAlikeLettersSuppressesTheNumberBeforeTheAnswer() throws Exception {
+    mode.set(Mode.UP);
+    inbox.accept(
+        parse(
+            "\"messages\":[{\"id\":\"wamid.CYR\",\"from\":\"14155550126\",\"timestamp\":\"1\","
+                + "\"type\":\"text\",\"text\":{\"body\":\"S\u0422\u041e\u0420\"}},"
+                + "{\"id\":\"wamid.CAPS\",\"from\":\"14155550127\",\"timestamp\":\"1\","
+                + "\"type\":\"text\",\"text\":{\"body\":\"\uA731\u1D1B\u1D0F\u1D18\"}}]"));
+
+    Suppressions suppressions = new Suppressions(store.database());
+    assertThat(suppressions.active(List.of("+14155550126"))).isPresent();
+    assertThat(suppressions.active(List.of("+14155550127"))).isPresent();
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(Filters.eq("processed", true)) == 2);
+  }
+
+  /**
    * WhatsApp still reports many Mexican numbers with the 1 Mexico dropped after +52 in 2019: a STOP
    * from such a wa_id suppresses the number as it is enrolled today too, so a later enrolment of
    * +52 55 … is refused even when no lead of the number was found to learn it from.
