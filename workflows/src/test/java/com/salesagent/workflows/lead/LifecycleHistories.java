@@ -166,6 +166,27 @@ final class LifecycleHistories {
           h.sends(1);
           reply(h, 0);
         });
+    // Recorded before version 1 of "delivery-hold-identity": a resend held unknown again, the
+    // second hold decided (assume_sent); the workflow knew no hold's time, only its send's key.
+    SCENARIOS.put(
+        "unknown-delivery-resend-held-again",
+        h -> {
+          h.fake.sendAnswers.add("unknown");
+          h.fake.sendAnswers.add("unknown");
+          h.start();
+          h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+          String key = h.state().deliveryUnknown();
+          h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops"));
+          h.until("resent", () -> !"operator_decides_delivery".equals(h.state().nextAction()));
+          h.until("held again", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+          h.current()
+              .resolveDelivery(new DeliveryDecision(key, DeliveryDecision.ASSUME_SENT, "ops"));
+          h.until("assumed sent", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal("in-end", Signals.assumedWamid(key), "text", h.now()));
+          h.result();
+        });
     // Recorded with version 1 of "late-status-releases-held-send": the status released the hold.
     SCENARIOS.put(
         "unknown-delivery-released-by-late-status",
