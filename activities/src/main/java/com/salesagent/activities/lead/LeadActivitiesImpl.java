@@ -2,6 +2,7 @@ package com.salesagent.activities.lead;
 
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.persona.Segments;
@@ -215,10 +216,16 @@ public class LeadActivitiesImpl implements LeadActivities {
     events.record(event);
   }
 
+  /** The delivery decisions an operator takes on a send of unknown fate. */
+  private static final Set<String> DELIVERY_DECIDED = Set.of("resend", "assume_sent", "stop");
+
   @Override
   public void recordApproval(ApprovalRecord approval) {
+    boolean held = "delivery_unknown".equals(approval.status()) && approval.heldAt() != null;
     Document record =
-        new Document("status", approval.status()).append("at", Date.from(clock.instant()));
+        new Document("status", approval.status())
+            // A hold's time is the workflow's (what a decision names and the workflow checks).
+            .append("at", Date.from(held ? approval.heldAt() : clock.instant()));
     if (approval.approver() != null) {
       record.append("by", approval.approver());
     }
@@ -230,12 +237,16 @@ public class LeadActivitiesImpl implements LeadActivities {
     if (delivery) {
       record.put("status", approval.status().substring("delivery_".length()));
     }
-    store
-        .messages()
-        .collection()
-        .updateOne(
-            Filters.eq("idempotencyKey", approval.idempotencyKey()),
-            new Document("$set", new Document(delivery ? "delivery" : "approval", record)));
+    if (delivery && DELIVERY_DECIDED.contains(record.getString("status"))) {
+      recordDeliveryDecision(approval, record);
+    } else {
+      store
+          .messages()
+          .collection()
+          .updateOne(
+              Filters.eq("idempotencyKey", approval.idempotencyKey()),
+              new Document("$set", new Document(delivery ? "delivery" : "approval", record)));
+    }
     if ("pending".equals(approval.status())) {
       // The workflow's next step, the lead's stage becoming awaiting_approval, writes the
       // timeline's approval_requested event with the gate's score: one event, not two.
@@ -251,6 +262,38 @@ public class LeadActivitiesImpl implements LeadActivities {
             null,
             approval.approver(),
             clock.instant());
+  }
+
+  /**
+   * The operator's decision the workflow took on a held send: its {@code delivery}, and the send's
+   * {@link HeldMessages#DELIVERY_REVIEW} of the hold decided (the workflow's, or the {@code
+   * delivery.at} it replaces when the workflow did not keep it, before version 1 of
+   * delivery-hold-identity), so the record ends as the workflow took it whatever the API heard.
+   */
+  private void recordDeliveryDecision(ApprovalRecord approval, Document record) {
+    Document before =
+        store
+            .messages()
+            .collection()
+            .findOneAndUpdate(
+                Filters.eq("idempotencyKey", approval.idempotencyKey()),
+                new Document("$set", new Document("delivery", record)),
+                new com.mongodb.client.model.FindOneAndUpdateOptions()
+                    .projection(new Document("delivery", 1)));
+    Document was = before == null ? null : before.get("delivery", Document.class);
+    Date heldAt =
+        approval.heldAt() != null
+            ? Date.from(approval.heldAt())
+            : was != null && "unknown".equals(was.getString("status")) ? was.getDate("at") : null;
+    if (heldAt != null) {
+      new HeldMessages(store.database())
+          .deliveryTaken(
+              approval.idempotencyKey(),
+              heldAt,
+              record.getString("status"),
+              approval.approver(),
+              clock.instant());
+    }
   }
 
   private Document requireContact(String leadId) {

@@ -198,20 +198,40 @@ public final class HeldMessages {
   public static final String PENDING = "pending";
 
   /**
+   * When a decision recorded in a {@link #REVIEW} or {@link #DELIVERY_REVIEW} was taken: the first
+   * of the lead's workflow recording it and the API hearing its answer (its {@code at} is when it
+   * was claimed, before a possibly slow update). What the retry window starts from.
+   */
+  public static final String DECIDED_AT = "decidedAt";
+
+  /**
+   * When the retry window of a recorded decision starts: when it was taken ({@link #DECIDED_AT}),
+   * else (taken before that was recorded, or its answer never heard) when it was claimed.
+   */
+  public static java.util.Date decidedAt(Document review) {
+    if (review == null) {
+      return null;
+    }
+    java.util.Date decided = review.getDate(DECIDED_AT);
+    return decided != null ? decided : review.getDate("at");
+  }
+
+  /**
    * Records that {@code by} decides {@code decision} on the hold {@code heldAt}, the workflow not
    * told yet ({@link #PENDING}). Never over the record of a later hold (a slow request's write
    * landing after the next hold's would make the retry of that one look like another decision), nor
    * over a decision the workflow took on this hold (another operator's, refused by the workflow,
-   * would hide it from its retry).
+   * would hide it from its retry). Returns the send as it was before ({@link #DELIVERY_REVIEW}
+   * only: the record it replaced, if any), or null when it wrote nothing.
    */
-  public void deliveryDeciding(
+  public Document deliveryDeciding(
       String idempotencyKey,
       java.util.Date heldAt,
       String decision,
       String by,
       java.time.Instant at) {
-    messages()
-        .updateOne(
+    return messages()
+        .findOneAndUpdate(
             Filters.and(
                 Filters.eq("idempotencyKey", idempotencyKey),
                 Filters.or(
@@ -226,7 +246,9 @@ public final class HeldMessages {
                     .append("decision", decision)
                     .append("by", by)
                     .append("at", java.util.Date.from(at))
-                    .append(PENDING, true)));
+                    .append(PENDING, true)),
+            new com.mongodb.client.model.FindOneAndUpdateOptions()
+                .projection(new Document(DELIVERY_REVIEW, 1)));
   }
 
   /**
@@ -243,7 +265,94 @@ public final class HeldMessages {
             Updates.combine(
                 Updates.set(DELIVERY_REVIEW + ".decision", decision),
                 Updates.set(DELIVERY_REVIEW + ".by", by),
-                Updates.unset(DELIVERY_REVIEW + "." + PENDING)));
+                Updates.unset(DELIVERY_REVIEW + "." + PENDING),
+                // The first answer (or the workflow's record) says when it was taken.
+                Updates.min(DELIVERY_REVIEW + "." + DECIDED_AT, new java.util.Date())));
+  }
+
+  /**
+   * A decision the lead's workflow refused because it holds another hold of the send: the record
+   * this request wrote ({@code decision} by {@code by} at {@code at}, still pending) goes back to
+   * what it replaced ({@code before}, as {@link #deliveryDeciding} returned it: null, nothing to
+   * do; without a record, none), so it never says a refused decision may have been taken. A record
+   * written since (another request's, the workflow's own) is left as it is.
+   */
+  public void deliveryRefused(
+      String idempotencyKey,
+      java.util.Date heldAt,
+      String decision,
+      String by,
+      java.time.Instant at,
+      Document before) {
+    if (before == null) {
+      return; // it wrote no record
+    }
+    Document replaced = before.get(DELIVERY_REVIEW, Document.class);
+    messages()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey),
+                Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt),
+                Filters.eq(DELIVERY_REVIEW + ".decision", decision),
+                Filters.eq(DELIVERY_REVIEW + ".by", by),
+                Filters.eq(DELIVERY_REVIEW + ".at", java.util.Date.from(at)),
+                Filters.eq(DELIVERY_REVIEW + "." + PENDING, true)),
+            replaced == null
+                ? Updates.unset(DELIVERY_REVIEW)
+                : Updates.set(DELIVERY_REVIEW, replaced));
+  }
+
+  /**
+   * The lead's workflow recorded {@code decision} by {@code by} on the hold {@code heldAt} (its
+   * {@code recordApproval}): the send's {@link #DELIVERY_REVIEW} says so, whatever the API heard or
+   * wrote (a request whose answer was lost leaves its record pending; another operator's refused
+   * request may have written its own over it; a decision sent while the hold was not in MongoDB yet
+   * wrote none). Never over the record of a later hold.
+   */
+  public void deliveryTaken(
+      String idempotencyKey,
+      java.util.Date heldAt,
+      String decision,
+      String by,
+      java.time.Instant at) {
+    java.util.Date now = java.util.Date.from(at);
+    for (int round = 0; round < 3; round++) {
+      // This hold's record (the API's, pending or answered): what was taken, and when.
+      if (messages()
+              .updateOne(
+                  Filters.and(
+                      Filters.eq("idempotencyKey", idempotencyKey),
+                      Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt)),
+                  Updates.combine(
+                      Updates.set(DELIVERY_REVIEW + ".decision", decision),
+                      Updates.set(DELIVERY_REVIEW + ".by", by),
+                      Updates.unset(DELIVERY_REVIEW + "." + PENDING),
+                      Updates.min(DELIVERY_REVIEW + "." + DECIDED_AT, now)))
+              .getMatchedCount()
+          == 1) {
+        return;
+      }
+      // None yet for this hold (none at all, or an earlier hold's): this one's, whole.
+      if (messages()
+              .updateOne(
+                  Filters.and(
+                      Filters.eq("idempotencyKey", idempotencyKey),
+                      Filters.or(
+                          Filters.exists(DELIVERY_REVIEW + ".heldAt", false),
+                          Filters.lt(DELIVERY_REVIEW + ".heldAt", heldAt))),
+                  Updates.set(
+                      DELIVERY_REVIEW,
+                      new Document("heldAt", heldAt)
+                          .append("decision", decision)
+                          .append("by", by)
+                          .append("at", now)
+                          .append(DECIDED_AT, now)))
+              .getMatchedCount()
+          == 1) {
+        return;
+      }
+      // A record of this hold was written in between (or a later hold's is there): read again.
+    }
   }
 
   /** The lead's message an operator's delivery decision was last recorded on, or null. */
@@ -263,6 +372,8 @@ public final class HeldMessages {
                 Filters.eq(REVIEW + ".decision", decision)),
             Updates.combine(
                 Updates.set(REVIEW + ".approver", approver),
-                Updates.set(REVIEW + ".outcome", outcome)));
+                Updates.set(REVIEW + ".outcome", outcome),
+                // When it was taken (its at: when claimed, before a possibly slow update).
+                Updates.min(REVIEW + "." + DECIDED_AT, new java.util.Date())));
   }
 }

@@ -107,7 +107,7 @@ final class ApprovalDecisions {
         if (lastReview != null
             && !pending.getString("idempotencyKey").equals(last.getString("idempotencyKey"))
             && sameDecision(last, lastReview, request, approver)
-            && ApprovalResource.withinRetryWindow(lastReview.getDate("at"))) {
+            && ApprovalResource.withinRetryWindow(HeldMessages.decidedAt(lastReview))) {
           // Naming no message, it may be the decision taken on the lead's previous one sent
           // again: applied, it would decide the message held since, which nobody saw.
           throw holdRequired(last, pending.getString("idempotencyKey"), request.decision());

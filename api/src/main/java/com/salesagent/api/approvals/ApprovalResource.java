@@ -171,13 +171,24 @@ public class ApprovalResource {
    */
   static final java.time.Duration RETRY_WINDOW = java.time.Duration.ofMinutes(10);
 
-  /** Whether a decision taken {@code at} (null: not recorded, so unknown) may still be retried. */
+  /**
+   * Whether a decision taken {@code at} (null: not recorded, so unknown) may still be retried. The
+   * window starts when the decision was taken ({@link HeldMessages#decidedAt}), not when it was
+   * claimed: an update that took long leaves its retry the whole window.
+   */
   static boolean withinRetryWindow(java.util.Date at) {
     return at == null || at.toInstant().isAfter(Instant.now().minus(RETRY_WINDOW));
   }
 
   /** The {@code reason} of the 409 that answers a decision naming a hold no longer open. */
   public static final String HOLD_SUPERSEDED = "hold_superseded";
+
+  /**
+   * The {@code reason} of the 409 that answers a delivery decision while no hold of the send is
+   * listed (none open, or the workflow holding it again before MongoDB has its record): nothing is
+   * decided without a record of the hold it decides.
+   */
+  public static final String HOLD_NOT_LISTED = "hold_not_listed";
 
   /**
    * The {@code reason} of the 409 that answers a decision naming no hold when the same one was

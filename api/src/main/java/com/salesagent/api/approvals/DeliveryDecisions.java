@@ -9,6 +9,7 @@ import com.salesagent.workflows.lead.LeadWorkflow;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,14 @@ final class DeliveryDecisions {
    * (of this send, or with no {@code idempotencyKey} of the lead's) less than {@link
    * ApprovalResource#RETRY_WINDOW} ago: it may be that decision's retry, so it is 409 naming {@code
    * heldAt} ({@code reason: hold_required}) rather than applied to the open hold.
+   *
+   * <p>The workflow is told the hold too ({@link DeliveryDecision#heldAt}: the one named, else the
+   * one listed), and refuses a decision on another (it holds the send again since MongoDB was
+   * read): 409 naming {@code heldAt} ({@code hold_superseded}, with the workflow's open hold), this
+   * request's record put back. With no hold listed (none open, or one the workflow holds and
+   * MongoDB has not recorded yet) nothing is sent to the workflow: 409 naming {@code heldAt}
+   * ({@code reason: hold_not_listed}), since a decision taken with no record of its hold could not
+   * be told from its own retry on the send's next hold.
    */
   DeliveryDecision decide(String leadId, DeliveryRequest request, String operator) {
     if (request == null
@@ -85,7 +94,8 @@ final class DeliveryDecisions {
         held.deliveryDecided(
             seen.getString("idempotencyKey"), decidedHold, status, delivery.getString("by"));
         if (request.decision().equals(status) && operator.equals(delivery.getString("by"))) {
-          return new DeliveryDecision(seen.getString("idempotencyKey"), status, operator);
+          return new DeliveryDecision(
+              seen.getString("idempotencyKey"), status, operator, decidedHold.toInstant());
         }
         throw decidedAlready(seen, status, delivery.getString("by"));
       }
@@ -96,7 +106,7 @@ final class DeliveryDecisions {
         if (request.decision().equals(reviewed.getString("decision"))
             && operator.equals(reviewed.getString("by"))) {
           return new DeliveryDecision(
-              seen.getString("idempotencyKey"), request.decision(), operator);
+              seen.getString("idempotencyKey"), request.decision(), operator, named(named));
         }
         throw decidedAlready(seen, reviewed.getString("decision"), reviewed.getString("by"));
       }
@@ -123,7 +133,7 @@ final class DeliveryDecisions {
           && !sameHold
           && request.decision().equals(review.getString("decision"))
           && operator.equals(review.getString("by"))
-          && ApprovalResource.withinRetryWindow(review.getDate("at"))) {
+          && ApprovalResource.withinRetryWindow(HeldMessages.decidedAt(review))) {
         String key = (seen != null ? seen : last).getString("idempotencyKey");
         throw new ApiException(
                 409,
@@ -157,46 +167,92 @@ final class DeliveryDecisions {
           held.deliveryDecided(
               seen.getString("idempotencyKey"), reviewed.getDate("heldAt"), status, operator);
         }
-        return new DeliveryDecision(seen.getString("idempotencyKey"), status, operator);
+        return new DeliveryDecision(
+            seen.getString("idempotencyKey"),
+            status,
+            operator,
+            reviewed == null ? null : named(reviewed.getDate("heldAt")));
       }
       if (decided(status)) {
         throw decidedAlready(seen, status, delivery.getString("by"));
       }
     }
-    DeliveryDecision decision =
-        new DeliveryDecision(
-            seen == null ? asked : seen.getString("idempotencyKey"), request.decision(), operator);
     if (seen == null || !"unknown".equals(status)) {
-      // Nothing held that MongoDB knows of: the workflow says what it holds (409 when nothing).
-      return lead(leadId).resolveDelivery(decision);
+      // No hold of the lead is listed: none is open, or the workflow is holding a send whose hold
+      // MongoDB has not recorded yet (it unsets the send's delivery as it holds it again; the
+      // record comes with its next activity). Sent on, a decision would be taken with no record of
+      // its hold, and its own retry, once the send was resent and held again, would look like a
+      // new decision: one press, two resends. Nobody saw such a hold listed either.
+      throw holdNotListed(leadId, seen == null ? asked : seen.getString("idempotencyKey"));
     }
     java.util.Date heldAt = delivery.getDate("at");
-    if (heldAt != null) {
-      // Which hold it decides, before the workflow is told: a retry once the send is held again
-      // is told from a new decision even when this request never hears the answer.
-      held.deliveryDeciding(
-          decision.idempotencyKey(), heldAt, request.decision(), operator, Instant.now());
+    // The hold decided, named to the workflow too: it refuses the decision if it holds another
+    // (the send resent and held again since this request read MongoDB).
+    DeliveryDecision decision =
+        new DeliveryDecision(
+            seen.getString("idempotencyKey"), request.decision(), operator, named(heldAt));
+    Instant claimedAt = Instant.now();
+    // Which hold it decides, before the workflow is told: a retry once the send is held again is
+    // told from a new decision even when this request never hears the answer.
+    Document replaced =
+        heldAt == null
+            ? null
+            : held.deliveryDeciding(
+                decision.idempotencyKey(), heldAt, request.decision(), operator, claimedAt);
+    DeliveryDecision taken;
+    try {
+      taken =
+          WorkflowStub.fromTyped(lead(leadId))
+              .startUpdate(
+                  UpdateOptions.newBuilder(DeliveryDecision.class)
+                      .setUpdateName("resolveDelivery")
+                      .setUpdateId(
+                          "delivery-"
+                              + decision.idempotencyKey()
+                              + "-"
+                              + (heldAt == null ? 0 : heldAt.getTime())
+                              + "-"
+                              + request.decision())
+                      .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                      .build(),
+                  decision)
+              .getResult();
+    } catch (WorkflowUpdateException refused) {
+      Instant openNow = DeliveryDecision.holdSuperseded(refused);
+      if (openNow == null) {
+        // Refused otherwise (decided already, the lead ended), or taken and failed: this request's
+        // record stays as written; the workflow's own record of what it took replaces it.
+        throw refused;
+      }
+      // The workflow holds another hold (the send was resent and held again since this request
+      // read MongoDB; after a continue-as-new Temporal no longer knows the update id): nothing
+      // taken, and this request's record of the earlier hold goes back to what it replaced.
+      if (heldAt != null) {
+        held.deliveryRefused(
+            decision.idempotencyKey(), heldAt, request.decision(), operator, claimedAt, replaced);
+      }
+      throw holdSuperseded(
+          seen, heldAt == null ? 0 : heldAt.getTime(), java.util.Date.from(openNow), null);
     }
-    DeliveryDecision taken =
-        WorkflowStub.fromTyped(lead(leadId))
-            .startUpdate(
-                UpdateOptions.newBuilder(DeliveryDecision.class)
-                    .setUpdateName("resolveDelivery")
-                    .setUpdateId(
-                        "delivery-"
-                            + decision.idempotencyKey()
-                            + "-"
-                            + (heldAt == null ? 0 : heldAt.getTime())
-                            + "-"
-                            + request.decision())
-                    .setWaitForStage(WorkflowUpdateStage.COMPLETED)
-                    .build(),
-                decision)
-            .getResult();
     if (heldAt != null) {
       held.deliveryDecided(decision.idempotencyKey(), heldAt, taken.decision(), taken.operator());
     }
-    return taken;
+    // The hold decided, as listed (a hold opened before the workflow kept its time: its answer
+    // names none), so the same decision sent again answers with the same body.
+    return taken.heldAt() != null || heldAt == null
+        ? taken
+        : new DeliveryDecision(
+            taken.idempotencyKey(), taken.decision(), taken.operator(), heldAt.toInstant());
+  }
+
+  /** A hold's time as a decision names it to the workflow (null: none). */
+  private static Instant named(java.util.Date heldAt) {
+    return heldAt == null ? null : heldAt.toInstant();
+  }
+
+  /** A hold's time, named in epoch milliseconds, as a decision names it (null: none). */
+  private static Instant named(Long heldAt) {
+    return heldAt == null ? null : Instant.ofEpochMilli(heldAt);
   }
 
   /** The decisions an operator takes on a send of unknown fate. */
@@ -261,6 +317,23 @@ final class DeliveryDecisions {
               .with("by", decidedOnIt.getString("by"));
     }
     return e;
+  }
+
+  /**
+   * 409 naming {@code heldAt}: no hold of the lead's send ({@code key}, null: any) is listed, so a
+   * decision has no hold to be recorded on (one being held is listed in a moment).
+   */
+  private static ApiException holdNotListed(String leadId, String key) {
+    ApiException e =
+        new ApiException(
+                409,
+                (key == null ? "no send of lead " + leadId : "send " + key)
+                    + " is not listed as held for a decision (a send being held again is listed"
+                    + " once its hold is recorded, in a moment). Load the approvals again and"
+                    + " decide naming the heldAt listed",
+                new FieldError("heldAt", "no hold listed to decide"))
+            .with("reason", ApprovalResource.HOLD_NOT_LISTED);
+    return key == null ? e : e.with("idempotencyKey", key);
   }
 
   /** 409 naming {@code heldAt}: no send of the lead is held or decided in MongoDB. */

@@ -87,6 +87,12 @@ class ApprovalDecisionsTest {
   /** Workflows whose delivery decisions are taken and then fail (their answer lost). */
   static final java.util.Set<String> ANSWER_LOST = ConcurrentHashMap.newKeySet();
 
+  /**
+   * The hold a lead's workflow holds (by workflow id), when a test says: a decision naming another
+   * is refused as the real workflow's validator does ({@link DeliveryDecision#HOLD_SUPERSEDED}).
+   */
+  static final Map<String, java.time.Instant> HOLDS = new ConcurrentHashMap<>();
+
   /** Decisions each lead's workflow took, by workflow id. */
   static final Map<String, AtomicInteger> TAKEN = new ConcurrentHashMap<>();
 
@@ -160,6 +166,20 @@ class ApprovalDecisionsTest {
 
     @Override
     public void validateDelivery(DeliveryDecision decision) {
+      java.time.Instant open = HOLDS.get(id());
+      if (decision.heldAt() != null
+          && open != null
+          && decision.heldAt().toEpochMilli() != open.toEpochMilli()) {
+        throw new IllegalStateException(
+            "the hold of send send-"
+                + id()
+                + " held at "
+                + decision.heldAt()
+                + " "
+                + DeliveryDecision.HOLD_SUPERSEDED
+                + open
+                + " (decide that hold, naming its heldAt)");
+      }
       if (delivered != null) {
         throw new IllegalStateException("this send was decided already");
       }
@@ -167,7 +187,9 @@ class ApprovalDecisionsTest {
 
     @Override
     public DeliveryDecision resolveDelivery(DeliveryDecision decision) {
-      delivered = new DeliveryDecision("send-" + id(), decision.decision(), decision.operator());
+      delivered =
+          new DeliveryDecision(
+              "send-" + id(), decision.decision(), decision.operator(), decision.heldAt());
       TAKEN.computeIfAbsent(id(), k -> new AtomicInteger()).incrementAndGet();
       if (ANSWER_LOST.contains(id())) {
         // Taken, and its answer lost on the way back (the API stopped, the call failed).
@@ -691,8 +713,27 @@ class ApprovalDecisionsTest {
         .get(HeldMessages.DELIVERY_REVIEW, Document.class);
   }
 
-  /** Dates the lead's last recorded decision ({@code field}.at) {@code minutes} back. */
+  /**
+   * Dates the lead's last recorded decision ({@code field}: claimed at, taken at) {@code minutes}
+   * back.
+   */
   private static void decidedMinutesAgo(String leadId, String field, long minutes) {
+    Date then = Date.from(java.time.Instant.now().minus(java.time.Duration.ofMinutes(minutes)));
+    STORE
+        .messages()
+        .collection()
+        .updateMany(
+            Filters.and(Filters.eq("leadId", leadId), Filters.exists(field + ".at")),
+            Updates.combine(
+                Updates.set(field + ".at", then),
+                Updates.set(field + "." + HeldMessages.DECIDED_AT, then)));
+  }
+
+  /**
+   * Dates when the lead's last decision ({@code field}.at) was claimed {@code minutes} back, as if
+   * its update had taken that long before it was taken and answered (now).
+   */
+  private static void claimedMinutesBeforeItsAnswer(String leadId, String field, long minutes) {
     STORE
         .messages()
         .collection()
@@ -853,5 +894,192 @@ class ApprovalDecisionsTest {
     assertThat(retried.getStatus()).as(body).isEqualTo(409);
     assertThat(body).contains("\"reason\":\"hold_required\"");
     assertThat(taken(leadId)).as("one press, one resend").isEqualTo(1);
+  }
+
+  /**
+   * The API read the send held at one time while the workflow already holds it again (resent and
+   * held unknown again since; after a continue-as-new Temporal no longer knows the first request's
+   * update id). Before, the workflow knew no hold and took the decision on its new hold: one press,
+   * two resends. Now the decision names its hold to the workflow, which refuses it; the API answers
+   * 409 naming {@code heldAt} ({@code hold_superseded}, with the workflow's open hold), and its
+   * record of the earlier hold goes back to what it was.
+   */
+  @Test
+  void aDecisionTheWorkflowRefusesAsNamingAnotherHoldIs409NamingHeldAt() throws Exception {
+    String leadId = heldLead();
+    String workflowId = LeadWorkflow.workflowId(leadId);
+    String key = "send-" + workflowId;
+    String listed = listedHeldAt(leadId);
+    java.time.Instant newer = java.time.Instant.parse(listed).plusSeconds(900);
+    HOLDS.put(workflowId, newer);
+
+    Response refused =
+        delivery(
+            leadId,
+            "{\"decision\":\"resend\",\"idempotencyKey\":\""
+                + key
+                + "\",\"heldAt\":\""
+                + listed
+                + "\"}");
+    Response namingNone = delivery(leadId, "{\"decision\":\"resend\"}");
+
+    for (Response r : List.of(refused, namingNone)) {
+      String body = r.readEntity(String.class);
+      assertThat(r.getStatus()).as(body).isEqualTo(409);
+      assertThat(body)
+          .contains("\"field\":\"heldAt\"")
+          .contains("\"reason\":\"hold_superseded\"")
+          .contains("\"heldAt\":\"" + newer + "\"");
+    }
+    assertThat(taken(leadId)).isZero();
+    assertThat(deliveryReview(key)).as("no record of a decision nobody took").isNull();
+
+    HOLDS.put(workflowId, java.time.Instant.parse(listed));
+    Response named =
+        delivery(
+            leadId,
+            "{\"decision\":\"resend\",\"idempotencyKey\":\""
+                + key
+                + "\",\"heldAt\":\""
+                + listed
+                + "\"}");
+    String body = named.readEntity(String.class);
+    assertThat(named.getStatus()).as(body).isEqualTo(200);
+    assertThat(body).contains("\"heldAt\"");
+    assertThat(taken(leadId)).isEqualTo(1);
+    HOLDS.remove(workflowId);
+  }
+
+  /**
+   * A first decision (nothing decided on the send before) while the workflow holds the send and
+   * MongoDB has no record of the hold yet (the send's delivery unset: held again, or held the first
+   * time, its record coming with the workflow's next activity). Before, it went to the workflow
+   * without a record of its hold: taken (200), and its own retry after the send was resent and held
+   * again could not be told from a new decision. Now it is 409 naming {@code heldAt} ({@code
+   * hold_not_listed}); nothing is taken, and once the hold is listed it is decided naming it.
+   */
+  @Test
+  void aFirstDecisionWhileNoHoldIsListedIs409NamingHeldAt() throws Exception {
+    String leadId = heldLead();
+    String key = "send-" + LeadWorkflow.workflowId(leadId);
+    STORE
+        .messages()
+        .collection()
+        .updateOne(Filters.eq("idempotencyKey", key), Updates.unset("delivery"));
+
+    for (String first :
+        List.of(
+            "{\"decision\":\"resend\",\"idempotencyKey\":\"" + key + "\"}",
+            "{\"decision\":\"assume_sent\"}")) {
+      Response r = delivery(leadId, first);
+      String body = r.readEntity(String.class);
+      assertThat(r.getStatus()).as(first + " -> " + body).isEqualTo(409);
+      assertThat(body)
+          .as(first)
+          .contains("\"field\":\"heldAt\"")
+          .contains("\"reason\":\"hold_not_listed\"");
+    }
+    assertThat(taken(leadId)).as("nothing taken without a record of its hold").isZero();
+
+    Date at = new Date();
+    heldAgain(leadId, at);
+    Response listed =
+        delivery(
+            leadId,
+            "{\"decision\":\"resend\",\"idempotencyKey\":\""
+                + key
+                + "\",\"heldAt\":\""
+                + listedHeldAt(leadId)
+                + "\"}");
+    assertThat(listed.getStatus()).as(listed.readEntity(String.class)).isEqualTo(200);
+    assertThat(taken(leadId)).isEqualTo(1);
+    assertThat(deliveryReview(key).getDate("heldAt")).isEqualTo(at);
+  }
+
+  /**
+   * Two operators' conflicting decisions on one hold, and a lost answer: ops's resend is taken but
+   * its answer lost (its record pending), bob's stop, read while the send was still listed, writes
+   * its pending record over it and is refused. Before, bob's refused record stayed (the workflow's
+   * record of the resend said nothing of the hold), so ops's retry after the send was resent and
+   * held again was not recognised: a second resend. Now the workflow's record of the decision it
+   * took (recordApproval) also writes the hold's record: resend by ops, no longer pending, and the
+   * retry is 409 {@code hold_required}.
+   */
+  @Test
+  void theWorkflowsRecordOfTheDecisionItTookEndsTheHoldsRecordAsTaken() {
+    String leadId = heldLead();
+    String key = "send-" + LeadWorkflow.workflowId(leadId);
+    ANSWER_LOST.add(LeadWorkflow.workflowId(leadId));
+    Response first = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isNotEqualTo(200);
+    ANSWER_LOST.remove(LeadWorkflow.workflowId(leadId));
+    Date heldAt = deliveryReview(key).getDate("heldAt");
+
+    ApprovalResource bobs = new ApprovalResource(new HeldMessages(STORE.database()), WORKFLOWS);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                bobs.decideDelivery(
+                    leadId, new ApprovalResource.DeliveryRequest("stop", key, null), "bob"))
+        .as("the workflow took ops's resend")
+        .isInstanceOf(io.temporal.client.WorkflowUpdateException.class);
+    // The workflow's record of the resend it took, as its activity writes it.
+    new com.salesagent.activities.lead.LeadActivitiesImpl(STORE, Clock.systemUTC())
+        .recordApproval(
+            new com.salesagent.workflows.lead.ApprovalRecord(
+                leadId, key, "delivery_resend", "ops", null, null));
+
+    Document review = deliveryReview(key);
+    assertThat(review.getDate("heldAt")).isEqualTo(heldAt);
+    assertThat(review.getString("decision")).isEqualTo("resend");
+    assertThat(review.getString("by")).isEqualTo("ops");
+    assertThat(review.get(HeldMessages.PENDING)).as("taken, not pending").isNull();
+
+    heldAgain(leadId, new Date(System.currentTimeMillis() + 60_000));
+    Response retried = delivery(leadId, "{\"decision\":\"resend\"}");
+    String body = retried.readEntity(String.class);
+    assertThat(retried.getStatus()).as(body).isEqualTo(409);
+    assertThat(body).contains("\"reason\":\"hold_required\"");
+    assertThat(taken(leadId)).as("one press, one resend").isEqualTo(1);
+  }
+
+  /**
+   * A resend whose update took longer than the retry window (claimed 11 minutes before it was taken
+   * and answered), retried naming no hold after the send was held again. Before, the window started
+   * at the claim: the retry was taken as a new decision on the new hold (a second resend). Now it
+   * starts when the decision was answered: 409 {@code hold_required}.
+   */
+  @Test
+  void theRetryWindowOfADeliveryDecisionStartsWhenItWasTaken() {
+    String leadId = heldLead();
+    Response first = delivery(leadId, "{\"decision\":\"resend\"}");
+    assertThat(first.getStatus()).as(first.readEntity(String.class)).isEqualTo(200);
+    recorded(leadId, "delivery", "resend");
+    claimedMinutesBeforeItsAnswer(leadId, HeldMessages.DELIVERY_REVIEW, 11);
+    heldAgain(leadId, new Date(System.currentTimeMillis() + 60_000));
+
+    Response retried = delivery(leadId, "{\"decision\":\"resend\"}");
+    String body = retried.readEntity(String.class);
+    assertThat(retried.getStatus()).as(body).isEqualTo(409);
+    assertThat(body).contains("\"reason\":\"hold_required\"");
+    assertThat(taken(leadId)).as("one press, one resend").isEqualTo(1);
+  }
+
+  /**
+   * The same for an approval naming no message: claimed 11 minutes before it was taken, retried
+   * after the lead's next message was held. Before, the window had passed (from the claim) and the
+   * retry approved the next message; now it is 409 {@code hold_required}.
+   */
+  @Test
+  void theRetryWindowOfAnApprovalStartsWhenItWasTaken() {
+    String leadId = heldLead();
+    String approve = "{\"decision\":\"approve\"}";
+    approvedThenNextHeld(leadId, approve);
+    claimedMinutesBeforeItsAnswer(leadId, HeldMessages.REVIEW, 11);
+
+    Response retried = decide(leadId, approve, null);
+    String body = retried.readEntity(String.class);
+    assertThat(retried.getStatus()).as(body).isEqualTo(409);
+    assertThat(body).contains("\"reason\":\"hold_required\"");
+    assertThat(taken(leadId)).as("the next message was not decided").isEqualTo(1);
   }
 }

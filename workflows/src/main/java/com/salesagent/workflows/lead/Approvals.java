@@ -1,5 +1,6 @@
 package com.salesagent.workflows.lead;
 
+import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -11,6 +12,15 @@ import java.util.function.BooleanSupplier;
  * Temporal Updates, validated here before they are accepted.
  */
 final class Approvals {
+  /**
+   * Version 1: a hold of a send of unknown fate has an identity the workflow keeps, the time it was
+   * held ({@link LeadRun#deliveryHeldAt}), written as the send's {@code delivery.at} (what {@code
+   * GET /api/approvals} lists as {@code heldAt}); {@link #validateDelivery} refuses a decision
+   * naming another hold. Before it, the time was the activity's own clock and a decision was told
+   * from one on an earlier hold only by its update id, which Temporal forgets at a continue-as-new.
+   */
+  static final String HOLD_IDENTITY = "delivery-hold-identity";
+
   private final LeadRun run;
   private final Stages stages;
   private final Waits waits;
@@ -37,7 +47,7 @@ final class Approvals {
     run.pendingIsTemplate = template;
     run.approvalDecision = null;
     Instant slaAt = stages.now().plus(policy.approvalSla());
-    leads.recordApproval(new ApprovalRecord(run.leadId, key, "pending", null, slaAt));
+    leads.recordApproval(new ApprovalRecord(run.leadId, key, "pending", null, slaAt, null));
     Stage before = run.stage;
     String action = run.nextAction;
     Instant at = run.nextActionAt;
@@ -52,7 +62,8 @@ final class Approvals {
     run.pendingApproval = null;
     run.approvalDecision = null;
     if (run.ended()) {
-      leads.recordApproval(new ApprovalRecord(run.leadId, key, "cancelled", "lead ended", null));
+      leads.recordApproval(
+          new ApprovalRecord(run.leadId, key, "cancelled", "lead ended", null, null));
       return null;
     }
     ApprovalDecision decision =
@@ -60,7 +71,7 @@ final class Approvals {
             ? decided
             : new ApprovalDecision(key, policy.approvalDefault(), "sla-default");
     leads.recordApproval(
-        new ApprovalRecord(run.leadId, key, decision.decision(), decision.approver(), null));
+        new ApprovalRecord(run.leadId, key, decision.decision(), decision.approver(), null, null));
     stages.set(before, action, at, null, null);
     return decision;
   }
@@ -124,6 +135,9 @@ final class Approvals {
    */
   DeliveryDecision awaitDelivery(BooleanSupplier statusCame) {
     run.deliveryDecision = null;
+    // The hold's identity (version 1 of HOLD_IDENTITY): its time, in the workflow and in MongoDB.
+    run.deliveryHeldAt =
+        Workflow.getVersion(HOLD_IDENTITY, Workflow.DEFAULT_VERSION, 1) == 1 ? stages.now() : null;
     stages.set(
         Stage.DELIVERY_UNKNOWN,
         "operator_decides_delivery",
@@ -132,7 +146,12 @@ final class Approvals {
         "no status webhook resolved " + run.unknownSend.idempotencyKey());
     leads.recordApproval(
         new ApprovalRecord(
-            run.leadId, run.unknownSend.idempotencyKey(), "delivery_unknown", null, null));
+            run.leadId,
+            run.unknownSend.idempotencyKey(),
+            "delivery_unknown",
+            null,
+            null,
+            run.deliveryHeldAt));
     return awaitDecision(statusCame);
   }
 
@@ -146,7 +165,8 @@ final class Approvals {
       return null;
     }
     if (run.deliveryDecision == null) {
-      return new DeliveryDecision(run.unknownSend.idempotencyKey(), STATUS_CAME, null);
+      return new DeliveryDecision(
+          run.unknownSend.idempotencyKey(), STATUS_CAME, null, run.deliveryHeldAt);
     }
     DeliveryDecision decision = run.deliveryDecision;
     run.deliveryDecision = null;
@@ -156,7 +176,8 @@ final class Approvals {
             decision.idempotencyKey(),
             "delivery_" + decision.decision(),
             decision.operator(),
-            null));
+            null,
+            decision.heldAt()));
     return decision;
   }
 
@@ -169,7 +190,7 @@ final class Approvals {
   void released(String idempotencyKey) {
     leads.recordApproval(
         new ApprovalRecord(
-            run.leadId, idempotencyKey, "delivery_confirmed", "status webhook", null));
+            run.leadId, idempotencyKey, "delivery_confirmed", "status webhook", null, null));
   }
 
   void validateDelivery(DeliveryDecision decision) {
@@ -177,6 +198,21 @@ final class Approvals {
         || !Stage.DELIVERY_UNKNOWN.equals(run.stage)
         || !"operator_decides_delivery".equals(run.nextAction)) {
       throw new IllegalStateException("no send of this lead is waiting for a delivery decision");
+    }
+    if (decision.heldAt() != null
+        && run.deliveryHeldAt != null
+        && decision.heldAt().toEpochMilli() != run.deliveryHeldAt.toEpochMilli()) {
+      // A decision on an earlier hold of the send (a retry come after it was resent and held
+      // again, even across a continue-as-new, where Temporal no longer knows its update id).
+      throw new IllegalStateException(
+          "the hold of send "
+              + run.unknownSend.idempotencyKey()
+              + " held at "
+              + decision.heldAt()
+              + " "
+              + DeliveryDecision.HOLD_SUPERSEDED
+              + run.deliveryHeldAt
+              + " (decide that hold, naming its heldAt)");
     }
     if (run.deliveryDecision != null) {
       throw new IllegalStateException("this send was decided already");
@@ -205,7 +241,8 @@ final class Approvals {
         new DeliveryDecision(
             run.unknownSend.idempotencyKey(),
             decision.decision(),
-            decision.operator() == null ? "operator" : decision.operator());
+            decision.operator() == null ? "operator" : decision.operator(),
+            run.deliveryHeldAt);
     return run.deliveryDecision;
   }
 }

@@ -355,7 +355,7 @@ class LeadLifecycleV0 implements LeadWorkflow {
     pendingIsTemplate = template;
     approvalDecision = null;
     Instant slaAt = now().plus(policy.approvalSla());
-    leads.recordApproval(new ApprovalRecord(leadId, key, "pending", null, slaAt));
+    leads.recordApproval(new ApprovalRecord(leadId, key, "pending", null, slaAt, null));
     Stage before = stage;
     setStage(
         Stage.AWAITING_APPROVAL,
@@ -374,7 +374,7 @@ class LeadLifecycleV0 implements LeadWorkflow {
             ? approvalDecision
             : new ApprovalDecision(key, policy.approvalDefault(), "sla-default");
     leads.recordApproval(
-        new ApprovalRecord(leadId, key, decision.decision(), decision.approver(), null));
+        new ApprovalRecord(leadId, key, decision.decision(), decision.approver(), null, null));
     stage = before;
     return decision;
   }

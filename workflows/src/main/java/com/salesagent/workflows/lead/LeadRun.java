@@ -194,6 +194,13 @@ public final class LeadRun {
 
   public DeliveryDecision deliveryDecision;
 
+  /**
+   * The open hold of {@link #unknownSend} for an operator: when it was held (version 1 of {@link
+   * Approvals#HOLD_IDENTITY}; null for a hold opened before), what a decision names as {@code
+   * heldAt}.
+   */
+  public Instant deliveryHeldAt;
+
   /** Incremented by every signal that may change the next action: wakes the current wait. */
   public int changes;
 
@@ -340,6 +347,7 @@ public final class LeadRun {
     approvalDecision = null;
     unknownSend = null;
     deliveryDecision = null;
+    deliveryHeldAt = null;
     return ended;
   }
 

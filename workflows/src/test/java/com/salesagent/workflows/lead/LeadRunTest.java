@@ -50,7 +50,9 @@ class LeadRunTest {
     run.approvalDecision = new ApprovalDecision("k-9", "approve", "maria");
     run.unknownSend =
         new LeadRun.UnknownSend("k-8", 1, true, false, Instant.parse("2026-11-30T09:02:00Z"));
-    run.deliveryDecision = new DeliveryDecision("k-8", "resend", "ops");
+    run.deliveryDecision =
+        new DeliveryDecision("k-8", "resend", "ops", Instant.parse("2026-11-30T09:20:00.123Z"));
+    run.deliveryHeldAt = Instant.parse("2026-11-30T09:20:00.123Z");
     run.changes = 7;
     run.readLook = new LeadRun.ReadLook("wamid.1", Instant.parse("2026-12-01T09:00:00Z"));
 

@@ -365,10 +365,11 @@ class LeadSendPathTest {
     assertThat(h.fake.attempts).hasSize(1);
     assertThat(h.state().nextAction()).isEqualTo("operator_decides_delivery");
     String key = h.state().deliveryUnknown();
-    assertThatThrownBy(() -> h.current().resolveDelivery(new DeliveryDecision(key, "maybe", "ops")))
+    assertThatThrownBy(
+            () -> h.current().resolveDelivery(new DeliveryDecision(key, "maybe", "ops", null)))
         .hasStackTraceContaining("resend, assume_sent or stop");
 
-    h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops"));
+    h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops", null));
     h.sends(1);
 
     assertThat(h.fake.attempts).hasSize(2);
@@ -377,6 +378,89 @@ class LeadSendPathTest {
     assertThat(h.fake.approvals)
         .extracting(ApprovalRecord::status)
         .contains("delivery_unknown", "delivery_resend");
+  }
+
+  /** The holds the workflow recorded for an operator ({@code delivery_unknown}), in order. */
+  private List<Instant> holdsRecorded() {
+    return h.fake.approvals.stream()
+        .filter(a -> "delivery_unknown".equals(a.status()))
+        .map(ApprovalRecord::heldAt)
+        .toList();
+  }
+
+  /**
+   * A resend held unknown again is a new hold of the same send. Before, the workflow's validator
+   * knew no hold: a decision sent for the first hold (a retry come after the resend was held again,
+   * its update id forgotten by Temporal after a continue-as-new) was taken on the second, and the
+   * message resent a second time for one press. Now each hold has its time (written as the send's
+   * {@code delivery.at}, what the API lists as {@code heldAt}) and a decision naming another hold
+   * is refused ({@code HoldSuperseded}, the open hold's time as its detail); the open hold, named,
+   * is decided and its record names it.
+   */
+  @Test
+  void aDecisionNamingAnEarlierHoldIsRefusedAndTheOpenOneIsDecided() {
+    h.fake.sendAnswers.add("unknown");
+    h.fake.sendAnswers.add("unknown");
+    h.start();
+    h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+    String key = h.state().deliveryUnknown();
+    Instant first = holdsRecorded().get(0);
+    assertThat(first).as("the hold's time is recorded with it").isNotNull();
+
+    DeliveryDecision taken =
+        h.current()
+            .resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops", first));
+    assertThat(taken.heldAt()).isEqualTo(first);
+    h.until("held again", () -> holdsRecorded().size() == 2);
+    h.until("held again", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+    Instant second = holdsRecorded().get(1);
+    assertThat(second).isAfter(first);
+
+    assertThatThrownBy(
+            () ->
+                h.current()
+                    .resolveDelivery(
+                        new DeliveryDecision(key, DeliveryDecision.RESEND, "ops", first)))
+        .isInstanceOf(io.temporal.client.WorkflowUpdateException.class)
+        .satisfies(
+            e -> {
+              assertThat(DeliveryDecision.holdSuperseded(e))
+                  .as("refused naming the open hold: %s", e.getCause())
+                  .isEqualTo(second);
+            });
+    assertThat(h.fake.attempts).as("one press, one resend").hasSize(2);
+
+    DeliveryDecision assumed =
+        h.current()
+            .resolveDelivery(
+                new DeliveryDecision(key, DeliveryDecision.ASSUME_SENT, "ops", second));
+    assertThat(assumed.heldAt()).isEqualTo(second);
+    h.until("assumed sent", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
+    assertThat(h.fake.attempts).hasSize(2);
+    assertThat(h.fake.approvals)
+        .filteredOn(a -> a.status().startsWith("delivery_") && a.approver() != null)
+        .extracting(ApprovalRecord::status, ApprovalRecord::heldAt)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("delivery_resend", first),
+            org.assertj.core.groups.Tuple.tuple("delivery_assume_sent", second));
+  }
+
+  /**
+   * A decision naming no hold (an API client of before {@code heldAt}) is taken on the open hold as
+   * before, and answered with the hold it decided.
+   */
+  @Test
+  void aDecisionNamingNoHoldDecidesTheOpenOne() {
+    h.fake.sendAnswers.add("unknown");
+    h.start();
+    h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
+    String key = h.state().deliveryUnknown();
+
+    DeliveryDecision taken =
+        h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.STOP, "ops", null));
+
+    assertThat(taken.heldAt()).isEqualTo(holdsRecorded().get(0));
+    h.until("stopped", () -> h.state().stage() == Stage.STOPPED);
   }
 
   @Test
@@ -452,7 +536,7 @@ class LeadSendPathTest {
 
     assertThat(h.fake.reconcileCalls.get()).isEqualTo(asked + 1); // asked once, not in a loop
     assertThat(h.state().nextAction()).isEqualTo("operator_decides_delivery");
-    h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops"));
+    h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops", null));
     h.sends(1);
     assertThat(h.fake.attempts).hasSize(2);
     assertThat(h.fake.approvals)
@@ -468,7 +552,8 @@ class LeadSendPathTest {
     h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
     String key = h.state().deliveryUnknown();
 
-    h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.ASSUME_SENT, "ops"));
+    h.current()
+        .resolveDelivery(new DeliveryDecision(key, DeliveryDecision.ASSUME_SENT, "ops", null));
     h.until("waiting", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
     // Its real wamid shows up later with the key: the message takes it.
     h.current().messageStatus(new MessageStatusSignal("wamid.late", "read", h.now(), null, key));

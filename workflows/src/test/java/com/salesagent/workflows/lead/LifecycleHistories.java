@@ -162,7 +162,8 @@ final class LifecycleHistories {
               .messageStatus(
                   new MessageStatusSignal("wamid.late", "delivered", h.now(), null, key));
           h.env.sleep(Duration.ofMinutes(5));
-          h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops"));
+          h.current()
+              .resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops", null));
           h.sends(1);
           reply(h, 0);
         });
@@ -176,11 +177,13 @@ final class LifecycleHistories {
           h.start();
           h.until("held", () -> "operator_decides_delivery".equals(h.state().nextAction()));
           String key = h.state().deliveryUnknown();
-          h.current().resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops"));
+          h.current()
+              .resolveDelivery(new DeliveryDecision(key, DeliveryDecision.RESEND, "ops", null));
           h.until("resent", () -> !"operator_decides_delivery".equals(h.state().nextAction()));
           h.until("held again", () -> "operator_decides_delivery".equals(h.state().nextAction()));
           h.current()
-              .resolveDelivery(new DeliveryDecision(key, DeliveryDecision.ASSUME_SENT, "ops"));
+              .resolveDelivery(
+                  new DeliveryDecision(key, DeliveryDecision.ASSUME_SENT, "ops", null));
           h.until("assumed sent", () -> h.state().stage() == Stage.AWAITING_RESPONSE);
           h.current()
               .inboundMessage(

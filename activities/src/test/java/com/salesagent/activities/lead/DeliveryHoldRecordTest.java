@@ -1,0 +1,81 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.model.Filters;
+import com.salesagent.activities.mongo.HeldMessages;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.workflows.lead.ApprovalRecord;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The workflow's records of a send held for an operator and of the decision it took on it. Before,
+ * the hold's {@code delivery.at} was the activity's clock (the workflow could not name the hold a
+ * decision is for), and the decision's record left the hold's {@code deliveryReview} as the API
+ * wrote it: pending when the answer was lost, or another operator's refused decision.
+ */
+class DeliveryHoldRecordTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  @Test
+  void theHoldIsRecordedAtTheWorkflowsTimeAndTheDecisionTakenEndsItsRecord() {
+    MongoSchema.ensure(MONGO.database());
+    LeadStore store = new LeadStore(MONGO.database());
+    String leadId = "D-" + UUID.randomUUID();
+    String key = leadId + ":1";
+    var messages = MONGO.database().getCollection("messages");
+    messages.insertOne(
+        new Document("idempotencyKey", key).append("leadId", leadId).append("text", "a"));
+    LeadActivitiesImpl activities = new LeadActivitiesImpl(store, Clock.systemUTC());
+    Instant heldAt = Instant.parse("2026-12-07T05:00:00.123Z");
+
+    activities.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAt));
+    Document delivery = messages.find(Filters.eq("idempotencyKey", key)).first();
+    assertThat(delivery.get("delivery", Document.class).getDate("at"))
+        .as("the hold's time is the workflow's")
+        .isEqualTo(Date.from(heldAt));
+
+    // Another operator's decision, refused by the workflow, left its pending record on the hold.
+    new HeldMessages(MONGO.database())
+        .deliveryDeciding(key, Date.from(heldAt), "stop", "bob", Instant.now());
+    activities.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, heldAt));
+
+    Document message = messages.find(Filters.eq("idempotencyKey", key)).first();
+    assertThat(message.get("delivery", Document.class).getString("status")).isEqualTo("resend");
+    Document review = message.get(HeldMessages.DELIVERY_REVIEW, Document.class);
+    assertThat(review.getDate("heldAt")).isEqualTo(Date.from(heldAt));
+    assertThat(review.getString("decision")).isEqualTo("resend");
+    assertThat(review.getString("by")).isEqualTo("ops");
+    assertThat(review.get(HeldMessages.PENDING)).isNull();
+    assertThat(review.getDate(HeldMessages.DECIDED_AT)).isNotNull();
+
+    // A decision taken with no record of its hold (an old run's, naming none): the hold is the
+    // delivery.at it replaces, and its record is written whole.
+    String other = leadId + ":2";
+    Date oldHold = new Date(System.currentTimeMillis() - 60_000);
+    messages.insertOne(
+        new Document("idempotencyKey", other)
+            .append("leadId", leadId)
+            .append("delivery", new Document("status", "unknown").append("at", oldHold)));
+    activities.recordApproval(
+        new ApprovalRecord(leadId, other, "delivery_assume_sent", "ana", null, null));
+    Document otherReview =
+        messages
+            .find(Filters.eq("idempotencyKey", other))
+            .first()
+            .get(HeldMessages.DELIVERY_REVIEW, Document.class);
+    assertThat(otherReview.getDate("heldAt")).isEqualTo(oldHold);
+    assertThat(otherReview.getString("decision")).isEqualTo("assume_sent");
+    assertThat(otherReview.getString("by")).isEqualTo("ana");
+  }
+}
