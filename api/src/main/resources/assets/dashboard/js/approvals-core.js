@@ -54,12 +54,14 @@ export function staleDecision(err) {
 
 /**
  * A 409 saying the message the decision named is no longer the one waiting (decided, e.g. by this
- * reviewer's own earlier click whose answer was lost, and the lead's next message held since):
- * nothing was decided by this request; the list is loaded again to show the message waiting now.
+ * reviewer's own earlier click whose answer was lost, and the lead's next message held since), or,
+ * for a send of unknown fate, that no hold of it is listed any more (hold_not_listed: resent and
+ * being held again): nothing was decided by this request; the list is loaded again.
  */
 export function supersededHold(err) {
   return !!(err && err.status === 409 && err.data &&
-    (err.data.reason === 'hold_superseded' || err.data.reason === 'hold_required'));
+    (err.data.reason === 'hold_superseded' || err.data.reason === 'hold_required' ||
+      err.data.reason === 'hold_not_listed'));
 }
 
 /** What the toast says once the decision was taken. */

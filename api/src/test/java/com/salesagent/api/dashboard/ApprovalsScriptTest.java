@@ -131,6 +131,9 @@ class ApprovalsScriptTest {
         .isEqualTo("true");
     assertThat(eval("supersededHold({status: 409, data: {reason: 'hold_required'}})"))
         .isEqualTo("true");
+    // A send being held again, not listed yet: nothing decided, the list loaded again.
+    assertThat(eval("supersededHold({status: 409, data: {reason: 'hold_not_listed'}})"))
+        .isEqualTo("true");
     assertThat(eval("supersededHold({status: 409, data: {reason: 'variant_switched_off'}})"))
         .isEqualTo("false");
     assertThat(eval("supersededHold({status: 412, data: {reason: 'hold_superseded'}})"))
