@@ -85,6 +85,13 @@ public record FieldError(String field, String message) {
       }
       return new FieldError(field.toString(), message);
     }
+    if (e instanceof MismatchedInputException mi
+        && mi.getOriginalMessage() != null
+        && mi.getOriginalMessage().startsWith("Trailing token")) {
+      // FAIL_ON_TRAILING_TOKENS: a second value after the body's (Jackson's message names the Java
+      // class it bound the first to).
+      return new FieldError("body", "one JSON value, with nothing after it");
+    }
     if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
       // The body itself of the wrong kind ("[1]" for an object): Jackson's message names the Java
       // class ("Cannot deserialize value of type `com.salesagent.api.leads.LeadRequest`").

@@ -11,10 +11,12 @@ import java.util.List;
 /**
  * How the REST API reads request bodies, in one place so a new route cannot forget it: a field the
  * request type does not have, a field given twice, or a number for a yes/no, is refused (400 naming
- * it) rather than ignored or guessed; so is a scalar of another JSON type (a number or a yes/no for
- * text, text for a number or a yes/no). Applied to the application's mapper (which Jersey reads
- * entities with) and to the copies resources parse raw bodies with. Meta's and HubSpot's webhooks
- * parse with their own tolerant mappers into trees: they never go through this.
+ * it) rather than ignored or guessed; so is anything after the body's value (a second object pasted
+ * after the first was read alone and the rest dropped, the request answered as if whole); so is a
+ * scalar of another JSON type (a number or a yes/no for text, text for a number or a yes/no).
+ * Applied to the application's mapper (which Jersey reads entities with) and to the copies
+ * resources parse raw bodies with. Meta's and HubSpot's webhooks parse with their own tolerant
+ * mappers into trees: they never go through this.
  */
 public final class RequestJson {
   private RequestJson() {}
@@ -23,6 +25,7 @@ public final class RequestJson {
   public static ObjectMapper strict(ObjectMapper mapper) {
     mapper
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     // A yes/no is JSON's true or false: a number (2 read as true, 0 as false) is refused, so a
     // consent can never be a client's counter or id.

@@ -64,4 +64,40 @@ class RequestJsonTest {
         .isInstanceOf(MismatchedInputException.class);
     assertThat(strict.readValue("{\"name\":\"Ana\"}", LeadRequest.class).name()).isEqualTo("Ana");
   }
+
+  /**
+   * One body is one JSON value: what follows it (a second object pasted after the first, or the
+   * tail of a broken edit) is refused naming the body. Before, the raw-body routes read the first
+   * object and dropped the rest unseen: two leads concatenated enrolled one and answered 202, and
+   * {@code POST /api/subject-access/erasure} erased on a body ending in garbage.
+   */
+  @Test
+  void anythingAfterTheBodysValueIsRefusedNamingTheBody() throws Exception {
+    for (String body :
+        new String[] {
+          "{\"leadId\":\"L-1\",\"name\":\"Ana\"}{\"leadId\":\"L-2\",\"name\":\"Bia\"}",
+          "{\"leadId\":\"L-1\",\"name\":\"Ana\"} xyz",
+          "{\"leadId\":\"L-1\",\"name\":\"Ana\"}]",
+          "{\"leadId\":\"L-1\",\"name\":\"Ana\"} 1",
+        }) {
+      assertThatThrownBy(() -> strict.readValue(body, LeadRequest.class))
+          .as(body)
+          .satisfies(
+              e ->
+                  assertThat(FieldError.ofJson((java.io.IOException) e))
+                      .as(body)
+                      .extracting(FieldError::field)
+                      .isEqualTo("body"));
+      assertThatThrownBy(() -> strict.readValue(body.getBytes(), LeadRequest.class)).as(body);
+    }
+    assertThatThrownBy(
+            () -> strict.readValue("{\"name\":\"Ana\"}{\"name\":\"Bia\"}", LeadRequest.class))
+        .satisfies(
+            e ->
+                assertThat(FieldError.ofJson((java.io.IOException) e).message())
+                    .isEqualTo("one JSON value, with nothing after it"));
+    // Whitespace and line breaks after the value are still one value (curl -d @file adds one).
+    assertThat(strict.readValue("{\"name\":\"Ana\"}\r\n \n", LeadRequest.class).name())
+        .isEqualTo("Ana");
+  }
 }

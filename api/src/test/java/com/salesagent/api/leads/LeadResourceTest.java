@@ -222,6 +222,30 @@ class LeadResourceTest {
     assertThat(body.get("errors").toString()).contains("field=body");
   }
 
+  /**
+   * Two leads pasted one after the other are one body with something after its value: 400 naming
+   * the body, and neither is enrolled. Before, the first was enrolled (202) and the second dropped
+   * unseen.
+   */
+  @Test
+  void aSecondObjectAfterTheLeadIs400AndEnrolsNeither() {
+    Response r =
+        RESOURCES
+            .target("/api/leads")
+            .request()
+            .post(
+                Entity.json(
+                    leadJson("pasted-1", "+5511998760401", "pasted")
+                        + leadJson("pasted-2", "+5511998760402", "pasted")));
+
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(json(r).get("errors").toString())
+        .contains("field=body")
+        .contains("nothing after it");
+    assertThat(STORE.contacts().countDocuments(new Document("leadId", "pasted-1"))).isZero();
+    assertThat(STORE.contacts().countDocuments(new Document("leadId", "pasted-2"))).isZero();
+  }
+
   @Test
   void anUnknownFieldIs400NamingThatField() {
     Response r =
