@@ -9,7 +9,9 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.DynamicFeature;
@@ -17,7 +19,10 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.lang.annotation.Annotation;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -25,6 +30,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -41,8 +47,12 @@ import java.util.List;
  * whose body is not JSON ({@link RawBody}: the lead import's CSV and JSON lines, a recording) check
  * their own types, but refuse the three a form may send ({@code text/plain}, {@code
  * application/x-www-form-urlencoded}, {@code multipart/form-data}); Meta's and HubSpot's webhooks
- * are public and signed. Runs after authentication, so nothing is said to a caller without the
- * token.
+ * are public and signed. A route that reads no body (a {@code POST}, {@code PUT} or {@code DELETE}
+ * whose options, if any, are query parameters: a stop's {@code ?reason=}, an erasure's {@code
+ * ?keepSuppressed=}) refuses one (400 naming {@code body} and those parameters) unless it is empty
+ * or {@code {}}: it was ignored, so a stop sent with {@code {"reason": "..."}} stopped the lead and
+ * dropped the reason, answered 202 as if taken. Runs after authentication, so nothing is said to a
+ * caller without the token.
  */
 public final class JsonBodies implements DynamicFeature {
 
@@ -70,10 +80,28 @@ public final class JsonBodies implements DynamicFeature {
   @Override
   public void configure(ResourceInfo resource, FeatureContext context) {
     Method method = resource.getResourceMethod();
-    if (method == null || DenyByDefault.isPublic(resource) || !readsABody(method)) {
+    if (method == null || DenyByDefault.isPublic(resource)) {
+      return;
+    }
+    if (!readsABody(method)) {
+      if (!method.isAnnotationPresent(GET.class)) {
+        context.register(new NoBody(queryParameters(method)));
+      }
       return;
     }
     context.register(method.isAnnotationPresent(RawBody.class) ? FORM_TYPES : CHECK);
+  }
+
+  /** The names of the query parameters a route takes, in its signature's order. */
+  static List<String> queryParameters(Method method) {
+    List<String> names = new java.util.ArrayList<>();
+    for (Parameter p : method.getParameters()) {
+      QueryParam q = p.getAnnotation(QueryParam.class);
+      if (q != null) {
+        names.add(q.value());
+      }
+    }
+    return List.copyOf(names);
   }
 
   /**
@@ -242,6 +270,53 @@ public final class JsonBodies implements DynamicFeature {
           415,
           "this route takes a JSON body: send it as Content-Type: application/json",
           new FieldError("Content-Type", why));
+    }
+  }
+
+  /**
+   * On a route that reads no body: a body other than nothing or an empty object ({@code {}}, blanks
+   * around it) is refused, 400 naming {@code body}, before the route runs. Reads at most {@link
+   * #LOOK} bytes of it (what is left is drained after the answer, as for any refusal).
+   */
+  @Priority(Priorities.HEADER_DECORATOR)
+  static final class NoBody implements ContainerRequestFilter {
+    static final int LOOK = 4096;
+
+    private final List<String> options;
+
+    NoBody(List<String> options) {
+      this.options = options;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) throws IOException {
+      boolean body =
+          request.getLength() > 0 || request.getHeaderString("Transfer-Encoding") != null;
+      if (!body) {
+        return;
+      }
+      InputStream in = request.getEntityStream();
+      byte[] head = in.readNBytes(LOOK + 1);
+      request.setEntityStream(new SequenceInputStream(new ByteArrayInputStream(head), in));
+      if (head.length <= LOOK && emptyObject(head)) {
+        return;
+      }
+      throw new ApiException(
+          400,
+          "this route reads no body",
+          new FieldError(
+              "body",
+              options.isEmpty()
+                  ? "not read: this route takes no options"
+                  : "not read: this route's options are query parameters ("
+                      + String.join(", ", options)
+                      + ")"));
+    }
+
+    /** Nothing but blanks, or an empty JSON object with blanks around and inside it. */
+    static boolean emptyObject(byte[] bytes) {
+      return new String(bytes, StandardCharsets.ISO_8859_1)
+          .matches("[ \\t\\r\\n]*(\\{[ \\t\\r\\n]*\\}[ \\t\\r\\n]*)?");
     }
   }
 

@@ -77,6 +77,7 @@ class LeadResourceTest {
       ResourceTests.api()
           .addProvider(new AuthValueFactoryProvider.Binder<>(Operator.class))
           .addProvider(AS_OPERATOR)
+          .addProvider(new com.salesagent.api.http.JsonBodies())
           .addResource(
               new LeadResource(
                   new LeadValidator("UTC", "US"),
@@ -1728,6 +1729,57 @@ class LeadResourceTest {
     Map<?, ?> body = json(resume);
     assertThat(resume.getStatus()).as(String.valueOf(body)).isEqualTo(409);
     assertThat(body.get("errors").toString()).contains("field=leadId").contains("interested");
+  }
+
+  /**
+   * A route that reads no body refuses one, naming the body and the query parameters it does take,
+   * before it runs: a stop sent with {@code {"reason": ...}} stopped the lead (202) and dropped the
+   * reason, and an erasure's {@code {"keepSuppressed": false}} was ignored. Nothing, an empty
+   * object and the reason as the query parameter still reach the route (here: its workflow is gone,
+   * 409).
+   */
+  @Test
+  void aBodyOnARouteThatReadsNoneIs400NamingItsQueryParameters() {
+    STORE.contacts().insertOne(new Document("leadId", "body-stop-1").append("stage", "replied"));
+
+    Response stop =
+        RESOURCES
+            .target("/api/leads/body-stop-1/stop")
+            .request()
+            .post(Entity.json("{\"reason\":\"asked by phone\"}"));
+    assertThat(stop.getStatus()).isEqualTo(400);
+    assertThat(json(stop).get("errors").toString())
+        .contains("field=body")
+        .contains("query parameters (reason)");
+
+    Response erase =
+        RESOURCES
+            .target("/api/leads/body-stop-1")
+            .property(
+                org.glassfish.jersey.client.ClientProperties.SUPPRESS_HTTP_COMPLIANCE_VALIDATION,
+                true)
+            .request()
+            .build("DELETE", Entity.json("{\"keepSuppressed\":false}"))
+            .invoke();
+    assertThat(erase.getStatus()).isEqualTo(400);
+    assertThat(json(erase).get("errors").toString())
+        .contains("query parameters (reason, keepSuppressed)");
+    assertThat(STORE.contacts().find(new Document("leadId", "body-stop-1")).first())
+        .extracting(d -> d.get("erasure"))
+        .isNull();
+
+    for (Entity<String> passes :
+        List.of(Entity.json("{}"), Entity.json(" { }\n"), Entity.json(""))) {
+      Response r =
+          RESOURCES
+              .target("/api/leads/body-stop-1/stop")
+              .queryParam("reason", "asked by phone")
+              .request()
+              .post(passes);
+      assertThat(r.getStatus()).as(passes.getEntity()).isEqualTo(409);
+    }
+    Response none = RESOURCES.target("/api/leads/body-stop-1/pause").request().post(null);
+    assertThat(none.getStatus()).isEqualTo(409);
   }
 
   @Test
