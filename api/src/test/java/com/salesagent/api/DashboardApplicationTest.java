@@ -814,6 +814,50 @@ class DashboardApplicationTest {
     return store().messages().messageByWamid(wamid).getString("leadId");
   }
 
+  /**
+   * A {@code HEAD} of the live stream answers its headers and holds no stream: more {@code HEAD}s
+   * than an operator's streams, each given up, leave the operator's dashboard its live feed.
+   * Before, a {@code HEAD} answered nothing and kept its slot long after the client left, so the
+   * next {@code GET} was 429.
+   */
+  @Test
+  void aHeadOfTheStreamAnswersAndHoldsNoStream() throws Exception {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    int answered = 0;
+    for (int i = 0;
+        i <= com.salesagent.api.dashboard.DashboardResource.MAX_STREAMS_PER_OPERATOR;
+        i++) {
+      try {
+        HttpResponse<Void> head =
+            client.send(
+                HttpRequest.newBuilder(URI.create(url("/api/dashboard/stream")))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (head.statusCode() == 200) {
+          answered++;
+        }
+      } catch (java.net.http.HttpTimeoutException e) {
+        // the old answer: nothing, while the stream runs on
+      }
+    }
+    assertThat(answered)
+        .isEqualTo(com.salesagent.api.dashboard.DashboardResource.MAX_STREAMS_PER_OPERATOR + 1);
+    HttpResponse<InputStream> stream =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url("/api/dashboard/stream")))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    try {
+      assertThat(stream.statusCode()).isEqualTo(200);
+    } finally {
+      stream.body().close();
+    }
+  }
+
   @Test
   void withoutChangeStreamsTheFeedTailsByTimestamp() throws Exception {
     MongoDatabase db = app().connections().mongo().database();

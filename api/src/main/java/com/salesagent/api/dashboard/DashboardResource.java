@@ -13,6 +13,7 @@ import com.salesagent.api.http.QueryDays;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -231,6 +232,24 @@ public class DashboardResource {
 
   private final Semaphore streams = new Semaphore(MAX_STREAMS);
   private final ConcurrentHashMap<String, AtomicInteger> perOperator = new ConcurrentHashMap<>();
+
+  /**
+   * {@code HEAD} of the live stream: its headers, and nothing held. Jersey answered a {@code HEAD}
+   * by running the stream itself with the body discarded: no header went out (the heartbeats stayed
+   * in Jersey's buffer), and the stream's slot and thread stayed taken long after the client left
+   * (a write never reached the socket to fail), so sixteen monitors' {@code HEAD}s left the
+   * operator's dashboard without its live feed (429).
+   */
+  @HEAD
+  @Path("/stream")
+  @Produces("text/event-stream")
+  public Response streamHead(@Auth Operator operator) {
+    return Response.ok()
+        .type("text/event-stream")
+        .header("Cache-Control", "no-cache")
+        .header("X-Accel-Buffering", "no")
+        .build();
+  }
 
   @GET
   @Path("/stream")
