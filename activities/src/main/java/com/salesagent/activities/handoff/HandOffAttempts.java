@@ -2,6 +2,7 @@ package com.salesagent.activities.handoff;
 
 import static com.salesagent.activities.handoff.HandOffFields.BY_HAND_FROM;
 import static com.salesagent.activities.handoff.HandOffFields.BY_HAND_NOTE;
+import static com.salesagent.activities.handoff.HandOffFields.OWNER_ACCEPTED_AT;
 import static com.salesagent.activities.handoff.HandOffFields.RELEASED_TO_AGENT;
 import static com.salesagent.activities.handoff.HandOffFields.SLA_FROM_RESUME;
 
@@ -90,6 +91,9 @@ final class HandOffAttempts {
     Instant remindAt = hours.plusWorking(now, request.sla().dividedBy(2));
     Instant dueAt = hours.plusWorking(now, request.sla());
     String ownerId = owner.getString("_id");
+    // The contact as it was before this attempt: a reassignment moves it from its owner only while
+    // it is as read here (their acceptance marks it first: of the two, one wins).
+    Document held = contacts.find(Filters.eq("leadId", request.leadId())).first();
     Document earlier; // the lead's hand-off before this attempt's write (null: none)
     try {
       earlier =
@@ -129,16 +133,47 @@ final class HandOffAttempts {
     }
     // A later attempt is a reassignment when the lead is held (an owner's SLA passed, an owner
     // left); a lead that ended and wrote again (a new run of its workflow) is handed off afresh.
-    Document held = contacts.find(Filters.eq("leadId", request.leadId())).first();
     boolean reassigned =
         request.attempt() > 1 && held != null && REASSIGNED_FROM.contains(held.getString("stage"));
-    contacts.updateOne(
-        Filters.eq("leadId", request.leadId()),
+    String from = held == null ? null : held.getString("ownerId");
+    Bson owned =
         Updates.combine(
             Updates.set("ownerId", ownerId),
             // On MongoDB's clock, its claim's time: the claims it is compared with are.
             Updates.set("ownerAssignedAt", Date.from(claimedAt)),
-            Updates.unset(RELEASED_TO_AGENT)));
+            Updates.unset(RELEASED_TO_AGENT));
+    if (from != null && !from.equals(ownerId) && earlier != null) {
+      // A reassignment: only while its owner has not accepted it since it was read.
+      if (contacts
+              .updateOne(
+                  Filters.and(
+                      Filters.eq("leadId", request.leadId()),
+                      Filters.eq("ownerId", from),
+                      Filters.eq(OWNER_ACCEPTED_AT, held.get(OWNER_ACCEPTED_AT))),
+                  owned)
+              .getMatchedCount()
+          == 0) {
+        Document now2 = contacts.find(Filters.eq("leadId", request.leadId())).first();
+        if (now2 != null
+            && from.equals(now2.getString("ownerId"))
+            && !java.util.Objects.equals(
+                now2.get(OWNER_ACCEPTED_AT), held.get(OWNER_ACCEPTED_AT))) {
+          // Accepted by its owner as it was reassigned: theirs; the attempt is taken back.
+          UnfinishedHandOffs.takeBackKept(handoffs, ours(request, ownerId, now), earlier);
+          claims.release(ownerId, request.leadId());
+          LOG.info(
+              "lead {}: accepted by its owner {} as attempt {} was written; kept",
+              request.leadId(),
+              from,
+              request.attempt());
+          return new OwnerAssignment(
+              null, request.attempt(), null, null, null, "accepted by its owner meanwhile");
+        }
+        contacts.updateOne(Filters.eq("leadId", request.leadId()), owned); // moved otherwise
+      }
+    } else {
+      contacts.updateOne(Filters.eq("leadId", request.leadId()), owned);
+    }
     if (!OwnerClaims.active(owners.get(ownerId))) {
       // Made inactive since the owners were read (DELETE, or a PUT with active false): their
       // hand-on read the leads they hold before this contact named them, or reads it now and is
@@ -251,12 +286,7 @@ final class HandOffAttempts {
       Instant now,
       Instant claimedAt) {
     String leadId = request.leadId();
-    Bson ours =
-        Filters.and(
-            Filters.eq("_id", leadId),
-            Filters.eq("attempt", request.attempt()),
-            Filters.eq("ownerId", ownerId),
-            Filters.eq("assignedAt", Date.from(now)));
+    Bson ours = ours(request, ownerId, now);
     if (earlier == null) {
       handoffs.deleteOne(ours);
     } else {
@@ -279,6 +309,15 @@ final class HandOffAttempts {
         leadId,
         ownerId,
         request.attempt());
+  }
+
+  /** This assignment's hand-off write, as {@link #assigned} wrote it. */
+  private static Bson ours(HandOffRequest request, String ownerId, Instant now) {
+    return Filters.and(
+        Filters.eq("_id", request.leadId()),
+        Filters.eq("attempt", request.attempt()),
+        Filters.eq("ownerId", ownerId),
+        Filters.eq("assignedAt", Date.from(now)));
   }
 
   /**

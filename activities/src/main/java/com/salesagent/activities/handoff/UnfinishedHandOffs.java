@@ -244,6 +244,46 @@ public final class UnfinishedHandOffs {
   }
 
   /**
+   * Takes back a reassignment whose contact write lost to its previous owner's acceptance (the
+   * contact's {@value HandOffFields#OWNER_ACCEPTED_AT} changed since it was read): the hand-off
+   * {@code ours} (the attempt as this move wrote it) is replaced by {@code earlier} (as it was
+   * before the move), keeping the acceptance when the acceptance's own hand-off write came first
+   * (status, time and who). Conditional on the hand-off as read here, so an acceptance written
+   * meanwhile is read again, not lost; true when taken back.
+   */
+  public static boolean takeBackKept(
+      MongoCollection<Document> handoffs, Bson ours, Document earlier) {
+    for (int turn = 0; turn < 3; turn++) {
+      Document now = handoffs.find(ours).first();
+      if (now == null) {
+        return false; // changed by another since: left as it is
+      }
+      Document back = new Document(earlier);
+      if ("accepted".equals(now.getString("status"))) {
+        for (String field : List.of("status", "acceptedAt", "acceptedBy")) {
+          if (now.get(field) != null) {
+            back.put(field, now.get(field));
+          }
+        }
+      }
+      Object status = now.get("status");
+      if (handoffs
+              .replaceOne(
+                  Filters.and(
+                      ours,
+                      status == null
+                          ? Filters.exists("status", false)
+                          : Filters.eq("status", status)),
+                  back)
+              .getModifiedCount()
+          == 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Whether the owner the contact names ({@code named}) is the one the lead had before this attempt
    * and accepted it before this attempt's contact was written (the hand-off marked accepted): the
    * lead is theirs, not this attempt's owner's.

@@ -4,8 +4,11 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.handoff.UnfinishedHandOffs;
 import com.salesagent.activities.lead.LeadSegments;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.api.http.ApiException;
+import com.salesagent.api.http.FieldError;
 import com.salesagent.api.owners.SnoozedLeads;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import io.temporal.client.WorkflowNotFoundException;
@@ -13,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.function.Function;
 import org.bson.Document;
 
@@ -115,21 +119,50 @@ final class HandOffReassignment extends HeldLeadMove {
       claims.release(target, leadId);
       throw changedMeanwhile();
     }
-    store
-        .contacts()
-        .updateOne(
-            Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
-            paused
-                ? Updates.combine(
-                    Updates.set("ownerId", target),
-                    Updates.set("ownerAssignedAt", Date.from(assignedAt)),
-                    // The new rep has not seen it: it resumes handed off to them.
-                    Updates.set(LeadStore.PAUSED_FROM, "handed_off"),
-                    Updates.unset(SnoozedLeads.FIELD))
-                : Updates.combine(
-                    Updates.set("ownerId", target),
-                    Updates.set("ownerAssignedAt", Date.from(assignedAt)),
-                    Updates.unset(SnoozedLeads.FIELD)));
+    // Only while the holder has not accepted it since it was read (their acceptance marks the
+    // contact first): of the two, one wins.
+    Object mark = contact.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT);
+    long moved =
+        store
+            .contacts()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("leadId", leadId),
+                    Filters.eq("ownerId", holder),
+                    Filters.eq(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, mark)),
+                paused
+                    ? Updates.combine(
+                        Updates.set("ownerId", target),
+                        Updates.set("ownerAssignedAt", Date.from(assignedAt)),
+                        // The new rep has not seen it: it resumes handed off to them.
+                        Updates.set(LeadStore.PAUSED_FROM, "handed_off"),
+                        Updates.unset(SnoozedLeads.FIELD))
+                    : Updates.combine(
+                        Updates.set("ownerId", target),
+                        Updates.set("ownerAssignedAt", Date.from(assignedAt)),
+                        Updates.unset(SnoozedLeads.FIELD)))
+            .getMatchedCount();
+    if (moved == 0) {
+      Document now2 = store.contact(leadId);
+      if (now2 != null
+          && holder.equals(now2.getString("ownerId"))
+          && !java.util.Objects.equals(now2.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT), mark)) {
+        // Accepted by the holder as it was moved: theirs; the move's claim is taken back.
+        UnfinishedHandOffs.takeBackKept(
+            handoffs,
+            Filters.and(
+                Filters.eq("_id", leadId),
+                Filters.eq("ownerId", target),
+                Filters.eq("attempt", attempt + 1),
+                Filters.eq("assignedAt", Date.from(now))),
+            handoff);
+        claims.release(target, leadId);
+        throw new ApiException(
+            409,
+            "the lead was accepted by its owner meanwhile: load it again",
+            List.of(new FieldError("leadId", "accepted by " + holder + " as it was reassigned")));
+      }
+    }
     claims.confirm(target, leadId);
     LeadAuditLog.record(
         store, operator, leadId, "handoff_reassigned_by_hand", holder + " -> " + target, now);

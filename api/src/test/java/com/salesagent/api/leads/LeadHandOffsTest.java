@@ -550,6 +550,142 @@ class LeadHandOffsTest {
     assertThat(handedOffNotices(leadId)).as("only the first hand-off was told").isEqualTo(1);
   }
 
+  /** The real acceptance, its run's signals recorded in {@code actions}. */
+  private HandOffAcceptance acceptance(List<String> actions, Instant at) {
+    return new HandOffAcceptance(
+        store,
+        new Owners(MONGO.database()),
+        id ->
+            (LeadWorkflow)
+                Proxy.newProxyInstance(
+                    LeadWorkflow.class.getClassLoader(),
+                    new Class<?>[] {LeadWorkflow.class},
+                    (proxy, method, args) -> {
+                      actions.add(method.getName() + ":" + args[0]);
+                      return null;
+                    }),
+        Clock.fixed(at, ZoneOffset.UTC));
+  }
+
+  /**
+   * Known defect (session 47's hand-off note, 1): the FIRST run of a reassignment at the SLA wrote
+   * the contact unconditionally, so a rep accepting right before that write lost the lead they had
+   * just accepted (only the retry's write required the acceptance mark as read). Now the first
+   * run's write requires it too: the rep who accepted keeps the lead, the attempt is taken back
+   * with the acceptance, and the run is told nobody new took it.
+   */
+  @Test
+  void aRepWhoAcceptsWhileAFirstRunReassignmentWritesTheContactKeepsTheLead() {
+    var db = MONGO.database();
+    for (String id : List.of("ana", "bob")) {
+      db.getCollection(Owners.COLLECTION)
+          .updateOne(
+              Filters.eq("_id", id),
+              new Document(
+                  "$set",
+                  new Document("capacity", 10)
+                      .append("segments", List.of())
+                      .append("timezone", "UTC")
+                      .append(
+                          "workingHours",
+                          new Document("start", "00:00")
+                              .append("end", "23:59")
+                              .append("days", List.of(1, 2, 3, 4, 5, 6, 7)))));
+    }
+    String leadId = lead("interested", null);
+    var clock = new com.salesagent.activities.MutableClock(NOW);
+    var sla = Duration.ofHours(2);
+    String first =
+        new HandOffActivitiesImpl(db, clock)
+            .handOff(new com.salesagent.workflows.lead.HandOffRequest(leadId, "c-1", "smb", 1, sla))
+            .ownerId();
+    store.setContactFields(leadId, new Document("stage", "handed_off"));
+    clock.advance(sla);
+    List<String> actions = new CopyOnWriteArrayList<>();
+    HandOffAcceptance acceptance = acceptance(actions, NOW.plus(sla));
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    var second =
+        new HandOffActivitiesImpl(
+                beforeTheContactsOwner(
+                    db,
+                    () -> {
+                      if (once.compareAndSet(false, true)) {
+                        acceptance.take("ops", leadId, first); // the rep accepts, right now
+                      }
+                    }),
+                clock)
+            .handOff(
+                new com.salesagent.workflows.lead.HandOffRequest(leadId, "c-1", "smb", 2, sla));
+
+    assertThat(once).as("the acceptance came right before the contact's write").isTrue();
+    assertThat(actions).hasSize(1);
+    assertThat(store.contact(leadId).getString("ownerId"))
+        .as("the rep who accepted keeps the lead")
+        .isEqualTo(first);
+    assertThat(second.ownerId()).as("the run is told nobody new took it").isNull();
+    Document h =
+        db.getCollection(HandOffActivitiesImpl.HANDOFFS).find(Filters.eq("_id", leadId)).first();
+    assertThat(h.getString("ownerId")).isEqualTo(first);
+    assertThat(h.getInteger("attempt")).isEqualTo(1);
+    assertThat(h.getString("status")).isEqualTo("accepted");
+    assertThat(handedOffNotices(leadId)).as("only the first hand-off was told").isEqualTo(1);
+  }
+
+  /**
+   * Known defect (session 47's hand-off note, 1): a reassignment by hand wrote the contact
+   * conditional only on its owner, so the holder accepting right before that write lost the lead
+   * they had just accepted (hand-off accepted by them, contact the new rep's). Now the move's
+   * contact write requires the acceptance mark as read: the acceptance wins, the move's claim is
+   * taken back and the request answers 409 naming leadId; nothing is audited or signalled.
+   */
+  @Test
+  void aRepWhoAcceptsWhileAReassignmentByHandWritesTheContactKeepsTheLead() {
+    String leadId = lead("handed_off", "ana");
+    List<String> actions = new CopyOnWriteArrayList<>();
+    HandOffAcceptance acceptance = acceptance(actions, NOW);
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    LeadHandOffs api =
+        at(
+            NOW,
+            new LeadStore(
+                beforeTheContactsOwner(
+                    MONGO.database(),
+                    () -> {
+                      if (once.compareAndSet(false, true)) {
+                        acceptance.take("ops", leadId, "ana"); // ana accepts, right now
+                      }
+                    })));
+
+    refused(() -> api.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}")), 409, "leadId");
+
+    assertThat(once).as("the acceptance came right before the contact's write").isTrue();
+    assertThat(actions).hasSize(1);
+    assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("ana");
+    Document h =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(Filters.eq("_id", leadId))
+            .first();
+    assertThat(h.getString("ownerId")).isEqualTo("ana");
+    assertThat(h.getInteger("attempt")).isEqualTo(1);
+    assertThat(h.getString("status")).isEqualTo("accepted");
+    assertThat(h.get(HandOffActivitiesImpl.BY_HAND_FROM)).isNull();
+    assertThat(gone).as("the run is not told ana is gone").isEmpty();
+    assertThat(audits(leadId, "handoff_reassigned_by_hand")).isZero();
+    assertThat(handedOffNotices(leadId)).isZero();
+    assertThat(
+            MONGO
+                .database()
+                .getCollection(Collections.CONTACTS)
+                .countDocuments(Filters.and(Filters.eq("ownerId", "bob"), Owners.heldFilter())))
+        .as("bob holds nothing")
+        .isZero();
+  }
+
   /**
    * The database, its contacts' owner writes ({@code updateOne} setting {@code ownerAssignedAt})
    * preceded by {@code before}: a hand-off that dies there, or a request that comes right then.
