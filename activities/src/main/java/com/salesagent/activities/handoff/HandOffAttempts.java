@@ -60,7 +60,14 @@ final class HandOffAttempts {
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.notifications = new Notifications(db, clock);
     this.clock = clock;
-    this.unfinished = new UnfinishedHandOffs(owners, claims, contacts, notifications, clock);
+    this.unfinished =
+        new UnfinishedHandOffs(
+            owners,
+            claims,
+            contacts,
+            db.getCollection(Collections.AUDIT_LOG),
+            notifications,
+            clock);
   }
 
   /** See {@link HandOffActivitiesImpl#whenOwnerFreed}. */

@@ -89,6 +89,39 @@ final class OwnerAssigner {
   }
 
   OwnerAssignment assign(HandOffRequest request) {
+    return keptTimes(request, decide(request));
+  }
+
+  /**
+   * A reassignment that found nobody else ({@code answer} names no owner) leaves the lead with the
+   * rep who holds it, and their run's deadline becomes the answer's retry time (or one SLA from
+   * now): the lead's hand-off is given that time too ({@code dueAt}, {@code remindAt}: the run
+   * reminds no more), so the Hand-offs queue shows the run's deadline, not a passed one or one of
+   * an attempt taken back; the answer names it as its retry time, so both read one instant. Written
+   * only while the hand-off names that rep at an earlier attempt.
+   */
+  private OwnerAssignment keptTimes(HandOffRequest request, OwnerAssignment answer) {
+    if (answer.ownerId() != null || request.attempt() < 2 || request.sla() == null) {
+      return answer;
+    }
+    Document contact = contacts.find(Filters.eq("leadId", request.leadId())).first();
+    String holder = contact == null ? null : contact.getString("ownerId");
+    if (holder == null || !Owners.held(contact)) {
+      return answer;
+    }
+    Instant due = answer.retryAt() != null ? answer.retryAt() : clock.instant().plus(request.sla());
+    handoffs.updateOne(
+        Filters.and(
+            Filters.eq("_id", request.leadId()),
+            Filters.eq("ownerId", holder),
+            Filters.or(Filters.exists("attempt", false), Filters.lt("attempt", request.attempt()))),
+        Updates.combine(
+            Updates.set("remindAt", java.util.Date.from(due)),
+            Updates.set("dueAt", java.util.Date.from(due))));
+    return new OwnerAssignment(null, answer.attempt(), null, null, due, answer.note());
+  }
+
+  private OwnerAssignment decide(HandOffRequest request) {
     // Owners whose last place another assigner claimed while this one read their load (or whose
     // decision for this attempt, taken back at its retry, they could not take).
     java.util.Set<String> filled = new java.util.HashSet<>();

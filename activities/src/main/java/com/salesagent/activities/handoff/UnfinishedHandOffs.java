@@ -56,6 +56,7 @@ public final class UnfinishedHandOffs {
   private final Owners owners;
   private final OwnerClaims claims;
   private final MongoCollection<Document> contacts;
+  private final MongoCollection<Document> audit;
   private final Notifications notifications;
   private final Clock clock;
 
@@ -65,6 +66,7 @@ public final class UnfinishedHandOffs {
         new Owners(db),
         new OwnerClaims(db),
         db.getCollection(Collections.CONTACTS),
+        db.getCollection(Collections.AUDIT_LOG),
         new Notifications(db, clock),
         clock);
   }
@@ -73,11 +75,13 @@ public final class UnfinishedHandOffs {
       Owners owners,
       OwnerClaims claims,
       MongoCollection<Document> contacts,
+      MongoCollection<Document> audit,
       Notifications notifications,
       Clock clock) {
     this.owners = owners;
     this.claims = claims;
     this.contacts = contacts;
+    this.audit = audit;
     this.notifications = notifications;
     this.clock = clock;
   }
@@ -235,6 +239,25 @@ public final class UnfinishedHandOffs {
         byHand ? decided.getString(BY_HAND_NOTE) : reassigned ? "reassigned: the SLA passed" : null,
         ownerId,
         request.attempt());
+    if (byHand) {
+      // The move's audit entry, as its request would have written it (by the operator who asked),
+      // once: only the call that wrote the contact gets here, the API's next move or the run's
+      // retry, whichever finished it.
+      String by = null;
+      for (Document entry : decided.getList("history", Document.class, List.of())) {
+        if (ownerId.equals(entry.getString("ownerId"))
+            && entry.getInteger("attempt", 0) == request.attempt()
+            && entry.getString("by") != null) {
+          by = entry.getString("by");
+        }
+      }
+      audit.insertOne(
+          new Document("action", "handoff_reassigned_by_hand")
+              .append("by", by != null ? by : "system")
+              .append("leadId", leadId)
+              .append("detail", decided.getString(BY_HAND_FROM) + " -> " + ownerId)
+              .append("at", Date.from(clock.instant())));
+    }
     LOG.info(
         "lead {} handed to owner {} (attempt {}, finished at its retry)",
         leadId,

@@ -88,9 +88,9 @@ abstract class HeldLeadMove {
    * the holder), then the contact: a request that died between the two left the hand-off naming
    * another owner than the contact, and every later move was refused ({@link #requireHandOffOf}).
    * Such a move is finished here as the hand-off activity's retry finishes its own ({@link
-   * UnfinishedHandOffs#finishByHand}: the contact, the claim, the new owner told), then audited and
-   * the lead's run told ({@code ownerGone}) as the request would have; its retry then finds the
-   * lead moved, the next move moves it on.
+   * UnfinishedHandOffs#finishByHand}: the contact, the claim, the new owner told, the move
+   * audited), then the lead's run told ({@code ownerGone}) as the request would have; its retry
+   * then finds the lead moved, the next move moves it on.
    */
   Current finishingUnfinished(String operator, String leadId, Document contact) {
     Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
@@ -109,22 +109,67 @@ abstract class HeldLeadMove {
                 Updates.set(LeadStore.PAUSED_FROM, "handed_off"), Updates.unset(SnoozedLeads.FIELD))
             : Updates.unset(SnoozedLeads.FIELD);
     if (!unfinished.finishByHand(handoff, contact.getString("campaignId"), also)) {
-      return new Current(contact, handoff, null);
+      // Its new rep cannot take it (made inactive, or full, since): nobody chose another rep, so
+      // the move is undone and the lead is its holder's again, as before the request; this
+      // request then goes on from there (another rep, a release, a snooze).
+      undoByHand(operator, leadId, handoff, holder, to);
+      return new Current(held(leadId), handoffs.find(Filters.eq("_id", leadId)).first(), null);
     }
-    String by = operator;
-    for (Document entry : handoff.getList("history", Document.class, List.of())) {
-      if (to.equals(entry.getString("ownerId")) && entry.getString("by") != null) {
-        by = entry.getString("by"); // the operator of the request that died
-      }
-    }
-    LeadAuditLog.record(
-        store, by, leadId, "handoff_reassigned_by_hand", holder + " -> " + to, clock.instant());
+    // Audited by finishByHand (by the operator of the request that died), as the run's retry does.
     try {
       lead.apply(leadId).ownerGone(holder);
     } catch (RuntimeException e) {
       // Ended meanwhile, or Temporal away: the run's next hand-off finds the attempt.
     }
     return new Current(held(leadId), handoffs.find(Filters.eq("_id", leadId)).first(), holder);
+  }
+
+  /**
+   * An unfinished move to {@code to} taken back while the contact still names {@code holder}: the
+   * hand-off at the attempt before, naming the holder again (their assignment time from its
+   * history), in one write conditional on the move as read; audited ({@code
+   * handoff_reassign_undone}) when written. The run was never told of the move (its request died
+   * before the signal): nothing to tell it.
+   */
+  private void undoByHand(
+      String operator, String leadId, Document handoff, String holder, String to) {
+    Document contact = store.contact(leadId);
+    if (contact == null || !holder.equals(contact.getString("ownerId"))) {
+      return; // moved meanwhile
+    }
+    int attempt = handoff.getInteger("attempt", 1);
+    List<Bson> back = new java.util.ArrayList<>();
+    back.add(attempt > 1 ? Updates.set("attempt", attempt - 1) : Updates.unset("attempt"));
+    back.add(Updates.set("ownerId", holder));
+    for (Document entry : handoff.getList("history", Document.class, List.of())) {
+      if (holder.equals(entry.getString("ownerId"))
+          && entry.getInteger("attempt", 0) == attempt - 1
+          && entry.getDate("at") != null) {
+        back.add(Updates.set("assignedAt", entry.getDate("at")));
+      }
+    }
+    back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_FROM));
+    back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_NOTE));
+    back.add(Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME));
+    long undone =
+        handoffs
+            .updateOne(
+                Filters.and(
+                    Filters.eq("_id", leadId),
+                    Filters.eq("ownerId", to),
+                    Filters.eq("attempt", attempt),
+                    Filters.eq(HandOffActivitiesImpl.BY_HAND_FROM, holder)),
+                Updates.combine(back))
+            .getModifiedCount();
+    if (undone == 1) {
+      LeadAuditLog.record(
+          store,
+          operator,
+          leadId,
+          "handoff_reassign_undone",
+          holder + " -> " + to + ": " + to + " cannot take it",
+          clock.instant());
+    }
   }
 
   /** The lead's hand-off record names its holder; 409 naming {@code leadId} while it changes. */

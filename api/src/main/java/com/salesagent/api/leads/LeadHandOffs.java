@@ -72,7 +72,7 @@ final class LeadHandOffs {
     this.owners = new Owners(store.database());
     this.reassignment = new HandOffReassignment(store, lead, owners, clock);
     this.releases = new HandOffRelease(store, lead, owners, clock);
-    this.snoozes = new LeadSnoozes(store, owners, clock);
+    this.snoozes = new LeadSnoozes(store, lead, owners, clock);
   }
 
   /**

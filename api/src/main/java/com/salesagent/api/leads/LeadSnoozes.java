@@ -23,8 +23,13 @@ final class LeadSnoozes extends HeldLeadMove {
   /** The lead's owner, and whether anything was written ({@code false}: as it was already). */
   record Outcome(String ownerId, boolean changed) {}
 
-  LeadSnoozes(LeadStore store, Owners owners, Clock clock) {
-    super(store, null, owners, clock); // a snooze tells no workflow
+  LeadSnoozes(
+      LeadStore store,
+      java.util.function.Function<String, com.salesagent.workflows.lead.LeadWorkflow> lead,
+      Owners owners,
+      Clock clock) {
+    // A snooze tells no workflow; a move by hand it finishes first tells it as the move would.
+    super(store, lead, owners, clock);
   }
 
   /**
@@ -34,10 +39,16 @@ final class LeadSnoozes extends HeldLeadMove {
    */
   Outcome snooze(String operator, String leadId, String by, Instant until, Instant now) {
     Document contact = held(leadId);
+    requireHolder(by, contact.getString("ownerId"));
+    // A move by hand that died between its writes is finished first, as a reassignment or a
+    // release finishes it: the lead is its new rep's, who has not taken it yet.
+    Current current = finishingUnfinished(operator, leadId, contact);
+    contact = current.contact();
     String holder = contact.getString("ownerId");
     requireHolder(by, holder);
-    // A paused lead as the stage its pause left: one not taken yet still waits for its rep.
-    String stage = Owners.heldStage(contact);
+    // A paused lead as the stage its pause left: one not taken yet still waits for its rep (as
+    // does one a finished move just handed on: its run makes it handed_off).
+    String stage = current.finishedFrom() != null ? "handed_off" : Owners.heldStage(contact);
     if ("handed_off".equals(stage) || "interested".equals(stage)) {
       throw new ApiException(
           409,
@@ -47,7 +58,9 @@ final class LeadSnoozes extends HeldLeadMove {
                   "leadId",
                   "stage "
                       + stage
-                      + (stage.equals(contact.getString("stage")) ? "" : " (paused)")
+                      + (current.finishedFrom() != null
+                          ? " (reassigned from " + current.finishedFrom() + ")"
+                          : stage.equals(contact.getString("stage")) ? "" : " (paused)")
                       + ": take it")));
     }
     Document before = contact.get(SnoozedLeads.FIELD, Document.class);
