@@ -1,6 +1,5 @@
 package com.salesagent.activities.triage;
 
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -81,238 +80,6 @@ public final class OptOutDetector {
               + "( please| pls| plz| por favor| bitte| thanks| thank you| thx| gracias"
               + "| obrigad[oa]| merci| danke| grazie| пожалуиста| спасибо)*$");
 
-  /** Someone saying they are not to be removed: "Please don't remove me, I'm interested". */
-  private static final String NOT_NEGATED = "(?<!(don't|dont|do not|never|not) )";
-
-  private static final List<Pattern> PHRASES =
-      List.of(
-          Pattern.compile(
-              // "remove me" and "take me off" are in CLAUSE_PHRASES ("remove me from the CC")
-              ".*\\b(unsubscribe me|opt me out"
-                  + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
-                  + "|no more messages"
-                  // "stop bothering / texting me" only as a clause of its own (CLAUSE_PHRASES):
-                  // not "My kids won't stop texting me" or "I can't stop sending memes lol"
-                  // "write", as escribir, escrever, schreiben and écrire are read; "don't write to
-                  // me" only with again/anymore ("don't write to me in Spanish" is no opt-out)
-                  + "|stop writing (to )?(me|us)"
-                  + "|(do not|don'?t) write (to )?(me|us) (again|anymore|any more)"
-                  + "|leave me alone|(this|that) is spam|(isso|isto) e spam|(esto|eso) es spam"
-                  // Meta's "Stop promotions" quick reply on marketing templates, and its kin
-                  + "|stop (the |all |your )?(promotions?|promos?|marketing|offers|ads|advertising)"
-                  + "( messages)?|no more (promotions|promos|marketing|offers|ads)"
-                  // from us, not from another vendor ("unsubscribe from HubSpot and move to you")
-                  + "|unsubscribe( me| us)? from (this|these|your|you|here|all|everything|it|them"
-                  + "|the (list|mailing list|messages|texts|promotions|marketing|campaign"
-                  + "|newsletters?|updates)"
-                  // what we send, by channel: "unsubscribe from WhatsApp marketing"; not "from
-                  // marketing automation tools"
-                  + "|((whatsapp|email|e-mail|sms|text) )?(marketing|promotions|promos|newsletters?"
-                  + "|updates|messages|texts)(?! (automation|platform|tools?|software|suite|cloud"
-                  + "|hub|apps?|provider|vendor|api)\\b))"
-                  // leaving another tool for us: "unsubscribe from them and move to you"
-                  + "(?!.*\\b(move|moving|switch|switching|migrate|migrating|come|coming)"
-                  + " (over )?to (you|your|u)\\b)"
-                  // a number deleted from a list, not "my number ending 1234 from the old account"
-                  // not "Please don't delete my number from your list, I'm interested"
-                  + "|"
-                  + NOT_NEGATED
-                  + "(delete|remove|erase) my (phone number|number|contact details|contact|details)"
-                  + " from (your|the|this|all|every) (\\p{L}+ )?(list|lists|database|db|system"
-                  + "|records|crm|contacts)"
-                  + "|"
-                  + NOT_NEGATED
-                  + "(delete|remove|erase) my (phone number|number|contact details|contact|details)"
-                  + " from (your|ur|this|these|all|all your) (\\p{L}+ )?(whatsapp|channel|channels"
-                  + "|newsletter|newsletters|updates|marketing|promotions|messages)"
-                  + "|(i )?(don'?t|do not) want (these|your|any more|any) (messages|texts))\\b.*"),
-          Pattern.compile(
-              ".*\\b(no me (escribas|escriba|escriban|contactes|contacte|contacten|mandes|mande"
-                  + "|manden|envies|envie|envien) mas|no me escribas"
-                  + "|(deja|dejen|dejad|deje) de (escribirme|contactarme|enviarme|mandarme"
-                  + "|(mandar|enviar) mensajes(?! de (audio|voz)))"
-                  // what they send, not "que me manden la factura por correo"
-                  + "|no quiero que me (escriban|escribas|contacten|contactes|manden|mandes|envien"
-                  // not another channel: "que me manden nada por correo, prefiero WhatsApp"
-                  + "|envies) ((mas|nada)(?! (por|al|a mi) (correo|email|e-mail|mail|sms))"
-                  + "|mensajes(?! de (audio|voz))|ningun mensaje|publicidad"
-                  + "|promociones)"
-                  + "|(quitame|quitenme|borrame|borrenme|sacame|saquenme|eliminame|eliminenme)"
-                  + " de (la|su|tu|esta|vuestra) lista"
-                  + "|no (quiero|deseo) (recibir )?mas mensajes|no mas mensajes"
-                  + "|darme de baja|dar de baja|dame de baja|denme de baja"
-                  + "|(detener|parar|cancelar) (las )?promociones"
-                  + "|no (quiero|deseo) (recibir )?mas promociones|no mas promociones)\\b.*"),
-          Pattern.compile(
-              ".*\\b(nao me (mande|mandem|envie|enviem|escreva|escrevam|contate|contatem|chame)"
-                  + " mais|(pare|parem|para) de me (enviar|mandar|escrever|contatar)"
-                  // what they send, not "Pare de enviar áudio, prefiro texto"
-                  + "|(pare|parem) de (enviar|mandar|escrever|chamar)(-me| me| pra mim| para mim"
-                  + "|( mais| essas?| tantas?)? (mensage(m|ns)(?! de (audio|voz))|msgs?|isso|isto"
-                  + "|nada|propagandas?|promocoes|spam))"
-                  + "|para de (mandar|enviar) mensage(m|ns)(?! de (audio|voz))"
-                  + "|nao me (mande|mandem|envie|enviem) mensage(m|ns)(?! de (audio|voz))"
-                  // not "Não me tire da lista" or "Não remova meu número da lista"
-                  + "|(?<!nao )(me )?(?<!nao me )(tire|tira|tirem|remova|remove|removam|exclua|exclui)"
-                  + " (d[ae]ss?a|da|desta|da sua|de sua) lista"
-                  // from a list, not "Remova meu número antigo, o novo é..."
-                  + "|(?<!nao )(remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato"
-                  + "|telefone) (da|de|desta|dessa|do|deste|desse|dos|das|nos|nas|na|no)"
-                  + " (sua |seu |suas |seus |vossa |vossas )?(listas?|bases?|cadastros?"
-                  + "|banco de dados|sistemas?|contatos|mailing)"
-                  + "|nao (quero|desejo) (receber )?mais mensagens|nao quero mais receber"
-                  + "|me descadastr[ae]\\w*"
-                  + "|(parar|interromper|cancelar) (as )?promocoes"
-                  + "|nao (quero|desejo) (receber )?mais promocoes)\\b.*"),
-          Pattern.compile(
-              ".*\\b(keine (nachrichten|werbung|sms|mails|e-mails) mehr"
-                  + "|nicht mehr (kontaktieren|anschreiben|schreiben)"
-                  + "|(schreiben|kontaktieren|kontaktiere|schreib|schreibt) (sie )?(mir|mich|uns)"
-                  + " (bitte )?nicht mehr|(melden|tragen) sie mich (ab|aus)"
-                  + "|werbung (stoppen|beenden|abbestellen)"
-                  + "|keine weiteren (nachrichten|werbung|sms|mails|e-mails)"
-                  + "|(horen|hort|hor) (sie )?auf (mir|mich|uns) zu (schreiben|kontaktieren)"
-                  // from a list, not "Bitte entfernen Sie mich aus dem CC"
-                  + "|(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten) (bitte )?"
-                  // a compound with a hyphen too: "aus der WhatsApp-Liste"
-                  + "(aus|von) (\\p{L}+ )?([\\p{L}-]*liste|[\\p{L}-]*verteiler"
-                  + "|[\\p{L}-]*datenbank|[\\p{L}-]*newsletter|kartei|system))\\b.*"),
-          Pattern.compile(
-              ".*\\b(ne (plus )?me (contactez|contacter|ecrivez|ecrire) plus|ne plus me (contacter"
-                  + "|ecrire)"
-                  // "me" elided before a vowel, as French writes it: "Ne m'écrivez plus"
-                  + "|ne m'(ecrivez|ecris|envoyez|envoie) plus|ne plus m'(ecrire|envoyer)"
-                  + "|(arretez|arrete|cessez) de (m'ecrire|m'envoyer|me contacter)"
-                  + "|(retirez|supprimez|enlevez)-? ?moi de (votre|vos|la|cette) listes?"
-                  + "|je ne veux plus (recevoir|de messages)|desabonnez-? ?moi"
-                  + "|desinscrivez-? ?moi|(arreter|stopper) les (promotions|promos|offres))\\b.*"),
-          Pattern.compile(
-              // Italian: "non scrivermi più" but not "... più tardi delle 18", "... più di una
-              // volta" or "... più su email, usa WhatsApp"
-              ".*\\b(non (scrivermi|scrivetemi|mi scrivete|mi scriva|mi scrivere|contattarmi"
-                  + "|contattatemi|mi contattate|mi contatti|mandarmi messaggi|mandatemi messaggi"
-                  + "|inviarmi messaggi) (mai )?piu"
-                  + "(?! (tardi|presto|di|del|della|dello|dei|delle|degli|spesso|volte|che)\\b)"
-                  + "(?! (per|via|su|sulla|alla|a|al|tramite|con) (email|e-mail|mail|posta|sms"
-                  + "|telefono)\\b)(?! (messaggi )?(vocali|audio)\\b)"
-                  // not "Basta messaggi vocali, scrivimi pure"
-                  + "|basta (con )?(i |questi |tutti questi )?messaggi(?! (vocali|audio))"
-                  + "|non (voglio|desidero) (piu )?ricevere (piu )?(messaggi|promozioni|pubblicita)"
-                  + "|(cancellami|cancellatemi|toglimi|toglietemi|rimuovimi|rimuovetemi)"
-                  + " (dalla|dalle|da questa|dalla vostra|dalla tua|dalla sua|dalle vostre)"
-                  + " (lista|liste|mailing list|rubrica|newsletter|contatti))\\b.*"));
-
-  /** What a clause may end with after a phrase of {@link #CLAUSE_PHRASES}. */
-  private static final String COURTESY =
-      "( (please|pls|plz|now|asap|already|thanks|thank you|thx|por favor|pfv|pf|agora|ja"
-          + "|obrigad[oa]|gracias|ya|bitte|danke|sofort|merci))*";
-
-  /**
-   * A list or database a number is kept on: "your list", "this mailing list", "your WhatsApp list",
-   * "your database", "your contacts"; not "the CC list", "the invoice" or "the 9am call".
-   */
-  private static final String LIST_OBJECT =
-      // the sender's own list, however they call it: "your leads list", "this prospect list"
-      "(((your|ur|this|these|all|all your|all of your|every|any) )(\\p{L}+ )?"
-          // "the" list only as a list of messages: not "the CC list"
-          + "|((the|that|our) )?((mailing|whatsapp|contact|marketing|sms|text|texting|messaging"
-          + "|message|broadcast|call|calling|sales|email|e-mail|promo|promotion|promotional"
-          + "|newsletter|subscriber|subscription|distribution|spam) )?)"
-          + "(list|lists|database|databases|db|system|records|crm|contacts)";
-
-  /**
-   * Phrases that say stop only as the end of a clause: "Delete my number" or "Remova meu número,
-   * por favor" but not "Delete my number ending 1234 from the old account" or "Remova meu número
-   * antigo, o novo é..."; "Bitte entfernen Sie mich" but not "... aus dem CC"; "Pare de enviar" but
-   * not "Pare de enviar áudio"; "No quiero que me escriban" but not "... que me manden la factura".
-   * Each is matched against one normalised clause.
-   */
-  private static final List<Pattern> CLAUSE_PHRASES =
-      List.of(
-          // at the clause's start, maybe asked politely: not "Did you delete my number?" or
-          // "Please don't delete my number"
-          Pattern.compile(
-              "^((.* )?(and|so|then|also|i said|(i )?(want|need|would like|'d like) you to) )?"
-                  + NOT_NEGATED
-                  + "(please |pls |plz |kindly |just |(can|could|would) you (please |pls |kindly )?)*"
-                  + "(delete|remove|erase) my (phone number|number|contact details|contact"
-                  + "|details)"
-                  + COURTESY),
-          // said to us as a clause of its own, maybe asked: "Please stop texting me", "Can you
-          // stop texting me?", "I need you to stop messaging me", "stop sending me these
-          // messages"; not "My kids won't stop texting me", "Please don't stop messaging me",
-          // "Can you stop texting me at night?" or "Stop sending me the PDF, I have it"
-          Pattern.compile(
-              "^((.* )?(and|so|then|also|i said|(i )?(want|need|would like|'d like) you to) )?"
-                  + "(please |pls |plz |kindly |just |(can|could|would|will) you (please |pls "
-                  + "|plz |kindly |just )?)*"
-                  + "stop (spamming|bothering|harassing|pestering|msging|messaging|texting"
-                  + "|sending|contacting)( me| us)?"
-                  + "( (these|those|the|your|all|all these|all those|all the|all your|any|more"
-                  + "|any more|so many))?"
-                  + "( (messages|message|msgs|texts|stuff|spam|promotions|promos|offers|ads))?"
-                  + "( (again|anymore|any more))?"
-                  + COURTESY),
-          Pattern.compile(
-              ".*\\b((?<!nao )(remova|remove|apague|apaga|exclua|exclui) (o )?meu (numero|contato"
-                  + "|telefone)"
-                  + "|(pare|parem) de (enviar|mandar|escrever|chamar))"
-                  + COURTESY),
-          Pattern.compile(
-              ".*\\bno quiero que me (escriban|escribas|contacten|contactes|manden|mandes|envien"
-                  + "|envies)"
-                  + COURTESY),
-          Pattern.compile(
-              ".*\\b(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten)" + COURTESY),
-          // Russian "I want to unsubscribe", "unsubscribe me", "don't write to me (anymore)"; not
-          // "Не пишите мне на почту" (by e-mail) or "Как отписаться от ...?"
-          Pattern.compile(
-              "^((я )?(хочу|хотел бы|хотела бы|прошу) |пожалуиста )*(отписаться|отпишите меня"
-                  + "|отпиши меня)( (пожалуиста|спасибо|срочно))*"),
-          Pattern.compile(
-              "^(пожалуиста )?(больше |никогда )?не (пишите|пиши|присылаите|присылаи|шлите|шли)"
-                  + "( мне)?( больше| сюда)?( ничего)?( (пожалуиста|спасибо))*"),
-          // Chinese, written without spaces: "请退订", "我要取消订阅", "别再发了", "不要再给我发消息了";
-          // not "报价单别再发了" (the quote) or "怎么退订" (a question)
-          Pattern.compile("^(你|你们|请|请你|请你们|我要|我想|帮我|麻烦|麻烦你)*(退订|取消订阅)(吧|了|谢谢)*"),
-          Pattern.compile("^(你|你们|请|请你|请你们)*(别|不要)再(给我)?(发|发送)(消息|信息|短信|广告)?(了|啦)?(谢谢)?"),
-          // Italian "cancel / remove me", as a clause of its own: not "Cancellami l'appuntamento"
-          Pattern.compile(
-              "^(per favore |per piacere |ti prego )?(cancellami|cancellatemi|toglimi|toglietemi"
-                  + "|rimuovimi|rimuovetemi|disiscrivimi|disiscrivetemi)( (subito|per favore"
-                  + "|per piacere|grazie))*"),
-          // "Please remove me", "Take me off", "remove me from here"; "remove me from your list",
-          // "take me off of your mailing list and stop texting"; not "Remove me from the CC
-          // please", "Take me off the 9am call" or "remove me from the invoice and add ..."
-          Pattern.compile(
-              ".*\\b"
-                  + NOT_NEGATED
-                  + "(remove me( (from|off|off of) (here|this|there))?"
-                  + "|take me off( of)?( (here|this|there))?)"
-                  + "( (too|also|as well|immediately|right now|right away|permanently|for good))*"
-                  + COURTESY
-                  + "( (too|also|as well|immediately|right now|right away|permanently|for good))*"),
-          Pattern.compile(
-              ".*\\b"
-                  + NOT_NEGATED
-                  + "(remove|take|get) me (off of|off|from|out of) "
-                  + LIST_OBJECT
-                  // then the clause's end or a word that starts no other noun ("your system
-                  // integration call" is none)
-                  + "( (and|or|of|i|i'm|im|i am|we|we're|as|because|since|cause|pls|plz|please"
-                  + "|now|asap|immediately|forever|permanently|for good|right now|right away"
-                  + "|too|also|already|thanks|thank you|thx)\\b.*)?"));
-
-  /**
-   * "Stop calling me" only as the last clause with words: not "Stop calling me, text me here
-   * instead".
-   */
-  private static final Pattern STOP_CALLING =
-      Pattern.compile(
-          "^(please |pls |plz |kindly |just )?stop calling (me|us)( again| anymore| any more"
-              + "| every day| all the time)?"
-              + COURTESY);
-
   /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
   private static final String SIGN_OFF_WORD =
       "(thanks|thank you|thank u|thx|ty|tks|many|a lot|very much|so much|obrigad[oa]|muito"
@@ -353,7 +120,7 @@ public final class OptOutDetector {
       return false;
     }
     boolean phrasesRead = t.length() <= PHRASE_TEXT;
-    if (phrasesRead && PHRASES.stream().anyMatch(p -> p.matcher(t).matches())) {
+    if (phrasesRead && OptOutPhrases.PHRASES.stream().anyMatch(p -> p.matcher(t).matches())) {
       return true;
     }
     // The clauses one by one, of a text whose normalised form is short (above) and whose own
@@ -369,7 +136,7 @@ public final class OptOutDetector {
         continue;
       }
       String c = normalise(clause);
-      if (CLAUSE_PHRASES.stream().anyMatch(p -> p.matcher(c).matches())) {
+      if (OptOutPhrases.CLAUSE_PHRASES.stream().anyMatch(p -> p.matcher(c).matches())) {
         return true;
       }
       // a sign-off after the stop does not hide it: "Hi, STOP. Thanks"
@@ -382,7 +149,8 @@ public final class OptOutDetector {
     // one it is often no opt-out ("Stop it, you're making me blush", "Wait, stop, I meant
     // Tuesday", "Stop calling me, text me here instead"), and the keyword alone as the first
     // clause is read above.
-    return STOP_CLAUSE.matcher(last).matches() || STOP_CALLING.matcher(last).matches();
+    return STOP_CLAUSE.matcher(last).matches()
+        || OptOutPhrases.STOP_CALLING.matcher(last).matches();
   }
 
   /**
