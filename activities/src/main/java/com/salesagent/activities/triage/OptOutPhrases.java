@@ -14,8 +14,50 @@ final class OptOutPhrases {
   /** Someone saying they are not to be removed: "Please don't remove me, I'm interested". */
   static final String NOT_NEGATED = "(?<!(don't|dont|do not|never|not) )";
 
+  /** What we send, named: "messages", "texts", "promotions", "spam". */
+  static final String MESSAGES =
+      "(messages|msgs|texts|spam|promotions|promos|ads|offers|junk|crap|garbage|marketing)\\b";
+
+  /**
+   * "Stop texting me" and its kin with us as its object (me, us, this number, our messages),
+   * wherever it stands: "stop texting me I'm not interested", "I told you to stop texting me",
+   * "stop sending me these stupid messages", "stop texting and calling me". Not after a word that
+   * negates it or names someone else ("My kids won't stop texting me", "Please don't stop messaging
+   * me", "Why did you stop texting me?", "My kids stop texting me when ..."), not limited to a time
+   * ("Can you stop texting me at night?"), not something else sent ("Stop sending me the PDF").
+   */
+  static final String STOP_US =
+      "(?<!\\b(won't|wont|will not|can't|cant|cannot|can not|couldn't|couldnt|never|don't|dont"
+          + "|do not|doesn't|doesnt|didn't|didnt|not|did you|did u|kids|children|son|daughter|wife"
+          + "|husband|friends|they|he|she|people|clients|customers|everyone|everybody|nobody"
+          + "|who)( (ever|even|just|really))? )\\bstop "
+          + "((texting|messaging|msging|contacting|spamming|bothering|harassing|pestering)"
+          + "( (and|or|&) (calling|texting|messaging|emailing|e-mailing|contacting))?"
+          + "|(calling|emailing|e-mailing) (and|or|&) (texting|messaging|contacting))"
+          + " (me|us|this number|my number|this phone|my phone)\\b"
+          + "|(?<!\\b(won't|wont|can't|cant|cannot|never|don't|dont|do not|not|did you) )\\bstop"
+          + " sending ((me|us|this number) ((these|those|the|your|all|all these|all those|all the"
+          + "|all your|any|any more|more|so many|such) )?|(these|those|your|all these|all those"
+          + "|all your|so many|such) )(\\p{L}+ )?"
+          + MESSAGES
+          // bare at the text's start: "Stop sending messages I'm not interested"; not "When do
+          // you stop sending messages?"
+          + "|^((please|pls|plz|just|kindly|so|ok|okay) )*stop sending "
+          + MESSAGES
+          // a threat is a stop too: "If you don't stop texting me I'll report you"
+          + "|if (you|u) (don't|dont|do not) stop (texting|messaging|contacting|spamming"
+          + "|bothering) (me|us)\\b";
+
+  /** What limits "stop texting me" to a time: "at night", "before 9", "on weekends". */
+  static final String NOT_A_TIME =
+      "(?! (at|during|before|after|until|till|til|while|when|past|between|so early|so late"
+          + "|this early|this late|in the (morning|evening|afternoon|night)|every (night|morning"
+          + "|evening)|on (weekends?|the weekend|weekdays|sundays?|saturdays?|holidays?|mondays?"
+          + "|tuesdays?|wednesdays?|thursdays?|fridays?))\\b)";
+
   static final List<Pattern> PHRASES =
       List.of(
+          Pattern.compile(".*(" + STOP_US + ")" + NOT_A_TIME + ".*"),
           Pattern.compile(
               // "remove me" and "take me off" are in CLAUSE_PHRASES ("remove me from the CC")
               ".*\\b(unsubscribe me|opt me out"

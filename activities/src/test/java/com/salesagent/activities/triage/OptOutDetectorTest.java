@@ -718,4 +718,49 @@ class OptOutDetectorTest {
     assertThat(OptOutDetector.isOptOut(noise)).isFalse();
     assertThat(OptOutDetector.isOptOut("No thanks." + " ".repeat(5_000) + "STOP")).isTrue();
   }
+
+  /**
+   * "Stop texting / messaging / contacting" with us as its object (me, us, this number, our
+   * messages) wherever it stands in the clause, as the detector read it before it was limited to a
+   * clause of its own: each of these was an ordinary reply, and the number kept getting messages.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "stop texting me I'm not interested",
+        "Stop texting this number",
+        "stop sending me these stupid messages",
+        "Stop messaging me on WhatsApp",
+        "stop contacting me about this",
+        "please stop sending me messages about your product",
+        "I told you to stop texting me",
+        "stop texting and calling me",
+        "Not interested stop texting me",
+        "If you don't stop texting me I'll report you"
+      })
+  void stopTextingUsWithMoreWordsIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * The same words not asked of us: negated, said of someone else, a question about why we stopped,
+   * limited to a time of day, or something else than our messages sent.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "My kids won't stop texting me",
+        "I can't stop sending memes lol",
+        "Please don't stop messaging me",
+        "Can you stop texting me at night? Mornings are fine",
+        "Why did you stop texting me? I was about to answer",
+        "My kids stop texting me when they're at school",
+        "Stop texting me on weekends, weekdays are fine",
+        "Stop sending me the invoice twice, once is enough",
+        "They never stop contacting me, can your tool help?",
+        "My kids won't ever stop texting me, call me at 8"
+      })
+  void stopTextingNotAskedOfUsIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
