@@ -130,6 +130,13 @@ public final class OptOutDetector {
     // "... Please remove me" after a long paragraph was read as an ordinary reply.
     String raw = SPACE_RUN.matcher(text.strip()).replaceAll(" ");
     String clauses = phrasesRead && raw.length() <= CLAUSE_TEXT ? raw : lastClauses(raw);
+    // The phrases of a longer text's end too (bounded as the clauses are): "... Leave me alone."
+    // or "... Unsubscribe me." after a long paragraph was read as an ordinary reply.
+    String tail = phrasesRead ? "" : normalise(clauses);
+    if (!tail.isEmpty()
+        && OptOutPhrases.PHRASES.stream().anyMatch(p -> p.matcher(tail).matches())) {
+      return true;
+    }
     String last = "";
     for (String clause : CLAUSE_END.split(clauses)) {
       if (!WORD.matcher(clause).find()) {

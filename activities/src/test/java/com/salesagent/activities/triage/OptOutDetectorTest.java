@@ -763,4 +763,51 @@ class OptOutDetectorTest {
   void stopTextingNotAskedOfUsIsNoOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /** About 750 characters of an ordinary reply: past the phrase bound, under the clause bound. */
+  private static final String SENTENCE =
+      "Thanks for the message about the new pricing, we looked at it with the team and the"
+          + " numbers are not far from what we pay today. ";
+
+  private static final String PARAGRAPH = SENTENCE.repeat(6);
+
+  /**
+   * A long message that ends with a phrase: past {@value OptOutDetector#PHRASE_TEXT} characters its
+   * phrases were not read at all, only its clauses, and these endings were ordinary replies.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        " Unsubscribe me.",
+        " Do not contact me again.",
+        " Leave me alone.",
+        " No me escriban m\u00e1s.",
+        " Non scrivermi pi\u00f9",
+        " This is spam"
+      })
+  void aLongMessageEndingWithAPhraseIsAnOptOut(String text) {
+    String message = PARAGRAPH + text;
+    assertThat(OptOutDetector.normalise(message).length())
+        .isBetween(OptOutDetector.PHRASE_TEXT, OptOutDetector.CLAUSE_TEXT);
+    assertThat(OptOutDetector.isOptOut(message)).as(text).isTrue();
+    assertThat(OptOutDetector.isOptOut("word, ".repeat(11_000) + message)).as(text).isTrue();
+  }
+
+  /** The phrases read at a long message's end keep their guards. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        " Is this spam?",
+        " Don't write to me in Spanish, English is better",
+        " My kids won't stop texting me",
+        " Please don't stop messaging me",
+        " Non scrivermi pi\u00f9 tardi delle 18",
+        " Stop sending me the PDF, I have it"
+      })
+  void aLongMessageEndingWithANearPhraseIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(PARAGRAPH + text)).as(text).isFalse();
+    assertThat(OptOutDetector.isOptOut("word, ".repeat(11_000) + PARAGRAPH + text))
+        .as(text)
+        .isFalse();
+  }
 }
