@@ -20,11 +20,14 @@ import java.util.regex.Pattern;
  *       blush" is none), or as the last clause with words but thanks or a sign-off ("Hi, STOP.
  *       Thanks");
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
- *       characters, polite and plural forms included ("unsubscribe me", "No me escriban más",
- *       "Bitte schreiben Sie mir nicht mehr", "não me mande mais nada", "ne plus me contacter",
- *       "non scrivermi più"), and Meta's "Stop promotions" quick reply on marketing templates in
- *       its languages; Russian "стоп" counts as "stop it" does, Russian, Chinese and Italian
- *       phrases that name no list as a clause of their own ("не пишите мне", "别再发了", "cancellami").
+ *       characters (of a longer one, in the whole clauses of its end), polite and plural forms
+ *       included ("unsubscribe me", "No me escriban más", "Bitte schreiben Sie mir nicht mehr",
+ *       "não me mande mais nada", "ne plus me contacter", "non scrivermi più"), and Meta's "Stop
+ *       promotions" quick reply on marketing templates in its languages, and "stop texting me" with
+ *       us as its object ({@link OptOutPhrases#STOP_US}); Russian "стоп" (also "wait") alone, said
+ *       again or as the last clause; Russian, Chinese and Italian phrases that name no list as a
+ *       clause of their own ("не пишите мне", "别再给我发消息了", "cancellami"), Chinese "别再发了" only as the
+ *       last one.
  * </ul>
  */
 public final class OptOutDetector {
@@ -84,7 +87,8 @@ public final class OptOutDetector {
   private static final String SIGN_OFF_WORD =
       "(thanks|thank you|thank u|thx|ty|tks|many|a lot|very much|so much|obrigad[oa]|muito"
           + "|valeu|gracias|muchas|danke|schon|vielen dank|merci|beaucoup|bye|goodbye|ok|okay"
-          + "|cheers|regards|best|kind|tchau|adios|ciao|au revoir|tschuss|saludos)";
+          + "|cheers|regards|best|kind|tchau|adios|ciao|au revoir|tschuss|saludos|grazie"
+          + "|спасибо|пока|до свидания|谢谢|谢谢你|多谢|再见|拜拜)";
 
   private static final Pattern SIGN_OFF =
       Pattern.compile("^" + SIGN_OFF_WORD + "( " + SIGN_OFF_WORD + ")*$");
@@ -111,8 +115,13 @@ public final class OptOutDetector {
       return true;
     }
     // "Stop it" or "Stop now" as the whole first sentence ("STOP IT. Not interested"), not as a
-    // clause that goes on after a comma or a dash ("Stop it, you're making me blush").
-    if (!first.isEmpty() && STOP_CLAUSE.matcher(first).matches() && firstEndsSentence(text)) {
+    // clause that goes on after a comma or a dash ("Stop it, you're making me blush"); Russian
+    // "стоп" not so, since it is also "wait" ("Стоп. Давайте созвонимся завтра"): alone, said
+    // again or as the last clause (below).
+    if (!first.isEmpty()
+        && !first.contains("стоп")
+        && STOP_CLAUSE.matcher(first).matches()
+        && firstEndsSentence(text)) {
       return true;
     }
     String t = normalise(text);
@@ -151,13 +160,14 @@ public final class OptOutDetector {
         last = c;
       }
     }
-    // STOP with a few words, or "stop calling me", only as the last clause with words but thanks
-    // or a sign-off ("No thanks. STOP", "Stop it", "Hi, STOP. Thanks"): as the first or a middle
-    // one it is often no opt-out ("Stop it, you're making me blush", "Wait, stop, I meant
-    // Tuesday", "Stop calling me, text me here instead"), and the keyword alone as the first
-    // clause is read above.
+    // STOP with a few words, "stop calling me" or Chinese "别再发了", only as the last clause with
+    // words but thanks or a sign-off ("No thanks. STOP", "Stop it", "Hi, STOP. Thanks"): as the
+    // first or a middle one it is often no opt-out ("Stop it, you're making me blush", "Wait,
+    // stop, I meant Tuesday", "Stop calling me, text me here instead", "不要再发了，我已经收到了"),
+    // and the keyword alone as the first clause is read above.
+    String lastClause = last;
     return STOP_CLAUSE.matcher(last).matches()
-        || OptOutPhrases.STOP_CALLING.matcher(last).matches();
+        || OptOutPhrases.LAST_CLAUSES.stream().anyMatch(p -> p.matcher(lastClause).matches());
   }
 
   /**

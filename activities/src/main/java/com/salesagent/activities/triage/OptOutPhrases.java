@@ -58,6 +58,11 @@ final class OptOutPhrases {
   static final List<Pattern> PHRASES =
       List.of(
           Pattern.compile(".*(" + STOP_US + ")" + NOT_A_TIME + ".*"),
+          // Russian: off the mailing list, named ("Удалите меня из рассылки")
+          Pattern.compile(
+              "(.* )?(удалите|удали|уберите|убери|исключите|исключи|отпишите|отпиши) (меня|мои"
+                  + " номер|мои телефон)( пожалуиста)? (из|от) (вашеи |этои |всех |ваших )?"
+                  + "(рассылки|рассылок|списка|списков|базы|списка рассылки)( .*)?"),
           Pattern.compile(
               // "remove me" and "take me off" are in CLAUSE_PHRASES ("remove me from the CC")
               ".*\\b(unsubscribe me|opt me out"
@@ -161,15 +166,29 @@ final class OptOutPhrases {
                   + "|desinscrivez-? ?moi|(arreter|stopper) les (promotions|promos|offres))\\b.*"),
           Pattern.compile(
               // Italian: "non scrivermi più" but not "... più tardi delle 18", "... più di una
-              // volta" or "... più su email, usa WhatsApp"
-              ".*\\b(non (scrivermi|scrivetemi|mi scrivete|mi scriva|mi scrivere|contattarmi"
+              // volta", "... più fino a lunedì" or "... più su email, usa WhatsApp"; none of them
+              // with a call asked for ("Non scrivermi più, chiamami")
+              "(?!.*\\b(?<!non )(chiamami|chiamatemi|telefonami|telefonatemi|mi chiami|mi chiamate"
+                  + "|sentiamoci)\\b)"
+                  + ".*\\b(non (scrivermi|scrivetemi|mi scrivete|mi scriva|mi scrivere|contattarmi"
                   + "|contattatemi|mi contattate|mi contatti|mandarmi messaggi|mandatemi messaggi"
                   + "|inviarmi messaggi) (mai )?piu"
-                  + "(?! (tardi|presto|di|del|della|dello|dei|delle|degli|spesso|volte|che)\\b)"
+                  + "(?! (tardi|presto|di|del|della|dello|dei|delle|degli|spesso|volte|che|fino"
+                  + "|finche|prima)\\b)"
                   + "(?! (per|via|su|sulla|alla|a|al|tramite|con) (email|e-mail|mail|posta|sms"
                   + "|telefono)\\b)(?! (messaggi )?(vocali|audio)\\b)"
                   // not "Basta messaggi vocali, scrivimi pure"
                   + "|basta (con )?(i |questi |tutti questi )?messaggi(?! (vocali|audio))"
+                  // "Non mandarmi più messaggi", "Smettetela di scrivermi", "Non voglio più
+                  // messaggi"
+                  + "|non (mandarmi|mandatemi|mandami|inviarmi|inviatemi|mi mandate|mi mandi"
+                  + "|mi inviate|mi invii) (mai )?piu (messaggi|sms|niente|nulla|promozioni"
+                  + "|pubblicita)(?! (vocali|audio)\\b)"
+                  + "|(smettila|smettetela|smetti|smettete|la smetta) di (scrivermi|contattarmi"
+                  + "|disturbarmi|importunarmi|(scrivermi|mandarmi|inviarmi|mandare|inviare)"
+                  + " (messaggi|sms|promozioni|pubblicita))(?! (messaggi )?(vocali|audio)\\b)"
+                  + "|non (voglio|desidero) (piu|mai piu) (messaggi|sms|promozioni|pubblicita)"
+                  + "(?! (vocali|audio)\\b)"
                   + "|non (voglio|desidero) (piu )?ricevere (piu )?(messaggi|promozioni|pubblicita)"
                   + "|(cancellami|cancellatemi|toglimi|toglietemi|rimuovimi|rimuovetemi)"
                   + " (dalla|dalle|da questa|dalla vostra|dalla tua|dalla sua|dalle vostre)"
@@ -242,13 +261,22 @@ final class OptOutPhrases {
           Pattern.compile(
               "^((я )?(хочу|хотел бы|хотела бы|прошу) |пожалуиста )*(отписаться|отпишите меня"
                   + "|отпиши меня)( (пожалуиста|спасибо|срочно))*"),
+          // "Не пишите мне", "Больше не пишите", "Не присылайте мне больше сообщений", "Не
+          // беспокойте меня": to us or for good, not "Не пишите, я за рулём" or "Не пишите сюда,
+          // пишите на почту"
           Pattern.compile(
-              "^(пожалуиста )?(больше |никогда )?не (пишите|пиши|присылаите|присылаи|шлите|шли)"
-                  + "( мне)?( больше| сюда)?( ничего)?( (пожалуиста|спасибо))*"),
+              "^(?=(.* )?(мне|меня|нам|нас|больше|никогда)( |$))(пожалуиста )?(больше |никогда )?не"
+                  + " (пишите|пиши|присылаите|присылаи|шлите|шли|беспокоите|беспокои)( мне| меня|"
+                  + " нам| нас)?( сюда)?( больше| никогда)?( сюда)?( ничего| сообщении| сообщения|"
+                  + " смс| рекламу| рассылку| спам)?( (пожалуиста|спасибо))*"),
           // Chinese, written without spaces: "请退订", "我要取消订阅", "别再发了", "不要再给我发消息了";
           // not "报价单别再发了" (the quote) or "怎么退订" (a question)
           Pattern.compile("^(你|你们|请|请你|请你们|我要|我想|帮我|麻烦|麻烦你)*(退订|取消订阅)(吧|了|谢谢)*"),
-          Pattern.compile("^(你|你们|请|请你|请你们)*(别|不要)再(给我)?(发|发送)(消息|信息|短信|广告)?(了|啦)?(谢谢)?"),
+          // "不要再给我发消息了", "别再发消息了": to me or our messages; "别再发了" alone is
+          // LAST_CLAUSES' ("不要再发了，我已经收到了" is about a duplicate)
+          Pattern.compile(
+              "^(你|你们|请|请你|请你们)*(别|不要)再(给我(发|发送)(消息|信息|短信|广告)?|(发|发送)(消息|信息|短信|广告)"
+                  + "|打扰我|骚扰我)(了|啦)?(谢谢)?"),
           // Italian "cancel / remove me", as a clause of its own: not "Cancellami l'appuntamento"
           Pattern.compile(
               "^(per favore |per piacere |ti prego )?(cancellami|cancellatemi|toglimi|toglietemi"
@@ -285,4 +313,12 @@ final class OptOutPhrases {
           "^(please |pls |plz |kindly |just )?stop calling (me|us)( again| anymore| any more"
               + "| every day| all the time)?"
               + COURTESY);
+
+  /**
+   * Phrases that say stop only as the last clause with words but thanks or a sign-off: "stop
+   * calling me" (not "Stop calling me, text me here instead"), Chinese "别再发了" (not "不要再发了，我已经收到了",
+   * a duplicate).
+   */
+  static final List<Pattern> LAST_CLAUSES =
+      List.of(STOP_CALLING, Pattern.compile("^(你|你们|请|请你|请你们)*(别|不要)再(发|发送)(了|啦)?(谢谢)?"));
 }

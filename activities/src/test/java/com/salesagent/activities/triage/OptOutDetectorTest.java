@@ -764,6 +764,143 @@ class OptOutDetectorTest {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
 
+  /**
+   * Russian "стоп" is also "wait": as the first sentence of a message that goes on it was read as a
+   * stop, and these replies suppressed the number for good. It counts alone, said again, or as the
+   * last clause (a thanks after it does not hide it).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u0421\u0442\u043e\u043f. \u0414\u0430\u0432\u0430\u0439\u0442\u0435"
+            + " \u0441\u043e\u0437\u0432\u043e\u043d\u0438\u043c\u0441\u044f"
+            + " \u0437\u0430\u0432\u0442\u0440\u0430",
+        "\u0421\u0442\u043e\u043f! \u042f \u043e\u0448\u0438\u0431\u0441\u044f,"
+            + " \u0432\u0441\u0442\u0440\u0435\u0447\u0430 \u0432 \u0441\u0440\u0435\u0434\u0443",
+        "\u0421\u0442\u043e\u043f. \u042f \u043f\u0435\u0440\u0435\u043f\u0443\u0442\u0430\u043b"
+            + " \u0432\u0440\u0435\u043c\u044f, \u0434\u0430\u0432\u0430\u0439\u0442\u0435"
+            + " \u0432\u043e \u0432\u0442\u043e\u0440\u043d\u0438\u043a"
+      })
+  void russianStopFollowedByMoreIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /** "Стоп" alone, said again, as the last clause or before a thanks. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u0421\u0442\u043e\u043f",
+        "\u0421\u0442\u043e\u043f \u0441\u0442\u043e\u043f",
+        "\u041d\u0435 \u0438\u043d\u0442\u0435\u0440\u0435\u0441\u043d\u043e,"
+            + " \u0441\u0442\u043e\u043f",
+        "\u0421\u0442\u043e\u043f. \u0421\u043f\u0430\u0441\u0438\u0431\u043e",
+        "\u0421\u0442\u043e\u043f, \u0441\u043f\u0430\u0441\u0438\u0431\u043e"
+      })
+  void russianStopAloneOrLastIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * Chinese "don't send it again" about a duplicate, followed by more: not our messages stopped.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u4e0d\u8981\u518d\u53d1\u4e86\uff0c\u6211\u5df2\u7ecf\u6536\u5230\u4e86",
+        "\u4e0d\u8981\u518d\u53d1\u9001\u4e86\uff0c\u62a5\u4ef7\u6211\u6536\u5230\u4e86",
+        "\u4e0d\u8981\u518d\u53d1\u4e86,\u6211\u4e0b\u5348\u7ed9\u4f60\u6253\u7535\u8bdd"
+      })
+  void chineseDoNotSendAgainAboutADuplicateIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
+   * Chinese stops: "don't send again" alone or with "to me" or messages as its object, and
+   * unsubscribe.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u522b\u518d\u53d1\u4e86",
+        "\u4e0d\u8981\u518d\u53d1\u4e86\uff0c\u8c22\u8c22",
+        "\u522b\u518d\u7ed9\u6211\u53d1\u4e86\uff0c\u6211\u6ca1\u5174\u8da3",
+        "\u4e0d\u8981\u518d\u53d1\u6d88\u606f\u4e86\uff0c\u6211\u4e0d\u9700\u8981",
+        "\u8bf7\u9000\u8ba2",
+        "\u9000\u8ba2",
+        "\u53d6\u6d88\u8ba2\u9605"
+      })
+  void chineseStopsStayOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * Russian "don't write" with nothing that says to whom or for how long: while driving, or here
+   * rather than by e-mail. Each suppressed the number.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u041d\u0435 \u043f\u0438\u0448\u0438\u0442\u0435, \u044f \u0437\u0430"
+            + " \u0440\u0443\u043b\u0451\u043c",
+        "\u041d\u0435 \u043f\u0438\u0448\u0438\u0442\u0435 \u0441\u044e\u0434\u0430,"
+            + " \u043f\u0438\u0448\u0438\u0442\u0435 \u043d\u0430 \u043f\u043e\u0447\u0442\u0443"
+      })
+  void russianDoNotWriteAloneIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
+   * Russian stops that were ordinary replies: messages not to be sent, a mailing list to be taken
+   * off, "don't bother me", "don't write to me any more".
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u041d\u0435 \u043f\u0440\u0438\u0441\u044b\u043b\u0430\u0439\u0442\u0435"
+            + " \u043c\u043d\u0435 \u0431\u043e\u043b\u044c\u0448\u0435"
+            + " \u0441\u043e\u043e\u0431\u0449\u0435\u043d\u0438\u0439",
+        "\u0423\u0434\u0430\u043b\u0438\u0442\u0435 \u043c\u0435\u043d\u044f \u0438\u0437"
+            + " \u0440\u0430\u0441\u0441\u044b\u043b\u043a\u0438",
+        "\u041d\u0435 \u0431\u0435\u0441\u043f\u043e\u043a\u043e\u0439\u0442\u0435"
+            + " \u043c\u0435\u043d\u044f",
+        "\u0411\u043e\u043b\u044c\u0448\u0435 \u043d\u0435 \u043f\u0438\u0448\u0438\u0442\u0435"
+            + " \u043c\u043d\u0435",
+        "\u041d\u0435 \u043f\u0438\u0448\u0438\u0442\u0435 \u043c\u043d\u0435"
+            + " \u0431\u043e\u043b\u044c\u0448\u0435"
+      })
+  void russianStopsWithAnObjectAreOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /** Italian stops that were ordinary replies. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Non mandarmi pi\u00f9 messaggi",
+        "Non inviatemi pi\u00f9 messaggi",
+        "Smettetela di scrivermi",
+        "Smettila di mandarmi messaggi",
+        "Non voglio pi\u00f9 messaggi"
+      })
+  void italianStopsAreOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * Italian replies read as stops: messages no more but a call asked for, or no more until Monday.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Basta messaggi, chiamami domani",
+        "Non scrivermi pi\u00f9, chiamami",
+        "Non scrivetemi pi\u00f9 fino a luned\u00ec",
+        "Smettila di mandarmi messaggi vocali, scrivi"
+      })
+  void italianNoMoreMessagesButCallMeIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
   /** About 750 characters of an ordinary reply: past the phrase bound, under the clause bound. */
   private static final String SENTENCE =
       "Thanks for the message about the new pricing, we looked at it with the team and the"
