@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /** Profile, persona, variant assignment, policy and the stage/timeline record, in MongoDB. */
 public class LeadActivitiesImpl implements LeadActivities {
@@ -269,22 +270,33 @@ public class LeadActivitiesImpl implements LeadActivities {
    * {@link HeldMessages#DELIVERY_REVIEW} of the hold decided (the workflow's, or the {@code
    * delivery.at} it replaces when the workflow did not keep it, before version 1 of
    * delivery-hold-identity), so the record ends as the workflow took it whatever the API heard.
+   *
+   * <p>A decision naming its hold replaces only that hold's {@code delivery}: an attempt landing
+   * late (its retry took it, the send was resent and held again) never replaces a later hold's
+   * record, which would hide it from GET /api/approvals and leave the workflow waiting. A decision
+   * naming none is written as before.
    */
   private void recordDeliveryDecision(ApprovalRecord approval, Document record) {
-    Document before =
-        store
-            .messages()
-            .collection()
-            .findOneAndUpdate(
-                Filters.eq("idempotencyKey", approval.idempotencyKey()),
-                new Document("$set", new Document("delivery", record)),
-                new com.mongodb.client.model.FindOneAndUpdateOptions()
-                    .projection(new Document("delivery", 1)));
-    Document was = before == null ? null : before.get("delivery", Document.class);
-    Date heldAt =
-        approval.heldAt() != null
-            ? Date.from(approval.heldAt())
-            : was != null && "unknown".equals(was.getString("status")) ? was.getDate("at") : null;
+    var messages = store.messages().collection();
+    Bson send = Filters.eq("idempotencyKey", approval.idempotencyKey());
+    Bson set = new Document("$set", new Document("delivery", record));
+    Date heldAt;
+    if (approval.heldAt() != null) {
+      heldAt = Date.from(approval.heldAt());
+      messages.updateOne(
+          Filters.and(
+              send, Filters.eq("delivery.status", "unknown"), Filters.eq("delivery.at", heldAt)),
+          set);
+    } else {
+      Document before =
+          messages.findOneAndUpdate(
+              send,
+              set,
+              new com.mongodb.client.model.FindOneAndUpdateOptions()
+                  .projection(new Document("delivery", 1)));
+      Document was = before == null ? null : before.get("delivery", Document.class);
+      heldAt = was != null && "unknown".equals(was.getString("status")) ? was.getDate("at") : null;
+    }
     if (heldAt != null) {
       new HeldMessages(store.database())
           .deliveryTaken(

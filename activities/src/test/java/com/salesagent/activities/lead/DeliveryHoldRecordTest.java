@@ -78,4 +78,62 @@ class DeliveryHoldRecordTest {
     assertThat(otherReview.getString("decision")).isEqualTo("assume_sent");
     assertThat(otherReview.getString("by")).isEqualTo("ana");
   }
+
+  @Test
+  void aLateAttemptOfADecisionsRecordLeavesTheSendsNextHoldListedAndDecidable() {
+    MongoSchema.ensure(MONGO.database());
+    LeadStore store = new LeadStore(MONGO.database());
+    HeldMessages held = new HeldMessages(MONGO.database());
+    String leadId = "D-" + UUID.randomUUID();
+    String key = leadId + ":1";
+    var messages = MONGO.database().getCollection("messages");
+    messages.insertOne(
+        new Document("idempotencyKey", key).append("leadId", leadId).append("text", "a"));
+    LeadActivitiesImpl activities = new LeadActivitiesImpl(store, Clock.systemUTC());
+    Instant first = Instant.parse("2026-12-07T05:00:00.123Z");
+    Instant second = Instant.parse("2026-12-07T05:10:00.456Z");
+
+    activities.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_unknown", null, null, first));
+    held.deliveryDeciding(key, Date.from(first), "resend", "ops", Instant.now());
+    ApprovalRecord resend = new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, first);
+    // Its first attempt timed out, still running; the second records it.
+    activities.recordApproval(resend);
+    held.deliveryDecided(key, Date.from(first), "resend", "ops");
+    // The resend's fate unknown in turn: the send is held again.
+    store.messages().markUnknown(key, "no answer", second.minusSeconds(60));
+    activities.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_unknown", null, null, second));
+    // The first attempt lands now.
+    activities.recordApproval(resend);
+
+    assertThat(held.deliveryUnknown(1000))
+        .as("the send's next hold, listed (GET /api/approvals) at its time")
+        .filteredOn(m -> key.equals(m.getString("idempotencyKey")))
+        .singleElement()
+        .satisfies(
+            m ->
+                assertThat(m.get("delivery", Document.class).getDate("at"))
+                    .isEqualTo(Date.from(second)));
+    Document review =
+        messages
+            .find(Filters.eq("idempotencyKey", key))
+            .first()
+            .get(HeldMessages.DELIVERY_REVIEW, Document.class);
+    assertThat(review.getDate("heldAt"))
+        .as("still the first hold's record")
+        .isEqualTo(Date.from(first));
+    // Decidable: an operator's decision on it is recorded, and so is the workflow's.
+    assertThat(held.deliveryDeciding(key, Date.from(second), "assume_sent", "ana", Instant.now()))
+        .isNotNull();
+    activities.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_assume_sent", "ana", null, second));
+    Document decided = messages.find(Filters.eq("idempotencyKey", key)).first();
+    assertThat(decided.get("delivery", Document.class).getString("status"))
+        .isEqualTo("assume_sent");
+    Document secondReview = decided.get(HeldMessages.DELIVERY_REVIEW, Document.class);
+    assertThat(secondReview.getDate("heldAt")).isEqualTo(Date.from(second));
+    assertThat(secondReview.getString("decision")).isEqualTo("assume_sent");
+    assertThat(secondReview.get(HeldMessages.PENDING)).isNull();
+  }
 }
