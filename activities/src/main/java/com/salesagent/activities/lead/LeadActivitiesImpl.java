@@ -266,36 +266,32 @@ public class LeadActivitiesImpl implements LeadActivities {
   }
 
   /**
-   * The operator's decision the workflow took on a held send: its {@code delivery}, and the send's
-   * {@link HeldMessages#DELIVERY_REVIEW} of the hold decided (the workflow's, or the {@code
-   * delivery.at} it replaces when the workflow did not keep it, before version 1 of
-   * delivery-hold-identity), so the record ends as the workflow took it whatever the API heard.
+   * The operator's decision the workflow took on a held send: the send's {@link
+   * HeldMessages#DELIVERY_REVIEW} of the hold decided, then its {@code delivery}, so the record
+   * ends as the workflow took it whatever the API heard.
    *
-   * <p>A decision naming its hold replaces only that hold's {@code delivery}: an attempt landing
-   * late (its retry took it, the send was resent and held again) never replaces a later hold's
-   * record, which would hide it from GET /api/approvals and leave the workflow waiting. A decision
-   * naming none is written as before.
+   * <p>A decision naming its hold (version 1 of delivery-hold-identity) replaces only that hold's
+   * {@code delivery}: an attempt landing late (its retry took it, the send was resent and held
+   * again) never replaces a later hold's record, which would hide it from GET /api/approvals and
+   * leave the workflow waiting. A decision naming none (a hold opened before version 1) is on the
+   * hold the send's {@code delivery} shows, written as before; its review is ended first, so a
+   * retry after an attempt that stopped in between still finds the hold unknown and ends it.
    */
   private void recordDeliveryDecision(ApprovalRecord approval, Document record) {
     var messages = store.messages().collection();
     Bson send = Filters.eq("idempotencyKey", approval.idempotencyKey());
-    Bson set = new Document("$set", new Document("delivery", record));
     Date heldAt;
+    Bson only;
     if (approval.heldAt() != null) {
       heldAt = Date.from(approval.heldAt());
-      messages.updateOne(
+      only =
           Filters.and(
-              send, Filters.eq("delivery.status", "unknown"), Filters.eq("delivery.at", heldAt)),
-          set);
+              send, Filters.eq("delivery.status", "unknown"), Filters.eq("delivery.at", heldAt));
     } else {
-      Document before =
-          messages.findOneAndUpdate(
-              send,
-              set,
-              new com.mongodb.client.model.FindOneAndUpdateOptions()
-                  .projection(new Document("delivery", 1)));
-      Document was = before == null ? null : before.get("delivery", Document.class);
+      Document seen = messages.find(send).projection(new Document("delivery", 1)).first();
+      Document was = seen == null ? null : seen.get("delivery", Document.class);
       heldAt = was != null && "unknown".equals(was.getString("status")) ? was.getDate("at") : null;
+      only = send;
     }
     if (heldAt != null) {
       new HeldMessages(store.database())
@@ -306,6 +302,7 @@ public class LeadActivitiesImpl implements LeadActivities {
               approval.approver(),
               clock.instant());
     }
+    messages.updateOne(only, new Document("$set", new Document("delivery", record)));
   }
 
   private Document requireContact(String leadId) {

@@ -1,18 +1,30 @@
 package com.salesagent.activities.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoSocketReadException;
+import com.mongodb.ServerAddress;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.workflows.lead.ApprovalRecord;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -135,5 +147,79 @@ class DeliveryHoldRecordTest {
     assertThat(secondReview.getDate("heldAt")).isEqualTo(Date.from(second));
     assertThat(secondReview.getString("decision")).isEqualTo("assume_sent");
     assertThat(secondReview.get(HeldMessages.PENDING)).isNull();
+  }
+
+  @Test
+  void aRetriedRecordOfADecisionOnAHoldOfBeforeItsTimeWasKeptEndsTheHoldsRecord() {
+    MongoSchema.ensure(MONGO.database());
+    String leadId = "D-" + UUID.randomUUID();
+    String key = leadId + ":1";
+    var messages = MONGO.database().getCollection("messages");
+    Date oldHold = new Date(System.currentTimeMillis() - 60_000);
+    messages.insertOne(
+        new Document("idempotencyKey", key)
+            .append("leadId", leadId)
+            .append("delivery", new Document("status", "unknown").append("at", oldHold)));
+    // The API's record of the decision, pending: its answer was lost.
+    new HeldMessages(MONGO.database())
+        .deliveryDeciding(key, oldHold, "resend", "ops", Instant.now());
+    LeadActivitiesImpl activities =
+        new LeadActivitiesImpl(
+            new LeadStore(losingTheFirstReviewWrite(MONGO.database())), Clock.systemUTC());
+    ApprovalRecord resend = new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, null);
+
+    assertThatThrownBy(() -> activities.recordApproval(resend))
+        .isInstanceOf(MongoSocketReadException.class);
+    activities.recordApproval(resend); // the activity's retry
+
+    Document message = messages.find(Filters.eq("idempotencyKey", key)).first();
+    assertThat(message.get("delivery", Document.class).getString("status")).isEqualTo("resend");
+    Document review = message.get(HeldMessages.DELIVERY_REVIEW, Document.class);
+    assertThat(review.getDate("heldAt")).isEqualTo(oldHold);
+    assertThat(review.getString("decision")).isEqualTo("resend");
+    assertThat(review.getString("by")).isEqualTo("ops");
+    assertThat(review.get(HeldMessages.PENDING)).as("the hold's record, ended as taken").isNull();
+    assertThat(review.getDate(HeldMessages.DECIDED_AT)).isNotNull();
+  }
+
+  /**
+   * The database, whose first update of a send's {@code deliveryReview} is lost on the network
+   * before it is applied (the activity's attempt fails there).
+   */
+  private static MongoDatabase losingTheFirstReviewWrite(MongoDatabase real) {
+    AtomicBoolean lost = new AtomicBoolean();
+    InvocationHandler messages =
+        (proxy, method, args) -> {
+          if (method.getName().equals("updateOne")
+              && args.length >= 2
+              && args[1] instanceof Bson update
+              && update
+                  .toBsonDocument(Document.class, MongoClientSettings.getDefaultCodecRegistry())
+                  .toJson()
+                  .contains(HeldMessages.DELIVERY_REVIEW)
+              && lost.compareAndSet(false, true)) {
+            throw new MongoSocketReadException("connection lost", new ServerAddress("embedded"));
+          }
+          return invoke(method, real.getCollection("messages"), args);
+        };
+    return (MongoDatabase)
+        Proxy.newProxyInstance(
+            DeliveryHoldRecordTest.class.getClassLoader(),
+            new Class<?>[] {MongoDatabase.class},
+            (proxy, method, args) ->
+                method.getName().equals("getCollection") && "messages".equals(args[0])
+                    ? Proxy.newProxyInstance(
+                        DeliveryHoldRecordTest.class.getClassLoader(),
+                        new Class<?>[] {MongoCollection.class},
+                        messages)
+                    : invoke(method, real, args));
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 }
