@@ -32,6 +32,9 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
   /** {@link HandOffFields#BY_HAND_NOTE}. */
   public static final String BY_HAND_NOTE = HandOffFields.BY_HAND_NOTE;
 
+  /** {@link HandOffFields#BY_HAND_PRIOR}. */
+  public static final String BY_HAND_PRIOR = HandOffFields.BY_HAND_PRIOR;
+
   /** {@link HandOffFields#OWNER_ACCEPTED_AT}. */
   public static final String OWNER_ACCEPTED_AT = HandOffFields.OWNER_ACCEPTED_AT;
 

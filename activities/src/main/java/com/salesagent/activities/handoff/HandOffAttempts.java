@@ -2,6 +2,7 @@ package com.salesagent.activities.handoff;
 
 import static com.salesagent.activities.handoff.HandOffFields.BY_HAND_FROM;
 import static com.salesagent.activities.handoff.HandOffFields.BY_HAND_NOTE;
+import static com.salesagent.activities.handoff.HandOffFields.BY_HAND_PRIOR;
 import static com.salesagent.activities.handoff.HandOffFields.OWNER_ACCEPTED_AT;
 import static com.salesagent.activities.handoff.HandOffFields.RELEASED_TO_AGENT;
 import static com.salesagent.activities.handoff.HandOffFields.SLA_FROM_RESUME;
@@ -121,6 +122,7 @@ final class HandOffAttempts {
                   Updates.unset("remindedAt"),
                   Updates.unset(BY_HAND_FROM),
                   Updates.unset(BY_HAND_NOTE),
+                  Updates.unset(BY_HAND_PRIOR),
                   Updates.unset(SLA_FROM_RESUME),
                   Updates.addToSet("owners", ownerId),
                   Updates.push(
@@ -143,6 +145,19 @@ final class HandOffAttempts {
     boolean reassigned =
         request.attempt() > 1 && held != null && REASSIGNED_FROM.contains(held.getString("stage"));
     String from = held == null ? null : held.getString("ownerId");
+    if (reassigned && acceptedMeanwhile(earlier, held, from, ownerId, now)) {
+      // Its owner accepted it as this attempt decided (before the contact was read here, so the
+      // contact's write below would match): theirs; the attempt is taken back with the acceptance.
+      UnfinishedHandOffs.takeBackKept(handoffs, ours(request, ownerId, now), earlier);
+      claims.release(ownerId, request.leadId());
+      LOG.info(
+          "lead {}: accepted by its owner {} as attempt {} was decided; kept",
+          request.leadId(),
+          from,
+          request.attempt());
+      return new OwnerAssignment(
+          null, request.attempt(), null, null, null, "accepted by its owner meanwhile");
+    }
     Bson owned =
         Updates.combine(
             Updates.set("ownerId", ownerId),
@@ -251,6 +266,7 @@ final class HandOffAttempts {
     }
     back.add(Updates.unset(BY_HAND_FROM));
     back.add(Updates.unset(BY_HAND_NOTE));
+    back.add(Updates.unset(BY_HAND_PRIOR));
     back.add(Updates.unset(SLA_FROM_RESUME));
     long written =
         handoffs
@@ -316,6 +332,30 @@ final class HandOffAttempts {
         leadId,
         ownerId,
         request.attempt());
+  }
+
+  /**
+   * Whether the owner the lead is being moved from ({@code from}, the contact's as read) accepted
+   * it while this attempt was decided, so the attempt's hand-off write ({@code earlier}: what it
+   * overwrote) replaced their acceptance: the overwritten hand-off was theirs and accepted (the run
+   * reassigns a lead at its SLA only while its owner has not acted: an acceptance there came after
+   * the run decided to move it), or its acceptance's contact mark is from this attempt's decision
+   * on ({@code now}; the hand-off's own write may come after this one's). An owner made inactive is
+   * handed on whatever they accepted before.
+   */
+  private boolean acceptedMeanwhile(
+      Document earlier, Document held, String from, String ownerId, Instant now) {
+    if (earlier == null || from == null || from.equals(ownerId)) {
+      return false;
+    }
+    if (!from.equals(earlier.getString("ownerId"))) {
+      return false;
+    }
+    Object mark = held.get(OWNER_ACCEPTED_AT);
+    boolean accepted =
+        "accepted".equals(earlier.getString("status"))
+            || (mark instanceof Date at && !at.toInstant().isBefore(now));
+    return accepted && OwnerClaims.active(owners.get(from));
   }
 
   /** This assignment's hand-off write, as {@link #assigned} wrote it. */

@@ -28,6 +28,14 @@ public final class HandOffFields {
   public static final String BY_HAND_NOTE = "reassignNote";
 
   /**
+   * On a hand-off attempt decided by hand: the hand-off's state the move overwrote ({@code status},
+   * {@code acceptedAt}, {@code acceptedBy}, {@code remindAt}, {@code dueAt}, {@code remindedAt};
+   * one absent was not set), restored when a move that died between its writes is undone (its new
+   * rep left). Cleared with {@link #BY_HAND_FROM}.
+   */
+  public static final String BY_HAND_PRIOR = "byHandPrior";
+
+  /**
    * The contact's mark of its owner's acceptance (the API's accept, written on the contact first,
    * conditional on the owner it read): a retried reassignment moves the contact from that owner
    * only while the mark is as it read it, so of an acceptance and the move one wins.

@@ -84,6 +84,14 @@ final class HandOffReassignment extends HeldLeadMove {
     // (OwnerClaims#hold) before it is written, so an assignment running meanwhile counts it.
     // Its assignment time is the claim's, on MongoDB's clock as the claims it is compared with.
     Instant assignedAt = claims.holdTimed(target, leadId, now).at();
+    // What the move overwrites, restored if it dies before the contact and is undone (its new rep
+    // left: HeldLeadMove#undoByHand).
+    Document prior = new Document();
+    for (String field : HeldLeadMove.BY_HAND_PRIOR_FIELDS) {
+      if (handoff.get(field) != null) {
+        prior.append(field, handoff.get(field));
+      }
+    }
     long claimed =
         claim(
             leadId,
@@ -98,6 +106,7 @@ final class HandOffReassignment extends HeldLeadMove {
                 Updates.set("status", "open"),
                 Updates.set(HandOffActivitiesImpl.BY_HAND_FROM, holder),
                 Updates.set(HandOffActivitiesImpl.BY_HAND_NOTE, note),
+                Updates.set(HandOffActivitiesImpl.BY_HAND_PRIOR, prior),
                 paused
                     ? Updates.set(HandOffActivitiesImpl.SLA_FROM_RESUME, true)
                     : Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME),

@@ -125,9 +125,18 @@ abstract class HeldLeadMove {
   }
 
   /**
+   * The hand-off's fields a move by hand overwrites, saved by it ({@value
+   * HandOffActivitiesImpl#BY_HAND_PRIOR}) and restored by {@link #undoByHand}.
+   */
+  static final List<String> BY_HAND_PRIOR_FIELDS =
+      List.of("status", "acceptedAt", "acceptedBy", "remindAt", "dueAt", "remindedAt");
+
+  /**
    * An unfinished move to {@code to} taken back while the contact still names {@code holder}: the
    * hand-off at the attempt before, naming the holder again (their assignment time from its
-   * history), in one write conditional on the move as read; audited ({@code
+   * history), with what the move overwrote ({@value HandOffActivitiesImpl#BY_HAND_PRIOR}: the
+   * status, acceptance, reminder and deadline the holder had; a move saved before it was kept
+   * leaves the move's), in one write conditional on the move as read; audited ({@code
    * handoff_reassign_undone}) when written. The run was never told of the move (its request died
    * before the signal): nothing to tell it.
    */
@@ -148,8 +157,16 @@ abstract class HeldLeadMove {
         back.add(Updates.set("assignedAt", entry.getDate("at")));
       }
     }
+    Document prior = handoff.get(HandOffActivitiesImpl.BY_HAND_PRIOR, Document.class);
+    if (prior != null) {
+      for (String field : BY_HAND_PRIOR_FIELDS) {
+        back.add(
+            prior.get(field) == null ? Updates.unset(field) : Updates.set(field, prior.get(field)));
+      }
+    }
     back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_FROM));
     back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_NOTE));
+    back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_PRIOR));
     back.add(Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME));
     long undone =
         handoffs

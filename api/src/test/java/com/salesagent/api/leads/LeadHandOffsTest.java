@@ -906,6 +906,212 @@ class LeadHandOffsTest {
   }
 
   /**
+   * Known defect (review of session 48, 1): a rep accepting while a reassignment at the SLA was
+   * deciding (reading the owners) lost the lead: the attempt read the contact with the acceptance
+   * mark already set, overwrote the accepted hand-off with the new rep's (its write matched any
+   * earlier attempt, accepted or not), and its contact write matched the mark as read. Now an
+   * attempt that overwrote a hand-off its holder accepted takes it back (accepted, theirs), the new
+   * rep's claim is released and the run is told nobody new took it.
+   */
+  @Test
+  void aRepWhoAcceptsWhileAReassignmentDecidesKeepsTheLead() {
+    var db = MONGO.database();
+    for (String id : List.of("ana", "bob")) {
+      db.getCollection(Owners.COLLECTION)
+          .updateOne(
+              Filters.eq("_id", id),
+              new Document(
+                  "$set",
+                  new Document("capacity", 10)
+                      .append("segments", List.of())
+                      .append("timezone", "UTC")
+                      .append(
+                          "workingHours",
+                          new Document("start", "00:00")
+                              .append("end", "23:59")
+                              .append("days", List.of(1, 2, 3, 4, 5, 6, 7)))));
+    }
+    String leadId = lead("interested", null);
+    var clock = new com.salesagent.activities.MutableClock(NOW);
+    var sla = Duration.ofHours(2);
+    String first =
+        new HandOffActivitiesImpl(db, clock)
+            .handOff(new com.salesagent.workflows.lead.HandOffRequest(leadId, "c-1", "smb", 1, sla))
+            .ownerId();
+    String other = "ana".equals(first) ? "bob" : "ana";
+    store.setContactFields(leadId, new Document("stage", "handed_off"));
+    clock.advance(sla);
+    List<String> actions = new CopyOnWriteArrayList<>();
+    HandOffAcceptance acceptance = acceptance(actions, NOW.plus(sla));
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    var second =
+        new HandOffActivitiesImpl(
+                beforeTheOwnersRead(
+                    db,
+                    () -> {
+                      if (once.compareAndSet(false, true)) {
+                        acceptance.take("ops", leadId, first); // the rep accepts, right now
+                      }
+                    }),
+                clock)
+            .handOff(
+                new com.salesagent.workflows.lead.HandOffRequest(leadId, "c-1", "smb", 2, sla));
+
+    assertThat(once).as("the acceptance came as the reassignment read the owners").isTrue();
+    assertThat(actions).hasSize(1);
+    assertThat(store.contact(leadId).getString("ownerId"))
+        .as("the rep who accepted keeps the lead")
+        .isEqualTo(first);
+    assertThat(second.ownerId()).as("the run is told nobody new took it").isNull();
+    assertThat(second.note()).isEqualTo("accepted by its owner meanwhile");
+    Document h =
+        db.getCollection(HandOffActivitiesImpl.HANDOFFS).find(Filters.eq("_id", leadId)).first();
+    assertThat(h.getString("ownerId")).isEqualTo(first);
+    assertThat(h.getInteger("attempt")).isEqualTo(1);
+    assertThat(h.getString("status")).isEqualTo("accepted");
+    assertThat(h.get("acceptedAt")).isNotNull();
+    assertThat(handedOffNotices(leadId)).as("only the first hand-off was told").isEqualTo(1);
+    Document otherOwner =
+        db.getCollection(Owners.COLLECTION).find(Filters.eq("_id", other)).first();
+    assertThat(
+            otherOwner
+                .getList(
+                    com.salesagent.activities.handoff.OwnerClaims.HOLDING,
+                    Document.class,
+                    List.of())
+                .stream()
+                .map(c -> c.getString("lead")))
+        .as("the new rep's claim is released")
+        .doesNotContain(leadId);
+  }
+
+  /**
+   * Known defect (review of session 48, 2): a move by hand that died between its writes, undone
+   * because its new rep left, gave the hand-off back its holder, attempt and assignment time only:
+   * the move had written its own reminder and deadline, status open and no acceptance, so the
+   * Hand-offs queue showed the dead move's deadline, and a lead its holder had accepted read open
+   * with no acceptance while the contact kept it. Now the move saves what it overwrote and the undo
+   * restores it.
+   */
+  @Test
+  void aMoveByHandUndoneRestoresTheHandOffAsItsHolderHadIt() {
+    String leadId = lead("in_conversation", "ana");
+    Instant acceptedAt = NOW.minusSeconds(500);
+    Instant remindAt = NOW.plusSeconds(1800);
+    Instant dueAt = NOW.plusSeconds(3600);
+    Instant remindedAt = NOW.minusSeconds(550);
+    MONGO
+        .database()
+        .getCollection(HandOffActivitiesImpl.HANDOFFS)
+        .updateOne(
+            Filters.eq("_id", leadId),
+            new Document(
+                "$set",
+                new Document("status", "accepted")
+                    .append("acceptedAt", Date.from(acceptedAt))
+                    .append("acceptedBy", "Ana Lima")
+                    .append("remindAt", Date.from(remindAt))
+                    .append("dueAt", Date.from(dueAt))
+                    .append("remindedAt", Date.from(remindedAt))
+                    .append(
+                        "history",
+                        List.of(
+                            new Document("ownerId", "ana")
+                                .append("attempt", 1)
+                                .append("at", Date.from(NOW.minusSeconds(600)))))));
+    store.setContactFields(
+        leadId, new Document(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, Date.from(acceptedAt)));
+    // A real move to bob that dies between its hand-off's write and its contact's.
+    LeadHandOffs dying =
+        at(
+            NOW.minusSeconds(60),
+            new LeadStore(
+                beforeTheContactsOwner(
+                    MONGO.database(),
+                    () -> {
+                      throw new IllegalStateException("the request died here");
+                    })));
+    assertThatThrownBy(() -> dying.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}")))
+        .hasMessageContaining("died");
+    Document moved =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(Filters.eq("_id", leadId))
+            .first();
+    assertThat(moved.getString("ownerId")).as("the move's hand-off was written").isEqualTo("bob");
+    assertThat(moved.getString("status")).isEqualTo("open");
+    MONGO
+        .database()
+        .getCollection(Owners.COLLECTION)
+        .updateOne(Filters.eq("_id", "bob"), new Document("$set", new Document("active", false)));
+
+    // The next request finds the half move, cannot finish it (bob left): undone; ana keeps it.
+    Response again = handOffs.reassign("ops", leadId, json("{\"ownerId\":\"ana\"}"));
+
+    assertThat(again.getStatus()).isLessThan(300);
+    assertThat(audits(leadId, "handoff_reassign_undone")).isEqualTo(1);
+    assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("ana");
+    Document h =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(Filters.eq("_id", leadId))
+            .first();
+    assertThat(h.getString("ownerId")).isEqualTo("ana");
+    assertThat(h.getInteger("attempt")).isEqualTo(1);
+    assertThat(h.getString("status")).as("ana had accepted it").isEqualTo("accepted");
+    assertThat(h.getDate("acceptedAt")).isEqualTo(Date.from(acceptedAt));
+    assertThat(h.getString("acceptedBy")).isEqualTo("Ana Lima");
+    assertThat(h.getDate("remindAt")).isEqualTo(Date.from(remindAt));
+    assertThat(h.getDate("dueAt")).isEqualTo(Date.from(dueAt));
+    assertThat(h.getDate("remindedAt")).isEqualTo(Date.from(remindedAt));
+    assertThat(h.get(HandOffActivitiesImpl.BY_HAND_FROM)).isNull();
+    HandOffsResource.HandOffRow row =
+        new HandOffsResource(MONGO.database(), Clock.fixed(NOW, ZoneOffset.UTC))
+            .queue("ana", null).handoffs().stream()
+                .filter(r -> r.leadId().equals(leadId))
+                .findFirst()
+                .orElseThrow();
+    assertThat(row.attempt()).isEqualTo(1);
+    assertThat(row.dueAt()).as("ana's deadline, not the dead move's").isEqualTo(dueAt.toString());
+    assertThat(row.remindAt()).isEqualTo(remindAt.toString());
+    assertThat(row.acceptedAt()).as("ana's acceptance").isEqualTo(acceptedAt.toString());
+    assertThat(row.remindedAt()).isEqualTo(remindedAt.toString());
+  }
+
+  /**
+   * The database, its owners' reads ({@code find}, {@code aggregate}, {@code count*}) preceded by
+   * {@code before}: something that happens while a hand-off decides its owner.
+   */
+  private static com.mongodb.client.MongoDatabase beforeTheOwnersRead(
+      com.mongodb.client.MongoDatabase db, Runnable before) {
+    return (com.mongodb.client.MongoDatabase)
+        Proxy.newProxyInstance(
+            LeadHandOffsTest.class.getClassLoader(),
+            new Class<?>[] {com.mongodb.client.MongoDatabase.class},
+            (proxy, method, args) -> {
+              Object real = invoke(method, db, args);
+              if (!"getCollection".equals(method.getName()) || !Owners.COLLECTION.equals(args[0])) {
+                return real;
+              }
+              return Proxy.newProxyInstance(
+                  LeadHandOffsTest.class.getClassLoader(),
+                  new Class<?>[] {com.mongodb.client.MongoCollection.class},
+                  (p, m, a) -> {
+                    if (m.getName().startsWith("find")
+                        || m.getName().startsWith("aggregate")
+                        || m.getName().startsWith("count")) {
+                      before.run();
+                    }
+                    return invoke(m, real, a);
+                  });
+            });
+  }
+
+  /**
    * The database, its contacts' owner writes ({@code updateOne} setting {@code ownerAssignedAt})
    * preceded by {@code before}: a hand-off that dies there, or a request that comes right then.
    */
