@@ -20,11 +20,11 @@ import org.bson.Document;
  * The owners' limit, held under concurrent creates: one counter document ({@value #COLLECTION},
  * {@code _id: "owners"}, {@code taken}) that a new owner claims with one conditional write ({@code
  * taken < max}, then {@code +1}, the claim listed in {@code pending} with its time) before its
- * document is inserted; the claim leaves {@code pending} once the insert is made ({@link #settle}),
- * and gives its slot back when the insert did not make a new owner ({@link #release}: another
- * create of the same id came first). A count of the owners followed by an insert let every create
- * that counted before the others' inserts through (1,000 plus as many as came at once). The counter
- * is made from the owners there are the first time it is needed.
+ * document is inserted; the claim leaves {@code pending} once the insert is made and kept ({@link
+ * #settle}), and gives its slot back when the insert did not make a new owner ({@link #release}:
+ * another create of the same id came first). A count of the owners followed by an insert let every
+ * create that counted before the others' inserts through (1,000 plus as many as came at once). The
+ * counter is made from the owners there are the first time it is needed.
  *
  * <p>Owners written into or deleted from MongoDB by hand (an operator's edit) took or gave back no
  * slot: every claim first brings the counter to the owners there are ({@link #reconcile}): exactly,
@@ -131,10 +131,16 @@ final class OwnerSlots {
             Updates.pull("pending", new Document("claim", claim)), Updates.inc("version", 1)));
   }
 
-  /** Gives back a slot claimed for an owner that was not created (or was taken back). */
+  /**
+   * Gives back a slot claimed for an owner that was not created (or was taken back), while its
+   * claim is still pending: a claim {@link #reconcile} dropped as lapsed (a create stalled for more
+   * than {@link #PENDING_GRACE}) is no longer in the counter, and taking one off again left it one
+   * too low.
+   */
   void release(String claim) {
     slots.updateOne(
-        Filters.and(Filters.eq("_id", ID), Filters.gt("taken", 0)),
+        Filters.and(
+            Filters.eq("_id", ID), Filters.gt("taken", 0), Filters.eq("pending.claim", claim)),
         Updates.combine(
             Updates.inc("taken", -1),
             Updates.pull("pending", new Document("claim", claim)),

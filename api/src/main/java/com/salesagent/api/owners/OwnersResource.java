@@ -213,9 +213,6 @@ public class OwnersResource {
         slots.release(slot);
         throw e;
       }
-      if (created) {
-        slots.settle(slot); // counted as an owner from now
-      }
       if (created && slots.over()) {
         // Owners written straight into MongoDB meanwhile filled the limit (OwnerSlots#over): this
         // owner is taken back, unless another request has changed it or given it a lead since.
@@ -230,10 +227,13 @@ public class OwnersResource {
                         Filters.exists("lastAssignedAt", false)))
                 .getDeletedCount();
         if (back == 1) {
-          slots.release(slot);
+          slots.release(slot); // still pending: settled only once the owner stays
           throw new ApiException(
               422, "invalid owner", new FieldError("ownerId", "at most " + MAX_OWNERS + " owners"));
         }
+      }
+      if (created) {
+        slots.settle(slot); // counted as an owner from now
       }
     }
     Document owner =
