@@ -94,6 +94,17 @@ final class HandOffAcceptance {
                 Updates.set("status", "accepted"),
                 Updates.set("acceptedAt", Date.from(now)),
                 Updates.set("acceptedBy", actor.label())));
+    // A move by hand from the holder whose contact is not written (its request is between its two
+    // writes, or died there): the holder's acceptance wins, as it does over a move still under way,
+    // so the move is undone with the acceptance (HeldLeadMove#undoneByHand) rather than the
+    // acceptance being written on the new rep's attempt, which no later move could get past.
+    boolean unfinishedMove =
+        holder != null
+            && handoff != null
+            && "open".equals(handoff.getString("status"))
+            && holder.equals(handoff.getString(HandOffActivitiesImpl.BY_HAND_FROM))
+            && !holder.equals(handoff.getString("ownerId"));
+    Object markBefore = contact.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT);
     if (holder != null) {
       // The acceptance marks the contact first, only while it names the owner read: a retried
       // reassignment moving the lead from them (UnfinishedHandOffs#finish) writes only while the
@@ -136,7 +147,54 @@ final class HandOffAcceptance {
       accepted.add(Updates.set("ownerId", ownerId));
       accepted.add(Updates.addToSet("owners", ownerId));
     }
-    handoffs.updateOne(Filters.eq("_id", leadId), Updates.combine(accepted));
+    if (holder == null || handoff == null) {
+      handoffs.updateOne(Filters.eq("_id", leadId), Updates.combine(accepted));
+    } else {
+      // Only on the hand-off as read: a move that wrote its attempt since (it read the contact
+      // after this mark, so its contact write goes through) is not marked accepted by the holder.
+      Bson asRead =
+          unfinishedMove
+              ? Filters.and(
+                  HeldLeadMove.unfinishedByHand(leadId, handoff, holder),
+                  Filters.eq("status", "open"))
+              : Filters.and(
+                  Filters.eq("_id", leadId),
+                  Filters.eq("ownerId", handoff.getString("ownerId")),
+                  Filters.eq("attempt", handoff.get("attempt")),
+                  Filters.eq("status", handoff.get("status")));
+      if (unfinishedMove) {
+        accepted.add(HeldLeadMove.undoneByHand(handoff, holder));
+      }
+      if (handoffs.updateOne(asRead, Updates.combine(accepted)).getMatchedCount() == 0) {
+        // Changed since it was read: the mark is taken back (a move that read the contact before
+        // it then writes; one that read it after has written or writes its own) and nothing else
+        // was written, audited or signalled.
+        store
+            .contacts()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("leadId", leadId),
+                    Filters.eq(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, Date.from(now))),
+                markBefore == null
+                    ? Updates.unset(HandOffActivitiesImpl.OWNER_ACCEPTED_AT)
+                    : Updates.set(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, markBefore));
+        throw new ApiException(
+            409,
+            "the lead's hand-off changed as it was taken: load it again",
+            List.of(new FieldError("leadId", "its owner or attempt changed as it was taken")));
+      }
+      if (unfinishedMove) {
+        String to = handoff.getString("ownerId");
+        claims.release(to, leadId); // the move's hold on the new rep: the lead is not theirs
+        LeadAuditLog.record(
+            store,
+            operator,
+            leadId,
+            "handoff_reassign_undone",
+            holder + " -> " + to + ": accepted by " + holder,
+            now);
+      }
+    }
     LeadAuditLog.record(store, operator, leadId, "handoff_accepted", ownerId, now);
     lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
     return new Taken(ownerId, false);

@@ -36,6 +36,7 @@ abstract class HeldLeadMove {
   final MongoCollection<Document> handoffs;
   final Notifications notifications;
   final UnfinishedHandOffs unfinished;
+  private volatile java.util.function.Consumer<String> movedFrom = id -> {};
 
   HeldLeadMove(LeadStore store, Function<String, LeadWorkflow> lead, Owners owners, Clock clock) {
     this.store = store;
@@ -46,6 +47,15 @@ abstract class HeldLeadMove {
     this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
     this.notifications = new Notifications(store.database(), clock);
     this.unfinished = new UnfinishedHandOffs(store.database(), clock);
+  }
+
+  /**
+   * Told the rep an unfinished move by hand, finished here ({@link #finishingUnfinished}), took a
+   * lead from: their place is freed as a release or a reassignment frees it, however the request
+   * that finished it then ends (moved on, released, snoozed, or refused).
+   */
+  void whenFinishedMoveFrees(java.util.function.Consumer<String> movedFrom) {
+    this.movedFrom = movedFrom;
   }
 
   /** A lead someone holds, live and not being erased; 404/409 naming {@code leadId} otherwise. */
@@ -116,6 +126,13 @@ abstract class HeldLeadMove {
       return new Current(held(leadId), handoffs.find(Filters.eq("_id", leadId)).first(), null);
     }
     // Audited by finishByHand (by the operator of the request that died), as the run's retry does.
+    // The place it took the lead from is free: their waiting leads go on (a release or a snooze
+    // dropped it, and a request refused after this finish too).
+    try {
+      movedFrom.accept(holder);
+    } catch (RuntimeException e) {
+      // The waiting leads go at their own retry or the next PUT, as before.
+    }
     try {
       lead.apply(leadId).ownerGone(holder);
     } catch (RuntimeException e) {
@@ -146,6 +163,38 @@ abstract class HeldLeadMove {
     if (contact == null || !holder.equals(contact.getString("ownerId"))) {
       return; // moved meanwhile
     }
+    long undone =
+        handoffs
+            .updateOne(unfinishedByHand(leadId, handoff, holder), undoneByHand(handoff, holder))
+            .getModifiedCount();
+    if (undone == 1) {
+      LeadAuditLog.record(
+          store,
+          operator,
+          leadId,
+          "handoff_reassign_undone",
+          holder + " -> " + to + ": " + to + " cannot take it",
+          clock.instant());
+    }
+  }
+
+  /**
+   * The hand-off as read ({@code handoff}): a move by hand from {@code holder} to its new owner at
+   * its attempt, not written since; the filter an undo of that move is conditional on.
+   */
+  static Bson unfinishedByHand(String leadId, Document handoff, String holder) {
+    return Filters.and(
+        Filters.eq("_id", leadId),
+        Filters.eq("ownerId", handoff.getString("ownerId")),
+        Filters.eq("attempt", handoff.getInteger("attempt", 1)),
+        Filters.eq(HandOffActivitiesImpl.BY_HAND_FROM, holder));
+  }
+
+  /**
+   * A move by hand from {@code holder} taken back: the hand-off at the attempt before, naming the
+   * holder again (their assignment time from its history), the move's marks removed.
+   */
+  static Bson undoneByHand(Document handoff, String holder) {
     int attempt = handoff.getInteger("attempt", 1);
     List<Bson> back = new java.util.ArrayList<>();
     back.add(attempt > 1 ? Updates.set("attempt", attempt - 1) : Updates.unset("attempt"));
@@ -168,25 +217,7 @@ abstract class HeldLeadMove {
     back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_NOTE));
     back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_PRIOR));
     back.add(Updates.unset(HandOffActivitiesImpl.SLA_FROM_RESUME));
-    long undone =
-        handoffs
-            .updateOne(
-                Filters.and(
-                    Filters.eq("_id", leadId),
-                    Filters.eq("ownerId", to),
-                    Filters.eq("attempt", attempt),
-                    Filters.eq(HandOffActivitiesImpl.BY_HAND_FROM, holder)),
-                Updates.combine(back))
-            .getModifiedCount();
-    if (undone == 1) {
-      LeadAuditLog.record(
-          store,
-          operator,
-          leadId,
-          "handoff_reassign_undone",
-          holder + " -> " + to + ": " + to + " cannot take it",
-          clock.instant());
-    }
+    return Updates.combine(back);
   }
 
   /** The lead's hand-off record names its holder; 409 naming {@code leadId} while it changes. */

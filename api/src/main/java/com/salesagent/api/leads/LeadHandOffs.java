@@ -73,6 +73,10 @@ final class LeadHandOffs {
     this.reassignment = new HandOffReassignment(store, lead, owners, clock);
     this.releases = new HandOffRelease(store, lead, owners, clock);
     this.snoozes = new LeadSnoozes(store, lead, owners, clock);
+    // A move by hand that died between its writes, finished by any of them, freed its rep.
+    for (HeldLeadMove move : List.of(reassignment, releases, snoozes)) {
+      move.whenFinishedMoveFrees(this::freed);
+    }
   }
 
   /**
@@ -133,10 +137,7 @@ final class LeadHandOffs {
     if (done.already()) {
       return Response.ok(new Reassigned(leadId, target, done.from(), "already_owner")).build();
     }
-    if (done.finishedFrom() != null) {
-      freed(done.finishedFrom());
-    }
-    freed(done.from());
+    freed(done.from()); // and the rep a finished earlier move took it from (HeldLeadMove)
     return Response.accepted(new Reassigned(leadId, target, done.from(), "reassigned")).build();
   }
 
