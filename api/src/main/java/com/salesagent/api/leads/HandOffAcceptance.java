@@ -163,7 +163,9 @@ final class HandOffAcceptance {
                   Filters.eq("attempt", handoff.get("attempt")),
                   Filters.eq("status", handoff.get("status")));
       if (unfinishedMove) {
-        accepted.add(HeldLeadMove.undoneByHand(handoff, holder));
+        accepted.add(
+            HeldLeadMove.undoneByHand(
+                handoff, holder, List.of("status", "acceptedAt", "acceptedBy")));
       }
       if (handoffs.updateOne(asRead, Updates.combine(accepted)).getMatchedCount() == 0) {
         // Changed since it was read: the mark is taken back (a move that read the contact before

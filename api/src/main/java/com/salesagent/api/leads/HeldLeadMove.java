@@ -195,6 +195,15 @@ abstract class HeldLeadMove {
    * holder again (their assignment time from its history), the move's marks removed.
    */
   static Bson undoneByHand(Document handoff, String holder) {
+    return undoneByHand(handoff, holder, List.of());
+  }
+
+  /**
+   * As {@link #undoneByHand(Document, String)}, restoring none of the {@code written} fields: the
+   * caller's own update sets them in the same write (an acceptance's status and acceptance), which
+   * a restored or unset value of the move's saved hand-off must not overwrite or conflict with.
+   */
+  static Bson undoneByHand(Document handoff, String holder, List<String> written) {
     int attempt = handoff.getInteger("attempt", 1);
     List<Bson> back = new java.util.ArrayList<>();
     back.add(attempt > 1 ? Updates.set("attempt", attempt - 1) : Updates.unset("attempt"));
@@ -209,6 +218,9 @@ abstract class HeldLeadMove {
     Document prior = handoff.get(HandOffActivitiesImpl.BY_HAND_PRIOR, Document.class);
     if (prior != null) {
       for (String field : BY_HAND_PRIOR_FIELDS) {
+        if (written.contains(field)) {
+          continue;
+        }
         back.add(
             prior.get(field) == null ? Updates.unset(field) : Updates.set(field, prior.get(field)));
       }

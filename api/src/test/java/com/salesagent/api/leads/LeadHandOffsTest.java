@@ -1167,6 +1167,67 @@ class LeadHandOffsTest {
   }
 
   /**
+   * Merge defect (session 48: the acceptance's undo and the undo's restore written apart): a real
+   * move by hand saves the hand-off it overwrites ({@code byHandPrior}: open, no acceptance); its
+   * request dies before the contact's write; the holder then accepts. The acceptance's write both
+   * undoes the move and sets the acceptance: the restored prior status (open) and the unset
+   * acceptance fields must not overwrite or conflict with it.
+   */
+  @Test
+  void anAcceptanceUndoingARealMoveByHandKeepsItsAcceptance() {
+    String leadId = lead("handed_off", "ana");
+    var handoffs = MONGO.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    Instant remindAt = NOW.plusSeconds(1800);
+    Instant dueAt = NOW.plusSeconds(3600);
+    handoffs.updateOne(
+        Filters.eq("_id", leadId),
+        new Document(
+            "$set",
+            new Document("remindAt", Date.from(remindAt))
+                .append("dueAt", Date.from(dueAt))
+                .append(
+                    "history",
+                    List.of(
+                        new Document("ownerId", "ana")
+                            .append("attempt", 1)
+                            .append("at", Date.from(NOW.minusSeconds(600)))))));
+    LeadHandOffs dying =
+        at(
+            NOW.minusSeconds(60),
+            new LeadStore(
+                beforeTheContactsOwner(
+                    MONGO.database(),
+                    () -> {
+                      throw new IllegalStateException("the request died here");
+                    })));
+    assertThatThrownBy(() -> dying.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}")))
+        .hasMessageContaining("died");
+    assertThat(
+            handoffs
+                .find(Filters.eq("_id", leadId))
+                .first()
+                .get(HandOffActivitiesImpl.BY_HAND_PRIOR))
+        .as("the move saved the hand-off it overwrote")
+        .isNotNull();
+    List<String> actions = new CopyOnWriteArrayList<>();
+
+    HandOffAcceptance.Taken taken = acceptance(actions, NOW).take("ops", leadId, "ana");
+
+    assertThat(taken.ownerId()).isEqualTo("ana");
+    assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("ana");
+    Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+    assertThat(h.getString("ownerId")).isEqualTo("ana");
+    assertThat(h.getInteger("attempt")).isEqualTo(1);
+    assertThat(h.getString("status")).as("accepted, not the saved open").isEqualTo("accepted");
+    assertThat(h.getDate("acceptedAt")).isEqualTo(Date.from(NOW));
+    assertThat(h.getString("acceptedBy")).contains("ana");
+    assertThat(h.getDate("dueAt")).as("the holder's deadline restored").isEqualTo(Date.from(dueAt));
+    assertThat(h.get(HandOffActivitiesImpl.BY_HAND_FROM)).isNull();
+    assertThat(h.get(HandOffActivitiesImpl.BY_HAND_PRIOR)).isNull();
+    assertThat(audits(leadId, "handoff_reassign_undone")).isEqualTo(1);
+  }
+
+  /**
    * Known defect (reviewer, session 48, 1): an acceptance that marked the contact before a move by
    * hand read it, but whose hand-off write came after the move's attempt write, wrote {@code
    * accepted} (by ana) on bob's new attempt while the move (its contact write matched the mark it
