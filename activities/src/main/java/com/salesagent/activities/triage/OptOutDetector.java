@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
  *       first sentence or clause (the stop sign "🛑" only as the whole message), maybe with
  *       "please" or "thanks": "STOP. I'm not interested" and "Basta, gracias" are opt-outs, but
  *       "End of next week works better" and "Para quando seria a conversa?" are ordinary replies
- *       (they were opt-outs, and the interested lead's number was suppressed for good), nor is one
- *       the next clause corrects ("Stop, I meant Tuesday"); a word that means only stop with "it",
- *       "this" or "now" as the whole first sentence ("STOP IT. Not interested", ended by ". ! ?" or
- *       the text's end, not by a comma: "Stop it, you're making me blush" is none), or as the last
- *       clause with words but thanks or a sign-off ("Hi, STOP. Thanks");
+ *       (they were opt-outs, and the interested lead's number was suppressed for good); a word that
+ *       means only stop with "it", "this" or "now" as the whole first sentence ("STOP IT. Not
+ *       interested", ended by ". ! ?" or the text's end, not by a comma: "Stop it, you're making me
+ *       blush" is none), or as the last clause with words but thanks or a sign-off ("Hi, STOP.
+ *       Thanks");
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
  *       characters (of a longer one, in the whole clauses of its end), polite and plural forms
  *       included ("unsubscribe me", "No me escriban más", "Bitte schreiben Sie mir nicht mehr",
@@ -111,9 +111,7 @@ public final class OptOutDetector {
       return true;
     }
     String first = normalise(firstClause(text));
-    // not when the next clause corrects it: "Stop, I meant Tuesday", "Cancel, I meant Thursday"
-    boolean corrected = !first.isEmpty() && CORRECTION.matcher(afterFirst(text)).matches();
-    if (!first.isEmpty() && !corrected && ALONE.matcher(first).matches()) {
+    if (!first.isEmpty() && ALONE.matcher(first).matches()) {
       return true;
     }
     // "Stop it" or "Stop now" as the whole first sentence ("STOP IT. Not interested"), not as a
@@ -121,7 +119,6 @@ public final class OptOutDetector {
     // "стоп" not so, since it is also "wait" ("Стоп. Давайте созвонимся завтра"): alone, said
     // again or as the last clause (below).
     if (!first.isEmpty()
-        && !corrected
         && !first.contains("стоп")
         && STOP_CLAUSE.matcher(first).matches()
         && firstEndsSentence(text)) {
@@ -171,25 +168,6 @@ public final class OptOutDetector {
     String lastClause = last;
     return STOP_CLAUSE.matcher(last).matches()
         || OptOutPhrases.LAST_CLAUSES.stream().anyMatch(p -> p.matcher(lastClause).matches());
-  }
-
-  /**
-   * What corrects a first clause said by mistake: "I meant Tuesday", "wait, I meant", "sorry, wrong
-   * day"; not "I meant it", "I mean, who is this?" or "sorry, wrong number", which say stop again.
-   */
-  private static final Pattern CORRECTION =
-      Pattern.compile(
-          // nothing in it that says stop again: not "Stop, I meant to say not interested"
-          "^(?!.*\\b(stop|unsubscribe|interested|remove|leave me|don't|dont|do not|no more|spam"
-              + "|wrong number)\\b)((wait|sorry|no|oops|oh|hold on) )*((i meant|meant)(?! (it"
-              + "|that|this|what|business|every|seriously)\\b) \\S.*|wrong (day|date|time|slot"
-              + "|week|month)\\b.*)");
-
-  /** The normalised text after its first clause ("Stop, I meant Tuesday" -> "i meant tuesday"). */
-  static String afterFirst(String text) {
-    String trimmed = LEADING_PUNCT.matcher(text.strip()).replaceFirst("");
-    String[] parts = CLAUSE_END.split(trimmed, 2);
-    return parts.length < 2 ? "" : normalise(parts[1]);
   }
 
   /**

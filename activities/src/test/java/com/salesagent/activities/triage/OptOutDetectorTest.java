@@ -901,38 +901,6 @@ class OptOutDetectorTest {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
 
-  /**
-   * A first clause that is a keyword, corrected by the next one ("I meant"): no stop. A stop said
-   * again ("I mean it") or with a reason ("sorry, wrong number") stays one.
-   */
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "Stop, I meant Tuesday",
-        "Cancel, I meant Thursday",
-        "Stop, wait, I meant Tuesday",
-        "Cancel. Sorry, wrong day, I meant Friday"
-      })
-  void aKeywordCorrectedByTheNextClauseIsNoOptOut(String text) {
-    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
-  }
-
-  /** The keyword said with emphasis or a reason after it stays an opt-out. */
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "Stop, I mean it",
-        "Stop, I mean, who is this?",
-        "Stop. I meant to say not interested",
-        "STOP. I mean it!",
-        "Stop. Sorry, wrong number",
-        "Stop. Wait, who is this?",
-        "Cancel, I meant it"
-      })
-  void aKeywordFollowedByEmphasisOrAReasonIsAnOptOut(String text) {
-    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
-  }
-
   /** About 750 characters of an ordinary reply: past the phrase bound, under the clause bound. */
   private static final String SENTENCE =
       "Thanks for the message about the new pricing, we looked at it with the team and the"
