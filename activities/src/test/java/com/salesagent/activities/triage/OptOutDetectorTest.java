@@ -901,6 +901,37 @@ class OptOutDetectorTest {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
 
+  /**
+   * A first clause that is a keyword stays an opt-out whatever "I meant" follows it. A rule that
+   * read "Stop, I meant Tuesday" as a correction (reverted in the same session) let these through
+   * (a later review ran them: each was read as an ordinary reply); a missed STOP is worse than the
+   * rare "Stop, I meant Tuesday" suppressed, so the keyword alone as the first clause counts.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Stop, I mean it",
+        "Stop, I mean, who is this?",
+        "Stop. I meant to say not interested",
+        "STOP. I mean it!",
+        "Stop. Sorry, wrong number",
+        "Stop. Wait, who is this?",
+        "Cancel, I meant it",
+        "Stop, i meant to opt out",
+        "Stop. I meant optout",
+        "Stop. I meant cancel",
+        "Stop. I meant never text me again",
+        "Stop, I meant forever",
+        "Stop, I meant all of them",
+        "Unsubscribe. I meant to do this weeks ago",
+        "STOP. I meant to reply earlier",
+        "Stop, sorry I meant to send that earlier",
+        "Stop, wrong time to text me"
+      })
+  void aKeywordFollowedByAnythingSaidAfterItStaysAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
   /** About 750 characters of an ordinary reply: past the phrase bound, under the clause bound. */
   private static final String SENTENCE =
       "Thanks for the message about the new pricing, we looked at it with the team and the"
