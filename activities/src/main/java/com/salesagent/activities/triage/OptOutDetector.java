@@ -1,5 +1,8 @@
 package com.salesagent.activities.triage;
 
+import com.salesagent.activities.triage.OptOutWindows.Clause;
+import com.salesagent.activities.triage.OptOutWindows.Window;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -18,16 +21,19 @@ import java.util.regex.Pattern;
  *       means only stop with "it", "this" or "now" as the whole first sentence ("STOP IT. Not
  *       interested", ended by ". ! ?" or the text's end, not by a comma: "Stop it, you're making me
  *       blush" is none), or as the last clause with words but thanks or a sign-off ("Hi, STOP.
- *       Thanks");
+ *       Thanks"); a word that means only stop (not "стоп") at the start of any later sentence ("No
+ *       thanks. STOP, not interested", "Hi. STOP. I never signed up"), not after a comma ("Wait,
+ *       stop, I meant Tuesday");
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
- *       characters (of a longer one, in the whole clauses of its end), polite and plural forms
- *       included ("unsubscribe me", "No me escriban más", "Bitte schreiben Sie mir nicht mehr",
- *       "não me mande mais nada", "ne plus me contacter", "non scrivermi più"), and Meta's "Stop
- *       promotions" quick reply on marketing templates in its languages, and "stop texting me" with
- *       us as its object ({@link OptOutPhrases#STOP_US}); Russian "стоп" (also "wait") alone, said
- *       again or as the last clause; Russian, Chinese and Italian phrases that name no list as a
- *       clause of their own ("не пишите мне", "别再给我发消息了", "cancellami"), Chinese "别再发了" only as the
- *       last one.
+ *       characters (of a longer one, in its first and its last {@value OptOutWindows#SPAN}
+ *       characters, cut at a word or clause boundary: {@link OptOutWindows}), polite and plural
+ *       forms included ("unsubscribe me", "No me escriban más", "Bitte schreiben Sie mir nicht
+ *       mehr", "não me mande mais nada", "ne plus me contacter", "non scrivermi più"), and Meta's
+ *       "Stop promotions" quick reply on marketing templates in its languages, and "stop texting
+ *       me" with us as its object ({@link OptOutPhrases#STOP_US}); Russian "стоп" (also "wait")
+ *       alone, said again or as the last clause; Russian, Chinese and Italian phrases that name no
+ *       list as a clause of their own ("не пишите мне", "别再给我发消息了", "cancellami"), Chinese "别再发了"
+ *       only as the last one.
  * </ul>
  */
 public final class OptOutDetector {
@@ -37,61 +43,8 @@ public final class OptOutDetector {
   /** The longest text (stripped, before normalising) whose clauses are read one by one. */
   static final int CLAUSE_TEXT = 4 * PHRASE_TEXT;
 
-  /** The end of a longer text whose whole clauses are read, as a short text's are. */
-  static final int TAIL_TEXT = PHRASE_TEXT;
-
-  private static final String KEYWORD =
-      "(stop|stop all|stopall|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
-          + "|para|pare|parem|basta|no mas|baja|darme de baja|dar de baja"
-          + "|sair|parar|cancelar|nao quero mais|descadastrar"
-          + "|arret|arrete|arretez|arreter|desabonner|desinscrire"
-          + "|stopp|abmelden|abbestellen|spam"
-          // Russian "unsubscribe", Chinese "unsubscribe" (the carriers' keyword) and "cancel the
-          // subscription"; not Russian "стоп", which is also "wait" (ONLY_STOP)
-          + "|отписаться|退订|取消订阅)";
-
-  /** A keyword alone, maybe said again ("STOP STOP STOP"), maybe with please or thanks. */
-  private static final Pattern ALONE =
-      Pattern.compile(
-          "^(please |pls |por favor |bitte |s'il vous plait )?"
-              + KEYWORD
-              + "( "
-              + KEYWORD
-              + ")*"
-              + "( please| por favor| bitte| thanks| thank you| gracias| obrigad[oa]| merci"
-              + "| danke| grazie| пожалуиста| спасибо)*$");
-
-  /** Words that mean nothing but stop, unlike cancel, end, quit, para or spam. */
-  private static final String ONLY_STOP =
-      "(stop|stop all|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
-          + "|desinscrire|abmelden|abbestellen|descadastrar"
-          // Russian "стоп" only so: the whole first sentence or the last clause ("Стоп, я
-          // перепутал время" is "wait", as "Wait, stop, I meant Tuesday")
-          + "|стоп|отписаться|退订|取消订阅)";
-
-  /**
-   * Such a word alone, in any clause ("No thanks. STOP", "Who is this? STOP"), maybe with "it",
-   * "this" or "now" ("Stop it") and a please or thanks, short ones too ("Stop pls", "Stop thx").
-   */
-  private static final Pattern STOP_CLAUSE =
-      Pattern.compile(
-          "^(please |pls |plz |por favor |bitte |s'il vous plait |пожалуиста )?"
-              + ONLY_STOP
-              + "( "
-              + ONLY_STOP
-              + ")*( it| this| now)?"
-              + "( please| pls| plz| por favor| bitte| thanks| thank you| thx| gracias"
-              + "| obrigad[oa]| merci| danke| grazie| пожалуиста| спасибо)*$");
-
-  /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
-  private static final String SIGN_OFF_WORD =
-      "(thanks|thank you|thank u|thx|ty|tks|many|a lot|very much|so much|obrigad[oa]|muito"
-          + "|valeu|gracias|muchas|danke|schon|vielen dank|merci|beaucoup|bye|goodbye|ok|okay"
-          + "|cheers|regards|best|kind|tchau|adios|ciao|au revoir|tschuss|saludos|grazie"
-          + "|спасибо|пока|до свидания|谢谢|谢谢你|多谢|再见|拜拜)";
-
-  private static final Pattern SIGN_OFF =
-      Pattern.compile("^" + SIGN_OFF_WORD + "( " + SIGN_OFF_WORD + ")*$");
+  /** The start and the end of a longer text whose clauses are read, as a short text's are. */
+  static final int TAIL_TEXT = OptOutWindows.SPAN;
 
   /** The stop sign emoji (U+1F6D1, maybe as an emoji: U+FE0F), alone or said again. */
   private static final Pattern STOP_SIGNS =
@@ -111,7 +64,7 @@ public final class OptOutDetector {
       return true;
     }
     String first = normalise(firstClause(text));
-    if (!first.isEmpty() && ALONE.matcher(first).matches()) {
+    if (!first.isEmpty() && OptOutKeywords.ALONE.matcher(first).matches()) {
       return true;
     }
     // "Stop it" or "Stop now" as the whole first sentence ("STOP IT. Not interested"), not as a
@@ -120,7 +73,7 @@ public final class OptOutDetector {
     // again or as the last clause (below).
     if (!first.isEmpty()
         && !first.contains("стоп")
-        && STOP_CLAUSE.matcher(first).matches()
+        && OptOutKeywords.STOP_CLAUSE.matcher(first).matches()
         && firstEndsSentence(text)) {
       return true;
     }
@@ -129,35 +82,32 @@ public final class OptOutDetector {
       return false;
     }
     boolean phrasesRead = t.length() <= PHRASE_TEXT;
-    if (phrasesRead && OptOutPhrases.PHRASES.stream().anyMatch(p -> p.matcher(t).matches())) {
+    if (phrasesRead && anyMatch(OptOutPhrases.PHRASES, t)) {
       return true;
     }
     // The clauses one by one, of a text whose normalised form is short (above) and whose own
     // length (runs of spaces as one) is bounded too: a refused message of 65,536 punctuation
     // marks and a few letters normalises short, and was split into tens of thousands of
-    // clauses, each normalised. Of a longer text, the whole clauses of its end: "... STOP" or
-    // "... Please remove me" after a long paragraph was read as an ordinary reply.
+    // clauses, each normalised. Of a longer text, its start and its end (OptOutWindows), each
+    // with its phrases: "... STOP", "... Leave me alone." after a long paragraph, and "Stop
+    // texting me." before one, were read as ordinary replies.
     String raw = SPACE_RUN.matcher(text.strip()).replaceAll(" ");
-    String clauses = phrasesRead && raw.length() <= CLAUSE_TEXT ? raw : lastClauses(raw);
-    // The phrases of a longer text's end too (bounded as the clauses are): "... Leave me alone."
-    // or "... Unsubscribe me." after a long paragraph was read as an ordinary reply.
-    String tail = phrasesRead ? "" : normalise(clauses);
-    if (!tail.isEmpty()
-        && OptOutPhrases.PHRASES.stream().anyMatch(p -> p.matcher(tail).matches())) {
-      return true;
-    }
+    List<Window> windows = OptOutWindows.of(raw, phrasesRead && raw.length() <= CLAUSE_TEXT);
     String last = "";
-    for (String clause : CLAUSE_END.split(clauses)) {
-      if (!WORD.matcher(clause).find()) {
-        continue;
-      }
-      String c = normalise(clause);
-      if (OptOutPhrases.CLAUSE_PHRASES.stream().anyMatch(p -> p.matcher(c).matches())) {
+    for (Window w : windows) {
+      if (!phrasesRead && anyMatch(OptOutPhrases.PHRASES, OptOutWindows.read(w))) {
         return true;
       }
-      // a sign-off after the stop does not hide it: "Hi, STOP. Thanks"
-      if (!SIGN_OFF.matcher(c).matches()) {
-        last = c;
+      last = "";
+      for (Clause clause : OptOutWindows.clauses(w)) {
+        String c = clause.text();
+        if (anyMatch(OptOutPhrases.CLAUSE_PHRASES, c) || stopSentence(clause)) {
+          return true;
+        }
+        // a sign-off after the stop does not hide it: "Hi, STOP. Thanks"
+        if (!OptOutKeywords.SIGN_OFF.matcher(c).matches()) {
+          last = c;
+        }
       }
     }
     // STOP with a few words, "stop calling me" or Chinese "别再发了", only as the last clause with
@@ -166,25 +116,34 @@ public final class OptOutDetector {
     // stop, I meant Tuesday", "Stop calling me, text me here instead", "不要再发了，我已经收到了"),
     // and the keyword alone as the first clause is read above.
     String lastClause = last;
-    return STOP_CLAUSE.matcher(last).matches()
+    return OptOutKeywords.STOP_CLAUSE.matcher(last).matches()
         || OptOutPhrases.LAST_CLAUSES.stream().anyMatch(p -> p.matcher(lastClause).matches());
   }
 
   /**
-   * The whole clauses in the last {@value #TAIL_TEXT} characters of a text: not the one the cut
-   * falls in ("My kids won't [cut]stop texting me" is no "stop texting me").
+   * A sentence that starts with a word that means nothing but stop, alone ("No thanks. STOP, not
+   * interested", "Hi. STOP. I never signed up"), or that is only such a word with "it", "this" or
+   * "now" ("Hello. Stop it. I never signed up"), wherever it stands; not "стоп", also "wait"
+   * ("Привет. Стоп. Давайте созвонимся"), nor a clause after a comma ("Wait, stop, I meant
+   * Tuesday") or an ellipsis ("I can't... stop... laughing").
+   */
+  private static boolean stopSentence(Clause clause) {
+    return clause.startsSentence()
+        && (OptOutKeywords.STOP_SENTENCE.matcher(clause.text()).matches()
+            || (clause.endsSentence()
+                && OptOutKeywords.STOP_IT_SENTENCE.matcher(clause.text()).matches()));
+  }
+
+  private static boolean anyMatch(List<Pattern> patterns, String text) {
+    return patterns.stream().anyMatch(p -> p.matcher(text).matches());
+  }
+
+  /**
+   * The whole clauses in the last {@value OptOutWindows#SPAN} characters of a text: not the one the
+   * cut falls in ("My kids won't [cut]stop texting me" is no "stop texting me").
    */
   static String lastClauses(String raw) {
-    if (raw.length() <= TAIL_TEXT) {
-      return raw;
-    }
-    int cut = raw.length() - TAIL_TEXT;
-    String tail = raw.substring(cut);
-    if (CLAUSE_END.matcher(raw.substring(cut - 1, cut)).matches()) {
-      return tail;
-    }
-    java.util.regex.Matcher end = CLAUSE_END.matcher(tail);
-    return end.find() ? tail.substring(end.end()) : "";
+    return OptOutWindows.lastClauses(raw);
   }
 
   /** The text up to its first sentence or clause end ("STOP. I'm..." -> "STOP"). */
@@ -212,12 +171,10 @@ public final class OptOutDetector {
     return !end.equals(",") && !end.equals(";") && !end.equals(":") && !end.equals(" - ");
   }
 
-  private static final Pattern CLAUSE_END =
-      Pattern.compile("[.!?;,:\\n\\r\\u0085\\u2028\\u2029\\u3001\\u3002]| - ");
+  private static final Pattern CLAUSE_END = OptOutWindows.CLAUSE_END;
 
   private static final Pattern LEADING_PUNCT = Pattern.compile("^[\\p{Punct}¡¿\\s]+");
   private static final Pattern SPACE_RUN = Pattern.compile("\\h{2,}");
-  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]");
 
   static String normalise(String text) {
     return OptOutText.normalise(text);

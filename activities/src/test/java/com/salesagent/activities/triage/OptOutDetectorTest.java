@@ -978,4 +978,106 @@ class OptOutDetectorTest {
         .as(text)
         .isFalse();
   }
+
+  /** About 740 characters of an ordinary reply after a stop: past the phrase bound. */
+  private static final String AFTER = SENTENCE.repeat(6);
+
+  /** About 850 characters of chatter with no clause end at all. */
+  private static final String CHATTER =
+      "we talked about the offer with the team and we think it could work for us next year "
+          .repeat(10);
+
+  /**
+   * A long message that starts with a stop: only the whole clauses of its last {@value
+   * OptOutDetector#TAIL_TEXT} characters were read, and each of these was an ordinary reply.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Stop texting me. ",
+        "Stop texting me I'm not interested. ",
+        "Unsubscribe me. ",
+        "Please remove me from your list. ",
+        "No me escriban m\u00e1s. ",
+        "STOP, not interested. "
+      })
+  void aLongMessageStartingWithAStopIsAnOptOut(String start) {
+    String message = start + AFTER;
+    assertThat(message.length()).isGreaterThan(OptOutDetector.PHRASE_TEXT + 100);
+    assertThat(OptOutDetector.isOptOut(message)).as(start).isTrue();
+  }
+
+  /** A long message's end with no clause end is read from a word boundary. */
+  @ParameterizedTest
+  @ValueSource(strings = {"please unsubscribe me", "so leave me alone", "do not contact me again"})
+  void aLongMessageEndingWithAStopAndNoClauseEndIsAnOptOut(String end) {
+    assertThat(OptOutDetector.isOptOut(CHATTER + end)).as(end).isTrue();
+    assertThat(OptOutDetector.isOptOut(AFTER + CHATTER + end)).as(end).isTrue();
+  }
+
+  /** The start and the end of a long message keep the rules of a short one. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Stop calling me, text me here instead. ",
+        "Stop it, you're making me blush. ",
+        "My kids won't stop texting me. ",
+        "Can you stop texting me at night? ",
+        "Wait, stop, I meant Tuesday. ",
+        "Stop sending me the PDF, I have it. "
+      })
+  void aLongMessageStartingWithAnOrdinaryClauseIsNoOptOut(String start) {
+    assertThat(OptOutDetector.isOptOut(start + AFTER)).as(start).isFalse();
+    assertThat(OptOutDetector.isOptOut(start + CHATTER)).as(start).isFalse();
+  }
+
+  /** A cut inside a clause makes no stop of its part: "My kids won't [cut]stop texting me". */
+  @ParameterizedTest
+  @ValueSource(strings = {"my kids won't stop texting me", "my boss won't stop calling me"})
+  void aLongMessageEndingInAClauseCutByTheWindowIsNoOptOut(String end) {
+    assertThat(OptOutDetector.isOptOut(CHATTER + end)).as(end).isFalse();
+    String head = "x".repeat(OptOutDetector.TAIL_TEXT - 12) + " my kids won't ";
+    assertThat(OptOutDetector.isOptOut(head + "stop texting me " + CHATTER)).isFalse();
+  }
+
+  /**
+   * A sentence that starts with a word that means nothing but stop, wherever it stands: as a middle
+   * sentence it was read by no rule (neither the first clause nor the last).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "No thanks. STOP, not interested",
+        "Hi. STOP. I never signed up for this",
+        "Who is this? UNSUBSCRIBE. I never gave you my number",
+        "Hi. STOPALL. Wrong number",
+        "Wrong number! Stop please. Who gave you this?",
+        "Hello. Stop it. I never signed up",
+        "Merci. Arr\u00eatez. Je ne suis pas int\u00e9ress\u00e9",
+        "Hallo. Abmelden! Kein Interesse",
+        "\u8c22\u8c22\u3002\u9000\u8ba2\u3002\u6211\u6ca1\u5174\u8da3",
+        "No.\nStop\nI don't know you"
+      })
+  void aStopSentenceInTheMiddleIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /** A middle sentence that says something else, or "стоп" (also "wait"), stays a reply. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u041f\u0440\u0438\u0432\u0435\u0442. \u0421\u0442\u043e\u043f. \u0414\u0430\u0432"
+            + "\u0430\u0439\u0442\u0435 \u0441\u043e\u0437\u0432\u043e\u043d\u0438\u043c\u0441"
+            + "\u044f \u0437\u0430\u0432\u0442\u0440\u0430",
+        "Sounds good. Stop by our booth at 3, we'll talk",
+        "Great. Stop and think about why, then call me",
+        "Check www.stop.com for details, then call me",
+        "Ok. I can't... stop... laughing",
+        "Hi. Cancel. I meant the Thursday slot",
+        "Thanks. Stop it, you're making me blush",
+        "Hi. Stop it... you're making me blush"
+      })
+  void aMiddleSentenceThatIsNoStopIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }

@@ -1,0 +1,83 @@
+package com.salesagent.activities.triage;
+
+import java.util.regex.Pattern;
+
+/**
+ * The keyword tables of {@link OptOutDetector}: the words that mean stop said alone, each matched
+ * against one normalised clause or sentence, and the sign-offs that may follow a stop.
+ */
+final class OptOutKeywords {
+  private OptOutKeywords() {}
+
+  private static final String KEYWORD =
+      "(stop|stop all|stopall|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
+          + "|para|pare|parem|basta|no mas|baja|darme de baja|dar de baja"
+          + "|sair|parar|cancelar|nao quero mais|descadastrar"
+          + "|arret|arrete|arretez|arreter|desabonner|desinscrire"
+          + "|stopp|abmelden|abbestellen|spam"
+          // Russian "unsubscribe", Chinese "unsubscribe" (the carriers' keyword) and "cancel the
+          // subscription"; not Russian "стоп", which is also "wait" (ONLY_STOP)
+          + "|отписаться|退订|取消订阅)";
+
+  /** The courtesy that may come before a keyword said alone. */
+  private static final String PLEASE =
+      "(please |pls |plz |por favor |bitte |s'il vous plait |пожалуиста )?";
+
+  /** The courtesy that may come after it. */
+  private static final String THANKS =
+      "( please| pls| plz| por favor| bitte| thanks| thank you| thx| gracias| obrigad[oa]| merci"
+          + "| danke| grazie| пожалуиста| спасибо)*$";
+
+  /**
+   * A keyword alone as the message's first clause, maybe said again ("STOP STOP STOP"), maybe with
+   * please or thanks.
+   */
+  static final Pattern ALONE =
+      Pattern.compile(
+          "^(please |pls |por favor |bitte |s'il vous plait )?"
+              + KEYWORD
+              + "( "
+              + KEYWORD
+              + ")*"
+              + "( please| por favor| bitte| thanks| thank you| gracias| obrigad[oa]| merci"
+              + "| danke| grazie| пожалуиста| спасибо)*$");
+
+  /**
+   * Words that mean nothing but stop, unlike cancel, end, quit, para or spam; not Russian "стоп",
+   * which is also "wait" ("Стоп, я перепутал время", as "Wait, stop, I meant Tuesday").
+   */
+  private static final String STOP_WORD =
+      "(stop|stop all|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
+          + "|desinscrire|abmelden|abbestellen|descadastrar|отписаться|退订|取消订阅)";
+
+  /** Those words and Russian "стоп": only the whole first sentence or the last clause. */
+  private static final String ONLY_STOP = "(" + STOP_WORD + "|стоп)";
+
+  /**
+   * Such a word alone, in any clause ("No thanks. STOP", "Who is this? STOP"), maybe with "it",
+   * "this" or "now" ("Stop it") and a please or thanks, short ones too ("Stop pls", "Stop thx").
+   */
+  static final Pattern STOP_CLAUSE =
+      Pattern.compile("^" + PLEASE + ONLY_STOP + "( " + ONLY_STOP + ")*( it| this| now)?" + THANKS);
+
+  /**
+   * Such a word alone but "стоп", at a sentence's start wherever the sentence stands, whatever
+   * follows it in the sentence: "No thanks. STOP, not interested", "Hi. STOP. I never signed up".
+   */
+  static final Pattern STOP_SENTENCE =
+      Pattern.compile("^" + PLEASE + STOP_WORD + "( " + STOP_WORD + ")*" + THANKS);
+
+  /** STOP_CLAUSE without "стоп": the whole of a sentence ("Hello. Stop it. I never signed up"). */
+  static final Pattern STOP_IT_SENTENCE =
+      Pattern.compile("^" + PLEASE + STOP_WORD + "( " + STOP_WORD + ")*( it| this| now)?" + THANKS);
+
+  /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
+  private static final String SIGN_OFF_WORD =
+      "(thanks|thank you|thank u|thx|ty|tks|many|a lot|very much|so much|obrigad[oa]|muito"
+          + "|valeu|gracias|muchas|danke|schon|vielen dank|merci|beaucoup|bye|goodbye|ok|okay"
+          + "|cheers|regards|best|kind|tchau|adios|ciao|au revoir|tschuss|saludos|grazie"
+          + "|спасибо|пока|до свидания|谢谢|谢谢你|多谢|再见|拜拜)";
+
+  static final Pattern SIGN_OFF =
+      Pattern.compile("^" + SIGN_OFF_WORD + "( " + SIGN_OFF_WORD + ")*$");
+}

@@ -1,0 +1,162 @@
+package com.salesagent.activities.triage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The parts of a message whose clauses {@link OptOutDetector} reads, and those clauses: a short
+ * message whole; of a longer one its first and its last {@value #SPAN} characters, each cut at a
+ * word or clause boundary. A clause a cut falls in is read with {@link #CUT} where the cut is, so
+ * that a rule for a clause's start or end does not take the cut for one ("My kids won't [cut]stop
+ * texting me" is no "stop texting me"), while a phrase that stands anywhere is still read ("...
+ * chatter with no full stop please unsubscribe me").
+ */
+final class OptOutWindows {
+  private OptOutWindows() {}
+
+  /** The characters of a long message's start and of its end that are read. */
+  static final int SPAN = OptOutDetector.PHRASE_TEXT;
+
+  /** Where a window cuts a clause, in its normalised text (no normalised text holds it). */
+  static final String CUT = "\u2026";
+
+  static final Pattern CLAUSE_END =
+      Pattern.compile("[.!?;,:\\n\\r\\u0085\\u2028\\u2029\\u3001\\u3002]| - ");
+
+  /** Ends a sentence: not a comma, colon, semicolon or dash, nor a full stop of "..." or "a.b". */
+  private static final Pattern SENTENCE_END =
+      Pattern.compile("[!?\\n\\r\\u0085\\u2028\\u2029\\u3002]|(?<!\\.)\\.(?!\\.)(?=\\s|$)");
+
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]");
+
+  private static final Pattern WORD_JOIN = Pattern.compile("\\.[\\p{L}\\p{N}]");
+
+  /** A part of a message: its text, and whether a cut falls inside its first or last clause. */
+  record Window(String text, boolean cutAtStart, boolean cutAtEnd) {}
+
+  /**
+   * A clause normalised (with {@link #CUT} where cut), and whether it starts or ends a sentence.
+   */
+  record Clause(String text, boolean startsSentence, boolean endsSentence) {}
+
+  /** The message whole, or its start and its end. */
+  static List<Window> of(String raw, boolean whole) {
+    if (whole || raw.length() <= SPAN) {
+      return List.of(new Window(raw, false, false));
+    }
+    return List.of(head(raw), tail(raw));
+  }
+
+  /** The first {@value #SPAN} characters, back to a word or clause boundary. */
+  static Window head(String raw) {
+    int end = SPAN;
+    while (end > 0 && !boundary(raw, end)) {
+      end--;
+    }
+    if (end == 0) {
+      // no boundary (Chinese, one long word): where it falls
+      end = Character.isLowSurrogate(raw.charAt(SPAN)) ? SPAN - 1 : SPAN;
+    }
+    int before = end;
+    while (before > 0 && Character.isWhitespace(raw.charAt(before - 1))) {
+      before--;
+    }
+    int after = end;
+    while (after < raw.length() && Character.isWhitespace(raw.charAt(after))) {
+      after++;
+    }
+    boolean whole =
+        (before > 0 && clauseEnd(raw.charAt(before - 1)))
+            || (after < raw.length() && clauseEnd(raw.charAt(after)));
+    return new Window(raw.substring(0, end), false, !whole);
+  }
+
+  /**
+   * The last {@value #SPAN} characters, on to a word or clause boundary; cut in its first clause
+   * unless a clause end comes right before it.
+   */
+  static Window tail(String raw) {
+    int cut = raw.length() - SPAN;
+    int start = cut;
+    while (start < raw.length() && !boundary(raw, start)) {
+      start++;
+    }
+    if (start == raw.length()) {
+      start = Character.isLowSurrogate(raw.charAt(cut)) ? cut + 1 : cut;
+    }
+    return new Window(raw.substring(start), !clauseEnd(raw.charAt(start - 1)), false);
+  }
+
+  /** Whether a word or a clause ends before the index or starts there. */
+  private static boolean boundary(String raw, int i) {
+    char before = raw.charAt(i - 1);
+    char at = raw.charAt(i);
+    return Character.isWhitespace(before)
+        || Character.isWhitespace(at)
+        || clauseEnd(before)
+        || clauseEnd(at);
+  }
+
+  private static boolean clauseEnd(char c) {
+    return CLAUSE_END.matcher(String.valueOf(c)).matches();
+  }
+
+  /** The whole clauses of the end: not the one the cut falls in. */
+  static String lastClauses(String raw) {
+    if (raw.length() <= SPAN) {
+      return raw;
+    }
+    Window tail = tail(raw);
+    if (!tail.cutAtStart()) {
+      return tail.text();
+    }
+    Matcher end = CLAUSE_END.matcher(tail.text());
+    return end.find() ? tail.text().substring(end.end()) : "";
+  }
+
+  /** A window's text normalised, with {@link #CUT} where it is cut. */
+  static String read(Window w) {
+    return read(w.text(), w.cutAtStart(), w.cutAtEnd());
+  }
+
+  private static String read(String text, boolean cutAtStart, boolean cutAtEnd) {
+    String n = OptOutText.normalise(text);
+    return (cutAtStart ? CUT + " " : "") + n + (cutAtEnd ? " " + CUT : "");
+  }
+
+  /** The window's clauses with words, normalised, in order. */
+  static List<Clause> clauses(Window w) {
+    List<Clause> out = new ArrayList<>();
+    String text = w.text();
+    Matcher ends = CLAUSE_END.matcher(text);
+    Matcher sentenceEnd = SENTENCE_END.matcher(text).useTransparentBounds(true);
+    int from = 0;
+    boolean startsSentence = !w.cutAtStart();
+    while (from <= text.length()) {
+      boolean found = ends.find(from);
+      int to = found ? ends.start() : text.length();
+      boolean last = !found;
+      boolean endsSentence =
+          found ? sentenceEnd.region(ends.start(), text.length()).lookingAt() : !w.cutAtEnd();
+      // "Stop.js", "3.30": a full stop inside a word ends no word
+      boolean endsWord = !found || !WORD_JOIN.matcher(text).region(to, text.length()).lookingAt();
+      String clause = text.substring(from, to);
+      if (WORD.matcher(clause).find()) {
+        out.add(
+            new Clause(
+                read(clause, from == 0 && w.cutAtStart(), last && w.cutAtEnd()),
+                startsSentence && endsWord,
+                endsSentence));
+        startsSentence = false;
+      }
+      startsSentence |= endsSentence;
+      if (last) {
+        break;
+      }
+      from = Math.max(ends.end(), to + 1);
+    }
+    return out;
+  }
+}
