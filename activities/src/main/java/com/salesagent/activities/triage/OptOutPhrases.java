@@ -18,27 +18,64 @@ final class OptOutPhrases {
   static final String MESSAGES =
       "(messages|msgs|texts|spam|promotions|promos|ads|offers|junk|crap|garbage|marketing)\\b";
 
+  /** How often it was asked: "I've told you twice to stop". */
+  private static final String TIMES =
+      "( (already|before|again|twice|nicely|politely|many times|so many times|a million times"
+          + "|\\d+ times))*";
+
+  /**
+   * What says "stop texting me" to us, right before it: a clause's start ("Stop texting me I'm not
+   * interested"), a please, a greeting or a refusal ("Not interested stop texting me"), the end of
+   * a sentence run on ("You keep texting me stop texting me"), a question, wish or order put to
+   * "you" ("Can you stop", "I told you to stop", "I want you to stop", "You need to stop", "I wish
+   * you would stop"), maybe then "please", "just" or "seriously". Nothing else: not a third person
+   * ("My boss wouldn't stop texting me", "I asked my ex to stop texting me", "I wish my ex would
+   * stop texting me", "My kids won't stop texting me"), a negation ("Please don't stop messaging
+   * me") or a question about why we stopped.
+   */
+  static final String ADDRESSED =
+      "(^|\\b(please|pls|plz|kindly|and|so|then|also|ok|okay|hey|hi|hello|dude|man|bro|guys|sir"
+          + "|look|listen|lol|omg|wtf|ffs|yo|ugh|bruh|gosh|jeez|geez|dear|sorry|seriously|no|nope"
+          + "|stop|enough|not interested|no thanks|no thank you|thanks|thank you|bye"
+          // the end of a sentence run on with no stop: "You keep texting me stop texting me",
+          // "I don't care stop contacting me"
+          + "|me|it|this|that|anymore|already|care|number|spam"
+          + "|wrong number|(i'm|im|i am) not interested|(i'm|im|i am) done|who is this|who's this"
+          + "|who are you|i said|i said to|for the (last|final|second|third|\\d+\\w*) time"
+          + "|once again|one more time"
+          + "|(can|could|will|would|won't|wont|can't|cant) (you|u|ya)( ever)?"
+          + "|why (don't|dont|can't|cant|won't|wont) (you|u)"
+          + "|(i )?(want|need|would like|'d like|wish|beg|begged|told|asked) (you|u|ya)"
+          + TIMES
+          + " to|(i've|ive|i have)( already)? (told|asked|begged) (you|u|ya)"
+          + TIMES
+          + " to|(i'm|im|i am) (asking|telling|begging) (you|u|ya)"
+          + TIMES
+          + " to|i (wish|hope) (you|u) (would|will|could)|i wish (you'd|youd)"
+          + "|(you|u) (need to|have to|got to|gotta|must|should|better|'d better|had better"
+          + "|ought to|can|will|just need to)"
+          + "|(appreciate it|appreciate|be grateful|be great) if (you|u|you'd|youd)"
+          + "( would| could| can| will)?"
+          + ") )((please|pls|plz|kindly|just|now|seriously|again|already) )*";
+
   /**
    * "Stop texting me" and its kin with us as its object (me, us, this number, our messages),
-   * wherever it stands: "stop texting me I'm not interested", "I told you to stop texting me",
-   * "stop sending me these stupid messages", "stop texting and calling me". Not after a word that
-   * negates it or names someone else ("My kids won't stop texting me", "Please don't stop messaging
-   * me", "Why did you stop texting me?", "My kids stop texting me when ..."), not limited to a time
-   * ("Can you stop texting me at night?"), not something else sent ("Stop sending me the PDF").
+   * wherever it stands but said to us ({@link #ADDRESSED}): "stop texting me I'm not interested",
+   * "I told you to stop texting me", "stop sending me these stupid messages", "stop texting and
+   * calling me". Not limited to a time ("Can you stop texting me at night?"), not something else
+   * sent ("Stop sending me the PDF").
    */
   static final String STOP_US =
-      "(?<!\\b(won't|wont|will not|can't|cant|cannot|can not|couldn't|couldnt|never|don't|dont"
-          + "|do not|doesn't|doesnt|didn't|didnt|not|did you|did u|kids|children|son|daughter|wife"
-          + "|husband|friends|they|he|she|people|clients|customers|everyone|everybody|nobody"
-          + "|who)( (ever|even|just|really))? )\\bstop "
-          + "((texting|messaging|msging|contacting|spamming|bothering|harassing|pestering)"
+      ADDRESSED
+          + "stop ((texting|messaging|msging|contacting|spamming|bothering|harassing|pestering)"
           + "( (and|or|&) (calling|texting|messaging|emailing|e-mailing|contacting))?"
           + "|(calling|emailing|e-mailing) (and|or|&) (texting|messaging|contacting))"
           + " (me|us|this number|my number|this phone|my phone)\\b"
-          + "|(?<!\\b(won't|wont|can't|cant|cannot|never|don't|dont|do not|not|did you) )\\bstop"
-          + " sending ((me|us|this number) ((these|those|the|your|all|all these|all those|all the"
-          + "|all your|any|any more|more|so many|such) )?|(these|those|your|all these|all those"
-          + "|all your|so many|such) )(\\p{L}+ )?"
+          + "|"
+          + ADDRESSED
+          + "stop sending ((me|us|this number) ((these|those|the|your|all|all these|all those|all"
+          + " the|all your|any|any more|more|so many|such) )?|(these|those|your|all these|all"
+          + " those|all your|so many|such) )(\\p{L}+ )?"
           + MESSAGES
           // bare at the text's start: "Stop sending messages I'm not interested"; not "When do
           // you stop sending messages?"
@@ -221,6 +258,9 @@ final class OptOutPhrases {
    */
   static final List<Pattern> CLAUSE_PHRASES =
       List.of(
+          // "stop texting me" said to us at a clause's start: "Hey, stop texting me I'm not
+          // interested", "Who is this? Stop texting me about this"
+          Pattern.compile(".*(" + STOP_US + ")" + NOT_A_TIME + ".*"),
           // at the clause's start, maybe asked politely: not "Did you delete my number?" or
           // "Please don't delete my number"
           Pattern.compile(

@@ -1080,4 +1080,49 @@ class OptOutDetectorTest {
   void aMiddleSentenceThatIsNoStopIsNoOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /**
+   * "Stop texting me" said of someone else: the guard named the words that make it so (won't, kids,
+   * they...), and missed these; it reads the words that say it to us instead.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "My boss wouldn't stop texting me",
+        "I asked my ex to stop texting me",
+        "I wish my ex would stop texting me",
+        "My ex won't stop messaging me lol",
+        "The bank would not stop calling and texting me, so I switched",
+        "Recruiters keep asking me to stop contacting them",
+        "My clients begged me to stop sending them offers",
+        "People just stop texting me, why?",
+        "The guy I dated would not stop messaging me"
+      })
+  void stopTextingMeSaidOfSomeoneElseIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /** The ways of saying it to us that the allow-list reads. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "You need to stop texting me",
+        "I want you to stop texting me",
+        "I wish you would stop texting me",
+        "Can you please stop messaging me about this",
+        "Will you stop texting me already",
+        "Seriously stop texting me I'm not interested",
+        "For the last time stop texting me",
+        "Hey, stop texting me I'm not interested",
+        "I've told you twice to stop messaging me about your product",
+        "Why can't you stop texting me about this",
+        "I'd appreciate it if you would stop texting me about it",
+        "Ok stop sending me messages about the webinar",
+        "Dude stop texting me about the demo",
+        "You keep texting me stop texting me",
+        "I don't care stop contacting me"
+      })
+  void stopTextingMeSaidToUsInOtherWordsIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
 }
