@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  *       "Stop promotions" quick reply on marketing templates in its languages, and "stop texting
  *       me" with us as its object ({@link OptOutPhrases#STOP_US}); Russian "стоп" (also "wait")
  *       alone, said again or as the last clause; Russian, Chinese and Italian phrases that name no
- *       list as a clause of their own ("не пишите мне", "别再给我发消息了", "cancellami"), Chinese "别再发了"
- *       only as the last one.
+ *       list as a clause of their own ("не пишите мне", "Хватит мне писать", "别再给我发消息了", "不要再联系我",
+ *       "停止发送", "cancellami"), Chinese "别再发了" only as the last one.
  * </ul>
  */
 public final class OptOutDetector {

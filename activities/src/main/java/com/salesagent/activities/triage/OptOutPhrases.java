@@ -186,7 +186,10 @@ final class OptOutPhrases {
                   + " (bitte )?nicht mehr|(melden|tragen) sie mich (ab|aus)"
                   + "|werbung (stoppen|beenden|abbestellen)"
                   + "|keine weiteren (nachrichten|werbung|sms|mails|e-mails)"
-                  + "|(horen|hort|hor) (sie )?auf (mir|mich|uns) zu (schreiben|kontaktieren)"
+                  // "Hören Sie auf, mir Nachrichten zu schicken"; not "... mir die Rechnung ..."
+                  + "|(horen|hort|hor) (sie |bitte )*auf (mir|mich|uns) (bitte )?((nachrichten|sms"
+                  + "|werbung|e-mails|mails|whatsapps|spam) )?zu (schreiben|kontaktieren|schicken"
+                  + "|senden|simsen|texten|nerven|belastigen)"
                   // from a list, not "Bitte entfernen Sie mich aus dem CC"
                   + "|(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten) (bitte )?"
                   // a compound with a hyphen too: "aus der WhatsApp-Liste"
@@ -312,11 +315,21 @@ final class OptOutPhrases {
           // Chinese, written without spaces: "请退订", "我要取消订阅", "别再发了", "不要再给我发消息了";
           // not "报价单别再发了" (the quote) or "怎么退订" (a question)
           Pattern.compile("^(你|你们|请|请你|请你们|我要|我想|帮我|麻烦|麻烦你)*(退订|取消订阅)(吧|了|谢谢)*"),
-          // "不要再给我发消息了", "别再发消息了": to me or our messages; "别再发了" alone is
+          // "不要再给我发消息了", "别再发消息了", "不要再联系我": to me or our messages; "别再发了" alone is
           // LAST_CLAUSES' ("不要再发了，我已经收到了" is about a duplicate)
           Pattern.compile(
               "^(你|你们|请|请你|请你们)*(别|不要)再(给我(发|发送)(消息|信息|短信|广告)?|(发|发送)(消息|信息|短信|广告)"
-                  + "|打扰我|骚扰我)(了|啦)?(谢谢)?"),
+                  + "|打扰我|骚扰我|联系我)(了|啦)?(谢谢)?"),
+          // "停止发送" (stop sending), maybe our messages named; not "停止发送报价单" (the quote)
+          Pattern.compile("^(请|请你|请你们|麻烦你?)?停止(发送|推送|发)(消息|信息|短信|广告)?(了|吧)?(谢谢)?"),
+          // "Хватит мне писать", "Перестаньте присылать мне рекламу": to us, not "Хватит писать,
+          // давайте созвонимся" (enough writing, let's call)
+          Pattern.compile(
+              "^(пожалуиста )?(хватит|перестаньте|перестань|прекратите|прекрати)"
+                  + "(?=.* (мне|меня|нам|нас)( |$))(?=.* (писать|слать|присылать|спамить"
+                  + "|беспокоить|доставать)( |$))( (мне|меня|нам|нас|уже|писать|слать|присылать"
+                  + "|спамить|беспокоить|доставать|сообщения|смс|рекламу|спам|рассылку|сюда|больше"
+                  + "|пожалуиста|спасибо))+"),
           // Italian "cancel / remove me", as a clause of its own: not "Cancellami l'appuntamento"
           Pattern.compile(
               "^(per favore |per piacere |ti prego )?(cancellami|cancellatemi|toglimi|toglietemi"

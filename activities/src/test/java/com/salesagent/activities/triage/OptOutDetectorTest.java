@@ -1125,4 +1125,47 @@ class OptOutDetectorTest {
   void stopTextingMeSaidToUsInOtherWordsIsAnOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
   }
+
+  /** Russian, Chinese and German phrasings that were ordinary replies. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u0425\u0432\u0430\u0442\u0438\u0442 \u043c\u043d\u0435 \u043f\u0438\u0441\u0430\u0442"
+            + "\u044c",
+        "\u0425\u0432\u0430\u0442\u0438\u0442 \u043f\u0438\u0441\u0430\u0442\u044c \u043c\u043d"
+            + "\u0435",
+        "\u0425\u0432\u0430\u0442\u0438\u0442 \u043c\u043d\u0435 \u043f\u0438\u0441\u0430\u0442"
+            + "\u044c, \u043c\u043d\u0435 \u043d\u0435 \u0438\u043d\u0442\u0435\u0440\u0435\u0441"
+            + "\u043d\u043e",
+        "\u041f\u0435\u0440\u0435\u0441\u0442\u0430\u043d\u044c\u0442\u0435 \u043c\u043d\u0435"
+            + " \u043f\u0438\u0441\u0430\u0442\u044c!",
+        "\u4e0d\u8981\u518d\u8054\u7cfb\u6211",
+        "\u8bf7\u4e0d\u8981\u518d\u8054\u7cfb\u6211",
+        "\u522b\u518d\u8054\u7cfb\u6211\u4e86\uff0c\u8c22\u8c22",
+        "\u505c\u6b62\u53d1\u9001",
+        "\u8bf7\u505c\u6b62\u53d1\u9001",
+        "H\u00f6ren Sie auf, mir Nachrichten zu schicken",
+        "H\u00f6r auf, mir zu schreiben",
+        "H\u00f6rt auf, mir Nachrichten zu senden"
+      })
+  void russianChineseAndGermanPhrasingsAreOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /** Their near neighbours: a question, a duplicate, writing for a call, an invoice. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\u4e0d\u8981\u518d\u53d1\u4e86\uff0c\u6211\u5df2\u7ecf\u6536\u5230\u4e86",
+        "\u600e\u4e48\u9000\u8ba2?",
+        "\u041a\u0430\u043a \u043e\u0442\u043f\u0438\u0441\u0430\u0442\u044c\u0441\u044f?",
+        "\u0425\u0432\u0430\u0442\u0438\u0442 \u043f\u0438\u0441\u0430\u0442\u044c, \u0434\u0430"
+            + "\u0432\u0430\u0439\u0442\u0435 \u0441\u043e\u0437\u0432\u043e\u043d\u0438\u043c"
+            + "\u0441\u044f",
+        "\u505c\u6b62\u53d1\u9001\u62a5\u4ef7\u5355",
+        "H\u00f6ren Sie auf, mir die Rechnung doppelt zu schicken"
+      })
+  void theirNearNeighboursAreNoOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
