@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * characters dropped, and look-alike letters as the Latin ones: small capitals ("ꜱᴛᴏᴘ"), negative
  * squared and circled letters ("🆂🆃🅾🅿"), and Cyrillic, Greek or other letters Unicode lists as
  * confusable with Latin ones ("SТОР" with Cyrillic Т О Р) in a word that is Latin otherwise, or
- * whose every letter is such a look-alike when it then spells a word that means stop ("ЅТОР"). A
- * Russian or Greek word stays as written ("Стоп", "Спасибо", and "не", though it looks like "he"),
- * so its own language's phrases read it.
+ * whose every letter is such a look-alike when it then spells a word that means stop ("ЅТОР"), and
+ * a word of letters and digits that spells one with its digits read as letters ("ST0P"). A Russian
+ * or Greek word stays as written ("Стоп", "Спасибо", and "не", though it looks like "he"), so its
+ * own language's phrases read it.
  */
 final class OptOutText {
   private OptOutText() {}
@@ -98,7 +99,62 @@ final class OptOutText {
     // Invisible format characters (a zero-width space or joiner, a soft hyphen, a word joiner)
     // are not there for the reader: "S\u200BTOP" is STOP (it read as "s top", no opt-out).
     text = FORMAT.matcher(text).replaceAll("");
-    return lookAlikesAsLatin(letterForms(text));
+    return digitsAsLetters(lookAlikesAsLatin(letterForms(text)));
+  }
+
+  /** A word of letters and digits: "ST0P", "5TOP", "UNSUBSCR1BE". */
+  private static final Pattern LETTERS_AND_DIGITS = Pattern.compile("[\\p{L}\\p{N}]+");
+
+  private static final Pattern DIGIT = Pattern.compile("[0-9]");
+
+  /** The longest word that means stop ("unsubscribe"), and a little more. */
+  private static final int STOP_WORD_LENGTH = 16;
+
+  /**
+   * A whole word of letters and digits read as a word that means stop, when its digits read as the
+   * letters they stand for do spell one (0 o, 1 i or l, 3 e, 4 a, 5 s, 7 t, 8 b): "ST0P", "5TOP",
+   * "UNSUBSCR1BE", "STOPA11"; not "ST0Pwatch", "5G" or "3pm".
+   */
+  private static String digitsAsLetters(String text) {
+    Matcher words = LETTERS_AND_DIGITS.matcher(text);
+    StringBuilder out = null;
+    int done = 0;
+    while (words.find()) {
+      String word = words.group();
+      if (word.length() > STOP_WORD_LENGTH || !DIGIT.matcher(word).find()) {
+        continue;
+      }
+      for (char one : new char[] {'i', 'l'}) {
+        String read = digitsRead(word, one);
+        if (STOP_WORD.matcher(read).matches()) {
+          if (out == null) {
+            out = new StringBuilder(text.length());
+          }
+          out.append(text, done, words.start()).append(read);
+          done = words.end();
+          break;
+        }
+      }
+    }
+    return out == null ? text : out.append(text, done, text.length()).toString();
+  }
+
+  private static String digitsRead(String word, char one) {
+    StringBuilder read = new StringBuilder(word.length());
+    for (char c : word.toCharArray()) {
+      read.append(
+          switch (c) {
+            case '0' -> 'o';
+            case '1' -> one;
+            case '3' -> 'e';
+            case '4' -> 'a';
+            case '5' -> 's';
+            case '7' -> 't';
+            case '8' -> 'b';
+            default -> c;
+          });
+    }
+    return read.toString();
   }
 
   /** Small capitals and negative squared or circled letters as the Latin letters they show. */

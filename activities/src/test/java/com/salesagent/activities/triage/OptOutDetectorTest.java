@@ -1168,4 +1168,27 @@ class OptOutDetectorTest {
   void theirNearNeighboursAreNoOptOuts(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /** Digits for letters, as a whole message or a sentence alone: each was an ordinary reply. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "ST0P",
+        "5TOP",
+        "UNSUBSCR1BE",
+        "st0p",
+        "STOPA11",
+        "Hi. ST0P. Not interested",
+        "Not interested. 5TOP"
+      })
+  void digitsForLettersInAStopWordAreAStop(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /** Digits in other words, or a word that is no stop, change nothing. */
+  @ParameterizedTest
+  @ValueSource(strings = {"ST0Pwatch", "5G works for us", "3pm works", "Room 5T0P please"})
+  void digitsInOtherWordsAreNoStop(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
