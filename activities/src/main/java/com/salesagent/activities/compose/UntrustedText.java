@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * composed text carries that its template did not put there (the quality gate holds those).
  */
 public final class UntrustedText {
-  /** The longest quoted fact. */
+  /** The longest quoted fact, in code points (an emoji is one, as every cap here counts). */
   public static final int MAX_FACT = 160;
 
   private static final Pattern URL =
@@ -37,15 +37,22 @@ public final class UntrustedText {
 
   /**
    * A fact fit to quote: no links, e-mail addresses, markup or control characters, one line, at
-   * most {@link #MAX_FACT} characters (cut at a word).
+   * most {@link #MAX_FACT} characters (code points: cut at a word, else after the last whole
+   * character that fits, never inside an emoji).
    */
   public static String clean(String text) {
     String t = scrub(text);
-    if (t.length() > MAX_FACT) {
-      int cut = t.lastIndexOf(' ', MAX_FACT);
-      t = t.substring(0, cut > MAX_FACT / 2 ? cut : MAX_FACT).strip();
+    if (t.length() > MAX_FACT && length(t) > MAX_FACT) {
+      int end = t.offsetByCodePoints(0, MAX_FACT);
+      int cut = t.lastIndexOf(' ', end);
+      t = t.substring(0, cut > 0 && t.codePointCount(0, cut) > MAX_FACT / 2 ? cut : end).strip();
     }
     return t;
+  }
+
+  /** A text's length as {@link #MAX_FACT} counts it: code points. */
+  public static int length(String text) {
+    return text == null ? 0 : text.codePointCount(0, text.length());
   }
 
   /** {@link #clean} without the cap: a sentence too long to quote is left out, not cut. */

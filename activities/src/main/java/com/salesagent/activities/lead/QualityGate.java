@@ -1,6 +1,7 @@
 package com.salesagent.activities.lead;
 
 import com.salesagent.activities.compose.UntrustedText;
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>0.15 uses a retrieved fact (the text contains a sentence from the lead's research)
- *   <li>0.15 length within WhatsApp's limits (20 to 1,024 characters: a template body's maximum)
+ *   <li>0.15 length within WhatsApp's limits (20 to 1,024 characters: a template body's maximum;
+ *       counted in code points as {@link WhatsAppLimits} counts, so an emoji is one)
  *   <li>0.20 no unfilled placeholder ("{{" or "}}") and no empty parameter
  *   <li>0.25 no banned phrase (agent_configurations qualityGate.bannedPhrases)
  *   <li>0.25 the language matches the lead's locale (stop-word vote over en, es, pt, fr, de; passes
@@ -91,7 +93,8 @@ public final class QualityGate {
       double holdAt) {
     Map<String, Boolean> checks = new LinkedHashMap<>();
     checks.put("usesFact", usesFact(text, fact));
-    checks.put("length", text.length() >= 20 && text.length() <= 1024);
+    int length = WhatsAppLimits.length(text);
+    checks.put("length", length >= 20 && length <= WhatsAppLimits.TEMPLATE_BODY);
     checks.put(
         "noPlaceholders",
         !text.contains("{{")
@@ -171,15 +174,18 @@ public final class QualityGate {
 
   /**
    * A fact fit to follow "I saw that": at least four words, at most {@link UntrustedText#MAX_FACT}
-   * characters, prose (no markup, JSON or code characters, balanced parentheses), not ending in a
-   * word that leaves it hanging. A fragment such as "Upsilon" or a cut "... next year and" is not.
+   * characters (code points), prose (no markup, JSON or code characters, balanced parentheses), not
+   * ending in a word that leaves it hanging. A fragment such as "Upsilon" or a cut "... next year
+   * and" is not.
    */
   static boolean quotableClause(String fact) {
     if (fact == null) {
       return false;
     }
     String f = fact.strip();
-    if (f.isEmpty() || f.length() > UntrustedText.MAX_FACT || NOT_PROSE.matcher(f).find()) {
+    if (f.isEmpty()
+        || UntrustedText.length(f) > UntrustedText.MAX_FACT
+        || NOT_PROSE.matcher(f).find()) {
       return false;
     }
     if (f.chars().filter(c -> c == '(').count() != f.chars().filter(c -> c == ')').count()) {

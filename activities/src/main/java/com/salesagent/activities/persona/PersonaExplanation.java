@@ -133,11 +133,14 @@ public final class PersonaExplanation {
     return new SegmentWhy(segment, true, query, matched);
   }
 
-  private static String cut(String text) {
+  /** The quoted evidence: cleaned, at most {@link #MAX_QUOTE} code points, never half an emoji. */
+  static String cut(String text) {
     if (text == null) {
       return null;
     }
     String clean = UntrustedText.clean(text).strip();
-    return clean.length() <= MAX_QUOTE ? clean : clean.substring(0, MAX_QUOTE - 1) + "…";
+    return UntrustedText.length(clean) <= MAX_QUOTE
+        ? clean
+        : clean.substring(0, clean.offsetByCodePoints(0, MAX_QUOTE - 1)) + "…";
   }
 }

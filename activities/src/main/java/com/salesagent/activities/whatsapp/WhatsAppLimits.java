@@ -18,6 +18,9 @@ public final class WhatsAppLimits {
   /** An image's caption. */
   public static final int CAPTION = 1024;
 
+  /** A message template's body (the quality gate's upper bound on a composed message). */
+  public static final int TEMPLATE_BODY = 1024;
+
   private WhatsAppLimits() {}
 
   /** A text's length as these limits count it: code points. */

@@ -50,6 +50,32 @@ class QualityGateTest {
   }
 
   @Test
+  void theLengthIsCountedInCodePoints() {
+    // 600 emoji more: 771 characters as WhatsApp's limits count them, 1,371 UTF-16 chars.
+    QualityGate.Verdict emoji = score(GOOD + " " + "🙂".repeat(600), FACT, "en");
+    assertThat(emoji.checks()).containsEntry("length", true);
+    assertThat(emoji.decision()).isEqualTo("approve");
+
+    String longest = GOOD + " " + "🙂".repeat(1024 - GOOD.length() - 1);
+    assertThat(longest.codePointCount(0, longest.length())).isEqualTo(1024);
+    assertThat(score(longest, FACT, "en").checks()).containsEntry("length", true);
+    assertThat(score(longest + "🙂", FACT, "en").checks()).containsEntry("length", false);
+    assertThat(score(longest + "🙂", FACT, "en").decision()).isEqualTo("reject");
+
+    // Ten emoji are 20 UTF-16 chars but ten characters: too short.
+    assertThat(score("🙂".repeat(10), null, "en").checks()).containsEntry("length", false);
+  }
+
+  @Test
+  void aFactsCapIsCountedInCodePoints() {
+    String fact = "They opened twelve new stores across Brazil this year" + " 🎉".repeat(50);
+    // 153 code points, 203 UTF-16 chars.
+    assertThat(QualityGate.quotableClause(fact)).isTrue();
+    String over = "They opened twelve new stores across Brazil this year" + " 🎉".repeat(54);
+    assertThat(QualityGate.quotableClause(over)).isFalse();
+  }
+
+  @Test
   void languagesAreToldApartByStopWords() {
     assertThat(QualityGate.detect("olá, você tem um minuto para falar sobre a sua equipe e o"))
         .isEqualTo("pt");

@@ -21,6 +21,14 @@ class PersonaExplanationTest {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
 
   @Test
+  void aQuoteOfEmojiIsNeverCutInsideOne() {
+    String quote = PersonaExplanation.cut("a" + "🎉".repeat(300));
+
+    assertThat(quote.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF)).isTrue();
+    assertThat(quote).isEqualTo("a" + "🎉".repeat(159));
+  }
+
+  @Test
   void everyAttributeHasItsEvidenceAndTheSegmentItsMatchedFacets() {
     var db = MONGO.database();
     Instant at = Instant.parse("2026-11-25T12:00:00Z");
