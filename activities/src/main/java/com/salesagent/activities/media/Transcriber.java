@@ -134,9 +134,12 @@ public interface Transcriber {
     }
   }
 
+  /** The transcript stripped, at most 4,096 characters (code points: never half an emoji). */
   static String capped(String text) {
     String t = text.strip();
-    return t.length() > 4096 ? t.substring(0, 4096) : t;
+    return t.length() > 4096 && t.codePointCount(0, t.length()) > 4096
+        ? t.substring(0, t.offsetByCodePoints(0, 4096))
+        : t;
   }
 
   static HttpClient client(HttpClient http) {

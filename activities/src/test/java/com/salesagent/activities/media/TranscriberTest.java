@@ -198,4 +198,14 @@ class TranscriberTest {
                 null))
         .isNull();
   }
+
+  /** A transcript is capped at 4,096 characters counted in code points, never cut in an emoji. */
+  @Test
+  void aTranscriptIsCappedInCodePointsNeverHalfAnEmoji() {
+    String emoji = new String(Character.toChars(0x1F600));
+
+    assertThat(Transcriber.capped(emoji.repeat(4096))).isEqualTo(emoji.repeat(4096));
+    assertThat(Transcriber.capped("a" + emoji.repeat(4100))).isEqualTo("a" + emoji.repeat(4095));
+    assertThat(Transcriber.capped("x".repeat(5000))).isEqualTo("x".repeat(4096));
+  }
 }

@@ -119,8 +119,8 @@ final class RowAnswers {
         break;
       }
       String v = c.getValue();
-      if (v != null && v.length() > MAX_ECHOED_VALUE) {
-        v = v.substring(0, MAX_ECHOED_VALUE);
+      if (v != null && com.salesagent.api.http.ReadableText.length(v) > MAX_ECHOED_VALUE) {
+        v = com.salesagent.api.http.ReadableText.cut(v, MAX_ECHOED_VALUE);
         cut = true;
       }
       echoed.put(c.getKey(), v);

@@ -12,6 +12,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -528,15 +529,23 @@ public class HandOffsResource {
     return new LastReply(
         f.getString("intent"),
         f.getString("objection"),
-        text.length() <= REPLY_LIMIT ? text : text.substring(0, REPLY_LIMIT) + "…",
+        shortened(text, REPLY_LIMIT),
         at == null ? null : at.toInstant().toString());
   }
 
   static final java.util.regex.Pattern LEAD_ID =
       java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
-  private static String cut(String s) {
-    return s == null || s.length() <= TEXT_LIMIT ? s : s.substring(0, TEXT_LIMIT) + "…";
+  static String cut(String s) {
+    return shortened(s, TEXT_LIMIT);
+  }
+
+  /**
+   * {@code s} itself within {@code limit} characters, else its first {@code limit} and "…"; counted
+   * in code points, as the caps on what is written are: an emoji is one, never cut in two.
+   */
+  private static String shortened(String s, int limit) {
+    return s == null || ReadableText.length(s) <= limit ? s : ReadableText.cut(s, limit) + "…";
   }
 
   private static String iso(Document h, String field) {

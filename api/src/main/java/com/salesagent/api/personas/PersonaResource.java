@@ -8,6 +8,7 @@ import com.salesagent.activities.persona.Wilson;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.QueryIds;
+import com.salesagent.api.http.ReadableText;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
@@ -216,7 +217,7 @@ public class PersonaResource {
       }
     }
     String q = params.getFirst("q");
-    if (q != null && q.length() > MAX_QUERY) {
+    if (q != null && ReadableText.length(q) > MAX_QUERY) {
       errors.add(new FieldError("q", "at most " + MAX_QUERY + " characters"));
     } else if (q != null && !q.isBlank() && PersonaFields.normaliseQuery(q).isEmpty()) {
       // Symbols alone (".*", a NUL) normalise to nothing, which matched every persona.
@@ -262,7 +263,7 @@ public class PersonaResource {
               new FieldError(
                   "facets",
                   "unknown facet '"
-                      + (name.length() > 40 ? name.substring(0, 40) + "…" : name)
+                      + shown(name)
                       + "'; known: "
                       + String.join(", ", new java.util.TreeSet<>(PersonaFields.FACETS.keySet()))));
           break;
@@ -314,7 +315,7 @@ public class PersonaResource {
    * and answered 200 as if no persona had it).
    */
   static String unknownValue(String field, String value) {
-    String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+    String shown = shown(value);
     if (PersonaFields.COUNTRY.equals(field)) {
       return "unknown value '" + shown + "': a two-letter country code such as BR or US";
     }
@@ -348,5 +349,10 @@ public class PersonaResource {
 
   private static double round(double d) {
     return Math.round(d * 10_000) / 10_000.0;
+  }
+
+  /** A value quoted in a refusal: its first 40 characters (code points, never half an emoji). */
+  private static String shown(String value) {
+    return ReadableText.length(value) > 40 ? ReadableText.cut(value, 40) + "…" : value;
   }
 }

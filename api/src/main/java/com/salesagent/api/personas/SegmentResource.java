@@ -271,7 +271,7 @@ public class SegmentResource {
     String field = "query." + key;
     if ("q".equals(key)) {
       if (!(value instanceof String q)
-          || q.length() > PersonaResource.MAX_QUERY
+          || ReadableText.length(q) > PersonaResource.MAX_QUERY
           || PersonaFields.normaliseQuery(q).isEmpty()) {
         // Blank, or symbols alone (".*"): normalised to nothing, it matched every persona.
         errors.add(new FieldError(field, "a phrase of 1 to 200 characters with a letter or digit"));

@@ -37,8 +37,9 @@ final class InboundItem {
         .append("status", "pending");
   }
 
+  /** At most {@code max} characters of a lead's text, counted in code points (never half one). */
   private static String cap(String value, int max) {
-    return value == null || value.length() <= max ? value : value.substring(0, max);
+    return com.salesagent.api.http.ReadableText.cut(value, max);
   }
 
   /**

@@ -142,6 +142,23 @@ class HandOffsResourceTest {
    * Meta's removal of a reaction is a reaction without an emoji: the conversation and the latest
    * reply say it was removed. Before, both said "(reaction)", as if the lead had reacted again.
    */
+  /**
+   * The queue's shortened texts count code points, as the caps on what is written do: a reply of
+   * 160 emoji is shown whole, a longer one is cut between emoji, never through one.
+   */
+  @Test
+  void shortenedTextsAreCutBetweenEmoji() {
+    String emoji = new String(Character.toChars(0x1F600));
+
+    assertThat(HandOffsResource.lastReply(new Document("text", emoji.repeat(160))).text())
+        .isEqualTo(emoji.repeat(160));
+    assertThat(HandOffsResource.lastReply(new Document("text", "a" + emoji.repeat(200))).text())
+        .isEqualTo("a" + emoji.repeat(159) + "…");
+    assertThat(HandOffsResource.cut("a" + emoji.repeat(700)))
+        .isEqualTo("a" + emoji.repeat(599) + "…");
+    assertThat(HandOffsResource.cut("x".repeat(601))).isEqualTo("x".repeat(600) + "…");
+  }
+
   @Test
   void aRemovedReactionReadsAsRemoved() throws Exception {
     lead("h-reacted", "handed_off", "ana", NOW.plusSeconds(3600));

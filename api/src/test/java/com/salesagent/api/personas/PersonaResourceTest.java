@@ -234,12 +234,35 @@ class PersonaResourceTest {
   }
 
   @Test
+  void aPhraseOfEmojiWithinTheCapIsTaken() throws Exception {
+    // 198 characters (388 UTF-16 chars), within 200: taken; its emoji are nothing to search for.
+    JsonNode answer = ok("q=scaling " + new String(Character.toChars(0x1F600)).repeat(190));
+
+    assertThat(answer.path("total").asLong()).isEqualTo(ok("q=scaling").path("total").asLong());
+  }
+
+  /** An unknown facet is quoted in its refusal at most 40 characters long, never half an emoji. */
+  @Test
+  void anUnknownFacetIsQuotedCutBetweenEmoji() throws Exception {
+    String emoji = new String(Character.toChars(0x1F600));
+    try (Response r = search("facets=a" + emoji.repeat(50)).request().get()) {
+      String body = r.readEntity(String.class);
+      assertThat(r.getStatus()).as(body).isEqualTo(400);
+      assertThat(JSON.readTree(body).path("errors").findValuesAsText("message"))
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith("unknown facet 'a" + emoji.repeat(39) + "…'");
+    }
+  }
+
+  @Test
   void badParametersAre400sNamingTheField() throws Exception {
     assertBad("facets=industry,shoeSize", "facets");
     assertBad("size=101", "size");
     assertBad("size=abc", "size");
     assertBad("page=-1", "page");
     assertBad("q=" + "x".repeat(201), "q");
+    // Counted in code points, as every capped text here: 201 emoji are over, 200 are not.
+    assertBad("q=" + new String(Character.toChars(0x1F600)).repeat(201), "q");
     // Nothing to search for once normalised: it matched every persona.
     assertBad("q=.*", "q");
     assertBad("q=%00", "q");

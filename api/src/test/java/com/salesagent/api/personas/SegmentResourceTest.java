@@ -357,4 +357,31 @@ class SegmentResourceTest {
             422);
     assertThat(past.path("errors").findValuesAsText("field")).containsExactly("name");
   }
+
+  /**
+   * A segment's search phrase is capped at 200 characters counted in code points, as the search's
+   * own {@code q} is: "scaling" and 190 emoji (388 UTF-16 chars) are taken, "scaling" and 193 are
+   * 422 naming query.q.
+   */
+  @Test
+  void aSegmentsPhraseCapCountsCodePoints() throws Exception {
+    String emoji = new String(Character.toChars(0x1F600));
+    call(
+        "POST",
+        "/api/segments",
+        "{\"segmentId\":\"emoji-q\",\"query\":{\"q\":\"scaling " + emoji.repeat(190) + "\"}}",
+        201);
+    JsonNode past =
+        call(
+            "POST",
+            "/api/segments",
+            "{\"segmentId\":\"emoji-q-past\",\"query\":{\"q\":\"scaling "
+                + emoji.repeat(193)
+                + "\"}}",
+            422);
+    assertThat(past.path("errors").findValuesAsText("field")).containsExactly("query.q");
+    // Not left for the listing tests.
+    DB.getCollection(com.salesagent.activities.mongo.Collections.SEGMENTS)
+        .deleteOne(com.mongodb.client.model.Filters.eq("segmentId", "emoji-q"));
+  }
 }
