@@ -42,8 +42,9 @@ final class CsvOptIn {
       return null;
     }
     String shown = cell.strip();
-    if (shown.length() > QUOTED) {
-      shown = shown.substring(0, QUOTED) + "...";
+    if (com.salesagent.api.http.ReadableText.length(shown) > QUOTED) {
+      // Counted in code points: never half an emoji in the answer.
+      shown = com.salesagent.api.http.ReadableText.cut(shown, QUOTED) + "...";
     }
     return new FieldError(
         COLUMN,
