@@ -257,17 +257,32 @@ public final class HeldMessages {
    */
   public void deliveryDecided(
       String idempotencyKey, java.util.Date heldAt, String decision, String by) {
-    messages()
-        .updateOne(
-            Filters.and(
-                Filters.eq("idempotencyKey", idempotencyKey),
-                Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt)),
-            Updates.combine(
-                Updates.set(DELIVERY_REVIEW + ".decision", decision),
-                Updates.set(DELIVERY_REVIEW + ".by", by),
-                Updates.unset(DELIVERY_REVIEW + "." + PENDING),
-                // The first answer (or the workflow's record) says when it was taken.
-                Updates.min(DELIVERY_REVIEW + "." + DECIDED_AT, new java.util.Date())));
+    endReview(idempotencyKey, heldAt, decision, by, new java.util.Date());
+  }
+
+  /**
+   * The hold {@code heldAt}'s record (the API's, pending or answered) says {@code decision} by
+   * {@code by} was taken, at {@code now} unless an earlier answer (or the workflow's record) said
+   * so first. False when the send has no record of that hold.
+   */
+  private boolean endReview(
+      String idempotencyKey,
+      java.util.Date heldAt,
+      String decision,
+      String by,
+      java.util.Date now) {
+    return messages()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("idempotencyKey", idempotencyKey),
+                    Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt)),
+                Updates.combine(
+                    Updates.set(DELIVERY_REVIEW + ".decision", decision),
+                    Updates.set(DELIVERY_REVIEW + ".by", by),
+                    Updates.unset(DELIVERY_REVIEW + "." + PENDING),
+                    Updates.min(DELIVERY_REVIEW + "." + DECIDED_AT, now)))
+            .getMatchedCount()
+        == 1;
   }
 
   /**
@@ -318,18 +333,7 @@ public final class HeldMessages {
     java.util.Date now = java.util.Date.from(at);
     for (int round = 0; round < 3; round++) {
       // This hold's record (the API's, pending or answered): what was taken, and when.
-      if (messages()
-              .updateOne(
-                  Filters.and(
-                      Filters.eq("idempotencyKey", idempotencyKey),
-                      Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt)),
-                  Updates.combine(
-                      Updates.set(DELIVERY_REVIEW + ".decision", decision),
-                      Updates.set(DELIVERY_REVIEW + ".by", by),
-                      Updates.unset(DELIVERY_REVIEW + "." + PENDING),
-                      Updates.min(DELIVERY_REVIEW + "." + DECIDED_AT, now)))
-              .getMatchedCount()
-          == 1) {
+      if (endReview(idempotencyKey, heldAt, decision, by, now)) {
         return;
       }
       // None yet for this hold (none at all, or an earlier hold's): this one's, whole.
