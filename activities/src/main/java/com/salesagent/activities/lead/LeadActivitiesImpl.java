@@ -240,6 +240,9 @@ public class LeadActivitiesImpl implements LeadActivities {
     }
     if (delivery && DELIVERY_DECIDED.contains(record.getString("status"))) {
       recordDeliveryDecision(approval, record);
+    } else if (delivery && "unknown".equals(record.getString("status"))) {
+      // Conditional: a late attempt never lists a send decided since (or held again) as pending.
+      new HeldMessages(store.database()).deliveryHeld(approval.idempotencyKey(), record);
     } else {
       store
           .messages()

@@ -359,6 +359,36 @@ public final class HeldMessages {
     }
   }
 
+  /**
+   * The lead's workflow holds the send for an operator ({@code hold}: {@code delivery} as {@code
+   * status: unknown}, {@code at} the hold's time). Never over a record of this hold or a later one
+   * that says more: a decision on it the workflow took ({@link #DELIVERY_REVIEW} of this hold or a
+   * later one, not pending), nor a later {@code delivery} (a decision, a release by a status, the
+   * run's end, a later hold). A late attempt of this record (its retry wrote it and the operator
+   * decided since) would list a decided send again on GET /api/approvals. True when written (or
+   * already there as written).
+   */
+  public boolean deliveryHeld(String idempotencyKey, Document hold) {
+    java.util.Date heldAt = hold.getDate("at");
+    return messages()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("idempotencyKey", idempotencyKey),
+                    Filters.or(
+                        Filters.exists("delivery", false),
+                        Filters.lt("delivery.at", heldAt),
+                        Filters.and(
+                            Filters.eq("delivery.status", "unknown"),
+                            Filters.eq("delivery.at", heldAt))),
+                    Filters.nor(
+                        Filters.and(
+                            Filters.gte(DELIVERY_REVIEW + ".heldAt", heldAt),
+                            Filters.ne(DELIVERY_REVIEW + "." + PENDING, true)))),
+                Updates.set("delivery", hold))
+            .getMatchedCount()
+        == 1;
+  }
+
   /** The lead's message an operator's delivery decision was last recorded on, or null. */
   public Document lastDeliveryReviewed(String leadId) {
     return messages()

@@ -150,6 +150,104 @@ class DeliveryHoldRecordTest {
   }
 
   @Test
+  void aLateAttemptOfTheHoldsRecordNeverListsADecidedSendAgain() {
+    MongoSchema.ensure(MONGO.database());
+    LeadStore store = new LeadStore(MONGO.database());
+    HeldMessages held = new HeldMessages(MONGO.database());
+    String leadId = "D-" + UUID.randomUUID();
+    String key = leadId + ":1";
+    var messages = MONGO.database().getCollection("messages");
+    messages.insertOne(
+        new Document("idempotencyKey", key).append("leadId", leadId).append("text", "a"));
+    LeadActivitiesImpl activities = new LeadActivitiesImpl(store, Clock.systemUTC());
+    Instant heldAt = Instant.parse("2026-12-07T05:00:00.123Z");
+    ApprovalRecord hold = new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAt);
+
+    // The hold's first attempt timed out, still running; the second records it, twice (a retry
+    // of a record that landed is the same record).
+    activities.recordApproval(hold);
+    activities.recordApproval(hold);
+    assertThat(listed(held, key)).as("held, listed").isTrue();
+    // The operator decides; the API hears the answer and the workflow records it.
+    held.deliveryDeciding(key, Date.from(heldAt), "resend", "ops", Instant.now());
+    held.deliveryDecided(key, Date.from(heldAt), "resend", "ops");
+    activities.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, heldAt));
+    // The first attempt of the hold's record lands now.
+    activities.recordApproval(hold);
+
+    assertThat(listed(held, key)).as("a decided send, not listed again").isFalse();
+    assertThat(
+            messages
+                .find(Filters.eq("idempotencyKey", key))
+                .first()
+                .get("delivery", Document.class)
+                .getString("status"))
+        .isEqualTo("resend");
+
+    // Even with no delivery written by the decision (its record came before the hold's, which
+    // its hold's record made the workflow's own record skip): the review says it was taken.
+    String other = leadId + ":2";
+    messages.insertOne(
+        new Document("idempotencyKey", other).append("leadId", leadId).append("text", "b"));
+    activities.recordApproval(
+        new ApprovalRecord(leadId, other, "delivery_assume_sent", "ana", null, heldAt));
+    activities.recordApproval(
+        new ApprovalRecord(leadId, other, "delivery_unknown", null, null, heldAt));
+    assertThat(listed(held, other)).as("taken before its late hold record").isFalse();
+  }
+
+  @Test
+  void aLateAttemptOfTheHoldsRecordNeverReopensASendReleasedByItsStatusNorEndsALaterHold() {
+    MongoSchema.ensure(MONGO.database());
+    LeadStore store = new LeadStore(MONGO.database());
+    HeldMessages held = new HeldMessages(MONGO.database());
+    String leadId = "D-" + UUID.randomUUID();
+    String key = leadId + ":1";
+    var messages = MONGO.database().getCollection("messages");
+    messages.insertOne(
+        new Document("idempotencyKey", key).append("leadId", leadId).append("text", "a"));
+    LeadActivitiesImpl activities = new LeadActivitiesImpl(store, Clock.systemUTC());
+    Instant first = Instant.now().minusSeconds(600);
+    ApprovalRecord hold = new ApprovalRecord(leadId, key, "delivery_unknown", null, null, first);
+    activities.recordApproval(hold);
+    // A status proved it accepted: the run released the hold (no operator).
+    activities.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_confirmed", "status webhook", null, null));
+    activities.recordApproval(hold); // the late first attempt
+    assertThat(listed(held, key)).as("released, not listed again").isFalse();
+
+    // Another send: resent by an operator and held again; the first hold's record lands late.
+    String other = leadId + ":2";
+    messages.insertOne(
+        new Document("idempotencyKey", other).append("leadId", leadId).append("text", "b"));
+    Instant second = first.plusSeconds(300);
+    ApprovalRecord firstHold =
+        new ApprovalRecord(leadId, other, "delivery_unknown", null, null, first);
+    activities.recordApproval(firstHold);
+    held.deliveryDeciding(other, Date.from(first), "resend", "ops", Instant.now());
+    activities.recordApproval(
+        new ApprovalRecord(leadId, other, "delivery_resend", "ops", null, first));
+    store.messages().markUnknown(other, "no answer", second.minusSeconds(60));
+    activities.recordApproval(
+        new ApprovalRecord(leadId, other, "delivery_unknown", null, null, second));
+    activities.recordApproval(firstHold);
+    assertThat(held.deliveryUnknown(1000))
+        .as("the later hold, listed at its time")
+        .filteredOn(m -> other.equals(m.getString("idempotencyKey")))
+        .singleElement()
+        .satisfies(
+            m ->
+                assertThat(m.get("delivery", Document.class).getDate("at"))
+                    .isEqualTo(Date.from(second)));
+  }
+
+  private static boolean listed(HeldMessages held, String key) {
+    return held.deliveryUnknown(1000).stream()
+        .anyMatch(m -> key.equals(m.getString("idempotencyKey")));
+  }
+
+  @Test
   void aRetriedRecordOfADecisionOnAHoldOfBeforeItsTimeWasKeptEndsTheHoldsRecord() {
     MongoSchema.ensure(MONGO.database());
     String leadId = "D-" + UUID.randomUUID();
