@@ -258,14 +258,30 @@ public class LeadActivitiesImpl implements LeadActivities {
     }
     store
         .interactions()
-        .recordInteraction(
+        .recordInteractionOnce(
+            recordId(approval),
             approval.leadId(),
-            null,
-            null,
             delivery ? approval.status() : "approval_" + approval.status(),
-            null,
             approval.approver(),
             clock.instant());
+  }
+
+  /**
+   * The identity of one record of the workflow, the same in each attempt of its activity (a retry
+   * records one timeline event, not two): its send, status and hold ({@code heldAt}, from version 1
+   * of delivery-hold-identity), else the activity (its run and activity id); null outside one.
+   */
+  static String recordId(ApprovalRecord approval) {
+    String record = approval.idempotencyKey() + "|" + approval.status() + "|";
+    if (approval.heldAt() != null) {
+      return record + approval.heldAt().toEpochMilli();
+    }
+    try {
+      var info = io.temporal.activity.Activity.getExecutionContext().getInfo();
+      return record + info.getRunId() + "/" + info.getActivityId();
+    } catch (IllegalStateException notInAnActivity) {
+      return null;
+    }
   }
 
   /**

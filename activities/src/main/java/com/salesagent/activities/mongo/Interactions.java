@@ -49,6 +49,27 @@ public class Interactions {
     collection().insertOne(interaction(leadId, campaignId, variantId, type, wamid, detail, at));
   }
 
+  /**
+   * {@link #recordInteraction} of an event with an identity ({@code eventId}, e.g. the same in each
+   * attempt of an activity): appended unless the lead's history holds it already (the time series
+   * has no unique index: two attempts at once may both append it, and {@link #timeline} shows it
+   * once). A null {@code eventId} appends as {@link #recordInteraction}.
+   */
+  public void recordInteractionOnce(
+      String eventId, String leadId, String type, String detail, Instant at) {
+    if (eventId != null && hasInteraction(leadId, type, EVENT_ID, eventId)) {
+      return;
+    }
+    Document event = interaction(leadId, null, null, type, null, detail, at);
+    if (eventId != null) {
+      event.append(EVENT_ID, eventId);
+    }
+    collection().insertOne(event);
+  }
+
+  /** An event's identity, where its writer gives one ({@link #recordInteractionOnce}). */
+  public static final String EVENT_ID = "eventId";
+
   /** {@link #recordInteraction} for many events, in one unordered insert. */
   public void recordInteractions(List<Document> events) {
     if (!events.isEmpty()) {
@@ -143,6 +164,9 @@ public class Interactions {
             .find(Filters.eq("meta.leadId", leadId))
             .sort(Sorts.ascending("ts"))
             .into(new ArrayList<>());
+    // An event with an identity appended twice (two attempts at once): the first.
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    events.removeIf(e -> e.getString(EVENT_ID) != null && !seen.add(e.getString(EVENT_ID)));
     Map<String, String> wamidByKey = new HashMap<>();
     if (events.stream().anyMatch(e -> "delivery_unknown".equals(e.getString("type")))) {
       db.getCollection(Collections.MESSAGES)

@@ -242,6 +242,45 @@ class DeliveryHoldRecordTest {
                     .isEqualTo(Date.from(second)));
   }
 
+  @Test
+  void aRetriedRecordOfAHoldOrOfItsDecisionIsOneTimelineEvent() {
+    MongoSchema.ensure(MONGO.database());
+    LeadStore store = new LeadStore(MONGO.database());
+    String leadId = "D-" + UUID.randomUUID();
+    String key = leadId + ":1";
+    MONGO
+        .database()
+        .getCollection("messages")
+        .insertOne(
+            new Document("idempotencyKey", key).append("leadId", leadId).append("text", "a"));
+    LeadActivitiesImpl activities = new LeadActivitiesImpl(store, Clock.systemUTC());
+    Instant first = Instant.parse("2026-12-07T05:00:00.123Z");
+    Instant second = Instant.parse("2026-12-07T05:10:00.456Z");
+    ApprovalRecord hold = new ApprovalRecord(leadId, key, "delivery_unknown", null, null, first);
+    ApprovalRecord resend = new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, first);
+
+    activities.recordApproval(hold);
+    activities.recordApproval(hold); // a retry
+    new HeldMessages(MONGO.database())
+        .deliveryDeciding(key, Date.from(first), "resend", "ops", Instant.now());
+    activities.recordApproval(resend);
+    activities.recordApproval(resend); // a retry
+    activities.recordApproval(hold); // a late attempt
+    // The next hold of the send, and its decision: events of their own.
+    store.messages().markUnknown(key, "no answer", second.minusSeconds(60));
+    activities.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_unknown", null, null, second));
+    activities.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, second));
+
+    assertThat(store.interactions().countInteractions(leadId, "delivery_unknown")).isEqualTo(2);
+    assertThat(store.interactions().countInteractions(leadId, "delivery_resend")).isEqualTo(2);
+    assertThat(store.interactions().timeline(leadId))
+        .extracting(e -> e.getString("type"))
+        .containsExactly(
+            "delivery_unknown", "delivery_resend", "delivery_unknown", "delivery_resend");
+  }
+
   private static boolean listed(HeldMessages held, String key) {
     return held.deliveryUnknown(1000).stream()
         .anyMatch(m -> key.equals(m.getString("idempotencyKey")));
