@@ -153,10 +153,12 @@ final class HandOffReassignment extends HeldLeadMove {
             .getMatchedCount();
     if (moved == 0) {
       Document now2 = store.contact(leadId);
-      if (now2 != null
-          && holder.equals(now2.getString("ownerId"))
-          && !java.util.Objects.equals(now2.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT), mark)) {
-        // Accepted by the holder as it was moved: theirs; the move's claim is taken back.
+      if (now2 == null || !target.equals(now2.getString("ownerId"))) {
+        // Not moved, nor finished by another request (whose contact names the target): the move is
+        // taken back (the hand-off it overwrote restored, an acceptance written on it meanwhile
+        // kept) and refused, so the run is not told the holder left while the contact keeps them.
+        // An acceptance that lost its own hand-off write puts the contact's mark back as it was:
+        // the mark alone does not tell which one changed the contact.
         UnfinishedHandOffs.takeBackKept(
             handoffs,
             Filters.and(
@@ -166,10 +168,23 @@ final class HandOffReassignment extends HeldLeadMove {
                 Filters.eq("assignedAt", Date.from(now))),
             handoff);
         claims.release(target, leadId);
+        if (now2 != null
+            && holder.equals(now2.getString("ownerId"))
+            && !java.util.Objects.equals(now2.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT), mark)) {
+          // Accepted by the holder as it was moved: theirs.
+          throw new ApiException(
+              409,
+              "the lead was accepted by its owner meanwhile: load it again",
+              List.of(new FieldError("leadId", "accepted by " + holder + " as it was reassigned")));
+        }
         throw new ApiException(
             409,
-            "the lead was accepted by its owner meanwhile: load it again",
-            List.of(new FieldError("leadId", "accepted by " + holder + " as it was reassigned")));
+            "the lead's contact changed as it was reassigned: load it again",
+            List.of(
+                new FieldError(
+                    "leadId",
+                    "its owner or acceptance changed as it was reassigned; not moved to "
+                        + target)));
       }
     }
     claims.confirm(target, leadId);

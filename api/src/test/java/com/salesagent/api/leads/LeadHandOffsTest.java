@@ -27,6 +27,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -906,6 +907,126 @@ class LeadHandOffsTest {
   }
 
   /**
+   * Known defect (session 49, 1): a move by hand whose contact write missed because the holder's
+   * acceptance had marked the contact, the acceptance then losing its own hand-off write (the move
+   * had claimed it) and putting the mark back before the move read the contact again: the move saw
+   * the holder and the mark as it first read them, went on, and answered 202 with the hand-off
+   * naming bob, the contact still ana and the run told ana left. Two threads, the real acceptance:
+   * it reads the lead before the move's claim and marks it; the move claims and misses the contact;
+   * the acceptance is then refused and puts its mark back; the move reads the contact last. Now the
+   * move goes on only when the contact names its target: else it is taken back and refused.
+   */
+  @Test
+  void aMoveByHandThatMissedTheContactIsTakenBackThoughTheMarkWasPutBack() throws Exception {
+    String leadId = lead("handed_off", "ana");
+    List<String> actions = new CopyOnWriteArrayList<>();
+    var marked = new java.util.concurrent.CountDownLatch(1);
+    var moveMissed = new java.util.concurrent.CountDownLatch(1);
+    HandOffAcceptance acceptance =
+        new HandOffAcceptance(
+            new LeadStore(
+                beforeAnUpdateOf(
+                    MONGO.database(),
+                    HandOffActivitiesImpl.HANDOFFS,
+                    "acceptedBy",
+                    () -> {
+                      marked.countDown(); // the contact is marked; its hand-off write waits
+                      await(moveMissed);
+                    })),
+            new Owners(MONGO.database()),
+            id ->
+                (LeadWorkflow)
+                    Proxy.newProxyInstance(
+                        LeadWorkflow.class.getClassLoader(),
+                        new Class<?>[] {LeadWorkflow.class},
+                        (proxy, method, args) -> {
+                          actions.add(method.getName() + ":" + args[0]);
+                          return null;
+                        }),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    var one = java.util.concurrent.Executors.newSingleThreadExecutor();
+    List<java.util.concurrent.Future<?>> taking = new CopyOnWriteArrayList<>();
+    try {
+      LeadHandOffs api =
+          at(
+              NOW,
+              new LeadStore(
+                  afterTheContactsOwner(
+                      beforeAnUpdateOf(
+                          MONGO.database(),
+                          HandOffActivitiesImpl.HANDOFFS,
+                          HandOffActivitiesImpl.BY_HAND_PRIOR,
+                          () -> {
+                            if (taking.isEmpty()) { // ana accepts, right before the claim
+                              taking.add(one.submit(() -> acceptance.take("ops", leadId, "ana")));
+                              await(marked);
+                            }
+                          }),
+                      () -> {
+                        moveMissed.countDown(); // the acceptance goes on, refused: mark put back
+                        assertThatThrownBy(() -> taking.get(0).get(10, TimeUnit.SECONDS))
+                            .hasCauseInstanceOf(ApiException.class);
+                      })));
+
+      refused(() -> api.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}")), 409, "leadId");
+    } finally {
+      one.shutdownNow();
+    }
+
+    assertThat(taking).as("the acceptance came as the move claimed").hasSize(1);
+    Document contact = store.contact(leadId);
+    assertThat(contact.getString("ownerId")).isEqualTo("ana");
+    assertThat(contact.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT))
+        .as("the acceptance's mark put back")
+        .isNull();
+    Document h =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(Filters.eq("_id", leadId))
+            .first();
+    assertThat(h.getString("ownerId")).as("the move taken back").isEqualTo("ana");
+    assertThat(h.getInteger("attempt")).isEqualTo(1);
+    assertThat(h.getString("status")).isEqualTo("open");
+    assertThat(h.get(HandOffActivitiesImpl.BY_HAND_FROM)).isNull();
+    assertThat(gone).as("the run is not told ana left").isEmpty();
+    assertThat(actions).isEmpty();
+    assertThat(audits(leadId, "handoff_reassigned_by_hand")).isZero();
+    assertThat(handedOffNotices(leadId)).isZero();
+    assertThat(
+            MONGO
+                .database()
+                .getCollection(Owners.COLLECTION)
+                .find(Filters.eq("_id", "bob"))
+                .first()
+                .getList(
+                    com.salesagent.activities.handoff.OwnerClaims.HOLDING,
+                    Document.class,
+                    List.of())
+                .stream()
+                .map(c -> c.getString("lead")))
+        .as("bob's claim released")
+        .doesNotContain(leadId);
+    assertThat(api_reassignAgain(leadId)).as("the next move goes on").isEqualTo(202);
+    assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("bob");
+  }
+
+  private int api_reassignAgain(String leadId) {
+    return handOffs.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}")).getStatus();
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the other side never came");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Known defect (review of session 48, 1): a rep accepting while a reassignment at the SLA was
    * deciding (reading the owners) lost the lead: the attempt read the contact with the acceptance
    * mark already set, overwrote the accepted hand-off with the new rep's (its write matched any
@@ -1422,6 +1543,43 @@ class LeadHandOffsTest {
                       before.run();
                     }
                     return invoke(m, real, a);
+                  });
+            });
+  }
+
+  /**
+   * The database, its contacts' owner writes ({@code updateOne} setting {@code ownerAssignedAt})
+   * followed by {@code after}: something that happens right after such a write.
+   */
+  private static com.mongodb.client.MongoDatabase afterTheContactsOwner(
+      com.mongodb.client.MongoDatabase db, Runnable after) {
+    return (com.mongodb.client.MongoDatabase)
+        Proxy.newProxyInstance(
+            LeadHandOffsTest.class.getClassLoader(),
+            new Class<?>[] {com.mongodb.client.MongoDatabase.class},
+            (proxy, method, args) -> {
+              Object real = invoke(method, db, args);
+              if (!"getCollection".equals(method.getName())
+                  || !Collections.CONTACTS.equals(args[0])) {
+                return real;
+              }
+              return Proxy.newProxyInstance(
+                  LeadHandOffsTest.class.getClassLoader(),
+                  new Class<?>[] {com.mongodb.client.MongoCollection.class},
+                  (p, m, a) -> {
+                    Object result = invoke(m, real, a);
+                    if ("updateOne".equals(m.getName())
+                        && a.length >= 2
+                        && a[1] instanceof org.bson.conversions.Bson update
+                        && update
+                            .toBsonDocument(
+                                Document.class,
+                                com.mongodb.MongoClientSettings.getDefaultCodecRegistry())
+                            .toJson()
+                            .contains("ownerAssignedAt")) {
+                      after.run();
+                    }
+                    return result;
                   });
             });
   }
