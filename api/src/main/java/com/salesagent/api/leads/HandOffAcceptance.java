@@ -87,6 +87,16 @@ final class HandOffAcceptance {
     }
     ActingOwner actor = ActingOwner.of(owners, operator, named, contact);
     String ownerId = actor.ownerId();
+    Document acting = ownerId == null ? null : owners.get(ownerId);
+    if (acting != null && !Boolean.TRUE.equals(acting.getBoolean("active"))) {
+      // Made inactive since the lead was offered to them: their late acceptance would keep it (its
+      // mark beats a reassignment's contact write) or give it to them, yet their hand-on passes
+      // them by. Nothing is written: the lead goes on as for any rep who left (handed on).
+      throw new ApiException(
+          409,
+          "the owner is inactive: the lead is handed on to another",
+          List.of(new FieldError("ownerId", ownerId + " is inactive")));
+    }
     Instant now = clock.instant();
     List<Bson> accepted =
         new ArrayList<>(
@@ -123,13 +133,14 @@ final class HandOffAcceptance {
             List.of(new FieldError("leadId", "its owner changed as it was taken")));
       }
     }
+    Instant assignedAt = null; // the contact's owner written here (a lead nobody held): when
     if (contact.getString("ownerId") == null && ownerId != null) {
       // A lead nobody had (no owner was free): the owner who takes it is its owner from now, as
       // the workflow makes it; without this the contact and the Hand-offs queue said unassigned.
       // A person's choice, not checked against their capacity, but claimed on it (OwnerClaims#hold)
       // first, so an assignment to them running meanwhile counts it.
       // Its assignment time is the claim's, on MongoDB's clock as the claims it is compared with.
-      Instant assignedAt = claims.holdTimed(ownerId, leadId, now).at();
+      assignedAt = claims.holdTimed(ownerId, leadId, now).at();
       long owned =
           store
               .contacts()
@@ -147,8 +158,28 @@ final class HandOffAcceptance {
       accepted.add(Updates.set("ownerId", ownerId));
       accepted.add(Updates.addToSet("owners", ownerId));
     }
-    if (holder == null || handoff == null) {
-      handoffs.updateOne(Filters.eq("_id", leadId), Updates.combine(accepted));
+    if (handoff == null) {
+      // No hand-off written (nothing to mark accepted): the contact and the run say it.
+    } else if (holder == null) {
+      // Only on the hand-off as read (the queue's, nobody's): an attempt the run decided since for
+      // another rep is not marked accepted, nor made this owner's, behind its back.
+      if (handoffs.updateOne(asRead(leadId, handoff), Updates.combine(accepted)).getMatchedCount()
+          == 0) {
+        // The contact's owner written above is taken back while still this one's, with its claim;
+        // nothing else was written, audited or signalled.
+        if (assignedAt != null) {
+          store
+              .contacts()
+              .updateOne(
+                  Filters.and(
+                      Filters.eq("leadId", leadId),
+                      Filters.eq("ownerId", ownerId),
+                      Filters.eq("ownerAssignedAt", Date.from(assignedAt))),
+                  Updates.combine(Updates.unset("ownerId"), Updates.unset("ownerAssignedAt")));
+          claims.release(ownerId, leadId);
+        }
+        throw changedAsTaken();
+      }
     } else {
       // Only on the hand-off as read: a move that wrote its attempt since (it read the contact
       // after this mark, so its contact write goes through) is not marked accepted by the holder.
@@ -157,11 +188,7 @@ final class HandOffAcceptance {
               ? Filters.and(
                   HeldLeadMove.unfinishedByHand(leadId, handoff, holder),
                   Filters.eq("status", "open"))
-              : Filters.and(
-                  Filters.eq("_id", leadId),
-                  Filters.eq("ownerId", handoff.getString("ownerId")),
-                  Filters.eq("attempt", handoff.get("attempt")),
-                  Filters.eq("status", handoff.get("status")));
+              : asRead(leadId, handoff);
       if (unfinishedMove) {
         accepted.add(
             HeldLeadMove.undoneByHand(
@@ -180,10 +207,7 @@ final class HandOffAcceptance {
                 markBefore == null
                     ? Updates.unset(HandOffActivitiesImpl.OWNER_ACCEPTED_AT)
                     : Updates.set(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, markBefore));
-        throw new ApiException(
-            409,
-            "the lead's hand-off changed as it was taken: load it again",
-            List.of(new FieldError("leadId", "its owner or attempt changed as it was taken")));
+        throw changedAsTaken();
       }
       if (unfinishedMove) {
         String to = handoff.getString("ownerId");
@@ -200,6 +224,22 @@ final class HandOffAcceptance {
     LeadAuditLog.record(store, operator, leadId, "handoff_accepted", ownerId, now);
     lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
     return new Taken(ownerId, false);
+  }
+
+  /** The lead's hand-off as read: its owner (none), attempt and status, not written since. */
+  private static Bson asRead(String leadId, Document handoff) {
+    return Filters.and(
+        Filters.eq("_id", leadId),
+        Filters.eq("ownerId", handoff.getString("ownerId")),
+        Filters.eq("attempt", handoff.get("attempt")),
+        Filters.eq("status", handoff.get("status")));
+  }
+
+  private static ApiException changedAsTaken() {
+    return new ApiException(
+        409,
+        "the lead's hand-off changed as it was taken: load it again",
+        List.of(new FieldError("leadId", "its owner or attempt changed as it was taken")));
   }
 
   /** The contact, 404 when unknown, 409 when its lifecycle has ended. */

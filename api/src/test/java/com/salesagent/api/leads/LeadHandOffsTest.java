@@ -1027,6 +1027,123 @@ class LeadHandOffsTest {
   }
 
   /**
+   * Known defect (session 49, 4): the acceptance of a lead nobody held wrote its hand-off by {@code
+   * _id} alone: an attempt the run decided meanwhile for another rep (its hand-off written, its
+   * contact not yet) was marked accepted and made the acceptor's behind its back. Now that write is
+   * conditional on the hand-off as read, as for a held lead: refused, the contact's owner it wrote
+   * taken back with its claim, nothing audited or signalled.
+   */
+  @Test
+  void anAcceptanceOfALeadNobodyHeldIsNotWrittenOnAnAttemptDecidedMeanwhile() {
+    String leadId = lead("interested", null);
+    var handoffs = MONGO.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    handoffs.insertOne(
+        new Document("_id", leadId)
+            .append("attempt", 1)
+            .append("status", "unassigned")
+            .append("owners", List.of())
+            .append("history", List.of()));
+    List<String> actions = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    HandOffAcceptance acceptance =
+        new HandOffAcceptance(
+            new LeadStore(
+                beforeAnUpdateOf(
+                    MONGO.database(),
+                    HandOffActivitiesImpl.HANDOFFS,
+                    "acceptedBy",
+                    () -> {
+                      if (once.compareAndSet(false, true)) { // the run decides bob, right now
+                        handoffs.updateOne(
+                            Filters.eq("_id", leadId),
+                            new Document(
+                                "$set",
+                                new Document("ownerId", "bob")
+                                    .append("attempt", 2)
+                                    .append("status", "open")
+                                    .append("assignedAt", Date.from(NOW))));
+                      }
+                    })),
+            new Owners(MONGO.database()),
+            id ->
+                (LeadWorkflow)
+                    Proxy.newProxyInstance(
+                        LeadWorkflow.class.getClassLoader(),
+                        new Class<?>[] {LeadWorkflow.class},
+                        (proxy, method, args) -> {
+                          actions.add(method.getName() + ":" + args[0]);
+                          return null;
+                        }),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    refused(() -> acceptance.take("ops", leadId, "ana"), 409, "leadId");
+
+    assertThat(once).as("the run decided between the acceptance's read and its write").isTrue();
+    Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+    assertThat(h.getString("ownerId")).as("the run's attempt stands").isEqualTo("bob");
+    assertThat(h.getInteger("attempt")).isEqualTo(2);
+    assertThat(h.getString("status")).isEqualTo("open");
+    assertThat(h.get("acceptedBy")).isNull();
+    assertThat(store.contact(leadId).getString("ownerId"))
+        .as("the acceptance's owner taken back")
+        .isNull();
+    assertThat(holding("ana")).as("ana's claim released").doesNotContain(leadId);
+    assertThat(actions).isEmpty();
+    assertThat(audits(leadId, "handoff_accepted")).isZero();
+  }
+
+  /**
+   * Known defect (session 49, 5): a rep made inactive after the lead was offered to them who
+   * accepted late still won it: the acceptance's contact mark beat the run's reassignment, or a
+   * lead nobody held became theirs. Now refused (409 naming ownerId), nothing written: the lead
+   * goes on as for any rep who left.
+   */
+  @Test
+  void aRepMadeInactiveWhoAcceptsLateIsRefusedAndNothingIsWritten() {
+    String held = lead("handed_off", "ana");
+    String nobodys = lead("interested", null);
+    MONGO
+        .database()
+        .getCollection(Owners.COLLECTION)
+        .updateOne(Filters.eq("_id", "ana"), new Document("$set", new Document("active", false)));
+    List<String> actions = new CopyOnWriteArrayList<>();
+    HandOffAcceptance acceptance = acceptance(actions, NOW);
+
+    refused(() -> acceptance.take("ops", held, "ana"), 409, "ownerId");
+    refused(() -> acceptance.take("ops", held, null), 409, "ownerId"); // for its holder
+    refused(() -> acceptance.take("ops", nobodys, "zed"), 409, "ownerId");
+
+    Document contact = store.contact(held);
+    assertThat(contact.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT)).isNull();
+    Document h =
+        MONGO
+            .database()
+            .getCollection(HandOffActivitiesImpl.HANDOFFS)
+            .find(Filters.eq("_id", held))
+            .first();
+    assertThat(h.getString("status")).isEqualTo("open");
+    assertThat(h.get("acceptedBy")).isNull();
+    assertThat(store.contact(nobodys).getString("ownerId")).isNull();
+    assertThat(holding("zed")).doesNotContain(nobodys);
+    assertThat(actions).isEmpty();
+    assertThat(audits(held, "handoff_accepted") + audits(nobodys, "handoff_accepted")).isZero();
+    assertThat(acceptance.take("ops", nobodys, "bob").ownerId())
+        .as("an active rep takes it")
+        .isEqualTo("bob");
+  }
+
+  private List<String> holding(String ownerId) {
+    Document owner =
+        MONGO.database().getCollection(Owners.COLLECTION).find(Filters.eq("_id", ownerId)).first();
+    return owner
+        .getList(com.salesagent.activities.handoff.OwnerClaims.HOLDING, Document.class, List.of())
+        .stream()
+        .map(c -> c.getString("lead"))
+        .toList();
+  }
+
+  /**
    * Known defect (review of session 48, 1): a rep accepting while a reassignment at the SLA was
    * deciding (reading the owners) lost the lead: the attempt read the contact with the acceptance
    * mark already set, overwrote the accepted hand-off with the new rep's (its write matched any
