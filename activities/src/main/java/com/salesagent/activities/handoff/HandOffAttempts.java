@@ -242,10 +242,12 @@ final class HandOffAttempts {
    * UnfinishedHandOffs.Outcome#NOT_THEIRS} or {@link UnfinishedHandOffs.Outcome#KEPT}) so the
    * hand-off reads as before the attempt: at the attempt before (none for a first one), naming
    * {@code holder} (the owner the contact names, who held the lead before: their acceptance, if
-   * any, kept) or nobody ({@code unassigned}, on the Hand-offs queue, taken by a rep added or freed
-   * as the attempt). One write conditional on the decision as read, so a retry or another decider
-   * that changed it meanwhile is left as it is; true when written. The decided owner stays in
-   * {@code owners} and {@code history} (tried: a fresh choice passes them over).
+   * any, kept; for an attempt a move by hand took from them, what the move overwrote restored:
+   * {@link HandOffFields#byHandPriorRestored}) or nobody ({@code unassigned}, on the Hand-offs
+   * queue, taken by a rep added or freed as the attempt). One write conditional on the decision as
+   * read, so a retry or another decider that changed it meanwhile is left as it is; true when
+   * written. The decided owner stays in {@code owners} and {@code history} (tried: a fresh choice
+   * passes them over).
    */
   boolean undecide(HandOffRequest request, Document decided, String holder) {
     List<Bson> back = new ArrayList<>();
@@ -259,6 +261,17 @@ final class HandOffAttempts {
             && entry.getDate("at") != null) {
           back.add(Updates.set("assignedAt", entry.getDate("at")));
         }
+      }
+      if (holder.equals(decided.getString(BY_HAND_FROM))) {
+        // A move by hand from the holder taken back: what it overwrote (the holder's status,
+        // acceptance, reminder and deadline) restored, as the API's undo restores it; an
+        // acceptance written on the attempt since (the holder kept it) stays.
+        back.addAll(
+            HandOffFields.byHandPriorRestored(
+                decided,
+                "accepted".equals(decided.getString("status"))
+                    ? List.of("status", "acceptedAt", "acceptedBy")
+                    : List.of()));
       }
     } else {
       back.add(Updates.unset("ownerId"));

@@ -1,5 +1,11 @@
 package com.salesagent.activities.handoff;
 
+import com.mongodb.client.model.Updates;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
 /**
  * The names the hand-offs share: the {@value #HANDOFFS} collection (one document per lead, its
  * current attempt), the marks an attempt decided by hand carries, and the contact's mark of a lead
@@ -34,6 +40,31 @@ public final class HandOffFields {
    * rep left). Cleared with {@link #BY_HAND_FROM}.
    */
   public static final String BY_HAND_PRIOR = "byHandPrior";
+
+  /** The hand-off's fields a move by hand overwrites, saved in {@value #BY_HAND_PRIOR}. */
+  public static final List<String> BY_HAND_PRIOR_FIELDS =
+      List.of("status", "acceptedAt", "acceptedBy", "remindAt", "dueAt", "remindedAt");
+
+  /**
+   * The updates that give a hand-off a move by hand wrote ({@code handoff}) back what the move
+   * overwrote ({@value #BY_HAND_PRIOR}: each saved field set, each absent one unset), but none of
+   * the {@code kept} fields (another write sets them, or keeps them as they are); none when the
+   * move saved nothing (it was written before moves saved it: its own are left).
+   */
+  public static List<Bson> byHandPriorRestored(Document handoff, List<String> kept) {
+    List<Bson> back = new ArrayList<>();
+    Document prior = handoff.get(BY_HAND_PRIOR, Document.class);
+    if (prior == null) {
+      return back;
+    }
+    for (String field : BY_HAND_PRIOR_FIELDS) {
+      if (!kept.contains(field)) {
+        back.add(
+            prior.get(field) == null ? Updates.unset(field) : Updates.set(field, prior.get(field)));
+      }
+    }
+    return back;
+  }
 
   /**
    * The contact's mark of its owner's acceptance (the API's accept, written on the contact first,

@@ -146,7 +146,7 @@ abstract class HeldLeadMove {
    * HandOffActivitiesImpl#BY_HAND_PRIOR}) and restored by {@link #undoByHand}.
    */
   static final List<String> BY_HAND_PRIOR_FIELDS =
-      List.of("status", "acceptedAt", "acceptedBy", "remindAt", "dueAt", "remindedAt");
+      com.salesagent.activities.handoff.HandOffFields.BY_HAND_PRIOR_FIELDS;
 
   /**
    * An unfinished move to {@code to} taken back while the contact still names {@code holder}: the
@@ -215,16 +215,8 @@ abstract class HeldLeadMove {
         back.add(Updates.set("assignedAt", entry.getDate("at")));
       }
     }
-    Document prior = handoff.get(HandOffActivitiesImpl.BY_HAND_PRIOR, Document.class);
-    if (prior != null) {
-      for (String field : BY_HAND_PRIOR_FIELDS) {
-        if (written.contains(field)) {
-          continue;
-        }
-        back.add(
-            prior.get(field) == null ? Updates.unset(field) : Updates.set(field, prior.get(field)));
-      }
-    }
+    back.addAll(
+        com.salesagent.activities.handoff.HandOffFields.byHandPriorRestored(handoff, written));
     back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_FROM));
     back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_NOTE));
     back.add(Updates.unset(HandOffActivitiesImpl.BY_HAND_PRIOR));

@@ -1321,6 +1321,74 @@ class LeadHandOffsTest {
   }
 
   /**
+   * Known defect (session 49, 3): as above, but the half move taken back by the lead's run (its
+   * hand-off's retry at the move's attempt, bob made inactive, nobody else free): the run's
+   * take-back gave the hand-off back its holder, attempt and assignment time only, so the lead ana
+   * had accepted read open, with no acceptance and the dead move's reminder state, while the
+   * contact kept it. Now the run restores what the move overwrote, as the API's undo does (its
+   * reminder and deadline are then the run's retry time: the run's own, as a kept lead shows).
+   */
+  @Test
+  void aMoveByHandTakenBackByTheRunRestoresTheHandOffAsItsHolderHadIt() {
+    String leadId = lead("in_conversation", "ana");
+    Instant acceptedAt = NOW.minusSeconds(500);
+    Instant remindedAt = NOW.minusSeconds(550);
+    var handoffs = MONGO.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    handoffs.updateOne(
+        Filters.eq("_id", leadId),
+        new Document(
+            "$set",
+            new Document("status", "accepted")
+                .append("acceptedAt", Date.from(acceptedAt))
+                .append("acceptedBy", "Ana Lima")
+                .append("remindAt", Date.from(NOW.plusSeconds(1800)))
+                .append("remindedAt", Date.from(remindedAt))
+                .append(
+                    "history",
+                    List.of(
+                        new Document("ownerId", "ana")
+                            .append("attempt", 1)
+                            .append("at", Date.from(NOW.minusSeconds(600)))))));
+    store.setContactFields(
+        leadId, new Document(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, Date.from(acceptedAt)));
+    LeadHandOffs dying =
+        at(
+            NOW.minusSeconds(60),
+            new LeadStore(
+                beforeTheContactsOwner(
+                    MONGO.database(),
+                    () -> {
+                      throw new IllegalStateException("the request died here");
+                    })));
+    assertThatThrownBy(() -> dying.reassign("ops", leadId, json("{\"ownerId\":\"bob\"}")))
+        .hasMessageContaining("died");
+    assertThat(handoffs.find(Filters.eq("_id", leadId)).first().getString("ownerId"))
+        .as("the move's hand-off was written")
+        .isEqualTo("bob");
+    var owners = MONGO.database().getCollection(Owners.COLLECTION);
+    owners.updateOne(Filters.eq("_id", "bob"), new Document("$set", new Document("active", false)));
+    owners.updateOne(Filters.eq("_id", "ana"), new Document("$set", new Document("capacity", 0)));
+
+    var answer =
+        new HandOffActivitiesImpl(MONGO.database(), new com.salesagent.activities.MutableClock(NOW))
+            .handOff(
+                new com.salesagent.workflows.lead.HandOffRequest(
+                    leadId, "c-1", "smb", 2, Duration.ofHours(2)));
+
+    assertThat(answer.ownerId()).as("nobody new took it").isNull();
+    assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("ana");
+    Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+    assertThat(h.getString("ownerId")).isEqualTo("ana");
+    assertThat(h.getInteger("attempt")).isEqualTo(1);
+    assertThat(h.getString("status")).as("ana had accepted it").isEqualTo("accepted");
+    assertThat(h.getDate("acceptedAt")).isEqualTo(Date.from(acceptedAt));
+    assertThat(h.getString("acceptedBy")).isEqualTo("Ana Lima");
+    assertThat(h.getDate("remindedAt")).isEqualTo(Date.from(remindedAt));
+    assertThat(h.get(HandOffActivitiesImpl.BY_HAND_FROM)).isNull();
+    assertThat(h.get(HandOffActivitiesImpl.BY_HAND_PRIOR)).isNull();
+  }
+
+  /**
    * The database, its owners' reads ({@code find}, {@code aggregate}, {@code count*}) preceded by
    * {@code before}: something that happens while a hand-off decides its owner.
    */
