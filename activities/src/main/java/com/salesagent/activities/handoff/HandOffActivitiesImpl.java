@@ -42,6 +42,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
   public static final String SLA_FROM_RESUME = HandOffFields.SLA_FROM_RESUME;
 
   private final HandOffAttempts attempts;
+  private final DecidedAttempts decided;
   private final OwnerAssigner assigner;
   private final HandOffReminders reminders;
 
@@ -49,7 +50,8 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     Owners owners = new Owners(db);
     OwnerClaims claims = new OwnerClaims(db);
     this.attempts = new HandOffAttempts(db, owners, claims, clock);
-    this.assigner = new OwnerAssigner(db, owners, claims, attempts, clock);
+    this.decided = new DecidedAttempts(db, owners, clock);
+    this.assigner = new OwnerAssigner(db, owners, claims, attempts, decided, clock);
     this.reminders = new HandOffReminders(db, clock);
   }
 
@@ -81,7 +83,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
    * as the workflow reads it.
    */
   public static Duration handOffSla(Document definition) {
-    return HandOffAttempts.handOffSla(definition);
+    return DecidedAttempts.handOffSla(definition);
   }
 
   /**
@@ -105,7 +107,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
    */
   @Override
   public void moveSla(String leadId, String ownerId, int attempt, Instant remindAt, Instant dueAt) {
-    attempts.moveSla(leadId, ownerId, attempt, remindAt, dueAt);
+    decided.moveSla(leadId, ownerId, attempt, remindAt, dueAt);
   }
 
   @Override

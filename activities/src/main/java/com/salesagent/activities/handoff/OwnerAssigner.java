@@ -50,16 +50,23 @@ final class OwnerAssigner {
   private final Owners owners;
   private final OwnerClaims claims;
   private final HandOffAttempts attempts;
+  private final DecidedAttempts afterDecision;
   private final MongoCollection<Document> handoffs;
   private final MongoCollection<Document> contacts;
   private final Clock clock;
 
   OwnerAssigner(
-      MongoDatabase db, Owners owners, OwnerClaims claims, HandOffAttempts attempts, Clock clock) {
+      MongoDatabase db,
+      Owners owners,
+      OwnerClaims claims,
+      HandOffAttempts attempts,
+      DecidedAttempts afterDecision,
+      Clock clock) {
     this.db = db;
     this.owners = owners;
     this.claims = claims;
     this.attempts = attempts;
+    this.afterDecision = afterDecision;
     this.handoffs = db.getCollection(HandOffFields.HANDOFFS);
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.clock = clock;
@@ -130,25 +137,25 @@ final class OwnerAssigner {
         && before.getInteger("attempt", 0) == request.attempt()
         && before.getString("ownerId") != null) {
       if (Boolean.TRUE.equals(before.getBoolean(SLA_FROM_RESUME))) {
-        before = attempts.slaFromNow(before, request);
+        before = afterDecision.slaFromNow(before, request);
       }
       // A retry of the attempt that decided already: what its first run may have left undone (it
       // died after the hand-off's write) is done now, once.
       UnfinishedHandOffs.Finished done = attempts.finish(request, before);
       if (done.outcome() == UnfinishedHandOffs.Outcome.DONE) {
-        return HandOffAttempts.assignment(before);
+        return DecidedAttempts.assignment(before);
       }
       // Its owner cannot take it (made inactive, full) or the rep who held it accepted it
       // meanwhile: the run must not believe the decided owner holds the lead till its SLA. The
       // attempt is taken back and, unless kept, decided again as a first one would be.
       String decidedOwner = before.getString("ownerId");
-      boolean undone = attempts.undecide(request, before, done.holder());
+      boolean undone = afterDecision.undecide(request, before, done.holder());
       before = handoffs.find(Filters.eq("_id", request.leadId())).first();
       if (!undone
           && before != null
           && before.getInteger("attempt", 0) == request.attempt()
           && before.getString("ownerId") != null) {
-        return HandOffAttempts.assignment(before); // decided meanwhile by another: that decision
+        return DecidedAttempts.assignment(before); // decided meanwhile by another: that decision
       }
       if (done.outcome() == UnfinishedHandOffs.Outcome.KEPT) {
         return new OwnerAssignment(
@@ -249,7 +256,7 @@ final class OwnerAssigner {
       if (decided != null
           && decided.getInteger("attempt", 0) == request.attempt()
           && decided.getString("ownerId") != null) {
-        return HandOffAttempts.assignment(decided);
+        return DecidedAttempts.assignment(decided);
       }
     }
     // Five lost races in a row: the owners are being assigned fast; come back in a moment.
@@ -298,7 +305,7 @@ final class OwnerAssigner {
             contact.getString("campaignId"),
             contact.getString("segment"),
             before == null ? 1 : before.getInteger("attempt", 0) + 1,
-            HandOffAttempts.handOffSla(definition(segment)));
+            DecidedAttempts.handOffSla(definition(segment)));
     for (int turn = 0; turn < 5; turn++) {
       Document owner =
           owners.takingSegment(segment).stream()

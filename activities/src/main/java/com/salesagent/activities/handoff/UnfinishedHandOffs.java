@@ -40,7 +40,7 @@ public final class UnfinishedHandOffs {
     /**
      * The decided owner cannot take the lead (made inactive, full, their place contended): nothing
      * names them on the contact; the attempt is to be decided again ({@link
-     * HandOffAttempts#undecide}).
+     * DecidedAttempts#undecide}).
      */
     NOT_THEIRS,
     /**
