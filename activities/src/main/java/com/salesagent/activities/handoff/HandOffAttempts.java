@@ -78,9 +78,11 @@ final class HandOffAttempts {
    * the owner. The attempt is claimed atomically: the write matches only a hand-off document of an
    * earlier attempt (or none: it is inserted), so of two deciders of one attempt (the workflow's
    * activity, an owner taking waiting leads, two owners at once) only the first writes; null for
-   * the others.
+   * the others. {@code markAtStart}: the contact's {@link HandOffFields#OWNER_ACCEPTED_AT} as read
+   * when the caller began deciding the attempt (see {@link #acceptedMeanwhile}).
    */
-  OwnerAssignment assigned(HandOffRequest request, Document owner, Instant now, Instant claimedAt) {
+  OwnerAssignment assigned(
+      HandOffRequest request, Document owner, Instant now, Instant claimedAt, Object markAtStart) {
     WorkingHours hours = Owners.hours(owner);
     Instant remindAt = hours.plusWorking(now, request.sla().dividedBy(2));
     Instant dueAt = hours.plusWorking(now, request.sla());
@@ -131,7 +133,7 @@ final class HandOffAttempts {
     boolean reassigned =
         request.attempt() > 1 && held != null && REASSIGNED_FROM.contains(held.getString("stage"));
     String from = held == null ? null : held.getString("ownerId");
-    if (reassigned && acceptedMeanwhile(earlier, held, from, ownerId, now)) {
+    if (reassigned && acceptedMeanwhile(earlier, held, from, ownerId, markAtStart)) {
       // Its owner accepted it as this attempt decided (before the contact was read here, so the
       // contact's write below would match): theirs; the attempt is taken back with the acceptance.
       UnfinishedHandOffs.takeBackKept(handoffs, ours(request, ownerId, now), earlier);
@@ -273,12 +275,17 @@ final class HandOffAttempts {
    * it while this attempt was decided, so the attempt's hand-off write ({@code earlier}: what it
    * overwrote) replaced their acceptance: the overwritten hand-off was theirs and accepted (the run
    * reassigns a lead at its SLA only while its owner has not acted: an acceptance there came after
-   * the run decided to move it), or its acceptance's contact mark is from this attempt's decision
-   * on ({@code now}; the hand-off's own write may come after this one's). An owner made inactive is
-   * handed on whatever they accepted before.
+   * the run decided to move it), or the contact's acceptance mark was written since this attempt
+   * began deciding: it is not the one read then ({@code markAtStart}; the hand-off's own write may
+   * come after this one's). Told by the mark's value, never by its time: the mark is written on the
+   * API's clock, this decision runs on the worker's, and skewed clocks would take an acceptance
+   * meanwhile for an old one (the lead moved from the rep who accepted it) or a mark left from
+   * before (an acceptance that died before its hand-off write) for one meanwhile (the lead kept
+   * with a rep who did not take it). An owner made inactive is handed on whatever they accepted
+   * before.
    */
   private boolean acceptedMeanwhile(
-      Document earlier, Document held, String from, String ownerId, Instant now) {
+      Document earlier, Document held, String from, String ownerId, Object markAtStart) {
     if (earlier == null || from == null || from.equals(ownerId)) {
       return false;
     }
@@ -288,7 +295,7 @@ final class HandOffAttempts {
     Object mark = held.get(OWNER_ACCEPTED_AT);
     boolean accepted =
         "accepted".equals(earlier.getString("status"))
-            || (mark instanceof Date at && !at.toInstant().isBefore(now));
+            || (mark != null && !java.util.Objects.equals(mark, markAtStart));
     return accepted && OwnerClaims.active(owners.get(from));
   }
 

@@ -1,5 +1,6 @@
 package com.salesagent.activities.handoff;
 
+import static com.salesagent.activities.handoff.HandOffFields.OWNER_ACCEPTED_AT;
 import static com.salesagent.activities.handoff.HandOffFields.RELEASED_TO_AGENT;
 import static com.salesagent.activities.handoff.HandOffFields.SLA_FROM_RESUME;
 
@@ -173,6 +174,10 @@ final class OwnerAssigner {
             Filters.exists(RELEASED_TO_AGENT, true)),
         Updates.unset(RELEASED_TO_AGENT));
     Instant now = clock.instant();
+    // The contact's acceptance mark as this decision starts (a reassignment's only): one found
+    // changed later came while it decided (HandOffAttempts#assigned), told by its value, not by
+    // the API's clock against this one's.
+    Object markAtStart = request.attempt() > 1 ? acceptanceMark(request.leadId()) : null;
     String segment = request.segment() == null ? "default" : request.segment();
     List<String> tried =
         before == null ? List.of() : before.getList("owners", String.class, List.of());
@@ -240,7 +245,7 @@ final class OwnerAssigner {
         // "owners busy" in a minute, not "at capacity" in FULL_RETRY.
         continue;
       }
-      OwnerAssignment assigned = attempts.assigned(request, chosen, now, claimed.at());
+      OwnerAssignment assigned = attempts.assigned(request, chosen, now, claimed.at(), markAtStart);
       if (assigned == HandOffAttempts.OWNER_LEFT) {
         filled.add(chosenId); // made inactive meanwhile: another owner
         continue;
@@ -262,6 +267,16 @@ final class OwnerAssigner {
     // Five lost races in a row: the owners are being assigned fast; come back in a moment.
     return new OwnerAssignment(
         null, request.attempt(), null, null, now.plus(Duration.ofMinutes(1)), "owners busy");
+  }
+
+  /** The contact's {@link HandOffFields#OWNER_ACCEPTED_AT} as read now (null: none). */
+  private Object acceptanceMark(String leadId) {
+    Document contact =
+        contacts
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include(OWNER_ACCEPTED_AT))
+            .first();
+    return contact == null ? null : contact.get(OWNER_ACCEPTED_AT);
   }
 
   /**
@@ -325,7 +340,8 @@ final class OwnerAssigner {
         if (claimed.place() != OwnerClaims.Place.CLAIMED) {
           return null;
         }
-        OwnerAssignment assigned = attempts.assigned(request, owner, now, claimed.at());
+        OwnerAssignment assigned =
+            attempts.assigned(request, owner, now, claimed.at(), contact.get(OWNER_ACCEPTED_AT));
         if (assigned == HandOffAttempts.OWNER_LEFT) {
           return null; // made inactive meanwhile
         }
