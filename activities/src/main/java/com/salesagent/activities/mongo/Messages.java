@@ -131,17 +131,40 @@ public class Messages {
    */
   public Document claimSendReading(
       String idempotencyKey, String token, Instant now, boolean resendUnknown) {
+    // A resend takes over the claim an attempt left on a message held unknown, once: its claim
+    // says so (RESENT_BY), and a retry of it (its worker died, or its attempt timed out, after the
+    // call may have reached Meta) finds that claim and holds the message unknown again instead of
+    // calling a second time. Only a new hold (markUnknown) frees it for the next decided resend.
     Bson free =
         resendUnknown
-            ? Filters.or(Filters.exists("sendingBy", false), Filters.eq("status", "unknown"))
+            ? Filters.or(
+                Filters.exists("sendingBy", false),
+                Filters.and(Filters.eq("status", "unknown"), Filters.exists(RESENT_BY, false)))
             : Filters.and(Filters.exists("sendingBy", false), Filters.ne("status", "unknown"));
+    List<Bson> claim = new ArrayList<>();
+    claim.add(Updates.set("sendingBy", token));
+    claim.add(Updates.set("sendingSince", Date.from(now)));
+    if (resendUnknown) {
+      claim.add(Updates.set(RESENT_BY, token));
+    }
     return collection()
         .findOneAndUpdate(
             Filters.and(
                 Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false), free),
-            Updates.combine(
-                Updates.set("sendingBy", token), Updates.set("sendingSince", Date.from(now))),
+            Updates.combine(claim),
             new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+  }
+
+  /**
+   * On a message a decided resend claimed: the token of the resend's attempt that claimed it. Set
+   * by {@link #claimSendReading} with {@code resendUnknown}, unset when the message is held unknown
+   * again ({@link #markUnknown}); a resend's retry never claims a message carrying it.
+   */
+  public static final String RESENT_BY = "resentBy";
+
+  /** A hold the lead's run recorded and waits on an operator for (the approvals card lists it). */
+  private static Bson noOpenHold() {
+    return Filters.ne("delivery.status", "unknown");
   }
 
   /**
@@ -174,23 +197,36 @@ public class Messages {
   /**
    * The call may have reached Meta (its answer was lost): the claim stays, the message is marked
    * unknown until a status webhook (or a late answer) binds its wamid. False when a status webhook
-   * bound its wamid first: the message went, nothing is held.
+   * bound its wamid first: the message went, nothing is held; false too when the run holds it
+   * already (its hold recorded, {@code delivery.status: unknown}): nothing marked.
    */
   public boolean markUnknown(String idempotencyKey, String reason, Instant at) {
     return collection()
             .updateOne(
                 Filters.and(
-                    Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false)),
-                Updates.combine(
-                    Updates.set("status", "unknown"),
-                    // Undecided again (a resend an operator chose may be unknown in turn).
-                    Updates.unset("delivery"),
-                    Updates.set(AMBIGUOUS, true),
-                    Updates.set(
-                        "unknown", new Document("at", Date.from(at)).append("reason", reason)),
-                    Updates.currentDate("updatedAt")))
+                    Filters.eq("idempotencyKey", idempotencyKey),
+                    Filters.exists("wamid", false),
+                    noOpenHold()),
+                unknownNow(reason, at))
             .getMatchedCount()
         == 1;
+  }
+
+  /**
+   * The message marked unknown: undecided again (a resend an operator chose may be unknown in turn,
+   * its decided {@code delivery} goes so its next hold is recorded and listed) and free for the
+   * next decided resend ({@link #RESENT_BY}). Never written over a hold the run recorded and waits
+   * on ({@code delivery.status: unknown}): a late attempt (a stalled worker's) would hide it from
+   * GET /api/approvals, the run waiting for a decision the API then refuses.
+   */
+  private static Bson unknownNow(String reason, Instant at) {
+    return Updates.combine(
+        Updates.set("status", "unknown"),
+        Updates.unset("delivery"),
+        Updates.unset(RESENT_BY),
+        Updates.set(AMBIGUOUS, true),
+        Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
+        Updates.currentDate("updatedAt"));
   }
 
   /**
@@ -217,11 +253,23 @@ public class Messages {
   /**
    * {@link #markUnknown} by the attempt {@code token} whose own call ended without an answer it
    * could read: the claim stays, but no call of it is under way any more, so a STOP's fence ({@link
-   * #sendsInFlight}) does not wait for it. False as {@link #markUnknown}.
+   * #sendsInFlight}) does not wait for it. False as {@link #markUnknown}, and when the claim is not
+   * this attempt's any more (a decided resend took it over: that attempt decides) or the run holds
+   * the send already (this attempt ran late, after its retry found its claim): nothing marked.
    */
   public boolean markUnknownAfterCall(
       String idempotencyKey, String token, String reason, Instant at) {
-    boolean held = markUnknown(idempotencyKey, reason, at);
+    boolean held =
+        collection()
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("idempotencyKey", idempotencyKey),
+                        Filters.exists("wamid", false),
+                        Filters.eq("sendingBy", token),
+                        noOpenHold()),
+                    unknownNow(reason, at))
+                .getMatchedCount()
+            == 1;
     collection()
         .updateOne(
             Filters.and(

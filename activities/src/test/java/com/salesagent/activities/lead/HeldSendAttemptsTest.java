@@ -1,0 +1,250 @@
+package com.salesagent.activities.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.salesagent.activities.mongo.HeldMessages;
+import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.MongoDatabaseExtension;
+import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.activities.mongo.Seeds;
+import com.salesagent.activities.research.EnrolmentSource;
+import com.salesagent.activities.research.Retriever;
+import com.salesagent.activities.whatsapp.StubCloudApi;
+import com.salesagent.activities.whatsapp.WhatsAppClient;
+import com.salesagent.activities.whatsapp.WhatsAppSettings;
+import com.salesagent.workflows.lead.ApprovalRecord;
+import com.salesagent.workflows.lead.ComposeRequest;
+import com.salesagent.workflows.lead.SendRequest;
+import com.salesagent.workflows.lead.SendResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Attempts of a send held unknown, against the embedded MongoDB-wire server and a stub Cloud API: a
+ * decided resend calls Meta once however its attempts end (a retry of one whose worker died after
+ * the call finds its claim and holds the send again), and an attempt that runs late never hides the
+ * hold its run waits on from the approvals card.
+ */
+class HeldSendAttemptsTest {
+  @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
+
+  private final Clock clock = Clock.systemUTC();
+  private LeadStore store;
+  private HeldMessages held;
+  private StubCloudApi api;
+  private WhatsAppSettings settings;
+  private MessagingActivitiesImpl messaging;
+  private LeadActivitiesImpl leads;
+  private String leadId;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    MongoSchema.ensure(MONGO.database());
+    Seeds.ensure(MONGO.database(), LeadActivitiesTest.defaults());
+    store = new LeadStore(MONGO.database());
+    held = new HeldMessages(MONGO.database());
+    api = new StubCloudApi().uniqueWamids();
+    settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");
+    messaging =
+        new MessagingActivitiesImpl(
+            store, new WhatsAppClient(settings, Duration.ofSeconds(5)), settings, clock);
+    leads = new LeadActivitiesImpl(store, clock);
+    leadId = "H-" + java.util.UUID.randomUUID();
+    store.insertContact(
+        new Document("leadId", leadId)
+            .append("name", "Ana Souza")
+            .append("phone", "+5511998765432")
+            .append("company", "Acme")
+            .append("industry", "retail")
+            .append("companySize", "11-50")
+            .append("jobTitle", "Head of Sales")
+            .append("campaignId", "c-1")
+            .append("notes", "They are opening three new stores next year in the south.")
+            .append("enrolledAt", new Date()));
+    new ResearchActivitiesImpl(
+            store, List.of(new EnrolmentSource()), LeadActivitiesTest.EMBEDDINGS, clock)
+        .research(leadId);
+  }
+
+  @AfterEach
+  void tearDown() {
+    api.close();
+  }
+
+  /**
+   * An operator pressed resend on a send held unknown. The resend's first attempt claims it, its
+   * call reaches Meta, and its worker dies before anything is recorded; Temporal retries it. The
+   * retry finds that claim and holds the send unknown again (for an operator): one press, one call.
+   * A later decided resend (the operator's next press on the new hold) may call again.
+   */
+  @Test
+  void aResendWhoseAttemptDiedAfterItsCallIsNotSentAgainByItsRetry() {
+    String key = composedAndHeld();
+    operatorResends(key, Instant.now().minusSeconds(120));
+    MessagingActivitiesImpl dyingWorker =
+        new MessagingActivitiesImpl(store, new DiesAfterTheCall(settings), settings, clock);
+
+    assertThatThrownBy(() -> dyingWorker.send(resend(key))).hasMessageContaining("worker died");
+    assertThat(api.requests).as("the first attempt's call reached Meta").hasSize(1);
+
+    SendResult retry = messaging.send(resend(key));
+
+    assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).as("Meta called once for one press").hasSize(1);
+    assertThat(store.messages().messageByKey(key).getString("status")).isEqualTo("unknown");
+    // Held again: the run records the new hold, and the approvals card lists it.
+    Instant heldAgain = Instant.now().minusSeconds(30);
+    leads.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAgain));
+    assertThat(listed(key)).as("the new hold listed").isTrue();
+    // The operator presses resend on the new hold: that resend calls.
+    operatorResends(key, heldAgain);
+    SendResult resentAgain = messaging.send(resend(key));
+    assertThat(resentAgain.outcome()).isEqualTo(SendResult.SENT);
+    assertThat(api.requests).hasSize(2);
+  }
+
+  /** The policy's resend (no operator) alike: its retry after a dead worker does not call again. */
+  @Test
+  void aPolicyResendWhoseAttemptDiedAfterItsCallIsNotSentAgainByItsRetry() {
+    String key = composed("p");
+    assertThat(store.messages().claimSend(key, "attempt-1", Instant.now(), false)).isTrue();
+    assertThat(messaging.send(send(key)).outcome()).isEqualTo(SendResult.UNKNOWN);
+    MessagingActivitiesImpl dyingWorker =
+        new MessagingActivitiesImpl(store, new DiesAfterTheCall(settings), settings, clock);
+    assertThatThrownBy(() -> dyingWorker.send(resend(key))).hasMessageContaining("worker died");
+
+    SendResult retry = messaging.send(resend(key));
+
+    assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).hasSize(1);
+  }
+
+  /**
+   * The send's first attempt stalled in its call (its worker paused); its retry found the claim and
+   * held the send unknown, and the run recorded the hold. The first attempt's call then ends with
+   * no answer it could read: the hold stays listed, as the run recorded it, so an operator can
+   * decide it (before, its mark unset the hold's record and the run waited for good).
+   */
+  @Test
+  void aLateAttemptsUnknownCallNeverHidesTheHoldItsRunWaitsOn() {
+    String key = composed("late");
+    assertThat(store.messages().claimSend(key, "attempt-1", Instant.now(), false)).isTrue();
+    assertThat(messaging.send(send(key)).outcome()).isEqualTo(SendResult.UNKNOWN);
+    Instant heldAt = Instant.now().minusSeconds(60);
+    leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAt));
+    assertThat(listed(key)).isTrue();
+
+    boolean marked =
+        store.messages().markUnknownAfterCall(key, "attempt-1", "read timed out", heldAt);
+
+    assertThat(listed(key)).as("the open hold still listed").isTrue();
+    assertThat(marked).as("nothing marked: the send is held already").isFalse();
+    Document delivery = store.messages().messageByKey(key).get("delivery", Document.class);
+    assertThat(delivery.getString("status")).isEqualTo("unknown");
+    assertThat(delivery.getDate("at")).isEqualTo(Date.from(heldAt));
+    assertThat(store.messages().messageByKey(key).get("sendingSince"))
+        .as("no call of it under way any more")
+        .isNull();
+  }
+
+  /**
+   * The late attempt's call ends after the operator's resend took the claim over: the resend's
+   * attempt decides the send; the late one marks nothing and leaves the operator's decision.
+   */
+  @Test
+  void aLateAttemptsUnknownCallLeavesASendAResendTookOver() {
+    String key = composedAndHeld();
+    operatorResends(key, Instant.now().minusSeconds(120));
+    Document claimed = store.messages().claimSendReading(key, "resend-1", Instant.now(), true);
+    assertThat(claimed).isNotNull();
+
+    boolean marked =
+        store.messages().markUnknownAfterCall(key, "attempt-1", "read timed out", Instant.now());
+
+    Document message = store.messages().messageByKey(key);
+    assertThat(message.get("delivery", Document.class)).as("the operator's decision").isNotNull();
+    assertThat(message.get("delivery", Document.class).getString("status")).isEqualTo("resend");
+    assertThat(marked).isFalse();
+    assertThat(message.getString("sendingBy")).isEqualTo("resend-1");
+    // The resend's own call ending without an answer holds the send again, undecided.
+    assertThat(
+            store.messages().markUnknownAfterCall(key, "resend-1", "read timed out", Instant.now()))
+        .isTrue();
+    assertThat(store.messages().messageByKey(key).get("delivery")).isNull();
+  }
+
+  /** A composed message of the lead, its key. */
+  private String composed(String suffix) {
+    String key = leadId + ":" + suffix;
+    new TemplateComposeActivities(
+            store, new Retriever(MONGO.database(), LeadActivitiesTest.EMBEDDINGS), clock)
+        .compose(new ComposeRequest(leadId, "c-1", "v-cost", 0, "first_contact", key, 0, true));
+    return key;
+  }
+
+  /** Composed; its first attempt died mid-call (claim left); its retry held it unknown. */
+  private String composedAndHeld() {
+    String key = composed("1");
+    assertThat(store.messages().claimSend(key, "attempt-1", Instant.now(), false)).isTrue();
+    assertThat(messaging.send(send(key)).outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).isEmpty();
+    return key;
+  }
+
+  /** The run holds the send ({@code heldAt}); an operator decides resend; the run records it. */
+  private void operatorResends(String key, Instant heldAt) {
+    leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAt));
+    held.deliveryDeciding(key, Date.from(heldAt), "resend", "ops", Instant.now());
+    held.deliveryDecided(key, Date.from(heldAt), "resend", "ops");
+    leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, heldAt));
+    assertThat(listed(key)).as("decided, not listed").isFalse();
+  }
+
+  private SendRequest send(String key) {
+    return new SendRequest(leadId, key, 0, true, false);
+  }
+
+  private SendRequest resend(String key) {
+    return new SendRequest(leadId, key, 0, true, false, true);
+  }
+
+  private boolean listed(String key) {
+    return held.deliveryUnknown(1000).stream()
+        .anyMatch(m -> key.equals(m.getString("idempotencyKey")));
+  }
+
+  /** Meta accepts the call; the worker dies before the answer is read: nothing is recorded. */
+  private static final class DiesAfterTheCall extends WhatsAppClient {
+    DiesAfterTheCall(WhatsAppSettings settings) {
+      super(settings, Duration.ofSeconds(5));
+    }
+
+    @Override
+    public Accepted sendTemplate(
+        String toE164,
+        String name,
+        String language,
+        List<String> params,
+        String callbackData,
+        String headerImageId) {
+      super.sendTemplate(toE164, name, language, params, callbackData, headerImageId);
+      throw new IllegalStateException("worker died after the call");
+    }
+
+    @Override
+    public Accepted sendText(String toE164, String text, String callbackData) {
+      super.sendText(toE164, text, callbackData);
+      throw new IllegalStateException("worker died after the call");
+    }
+  }
+}
