@@ -700,6 +700,32 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
           h.result();
         });
+    // Recorded before version 1 of "release-by-message-order": as release-after-interest, but the
+    // API's clock a minute ahead of the run's (the press stamped a minute late, no seen message):
+    // the interest recorded after the press counts as before it; the release stands, nobody else
+    // is given the lead; ana converts it.
+    SCENARIOS.put(
+        "release-skewed-clock",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          interestedReply(h);
+          h.env.sleep(Duration.ofMinutes(10));
+          Instant pressedOnTheApisClock = h.now().plus(Duration.ofMinutes(1));
+          h.env.sleep(Duration.ofSeconds(20));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofSeconds(20));
+          h.current()
+              .ownerReleased(
+                  new OwnerRelease("ana", "ana", "not before Q2", pressedOnTheApisClock));
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+          h.result();
+        });
     // Recorded before version 1 of "release-reason-code-points": ana gives the lead back with a
     // reason of 250 emoji (500 UTF-16 chars, a signal from elsewhere than the API), cut at 200
     // chars; converted.
