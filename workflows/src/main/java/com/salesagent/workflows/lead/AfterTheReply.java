@@ -228,6 +228,7 @@ final class AfterTheReply {
     run.endedBy = null;
     run.lastReplyIntent = null;
     run.interestedAt = stages.now();
+    run.interestMessageId = run.lastReplyMessageId;
     run.reEngagementsSent = 0;
     run.lastReEngagementAt = null;
     run.conversationAt = null;
@@ -330,6 +331,7 @@ final class AfterTheReply {
     }
     if (run.interestedAt == null) {
       run.interestedAt = stages.now(); // a conversation a person had: now interested
+      run.interestMessageId = null; // with no reply of its own
     }
     if (run.ownerId != null && run.ownerActedAt == null) {
       handOffs.acted(new OwnerAction(run.ownerId, "meeting_booked", meeting.by()));

@@ -126,6 +126,7 @@ final class FollowUps {
         Workflow.getVersion(SNOOZE_ANSWERED, Workflow.DEFAULT_VERSION, 1)
             != Workflow.DEFAULT_VERSION;
     run.interestedAt = null; // "not now" from an interested lead: the sequence takes over again
+    run.interestMessageId = null;
     run.conversationAt = null;
     boolean recorded = run.stage == Stage.SNOOZED && until.equals(run.nextActionAt);
     stages.set(

@@ -39,6 +39,15 @@ final class HandOffClock {
    */
   static final String RELEASE_AFTER_INTEREST = "release-after-interest";
 
+  /**
+   * Version 1: a release naming the lead message its rep had seen ({@link
+   * OwnerRelease#seenMessageId}) finds interest meanwhile by the order the run was told of the
+   * lead's messages ({@link ReleaseOrder}), not by the API's clock against the run's: an API clock
+   * ahead released a lead whose interest came after the press, one behind overrode a release with
+   * an interest the rep had seen. A release without it (an API from before) is decided as before.
+   */
+  static final String RELEASE_BY_MESSAGE_ORDER = "release-by-message-order";
+
   /** A release's reason is cut at 200 code points, not 200 UTF-16 chars. */
   static final String RELEASE_REASON_CODE_POINTS = "release-reason-code-points";
 
@@ -281,11 +290,21 @@ final class HandOffClock {
     // The lead showed interest as its rep gave it back (its reply was recorded after the rep
     // pressed release, while the lead was still theirs): a person answers it, as a reply with
     // interest after the release would be handed off.
+    // By the messages' order when the release names the one its rep saw (and the run knows the
+    // order), else by the press's time on the API's clock against the interest's on the run's.
+    Boolean byOrder =
+        release.seenMessageId() != null
+                && Workflow.getVersion(RELEASE_BY_MESSAGE_ORDER, Workflow.DEFAULT_VERSION, 1)
+                    != Workflow.DEFAULT_VERSION
+            ? ReleaseOrder.interestAfter(run, release.seenMessageId())
+            : null;
     boolean interestMeanwhile =
-        release.at() != null
-            && !run.interestedAt.isBefore(release.at())
-            && Workflow.getVersion(RELEASE_AFTER_INTEREST, Workflow.DEFAULT_VERSION, 1)
-                != Workflow.DEFAULT_VERSION;
+        byOrder != null
+            ? byOrder
+            : release.at() != null
+                && !run.interestedAt.isBefore(release.at())
+                && Workflow.getVersion(RELEASE_AFTER_INTEREST, Workflow.DEFAULT_VERSION, 1)
+                    != Workflow.DEFAULT_VERSION;
     // The wait that follows sets the re-engagement's time (or the close's).
     stages.set(
         stage(),

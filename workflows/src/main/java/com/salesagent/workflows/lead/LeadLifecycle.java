@@ -74,6 +74,7 @@ final class LeadLifecycle implements LeadWorkflow {
     } else {
       run.leadId = input.leadId();
       run.campaignId = input.campaignId();
+      run.inboundIdsWhole = true; // told of every message from here (ReleaseOrder)
     }
     stubs =
         new LeadStubs(

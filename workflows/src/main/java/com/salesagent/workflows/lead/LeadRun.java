@@ -74,6 +74,12 @@ public final class LeadRun {
   /** Since when the lead is interested (its latest reply while interested): null otherwise. */
   public Instant interestedAt;
 
+  /**
+   * The message id of the reply that made the lead interested (its latest, as {@link
+   * #interestedAt}): null otherwise, or when the interest came with no reply (a booked meeting).
+   */
+  public String interestMessageId;
+
   /** Re-engagements sent since the lead's latest interested reply, and when the last went. */
   public int reEngagementsSent;
 
@@ -174,6 +180,20 @@ public final class LeadRun {
 
   /** Voice notes whose triage arrived (at most the last 20): a late announcement is ignored. */
   public ArrayList<String> settledTranscripts = new ArrayList<>();
+
+  /**
+   * The ids of the lead's messages the run was told of, in that order (at most the last {@link
+   * ReleaseOrder#KEPT}, across its runs): what decides whether interest came after the message a
+   * rep saw when giving the lead back ({@link ReleaseOrder}).
+   */
+  public ArrayList<String> inboundIds = new ArrayList<>();
+
+  /**
+   * {@link #inboundIds} holds every message the lead's runs were told of since its first run: set
+   * when a lead's first run starts; false when an id was dropped, and in state carried from a run
+   * before the ids were kept (it lacks the field).
+   */
+  public boolean inboundIdsWhole;
 
   public ArrayList<MessageView> messages = new ArrayList<>();
 
@@ -315,6 +335,7 @@ public final class LeadRun {
     lastReplyIntent = null;
     lastReplyMessageId = null;
     interestedAt = null;
+    interestMessageId = null;
     conversationAt = null;
     lastReEngagementAt = null;
     reEngagementsSent = 0;

@@ -8,12 +8,21 @@ import java.time.Instant;
  * on, and the lead's next reply is handed to a person again. {@code ownerId} the rep who held it (a
  * release naming another holder is ignored); {@code by} who the timeline names; {@code reason} the
  * rep's note (at most 200 characters, may be null); {@code at} when the rep pressed it (the API's
- * clock; null in signals from before it existed): interest the lead showed from then on, before the
- * run handled the release, is handed to a person again (version {@code release-after-interest}).
+ * clock; null in signals from before it existed); {@code seenMessageId} the newest message of the
+ * lead known when the rep pressed it (the one the rep's page showed, else the newest stored; null
+ * in signals from before it existed). Interest the lead showed after that message (else, without
+ * one, from {@code at} on), before the run handled the release, is handed to a person again
+ * (versions {@code release-by-message-order}, {@code release-after-interest}).
  */
-public record OwnerRelease(String ownerId, String by, String reason, Instant at) {
+public record OwnerRelease(
+    String ownerId, String by, String reason, Instant at, String seenMessageId) {
   /** A release as signalled before {@code at} existed (the time the rep pressed it unknown). */
   public OwnerRelease(String ownerId, String by, String reason) {
-    this(ownerId, by, reason, null);
+    this(ownerId, by, reason, null, null);
+  }
+
+  /** A release as signalled before {@code seenMessageId} existed: decided by the clocks. */
+  public OwnerRelease(String ownerId, String by, String reason, Instant at) {
+    this(ownerId, by, reason, at, null);
   }
 }

@@ -112,6 +112,7 @@ final class Signals {
       run.lastInboundAt = message.at();
     }
     String id = message.messageId();
+    ReleaseOrder.told(run, id);
     if (InboundMessageSignal.AWAITING_TRANSCRIPT.equals(message.intent())) {
       // A voice note being transcribed: hold until its triage (unless that came first).
       if (run.awaitingTranscript == null

@@ -55,6 +55,9 @@ class LeadRunTest {
     run.deliveryHeldAt = Instant.parse("2026-11-30T09:20:00.123Z");
     run.changes = 7;
     run.readLook = new LeadRun.ReadLook("wamid.1", Instant.parse("2026-12-01T09:00:00Z"));
+    run.interestMessageId = "in-1";
+    run.inboundIds.addAll(List.of("in-1", "in-2"));
+    run.inboundIdsWhole = true;
 
     var converter = DataConverters.dataConverter();
     LeadInput back =

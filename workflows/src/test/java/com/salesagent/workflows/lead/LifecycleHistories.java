@@ -726,6 +726,31 @@ final class LifecycleHistories {
           h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
           h.result();
         });
+    // Recorded with version 1 of "release-by-message-order": as release-skewed-clock, but the
+    // release names the message ana had seen (in-1): the interest after it (in-2) goes to bruno,
+    // whatever the API's clock said; converted.
+    SCENARIOS.put(
+        "release-by-message-order",
+        h -> {
+          h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
+          h.start();
+          h.sends(1);
+          interestedReply(h);
+          h.env.sleep(Duration.ofMinutes(10));
+          Instant pressedOnTheApisClock = h.now().plus(Duration.ofMinutes(1));
+          h.env.sleep(Duration.ofSeconds(20));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.env.sleep(Duration.ofSeconds(20));
+          h.current()
+              .ownerReleased(
+                  new OwnerRelease("ana", "ana", "not before Q2", pressedOnTheApisClock, "in-1"));
+          h.env.sleep(Duration.ofMinutes(10));
+          h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
+          h.result();
+        });
     // Recorded before version 1 of "release-reason-code-points": ana gives the lead back with a
     // reason of 250 emoji (500 UTF-16 chars, a signal from elsewhere than the API), cut at 200
     // chars; converted.
