@@ -125,7 +125,12 @@ export function handOffControls(l, leadId, refresh) {
     release.title = 'Nobody holds the lead: the agent re-engages it; when it writes with interest again, a rep gets it';
     release.addEventListener('click', () => {
       release.disabled = true;
-      api(path + 'release', { method: 'POST', body: asked(why.value.trim() ? { reason: why.value.trim() } : {}) })
+      // The newest message the page shows: interest after it goes to a person again.
+      const body = why.value.trim() ? { reason: why.value.trim() } : {};
+      const conversation = document.getElementById('lead-conversation');
+      const seen = conversation && conversation.dataset ? conversation.dataset.seenMessageId : null;
+      if (seen) body.seenMessageId = seen;
+      api(path + 'release', { method: 'POST', body: asked(body) })
         .then(() => { toast('Given back to the agent'); refresh(); })
         .catch((e) => { release.disabled = false; reportError(e); });
     });

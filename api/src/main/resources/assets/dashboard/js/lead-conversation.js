@@ -115,6 +115,9 @@ export function renderConversation(l, feedback, page) {
   const ended = page.ended.indexOf(l.stage) >= 0;
   const w = windowNote(feedback, l.numberLastWroteAt);
   seen.messageId = latestMessageId(feedback);
+  // The newest message the page shows, for the lead's other actions (a release names it).
+  if (seen.messageId) box.dataset.seenMessageId = seen.messageId;
+  else delete box.dataset.seenMessageId;
   // Enrolled again: the live lead is the number's conversation (its run times the follow-ups).
   const elsewhere = ended && l.liveLeadOfNumber ? String(l.liveLeadOfNumber) : null;
   box.hidden = !l.stage || l.stage === 'opted_out' || (ended && !w.open && !elsewhere);

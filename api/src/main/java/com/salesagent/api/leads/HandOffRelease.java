@@ -1,6 +1,8 @@
 package com.salesagent.api.leads;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.Owners;
@@ -36,10 +38,12 @@ final class HandOffRelease extends HeldLeadMove {
 
   /**
    * Gives the lead back to the agent, asked by its rep {@code by} or an operator (null), with the
-   * rep's {@code reason} (null: none). 409 naming {@code leadId} for a lead that did not show
-   * interest, has a booked meeting, nobody holds, or whose hand-off changed meanwhile.
+   * rep's {@code reason} (null: none) and the newest lead message the rep saw ({@code seen}, null:
+   * the lead's newest stored message). 409 naming {@code leadId} for a lead that did not show
+   * interest, has a booked meeting, nobody holds, or whose hand-off changed meanwhile; 422 naming
+   * {@code seenMessageId} when the lead has no such message.
    */
-  Outcome release(String operator, String leadId, String by, String reason) {
+  Outcome release(String operator, String leadId, String by, String reason, String seen) {
     Document contact = store.contact(leadId);
     Document before =
         contact == null
@@ -54,7 +58,8 @@ final class HandOffRelease extends HeldLeadMove {
             from,
             before.getString("by"),
             before.getString("reason"),
-            before.getDate("at") == null ? null : before.getDate("at").toInstant());
+            before.getDate("at") == null ? null : before.getDate("at").toInstant(),
+            before.getString(ReplyCollisions.SEEN));
         return new Outcome(from, true);
       }
     }
@@ -80,6 +85,7 @@ final class HandOffRelease extends HeldLeadMove {
     }
     Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
     requireHandOffOf(handoff, holder);
+    String seenMessageId = seen != null ? requireMessage(leadId, seen) : newestMessage(leadId);
     Instant now = clock.instant();
     int attempt = handoff.getInteger("attempt", 1);
     String actor = ActingOwner.of(owners, operator, by, contact).label();
@@ -109,7 +115,8 @@ final class HandOffRelease extends HeldLeadMove {
         new Document("at", Date.from(now))
             .append("by", actor)
             .append("ownerId", holder)
-            .append("reason", text);
+            .append("reason", text)
+            .append(ReplyCollisions.SEEN, seenMessageId);
     store
         .contacts()
         .updateOne(
@@ -141,18 +148,51 @@ final class HandOffRelease extends HeldLeadMove {
         "released by " + actor,
         holder,
         attempt);
-    tellReleased(leadId, holder, actor, text, now);
+    tellReleased(leadId, holder, actor, text, now, seenMessageId);
     return new Outcome(holder, false);
+  }
+
+  /** The lead's message {@code messageId}: 422 naming {@code seenMessageId} when it has none. */
+  private String requireMessage(String leadId, String messageId) {
+    if (store
+            .feedback()
+            .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("messageId", messageId)))
+            .projection(Projections.include("_id"))
+            .first()
+        == null) {
+      throw new ApiException(
+          422,
+          "invalid release",
+          List.of(new FieldError(ReplyCollisions.SEEN, "no message from this lead has this id")));
+    }
+    return messageId;
+  }
+
+  /**
+   * The lead's newest stored message (the inbox stores it before it tells the run), what the rep
+   * could have seen when the request names none; null when the lead never wrote.
+   */
+  private String newestMessage(String leadId) {
+    Document newest =
+        store
+            .feedback()
+            .find(Filters.eq("leadId", leadId))
+            .projection(Projections.include("messageId"))
+            .sort(Sorts.descending("storedAt", "receivedAt"))
+            .first();
+    return newest == null ? null : newest.getString("messageId");
   }
 
   /**
    * The lead's workflow is told (again: it ignores a release once its owner changed), with when the
-   * rep pressed it: interest the run records from then on, before it handles the release, is handed
-   * to a person again.
+   * rep pressed it and the newest lead message known then: interest the run records after that
+   * message (by the order it was told of them; without one, from the press on), before it handles
+   * the release, is handed to a person again.
    */
-  private void tellReleased(String leadId, String from, String by, String reason, Instant at) {
+  private void tellReleased(
+      String leadId, String from, String by, String reason, Instant at, String seenMessageId) {
     try {
-      lead.apply(leadId).ownerReleased(new OwnerRelease(from, by, reason, at));
+      lead.apply(leadId).ownerReleased(new OwnerRelease(from, by, reason, at, seenMessageId));
     } catch (WorkflowNotFoundException e) {
       // Ended as it was released: nothing more to do.
     }

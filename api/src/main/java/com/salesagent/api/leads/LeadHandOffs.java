@@ -46,8 +46,11 @@ final class LeadHandOffs {
 
   public record Snoozed(String leadId, String ownerId, String until, String status) {}
 
-  /** {@code POST /api/leads/{id}/handoff/release}: who gives the lead back, and why. */
-  public record ReleaseRequest(String byOwnerId, String reason) {}
+  /**
+   * {@code POST /api/leads/{id}/handoff/release}: who gives the lead back, why, and the newest lead
+   * message the rep saw (optional: {@link ReplyCollisions#SEEN}).
+   */
+  public record ReleaseRequest(String byOwnerId, String reason, String seenMessageId) {}
 
   public record Released(String leadId, String from, String status) {}
 
@@ -153,14 +156,20 @@ final class LeadHandOffs {
    * given to a rep added or freed), the audit log ({@code handoff_released}), {@code
    * lead.handoff_released} to the outbound webhooks, and the lead's workflow ({@code
    * ownerReleased}: no SLA runs, the agent's re-engagements go on, its next reply with interest is
-   * handed to a person again). The same release again answers 200 {@code released_before}.
+   * handed to a person again). The same release again answers 200 {@code released_before}. {@code
+   * seenMessageId} (optional) names the newest lead message the rep saw (422 naming it when the
+   * lead has no such message): interest the lead shows after it is handed to a person again, by the
+   * order of its messages, whatever the clocks say; without it the lead's newest stored message.
    */
   Response release(String operator, String leadId, byte[] body) {
-    ReleaseRequest request = read(body, ReleaseRequest.class, "a JSON object {byOwnerId, reason}");
+    ReleaseRequest request =
+        read(body, ReleaseRequest.class, "a JSON object {byOwnerId, reason, seenMessageId}");
     String by = request == null ? null : request.byOwnerId();
     String reason = request == null ? null : request.reason();
+    String seen = request == null ? null : request.seenMessageId();
     List<FieldError> errors = new java.util.ArrayList<>();
     byErrors(by, errors);
+    errors.addAll(ReplyCollisions.errors(seen));
     if (reason != null && ReadableText.length(reason) > MAX_REASON) {
       errors.add(new FieldError("reason", "at most " + MAX_REASON + " characters"));
     } else if (reason != null && !reason.isBlank()) {
@@ -171,7 +180,7 @@ final class LeadHandOffs {
     if (!errors.isEmpty()) {
       throw new ApiException(422, "invalid release", errors);
     }
-    HandOffRelease.Outcome done = releases.release(operator, leadId, by, reason);
+    HandOffRelease.Outcome done = releases.release(operator, leadId, by, reason, seen);
     if (done.before()) {
       return Response.ok(new Released(leadId, done.from(), "released_before")).build();
     }
