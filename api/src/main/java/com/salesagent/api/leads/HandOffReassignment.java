@@ -96,7 +96,7 @@ final class HandOffReassignment extends HeldLeadMove {
         claim(
             leadId,
             holder,
-            attempt,
+            handoff,
             Updates.combine(
                 Updates.set("ownerId", target),
                 Updates.set("attempt", attempt + 1),

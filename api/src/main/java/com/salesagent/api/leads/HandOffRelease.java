@@ -94,7 +94,7 @@ final class HandOffRelease extends HeldLeadMove {
         claim(
             leadId,
             holder,
-            attempt,
+            handoff,
             Updates.combine(
                 Updates.unset("ownerId"),
                 Updates.set("status", "released"),

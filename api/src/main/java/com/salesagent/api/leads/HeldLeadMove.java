@@ -245,17 +245,21 @@ abstract class HeldLeadMove {
   }
 
   /**
-   * Writes the lead's hand-off record only as it was read (its holder and attempt), so that of two
-   * requests, or a request and the SLA's own reassignment, one decides: 1 when written, 0 when it
-   * changed meanwhile.
+   * Writes the lead's hand-off record only as it was read ({@code handoff}: its holder, attempt,
+   * status and acceptance), so that of two requests, or a request and the SLA's own reassignment,
+   * or a request and its holder's acceptance, one decides: 1 when written, 0 when it changed
+   * meanwhile (an acceptance finished meanwhile is not overwritten, nor put back as open by a
+   * take-back).
    */
-  long claim(String leadId, String holder, int attempt, Bson update) {
+  long claim(String leadId, String holder, Document handoff, Bson update) {
     return handoffs
         .updateOne(
             Filters.and(
                 Filters.eq("_id", leadId),
                 Filters.eq("ownerId", holder),
-                Filters.eq("attempt", attempt)),
+                Filters.eq("attempt", handoff.getInteger("attempt", 1)),
+                Filters.eq("status", handoff.get("status")),
+                Filters.eq("acceptedAt", handoff.get("acceptedAt"))),
             update)
         .getModifiedCount();
   }
