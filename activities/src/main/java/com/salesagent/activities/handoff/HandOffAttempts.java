@@ -108,6 +108,9 @@ final class HandOffAttempts {
                   Updates.set("dueAt", Date.from(dueAt)),
                   Updates.set("status", "open"),
                   Updates.unset("remindedAt"),
+                  // A new attempt is not accepted: an acceptance of the one before is not carried.
+                  Updates.unset("acceptedAt"),
+                  Updates.unset("acceptedBy"),
                   Updates.unset(BY_HAND_FROM),
                   Updates.unset(BY_HAND_NOTE),
                   Updates.unset(BY_HAND_PRIOR),
@@ -180,6 +183,32 @@ final class HandOffAttempts {
               null, request.attempt(), null, null, null, "accepted by its owner meanwhile");
         }
         contacts.updateOne(Filters.eq("leadId", request.leadId()), owned); // moved otherwise
+      }
+    } else if (from == null) {
+      // A lead nobody held as read: a rep may take it meanwhile (HandOffAcceptance writes the
+      // contact, only while it names nobody, then the hand-off as it read it). An acceptance whose
+      // hand-off write came before this attempt's (the hand-off overwritten was accepted), or whose
+      // contact write came before this one (which is written only while the contact names nobody),
+      // stands: the attempt is taken back.
+      boolean acceptedBefore =
+          earlier != null
+              && "accepted".equals(earlier.getString("status"))
+              && earlier.getString("ownerId") != null
+              && !ownerId.equals(earlier.getString("ownerId"));
+      if (acceptedBefore || takenMeanwhile(request.leadId(), ownerId, owned)) {
+        Bson ours = ours(request, ownerId, now);
+        if (earlier == null) {
+          handoffs.deleteOne(Filters.and(ours, Filters.ne("status", "accepted")));
+        } else {
+          UnfinishedHandOffs.takeBackKept(handoffs, ours, earlier);
+        }
+        claims.release(ownerId, request.leadId());
+        LOG.info(
+            "lead {}: taken by a rep as attempt {} was written; kept",
+            request.leadId(),
+            request.attempt());
+        return new OwnerAssignment(
+            null, request.attempt(), null, null, null, "accepted by its owner meanwhile");
       }
     } else {
       contacts.updateOne(Filters.eq("leadId", request.leadId()), owned);
@@ -297,6 +326,33 @@ final class HandOffAttempts {
         "accepted".equals(earlier.getString("status"))
             || (mark != null && !java.util.Objects.equals(mark, markAtStart));
     return accepted && OwnerClaims.active(owners.get(from));
+  }
+
+  /**
+   * Writes {@code owned} on the contact of a lead read as held by nobody, only while it names
+   * nobody; true when it names another owner than {@code ownerId} instead (a rep took it
+   * meanwhile). One that names {@code ownerId} already is theirs as this attempt decided; one a
+   * taker's contact write gave back since (its hand-off write lost to this attempt's) is written.
+   */
+  private boolean takenMeanwhile(String leadId, String ownerId, Bson owned) {
+    for (int turn = 0; turn < 3; turn++) {
+      if (contacts
+              .updateOne(
+                  Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", null)), owned)
+              .getMatchedCount()
+          == 1) {
+        return false;
+      }
+      Document now = contacts.find(Filters.eq("leadId", leadId)).first();
+      String holder = now == null ? null : now.getString("ownerId");
+      if (now == null || ownerId.equals(holder)) {
+        return false; // gone (erased), or theirs already
+      }
+      if (holder != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** This assignment's hand-off write, as {@link #assigned} wrote it. */

@@ -145,16 +145,18 @@ final class HandOffAcceptance {
           store
               .contacts()
               .updateOne(
-                  Filters.and(Filters.eq("leadId", leadId), Filters.exists("ownerId", false)),
+                  Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", null)),
                   Updates.combine(
                       Updates.set("ownerId", ownerId),
                       Updates.set("ownerAssignedAt", Date.from(assignedAt))))
               .getMatchedCount();
       if (owned == 0) {
-        claims.release(ownerId, leadId); // another owner's meanwhile: not theirs
-      } else {
-        claims.confirm(ownerId, leadId);
+        // Another owner's meanwhile (the run's attempt wrote its contact): not theirs, and its
+        // hand-off is not marked accepted by them, nor made theirs; nothing else was written.
+        claims.release(ownerId, leadId);
+        throw changedAsTaken();
       }
+      claims.confirm(ownerId, leadId);
       accepted.add(Updates.set("ownerId", ownerId));
       accepted.add(Updates.addToSet("owners", ownerId));
     }

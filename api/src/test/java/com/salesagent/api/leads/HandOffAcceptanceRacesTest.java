@@ -8,6 +8,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.salesagent.activities.MutableClock;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
@@ -15,13 +16,16 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.api.http.ApiException;
+import com.salesagent.workflows.lead.HandOffRequest;
 import com.salesagent.workflows.lead.LeadWorkflow;
+import com.salesagent.workflows.lead.OwnerAssignment;
 import io.dropwizard.jackson.Jackson;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
@@ -116,6 +120,155 @@ class HandOffAcceptanceRacesTest {
     assertThat(c.getString("ownerId")).isEqualTo("ana");
     assertThat(c.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT)).isNotNull();
     assertThat(holding("bob")).as("the move's hold on bob released").doesNotContain(leadId);
+  }
+
+  /**
+   * Known defect (review of session 49, F1): a rep's acceptance of a lead nobody held landed whole
+   * (contact theirs, hand-off accepted, 200, the run told) between the run's read of the contact
+   * and its hand-off write for another rep. That write (over any earlier attempt) overwrote the
+   * acceptance, carrying its {@code acceptedAt}/{@code acceptedBy} onto the new attempt, and the
+   * contact write of a lead read as unheld was unconditional: the lead became bob's. Now the
+   * contact is written only while it names nobody; an acceptance that came first stands, the
+   * attempt is taken back (answered as accepted meanwhile) and bob's claim released.
+   */
+  @Test
+  void anAcceptanceOfALeadNobodyHeldLandingBeforeTheRunsAttemptStands() {
+    MONGO
+        .database()
+        .getCollection(Owners.COLLECTION)
+        .updateMany(new Document(), new Document("$set", new Document("capacity", 5)));
+    String leadId = "H-" + UUID.randomUUID();
+    store.insertContact(contact(leadId, "interested", null));
+    handoffs.insertOne(
+        new Document("_id", leadId)
+            .append("attempt", 1)
+            .append("status", "unassigned")
+            .append("owners", List.of("ana"))
+            .append("history", List.of()));
+    List<String> told = new CopyOnWriteArrayList<>();
+    List<HandOffAcceptance.Taken> taken = new CopyOnWriteArrayList<>();
+    AtomicBoolean once = new AtomicBoolean();
+    MongoDatabase racing =
+        before(
+            MONGO.database(),
+            HandOffActivitiesImpl.HANDOFFS,
+            (name, args) -> "findOneAndUpdate".equals(name),
+            () -> {
+              if (once.compareAndSet(false, true)) {
+                taken.add(acceptance(told).take("ops", leadId, "ana"));
+              }
+            });
+
+    OwnerAssignment answer =
+        new HandOffActivitiesImpl(racing, new MutableClock(NOW))
+            .handOff(new HandOffRequest(leadId, "c-1", "smb", 2, Duration.ofHours(2)));
+
+    assertThat(taken).extracting(HandOffAcceptance.Taken::ownerId).containsExactly("ana");
+    assertThat(told).as("the run was told ana accepted").hasSize(1);
+    assertThat(answer.ownerId()).as("the run is not told bob holds it").isNull();
+    assertThat(answer.note()).isEqualTo("accepted by its owner meanwhile");
+    Document c = store.contact(leadId);
+    assertThat(c.getString("ownerId")).as("the lead ana was told she took").isEqualTo("ana");
+    Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+    assertThat(h.getString("ownerId")).isEqualTo("ana");
+    assertThat(h.getString("status")).isEqualTo("accepted");
+    assertThat(h.getString("acceptedBy")).isEqualTo("Ana Lima (ana)");
+    assertThat(holding("bob")).as("the attempt's claim on bob released").doesNotContain(leadId);
+  }
+
+  /**
+   * Known defect (review of session 49, F1, the other order): the run's attempt wrote its hand-off
+   * and its contact (bob's) between a rep's read of the contact (nobody's) and of the hand-off, so
+   * the rep's contact write (only while it names nobody) missed, yet their hand-off write, on the
+   * hand-off as read (bob's attempt), went on: marked accepted and made ana's, 200, the run told,
+   * while the contact stayed bob's. Now an acceptance whose contact write misses is refused and
+   * nothing is written.
+   */
+  @Test
+  void anAcceptanceOfALeadNobodyHeldThatTheRunGaveAnotherRepMeanwhileIsRefused() {
+    MONGO
+        .database()
+        .getCollection(Owners.COLLECTION)
+        .updateMany(new Document(), new Document("$set", new Document("capacity", 5)));
+    String leadId = "H-" + UUID.randomUUID();
+    store.insertContact(contact(leadId, "interested", null));
+    handoffs.insertOne(
+        new Document("_id", leadId)
+            .append("attempt", 1)
+            .append("status", "unassigned")
+            .append("owners", List.of("ana"))
+            .append("history", List.of()));
+    List<OwnerAssignment> decided = new CopyOnWriteArrayList<>();
+    AtomicBoolean once = new AtomicBoolean();
+    List<String> told = new CopyOnWriteArrayList<>();
+    HandOffAcceptance acceptance =
+        new HandOffAcceptance(
+            new LeadStore(
+                before(
+                    MONGO.database(),
+                    HandOffActivitiesImpl.HANDOFFS,
+                    (name, args) -> "find".equals(name),
+                    () -> {
+                      if (once.compareAndSet(false, true)) {
+                        decided.add(
+                            new HandOffActivitiesImpl(MONGO.database(), new MutableClock(NOW))
+                                .handOff(
+                                    new HandOffRequest(
+                                        leadId, "c-1", "smb", 2, Duration.ofHours(2))));
+                      }
+                    })),
+            new Owners(MONGO.database()),
+            id -> recording(told),
+            Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC));
+
+    assertThatThrownBy(() -> acceptance.take("ops", leadId, "ana"))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+
+    assertThat(decided).extracting(OwnerAssignment::ownerId).containsExactly("bob");
+    assertThat(told).as("the run is not told ana accepted").isEmpty();
+    assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("bob");
+    Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+    assertThat(h.getString("ownerId")).isEqualTo("bob");
+    assertThat(h.getInteger("attempt")).isEqualTo(2);
+    assertThat(h.getString("status")).isEqualTo("open");
+    assertThat(h.get("acceptedBy")).isNull();
+    assertThat(holding("ana")).as("ana's hold released").doesNotContain(leadId);
+    assertThat(holding("bob")).contains(leadId);
+  }
+
+  /**
+   * Known defect (review of session 49, F1): an attempt's hand-off write kept the {@code
+   * acceptedAt}/{@code acceptedBy} of the hand-off it replaced, so a new, open attempt said who
+   * accepted an earlier one. Now the attempt's write removes them.
+   */
+  @Test
+  void aNewAttemptDoesNotCarryTheAcceptanceOfTheOneBefore() {
+    MONGO
+        .database()
+        .getCollection(Owners.COLLECTION)
+        .updateMany(new Document(), new Document("$set", new Document("capacity", 5)));
+    String leadId = "H-" + UUID.randomUUID();
+    store.insertContact(contact(leadId, "interested", null));
+    handoffs.insertOne(
+        new Document("_id", leadId)
+            .append("attempt", 1)
+            .append("status", "unassigned")
+            .append("acceptedAt", Date.from(NOW.minusSeconds(3600)))
+            .append("acceptedBy", "Ana Lima (ana)")
+            .append("owners", List.of("ana"))
+            .append("history", List.of()));
+
+    OwnerAssignment answer =
+        new HandOffActivitiesImpl(MONGO.database(), new MutableClock(NOW))
+            .handOff(new HandOffRequest(leadId, "c-1", "smb", 2, Duration.ofHours(2)));
+
+    assertThat(answer.ownerId()).isNotNull();
+    Document h = handoffs.find(Filters.eq("_id", leadId)).first();
+    assertThat(h.getString("ownerId")).isEqualTo(answer.ownerId());
+    assertThat(h.getString("status")).isEqualTo("open");
+    assertThat(h.get("acceptedAt")).isNull();
+    assertThat(h.get("acceptedBy")).isNull();
+    assertThat(store.contact(leadId).getString("ownerId")).isEqualTo(answer.ownerId());
   }
 
   private static Document contact(String leadId, String stage, String ownerId) {
