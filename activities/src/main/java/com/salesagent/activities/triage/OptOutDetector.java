@@ -46,9 +46,11 @@ public final class OptOutDetector {
   /** The start and the end of a longer text whose clauses are read, as a short text's are. */
   static final int TAIL_TEXT = OptOutWindows.SPAN;
 
-  /** The stop sign emoji (U+1F6D1, maybe as an emoji: U+FE0F), alone or said again. */
-  private static final Pattern STOP_SIGNS =
-      Pattern.compile("[\\s\\p{P}]*(\\x{1F6D1}\\x{FE0F}?[\\s\\p{P}]*)+");
+  /** The stop sign emoji. */
+  private static final int STOP_SIGN = 0x1F6D1;
+
+  /** What makes a character show as an emoji. */
+  private static final int EMOJI_PRESENTATION = 0xFE0F;
 
   private OptOutDetector() {}
 
@@ -60,7 +62,7 @@ public final class OptOutDetector {
     // letters, invisible characters (OptOutText).
     text = OptOutText.readable(text);
     // The stop sign alone, maybe said again: "🛑", "🛑🛑".
-    if (STOP_SIGNS.matcher(text).matches()) {
+    if (stopSigns(text)) {
       return true;
     }
     String first = normalise(firstClause(text));
@@ -118,6 +120,43 @@ public final class OptOutDetector {
     String lastClause = last;
     return OptOutKeywords.STOP_CLAUSE.matcher(last).matches()
         || OptOutPhrases.LAST_CLAUSES.stream().anyMatch(p -> p.matcher(lastClause).matches());
+  }
+
+  /**
+   * The stop sign emoji (U+1F6D1, maybe as an emoji: U+FE0F), alone or said again, with spaces or
+   * punctuation around: walked code point by code point (a regex repeating a group recursed once a
+   * sign, and 2,048 of them threw a StackOverflowError).
+   */
+  static boolean stopSigns(String text) {
+    boolean sign = false;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp == STOP_SIGN) {
+        sign = true;
+        if (i < text.length() && text.charAt(i) == EMOJI_PRESENTATION) {
+          i++;
+        }
+      } else if (!Character.isWhitespace(cp) && !isPunctuation(cp)) {
+        return false;
+      }
+    }
+    return sign;
+  }
+
+  /** A Unicode punctuation mark (\p{P}). */
+  private static boolean isPunctuation(int cp) {
+    return switch (Character.getType(cp)) {
+      case Character.CONNECTOR_PUNCTUATION,
+          Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION,
+          Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION ->
+          true;
+      default -> false;
+    };
   }
 
   /**

@@ -10,7 +10,7 @@ final class OptOutKeywords {
   private OptOutKeywords() {}
 
   private static final String KEYWORD =
-      "(stop|stop all|stopall|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
+      "(stop all|stop|stopall|unsubscribe|cancel|end|quit|optout|opt out|opt-out"
           + "|para|pare|parem|basta|no mas|baja|darme de baja|dar de baja"
           + "|sair|parar|cancelar|nao quero mais|descadastrar"
           + "|arret|arrete|arretez|arreter|desabonner|desinscrire"
@@ -23,10 +23,25 @@ final class OptOutKeywords {
   private static final String PLEASE =
       "(please |pls |plz |por favor |bitte |s'il vous plait |пожалуиста )?";
 
-  /** The courtesy that may come after it. */
+  /**
+   * The courtesy that may come after it. Each repeated part of these patterns is possessive and
+   * ends at a word's end ({@link #again}): a message of 8,192 or 65,536 characters of "stop stop
+   * ..." recursed once per word in the regex engine and threw a StackOverflowError.
+   */
   private static final String THANKS =
-      "( please| pls| plz| por favor| bitte| thanks| thank you| thx| gracias| obrigad[oa]| merci"
-          + "| danke| grazie| пожалуиста| спасибо)*$";
+      again(
+              "please|pls|plz|por favor|bitte|thanks|thank you|thx|gracias|obrigad[oa]|merci"
+                  + "|danke|grazie|пожалуиста|спасибо")
+          + "$";
+
+  /**
+   * Words said again, each after a space: possessive, so the regex engine walks them in a loop
+   * instead of a recursion per word, and each a whole word (the longer of two that start alike
+   * first: "stop all" before "stop").
+   */
+  static String again(String words) {
+    return "(?: (?:" + words + ")(?= |$))*+";
+  }
 
   /**
    * A keyword alone as the message's first clause, maybe said again ("STOP STOP STOP"), maybe with
@@ -36,18 +51,18 @@ final class OptOutKeywords {
       Pattern.compile(
           "^(please |pls |por favor |bitte |s'il vous plait )?"
               + KEYWORD
-              + "( "
-              + KEYWORD
-              + ")*"
-              + "( please| por favor| bitte| thanks| thank you| gracias| obrigad[oa]| merci"
-              + "| danke| grazie| пожалуиста| спасибо)*$");
+              + again(KEYWORD)
+              + again(
+                  "please|por favor|bitte|thanks|thank you|gracias|obrigad[oa]|merci|danke|grazie"
+                      + "|пожалуиста|спасибо")
+              + "$");
 
   /**
    * Words that mean nothing but stop, unlike cancel, end, quit, para or spam; not Russian "стоп",
    * which is also "wait" ("Стоп, я перепутал время", as "Wait, stop, I meant Tuesday").
    */
   private static final String STOP_WORD =
-      "(stop|stop all|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
+      "(stop all|stop|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
           + "|desinscrire|abmelden|abbestellen|descadastrar|отписаться|退订|取消订阅)";
 
   /** Those words and Russian "стоп": only the whole first sentence or the last clause. */
@@ -58,18 +73,18 @@ final class OptOutKeywords {
    * "this" or "now" ("Stop it") and a please or thanks, short ones too ("Stop pls", "Stop thx").
    */
   static final Pattern STOP_CLAUSE =
-      Pattern.compile("^" + PLEASE + ONLY_STOP + "( " + ONLY_STOP + ")*( it| this| now)?" + THANKS);
+      Pattern.compile("^" + PLEASE + ONLY_STOP + again(ONLY_STOP) + "( it| this| now)?" + THANKS);
 
   /**
    * Such a word alone but "стоп", at a sentence's start wherever the sentence stands, whatever
    * follows it in the sentence: "No thanks. STOP, not interested", "Hi. STOP. I never signed up".
    */
   static final Pattern STOP_SENTENCE =
-      Pattern.compile("^" + PLEASE + STOP_WORD + "( " + STOP_WORD + ")*" + THANKS);
+      Pattern.compile("^" + PLEASE + STOP_WORD + again(STOP_WORD) + THANKS);
 
   /** STOP_CLAUSE without "стоп": the whole of a sentence ("Hello. Stop it. I never signed up"). */
   static final Pattern STOP_IT_SENTENCE =
-      Pattern.compile("^" + PLEASE + STOP_WORD + "( " + STOP_WORD + ")*( it| this| now)?" + THANKS);
+      Pattern.compile("^" + PLEASE + STOP_WORD + again(STOP_WORD) + "( it| this| now)?" + THANKS);
 
   /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
   private static final String SIGN_OFF_WORD =
@@ -78,6 +93,5 @@ final class OptOutKeywords {
           + "|cheers|regards|best|kind|tchau|adios|ciao|au revoir|tschuss|saludos|grazie"
           + "|спасибо|пока|до свидания|谢谢|谢谢你|多谢|再见|拜拜)";
 
-  static final Pattern SIGN_OFF =
-      Pattern.compile("^" + SIGN_OFF_WORD + "( " + SIGN_OFF_WORD + ")*$");
+  static final Pattern SIGN_OFF = Pattern.compile("^" + SIGN_OFF_WORD + again(SIGN_OFF_WORD) + "$");
 }

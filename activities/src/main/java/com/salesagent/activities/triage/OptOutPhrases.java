@@ -236,8 +236,9 @@ final class OptOutPhrases {
 
   /** What a clause may end with after a phrase of {@link #CLAUSE_PHRASES}. */
   static final String COURTESY =
-      "( (please|pls|plz|now|asap|already|thanks|thank you|thx|por favor|pfv|pf|agora|ja"
-          + "|obrigad[oa]|gracias|ya|bitte|danke|sofort|merci))*";
+      OptOutKeywords.again(
+          "please|pls|plz|now|asap|already|thanks|thank you|thx|por favor|pfv|pf|agora|ja"
+              + "|obrigad[oa]|gracias|ya|bitte|danke|sofort|merci");
 
   /**
    * A list or database a number is kept on: "your list", "this mailing list", "your WhatsApp list",

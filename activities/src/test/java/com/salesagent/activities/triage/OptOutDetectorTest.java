@@ -3,6 +3,7 @@ package com.salesagent.activities.triage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class OptOutDetectorTest {
@@ -1190,5 +1191,93 @@ class OptOutDetectorTest {
   @ValueSource(strings = {"ST0Pwatch", "5G works for us", "3pm works", "Room 5T0P please"})
   void digitsInOtherWordsAreNoStop(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
+   * The answer on a thread with the JVM's default 1 MB stack, as the webhook's: a repeated keyword
+   * or stop sign recursed once per repeat in the regex engine, and 8,192 characters of "st0p " (or
+   * 2,048 stop signs) threw a StackOverflowError past the webhook's stop check.
+   */
+  private static boolean optOutOnADefaultStack(String text) throws InterruptedException {
+    Boolean[] answer = new Boolean[1];
+    Throwable[] thrown = new Throwable[1];
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                answer[0] = OptOutDetector.isOptOut(text);
+              } catch (Throwable e) {
+                thrown[0] = e;
+              }
+            },
+            "opt-out",
+            1 << 20);
+    t.start();
+    t.join();
+    assertThat(thrown[0]).as("thrown").isNull();
+    return answer[0];
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "'stop ', 8192",
+    "'st0p ', 8192",
+    "'s\u0422\u041e\u0420 ', 8192",
+    "'\ud83d\uded1', 2048",
+    "'\ud83d\uded1 ', 8192",
+    "'stop ', 65536",
+    "'st0p ', 65536",
+    "'s\u0422\u041e\u0420 ', 65536",
+    "'\ud83d\uded1', 32768",
+    "'stop unsubscribe ', 65536",
+    "'stop all ', 65536",
+  })
+  void aStopSaidAgainUpToTheWebhooksLongestTextIsAnOptOutAndNeverThrows(String word, int length)
+      throws InterruptedException {
+    String unit = unescape(word);
+    // whole repeats, at least the length: the last word not cut
+    String text = unit.repeat((length + unit.length() - 1) / unit.length()).strip();
+    assertThat(optOutOnADefaultStack(text)).as("%s x %d", word, length).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "'stop ', 8192",
+    "'st0p ', 8192",
+    "'s\u0422\u041e\u0420 ', 8192",
+    "'\ud83d\uded1', 8192",
+    "'stop ', 65536",
+    "'st0p ', 65536",
+    "'s\u0422\u041e\u0420 ', 65536",
+    "'\ud83d\uded1', 65536",
+    "'thanks ', 65536",
+    "'stop texting me please ', 65536",
+  })
+  void aRepeatCutAtAnyLengthNeverThrows(String word, int length) throws InterruptedException {
+    String unit = unescape(word);
+    // cut at the length, as the reviewer's probe did: the last word may be cut ("... stop st")
+    optOutOnADefaultStack(unit.repeat(length / unit.length() + 1).substring(0, length));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"stop hello", "\ud83d\uded1 hello", "thanks hello"})
+  void aRepeatEndingInAnOrdinaryWordIsNoOptOut(String end) throws InterruptedException {
+    String text = unescape(end);
+    String run = text.substring(0, text.indexOf(' ') + 1).repeat(65536 / 5);
+    assertThat(optOutOnADefaultStack(run + text)).as(end).isFalse();
+  }
+
+  private static String unescape(String s) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      if (s.startsWith("\\u", i)) {
+        out.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+        i += 5;
+      } else {
+        out.append(s.charAt(i));
+      }
+    }
+    return out.toString();
   }
 }
