@@ -59,6 +59,23 @@ final class OptOutPhrases {
           + ") )((please|pls|plz|kindly|just|now|seriously|again|already) )*";
 
   /**
+   * A sentence run on into "stop texting me" with no stop: "I'm busy stop texting me", "wrong
+   * person stop messaging me", "For the love of god stop texting me"; any word before "stop" but
+   * one that makes it someone else's doing or a negation ("My kids won't stop texting me", "I asked
+   * my ex to stop texting me", "I wish my ex would stop texting me", "how do I get my mom to stop
+   * texting me", "Please don't stop messaging me"), a word that tells how often ("People just stop
+   * texting me"), a question about us ("Why did you stop texting me?"; what is put to "you" is
+   * {@link #ADDRESSED}'s), or a window's cut ("My kids won't [cut]stop texting me").
+   */
+  private static final String RUN_ON =
+      "(?<=[\\p{L}\\p{N}] )(?<!(\\b(to|won't|wont|wouldn't|wouldnt|can't|cant|couldn't|couldnt"
+          + "|don't|dont|didn't|didnt|never|not|would|will|could|should|might|must|did|does|do"
+          + "|gonna|wanna|make|makes|made|let|lets|get|gets|got|help|helps|keep|keeps|he|she|they"
+          + "|we|who|people|just|ever|always|finally|eventually|suddenly|sometimes|usually|often"
+          + "|(did|do|does|when|why|how|would|will|could|should|can|might|must) (you|u|ya))"
+          + "|'ll|'d) )";
+
+  /**
    * "Stop texting me" and its kin with us as its object (me, us, this number, our messages),
    * wherever it stands but said to us ({@link #ADDRESSED}): "stop texting me I'm not interested",
    * "I told you to stop texting me", "stop sending me these stupid messages", "stop texting and
@@ -66,8 +83,11 @@ final class OptOutPhrases {
    * sent ("Stop sending me the PDF").
    */
   static final String STOP_US =
-      ADDRESSED
-          + "stop ((texting|messaging|msging|contacting|spamming|bothering|harassing|pestering)"
+      "("
+          + ADDRESSED
+          + "|"
+          + RUN_ON
+          + ")stop ((texting|messaging|msging|contacting|spamming|bothering|harassing|pestering)"
           + "( (and|or|&) (calling|texting|messaging|emailing|e-mailing|contacting))?"
           + "|(calling|emailing|e-mailing) (and|or|&) (texting|messaging|contacting))"
           + " (me|us|this number|my number|this phone|my phone)\\b"

@@ -1280,4 +1280,42 @@ class OptOutDetectorTest {
     }
     return out.toString();
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "I'm busy stop texting me",
+        "I don't know you stop texting me",
+        "I dont know who you are stop messaging me",
+        "I never signed up stop texting me",
+        "wrong person stop messaging me",
+        "go away stop texting me",
+        "fuck off stop texting me",
+        "For the love of god stop texting me",
+        "I already told you stop texting me",
+        "How many times do I have to say stop texting me",
+        "what part of stop texting me don't you understand",
+        "I wish you would stop texting me",
+      })
+  void aSentenceRunOnIntoStopTextingMeIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "My kids won't stop texting me",
+        "I asked my ex to stop texting me",
+        "I wish my ex would stop texting me",
+        "Tell her to stop texting me",
+        "how do I get my mom to stop texting me",
+        "My boss wouldn't stop texting me",
+        "Please don't stop messaging me",
+        "Why did you stop texting me?",
+        "She'll stop texting me once the deal is done",
+        "My sister never stops texting me",
+      })
+  void stopTextingMeAfterAWordThatMakesItSomeoneElsesIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
