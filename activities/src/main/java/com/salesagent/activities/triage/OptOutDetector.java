@@ -101,9 +101,12 @@ public final class OptOutDetector {
         return true;
       }
       last = "";
-      for (Clause clause : OptOutWindows.clauses(w)) {
+      List<Clause> clauses = OptOutWindows.clauses(w);
+      for (int i = 0; i < clauses.size(); i++) {
+        Clause clause = clauses.get(i);
         String c = clause.text();
-        if (anyMatch(OptOutPhrases.CLAUSE_PHRASES, c) || stopSentence(clause)) {
+        Clause next = i + 1 < clauses.size() ? clauses.get(i + 1) : null;
+        if (anyMatch(OptOutPhrases.CLAUSE_PHRASES, c) || stopSentence(clause, next)) {
           return true;
         }
         // a sign-off after the stop does not hide it: "Hi, STOP. Thanks"
@@ -160,17 +163,27 @@ public final class OptOutDetector {
   }
 
   /**
-   * A sentence that starts with a word that means nothing but stop, alone ("No thanks. STOP, not
-   * interested", "Hi. STOP. I never signed up"), or that is only such a word with "it", "this" or
-   * "now" ("Hello. Stop it. I never signed up"), wherever it stands; not "стоп", also "wait"
-   * ("Привет. Стоп. Давайте созвонимся"), nor a clause after a comma ("Wait, stop, I meant
-   * Tuesday") or an ellipsis ("I can't... stop... laughing").
+   * A sentence of nothing but a word that means stop ("Hi. STOP. I never signed up", "Who is this?
+   * UNSUBSCRIBE. ..."), wherever it stands; or such a word, or it with "it", "this" or "now", that
+   * the next clause says no with ("No thanks. STOP, not interested", "Hello. Stop it. I never
+   * signed up"). Not "стоп", also "wait" ("Привет. Стоп. Давайте созвонимся"); not a clause after a
+   * comma ("Wait, stop, I meant Tuesday") or an ellipsis ("I can't... stop... laughing"); not a
+   * sentence that goes on with something else ("Oh wait. Stop, I meant Tuesday", "Interested! Stop,
+   * actually, let me check with my boss first", "We do retros. Stop, start, continue") nor "Stop
+   * it." before anything but a no ("Sounds good. Stop it. I'm kidding, send it over!").
    */
-  private static boolean stopSentence(Clause clause) {
-    return clause.startsSentence()
-        && (OptOutKeywords.STOP_SENTENCE.matcher(clause.text()).matches()
-            || (clause.endsSentence()
-                && OptOutKeywords.STOP_IT_SENTENCE.matcher(clause.text()).matches()));
+  private static boolean stopSentence(Clause clause, Clause next) {
+    if (!clause.startsSentence()) {
+      return false;
+    }
+    String c = clause.text();
+    if (clause.endsSentence() && OptOutKeywords.STOP_SENTENCE.matcher(c).matches()) {
+      return true;
+    }
+    boolean refusalNext = next != null && OptOutKeywords.REFUSAL.matcher(next.text()).matches();
+    return refusalNext
+        && (OptOutKeywords.STOP_SENTENCE.matcher(c).matches()
+            || (clause.endsSentence() && OptOutKeywords.STOP_IT_SENTENCE.matcher(c).matches()));
   }
 
   private static boolean anyMatch(List<Pattern> patterns, String text) {

@@ -86,6 +86,21 @@ final class OptOutKeywords {
   static final Pattern STOP_IT_SENTENCE =
       Pattern.compile("^" + PLEASE + STOP_WORD + again(STOP_WORD) + "( it| this| now)?" + THANKS);
 
+  /**
+   * A clause that says no, after a stop that goes on ("STOP, not interested", "Stop it. I never
+   * signed up"): what makes a stop in the middle of a message an opt-out and not "Stop, I meant
+   * Tuesday".
+   */
+  static final Pattern REFUSAL =
+      Pattern.compile(
+          "^(please )?(no )?(i'?m |i am |im )?(not interested|no thanks?|no thank you"
+              + "|(i )?never (signed up|gave you|asked)|(i )?did ?n'?t (sign up|ask)|wrong number"
+              + "|leave me alone|remove me|take me off|(do not|don'?t|dont) (text|message|contact"
+              + "|write|msg|send)|who (is this|are you|gave you)|(i )?don'?t know you"
+              + "|kein interesse|je ne suis pas interesse|pas interesse|no me interesa"
+              + "|nao tenho interesse|nao estou interessad[oa]|non mi interessa|не интересно"
+              + "|мне не интересно|我没兴趣|不感兴趣)([^\\p{L}\\p{N}].*)?$");
+
   /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
   private static final String SIGN_OFF_WORD =
       "(thanks|thank you|thank u|thx|ty|tks|many|a lot|very much|so much|obrigad[oa]|muito"

@@ -1057,7 +1057,14 @@ class OptOutDetectorTest {
         "Merci. Arr\u00eatez. Je ne suis pas int\u00e9ress\u00e9",
         "Hallo. Abmelden! Kein Interesse",
         "\u8c22\u8c22\u3002\u9000\u8ba2\u3002\u6211\u6ca1\u5174\u8da3",
-        "No.\nStop\nI don't know you"
+        "No.\nStop\nI don't know you",
+        // a stop that goes on with a no
+        "Hi. Stop, I never signed up for this",
+        "Hello. Unsubscribe, not interested thanks",
+        "Who is this? Stop, wrong number",
+        "Hey. STOP, don't text me again",
+        "Hi. Stop it. Who gave you my number?",
+        "Ok. Stop, leave me alone"
       })
   void aStopSentenceInTheMiddleIsAnOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
@@ -1076,7 +1083,15 @@ class OptOutDetectorTest {
         "Ok. I can't... stop... laughing",
         "Hi. Cancel. I meant the Thursday slot",
         "Thanks. Stop it, you're making me blush",
-        "Hi. Stop it... you're making me blush"
+        "Hi. Stop it... you're making me blush",
+        // a sentence that goes on after the stop with something but a no (second review)
+        "Oh wait. Stop, I meant Tuesday",
+        "Hi! Stop, I'm confused, which company is this?",
+        "Interested! Stop, actually, let me check with my boss first.",
+        "Sounds good. Stop it. I'm kidding, send it over!",
+        "We do retros every sprint. Stop, start, continue.",
+        "We use HubSpot. Unsubscribe, in our app, is one click. How does yours work?",
+        "Good question. Opt-out, as I said, is handled by IT."
       })
   void aMiddleSentenceThatIsNoStopIsNoOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
