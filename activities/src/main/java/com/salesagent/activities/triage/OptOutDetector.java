@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  *       means only stop with "it", "this" or "now" as the whole first sentence ("STOP IT. Not
  *       interested", ended by ". ! ?" or the text's end, not by a comma: "Stop it, you're making me
  *       blush" is none), or as the last clause with words but thanks or a sign-off ("Hi, STOP.
- *       Thanks"); a word that means only stop (not "стоп") at the start of any later sentence ("No
- *       thanks. STOP, not interested", "Hi. STOP. I never signed up"), not after a comma ("Wait,
- *       stop, I meant Tuesday");
+ *       Thanks"), maybe run on after a greeting, a please or a no ("not interested stop", "I said
+ *       stop": {@link OptOutKeywords#RUN_ON_STOP}); stretched ("stooop") or with "svp" or "per
+ *       favore" too; a word that means only stop (not "стоп") at the start of any later sentence
+ *       ("No thanks. STOP, not interested", "Hi. STOP. I never signed up"), not after a comma
+ *       ("Wait, stop, I meant Tuesday");
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
  *       characters (of a longer one, in its first and its last {@value OptOutWindows#SPAN}
  *       characters, cut at a word or clause boundary: {@link OptOutWindows}), polite and plural
@@ -122,6 +124,7 @@ public final class OptOutDetector {
     // and the keyword alone as the first clause is read above.
     String lastClause = last;
     return OptOutKeywords.STOP_CLAUSE.matcher(last).matches()
+        || OptOutKeywords.RUN_ON_STOP.matcher(last).matches()
         || OptOutPhrases.LAST_CLAUSES.stream().anyMatch(p -> p.matcher(lastClause).matches());
   }
 

@@ -21,7 +21,8 @@ final class OptOutKeywords {
 
   /** The courtesy that may come before a keyword said alone. */
   private static final String PLEASE =
-      "(please |pls |plz |por favor |bitte |s'il vous plait |пожалуиста )?";
+      "(please |pls |plz |por favor |bitte |s'il vous plait |s'il te plait |svp |stp |per favore"
+          + " |per piacere |пожалуиста )?";
 
   /**
    * The courtesy that may come after it. Each repeated part of these patterns is possessive and
@@ -31,7 +32,8 @@ final class OptOutKeywords {
   private static final String THANKS =
       again(
               "please|pls|plz|por favor|bitte|thanks|thank you|thx|gracias|obrigad[oa]|merci"
-                  + "|danke|grazie|пожалуиста|спасибо")
+                  + "|danke|grazie|s'il vous plait|s'il te plait|svp|stp|per favore|per piacere"
+                  + "|пожалуиста|спасибо")
           + "$";
 
   /**
@@ -49,11 +51,13 @@ final class OptOutKeywords {
    */
   static final Pattern ALONE =
       Pattern.compile(
-          "^(please |pls |por favor |bitte |s'il vous plait )?"
+          "^(please |pls |por favor |bitte |s'il vous plait |s'il te plait |svp |per favore"
+              + " |per piacere )?"
               + KEYWORD
               + again(KEYWORD)
               + again(
                   "please|por favor|bitte|thanks|thank you|gracias|obrigad[oa]|merci|danke|grazie"
+                      + "|s'il vous plait|s'il te plait|svp|stp|per favore|per piacere"
                       + "|пожалуиста|спасибо")
               + "$");
 
@@ -64,6 +68,34 @@ final class OptOutKeywords {
   private static final String STOP_WORD =
       "(stop all|stop|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
           + "|desinscrire|abmelden|abbestellen|descadastrar|отписаться|退订|取消订阅)";
+
+  /**
+   * What may come before a word that means only stop in a sentence run on with no stop: a greeting,
+   * a please, a refusal or "I said" ("not interested stop", "Hi unsubscribe", "I said stop"); the
+   * longer of two that start alike first.
+   */
+  private static final String LEAD =
+      "hi|hello|hey|ok|okay|please|pls|plz|no thanks|no thank you|no|nope|not interested"
+          + "|i'm not interested|im not interested|i am not interested|wrong number|i said"
+          + "|i already said|i told you|seriously";
+
+  /**
+   * A word that means only stop after a greeting, a please or a refusal, run on with no stop, as
+   * the last clause: "not interested stop", "Hi please stop", "I said stop", "Hi unsubscribe"; not
+   * "ok stop by tomorrow" (it goes on), "Don't stop" or "bus stop" (no such word before it).
+   */
+  static final Pattern RUN_ON_STOP =
+      Pattern.compile(
+          "^(?:"
+              + LEAD
+              + ")"
+              + again(LEAD)
+              + " "
+              + PLEASE
+              + STOP_WORD
+              + again(STOP_WORD)
+              + "( it| this| now)?"
+              + THANKS);
 
   /** Those words and Russian "стоп": only the whole first sentence or the last clause. */
   private static final String ONLY_STOP = "(" + STOP_WORD + "|стоп)";

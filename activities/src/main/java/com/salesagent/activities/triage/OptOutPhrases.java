@@ -112,9 +112,22 @@ final class OptOutPhrases {
           + "|evening)|on (weekends?|the weekend|weekdays|sundays?|saturdays?|holidays?|mondays?"
           + "|tuesdays?|wednesdays?|thursdays?|fridays?))\\b)";
 
+  /**
+   * "Never text me again", "Don't ever text me again", "Please do not text this number", "dont msg
+   * me": a wish put to us, not a statement ("You never text me back", "I don't text this number")
+   * nor a time ("Don't text this number after 6pm, call me instead").
+   */
+  static final String NEVER_TEXT =
+      "\\b(?<!\\b(i|we|you|u|they|he|she|who|why|would|will|did|do|does|people|just|can|could) )"
+          + "(never( ever)?|(do not|don'?t)( ever)?) (text|txt|message|msg|contact|email|e-mail"
+          + "|sms|whatsapp) (me|us|this number|my number|this phone)"
+          + "( (ever )?again| anymore| any more| ever)?+\\b"
+          + NOT_A_TIME;
+
   static final List<Pattern> PHRASES =
       List.of(
           Pattern.compile(".*(" + STOP_US + ")" + NOT_A_TIME + ".*"),
+          Pattern.compile(".*" + NEVER_TEXT + ".*"),
           // Russian: off the mailing list, named ("Удалите меня из рассылки")
           Pattern.compile(
               "(.* )?(удалите|удали|уберите|убери|исключите|исключи|отпишите|отпиши) (меня|мои"
@@ -320,6 +333,15 @@ final class OptOutPhrases {
                   + COURTESY),
           Pattern.compile(
               ".*\\b(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten)" + COURTESY),
+          // "I want to unsubscribe", "I'd like to opt out", "i wanna unsubscribe" as a clause of
+          // its own: not "I want to unsubscribe from HubSpot and use you instead" or "If I want
+          // to unsubscribe, how do I do it?"
+          Pattern.compile(
+              "^((hi|hello|hey|ok|okay|so|yes|yeah|please|pls|no thanks|not interested) )*"
+                  + "((i|we) (really |just |now )?(want to|wanna|need to|wish to|would like to"
+                  + "|would love to)|(i'd|id|we'd) (really )?(like|love) to)( please)?"
+                  + " (unsubscribe|opt out|optout|opt-out|be unsubscribed)"
+                  + COURTESY),
           // Russian "I want to unsubscribe", "unsubscribe me", "don't write to me (anymore)"; not
           // "Не пишите мне на почту" (by e-mail) or "Как отписаться от ...?"
           Pattern.compile(

@@ -99,7 +99,36 @@ final class OptOutText {
     // Invisible format characters (a zero-width space or joiner, a soft hyphen, a word joiner)
     // are not there for the reader: "S\u200BTOP" is STOP (it read as "s top", no opt-out).
     text = FORMAT.matcher(text).replaceAll("");
-    return digitsAsLetters(lookAlikesAsLatin(letterForms(text)));
+    return stretched(digitsAsLetters(lookAlikesAsLatin(letterForms(text))));
+  }
+
+  /** A letter said three times or more in a row: "stooop", "STOPPPP". */
+  private static final Pattern LETTER_RUN = Pattern.compile("(?i)(\\p{L})\\1{2,}");
+
+  /**
+   * A whole word with a letter stretched ("stooop", "STOOOP", "stopppp", "unsubscribeee") as the
+   * word that means stop it spells with each such run said once or twice; any other word as written
+   * ("Sooo good", "Whaaat").
+   */
+  private static String stretched(String text) {
+    if (!LETTER_RUN.matcher(text).find()) {
+      return text;
+    }
+    Matcher words = WORD.matcher(text);
+    StringBuilder out = new StringBuilder(text.length());
+    int done = 0;
+    while (words.find()) {
+      String word = words.group();
+      for (String run : new String[] {"$1", "$1$1"}) {
+        String read = LETTER_RUN.matcher(word).replaceAll(run);
+        if (!read.equals(word) && STOP_WORD.matcher(read).matches()) {
+          out.append(text, done, words.start()).append(read);
+          done = words.end();
+          break;
+        }
+      }
+    }
+    return out.append(text, done, text.length()).toString();
   }
 
   /** A word of letters and digits: "ST0P", "5TOP", "UNSUBSCR1BE". */

@@ -19,6 +19,15 @@ class OptOutTextTest {
     assertThat(OptOutText.readable("\u0405\u0422\u041e\u0420")).isEqualTo("STOP");
   }
 
+  /** A word that means stop with a letter stretched reads as it; any other word as written. */
+  @Test
+  void aStretchedStopWordReadsAsTheWord() {
+    assertThat(OptOutText.readable("STOOOP")).isEqualTo("STOP");
+    assertThat(OptOutText.readable("stopppp now")).isEqualTo("stop now");
+    assertThat(OptOutText.readable("unsubscribeee")).isEqualTo("unsubscribe");
+    assertThat(OptOutText.readable("Soooo good, stoop")).isEqualTo("Soooo good, stoop");
+  }
+
   /**
    * Russian and Greek read as written, even words each of whose letters looks like a Latin one
    * ("\u043d\u0435" as "he", "\u043e\u043d" as "oh"): read as Latin, Russian phrases such as
