@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  *       forms included ("unsubscribe me", "No me escriban más", "Bitte schreiben Sie mir nicht
  *       mehr", "não me mande mais nada", "ne plus me contacter", "non scrivermi più"), and Meta's
  *       "Stop promotions" quick reply on marketing templates in its languages, and "stop texting
- *       me" with us as its object ({@link OptOutPhrases#STOP_US}); Russian "стоп" (also "wait")
+ *       me" with us as its object ({@link OptOutStopUs#STOP_US}); Russian "стоп" (also "wait")
  *       alone, said again or as the last clause; Russian, Chinese and Italian phrases that name no
  *       list as a clause of their own ("не пишите мне", "Хватит мне писать", "别再给我发消息了", "不要再联系我",
  *       "停止发送", "cancellami"), Chinese "别再发了" only as the last one.
