@@ -15,9 +15,23 @@ final class OptOutPhrases {
   /** Someone saying they are not to be removed: "Please don't remove me, I'm interested". */
   static final String NOT_NEGATED = "(?<!(don't|dont|do not|never|not) )";
 
+  private static final String STOP_US = OptOutStopUs.STOP_US;
+
   static final List<Pattern> PHRASES =
       List.of(
-          Pattern.compile(".*(" + OptOutStopUs.STOP_US + ")" + OptOutStopUs.NOT_A_TIME + ".*"),
+          Pattern.compile(
+              ".*(" + STOP_US + ")" + OptOutStopUs.NOT_A_TIME + OptOutStopUs.NOT_HOW_OFTEN + ".*"),
+          // how often, with a no or neither asked nor saying what is fine: still a stop
+          Pattern.compile(
+              "(?:"
+                  + OptOutStopUs.A_NO
+                  + "|"
+                  + OptOutStopUs.NOT_ASKED_LESS
+                  + ").*("
+                  + STOP_US
+                  + ")"
+                  + OptOutStopUs.NOT_A_TIME
+                  + ".*"),
           Pattern.compile(".*" + OptOutStopUs.NEVER_TEXT + ".*"),
           // Russian: off the mailing list, named ("Удалите меня из рассылки")
           Pattern.compile(
@@ -188,7 +202,8 @@ final class OptOutPhrases {
       List.of(
           // "stop texting me" said to us at a clause's start: "Hey, stop texting me I'm not
           // interested", "Who is this? Stop texting me about this"
-          Pattern.compile(".*(" + OptOutStopUs.STOP_US + ")" + OptOutStopUs.NOT_A_TIME + ".*"),
+          Pattern.compile(
+              ".*(" + STOP_US + ")" + OptOutStopUs.NOT_A_TIME + OptOutStopUs.NOT_HOW_OFTEN + ".*"),
           // at the clause's start, maybe asked politely: not "Did you delete my number?" or
           // "Please don't delete my number"
           Pattern.compile(

@@ -107,6 +107,32 @@ final class OptOutStopUs {
           + "|tuesdays?|wednesdays?|thursdays?|fridays?))\\b)";
 
   /**
+   * What makes "stop texting me" a wish to hear less often, not a stop: "Can you stop texting me so
+   * often?", "Can you stop texting me every day? Once a week is fine"; not "so much" or "all the
+   * time", which say stop as often as not.
+   */
+  static final String NOT_HOW_OFTEN =
+      "(?! ((so|this|that) (often|frequently)|as often|every (single )?day|everyday|daily"
+          + "|(twice|several times|multiple times|\\d+ times) a (day|week))\\b)";
+
+  /**
+   * A wish to hear less often is asked ("Can you stop ...?") or says what is fine ("once a week",
+   * "less often"): without either, "Stop texting me every day" stays a stop.
+   */
+  static final String NOT_ASKED_LESS =
+      "(?!.*\\b((can|could|would|will) (you|u)( (please|pls|plz|kindly|just))* stop"
+          + "|once (a|per|every) (day|week|month|fortnight)|less (often|frequently)|fewer)\\b)";
+
+  /**
+   * A no anywhere in the text: with it, "stop texting me so often" stays a stop ("Stop texting me
+   * every day, I'm not interested").
+   */
+  static final String A_NO =
+      "(?=.*\\b(not interested|no thanks|no thank you|leave me alone|go away|wrong number"
+          + "|never signed up|(don'?t|do not) know (you|who)|who (is|are) (this|you)|unsubscribe"
+          + "|spam|(fuck|piss|back) off|remove me|not buying)\\b)";
+
+  /**
    * "Never text me again", "Don't ever text me again", "Please do not text this number", "dont msg
    * me": a wish put to us, not a statement ("You never text me back", "I don't text this number")
    * nor a time ("Don't text this number after 6pm, call me instead").

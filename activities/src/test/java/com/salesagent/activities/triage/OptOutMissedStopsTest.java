@@ -111,4 +111,34 @@ class OptOutMissedStopsTest {
   void repliesNearThoseStayReplies(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /**
+   * A wish to hear less often, asked or saying what is fine, is a reply: each was an opt-out, and
+   * an interested lead's number was suppressed for good.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Can you stop texting me every day? Once a week is fine",
+        "Can you stop texting me so often?",
+        "Could you please stop messaging me every day? Once a week works",
+        "Stop texting me so often, once a week is plenty"
+      })
+  void askingToHearLessOftenIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /** How often, not asked or with a no: still a stop. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Stop texting me every day!",
+        "Stop texting me every day, I'm not interested",
+        "Can you stop texting me so often? I'm not interested",
+        "Stop texting me so much",
+        "Can you stop texting me?"
+      })
+  void howOftenNotAskedOrWithANoIsStillAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
 }
