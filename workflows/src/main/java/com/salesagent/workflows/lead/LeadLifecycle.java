@@ -206,6 +206,7 @@ final class LeadLifecycle implements LeadWorkflow {
   /** The follow-up policy of the segment, until an outcome. */
   private void sequence() {
     while (true) {
+      ends.weighing();
       if (afterTheReply.interestedReply()) {
         followUps.snoozeAnswered();
         afterTheReply.interested();
@@ -215,6 +216,7 @@ final class LeadLifecycle implements LeadWorkflow {
       }
       if (stages.finishIfEnded()) {
         ends.repliedAfterTheStop();
+        ends.takenWithTheOutcome();
         return;
       }
       if (waits.historyFull()) {

@@ -163,6 +163,13 @@ public final class LeadRun {
    */
   public ArrayList<InboundMessageSignal> afterEnd = new ArrayList<>();
 
+  /**
+   * The lead's messages taken in since the lifecycle last weighed its replies (at most the last
+   * 50): an operator's outcome recorded before it could leaves them to {@link #afterEnd} ({@code
+   * RunEnds}: version "message-with-outcome").
+   */
+  public ArrayList<InboundMessageSignal> unweighed = new ArrayList<>();
+
   /** Keys of people's messages taken from the queue (the last 50): a repeated signal is dropped. */
   public ArrayList<String> ownerReplyKeys = new ArrayList<>();
 
@@ -361,6 +368,7 @@ public final class LeadRun {
     pendingMeeting = null;
     meetingAt = null;
     ownerReplies.clear();
+    unweighed.clear();
     awaitingTranscript = null;
     awaitingTranscriptSince = null;
     pendingApproval = null;

@@ -28,6 +28,18 @@ final class RunEnds {
    */
   static final String CLOSING_AFTER_END = "closing-after-end";
 
+  /**
+   * Version 1: a message from the lead taken in with an operator's outcome (converted, lost) before
+   * the lifecycle could weigh it (both in one workflow task, in either order, or the message while
+   * a step ran) is acted on as one that lands while the run ends ({@link #MESSAGE_AFTER_END}): the
+   * outcome is recorded, then the message reopens the run in place or is told (replied_again).
+   * Before, the outcome outranked the reply and the run ended with the message unhandled.
+   */
+  static final String MESSAGE_WITH_OUTCOME = "message-with-outcome";
+
+  /** Messages kept unweighed, at most (a runaway sender; the webhook stores every one). */
+  static final int MAX_UNWEIGHED = 50;
+
   private final LeadRun run;
   private final Stages stages;
 
@@ -60,10 +72,50 @@ final class RunEnds {
     stages.record("reopened", null, "the lead wrote again after it ended " + reopenedFrom.key());
   }
 
-  /** A message the run takes in: kept when the run is ending, for {@link #reopenedInPlace}. */
+  /**
+   * A message the run takes in: kept when the run is ending, for {@link #reopenedInPlace}; else
+   * until the lifecycle weighs it ({@link #weighing}), for {@link #takenWithTheOutcome}.
+   */
   void taken(InboundMessageSignal message) {
-    if (message != null && message.endsSequence() && run.stage.terminal()) {
+    if (message == null || !message.endsSequence()) {
+      return;
+    }
+    if (run.stage.terminal()) {
       run.afterEnd.add(message);
+    } else {
+      run.unweighed.add(message);
+      if (run.unweighed.size() > MAX_UNWEIGHED) {
+        run.unweighed.remove(0);
+      }
+    }
+  }
+
+  /**
+   * The lifecycle weighs the replies taken in so far (the reply stands, or an opt-out or a stop
+   * outranks it): none is left over, unless an operator's outcome waits, which outranks them all.
+   */
+  void weighing() {
+    if (run.requestedOutcome == null) {
+      run.unweighed.clear();
+    }
+  }
+
+  /**
+   * The run ended with an operator's outcome: the messages taken in that the lifecycle never
+   * weighed are acted on as messages after the end ({@link #MESSAGE_WITH_OUTCOME}), before those
+   * that land while it ends.
+   */
+  void takenWithTheOutcome() {
+    if (run.unweighed.isEmpty()) {
+      return;
+    }
+    List<InboundMessageSignal> taken = new ArrayList<>(run.unweighed);
+    run.unweighed.clear();
+    if (run.requestedOutcome != null
+        && run.stage == run.requestedOutcome
+        && Workflow.getVersion(MESSAGE_WITH_OUTCOME, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION) {
+      run.afterEnd.addAll(0, taken);
     }
   }
 

@@ -757,6 +757,40 @@ final class LifecycleHistories {
     SCENARIOS.put("release-long-reason-before-code-points", LifecycleHistories::longReason);
     // Recorded with version 1 of "release-reason-code-points": the same, cut at 200 code points.
     SCENARIOS.put("release-long-reason", LifecycleHistories::longReason);
+    // Recorded before version 1 of "message-with-outcome": while the lead's interest is recorded,
+    // an operator marks it lost and the lead writes with interest again, taken in together: the
+    // run ends lost with the message unhandled.
+    SCENARIOS.put("lost-with-message-before-version", LifecycleHistories::lostWithMessage);
+    // Recorded with version 1 of "message-with-outcome": the same; the message reopens the lost
+    // lead in place, handed to ana, who converts it.
+    SCENARIOS.put("lost-with-message", LifecycleHistories::lostWithMessage);
+  }
+
+  /**
+   * An interested lead; inside its "interested" record (1.5 s, the workflow task timeout 1 s), an
+   * operator marks it lost and the lead writes again with interest. A run still live a minute later
+   * (reopened) is converted by ana.
+   */
+  private static void lostWithMessage(Harness h) {
+    h.fake.owners.add("ana");
+    h.workflowTaskTimeout = Duration.ofSeconds(1);
+    h.start();
+    h.sends(1);
+    h.fake.slowlyDuringRecord(
+        e -> "interested".equals(e.type()),
+        () -> {
+          h.current().outcome(new OutcomeSignal("lost", "went quiet", "ops"));
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+        });
+    interestedReply(h);
+    h.env.sleep(Duration.ofMinutes(1));
+    if (h.state().stage() != Stage.LOST) {
+      h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+    }
+    h.result();
   }
 
   /** ana releases the interested lead with a reason of 250 emoji; bruno converts it. */
