@@ -14,7 +14,9 @@ final class OptOutKeywords {
           + "|para|pare|parem|basta|no mas|baja|darme de baja|dar de baja"
           + "|sair|parar|cancelar|nao quero mais|descadastrar"
           + "|arret|arrete|arretez|arreter|desabonner|desinscrire"
-          + "|stopp|abmelden|abbestellen|spam"
+          + "|stopp|abmelden|abbestellen|austragen|spam"
+          // the carriers' keyword for consent withdrawn, as STOP
+          + "|revoke"
           // Russian "unsubscribe", Chinese "unsubscribe" (the carriers' keyword) and "cancel the
           // subscription"; not Russian "стоп", which is also "wait" (ONLY_STOP)
           + "|отписаться|退订|取消订阅)";
@@ -67,7 +69,7 @@ final class OptOutKeywords {
    */
   private static final String STOP_WORD =
       "(stop all|stop|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
-          + "|desinscrire|abmelden|abbestellen|descadastrar|отписаться|退订|取消订阅)";
+          + "|desinscrire|abmelden|abbestellen|austragen|descadastrar|revoke|отписаться|退订|取消订阅)";
 
   /**
    * What may come before a word that means only stop in a sentence run on with no stop: a greeting,
@@ -132,6 +134,12 @@ final class OptOutKeywords {
               + "|kein interesse|je ne suis pas interesse|pas interesse|no me interesa"
               + "|nao tenho interesse|nao estou interessad[oa]|non mi interessa|не интересно"
               + "|мне не интересно|我没兴趣|不感兴趣)([^\\p{L}\\p{N}].*)?$");
+
+  /**
+   * A carrier keyword that means stop only as the whole message: "TD" (and not "TD Bank", "TD, can
+   * you call me?").
+   */
+  static final Pattern WHOLE_MESSAGE = Pattern.compile("^td$");
 
   /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
   private static final String SIGN_OFF_WORD =

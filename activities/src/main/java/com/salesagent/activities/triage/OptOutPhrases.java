@@ -41,7 +41,10 @@ final class OptOutPhrases {
           Pattern.compile(
               // "remove me" and "take me off" are in CLAUSE_PHRASES ("remove me from the CC")
               ".*\\b(unsubscribe me|opt me out"
-                  + "|do not (contact|message|text|email) me|don'?t (contact|message|text|email) me"
+                  // not limited to a time: "Don't text me after 6pm" (as "stop texting me at
+                  // night")
+                  + "|(do not|don'?t) (contact|message|text|email) me"
+                  + OptOutStopUs.NOT_A_TIME
                   + "|no more messages"
                   // "stop bothering / texting me" only as a clause of its own (CLAUSE_PHRASES):
                   // not "My kids won't stop texting me" or "I can't stop sending memes lol"
@@ -114,6 +117,9 @@ final class OptOutPhrases {
                   + " (sua |seu |suas |seus |vossa |vossas )?(listas?|bases?|cadastros?"
                   + "|banco de dados|sistemas?|contatos|mailing)"
                   + "|nao (quero|desejo) (receber )?mais mensagens|nao quero mais receber"
+                  // not audio, nor by e-mail: "Não quero receber mensagens de áudio"
+                  + "|nao (quero|desejo) receber (mais )?(mensagens|msgs|promocoes|propagandas?)"
+                  + "(?! (de (audio|voz)|(por|pelo|via|no) (e-mail|email|sms|telefone))\\b)"
                   + "|me descadastr[ae]\\w*"
                   + "|(parar|interromper|cancelar) (as )?promocoes"
                   + "|nao (quero|desejo) (receber )?mais promocoes)\\b.*"),
@@ -237,6 +243,11 @@ final class OptOutPhrases {
               ".*\\bno quiero que me (escriban|escribas|contacten|contactes|manden|mandes|envien"
                   + "|envies)"
                   + COURTESY),
+          // "No me escriban" as a clause of its own: not "No me escriban por correo"
+          Pattern.compile(
+              "^((por favor|porfa|ya|hola|gracias|no gracias) )*no me (escriban|escribas|escriba"
+                  + "|contacten|contactes|contacte)( (mas|nunca mas))?"
+                  + COURTESY),
           Pattern.compile(
               ".*\\b(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten)" + COURTESY),
           // "I want to unsubscribe", "I'd like to opt out", "i wanna unsubscribe" as a clause of
@@ -275,7 +286,8 @@ final class OptOutPhrases {
           // давайте созвонимся" (enough writing, let's call)
           Pattern.compile(
               "^(пожалуиста )?(хватит|перестаньте|перестань|прекратите|прекрати)"
-                  + "(?=.* (мне|меня|нам|нас)( |$))(?=.* (писать|слать|присылать|спамить"
+                  // to us, or spamming (said of us whatever its object): "Хватит спамить"
+                  + "(?=.* (мне|меня|нам|нас|спамить)( |$))(?=.* (писать|слать|присылать|спамить"
                   + "|беспокоить|доставать)( |$))( (мне|меня|нам|нас|уже|писать|слать|присылать"
                   + "|спамить|беспокоить|доставать|сообщения|смс|рекламу|спам|рассылку|сюда|больше"
                   + "|пожалуиста|спасибо))+"),
@@ -318,9 +330,12 @@ final class OptOutPhrases {
 
   /**
    * Phrases that say stop only as the last clause with words but thanks or a sign-off: "stop
-   * calling me" (not "Stop calling me, text me here instead"), Chinese "别再发了" (not "不要再发了，我已经收到了",
-   * a duplicate).
+   * calling me" (not "Stop calling me, text me here instead"), Chinese "别再发了" and "别发了" (not
+   * "不要再发了，我已经收到了", a duplicate).
    */
   static final List<Pattern> LAST_CLAUSES =
-      List.of(STOP_CALLING, Pattern.compile("^(你|你们|请|请你|请你们)*(别|不要)再(发|发送)(了|啦)?(谢谢)?"));
+      List.of(
+          STOP_CALLING,
+          // "别发了" without "again" only with its 了: not "不要发送" about something else
+          Pattern.compile("^(你|你们|请|请你|请你们)*(别|不要)(再(发|发送)(了|啦)?|(发|发送)(了|啦))(谢谢)?"));
 }

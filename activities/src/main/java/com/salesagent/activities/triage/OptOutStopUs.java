@@ -81,13 +81,14 @@ final class OptOutStopUs {
           + ADDRESSED
           + "|"
           + RUN_ON
-          + ")stop ((texting|messaging|msging|contacting|spamming|bothering|harassing|pestering)"
+          + ")(?:stop|quit) ((texting|messaging|msging|contacting|spamming|bothering|harassing"
+          + "|pestering)"
           + "( (and|or|&) (calling|texting|messaging|emailing|e-mailing|contacting))?"
           + "|(calling|emailing|e-mailing) (and|or|&) (texting|messaging|contacting))"
           + " (me|us|this number|my number|this phone|my phone)\\b"
           + "|"
           + ADDRESSED
-          + "stop sending ((me|us|this number) ((these|those|the|your|all|all these|all those|all"
+          + "(?:stop|quit) sending ((me|us|this number) ((these|those|the|your|all|all these|all those|all"
           + " the|all your|any|any more|more|so many|such) )?|(these|those|your|all these|all"
           + " those|all your|so many|such) )(\\p{L}+ )?"
           + MESSAGES
@@ -99,9 +100,13 @@ final class OptOutStopUs {
           + "|if (you|u) (don't|dont|do not) stop (texting|messaging|contacting|spamming"
           + "|bothering) (me|us)\\b";
 
-  /** What limits "stop texting me" to a time: "at night", "before 9", "on weekends". */
+  /**
+   * What limits "stop texting me" or "don't text me" to a time: "at night", "before 9", "on
+   * weekends"; not "at all" nor "at this number".
+   */
   static final String NOT_A_TIME =
-      "(?! (at|during|before|after|until|till|til|while|when|past|between|so early|so late"
+      "(?! (at(?! all\\b| (this|that|my|the) (number|phone)\\b)|during|before|after|until|till|til"
+          + "|while|when|past|between|so early|so late"
           + "|this early|this late|in the (morning|evening|afternoon|night)|every (night|morning"
           + "|evening)|on (weekends?|the weekend|weekdays|sundays?|saturdays?|holidays?|mondays?"
           + "|tuesdays?|wednesdays?|thursdays?|fridays?))\\b)";

@@ -141,4 +141,99 @@ class OptOutMissedStopsTest {
   void howOftenNotAskedOrWithANoIsStillAnOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
   }
+
+  /**
+   * Stops a ninth review found missed in the phrase and keyword tables: Spanish, Portuguese,
+   * German, Russian and Chinese phrasings, the carrier keywords TD and REVOKE, English "quit
+   * texting me".
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "No me escriban",
+        "No me escribas m\u00e1s",
+        "N\u00e3o quero receber mensagens",
+        "N\u00e3o quero mais receber mensagens",
+        "Bitte austragen",
+        "Bitte keine Nachrichten mehr",
+        "\u0425\u0432\u0430\u0442\u0438\u0442 \u0441\u043f\u0430\u043c\u0438\u0442\u044c",
+        "\u0411\u043e\u043b\u044c\u0448\u0435 \u043d\u0435 \u043f\u0438\u0448\u0438\u0442\u0435",
+        "\u522b\u53d1\u4e86",
+        "\u4e0d\u8981\u518d\u53d1\u4e86",
+        "TD",
+        "td",
+        "TD.",
+        "REVOKE",
+        "Revoke",
+        "REVOKE please",
+        "Not interested. REVOKE",
+        "quit texting me",
+        "quit messaging me",
+        "Please quit texting me",
+        "Not interested, quit messaging me"
+      })
+  void reviewNinePhrasingsAndCarrierKeywordsAreOptOuts(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * Their near neighbours stay replies: TD inside a sentence (a bank, touchdown), REVOKE with an
+   * object, "quit" about someone else, audio messages or e-mail not wanted, "no me escriban" about
+   * a channel.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "TD Bank is our lender",
+        "TD, can you call me?",
+        "We scored a TD last night lol",
+        "Revoke the old API key and send me a new one",
+        "My kids won't quit texting me",
+        "I asked my ex to quit texting me",
+        "Can you quit texting me at night?",
+        "N\u00e3o quero receber mensagens de \u00e1udio, s\u00f3 texto",
+        "N\u00e3o quero receber mensagens por e-mail, s\u00f3 WhatsApp",
+        "No me escriban por correo, mejor por WhatsApp",
+        "\u0425\u0432\u0430\u0442\u0438\u0442 \u043f\u0438\u0441\u0430\u0442\u044c, "
+            + "\u0434\u0430\u0432\u0430\u0439\u0442\u0435 \u0441\u043e\u0437\u0432\u043e\u043d"
+            + "\u0438\u043c\u0441\u044f",
+        "\u62a5\u4ef7\u5355\u522b\u53d1\u4e86\uff0c\u6211\u5df2\u7ecf\u6536\u5230\u4e86",
+        "\u522b\u53d1\u4e86\uff0c\u6211\u5df2\u7ecf\u6536\u5230\u4e86"
+      })
+  void reviewNineNearNeighboursStayReplies(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
+   * "Don't text me" limited to a time is a reply, as "Can you stop texting me at night?" is: the
+   * phrase read anywhere ignored the time and suppressed the number for good.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Don't text me after 6pm",
+        "Please don't message me before 9am",
+        "Don't text me at night, I'm driving home",
+        "Do not contact me before Monday, I'm on leave",
+        "Don't text me during work hours"
+      })
+  void dontTextMeLimitedToATimeIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /** Without a time, or with "at all", it stays a stop. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Don't text me",
+        "Don't text me again",
+        "Don't text me at all",
+        "Don't text me at this number",
+        "Do not contact me",
+        "Don't message me anymore after this",
+        "Please don't contact me, I'm not interested"
+      })
+  void dontTextMeWithoutATimeStaysAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
 }
