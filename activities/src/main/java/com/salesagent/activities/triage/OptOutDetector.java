@@ -38,6 +38,9 @@ import java.util.regex.Pattern;
  *       list as a clause of their own ("не пишите мне", "Хватит мне писать", "别再给我发消息了", "不要再联系我",
  *       "停止发送", "cancellami"), Chinese "别再发了" only as the last one.
  * </ul>
+ *
+ * <p>A stop listed as a step of a numbered or bulleted list with other steps ("1. Start the
+ * engine\n2. Stop\n3. Check the oil") is left out first ({@link OptOutLists}).
  */
 public final class OptOutDetector {
   /** The longest message whose phrases are read (a long one may still say stop in the middle). */
@@ -64,6 +67,8 @@ public final class OptOutDetector {
     // As it reads: typographic apostrophes, full-width, styled, small-capital and look-alike
     // letters, invisible characters (OptOutText).
     text = OptOutText.readable(text);
+    // A stop listed as a step ("1. Start the engine\n2. Stop\n3. Check the oil") is no stop.
+    text = OptOutLists.withoutStepStops(text);
     // The stop sign alone, maybe said again: "🛑", "🛑🛑".
     if (stopSigns(text)) {
       return true;

@@ -236,4 +236,47 @@ class OptOutMissedStopsTest {
   void dontTextMeWithoutATimeStaysAnOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
   }
+
+  /**
+   * A stop as a step of a numbered or bulleted list with other steps is no stop sentence: "2. Stop"
+   * between "1. Start the engine" and "3. Check the oil" suppressed the number for good.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "1. Start the engine\n2. Stop\n3. Check the oil",
+        "Steps:\n1. Start the engine\n2. Stop\n3. Check the oil",
+        "1) Start the engine\n2) Stop\n3) Check the oil",
+        "- Start the engine\n- Stop\n- Check the oil",
+        "* Start\n* Stop\n* Continue",
+        "\u2022 Start\n\u2022 Stop\n\u2022 Continue",
+        "- Stop\n- Start\n- Continue",
+        "1. Start the engine\n2. Check the oil\n3. Stop",
+        "Our retro format:\n- Start\n- Stop\n- Continue\nWorks for us, how about you?"
+      })
+  void aStopAsAStepOfAListIsNoOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
+   * A stop alone, a STOP line at the start or the end without a list mark, a list of stops, or a
+   * list with a refusal in it stays a stop.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Stop",
+        "STOP\n1. Start the engine\n2. Check the oil",
+        "1. Start the engine\n2. Check the oil\nSTOP",
+        "1. Stop",
+        "- Stop",
+        "1. Not interested\n2. Stop",
+        "1. Stop\n2. Stop\n3. Stop",
+        "1. Who is this?\n2. Stop\n3. Not interested",
+        "1. Start the engine\n2. Check the oil\n3. Stop texting me",
+        "1. Start\n2. Check\nNo thanks. STOP"
+      })
+  void aStopOutsideAListOfStepsStaysAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
 }
