@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *       meant Tuesday");
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
  *       characters (of a longer one, in its first and its last {@value OptOutWindows#SPAN}
- *       characters, cut at a word or clause boundary: {@link OptOutWindows}), polite and plural
+ *       characters, taken to the end of the clause the cut falls in within {@value
+ *       OptOutWindows#REACH} more, else cut at a word: {@link OptOutWindows}), polite and plural
  *       forms included ("unsubscribe me", "No me escriban más", "Bitte schreiben Sie mir nicht
  *       mehr", "não me mande mais nada", "ne plus me contacter", "non scrivermi più"), and Meta's
  *       "Stop promotions" quick reply on marketing templates in its languages, and "stop texting

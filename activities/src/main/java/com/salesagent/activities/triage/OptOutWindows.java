@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * The parts of a message whose clauses {@link OptOutDetector} reads, and those clauses: a short
- * message whole; of a longer one its first and its last {@value #SPAN} characters, each cut at a
+ * message whole; of a longer one its first and its last {@value #SPAN} characters, each taken on
+ * (or back) to the clause end nearest the cut within {@value #REACH} more characters, else cut at a
  * word or clause boundary. A clause a cut falls in is read with {@link #CUT} where the cut is, so
  * that a rule for a clause's start or end does not take the cut for one ("My kids won't [cut]stop
  * texting me" is no "stop texting me"), while a phrase that stands anywhere is still read ("...
@@ -33,8 +34,19 @@ final class OptOutWindows {
 
   private static final Pattern WORD_JOIN = Pattern.compile("\\.[\\p{L}\\p{N}]");
 
-  /** A part of a message: its text, and whether a cut falls inside its first or last clause. */
-  record Window(String text, boolean cutAtStart, boolean cutAtEnd) {}
+  /**
+   * How far a window reaches past its {@value #SPAN} characters, to end (or start) at a clause's
+   * end so that the cut does not change what the clause at it means ("Can you stop texting me [cut]
+   * at night?", "Please don't [cut] delete my number from your list"); a clause longer than that is
+   * cut at a word, as before. A window reads at most {@code SPAN + REACH} characters.
+   */
+  static final int REACH = 200;
+
+  /**
+   * A part of a message: its text, whether a cut falls inside its first or last clause, and whether
+   * its first clause starts a sentence (not after a comma, colon or dash).
+   */
+  record Window(String text, boolean cutAtStart, boolean cutAtEnd, boolean startsSentence) {}
 
   /**
    * A clause normalised (with {@link #CUT} where cut), and whether it starts or ends a sentence.
@@ -44,20 +56,36 @@ final class OptOutWindows {
   /** The message whole, or its start and its end. */
   static List<Window> of(String raw, boolean whole) {
     if (whole || raw.length() <= SPAN) {
-      return List.of(new Window(raw, false, false));
+      return List.of(new Window(raw, false, false, true));
     }
     return List.of(head(raw), tail(raw));
   }
 
-  /** The first {@value #SPAN} characters, back to a word or clause boundary. */
+  /**
+   * The first {@value #SPAN} characters, on to the end of the clause the cut falls in when it ends
+   * within {@value #REACH} more; else back from there to a word or clause boundary.
+   */
   static Window head(String raw) {
-    int end = SPAN;
+    int limit = Math.min(raw.length(), SPAN + REACH);
+    Matcher m = CLAUSE_END.matcher(raw).region(SPAN - 1, limit);
+    while (m.find()) {
+      if (joinsWords(raw, m.start())) {
+        continue;
+      }
+      // an ellipsis whole, so it reads as one ("I can't... stop")
+      int end = dotsAfter(raw, m.start(), m.end(), limit);
+      return new Window(raw.substring(0, end), false, false, true);
+    }
+    if (limit == raw.length()) {
+      return new Window(raw, false, false, true);
+    }
+    int end = limit;
     while (end > 0 && !boundary(raw, end)) {
       end--;
     }
     if (end == 0) {
       // no boundary (Chinese, one long word): where it falls
-      end = Character.isLowSurrogate(raw.charAt(SPAN)) ? SPAN - 1 : SPAN;
+      end = Character.isLowSurrogate(raw.charAt(limit)) ? limit - 1 : limit;
     }
     int before = end;
     while (before > 0 && Character.isWhitespace(raw.charAt(before - 1))) {
@@ -70,23 +98,62 @@ final class OptOutWindows {
     boolean whole =
         (before > 0 && clauseEnd(raw.charAt(before - 1)))
             || (after < raw.length() && clauseEnd(raw.charAt(after)));
-    return new Window(raw.substring(0, end), false, !whole);
+    return new Window(raw.substring(0, end), false, !whole, true);
   }
 
   /**
-   * The last {@value #SPAN} characters, on to a word or clause boundary; cut in its first clause
-   * unless a clause end comes right before it.
+   * The last {@value #SPAN} characters, back to the start of the clause the cut falls in when it
+   * starts within {@value #REACH} more; else on from there to a word or clause boundary, cut in its
+   * first clause unless a clause end comes right before it. Its first clause starts a sentence only
+   * after a sentence's end: "Wait, [cut] stop. I meant Tuesday" is no stop sentence.
    */
   static Window tail(String raw) {
     int cut = raw.length() - SPAN;
-    int start = cut;
+    int from = Math.max(1, cut - REACH);
+    Matcher m = CLAUSE_END.matcher(raw).region(from, cut);
+    int end = -1;
+    int start = -1;
+    while (m.find()) {
+      if (!joinsWords(raw, m.start())) {
+        end = m.start();
+        start = dotsAfter(raw, m.start(), m.end(), raw.length());
+      }
+    }
+    if (start >= 0) {
+      return new Window(raw.substring(start), false, false, sentenceEnd(raw, end));
+    }
+    start = from;
     while (start < raw.length() && !boundary(raw, start)) {
       start++;
     }
     if (start == raw.length()) {
-      start = Character.isLowSurrogate(raw.charAt(cut)) ? cut + 1 : cut;
+      start = Character.isLowSurrogate(raw.charAt(from)) ? from + 1 : from;
     }
-    return new Window(raw.substring(start), !clauseEnd(raw.charAt(start - 1)), false);
+    boolean whole = clauseEnd(raw.charAt(start - 1));
+    return new Window(raw.substring(start), !whole, false, whole && sentenceEnd(raw, start - 1));
+  }
+
+  /** A full stop inside a word ("3.30", "Stop.js"): no clause end. */
+  private static boolean joinsWords(String raw, int i) {
+    return raw.charAt(i) == '.'
+        && i + 1 < raw.length()
+        && Character.isLetterOrDigit(raw.charAt(i + 1));
+  }
+
+  /** The end of a clause end, over the full stops of an ellipsis after it (up to the limit). */
+  private static int dotsAfter(String raw, int start, int end, int limit) {
+    if (raw.charAt(start) != '.') {
+      return end;
+    }
+    while (end < limit && raw.charAt(end) == '.') {
+      end++;
+    }
+    return end;
+  }
+
+  /** Whether the clause end at the index ends a sentence (as {@link #clauses} reads it). */
+  private static boolean sentenceEnd(String raw, int i) {
+    return SENTENCE_END.matcher(raw).region(i, raw.length()).useTransparentBounds(true).lookingAt();
   }
 
   /** Whether a word or a clause ends before the index or starts there. */
@@ -133,7 +200,7 @@ final class OptOutWindows {
     Matcher ends = CLAUSE_END.matcher(text);
     Matcher sentenceEnd = SENTENCE_END.matcher(text).useTransparentBounds(true);
     int from = 0;
-    boolean startsSentence = !w.cutAtStart();
+    boolean startsSentence = w.startsSentence();
     while (from <= text.length()) {
       boolean found = ends.find(from);
       int to = found ? ends.start() : text.length();

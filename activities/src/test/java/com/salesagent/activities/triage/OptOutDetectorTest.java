@@ -702,7 +702,13 @@ class OptOutDetectorTest {
     String text = "My kids won't " + "x".repeat(5_000) + " " + end;
     String cut = "x".repeat(OptOutDetector.TAIL_TEXT - end.length() - 1) + " " + end;
     assertThat(OptOutDetector.lastClauses(text)).isEqualTo(" STOP");
-    assertThat(OptOutDetector.lastClauses("a. " + cut)).isEqualTo(" STOP");
+    // the clause the cut falls in starts within the window's reach (OptOutWindows.REACH), right
+    // after "a.": it is read whole now (it was left out, " STOP", when the window was cut at a
+    // word whatever the clause)
+    assertThat(OptOutDetector.lastClauses("a. " + cut)).isEqualTo(" " + cut);
+    // one that starts further back than the reach is still cut there, and left out
+    String farther = "a. " + "w".repeat(OptOutWindows.REACH) + " " + cut;
+    assertThat(OptOutDetector.lastClauses(farther)).isEqualTo(" STOP");
     // a cut right after a clause's end keeps the clause after it
     assertThat(OptOutDetector.lastClauses("a." + cut)).isEqualTo(cut);
   }
