@@ -206,7 +206,6 @@ final class LeadLifecycle implements LeadWorkflow {
   /** The follow-up policy of the segment, until an outcome. */
   private void sequence() {
     while (true) {
-      ends.weighing();
       if (afterTheReply.interestedReply()) {
         followUps.snoozeAnswered();
         afterTheReply.interested();

@@ -164,11 +164,10 @@ public final class LeadRun {
   public ArrayList<InboundMessageSignal> afterEnd = new ArrayList<>();
 
   /**
-   * The lead's messages taken in since the lifecycle last weighed its replies (at most the last
-   * 50): an operator's outcome recorded before it could leaves them to {@link #afterEnd} ({@code
-   * RunEnds}: version "message-with-outcome").
+   * The lead's messages taken in while an operator's outcome waited to be recorded (at most 50):
+   * acted on once it is, as {@link #afterEnd} ({@code RunEnds}: version "message-with-outcome").
    */
-  public ArrayList<InboundMessageSignal> unweighed = new ArrayList<>();
+  public ArrayList<InboundMessageSignal> withOutcome = new ArrayList<>();
 
   /** Keys of people's messages taken from the queue (the last 50): a repeated signal is dropped. */
   public ArrayList<String> ownerReplyKeys = new ArrayList<>();
@@ -368,7 +367,7 @@ public final class LeadRun {
     pendingMeeting = null;
     meetingAt = null;
     ownerReplies.clear();
-    unweighed.clear();
+    withOutcome.clear();
     awaitingTranscript = null;
     awaitingTranscriptSince = null;
     pendingApproval = null;

@@ -29,16 +29,19 @@ final class RunEnds {
   static final String CLOSING_AFTER_END = "closing-after-end";
 
   /**
-   * Version 1: a message from the lead taken in with an operator's outcome (converted, lost) before
-   * the lifecycle could weigh it (both in one workflow task, in either order, or the message while
-   * a step ran) is acted on as one that lands while the run ends ({@link #MESSAGE_AFTER_END}): the
-   * outcome is recorded, then the message reopens the run in place or is told (replied_again).
-   * Before, the outcome outranked the reply and the run ended with the message unhandled.
+   * Version 1: a message from the lead taken in once an operator's outcome (converted, lost) waits
+   * to be recorded (the outcome and the message in one workflow task, the outcome first: the
+   * operator and the lead at the same moment) is acted on as one that lands while the run ends
+   * ({@link #MESSAGE_AFTER_END}): the outcome is recorded, then the message reopens the run in
+   * place or is told (replied_again). Before, the outcome outranked it and the run ended with the
+   * message unhandled. Nothing acts on a message taken in while an outcome waits ({@code
+   * AfterTheReply.replyStands} is false, and the loop ends the run before a snooze), so none is
+   * acted on twice.
    */
   static final String MESSAGE_WITH_OUTCOME = "message-with-outcome";
 
-  /** Messages kept unweighed, at most (a runaway sender; the webhook stores every one). */
-  static final int MAX_UNWEIGHED = 50;
+  /** Messages kept while an outcome waits, at most (a runaway sender; the webhook stores all). */
+  static final int MAX_WITH_OUTCOME = 50;
 
   private final LeadRun run;
   private final Stages stages;
@@ -73,8 +76,8 @@ final class RunEnds {
   }
 
   /**
-   * A message the run takes in: kept when the run is ending, for {@link #reopenedInPlace}; else
-   * until the lifecycle weighs it ({@link #weighing}), for {@link #takenWithTheOutcome}.
+   * A message the run takes in: kept when the run is ending, for {@link #reopenedInPlace}; kept too
+   * while an operator's outcome waits, for {@link #takenWithTheOutcome}.
    */
   void taken(InboundMessageSignal message) {
     if (message == null || !message.endsSequence()) {
@@ -82,37 +85,33 @@ final class RunEnds {
     }
     if (run.stage.terminal()) {
       run.afterEnd.add(message);
-    } else {
-      run.unweighed.add(message);
-      if (run.unweighed.size() > MAX_UNWEIGHED) {
-        run.unweighed.remove(0);
+    } else if (run.requestedOutcome != null) {
+      run.withOutcome.add(message);
+      if (run.withOutcome.size() > MAX_WITH_OUTCOME) {
+        run.withOutcome.remove(0);
       }
     }
   }
 
   /**
-   * The lifecycle weighs the replies taken in so far (the reply stands, or an opt-out or a stop
-   * outranks it): none is left over, unless an operator's outcome waits, which outranks them all.
-   */
-  void weighing() {
-    if (run.requestedOutcome == null) {
-      run.unweighed.clear();
-    }
-  }
-
-  /**
-   * The run ended with an operator's outcome: the messages taken in that the lifecycle never
-   * weighed are acted on as messages after the end ({@link #MESSAGE_WITH_OUTCOME}), before those
-   * that land while it ends.
+   * The run ended with the operator's outcome: the messages taken in while it waited are acted on
+   * as messages after the end ({@link #MESSAGE_WITH_OUTCOME}), before those that land while it
+   * ends; one message told twice (a voice note's announcement, then its triage) counts once, as its
+   * latest signal.
    */
   void takenWithTheOutcome() {
-    if (run.unweighed.isEmpty()) {
+    if (run.withOutcome.isEmpty()) {
       return;
     }
-    List<InboundMessageSignal> taken = new ArrayList<>(run.unweighed);
-    run.unweighed.clear();
+    List<InboundMessageSignal> taken = new ArrayList<>();
+    for (InboundMessageSignal m : run.withOutcome) {
+      taken.removeIf(t -> t.messageId() != null && t.messageId().equals(m.messageId()));
+      taken.add(m);
+    }
+    run.withOutcome.clear();
     if (run.requestedOutcome != null
         && run.stage == run.requestedOutcome
+        && !run.stopped
         && Workflow.getVersion(MESSAGE_WITH_OUTCOME, Workflow.DEFAULT_VERSION, 1)
             != Workflow.DEFAULT_VERSION) {
       run.afterEnd.addAll(0, taken);
