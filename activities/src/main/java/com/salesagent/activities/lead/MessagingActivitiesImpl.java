@@ -303,7 +303,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     // An earlier attempt claimed it and never finished: it may have reached Meta.
     if (store
         .messages()
-        .markUnknown(key, "an earlier attempt stopped during the call", clock.instant())) {
+        .markUnknown(
+            key,
+            "an earlier attempt stopped during the call",
+            clock.instant(),
+            request.resendUnknown())) {
       SendRecords.ambiguous(SendRecords.CLAIM_LEFT);
     }
     LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);

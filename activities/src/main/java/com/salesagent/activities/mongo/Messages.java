@@ -162,9 +162,23 @@ public class Messages {
    */
   public static final String RESENT_BY = "resentBy";
 
-  /** A hold the lead's run recorded and waits on an operator for (the approvals card lists it). */
-  private static Bson noOpenHold() {
-    return Filters.ne("delivery.status", "unknown");
+  /**
+   * What a mark of the send unknown may write over (it unsets {@code delivery}): a send with no
+   * {@code delivery} (never held, or held again since), or one an operator decided to resend, by
+   * that resend's own attempt ({@code resendsOwn}; null: no resend's). Never a hold the run
+   * recorded and waits on ({@code unknown}: the approvals card lists it), an operator's other
+   * decision ({@code assume_sent}, {@code stop}), a resend no attempt of it claimed yet, or a run's
+   * end ({@code abandoned}): a stale attempt of the send's first call (a stalled worker's, whose
+   * retry held the send since) marking it late erased the decision's record, the send read
+   * undecided.
+   */
+  private static Bson undecidedOr(Bson resendsOwn) {
+    if (resendsOwn == null) {
+      return Filters.exists("delivery", false);
+    }
+    return Filters.or(
+        Filters.exists("delivery", false),
+        Filters.and(Filters.eq("delivery.status", "resend"), resendsOwn));
   }
 
   /**
@@ -198,15 +212,27 @@ public class Messages {
    * The call may have reached Meta (its answer was lost): the claim stays, the message is marked
    * unknown until a status webhook (or a late answer) binds its wamid. False when a status webhook
    * bound its wamid first: the message went, nothing is held; false too when the run holds it
-   * already (its hold recorded, {@code delivery.status: unknown}): nothing marked.
+   * already (its hold recorded, {@code delivery.status: unknown}) or an operator decided it:
+   * nothing marked. The mark of an attempt of the send's first call ({@link #markUnknown(String,
+   * String, Instant, boolean)} of no resend).
    */
   public boolean markUnknown(String idempotencyKey, String reason, Instant at) {
+    return markUnknown(idempotencyKey, reason, at, false);
+  }
+
+  /**
+   * {@link #markUnknown} by an attempt that found the claim another attempt left. {@code resend}:
+   * the attempt is a resend's (a decided one, or the policy's), so an operator's resend that an
+   * attempt of it claimed ({@link #RESENT_BY}) is held unknown again; an attempt of the first call
+   * never marks a decided send.
+   */
+  public boolean markUnknown(String idempotencyKey, String reason, Instant at, boolean resend) {
     return collection()
             .updateOne(
                 Filters.and(
                     Filters.eq("idempotencyKey", idempotencyKey),
                     Filters.exists("wamid", false),
-                    noOpenHold()),
+                    undecidedOr(resend ? Filters.exists(RESENT_BY, true) : null)),
                 unknownNow(reason, at))
             .getMatchedCount()
         == 1;
@@ -254,8 +280,9 @@ public class Messages {
    * {@link #markUnknown} by the attempt {@code token} whose own call ended without an answer it
    * could read: the claim stays, but no call of it is under way any more, so a STOP's fence ({@link
    * #sendsInFlight}) does not wait for it. False as {@link #markUnknown}, and when the claim is not
-   * this attempt's any more (a decided resend took it over: that attempt decides) or the run holds
-   * the send already (this attempt ran late, after its retry found its claim): nothing marked.
+   * this attempt's any more (a decided resend took it over: that attempt decides), the run holds
+   * the send already (this attempt ran late, after its retry found its claim), or an operator
+   * decided it and this attempt is not the decided resend's: nothing marked.
    */
   public boolean markUnknownAfterCall(
       String idempotencyKey, String token, String reason, Instant at) {
@@ -266,7 +293,7 @@ public class Messages {
                         Filters.eq("idempotencyKey", idempotencyKey),
                         Filters.exists("wamid", false),
                         Filters.eq("sendingBy", token),
-                        noOpenHold()),
+                        undecidedOr(Filters.eq(RESENT_BY, token))),
                     unknownNow(reason, at))
                 .getMatchedCount()
             == 1;

@@ -113,7 +113,7 @@ class DeliveryHoldRecordTest {
     activities.recordApproval(resend);
     held.deliveryDecided(key, Date.from(first), "resend", "ops");
     // The resend's fate unknown in turn: the send is held again.
-    store.messages().markUnknown(key, "no answer", second.minusSeconds(60));
+    resendsFateUnknown(store, key, second.minusSeconds(60));
     activities.recordApproval(
         new ApprovalRecord(leadId, key, "delivery_unknown", null, null, second));
     // The first attempt lands now.
@@ -228,7 +228,7 @@ class DeliveryHoldRecordTest {
     held.deliveryDeciding(other, Date.from(first), "resend", "ops", Instant.now());
     activities.recordApproval(
         new ApprovalRecord(leadId, other, "delivery_resend", "ops", null, first));
-    store.messages().markUnknown(other, "no answer", second.minusSeconds(60));
+    resendsFateUnknown(store, other, second.minusSeconds(60));
     activities.recordApproval(
         new ApprovalRecord(leadId, other, "delivery_unknown", null, null, second));
     activities.recordApproval(firstHold);
@@ -267,7 +267,7 @@ class DeliveryHoldRecordTest {
     activities.recordApproval(resend); // a retry
     activities.recordApproval(hold); // a late attempt
     // The next hold of the send, and its decision: events of their own.
-    store.messages().markUnknown(key, "no answer", second.minusSeconds(60));
+    resendsFateUnknown(store, key, second.minusSeconds(60));
     activities.recordApproval(
         new ApprovalRecord(leadId, key, "delivery_unknown", null, null, second));
     activities.recordApproval(
@@ -279,6 +279,15 @@ class DeliveryHoldRecordTest {
         .extracting(e -> e.getString("type"))
         .containsExactly(
             "delivery_unknown", "delivery_resend", "delivery_unknown", "delivery_resend");
+  }
+
+  /**
+   * The decided resend's attempt claims the send and its call ends with no answer: the send is
+   * unknown again, undecided (only the resend's own attempt marks a decided send).
+   */
+  private static void resendsFateUnknown(LeadStore store, String key, Instant at) {
+    assertThat(store.messages().claimSend(key, "resend-1", at, true)).isTrue();
+    assertThat(store.messages().markUnknownAfterCall(key, "resend-1", "no answer", at)).isTrue();
   }
 
   private static boolean listed(HeldMessages held, String key) {

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Attempts of a send held unknown, against the embedded MongoDB-wire server and a stub Cloud API: a
@@ -183,6 +185,55 @@ class HeldSendAttemptsTest {
     assertThat(store.messages().messageByKey(key).get("delivery")).isNull();
   }
 
+  /**
+   * The send's first attempt stalled in its call; its retry found the claim and held the send, the
+   * run recorded the hold and an operator decided it. The stalled attempt's mark lands only now:
+   * its call ended with no answer ({@code after the call}), or it read the send before the hold and
+   * found the claim left ({@code claim left}). The decision stays recorded as the run took it (its
+   * mark unset it: the send read undecided, listed nowhere), and a decided resend still calls once.
+   */
+  @ParameterizedTest(name = "{0}, then the first attempt''s mark ({1})")
+  @CsvSource({
+    "resend, after the call",
+    "resend, claim left",
+    "assume_sent, after the call",
+    "assume_sent, claim left",
+    "stop, after the call",
+    "stop, claim left"
+  })
+  void aStaleFirstAttemptsMarkNeverUndoesADecision(String decision, String mark) {
+    String key = composedAndHeld();
+    Instant heldAt = Instant.now().minusSeconds(120);
+    operatorDecides(key, heldAt, decision);
+
+    boolean marked =
+        "claim left".equals(mark)
+            ? store.messages().markUnknown(key, "an earlier attempt stopped", Instant.now())
+            : store
+                .messages()
+                .markUnknownAfterCall(key, "attempt-1", "read timed out", Instant.now());
+
+    assertDecided(key, decision);
+    assertThat(marked).as("nothing marked: the send is decided").isFalse();
+    assertThat(held.deliveryHeldOrDecided(leadId).getString("idempotencyKey"))
+        .as("the dashboard's decided send")
+        .isEqualTo(key);
+    assertThat(listed(key)).as("decided, not listed again").isFalse();
+    if ("resend".equals(decision)) {
+      assertThat(messaging.send(resend(key)).outcome()).isEqualTo(SendResult.SENT);
+      assertThat(api.requests).as("one call for one press").hasSize(1);
+      assertDecided(key, decision);
+    }
+  }
+
+  /** The send's delivery is the operator's decision, as the run recorded it. */
+  private void assertDecided(String key, String decision) {
+    Document delivery = store.messages().messageByKey(key).get("delivery", Document.class);
+    assertThat(delivery).as("the decision's record").isNotNull();
+    assertThat(delivery.getString("status")).isEqualTo(decision);
+    assertThat(delivery.getString("by")).isEqualTo("ops");
+  }
+
   /** A composed message of the lead, its key. */
   private String composed(String suffix) {
     String key = leadId + ":" + suffix;
@@ -203,10 +254,16 @@ class HeldSendAttemptsTest {
 
   /** The run holds the send ({@code heldAt}); an operator decides resend; the run records it. */
   private void operatorResends(String key, Instant heldAt) {
+    operatorDecides(key, heldAt, "resend");
+  }
+
+  /** The run holds the send ({@code heldAt}); an operator decides; the run records it. */
+  private void operatorDecides(String key, Instant heldAt, String decision) {
     leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAt));
-    held.deliveryDeciding(key, Date.from(heldAt), "resend", "ops", Instant.now());
-    held.deliveryDecided(key, Date.from(heldAt), "resend", "ops");
-    leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, heldAt));
+    held.deliveryDeciding(key, Date.from(heldAt), decision, "ops", Instant.now());
+    held.deliveryDecided(key, Date.from(heldAt), decision, "ops");
+    leads.recordApproval(
+        new ApprovalRecord(leadId, key, "delivery_" + decision, "ops", null, heldAt));
     assertThat(listed(key)).as("decided, not listed").isFalse();
   }
 

@@ -38,10 +38,7 @@ class UnknownSendEndTest {
     messages.insertOne(
         new Document("idempotencyKey", leadId + ":1").append("leadId", leadId).append("text", "a"));
     messages.insertOne(
-        new Document("idempotencyKey", leadId + ":2")
-            .append("leadId", leadId)
-            .append("text", "b")
-            .append("delivery", new Document("status", "assume_sent")));
+        new Document("idempotencyKey", leadId + ":2").append("leadId", leadId).append("text", "b"));
     messages.insertOne(
         new Document("idempotencyKey", other + ":1").append("leadId", other).append("text", "c"));
     for (String key : new String[] {leadId + ":1", leadId + ":2", other + ":1"}) {
@@ -72,8 +69,17 @@ class UnknownSendEndTest {
         .as("another lead's")
         .isNull();
 
-    // Unknown again later (a resend an operator chose): undecided again.
-    store.messages().markUnknown(leadId + ":2", "no answer", Instant.now());
+    // Unknown again later (a resend an operator chose, its own attempt's call unanswered):
+    // undecided again.
+    messages.updateOne(
+        Filters.eq("idempotencyKey", leadId + ":2"),
+        new Document("$set", new Document("delivery", new Document("status", "resend"))));
+    assertThat(store.messages().claimSend(leadId + ":2", "resend-1", Instant.now(), true)).isTrue();
+    assertThat(
+            store
+                .messages()
+                .markUnknownAfterCall(leadId + ":2", "resend-1", "no answer", Instant.now()))
+        .isTrue();
     assertThat(messages.find(Filters.eq("idempotencyKey", leadId + ":2")).first().get("delivery"))
         .isNull();
   }
