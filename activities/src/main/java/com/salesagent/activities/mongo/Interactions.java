@@ -1,5 +1,6 @@
 package com.salesagent.activities.mongo;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -14,13 +15,17 @@ import java.util.List;
 import java.util.Map;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A lead's interaction history: the time-series {@code interaction_history}, append-only (no dedup
- * here: that lives in the regular collections, messages and webhook_events), read back as the
- * lead's timeline ({@link Timeline}). Reached through {@link LeadStore#interactions()}.
+ * here but of an event with an identity, {@link #recordInteractionOnce}: the rest lives in the
+ * regular collections, messages and webhook_events), read back as the lead's timeline ({@link
+ * Timeline}). Reached through {@link LeadStore#interactions()}.
  */
 public class Interactions {
+  private static final Logger LOG = LoggerFactory.getLogger(Interactions.class);
   private final MongoDatabase db;
 
   public Interactions(MongoDatabase db) {
@@ -51,20 +56,59 @@ public class Interactions {
 
   /**
    * {@link #recordInteraction} of an event with an identity ({@code eventId}, e.g. the same in each
-   * attempt of an activity): appended unless the lead's history holds it already (the time series
-   * has no unique index: two attempts at once may both append it, and {@link #timeline} shows it
-   * once). A null {@code eventId} appends as {@link #recordInteraction}.
+   * attempt of an activity): stored once, as one row. Appended unless the lead's history holds it
+   * already; the time series has no unique index, so two attempts at once may both append it, and
+   * each then keeps only the event's first row ({@link #keepFirst}): once both ended one row is
+   * left. A null {@code eventId} appends as {@link #recordInteraction}.
    */
   public void recordInteractionOnce(
       String eventId, String leadId, String type, String detail, Instant at) {
-    if (eventId != null && hasInteraction(leadId, type, EVENT_ID, eventId)) {
+    Document event = interaction(leadId, null, null, type, null, detail, at);
+    if (eventId == null) {
+      collection().insertOne(event);
       return;
     }
-    Document event = interaction(leadId, null, null, type, null, detail, at);
-    if (eventId != null) {
-      event.append(EVENT_ID, eventId);
+    if (!hasInteraction(leadId, type, EVENT_ID, eventId)) {
+      collection().insertOne(event.append(EVENT_ID, eventId));
     }
-    collection().insertOne(event);
+    // Also when found: the attempt that appended it may have stopped before its own clean-up.
+    keepFirst(leadId, type, eventId);
+  }
+
+  /**
+   * Deletes the event's rows but its first (the least {@code _id}: the same whoever reads them).
+   * Each attempt reads after its own append, so the first row of all is never deleted and every
+   * other row is deleted by an attempt that saw it with a lesser one. A server before MongoDB 7
+   * deletes from a time series by its meta field only: the rows stay, {@link #timeline} shows one.
+   */
+  private void keepFirst(String leadId, String type, String eventId) {
+    List<Object> ids =
+        collection()
+            .find(
+                Filters.and(
+                    Filters.eq("meta.leadId", leadId),
+                    Filters.eq("type", type),
+                    Filters.eq(EVENT_ID, eventId)))
+            .projection(Projections.include("_id"))
+            .sort(Sorts.ascending("_id"))
+            .map(d -> d.get("_id"))
+            .into(new ArrayList<>());
+    if (ids.size() < 2) {
+      return;
+    }
+    try {
+      collection()
+          .deleteMany(
+              Filters.and(
+                  Filters.eq("meta.leadId", leadId),
+                  Filters.in("_id", ids.subList(1, ids.size()))));
+    } catch (MongoWriteException e) {
+      LOG.warn(
+          "event {} of a lead stored {} times: the server refused to delete the extra rows ({})",
+          eventId,
+          ids.size(),
+          MongoErrors.summary(e));
+    }
   }
 
   /** An event's identity, where its writer gives one ({@link #recordInteractionOnce}). */
@@ -164,7 +208,8 @@ public class Interactions {
             .find(Filters.eq("meta.leadId", leadId))
             .sort(Sorts.ascending("ts"))
             .into(new ArrayList<>());
-    // An event with an identity appended twice (two attempts at once): the first.
+    // An event with an identity appended twice (two attempts at once, read before the second's
+    // clean-up, or on a server that refused it; rows written before it): the first.
     java.util.Set<String> seen = new java.util.HashSet<>();
     events.removeIf(e -> e.getString(EVENT_ID) != null && !seen.add(e.getString(EVENT_ID)));
     Map<String, String> wamidByKey = new HashMap<>();
