@@ -2,6 +2,7 @@ package com.salesagent.activities.lead;
 
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.mongo.Collections;
+import com.salesagent.activities.mongo.DeliveryReviews;
 import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.persona.PersonaBuilder;
@@ -242,7 +243,7 @@ public class LeadActivitiesImpl implements LeadActivities {
       recordDeliveryDecision(approval, record);
     } else if (delivery && "unknown".equals(record.getString("status"))) {
       // Conditional: a late attempt never lists a send decided since (or held again) as pending.
-      new HeldMessages(store.database()).deliveryHeld(approval.idempotencyKey(), record);
+      new DeliveryReviews(store.database()).deliveryHeld(approval.idempotencyKey(), record);
     } else {
       store
           .messages()
@@ -313,7 +314,7 @@ public class LeadActivitiesImpl implements LeadActivities {
       only = send;
     }
     if (heldAt != null) {
-      new HeldMessages(store.database())
+      new DeliveryReviews(store.database())
           .deliveryTaken(
               approval.idempotencyKey(),
               heldAt,

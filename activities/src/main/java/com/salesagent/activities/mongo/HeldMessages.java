@@ -16,10 +16,17 @@ import org.bson.Document;
 public final class HeldMessages {
   private final MongoDatabase db;
   private final MongoCollection<Document> messages;
+  private final DeliveryReviews deliveries;
 
   public HeldMessages(MongoDatabase db) {
     this.db = db;
     this.messages = db.getCollection(Collections.MESSAGES);
+    this.deliveries = new DeliveryReviews(db);
+  }
+
+  /** The writes of a delivery decision and of the hold it decides. */
+  public DeliveryReviews deliveries() {
+    return deliveries;
   }
 
   private MongoCollection<Document> messages() {
@@ -214,179 +221,6 @@ public final class HeldMessages {
     }
     java.util.Date decided = review.getDate(DECIDED_AT);
     return decided != null ? decided : review.getDate("at");
-  }
-
-  /**
-   * Records that {@code by} decides {@code decision} on the hold {@code heldAt}, the workflow not
-   * told yet ({@link #PENDING}). Never over the record of a later hold (a slow request's write
-   * landing after the next hold's would make the retry of that one look like another decision), nor
-   * over a decision the workflow took on this hold (another operator's, refused by the workflow,
-   * would hide it from its retry). Returns the send as it was before ({@link #DELIVERY_REVIEW}
-   * only: the record it replaced, if any), or null when it wrote nothing.
-   */
-  public Document deliveryDeciding(
-      String idempotencyKey,
-      java.util.Date heldAt,
-      String decision,
-      String by,
-      java.time.Instant at) {
-    return messages()
-        .findOneAndUpdate(
-            Filters.and(
-                Filters.eq("idempotencyKey", idempotencyKey),
-                Filters.or(
-                    Filters.exists(DELIVERY_REVIEW + ".heldAt", false),
-                    Filters.lt(DELIVERY_REVIEW + ".heldAt", heldAt),
-                    Filters.and(
-                        Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt),
-                        Filters.eq(DELIVERY_REVIEW + "." + PENDING, true)))),
-            Updates.set(
-                DELIVERY_REVIEW,
-                new Document("heldAt", heldAt)
-                    .append("decision", decision)
-                    .append("by", by)
-                    .append("at", java.util.Date.from(at))
-                    .append(PENDING, true)),
-            new com.mongodb.client.model.FindOneAndUpdateOptions()
-                .projection(new Document(DELIVERY_REVIEW, 1)));
-  }
-
-  /**
-   * The workflow took {@code decision} by {@code by} on the hold {@code heldAt} (as it answered,
-   * whatever request's pending record is there): the record says so, no longer pending.
-   */
-  public void deliveryDecided(
-      String idempotencyKey, java.util.Date heldAt, String decision, String by) {
-    endReview(idempotencyKey, heldAt, decision, by, new java.util.Date());
-  }
-
-  /**
-   * The hold {@code heldAt}'s record (the API's, pending or answered) says {@code decision} by
-   * {@code by} was taken, at {@code now} unless an earlier answer (or the workflow's record) said
-   * so first. False when the send has no record of that hold.
-   */
-  private boolean endReview(
-      String idempotencyKey,
-      java.util.Date heldAt,
-      String decision,
-      String by,
-      java.util.Date now) {
-    return messages()
-            .updateOne(
-                Filters.and(
-                    Filters.eq("idempotencyKey", idempotencyKey),
-                    Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt)),
-                Updates.combine(
-                    Updates.set(DELIVERY_REVIEW + ".decision", decision),
-                    Updates.set(DELIVERY_REVIEW + ".by", by),
-                    Updates.unset(DELIVERY_REVIEW + "." + PENDING),
-                    Updates.min(DELIVERY_REVIEW + "." + DECIDED_AT, now)))
-            .getMatchedCount()
-        == 1;
-  }
-
-  /**
-   * A decision the lead's workflow refused because it holds another hold of the send: the record
-   * this request wrote ({@code decision} by {@code by} at {@code at}, still pending) goes back to
-   * what it replaced ({@code before}, as {@link #deliveryDeciding} returned it: null, nothing to
-   * do; without a record, none), so it never says a refused decision may have been taken. A record
-   * written since (another request's, the workflow's own) is left as it is.
-   */
-  public void deliveryRefused(
-      String idempotencyKey,
-      java.util.Date heldAt,
-      String decision,
-      String by,
-      java.time.Instant at,
-      Document before) {
-    if (before == null) {
-      return; // it wrote no record
-    }
-    Document replaced = before.get(DELIVERY_REVIEW, Document.class);
-    messages()
-        .updateOne(
-            Filters.and(
-                Filters.eq("idempotencyKey", idempotencyKey),
-                Filters.eq(DELIVERY_REVIEW + ".heldAt", heldAt),
-                Filters.eq(DELIVERY_REVIEW + ".decision", decision),
-                Filters.eq(DELIVERY_REVIEW + ".by", by),
-                Filters.eq(DELIVERY_REVIEW + ".at", java.util.Date.from(at)),
-                Filters.eq(DELIVERY_REVIEW + "." + PENDING, true)),
-            replaced == null
-                ? Updates.unset(DELIVERY_REVIEW)
-                : Updates.set(DELIVERY_REVIEW, replaced));
-  }
-
-  /**
-   * The lead's workflow recorded {@code decision} by {@code by} on the hold {@code heldAt} (its
-   * {@code recordApproval}): the send's {@link #DELIVERY_REVIEW} says so, whatever the API heard or
-   * wrote (a request whose answer was lost leaves its record pending; another operator's refused
-   * request may have written its own over it; a decision sent while the hold was not in MongoDB yet
-   * wrote none). Never over the record of a later hold.
-   */
-  public void deliveryTaken(
-      String idempotencyKey,
-      java.util.Date heldAt,
-      String decision,
-      String by,
-      java.time.Instant at) {
-    java.util.Date now = java.util.Date.from(at);
-    for (int round = 0; round < 3; round++) {
-      // This hold's record (the API's, pending or answered): what was taken, and when.
-      if (endReview(idempotencyKey, heldAt, decision, by, now)) {
-        return;
-      }
-      // None yet for this hold (none at all, or an earlier hold's): this one's, whole.
-      if (messages()
-              .updateOne(
-                  Filters.and(
-                      Filters.eq("idempotencyKey", idempotencyKey),
-                      Filters.or(
-                          Filters.exists(DELIVERY_REVIEW + ".heldAt", false),
-                          Filters.lt(DELIVERY_REVIEW + ".heldAt", heldAt))),
-                  Updates.set(
-                      DELIVERY_REVIEW,
-                      new Document("heldAt", heldAt)
-                          .append("decision", decision)
-                          .append("by", by)
-                          .append("at", now)
-                          .append(DECIDED_AT, now)))
-              .getMatchedCount()
-          == 1) {
-        return;
-      }
-      // A record of this hold was written in between (or a later hold's is there): read again.
-    }
-  }
-
-  /**
-   * The lead's workflow holds the send for an operator ({@code hold}: {@code delivery} as {@code
-   * status: unknown}, {@code at} the hold's time). Never over a record of this hold or a later one
-   * that says more: a decision on it the workflow took ({@link #DELIVERY_REVIEW} of this hold or a
-   * later one, not pending), nor a later {@code delivery} (a decision, a release by a status, the
-   * run's end, a later hold). A late attempt of this record (its retry wrote it and the operator
-   * decided since) would list a decided send again on GET /api/approvals. True when written (or
-   * already there as written).
-   */
-  public boolean deliveryHeld(String idempotencyKey, Document hold) {
-    java.util.Date heldAt = hold.getDate("at");
-    return messages()
-            .updateOne(
-                Filters.and(
-                    Filters.eq("idempotencyKey", idempotencyKey),
-                    Filters.or(
-                        Filters.exists("delivery", false),
-                        Filters.lt("delivery.at", heldAt),
-                        Filters.and(
-                            Filters.eq("delivery.status", "unknown"),
-                            Filters.eq("delivery.at", heldAt))),
-                    Filters.nor(
-                        Filters.and(
-                            Filters.gte(DELIVERY_REVIEW + ".heldAt", heldAt),
-                            Filters.ne(DELIVERY_REVIEW + "." + PENDING, true)))),
-                Updates.set("delivery", hold))
-            .getMatchedCount()
-        == 1;
   }
 
   /** The lead's message an operator's delivery decision was last recorded on, or null. */

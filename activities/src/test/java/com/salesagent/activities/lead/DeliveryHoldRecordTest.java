@@ -58,6 +58,7 @@ class DeliveryHoldRecordTest {
 
     // Another operator's decision, refused by the workflow, left its pending record on the hold.
     new HeldMessages(MONGO.database())
+        .deliveries()
         .deliveryDeciding(key, Date.from(heldAt), "stop", "bob", Instant.now());
     activities.recordApproval(
         new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, heldAt));
@@ -107,11 +108,11 @@ class DeliveryHoldRecordTest {
 
     activities.recordApproval(
         new ApprovalRecord(leadId, key, "delivery_unknown", null, null, first));
-    held.deliveryDeciding(key, Date.from(first), "resend", "ops", Instant.now());
+    held.deliveries().deliveryDeciding(key, Date.from(first), "resend", "ops", Instant.now());
     ApprovalRecord resend = new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, first);
     // Its first attempt timed out, still running; the second records it.
     activities.recordApproval(resend);
-    held.deliveryDecided(key, Date.from(first), "resend", "ops");
+    held.deliveries().deliveryDecided(key, Date.from(first), "resend", "ops");
     // The resend's fate unknown in turn: the send is held again.
     resendsFateUnknown(store, key, second.minusSeconds(60));
     activities.recordApproval(
@@ -136,7 +137,9 @@ class DeliveryHoldRecordTest {
         .as("still the first hold's record")
         .isEqualTo(Date.from(first));
     // Decidable: an operator's decision on it is recorded, and so is the workflow's.
-    assertThat(held.deliveryDeciding(key, Date.from(second), "assume_sent", "ana", Instant.now()))
+    assertThat(
+            held.deliveries()
+                .deliveryDeciding(key, Date.from(second), "assume_sent", "ana", Instant.now()))
         .isNotNull();
     activities.recordApproval(
         new ApprovalRecord(leadId, key, "delivery_assume_sent", "ana", null, second));
@@ -169,8 +172,8 @@ class DeliveryHoldRecordTest {
     activities.recordApproval(hold);
     assertThat(listed(held, key)).as("held, listed").isTrue();
     // The operator decides; the API hears the answer and the workflow records it.
-    held.deliveryDeciding(key, Date.from(heldAt), "resend", "ops", Instant.now());
-    held.deliveryDecided(key, Date.from(heldAt), "resend", "ops");
+    held.deliveries().deliveryDeciding(key, Date.from(heldAt), "resend", "ops", Instant.now());
+    held.deliveries().deliveryDecided(key, Date.from(heldAt), "resend", "ops");
     activities.recordApproval(
         new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, heldAt));
     // The first attempt of the hold's record lands now.
@@ -225,7 +228,7 @@ class DeliveryHoldRecordTest {
     ApprovalRecord firstHold =
         new ApprovalRecord(leadId, other, "delivery_unknown", null, null, first);
     activities.recordApproval(firstHold);
-    held.deliveryDeciding(other, Date.from(first), "resend", "ops", Instant.now());
+    held.deliveries().deliveryDeciding(other, Date.from(first), "resend", "ops", Instant.now());
     activities.recordApproval(
         new ApprovalRecord(leadId, other, "delivery_resend", "ops", null, first));
     resendsFateUnknown(store, other, second.minusSeconds(60));
@@ -262,6 +265,7 @@ class DeliveryHoldRecordTest {
     activities.recordApproval(hold);
     activities.recordApproval(hold); // a retry
     new HeldMessages(MONGO.database())
+        .deliveries()
         .deliveryDeciding(key, Date.from(first), "resend", "ops", Instant.now());
     activities.recordApproval(resend);
     activities.recordApproval(resend); // a retry
@@ -308,6 +312,7 @@ class DeliveryHoldRecordTest {
             .append("delivery", new Document("status", "unknown").append("at", oldHold)));
     // The API's record of the decision, pending: its answer was lost.
     new HeldMessages(MONGO.database())
+        .deliveries()
         .deliveryDeciding(key, oldHold, "resend", "ops", Instant.now());
     LeadActivitiesImpl activities =
         new LeadActivitiesImpl(

@@ -260,8 +260,8 @@ class HeldSendAttemptsTest {
   /** The run holds the send ({@code heldAt}); an operator decides; the run records it. */
   private void operatorDecides(String key, Instant heldAt, String decision) {
     leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAt));
-    held.deliveryDeciding(key, Date.from(heldAt), decision, "ops", Instant.now());
-    held.deliveryDecided(key, Date.from(heldAt), decision, "ops");
+    held.deliveries().deliveryDeciding(key, Date.from(heldAt), decision, "ops", Instant.now());
+    held.deliveries().deliveryDecided(key, Date.from(heldAt), decision, "ops");
     leads.recordApproval(
         new ApprovalRecord(leadId, key, "delivery_" + decision, "ops", null, heldAt));
     assertThat(listed(key)).as("decided, not listed").isFalse();

@@ -91,8 +91,9 @@ final class DeliveryDecisions {
           && decided(status)) {
         // The hold it names was decided, and this request's first attempt never heard it (its
         // record still pending): the workflow's record says which decision, by whom.
-        held.deliveryDecided(
-            seen.getString("idempotencyKey"), decidedHold, status, delivery.getString("by"));
+        held.deliveries()
+            .deliveryDecided(
+                seen.getString("idempotencyKey"), decidedHold, status, delivery.getString("by"));
         if (request.decision().equals(status) && operator.equals(delivery.getString("by"))) {
           return new DeliveryDecision(
               seen.getString("idempotencyKey"), status, operator, decidedHold.toInstant());
@@ -164,8 +165,9 @@ final class DeliveryDecisions {
         // Sent again: the first one's answer, as the workflow recorded it (and the hold's record
         // no longer pending, when the first request stopped before saying so).
         if (pending) {
-          held.deliveryDecided(
-              seen.getString("idempotencyKey"), reviewed.getDate("heldAt"), status, operator);
+          held.deliveries()
+              .deliveryDecided(
+                  seen.getString("idempotencyKey"), reviewed.getDate("heldAt"), status, operator);
         }
         return new DeliveryDecision(
             seen.getString("idempotencyKey"),
@@ -197,8 +199,9 @@ final class DeliveryDecisions {
     Document replaced =
         heldAt == null
             ? null
-            : held.deliveryDeciding(
-                decision.idempotencyKey(), heldAt, request.decision(), operator, claimedAt);
+            : held.deliveries()
+                .deliveryDeciding(
+                    decision.idempotencyKey(), heldAt, request.decision(), operator, claimedAt);
     DeliveryDecision taken;
     try {
       taken =
@@ -228,14 +231,21 @@ final class DeliveryDecisions {
       // read MongoDB; after a continue-as-new Temporal no longer knows the update id): nothing
       // taken, and this request's record of the earlier hold goes back to what it replaced.
       if (heldAt != null) {
-        held.deliveryRefused(
-            decision.idempotencyKey(), heldAt, request.decision(), operator, claimedAt, replaced);
+        held.deliveries()
+            .deliveryRefused(
+                decision.idempotencyKey(),
+                heldAt,
+                request.decision(),
+                operator,
+                claimedAt,
+                replaced);
       }
       throw holdSuperseded(
           seen, heldAt == null ? 0 : heldAt.getTime(), java.util.Date.from(openNow), null);
     }
     if (heldAt != null) {
-      held.deliveryDecided(decision.idempotencyKey(), heldAt, taken.decision(), taken.operator());
+      held.deliveries()
+          .deliveryDecided(decision.idempotencyKey(), heldAt, taken.decision(), taken.operator());
     }
     // The hold decided, as listed (a hold opened before the workflow kept its time: its answer
     // names none), so the same decision sent again answers with the same body.

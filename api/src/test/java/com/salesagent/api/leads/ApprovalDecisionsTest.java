@@ -885,6 +885,7 @@ class ApprovalDecisionsTest {
     // Bob's "stop", read while the send was still listed unknown, records itself before the
     // workflow refuses it.
     new HeldMessages(STORE.database())
+        .deliveries()
         .deliveryDeciding(key, heldAt, "stop", "bob", java.time.Instant.now());
     recorded(leadId, "delivery", "resend");
 
