@@ -1,6 +1,7 @@
 package com.salesagent.activities.knowledge;
 
 import com.salesagent.activities.compose.LlmWriter;
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 import dev.langchain4j.model.chat.ChatModel;
 import java.util.List;
 import org.bson.Document;
@@ -80,20 +81,23 @@ final class DraftWriter {
     return new Written(atMost(text, MAX_CHARS), null, answer.promptHash());
   }
 
-  /** The longest draft kept (the prompt asks for 700 characters). */
+  /**
+   * The longest draft kept (the prompt asks for 700 characters), in code points as every cap here
+   * counts ({@link WhatsAppLimits#length}: an emoji is one).
+   */
   static final int MAX_CHARS = 1000;
 
   /**
-   * The text, or when it is longer than {@code max} its whole sentences that fit (else its whole
-   * words): a provider's answer over the limit was cut at character 1,000, mid-word and, an emoji
-   * across the cut, with half a surrogate pair, in the draft a rep sends or a segment lets go
-   * without a person.
+   * The text, or when it is longer than {@code max} code points its whole sentences that fit (else
+   * its whole words, else its first {@code max} whole characters): a provider's answer over the
+   * limit was cut at character 1,000, mid-word and, an emoji across the cut, with half a surrogate
+   * pair, in the draft a rep sends or a segment lets go without a person.
    */
   static String atMost(String text, int max) {
-    if (text.length() <= max) {
+    if (WhatsAppLimits.fits(text, max)) {
       return text;
     }
-    String head = text.substring(0, Character.isLowSurrogate(text.charAt(max)) ? max - 1 : max);
+    String head = WhatsAppLimits.cut(text, max);
     java.util.regex.Matcher end =
         java.util.regex.Pattern.compile("[.!?\u2026](?=\\s)").matcher(head + " ");
     int sentences = -1;

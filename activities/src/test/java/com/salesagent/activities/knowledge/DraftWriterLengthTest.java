@@ -35,14 +35,64 @@ class DraftWriterLengthTest {
 
     String kept = DraftWriter.atMost(text, DraftWriter.MAX_CHARS);
 
-    assertThat(kept.length()).isLessThanOrEqualTo(DraftWriter.MAX_CHARS);
-    assertThat(kept.chars().noneMatch(c -> Character.isSurrogate((char) c))).isTrue();
-    assertThat(kept).endsWith("word");
+    // 995 + 3 emoji + a space are 999 code points: the emoji are a whole word within the cap.
+    assertThat(kept.codePointCount(0, kept.length())).isLessThanOrEqualTo(DraftWriter.MAX_CHARS);
+    assertThat(kept).endsWith("word \uD83D\uDE80\uD83D\uDE80\uD83D\uDE80");
   }
 
   @Test
   void anAnswerWithinTheLimitIsKeptAsWritten() {
     assertThat(DraftWriter.atMost(SENTENCE.strip(), DraftWriter.MAX_CHARS))
         .isEqualTo(SENTENCE.strip());
+  }
+
+  /**
+   * The cap counts code points, as every cap here does: an answer of 935 characters, 117 of them
+   * emoji (1,052 UTF-16 units), was cut to its first sentences as if it were over 1,000.
+   */
+  @Test
+  void anAnswerOfEmojiWithinTheLimitInCodePointsIsKeptWhole() {
+    String sentence = "Great news \uD83D\uDE80\uD83D\uDE80\uD83D\uDE80 we ship. "; // 24 code points
+    String text = sentence.repeat(39).strip(); // 935 code points, 1,052 UTF-16 units
+
+    assertThat(text.length()).isGreaterThan(DraftWriter.MAX_CHARS);
+    assertThat(DraftWriter.atMost(text, DraftWriter.MAX_CHARS)).isEqualTo(text);
+  }
+
+  /**
+   * Just over the cap in code points, all emoji: the cut keeps at most 1,000 code points, never
+   * half an emoji (the old cut kept 500 emoji of 1,001 as if they were 1,000 characters).
+   */
+  @Test
+  void anAnswerOfEmojiJustOverTheLimitKeepsAtMostTheLimitInCodePointsAndNoHalfOfOne() {
+    String text = "\uD83D\uDE80".repeat(DraftWriter.MAX_CHARS + 1);
+
+    String kept = DraftWriter.atMost(text, DraftWriter.MAX_CHARS);
+
+    assertThat(kept.codePointCount(0, kept.length())).isEqualTo(DraftWriter.MAX_CHARS);
+    assertThat(kept).isEqualTo("\uD83D\uDE80".repeat(DraftWriter.MAX_CHARS));
+  }
+
+  /** Exactly the cap in code points, all emoji (2,000 UTF-16 units): kept whole. */
+  @Test
+  void anAnswerOfEmojiExactlyAtTheLimitIsKeptWhole() {
+    String text = "\uD83D\uDE80".repeat(DraftWriter.MAX_CHARS);
+
+    assertThat(DraftWriter.atMost(text, DraftWriter.MAX_CHARS)).isEqualTo(text);
+  }
+
+  /** Wherever the cut falls among emoji and words, no half of a surrogate pair is left. */
+  @Test
+  void aCutNeverLeavesALoneSurrogate() {
+    for (int pad = 0; pad < 4; pad++) {
+      String text = "a".repeat(pad) + "w \uD83D\uDE80x".repeat(400);
+      String kept = DraftWriter.atMost(text, DraftWriter.MAX_CHARS);
+      assertThat(kept.codePointCount(0, kept.length())).isLessThanOrEqualTo(DraftWriter.MAX_CHARS);
+      assertThat(
+              kept.codePoints()
+                  .noneMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE))
+          .as("pad %d", pad)
+          .isTrue();
+    }
   }
 }
