@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -140,7 +141,9 @@ public record CsvHeader(
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < columns.size(); i++) {
       String column = columns.get(i);
-      String name = column.length() > 100 ? column.substring(0, 100) + "..." : column;
+      // At most MAX_HEADER code points (never half an emoji), as every cap here counts.
+      String cut = ReadableText.cut(column, MAX_HEADER);
+      String name = cut.equals(column) ? column : cut + "...";
       String known = CsvColumns.canonical(column);
       // A column without a name (a spreadsheet's padding: "...,consentAt,,") is named by its
       // place: in the errors (the field was "", naming nothing) and, ignored, in ignoredColumns
@@ -241,7 +244,7 @@ public record CsvHeader(
         continue;
       }
       String stripped = header.strip();
-      String cut = com.salesagent.api.http.ReadableText.cut(stripped, MAX_HEADER);
+      String cut = ReadableText.cut(stripped, MAX_HEADER);
       headers.putIfAbsent(column, cut.equals(stripped) ? stripped : cut + "...");
     }
     return headers;

@@ -7,6 +7,7 @@ import com.salesagent.activities.Phones;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.api.webhook.LeadSignaller;
 import com.salesagent.workflows.lead.OptOutSignal;
 import com.salesagent.workflows.lead.Stage;
@@ -280,9 +281,8 @@ public final class SuppressedLeads implements Managed {
     String source = suppression.getString("source");
     if (Suppressions.OPERATOR.equals(source)) {
       String detail = suppression.getString("detail");
-      if (detail != null && detail.length() > 200) {
-        detail = detail.substring(0, Character.isHighSurrogate(detail.charAt(199)) ? 199 : 200);
-      }
+      // At most 200 code points, never half an emoji (ReadableText counts as every cap here).
+      detail = ReadableText.cut(detail, 200);
       return "number suppressed by an operator" + (detail == null ? "" : ": " + detail);
     }
     if (Suppressions.IMPORT.equals(source)) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.api.leads.CsvColumns;
 import com.salesagent.api.leads.CsvHeader;
 import com.salesagent.api.leads.CsvRecords;
@@ -43,7 +44,7 @@ final class SuppressionImport {
   /** A JSON line's cap, or a JSON array item's text: a number and a region, with room to spare. */
   static final int MAX_JSON_LINE = 4096;
 
-  /** How much of a value that is no number is echoed in its line's answer. */
+  /** How much of a value that is no number is echoed in its line's answer, in code points. */
   private static final int SHOWN = 40;
 
   /** One line of the list: its number, or why it is not one (and the value as written, cut). */
@@ -479,10 +480,8 @@ final class SuppressionImport {
       return null;
     }
     String v = value.strip();
-    if (v.length() > SHOWN) {
-      v = v.substring(0, Character.isHighSurrogate(v.charAt(SHOWN - 1)) ? SHOWN - 1 : SHOWN) + "…";
-    }
-    return v;
+    String cut = ReadableText.cut(v, SHOWN);
+    return cut.equals(v) ? v : cut + "…";
   }
 
   private static String firstLine(Exception e) {

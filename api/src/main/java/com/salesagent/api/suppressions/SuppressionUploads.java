@@ -96,7 +96,7 @@ final class SuppressionUploads {
     String region = LeadValidator.region(regionParam);
     List<FieldError> errors = new ArrayList<>();
     ReadableText.checkLine(errors, "reason", stripped(reasonParam));
-    if (column != null && (column.isBlank() || column.length() > 100)) {
+    if (column != null && (column.isBlank() || ReadableText.length(column) > 100)) {
       errors.add(
           new FieldError("column", "the header's name of the number column, 1-100 characters"));
     }

@@ -185,4 +185,28 @@ class SuppressedLeadsTest {
         .sweep();
     assertThat(signals.optedOut).doesNotContain(leadId);
   }
+
+  /**
+   * An operator's reason is told on the lead's timeline at most 200 characters, counted in code
+   * points as the reason's own cap (500, kept) is: 150 emoji (300 UTF-16 units) were told cut to
+   * 100.
+   */
+  @Test
+  void anOperatorsReasonIsToldUpToTwoHundredCodePointsNeverHalfAnEmoji() {
+    String stop = "\uD83D\uDEAB";
+    Document within =
+        new Document("source", Suppressions.OPERATOR).append("detail", stop.repeat(150));
+    assertThat(SuppressedLeads.why(within))
+        .isEqualTo("number suppressed by an operator: " + stop.repeat(150));
+
+    Document over =
+        new Document("source", Suppressions.OPERATOR).append("detail", stop.repeat(201));
+    assertThat(SuppressedLeads.why(over))
+        .isEqualTo("number suppressed by an operator: " + stop.repeat(200));
+
+    Document odd =
+        new Document("source", Suppressions.OPERATOR).append("detail", "a" + stop.repeat(200));
+    assertThat(SuppressedLeads.why(odd))
+        .isEqualTo("number suppressed by an operator: a" + stop.repeat(199));
+  }
 }

@@ -280,6 +280,52 @@ class SuppressionImportTest {
   }
 
   /**
+   * {@code ?column=} is at most 100 characters and a value is echoed at most 40, counted in code
+   * points as every cap here is: a header's column of 60 emoji (120 UTF-16 units) was refused as
+   * over 100 characters, and a column of 30 emoji not in the header was echoed cut to 20 and "…".
+   */
+  @Test
+  void theColumnCapAndItsEchoCountCodePoints() throws Exception {
+    String sixty = "\uD83D\uDCDE".repeat(60);
+    String csv = "Name," + sixty + "\nAna,+15005550231\n";
+    assertThat(
+            statuses(
+                ok(upload("column=" + sixty, "text/csv", csv.getBytes(StandardCharsets.UTF_8)))))
+        .containsExactly("2 suppressed +15005550231");
+
+    String hundred = "\uD83D\uDCDE".repeat(100);
+    String atCap = "Name," + hundred + "\nAna,+15005550232\n";
+    assertThat(
+            statuses(
+                ok(
+                    upload(
+                        "column=" + hundred, "text/csv", atCap.getBytes(StandardCharsets.UTF_8)))))
+        .containsExactly("2 suppressed +15005550232");
+
+    String over = "\uD83D\uDCDE".repeat(101);
+    Response tooLong =
+        upload(
+            "column=" + over,
+            "text/csv",
+            ("Name," + over + "\nAna,+15005550233\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(tooLong.getStatus()).isEqualTo(422);
+    assertThat(tooLong.readEntity(String.class)).contains("\"field\":\"column\"");
+    assertThat(active("+15005550233")).isFalse();
+
+    String thirty = "\uD83D\uDCDE".repeat(30);
+    Response missing =
+        upload(
+            "column=" + thirty,
+            "text/csv",
+            "Name,Phone\nAna,+15005550234\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(missing.getStatus()).isEqualTo(400);
+    JsonNode refused = JSON.readTree(missing.readEntity(String.class));
+    assertThat(refused.path("errors").get(0).path("message").asText())
+        .isEqualTo("not in the header: " + thirty);
+    assertThat(active("+15005550234")).isFalse();
+  }
+
+  /**
    * A list written in ASCII but sent as {@code charset=utf-32} reads as one line of replacement
    * characters, no digit: it was taken as the header of a one-column list and answered 200 with
    * nothing suppressed, as if the list had been taken. It is 422 naming the body; a header and its
