@@ -5,7 +5,7 @@ import { $, h, clear, str, fmtDateTime, leadLink, toast, reportError } from './u
 import { api } from './api.js';
 import { session } from './state.js';
 import { repStatus, repLoad, takesLeadsNow } from './reps.js';
-import { MAX_REASON, canRelease, releaseBody, releaseFailure, staleRow } from './handoff-release.js';
+import { MAX_REASON, canRelease, releaseBody, releaseFailure, seenMessage, staleRow } from './handoff-release.js';
 
 const handoffs = { seq: 0 };
 
@@ -111,13 +111,15 @@ function take(row, button) {
 }
 
 /* Gives the row's lead back to the agent (POST .../handoff/release, as its rep: byOwnerId), asking
- * why first; a refusal (409: it changed hands or stage; 422: a field) says the server's words, and
- * a 409 loads the queue again. Released, the lead leaves the queue (it waits for nobody). */
+ * why first and naming the newest lead message the page showed (seenMessageId: the row's last
+ * reply, or its conversation's newest); a refusal (409: it changed hands or stage; 422: a field)
+ * says the server's words, and a 409 loads the queue again. Released, the lead leaves the queue
+ * (it waits for nobody). */
 function release(row, button) {
   const who = str(row.name || row.leadId);
   const reason = window.prompt('Give ' + who + ' back to the agent? Why (optional, at most ' + MAX_REASON + ' characters):', '');
   if (reason === null) return;
-  const body = releaseBody(row, reason);
+  const body = releaseBody(row, reason, seenMessage(row, shownConversations.get(String(row.leadId))));
   if (!body) { toast('Not given back: ' + who + ': the reason is at most ' + MAX_REASON + ' characters', true); return; }
   button.disabled = true;
   api('/api/leads/' + encodeURIComponent(String(row.leadId)) + '/handoff/release', { method: 'POST', body: body })
@@ -132,6 +134,9 @@ function release(row, button) {
 
 /** Leads whose conversation is open: a refresh of the queue opens them again, up to date. */
 const openConversations = new Set();
+
+/** The messages each lead's conversation showed last (a release names the newest lead message). */
+const shownConversations = new Map();
 
 /** The conversation so far, in a row under the lead's (opened and closed by its button). */
 function toggleConversation(row, tr, button) {
@@ -152,6 +157,7 @@ function showConversation(row, tr, button) {
     button.disabled = false;
     if (!tr.isConnected || !openConversations.has(String(row.leadId))) return;
     const said = d && Array.isArray(d.messages) ? d.messages : [];
+    shownConversations.set(String(row.leadId), said);
     const list = h('ol', { class: 'conversation' }, said.map((m) => h('li', { class: 'said-' + String(m.from).replace(/[^a-z]/g, '') }, [
       h('span', { class: 'meta', text: (m.from === 'person' ? str(m.by || 'a person') : str(m.from)) + ' · ' + (m.at ? fmtDateTime(m.at) : '–') + ': ' }),
       h('span', { class: 'text', text: str(m.text) }),

@@ -74,9 +74,12 @@ public class HandOffsResource {
 
   /**
    * Why the lead is on the queue: its latest message, as triaged (intent, objection), cut to
-   * {@value #REPLY_LIMIT} characters (the conversation and the lead page have it whole).
+   * {@value #REPLY_LIMIT} characters (the conversation and the lead page have it whole), and its
+   * {@code messageId}: what the queue's Give back to the agent names as the newest lead message its
+   * rep saw ({@code seenMessageId}).
    */
-  public record LastReply(String intent, String objection, String text, Object at) {}
+  public record LastReply(
+      String intent, String objection, String text, Object at, String messageId) {}
 
   static final int REPLY_LIMIT = 160;
 
@@ -94,10 +97,18 @@ public class HandOffsResource {
 
   /**
    * One message: {@code from} the lead, the agent, or a person (with their name); ours with their
-   * WhatsApp status and, when it failed, Meta's code and title ({@code failure}).
+   * WhatsApp status and, when it failed, Meta's code and title ({@code failure}); the lead's with
+   * its {@code messageId} (a release names the newest the rep saw), ours without.
    */
   public record Said(
-      String from, String by, String kind, String text, Object at, String status, String failure) {}
+      String from,
+      String by,
+      String kind,
+      String text,
+      Object at,
+      String status,
+      String failure,
+      String messageId) {}
 
   public record Conversation(String leadId, List<Said> messages) {}
 
@@ -409,12 +420,17 @@ public class HandOffsResource {
                       : "(" + m.getString("purpose") + ")"),
               at == null ? null : at.toInstant().toString(),
               m.getString("status"),
-              failure(m)));
+              failure(m),
+              null));
     }
     for (Document f :
         db.getCollection(Collections.FEEDBACK)
             .find(Filters.eq("leadId", leadId))
-            .projection(new Document("text", 1).append("type", 1).append("receivedAt", 1))
+            .projection(
+                new Document("text", 1)
+                    .append("type", 1)
+                    .append("receivedAt", 1)
+                    .append("messageId", 1))
             .sort(Sorts.descending("receivedAt"))
             .limit(CONVERSATION)) {
       // A voice note's transcript is its text once made; without one, the kind of message.
@@ -428,7 +444,8 @@ public class HandOffsResource {
               cut(text),
               at == null ? null : at.toInstant().toString(),
               null,
-              null));
+              null,
+              f.getString("messageId")));
     }
     // Meta stamps a lead's message to the second, ours are stamped to the millisecond: within one
     // second ours goes first (a reply answers what it came after).
@@ -530,7 +547,8 @@ public class HandOffsResource {
         f.getString("intent"),
         f.getString("objection"),
         shortened(text, REPLY_LIMIT),
-        at == null ? null : at.toInstant().toString());
+        at == null ? null : at.toInstant().toString(),
+        f.getString("messageId"));
   }
 
   static final java.util.regex.Pattern LEAD_ID =

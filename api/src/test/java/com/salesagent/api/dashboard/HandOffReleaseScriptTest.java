@@ -20,7 +20,7 @@ class HandOffReleaseScriptTest {
     return DashboardScripts.run(
             dir,
             "handoff-release",
-            "import { canRelease, releaseBody, releaseFailure, staleRow, MAX_REASON }"
+            "import { canRelease, releaseBody, releaseFailure, seenMessage, staleRow, MAX_REASON }"
                 + " from './handoff-release.mjs';\n"
                 + "console.log(JSON.stringify("
                 + expression
@@ -71,6 +71,46 @@ class HandOffReleaseScriptTest {
     assertThat(eval("MAX_REASON")).isEqualTo("200");
   }
 
+  /**
+   * The release names the newest lead message the queue showed (seenMessageId): before, the queue's
+   * button sent none and the server took the lead's newest stored message, one the rep may never
+   * have seen (it came after the queue loaded), so its interest stayed released with the lead.
+   */
+  @Test
+  void theReleaseNamesTheNewestLeadMessageTheQueueShowed() throws Exception {
+    assertThat(eval("releaseBody({ownerId: 'ana'}, '', 'wamid.in-2')"))
+        .isEqualTo("{\"byOwnerId\":\"ana\",\"seenMessageId\":\"wamid.in-2\"}");
+    assertThat(eval("releaseBody({ownerId: 'ana'}, ' later ', null)"))
+        .isEqualTo("{\"byOwnerId\":\"ana\",\"reason\":\"later\"}");
+
+    String row =
+        "{ownerId: 'ana', lastReply: {messageId: 'wamid.in-2', at: '2026-12-05T09:59:00Z'}}";
+    assertThat(eval("seenMessage(" + row + ")")).isEqualTo("\"wamid.in-2\"");
+    // The conversation opened under the row shows a newer message of the lead: that one.
+    String newer =
+        "[{from: 'lead', messageId: 'wamid.in-2', at: '2026-12-05T09:59:00Z'},"
+            + " {from: 'agent', at: '2026-12-05T09:59:30Z'},"
+            + " {from: 'lead', messageId: 'wamid.in-3', at: '2026-12-05T10:00:00Z'},"
+            + " {from: 'person', by: 'Ana', at: '2026-12-05T10:00:01Z'}]";
+    assertThat(eval("seenMessage(" + row + ", " + newer + ")")).isEqualTo("\"wamid.in-3\"");
+    // A conversation loaded before the queue was loaded again: the row's reply is newer.
+    String older = "[{from: 'lead', messageId: 'wamid.in-1', at: '2026-12-05T09:50:00Z'}]";
+    assertThat(eval("seenMessage(" + row + ", " + older + ")")).isEqualTo("\"wamid.in-2\"");
+    assertThat(eval("seenMessage({ownerId: 'ana'}, " + older + ")")).isEqualTo("\"wamid.in-1\"");
+    assertThat(eval("seenMessage({ownerId: 'ana', lastReply: {text: 'hi'}}, [])"))
+        .isEqualTo("null");
+    assertThat(eval("seenMessage({ownerId: 'ana'}, [{from: 'agent', at: 'x'}])")).isEqualTo("null");
+  }
+
+  /** The reason's cap counts code points as the server's does: 200 emoji were stopped. */
+  @Test
+  void theReasonsCapCountsCodePoints() throws Exception {
+    assertThat(eval("releaseBody({ownerId: 'ana'}, '\\u{1F680}'.repeat(MAX_REASON)).reason.length"))
+        .isEqualTo("400");
+    assertThat(eval("releaseBody({ownerId: 'ana'}, '\\u{1F680}'.repeat(MAX_REASON + 1))"))
+        .isEqualTo("null");
+  }
+
   @Test
   void aRefusalSaysTheServersWordsAndA409ReloadsTheRow() throws Exception {
     String conflict =
@@ -99,6 +139,8 @@ class HandOffReleaseScriptTest {
         .contains("from './handoff-release.js'")
         .contains("canRelease(r)")
         .contains("'/handoff/release'")
-        .contains("'data-release'");
+        .contains("'data-release'")
+        .contains("releaseBody(row, reason, seenMessage(row, shownConversations.get(")
+        .contains("shownConversations.set(String(row.leadId), said)");
   }
 }

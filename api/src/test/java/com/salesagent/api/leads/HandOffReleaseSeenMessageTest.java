@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.api.http.ApiException;
+import com.salesagent.api.owners.HandOffsResource;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerRelease;
 import io.dropwizard.jackson.Jackson;
@@ -198,5 +199,54 @@ class HandOffReleaseSeenMessageTest {
                 .first()
                 .getString("status"))
         .isEqualTo("open");
+  }
+
+  /**
+   * The Hand-offs queue names the newest lead message it shows: the row's last reply and the lead's
+   * messages in its conversation carry their messageId (before, neither did, and the queue's Give
+   * back to the agent sent none). A release naming the row's message after the lead wrote again is
+   * honoured (the run told the message the rep saw, not the newer one); without one, the lead's
+   * newest stored message, as before.
+   */
+  @Test
+  void theQueueShowsTheMessageIdsItsReleaseNames() {
+    String leadId = heldLead();
+    wrote(leadId, "wamid.in-1", 300);
+    wrote(leadId, "wamid.in-2", 20);
+    var queue = new HandOffsResource(MONGO.database(), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    HandOffsResource.HandOffRow row =
+        queue.queue(null, null).handoffs().stream()
+            .filter(r -> r.leadId().equals(leadId))
+            .findFirst()
+            .orElseThrow();
+    assertThat(row.lastReply().messageId()).isEqualTo("wamid.in-2");
+    assertThat(queue.conversation(leadId).messages())
+        .filteredOn(m -> m.from().equals("lead"))
+        .extracting(HandOffsResource.Said::messageId)
+        .containsExactly("wamid.in-1", "wamid.in-2");
+
+    // The lead writes again after the queue showed the row; the rep gives it back from the queue.
+    wrote(leadId, "wamid.in-3", 5);
+    Response fromQueue =
+        handOffs.release(
+            "ops",
+            leadId,
+            json(
+                "{\"byOwnerId\":\"ana\",\"seenMessageId\":\""
+                    + row.lastReply().messageId()
+                    + "\"}"));
+    assertThat(fromQueue.getStatus()).isEqualTo(202);
+    assertThat(released)
+        .singleElement()
+        .extracting(OwnerRelease::seenMessageId)
+        .isEqualTo("wamid.in-2");
+
+    String other = heldLead();
+    wrote(other, "wamid.o-1", 300);
+    wrote(other, "wamid.o-2", 5);
+    assertThat(handOffs.release("ops", other, json("{\"byOwnerId\":\"ana\"}")).getStatus())
+        .isEqualTo(202);
+    assertThat(released).last().extracting(OwnerRelease::seenMessageId).isEqualTo("wamid.o-2");
   }
 }
