@@ -1,0 +1,225 @@
+package com.salesagent.activities.mongo;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * A message's send claim and a send whose fate is unknown, on the {@code messages} collection: the
+ * one call to Meta claimed per idempotency key ({@link #claimSend}), released when the call
+ * provably did not reach Meta, counted while in flight (a STOP's fence), and the message held
+ * unknown when its answer was lost ({@link #markUnknown}) or abandoned when its run ended. Reached
+ * through {@link Messages}, which answers for it as before (split from it, behaviour unchanged).
+ */
+final class SendClaims {
+  private final MongoCollection<Document> messages;
+
+  SendClaims(MongoCollection<Document> messages) {
+    this.messages = messages;
+  }
+
+  private MongoCollection<Document> collection() {
+    return messages;
+  }
+
+  /**
+   * Claims the one call to the API for this key, for the attempt {@code token}. False when a wamid
+   * is recorded or another attempt holds the claim: that attempt died mid-call or is still in it,
+   * so whether Meta got the message is unknown. {@code resendUnknown}: a decided resend of a send
+   * whose fate is unknown may take the claim over.
+   */
+  public boolean claimSend(
+      String idempotencyKey, String token, Instant now, boolean resendUnknown) {
+    return claimSendReading(idempotencyKey, token, now, resendUnknown) != null;
+  }
+
+  /**
+   * {@link #claimSend}, answering the message as claimed (null: not claimed): the send reads its
+   * message through its claim, one command where a read and the claim were two (issue 12). Without
+   * {@code resendUnknown} a message held unknown is never claimed, even with no claim on it (the
+   * send answers it "unknown" as it did when it read the message first).
+   */
+  public Document claimSendReading(
+      String idempotencyKey, String token, Instant now, boolean resendUnknown) {
+    // A resend takes over the claim an attempt left on a message held unknown, once: its claim
+    // says so (RESENT_BY), and a retry of it (its worker died, or its attempt timed out, after the
+    // call may have reached Meta) finds that claim and holds the message unknown again instead of
+    // calling a second time. Only a new hold (markUnknown) frees it for the next decided resend.
+    Bson free =
+        resendUnknown
+            ? Filters.or(
+                Filters.exists("sendingBy", false),
+                Filters.and(Filters.eq("status", "unknown"), Filters.exists(RESENT_BY, false)))
+            : Filters.and(Filters.exists("sendingBy", false), Filters.ne("status", "unknown"));
+    List<Bson> claim = new ArrayList<>();
+    claim.add(Updates.set("sendingBy", token));
+    claim.add(Updates.set("sendingSince", Date.from(now)));
+    if (resendUnknown) {
+      claim.add(Updates.set(RESENT_BY, token));
+    }
+    return collection()
+        .findOneAndUpdate(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false), free),
+            Updates.combine(claim),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+  }
+
+  /**
+   * On a message a decided resend claimed: the token of the resend's attempt that claimed it. Set
+   * by {@link #claimSendReading} with {@code resendUnknown}, unset when the message is held unknown
+   * again ({@link #markUnknown}); a resend's retry never claims a message carrying it.
+   */
+  static final String RESENT_BY = "resentBy";
+
+  /**
+   * What a mark of the send unknown may write over (it unsets {@code delivery}): a send with no
+   * {@code delivery} (never held, or held again since), or one an operator decided to resend, by
+   * that resend's own attempt ({@code resendsOwn}; null: no resend's). Never a hold the run
+   * recorded and waits on ({@code unknown}: the approvals card lists it), an operator's other
+   * decision ({@code assume_sent}, {@code stop}), a resend no attempt of it claimed yet, or a run's
+   * end ({@code abandoned}): a stale attempt of the send's first call (a stalled worker's, whose
+   * retry held the send since) marking it late erased the decision's record, the send read
+   * undecided.
+   */
+  private static Bson undecidedOr(Bson resendsOwn) {
+    if (resendsOwn == null) {
+      return Filters.exists("delivery", false);
+    }
+    return Filters.or(
+        Filters.exists("delivery", false),
+        Filters.and(Filters.eq("delivery.status", "resend"), resendsOwn));
+  }
+
+  /**
+   * How many of these leads' messages an attempt claimed at or after {@code since} and has not
+   * finished: their calls may be under way (a send claims before its last suppression check, see
+   * MessagingActivitiesImpl). A claim left by an attempt that stopped mid-call counts until it is
+   * older than {@code since}.
+   */
+  public long sendsInFlight(Collection<String> leadIds, Instant since) {
+    if (leadIds.isEmpty()) {
+      return 0;
+    }
+    return collection()
+        .countDocuments(
+            Filters.and(
+                Filters.in("leadId", leadIds),
+                Filters.exists("sendingBy", true),
+                Filters.gte("sendingSince", Date.from(since))));
+  }
+
+  /** The call provably did not reach Meta: the next attempt may make it. */
+  public void releaseClaim(String idempotencyKey, String token) {
+    collection()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.eq("sendingBy", token)),
+            Updates.combine(Updates.unset("sendingBy"), Updates.unset("sendingSince")));
+  }
+
+  /**
+   * The call may have reached Meta (its answer was lost): the claim stays, the message is marked
+   * unknown until a status webhook (or a late answer) binds its wamid. False when a status webhook
+   * bound its wamid first: the message went, nothing is held; false too when the run holds it
+   * already (its hold recorded, {@code delivery.status: unknown}) or an operator decided it:
+   * nothing marked. The mark of an attempt of the send's first call ({@link #markUnknown(String,
+   * String, Instant, boolean)} of no resend).
+   */
+  public boolean markUnknown(String idempotencyKey, String reason, Instant at) {
+    return markUnknown(idempotencyKey, reason, at, false);
+  }
+
+  /**
+   * {@link #markUnknown} by an attempt that found the claim another attempt left. {@code resend}:
+   * the attempt is a resend's (a decided one, or the policy's), so an operator's resend that an
+   * attempt of it claimed ({@link #RESENT_BY}) is held unknown again; an attempt of the first call
+   * never marks a decided send.
+   */
+  public boolean markUnknown(String idempotencyKey, String reason, Instant at, boolean resend) {
+    return collection()
+            .updateOne(
+                Filters.and(
+                    Filters.eq("idempotencyKey", idempotencyKey),
+                    Filters.exists("wamid", false),
+                    undecidedOr(resend ? Filters.exists(RESENT_BY, true) : null)),
+                unknownNow(reason, at))
+            .getMatchedCount()
+        == 1;
+  }
+
+  /**
+   * The message marked unknown: undecided again (a resend an operator chose may be unknown in turn,
+   * its decided {@code delivery} goes so its next hold is recorded and listed) and free for the
+   * next decided resend ({@link #RESENT_BY}). Never written over a hold the run recorded and waits
+   * on ({@code delivery.status: unknown}): a late attempt (a stalled worker's) would hide it from
+   * GET /api/approvals, the run waiting for a decision the API then refuses.
+   */
+  private static Bson unknownNow(String reason, Instant at) {
+    return Updates.combine(
+        Updates.set("status", "unknown"),
+        Updates.unset("delivery"),
+        Updates.unset(RESENT_BY),
+        Updates.set(Messages.AMBIGUOUS, true),
+        Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
+        Updates.currentDate("updatedAt"));
+  }
+
+  /**
+   * The lead's run ended ({@code stage}) with a send of it still unknown and undecided: nobody will
+   * decide it any more (the run that would reconcile it or hold it for an operator is over), so it
+   * leaves the sends held unknown (the approvals card, {@code sales_agent_sends_unknown}) as {@code
+   * delivery.status: abandoned}; its status stays {@code unknown}, what is known of it.
+   */
+  public void abandonUnknown(String leadId, String stage, Instant at) {
+    collection()
+        .updateMany(
+            Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.eq("status", "unknown"),
+                Filters.or(
+                    Filters.exists("delivery", false), Filters.eq("delivery.status", "unknown"))),
+            Updates.set(
+                "delivery",
+                new Document("status", "abandoned")
+                    .append("at", Date.from(at))
+                    .append("why", "the lead's run ended: " + stage)));
+  }
+
+  /**
+   * {@link #markUnknown} by the attempt {@code token} whose own call ended without an answer it
+   * could read: the claim stays, but no call of it is under way any more, so a STOP's fence ({@link
+   * #sendsInFlight}) does not wait for it. False as {@link #markUnknown}, and when the claim is not
+   * this attempt's any more (a decided resend took it over: that attempt decides) or the run holds
+   * the send already (this attempt ran late, after its retry found its claim): nothing marked.
+   */
+  public boolean markUnknownAfterCall(
+      String idempotencyKey, String token, String reason, Instant at) {
+    boolean held =
+        collection()
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("idempotencyKey", idempotencyKey),
+                        Filters.exists("wamid", false),
+                        Filters.eq("sendingBy", token),
+                        undecidedOr(Filters.eq(RESENT_BY, token))),
+                    unknownNow(reason, at))
+                .getMatchedCount()
+            == 1;
+    collection()
+        .updateOne(
+            Filters.and(
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.eq("sendingBy", token)),
+            Updates.unset("sendingSince"));
+    return held;
+  }
+}
