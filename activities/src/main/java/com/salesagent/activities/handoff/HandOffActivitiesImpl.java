@@ -44,6 +44,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
   private final HandOffAttempts attempts;
   private final DecidedAttempts decided;
   private final OwnerAssigner assigner;
+  private final WaitingAssigner waiting;
   private final HandOffReminders reminders;
 
   public HandOffActivitiesImpl(MongoDatabase db, Clock clock) {
@@ -52,6 +53,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
     this.attempts = new HandOffAttempts(db, owners, claims, clock);
     this.decided = new DecidedAttempts(db, owners, clock);
     this.assigner = new OwnerAssigner(db, owners, claims, attempts, decided, clock);
+    this.waiting = new WaitingAssigner(db, owners, claims, attempts, clock);
     this.reminders = new HandOffReminders(db, clock);
   }
 
@@ -97,7 +99,7 @@ public final class HandOffActivitiesImpl implements HandOffActivities {
    * owner's call or by its own workflow.
    */
   public OwnerAssignment assignWaiting(String leadId, String ownerId) {
-    return assigner.assignWaiting(leadId, ownerId);
+    return waiting.assign(leadId, ownerId);
   }
 
   /**

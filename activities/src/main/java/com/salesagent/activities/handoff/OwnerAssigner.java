@@ -294,67 +294,14 @@ final class OwnerAssigner {
   }
 
   private Document definition(String segment) {
+    return definition(db, segment);
+  }
+
+  /** The segment's workflow definition in {@code db} (null: none). */
+  static Document definition(MongoDatabase db, String segment) {
     return new com.salesagent.activities.lead.LeadSegments(
             new com.salesagent.activities.mongo.LeadStore(db))
         .definition(segment);
-  }
-
-  /** See {@link HandOffActivitiesImpl#assignWaiting}. */
-  OwnerAssignment assignWaiting(String leadId, String ownerId) {
-    Document contact = contacts.find(Filters.eq("leadId", leadId)).first();
-    if (contact == null
-        || !"interested".equals(contact.getString("stage"))
-        || contact.getString("ownerId") != null
-        || contact.get(RELEASED_TO_AGENT) != null) {
-      return null; // held, or given back to the agent by its rep: it waits for nobody
-    }
-    Document before = handoffs.find(Filters.eq("_id", leadId)).first();
-    if (before != null && before.getString("ownerId") != null) {
-      return null; // held, or its reassignment under way
-    }
-    String segment =
-        contact.getString("segment") == null ? "default" : contact.getString("segment");
-    HandOffRequest request =
-        new HandOffRequest(
-            leadId,
-            contact.getString("campaignId"),
-            contact.getString("segment"),
-            before == null ? 1 : before.getInteger("attempt", 0) + 1,
-            DecidedAttempts.handOffSla(definition(segment)));
-    for (int turn = 0; turn < 5; turn++) {
-      Document owner =
-          owners.takingSegment(segment).stream()
-              .filter(o -> ownerId.equals(o.getString("_id")))
-              .findFirst()
-              .orElse(null);
-      Instant now = clock.instant();
-      if (owner == null
-          || Owners.offAt(owner, now)
-          || owners.loads(List.of(ownerId), leadId).get(ownerId)
-              >= owner.getInteger("capacity", 0)) {
-        return null;
-      }
-      if (owners.takeTurn(owner, now)) {
-        // The load read above may be stale: the place is claimed atomically (OwnerClaims#claim).
-        OwnerClaims.Claimed claimed = claims.claimTimed(ownerId, leadId, now);
-        if (claimed.place() != OwnerClaims.Place.CLAIMED) {
-          return null;
-        }
-        OwnerAssignment assigned =
-            attempts.assigned(request, owner, now, claimed.at(), contact.get(OWNER_ACCEPTED_AT));
-        if (assigned == HandOffAttempts.OWNER_LEFT) {
-          return null; // made inactive meanwhile
-        }
-        if (assigned == null) {
-          Document decided = handoffs.find(Filters.eq("_id", leadId)).first();
-          if (decided == null || !ownerId.equals(decided.getString("ownerId"))) {
-            claims.release(ownerId, leadId);
-          }
-        }
-        return assigned;
-      }
-    }
-    return null; // the owner's turns are being taken fast: the caller's next call tries again
   }
 
   /**
