@@ -242,7 +242,7 @@ public final class UnfinishedHandOffs {
     if (byHand) {
       // The move's audit entry, as its request would have written it (by the operator who asked),
       // once: only the call that wrote the contact gets here, the API's next move or the run's
-      // retry, whichever finished it.
+      // retry, whichever finished it; the request itself, finding it finished, writes the same id.
       String by = null;
       for (Document entry : decided.getList("history", Document.class, List.of())) {
         if (ownerId.equals(entry.getString("ownerId"))
@@ -251,7 +251,9 @@ public final class UnfinishedHandOffs {
           by = entry.getString("by");
         }
       }
-      audit.insertOne(
+      HandOffAudit.once(
+          audit,
+          HandOffAudit.movedByHand(leadId, request.attempt(), decided.getDate("assignedAt")),
           new Document("action", "handoff_reassigned_by_hand")
               .append("by", by != null ? by : "system")
               .append("leadId", leadId)

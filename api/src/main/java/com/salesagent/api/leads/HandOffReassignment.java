@@ -3,6 +3,7 @@ package com.salesagent.api.leads;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.HandOffAudit;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.UnfinishedHandOffs;
 import com.salesagent.activities.lead.LeadSegments;
@@ -188,8 +189,16 @@ final class HandOffReassignment extends HeldLeadMove {
       }
     }
     claims.confirm(target, leadId);
-    LeadAuditLog.record(
-        store, operator, leadId, "handoff_reassigned_by_hand", holder + " -> " + target, now);
+    // Once per move: another request (the lead's next move) or the run's retry that finished this
+    // move between its two writes audited it already (UnfinishedHandOffs#finish), under this id.
+    LeadAuditLog.recordOnce(
+        store,
+        HandOffAudit.movedByHand(leadId, attempt + 1, Date.from(now)),
+        operator,
+        leadId,
+        "handoff_reassigned_by_hand",
+        holder + " -> " + target,
+        now);
     notifications.emit(
         "lead.handed_off",
         leadId,
