@@ -169,9 +169,10 @@ final class HandOffAttempts {
         Document now2 = contacts.find(Filters.eq("leadId", request.leadId())).first();
         if (now2 != null
             && from.equals(now2.getString("ownerId"))
-            && !java.util.Objects.equals(
-                now2.get(OWNER_ACCEPTED_AT), held.get(OWNER_ACCEPTED_AT))) {
-          // Accepted by its owner as it was reassigned: theirs; the attempt is taken back.
+            && !java.util.Objects.equals(now2.get(OWNER_ACCEPTED_AT), held.get(OWNER_ACCEPTED_AT))
+            && OwnerClaims.active(owners.get(from))) {
+          // Accepted by its owner as it was reassigned: theirs; the attempt is taken back. An owner
+          // made inactive is handed on whatever they accepted (as in acceptedMeanwhile).
           UnfinishedHandOffs.takeBackKept(handoffs, ours(request, ownerId, now), earlier);
           claims.release(ownerId, request.leadId());
           LOG.info(

@@ -342,7 +342,7 @@ public final class OwnerClaims {
   }
 
   /** Whether the owner takes leads now (an inactive one is given none automatically). */
-  static boolean active(Document owner) {
+  public static boolean active(Document owner) {
     return owner != null && Boolean.TRUE.equals(owner.getBoolean("active"));
   }
 

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.HandOffAudit;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.LeadStore;
@@ -25,6 +26,17 @@ import org.bson.conversions.Bson;
  * {@link LeadConversation}): the hand-off is accepted, a lead nobody owned gets its owner, the take
  * is audited and the lead's run told ({@code ownerAction}: the SLA is met, the lead is in
  * conversation). A lead taken already answers as taken before, unchanged.
+ *
+ * <p>What a take guarantees, whatever runs at once or dies between its writes: the lead's contact
+ * and its hand-off do not end naming different reps. A lead nobody held: the hand-off is written
+ * first (accepted, naming the rep, only as read), then the contact (only while it names nobody); a
+ * hand-off accepted by a rep whose contact names nobody is such a take not yet finished, which the
+ * lead's next take (the retry, another rep's) finishes first ({@link UnfinishedAcceptances}: the
+ * contact names the rep, or the hand-off is put back). A lead its rep holds: the contact is marked
+ * first (only while it names them), then the hand-off, the mark taken back when the hand-off
+ * changed. The rep is checked active after the first write too (a deactivation between the check
+ * and the writes): refused, the writes taken back. Audited once per take ({@link
+ * com.salesagent.activities.handoff.HandOffAudit#accepted}).
  */
 final class HandOffAcceptance {
   /** Who took the lead, and whether it was taken before (nothing written, nothing signalled). */
@@ -36,6 +48,7 @@ final class HandOffAcceptance {
   private final Function<String, LeadWorkflow> lead;
   private final Clock clock;
   private final MongoCollection<Document> handoffs;
+  private final UnfinishedAcceptances unfinished;
 
   HandOffAcceptance(
       LeadStore store, Owners owners, Function<String, LeadWorkflow> lead, Clock clock) {
@@ -45,6 +58,7 @@ final class HandOffAcceptance {
     this.lead = lead;
     this.clock = clock;
     this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    this.unfinished = new UnfinishedAcceptances(store, owners, claims, lead);
   }
 
   /**
@@ -62,6 +76,14 @@ final class HandOffAcceptance {
           "a lead is taken once it was handed off (it showed interest or needs a person)",
           List.of(new FieldError("leadId", "stage " + stage)));
     }
+    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    if (UnfinishedAcceptances.unfinished(contact, handoff)) {
+      // An earlier take whose request died between its hand-off and contact writes (this one's
+      // own first run, or another's): finished first, then this take goes on from there.
+      unfinished.finish(operator, leadId, contact, handoff, clock.instant());
+      contact = requireLive(leadId);
+      handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    }
     String holder = contact.getString("ownerId");
     if (holder != null && named != null && !holder.equals(named)) {
       // Another rep's lead: the run keeps its owner (its SLA, its load, its notifications), so a
@@ -77,7 +99,6 @@ final class HandOffAcceptance {
                       + ActingOwner.of(owners, operator, holder, contact).label()
                       + "; write to it to answer it, or ask its owner")));
     }
-    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
     if ("in_conversation".equals(stage)
         || "meeting_booked".equals(stage)
         || (handoff != null && "accepted".equals(handoff.getString("status")))) {
@@ -91,11 +112,19 @@ final class HandOffAcceptance {
     if (acting != null && !Boolean.TRUE.equals(acting.getBoolean("active"))) {
       // Made inactive since the lead was offered to them: their late acceptance would keep it (its
       // mark beats a reassignment's contact write) or give it to them, yet their hand-on passes
-      // them by. Nothing is written: the lead goes on as for any rep who left (handed on).
-      throw new ApiException(
-          409,
-          "the owner is inactive: the lead is handed on to another",
-          List.of(new FieldError("ownerId", ownerId + " is inactive")));
+      // them by. Nothing is written: the lead goes on as for any rep who left (handed on). Read
+      // again after the first write (a deactivation between this read and the writes).
+      throw inactive(ownerId);
+    }
+    if (holder == null
+        && ownerId != null
+        && handoff != null
+        && handoff.getString("ownerId") != null
+        && !ownerId.equals(handoff.getString("ownerId"))) {
+      // A lead nobody holds whose hand-off names another rep: the run's attempt for them is
+      // between its writes (or its worker died there; its retry finishes it). Theirs: nothing
+      // is written.
+      throw changedAsTaken();
     }
     Instant now = clock.instant();
     List<Bson> accepted =
@@ -132,54 +161,58 @@ final class HandOffAcceptance {
             "the lead was handed to another owner meanwhile: load it again",
             List.of(new FieldError("leadId", "its owner changed as it was taken")));
       }
+      if (acting != null && !OwnerClaims.active(owners.get(ownerId))) {
+        // Made inactive since the check above: read after the mark, so a deactivation this read
+        // misses comes after it, and its hand-on (which moves an inactive rep's lead whatever they
+        // accepted) reads the mark. The mark is taken back, nothing else was written.
+        unmark(leadId, now, markBefore);
+        throw inactive(ownerId);
+      }
     }
-    Instant assignedAt = null; // the contact's owner written here (a lead nobody held): when
-    if (contact.getString("ownerId") == null && ownerId != null) {
+    if (holder == null && ownerId != null) {
       // A lead nobody had (no owner was free): the owner who takes it is its owner from now, as
       // the workflow makes it; without this the contact and the Hand-offs queue said unassigned.
       // A person's choice, not checked against their capacity, but claimed on it (OwnerClaims#hold)
-      // first, so an assignment to them running meanwhile counts it.
-      // Its assignment time is the claim's, on MongoDB's clock as the claims it is compared with.
-      assignedAt = claims.holdTimed(ownerId, leadId, now).at();
-      long owned =
-          store
-              .contacts()
-              .updateOne(
-                  Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", null)),
-                  Updates.combine(
-                      Updates.set("ownerId", ownerId),
-                      Updates.set("ownerAssignedAt", Date.from(assignedAt))))
-              .getMatchedCount();
-      if (owned == 0) {
-        // Another owner's meanwhile (the run's attempt wrote its contact): not theirs, and its
-        // hand-off is not marked accepted by them, nor made theirs; nothing else was written.
-        claims.release(ownerId, leadId);
+      // first, so an assignment to them running meanwhile counts it; its assignment time is the
+      // claim's, on MongoDB's clock as the claims it is compared with. The hand-off is written
+      // first, as the claim (only as read: of two takers, or a taker and the run's next attempt,
+      // one wins; the run takes back an attempt written over an accepted hand-off), then the
+      // contact: UnfinishedAcceptances, which the lead's next take runs if this request dies
+      // between the two.
+      Instant assignedAt = claims.holdTimed(ownerId, leadId, now).at();
+      if (handoff != null) {
+        accepted.add(Updates.set("ownerId", ownerId));
+        accepted.add(Updates.addToSet("owners", ownerId));
+        if (handoffs.updateOne(asRead(leadId, handoff), Updates.combine(accepted)).getMatchedCount()
+            == 0) {
+          // Changed since it was read (another take, the run's attempt): nothing was written.
+          claims.release(ownerId, leadId);
+          throw changedAsTaken();
+        }
+      }
+      UnfinishedAcceptances.Outcome done =
+          unfinished.complete(
+              operator,
+              leadId,
+              ownerId,
+              actor.label(),
+              Date.from(now),
+              assignedAt,
+              handoff == null ? new Document() : handoff);
+      if (done == UnfinishedAcceptances.Outcome.INACTIVE) {
+        throw inactive(ownerId);
+      }
+      if (done == UnfinishedAcceptances.Outcome.MOVED) {
         throw changedAsTaken();
       }
-      claims.confirm(ownerId, leadId);
-      accepted.add(Updates.set("ownerId", ownerId));
-      accepted.add(Updates.addToSet("owners", ownerId));
+      return new Taken(ownerId, false);
     }
     if (handoff == null) {
       // No hand-off written (nothing to mark accepted): the contact and the run say it.
     } else if (holder == null) {
-      // Only on the hand-off as read (the queue's, nobody's): an attempt the run decided since for
-      // another rep is not marked accepted, nor made this owner's, behind its back.
+      // Taken by nobody named (an operator on a lead nobody holds): only on the hand-off as read.
       if (handoffs.updateOne(asRead(leadId, handoff), Updates.combine(accepted)).getMatchedCount()
           == 0) {
-        // The contact's owner written above is taken back while still this one's, with its claim;
-        // nothing else was written, audited or signalled.
-        if (assignedAt != null) {
-          store
-              .contacts()
-              .updateOne(
-                  Filters.and(
-                      Filters.eq("leadId", leadId),
-                      Filters.eq("ownerId", ownerId),
-                      Filters.eq("ownerAssignedAt", Date.from(assignedAt))),
-                  Updates.combine(Updates.unset("ownerId"), Updates.unset("ownerAssignedAt")));
-          claims.release(ownerId, leadId);
-        }
         throw changedAsTaken();
       }
     } else {
@@ -200,15 +233,7 @@ final class HandOffAcceptance {
         // Changed since it was read: the mark is taken back (a move that read the contact before
         // it then writes; one that read it after has written or writes its own) and nothing else
         // was written, audited or signalled.
-        store
-            .contacts()
-            .updateOne(
-                Filters.and(
-                    Filters.eq("leadId", leadId),
-                    Filters.eq(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, Date.from(now))),
-                markBefore == null
-                    ? Updates.unset(HandOffActivitiesImpl.OWNER_ACCEPTED_AT)
-                    : Updates.set(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, markBefore));
+        unmark(leadId, now, markBefore);
         throw changedAsTaken();
       }
       if (unfinishedMove) {
@@ -223,9 +248,36 @@ final class HandOffAcceptance {
             now);
       }
     }
-    LeadAuditLog.record(store, operator, leadId, "handoff_accepted", ownerId, now);
+    LeadAuditLog.recordOnce(
+        store,
+        HandOffAudit.accepted(leadId, Date.from(now)),
+        operator,
+        leadId,
+        "handoff_accepted",
+        ownerId,
+        now);
     lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
     return new Taken(ownerId, false);
+  }
+
+  /** The acceptance's mark written at {@code now} taken back, while it is still there. */
+  private void unmark(String leadId, Instant now, Object markBefore) {
+    store
+        .contacts()
+        .updateOne(
+            Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.eq(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, Date.from(now))),
+            markBefore == null
+                ? Updates.unset(HandOffActivitiesImpl.OWNER_ACCEPTED_AT)
+                : Updates.set(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, markBefore));
+  }
+
+  private static ApiException inactive(String ownerId) {
+    return new ApiException(
+        409,
+        "the owner is inactive: the lead is handed on to another",
+        List.of(new FieldError("ownerId", ownerId + " is inactive")));
   }
 
   /** The lead's hand-off as read: its owner (none), attempt and status, not written since. */
