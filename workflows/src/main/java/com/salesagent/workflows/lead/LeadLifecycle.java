@@ -46,6 +46,14 @@ final class LeadLifecycle implements LeadWorkflow {
    */
   static final String LOCAL_LEAD_STEPS = "local-lead-steps";
 
+  /**
+   * Version 1: a reply that lands while the lifecycle acts on the lead's reply before it (the
+   * interest or the hand-off being recorded, slowly when MongoDB is) is acted on next (an
+   * interested lead's "how much?": the conversation goes on). Before, the loop went on to end the
+   * lead replied on it: an interested lead, its hand-off wanted, ended as a plain reply.
+   */
+  static final String REPLY_WHILE_ACTING = "reply-while-acting";
+
   /** People's messages waiting to go out at once, at most (more are dropped: a runaway client). */
   static final int MAX_PENDING_REPLIES = 20;
 
@@ -203,15 +211,39 @@ final class LeadLifecycle implements LeadWorkflow {
     followUps.policy(policy);
   }
 
+  /**
+   * A reply that landed while the loop acted on the one before ({@code actedOn}: its record, its
+   * hand-off), and stands (nothing outranks it): from version 1 of {@link #REPLY_WHILE_ACTING} the
+   * loop acts on it next, as on one a moment later.
+   */
+  private boolean newerReply(String actedOn) {
+    return run.replied
+        && run.endedBy == Stage.REPLIED
+        && !run.optedOut
+        && !run.stopped
+        && run.requestedOutcome == null
+        && run.lastReplyMessageId != null
+        && !run.lastReplyMessageId.equals(actedOn)
+        && Workflow.getVersion(REPLY_WHILE_ACTING, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+  }
+
   /** The follow-up policy of the segment, until an outcome. */
   private void sequence() {
     while (true) {
+      String actedOn = run.lastReplyMessageId;
+      boolean acted = true;
       if (afterTheReply.interestedReply()) {
         followUps.snoozeAnswered();
         afterTheReply.interested();
       } else if (afterTheReply.personReply()) {
         followUps.snoozeAnswered();
         afterTheReply.toPerson();
+      } else {
+        acted = false;
+      }
+      if (acted && newerReply(actedOn)) {
+        continue;
       }
       if (stages.finishIfEnded()) {
         ends.repliedAfterTheStop();

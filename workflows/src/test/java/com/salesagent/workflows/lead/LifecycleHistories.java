@@ -764,6 +764,35 @@ final class LifecycleHistories {
     // Recorded with version 1 of "message-with-outcome": the same; the message reopens the lost
     // lead in place, handed to ana, who converts it.
     SCENARIOS.put("lost-with-message", LifecycleHistories::lostWithMessage);
+    // Recorded before version 1 of "reply-while-acting": "how much?" lands while the lead's
+    // interest is recorded (slowly): the run ends replied.
+    SCENARIOS.put("reply-while-acting-before-version", LifecycleHistories::replyWhileActing);
+    // Recorded with version 1: the same; the conversation goes on, handed to ana, converted.
+    SCENARIOS.put("reply-while-acting", LifecycleHistories::replyWhileActing);
+  }
+
+  /**
+   * An interested lead's second message ("question") inside its "interested" record (1.5 s, the
+   * workflow task timeout 1 s). A run still live a minute later is converted by ana.
+   */
+  private static void replyWhileActing(Harness h) {
+    h.fake.owners.add("ana");
+    h.workflowTaskTimeout = Duration.ofSeconds(1);
+    h.start();
+    h.sends(1);
+    h.fake.slowlyDuringRecord(
+        e -> "interested".equals(e.type()),
+        () ->
+            h.current()
+                .inboundMessage(
+                    new InboundMessageSignal(
+                        "in-2", h.fake.wamid(0), "text", h.now(), "question", null)));
+    interestedReply(h);
+    h.env.sleep(Duration.ofMinutes(1));
+    if (!h.state().stage().terminal()) {
+      h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+    }
+    h.result();
   }
 
   /**
