@@ -119,7 +119,9 @@ public final class OptOutDetector {
         Clause clause = clauses.get(i);
         String c = clause.text();
         Clause next = i + 1 < clauses.size() ? clauses.get(i + 1) : null;
-        if (anyMatch(OptOutPhrases.CLAUSE_PHRASES, c) || stopSentence(clause, next)) {
+        if (anyMatch(OptOutPhrases.CLAUSE_PHRASES, c)
+            || stopSentence(clause, next)
+            || dontTextMeSentence(clause)) {
           return true;
         }
         // a sign-off after the stop does not hide it: "Hi, STOP. Thanks"
@@ -199,6 +201,16 @@ public final class OptOutDetector {
         && (OptOutKeywords.STOP_SENTENCE.matcher(c).matches()
             || (clause.endsSentence() && OptOutKeywords.STOP_IT_SENTENCE.matcher(c).matches()));
   }
+
+  /**
+   * "Don't text me" ending its sentence: read as a clause, as the normalised text has no full stops
+   * and took the next sentence for a time ("Don't text me. At night or any other time.").
+   */
+  private static boolean dontTextMeSentence(Clause clause) {
+    return clause.endsSentence() && DONT_US_ENDS.matcher(clause.text()).matches();
+  }
+
+  private static final Pattern DONT_US_ENDS = Pattern.compile(OptOutStopUs.DONT_US_ENDS);
 
   private static boolean anyMatch(List<Pattern> patterns, String text) {
     return patterns.stream().anyMatch(p -> p.matcher(text).matches());

@@ -33,6 +33,13 @@ final class OptOutPhrases {
                   + OptOutStopUs.NOT_A_TIME
                   + ".*"),
           Pattern.compile(".*" + OptOutStopUs.NEVER_TEXT + ".*"),
+          // with a no, a time after it limits nothing: "Don't text me at work or at home. Not
+          // interested"
+          Pattern.compile(
+              OptOutStopUs.A_NO
+                  + "(.*"
+                  + OptOutStopUs.DONT_US
+                  + "|.*\\b(do not|don'?t) (contact|message|text|email) me\\b).*"),
           // Russian: off the mailing list, named ("Удалите меня из рассылки")
           Pattern.compile(
               "(.* )?(удалите|удали|уберите|убери|исключите|исключи|отпишите|отпиши) (меня|мои"
@@ -44,7 +51,7 @@ final class OptOutPhrases {
                   // not limited to a time: "Don't text me after 6pm" (as "stop texting me at
                   // night")
                   + "|(do not|don'?t) (contact|message|text|email) me"
-                  + OptOutStopUs.NOT_A_TIME
+                  + OptOutStopUs.DONT_TIME
                   + "|no more messages"
                   // "stop bothering / texting me" only as a clause of its own (CLAUSE_PHRASES):
                   // not "My kids won't stop texting me" or "I can't stop sending memes lol"

@@ -111,6 +111,52 @@ final class OptOutStopUs {
           + "|evening)|on (weekends?|the weekend|weekdays|sundays?|saturdays?|holidays?|mondays?"
           + "|tuesdays?|wednesdays?|thursdays?|fridays?))\\b)";
 
+  /** A time of day, a part of a day or of a week, or a weekday: "6pm", "9", "noon", "night". */
+  private static final String TIME_WORD =
+      "(\\d+\\w*|noon|midday|midnight|dark|bedtime|lunch|lunchtime|dinner|dinnertime|breakfast"
+          + "|(the )?(morning|evening|afternoon|night|weekend|weekday)s?|work|school"
+          + "|(work|working|business|office|school) hours|hours"
+          + "|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)";
+
+  /**
+   * What limits "don't text me" to a time, right after it: a clock time or a part of a day or week
+   * ("after 6pm", "before 9am", "at night", "on weekends", "during work hours", "while I'm
+   * driving", "between 12 and 2"). Not "at any time", "at this number", "after this", "after
+   * today", "until I message you" nor "when you have offers": the matching runs on a normalised
+   * text with no full stops, so a wider limit took the next sentence for one ("Don't text me. At
+   * this point it's harassment").
+   */
+  static final String DONT_TIME =
+      "(?! ((at|after|before|until|till|til|past|from|by) "
+          + TIME_WORD
+          + "|during(?! any\\b)|while(?! any\\b)|between "
+          + TIME_WORD
+          + "|so early|so late|this early|this late|in the (morning|evening|afternoon|night)"
+          + "|every (night|morning|evening|weekend)|(on )?(the )?weekends?|(on )?weekdays"
+          + "|(on )?(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)"
+          + "|on (the )?holidays?)\\b)";
+
+  /**
+   * "Don't text / contact / message / email me" (and "never text me again", "do not text this
+   * number"), a wish put to us: not a statement ("You never text me back", "I don't text this
+   * number").
+   */
+  static final String DONT_US =
+      "\\b(?<!\\b(i|we|you|u|they|he|she|who|why|would|will|did|do|does|people|just|can|could) )"
+          + "(never( ever)?|(do not|don'?t)( ever)?) (text|txt|message|msg|contact|email|e-mail"
+          + "|sms|whatsapp) (me|us|this number|my number|this phone)"
+          + "( (ever )?again| anymore| any more| ever)?+\\b";
+
+  /**
+   * "Don't text me" whose sentence ends right after it (maybe with "again", "please" or thanks): a
+   * stop whatever the next sentence says ("Don't text me. At night or any other time."); not a
+   * statement ("I don't text this number").
+   */
+  static final String DONT_US_ENDS =
+      "^(.* )?(?<!\\b(i|we|you|u|they|he|she|who|people) )(do not|don'?t)( ever)? (text|txt|message"
+          + "|msg|contact|email|e-mail|sms|whatsapp) (me|us|this number|my number|this phone)"
+          + "( (ever )?again| anymore| any more| ever)?( (please|pls|thanks|thank you|ok|okay))*$";
+
   /**
    * What makes "stop texting me" a wish to hear less often, not a stop: "Can you stop texting me so
    * often?", "Can you stop texting me every day? Once a week is fine"; not "so much" or "all the
@@ -142,10 +188,5 @@ final class OptOutStopUs {
    * me": a wish put to us, not a statement ("You never text me back", "I don't text this number")
    * nor a time ("Don't text this number after 6pm, call me instead").
    */
-  static final String NEVER_TEXT =
-      "\\b(?<!\\b(i|we|you|u|they|he|she|who|why|would|will|did|do|does|people|just|can|could) )"
-          + "(never( ever)?|(do not|don'?t)( ever)?) (text|txt|message|msg|contact|email|e-mail"
-          + "|sms|whatsapp) (me|us|this number|my number|this phone)"
-          + "( (ever )?again| anymore| any more| ever)?+\\b"
-          + NOT_A_TIME;
+  static final String NEVER_TEXT = DONT_US + DONT_TIME;
 }

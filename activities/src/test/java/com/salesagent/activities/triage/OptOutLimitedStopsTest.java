@@ -1,0 +1,60 @@
+package com.salesagent.activities.triage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Opt-outs that a limit read too widely made replies (review 10): "don't contact me" taken as
+ * limited to a time by "at any time", "after this" or a next sentence; a STOP at the end of a list
+ * of complaints taken for a list's step; and REVOKE, a carrier keyword, taken as a stop in ordinary
+ * talk about quotes and links.
+ */
+class OptOutLimitedStopsTest {
+  /**
+   * "Don't contact me" with no time after it in its sentence: "any time", "this number", "after
+   * this".
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Do not contact me at any time",
+        "Please do not contact me at any time in the future.",
+        "Don't contact me at any time, I'm not interested",
+        "Do not text me at any point, I'm not interested",
+        "Don't contact me at any of my numbers",
+        "Do not contact me at this or any other number",
+        "Do not contact me at this email or this phone",
+        "Don't message me at my work number or any other number",
+        "Don't text me at whatsapp anymore",
+        "Don't email me at any address",
+        "Don't text me at work or at home. Not interested",
+        "Please don't contact me after this message",
+        "Don't text me after this.",
+        "Don't contact me after today. Not interested",
+        "don't contact me when you have new offers, I'm not interested",
+        "Don't message me until I message you. Which will be never.",
+        "Don't text me. At this point it's harassment",
+        "Do not contact me. After this message I'm blocking you.",
+        "Don't text me. At night or any other time."
+      })
+  void dontContactMeWithNoTimeAfterItIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /** "Don't text me" limited to a time right after it, in its sentence: a reply. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Don't text me after 6pm",
+        "Please don't message me before 9am",
+        "Don't text me on weekends",
+        "Don't text me during work hours",
+        "Don't text me while I'm driving",
+        "Don't text me between 12 and 2"
+      })
+  void dontTextMeLimitedToATimeIsAReply(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+}
