@@ -1,7 +1,5 @@
 package com.salesagent.activities.triage;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,11 +7,14 @@ import java.util.regex.Pattern;
  * A numbered or bulleted list of steps, for {@link OptOutDetector}: "1. Start the engine\n2.
  * Stop\n3. Check the oil" lists a stop as a step, and says no stop. A line that is a list item ("2.
  * Stop", "2) Stop", "(2) Stop", "- Stop", "* Stop", "• Stop") and is nothing but a stop keyword is
- * left out of what is read when the message has at least two other list items that are steps:
- * neither a stop keyword nor a no ("1. Who is this?\n2. Stop\n3. Not interested" stays a stop).
- * Conservative, as a missed STOP is worse than a false one: a stop alone ("Stop", "1. Stop"), a
- * STOP line with no list mark at the message's start or end, a list with one other step ("1. Not
- * interested\n2. Stop") and a stop phrase in a list ("3. Stop texting me") all stay stops.
+ * left out of what is read when it is the message's only stop line, a step comes after it in its
+ * list and the list has at least two steps: items that are neither a stop keyword nor a no ("1. Who
+ * is this?\n2. Stop\n3. Not interested" stays a stop). Conservative, as a missed STOP is worse than
+ * a false one: a stop alone ("Stop", "1. Stop"), a stop as a list's last line ("1. Pricing\n2.
+ * Demo\n3. STOP", a list of complaints or answers), a list with two stop lines ("1. Nope\n2. Not
+ * now\n3. STOP\n4. STOP"), a list with one other step ("1. Not interested\n2. Stop") and a stop
+ * phrase in a list ("3. Stop texting me") all stay stops; a message longer than {@value #LIST_TEXT}
+ * characters is not read for lists (a megabyte of list lines took over a second).
  */
 final class OptOutLists {
   private OptOutLists() {}
@@ -35,37 +36,60 @@ final class OptOutLists {
 
   private static final Pattern LINE_BREAK = Pattern.compile("[\\n\\r\\u0085\\u2028\\u2029]");
 
-  /** The text without the stops that are steps of a list (each such line left empty). */
+  /** The longest text whose lists are read (a longer one is read with its stops). */
+  static final int LIST_TEXT = OptOutDetector.CLAUSE_TEXT;
+
+  /**
+   * The text without the stop that is a step of a list (its line left empty): the one stop line of
+   * the message, with a step after it in the same list (a run of list lines, blank lines between
+   * them allowed) and at least {@value #OTHER_STEPS} steps in that list. A stop ending a list of
+   * complaints or answers ("1. Pricing\n2. Demo\n3. STOP") and a list with two stop lines stay
+   * stops.
+   */
   static String withoutStepStops(String text) {
-    if (!LINE_BREAK.matcher(text).find()) {
+    if (text.length() > LIST_TEXT || !LINE_BREAK.matcher(text).find()) {
       return text;
     }
-    List<int[]> stops = new ArrayList<>();
+    int stopStart = -1;
+    int stopEnd = -1;
+    int stopLines = 0;
     int steps = 0;
+    boolean step = false;
     Matcher line = LINE.matcher(text);
     Matcher item = ITEM.matcher(text);
     while (line.find()) {
+      if (line.group().isBlank()) {
+        continue;
+      }
       item.region(line.start(), line.end());
       if (!item.matches()) {
+        if (step) {
+          // the list with the stop ended with a step after it
+          break;
+        }
+        // a line of its own ends the list: a stop before it was its last line
+        if (stopLines > 0) {
+          return text;
+        }
+        steps = 0;
         continue;
       }
       String content = OptOutText.normalise(item.group(1));
       if (OptOutKeywords.ALONE.matcher(content).matches()
           || OptOutKeywords.STOP_CLAUSE.matcher(content).matches()) {
-        stops.add(new int[] {line.start(), line.end()});
+        if (++stopLines > 1) {
+          return text;
+        }
+        stopStart = line.start();
+        stopEnd = line.end();
       } else if (!content.isEmpty() && !OptOutKeywords.REFUSAL.matcher(content).matches()) {
         steps++;
+        step |= stopLines > 0;
       }
     }
-    if (stops.isEmpty() || steps < OTHER_STEPS) {
+    if (!step || steps < OTHER_STEPS) {
       return text;
     }
-    StringBuilder out = new StringBuilder(text.length());
-    int done = 0;
-    for (int[] stop : stops) {
-      out.append(text, done, stop[0]);
-      done = stop[1];
-    }
-    return out.append(text, done, text.length()).toString();
+    return text.substring(0, stopStart) + text.substring(stopEnd);
   }
 }

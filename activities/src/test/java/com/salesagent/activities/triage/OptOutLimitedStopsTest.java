@@ -57,4 +57,31 @@ class OptOutLimitedStopsTest {
   void dontTextMeLimitedToATimeIsAReply(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /**
+   * A stop as the last line of a list, or a list with two stops: complaints or answers, not steps.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "1. This is the third message this week\n2. I don't want your product\n3. STOP",
+        "• Who are you\n• Where did you get my number\n• Why do you keep texting\n• STOP",
+        "Reasons I'm not buying:\n1. Too expensive\n2. Already have a supplier\n3. Stop",
+        "1. Nope\n2. Not now\n3. STOP\n4. STOP",
+        "1. Yes\n2. No\n3. Stop",
+        "1. Keine Zeit\n2. Kein Bedarf\n3. Stopp",
+        "1. Pricing\n2. Demo\n3. STOP",
+        "1. nope\n2. nope\n3. STOP\n\nThanks"
+      })
+  void aStopEndingAListIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /** A stop between steps of a list is one of its steps. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"1. Start the engine\n2. Stop\n3. Check the oil", "1. Go\n2. Stop\n3. Go"})
+  void aStopBetweenStepsIsAReply(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
