@@ -11,22 +11,22 @@ import java.util.regex.Pattern;
  * look-alike letters as Latin ones). Two kinds, accents and case ignored:
  *
  * <ul>
- *   <li>a keyword that means stop only alone ("STOP", "REVOKE", "para", "basta", "sair", "arrêtez",
- *       "STOPP", "austragen", "отписаться", "退订"; the carriers' "TD" only as the whole message),
- *       maybe said again ("STOP STOP"), in any width or styled letters ("ＳＴＯＰ", "𝐒𝐓𝐎𝐏", "ꜱᴛᴏᴘ",
- *       "🆂🆃🅾🅿", "SТОР" with Cyrillic letters), as the message's first sentence or clause (the
- *       stop sign "🛑" only as the whole message), maybe with "please" or "thanks": "STOP. I'm not
- *       interested" and "Basta, gracias" are opt-outs, but "End of next week works better" and
- *       "Para quando seria a conversa?" are ordinary replies (they were opt-outs, and the
- *       interested lead's number was suppressed for good); a word that means only stop with "it",
- *       "this" or "now" as the whole first sentence ("STOP IT. Not interested", ended by ". ! ?" or
- *       the text's end, not by a comma: "Stop it, you're making me blush" is none), or as the last
- *       clause with words but thanks or a sign-off ("Hi, STOP. Thanks"), maybe run on after a
- *       greeting, a please or a no ("not interested stop", "I said stop": {@link
- *       OptOutKeywords#RUN_ON_STOP}); stretched ("stooop") or with "svp" or "per favore" too; a
- *       word that means only stop (not "стоп") at the start of any later sentence ("No thanks.
- *       STOP, not interested", "Hi. STOP. I never signed up"), not after a comma ("Wait, stop, I
- *       meant Tuesday");
+ *   <li>a keyword that means stop only alone ("STOP", "para", "basta", "sair", "arrêtez", "STOPP",
+ *       "austragen", "отписаться", "退订"; the carriers' "TD" and "REVOKE" only as the whole
+ *       message), maybe said again ("STOP STOP"), in any width or styled letters ("ＳＴＯＰ",
+ *       "𝐒𝐓𝐎𝐏", "ꜱᴛᴏᴘ", "🆂🆃🅾🅿", "SТОР" with Cyrillic letters), as the message's first
+ *       sentence or clause (the stop sign "🛑" only as the whole message), maybe with "please" or
+ *       "thanks": "STOP. I'm not interested" and "Basta, gracias" are opt-outs, but "End of next
+ *       week works better" and "Para quando seria a conversa?" are ordinary replies (they were
+ *       opt-outs, and the interested lead's number was suppressed for good); a word that means only
+ *       stop with "it", "this" or "now" as the whole first sentence ("STOP IT. Not interested",
+ *       ended by ". ! ?" or the text's end, not by a comma: "Stop it, you're making me blush" is
+ *       none), or as the last clause with words but thanks or a sign-off ("Hi, STOP. Thanks"),
+ *       maybe run on after a greeting, a please or a no ("not interested stop", "I said stop":
+ *       {@link OptOutKeywords#RUN_ON_STOP}); stretched ("stooop") or with "svp" or "per favore"
+ *       too; a word that means only stop (not "стоп") at the start of any later sentence ("No
+ *       thanks. STOP, not interested", "Hi. STOP. I never signed up"), not after a comma ("Wait,
+ *       stop, I meant Tuesday");
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
  *       characters (of a longer one, in its first and its last {@value OptOutWindows#SPAN}
  *       characters, taken to the end of the clause the cut falls in within {@value

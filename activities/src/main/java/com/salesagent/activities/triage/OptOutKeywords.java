@@ -15,8 +15,6 @@ final class OptOutKeywords {
           + "|sair|parar|cancelar|nao quero mais|descadastrar"
           + "|arret|arrete|arretez|arreter|desabonner|desinscrire"
           + "|stopp|abmelden|abbestellen|austragen|spam"
-          // the carriers' keyword for consent withdrawn, as STOP
-          + "|revoke"
           // Russian "unsubscribe", Chinese "unsubscribe" (the carriers' keyword) and "cancel the
           // subscription"; not Russian "стоп", which is also "wait" (ONLY_STOP)
           + "|отписаться|退订|取消订阅)";
@@ -69,7 +67,7 @@ final class OptOutKeywords {
    */
   private static final String STOP_WORD =
       "(stop all|stop|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
-          + "|desinscrire|abmelden|abbestellen|austragen|descadastrar|revoke|отписаться|退订|取消订阅)";
+          + "|desinscrire|abmelden|abbestellen|austragen|descadastrar|отписаться|退订|取消订阅)";
 
   /**
    * What may come before a word that means only stop in a sentence run on with no stop: a greeting,
@@ -137,9 +135,12 @@ final class OptOutKeywords {
 
   /**
    * A carrier keyword that means stop only as the whole message: "TD" (and not "TD Bank", "TD, can
-   * you call me?").
+   * you call me?"); "REVOKE", the carriers' keyword for consent withdrawn, maybe with please or
+   * thanks (not "Please revoke. The old quote had the wrong VAT", "Revoke, revise, resend - that's
+   * our approval flow"; "revoke my consent" is a phrase).
    */
-  static final Pattern WHOLE_MESSAGE = Pattern.compile("^td$");
+  static final Pattern WHOLE_MESSAGE =
+      Pattern.compile("^(td|(please |pls )?revoke(?: revoke)*+( please| thanks| thank you)?)$");
 
   /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
   private static final String SIGN_OFF_WORD =

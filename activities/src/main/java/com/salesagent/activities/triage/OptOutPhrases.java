@@ -40,6 +40,8 @@ final class OptOutPhrases {
                   + "(.*"
                   + OptOutStopUs.DONT_US
                   + "|.*\\b(do not|don'?t) (contact|message|text|email) me\\b).*"),
+          // the carriers' REVOKE at the end of a message that says no: "Not interested. REVOKE"
+          Pattern.compile(OptOutStopUs.A_NO + ".*\\brevoke( please| thanks| thank you)?"),
           // Russian: off the mailing list, named ("Удалите меня из рассылки")
           Pattern.compile(
               "(.* )?(удалите|удали|уберите|убери|исключите|исключи|отпишите|отпиши) (меня|мои"
@@ -53,6 +55,10 @@ final class OptOutPhrases {
                   + "|(do not|don'?t) (contact|message|text|email) me"
                   + OptOutStopUs.DONT_TIME
                   + "|no more messages"
+                  // the carriers' REVOKE said with what it revokes: "I revoke my consent"
+                  + "|"
+                  + NOT_NEGATED
+                  + "revoke (my |our |all |the )?(consent|permission|opt-in|opt in)"
                   // "stop bothering / texting me" only as a clause of its own (CLAUSE_PHRASES):
                   // not "My kids won't stop texting me" or "I can't stop sending memes lol"
                   // "write", as escribir, escrever, schreiben and écrire are read; "don't write to

@@ -84,4 +84,31 @@ class OptOutLimitedStopsTest {
   void aStopBetweenStepsIsAReply(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /** REVOKE alone or after a no, or consent revoked. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "REVOKE",
+        "Revoke consent",
+        "I revoke my consent",
+        "Not interested. REVOKE",
+        "No thanks. REVOKE"
+      })
+  void revokeAloneOrOfConsentIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /** "Revoke" in talk about a quote or a flow, or consent not revoked. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "I don't revoke my consent",
+        "Please revoke. The old quote had the wrong VAT",
+        "Revoke, revise, resend - that's our approval flow",
+        "Revoke? No, keep the quote open"
+      })
+  void revokeInOrdinaryTalkIsAReply(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
