@@ -121,7 +121,9 @@ public final class OptOutDetector {
         Clause next = i + 1 < clauses.size() ? clauses.get(i + 1) : null;
         if (anyMatch(OptOutPhrases.CLAUSE_PHRASES, c)
             || stopSentence(clause, next)
-            || dontTextMeSentence(clause)) {
+            || dontTextMeSentence(clause)
+            || (OptOutPhrases.NO_ME_ESCRIBAN.matcher(c).matches()
+                && !OptOutPhrases.CALL_OR_OTHER.matcher(t).matches())) {
           return true;
         }
         // a sign-off after the stop does not hide it: "Hi, STOP. Thanks"
@@ -207,10 +209,18 @@ public final class OptOutDetector {
    * and took the next sentence for a time ("Don't text me. At night or any other time.").
    */
   private static boolean dontTextMeSentence(Clause clause) {
-    return clause.endsSentence() && DONT_US_ENDS.matcher(clause.text()).matches();
+    return clause.endsSentence()
+        && (DONT_US_ENDS.matcher(clause.text()).matches()
+            || PT_ENDS.matcher(clause.text()).matches());
   }
 
   private static final Pattern DONT_US_ENDS = Pattern.compile(OptOutStopUs.DONT_US_ENDS);
+
+  /** Portuguese "Não quero receber mensagens" ending its sentence ("... Nas próximas semanas"). */
+  private static final Pattern PT_ENDS =
+      Pattern.compile(
+          "^(.* )?(?<!\\b(voce|ele|ela|eles|elas|ninguem) )nao (quero|desejo) receber (mais )?"
+              + "(mensagens|msgs|promocoes|propagandas?)( (de voces|obrigad[oa]|por favor|pf))*$");
 
   private static boolean anyMatch(List<Pattern> patterns, String text) {
     return patterns.stream().anyMatch(p -> p.matcher(text).matches());

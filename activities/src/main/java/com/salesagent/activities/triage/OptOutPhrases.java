@@ -17,6 +17,16 @@ final class OptOutPhrases {
 
   private static final String STOP_US = OptOutStopUs.STOP_US;
 
+  /**
+   * What limits Portuguese "Não quero receber mensagens" to a time, a sender, a number or a kind:
+   * "de áudio", "por e-mail", "no fim de semana", "de manhã", "depois das 18h", "do suporte
+   * antigo", "no meu número pessoal", "com PDF"; not "de vocês".
+   */
+  private static final String PT_NOT_LIMITED =
+      "(?! (de (audio|voz|manha|tarde|noite|madrugada)|(por|pelo|via) (e-mail|email|sms|telefone)"
+          + "|no|na|nos|nas|do|da|dos|das|com|em|depois|antes|ate|durante|entre|aos|as|a noite"
+          + "|a tarde|pela|pelo|por)\\b)";
+
   static final List<Pattern> PHRASES =
       List.of(
           Pattern.compile(
@@ -132,7 +142,9 @@ final class OptOutPhrases {
                   + "|nao (quero|desejo) (receber )?mais mensagens|nao quero mais receber"
                   // not audio, nor by e-mail: "Não quero receber mensagens de áudio"
                   + "|nao (quero|desejo) receber (mais )?(mensagens|msgs|promocoes|propagandas?)"
-                  + "(?! (de (audio|voz)|(por|pelo|via|no) (e-mail|email|sms|telefone))\\b)"
+                  // nor limited to a time, a sender or a number: "... no fim de semana", "... de
+                  // manha", "... depois das 18h", "... do suporte antigo", "... com PDF"
+                  + PT_NOT_LIMITED
                   + "|me descadastr[ae]\\w*"
                   + "|(parar|interromper|cancelar) (as )?promocoes"
                   + "|nao (quero|desejo) (receber )?mais promocoes)\\b.*"),
@@ -256,11 +268,6 @@ final class OptOutPhrases {
               ".*\\bno quiero que me (escriban|escribas|contacten|contactes|manden|mandes|envien"
                   + "|envies)"
                   + COURTESY),
-          // "No me escriban" as a clause of its own: not "No me escriban por correo"
-          Pattern.compile(
-              "^((por favor|porfa|ya|hola|gracias|no gracias) )*no me (escriban|escribas|escriba"
-                  + "|contacten|contactes|contacte)( (mas|nunca mas))?"
-                  + COURTESY),
           Pattern.compile(
               ".*\\b(entfernen|loschen) sie (mich|meine (telefon)?nummer|meine daten)" + COURTESY),
           // "I want to unsubscribe", "I'd like to opt out", "i wanna unsubscribe" as a clause of
@@ -351,4 +358,23 @@ final class OptOutPhrases {
           STOP_CALLING,
           // "别发了" without "again" only with its 了: not "不要发送" about something else
           Pattern.compile("^(你|你们|请|请你|请你们)*(别|不要)(再(发|发送)(了|啦)?|(发|发送)(了|啦))(谢谢)?"));
+
+  /**
+   * Spanish "No me escriban" as a clause of its own ({@link OptOutDetector}): not "No me escriban
+   * por correo"; not with a call or another contact asked for ({@link #CALL_OR_OTHER}).
+   */
+  static final Pattern NO_ME_ESCRIBAN =
+      Pattern.compile(
+          "^((por favor|porfa|ya|hola|gracias|no gracias) )*no me (escriban|escribas|escriba"
+              + "|contacten|contactes|contacte)( (mas|nunca mas))?"
+              + COURTESY);
+
+  /**
+   * A call or another contact asked for, in Spanish: "No me escriba, mejor llámeme", "No me
+   * contacte, contacte a mi socio Juan" (as Italian "Non scrivermi più, chiamami").
+   */
+  static final Pattern CALL_OR_OTHER =
+      Pattern.compile(
+          ".*\\b(llamame|llameme|llamenme|llamarme|marcame|marqueme|contacte a|contacta a"
+              + "|contacten a|escribale a|escribele a|escribanle a)\\b.*");
 }

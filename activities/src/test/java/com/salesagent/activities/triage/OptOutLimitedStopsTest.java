@@ -111,4 +111,39 @@ class OptOutLimitedStopsTest {
   void revokeInOrdinaryTalkIsAReply(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
+
+  /** Portuguese and Spanish "don't message me" alone, or with a thanks or "de vocês". */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "N\u00e3o quero receber mensagens",
+        "N\u00e3o quero receber mensagens, obrigado",
+        "N\u00e3o quero receber mensagens de voc\u00eas",
+        "N\u00e3o quero receber mensagens. No entanto, obrigado",
+        "No me escriba",
+        "No me contacten, gracias"
+      })
+  void portugueseAndSpanishDontMessageMeIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /**
+   * Portuguese "Não quero receber mensagens" limited to a time, a sender, a number or a kind;
+   * Spanish "No me escriba" with a call or another contact asked for.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "N\u00e3o quero receber mensagens no fim de semana",
+        "N\u00e3o quero receber mensagens de manh\u00e3",
+        "N\u00e3o quero receber mensagens depois das 18h",
+        "Eu n\u00e3o quero receber mensagens do suporte antigo, s\u00f3 de voc\u00eas",
+        "N\u00e3o quero receber mensagens no meu n\u00famero pessoal, use o comercial",
+        "N\u00e3o quero receber mensagens com PDF",
+        "No me escriba, mejor ll\u00e1meme",
+        "No me contacte, contacte a mi socio Juan"
+      })
+  void limitedPortugueseOrRedirectedSpanishIsAReply(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
 }
