@@ -62,11 +62,23 @@ final class OptOutWindows {
   }
 
   /**
-   * The first {@value #SPAN} characters, on to the end of the clause the cut falls in when it ends
-   * within {@value #REACH} more; else back from there to a word or clause boundary.
+   * The first {@value #SPAN} characters, on to the end of the sentence the cut falls in when it
+   * ends within {@value #REACH} more, else of the clause; else back from there to a word or clause
+   * boundary.
    */
   static Window head(String raw) {
     int limit = Math.min(raw.length(), SPAN + REACH);
+    // to a sentence's end first, not a comma's: "No thanks. STOP[cut], not interested." read as
+    // "STOP," with nothing after it was no stop sentence
+    Matcher sentence = SENTENCE_END.matcher(raw).region(SPAN - 1, limit);
+    sentence.useTransparentBounds(true);
+    while (sentence.find()) {
+      if (joinsWords(raw, sentence.start())) {
+        continue;
+      }
+      int end = dotsAfter(raw, sentence.start(), sentence.end(), limit);
+      return new Window(raw.substring(0, end), false, false, true);
+    }
     Matcher m = CLAUSE_END.matcher(raw).region(SPAN - 1, limit);
     while (m.find()) {
       if (joinsWords(raw, m.start())) {

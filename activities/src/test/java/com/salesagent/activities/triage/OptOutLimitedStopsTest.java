@@ -2,6 +2,7 @@ package com.salesagent.activities.triage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -145,5 +146,20 @@ class OptOutLimitedStopsTest {
       })
   void limitedPortugueseOrRedirectedSpanishIsAReply(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
+   * A stop sentence the head window's cut falls in, right before a comma: the window reaches to the
+   * sentence's end ("No thanks. STOP, not interested." at index 585 of a 3,218-character message).
+   */
+  @Test
+  void aStopTheHeadCutFallsInBeforeACommaIsAnOptOut() {
+    String filler =
+        "We reviewed the proposal with the team and will get back to you soon. ".repeat(60);
+    String stop = "No thanks. STOP, not interested.";
+    String text = (filler.substring(0, 583) + ". " + stop + " " + filler).substring(0, 3218);
+
+    assertThat(text.indexOf(stop)).isEqualTo(585);
+    assertThat(OptOutDetector.isOptOut(text)).isTrue();
   }
 }
