@@ -54,7 +54,8 @@ final class OptOutKeywords {
           "^(please |pls |por favor |bitte |s'il vous plait |s'il te plait |svp |per favore"
               + " |per piacere )?"
               + KEYWORD
-              + again(KEYWORD)
+              // REVOKE said again after a keyword: "STOP REVOKE"
+              + again("revoke all|revoke|" + KEYWORD)
               + again(
                   "please|por favor|bitte|thanks|thank you|gracias|obrigad[oa]|merci|danke|grazie"
                       + "|s'il vous plait|s'il te plait|svp|stp|per favore|per piacere"
@@ -140,7 +141,8 @@ final class OptOutKeywords {
    * our approval flow"; "revoke my consent" is a phrase).
    */
   static final Pattern WHOLE_MESSAGE =
-      Pattern.compile("^(td|(please |pls )?revoke(?: revoke)*+( please| thanks| thank you)?)$");
+      Pattern.compile(
+          "^(td|(please |pls )?revoke( all)?(?: (revoke|stop)( all)?)*+( please| thanks| thank you)?)$");
 
   /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
   private static final String SIGN_OFF_WORD =

@@ -91,6 +91,9 @@ class OptOutLimitedStopsTest {
   @ValueSource(
       strings = {
         "REVOKE",
+        "STOP REVOKE",
+        "REVOKE ALL",
+        "REVOKE STOP",
         "Revoke consent",
         "I revoke my consent",
         "Not interested. REVOKE",
