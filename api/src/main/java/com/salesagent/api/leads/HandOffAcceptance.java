@@ -120,10 +120,12 @@ final class HandOffAcceptance {
         && ownerId != null
         && handoff != null
         && handoff.getString("ownerId") != null
-        && !ownerId.equals(handoff.getString("ownerId"))) {
-      // A lead nobody holds whose hand-off names another rep: the run's attempt for them is
-      // between its writes (or its worker died there; its retry finishes it). Theirs: nothing
-      // is written.
+        && !ownerId.equals(handoff.getString("ownerId"))
+        && OwnerClaims.active(owners.get(handoff.getString("ownerId")))) {
+      // A lead nobody holds whose hand-off names another rep, active: the run's attempt for them
+      // is between its writes (or its worker died there; its retry finishes it). Theirs: nothing
+      // is written. A rep gone (inactive, deleted) is no such attempt but a release that died
+      // between its contact and hand-off writes (OwnerAssigner#releaseIfGone): taken as queued.
       throw changedAsTaken();
     }
     Instant now = clock.instant();

@@ -32,8 +32,9 @@ import org.bson.conversions.Bson;
  * read misses comes after it and its hand-on finds the lead). The request finishes its own take
  * through {@link #complete}; one that died between its writes is finished by the lead's next take
  * (its retry, another rep's, an operator's) through {@link #finish}. Every step is conditional or
- * idempotent, so both may run at once: the contact is written once, the audit entry has the take's
- * own id ({@link HandOffAudit#accepted}).
+ * idempotent, so both may run at once: the contact is written once, and only the one that wrote it
+ * checks the rep again, audits (the entry has the take's own id, {@link HandOffAudit#accepted}) and
+ * tells the run; the other finds the contact naming the rep and leaves the take done.
  */
 final class UnfinishedAcceptances {
   /** How a take's second half ended. */
@@ -128,7 +129,13 @@ final class UnfinishedAcceptances {
         claims.release(ownerId, leadId);
         return Outcome.MOVED;
       }
-      // Named them already: another finisher of this take wrote it.
+      // Named them already: another finisher of this take (the lead's next take, or this take's
+      // own request) wrote it, and it checks the rep, audits the take and tells the run, once.
+      // Done here, not undone: a deactivation read now may come after that finisher told the run
+      // they accepted, and moving the lead on from then is the deactivation's hand-on's. Only the
+      // hold's confirmation is repeated (idempotent; a no-op on a hold that finisher released).
+      claims.confirm(ownerId, leadId);
+      return Outcome.TAKEN;
     }
     if (!OwnerClaims.active(owners.get(ownerId))) {
       // Made inactive (or removed) since the take checked them: their hand-on may have read the

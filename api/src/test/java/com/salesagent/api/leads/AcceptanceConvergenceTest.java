@@ -2,6 +2,7 @@ package com.salesagent.api.leads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -31,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -202,6 +204,92 @@ class AcceptanceConvergenceTest {
     assertThat(handoff(leadId).getString("ownerId")).isEqualTo("bob");
   }
 
+  /**
+   * Known defect (review3, 1): ana's take is between its hand-off and contact writes when bob's
+   * take finishes it (UnfinishedAcceptances#finish: the contact hers, the hold confirmed, audited,
+   * the run told she accepted), and ana is then made inactive. Ana's own request went on, found the
+   * contact hers already, read her inactive and undid the take the run was told of (the contact and
+   * the hand-off back to nobody, the hold released). Now a take finished by another request stands,
+   * told and audited once; the deactivation after it is its hand-on's to act on.
+   */
+  @Test
+  void aTakeFinishedByAnotherRequestIsNotUndoneByItsOwnWhenItsRepIsThenMadeInactive() {
+    String leadId = queuedLead();
+    AtomicInteger writes = new AtomicInteger();
+    AtomicReference<Throwable> bobs = new AtomicReference<>();
+    HandOffAcceptance anas =
+        acceptance(
+            RacingDatabase.before(
+                MONGO.database(),
+                BOTH,
+                (c, m, a) -> RacingDatabase.WRITES.contains(m) && writes.incrementAndGet() == 2,
+                () -> {
+                  bobs.set(
+                      catchThrowable(
+                          () -> acceptance(MONGO.database()).take("ops", leadId, "bob")));
+                  setActive("ana", false);
+                }));
+
+    HandOffAcceptance.Taken taken = anas.take("ops", leadId, "ana");
+
+    assertThat(writes).as("the interleaving was placed").hasValueGreaterThanOrEqualTo(2);
+    assertThat(bobs.get())
+        .as("bob's take finished ana's, then found the lead hers")
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+    assertThat(taken.ownerId()).isEqualTo("ana");
+    assertTakenBy(leadId, "ana");
+  }
+
+  /**
+   * Known defect (review3, 2): OwnerAssigner#releaseIfGone (the lead's rep inactive, nobody free)
+   * unsets the contact's owner, then the hand-off's; a worker that died between the two left the
+   * contact naming nobody and the hand-off naming the gone rep, and every rep's take of the queued
+   * lead was refused 409 ("its owner or attempt changed as it was taken"). Now only a hand-off
+   * naming an active rep refuses a take: ana takes the lead.
+   */
+  @Test
+  void aTakeOfAQueuedLeadWhoseHandOffStillNamesAnInactiveRepGoesThrough() {
+    String leadId = queuedLeadStillNaming("bob");
+    setActive("bob", false);
+
+    HandOffAcceptance.Taken taken = acceptance(MONGO.database()).take("ops", leadId, "ana");
+
+    assertThat(taken.ownerId()).isEqualTo("ana");
+    assertTakenBy(leadId, "ana");
+    assertThat(handoff(leadId).getList("owners", String.class)).contains("ana");
+  }
+
+  /** Known defect (review3, 2): as above, the rep the hand-off names deleted. */
+  @Test
+  void aTakeOfAQueuedLeadWhoseHandOffStillNamesADeletedRepGoesThrough() {
+    String leadId = queuedLeadStillNaming("carl");
+
+    HandOffAcceptance.Taken taken = acceptance(MONGO.database()).take("ops", leadId, "ana");
+
+    assertThat(taken.ownerId()).isEqualTo("ana");
+    assertTakenBy(leadId, "ana");
+  }
+
+  /**
+   * The guard stands for a rep who is there: a queued lead whose hand-off names bob, active (the
+   * run's attempt for him between its writes), is refused to ana, nothing written.
+   */
+  @Test
+  void aTakeOfAQueuedLeadWhoseHandOffNamesAnActiveRepIsRefused() {
+    String leadId = queuedLeadStillNaming("bob");
+
+    assertThatThrownBy(() -> acceptance(MONGO.database()).take("ops", leadId, "ana"))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+
+    assertThat(store.contact(leadId).getString("ownerId")).isNull();
+    Document h = handoff(leadId);
+    assertThat(h.getString("ownerId")).isEqualTo("bob");
+    assertThat(h.getString("status")).isEqualTo("open");
+    assertThat(told).isEmpty();
+    assertThat(audits(leadId)).isZero();
+    assertThat(holding("ana")).doesNotContain(leadId);
+  }
+
   private void assertTakenBy(String leadId, String ownerId) {
     Document c = store.contact(leadId);
     assertThat(c.getString("ownerId")).as("the contact").isEqualTo(ownerId);
@@ -263,6 +351,24 @@ class AcceptanceConvergenceTest {
             .append("status", "unassigned")
             .append("owners", List.of())
             .append("history", List.of()));
+    return leadId;
+  }
+
+  /**
+   * An interested lead nobody holds whose hand-off (open) still names {@code ownerId}: as
+   * OwnerAssigner#releaseIfGone leaves it when it dies between its contact and hand-off writes.
+   */
+  private String queuedLeadStillNaming(String ownerId) {
+    String leadId = "Q-" + UUID.randomUUID();
+    store.insertContact(contact(leadId, "interested", null));
+    handoffs.insertOne(
+        new Document("_id", leadId)
+            .append("ownerId", ownerId)
+            .append("attempt", 1)
+            .append("status", "open")
+            .append("owners", List.of(ownerId))
+            .append("history", List.of())
+            .append("assignedAt", Date.from(NOW.minusSeconds(600))));
     return leadId;
   }
 
