@@ -58,6 +58,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
   private volatile OutboundMedia media;
   private final SendAcceptance acceptance;
   private final SendFailures failures;
+  private final ResendActivity resendActivity = new ResendActivity();
 
   /** The configured number alone (its token from the settings), sends paced at 80 % of 80/s. */
   public MessagingActivitiesImpl(
@@ -123,6 +124,12 @@ public class MessagingActivitiesImpl implements MessagingActivities {
    */
   public MessagingActivitiesImpl whenNumberBack(Consumer<String> numberBack) {
     acceptance.whenNumberBack(numberBack);
+    return this;
+  }
+
+  /** Tests: this instance's attempts are of the scheduled activity {@code activity}. */
+  MessagingActivitiesImpl asActivity(String activity) {
+    resendActivity.named(activity);
     return this;
   }
 
@@ -195,6 +202,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     String phone = contact.getString("phone");
     String token = UUID.randomUUID().toString();
+    String resendOf = resendActivity.of(request);
     alive.checkAlive();
     // The message is read through its claim (one command where a read and the claim were two): a
     // message already sent, held unknown or claimed by an earlier attempt is not claimed, and is
@@ -202,9 +210,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     // turn above, an upload below may take seconds): its age tells the STOP's fence (StopFence)
     // and a variant's reach a call under way from a dead attempt's.
     Document message =
-        store.messages().claimSendReading(key, token, clock.instant(), request.resendUnknown());
+        store
+            .messages()
+            .claimSendReading(key, token, clock.instant(), request.resendUnknown(), resendOf);
     if (message == null) {
-      return notClaimed(request, read);
+      return notClaimed(request, read, resendOf);
     }
     read[0] = message;
     String mediaId = null;
@@ -234,9 +244,11 @@ public class MessagingActivitiesImpl implements MessagingActivities {
     }
     if (!held) {
       alive.checkAlive();
-      if (store.messages().claimSendReading(key, token, clock.instant(), request.resendUnknown())
+      if (store
+              .messages()
+              .claimSendReading(key, token, clock.instant(), request.resendUnknown(), resendOf)
           == null) {
-        return notClaimed(request, read);
+        return notClaimed(request, read, resendOf);
       }
     }
     SendResult refusal;
@@ -292,9 +304,9 @@ public class MessagingActivitiesImpl implements MessagingActivities {
    * The claim was not taken: the message is read to say why. Nothing composed (the attempt fails
    * for good), sent already (its wamid), held unknown while it is reconciled, or claimed by an
    * earlier attempt that never finished: that one may have reached Meta, so the message is held
-   * unknown.
+   * unknown (a resend's, only over a claim of its own activity: {@code resendOf}).
    */
-  private SendResult notClaimed(SendRequest request, Document[] read) {
+  private SendResult notClaimed(SendRequest request, Document[] read, String resendOf) {
     String key = request.idempotencyKey();
     SendResult settled = settled(request, read);
     if (settled != null) {
@@ -307,7 +319,8 @@ public class MessagingActivitiesImpl implements MessagingActivities {
             key,
             "an earlier attempt stopped during the call",
             clock.instant(),
-            request.resendUnknown())) {
+            request.resendUnknown(),
+            resendOf)) {
       SendRecords.ambiguous(SendRecords.CLAIM_LEFT);
     }
     LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);

@@ -123,6 +123,9 @@ public class Messages {
    */
   public static final String RESENT_BY = SendClaims.RESENT_BY;
 
+  /** Which scheduled activity's attempt a decided resend's claim is (see {@link SendClaims}). */
+  public static final String RESENT_BY_ACTIVITY = SendClaims.RESENT_BY_ACTIVITY;
+
   /** See {@link SendClaims#claimSend}. */
   public boolean claimSend(
       String idempotencyKey, String token, Instant now, boolean resendUnknown) {
@@ -133,6 +136,12 @@ public class Messages {
   public Document claimSendReading(
       String idempotencyKey, String token, Instant now, boolean resendUnknown) {
     return claims().claimSendReading(idempotencyKey, token, now, resendUnknown);
+  }
+
+  /** See {@link SendClaims#claimSendReading(String, String, Instant, boolean, String)}. */
+  public Document claimSendReading(
+      String idempotencyKey, String token, Instant now, boolean resendUnknown, String resendOf) {
+    return claims().claimSendReading(idempotencyKey, token, now, resendUnknown, resendOf);
   }
 
   /** See {@link SendClaims#sendsInFlight}. */
@@ -150,9 +159,10 @@ public class Messages {
     return claims().markUnknown(idempotencyKey, reason, at);
   }
 
-  /** See {@link SendClaims#markUnknown(String, String, Instant, boolean)}. */
-  public boolean markUnknown(String idempotencyKey, String reason, Instant at, boolean resend) {
-    return claims().markUnknown(idempotencyKey, reason, at, resend);
+  /** See {@link SendClaims#markUnknown(String, String, Instant, boolean, String)}. */
+  public boolean markUnknown(
+      String idempotencyKey, String reason, Instant at, boolean resend, String resendOf) {
+    return claims().markUnknown(idempotencyKey, reason, at, resend, resendOf);
   }
 
   /** See {@link SendClaims#abandonUnknown}. */

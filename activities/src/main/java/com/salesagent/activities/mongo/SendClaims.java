@@ -50,6 +50,16 @@ final class SendClaims {
    */
   public Document claimSendReading(
       String idempotencyKey, String token, Instant now, boolean resendUnknown) {
+    return claimSendReading(idempotencyKey, token, now, resendUnknown, null);
+  }
+
+  /**
+   * {@link #claimSendReading(String, String, Instant, boolean)} by an attempt of the scheduled
+   * activity {@code resendOf} (the same in each of its retries, see {@link #RESENT_BY_ACTIVITY};
+   * null: the attempt's {@code token}, which no other attempt shares).
+   */
+  public Document claimSendReading(
+      String idempotencyKey, String token, Instant now, boolean resendUnknown, String resendOf) {
     // A resend takes over the claim an attempt left on a message held unknown, once: its claim
     // says so (RESENT_BY), and a retry of it (its worker died, or its attempt timed out, after the
     // call may have reached Meta) finds that claim and holds the message unknown again instead of
@@ -65,6 +75,7 @@ final class SendClaims {
     claim.add(Updates.set("sendingSince", Date.from(now)));
     if (resendUnknown) {
       claim.add(Updates.set(RESENT_BY, token));
+      claim.add(Updates.set(RESENT_BY_ACTIVITY, resendOf != null ? resendOf : token));
     }
     return collection()
         .findOneAndUpdate(
@@ -80,6 +91,18 @@ final class SendClaims {
    * again ({@link #markUnknown}); a resend's retry never claims a message carrying it.
    */
   static final String RESENT_BY = "resentBy";
+
+  /**
+   * On a message a decided resend claimed: which scheduled activity's attempt claimed it (its
+   * workflow, run and activity id), the same in each retry of that activity and never in another
+   * resend's (the attempt's {@link #RESENT_BY} token is new in each retry). A retry that finds the
+   * claim holds the send unknown again only when the claim is its own activity's ({@link
+   * #markUnknown(String, String, Instant, boolean, String)}): a stale attempt of an earlier resend
+   * (it found that resend's claim, then stalled) landing after the next resend claimed erased that
+   * claim, and the next resend's retry took it over and called Meta a second time. Set and unset
+   * with {@link #RESENT_BY}; absent on a claim made before it existed.
+   */
+  static final String RESENT_BY_ACTIVITY = "resentByActivity";
 
   /**
    * What a mark of the send unknown may write over (it unsets {@code delivery}): a send with no
@@ -133,28 +156,50 @@ final class SendClaims {
    * bound its wamid first: the message went, nothing is held; false too when the run holds it
    * already (its hold recorded, {@code delivery.status: unknown}) or an operator decided it:
    * nothing marked. The mark of an attempt of the send's first call ({@link #markUnknown(String,
-   * String, Instant, boolean)} of no resend).
+   * String, Instant, boolean, String)} of no resend).
    */
   public boolean markUnknown(String idempotencyKey, String reason, Instant at) {
-    return markUnknown(idempotencyKey, reason, at, false);
+    return markUnknown(idempotencyKey, reason, at, false, null);
   }
 
   /**
    * {@link #markUnknown} by an attempt that found the claim another attempt left. {@code resend}:
-   * the attempt is a resend's (a decided one, or the policy's), so an operator's resend that an
-   * attempt of it claimed ({@link #RESENT_BY}) is held unknown again; an attempt of the first call
-   * never marks a decided send.
+   * the attempt is a resend's (a decided one, or the policy's), of the scheduled activity {@code
+   * resendOf} (see {@link #RESENT_BY_ACTIVITY}; null: none known, it marks no resend's claim), so a
+   * resend that an attempt of the same activity claimed is held unknown again. Never a claim of
+   * another resend's activity (a stale attempt of an earlier resend: the later resend's retry would
+   * find the claim gone and call again), and an attempt of the first call never marks a decided
+   * send nor a resend's claim.
    */
-  public boolean markUnknown(String idempotencyKey, String reason, Instant at, boolean resend) {
+  public boolean markUnknown(
+      String idempotencyKey, String reason, Instant at, boolean resend, String resendOf) {
+    Bson own = resend ? ownResend(resendOf) : null;
+    // No resend's claim but this activity's own: a claim no resend made (RESENT_BY absent), or,
+    // for a resend, one its own activity made.
+    Bson claim =
+        own == null
+            ? Filters.exists(RESENT_BY, false)
+            : Filters.or(Filters.exists(RESENT_BY, false), own);
     return collection()
             .updateOne(
                 Filters.and(
                     Filters.eq("idempotencyKey", idempotencyKey),
                     Filters.exists("wamid", false),
-                    undecidedOr(resend ? Filters.exists(RESENT_BY, true) : null)),
+                    undecidedOr(own),
+                    claim),
                 unknownNow(reason, at))
             .getMatchedCount()
         == 1;
+  }
+
+  /**
+   * A resend's claim made by an attempt of the activity {@code resendOf}, or one made before {@link
+   * #RESENT_BY_ACTIVITY} existed (as it was marked then).
+   */
+  private static Bson ownResend(String resendOf) {
+    Bson before =
+        Filters.and(Filters.exists(RESENT_BY, true), Filters.exists(RESENT_BY_ACTIVITY, false));
+    return resendOf == null ? before : Filters.or(Filters.eq(RESENT_BY_ACTIVITY, resendOf), before);
   }
 
   /**
@@ -169,6 +214,7 @@ final class SendClaims {
         Updates.set("status", "unknown"),
         Updates.unset("delivery"),
         Updates.unset(RESENT_BY),
+        Updates.unset(RESENT_BY_ACTIVITY),
         Updates.set(Messages.AMBIGUOUS, true),
         Updates.set("unknown", new Document("at", Date.from(at)).append("reason", reason)),
         Updates.currentDate("updatedAt"));

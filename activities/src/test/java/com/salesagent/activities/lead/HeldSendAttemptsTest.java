@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.salesagent.activities.mongo.HeldMessages;
 import com.salesagent.activities.mongo.LeadStore;
+import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
 import com.salesagent.activities.mongo.Seeds;
@@ -92,13 +93,12 @@ class HeldSendAttemptsTest {
   void aResendWhoseAttemptDiedAfterItsCallIsNotSentAgainByItsRetry() {
     String key = composedAndHeld();
     operatorResends(key, Instant.now().minusSeconds(120));
-    MessagingActivitiesImpl dyingWorker =
-        new MessagingActivitiesImpl(store, new DiesAfterTheCall(settings), settings, clock);
+    MessagingActivitiesImpl dyingWorker = dyingWorker("lead/run/5");
 
     assertThatThrownBy(() -> dyingWorker.send(resend(key))).hasMessageContaining("worker died");
     assertThat(api.requests).as("the first attempt's call reached Meta").hasSize(1);
 
-    SendResult retry = messaging.send(resend(key));
+    SendResult retry = messaging.asActivity("lead/run/5").send(resend(key));
 
     assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
     assertThat(api.requests).as("Meta called once for one press").hasSize(1);
@@ -110,7 +110,7 @@ class HeldSendAttemptsTest {
     assertThat(listed(key)).as("the new hold listed").isTrue();
     // The operator presses resend on the new hold: that resend calls.
     operatorResends(key, heldAgain);
-    SendResult resentAgain = messaging.send(resend(key));
+    SendResult resentAgain = messaging.asActivity("lead/run/9").send(resend(key));
     assertThat(resentAgain.outcome()).isEqualTo(SendResult.SENT);
     assertThat(api.requests).hasSize(2);
   }
@@ -121,14 +121,60 @@ class HeldSendAttemptsTest {
     String key = composed("p");
     assertThat(store.messages().claimSend(key, "attempt-1", Instant.now(), false)).isTrue();
     assertThat(messaging.send(send(key)).outcome()).isEqualTo(SendResult.UNKNOWN);
-    MessagingActivitiesImpl dyingWorker =
-        new MessagingActivitiesImpl(store, new DiesAfterTheCall(settings), settings, clock);
+    MessagingActivitiesImpl dyingWorker = dyingWorker("lead/run/5");
     assertThatThrownBy(() -> dyingWorker.send(resend(key))).hasMessageContaining("worker died");
 
-    SendResult retry = messaging.send(resend(key));
+    SendResult retry = messaging.asActivity("lead/run/5").send(resend(key));
 
     assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
     assertThat(api.requests).hasSize(1);
+  }
+
+  /**
+   * Two resends of one send, an operator's (each press held again first) or the policy's. The first
+   * resend's attempt claims and its worker dies after the call; a retry of it (r1b) finds that
+   * claim and stalls before it holds the send; another retry (r1c) holds it. The next resend's
+   * attempt claims, its call reaches Meta and its worker dies. r1b's mark lands only now: it leaves
+   * the next resend's claim and decision (before, it matched any resend's claim and freed it, and
+   * the next resend's retry took the claim over and called Meta a third time for two resends).
+   */
+  @ParameterizedTest(name = "{0}''s resends")
+  @CsvSource({"operator", "policy"})
+  void aStaleAttemptOfAnEarlierResendNeverFreesTheNextResendsClaim(String who) {
+    boolean operator = "operator".equals(who);
+    String key = composedAndHeld();
+    if (operator) {
+      operatorResends(key, Instant.now().minusSeconds(300));
+    }
+    MessagingActivitiesImpl roundOne = dyingWorker("lead/run/5");
+    assertThatThrownBy(() -> roundOne.send(resend(key))).hasMessageContaining("worker died");
+    MessagingActivitiesImpl roundOneRetries =
+        new MessagingActivitiesImpl(
+                store, new WhatsAppClient(settings, Duration.ofSeconds(5)), settings, clock)
+            .asActivity("lead/run/5");
+    assertThat(roundOneRetries.send(resend(key)).outcome()).isEqualTo(SendResult.UNKNOWN);
+    if (operator) {
+      operatorResends(key, Instant.now().minusSeconds(100));
+    }
+    MessagingActivitiesImpl roundTwo = dyingWorker("lead/run/9");
+    assertThatThrownBy(() -> roundTwo.send(resend(key))).hasMessageContaining("worker died");
+    assertThat(api.requests).as("one call per resend").hasSize(2);
+
+    SendResult stale = roundOneRetries.send(resend(key));
+
+    assertThat(stale.outcome()).isEqualTo(SendResult.UNKNOWN);
+    if (operator) {
+      assertDecided(key, "resend");
+    }
+    assertThat(store.messages().messageByKey(key).getString(Messages.RESENT_BY_ACTIVITY))
+        .as("the next resend's claim")
+        .isEqualTo("lead/run/9");
+    SendResult retry = messaging.asActivity("lead/run/9").send(resend(key));
+    assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).as("Meta called once per resend").hasSize(2);
+    Document heldAgain = store.messages().messageByKey(key);
+    assertThat(heldAgain.get("delivery")).as("held again by its own retry, undecided").isNull();
+    assertThat(heldAgain.get(Messages.RESENT_BY_ACTIVITY)).isNull();
   }
 
   /**
@@ -265,6 +311,12 @@ class HeldSendAttemptsTest {
     leads.recordApproval(
         new ApprovalRecord(leadId, key, "delivery_" + decision, "ops", null, heldAt));
     assertThat(listed(key)).as("decided, not listed").isFalse();
+  }
+
+  /** A worker whose attempts are of the scheduled activity {@code activity} and die mid-call. */
+  private MessagingActivitiesImpl dyingWorker(String activity) {
+    return new MessagingActivitiesImpl(store, new DiesAfterTheCall(settings), settings, clock)
+        .asActivity(activity);
   }
 
   private SendRequest send(String key) {
