@@ -1,6 +1,6 @@
 package com.salesagent.activities.mongo;
 
-import com.mongodb.MongoWriteException;
+import com.mongodb.MongoServerException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -102,7 +102,9 @@ public class Interactions {
               Filters.and(
                   Filters.eq("meta.leadId", leadId),
                   Filters.in("_id", ids.subList(1, ids.size()))));
-    } catch (MongoWriteException e) {
+    } catch (MongoServerException e) {
+      // A write error, or the delete command refused outright: the rows stay, the event counts
+      // once.
       LOG.warn(
           "event {} of a lead stored {} times: the server refused to delete the extra rows ({})",
           eventId,
