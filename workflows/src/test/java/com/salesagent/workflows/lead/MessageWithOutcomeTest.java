@@ -2,17 +2,9 @@ package com.salesagent.workflows.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,67 +15,11 @@ import org.junit.jupiter.api.Test;
  * run completed with the message unhandled: no reopening, nobody told (CI on 72865432, {@code
  * WebhookApplicationTest#aLostLeadThatWroteAgainCanBeMarkedConverted}).
  */
-class MessageWithOutcomeTest {
-  private TestWorkflowEnvironment env;
-  private FakeLeadActivities fake;
-  private LeadWorkflow lead;
-
-  /**
-   * A lead whose workflow task timeout is 1 s (so that a record taking 1.5 s spans workflow tasks),
-   * interested after its first message: handed to ana, waiting for an outcome.
-   */
-  @BeforeEach
-  void setUp() {
-    env = LeadWorkflowTest.newEnvironment(LeadWorkflowTest.START);
-    fake = new FakeLeadActivities(env);
-    Worker worker = env.newWorker(LeadWorkflowTest.QUEUE);
-    worker.registerWorkflowImplementationTypes(LeadWorkflowImpl.class);
-    worker.registerActivitiesImplementations(fake);
-    LeadWorkflowTest.serveResearch(env, fake);
-    env.start();
-    fake.owners.add("ana");
-    lead =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                LeadWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(LeadWorkflow.workflowId("L-1"))
-                    .setTaskQueue(LeadWorkflowTest.QUEUE)
-                    .setWorkflowTaskTimeout(Duration.ofSeconds(1))
-                    .build());
-    WorkflowClient.start(lead::run, new LeadInput("L-1", "camp-1", null));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (fake.sends.isEmpty() && System.nanoTime() < deadline) {
-      env.sleep(Duration.ofSeconds(1));
-    }
-    assertThat(fake.sends).hasSize(1);
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
-
-  private Instant now() {
-    return Instant.ofEpochMilli(env.currentTimeMillis());
-  }
-
-  private InboundMessageSignal reply(String id, String intent) {
-    return new InboundMessageSignal(id, fake.wamid(0), "text", now(), intent, null);
-  }
-
-  private List<String> eventTypes() {
-    return fake.events.stream().map(LeadEvent::type).toList();
-  }
-
-  /** Runs {@code signals} inside the "interested" record, which then takes 1.5 s. */
-  private void duringTheInterestedRecord(Runnable signals) {
-    fake.slowlyDuringRecord(e -> "interested".equals(e.type()), signals);
-  }
-
+class MessageWithOutcomeTest extends SlowTaskLeadTest {
   @Test
   void aMessageAfterALostOutcomeInTheSameTaskReopensTheLead() {
-    duringTheInterestedRecord(
+    duringTheRecordOf(
+        "interested",
         () -> {
           lead.outcome(new OutcomeSignal(OutcomeSignal.LOST, "went quiet", "ops"));
           lead.inboundMessage(reply("in-2", "interested"));
@@ -106,7 +42,8 @@ class MessageWithOutcomeTest {
   /** A customer's message with the conversion: the conversion stands, the team is told. */
   @Test
   void aMessageWithAConversionIsToldAndTheConversionStands() {
-    duringTheInterestedRecord(
+    duringTheRecordOf(
+        "interested",
         () -> {
           lead.outcome(new OutcomeSignal(OutcomeSignal.CONVERTED, "signed", "ana"));
           lead.inboundMessage(reply("in-2", "question"));
@@ -130,7 +67,8 @@ class MessageWithOutcomeTest {
    */
   @Test
   void aLostOutcomeAloneAfterAWeighedMessageEndsTheLead() {
-    duringTheInterestedRecord(
+    duringTheRecordOf(
+        "interested",
         () -> lead.outcome(new OutcomeSignal(OutcomeSignal.LOST, "went quiet", "ops")));
     lead.inboundMessage(reply("in-1", "interested"));
 
@@ -226,7 +164,8 @@ class MessageWithOutcomeTest {
   /** The message, an operator's stop and "lost" in one task: the stopped lead is not reopened. */
   @Test
   void aMessageAStopAndALostOutcomeTogetherReopenNothing() {
-    duringTheInterestedRecord(
+    duringTheRecordOf(
+        "interested",
         () -> {
           lead.inboundMessage(reply("in-2", "interested"));
           lead.stop("operator stop");
@@ -242,7 +181,8 @@ class MessageWithOutcomeTest {
   /** A voice note's announcement and its triage (one message) with a conversion: told once. */
   @Test
   void aVoiceNoteTakenInWithAConversionIsToldOnce() {
-    duringTheInterestedRecord(
+    duringTheRecordOf(
+        "interested",
         () -> {
           lead.outcome(new OutcomeSignal(OutcomeSignal.CONVERTED, "signed", "ana"));
           lead.inboundMessage(
