@@ -152,6 +152,7 @@ final class AfterTheReply {
     draft(newer ? replyId : run.lastReplyMessageId);
     if (!newer) {
       run.replied = false;
+      run.lastReply = null; // acted on: never taken again after an outcome
       run.endedBy = null;
       run.lastReplyIntent = null;
     }
@@ -225,6 +226,7 @@ final class AfterTheReply {
   void interested() {
     boolean again = run.interestedAt != null;
     run.replied = false;
+    run.lastReply = null; // acted on: never taken again after an outcome
     run.endedBy = null;
     run.lastReplyIntent = null;
     run.interestedAt = stages.now();

@@ -310,6 +310,9 @@ final class LeadLifecycle implements LeadWorkflow {
 
   @Override
   public void inboundMessage(InboundMessageSignal message) {
+    if (RepeatedReplies.repeated(run, message)) {
+      return;
+    }
     ends.taken(message);
     Signals.inbound(run, message, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
   }

@@ -172,6 +172,20 @@ public final class LeadRun {
   /** Keys of people's messages taken from the queue (the last 50): a repeated signal is dropped. */
   public ArrayList<String> ownerReplyKeys = new ArrayList<>();
 
+  /**
+   * The lead's message that last ended the sequence as a reply (what {@link #lastReplyMessageId}
+   * names): acted on after the end when an operator's outcome outranked it ({@code RunEnds}:
+   * version "message-before-outcome"). Null in state carried from before it was kept.
+   */
+  public InboundMessageSignal lastReply;
+
+  /**
+   * Ids of the lead's messages the run was told of as a reply (at most the last {@code
+   * RepeatedReplies.KEPT}, across its runs): the same message told again is a repeat ({@code
+   * RepeatedReplies}: version "repeated-reply").
+   */
+  public ArrayList<String> repliesTaken = new ArrayList<>();
+
   /** An outcome an operator set (converted or lost), until the lifecycle records it. */
   public Stage requestedOutcome;
 
@@ -340,6 +354,7 @@ public final class LeadRun {
     snoozeAnswered = false;
     lastReplyIntent = null;
     lastReplyMessageId = null;
+    lastReply = null;
     interestedAt = null;
     interestMessageId = null;
     conversationAt = null;

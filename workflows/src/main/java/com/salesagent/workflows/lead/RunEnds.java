@@ -94,27 +94,49 @@ final class RunEnds {
   }
 
   /**
-   * The run ended with the operator's outcome: the messages taken in while it waited are acted on
-   * as messages after the end ({@link #MESSAGE_WITH_OUTCOME}), before those that land while it
+   * Version 1: the lead's reply that an operator's outcome outranked (the reply, then the outcome,
+   * both taken in before the lifecycle could act on the reply) is acted on once the outcome is
+   * recorded, as one taken in after it ({@link #MESSAGE_WITH_OUTCOME}): it reopens the run in place
+   * or is told (replied_again). Before, the run ended with the reply unhandled. A reply the
+   * lifecycle acted on no longer stands (its step clears it), so none is acted on twice.
+   */
+  static final String MESSAGE_BEFORE_OUTCOME = "message-before-outcome";
+
+  /**
+   * The run ended with the operator's outcome: the reply it outranked ({@link
+   * #MESSAGE_BEFORE_OUTCOME}) and the messages taken in while it waited are acted on as messages
+   * after the end ({@link #MESSAGE_WITH_OUTCOME}), in that order, before those that land while it
    * ends; one message told twice (a voice note's announcement, then its triage) counts once, as its
    * latest signal.
    */
   void takenWithTheOutcome() {
-    if (run.withOutcome.isEmpty()) {
-      return;
+    boolean outcomeStands =
+        run.requestedOutcome != null && run.stage == run.requestedOutcome && !run.stopped;
+    if (!run.withOutcome.isEmpty()) {
+      List<InboundMessageSignal> taken = new ArrayList<>();
+      for (InboundMessageSignal m : run.withOutcome) {
+        taken.removeIf(t -> t.messageId() != null && t.messageId().equals(m.messageId()));
+        taken.add(m);
+      }
+      run.withOutcome.clear();
+      if (outcomeStands
+          && Workflow.getVersion(MESSAGE_WITH_OUTCOME, Workflow.DEFAULT_VERSION, 1)
+              != Workflow.DEFAULT_VERSION) {
+        run.afterEnd.addAll(0, taken);
+      }
     }
-    List<InboundMessageSignal> taken = new ArrayList<>();
-    for (InboundMessageSignal m : run.withOutcome) {
-      taken.removeIf(t -> t.messageId() != null && t.messageId().equals(m.messageId()));
-      taken.add(m);
-    }
-    run.withOutcome.clear();
-    if (run.requestedOutcome != null
-        && run.stage == run.requestedOutcome
-        && !run.stopped
-        && Workflow.getVersion(MESSAGE_WITH_OUTCOME, Workflow.DEFAULT_VERSION, 1)
+    InboundMessageSignal outranked = run.lastReply;
+    if (outcomeStands
+        && outranked != null
+        && run.replied
+        && run.endedBy == Stage.REPLIED
+        && !run.optedOut
+        && outranked.messageId() != null
+        && outranked.messageId().equals(run.lastReplyMessageId)
+        && run.afterEnd.stream().noneMatch(m -> outranked.messageId().equals(m.messageId()))
+        && Workflow.getVersion(MESSAGE_BEFORE_OUTCOME, Workflow.DEFAULT_VERSION, 1)
             != Workflow.DEFAULT_VERSION) {
-      run.afterEnd.addAll(0, taken);
+      run.afterEnd.add(0, outranked);
     }
   }
 

@@ -141,6 +141,7 @@ final class Signals {
       run.replied = true;
       run.lastReplyIntent = message.intent();
       run.lastReplyMessageId = id;
+      run.lastReply = message;
       if (run.endedBy == null) {
         run.endedBy = Stage.REPLIED;
       }

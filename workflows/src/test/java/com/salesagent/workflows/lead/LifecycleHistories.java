@@ -769,6 +769,64 @@ final class LifecycleHistories {
     SCENARIOS.put("reply-while-acting-before-version", LifecycleHistories::replyWhileActing);
     // Recorded with version 1: the same; the conversation goes on, handed to ana, converted.
     SCENARIOS.put("reply-while-acting", LifecycleHistories::replyWhileActing);
+    // Recorded before version 1 of "message-before-outcome": while the lead's interest is
+    // recorded, the lead writes with interest again and then an operator marks it lost, taken in
+    // together: the run ends lost with the message unhandled.
+    SCENARIOS.put(
+        "message-before-outcome-before-version", LifecycleHistories::messageBeforeOutcome);
+    // Recorded with version 1: the same; the message reopens the lost lead in place, handed to
+    // ana, who converts it.
+    SCENARIOS.put("message-before-outcome", LifecycleHistories::messageBeforeOutcome);
+    // Recorded before version 1 of "repeated-reply": the lead's "interested" is told again while
+    // its interest is recorded: the run ends replied.
+    SCENARIOS.put("repeated-reply-before-version", LifecycleHistories::repeatedReply);
+    // Recorded with version 1: the same; the repeat is dropped, ana converts the lead.
+    SCENARIOS.put("repeated-reply", LifecycleHistories::repeatedReply);
+  }
+
+  /**
+   * Inside the lead's "interested" record (1.5 s, the workflow task timeout 1 s), the same message
+   * is told again. A run still live a minute later is converted by ana.
+   */
+  private static void repeatedReply(Harness h) {
+    h.fake.owners.add("ana");
+    h.workflowTaskTimeout = Duration.ofSeconds(1);
+    h.start();
+    h.sends(1);
+    h.fake.slowlyDuringRecord(e -> "interested".equals(e.type()), () -> interestedReply(h));
+    interestedReply(h);
+    h.env.sleep(Duration.ofMinutes(1));
+    if (!h.state().stage().terminal()) {
+      h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+    }
+    h.result();
+  }
+
+  /**
+   * An interested lead; inside its "interested" record (1.5 s, the workflow task timeout 1 s), the
+   * lead writes again with interest, then an operator marks it lost. A run still live a minute
+   * later (reopened) is converted by ana.
+   */
+  private static void messageBeforeOutcome(Harness h) {
+    h.fake.owners.add("ana");
+    h.workflowTaskTimeout = Duration.ofSeconds(1);
+    h.start();
+    h.sends(1);
+    h.fake.slowlyDuringRecord(
+        e -> "interested".equals(e.type()),
+        () -> {
+          h.current()
+              .inboundMessage(
+                  new InboundMessageSignal(
+                      "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+          h.current().outcome(new OutcomeSignal("lost", "went quiet", "ops"));
+        });
+    interestedReply(h);
+    h.env.sleep(Duration.ofMinutes(1));
+    if (h.state().stage() != Stage.LOST) {
+      h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+    }
+    h.result();
   }
 
   /**
