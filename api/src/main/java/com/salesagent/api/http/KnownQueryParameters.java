@@ -53,6 +53,19 @@ public final class KnownQueryParameters implements DynamicFeature {
     context.register(new Check(Set.copyOf(known), List.copyOf(known)));
   }
 
+  /** The longest parameter name an answer repeats, in code points; a longer one ends in "...". */
+  public static final int SHOWN_NAME = 64;
+
+  /**
+   * A parameter's name as a 400 names it: at most {@link #SHOWN_NAME} code points and "...", never
+   * half an emoji (a name cut inside a surrogate pair was answered with the half).
+   */
+  public static String shown(String name) {
+    return ReadableText.length(name) > SHOWN_NAME
+        ? ReadableText.cut(name, SHOWN_NAME) + "..."
+        : name;
+  }
+
   private static boolean readsTheQueryItself(Method method) {
     for (Parameter p : method.getParameters()) {
       for (Annotation a : p.getAnnotations()) {
@@ -76,7 +89,7 @@ public final class KnownQueryParameters implements DynamicFeature {
               .map(
                   p ->
                       new FieldError(
-                          p.length() > 64 ? p.substring(0, 64) + "..." : p,
+                          shown(p),
                           "given more than once; give it once (a list: its values separated by"
                               + " commas, where the parameter takes one)"))
               .toList();
@@ -105,7 +118,7 @@ public final class KnownQueryParameters implements DynamicFeature {
               .map(
                   p ->
                       new FieldError(
-                          p.length() > 64 ? p.substring(0, 64) + "..." : p,
+                          shown(p),
                           inOrder.isEmpty()
                               ? "unknown parameter; this route takes none"
                               : "unknown parameter; known: " + String.join(", ", inOrder)))

@@ -9,6 +9,7 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.variants.Switched;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.KnownQueryParameters;
 import com.salesagent.workflows.lead.Stage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,7 +111,7 @@ final class LeadList {
             .map(
                 p ->
                     new FieldError(
-                        p.length() > 64 ? p.substring(0, 64) + "..." : p,
+                        KnownQueryParameters.shown(p),
                         "unknown parameter; known: " + String.join(", ", LIST_PARAMETERS)))
             .toList();
     if (!unknown.isEmpty()) {
