@@ -10,6 +10,7 @@ import com.mongodb.client.model.Updates;
 import com.salesagent.activities.Phones;
 import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.variants.CountedOnce;
+import com.salesagent.api.http.ReadableText;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 final class InboxRecords {
   private static final Logger LOG = LoggerFactory.getLogger(InboxRecords.class);
+
+  /** The longest stored lastError, in code points (never half an emoji of a quoted text). */
+  static final int MAX_LAST_ERROR = 500;
 
   private final MongoCollection<Document> events;
   private final GroupInsert inserts;
@@ -71,8 +75,7 @@ final class InboxRecords {
       if (effectsApplied) {
         updates.add(Updates.set("effectsApplied", true));
       }
-      updates.add(
-          Updates.set("lastError", reason.length() > 500 ? reason.substring(0, 500) : reason));
+      updates.add(Updates.set("lastError", ReadableText.cut(reason, MAX_LAST_ERROR)));
       if (!transientFailure) {
         updates.add(Updates.inc("attempts", 1));
       }

@@ -78,4 +78,31 @@ class InboxFailureLogTest {
     assertThat(deadLetters).isNotNull();
     assertThat(deadLetters.count()).isEqualTo(1);
   }
+
+  /**
+   * The stored lastError keeps at most 500 characters, counted in code points: an error quoting a
+   * text whose 500th character is an emoji keeps the whole emoji, never the first half of its
+   * surrogate pair.
+   */
+  @Test
+  void aLongErrorIsCutNeverInsideAnEmoji() {
+    var events = MONGO.database().getCollection("webhook_events_failure_cut");
+    InboxRecords records = new InboxRecords(events, MONGO.database(), Clock.systemUTC());
+    String key = "message:wamid.failure-cut-1";
+    events.insertOne(
+        new Document("eventKey", key)
+            .append("kind", "message")
+            .append("processed", false)
+            .append("attempts", 0)
+            .append("receivedAt", new Date()));
+    String prefix = "IllegalStateException: ";
+    String emoji = "\uD83D\uDE00";
+    String quoted = "x".repeat(InboxRecords.MAX_LAST_ERROR - 1 - prefix.length());
+
+    records.failed(key, new IllegalStateException(quoted + emoji + "more text"), false);
+
+    String stored = events.find(new Document("eventKey", key)).first().getString("lastError");
+    assertThat(stored).isEqualTo(prefix + quoted + emoji);
+    assertThat(stored.codePointCount(0, stored.length())).isEqualTo(InboxRecords.MAX_LAST_ERROR);
+  }
 }
