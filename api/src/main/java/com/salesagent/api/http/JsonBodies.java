@@ -127,7 +127,7 @@ public final class JsonBodies implements DynamicFeature {
    * caller sent is named, never echoed as markup.
    */
   public static String shown(String value) {
-    String cut = value.length() > 100 ? value.substring(0, 100) + "..." : value;
+    String cut = ReadableText.length(value) > 100 ? ReadableText.cut(value, 100) + "..." : value;
     return cut.replaceAll("[\\p{Cntrl}\\u202A-\\u202E\\u2066-\\u2069<>&\"'`\\\\]", "?");
   }
 

@@ -2,6 +2,7 @@ package com.salesagent.api.leads;
 
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import java.io.IOException;
 import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
@@ -213,6 +214,6 @@ public final class CsvCharset {
   }
 
   private static String cut(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    return ReadableText.length(s) > 40 ? ReadableText.cut(s, 40) + "..." : s;
   }
 }
