@@ -7,6 +7,7 @@ import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
 import com.salesagent.api.http.JsonBodies;
+import com.salesagent.api.http.ReadableText;
 import com.salesagent.api.http.RequestJson;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -466,7 +467,8 @@ public class LeadImportResource {
     if (name == null || name.isEmpty()) {
       return null;
     }
-    if (name.length() > MAX_FILENAME || name.chars().anyMatch(Character::isISOControl)) {
+    if (ReadableText.length(name) > MAX_FILENAME
+        || name.chars().anyMatch(Character::isISOControl)) {
       throw new ApiException(
           400,
           "a file's name is at most " + MAX_FILENAME + " characters, without control characters",

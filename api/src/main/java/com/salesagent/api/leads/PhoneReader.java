@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import com.salesagent.activities.TimeZones;
 import com.salesagent.api.http.FieldError;
+import com.salesagent.api.http.ReadableText;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -46,7 +47,7 @@ final class PhoneReader {
           new FieldError(
               "region",
               "not a country libphonenumber knows: "
-                  + (raw.length() > 8 ? raw.substring(0, 8) + "…" : raw)));
+                  + (ReadableText.length(raw) > 8 ? ReadableText.cut(raw, 8) + "…" : raw)));
     }
     return region;
   }
