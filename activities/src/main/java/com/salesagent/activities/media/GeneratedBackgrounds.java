@@ -2,6 +2,7 @@ package com.salesagent.activities.media;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.salesagent.activities.storage.ObjectStorage;
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -41,6 +42,9 @@ public final class GeneratedBackgrounds {
   static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   static final int MAX_ANSWER_CHARS = 24 * 1024 * 1024;
+
+  /** The most of an offer a prompt quotes, in code points (never half an emoji). */
+  static final int MAX_OFFER = 200;
 
   private final ObjectStorage storage;
   private final String url;
@@ -91,7 +95,7 @@ public final class GeneratedBackgrounds {
   static String prompt(String offer) {
     String o = offer == null || offer.isBlank() ? "a business offer" : offer.strip();
     return "A calm, professional abstract illustration for a business message card about: "
-        + (o.length() > 200 ? o.substring(0, 200) : o)
+        + WhatsAppLimits.cut(o, MAX_OFFER)
         + ". Soft shapes and gradients, wide landscape format. No text, no letters, no numbers,"
         + " no logos, no faces.";
   }

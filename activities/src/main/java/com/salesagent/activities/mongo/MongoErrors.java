@@ -9,6 +9,7 @@ import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoServerException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 import java.util.Locale;
 import java.util.Set;
 
@@ -35,6 +36,9 @@ public final class MongoErrors {
 
   /** AtlasError 8000, CommandNotSupported 115, CommandNotFound 59. */
   static final Set<Integer> REFUSED_CODES = Set.of(8000, 115, 59);
+
+  /** The most of a server's message a summary repeats, in code points (never half an emoji). */
+  static final int MAX_MESSAGE = 300;
 
   /** Whether waiting and trying again can help: the network, a timeout, an election. */
   public static boolean isTransient(Throwable error) {
@@ -118,7 +122,11 @@ public final class MongoErrors {
     String raw = e instanceof MongoCommandException c ? c.getErrorMessage() : e.getMessage();
     if (!isDuplicateKey(e) && raw != null && !raw.isBlank()) {
       String message = raw.replaceAll("\\s+", " ").strip();
-      s.append(": ").append(message.length() > 300 ? message.substring(0, 300) + "..." : message);
+      s.append(": ")
+          .append(
+              WhatsAppLimits.fits(message, MAX_MESSAGE)
+                  ? message
+                  : WhatsAppLimits.cut(message, MAX_MESSAGE) + "...");
     }
     return s.toString();
   }

@@ -1,5 +1,6 @@
 package com.salesagent.activities.persona;
 
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,7 +51,7 @@ public final class Keyphrases {
     if (text == null || text.isBlank() || max <= 0) {
       return List.of();
     }
-    String capped = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
+    String capped = WhatsAppLimits.cut(text, MAX_TEXT);
     capped = Text.withoutMarkup(capped);
     Set<String> stop = STOP_WORDS.get(language(capped, locale));
     List<List<String>> candidates = new ArrayList<>();

@@ -6,6 +6,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.research.Embeddings;
+import com.salesagent.activities.whatsapp.WhatsAppLimits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -116,10 +117,7 @@ public final class Topics {
     if (text == null || text.isBlank()) {
       return List.of();
     }
-    String capped =
-        Text.withoutMarkup(
-            text.length() > Keyphrases.MAX_TEXT ? text.substring(0, Keyphrases.MAX_TEXT) : text,
-            ' ');
+    String capped = Text.withoutMarkup(WhatsAppLimits.cut(text, Keyphrases.MAX_TEXT), ' ');
     List<String> sentences = new ArrayList<>();
     for (String sentence : SENTENCES.split(capped)) {
       if (sentences.size() < MAX_SENTENCES && !Keyphrases.extract(sentence, null, 1).isEmpty()) {

@@ -67,4 +67,19 @@ class GeneratedBackgroundsTest {
     assertThat(backgrounds.generate("cost savings", "media/generated/x.png")).isFalse();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
   }
+
+  /**
+   * A prompt quotes at most 200 characters of the offer, counted in code points: an offer whose
+   * 200th character is an emoji is quoted with the whole emoji, never half of its surrogate pair
+   * (which the provider would get as an invalid character), and 200 emoji are quoted whole.
+   */
+  @Test
+  void aPromptQuotesTheOfferCutNeverInsideAnEmoji() {
+    String emoji = "\uD83D\uDE00";
+    String head = "o".repeat(GeneratedBackgrounds.MAX_OFFER - 1);
+    assertThat(GeneratedBackgrounds.prompt(head + emoji + " and more"))
+        .contains("about: " + head + emoji + ". Soft shapes");
+    assertThat(GeneratedBackgrounds.prompt(emoji.repeat(GeneratedBackgrounds.MAX_OFFER + 1)))
+        .contains("about: " + emoji.repeat(GeneratedBackgrounds.MAX_OFFER) + ". Soft shapes");
+  }
 }

@@ -99,4 +99,21 @@ class MongoErrorsTest {
     assertThat(MongoErrors.summary(command(85, "IndexOptionsConflict", "Index already\nexists")))
         .isEqualTo("IndexOptionsConflict 85: Index already exists");
   }
+
+  /**
+   * A summary repeats at most 300 characters of the server's message, counted in code points: a
+   * message whose 300th character is an emoji (a quoted validator's text) keeps the whole emoji,
+   * never half of its surrogate pair.
+   */
+  @Test
+  void aSummaryCutsTheMessageNeverInsideAnEmoji() {
+    String emoji = "\uD83D\uDE00";
+    String head = "x".repeat(MongoErrors.MAX_MESSAGE - 1);
+    assertThat(MongoErrors.summary(command(121, "DocumentValidationFailure", head + emoji + "y")))
+        .isEqualTo("DocumentValidationFailure 121: " + head + emoji + "...");
+    assertThat(
+            MongoErrors.summary(
+                command(121, "DocumentValidationFailure", emoji.repeat(MongoErrors.MAX_MESSAGE))))
+        .isEqualTo("DocumentValidationFailure 121: " + emoji.repeat(MongoErrors.MAX_MESSAGE));
+  }
 }

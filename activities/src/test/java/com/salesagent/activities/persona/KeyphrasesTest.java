@@ -150,4 +150,19 @@ class KeyphrasesTest {
         .containsExactly(
             "cloud migration", "big project", "scaling challenges", "budget", "10k", "year");
   }
+
+  /**
+   * The 4,096 characters read are counted in code points, as WhatsApp counts a reply's: a reply of
+   * 4,096 characters whose first ones are emoji (two UTF-16 chars each) is read to its last word.
+   */
+  @Test
+  void aReplyOfMaxTextCharactersWithEmojiIsReadToItsEnd() {
+    String emoji = "\uD83D\uDE00";
+    String words = " zebra crossing";
+    String reply = emoji.repeat(Keyphrases.MAX_TEXT - words.length()) + words;
+    assertThat(reply.codePointCount(0, reply.length())).isEqualTo(Keyphrases.MAX_TEXT);
+    assertThat(Keyphrases.extract(reply, "en", 3)).containsExactly("zebra crossing");
+    // One more emoji and the last letter is past the limit.
+    assertThat(Keyphrases.extract(emoji + reply, "en", 3)).containsExactly("zebra crossin");
+  }
 }

@@ -275,4 +275,22 @@ class PersonaBuilderTest {
     assertThat(chunk).as("the evidence names a stored chunk").isNotNull();
     return chunk.getString("text");
   }
+
+  /**
+   * A reply's 4,096 characters are counted in code points: a reply of 4,096 characters whose first
+   * line is emoji (two UTF-16 chars each) is matched on its last sentence, as the same sentence
+   * alone is.
+   */
+  @Test
+  void aReplyOfMaxTextCharactersWithEmojiIsMatchedOnItsLastSentence() {
+    Topics topics = new Topics(MONGO.database(), EMBEDDINGS);
+    String words =
+        "We are hiring forty software engineers this quarter and recruiting senior people is hard.";
+    List<Topics.Hit> plain = topics.matchText(words);
+    assertThat(plain).isNotEmpty();
+    String emoji = "\uD83D\uDE00";
+    String reply = emoji.repeat(Keyphrases.MAX_TEXT - 1 - words.length()) + "\n" + words;
+    assertThat(reply.codePointCount(0, reply.length())).isEqualTo(Keyphrases.MAX_TEXT);
+    assertThat(topics.matchText(reply)).isEqualTo(plain);
+  }
 }
