@@ -126,6 +126,9 @@ public class Messages {
   /** Which scheduled activity's attempt a decided resend's claim is (see {@link SendClaims}). */
   public static final String RESENT_BY_ACTIVITY = SendClaims.RESENT_BY_ACTIVITY;
 
+  /** Every scheduled resend activity that claimed a message (see {@link SendClaims}). */
+  public static final String RESEND_ACTIVITIES = SendClaims.RESEND_ACTIVITIES;
+
   /** See {@link SendClaims#claimSend}. */
   public boolean claimSend(
       String idempotencyKey, String token, Instant now, boolean resendUnknown) {

@@ -64,18 +64,30 @@ final class SendClaims {
     // says so (RESENT_BY), and a retry of it (its worker died, or its attempt timed out, after the
     // call may have reached Meta) finds that claim and holds the message unknown again instead of
     // calling a second time. Only a new hold (markUnknown) frees it for the next decided resend.
+    // A resend's activity claims once: after its claim is held unknown again only its own claim
+    // given back (releaseClaim: the call provably never left) is claimed again by it (RESEND
+    // ACTIVITIES); a stale attempt of it, however late, never takes a later resend's turn.
+    String activity = resendOf != null ? resendOf : token;
     Bson free =
         resendUnknown
             ? Filters.or(
-                Filters.exists("sendingBy", false),
-                Filters.and(Filters.eq("status", "unknown"), Filters.exists(RESENT_BY, false)))
+                Filters.and(
+                    Filters.exists("sendingBy", false),
+                    Filters.or(
+                        Filters.ne(RESEND_ACTIVITIES, activity),
+                        Filters.eq(RESENT_BY_ACTIVITY, activity))),
+                Filters.and(
+                    Filters.eq("status", "unknown"),
+                    Filters.exists(RESENT_BY, false),
+                    Filters.ne(RESEND_ACTIVITIES, activity)))
             : Filters.and(Filters.exists("sendingBy", false), Filters.ne("status", "unknown"));
     List<Bson> claim = new ArrayList<>();
     claim.add(Updates.set("sendingBy", token));
     claim.add(Updates.set("sendingSince", Date.from(now)));
     if (resendUnknown) {
       claim.add(Updates.set(RESENT_BY, token));
-      claim.add(Updates.set(RESENT_BY_ACTIVITY, resendOf != null ? resendOf : token));
+      claim.add(Updates.set(RESENT_BY_ACTIVITY, activity));
+      claim.add(Updates.addToSet(RESEND_ACTIVITIES, activity));
     }
     return collection()
         .findOneAndUpdate(
@@ -103,6 +115,18 @@ final class SendClaims {
    * with {@link #RESENT_BY}; absent on a claim made before it existed.
    */
   static final String RESENT_BY_ACTIVITY = "resentByActivity";
+
+  /**
+   * On a message resent: every scheduled resend activity ({@link #RESENT_BY_ACTIVITY}) that claimed
+   * it, kept when the send is held unknown again. Such an activity claims the send again only while
+   * the claim given back is its own ({@code releaseClaim}: its call provably never left); once its
+   * claim was held again, it ended (its attempt answered unknown), and an attempt of it arriving
+   * later is stale: it never claims (before, a stale attempt of the first resend claiming after the
+   * second was decided called Meta for it and, its worker dying, left a claim no resend of another
+   * activity held again) nor marks the send. Absent on messages claimed before it existed: their
+   * resends claim as before.
+   */
+  static final String RESEND_ACTIVITIES = "resendActivities";
 
   /**
    * What a mark of the send unknown may write over (it unsets {@code delivery}): a send with no
@@ -187,7 +211,11 @@ final class SendClaims {
                     Filters.exists("wamid", false),
                     undecidedOr(own),
                     claim),
-                unknownNow(reason, at))
+                resend && resendOf != null
+                    // Its activity ends here (its attempt answers unknown): never claims again.
+                    ? Updates.combine(
+                        unknownNow(reason, at), Updates.addToSet(RESEND_ACTIVITIES, resendOf))
+                    : unknownNow(reason, at))
             .getMatchedCount()
         == 1;
   }
@@ -199,7 +227,16 @@ final class SendClaims {
   private static Bson ownResend(String resendOf) {
     Bson before =
         Filters.and(Filters.exists(RESENT_BY, true), Filters.exists(RESENT_BY_ACTIVITY, false));
-    return resendOf == null ? before : Filters.or(Filters.eq(RESENT_BY_ACTIVITY, resendOf), before);
+    if (resendOf == null) {
+      return before;
+    }
+    // A claim made before the field existed is held again by an activity that never claimed the
+    // send since ({@link #RESEND_ACTIVITIES}): the retry of the resend that made it. One that did
+    // is an earlier resend's stale attempt (its claim was held again, then the next resend's
+    // claim was written by an earlier worker): it leaves that claim.
+    return Filters.or(
+        Filters.eq(RESENT_BY_ACTIVITY, resendOf),
+        Filters.and(before, Filters.ne(RESEND_ACTIVITIES, resendOf)));
   }
 
   /**

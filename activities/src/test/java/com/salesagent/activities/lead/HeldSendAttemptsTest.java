@@ -178,6 +178,143 @@ class HeldSendAttemptsTest {
   }
 
   /**
+   * Two resends of one send, an operator's (each press held again first) or the policy's. The first
+   * resend's attempt claims, its call reaches Meta and its worker dies; a retry of it holds the
+   * send again. Another attempt of that first resend (one Temporal gave up on, stalled before its
+   * claim) claims only once the next resend is due: it is refused (before, it took the claim over
+   * and called Meta for the next resend, and, its worker dying, left a claim the next resend never
+   * held again: every resend after answered unknown without a call), and the next resend calls
+   * once.
+   */
+  @ParameterizedTest(name = "{0}''s resends")
+  @CsvSource({"operator", "policy"})
+  void aStaleAttemptOfAnEarlierResendClaimingAfterTheNextIsDecidedIsRefused(String who) {
+    boolean operator = "operator".equals(who);
+    String key = composedAndHeld();
+    if (operator) {
+      operatorResends(key, Instant.now().minusSeconds(300));
+    }
+    MessagingActivitiesImpl roundOne = dyingWorker("lead/run/5");
+    assertThatThrownBy(() -> roundOne.send(resend(key))).hasMessageContaining("worker died");
+    assertThat(messaging.asActivity("lead/run/5").send(resend(key)).outcome())
+        .isEqualTo(SendResult.UNKNOWN);
+    if (operator) {
+      operatorResends(key, Instant.now().minusSeconds(100));
+    }
+    assertThat(api.requests).hasSize(1);
+
+    SendResult stale = dyingWorker("lead/run/5").send(resend(key));
+
+    assertThat(stale.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).as("the stale attempt never calls").hasSize(1);
+    if (operator) {
+      assertDecided(key, "resend");
+    }
+    SendResult next =
+        new MessagingActivitiesImpl(
+                store, new WhatsAppClient(settings, Duration.ofSeconds(5)), settings, clock)
+            .asActivity("lead/run/9")
+            .send(resend(key));
+    assertThat(next.outcome()).as("the next resend calls").isEqualTo(SendResult.SENT);
+    assertThat(api.requests).as("one call per resend").hasSize(2);
+  }
+
+  /**
+   * A resend's attempt calls and its answer is lost (the send held unknown again by its own
+   * attempt); another attempt of the same resend (Temporal retried the first one, which it had
+   * given up on mid-call) comes to claim only now: one press, one call (before, it claimed the send
+   * held again and called Meta a second time).
+   */
+  @Test
+  void anotherAttemptOfAResendWhoseCallWasLostNeverCallsAgain() {
+    String key = composedAndHeld();
+    operatorResends(key, Instant.now().minusSeconds(120));
+    assertThat(store.messages().claimSendReading(key, "r1a", Instant.now(), true, "lead/run/5"))
+        .isNotNull();
+    assertThat(store.messages().markUnknownAfterCall(key, "r1a", "read timed out", Instant.now()))
+        .isTrue();
+
+    SendResult retry = messaging.asActivity("lead/run/5").send(resend(key));
+
+    assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).as("no second call for one press").isEmpty();
+    assertThat(store.messages().messageByKey(key).getString("status")).isEqualTo("unknown");
+  }
+
+  /**
+   * A resend's claim written before {@code resentByActivity} existed (an earlier worker's): the
+   * retry of that resend, not knowing it, holds the send again as before instead of leaving it
+   * claimed for good, and calls nothing.
+   */
+  @Test
+  void aClaimWrittenBeforeTheActivityWasRecordedIsHeldAgainByARetry() {
+    String key = composedAndHeld();
+    operatorResends(key, Instant.now().minusSeconds(120));
+    assertThatThrownBy(() -> dyingWorker("lead/run/5").send(resend(key)))
+        .hasMessageContaining("worker died");
+    writtenByAnEarlierWorker(key, "lead/run/5");
+
+    SendResult retry = messaging.asActivity("lead/run/5").send(resend(key));
+
+    assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).as("one call for one press").hasSize(1);
+    Document heldAgain = store.messages().messageByKey(key);
+    assertThat(heldAgain.get("delivery")).as("held again, undecided").isNull();
+    assertThat(heldAgain.get(Messages.RESENT_BY)).isNull();
+    assertThat(messaging.asActivity("lead/run/5").send(resend(key)).outcome())
+        .as("another attempt of it: no call")
+        .isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).hasSize(1);
+  }
+
+  /**
+   * The next resend's claim was written by an earlier worker (no {@code resentByActivity}) after
+   * the first resend's claim was held again: a stale attempt of that first resend, whose claim this
+   * worker recorded, leaves it (before, it held the send again over it, and the next resend's retry
+   * took the claim over and called Meta a third time for two presses).
+   */
+  @Test
+  void aStaleAttemptOfAnEarlierResendLeavesAClaimWrittenBeforeTheActivityWasRecorded() {
+    String key = composedAndHeld();
+    operatorResends(key, Instant.now().minusSeconds(300));
+    assertThatThrownBy(() -> dyingWorker("lead/run/5").send(resend(key)))
+        .hasMessageContaining("worker died");
+    assertThat(messaging.asActivity("lead/run/5").send(resend(key)).outcome())
+        .isEqualTo(SendResult.UNKNOWN);
+    operatorResends(key, Instant.now().minusSeconds(100));
+    assertThatThrownBy(() -> dyingWorker("lead/run/9").send(resend(key)))
+        .hasMessageContaining("worker died");
+    writtenByAnEarlierWorker(key, "lead/run/9");
+    assertThat(api.requests).hasSize(2);
+
+    SendResult stale = messaging.asActivity("lead/run/5").send(resend(key));
+
+    assertThat(stale.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertDecided(key, "resend");
+    assertThat(store.messages().messageByKey(key).getString(Messages.RESENT_BY))
+        .as("the next resend's claim")
+        .isNotNull();
+    SendResult retry = messaging.asActivity("lead/run/9").send(resend(key));
+    assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(api.requests).as("Meta called once per resend").hasSize(2);
+    assertThat(store.messages().messageByKey(key).get("delivery"))
+        .as("held again by its own retry")
+        .isNull();
+  }
+
+  /** The resend {@code activity}'s claim as a worker before {@code resentByActivity} wrote it. */
+  private void writtenByAnEarlierWorker(String key, String activity) {
+    MONGO
+        .database()
+        .getCollection("messages")
+        .updateOne(
+            com.mongodb.client.model.Filters.eq("idempotencyKey", key),
+            com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.unset(Messages.RESENT_BY_ACTIVITY),
+                com.mongodb.client.model.Updates.pull("resendActivities", activity)));
+  }
+
+  /**
    * The send's first attempt stalled in its call (its worker paused); its retry found the claim and
    * held the send unknown, and the run recorded the hold. The first attempt's call then ends with
    * no answer it could read: the hold stays listed, as the run recorded it, so an operator can
