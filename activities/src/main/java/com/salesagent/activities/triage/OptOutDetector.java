@@ -28,16 +28,17 @@ import java.util.regex.Pattern;
  *       thanks. STOP, not interested", "Hi. STOP. I never signed up"), not after a comma ("Wait,
  *       stop, I meant Tuesday");
  *   <li>a phrase that means stop wherever it stands in a message of up to {@value #PHRASE_TEXT}
- *       characters (of a longer one, in its first and its last {@value OptOutWindows#SPAN}
- *       characters, taken to the end of the clause the cut falls in within {@value
- *       OptOutWindows#REACH} more, else cut at a word: {@link OptOutWindows}), polite and plural
- *       forms included ("unsubscribe me", "No me escriban más", "Bitte schreiben Sie mir nicht
- *       mehr", "não me mande mais nada", "ne plus me contacter", "non scrivermi più"), and Meta's
- *       "Stop promotions" quick reply on marketing templates in its languages, and "stop texting
- *       me" with us as its object ({@link OptOutStopUs#STOP_US}); Russian "стоп" (also "wait")
- *       alone, said again or as the last clause; Russian, Chinese and Italian phrases that name no
- *       list as a clause of their own ("не пишите мне", "Хватит мне писать", "别再给我发消息了", "不要再联系我",
- *       "停止发送", "cancellami"), Chinese "别再发了" only as the last one.
+ *       characters (of a longer one, window after window of {@value OptOutWindows#SPAN} characters,
+ *       each taken to the end of the clause the cut falls in within {@value OptOutWindows#REACH}
+ *       more, else cut at a word, all of it up to {@value OptOutWindows#READ_TEXT} characters, and
+ *       its end: {@link OptOutWindows}), polite and plural forms included ("unsubscribe me", "No me
+ *       escriban más", "Bitte schreiben Sie mir nicht mehr", "não me mande mais nada", "ne plus me
+ *       contacter", "non scrivermi più"), and Meta's "Stop promotions" quick reply on marketing
+ *       templates in its languages, and "stop texting me" with us as its object ({@link
+ *       OptOutStopUs#STOP_US}); Russian "стоп" (also "wait") alone, said again or as the last
+ *       clause; Russian, Chinese and Italian phrases that name no list as a clause of their own
+ *       ("не пишите мне", "Хватит мне писать", "别再给我发消息了", "不要再联系我", "停止发送", "cancellami"), Chinese
+ *       "别再发了" only as the last one.
  * </ul>
  *
  * <p>A stop listed as a step of a numbered or bulleted list with other steps ("1. Start the
@@ -103,9 +104,10 @@ public final class OptOutDetector {
     // The clauses one by one, of a text whose normalised form is short (above) and whose own
     // length (runs of spaces as one) is bounded too: a refused message of 65,536 punctuation
     // marks and a few letters normalises short, and was split into tens of thousands of
-    // clauses, each normalised. Of a longer text, its start and its end (OptOutWindows), each
-    // with its phrases: "... STOP", "... Leave me alone." after a long paragraph, and "Stop
-    // texting me." before one, were read as ordinary replies.
+    // clauses, each normalised. Of a longer text, window after window, all of it up to
+    // OptOutWindows.READ_TEXT characters and its end (OptOutWindows), each with its phrases: "...
+    // STOP", "... Leave me alone." after a long paragraph, "Stop texting me." before one, and
+    // "Stop texting me." between two, were read as ordinary replies.
     String raw = SPACE_RUN.matcher(text.strip()).replaceAll(" ");
     List<Window> windows = OptOutWindows.of(raw, phrasesRead && raw.length() <= CLAUSE_TEXT);
     String last = "";

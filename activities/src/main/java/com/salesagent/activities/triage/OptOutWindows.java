@@ -7,12 +7,13 @@ import java.util.regex.Pattern;
 
 /**
  * The parts of a message whose clauses {@link OptOutDetector} reads, and those clauses: a short
- * message whole; of a longer one its first and its last {@value #SPAN} characters, each taken on
- * (or back) to the clause end nearest the cut within {@value #REACH} more characters, else cut at a
- * word or clause boundary. A clause a cut falls in is read with {@link #CUT} where the cut is, so
- * that a rule for a clause's start or end does not take the cut for one ("My kids won't [cut]stop
- * texting me" is no "stop texting me"), while a phrase that stands anywhere is still read ("...
- * chatter with no full stop please unsubscribe me").
+ * message whole; of a longer one, window after window, all of it up to {@value #READ_TEXT}
+ * characters, and its last {@value #SPAN} characters: each window of {@value #SPAN} characters
+ * taken on to the clause end nearest the cut (the last one back to it) within {@value #REACH} more
+ * characters, else cut at a word or clause boundary. A clause a cut falls in is read with {@link
+ * #CUT} where the cut is, so that a rule for a clause's start or end does not take the cut for one
+ * ("My kids won't [cut]stop texting me" is no "stop texting me"), while a phrase that stands
+ * anywhere is still read ("... chatter with no full stop please unsubscribe me").
  */
 final class OptOutWindows {
   private OptOutWindows() {}
@@ -53,52 +54,104 @@ final class OptOutWindows {
    */
   record Clause(String text, boolean startsSentence, boolean endsSentence) {}
 
-  /** The message whole, or its start and its end. */
+  /**
+   * The most of a long text (stripped, runs of spaces as one) read from its start, window after
+   * window: the webhook's longest text (a text body or a caption of up to 8,192 characters). Of a
+   * longer text, only that and its end are read, so the work stays bounded.
+   */
+  static final int READ_TEXT = 8_192;
+
+  /**
+   * The message whole; or, window after window, all of it up to {@value #READ_TEXT} characters and
+   * its end: each window of {@value #SPAN} characters taken on to the end of the sentence (else of
+   * the clause) within {@value #REACH} more, the next one starting there (after a window cut at a
+   * word, {@value #REACH} characters back, so a phrase at the cut is read whole by the next). Only
+   * the start and the end were read, and a stop in the middle of a long message was none.
+   */
   static List<Window> of(String raw, boolean whole) {
     if (whole || raw.length() <= SPAN) {
       return List.of(new Window(raw, false, false, true));
     }
-    return List.of(head(raw), tail(raw));
+    Window tail = tail(raw);
+    int tailStart = raw.length() - tail.text().length();
+    List<Window> out = new ArrayList<>();
+    int start = 0;
+    boolean cutAtStart = false;
+    boolean startsSentence = true;
+    while (start < Math.min(tailStart, READ_TEXT)) {
+      int end = windowEnd(raw, start);
+      boolean cutAtEnd = end < raw.length() && !atClauseEnd(raw, end);
+      out.add(new Window(raw.substring(start, end), cutAtStart, cutAtEnd, startsSentence));
+      if (end == raw.length()) {
+        return out;
+      }
+      if (cutAtEnd) {
+        // back, so that the clause the cut falls in is read whole by the next window
+        int back = end - REACH;
+        start = back;
+        while (start < end && !boundary(raw, start)) {
+          start++;
+        }
+        if (start == end && !boundary(raw, end)) {
+          // no boundary (Chinese, one long word): where it falls
+          start = Character.isLowSurrogate(raw.charAt(back)) ? back + 1 : back;
+        }
+        cutAtStart = !clauseEnd(raw.charAt(start - 1));
+        startsSentence = !cutAtStart && sentenceEnd(raw, start - 1);
+      } else {
+        cutAtStart = false;
+        startsSentence = endsSentenceBefore(raw, end);
+        start = end;
+      }
+    }
+    out.add(tail);
+    return out;
   }
 
   /**
-   * The first {@value #SPAN} characters, on to the end of the sentence the cut falls in when it
-   * ends within {@value #REACH} more, else of the clause; else back from there to a word or clause
-   * boundary.
+   * Where the window from {@code start} ends: {@value #SPAN} characters on, then on to the end of
+   * the sentence the cut falls in when it ends within {@value #REACH} more, else of the clause;
+   * else back from there to a word or clause boundary (not before the span's end), else where the
+   * reach ends.
    */
-  static Window head(String raw) {
-    int limit = Math.min(raw.length(), SPAN + REACH);
+  private static int windowEnd(String raw, int start) {
+    int limit = Math.min(raw.length(), start + SPAN + REACH);
+    int from = start + SPAN - 1;
+    if (from >= raw.length()) {
+      return raw.length();
+    }
     // to a sentence's end first, not a comma's: "No thanks. STOP[cut], not interested." read as
     // "STOP," with nothing after it was no stop sentence
-    Matcher sentence = SENTENCE_END.matcher(raw).region(SPAN - 1, limit);
+    Matcher sentence = SENTENCE_END.matcher(raw).region(from, limit);
     sentence.useTransparentBounds(true);
     while (sentence.find()) {
-      if (joinsWords(raw, sentence.start())) {
-        continue;
+      if (!joinsWords(raw, sentence.start())) {
+        return dotsAfter(raw, sentence.start(), sentence.end(), limit);
       }
-      int end = dotsAfter(raw, sentence.start(), sentence.end(), limit);
-      return new Window(raw.substring(0, end), false, false, true);
     }
-    Matcher m = CLAUSE_END.matcher(raw).region(SPAN - 1, limit);
+    Matcher m = CLAUSE_END.matcher(raw).region(from, limit);
     while (m.find()) {
-      if (joinsWords(raw, m.start())) {
-        continue;
+      if (!joinsWords(raw, m.start())) {
+        // an ellipsis whole, so it reads as one ("I can't... stop")
+        return dotsAfter(raw, m.start(), m.end(), limit);
       }
-      // an ellipsis whole, so it reads as one ("I can't... stop")
-      int end = dotsAfter(raw, m.start(), m.end(), limit);
-      return new Window(raw.substring(0, end), false, false, true);
     }
     if (limit == raw.length()) {
-      return new Window(raw, false, false, true);
+      return limit;
     }
     int end = limit;
-    while (end > 0 && !boundary(raw, end)) {
+    while (end > start + SPAN && !boundary(raw, end)) {
       end--;
     }
-    if (end == 0) {
+    if (end == start + SPAN && !boundary(raw, end)) {
       // no boundary (Chinese, one long word): where it falls
       end = Character.isLowSurrogate(raw.charAt(limit)) ? limit - 1 : limit;
     }
+    return end;
+  }
+
+  /** Whether a clause end comes right before the index or right after it, spaces aside. */
+  private static boolean atClauseEnd(String raw, int end) {
     int before = end;
     while (before > 0 && Character.isWhitespace(raw.charAt(before - 1))) {
       before--;
@@ -107,10 +160,17 @@ final class OptOutWindows {
     while (after < raw.length() && Character.isWhitespace(raw.charAt(after))) {
       after++;
     }
-    boolean whole =
-        (before > 0 && clauseEnd(raw.charAt(before - 1)))
-            || (after < raw.length() && clauseEnd(raw.charAt(after)));
-    return new Window(raw.substring(0, end), false, !whole, true);
+    return (before > 0 && clauseEnd(raw.charAt(before - 1)))
+        || (after < raw.length() && clauseEnd(raw.charAt(after)));
+  }
+
+  /** Whether the clause end right before the index (spaces aside) ends a sentence. */
+  private static boolean endsSentenceBefore(String raw, int end) {
+    int i = end;
+    while (i > 0 && Character.isWhitespace(raw.charAt(i - 1))) {
+      i--;
+    }
+    return i > 0 && sentenceEnd(raw, i - 1);
   }
 
   /**

@@ -144,4 +144,88 @@ class OptOutWindowCutsTest {
       assertThat(w.text().length()).as(unit).isLessThanOrEqualTo(MOST);
     }
   }
+
+  /** The longest text the webhook takes (MetaNotification's text cap). */
+  private static final int INBOX_TEXT = 8_192;
+
+  /** An ordinary sentence, no stop. */
+  private static final String SENTENCE =
+      "Thanks for the message about the new pricing, we looked at it with the team and the"
+          + " numbers are not far from what we pay today, but the contract terms matter more. ";
+
+  /** A message of about {@code length} characters with {@code middle} in its middle. */
+  private static String withMiddle(String middle, int length) {
+    String half = SENTENCE.repeat(length / 2 / SENTENCE.length());
+    return half + middle + " " + half;
+  }
+
+  /**
+   * A stop in the middle of a long message, up to the inbox's longest text: only the first and the
+   * last {@value OptOutWindows#SPAN} characters (and a reach) were read, and the middle of a
+   * message past about 1,200 characters not at all.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "STOP. I never signed up.",
+        "Stop texting me.",
+        "Please remove me from your list.",
+        "Not interested. Unsubscribe."
+      })
+  void aStopInTheMiddleOfALongMessageIsAnOptOut(String middle) {
+    for (int length : new int[] {1_500, 3_000, 8_000}) {
+      String text = withMiddle(middle, length);
+      assertThat(text.length()).isLessThanOrEqualTo(INBOX_TEXT);
+      assertThat(OptOutDetector.isOptOut(text)).as("%s in %d", middle, length).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Wait, stop, I meant Tuesday.",
+        "My kids won't stop texting me.",
+        "Please don't remove me from your list, I'm interested."
+      })
+  void anOrdinaryClauseInTheMiddleOfALongMessageIsAReply(String middle) {
+    for (int length : new int[] {1_500, 3_000, 8_000}) {
+      assertThat(OptOutDetector.isOptOut(withMiddle(middle, length)))
+          .as("%s in %d", middle, length)
+          .isFalse();
+    }
+  }
+
+  /** Past the inbox's longest text, its start and its end are still read. */
+  @Test
+  void pastTheLongestTextItsEndIsStillRead() {
+    String text = SENTENCE.repeat(INBOX_TEXT / SENTENCE.length() + 10) + "STOP";
+    assertThat(text.length()).isGreaterThan(INBOX_TEXT);
+    assertThat(OptOutDetector.isOptOut(text)).isTrue();
+  }
+
+  /** Chatter with no clause end at all, so that each window is cut at a word. */
+  private static final String CHATTER =
+      "we talked about the offer with the team and we think it could work for us next year ";
+
+  /**
+   * A phrase in the middle of a long message with no clause end, wherever a window's cut falls: the
+   * next window starts {@value OptOutWindows#REACH} characters back and reads it whole.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"please unsubscribe me", "so leave me alone", "do not contact me again"})
+  void aPhraseInTheMiddleOfChatterIsAnOptOutWhereverTheCutFalls(String phrase) {
+    for (int at = 0; at < MOST; at += 23) {
+      String text = "x".repeat(at) + " " + CHATTER.repeat(12) + phrase + " " + CHATTER.repeat(12);
+      assertThat(OptOutDetector.isOptOut(text)).as("%s at %d", phrase, at).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"my kids won't stop texting me", "please don't remove me from your list"})
+  void aNearPhraseInTheMiddleOfChatterIsAReplyWhereverTheCutFalls(String phrase) {
+    for (int at = 0; at < MOST; at += 23) {
+      String text = "x".repeat(at) + " " + CHATTER.repeat(12) + phrase + " " + CHATTER.repeat(12);
+      assertThat(OptOutDetector.isOptOut(text)).as("%s at %d", phrase, at).isFalse();
+    }
+  }
 }
