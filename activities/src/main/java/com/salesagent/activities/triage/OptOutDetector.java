@@ -71,6 +71,10 @@ public final class OptOutDetector {
     text = OptOutText.readable(text);
     // A stop listed as a step ("1. Start the engine\n2. Stop\n3. Check the oil") is no stop.
     text = OptOutLists.withoutStepStops(text);
+    // A list's last item a stop: "1) I'm busy\n2) I'm not the owner\n3) Stop".
+    if (OptOutLists.endsWithStopItem(text)) {
+      return true;
+    }
     // The stop sign alone, maybe said again: "🛑", "🛑🛑".
     if (stopSigns(text)) {
       return true;
@@ -120,9 +124,10 @@ public final class OptOutDetector {
       for (int i = 0; i < clauses.size(); i++) {
         Clause clause = clauses.get(i);
         String c = clause.text();
+        Clause before = i > 0 ? clauses.get(i - 1) : null;
         Clause next = i + 1 < clauses.size() ? clauses.get(i + 1) : null;
         if (anyMatch(OptOutPhrases.CLAUSE_PHRASES, c)
-            || stopSentence(clause, next)
+            || stopSentence(before, clause, next)
             || dontTextMeSentence(clause)
             || (OptOutPhrases.NO_ME_ESCRIBAN.matcher(c).matches()
                 && !OptOutPhrases.CALL_OR_OTHER.matcher(t).matches())) {
@@ -142,6 +147,7 @@ public final class OptOutDetector {
     String lastClause = last;
     return OptOutKeywords.STOP_CLAUSE.matcher(last).matches()
         || OptOutKeywords.RUN_ON_STOP.matcher(last).matches()
+        || OptOutKeywords.RUN_ON_REVOKE.matcher(last).matches()
         || OptOutPhrases.LAST_CLAUSES.stream().anyMatch(p -> p.matcher(lastClause).matches());
   }
 
@@ -186,35 +192,47 @@ public final class OptOutDetector {
    * A sentence of nothing but a word that means stop ("Hi. STOP. I never signed up", "Who is this?
    * UNSUBSCRIBE. ..."), wherever it stands; or such a word, or it with "it", "this" or "now", that
    * the next clause says no with ("No thanks. STOP, not interested", "Hello. Stop it. I never
-   * signed up"). Not "стоп", also "wait" ("Привет. Стоп. Давайте созвонимся"); not a clause after a
-   * comma ("Wait, stop, I meant Tuesday") or an ellipsis ("I can't... stop... laughing"); not a
-   * sentence that goes on with something else ("Oh wait. Stop, I meant Tuesday", "Interested! Stop,
-   * actually, let me check with my boss first", "We do retros. Stop, start, continue") nor "Stop
-   * it." before anything but a no ("Sounds good. Stop it. I'm kidding, send it over!").
+   * signed up"); or the carriers' REVOKE so ("Hi. REVOKE. I never agreed to this"). Not "стоп",
+   * also "wait" ("Привет. Стоп. Давайте созвонимся"); not a clause after a comma ("Wait, stop, I
+   * meant Tuesday") or an ellipsis ("I can't... stop... laughing"); not a sentence that goes on
+   * with something else ("Oh wait. Stop, I meant Tuesday", "Interested! Stop, actually, let me
+   * check with my boss first", "We do retros. Stop, start, continue") nor "Stop it." before
+   * anything but a no ("Sounds good. Stop it. I'm kidding, send it over!"). Such a word ending a
+   * sentence after a comma is one with a no before or after it ("Listen, STOP. I'm not interested",
+   * "Not interested, stop. We met at the fair"), not "Wait, stop. I meant Tuesday".
    */
-  private static boolean stopSentence(Clause clause, Clause next) {
-    if (!clause.startsSentence()) {
-      return false;
-    }
+  private static boolean stopSentence(Clause before, Clause clause, Clause next) {
     String c = clause.text();
+    boolean refusalNext = next != null && OptOutKeywords.REFUSAL.matcher(next.text()).matches();
+    if (!clause.startsSentence()) {
+      boolean refusalBefore =
+          before != null && OptOutKeywords.REFUSAL.matcher(before.text()).matches();
+      return clause.endsSentence()
+          && (refusalBefore || refusalNext)
+          && OptOutKeywords.STOP_IT_SENTENCE.matcher(c).matches();
+    }
     if (clause.endsSentence() && OptOutKeywords.STOP_SENTENCE.matcher(c).matches()) {
       return true;
     }
-    boolean refusalNext = next != null && OptOutKeywords.REFUSAL.matcher(next.text()).matches();
     return refusalNext
         && (OptOutKeywords.STOP_SENTENCE.matcher(c).matches()
+            || OptOutKeywords.REVOKE_SENTENCE.matcher(c).matches()
             || (clause.endsSentence() && OptOutKeywords.STOP_IT_SENTENCE.matcher(c).matches()));
   }
 
   /**
    * "Don't text me" ending its sentence: read as a clause, as the normalised text has no full stops
-   * and took the next sentence for a time ("Don't text me. At night or any other time.").
+   * and took the next sentence for a time ("Don't text me. At night or any other time."); "Never
+   * text me again" starting a sentence ("Who are you? Never text me again.").
    */
   private static boolean dontTextMeSentence(Clause clause) {
-    return clause.endsSentence()
-        && (DONT_US_ENDS.matcher(clause.text()).matches()
-            || PT_ENDS.matcher(clause.text()).matches());
+    return (clause.endsSentence()
+            && (DONT_US_ENDS.matcher(clause.text()).matches()
+                || PT_ENDS.matcher(clause.text()).matches()))
+        || (clause.startsSentence() && NEVER_TEXT_STARTS.matcher(clause.text()).matches());
   }
+
+  private static final Pattern NEVER_TEXT_STARTS = Pattern.compile(OptOutStopUs.NEVER_TEXT_STARTS);
 
   private static final Pattern DONT_US_ENDS = Pattern.compile(OptOutStopUs.DONT_US_ENDS);
 
@@ -240,8 +258,21 @@ public final class OptOutDetector {
   static String firstClause(String text) {
     String trimmed = LEADING_PUNCT.matcher(text.strip()).replaceFirst("");
     // Line and paragraph separators (U+2028, U+2029, NEL) and the ideographic full stop end a
-    // clause as a line break and a full stop do.
-    return CLAUSE_END.split(trimmed, 2)[0];
+    // clause as a line break and a full stop do; the full stop of a file name does not
+    // ("Stop.js is failing").
+    java.util.regex.Matcher m = firstEnd(trimmed);
+    return m == null ? trimmed : trimmed.substring(0, m.start());
+  }
+
+  /** The first clause end, not a file name's full stop ("Stop.js", "unsubscribe.html"). */
+  private static java.util.regex.Matcher firstEnd(String trimmed) {
+    java.util.regex.Matcher m = CLAUSE_END.matcher(trimmed);
+    while (m.find()) {
+      if (!OptOutWindows.namesAFile(trimmed, m.start())) {
+        return m;
+      }
+    }
+    return null;
   }
 
   /**
@@ -250,8 +281,8 @@ public final class OptOutDetector {
    */
   static boolean firstEndsSentence(String text) {
     String trimmed = LEADING_PUNCT.matcher(text.strip()).replaceFirst("");
-    java.util.regex.Matcher m = CLAUSE_END.matcher(trimmed);
-    if (!m.find()) {
+    java.util.regex.Matcher m = firstEnd(trimmed);
+    if (m == null) {
       return true;
     }
     String end = m.group();

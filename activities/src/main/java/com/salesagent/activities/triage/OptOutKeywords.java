@@ -78,12 +78,15 @@ final class OptOutKeywords {
   private static final String LEAD =
       "hi|hello|hey|ok|okay|please|pls|plz|no thanks|no thank you|no|nope|not interested"
           + "|i'm not interested|im not interested|i am not interested|wrong number|i said"
-          + "|i already said|i told you|seriously";
+          // "I told you to stop" ("... to stop by the office" goes on, and is none)
+          + "|i already said|i told you to|i told you|i already told you to|i asked you to"
+          + "|i already asked you to|i've told you to|i have told you to|seriously";
 
   /**
    * A word that means only stop after a greeting, a please or a refusal, run on with no stop, as
-   * the last clause: "not interested stop", "Hi please stop", "I said stop", "Hi unsubscribe"; not
-   * "ok stop by tomorrow" (it goes on), "Don't stop" or "bus stop" (no such word before it).
+   * the last clause: "not interested stop", "Hi please stop", "I said stop", "I told you to stop",
+   * "Hi unsubscribe"; not "ok stop by tomorrow" (it goes on), "Don't stop" or "bus stop" (no such
+   * word before it).
    */
   static final Pattern RUN_ON_STOP =
       Pattern.compile(
@@ -127,7 +130,8 @@ final class OptOutKeywords {
   static final Pattern REFUSAL =
       Pattern.compile(
           "^(please )?(no )?(i'?m |i am |im )?(not interested|no thanks?|no thank you"
-              + "|(i )?never (signed up|gave you|asked)|(i )?did ?n'?t (sign up|ask)|wrong number"
+              + "|(i )?never (signed up|gave you|asked|agreed|consented|opted in)"
+              + "|(i )?did ?n'?t (sign up|ask|agree|consent|opt in)|wrong number"
               + "|leave me alone|remove me|take me off|(do not|don'?t|dont) (text|message|contact"
               + "|write|msg|send)|who (is this|are you|gave you)|(i )?don'?t know you"
               + "|kein interesse|je ne suis pas interesse|pas interesse|no me interesa"
@@ -136,13 +140,31 @@ final class OptOutKeywords {
 
   /**
    * A carrier keyword that means stop only as the whole message: "TD" (and not "TD Bank", "TD, can
-   * you call me?"); "REVOKE", the carriers' keyword for consent withdrawn, maybe with please or
-   * thanks (not "Please revoke. The old quote had the wrong VAT", "Revoke, revise, resend - that's
-   * our approval flow"; "revoke my consent" is a phrase).
+   * you call me?"), also with the Chinese "unsubscribe" ("TD退订", as Chinese carriers ask it);
+   * "REVOKE", the carriers' keyword for consent withdrawn, maybe with please or thanks (not "Please
+   * revoke. The old quote had the wrong VAT", "Revoke, revise, resend - that's our approval flow";
+   * "revoke my consent" is a phrase).
    */
   static final Pattern WHOLE_MESSAGE =
       Pattern.compile(
-          "^(td|(please |pls )?revoke( all)?(?: (revoke|stop)( all)?)*+( please| thanks| thank you)?)$");
+          "^(td|td ?退订|退订 ?td|(please |pls )?revoke( all)?(?: (revoke|stop)( all)?)*+( please| thanks| thank you)?)$");
+
+  /**
+   * The carriers' REVOKE as a sentence of its own, which a no after it makes a stop ("Hi. REVOKE. I
+   * never agreed to this"); not "Please revoke. The old quote had the wrong VAT".
+   */
+  static final Pattern REVOKE_SENTENCE =
+      Pattern.compile("^(please |pls )?revoke( all)?" + again("revoke all|revoke") + THANKS);
+
+  /**
+   * REVOKE run on after "I said" or "I told you", as the last clause: "I said revoke"; not "I said
+   * revoke the old link".
+   */
+  static final Pattern RUN_ON_REVOKE =
+      Pattern.compile(
+          "^(i said|i already said|i told you|i told you to|i already told you|i've told you"
+              + "|i have told you|i asked you to) (please )?revoke( all)?"
+              + THANKS);
 
   /** A clause of nothing but thanks or a sign-off ("Thanks", "Ok bye", "Danke schön"). */
   private static final String SIGN_OFF_WORD =

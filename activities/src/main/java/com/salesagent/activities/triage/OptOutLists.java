@@ -39,6 +39,36 @@ final class OptOutLists {
   /** The longest text whose lists are read (a longer one is read with its stops). */
   static final int LIST_TEXT = OptOutDetector.CLAUSE_TEXT;
 
+  /** The longest last line read as a list item (a stop word with its marker is far shorter). */
+  private static final int ITEM_LINE = 100;
+
+  /**
+   * Whether the message's last line is a list item of nothing but a word that means only stop ("1)
+   * I'm busy\n2) I'm not the owner\n3) Stop", "- Not interested\n- STOP"): read as a clause, its
+   * marker ("3", "-") had hidden the stop. Not a keyword that also means something else ("1)
+   * Save\n2) Exit\n3) Quit").
+   */
+  static boolean endsWithStopItem(String text) {
+    int end = text.length();
+    while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+      end--;
+    }
+    int start = end;
+    while (start > 0 && end - start <= ITEM_LINE && !isLineBreak(text.charAt(start - 1))) {
+      start--;
+    }
+    if (end - start > ITEM_LINE) {
+      return false;
+    }
+    Matcher item = ITEM.matcher(text).region(start, end);
+    return item.matches()
+        && OptOutKeywords.STOP_CLAUSE.matcher(OptOutText.normalise(item.group(1))).matches();
+  }
+
+  private static boolean isLineBreak(char c) {
+    return LINE_BREAK.matcher(String.valueOf(c)).matches();
+  }
+
   /**
    * The text without the stop that is a step of a list (its line left empty): the one stop line of
    * the message, with a step after it in the same list (a run of list lines, blank lines between

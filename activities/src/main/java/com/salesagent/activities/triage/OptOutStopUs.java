@@ -12,6 +12,12 @@ final class OptOutStopUs {
   static final String MESSAGES =
       "(messages|msgs|texts|spam|promotions|promos|ads|offers|junk|crap|garbage|marketing)\\b";
 
+  /**
+   * A phone number, not a time: seven digits or more, maybe in groups ("555 0134", "+1 555-0134");
+   * "6 30" and "1830" are times.
+   */
+  private static final String PHONE_NUMBER = "(\\d[ -]?){6}\\d";
+
   /** How often it was asked: "I've told you twice to stop". */
   private static final String TIMES =
       "( (already|before|again|twice|nicely|politely|many times|so many times|a million times"
@@ -102,10 +108,12 @@ final class OptOutStopUs {
 
   /**
    * What limits "stop texting me" or "don't text me" to a time: "at night", "before 9", "on
-   * weekends"; not "at all" nor "at this number".
+   * weekends"; not "at all", "at any of my numbers", "at this number" nor a number ("at 555 0134").
    */
   static final String NOT_A_TIME =
-      "(?! (at(?! all\\b| (this|that|my|the) (number|phone)\\b)|during|before|after|until|till|til"
+      "(?! (at(?! all\\b| any\\b| (this|that|my|the) (number|phone)\\b| "
+          + PHONE_NUMBER
+          + ")|during|before|after|until|till|til"
           + "|while|when|past|between|so early|so late"
           + "|this early|this late|in the (morning|evening|afternoon|night)|every (night|morning"
           + "|evening)|on (weekends?|the weekend|weekdays|sundays?|saturdays?|holidays?|mondays?"
@@ -113,7 +121,9 @@ final class OptOutStopUs {
 
   /** A time of day, a part of a day or of a week, or a weekday: "6pm", "9", "noon", "night". */
   private static final String TIME_WORD =
-      "(\\d+\\w*|noon|midday|midnight|dark|bedtime|lunch|lunchtime|dinner|dinnertime|breakfast"
+      "((?!"
+          + PHONE_NUMBER
+          + ")\\d+\\w*|noon|midday|midnight|dark|bedtime|lunch|lunchtime|dinner|dinnertime|breakfast"
           + "|(the )?(morning|evening|afternoon|night|weekend|weekday)s?|work|school"
           + "|(work|working|business|office|school) hours|hours"
           + "|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)";
@@ -121,15 +131,16 @@ final class OptOutStopUs {
   /**
    * What limits "don't text me" to a time, right after it: a clock time or a part of a day or week
    * ("after 6pm", "before 9am", "at night", "on weekends", "during work hours", "while I'm
-   * driving", "between 12 and 2"). Not "at any time", "at this number", "after this", "after
-   * today", "until I message you" nor "when you have offers": the matching runs on a normalised
-   * text with no full stops, so a wider limit took the next sentence for one ("Don't text me. At
-   * this point it's harassment").
+   * driving", "when I'm at the gym", "between 12 and 2"); not a phone number ("at 555 0134"). Not
+   * "at any time", "at this number", "after this", "after today", "until I message you" nor "when
+   * you have offers": the matching runs on a normalised text with no full stops, so a wider limit
+   * took the next sentence for one ("Don't text me. At this point it's harassment").
    */
   static final String DONT_TIME =
       "(?! ((at|after|before|until|till|til|past|from|by) "
           + TIME_WORD
-          + "|during(?! any\\b)|while(?! any\\b)|between "
+          // "when I'm driving", as "while I'm driving"; not "when you have offers"
+          + "|during(?! any\\b)|while(?! any\\b)|when (i'm|im|i am)|between "
           + TIME_WORD
           + "|so early|so late|this early|this late|in the (morning|evening|afternoon|night)"
           + "|every (night|morning|evening|weekend)|(on )?(the )?weekends?|(on )?weekdays"
@@ -189,4 +200,12 @@ final class OptOutStopUs {
    * nor a time ("Don't text this number after 6pm, call me instead").
    */
   static final String NEVER_TEXT = DONT_US + DONT_TIME;
+
+  /**
+   * "Never text me again" starting a sentence, read as a clause: after a first sentence the
+   * normalised text reads "who are you never text me again", where "you never text me" is a
+   * statement ("Who are you? Never text me again.", "Thank you. Never text me again").
+   */
+  static final String NEVER_TEXT_STARTS =
+      "^((please|pls|plz|kindly|just|so|and|now|then) )*" + NEVER_TEXT + ".*";
 }

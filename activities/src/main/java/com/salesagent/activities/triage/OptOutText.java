@@ -272,19 +272,27 @@ final class OptOutText {
 
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern QUOTE = Pattern.compile("(?<![\\p{L}\\p{N}])'|'(?![\\p{L}\\p{N}])");
+
+  /** A hyphen not inside a word: a dash bullet ("- STOP"), a dash ("stop -"). */
+  private static final Pattern LOOSE_HYPHEN =
+      Pattern.compile("(?<![\\p{L}\\p{N}])-|-(?![\\p{L}\\p{N}])");
+
   private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}' -]+");
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
   /**
-   * Lower case, no accents (NFKD without its marks: "más" is "mas", "й" is "и"), an apostrophe only
-   * inside a word, anything else but letters, digits and hyphens a space, spaces single.
+   * Lower case, no accents (NFKD without its marks: "más" is "mas", "й" is "и"), an apostrophe and
+   * a hyphen only inside a word, anything else but letters and digits a space, spaces single.
    */
   static String normalise(String text) {
     String folded = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFKD)).replaceAll("");
     String lower = folded.toLowerCase(Locale.ROOT);
     // an apostrophe inside a word stays ("don't", "m'ecrire"); quotes around one go ("'STOP'")
     String unquoted = QUOTE.matcher(lower).replaceAll(" ");
-    String words = NOT_WORD.matcher(unquoted).replaceAll(" ");
+    // a hyphen only inside a word ("opt-out", "e-mail"); a dash bullet's goes ("- STOP" read as
+    // "- stop" was no stop)
+    String unhyphened = LOOSE_HYPHEN.matcher(unquoted).replaceAll(" ");
+    String words = NOT_WORD.matcher(unhyphened).replaceAll(" ");
     return SPACES.matcher(words).replaceAll(" ").trim();
   }
 }

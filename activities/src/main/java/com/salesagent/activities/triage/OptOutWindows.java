@@ -205,6 +205,25 @@ final class OptOutWindows {
     return new Window(raw.substring(start), !whole, false, whole && sentenceEnd(raw, start - 1));
   }
 
+  /**
+   * A file's extension after a full stop, in lower case as file names have it: "Stop.js",
+   * "unsubscribe.html", "stop.sh"; not a word ("Stop.Not interested", "stop.not interested",
+   * "Unsubscribe.Go away").
+   */
+  private static final Pattern FILE_EXTENSION =
+      Pattern.compile(
+          "\\.(js|mjs|cjs|ts|tsx|jsx|py|sh|rb|java|kt|php|cs|cpp|html?|css|json|xml|ya?ml|md"
+              + "|txt|csv|pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|svg|exe|bat|ps1|dll|jar|sql|cfg|ini"
+              + "|vue|apk)(?![\\p{L}\\p{N}])");
+
+  /** Whether the full stop at the index joins a file's name to its extension ("Stop.js"). */
+  static boolean namesAFile(String raw, int i) {
+    return raw.charAt(i) == '.'
+        && i > 0
+        && Character.isLetterOrDigit(raw.charAt(i - 1))
+        && FILE_EXTENSION.matcher(raw).region(i, raw.length()).lookingAt();
+  }
+
   /** A full stop inside a word ("3.30", "Stop.js"): no clause end. */
   private static boolean joinsWords(String raw, int i) {
     return raw.charAt(i) == '.'
