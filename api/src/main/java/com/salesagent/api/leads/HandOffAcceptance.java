@@ -35,8 +35,11 @@ import org.bson.conversions.Bson;
  * contact names the rep, or the hand-off is put back). A lead its rep holds: the contact is marked
  * first (only while it names them), then the hand-off, the mark taken back when the hand-off
  * changed. The rep is checked active after the first write too (a deactivation between the check
- * and the writes): refused, the writes taken back. Audited once per take ({@link
- * com.salesagent.activities.handoff.HandOffAudit#accepted}).
+ * and the writes): refused, the writes taken back. The run is told, then the take audited once
+ * ({@link com.salesagent.activities.handoff.HandOffAudit#accepted}): a take whose entry is missing
+ * died before it told the run (or is telling it now), and the lead's next take tells it ({@link
+ * UnfinishedAcceptances#untold}). A retry by the same rep that finishes its own dead take answers
+ * as its first run would have (taken, signalled), not as taken before.
  */
 final class HandOffAcceptance {
   /** Who took the lead, and whether it was taken before (nothing written, nothing signalled). */
@@ -77,10 +80,18 @@ final class HandOffAcceptance {
           List.of(new FieldError("leadId", "stage " + stage)));
     }
     Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
-    if (UnfinishedAcceptances.unfinished(contact, handoff)) {
-      // An earlier take whose request died between its hand-off and contact writes (this one's
-      // own first run, or another's): finished first, then this take goes on from there.
-      unfinished.finish(operator, leadId, contact, handoff, clock.instant());
+    if (unfinished.toFinish(contact, handoff)) {
+      // An earlier take whose request died between its hand-off and contact writes, or before it
+      // told the run (this one's own first run, or another's): finished first. This one's own
+      // (the same rep's retry) is answered as its first run would have been; any other take goes
+      // on from there.
+      String takenBy = handoff.getString("ownerId");
+      UnfinishedAcceptances.Outcome done =
+          unfinished.finish(operator, leadId, contact, handoff, clock.instant());
+      String asking = named != null ? named : contact.getString("ownerId");
+      if (done == UnfinishedAcceptances.Outcome.TAKEN && takenBy.equals(asking)) {
+        return new Taken(takenBy, false);
+      }
       contact = requireLive(leadId);
       handoff = handoffs.find(Filters.eq("_id", leadId)).first();
     }
@@ -147,6 +158,8 @@ final class HandOffAcceptance {
             && !holder.equals(handoff.getString("ownerId"));
     Object markBefore = contact.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT);
     if (holder != null) {
+      // Written with the acceptance: nothing puts a held lead's acceptance back once written.
+      accepted.add(Updates.set(UnfinishedAcceptances.STANDS, Date.from(now)));
       // The acceptance marks the contact first, only while it names the owner read: a retried
       // reassignment moving the lead from them (UnfinishedHandOffs#finish) writes only while the
       // mark is as it read it, so of the two one wins. Moved meanwhile: refused, nothing written.
@@ -250,6 +263,10 @@ final class HandOffAcceptance {
             now);
       }
     }
+    // The run told first, then audited: a request that dies before the entry is written leaves
+    // the take untold (UnfinishedAcceptances#untold), which the lead's next take tells again (the
+    // run ignores an acceptance once its owner acted).
+    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
     LeadAuditLog.recordOnce(
         store,
         HandOffAudit.accepted(leadId, Date.from(now)),
@@ -258,7 +275,6 @@ final class HandOffAcceptance {
         "handoff_accepted",
         ownerId,
         now);
-    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
     return new Taken(ownerId, false);
   }
 

@@ -7,6 +7,7 @@ import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.HandOffAudit;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
+import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerAction;
@@ -22,30 +23,42 @@ import org.bson.conversions.Bson;
  * The second half of a rep's take of a lead nobody held ({@link HandOffAcceptance}), which writes
  * the hand-off first, as the claim (accepted, naming the rep: of two takers, or a taker and the
  * run's next attempt, one write wins), then the contact (naming the rep, only while it names
- * nobody), then confirms the rep's hold, audits the take and tells the run.
+ * nobody), then makes the take stand ({@link #STANDS}), tells the run and audits the take.
  *
  * <p>The invariant: a hand-off accepted by a rep whose contact names nobody is a take between its
  * two writes (under way, or its request died there), and nothing else: it ends with the contact
  * naming that rep ({@link Outcome#TAKEN}) or with the hand-off put back as the take read it ({@link
- * Outcome#MOVED}: the contact names another rep; {@link Outcome#INACTIVE}: the rep was made
- * inactive before the contact named them, read after the contact's write so a deactivation this
- * read misses comes after it and its hand-on finds the lead). The request finishes its own take
- * through {@link #complete}; one that died between its writes is finished by the lead's next take
- * (its retry, another rep's, an operator's) through {@link #finish}. Every step is conditional or
- * idempotent, so both may run at once: the contact is written once, and only the one that wrote it
- * checks the rep again, audits (the entry has the take's own id, {@link HandOffAudit#accepted}) and
- * tells the run; the other finds the contact naming the rep and leaves the take done.
+ * Outcome#MOVED}: the contact names another rep, or the take was taken back (released, handed on)
+ * since it was written; {@link Outcome#INACTIVE}: the rep was made inactive before the take stood,
+ * read after the contact's write so a deactivation this read misses comes after it and its hand-on
+ * finds the lead). A take whose contact names its rep but whose audit entry is missing ({@link
+ * #untold}) died before it told the run (or is telling it now): it is made to stand, then told and
+ * audited, once more. The request finishes its own take through {@link #complete}; one that died is
+ * finished by the lead's next take (its retry, another rep's, an operator's) through {@link
+ * #finish}. Of the writes that decide, each is conditional on the take as read: making it stand
+ * ({@link #STANDS}, only while the hand-off is still this take) and putting it back (only while it
+ * does not stand), so of a finisher and a deactivation's or a take-back's undo one wins, and a
+ * finisher never writes back a take a release undid. The run is told before the audit entry is
+ * written (its id is the take's, {@link HandOffAudit#accepted}): an entry means the run was told.
  */
 final class UnfinishedAcceptances {
   /** How a take's second half ended. */
   enum Outcome {
-    /** The contact names the rep: the lead is theirs, audited, the run told. */
+    /** The contact names the rep: the lead is theirs, the run told, audited. */
     TAKEN,
-    /** The contact names another rep: the hand-off put back as read, the hold released. */
+    /** The contact names another rep, or the take was taken back: the take's writes undone. */
     MOVED,
     /** The rep was made inactive: the contact and the hand-off put back, the hold released. */
     INACTIVE
   }
+
+  /**
+   * The hand-off's mark of a take that stands (its {@code acceptedAt}): written, only while the
+   * hand-off is still that take, once its contact names the rep and the rep was read active; from
+   * then on no finisher puts the take back (a later deactivation or release acts on it as on any
+   * lead the rep holds). A held lead's acceptance writes it with the acceptance.
+   */
+  static final String STANDS = "acceptanceStands";
 
   private final LeadStore store;
   private final Owners owners;
@@ -66,40 +79,80 @@ final class UnfinishedAcceptances {
   static boolean unfinished(Document contact, Document handoff) {
     return contact.getString("ownerId") == null
         && contact.get(HandOffActivitiesImpl.RELEASED_TO_AGENT) == null
-        && handoff != null
+        && accepted(handoff);
+  }
+
+  /** A take whose hand-off and contact name its rep: done, unless {@link #untold}. */
+  static boolean written(Document contact, Document handoff) {
+    return accepted(handoff) && handoff.getString("ownerId").equals(contact.getString("ownerId"));
+  }
+
+  /** A take whose writes are done ({@link #written}) but whose audit entry is not: untold. */
+  boolean untold(Document contact, Document handoff) {
+    return written(contact, handoff)
+        && store
+                .database()
+                .getCollection(Collections.AUDIT_LOG)
+                .find(
+                    Filters.eq(
+                        "_id",
+                        HandOffAudit.accepted(
+                            contact.getString("leadId"), handoff.getDate("acceptedAt"))))
+                .first()
+            == null;
+  }
+
+  /** A take the lead's next take finishes first: {@link #unfinished} or {@link #untold}. */
+  boolean toFinish(Document contact, Document handoff) {
+    return unfinished(contact, handoff) || untold(contact, handoff);
+  }
+
+  private static boolean accepted(Document handoff) {
+    return handoff != null
         && "accepted".equals(handoff.getString("status"))
         && handoff.getString("ownerId") != null
         && handoff.getDate("acceptedAt") != null;
   }
 
   /**
-   * Finishes a take that died between its writes ({@link #unfinished}), as its request would have:
-   * the rep's hold, then {@link #complete}. A take that cannot be finished (the rep left) puts the
-   * lead back on the queue (unassigned). Null when {@code handoff} is no such take.
+   * Finishes a take that died between its writes ({@link #unfinished}: the rep's hold, then {@link
+   * #complete}) or before it told the run ({@link #untold}: made to stand, told, audited), as its
+   * request would have. A take that cannot be finished (the rep left, the take was taken back) puts
+   * the lead back as the take-back left it. Null when {@code handoff} is no such take.
    */
   Outcome finish(String operator, String leadId, Document contact, Document handoff, Instant now) {
-    if (!unfinished(contact, handoff)) {
-      return null;
+    String ownerId = handoff == null ? null : handoff.getString("ownerId");
+    Document queued = new Document("status", "unassigned");
+    if (unfinished(contact, handoff)) {
+      Instant assignedAt = claims.holdTimed(ownerId, leadId, now).at();
+      return complete(
+          operator,
+          leadId,
+          ownerId,
+          handoff.getString("acceptedBy"),
+          handoff.getDate("acceptedAt"),
+          assignedAt,
+          queued);
     }
-    String ownerId = handoff.getString("ownerId");
-    Instant assignedAt = claims.holdTimed(ownerId, leadId, now).at();
-    return complete(
-        operator,
-        leadId,
-        ownerId,
-        handoff.getString("acceptedBy"),
-        handoff.getDate("acceptedAt"),
-        assignedAt,
-        new Document("status", "unassigned"));
+    if (untold(contact, handoff)) {
+      return stand(
+          operator,
+          leadId,
+          ownerId,
+          handoff.getString("acceptedBy"),
+          handoff.getDate("acceptedAt"),
+          contact.getDate("ownerAssignedAt"),
+          queued);
+    }
+    return null;
   }
 
   /**
    * A take's second half, once its hand-off is written accepted by {@code ownerId} at {@code
-   * acceptedAt} (the rep's hold made at {@code assignedAt}): the contact, the rep checked still
-   * active, the hold confirmed, the audit entry (once), the run told. {@code asRead}: the
-   * hand-off's {@code status}, {@code ownerId}, {@code acceptedAt}, {@code acceptedBy} before the
-   * take, put back (only while the take's write stands) when the take does not end {@link
-   * Outcome#TAKEN}.
+   * acceptedAt} (the rep's hold made at {@code assignedAt}): the contact, then {@link #stand}.
+   * {@code asRead}: the hand-off's {@code status}, {@code ownerId}, {@code acceptedAt}, {@code
+   * acceptedBy} before the take, put back (only while the take's write stands) when the take does
+   * not end {@link Outcome#TAKEN}.
    */
   Outcome complete(
       String operator,
@@ -121,39 +174,78 @@ final class UnfinishedAcceptances {
                     Updates.set("ownerId", ownerId),
                     Updates.set("ownerAssignedAt", Date.from(assignedAt))))
             .getMatchedCount();
-    if (owned == 0) {
-      Document now = store.contact(leadId);
-      if (now == null || !ownerId.equals(now.getString("ownerId"))) {
-        // Another rep's meanwhile (or given back to the agent, or erased): not this rep's.
-        putBack(leadId, ownerId, acceptedAt, asRead);
-        claims.release(ownerId, leadId);
-        return Outcome.MOVED;
-      }
-      // Named them already: another finisher of this take (the lead's next take, or this take's
-      // own request) wrote it, and it checks the rep, audits the take and tells the run, once.
-      // Done here, not undone: a deactivation read now may come after that finisher told the run
-      // they accepted, and moving the lead on from then is the deactivation's hand-on's. Only the
-      // hold's confirmation is repeated (idempotent; a no-op on a hold that finisher released).
-      claims.confirm(ownerId, leadId);
-      return Outcome.TAKEN;
+    if (owned == 1) {
+      return stand(operator, leadId, ownerId, label, acceptedAt, Date.from(assignedAt), asRead);
     }
-    if (!OwnerClaims.active(owners.get(ownerId))) {
+    Document now = store.contact(leadId);
+    if (now == null || !ownerId.equals(now.getString("ownerId"))) {
+      // Another rep's meanwhile (or given back to the agent, or erased): not this rep's.
+      putBack(leadId, ownerId, acceptedAt, asRead);
+      claims.release(ownerId, leadId);
+      return Outcome.MOVED;
+    }
+    // Named them already: another finisher of this take (the lead's next take, or this take's own
+    // request) wrote it. Told and audited by it: done (only the hold's confirmation is repeated,
+    // idempotent). Not yet: that finisher is under way or died before telling the run; this one
+    // goes on as it would (the writes that decide are conditional: of the two, one decides).
+    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    if (accepted(handoff)
+        && acceptedAt.equals(handoff.getDate("acceptedAt"))
+        && untold(now, handoff)) {
+      return stand(
+          operator, leadId, ownerId, label, acceptedAt, now.getDate("ownerAssignedAt"), asRead);
+    }
+    claims.confirm(ownerId, leadId);
+    return Outcome.TAKEN;
+  }
+
+  /**
+   * The take, its contact naming {@code ownerId} (since {@code assignedAt}), made to stand: the rep
+   * read active after the contact's write, then {@link #STANDS} written only while the hand-off is
+   * still this take; the run told, then the audit entry (once). The rep inactive and the take not
+   * standing yet: the take's writes undone ({@link Outcome#INACTIVE}). The take taken back since it
+   * was written (a release, the run's next attempt): the contact's write undone, nothing told
+   * ({@link Outcome#MOVED}), so a finisher that read the take before the take-back never writes it
+   * back.
+   */
+  private Outcome stand(
+      String operator,
+      String leadId,
+      String ownerId,
+      String label,
+      Date acceptedAt,
+      Date assignedAt,
+      Document asRead) {
+    if (!OwnerClaims.active(owners.get(ownerId))
+        && putBack(leadId, ownerId, acceptedAt, asRead) == 1) {
       // Made inactive (or removed) since the take checked them: their hand-on may have read the
       // leads they hold before this contact named them. Read after the contact's write, so a
-      // deactivation this read misses comes after it, and its hand-on finds the lead.
-      store
-          .contacts()
-          .updateOne(
-              Filters.and(
-                  Filters.eq("leadId", leadId),
-                  Filters.eq("ownerId", ownerId),
-                  Filters.eq("ownerAssignedAt", Date.from(assignedAt))),
-              Updates.combine(Updates.unset("ownerId"), Updates.unset("ownerAssignedAt")));
-      putBack(leadId, ownerId, acceptedAt, asRead);
+      // deactivation this read misses comes after it, and its hand-on finds the lead. Put back only
+      // while the take does not stand (another finisher read them active and may have told the
+      // run): then it stands, and moving the lead on is the deactivation's hand-on's.
+      unown(leadId, ownerId, assignedAt);
       claims.release(ownerId, leadId);
       return Outcome.INACTIVE;
     }
+    long stands =
+        handoffs
+            .updateOne(
+                Filters.and(
+                    Filters.eq("_id", leadId),
+                    Filters.eq("ownerId", ownerId),
+                    Filters.eq("status", "accepted"),
+                    Filters.eq("acceptedAt", acceptedAt)),
+                Updates.set(STANDS, acceptedAt))
+            .getMatchedCount();
+    if (stands == 0) {
+      // Taken back since it was written (a release, then the run's next hand-off, or put back by
+      // another finisher): the contact's write undone, as the take-back left it; not told.
+      unown(leadId, ownerId, assignedAt);
+      claims.release(ownerId, leadId);
+      return Outcome.MOVED;
+    }
     claims.confirm(ownerId, leadId);
+    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, label));
     LeadAuditLog.recordOnce(
         store,
         HandOffAudit.accepted(leadId, acceptedAt),
@@ -162,26 +254,41 @@ final class UnfinishedAcceptances {
         "handoff_accepted",
         ownerId,
         acceptedAt.toInstant());
-    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, label));
     return Outcome.TAKEN;
   }
 
+  /** The contact's owner written by a take ({@code ownerId} since {@code assignedAt}) undone. */
+  private void unown(String leadId, String ownerId, Date assignedAt) {
+    store
+        .contacts()
+        .updateOne(
+            Filters.and(
+                Filters.eq("leadId", leadId),
+                Filters.eq("ownerId", ownerId),
+                Filters.eq("ownerAssignedAt", assignedAt)),
+            Updates.combine(Updates.unset("ownerId"), Updates.unset("ownerAssignedAt")));
+  }
+
   /**
-   * The take's hand-off write undone, only while it stands (accepted by {@code ownerId} at {@code
-   * acceptedAt}): its status, owner and acceptance as {@code asRead} had them (absent: unset).
+   * The take's hand-off write undone, only while it is there and does not stand (accepted by {@code
+   * ownerId} at {@code acceptedAt}): its status, owner and acceptance as {@code asRead} had them
+   * (absent: unset). 1 when put back.
    */
-  private void putBack(String leadId, String ownerId, Date acceptedAt, Document asRead) {
+  private long putBack(String leadId, String ownerId, Date acceptedAt, Document asRead) {
     List<Bson> back = new ArrayList<>();
     for (String field : List.of("status", "ownerId", "acceptedAt", "acceptedBy")) {
       Object was = asRead.get(field);
       back.add(was == null ? Updates.unset(field) : Updates.set(field, was));
     }
-    handoffs.updateOne(
-        Filters.and(
-            Filters.eq("_id", leadId),
-            Filters.eq("ownerId", ownerId),
-            Filters.eq("status", "accepted"),
-            Filters.eq("acceptedAt", acceptedAt)),
-        Updates.combine(back));
+    return handoffs
+        .updateOne(
+            Filters.and(
+                Filters.eq("_id", leadId),
+                Filters.eq("ownerId", ownerId),
+                Filters.eq("status", "accepted"),
+                Filters.eq("acceptedAt", acceptedAt),
+                Filters.ne(STANDS, acceptedAt)),
+            Updates.combine(back))
+        .getMatchedCount();
   }
 }

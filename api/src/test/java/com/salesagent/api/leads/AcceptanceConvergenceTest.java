@@ -16,7 +16,6 @@ import com.salesagent.workflows.lead.OwnerAssignment;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,7 +34,10 @@ class AcceptanceConvergenceTest extends AcceptanceFixture {
    * the hand-off; a request that died between the two left the contact naming the rep and the
    * hand-off on the queue, and its retry then marked the hand-off accepted naming nobody (the
    * contact ana's, the hand-off nobody's). Now the hand-off is written first and the retry finishes
-   * the take: both name ana, the run told once, audited once.
+   * the take: both name ana, the run told once, audited once. Known defect (session 51, 3): the
+   * retry then answered taken before (200 {@code taken_before}), as to a double click of a take
+   * that had succeeded, though the take it finished was its own; now it answers as its first run
+   * would have: taken, signalled.
    */
   @Test
   void aTakeThatDiedBetweenItsWritesIsFinishedByItsRetry() {
@@ -46,6 +48,7 @@ class AcceptanceConvergenceTest extends AcceptanceFixture {
     HandOffAcceptance.Taken retried = acceptance(MONGO.database()).take("ops", leadId, "ana");
 
     assertThat(retried.ownerId()).isEqualTo("ana");
+    assertThat(retried.before()).as("answered as its first run would have").isFalse();
     assertTakenBy(leadId, "ana");
   }
 
@@ -257,16 +260,14 @@ class AcceptanceConvergenceTest extends AcceptanceFixture {
    * OwnerAssigner#releaseIfGone leaves it when it dies between its contact and hand-off writes.
    */
   private String queuedLeadStillNaming(String ownerId) {
-    String leadId = "Q-" + UUID.randomUUID();
-    store.insertContact(contact(leadId, "interested", null));
-    handoffs.insertOne(
-        new Document("_id", leadId)
-            .append("ownerId", ownerId)
-            .append("attempt", 1)
-            .append("status", "open")
-            .append("owners", List.of(ownerId))
-            .append("history", List.of())
-            .append("assignedAt", Date.from(NOW.minusSeconds(600))));
+    String leadId = queuedLead();
+    handoffs.updateOne(
+        Filters.eq("_id", leadId),
+        Updates.combine(
+            Updates.set("ownerId", ownerId),
+            Updates.set("status", "open"),
+            Updates.set("owners", List.of(ownerId)),
+            Updates.set("assignedAt", Date.from(NOW.minusSeconds(600)))));
     return leadId;
   }
 }
