@@ -216,8 +216,10 @@ final class UnfinishedAcceptances {
       Date acceptedAt,
       Date assignedAt,
       Document asRead) {
+    // A lead with no hand-off written (taken without one: nothing to put back, nor to take back).
+    boolean none = handoffs.find(Filters.eq("_id", leadId)).first() == null;
     if (!OwnerClaims.active(owners.get(ownerId))
-        && putBack(leadId, ownerId, acceptedAt, asRead) == 1) {
+        && (none || putBack(leadId, ownerId, acceptedAt, asRead) == 1)) {
       // Made inactive (or removed) since the take checked them: their hand-on may have read the
       // leads they hold before this contact named them. Read after the contact's write, so a
       // deactivation this read misses comes after it, and its hand-on finds the lead. Put back only
@@ -228,15 +230,17 @@ final class UnfinishedAcceptances {
       return Outcome.INACTIVE;
     }
     long stands =
-        handoffs
-            .updateOne(
-                Filters.and(
-                    Filters.eq("_id", leadId),
-                    Filters.eq("ownerId", ownerId),
-                    Filters.eq("status", "accepted"),
-                    Filters.eq("acceptedAt", acceptedAt)),
-                Updates.set(STANDS, acceptedAt))
-            .getMatchedCount();
+        none
+            ? 1
+            : handoffs
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("_id", leadId),
+                        Filters.eq("ownerId", ownerId),
+                        Filters.eq("status", "accepted"),
+                        Filters.eq("acceptedAt", acceptedAt)),
+                    Updates.set(STANDS, acceptedAt))
+                .getMatchedCount();
     if (stands == 0) {
       // Taken back since it was written (a release, then the run's next hand-off, or put back by
       // another finisher): the contact's write undone, as the take-back left it; not told.
