@@ -23,13 +23,17 @@ final class RepeatedReplies {
   /**
    * Whether {@code message} repeats one the run took as a reply (then it is dropped); otherwise it
    * is remembered. A voice note's announcement (its triage follows under the same id) and a
-   * reaction are not replies, and are never dropped.
+   * reaction are not replies, and are never dropped; nor is a voice note for a person to read
+   * ({@link LeadReopening#NEEDS_REVIEW}: the announcement that reopened an ended lead, {@link
+   * LeadReopening#opening}), whose transcript's triage still decides.
    */
   static boolean repeated(LeadRun run, InboundMessageSignal message) {
     if (message == null
         || message.messageId() == null
         || !message.endsSequence()
-        || InboundMessageSignal.AWAITING_TRANSCRIPT.equals(message.intent())) {
+        || InboundMessageSignal.AWAITING_TRANSCRIPT.equals(message.intent())
+        || ("audio".equals(message.type())
+            && LeadReopening.NEEDS_REVIEW.equals(message.intent()))) {
       return false;
     }
     if (run.repliesTaken.contains(message.messageId())) {
