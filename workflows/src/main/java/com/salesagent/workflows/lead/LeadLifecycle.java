@@ -319,80 +319,34 @@ final class LeadLifecycle implements LeadWorkflow {
 
   @Override
   public void ownerAction(OwnerAction action) {
-    if (action == null || run.stage.terminal() || run.ownerActedAt != null) {
-      return;
-    }
-    run.ownerAction = action;
-    run.changes++;
+    OperatorSignals.ownerAction(run, action);
   }
 
   @Override
   public void meetingBooked(MeetingBooked meeting) {
-    if (meeting == null
-        || meeting.at() == null
-        || !(run.stage.interested() || run.interestedAt != null)
-        || run.stage.terminal()) {
-      return;
-    }
-    run.pendingMeeting = meeting;
-    run.changes++;
+    OperatorSignals.meetingBooked(run, meeting);
   }
 
   @Override
   public void ownerGone(String ownerId) {
-    if (ownerId == null || run.stage.terminal()) {
-      return;
-    }
-    if (!ownerId.equals(run.ownerId)) {
-      if (run.assigning) {
-        run.goneMeanwhile.add(ownerId); // the assignment under way may name them
-      }
-      return;
-    }
-    run.ownerGone = ownerId;
-    run.changes++;
+    OperatorSignals.ownerGone(run, ownerId);
   }
 
   /** Only for an interested lead its owner holds: the release names them. */
   @Override
   public void ownerReleased(OwnerRelease release) {
-    if (release == null
-        || release.ownerId() == null
-        || run.stage.terminal()
-        || run.interestedAt == null
-        || !release.ownerId().equals(run.ownerId)) {
-      return;
-    }
-    run.ownerReleased = release;
-    run.changes++;
+    OperatorSignals.ownerReleased(run, release);
   }
 
   /** Only for an interested lead nobody holds (a person has not taken it either). */
   @Override
   public void ownerAvailable(String ownerId) {
-    if (run.stage.terminal()
-        || run.interestedAt == null
-        || run.ownerId != null
-        || run.ownerActedAt != null) {
-      return;
-    }
-    run.handOffWanted = true;
-    run.changes++;
+    OperatorSignals.ownerAvailable(run, ownerId);
   }
 
   @Override
   public void ownerReply(OwnerReply reply) {
-    if (reply == null || run.stage.terminal() || run.ownerReplies.size() >= MAX_PENDING_REPLIES) {
-      return;
-    }
-    // A retried API call signals the same message again: it goes once.
-    if (run.ownerReplyKeys.contains(reply.idempotencyKey())
-        || run.ownerReplies.stream()
-            .anyMatch(r -> r.idempotencyKey().equals(reply.idempotencyKey()))) {
-      return;
-    }
-    run.ownerReplies.add(reply);
-    run.changes++;
+    OperatorSignals.ownerReply(run, reply);
   }
 
   @Override
@@ -402,23 +356,7 @@ final class LeadLifecycle implements LeadWorkflow {
 
   @Override
   public void outcome(OutcomeSignal outcome) {
-    if (outcome == null || run.stage.terminal() || run.requestedOutcome != null) {
-      return;
-    }
-    Stage stage =
-        OutcomeSignal.CONVERTED.equals(outcome.outcome())
-            ? Stage.CONVERTED
-            : OutcomeSignal.LOST.equals(outcome.outcome()) ? Stage.LOST : null;
-    if (stage == null) {
-      return;
-    }
-    String reason =
-        outcome.reason() == null || outcome.reason().isBlank() ? null : outcome.reason();
-    run.outcomeReason =
-        stage.key()
-            + (outcome.by() == null ? "" : " by " + outcome.by())
-            + (reason == null ? "" : ": " + reason);
-    run.requestedOutcome = stage;
+    OperatorSignals.outcome(run, outcome);
   }
 
   @Override
@@ -445,14 +383,7 @@ final class LeadLifecycle implements LeadWorkflow {
 
   @Override
   public void stop(String reason) {
-    if (run.stopped || run.stage.terminal()) {
-      return;
-    }
-    run.outcomeReason = reason == null || reason.isBlank() ? "stopped by an operator" : reason;
-    run.stopped = true;
-    if (run.endedBy == null) {
-      run.endedBy = Stage.STOPPED;
-    }
+    OperatorSignals.stop(run, reason);
   }
 
   @Override
