@@ -140,6 +140,10 @@ final class AfterTheReply {
     if (run.ownerId == null) {
       OwnerAssignment assigned = handOffs.assign();
       if (assigned.ownerId() == null) {
+        // Acted on (nobody to take it): never taken again after an outcome that lands meanwhile.
+        if (run.lastReply != null && java.util.Objects.equals(replyId, run.lastReply.messageId())) {
+          run.lastReply = null;
+        }
         return; // replied stays: the loop ends the lead replied
       }
     }

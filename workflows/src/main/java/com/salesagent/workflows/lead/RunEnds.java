@@ -133,7 +133,11 @@ final class RunEnds {
         && !run.optedOut
         && outranked.messageId() != null
         && outranked.messageId().equals(run.lastReplyMessageId)
-        && run.afterEnd.stream().noneMatch(m -> outranked.messageId().equals(m.messageId()))
+        && run.afterEnd.stream()
+            .noneMatch(
+                m ->
+                    outranked.messageId().equals(m.messageId())
+                        && !InboundMessageSignal.AWAITING_TRANSCRIPT.equals(m.intent()))
         && Workflow.getVersion(MESSAGE_BEFORE_OUTCOME, Workflow.DEFAULT_VERSION, 1)
             != Workflow.DEFAULT_VERSION) {
       run.afterEnd.add(0, outranked);

@@ -87,4 +87,53 @@ class MessageBeforeOutcomeTest extends SlowTaskLeadTest {
     assertThat(ended.stage()).isEqualTo(Stage.OPTED_OUT);
     assertThat(eventTypes()).doesNotContain("reopened");
   }
+
+  // The reviewer's probes of the first version of this change.
+
+  /**
+   * A voice note's triage ("interested") then "lost", and the webhook replays the voice note's
+   * announcement while the outcome is recorded: the spoken interest still reopens the lead. Before,
+   * the announcement (same message id) hid it and the run reopened for nothing, its follow-ups due.
+   */
+  @Test
+  void anOutrankedVoiceTriageIsNotLostToALateAnnouncementReplay() {
+    duringTheRecordOf(
+        "interested",
+        () -> {
+          lead.inboundMessage(announcement("in-v"));
+          lead.inboundMessage(
+              new InboundMessageSignal("in-v", fake.wamid(0), "audio", now(), "interested", null));
+          lead.outcome(new OutcomeSignal(OutcomeSignal.LOST, "went quiet", "ops"));
+          fake.slowlyDuringRecord(
+              e -> "outcome".equals(e.type()), () -> lead.inboundMessage(announcement("in-v")));
+        });
+    lead.inboundMessage(reply("in-1", "interested"));
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(fake.events)
+        .anyMatch(e -> "interested".equals(e.type()) && "in-v".equals(e.wamid()));
+    assertThat(lead.state().stage().interested()).as(lead.state().stage().key()).isTrue();
+  }
+
+  /**
+   * A question nobody could take (the hand-off found no rep), "lost" landing during that hand-off:
+   * the reply was acted on, so the lead ends lost and is not reopened for it.
+   */
+  @Test
+  void aQuestionNobodyCouldTakeIsNotTakenAgainByALostOutcomeDuringItsHandOff() {
+    fake.owners.clear();
+    fake.duringHandOff =
+        () -> lead.outcome(new OutcomeSignal(OutcomeSignal.LOST, "went quiet", "ops"));
+    lead.inboundMessage(reply("in-1", "question"));
+
+    LeadState ended = WorkflowStub.fromTyped(lead).getResult(LeadState.class);
+    assertThat(ended.stage()).isEqualTo(Stage.LOST);
+    assertThat(eventTypes()).doesNotContain("reopened");
+    assertThat(fake.handOffs).hasSize(1);
+  }
+
+  private InboundMessageSignal announcement(String id) {
+    return new InboundMessageSignal(
+        id, fake.wamid(0), "audio", now(), InboundMessageSignal.AWAITING_TRANSCRIPT, null);
+  }
 }
