@@ -11,6 +11,7 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerAction;
+import com.salesagent.workflows.lead.Stage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -87,17 +88,30 @@ final class UnfinishedAcceptances {
     return accepted(handoff) && handoff.getString("ownerId").equals(contact.getString("ownerId"));
   }
 
-  /** A take whose writes are done ({@link #written}) but whose audit entry is not: untold. */
+  /**
+   * A take whose writes are done ({@link #written}) but whose audit entry is not: untold. A take
+   * the run acted on (the contact in conversation or a meeting booked) was told; so was one audited
+   * before the entry had the take's own id (an entry of the take's time, {@code
+   * LeadAuditLog.record} before 04419df2): neither is told again, nor put back.
+   */
   boolean untold(Document contact, Document handoff) {
-    return written(contact, handoff)
-        && store
-                .database()
-                .getCollection(Collections.AUDIT_LOG)
+    if (!written(contact, handoff)) {
+      return false;
+    }
+    String stage = contact.getString("stage");
+    if (Stage.IN_CONVERSATION.key().equals(stage) || Stage.MEETING_BOOKED.key().equals(stage)) {
+      return false;
+    }
+    String leadId = contact.getString("leadId");
+    Date acceptedAt = handoff.getDate("acceptedAt");
+    MongoCollection<Document> audit = store.database().getCollection(Collections.AUDIT_LOG);
+    return audit.find(Filters.eq("_id", HandOffAudit.accepted(leadId, acceptedAt))).first() == null
+        && audit
                 .find(
-                    Filters.eq(
-                        "_id",
-                        HandOffAudit.accepted(
-                            contact.getString("leadId"), handoff.getDate("acceptedAt"))))
+                    Filters.and(
+                        Filters.eq("leadId", leadId),
+                        Filters.eq("action", "handoff_accepted"),
+                        Filters.eq("at", acceptedAt)))
                 .first()
             == null;
   }
