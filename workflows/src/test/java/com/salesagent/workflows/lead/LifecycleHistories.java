@@ -802,31 +802,9 @@ final class LifecycleHistories {
     h.result();
   }
 
-  /**
-   * An interested lead; inside its "interested" record (1.5 s, the workflow task timeout 1 s), the
-   * lead writes again with interest, then an operator marks it lost. A run still live a minute
-   * later (reopened) is converted by ana.
-   */
+  /** As {@link #lostWithMessage}, the message first, then the operator's "lost". */
   private static void messageBeforeOutcome(Harness h) {
-    h.fake.owners.add("ana");
-    h.workflowTaskTimeout = Duration.ofSeconds(1);
-    h.start();
-    h.sends(1);
-    h.fake.slowlyDuringRecord(
-        e -> "interested".equals(e.type()),
-        () -> {
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
-          h.current().outcome(new OutcomeSignal("lost", "went quiet", "ops"));
-        });
-    interestedReply(h);
-    h.env.sleep(Duration.ofMinutes(1));
-    if (h.state().stage() != Stage.LOST) {
-      h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
-    }
-    h.result();
+    lostWithMessage(h, true);
   }
 
   /**
@@ -859,18 +837,27 @@ final class LifecycleHistories {
    * (reopened) is converted by ana.
    */
   private static void lostWithMessage(Harness h) {
+    lostWithMessage(h, false);
+  }
+
+  /** {@code messageFirst}: the lead's message, then the operator's "lost"; else the other way. */
+  private static void lostWithMessage(Harness h, boolean messageFirst) {
     h.fake.owners.add("ana");
     h.workflowTaskTimeout = Duration.ofSeconds(1);
     h.start();
     h.sends(1);
+    Runnable lost = () -> h.current().outcome(new OutcomeSignal("lost", "went quiet", "ops"));
+    Runnable message =
+        () ->
+            h.current()
+                .inboundMessage(
+                    new InboundMessageSignal(
+                        "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
     h.fake.slowlyDuringRecord(
         e -> "interested".equals(e.type()),
         () -> {
-          h.current().outcome(new OutcomeSignal("lost", "went quiet", "ops"));
-          h.current()
-              .inboundMessage(
-                  new InboundMessageSignal(
-                      "in-2", h.fake.wamid(0), "text", h.now(), "interested", null));
+          (messageFirst ? message : lost).run();
+          (messageFirst ? lost : message).run();
         });
     interestedReply(h);
     h.env.sleep(Duration.ofMinutes(1));

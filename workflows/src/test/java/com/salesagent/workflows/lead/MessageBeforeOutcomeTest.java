@@ -101,8 +101,7 @@ class MessageBeforeOutcomeTest extends SlowTaskLeadTest {
         "interested",
         () -> {
           lead.inboundMessage(announcement("in-v"));
-          lead.inboundMessage(
-              new InboundMessageSignal("in-v", fake.wamid(0), "audio", now(), "interested", null));
+          lead.inboundMessage(voiceNote("in-v", "interested"));
           lead.outcome(new OutcomeSignal(OutcomeSignal.LOST, "went quiet", "ops"));
           fake.slowlyDuringRecord(
               e -> "outcome".equals(e.type()), () -> lead.inboundMessage(announcement("in-v")));
@@ -130,10 +129,5 @@ class MessageBeforeOutcomeTest extends SlowTaskLeadTest {
     assertThat(ended.stage()).isEqualTo(Stage.LOST);
     assertThat(eventTypes()).doesNotContain("reopened");
     assertThat(fake.handOffs).hasSize(1);
-  }
-
-  private InboundMessageSignal announcement(String id) {
-    return new InboundMessageSignal(
-        id, fake.wamid(0), "audio", now(), InboundMessageSignal.AWAITING_TRANSCRIPT, null);
   }
 }

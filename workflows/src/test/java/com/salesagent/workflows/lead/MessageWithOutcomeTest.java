@@ -145,14 +145,7 @@ class MessageWithOutcomeTest extends SlowTaskLeadTest {
     lead.inboundMessage(reply("in-1", "interested"));
     env.sleep(Duration.ofMinutes(1));
     assertThat(lead.state().stage().interested()).isTrue();
-    lead.inboundMessage(
-        new InboundMessageSignal(
-            "in-voice",
-            fake.wamid(0),
-            "audio",
-            now(),
-            InboundMessageSignal.AWAITING_TRANSCRIPT,
-            null));
+    lead.inboundMessage(announcement("in-voice"));
     env.sleep(Duration.ofMinutes(1));
     lead.outcome(new OutcomeSignal(OutcomeSignal.LOST, "not a fit", "ana"));
     env.sleep(Duration.ofDays(4));
@@ -185,17 +178,8 @@ class MessageWithOutcomeTest extends SlowTaskLeadTest {
         "interested",
         () -> {
           lead.outcome(new OutcomeSignal(OutcomeSignal.CONVERTED, "signed", "ana"));
-          lead.inboundMessage(
-              new InboundMessageSignal(
-                  "in-voice",
-                  fake.wamid(0),
-                  "audio",
-                  now(),
-                  InboundMessageSignal.AWAITING_TRANSCRIPT,
-                  null));
-          lead.inboundMessage(
-              new InboundMessageSignal(
-                  "in-voice", fake.wamid(0), "audio", now(), "question", null));
+          lead.inboundMessage(announcement("in-voice"));
+          lead.inboundMessage(voiceNote("in-voice", "question"));
         });
     lead.inboundMessage(reply("in-1", "interested"));
 

@@ -80,22 +80,9 @@ class RepeatedReplyTest extends SlowTaskLeadTest {
   /** A voice note's triage signalled twice after its announcement: acted on once. */
   @Test
   void aVoiceNoteTriageToldTwiceIsActedOnOnce() {
-    lead.inboundMessage(
-        new InboundMessageSignal(
-            "in-voice",
-            fake.wamid(0),
-            "audio",
-            now(),
-            InboundMessageSignal.AWAITING_TRANSCRIPT,
-            null));
-    duringTheRecordOf(
-        "interested",
-        () ->
-            lead.inboundMessage(
-                new InboundMessageSignal(
-                    "in-voice", fake.wamid(0), "audio", now(), "interested", null)));
-    lead.inboundMessage(
-        new InboundMessageSignal("in-voice", fake.wamid(0), "audio", now(), "interested", null));
+    lead.inboundMessage(announcement("in-voice"));
+    duringTheRecordOf("interested", () -> lead.inboundMessage(voiceNote("in-voice", "interested")));
+    lead.inboundMessage(voiceNote("in-voice", "interested"));
     env.sleep(Duration.ofMinutes(1));
 
     assertThat(lead.state().stage().interested()).as(lead.state().stage().key()).isTrue();

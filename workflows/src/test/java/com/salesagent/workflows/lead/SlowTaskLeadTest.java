@@ -64,6 +64,17 @@ abstract class SlowTaskLeadTest {
     return new InboundMessageSignal(id, fake.wamid(0), "text", now(), intent, null);
   }
 
+  /** A voice note's announcement: it is being transcribed. */
+  protected InboundMessageSignal announcement(String id) {
+    return new InboundMessageSignal(
+        id, fake.wamid(0), "audio", now(), InboundMessageSignal.AWAITING_TRANSCRIPT, null);
+  }
+
+  /** A voice note's triage (its transcript read as {@code intent}). */
+  protected InboundMessageSignal voiceNote(String id, String intent) {
+    return new InboundMessageSignal(id, fake.wamid(0), "audio", now(), intent, null);
+  }
+
   protected List<String> eventTypes() {
     return fake.events.stream().map(LeadEvent::type).toList();
   }
