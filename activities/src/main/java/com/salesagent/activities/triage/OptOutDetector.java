@@ -75,6 +75,9 @@ public final class OptOutDetector {
     if (OptOutLists.endsWithStopItem(text)) {
       return true;
     }
+    // Any other list ending with "- Stop" lists it as a step ("Retro board columns:\n- Start\n-
+    // Continue\n- Stop"): its last line is no stop clause.
+    boolean dashStep = OptOutLists.endsWithDashItem(text);
     // The stop sign alone, maybe said again: "🛑", "🛑🛑".
     if (stopSigns(text)) {
       return true;
@@ -115,10 +118,13 @@ public final class OptOutDetector {
     String raw = SPACE_RUN.matcher(text.strip()).replaceAll(" ");
     List<Window> windows = OptOutWindows.of(raw, phrasesRead && raw.length() <= CLAUSE_TEXT);
     String last = "";
+    // whether every clause before the last says nothing but hello, thanks or no
+    boolean quietBefore = true;
     for (Window w : windows) {
       if (!phrasesRead && anyMatch(OptOutPhrases.PHRASES, OptOutWindows.read(w))) {
         return true;
       }
+      quietBefore &= last.isEmpty() || quiet(last);
       last = "";
       List<Clause> clauses = OptOutWindows.clauses(w);
       for (int i = 0; i < clauses.size(); i++) {
@@ -127,7 +133,7 @@ public final class OptOutDetector {
         Clause before = i > 0 ? clauses.get(i - 1) : null;
         Clause next = i + 1 < clauses.size() ? clauses.get(i + 1) : null;
         if (anyMatch(OptOutPhrases.CLAUSE_PHRASES, c)
-            || stopSentence(before, clause, next)
+            || (!(dashStep && next == null) && stopSentence(before, clause, next))
             || dontTextMeSentence(clause)
             || (OptOutPhrases.NO_ME_ESCRIBAN.matcher(c).matches()
                 && !OptOutPhrases.CALL_OR_OTHER.matcher(t).matches())) {
@@ -135,6 +141,7 @@ public final class OptOutDetector {
         }
         // a sign-off after the stop does not hide it: "Hi, STOP. Thanks"
         if (!OptOutKeywords.SIGN_OFF.matcher(c).matches()) {
+          quietBefore &= last.isEmpty() || quiet(last);
           last = c;
         }
       }
@@ -145,10 +152,20 @@ public final class OptOutDetector {
     // stop, I meant Tuesday", "Stop calling me, text me here instead", "不要再发了，我已经收到了"),
     // and the keyword alone as the first clause is read above.
     String lastClause = last;
-    return OptOutKeywords.STOP_CLAUSE.matcher(last).matches()
-        || OptOutKeywords.RUN_ON_STOP.matcher(last).matches()
+    return (!dashStep
+            && (OptOutKeywords.STOP_CLAUSE.matcher(last).matches()
+                || OptOutKeywords.RUN_ON_STOP.matcher(last).matches()))
         || OptOutKeywords.RUN_ON_REVOKE.matcher(last).matches()
+        // "I told you to stop" with nothing else said: "The installer kept drilling. I told you to
+        // stop!" is about something else
+        || (quietBefore && OptOutKeywords.TOLD_YOU_TO_STOP.matcher(last).matches())
         || OptOutPhrases.LAST_CLAUSES.stream().anyMatch(p -> p.matcher(lastClause).matches());
+  }
+
+  /** A clause of a greeting, a please or a no ("Hi", "Seriously", "Not interested"). */
+  private static boolean quiet(String clause) {
+    return OptOutKeywords.QUIET.matcher(clause).matches()
+        || OptOutKeywords.REFUSAL.matcher(clause).matches();
   }
 
   /**
@@ -204,20 +221,28 @@ public final class OptOutDetector {
   private static boolean stopSentence(Clause before, Clause clause, Clause next) {
     String c = clause.text();
     boolean refusalNext = next != null && OptOutKeywords.REFUSAL.matcher(next.text()).matches();
+    // beside a stop after a comma and beside REVOKE, only a no that is its whole clause
+    boolean wholeRefusalNext =
+        next != null
+            && next.endsSentence()
+            && OptOutKeywords.WHOLE_REFUSAL.matcher(next.text()).matches();
     if (!clause.startsSentence()) {
       boolean refusalBefore =
-          before != null && OptOutKeywords.REFUSAL.matcher(before.text()).matches();
+          before != null
+              && before.startsSentence()
+              && OptOutKeywords.WHOLE_REFUSAL.matcher(before.text()).matches();
       return clause.endsSentence()
-          && (refusalBefore || refusalNext)
+          && (refusalBefore || wholeRefusalNext)
           && OptOutKeywords.STOP_IT_SENTENCE.matcher(c).matches();
     }
     if (clause.endsSentence() && OptOutKeywords.STOP_SENTENCE.matcher(c).matches()) {
       return true;
     }
-    return refusalNext
-        && (OptOutKeywords.STOP_SENTENCE.matcher(c).matches()
-            || OptOutKeywords.REVOKE_SENTENCE.matcher(c).matches()
-            || (clause.endsSentence() && OptOutKeywords.STOP_IT_SENTENCE.matcher(c).matches()));
+    return (wholeRefusalNext && OptOutKeywords.REVOKE_SENTENCE.matcher(c).matches())
+        || (refusalNext
+            && (OptOutKeywords.STOP_SENTENCE.matcher(c).matches()
+                || (clause.endsSentence()
+                    && OptOutKeywords.STOP_IT_SENTENCE.matcher(c).matches())));
   }
 
   /**

@@ -78,9 +78,15 @@ final class OptOutKeywords {
   private static final String LEAD =
       "hi|hello|hey|ok|okay|please|pls|plz|no thanks|no thank you|no|nope|not interested"
           + "|i'm not interested|im not interested|i am not interested|wrong number|i said"
-          // "I told you to stop" ("... to stop by the office" goes on, and is none)
-          + "|i already said|i told you to|i told you|i already told you to|i asked you to"
-          + "|i already asked you to|i've told you to|i have told you to|seriously";
+          + "|i already said|i told you|seriously";
+
+  /**
+   * "I told you to", "I asked you to": before a stop word, a stop only when nothing else is said
+   * ({@link #TOLD_YOU_TO_STOP}).
+   */
+  private static final String TOLD_YOU_TO =
+      "i told you to|i already told you to|i asked you to|i already asked you to|i've told you to"
+          + "|i have told you to";
 
   /**
    * A word that means only stop after a greeting, a please or a refusal, run on with no stop, as
@@ -100,6 +106,30 @@ final class OptOutKeywords {
               + again(STOP_WORD)
               + "( it| this| now)?"
               + THANKS);
+
+  /**
+   * "I told you to stop", as the last clause of a message that says nothing else but greetings,
+   * thanks or a no ({@link #QUIET}): "i told you to stop", "I told you to stop, thanks". Not after
+   * something else ("The installer kept drilling. I told you to stop!", "Did the order ship? I
+   * asked you to stop it"), nor "... to stop by the office" (it goes on).
+   */
+  static final Pattern TOLD_YOU_TO_STOP =
+      Pattern.compile(
+          "^((?:"
+              + LEAD
+              + ")"
+              + again(LEAD)
+              + " )?(?:"
+              + TOLD_YOU_TO
+              + ") "
+              + PLEASE
+              + STOP_WORD
+              + again(STOP_WORD)
+              + "( it| this| now)?"
+              + THANKS);
+
+  /** A clause that says nothing but a greeting, a please or a no ("Hi", "Seriously", "No"). */
+  static final Pattern QUIET = Pattern.compile("^(?:" + LEAD + ")" + again(LEAD) + "$");
 
   /** Those words and Russian "стоп": only the whole first sentence or the last clause. */
   private static final String ONLY_STOP = "(" + STOP_WORD + "|стоп)";
@@ -130,13 +160,35 @@ final class OptOutKeywords {
   static final Pattern REFUSAL =
       Pattern.compile(
           "^(please )?(no )?(i'?m |i am |im )?(not interested|no thanks?|no thank you"
-              + "|(i )?never (signed up|gave you|asked|agreed|consented|opted in)"
-              + "|(i )?did ?n'?t (sign up|ask|agree|consent|opt in)|wrong number"
+              + "|(i )?never (signed up|gave you|asked)|(i )?did ?n'?t (sign up|ask)"
+              // "I never agreed" to us, not to a term ("Stop, I didn't agree to that date")
+              + "|(i )?(never|did ?n'?t) (agreed?|consent(ed)?|opt(ed)? in)"
+              + "(?=$|[^\\p{L}\\p{N}]*$| to this\\b| to (these|your) (messages|marketing)\\b)"
+              + "|wrong number"
               + "|leave me alone|remove me|take me off|(do not|don'?t|dont) (text|message|contact"
               + "|write|msg|send)|who (is this|are you|gave you)|(i )?don'?t know you"
               + "|kein interesse|je ne suis pas interesse|pas interesse|no me interesa"
               + "|nao tenho interesse|nao estou interessad[oa]|non mi interessa|не интересно"
               + "|мне не интересно|我没兴趣|不感兴趣)([^\\p{L}\\p{N}].*)?$");
+
+  /**
+   * A no that is the whole of its clause: what a stop after a comma ("Listen, STOP. I'm not
+   * interested", "Not interested, stop") or REVOKE ("Hi. REVOKE. I never agreed to this") needs
+   * beside it to be an opt-out. Not a no that goes on ("Hold on, stop. Don't send the PDF, send the
+   * link", "Okay, stop. Remove me from the CC", "Revoke. I never agreed to the new terms").
+   */
+  static final Pattern WHOLE_REFUSAL =
+      Pattern.compile(
+          "^(please )?(no )?(i'?m |i am |im )?(not interested( at all)?|no thanks?|no thank you"
+              + "|leave me alone|who (is this|are you)|(i )?don'?t know you|wrong number"
+              + "|(i )?(never|did ?n'?t) (signed up|sign up|agreed|agree|consented|consent"
+              + "|opted in|opt in)( (to|for) (this|these messages|your messages|marketing|your marketing"
+              + "|this list|your list))?"
+              + "|(do not|don'?t|dont) (text|message|contact|msg) me( again| anymore| ever again)?"
+              + "|kein interesse|je ne suis pas interesse|pas interesse|no me interesa"
+              + "|nao tenho interesse|nao estou interessad[oa]|non mi interessa|не интересно"
+              + "|мне не интересно|我没兴趣|不感兴趣)"
+              + THANKS);
 
   /**
    * A carrier keyword that means stop only as the whole message: "TD" (and not "TD Bank", "TD, can

@@ -62,7 +62,50 @@ final class OptOutLists {
     }
     Matcher item = ITEM.matcher(text).region(start, end);
     return item.matches()
-        && OptOutKeywords.STOP_CLAUSE.matcher(OptOutText.normalise(item.group(1))).matches();
+        && OptOutKeywords.STOP_CLAUSE.matcher(OptOutText.normalise(item.group(1))).matches()
+        && onlyNos(text.substring(0, start));
+  }
+
+  /**
+   * Whether every line before a list's last item says no ("I'm not your customer", "I'm busy", "Who
+   * is this") or hello: not a header ("Agenda:") nor a step ("- Start\n- Continue\n- Stop", "1)
+   * Load\n2) Run\n3) Stop", "- Settings\n- Help\n- Stop").
+   */
+  private static boolean onlyNos(String before) {
+    Matcher line = LINE.matcher(before);
+    while (line.find()) {
+      String raw = line.group().strip();
+      if (raw.endsWith(":")) {
+        return false;
+      }
+      Matcher item = ITEM.matcher(raw);
+      String content = OptOutText.normalise(item.matches() ? item.group(1) : raw);
+      if (!content.isEmpty()
+          && !NO_ISH.matcher(content).find()
+          && !OptOutKeywords.QUIET.matcher(content).matches()
+          && !OptOutKeywords.REFUSAL.matcher(content).matches()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A word that says no or not now: "not", "never", "busy", "wrong", "who". */
+  private static final Pattern NO_ISH =
+      Pattern.compile(
+          "\\b(no|not|never|nope|nah|don't|dont|do not|didn't|didnt|won't|wont|can't|cant|busy"
+              + "|wrong|who|leave|unsubscribe|remove|spam|stop)\\b");
+
+  /** A dash bullet item as the message's last line ("- Stop", "- stop it"). */
+  private static final Pattern DASH_ITEM_END =
+      Pattern.compile("(?:^|\\R)\\h*-\\h+\\S[^\\n\\r]*\\s*$");
+
+  /**
+   * Whether the message's last line is an item of a dash list ("- Start\n- Continue\n- Stop"): read
+   * as a clause since a dash bullet is no word, it is no last clause of its own.
+   */
+  static boolean endsWithDashItem(String text) {
+    return text.length() <= LIST_TEXT && DASH_ITEM_END.matcher(text).find();
   }
 
   private static boolean isLineBreak(char c) {

@@ -12,11 +12,15 @@ final class OptOutStopUs {
   static final String MESSAGES =
       "(messages|msgs|texts|spam|promotions|promos|ads|offers|junk|crap|garbage|marketing)\\b";
 
+  /** A clock time in two groups, as the normalised text has "12:30": "12 30", "9 05". */
+  private static final String CLOCK = "([01]?\\d|2[0-3]) [0-5]\\d";
+
   /**
    * A phone number, not a time: seven digits or more, maybe in groups ("555 0134", "+1 555-0134");
-   * "6 30" and "1830" are times.
+   * "6 30" and "1830" are times, and so are two clock times ("12 30 12 45", "9 30 10 00").
    */
-  private static final String PHONE_NUMBER = "(\\d[ -]?){6}\\d";
+  private static final String PHONE_NUMBER =
+      "(?!" + CLOCK + "( | to | and |-)" + CLOCK + "(?!\\d))(\\d[ -]?){6}\\d";
 
   /** How often it was asked: "I've told you twice to stop". */
   private static final String TIMES =
@@ -111,7 +115,8 @@ final class OptOutStopUs {
    * weekends"; not "at all", "at any of my numbers", "at this number" nor a number ("at 555 0134").
    */
   static final String NOT_A_TIME =
-      "(?! (at(?! all\\b| any\\b| (this|that|my|the) (number|phone)\\b| "
+      "(?! (at(?! all\\b| any(?! (time|point|hour|moment) (after|before|past|between|during"
+          + "|until|from)\\b)\\b| (this|that|my|the) (number|phone)\\b| "
           + PHONE_NUMBER
           + ")|during|before|after|until|till|til"
           + "|while|when|past|between|so early|so late"
@@ -140,7 +145,11 @@ final class OptOutStopUs {
       "(?! ((at|after|before|until|till|til|past|from|by) "
           + TIME_WORD
           // "when I'm driving", as "while I'm driving"; not "when you have offers"
-          + "|during(?! any\\b)|while(?! any\\b)|when (i'm|im|i am)|between "
+          + "|during(?! any\\b)|while(?! any\\b)"
+          // not after "ever ... again" nor with "anywhere else" ("Don't ever text me again when
+          // I'm at work or anywhere else")
+          + "|(?<!ever (text|txt|message|msg|contact|email) (me|us) again )when (i'm|im|i am)"
+          + "(?!.*\\b(anywhere else|or anywhere|any other time)\\b)|between "
           + TIME_WORD
           + "|so early|so late|this early|this late|in the (morning|evening|afternoon|night)"
           + "|every (night|morning|evening|weekend)|(on )?(the )?weekends?|(on )?weekdays"
