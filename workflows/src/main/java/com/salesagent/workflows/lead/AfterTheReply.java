@@ -1,7 +1,5 @@
 package com.salesagent.workflows.lead;
 
-import io.temporal.failure.ActivityFailure;
-import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
@@ -88,6 +86,8 @@ final class AfterTheReply {
   private final Waits waits;
   private final Sending sending;
   private final HandOffClock handOffs;
+  private final OwnerReplies ownerReplies;
+  private final AnswerDrafts drafts;
   private LeadPolicy policy;
 
   AfterTheReply(LeadRun run, LeadStubs stubs, Stages stages, Waits waits, Sending sending) {
@@ -97,6 +97,8 @@ final class AfterTheReply {
     this.waits = waits;
     this.sending = sending;
     this.handOffs = new HandOffClock(run, stubs, stages);
+    this.ownerReplies = new OwnerReplies(run, stages, sending, handOffs);
+    this.drafts = new AnswerDrafts(run, stubs, stages);
   }
 
   void policy(LeadPolicy policy) {
@@ -178,38 +180,13 @@ final class AfterTheReply {
     }
   }
 
-  /**
-   * Drafts an answer to the latest reply, in its own workflow thread: the lifecycle goes on (the
-   * hand-off does not wait for the embedding queue); the draft and its record follow when ready.
-   */
+  /** Drafts an answer to the latest reply ({@link AnswerDrafts}). */
   private void draft() {
-    draft(run.lastReplyMessageId);
+    drafts.draft(run.lastReplyMessageId);
   }
 
   private void draft(String replyId) {
-    if (replyId == null
-        || Workflow.getVersion(DRAFT_ANSWERS, Workflow.DEFAULT_VERSION, 1)
-            == Workflow.DEFAULT_VERSION) {
-      return;
-    }
-    Async.procedure(
-        () -> {
-          try {
-            DraftedAnswer d = stubs.knowledge.draftAnswer(run.leadId, replyId);
-            stages.record("answer_drafted", null, d.timelineDetail());
-            if (d.autoSendKey() != null
-                && !run.stage.terminal()
-                && run.ownerReplies.size() < 20
-                && Workflow.getVersion(AUTO_SEND_DRAFTS, Workflow.DEFAULT_VERSION, 1)
-                    != Workflow.DEFAULT_VERSION) {
-              run.ownerReplies.add(
-                  new OwnerReply(d.autoSendKey(), OwnerReply.AGENT, null, "agent (auto-send)"));
-              run.changes++;
-            }
-          } catch (ActivityFailure e) {
-            stages.record("answer_draft_failed", null, Sending.reason(e));
-          }
-        });
+    drafts.draft(replyId);
   }
 
   private Instant quietDeadline() {
@@ -383,58 +360,9 @@ final class AfterTheReply {
         Stage.REPLIED, "replied; the conversation went quiet for " + policy.reEngagementDelay());
   }
 
-  /**
-   * The first message people asked to send: free text stored by the API, or the variant's
-   * re-engagement template; a person writing to the lead has acted on it. A message the Cloud API
-   * refuses is recorded and the lead goes on (it is not the lead's failure).
-   */
+  /** The first message people asked to send ({@link OwnerReplies#next}). */
   void ownerReply() {
-    OwnerReply reply = run.ownerReplies.remove(0);
-    run.ownerReplyKeys.add(reply.idempotencyKey());
-    if (run.ownerReplyKeys.size() > 50) {
-      run.ownerReplyKeys.remove(0);
-    }
-    if (Workflow.getVersion(OWNER_REPLIES, Workflow.DEFAULT_VERSION, 1)
-        == Workflow.DEFAULT_VERSION) {
-      return;
-    }
-    boolean agent = OwnerReply.AGENT.equals(reply.purpose()); // not a person: the SLA still runs
-    boolean unmet = run.ownerActedAt == null;
-    int before = run.messages.size();
-    if (!agent && run.interestedAt != null && run.ownerActedAt == null) {
-      handOffs.acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
-    }
-    run.ownerRepliesSent++;
-    if (!agent && run.conversationAt != null && run.ownerActedAt == null) {
-      handOffs.acted(new OwnerAction(reply.ownerId(), "replied", reply.by()));
-    }
-    if (run.conversationAt != null) {
-      run.conversationAt = stages.now(); // the person's message: the quiet window starts again
-    }
-    if (OwnerReply.TEMPLATE.equals(reply.purpose())) {
-      sending.requested(
-          run.followUpsSent + run.reEngagementsSent, OwnerReply.TEMPLATE, true, reply.ownerId());
-    } else {
-      sending
-          .outcomes()
-          .deliverOwnerReply(
-              new SendRequest(
-                  run.leadId,
-                  reply.idempotencyKey(),
-                  run.followUpsSent + run.reEngagementsSent,
-                  false,
-                  false,
-                  false),
-              reply.by(),
-              agent);
-    }
-    if (unmet
-        && run.ownerActedAt != null
-        && Workflow.getVersion(ANSWER_FAILED_REOPENS, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION) {
-      // This message met the SLA: if it fails, the SLA is open again.
-      run.slaMetByWamid = run.messages.size() > before ? run.lastMessage().wamid() : null;
-    }
+    ownerReplies.next();
   }
 
   /**
