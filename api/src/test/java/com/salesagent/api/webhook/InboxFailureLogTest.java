@@ -48,12 +48,7 @@ class InboxFailureLogTest {
     var events = MONGO.database().getCollection("webhook_events_failure_log");
     InboxRecords records = new InboxRecords(events, MONGO.database(), Clock.systemUTC());
     String key = "message:wamid.failure-log-1";
-    events.insertOne(
-        new Document("eventKey", key)
-            .append("kind", "message")
-            .append("processed", false)
-            .append("attempts", 0)
-            .append("receivedAt", new Date()));
+    pending(events, key);
 
     for (int i = 0; i < WebhookInbox.MAX_ATTEMPTS; i++) {
       records.failed(
@@ -89,12 +84,7 @@ class InboxFailureLogTest {
     var events = MONGO.database().getCollection("webhook_events_failure_cut");
     InboxRecords records = new InboxRecords(events, MONGO.database(), Clock.systemUTC());
     String key = "message:wamid.failure-cut-1";
-    events.insertOne(
-        new Document("eventKey", key)
-            .append("kind", "message")
-            .append("processed", false)
-            .append("attempts", 0)
-            .append("receivedAt", new Date()));
+    pending(events, key);
     String prefix = "IllegalStateException: ";
     String emoji = "\uD83D\uDE00";
     String quoted = "x".repeat(InboxRecords.MAX_LAST_ERROR - 1 - prefix.length());
@@ -104,5 +94,15 @@ class InboxFailureLogTest {
     String stored = events.find(new Document("eventKey", key)).first().getString("lastError");
     assertThat(stored).isEqualTo(prefix + quoted + emoji);
     assertThat(stored.codePointCount(0, stored.length())).isEqualTo(InboxRecords.MAX_LAST_ERROR);
+  }
+
+  /** A message event stored by the inbox and not processed yet. */
+  private static void pending(com.mongodb.client.MongoCollection<Document> events, String key) {
+    events.insertOne(
+        new Document("eventKey", key)
+            .append("kind", "message")
+            .append("processed", false)
+            .append("attempts", 0)
+            .append("receivedAt", new Date()));
   }
 }
