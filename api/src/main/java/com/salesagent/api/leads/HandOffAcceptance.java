@@ -266,7 +266,11 @@ final class HandOffAcceptance {
     // The run told first, then audited: a request that dies before the entry is written leaves
     // the take untold (UnfinishedAcceptances#untold), which the lead's next take tells again (the
     // run ignores an acceptance once its owner acted).
-    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, actor.label()));
+    // With the take's time as its hand-off holds it: a release that gives it back names it.
+    lead.apply(leadId)
+        .ownerAction(
+            new OwnerAction(
+                ownerId, OwnerAction.ACCEPTED, actor.label(), Date.from(now).toInstant()));
     LeadAuditLog.recordOnce(
         store,
         HandOffAudit.accepted(leadId, Date.from(now)),

@@ -32,6 +32,9 @@ final class HandOffRelease extends HeldLeadMove {
   /** The rep who held the lead, and whether it was released before (nothing written). */
   record Outcome(String from, boolean before) {}
 
+  /** In the release mark: the time of the take it gave back (null: not taken). */
+  static final String TAKEN_AT = "takenAt";
+
   HandOffRelease(LeadStore store, Function<String, LeadWorkflow> lead, Owners owners, Clock clock) {
     super(store, lead, owners, clock);
   }
@@ -59,7 +62,8 @@ final class HandOffRelease extends HeldLeadMove {
             before.getString("by"),
             before.getString("reason"),
             before.getDate("at") == null ? null : before.getDate("at").toInstant(),
-            before.getString(ReplyCollisions.SEEN));
+            before.getString(ReplyCollisions.SEEN),
+            before.getDate(TAKEN_AT));
         return new Outcome(from, true);
       }
     }
@@ -111,8 +115,13 @@ final class HandOffRelease extends HeldLeadMove {
     if (closed == 0) {
       throw changedMeanwhile();
     }
+    // The take this gives back (the hand-off's acceptance as read, which the write above held):
+    // its acceptance told to the run late or again is not applied (LateAcceptances).
+    Date takenAt =
+        "accepted".equals(handoff.getString("status")) ? handoff.getDate("acceptedAt") : null;
     Document mark =
         new Document("at", Date.from(now))
+            .append(TAKEN_AT, takenAt)
             .append("by", actor)
             .append("ownerId", holder)
             .append("reason", text)
@@ -148,7 +157,7 @@ final class HandOffRelease extends HeldLeadMove {
         "released by " + actor,
         holder,
         attempt);
-    tellReleased(leadId, holder, actor, text, now, seenMessageId);
+    tellReleased(leadId, holder, actor, text, now, seenMessageId, takenAt);
     return new Outcome(holder, false);
   }
 
@@ -190,9 +199,23 @@ final class HandOffRelease extends HeldLeadMove {
    * the release, is handed to a person again.
    */
   private void tellReleased(
-      String leadId, String from, String by, String reason, Instant at, String seenMessageId) {
+      String leadId,
+      String from,
+      String by,
+      String reason,
+      Instant at,
+      String seenMessageId,
+      Date takenAt) {
     try {
-      lead.apply(leadId).ownerReleased(new OwnerRelease(from, by, reason, at, seenMessageId));
+      lead.apply(leadId)
+          .ownerReleased(
+              new OwnerRelease(
+                  from,
+                  by,
+                  reason,
+                  at,
+                  seenMessageId,
+                  takenAt == null ? null : takenAt.toInstant()));
     } catch (WorkflowNotFoundException e) {
       // Ended as it was released: nothing more to do.
     }

@@ -263,7 +263,8 @@ final class UnfinishedAcceptances {
       return Outcome.MOVED;
     }
     claims.confirm(ownerId, leadId);
-    lead.apply(leadId).ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, label));
+    lead.apply(leadId)
+        .ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, label, acceptedAt.toInstant()));
     LeadAuditLog.recordOnce(
         store,
         HandOffAudit.accepted(leadId, acceptedAt),

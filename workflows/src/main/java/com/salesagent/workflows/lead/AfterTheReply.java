@@ -222,7 +222,7 @@ final class AfterTheReply {
       run.handOffWanted = true;
     } else if (again && run.ownerId == null && run.releasedAt != null) {
       // Given back to the agent, the lead wrote with interest again: a person answers it
-      // (releasedAt is only ever set under HandOffClock's OWNER_RELEASE version).
+      // (releasedAt is only ever set under OwnerReleases's OWNER_RELEASE version).
       run.handOffWanted = true;
     }
     stages.set(

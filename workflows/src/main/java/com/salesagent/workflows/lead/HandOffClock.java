@@ -25,33 +25,6 @@ final class HandOffClock {
   static final String SLA_PAUSED = "sla-paused";
 
   /**
-   * Version 1: the rep holding an interested lead may give it back to the agent ({@link
-   * #released}): nobody holds it, no SLA runs, and its next reply with interest is handed off.
-   */
-  static final String OWNER_RELEASE = "owner-release";
-
-  /**
-   * Version 1: a reply with interest the run recorded after the rep pressed release ({@link
-   * OwnerRelease#at}) but before it handled the release (the signal comes after the API's writes)
-   * is handed to a person again, not released with the lead: before, the rep's release cleared the
-   * owner of a lead whose newest message asked for one, and only the agent's re-engagements
-   * followed.
-   */
-  static final String RELEASE_AFTER_INTEREST = "release-after-interest";
-
-  /**
-   * Version 1: a release naming the lead message its rep had seen ({@link
-   * OwnerRelease#seenMessageId}) finds interest meanwhile by the order the run was told of the
-   * lead's messages ({@link ReleaseOrder}), not by the API's clock against the run's: an API clock
-   * ahead released a lead whose interest came after the press, one behind overrode a release with
-   * an interest the rep had seen. A release without it (an API from before) is decided as before.
-   */
-  static final String RELEASE_BY_MESSAGE_ORDER = "release-by-message-order";
-
-  /** A release's reason is cut at 200 code points, not 200 UTF-16 chars. */
-  static final String RELEASE_REASON_CODE_POINTS = "release-reason-code-points";
-
-  /**
    * Version 1: a rep made inactive while the assignment that picks them is decided (the API's
    * signal came before the run recorded them as the owner, and was dropped as naming another rep)
    * is gone as soon as the assignment names them: the lead goes to another owner at once instead of
@@ -245,6 +218,8 @@ final class HandOffClock {
       return;
     }
     run.ownerActedAt = null;
+    run.ownerTakenAt = null;
+    run.laterTake = null;
     run.ownerReminded = false;
     run.ownerId = null; // unassigned until another owner takes it (the retry clock applies)
     run.handOffWanted = true;
@@ -259,70 +234,7 @@ final class HandOffClock {
    * another owner than the lead's (it moved meanwhile) changes nothing.
    */
   void released() {
-    OwnerRelease release = run.ownerReleased;
-    run.ownerReleased = null;
-    if (!release.ownerId().equals(run.ownerId)
-        || run.interestedAt == null
-        || Workflow.getVersion(OWNER_RELEASE, Workflow.DEFAULT_VERSION, 1)
-            == Workflow.DEFAULT_VERSION) {
-      return;
-    }
-    run.ownerId = null;
-    run.ownerActedAt = null;
-    run.ownerReminded = false;
-    run.ownerRemindAt = null;
-    run.ownerDueAt = null;
-    run.handOffWanted = false;
-    run.handOffRetryAt = null;
-    run.slaMetByWamid = null;
-    run.releasedAt = stages.now();
-    String reason = release.reason();
-    if (reason != null && reason.length() > 200) {
-      // At most 200 characters as a person sees them, as the API caps it (code points): before,
-      // 200 UTF-16 chars, which lost half of a reason in emoji and could cut one in two.
-      if (Workflow.getVersion(RELEASE_REASON_CODE_POINTS, Workflow.DEFAULT_VERSION, 1)
-          == Workflow.DEFAULT_VERSION) {
-        reason = reason.substring(0, 200);
-      } else if (reason.codePointCount(0, reason.length()) > 200) {
-        reason = reason.substring(0, reason.offsetByCodePoints(0, 200));
-      }
-    }
-    // The lead showed interest as its rep gave it back (its reply was recorded after the rep
-    // pressed release, while the lead was still theirs): a person answers it, as a reply with
-    // interest after the release would be handed off.
-    // By the messages' order when the release names the one its rep saw (and the run knows the
-    // order), else by the press's time on the API's clock against the interest's on the run's.
-    Boolean byOrder =
-        release.seenMessageId() != null
-                && Workflow.getVersion(RELEASE_BY_MESSAGE_ORDER, Workflow.DEFAULT_VERSION, 1)
-                    != Workflow.DEFAULT_VERSION
-            ? ReleaseOrder.interestAfter(run, release.seenMessageId())
-            : null;
-    boolean interestMeanwhile =
-        byOrder != null
-            ? byOrder
-            : release.at() != null
-                && !run.interestedAt.isBefore(release.at())
-                && Workflow.getVersion(RELEASE_AFTER_INTEREST, Workflow.DEFAULT_VERSION, 1)
-                    != Workflow.DEFAULT_VERSION;
-    // The wait that follows sets the re-engagement's time (or the close's).
-    stages.set(
-        stage(),
-        "re_engage",
-        run.nextActionAt,
-        "handoff_released",
-        "owner "
-            + release.ownerId()
-            + " -> the agent (by "
-            + release.by()
-            + ")"
-            + (reason == null || reason.isBlank() ? "" : ": " + reason)
-            + (interestMeanwhile
-                ? " (the lead showed interest meanwhile: handed to a person again)"
-                : ""));
-    if (interestMeanwhile) {
-      run.handOffWanted = true;
-    }
+    OwnerReleases.released(run, stages, this);
   }
 
   /**
@@ -379,10 +291,11 @@ final class HandOffClock {
   /** A person took the lead: the SLA is met, the lead is in conversation. */
   void acted(OwnerAction action) {
     run.ownerAction = null;
-    if (run.ownerActedAt != null) {
-      return;
+    if (run.ownerActedAt != null || LateAcceptances.givenBack(run, action)) {
+      return; // acted already; or a take given back, taken in with its release (handled first)
     }
     run.ownerActedAt = stages.now();
+    run.ownerTakenAt = action.takenAt();
     if (run.ownerId == null && action.ownerId() != null) {
       run.ownerId = action.ownerId();
     }

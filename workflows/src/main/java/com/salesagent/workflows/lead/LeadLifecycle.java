@@ -78,7 +78,7 @@ final class LeadLifecycle implements LeadWorkflow {
     if (input.run() != null) {
       run = input.run();
     } else if (input.carried() != null) {
-      run = LeadRun.from(input, input.carried());
+      run = RunStarts.from(input, input.carried());
     } else {
       run.leadId = input.leadId();
       run.campaignId = input.campaignId();

@@ -9,9 +9,9 @@ import java.util.Set;
  * signal-with-start so two messages at once start one run).
  *
  * <p>A new run goes on from the ended run's whole state ({@link LeadState#ended}, made live by the
- * run itself: {@code LeadRun.reopen}) when the lead ended without a decision of ours that a message
- * should not undo: {@code replied} (a "no", a wrong person, a conversation that went quiet), {@code
- * no_response} (the late reply) and {@code lost} (interested, then quiet through its
+ * run itself: {@code RunStarts.reopen}) when the lead ended without a decision of ours that a
+ * message should not undo: {@code replied} (a "no", a wrong person, a conversation that went
+ * quiet), {@code no_response} (the late reply) and {@code lost} (interested, then quiet through its
  * re-engagements). Not for {@code opted_out} (the person asked for no more), {@code stopped} (an
  * operator's decision), {@code converted} (a customer: their owner reads it, no sales sequence) or
  * {@code failed}. Not for a reaction, nor for a reply that would end the new run at once (not

@@ -96,7 +96,7 @@ public final class LeadRun {
 
   /**
    * The owner who held the lead when its previous run ended, in a run a new message from the lead
-   * started ({@link #reopen}): asked first at its next hand-off. Null otherwise.
+   * started ({@link RunStarts#reopen}): asked first at its next hand-off. Null otherwise.
    */
   public String previousOwnerId;
 
@@ -133,6 +133,22 @@ public final class LeadRun {
    * handed to a person again: its next reply with interest is handed off (not only the first).
    */
   public Instant releasedAt;
+
+  /**
+   * The takes (their hand-off's {@code acceptedAt}) releases the run applied gave back, the last
+   * {@link LateAcceptances#KEPT}, across its runs: their acceptance told again is dropped.
+   */
+  public ArrayList<Instant> releasedTakes = new ArrayList<>();
+
+  /** The take that met the SLA (its {@link OwnerAction#takenAt}): null when none, or unknown. */
+  public Instant ownerTakenAt;
+
+  /**
+   * A take told while the lead's earlier take was still the run's (the API gave the lead back and
+   * the rep took it again before the run handled the release): applied once that release is ({@link
+   * LateAcceptances#TAKE_AFTER_RELEASE}). Null otherwise.
+   */
+  public OwnerAction laterTake;
 
   /** When a person first acted on the lead (accepted it, wrote to it): the SLA is met. */
   public Instant ownerActedAt;
@@ -329,87 +345,5 @@ public final class LeadRun {
         pendingApproval,
         unknownSend == null ? null : unknownSend.idempotencyKey(),
         ended);
-  }
-
-  /**
-   * The state of an ended run made live again for the run a new message from the lead starts
-   * ({@link LeadReopening}): what the conversation has been is kept (messages and their statuses,
-   * sends, follow-ups and hand-off attempts counted, so keys and attempts never repeat; segment,
-   * variant, disabled variants), what ended it and every wait or person of the old run is cleared,
-   * so the new message decides alone what comes next (interest hands the lead to an owner again, a
-   * question to a person, a dated "not now" snoozes it). Returns the stage the lead had ended in.
-   */
-  Stage reopen() {
-    Stage ended = stage;
-    stage = Stage.AWAITING_RESPONSE;
-    nextAction = null;
-    nextActionAt = null;
-    outcomeReason = null;
-    paused = false;
-    replied = false;
-    stopped = false;
-    endedBy = null;
-    requestedOutcome = null;
-    snoozeUntil = null;
-    snoozeAnswered = false;
-    lastReplyIntent = null;
-    lastReplyMessageId = null;
-    lastReply = null;
-    interestedAt = null;
-    interestMessageId = null;
-    conversationAt = null;
-    lastReEngagementAt = null;
-    reEngagementsSent = 0;
-    rateLimitRetries = 0;
-    marketingLimitRetries = 0;
-    senderChecks = 0;
-    handOffWanted = false;
-    previousOwnerId = ownerId;
-    ownerId = null;
-    // Not reset: the hand-off's attempts go on from the ended run's (each attempt is claimed once
-    // in MongoDB; attempt 1 again was answered as a retry of the old assignment, or refused).
-    ownerRemindAt = null;
-    ownerDueAt = null;
-    ownerReminded = false;
-    handOffRetryAt = null;
-    ownerGone = null;
-    assigning = false;
-    goneMeanwhile.clear();
-    ownerReleased = null;
-    releasedAt = null;
-    ownerActedAt = null;
-    ownerAction = null;
-    pendingMeeting = null;
-    meetingAt = null;
-    ownerReplies.clear();
-    withOutcome.clear();
-    awaitingTranscript = null;
-    awaitingTranscriptSince = null;
-    pendingApproval = null;
-    pendingIsTemplate = false;
-    approvalDecision = null;
-    unknownSend = null;
-    deliveryDecision = null;
-    deliveryHeldAt = null;
-    return ended;
-  }
-
-  /** A run of the frozen first version continues here: what its state carried. */
-  static LeadRun from(LeadInput input, LeadState carried) {
-    LeadRun run = new LeadRun();
-    run.leadId = input.leadId();
-    run.campaignId = input.campaignId();
-    run.segment = carried.segment();
-    run.variantId = carried.variantId();
-    run.stage = carried.stage();
-    run.nextAction = carried.nextAction();
-    run.nextActionAt = carried.nextActionAt();
-    run.followUpsSent = carried.followUpsSent();
-    run.sendAttempts = carried.sendAttempts();
-    run.paused = carried.paused();
-    run.lastInboundAt = carried.lastInboundAt();
-    run.outcomeReason = carried.outcomeReason();
-    run.messages.addAll(carried.messages());
-    return run;
   }
 }

@@ -9,7 +9,11 @@ final class OperatorSignals {
   private OperatorSignals() {}
 
   static void ownerAction(LeadRun run, OwnerAction action) {
-    if (action == null || run.stage.terminal() || run.ownerActedAt != null) {
+    if (action == null || run.stage.terminal() || LateAcceptances.givenBack(run, action)) {
+      return;
+    }
+    if (run.ownerActedAt != null) {
+      LateAcceptances.later(run, action);
       return;
     }
     run.ownerAction = action;

@@ -12,17 +12,25 @@ import java.time.Instant;
  * lead known when the rep pressed it (the one the rep's page showed, else the newest stored; null
  * in signals from before it existed). Interest the lead showed after that message (else, without
  * one, from {@code at} on), before the run handled the release, is handed to a person again
- * (versions {@code release-by-message-order}, {@code release-after-interest}).
+ * (versions {@code release-by-message-order}, {@code release-after-interest}); {@code takenAt} the
+ * time of the take it gives back (its hand-off's {@code acceptedAt}; null when the rep had not
+ * taken it, and in signals from before it existed): that take's acceptance, told to the run late or
+ * again, is not applied ({@link LateAcceptances}).
  */
 public record OwnerRelease(
-    String ownerId, String by, String reason, Instant at, String seenMessageId) {
+    String ownerId, String by, String reason, Instant at, String seenMessageId, Instant takenAt) {
   /** A release as signalled before {@code at} existed (the time the rep pressed it unknown). */
   public OwnerRelease(String ownerId, String by, String reason) {
-    this(ownerId, by, reason, null, null);
+    this(ownerId, by, reason, null, null, null);
   }
 
   /** A release as signalled before {@code seenMessageId} existed: decided by the clocks. */
   public OwnerRelease(String ownerId, String by, String reason, Instant at) {
-    this(ownerId, by, reason, at, null);
+    this(ownerId, by, reason, at, null, null);
+  }
+
+  /** A release as signalled before {@code takenAt} existed: the take it gave back unknown. */
+  public OwnerRelease(String ownerId, String by, String reason, Instant at, String seenMessageId) {
+    this(ownerId, by, reason, at, seenMessageId, null);
   }
 }

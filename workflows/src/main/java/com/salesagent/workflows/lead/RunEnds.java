@@ -57,7 +57,7 @@ final class RunEnds {
   /** A run started with an ended run's state (the lead wrote again): made live. */
   void reopenAtStart() {
     if (run.stage.terminal()) {
-      reopenedFrom = run.reopen();
+      reopenedFrom = RunStarts.reopen(run);
     }
   }
 
@@ -165,7 +165,7 @@ final class RunEnds {
         weighed = late.stream().filter(m -> !LeadReopening.staysEnded(ended, m)).toList();
       }
       if (weighed.stream().anyMatch(m -> LeadReopening.reopens(ended, m))) {
-        reopenedFrom = run.reopen();
+        reopenedFrom = RunStarts.reopen(run);
         recordReopened();
         Instant now = stages.now();
         // Every message in order, a closing too: a live run takes one in as other.

@@ -782,6 +782,39 @@ final class LifecycleHistories {
     SCENARIOS.put("repeated-reply-before-version", LifecycleHistories::repeatedReply);
     // Recorded with version 1: the same; the repeat is dropped, ana converts the lead.
     SCENARIOS.put("repeated-reply", LifecycleHistories::repeatedReply);
+    // Recorded before version 1 of "late-acceptance" and "take-after-release": ana takes the lead
+    // (t1), takes it again (t2, told before the release of t1), gives t1 back, and t1 is told
+    // again: t2 is dropped, the release gives the lead to the agent, the late t1 takes it back.
+    SCENARIOS.put("late-acceptance-before-version", LifecycleHistories::lateAcceptance);
+    // Recorded with version 1 of both: t2 is applied after the release, the late t1 is dropped.
+    SCENARIOS.put("late-acceptance", LifecycleHistories::lateAcceptance);
+  }
+
+  /**
+   * An interested lead handed to ana: her take t1, her take t2 (after a release the run is told of
+   * later), the release of t1, t1 told again, a minute apart; a run still live is converted.
+   */
+  private static void lateAcceptance(Harness h) {
+    h.fake.owners.add("ana");
+    h.start();
+    h.sends(1);
+    interestedReply(h);
+    h.env.sleep(Duration.ofMinutes(1));
+    Instant first = Instant.parse("2026-11-25T22:05:00.123Z");
+    Instant second = Instant.parse("2026-11-25T22:07:00.456Z");
+    String ana = "Ana Lima (ana)";
+    h.current().ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, ana, first));
+    h.env.sleep(Duration.ofMinutes(1));
+    h.current().ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, ana, second));
+    h.env.sleep(Duration.ofMinutes(1));
+    h.current().ownerReleased(new OwnerRelease("ana", ana, null, h.now(), "in-1", first));
+    h.env.sleep(Duration.ofMinutes(1));
+    h.current().ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, ana, first));
+    h.env.sleep(Duration.ofMinutes(1));
+    if (!h.state().stage().terminal()) {
+      h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+    }
+    h.result();
   }
 
   /**
