@@ -60,7 +60,7 @@ public final class ErasedCounts {
    * now.
    */
   public Firsts keep(String leadId, String segment, Firsts kept) {
-    Set<String> types = new HashSet<>(VariantStats.COUNTED.keySet());
+    Set<String> types = new HashSet<>(HistoryRecount.COUNTED.keySet());
     types.addAll(Interest.EVENTS);
     types.add(Assisted.EVENT);
     types.add(Assisted.UNDONE);
@@ -111,8 +111,8 @@ public final class ErasedCounts {
         counters.append(Assisted.COUNTER, -1L);
       }
       // An assisted lead's conversion is not the variant's evidence.
-      if (VariantStats.COUNTED.containsKey(type) && !(assisted && "converted".equals(type))) {
-        counters.append(VariantStats.COUNTED.get(type), 1L);
+      if (HistoryRecount.COUNTED.containsKey(type) && !(assisted && "converted".equals(type))) {
+        counters.append(HistoryRecount.COUNTED.get(type), 1L);
         String sentAs =
             "message_sent".equals(type) ? VariantStats.sentAs(e.getString("contentType")) : null;
         if (sentAs != null) {

@@ -59,7 +59,7 @@ public final class WordingRecount {
   public Map<Key, Map<String, Long>> recompute() {
     Map<String, Document> variants = variants();
     Map<Key, Map<String, Long>> out = new TreeMap<>(ORDER);
-    new VariantStats(db)
+    new HistoryRecount(db)
         .recount(
             new Date(0),
             new Date(Long.MAX_VALUE / 2),
@@ -81,7 +81,7 @@ public final class WordingRecount {
   }
 
   /** The wording a count is of (see the class); null for a variant no longer stored. */
-  static Integer revisionOf(VariantStats.Count c, Document variant) {
+  static Integer revisionOf(HistoryRecount.Count c, Document variant) {
     if (c.contactRevision() != null && c.variantId().equals(c.contactVariant())) {
       return c.contactRevision();
     }
