@@ -8,7 +8,6 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -24,16 +23,19 @@ public final class VariantStore {
   private final MongoCollection<Document> contacts;
   private final MongoCollection<Document> configs;
   private final MongoCollection<Document> audit;
-  private final MongoCollection<Document> messages;
   private final Clock clock;
+  private final VariantSwitch switches;
+  private final VariantReach reaching;
 
   public VariantStore(MongoDatabase db, Clock clock) {
     this.variants = db.getCollection(Collections.PROMPT_VARIANTS);
     this.contacts = db.getCollection(Collections.CONTACTS);
     this.configs = db.getCollection(Collections.AGENT_CONFIGURATIONS);
     this.audit = db.getCollection(Collections.AUDIT_LOG);
-    this.messages = db.getCollection(Collections.MESSAGES);
     this.clock = clock;
+    this.switches = new VariantSwitch(variants, configs, clock);
+    this.reaching =
+        new VariantReach(variants, contacts, db.getCollection(Collections.MESSAGES), clock);
   }
 
   /** Every variant, without MongoDB's ids. */
@@ -186,7 +188,7 @@ public final class VariantStore {
               : new ArrayList<>(existing.getList(KILL_SWITCH_HISTORY, Document.class, List.of()));
       if (killSwitch != null) {
         if (replacement.getBoolean("enabled", true)) {
-          history.add(reenabled(killSwitch, operator));
+          history.add(switches.reenabled(killSwitch, operator));
         } else if (switchingOff) {
           history.add(new Document(killSwitch).append("movedAt", now()));
         } else {
@@ -252,42 +254,11 @@ public final class VariantStore {
   public static final String KILL_SWITCH_HISTORY = "killSwitchHistory";
 
   /**
-   * Start-up: a variant enabled again before enabling moved its kill-switch to the history still
-   * holds it as live; each such kill-switch is moved now, with {@code movedAt} (when it was enabled
-   * again is not known). One conditional write per variant: safe with several processes starting.
+   * Start-up: moves each kill-switch still live on an enabled variant to its history ({@link
+   * VariantSwitch#retireKillSwitchesOfEnabledVariants}).
    */
   public int retireKillSwitchesOfEnabledVariants() {
-    int moved = 0;
-    for (Document v :
-        variants.find(
-            Filters.and(Filters.eq("enabled", true), Filters.exists(KILL_SWITCH, true)))) {
-      Document killSwitch = v.get(KILL_SWITCH, Document.class);
-      if (killSwitch == null) {
-        continue;
-      }
-      moved +=
-          (int)
-              variants
-                  .updateOne(
-                      Filters.and(
-                          Filters.eq("variantId", v.getString("variantId")),
-                          Filters.eq("enabled", true),
-                          Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId"))),
-                      Updates.combine(
-                          Updates.unset(KILL_SWITCH),
-                          Updates.push(
-                              KILL_SWITCH_HISTORY,
-                              new Document(killSwitch)
-                                  .append("movedAt", Date.from(clock.instant())))))
-                  .getModifiedCount();
-    }
-    return moved;
-  }
-
-  private Document reenabled(Document killSwitch, String operator) {
-    return new Document(killSwitch)
-        .append("reenabledAt", Date.from(clock.instant()))
-        .append("reenabledBy", operator);
+    return switches.retireKillSwitchesOfEnabledVariants();
   }
 
   /** The variant's recorded voice note (or none, with null); false when there is no variant. */
@@ -315,31 +286,11 @@ public final class VariantStore {
   public static final String KILL_SWITCH = "killSwitch";
 
   /**
-   * Switches the variant off for new assignments, once: only the call that finds it on switches it
-   * (one atomic update, so two operators disabling at once start one kill-switch), records {@code
-   * killSwitchId} as its kill-switch and clears the arm guard's strikes. A variant already off is
-   * left as it is.
+   * Switches the variant off for new assignments, once, with {@code killSwitchId} as its
+   * kill-switch ({@link VariantSwitch#disable}).
    */
   public Disabled disable(String variantId, String killSwitchId, String operator) {
-    boolean now =
-        variants
-                .updateOne(
-                    Filters.and(Filters.eq("variantId", variantId), Filters.ne("enabled", false)),
-                    Updates.combine(
-                        Updates.set("enabled", false),
-                        Updates.set(TRAFFIC_CHANGED_AT, now()),
-                        Updates.set(
-                            KILL_SWITCH,
-                            new Document("workflowId", killSwitchId)
-                                .append("by", operator)
-                                .append("at", Date.from(clock.instant())))))
-                .getMatchedCount()
-            > 0;
-    if (now) {
-      clearStrikes(variantId);
-      return Disabled.NOW;
-    }
-    return exists(variantId) ? Disabled.ALREADY : Disabled.NO_SUCH_VARIANT;
+    return switches.disable(variantId, killSwitchId, operator);
   }
 
   /** An operator switched the variant off: the arm guard's strikes against it are cleared. */
@@ -347,26 +298,14 @@ public final class VariantStore {
     ArmGuard.resetStrikes(configs, variantId);
   }
 
-  /**
-   * The variant's last kill-switch ({@code workflowId}, {@code by}, {@code at}, and {@code started}
-   * once Temporal took its start), or null (none ever, or no variant).
-   */
+  /** The variant's last kill-switch, or null ({@link VariantSwitch#killSwitchOf}). */
   public Document killSwitchOf(String variantId) {
-    Document variant =
-        variants
-            .find(Filters.eq("variantId", variantId))
-            .projection(new Document(KILL_SWITCH, 1))
-            .first();
-    return variant == null ? null : variant.get(KILL_SWITCH, Document.class);
+    return switches.killSwitchOf(variantId);
   }
 
   /** Temporal took the start of this kill-switch: a later disable does not start it again. */
   public void killSwitchStarted(String variantId, String workflowId) {
-    variants.updateOne(
-        Filters.and(
-            Filters.eq("variantId", variantId),
-            Filters.eq(KILL_SWITCH + ".workflowId", workflowId)),
-        Updates.set(KILL_SWITCH + ".started", true));
+    switches.killSwitchStarted(variantId, workflowId);
   }
 
   /**
@@ -380,90 +319,10 @@ public final class VariantStore {
 
   /**
    * As {@link #setEnabled(String, boolean)}; switching on also moves the variant's last kill-switch
-   * to its history ({@link #KILL_SWITCH_HISTORY}, with {@code reenabledAt} and {@code reenabledBy}
-   * {@code operator}), so an enabled variant shows no live kill-switch. One write conditional on
-   * the kill-switch read: a disable in between (a new kill-switch) is read again, never moved.
+   * to its history, by {@code operator} ({@link VariantSwitch#setEnabled}).
    */
   public boolean setEnabled(String variantId, boolean enabled, String operator) {
-    if (enabled) {
-      if (!switchOn(variantId, operator)) {
-        return false;
-      }
-    } else if (variants
-            .updateOne(
-                Filters.eq("variantId", variantId),
-                Updates.combine(
-                    Updates.set("enabled", false), Updates.set(TRAFFIC_CHANGED_AT, now())))
-            .getMatchedCount()
-        == 0) {
-      return false;
-    }
-    if (enabled) {
-      Document config = defaultConfig();
-      Document off = config == null ? null : config.get("autoDisabled", Document.class);
-      if (off != null) {
-        for (String segment : off.keySet()) {
-          configs.updateOne(
-              Filters.eq("configId", "default"),
-              Updates.pull("autoDisabled." + segment, variantId));
-        }
-      }
-    }
-    ArmGuard.resetStrikes(configs, variantId);
-    return true;
-  }
-
-  /**
-   * Switches the variant on, its last kill-switch moved to its history; false: no variant, or an
-   * archived one ({@link VariantArchive#ARCHIVED}: never switched on).
-   */
-  private boolean switchOn(String variantId, String operator) {
-    for (int attempt = 0; ; attempt++) {
-      Document killSwitch = killSwitchOf(variantId);
-      if (killSwitch == null) {
-        if (variants
-                .updateOne(
-                    Filters.and(
-                        Filters.eq("variantId", variantId),
-                        Filters.ne(VariantArchive.ARCHIVED, true),
-                        Filters.exists(KILL_SWITCH, false)),
-                    Updates.combine(
-                        Updates.set("enabled", true), Updates.set(TRAFFIC_CHANGED_AT, now())))
-                .getMatchedCount()
-            > 0) {
-          return true;
-        }
-      } else if (variants
-              .updateOne(
-                  Filters.and(
-                      Filters.eq("variantId", variantId),
-                      Filters.ne(VariantArchive.ARCHIVED, true),
-                      Filters.eq(KILL_SWITCH + ".workflowId", killSwitch.get("workflowId"))),
-                  Updates.combine(
-                      Updates.set("enabled", true),
-                      Updates.set(TRAFFIC_CHANGED_AT, now()),
-                      Updates.unset(KILL_SWITCH),
-                      Updates.push(KILL_SWITCH_HISTORY, reenabled(killSwitch, operator))))
-              .getMatchedCount()
-          > 0) {
-        return true;
-      }
-      if (!exists(variantId)) {
-        return false;
-      }
-      if (attempt >= 5) {
-        // Disabled and enabled again by others meanwhile, again and again: switched on as asked.
-        return variants
-                .updateOne(
-                    Filters.and(
-                        Filters.eq("variantId", variantId),
-                        Filters.ne(VariantArchive.ARCHIVED, true)),
-                    Updates.combine(
-                        Updates.set("enabled", true), Updates.set(TRAFFIC_CHANGED_AT, now())))
-                .getMatchedCount()
-            > 0;
-      }
-    }
+    return switches.setEnabled(variantId, enabled, operator);
   }
 
   /** The default agent configuration (strategy, auto-disable settings and state), or null. */
@@ -477,13 +336,6 @@ public final class VariantStore {
   }
 
   /**
-   * How long a send's call to the Cloud API may last, with room for clock skew (as the webhook's
-   * STOP fence reads a claim, {@code WebhookInbox.CALL_WINDOW}): an older claim is no call under
-   * way.
-   */
-  static final Duration CALL_WINDOW = Duration.ofSeconds(30);
-
-  /**
    * What the variant's running leads still have of it. {@code inFlight}: the leads whose next
    * message may be of it: while it is enabled, every running lead on it (what its kill-switch would
    * reach); once it is off, only those whose message of it is in its call to the Cloud API now (it
@@ -493,37 +345,11 @@ public final class VariantStore {
    */
   public record Reach(boolean enabled, long inFlight, long switching) {}
 
-  /** {@link Reach} of the variant now; null when there is no such variant. */
+  /**
+   * {@link Reach} of the variant now ({@link VariantReach}); null when there is no such variant.
+   */
   public Reach reach(String variantId) {
-    Document variant =
-        variants
-            .find(Filters.eq("variantId", variantId))
-            .projection(new Document("enabled", 1))
-            .first();
-    if (variant == null) {
-      return null;
-    }
-    long running = inFlight(variantId);
-    if (variant.getBoolean("enabled", true) || running == 0) {
-      return new Reach(variant.getBoolean("enabled", true), running, 0);
-    }
-    List<String> sending =
-        messages
-            .distinct(
-                "leadId",
-                Filters.and(
-                    Filters.gte("sendingSince", Date.from(clock.instant().minus(CALL_WINDOW))),
-                    Filters.exists("sendingBy", true),
-                    Filters.eq("variantId", variantId)),
-                String.class)
-            .into(new ArrayList<>());
-    long inCall =
-        sending.isEmpty()
-            ? 0
-            : contacts.countDocuments(
-                Filters.and(
-                    VariantActivitiesImpl.inFlight(variantId), Filters.in("leadId", sending)));
-    return new Reach(false, inCall, Math.max(0, running - inCall));
+    return reaching.reach(variantId);
   }
 
   /** An operator's action on a variant, with the kill-switch it started if any. */
