@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class KnowledgeSamplesTest {
   @Test
   void everyKindIsSeededInEachLanguageAndEveryObjectionNamesItsSubtype() {
-    List<Document> samples = Seeds.knowledgeSamples();
+    List<Document> samples = KnowledgeSamples.samples();
 
     assertThat(samples).extracting(d -> d.getString("_id")).doesNotHaveDuplicates();
     assertThat(samples).allSatisfy(d -> assertThat(d.getBoolean("sample")).isTrue());
