@@ -1,6 +1,7 @@
 package com.salesagent.api.leads;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -29,6 +30,13 @@ public record CsvHeader(
               .streamReadConstraints(
                   StreamReadConstraints.builder().maxStringLength(LeadImport.MAX_LINE).build())
               .build());
+
+  /** How a row under this header is read: its values by the header's columns, as a map. */
+  ObjectReader rowReader() {
+    CsvSchema.Builder schema = CsvSchema.builder().setColumnSeparator(separator);
+    columns.forEach(schema::addColumn);
+    return CSV.readerForMapOf(String.class).with(schema.build());
+  }
 
   /**
    * The column names of a CSV body's header row, read before the answer starts so that a header

@@ -186,8 +186,8 @@ public class HubSpotImportResource {
             // The person asked to be forgotten while this import ran (their number not
             // suppressed: keepSuppressed=false, or no lead held them): as a CSV import's row.
             refused++;
-            why.put("status", LeadImport.ERASED_ON_REQUEST);
-            why.put("message", LeadImport.FORGOTTEN);
+            why.put("status", RowEnrolment.ERASED_ON_REQUEST);
+            why.put("message", RowEnrolment.FORGOTTEN);
             notImported.add(why);
           } else {
             String number = result.lead().phone();
@@ -219,7 +219,7 @@ public class HubSpotImportResource {
                 why.put("retryAt", outcome.retryAt().toString());
                 why.put("errors", List.of(new FieldError("phone", RecentContacts.ENROLLING)));
               } else if (Enrolment.ERASED_ON_REQUEST.equals(outcome.status())) {
-                why.put("message", LeadImport.FORGOTTEN);
+                why.put("message", RowEnrolment.FORGOTTEN);
               }
               notImported.add(why);
             }
