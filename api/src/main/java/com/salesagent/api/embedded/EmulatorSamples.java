@@ -1,6 +1,9 @@
 package com.salesagent.api.embedded;
 
+import java.awt.Color;
+import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +15,7 @@ import javax.imageio.ImageIO;
 
 /**
  * What the emulator serves for a media id of a replayed Meta payload it did not create: content of
- * the declared type (see {@link EmulatorMedia#expect}).
+ * the declared type (a media id the emulator was told to expect, {@code expect} of its media).
  */
 final class EmulatorSamples {
   private EmulatorSamples() {}
@@ -26,7 +29,7 @@ final class EmulatorSamples {
   static byte[] of(String declaredType, String seed) {
     String base = declaredType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
     return switch (base) {
-      case "image/png" -> EmulatorMedia.samplePng(seed);
+      case "image/png" -> png(seed);
       case "image/jpeg" -> sampleJpeg(seed);
       case "application/pdf" -> samplePdf(seed);
       case "text/plain" ->
@@ -36,6 +39,43 @@ final class EmulatorSamples {
         yield file == null ? null : fixture(file);
       }
     };
+  }
+
+  /**
+   * A 320x200 PNG with the seed written on it, colours derived from the seed: the same bytes for
+   * the same seed every time.
+   */
+  static byte[] png(String seed) {
+    byte[] h = EmulatorMediaStore.sha256Bytes(seed.getBytes(StandardCharsets.UTF_8));
+    BufferedImage img = new BufferedImage(320, 200, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    try {
+      g.setColor(new Color(h[0] & 0xff, h[1] & 0xff, h[2] & 0xff));
+      g.fillRect(0, 0, 320, 200);
+      g.setColor(new Color(h[3] & 0xff, h[4] & 0xff, h[5] & 0xff));
+      g.fillOval(200 + (h[6] & 0x3f), 10 + (h[7] & 0x3f), 60, 60);
+      g.fillRect(10 + (h[8] & 0x3f), 140, 80, 40);
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 40, 320, 24 + 18 * ((seed.length() + 31) / 32));
+      g.setColor(Color.BLACK);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+      g.setFont(new Font(Font.MONOSPACED, Font.BOLD, 14));
+      g.drawString("WhatsApp emulator media", 8, 58);
+      g.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 12));
+      for (int i = 0, line = 0; i < seed.length(); i += 32, line++) {
+        g.drawString(seed.substring(i, Math.min(seed.length(), i + 32)), 8, 76 + 18 * line);
+      }
+    } finally {
+      g.dispose();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try {
+      ImageIO.write(img, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   /**
@@ -69,8 +109,7 @@ final class EmulatorSamples {
   /** The sample PNG's picture as a JPEG. */
   static byte[] sampleJpeg(String seed) {
     try {
-      BufferedImage png =
-          ImageIO.read(new java.io.ByteArrayInputStream(EmulatorMedia.samplePng(seed)));
+      BufferedImage png = ImageIO.read(new java.io.ByteArrayInputStream(png(seed)));
       BufferedImage rgb =
           new BufferedImage(png.getWidth(), png.getHeight(), BufferedImage.TYPE_INT_RGB);
       Graphics2D g = rgb.createGraphics();
