@@ -23,7 +23,7 @@ import org.bson.Document;
 /**
  * {@code GET /api/leads}: the filters checked, one page of contacts from MongoDB (the dev server
  * has no visibility queries), each row with the time its next send will really go ({@link
- * LeadViews#sendsAt}) and how the lead last replied.
+ * NextActions#sendsAt}) and how the lead last replied.
  */
 final class LeadList {
   /** The deepest page a list reaches: skip-based paging costs the skipped rows. */
@@ -65,11 +65,11 @@ final class LeadList {
   public record LeadPage(int page, int pageSize, long total, List<LeadRow> leads) {}
 
   private final LeadStore store;
-  private final LeadViews views;
+  private final NextActions nextActions;
 
-  LeadList(LeadStore store, LeadViews views) {
+  LeadList(LeadStore store, NextActions nextActions) {
     this.store = store;
-    this.views = views;
+    this.nextActions = nextActions;
   }
 
   private static final List<String> LIST_PARAMETERS =
@@ -150,12 +150,12 @@ final class LeadList {
     SwitchedVariants switched = new SwitchedVariants(store.database());
     for (Document c : contacts) {
       // What the lead page says is next, by the same derivation: a read the run has not looked
-      // at yet makes the read follow-up next (LeadViews#readNotLookedUpYet).
+      // at yet makes the read follow-up next (NextActions#readNotLookedUpYet).
       List<Document> messages = unread.get(c.getString("leadId"));
       if (messages != null) {
-        views.readNotLookedUpYet(c, messages);
+        nextActions.readNotLookedUpYet(c, messages);
       }
-      views.sendsAt(c, quiet);
+      nextActions.sendsAt(c, quiet);
       // A lead whose erasure was accepted reads as its page does (its tombstone's stage already
       // is erasing; a marked contact still had its live stage and next send).
       boolean erasing = LeadStore.erasing(c);
@@ -170,7 +170,7 @@ final class LeadList {
               c.getString("variantId"),
               Switched.evidenceVariant(c),
               c.getString("ownerId"),
-              erasing ? LeadErasureActivitiesImpl.ERASING_STAGE : LeadViews.nextAction(c),
+              erasing ? LeadErasureActivitiesImpl.ERASING_STAGE : NextActions.nextAction(c),
               erasing ? null : c.get("nextActionAt"),
               c.get("enrolledAt"),
               lastReply(lastReplies.get(c.getString("leadId"))),

@@ -71,7 +71,7 @@ public class LeadResource {
     this.erasure = erasure;
     this.signals = new LeadSignals(store, temporal);
     this.views = new LeadViews(store, signals::lead, mapper, temporalUiUrl, namespace);
-    this.leadList = new LeadList(store, views);
+    this.leadList = new LeadList(store, views.nextActions());
     ObjectMapper strict = RequestJson.strict(mapper.copy());
     this.enrolRequests = new EnrolRequests(validator, enrolment, strict);
     this.outcomes = new LeadOutcomes(store, signals::lead, strict);

@@ -1663,8 +1663,10 @@ class LeadResourceTest {
       throws Exception {
     return mapper.readValue(
         mapper.writeValueAsString(
-            views.workflowState(
-                state(action, at), "qh-state", "Europe/Paris", new java.util.HashMap<>())),
+            views
+                .nextActions()
+                .workflowState(
+                    state(action, at), "qh-state", "Europe/Paris", new java.util.HashMap<>())),
         Map.class);
   }
 
