@@ -40,14 +40,15 @@ import org.bson.Document;
 
 /**
  * {@code POST /api/suppressions/import}: an uploaded do-not-contact list read by its type (CSV,
- * JSON lines, a JSON array) through {@link SuppressionImport}, its numbers suppressed a batch at a
- * time ({@link Upload}) and every line answered, also when the upload stops part-way.
+ * JSON lines, a JSON array) by {@link SuppressionCsv} or {@link SuppressionJson} into the lines of
+ * {@link SuppressionImport}, its numbers suppressed a batch at a time ({@link Upload}) and every
+ * line answered, also when the upload stops part-way.
  */
 final class SuppressionUploads {
   /** How many numbers of an upload are suppressed (and their leads told) in one bulk step. */
   static final int BATCH = 1000;
 
-  private static final ObjectMapper JSON = SuppressionImport.capped(new ObjectMapper());
+  private static final ObjectMapper JSON = SuppressionJson.capped(new ObjectMapper());
 
   private final Suppressions suppressions;
   private final MongoDatabase db;
@@ -116,16 +117,19 @@ final class SuppressionUploads {
       in.unread(first);
       if (csv) {
         read =
-            list.csv(
-                new CsvRecords(
-                    new BufferedReader(new InputStreamReader(in, CsvCharset.of(contentType, in))),
-                    SuppressionImport.MAX_FIELD,
-                    SuppressionImport.MAX_ROW),
-                column == null ? null : column.strip());
+            new SuppressionCsv(list)
+                .read(
+                    new CsvRecords(
+                        new BufferedReader(
+                            new InputStreamReader(in, CsvCharset.of(contentType, in))),
+                        SuppressionCsv.MAX_FIELD,
+                        SuppressionCsv.MAX_ROW),
+                    column == null ? null : column.strip());
       } else if (jsonLines) {
-        list.jsonLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), JSON);
+        new SuppressionJson(list)
+            .lines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), JSON);
       } else {
-        list.jsonArray(in, JSON);
+        new SuppressionJson(list).array(in, JSON);
       }
       list.flush();
     } catch (ApiException e) {
