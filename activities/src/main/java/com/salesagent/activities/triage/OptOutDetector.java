@@ -42,7 +42,12 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>A stop listed as a step of a numbered or bulleted list with other steps ("1. Start the
- * engine\n2. Stop\n3. Check the oil") is left out first ({@link OptOutLists}).
+ * engine\n2. Stop\n3. Check the oil") is left out first, and a list option that means stop
+ * chosen alone ("3. Quit", "3) Basta") is a stop ({@link OptOutLists}); "I told you to stop" in
+ * five languages is {@link OptOutToldYou}'s; a stop word about something being sent, then what to
+ * do with it ("Stop, don't send the invoice yet"), is read without the stop word ({@link
+ * OptOutActions}). "Don't text me at this number" stays a stop when another number is given ("...
+ * Use 555 0199 instead"): a stop suppresses the number that wrote, which they asked us to leave.
  */
 public final class OptOutDetector {
   /** The longest message whose phrases are read (a long one may still say stop in the middle). */
@@ -66,13 +71,21 @@ public final class OptOutDetector {
     if (text == null) {
       return false;
     }
+    String given = text;
     // As it reads: typographic apostrophes, full-width, styled, small-capital and look-alike
     // letters, invisible characters (OptOutText).
     text = OptOutText.readable(text);
+    // A stop word about something being sent, then what to do with it ("Stop, don't send the
+    // invoice yet"): the rest read without it (OptOutActions).
+    String rest = OptOutActions.afterAStopAboutAnAction(text);
+    if (rest != null) {
+      return isOptOut(rest);
+    }
     // A stop listed as a step ("1. Start the engine\n2. Stop\n3. Check the oil") is no stop.
     text = OptOutLists.withoutStepStops(text);
-    // A list's last item a stop: "1) I'm busy\n2) I'm not the owner\n3) Stop".
-    if (OptOutLists.endsWithStopItem(text)) {
+    // A list's last item a stop: "1) I'm busy\n2) I'm not the owner\n3) Stop"; a list's option
+    // that means stop chosen alone: "3. Quit", "3) Basta".
+    if (OptOutLists.endsWithStopItem(text) || OptOutLists.isChosenStopOption(text)) {
       return true;
     }
     // Any other list ending with "- Stop" lists it as a step ("Retro board columns:\n- Start\n-
@@ -105,7 +118,9 @@ public final class OptOutDetector {
       return true;
     }
     boolean phrasesRead = t.length() <= PHRASE_TEXT;
-    if (phrasesRead && anyMatch(OptOutPhrases.PHRASES, t)) {
+    // "I told you to stop" with nothing else said ("I asked you to stop. Not interested", "Te dije
+    // que pararas"): OptOutToldYou
+    if (phrasesRead && (phrases(t) || OptOutToldYou.TOLD_TEXT.matcher(t).matches())) {
       return true;
     }
     // The clauses one by one, of a text whose normalised form is short (above) and whose own
@@ -116,12 +131,18 @@ public final class OptOutDetector {
     // STOP", "... Leave me alone." after a long paragraph, "Stop texting me." before one, and
     // "Stop texting me." between two, were read as ordinary replies.
     String raw = SPACE_RUN.matcher(text.strip()).replaceAll(" ");
-    List<Window> windows = OptOutWindows.of(raw, phrasesRead && raw.length() <= CLAUSE_TEXT);
+    // All of the message as given up to READ_TEXT characters is read, however long its reading:
+    // a text that grows when read ("㎧" reads "m∕s") had a part of its middle read by no window.
+    List<Window> windows =
+        OptOutWindows.of(
+            raw,
+            phrasesRead && raw.length() <= CLAUSE_TEXT,
+            OptOutWindows.readTo(given, raw.length()));
     String last = "";
     // whether every clause before the last says nothing but hello, thanks or no
     boolean quietBefore = true;
     for (Window w : windows) {
-      if (!phrasesRead && anyMatch(OptOutPhrases.PHRASES, OptOutWindows.read(w))) {
+      if (!phrasesRead && phrases(OptOutWindows.read(w))) {
         return true;
       }
       quietBefore &= last.isEmpty() || quiet(last);
@@ -267,6 +288,11 @@ public final class OptOutDetector {
           "^(.* )?(?<!\\b(voce|ele|ela|eles|elas|ninguem) )nao (quero|desejo) receber (mais )?"
               + "(mensagens|msgs|promocoes|propagandas?)( (de voces|obrigad[oa]|por favor|pf))*$");
 
+  /** Whether a phrase that means stop wherever it stands is in the normalised text. */
+  private static boolean phrases(String t) {
+    return anyMatch(OptOutPhrases.PHRASES, t) || anyMatch(OptOutToldYou.PHRASES, t);
+  }
+
   private static boolean anyMatch(List<Pattern> patterns, String text) {
     return patterns.stream().anyMatch(p -> p.matcher(text).matches());
   }
@@ -298,6 +324,13 @@ public final class OptOutDetector {
       }
     }
     return null;
+  }
+
+  /** The text after its first clause and the clause end ("Stop! Wait, ..." -> "Wait, ..."). */
+  static String afterFirstClause(String text) {
+    String trimmed = LEADING_PUNCT.matcher(text.strip()).replaceFirst("");
+    java.util.regex.Matcher m = firstEnd(trimmed);
+    return m == null ? "" : trimmed.substring(m.end()).strip();
   }
 
   /**

@@ -66,7 +66,7 @@ final class OptOutKeywords {
    * Words that mean nothing but stop, unlike cancel, end, quit, para or spam; not Russian "стоп",
    * which is also "wait" ("Стоп, я перепутал время", as "Wait, stop, I meant Tuesday").
    */
-  private static final String STOP_WORD =
+  static final String STOP_WORD =
       "(stop all|stop|stopall|unsubscribe|optout|opt out|opt-out|stopp|arretez|desabonner"
           + "|desinscrire|abmelden|abbestellen|austragen|descadastrar|отписаться|退订|取消订阅)";
 

@@ -67,6 +67,32 @@ final class OptOutLists {
   }
 
   /**
+   * An option of a list we sent, chosen alone: a number with a full stop, a bracket, a colon or a
+   * dash ("3. Quit", "3) Basta", "(3) Stop", "3 - Parar"), or a letter with a full stop or a
+   * bracket ("c) Quit"), then the option.
+   */
+  private static final Pattern CHOSEN =
+      Pattern.compile(
+          "\\(?(?:\\d{1,3}\\h*[.):]|\\d{1,3}\\h+[-\u2013\u2014]|[a-hA-H][.)])\\h+(\\S.{0,"
+              + ITEM_LINE
+              + "})");
+
+  /**
+   * Whether the message is one line, a list option that is a keyword alone ("3. Quit", "3) Basta",
+   * "3 - Parar", "3. Cancel"): the option of a list we sent that means stop, chosen, and read as a
+   * stop whatever its word, unlike a list's last line ("1) Save\n2) Exit\n3) Quit" is a menu).
+   */
+  static boolean isChosenStopOption(String text) {
+    String line = text.strip();
+    if (line.length() > ITEM_LINE || LINE_BREAK.matcher(line).find()) {
+      return false;
+    }
+    Matcher option = CHOSEN.matcher(line);
+    return option.matches()
+        && OptOutKeywords.ALONE.matcher(OptOutText.normalise(option.group(1))).matches();
+  }
+
+  /**
    * Whether every line before a list's last item says no ("I'm not your customer", "I'm busy", "Who
    * is this") or hello: not a header ("Agenda:") nor a step ("- Start\n- Continue\n- Stop", "1)
    * Load\n2) Run\n3) Stop", "- Settings\n- Help\n- Stop").

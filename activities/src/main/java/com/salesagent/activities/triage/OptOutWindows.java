@@ -69,6 +69,14 @@ final class OptOutWindows {
    * the start and the end were read, and a stop in the middle of a long message was none.
    */
   static List<Window> of(String raw, boolean whole) {
+    return of(raw, whole, READ_TEXT);
+  }
+
+  /**
+   * As {@link #of(String, boolean)}, reading window after window up to {@code readTo} characters
+   * of the read text ({@link #readTo}).
+   */
+  static List<Window> of(String raw, boolean whole, int readTo) {
     if (whole || raw.length() <= SPAN) {
       return List.of(new Window(raw, false, false, true));
     }
@@ -78,7 +86,7 @@ final class OptOutWindows {
     int start = 0;
     boolean cutAtStart = false;
     boolean startsSentence = true;
-    while (start < Math.min(tailStart, READ_TEXT)) {
+    while (start < Math.min(tailStart, readTo)) {
       int end = windowEnd(raw, start);
       boolean cutAtEnd = end < raw.length() && !atClauseEnd(raw, end);
       out.add(new Window(raw.substring(start, end), cutAtStart, cutAtEnd, startsSentence));
@@ -107,6 +115,24 @@ final class OptOutWindows {
     out.add(tail);
     return out;
   }
+
+  /**
+   * How much of the read text (its length {@code readLength}) the windows read: what the message's
+   * first {@value #READ_TEXT} characters as given come to once read, and no less than {@value
+   * #READ_TEXT}. The cap counted the read text, and a message that grows when read (NFKC makes
+   * "㎧" "m∕s", "ﬃ" "ffi", "﷽" 18 characters) had a part of its middle, within the webhook's
+   * longest text, read by no window. Bounded still: NFKC makes a character 18 at most.
+   */
+  static int readTo(String given, int readLength) {
+    if (given.length() <= READ_TEXT) {
+      return Math.max(READ_TEXT, readLength);
+    }
+    int cut = Character.isLowSurrogate(given.charAt(READ_TEXT)) ? READ_TEXT - 1 : READ_TEXT;
+    String head = OptOutText.readable(given.substring(0, cut)).stripLeading();
+    return Math.max(READ_TEXT, SPACE_RUN.matcher(head).replaceAll(" ").length());
+  }
+
+  private static final Pattern SPACE_RUN = Pattern.compile("\\h{2,}");
 
   /**
    * Where the window from {@code start} ends: {@value #SPAN} characters on, then on to the end of
