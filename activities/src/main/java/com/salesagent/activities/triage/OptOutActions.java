@@ -19,7 +19,8 @@ final class OptOutActions {
 
   /** A clause of waiting between the stop and what to do: "Wait", "Hold on". */
   private static final Pattern PAUSE =
-      Pattern.compile("^(?:(?:wait|hold on|hang on|actually|sorry|oops|no|one sec|one second) ?)+$");
+      Pattern.compile(
+          "^(?:(?:wait|hold on|hang on|actually|sorry|oops|no|one sec|one second) ?)+$");
 
   /** What a message may tell us not to send and still say stop: our messages, anything, me. */
   private static final String OURS =
@@ -49,9 +50,9 @@ final class OptOutActions {
   private static final Pattern A_NO = Pattern.compile(OptOutStopUs.A_NO + ".*");
 
   /**
-   * The message after its first clause when that clause is a stop word alone ("Stop", "STOP!")
-   * and what follows it, after a wait maybe, is an instruction about one thing being sent; else
-   * null. Of a message up to {@value OptOutDetector#PHRASE_TEXT} characters.
+   * The message after its first clause when that clause is a stop word alone ("Stop", "STOP!") and
+   * what follows it, after a wait maybe, is an instruction about one thing being sent; else null.
+   * Of a message up to {@value OptOutDetector#PHRASE_TEXT} characters.
    */
   static String afterAStopAboutAnAction(String text) {
     if (text.length() > OptOutDetector.PHRASE_TEXT) {

@@ -42,10 +42,10 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>A stop listed as a step of a numbered or bulleted list with other steps ("1. Start the
- * engine\n2. Stop\n3. Check the oil") is left out first, and a list option that means stop
- * chosen alone ("3. Quit", "3) Basta") is a stop ({@link OptOutLists}); "I told you to stop" in
- * five languages is {@link OptOutToldYou}'s; a stop word about something being sent, then what to
- * do with it ("Stop, don't send the invoice yet"), is read without the stop word ({@link
+ * engine\n2. Stop\n3. Check the oil") is left out first, and a list option that means stop chosen
+ * alone ("3. Quit", "3) Basta") is a stop ({@link OptOutLists}); "I told you to stop" in five
+ * languages is {@link OptOutToldYou}'s; a stop word about something being sent, then what to do
+ * with it ("Stop, don't send the invoice yet"), is read without the stop word ({@link
  * OptOutActions}). "Don't text me at this number" stays a stop when another number is given ("...
  * Use 555 0199 instead"): a stop suppresses the number that wrote, which they asked us to leave.
  */

@@ -87,7 +87,8 @@ final class OptOutToldYou {
   /** "I told you to stop" as the whole message, with a greeting, a no or thanks. */
   static final Pattern TOLD_TEXT =
       Pattern.compile(
-          "^" + BEFORE + "(?:" + EN + "|" + ES + "|" + PT + "|" + DE + "|" + FR + ")" + AFTER + "$");
+          "^" + BEFORE + "(?:" + EN + "|" + ES + "|" + PT + "|" + DE + "|" + FR + ")" + AFTER
+              + "$");
 
   /** Told to stop writing to me, wherever it stands. */
   static final List<Pattern> PHRASES =

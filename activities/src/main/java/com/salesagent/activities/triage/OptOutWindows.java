@@ -73,8 +73,8 @@ final class OptOutWindows {
   }
 
   /**
-   * As {@link #of(String, boolean)}, reading window after window up to {@code readTo} characters
-   * of the read text ({@link #readTo}).
+   * As {@link #of(String, boolean)}, reading window after window up to {@code readTo} characters of
+   * the read text ({@link #readTo}).
    */
   static List<Window> of(String raw, boolean whole, int readTo) {
     if (whole || raw.length() <= SPAN) {
@@ -119,9 +119,9 @@ final class OptOutWindows {
   /**
    * How much of the read text (its length {@code readLength}) the windows read: what the message's
    * first {@value #READ_TEXT} characters as given come to once read, and no less than {@value
-   * #READ_TEXT}. The cap counted the read text, and a message that grows when read (NFKC makes
-   * "㎧" "m∕s", "ﬃ" "ffi", "﷽" 18 characters) had a part of its middle, within the webhook's
-   * longest text, read by no window. Bounded still: NFKC makes a character 18 at most.
+   * #READ_TEXT}. The cap counted the read text, and a message that grows when read (NFKC makes "㎧"
+   * "m∕s", "ﬃ" "ffi", "﷽" 18 characters) had a part of its middle, within the webhook's longest
+   * text, read by no window. Bounded still: NFKC makes a character 18 at most.
    */
   static int readTo(String given, int readLength) {
     if (given.length() <= READ_TEXT) {

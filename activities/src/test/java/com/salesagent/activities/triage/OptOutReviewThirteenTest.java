@@ -117,8 +117,8 @@ class OptOutReviewThirteenTest {
 
   /**
    * Phone-number redirects: kept as stops. A stop suppresses the number that wrote (OptOuts), not
-   * the person, and these say not to text that number; the detector has no outcome but stop or
-   * not, and a reply let through would be answered on the very number they asked us to leave.
+   * the person, and these say not to text that number; the detector has no outcome but stop or not,
+   * and a reply let through would be answered on the very number they asked us to leave.
    */
   @ParameterizedTest
   @ValueSource(
