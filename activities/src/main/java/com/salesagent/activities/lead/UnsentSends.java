@@ -66,15 +66,18 @@ final class UnsentSends {
     if (settled != null) {
       return settled;
     }
-    // An earlier attempt claimed it and never finished: it may have reached Meta.
+    // An earlier attempt claimed it and never finished: it may have reached Meta. A resend finding
+    // another resend's claim whose holder is provably over holds the send again on its behalf.
     if (store
-        .messages()
-        .markUnknown(
-            key,
-            "an earlier attempt stopped during the call",
-            clock.instant(),
-            request.resendUnknown(),
-            resendOf)) {
+            .messages()
+            .markUnknown(
+                key,
+                "an earlier attempt stopped during the call",
+                clock.instant(),
+                request.resendUnknown(),
+                resendOf)
+        || (request.resendUnknown()
+            && store.messages().markUnknownLeft(key, resendOf, clock.instant()))) {
       SendRecords.ambiguous(SendRecords.CLAIM_LEFT);
     }
     LOG.warn("send {}: an earlier attempt left its claim; the delivery is unknown", key);

@@ -168,6 +168,11 @@ public class Messages {
     return claims().markUnknown(idempotencyKey, reason, at, resend, resendOf);
   }
 
+  /** See {@link SendClaims#markUnknownLeft}. */
+  public boolean markUnknownLeft(String idempotencyKey, String resendOf, Instant at) {
+    return claims().markUnknownLeft(idempotencyKey, resendOf, at);
+  }
+
   /** See {@link SendClaims#abandonUnknown}. */
   public void abandonUnknown(String leadId, String stage, Instant at) {
     claims().abandonUnknown(leadId, stage, at);

@@ -5,6 +5,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -221,22 +222,91 @@ final class SendClaims {
   }
 
   /**
-   * A resend's claim made by an attempt of the activity {@code resendOf}, or one made before {@link
-   * #RESENT_BY_ACTIVITY} existed (as it was marked then).
+   * A resend's claim made by an attempt of the activity {@code resendOf}; with none known (outside
+   * an activity), one made before {@link #RESENT_BY_ACTIVITY} existed (as it was marked then).
    */
   private static Bson ownResend(String resendOf) {
     Bson before =
         Filters.and(Filters.exists(RESENT_BY, true), Filters.exists(RESENT_BY_ACTIVITY, false));
+    // A claim made before the field existed names no activity: no attempt can show it is its own
+    // (an old worker lists nothing in RESEND_ACTIVITIES, so "not listed" proved nothing: during a
+    // rolling deploy a stale attempt of an earlier resend run by an old worker freed the next
+    // resend's claim, whose retry then called Meta again). Only the attempt that made it (its
+    // token, markUnknownAfterCall) holds it again; left by a dead attempt, it stays for an
+    // operator (markUnknownLeft says why).
+    return resendOf == null ? before : Filters.eq(RESENT_BY_ACTIVITY, resendOf);
+  }
+
+  /**
+   * How long a claim may stand before the attempt that made it is provably out of its call: the
+   * send's start-to-close timeout (30 s, LeadStubs.sendOptions) four times over. Temporal gave up
+   * on that attempt long since, and its call (5 s + 15 s HTTP deadlines) ended one way or another.
+   */
+  static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
+
+  /**
+   * A resend's attempt (of the activity {@code resendOf}) found a claim it may not hold again
+   * ({@link #markUnknown}): another resend activity's, whose holder is provably over (its call
+   * ended, {@code sendingSince} unset, or its claim is older than {@link #CLAIM_LEASE}) and whose
+   * fate no status told (no wamid). Its own retry would have held the send again; none will (its
+   * activity ran out of attempts, or its run was reset), so this attempt does it on its behalf, as
+   * that retry would: unknown again, undecided, free for the next decided resend, and the holder's
+   * activity listed with this one's ({@link #RESEND_ACTIVITIES}) in the same write, so no attempt
+   * of either ever claims again. Before, every later resend answered unknown without a call and the
+   * claim stayed for good (the policy's resends looped; an operator's presses did nothing). A claim
+   * made before {@link #RESENT_BY_ACTIVITY} existed names no activity to list: it is left (freeing
+   * it would let its own activity's retry claim and call again) with a reason an operator reads on
+   * the approvals card. True when held again.
+   */
+  public boolean markUnknownLeft(String idempotencyKey, String resendOf, Instant at) {
     if (resendOf == null) {
-      return before;
+      return false;
     }
-    // A claim made before the field existed is held again by an activity that never claimed the
-    // send since ({@link #RESEND_ACTIVITIES}): the retry of the resend that made it. One that did
-    // is an earlier resend's stale attempt (its claim was held again, then the next resend's
-    // claim was written by an earlier worker): it leaves that claim.
-    return Filters.or(
-        Filters.eq(RESENT_BY_ACTIVITY, resendOf),
-        Filters.and(before, Filters.ne(RESEND_ACTIVITIES, resendOf)));
+    Document message = collection().find(Filters.eq("idempotencyKey", idempotencyKey)).first();
+    if (message == null
+        || message.get("wamid") != null
+        || message.get("sendingBy") == null
+        || message.get(RESENT_BY) == null) {
+      return false;
+    }
+    Bson over =
+        Filters.or(
+            Filters.exists("sendingSince", false),
+            Filters.lt("sendingSince", Date.from(at.minus(CLAIM_LEASE))));
+    Bson left =
+        Filters.and(
+            Filters.eq("idempotencyKey", idempotencyKey),
+            Filters.exists("wamid", false),
+            Filters.eq("sendingBy", message.get("sendingBy")),
+            Filters.eq(RESENT_BY, message.get(RESENT_BY)),
+            over);
+    String holder = message.getString(RESENT_BY_ACTIVITY);
+    if (holder == null) {
+      collection()
+          .updateOne(
+              Filters.and(left, Filters.exists(RESENT_BY_ACTIVITY, false)),
+              Updates.set(
+                  "unknown.reason",
+                  "a resend's claim written by a worker from before this release was left by an"
+                      + " attempt that stopped mid-call: no later attempt can resend it safely;"
+                      + " decide assume_sent or stop"));
+      return false;
+    }
+    return collection()
+            .updateOne(
+                Filters.and(
+                    left,
+                    Filters.eq(RESENT_BY_ACTIVITY, holder),
+                    Filters.ne(RESENT_BY_ACTIVITY, resendOf),
+                    undecidedOr(Filters.exists(RESENT_BY, true))),
+                Updates.combine(
+                    unknownNow(
+                        "the resend that claimed it stopped mid-call and is over; whether Meta"
+                            + " got it is unknown",
+                        at),
+                    Updates.addEachToSet(RESEND_ACTIVITIES, List.of(holder, resendOf))))
+            .getMatchedCount()
+        == 1;
   }
 
   /**

@@ -243,11 +243,14 @@ class HeldSendAttemptsTest {
 
   /**
    * A resend's claim written before {@code resentByActivity} existed (an earlier worker's): the
-   * retry of that resend, not knowing it, holds the send again as before instead of leaving it
-   * claimed for good, and calls nothing.
+   * retry of that resend cannot show the claim is its own (nor could a stale attempt of an earlier
+   * resend that an old worker never listed), so it leaves the claim and calls nothing; the send
+   * stays unknown for an operator (LeftResendClaimsTest: with its reason once its holder is over).
+   * Before, any attempt not listed held it again, and the claim's own activity's retry, not listed
+   * either, could then claim and call a second time.
    */
   @Test
-  void aClaimWrittenBeforeTheActivityWasRecordedIsHeldAgainByARetry() {
+  void aClaimWrittenBeforeTheActivityWasRecordedIsLeftByARetry() {
     String key = composedAndHeld();
     operatorResends(key, Instant.now().minusSeconds(120));
     assertThatThrownBy(() -> dyingWorker("lead/run/5").send(resend(key)))
@@ -258,9 +261,9 @@ class HeldSendAttemptsTest {
 
     assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
     assertThat(api.requests).as("one call for one press").hasSize(1);
-    Document heldAgain = store.messages().messageByKey(key);
-    assertThat(heldAgain.get("delivery")).as("held again, undecided").isNull();
-    assertThat(heldAgain.get(Messages.RESENT_BY)).isNull();
+    Document left = store.messages().messageByKey(key);
+    assertThat(left.get(Messages.RESENT_BY)).as("the claim stays").isNotNull();
+    assertDecided(key, "resend");
     assertThat(messaging.asActivity("lead/run/5").send(resend(key)).outcome())
         .as("another attempt of it: no call")
         .isEqualTo(SendResult.UNKNOWN);
@@ -271,7 +274,8 @@ class HeldSendAttemptsTest {
    * The next resend's claim was written by an earlier worker (no {@code resentByActivity}) after
    * the first resend's claim was held again: a stale attempt of that first resend, whose claim this
    * worker recorded, leaves it (before, it held the send again over it, and the next resend's retry
-   * took the claim over and called Meta a third time for two presses).
+   * took the claim over and called Meta a third time for two presses). So does the next resend's
+   * retry: no attempt can show a claim naming no activity is its own.
    */
   @Test
   void aStaleAttemptOfAnEarlierResendLeavesAClaimWrittenBeforeTheActivityWasRecorded() {
@@ -297,9 +301,8 @@ class HeldSendAttemptsTest {
     SendResult retry = messaging.asActivity("lead/run/9").send(resend(key));
     assertThat(retry.outcome()).isEqualTo(SendResult.UNKNOWN);
     assertThat(api.requests).as("Meta called once per resend").hasSize(2);
-    assertThat(store.messages().messageByKey(key).get("delivery"))
-        .as("held again by its own retry")
-        .isNull();
+    // Its own retry cannot show the claim is its own either: left, decided, for the operator.
+    assertDecided(key, "resend");
   }
 
   /** The resend {@code activity}'s claim as a worker before {@code resentByActivity} wrote it. */
