@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -89,7 +90,7 @@ final class HandOffAcceptance {
       UnfinishedAcceptances.Outcome done =
           unfinished.finish(operator, leadId, contact, handoff, clock.instant());
       String asking = named != null ? named : contact.getString("ownerId");
-      if (done == UnfinishedAcceptances.Outcome.TAKEN && takenBy.equals(asking)) {
+      if (done == UnfinishedAcceptances.Outcome.TAKEN && Objects.equals(takenBy, asking)) {
         return new Taken(takenBy, false);
       }
       contact = requireLive(leadId);
@@ -157,18 +158,23 @@ final class HandOffAcceptance {
             && holder.equals(handoff.getString(HandOffActivitiesImpl.BY_HAND_FROM))
             && !holder.equals(handoff.getString("ownerId"));
     Object markBefore = contact.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT);
+    Object takeBefore = contact.get(UnfinishedAcceptances.TAKE);
     if (holder != null) {
       // Written with the acceptance: nothing puts a held lead's acceptance back once written.
       accepted.add(Updates.set(UnfinishedAcceptances.STANDS, Date.from(now)));
       // The acceptance marks the contact first, only while it names the owner read: a retried
       // reassignment moving the lead from them (UnfinishedHandOffs#finish) writes only while the
       // mark is as it read it, so of the two one wins. Moved meanwhile: refused, nothing written.
+      // The contact is made this take's too (UnfinishedAcceptances.TAKE): a finisher of an earlier
+      // take by the holder, which wrote the contact before this take read it, does not undo it.
       long marked =
           store
               .contacts()
               .updateOne(
                   Filters.and(Filters.eq("leadId", leadId), Filters.eq("ownerId", holder)),
-                  Updates.set(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, Date.from(now)))
+                  Updates.combine(
+                      Updates.set(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, Date.from(now)),
+                      Updates.set(UnfinishedAcceptances.TAKE, Date.from(now))))
               .getMatchedCount();
       if (marked == 0) {
         throw new ApiException(
@@ -180,7 +186,7 @@ final class HandOffAcceptance {
         // Made inactive since the check above: read after the mark, so a deactivation this read
         // misses comes after it, and its hand-on (which moves an inactive rep's lead whatever they
         // accepted) reads the mark. The mark is taken back, nothing else was written.
-        unmark(leadId, now, markBefore);
+        unmark(leadId, now, markBefore, takeBefore);
         throw inactive(ownerId);
       }
     }
@@ -248,7 +254,7 @@ final class HandOffAcceptance {
         // Changed since it was read: the mark is taken back (a move that read the contact before
         // it then writes; one that read it after has written or writes its own) and nothing else
         // was written, audited or signalled.
-        unmark(leadId, now, markBefore);
+        unmark(leadId, now, markBefore, takeBefore);
         throw changedAsTaken();
       }
       if (unfinishedMove) {
@@ -282,17 +288,21 @@ final class HandOffAcceptance {
     return new Taken(ownerId, false);
   }
 
-  /** The acceptance's mark written at {@code now} taken back, while it is still there. */
-  private void unmark(String leadId, Instant now, Object markBefore) {
+  /** The acceptance's marks written at {@code now} taken back, while they are still there. */
+  private void unmark(String leadId, Instant now, Object markBefore, Object takeBefore) {
     store
         .contacts()
         .updateOne(
             Filters.and(
                 Filters.eq("leadId", leadId),
                 Filters.eq(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, Date.from(now))),
-            markBefore == null
-                ? Updates.unset(HandOffActivitiesImpl.OWNER_ACCEPTED_AT)
-                : Updates.set(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, markBefore));
+            Updates.combine(
+                back(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, markBefore),
+                back(UnfinishedAcceptances.TAKE, takeBefore)));
+  }
+
+  private static Bson back(String field, Object was) {
+    return was == null ? Updates.unset(field) : Updates.set(field, was);
   }
 
   private static ApiException inactive(String ownerId) {

@@ -41,6 +41,8 @@ import org.bson.conversions.Bson;
  * does not stand), so of a finisher and a deactivation's or a take-back's undo one wins, and a
  * finisher never writes back a take a release undid. The run is told before the audit entry is
  * written (its id is the take's, {@link HandOffAudit#accepted}): an entry means the run was told.
+ * An operator's take naming no rep ({@link #writtenForNobody}) is told by the next take as well. A
+ * finisher undoes only the contact write of its own take ({@link #TAKE}).
  */
 final class UnfinishedAcceptances {
   /** How a take's second half ended. */
@@ -60,6 +62,17 @@ final class UnfinishedAcceptances {
    * lead the rep holds). A held lead's acceptance writes it with the acceptance.
    */
   static final String STANDS = "acceptanceStands";
+
+  /**
+   * The contact's mark of the take its owner is written for (its {@code acceptedAt}), moved to a
+   * later take by the same rep only as read: a finisher undoes the contact only while it carries
+   * its take's mark, never a later take by that rep (whose {@code ownerAssignedAt} can be the
+   * same).
+   */
+  static final String TAKE = "ownerTake";
+
+  /** Turns a take's contact write is tried while other writers change the contact under it. */
+  private static final int CONTACT_TURNS = 3;
 
   private final LeadStore store;
   private final Owners owners;
@@ -95,7 +108,7 @@ final class UnfinishedAcceptances {
    * LeadAuditLog.record} before 04419df2): neither is told again, nor put back.
    */
   boolean untold(Document contact, Document handoff) {
-    if (!written(contact, handoff)) {
+    if (!written(contact, handoff) && !writtenForNobody(contact, handoff)) {
       return false;
     }
     String stage = contact.getString("stage");
@@ -114,6 +127,18 @@ final class UnfinishedAcceptances {
                         Filters.eq("at", acceptedAt)))
                 .first()
             == null;
+  }
+
+  /**
+   * An operator's take of a lead nobody holds, naming no rep: its hand-off accepted, naming nobody,
+   * and the contact naming nobody. Done, unless {@link #untold}.
+   */
+  static boolean writtenForNobody(Document contact, Document handoff) {
+    return handoff != null
+        && "accepted".equals(handoff.getString("status"))
+        && handoff.getString("ownerId") == null
+        && handoff.getDate("acceptedAt") != null
+        && contact.getString("ownerId") == null;
   }
 
   /** A take the lead's next take finishes first: {@link #unfinished} or {@link #untold}. */
@@ -148,6 +173,10 @@ final class UnfinishedAcceptances {
           assignedAt,
           queued);
     }
+    if (untold(contact, handoff) && ownerId == null) {
+      return standForNobody(
+          operator, leadId, handoff.getString("acceptedBy"), handoff.getDate("acceptedAt"));
+    }
     if (untold(contact, handoff)) {
       return stand(
           operator,
@@ -176,41 +205,71 @@ final class UnfinishedAcceptances {
       Date acceptedAt,
       Instant assignedAt,
       Document asRead) {
-    long owned =
-        store
-            .contacts()
-            .updateOne(
-                Filters.and(
-                    Filters.eq("leadId", leadId),
-                    Filters.eq("ownerId", null),
-                    Filters.exists(HandOffActivitiesImpl.RELEASED_TO_AGENT, false)),
-                Updates.combine(
-                    Updates.set("ownerId", ownerId),
-                    Updates.set("ownerAssignedAt", Date.from(assignedAt))))
-            .getMatchedCount();
-    if (owned == 1) {
-      return stand(operator, leadId, ownerId, label, acceptedAt, Date.from(assignedAt), asRead);
+    for (int turn = 0; turn < CONTACT_TURNS; turn++) {
+      long owned =
+          store
+              .contacts()
+              .updateOne(
+                  Filters.and(
+                      Filters.eq("leadId", leadId),
+                      Filters.eq("ownerId", null),
+                      Filters.exists(HandOffActivitiesImpl.RELEASED_TO_AGENT, false)),
+                  Updates.combine(
+                      Updates.set("ownerId", ownerId),
+                      Updates.set("ownerAssignedAt", Date.from(assignedAt)),
+                      Updates.set(TAKE, acceptedAt)))
+              .getMatchedCount();
+      if (owned == 1) {
+        return stand(operator, leadId, ownerId, label, acceptedAt, Date.from(assignedAt), asRead);
+      }
+      Document now = store.contact(leadId);
+      if (now != null
+          && now.getString("ownerId") == null
+          && now.get(HandOffActivitiesImpl.RELEASED_TO_AGENT) == null) {
+        continue; // its owner undone since the write above: written again
+      }
+      if (now == null || !ownerId.equals(now.getString("ownerId"))) {
+        // Another rep's meanwhile (or given back to the agent, or erased): not this rep's.
+        putBack(leadId, ownerId, acceptedAt, asRead);
+        claims.release(ownerId, leadId);
+        return Outcome.MOVED;
+      }
+      // Named them already (by another finisher of this take, or a stale one of an earlier take by
+      // the rep): made this take's (TAKE), then, untold, this finisher goes on as the other would
+      // (the writes that decide are conditional: of the two, one decides).
+      Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+      if (!accepted(handoff) || !acceptedAt.equals(handoff.getDate("acceptedAt"))) {
+        // No longer this take (a later take's, or taken back): its finisher decides, not this one.
+        claims.confirm(ownerId, leadId);
+        return Outcome.TAKEN;
+      }
+      if (!ours(leadId, ownerId, now.get(TAKE), acceptedAt)) {
+        continue; // the contact changed since it was read: read again
+      }
+      if (untold(now, handoff)) {
+        return stand(
+            operator, leadId, ownerId, label, acceptedAt, now.getDate("ownerAssignedAt"), asRead);
+      }
+      claims.confirm(ownerId, leadId);
+      return Outcome.TAKEN;
     }
-    Document now = store.contact(leadId);
-    if (now == null || !ownerId.equals(now.getString("ownerId"))) {
-      // Another rep's meanwhile (or given back to the agent, or erased): not this rep's.
-      putBack(leadId, ownerId, acceptedAt, asRead);
-      claims.release(ownerId, leadId);
-      return Outcome.MOVED;
-    }
-    // Named them already: another finisher of this take (the lead's next take, or this take's own
-    // request) wrote it. Told and audited by it: done (only the hold's confirmation is repeated,
-    // idempotent). Not yet: that finisher is under way or died before telling the run; this one
-    // goes on as it would (the writes that decide are conditional: of the two, one decides).
-    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
-    if (accepted(handoff)
-        && acceptedAt.equals(handoff.getDate("acceptedAt"))
-        && untold(now, handoff)) {
-      return stand(
-          operator, leadId, ownerId, label, acceptedAt, now.getDate("ownerAssignedAt"), asRead);
-    }
-    claims.confirm(ownerId, leadId);
-    return Outcome.TAKEN;
+    // Changed under every turn: left for the lead's next take to finish (unfinished or untold).
+    return Outcome.MOVED;
+  }
+
+  /** The contact made the take's of {@code acceptedAt}, only as read; false: it changed. */
+  private boolean ours(String leadId, String ownerId, Object markRead, Date acceptedAt) {
+    return acceptedAt.equals(markRead)
+        || store
+                .contacts()
+                .updateOne(
+                    Filters.and(
+                        Filters.eq("leadId", leadId),
+                        Filters.eq("ownerId", ownerId),
+                        Filters.eq(TAKE, markRead)),
+                    Updates.set(TAKE, acceptedAt))
+                .getMatchedCount()
+            == 1;
   }
 
   /**
@@ -239,7 +298,7 @@ final class UnfinishedAcceptances {
       // deactivation this read misses comes after it, and its hand-on finds the lead. Put back only
       // while the take does not stand (another finisher read them active and may have told the
       // run): then it stands, and moving the lead on is the deactivation's hand-on's.
-      unown(leadId, ownerId, assignedAt);
+      unown(leadId, ownerId, assignedAt, acceptedAt);
       claims.release(ownerId, leadId);
       return Outcome.INACTIVE;
     }
@@ -258,11 +317,36 @@ final class UnfinishedAcceptances {
     if (stands == 0) {
       // Taken back since it was written (a release, then the run's next hand-off, or put back by
       // another finisher): the contact's write undone, as the take-back left it; not told.
-      unown(leadId, ownerId, assignedAt);
+      unown(leadId, ownerId, assignedAt, acceptedAt);
       claims.release(ownerId, leadId);
       return Outcome.MOVED;
     }
     claims.confirm(ownerId, leadId);
+    return told(operator, leadId, ownerId, label, acceptedAt);
+  }
+
+  /**
+   * An operator's take naming no rep ({@link #writtenForNobody}) that died before it told the run:
+   * made to stand (only while the hand-off is still that take), then told and audited. Taken back
+   * since (the run's next attempt): nothing told ({@link Outcome#MOVED}).
+   */
+  private Outcome standForNobody(String operator, String leadId, String label, Date acceptedAt) {
+    long stands =
+        handoffs
+            .updateOne(
+                Filters.and(
+                    Filters.eq("_id", leadId),
+                    Filters.eq("ownerId", null),
+                    Filters.eq("status", "accepted"),
+                    Filters.eq("acceptedAt", acceptedAt)),
+                Updates.set(STANDS, acceptedAt))
+            .getMatchedCount();
+    return stands == 0 ? Outcome.MOVED : told(operator, leadId, null, label, acceptedAt);
+  }
+
+  /** The run told of the take, then the take audited once (its id the take's). */
+  private Outcome told(
+      String operator, String leadId, String ownerId, String label, Date acceptedAt) {
     lead.apply(leadId)
         .ownerAction(new OwnerAction(ownerId, OwnerAction.ACCEPTED, label, acceptedAt.toInstant()));
     LeadAuditLog.recordOnce(
@@ -276,16 +360,22 @@ final class UnfinishedAcceptances {
     return Outcome.TAKEN;
   }
 
-  /** The contact's owner written by a take ({@code ownerId} since {@code assignedAt}) undone. */
-  private void unown(String leadId, String ownerId, Date assignedAt) {
+  /**
+   * The contact's owner written by the take of {@code acceptedAt} ({@code ownerId} since {@code
+   * assignedAt}) undone, only while the contact is still that take's ({@link #TAKE}; a contact
+   * written before the mark existed: by its owner and time alone).
+   */
+  private void unown(String leadId, String ownerId, Date assignedAt, Date acceptedAt) {
     store
         .contacts()
         .updateOne(
             Filters.and(
                 Filters.eq("leadId", leadId),
                 Filters.eq("ownerId", ownerId),
-                Filters.eq("ownerAssignedAt", assignedAt)),
-            Updates.combine(Updates.unset("ownerId"), Updates.unset("ownerAssignedAt")));
+                Filters.eq("ownerAssignedAt", assignedAt),
+                Filters.or(Filters.eq(TAKE, acceptedAt), Filters.exists(TAKE, false))),
+            Updates.combine(
+                Updates.unset("ownerId"), Updates.unset("ownerAssignedAt"), Updates.unset(TAKE)));
   }
 
   /**

@@ -2,10 +2,12 @@ package com.salesagent.api.leads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.MutableClock;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
@@ -13,10 +15,13 @@ import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
 import com.salesagent.activities.mongo.MongoSchema;
+import com.salesagent.workflows.lead.HandOffRequest;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerAction;
 import com.salesagent.workflows.lead.OwnerRelease;
+import io.dropwizard.jackson.Jackson;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,11 +112,16 @@ abstract class AcceptanceFixture {
   }
 
   HandOffAcceptance acceptance(MongoDatabase db) {
+    return acceptance(db, NOW.plusSeconds(1));
+  }
+
+  /** A take on {@code db} whose clock reads {@code at}. */
+  HandOffAcceptance acceptance(MongoDatabase db, Instant at) {
     return new HandOffAcceptance(
         new LeadStore(db),
         new Owners(MONGO.database()),
         this::recording,
-        Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC));
+        Clock.fixed(at, ZoneOffset.UTC));
   }
 
   void setActive(String ownerId, boolean active) {
@@ -119,6 +129,34 @@ abstract class AcceptanceFixture {
         .database()
         .getCollection(Owners.COLLECTION)
         .updateOne(Filters.eq("_id", ownerId), Updates.set("active", active));
+  }
+
+  /**
+   * The take finished twice meanwhile and taken back: ana's retry takes it (the run told), the run
+   * sets it in conversation, ana gives it back to the agent, the lead shows interest again and the
+   * run's next hand-off finds nobody free (it clears the release mark: the lead waits, held by
+   * nobody), and the run sets it interested.
+   */
+  void takeBack(String leadId) {
+    assertThat(acceptance(MONGO.database()).take("ops", leadId, "ana").ownerId()).isEqualTo("ana");
+    store
+        .contacts()
+        .updateOne(Filters.eq("leadId", leadId), Updates.set("stage", "in_conversation"));
+    new LeadHandOffs(
+            store,
+            this::recording,
+            Jackson.newObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
+            Clock.fixed(NOW.plusSeconds(2), ZoneOffset.UTC))
+        .release("ops", leadId, "{\"byOwnerId\":\"ana\"}".getBytes(StandardCharsets.UTF_8));
+    var owners = MONGO.database().getCollection(Owners.COLLECTION);
+    owners.updateMany(new Document(), Updates.set("capacity", 0));
+    new HandOffActivitiesImpl(MONGO.database(), new MutableClock(NOW.plusSeconds(3)))
+        .handOff(new HandOffRequest(leadId, "c-1", "smb", 2, SLA));
+    owners.updateMany(new Document(), Updates.set("capacity", 10));
+    store.contacts().updateOne(Filters.eq("leadId", leadId), Updates.set("stage", "interested"));
+    Document c = store.contact(leadId);
+    assertThat(c.getString("ownerId")).as("released, then waiting for a rep").isNull();
+    assertThat(c.get(HandOffActivitiesImpl.RELEASED_TO_AGENT)).isNull();
   }
 
   /** An interested lead nobody holds, on the queue. */

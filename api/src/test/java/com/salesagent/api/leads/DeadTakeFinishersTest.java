@@ -3,19 +3,12 @@ package com.salesagent.api.leads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import com.salesagent.activities.MutableClock;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.http.ApiException;
-import com.salesagent.workflows.lead.HandOffRequest;
-import io.dropwizard.jackson.Jackson;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -139,34 +132,6 @@ class DeadTakeFinishersTest extends AcceptanceFixture {
     assertThat(audits(leadId)).as("audited once").isEqualTo(1);
     assertThat(handoff(leadId).getString("status")).isEqualTo("accepted");
     assertThat(store.contact(leadId).getString("ownerId")).isEqualTo("ana");
-  }
-
-  /**
-   * The take finished twice meanwhile and taken back: ana's retry takes it (the run told), the run
-   * sets it in conversation, ana gives it back to the agent, the lead shows interest again and the
-   * run's next hand-off finds nobody free (it clears the release mark: the lead waits, held by
-   * nobody), and the run sets it interested.
-   */
-  private void takeBack(String leadId) {
-    assertThat(acceptance(MONGO.database()).take("ops", leadId, "ana").ownerId()).isEqualTo("ana");
-    store
-        .contacts()
-        .updateOne(Filters.eq("leadId", leadId), Updates.set("stage", "in_conversation"));
-    new LeadHandOffs(
-            store,
-            this::recording,
-            Jackson.newObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
-            Clock.fixed(NOW.plusSeconds(2), ZoneOffset.UTC))
-        .release("ops", leadId, "{\"byOwnerId\":\"ana\"}".getBytes(StandardCharsets.UTF_8));
-    var owners = MONGO.database().getCollection(Owners.COLLECTION);
-    owners.updateMany(new Document(), Updates.set("capacity", 0));
-    new HandOffActivitiesImpl(MONGO.database(), new MutableClock(NOW.plusSeconds(3)))
-        .handOff(new HandOffRequest(leadId, "c-1", "smb", 2, SLA));
-    owners.updateMany(new Document(), Updates.set("capacity", 10));
-    store.contacts().updateOne(Filters.eq("leadId", leadId), Updates.set("stage", "interested"));
-    Document c = store.contact(leadId);
-    assertThat(c.getString("ownerId")).as("released, then waiting for a rep").isNull();
-    assertThat(c.get(HandOffActivitiesImpl.RELEASED_TO_AGENT)).isNull();
   }
 
   /**
