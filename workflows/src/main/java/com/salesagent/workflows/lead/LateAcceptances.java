@@ -61,7 +61,6 @@ final class LateAcceptances {
     OwnerAction later = run.laterTake;
     run.laterTake = null;
     if (later == null
-        || !later.ownerId().equals(release.ownerId())
         || later.takenAt().equals(release.takenAt())
         || run.releasedTakes.contains(later.takenAt())
         || Workflow.getVersion(TAKE_AFTER_RELEASE, Workflow.DEFAULT_VERSION, 1)

@@ -128,6 +128,27 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
     assertThat(fake.handOffs).as("nobody else is given it").hasSize(1);
   }
 
+  /**
+   * As above, the lead taken after the release by an operator naming no rep: the run is told the
+   * operator's take first, and applies it after the release (in conversation, nobody's).
+   */
+  @Test
+  void anOperatorsTakeToldBeforeTheReleaseIsAppliedAfterIt() {
+    interestedAndHandedToAna();
+    lead.ownerAction(take(FIRST_TAKE));
+    settle();
+    lead.ownerAction(new OwnerAction(null, OwnerAction.ACCEPTED, "ops@example.com", SECOND_TAKE));
+    settle();
+
+    lead.ownerReleased(release(FIRST_TAKE));
+    settle();
+
+    assertThat(lead.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
+    assertThat(fake.events)
+        .anyMatch(
+            e -> "owner_accepted".equals(e.type()) && "by ops@example.com".equals(e.detail()));
+  }
+
   /** The same take told twice while it is the run's: nothing waits for a release. */
   @Test
   void theSameTakeToldTwiceIsNotALaterTake() {
