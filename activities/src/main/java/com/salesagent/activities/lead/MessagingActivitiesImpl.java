@@ -161,6 +161,12 @@ public class MessagingActivitiesImpl implements MessagingActivities {
         }
         return SendResult.sent(message.getString("wamid"), UnsentSends.acceptedAt(message), false);
       }
+      if (message != null
+          && message.get("unknown") instanceof Document unknown
+          && Boolean.TRUE.equals(unknown.getBoolean("operatorOnly"))) {
+        // No attempt can resend it safely: held for an operator, whatever the resend policy.
+        return SendResult.notSent(SendResult.UNKNOWN, null, SendResult.NEEDS_OPERATOR);
+      }
       return SendResult.notSent(SendResult.UNKNOWN, null, "no status webhook carried this key");
     }
   }

@@ -245,6 +245,13 @@ final class SendClaims {
   static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
 
   /**
+   * Set on a send held unknown that no attempt can resend safely (see {@link #markUnknownLeft}):
+   * the reconcile tells the run an operator decides it, whatever the resend policy. Cleared with
+   * the rest of {@code unknown} when the send is marked unknown again.
+   */
+  public static final String OPERATOR_ONLY = "unknown.operatorOnly";
+
+  /**
    * A resend's attempt (of the activity {@code resendOf}) found a claim it may not hold again
    * ({@link #markUnknown}): another resend activity's, whose holder is provably over (its call
    * ended, {@code sendingSince} unset, or its claim is older than {@link #CLAIM_LEASE}) and whose
@@ -285,11 +292,13 @@ final class SendClaims {
       collection()
           .updateOne(
               Filters.and(left, Filters.exists(RESENT_BY_ACTIVITY, false)),
-              Updates.set(
-                  "unknown.reason",
-                  "a resend's claim written by a worker from before this release was left by an"
-                      + " attempt that stopped mid-call: no later attempt can resend it safely;"
-                      + " decide assume_sent or stop"));
+              Updates.combine(
+                  Updates.set(
+                      "unknown.reason",
+                      "a resend's claim written by a worker from before this release was left by"
+                          + " an attempt that stopped mid-call: no later attempt can resend it"
+                          + " safely; decide assume_sent or stop"),
+                  Updates.set(OPERATOR_ONLY, true)));
       return false;
     }
     return collection()

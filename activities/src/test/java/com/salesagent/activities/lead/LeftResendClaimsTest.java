@@ -144,6 +144,31 @@ class LeftResendClaimsTest {
   }
 
   /**
+   * The same left claim, reconciled by the run: no status came, and the reconcile says an operator
+   * decides it ({@link SendResult#NEEDS_OPERATOR}), so a run under the resend policy holds it for
+   * one instead of resending every window, each resend answering unknown without a call, nobody
+   * asked. A send merely unknown (no claim left) is reconciled as before.
+   */
+  @Test
+  void theReconcileOfAnOldStyleClaimLeftSaysAnOperatorDecides() {
+    String key = composedAndHeld();
+    assertThat(worker("lead/run/1").reconcile(leadId, key).detail())
+        .as("unknown, not yet for an operator only")
+        .isNotEqualTo(SendResult.NEEDS_OPERATOR);
+    operatorResends(key, Instant.now().minusSeconds(300));
+    assertThatThrownBy(() -> dyingWorker("lead/run/5").send(resend(key)))
+        .hasMessageContaining("worker died");
+    writtenByAnOldWorker(key);
+    claimedLongAgo(key);
+    worker("lead/run/9").send(resend(key));
+
+    SendResult known = worker("lead/run/9").reconcile(leadId, key);
+
+    assertThat(known.outcome()).isEqualTo(SendResult.UNKNOWN);
+    assertThat(known.detail()).isEqualTo(SendResult.NEEDS_OPERATOR);
+  }
+
+  /**
    * A resend's attempt claimed, its call may have reached Meta, and its worker died; that resend's
    * activity is over (its attempts ran out, or its run was reset) and no attempt of it holds the
    * send again. The next resend (the policy's, or an operator's next press) finds the claim: its

@@ -24,6 +24,12 @@ final class SendOutcomes {
 
   static final String LATE_STATUS = "late-status-releases-held-send";
 
+  /**
+   * Version 1: a send the reconcile says no attempt can resend ({@link SendResult#NEEDS_OPERATOR})
+   * is held for an operator, even under the resend policy.
+   */
+  static final String UNKNOWN_NEEDS_OPERATOR = "unknown-needs-operator";
+
   private final LeadRun run;
   private final LeadStubs stubs;
   private final Stages stages;
@@ -282,7 +288,9 @@ final class SendOutcomes {
       return null;
     }
     String decision =
-        policy.resendUnknown() ? DeliveryDecision.RESEND : decide(request, purpose, statusAsked);
+        policy.resendUnknown() && !needsOperator(known)
+            ? DeliveryDecision.RESEND
+            : decide(request, purpose, statusAsked);
     if (decision == null) {
       return null;
     }
@@ -304,6 +312,17 @@ final class SendOutcomes {
         return null;
       }
     }
+  }
+
+  /**
+   * Whether the reconcile says no resend can go (version 1 of {@link #UNKNOWN_NEEDS_OPERATOR}): it
+   * is held for an operator even under the resend policy. Before, the policy resent it every
+   * window, each resend answered unknown without a call, and nobody was asked.
+   */
+  private static boolean needsOperator(SendResult known) {
+    return SendResult.NEEDS_OPERATOR.equals(known.detail())
+        && Workflow.getVersion(UNKNOWN_NEEDS_OPERATOR, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
   }
 
   /** The lost answer is known after all: the message joins the list. */

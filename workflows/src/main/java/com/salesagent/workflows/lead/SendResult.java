@@ -46,6 +46,13 @@ public record SendResult(
   public static final String REJECTED = "rejected";
   public static final String SENDER_BUSY = "sender_busy";
 
+  /**
+   * The {@code detail} of an {@link #UNKNOWN} that no attempt can resend safely (a claim a dead
+   * attempt of a worker from before resends named their activity left, which only that attempt
+   * could hold again): an operator decides it (assume sent, or stop), whatever the resend policy.
+   */
+  public static final String NEEDS_OPERATOR = "needs_operator";
+
   public SendResult(String wamid, Instant acceptedAt, boolean doNotContact, boolean replayed) {
     this(wamid, acceptedAt, doNotContact, replayed, null, null, null, null);
   }

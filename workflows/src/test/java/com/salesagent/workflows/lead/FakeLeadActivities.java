@@ -45,6 +45,9 @@ class FakeLeadActivities
   /** How many times the workflow asked what is known of a lost send. */
   final AtomicInteger reconcileCalls = new AtomicInteger();
 
+  /** The detail of a reconcile that finds nothing (e.g. {@link SendResult#NEEDS_OPERATOR}). */
+  volatile String unknownDetail;
+
   /** Run once inside the next reconcile, after its answer is read (a status arriving meanwhile). */
   volatile java.util.function.Consumer<String> duringReconcile;
 
@@ -434,7 +437,7 @@ class FakeLeadActivities
     String wamid = reconciled.get(idempotencyKey);
     SendResult known =
         wamid == null
-            ? SendResult.notSent(SendResult.UNKNOWN, null, null)
+            ? SendResult.notSent(SendResult.UNKNOWN, null, unknownDetail)
             : SendResult.sent(wamid, Instant.ofEpochMilli(env.currentTimeMillis()), false);
     java.util.function.Consumer<String> during = duringReconcile;
     if (during != null) {

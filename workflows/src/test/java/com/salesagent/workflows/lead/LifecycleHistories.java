@@ -788,6 +788,28 @@ final class LifecycleHistories {
     SCENARIOS.put("late-acceptance-before-version", LifecycleHistories::lateAcceptance);
     // Recorded with version 1 of both: t2 is applied after the release, the late t1 is dropped.
     SCENARIOS.put("late-acceptance", LifecycleHistories::lateAcceptance);
+    // Recorded before version 1 of "unknown-needs-operator": under the resend policy, a send whose
+    // reconcile says only an operator can decide it is resent every window (answered unknown).
+    SCENARIOS.put(
+        "unknown-needs-operator-before-version", LifecycleHistories::unknownNeedsOperator);
+    // Recorded with version 1: the same; it is held for an operator. Both stopped by one.
+    SCENARIOS.put("unknown-needs-operator", LifecycleHistories::unknownNeedsOperator);
+  }
+
+  /**
+   * The resend policy, every send answered unknown, every reconcile saying an operator decides; 35
+   * minutes on (three 10-minute windows), an operator stops the lead.
+   */
+  private static void unknownNeedsOperator(Harness h) {
+    h.fake.policy = UnknownNeedsOperatorTest.resending(h.fake.policy);
+    for (int i = 0; i < 6; i++) {
+      h.fake.sendAnswers.add("unknown");
+    }
+    h.fake.unknownDetail = SendResult.NEEDS_OPERATOR;
+    h.start();
+    h.env.sleep(Duration.ofMinutes(35));
+    h.current().stop("stopped by ops after an unknown delivery");
+    h.result();
   }
 
   /**
