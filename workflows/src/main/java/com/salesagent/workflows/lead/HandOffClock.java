@@ -218,8 +218,6 @@ final class HandOffClock {
       return;
     }
     run.ownerActedAt = null;
-    run.ownerTakenAt = null;
-    run.laterTake = null;
     run.ownerReminded = false;
     run.ownerId = null; // unassigned until another owner takes it (the retry clock applies)
     run.handOffWanted = true;
@@ -295,7 +293,6 @@ final class HandOffClock {
       return; // acted already; or a take given back, taken in with its release (handled first)
     }
     run.ownerActedAt = stages.now();
-    run.ownerTakenAt = action.takenAt();
     if (run.ownerId == null && action.ownerId() != null) {
       run.ownerId = action.ownerId();
     }

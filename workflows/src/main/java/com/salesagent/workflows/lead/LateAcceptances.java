@@ -19,20 +19,12 @@ final class LateAcceptances {
    */
   static final String LATE_ACCEPTANCE = "late-acceptance";
 
-  /**
-   * Version 1: a take told while the lead's earlier take was the run's (the rep pressed release,
-   * then took the lead again, and the run was told of the second take before the release) is
-   * applied once the release is. Before, it was dropped as a take of a lead already taken, and the
-   * release left the run without the owner its contact and hand-off named.
-   */
-  static final String TAKE_AFTER_RELEASE = "take-after-release";
-
   /** Take times kept (a lead is taken and given back far fewer times between two tells). */
   static final int KEPT = 20;
 
   private LateAcceptances() {}
 
-  /** Whether {@code action} accepts a take a release the run applied gave back (then dropped). */
+  /** Whether {@code action} accepts a take a release the run was told of gave back (dropped). */
   static boolean givenBack(LeadRun run, OwnerAction action) {
     return action != null
         && action.takenAt() != null
@@ -42,35 +34,9 @@ final class LateAcceptances {
   }
 
   /**
-   * {@code action} told while a person had acted: kept when it is another take than the one the run
-   * holds (a take after a release the run has not handled yet).
+   * The take {@code release} gave back (when it names one), remembered as the release is told: its
+   * conditional write closed that take in MongoDB, whatever the run does with the release.
    */
-  static void later(LeadRun run, OwnerAction action) {
-    if (OwnerAction.ACCEPTED.equals(action.action())
-        && action.takenAt() != null
-        && !action.takenAt().equals(run.ownerTakenAt)) {
-      run.laterTake = action;
-    }
-  }
-
-  /**
-   * The take told while the lead's released take was still the run's, to apply now that the release
-   * is (null when none): it names the releasing rep and is another take than the one given back.
-   */
-  static OwnerAction afterRelease(LeadRun run, OwnerRelease release) {
-    OwnerAction later = run.laterTake;
-    run.laterTake = null;
-    if (later == null
-        || later.takenAt().equals(release.takenAt())
-        || run.releasedTakes.contains(later.takenAt())
-        || Workflow.getVersion(TAKE_AFTER_RELEASE, Workflow.DEFAULT_VERSION, 1)
-            == Workflow.DEFAULT_VERSION) {
-      return null;
-    }
-    return later;
-  }
-
-  /** The take {@code release} gave back (when it names one), remembered once it is applied. */
   static void remember(LeadRun run, OwnerRelease release) {
     Instant taken = release.takenAt();
     if (taken == null || run.releasedTakes.contains(taken)) {

@@ -135,20 +135,10 @@ public final class LeadRun {
   public Instant releasedAt;
 
   /**
-   * The takes (their hand-off's {@code acceptedAt}) releases the run applied gave back, the last
-   * {@link LateAcceptances#KEPT}, across its runs: their acceptance told again is dropped.
+   * The takes (their hand-off's {@code acceptedAt}) releases the run was told of gave back, the
+   * last {@link LateAcceptances#KEPT}, across its runs: their acceptance told again is dropped.
    */
   public ArrayList<Instant> releasedTakes = new ArrayList<>();
-
-  /** The take that met the SLA (its {@link OwnerAction#takenAt}): null when none, or unknown. */
-  public Instant ownerTakenAt;
-
-  /**
-   * A take told while the lead's earlier take was still the run's (the API gave the lead back and
-   * the rep took it again before the run handled the release): applied once that release is ({@link
-   * LateAcceptances#TAKE_AFTER_RELEASE}). Null otherwise.
-   */
-  public OwnerAction laterTake;
 
   /** When a person first acted on the lead (accepted it, wrote to it): the SLA is met. */
   public Instant ownerActedAt;

@@ -9,11 +9,10 @@ final class OperatorSignals {
   private OperatorSignals() {}
 
   static void ownerAction(LeadRun run, OwnerAction action) {
-    if (action == null || run.stage.terminal() || LateAcceptances.givenBack(run, action)) {
-      return;
-    }
-    if (run.ownerActedAt != null) {
-      LateAcceptances.later(run, action);
+    if (action == null
+        || run.stage.terminal()
+        || run.ownerActedAt != null
+        || LateAcceptances.givenBack(run, action)) {
       return;
     }
     run.ownerAction = action;
@@ -47,6 +46,11 @@ final class OperatorSignals {
 
   /** Only for an interested lead its owner holds: the release names them. */
   static void ownerReleased(LeadRun run, OwnerRelease release) {
+    if (release != null && !run.stage.terminal()) {
+      // The take it gave back is given back whatever the run does with the release (one naming
+      // no owner of the run's: a lead taken from the queue, the run told of the take late).
+      LateAcceptances.remember(run, release);
+    }
     if (release == null
         || release.ownerId() == null
         || run.stage.terminal()

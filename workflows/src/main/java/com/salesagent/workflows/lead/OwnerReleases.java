@@ -5,8 +5,8 @@ import io.temporal.workflow.Workflow;
 /**
  * The rep holding an interested lead gives it back to the agent ({@link OwnerRelease}), applied by
  * the hand-off's clock ({@link HandOffClock#released}): nobody holds it, the interest the lead
- * showed as the rep pressed it is handed to a person again, the take it gave back is remembered
- * ({@link LateAcceptances}). Deterministic, like the rest of the lifecycle.
+ * showed as the rep pressed it is handed to a person again (the take it gave back is remembered as
+ * it is told: {@link LateAcceptances}). Deterministic, like the rest of the lifecycle.
  */
 final class OwnerReleases {
   /**
@@ -53,7 +53,6 @@ final class OwnerReleases {
     }
     run.ownerId = null;
     run.ownerActedAt = null;
-    run.ownerTakenAt = null;
     run.ownerReminded = false;
     run.ownerRemindAt = null;
     run.ownerDueAt = null;
@@ -61,7 +60,6 @@ final class OwnerReleases {
     run.handOffRetryAt = null;
     run.slaMetByWamid = null;
     run.releasedAt = stages.now();
-    LateAcceptances.remember(run, release);
     String reason = release.reason();
     if (reason != null && reason.length() > 200) {
       // At most 200 characters as a person sees them, as the API caps it (code points): before,
@@ -108,13 +106,6 @@ final class OwnerReleases {
                 : ""));
     if (interestMeanwhile) {
       run.handOffWanted = true;
-    }
-    OwnerAction later = LateAcceptances.afterRelease(run, release);
-    if (later != null) {
-      // The rep took the lead again after pressing release: theirs, in conversation.
-      run.handOffWanted = false;
-      run.ownerAction = later;
-      run.changes++;
     }
   }
 }

@@ -56,8 +56,6 @@ final class RunStarts {
     run.releasedAt = null;
     run.ownerActedAt = null;
     run.ownerAction = null;
-    run.ownerTakenAt = null;
-    run.laterTake = null;
     run.pendingMeeting = null;
     run.meetingAt = null;
     run.ownerReplies.clear();

@@ -7,12 +7,11 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * A rep's take told to the run after the rep gave the lead back (versions "late-acceptance" and
- * "take-after-release"): the take a release gave back is not applied again, however late or often
- * it is told, and a take made after the release but told before it is applied once the release is.
- * Before, the given-back take put the lead back in conversation with the rep while MongoDB said the
- * agent had it, and the later take was dropped, so the release left the lead without the rep its
- * contact named. The takes' times are the hand-offs' ({@code acceptedAt}), compared for equality.
+ * A rep's take told to the run after the rep gave the lead back (version "late-acceptance"): the
+ * take a release gave back is not applied again, however late or often it is told, also for a lead
+ * taken from the queue (whose release the run drops). Before, the given-back take put the lead back
+ * in conversation with the rep while MongoDB said the agent had it. The takes' times are the
+ * hand-offs' ({@code acceptedAt}), compared for equality.
  */
 class LateAcceptanceTest extends SlowTaskLeadTest {
   private static final Instant FIRST_TAKE = Instant.parse("2026-03-02T10:15:30.123Z");
@@ -106,50 +105,68 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
   }
 
   /**
-   * The rep gives the lead back and takes it again; the second take reaches the run before the
-   * release (whose request stalled before its signal): once the release is handled, the second take
-   * holds and the lead is in conversation with ana, as its contact says.
+   * A lead taken from the queue (nobody was free: the run names no owner): ana's take stalls before
+   * its signal, she gives the lead back, and the run, which drops the release (it names no owner of
+   * the run's), is told the take after it. Given back: dropped.
    */
   @Test
-  void aSecondTakeToldBeforeItsReleaseIsAppliedAfterIt() {
-    interestedAndHandedToAna();
-    lead.ownerAction(take(FIRST_TAKE));
+  void aQueuedLeadsTakeToldAfterItsReleaseIsDropped() {
+    fake.owners.clear();
+    lead.inboundMessage(reply("in-1", "interested"));
     settle();
-    lead.ownerAction(take(SECOND_TAKE));
-    settle();
-    assertThat(accepted()).as("the second take waits for the release").isEqualTo(1);
+    assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
 
     lead.ownerReleased(release(FIRST_TAKE));
     settle();
+    lead.ownerAction(take(FIRST_TAKE));
+    settle();
 
-    assertThat(lead.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
-    assertThat(eventTypes()).containsSubsequence("handoff_released", "owner_accepted");
-    assertThat(accepted()).isEqualTo(2);
-    assertThat(fake.handOffs).as("nobody else is given it").hasSize(1);
+    assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(accepted()).isZero();
+  }
+
+  /** The same, the take and its release taken in by one workflow task. */
+  @Test
+  void aQueuedLeadsTakeTakenInWithItsReleaseIsDropped() {
+    fake.owners.clear();
+    duringTheRecordOf(
+        "interested",
+        () -> {
+          lead.ownerAction(take(FIRST_TAKE));
+          lead.ownerReleased(release(FIRST_TAKE));
+        });
+    lead.inboundMessage(reply("in-1", "interested"));
+    settle();
+    settle();
+
+    assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(accepted()).isZero();
   }
 
   /**
-   * As above, the lead taken after the release by an operator naming no rep: the run is told the
-   * operator's take first, and applies it after the release (in conversation, nobody's).
+   * A stale take of the rep the lead was moved from (ana's, stalled; the lead went to bob, who took
+   * it) told while bob holds it, then bob gives the lead back: the agent has it, not ana.
    */
   @Test
-  void anOperatorsTakeToldBeforeTheReleaseIsAppliedAfterIt() {
+  void aStaleTakeOfAnotherRepIsNotAppliedAfterARelease() {
+    fake.owners.add("bob");
     interestedAndHandedToAna();
+    lead.ownerGone("ana");
+    settle();
+    assertThat(fake.handOffs).as("attempt 2: bob").hasSize(2);
+    lead.ownerAction(new OwnerAction("bob", OwnerAction.ACCEPTED, "Bob (bob)", SECOND_TAKE));
+    settle();
     lead.ownerAction(take(FIRST_TAKE));
     settle();
-    lead.ownerAction(new OwnerAction(null, OwnerAction.ACCEPTED, "ops@example.com", SECOND_TAKE));
+
+    lead.ownerReleased(new OwnerRelease("bob", "Bob (bob)", null, now(), "in-1", SECOND_TAKE));
     settle();
 
-    lead.ownerReleased(release(FIRST_TAKE));
-    settle();
-
-    assertThat(lead.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
-    assertThat(fake.events)
-        .anyMatch(
-            e -> "owner_accepted".equals(e.type()) && "by ops@example.com".equals(e.detail()));
+    assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(accepted()).isEqualTo(1);
   }
 
-  /** The same take told twice while it is the run's: nothing waits for a release. */
+  /** The same take told twice while it is the run's, then given back: the agent has the lead. */
   @Test
   void theSameTakeToldTwiceIsNotALaterTake() {
     interestedAndHandedToAna();

@@ -782,11 +782,11 @@ final class LifecycleHistories {
     SCENARIOS.put("repeated-reply-before-version", LifecycleHistories::repeatedReply);
     // Recorded with version 1: the same; the repeat is dropped, ana converts the lead.
     SCENARIOS.put("repeated-reply", LifecycleHistories::repeatedReply);
-    // Recorded before version 1 of "late-acceptance" and "take-after-release": ana takes the lead
-    // (t1), takes it again (t2, told before the release of t1), gives t1 back, and t1 is told
-    // again: t2 is dropped, the release gives the lead to the agent, the late t1 takes it back.
+    // Recorded before version 1 of "late-acceptance": ana takes the lead (t1), takes it again (t2,
+    // a stale tell, dropped: she acted), gives t1 back, and t1 is told again: the late t1 takes it
+    // back.
     SCENARIOS.put("late-acceptance-before-version", LifecycleHistories::lateAcceptance);
-    // Recorded with version 1 of both: t2 is applied after the release, the late t1 is dropped.
+    // Recorded with version 1: the late t1 is dropped.
     SCENARIOS.put("late-acceptance", LifecycleHistories::lateAcceptance);
     // Recorded before version 1 of "unknown-needs-operator": under the resend policy, a send whose
     // reconcile says only an operator can decide it is resent every window (answered unknown).
@@ -813,8 +813,8 @@ final class LifecycleHistories {
   }
 
   /**
-   * An interested lead handed to ana: her take t1, her take t2 (after a release the run is told of
-   * later), the release of t1, t1 told again, a minute apart; a run still live is converted.
+   * An interested lead handed to ana: her take t1, a stale take t2, the release of t1, t1 told
+   * again, a minute apart; a run still live is converted.
    */
   private static void lateAcceptance(Harness h) {
     h.fake.owners.add("ana");
