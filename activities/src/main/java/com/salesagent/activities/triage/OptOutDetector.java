@@ -44,10 +44,11 @@ import java.util.regex.Pattern;
  * <p>A stop listed as a step of a numbered or bulleted list with other steps ("1. Start the
  * engine\n2. Stop\n3. Check the oil") is left out first, and a list option that means stop chosen
  * alone ("3. Quit", "3) Basta") is a stop ({@link OptOutLists}); "I told you to stop" in five
- * languages is {@link OptOutToldYou}'s; a stop word about something being sent, then what to do
- * with it ("Stop, don't send the invoice yet"), is read without the stop word ({@link
- * OptOutActions}). "Don't text me at this number" stays a stop when another number is given ("...
- * Use 555 0199 instead"): a stop suppresses the number that wrote, which they asked us to leave.
+ * languages is {@link OptOutToldYou}'s. A stop word about something being sent ("Stop, don't send
+ * the invoice yet") stays a stop: no rule told it from "Stop. Don't send your pitch" without
+ * missing real stops. "Don't text me at this number" stays a stop when another number is given
+ * ("... Use 555 0199 instead"): a stop suppresses the number that wrote, which they asked us to
+ * leave.
  */
 public final class OptOutDetector {
   /** The longest message whose phrases are read (a long one may still say stop in the middle). */
@@ -75,12 +76,6 @@ public final class OptOutDetector {
     // As it reads: typographic apostrophes, full-width, styled, small-capital and look-alike
     // letters, invisible characters (OptOutText).
     text = OptOutText.readable(text);
-    // A stop word about something being sent, then what to do with it ("Stop, don't send the
-    // invoice yet"): the rest read without it (OptOutActions).
-    String rest = OptOutActions.afterAStopAboutAnAction(text);
-    if (rest != null) {
-      return isOptOut(rest);
-    }
     // A stop listed as a step ("1. Start the engine\n2. Stop\n3. Check the oil") is no stop.
     text = OptOutLists.withoutStepStops(text);
     // A list's last item a stop: "1) I'm busy\n2) I'm not the owner\n3) Stop"; a list's option

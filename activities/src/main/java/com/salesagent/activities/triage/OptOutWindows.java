@@ -121,15 +121,18 @@ final class OptOutWindows {
    * first {@value #READ_TEXT} characters as given come to once read, and no less than {@value
    * #READ_TEXT}. The cap counted the read text, and a message that grows when read (NFKC makes "㎧"
    * "m∕s", "ﬃ" "ffi", "﷽" 18 characters) had a part of its middle, within the webhook's longest
-   * text, read by no window. Bounded still: NFKC makes a character 18 at most.
+   * text, read by no window. Bounded at twice {@value #READ_TEXT}: NFKC makes a character up to 18
+   * ("﷽"), and reading all a message of those came to seconds of CPU before the webhook answers; a
+   * message that grows more than twice when read has the rest of its middle read by no window.
    */
   static int readTo(String given, int readLength) {
     if (given.length() <= READ_TEXT) {
-      return Math.max(READ_TEXT, readLength);
+      return Math.max(READ_TEXT, Math.min(2 * READ_TEXT, readLength));
     }
     int cut = Character.isLowSurrogate(given.charAt(READ_TEXT)) ? READ_TEXT - 1 : READ_TEXT;
     String head = OptOutText.readable(given.substring(0, cut)).stripLeading();
-    return Math.max(READ_TEXT, SPACE_RUN.matcher(head).replaceAll(" ").length());
+    return Math.max(
+        READ_TEXT, Math.min(2 * READ_TEXT, SPACE_RUN.matcher(head).replaceAll(" ").length()));
   }
 
   private static final Pattern SPACE_RUN = Pattern.compile("\\h{2,}");
