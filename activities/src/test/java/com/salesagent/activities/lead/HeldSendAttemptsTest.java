@@ -3,28 +3,16 @@ package com.salesagent.activities.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.salesagent.activities.mongo.HeldMessages;
-import com.salesagent.activities.mongo.LeadStore;
+import com.mongodb.client.MongoDatabase;
 import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
-import com.salesagent.activities.mongo.MongoSchema;
-import com.salesagent.activities.mongo.Seeds;
-import com.salesagent.activities.research.EnrolmentSource;
-import com.salesagent.activities.research.Retriever;
-import com.salesagent.activities.whatsapp.StubCloudApi;
 import com.salesagent.activities.whatsapp.WhatsAppClient;
-import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.workflows.lead.ApprovalRecord;
-import com.salesagent.workflows.lead.ComposeRequest;
-import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,50 +25,26 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the call finds its claim and holds the send again), and an attempt that runs late never hides the
  * hold its run waits on from the approvals card.
  */
-class HeldSendAttemptsTest {
+class HeldSendAttemptsTest extends HeldSendFixture {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
 
-  private final Clock clock = Clock.systemUTC();
-  private LeadStore store;
-  private HeldMessages held;
-  private StubCloudApi api;
-  private WhatsAppSettings settings;
   private MessagingActivitiesImpl messaging;
-  private LeadActivitiesImpl leads;
-  private String leadId;
 
   @BeforeEach
-  void setUp() throws Exception {
-    MongoSchema.ensure(MONGO.database());
-    Seeds.ensure(MONGO.database(), LeadActivitiesTest.defaults());
-    store = new LeadStore(MONGO.database());
-    held = new HeldMessages(MONGO.database());
-    api = new StubCloudApi().uniqueWamids();
-    settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");
+  void aWorker() {
     messaging =
         new MessagingActivitiesImpl(
             store, new WhatsAppClient(settings, Duration.ofSeconds(5)), settings, clock);
-    leads = new LeadActivitiesImpl(store, clock);
-    leadId = "H-" + java.util.UUID.randomUUID();
-    store.insertContact(
-        new Document("leadId", leadId)
-            .append("name", "Ana Souza")
-            .append("phone", "+5511998765432")
-            .append("company", "Acme")
-            .append("industry", "retail")
-            .append("companySize", "11-50")
-            .append("jobTitle", "Head of Sales")
-            .append("campaignId", "c-1")
-            .append("notes", "They are opening three new stores next year in the south.")
-            .append("enrolledAt", new Date()));
-    new ResearchActivitiesImpl(
-            store, List.of(new EnrolmentSource()), LeadActivitiesTest.EMBEDDINGS, clock)
-        .research(leadId);
   }
 
-  @AfterEach
-  void tearDown() {
-    api.close();
+  @Override
+  protected MongoDatabase database() {
+    return MONGO.database();
+  }
+
+  @Override
+  protected String prefix() {
+    return "H-";
   }
 
   /**
@@ -420,15 +384,6 @@ class HeldSendAttemptsTest {
     assertThat(delivery.getString("by")).isEqualTo("ops");
   }
 
-  /** A composed message of the lead, its key. */
-  private String composed(String suffix) {
-    String key = leadId + ":" + suffix;
-    new TemplateComposeActivities(
-            store, new Retriever(MONGO.database(), LeadActivitiesTest.EMBEDDINGS), clock)
-        .compose(new ComposeRequest(leadId, "c-1", "v-cost", 0, "first_contact", key, 0, true));
-    return key;
-  }
-
   /** Composed; its first attempt died mid-call (claim left); its retry held it unknown. */
   private String composedAndHeld() {
     String key = composed("1");
@@ -436,64 +391,5 @@ class HeldSendAttemptsTest {
     assertThat(messaging.send(send(key)).outcome()).isEqualTo(SendResult.UNKNOWN);
     assertThat(api.requests).isEmpty();
     return key;
-  }
-
-  /** The run holds the send ({@code heldAt}); an operator decides resend; the run records it. */
-  private void operatorResends(String key, Instant heldAt) {
-    operatorDecides(key, heldAt, "resend");
-  }
-
-  /** The run holds the send ({@code heldAt}); an operator decides; the run records it. */
-  private void operatorDecides(String key, Instant heldAt, String decision) {
-    leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAt));
-    held.deliveries().deliveryDeciding(key, Date.from(heldAt), decision, "ops", Instant.now());
-    held.deliveries().deliveryDecided(key, Date.from(heldAt), decision, "ops");
-    leads.recordApproval(
-        new ApprovalRecord(leadId, key, "delivery_" + decision, "ops", null, heldAt));
-    assertThat(listed(key)).as("decided, not listed").isFalse();
-  }
-
-  /** A worker whose attempts are of the scheduled activity {@code activity} and die mid-call. */
-  private MessagingActivitiesImpl dyingWorker(String activity) {
-    return new MessagingActivitiesImpl(store, new DiesAfterTheCall(settings), settings, clock)
-        .asActivity(activity);
-  }
-
-  private SendRequest send(String key) {
-    return new SendRequest(leadId, key, 0, true, false);
-  }
-
-  private SendRequest resend(String key) {
-    return new SendRequest(leadId, key, 0, true, false, true);
-  }
-
-  private boolean listed(String key) {
-    return held.deliveryUnknown(1000).stream()
-        .anyMatch(m -> key.equals(m.getString("idempotencyKey")));
-  }
-
-  /** Meta accepts the call; the worker dies before the answer is read: nothing is recorded. */
-  private static final class DiesAfterTheCall extends WhatsAppClient {
-    DiesAfterTheCall(WhatsAppSettings settings) {
-      super(settings, Duration.ofSeconds(5));
-    }
-
-    @Override
-    public Accepted sendTemplate(
-        String toE164,
-        String name,
-        String language,
-        List<String> params,
-        String callbackData,
-        String headerImageId) {
-      super.sendTemplate(toE164, name, language, params, callbackData, headerImageId);
-      throw new IllegalStateException("worker died after the call");
-    }
-
-    @Override
-    public Accepted sendText(String toE164, String text, String callbackData) {
-      super.sendText(toE164, text, callbackData);
-      throw new IllegalStateException("worker died after the call");
-    }
   }
 }

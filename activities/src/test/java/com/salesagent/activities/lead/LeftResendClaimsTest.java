@@ -3,31 +3,17 @@ package com.salesagent.activities.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import com.salesagent.activities.mongo.HeldMessages;
-import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Messages;
 import com.salesagent.activities.mongo.MongoDatabaseExtension;
-import com.salesagent.activities.mongo.MongoSchema;
-import com.salesagent.activities.mongo.Seeds;
-import com.salesagent.activities.research.EnrolmentSource;
-import com.salesagent.activities.research.Retriever;
-import com.salesagent.activities.whatsapp.StubCloudApi;
-import com.salesagent.activities.whatsapp.WhatsAppClient;
-import com.salesagent.activities.whatsapp.WhatsAppSettings;
 import com.salesagent.workflows.lead.ApprovalRecord;
-import com.salesagent.workflows.lead.ComposeRequest;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,46 +26,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * activity ran out) is held unknown again by the next resend instead of blocking every resend after
  * it. Against the embedded MongoDB-wire server and a stub Cloud API, counting Meta's calls.
  */
-class LeftResendClaimsTest {
+class LeftResendClaimsTest extends HeldSendFixture {
   @RegisterExtension static final MongoDatabaseExtension MONGO = MongoDatabaseExtension.embedded();
 
-  private final Clock clock = Clock.systemUTC();
-  private LeadStore store;
-  private HeldMessages held;
-  private StubCloudApi api;
-  private WhatsAppSettings settings;
-  private LeadActivitiesImpl leads;
-  private String leadId;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    MongoSchema.ensure(MONGO.database());
-    Seeds.ensure(MONGO.database(), LeadActivitiesTest.defaults());
-    store = new LeadStore(MONGO.database());
-    held = new HeldMessages(MONGO.database());
-    api = new StubCloudApi().uniqueWamids();
-    settings = new WhatsAppSettings(api.baseUrl(), "v21.0", "123", "tok");
-    leads = new LeadActivitiesImpl(store, clock);
-    leadId = "L-" + java.util.UUID.randomUUID();
-    store.insertContact(
-        new Document("leadId", leadId)
-            .append("name", "Ana Souza")
-            .append("phone", "+5511998765432")
-            .append("company", "Acme")
-            .append("industry", "retail")
-            .append("companySize", "11-50")
-            .append("jobTitle", "Head of Sales")
-            .append("campaignId", "c-1")
-            .append("notes", "They are opening three new stores next year in the south.")
-            .append("enrolledAt", new Date()));
-    new ResearchActivitiesImpl(
-            store, List.of(new EnrolmentSource()), LeadActivitiesTest.EMBEDDINGS, clock)
-        .research(leadId);
+  @Override
+  protected MongoDatabase database() {
+    return MONGO.database();
   }
 
-  @AfterEach
-  void tearDown() {
-    api.close();
+  @Override
+  protected String prefix() {
+    return "L-";
   }
 
   /**
@@ -258,65 +215,10 @@ class LeftResendClaimsTest {
   }
 
   private String composedAndHeld() {
-    String key = leadId + ":1";
-    new TemplateComposeActivities(
-            store, new Retriever(MONGO.database(), LeadActivitiesTest.EMBEDDINGS), clock)
-        .compose(new ComposeRequest(leadId, "c-1", "v-cost", 0, "first_contact", key, 0, true));
+    String key = composed("1");
     assertThat(store.messages().claimSend(key, "attempt-1", Instant.now(), false)).isTrue();
     assertThat(worker("lead/run/1").send(new SendRequest(leadId, key, 0, true, false)).outcome())
         .isEqualTo(SendResult.UNKNOWN);
     return key;
-  }
-
-  private void operatorResends(String key, Instant heldAt) {
-    leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAt));
-    held.deliveries().deliveryDeciding(key, Date.from(heldAt), "resend", "ops", Instant.now());
-    held.deliveries().deliveryDecided(key, Date.from(heldAt), "resend", "ops");
-    leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_resend", "ops", null, heldAt));
-  }
-
-  private MessagingActivitiesImpl worker(String activity) {
-    return new MessagingActivitiesImpl(
-            store, new WhatsAppClient(settings, Duration.ofSeconds(5)), settings, clock)
-        .asActivity(activity);
-  }
-
-  private MessagingActivitiesImpl dyingWorker(String activity) {
-    return new MessagingActivitiesImpl(store, new DiesAfterTheCall(settings), settings, clock)
-        .asActivity(activity);
-  }
-
-  private SendRequest resend(String key) {
-    return new SendRequest(leadId, key, 0, true, false, true);
-  }
-
-  private boolean listed(String key) {
-    return held.deliveryUnknown(1000).stream()
-        .anyMatch(m -> key.equals(m.getString("idempotencyKey")));
-  }
-
-  /** Meta accepts the call; the worker dies before the answer is read: nothing is recorded. */
-  private static final class DiesAfterTheCall extends WhatsAppClient {
-    DiesAfterTheCall(WhatsAppSettings settings) {
-      super(settings, Duration.ofSeconds(5));
-    }
-
-    @Override
-    public Accepted sendTemplate(
-        String toE164,
-        String name,
-        String language,
-        List<String> params,
-        String callbackData,
-        String headerImageId) {
-      super.sendTemplate(toE164, name, language, params, callbackData, headerImageId);
-      throw new IllegalStateException("worker died after the call");
-    }
-
-    @Override
-    public Accepted sendText(String toE164, String text, String callbackData) {
-      super.sendText(toE164, text, callbackData);
-      throw new IllegalStateException("worker died after the call");
-    }
   }
 }

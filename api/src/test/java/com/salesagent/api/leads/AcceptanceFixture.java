@@ -58,6 +58,9 @@ abstract class AcceptanceFixture {
   /** Each signal to a lead's run: its name and the rep it names. */
   final List<String> signals = new CopyOnWriteArrayList<>();
 
+  /** Each signal's argument, in order (null for none). */
+  final List<Object> arguments = new CopyOnWriteArrayList<>();
+
   @BeforeEach
   void setUpReps() {
     MongoSchema.ensure(MONGO.database());
@@ -242,6 +245,7 @@ abstract class AcceptanceFixture {
                       ? a.ownerId()
                       : arg instanceof OwnerRelease r ? r.ownerId() : String.valueOf(arg);
               signals.add(method.getName() + ":" + rep);
+              arguments.add(arg);
               return null;
             });
   }

@@ -35,6 +35,18 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
     env.sleep(Duration.ofMinutes(1));
   }
 
+  /** Each signal told in turn, a minute apart: a take ({@link OwnerAction}) or a release. */
+  private void told(Record... signals) {
+    for (Record signal : signals) {
+      if (signal instanceof OwnerAction action) {
+        lead.ownerAction(action);
+      } else {
+        lead.ownerReleased((OwnerRelease) signal);
+      }
+      settle();
+    }
+  }
+
   private long accepted() {
     return eventTypes().stream().filter("owner_accepted"::equals).count();
   }
@@ -43,15 +55,12 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
   @Test
   void aTakeToldAgainAfterItsReleaseIsDropped() {
     interestedAndHandedToAna();
-    lead.ownerAction(take(FIRST_TAKE));
-    settle();
+    told(take(FIRST_TAKE));
     assertThat(lead.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
-    lead.ownerReleased(release(FIRST_TAKE));
-    settle();
+    told(release(FIRST_TAKE));
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
 
-    lead.ownerAction(take(FIRST_TAKE));
-    settle();
+    told(take(FIRST_TAKE));
 
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
     assertThat(accepted()).isEqualTo(1);
@@ -61,12 +70,10 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
   @Test
   void aTakeToldOnlyAfterItsReleaseIsDropped() {
     interestedAndHandedToAna();
-    lead.ownerReleased(release(FIRST_TAKE));
-    settle();
+    told(release(FIRST_TAKE));
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
 
-    lead.ownerAction(take(FIRST_TAKE));
-    settle();
+    told(take(FIRST_TAKE));
 
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
     assertThat(accepted()).isZero();
@@ -92,13 +99,9 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
   @Test
   void aNewTakeAfterTheReleaseIsApplied() {
     interestedAndHandedToAna();
-    lead.ownerAction(take(FIRST_TAKE));
-    settle();
-    lead.ownerReleased(release(FIRST_TAKE));
-    settle();
+    told(take(FIRST_TAKE), release(FIRST_TAKE));
 
-    lead.ownerAction(take(SECOND_TAKE));
-    settle();
+    told(take(SECOND_TAKE));
 
     assertThat(lead.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
     assertThat(accepted()).isEqualTo(2);
@@ -116,10 +119,7 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
     settle();
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
 
-    lead.ownerReleased(release(FIRST_TAKE));
-    settle();
-    lead.ownerAction(take(FIRST_TAKE));
-    settle();
+    told(release(FIRST_TAKE), take(FIRST_TAKE));
 
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
     assertThat(accepted()).isZero();
@@ -154,13 +154,9 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
     lead.ownerGone("ana");
     settle();
     assertThat(fake.handOffs).as("attempt 2: bob").hasSize(2);
-    lead.ownerAction(new OwnerAction("bob", OwnerAction.ACCEPTED, "Bob (bob)", SECOND_TAKE));
-    settle();
-    lead.ownerAction(take(FIRST_TAKE));
-    settle();
+    told(new OwnerAction("bob", OwnerAction.ACCEPTED, "Bob (bob)", SECOND_TAKE), take(FIRST_TAKE));
 
-    lead.ownerReleased(new OwnerRelease("bob", "Bob (bob)", null, now(), "in-1", SECOND_TAKE));
-    settle();
+    told(new OwnerRelease("bob", "Bob (bob)", null, now(), "in-1", SECOND_TAKE));
 
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
     assertThat(accepted()).isEqualTo(1);
@@ -170,12 +166,7 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
   @Test
   void theSameTakeToldTwiceIsNotALaterTake() {
     interestedAndHandedToAna();
-    lead.ownerAction(take(FIRST_TAKE));
-    settle();
-    lead.ownerAction(take(FIRST_TAKE));
-    settle();
-    lead.ownerReleased(release(FIRST_TAKE));
-    settle();
+    told(take(FIRST_TAKE), take(FIRST_TAKE), release(FIRST_TAKE));
 
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
     assertThat(accepted()).isEqualTo(1);
@@ -185,14 +176,12 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
   @Test
   void takesAndReleasesWithoutTimesAreAppliedAsBefore() {
     interestedAndHandedToAna();
-    lead.ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, "Ana Lima (ana)"));
-    settle();
-    lead.ownerReleased(new OwnerRelease("ana", "Ana Lima (ana)", "later", now(), "in-1"));
-    settle();
+    told(
+        new OwnerAction("ana", OwnerAction.ACCEPTED, "Ana Lima (ana)"),
+        new OwnerRelease("ana", "Ana Lima (ana)", "later", now(), "in-1"));
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
 
-    lead.ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, "Ana Lima (ana)"));
-    settle();
+    told(new OwnerAction("ana", OwnerAction.ACCEPTED, "Ana Lima (ana)"));
 
     assertThat(lead.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
   }
