@@ -5,90 +5,180 @@ import java.util.regex.Pattern;
 
 /**
  * "I told you to stop" for {@link OptOutDetector}, in English, Spanish, Portuguese, German and
- * French: as the whole message with nothing else said but a greeting, a no or thanks ({@link
- * #TOLD_TEXT}: "I asked you to stop. Not interested", "how many times do I have to say stop", "Te
- * dije que pararas", "Eu disse para parar", "Ich hab doch gesagt hör auf", "Je vous ai dit
- * d'arrêter"), not about something else ("I told you to stop by the office", "Te dije que pararas
- * en la gasolinera"); and told to stop writing to me, wherever it stands ({@link #PHRASES}: "Ya te
- * dije que dejes de escribirme", "Já pedi para parar de me mandar mensagens", "Je t'ai déjà dit
- * d'arrêter de m'écrire"). Each is matched against a normalised text.
+ * French, read as one rule: a verb of telling, saying or asking in the past ({@link #SAID}: "told",
+ * "said", "asked", "dije", "he dicho", "falei", "pedi", "gesagt", "j'ai dit"), with or without its
+ * subject ("Told you to stop", "Hab doch gesagt"), contractions and informal spellings ("I've",
+ * "u", "pra", "hab", "j'ai", "t'ai"), how often it was said ("already", "multiple times", "mil
+ * vezes", "schon", "déjà"), then right after it (a pronoun, "to", "que", "para", "dass", "de"
+ * between) a word or verb that means stop in any of those languages ({@link #STOP}: "stop", "quit",
+ * "pares", "parar", "aufhören", "stopp", "d'arrêter"), maybe with what is to stop when that is
+ * writing to me ("messaging me", "de mandar mensagem", "de m'écrire", "mir zu schreiben"). It is a
+ * stop as the whole message with nothing else said but a greeting, a no, thanks or how often
+ * ({@link #TOLD_TEXT}: "I've told you to stop multiple times", "J'ai dit stop", "Já falei pra parar
+ * de mandar mensagem"); and told to stop writing to me, wherever it stands ({@link #PHRASES}: "Ya
+ * te dije que dejes de escribirme", "Já pedi para parar de me mandar mensagens, vou denunciar").
+ * Each is matched against a normalised text.
+ *
+ * <p>Not a stop when it goes on with something else to stop or to do ("I told you to stop by the
+ * office on Friday", "I told you to stop worrying about the price", "Te dije que pararas en la
+ * gasolinera"), when it follows something else ("The installer kept drilling. I told you to
+ * stop!"), when someone else was told ("I told my team to stop") or when nothing is to stop ("Told
+ * you the price was too high"). "I told you to stop by on Tuesday" and "I said stop by the office"
+ * stay replies: "stop by" with a time or a place is a visit, never an opt-out, and the "by" that
+ * follows is what tells it from "I told you to stop" (a false stop suppresses an interested lead's
+ * number for good). A message that ends right at "stop by" is no case of this rule either.
  */
 final class OptOutToldYou {
   private OptOutToldYou() {}
 
-  /** A word that means only stop, said once or again, maybe with "it", "this" or "now". */
-  private static final String STOP =
-      "(?:please )?"
-          + OptOutKeywords.STOP_WORD
-          + OptOutKeywords.again(OptOutKeywords.STOP_WORD)
-          + "(?: it| this| now)?";
-
-  /** How often it was said: "already", "twice", "many times". */
+  /** How often, or how plainly, it was said: "already", "twice", "multiple times", "mil vezes". */
   private static final String TIMES =
-      "(?: (?:already|before|twice|again|nicely|politely|many times|so many times|a million times"
-          + "|\\d+ times))*";
+      "(?: (?:already|before|twice|again|nicely|politely|clearly|literally|just|even"
+          + "|(?:so |too |like )?(?:many|multiple|several|a million|a thousand|a hundred"
+          + "|\\d+|two|three|four|five|ten|100) times"
+          + "|ya|antes|varias veces|mil veces|muchas veces|\\d+ veces|mas de una vez"
+          + "|ja|varias vezes|mil vezes|muitas vezes|\\d+ vezes|mais de uma vez"
+          + "|doch|schon|bereits|mehrmals|mehrfach|oft genug|tausendmal|zigmal|x mal|nun|eigentlich"
+          + "|deja|plusieurs fois|mille fois|cent fois|\\d+ fois|pourtant|bien|clairement))*";
 
-  /** "I told you to stop", "I said stop", "How many times do I have to say stop". */
+  /** English: "I told you to", "Told u", "I've asked you twice to", "I said", "said to". */
   private static final String EN =
-      "(?:(?:i|we)(?:'ve|ve| have)?(?: already| just)? (?:told|asked|begged) (?:you|u|ya)"
+      "(?:(?:(?:i|we)(?:'ve|ve|'d| have| had)? )?(?:(?:already|just|literally|clearly|even|also"
+          + "|politely|nicely) )*(?:told|asked|begged|warned) (?:you|u|ya|y'all|yall|you guys)"
           + TIMES
-          + " to|(?:i|we) (?:already |just )?said(?: to)?"
-          + "|how many times (?:do i (?:have|need) to|must i|should i|have i|did i|will i have to)"
-          + "(?: already)? (?:say|tell you(?: to)?|ask you(?: to)?|told you(?: to)?"
-          + "|asked you(?: to)?|said(?: to)?)) "
-          + STOP;
+          + "(?: (?:to|2))?"
+          + "|(?:(?:i|we)(?:'ve|ve| have| had)? )?(?:(?:already|just|literally|clearly) )*said"
+          + "(?: (?:it|this))?"
+          + TIMES
+          + "(?: to)?"
+          + "|how many (?:more )?times (?:do i (?:have|need) to|must i|should i|have i|did i"
+          + "|will i have to|do we have to|have we)(?: already)? (?:say|tell you(?: to)?"
+          + "|ask you(?: to)?|told you(?: to)?|asked you(?: to)?|said(?: to)?))";
 
-  /** "Te dije que pararas", "Ya te lo dije, que pares". */
+  /** Spanish: "Te dije que", "Ya te lo he dicho", "¿Cuántas veces te tengo que decir que". */
   private static final String ES =
-      "(?:(?:ya )?(?:(?:te|le|les|os) )?(?:lo )?(?:dije|pedi|he dicho|he pedido|dijimos|pedimos)"
-          + "|cuantas veces (?:te )?(?:tengo que|debo) (?:decir|pedir)(?:te)?)"
-          + "(?: (?:ya|antes|varias veces|mil veces|muchas veces))* que (?:pararas|parases|pares"
-          + "|parara|pararan|paren|te detengas|se detenga)";
+      "(?:(?:yo )?(?:ya )?(?:(?:te|le|les|os|se) )?(?:lo )?(?:dije|dijimos|he dicho|hemos dicho"
+          + "|habia dicho|pedi|pedimos|he pedido|hemos pedido|avise|he avisado)"
+          + "|cuantas veces (?:te |le |les )?(?:tengo que|debo|tendre que) (?:decir|pedir)"
+          + "(?:te|le|les|lo|telo|selo)?)"
+          + TIMES
+          + "(?: que)?";
 
-  /** "Eu disse para parar", "Já pedi pra você parar". */
+  /** Portuguese: "Já falei pra", "Eu te disse que", "Quantas vezes preciso dizer para". */
   private static final String PT =
-      "(?:(?:eu )?(?:ja )?(?:(?:te|lhe|lhes|vos) )?(?:disse|pedi|falei|mandei|avisei|pedimos"
-          + "|dissemos)|quantas vezes (?:eu )?(?:tenho que|preciso) (?:dizer|pedir|falar))"
-          + "(?: (?:ja|antes|varias vezes|mil vezes))* (?:para|pra|que) (?:(?:voce|voces|vc|vcs) )?"
-          + "(?:parar|parasse|parassem|pararem|parem|pare)";
+      "(?:(?:eu )?(?:ja )?(?:(?:te|lhe|lhes|vos) )?(?:disse|falei|pedi|mandei|avisei|dissemos"
+          + "|falamos|pedimos|tinha dito|tinha falado|tinha pedido)"
+          + "|quantas vezes (?:eu )?(?:tenho que|tenho de|preciso|vou ter que) (?:te |lhe )?"
+          + "(?:dizer|pedir|falar))"
+          + TIMES
+          + "(?: (?:para|pra|pro|p|que))?(?: (?:voce|voces|vc|vcs|ce|vce))?";
 
-  /** "Ich habe gesagt, Sie sollen aufhören", "Ich hab doch gesagt hör auf". */
+  /** German: "Ich habe Ihnen schon gesagt, dass Sie", "Hab doch gesagt", "Sagte ich doch". */
   private static final String DE =
-      "(?:ich (?:habe|hab|hatte|habs)(?: es)?(?: (?:ihnen|dir|euch))?(?: (?:doch|schon|bereits|ja"
-          + "|mehrmals|mehrfach|oft genug|tausendmal))* gesagt|wie oft (?:muss|soll) ich (?:(?:es"
-          + "|ihnen|dir|euch|noch) )*(?:sagen|schreiben))(?: (?:doch|schon|bereits|ja))*"
+      "(?:(?:(?:ich|wir) )?(?:habe|hab|hatte|habs|hab's|haben|hatten)(?: (?:ich|wir))?"
+          + "(?: (?:es|ihnen|dir|euch|das))*"
+          + TIMES
+          + " (?:gesagt|gebeten|geschrieben)"
+          + "|(?:(?:ich|wir) )?(?:sagte|sagten|schrieb)(?: (?:ich|wir))?(?: (?:es|ihnen|dir|euch))*"
+          + "|wie oft (?:muss|soll) ich (?:(?:es|ihnen|dir|euch|noch) )*(?:sagen|schreiben))"
+          + TIMES
           + "(?: (?:dass )?(?:sie|du|ihr)(?: (?:sollen|sollst|sollt|mussen|musst))?)?"
-          + "(?: (?:doch|bitte|endlich|jetzt|einfach))*"
-          + " (?:aufhoren|aufhorst|aufhort|hor auf|hort auf|horen sie auf|stopp)"
-          + "(?: (?:sollen|sollst|sollt))?";
+          + "(?: (?:doch|bitte|endlich|jetzt|einfach|mal))*";
 
-  /** "Je vous ai dit d'arrêter", "Combien de fois dois-je te dire d'arrêter". */
+  /**
+   * French: "Je vous ai dit", "J'ai dit", "Je te l'ai déjà dit", "Combien de fois dois-je dire".
+   */
   private static final String FR =
-      "(?:(?:je )?(?:vous |t'|te )?(?:ai|avais)(?: (?:deja|plusieurs fois|mille fois|pourtant"
-          + "|bien))* (?:dit|demande)|combien de fois (?:dois-je|je dois|faut-il) (?:vous |te )?"
-          + "(?:dire|demander))(?: (?:deja|plusieurs fois))* (?:d'arreter|de cesser|de stopper)";
+      "(?:(?:je |j'|j)?(?:vous |te |t'|nous |l')*(?:ai|avais|avons)"
+          + TIMES
+          + " (?:dit|demande|ecrit|repete)"
+          + "|combien de fois (?:dois-je|je dois|faut-il|il faut) (?:vous |te )?(?:dire|demander"
+          + "|repeter))"
+          + TIMES;
+
+  /** What was said, in any of those languages. */
+  static final String SAID = "(?:" + EN + "|" + ES + "|" + PT + "|" + DE + "|" + FR + ")";
+
+  /** Writing to me, in English: "texting me", "messaging", "sending me messages". */
+  private static final String EN_WRITING =
+      "(?: (?:texting|messaging|msging|contacting|spamming|bothering|harassing|pestering|calling"
+          + "|emailing|e-mailing|writing(?: to)?|sending(?: me)?(?: (?:messages|texts|msgs|this"
+          + "|these|stuff|spam))?)(?: (?:me|us|this number|my number))?)?";
+
+  /**
+   * A word or verb that means stop, in any of those languages, maybe with writing to me as what is
+   * to stop: "stop", "stop it", "quit messaging me", "not to text me", "pares", "dejes de
+   * escribirme", "parar de mandar mensagem", "aufhören, mir zu schreiben", "d'arrêter de m'écrire".
+   */
+  private static final String STOP =
+      "(?:(?:please|pls|just|now|seriously|por favor|bitte|svp) )*(?:"
+          // English
+          + "(?:"
+          + OptOutKeywords.STOP_WORD
+          + "|quit|cease)"
+          + OptOutKeywords.again(OptOutKeywords.STOP_WORD)
+          + "(?: (?:it|this|that|now))?"
+          + EN_WRITING
+          + "|not to (?:text|message|msg|contact|write to|email|call|bother) (?:me|us)"
+          + "(?: (?:again|anymore|any more|ever again))?"
+          + "|leave me alone"
+          // Spanish
+          + "|(?:pararas|parases|pares|parara|pararan|paren|parar|para|pare|basta|te detengas"
+          + "|se detenga|se detengan|me dejes en paz|me dejen en paz)"
+          + "|(?:dejes|dejaras|dejen|dejaran|deje|dejara|dejar) de (?:escribirme|contactarme"
+          + "|molestarme|llamarme|enviarme|mandarme|escribir|mandar|enviar)(?: (?:mensajes|msjs"
+          + "|whatsapps|nada))?"
+          + "|no me (?:escribas|escriban|escribieras|escribieran|mandes|manden|envies|envien"
+          + "|contactes|contacten|molestes|molesten|llames)(?: (?:mas|mensajes|nada))*"
+          // Portuguese
+          + "|(?:parar|pare|parasse|parassem|pararem|parem|chega)"
+          + "(?: de (?:me )?(?:mandar|enviar|escrever|contatar|chamar|encher|perturbar|incomodar)"
+          + "(?: (?:mensagem|mensagens|msg|msgs|mais|nada|o saco))*)?"
+          + "|(?:nao|n) (?:me )?(?:mandar|mande|mandem|manda|enviar|envie|enviem|escrever|escreva"
+          + "|escrevam|chamar|contatar|perturbar|incomodar)(?: (?:mais|mensagem|mensagens|msg|msgs"
+          + "|nada))*"
+          // German
+          + "|(?:aufhoren|aufhorst|aufhort|hor auf|hort auf|horen sie auf|schluss|lass mich in ruhe"
+          + "|lassen sie mich in ruhe|mich in ruhe lassen)"
+          + "(?: (?:mir|mich|uns)(?: zu)? (?:schreiben|kontaktieren|nerven|anzurufen|anrufen"
+          + "|anzuschreiben|anschreiben))?"
+          + "|(?:mir|uns) (?:nicht mehr|keine nachrichten mehr)(?: zu)? (?:schreiben|schicken"
+          + "|senden)|mich nicht mehr (?:zu )?(?:kontaktieren|anschreiben|nerven|anrufen)"
+          // French
+          + "|(?:d'arreter|de cesser|de stopper|arrete|arretez|arreter)(?: (?:tout|ca))?"
+          + "(?: (?:de|d') ?(?:m'ecrire|m'envoyer(?: des)? (?:messages|sms|textos)|me contacter"
+          + "|me harceler|me deranger|m'appeler|me spammer))?"
+          + "|de ne plus (?:m'ecrire|me contacter|m'envoyer(?: de)? (?:messages|sms)|m'appeler"
+          + "|me deranger|me harceler)|de me laisser tranquille|de me foutre la paix"
+          + ")(?: (?:sollen|sollst|sollt))?";
 
   /** What may come before it: a greeting, a no, a "but" or "look". */
   private static final String BEFORE =
-      "(?:(?:hi|hello|hey|ok|okay|please|pls|seriously|no|nope|but|look|listen|dude|man|sir"
-          + "|hola|pero|mira|oi|ola|olha|mas|hallo|aber|nein|bonjour|salut|mais|non|nao"
-          + "|por favor|bitte|svp|s'il vous plait|ecoutez|ecoute) )*+";
+      "(?:(?:hi|hello|hey|ok|okay|please|pls|seriously|no|nope|but|look|listen|dude|man|sir|bro"
+          + "|omg|wtf|ffs|ugh|come on|mate|again|hola|pero|mira|oye|oi|ola|olha|mas|gente|hallo"
+          + "|aber|nein|mensch|bonjour|salut|mais|non|nao|alors|bah|por favor|bitte|svp"
+          + "|s'il vous plait|ecoutez|ecoute) )*+";
 
-  /** What may come after it: a no, thanks, "already" or "again". */
+  /** What may come after it: a no, thanks, how often ("multiple times", "mil vezes"). */
   private static final String AFTER =
       OptOutKeywords.again(
-          "already|again|please|pls|thanks|thank you|not interested|no thanks|no thank you"
-              + "|leave me alone|i'm not interested|im not interested|i am not interested|no"
-              + "|seriously|now|ok|ya|de nuevo|otra vez|por favor|gracias|no me interesa"
-              + "|no estoy interesad[oa]|ja|de novo|obrigad[oa]|nao tenho interesse"
-              + "|nao estou interessad[oa]|schon|nochmal|bitte|danke|kein interesse|deja|encore"
-              + "|merci|pas interesse|je ne suis pas interesse|s'il vous plait|svp");
+          "already|again|before|twice|please|pls|thanks|thank you|not interested|no thanks"
+              + "|no thank you|leave me alone|i'm not interested|im not interested"
+              + "|i am not interested|no|seriously|now|ok|dude|man|bro|ffs|wtf|omg|lol"
+              + "|anymore|any more|for the last time|for the (?:second|third|fourth|\\d+\\w*) time"
+              + "|(?:so |too |like )?(?:many|multiple|several|a million|a thousand|a hundred|\\d+"
+              + "|two|three|four|five|ten|100) times|times"
+              + "|ya|de nuevo|otra vez|por favor|gracias|no me interesa|no estoy interesad[oa]"
+              + "|varias veces|mil veces|muchas veces|\\d+ veces|mas de una vez"
+              + "|ja|de novo|obrigad[oa]|nao tenho interesse|nao estou interessad[oa]|varias vezes"
+              + "|mil vezes|muitas vezes|\\d+ vezes|mais de uma vez|porra|caramba|poxa"
+              + "|schon|nochmal|bitte|danke|kein interesse|mehrmals|endlich|doch"
+              + "|deja|encore|merci|pas interesse|je ne suis pas interesse|s'il vous plait|svp"
+              + "|plusieurs fois|mille fois|hein|"
+              + OptOutKeywords.STOP_WORD);
 
-  /** "I told you to stop" as the whole message, with a greeting, a no or thanks. */
-  static final Pattern TOLD_TEXT =
-      Pattern.compile(
-          "^" + BEFORE + "(?:" + EN + "|" + ES + "|" + PT + "|" + DE + "|" + FR + ")" + AFTER
-              + "$");
+  /** "I told you to stop" as the whole message, with a greeting, a no, thanks or how often. */
+  static final Pattern TOLD_TEXT = Pattern.compile("^" + BEFORE + SAID + " " + STOP + AFTER + "$");
 
   /** Told to stop writing to me, wherever it stands. */
   static final List<Pattern> PHRASES =
@@ -101,8 +191,13 @@ final class OptOutToldYou {
           Pattern.compile(
               ".*\\b(?:disse|pedi|falei|pedimos|dissemos)(?: (?:ja|antes|varias vezes|mil vezes))*"
                   + " (?:para|pra|que) (?:(?:voce|voces|vc|vcs) )?(?:parar|parasse|parassem|pararem"
-                  + "|parem|pare) de me (?:mandar|enviar|escrever|contatar|chamar)\\b.*"),
+                  + "|parem|pare) de (?:me (?:mandar|enviar|escrever|contatar|chamar)\\b"
+                  // "de mandar mensagem" with no "me", not to someone named ("pro meu irmão")
+                  + "|(?:mandar|enviar) (?:mensagem|mensagens|msg|msgs)\\b"
+                  + "(?! (?:pro|pra|para|ao|aos|a|as|no|na) ))"
+                  + ".*"),
           Pattern.compile(
               ".*\\b(?:dit|demande)(?: (?:deja|plusieurs fois))* (?:d'arreter|de cesser|de stopper)"
-                  + " de (?:m'ecrire|m'envoyer|me contacter|me harceler|me deranger|m'appeler)\\b.*"));
+                  + " de (?:m'ecrire|m'envoyer|me contacter|me harceler|me"
+                  + " deranger|m'appeler)\\b.*"));
 }
