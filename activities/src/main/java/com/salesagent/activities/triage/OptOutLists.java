@@ -67,20 +67,25 @@ final class OptOutLists {
   }
 
   /**
-   * An option of a list we sent, chosen alone: a number with a full stop, a bracket, a colon or a
-   * dash ("3. Quit", "3) Basta", "(3) Stop", "3 - Parar"), or a letter with a full stop or a
-   * bracket ("c) Quit"), then the option.
+   * An option of a list we sent, chosen alone: a number, maybe named ("#3", "Option 3", "Opción 3",
+   * "opção 3", "No. 3") or a keycap emoji (3 and U+20E3: "3️⃣"), with a full stop, a bracket, a
+   * colon or a dash or with nothing ("3. Quit", "3) Basta", "(3) Stop", "3 - Parar", "3 Quit",
+   * "Option 3: Quit"), or a letter with a full stop or a bracket ("c) Quit"), then the option.
    */
   private static final Pattern CHOSEN =
       Pattern.compile(
-          "\\(?(?:\\d{1,3}\\h*[.):]|\\d{1,3}\\h+[-\u2013\u2014]|[a-hA-H][.)])\\h+(\\S.{0,"
+          "\\(?(?:(?:(?:#|(?iu:option|opcion|opción|opcao|opção|opt|choice|no\\.?|n[º°o]\\.?|número"
+              + "|numero|nummer))\\h*#?\\h*)?\\d{1,3}(?:\\uFE0F?\\u20E3)?"
+              + "(?:\\h*[.):]|\\h*[-\u2013\u2014])?|[a-hA-H][.)])\\h+(\\S.{0,"
               + ITEM_LINE
               + "})");
 
   /**
    * Whether the message is one line, a list option that is a keyword alone ("3. Quit", "3) Basta",
-   * "3 - Parar", "3. Cancel"): the option of a list we sent that means stop, chosen, and read as a
-   * stop whatever its word, unlike a list's last line ("1) Save\n2) Exit\n3) Quit" is a menu).
+   * "3 - Parar", "3. Cancel", "3 Quit", "#3 Quit", "Option 3: Quit", "Opción 3: Salir", "3️⃣
+   * Quit"): the option of a list we sent that means stop, chosen, and read as a stop whatever its
+   * word, unlike a list's last line ("1) Save\n2) Exit\n3) Quit" is a menu). Not an option that
+   * says more ("3 quotes please", "Option 3: the premium plan").
    */
   static boolean isChosenStopOption(String text) {
     String line = text.strip();
@@ -88,9 +93,18 @@ final class OptOutLists {
       return false;
     }
     Matcher option = CHOSEN.matcher(line);
-    return option.matches()
-        && OptOutKeywords.ALONE.matcher(OptOutText.normalise(option.group(1))).matches();
+    if (!option.matches()) {
+      return false;
+    }
+    String chosen = OptOutText.normalise(option.group(1));
+    return OptOutKeywords.ALONE.matcher(chosen).matches() || OPTION_STOP.matcher(chosen).matches();
   }
+
+  /**
+   * A word that means stop only as the option chosen: Spanish "salir" (as the keyword "sair" is
+   * Portuguese), which alone as a message is as often "to go out".
+   */
+  private static final Pattern OPTION_STOP = Pattern.compile("^salir(?: (?:por favor|gracias))?$");
 
   /**
    * Whether every line before a list's last item says no ("I'm not your customer", "I'm busy", "Who

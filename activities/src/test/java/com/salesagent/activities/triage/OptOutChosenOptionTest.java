@@ -1,0 +1,45 @@
+package com.salesagent.activities.triage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A list option that means stop, chosen alone ({@link OptOutLists#isChosenStopOption}), written as
+ * people write a chosen option: with no mark after the number, with "#", named "Option" in its
+ * language, or as a keycap emoji. Each was read as a reply while "3. Quit" was a stop.
+ */
+class OptOutChosenOptionTest {
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "3 Quit",
+        "#3 Quit",
+        "Option 3: Quit",
+        "Opción 3: Salir",
+        "opção 3 - sair",
+        "3\uFE0F\u20E3 Quit",
+        "3\u20E3 Quit",
+        "No. 2 Stop"
+      })
+  void aStopOptionChosenAsPeopleWriteItIsAnOptOut(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
+  }
+
+  /** An option that says more than stop, or a number in a sentence, stays a reply. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "3 quotes please",
+        "Option 3: the premium plan",
+        "Option 3",
+        "3 stores in Lisbon",
+        "#1 priority is the price",
+        "Salir",
+        "Salir a comer?"
+      })
+  void anOptionThatSaysMoreIsAReply(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+}
