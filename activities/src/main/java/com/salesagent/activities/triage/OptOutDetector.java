@@ -43,12 +43,13 @@ import java.util.regex.Pattern;
  *
  * <p>A stop listed as a step of a numbered or bulleted list with other steps ("1. Start the
  * engine\n2. Stop\n3. Check the oil") is left out first, and a list option that means stop chosen
- * alone ("3. Quit", "3) Basta") is a stop ({@link OptOutLists}); "I told you to stop" in five
- * languages is {@link OptOutToldYou}'s. A stop word about something being sent ("Stop, don't send
- * the invoice yet") stays a stop: no rule told it from "Stop. Don't send your pitch" without
- * missing real stops. "Don't text me at this number" stays a stop when another number is given
- * ("... Use 555 0199 instead"): a stop suppresses the number that wrote, which they asked us to
- * leave.
+ * alone ("3. Quit", "3) Basta", "3 Quit", "Option 3: Quit", "3️⃣ Quit") is a stop ({@link
+ * OptOutLists}); "I told you to stop" in five languages (a told or said verb in the past, then a
+ * word that means stop: "Told u to stop!!", "J'ai dit stop") is {@link OptOutToldYou}'s. A stop
+ * word about something being sent ("Stop, don't send the invoice yet") stays a stop: no rule told
+ * it from "Stop. Don't send your pitch" without missing real stops. "Don't text me at this number"
+ * stays a stop when another number is given ("... Use 555 0199 instead"): a stop suppresses the
+ * number that wrote, which they asked us to leave.
  */
 public final class OptOutDetector {
   /** The longest message whose phrases are read (a long one may still say stop in the middle). */
