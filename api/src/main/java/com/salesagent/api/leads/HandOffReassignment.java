@@ -208,7 +208,9 @@ final class HandOffReassignment extends HeldLeadMove {
         target,
         attempt + 1);
     try {
-      lead.apply(leadId).ownerGone(holder);
+      // Names the holder's take it moved the lead away from (none when they had not taken it):
+      // that take, told to the run late or again, is not applied.
+      lead.apply(leadId).ownerGone(holder, mark instanceof Date taken ? taken.toInstant() : null);
     } catch (WorkflowNotFoundException e) {
       // Ended as it was reassigned: nothing more to hand on.
     }
@@ -224,8 +226,10 @@ final class HandOffReassignment extends HeldLeadMove {
     if (from == null || !target.equals(handoff.getString("ownerId"))) {
       return;
     }
+    Document prior = handoff.get(HandOffActivitiesImpl.BY_HAND_PRIOR, Document.class);
+    Date taken = prior == null ? null : prior.getDate("acceptedAt");
     try {
-      lead.apply(leadId).ownerGone(from);
+      lead.apply(leadId).ownerGone(from, taken == null ? null : taken.toInstant());
     } catch (RuntimeException e) {
       // Told already, or Temporal away: the claimed attempt stands for the run's next hand-off.
     }

@@ -133,8 +133,10 @@ abstract class HeldLeadMove {
     } catch (RuntimeException e) {
       // The waiting leads go at their own retry or the next PUT, as before.
     }
+    Object taken = contact.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT);
     try {
-      lead.apply(leadId).ownerGone(holder);
+      lead.apply(leadId)
+          .ownerGone(holder, taken instanceof java.util.Date d ? d.toInstant() : null);
     } catch (RuntimeException e) {
       // Ended meanwhile, or Temporal away: the run's next hand-off finds the attempt.
     }

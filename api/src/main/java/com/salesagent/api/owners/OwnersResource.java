@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.TimeZones;
+import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.WaitingHandOffs;
@@ -334,13 +335,16 @@ public class OwnersResource {
     for (Document lead :
         db.getCollection(Collections.CONTACTS)
             .find(Filters.and(Filters.eq("ownerId", ownerId), Owners.heldFilter()))
-            .projection(new Document("leadId", 1))) {
+            .projection(
+                new Document("leadId", 1).append(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, 1))) {
+      // Names their take (none when they had not taken it): told late or again, not applied.
+      Object taken = lead.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT);
       try {
         temporal
             .newWorkflowStub(
                 com.salesagent.workflows.lead.LeadWorkflow.class,
                 com.salesagent.workflows.lead.LeadWorkflow.workflowId(lead.getString("leadId")))
-            .ownerGone(ownerId);
+            .ownerGone(ownerId, taken instanceof Date d ? d.toInstant() : null);
         handedOn++;
       } catch (io.temporal.client.WorkflowNotFoundException e) {
         // Ended meanwhile: nothing to hand on.

@@ -61,6 +61,9 @@ abstract class AcceptanceFixture {
   /** Each signal's argument, in order (null for none). */
   final List<Object> arguments = new CopyOnWriteArrayList<>();
 
+  /** The take each {@code ownerGone} named (null for none), in order. */
+  final List<Instant> goneTakes = new CopyOnWriteArrayList<>();
+
   @BeforeEach
   void setUpReps() {
     MongoSchema.ensure(MONGO.database());
@@ -246,6 +249,9 @@ abstract class AcceptanceFixture {
                       : arg instanceof OwnerRelease r ? r.ownerId() : String.valueOf(arg);
               signals.add(method.getName() + ":" + rep);
               arguments.add(arg);
+              if ("ownerGone".equals(method.getName())) {
+                goneTakes.add((Instant) args[1]);
+              }
               return null;
             });
   }

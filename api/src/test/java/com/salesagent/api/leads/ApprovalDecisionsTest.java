@@ -222,7 +222,7 @@ class ApprovalDecisionsTest {
     public void ownerAction(OwnerAction action) {}
 
     @Override
-    public void ownerGone(String ownerId) {}
+    public void ownerGone(String ownerId, java.time.Instant takenAt) {}
 
     @Override
     public void ownerAvailable(String ownerId) {}

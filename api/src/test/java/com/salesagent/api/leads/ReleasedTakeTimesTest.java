@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.api.auth.Operator;
+import com.salesagent.api.owners.OwnersResource;
 import com.salesagent.workflows.lead.OwnerAction;
 import com.salesagent.workflows.lead.OwnerRelease;
 import io.dropwizard.jackson.Jackson;
+import io.temporal.client.WorkflowClient;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -86,5 +90,66 @@ class ReleasedTakeTimesTest extends AcceptanceFixture {
     assertThat(release(leadId)).isEqualTo(202);
 
     assertThat(arguments).singleElement().extracting(s -> ((OwnerRelease) s).takenAt()).isNull();
+  }
+
+  private int moveToBob(String leadId) {
+    return new LeadHandOffs(
+            store,
+            this::recording,
+            Jackson.newObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
+            Clock.fixed(RELEASED, ZoneOffset.UTC))
+        .reassign("ops", leadId, "{\"ownerId\":\"bob\"}".getBytes(StandardCharsets.UTF_8))
+        .getStatus();
+  }
+
+  /**
+   * A move by hand away from the rep who took the lead tells the run her take's time ({@code
+   * ownerGone}): told late or again, that take is not applied (workflows' "gone-take").
+   */
+  @Test
+  void aMoveByHandNamesTheTakeOfTheRepItMovedTheLeadFrom() {
+    String leadId = handedToAna();
+    take(leadId);
+    Instant held = handoff(leadId).getDate("acceptedAt").toInstant();
+
+    assertThat(moveToBob(leadId)).isEqualTo(202);
+
+    assertThat(goneTakes).containsExactly(held);
+  }
+
+  @Test
+  void aMoveByHandOfALeadItsRepHadNotTakenNamesNoTake() {
+    String leadId = handedToAna();
+
+    assertThat(moveToBob(leadId)).isEqualTo(202);
+
+    assertThat(goneTakes).containsExactly((Instant) null);
+  }
+
+  /** Deactivating a rep tells the run of each lead she took the take's time, as a move does. */
+  @Test
+  void aRepMadeInactiveNamesHerTakeOfEachLeadSheHeld() {
+    String taken = handedToAna();
+    take(taken);
+    Instant held = handoff(taken).getDate("acceptedAt").toInstant();
+    WorkflowClient client =
+        (WorkflowClient)
+            Proxy.newProxyInstance(
+                WorkflowClient.class.getClassLoader(),
+                new Class<?>[] {WorkflowClient.class},
+                (proxy, method, args) -> {
+                  if ("newWorkflowStub".equals(method.getName())
+                      && args.length == 2
+                      && args[1] instanceof String workflowId) {
+                    return recording(workflowId.substring(workflowId.indexOf('-') + 1));
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+
+    new OwnersResource(MONGO.database(), client, Clock.fixed(RELEASED, ZoneOffset.UTC))
+        .deactivate(new Operator("ops"), "ana");
+
+    assertThat(told).contains("ownerGone:" + taken);
+    assertThat(goneTakes).containsExactly(held);
   }
 }

@@ -19,6 +19,12 @@ final class LateAcceptances {
    */
   static final String LATE_ACCEPTANCE = "late-acceptance";
 
+  /**
+   * Version 1: the take of the owner a lead was moved away from ({@code ownerGone} naming it) is
+   * over like one a release gave back ({@link #movedFrom}).
+   */
+  static final String GONE_TAKE = "gone-take";
+
   /** Take times kept (a lead is taken and given back far fewer times between two tells). */
   static final int KEPT = 20;
 
@@ -38,7 +44,26 @@ final class LateAcceptances {
    * conditional write closed that take in MongoDB, whatever the run does with the release.
    */
   static void remember(LeadRun run, OwnerRelease release) {
-    Instant taken = release.takenAt();
+    remember(run, release.takenAt());
+  }
+
+  /**
+   * The take of the owner a lead was moved away from ({@code ownerGone}: made inactive, or the lead
+   * reassigned by hand), remembered as the signal is told (version {@link #GONE_TAKE}): its rep no
+   * longer holds the lead in MongoDB, so the take told late or again is dropped as a given-back one
+   * is. Before, told after the next rep had given the lead back, it put the lead back in the
+   * conversation with the rep it had been moved from.
+   */
+  static void movedFrom(LeadRun run, Instant takenAt) {
+    if (takenAt != null
+        && !run.releasedTakes.contains(takenAt)
+        && Workflow.getVersion(GONE_TAKE, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION) {
+      remember(run, takenAt);
+    }
+  }
+
+  private static void remember(LeadRun run, Instant taken) {
     if (taken == null || run.releasedTakes.contains(taken)) {
       return;
     }

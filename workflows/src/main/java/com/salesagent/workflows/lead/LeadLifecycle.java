@@ -328,8 +328,8 @@ final class LeadLifecycle implements LeadWorkflow {
   }
 
   @Override
-  public void ownerGone(String ownerId) {
-    OperatorSignals.ownerGone(run, ownerId);
+  public void ownerGone(String ownerId, Instant takenAt) {
+    OperatorSignals.ownerGone(run, ownerId, takenAt);
   }
 
   /** Only for an interested lead its owner holds: the release names them. */

@@ -505,7 +505,7 @@ class LeadLifecycleV0 implements LeadWorkflow {
   }
 
   @Override
-  public void ownerGone(String ownerId) {
+  public void ownerGone(String ownerId, Instant takenAt) {
     // The first version predates owners.
   }
 

@@ -6,6 +6,7 @@ import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.time.Instant;
 import java.util.List;
 
 /** One durable workflow per lead, id {@code lead-<leadId>}: the whole lifecycle. */
@@ -44,11 +45,15 @@ public interface LeadWorkflow {
   void ownerAction(OwnerAction action);
 
   /**
-   * The owner left (an operator made them inactive): a lead they hold goes to another owner, who
-   * must act on it within the SLA again.
+   * The owner left (an operator made them inactive, or moved the lead to another rep): a lead they
+   * hold goes to another owner, who must act on it within the SLA again. {@code takenAt} the time
+   * of the owner's take the lead was moved away from (the contact's {@code ownerAcceptedAt}, as
+   * their hand-off holds it; null when they had not taken it, and in signals from an API before
+   * it): that take, told to the run late or again, is not applied ({@link LateAcceptances}). An API
+   * before it sends the owner alone, which the SDK reads as a null {@code takenAt}.
    */
   @SignalMethod
-  void ownerGone(String ownerId);
+  void ownerGone(String ownerId, Instant takenAt);
 
   /**
    * An owner who may take the lead was added or enabled (the API signals the interested leads that

@@ -1,6 +1,7 @@
 package com.salesagent.workflows.lead;
 
 import io.temporal.workflow.Workflow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -89,8 +90,8 @@ public class LeadWorkflowImpl implements LeadWorkflow {
   }
 
   @Override
-  public void ownerGone(String ownerId) {
-    deliver(w -> w.ownerGone(ownerId));
+  public void ownerGone(String ownerId, Instant takenAt) {
+    deliver(w -> w.ownerGone(ownerId, takenAt));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package com.salesagent.workflows.lead;
 
+import java.time.Instant;
+
 /**
  * What people tell a lead's workflow (its owner's actions, a booked meeting, a rep gone, released
  * or free, a rep's message to send, an operator's outcome or stop), applied to its state; the
@@ -30,10 +32,13 @@ final class OperatorSignals {
     run.changes++;
   }
 
-  static void ownerGone(LeadRun run, String ownerId) {
+  static void ownerGone(LeadRun run, String ownerId, Instant takenAt) {
     if (ownerId == null || run.stage.terminal()) {
       return;
     }
+    // The take the lead was moved away from is over, whatever the run does with the signal (it
+    // may name an owner the run has not recorded yet, or one it moved from already).
+    LateAcceptances.movedFrom(run, takenAt);
     if (!ownerId.equals(run.ownerId)) {
       if (run.assigning) {
         run.goneMeanwhile.add(ownerId); // the assignment under way may name them

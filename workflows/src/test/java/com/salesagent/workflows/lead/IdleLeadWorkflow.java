@@ -29,7 +29,7 @@ public abstract class IdleLeadWorkflow implements LeadWorkflow {
   public void ownerReply(OwnerReply reply) {}
 
   @Override
-  public void ownerGone(String ownerId) {}
+  public void ownerGone(String ownerId, java.time.Instant takenAt) {}
 
   @Override
   public void ownerAvailable(String ownerId) {}

@@ -151,7 +151,7 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
   void aStaleTakeOfAnotherRepIsNotAppliedAfterARelease() {
     fake.owners.add("bob");
     interestedAndHandedToAna();
-    lead.ownerGone("ana");
+    lead.ownerGone("ana", null);
     settle();
     assertThat(fake.handOffs).as("attempt 2: bob").hasSize(2);
     told(new OwnerAction("bob", OwnerAction.ACCEPTED, "Bob (bob)", SECOND_TAKE), take(FIRST_TAKE));
@@ -160,6 +160,63 @@ class LateAcceptanceTest extends SlowTaskLeadTest {
 
     assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
     assertThat(accepted()).isEqualTo(1);
+  }
+
+  private static final Instant BOB_TAKE = Instant.parse("2026-03-02T10:25:07.789Z");
+
+  /**
+   * Ana's lead moved to bob ({@code ownerGone} naming her take), who takes it and gives it back.
+   */
+  private void movedToBobWhoGivesItBack(Instant anasTake) {
+    fake.owners.add("bob");
+    lead.ownerGone("ana", anasTake);
+    settle();
+    assertThat(fake.handOffs).as("attempt 2: bob").hasSize(2);
+    told(
+        new OwnerAction("bob", OwnerAction.ACCEPTED, "Bob (bob)", BOB_TAKE),
+        new OwnerRelease("bob", "Bob (bob)", null, now(), "in-1", BOB_TAKE));
+    assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
+  }
+
+  /**
+   * Ana took the lead, an operator moved it to bob (version "gone-take": the signal names her
+   * take), bob took it and gave it back; then ana's take is told again (a finisher's tell): the
+   * agent keeps the lead. Before, the lead went back to ana, in conversation, while MongoDB said
+   * the agent had it.
+   */
+  @Test
+  void aTakeOfTheRepTheLeadWasMovedFromToldAfterTheNextReleaseIsDropped() {
+    interestedAndHandedToAna();
+    told(take(FIRST_TAKE));
+    movedToBobWhoGivesItBack(FIRST_TAKE);
+
+    told(take(FIRST_TAKE));
+
+    assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(accepted()).isEqualTo(2);
+  }
+
+  /** The same with ana's take stalled before its signal: it reaches the run only at the end. */
+  @Test
+  void aStalledTakeOfTheRepTheLeadWasMovedFromIsDropped() {
+    interestedAndHandedToAna();
+    movedToBobWhoGivesItBack(FIRST_TAKE);
+
+    told(take(FIRST_TAKE));
+
+    assertThat(lead.state().stage()).isEqualTo(Stage.INTERESTED);
+    assertThat(accepted()).isEqualTo(1);
+  }
+
+  /** An owner gone without a take time (an API before it): her take told later is applied. */
+  @Test
+  void anOwnerGoneWithoutATakeTimeDropsNoTake() {
+    interestedAndHandedToAna();
+    movedToBobWhoGivesItBack(null);
+
+    told(take(FIRST_TAKE));
+
+    assertThat(lead.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
   }
 
   /** The same take told twice while it is the run's, then given back: the agent has the lead. */

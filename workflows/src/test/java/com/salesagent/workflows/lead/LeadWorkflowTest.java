@@ -1150,8 +1150,8 @@ class LeadWorkflowTest {
     env.sleep(Duration.ofMinutes(1));
     assertThat(workflow.state().stage()).isEqualTo(Stage.IN_CONVERSATION);
 
-    workflow.ownerGone("bruno"); // not this lead's owner: nothing happens
-    workflow.ownerGone("ana");
+    workflow.ownerGone("bruno", null); // not this lead's owner: nothing happens
+    workflow.ownerGone("ana", null);
     env.sleep(Duration.ofMinutes(1));
     assertThat(fake.handOffs).hasSize(2);
     assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
@@ -1173,7 +1173,7 @@ class LeadWorkflowTest {
   @Test
   void aLeadWhoseOwnerLeftWhileItsHandOffWasDecidedGoesToAnother() {
     fake.owners.addAll(List.of("ana", "bruno"));
-    fake.duringHandOff = () -> workflow.ownerGone("ana");
+    fake.duringHandOff = () -> workflow.ownerGone("ana", null);
     interested();
     env.sleep(Duration.ofMinutes(1));
 
@@ -1192,7 +1192,7 @@ class LeadWorkflowTest {
   @Test
   void anotherRepLeavingWhileTheHandOffIsDecidedChangesNothing() {
     fake.owners.addAll(List.of("ana", "bruno"));
-    fake.duringHandOff = () -> workflow.ownerGone("bruno");
+    fake.duringHandOff = () -> workflow.ownerGone("bruno", null);
     interested();
     env.sleep(Duration.ofMinutes(1));
 
@@ -1356,7 +1356,7 @@ class LeadWorkflowTest {
             now.plus(Duration.ofHours(2)),
             null,
             "reassigned by Ops Lead");
-    workflow.ownerGone("ana");
+    workflow.ownerGone("ana", null);
     env.sleep(Duration.ofMinutes(1));
     assertThat(workflow.state().stage()).isEqualTo(Stage.HANDED_OFF);
     assertThat(fake.events)

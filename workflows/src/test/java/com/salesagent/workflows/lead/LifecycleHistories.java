@@ -544,7 +544,7 @@ final class LifecycleHistories {
           h.sends(1);
           interestedReply(h);
           h.env.sleep(Duration.ofMinutes(10));
-          h.current().ownerGone("ana");
+          h.current().ownerGone("ana", null);
           h.env.sleep(Duration.ofMinutes(10));
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
           h.result();
@@ -558,7 +558,7 @@ final class LifecycleHistories {
           h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
           h.start();
           h.sends(1);
-          h.fake.duringHandOff = () -> h.current().ownerGone("ana");
+          h.fake.duringHandOff = () -> h.current().ownerGone("ana", null);
           interestedReply(h);
           h.env.sleep(Duration.ofMinutes(10));
           h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
@@ -571,7 +571,7 @@ final class LifecycleHistories {
           h.fake.owners.addAll(java.util.List.of("ana", "bruno"));
           h.start();
           h.sends(1);
-          h.fake.duringHandOff = () -> h.current().ownerGone("ana");
+          h.fake.duringHandOff = () -> h.current().ownerGone("ana", null);
           interestedReply(h);
           h.env.sleep(Duration.ofMinutes(10));
           h.current().outcome(new OutcomeSignal("converted", "signed", "bruno"));
@@ -794,6 +794,38 @@ final class LifecycleHistories {
         "unknown-needs-operator-before-version", LifecycleHistories::unknownNeedsOperator);
     // Recorded with version 1: the same; it is held for an operator. Both stopped by one.
     SCENARIOS.put("unknown-needs-operator", LifecycleHistories::unknownNeedsOperator);
+    // Recorded before version 1 of "gone-take": ana takes the lead (t1), an operator moves it to
+    // bob (ownerGone naming t1), bob takes it and gives it back, and t1 is told again: it takes
+    // the lead back to ana.
+    SCENARIOS.put("gone-take-before-version", LifecycleHistories::goneTake);
+    // Recorded with version 1: the late t1 is dropped.
+    SCENARIOS.put("gone-take", LifecycleHistories::goneTake);
+  }
+
+  private static void goneTake(Harness h) {
+    h.fake.owners.add("ana");
+    h.start();
+    h.sends(1);
+    interestedReply(h);
+    h.env.sleep(Duration.ofMinutes(1));
+    Instant anas = Instant.parse("2026-12-07T23:05:00.123Z");
+    Instant bobs = Instant.parse("2026-12-07T23:09:00.456Z");
+    String ana = "Ana Lima (ana)";
+    h.current().ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, ana, anas));
+    h.env.sleep(Duration.ofMinutes(1));
+    h.fake.owners.add("bob");
+    h.current().ownerGone("ana", anas);
+    h.env.sleep(Duration.ofMinutes(1));
+    h.current().ownerAction(new OwnerAction("bob", OwnerAction.ACCEPTED, "Bob (bob)", bobs));
+    h.env.sleep(Duration.ofMinutes(1));
+    h.current().ownerReleased(new OwnerRelease("bob", "Bob (bob)", null, h.now(), "in-1", bobs));
+    h.env.sleep(Duration.ofMinutes(1));
+    h.current().ownerAction(new OwnerAction("ana", OwnerAction.ACCEPTED, ana, anas));
+    h.env.sleep(Duration.ofMinutes(1));
+    if (!h.state().stage().terminal()) {
+      h.current().outcome(new OutcomeSignal("converted", "signed", "ana"));
+    }
+    h.result();
   }
 
   /**
