@@ -175,7 +175,7 @@ final class AfterEndApplicationTest extends AppTestHarness {
   void aLeadBeingErasedIsNeitherAnsweredNorGivenAnOutcome() throws Exception {
     String leadId = "after-end-erasing-" + UUID.randomUUID();
     stoppedLeadThatWrote(leadId, "Please call me back");
-    store().markErasing(leadId, java.time.Instant.now());
+    store().erasures().markErasing(leadId, java.time.Instant.now());
 
     HttpResponse<String> marked =
         postJson("/api/leads/" + leadId + "/replies", "{\"text\":\"Calling you now\"}");

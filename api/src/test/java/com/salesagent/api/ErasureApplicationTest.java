@@ -282,8 +282,8 @@ final class ErasureApplicationTest extends AppTestHarness {
     String phone = phone();
     enrolAndAwaitFirstSend(erasedId, phone);
     java.time.Instant requested = java.time.Instant.now();
-    assertThat(store().markErasing(erasedId, requested)).isTrue();
-    store().erasureAccepted(erasedId, requested);
+    assertThat(store().erasures().markErasing(erasedId, requested)).isTrue();
+    store().erasures().erasureAccepted(erasedId, requested);
 
     HttpResponse<String> enrolled = postJson("/api/leads", leadJson(newId, phone));
 
@@ -307,7 +307,8 @@ final class ErasureApplicationTest extends AppTestHarness {
     assertThat(again.getString("activeKey")).isNotNull();
     assertThat(store().messages().messagesOf(newId)).anyMatch(m -> m.getString("wamid") != null);
     assertThat(store().interactions().timeline(newId)).isNotEmpty();
-    assertThat(store().leadIdsByWhatsAppId(phone.substring(1))).containsExactly(newId);
+    assertThat(store().byWhatsAppId().leadIdsByWhatsAppId(phone.substring(1)))
+        .containsExactly(newId);
     assertThat(
             app()
                 .connections()
@@ -394,7 +395,7 @@ final class ErasureApplicationTest extends AppTestHarness {
         "opted out",
         Duration.ofSeconds(30),
         () -> "opted_out".equals(store().contact(erasedId).getString("stage")));
-    assertThat(store().markErasing(erasedId, java.time.Instant.now())).isTrue();
+    assertThat(store().erasures().markErasing(erasedId, java.time.Instant.now())).isTrue();
 
     HttpResponse<String> whileErasing =
         postJson("/api/leads", leadJson("again-" + UUID.randomUUID(), phone));

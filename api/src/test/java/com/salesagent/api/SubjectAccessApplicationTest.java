@@ -474,7 +474,7 @@ final class SubjectAccessApplicationTest extends AppTestHarness {
     assertThat(exported("{\"phone\":\"" + phone + "\"}").path("webhookPayloads").toString())
         .contains(reply);
     // Marked as the erasure's request marks it, before its workflow starts.
-    assertThat(store().markErasing(leadId, Instant.now())).isTrue();
+    assertThat(store().erasures().markErasing(leadId, Instant.now())).isTrue();
 
     JsonNode erasing = exported("{\"phone\":\"" + phone + "\"}");
     assertThat(lead(erasing, leadId).path("erasing").asBoolean()).isTrue();

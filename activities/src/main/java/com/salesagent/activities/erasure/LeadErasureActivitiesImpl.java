@@ -282,7 +282,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
       List<Bson> fromItsNumbers = new ArrayList<>();
       for (String d : digits) {
         fromItsNumbers.add(
-            store.contactsByWhatsAppId(d).isEmpty()
+            store.byWhatsAppId().contactsByWhatsAppId(d).isEmpty()
                 ? Filters.eq("partitionKey", d)
                 : Filters.and(
                     Filters.eq("partitionKey", d), Filters.lt("receivedAt", requestedAt)));

@@ -62,7 +62,7 @@ final class LeadEventRecords {
       new com.salesagent.activities.knowledge.HeldDrafts(store.database())
           .ending(event.leadId(), event.stage(), now);
       // The stage it leaves, read in the same write: a held lead ending frees its owner's place.
-      Document before = store.setContactFieldsWasHeldBy(event.leadId(), fields);
+      Document before = store.stages().setContactFieldsWasHeldBy(event.leadId(), fields);
       if (before != null && !terminal(before.getString("stage"))) {
         // The run ended: a draft held for a person answers a conversation that is over.
         new com.salesagent.activities.knowledge.HeldDrafts(store.database())
@@ -83,7 +83,7 @@ final class LeadEventRecords {
         ownerHasRoom(ownerId);
       }
     } else {
-      Document before = store.setContactFieldsWasHeldBy(event.leadId(), fields);
+      Document before = store.stages().setContactFieldsWasHeldBy(event.leadId(), fields);
       if (before != null && terminal(before.getString("stage"))) {
         // Live again after an end: a new run (the lead wrote again, "reopened"), or a run whose
         // ending record ran but whose end the server refused (a signal landed meanwhile; the run

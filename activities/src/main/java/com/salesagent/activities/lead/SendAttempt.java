@@ -215,7 +215,7 @@ final class SendAttempt {
    * did not start takes its mark back and a retry sends), with nothing recorded on the lead.
    */
   private SendResult refusedBeforeCalling(SendRequest request, Document contact, String token) {
-    if (store.erasingNow(request.leadId())) {
+    if (store.erasures().erasingNow(request.leadId())) {
       store.messages().releaseClaim(request.idempotencyKey(), token);
       LOG.info("send {} not made: its lead is being erased", request.idempotencyKey());
       throw ApplicationFailure.newFailure(

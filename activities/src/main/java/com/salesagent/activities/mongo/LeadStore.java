@@ -5,9 +5,7 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
@@ -18,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +33,18 @@ public class LeadStore {
   private final Messages messages;
   private final Interactions interactions;
   private final ContactList contactList;
+  private final ContactStages stages;
+  private final ErasureMarks erasures;
+  private final WhatsAppContacts byWhatsAppId;
 
   public LeadStore(MongoDatabase db) {
     this.db = db;
     this.messages = new Messages(db);
     this.interactions = new Interactions(db);
     this.contactList = new ContactList(db);
+    this.stages = new ContactStages(contacts());
+    this.erasures = new ErasureMarks(contacts(), messages);
+    this.byWhatsAppId = new WhatsAppContacts(contacts());
   }
 
   public MongoDatabase database() {
@@ -65,6 +68,21 @@ public class LeadStore {
   /** The operator's list of contacts: filtered, paged and counted. */
   public ContactList contactList() {
     return contactList;
+  }
+
+  /** The stage a lead's run records on its contact: never over a later one; a pause. */
+  public ContactStages stages() {
+    return stages;
+  }
+
+  /** The mark of a lead whose erasure was requested ({@link #ERASURE}): set, accepted, undone. */
+  public ErasureMarks erasures() {
+    return erasures;
+  }
+
+  /** The contacts WhatsApp knows by a wa_id: a message's, a STOP's fence's, an opt-out's. */
+  public WhatsAppContacts byWhatsAppId() {
+    return byWhatsAppId;
   }
 
   public MongoCollection<Document> webhookEvents() {
@@ -114,21 +132,11 @@ public class LeadStore {
           return Inserted.LEAD_EXISTS;
         }
         String key = contact.getString("activeKey");
-        if (attempt > 0 || key == null || !releaseErasingActiveKey(key)) {
+        if (attempt > 0 || key == null || !erasures.releaseErasingActiveKey(key)) {
           return Inserted.PHONE_ACTIVE;
         }
       }
     }
-  }
-
-  /** Removes {@code activeKey} from the lead holding it if that lead's erasure was accepted. */
-  private boolean releaseErasingActiveKey(String activeKey) {
-    return contacts()
-            .updateOne(
-                Filters.and(Filters.eq("activeKey", activeKey), Filters.exists(ACCEPTED_AT)),
-                Updates.unset("activeKey"))
-            .getModifiedCount()
-        == 1;
   }
 
   /** The lead reached a terminal stage: its phone may be enrolled again in its campaign. */
@@ -202,29 +210,6 @@ public class LeadStore {
   }
 
   /**
-   * {@link #setContactFields} in the same one round trip, answering the contact's {@code ownerId}
-   * and {@code stage} as they were before this write (null: no such contact).
-   */
-  public Document setContactFieldsWasHeldBy(String leadId, Document fields) {
-    String stage = fields.getString("stage");
-    if (PAUSED.equals(stage)) {
-      return pausedWasHeldBy(leadId, fields);
-    }
-    Document update = new Document("$set", fields);
-    if (stage != null) {
-      // Not paused (any more): what the pause kept goes with it.
-      update.append("$unset", new Document(PAUSED_FROM, "").append(PAUSED_AT, ""));
-    }
-    return contacts()
-        .findOneAndUpdate(
-            notNewer(leadId, fields),
-            update,
-            new FindOneAndUpdateOptions()
-                .projection(Projections.include("ownerId", "stage", PAUSED_FROM))
-                .returnDocument(ReturnDocument.BEFORE));
-  }
-
-  /**
    * On a stage written by a lead's run: the run's time when it decided it. A stage record that
    * reaches MongoDB after one its run decided later (the local activity of a workflow task that
    * timed out under load, finishing after the retried task went on and ended the lead) leaves the
@@ -239,18 +224,6 @@ public class LeadStore {
    */
   public static final String SUPPRESSED_AT = "suppressedAt";
 
-  /**
-   * The contact, unless it holds a stage its run decided after {@code fields}' {@link #STAGE_AT}.
-   */
-  private static org.bson.conversions.Bson notNewer(String leadId, Document fields) {
-    Object at = fields.get(STAGE_AT);
-    return at == null
-        ? Filters.eq("leadId", leadId)
-        : Filters.and(
-            Filters.eq("leadId", leadId),
-            Filters.or(Filters.exists(STAGE_AT, false), Filters.lte(STAGE_AT, at)));
-  }
-
   /** The stage of a lead whose run an operator paused. */
   public static final String PAUSED = "paused";
 
@@ -262,82 +235,6 @@ public class LeadStore {
   public static final String PAUSED_FROM = "pausedFrom";
 
   public static final String PAUSED_AT = "pausedAt";
-
-  /**
-   * The paused stage, written with the stage it leaves ({@link #PAUSED_FROM}) and when ({@link
-   * #PAUSED_AT}, the record's {@code updatedAt}) in one write conditional on the stage read, so
-   * nothing between the read and the write is lost; a retried record of the same pause (the stage
-   * is paused already) keeps what the first one kept.
-   */
-  private Document pausedWasHeldBy(String leadId, Document fields) {
-    FindOneAndUpdateOptions before =
-        new FindOneAndUpdateOptions()
-            .projection(Projections.include("ownerId", "stage", PAUSED_FROM))
-            .returnDocument(ReturnDocument.BEFORE);
-    for (int turn = 0; turn < 5; turn++) {
-      Document seen =
-          contacts()
-              .find(Filters.eq("leadId", leadId))
-              .projection(Projections.include("stage"))
-              .first();
-      if (seen == null) {
-        return null;
-      }
-      String was = seen.getString("stage");
-      Document set = new Document(fields);
-      if (!PAUSED.equals(was)) {
-        set.append(PAUSED_FROM, was).append(PAUSED_AT, fields.get("updatedAt"));
-      }
-      Document written =
-          contacts()
-              .findOneAndUpdate(
-                  Filters.and(notNewer(leadId, fields), Filters.eq("stage", was)),
-                  new Document("$set", set),
-                  before);
-      if (written != null) {
-        return written;
-      }
-    }
-    // The stage kept changing under the read: the pause is written without what it left.
-    return contacts()
-        .findOneAndUpdate(notNewer(leadId, fields), new Document("$set", fields), before);
-  }
-
-  /**
-   * Contacts WhatsApp knows by this wa_id: enrolled with that number, or answered by it (the wa_id
-   * of every send is stored, since it may differ from the number as enrolled: Brazil's ninth digit,
-   * Mexico's 1 after +52).
-   */
-  private static Bson byWhatsAppId(String waId) {
-    String digits = waId.startsWith("+") ? waId.substring(1) : waId;
-    return Filters.or(Filters.eq("phone", "+" + digits), Filters.eq("waIds", digits));
-  }
-
-  /**
-   * The contacts a message from this wa_id is for: those WhatsApp knows by it, less the leads whose
-   * erasure was requested ({@link #ERASURE}). An erased lead's contact stays as a tombstone with
-   * its numbers until the erasure's last pass; a new lead enrolled on the same number meanwhile
-   * gets the person's replies, the erased one never does.
-   */
-  public List<Document> contactsByWhatsAppId(String waId) {
-    return contacts().find(Filters.and(byWhatsAppId(waId), NOT_ERASING)).into(new ArrayList<>());
-  }
-
-  /**
-   * Every lead WhatsApp knows by this wa_id, leads being erased included (a STOP's fence waits for
-   * their sends too).
-   */
-  public List<String> allLeadIdsByWhatsAppId(String waId) {
-    return contacts()
-        .find(byWhatsAppId(waId))
-        .projection(Projections.include("leadId"))
-        .map(d -> d.getString("leadId"))
-        .into(new ArrayList<>());
-  }
-
-  public List<String> leadIdsByWhatsAppId(String waId) {
-    return contactsByWhatsAppId(waId).stream().map(d -> d.getString("leadId")).toList();
-  }
 
   /** Whether {@code waId} is one the contact as read does not have yet (null and blank are not). */
   public static boolean isNewWaId(Document contact, String waId) {
@@ -351,33 +248,6 @@ public class LeadStore {
     if (waId != null && !waId.isBlank()) {
       contacts().updateOne(Filters.eq("leadId", leadId), Updates.addToSet("waIds", waId));
     }
-  }
-
-  /**
-   * The contacts an opt-out from this wa_id reaches: those WhatsApp knows by it, and every other
-   * contact enrolled with one of their numbers (other campaigns, other leadIds). Leads being erased
-   * are among them, for their numbers only (a stop suppresses every number the person is known by):
-   * the caller leaves them out of everything else ({@link #erasing}).
-   */
-  public List<Document> optOutContacts(String waId) {
-    List<Document> matched = contacts().find(byWhatsAppId(waId)).into(new ArrayList<>());
-    List<String> numbers = new ArrayList<>();
-    for (Document c : matched) {
-      for (String n : numbersOf(c)) {
-        if (!numbers.contains(n)) {
-          numbers.add(n);
-        }
-      }
-    }
-    if (numbers.isEmpty()) {
-      return matched;
-    }
-    List<String> digits = numbers.stream().map(n -> n.substring(1)).toList();
-    return contacts()
-        .find(
-            Filters.or(
-                byWhatsAppId(waId), Filters.in("phone", numbers), Filters.in("waIds", digits)))
-        .into(new ArrayList<>());
   }
 
   /**
@@ -404,76 +274,9 @@ public class LeadStore {
    */
   public static final String ERASURE = "erasure";
 
-  private static final Bson NOT_ERASING = Filters.exists(ERASURE, false);
-
   /** Whether this contact or message belongs to a lead whose erasure was requested. */
   public static boolean erasing(Document contactOrMessage) {
     return contactOrMessage != null && contactOrMessage.get(ERASURE) != null;
-  }
-
-  /**
-   * Marks the lead's contact and messages as being erased ({@link #ERASURE}); answers whether this
-   * call marked the contact (false: it was marked already, or there is none).
-   */
-  public boolean markErasing(String leadId, Instant at) {
-    return markErasing(leadId, at, null);
-  }
-
-  /**
-   * {@link #markErasing(String, Instant)} keeping the request's choice on the contact's mark
-   * ({@code keepSuppressed}): a retried request is the same request.
-   */
-  public boolean markErasing(String leadId, Instant at, Boolean keepSuppressed) {
-    Bson mark = Updates.set(ERASURE + ".requestedAt", Date.from(at));
-    Bson contactMark =
-        keepSuppressed == null
-            ? mark
-            : Updates.combine(mark, Updates.set(ERASURE + ".keepSuppressed", keepSuppressed));
-    boolean marked =
-        contacts()
-                .updateOne(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), contactMark)
-                .getModifiedCount()
-            == 1;
-    messages.collection().updateMany(Filters.and(Filters.eq("leadId", leadId), NOT_ERASING), mark);
-    return marked;
-  }
-
-  /**
-   * Whether the lead's erasure was accepted ({@link #ERASURE}) or its contact is gone, as stored
-   * now: what a send checks right before its call.
-   */
-  public boolean erasingNow(String leadId) {
-    Document contact =
-        contacts()
-            .find(Filters.eq("leadId", leadId))
-            .projection(Projections.include(ERASURE))
-            .first();
-    return contact == null || erasing(contact);
-  }
-
-  private static final String ACCEPTED_AT = ERASURE + ".acceptedAt";
-
-  /**
-   * The erasure of a lead marked by {@link #markErasing} has started: the lead gives its place as
-   * the number's active lead in its campaign up to the next enrolment ({@link #insertContact}).
-   */
-  public void erasureAccepted(String leadId, Instant at) {
-    contacts()
-        .updateOne(
-            Filters.and(
-                Filters.eq("leadId", leadId),
-                Filters.exists(ERASURE),
-                Filters.exists(ACCEPTED_AT, false)),
-            Updates.set(ACCEPTED_AT, Date.from(at)));
-  }
-
-  /** Takes back the mark {@link #markErasing} set at {@code at} (its erasure did not start). */
-  public void unmarkErasing(String leadId, Instant at) {
-    Bson ours =
-        Filters.and(
-            Filters.eq("leadId", leadId), Filters.eq(ERASURE + ".requestedAt", Date.from(at)));
-    contacts().updateOne(ours, Updates.unset(ERASURE));
-    messages.collection().updateMany(ours, Updates.unset(ERASURE));
   }
 
   /** The numbers a contact is reachable under: the enrolled phone and every wa_id seen. */

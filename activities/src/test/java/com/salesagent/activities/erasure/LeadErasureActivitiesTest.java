@@ -104,7 +104,7 @@ class LeadErasureActivitiesTest {
 
   @Test
   void theFirstPassLeavesATombstoneThatKeepsTheRequestsMark() {
-    store.markErasing("erased", REQUESTED);
+    store.erasures().markErasing("erased", REQUESTED);
 
     erasure.erase(request(), false);
 
@@ -114,7 +114,7 @@ class LeadErasureActivitiesTest {
     assertThat(LeadStore.erasing(tombstone)).isTrue();
     assertThat(tombstone.get(LeadStore.ERASURE, Document.class).getDate("requestedAt"))
         .isEqualTo(java.util.Date.from(REQUESTED));
-    assertThat(store.leadIdsByWhatsAppId("5511998765432")).isEmpty();
+    assertThat(store.byWhatsAppId().leadIdsByWhatsAppId("5511998765432")).isEmpty();
     assertThat(store.interactions().timeline("erased")).isEmpty();
 
     erasure.erase(request(), true);
@@ -133,7 +133,7 @@ class LeadErasureActivitiesTest {
     store.setContactFields("kept", new Document("stage", "interested"));
     List<String> freed = new java.util.concurrent.CopyOnWriteArrayList<>();
     erasure.whenOwnerFreed(freed::add);
-    store.markErasing("erased", REQUESTED);
+    store.erasures().markErasing("erased", REQUESTED);
 
     erasure.erase(request(), false);
     assertThat(freed).containsExactly("ana");
@@ -179,7 +179,7 @@ class LeadErasureActivitiesTest {
                 List.of(
                     new Document("lead", "erased").append("at", java.util.Date.from(REQUESTED))))
             .append(com.salesagent.activities.handoff.OwnerClaims.HOLDING_VERSION, 3));
-    store.markErasing("erased", REQUESTED);
+    store.erasures().markErasing("erased", REQUESTED);
 
     erasure.erase(request(), false);
 
@@ -216,7 +216,7 @@ class LeadErasureActivitiesTest {
   void theCountersAgreeWithTheirRecountAfterAnErasureAndStillKeepItsCounts() {
     assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
     Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
-    store.markErasing("erased", REQUESTED);
+    store.erasures().markErasing("erased", REQUESTED);
 
     erasure.erase(request(), false);
     erasure.erase(request(), false); // a retried step counts nothing twice
@@ -268,7 +268,7 @@ class LeadErasureActivitiesTest {
     Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
     assertThat(before.get(new VariantStats.Key("v1", "retail", "2026-11-25")))
         .containsEntry("interested", 2L);
-    store.markErasing("erased", REQUESTED);
+    store.erasures().markErasing("erased", REQUESTED);
 
     erasure.erase(request(), false);
     erasure.erase(request(), false); // a retried step counts nothing twice
@@ -326,7 +326,7 @@ class LeadErasureActivitiesTest {
     assertThat(before.get(new VariantStats.Key("v1", "retail", "2026-11-24")))
         .containsEntry(Assisted.COUNTER, 1L);
     ErasureRequest helped = new ErasureRequest("helped", "ops", "asked by email", false, 0);
-    store.markErasing("helped", REQUESTED);
+    store.erasures().markErasing("helped", REQUESTED);
 
     erasure.erase(helped, false);
     erasure.erase(helped, false); // a retried step counts nothing twice
@@ -397,7 +397,7 @@ class LeadErasureActivitiesTest {
     assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
     Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
     ErasureRequest moved = new ErasureRequest("moved", "ops", "asked by email", false, 0);
-    store.markErasing("moved", REQUESTED);
+    store.erasures().markErasing("moved", REQUESTED);
 
     erasure.erase(moved, false);
     store
@@ -443,7 +443,7 @@ class LeadErasureActivitiesTest {
     assertThat(stats.recompute(DAY1, DAY2)).isEqualTo(stats.stored(DAY1, DAY2));
     Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
     ErasureRequest late = new ErasureRequest("late", "ops", "asked by email", false, 0);
-    store.markErasing("late", REQUESTED);
+    store.erasures().markErasing("late", REQUESTED);
 
     erasure.erase(late, false);
     erasure.erase(late, true);
@@ -472,8 +472,10 @@ class LeadErasureActivitiesTest {
     Suppressions suppressions = new Suppressions(db);
     suppressions.suppress(List.of(phone), Suppressions.KEYWORD, T2, "STOP");
     webhookEvent("status:before", digits, REQUESTED.minusSeconds(60));
-    store.markErasing("erased", REQUESTED);
-    store.erasureAccepted("erased", REQUESTED); // its workflow started, as the request does
+    store.erasures().markErasing("erased", REQUESTED);
+    store
+        .erasures()
+        .erasureAccepted("erased", REQUESTED); // its workflow started, as the request does
 
     assertThat(
             store.insertContact(
@@ -508,7 +510,7 @@ class LeadErasureActivitiesTest {
     assertThat(LeadStore.erasing(again)).isFalse();
     assertThat(store.messages().messagesOf("again")).hasSize(1);
     assertThat(store.interactions().timeline("again")).hasSize(1);
-    assertThat(store.leadIdsByWhatsAppId(digits)).containsExactly("again");
+    assertThat(store.byWhatsAppId().leadIdsByWhatsAppId(digits)).containsExactly("again");
     assertThat(event("status:before").get("item")).as("the erased lead's payload").isNull();
     assertThat(event("status:after").get("item")).as("the new lead's payload").isNotNull();
     assertThat(event("status:after").getString("partitionKey")).isEqualTo(digits);
@@ -538,7 +540,7 @@ class LeadErasureActivitiesTest {
 
   @Test
   void aRealDriftIsStillFoundAfterAnErasure() {
-    store.markErasing("erased", REQUESTED);
+    store.erasures().markErasing("erased", REQUESTED);
     erasure.erase(request(), false);
     erasure.erase(request(), true);
 
@@ -654,7 +656,7 @@ class LeadErasureActivitiesTest {
             List.of(
                 new Document("_id", "erased").append("contactId", "901"),
                 new Document("_id", "kept").append("contactId", "902")));
-    store.markErasing("erased", REQUESTED);
+    store.erasures().markErasing("erased", REQUESTED);
 
     var first = erasure.erase(request(), false);
 
@@ -714,7 +716,7 @@ class LeadErasureActivitiesTest {
   void aLeadErasedByItsRetentionPeriodSaysSoAndAsksTheCrmForNothing() {
     db.getCollection(Collections.CRM_LINKS)
         .insertOne(new Document("_id", "erased").append("contactId", "901"));
-    store.markErasing("erased", REQUESTED);
+    store.erasures().markErasing("erased", REQUESTED);
     erasure.erase(
         new ErasureRequest("erased", LeadErasureActivitiesImpl.BY_RETENTION, "retention", false, 0),
         false);
@@ -729,7 +731,7 @@ class LeadErasureActivitiesTest {
   /** A lead no event of which went anywhere (never interested, no CRM): nobody is told. */
   @Test
   void aLeadWhoseEventsReachedNobodyTellsNobodyOfItsErasure() {
-    store.markErasing("erased", REQUESTED);
+    store.erasures().markErasing("erased", REQUESTED);
     erasure.erase(request(), false);
     assertThat(
             db.getCollection(com.salesagent.activities.notify.Notifications.COLLECTION)

@@ -306,7 +306,7 @@ class ComposeAndSendActivitiesTest {
             store, new WhatsAppClient(settings, Duration.ofMillis(800)), settings, clock);
     ComposeActivities erasedWhileComposing =
         request -> {
-          assertThat(store.markErasing("L-1", clock.instant())).isTrue();
+          assertThat(store.erasures().markErasing("L-1", clock.instant())).isTrue();
           return composer.compose(request);
         };
 

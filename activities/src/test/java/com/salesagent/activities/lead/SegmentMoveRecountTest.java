@@ -88,7 +88,7 @@ class SegmentMoveRecountTest {
 
   @Test
   void anErasedMovedLeadsKeptCountsStayInTheirSegments() {
-    store.markErasing("L-moved", Instant.now());
+    store.erasures().markErasing("L-moved", Instant.now());
     LeadErasureActivitiesImpl erasure =
         new LeadErasureActivitiesImpl(
             store, new ObjectStorage(null, null, "media", "us-east-1"), null, Clock.systemUTC());

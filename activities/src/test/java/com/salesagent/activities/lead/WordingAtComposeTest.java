@@ -193,7 +193,7 @@ class WordingAtComposeTest {
     assertThat(recount.check()).as("before the erasure").isEmpty();
 
     Instant requested = clock.instant();
-    store.markErasing("L-moved-erased", requested);
+    store.erasures().markErasing("L-moved-erased", requested);
     LeadErasureActivitiesImpl erasure =
         new LeadErasureActivitiesImpl(
             store, new ObjectStorage(null, null, "media", "us-east-1"), null, clock);

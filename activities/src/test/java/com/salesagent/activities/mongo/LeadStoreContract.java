@@ -218,7 +218,7 @@ abstract class LeadStoreContract {
 
   @Test
   void anOptOutMarksEveryContactWithThatPhone() {
-    assertThat(store.optOutContacts("5511998765432"))
+    assertThat(store.byWhatsAppId().optOutContacts("5511998765432"))
         .extracting(d -> d.getString("leadId"))
         .containsExactlyInAnyOrder("L-1", "L-2");
     store.markDoNotContact(java.util.List.of("L-1", "L-2"), "keyword", t);
@@ -234,24 +234,27 @@ abstract class LeadStoreContract {
   void aLeadBeingErasedIsNoLongerFoundByItsNumberButAnOptOutStillSeesItsNumbers() {
     store.addWhatsAppId("L-1", "551198765432");
 
-    assertThat(store.markErasing("L-1", t)).isTrue();
-    assertThat(store.markErasing("L-1", t.plusSeconds(1))).as("marked already").isFalse();
+    assertThat(store.erasures().markErasing("L-1", t)).isTrue();
+    assertThat(store.erasures().markErasing("L-1", t.plusSeconds(1)))
+        .as("marked already")
+        .isFalse();
 
     assertThat(LeadStore.erasing(store.contact("L-1"))).isTrue();
     assertThat(LeadStore.erasing(store.messages().messageByWamid("wamid.1"))).isTrue();
     assertThat(LeadStore.erasing(store.contact("L-2"))).isFalse();
-    assertThat(store.leadIdsByWhatsAppId("5511998765432")).containsExactly("L-2");
-    assertThat(store.leadIdsByWhatsAppId("551198765432")).isEmpty();
-    assertThat(store.optOutContacts("5511998765432"))
+    assertThat(store.byWhatsAppId().leadIdsByWhatsAppId("5511998765432")).containsExactly("L-2");
+    assertThat(store.byWhatsAppId().leadIdsByWhatsAppId("551198765432")).isEmpty();
+    assertThat(store.byWhatsAppId().optOutContacts("5511998765432"))
         .extracting(d -> d.getString("leadId"))
         .containsExactlyInAnyOrder("L-1", "L-2");
 
-    store.unmarkErasing("L-1", t.plusSeconds(1));
+    store.erasures().unmarkErasing("L-1", t.plusSeconds(1));
     assertThat(LeadStore.erasing(store.contact("L-1"))).as("another request's mark").isTrue();
-    store.unmarkErasing("L-1", t);
+    store.erasures().unmarkErasing("L-1", t);
     assertThat(LeadStore.erasing(store.contact("L-1"))).isFalse();
     assertThat(LeadStore.erasing(store.messages().messageByWamid("wamid.1"))).isFalse();
-    assertThat(store.leadIdsByWhatsAppId("5511998765432")).containsExactlyInAnyOrder("L-1", "L-2");
+    assertThat(store.byWhatsAppId().leadIdsByWhatsAppId("5511998765432"))
+        .containsExactlyInAnyOrder("L-1", "L-2");
   }
 
   @Test
@@ -262,17 +265,17 @@ abstract class LeadStoreContract {
     store.addWhatsAppId("L-3", "5511987654321");
     store.addWhatsAppId("L-3", "5511987654321");
 
-    assertThat(store.leadIdsByWhatsAppId("5511987654321")).containsExactly("L-3");
-    assertThat(store.leadIdsByWhatsAppId("551187654321")).containsExactly("L-3");
+    assertThat(store.byWhatsAppId().leadIdsByWhatsAppId("5511987654321")).containsExactly("L-3");
+    assertThat(store.byWhatsAppId().leadIdsByWhatsAppId("551187654321")).containsExactly("L-3");
     assertThat(LeadStore.numbersOf(store.contact("L-3")))
         .containsExactly("+551187654321", "+5511987654321");
-    assertThat(store.optOutContacts("5511987654321"))
+    assertThat(store.byWhatsAppId().optOutContacts("5511987654321"))
         .extracting(d -> d.getString("leadId"))
         .containsExactly("L-3");
     // A second lead enrolled with the nine-digit number is reached through the first one's wa_id.
     store.insertContact(
         new Document("leadId", "L-4").append("phone", "+5511987654321").append("campaignId", "d"));
-    assertThat(store.optOutContacts("551187654321"))
+    assertThat(store.byWhatsAppId().optOutContacts("551187654321"))
         .extracting(d -> d.getString("leadId"))
         .containsExactlyInAnyOrder("L-3", "L-4");
   }

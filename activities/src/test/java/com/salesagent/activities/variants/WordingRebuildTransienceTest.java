@@ -212,7 +212,7 @@ class WordingRebuildTransienceTest {
             new ObjectStorage(null, null, "media", "us-east-1"),
             null,
             Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC));
-    store.markErasing(lead, T0.plusSeconds(3500));
+    store.erasures().markErasing(lead, T0.plusSeconds(3500));
     ErasureRequest request = new ErasureRequest(lead, "ops", "asked by email", false, 0);
     erasure.erase(request, false);
     erasure.erase(request, false); // a retried pass

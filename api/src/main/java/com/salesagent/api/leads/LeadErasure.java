@@ -98,7 +98,7 @@ public final class LeadErasure {
   private List<String> otherLeads(String leadId, Document contact) {
     java.util.Set<String> others = new java.util.TreeSet<>();
     for (String number : LeadStore.numbersOf(contact)) {
-      others.addAll(store.leadIdsByWhatsAppId(number));
+      others.addAll(store.byWhatsAppId().leadIdsByWhatsAppId(number));
     }
     others.remove(leadId);
     return List.copyOf(others);
@@ -143,7 +143,7 @@ public final class LeadErasure {
     // keeps the lead the number's active lead in its campaign until the workflow has started: an
     // erasure that fails to start leaves the lead going on, and no other lead in its place.
     Instant now = clock.instant();
-    boolean marked = store.markErasing(leadId, now, keep);
+    boolean marked = store.erasures().markErasing(leadId, now, keep);
     try {
       starter.start(
           erasure, new ErasureRequest(leadId, operator, why, keep, sweepAfter.toSeconds()));
@@ -164,7 +164,7 @@ public final class LeadErasure {
           .build();
     } catch (RuntimeException e) {
       if (marked) {
-        store.unmarkErasing(leadId, now); // not accepted: the lead goes on as it was
+        store.erasures().unmarkErasing(leadId, now); // not accepted: the lead goes on as it was
       }
       throw e;
     }
@@ -224,7 +224,7 @@ public final class LeadErasure {
       new Suppressions(store.database()).suppressErased(LeadStore.numbersOf(contact), now);
     }
     // Accepted: the number enrolled again in the campaign is a new lead (suppressed first).
-    store.erasureAccepted(leadId, now);
+    store.erasures().erasureAccepted(leadId, now);
   }
 
   /**

@@ -109,7 +109,8 @@ final class MessageProcessor {
     List<Document> contacts =
         conversation(
             onNumber(
-                store.contactsByWhatsAppId(waId), item.getString(MetaNotification.BUSINESS_NUMBER)),
+                store.byWhatsAppId().contactsByWhatsAppId(waId),
+                item.getString(MetaNotification.BUSINESS_NUMBER)),
             contextWamid,
             at);
     if (contacts.isEmpty()) {

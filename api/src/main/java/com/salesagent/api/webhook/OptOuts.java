@@ -56,7 +56,7 @@ final class OptOuts {
   }
 
   String optOut(InboxEvent event, String waId, String source, Instant at, Reply reply) {
-    List<Document> reached = store.optOutContacts(waId);
+    List<Document> reached = store.byWhatsAppId().optOutContacts(waId);
     List<String> numbers = new ArrayList<>();
     numbers.add("+" + waId);
     // Mexico's old mobile form (+52 1 …) is suppressed as enrolled today (+52 …) too.

@@ -111,7 +111,7 @@ final class StopFence {
    * stored and the number suppressed; only that one call was already out).
    */
   private void awaitSendsInFlight(String waId, Instant now) {
-    List<String> leadIds = store.allLeadIdsByWhatsAppId(waId);
+    List<String> leadIds = store.byWhatsAppId().allLeadIdsByWhatsAppId(waId);
     if (leadIds.isEmpty()) {
       return;
     }

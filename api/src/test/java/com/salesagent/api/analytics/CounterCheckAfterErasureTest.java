@@ -87,7 +87,7 @@ class CounterCheckAfterErasureTest {
     stats.increment("v1", null, "replied", AT.plusSeconds(60));
     assertThat(check().path("agree").asBoolean()).isTrue();
 
-    store.markErasing("to-erase", AT.plusSeconds(3600));
+    store.erasures().markErasing("to-erase", AT.plusSeconds(3600));
     LeadErasureActivitiesImpl erasure =
         new LeadErasureActivitiesImpl(
             store,

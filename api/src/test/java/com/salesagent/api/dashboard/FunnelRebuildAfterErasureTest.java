@@ -112,7 +112,7 @@ class FunnelRebuildAfterErasureTest {
         .containsEntry("sent", 2L)
         .containsEntry("replied", 1L);
 
-    store.markErasing("to-erase", REQUESTED);
+    store.erasures().markErasing("to-erase", REQUESTED);
     LeadErasureActivitiesImpl erasure =
         new LeadErasureActivitiesImpl(
             store,

@@ -796,7 +796,7 @@ class LeadConversationTest {
           store
               .contacts()
               .updateOne(new Document("leadId", leadId), Updates.set("stage", "converted"));
-          store.markErasing(leadId, NOW);
+          store.erasures().markErasing(leadId, NOW);
           throw new WorkflowNotFoundException(
               WorkflowExecution.newBuilder().setWorkflowId(LeadWorkflow.workflowId(leadId)).build(),
               "LeadWorkflow",

@@ -1858,8 +1858,8 @@ class LeadResourceTest {
     assertThat(json(r).get("status")).isEqualTo("erasing");
     assertThat(LeadStore.erasing(STORE.contact("erase-1"))).isTrue();
     assertThat(LeadStore.erasing(STORE.messages().messageByWamid("wamid.E1"))).isTrue();
-    assertThat(STORE.leadIdsByWhatsAppId(phone.substring(1))).isEmpty();
-    assertThat(STORE.optOutContacts(phone.substring(1)))
+    assertThat(STORE.byWhatsAppId().leadIdsByWhatsAppId(phone.substring(1))).isEmpty();
+    assertThat(STORE.byWhatsAppId().optOutContacts(phone.substring(1)))
         .extracting(d -> d.getString("leadId"))
         .containsExactly("erase-1");
     Object requestedAt = STORE.contact("erase-1").get(LeadStore.ERASURE, Document.class);
@@ -2153,7 +2153,7 @@ class LeadResourceTest {
             .append("stage", "opted_out"));
     new com.salesagent.activities.mongo.Suppressions(STORE.database())
         .suppress(List.of(phone), "keyword", Instant.now(), "STOP");
-    assertThat(STORE.markErasing("same-3", Instant.now())).isTrue();
+    assertThat(STORE.erasures().markErasing("same-3", Instant.now())).isTrue();
 
     Response again =
         RESOURCES
@@ -2290,7 +2290,7 @@ class LeadResourceTest {
             .append("stage", "awaiting_response")
             .append("nextAction", "follow_up_1")
             .append("nextActionAt", java.util.Date.from(Instant.now().plusSeconds(3_600))));
-    assertThat(STORE.markErasing("list-erasing-1", Instant.now())).isTrue();
+    assertThat(STORE.erasures().markErasing("list-erasing-1", Instant.now())).isTrue();
 
     Map<?, ?> listed =
         json(

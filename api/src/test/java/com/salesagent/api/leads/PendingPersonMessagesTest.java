@@ -259,8 +259,8 @@ class PendingPersonMessagesTest {
     message(converted, Duration.ofMinutes(2), new Document());
     String stopped = lead("stopped");
     String held = message(stopped, Duration.ofMinutes(2), new Document());
-    store.markErasing(converted, NOW);
-    store.markErasing(stopped, NOW);
+    store.erasures().markErasing(converted, NOW);
+    store.erasures().markErasing(stopped, NOW);
 
     sweep.sweep();
 

@@ -141,7 +141,7 @@ class PendingTemplateRequestsTest {
   void aLeadBeingErasedIsLeftToItsErasure() {
     String leadId = lead("converted");
     String key = requested(leadId, Duration.ofMinutes(2));
-    store.markErasing(leadId, NOW);
+    store.erasures().markErasing(leadId, NOW);
 
     assertThat(templates.sweep(NOW)).containsExactly(key);
     assertThat(store.interactions().timeline(leadId)).as("nothing written on it").isEmpty();

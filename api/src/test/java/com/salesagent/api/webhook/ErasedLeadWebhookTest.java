@@ -54,7 +54,7 @@ class ErasedLeadWebhookTest {
               s.insertContact(contact("L-erased", "cmp-a", "v-old"));
               s.addWhatsAppId("L-erased", OLD_WA_ID);
               sent("L-erased", "wamid.OLD", SENT, "v-old");
-              assertThat(s.markErasing("L-erased", ERASURE_REQUESTED)).isTrue();
+              assertThat(s.erasures().markErasing("L-erased", ERASURE_REQUESTED)).isTrue();
               // Enrolled after the erasure was accepted: nothing sent to it yet.
               s.insertContact(contact("L-new", "cmp-b", "v-new"));
             });

@@ -460,7 +460,7 @@ class InterestCountsTest {
     reply("yes-1", "wamid.in-yes-1", "Sounds great, tell me more", T1);
     awaitProcessed();
     Map<VariantStats.Key, Map<String, Long>> before = stats.stored(DAY1, DAY2);
-    store.markErasing("yes-0", T2);
+    store.erasures().markErasing("yes-0", T2);
     LeadErasureActivitiesImpl erasure =
         new LeadErasureActivitiesImpl(
             store, new ObjectStorage(null, null, "media", "us-east-1"), null, clock);
