@@ -10,24 +10,13 @@ import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.activities.notify.Notifications;
-import com.salesagent.activities.privacy.PiiHash;
 import com.salesagent.activities.storage.ObjectStorage;
 import com.salesagent.activities.variants.ErasedCounts;
-import com.salesagent.workflows.afterend.AfterEndDraftWorkflow;
-import com.salesagent.workflows.afterend.AfterEndMessageWorkflow;
 import com.salesagent.workflows.erasure.Erased;
 import com.salesagent.workflows.erasure.ErasureReport;
 import com.salesagent.workflows.erasure.ErasureRequest;
 import com.salesagent.workflows.erasure.LeadErasureActivities;
-import com.salesagent.workflows.lead.LeadWorkflow;
-import com.salesagent.workflows.media.InboundMediaWorkflow;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +26,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -64,20 +52,20 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
   private final LeadStore store;
   private final MongoDatabase db;
   private final ObjectStorage storage;
-  private final WorkflowClient temporal;
   private final Clock clock;
   private final ErasedCounts erasedCounts;
   private final FunnelStats funnel;
+  private final ErasureWorkflows workflows;
 
   public LeadErasureActivitiesImpl(
       LeadStore store, ObjectStorage storage, WorkflowClient temporal, Clock clock) {
     this.store = store;
     this.db = store.database();
     this.storage = storage;
-    this.temporal = temporal;
     this.clock = clock;
     this.erasedCounts = new ErasedCounts(db);
     this.funnel = new FunnelStats(db);
+    this.workflows = new ErasureWorkflows(store, temporal);
   }
 
   private volatile java.util.function.Consumer<String> ownerFreed = id -> {};
@@ -94,56 +82,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
 
   @Override
   public List<String> stopWorkflows(String leadId) {
-    Set<String> ids = new LinkedHashSet<>();
-    ids.add(LeadWorkflow.workflowId(leadId));
-    for (Document f :
-        store
-            .feedback()
-            .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("media.mediaId")))) {
-      ids.add(InboundMediaWorkflow.workflowId(f.get("media", Document.class).getString("mediaId")));
-    }
-    // A person's message to the lead after its run ended went in a workflow of its own.
-    for (Document m :
-        store
-            .messages()
-            .collection()
-            .find(Filters.and(Filters.eq("leadId", leadId), Filters.eq("composer", "person")))
-            .projection(new Document("idempotencyKey", 1))) {
-      ids.add(AfterEndMessageWorkflow.workflowId(m.getString("idempotencyKey")));
-    }
-    // So did the agent's draft answer to a message from it after its run ended: named by the
-    // lead's message, not by the draft (one that failed, or is drafting still, left none).
-    for (Document f :
-        store
-            .feedback()
-            .find(Filters.eq("leadId", leadId))
-            .projection(new Document("messageId", 1))) {
-      if (f.getString("messageId") != null) {
-        ids.add(AfterEndDraftWorkflow.workflowId(f.getString("messageId")));
-      }
-    }
-    List<String> known = new ArrayList<>();
-    for (String id : ids) {
-      try {
-        temporal.newUntypedWorkflowStub(id).terminate("erased on request");
-        known.add(id);
-      } catch (WorkflowNotFoundException e) {
-        // Closed already (terminate answers not-found for a closed run) or never started.
-        if (exists(id)) {
-          known.add(id);
-        }
-      }
-    }
-    return known;
-  }
-
-  private boolean exists(String workflowId) {
-    try {
-      temporal.newUntypedWorkflowStub(workflowId).describe();
-      return true;
-    } catch (WorkflowNotFoundException e) {
-      return false;
-    }
+    return workflows.stopWorkflows(leadId);
   }
 
   /**
@@ -186,14 +125,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
         erasedCounts.keep(
             leadId,
             contact == null ? null : contact.getString("segment"),
-            new ErasedCounts.Firsts(
-                mark != null && mark.getBoolean(REPLY_KEPT, false),
-                mark != null && mark.getBoolean(INTEREST_KEPT, false),
-                mark != null && mark.getBoolean(ASSISTED_KEPT, false),
-                // A tombstone from before this field: what it kept of the assisted mark.
-                mark != null
-                    && mark.getBoolean(
-                        OUT_OF_EVIDENCE_KEPT, mark.getBoolean(ASSISTED_KEPT, false))));
+            ErasureTombstones.kept(mark));
     documents.put(
         Collections.INTERACTION_HISTORY,
         store
@@ -243,7 +175,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
         db.getCollection(Collections.CRM_LINKS)
             .deleteMany(Filters.eq("_id", leadId))
             .getDeletedCount());
-    documents.put(Collections.IMPORT_ROWS, importRows(leadId, numbers, now));
+    documents.put(Collections.IMPORT_ROWS, ErasedImportRows.rewrite(db, leadId, numbers, now));
 
     List<String> objects = new ArrayList<>();
     String prefix = "s3://" + storage.bucket() + "/";
@@ -311,44 +243,9 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
         // under way added after the first pass.
         funnel.keepErased(contact);
         contacts = store.contacts().deleteOne(ofLead).getDeletedCount();
-      } else if (!tombstone(contact)) {
-        // The mark the request set (LeadStore.markErasing) stays: no webhook reaches the lead.
-        Document tombstone =
-            new Document("_id", contact.get("_id"))
-                .append("leadId", leadId)
-                // What the leads list shows until the sweep removes it.
-                .append("stage", ERASING_STAGE)
-                .append(
-                    LeadStore.ERASURE,
-                    new Document(
-                            "requestedAt",
-                            mark != null && mark.getDate("requestedAt") != null
-                                ? mark.getDate("requestedAt")
-                                : Date.from(now))
-                        .append(TOMBSTONE_AT, Date.from(now))
-                        .append(REPLY_KEPT, kept.reply())
-                        .append(INTEREST_KEPT, kept.interest())
-                        .append(ASSISTED_KEPT, kept.assisted())
-                        .append(OUT_OF_EVIDENCE_KEPT, kept.outOfEvidence()));
-        if (contact.getString("segment") != null) {
-          // For what the sweep keeps of the counts (ErasedCounts): a label, not the person.
-          tombstone.append("segment", contact.getString("segment"));
-        }
-        if (contact.getString("campaignId") != null) {
-          // A label too: a late funnel mark (a send that was under way) counts in its campaign.
-          tombstone.append("campaignId", contact.getString("campaignId"));
-        }
-        Document days = FunnelStats.days(contact);
-        if (!days.isEmpty()) {
-          // The stages reached, as days only (what the last pass keeps of them): the rebuild
-          // counts them from here meanwhile, and a send under way marking one of them again is
-          // not counted twice; a stage it reaches first is marked and counted as any.
-          tombstone.append("funnel", days);
-        }
-        if (contact.getString("phone") != null) {
-          tombstone.append("phone", contact.getString("phone"));
-        }
-        tombstone.append("waIds", contact.getList("waIds", String.class, List.of()));
+      } else if (!ErasureTombstones.tombstone(contact)) {
+        // The mark the request set (ErasureMarks.markErasing) stays: no webhook reaches the lead.
+        Document tombstone = ErasureTombstones.of(leadId, contact, mark, kept, now);
         store.contacts().replaceOne(Filters.eq("_id", contact.get("_id")), tombstone);
         contacts = 1;
       }
@@ -368,73 +265,6 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
     return new Erased(documents, objects, payloads, suppressed, List.of());
   }
 
-  /**
-   * The import rows' answers that name the lead or echo a row with one of its numbers, rewritten to
-   * their line and status only ({@code erased}): the import's record keeps its shape and counts,
-   * nothing of the person. Rows recorded before rows kept their keys are found by the lead's id in
-   * their answer.
-   */
-  private long importRows(String leadId, List<String> numbers, Instant now) {
-    List<Bson> naming = new ArrayList<>();
-    naming.add(Filters.eq(Collections.IMPORT_ROW_LEAD_IDS, leadId));
-    if (!numbers.isEmpty()) {
-      naming.add(
-          Filters.in(
-              Collections.IMPORT_ROW_NUMBER_HASHES,
-              numbers.stream().flatMap(n -> PiiHash.forms(n).stream()).toList()));
-    }
-    naming.add(
-        Filters.and(
-            Filters.exists(Collections.IMPORT_ROW_LEAD_IDS, false),
-            Filters.regex("result", Pattern.quote("\"" + leadId + "\""))));
-    MongoCollection<Document> rows = db.getCollection(Collections.IMPORT_ROWS);
-    long rewritten = 0;
-    for (Document row :
-        rows.find(Filters.or(naming)).projection(new Document("line", 1).append("status", 1))) {
-      Document erased =
-          new Document("line", row.get("line"))
-              .append("status", row.getString("status"))
-              .append("erased", "erased on request");
-      rewritten +=
-          rows.updateOne(
-                  Filters.eq("_id", row.get("_id")),
-                  Updates.combine(
-                      Updates.set("result", erased.toJson()),
-                      Updates.set(Collections.IMPORT_ROW_LEAD_IDS, List.of()),
-                      Updates.unset(Collections.IMPORT_ROW_NUMBER_HASHES),
-                      Updates.set("erasedAt", Date.from(now))))
-              .getModifiedCount();
-    }
-    return rewritten;
-  }
-
-  /** When the first pass left the contact as a tombstone (in {@link LeadStore#ERASURE}). */
-  private static final String TOMBSTONE_AT = "tombstoneAt";
-
-  /** Whether the first pass kept the lead's first reply in {@link ErasedCounts}. */
-  private static final String REPLY_KEPT = "replyKept";
-
-  /** Whether the first pass kept the lead's first reply with interest in {@link ErasedCounts}. */
-  private static final String INTEREST_KEPT = "interestKept";
-
-  /**
-   * Whether the first pass kept the lead's assisted mark ({@code Assisted}): the sweep then keeps
-   * none of its replies, interest or conversions either.
-   */
-  private static final String ASSISTED_KEPT = "assistedKept";
-
-  /**
-   * Whether the first pass found the lead out of its variant's evidence: assisted, or switched off
-   * a variant it had been sent ({@code Switched}, whose event the pass deleted): the sweep keeps
-   * none of its replies, interest or conversions either.
-   */
-  private static final String OUT_OF_EVIDENCE_KEPT = "outOfEvidenceKept";
-
-  private static boolean tombstone(Document contact) {
-    Document erasure = contact.get(LeadStore.ERASURE, Document.class);
-    return erasure != null && erasure.get(TOMBSTONE_AT) != null;
-  }
-
   private boolean namedElsewhere(String url) {
     return store.messages().collection().countDocuments(Filters.eq("media.url", url)) > 0
         || store.feedback().countDocuments(Filters.eq("media.url", url)) > 0;
@@ -442,33 +272,7 @@ public final class LeadErasureActivitiesImpl implements LeadErasureActivities {
 
   @Override
   public List<String> deleteHistories(List<String> workflowIds) {
-    List<String> deleted = new ArrayList<>();
-    for (String id : workflowIds) {
-      try {
-        temporal
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .deleteWorkflowExecution(
-                DeleteWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(temporal.getOptions().getNamespace())
-                    .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-                    .build());
-        deleted.add(id);
-      } catch (StatusRuntimeException e) {
-        Status.Code code = e.getStatus().getCode();
-        if (code == Status.Code.NOT_FOUND) {
-          continue;
-        }
-        if (code == Status.Code.UNIMPLEMENTED) {
-          throw ApplicationFailure.newNonRetryableFailure(
-              "this Temporal server does not delete workflow histories; they are kept until the"
-                  + " namespace's retention period ends",
-              HISTORIES_KEPT);
-        }
-        throw e;
-      }
-    }
-    return deleted;
+    return workflows.deleteHistories(workflowIds);
   }
 
   @Override
