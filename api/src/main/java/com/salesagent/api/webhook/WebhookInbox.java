@@ -1,17 +1,11 @@
 package com.salesagent.api.webhook;
 
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.WriteModel;
-import com.salesagent.activities.logging.LogContext;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.persona.PersonaBuilder;
 import com.salesagent.activities.triage.ReplyClassifier;
 import io.dropwizard.lifecycle.Managed;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
@@ -24,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -57,9 +50,8 @@ public class WebhookInbox implements Managed {
   private final String phoneNumberId;
   private final Clock clock;
   private final Duration retention;
-  private final StatusProcessor statuses;
   private final MessageProcessor messages;
-  private final PreferenceProcessor preferences;
+  private final InboxProcessing processing;
 
   /** How often the poll runs while other API processes share the partitions. */
   static final Duration SHARED_POLL = Duration.ofMillis(250);
@@ -75,8 +67,6 @@ public class WebhookInbox implements Managed {
 
   /** Events this process marked processed (sales_agent_webhook_inbox_processed_total). */
   public static final String PROCESSED_METRIC = "sales_agent.webhook.inbox.processed";
-
-  private final Counter processedCount = Metrics.counter(PROCESSED_METRIC);
 
   {
     // sales_agent_webhook_inbox_queued: stored events this process has queued and not finished.
@@ -139,12 +129,22 @@ public class WebhookInbox implements Managed {
     this.clock = clock;
     this.retention = retention;
     OptOuts optOuts = new OptOuts(store, signaller, clock);
-    this.statuses = new StatusProcessor(store, signaller, optOuts, clock, STATUS_GRACE);
+    StatusProcessor statuses = new StatusProcessor(store, signaller, optOuts, clock, STATUS_GRACE);
     this.messages =
         new MessageProcessor(store, signaller, optOuts, classifier, clock, personas, phoneNumberId);
-    this.preferences = new PreferenceProcessor(optOuts);
     this.records = new InboxRecords(store.webhookEvents(), store.database(), clock);
     this.leases = new PartitionLeases(store.database(), partitions, clock);
+    this.processing =
+        new InboxProcessing(
+            store,
+            clock,
+            statuses,
+            messages,
+            new PreferenceProcessor(optOuts),
+            records,
+            leases,
+            poll,
+            this::finished);
     this.partitions =
         new InboxPartitions(
             leases,
@@ -154,12 +154,12 @@ public class WebhookInbox implements Managed {
             new InboxPartitions.Handler() {
               @Override
               public void statuses(List<Document> events) {
-                processStatuses(events);
+                processing.processStatuses(events);
               }
 
               @Override
               public void one(Document event) {
-                processSafely(event);
+                processing.processSafely(event);
               }
             });
     Gauge.builder("sales_agent.webhook.inbox.queued", this.partitions.inFlight(), Set::size)
@@ -278,81 +278,8 @@ public class WebhookInbox implements Managed {
     partitions.submit(event);
   }
 
-  private InboxEvent inboxEvent(Document event, AtomicBoolean applied) {
-    Date received = event.getDate("receivedAt");
-    return new InboxEvent(
-        event.getString("eventKey"),
-        event.get("item", Document.class),
-        received == null ? clock.instant() : received.toInstant(),
-        applied.get(),
-        () -> applied.set(true));
-  }
-
-  /**
-   * Statuses applied together ({@link StatusProcessor#processBatch}) and marked processed in one
-   * unordered bulk write; those whose message is not stored yet go one at a time.
-   */
-  private void processStatuses(List<Document> docs) {
-    List<AtomicBoolean> applied = new ArrayList<>();
-    List<InboxEvent> events = new ArrayList<>();
-    for (Document d : docs) {
-      AtomicBoolean a = new AtomicBoolean(d.getBoolean("effectsApplied", false));
-      applied.add(a);
-      events.add(inboxEvent(d, a));
-    }
-    List<StatusProcessor.Done> done;
-    try {
-      // One partition's run (InboxPartitions): its counts go to that partition's shard.
-      done =
-          statuses.processBatch(events, leases.partitionOf(docs.get(0).getString("partitionKey")));
-    } catch (RuntimeException e) {
-      for (int i = 0; i < docs.size(); i++) {
-        String key = docs.get(i).getString("eventKey");
-        failed(key, e, applied.get(i).get());
-        partitions.finished(key);
-      }
-      LogContext.clear();
-      return;
-    }
-    LogContext.clear();
-    List<WriteModel<Document>> marks = new ArrayList<>();
-    List<String> marked = new ArrayList<>();
-    Date now = Date.from(clock.instant());
-    for (int i = 0; i < docs.size(); i++) {
-      StatusProcessor.Done d = done.get(i);
-      String key = docs.get(i).getString("eventKey");
-      if (d == null) {
-        processSafely(docs.get(i));
-      } else if (d.failure() != null) {
-        LogContext.event(key);
-        failed(key, d.failure(), applied.get(i).get());
-        partitions.finished(key);
-        LogContext.clear();
-      } else {
-        marks.add(
-            new UpdateOneModel<>(
-                Filters.eq("eventKey", key),
-                Updates.combine(
-                    Updates.set("processed", true),
-                    Updates.set("effectsApplied", true),
-                    Updates.set("outcome", d.outcome()),
-                    Updates.set("processedAt", now))));
-        marked.add(key);
-      }
-    }
-    if (marks.isEmpty()) {
-      return;
-    }
-    try {
-      store.webhookEvents().bulkWrite(marks, new BulkWriteOptions().ordered(false));
-      processedCount.increment(marked.size());
-    } catch (RuntimeException e) {
-      for (String key : marked) {
-        failed(key, e, true);
-      }
-    } finally {
-      marked.forEach(partitions::finished);
-    }
+  private void finished(String key) {
+    partitions.finished(key);
   }
 
   private void pollIfDue() {
@@ -364,12 +291,6 @@ public class WebhookInbox implements Managed {
   /** An event left unprocessed here is due again at this time: the lone process's poll looks. */
   private void retryAt(Instant at) {
     poll.retryAt(at);
-  }
-
-  private void failed(String key, RuntimeException e, boolean effectsApplied) {
-    records.failed(key, e, effectsApplied);
-    // Not before the guard lets the poll queue it again (InboxPartitions.FINISHED_GUARD).
-    retryAt(clock.instant().plus(InboxPartitions.FINISHED_GUARD).plusSeconds(1));
   }
 
   /**
@@ -413,49 +334,6 @@ public class WebhookInbox implements Managed {
     } catch (RuntimeException e) {
       LOG.warn("webhook relay sweep failed: {}", e.getMessage());
     }
-  }
-
-  private void processSafely(Document event) {
-    String key = event.getString("eventKey");
-    LogContext.event(key);
-    AtomicBoolean applied = new AtomicBoolean(event.getBoolean("effectsApplied", false));
-    try {
-      InboxEvent inboxEvent = inboxEvent(event, applied);
-      String outcome = process(event.getString("kind"), inboxEvent);
-      if (outcome == null) {
-        // Waiting (a status for a message not stored yet): look again in a while.
-        Instant next = clock.instant().plusSeconds(10);
-        store
-            .webhookEvents()
-            .updateOne(Filters.eq("eventKey", key), Updates.set("nextAttemptAt", Date.from(next)));
-        retryAt(next);
-        return;
-      }
-      store
-          .webhookEvents()
-          .updateOne(
-              Filters.eq("eventKey", key),
-              Updates.combine(
-                  Updates.set("processed", true),
-                  Updates.set("effectsApplied", true),
-                  Updates.set("outcome", outcome),
-                  Updates.set("processedAt", Date.from(clock.instant()))));
-      processedCount.increment();
-    } catch (RuntimeException e) {
-      failed(key, e, applied.get());
-    } finally {
-      partitions.finished(key);
-      LogContext.clear();
-    }
-  }
-
-  private String process(String kind, InboxEvent event) {
-    return switch (kind) {
-      case MetaNotification.STATUS -> statuses.process(event);
-      case MetaNotification.MESSAGE -> messages.process(event);
-      case MetaNotification.PREFERENCE -> preferences.process(event);
-      default -> "unknown_kind";
-    };
   }
 
   // ---- dead letters (operators) and retention
