@@ -5,23 +5,11 @@ import com.salesagent.activities.mongo.AfterEndReplies;
 import com.salesagent.activities.mongo.FunnelStats;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
-import com.salesagent.temporal.LeadSearchAttributes;
-import com.salesagent.temporal.TaskQueues;
-import com.salesagent.workflows.erasure.LeadErasureWorkflow;
-import com.salesagent.workflows.lead.LeadInput;
-import com.salesagent.workflows.lead.LeadWorkflow;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.common.SearchAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,6 +146,7 @@ public class Enrolment {
   private final AfterEndReplies afterEnd;
   private final RecentContacts recent;
   private final EnrolLeases leases;
+  private final EnrolledRuns runs;
 
   /** Without the {@link RecentContacts} guard: see the other constructor. */
   public Enrolment(
@@ -204,6 +193,7 @@ public class Enrolment {
     this.clock = clock;
     this.suppressions = new Suppressions(store.database());
     this.afterEnd = new AfterEndReplies(store);
+    this.runs = new EnrolledRuns(temporal);
   }
 
   /**
@@ -223,24 +213,7 @@ public class Enrolment {
    * person: the same name, case and spacing aside. One read by leadId.
    */
   boolean isLiveLeadOf(String activeLeadId, LeadValidator.Lead lead) {
-    if (activeLeadId == null || lead.name() == null) {
-      return false;
-    }
-    Document active =
-        store
-            .contacts()
-            .find(Filters.eq("leadId", activeLeadId))
-            .projection(new Document("name", 1).append("campaignId", 1))
-            .first();
-    return active != null
-        && lead.campaignId().equals(active.getString("campaignId"))
-        && folded(lead.name()).equals(folded(active.getString("name")));
-  }
-
-  private static String folded(String name) {
-    return name == null
-        ? ""
-        : name.strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+    return NewContacts.isLiveLeadOf(store, activeLeadId, lead);
   }
 
   /**
@@ -270,7 +243,6 @@ public class Enrolment {
    */
   public Outcome enrol(LeadValidator.Lead lead, java.util.function.BooleanSupplier forgotten) {
     Instant now = clock.instant();
-    String workflowId = LeadWorkflow.workflowId(lead.leadId());
     Optional<Suppressions.Entry> suppressed =
         suppressions.active(LeadValidator.spellingsOf(lead.phone()));
     if (suppressed.isPresent()) {
@@ -312,7 +284,7 @@ public class Enrolment {
             List.of(),
             earlier.get().freeAt());
       }
-      contact = contact(lead, now);
+      contact = NewContacts.contact(lead, now);
       insert = store.insertContact(contact);
     } finally {
       leaseLost = lease.isPresent() && !lease.get().giveBack();
@@ -378,27 +350,7 @@ public class Enrolment {
       funnel.count(lead.campaignId(), "enrolled", now);
       afterEnd.supersededBy(lead.phone(), lead.leadId());
     }
-    LeadInput input = new LeadInput(lead.leadId(), lead.campaignId(), null);
-    try {
-      WorkflowClient.start(
-          workflow(lead, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)::run,
-          input);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      if (!inserted || running(workflowId)) {
-        return new Outcome(lead.leadId(), workflowId, ALREADY_ENROLLED);
-      }
-      // The contact is new, so the closed run is an erased lead's of the same id, whose history a
-      // server that cannot delete it keeps. This lead gets a run of its own, once that erasure is
-      // over: until then its last step deletes the id's latest run, which would be this one.
-      if (running(LeadErasureWorkflow.workflowId(lead.leadId()))) {
-        return new Outcome(
-            lead.leadId(), null, LEAD_ERASING, null, null, List.of(), now.plus(ERASURE_MARGIN));
-      }
-      WorkflowClient.start(
-          workflow(lead, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)::run,
-          input);
-    }
-    return new Outcome(lead.leadId(), workflowId, inserted ? ENROLLED : WORKFLOW_STARTED);
+    return runs.start(lead, inserted, now);
   }
 
   /**
@@ -406,30 +358,6 @@ public class Enrolment {
    */
   private static Outcome enrolling(LeadValidator.Lead lead, Instant retryAt) {
     return new Outcome(lead.leadId(), null, PHONE_ENROLLING, null, null, List.of(), retryAt);
-  }
-
-  private LeadWorkflow workflow(LeadValidator.Lead lead, WorkflowIdReusePolicy reuse) {
-    return temporal.newWorkflowStub(
-        LeadWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(LeadWorkflow.workflowId(lead.leadId()))
-            .setTaskQueue(TaskQueues.LEADS)
-            .setWorkflowIdReusePolicy(reuse)
-            .setTypedSearchAttributes(
-                SearchAttributes.newBuilder()
-                    .set(LeadSearchAttributes.CAMPAIGN_ID, lead.campaignId())
-                    .set(LeadSearchAttributes.LEAD_STAGE, "enrolled")
-                    .build())
-            .build());
-  }
-
-  private boolean running(String workflowId) {
-    try {
-      return temporal.newUntypedWorkflowStub(workflowId).describe().getStatus()
-          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-    } catch (WorkflowNotFoundException e) {
-      return false;
-    }
   }
 
   /** When the erasure accepted at the contact's mark will be done (now at the earliest). */
@@ -441,31 +369,5 @@ public class Enrolment {
             : now;
     Instant done = requested.plus(erasureSweepAfter);
     return (done.isAfter(now) ? done : now).plus(ERASURE_MARGIN);
-  }
-
-  private static Document contact(LeadValidator.Lead lead, Instant now) {
-    return new Document("leadId", lead.leadId())
-        .append("name", lead.name())
-        .append("phone", lead.phone())
-        .append("company", lead.company())
-        .append("jobTitle", lead.jobTitle())
-        .append("industry", lead.industry())
-        .append("companySize", lead.companySize())
-        .append("timezone", lead.timezone())
-        .append("locale", lead.locale())
-        .append("notes", lead.notes())
-        .append("website", lead.website())
-        .append("researchText", lead.researchText())
-        .append("campaignId", lead.campaignId())
-        .append("activeKey", LeadStore.activeKey(lead.campaignId(), lead.phone()))
-        .append(
-            "consent",
-            new Document("whatsappOptIn", true)
-                .append("source", lead.consentSource())
-                .append("at", Date.from(lead.consentAt())))
-        .append("doNotContact", false)
-        .append("stage", "enrolled")
-        .append("enrolledAt", Date.from(now))
-        .append("funnel", new Document("enrolled", Date.from(now)));
   }
 }
