@@ -4,7 +4,6 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.mongo.Collections;
-import com.salesagent.activities.variants.Interest;
 import com.salesagent.api.SalesAgentApplication;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.WhatsAppEmulator;
@@ -220,8 +219,8 @@ public final class EndToEndSimulation {
     String run = Long.toString(System.currentTimeMillis(), 36);
     List<String> leadIds = new ArrayList<>();
     Map<String, String> segmentOfLead = new HashMap<>();
-    Converter converter =
-        new Converter(db, http, port, token, o, new MersenneTwister(o.seed() + 1));
+    SimulatedSalesTeam converter =
+        new SimulatedSalesTeam(db, http, port, token, o, new MersenneTwister(o.seed() + 1));
     long start = System.nanoTime();
     long gapNanos = (long) (1e9 / o.enrolPerSecond());
     for (int i = 0; i < o.leads(); i++) {
@@ -283,162 +282,8 @@ public final class EndToEndSimulation {
     }
     emulator.setReplyModel(null);
 
-    Map<String, Map<String, Long>> allocation = new TreeMap<>();
-    Map<String, Map<String, Long>> repliesByArm = new TreeMap<>();
-    Map<String, Map<String, Long>> conversionsByArm = new TreeMap<>();
-    Map<String, Map<String, Long>> handOffsByArm = new TreeMap<>();
-    Map<String, Map<String, Long>> interestedByArm = new TreeMap<>();
-    java.util.Set<String> handedOff = new java.util.HashSet<>();
-    db.getCollection(com.salesagent.activities.handoff.HandOffActivitiesImpl.HANDOFFS)
-        .find(Filters.in("_id", leadIds))
-        .forEach(h -> handedOff.add(h.getString("_id")));
-    java.util.Set<String> interestedLeads = interestedLeads(db, leadIds);
-    long interested = 0;
-    double oracleInterested = 0;
-    double expectedInterested = 0;
-    long replies = 0;
-    long conversions = 0;
-    double oracle = 0;
-    double expected = 0;
-    double oracleConversions = 0;
-    double expectedConversions = 0;
-    for (Document c :
-        app.connections()
-            .mongo()
-            .database()
-            .getCollection(Collections.CONTACTS)
-            .find(Filters.in("leadId", leadIds))) {
-      String segment = segmentOfLead.get(c.getString("leadId"));
-      String variant = c.getString("variantId");
-      Map<String, Double> rates = o.rates().get(segment);
-      oracle += rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-      oracleInterested += recipients.oracleInterested(segment);
-      Map<String, Double> conv =
-          o.conversions() == null ? Map.of() : o.conversions().getOrDefault(segment, Map.of());
-      oracleConversions +=
-          rates.keySet().stream()
-              .mapToDouble(v -> rates.get(v) * conv.getOrDefault(v, 0.0))
-              .max()
-              .orElse(0);
-      if (variant == null) {
-        continue;
-      }
-      expected += rates.getOrDefault(variant, 0.0);
-      expectedInterested += recipients.expectedInterested(segment, variant);
-      if (interestedLeads.contains(c.getString("leadId"))) {
-        interested++;
-        interestedByArm
-            .computeIfAbsent(segment, k -> new TreeMap<>())
-            .merge(variant, 1L, Long::sum);
-      }
-      expectedConversions += rates.getOrDefault(variant, 0.0) * conv.getOrDefault(variant, 0.0);
-      if ("converted".equals(c.getString("stage"))) {
-        conversions++;
-        conversionsByArm
-            .computeIfAbsent(segment, k -> new TreeMap<>())
-            .merge(variant, 1L, Long::sum);
-      }
-      allocation.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
-      if (handedOff.contains(c.getString("leadId"))) {
-        handOffsByArm.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
-      }
-      if ("replied".equals(c.getString("stage"))
-          || "converted".equals(c.getString("stage"))
-          || "lost".equals(c.getString("stage"))
-          || com.salesagent.activities.handoff.Owners.HELD_STAGES.contains(c.getString("stage"))) {
-        replies++;
-        repliesByArm.computeIfAbsent(segment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
-      }
-    }
-    return new Outcome(
-        o.leads(),
-        (int) done,
-        replies,
-        oracle,
-        expected,
-        allocation,
-        repliesByArm,
-        Duration.ofNanos(System.nanoTime() - start),
-        stalls,
-        conversions,
-        oracleConversions,
-        expectedConversions,
-        conversionsByArm,
-        handOffsByArm,
-        interested,
-        oracleInterested,
-        expectedInterested,
-        interestedByArm);
-  }
-
-  /**
-   * Leads of the run that showed interest: one of their replies' feedback documents has the
-   * triage's intent {@code interested} (not their stage: with owners every reply goes to a person).
-   */
-  static java.util.Set<String> interestedLeads(MongoDatabase db, List<String> leadIds) {
-    java.util.Set<String> out = new java.util.HashSet<>();
-    db.getCollection(Collections.FEEDBACK)
-        .find(Filters.and(Filters.in("leadId", leadIds), Filters.eq("intent", Interest.INTERESTED)))
-        .projection(new Document("leadId", 1))
-        .forEach(f -> out.add(f.getString("leadId")));
-    return out;
-  }
-
-  /**
-   * The sales team of the simulation: each lead that became interested is decided once, converted
-   * with its segment and variant's hidden conversion rate or lost, and the outcome posted through
-   * the API as an operator would. Nothing when no conversion rates are given.
-   */
-  private static final class Converter {
-    private final MongoDatabase db;
-    private final HttpClient http;
-    private final int port;
-    private final String token;
-    private final Options o;
-    private final MersenneTwister random;
-    private final java.util.Set<String> decided = new java.util.HashSet<>();
-
-    Converter(
-        MongoDatabase db, HttpClient http, int port, String token, Options o, MersenneTwister r) {
-      this.db = db;
-      this.http = http;
-      this.port = port;
-      this.token = token;
-      this.o = o;
-      this.random = r;
-    }
-
-    void decide(Map<String, String> segmentOfLead) throws Exception {
-      if (o.conversions() == null) {
-        return;
-      }
-      for (Document c :
-          db.getCollection(Collections.CONTACTS)
-              .find(
-                  Filters.and(
-                      Filters.in("leadId", segmentOfLead.keySet()),
-                      Filters.in("stage", com.salesagent.activities.handoff.Owners.HELD_STAGES)))) {
-        String leadId = c.getString("leadId");
-        if (!decided.add(leadId)) {
-          continue;
-        }
-        double rate =
-            o.conversions()
-                .getOrDefault(segmentOfLead.get(leadId), Map.of())
-                .getOrDefault(c.getString("variantId"), 0.0);
-        String outcome = random.nextDouble() < rate ? "converted" : "lost";
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/api/leads/" + leadId + "/outcome"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"outcome\":\"" + outcome + "\",\"reason\":\"simulated sales team\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.discarding());
-      }
-    }
+    return SimulationTally.tally(
+        app, db, leadIds, segmentOfLead, o, recipients, done, start, stalls);
   }
 
   /** How often, and after how long, unfinished leads are checked for dev-server stalls. */
