@@ -10,11 +10,9 @@ import com.mongodb.client.model.WriteModel;
 import com.salesagent.api.SalesAgentApplication;
 import com.salesagent.api.embedded.EmulatorBehaviour;
 import com.salesagent.api.embedded.WhatsAppEmulator;
-import com.salesagent.api.webhook.WebhookInbox;
 import com.salesagent.api.webhook.WebhookSignature;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
-import io.micrometer.core.instrument.Metrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,14 +20,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.bson.Document;
@@ -80,8 +76,6 @@ public class WebhookBenchCommand extends Command {
         .setDefault(4)
         .help("concurrent webhook posters");
   }
-
-  private record Msg(String wamid, String recipient) {}
 
   @Override
   public void run(Bootstrap<?> bootstrap, Namespace ns) throws Exception {
@@ -146,8 +140,10 @@ public class WebhookBenchCommand extends Command {
 
     int burstEvents = ns.getInt("events");
     int pacedEvents = ns.getInt("paced_events");
-    List<Msg> burst = messagesFor(messages, phones, wamidOf, "b", (burstEvents + 2) / 3);
-    List<Msg> paced = messagesFor(messages, phones, wamidOf, "p", (pacedEvents + 2) / 3);
+    List<StatusTraffic.Msg> burst =
+        StatusTraffic.messagesFor(messages, phones, wamidOf, "b", (burstEvents + 2) / 3);
+    List<StatusTraffic.Msg> paced =
+        StatusTraffic.messagesFor(messages, phones, wamidOf, "p", (pacedEvents + 2) / 3);
     double bulkLimit = bulkUpdateRate(db);
     System.out.printf(
         "Limit measured in this run: embedded MongoDB unordered bulkWrite of 500 updates:"
@@ -166,7 +162,8 @@ public class WebhookBenchCommand extends Command {
         burst.size() * 3, batch, posters);
     long inserts = app.inbox().insertCommands();
     long[] batches = app.inbox().statusBatches();
-    Result b = phase(events, poster, batch, statuses(burst), posters, 0);
+    StatusIngestPhase.Result b =
+        StatusIngestPhase.phase(events, poster, batch, StatusTraffic.statuses(burst), posters, 0);
     b.print();
     printInserts(app, inserts, burst.size() * 3, batch);
     printBatches(app, batches);
@@ -180,7 +177,9 @@ public class WebhookBenchCommand extends Command {
         paced.size() * 3, ns.getInt("rate"), settled, Instant.now());
     inserts = app.inbox().insertCommands();
     batches = app.inbox().statusBatches();
-    Result p = phase(events, poster, batch, statuses(paced), posters, ns.getInt("rate"));
+    StatusIngestPhase.Result p =
+        StatusIngestPhase.phase(
+            events, poster, batch, StatusTraffic.statuses(paced), posters, ns.getInt("rate"));
     p.print();
     printInserts(app, inserts, paced.size() * 3, batch);
     printBatches(app, batches);
@@ -189,12 +188,12 @@ public class WebhookBenchCommand extends Command {
         "%nwebhook ingest: burst %.0f events/s processed end to end (%.0f %% of the bulk-update"
             + " limit), paced at %d/s p50 %.0f ms p99 %.0f ms accept -> processed"
             + " (target >= 1,200 events/s, p99 <= 250 ms: %s)%n",
-        b.processedPerSecond,
-        100 * b.processedPerSecond / bulkLimit,
+        b.processedPerSecond(),
+        100 * b.processedPerSecond() / bulkLimit,
         ns.getInt("rate"),
-        p.p50,
-        p.p99,
-        b.processedPerSecond >= 1200 && p.p99 <= 250 ? "met" : "not met");
+        p.p50(),
+        p.p99(),
+        b.processedPerSecond() >= 1200 && p.p99() <= 250 ? "met" : "not met");
     poster.close();
     app.server().stop();
     System.exit(0);
@@ -265,165 +264,6 @@ public class WebhookBenchCommand extends Command {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  /** Accepted messages of the enrolled leads: each lead's first message cloned under new ids. */
-  private static List<Msg> messagesFor(
-      MongoCollection<Document> messages,
-      List<String> phones,
-      Map<String, String> wamidOf,
-      String tag,
-      int count) {
-    List<Msg> out = new ArrayList<>();
-    List<Document> docs = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      String phone = phones.get(i % phones.size());
-      Document first = messages.find(Filters.eq("wamid", wamidOf.get(phone))).first();
-      Document copy = new Document(first);
-      copy.remove("_id");
-      String wamid = "wamid.bench-" + tag + "-" + i;
-      copy.put("wamid", wamid);
-      copy.put("idempotencyKey", "bench-" + tag + "-" + i);
-      copy.put("status", "accepted");
-      copy.put("statusRank", 1);
-      copy.put("statusAt", new Document("accepted", new Date()));
-      docs.add(copy);
-      out.add(new Msg(wamid, phone));
-      if (docs.size() == 500) {
-        messages.insertMany(docs);
-        docs.clear();
-      }
-    }
-    if (!docs.isEmpty()) {
-      messages.insertMany(docs);
-    }
-    return out;
-  }
-
-  /** sent, delivered, read of every message; a group of 100 messages at a time, in that order. */
-  private static List<String> statuses(List<Msg> msgs) {
-    long ts = Instant.now().getEpochSecond();
-    List<String> items = new ArrayList<>();
-    for (int g = 0; g < msgs.size(); g += 100) {
-      List<Msg> group = msgs.subList(g, Math.min(msgs.size(), g + 100));
-      for (String status : List.of("sent", "delivered", "read")) {
-        for (Msg m : group) {
-          items.add(
-              "{\"id\":\"%s\",\"status\":\"%s\",\"timestamp\":\"%d\",\"recipient_id\":\"%s\"}"
-                  .formatted(m.wamid(), status, ts, m.recipient()));
-        }
-      }
-    }
-    return items;
-  }
-
-  private record Result(
-      int events,
-      double acceptedPerSecond,
-      double processedPerSecond,
-      double seconds,
-      double p50,
-      double p99,
-      double max) {
-    void print() {
-      System.out.printf(
-          "  accepted (stored, 200 returned): %.0f events/s; processed end to end: %.0f events/s"
-              + " (%d events, %.2f s); accept -> processed p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-          acceptedPerSecond, processedPerSecond, events, seconds, p50, p99, max);
-    }
-  }
-
-  /**
-   * Posts the items, {@code batch} per request (paced at {@code rate} events/s, or as fast as
-   * possible for 0). The requests are built and signed before the phase starts.
-   */
-  private static Result phase(
-      MongoCollection<Document> events,
-      SignedPosts poster,
-      int batch,
-      List<String> items,
-      int posters,
-      int rate)
-      throws Exception {
-    List<byte[]> requests = new ArrayList<>();
-    for (int i = 0; i < items.size(); i += batch) {
-      requests.add(poster.request(items.subList(i, Math.min(items.size(), i + batch))));
-    }
-    Date phaseStart = new Date();
-    // Progress from the inbox's own counter (same JVM): counting webhook_events every 20 ms was a
-    // full scan on the embedded server, 15 % of its CPU in the profile. The final count and the
-    // latencies still come from MongoDB.
-    long before = processedSoFar();
-    long storedBefore = events.countDocuments(Filters.eq("processed", true));
-    ExecutorService pool = Executors.newFixedThreadPool(posters);
-    List<Future<?>> posts = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int r = 0; r < requests.size(); r++) {
-      byte[] request = requests.get(r);
-      if (rate > 0) {
-        long due = start + (long) ((long) r * batch * 1e9 / rate);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        }
-      }
-      posts.add(
-          pool.submit(
-              () -> {
-                poster.post(request);
-                return null;
-              }));
-    }
-    for (Future<?> f : posts) {
-      f.get();
-    }
-    double acceptedSeconds = (System.nanoTime() - start) / 1e9;
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    try (var bar = Progress.bar("processed", items.size())) {
-      long done;
-      while ((done = processedSoFar() - before) < items.size()) {
-        bar.stepTo(done);
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("not processed within 10 min: " + done);
-        }
-        Thread.sleep(20);
-      }
-      bar.stepTo(items.size());
-    }
-    long stored = events.countDocuments(Filters.eq("processed", true)) - storedBefore;
-    if (stored < items.size()) {
-      throw new IllegalStateException("the inbox counted more than MongoDB holds: " + stored);
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    pool.shutdown();
-    List<Long> latencies = new ArrayList<>();
-    // Where the slow ones are: the worst latency per 500 ms of arrival (a stall shows as a run of
-    // slow slots, a steady backlog as every slot slow).
-    java.util.TreeMap<Long, Long> worstBySlot = new java.util.TreeMap<>();
-    for (Document e :
-        events.find(
-            Filters.and(
-                Filters.gte("receivedAt", phaseStart),
-                Filters.eq("kind", "status"),
-                Filters.eq("processed", true)))) {
-      long received = e.getDate("receivedAt").getTime();
-      long latency = e.getDate("processedAt").getTime() - received;
-      latencies.add(latency);
-      worstBySlot.merge((received - phaseStart.getTime()) / 500, latency, Math::max);
-    }
-    latencies.sort(Long::compare);
-    StringBuilder slots = new StringBuilder("  worst accept -> processed per 500 ms of arrival:");
-    worstBySlot.forEach((slot, worst) -> slots.append(' ').append(worst));
-    System.out.println(slots.append(" ms"));
-    SlowCommandReport.print(phaseStart.getTime());
-    return new Result(
-        items.size(),
-        items.size() / acceptedSeconds,
-        items.size() / seconds,
-        seconds,
-        pct(latencies, 50),
-        pct(latencies, 99),
-        latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
-  }
-
   /** The embedded MongoDB's rate of unordered bulk updates (batches of 500), on a scratch set. */
   private static double bulkUpdateRate(MongoDatabase db) {
     MongoCollection<Document> scratch = db.getCollection("bench_scratch");
@@ -447,19 +287,6 @@ public class WebhookBenchCommand extends Command {
     double rate = updates / ((System.nanoTime() - start) / 1e9);
     scratch.drop();
     return rate;
-  }
-
-  private static long processedSoFar() {
-    var counter = Metrics.globalRegistry.find(WebhookInbox.PROCESSED_METRIC).counter();
-    return counter == null ? 0 : (long) counter.count();
-  }
-
-  private static double pct(List<Long> sorted, int p) {
-    if (sorted.isEmpty()) {
-      return 0;
-    }
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, index));
   }
 
   private static String lead(int i, String phone) {
