@@ -42,7 +42,9 @@ import org.bson.conversions.Bson;
  * finisher never writes back a take a release undid. The run is told before the audit entry is
  * written (its id is the take's, {@link HandOffAudit#accepted}): an entry means the run was told.
  * An operator's take naming no rep ({@link #writtenForNobody}) is told by the next take as well. A
- * finisher undoes only the contact write of its own take ({@link #TAKE}).
+ * finisher undoes only the contact write of its own take ({@link #TAKE}), and none while the
+ * hand-off names its rep again (the run's next attempt for them, which finds the contact naming them
+ * and leaves it, or a later take of theirs).
  */
 final class UnfinishedAcceptances {
   /** How a take's second half ended. */
@@ -316,13 +318,23 @@ final class UnfinishedAcceptances {
                 .getMatchedCount();
     if (stands == 0) {
       // Taken back since it was written (a release, then the run's next hand-off, or put back by
-      // another finisher): the contact's write undone, as the take-back left it; not told.
-      unown(leadId, ownerId, assignedAt, acceptedAt);
-      claims.release(ownerId, leadId);
+      // another finisher): the contact's write undone, as the take-back left it; not told. Unless
+      // the hand-off names the rep again (the run's next attempt for them, which found the contact
+      // naming them and left it, or a later take of theirs): the contact is that one's now.
+      if (!namedByHandOff(leadId, ownerId)) {
+        unown(leadId, ownerId, assignedAt, acceptedAt);
+        claims.release(ownerId, leadId);
+      }
       return Outcome.MOVED;
     }
     claims.confirm(ownerId, leadId);
     return told(operator, leadId, ownerId, label, acceptedAt);
+  }
+
+  /** The lead's hand-off, read now, names {@code ownerId}. */
+  private boolean namedByHandOff(String leadId, String ownerId) {
+    Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
+    return handoff != null && ownerId.equals(handoff.getString("ownerId"));
   }
 
   /**

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import com.salesagent.activities.MutableClock;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.http.ApiException;
+import com.salesagent.workflows.lead.HandOffRequest;
+import com.salesagent.workflows.lead.OwnerAssignment;
 import java.util.Date;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -125,10 +131,7 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
                 (c, m, a) ->
                     steps.get() == 0
                         ? contactWriteForNobody(c, m, a)
-                        : steps.get() == 1
-                            && "updateOne".equals(m)
-                            && a.length >= 2
-                            && RacingDatabase.json(a[1]).contains(UnfinishedAcceptances.STANDS),
+                        : steps.get() == 1 && standWrite(m, a),
                 () -> {
                   if (steps.incrementAndGet() == 1) {
                     takeBack(leadId);
@@ -153,6 +156,85 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
     assertThat(holding("bob")).doesNotContain(leadId);
     assertThat(bobs409)
         .as("bob's take finds the lead ana's")
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+  }
+
+  /**
+   * Known defect (session 53, 1): the stale finisher (bob's take) writes the contact for ana's
+   * dead take while the run's next attempt assigns the lead to ana: the run read the contact naming
+   * nobody, wrote its hand-off (attempt 2, ana's), then found the contact naming ana already (the
+   * finisher's write) and left it (HandOffAttempts#takenMeanwhile: theirs as the attempt decided).
+   * The finisher's stand then missed (the hand-off is the run's attempt) and its undo of "its"
+   * contact write matched (ana, her one claim time, its take's mark): the contact named nobody
+   * while the run and the hand-off named ana. Now a finisher whose stand misses reads the hand-off
+   * again and leaves a contact naming the rep the hand-off names.
+   */
+  @Test
+  void aStaleFinisherDoesNotUndoTheRunsAssignmentOfTheLeadToTheSameRep() throws Exception {
+    String leadId = diedBetweenItsWrites();
+    MONGO
+        .database()
+        .getCollection(Owners.COLLECTION)
+        .updateOne(Filters.eq("_id", "bob"), Updates.set("capacity", 0));
+    CountDownLatch atContactWrite = new CountDownLatch(1);
+    CountDownLatch goContactWrite = new CountDownLatch(1);
+    CountDownLatch atStand = new CountDownLatch(1);
+    CountDownLatch goStand = new CountDownLatch(1);
+    AtomicInteger finisherSteps = new AtomicInteger();
+    HandOffAcceptance bobs =
+        acceptance(
+            RacingDatabase.before(
+                MONGO.database(),
+                BOTH,
+                (c, m, a) ->
+                    finisherSteps.get() == 0
+                        ? contactWriteForNobody(c, m, a)
+                        : finisherSteps.get() == 1 && standWrite(m, a),
+                () -> {
+                  if (finisherSteps.incrementAndGet() == 1) {
+                    atContactWrite.countDown();
+                    await(goContactWrite);
+                  } else {
+                    atStand.countDown();
+                    await(goStand);
+                  }
+                }));
+    Future<HandOffAcceptance.Taken> stale = finisher.submit(() -> bobs.take("ops", leadId, "bob"));
+    await(atContactWrite);
+    AtomicBoolean once = new AtomicBoolean();
+    MongoDatabase run =
+        RacingDatabase.before(
+            MONGO.database(),
+            Set.of(Collections.CONTACTS),
+            // HandOffAttempts#takenMeanwhile's write, not the release mark's clearing before it.
+            (c, m, a) ->
+                contactWriteForNobody(c, m, a)
+                    && !RacingDatabase.json(a[0]).contains(HandOffActivitiesImpl.RELEASED_TO_AGENT)
+                    && once.compareAndSet(false, true),
+            () -> {
+              goContactWrite.countDown();
+              await(atStand);
+            });
+
+    OwnerAssignment next =
+        new HandOffActivitiesImpl(run, new MutableClock(NOW.plusSeconds(5)))
+            .handOff(new HandOffRequest(leadId, "c-1", "smb", 2, SLA));
+    goStand.countDown();
+    Throwable bobs409 = catchThrowable(stale::get);
+
+    assertThat(once).as("the run's contact write was placed").isTrue();
+    assertThat(finisherSteps).as("the finisher's steps were placed").hasValue(2);
+    assertThat(next.ownerId()).as("the run's attempt").isEqualTo("ana");
+    Document h = handoff(leadId);
+    assertThat(h.getString("ownerId")).as("the hand-off").isEqualTo("ana");
+    assertThat(h.getInteger("attempt")).isEqualTo(2);
+    assertThat(store.contact(leadId).getString("ownerId")).as("the contact").isEqualTo("ana");
+    assertThat(holding("ana")).contains(leadId);
+    assertThat(holding("bob")).doesNotContain(leadId);
+    assertThat(bobs409)
+        .as("bob's take finds the lead ana's")
+        .isInstanceOf(ExecutionException.class)
+        .cause()
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
   }
 
@@ -184,6 +266,13 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
     assertThat(audits(leadId)).as("each take audited once").isEqualTo(2);
     assertThat(holding("ana")).contains(leadId);
     assertThat(holding("bob")).doesNotContain(leadId);
+  }
+
+  /** A finisher's write that makes its take stand ({@link UnfinishedAcceptances#STANDS}). */
+  private static boolean standWrite(String method, Object[] args) {
+    return "updateOne".equals(method)
+        && args.length >= 2
+        && RacingDatabase.json(args[1]).contains(UnfinishedAcceptances.STANDS);
   }
 
   /** A take's contact write for a lead nobody holds (only while its contact names nobody). */
